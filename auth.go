@@ -1,0 +1,138 @@
+package halopsa
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// tokenSource caches one OAuth token per Client. The OAuth exchange itself
+// is golang.org/x/oauth2/clientcredentials; this type adds what Halo needs
+// around it: one fetch at a time however many goroutines ask, refresh
+// shortly before expiry, and dropping a token Halo rejected with 401.
+type tokenSource struct {
+	cc      clientcredentials.Config
+	httpc   *http.Client
+	timeout time.Duration
+	now     func() time.Time
+
+	mu        sync.Mutex
+	tok       *oauth2.Token
+	refreshAt time.Time // zero: the token does not expire
+	inflight  *tokenFetch
+	fetches   int // token requests made, for tests and diagnostics
+}
+
+type tokenFetch struct {
+	done chan struct{}
+	tok  *oauth2.Token
+	err  error
+}
+
+func newTokenSource(cfg *resolved, httpc *http.Client) *tokenSource {
+	return &tokenSource{
+		cc: clientcredentials.Config{
+			ClientID:     cfg.ClientID,
+			ClientSecret: cfg.ClientSecret,
+			TokenURL:     cfg.tokenURL,
+			Scopes:       []string{cfg.Scope},
+			// Halo reads the credentials from the form body. Saying so
+			// avoids oauth2's probing (a failed request first).
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+		httpc:   httpc,
+		timeout: cfg.Timeout,
+		now:     time.Now,
+	}
+}
+
+// token returns a valid token, fetching one if needed. Concurrent callers
+// share one fetch; each may give up waiting when its own ctx ends.
+func (ts *tokenSource) token(ctx context.Context) (*oauth2.Token, error) {
+	ts.mu.Lock()
+	if ts.tok != nil && (ts.refreshAt.IsZero() || ts.now().Before(ts.refreshAt)) {
+		t := ts.tok
+		ts.mu.Unlock()
+		return t, nil
+	}
+	f := ts.inflight
+	if f == nil {
+		f = &tokenFetch{done: make(chan struct{})}
+		ts.inflight = f
+		ts.fetches++
+		// The fetch is shared, so one caller's cancellation must not fail
+		// the others: it runs on its own context, bounded by the timeout.
+		go ts.fetch(context.WithoutCancel(ctx), f)
+	}
+	ts.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.tok, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (ts *tokenSource) fetch(ctx context.Context, f *tokenFetch) {
+	ctx, cancel := context.WithTimeout(ctx, ts.timeout)
+	defer cancel()
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, ts.httpc)
+	start := ts.now()
+	tok, err := ts.cc.Token(ctx)
+	ts.mu.Lock()
+	if err == nil {
+		ts.tok = tok
+		ts.refreshAt = time.Time{}
+		if !tok.Expiry.IsZero() {
+			// Refresh a little before expiry: a quarter of the lifetime,
+			// at most 30s, so a request never carries a token that dies in
+			// flight.
+			early := tok.Expiry.Sub(start) / 4
+			if early > 30*time.Second {
+				early = 30 * time.Second
+			}
+			ts.refreshAt = tok.Expiry.Add(-early)
+		}
+	}
+	ts.inflight = nil
+	ts.mu.Unlock()
+	f.tok, f.err = tok, ts.authError(err)
+	close(f.done)
+}
+
+// invalidate drops tok if it is still the cached token (Halo answered 401
+// to it), so that the next call fetches a new one.
+func (ts *tokenSource) invalidate(tok *oauth2.Token) {
+	ts.mu.Lock()
+	if ts.tok == tok {
+		ts.tok = nil
+	}
+	ts.mu.Unlock()
+}
+
+// authError turns oauth2's error into an *AuthError. oauth2's own message
+// quotes the response body; ours is built from parts that hold no secret.
+func (ts *tokenSource) authError(err error) error {
+	if err == nil {
+		return nil
+	}
+	e := &AuthError{URL: ts.cc.TokenURL}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		if re.Response != nil {
+			e.StatusCode, e.Status = re.Response.StatusCode, re.Response.Status
+		}
+		e.Body = re.Body
+		e.Code, e.Description = re.ErrorCode, re.ErrorDescription
+		return e
+	}
+	// Transport errors come wrapped in *url.Error, whose text holds only
+	// the token URL: safe to keep for errors.Is.
+	e.Err = err
+	return e
+}

@@ -1,0 +1,335 @@
+package halopsa
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Version is this library's version, sent in the User-Agent.
+const Version = "0.1.0"
+
+// state is the part of Client that is not generated: configuration, the one
+// HTTP client and the one token source every section shares.
+type state struct {
+	cfg    *resolved
+	httpc  *http.Client
+	tokens *tokenSource
+	log    *slog.Logger
+	ua     string
+	sleep  func(ctx context.Context, d time.Duration) error // injectable for tests
+	jitter func() float64                                   // in [0, 1)
+}
+
+// service is the one value every section points at (see initSections).
+type service struct{ client *Client }
+
+// New validates cfg and returns a Client. No network traffic happens until
+// the first call.
+func New(cfg Config) (*Client, error) {
+	r, err := cfg.resolve()
+	if err != nil {
+		return nil, err
+	}
+	httpc := r.HTTPClient
+	if httpc == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// Syncs run many goroutines against one host: keep their
+		// connections alive instead of the default 2 idle per host.
+		t.MaxIdleConnsPerHost = 64
+		httpc = &http.Client{Transport: t}
+	}
+	c := &Client{}
+	c.state = state{
+		cfg:    r,
+		httpc:  httpc,
+		tokens: newTokenSource(r, httpc),
+		log:    newLogger(r),
+		ua:     strings.TrimSpace(r.UserAgent + " halopsa-go/" + Version),
+		sleep:  sleepCtx,
+		jitter: randFloat,
+	}
+	c.initSections()
+	return c, nil
+}
+
+func newLogger(cfg *resolved) *slog.Logger {
+	if cfg.Logger != nil {
+		return cfg.Logger
+	}
+	level := slog.LevelError
+	if cfg.Debug || os.Getenv("HALO_PSA_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// request is one API call as the generated methods describe it.
+type request struct {
+	method  string
+	path    string // below /api, escaped
+	logPath string // logged instead of path when path holds a secret
+	query   string // encoded
+	body    body
+	out     any // model, sliceTarget, *json.RawMessage, *[]byte or any
+}
+
+// Do calls an endpoint the generated methods do not cover, with the same
+// authentication, retries, logging and errors. path is relative to /api
+// ("/Tickets/123"); query may be nil. body, when not nil, is sent as JSON
+// (a json.RawMessage or []byte is sent as is). out, when not nil, receives
+// the response: a *[]byte gets the raw body, a *json.RawMessage the JSON,
+// anything else is decoded (generated models with the client's tolerant
+// decoder).
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	r := &request{method: strings.ToUpper(method), path: path, query: query.Encode(), out: out}
+	if body != nil {
+		r.body = valueBodyT{body}
+	}
+	if out == nil {
+		var discard json.RawMessage
+		r.out = &discard
+	}
+	return c.do(ctx, r)
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// do runs a request: token, attempts with retries, one replay after a 401,
+// error mapping and decoding.
+func (c *Client) do(ctx context.Context, r *request) error {
+	var ctype string
+	var payload []byte
+	if r.body != nil {
+		var err error
+		ctype, payload, err = r.body.encodeBody()
+		if err != nil {
+			return err
+		}
+	}
+	u := c.cfg.apiBase + r.path
+	if r.query != "" {
+		u += "?" + r.query
+	}
+	shownURL := u
+	if r.logPath != "" {
+		shownURL = c.cfg.apiBase + r.logPath
+	}
+	retries := 0
+	if c.cfg.Retry {
+		retries = c.cfg.RetryOptions.Retries
+	}
+	replayed := false
+	for attempt := 1; ; attempt++ {
+		tok, err := c.tokens.token(ctx)
+		if err != nil {
+			return err
+		}
+		res, err := c.attempt(ctx, r, u, ctype, payload, tok, attempt)
+		if err != nil {
+			ne := &NetworkError{Method: r.method, URL: shownURL, Attempts: attempt, MayHaveApplied: res.sent, Err: err}
+			if attempt <= retries && c.retryable(ctx, r.method, res.sent, err) {
+				wait := c.backoff(attempt)
+				c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: retrying after a network error",
+					slog.String("method", r.method), slog.String("path", c.logPath(r)),
+					slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
+				if c.sleep(ctx, wait) != nil {
+					return ne
+				}
+				continue
+			}
+			c.log.LogAttrs(ctx, slog.LevelError, "halopsa: request failed", slog.String("method", r.method),
+				slog.String("path", c.logPath(r)), slog.Int("attempt", attempt), slog.String("error", err.Error()))
+			return ne
+		}
+		if res.status == http.StatusUnauthorized && !replayed {
+			// The token was revoked or expired early: fetch a new one and
+			// replay once. Halo did not process the request, so this is
+			// safe for any method.
+			c.tokens.invalidate(tok)
+			replayed = true
+			attempt--
+			continue
+		}
+		if res.status < 200 || res.status > 299 {
+			return newAPIError(r.method, shownURL, res.status, res.statusText, res.body)
+		}
+		return c.decode(ctx, r, shownURL, res)
+	}
+}
+
+func (c *Client) decode(ctx context.Context, r *request, shownURL string, res attemptResult) error {
+	if p, ok := r.out.(*[]byte); ok {
+		*p = res.body
+		return nil
+	}
+	issues, err := decodeJSON(res.body, r.out)
+	if err != nil {
+		return &DecodeError{Method: r.method, URL: shownURL, StatusCode: res.status, Body: res.body, Err: err}
+	}
+	if len(issues) > 0 {
+		fields := make([]string, 0, len(issues))
+		for _, is := range issues {
+			fields = append(fields, is.Field)
+		}
+		c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: values kept raw in Extra: they do not fit their field's type",
+			slog.String("method", r.method), slog.String("path", c.logPath(r)), slog.Any("fields", fields))
+	}
+	return nil
+}
+
+type attemptResult struct {
+	sent       bool // the request was written: Halo may have acted on it
+	status     int
+	statusText string
+	body       []byte
+}
+
+// attempt sends the request once and reads the whole response.
+func (c *Client) attempt(ctx context.Context, r *request, u, ctype string, payload []byte, tok *oauth2.Token, n int) (res attemptResult, err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { res.sent = true }}
+	ctx = httptrace.WithClientTrace(ctx, trace)
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u, rd)
+	if err != nil {
+		return res, err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.ua)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	start := time.Now()
+	resp, err := c.httpc.Do(req)
+	if err != nil {
+		return res, scrub(err)
+	}
+	defer resp.Body.Close()
+	res.status, res.statusText = resp.StatusCode, resp.Status
+	res.body, err = io.ReadAll(resp.Body)
+	if err != nil {
+		// The status line arrived, so Halo processed the request.
+		res.sent = true
+		return res, scrub(err)
+	}
+	if c.log.Enabled(ctx, slog.LevelDebug) {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "halopsa: request", slog.String("method", r.method),
+			slog.String("path", c.logPath(r)), slog.Int("status", res.status),
+			slog.Duration("duration", time.Since(start)), slog.Int("attempt", n), slog.Int("bytes", len(res.body)))
+	}
+	return res, nil
+}
+
+// scrub drops the request URL's query from a *url.Error's message while
+// keeping the error chain for errors.Is.
+func scrub(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// logPath is the path and query as logged: secret path parameters and
+// query values that look like credentials are redacted.
+func (c *Client) logPath(r *request) string {
+	p := r.path
+	if r.logPath != "" {
+		p = r.logPath
+	}
+	if r.query == "" {
+		return p
+	}
+	return p + "?" + redactQuery(r.query)
+}
+
+func redactQuery(q string) string {
+	parts := strings.Split(q, "&")
+	for i, kv := range parts {
+		k, _, _ := strings.Cut(kv, "=")
+		if sensitiveKey(k) {
+			parts[i] = k + "=REDACTED"
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+func sensitiveKey(k string) bool {
+	k = strings.ToLower(k)
+	for _, s := range []string{"secret", "token", "password", "apikey", "api_key"} {
+		if strings.Contains(k, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// retryable classifies a network error. A request that never reached the
+// wire may be retried whatever its method; one that did only when the
+// method is idempotent. The caller's own cancellation is never retried.
+func (c *Client) retryable(ctx context.Context, method string, sent bool, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if sent && !idempotent(method) {
+		return false
+	}
+	return transient(err)
+}
+
+func (c *Client) backoff(attempt int) time.Duration {
+	o := c.cfg.RetryOptions
+	d := float64(o.MinTimeout)
+	for i := 1; i < attempt; i++ {
+		d *= o.Factor
+	}
+	if o.Randomize {
+		d *= 1 + c.jitter()
+	}
+	if d > float64(o.MaxTimeout) {
+		d = float64(o.MaxTimeout)
+	}
+	return time.Duration(d)
+}
+
+// pathInt and pathStr render path parameters.
+func pathInt(v int64) string  { return strconv.FormatInt(v, 10) }
+func pathStr(v string) string { return url.PathEscape(v) }

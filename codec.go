@@ -1,0 +1,1195 @@
+package halopsa
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// All JSON in and out of the client goes through this file. Generated
+// models implement model (see gen_json_*.go): decodeJSON reads an object's
+// fields with the typed readers below, encodeJSON writes them.
+//
+// Decoding is strict about syntax and lenient about types, because Halo's
+// servers do not always send what the spec says: an integer may come as
+// 21.0 or "21", a boolean as 0/1 or "true", a timestamp without a zone.
+// A value that cannot be converted at all is not fatal: the field stays
+// unset, its raw JSON goes into the record's Extra map and a DecodeIssue
+// is reported. Fields the spec does not declare go into Extra too.
+
+// model is implemented by every generated struct.
+type model interface {
+	// decodeJSON reads the fields of an object whose '{' was consumed.
+	decodeJSON(d *decoder)
+	// encodeJSON writes the object.
+	encodeJSON(e *encoder)
+}
+
+// modelPtr constrains a type parameter to *T implementing model.
+type modelPtr[T any] interface {
+	*T
+	model
+}
+
+// DecodeIssue reports a value Halo sent that could not be converted to its
+// field's type. The value is kept, raw, in the record's Extra map under Field.
+type DecodeIssue struct {
+	Field string          // JSON name of the field
+	Value json.RawMessage // what Halo sent
+}
+
+// ---- typed readers: each consumes one value and reports whether it fit ----
+
+// scalar reads a value for a typed reader. It returns the kind of value
+// ('"' string content, '0' number text, 't'/'f' booleans, 'n' null) and its
+// text; objects and arrays are skipped and reported as kind 'x'.
+func (d *decoder) scalar() ([]byte, byte) {
+	switch c := d.peek(); c {
+	case '"':
+		s, ok := d.readString(&d.scratch)
+		if !ok {
+			return nil, 'n'
+		}
+		return s, '"'
+	case 'n':
+		d.literal("null")
+		return nil, 'n'
+	case 't':
+		d.literal("true")
+		return nil, 't'
+	case 'f':
+		d.literal("false")
+		return nil, 'f'
+	default:
+		if c == '-' || c >= '0' && c <= '9' {
+			n, ok := d.readNumber()
+			if !ok {
+				return nil, 'n'
+			}
+			return n, '0'
+		}
+		d.skip()
+		return nil, 'x'
+	}
+}
+
+func (d *decoder) str(p **string) bool {
+	b, k := d.scalar()
+	switch k {
+	case '"', '0':
+		s := string(b)
+		*p = &s
+	case 'n':
+		*p = nil
+	case 't':
+		s := "true"
+		*p = &s
+	case 'f':
+		s := "false"
+		*p = &s
+	default:
+		return false
+	}
+	return true
+}
+
+// numText returns the number text of a scalar: the number itself, or a
+// string holding one. empty reports "" (and null), which means unset.
+func numText(b []byte, k byte) (num []byte, empty, ok bool) {
+	switch k {
+	case 'n':
+		return nil, true, true
+	case '0':
+		return b, false, true
+	case '"':
+		b = bytes.TrimSpace(b)
+		if len(b) == 0 {
+			return nil, true, true
+		}
+		return b, false, isNumber(b)
+	}
+	return nil, false, false
+}
+
+// parseInt parses JSON number text as an integer: "21", "21.0" and "2.1e1"
+// are all 21; "21.5" and out-of-range values fail.
+func parseInt(b []byte, bits int) (int64, bool) {
+	if len(b) <= 18 {
+		neg := b[0] == '-'
+		i := 0
+		if neg {
+			i = 1
+		}
+		var v int64
+		for ; i < len(b); i++ {
+			c := b[i]
+			if c < '0' || c > '9' {
+				goto slow
+			}
+			v = v*10 + int64(c-'0')
+		}
+		if neg {
+			v = -v
+		}
+		return v, fitsBits(v, bits)
+	}
+slow:
+	if v, err := strconv.ParseInt(string(b), 10, bits); err == nil {
+		return v, true
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if lim := math.Ldexp(1, bits-1); err != nil || f != math.Trunc(f) || f < -lim || f >= lim {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+func fitsBits(v int64, bits int) bool {
+	return bits == 64 || (v >= -(1<<(bits-1)) && v < 1<<(bits-1))
+}
+
+func (d *decoder) int(p **int) bool {
+	num, empty, ok := numText(d.scalar())
+	switch {
+	case !ok:
+		return false
+	case empty:
+		*p = nil
+		return true
+	}
+	v, ok := parseInt(num, strconv.IntSize)
+	if !ok {
+		return false
+	}
+	n := int(v)
+	*p = &n
+	return true
+}
+
+func (d *decoder) int64(p **int64) bool {
+	num, empty, ok := numText(d.scalar())
+	switch {
+	case !ok:
+		return false
+	case empty:
+		*p = nil
+		return true
+	}
+	v, ok := parseInt(num, 64)
+	if !ok {
+		return false
+	}
+	*p = &v
+	return true
+}
+
+func (d *decoder) float64(p **float64) bool {
+	num, empty, ok := numText(d.scalar())
+	switch {
+	case !ok:
+		return false
+	case empty:
+		*p = nil
+		return true
+	}
+	v, err := strconv.ParseFloat(string(num), 64)
+	if err != nil {
+		return false
+	}
+	*p = &v
+	return true
+}
+
+func (d *decoder) float32(p **float32) bool {
+	num, empty, ok := numText(d.scalar())
+	switch {
+	case !ok:
+		return false
+	case empty:
+		*p = nil
+		return true
+	}
+	v, err := strconv.ParseFloat(string(num), 32)
+	if err != nil {
+		return false
+	}
+	f := float32(v)
+	*p = &f
+	return true
+}
+
+// boolValue converts a scalar to a bool: true/false, 0/1, and strings
+// holding either ("True", "1", ...). empty means null or "".
+func boolValue(b []byte, k byte) (v, empty, ok bool) {
+	switch k {
+	case 't':
+		return true, false, true
+	case 'f':
+		return false, false, true
+	case 'n':
+		return false, true, true
+	case '0':
+		switch string(b) {
+		case "0", "0.0":
+			return false, false, true
+		case "1", "1.0":
+			return true, false, true
+		}
+	case '"':
+		s := strings.TrimSpace(string(b))
+		switch strings.ToLower(s) {
+		case "":
+			return false, true, true
+		case "true", "1", "t", "yes", "y":
+			return true, false, true
+		case "false", "0", "f", "no", "n":
+			return false, false, true
+		}
+	}
+	return false, false, false
+}
+
+func (d *decoder) bool(p **bool) bool {
+	v, empty, ok := boolValue(d.scalar())
+	switch {
+	case !ok:
+		return false
+	case empty:
+		*p = nil
+	default:
+		*p = &v
+	}
+	return true
+}
+
+func (d *decoder) time(p **Time) bool {
+	b, k := d.scalar()
+	switch k {
+	case 'n':
+		*p = nil
+		return true
+	case '"':
+		if len(bytes.TrimSpace(b)) == 0 {
+			*p = nil
+			return true
+		}
+		t, err := parseTime(b)
+		if err != nil {
+			return false
+		}
+		*p = &t
+		return true
+	}
+	return false
+}
+
+func (d *decoder) bytes(p *[]byte) bool {
+	b, k := d.scalar()
+	switch k {
+	case 'n':
+		*p = nil
+		return true
+	case '"':
+		v, err := decodeBase64(b)
+		if err != nil {
+			return false
+		}
+		*p = v
+		return true
+	}
+	return false
+}
+
+// decodeBase64 accepts standard and URL alphabets, padded or not.
+func decodeBase64(b []byte) ([]byte, error) {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		out := make([]byte, enc.DecodedLen(len(b)))
+		n, err := enc.Decode(out, b)
+		if err == nil {
+			return out[:n], nil
+		}
+	}
+	return nil, errors.New("invalid base64")
+}
+
+func (d *decoder) raw(p *json.RawMessage) bool {
+	if d.peek() == 'n' {
+		d.literal("null")
+		*p = nil
+		return true
+	}
+	*p = d.rawValue()
+	return true
+}
+
+func (d *decoder) rawMap(p *map[string]json.RawMessage) bool {
+	switch d.peek() {
+	case 'n':
+		d.literal("null")
+		*p = nil
+		return true
+	case '{':
+		if !d.enter() {
+			return true
+		}
+		m := map[string]json.RawMessage{}
+		for d.field() {
+			k := string(d.key)
+			m[k] = d.rawValue()
+		}
+		*p = m
+		return true
+	}
+	d.skip()
+	return false
+}
+
+// sliceOf reads a JSON array whose elements read with one. A null array is
+// nil; an element that does not fit fails the whole field (it is then kept
+// raw, so nothing is lost).
+func sliceOf[T any](d *decoder, p *[]T, one func(d *decoder, v *T) bool) bool {
+	switch d.peek() {
+	case 'n':
+		d.literal("null")
+		*p = nil
+		return true
+	case '[':
+	default:
+		d.skip()
+		return false
+	}
+	start, depth := d.pos, d.depth
+	if !d.enter() {
+		return true
+	}
+	s := make([]T, 0, 4)
+	for d.elem() {
+		var v T
+		if !one(d, &v) {
+			d.skipFrom(start, depth)
+			return false
+		}
+		s = append(s, v)
+	}
+	*p = s
+	return true
+}
+
+// skipFrom abandons a partly read container: it goes back to its start and
+// skips it whole, so that the field's raw value can be kept.
+func (d *decoder) skipFrom(start, depth int) {
+	if d.err != nil {
+		return
+	}
+	d.pos, d.depth = start, depth
+	d.skip()
+}
+
+func oneStr(d *decoder, v *string) bool {
+	var p *string
+	ok := d.str(&p) && p != nil
+	if ok {
+		*v = *p
+	}
+	return ok
+}
+
+func oneInt(d *decoder, v *int) bool {
+	var p *int
+	ok := d.int(&p) && p != nil
+	if ok {
+		*v = *p
+	}
+	return ok
+}
+
+func oneInt64(d *decoder, v *int64) bool {
+	var p *int64
+	ok := d.int64(&p) && p != nil
+	if ok {
+		*v = *p
+	}
+	return ok
+}
+
+func oneFloat64(d *decoder, v *float64) bool {
+	var p *float64
+	ok := d.float64(&p) && p != nil
+	if ok {
+		*v = *p
+	}
+	return ok
+}
+
+func oneBool(d *decoder, v *bool) bool {
+	var p *bool
+	ok := d.bool(&p) && p != nil
+	if ok {
+		*v = *p
+	}
+	return ok
+}
+
+func oneTime(d *decoder, v *Time) bool {
+	var p *Time
+	ok := d.time(&p) && p != nil
+	if ok {
+		*v = *p
+	}
+	return ok
+}
+
+func oneRaw(d *decoder, v *json.RawMessage) bool {
+	*v = d.rawValue()
+	return true
+}
+
+func (d *decoder) strs(p *[]string) bool           { return sliceOf(d, p, oneStr) }
+func (d *decoder) ints(p *[]int) bool              { return sliceOf(d, p, oneInt) }
+func (d *decoder) int64s(p *[]int64) bool          { return sliceOf(d, p, oneInt64) }
+func (d *decoder) float64s(p *[]float64) bool      { return sliceOf(d, p, oneFloat64) }
+func (d *decoder) bools(p *[]bool) bool            { return sliceOf(d, p, oneBool) }
+func (d *decoder) times(p *[]Time) bool            { return sliceOf(d, p, oneTime) }
+func (d *decoder) raws(p *[]json.RawMessage) bool  { return sliceOf(d, p, oneRaw) }
+
+// decodeModel reads a nested record. The current field's position is saved
+// around the nested fields, so that keep() still finds it.
+func decodeModel[T any, P modelPtr[T]](d *decoder, p **T) bool {
+	switch d.peek() {
+	case 'n':
+		d.literal("null")
+		*p = nil
+		return true
+	case '{':
+		ks, vs := d.keyStart, d.valStart
+		if !d.enter() {
+			return true
+		}
+		v := new(T)
+		P(v).decodeJSON(d)
+		*p = v
+		d.keyStart, d.valStart = ks, vs
+		return true
+	}
+	d.skip()
+	return false
+}
+
+func decodeModels[T any, P modelPtr[T]](d *decoder, p *[]T) bool {
+	switch d.peek() {
+	case 'n':
+		d.literal("null")
+		*p = nil
+		return true
+	case '[':
+	default:
+		d.skip()
+		return false
+	}
+	ks, vs := d.keyStart, d.valStart
+	start, depth := d.pos, d.depth
+	if !d.enter() {
+		return true
+	}
+	var zero T
+	s := make([]T, 0, 4)
+	for d.elem() {
+		switch d.peek() {
+		case '{':
+			s = append(s, zero)
+			if d.enter() {
+				P(&s[len(s)-1]).decodeJSON(d)
+			}
+		case 'n':
+			d.literal("null")
+			s = append(s, zero)
+		default:
+			d.skipFrom(start, depth)
+			d.keyStart, d.valStart = ks, vs
+			return false
+		}
+	}
+	*p = s
+	d.keyStart, d.valStart = ks, vs
+	return true
+}
+
+func decodeModelMap[T any, P modelPtr[T]](d *decoder, p *map[string]T) bool {
+	switch d.peek() {
+	case 'n':
+		d.literal("null")
+		*p = nil
+		return true
+	case '{':
+	default:
+		d.skip()
+		return false
+	}
+	ks, vs := d.keyStart, d.valStart
+	start, depth := d.pos, d.depth
+	if !d.enter() {
+		return true
+	}
+	m := map[string]T{}
+	for d.field() {
+		k := string(d.key)
+		var v *T
+		if !decodeModel[T, P](d, &v) {
+			d.skipFrom(start, depth)
+			d.keyStart, d.valStart = ks, vs
+			return false
+		}
+		if v == nil {
+			v = new(T)
+		}
+		m[k] = *v
+	}
+	*p = m
+	d.keyStart, d.valStart = ks, vs
+	return true
+}
+
+// decodeEnum reads a named integer type.
+func decodeEnum[E ~int](d *decoder, p **E) bool {
+	var n *int
+	if !d.int(&n) {
+		return false
+	}
+	if n == nil {
+		*p = nil
+		return true
+	}
+	e := E(*n)
+	*p = &e
+	return true
+}
+
+func decodeEnums[E ~int](d *decoder, p *[]E) bool {
+	return sliceOf(d, p, func(d *decoder, v *E) bool {
+		var n int
+		ok := oneInt(d, &n)
+		*v = E(n)
+		return ok
+	})
+}
+
+// extra keeps a field the spec does not declare.
+func (d *decoder) extra(m *map[string]json.RawMessage) {
+	k := string(d.key)
+	v := d.rawValue()
+	if d.err != nil {
+		return
+	}
+	if *m == nil {
+		*m = make(map[string]json.RawMessage)
+	}
+	(*m)[k] = v
+}
+
+// keep stores the raw value of the field just read, which did not fit its
+// type, in Extra and reports it.
+func (d *decoder) keep(m *map[string]json.RawMessage) {
+	if d.err != nil {
+		return
+	}
+	end := d.pos
+	k := d.keyAt(d.keyStart)
+	v := bytes.TrimSpace(d.data[d.valStart:end])
+	raw := append(json.RawMessage(nil), v...)
+	if *m == nil {
+		*m = make(map[string]json.RawMessage)
+	}
+	(*m)[k] = raw
+	d.issues = append(d.issues, DecodeIssue{Field: k, Value: raw})
+}
+
+// keyAt re-reads the field name at off without disturbing the decoder.
+func (d *decoder) keyAt(off int) string {
+	sub := decoder{data: d.data, pos: off}
+	var buf []byte
+	k, _ := sub.readString(&buf)
+	return string(k)
+}
+
+// ---- decoding entry points ----
+
+// sliceTarget decodes a top-level JSON array of records.
+type sliceTarget interface {
+	decodeArray(d *decoder) bool
+}
+
+type modelsOutT[T any, P modelPtr[T]] struct{ p *[]T }
+
+func (o modelsOutT[T, P]) decodeArray(d *decoder) bool { return decodeModels[T, P](d, o.p) }
+
+// modelsOut makes a decode target for a bare JSON array of records.
+func modelsOut[T any, P modelPtr[T]](p *[]T) sliceTarget { return modelsOutT[T, P]{p} }
+
+var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
+
+// decodeJSON decodes data into out: a model, a sliceTarget, a
+// *json.RawMessage, or anything encoding/json accepts. It returns the
+// values that did not fit their fields.
+func decodeJSON(data []byte, out any) ([]DecodeIssue, error) {
+	switch o := out.(type) {
+	case *json.RawMessage:
+		*o = append((*o)[:0], data...)
+		return nil, nil
+	case model:
+		return decodeWith(data, func(d *decoder) error { return decodeTopModel(d, o) })
+	case sliceTarget:
+		return decodeWith(data, func(d *decoder) error {
+			if d.peek() == 0 {
+				return nil
+			}
+			if !o.decodeArray(d) && d.err == nil {
+				return errors.New("expected a JSON array of records")
+			}
+			return nil
+		})
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil
+	}
+	return nil, json.Unmarshal(data, out)
+}
+
+func decodeWith(data []byte, f func(d *decoder) error) ([]DecodeIssue, error) {
+	d := decoderPool.Get().(*decoder)
+	d.reset(data)
+	err := f(d)
+	if err == nil && d.err == nil && d.peek() != 0 {
+		d.fail("unexpected data after the JSON value")
+	}
+	if err == nil && d.err != nil {
+		err = d.err
+	}
+	issues := d.issues
+	d.reset(nil)
+	if cap(d.scratch) < 1<<16 {
+		decoderPool.Put(d)
+	}
+	return issues, err
+}
+
+// decodeTopModel reads one record. An empty body or null leaves it empty.
+// An array holding exactly one record is accepted too: Halo answers some
+// POSTs of one record with an array of one.
+func decodeTopModel(d *decoder, m model) error {
+	switch d.peek() {
+	case 0:
+		return nil
+	case 'n':
+		d.literal("null")
+		return nil
+	case '{':
+		if d.enter() {
+			m.decodeJSON(d)
+		}
+		return nil
+	case '[':
+		start, n, objects := d.pos, 0, 0
+		d.enter()
+		for d.elem() {
+			n++
+			if n == 1 && d.peek() == '{' {
+				objects++
+				if d.enter() {
+					m.decodeJSON(d)
+				}
+				continue
+			}
+			d.skip()
+		}
+		if d.err == nil && (n != 1 || objects != 1) {
+			d.pos = start
+			return errors.New("expected one record, got an array of " + strconv.Itoa(n) + " values")
+		}
+		return nil
+	}
+	return errors.New("expected a JSON object")
+}
+
+// unmarshalModel backs the generated UnmarshalJSON methods.
+func unmarshalModel(data []byte, m model) error {
+	_, err := decodeWith(data, func(d *decoder) error {
+		switch d.peek() {
+		case 'n':
+			d.literal("null")
+			return nil
+		case '{':
+			if d.enter() {
+				m.decodeJSON(d)
+			}
+			return nil
+		}
+		return errors.New("expected a JSON object")
+	})
+	return err
+}
+
+// ---- encoder ----
+
+// encoder writes JSON. Generated encodeJSON methods call open, one writer
+// per field (each skips unset values), and close.
+type encoder struct {
+	buf   []byte
+	comma bool  // a value was written in the current container
+	keys  []int // offsets of the keys written in the open objects
+	err   error
+}
+
+var encoderPool = sync.Pool{New: func() any { return new(encoder) }}
+
+func getEncoder() *encoder {
+	e := encoderPool.Get().(*encoder)
+	e.buf, e.comma, e.keys, e.err = e.buf[:0], false, e.keys[:0], nil
+	return e
+}
+
+func putEncoder(e *encoder) {
+	if cap(e.buf) <= 1<<20 {
+		encoderPool.Put(e)
+	}
+}
+
+// bytes returns a copy of what was written.
+func (e *encoder) result() ([]byte, error) {
+	if e.err != nil {
+		return nil, e.err
+	}
+	return append([]byte(nil), e.buf...), nil
+}
+
+func (e *encoder) open() int {
+	e.buf = append(e.buf, '{')
+	e.comma = false
+	return len(e.keys)
+}
+
+// close writes the Extra fields that were not written as typed fields, then
+// the closing brace.
+func (e *encoder) close(mark int, extra map[string]json.RawMessage) {
+	if len(extra) > 0 {
+		names := make([]string, 0, len(extra))
+		for k := range extra {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		var q []byte
+		for _, k := range names {
+			q = appendString(q[:0], k)
+			q = append(q, ':')
+			if e.written(mark, q) {
+				continue
+			}
+			v := extra[k]
+			if !validJSON(v) {
+				e.fail(errors.New("halopsa: Extra[" + strconv.Quote(k) + "] is not valid JSON"))
+				continue
+			}
+			e.sep()
+			e.keys = append(e.keys, len(e.buf))
+			e.buf = append(e.buf, q...)
+			e.buf = append(e.buf, bytes.TrimSpace(v)...)
+		}
+	}
+	e.keys = e.keys[:mark]
+	e.buf = append(e.buf, '}')
+	e.comma = true
+}
+
+func (e *encoder) written(mark int, quotedKey []byte) bool {
+	for _, off := range e.keys[mark:] {
+		if bytes.HasPrefix(e.buf[off:], quotedKey) {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *encoder) fail(err error) {
+	if e.err == nil {
+		e.err = err
+	}
+}
+
+func (e *encoder) sep() {
+	if e.comma {
+		e.buf = append(e.buf, ',')
+	}
+	e.comma = true
+}
+
+// key writes a pre-encoded `"name":`.
+func (e *encoder) key(k string) {
+	e.sep()
+	e.keys = append(e.keys, len(e.buf))
+	e.buf = append(e.buf, k...)
+}
+
+func (e *encoder) str(k string, v *string) {
+	if v != nil {
+		e.key(k)
+		e.buf = appendString(e.buf, *v)
+	}
+}
+
+func (e *encoder) int(k string, v *int) {
+	if v != nil {
+		e.key(k)
+		e.buf = strconv.AppendInt(e.buf, int64(*v), 10)
+	}
+}
+
+func (e *encoder) int64(k string, v *int64) {
+	if v != nil {
+		e.key(k)
+		e.buf = strconv.AppendInt(e.buf, *v, 10)
+	}
+}
+
+func (e *encoder) float64(k string, v *float64) {
+	if v != nil {
+		e.key(k)
+		e.appendFloat(*v, 64)
+	}
+}
+
+func (e *encoder) float32(k string, v *float32) {
+	if v != nil {
+		e.key(k)
+		e.appendFloat(float64(*v), 32)
+	}
+}
+
+// appendFloat formats like encoding/json: no exponent for ordinary values.
+func (e *encoder) appendFloat(f float64, bits int) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		e.fail(errors.New("halopsa: cannot encode " + strconv.FormatFloat(f, 'g', -1, bits) + " in JSON"))
+		e.buf = append(e.buf, '0')
+		return
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21)) {
+		format = 'e'
+	}
+	e.buf = strconv.AppendFloat(e.buf, f, format, -1, bits)
+}
+
+func (e *encoder) bool(k string, v *bool) {
+	if v != nil {
+		e.key(k)
+		e.buf = strconv.AppendBool(e.buf, *v)
+	}
+}
+
+func (e *encoder) time(k string, v *Time) {
+	if v != nil {
+		e.key(k)
+		e.buf = v.appendJSON(e.buf)
+	}
+}
+
+func (e *encoder) bytes(k string, v []byte) {
+	if v != nil {
+		e.key(k)
+		e.buf = append(e.buf, '"')
+		e.buf = base64.StdEncoding.AppendEncode(e.buf, v)
+		e.buf = append(e.buf, '"')
+	}
+}
+
+func (e *encoder) raw(k string, v json.RawMessage) {
+	if v == nil {
+		return
+	}
+	if !validJSON(v) {
+		e.fail(errors.New("halopsa: field " + k + " holds invalid JSON"))
+		return
+	}
+	e.key(k)
+	e.buf = append(e.buf, bytes.TrimSpace(v)...)
+}
+
+func (e *encoder) rawMap(k string, v map[string]json.RawMessage) {
+	if v == nil {
+		return
+	}
+	e.key(k)
+	mark := e.open()
+	e.close(mark, v)
+}
+
+func encodeSlice[T any](e *encoder, k string, s []T, one func(e *encoder, v *T)) {
+	if s == nil {
+		return
+	}
+	e.key(k)
+	e.buf = append(e.buf, '[')
+	for i := range s {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		one(e, &s[i])
+	}
+	e.buf = append(e.buf, ']')
+	e.comma = true
+}
+
+func (e *encoder) strs(k string, v []string) {
+	encodeSlice(e, k, v, func(e *encoder, s *string) { e.buf = appendString(e.buf, *s) })
+}
+
+func (e *encoder) ints(k string, v []int) {
+	encodeSlice(e, k, v, func(e *encoder, n *int) { e.buf = strconv.AppendInt(e.buf, int64(*n), 10) })
+}
+
+func (e *encoder) int64s(k string, v []int64) {
+	encodeSlice(e, k, v, func(e *encoder, n *int64) { e.buf = strconv.AppendInt(e.buf, *n, 10) })
+}
+
+func (e *encoder) float64s(k string, v []float64) {
+	encodeSlice(e, k, v, func(e *encoder, f *float64) { e.appendFloat(*f, 64) })
+}
+
+func (e *encoder) bools(k string, v []bool) {
+	encodeSlice(e, k, v, func(e *encoder, b *bool) { e.buf = strconv.AppendBool(e.buf, *b) })
+}
+
+func (e *encoder) times(k string, v []Time) {
+	encodeSlice(e, k, v, func(e *encoder, t *Time) { e.buf = t.appendJSON(e.buf) })
+}
+
+func (e *encoder) raws(k string, v []json.RawMessage) {
+	encodeSlice(e, k, v, func(e *encoder, r *json.RawMessage) {
+		if len(*r) == 0 {
+			e.buf = append(e.buf, "null"...)
+			return
+		}
+		if !validJSON(*r) {
+			e.fail(errors.New("halopsa: field " + k + " holds invalid JSON"))
+		}
+		e.buf = append(e.buf, bytes.TrimSpace(*r)...)
+	})
+}
+
+func encodeModel[T any, P modelPtr[T]](e *encoder, k string, v *T) {
+	if v != nil {
+		e.key(k)
+		P(v).encodeJSON(e)
+	}
+}
+
+func encodeModels[T any, P modelPtr[T]](e *encoder, k string, v []T) {
+	encodeSlice(e, k, v, func(e *encoder, m *T) { P(m).encodeJSON(e) })
+}
+
+func encodeModelMap[T any, P modelPtr[T]](e *encoder, k string, v map[string]T) {
+	if v == nil {
+		return
+	}
+	e.key(k)
+	names := make([]string, 0, len(v))
+	for n := range v {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	e.buf = append(e.buf, '{')
+	for i, n := range names {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		e.buf = appendString(e.buf, n)
+		e.buf = append(e.buf, ':')
+		m := v[n]
+		P(&m).encodeJSON(e)
+	}
+	e.buf = append(e.buf, '}')
+	e.comma = true
+}
+
+func encodeEnum[E ~int](e *encoder, k string, v *E) {
+	if v != nil {
+		e.key(k)
+		e.buf = strconv.AppendInt(e.buf, int64(*v), 10)
+	}
+}
+
+func encodeEnums[E ~int](e *encoder, k string, v []E) {
+	encodeSlice(e, k, v, func(e *encoder, n *E) { e.buf = strconv.AppendInt(e.buf, int64(*n), 10) })
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
+// in encoding/json; HTML characters are not escaped (Halo does not need it).
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// ---- encoding entry points ----
+
+// body is a request body, encoded once before the first attempt so that
+// retries send the same bytes.
+type body interface {
+	encodeBody() (contentType string, data []byte, err error)
+}
+
+type modelsBodyT[T any, P modelPtr[T]] []T
+
+func (b modelsBodyT[T, P]) encodeBody() (string, []byte, error) {
+	e := getEncoder()
+	defer putEncoder(e)
+	e.buf = append(e.buf, '[')
+	for i := range b {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		P(&b[i]).encodeJSON(e)
+	}
+	e.buf = append(e.buf, ']')
+	data, err := e.result()
+	return "application/json", data, err
+}
+
+// modelsBody makes a body of records; nil sends no body.
+func modelsBody[T any, P modelPtr[T]](s []T) body {
+	if s == nil {
+		return nil
+	}
+	return modelsBodyT[T, P](s)
+}
+
+type modelBodyT struct{ m model }
+
+func (b modelBodyT) encodeBody() (string, []byte, error) {
+	data, err := marshalModel(b.m)
+	return "application/json", data, err
+}
+
+// modelBody makes a body of one record; nil sends no body.
+func modelBody[T any, P modelPtr[T]](v *T) body {
+	if v == nil {
+		return nil
+	}
+	return modelBodyT{P(v)}
+}
+
+type valueBodyT struct{ v any }
+
+func (b valueBodyT) encodeBody() (string, []byte, error) {
+	data, err := marshalValue(b.v)
+	return "application/json", data, err
+}
+
+// valueBody makes a body of a plain JSON value (a list of IDs, a string,
+// a map); nil sends no body.
+func valueBody[V any](v V) body {
+	switch x := any(v).(type) {
+	case nil:
+		return nil
+	case []int:
+		if x == nil {
+			return nil
+		}
+	case []string:
+		if x == nil {
+			return nil
+		}
+	case *string:
+		if x == nil {
+			return nil
+		}
+	case map[string]json.RawMessage:
+		if x == nil {
+			return nil
+		}
+	case json.RawMessage:
+		if x == nil {
+			return nil
+		}
+	}
+	return valueBodyT{v}
+}
+
+// marshalModel backs the generated MarshalJSON methods.
+func marshalModel(m model) ([]byte, error) {
+	e := getEncoder()
+	defer putEncoder(e)
+	m.encodeJSON(e)
+	return e.result()
+}
+
+// marshalValue encodes what is not a model: plain values, and (for Do)
+// whatever the caller passes.
+func marshalValue(v any) ([]byte, error) {
+	switch x := v.(type) {
+	case model:
+		return marshalModel(x)
+	case json.RawMessage:
+		if !validJSON(x) {
+			return nil, errors.New("halopsa: body is not valid JSON")
+		}
+		return x, nil
+	case []byte:
+		return x, nil
+	case *string:
+		return appendString(nil, *x), nil
+	case string:
+		return appendString(nil, x), nil
+	}
+	return json.Marshal(v)
+}

@@ -1,0 +1,196 @@
+package halopsa
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config configures a Client. CompanyURL, ClientID and ClientSecret are
+// required; everything else has a default.
+type Config struct {
+	// CompanyURL is your Halo address, e.g. "https://yourcompany.halopsa.com".
+	// A trailing "/" or "/api" is removed.
+	CompanyURL string
+	// ClientID and ClientSecret are the API application's client credentials
+	// (Halo: Configuration > Integrations > Halo API > View Applications).
+	ClientID     string
+	ClientSecret string
+	// Scope is the OAuth scope to ask for. Default "all".
+	Scope string
+	// Tenant is sent as ?tenant= on the token request; hosted Halo needs it
+	// when the authorisation server is shared between tenants.
+	Tenant string
+	// AuthURL is Halo's authorisation server ("https://yourcompany.halopsa.com/auth")
+	// or its token endpoint (".../auth/token"). Default CompanyURL + "/auth".
+	AuthURL string
+	// Timeout bounds each HTTP attempt (including reading the response).
+	// Default 20s.
+	Timeout time.Duration
+	// Retry turns on retrying of connection-level failures; see RetryOptions.
+	// A request that may already have reached Halo is only retried when its
+	// method is idempotent: a POST is never sent twice.
+	Retry bool
+	// RetryOptions tune Retry. The zero value means the defaults.
+	RetryOptions RetryOptions
+	// Logger receives request lines (debug level), retries (warn) and
+	// errors. Default: errors to stderr, plus debug lines when Debug is set
+	// or HALO_PSA_DEBUG is in the environment. Secrets are never logged.
+	Logger *slog.Logger
+	// Debug logs every request with the default logger.
+	Debug bool
+	// HTTPClient replaces the client's own *http.Client (for proxies, custom
+	// TLS, instrumentation). Its Timeout, if any, applies on top of Timeout.
+	HTTPClient *http.Client
+	// UserAgent is sent on every request, before the library's own token.
+	UserAgent string
+	// AllowInsecureHTTP permits http:// URLs for hosts that are not
+	// loopback. Leave it off: the client secret would cross the network in
+	// clear text.
+	AllowInsecureHTTP bool
+}
+
+// RetryOptions tune retries when Config.Retry is on. The wait before retry
+// n (counting from 1) is MinTimeout * Factor^(n-1), times a random factor
+// in [1, 2) when Randomize is set, capped at MaxTimeout.
+type RetryOptions struct {
+	Retries    int           // retries after the first attempt; default 4
+	MinTimeout time.Duration // default 50ms
+	MaxTimeout time.Duration // default 20s
+	Randomize  bool          // default true (when RetryOptions is zero)
+	Factor     float64       // default 2
+}
+
+// DefaultRetryOptions are used when Config.RetryOptions is zero.
+var DefaultRetryOptions = RetryOptions{Retries: 4, MinTimeout: 50 * time.Millisecond, MaxTimeout: 20 * time.Second, Randomize: true, Factor: 2}
+
+const defaultTimeout = 20 * time.Second
+
+// ConfigError reports an invalid Config field.
+type ConfigError struct {
+	Field   string
+	Problem string
+}
+
+func (e *ConfigError) Error() string {
+	return "halopsa: Config." + e.Field + ": " + e.Problem
+}
+
+// resolved is a validated Config with defaults applied.
+type resolved struct {
+	Config
+	apiBase  string // https://host/api
+	tokenURL string
+}
+
+func (cfg Config) resolve() (*resolved, error) {
+	r := &resolved{Config: cfg}
+	if strings.TrimSpace(cfg.CompanyURL) == "" {
+		return nil, &ConfigError{"CompanyURL", "required (e.g. https://yourcompany.halopsa.com)"}
+	}
+	base, err := checkURL("CompanyURL", cfg.CompanyURL, cfg.AllowInsecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+	base.Path = strings.TrimRight(base.Path, "/")
+	base.Path = strings.TrimSuffix(base.Path, "/api")
+	base.Path = strings.TrimRight(base.Path, "/")
+	base.RawQuery, base.Fragment = "", ""
+	r.CompanyURL = base.String()
+	r.apiBase = r.CompanyURL + "/api"
+
+	switch {
+	case cfg.ClientID == "":
+		return nil, &ConfigError{"ClientID", "required"}
+	case cfg.ClientSecret == "":
+		return nil, &ConfigError{"ClientSecret", "required"}
+	case cfg.Timeout < 0:
+		return nil, &ConfigError{"Timeout", "must not be negative"}
+	}
+	if r.Scope == "" {
+		r.Scope = "all"
+	}
+	if r.Timeout == 0 {
+		r.Timeout = defaultTimeout
+	}
+
+	auth := r.CompanyURL + "/auth"
+	if cfg.AuthURL != "" {
+		u, err := checkURL("AuthURL", cfg.AuthURL, cfg.AllowInsecureHTTP)
+		if err != nil {
+			return nil, err
+		}
+		u.RawQuery, u.Fragment = "", ""
+		auth = strings.TrimRight(u.String(), "/")
+	}
+	if !strings.HasSuffix(auth, "/token") {
+		auth += "/token"
+	}
+	if cfg.Tenant != "" {
+		auth += "?tenant=" + url.QueryEscape(cfg.Tenant)
+	}
+	r.tokenURL = auth
+
+	if r.RetryOptions == (RetryOptions{}) {
+		r.RetryOptions = DefaultRetryOptions
+	} else {
+		ro := &r.RetryOptions
+		switch {
+		case ro.Retries < 0:
+			return nil, &ConfigError{"RetryOptions.Retries", "must not be negative"}
+		case ro.MinTimeout < 0 || ro.MaxTimeout < 0:
+			return nil, &ConfigError{"RetryOptions", "timeouts must not be negative"}
+		case ro.Factor < 0:
+			return nil, &ConfigError{"RetryOptions.Factor", "must not be negative"}
+		}
+		if ro.MinTimeout == 0 {
+			ro.MinTimeout = DefaultRetryOptions.MinTimeout
+		}
+		if ro.MaxTimeout == 0 {
+			ro.MaxTimeout = DefaultRetryOptions.MaxTimeout
+		}
+		if ro.Factor == 0 {
+			ro.Factor = DefaultRetryOptions.Factor
+		}
+		if ro.MaxTimeout < ro.MinTimeout {
+			return nil, &ConfigError{"RetryOptions.MaxTimeout", "is less than MinTimeout"}
+		}
+	}
+	return r, nil
+}
+
+// checkURL parses an absolute URL and refuses clear-text HTTP except to
+// loopback hosts (tests, the fake tenant) or when explicitly allowed.
+func checkURL(field, raw string, allowHTTP bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, &ConfigError{field, "not a URL: " + err.Error()}
+	}
+	if u.Host == "" {
+		return nil, &ConfigError{field, "must be an absolute URL with a host, e.g. https://yourcompany.halopsa.com"}
+	}
+	if u.User != nil {
+		return nil, &ConfigError{field, "must not contain user information"}
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !allowHTTP && !isLoopback(u.Hostname()) {
+			return nil, &ConfigError{field, "must use https:// (the client secret would travel in clear text); set AllowInsecureHTTP to override"}
+		}
+	default:
+		return nil, &ConfigError{field, "scheme must be https"}
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,190 @@
+package halopsa
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// APIError is a response from Halo with a non-2xx status.
+type APIError struct {
+	StatusCode int
+	Status     string // e.g. "404 Not Found"
+	Method     string
+	URL        string
+	Body       []byte // the response body, as received
+	Data       any    // Body parsed as JSON, when it is JSON
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("halopsa: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.URL)
+	b.WriteString(": ")
+	if e.Status != "" {
+		b.WriteString(e.Status)
+	} else {
+		b.WriteString(strconv.Itoa(e.StatusCode))
+	}
+	if m := e.Message(); m != "" {
+		b.WriteString(": ")
+		b.WriteString(m)
+	}
+	return b.String()
+}
+
+// Message is Halo's error message from the body, if one can be found.
+func (e *APIError) Message() string {
+	switch d := e.Data.(type) {
+	case string:
+		return clip(d)
+	case map[string]any:
+		for _, k := range []string{"message", "Message", "error_description", "error", "title", "detail"} {
+			if s, ok := d[k].(string); ok && s != "" {
+				return clip(s)
+			}
+		}
+	}
+	if e.Data == nil && len(e.Body) > 0 {
+		if looksHTML(e.Body) {
+			return "(HTML error page)"
+		}
+		return clip(string(e.Body))
+	}
+	return ""
+}
+
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+func looksHTML(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	if len(b) > 64 {
+		b = b[:64]
+	}
+	l := bytes.ToLower(b)
+	return bytes.HasPrefix(l, []byte("<!doctype html")) || bytes.HasPrefix(l, []byte("<html")) || bytes.HasPrefix(l, []byte("<"))
+}
+
+func newAPIError(method, url string, status int, statusText string, body []byte) *APIError {
+	e := &APIError{StatusCode: status, Status: statusText, Method: method, URL: url, Body: body}
+	var v any
+	if len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &v) == nil {
+		e.Data = v
+	}
+	return e
+}
+
+// AuthError is a failed token request.
+type AuthError struct {
+	URL        string // the token endpoint (it holds no secret)
+	StatusCode int    // 0 when no response arrived
+	Status     string
+	Body       []byte
+	// Code and Description are the OAuth error fields, when Halo sent them.
+	Code, Description string
+	Err               error // the underlying error, when no response arrived
+}
+
+func (e *AuthError) Error() string {
+	var b strings.Builder
+	b.WriteString("halopsa: token request to ")
+	b.WriteString(e.URL)
+	b.WriteString(" failed: ")
+	switch {
+	case e.StatusCode == 0 && e.Err != nil:
+		b.WriteString(e.Err.Error())
+	default:
+		if e.Status != "" {
+			b.WriteString(e.Status)
+		} else {
+			b.WriteString(strconv.Itoa(e.StatusCode))
+		}
+		switch {
+		case looksHTML(e.Body):
+			b.WriteString(": Halo answered with an HTML error page; this usually means the API application's \"Agent to log in as\" is missing or disabled")
+		case e.Code != "":
+			b.WriteString(": " + e.Code)
+			if e.Description != "" {
+				b.WriteString(": " + clip(e.Description))
+			}
+		case len(e.Body) > 0:
+			b.WriteString(": " + clip(string(e.Body)))
+		}
+	}
+	return b.String()
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }
+
+// NetworkError is a request that got no (complete) response.
+type NetworkError struct {
+	Method   string
+	URL      string
+	Attempts int
+	// MayHaveApplied is set when the request reached the wire before the
+	// failure: Halo may or may not have applied it. For a POST this is the
+	// case the client never retries, because sending it again could create
+	// the record twice; check Halo before you retry it yourself.
+	MayHaveApplied bool
+	Err            error
+}
+
+func (e *NetworkError) Error() string {
+	var b strings.Builder
+	b.WriteString("halopsa: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.URL)
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	if e.Attempts > 1 {
+		b.WriteString(" (after " + strconv.Itoa(e.Attempts) + " attempts)")
+	}
+	if e.MayHaveApplied && e.Method != "GET" && e.Method != "HEAD" {
+		b.WriteString("; the request was sent, so Halo may or may not have applied it")
+	}
+	return b.String()
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// DecodeError is a 2xx response whose body could not be decoded. The request
+// succeeded: for a write, Halo has applied it.
+type DecodeError struct {
+	Method     string
+	URL        string
+	StatusCode int
+	Body       []byte
+	Err        error
+}
+
+func (e *DecodeError) Error() string {
+	return "halopsa: " + e.Method + " " + e.URL + ": " + strconv.Itoa(e.StatusCode) +
+		" response could not be decoded (the request itself succeeded): " + e.Err.Error()
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// ParamError is a call with a parameter the client refuses to send.
+type ParamError struct {
+	Method  string // the Go method, e.g. "GetWebhookByID"
+	Field   string
+	Problem string
+}
+
+func (e *ParamError) Error() string {
+	return "halopsa: " + e.Method + ": " + e.Field + " " + e.Problem
+}
+
+func errMissingPathParam(method, field string) error {
+	return &ParamError{Method: method, Field: field, Problem: "is empty; it is a path parameter"}
+}

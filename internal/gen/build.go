@@ -1,0 +1,1011 @@
+package gen
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Kind is the Go-side kind of a value, which picks its Go type and codec.
+type Kind int
+
+// The kinds of values the generated code handles.
+const (
+	KString Kind = iota
+	KInt
+	KInt64
+	KFloat64
+	KFloat32
+	KBool
+	KTime
+	KBytes    // base64 in JSON, []byte in Go
+	KRaw      // anything else: json.RawMessage
+	KModel    // a generated struct
+	KEnum     // a generated named integer type
+	KMap      // map[string]json.RawMessage
+	KModelMap // map[string]Model
+)
+
+// FieldType is the type of one model field.
+type FieldType struct {
+	Kind  Kind
+	Slice bool
+	Ref   string // Go type name for KModel, KEnum, KModelMap
+}
+
+// Field is one property of a model.
+type Field struct {
+	Wire string
+	Name string
+	Doc  string
+	T    FieldType
+}
+
+// Type is one generated model type.
+type Type struct {
+	Schema      string // the spec's schema name
+	Name        string
+	Doc         string
+	Synthesized string // why the generator made this type up, if it did
+	IntEnum     []int64
+	StrEnum     bool // a string enum: generated as an alias of string
+	Fields      []*Field
+	List        *ListInfo // set when this is Halo's list wrapper
+}
+
+// ListInfo says where the records are in a list wrapper.
+type ListInfo struct {
+	Key   string // wire name of the records array
+	Field string // its Go field name
+	Item  string // Go type of one record
+}
+
+// ParamKind is the Go-side kind of a query or path parameter.
+type ParamKind int
+
+// The parameter kinds.
+const (
+	PString ParamKind = iota
+	PInt
+	PInt64
+	PFloat
+	PBool
+	PTime
+	PInts
+	PStrings
+)
+
+// Param is one path or query parameter.
+type Param struct {
+	Wire     string
+	Name     string
+	In       string
+	Doc      string
+	Kind     ParamKind
+	Required bool
+}
+
+// BodyKind is the shape of a request body.
+type BodyKind int
+
+// The body kinds.
+const (
+	BodyModels    BodyKind = iota // []Model
+	BodyModel                     // *Model
+	BodyJSON                      // any other JSON value, typed by GoType
+	BodyMultipart                 // a generated form struct
+)
+
+// Body is the request body of a write operation.
+type Body struct {
+	Kind   BodyKind
+	GoType string // type of the Params.Body field
+	Model  string // Go model name for BodyModels/BodyModel
+	Form   *Form  // for BodyMultipart
+}
+
+// Form is a multipart/form-data body.
+type Form struct {
+	Name   string
+	Fields []*FormField
+}
+
+// FormField is one part of a multipart body.
+type FormField struct {
+	Wire string
+	Name string
+	// File is a file part; Pairs is a list of key/values pairs each sent as
+	// a form field; otherwise the field is a plain string value.
+	File, Pairs bool
+	PairsType   string
+	// PairKey and PairValue are the Go fields of PairsType holding the key
+	// (*string) and the values ([]string).
+	PairKey, PairValue string
+}
+
+// RespKind is the shape of a response.
+type RespKind int
+
+// The response kinds.
+const (
+	RespRaw    RespKind = iota // json.RawMessage
+	RespModel                  // *Model
+	RespModels                 // []Model
+	RespBinary                 // []byte
+)
+
+// Response-typing sources, in precedence order. The generator reports how
+// many operations got each.
+const (
+	SrcSpec     = "spec response schema"
+	SrcOverlay  = "overlay"
+	SrcInferred = "inferred from section name"
+	SrcPostRule = "inferred from POST body"
+	SrcBinary   = "binary"
+	SrcRaw      = "untyped (json.RawMessage)"
+)
+
+// Resp is the response of an operation.
+type Resp struct {
+	Kind   RespKind
+	Model  string
+	Source string
+}
+
+// GoType is the Go result type of the method.
+func (r Resp) GoType() string {
+	switch r.Kind {
+	case RespModel:
+		return "*" + r.Model
+	case RespModels:
+		return "[]" + r.Model
+	case RespBinary:
+		return "[]byte"
+	}
+	return "json.RawMessage"
+}
+
+// Op is one operation, one generated method.
+type Op struct {
+	Section    *Section
+	Method     string // upper case
+	Path       string
+	Name       string
+	ParamsType string
+	Doc        string
+	PathParams []*Param
+	Query      []*Param
+	Body       *Body
+	Resp       Resp
+	Sensitive  bool // the path carries a secret: log the template, not the value
+	Paged      bool // takes pageinate, page_no and page_size
+}
+
+// Section is one first path segment: a field of Client.
+type Section struct {
+	Wire     string
+	Field    string
+	TypeName string
+	Ops      []*Op
+}
+
+// API is everything the emitter writes.
+type API struct {
+	Title, Version string
+	Sections       []*Section
+	Ops            []*Op
+	Types          []*Type
+	typeBySchema   map[string]*Type
+	Warnings       []string
+	RespCounts     map[string]int
+}
+
+// Reserved names: hand-written identifiers of package halopsa that generated
+// names must not take.
+var reservedNames = []string{
+	"Client", "Config", "RetryOptions", "Time", "APIError", "AuthError",
+	"RateLimitError", "DecodeError", "NetworkError", "File", "Ptr", "New",
+	"NewTime", "Version", "ConfigError", "RateLimit",
+}
+
+// Build turns a (patched) spec into the API model.
+func Build(spec *Spec, ov *Overlay) (*API, error) {
+	b := &builder{spec: spec, api: &API{
+		Title: spec.Info.Title, Version: spec.Info.Version,
+		typeBySchema: map[string]*Type{}, RespCounts: map[string]int{},
+	}}
+	var ovr *overlayResult
+	if ov != nil {
+		ovr = ov.Apply(spec)
+		b.api.Warnings = append(b.api.Warnings, ovr.warnings...)
+	} else {
+		ovr = &overlayResult{responses: map[string]*OverlayResponse{}}
+	}
+	b.names = newUniqueNamer(reservedNames...)
+	if err := b.sections(); err != nil {
+		return nil, err
+	}
+	b.claimOpNames()
+	b.synthesizeLists(ovr)
+	b.types()
+	if err := b.operations(); err != nil {
+		return nil, err
+	}
+	b.responses(ovr)
+	b.listInfo()
+	sort.Strings(b.api.Warnings)
+	return b.api, nil
+}
+
+type builder struct {
+	spec  *Spec
+	api   *API
+	names *uniqueNamer // package-level Go names
+	secs  map[string]*Section
+	// opNames holds the method, params and form type names of "get /path".
+	opNames map[string][3]string
+	synth []string
+}
+
+func (b *builder) warn(f string, a ...any) {
+	b.api.Warnings = append(b.api.Warnings, fmt.Sprintf(f, a...))
+}
+
+var methodOrder = []string{"get", "post", "put", "patch", "delete"}
+
+func (b *builder) sortedPaths() []string {
+	paths := make([]string, 0, len(b.spec.Paths))
+	for p := range b.spec.Paths {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+func sectionOf(path string) string {
+	s := strings.TrimPrefix(path, "/")
+	s, _, _ = strings.Cut(s, "/")
+	return s
+}
+
+func (b *builder) sections() error {
+	b.secs = map[string]*Section{}
+	fields := newUniqueNamer("Do") // Client's own exported members
+	for _, p := range b.sortedPaths() {
+		w := sectionOf(p)
+		if _, ok := b.secs[w]; ok {
+			continue
+		}
+		f := upperFirst(w)
+		if f == "" || f[0] >= '0' && f[0] <= '9' {
+			f = "S" + f
+		}
+		if nf, renamed := fields.claim(f, w); renamed {
+			b.warn("section %q: field %s taken, named %s", w, f, nf)
+			f = nf
+		}
+		tn, renamed := b.names.claim(f+"API", "section "+w)
+		if renamed {
+			b.warn("section %q: type %sAPI taken, named %s", w, f, tn)
+		}
+		s := &Section{Wire: w, Field: f, TypeName: tn}
+		b.secs[w] = s
+		b.api.Sections = append(b.api.Sections, s)
+	}
+	sort.Slice(b.api.Sections, func(i, j int) bool { return b.api.Sections[i].Field < b.api.Sections[j].Field })
+	return nil
+}
+
+// synthesizeLists adds a <S>_View schema for every overlay list wrapper whose
+// section has none in the spec, and points the overlay entry at it.
+func (b *builder) synthesizeLists(ovr *overlayResult) {
+	keys := make([]string, 0, len(ovr.responses))
+	for k := range ovr.responses {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		r := ovr.responses[k]
+		if r.List == nil {
+			continue
+		}
+		_, path, _ := splitOpKey(k)
+		name := sectionOf(path) + "_View"
+		if existing := b.spec.Components.Schemas.Get(name); existing != nil {
+			if existing.Properties.Get(r.List.Key) == nil {
+				b.warn("overlay: %s: spec schema %s has no %q; using the spec's schema", k, name, r.List.Key)
+			}
+			r.Ref, r.List = name, nil
+			continue
+		}
+		intProp := func() *Schema { return &Schema{Type: "integer", Format: "int32", Nullable: true} }
+		s := &Schema{
+			Type:        "object",
+			Description: "Halo's list wrapper for " + path + " (shape from the overlay: the spec has no response schema).",
+			Properties: OrderedSchemas{
+				{"record_count", intProp()},
+				{r.List.Key, &Schema{Type: "array", Items: &Schema{Ref: "#/components/schemas/" + r.List.Items}}},
+				{"page_no", intProp()},
+				{"page_size", intProp()},
+			},
+		}
+		b.spec.Components.Schemas = append(b.spec.Components.Schemas, NamedSchema{name, s})
+		b.synth = append(b.synth, name)
+		r.Ref, r.List = name, nil
+	}
+}
+
+func (b *builder) types() {
+	synth := map[string]bool{}
+	for _, n := range b.synth {
+		synth[n] = true
+	}
+	// Claim type names first (sorted by schema name, so the result does not
+	// depend on map order), then fill fields, which refer to other types.
+	sorted := append(OrderedSchemas(nil), b.spec.Components.Schemas...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	for _, ns := range sorted {
+		want := GoName(ns.Name)
+		name, renamed := b.names.claim(want, "schema "+ns.Name)
+		if renamed {
+			b.warn("schema %s: Go name %s taken, named %s", ns.Name, want, name)
+		}
+		t := &Type{Schema: ns.Name, Name: name, Doc: cleanDoc(ns.Schema.Description)}
+		if synth[ns.Name] {
+			t.Synthesized = "overlay list wrapper"
+		}
+		b.api.typeBySchema[ns.Name] = t
+		b.api.Types = append(b.api.Types, t)
+	}
+	for _, ns := range sorted {
+		t := b.api.typeBySchema[ns.Name]
+		s := ns.Schema
+		if len(s.Enum) > 0 {
+			if s.Type == "integer" {
+				for _, raw := range s.Enum {
+					v, err := strconv.ParseInt(string(raw), 10, 64)
+					if err != nil {
+						b.warn("schema %s: enum value %s is not an integer; skipped", ns.Name, raw)
+						continue
+					}
+					t.IntEnum = append(t.IntEnum, v)
+				}
+				if len(t.IntEnum) == 0 {
+					t.IntEnum = []int64{}
+				}
+			} else {
+				t.StrEnum = true
+			}
+			continue
+		}
+		fields := newUniqueNamer("Extra")
+		// Two passes: names whose wire form has no leading underscore claim
+		// their Go name first, so that "signature" keeps Signature when
+		// "_signature" is also present.
+		order := make([]int, 0, len(s.Properties))
+		for i, p := range s.Properties {
+			if !strings.HasPrefix(p.Name, "_") {
+				order = append(order, i)
+			}
+		}
+		for i, p := range s.Properties {
+			if strings.HasPrefix(p.Name, "_") {
+				order = append(order, i)
+			}
+		}
+		byIndex := make([]*Field, len(s.Properties))
+		for _, i := range order {
+			p := s.Properties[i]
+			want := GoName(p.Name)
+			name, renamed := fields.claim(want, p.Name)
+			if renamed {
+				b.warn("schema %s: property %q would be %s, taken by %q; named %s", ns.Name, p.Name, want, fields.taken[want], name)
+			}
+			byIndex[i] = &Field{Wire: p.Name, Name: name, Doc: propDoc(p.Schema), T: b.fieldType(p.Schema)}
+		}
+		t.Fields = byIndex
+	}
+	sort.Slice(b.api.Types, func(i, j int) bool { return b.api.Types[i].Name < b.api.Types[j].Name })
+}
+
+func propDoc(s *Schema) string {
+	d := cleanDoc(s.Description)
+	var notes []string
+	if s.ReadOnly {
+		notes = append(notes, "Read-only.")
+	}
+	if s.MaxLength != nil {
+		notes = append(notes, fmt.Sprintf("At most %d characters.", *s.MaxLength))
+	}
+	if s.Format == "date-span" {
+		notes = append(notes, "A .NET TimeSpan, e.g. \"01:30:00\".")
+	}
+	if len(notes) > 0 {
+		if d != "" {
+			d += "\n"
+		}
+		d += strings.Join(notes, " ")
+	}
+	return d
+}
+
+// fieldType maps a property schema to a Go field type.
+func (b *builder) fieldType(s *Schema) FieldType {
+	if s == nil {
+		return FieldType{Kind: KRaw}
+	}
+	if ref := s.RefName(); ref != "" || (len(s.AllOf) == 1 && s.AllOf[0].RefName() != "") {
+		if ref == "" {
+			ref = s.AllOf[0].RefName()
+		}
+		t := b.api.typeBySchema[ref]
+		if t == nil {
+			b.warn("unresolved $ref %s; typed as json.RawMessage", s.Ref)
+			return FieldType{Kind: KRaw}
+		}
+		target := b.spec.Components.Schemas.Get(ref)
+		switch {
+		case t.IntEnum != nil || (len(target.Enum) > 0 && target.Type == "integer"):
+			return FieldType{Kind: KEnum, Ref: t.Name}
+		case len(target.Enum) > 0:
+			return FieldType{Kind: KString}
+		}
+		return FieldType{Kind: KModel, Ref: t.Name}
+	}
+	switch s.Type {
+	case "string":
+		switch s.Format {
+		case "date-time":
+			return FieldType{Kind: KTime}
+		case "byte":
+			return FieldType{Kind: KBytes}
+		case "binary":
+			return FieldType{Kind: KRaw}
+		}
+		return FieldType{Kind: KString}
+	case "integer":
+		if s.Format == "int64" {
+			return FieldType{Kind: KInt64}
+		}
+		return FieldType{Kind: KInt}
+	case "number":
+		if s.Format == "float" {
+			return FieldType{Kind: KFloat32}
+		}
+		return FieldType{Kind: KFloat64}
+	case "boolean":
+		return FieldType{Kind: KBool}
+	case "array":
+		if s.Items == nil {
+			return FieldType{Kind: KRaw, Slice: true}
+		}
+		it := b.fieldType(s.Items)
+		switch {
+		case it.Slice, it.Kind == KBytes, it.Kind == KFloat32, it.Kind == KMap, it.Kind == KModelMap:
+			// Rare shapes (one property each in Halo's spec): kept raw.
+			return FieldType{Kind: KRaw}
+		}
+		it.Slice = true
+		return it
+	case "object":
+		if a := s.AdditionalSchema(); a != nil && a.RefName() != "" {
+			if t := b.fieldType(a); t.Kind == KModel {
+				return FieldType{Kind: KModelMap, Ref: t.Ref}
+			}
+		}
+		return FieldType{Kind: KMap}
+	}
+	return FieldType{Kind: KRaw}
+}
+
+var pathParamRe = regexp.MustCompile(`\{([^}]+)\}`)
+
+// methodName builds <Verb><PathSegments>: {id} -> ByID, {x} -> By<X>, other
+// segments with their first letter upper-cased and non-alphanumerics dropped.
+func methodName(method, path string) string {
+	var sb strings.Builder
+	sb.WriteString(upperFirst(strings.ToLower(method)))
+	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
+		if ms := pathParamRe.FindAllStringSubmatch(seg, -1); len(ms) > 0 {
+			for _, m := range ms {
+				sb.WriteString("By" + GoName(m[1]))
+			}
+			continue
+		}
+		sb.WriteString(upperFirst(seg))
+	}
+	return sb.String()
+}
+
+var sensitiveParam = regexp.MustCompile(`(?i)secret|token|password|apikey`)
+
+// claimOpNames names every method (unique within its section) and every
+// params and form type (unique in the package) before schemas claim theirs:
+// these names are the public API's and follow fixed rules.
+func (b *builder) claimOpNames() {
+	b.opNames = map[string][3]string{}
+	methods := map[*Section]*uniqueNamer{}
+	for _, path := range b.sortedPaths() {
+		item := b.spec.Paths[path]
+		for _, m := range methodOrder {
+			o := (*item)[m]
+			if o == nil {
+				continue
+			}
+			sec := b.secs[sectionOf(path)]
+			if methods[sec] == nil {
+				methods[sec] = newUniqueNamer()
+			}
+			want := methodName(m, path)
+			name, renamed := methods[sec].claim(want, m+" "+path)
+			if renamed {
+				b.warn("%s %s: method name %s taken, named %s", strings.ToUpper(m), path, want, name)
+			}
+			pt, renamed := b.names.claim(name+"Params", "params of "+name)
+			if renamed {
+				b.warn("%s %s: params type %sParams taken, named %s", strings.ToUpper(m), path, name, pt)
+			}
+			var form string
+			if o.RequestBody != nil && o.RequestBody.Content["multipart/form-data"] != nil && jsonMedia(o.RequestBody.Content) == nil {
+				form, renamed = b.names.claim(name+"Form", "form of "+name)
+				if renamed {
+					b.warn("%s %s: form type %sForm taken, named %s", strings.ToUpper(m), path, name, form)
+				}
+			}
+			b.opNames[m+" "+path] = [3]string{name, pt, form}
+		}
+	}
+}
+
+func (b *builder) operations() error {
+	for _, path := range b.sortedPaths() {
+		item := b.spec.Paths[path]
+		for _, m := range methodOrder {
+			o := (*item)[m]
+			if o == nil {
+				continue
+			}
+			sec := b.secs[sectionOf(path)]
+			n := b.opNames[m+" "+path]
+			name, pt := n[0], n[1]
+			op := &Op{Section: sec, Method: strings.ToUpper(m), Path: path, Name: name, ParamsType: pt}
+			op.Doc = opDoc(o)
+			b.params(op, o)
+			if err := b.body(op, o); err != nil {
+				return err
+			}
+			sec.Ops = append(sec.Ops, op)
+			b.api.Ops = append(b.api.Ops, op)
+		}
+	}
+	return nil
+}
+
+func opDoc(o *Operation) string {
+	s, d := cleanDoc(o.Summary), cleanDoc(o.Description)
+	switch {
+	case s == "":
+		return d
+	case d == "" || d == s:
+		return s
+	}
+	return s + ".\n" + d
+}
+
+// paramKind maps Halo's (often non-OpenAPI) parameter types.
+func paramKind(p *Parameter) ParamKind {
+	t, f := "", ""
+	if p.Schema != nil {
+		t, f = p.Schema.Type, p.Schema.Format
+		if t == "array" && p.Schema.Items != nil {
+			if p.Schema.Items.Type == "integer" {
+				return PInts
+			}
+			return PStrings
+		}
+	}
+	if t == "" {
+		// No type: Halo's descriptions usually start with one, "(int) ...".
+		d := strings.TrimSpace(p.Description)
+		switch {
+		case strings.HasPrefix(d, "(bool)"):
+			return PBool
+		case strings.HasPrefix(d, "(int)"):
+			return PInt
+		case strings.HasPrefix(d, "(double)"):
+			return PFloat
+		}
+		return PString
+	}
+	switch t {
+	case "bool", "boolean":
+		return PBool
+	case "int", "integer":
+		if f == "int64" {
+			return PInt64
+		}
+		return PInt
+	case "double", "number", "float", "decimal":
+		return PFloat
+	case "DateTime":
+		return PTime
+	case "List<int>":
+		return PInts
+	case "string":
+		if f == "date-time" {
+			return PTime
+		}
+	}
+	return PString
+}
+
+func (b *builder) params(op *Op, o *Operation) {
+	seen := map[string]bool{}
+	var declared []*Parameter
+	for _, p := range o.Parameters {
+		key := p.In + ":" + p.Name
+		if seen[key] {
+			b.warn("%s %s: parameter %s (%s) declared twice; kept the first", op.Method, op.Path, p.Name, p.In)
+			continue
+		}
+		seen[key] = true
+		declared = append(declared, p)
+	}
+	fields := newUniqueNamer("Body")
+	mk := func(p *Parameter, required bool) *Param {
+		want := GoName(p.Name)
+		name, renamed := fields.claim(want, p.Name)
+		if renamed {
+			b.warn("%s %s: parameter %q would be field %s, taken; named %s", op.Method, op.Path, p.Name, want, name)
+		}
+		doc := cleanDoc(p.Description)
+		return &Param{Wire: p.Name, Name: name, In: p.In, Doc: doc, Kind: paramKind(p), Required: required}
+	}
+	// Path parameters in the order of the template, so that the method name
+	// and the params struct read the same way.
+	for _, m := range pathParamRe.FindAllStringSubmatch(op.Path, -1) {
+		var decl *Parameter
+		for _, p := range declared {
+			if p.In == "path" && p.Name == m[1] {
+				decl = p
+			}
+		}
+		if decl == nil {
+			b.warn("%s %s: path parameter %s not declared; typed as string", op.Method, op.Path, m[1])
+			decl = &Parameter{Name: m[1], In: "path", Schema: &Schema{Type: "string"}}
+		}
+		pp := mk(decl, true)
+		if pp.Kind != PInt && pp.Kind != PInt64 {
+			pp.Kind = PString
+		}
+		if sensitiveParam.MatchString(pp.Wire) {
+			op.Sensitive = true
+		}
+		op.PathParams = append(op.PathParams, pp)
+	}
+	var paging int
+	for _, p := range declared {
+		switch p.In {
+		case "query":
+			qp := mk(p, p.Required)
+			op.Query = append(op.Query, qp)
+			switch p.Name {
+			case "pageinate", "page_no", "page_size":
+				paging++
+			}
+		case "path":
+			// handled above
+		default:
+			b.warn("%s %s: %s parameter %s not supported; skipped", op.Method, op.Path, p.In, p.Name)
+		}
+	}
+	op.Paged = paging == 3
+}
+
+func jsonMedia(content map[string]*MediaType) *Schema {
+	for _, ct := range []string{"application/json", "text/json", "application/*+json", "application/json-patch+json"} {
+		if m := content[ct]; m != nil && m.Schema != nil {
+			return m.Schema
+		}
+	}
+	keys := make([]string, 0, len(content))
+	for k := range content {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if strings.Contains(k, "json") && content[k].Schema != nil {
+			return content[k].Schema
+		}
+	}
+	return nil
+}
+
+func (b *builder) body(op *Op, o *Operation) error {
+	if o.RequestBody == nil || len(o.RequestBody.Content) == 0 {
+		return nil
+	}
+	if s := jsonMedia(o.RequestBody.Content); s != nil {
+		op.Body = b.jsonBody(s)
+		return nil
+	}
+	if m := o.RequestBody.Content["multipart/form-data"]; m != nil && m.Schema != nil {
+		name := b.opNames[strings.ToLower(op.Method)+" "+op.Path][2]
+		f := &Form{Name: name}
+		fields := newUniqueNamer()
+		for _, p := range m.Schema.Properties {
+			fn, _ := fields.claim(GoName(p.Name), p.Name)
+			ff := &FormField{Wire: p.Name, Name: fn}
+			switch {
+			case p.Schema.Format == "binary":
+				ff.File = true
+			case p.Schema.Type == "array" && p.Schema.Items != nil && p.Schema.Items.RefName() != "":
+				t := b.api.typeBySchema[p.Schema.Items.RefName()]
+				for _, tf := range t.Fields {
+					switch {
+					case tf.Wire == "key" && tf.T == FieldType{Kind: KString}:
+						ff.PairKey = tf.Name
+					case tf.Wire == "value" && tf.T == FieldType{Kind: KString, Slice: true}:
+						ff.PairValue = tf.Name
+					}
+				}
+				if ff.PairKey == "" || ff.PairValue == "" {
+					b.warn("%s %s: form field %s is not a list of key/values pairs; sent as text", op.Method, op.Path, p.Name)
+					break
+				}
+				ff.Pairs, ff.PairsType = true, t.Name
+			}
+			f.Fields = append(f.Fields, ff)
+		}
+		op.Body = &Body{Kind: BodyMultipart, GoType: "*" + name, Form: f}
+		return nil
+	}
+	b.warn("%s %s: request body media types %v not supported; sent as raw JSON", op.Method, op.Path, keysOf(o.RequestBody.Content))
+	op.Body = &Body{Kind: BodyJSON, GoType: "json.RawMessage"}
+	return nil
+}
+
+func keysOf[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (b *builder) jsonBody(s *Schema) *Body {
+	ft := b.fieldType(s)
+	switch {
+	case ft.Kind == KModel && ft.Slice:
+		return &Body{Kind: BodyModels, GoType: "[]" + ft.Ref, Model: ft.Ref}
+	case ft.Kind == KModel:
+		return &Body{Kind: BodyModel, GoType: "*" + ft.Ref, Model: ft.Ref}
+	}
+	return &Body{Kind: BodyJSON, GoType: jsonGoType(ft)}
+}
+
+// jsonGoType is the Go type of a non-model JSON value (bodies, results).
+func jsonGoType(ft FieldType) string {
+	var base string
+	switch ft.Kind {
+	case KString:
+		base = "string"
+	case KInt:
+		base = "int"
+	case KInt64:
+		base = "int64"
+	case KFloat64:
+		base = "float64"
+	case KFloat32:
+		base = "float32"
+	case KBool:
+		base = "bool"
+	case KTime:
+		base = "Time"
+	case KEnum, KModel:
+		base = ft.Ref
+	case KBytes:
+		return "[]byte"
+	case KMap:
+		return "map[string]json.RawMessage"
+	case KModelMap:
+		return "map[string]" + ft.Ref
+	default:
+		return "json.RawMessage"
+	}
+	if ft.Slice {
+		return "[]" + base
+	}
+	return "*" + base
+}
+
+// responseSchema returns the JSON schema of the first 2xx response, and
+// whether that response is binary.
+func responseSchema(o *Operation) (*Schema, bool) {
+	codes := keysOf(o.Responses)
+	for _, c := range codes {
+		if !strings.HasPrefix(c, "2") {
+			continue
+		}
+		r := o.Responses[c]
+		if r == nil || len(r.Content) == 0 {
+			continue
+		}
+		if s := jsonMedia(r.Content); s != nil {
+			return s, false
+		}
+		for ct, m := range r.Content {
+			if ct == "application/octet-stream" || (m.Schema != nil && m.Schema.Format == "binary") {
+				return nil, true
+			}
+		}
+	}
+	return nil, false
+}
+
+type sectionHints struct{ base, view string }
+
+func (b *builder) responses(ovr *overlayResult) {
+	hasSchema := func(n string) bool { return n != "" && b.api.typeBySchema[n] != nil }
+	// 1. Typed responses from the spec, and hints per section from them.
+	hints := map[*Section]*sectionHints{}
+	specTyped := map[*Op]bool{}
+	for _, op := range b.api.Ops {
+		o := (*b.spec.Paths[op.Path])[strings.ToLower(op.Method)]
+		s, binary := responseSchema(o)
+		if binary {
+			op.Resp = Resp{Kind: RespBinary, Source: SrcBinary}
+			specTyped[op] = true
+			continue
+		}
+		if s == nil {
+			continue
+		}
+		r, ok := b.respFromSchema(s)
+		if !ok {
+			continue
+		}
+		r.Source = SrcSpec
+		op.Resp, specTyped[op] = r, true
+		h := hints[op.Section]
+		if h == nil {
+			h = &sectionHints{}
+			hints[op.Section] = h
+		}
+		ref := s.RefName()
+		sec := "/" + op.Section.Wire
+		switch {
+		case op.Method == "GET" && op.Path == sec && ref != "":
+			h.view = ref
+			if base := strings.TrimSuffix(ref, "_View"); base != ref && hasSchema(base) && h.base == "" {
+				h.base = base
+			}
+		case ref != "" && !strings.HasSuffix(ref, "_View") &&
+			((op.Method == "GET" && op.Path == sec+"/{id}") || (op.Method == "POST" && op.Path == sec)):
+			h.base = ref
+		}
+	}
+	// 2. Overlay, 3. inference, 4. POST rule.
+	for _, op := range b.api.Ops {
+		if specTyped[op] {
+			continue
+		}
+		if r := ovr.responses[strings.ToLower(op.Method)+" "+op.Path]; r != nil {
+			switch {
+			case r.Binary:
+				op.Resp = Resp{Kind: RespBinary, Source: SrcOverlay}
+			case r.Ref != "":
+				op.Resp = Resp{Kind: RespModel, Model: b.api.typeBySchema[r.Ref].Name, Source: SrcOverlay}
+			case r.Array != "":
+				op.Resp = Resp{Kind: RespModels, Model: b.api.typeBySchema[r.Array].Name, Source: SrcOverlay}
+			}
+			if op.Resp.Source == SrcOverlay {
+				continue
+			}
+		}
+		sec := op.Section
+		base, view := "", ""
+		if h := hints[sec]; h != nil {
+			base, view = h.base, h.view
+		}
+		if view == "" && hasSchema(sec.Wire+"_View") {
+			view = sec.Wire + "_View"
+		}
+		if base == "" && hasSchema(sec.Wire) {
+			base = sec.Wire
+		}
+		p := "/" + sec.Wire
+		isList := op.Method == "GET" && op.Path == p
+		isOne := (op.Method == "GET" && op.Path == p+"/{id}") || (op.Method == "POST" && op.Path == p) ||
+			((op.Method == "PUT" || op.Method == "PATCH") && op.Path == p+"/{id}")
+		switch {
+		case isList && view != "":
+			op.Resp = Resp{Kind: RespModel, Model: b.api.typeBySchema[view].Name, Source: SrcInferred}
+		case isOne && base != "":
+			op.Resp = Resp{Kind: RespModel, Model: b.api.typeBySchema[base].Name, Source: SrcInferred}
+		case (op.Method == "GET" && op.Path == p+"/{id}") || (op.Method == "POST" && op.Path == p):
+			if x := b.postBodyModel(sec); x != "" {
+				op.Resp = Resp{Kind: RespModel, Model: x, Source: SrcPostRule}
+			} else {
+				op.Resp = Resp{Kind: RespRaw, Source: SrcRaw}
+			}
+		default:
+			op.Resp = Resp{Kind: RespRaw, Source: SrcRaw}
+		}
+	}
+	for _, op := range b.api.Ops {
+		b.api.RespCounts[op.Resp.Source]++
+	}
+}
+
+// postBodyModel returns the model X when POST /<S> takes []X.
+func (b *builder) postBodyModel(sec *Section) string {
+	for _, op := range sec.Ops {
+		if op.Method == "POST" && op.Path == "/"+sec.Wire && op.Body != nil && op.Body.Kind == BodyModels {
+			return op.Body.Model
+		}
+	}
+	return ""
+}
+
+func (b *builder) respFromSchema(s *Schema) (Resp, bool) {
+	ft := b.fieldType(s)
+	switch {
+	case ft.Kind == KModel && ft.Slice:
+		return Resp{Kind: RespModels, Model: ft.Ref}, true
+	case ft.Kind == KModel:
+		return Resp{Kind: RespModel, Model: ft.Ref}, true
+	}
+	return Resp{}, false
+}
+
+// listInfo marks list wrappers: objects with record_count and an array of
+// records. The records array is the one whose item type is the section's
+// record type, else the only array of models.
+func (b *builder) listInfo() {
+	byName := map[string]*Type{}
+	for _, t := range b.api.Types {
+		byName[t.Name] = t
+	}
+	for _, op := range b.api.Ops {
+		if op.Method != "GET" || op.Path != "/"+op.Section.Wire || op.Resp.Kind != RespModel {
+			continue
+		}
+		t := byName[op.Resp.Model]
+		if t == nil || t.List != nil {
+			continue
+		}
+		var hasCount bool
+		var arrays []*Field
+		for _, f := range t.Fields {
+			if f.Wire == "record_count" {
+				hasCount = true
+			}
+			if f.T.Kind == KModel && f.T.Slice {
+				arrays = append(arrays, f)
+			}
+		}
+		if !hasCount || len(arrays) == 0 {
+			continue
+		}
+		pick := arrays[0]
+		if len(arrays) > 1 {
+			pick = nil
+			base := strings.TrimSuffix(t.Schema, "_View")
+			for _, f := range arrays {
+				if it := byName[f.T.Ref]; it != nil && (it.Schema == base || it.Schema == base+"_List") {
+					pick = f
+				}
+			}
+			if pick == nil {
+				b.warn("%s: list wrapper %s has several record arrays; not paged", op.Path, t.Name)
+				continue
+			}
+		}
+		t.List = &ListInfo{Key: pick.Wire, Field: pick.Name, Item: pick.T.Ref}
+	}
+}
+

@@ -1,0 +1,390 @@
+package halopsa
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// This file is the low-level JSON reader behind the codec: a scanner over a
+// byte slice that the generated decoders drive field by field. It is strict
+// about JSON syntax (a truncated or corrupt body is an error, never a
+// half-filled record) and lenient about value types (see codec.go).
+
+const maxDepth = 1000
+
+// decoder reads one JSON document. Generated decodeJSON methods call field()
+// in a loop and switch on key; typed readers consume one value each.
+type decoder struct {
+	data []byte
+	pos  int
+	err  *syntaxError
+
+	key      []byte // current field name, unescaped
+	keyStart int    // offset of the current field name's opening quote
+	valStart int    // offset of the current field's value
+	sep      bool   // a value was just completed: ',' or a closing bracket must follow
+	depth    int
+
+	scratch []byte // unescaped strings that had escapes
+	keyBuf  []byte // unescaped field names that had escapes
+
+	issues []DecodeIssue
+}
+
+type syntaxError struct {
+	msg    string
+	offset int
+}
+
+func (e *syntaxError) Error() string {
+	return e.msg + " at offset " + strconv.Itoa(e.offset)
+}
+
+func (d *decoder) reset(data []byte) {
+	*d = decoder{data: data, scratch: d.scratch[:0], keyBuf: d.keyBuf[:0]}
+}
+
+// fail records the first syntax error and moves to the end of input, so
+// that every reader stops.
+func (d *decoder) fail(msg string) {
+	if d.err == nil {
+		d.err = &syntaxError{msg: msg, offset: d.pos}
+	}
+	d.pos = len(d.data)
+}
+
+// peek skips whitespace and returns the next byte, or 0 at the end.
+func (d *decoder) peek() byte {
+	for d.pos < len(d.data) {
+		switch c := d.data[d.pos]; c {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+// field advances to the next field of the current object, setting key and
+// valStart. It returns false at the closing brace or on error.
+func (d *decoder) field() bool {
+	c := d.peek()
+	if d.sep {
+		switch c {
+		case ',':
+			d.pos++
+			if c = d.peek(); c != '"' {
+				d.fail("expected field name after ','")
+				return false
+			}
+		case '}':
+			d.pos++
+			d.depth--
+			return false
+		default:
+			d.fail("expected ',' or '}'")
+			return false
+		}
+	} else if c == '}' {
+		d.pos++
+		d.sep = true
+		d.depth--
+		return false
+	}
+	if c != '"' {
+		d.fail("expected field name")
+		return false
+	}
+	d.keyStart = d.pos
+	k, ok := d.readString(&d.keyBuf)
+	if !ok {
+		return false
+	}
+	d.key = k
+	if d.peek() != ':' {
+		d.fail("expected ':'")
+		return false
+	}
+	d.pos++
+	d.peek()
+	d.valStart = d.pos
+	// Whatever reads the value, a separator is due after it.
+	d.sep = true
+	return true
+}
+
+// elem advances to the next element of the current array.
+func (d *decoder) elem() bool {
+	c := d.peek()
+	if d.sep {
+		switch c {
+		case ',':
+			d.pos++
+			d.peek()
+			return true
+		case ']':
+			d.pos++
+			d.depth--
+			return false
+		}
+		d.fail("expected ',' or ']'")
+		return false
+	}
+	if c == ']' {
+		d.pos++
+		d.sep = true
+		d.depth--
+		return false
+	}
+	d.sep = true
+	return true
+}
+
+// enter consumes an opening bracket.
+func (d *decoder) enter() bool {
+	d.pos++
+	d.sep = false
+	d.depth++
+	if d.depth > maxDepth {
+		d.fail("nesting too deep")
+		return false
+	}
+	return true
+}
+
+// readString reads a string at pos (which must be '"') and returns its
+// unescaped content: a sub-slice of data when it has no escapes, else a
+// slice of *buf. The result is only valid until the next read.
+func (d *decoder) readString(buf *[]byte) ([]byte, bool) {
+	start := d.pos + 1
+	i := start
+	for i < len(d.data) {
+		c := d.data[i]
+		if c == '"' {
+			d.pos = i + 1
+			return d.data[start:i], true
+		}
+		if c == '\\' {
+			return d.readEscaped(buf, start, i)
+		}
+		i++
+	}
+	d.pos = i
+	d.fail("unterminated string")
+	return nil, false
+}
+
+func (d *decoder) readEscaped(buf *[]byte, start, i int) ([]byte, bool) {
+	b := append((*buf)[:0], d.data[start:i]...)
+	for i < len(d.data) {
+		c := d.data[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			*buf = b
+			return b, true
+		case c != '\\':
+			b = append(b, c)
+			i++
+			continue
+		}
+		if i+1 >= len(d.data) {
+			break
+		}
+		switch e := d.data[i+1]; e {
+		case '"', '\\', '/':
+			b = append(b, e)
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, ok := hex4(d.data, i+2)
+			if !ok {
+				d.pos = i
+				d.fail("invalid \\u escape")
+				return nil, false
+			}
+			i += 6
+			if r >= 0xD800 && r < 0xDC00 {
+				// A surrogate pair, if the low half follows.
+				if i+1 < len(d.data) && d.data[i] == '\\' && d.data[i+1] == 'u' {
+					if lo, ok := hex4(d.data, i+2); ok && lo >= 0xDC00 && lo < 0xE000 {
+						r = (r-0xD800)<<10 + (lo - 0xDC00) + 0x10000
+						i += 6
+					} else {
+						r = utf8.RuneError
+					}
+				} else {
+					r = utf8.RuneError
+				}
+			} else if r >= 0xDC00 && r < 0xE000 {
+				r = utf8.RuneError
+			}
+			b = utf8.AppendRune(b, r)
+			continue
+		default:
+			d.pos = i
+			d.fail("invalid escape")
+			return nil, false
+		}
+		i += 2
+	}
+	d.pos = len(d.data)
+	d.fail("unterminated string")
+	return nil, false
+}
+
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// readNumber reads a JSON number at pos and returns its text.
+func (d *decoder) readNumber() ([]byte, bool) {
+	start := d.pos
+	n := numberLen(d.data[start:])
+	if n == 0 {
+		d.fail("invalid number")
+		return nil, false
+	}
+	d.pos += n
+	return d.data[start:d.pos], true
+}
+
+// numberLen returns the length of the JSON number at the start of b, or 0
+// when b does not start with one.
+func numberLen(b []byte) int {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return 0
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		j := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return 0
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return 0
+		}
+	}
+	return i
+}
+
+// isNumber reports whether all of b is one JSON number.
+func isNumber(b []byte) bool {
+	return len(b) > 0 && numberLen(b) == len(b)
+}
+
+// literal consumes true, false or null.
+func (d *decoder) literal(word string) bool {
+	if len(d.data)-d.pos >= len(word) && string(d.data[d.pos:d.pos+len(word)]) == word {
+		d.pos += len(word)
+		return true
+	}
+	d.fail("invalid literal")
+	return false
+}
+
+// skip consumes one value of any kind, checking its syntax.
+func (d *decoder) skip() {
+	switch c := d.peek(); c {
+	case '"':
+		d.readString(&d.scratch)
+	case '{':
+		if !d.enter() {
+			return
+		}
+		for d.field() {
+			d.skip()
+		}
+	case '[':
+		if !d.enter() {
+			return
+		}
+		for d.elem() {
+			d.skip()
+		}
+	case 't':
+		d.literal("true")
+	case 'f':
+		d.literal("false")
+	case 'n':
+		d.literal("null")
+	case 0:
+		d.fail("unexpected end of input")
+	default:
+		if c == '-' || c >= '0' && c <= '9' {
+			d.readNumber()
+			return
+		}
+		d.fail("unexpected character " + strconv.QuoteRune(rune(c)))
+	}
+}
+
+// rawValue consumes one value and returns a copy of its JSON text.
+func (d *decoder) rawValue() []byte {
+	d.peek()
+	start := d.pos
+	d.skip()
+	if d.err != nil {
+		return nil
+	}
+	return append([]byte(nil), d.data[start:d.pos]...)
+}
+
+// valid reports whether b is exactly one JSON value.
+func validJSON(b []byte) bool {
+	var d decoder
+	d.data = b
+	d.skip()
+	d.peek()
+	return d.err == nil && d.pos == len(b)
+}
