@@ -451,13 +451,13 @@ func oneRaw(d *decoder, v *json.RawMessage) bool {
 	return true
 }
 
-func (d *decoder) strs(p *[]string) bool           { return sliceOf(d, p, oneStr) }
-func (d *decoder) ints(p *[]int) bool              { return sliceOf(d, p, oneInt) }
-func (d *decoder) int64s(p *[]int64) bool          { return sliceOf(d, p, oneInt64) }
-func (d *decoder) float64s(p *[]float64) bool      { return sliceOf(d, p, oneFloat64) }
-func (d *decoder) bools(p *[]bool) bool            { return sliceOf(d, p, oneBool) }
-func (d *decoder) times(p *[]Time) bool            { return sliceOf(d, p, oneTime) }
-func (d *decoder) raws(p *[]json.RawMessage) bool  { return sliceOf(d, p, oneRaw) }
+func (d *decoder) strs(p *[]string) bool          { return sliceOf(d, p, oneStr) }
+func (d *decoder) ints(p *[]int) bool             { return sliceOf(d, p, oneInt) }
+func (d *decoder) int64s(p *[]int64) bool         { return sliceOf(d, p, oneInt64) }
+func (d *decoder) float64s(p *[]float64) bool     { return sliceOf(d, p, oneFloat64) }
+func (d *decoder) bools(p *[]bool) bool           { return sliceOf(d, p, oneBool) }
+func (d *decoder) times(p *[]Time) bool           { return sliceOf(d, p, oneTime) }
+func (d *decoder) raws(p *[]json.RawMessage) bool { return sliceOf(d, p, oneRaw) }
 
 // decodeModel reads a nested record. The current field's position is saved
 // around the nested fields, so that keep() still finds it.

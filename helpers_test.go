@@ -26,7 +26,7 @@ type tenant struct {
 	tokenFail func(w http.ResponseWriter) bool
 	api       http.HandlerFunc
 	forms     []map[string][]string // token request forms, in order
-	tokenGate chan struct{}        // when set, token requests wait for it
+	tokenGate chan struct{}         // when set, token requests wait for it
 }
 
 const (

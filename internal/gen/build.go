@@ -246,7 +246,7 @@ type builder struct {
 	secs  map[string]*Section
 	// opNames holds the method, params and form type names of "get /path".
 	opNames map[string][3]string
-	synth []string
+	synth   []string
 }
 
 func (b *builder) warn(f string, a ...any) {
@@ -1008,4 +1008,3 @@ func (b *builder) listInfo() {
 		t.List = &ListInfo{Key: pick.Wire, Field: pick.Name, Item: pick.T.Ref}
 	}
 }
-

@@ -13,9 +13,9 @@ import (
 // an entry whose target is not in the spec is reported, not fatal, because
 // tenants serve different spec versions.
 type Overlay struct {
-	Comment    string           `json:"comment"`
-	Operations []OverlayOp      `json:"operations"`
-	Schemas    []OverlaySchema  `json:"schemas"`
+	Comment    string          `json:"comment"`
+	Operations []OverlayOp     `json:"operations"`
+	Schemas    []OverlaySchema `json:"schemas"`
 }
 
 // OverlayOp patches one operation, named "METHOD /path".

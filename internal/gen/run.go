@@ -122,4 +122,3 @@ func warningKind(msg string) string {
 	}
 	return "other"
 }
-

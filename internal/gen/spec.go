@@ -20,9 +20,9 @@ import (
 
 // Spec is the part of an OpenAPI 3 document the generator reads.
 type Spec struct {
-	OpenAPI    string                `json:"openapi"`
+	OpenAPI    string `json:"openapi"`
 	Info       struct{ Title, Version string }
-	Paths      map[string]*PathItem  `json:"paths"`
+	Paths      map[string]*PathItem `json:"paths"`
 	Components struct {
 		Schemas OrderedSchemas `json:"schemas"`
 	} `json:"components"`
