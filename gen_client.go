@@ -11,7 +11,7 @@ type Client struct {
 
 	// AISuggestion holds the 4 operations under /AISuggestion.
 	AISuggestion *AISuggestionAPI
-	// AWS holds the 1 operations under /AWS.
+	// AWS holds the 1 operation under /AWS.
 	AWS *AWSAPI
 	// AWSDetails holds the 4 operations under /AWSDetails.
 	AWSDetails *AWSDetailsAPI
@@ -31,7 +31,7 @@ type Client struct {
 	Agent *AgentAPI
 	// AgentCheckIn holds the 3 operations under /AgentCheckIn.
 	AgentCheckIn *AgentCheckInAPI
-	// AgentImage holds the 1 operations under /AgentImage.
+	// AgentImage holds the 1 operation under /AgentImage.
 	AgentImage *AgentImageAPI
 	// AmazonSellerDetails holds the 4 operations under /AmazonSellerDetails.
 	AmazonSellerDetails *AmazonSellerDetailsAPI
@@ -43,9 +43,9 @@ type Client struct {
 	ApprovalProcess *ApprovalProcessAPI
 	// ApprovalProcessRule holds the 4 operations under /ApprovalProcessRule.
 	ApprovalProcessRule *ApprovalProcessRuleAPI
-	// ApprovalStore holds the 1 operations under /ApprovalStore.
+	// ApprovalStore holds the 1 operation under /ApprovalStore.
 	ApprovalStore *ApprovalStoreAPI
-	// AreaAzureTenant holds the 1 operations under /AreaAzureTenant.
+	// AreaAzureTenant holds the 1 operation under /AreaAzureTenant.
 	AreaAzureTenant *AreaAzureTenantAPI
 	// AreaRequestType holds the 2 operations under /AreaRequestType.
 	AreaRequestType *AreaRequestTypeAPI
@@ -55,11 +55,11 @@ type Client struct {
 	AssetChange *AssetChangeAPI
 	// AssetGroup holds the 4 operations under /AssetGroup.
 	AssetGroup *AssetGroupAPI
-	// AssetSoftware holds the 1 operations under /AssetSoftware.
+	// AssetSoftware holds the 1 operation under /AssetSoftware.
 	AssetSoftware *AssetSoftwareAPI
 	// AssetType holds the 4 operations under /AssetType.
 	AssetType *AssetTypeAPI
-	// AssetTypeInfo holds the 1 operations under /AssetTypeInfo.
+	// AssetTypeInfo holds the 1 operation under /AssetTypeInfo.
 	AssetTypeInfo *AssetTypeInfoAPI
 	// AssetTypeMappings holds the 2 operations under /AssetTypeMappings.
 	AssetTypeMappings *AssetTypeMappingsAPI
@@ -67,7 +67,7 @@ type Client struct {
 	Attachment *AttachmentAPI
 	// Audit holds the 4 operations under /Audit.
 	Audit *AuditAPI
-	// AuthInfo holds the 1 operations under /AuthInfo.
+	// AuthInfo holds the 1 operation under /AuthInfo.
 	AuthInfo *AuthInfoAPI
 	// Automation holds the 5 operations under /Automation.
 	Automation *AutomationAPI
@@ -77,13 +77,13 @@ type Client struct {
 	AzureDevOpsDetails *AzureDevOpsDetailsAPI
 	// Azureadconnection holds the 4 operations under /azureadconnection.
 	Azureadconnection *AzureadconnectionAPI
-	// Azureadmapping holds the 1 operations under /azureadmapping.
+	// Azureadmapping holds the 1 operation under /azureadmapping.
 	Azureadmapping *AzureadmappingAPI
-	// BackgroundTask holds the 1 operations under /BackgroundTask.
+	// BackgroundTask holds the 1 operation under /BackgroundTask.
 	BackgroundTask *BackgroundTaskAPI
 	// BillingTemplate holds the 4 operations under /BillingTemplate.
 	BillingTemplate *BillingTemplateAPI
-	// BookingType holds the 1 operations under /BookingType.
+	// BookingType holds the 1 operation under /BookingType.
 	BookingType *BookingTypeAPI
 	// Bookmark holds the 2 operations under /Bookmark.
 	Bookmark *BookmarkAPI
@@ -95,7 +95,7 @@ type Client struct {
 	BusinessCentralDetails *BusinessCentralDetailsAPI
 	// CAB holds the 4 operations under /CAB.
 	CAB *CABAPI
-	// CABMember holds the 1 operations under /CABMember.
+	// CABMember holds the 1 operation under /CABMember.
 	CABMember *CABMemberAPI
 	// CRMNote holds the 4 operations under /CRMNote.
 	CRMNote *CRMNoteAPI
@@ -111,13 +111,13 @@ type Client struct {
 	Category *CategoryAPI
 	// Certificate holds the 4 operations under /Certificate.
 	Certificate *CertificateAPI
-	// ChangeCalendar holds the 1 operations under /ChangeCalendar.
+	// ChangeCalendar holds the 1 operation under /ChangeCalendar.
 	ChangeCalendar *ChangeCalendarAPI
 	// ChargeRate holds the 2 operations under /ChargeRate.
 	ChargeRate *ChargeRateAPI
 	// Chat holds the 3 operations under /Chat.
 	Chat *ChatAPI
-	// ChatFlow holds the 1 operations under /ChatFlow.
+	// ChatFlow holds the 1 operation under /ChatFlow.
 	ChatFlow *ChatFlowAPI
 	// ChatMessage holds the 3 operations under /ChatMessage.
 	ChatMessage *ChatMessageAPI
@@ -125,7 +125,7 @@ type Client struct {
 	ChatProfile *ChatProfileAPI
 	// Client holds the 7 operations under /Client.
 	Client *ClientAPI
-	// ClientCache holds the 1 operations under /ClientCache.
+	// ClientCache holds the 1 operation under /ClientCache.
 	ClientCache *ClientCacheAPI
 	// ClientContract holds the 5 operations under /ClientContract.
 	ClientContract *ClientContractAPI
@@ -173,19 +173,19 @@ type Client struct {
 	DatabaseLookupConfirmation *DatabaseLookupConfirmationAPI
 	// DattoCommerceDetails holds the 4 operations under /DattoCommerceDetails.
 	DattoCommerceDetails *DattoCommerceDetailsAPI
-	// DeviceLicence holds the 1 operations under /DeviceLicence.
+	// DeviceLicence holds the 1 operation under /DeviceLicence.
 	DeviceLicence *DeviceLicenceAPI
 	// DistributionLists holds the 4 operations under /DistributionLists.
 	DistributionLists *DistributionListsAPI
 	// DistributionListsLog holds the 4 operations under /DistributionListsLog.
 	DistributionListsLog *DistributionListsLogAPI
-	// DocumentCreation holds the 1 operations under /DocumentCreation.
+	// DocumentCreation holds the 1 operation under /DocumentCreation.
 	DocumentCreation *DocumentCreationAPI
 	// DynatraceDetails holds the 4 operations under /DynatraceDetails.
 	DynatraceDetails *DynatraceDetailsAPI
 	// EcommerceOrder holds the 4 operations under /EcommerceOrder.
 	EcommerceOrder *EcommerceOrderAPI
-	// EmailAddressBook holds the 1 operations under /EmailAddressBook.
+	// EmailAddressBook holds the 1 operation under /EmailAddressBook.
 	EmailAddressBook *EmailAddressBookAPI
 	// EmailRule holds the 4 operations under /EmailRule.
 	EmailRule *EmailRuleAPI
@@ -197,7 +197,7 @@ type Client struct {
 	Event *EventAPI
 	// ExactDetails holds the 4 operations under /ExactDetails.
 	ExactDetails *ExactDetailsAPI
-	// Example holds the 1 operations under /Example.
+	// Example holds the 1 operation under /Example.
 	Example *ExampleAPI
 	// ExternalChatMessage holds the 4 operations under /ExternalChatMessage.
 	ExternalChatMessage *ExternalChatMessageAPI
@@ -207,13 +207,13 @@ type Client struct {
 	FAQLists *FAQListsAPI
 	// FacebookDetails holds the 4 operations under /FacebookDetails.
 	FacebookDetails *FacebookDetailsAPI
-	// FaultViewLog holds the 1 operations under /FaultViewLog.
+	// FaultViewLog holds the 1 operation under /FaultViewLog.
 	FaultViewLog *FaultViewLogAPI
 	// FaultsForecasting holds the 2 operations under /FaultsForecasting.
 	FaultsForecasting *FaultsForecastingAPI
 	// Features holds the 3 operations under /Features.
 	Features *FeaturesAPI
-	// Feed holds the 1 operations under /Feed.
+	// Feed holds the 1 operation under /Feed.
 	Feed *FeedAPI
 	// Feedback holds the 4 operations under /Feedback.
 	Feedback *FeedbackAPI
@@ -233,15 +233,15 @@ type Client struct {
 	GoogleBusinessDetails *GoogleBusinessDetailsAPI
 	// HaloDeviceInfo holds the 3 operations under /HaloDeviceInfo.
 	HaloDeviceInfo *HaloDeviceInfoAPI
-	// HaloField holds the 1 operations under /HaloField.
+	// HaloField holds the 1 operation under /HaloField.
 	HaloField *HaloFieldAPI
 	// HaloNews holds the 5 operations under /HaloNews.
 	HaloNews *HaloNewsAPI
-	// Health holds the 1 operations under /Health.
+	// Health holds the 1 operation under /Health.
 	Health *HealthAPI
 	// Holiday holds the 4 operations under /Holiday.
 	Holiday *HolidayAPI
-	// ImpersonationRequest holds the 1 operations under /ImpersonationRequest.
+	// ImpersonationRequest holds the 1 operation under /ImpersonationRequest.
 	ImpersonationRequest *ImpersonationRequestAPI
 	// ImportCSV holds the 4 operations under /ImportCSV.
 	ImportCSV *ImportCSVAPI
@@ -253,7 +253,7 @@ type Client struct {
 	IngramMicroResellerDetails *IngramMicroResellerDetailsAPI
 	// Instance holds the 3 operations under /Instance.
 	Instance *InstanceAPI
-	// InstanceInfo holds the 1 operations under /InstanceInfo.
+	// InstanceInfo holds the 1 operation under /InstanceInfo.
 	InstanceInfo *InstanceInfoAPI
 	// IntegrationConfiguration holds the 3 operations under /IntegrationConfiguration.
 	IntegrationConfiguration *IntegrationConfigurationAPI
@@ -265,17 +265,17 @@ type Client struct {
 	IntegrationExport *IntegrationExportAPI
 	// IntegrationFieldData holds the 4 operations under /IntegrationFieldData.
 	IntegrationFieldData *IntegrationFieldDataAPI
-	// IntegrationFieldMapping holds the 1 operations under /IntegrationFieldMapping.
+	// IntegrationFieldMapping holds the 1 operation under /IntegrationFieldMapping.
 	IntegrationFieldMapping *IntegrationFieldMappingAPI
 	// IntegrationRequest holds the 4 operations under /IntegrationRequest.
 	IntegrationRequest *IntegrationRequestAPI
 	// IntegrationRunbookVariableGroup holds the 2 operations under /IntegrationRunbookVariableGroup.
 	IntegrationRunbookVariableGroup *IntegrationRunbookVariableGroupAPI
-	// IntegrationSiteMapping holds the 1 operations under /IntegrationSiteMapping.
+	// IntegrationSiteMapping holds the 1 operation under /IntegrationSiteMapping.
 	IntegrationSiteMapping *IntegrationSiteMappingAPI
-	// IntegratorLog holds the 1 operations under /IntegratorLog.
+	// IntegratorLog holds the 1 operation under /IntegratorLog.
 	IntegratorLog *IntegratorLogAPI
-	// IntegratorSchedule holds the 1 operations under /IntegratorSchedule.
+	// IntegratorSchedule holds the 1 operation under /IntegratorSchedule.
 	IntegratorSchedule *IntegratorScheduleAPI
 	// IntegratorTrace holds the 2 operations under /IntegratorTrace.
 	IntegratorTrace *IntegratorTraceAPI
@@ -283,7 +283,7 @@ type Client struct {
 	Invoice *InvoiceAPI
 	// InvoiceChange holds the 2 operations under /InvoiceChange.
 	InvoiceChange *InvoiceChangeAPI
-	// InvoiceDetailProRata holds the 1 operations under /InvoiceDetailProRata.
+	// InvoiceDetailProRata holds the 1 operation under /InvoiceDetailProRata.
 	InvoiceDetailProRata *InvoiceDetailProRataAPI
 	// InvoicePayment holds the 4 operations under /InvoicePayment.
 	InvoicePayment *InvoicePaymentAPI
@@ -305,7 +305,7 @@ type Client struct {
 	Journey *JourneyAPI
 	// KBArticle holds the 5 operations under /KBArticle.
 	KBArticle *KBArticleAPI
-	// Kandji holds the 1 operations under /Kandji.
+	// Kandji holds the 1 operation under /Kandji.
 	Kandji *KandjiAPI
 	// KandjiDetails holds the 4 operations under /KandjiDetails.
 	KandjiDetails *KandjiDetailsAPI
@@ -317,11 +317,11 @@ type Client struct {
 	Languages *LanguagesAPI
 	// LapSafe holds the 3 operations under /LapSafe.
 	LapSafe *LapSafeAPI
-	// LicenceChange holds the 1 operations under /LicenceChange.
+	// LicenceChange holds the 1 operation under /LicenceChange.
 	LicenceChange *LicenceChangeAPI
 	// LicenseInfo holds the 3 operations under /LicenseInfo.
 	LicenseInfo *LicenseInfoAPI
-	// LoginToken holds the 1 operations under /LoginToken.
+	// LoginToken holds the 1 operation under /LoginToken.
 	LoginToken *LoginTokenAPI
 	// Lookup holds the 5 operations under /Lookup.
 	Lookup *LookupAPI
@@ -331,7 +331,7 @@ type Client struct {
 	Mail *MailAPI
 	// Mailbox holds the 4 operations under /Mailbox.
 	Mailbox *MailboxAPI
-	// MattermostChannelDetails holds the 1 operations under /MattermostChannelDetails.
+	// MattermostChannelDetails holds the 1 operation under /MattermostChannelDetails.
 	MattermostChannelDetails *MattermostChannelDetailsAPI
 	// MattermostDetails holds the 4 operations under /MattermostDetails.
 	MattermostDetails *MattermostDetailsAPI
@@ -365,7 +365,7 @@ type Client struct {
 	Outgoingemail *OutgoingemailAPI
 	// PRTGDetails holds the 4 operations under /PRTGDetails.
 	PRTGDetails *PRTGDetailsAPI
-	// Pagerdutymapping holds the 1 operations under /pagerdutymapping.
+	// Pagerdutymapping holds the 1 operation under /pagerdutymapping.
 	Pagerdutymapping *PagerdutymappingAPI
 	// PasswordField holds the 3 operations under /PasswordField.
 	PasswordField *PasswordFieldAPI
@@ -385,7 +385,7 @@ type Client struct {
 	Priority *PriorityAPI
 	// Product holds the 4 operations under /Product.
 	Product *ProductAPI
-	// ProductBranch holds the 1 operations under /ProductBranch.
+	// ProductBranch holds the 1 operation under /ProductBranch.
 	ProductBranch *ProductBranchAPI
 	// ProductComponent holds the 4 operations under /ProductComponent.
 	ProductComponent *ProductComponentAPI
@@ -403,7 +403,7 @@ type Client struct {
 	Quotation *QuotationAPI
 	// RecurringInvoice holds the 7 operations under /RecurringInvoice.
 	RecurringInvoice *RecurringInvoiceAPI
-	// RecurringItem holds the 1 operations under /RecurringItem.
+	// RecurringItem holds the 1 operation under /RecurringItem.
 	RecurringItem *RecurringItemAPI
 	// Release holds the 4 operations under /Release.
 	Release *ReleaseAPI
@@ -415,17 +415,17 @@ type Client struct {
 	ReleaseType *ReleaseTypeAPI
 	// RemoteSession holds the 4 operations under /RemoteSession.
 	RemoteSession *RemoteSessionAPI
-	// RemoteSessionTeams holds the 1 operations under /RemoteSessionTeams.
+	// RemoteSessionTeams holds the 1 operation under /RemoteSessionTeams.
 	RemoteSessionTeams *RemoteSessionTeamsAPI
 	// Report holds the 7 operations under /Report.
 	Report *ReportAPI
-	// ReportData holds the 1 operations under /ReportData.
+	// ReportData holds the 1 operation under /ReportData.
 	ReportData *ReportDataAPI
 	// ReportRepository holds the 3 operations under /ReportRepository.
 	ReportRepository *ReportRepositoryAPI
 	// ResourceType holds the 2 operations under /ResourceType.
 	ResourceType *ResourceTypeAPI
-	// Roadmap holds the 1 operations under /Roadmap.
+	// Roadmap holds the 1 operation under /Roadmap.
 	Roadmap *RoadmapAPI
 	// Roles holds the 4 operations under /Roles.
 	Roles *RolesAPI
@@ -437,7 +437,7 @@ type Client struct {
 	SageBusinessCloudDetails *SageBusinessCloudDetailsAPI
 	// SalesMailbox holds the 4 operations under /SalesMailbox.
 	SalesMailbox *SalesMailboxAPI
-	// SalesMailboxDetail holds the 1 operations under /SalesMailboxDetail.
+	// SalesMailboxDetail holds the 1 operation under /SalesMailboxDetail.
 	SalesMailboxDetail *SalesMailboxDetailAPI
 	// SalesOrder holds the 4 operations under /SalesOrder.
 	SalesOrder *SalesOrderAPI
@@ -447,9 +447,9 @@ type Client struct {
 	ScheduleOccurrence *ScheduleOccurrenceAPI
 	// ScreenLayout holds the 4 operations under /ScreenLayout.
 	ScreenLayout *ScreenLayoutAPI
-	// Search holds the 1 operations under /Search.
+	// Search holds the 1 operation under /Search.
 	Search *SearchAPI
-	// SecurityCheck holds the 1 operations under /SecurityCheck.
+	// SecurityCheck holds the 1 operation under /SecurityCheck.
 	SecurityCheck *SecurityCheckAPI
 	// SecurityQuestion holds the 4 operations under /SecurityQuestion.
 	SecurityQuestion *SecurityQuestionAPI
@@ -459,9 +459,9 @@ type Client struct {
 	Service *ServiceAPI
 	// ServiceCategory holds the 4 operations under /ServiceCategory.
 	ServiceCategory *ServiceCategoryAPI
-	// ServiceRequestDetails holds the 1 operations under /ServiceRequestDetails.
+	// ServiceRequestDetails holds the 1 operation under /ServiceRequestDetails.
 	ServiceRequestDetails *ServiceRequestDetailsAPI
-	// ServiceRestriction holds the 1 operations under /ServiceRestriction.
+	// ServiceRestriction holds the 1 operation under /ServiceRestriction.
 	ServiceRestriction *ServiceRestrictionAPI
 	// ServiceStatus holds the 6 operations under /ServiceStatus.
 	ServiceStatus *ServiceStatusAPI
@@ -481,7 +481,7 @@ type Client struct {
 	SnowDetails *SnowDetailsAPI
 	// SoftwareLicence holds the 4 operations under /SoftwareLicence.
 	SoftwareLicence *SoftwareLicenceAPI
-	// SoftwareLicenceRole holds the 1 operations under /SoftwareLicenceRole.
+	// SoftwareLicenceRole holds the 1 operation under /SoftwareLicenceRole.
 	SoftwareLicenceRole *SoftwareLicenceRoleAPI
 	// Status holds the 4 operations under /Status.
 	Status *StatusAPI
@@ -499,7 +499,7 @@ type Client struct {
 	Tags *TagsAPI
 	// TaniumDetails holds the 4 operations under /TaniumDetails.
 	TaniumDetails *TaniumDetailsAPI
-	// TaskMonitorEvent holds the 1 operations under /TaskMonitorEvent.
+	// TaskMonitorEvent holds the 1 operation under /TaskMonitorEvent.
 	TaskMonitorEvent *TaskMonitorEventAPI
 	// TaskSchedule holds the 2 operations under /TaskSchedule.
 	TaskSchedule *TaskScheduleAPI
@@ -511,7 +511,7 @@ type Client struct {
 	TaxRule *TaxRuleAPI
 	// Team holds the 5 operations under /Team.
 	Team *TeamAPI
-	// TeamImage holds the 1 operations under /TeamImage.
+	// TeamImage holds the 1 operation under /TeamImage.
 	TeamImage *TeamImageAPI
 	// TechDataResellerDetails holds the 4 operations under /TechDataResellerDetails.
 	TechDataResellerDetails *TechDataResellerDetailsAPI
@@ -523,13 +523,13 @@ type Client struct {
 	TenableDetails *TenableDetailsAPI
 	// Tenant holds the 2 operations under /Tenant.
 	Tenant *TenantAPI
-	// Test1 holds the 1 operations under /Test1.
+	// Test1 holds the 1 operation under /Test1.
 	Test1 *Test1API
-	// Test3 holds the 1 operations under /Test3.
+	// Test3 holds the 1 operation under /Test3.
 	Test3 *Test3API
-	// Test4 holds the 1 operations under /Test4.
+	// Test4 holds the 1 operation under /Test4.
 	Test4 *Test4API
-	// TestError holds the 1 operations under /TestError.
+	// TestError holds the 1 operation under /TestError.
 	TestError *TestErrorAPI
 	// TicketApproval holds the 4 operations under /TicketApproval.
 	TicketApproval *TicketApprovalAPI
@@ -539,7 +539,7 @@ type Client struct {
 	TicketRules *TicketRulesAPI
 	// TicketType holds the 4 operations under /TicketType.
 	TicketType *TicketTypeAPI
-	// TicketTypeField holds the 1 operations under /TicketTypeField.
+	// TicketTypeField holds the 1 operation under /TicketTypeField.
 	TicketTypeField *TicketTypeFieldAPI
 	// TicketTypeGroup holds the 4 operations under /TicketTypeGroup.
 	TicketTypeGroup *TicketTypeGroupAPI
@@ -549,7 +549,7 @@ type Client struct {
 	Timesheet *TimesheetAPI
 	// TimesheetEvent holds the 5 operations under /TimesheetEvent.
 	TimesheetEvent *TimesheetEventAPI
-	// Timeslot holds the 1 operations under /Timeslot.
+	// Timeslot holds the 1 operation under /Timeslot.
 	Timeslot *TimeslotAPI
 	// ToDo holds the 2 operations under /ToDo.
 	ToDo *ToDoAPI
@@ -563,7 +563,7 @@ type Client struct {
 	TwitterDetails *TwitterDetailsAPI
 	// UnsubServiceEmails holds the 4 operations under /UnsubServiceEmails.
 	UnsubServiceEmails *UnsubServiceEmailsAPI
-	// UserChange holds the 1 operations under /UserChange.
+	// UserChange holds the 1 operation under /UserChange.
 	UserChange *UserChangeAPI
 	// UserRoles holds the 4 operations under /UserRoles.
 	UserRoles *UserRolesAPI
@@ -601,7 +601,7 @@ type Client struct {
 	WorkflowTarget *WorkflowTargetAPI
 	// XeroDetails holds the 4 operations under /XeroDetails.
 	XeroDetails *XeroDetailsAPI
-	// XtypeRole holds the 1 operations under /XtypeRole.
+	// XtypeRole holds the 1 operation under /XtypeRole.
 	XtypeRole *XtypeRoleAPI
 }
 

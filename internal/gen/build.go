@@ -208,9 +208,12 @@ var reservedNames = []string{
 	"Client", "Config", "RetryOptions", "Time", "APIError", "AuthError",
 	"RateLimitError", "DecodeError", "NetworkError", "File", "Ptr", "New",
 	"NewTime", "Version", "ConfigError", "RateLimit",
+	"DecodeIssue", "ParamError", "DefaultRetryOptions",
 }
 
-// Build turns a (patched) spec into the API model.
+// Build turns a (patched) spec into the API model. It modifies spec: the
+// overlay's patches and the list wrappers it synthesizes are added to it, so
+// parse a fresh Spec for every Build. The overlay is left as it is.
 func Build(spec *Spec, ov *Overlay) (*API, error) {
 	b := &builder{spec: spec, api: &API{
 		Title: spec.Info.Title, Version: spec.Info.Version,
@@ -311,7 +314,12 @@ func (b *builder) synthesizeLists(ovr *overlayResult) {
 		if r.List == nil {
 			continue
 		}
-		_, path, _ := splitOpKey(k)
+		method, path, _ := splitOpKey(k)
+		if b.specTypesResponse((*b.spec.Paths[path])[method]) {
+			// The spec's own response wins (see responses): a wrapper made
+			// up for it would be an unused type.
+			continue
+		}
 		name := sectionOf(path) + "_View"
 		if existing := b.spec.Components.Schemas.Get(name); existing != nil {
 			if existing.Properties.Get(r.List.Key) == nil {
@@ -380,7 +388,10 @@ func (b *builder) types() {
 			}
 			continue
 		}
-		fields := newUniqueNamer("Extra")
+		// Extra is the field every model has; MarshalJSON and UnmarshalJSON
+		// are the methods every model has (a field may not share a method's
+		// name: "marshal_json" would otherwise not compile).
+		fields := newUniqueNamer("Extra", "MarshalJSON", "UnmarshalJSON")
 		// Two passes: names whose wire form has no leading underscore claim
 		// their Go name first, so that "signature" keeps Signature when
 		// "_signature" is also present.
@@ -599,9 +610,12 @@ func paramKind(p *Parameter) ParamKind {
 	t, f := "", ""
 	if p.Schema != nil {
 		t, f = p.Schema.Type, p.Schema.Format
-		if t == "array" && p.Schema.Items != nil {
-			if p.Schema.Items.Type == "integer" {
-				return PInts
+		if t == "array" {
+			if p.Schema.Items != nil {
+				switch p.Schema.Items.Type {
+				case "integer", "int":
+					return PInts
+				}
 			}
 			return PStrings
 		}
@@ -743,6 +757,9 @@ func (b *builder) body(op *Op, o *Operation) error {
 				ff.File = true
 			case p.Schema.Type == "array" && p.Schema.Items != nil && p.Schema.Items.RefName() != "":
 				t := b.api.typeBySchema[p.Schema.Items.RefName()]
+				if t == nil { // an unresolved $ref: no pairs type to send
+					t = &Type{}
+				}
 				for _, tf := range t.Fields {
 					switch {
 					case tf.Wire == "key" && tf.T == FieldType{Kind: KString}:
@@ -846,6 +863,28 @@ func responseSchema(o *Operation) (*Schema, bool) {
 	return nil, false
 }
 
+// specTypesResponse reports whether responses will type o from the spec
+// itself (binary, or a $ref or array of $ref to a non-enum schema): the same
+// outcome as responseSchema followed by respFromSchema, decided before the
+// types exist.
+func (b *builder) specTypesResponse(o *Operation) bool {
+	s, binary := responseSchema(o)
+	switch {
+	case binary:
+		return true
+	case s == nil:
+		return false
+	case s.Type == "array" && s.Ref == "" && s.Items != nil:
+		s = s.Items
+	}
+	ref := s.RefName()
+	if ref == "" && len(s.AllOf) == 1 {
+		ref = s.AllOf[0].RefName()
+	}
+	target := b.spec.Components.Schemas.Get(ref)
+	return ref != "" && target != nil && len(target.Enum) == 0
+}
+
 type sectionHints struct{ base, view string }
 
 func (b *builder) responses(ovr *overlayResult) {
@@ -853,12 +892,18 @@ func (b *builder) responses(ovr *overlayResult) {
 	// 1. Typed responses from the spec, and hints per section from them.
 	hints := map[*Section]*sectionHints{}
 	specTyped := map[*Op]bool{}
+	overridden := func(op *Op) {
+		if ovr.responses[strings.ToLower(op.Method)+" "+op.Path] != nil {
+			b.warn("overlay: %s %s: the spec types the response; overlay response not used", op.Method, op.Path)
+		}
+	}
 	for _, op := range b.api.Ops {
 		o := (*b.spec.Paths[op.Path])[strings.ToLower(op.Method)]
 		s, binary := responseSchema(o)
 		if binary {
 			op.Resp = Resp{Kind: RespBinary, Source: SrcBinary}
 			specTyped[op] = true
+			overridden(op)
 			continue
 		}
 		if s == nil {
@@ -870,6 +915,7 @@ func (b *builder) responses(ovr *overlayResult) {
 		}
 		r.Source = SrcSpec
 		op.Resp, specTyped[op] = r, true
+		overridden(op)
 		h := hints[op.Section]
 		if h == nil {
 			h = &sectionHints{}

@@ -104,7 +104,11 @@ func emitClient(api *API, b *bytes.Buffer) {
 	b.WriteString("// halo.Actions, ... All sections share one HTTP client and one token.\n")
 	b.WriteString("type Client struct {\n\tstate\n\tcommon service\n\n")
 	for _, s := range api.Sections {
-		fmt.Fprintf(b, "\t// %s holds the %d operations under /%s.\n\t%s *%s\n", s.Field, len(s.Ops), s.Wire, s.Field, s.TypeName)
+		ops := "operations"
+		if len(s.Ops) == 1 {
+			ops = "operation"
+		}
+		fmt.Fprintf(b, "\t// %s holds the %d %s under /%s.\n\t%s *%s\n", s.Field, len(s.Ops), ops, s.Wire, s.Field, s.TypeName)
 	}
 	b.WriteString("}\n\n")
 	b.WriteString("// initSections points every section at the one shared service: no allocation per section.\n")

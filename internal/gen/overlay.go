@@ -157,7 +157,10 @@ func (o *Overlay) Apply(spec *Spec) *overlayResult {
 				r = nil
 			}
 			if r != nil {
-				res.responses[method+" "+path] = r
+				// A copy: the builder rewrites list entries into refs, and the
+				// caller's overlay must stay as loaded (it may be reused).
+				cp := *r
+				res.responses[method+" "+path] = &cp
 			}
 		}
 	}

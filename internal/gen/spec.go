@@ -31,6 +31,54 @@ type Spec struct {
 // PathItem holds the operations of one path, keyed by lower-case method.
 type PathItem map[string]*Operation
 
+var httpMethods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "trace": true}
+
+// UnmarshalJSON reads the operations of a path item. Path-level parameters
+// are copied into every operation that does not declare its own; other
+// path-level keys (summary, servers, ...) are ignored.
+func (p *PathItem) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	var shared []*Parameter
+	if ps, ok := raw["parameters"]; ok {
+		if err := json.Unmarshal(ps, &shared); err != nil {
+			return fmt.Errorf("path parameters: %w", err)
+		}
+	}
+	*p = PathItem{}
+	for k, v := range raw {
+		m := strings.ToLower(k)
+		if !httpMethods[m] {
+			continue
+		}
+		var op *Operation
+		if err := json.Unmarshal(v, &op); err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		if op == nil {
+			continue
+		}
+		for _, sp := range shared {
+			if sp == nil {
+				continue
+			}
+			found := false
+			for _, own := range op.Parameters {
+				if own != nil && own.Name == sp.Name && own.In == sp.In {
+					found = true
+				}
+			}
+			if !found {
+				op.Parameters = append(op.Parameters, sp)
+			}
+		}
+		(*p)[m] = op
+	}
+	return nil
+}
+
 // Operation is one OpenAPI operation.
 type Operation struct {
 	OperationID string               `json:"operationId"`
@@ -202,7 +250,41 @@ func ParseSpec(data []byte) (*Spec, error) {
 	if len(s.Paths) == 0 {
 		return nil, fmt.Errorf("parse spec: no paths")
 	}
+	// Drop null entries so that the builder never meets a nil.
+	for path, item := range s.Paths {
+		if item == nil {
+			delete(s.Paths, path)
+			continue
+		}
+		for _, op := range *item {
+			params := op.Parameters[:0]
+			for _, p := range op.Parameters {
+				if p != nil && p.Name != "" {
+					params = append(params, p)
+				}
+			}
+			op.Parameters = params
+			if op.RequestBody != nil {
+				dropNilMedia(op.RequestBody.Content)
+			}
+			for code, r := range op.Responses {
+				if r == nil {
+					delete(op.Responses, code)
+					continue
+				}
+				dropNilMedia(r.Content)
+			}
+		}
+	}
 	return &s, nil
+}
+
+func dropNilMedia(m map[string]*MediaType) {
+	for k, v := range m {
+		if v == nil {
+			delete(m, k)
+		}
+	}
 }
 
 func readSource(ctx context.Context, src string) ([]byte, error) {

@@ -1,0 +1,94 @@
+package gen
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// driftSpec resolves the spec the drift test regenerates from, as the
+// generator does (halopsa.go's go:generate line runs it in the repository
+// root): $HALOPSA_SPEC, else DefaultSpec. Relative paths are relative to
+// the repository root, not to this package. ok is false when the spec is a
+// local file that does not exist.
+func driftSpec(t *testing.T) (src string, ok bool) {
+	t.Helper()
+	src = SpecSource("")
+	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		return src, true
+	}
+	if !filepath.IsAbs(src) {
+		src = filepath.Join(repoRoot, src)
+	}
+	if _, err := os.Stat(src); err != nil {
+		if os.IsNotExist(err) {
+			return src, false
+		}
+		t.Fatal(err)
+	}
+	return src, true
+}
+
+// TestGeneratedFilesUpToDate regenerates the package from the real spec and
+// the repository's overlay, in memory, and compares the result byte for
+// byte with the committed gen_*.go files in the repository root.
+func TestGeneratedFilesUpToDate(t *testing.T) {
+	src, ok := driftSpec(t)
+	if !ok {
+		t.Skipf("spec %s not found: set $HALOPSA_SPEC to Halo's OpenAPI spec to check the generated files", src)
+	}
+	_, files, err := Run(t.Context(), Options{Spec: src, Overlay: "overlay.json", Package: "halopsa"})
+	if err != nil {
+		t.Fatalf("regenerate from %s: %v", src, err)
+	}
+	committed, err := filepath.Glob(filepath.Join(repoRoot, "gen_*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	onDisk := map[string]bool{}
+	var changed, missing, extra []string
+	for _, p := range committed {
+		name := filepath.Base(p)
+		onDisk[name] = true
+		want, ok := files[name]
+		if !ok {
+			extra = append(extra, name)
+			continue
+		}
+		got, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			changed = append(changed, name)
+		}
+	}
+	for name := range files {
+		if !onDisk[name] {
+			missing = append(missing, name)
+		}
+	}
+	sort.Strings(missing)
+	if len(changed)+len(missing)+len(extra) == 0 {
+		return
+	}
+	var msg strings.Builder
+	msg.WriteString("generated files are out of date with the generator, overlay.json or " + src + ":\n")
+	for _, l := range []struct {
+		what  string
+		names []string
+	}{
+		{"differ", changed},
+		{"missing", missing},
+		{"no longer generated", extra},
+	} {
+		if len(l.names) > 0 {
+			msg.WriteString("  " + l.what + ": " + strings.Join(l.names, ", ") + "\n")
+		}
+	}
+	msg.WriteString("run `go generate ./...` in the repository root and commit the result")
+	t.Error(msg.String())
+}
