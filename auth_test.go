@@ -1,0 +1,253 @@
+package halopsa
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func okTickets(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, 200, `{"record_count":0,"tickets":[]}`)
+}
+
+func TestTokenRequestForm(t *testing.T) {
+	tn := newTenant(t, okTickets)
+	halo := tn.client(func(c *Config) { c.Tenant = "acme"; c.Scope = "read:tickets" })
+	if _, err := halo.Tickets.GetTickets(ctxT(t), GetTicketsParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(tn.forms) != 1 {
+		t.Fatalf("%d token requests", len(tn.forms))
+	}
+	f := tn.forms[0]
+	want := map[string]string{"grant_type": "client_credentials", "client_id": testID, "client_secret": testSecret, "scope": "read:tickets", "?tenant": "acme"}
+	for k, v := range want {
+		if len(f[k]) != 1 || f[k][0] != v {
+			t.Errorf("token form %s = %v, want %q", k, f[k], v)
+		}
+	}
+}
+
+func TestTokenCachedAndSharedBySections(t *testing.T) {
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/Status" {
+			writeJSON(w, 200, `[]`)
+			return
+		}
+		okTickets(w, r)
+	})
+	halo := tn.client()
+	ctx := ctxT(t)
+	for range 3 {
+		if _, err := halo.Tickets.GetTickets(ctx, GetTicketsParams{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := halo.Status.GetStatus(ctx, GetStatusParams{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := tn.tokenReqs.Load(); n != 1 {
+		t.Fatalf("%d token requests for 6 calls, want 1", n)
+	}
+}
+
+func TestConcurrentFirstUseFetchesOneToken(t *testing.T) {
+	tn := newTenant(t, okTickets)
+	tn.tokenGate = make(chan struct{})
+	halo := tn.client()
+	ctx := ctxT(t)
+	const n = 50
+	var started, done sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		started.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			started.Done()
+			_, err := halo.Tickets.GetTickets(ctx, GetTicketsParams{})
+			errs <- err
+		}()
+	}
+	started.Wait()
+	// Hold the one token request open until every goroutine is waiting for a token.
+	time.Sleep(200 * time.Millisecond)
+	close(tn.tokenGate)
+	done.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := tn.tokenReqs.Load(); got != 1 {
+		t.Fatalf("%d token requests from %d concurrent first calls, want 1", got, n)
+	}
+}
+
+func TestTwoClientsTwoTokens(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]string{}
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.URL.Query().Get("search")] = r.Header.Get("Authorization")
+		mu.Unlock()
+		okTickets(w, r)
+	})
+	a, b := tn.client(), tn.client()
+	ctx := ctxT(t)
+	for _, c := range []struct {
+		halo *Client
+		tag  string
+	}{{a, "a"}, {b, "b"}, {a, "a2"}, {b, "b2"}} {
+		if _, err := c.halo.Tickets.GetTickets(ctx, GetTicketsParams{Search: Ptr(c.tag)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tn.tokenReqs.Load() != 2 {
+		t.Fatalf("%d token requests for two clients, want 2", tn.tokenReqs.Load())
+	}
+	if seen["a"] == seen["b"] || seen["a"] != seen["a2"] || seen["b"] != seen["b2"] {
+		t.Fatalf("tokens mixed between clients: %v", seen)
+	}
+}
+
+func TestTokenRefreshedBeforeExpiry(t *testing.T) {
+	tn := newTenant(t, okTickets)
+	tn.lifetime = 3600
+	halo := tn.client()
+	now := time.Now()
+	halo.tokens.now = func() time.Time { return now }
+	ctx := ctxT(t)
+	call := func() {
+		t.Helper()
+		if _, err := halo.Tickets.GetTickets(ctx, GetTicketsParams{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	call()
+	now = now.Add(59 * time.Minute) // inside the token's life, before the 30s margin
+	call()
+	if n := tn.tokenReqs.Load(); n != 1 {
+		t.Fatalf("%d token requests within the token's life", n)
+	}
+	now = now.Add(40 * time.Second) // 20s before expiry: inside the refresh margin
+	call()
+	if n := tn.tokenReqs.Load(); n != 2 {
+		t.Fatalf("%d token requests after nearing expiry, want 2", n)
+	}
+}
+
+func TestUnauthorizedRefreshesTokenAndReplaysOnce(t *testing.T) {
+	var posts int
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "GET" {
+			okTickets(w, r)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		if string(b) != `[{"summary":"x"}]` {
+			t.Errorf("replayed body = %s", b)
+		}
+		posts++
+		writeJSON(w, 200, `{"id":1}`)
+	})
+	halo := tn.client()
+	ctx := ctxT(t)
+	if _, err := halo.Tickets.GetTickets(ctx, GetTicketsParams{}); err != nil {
+		t.Fatal(err)
+	}
+	tn.revokeAll() // the cached token is now rejected with 401
+	got, err := halo.Tickets.PostTickets(ctx, PostTicketsParams{Body: []Faults{{Summary: Ptr("x")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *got.ID != 1 || posts != 1 || tn.tokenReqs.Load() != 2 {
+		t.Fatalf("id %v, %d posts handled, %d token requests; want 1, 1, 2", got.ID, posts, tn.tokenReqs.Load())
+	}
+}
+
+func TestUnauthorizedTwiceIsAnAPIError(t *testing.T) {
+	var calls int
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		writeJSON(w, 401, `{"message":"Your application does not have the required permissions"}`)
+	})
+	halo := tn.client()
+	_, err := halo.Tickets.GetTickets(ctxT(t), GetTicketsParams{})
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 401 {
+		t.Fatalf("err = %v, want a 401 APIError", err)
+	}
+	if calls != 2 || tn.tokenReqs.Load() != 2 {
+		t.Fatalf("%d calls, %d token requests; want one replay with one new token", calls, tn.tokenReqs.Load())
+	}
+	if !strings.Contains(err.Error(), "required permissions") {
+		t.Fatalf("message %q lacks Halo's text", err)
+	}
+}
+
+func TestTokenFailures(t *testing.T) {
+	cases := []struct {
+		name       string
+		fail       func(w http.ResponseWriter) bool
+		secret     string
+		wantStatus int
+		wantText   string
+	}{
+		{"bad secret", nil, "wrong", 401, "invalid_client: bad credentials"},
+		{"html 500", func(w http.ResponseWriter) bool {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(500)
+			io.WriteString(w, "<!DOCTYPE html><html><body>Server Error in '/' Application.</body></html>")
+			return true
+		}, testSecret, 500, `"Agent to log in as" is missing or disabled`},
+		{"plain 503", func(w http.ResponseWriter) bool {
+			w.WriteHeader(503)
+			io.WriteString(w, "maintenance")
+			return true
+		}, testSecret, 503, "maintenance"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tn := newTenant(t, okTickets)
+			tn.tokenFail = tc.fail
+			halo := tn.client(func(c *Config) { c.ClientSecret = tc.secret })
+			_, err := halo.Tickets.GetTickets(ctxT(t), GetTicketsParams{})
+			var ae *AuthError
+			if !errors.As(err, &ae) {
+				t.Fatalf("err = %T %v, want *AuthError", err, err)
+			}
+			if ae.StatusCode != tc.wantStatus || !strings.Contains(err.Error(), tc.wantText) {
+				t.Fatalf("status %d, message %q; want %d and %q", ae.StatusCode, err, tc.wantStatus, tc.wantText)
+			}
+			if strings.Contains(err.Error(), tc.secret) || strings.Contains(err.Error(), testSecret) {
+				t.Fatalf("error message leaks the secret: %q", err)
+			}
+			// A failed fetch is not cached: the next call tries again.
+			halo.Tickets.GetTickets(ctxT(t), GetTicketsParams{})
+			if tn.tokenReqs.Load() != 2 {
+				t.Fatalf("%d token requests after two calls", tn.tokenReqs.Load())
+			}
+		})
+	}
+}
+
+func TestTokenEndpointUnreachable(t *testing.T) {
+	halo, err := New(Config{CompanyURL: "http://127.0.0.1:1", ClientID: "i", ClientSecret: testSecret, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = halo.Tickets.GetTickets(ctxT(t), GetTicketsParams{})
+	var ae *AuthError
+	if !errors.As(err, &ae) || ae.StatusCode != 0 || ae.Err == nil {
+		t.Fatalf("err = %v, want AuthError without status", err)
+	}
+	if strings.Contains(err.Error(), testSecret) {
+		t.Fatalf("leaks secret: %v", err)
+	}
+}
