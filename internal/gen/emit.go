@@ -23,7 +23,11 @@ func Emit(api *API, pkg string) (map[string][]byte, error) {
 			return b
 		}
 		b := &bytes.Buffer{}
-		fmt.Fprintf(b, "%s\n\npackage %s\n\n", Header, pkg)
+		p := pkg
+		if dir := filepath.Dir(name); dir != "." {
+			p = filepath.Base(dir)
+		}
+		fmt.Fprintf(b, "%s\n\npackage %s\n\n", Header, p)
 		if len(imports) > 0 {
 			b.WriteString("import (\n")
 			for _, im := range imports {
@@ -42,6 +46,7 @@ func Emit(api *API, pkg string) (map[string][]byte, error) {
 		emitType(t, get("gen_models_"+group(t.Name)+".go", "encoding/json"))
 		emitTypeCodec(t, get("gen_json_"+group(t.Name)+".go", "encoding/json"))
 	}
+	emitFakeSpec(api, get("halopsatest/gen_spec.go"))
 	out := map[string][]byte{}
 	for name, b := range files {
 		src, err := format.Source(b.Bytes())
@@ -66,15 +71,26 @@ func group(name string) string {
 	return string(r)
 }
 
-// WriteFiles replaces the generated files in dir with files: stale
-// gen_*.go files (from sections that no longer exist) are removed.
+// WriteFiles replaces the generated files below dir with files (keyed by
+// slash-separated relative path): stale gen_*.go files, from sections that
+// no longer exist, are removed.
 func WriteFiles(dir string, files map[string][]byte) error {
-	old, _ := filepath.Glob(filepath.Join(dir, "gen_*.go"))
-	for _, f := range old {
-		if _, keep := files[filepath.Base(f)]; !keep {
-			if err := os.Remove(f); err != nil {
-				return err
+	dirs := map[string]bool{".": true}
+	for name := range files {
+		dirs[filepath.Dir(name)] = true
+	}
+	for d := range dirs {
+		old, _ := filepath.Glob(filepath.Join(dir, d, "gen_*.go"))
+		for _, f := range old {
+			rel, _ := filepath.Rel(dir, f)
+			if _, keep := files[filepath.ToSlash(rel)]; !keep {
+				if err := os.Remove(f); err != nil {
+					return err
+				}
 			}
+		}
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			return err
 		}
 	}
 	for name, src := range files {
@@ -488,4 +504,88 @@ func emitForm(op *Op, b *bytes.Buffer) {
 		}
 	}
 	b.WriteString("}\n\n")
+}
+
+// emitFakeSpec writes the tables the fake tenant (package halopsatest) is
+// built from: every route with its role and shapes, and every schema's
+// fields. Users of the fake have no spec, so this is generated code too.
+func emitFakeSpec(api *API, b *bytes.Buffer) {
+	schemaOf := map[string]string{}
+	for _, t := range api.Types {
+		schemaOf[t.Name] = t.Schema
+	}
+	typeByName := map[string]*Type{}
+	for _, t := range api.Types {
+		typeByName[t.Name] = t
+	}
+	record := map[*Section]string{}
+	for _, s := range api.Sections {
+		for _, op := range s.Ops {
+			if op.Method == "POST" && op.Path == "/"+s.Wire && op.Body != nil && op.Body.Kind == BodyModels {
+				record[s] = schemaOf[op.Body.Model]
+			}
+		}
+		if record[s] == "" {
+			for _, op := range s.Ops {
+				if op.Method == "GET" && op.Path == "/"+s.Wire+"/{id}" && op.Resp.Kind == RespModel {
+					record[s] = schemaOf[op.Resp.Model]
+				}
+			}
+		}
+	}
+	b.WriteString("// routes lists every operation of the spec the fake was generated from.\nvar routes = []route{\n")
+	for _, op := range api.Ops {
+		s := op.Section
+		kind := "opOther"
+		switch p := "/" + s.Wire; {
+		case op.Method == "GET" && op.Path == p:
+			kind = "opList"
+		case op.Method == "GET" && op.Path == p+"/{id}":
+			kind = "opGet"
+		case op.Method == "POST" && op.Path == p && op.Body != nil && op.Body.Kind == BodyModels:
+			kind = "opCreate"
+		case op.Method == "DELETE" && op.Path == p+"/{id}":
+			kind = "opDelete"
+		}
+		resp := map[RespKind]string{RespRaw: "respRaw", RespModel: "respModel", RespModels: "respModels", RespBinary: "respBinary"}[op.Resp.Kind]
+		item, key := "", ""
+		switch op.Resp.Kind {
+		case RespModels:
+			item = schemaOf[op.Resp.Model]
+		case RespModel:
+			if t := typeByName[op.Resp.Model]; t != nil && t.List != nil {
+				item, key = schemaOf[t.List.Item], t.List.Key
+			}
+		}
+		stringID := false
+		for _, pp := range op.PathParams {
+			if pp.Wire == "id" && pp.Kind == PString {
+				stringID = true
+			}
+		}
+		fmt.Fprintf(b, "\t{%q, %q, %q, %s, %s, %q, %q, %q, %v, %v},\n",
+			op.Method, op.Path, s.Wire, kind, resp, record[s], item, key, op.Paged, stringID)
+	}
+	b.WriteString("}\n\n")
+	kindName := map[Kind]string{
+		KString: "fString", KInt: "fInt", KInt64: "fInt", KFloat64: "fFloat", KFloat32: "fFloat",
+		KBool: "fBool", KTime: "fTime", KBytes: "fBytes", KRaw: "fRaw", KModel: "fModel",
+		KEnum: "fInt", KMap: "fRaw", KModelMap: "fRaw",
+	}
+	b.WriteString("// schemas lists the fields of every schema, in the spec's order.\nvar schemas = map[string][]field{\n")
+	for _, t := range api.Types {
+		if t.IntEnum != nil || t.StrEnum {
+			continue
+		}
+		fmt.Fprintf(b, "\t%q: {\n", t.Schema)
+		for _, f := range t.Fields {
+			ref := ""
+			if f.T.Kind == KModel {
+				ref = schemaOf[f.T.Ref]
+			}
+			fmt.Fprintf(b, "\t\t{%q, %s, %v, %q},\n", f.Wire, kindName[f.T.Kind], f.T.Slice, ref)
+		}
+		b.WriteString("\t},\n")
+	}
+	b.WriteString("}\n")
 }

@@ -1,0 +1,782 @@
+// Package halopsatest is a fake HaloPSA tenant for tests and demos: an
+// in-memory Halo that speaks the same HTTP as a real one (OAuth token
+// endpoint, bearer auth, every path of Halo's API under /api, list
+// wrappers, paging with a server-side cap, partial updates, attachments),
+// built from the same spec as the client. Use it the way httptest is used:
+//
+//	srv := halopsatest.NewServer(t)
+//	halo, err := halopsa.New(srv.Config())
+//
+// Records of the main sections are seeded deterministically from a seed
+// number. Faults (resets, delays, 429s, 5xx pages, malformed bodies, token
+// failures) can be injected per method and path, and the request log,
+// token count and records can be inspected in assertions. WithQuirks makes
+// it answer the way real tenants do, which is not always what the spec says.
+package halopsatest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/halopsa-go/halopsa"
+)
+
+// Default credentials of a fake tenant.
+const (
+	DefaultClientID     = "halopsatest-client"
+	DefaultClientSecret = "halopsatest-secret"
+)
+
+// Server is a fake HaloPSA tenant. Its methods are safe for concurrent use.
+type Server struct {
+	// URL is the tenant's address: the CompanyURL to give the client.
+	URL          string
+	ClientID     string
+	ClientSecret string
+
+	srv    *httptest.Server
+	router *router
+	opts   options
+
+	mu        sync.Mutex
+	tables    map[string]*table // by lower-case section
+	files     map[string]storedFile
+	tokens    map[string]time.Time // access token -> expiry
+	tokenReqs int
+	log       []Request
+	faults    []*faultState
+	rng       *mrand.Rand
+}
+
+type options struct {
+	seed          uint64
+	seedData      bool
+	tokenLifetime time.Duration
+	pageCap       int
+	sectionCaps   map[string]int
+	quirks        bool
+	tenant        string
+	clientID      string
+	clientSecret  string
+	scopes        []string
+	addr          string
+	now           func() time.Time
+}
+
+// An Option configures a Server.
+type Option func(*options)
+
+// WithSeed picks the seed the records are generated from (default 1). The
+// same seed gives the same records.
+func WithSeed(seed uint64) Option { return func(o *options) { o.seed = seed } }
+
+// WithoutSeedData starts with no records at all.
+func WithoutSeedData() Option { return func(o *options) { o.seedData = false } }
+
+// WithTokenLifetime sets how long issued tokens live (default one hour).
+func WithTokenLifetime(d time.Duration) Option { return func(o *options) { o.tokenLifetime = d } }
+
+// WithPageSizeCap sets the largest page the server returns, whatever
+// page_size asks for (default 100, as Halo).
+func WithPageSizeCap(n int) Option { return func(o *options) { o.pageCap = n } }
+
+// WithSectionPageSizeCap caps the pages of one section (e.g. "Actions", 50).
+func WithSectionPageSizeCap(section string, n int) Option {
+	return func(o *options) { o.sectionCaps[strings.ToLower(section)] = n }
+}
+
+// WithQuirks makes the server answer as real tenants do: integers as
+// decimals (21.0) or strings ("21"), some booleans as 0/1, fields the spec
+// does not declare, timestamps without a zone, and bare arrays for some
+// lists.
+func WithQuirks() Option { return func(o *options) { o.quirks = true } }
+
+// WithTenant requires ?tenant=name on token requests, as hosted Halo does
+// when one authorisation server serves several tenants.
+func WithTenant(name string) Option { return func(o *options) { o.tenant = name } }
+
+// WithCredentials sets the client ID and secret the token endpoint accepts.
+func WithCredentials(id, secret string) Option {
+	return func(o *options) { o.clientID, o.clientSecret = id, secret }
+}
+
+// WithScopes restricts the scopes a token may be asked for (default: any).
+func WithScopes(scopes ...string) Option { return func(o *options) { o.scopes = scopes } }
+
+// WithAddr listens on addr (e.g. "127.0.0.1:8080") instead of a random port.
+func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }
+
+// NewServer starts a fake tenant. With a non-nil t it is closed when the
+// test ends; with nil, call Close. It panics if it cannot listen (as
+// httptest.NewServer does).
+func NewServer(t testing.TB, opts ...Option) *Server {
+	o := options{seed: 1, seedData: true, tokenLifetime: time.Hour, pageCap: 100,
+		sectionCaps: map[string]int{}, clientID: DefaultClientID, clientSecret: DefaultClientSecret, now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s := &Server{
+		ClientID: o.clientID, ClientSecret: o.clientSecret,
+		router: newRouter(routes), opts: o,
+		tables: map[string]*table{}, files: map[string]storedFile{}, tokens: map[string]time.Time{},
+		rng: mrand.New(mrand.NewPCG(o.seed, o.seed^0x9e3779b97f4a7c15)),
+	}
+	s.initTables()
+	if o.seedData {
+		s.seed(o.seed)
+	}
+	s.srv = httptest.NewUnstartedServer(s)
+	if o.addr != "" {
+		l, err := net.Listen("tcp", o.addr)
+		if err != nil {
+			panic(fmt.Sprintf("halopsatest: listen on %s: %v", o.addr, err))
+		}
+		s.srv.Listener.Close()
+		s.srv.Listener = l
+	}
+	s.srv.Start()
+	s.URL = s.srv.URL
+	if t != nil {
+		t.Cleanup(s.Close)
+	}
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// Config returns a client configuration for this tenant.
+func (s *Server) Config() halopsa.Config {
+	return halopsa.Config{CompanyURL: s.URL, ClientID: s.ClientID, ClientSecret: s.ClientSecret, Tenant: s.opts.tenant}
+}
+
+// Request is one request the server received.
+type Request struct {
+	Method string
+	Path   string // e.g. /api/Tickets/5 or /auth/token
+	Query  string // raw query
+	Body   []byte // request body (nil for token requests: it holds the secret)
+	Status int    // status sent; 0 when the connection was reset
+	Fault  FaultKind
+}
+
+// BodySize is the request body's length.
+func (r Request) BodySize() int { return len(r.Body) }
+
+// Requests returns the request log, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.log...)
+}
+
+// ResetRequests clears the request log.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	s.log = nil
+	s.mu.Unlock()
+}
+
+// TokenRequests counts the requests made to the token endpoint.
+func (s *Server) TokenRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokenReqs
+}
+
+// ExpireTokens makes every token issued so far invalid, as if it had expired.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	for tok := range s.tokens {
+		s.tokens[tok] = time.Time{}
+	}
+	s.mu.Unlock()
+}
+
+// RecordCount returns how many records a section holds.
+func (s *Server) RecordCount(section string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.tables[strings.ToLower(section)]; t != nil {
+		return len(t.rows)
+	}
+	return 0
+}
+
+// Record returns a copy of one stored record.
+func (s *Server) Record(section string, id any) (map[string]any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tables[strings.ToLower(section)]
+	if t == nil {
+		return nil, false
+	}
+	r, ok := t.rows[fmt.Sprint(id)]
+	if !ok {
+		return nil, false
+	}
+	return cloneRecord(r), true
+}
+
+// Put stores a record in a section (creating it when its id is unset) and
+// returns its id: a way to set up data without going through the API.
+func (s *Server) Put(section string, rec map[string]any) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tables[strings.ToLower(section)]
+	if t == nil {
+		return nil, fmt.Errorf("halopsatest: section %s keeps no records", section)
+	}
+	out, err := t.upsert(normalise(rec))
+	if err != nil {
+		return nil, err
+	}
+	return out["id"], nil
+}
+
+// Handler returns the server's handler, to mount it elsewhere.
+func (s *Server) Handler() http.Handler { return s }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	lower := strings.ToLower(r.URL.Path)
+	switch {
+	case lower == "/auth/token" || lower == "/auth/token/":
+		s.serveToken(w, r)
+	case strings.HasPrefix(lower, "/api/"):
+		s.serveAPI(w, r)
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]any{"message": "not found"})
+	}
+}
+
+func (s *Server) record(req Request) {
+	s.mu.Lock()
+	s.log = append(s.log, req)
+	s.mu.Unlock()
+}
+
+// ---- token endpoint ----
+
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.tokenReqs++
+	s.mu.Unlock()
+	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+	if f := s.takeFault(r, true); f != nil {
+		req.Fault = f.Kind
+		req.Status = s.applyEarlyFault(w, f)
+		s.record(req)
+		return
+	}
+	req.Status = s.issueToken(w, r)
+	s.record(req)
+}
+
+func oauthError(w http.ResponseWriter, status int, code, desc string) int {
+	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+	return status
+}
+
+func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) int {
+	if r.Method != http.MethodPost {
+		return oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "use POST")
+	}
+	if err := r.ParseForm(); err != nil {
+		return oauthError(w, http.StatusBadRequest, "invalid_request", "malformed form")
+	}
+	id, secret := r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	if bid, bsecret, ok := r.BasicAuth(); ok {
+		id, secret = bid, bsecret
+	}
+	if g := r.PostForm.Get("grant_type"); g != "client_credentials" {
+		return oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "only client_credentials is supported")
+	}
+	if id != s.ClientID || secret != s.ClientSecret {
+		return oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
+	}
+	if s.opts.tenant != "" && r.URL.Query().Get("tenant") != s.opts.tenant {
+		return oauthError(w, http.StatusBadRequest, "invalid_request", "unknown tenant")
+	}
+	scope := r.PostForm.Get("scope")
+	if scope == "" {
+		scope = "all"
+	}
+	if s.opts.scopes != nil {
+		for _, sc := range strings.Fields(scope) {
+			found := false
+			for _, allowed := range s.opts.scopes {
+				found = found || allowed == sc
+			}
+			if !found {
+				return oauthError(w, http.StatusBadRequest, "invalid_scope", "scope "+sc+" not allowed")
+			}
+		}
+	}
+	var b [24]byte
+	rand.Read(b[:])
+	tok := hex.EncodeToString(b[:])
+	s.mu.Lock()
+	s.tokens[tok] = s.opts.now().Add(s.opts.tokenLifetime)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"access_token": tok, "token_type": "Bearer", "scope": scope,
+		"expires_in": int(math.Ceil(s.opts.tokenLifetime.Seconds())),
+	})
+	return http.StatusOK
+}
+
+func (s *Server) authorised(r *http.Request) bool {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.tokens[tok]
+	return ok && s.opts.now().Before(exp)
+}
+
+// ---- API ----
+
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+	f := s.takeFault(r, false)
+	if f != nil {
+		req.Fault = f.Kind
+		if f.Kind == ResetBeforeRead || f.Kind == RateLimited || f.Kind == ServerErrorHTML || f.Kind == Unavailable {
+			req.Status = s.applyEarlyFault(w, f)
+			s.record(req)
+			return
+		}
+		if f.Kind == Delay {
+			select {
+			case <-time.After(f.Delay):
+			case <-r.Context().Done():
+			}
+		}
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 256<<20))
+	if err != nil {
+		req.Status = 0
+		s.record(req)
+		return
+	}
+	req.Body = body
+	if f != nil && (f.Kind == ResetAfterApply || f.Kind == MalformedJSON) {
+		rec := httptest.NewRecorder()
+		req.Status = s.handleAPI(rec, r, body)
+		if f.Kind == ResetAfterApply {
+			req.Status = 0
+			resetConnection(w)
+		} else {
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(rec.Code)
+			b := rec.Body.Bytes()
+			if len(b) < 2 {
+				b = []byte(`{"record_count":`)
+			}
+			w.Write(b[:len(b)/2]) // cut mid-value: not valid JSON
+		}
+		s.record(req)
+		return
+	}
+	req.Status = s.handleAPI(w, r, body)
+	s.record(req)
+}
+
+func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request, body []byte) int {
+	if !s.authorised(r) {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Unauthorized: the access token is missing, invalid or expired"})
+		return http.StatusUnauthorized
+	}
+	path := r.URL.Path[len("/api"):]
+	rt, params := s.router.match(r.Method, path)
+	if rt == nil {
+		writeJSON(w, http.StatusNotFound, map[string]any{"message": "No such endpoint: " + r.Method + " " + r.URL.Path})
+		return http.StatusNotFound
+	}
+	q := r.URL.Query()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if status, ok := s.attachmentRoute(w, rt, params, body); ok {
+		return status
+	}
+	t := s.tables[strings.ToLower(rt.section)]
+	switch {
+	case rt.kind == opList && t != nil:
+		return s.list(w, rt, t, q)
+	case rt.kind == opGet && t != nil:
+		return s.get(w, t, params["id"])
+	case rt.kind == opCreate && t != nil:
+		return s.create(w, t, body)
+	case rt.kind == opDelete && t != nil:
+		if _, ok := t.rows[params["id"]]; !ok {
+			return notFound(w, rt.section, params["id"])
+		}
+		delete(t.rows, params["id"])
+		w.WriteHeader(http.StatusOK)
+		return http.StatusOK
+	}
+	return s.other(w, rt)
+}
+
+func notFound(w http.ResponseWriter, section, id string) int {
+	writeJSON(w, http.StatusNotFound, map[string]any{"message": section + " " + id + " not found"})
+	return http.StatusNotFound
+}
+
+// other answers operations the fake does not model with a plausible empty
+// value of the right shape.
+func (s *Server) other(w http.ResponseWriter, rt *route) int {
+	switch {
+	case rt.resp == respBinary:
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.WriteHeader(http.StatusOK)
+	case rt.resp == respModels:
+		writeJSON(w, http.StatusOK, []any{})
+	case rt.kind == opList && rt.listKey != "":
+		writeJSON(w, http.StatusOK, map[string]any{"record_count": 0, rt.listKey: []any{}})
+	case rt.kind == opList:
+		writeJSON(w, http.StatusOK, []any{})
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{})
+	}
+	return http.StatusOK
+}
+
+func (s *Server) get(w http.ResponseWriter, t *table, id string) int {
+	rec, ok := t.rows[id]
+	if !ok {
+		return notFound(w, t.section, id)
+	}
+	writeJSON(w, http.StatusOK, s.out(t.schema, rec))
+	return http.StatusOK
+}
+
+// create handles Halo's upsert: a record without id (or id 0) is created,
+// one with a known id is updated with just the fields it carries.
+func (s *Server) create(w http.ResponseWriter, t *table, body []byte) int {
+	recs, err := decodeRecords(body)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "invalid body: " + err.Error()})
+		return http.StatusBadRequest
+	}
+	out := make([]any, 0, len(recs))
+	for _, rec := range recs {
+		saved, err := t.upsert(rec)
+		if err != nil {
+			writeJSON(w, http.StatusNotFound, map[string]any{"message": err.Error()})
+			return http.StatusNotFound
+		}
+		out = append(out, s.out(t.schema, saved))
+	}
+	if len(out) == 1 {
+		writeJSON(w, http.StatusCreated, out[0])
+	} else {
+		writeJSON(w, http.StatusCreated, out)
+	}
+	return http.StatusCreated
+}
+
+// list returns Halo's list wrapper (or a bare array), with paging.
+func (s *Server) list(w http.ResponseWriter, rt *route, t *table, q map[string][]string) int {
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	rows := t.filter(get("search"), q)
+	total := len(rows)
+	paged := strings.EqualFold(get("pageinate"), "true")
+	pageNo, pageSize := 1, 0
+	if paged {
+		if n, err := strconv.Atoi(get("page_no")); err == nil && n > 0 {
+			pageNo = n
+		}
+		pageSize = 50
+		if n, err := strconv.Atoi(get("page_size")); err == nil && n > 0 {
+			pageSize = n
+		}
+		limit := s.opts.pageCap
+		if c, ok := s.opts.sectionCaps[strings.ToLower(t.section)]; ok {
+			limit = c
+		}
+		if limit > 0 && pageSize > limit {
+			pageSize = limit
+		}
+		start := (pageNo - 1) * pageSize
+		switch {
+		case start >= len(rows):
+			rows = nil
+		case start+pageSize < len(rows):
+			rows = rows[start : start+pageSize]
+		default:
+			rows = rows[start:]
+		}
+	} else if n, err := strconv.Atoi(get("count")); err == nil && n >= 0 && n < len(rows) {
+		rows = rows[:n]
+	}
+	item := rt.item
+	if item == "" {
+		item = t.schema
+	}
+	items := make([]any, len(rows))
+	for i, r := range rows {
+		items[i] = s.out(item, project(item, r))
+	}
+	bare := rt.listKey == "" || (s.opts.quirks && !paged && quirkBareList[strings.ToLower(t.section)])
+	if bare {
+		writeJSON(w, http.StatusOK, items)
+		return http.StatusOK
+	}
+	resp := map[string]any{"record_count": total, rt.listKey: items}
+	if paged {
+		resp["page_no"], resp["page_size"] = pageNo, pageSize
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return http.StatusOK
+}
+
+// out renders a stored record as the server sends it.
+func (s *Server) out(schema string, rec record) any {
+	if !s.opts.quirks {
+		return rec
+	}
+	return quirk(schema, rec)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+}
+
+// ---- records ----
+
+type record = map[string]any
+
+type table struct {
+	section  string
+	schema   string
+	fields   map[string]field
+	stringID bool
+	rows     map[string]record
+	nextID   int64
+}
+
+func (s *Server) initTables() {
+	for i := range routes {
+		rt := &routes[i]
+		if rt.record == "" || schemas[rt.record] == nil {
+			continue
+		}
+		key := strings.ToLower(rt.section)
+		t := s.tables[key]
+		if t == nil {
+			t = &table{section: rt.section, schema: rt.record, fields: schemaFields(rt.record), rows: map[string]record{}, nextID: 1}
+			s.tables[key] = t
+		}
+		if rt.kind == opGet || rt.kind == opDelete {
+			t.stringID = t.stringID || rt.stringID
+		}
+	}
+}
+
+func decodeRecords(body []byte) ([]record, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	switch x := v.(type) {
+	case []any:
+		out := make([]record, 0, len(x))
+		for _, e := range x {
+			m, ok := e.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("array element is not an object")
+			}
+			out = append(out, m)
+		}
+		return out, nil
+	case map[string]any:
+		return []record{x}, nil
+	}
+	return nil, fmt.Errorf("body is neither an object nor an array of objects")
+}
+
+// normalise turns Go values into what decoding JSON would give, so that
+// records put directly and records posted look the same.
+func normalise(rec map[string]any) record {
+	b, _ := json.Marshal(rec)
+	recs, _ := decodeRecords(b)
+	if len(recs) == 0 {
+		return record{}
+	}
+	return recs[0]
+}
+
+func idKey(v any) (string, bool) {
+	switch x := v.(type) {
+	case nil:
+		return "", false
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return strconv.FormatInt(n, 10), n != 0
+		}
+		if f, err := x.Float64(); err == nil && f == math.Trunc(f) {
+			return strconv.FormatInt(int64(f), 10), f != 0
+		}
+		return x.String(), true
+	case string:
+		if n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64); err == nil {
+			return strconv.FormatInt(n, 10), n != 0
+		}
+		return x, x != "" && x != "00000000-0000-0000-0000-000000000000"
+	}
+	return fmt.Sprint(v), true
+}
+
+// upsert creates or partially updates a record. Only fields the schema
+// declares are kept, as Halo ignores the others.
+func (t *table) upsert(in record) (record, error) {
+	key, has := idKey(in["id"])
+	if has {
+		cur, ok := t.rows[key]
+		if !ok {
+			return nil, fmt.Errorf("%s %s not found", t.section, key)
+		}
+		for k, v := range in {
+			if _, declared := t.fields[k]; declared && k != "id" {
+				cur[k] = v
+			}
+		}
+		return cur, nil
+	}
+	rec := record{}
+	for k, v := range in {
+		if _, declared := t.fields[k]; declared {
+			rec[k] = v
+		}
+	}
+	if t.stringID {
+		var b [16]byte
+		rand.Read(b[:])
+		h := hex.EncodeToString(b[:])
+		key = h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+		rec["id"] = key
+	} else {
+		id := t.nextID
+		t.nextID++
+		key = strconv.FormatInt(id, 10)
+		rec["id"] = json.Number(key)
+	}
+	t.rows[key] = rec
+	return rec, nil
+}
+
+// filter returns the records in id order that match search (a substring of
+// any text field) and every query parameter naming an *_id field.
+func (t *table) filter(search string, q map[string][]string) []record {
+	type idFilter struct {
+		field string
+		value string
+	}
+	var filters []idFilter
+	for k, v := range q {
+		if strings.HasSuffix(k, "_id") && len(v) > 0 && v[0] != "" {
+			if _, declared := t.fields[k]; declared {
+				filters = append(filters, idFilter{k, v[0]})
+			}
+		}
+	}
+	search = strings.ToLower(search)
+	keys := make([]string, 0, len(t.rows))
+	for k := range t.rows {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, errA := strconv.ParseInt(keys[i], 10, 64)
+		b, errB := strconv.ParseInt(keys[j], 10, 64)
+		if errA == nil && errB == nil {
+			return a < b
+		}
+		return keys[i] < keys[j]
+	})
+	out := make([]record, 0, len(keys))
+rows:
+	for _, k := range keys {
+		r := t.rows[k]
+		for _, f := range filters {
+			if got, _ := idKey(r[f.field]); got != f.value {
+				continue rows
+			}
+		}
+		if search != "" {
+			hit := false
+			for _, v := range r {
+				if s, ok := v.(string); ok && strings.Contains(strings.ToLower(s), search) {
+					hit = true
+					break
+				}
+			}
+			if !hit {
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// project keeps the fields of a list item schema (lists carry fewer fields
+// than a record fetched by id).
+func project(schema string, rec record) record {
+	fs := schemaFields(schema)
+	if fs == nil {
+		return rec
+	}
+	out := make(record, len(fs))
+	for k, v := range rec {
+		if _, ok := fs[k]; ok || k == "id" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func cloneRecord(r record) record {
+	out := make(record, len(r))
+	for k, v := range r {
+		out[k] = v
+	}
+	return out
+}
