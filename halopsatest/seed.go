@@ -31,7 +31,9 @@ var seedCounts = struct{ clients, sites, users, agents, tickets, assets int }{6,
 func (s *Server) seed(seed uint64) {
 	r := mrand.New(mrand.NewPCG(seed, 0x5eed))
 	pick := func(xs []string) string { return xs[r.IntN(len(xs))] }
-	at := func(minutes int) string { return seedBase.Add(time.Duration(minutes) * time.Minute).Format(time.RFC3339) }
+	at := func(minutes int) string {
+		return seedBase.Add(time.Duration(minutes) * time.Minute).Format(time.RFC3339)
+	}
 	put := func(section string, rec map[string]any) int {
 		t := s.tables[strings.ToLower(section)]
 		saved, err := t.upsert(checked(t, normalise(rec)))
