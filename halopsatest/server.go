@@ -506,6 +506,9 @@ func (s *Server) list(w http.ResponseWriter, rt *route, t *table, q map[string][
 		return ""
 	}
 	rows := t.filter(get("search"), q)
+	if f := get("order"); f != "" {
+		sortRecords(rows, f, strings.EqualFold(get("orderdesc"), "true"))
+	}
 	total := len(rows)
 	paged := strings.EqualFold(get("pageinate"), "true")
 	pageNo, pageSize := 1, 0
@@ -755,6 +758,27 @@ rows:
 		out = append(out, r)
 	}
 	return out
+}
+
+// sortRecords orders records by one field (numbers numerically, other
+// values as text), as Halo's order and orderdesc parameters do.
+func sortRecords(rows []record, field string, desc bool) {
+	less := func(a, b any) bool {
+		an, aok := a.(json.Number)
+		bn, bok := b.(json.Number)
+		if aok && bok {
+			af, _ := an.Float64()
+			bf, _ := bn.Float64()
+			return af < bf
+		}
+		return fmt.Sprint(a) < fmt.Sprint(b)
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if desc {
+			return less(rows[j][field], rows[i][field])
+		}
+		return less(rows[i][field], rows[j][field])
+	})
 }
 
 // project keeps the fields of a list item schema (lists carry fewer fields
