@@ -253,7 +253,11 @@ func TestTimeout(t *testing.T) {
 		t.Fatalf("err = %v, want a NetworkError wrapping DeadlineExceeded", err)
 	}
 	// With Retry, a timed-out GET is retried; a timed-out POST is not.
-	halo = tn.client(func(c *Config) { c.Timeout = 100 * time.Millisecond; c.Retry = true; c.RetryOptions = RetryOptions{Retries: 2} })
+	halo = tn.client(func(c *Config) {
+		c.Timeout = 100 * time.Millisecond
+		c.Retry = true
+		c.RetryOptions = RetryOptions{Retries: 2}
+	})
 	noSleep(halo)
 	calls.Store(0)
 	halo.Tickets.GetTicketsByID(ctxT(t), GetTicketsByIDParams{ID: 1})
