@@ -24,13 +24,15 @@ const Version = "0.1.0"
 // state is the part of Client that is not generated: configuration, the one
 // HTTP client and the one token source every section shares.
 type state struct {
-	cfg    *resolved
-	httpc  *http.Client
-	tokens *tokenSource
-	log    *slog.Logger
-	ua     string
-	sleep  func(ctx context.Context, d time.Duration) error // injectable for tests
-	jitter func() float64                                   // in [0, 1)
+	cfg     *resolved
+	httpc   *http.Client
+	tokens  *tokenSource
+	log     *slog.Logger
+	ua      string
+	sleep   func(ctx context.Context, d time.Duration) error // injectable for tests
+	jitter  func() float64                                   // in [0, 1)
+	now     func() time.Time
+	limiter *windowLimiter // nil without Config.RateLimit
 }
 
 // service is the one value every section points at (see initSections).
@@ -60,6 +62,13 @@ func New(cfg Config) (*Client, error) {
 		ua:     strings.TrimSpace(r.UserAgent + " halopsa-go/" + Version),
 		sleep:  sleepCtx,
 		jitter: randFloat,
+		now:    time.Now,
+	}
+	if r.RateLimit != (RateLimit{}) {
+		// The limiter sleeps through the client's sleep, so that tests
+		// can drive it with a fake clock.
+		c.limiter = newWindowLimiter(r.RateLimit, func() time.Time { return c.now() },
+			func(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) })
 	}
 	c.initSections()
 	return c, nil
@@ -152,7 +161,14 @@ func (c *Client) do(ctx context.Context, r *request) error {
 		retries = c.cfg.RetryOptions.Retries
 	}
 	replayed := false
+	var limited int          // 429s so far
+	var waited time.Duration // time spent waiting them out
 	for attempt := 1; ; attempt++ {
+		if c.limiter != nil {
+			if err := c.limiter.wait(ctx); err != nil {
+				return err
+			}
+		}
 		tok, err := c.tokens.token(ctx)
 		if err != nil {
 			return err
@@ -174,7 +190,8 @@ func (c *Client) do(ctx context.Context, r *request) error {
 				slog.String("path", c.logPath(r)), slog.Int("attempt", attempt), slog.String("error", err.Error()))
 			return ne
 		}
-		if res.status == http.StatusUnauthorized && !replayed {
+		switch {
+		case res.status == http.StatusUnauthorized && !replayed:
 			// The token was revoked or expired early: fetch a new one and
 			// replay once. Halo did not process the request, so this is
 			// safe for any method.
@@ -182,6 +199,41 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			replayed = true
 			attempt--
 			continue
+		case res.status == http.StatusTooManyRequests:
+			// Halo did not process the request: waiting and sending it
+			// again is safe for any method, and does not use up retries.
+			limited++
+			after, told := parseRetryAfter(res.retryAfter, c.now())
+			wait := after
+			if !told {
+				wait = c.rateLimitBackoff(limited, c.jitter())
+			}
+			apiErr := newAPIError(r.method, shownURL, res.status, res.statusText, res.body)
+			if c.cfg.RateLimitWait < 0 || waited+wait > c.cfg.RateLimitWait {
+				return &RateLimitError{APIError: apiErr, RetryAfter: after, Waited: waited}
+			}
+			c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: rate limited (429); waiting",
+				slog.String("method", r.method), slog.String("path", c.logPath(r)),
+				slog.Duration("wait", wait), slog.Bool("retry_after", told), slog.Duration("waited", waited))
+			if err := c.sleep(ctx, wait); err != nil {
+				return &RateLimitError{APIError: apiErr, RetryAfter: after, Waited: waited}
+			}
+			waited += wait
+			attempt--
+			continue
+		case res.status >= 500 && attempt <= retries && idempotent(r.method):
+			// A 5xx may come after Halo applied the request: only methods
+			// that are safe to repeat are retried, and only with Retry.
+			wait := c.backoff(attempt)
+			if after, ok := parseRetryAfter(res.retryAfter, c.now()); ok && after > wait {
+				wait = min(after, c.cfg.RetryOptions.MaxTimeout)
+			}
+			c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: retrying after a server error",
+				slog.String("method", r.method), slog.String("path", c.logPath(r)),
+				slog.Int("status", res.status), slog.Int("attempt", attempt), slog.Duration("wait", wait))
+			if c.sleep(ctx, wait) == nil {
+				continue
+			}
 		}
 		if res.status < 200 || res.status > 299 {
 			return newAPIError(r.method, shownURL, res.status, res.statusText, res.body)
@@ -214,6 +266,7 @@ type attemptResult struct {
 	sent       bool // the request was written: Halo may have acted on it
 	status     int
 	statusText string
+	retryAfter string
 	body       []byte
 }
 
@@ -244,6 +297,7 @@ func (c *Client) attempt(ctx context.Context, r *request, u, ctype string, paylo
 	}
 	defer resp.Body.Close()
 	res.status, res.statusText = resp.StatusCode, resp.Status
+	res.retryAfter = resp.Header.Get("Retry-After")
 	res.body, err = io.ReadAll(resp.Body)
 	if err != nil {
 		// The status line arrived, so Halo processed the request.

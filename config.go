@@ -36,6 +36,13 @@ type Config struct {
 	Retry bool
 	// RetryOptions tune Retry. The zero value means the defaults.
 	RetryOptions RetryOptions
+	// RateLimit, when set, keeps the client under a request budget
+	// (e.g. {Requests: 300, Per: 5 * time.Minute}) shared by all goroutines.
+	RateLimit RateLimit
+	// RateLimitWait bounds the total time one call waits out 429 answers
+	// (honouring Retry-After) before returning a *RateLimitError. Default
+	// DefaultRateLimitWait; negative returns the first 429 at once.
+	RateLimitWait time.Duration
 	// Logger receives request lines (debug level), retries (warn) and
 	// errors. Default: errors to stderr, plus debug lines when Debug is set
 	// or HALO_PSA_DEBUG is in the environment. Secrets are never logged.
@@ -115,6 +122,15 @@ func (cfg Config) resolve() (*resolved, error) {
 	}
 	if r.Timeout == 0 {
 		r.Timeout = defaultTimeout
+	}
+	if r.RateLimitWait == 0 {
+		r.RateLimitWait = DefaultRateLimitWait
+	}
+	switch rl := r.RateLimit; {
+	case rl.Requests < 0 || rl.Per < 0:
+		return nil, &ConfigError{"RateLimit", "must not be negative"}
+	case rl != (RateLimit{}) && (rl.Requests == 0 || rl.Per == 0):
+		return nil, &ConfigError{"RateLimit", "needs both Requests and Per"}
 	}
 
 	auth := r.CompanyURL + "/auth"

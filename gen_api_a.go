@@ -5,6 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"time"
 )
@@ -2200,6 +2201,23 @@ func (s *AssetAPI) GetAsset(ctx context.Context, p GetAssetParams) (*AssetView, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAssetAll iterates over every record GetAsset lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /Asset.
+func (s *AssetAPI) GetAssetAll(ctx context.Context, p GetAssetParams) iter.Seq2[DeviceList, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *DeviceList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]DeviceList, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetAsset(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Assets, page.RecordCount, nil
+	})
 }
 
 // PostAssetParams holds the parameters of PostAsset (POST /Asset).

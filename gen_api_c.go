@@ -5,6 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 )
 
@@ -1312,6 +1313,23 @@ func (s *ClientAPI) GetClient(ctx context.Context, p GetClientParams) (*ClientVi
 	return out, nil
 }
 
+// GetClientAll iterates over every record GetClient lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /Client.
+func (s *ClientAPI) GetClientAll(ctx context.Context, p GetClientParams) iter.Seq2[Area, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *Area) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Area, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetClient(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Clients, page.RecordCount, nil
+	})
+}
+
 // PostClientParams holds the parameters of PostClient (POST /Client).
 type PostClientParams struct {
 	// Body is the request body; nil sends none.
@@ -1544,6 +1562,23 @@ func (s *ClientContractAPI) GetClientContract(ctx context.Context, p GetClientCo
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetClientContractAll iterates over every record GetClientContract lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /ClientContract.
+func (s *ClientContractAPI) GetClientContractAll(ctx context.Context, p GetClientContractParams) iter.Seq2[ContractHeaderList, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *ContractHeaderList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ContractHeaderList, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetClientContract(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Contracts, page.RecordCount, nil
+	})
 }
 
 // PostClientContractParams holds the parameters of PostClientContract (POST /ClientContract).

@@ -5,6 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 )
 
@@ -4899,6 +4900,23 @@ func (s *InvoiceAPI) GetInvoice(ctx context.Context, p GetInvoiceParams) (*Invoi
 	return out, nil
 }
 
+// GetInvoiceAll iterates over every record GetInvoice lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /Invoice.
+func (s *InvoiceAPI) GetInvoiceAll(ctx context.Context, p GetInvoiceParams) iter.Seq2[InvoiceHeader, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *InvoiceHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]InvoiceHeader, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetInvoice(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Invoices, page.RecordCount, nil
+	})
+}
+
 // PostInvoiceParams holds the parameters of PostInvoice (POST /Invoice).
 type PostInvoiceParams struct {
 	// Body is the request body; nil sends none.
@@ -5380,6 +5398,23 @@ func (s *ItemAPI) GetItem(ctx context.Context, p GetItemParams) (*ItemView, erro
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetItemAll iterates over every record GetItem lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /Item.
+func (s *ItemAPI) GetItemAll(ctx context.Context, p GetItemParams) iter.Seq2[Item, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *Item) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Item, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetItem(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.RecordCount, nil
+	})
 }
 
 // PostItemParams holds the parameters of PostItem (POST /Item).

@@ -5,6 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 )
 
@@ -125,6 +126,23 @@ func (s *KBArticleAPI) GetKBArticle(ctx context.Context, p GetKBArticleParams) (
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetKBArticleAll iterates over every record GetKBArticle lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /KBArticle.
+func (s *KBArticleAPI) GetKBArticleAll(ctx context.Context, p GetKBArticleParams) iter.Seq2[KBEntryList, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *KBEntryList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]KBEntryList, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetKBArticle(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Articles, page.RecordCount, nil
+	})
 }
 
 // PostKBArticleParams holds the parameters of PostKBArticle (POST /KBArticle).

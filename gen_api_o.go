@@ -5,6 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 )
 
@@ -610,6 +611,23 @@ func (s *OpportunitiesAPI) GetOpportunities(ctx context.Context, p GetOpportunit
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOpportunitiesAll iterates over every record GetOpportunities lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /Opportunities.
+func (s *OpportunitiesAPI) GetOpportunitiesAll(ctx context.Context, p GetOpportunitiesParams) iter.Seq2[FaultsList, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *FaultsList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]FaultsList, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetOpportunities(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Tickets, page.RecordCount, nil
+	})
 }
 
 // PostOpportunitiesParams holds the parameters of PostOpportunities (POST /Opportunities).

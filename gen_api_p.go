@@ -5,6 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 )
 
@@ -1609,6 +1610,23 @@ func (s *ProjectsAPI) GetProjects(ctx context.Context, p GetProjectsParams) (*Pr
 	return out, nil
 }
 
+// GetProjectsAll iterates over every record GetProjects lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /Projects.
+func (s *ProjectsAPI) GetProjectsAll(ctx context.Context, p GetProjectsParams) iter.Seq2[FaultsList, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *FaultsList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]FaultsList, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetProjects(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Tickets, page.RecordCount, nil
+	})
+}
+
 // PostProjectsParams holds the parameters of PostProjects (POST /Projects).
 type PostProjectsParams struct {
 	// Body is the request body; nil sends none.
@@ -1953,6 +1971,23 @@ func (s *PurchaseOrderAPI) GetPurchaseOrder(ctx context.Context, p GetPurchaseOr
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetPurchaseOrderAll iterates over every record GetPurchaseOrder lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /PurchaseOrder.
+func (s *PurchaseOrderAPI) GetPurchaseOrderAll(ctx context.Context, p GetPurchaseOrderParams) iter.Seq2[SupplierOrderHeader, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *SupplierOrderHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]SupplierOrderHeader, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetPurchaseOrder(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Purchaseorders, page.RecordCount, nil
+	})
 }
 
 // PostPurchaseOrderParams holds the parameters of PostPurchaseOrder (POST /PurchaseOrder).

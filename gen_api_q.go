@@ -5,6 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 )
 
@@ -281,6 +282,23 @@ func (s *QuotationAPI) GetQuotation(ctx context.Context, p GetQuotationParams) (
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetQuotationAll iterates over every record GetQuotation lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /Quotation.
+func (s *QuotationAPI) GetQuotationAll(ctx context.Context, p GetQuotationParams) iter.Seq2[QuotationHeader, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *QuotationHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]QuotationHeader, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetQuotation(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Quotes, page.RecordCount, nil
+	})
 }
 
 // PostQuotationParams holds the parameters of PostQuotation (POST /Quotation).

@@ -5,6 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 )
 
@@ -951,6 +952,23 @@ func (s *ReportAPI) GetReport(ctx context.Context, p GetReportParams) (*ReportVi
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetReportAll iterates over every record GetReport lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /Report.
+func (s *ReportAPI) GetReportAll(ctx context.Context, p GetReportParams) iter.Seq2[AnalyzerProfileList, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *AnalyzerProfileList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]AnalyzerProfileList, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetReport(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Reports, page.RecordCount, nil
+	})
 }
 
 // PostReportParams holds the parameters of PostReport (POST /Report).

@@ -5,6 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 )
 
@@ -504,6 +505,23 @@ func (s *SalesOrderAPI) GetSalesOrder(ctx context.Context, p GetSalesOrderParams
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSalesOrderAll iterates over every record GetSalesOrder lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /SalesOrder.
+func (s *SalesOrderAPI) GetSalesOrderAll(ctx context.Context, p GetSalesOrderParams) iter.Seq2[OrderHead, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *OrderHead) *int { return r.ID }, func(ctx context.Context, no, size int) ([]OrderHead, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetSalesOrder(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Salesorders, page.RecordCount, nil
+	})
 }
 
 // PostSalesOrderParams holds the parameters of PostSalesOrder (POST /SalesOrder).
@@ -1836,6 +1854,23 @@ func (s *SiteAPI) GetSite(ctx context.Context, p GetSiteParams) (*SiteView, erro
 	return out, nil
 }
 
+// GetSiteAll iterates over every record GetSite lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /Site.
+func (s *SiteAPI) GetSiteAll(ctx context.Context, p GetSiteParams) iter.Seq2[SiteList, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *SiteList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]SiteList, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetSite(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Sites, page.RecordCount, nil
+	})
+}
+
 // PostSiteParams holds the parameters of PostSite (POST /Site).
 type PostSiteParams struct {
 	// Body is the request body; nil sends none.
@@ -2664,6 +2699,23 @@ func (s *SupplierAPI) GetSupplier(ctx context.Context, p GetSupplierParams) (*Su
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSupplierAll iterates over every record GetSupplier lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /Supplier.
+func (s *SupplierAPI) GetSupplierAll(ctx context.Context, p GetSupplierParams) iter.Seq2[Company, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *Company) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Company, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetSupplier(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Suppliers, page.RecordCount, nil
+	})
 }
 
 // PostSupplierParams holds the parameters of PostSupplier (POST /Supplier).

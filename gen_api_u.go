@@ -5,6 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 )
 
@@ -422,6 +423,23 @@ func (s *UsersAPI) GetUsers(ctx context.Context, p GetUsersParams) (*UsersView, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUsersAll iterates over every record GetUsers lists, page after page: it sets
+// Pageinate, PageNo and PageSize itself (a PageSize you set is the page size asked for,
+// default 100), adapts to the size Halo actually returns, stops once it has
+// record_count records or a page comes back empty, and yields each record
+// once. Only one page is held in memory; breaking out of the loop stops the
+// fetching. An error is yielded once, last. Each page is one call of GET /Users.
+func (s *UsersAPI) GetUsersAll(ctx context.Context, p GetUsersParams) iter.Seq2[UsersList, error] {
+	return pages(ctx, s.client, p.PageSize, func(r *UsersList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]UsersList, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetUsers(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Users, page.RecordCount, nil
+	})
 }
 
 // PostUsersParams holds the parameters of PostUsers (POST /Users).

@@ -187,19 +187,43 @@ func TestRefusedWithoutRetry(t *testing.T) {
 	}
 }
 
-func TestHTTPErrorsNotRetried(t *testing.T) {
-	for _, status := range []int{400, 404, 500, 503} {
+func TestHTTPErrorsRetriedOnlyWhenSafe(t *testing.T) {
+	cases := []struct {
+		method      string
+		status      int
+		retry       bool
+		wantCalls   int64
+		description string
+	}{
+		{"GET", 400, true, 1, "4xx is never retried"},
+		{"GET", 404, true, 1, "4xx is never retried"},
+		{"GET", 500, false, 1, "5xx needs Retry"},
+		{"GET", 500, true, 3, "5xx on an idempotent method is retried"},
+		{"GET", 503, true, 3, "5xx on an idempotent method is retried"},
+		{"DELETE", 502, true, 3, "DELETE is idempotent"},
+		{"POST", 500, true, 1, "a POST may have been applied before the 5xx"},
+		{"POST", 503, true, 1, "a POST may have been applied before the 5xx"},
+	}
+	for _, tc := range cases {
 		var calls atomic.Int64
 		tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
 			calls.Add(1)
-			writeJSON(w, status, `{"message":"nope"}`)
+			writeJSON(w, tc.status, `{"message":"nope"}`)
 		})
-		halo := tn.client(func(c *Config) { c.Retry = true })
+		halo := tn.client(func(c *Config) { c.Retry = tc.retry; c.RetryOptions = RetryOptions{Retries: 2} })
 		noSleep(halo)
-		_, err := halo.Tickets.GetTicketsByID(ctxT(t), GetTicketsByIDParams{ID: 1})
+		var err error
+		switch tc.method {
+		case "GET":
+			_, err = halo.Tickets.GetTicketsByID(ctxT(t), GetTicketsByIDParams{ID: 1})
+		case "DELETE":
+			_, err = halo.Tickets.DeleteTicketsByID(ctxT(t), DeleteTicketsByIDParams{ID: 1})
+		case "POST":
+			_, err = halo.Tickets.PostTickets(ctxT(t), PostTicketsParams{Body: []Faults{{}}})
+		}
 		var ae *APIError
-		if !errors.As(err, &ae) || ae.StatusCode != status || calls.Load() != 1 {
-			t.Fatalf("status %d: err %v after %d calls", status, err, calls.Load())
+		if !errors.As(err, &ae) || ae.StatusCode != tc.status || calls.Load() != tc.wantCalls {
+			t.Errorf("%s %d retry=%v (%s): err %v after %d calls, want %d calls", tc.method, tc.status, tc.retry, tc.description, err, calls.Load(), tc.wantCalls)
 		}
 	}
 }

@@ -181,6 +181,11 @@ type Op struct {
 	Resp       Resp
 	Sensitive  bool // the path carries a secret: log the template, not the value
 	Paged      bool // takes pageinate, page_no and page_size
+	// AllName names the iterator over every page (set for paged lists
+	// whose response is a list wrapper).
+	AllName string
+	// Paging holds the Go names of the pageinate, page_no and page_size fields.
+	Paging [3]string
 }
 
 // Section is one first path segment: a field of Client.
@@ -208,7 +213,8 @@ var reservedNames = []string{
 	"Client", "Config", "RetryOptions", "Time", "APIError", "AuthError",
 	"RateLimitError", "DecodeError", "NetworkError", "File", "Ptr", "New",
 	"NewTime", "Version", "ConfigError", "RateLimit",
-	"DecodeIssue", "ParamError", "DefaultRetryOptions",
+	"DecodeIssue", "ParamError", "DefaultRetryOptions", "ListShapeError",
+	"DefaultRateLimitWait",
 }
 
 // Build turns a (patched) spec into the API model. It modifies spec: the
@@ -238,6 +244,7 @@ func Build(spec *Spec, ov *Overlay) (*API, error) {
 	}
 	b.responses(ovr)
 	b.listInfo()
+	b.iterators()
 	sort.Strings(b.api.Warnings)
 	return b.api, nil
 }
@@ -249,6 +256,8 @@ type builder struct {
 	secs  map[string]*Section
 	// opNames holds the method, params and form type names of "get /path".
 	opNames map[string][3]string
+	// methods names the methods of each section type.
+	methods map[*Section]*uniqueNamer
 	synth   []string
 }
 
@@ -537,7 +546,8 @@ var sensitiveParam = regexp.MustCompile(`(?i)secret|token|password|apikey`)
 // these names are the public API's and follow fixed rules.
 func (b *builder) claimOpNames() {
 	b.opNames = map[string][3]string{}
-	methods := map[*Section]*uniqueNamer{}
+	b.methods = map[*Section]*uniqueNamer{}
+	methods := b.methods
 	for _, path := range b.sortedPaths() {
 		item := b.spec.Paths[path]
 		for _, m := range methodOrder {
@@ -716,6 +726,22 @@ func (b *builder) params(op *Op, o *Operation) {
 		}
 	}
 	op.Paged = paging == 3
+	if op.Paged {
+		for _, q := range op.Query {
+			switch {
+			case q.Wire == "pageinate" && q.Kind == PBool && !q.Required:
+				op.Paging[0] = q.Name
+			case q.Wire == "page_no" && q.Kind == PInt && !q.Required:
+				op.Paging[1] = q.Name
+			case q.Wire == "page_size" && q.Kind == PInt && !q.Required:
+				op.Paging[2] = q.Name
+			}
+		}
+		if op.Paging[0] == "" || op.Paging[1] == "" || op.Paging[2] == "" {
+			b.warn("%s %s: paging parameters are not (bool, int, int); no iterator", op.Method, op.Path)
+			op.Paged = false
+		}
+	}
 }
 
 func jsonMedia(content map[string]*MediaType) *Schema {
@@ -1006,6 +1032,29 @@ func (b *builder) respFromSchema(s *Schema) (Resp, bool) {
 		return Resp{Kind: RespModel, Model: ft.Ref}, true
 	}
 	return Resp{}, false
+}
+
+// iterators names an <Method>All iterator for every paged list whose
+// response is a list wrapper.
+func (b *builder) iterators() {
+	byName := map[string]*Type{}
+	for _, t := range b.api.Types {
+		byName[t.Name] = t
+	}
+	for _, op := range b.api.Ops {
+		if !op.Paged || op.Resp.Kind != RespModel {
+			continue
+		}
+		t := byName[op.Resp.Model]
+		if t == nil || t.List == nil {
+			continue
+		}
+		name, renamed := b.methods[op.Section].claim(op.Name+"All", "iterator of "+op.Name)
+		if renamed {
+			b.warn("%s %s: iterator name %sAll taken, named %s", op.Method, op.Path, op.Name, name)
+		}
+		op.AllName = name
+	}
 }
 
 // listInfo marks list wrappers: objects with record_count and an array of

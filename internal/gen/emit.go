@@ -40,7 +40,7 @@ func Emit(api *API, pkg string) (map[string][]byte, error) {
 	}
 	emitClient(api, get("gen_client.go"))
 	for _, s := range api.Sections {
-		emitSection(s, get("gen_api_"+group(s.Field)+".go", "context", "encoding/json", "net/http", "time"))
+		emitSection(s, typeByName(api), get("gen_api_"+group(s.Field)+".go", "context", "encoding/json", "iter", "net/http", "time"))
 	}
 	for _, t := range api.Types {
 		emitType(t, get("gen_models_"+group(t.Name)+".go", "encoding/json"))
@@ -154,12 +154,57 @@ func (p *Param) goType() string {
 	return "*" + t
 }
 
-func emitSection(s *Section, b *bytes.Buffer) {
+func typeByName(api *API) map[string]*Type {
+	m := make(map[string]*Type, len(api.Types))
+	for _, t := range api.Types {
+		m[t.Name] = t
+	}
+	return m
+}
+
+func emitSection(s *Section, types map[string]*Type, b *bytes.Buffer) {
 	fmt.Fprintf(b, "// %s is the /%s section of Halo's API: halo.%s.\ntype %s service\n\n", s.TypeName, s.Wire, s.Field, s.TypeName)
 	for _, op := range s.Ops {
 		emitParams(op, b)
 		emitMethod(op, b)
+		if op.AllName != "" {
+			emitIterator(op, types[op.Resp.Model], types, b)
+		}
 	}
+}
+
+// emitIterator writes <Method>All, which walks every page of a list.
+func emitIterator(op *Op, wrapper *Type, types map[string]*Type, b *bytes.Buffer) {
+	item := wrapper.List.Item
+	idOf := "nil"
+	if it := types[item]; it != nil {
+		for _, f := range it.Fields {
+			if f.Wire == "id" && f.T == (FieldType{Kind: KInt}) {
+				idOf = "func(r *" + item + ") *int { return r." + f.Name + " }"
+			}
+		}
+	}
+	fmt.Fprintf(b, "// %s iterates over every record %s lists, page after page: it sets\n", op.AllName, op.Name)
+	fmt.Fprintf(b, "// %s, %s and %s itself (a %s you set is the page size asked for,\n", op.Paging[0], op.Paging[1], op.Paging[2], op.Paging[2])
+	b.WriteString("// default 100), adapts to the size Halo actually returns, stops once it has\n")
+	b.WriteString("// record_count records or a page comes back empty, and yields each record\n")
+	b.WriteString("// once. Only one page is held in memory; breaking out of the loop stops the\n")
+	fmt.Fprintf(b, "// fetching. An error is yielded once, last. Each page is one call of %s %s.\n", op.Method, op.Path)
+	fmt.Fprintf(b, "func (s *%s) %s(ctx context.Context, p %s) iter.Seq2[%s, error] {\n", op.Section.TypeName, op.AllName, op.ParamsType, item)
+	fmt.Fprintf(b, "\treturn pages(ctx, s.client, p.%s, %s, func(ctx context.Context, no, size int) ([]%s, *int, error) {\n", op.Paging[2], idOf, item)
+	fmt.Fprintf(b, "\t\tp.%s, p.%s, p.%s = Ptr(true), &no, &size\n", op.Paging[0], op.Paging[1], op.Paging[2])
+	fmt.Fprintf(b, "\t\tpage, err := s.%s(ctx, p)\n\t\tif err != nil {\n\t\t\treturn nil, nil, err\n\t\t}\n", op.Name)
+	countField := ""
+	for _, f := range wrapper.Fields {
+		if f.Wire == "record_count" && f.T == (FieldType{Kind: KInt}) {
+			countField = f.Name
+		}
+	}
+	count := "nil"
+	if countField != "" {
+		count = "page." + countField
+	}
+	fmt.Fprintf(b, "\t\treturn page.%s, %s, nil\n\t})\n}\n\n", wrapper.List.Field, count)
 }
 
 func emitParams(op *Op, b *bytes.Buffer) {

@@ -1,0 +1,103 @@
+package halopsa
+
+import (
+	"bytes"
+	"context"
+	"iter"
+	"log/slog"
+	"strconv"
+)
+
+// defaultPageSize is the page size the iterators ask for: Halo's usual cap.
+const defaultPageSize = 100
+
+// pageFetcher fetches one page: its records and Halo's record_count.
+type pageFetcher[T any] func(ctx context.Context, pageNo, pageSize int) ([]T, *int, error)
+
+// pages walks a paged list for the generated <Method>All iterators.
+//
+// Halo caps page_size (100, some sections 50) without saying so, and
+// clients that take a short page for the last one lose records. So the
+// walk never trusts the size it asked for: when the first page is shorter
+// than asked while record_count says there is more, it continues with the
+// size Halo returned, so that page_no offsets agree whichever way the
+// server counts them. It stops when it has record_count records or a page
+// is empty, skips records it has already yielded (by id, when records have
+// one), and stops if a server ignoring page_no sends the same page again.
+func pages[T any, P modelPtr[T]](ctx context.Context, c *Client, size *int, idOf func(*T) *int, fetch pageFetcher[T]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		pageSize := defaultPageSize
+		if size != nil && *size > 0 {
+			pageSize = *size
+		}
+		var seen map[int]struct{}
+		if idOf != nil {
+			seen = map[int]struct{}{}
+		}
+		var prevFirst []byte
+		received := 0
+		for pageNo := 1; ; pageNo++ {
+			recs, count, err := fetch(ctx, pageNo, pageSize)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			if len(recs) == 0 {
+				if count != nil && received == 0 && *count > 0 {
+					// Records exist but none came under the records key: the
+					// wrapper's key is wrong for this tenant. Say so rather
+					// than yield an empty list.
+					var zero T
+					yield(zero, &ListShapeError{RecordCount: *count})
+					return
+				}
+				if count != nil && received < *count {
+					c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: list ended early; records may have been deleted during the walk",
+						slog.Int("received", received), slog.Int("record_count", *count))
+				}
+				return
+			}
+			if count == nil {
+				// Without record_count, an unchanged first record means the
+				// server ignores page_no: stop rather than loop forever.
+				first, _ := marshalModel(P(&recs[0]))
+				if prevFirst != nil && bytes.Equal(first, prevFirst) {
+					return
+				}
+				prevFirst = first
+			}
+			if pageNo == 1 && len(recs) < pageSize && count != nil && len(recs) < *count {
+				pageSize = len(recs)
+			}
+			for i := range recs {
+				if seen != nil {
+					if id := idOf(&recs[i]); id != nil {
+						if _, dup := seen[*id]; dup {
+							continue // overlapping pages: yielded already
+						}
+						seen[*id] = struct{}{}
+					}
+				}
+				received++
+				if !yield(recs[i], nil) {
+					return
+				}
+			}
+			if count != nil && received >= *count {
+				return
+			}
+		}
+	}
+}
+
+// ListShapeError reports a list whose record_count says there are records
+// while none arrived where the client expects them: Halo's list key for
+// the section is not the one the client was generated with.
+type ListShapeError struct {
+	RecordCount int
+}
+
+func (e *ListShapeError) Error() string {
+	return "halopsa: the list reports " + strconv.Itoa(e.RecordCount) + " records but none arrived under its records key; the records are in the page's Extra map (please report the section)"
+}

@@ -1,0 +1,142 @@
+package halopsa
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// pagedTenant serves n tickets with a paging rule of the test's choosing.
+func pagedTenant(t *testing.T, n int, page func(pageNo, size int) (from, to int), withCount bool) *tenant {
+	return newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		no, _ := strconv.Atoi(q.Get("page_no"))
+		size, _ := strconv.Atoi(q.Get("page_size"))
+		from, to := page(no, size)
+		from, to = max(0, min(from, n)), max(0, min(to, n))
+		var recs []string
+		for id := from + 1; id <= to; id++ {
+			recs = append(recs, fmt.Sprintf(`{"id":%d,"summary":"t%d"}`, id, id))
+		}
+		body := `{"tickets":[` + strings.Join(recs, ",") + `]`
+		if withCount {
+			body += `,"record_count":` + strconv.Itoa(n)
+		}
+		writeJSON(w, 200, body+"}")
+	})
+}
+
+func walk(t *testing.T, halo *Client, p GetTicketsParams) (ids []int, err error) {
+	for tk, e := range halo.Tickets.GetTicketsAll(ctxT(t), p) {
+		if e != nil {
+			return ids, e
+		}
+		ids = append(ids, *tk.ID)
+	}
+	return ids, nil
+}
+
+func checkOnce(t *testing.T, ids []int, n int) {
+	t.Helper()
+	seen := map[int]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			t.Fatalf("record %d yielded twice", id)
+		}
+		seen[id] = true
+	}
+	if len(seen) != n {
+		t.Fatalf("%d records, want %d", len(seen), n)
+	}
+}
+
+// A server that caps the page at 50 but computes offsets from the size it
+// was asked for would skip records 51-100 if the walk kept asking for 100:
+// the walk must switch to the size it was given.
+func TestPagesAdaptToCapComputedFromRequestedSize(t *testing.T) {
+	tn := pagedTenant(t, 777, func(no, size int) (int, int) {
+		from := (no - 1) * size
+		return from, from + min(size, 50)
+	}, true)
+	ids, err := walk(t, tn.client(), GetTicketsParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOnce(t, ids, 777)
+}
+
+func TestPagesSkipOverlappingRecords(t *testing.T) {
+	// Each page repeats the last record of the one before.
+	tn := pagedTenant(t, 250, func(no, size int) (int, int) {
+		from := (no - 1) * (size - 1)
+		return from, from + size
+	}, true)
+	ids, err := walk(t, tn.client(), GetTicketsParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOnce(t, ids, 250)
+}
+
+func TestPagesWithoutRecordCount(t *testing.T) {
+	tn := pagedTenant(t, 205, func(no, size int) (int, int) { return (no - 1) * size, no * size }, false)
+	ids, err := walk(t, tn.client(), GetTicketsParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOnce(t, ids, 205)
+	// A server that ignores page_no and sends no record_count: the walk
+	// must end instead of looping forever.
+	calls := 0
+	tn = newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		writeJSON(w, 200, `{"tickets":[{"id":1},{"id":2}]}`)
+	})
+	ids, err = walk(t, tn.client(), GetTicketsParams{})
+	if err != nil || len(ids) != 2 || calls != 2 {
+		t.Fatalf("ids %v, err %v, %d calls", ids, err, calls)
+	}
+}
+
+func TestPagesReportWrongListKey(t *testing.T) {
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"record_count":2,"faults":[{"id":1},{"id":2}]}`)
+	})
+	_, err := walk(t, tn.client(), GetTicketsParams{})
+	var lse *ListShapeError
+	if !errors.As(err, &lse) || lse.RecordCount != 2 {
+		t.Fatalf("err = %v, want a ListShapeError", err)
+	}
+}
+
+func TestPagesYieldErrorsOnce(t *testing.T) {
+	calls := 0
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		if calls == 2 {
+			writeJSON(w, 500, `{"message":"boom"}`)
+			return
+		}
+		recs := make([]map[string]int, 100)
+		for i := range recs {
+			recs[i] = map[string]int{"id": i + 1}
+		}
+		b, _ := json.Marshal(map[string]any{"record_count": 1000, "tickets": recs})
+		writeJSON(w, 200, string(b))
+	})
+	var errs, got int
+	for _, err := range tn.client().Tickets.GetTicketsAll(ctxT(t), GetTicketsParams{}) {
+		if err != nil {
+			errs++
+			continue
+		}
+		got++
+	}
+	if got != 100 || errs != 1 {
+		t.Fatalf("%d records and %d errors, want 100 and 1", got, errs)
+	}
+}

@@ -1,0 +1,135 @@
+package halopsa
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// RateLimit is a client-side request budget: at most Requests requests in
+// any window of length Per, shared by every goroutine using the Client.
+// Hosted Halo allows 300 requests per rolling 5 minutes; staying under it
+// is cheaper than being answered 429.
+type RateLimit struct {
+	Requests int
+	Per      time.Duration
+}
+
+// DefaultRateLimitWait is how long, in all, a call waits out 429 answers
+// before giving up with a *RateLimitError: long enough for Halo's rolling
+// 5-minute window to move on.
+const DefaultRateLimitWait = 6 * time.Minute
+
+// RateLimitError is a 429 Too Many Requests that outlasted the client's
+// patience (Config.RateLimitWait). It wraps the last 429 as an *APIError.
+type RateLimitError struct {
+	*APIError
+	// RetryAfter is what Halo's last Retry-After asked for; 0 if it did not say.
+	RetryAfter time.Duration
+	// Waited is the time spent waiting on 429s before giving up.
+	Waited time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.APIError.Error())
+	b.WriteString(" (rate limited; waited ")
+	b.WriteString(e.Waited.Round(time.Millisecond).String())
+	if e.RetryAfter > 0 {
+		b.WriteString(", Halo asks to retry after ")
+		b.WriteString(e.RetryAfter.String())
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// Unwrap makes errors.As(err, &apiErr) find the 429 itself.
+func (e *RateLimitError) Unwrap() error { return e.APIError }
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		return time.Duration(n * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// rateLimitBackoff is the wait before retry n of a 429 that did not say
+// how long to wait: 1s, 2s, 4s ... up to 60s, with jitter.
+func (c *Client) rateLimitBackoff(n int, jitter float64) time.Duration {
+	d := time.Second << min(n-1, 6)
+	if d > time.Minute {
+		d = time.Minute
+	}
+	return d + time.Duration(jitter*float64(d)/2)
+}
+
+// windowLimiter allows at most n acquisitions in any window of length per:
+// an exact sliding window over the last n acquisition times, so that a
+// burst at the start of a window cannot exceed the limit as a token
+// bucket's would.
+type windowLimiter struct {
+	n     int
+	per   time.Duration
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+
+	mu    sync.Mutex
+	times []time.Time // ring of the last n acquisitions
+	next  int
+
+	acquired func(time.Time) // test hook: called, under the lock, for each acquisition
+}
+
+func newWindowLimiter(l RateLimit, now func() time.Time, sleep func(context.Context, time.Duration) error) *windowLimiter {
+	return &windowLimiter{n: l.Requests, per: l.Per, now: now, sleep: sleep, times: make([]time.Time, 0, l.Requests)}
+}
+
+// wait blocks until a request may go, and counts it.
+func (l *windowLimiter) wait(ctx context.Context) error {
+	for {
+		l.mu.Lock()
+		now := l.now()
+		if len(l.times) < l.n {
+			l.times = append(l.times, now)
+			l.took(now)
+			return nil
+		}
+		oldest := l.times[l.next]
+		d := oldest.Add(l.per).Sub(now)
+		if d <= 0 {
+			l.times[l.next] = now
+			l.next = (l.next + 1) % l.n
+			l.took(now)
+			return nil
+		}
+		l.mu.Unlock()
+		if err := l.sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+func (l *windowLimiter) took(t time.Time) {
+	if l.acquired != nil {
+		l.acquired(t)
+	}
+	l.mu.Unlock()
+}
