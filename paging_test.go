@@ -2,6 +2,7 @@ package halopsa_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -157,3 +158,5 @@ func TestOddlyKeyedAndBareLists(t *testing.T) {
 		t.Fatalf("bare array of agents: %v, %d", err, len(agents))
 	}
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

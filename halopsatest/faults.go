@@ -68,7 +68,9 @@ type Fault struct {
 	Probability float64
 	// Delay is the wait of a Delay fault.
 	Delay time.Duration
-	// RetryAfter is sent with RateLimited (whole seconds); 0 sends none.
+	// RetryAfter is sent with RateLimited, in seconds (whole seconds when
+	// it is a whole number of them, as Halo sends; fractions otherwise, to
+	// keep tests fast); 0 sends none.
 	RetryAfter time.Duration
 	// Status is the status of a TokenFailure (default 500).
 	Status int
@@ -143,7 +145,8 @@ func (s *Server) applyEarlyFault(w http.ResponseWriter, f *Fault) int {
 		return 0
 	case RateLimited:
 		if f.RetryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int((f.RetryAfter+time.Second-1)/time.Second)))
+			v := strconv.FormatFloat(f.RetryAfter.Seconds(), 'f', -1, 64)
+			w.Header().Set("Retry-After", v)
 		}
 		writeJSON(w, http.StatusTooManyRequests, map[string]any{"message": "Too many requests: 300 requests per rolling 5 minute window"})
 		return http.StatusTooManyRequests
