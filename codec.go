@@ -119,7 +119,8 @@ func numText(b []byte, k byte) (num []byte, empty, ok bool) {
 }
 
 // parseInt parses JSON number text as an integer: "21", "21.0" and "2.1e1"
-// are all 21; "21.5" and out-of-range values fail.
+// are all 21; "21.5" and out-of-range values fail. b must be a JSON number
+// (see isNumber).
 func parseInt(b []byte, bits int) (int64, bool) {
 	if len(b) <= 18 {
 		neg := b[0] == '-'
@@ -141,14 +142,75 @@ func parseInt(b []byte, bits int) (int64, bool) {
 		return v, fitsBits(v, bits)
 	}
 slow:
-	if v, err := strconv.ParseInt(string(b), 10, bits); err == nil {
-		return v, true
+	// Work on the decimal digits rather than through float64, which would
+	// round 1234567890123456789.0 and accept 21.0000000000000000001.
+	neg := b[0] == '-'
+	if neg {
+		b = b[1:]
 	}
-	f, err := strconv.ParseFloat(string(b), 64)
-	if lim := math.Ldexp(1, bits-1); err != nil || f != math.Trunc(f) || f < -lim || f >= lim {
+	i := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	digits := append([]byte(nil), b[:i]...)
+	shift := 0 // the value is digits × 10^shift
+	if i < len(b) && b[i] == '.' {
+		j := i + 1
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			j++
+		}
+		digits = append(digits, b[i+1:j]...)
+		shift -= j - i - 1
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		eneg := b[i] == '-'
+		if b[i] == '+' || b[i] == '-' {
+			i++
+		}
+		exp := 0
+		for ; i < len(b); i++ {
+			if exp < 1<<40 { // beyond that, the result is the same
+				exp = exp*10 + int(b[i]-'0')
+			}
+		}
+		if eneg {
+			exp = -exp
+		}
+		shift += exp
+	}
+	for len(digits) > 0 && digits[0] == '0' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 {
+		return 0, true
+	}
+	for digits[len(digits)-1] == '0' {
+		digits = digits[:len(digits)-1]
+		shift++
+	}
+	if shift < 0 || len(digits)+shift > 19 {
+		return 0, false // a fraction, or more than 19 digits
+	}
+	var u uint64 // < 10^19 < 2^64
+	for _, c := range digits {
+		u = u*10 + uint64(c-'0')
+	}
+	for ; shift > 0; shift-- {
+		u *= 10
+	}
+	lim := uint64(1) << (bits - 1)
+	if neg {
+		if u > lim {
+			return 0, false
+		}
+		return int64(-u), true
+	}
+	if u >= lim {
 		return 0, false
 	}
-	return int64(f), true
+	return int64(u), true
 }
 
 func fitsBits(v int64, bits int) bool {
@@ -494,7 +556,7 @@ func decodeModels[T any, P modelPtr[T]](d *decoder, p *[]T) bool {
 		return false
 	}
 	ks, vs := d.keyStart, d.valStart
-	start, depth := d.pos, d.depth
+	start, depth, issues := d.pos, d.depth, len(d.issues)
 	if !d.enter() {
 		return true
 	}
@@ -511,6 +573,8 @@ func decodeModels[T any, P modelPtr[T]](d *decoder, p *[]T) bool {
 			d.literal("null")
 			s = append(s, zero)
 		default:
+			// The records read so far are dropped: so are their issues.
+			d.issues = d.issues[:issues]
 			d.skipFrom(start, depth)
 			d.keyStart, d.valStart = ks, vs
 			return false
@@ -533,7 +597,7 @@ func decodeModelMap[T any, P modelPtr[T]](d *decoder, p *map[string]T) bool {
 		return false
 	}
 	ks, vs := d.keyStart, d.valStart
-	start, depth := d.pos, d.depth
+	start, depth, issues := d.pos, d.depth, len(d.issues)
 	if !d.enter() {
 		return true
 	}
@@ -542,6 +606,7 @@ func decodeModelMap[T any, P modelPtr[T]](d *decoder, p *map[string]T) bool {
 		k := string(d.key)
 		var v *T
 		if !decodeModel[T, P](d, &v) {
+			d.issues = d.issues[:issues]
 			d.skipFrom(start, depth)
 			d.keyStart, d.valStart = ks, vs
 			return false
@@ -601,8 +666,7 @@ func (d *decoder) keep(m *map[string]json.RawMessage) {
 	}
 	end := d.pos
 	k := d.keyAt(d.keyStart)
-	v := bytes.TrimSpace(d.data[d.valStart:end])
-	raw := append(json.RawMessage(nil), v...)
+	raw := json.RawMessage(appendRaw(nil, d.data[d.valStart:end]))
 	if *m == nil {
 		*m = make(map[string]json.RawMessage)
 	}
@@ -640,13 +704,22 @@ var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
 func decodeJSON(data []byte, out any) ([]DecodeIssue, error) {
 	switch o := out.(type) {
 	case *json.RawMessage:
+		_, err := decodeWith(data, func(d *decoder) error {
+			if !d.atEnd() {
+				d.skip()
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 		*o = append((*o)[:0], data...)
 		return nil, nil
 	case model:
 		return decodeWith(data, func(d *decoder) error { return decodeTopModel(d, o) })
 	case sliceTarget:
 		return decodeWith(data, func(d *decoder) error {
-			if d.peek() == 0 {
+			if d.atEnd() {
 				return nil
 			}
 			if !o.decodeArray(d) && d.err == nil {
@@ -665,7 +738,7 @@ func decodeWith(data []byte, f func(d *decoder) error) ([]DecodeIssue, error) {
 	d := decoderPool.Get().(*decoder)
 	d.reset(data)
 	err := f(d)
-	if err == nil && d.err == nil && d.peek() != 0 {
+	if err == nil && d.err == nil && !d.atEnd() {
 		d.fail("unexpected data after the JSON value")
 	}
 	if err == nil && d.err != nil {
@@ -683,9 +756,10 @@ func decodeWith(data []byte, f func(d *decoder) error) ([]DecodeIssue, error) {
 // An array holding exactly one record is accepted too: Halo answers some
 // POSTs of one record with an array of one.
 func decodeTopModel(d *decoder, m model) error {
-	switch d.peek() {
-	case 0:
+	if d.atEnd() {
 		return nil
+	}
+	switch d.peek() {
 	case 'n':
 		d.literal("null")
 		return nil
@@ -798,7 +872,7 @@ func (e *encoder) close(mark int, extra map[string]json.RawMessage) {
 			e.sep()
 			e.keys = append(e.keys, len(e.buf))
 			e.buf = append(e.buf, q...)
-			e.buf = append(e.buf, bytes.TrimSpace(v)...)
+			e.buf = appendRaw(e.buf, v)
 		}
 	}
 	e.keys = e.keys[:mark]
@@ -883,6 +957,13 @@ func (e *encoder) appendFloat(f float64, bits int) {
 		format = 'e'
 	}
 	e.buf = strconv.AppendFloat(e.buf, f, format, -1, bits)
+	if format == 'e' {
+		// 1e-07 -> 1e-7, as encoding/json writes it
+		if n := len(e.buf); n >= 4 && e.buf[n-4] == 'e' && e.buf[n-3] == '-' && e.buf[n-2] == '0' {
+			e.buf[n-2] = e.buf[n-1]
+			e.buf = e.buf[:n-1]
+		}
+	}
 }
 
 func (e *encoder) bool(k string, v *bool) {
@@ -895,8 +976,15 @@ func (e *encoder) bool(k string, v *bool) {
 func (e *encoder) time(k string, v *Time) {
 	if v != nil {
 		e.key(k)
-		e.buf = v.appendJSON(e.buf)
+		e.appendTime(v)
 	}
+}
+
+func (e *encoder) appendTime(t *Time) {
+	if err := t.checkYear(); err != nil {
+		e.fail(err)
+	}
+	e.buf = t.appendJSON(e.buf)
 }
 
 func (e *encoder) bytes(k string, v []byte) {
@@ -917,7 +1005,7 @@ func (e *encoder) raw(k string, v json.RawMessage) {
 		return
 	}
 	e.key(k)
-	e.buf = append(e.buf, bytes.TrimSpace(v)...)
+	e.buf = appendRaw(e.buf, v)
 }
 
 func (e *encoder) rawMap(k string, v map[string]json.RawMessage) {
@@ -966,7 +1054,7 @@ func (e *encoder) bools(k string, v []bool) {
 }
 
 func (e *encoder) times(k string, v []Time) {
-	encodeSlice(e, k, v, func(e *encoder, t *Time) { e.buf = t.appendJSON(e.buf) })
+	encodeSlice(e, k, v, func(e *encoder, t *Time) { e.appendTime(t) })
 }
 
 func (e *encoder) raws(k string, v []json.RawMessage) {
@@ -978,7 +1066,7 @@ func (e *encoder) raws(k string, v []json.RawMessage) {
 		if !validJSON(*r) {
 			e.fail(errors.New("halopsa: field " + k + " holds invalid JSON"))
 		}
-		e.buf = append(e.buf, bytes.TrimSpace(*r)...)
+		e.buf = appendRaw(e.buf, *r)
 	})
 }
 
@@ -1029,6 +1117,28 @@ func encodeEnums[E ~int](e *encoder, k string, v []E) {
 }
 
 const hexDigits = "0123456789abcdef"
+
+// appendRaw appends the JSON value v, which the scanner accepted, without
+// the whitespace around it and with any raw control character inside a
+// string escaped: the scanner tolerates those, JSON does not. Valid JSON is
+// appended unchanged.
+func appendRaw(b, v []byte) []byte {
+	v = bytes.TrimSpace(v)
+	start, inString := 0, false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '"':
+			inString = !inString
+		case c == '\\' && inString:
+			i++
+		case c < 0x20 && inString:
+			b = append(b, v[start:i]...)
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			start = i + 1
+		}
+	}
+	return append(b, v[start:]...)
+}
 
 // appendString writes s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
 // in encoding/json; HTML characters are not escaped (Halo does not need it).
@@ -1187,6 +1297,9 @@ func marshalValue(v any) ([]byte, error) {
 	case []byte:
 		return x, nil
 	case *string:
+		if x == nil {
+			return []byte("null"), nil
+		}
 		return appendString(nil, *x), nil
 	case string:
 		return appendString(nil, x), nil

@@ -66,6 +66,13 @@ func (d *decoder) peek() byte {
 	return 0
 }
 
+// atEnd skips whitespace and reports whether the input is used up. Use it,
+// not peek() == 0, to test for the end: peek also returns 0 for a NUL byte.
+func (d *decoder) atEnd() bool {
+	d.peek()
+	return d.pos >= len(d.data)
+}
+
 // field advances to the next field of the current object, setting key and
 // valStart. It returns false at the closing brace or on error.
 func (d *decoder) field() bool {
@@ -155,7 +162,8 @@ func (d *decoder) enter() bool {
 
 // readString reads a string at pos (which must be '"') and returns its
 // unescaped content: a sub-slice of data when it has no escapes, else a
-// slice of *buf. The result is only valid until the next read.
+// slice of *buf. The result is only valid until the next read. Invalid
+// UTF-8 becomes U+FFFD, as in encoding/json.
 func (d *decoder) readString(buf *[]byte) ([]byte, bool) {
 	start := d.pos + 1
 	i := start
@@ -167,6 +175,14 @@ func (d *decoder) readString(buf *[]byte) ([]byte, bool) {
 		}
 		if c == '\\' {
 			return d.readEscaped(buf, start, i)
+		}
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRune(d.data[i:])
+			if r == utf8.RuneError && n == 1 {
+				return d.readEscaped(buf, start, i)
+			}
+			i += n
+			continue
 		}
 		i++
 	}
@@ -184,6 +200,15 @@ func (d *decoder) readEscaped(buf *[]byte, start, i int) ([]byte, bool) {
 			d.pos = i + 1
 			*buf = b
 			return b, true
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRune(d.data[i:])
+			if r == utf8.RuneError && n == 1 {
+				b = utf8.AppendRune(b, utf8.RuneError)
+			} else {
+				b = append(b, d.data[i:i+n]...)
+			}
+			i += n
+			continue
 		case c != '\\':
 			b = append(b, c)
 			i++
@@ -339,12 +364,16 @@ func (d *decoder) skip() {
 	case '"':
 		d.readString(&d.scratch)
 	case '{':
+		// field() moves keyStart and valStart, which keep() needs to find
+		// the field whose value is being skipped.
+		ks, vs := d.keyStart, d.valStart
 		if !d.enter() {
 			return
 		}
 		for d.field() {
 			d.skip()
 		}
+		d.keyStart, d.valStart = ks, vs
 	case '[':
 		if !d.enter() {
 			return
@@ -369,7 +398,8 @@ func (d *decoder) skip() {
 	}
 }
 
-// rawValue consumes one value and returns a copy of its JSON text.
+// rawValue consumes one value and returns a copy of its JSON text (see
+// appendRaw).
 func (d *decoder) rawValue() []byte {
 	d.peek()
 	start := d.pos
@@ -377,7 +407,7 @@ func (d *decoder) rawValue() []byte {
 	if d.err != nil {
 		return nil
 	}
-	return append([]byte(nil), d.data[start:d.pos]...)
+	return appendRaw(nil, d.data[start:d.pos])
 }
 
 // valid reports whether b is exactly one JSON value.
