@@ -769,6 +769,12 @@ func decodeTopModel(d *decoder, m model) error {
 		}
 		return nil
 	case '[':
+		if bl, ok := m.(bareList); ok {
+			if !bl.decodeBareList(d) && d.err == nil {
+				return errors.New("expected a list of records")
+			}
+			return nil
+		}
 		start, n, objects := d.pos, 0, 0
 		d.enter()
 		for d.elem() {
@@ -789,6 +795,12 @@ func decodeTopModel(d *decoder, m model) error {
 		return nil
 	}
 	return errors.New("expected a JSON object")
+}
+
+// bareList is implemented by Halo's list wrappers: some tenants answer a
+// list with a bare array of records instead of the wrapper.
+type bareList interface {
+	decodeBareList(d *decoder) bool
 }
 
 // unmarshalModel backs the generated UnmarshalJSON methods.

@@ -1639,6 +1639,10 @@ func (m *ActionsView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *ActionsView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Actions) }
+
 func (m *ActionsView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)
@@ -6555,6 +6559,10 @@ func (m *AssetView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *AssetView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Assets) }
+
 func (m *AssetView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)
@@ -7000,6 +7008,10 @@ func (m *AttachmentView) decodeJSON(d *decoder) {
 		}
 	}
 }
+
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *AttachmentView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Attachments) }
 
 func (m *AttachmentView) encodeJSON(e *encoder) {
 	mark := e.open()

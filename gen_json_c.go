@@ -24,6 +24,10 @@ func (m *CRMNoteView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *CRMNoteView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Crmnotes) }
+
 func (m *CRMNoteView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)
@@ -1330,6 +1334,10 @@ func (m *ClientContractView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *ClientContractView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Contracts) }
+
 func (m *ClientContractView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)
@@ -1367,6 +1375,10 @@ func (m *ClientView) decodeJSON(d *decoder) {
 		}
 	}
 }
+
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *ClientView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Clients) }
 
 func (m *ClientView) encodeJSON(e *encoder) {
 	mark := e.open()

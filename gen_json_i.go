@@ -3072,6 +3072,10 @@ func (m *InvoiceView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *InvoiceView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Invoices) }
+
 func (m *InvoiceView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)
@@ -3988,6 +3992,10 @@ func (m *ItemView) decodeJSON(d *decoder) {
 		}
 	}
 }
+
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *ItemView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Items) }
 
 func (m *ItemView) encodeJSON(e *encoder) {
 	mark := e.open()

@@ -24,6 +24,10 @@ func (m *KBArticleView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *KBArticleView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Articles) }
+
 func (m *KBArticleView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)

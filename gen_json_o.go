@@ -325,6 +325,10 @@ func (m *OpportunitiesView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *OpportunitiesView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Tickets) }
+
 func (m *OpportunitiesView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)

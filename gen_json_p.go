@@ -1810,6 +1810,10 @@ func (m *ProjectsView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *ProjectsView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Tickets) }
+
 func (m *ProjectsView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)
@@ -1896,6 +1900,12 @@ func (m *PurchaseOrderView) decodeJSON(d *decoder) {
 			d.keep(&m.Extra)
 		}
 	}
+}
+
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *PurchaseOrderView) decodeBareList(d *decoder) bool {
+	return decodeModels(d, &m.Purchaseorders)
 }
 
 func (m *PurchaseOrderView) encodeJSON(e *encoder) {

@@ -1423,6 +1423,10 @@ func (m *QuotationView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *QuotationView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Quotes) }
+
 func (m *QuotationView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)

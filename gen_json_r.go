@@ -911,6 +911,10 @@ func (m *ReportView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *ReportView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Reports) }
+
 func (m *ReportView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)

@@ -972,6 +972,10 @@ func (m *SalesOrderView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *SalesOrderView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Salesorders) }
+
 func (m *SalesOrderView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)
@@ -3972,6 +3976,10 @@ func (m *SiteView) decodeJSON(d *decoder) {
 		}
 	}
 }
+
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *SiteView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Sites) }
 
 func (m *SiteView) encodeJSON(e *encoder) {
 	mark := e.open()
@@ -7777,6 +7785,10 @@ func (m *SupplierView) decodeJSON(d *decoder) {
 		}
 	}
 }
+
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *SupplierView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Suppliers) }
 
 func (m *SupplierView) encodeJSON(e *encoder) {
 	mark := e.open()

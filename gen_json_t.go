@@ -1930,6 +1930,10 @@ func (m *TicketsView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *TicketsView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Tickets) }
+
 func (m *TicketsView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)

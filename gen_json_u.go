@@ -3740,6 +3740,10 @@ func (m *UsersView) decodeJSON(d *decoder) {
 	}
 }
 
+// decodeBareList takes a bare JSON array, which some tenants send instead of
+// the wrapper, as the records. record_count stays unset: it was not sent.
+func (m *UsersView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Users) }
+
 func (m *UsersView) encodeJSON(e *encoder) {
 	mark := e.open()
 	e.int(`"record_count":`, m.RecordCount)

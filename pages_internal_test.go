@@ -140,3 +140,32 @@ func TestPagesYieldErrorsOnce(t *testing.T) {
 		t.Fatalf("%d records and %d errors, want 100 and 1", got, errs)
 	}
 }
+
+func TestBareArrayIntoListWrapper(t *testing.T) {
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("page_no") == "2" {
+			writeJSON(w, 200, `[]`)
+			return
+		}
+		writeJSON(w, 200, `[{"id":1,"name":"Head Office"},{"id":"2","name":"Warehouse"}]`)
+	})
+	halo := tn.client()
+	list, err := halo.Site.GetSite(ctxT(t), GetSiteParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Sites) != 2 || *list.Sites[1].ID != 2 || list.RecordCount != nil {
+		t.Fatalf("bare array into SiteView: %+v", list)
+	}
+	// The iterator walks bare pages too, until an empty one.
+	var names []string
+	for s, err := range halo.Site.GetSiteAll(ctxT(t), GetSiteParams{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, *s.Name)
+	}
+	if strings.Join(names, ",") != "Head Office,Warehouse" {
+		t.Fatalf("walk: %v", names)
+	}
+}

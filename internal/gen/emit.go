@@ -513,6 +513,10 @@ func emitTypeCodec(t *Type, b *bytes.Buffer) {
 		b.WriteString("\t\tdefault:\n\t\t\td.extra(&m.Extra)\n\t\t\tcontinue\n\t\t}\n")
 		b.WriteString("\t\tif !ok {\n\t\t\td.keep(&m.Extra)\n\t\t}\n\t}\n}\n\n")
 	}
+	if t.List != nil {
+		fmt.Fprintf(b, "// decodeBareList takes a bare JSON array, which some tenants send instead of\n// the wrapper, as the records. record_count stays unset: it was not sent.\n")
+		fmt.Fprintf(b, "func (m *%s) decodeBareList(d *decoder) bool { return decodeModels(d, &m.%s) }\n\n", t.Name, t.List.Field)
+	}
 	fmt.Fprintf(b, "func (m *%s) encodeJSON(e *encoder) {\n\tmark := e.open()\n", t.Name)
 	for _, f := range t.Fields {
 		fmt.Fprintf(b, "\t%s\n", encodeCall(f))
