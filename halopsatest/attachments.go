@@ -77,7 +77,9 @@ func (s *Server) attachmentRoute(w http.ResponseWriter, rt *route, params map[st
 			writeJSON(w, http.StatusCreated, out)
 		}
 		return http.StatusCreated, true
-	case rt.method == http.MethodGet && (rt.path == "/Attachment/{id}" || rt.path == "/Attachment/document/{id}"):
+	case rt.method == http.MethodGet && rt.resp == respBinary && (rt.path == "/Attachment/{id}" || rt.path == "/Attachment/document/{id}"):
+		// Only where the spec (with its overlay) says the answer is a
+		// file: the client decodes the others as JSON.
 		f, ok := s.files[params["id"]]
 		if !ok {
 			return notFound(w, "Attachment", params["id"]), true

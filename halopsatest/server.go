@@ -265,6 +265,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// early answers a request with a fault without processing it, and logs
+// it. A reset is logged before the connection drops: the client sees the
+// reset at once and may look at the log straight away.
+func (s *Server) early(w http.ResponseWriter, f *Fault, req Request) {
+	if f.Kind == ResetBeforeRead || f.Kind == ResetAfterApply {
+		s.record(req) // Status 0
+		resetConnection(w)
+		return
+	}
+	req.Status = s.applyEarlyFault(w, f)
+	s.record(req)
+}
+
 func (s *Server) record(req Request) {
 	s.mu.Lock()
 	s.log = append(s.log, req)
@@ -280,8 +293,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
 	if f := s.takeFault(r, true); f != nil {
 		req.Fault = f.Kind
-		req.Status = s.applyEarlyFault(w, f)
-		s.record(req)
+		s.early(w, f, req)
 		return
 	}
 	req.Status = s.issueToken(w, r)
@@ -360,8 +372,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if f != nil {
 		req.Fault = f.Kind
 		if f.Kind == ResetBeforeRead || f.Kind == RateLimited || f.Kind == ServerErrorHTML || f.Kind == Unavailable {
-			req.Status = s.applyEarlyFault(w, f)
-			s.record(req)
+			s.early(w, f, req)
 			return
 		}
 		if f.Kind == Delay {
@@ -383,19 +394,20 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		req.Status = s.handleAPI(rec, r, body)
 		if f.Kind == ResetAfterApply {
 			req.Status = 0
+			s.record(req) // before the reset: see early
 			resetConnection(w)
-		} else {
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(rec.Code)
-			b := rec.Body.Bytes()
-			if len(b) < 2 {
-				b = []byte(`{"record_count":`)
-			}
-			w.Write(b[:len(b)/2]) // cut mid-value: not valid JSON
+			return
 		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rec.Code)
+		b := rec.Body.Bytes()
+		if len(b) < 2 {
+			b = []byte(`{"record_count":`)
+		}
+		w.Write(b[:len(b)/2]) // cut mid-value: not valid JSON
 		s.record(req)
 		return
 	}
@@ -690,15 +702,14 @@ func (t *table) upsert(in record) (record, error) {
 			rec[k] = v
 		}
 	}
+	id := t.nextID
+	t.nextID++
 	if t.stringID {
-		var b [16]byte
-		rand.Read(b[:])
-		h := hex.EncodeToString(b[:])
-		key = h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+		// Counted, not random: the same seed must give the same records,
+		// and ids sort in creation order.
+		key = fmt.Sprintf("00000000-0000-4000-8000-%012x", id)
 		rec["id"] = key
 	} else {
-		id := t.nextID
-		t.nextID++
 		key = strconv.FormatInt(id, 10)
 		rec["id"] = json.Number(key)
 	}
