@@ -22,7 +22,7 @@ type tokenSource struct {
 	now     func() time.Time
 
 	mu        sync.Mutex
-	tok       *oauth2.Token
+	tok       *token
 	refreshAt time.Time // zero: the token does not expire
 	inflight  *tokenFetch
 	fetches   int // token requests made, for tests and diagnostics
@@ -30,8 +30,15 @@ type tokenSource struct {
 
 type tokenFetch struct {
 	done chan struct{}
-	tok  *oauth2.Token
+	tok  *token
 	err  error
+}
+
+// token is a fetched access token with its Authorization header value
+// built once, not on every request.
+type token struct {
+	*oauth2.Token
+	header string
 }
 
 func newTokenSource(cfg *resolved, httpc *http.Client) *tokenSource {
@@ -53,7 +60,7 @@ func newTokenSource(cfg *resolved, httpc *http.Client) *tokenSource {
 
 // token returns a valid token, fetching one if needed. Concurrent callers
 // share one fetch; each may give up waiting when its own ctx ends.
-func (ts *tokenSource) token(ctx context.Context) (*oauth2.Token, error) {
+func (ts *tokenSource) token(ctx context.Context) (*token, error) {
 	ts.mu.Lock()
 	if ts.tok != nil && (ts.refreshAt.IsZero() || ts.now().Before(ts.refreshAt)) {
 		t := ts.tok
@@ -83,9 +90,11 @@ func (ts *tokenSource) fetch(ctx context.Context, f *tokenFetch) {
 	defer cancel()
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, ts.httpc)
 	start := ts.now()
-	tok, err := ts.cc.Token(ctx)
+	otok, err := ts.cc.Token(ctx)
+	var tok *token
 	ts.mu.Lock()
 	if err == nil {
+		tok = &token{Token: otok, header: "Bearer " + otok.AccessToken}
 		ts.tok = tok
 		ts.refreshAt = time.Time{}
 		if !tok.Expiry.IsZero() {
@@ -107,7 +116,7 @@ func (ts *tokenSource) fetch(ctx context.Context, f *tokenFetch) {
 
 // invalidate drops tok if it is still the cached token (Halo answered 401
 // to it), so that the next call fetches a new one.
-func (ts *tokenSource) invalidate(tok *oauth2.Token) {
+func (ts *tokenSource) invalidate(tok *token) {
 	ts.mu.Lock()
 	if ts.tok == tok {
 		ts.tok = nil

@@ -7,15 +7,15 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
-
-	"golang.org/x/oauth2"
 )
 
 // Version is this library's version, sent in the User-Agent.
@@ -24,15 +24,16 @@ const Version = "0.1.0"
 // state is the part of Client that is not generated: configuration, the one
 // HTTP client and the one token source every section shares.
 type state struct {
-	cfg     *resolved
-	httpc   *http.Client
-	tokens  *tokenSource
-	log     *slog.Logger
-	ua      string
-	sleep   func(ctx context.Context, d time.Duration) error // injectable for tests
-	jitter  func() float64                                   // in [0, 1)
-	now     func() time.Time
-	limiter *windowLimiter // nil without Config.RateLimit
+	cfg      *resolved
+	httpc    *http.Client
+	tokens   *tokenSource
+	log      *slog.Logger
+	ua       string
+	uaHeader []string
+	sleep    func(ctx context.Context, d time.Duration) error // injectable for tests
+	jitter   func() float64                                   // in [0, 1)
+	now      func() time.Time
+	limiter  *windowLimiter // nil without Config.RateLimit
 }
 
 // service is the one value every section points at (see initSections).
@@ -64,6 +65,7 @@ func New(cfg Config) (*Client, error) {
 		jitter: randFloat,
 		now:    time.Now,
 	}
+	c.uaHeader = []string{c.ua}
 	if r.RateLimit != (RateLimit{}) {
 		// The limiter sleeps through the client's sleep, so that tests
 		// can drive it with a fake clock.
@@ -174,6 +176,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			return err
 		}
 		res, err := c.attempt(ctx, r, u, ctype, payload, tok, attempt)
+		defer putBody(res.buf)
 		if err != nil {
 			ne := &NetworkError{Method: r.method, URL: shownURL, Attempts: attempt, MayHaveApplied: res.sent, Err: err}
 			if attempt <= retries && c.retryable(ctx, r.method, res.sent, err) {
@@ -244,12 +247,12 @@ func (c *Client) do(ctx context.Context, r *request) error {
 
 func (c *Client) decode(ctx context.Context, r *request, shownURL string, res attemptResult) error {
 	if p, ok := r.out.(*[]byte); ok {
-		*p = res.body
+		*p = bytes.Clone(res.body)
 		return nil
 	}
 	issues, err := decodeJSON(res.body, r.out)
 	if err != nil {
-		return &DecodeError{Method: r.method, URL: shownURL, StatusCode: res.status, Body: res.body, Err: err}
+		return &DecodeError{Method: r.method, URL: shownURL, StatusCode: res.status, Body: bytes.Clone(res.body), Err: err}
 	}
 	if len(issues) > 0 {
 		fields := make([]string, 0, len(issues))
@@ -267,15 +270,22 @@ type attemptResult struct {
 	status     int
 	statusText string
 	retryAfter string
-	body       []byte
+	body       []byte // the response body; it lives in buf, which do returns to its pool
+	buf        *bytes.Buffer
 }
 
 // attempt sends the request once and reads the whole response.
-func (c *Client) attempt(ctx context.Context, r *request, u, ctype string, payload []byte, tok *oauth2.Token, n int) (res attemptResult, err error) {
+func (c *Client) attempt(ctx context.Context, r *request, u, ctype string, payload []byte, tok *token, n int) (res attemptResult, err error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { res.sent = true }}
-	ctx = httptrace.WithClientTrace(ctx, trace)
+	traced := !idempotent(r.method)
+	if traced {
+		// Whether the request reached the wire decides if a failed write
+		// may be retried: watch for it. Idempotent methods are retried
+		// either way, so they skip the cost.
+		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { res.sent = true }}
+		ctx = httptrace.WithClientTrace(ctx, trace)
+	}
 	var rd io.Reader
 	if payload != nil {
 		rd = bytes.NewReader(payload)
@@ -284,21 +294,26 @@ func (c *Client) attempt(ctx context.Context, r *request, u, ctype string, paylo
 	if err != nil {
 		return res, err
 	}
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.ua)
+	req.Header = http.Header{"Authorization": {tok.header}, "Accept": acceptJSON, "User-Agent": c.uaHeader}
 	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
+		req.Header["Content-Type"] = []string{ctype}
 	}
 	start := time.Now()
 	resp, err := c.httpc.Do(req)
 	if err != nil {
+		if !traced {
+			// Without the trace: anything but a failed dial may have
+			// reached the wire.
+			res.sent = !dialFailed(err)
+		}
 		return res, scrub(err)
 	}
 	defer resp.Body.Close()
 	res.status, res.statusText = resp.StatusCode, resp.Status
 	res.retryAfter = resp.Header.Get("Retry-After")
-	res.body, err = io.ReadAll(resp.Body)
+	res.buf = getBody(resp.ContentLength)
+	_, err = res.buf.ReadFrom(resp.Body)
+	res.body = res.buf.Bytes()
 	if err != nil {
 		// The status line arrived, so Halo processed the request.
 		res.sent = true
@@ -387,3 +402,32 @@ func (c *Client) backoff(attempt int) time.Duration {
 // pathInt and pathStr render path parameters.
 func pathInt(v int64) string  { return strconv.FormatInt(v, 10) }
 func pathStr(v string) string { return url.PathEscape(v) }
+
+var acceptJSON = []string{"application/json"}
+
+// Response bodies are read into pooled buffers: decoding copies what it
+// keeps, so a buffer can serve the next response. Big ones are let go.
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledBody = 8 << 20
+
+func getBody(contentLength int64) *bytes.Buffer {
+	b := bodyPool.Get().(*bytes.Buffer)
+	b.Reset()
+	if contentLength > 0 && contentLength < 256<<20 {
+		b.Grow(int(contentLength) + bytes.MinRead)
+	}
+	return b
+}
+
+func putBody(b *bytes.Buffer) {
+	if b != nil && b.Cap() <= maxPooledBody {
+		bodyPool.Put(b)
+	}
+}
+
+// dialFailed reports a failure to connect: nothing was sent.
+func dialFailed(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}

@@ -24,18 +24,30 @@ import (
 // unset, its raw JSON goes into the record's Extra map and a DecodeIssue
 // is reported. Fields the spec does not declare go into Extra too.
 
-// model is implemented by every generated struct.
-type model interface {
+// decodable and encodable are implemented by every generated struct. They
+// are separate interfaces, and the generic helpers below constrain on one
+// of them only, so that a program that only reads links no encoders (and
+// one that only writes links no decoders): the linker keeps a method of a
+// type only if it is called.
+type decodable interface {
 	// decodeJSON reads the fields of an object whose '{' was consumed.
 	decodeJSON(d *decoder)
+}
+
+type encodable interface {
 	// encodeJSON writes the object.
 	encodeJSON(e *encoder)
 }
 
-// modelPtr constrains a type parameter to *T implementing model.
-type modelPtr[T any] interface {
+// decPtr and encPtr constrain a type parameter to *T decoding or encoding itself.
+type decPtr[T any] interface {
 	*T
-	model
+	decodable
+}
+
+type encPtr[T any] interface {
+	*T
+	encodable
 }
 
 // DecodeIssue reports a value Halo sent that could not be converted to its
@@ -84,16 +96,13 @@ func (d *decoder) str(p **string) bool {
 	b, k := d.scalar()
 	switch k {
 	case '"', '0':
-		s := string(b)
-		*p = &s
+		*p = d.newString(b)
 	case 'n':
 		*p = nil
 	case 't':
-		s := "true"
-		*p = &s
+		*p = d.newString([]byte("true"))
 	case 'f':
-		s := "false"
-		*p = &s
+		*p = d.newString([]byte("false"))
 	default:
 		return false
 	}
@@ -230,8 +239,7 @@ func (d *decoder) int(p **int) bool {
 	if !ok {
 		return false
 	}
-	n := int(v)
-	*p = &n
+	*p = d.newInt(int(v))
 	return true
 }
 
@@ -261,11 +269,11 @@ func (d *decoder) float64(p **float64) bool {
 		*p = nil
 		return true
 	}
-	v, err := strconv.ParseFloat(string(num), 64)
+	v, err := strconv.ParseFloat(view(num), 64)
 	if err != nil {
 		return false
 	}
-	*p = &v
+	*p = d.newFloat64(v)
 	return true
 }
 
@@ -278,7 +286,7 @@ func (d *decoder) float32(p **float32) bool {
 		*p = nil
 		return true
 	}
-	v, err := strconv.ParseFloat(string(num), 32)
+	v, err := strconv.ParseFloat(view(num), 32)
 	if err != nil {
 		return false
 	}
@@ -326,7 +334,7 @@ func (d *decoder) bool(p **bool) bool {
 	case empty:
 		*p = nil
 	default:
-		*p = &v
+		*p = d.newBool(v)
 	}
 	return true
 }
@@ -346,7 +354,7 @@ func (d *decoder) time(p **Time) bool {
 		if err != nil {
 			return false
 		}
-		*p = &t
+		*p = d.newTime(t)
 		return true
 	}
 	return false
@@ -523,7 +531,7 @@ func (d *decoder) raws(p *[]json.RawMessage) bool { return sliceOf(d, p, oneRaw)
 
 // decodeModel reads a nested record. The current field's position is saved
 // around the nested fields, so that keep() still finds it.
-func decodeModel[T any, P modelPtr[T]](d *decoder, p **T) bool {
+func decodeModel[T any, P decPtr[T]](d *decoder, p **T) bool {
 	switch d.peek() {
 	case 'n':
 		d.literal("null")
@@ -544,7 +552,7 @@ func decodeModel[T any, P modelPtr[T]](d *decoder, p **T) bool {
 	return false
 }
 
-func decodeModels[T any, P modelPtr[T]](d *decoder, p *[]T) bool {
+func decodeModels[T any, P decPtr[T]](d *decoder, p *[]T) bool {
 	switch d.peek() {
 	case 'n':
 		d.literal("null")
@@ -566,8 +574,21 @@ func decodeModels[T any, P modelPtr[T]](d *decoder, p *[]T) bool {
 		switch d.peek() {
 		case '{':
 			s = append(s, zero)
+			at := d.pos
 			if d.enter() {
 				P(&s[len(s)-1]).decodeJSON(d)
+			}
+			if len(s) == 1 && cap(s) < 64 {
+				// Size the slice from the first record's length, so that
+				// big records are not copied over and over as it grows.
+				if n := d.pos - at; n > 0 {
+					est := min((len(d.data)-d.pos)/n+1, 1<<14)
+					if est > cap(s) {
+						grown := make([]T, 1, est+1)
+						grown[0] = s[0]
+						s = grown
+					}
+				}
 			}
 		case 'n':
 			d.literal("null")
@@ -585,7 +606,7 @@ func decodeModels[T any, P modelPtr[T]](d *decoder, p *[]T) bool {
 	return true
 }
 
-func decodeModelMap[T any, P modelPtr[T]](d *decoder, p *map[string]T) bool {
+func decodeModelMap[T any, P decPtr[T]](d *decoder, p *map[string]T) bool {
 	switch d.peek() {
 	case 'n':
 		d.literal("null")
@@ -689,12 +710,12 @@ type sliceTarget interface {
 	decodeArray(d *decoder) bool
 }
 
-type modelsOutT[T any, P modelPtr[T]] struct{ p *[]T }
+type modelsOutT[T any, P decPtr[T]] struct{ p *[]T }
 
 func (o modelsOutT[T, P]) decodeArray(d *decoder) bool { return decodeModels[T, P](d, o.p) }
 
 // modelsOut makes a decode target for a bare JSON array of records.
-func modelsOut[T any, P modelPtr[T]](p *[]T) sliceTarget { return modelsOutT[T, P]{p} }
+func modelsOut[T any, P decPtr[T]](p *[]T) sliceTarget { return modelsOutT[T, P]{p} }
 
 var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
 
@@ -715,7 +736,7 @@ func decodeJSON(data []byte, out any) ([]DecodeIssue, error) {
 		}
 		*o = append((*o)[:0], data...)
 		return nil, nil
-	case model:
+	case decodable:
 		return decodeWith(data, func(d *decoder) error { return decodeTopModel(d, o) })
 	case sliceTarget:
 		return decodeWith(data, func(d *decoder) error {
@@ -755,7 +776,7 @@ func decodeWith(data []byte, f func(d *decoder) error) ([]DecodeIssue, error) {
 // decodeTopModel reads one record. An empty body or null leaves it empty.
 // An array holding exactly one record is accepted too: Halo answers some
 // POSTs of one record with an array of one.
-func decodeTopModel(d *decoder, m model) error {
+func decodeTopModel(d *decoder, m decodable) error {
 	if d.atEnd() {
 		return nil
 	}
@@ -804,7 +825,7 @@ type bareList interface {
 }
 
 // unmarshalModel backs the generated UnmarshalJSON methods.
-func unmarshalModel(data []byte, m model) error {
+func unmarshalModel(data []byte, m decodable) error {
 	_, err := decodeWith(data, func(d *decoder) error {
 		switch d.peek() {
 		case 'n':
@@ -1082,18 +1103,18 @@ func (e *encoder) raws(k string, v []json.RawMessage) {
 	})
 }
 
-func encodeModel[T any, P modelPtr[T]](e *encoder, k string, v *T) {
+func encodeModel[T any, P encPtr[T]](e *encoder, k string, v *T) {
 	if v != nil {
 		e.key(k)
 		P(v).encodeJSON(e)
 	}
 }
 
-func encodeModels[T any, P modelPtr[T]](e *encoder, k string, v []T) {
+func encodeModels[T any, P encPtr[T]](e *encoder, k string, v []T) {
 	encodeSlice(e, k, v, func(e *encoder, m *T) { P(m).encodeJSON(e) })
 }
 
-func encodeModelMap[T any, P modelPtr[T]](e *encoder, k string, v map[string]T) {
+func encodeModelMap[T any, P encPtr[T]](e *encoder, k string, v map[string]T) {
 	if v == nil {
 		return
 	}
@@ -1210,7 +1231,7 @@ type body interface {
 	encodeBody() (contentType string, data []byte, err error)
 }
 
-type modelsBodyT[T any, P modelPtr[T]] []T
+type modelsBodyT[T any, P encPtr[T]] []T
 
 func (b modelsBodyT[T, P]) encodeBody() (string, []byte, error) {
 	e := getEncoder()
@@ -1228,14 +1249,14 @@ func (b modelsBodyT[T, P]) encodeBody() (string, []byte, error) {
 }
 
 // modelsBody makes a body of records; nil sends no body.
-func modelsBody[T any, P modelPtr[T]](s []T) body {
+func modelsBody[T any, P encPtr[T]](s []T) body {
 	if s == nil {
 		return nil
 	}
 	return modelsBodyT[T, P](s)
 }
 
-type modelBodyT struct{ m model }
+type modelBodyT struct{ m encodable }
 
 func (b modelBodyT) encodeBody() (string, []byte, error) {
 	data, err := marshalModel(b.m)
@@ -1243,7 +1264,7 @@ func (b modelBodyT) encodeBody() (string, []byte, error) {
 }
 
 // modelBody makes a body of one record; nil sends no body.
-func modelBody[T any, P modelPtr[T]](v *T) body {
+func modelBody[T any, P encPtr[T]](v *T) body {
 	if v == nil {
 		return nil
 	}
@@ -1287,8 +1308,20 @@ func valueBody[V any](v V) body {
 	return valueBodyT{v}
 }
 
-// marshalModel backs the generated MarshalJSON methods.
-func marshalModel(m model) ([]byte, error) {
+// Marshal encodes a generated record (or list wrapper) the way the client
+// sends it: unset fields are left out, Extra is included, timestamps keep
+// the form Halo sent. Models have no MarshalJSON method on purpose: it would
+// make every program link the encoders of every record type it can read
+// (see decodable). encoding/json on a model ignores Extra.
+func Marshal(v encodable) ([]byte, error) {
+	if v == nil {
+		return []byte("null"), nil
+	}
+	return marshalModel(v)
+}
+
+// marshalModel encodes a record.
+func marshalModel(m encodable) ([]byte, error) {
 	e := getEncoder()
 	defer putEncoder(e)
 	m.encodeJSON(e)
@@ -1299,7 +1332,7 @@ func marshalModel(m model) ([]byte, error) {
 // whatever the caller passes.
 func marshalValue(v any) ([]byte, error) {
 	switch x := v.(type) {
-	case model:
+	case encodable:
 		return marshalModel(x)
 	case json.RawMessage:
 		if !validJSON(x) {

@@ -75,6 +75,7 @@ func looksHTML(b []byte) bool {
 }
 
 func newAPIError(method, url string, status int, statusText string, body []byte) *APIError {
+	body = bytes.Clone(body) // the caller's buffer goes back to a pool
 	e := &APIError{StatusCode: status, Status: statusText, Method: method, URL: url, Body: body}
 	var v any
 	if len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &v) == nil {

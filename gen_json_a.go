@@ -2,2246 +2,1465 @@
 
 package halopsa
 
+import (
+	"unsafe"
+)
+
+var dectAIAssistantRequest = decTable{extra: unsafe.Offsetof(AIAssistantRequest{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ID)), kInt},
+	{"assistant_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.AssistantID)), kStr},
+	{"thread_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ThreadID)), kStr},
+	{"run_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.RunID)), kStr},
+	{"entity_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.EntityID)), kInt},
+	{"prompt", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Prompt)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Status)), kInt},
+	{"iterations", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Iterations)), kInt},
+	{"timestamp", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Timestamp)), kTime},
+	{"error_message", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ErrorMessage)), kStr},
+	{"query", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Query)), kStr},
+}, sorted: []uint16{1, 4, 9, 0, 7, 5, 10, 3, 6, 2, 8}}
+
 func (m *AIAssistantRequest) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "assistant_id":
-			ok = d.str(&m.AssistantID)
-		case "entity_id":
-			ok = d.int(&m.EntityID)
-		case "error_message":
-			ok = d.str(&m.ErrorMessage)
-		case "id":
-			ok = d.int(&m.ID)
-		case "iterations":
-			ok = d.int(&m.Iterations)
-		case "prompt":
-			ok = d.str(&m.Prompt)
-		case "query":
-			ok = d.str(&m.Query)
-		case "run_id":
-			ok = d.str(&m.RunID)
-		case "status":
-			ok = d.int(&m.Status)
-		case "thread_id":
-			ok = d.str(&m.ThreadID)
-		case "timestamp":
-			ok = d.time(&m.Timestamp)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAIAssistantRequest)
 }
+
+var enctAIAssistantRequest = encTable{extra: unsafe.Offsetof(AIAssistantRequest{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ID)), kInt},
+	{`"assistant_id":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.AssistantID)), kStr},
+	{`"thread_id":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ThreadID)), kStr},
+	{`"run_id":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.RunID)), kStr},
+	{`"entity_id":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.EntityID)), kInt},
+	{`"prompt":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Prompt)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Status)), kInt},
+	{`"iterations":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Iterations)), kInt},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Timestamp)), kTime},
+	{`"error_message":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ErrorMessage)), kStr},
+	{`"query":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Query)), kStr},
+}}
 
 func (m *AIAssistantRequest) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"assistant_id":`, m.AssistantID)
-	e.str(`"thread_id":`, m.ThreadID)
-	e.str(`"run_id":`, m.RunID)
-	e.int(`"entity_id":`, m.EntityID)
-	e.str(`"prompt":`, m.Prompt)
-	e.int(`"status":`, m.Status)
-	e.int(`"iterations":`, m.Iterations)
-	e.time(`"timestamp":`, m.Timestamp)
-	e.str(`"error_message":`, m.ErrorMessage)
-	e.str(`"query":`, m.Query)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAIAssistantRequest)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AIAssistantRequest) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AIAssistantRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AWSDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_key":
-			ok = d.str(&m.AccessKey)
-		case "assetimportidentifier":
-			ok = d.int(&m.Assetimportidentifier)
-		case "assetimportidentifier_fieldname":
-			ok = d.str(&m.AssetimportidentifierFieldname)
-		case "assettype_choice":
-			ok = d.int(&m.AssettypeChoice)
-		case "assettype_field":
-			ok = d.str(&m.AssettypeField)
-		case "default_assetgroup":
-			ok = d.int(&m.DefaultAssetgroup)
-		case "default_assetgroupname":
-			ok = d.str(&m.DefaultAssetgroupname)
-		case "default_devicesite":
-			ok = d.int(&m.DefaultDevicesite)
-		case "default_devicesite_name":
-			ok = d.str(&m.DefaultDevicesiteName)
-		case "default_devicetype":
-			ok = d.int(&m.DefaultDevicetype)
-		case "default_devicetypename":
-			ok = d.str(&m.DefaultDevicetypename)
-		case "delete_devices":
-			ok = d.bool(&m.DeleteDevices)
-		case "dont_create_new_devices":
-			ok = d.bool(&m.DontCreateNewDevices)
-		case "dont_move_site":
-			ok = d.bool(&m.DontMoveSite)
-		case "dont_update_device_type":
-			ok = d.bool(&m.DontUpdateDeviceType)
-		case "enableintegrator":
-			ok = d.bool(&m.Enableintegrator)
-		case "fieldmappings":
-			ok = decodeModels(d, &m.Fieldmappings)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lastsyncdate":
-			ok = d.time(&m.Lastsyncdate)
-		case "lastsyncerror":
-			ok = d.str(&m.Lastsyncerror)
-		case "mappings_xtype":
-			ok = decodeModels(d, &m.MappingsXtype)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_integration_key":
-			ok = d.str(&m.NewIntegrationKey)
-		case "regions":
-			ok = d.str(&m.Regions)
-		case "regions_list":
-			ok = decodeModels(d, &m.RegionsList)
-		case "sitemappings":
-			ok = decodeModels(d, &m.Sitemappings)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAWSDetails = decTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AWSDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AWSDetails{}.Name)), kStr},
+	{"access_key", nil, uint32(unsafe.Offsetof(AWSDetails{}.AccessKey)), kStr},
+	{"new_integration_key", nil, uint32(unsafe.Offsetof(AWSDetails{}.NewIntegrationKey)), kStr},
+	{"default_devicesite", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicesite)), kInt},
+	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicesiteName)), kStr},
+	{"default_devicetype", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicetype)), kInt},
+	{"default_devicetypename", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicetypename)), kStr},
+	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(AWSDetails{}.Assetimportidentifier)), kInt},
+	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssetimportidentifierFieldname)), kStr},
+	{"fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), kSub},
+	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(AWSDetails{}.Sitemappings)), kSub},
+	{"enableintegrator", nil, uint32(unsafe.Offsetof(AWSDetails{}.Enableintegrator)), kBool},
+	{"lastsyncdate", nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncdate)), kTime},
+	{"lastsyncerror", nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncerror)), kStr},
+	{"delete_devices", nil, uint32(unsafe.Offsetof(AWSDetails{}.DeleteDevices)), kBool},
+	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(AWSDetails{}.DontCreateNewDevices)), kBool},
+	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(AWSDetails{}.DontUpdateDeviceType)), kBool},
+	{"dont_move_site", nil, uint32(unsafe.Offsetof(AWSDetails{}.DontMoveSite)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(AWSDetails{}.Warning)), kStr},
+	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), kSub},
+	{"default_assetgroup", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroup)), kInt},
+	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroupname)), kStr},
+	{"assettype_choice", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeChoice)), kInt},
+	{"assettype_field", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeField)), kStr},
+	{"regions", nil, uint32(unsafe.Offsetof(AWSDetails{}.Regions)), kStr},
+	{"regions_list", decMany[KeyPair2], uint32(unsafe.Offsetof(AWSDetails{}.RegionsList)), kSub},
+}, sorted: []uint16{19, 2, 8, 9, 23, 24, 21, 22, 4, 5, 6, 7, 15, 16, 18, 17, 12, 10, 0, 13, 14, 20, 1, 3, 25, 26, 11}}
 
-func (m *AWSDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"access_key":`, m.AccessKey)
-	e.str(`"new_integration_key":`, m.NewIntegrationKey)
-	e.int(`"default_devicesite":`, m.DefaultDevicesite)
-	e.str(`"default_devicesite_name":`, m.DefaultDevicesiteName)
-	e.int(`"default_devicetype":`, m.DefaultDevicetype)
-	e.str(`"default_devicetypename":`, m.DefaultDevicetypename)
-	e.int(`"assetimportidentifier":`, m.Assetimportidentifier)
-	e.str(`"assetimportidentifier_fieldname":`, m.AssetimportidentifierFieldname)
-	encodeModels(e, `"fieldmappings":`, m.Fieldmappings)
-	encodeModels(e, `"sitemappings":`, m.Sitemappings)
-	e.bool(`"enableintegrator":`, m.Enableintegrator)
-	e.time(`"lastsyncdate":`, m.Lastsyncdate)
-	e.str(`"lastsyncerror":`, m.Lastsyncerror)
-	e.bool(`"delete_devices":`, m.DeleteDevices)
-	e.bool(`"dont_create_new_devices":`, m.DontCreateNewDevices)
-	e.bool(`"dont_update_device_type":`, m.DontUpdateDeviceType)
-	e.bool(`"dont_move_site":`, m.DontMoveSite)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"mappings_xtype":`, m.MappingsXtype)
-	e.int(`"default_assetgroup":`, m.DefaultAssetgroup)
-	e.str(`"default_assetgroupname":`, m.DefaultAssetgroupname)
-	e.int(`"assettype_choice":`, m.AssettypeChoice)
-	e.str(`"assettype_field":`, m.AssettypeField)
-	e.str(`"regions":`, m.Regions)
-	encodeModels(e, `"regions_list":`, m.RegionsList)
-	e.close(mark, m.Extra)
-}
+func (m *AWSDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAWSDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AWSDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAWSDetails = encTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Name)), kStr},
+	{`"access_key":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.AccessKey)), kStr},
+	{`"new_integration_key":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.NewIntegrationKey)), kStr},
+	{`"default_devicesite":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicesite)), kInt},
+	{`"default_devicesite_name":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicesiteName)), kStr},
+	{`"default_devicetype":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicetype)), kInt},
+	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicetypename)), kStr},
+	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Assetimportidentifier)), kInt},
+	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.AssetimportidentifierFieldname)), kStr},
+	{`"fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), kSub},
+	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(AWSDetails{}.Sitemappings)), kSub},
+	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Enableintegrator)), kBool},
+	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncdate)), kTime},
+	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncerror)), kStr},
+	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DeleteDevices)), kBool},
+	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DontCreateNewDevices)), kBool},
+	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DontUpdateDeviceType)), kBool},
+	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DontMoveSite)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Warning)), kStr},
+	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), kSub},
+	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroup)), kInt},
+	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroupname)), kStr},
+	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeChoice)), kInt},
+	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeField)), kStr},
+	{`"regions":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Regions)), kStr},
+	{`"regions_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AWSDetails{}.RegionsList)), kSub},
+}}
+
+func (m *AWSDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAWSDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AWSDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AccessControl) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "department_id":
-			ok = d.int(&m.DepartmentID)
-		case "entity":
-			ok = d.str(&m.Entity)
-		case "entity_id":
-			ok = d.int(&m.EntityID)
-		case "entity_name":
-			ok = d.str(&m.EntityName)
-		case "entity_text_id":
-			ok = d.str(&m.EntityTextID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "level":
-			ok = d.int(&m.Level)
-		case "name":
-			ok = d.str(&m.Name)
-		case "role_id":
-			ok = d.int(&m.RoleID)
-		case "team_id":
-			ok = d.int(&m.TeamID)
-		case "type":
-			ok = d.int(&m.Type)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAccessControl = decTable{extra: unsafe.Offsetof(AccessControl{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AccessControl{}.ID)), kInt},
+	{"entity", nil, uint32(unsafe.Offsetof(AccessControl{}.Entity)), kStr},
+	{"entity_id", nil, uint32(unsafe.Offsetof(AccessControl{}.EntityID)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(AccessControl{}.Type)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(AccessControl{}.AgentID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(AccessControl{}.UserID)), kInt},
+	{"role_id", nil, uint32(unsafe.Offsetof(AccessControl{}.RoleID)), kInt},
+	{"team_id", nil, uint32(unsafe.Offsetof(AccessControl{}.TeamID)), kInt},
+	{"department_id", nil, uint32(unsafe.Offsetof(AccessControl{}.DepartmentID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AccessControl{}.Name)), kStr},
+	{"level", nil, uint32(unsafe.Offsetof(AccessControl{}.Level)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(AccessControl{}.Warning)), kStr},
+	{"entity_name", nil, uint32(unsafe.Offsetof(AccessControl{}.EntityName)), kStr},
+	{"entity_text_id", nil, uint32(unsafe.Offsetof(AccessControl{}.EntityTextID)), kStr},
+}, sorted: []uint16{11, 4, 8, 1, 2, 12, 13, 0, 10, 9, 6, 7, 3, 5}}
 
-func (m *AccessControl) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"entity":`, m.Entity)
-	e.int(`"entity_id":`, m.EntityID)
-	e.int(`"type":`, m.Type)
-	e.int(`"agent_id":`, m.AgentID)
-	e.int(`"user_id":`, m.UserID)
-	e.int(`"role_id":`, m.RoleID)
-	e.int(`"team_id":`, m.TeamID)
-	e.int(`"department_id":`, m.DepartmentID)
-	e.str(`"name":`, m.Name)
-	e.int(`"level":`, m.Level)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"entity_name":`, m.EntityName)
-	e.str(`"entity_text_id":`, m.EntityTextID)
-	e.close(mark, m.Extra)
-}
+func (m *AccessControl) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAccessControl) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AccessControl) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAccessControl = encTable{extra: unsafe.Offsetof(AccessControl{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.ID)), kInt},
+	{`"entity":`, nil, uint32(unsafe.Offsetof(AccessControl{}.Entity)), kStr},
+	{`"entity_id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.EntityID)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(AccessControl{}.Type)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.AgentID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.UserID)), kInt},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.RoleID)), kInt},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.TeamID)), kInt},
+	{`"department_id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.DepartmentID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AccessControl{}.Name)), kStr},
+	{`"level":`, nil, uint32(unsafe.Offsetof(AccessControl{}.Level)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AccessControl{}.Warning)), kStr},
+	{`"entity_name":`, nil, uint32(unsafe.Offsetof(AccessControl{}.EntityName)), kStr},
+	{`"entity_text_id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.EntityTextID)), kStr},
+}}
+
+func (m *AccessControl) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAccessControl) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AccessControl) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ActionReaction) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action_number":
-			ok = d.int(&m.ActionNumber)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "timestamp":
-			ok = d.time(&m.Timestamp)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectActionReaction = decTable{extra: unsafe.Offsetof(ActionReaction{}.Extra), fields: []decField{
+	{"ticket_id", nil, uint32(unsafe.Offsetof(ActionReaction{}.TicketID)), kInt},
+	{"action_number", nil, uint32(unsafe.Offsetof(ActionReaction{}.ActionNumber)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(ActionReaction{}.AgentID)), kInt},
+	{"timestamp", nil, uint32(unsafe.Offsetof(ActionReaction{}.Timestamp)), kTime},
+	{"type", nil, uint32(unsafe.Offsetof(ActionReaction{}.Type)), kStr},
+}, sorted: []uint16{1, 2, 0, 3, 4}}
 
-func (m *ActionReaction) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"action_number":`, m.ActionNumber)
-	e.int(`"agent_id":`, m.AgentID)
-	e.time(`"timestamp":`, m.Timestamp)
-	e.str(`"type":`, m.Type)
-	e.close(mark, m.Extra)
-}
+func (m *ActionReaction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectActionReaction) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ActionReaction) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctActionReaction = encTable{extra: unsafe.Offsetof(ActionReaction{}.Extra), fields: []encField{
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(ActionReaction{}.TicketID)), kInt},
+	{`"action_number":`, nil, uint32(unsafe.Offsetof(ActionReaction{}.ActionNumber)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(ActionReaction{}.AgentID)), kInt},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(ActionReaction{}.Timestamp)), kTime},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ActionReaction{}.Type)), kStr},
+}}
+
+func (m *ActionReaction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctActionReaction) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ActionReaction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Actions) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_agent01_ok":
-			ok = d.bool(&m.Agent01Ok)
-		case "_agent02_ok":
-			ok = d.bool(&m.Agent02Ok)
-		case "_appointment01_ok":
-			ok = d.bool(&m.Appointment01Ok)
-		case "_appointment_force":
-			ok = d.bool(&m.AppointmentForce)
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_changeprivate":
-			ok = d.bool(&m.Changeprivate)
-		case "_dontupdate_devops":
-			ok = d.bool(&m.DontupdateDevops)
-		case "_dontupdate_jira":
-			ok = d.bool(&m.DontupdateJira)
-		case "_dontupdate_pagerduty":
-			ok = d.bool(&m.DontupdatePagerduty)
-		case "_faultForce":
-			ok = d.bool(&m.FaultForce)
-		case "_forcereassign":
-			ok = d.bool(&m.Forcereassign)
-		case "_ignore_ai":
-			ok = d.bool(&m.IgnoreAi)
-		case "_ignore_translate":
-			ok = d.bool(&m.IgnoreTranslate)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_includeticketinresponse":
-			ok = d.bool(&m.Includeticketinresponse)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_isnotify":
-			ok = d.bool(&m.Isnotify)
-		case "_isportalagentnote":
-			ok = d.bool(&m.Isportalagentnote)
-		case "_isreplyaction":
-			ok = d.bool(&m.Isreplyaction)
-		case "_sendtweet":
-			ok = d.bool(&m.Sendtweet)
-		case "_slackaction":
-			ok = d.int(&m.Slackaction)
-		case "_ticketclash01_ok":
-			ok = d.bool(&m.Ticketclash01Ok)
-		case "_validate_travel":
-			ok = d.bool(&m.ValidateTravel)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "achargetotalaction":
-			ok = d.bool(&m.Achargetotalaction)
-		case "achargetotalprocessed":
-			ok = d.bool(&m.Achargetotalprocessed)
-		case "action_appointment_id":
-			ok = d.int(&m.ActionAppointmentID)
-		case "action_contract_id":
-			ok = d.int(&m.ActionContractID)
-		case "action_contract_ref":
-			ok = d.str(&m.ActionContractRef)
-		case "action_invoice_line_id":
-			ok = d.int(&m.ActionInvoiceLineID)
-		case "action_isresponse":
-			ok = d.bool(&m.ActionIsresponse)
-		case "action_showpreview":
-			ok = d.bool(&m.ActionShowpreview)
-		case "action_supplier_id":
-			ok = d.int(&m.ActionSupplierID)
-		case "action_supplier_name":
-			ok = d.str(&m.ActionSupplierName)
-		case "action_systemid":
-			ok = d.int(&m.ActionSystemid)
-		case "actionactualresponse":
-			ok = d.float64(&m.Actionactualresponse)
-		case "actionapptid":
-			ok = d.str(&m.Actionapptid)
-		case "actionarrivaldate":
-			ok = d.time(&m.Actionarrivaldate)
-		case "actionbillingplanid":
-			ok = d.int(&m.Actionbillingplanid)
-		case "actionby_agent_id":
-			ok = d.int(&m.ActionbyAgentID)
-		case "actionby_application_id":
-			ok = d.str(&m.ActionbyApplicationID)
-		case "actionby_user_id":
-			ok = d.int(&m.ActionbyUserID)
-		case "actioncalendarstatus":
-			ok = d.int(&m.Actioncalendarstatus)
-		case "actionchargeamount":
-			ok = d.float64(&m.Actionchargeamount)
-		case "actionchargehours":
-			ok = d.float64(&m.Actionchargehours)
-		case "actioncompletiondate":
-			ok = d.time(&m.Actioncompletiondate)
-		case "actioncontractid":
-			ok = d.int(&m.Actioncontractid)
-		case "actiondatecreated":
-			ok = d.time(&m.Actiondatecreated)
-		case "actionholidaytime":
-			ok = d.float64(&m.Actionholidaytime)
-		case "actioninformownerofaction":
-			ok = d.bool(&m.Actioninformownerofaction)
-		case "actioninvoicenumber":
-			ok = d.str(&m.Actioninvoicenumber)
-		case "actioninvoicenumber_isproject":
-			ok = d.bool(&m.ActioninvoicenumberIsproject)
-		case "actionmileageamount":
-			ok = d.float64(&m.Actionmileageamount)
-		case "actionmileageinvoicenumber":
-			ok = d.str(&m.Actionmileageinvoicenumber)
-		case "actionnonchargeamount":
-			ok = d.float64(&m.Actionnonchargeamount)
-		case "actionnonchargehours":
-			ok = d.float64(&m.Actionnonchargehours)
-		case "actionnumberfrom":
-			ok = d.int(&m.Actionnumberfrom)
-		case "actionoohtime":
-			ok = d.float64(&m.Actionoohtime)
-		case "actionprepayamount":
-			ok = d.float64(&m.Actionprepayamount)
-		case "actionprepayhours":
-			ok = d.float64(&m.Actionprepayhours)
-		case "actionresponsedate":
-			ok = d.time(&m.Actionresponsedate)
-		case "actionslaresponsestate":
-			ok = d.str(&m.Actionslaresponsestate)
-		case "actionsmsstatus":
-			ok = d.int(&m.Actionsmsstatus)
-		case "actiontargetresponsedate":
-			ok = d.time(&m.Actiontargetresponsedate)
-		case "actiontotaloohtime":
-			ok = d.float64(&m.Actiontotaloohtime)
-		case "actiontravelamount":
-			ok = d.float64(&m.Actiontravelamount)
-		case "actiontravelenddate":
-			ok = d.time(&m.Actiontravelenddate)
-		case "actiontravelinvoicenumber":
-			ok = d.str(&m.Actiontravelinvoicenumber)
-		case "actiontravelmileageinvoicenumber":
-			ok = d.int(&m.Actiontravelmileageinvoicenumber)
-		case "actiontravelstartdate":
-			ok = d.time(&m.Actiontravelstartdate)
-		case "actionuserdef":
-			ok = d.int(&m.Actionuserdef)
-		case "actionuserdefineddata":
-			ok = d.str(&m.Actionuserdefineddata)
-		case "actisbillable":
-			ok = d.bool(&m.Actisbillable)
-		case "actisreadyforprocessing":
-			ok = d.bool(&m.Actisreadyforprocessing)
-		case "actprocesseddate":
-			ok = d.time(&m.Actprocesseddate)
-		case "actprocessid":
-			ok = d.int(&m.Actprocessid)
-		case "actreviewed":
-			ok = d.bool(&m.Actreviewed)
-		case "actsapuuid":
-			ok = d.str(&m.Actsapuuid)
-		case "add_followup_appointment":
-			ok = d.bool(&m.AddFollowupAppointment)
-		case "add_followup_task":
-			ok = d.bool(&m.AddFollowupTask)
-		case "agentnotificationneeded":
-			ok = d.int(&m.Agentnotificationneeded)
-		case "allow_automation_on_related":
-			ok = d.bool(&m.AllowAutomationOnRelated)
-		case "appointment_complete_status":
-			ok = d.int(&m.AppointmentCompleteStatus)
-		case "appointment_id":
-			ok = d.int(&m.AppointmentID)
-		case "asset_id":
-			ok = d.int(&m.AssetID)
-		case "asset_site":
-			ok = d.int(&m.AssetSite)
-		case "assets":
-			ok = decodeModels(d, &m.Assets)
-		case "attachment_count":
-			ok = d.int(&m.AttachmentCount)
-		case "attachment_list":
-			ok = decodeModel(d, &m.AttachmentList)
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "azure_action_complete":
-			ok = d.bool(&m.AzureActionComplete)
-		case "backoutplan":
-			ok = d.str(&m.Backoutplan)
-		case "bigpanda_id":
-			ok = d.str(&m.BigpandaID)
-		case "billingoverriddenbytimeentry":
-			ok = d.int(&m.Billingoverriddenbytimeentry)
-		case "calloutcomenum":
-			ok = d.int(&m.Calloutcomenum)
-		case "changeinformationhtml":
-			ok = d.str(&m.Changeinformationhtml)
-		case "chargerate":
-			ok = d.int(&m.Chargerate)
-		case "chatid":
-			ok = d.int(&m.Chatid)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "communicationplan":
-			ok = d.str(&m.Communicationplan)
-		case "contract_date_override":
-			ok = d.time(&m.ContractDateOverride)
-		case "copy_to_id":
-			ok = d.int(&m.CopyToID)
-		case "create_article":
-			ok = d.bool(&m.CreateArticle)
-		case "created_from_action_id":
-			ok = d.int(&m.CreatedFromActionID)
-		case "created_from_ticket_id":
-			ok = d.int(&m.CreatedFromTicketID)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "customfieldvalidationreason":
-			ok = d.str(&m.Customfieldvalidationreason)
-		case "database_lookup_result":
-			ok = decodeModel(d, &m.DatabaseLookupResult)
-		case "dateemailed":
-			ok = d.time(&m.Dateemailed)
-		case "dateinvoicedmileage":
-			ok = d.time(&m.Dateinvoicedmileage)
-		case "dateinvoicedtraveltime":
-			ok = d.time(&m.Dateinvoicedtraveltime)
-		case "datetime":
-			ok = d.time(&m.Datetime)
-		case "dattormm_close":
-			ok = d.bool(&m.DattormmClose)
-		case "defprepayamount":
-			ok = d.float64(&m.Defprepayamount)
-		case "defprepaydateinvoiced":
-			ok = d.time(&m.Defprepaydateinvoiced)
-		case "defprepayinvoicenumber":
-			ok = d.str(&m.Defprepayinvoicenumber)
-		case "devops_pipeline_id":
-			ok = d.int(&m.DevopsPipelineID)
-		case "devops_pipeline_version":
-			ok = d.str(&m.DevopsPipelineVersion)
-		case "dont_do_rules":
-			ok = d.bool(&m.DontDoRules)
-		case "dont_recalculate_billing":
-			ok = d.bool(&m.DontRecalculateBilling)
-		case "dont_update_fault":
-			ok = d.bool(&m.DontUpdateFault)
-		case "dontcreatechild":
-			ok = d.bool(&m.Dontcreatechild)
-		case "dynamicsactionid":
-			ok = d.str(&m.Dynamicsactionid)
-		case "email_message_id":
-			ok = d.str(&m.EmailMessageID)
-		case "emailbcc":
-			ok = d.str(&m.Emailbcc)
-		case "emailbccnew":
-			ok = d.str(&m.Emailbccnew)
-		case "emailbody":
-			ok = d.str(&m.Emailbody)
-		case "emailbody_html":
-			ok = d.str(&m.EmailbodyHTML)
-		case "emailcc":
-			ok = d.str(&m.Emailcc)
-		case "emailccnew":
-			ok = d.str(&m.Emailccnew)
-		case "emaildirection":
-			ok = d.str(&m.Emaildirection)
-		case "emailfrom":
-			ok = d.str(&m.Emailfrom)
-		case "emailsubject":
-			ok = d.str(&m.Emailsubject)
-		case "emailsubjectnew":
-			ok = d.str(&m.Emailsubjectnew)
-		case "emailtemplate_id":
-			ok = d.int(&m.EmailtemplateID)
-		case "emailto":
-			ok = d.str(&m.Emailto)
-		case "emailtolistall":
-			ok = d.str(&m.Emailtolistall)
-		case "emailtonew":
-			ok = d.str(&m.Emailtonew)
-		case "entity_type":
-			ok = d.str(&m.EntityType)
-		case "external_links":
-			ok = decodeModels(d, &m.ExternalLinks)
-		case "externalinvoicenumber":
-			ok = d.str(&m.Externalinvoicenumber)
-		case "facebook_from_id":
-			ok = d.str(&m.FacebookFromID)
-		case "facebook_id":
-			ok = d.str(&m.FacebookID)
-		case "facebook_parent_id":
-			ok = d.str(&m.FacebookParentID)
-		case "facebook_sent":
-			ok = d.bool(&m.FacebookSent)
-		case "facebookid":
-			ok = d.str(&m.Facebookid)
-		case "facebookname":
-			ok = d.str(&m.Facebookname)
-		case "faultidfrom":
-			ok = d.int(&m.Faultidfrom)
-		case "faultstimeentryid":
-			ok = d.int(&m.Faultstimeentryid)
-		case "follow":
-			ok = d.bool(&m.Follow)
-		case "followers_user":
-			ok = decodeModels(d, &m.FollowersUser)
-		case "from_address_override":
-			ok = d.str(&m.FromAddressOverride)
-		case "from_mailbox_id":
-			ok = d.int(&m.FromMailboxID)
-		case "g2aremote_id":
-			ok = d.str(&m.G2aremoteID)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "hiddenfromuser":
-			ok = d.bool(&m.Hiddenfromuser)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ignoredatedoneisstartdate":
-			ok = d.bool(&m.Ignoredatedoneisstartdate)
-		case "impactdescription":
-			ok = d.str(&m.Impactdescription)
-		case "impactlevel":
-			ok = d.int(&m.Impactlevel)
-		case "important":
-			ok = d.bool(&m.Important)
-		case "instagram_from_id":
-			ok = d.str(&m.InstagramFromID)
-		case "instagram_id":
-			ok = d.str(&m.InstagramID)
-		case "instagram_parent_id":
-			ok = d.str(&m.InstagramParentID)
-		case "instagram_sent":
-			ok = d.bool(&m.InstagramSent)
-		case "instagramid":
-			ok = d.str(&m.Instagramid)
-		case "instagramname":
-			ok = d.str(&m.Instagramname)
-		case "internet_message_id":
-			ok = d.str(&m.InternetMessageID)
-		case "invoice_id":
-			ok = d.int(&m.InvoiceID)
-		case "isBulkEmail":
-			ok = d.bool(&m.IsBulkEmail)
-		case "is_jira_supplier":
-			ok = d.bool(&m.IsJiraSupplier)
-		case "is_third_party_supplier":
-			ok = d.bool(&m.IsThirdPartySupplier)
-		case "isbillingaction":
-			ok = d.bool(&m.Isbillingaction)
-		case "ishiddenfrominternalit":
-			ok = d.bool(&m.Ishiddenfrominternalit)
-		case "isjson":
-			ok = d.bool(&m.Isjson)
-		case "itsm_summary":
-			ok = d.str(&m.ItsmSummary)
-		case "jira_original_estimate":
-			ok = d.float64(&m.JiraOriginalEstimate)
-		case "jira_remaining_estimate":
-			ok = d.float64(&m.JiraRemainingEstimate)
-		case "jira_reporter":
-			ok = d.int(&m.JiraReporter)
-		case "justification":
-			ok = d.str(&m.Justification)
-		case "labourwarranty":
-			ok = d.bool(&m.Labourwarranty)
-		case "lapsafe_asset":
-			ok = d.str(&m.LapsafeAsset)
-		case "lapsafe_bay":
-			ok = d.int(&m.LapsafeBay)
-		case "lapsafe_bay_id":
-			ok = d.str(&m.LapsafeBayID)
-		case "lapsafe_expiry_date":
-			ok = d.time(&m.LapsafeExpiryDate)
-		case "lapsafe_installation":
-			ok = d.str(&m.LapsafeInstallation)
-		case "last_updated":
-			ok = d.time(&m.LastUpdated)
-		case "lwwarrantyreported":
-			ok = d.bool(&m.Lwwarrantyreported)
-		case "mailentryid":
-			ok = d.str(&m.Mailentryid)
-		case "merged_from_ticketid":
-			ok = d.int(&m.MergedFromTicketid)
-		case "mileage":
-			ok = d.float64(&m.Mileage)
-		case "milestone_bill_id":
-			ok = d.int(&m.MilestoneBillID)
-		case "move_to_id":
-			ok = d.int(&m.MoveToID)
-		case "needcreatechild":
-			ok = d.bool(&m.Needcreatechild)
-		case "new_additional_agents":
-			ok = decodeModels(d, &m.NewAdditionalAgents)
-		case "new_agent":
-			ok = d.int(&m.NewAgent)
-		case "new_appointment_type":
-			ok = d.int(&m.NewAppointmentType)
-		case "new_approvalprocess":
-			ok = d.int(&m.NewApprovalprocess)
-		case "new_approvalprocess_agent_id":
-			ok = d.int(&m.NewApprovalprocessAgentID)
-		case "new_approvalprocess_cab":
-			ok = decodeModels(d, &m.NewApprovalprocessCab)
-		case "new_approvalprocess_cab_id":
-			ok = d.int(&m.NewApprovalprocessCabID)
-		case "new_approvalprocess_customfieldid":
-			ok = d.int(&m.NewApprovalprocessCustomfieldid)
-		case "new_approvalprocess_email":
-			ok = d.str(&m.NewApprovalprocessEmail)
-		case "new_approvalprocess_role_id":
-			ok = d.int(&m.NewApprovalprocessRoleID)
-		case "new_approvalprocess_user_id":
-			ok = d.int(&m.NewApprovalprocessUserID)
-		case "new_approvalprocess_users":
-			ok = decodeModels(d, &m.NewApprovalprocessUsers)
-		case "new_article_description":
-			ok = d.str(&m.NewArticleDescription)
-		case "new_article_notes":
-			ok = d.str(&m.NewArticleNotes)
-		case "new_article_resolution":
-			ok = d.str(&m.NewArticleResolution)
-		case "new_article_type":
-			ok = d.int(&m.NewArticleType)
-		case "new_asset":
-			ok = decodeModel(d, &m.NewAsset)
-		case "new_branch_id":
-			ok = d.int(&m.NewBranchID)
-		case "new_category1":
-			ok = d.str(&m.NewCategory1)
-		case "new_category2":
-			ok = d.str(&m.NewCategory2)
-		case "new_category3":
-			ok = d.str(&m.NewCategory3)
-		case "new_category4":
-			ok = d.str(&m.NewCategory4)
-		case "new_chargerate":
-			ok = d.int(&m.NewChargerate)
-		case "new_child_cat_1":
-			ok = d.str(&m.NewChildCat1)
-		case "new_child_cat_2":
-			ok = d.str(&m.NewChildCat2)
-		case "new_child_cat_3":
-			ok = d.str(&m.NewChildCat3)
-		case "new_child_cat_4":
-			ok = d.str(&m.NewChildCat4)
-		case "new_colour":
-			ok = d.str(&m.NewColour)
-		case "new_component_id":
-			ok = d.int(&m.NewComponentID)
-		case "new_consignment":
-			ok = decodeModels(d, &m.NewConsignment)
-		case "new_contract_id":
-			ok = d.int(&m.NewContractID)
-		case "new_contributors":
-			ok = decodeModels(d, &m.NewContributors)
-		case "new_customer_ref":
-			ok = d.str(&m.NewCustomerRef)
-		case "new_deadlinedate":
-			ok = d.time(&m.NewDeadlinedate)
-		case "new_deadlinenotificationhours":
-			ok = d.float64(&m.NewDeadlinenotificationhours)
-		case "new_estimate":
-			ok = d.float64(&m.NewEstimate)
-		case "new_estimatedays":
-			ok = d.float64(&m.NewEstimatedays)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "new_faqlists":
-			ok = decodeModels(d, &m.NewFaqlists)
-		case "new_firsttimefix":
-			ok = d.bool(&m.NewFirsttimefix)
-		case "new_fixbydate":
-			ok = d.time(&m.NewFixbydate)
-		case "new_followupdate":
-			ok = d.time(&m.NewFollowupdate)
-		case "new_foppjobtitle":
-			ok = d.str(&m.NewFoppjobtitle)
-		case "new_impact":
-			ok = d.int(&m.NewImpact)
-		case "new_items_issued":
-			ok = decodeModels(d, &m.NewItemsIssued)
-		case "new_jira_components":
-			ok = decodeModels(d, &m.NewJiraComponents)
-		case "new_linkedticket_status":
-			ok = d.int(&m.NewLinkedticketStatus)
-		case "new_linkedticket_template_id":
-			ok = d.int(&m.NewLinkedticketTemplateID)
-		case "new_matched_kb_id":
-			ok = d.int(&m.NewMatchedKbID)
-		case "new_matched_linked_id":
-			ok = d.int(&m.NewMatchedLinkedID)
-		case "new_matched_rule_id":
-			ok = d.int(&m.NewMatchedRuleID)
-		case "new_oppattemptsmade":
-			ok = d.int(&m.NewOppattemptsmade)
-		case "new_oppclosurecategory":
-			ok = d.int(&m.NewOppclosurecategory)
-		case "new_oppcompanyname":
-			ok = d.str(&m.NewOppcompanyname)
-		case "new_oppcompetitors":
-			ok = d.str(&m.NewOppcompetitors)
-		case "new_oppcontactname":
-			ok = d.str(&m.NewOppcontactname)
-		case "new_oppconversionprobability":
-			ok = d.float64(&m.NewOppconversionprobability)
-		case "new_oppconverteddate":
-			ok = d.time(&m.NewOppconverteddate)
-		case "new_oppcountry":
-			ok = d.str(&m.NewOppcountry)
-		case "new_oppcurrentsystem":
-			ok = d.str(&m.NewOppcurrentsystem)
-		case "new_oppcustomertitle":
-			ok = d.str(&m.NewOppcustomertitle)
-		case "new_oppdemodate":
-			ok = d.time(&m.NewOppdemodate)
-		case "new_oppdiscountdate":
-			ok = d.time(&m.NewOppdiscountdate)
-		case "new_oppdontaddtomailinglist":
-			ok = d.bool(&m.NewOppdontaddtomailinglist)
-		case "new_oppemailaddress":
-			ok = d.str(&m.NewOppemailaddress)
-		case "new_opphear":
-			ok = d.str(&m.NewOpphear)
-		case "new_oppproductchosen":
-			ok = d.str(&m.NewOppproductchosen)
-		case "new_oppprofit":
-			ok = d.float64(&m.NewOppprofit)
-		case "new_oppreason":
-			ok = d.str(&m.NewOppreason)
-		case "new_oppregion":
-			ok = d.str(&m.NewOppregion)
-		case "new_opptel":
-			ok = d.str(&m.NewOpptel)
-		case "new_opptimezonename":
-			ok = d.str(&m.NewOpptimezonename)
-		case "new_opptrialdate":
-			ok = d.time(&m.NewOpptrialdate)
-		case "new_opptype":
-			ok = d.str(&m.NewOpptype)
-		case "new_oppvalue":
-			ok = d.float64(&m.NewOppvalue)
-		case "new_parent_id":
-			ok = d.int(&m.NewParentID)
-		case "new_pr_id":
-			ok = d.int(&m.NewPrID)
-		case "new_primary_asset_status":
-			ok = d.int(&m.NewPrimaryAssetStatus)
-		case "new_priority":
-			ok = d.int(&m.NewPriority)
-		case "new_product_id":
-			ok = d.int(&m.NewProductID)
-		case "new_project_time_budget":
-			ok = d.float64(&m.NewProjectTimeBudget)
-		case "new_related_articles":
-			ok = decodeModels(d, &m.NewRelatedArticles)
-		case "new_rule_ids":
-			ok = d.str(&m.NewRuleIds)
-		case "new_service_id":
-			ok = d.int(&m.NewServiceID)
-		case "new_sla_id":
-			ok = d.int(&m.NewSLAID)
-		case "new_slastatus":
-			ok = d.int(&m.NewSlastatus)
-		case "new_source":
-			ok = d.int(&m.NewSource)
-		case "new_startdate":
-			ok = d.time(&m.NewStartdate)
-		case "new_startdate_timezone":
-			ok = d.str(&m.NewStartdateTimezone)
-		case "new_startdate_with_timezone":
-			ok = decodeModel(d, &m.NewStartdateWithTimezone)
-		case "new_starttime":
-			ok = d.str(&m.NewStarttime)
-		case "new_starttimeslot":
-			ok = d.int(&m.NewStarttimeslot)
-		case "new_status":
-			ok = d.int(&m.NewStatus)
-		case "new_status_name":
-			ok = d.str(&m.NewStatusName)
-		case "new_step":
-			ok = d.int(&m.NewStep)
-		case "new_supplier_contact_id":
-			ok = d.int(&m.NewSupplierContactID)
-		case "new_supplier_contract_id":
-			ok = d.int(&m.NewSupplierContractID)
-		case "new_supplier_fix_date":
-			ok = d.time(&m.NewSupplierFixDate)
-		case "new_supplier_id":
-			ok = d.int(&m.NewSupplierID)
-		case "new_supplier_priority_id":
-			ok = d.int(&m.NewSupplierPriorityID)
-		case "new_supplier_ref":
-			ok = d.str(&m.NewSupplierRef)
-		case "new_supplier_response_date":
-			ok = d.time(&m.NewSupplierResponseDate)
-		case "new_tags":
-			ok = decodeModels(d, &m.NewTags)
-		case "new_targetdate":
-			ok = d.time(&m.NewTargetdate)
-		case "new_targetdate_timezone":
-			ok = d.str(&m.NewTargetdateTimezone)
-		case "new_targetdate_with_timezone":
-			ok = decodeModel(d, &m.NewTargetdateWithTimezone)
-		case "new_targettime":
-			ok = d.str(&m.NewTargettime)
-		case "new_targettimeslot":
-			ok = d.int(&m.NewTargettimeslot)
-		case "new_team":
-			ok = d.str(&m.NewTeam)
-		case "new_template_id":
-			ok = d.int(&m.NewTemplateID)
-		case "new_thirdpartyreviewscore":
-			ok = d.int(&m.NewThirdpartyreviewscore)
-		case "new_tickettype":
-			ok = d.int(&m.NewTickettype)
-		case "new_urgency":
-			ok = d.int(&m.NewUrgency)
-		case "new_version_id":
-			ok = d.int(&m.NewVersionID)
-		case "new_workflow_id":
-			ok = d.int(&m.NewWorkflowID)
-		case "nonbilltime":
-			ok = d.float64(&m.Nonbilltime)
-		case "note":
-			ok = d.str(&m.Note)
-		case "note_html":
-			ok = d.str(&m.NoteHTML)
-		case "oktoclose":
-			ok = d.bool(&m.Oktoclose)
-		case "old_status":
-			ok = d.int(&m.OldStatus)
-		case "on_behalf_of":
-			ok = d.int(&m.OnBehalfOf)
-		case "on_behalf_of_name":
-			ok = d.str(&m.OnBehalfOfName)
-		case "original_agent":
-			ok = d.int(&m.OriginalAgent)
-		case "outcome":
-			ok = d.str(&m.Outcome)
-		case "outcome_id":
-			ok = d.int(&m.OutcomeID)
-		case "pagerdutyid":
-			ok = d.str(&m.Pagerdutyid)
-		case "pagerdutysendstatus":
-			ok = d.int(&m.Pagerdutysendstatus)
-		case "parentactiondate":
-			ok = d.time(&m.Parentactiondate)
-		case "parentactiondetails":
-			ok = d.str(&m.Parentactiondetails)
-		case "parentactionnumber":
-			ok = d.int(&m.Parentactionnumber)
-		case "personal_unread":
-			ok = d.bool(&m.PersonalUnread)
-		case "post_translations":
-			ok = decodeModels(d, &m.PostTranslations)
-		case "primary_asset_id":
-			ok = d.int(&m.PrimaryAssetID)
-		case "primaryserviceusersfollow":
-			ok = d.bool(&m.Primaryserviceusersfollow)
-		case "private_note":
-			ok = d.str(&m.PrivateNote)
-		case "project_id":
-			ok = d.int(&m.ProjectID)
-		case "purchaseorder_id":
-			ok = d.int(&m.PurchaseorderID)
-		case "purchaseordernumber":
-			ok = d.str(&m.Purchaseordernumber)
-		case "quotation_id":
-			ok = d.int(&m.QuotationID)
-		case "reactions":
-			ok = decodeModels(d, &m.Reactions)
-		case "recalculate_billing":
-			ok = d.bool(&m.RecalculateBilling)
-		case "releaseid":
-			ok = d.int(&m.Releaseid)
-		case "releaseid2":
-			ok = d.int(&m.Releaseid2)
-		case "releaseid3":
-			ok = d.int(&m.Releaseid3)
-		case "releaseimportant":
-			ok = d.bool(&m.Releaseimportant)
-		case "releasenote":
-			ok = d.str(&m.Releasenote)
-		case "releasenotegroupid":
-			ok = d.int(&m.Releasenotegroupid)
-		case "remotetechid":
-			ok = d.int(&m.Remotetechid)
-		case "replied_to_action_id":
-			ok = d.int(&m.RepliedToActionID)
-		case "replied_to_ticket_id":
-			ok = d.int(&m.RepliedToTicketID)
-		case "reply_direct":
-			ok = d.bool(&m.ReplyDirect)
-		case "replying_to":
-			ok = d.int(&m.ReplyingTo)
-		case "replyto_facebook_id":
-			ok = d.str(&m.ReplytoFacebookID)
-		case "replyto_instagram_id":
-			ok = d.str(&m.ReplytoInstagramID)
-		case "replyto_tweet_haloid":
-			ok = d.int(&m.ReplytoTweetHaloid)
-		case "replyto_tweet_id":
-			ok = d.int64(&m.ReplytoTweetID)
-		case "replytoaddress":
-			ok = d.str(&m.Replytoaddress)
-		case "riskdescription":
-			ok = d.str(&m.Riskdescription)
-		case "risklevel":
-			ok = d.int(&m.Risklevel)
-		case "rmm_close":
-			ok = d.bool(&m.RmmClose)
-		case "roadmapnote":
-			ok = d.str(&m.Roadmapnote)
-		case "rr_log":
-			ok = decodeModel(d, &m.RrLog)
-		case "sales_mailbox_override_id":
-			ok = d.int(&m.SalesMailboxOverrideID)
-		case "salesorder_id":
-			ok = d.int(&m.SalesorderID)
-		case "send_devops_note":
-			ok = d.bool(&m.SendDevopsNote)
-		case "send_jira_attachments":
-			ok = d.bool(&m.SendJiraAttachments)
-		case "send_jira_note":
-			ok = d.bool(&m.SendJiraNote)
-		case "send_survey":
-			ok = d.bool(&m.SendSurvey)
-		case "send_to_facebook":
-			ok = d.bool(&m.SendToFacebook)
-		case "send_to_googlebusiness":
-			ok = d.bool(&m.SendToGooglebusiness)
-		case "send_to_halo":
-			ok = d.bool(&m.SendToHalo)
-		case "send_to_instagram":
-			ok = d.bool(&m.SendToInstagram)
-		case "send_to_whatsapp":
-			ok = d.bool(&m.SendToWhatsapp)
-		case "sendactiontopagerduty":
-			ok = d.bool(&m.Sendactiontopagerduty)
-		case "sendactiontosplunkoncall":
-			ok = d.bool(&m.Sendactiontosplunkoncall)
-		case "sendemail":
-			ok = d.bool(&m.Sendemail)
-		case "sendsms":
-			ok = d.bool(&m.Sendsms)
-		case "sentinel_classification":
-			ok = d.str(&m.SentinelClassification)
-		case "sentinel_classification_reason":
-			ok = d.str(&m.SentinelClassificationReason)
-		case "sentinel_id":
-			ok = d.str(&m.SentinelID)
-		case "senttoapisupplierid":
-			ok = d.int(&m.Senttoapisupplierid)
-		case "senttoapiurl":
-			ok = d.str(&m.Senttoapiurl)
-		case "senttofb":
-			ok = d.bool(&m.Senttofb)
-		case "senttoinsta":
-			ok = d.bool(&m.Senttoinsta)
-		case "senttojirasupplierid":
-			ok = d.int(&m.Senttojirasupplierid)
-		case "senttoservicenowsupplierid":
-			ok = d.int(&m.Senttoservicenowsupplierid)
-		case "senttowhatsapp":
-			ok = d.bool(&m.Senttowhatsapp)
-		case "servicenow_type":
-			ok = d.int(&m.ServicenowType)
-		case "servicestatusnote":
-			ok = d.str(&m.Servicestatusnote)
-		case "setnotetoemailbody":
-			ok = d.bool(&m.Setnotetoemailbody)
-		case "showonroadmap":
-			ok = d.bool(&m.Showonroadmap)
-		case "signature_agent":
-			ok = d.str(&m.SignatureAgent)
-		case "signature_agent_name":
-			ok = d.str(&m.SignatureAgentName)
-		case "signature_customer":
-			ok = d.str(&m.SignatureCustomer)
-		case "signature_customer_name":
-			ok = d.str(&m.SignatureCustomerName)
-		case "sitevisitunits":
-			ok = d.float64(&m.Sitevisitunits)
-		case "smsto":
-			ok = d.str(&m.Smsto)
-		case "statisfaction_level":
-			ok = d.int(&m.StatisfactionLevel)
-		case "surchargeid":
-			ok = d.int(&m.Surchargeid)
-		case "svid":
-			ok = d.int(&m.Svid)
-		case "sync_to_jira":
-			ok = d.bool(&m.SyncToJira)
-		case "sync_to_salesforce":
-			ok = d.bool(&m.SyncToSalesforce)
-		case "sync_to_sentinel":
-			ok = d.bool(&m.SyncToSentinel)
-		case "sync_to_servicenow":
-			ok = d.bool(&m.SyncToServicenow)
-		case "testplan":
-			ok = d.str(&m.Testplan)
-		case "third_party_product_id":
-			ok = d.str(&m.ThirdPartyProductID)
-		case "third_party_version_id":
-			ok = d.str(&m.ThirdPartyVersionID)
-		case "third_party_who":
-			ok = d.str(&m.ThirdPartyWho)
-		case "ticket_guid":
-			ok = d.str(&m.TicketGUID)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "timesheet_approval_status":
-			ok = d.int(&m.TimesheetApprovalStatus)
-		case "timetaken":
-			ok = d.float64(&m.Timetaken)
-		case "timetakenadjusted":
-			ok = d.float64(&m.Timetakenadjusted)
-		case "timetakendays":
-			ok = d.float64(&m.Timetakendays)
-		case "translate_note":
-			ok = d.bool(&m.TranslateNote)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "travel_chargerate":
-			ok = d.int(&m.TravelChargerate)
-		case "travel_surchargeid":
-			ok = d.int(&m.TravelSurchargeid)
-		case "traveltime":
-			ok = d.float64(&m.Traveltime)
-		case "tweet_sent":
-			ok = d.bool(&m.TweetSent)
-		case "tweetfrom":
-			ok = d.str(&m.Tweetfrom)
-		case "tweetsent":
-			ok = d.bool(&m.Tweetsent)
-		case "twitter_from_id":
-			ok = d.str(&m.TwitterFromID)
-		case "twitter_id_str":
-			ok = d.str(&m.TwitterIDStr)
-		case "twitter_user_name":
-			ok = d.str(&m.TwitterUserName)
-		case "twitterid":
-			ok = d.int64(&m.Twitterid)
-		case "unfollow":
-			ok = d.bool(&m.Unfollow)
-		case "unread":
-			ok = d.int(&m.Unread)
-		case "update_children":
-			ok = d.bool(&m.UpdateChildren)
-		case "update_parent":
-			ok = d.bool(&m.UpdateParent)
-		case "updateservicestatus":
-			ok = d.bool(&m.Updateservicestatus)
-		case "usecroverride":
-			ok = d.bool(&m.Usecroverride)
-		case "user_creation_failed":
-			ok = d.bool(&m.UserCreationFailed)
-		case "userdesc":
-			ok = d.str(&m.Userdesc)
-		case "utcoffset":
-			ok = d.float64(&m.Utcoffset)
-		case "validate_response":
-			ok = d.bool(&m.ValidateResponse)
-		case "warning_type":
-			ok = d.int(&m.WarningType)
-		case "who_agentid":
-			ok = d.int(&m.WhoAgentid)
-		case "who_colour":
-			ok = d.str(&m.WhoColour)
-		case "who_imgpath":
-			ok = d.str(&m.WhoImgpath)
-		case "who_initials":
-			ok = d.str(&m.WhoInitials)
-		case "who_onlinestatus":
-			ok = d.int(&m.WhoOnlinestatus)
-		case "who_type":
-			ok = d.int(&m.WhoType)
-		case "whowith":
-			ok = d.str(&m.Whowith)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []decField{
+	{"ticket_id", nil, uint32(unsafe.Offsetof(Actions{}.TicketID)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(Actions{}.ID)), kInt},
+	{"outcome", nil, uint32(unsafe.Offsetof(Actions{}.Outcome)), kStr},
+	{"who_type", nil, uint32(unsafe.Offsetof(Actions{}.WhoType)), kInt},
+	{"who_imgpath", nil, uint32(unsafe.Offsetof(Actions{}.WhoImgpath)), kStr},
+	{"who_agentid", nil, uint32(unsafe.Offsetof(Actions{}.WhoAgentid)), kInt},
+	{"who_initials", nil, uint32(unsafe.Offsetof(Actions{}.WhoInitials)), kStr},
+	{"who_colour", nil, uint32(unsafe.Offsetof(Actions{}.WhoColour)), kStr},
+	{"who_onlinestatus", nil, uint32(unsafe.Offsetof(Actions{}.WhoOnlinestatus)), kInt},
+	{"datetime", nil, uint32(unsafe.Offsetof(Actions{}.Datetime)), kTime},
+	{"last_updated", nil, uint32(unsafe.Offsetof(Actions{}.LastUpdated)), kTime},
+	{"note", nil, uint32(unsafe.Offsetof(Actions{}.Note)), kStr},
+	{"replied_to_ticket_id", nil, uint32(unsafe.Offsetof(Actions{}.RepliedToTicketID)), kInt},
+	{"replied_to_action_id", nil, uint32(unsafe.Offsetof(Actions{}.RepliedToActionID)), kInt},
+	{"created_from_ticket_id", nil, uint32(unsafe.Offsetof(Actions{}.CreatedFromTicketID)), kInt},
+	{"created_from_action_id", nil, uint32(unsafe.Offsetof(Actions{}.CreatedFromActionID)), kInt},
+	{"action_contract_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionContractID)), kInt},
+	{"action_contract_ref", nil, uint32(unsafe.Offsetof(Actions{}.ActionContractRef)), kStr},
+	{"project_id", nil, uint32(unsafe.Offsetof(Actions{}.ProjectID)), kInt},
+	{"twitter_id_str", nil, uint32(unsafe.Offsetof(Actions{}.TwitterIDStr)), kStr},
+	{"twitter_user_name", nil, uint32(unsafe.Offsetof(Actions{}.TwitterUserName)), kStr},
+	{"tweet_sent", nil, uint32(unsafe.Offsetof(Actions{}.TweetSent)), kBool},
+	{"reactions", decMany[ActionReaction], uint32(unsafe.Offsetof(Actions{}.Reactions)), kSub},
+	{"email_message_id", nil, uint32(unsafe.Offsetof(Actions{}.EmailMessageID)), kStr},
+	{"ticket_guid", nil, uint32(unsafe.Offsetof(Actions{}.TicketGUID)), kStr},
+	{"warning_type", nil, uint32(unsafe.Offsetof(Actions{}.WarningType)), kInt},
+	{"emailbody", nil, uint32(unsafe.Offsetof(Actions{}.Emailbody)), kStr},
+	{"emailsubject", nil, uint32(unsafe.Offsetof(Actions{}.Emailsubject)), kStr},
+	{"note_html", nil, uint32(unsafe.Offsetof(Actions{}.NoteHTML)), kStr},
+	{"emailbody_html", nil, uint32(unsafe.Offsetof(Actions{}.EmailbodyHTML)), kStr},
+	{"actionuserdef", nil, uint32(unsafe.Offsetof(Actions{}.Actionuserdef)), kInt},
+	{"userdesc", nil, uint32(unsafe.Offsetof(Actions{}.Userdesc)), kStr},
+	{"actiondatecreated", nil, uint32(unsafe.Offsetof(Actions{}.Actiondatecreated)), kTime},
+	{"actioninvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Actioninvoicenumber)), kStr},
+	{"actioninvoicenumber_isproject", nil, uint32(unsafe.Offsetof(Actions{}.ActioninvoicenumberIsproject)), kBool},
+	{"action_invoice_line_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionInvoiceLineID)), kInt},
+	{"actiontravelinvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelinvoicenumber)), kStr},
+	{"actionmileageinvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Actionmileageinvoicenumber)), kStr},
+	{"externalinvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Externalinvoicenumber)), kStr},
+	{"actioncontractid", nil, uint32(unsafe.Offsetof(Actions{}.Actioncontractid)), kInt},
+	{"actprocessid", nil, uint32(unsafe.Offsetof(Actions{}.Actprocessid)), kInt},
+	{"actiontravelamount", nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelamount)), kF64},
+	{"actionmileageamount", nil, uint32(unsafe.Offsetof(Actions{}.Actionmileageamount)), kF64},
+	{"actiontravelmileageinvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelmileageinvoicenumber)), kInt},
+	{"actionbillingplanid", nil, uint32(unsafe.Offsetof(Actions{}.Actionbillingplanid)), kInt},
+	{"actioncalendarstatus", nil, uint32(unsafe.Offsetof(Actions{}.Actioncalendarstatus)), kInt},
+	{"actionapptid", nil, uint32(unsafe.Offsetof(Actions{}.Actionapptid)), kStr},
+	{"actionsmsstatus", nil, uint32(unsafe.Offsetof(Actions{}.Actionsmsstatus)), kInt},
+	{"sitevisitunits", nil, uint32(unsafe.Offsetof(Actions{}.Sitevisitunits)), kF64},
+	{"svid", nil, uint32(unsafe.Offsetof(Actions{}.Svid)), kInt},
+	{"asset_id", nil, uint32(unsafe.Offsetof(Actions{}.AssetID)), kInt},
+	{"asset_site", nil, uint32(unsafe.Offsetof(Actions{}.AssetSite)), kInt},
+	{"lwwarrantyreported", nil, uint32(unsafe.Offsetof(Actions{}.Lwwarrantyreported)), kBool},
+	{"from_mailbox_id", nil, uint32(unsafe.Offsetof(Actions{}.FromMailboxID)), kInt},
+	{"sales_mailbox_override_id", nil, uint32(unsafe.Offsetof(Actions{}.SalesMailboxOverrideID)), kInt},
+	{"from_address_override", nil, uint32(unsafe.Offsetof(Actions{}.FromAddressOverride)), kStr},
+	{"actiontravelstartdate", nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelstartdate)), kTime},
+	{"actiontravelenddate", nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelenddate)), kTime},
+	{"actionactualresponse", nil, uint32(unsafe.Offsetof(Actions{}.Actionactualresponse)), kF64},
+	{"actionslaresponsestate", nil, uint32(unsafe.Offsetof(Actions{}.Actionslaresponsestate)), kStr},
+	{"actisbillable", nil, uint32(unsafe.Offsetof(Actions{}.Actisbillable)), kBool},
+	{"actisreadyforprocessing", nil, uint32(unsafe.Offsetof(Actions{}.Actisreadyforprocessing)), kBool},
+	{"labourwarranty", nil, uint32(unsafe.Offsetof(Actions{}.Labourwarranty)), kBool},
+	{"actreviewed", nil, uint32(unsafe.Offsetof(Actions{}.Actreviewed)), kBool},
+	{"actprocesseddate", nil, uint32(unsafe.Offsetof(Actions{}.Actprocesseddate)), kTime},
+	{"dateinvoicedtraveltime", nil, uint32(unsafe.Offsetof(Actions{}.Dateinvoicedtraveltime)), kTime},
+	{"dateinvoicedmileage", nil, uint32(unsafe.Offsetof(Actions{}.Dateinvoicedmileage)), kTime},
+	{"emailbccnew", nil, uint32(unsafe.Offsetof(Actions{}.Emailbccnew)), kStr},
+	{"actionuserdefineddata", nil, uint32(unsafe.Offsetof(Actions{}.Actionuserdefineddata)), kStr},
+	{"emailtolistall", nil, uint32(unsafe.Offsetof(Actions{}.Emailtolistall)), kStr},
+	{"reply_direct", nil, uint32(unsafe.Offsetof(Actions{}.ReplyDirect)), kBool},
+	{"actioninformownerofaction", nil, uint32(unsafe.Offsetof(Actions{}.Actioninformownerofaction)), kBool},
+	{"agentnotificationneeded", nil, uint32(unsafe.Offsetof(Actions{}.Agentnotificationneeded)), kInt},
+	{"surchargeid", nil, uint32(unsafe.Offsetof(Actions{}.Surchargeid)), kInt},
+	{"travel_surchargeid", nil, uint32(unsafe.Offsetof(Actions{}.TravelSurchargeid)), kInt},
+	{"achargetotalaction", nil, uint32(unsafe.Offsetof(Actions{}.Achargetotalaction)), kBool},
+	{"achargetotalprocessed", nil, uint32(unsafe.Offsetof(Actions{}.Achargetotalprocessed)), kBool},
+	{"tweetsent", nil, uint32(unsafe.Offsetof(Actions{}.Tweetsent)), kBool},
+	{"tweetfrom", nil, uint32(unsafe.Offsetof(Actions{}.Tweetfrom)), kStr},
+	{"twitterid", nil, uint32(unsafe.Offsetof(Actions{}.Twitterid)), kInt64},
+	{"send_to_facebook", nil, uint32(unsafe.Offsetof(Actions{}.SendToFacebook)), kBool},
+	{"replyto_facebook_id", nil, uint32(unsafe.Offsetof(Actions{}.ReplytoFacebookID)), kStr},
+	{"senttofb", nil, uint32(unsafe.Offsetof(Actions{}.Senttofb)), kBool},
+	{"facebookid", nil, uint32(unsafe.Offsetof(Actions{}.Facebookid)), kStr},
+	{"facebookname", nil, uint32(unsafe.Offsetof(Actions{}.Facebookname)), kStr},
+	{"facebook_parent_id", nil, uint32(unsafe.Offsetof(Actions{}.FacebookParentID)), kStr},
+	{"calloutcomenum", nil, uint32(unsafe.Offsetof(Actions{}.Calloutcomenum)), kInt},
+	{"actionresponsedate", nil, uint32(unsafe.Offsetof(Actions{}.Actionresponsedate)), kTime},
+	{"actiontargetresponsedate", nil, uint32(unsafe.Offsetof(Actions{}.Actiontargetresponsedate)), kTime},
+	{"pagerdutysendstatus", nil, uint32(unsafe.Offsetof(Actions{}.Pagerdutysendstatus)), kInt},
+	{"mailentryid", nil, uint32(unsafe.Offsetof(Actions{}.Mailentryid)), kStr},
+	{"replytoaddress", nil, uint32(unsafe.Offsetof(Actions{}.Replytoaddress)), kStr},
+	{"actsapuuid", nil, uint32(unsafe.Offsetof(Actions{}.Actsapuuid)), kStr},
+	{"whowith", nil, uint32(unsafe.Offsetof(Actions{}.Whowith)), kStr},
+	{"chatid", nil, uint32(unsafe.Offsetof(Actions{}.Chatid)), kInt},
+	{"dynamicsactionid", nil, uint32(unsafe.Offsetof(Actions{}.Dynamicsactionid)), kStr},
+	{"action_appointment_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionAppointmentID)), kInt},
+	{"action_supplier_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionSupplierID)), kInt},
+	{"action_supplier_name", nil, uint32(unsafe.Offsetof(Actions{}.ActionSupplierName)), kStr},
+	{"new_tickettype", nil, uint32(unsafe.Offsetof(Actions{}.NewTickettype)), kInt},
+	{"new_chargerate", nil, uint32(unsafe.Offsetof(Actions{}.NewChargerate)), kInt},
+	{"new_contract_id", nil, uint32(unsafe.Offsetof(Actions{}.NewContractID)), kInt},
+	{"new_parent_id", nil, uint32(unsafe.Offsetof(Actions{}.NewParentID)), kInt},
+	{"new_priority", nil, uint32(unsafe.Offsetof(Actions{}.NewPriority)), kInt},
+	{"new_category1", nil, uint32(unsafe.Offsetof(Actions{}.NewCategory1)), kStr},
+	{"new_category2", nil, uint32(unsafe.Offsetof(Actions{}.NewCategory2)), kStr},
+	{"new_category3", nil, uint32(unsafe.Offsetof(Actions{}.NewCategory3)), kStr},
+	{"new_category4", nil, uint32(unsafe.Offsetof(Actions{}.NewCategory4)), kStr},
+	{"new_estimate", nil, uint32(unsafe.Offsetof(Actions{}.NewEstimate)), kF64},
+	{"new_estimatedays", nil, uint32(unsafe.Offsetof(Actions{}.NewEstimatedays)), kF64},
+	{"new_impact", nil, uint32(unsafe.Offsetof(Actions{}.NewImpact)), kInt},
+	{"new_urgency", nil, uint32(unsafe.Offsetof(Actions{}.NewUrgency)), kInt},
+	{"new_source", nil, uint32(unsafe.Offsetof(Actions{}.NewSource)), kInt},
+	{"new_matched_rule_id", nil, uint32(unsafe.Offsetof(Actions{}.NewMatchedRuleID)), kInt},
+	{"new_firsttimefix", nil, uint32(unsafe.Offsetof(Actions{}.NewFirsttimefix)), kBool},
+	{"new_team", nil, uint32(unsafe.Offsetof(Actions{}.NewTeam)), kStr},
+	{"new_agent", nil, uint32(unsafe.Offsetof(Actions{}.NewAgent)), kInt},
+	{"new_sla_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSLAID)), kInt},
+	{"new_slastatus", nil, uint32(unsafe.Offsetof(Actions{}.NewSlastatus)), kInt},
+	{"new_fixbydate", nil, uint32(unsafe.Offsetof(Actions{}.NewFixbydate)), kTime},
+	{"new_followupdate", nil, uint32(unsafe.Offsetof(Actions{}.NewFollowupdate)), kTime},
+	{"new_deadlinedate", nil, uint32(unsafe.Offsetof(Actions{}.NewDeadlinedate)), kTime},
+	{"new_deadlinenotificationhours", nil, uint32(unsafe.Offsetof(Actions{}.NewDeadlinenotificationhours)), kF64},
+	{"new_startdate", nil, uint32(unsafe.Offsetof(Actions{}.NewStartdate)), kTime},
+	{"new_startdate_timezone", nil, uint32(unsafe.Offsetof(Actions{}.NewStartdateTimezone)), kStr},
+	{"new_startdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), kSub},
+	{"new_project_time_budget", nil, uint32(unsafe.Offsetof(Actions{}.NewProjectTimeBudget)), kF64},
+	{"new_starttime", nil, uint32(unsafe.Offsetof(Actions{}.NewStarttime)), kStr},
+	{"new_starttimeslot", nil, uint32(unsafe.Offsetof(Actions{}.NewStarttimeslot)), kInt},
+	{"new_targetdate", nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdate)), kTime},
+	{"new_targetdate_timezone", nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdateTimezone)), kStr},
+	{"new_targetdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), kSub},
+	{"new_targettime", nil, uint32(unsafe.Offsetof(Actions{}.NewTargettime)), kStr},
+	{"new_targettimeslot", nil, uint32(unsafe.Offsetof(Actions{}.NewTargettimeslot)), kInt},
+	{"new_oppcontactname", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcontactname)), kStr},
+	{"new_oppcompanyname", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcompanyname)), kStr},
+	{"new_oppemailaddress", nil, uint32(unsafe.Offsetof(Actions{}.NewOppemailaddress)), kStr},
+	{"new_oppcustomertitle", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcustomertitle)), kStr},
+	{"new_opptel", nil, uint32(unsafe.Offsetof(Actions{}.NewOpptel)), kStr},
+	{"new_oppcountry", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcountry)), kStr},
+	{"new_oppregion", nil, uint32(unsafe.Offsetof(Actions{}.NewOppregion)), kStr},
+	{"new_opptype", nil, uint32(unsafe.Offsetof(Actions{}.NewOpptype)), kStr},
+	{"new_opphear", nil, uint32(unsafe.Offsetof(Actions{}.NewOpphear)), kStr},
+	{"new_oppvalue", nil, uint32(unsafe.Offsetof(Actions{}.NewOppvalue)), kF64},
+	{"new_oppconversionprobability", nil, uint32(unsafe.Offsetof(Actions{}.NewOppconversionprobability)), kF64},
+	{"new_oppprofit", nil, uint32(unsafe.Offsetof(Actions{}.NewOppprofit)), kF64},
+	{"new_oppcurrentsystem", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcurrentsystem)), kStr},
+	{"new_oppcompetitors", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcompetitors)), kStr},
+	{"new_opptrialdate", nil, uint32(unsafe.Offsetof(Actions{}.NewOpptrialdate)), kTime},
+	{"new_oppdemodate", nil, uint32(unsafe.Offsetof(Actions{}.NewOppdemodate)), kTime},
+	{"new_oppdiscountdate", nil, uint32(unsafe.Offsetof(Actions{}.NewOppdiscountdate)), kTime},
+	{"new_oppattemptsmade", nil, uint32(unsafe.Offsetof(Actions{}.NewOppattemptsmade)), kInt},
+	{"new_oppconverteddate", nil, uint32(unsafe.Offsetof(Actions{}.NewOppconverteddate)), kTime},
+	{"new_oppproductchosen", nil, uint32(unsafe.Offsetof(Actions{}.NewOppproductchosen)), kStr},
+	{"new_oppreason", nil, uint32(unsafe.Offsetof(Actions{}.NewOppreason)), kStr},
+	{"new_opptimezonename", nil, uint32(unsafe.Offsetof(Actions{}.NewOpptimezonename)), kStr},
+	{"new_oppclosurecategory", nil, uint32(unsafe.Offsetof(Actions{}.NewOppclosurecategory)), kInt},
+	{"new_oppdontaddtomailinglist", nil, uint32(unsafe.Offsetof(Actions{}.NewOppdontaddtomailinglist)), kBool},
+	{"new_approvalprocess", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocess)), kInt},
+	{"new_approvalprocess_agent_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessAgentID)), kInt},
+	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUserID)), kInt},
+	{"new_approvalprocess_users", decMany[UsersList], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), kSub},
+	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessEmail)), kStr},
+	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCabID)), kInt},
+	{"new_approvalprocess_cab", decMany[CabMember], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), kSub},
+	{"new_product_id", nil, uint32(unsafe.Offsetof(Actions{}.NewProductID)), kInt},
+	{"new_component_id", nil, uint32(unsafe.Offsetof(Actions{}.NewComponentID)), kInt},
+	{"new_version_id", nil, uint32(unsafe.Offsetof(Actions{}.NewVersionID)), kInt},
+	{"new_matched_kb_id", nil, uint32(unsafe.Offsetof(Actions{}.NewMatchedKbID)), kInt},
+	{"new_matched_linked_id", nil, uint32(unsafe.Offsetof(Actions{}.NewMatchedLinkedID)), kInt},
+	{"new_linkedticket_template_id", nil, uint32(unsafe.Offsetof(Actions{}.NewLinkedticketTemplateID)), kInt},
+	{"new_supplier_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierID)), kInt},
+	{"new_supplier_ref", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierRef)), kStr},
+	{"new_customer_ref", nil, uint32(unsafe.Offsetof(Actions{}.NewCustomerRef)), kStr},
+	{"new_supplier_contract_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierContractID)), kInt},
+	{"new_supplier_priority_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierPriorityID)), kInt},
+	{"new_supplier_response_date", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierResponseDate)), kTime},
+	{"new_supplier_fix_date", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierFixDate)), kTime},
+	{"new_linkedticket_status", nil, uint32(unsafe.Offsetof(Actions{}.NewLinkedticketStatus)), kInt},
+	{"new_appointment_type", nil, uint32(unsafe.Offsetof(Actions{}.NewAppointmentType)), kInt},
+	{"emailtemplate_id", nil, uint32(unsafe.Offsetof(Actions{}.EmailtemplateID)), kInt},
+	{"create_article", nil, uint32(unsafe.Offsetof(Actions{}.CreateArticle)), kBool},
+	{"sendemail", nil, uint32(unsafe.Offsetof(Actions{}.Sendemail)), kBool},
+	{"action_showpreview", nil, uint32(unsafe.Offsetof(Actions{}.ActionShowpreview)), kBool},
+	{"setnotetoemailbody", nil, uint32(unsafe.Offsetof(Actions{}.Setnotetoemailbody)), kBool},
+	{"action_isresponse", nil, uint32(unsafe.Offsetof(Actions{}.ActionIsresponse)), kBool},
+	{"validate_response", nil, uint32(unsafe.Offsetof(Actions{}.ValidateResponse)), kBool},
+	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(Actions{}.Attachments)), kSub},
+	{"update_children", nil, uint32(unsafe.Offsetof(Actions{}.UpdateChildren)), kBool},
+	{"update_parent", nil, uint32(unsafe.Offsetof(Actions{}.UpdateParent)), kBool},
+	{"send_survey", nil, uint32(unsafe.Offsetof(Actions{}.SendSurvey)), kBool},
+	{"signature_customer", nil, uint32(unsafe.Offsetof(Actions{}.SignatureCustomer)), kStr},
+	{"signature_customer_name", nil, uint32(unsafe.Offsetof(Actions{}.SignatureCustomerName)), kStr},
+	{"signature_agent", nil, uint32(unsafe.Offsetof(Actions{}.SignatureAgent)), kStr},
+	{"signature_agent_name", nil, uint32(unsafe.Offsetof(Actions{}.SignatureAgentName)), kStr},
+	{"follow", nil, uint32(unsafe.Offsetof(Actions{}.Follow)), kBool},
+	{"unfollow", nil, uint32(unsafe.Offsetof(Actions{}.Unfollow)), kBool},
+	{"primaryserviceusersfollow", nil, uint32(unsafe.Offsetof(Actions{}.Primaryserviceusersfollow)), kBool},
+	{"appointment_id", nil, uint32(unsafe.Offsetof(Actions{}.AppointmentID)), kInt},
+	{"appointment_complete_status", nil, uint32(unsafe.Offsetof(Actions{}.AppointmentCompleteStatus)), kInt},
+	{"add_followup_appointment", nil, uint32(unsafe.Offsetof(Actions{}.AddFollowupAppointment)), kBool},
+	{"add_followup_task", nil, uint32(unsafe.Offsetof(Actions{}.AddFollowupTask)), kBool},
+	{"_appointment_force", nil, uint32(unsafe.Offsetof(Actions{}.AppointmentForce)), kBool},
+	{"copy_to_id", nil, uint32(unsafe.Offsetof(Actions{}.CopyToID)), kInt},
+	{"third_party_product_id", nil, uint32(unsafe.Offsetof(Actions{}.ThirdPartyProductID)), kStr},
+	{"third_party_version_id", nil, uint32(unsafe.Offsetof(Actions{}.ThirdPartyVersionID)), kStr},
+	{"_forcereassign", nil, uint32(unsafe.Offsetof(Actions{}.Forcereassign)), kBool},
+	{"_appointment01_ok", nil, uint32(unsafe.Offsetof(Actions{}.Appointment01Ok)), kBool},
+	{"_agent01_ok", nil, uint32(unsafe.Offsetof(Actions{}.Agent01Ok)), kBool},
+	{"_agent02_ok", nil, uint32(unsafe.Offsetof(Actions{}.Agent02Ok)), kBool},
+	{"_ticketclash01_ok", nil, uint32(unsafe.Offsetof(Actions{}.Ticketclash01Ok)), kBool},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(Actions{}.Canupdate)), kBool},
+	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(Actions{}.Assets)), kSub},
+	{"dont_do_rules", nil, uint32(unsafe.Offsetof(Actions{}.DontDoRules)), kBool},
+	{"_includeticketinresponse", nil, uint32(unsafe.Offsetof(Actions{}.Includeticketinresponse)), kBool},
+	{"jira_original_estimate", nil, uint32(unsafe.Offsetof(Actions{}.JiraOriginalEstimate)), kF64},
+	{"jira_remaining_estimate", nil, uint32(unsafe.Offsetof(Actions{}.JiraRemainingEstimate)), kF64},
+	{"_warning", nil, uint32(unsafe.Offsetof(Actions{}.Warning)), kStr},
+	{"actionoohtime", nil, uint32(unsafe.Offsetof(Actions{}.Actionoohtime)), kF64},
+	{"actionholidaytime", nil, uint32(unsafe.Offsetof(Actions{}.Actionholidaytime)), kF64},
+	{"actiontotaloohtime", nil, uint32(unsafe.Offsetof(Actions{}.Actiontotaloohtime)), kF64},
+	{"quotation_id", nil, uint32(unsafe.Offsetof(Actions{}.QuotationID)), kInt},
+	{"salesorder_id", nil, uint32(unsafe.Offsetof(Actions{}.SalesorderID)), kInt},
+	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(Actions{}.PurchaseorderID)), kInt},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(Actions{}.InvoiceID)), kInt},
+	{"recalculate_billing", nil, uint32(unsafe.Offsetof(Actions{}.RecalculateBilling)), kBool},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Actions{}.Isimport)), kBool},
+	{"sendactiontopagerduty", nil, uint32(unsafe.Offsetof(Actions{}.Sendactiontopagerduty)), kBool},
+	{"oktoclose", nil, uint32(unsafe.Offsetof(Actions{}.Oktoclose)), kBool},
+	{"remotetechid", nil, uint32(unsafe.Offsetof(Actions{}.Remotetechid)), kInt},
+	{"utcoffset", nil, uint32(unsafe.Offsetof(Actions{}.Utcoffset)), kF64},
+	{"statisfaction_level", nil, uint32(unsafe.Offsetof(Actions{}.StatisfactionLevel)), kInt},
+	{"senttoapisupplierid", nil, uint32(unsafe.Offsetof(Actions{}.Senttoapisupplierid)), kInt},
+	{"send_jira_attachments", nil, uint32(unsafe.Offsetof(Actions{}.SendJiraAttachments)), kBool},
+	{"jira_reporter", nil, uint32(unsafe.Offsetof(Actions{}.JiraReporter)), kInt},
+	{"smsto", nil, uint32(unsafe.Offsetof(Actions{}.Smsto)), kStr},
+	{"sendsms", nil, uint32(unsafe.Offsetof(Actions{}.Sendsms)), kBool},
+	{"_dontupdate_devops", nil, uint32(unsafe.Offsetof(Actions{}.DontupdateDevops)), kBool},
+	{"send_devops_note", nil, uint32(unsafe.Offsetof(Actions{}.SendDevopsNote)), kBool},
+	{"_isnotify", nil, uint32(unsafe.Offsetof(Actions{}.Isnotify)), kBool},
+	{"move_to_id", nil, uint32(unsafe.Offsetof(Actions{}.MoveToID)), kInt},
+	{"sendactiontosplunkoncall", nil, uint32(unsafe.Offsetof(Actions{}.Sendactiontosplunkoncall)), kBool},
+	{"third_party_who", nil, uint32(unsafe.Offsetof(Actions{}.ThirdPartyWho)), kStr},
+	{"_faultForce", nil, uint32(unsafe.Offsetof(Actions{}.FaultForce)), kBool},
+	{"private_note", nil, uint32(unsafe.Offsetof(Actions{}.PrivateNote)), kStr},
+	{"isBulkEmail", nil, uint32(unsafe.Offsetof(Actions{}.IsBulkEmail)), kBool},
+	{"new_workflow_id", nil, uint32(unsafe.Offsetof(Actions{}.NewWorkflowID)), kInt},
+	{"_sendtweet", nil, uint32(unsafe.Offsetof(Actions{}.Sendtweet)), kBool},
+	{"replyto_tweet_id", nil, uint32(unsafe.Offsetof(Actions{}.ReplytoTweetID)), kInt64},
+	{"replyto_tweet_haloid", nil, uint32(unsafe.Offsetof(Actions{}.ReplytoTweetHaloid)), kInt},
+	{"changeinformationhtml", nil, uint32(unsafe.Offsetof(Actions{}.Changeinformationhtml)), kStr},
+	{"justification", nil, uint32(unsafe.Offsetof(Actions{}.Justification)), kStr},
+	{"impactlevel", nil, uint32(unsafe.Offsetof(Actions{}.Impactlevel)), kInt},
+	{"impactdescription", nil, uint32(unsafe.Offsetof(Actions{}.Impactdescription)), kStr},
+	{"risklevel", nil, uint32(unsafe.Offsetof(Actions{}.Risklevel)), kInt},
+	{"riskdescription", nil, uint32(unsafe.Offsetof(Actions{}.Riskdescription)), kStr},
+	{"backoutplan", nil, uint32(unsafe.Offsetof(Actions{}.Backoutplan)), kStr},
+	{"communicationplan", nil, uint32(unsafe.Offsetof(Actions{}.Communicationplan)), kStr},
+	{"testplan", nil, uint32(unsafe.Offsetof(Actions{}.Testplan)), kStr},
+	{"showonroadmap", nil, uint32(unsafe.Offsetof(Actions{}.Showonroadmap)), kBool},
+	{"roadmapnote", nil, uint32(unsafe.Offsetof(Actions{}.Roadmapnote)), kStr},
+	{"releasenote", nil, uint32(unsafe.Offsetof(Actions{}.Releasenote)), kStr},
+	{"releaseid", nil, uint32(unsafe.Offsetof(Actions{}.Releaseid)), kInt},
+	{"releaseid2", nil, uint32(unsafe.Offsetof(Actions{}.Releaseid2)), kInt},
+	{"releaseid3", nil, uint32(unsafe.Offsetof(Actions{}.Releaseid3)), kInt},
+	{"releasenotegroupid", nil, uint32(unsafe.Offsetof(Actions{}.Releasenotegroupid)), kInt},
+	{"releaseimportant", nil, uint32(unsafe.Offsetof(Actions{}.Releaseimportant)), kBool},
+	{"new_jira_components", decMany[KeyPair2], uint32(unsafe.Offsetof(Actions{}.NewJiraComponents)), kSub},
+	{"faultidfrom", nil, uint32(unsafe.Offsetof(Actions{}.Faultidfrom)), kInt},
+	{"actionnumberfrom", nil, uint32(unsafe.Offsetof(Actions{}.Actionnumberfrom)), kInt},
+	{"new_template_id", nil, uint32(unsafe.Offsetof(Actions{}.NewTemplateID)), kInt},
+	{"new_primary_asset_status", nil, uint32(unsafe.Offsetof(Actions{}.NewPrimaryAssetStatus)), kInt},
+	{"primary_asset_id", nil, uint32(unsafe.Offsetof(Actions{}.PrimaryAssetID)), kInt},
+	{"new_rule_ids", nil, uint32(unsafe.Offsetof(Actions{}.NewRuleIds)), kStr},
+	{"dont_update_fault", nil, uint32(unsafe.Offsetof(Actions{}.DontUpdateFault)), kBool},
+	{"new_article_description", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleDescription)), kStr},
+	{"new_article_resolution", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleResolution)), kStr},
+	{"new_article_notes", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleNotes)), kStr},
+	{"new_article_type", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleType)), kInt},
+	{"new_tags", decMany[Tag], uint32(unsafe.Offsetof(Actions{}.NewTags)), kSub},
+	{"new_faqlists", decMany[FAQListHead], uint32(unsafe.Offsetof(Actions{}.NewFaqlists)), kSub},
+	{"new_related_articles", decMany[KBEntryList], uint32(unsafe.Offsetof(Actions{}.NewRelatedArticles)), kSub},
+	{"ignoredatedoneisstartdate", nil, uint32(unsafe.Offsetof(Actions{}.Ignoredatedoneisstartdate)), kBool},
+	{"sentinel_id", nil, uint32(unsafe.Offsetof(Actions{}.SentinelID)), kStr},
+	{"_validate_travel", nil, uint32(unsafe.Offsetof(Actions{}.ValidateTravel)), kBool},
+	{"sync_to_sentinel", nil, uint32(unsafe.Offsetof(Actions{}.SyncToSentinel)), kBool},
+	{"sentinel_classification", nil, uint32(unsafe.Offsetof(Actions{}.SentinelClassification)), kStr},
+	{"sentinel_classification_reason", nil, uint32(unsafe.Offsetof(Actions{}.SentinelClassificationReason)), kStr},
+	{"g2aremote_id", nil, uint32(unsafe.Offsetof(Actions{}.G2aremoteID)), kStr},
+	{"dontcreatechild", nil, uint32(unsafe.Offsetof(Actions{}.Dontcreatechild)), kBool},
+	{"needcreatechild", nil, uint32(unsafe.Offsetof(Actions{}.Needcreatechild)), kBool},
+	{"customfieldvalidationreason", nil, uint32(unsafe.Offsetof(Actions{}.Customfieldvalidationreason)), kStr},
+	{"servicestatusnote", nil, uint32(unsafe.Offsetof(Actions{}.Servicestatusnote)), kStr},
+	{"updateservicestatus", nil, uint32(unsafe.Offsetof(Actions{}.Updateservicestatus)), kBool},
+	{"new_child_cat_1", nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat1)), kStr},
+	{"new_child_cat_2", nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat2)), kStr},
+	{"new_child_cat_3", nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat3)), kStr},
+	{"new_child_cat_4", nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat4)), kStr},
+	{"usecroverride", nil, uint32(unsafe.Offsetof(Actions{}.Usecroverride)), kBool},
+	{"azure_action_complete", nil, uint32(unsafe.Offsetof(Actions{}.AzureActionComplete)), kBool},
+	{"_dontupdate_jira", nil, uint32(unsafe.Offsetof(Actions{}.DontupdateJira)), kBool},
+	{"send_jira_note", nil, uint32(unsafe.Offsetof(Actions{}.SendJiraNote)), kBool},
+	{"entity_type", nil, uint32(unsafe.Offsetof(Actions{}.EntityType)), kStr},
+	{"rmm_close", nil, uint32(unsafe.Offsetof(Actions{}.RmmClose)), kBool},
+	{"dattormm_close", nil, uint32(unsafe.Offsetof(Actions{}.DattormmClose)), kBool},
+	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.ExternalLinks)), kSub},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.NewExternalLink)), kSub},
+	{"sync_to_salesforce", nil, uint32(unsafe.Offsetof(Actions{}.SyncToSalesforce)), kBool},
+	{"isbillingaction", nil, uint32(unsafe.Offsetof(Actions{}.Isbillingaction)), kBool},
+	{"ishiddenfrominternalit", nil, uint32(unsafe.Offsetof(Actions{}.Ishiddenfrominternalit)), kBool},
+	{"new_consignment", decMany[ConsignmentHeader], uint32(unsafe.Offsetof(Actions{}.NewConsignment)), kSub},
+	{"faultstimeentryid", nil, uint32(unsafe.Offsetof(Actions{}.Faultstimeentryid)), kInt},
+	{"billingoverriddenbytimeentry", nil, uint32(unsafe.Offsetof(Actions{}.Billingoverriddenbytimeentry)), kInt},
+	{"sync_to_servicenow", nil, uint32(unsafe.Offsetof(Actions{}.SyncToServicenow)), kBool},
+	{"new_service_id", nil, uint32(unsafe.Offsetof(Actions{}.NewServiceID)), kInt},
+	{"new_asset", decOne[Device], uint32(unsafe.Offsetof(Actions{}.NewAsset)), kSub},
+	{"contract_date_override", nil, uint32(unsafe.Offsetof(Actions{}.ContractDateOverride)), kTime},
+	{"parentactionnumber", nil, uint32(unsafe.Offsetof(Actions{}.Parentactionnumber)), kInt},
+	{"parentactiondetails", nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondetails)), kStr},
+	{"parentactiondate", nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondate)), kTime},
+	{"user_creation_failed", nil, uint32(unsafe.Offsetof(Actions{}.UserCreationFailed)), kBool},
+	{"followers_user", decMany[UsersList], uint32(unsafe.Offsetof(Actions{}.FollowersUser)), kSub},
+	{"new_items_issued", decMany[FaultItem], uint32(unsafe.Offsetof(Actions{}.NewItemsIssued)), kSub},
+	{"purchaseordernumber", nil, uint32(unsafe.Offsetof(Actions{}.Purchaseordernumber)), kStr},
+	{"database_lookup_result", decOne[PartsLookupResult], uint32(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), kSub},
+	{"new_supplier_contact_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierContactID)), kInt},
+	{"new_pr_id", nil, uint32(unsafe.Offsetof(Actions{}.NewPrID)), kInt},
+	{"new_branch_id", nil, uint32(unsafe.Offsetof(Actions{}.NewBranchID)), kInt},
+	{"_dontupdate_pagerduty", nil, uint32(unsafe.Offsetof(Actions{}.DontupdatePagerduty)), kBool},
+	{"pagerdutyid", nil, uint32(unsafe.Offsetof(Actions{}.Pagerdutyid)), kStr},
+	{"facebook_from_id", nil, uint32(unsafe.Offsetof(Actions{}.FacebookFromID)), kStr},
+	{"twitter_from_id", nil, uint32(unsafe.Offsetof(Actions{}.TwitterFromID)), kStr},
+	{"sync_to_jira", nil, uint32(unsafe.Offsetof(Actions{}.SyncToJira)), kBool},
+	{"is_jira_supplier", nil, uint32(unsafe.Offsetof(Actions{}.IsJiraSupplier)), kBool},
+	{"senttojirasupplierid", nil, uint32(unsafe.Offsetof(Actions{}.Senttojirasupplierid)), kInt},
+	{"_importtype", nil, uint32(unsafe.Offsetof(Actions{}.Importtype)), kStr},
+	{"itsm_summary", nil, uint32(unsafe.Offsetof(Actions{}.ItsmSummary)), kStr},
+	{"send_to_halo", nil, uint32(unsafe.Offsetof(Actions{}.SendToHalo)), kBool},
+	{"senttowhatsapp", nil, uint32(unsafe.Offsetof(Actions{}.Senttowhatsapp)), kBool},
+	{"send_to_whatsapp", nil, uint32(unsafe.Offsetof(Actions{}.SendToWhatsapp)), kBool},
+	{"_ignore_ai", nil, uint32(unsafe.Offsetof(Actions{}.IgnoreAi)), kBool},
+	{"_ignore_translate", nil, uint32(unsafe.Offsetof(Actions{}.IgnoreTranslate)), kBool},
+	{"translate_note", nil, uint32(unsafe.Offsetof(Actions{}.TranslateNote)), kBool},
+	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessRoleID)), kInt},
+	{"new_approvalprocess_customfieldid", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCustomfieldid)), kInt},
+	{"new_thirdpartyreviewscore", nil, uint32(unsafe.Offsetof(Actions{}.NewThirdpartyreviewscore)), kInt},
+	{"new_additional_agents", decMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), kSub},
+	{"instagramid", nil, uint32(unsafe.Offsetof(Actions{}.Instagramid)), kStr},
+	{"instagramname", nil, uint32(unsafe.Offsetof(Actions{}.Instagramname)), kStr},
+	{"instagram_parent_id", nil, uint32(unsafe.Offsetof(Actions{}.InstagramParentID)), kStr},
+	{"send_to_instagram", nil, uint32(unsafe.Offsetof(Actions{}.SendToInstagram)), kBool},
+	{"replyto_instagram_id", nil, uint32(unsafe.Offsetof(Actions{}.ReplytoInstagramID)), kStr},
+	{"senttoinsta", nil, uint32(unsafe.Offsetof(Actions{}.Senttoinsta)), kBool},
+	{"instagram_from_id", nil, uint32(unsafe.Offsetof(Actions{}.InstagramFromID)), kStr},
+	{"dont_recalculate_billing", nil, uint32(unsafe.Offsetof(Actions{}.DontRecalculateBilling)), kBool},
+	{"is_third_party_supplier", nil, uint32(unsafe.Offsetof(Actions{}.IsThirdPartySupplier)), kBool},
+	{"senttoservicenowsupplierid", nil, uint32(unsafe.Offsetof(Actions{}.Senttoservicenowsupplierid)), kInt},
+	{"timesheet_approval_status", nil, uint32(unsafe.Offsetof(Actions{}.TimesheetApprovalStatus)), kInt},
+	{"_changeprivate", nil, uint32(unsafe.Offsetof(Actions{}.Changeprivate)), kBool},
+	{"defprepayinvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Defprepayinvoicenumber)), kStr},
+	{"defprepaydateinvoiced", nil, uint32(unsafe.Offsetof(Actions{}.Defprepaydateinvoiced)), kTime},
+	{"defprepayamount", nil, uint32(unsafe.Offsetof(Actions{}.Defprepayamount)), kF64},
+	{"new_colour", nil, uint32(unsafe.Offsetof(Actions{}.NewColour)), kStr},
+	{"send_to_googlebusiness", nil, uint32(unsafe.Offsetof(Actions{}.SendToGooglebusiness)), kBool},
+	{"original_agent", nil, uint32(unsafe.Offsetof(Actions{}.OriginalAgent)), kInt},
+	{"_isreplyaction", nil, uint32(unsafe.Offsetof(Actions{}.Isreplyaction)), kBool},
+	{"milestone_bill_id", nil, uint32(unsafe.Offsetof(Actions{}.MilestoneBillID)), kInt},
+	{"new_foppjobtitle", nil, uint32(unsafe.Offsetof(Actions{}.NewFoppjobtitle)), kStr},
+	{"bigpanda_id", nil, uint32(unsafe.Offsetof(Actions{}.BigpandaID)), kStr},
+	{"servicenow_type", nil, uint32(unsafe.Offsetof(Actions{}.ServicenowType)), kInt},
+	{"internet_message_id", nil, uint32(unsafe.Offsetof(Actions{}.InternetMessageID)), kStr},
+	{"allow_automation_on_related", nil, uint32(unsafe.Offsetof(Actions{}.AllowAutomationOnRelated)), kBool},
+	{"replying_to", nil, uint32(unsafe.Offsetof(Actions{}.ReplyingTo)), kInt},
+	{"lapsafe_expiry_date", nil, uint32(unsafe.Offsetof(Actions{}.LapsafeExpiryDate)), kTime},
+	{"lapsafe_asset", nil, uint32(unsafe.Offsetof(Actions{}.LapsafeAsset)), kStr},
+	{"lapsafe_bay", nil, uint32(unsafe.Offsetof(Actions{}.LapsafeBay)), kInt},
+	{"lapsafe_bay_id", nil, uint32(unsafe.Offsetof(Actions{}.LapsafeBayID)), kStr},
+	{"lapsafe_installation", nil, uint32(unsafe.Offsetof(Actions{}.LapsafeInstallation)), kStr},
+	{"_slackaction", nil, uint32(unsafe.Offsetof(Actions{}.Slackaction)), kInt},
+	{"_isportalagentnote", nil, uint32(unsafe.Offsetof(Actions{}.Isportalagentnote)), kBool},
+	{"devops_pipeline_id", nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineID)), kInt},
+	{"devops_pipeline_version", nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineVersion)), kStr},
+	{"new_step", nil, uint32(unsafe.Offsetof(Actions{}.NewStep)), kInt},
+	{"rr_log", decOne[RoundRobinLog], uint32(unsafe.Offsetof(Actions{}.RrLog)), kSub},
+	{"new_contributors", decMany[Contributors], uint32(unsafe.Offsetof(Actions{}.NewContributors)), kSub},
+	{"outcome_id", nil, uint32(unsafe.Offsetof(Actions{}.OutcomeID)), kInt},
+	{"action_systemid", nil, uint32(unsafe.Offsetof(Actions{}.ActionSystemid)), kInt},
+	{"dateemailed", nil, uint32(unsafe.Offsetof(Actions{}.Dateemailed)), kTime},
+	{"timetaken", nil, uint32(unsafe.Offsetof(Actions{}.Timetaken)), kF64},
+	{"timetakendays", nil, uint32(unsafe.Offsetof(Actions{}.Timetakendays)), kF64},
+	{"timetakenadjusted", nil, uint32(unsafe.Offsetof(Actions{}.Timetakenadjusted)), kF64},
+	{"nonbilltime", nil, uint32(unsafe.Offsetof(Actions{}.Nonbilltime)), kF64},
+	{"traveltime", nil, uint32(unsafe.Offsetof(Actions{}.Traveltime)), kF64},
+	{"mileage", nil, uint32(unsafe.Offsetof(Actions{}.Mileage)), kF64},
+	{"actionchargehours", nil, uint32(unsafe.Offsetof(Actions{}.Actionchargehours)), kF64},
+	{"actionnonchargeamount", nil, uint32(unsafe.Offsetof(Actions{}.Actionnonchargeamount)), kF64},
+	{"actionnonchargehours", nil, uint32(unsafe.Offsetof(Actions{}.Actionnonchargehours)), kF64},
+	{"actionchargeamount", nil, uint32(unsafe.Offsetof(Actions{}.Actionchargeamount)), kF64},
+	{"actionprepayhours", nil, uint32(unsafe.Offsetof(Actions{}.Actionprepayhours)), kF64},
+	{"actionprepayamount", nil, uint32(unsafe.Offsetof(Actions{}.Actionprepayamount)), kF64},
+	{"chargerate", nil, uint32(unsafe.Offsetof(Actions{}.Chargerate)), kInt},
+	{"travel_chargerate", nil, uint32(unsafe.Offsetof(Actions{}.TravelChargerate)), kInt},
+	{"hiddenfromuser", nil, uint32(unsafe.Offsetof(Actions{}.Hiddenfromuser)), kBool},
+	{"important", nil, uint32(unsafe.Offsetof(Actions{}.Important)), kBool},
+	{"old_status", nil, uint32(unsafe.Offsetof(Actions{}.OldStatus)), kInt},
+	{"new_status", nil, uint32(unsafe.Offsetof(Actions{}.NewStatus)), kInt},
+	{"new_status_name", nil, uint32(unsafe.Offsetof(Actions{}.NewStatusName)), kStr},
+	{"emailfrom", nil, uint32(unsafe.Offsetof(Actions{}.Emailfrom)), kStr},
+	{"emailtonew", nil, uint32(unsafe.Offsetof(Actions{}.Emailtonew)), kStr},
+	{"emailto", nil, uint32(unsafe.Offsetof(Actions{}.Emailto)), kStr},
+	{"emailccnew", nil, uint32(unsafe.Offsetof(Actions{}.Emailccnew)), kStr},
+	{"emaildirection", nil, uint32(unsafe.Offsetof(Actions{}.Emaildirection)), kStr},
+	{"emailcc", nil, uint32(unsafe.Offsetof(Actions{}.Emailcc)), kStr},
+	{"emailbcc", nil, uint32(unsafe.Offsetof(Actions{}.Emailbcc)), kStr},
+	{"emailsubjectnew", nil, uint32(unsafe.Offsetof(Actions{}.Emailsubjectnew)), kStr},
+	{"senttoapiurl", nil, uint32(unsafe.Offsetof(Actions{}.Senttoapiurl)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(Actions{}.Colour)), kStr},
+	{"attachment_count", nil, uint32(unsafe.Offsetof(Actions{}.AttachmentCount)), kInt},
+	{"unread", nil, uint32(unsafe.Offsetof(Actions{}.Unread)), kInt},
+	{"actionby_application_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionbyApplicationID)), kStr},
+	{"attachment_list", decOne[AttachmentView], uint32(unsafe.Offsetof(Actions{}.AttachmentList)), kSub},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Actions{}.Customfields)), kSub},
+	{"personal_unread", nil, uint32(unsafe.Offsetof(Actions{}.PersonalUnread)), kBool},
+	{"actionarrivaldate", nil, uint32(unsafe.Offsetof(Actions{}.Actionarrivaldate)), kTime},
+	{"actioncompletiondate", nil, uint32(unsafe.Offsetof(Actions{}.Actioncompletiondate)), kTime},
+	{"isjson", nil, uint32(unsafe.Offsetof(Actions{}.Isjson)), kBool},
+	{"facebook_id", nil, uint32(unsafe.Offsetof(Actions{}.FacebookID)), kStr},
+	{"facebook_sent", nil, uint32(unsafe.Offsetof(Actions{}.FacebookSent)), kBool},
+	{"merged_from_ticketid", nil, uint32(unsafe.Offsetof(Actions{}.MergedFromTicketid)), kInt},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.Translations)), kSub},
+	{"post_translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.PostTranslations)), kSub},
+	{"instagram_id", nil, uint32(unsafe.Offsetof(Actions{}.InstagramID)), kStr},
+	{"instagram_sent", nil, uint32(unsafe.Offsetof(Actions{}.InstagramSent)), kBool},
+	{"on_behalf_of", nil, uint32(unsafe.Offsetof(Actions{}.OnBehalfOf)), kInt},
+	{"on_behalf_of_name", nil, uint32(unsafe.Offsetof(Actions{}.OnBehalfOfName)), kStr},
+	{"actionby_agent_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionbyAgentID)), kInt},
+	{"actionby_user_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionbyUserID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(Actions{}.GUID)), kStr},
+}, sorted: []uint16{208, 209, 207, 202, 211, 358, 237, 300, 328, 243, 206, 340, 341, 335, 214, 226, 239, 379, 365, 247, 378, 210, 284, 217, 75, 76, 96, 16, 17, 35, 185, 183, 97, 98, 386, 58, 46, 423, 44, 435, 419, 436, 45, 397, 394, 424, 39, 32, 219, 71, 33, 34, 42, 37, 395, 396, 269, 218, 399, 398, 87, 59, 47, 88, 220, 41, 57, 36, 43, 56, 30, 68, 60, 61, 64, 40, 63, 92, 200, 201, 72, 371, 199, 198, 50, 51, 212, 417, 420, 187, 299, 256, 368, 312, 86, 250, 400, 94, 416, 257, 316, 203, 181, 15, 14, 421, 291, 324, 387, 66, 65, 9, 304, 361, 360, 359, 380, 381, 213, 354, 274, 289, 95, 23, 413, 67, 26, 29, 412, 410, 411, 407, 27, 414, 180, 409, 69, 408, 302, 305, 38, 330, 426, 85, 427, 83, 84, 268, 311, 195, 321, 55, 53, 288, 437, 402, 1, 282, 253, 252, 403, 353, 431, 349, 432, 347, 348, 370, 224, 245, 333, 355, 308, 309, 425, 336, 215, 216, 234, 251, 62, 374, 375, 376, 373, 377, 10, 52, 90, 428, 393, 366, 240, 290, 346, 116, 179, 158, 159, 164, 163, 344, 162, 343, 160, 161, 275, 277, 276, 278, 315, 327, 104, 105, 106, 107, 100, 294, 295, 296, 297, 362, 166, 310, 101, 384, 173, 121, 122, 108, 109, 306, 280, 114, 119, 120, 367, 110, 322, 267, 178, 170, 168, 169, 113, 151, 156, 135, 147, 134, 144, 152, 139, 146, 137, 149, 150, 157, 136, 142, 153, 145, 154, 140, 138, 155, 148, 141, 143, 102, 326, 271, 103, 165, 126, 281, 273, 314, 117, 118, 112, 123, 124, 125, 127, 128, 405, 406, 382, 325, 174, 177, 171, 175, 172, 176, 279, 129, 130, 131, 132, 133, 115, 270, 345, 99, 111, 167, 246, 391, 11, 28, 228, 404, 433, 434, 364, 2, 385, 329, 89, 319, 318, 317, 422, 430, 272, 197, 244, 18, 223, 323, 221, 22, 225, 262, 263, 264, 266, 261, 265, 229, 13, 12, 70, 372, 81, 351, 249, 248, 91, 255, 254, 303, 260, 383, 54, 222, 238, 233, 301, 190, 80, 363, 337, 350, 339, 227, 241, 182, 236, 286, 287, 283, 232, 415, 82, 352, 334, 356, 338, 369, 292, 184, 259, 193, 194, 191, 192, 48, 235, 231, 73, 49, 332, 307, 285, 313, 258, 204, 205, 242, 24, 0, 357, 388, 390, 389, 342, 429, 401, 74, 392, 21, 78, 77, 331, 19, 20, 79, 196, 418, 188, 189, 293, 298, 320, 31, 230, 186, 25, 5, 7, 4, 6, 8, 3, 93}}
 
-func (m *Actions) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"id":`, m.ID)
-	e.str(`"outcome":`, m.Outcome)
-	e.int(`"who_type":`, m.WhoType)
-	e.str(`"who_imgpath":`, m.WhoImgpath)
-	e.int(`"who_agentid":`, m.WhoAgentid)
-	e.str(`"who_initials":`, m.WhoInitials)
-	e.str(`"who_colour":`, m.WhoColour)
-	e.int(`"who_onlinestatus":`, m.WhoOnlinestatus)
-	e.time(`"datetime":`, m.Datetime)
-	e.time(`"last_updated":`, m.LastUpdated)
-	e.str(`"note":`, m.Note)
-	e.int(`"replied_to_ticket_id":`, m.RepliedToTicketID)
-	e.int(`"replied_to_action_id":`, m.RepliedToActionID)
-	e.int(`"created_from_ticket_id":`, m.CreatedFromTicketID)
-	e.int(`"created_from_action_id":`, m.CreatedFromActionID)
-	e.int(`"action_contract_id":`, m.ActionContractID)
-	e.str(`"action_contract_ref":`, m.ActionContractRef)
-	e.int(`"project_id":`, m.ProjectID)
-	e.str(`"twitter_id_str":`, m.TwitterIDStr)
-	e.str(`"twitter_user_name":`, m.TwitterUserName)
-	e.bool(`"tweet_sent":`, m.TweetSent)
-	encodeModels(e, `"reactions":`, m.Reactions)
-	e.str(`"email_message_id":`, m.EmailMessageID)
-	e.str(`"ticket_guid":`, m.TicketGUID)
-	e.int(`"warning_type":`, m.WarningType)
-	e.str(`"emailbody":`, m.Emailbody)
-	e.str(`"emailsubject":`, m.Emailsubject)
-	e.str(`"note_html":`, m.NoteHTML)
-	e.str(`"emailbody_html":`, m.EmailbodyHTML)
-	e.int(`"actionuserdef":`, m.Actionuserdef)
-	e.str(`"userdesc":`, m.Userdesc)
-	e.time(`"actiondatecreated":`, m.Actiondatecreated)
-	e.str(`"actioninvoicenumber":`, m.Actioninvoicenumber)
-	e.bool(`"actioninvoicenumber_isproject":`, m.ActioninvoicenumberIsproject)
-	e.int(`"action_invoice_line_id":`, m.ActionInvoiceLineID)
-	e.str(`"actiontravelinvoicenumber":`, m.Actiontravelinvoicenumber)
-	e.str(`"actionmileageinvoicenumber":`, m.Actionmileageinvoicenumber)
-	e.str(`"externalinvoicenumber":`, m.Externalinvoicenumber)
-	e.int(`"actioncontractid":`, m.Actioncontractid)
-	e.int(`"actprocessid":`, m.Actprocessid)
-	e.float64(`"actiontravelamount":`, m.Actiontravelamount)
-	e.float64(`"actionmileageamount":`, m.Actionmileageamount)
-	e.int(`"actiontravelmileageinvoicenumber":`, m.Actiontravelmileageinvoicenumber)
-	e.int(`"actionbillingplanid":`, m.Actionbillingplanid)
-	e.int(`"actioncalendarstatus":`, m.Actioncalendarstatus)
-	e.str(`"actionapptid":`, m.Actionapptid)
-	e.int(`"actionsmsstatus":`, m.Actionsmsstatus)
-	e.float64(`"sitevisitunits":`, m.Sitevisitunits)
-	e.int(`"svid":`, m.Svid)
-	e.int(`"asset_id":`, m.AssetID)
-	e.int(`"asset_site":`, m.AssetSite)
-	e.bool(`"lwwarrantyreported":`, m.Lwwarrantyreported)
-	e.int(`"from_mailbox_id":`, m.FromMailboxID)
-	e.int(`"sales_mailbox_override_id":`, m.SalesMailboxOverrideID)
-	e.str(`"from_address_override":`, m.FromAddressOverride)
-	e.time(`"actiontravelstartdate":`, m.Actiontravelstartdate)
-	e.time(`"actiontravelenddate":`, m.Actiontravelenddate)
-	e.float64(`"actionactualresponse":`, m.Actionactualresponse)
-	e.str(`"actionslaresponsestate":`, m.Actionslaresponsestate)
-	e.bool(`"actisbillable":`, m.Actisbillable)
-	e.bool(`"actisreadyforprocessing":`, m.Actisreadyforprocessing)
-	e.bool(`"labourwarranty":`, m.Labourwarranty)
-	e.bool(`"actreviewed":`, m.Actreviewed)
-	e.time(`"actprocesseddate":`, m.Actprocesseddate)
-	e.time(`"dateinvoicedtraveltime":`, m.Dateinvoicedtraveltime)
-	e.time(`"dateinvoicedmileage":`, m.Dateinvoicedmileage)
-	e.str(`"emailbccnew":`, m.Emailbccnew)
-	e.str(`"actionuserdefineddata":`, m.Actionuserdefineddata)
-	e.str(`"emailtolistall":`, m.Emailtolistall)
-	e.bool(`"reply_direct":`, m.ReplyDirect)
-	e.bool(`"actioninformownerofaction":`, m.Actioninformownerofaction)
-	e.int(`"agentnotificationneeded":`, m.Agentnotificationneeded)
-	e.int(`"surchargeid":`, m.Surchargeid)
-	e.int(`"travel_surchargeid":`, m.TravelSurchargeid)
-	e.bool(`"achargetotalaction":`, m.Achargetotalaction)
-	e.bool(`"achargetotalprocessed":`, m.Achargetotalprocessed)
-	e.bool(`"tweetsent":`, m.Tweetsent)
-	e.str(`"tweetfrom":`, m.Tweetfrom)
-	e.int64(`"twitterid":`, m.Twitterid)
-	e.bool(`"send_to_facebook":`, m.SendToFacebook)
-	e.str(`"replyto_facebook_id":`, m.ReplytoFacebookID)
-	e.bool(`"senttofb":`, m.Senttofb)
-	e.str(`"facebookid":`, m.Facebookid)
-	e.str(`"facebookname":`, m.Facebookname)
-	e.str(`"facebook_parent_id":`, m.FacebookParentID)
-	e.int(`"calloutcomenum":`, m.Calloutcomenum)
-	e.time(`"actionresponsedate":`, m.Actionresponsedate)
-	e.time(`"actiontargetresponsedate":`, m.Actiontargetresponsedate)
-	e.int(`"pagerdutysendstatus":`, m.Pagerdutysendstatus)
-	e.str(`"mailentryid":`, m.Mailentryid)
-	e.str(`"replytoaddress":`, m.Replytoaddress)
-	e.str(`"actsapuuid":`, m.Actsapuuid)
-	e.str(`"whowith":`, m.Whowith)
-	e.int(`"chatid":`, m.Chatid)
-	e.str(`"dynamicsactionid":`, m.Dynamicsactionid)
-	e.int(`"action_appointment_id":`, m.ActionAppointmentID)
-	e.int(`"action_supplier_id":`, m.ActionSupplierID)
-	e.str(`"action_supplier_name":`, m.ActionSupplierName)
-	e.int(`"new_tickettype":`, m.NewTickettype)
-	e.int(`"new_chargerate":`, m.NewChargerate)
-	e.int(`"new_contract_id":`, m.NewContractID)
-	e.int(`"new_parent_id":`, m.NewParentID)
-	e.int(`"new_priority":`, m.NewPriority)
-	e.str(`"new_category1":`, m.NewCategory1)
-	e.str(`"new_category2":`, m.NewCategory2)
-	e.str(`"new_category3":`, m.NewCategory3)
-	e.str(`"new_category4":`, m.NewCategory4)
-	e.float64(`"new_estimate":`, m.NewEstimate)
-	e.float64(`"new_estimatedays":`, m.NewEstimatedays)
-	e.int(`"new_impact":`, m.NewImpact)
-	e.int(`"new_urgency":`, m.NewUrgency)
-	e.int(`"new_source":`, m.NewSource)
-	e.int(`"new_matched_rule_id":`, m.NewMatchedRuleID)
-	e.bool(`"new_firsttimefix":`, m.NewFirsttimefix)
-	e.str(`"new_team":`, m.NewTeam)
-	e.int(`"new_agent":`, m.NewAgent)
-	e.int(`"new_sla_id":`, m.NewSLAID)
-	e.int(`"new_slastatus":`, m.NewSlastatus)
-	e.time(`"new_fixbydate":`, m.NewFixbydate)
-	e.time(`"new_followupdate":`, m.NewFollowupdate)
-	e.time(`"new_deadlinedate":`, m.NewDeadlinedate)
-	e.float64(`"new_deadlinenotificationhours":`, m.NewDeadlinenotificationhours)
-	e.time(`"new_startdate":`, m.NewStartdate)
-	e.str(`"new_startdate_timezone":`, m.NewStartdateTimezone)
-	encodeModel(e, `"new_startdate_with_timezone":`, m.NewStartdateWithTimezone)
-	e.float64(`"new_project_time_budget":`, m.NewProjectTimeBudget)
-	e.str(`"new_starttime":`, m.NewStarttime)
-	e.int(`"new_starttimeslot":`, m.NewStarttimeslot)
-	e.time(`"new_targetdate":`, m.NewTargetdate)
-	e.str(`"new_targetdate_timezone":`, m.NewTargetdateTimezone)
-	encodeModel(e, `"new_targetdate_with_timezone":`, m.NewTargetdateWithTimezone)
-	e.str(`"new_targettime":`, m.NewTargettime)
-	e.int(`"new_targettimeslot":`, m.NewTargettimeslot)
-	e.str(`"new_oppcontactname":`, m.NewOppcontactname)
-	e.str(`"new_oppcompanyname":`, m.NewOppcompanyname)
-	e.str(`"new_oppemailaddress":`, m.NewOppemailaddress)
-	e.str(`"new_oppcustomertitle":`, m.NewOppcustomertitle)
-	e.str(`"new_opptel":`, m.NewOpptel)
-	e.str(`"new_oppcountry":`, m.NewOppcountry)
-	e.str(`"new_oppregion":`, m.NewOppregion)
-	e.str(`"new_opptype":`, m.NewOpptype)
-	e.str(`"new_opphear":`, m.NewOpphear)
-	e.float64(`"new_oppvalue":`, m.NewOppvalue)
-	e.float64(`"new_oppconversionprobability":`, m.NewOppconversionprobability)
-	e.float64(`"new_oppprofit":`, m.NewOppprofit)
-	e.str(`"new_oppcurrentsystem":`, m.NewOppcurrentsystem)
-	e.str(`"new_oppcompetitors":`, m.NewOppcompetitors)
-	e.time(`"new_opptrialdate":`, m.NewOpptrialdate)
-	e.time(`"new_oppdemodate":`, m.NewOppdemodate)
-	e.time(`"new_oppdiscountdate":`, m.NewOppdiscountdate)
-	e.int(`"new_oppattemptsmade":`, m.NewOppattemptsmade)
-	e.time(`"new_oppconverteddate":`, m.NewOppconverteddate)
-	e.str(`"new_oppproductchosen":`, m.NewOppproductchosen)
-	e.str(`"new_oppreason":`, m.NewOppreason)
-	e.str(`"new_opptimezonename":`, m.NewOpptimezonename)
-	e.int(`"new_oppclosurecategory":`, m.NewOppclosurecategory)
-	e.bool(`"new_oppdontaddtomailinglist":`, m.NewOppdontaddtomailinglist)
-	e.int(`"new_approvalprocess":`, m.NewApprovalprocess)
-	e.int(`"new_approvalprocess_agent_id":`, m.NewApprovalprocessAgentID)
-	e.int(`"new_approvalprocess_user_id":`, m.NewApprovalprocessUserID)
-	encodeModels(e, `"new_approvalprocess_users":`, m.NewApprovalprocessUsers)
-	e.str(`"new_approvalprocess_email":`, m.NewApprovalprocessEmail)
-	e.int(`"new_approvalprocess_cab_id":`, m.NewApprovalprocessCabID)
-	encodeModels(e, `"new_approvalprocess_cab":`, m.NewApprovalprocessCab)
-	e.int(`"new_product_id":`, m.NewProductID)
-	e.int(`"new_component_id":`, m.NewComponentID)
-	e.int(`"new_version_id":`, m.NewVersionID)
-	e.int(`"new_matched_kb_id":`, m.NewMatchedKbID)
-	e.int(`"new_matched_linked_id":`, m.NewMatchedLinkedID)
-	e.int(`"new_linkedticket_template_id":`, m.NewLinkedticketTemplateID)
-	e.int(`"new_supplier_id":`, m.NewSupplierID)
-	e.str(`"new_supplier_ref":`, m.NewSupplierRef)
-	e.str(`"new_customer_ref":`, m.NewCustomerRef)
-	e.int(`"new_supplier_contract_id":`, m.NewSupplierContractID)
-	e.int(`"new_supplier_priority_id":`, m.NewSupplierPriorityID)
-	e.time(`"new_supplier_response_date":`, m.NewSupplierResponseDate)
-	e.time(`"new_supplier_fix_date":`, m.NewSupplierFixDate)
-	e.int(`"new_linkedticket_status":`, m.NewLinkedticketStatus)
-	e.int(`"new_appointment_type":`, m.NewAppointmentType)
-	e.int(`"emailtemplate_id":`, m.EmailtemplateID)
-	e.bool(`"create_article":`, m.CreateArticle)
-	e.bool(`"sendemail":`, m.Sendemail)
-	e.bool(`"action_showpreview":`, m.ActionShowpreview)
-	e.bool(`"setnotetoemailbody":`, m.Setnotetoemailbody)
-	e.bool(`"action_isresponse":`, m.ActionIsresponse)
-	e.bool(`"validate_response":`, m.ValidateResponse)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	e.bool(`"update_children":`, m.UpdateChildren)
-	e.bool(`"update_parent":`, m.UpdateParent)
-	e.bool(`"send_survey":`, m.SendSurvey)
-	e.str(`"signature_customer":`, m.SignatureCustomer)
-	e.str(`"signature_customer_name":`, m.SignatureCustomerName)
-	e.str(`"signature_agent":`, m.SignatureAgent)
-	e.str(`"signature_agent_name":`, m.SignatureAgentName)
-	e.bool(`"follow":`, m.Follow)
-	e.bool(`"unfollow":`, m.Unfollow)
-	e.bool(`"primaryserviceusersfollow":`, m.Primaryserviceusersfollow)
-	e.int(`"appointment_id":`, m.AppointmentID)
-	e.int(`"appointment_complete_status":`, m.AppointmentCompleteStatus)
-	e.bool(`"add_followup_appointment":`, m.AddFollowupAppointment)
-	e.bool(`"add_followup_task":`, m.AddFollowupTask)
-	e.bool(`"_appointment_force":`, m.AppointmentForce)
-	e.int(`"copy_to_id":`, m.CopyToID)
-	e.str(`"third_party_product_id":`, m.ThirdPartyProductID)
-	e.str(`"third_party_version_id":`, m.ThirdPartyVersionID)
-	e.bool(`"_forcereassign":`, m.Forcereassign)
-	e.bool(`"_appointment01_ok":`, m.Appointment01Ok)
-	e.bool(`"_agent01_ok":`, m.Agent01Ok)
-	e.bool(`"_agent02_ok":`, m.Agent02Ok)
-	e.bool(`"_ticketclash01_ok":`, m.Ticketclash01Ok)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	encodeModels(e, `"assets":`, m.Assets)
-	e.bool(`"dont_do_rules":`, m.DontDoRules)
-	e.bool(`"_includeticketinresponse":`, m.Includeticketinresponse)
-	e.float64(`"jira_original_estimate":`, m.JiraOriginalEstimate)
-	e.float64(`"jira_remaining_estimate":`, m.JiraRemainingEstimate)
-	e.str(`"_warning":`, m.Warning)
-	e.float64(`"actionoohtime":`, m.Actionoohtime)
-	e.float64(`"actionholidaytime":`, m.Actionholidaytime)
-	e.float64(`"actiontotaloohtime":`, m.Actiontotaloohtime)
-	e.int(`"quotation_id":`, m.QuotationID)
-	e.int(`"salesorder_id":`, m.SalesorderID)
-	e.int(`"purchaseorder_id":`, m.PurchaseorderID)
-	e.int(`"invoice_id":`, m.InvoiceID)
-	e.bool(`"recalculate_billing":`, m.RecalculateBilling)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.bool(`"sendactiontopagerduty":`, m.Sendactiontopagerduty)
-	e.bool(`"oktoclose":`, m.Oktoclose)
-	e.int(`"remotetechid":`, m.Remotetechid)
-	e.float64(`"utcoffset":`, m.Utcoffset)
-	e.int(`"statisfaction_level":`, m.StatisfactionLevel)
-	e.int(`"senttoapisupplierid":`, m.Senttoapisupplierid)
-	e.bool(`"send_jira_attachments":`, m.SendJiraAttachments)
-	e.int(`"jira_reporter":`, m.JiraReporter)
-	e.str(`"smsto":`, m.Smsto)
-	e.bool(`"sendsms":`, m.Sendsms)
-	e.bool(`"_dontupdate_devops":`, m.DontupdateDevops)
-	e.bool(`"send_devops_note":`, m.SendDevopsNote)
-	e.bool(`"_isnotify":`, m.Isnotify)
-	e.int(`"move_to_id":`, m.MoveToID)
-	e.bool(`"sendactiontosplunkoncall":`, m.Sendactiontosplunkoncall)
-	e.str(`"third_party_who":`, m.ThirdPartyWho)
-	e.bool(`"_faultForce":`, m.FaultForce)
-	e.str(`"private_note":`, m.PrivateNote)
-	e.bool(`"isBulkEmail":`, m.IsBulkEmail)
-	e.int(`"new_workflow_id":`, m.NewWorkflowID)
-	e.bool(`"_sendtweet":`, m.Sendtweet)
-	e.int64(`"replyto_tweet_id":`, m.ReplytoTweetID)
-	e.int(`"replyto_tweet_haloid":`, m.ReplytoTweetHaloid)
-	e.str(`"changeinformationhtml":`, m.Changeinformationhtml)
-	e.str(`"justification":`, m.Justification)
-	e.int(`"impactlevel":`, m.Impactlevel)
-	e.str(`"impactdescription":`, m.Impactdescription)
-	e.int(`"risklevel":`, m.Risklevel)
-	e.str(`"riskdescription":`, m.Riskdescription)
-	e.str(`"backoutplan":`, m.Backoutplan)
-	e.str(`"communicationplan":`, m.Communicationplan)
-	e.str(`"testplan":`, m.Testplan)
-	e.bool(`"showonroadmap":`, m.Showonroadmap)
-	e.str(`"roadmapnote":`, m.Roadmapnote)
-	e.str(`"releasenote":`, m.Releasenote)
-	e.int(`"releaseid":`, m.Releaseid)
-	e.int(`"releaseid2":`, m.Releaseid2)
-	e.int(`"releaseid3":`, m.Releaseid3)
-	e.int(`"releasenotegroupid":`, m.Releasenotegroupid)
-	e.bool(`"releaseimportant":`, m.Releaseimportant)
-	encodeModels(e, `"new_jira_components":`, m.NewJiraComponents)
-	e.int(`"faultidfrom":`, m.Faultidfrom)
-	e.int(`"actionnumberfrom":`, m.Actionnumberfrom)
-	e.int(`"new_template_id":`, m.NewTemplateID)
-	e.int(`"new_primary_asset_status":`, m.NewPrimaryAssetStatus)
-	e.int(`"primary_asset_id":`, m.PrimaryAssetID)
-	e.str(`"new_rule_ids":`, m.NewRuleIds)
-	e.bool(`"dont_update_fault":`, m.DontUpdateFault)
-	e.str(`"new_article_description":`, m.NewArticleDescription)
-	e.str(`"new_article_resolution":`, m.NewArticleResolution)
-	e.str(`"new_article_notes":`, m.NewArticleNotes)
-	e.int(`"new_article_type":`, m.NewArticleType)
-	encodeModels(e, `"new_tags":`, m.NewTags)
-	encodeModels(e, `"new_faqlists":`, m.NewFaqlists)
-	encodeModels(e, `"new_related_articles":`, m.NewRelatedArticles)
-	e.bool(`"ignoredatedoneisstartdate":`, m.Ignoredatedoneisstartdate)
-	e.str(`"sentinel_id":`, m.SentinelID)
-	e.bool(`"_validate_travel":`, m.ValidateTravel)
-	e.bool(`"sync_to_sentinel":`, m.SyncToSentinel)
-	e.str(`"sentinel_classification":`, m.SentinelClassification)
-	e.str(`"sentinel_classification_reason":`, m.SentinelClassificationReason)
-	e.str(`"g2aremote_id":`, m.G2aremoteID)
-	e.bool(`"dontcreatechild":`, m.Dontcreatechild)
-	e.bool(`"needcreatechild":`, m.Needcreatechild)
-	e.str(`"customfieldvalidationreason":`, m.Customfieldvalidationreason)
-	e.str(`"servicestatusnote":`, m.Servicestatusnote)
-	e.bool(`"updateservicestatus":`, m.Updateservicestatus)
-	e.str(`"new_child_cat_1":`, m.NewChildCat1)
-	e.str(`"new_child_cat_2":`, m.NewChildCat2)
-	e.str(`"new_child_cat_3":`, m.NewChildCat3)
-	e.str(`"new_child_cat_4":`, m.NewChildCat4)
-	e.bool(`"usecroverride":`, m.Usecroverride)
-	e.bool(`"azure_action_complete":`, m.AzureActionComplete)
-	e.bool(`"_dontupdate_jira":`, m.DontupdateJira)
-	e.bool(`"send_jira_note":`, m.SendJiraNote)
-	e.str(`"entity_type":`, m.EntityType)
-	e.bool(`"rmm_close":`, m.RmmClose)
-	e.bool(`"dattormm_close":`, m.DattormmClose)
-	encodeModels(e, `"external_links":`, m.ExternalLinks)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.bool(`"sync_to_salesforce":`, m.SyncToSalesforce)
-	e.bool(`"isbillingaction":`, m.Isbillingaction)
-	e.bool(`"ishiddenfrominternalit":`, m.Ishiddenfrominternalit)
-	encodeModels(e, `"new_consignment":`, m.NewConsignment)
-	e.int(`"faultstimeentryid":`, m.Faultstimeentryid)
-	e.int(`"billingoverriddenbytimeentry":`, m.Billingoverriddenbytimeentry)
-	e.bool(`"sync_to_servicenow":`, m.SyncToServicenow)
-	e.int(`"new_service_id":`, m.NewServiceID)
-	encodeModel(e, `"new_asset":`, m.NewAsset)
-	e.time(`"contract_date_override":`, m.ContractDateOverride)
-	e.int(`"parentactionnumber":`, m.Parentactionnumber)
-	e.str(`"parentactiondetails":`, m.Parentactiondetails)
-	e.time(`"parentactiondate":`, m.Parentactiondate)
-	e.bool(`"user_creation_failed":`, m.UserCreationFailed)
-	encodeModels(e, `"followers_user":`, m.FollowersUser)
-	encodeModels(e, `"new_items_issued":`, m.NewItemsIssued)
-	e.str(`"purchaseordernumber":`, m.Purchaseordernumber)
-	encodeModel(e, `"database_lookup_result":`, m.DatabaseLookupResult)
-	e.int(`"new_supplier_contact_id":`, m.NewSupplierContactID)
-	e.int(`"new_pr_id":`, m.NewPrID)
-	e.int(`"new_branch_id":`, m.NewBranchID)
-	e.bool(`"_dontupdate_pagerduty":`, m.DontupdatePagerduty)
-	e.str(`"pagerdutyid":`, m.Pagerdutyid)
-	e.str(`"facebook_from_id":`, m.FacebookFromID)
-	e.str(`"twitter_from_id":`, m.TwitterFromID)
-	e.bool(`"sync_to_jira":`, m.SyncToJira)
-	e.bool(`"is_jira_supplier":`, m.IsJiraSupplier)
-	e.int(`"senttojirasupplierid":`, m.Senttojirasupplierid)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"itsm_summary":`, m.ItsmSummary)
-	e.bool(`"send_to_halo":`, m.SendToHalo)
-	e.bool(`"senttowhatsapp":`, m.Senttowhatsapp)
-	e.bool(`"send_to_whatsapp":`, m.SendToWhatsapp)
-	e.bool(`"_ignore_ai":`, m.IgnoreAi)
-	e.bool(`"_ignore_translate":`, m.IgnoreTranslate)
-	e.bool(`"translate_note":`, m.TranslateNote)
-	e.int(`"new_approvalprocess_role_id":`, m.NewApprovalprocessRoleID)
-	e.int(`"new_approvalprocess_customfieldid":`, m.NewApprovalprocessCustomfieldid)
-	e.int(`"new_thirdpartyreviewscore":`, m.NewThirdpartyreviewscore)
-	encodeModels(e, `"new_additional_agents":`, m.NewAdditionalAgents)
-	e.str(`"instagramid":`, m.Instagramid)
-	e.str(`"instagramname":`, m.Instagramname)
-	e.str(`"instagram_parent_id":`, m.InstagramParentID)
-	e.bool(`"send_to_instagram":`, m.SendToInstagram)
-	e.str(`"replyto_instagram_id":`, m.ReplytoInstagramID)
-	e.bool(`"senttoinsta":`, m.Senttoinsta)
-	e.str(`"instagram_from_id":`, m.InstagramFromID)
-	e.bool(`"dont_recalculate_billing":`, m.DontRecalculateBilling)
-	e.bool(`"is_third_party_supplier":`, m.IsThirdPartySupplier)
-	e.int(`"senttoservicenowsupplierid":`, m.Senttoservicenowsupplierid)
-	e.int(`"timesheet_approval_status":`, m.TimesheetApprovalStatus)
-	e.bool(`"_changeprivate":`, m.Changeprivate)
-	e.str(`"defprepayinvoicenumber":`, m.Defprepayinvoicenumber)
-	e.time(`"defprepaydateinvoiced":`, m.Defprepaydateinvoiced)
-	e.float64(`"defprepayamount":`, m.Defprepayamount)
-	e.str(`"new_colour":`, m.NewColour)
-	e.bool(`"send_to_googlebusiness":`, m.SendToGooglebusiness)
-	e.int(`"original_agent":`, m.OriginalAgent)
-	e.bool(`"_isreplyaction":`, m.Isreplyaction)
-	e.int(`"milestone_bill_id":`, m.MilestoneBillID)
-	e.str(`"new_foppjobtitle":`, m.NewFoppjobtitle)
-	e.str(`"bigpanda_id":`, m.BigpandaID)
-	e.int(`"servicenow_type":`, m.ServicenowType)
-	e.str(`"internet_message_id":`, m.InternetMessageID)
-	e.bool(`"allow_automation_on_related":`, m.AllowAutomationOnRelated)
-	e.int(`"replying_to":`, m.ReplyingTo)
-	e.time(`"lapsafe_expiry_date":`, m.LapsafeExpiryDate)
-	e.str(`"lapsafe_asset":`, m.LapsafeAsset)
-	e.int(`"lapsafe_bay":`, m.LapsafeBay)
-	e.str(`"lapsafe_bay_id":`, m.LapsafeBayID)
-	e.str(`"lapsafe_installation":`, m.LapsafeInstallation)
-	e.int(`"_slackaction":`, m.Slackaction)
-	e.bool(`"_isportalagentnote":`, m.Isportalagentnote)
-	e.int(`"devops_pipeline_id":`, m.DevopsPipelineID)
-	e.str(`"devops_pipeline_version":`, m.DevopsPipelineVersion)
-	e.int(`"new_step":`, m.NewStep)
-	encodeModel(e, `"rr_log":`, m.RrLog)
-	encodeModels(e, `"new_contributors":`, m.NewContributors)
-	e.int(`"outcome_id":`, m.OutcomeID)
-	e.int(`"action_systemid":`, m.ActionSystemid)
-	e.time(`"dateemailed":`, m.Dateemailed)
-	e.float64(`"timetaken":`, m.Timetaken)
-	e.float64(`"timetakendays":`, m.Timetakendays)
-	e.float64(`"timetakenadjusted":`, m.Timetakenadjusted)
-	e.float64(`"nonbilltime":`, m.Nonbilltime)
-	e.float64(`"traveltime":`, m.Traveltime)
-	e.float64(`"mileage":`, m.Mileage)
-	e.float64(`"actionchargehours":`, m.Actionchargehours)
-	e.float64(`"actionnonchargeamount":`, m.Actionnonchargeamount)
-	e.float64(`"actionnonchargehours":`, m.Actionnonchargehours)
-	e.float64(`"actionchargeamount":`, m.Actionchargeamount)
-	e.float64(`"actionprepayhours":`, m.Actionprepayhours)
-	e.float64(`"actionprepayamount":`, m.Actionprepayamount)
-	e.int(`"chargerate":`, m.Chargerate)
-	e.int(`"travel_chargerate":`, m.TravelChargerate)
-	e.bool(`"hiddenfromuser":`, m.Hiddenfromuser)
-	e.bool(`"important":`, m.Important)
-	e.int(`"old_status":`, m.OldStatus)
-	e.int(`"new_status":`, m.NewStatus)
-	e.str(`"new_status_name":`, m.NewStatusName)
-	e.str(`"emailfrom":`, m.Emailfrom)
-	e.str(`"emailtonew":`, m.Emailtonew)
-	e.str(`"emailto":`, m.Emailto)
-	e.str(`"emailccnew":`, m.Emailccnew)
-	e.str(`"emaildirection":`, m.Emaildirection)
-	e.str(`"emailcc":`, m.Emailcc)
-	e.str(`"emailbcc":`, m.Emailbcc)
-	e.str(`"emailsubjectnew":`, m.Emailsubjectnew)
-	e.str(`"senttoapiurl":`, m.Senttoapiurl)
-	e.str(`"colour":`, m.Colour)
-	e.int(`"attachment_count":`, m.AttachmentCount)
-	e.int(`"unread":`, m.Unread)
-	e.str(`"actionby_application_id":`, m.ActionbyApplicationID)
-	encodeModel(e, `"attachment_list":`, m.AttachmentList)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.bool(`"personal_unread":`, m.PersonalUnread)
-	e.time(`"actionarrivaldate":`, m.Actionarrivaldate)
-	e.time(`"actioncompletiondate":`, m.Actioncompletiondate)
-	e.bool(`"isjson":`, m.Isjson)
-	e.str(`"facebook_id":`, m.FacebookID)
-	e.bool(`"facebook_sent":`, m.FacebookSent)
-	e.int(`"merged_from_ticketid":`, m.MergedFromTicketid)
-	encodeModels(e, `"translations":`, m.Translations)
-	encodeModels(e, `"post_translations":`, m.PostTranslations)
-	e.str(`"instagram_id":`, m.InstagramID)
-	e.bool(`"instagram_sent":`, m.InstagramSent)
-	e.int(`"on_behalf_of":`, m.OnBehalfOf)
-	e.str(`"on_behalf_of_name":`, m.OnBehalfOfName)
-	e.int(`"actionby_agent_id":`, m.ActionbyAgentID)
-	e.int(`"actionby_user_id":`, m.ActionbyUserID)
-	e.str(`"guid":`, m.GUID)
-	e.close(mark, m.Extra)
-}
+func (m *Actions) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectActions) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Actions) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []encField{
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(Actions{}.TicketID)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Actions{}.ID)), kInt},
+	{`"outcome":`, nil, uint32(unsafe.Offsetof(Actions{}.Outcome)), kStr},
+	{`"who_type":`, nil, uint32(unsafe.Offsetof(Actions{}.WhoType)), kInt},
+	{`"who_imgpath":`, nil, uint32(unsafe.Offsetof(Actions{}.WhoImgpath)), kStr},
+	{`"who_agentid":`, nil, uint32(unsafe.Offsetof(Actions{}.WhoAgentid)), kInt},
+	{`"who_initials":`, nil, uint32(unsafe.Offsetof(Actions{}.WhoInitials)), kStr},
+	{`"who_colour":`, nil, uint32(unsafe.Offsetof(Actions{}.WhoColour)), kStr},
+	{`"who_onlinestatus":`, nil, uint32(unsafe.Offsetof(Actions{}.WhoOnlinestatus)), kInt},
+	{`"datetime":`, nil, uint32(unsafe.Offsetof(Actions{}.Datetime)), kTime},
+	{`"last_updated":`, nil, uint32(unsafe.Offsetof(Actions{}.LastUpdated)), kTime},
+	{`"note":`, nil, uint32(unsafe.Offsetof(Actions{}.Note)), kStr},
+	{`"replied_to_ticket_id":`, nil, uint32(unsafe.Offsetof(Actions{}.RepliedToTicketID)), kInt},
+	{`"replied_to_action_id":`, nil, uint32(unsafe.Offsetof(Actions{}.RepliedToActionID)), kInt},
+	{`"created_from_ticket_id":`, nil, uint32(unsafe.Offsetof(Actions{}.CreatedFromTicketID)), kInt},
+	{`"created_from_action_id":`, nil, uint32(unsafe.Offsetof(Actions{}.CreatedFromActionID)), kInt},
+	{`"action_contract_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionContractID)), kInt},
+	{`"action_contract_ref":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionContractRef)), kStr},
+	{`"project_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ProjectID)), kInt},
+	{`"twitter_id_str":`, nil, uint32(unsafe.Offsetof(Actions{}.TwitterIDStr)), kStr},
+	{`"twitter_user_name":`, nil, uint32(unsafe.Offsetof(Actions{}.TwitterUserName)), kStr},
+	{`"tweet_sent":`, nil, uint32(unsafe.Offsetof(Actions{}.TweetSent)), kBool},
+	{`"reactions":`, encMany[ActionReaction], uint32(unsafe.Offsetof(Actions{}.Reactions)), kSub},
+	{`"email_message_id":`, nil, uint32(unsafe.Offsetof(Actions{}.EmailMessageID)), kStr},
+	{`"ticket_guid":`, nil, uint32(unsafe.Offsetof(Actions{}.TicketGUID)), kStr},
+	{`"warning_type":`, nil, uint32(unsafe.Offsetof(Actions{}.WarningType)), kInt},
+	{`"emailbody":`, nil, uint32(unsafe.Offsetof(Actions{}.Emailbody)), kStr},
+	{`"emailsubject":`, nil, uint32(unsafe.Offsetof(Actions{}.Emailsubject)), kStr},
+	{`"note_html":`, nil, uint32(unsafe.Offsetof(Actions{}.NoteHTML)), kStr},
+	{`"emailbody_html":`, nil, uint32(unsafe.Offsetof(Actions{}.EmailbodyHTML)), kStr},
+	{`"actionuserdef":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionuserdef)), kInt},
+	{`"userdesc":`, nil, uint32(unsafe.Offsetof(Actions{}.Userdesc)), kStr},
+	{`"actiondatecreated":`, nil, uint32(unsafe.Offsetof(Actions{}.Actiondatecreated)), kTime},
+	{`"actioninvoicenumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Actioninvoicenumber)), kStr},
+	{`"actioninvoicenumber_isproject":`, nil, uint32(unsafe.Offsetof(Actions{}.ActioninvoicenumberIsproject)), kBool},
+	{`"action_invoice_line_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionInvoiceLineID)), kInt},
+	{`"actiontravelinvoicenumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelinvoicenumber)), kStr},
+	{`"actionmileageinvoicenumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionmileageinvoicenumber)), kStr},
+	{`"externalinvoicenumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Externalinvoicenumber)), kStr},
+	{`"actioncontractid":`, nil, uint32(unsafe.Offsetof(Actions{}.Actioncontractid)), kInt},
+	{`"actprocessid":`, nil, uint32(unsafe.Offsetof(Actions{}.Actprocessid)), kInt},
+	{`"actiontravelamount":`, nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelamount)), kF64},
+	{`"actionmileageamount":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionmileageamount)), kF64},
+	{`"actiontravelmileageinvoicenumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelmileageinvoicenumber)), kInt},
+	{`"actionbillingplanid":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionbillingplanid)), kInt},
+	{`"actioncalendarstatus":`, nil, uint32(unsafe.Offsetof(Actions{}.Actioncalendarstatus)), kInt},
+	{`"actionapptid":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionapptid)), kStr},
+	{`"actionsmsstatus":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionsmsstatus)), kInt},
+	{`"sitevisitunits":`, nil, uint32(unsafe.Offsetof(Actions{}.Sitevisitunits)), kF64},
+	{`"svid":`, nil, uint32(unsafe.Offsetof(Actions{}.Svid)), kInt},
+	{`"asset_id":`, nil, uint32(unsafe.Offsetof(Actions{}.AssetID)), kInt},
+	{`"asset_site":`, nil, uint32(unsafe.Offsetof(Actions{}.AssetSite)), kInt},
+	{`"lwwarrantyreported":`, nil, uint32(unsafe.Offsetof(Actions{}.Lwwarrantyreported)), kBool},
+	{`"from_mailbox_id":`, nil, uint32(unsafe.Offsetof(Actions{}.FromMailboxID)), kInt},
+	{`"sales_mailbox_override_id":`, nil, uint32(unsafe.Offsetof(Actions{}.SalesMailboxOverrideID)), kInt},
+	{`"from_address_override":`, nil, uint32(unsafe.Offsetof(Actions{}.FromAddressOverride)), kStr},
+	{`"actiontravelstartdate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelstartdate)), kTime},
+	{`"actiontravelenddate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelenddate)), kTime},
+	{`"actionactualresponse":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionactualresponse)), kF64},
+	{`"actionslaresponsestate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionslaresponsestate)), kStr},
+	{`"actisbillable":`, nil, uint32(unsafe.Offsetof(Actions{}.Actisbillable)), kBool},
+	{`"actisreadyforprocessing":`, nil, uint32(unsafe.Offsetof(Actions{}.Actisreadyforprocessing)), kBool},
+	{`"labourwarranty":`, nil, uint32(unsafe.Offsetof(Actions{}.Labourwarranty)), kBool},
+	{`"actreviewed":`, nil, uint32(unsafe.Offsetof(Actions{}.Actreviewed)), kBool},
+	{`"actprocesseddate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actprocesseddate)), kTime},
+	{`"dateinvoicedtraveltime":`, nil, uint32(unsafe.Offsetof(Actions{}.Dateinvoicedtraveltime)), kTime},
+	{`"dateinvoicedmileage":`, nil, uint32(unsafe.Offsetof(Actions{}.Dateinvoicedmileage)), kTime},
+	{`"emailbccnew":`, nil, uint32(unsafe.Offsetof(Actions{}.Emailbccnew)), kStr},
+	{`"actionuserdefineddata":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionuserdefineddata)), kStr},
+	{`"emailtolistall":`, nil, uint32(unsafe.Offsetof(Actions{}.Emailtolistall)), kStr},
+	{`"reply_direct":`, nil, uint32(unsafe.Offsetof(Actions{}.ReplyDirect)), kBool},
+	{`"actioninformownerofaction":`, nil, uint32(unsafe.Offsetof(Actions{}.Actioninformownerofaction)), kBool},
+	{`"agentnotificationneeded":`, nil, uint32(unsafe.Offsetof(Actions{}.Agentnotificationneeded)), kInt},
+	{`"surchargeid":`, nil, uint32(unsafe.Offsetof(Actions{}.Surchargeid)), kInt},
+	{`"travel_surchargeid":`, nil, uint32(unsafe.Offsetof(Actions{}.TravelSurchargeid)), kInt},
+	{`"achargetotalaction":`, nil, uint32(unsafe.Offsetof(Actions{}.Achargetotalaction)), kBool},
+	{`"achargetotalprocessed":`, nil, uint32(unsafe.Offsetof(Actions{}.Achargetotalprocessed)), kBool},
+	{`"tweetsent":`, nil, uint32(unsafe.Offsetof(Actions{}.Tweetsent)), kBool},
+	{`"tweetfrom":`, nil, uint32(unsafe.Offsetof(Actions{}.Tweetfrom)), kStr},
+	{`"twitterid":`, nil, uint32(unsafe.Offsetof(Actions{}.Twitterid)), kInt64},
+	{`"send_to_facebook":`, nil, uint32(unsafe.Offsetof(Actions{}.SendToFacebook)), kBool},
+	{`"replyto_facebook_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ReplytoFacebookID)), kStr},
+	{`"senttofb":`, nil, uint32(unsafe.Offsetof(Actions{}.Senttofb)), kBool},
+	{`"facebookid":`, nil, uint32(unsafe.Offsetof(Actions{}.Facebookid)), kStr},
+	{`"facebookname":`, nil, uint32(unsafe.Offsetof(Actions{}.Facebookname)), kStr},
+	{`"facebook_parent_id":`, nil, uint32(unsafe.Offsetof(Actions{}.FacebookParentID)), kStr},
+	{`"calloutcomenum":`, nil, uint32(unsafe.Offsetof(Actions{}.Calloutcomenum)), kInt},
+	{`"actionresponsedate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionresponsedate)), kTime},
+	{`"actiontargetresponsedate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actiontargetresponsedate)), kTime},
+	{`"pagerdutysendstatus":`, nil, uint32(unsafe.Offsetof(Actions{}.Pagerdutysendstatus)), kInt},
+	{`"mailentryid":`, nil, uint32(unsafe.Offsetof(Actions{}.Mailentryid)), kStr},
+	{`"replytoaddress":`, nil, uint32(unsafe.Offsetof(Actions{}.Replytoaddress)), kStr},
+	{`"actsapuuid":`, nil, uint32(unsafe.Offsetof(Actions{}.Actsapuuid)), kStr},
+	{`"whowith":`, nil, uint32(unsafe.Offsetof(Actions{}.Whowith)), kStr},
+	{`"chatid":`, nil, uint32(unsafe.Offsetof(Actions{}.Chatid)), kInt},
+	{`"dynamicsactionid":`, nil, uint32(unsafe.Offsetof(Actions{}.Dynamicsactionid)), kStr},
+	{`"action_appointment_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionAppointmentID)), kInt},
+	{`"action_supplier_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionSupplierID)), kInt},
+	{`"action_supplier_name":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionSupplierName)), kStr},
+	{`"new_tickettype":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTickettype)), kInt},
+	{`"new_chargerate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewChargerate)), kInt},
+	{`"new_contract_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewContractID)), kInt},
+	{`"new_parent_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewParentID)), kInt},
+	{`"new_priority":`, nil, uint32(unsafe.Offsetof(Actions{}.NewPriority)), kInt},
+	{`"new_category1":`, nil, uint32(unsafe.Offsetof(Actions{}.NewCategory1)), kStr},
+	{`"new_category2":`, nil, uint32(unsafe.Offsetof(Actions{}.NewCategory2)), kStr},
+	{`"new_category3":`, nil, uint32(unsafe.Offsetof(Actions{}.NewCategory3)), kStr},
+	{`"new_category4":`, nil, uint32(unsafe.Offsetof(Actions{}.NewCategory4)), kStr},
+	{`"new_estimate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewEstimate)), kF64},
+	{`"new_estimatedays":`, nil, uint32(unsafe.Offsetof(Actions{}.NewEstimatedays)), kF64},
+	{`"new_impact":`, nil, uint32(unsafe.Offsetof(Actions{}.NewImpact)), kInt},
+	{`"new_urgency":`, nil, uint32(unsafe.Offsetof(Actions{}.NewUrgency)), kInt},
+	{`"new_source":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSource)), kInt},
+	{`"new_matched_rule_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewMatchedRuleID)), kInt},
+	{`"new_firsttimefix":`, nil, uint32(unsafe.Offsetof(Actions{}.NewFirsttimefix)), kBool},
+	{`"new_team":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTeam)), kStr},
+	{`"new_agent":`, nil, uint32(unsafe.Offsetof(Actions{}.NewAgent)), kInt},
+	{`"new_sla_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSLAID)), kInt},
+	{`"new_slastatus":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSlastatus)), kInt},
+	{`"new_fixbydate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewFixbydate)), kTime},
+	{`"new_followupdate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewFollowupdate)), kTime},
+	{`"new_deadlinedate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewDeadlinedate)), kTime},
+	{`"new_deadlinenotificationhours":`, nil, uint32(unsafe.Offsetof(Actions{}.NewDeadlinenotificationhours)), kF64},
+	{`"new_startdate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStartdate)), kTime},
+	{`"new_startdate_timezone":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStartdateTimezone)), kStr},
+	{`"new_startdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), kSub},
+	{`"new_project_time_budget":`, nil, uint32(unsafe.Offsetof(Actions{}.NewProjectTimeBudget)), kF64},
+	{`"new_starttime":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStarttime)), kStr},
+	{`"new_starttimeslot":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStarttimeslot)), kInt},
+	{`"new_targetdate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdate)), kTime},
+	{`"new_targetdate_timezone":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdateTimezone)), kStr},
+	{`"new_targetdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), kSub},
+	{`"new_targettime":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargettime)), kStr},
+	{`"new_targettimeslot":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargettimeslot)), kInt},
+	{`"new_oppcontactname":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppcontactname)), kStr},
+	{`"new_oppcompanyname":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppcompanyname)), kStr},
+	{`"new_oppemailaddress":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppemailaddress)), kStr},
+	{`"new_oppcustomertitle":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppcustomertitle)), kStr},
+	{`"new_opptel":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOpptel)), kStr},
+	{`"new_oppcountry":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppcountry)), kStr},
+	{`"new_oppregion":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppregion)), kStr},
+	{`"new_opptype":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOpptype)), kStr},
+	{`"new_opphear":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOpphear)), kStr},
+	{`"new_oppvalue":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppvalue)), kF64},
+	{`"new_oppconversionprobability":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppconversionprobability)), kF64},
+	{`"new_oppprofit":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppprofit)), kF64},
+	{`"new_oppcurrentsystem":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppcurrentsystem)), kStr},
+	{`"new_oppcompetitors":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppcompetitors)), kStr},
+	{`"new_opptrialdate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOpptrialdate)), kTime},
+	{`"new_oppdemodate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppdemodate)), kTime},
+	{`"new_oppdiscountdate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppdiscountdate)), kTime},
+	{`"new_oppattemptsmade":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppattemptsmade)), kInt},
+	{`"new_oppconverteddate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppconverteddate)), kTime},
+	{`"new_oppproductchosen":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppproductchosen)), kStr},
+	{`"new_oppreason":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppreason)), kStr},
+	{`"new_opptimezonename":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOpptimezonename)), kStr},
+	{`"new_oppclosurecategory":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppclosurecategory)), kInt},
+	{`"new_oppdontaddtomailinglist":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppdontaddtomailinglist)), kBool},
+	{`"new_approvalprocess":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocess)), kInt},
+	{`"new_approvalprocess_agent_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessAgentID)), kInt},
+	{`"new_approvalprocess_user_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUserID)), kInt},
+	{`"new_approvalprocess_users":`, encMany[UsersList], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), kSub},
+	{`"new_approvalprocess_email":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessEmail)), kStr},
+	{`"new_approvalprocess_cab_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCabID)), kInt},
+	{`"new_approvalprocess_cab":`, encMany[CabMember], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), kSub},
+	{`"new_product_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewProductID)), kInt},
+	{`"new_component_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewComponentID)), kInt},
+	{`"new_version_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewVersionID)), kInt},
+	{`"new_matched_kb_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewMatchedKbID)), kInt},
+	{`"new_matched_linked_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewMatchedLinkedID)), kInt},
+	{`"new_linkedticket_template_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewLinkedticketTemplateID)), kInt},
+	{`"new_supplier_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierID)), kInt},
+	{`"new_supplier_ref":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierRef)), kStr},
+	{`"new_customer_ref":`, nil, uint32(unsafe.Offsetof(Actions{}.NewCustomerRef)), kStr},
+	{`"new_supplier_contract_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierContractID)), kInt},
+	{`"new_supplier_priority_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierPriorityID)), kInt},
+	{`"new_supplier_response_date":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierResponseDate)), kTime},
+	{`"new_supplier_fix_date":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierFixDate)), kTime},
+	{`"new_linkedticket_status":`, nil, uint32(unsafe.Offsetof(Actions{}.NewLinkedticketStatus)), kInt},
+	{`"new_appointment_type":`, nil, uint32(unsafe.Offsetof(Actions{}.NewAppointmentType)), kInt},
+	{`"emailtemplate_id":`, nil, uint32(unsafe.Offsetof(Actions{}.EmailtemplateID)), kInt},
+	{`"create_article":`, nil, uint32(unsafe.Offsetof(Actions{}.CreateArticle)), kBool},
+	{`"sendemail":`, nil, uint32(unsafe.Offsetof(Actions{}.Sendemail)), kBool},
+	{`"action_showpreview":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionShowpreview)), kBool},
+	{`"setnotetoemailbody":`, nil, uint32(unsafe.Offsetof(Actions{}.Setnotetoemailbody)), kBool},
+	{`"action_isresponse":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionIsresponse)), kBool},
+	{`"validate_response":`, nil, uint32(unsafe.Offsetof(Actions{}.ValidateResponse)), kBool},
+	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(Actions{}.Attachments)), kSub},
+	{`"update_children":`, nil, uint32(unsafe.Offsetof(Actions{}.UpdateChildren)), kBool},
+	{`"update_parent":`, nil, uint32(unsafe.Offsetof(Actions{}.UpdateParent)), kBool},
+	{`"send_survey":`, nil, uint32(unsafe.Offsetof(Actions{}.SendSurvey)), kBool},
+	{`"signature_customer":`, nil, uint32(unsafe.Offsetof(Actions{}.SignatureCustomer)), kStr},
+	{`"signature_customer_name":`, nil, uint32(unsafe.Offsetof(Actions{}.SignatureCustomerName)), kStr},
+	{`"signature_agent":`, nil, uint32(unsafe.Offsetof(Actions{}.SignatureAgent)), kStr},
+	{`"signature_agent_name":`, nil, uint32(unsafe.Offsetof(Actions{}.SignatureAgentName)), kStr},
+	{`"follow":`, nil, uint32(unsafe.Offsetof(Actions{}.Follow)), kBool},
+	{`"unfollow":`, nil, uint32(unsafe.Offsetof(Actions{}.Unfollow)), kBool},
+	{`"primaryserviceusersfollow":`, nil, uint32(unsafe.Offsetof(Actions{}.Primaryserviceusersfollow)), kBool},
+	{`"appointment_id":`, nil, uint32(unsafe.Offsetof(Actions{}.AppointmentID)), kInt},
+	{`"appointment_complete_status":`, nil, uint32(unsafe.Offsetof(Actions{}.AppointmentCompleteStatus)), kInt},
+	{`"add_followup_appointment":`, nil, uint32(unsafe.Offsetof(Actions{}.AddFollowupAppointment)), kBool},
+	{`"add_followup_task":`, nil, uint32(unsafe.Offsetof(Actions{}.AddFollowupTask)), kBool},
+	{`"_appointment_force":`, nil, uint32(unsafe.Offsetof(Actions{}.AppointmentForce)), kBool},
+	{`"copy_to_id":`, nil, uint32(unsafe.Offsetof(Actions{}.CopyToID)), kInt},
+	{`"third_party_product_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ThirdPartyProductID)), kStr},
+	{`"third_party_version_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ThirdPartyVersionID)), kStr},
+	{`"_forcereassign":`, nil, uint32(unsafe.Offsetof(Actions{}.Forcereassign)), kBool},
+	{`"_appointment01_ok":`, nil, uint32(unsafe.Offsetof(Actions{}.Appointment01Ok)), kBool},
+	{`"_agent01_ok":`, nil, uint32(unsafe.Offsetof(Actions{}.Agent01Ok)), kBool},
+	{`"_agent02_ok":`, nil, uint32(unsafe.Offsetof(Actions{}.Agent02Ok)), kBool},
+	{`"_ticketclash01_ok":`, nil, uint32(unsafe.Offsetof(Actions{}.Ticketclash01Ok)), kBool},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(Actions{}.Canupdate)), kBool},
+	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Actions{}.Assets)), kSub},
+	{`"dont_do_rules":`, nil, uint32(unsafe.Offsetof(Actions{}.DontDoRules)), kBool},
+	{`"_includeticketinresponse":`, nil, uint32(unsafe.Offsetof(Actions{}.Includeticketinresponse)), kBool},
+	{`"jira_original_estimate":`, nil, uint32(unsafe.Offsetof(Actions{}.JiraOriginalEstimate)), kF64},
+	{`"jira_remaining_estimate":`, nil, uint32(unsafe.Offsetof(Actions{}.JiraRemainingEstimate)), kF64},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Actions{}.Warning)), kStr},
+	{`"actionoohtime":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionoohtime)), kF64},
+	{`"actionholidaytime":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionholidaytime)), kF64},
+	{`"actiontotaloohtime":`, nil, uint32(unsafe.Offsetof(Actions{}.Actiontotaloohtime)), kF64},
+	{`"quotation_id":`, nil, uint32(unsafe.Offsetof(Actions{}.QuotationID)), kInt},
+	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(Actions{}.SalesorderID)), kInt},
+	{`"purchaseorder_id":`, nil, uint32(unsafe.Offsetof(Actions{}.PurchaseorderID)), kInt},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(Actions{}.InvoiceID)), kInt},
+	{`"recalculate_billing":`, nil, uint32(unsafe.Offsetof(Actions{}.RecalculateBilling)), kBool},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Actions{}.Isimport)), kBool},
+	{`"sendactiontopagerduty":`, nil, uint32(unsafe.Offsetof(Actions{}.Sendactiontopagerduty)), kBool},
+	{`"oktoclose":`, nil, uint32(unsafe.Offsetof(Actions{}.Oktoclose)), kBool},
+	{`"remotetechid":`, nil, uint32(unsafe.Offsetof(Actions{}.Remotetechid)), kInt},
+	{`"utcoffset":`, nil, uint32(unsafe.Offsetof(Actions{}.Utcoffset)), kF64},
+	{`"statisfaction_level":`, nil, uint32(unsafe.Offsetof(Actions{}.StatisfactionLevel)), kInt},
+	{`"senttoapisupplierid":`, nil, uint32(unsafe.Offsetof(Actions{}.Senttoapisupplierid)), kInt},
+	{`"send_jira_attachments":`, nil, uint32(unsafe.Offsetof(Actions{}.SendJiraAttachments)), kBool},
+	{`"jira_reporter":`, nil, uint32(unsafe.Offsetof(Actions{}.JiraReporter)), kInt},
+	{`"smsto":`, nil, uint32(unsafe.Offsetof(Actions{}.Smsto)), kStr},
+	{`"sendsms":`, nil, uint32(unsafe.Offsetof(Actions{}.Sendsms)), kBool},
+	{`"_dontupdate_devops":`, nil, uint32(unsafe.Offsetof(Actions{}.DontupdateDevops)), kBool},
+	{`"send_devops_note":`, nil, uint32(unsafe.Offsetof(Actions{}.SendDevopsNote)), kBool},
+	{`"_isnotify":`, nil, uint32(unsafe.Offsetof(Actions{}.Isnotify)), kBool},
+	{`"move_to_id":`, nil, uint32(unsafe.Offsetof(Actions{}.MoveToID)), kInt},
+	{`"sendactiontosplunkoncall":`, nil, uint32(unsafe.Offsetof(Actions{}.Sendactiontosplunkoncall)), kBool},
+	{`"third_party_who":`, nil, uint32(unsafe.Offsetof(Actions{}.ThirdPartyWho)), kStr},
+	{`"_faultForce":`, nil, uint32(unsafe.Offsetof(Actions{}.FaultForce)), kBool},
+	{`"private_note":`, nil, uint32(unsafe.Offsetof(Actions{}.PrivateNote)), kStr},
+	{`"isBulkEmail":`, nil, uint32(unsafe.Offsetof(Actions{}.IsBulkEmail)), kBool},
+	{`"new_workflow_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewWorkflowID)), kInt},
+	{`"_sendtweet":`, nil, uint32(unsafe.Offsetof(Actions{}.Sendtweet)), kBool},
+	{`"replyto_tweet_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ReplytoTweetID)), kInt64},
+	{`"replyto_tweet_haloid":`, nil, uint32(unsafe.Offsetof(Actions{}.ReplytoTweetHaloid)), kInt},
+	{`"changeinformationhtml":`, nil, uint32(unsafe.Offsetof(Actions{}.Changeinformationhtml)), kStr},
+	{`"justification":`, nil, uint32(unsafe.Offsetof(Actions{}.Justification)), kStr},
+	{`"impactlevel":`, nil, uint32(unsafe.Offsetof(Actions{}.Impactlevel)), kInt},
+	{`"impactdescription":`, nil, uint32(unsafe.Offsetof(Actions{}.Impactdescription)), kStr},
+	{`"risklevel":`, nil, uint32(unsafe.Offsetof(Actions{}.Risklevel)), kInt},
+	{`"riskdescription":`, nil, uint32(unsafe.Offsetof(Actions{}.Riskdescription)), kStr},
+	{`"backoutplan":`, nil, uint32(unsafe.Offsetof(Actions{}.Backoutplan)), kStr},
+	{`"communicationplan":`, nil, uint32(unsafe.Offsetof(Actions{}.Communicationplan)), kStr},
+	{`"testplan":`, nil, uint32(unsafe.Offsetof(Actions{}.Testplan)), kStr},
+	{`"showonroadmap":`, nil, uint32(unsafe.Offsetof(Actions{}.Showonroadmap)), kBool},
+	{`"roadmapnote":`, nil, uint32(unsafe.Offsetof(Actions{}.Roadmapnote)), kStr},
+	{`"releasenote":`, nil, uint32(unsafe.Offsetof(Actions{}.Releasenote)), kStr},
+	{`"releaseid":`, nil, uint32(unsafe.Offsetof(Actions{}.Releaseid)), kInt},
+	{`"releaseid2":`, nil, uint32(unsafe.Offsetof(Actions{}.Releaseid2)), kInt},
+	{`"releaseid3":`, nil, uint32(unsafe.Offsetof(Actions{}.Releaseid3)), kInt},
+	{`"releasenotegroupid":`, nil, uint32(unsafe.Offsetof(Actions{}.Releasenotegroupid)), kInt},
+	{`"releaseimportant":`, nil, uint32(unsafe.Offsetof(Actions{}.Releaseimportant)), kBool},
+	{`"new_jira_components":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Actions{}.NewJiraComponents)), kSub},
+	{`"faultidfrom":`, nil, uint32(unsafe.Offsetof(Actions{}.Faultidfrom)), kInt},
+	{`"actionnumberfrom":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionnumberfrom)), kInt},
+	{`"new_template_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTemplateID)), kInt},
+	{`"new_primary_asset_status":`, nil, uint32(unsafe.Offsetof(Actions{}.NewPrimaryAssetStatus)), kInt},
+	{`"primary_asset_id":`, nil, uint32(unsafe.Offsetof(Actions{}.PrimaryAssetID)), kInt},
+	{`"new_rule_ids":`, nil, uint32(unsafe.Offsetof(Actions{}.NewRuleIds)), kStr},
+	{`"dont_update_fault":`, nil, uint32(unsafe.Offsetof(Actions{}.DontUpdateFault)), kBool},
+	{`"new_article_description":`, nil, uint32(unsafe.Offsetof(Actions{}.NewArticleDescription)), kStr},
+	{`"new_article_resolution":`, nil, uint32(unsafe.Offsetof(Actions{}.NewArticleResolution)), kStr},
+	{`"new_article_notes":`, nil, uint32(unsafe.Offsetof(Actions{}.NewArticleNotes)), kStr},
+	{`"new_article_type":`, nil, uint32(unsafe.Offsetof(Actions{}.NewArticleType)), kInt},
+	{`"new_tags":`, encMany[Tag], uint32(unsafe.Offsetof(Actions{}.NewTags)), kSub},
+	{`"new_faqlists":`, encMany[FAQListHead], uint32(unsafe.Offsetof(Actions{}.NewFaqlists)), kSub},
+	{`"new_related_articles":`, encMany[KBEntryList], uint32(unsafe.Offsetof(Actions{}.NewRelatedArticles)), kSub},
+	{`"ignoredatedoneisstartdate":`, nil, uint32(unsafe.Offsetof(Actions{}.Ignoredatedoneisstartdate)), kBool},
+	{`"sentinel_id":`, nil, uint32(unsafe.Offsetof(Actions{}.SentinelID)), kStr},
+	{`"_validate_travel":`, nil, uint32(unsafe.Offsetof(Actions{}.ValidateTravel)), kBool},
+	{`"sync_to_sentinel":`, nil, uint32(unsafe.Offsetof(Actions{}.SyncToSentinel)), kBool},
+	{`"sentinel_classification":`, nil, uint32(unsafe.Offsetof(Actions{}.SentinelClassification)), kStr},
+	{`"sentinel_classification_reason":`, nil, uint32(unsafe.Offsetof(Actions{}.SentinelClassificationReason)), kStr},
+	{`"g2aremote_id":`, nil, uint32(unsafe.Offsetof(Actions{}.G2aremoteID)), kStr},
+	{`"dontcreatechild":`, nil, uint32(unsafe.Offsetof(Actions{}.Dontcreatechild)), kBool},
+	{`"needcreatechild":`, nil, uint32(unsafe.Offsetof(Actions{}.Needcreatechild)), kBool},
+	{`"customfieldvalidationreason":`, nil, uint32(unsafe.Offsetof(Actions{}.Customfieldvalidationreason)), kStr},
+	{`"servicestatusnote":`, nil, uint32(unsafe.Offsetof(Actions{}.Servicestatusnote)), kStr},
+	{`"updateservicestatus":`, nil, uint32(unsafe.Offsetof(Actions{}.Updateservicestatus)), kBool},
+	{`"new_child_cat_1":`, nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat1)), kStr},
+	{`"new_child_cat_2":`, nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat2)), kStr},
+	{`"new_child_cat_3":`, nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat3)), kStr},
+	{`"new_child_cat_4":`, nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat4)), kStr},
+	{`"usecroverride":`, nil, uint32(unsafe.Offsetof(Actions{}.Usecroverride)), kBool},
+	{`"azure_action_complete":`, nil, uint32(unsafe.Offsetof(Actions{}.AzureActionComplete)), kBool},
+	{`"_dontupdate_jira":`, nil, uint32(unsafe.Offsetof(Actions{}.DontupdateJira)), kBool},
+	{`"send_jira_note":`, nil, uint32(unsafe.Offsetof(Actions{}.SendJiraNote)), kBool},
+	{`"entity_type":`, nil, uint32(unsafe.Offsetof(Actions{}.EntityType)), kStr},
+	{`"rmm_close":`, nil, uint32(unsafe.Offsetof(Actions{}.RmmClose)), kBool},
+	{`"dattormm_close":`, nil, uint32(unsafe.Offsetof(Actions{}.DattormmClose)), kBool},
+	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.ExternalLinks)), kSub},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.NewExternalLink)), kSub},
+	{`"sync_to_salesforce":`, nil, uint32(unsafe.Offsetof(Actions{}.SyncToSalesforce)), kBool},
+	{`"isbillingaction":`, nil, uint32(unsafe.Offsetof(Actions{}.Isbillingaction)), kBool},
+	{`"ishiddenfrominternalit":`, nil, uint32(unsafe.Offsetof(Actions{}.Ishiddenfrominternalit)), kBool},
+	{`"new_consignment":`, encMany[ConsignmentHeader], uint32(unsafe.Offsetof(Actions{}.NewConsignment)), kSub},
+	{`"faultstimeentryid":`, nil, uint32(unsafe.Offsetof(Actions{}.Faultstimeentryid)), kInt},
+	{`"billingoverriddenbytimeentry":`, nil, uint32(unsafe.Offsetof(Actions{}.Billingoverriddenbytimeentry)), kInt},
+	{`"sync_to_servicenow":`, nil, uint32(unsafe.Offsetof(Actions{}.SyncToServicenow)), kBool},
+	{`"new_service_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewServiceID)), kInt},
+	{`"new_asset":`, encOne[Device], uint32(unsafe.Offsetof(Actions{}.NewAsset)), kSub},
+	{`"contract_date_override":`, nil, uint32(unsafe.Offsetof(Actions{}.ContractDateOverride)), kTime},
+	{`"parentactionnumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Parentactionnumber)), kInt},
+	{`"parentactiondetails":`, nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondetails)), kStr},
+	{`"parentactiondate":`, nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondate)), kTime},
+	{`"user_creation_failed":`, nil, uint32(unsafe.Offsetof(Actions{}.UserCreationFailed)), kBool},
+	{`"followers_user":`, encMany[UsersList], uint32(unsafe.Offsetof(Actions{}.FollowersUser)), kSub},
+	{`"new_items_issued":`, encMany[FaultItem], uint32(unsafe.Offsetof(Actions{}.NewItemsIssued)), kSub},
+	{`"purchaseordernumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Purchaseordernumber)), kStr},
+	{`"database_lookup_result":`, encOne[PartsLookupResult], uint32(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), kSub},
+	{`"new_supplier_contact_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierContactID)), kInt},
+	{`"new_pr_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewPrID)), kInt},
+	{`"new_branch_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewBranchID)), kInt},
+	{`"_dontupdate_pagerduty":`, nil, uint32(unsafe.Offsetof(Actions{}.DontupdatePagerduty)), kBool},
+	{`"pagerdutyid":`, nil, uint32(unsafe.Offsetof(Actions{}.Pagerdutyid)), kStr},
+	{`"facebook_from_id":`, nil, uint32(unsafe.Offsetof(Actions{}.FacebookFromID)), kStr},
+	{`"twitter_from_id":`, nil, uint32(unsafe.Offsetof(Actions{}.TwitterFromID)), kStr},
+	{`"sync_to_jira":`, nil, uint32(unsafe.Offsetof(Actions{}.SyncToJira)), kBool},
+	{`"is_jira_supplier":`, nil, uint32(unsafe.Offsetof(Actions{}.IsJiraSupplier)), kBool},
+	{`"senttojirasupplierid":`, nil, uint32(unsafe.Offsetof(Actions{}.Senttojirasupplierid)), kInt},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Actions{}.Importtype)), kStr},
+	{`"itsm_summary":`, nil, uint32(unsafe.Offsetof(Actions{}.ItsmSummary)), kStr},
+	{`"send_to_halo":`, nil, uint32(unsafe.Offsetof(Actions{}.SendToHalo)), kBool},
+	{`"senttowhatsapp":`, nil, uint32(unsafe.Offsetof(Actions{}.Senttowhatsapp)), kBool},
+	{`"send_to_whatsapp":`, nil, uint32(unsafe.Offsetof(Actions{}.SendToWhatsapp)), kBool},
+	{`"_ignore_ai":`, nil, uint32(unsafe.Offsetof(Actions{}.IgnoreAi)), kBool},
+	{`"_ignore_translate":`, nil, uint32(unsafe.Offsetof(Actions{}.IgnoreTranslate)), kBool},
+	{`"translate_note":`, nil, uint32(unsafe.Offsetof(Actions{}.TranslateNote)), kBool},
+	{`"new_approvalprocess_role_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessRoleID)), kInt},
+	{`"new_approvalprocess_customfieldid":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCustomfieldid)), kInt},
+	{`"new_thirdpartyreviewscore":`, nil, uint32(unsafe.Offsetof(Actions{}.NewThirdpartyreviewscore)), kInt},
+	{`"new_additional_agents":`, encMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), kSub},
+	{`"instagramid":`, nil, uint32(unsafe.Offsetof(Actions{}.Instagramid)), kStr},
+	{`"instagramname":`, nil, uint32(unsafe.Offsetof(Actions{}.Instagramname)), kStr},
+	{`"instagram_parent_id":`, nil, uint32(unsafe.Offsetof(Actions{}.InstagramParentID)), kStr},
+	{`"send_to_instagram":`, nil, uint32(unsafe.Offsetof(Actions{}.SendToInstagram)), kBool},
+	{`"replyto_instagram_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ReplytoInstagramID)), kStr},
+	{`"senttoinsta":`, nil, uint32(unsafe.Offsetof(Actions{}.Senttoinsta)), kBool},
+	{`"instagram_from_id":`, nil, uint32(unsafe.Offsetof(Actions{}.InstagramFromID)), kStr},
+	{`"dont_recalculate_billing":`, nil, uint32(unsafe.Offsetof(Actions{}.DontRecalculateBilling)), kBool},
+	{`"is_third_party_supplier":`, nil, uint32(unsafe.Offsetof(Actions{}.IsThirdPartySupplier)), kBool},
+	{`"senttoservicenowsupplierid":`, nil, uint32(unsafe.Offsetof(Actions{}.Senttoservicenowsupplierid)), kInt},
+	{`"timesheet_approval_status":`, nil, uint32(unsafe.Offsetof(Actions{}.TimesheetApprovalStatus)), kInt},
+	{`"_changeprivate":`, nil, uint32(unsafe.Offsetof(Actions{}.Changeprivate)), kBool},
+	{`"defprepayinvoicenumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Defprepayinvoicenumber)), kStr},
+	{`"defprepaydateinvoiced":`, nil, uint32(unsafe.Offsetof(Actions{}.Defprepaydateinvoiced)), kTime},
+	{`"defprepayamount":`, nil, uint32(unsafe.Offsetof(Actions{}.Defprepayamount)), kF64},
+	{`"new_colour":`, nil, uint32(unsafe.Offsetof(Actions{}.NewColour)), kStr},
+	{`"send_to_googlebusiness":`, nil, uint32(unsafe.Offsetof(Actions{}.SendToGooglebusiness)), kBool},
+	{`"original_agent":`, nil, uint32(unsafe.Offsetof(Actions{}.OriginalAgent)), kInt},
+	{`"_isreplyaction":`, nil, uint32(unsafe.Offsetof(Actions{}.Isreplyaction)), kBool},
+	{`"milestone_bill_id":`, nil, uint32(unsafe.Offsetof(Actions{}.MilestoneBillID)), kInt},
+	{`"new_foppjobtitle":`, nil, uint32(unsafe.Offsetof(Actions{}.NewFoppjobtitle)), kStr},
+	{`"bigpanda_id":`, nil, uint32(unsafe.Offsetof(Actions{}.BigpandaID)), kStr},
+	{`"servicenow_type":`, nil, uint32(unsafe.Offsetof(Actions{}.ServicenowType)), kInt},
+	{`"internet_message_id":`, nil, uint32(unsafe.Offsetof(Actions{}.InternetMessageID)), kStr},
+	{`"allow_automation_on_related":`, nil, uint32(unsafe.Offsetof(Actions{}.AllowAutomationOnRelated)), kBool},
+	{`"replying_to":`, nil, uint32(unsafe.Offsetof(Actions{}.ReplyingTo)), kInt},
+	{`"lapsafe_expiry_date":`, nil, uint32(unsafe.Offsetof(Actions{}.LapsafeExpiryDate)), kTime},
+	{`"lapsafe_asset":`, nil, uint32(unsafe.Offsetof(Actions{}.LapsafeAsset)), kStr},
+	{`"lapsafe_bay":`, nil, uint32(unsafe.Offsetof(Actions{}.LapsafeBay)), kInt},
+	{`"lapsafe_bay_id":`, nil, uint32(unsafe.Offsetof(Actions{}.LapsafeBayID)), kStr},
+	{`"lapsafe_installation":`, nil, uint32(unsafe.Offsetof(Actions{}.LapsafeInstallation)), kStr},
+	{`"_slackaction":`, nil, uint32(unsafe.Offsetof(Actions{}.Slackaction)), kInt},
+	{`"_isportalagentnote":`, nil, uint32(unsafe.Offsetof(Actions{}.Isportalagentnote)), kBool},
+	{`"devops_pipeline_id":`, nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineID)), kInt},
+	{`"devops_pipeline_version":`, nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineVersion)), kStr},
+	{`"new_step":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStep)), kInt},
+	{`"rr_log":`, encOne[RoundRobinLog], uint32(unsafe.Offsetof(Actions{}.RrLog)), kSub},
+	{`"new_contributors":`, encMany[Contributors], uint32(unsafe.Offsetof(Actions{}.NewContributors)), kSub},
+	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(Actions{}.OutcomeID)), kInt},
+	{`"action_systemid":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionSystemid)), kInt},
+	{`"dateemailed":`, nil, uint32(unsafe.Offsetof(Actions{}.Dateemailed)), kTime},
+	{`"timetaken":`, nil, uint32(unsafe.Offsetof(Actions{}.Timetaken)), kF64},
+	{`"timetakendays":`, nil, uint32(unsafe.Offsetof(Actions{}.Timetakendays)), kF64},
+	{`"timetakenadjusted":`, nil, uint32(unsafe.Offsetof(Actions{}.Timetakenadjusted)), kF64},
+	{`"nonbilltime":`, nil, uint32(unsafe.Offsetof(Actions{}.Nonbilltime)), kF64},
+	{`"traveltime":`, nil, uint32(unsafe.Offsetof(Actions{}.Traveltime)), kF64},
+	{`"mileage":`, nil, uint32(unsafe.Offsetof(Actions{}.Mileage)), kF64},
+	{`"actionchargehours":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionchargehours)), kF64},
+	{`"actionnonchargeamount":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionnonchargeamount)), kF64},
+	{`"actionnonchargehours":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionnonchargehours)), kF64},
+	{`"actionchargeamount":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionchargeamount)), kF64},
+	{`"actionprepayhours":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionprepayhours)), kF64},
+	{`"actionprepayamount":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionprepayamount)), kF64},
+	{`"chargerate":`, nil, uint32(unsafe.Offsetof(Actions{}.Chargerate)), kInt},
+	{`"travel_chargerate":`, nil, uint32(unsafe.Offsetof(Actions{}.TravelChargerate)), kInt},
+	{`"hiddenfromuser":`, nil, uint32(unsafe.Offsetof(Actions{}.Hiddenfromuser)), kBool},
+	{`"important":`, nil, uint32(unsafe.Offsetof(Actions{}.Important)), kBool},
+	{`"old_status":`, nil, uint32(unsafe.Offsetof(Actions{}.OldStatus)), kInt},
+	{`"new_status":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStatus)), kInt},
+	{`"new_status_name":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStatusName)), kStr},
+	{`"emailfrom":`, nil, uint32(unsafe.Offsetof(Actions{}.Emailfrom)), kStr},
+	{`"emailtonew":`, nil, uint32(unsafe.Offsetof(Actions{}.Emailtonew)), kStr},
+	{`"emailto":`, nil, uint32(unsafe.Offsetof(Actions{}.Emailto)), kStr},
+	{`"emailccnew":`, nil, uint32(unsafe.Offsetof(Actions{}.Emailccnew)), kStr},
+	{`"emaildirection":`, nil, uint32(unsafe.Offsetof(Actions{}.Emaildirection)), kStr},
+	{`"emailcc":`, nil, uint32(unsafe.Offsetof(Actions{}.Emailcc)), kStr},
+	{`"emailbcc":`, nil, uint32(unsafe.Offsetof(Actions{}.Emailbcc)), kStr},
+	{`"emailsubjectnew":`, nil, uint32(unsafe.Offsetof(Actions{}.Emailsubjectnew)), kStr},
+	{`"senttoapiurl":`, nil, uint32(unsafe.Offsetof(Actions{}.Senttoapiurl)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(Actions{}.Colour)), kStr},
+	{`"attachment_count":`, nil, uint32(unsafe.Offsetof(Actions{}.AttachmentCount)), kInt},
+	{`"unread":`, nil, uint32(unsafe.Offsetof(Actions{}.Unread)), kInt},
+	{`"actionby_application_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionbyApplicationID)), kStr},
+	{`"attachment_list":`, encOne[AttachmentView], uint32(unsafe.Offsetof(Actions{}.AttachmentList)), kSub},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Actions{}.Customfields)), kSub},
+	{`"personal_unread":`, nil, uint32(unsafe.Offsetof(Actions{}.PersonalUnread)), kBool},
+	{`"actionarrivaldate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionarrivaldate)), kTime},
+	{`"actioncompletiondate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actioncompletiondate)), kTime},
+	{`"isjson":`, nil, uint32(unsafe.Offsetof(Actions{}.Isjson)), kBool},
+	{`"facebook_id":`, nil, uint32(unsafe.Offsetof(Actions{}.FacebookID)), kStr},
+	{`"facebook_sent":`, nil, uint32(unsafe.Offsetof(Actions{}.FacebookSent)), kBool},
+	{`"merged_from_ticketid":`, nil, uint32(unsafe.Offsetof(Actions{}.MergedFromTicketid)), kInt},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.Translations)), kSub},
+	{`"post_translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.PostTranslations)), kSub},
+	{`"instagram_id":`, nil, uint32(unsafe.Offsetof(Actions{}.InstagramID)), kStr},
+	{`"instagram_sent":`, nil, uint32(unsafe.Offsetof(Actions{}.InstagramSent)), kBool},
+	{`"on_behalf_of":`, nil, uint32(unsafe.Offsetof(Actions{}.OnBehalfOf)), kInt},
+	{`"on_behalf_of_name":`, nil, uint32(unsafe.Offsetof(Actions{}.OnBehalfOfName)), kStr},
+	{`"actionby_agent_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionbyAgentID)), kInt},
+	{`"actionby_user_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionbyUserID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Actions{}.GUID)), kStr},
+}}
+
+func (m *Actions) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctActions) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Actions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ActionsView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "actions":
-			ok = decodeModels(d, &m.Actions)
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectActionsView = decTable{extra: unsafe.Offsetof(ActionsView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(ActionsView{}.RecordCount)), kInt},
+	{"actions", decMany[Actions], uint32(unsafe.Offsetof(ActionsView{}.Actions)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(ActionsView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(ActionsView{}.PageSize)), kInt},
+}, sorted: []uint16{1, 2, 3, 0}}
+
+func (m *ActionsView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectActionsView) }
+
+var enctActionsView = encTable{extra: unsafe.Offsetof(ActionsView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(ActionsView{}.RecordCount)), kInt},
+	{`"actions":`, encMany[Actions], uint32(unsafe.Offsetof(ActionsView{}.Actions)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(ActionsView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(ActionsView{}.PageSize)), kInt},
+}}
+
+func (m *ActionsView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctActionsView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *ActionsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *ActionsView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Actions) }
 
-func (m *ActionsView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"actions":`, m.Actions)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
+var dectAddigyAlert = decTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), fields: []decField{
+	{"_id", nil, uint32(unsafe.Offsetof(AddigyAlert{}.ID)), kStr},
+	{"agentid", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Agentid)), kStr},
+	{"category", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Category)), kStr},
+	{"created_on", nil, uint32(unsafe.Offsetof(AddigyAlert{}.CreatedOn)), kF32},
+	{"created_date", nil, uint32(unsafe.Offsetof(AddigyAlert{}.CreatedDate)), kTime},
+	{"emails", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Emails)), kStrs},
+	{"fact", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Fact)), kStr},
+	{"level", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Level)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Name)), kStr},
+	{"orgid", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Orgid)), kStr},
+	{"remtime", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Remtime)), kInt},
+	{"resolveddate", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Resolveddate)), kInt},
+	{"resolveduseremail", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Resolveduseremail)), kStr},
+	{"selector", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Selector)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Status)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Value)), kRaw},
+	{"valuetype", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Valuetype)), kStr},
+}, sorted: []uint16{0, 1, 2, 4, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ActionsView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *AddigyAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAddigyAlert) }
 
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *ActionsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var enctAddigyAlert = encTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), fields: []encField{
+	{`"_id":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.ID)), kStr},
+	{`"agentid":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Agentid)), kStr},
+	{`"category":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Category)), kStr},
+	{`"created_on":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.CreatedOn)), kF32},
+	{`"created_date":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.CreatedDate)), kTime},
+	{`"emails":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Emails)), kStrs},
+	{`"fact":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Fact)), kStr},
+	{`"level":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Level)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Name)), kStr},
+	{`"orgid":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Orgid)), kStr},
+	{`"remtime":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Remtime)), kInt},
+	{`"resolveddate":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Resolveddate)), kInt},
+	{`"resolveduseremail":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Resolveduseremail)), kStr},
+	{`"selector":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Selector)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Status)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Value)), kRaw},
+	{`"valuetype":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Valuetype)), kStr},
+}}
 
-func (m *AddigyAlert) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_id":
-			ok = d.str(&m.ID)
-		case "agentid":
-			ok = d.str(&m.Agentid)
-		case "category":
-			ok = d.str(&m.Category)
-		case "created_date":
-			ok = d.time(&m.CreatedDate)
-		case "created_on":
-			ok = d.float32(&m.CreatedOn)
-		case "emails":
-			ok = d.strs(&m.Emails)
-		case "fact":
-			ok = d.str(&m.Fact)
-		case "level":
-			ok = d.str(&m.Level)
-		case "name":
-			ok = d.str(&m.Name)
-		case "orgid":
-			ok = d.str(&m.Orgid)
-		case "remtime":
-			ok = d.int(&m.Remtime)
-		case "resolveddate":
-			ok = d.int(&m.Resolveddate)
-		case "resolveduseremail":
-			ok = d.str(&m.Resolveduseremail)
-		case "selector":
-			ok = d.str(&m.Selector)
-		case "status":
-			ok = d.str(&m.Status)
-		case "value":
-			ok = d.raw(&m.Value)
-		case "valuetype":
-			ok = d.str(&m.Valuetype)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
-
-func (m *AddigyAlert) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"_id":`, m.ID)
-	e.str(`"agentid":`, m.Agentid)
-	e.str(`"category":`, m.Category)
-	e.float32(`"created_on":`, m.CreatedOn)
-	e.time(`"created_date":`, m.CreatedDate)
-	e.strs(`"emails":`, m.Emails)
-	e.str(`"fact":`, m.Fact)
-	e.str(`"level":`, m.Level)
-	e.str(`"name":`, m.Name)
-	e.str(`"orgid":`, m.Orgid)
-	e.int(`"remtime":`, m.Remtime)
-	e.int(`"resolveddate":`, m.Resolveddate)
-	e.str(`"resolveduseremail":`, m.Resolveduseremail)
-	e.str(`"selector":`, m.Selector)
-	e.str(`"status":`, m.Status)
-	e.raw(`"value":`, m.Value)
-	e.str(`"valuetype":`, m.Valuetype)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AddigyAlert) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *AddigyAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAddigyAlert) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AddigyAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAddigyApplication = decTable{extra: unsafe.Offsetof(AddigyApplication{}.Extra), fields: []decField{
+	{"version", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Version)), kStr},
+	{"path", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Path)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Name)), kStr},
+}, sorted: []uint16{2, 1, 0}}
+
 func (m *AddigyApplication) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "name":
-			ok = d.str(&m.Name)
-		case "path":
-			ok = d.str(&m.Path)
-		case "version":
-			ok = d.str(&m.Version)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAddigyApplication)
 }
+
+var enctAddigyApplication = encTable{extra: unsafe.Offsetof(AddigyApplication{}.Extra), fields: []encField{
+	{`"version":`, nil, uint32(unsafe.Offsetof(AddigyApplication{}.Version)), kStr},
+	{`"path":`, nil, uint32(unsafe.Offsetof(AddigyApplication{}.Path)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AddigyApplication{}.Name)), kStr},
+}}
 
 func (m *AddigyApplication) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"version":`, m.Version)
-	e.str(`"path":`, m.Path)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAddigyApplication)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AddigyApplication) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AddigyApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AddressStore) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "date_active":
-			ok = d.time(&m.DateActive)
-		case "date_inactive":
-			ok = d.time(&m.DateInactive)
-		case "description":
-			ok = d.str(&m.Description)
-		case "id":
-			ok = d.int(&m.ID)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "lat":
-			ok = d.float64(&m.Lat)
-		case "line1":
-			ok = d.str(&m.Line1)
-		case "line2":
-			ok = d.str(&m.Line2)
-		case "line3":
-			ok = d.str(&m.Line3)
-		case "line4":
-			ok = d.str(&m.Line4)
-		case "long":
-			ok = d.float64(&m.Long)
-		case "note":
-			ok = d.str(&m.Note)
-		case "postcode":
-			ok = d.str(&m.Postcode)
-		case "primary":
-			ok = d.bool(&m.Primary)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "type":
-			ok = d.int(&m.Type)
-		case "user_email":
-			ok = d.str(&m.UserEmail)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAddressStore = decTable{extra: unsafe.Offsetof(AddressStore{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AddressStore{}.ID)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(AddressStore{}.Type)), kInt},
+	{"description", nil, uint32(unsafe.Offsetof(AddressStore{}.Description)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(AddressStore{}.Note)), kStr},
+	{"line1", nil, uint32(unsafe.Offsetof(AddressStore{}.Line1)), kStr},
+	{"line2", nil, uint32(unsafe.Offsetof(AddressStore{}.Line2)), kStr},
+	{"line3", nil, uint32(unsafe.Offsetof(AddressStore{}.Line3)), kStr},
+	{"line4", nil, uint32(unsafe.Offsetof(AddressStore{}.Line4)), kStr},
+	{"postcode", nil, uint32(unsafe.Offsetof(AddressStore{}.Postcode)), kStr},
+	{"primary", nil, uint32(unsafe.Offsetof(AddressStore{}.Primary)), kBool},
+	{"inactive", nil, uint32(unsafe.Offsetof(AddressStore{}.Inactive)), kBool},
+	{"date_active", nil, uint32(unsafe.Offsetof(AddressStore{}.DateActive)), kTime},
+	{"date_inactive", nil, uint32(unsafe.Offsetof(AddressStore{}.DateInactive)), kTime},
+	{"lat", nil, uint32(unsafe.Offsetof(AddressStore{}.Lat)), kF64},
+	{"long", nil, uint32(unsafe.Offsetof(AddressStore{}.Long)), kF64},
+	{"client_name", nil, uint32(unsafe.Offsetof(AddressStore{}.ClientName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(AddressStore{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(AddressStore{}.SiteName)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(AddressStore{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(AddressStore{}.UserName)), kStr},
+	{"user_email", nil, uint32(unsafe.Offsetof(AddressStore{}.UserEmail)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(AddressStore{}.Isimport)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(AddressStore{}.Warning)), kStr},
+}, sorted: []uint16{21, 22, 15, 11, 12, 2, 0, 10, 13, 4, 5, 6, 7, 14, 3, 8, 9, 16, 17, 1, 20, 18, 19}}
 
-func (m *AddressStore) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"type":`, m.Type)
-	e.str(`"description":`, m.Description)
-	e.str(`"note":`, m.Note)
-	e.str(`"line1":`, m.Line1)
-	e.str(`"line2":`, m.Line2)
-	e.str(`"line3":`, m.Line3)
-	e.str(`"line4":`, m.Line4)
-	e.str(`"postcode":`, m.Postcode)
-	e.bool(`"primary":`, m.Primary)
-	e.bool(`"inactive":`, m.Inactive)
-	e.time(`"date_active":`, m.DateActive)
-	e.time(`"date_inactive":`, m.DateInactive)
-	e.float64(`"lat":`, m.Lat)
-	e.float64(`"long":`, m.Long)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.str(`"user_email":`, m.UserEmail)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AddressStore) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAddressStore) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AddressStore) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAddressStore = encTable{extra: unsafe.Offsetof(AddressStore{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AddressStore{}.ID)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Type)), kInt},
+	{`"description":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Description)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Note)), kStr},
+	{`"line1":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Line1)), kStr},
+	{`"line2":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Line2)), kStr},
+	{`"line3":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Line3)), kStr},
+	{`"line4":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Line4)), kStr},
+	{`"postcode":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Postcode)), kStr},
+	{`"primary":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Primary)), kBool},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Inactive)), kBool},
+	{`"date_active":`, nil, uint32(unsafe.Offsetof(AddressStore{}.DateActive)), kTime},
+	{`"date_inactive":`, nil, uint32(unsafe.Offsetof(AddressStore{}.DateInactive)), kTime},
+	{`"lat":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Lat)), kF64},
+	{`"long":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Long)), kF64},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(AddressStore{}.ClientName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(AddressStore{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(AddressStore{}.SiteName)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(AddressStore{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(AddressStore{}.UserName)), kStr},
+	{`"user_email":`, nil, uint32(unsafe.Offsetof(AddressStore{}.UserEmail)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Isimport)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Warning)), kStr},
+}}
+
+func (m *AddressStore) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAddressStore) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AddressStore) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Addressbook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "address":
-			ok = d.str(&m.Address)
-		case "contactgroup":
-			ok = d.int(&m.Contactgroup)
-		case "contactgroupcontacts":
-			ok = decodeModels(d, &m.Contactgroupcontacts)
-		case "contacttype":
-			ok = d.int(&m.Contacttype)
-		case "contactuid":
-			ok = d.int(&m.Contactuid)
-		case "contactunum":
-			ok = d.int(&m.Contactunum)
-		case "emailaddress":
-			ok = d.str(&m.Emailaddress)
-		case "exchange":
-			ok = d.bool(&m.Exchange)
-		case "global":
-			ok = d.bool(&m.Global)
-		case "id":
-			ok = d.int(&m.ID)
-		case "mailboxid":
-			ok = d.int(&m.Mailboxid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "section":
-			ok = d.str(&m.Section)
-		case "selectedaddressbook":
-			ok = d.str(&m.Selectedaddressbook)
-		case "unum":
-			ok = d.int(&m.Unum)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAddressbook = decTable{extra: unsafe.Offsetof(Addressbook{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Addressbook{}.ID)), kInt},
+	{"global", nil, uint32(unsafe.Offsetof(Addressbook{}.Global)), kBool},
+	{"mailboxid", nil, uint32(unsafe.Offsetof(Addressbook{}.Mailboxid)), kInt},
+	{"unum", nil, uint32(unsafe.Offsetof(Addressbook{}.Unum)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Addressbook{}.Name)), kStr},
+	{"emailaddress", nil, uint32(unsafe.Offsetof(Addressbook{}.Emailaddress)), kStr},
+	{"exchange", nil, uint32(unsafe.Offsetof(Addressbook{}.Exchange)), kBool},
+	{"address", nil, uint32(unsafe.Offsetof(Addressbook{}.Address)), kStr},
+	{"section", nil, uint32(unsafe.Offsetof(Addressbook{}.Section)), kStr},
+	{"contactuid", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactuid)), kInt},
+	{"contactunum", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactunum)), kInt},
+	{"contactgroup", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactgroup)), kInt},
+	{"contactgroupcontacts", decMany[Contactgroupcontacts], uint32(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), kSub},
+	{"contacttype", nil, uint32(unsafe.Offsetof(Addressbook{}.Contacttype)), kInt},
+	{"selectedaddressbook", nil, uint32(unsafe.Offsetof(Addressbook{}.Selectedaddressbook)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Addressbook{}.Warning)), kStr},
+}, sorted: []uint16{15, 7, 11, 12, 13, 9, 10, 5, 6, 1, 0, 2, 4, 8, 14, 3}}
 
-func (m *Addressbook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.bool(`"global":`, m.Global)
-	e.int(`"mailboxid":`, m.Mailboxid)
-	e.int(`"unum":`, m.Unum)
-	e.str(`"name":`, m.Name)
-	e.str(`"emailaddress":`, m.Emailaddress)
-	e.bool(`"exchange":`, m.Exchange)
-	e.str(`"address":`, m.Address)
-	e.str(`"section":`, m.Section)
-	e.int(`"contactuid":`, m.Contactuid)
-	e.int(`"contactunum":`, m.Contactunum)
-	e.int(`"contactgroup":`, m.Contactgroup)
-	encodeModels(e, `"contactgroupcontacts":`, m.Contactgroupcontacts)
-	e.int(`"contacttype":`, m.Contacttype)
-	e.str(`"selectedaddressbook":`, m.Selectedaddressbook)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Addressbook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAddressbook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Addressbook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAddressbook = encTable{extra: unsafe.Offsetof(Addressbook{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Addressbook{}.ID)), kInt},
+	{`"global":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Global)), kBool},
+	{`"mailboxid":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Mailboxid)), kInt},
+	{`"unum":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Unum)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Name)), kStr},
+	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Emailaddress)), kStr},
+	{`"exchange":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Exchange)), kBool},
+	{`"address":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Address)), kStr},
+	{`"section":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Section)), kStr},
+	{`"contactuid":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contactuid)), kInt},
+	{`"contactunum":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contactunum)), kInt},
+	{`"contactgroup":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contactgroup)), kInt},
+	{`"contactgroupcontacts":`, encMany[Contactgroupcontacts], uint32(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), kSub},
+	{`"contacttype":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contacttype)), kInt},
+	{`"selectedaddressbook":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Selectedaddressbook)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Warning)), kStr},
+}}
+
+func (m *Addressbook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAddressbook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Addressbook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAdobeAcrobatDetails = decTable{extra: unsafe.Offsetof(AdobeAcrobatDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Name)), kStr},
+	{"shard", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Shard)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewRefreshToken)), kStr},
+	{"token_expiry", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.TokenExpiry)), kTime},
+	{"authorized", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Authorized)), kBool},
+	{"code", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Code)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Exchangecode)), kBool},
+	{"_disconnect", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Disconnect)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Importtype)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.ClientID)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewClientSecret)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewMethod)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Warning)), kStr},
+	{"guid", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.GUID)), kStr},
+	{"new_webhook_secret", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewWebhookSecret)), kStr},
+	{"enable_webhooks", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.EnableWebhooks)), kBool},
+}, sorted: []uint16{9, 8, 10, 14, 6, 11, 7, 17, 15, 0, 1, 3, 12, 13, 4, 16, 2, 5}}
+
 func (m *AdobeAcrobatDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_disconnect":
-			ok = d.bool(&m.Disconnect)
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "code":
-			ok = d.str(&m.Code)
-		case "enable_webhooks":
-			ok = d.bool(&m.EnableWebhooks)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "new_webhook_secret":
-			ok = d.str(&m.NewWebhookSecret)
-		case "shard":
-			ok = d.str(&m.Shard)
-		case "token_expiry":
-			ok = d.time(&m.TokenExpiry)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAdobeAcrobatDetails)
 }
+
+var enctAdobeAcrobatDetails = encTable{extra: unsafe.Offsetof(AdobeAcrobatDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Name)), kStr},
+	{`"shard":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Shard)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewRefreshToken)), kStr},
+	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.TokenExpiry)), kTime},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Authorized)), kBool},
+	{`"code":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Code)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Exchangecode)), kBool},
+	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Disconnect)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Importtype)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.ClientID)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewClientSecret)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewMethod)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Warning)), kStr},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.GUID)), kStr},
+	{`"new_webhook_secret":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewWebhookSecret)), kStr},
+	{`"enable_webhooks":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.EnableWebhooks)), kBool},
+}}
 
 func (m *AdobeAcrobatDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"shard":`, m.Shard)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.time(`"token_expiry":`, m.TokenExpiry)
-	e.bool(`"authorized":`, m.Authorized)
-	e.str(`"code":`, m.Code)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.bool(`"_disconnect":`, m.Disconnect)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"new_webhook_secret":`, m.NewWebhookSecret)
-	e.bool(`"enable_webhooks":`, m.EnableWebhooks)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAdobeAcrobatDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AdobeAcrobatDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAdobeAcrobatDocument = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocument{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.ID)), kStr},
+	{"numPages", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.NumPages)), kInt},
+	{"mimeType", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.MimeType)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.Name)), kStr},
+}, sorted: []uint16{0, 2, 3, 1}}
+
 func (m *AdobeAcrobatDocument) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.str(&m.ID)
-		case "mimeType":
-			ok = d.str(&m.MimeType)
-		case "name":
-			ok = d.str(&m.Name)
-		case "numPages":
-			ok = d.int(&m.NumPages)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAdobeAcrobatDocument)
 }
+
+var enctAdobeAcrobatDocument = encTable{extra: unsafe.Offsetof(AdobeAcrobatDocument{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.ID)), kStr},
+	{`"numPages":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.NumPages)), kInt},
+	{`"mimeType":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.MimeType)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.Name)), kStr},
+}}
 
 func (m *AdobeAcrobatDocument) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.int(`"numPages":`, m.NumPages)
-	e.str(`"mimeType":`, m.MimeType)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAdobeAcrobatDocument)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AdobeAcrobatDocument) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatDocument) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAdobeAcrobatDocumentsinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Extra), fields: []decField{
+	{"documents", decMany[AdobeAcrobatDocument], uint32(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), kSub},
+}, sorted: []uint16{0}}
+
 func (m *AdobeAcrobatDocumentsinfo) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "documents":
-			ok = decodeModels(d, &m.Documents)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAdobeAcrobatDocumentsinfo)
 }
+
+var enctAdobeAcrobatDocumentsinfo = encTable{extra: unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Extra), fields: []encField{
+	{`"documents":`, encMany[AdobeAcrobatDocument], uint32(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), kSub},
+}}
 
 func (m *AdobeAcrobatDocumentsinfo) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"documents":`, m.Documents)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAdobeAcrobatDocumentsinfo)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AdobeAcrobatDocumentsinfo) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatDocumentsinfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAdobeAcrobatWebhook = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhook{}.Extra), fields: []decField{
+	{"webhookId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookID)), kStr},
+	{"webhookName", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookName)), kStr},
+	{"webhookNotificationId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationID)), kStr},
+	{"webhookUrlInfo", decOne[AdobeAcrobatWebhookurlinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), kSub},
+	{"webhookScope", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookScope)), kStr},
+	{"webhookNotificationApplicableUsers", decMany[AdobeAcrobatWebhooknotificationapplicableuser], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), kSub},
+	{"event", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Event)), kStr},
+	{"eventDate", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventDate)), kTime},
+	{"eventResourceType", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventResourceType)), kStr},
+	{"participantRole", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantRole)), kStr},
+	{"actionType", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActionType)), kStr},
+	{"participantUserId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantUserID)), kStr},
+	{"participantUserEmail", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantUserEmail)), kStr},
+	{"actingUserId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserID)), kStr},
+	{"actingUserEmail", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserEmail)), kStr},
+	{"initiatingUserId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserID)), kStr},
+	{"initiatingUserEmail", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserEmail)), kStr},
+	{"agreement", decOne[AdobeAcrobatWebhookAgreement], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), kSub},
+}, sorted: []uint16{14, 13, 10, 17, 6, 7, 8, 16, 15, 9, 12, 11, 0, 1, 5, 2, 4, 3}}
+
 func (m *AdobeAcrobatWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "actingUserEmail":
-			ok = d.str(&m.ActingUserEmail)
-		case "actingUserId":
-			ok = d.str(&m.ActingUserID)
-		case "actionType":
-			ok = d.str(&m.ActionType)
-		case "agreement":
-			ok = decodeModel(d, &m.Agreement)
-		case "event":
-			ok = d.str(&m.Event)
-		case "eventDate":
-			ok = d.time(&m.EventDate)
-		case "eventResourceType":
-			ok = d.str(&m.EventResourceType)
-		case "initiatingUserEmail":
-			ok = d.str(&m.InitiatingUserEmail)
-		case "initiatingUserId":
-			ok = d.str(&m.InitiatingUserID)
-		case "participantRole":
-			ok = d.str(&m.ParticipantRole)
-		case "participantUserEmail":
-			ok = d.str(&m.ParticipantUserEmail)
-		case "participantUserId":
-			ok = d.str(&m.ParticipantUserID)
-		case "webhookId":
-			ok = d.str(&m.WebhookID)
-		case "webhookName":
-			ok = d.str(&m.WebhookName)
-		case "webhookNotificationApplicableUsers":
-			ok = decodeModels(d, &m.WebhookNotificationApplicableUsers)
-		case "webhookNotificationId":
-			ok = d.str(&m.WebhookNotificationID)
-		case "webhookScope":
-			ok = d.str(&m.WebhookScope)
-		case "webhookUrlInfo":
-			ok = decodeModel(d, &m.WebhookURLInfo)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhook)
 }
+
+var enctAdobeAcrobatWebhook = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhook{}.Extra), fields: []encField{
+	{`"webhookId":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookID)), kStr},
+	{`"webhookName":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookName)), kStr},
+	{`"webhookNotificationId":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationID)), kStr},
+	{`"webhookUrlInfo":`, encOne[AdobeAcrobatWebhookurlinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), kSub},
+	{`"webhookScope":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookScope)), kStr},
+	{`"webhookNotificationApplicableUsers":`, encMany[AdobeAcrobatWebhooknotificationapplicableuser], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), kSub},
+	{`"event":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Event)), kStr},
+	{`"eventDate":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventDate)), kTime},
+	{`"eventResourceType":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventResourceType)), kStr},
+	{`"participantRole":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantRole)), kStr},
+	{`"actionType":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActionType)), kStr},
+	{`"participantUserId":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantUserID)), kStr},
+	{`"participantUserEmail":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantUserEmail)), kStr},
+	{`"actingUserId":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserID)), kStr},
+	{`"actingUserEmail":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserEmail)), kStr},
+	{`"initiatingUserId":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserID)), kStr},
+	{`"initiatingUserEmail":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserEmail)), kStr},
+	{`"agreement":`, encOne[AdobeAcrobatWebhookAgreement], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), kSub},
+}}
 
 func (m *AdobeAcrobatWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"webhookId":`, m.WebhookID)
-	e.str(`"webhookName":`, m.WebhookName)
-	e.str(`"webhookNotificationId":`, m.WebhookNotificationID)
-	encodeModel(e, `"webhookUrlInfo":`, m.WebhookURLInfo)
-	e.str(`"webhookScope":`, m.WebhookScope)
-	encodeModels(e, `"webhookNotificationApplicableUsers":`, m.WebhookNotificationApplicableUsers)
-	e.str(`"event":`, m.Event)
-	e.time(`"eventDate":`, m.EventDate)
-	e.str(`"eventResourceType":`, m.EventResourceType)
-	e.str(`"participantRole":`, m.ParticipantRole)
-	e.str(`"actionType":`, m.ActionType)
-	e.str(`"participantUserId":`, m.ParticipantUserID)
-	e.str(`"participantUserEmail":`, m.ParticipantUserEmail)
-	e.str(`"actingUserId":`, m.ActingUserID)
-	e.str(`"actingUserEmail":`, m.ActingUserEmail)
-	e.str(`"initiatingUserId":`, m.InitiatingUserID)
-	e.str(`"initiatingUserEmail":`, m.InitiatingUserEmail)
-	encodeModel(e, `"agreement":`, m.Agreement)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhook)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AdobeAcrobatWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAdobeAcrobatWebhookAgreement = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Extra), fields: []decField{
+	{"documentsInfo", decOne[AdobeAcrobatDocumentsinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), kSub},
+	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.ID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Name)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Status)), kStr},
+}, sorted: []uint16{0, 1, 2, 3}}
+
 func (m *AdobeAcrobatWebhookAgreement) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "documentsInfo":
-			ok = decodeModel(d, &m.DocumentsInfo)
-		case "id":
-			ok = d.str(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "status":
-			ok = d.str(&m.Status)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhookAgreement)
 }
+
+var enctAdobeAcrobatWebhookAgreement = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Extra), fields: []encField{
+	{`"documentsInfo":`, encOne[AdobeAcrobatDocumentsinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), kSub},
+	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.ID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Name)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Status)), kStr},
+}}
 
 func (m *AdobeAcrobatWebhookAgreement) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"documentsInfo":`, m.DocumentsInfo)
-	e.str(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"status":`, m.Status)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhookAgreement)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AdobeAcrobatWebhookAgreement) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatWebhookAgreement) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
+var dectAdobeAcrobatWebhooknotificationapplicableuser = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.ID)), kStr},
+	{"email", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Email)), kStr},
+	{"role", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Role)), kStr},
+	{"payloadApplicable", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.PayloadApplicable)), kBool},
+}, sorted: []uint16{1, 0, 3, 2}}
+
 func (m *AdobeAcrobatWebhooknotificationapplicableuser) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "email":
-			ok = d.str(&m.Email)
-		case "id":
-			ok = d.str(&m.ID)
-		case "payloadApplicable":
-			ok = d.bool(&m.PayloadApplicable)
-		case "role":
-			ok = d.str(&m.Role)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhooknotificationapplicableuser)
 }
+
+var enctAdobeAcrobatWebhooknotificationapplicableuser = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.ID)), kStr},
+	{`"email":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Email)), kStr},
+	{`"role":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Role)), kStr},
+	{`"payloadApplicable":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.PayloadApplicable)), kBool},
+}}
 
 func (m *AdobeAcrobatWebhooknotificationapplicableuser) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"email":`, m.Email)
-	e.str(`"role":`, m.Role)
-	e.bool(`"payloadApplicable":`, m.PayloadApplicable)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AdobeAcrobatWebhooknotificationapplicableuser) MarshalJSON() ([]byte, error) {
-	return marshalModel(&m)
+	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhooknotificationapplicableuser)
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -2249,6548 +1468,4219 @@ func (m *AdobeAcrobatWebhooknotificationapplicableuser) UnmarshalJSON(data []byt
 	return unmarshalModel(data, m)
 }
 
+var dectAdobeAcrobatWebhookurlinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.Extra), fields: []decField{
+	{"url", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.URL)), kStr},
+}, sorted: []uint16{0}}
+
 func (m *AdobeAcrobatWebhookurlinfo) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhookurlinfo)
 }
+
+var enctAdobeAcrobatWebhookurlinfo = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.Extra), fields: []encField{
+	{`"url":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.URL)), kStr},
+}}
 
 func (m *AdobeAcrobatWebhookurlinfo) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"url":`, m.URL)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhookurlinfo)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AdobeAcrobatWebhookurlinfo) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatWebhookurlinfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAdobeCommerceBillingAddress = decTable{extra: unsafe.Offsetof(AdobeCommerceBillingAddress{}.Extra), fields: []decField{
+	{"address_type", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.AddressType)), kStr},
+	{"city", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.City)), kStr},
+	{"country_id", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.CountryID)), kStr},
+	{"email", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Email)), kStr},
+	{"entity_id", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.EntityID)), kInt},
+	{"firstname", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Firstname)), kStr},
+	{"lastname", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Lastname)), kStr},
+	{"parent_id", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.ParentID)), kInt},
+	{"postcode", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Postcode)), kStr},
+	{"region", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Region)), kStr},
+	{"region_code", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.RegionCode)), kStr},
+	{"region_id", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.RegionID)), kInt},
+	{"street", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Street)), kStrs},
+	{"telephone", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Telephone)), kStr},
+}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}}
+
 func (m *AdobeCommerceBillingAddress) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "address_type":
-			ok = d.str(&m.AddressType)
-		case "city":
-			ok = d.str(&m.City)
-		case "country_id":
-			ok = d.str(&m.CountryID)
-		case "email":
-			ok = d.str(&m.Email)
-		case "entity_id":
-			ok = d.int(&m.EntityID)
-		case "firstname":
-			ok = d.str(&m.Firstname)
-		case "lastname":
-			ok = d.str(&m.Lastname)
-		case "parent_id":
-			ok = d.int(&m.ParentID)
-		case "postcode":
-			ok = d.str(&m.Postcode)
-		case "region":
-			ok = d.str(&m.Region)
-		case "region_code":
-			ok = d.str(&m.RegionCode)
-		case "region_id":
-			ok = d.int(&m.RegionID)
-		case "street":
-			ok = d.strs(&m.Street)
-		case "telephone":
-			ok = d.str(&m.Telephone)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAdobeCommerceBillingAddress)
 }
+
+var enctAdobeCommerceBillingAddress = encTable{extra: unsafe.Offsetof(AdobeCommerceBillingAddress{}.Extra), fields: []encField{
+	{`"address_type":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.AddressType)), kStr},
+	{`"city":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.City)), kStr},
+	{`"country_id":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.CountryID)), kStr},
+	{`"email":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Email)), kStr},
+	{`"entity_id":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.EntityID)), kInt},
+	{`"firstname":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Firstname)), kStr},
+	{`"lastname":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Lastname)), kStr},
+	{`"parent_id":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.ParentID)), kInt},
+	{`"postcode":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Postcode)), kStr},
+	{`"region":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Region)), kStr},
+	{`"region_code":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.RegionCode)), kStr},
+	{`"region_id":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.RegionID)), kInt},
+	{`"street":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Street)), kStrs},
+	{`"telephone":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Telephone)), kStr},
+}}
 
 func (m *AdobeCommerceBillingAddress) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"address_type":`, m.AddressType)
-	e.str(`"city":`, m.City)
-	e.str(`"country_id":`, m.CountryID)
-	e.str(`"email":`, m.Email)
-	e.int(`"entity_id":`, m.EntityID)
-	e.str(`"firstname":`, m.Firstname)
-	e.str(`"lastname":`, m.Lastname)
-	e.int(`"parent_id":`, m.ParentID)
-	e.str(`"postcode":`, m.Postcode)
-	e.str(`"region":`, m.Region)
-	e.str(`"region_code":`, m.RegionCode)
-	e.int(`"region_id":`, m.RegionID)
-	e.strs(`"street":`, m.Street)
-	e.str(`"telephone":`, m.Telephone)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAdobeCommerceBillingAddress)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AdobeCommerceBillingAddress) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeCommerceBillingAddress) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
+var dectAdobeCommerceDetails = decTable{extra: unsafe.Offsetof(AdobeCommerceDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.ID)), kInt},
+	{"connectionname", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Connectionname)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.URL)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.NewIntegrationMethod)), kBool},
+	{"enabled", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Enabled)), kBool},
+	{"integrator_last_sync", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.IntegratorLastSync)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Warning)), kStr},
+}, sorted: []uint16{6, 1, 4, 0, 5, 3, 2}}
+
 func (m *AdobeCommerceDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "connectionname":
-			ok = d.str(&m.Connectionname)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "id":
-			ok = d.int(&m.ID)
-		case "integrator_last_sync":
-			ok = d.time(&m.IntegratorLastSync)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAdobeCommerceDetails)
 }
+
+var enctAdobeCommerceDetails = encTable{extra: unsafe.Offsetof(AdobeCommerceDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.ID)), kInt},
+	{`"connectionname":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Connectionname)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.URL)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.NewIntegrationMethod)), kBool},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Enabled)), kBool},
+	{`"integrator_last_sync":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.IntegratorLastSync)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Warning)), kStr},
+}}
 
 func (m *AdobeCommerceDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"connectionname":`, m.Connectionname)
-	e.str(`"url":`, m.URL)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.bool(`"enabled":`, m.Enabled)
-	e.time(`"integrator_last_sync":`, m.IntegratorLastSync)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAdobeCommerceDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AdobeCommerceDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeCommerceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AgentCheckIn) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "status":
-			ok = d.int(&m.Status)
-		case "timestamp":
-			ok = d.time(&m.Timestamp)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAgentCheckIn = decTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.AgentID)), kInt},
+	{"timestamp", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Timestamp)), kTime},
+	{"status", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Status)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Warning)), kStr},
+}, sorted: []uint16{4, 1, 0, 3, 2}}
 
-func (m *AgentCheckIn) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.time(`"timestamp":`, m.Timestamp)
-	e.int(`"status":`, m.Status)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AgentCheckIn) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAgentCheckIn) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AgentCheckIn) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAgentCheckIn = encTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AgentCheckIn{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(AgentCheckIn{}.AgentID)), kInt},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Timestamp)), kTime},
+	{`"status":`, nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Status)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Warning)), kStr},
+}}
+
+func (m *AgentCheckIn) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAgentCheckIn) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AgentCheckIn) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AiSuggestion) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "auto_apply":
-			ok = d.bool(&m.AutoApply)
-		case "condition_number":
-			ok = d.int(&m.ConditionNumber)
-		case "condition_percentage":
-			ok = d.float64(&m.ConditionPercentage)
-		case "id":
-			ok = d.int(&m.ID)
-		case "min_matches":
-			ok = d.int(&m.MinMatches)
-		case "min_score":
-			ok = d.float64(&m.MinScore)
-		case "name":
-			ok = d.str(&m.Name)
-		case "outcome_id":
-			ok = d.int(&m.OutcomeID)
-		case "outcome_name":
-			ok = d.str(&m.OutcomeName)
-		case "precedence":
-			ok = d.int(&m.Precedence)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "template_id":
-			ok = d.int(&m.TemplateID)
-		case "template_name":
-			ok = d.str(&m.TemplateName)
-		case "ticket_types":
-			ok = decodeModels(d, &m.TicketTypes)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAiSuggestion = decTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AiSuggestion{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Name)), kStr},
+	{"precedence", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Precedence)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Type)), kInt},
+	{"ticket_types", decMany[KeyPair4], uint32(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), kSub},
+	{"auto_apply", nil, uint32(unsafe.Offsetof(AiSuggestion{}.AutoApply)), kBool},
+	{"min_score", nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinScore)), kF64},
+	{"min_matches", nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinMatches)), kInt},
+	{"condition_number", nil, uint32(unsafe.Offsetof(AiSuggestion{}.ConditionNumber)), kInt},
+	{"condition_percentage", nil, uint32(unsafe.Offsetof(AiSuggestion{}.ConditionPercentage)), kF64},
+	{"outcome_id", nil, uint32(unsafe.Offsetof(AiSuggestion{}.OutcomeID)), kInt},
+	{"outcome_name", nil, uint32(unsafe.Offsetof(AiSuggestion{}.OutcomeName)), kStr},
+	{"template_id", nil, uint32(unsafe.Offsetof(AiSuggestion{}.TemplateID)), kInt},
+	{"template_name", nil, uint32(unsafe.Offsetof(AiSuggestion{}.TemplateName)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Summary)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Warning)), kStr},
+}, sorted: []uint16{15, 5, 8, 9, 0, 7, 6, 1, 10, 11, 2, 14, 12, 13, 4, 3}}
 
-func (m *AiSuggestion) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"precedence":`, m.Precedence)
-	e.int(`"type":`, m.Type)
-	encodeModels(e, `"ticket_types":`, m.TicketTypes)
-	e.bool(`"auto_apply":`, m.AutoApply)
-	e.float64(`"min_score":`, m.MinScore)
-	e.int(`"min_matches":`, m.MinMatches)
-	e.int(`"condition_number":`, m.ConditionNumber)
-	e.float64(`"condition_percentage":`, m.ConditionPercentage)
-	e.int(`"outcome_id":`, m.OutcomeID)
-	e.str(`"outcome_name":`, m.OutcomeName)
-	e.int(`"template_id":`, m.TemplateID)
-	e.str(`"template_name":`, m.TemplateName)
-	e.str(`"summary":`, m.Summary)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AiSuggestion) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAiSuggestion) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AiSuggestion) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAiSuggestion = encTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Name)), kStr},
+	{`"precedence":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Precedence)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Type)), kInt},
+	{`"ticket_types":`, encMany[KeyPair4], uint32(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), kSub},
+	{`"auto_apply":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.AutoApply)), kBool},
+	{`"min_score":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinScore)), kF64},
+	{`"min_matches":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinMatches)), kInt},
+	{`"condition_number":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.ConditionNumber)), kInt},
+	{`"condition_percentage":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.ConditionPercentage)), kF64},
+	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.OutcomeID)), kInt},
+	{`"outcome_name":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.OutcomeName)), kStr},
+	{`"template_id":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.TemplateID)), kInt},
+	{`"template_name":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.TemplateName)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Summary)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Warning)), kStr},
+}}
+
+func (m *AiSuggestion) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAiSuggestion) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AiSuggestion) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAiSuggestionFault = decTable{extra: unsafe.Offsetof(AiSuggestionFault{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.ID)), kInt},
+	{"suggestion_id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.SuggestionID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.TicketID)), kInt},
+	{"summary", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Summary)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Type)), kInt},
+	{"new_value", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.NewValue)), kStr},
+	{"applied", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Applied)), kBool},
+	{"applied_date", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.AppliedDate)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Warning)), kStr},
+}, sorted: []uint16{8, 6, 7, 0, 5, 1, 3, 2, 4}}
+
 func (m *AiSuggestionFault) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "applied":
-			ok = d.bool(&m.Applied)
-		case "applied_date":
-			ok = d.time(&m.AppliedDate)
-		case "id":
-			ok = d.int(&m.ID)
-		case "new_value":
-			ok = d.str(&m.NewValue)
-		case "suggestion_id":
-			ok = d.int(&m.SuggestionID)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAiSuggestionFault)
 }
+
+var enctAiSuggestionFault = encTable{extra: unsafe.Offsetof(AiSuggestionFault{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.ID)), kInt},
+	{`"suggestion_id":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.SuggestionID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.TicketID)), kInt},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Summary)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Type)), kInt},
+	{`"new_value":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.NewValue)), kStr},
+	{`"applied":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Applied)), kBool},
+	{`"applied_date":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.AppliedDate)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Warning)), kStr},
+}}
 
 func (m *AiSuggestionFault) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"suggestion_id":`, m.SuggestionID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"summary":`, m.Summary)
-	e.int(`"type":`, m.Type)
-	e.str(`"new_value":`, m.NewValue)
-	e.bool(`"applied":`, m.Applied)
-	e.time(`"applied_date":`, m.AppliedDate)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAiSuggestionFault)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AiSuggestionFault) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AiSuggestionFault) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAmazonSellerBuyerInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerInfo{}.Extra), fields: []decField{
+	{"buyerEmail", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerEmail)), kStr},
+	{"buyerName", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerName)), kStr},
+	{"buyerCountry", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerCountry)), kStr},
+	{"buyerTaxInfo", decOne[AmazonSellerBuyerTaxInfo], uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), kSub},
+	{"purchaseOrderNumber", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.PurchaseOrderNumber)), kStr},
+}, sorted: []uint16{2, 0, 1, 3, 4}}
+
 func (m *AmazonSellerBuyerInfo) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "buyerCountry":
-			ok = d.str(&m.BuyerCountry)
-		case "buyerEmail":
-			ok = d.str(&m.BuyerEmail)
-		case "buyerName":
-			ok = d.str(&m.BuyerName)
-		case "buyerTaxInfo":
-			ok = decodeModel(d, &m.BuyerTaxInfo)
-		case "purchaseOrderNumber":
-			ok = d.str(&m.PurchaseOrderNumber)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAmazonSellerBuyerInfo)
 }
+
+var enctAmazonSellerBuyerInfo = encTable{extra: unsafe.Offsetof(AmazonSellerBuyerInfo{}.Extra), fields: []encField{
+	{`"buyerEmail":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerEmail)), kStr},
+	{`"buyerName":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerName)), kStr},
+	{`"buyerCountry":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerCountry)), kStr},
+	{`"buyerTaxInfo":`, encOne[AmazonSellerBuyerTaxInfo], uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), kSub},
+	{`"purchaseOrderNumber":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.PurchaseOrderNumber)), kStr},
+}}
 
 func (m *AmazonSellerBuyerInfo) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"buyerEmail":`, m.BuyerEmail)
-	e.str(`"buyerName":`, m.BuyerName)
-	e.str(`"buyerCountry":`, m.BuyerCountry)
-	encodeModel(e, `"buyerTaxInfo":`, m.BuyerTaxInfo)
-	e.str(`"purchaseOrderNumber":`, m.PurchaseOrderNumber)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAmazonSellerBuyerInfo)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AmazonSellerBuyerInfo) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AmazonSellerBuyerInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAmazonSellerBuyerTaxInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.Extra), fields: []decField{
+	{"companyLegalName", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.CompanyLegalName)), kStr},
+	{"taxingRegion", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxingRegion)), kStr},
+	{"taxClassifications", decMany[AmazonSellerTaxClassifications], uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), kSub},
+}, sorted: []uint16{0, 2, 1}}
+
 func (m *AmazonSellerBuyerTaxInfo) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "companyLegalName":
-			ok = d.str(&m.CompanyLegalName)
-		case "taxClassifications":
-			ok = decodeModels(d, &m.TaxClassifications)
-		case "taxingRegion":
-			ok = d.str(&m.TaxingRegion)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAmazonSellerBuyerTaxInfo)
 }
+
+var enctAmazonSellerBuyerTaxInfo = encTable{extra: unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.Extra), fields: []encField{
+	{`"companyLegalName":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.CompanyLegalName)), kStr},
+	{`"taxingRegion":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxingRegion)), kStr},
+	{`"taxClassifications":`, encMany[AmazonSellerTaxClassifications], uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), kSub},
+}}
 
 func (m *AmazonSellerBuyerTaxInfo) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"companyLegalName":`, m.CompanyLegalName)
-	e.str(`"taxingRegion":`, m.TaxingRegion)
-	encodeModels(e, `"taxClassifications":`, m.TaxClassifications)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAmazonSellerBuyerTaxInfo)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AmazonSellerBuyerTaxInfo) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AmazonSellerBuyerTaxInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAmazonSellerDetails = decTable{extra: unsafe.Offsetof(AmazonSellerDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.ID)), kInt},
+	{"storefrontname", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Storefrontname)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewIntegrationMethod)), kBool},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewRefreshToken)), kStr},
+	{"_code", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Code)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Exchangecode)), kBool},
+	{"authorized", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Authorized)), kBool},
+	{"enabled", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Enabled)), kBool},
+	{"endpoint", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Endpoint)), kStr},
+	{"marketplace", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Marketplace)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Warning)), kStr},
+}, sorted: []uint16{5, 6, 11, 7, 8, 9, 0, 10, 3, 2, 4, 1}}
+
 func (m *AmazonSellerDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_code":
-			ok = d.str(&m.Code)
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "endpoint":
-			ok = d.str(&m.Endpoint)
-		case "id":
-			ok = d.int(&m.ID)
-		case "marketplace":
-			ok = d.str(&m.Marketplace)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "storefrontname":
-			ok = d.str(&m.Storefrontname)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAmazonSellerDetails)
 }
+
+var enctAmazonSellerDetails = encTable{extra: unsafe.Offsetof(AmazonSellerDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.ID)), kInt},
+	{`"storefrontname":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Storefrontname)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewIntegrationMethod)), kBool},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewRefreshToken)), kStr},
+	{`"_code":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Code)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Exchangecode)), kBool},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Authorized)), kBool},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Enabled)), kBool},
+	{`"endpoint":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Endpoint)), kStr},
+	{`"marketplace":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Marketplace)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Warning)), kStr},
+}}
 
 func (m *AmazonSellerDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"storefrontname":`, m.Storefrontname)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.str(`"_code":`, m.Code)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.bool(`"authorized":`, m.Authorized)
-	e.bool(`"enabled":`, m.Enabled)
-	e.str(`"endpoint":`, m.Endpoint)
-	e.str(`"marketplace":`, m.Marketplace)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAmazonSellerDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AmazonSellerDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AmazonSellerDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAmazonSellerTaxClassifications = decTable{extra: unsafe.Offsetof(AmazonSellerTaxClassifications{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Name)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Value)), kStr},
+}, sorted: []uint16{0, 1}}
+
 func (m *AmazonSellerTaxClassifications) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "name":
-			ok = d.str(&m.Name)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAmazonSellerTaxClassifications)
 }
+
+var enctAmazonSellerTaxClassifications = encTable{extra: unsafe.Offsetof(AmazonSellerTaxClassifications{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Name)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Value)), kStr},
+}}
 
 func (m *AmazonSellerTaxClassifications) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	e.str(`"value":`, m.Value)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAmazonSellerTaxClassifications)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AmazonSellerTaxClassifications) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AmazonSellerTaxClassifications) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func (m *AnalyzerFilter) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "data_type":
-			ok = d.str(&m.DataType)
-		case "data_type_group":
-			ok = d.str(&m.DataTypeGroup)
-		case "fieldname":
-			ok = d.str(&m.Fieldname)
-		case "id":
-			ok = d.int(&m.ID)
-		case "numericruletype":
-			ok = d.int(&m.Numericruletype)
-		case "numericvalue":
-			ok = d.float64(&m.Numericvalue)
-		case "query":
-			ok = d.str(&m.Query)
-		case "report_id":
-			ok = d.int(&m.ReportID)
-		case "stringruletext":
-			ok = d.str(&m.Stringruletext)
-		case "stringruletype":
-			ok = d.int(&m.Stringruletype)
-		case "stringrulevalues":
-			ok = decodeModels(d, &m.Stringrulevalues)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAnalyzerFilter = decTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ID)), kInt},
+	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ReportID)), kInt},
+	{"fieldname", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Fieldname)), kStr},
+	{"data_type", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.DataType)), kStr},
+	{"data_type_group", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.DataTypeGroup)), kStr},
+	{"query", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Query)), kStr},
+	{"numericruletype", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericruletype)), kInt},
+	{"numericvalue", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericvalue)), kF64},
+	{"stringrulevalues", decMany[KeyPair2], uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), kSub},
+	{"stringruletext", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletext)), kStr},
+	{"stringruletype", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletype)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Warning)), kStr},
+}, sorted: []uint16{11, 3, 4, 2, 0, 6, 7, 5, 1, 9, 10, 8}}
 
-func (m *AnalyzerFilter) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"report_id":`, m.ReportID)
-	e.str(`"fieldname":`, m.Fieldname)
-	e.str(`"data_type":`, m.DataType)
-	e.str(`"data_type_group":`, m.DataTypeGroup)
-	e.str(`"query":`, m.Query)
-	e.int(`"numericruletype":`, m.Numericruletype)
-	e.float64(`"numericvalue":`, m.Numericvalue)
-	encodeModels(e, `"stringrulevalues":`, m.Stringrulevalues)
-	e.str(`"stringruletext":`, m.Stringruletext)
-	e.int(`"stringruletype":`, m.Stringruletype)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AnalyzerFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAnalyzerFilter) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AnalyzerFilter) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAnalyzerFilter = encTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ID)), kInt},
+	{`"report_id":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ReportID)), kInt},
+	{`"fieldname":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Fieldname)), kStr},
+	{`"data_type":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.DataType)), kStr},
+	{`"data_type_group":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.DataTypeGroup)), kStr},
+	{`"query":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Query)), kStr},
+	{`"numericruletype":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericruletype)), kInt},
+	{`"numericvalue":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericvalue)), kF64},
+	{`"stringrulevalues":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), kSub},
+	{`"stringruletext":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletext)), kStr},
+	{`"stringruletype":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletype)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Warning)), kStr},
+}}
+
+func (m *AnalyzerFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAnalyzerFilter) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AnalyzerProfile) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_check_prompt":
-			ok = d.bool(&m.CheckPrompt)
-		case "_json_generate":
-			ok = d.bool(&m.JSONGenerate)
-		case "_loadreportonly":
-			ok = d.bool(&m.Loadreportonly)
-		case "_print_generate":
-			ok = d.bool(&m.PrintGenerate)
-		case "_print_preview":
-			ok = d.bool(&m.PrintPreview)
-		case "_run_prompt":
-			ok = d.bool(&m.RunPrompt)
-		case "_testchart":
-			ok = d.bool(&m.Testchart)
-		case "_testonly":
-			ok = d.bool(&m.Testonly)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "_xls_generate":
-			ok = d.bool(&m.XlsGenerate)
-		case "ai_prompt":
-			ok = d.str(&m.AiPrompt)
-		case "ai_runid":
-			ok = d.str(&m.AiRunid)
-		case "ai_threadid":
-			ok = d.str(&m.AiThreadid)
-		case "alreadyconverted":
-			ok = d.bool(&m.Alreadyconverted)
-		case "apiquery_id":
-			ok = d.int(&m.ApiqueryID)
-		case "assistant_request":
-			ok = decodeModel(d, &m.AssistantRequest)
-		case "available_columns":
-			ok = decodeModels(d, &m.AvailableColumns)
-		case "availablefields":
-			ok = d.str(&m.Availablefields)
-		case "average":
-			ok = d.bool(&m.Average)
-		case "averageaspercentage":
-			ok = d.bool(&m.Averageaspercentage)
-		case "bookmarked":
-			ok = d.bool(&m.Bookmarked)
-		case "builtinid":
-			ok = d.bool(&m.Builtinid)
-		case "canbeaccessedbyallusers":
-			ok = d.bool(&m.Canbeaccessedbyallusers)
-		case "chart_base64":
-			ok = d.str(&m.ChartBase64)
-		case "chart_comparison":
-			ok = d.int(&m.ChartComparison)
-		case "charttitle":
-			ok = d.str(&m.Charttitle)
-		case "charttype":
-			ok = d.int(&m.Charttype)
-		case "client":
-			ok = d.str(&m.Client)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "colourpallette":
-			ok = d.str(&m.Colourpallette)
-		case "colours":
-			ok = decodeModels(d, &m.Colours)
-		case "columns":
-			ok = decodeModels(d, &m.Columns)
-		case "conditions":
-			ok = decodeModels(d, &m.Conditions)
-		case "consignment_id":
-			ok = d.int(&m.ConsignmentID)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "count":
-			ok = d.bool(&m.Count)
-		case "csv_attachment_id":
-			ok = d.int(&m.CSVAttachmentID)
-		case "csv_attachment_link":
-			ok = d.str(&m.CSVAttachmentLink)
-		case "customise_table_html":
-			ok = d.bool(&m.CustomiseTableHTML)
-		case "datasource_id":
-			ok = d.int(&m.DatasourceID)
-		case "description":
-			ok = d.str(&m.Description)
-		case "filter_lookup_values":
-			ok = decodeModels(d, &m.FilterLookupValues)
-		case "filterable_columns":
-			ok = decodeModels(d, &m.FilterableColumns)
-		case "filterable_columns_conditions":
-			ok = decodeModels(d, &m.FilterableColumnsConditions)
-		case "filters":
-			ok = decodeModels(d, &m.Filters)
-		case "get_reportcondition_values":
-			ok = d.str(&m.GetReportconditionValues)
-		case "get_reportfield_values":
-			ok = d.str(&m.GetReportfieldValues)
-		case "graphorder":
-			ok = d.int(&m.Graphorder)
-		case "graphorderby":
-			ok = d.str(&m.Graphorderby)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "group_name":
-			ok = d.str(&m.GroupName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "includesummary":
-			ok = d.bool(&m.Includesummary)
-		case "invoice_id":
-			ok = d.int(&m.InvoiceID)
-		case "is_onlinerepository_report":
-			ok = d.bool(&m.IsOnlinerepositoryReport)
-		case "is_published":
-			ok = d.bool(&m.IsPublished)
-		case "json_attachment_id":
-			ok = d.int(&m.JSONAttachmentID)
-		case "json_attachment_link":
-			ok = d.str(&m.JSONAttachmentLink)
-		case "local_library_id":
-			ok = d.int(&m.LocalLibraryID)
-		case "mainentity":
-			ok = d.str(&m.Mainentity)
-		case "name":
-			ok = d.str(&m.Name)
-		case "onlyshowsummaries":
-			ok = d.bool(&m.Onlyshowsummaries)
-		case "pdf_attachment_id":
-			ok = d.int(&m.PDFAttachmentID)
-		case "pdftemplate":
-			ok = decodeModel(d, &m.Pdftemplate)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "pdftemplate_name":
-			ok = d.str(&m.PdftemplateName)
-		case "permissions_agent":
-			ok = decodeModels(d, &m.PermissionsAgent)
-		case "permissions_user":
-			ok = decodeModels(d, &m.PermissionsUser)
-		case "previous_report":
-			ok = decodeModel(d, &m.PreviousReport)
-		case "printhtml":
-			ok = d.str(&m.Printhtml)
-		case "publish_type":
-			ok = d.int(&m.PublishType)
-		case "published_id":
-			ok = d.str(&m.PublishedID)
-		case "quote_id":
-			ok = d.int(&m.QuoteID)
-		case "report":
-			ok = decodeModel(d, &m.Report)
-		case "report_access_token":
-			ok = d.str(&m.ReportAccessToken)
-		case "report_comparison":
-			ok = d.int(&m.ReportComparison)
-		case "report_table_group_html":
-			ok = d.str(&m.ReportTableGroupHTML)
-		case "report_table_html":
-			ok = d.str(&m.ReportTableHTML)
-		case "report_table_row_html":
-			ok = d.str(&m.ReportTableRowHTML)
-		case "report_table_total_html":
-			ok = d.str(&m.ReportTableTotalHTML)
-		case "reportingperiod":
-			ok = d.int(&m.Reportingperiod)
-		case "reportingperioddatefield":
-			ok = d.str(&m.Reportingperioddatefield)
-		case "reportingperiodenddate":
-			ok = d.time(&m.Reportingperiodenddate)
-		case "reportingperiodstartdate":
-			ok = d.time(&m.Reportingperiodstartdate)
-		case "restrictaccess":
-			ok = d.bool(&m.Restrictaccess)
-		case "schedule":
-			ok = decodeModels(d, &m.Schedule)
-		case "selectedfields":
-			ok = d.str(&m.Selectedfields)
-		case "series":
-			ok = decodeModels(d, &m.Series)
-		case "seriestype1":
-			ok = d.int(&m.Seriestype1)
-		case "seriestype2":
-			ok = d.int(&m.Seriestype2)
-		case "seriestype3":
-			ok = d.int(&m.Seriestype3)
-		case "seriestype4":
-			ok = d.int(&m.Seriestype4)
-		case "seriestype5":
-			ok = d.int(&m.Seriestype5)
-		case "show_datavalues":
-			ok = d.bool(&m.ShowDatavalues)
-		case "show_top_only":
-			ok = d.bool(&m.ShowTopOnly)
-		case "show_trendline":
-			ok = d.bool(&m.ShowTrendline)
-		case "showgraphvalues":
-			ok = d.bool(&m.Showgraphvalues)
-		case "sql":
-			ok = d.str(&m.SQL)
-		case "sqlhasdatefilter":
-			ok = d.bool(&m.Sqlhasdatefilter)
-		case "sqlid":
-			ok = d.int(&m.Sqlid)
-		case "stackbars":
-			ok = d.bool(&m.Stackbars)
-		case "sum":
-			ok = d.bool(&m.Sum)
-		case "systemreportid":
-			ok = d.int(&m.Systemreportid)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "timezonename":
-			ok = d.str(&m.Timezonename)
-		case "top_count":
-			ok = d.int(&m.TopCount)
-		case "type":
-			ok = d.int(&m.Type)
-		case "usesdynamicsql":
-			ok = d.bool(&m.Usesdynamicsql)
-		case "usetechlink":
-			ok = d.bool(&m.Usetechlink)
-		case "xaxis":
-			ok = d.str(&m.Xaxis)
-		case "xaxiscaption":
-			ok = d.str(&m.Xaxiscaption)
-		case "xls_attachment_id":
-			ok = d.int(&m.XlsAttachmentID)
-		case "xls_attachment_link":
-			ok = d.str(&m.XlsAttachmentLink)
-		case "yaxis":
-			ok = d.str(&m.Yaxis)
-		case "yaxis1":
-			ok = d.str(&m.Yaxis1)
-		case "yaxis2":
-			ok = d.str(&m.Yaxis2)
-		case "yaxis3":
-			ok = d.str(&m.Yaxis3)
-		case "yaxis4":
-			ok = d.str(&m.Yaxis4)
-		case "yaxis5":
-			ok = d.str(&m.Yaxis5)
-		case "yaxiscaption":
-			ok = d.str(&m.Yaxiscaption)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Name)), kStr},
+	{"sql", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.SQL)), kStr},
+	{"reportingperiod", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiod)), kInt},
+	{"availablefields", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Availablefields)), kStr},
+	{"selectedfields", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Selectedfields)), kStr},
+	{"reportingperiodstartdate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiodstartdate)), kTime},
+	{"reportingperiodenddate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiodenddate)), kTime},
+	{"reportingperioddatefield", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperioddatefield)), kStr},
+	{"sqlid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sqlid)), kInt},
+	{"charttitle", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Charttitle)), kStr},
+	{"xaxis", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Xaxis)), kStr},
+	{"yaxis", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis)), kStr},
+	{"xaxiscaption", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Xaxiscaption)), kStr},
+	{"yaxiscaption", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxiscaption)), kStr},
+	{"graphorderby", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Graphorderby)), kStr},
+	{"charttype", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Charttype)), kInt},
+	{"graphorder", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Graphorder)), kInt},
+	{"count", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Count)), kBool},
+	{"sum", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sum)), kBool},
+	{"average", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Average)), kBool},
+	{"averageaspercentage", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Averageaspercentage)), kBool},
+	{"showgraphvalues", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Showgraphvalues)), kBool},
+	{"client", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Client)), kStr},
+	{"builtinid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Builtinid)), kBool},
+	{"seriestype1", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype1)), kInt},
+	{"seriestype2", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype2)), kInt},
+	{"seriestype3", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype3)), kInt},
+	{"seriestype4", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype4)), kInt},
+	{"seriestype5", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype5)), kInt},
+	{"yaxis1", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis1)), kStr},
+	{"yaxis2", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis2)), kStr},
+	{"yaxis3", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis3)), kStr},
+	{"yaxis4", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis4)), kStr},
+	{"yaxis5", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis5)), kStr},
+	{"stackbars", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Stackbars)), kBool},
+	{"includesummary", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Includesummary)), kBool},
+	{"timezonename", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Timezonename)), kStr},
+	{"onlyshowsummaries", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Onlyshowsummaries)), kBool},
+	{"usetechlink", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Usetechlink)), kBool},
+	{"is_published", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.IsPublished)), kBool},
+	{"published_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishedID)), kStr},
+	{"sqlhasdatefilter", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sqlhasdatefilter)), kBool},
+	{"usesdynamicsql", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Usesdynamicsql)), kBool},
+	{"available_columns", decMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), kSub},
+	{"columns", decMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.Columns)), kSub},
+	{"filters", decMany[AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Filters)), kSub},
+	{"conditions", decMany[AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), kSub},
+	{"filterable_columns", decMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), kSub},
+	{"filterable_columns_conditions", decMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), kSub},
+	{"permissions_agent", decMany[UnameAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), kSub},
+	{"permissions_user", decMany[UserAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), kSub},
+	{"schedule", decMany[StdRequestList], uint32(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), kSub},
+	{"local_library_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.LocalLibraryID)), kInt},
+	{"is_onlinerepository_report", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.IsOnlinerepositoryReport)), kBool},
+	{"get_reportfield_values", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportfieldValues)), kStr},
+	{"get_reportcondition_values", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportconditionValues)), kStr},
+	{"filter_lookup_values", decMany[KeyPair2], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), kSub},
+	{"report", decOne[ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.Report)), kSub},
+	{"previous_report", decOne[ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), kSub},
+	{"_testonly", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testonly)), kBool},
+	{"_testchart", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testchart)), kBool},
+	{"_loadreportonly", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Loadreportonly)), kBool},
+	{"_print_preview", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PrintPreview)), kBool},
+	{"_print_generate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PrintGenerate)), kBool},
+	{"_xls_generate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.XlsGenerate)), kBool},
+	{"_json_generate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONGenerate)), kBool},
+	{"printhtml", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Printhtml)), kStr},
+	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PDFAttachmentID)), kInt},
+	{"xls_attachment_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.XlsAttachmentID)), kInt},
+	{"xls_attachment_link", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.XlsAttachmentLink)), kStr},
+	{"csv_attachment_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CSVAttachmentID)), kInt},
+	{"csv_attachment_link", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CSVAttachmentLink)), kStr},
+	{"json_attachment_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentID)), kInt},
+	{"json_attachment_link", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentLink)), kStr},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateID)), kInt},
+	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateName)), kStr},
+	{"pdftemplate", decOne[PDFTemplate], uint32(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), kSub},
+	{"chart_base64", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ChartBase64)), kStr},
+	{"customise_table_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CustomiseTableHTML)), kBool},
+	{"report_table_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableHTML)), kStr},
+	{"report_table_row_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableRowHTML)), kStr},
+	{"report_table_group_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableGroupHTML)), kStr},
+	{"report_table_total_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableTotalHTML)), kStr},
+	{"alreadyconverted", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Alreadyconverted)), kBool},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.InvoiceID)), kInt},
+	{"quote_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.QuoteID)), kInt},
+	{"consignment_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ConsignmentID)), kInt},
+	{"contract_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ContractID)), kInt},
+	{"bookmarked", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Bookmarked)), kBool},
+	{"report_access_token", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportAccessToken)), kStr},
+	{"colourpallette", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Colourpallette)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ClientID)), kInt},
+	{"show_top_only", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowTopOnly)), kBool},
+	{"top_count", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TopCount)), kInt},
+	{"show_trendline", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowTrendline)), kBool},
+	{"show_datavalues", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowDatavalues)), kBool},
+	{"series", decMany[AnalyzerProfileSeries], uint32(unsafe.Offsetof(AnalyzerProfile{}.Series)), kSub},
+	{"colours", decMany[AnalyzerProfileColour], uint32(unsafe.Offsetof(AnalyzerProfile{}.Colours)), kSub},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TicketID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Warning)), kStr},
+	{"report_comparison", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportComparison)), kInt},
+	{"chart_comparison", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ChartComparison)), kInt},
+	{"_run_prompt", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.RunPrompt)), kBool},
+	{"_check_prompt", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CheckPrompt)), kBool},
+	{"ai_prompt", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiPrompt)), kStr},
+	{"ai_threadid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiThreadid)), kStr},
+	{"ai_runid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiRunid)), kStr},
+	{"assistant_request", decOne[AIAssistantRequest], uint32(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), kSub},
+	{"publish_type", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishType)), kInt},
+	{"group_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupID)), kInt},
+	{"group_name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupName)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Description)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Type)), kInt},
+	{"datasource_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.DatasourceID)), kInt},
+	{"restrictaccess", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Restrictaccess)), kBool},
+	{"systemreportid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Systemreportid)), kInt},
+	{"mainentity", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Mainentity)), kStr},
+	{"canbeaccessedbyallusers", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Canbeaccessedbyallusers)), kBool},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Canupdate)), kBool},
+	{"apiquery_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ApiqueryID)), kInt},
+}, sorted: []uint16{119, 104, 66, 62, 64, 63, 103, 61, 60, 100, 65, 105, 107, 106, 84, 120, 108, 44, 4, 20, 21, 89, 24, 118, 78, 102, 10, 16, 23, 92, 91, 98, 45, 47, 87, 88, 18, 71, 72, 79, 114, 112, 57, 48, 49, 46, 56, 55, 17, 15, 110, 111, 0, 36, 85, 54, 40, 73, 74, 53, 117, 1, 38, 68, 77, 75, 76, 50, 51, 59, 67, 109, 41, 86, 58, 90, 101, 82, 80, 81, 83, 3, 8, 7, 6, 115, 52, 5, 97, 25, 26, 27, 28, 29, 96, 93, 95, 22, 2, 42, 9, 35, 19, 116, 99, 37, 94, 113, 43, 39, 11, 13, 69, 70, 12, 30, 31, 32, 33, 34, 14}}
 
-func (m *AnalyzerProfile) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"sql":`, m.SQL)
-	e.int(`"reportingperiod":`, m.Reportingperiod)
-	e.str(`"availablefields":`, m.Availablefields)
-	e.str(`"selectedfields":`, m.Selectedfields)
-	e.time(`"reportingperiodstartdate":`, m.Reportingperiodstartdate)
-	e.time(`"reportingperiodenddate":`, m.Reportingperiodenddate)
-	e.str(`"reportingperioddatefield":`, m.Reportingperioddatefield)
-	e.int(`"sqlid":`, m.Sqlid)
-	e.str(`"charttitle":`, m.Charttitle)
-	e.str(`"xaxis":`, m.Xaxis)
-	e.str(`"yaxis":`, m.Yaxis)
-	e.str(`"xaxiscaption":`, m.Xaxiscaption)
-	e.str(`"yaxiscaption":`, m.Yaxiscaption)
-	e.str(`"graphorderby":`, m.Graphorderby)
-	e.int(`"charttype":`, m.Charttype)
-	e.int(`"graphorder":`, m.Graphorder)
-	e.bool(`"count":`, m.Count)
-	e.bool(`"sum":`, m.Sum)
-	e.bool(`"average":`, m.Average)
-	e.bool(`"averageaspercentage":`, m.Averageaspercentage)
-	e.bool(`"showgraphvalues":`, m.Showgraphvalues)
-	e.str(`"client":`, m.Client)
-	e.bool(`"builtinid":`, m.Builtinid)
-	e.int(`"seriestype1":`, m.Seriestype1)
-	e.int(`"seriestype2":`, m.Seriestype2)
-	e.int(`"seriestype3":`, m.Seriestype3)
-	e.int(`"seriestype4":`, m.Seriestype4)
-	e.int(`"seriestype5":`, m.Seriestype5)
-	e.str(`"yaxis1":`, m.Yaxis1)
-	e.str(`"yaxis2":`, m.Yaxis2)
-	e.str(`"yaxis3":`, m.Yaxis3)
-	e.str(`"yaxis4":`, m.Yaxis4)
-	e.str(`"yaxis5":`, m.Yaxis5)
-	e.bool(`"stackbars":`, m.Stackbars)
-	e.bool(`"includesummary":`, m.Includesummary)
-	e.str(`"timezonename":`, m.Timezonename)
-	e.bool(`"onlyshowsummaries":`, m.Onlyshowsummaries)
-	e.bool(`"usetechlink":`, m.Usetechlink)
-	e.bool(`"is_published":`, m.IsPublished)
-	e.str(`"published_id":`, m.PublishedID)
-	e.bool(`"sqlhasdatefilter":`, m.Sqlhasdatefilter)
-	e.bool(`"usesdynamicsql":`, m.Usesdynamicsql)
-	encodeModels(e, `"available_columns":`, m.AvailableColumns)
-	encodeModels(e, `"columns":`, m.Columns)
-	encodeModels(e, `"filters":`, m.Filters)
-	encodeModels(e, `"conditions":`, m.Conditions)
-	encodeModels(e, `"filterable_columns":`, m.FilterableColumns)
-	encodeModels(e, `"filterable_columns_conditions":`, m.FilterableColumnsConditions)
-	encodeModels(e, `"permissions_agent":`, m.PermissionsAgent)
-	encodeModels(e, `"permissions_user":`, m.PermissionsUser)
-	encodeModels(e, `"schedule":`, m.Schedule)
-	e.int(`"local_library_id":`, m.LocalLibraryID)
-	e.bool(`"is_onlinerepository_report":`, m.IsOnlinerepositoryReport)
-	e.str(`"get_reportfield_values":`, m.GetReportfieldValues)
-	e.str(`"get_reportcondition_values":`, m.GetReportconditionValues)
-	encodeModels(e, `"filter_lookup_values":`, m.FilterLookupValues)
-	encodeModel(e, `"report":`, m.Report)
-	encodeModel(e, `"previous_report":`, m.PreviousReport)
-	e.bool(`"_testonly":`, m.Testonly)
-	e.bool(`"_testchart":`, m.Testchart)
-	e.bool(`"_loadreportonly":`, m.Loadreportonly)
-	e.bool(`"_print_preview":`, m.PrintPreview)
-	e.bool(`"_print_generate":`, m.PrintGenerate)
-	e.bool(`"_xls_generate":`, m.XlsGenerate)
-	e.bool(`"_json_generate":`, m.JSONGenerate)
-	e.str(`"printhtml":`, m.Printhtml)
-	e.int(`"pdf_attachment_id":`, m.PDFAttachmentID)
-	e.int(`"xls_attachment_id":`, m.XlsAttachmentID)
-	e.str(`"xls_attachment_link":`, m.XlsAttachmentLink)
-	e.int(`"csv_attachment_id":`, m.CSVAttachmentID)
-	e.str(`"csv_attachment_link":`, m.CSVAttachmentLink)
-	e.int(`"json_attachment_id":`, m.JSONAttachmentID)
-	e.str(`"json_attachment_link":`, m.JSONAttachmentLink)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.str(`"pdftemplate_name":`, m.PdftemplateName)
-	encodeModel(e, `"pdftemplate":`, m.Pdftemplate)
-	e.str(`"chart_base64":`, m.ChartBase64)
-	e.bool(`"customise_table_html":`, m.CustomiseTableHTML)
-	e.str(`"report_table_html":`, m.ReportTableHTML)
-	e.str(`"report_table_row_html":`, m.ReportTableRowHTML)
-	e.str(`"report_table_group_html":`, m.ReportTableGroupHTML)
-	e.str(`"report_table_total_html":`, m.ReportTableTotalHTML)
-	e.bool(`"alreadyconverted":`, m.Alreadyconverted)
-	e.int(`"invoice_id":`, m.InvoiceID)
-	e.int(`"quote_id":`, m.QuoteID)
-	e.int(`"consignment_id":`, m.ConsignmentID)
-	e.int(`"contract_id":`, m.ContractID)
-	e.bool(`"bookmarked":`, m.Bookmarked)
-	e.str(`"report_access_token":`, m.ReportAccessToken)
-	e.str(`"colourpallette":`, m.Colourpallette)
-	e.int(`"client_id":`, m.ClientID)
-	e.bool(`"show_top_only":`, m.ShowTopOnly)
-	e.int(`"top_count":`, m.TopCount)
-	e.bool(`"show_trendline":`, m.ShowTrendline)
-	e.bool(`"show_datavalues":`, m.ShowDatavalues)
-	encodeModels(e, `"series":`, m.Series)
-	encodeModels(e, `"colours":`, m.Colours)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"report_comparison":`, m.ReportComparison)
-	e.int(`"chart_comparison":`, m.ChartComparison)
-	e.bool(`"_run_prompt":`, m.RunPrompt)
-	e.bool(`"_check_prompt":`, m.CheckPrompt)
-	e.str(`"ai_prompt":`, m.AiPrompt)
-	e.str(`"ai_threadid":`, m.AiThreadid)
-	e.str(`"ai_runid":`, m.AiRunid)
-	encodeModel(e, `"assistant_request":`, m.AssistantRequest)
-	e.int(`"publish_type":`, m.PublishType)
-	e.int(`"group_id":`, m.GroupID)
-	e.str(`"group_name":`, m.GroupName)
-	e.str(`"description":`, m.Description)
-	e.int(`"type":`, m.Type)
-	e.int(`"datasource_id":`, m.DatasourceID)
-	e.bool(`"restrictaccess":`, m.Restrictaccess)
-	e.int(`"systemreportid":`, m.Systemreportid)
-	e.str(`"mainentity":`, m.Mainentity)
-	e.bool(`"canbeaccessedbyallusers":`, m.Canbeaccessedbyallusers)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.int(`"apiquery_id":`, m.ApiqueryID)
-	e.close(mark, m.Extra)
-}
+func (m *AnalyzerProfile) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAnalyzerProfile) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AnalyzerProfile) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Name)), kStr},
+	{`"sql":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.SQL)), kStr},
+	{`"reportingperiod":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiod)), kInt},
+	{`"availablefields":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Availablefields)), kStr},
+	{`"selectedfields":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Selectedfields)), kStr},
+	{`"reportingperiodstartdate":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiodstartdate)), kTime},
+	{`"reportingperiodenddate":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiodenddate)), kTime},
+	{`"reportingperioddatefield":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperioddatefield)), kStr},
+	{`"sqlid":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sqlid)), kInt},
+	{`"charttitle":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Charttitle)), kStr},
+	{`"xaxis":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Xaxis)), kStr},
+	{`"yaxis":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis)), kStr},
+	{`"xaxiscaption":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Xaxiscaption)), kStr},
+	{`"yaxiscaption":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxiscaption)), kStr},
+	{`"graphorderby":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Graphorderby)), kStr},
+	{`"charttype":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Charttype)), kInt},
+	{`"graphorder":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Graphorder)), kInt},
+	{`"count":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Count)), kBool},
+	{`"sum":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sum)), kBool},
+	{`"average":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Average)), kBool},
+	{`"averageaspercentage":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Averageaspercentage)), kBool},
+	{`"showgraphvalues":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Showgraphvalues)), kBool},
+	{`"client":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Client)), kStr},
+	{`"builtinid":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Builtinid)), kBool},
+	{`"seriestype1":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype1)), kInt},
+	{`"seriestype2":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype2)), kInt},
+	{`"seriestype3":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype3)), kInt},
+	{`"seriestype4":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype4)), kInt},
+	{`"seriestype5":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype5)), kInt},
+	{`"yaxis1":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis1)), kStr},
+	{`"yaxis2":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis2)), kStr},
+	{`"yaxis3":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis3)), kStr},
+	{`"yaxis4":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis4)), kStr},
+	{`"yaxis5":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis5)), kStr},
+	{`"stackbars":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Stackbars)), kBool},
+	{`"includesummary":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Includesummary)), kBool},
+	{`"timezonename":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Timezonename)), kStr},
+	{`"onlyshowsummaries":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Onlyshowsummaries)), kBool},
+	{`"usetechlink":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Usetechlink)), kBool},
+	{`"is_published":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.IsPublished)), kBool},
+	{`"published_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishedID)), kStr},
+	{`"sqlhasdatefilter":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sqlhasdatefilter)), kBool},
+	{`"usesdynamicsql":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Usesdynamicsql)), kBool},
+	{`"available_columns":`, encMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), kSub},
+	{`"columns":`, encMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.Columns)), kSub},
+	{`"filters":`, encMany[AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Filters)), kSub},
+	{`"conditions":`, encMany[AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), kSub},
+	{`"filterable_columns":`, encMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), kSub},
+	{`"filterable_columns_conditions":`, encMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), kSub},
+	{`"permissions_agent":`, encMany[UnameAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), kSub},
+	{`"permissions_user":`, encMany[UserAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), kSub},
+	{`"schedule":`, encMany[StdRequestList], uint32(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), kSub},
+	{`"local_library_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.LocalLibraryID)), kInt},
+	{`"is_onlinerepository_report":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.IsOnlinerepositoryReport)), kBool},
+	{`"get_reportfield_values":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportfieldValues)), kStr},
+	{`"get_reportcondition_values":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportconditionValues)), kStr},
+	{`"filter_lookup_values":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), kSub},
+	{`"report":`, encOne[ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.Report)), kSub},
+	{`"previous_report":`, encOne[ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), kSub},
+	{`"_testonly":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testonly)), kBool},
+	{`"_testchart":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testchart)), kBool},
+	{`"_loadreportonly":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Loadreportonly)), kBool},
+	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PrintPreview)), kBool},
+	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PrintGenerate)), kBool},
+	{`"_xls_generate":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.XlsGenerate)), kBool},
+	{`"_json_generate":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONGenerate)), kBool},
+	{`"printhtml":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Printhtml)), kStr},
+	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PDFAttachmentID)), kInt},
+	{`"xls_attachment_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.XlsAttachmentID)), kInt},
+	{`"xls_attachment_link":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.XlsAttachmentLink)), kStr},
+	{`"csv_attachment_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CSVAttachmentID)), kInt},
+	{`"csv_attachment_link":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CSVAttachmentLink)), kStr},
+	{`"json_attachment_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentID)), kInt},
+	{`"json_attachment_link":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentLink)), kStr},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateID)), kInt},
+	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateName)), kStr},
+	{`"pdftemplate":`, encOne[PDFTemplate], uint32(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), kSub},
+	{`"chart_base64":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ChartBase64)), kStr},
+	{`"customise_table_html":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CustomiseTableHTML)), kBool},
+	{`"report_table_html":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableHTML)), kStr},
+	{`"report_table_row_html":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableRowHTML)), kStr},
+	{`"report_table_group_html":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableGroupHTML)), kStr},
+	{`"report_table_total_html":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableTotalHTML)), kStr},
+	{`"alreadyconverted":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Alreadyconverted)), kBool},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.InvoiceID)), kInt},
+	{`"quote_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.QuoteID)), kInt},
+	{`"consignment_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ConsignmentID)), kInt},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ContractID)), kInt},
+	{`"bookmarked":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Bookmarked)), kBool},
+	{`"report_access_token":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportAccessToken)), kStr},
+	{`"colourpallette":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Colourpallette)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ClientID)), kInt},
+	{`"show_top_only":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowTopOnly)), kBool},
+	{`"top_count":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TopCount)), kInt},
+	{`"show_trendline":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowTrendline)), kBool},
+	{`"show_datavalues":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowDatavalues)), kBool},
+	{`"series":`, encMany[AnalyzerProfileSeries], uint32(unsafe.Offsetof(AnalyzerProfile{}.Series)), kSub},
+	{`"colours":`, encMany[AnalyzerProfileColour], uint32(unsafe.Offsetof(AnalyzerProfile{}.Colours)), kSub},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TicketID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Warning)), kStr},
+	{`"report_comparison":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportComparison)), kInt},
+	{`"chart_comparison":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ChartComparison)), kInt},
+	{`"_run_prompt":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.RunPrompt)), kBool},
+	{`"_check_prompt":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CheckPrompt)), kBool},
+	{`"ai_prompt":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiPrompt)), kStr},
+	{`"ai_threadid":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiThreadid)), kStr},
+	{`"ai_runid":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiRunid)), kStr},
+	{`"assistant_request":`, encOne[AIAssistantRequest], uint32(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), kSub},
+	{`"publish_type":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishType)), kInt},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupID)), kInt},
+	{`"group_name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupName)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Description)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Type)), kInt},
+	{`"datasource_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.DatasourceID)), kInt},
+	{`"restrictaccess":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Restrictaccess)), kBool},
+	{`"systemreportid":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Systemreportid)), kInt},
+	{`"mainentity":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Mainentity)), kStr},
+	{`"canbeaccessedbyallusers":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Canbeaccessedbyallusers)), kBool},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Canupdate)), kBool},
+	{`"apiquery_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ApiqueryID)), kInt},
+}}
+
+func (m *AnalyzerProfile) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAnalyzerProfile) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfile) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAnalyzerProfileColour = decTable{extra: unsafe.Offsetof(AnalyzerProfileColour{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ID)), kInt},
+	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ReportID)), kInt},
+	{"colour", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Colour)), kStr},
+	{"min_threshold", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.MinThreshold)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Name)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Warning)), kStr},
+}, sorted: []uint16{5, 2, 0, 3, 4, 1}}
+
 func (m *AnalyzerProfileColour) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "id":
-			ok = d.int(&m.ID)
-		case "min_threshold":
-			ok = d.int(&m.MinThreshold)
-		case "name":
-			ok = d.str(&m.Name)
-		case "report_id":
-			ok = d.int(&m.ReportID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAnalyzerProfileColour)
 }
+
+var enctAnalyzerProfileColour = encTable{extra: unsafe.Offsetof(AnalyzerProfileColour{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ID)), kInt},
+	{`"report_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ReportID)), kInt},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Colour)), kStr},
+	{`"min_threshold":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.MinThreshold)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Name)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Warning)), kStr},
+}}
 
 func (m *AnalyzerProfileColour) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"report_id":`, m.ReportID)
-	e.str(`"colour":`, m.Colour)
-	e.int(`"min_threshold":`, m.MinThreshold)
-	e.str(`"name":`, m.Name)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAnalyzerProfileColour)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AnalyzerProfileColour) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileColour) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAnalyzerProfileColumn = decTable{extra: unsafe.Offsetof(AnalyzerProfileColumn{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ID)), kInt},
+	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ReportID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Name)), kStr},
+	{"sys_name", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.SysName)), kStr},
+	{"query", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Query)), kStr},
+	{"data_type", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.DataType)), kStr},
+	{"data_type_group", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.DataTypeGroup)), kStr},
+	{"select_format", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.SelectFormat)), kStr},
+	{"table_name", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.TableName)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Sequence)), kInt},
+	{"filter", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Filter)), kStr},
+	{"operation", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Operation)), kInt},
+	{"groupbystatus", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Groupbystatus)), kInt},
+	{"groupbycalc", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Groupbycalc)), kInt},
+	{"hidden", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Hidden)), kBool},
+	{"labellong", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Labellong)), kStr},
+	{"orderby", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Orderby)), kInt},
+	{"orderby_desc", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.OrderbyDesc)), kBool},
+	{"allowlookup", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Allowlookup)), kBool},
+	{"is_identifier", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.IsIdentifier)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Warning)), kStr},
+}, sorted: []uint16{20, 18, 5, 6, 10, 13, 12, 14, 0, 19, 15, 2, 11, 16, 17, 4, 1, 7, 9, 3, 8}}
+
 func (m *AnalyzerProfileColumn) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "allowlookup":
-			ok = d.bool(&m.Allowlookup)
-		case "data_type":
-			ok = d.str(&m.DataType)
-		case "data_type_group":
-			ok = d.str(&m.DataTypeGroup)
-		case "filter":
-			ok = d.str(&m.Filter)
-		case "groupbycalc":
-			ok = d.int(&m.Groupbycalc)
-		case "groupbystatus":
-			ok = d.int(&m.Groupbystatus)
-		case "hidden":
-			ok = d.bool(&m.Hidden)
-		case "id":
-			ok = d.int(&m.ID)
-		case "is_identifier":
-			ok = d.bool(&m.IsIdentifier)
-		case "labellong":
-			ok = d.str(&m.Labellong)
-		case "name":
-			ok = d.str(&m.Name)
-		case "operation":
-			ok = d.int(&m.Operation)
-		case "orderby":
-			ok = d.int(&m.Orderby)
-		case "orderby_desc":
-			ok = d.bool(&m.OrderbyDesc)
-		case "query":
-			ok = d.str(&m.Query)
-		case "report_id":
-			ok = d.int(&m.ReportID)
-		case "select_format":
-			ok = d.str(&m.SelectFormat)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "sys_name":
-			ok = d.str(&m.SysName)
-		case "table_name":
-			ok = d.str(&m.TableName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAnalyzerProfileColumn)
 }
+
+var enctAnalyzerProfileColumn = encTable{extra: unsafe.Offsetof(AnalyzerProfileColumn{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ID)), kInt},
+	{`"report_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ReportID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Name)), kStr},
+	{`"sys_name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.SysName)), kStr},
+	{`"query":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Query)), kStr},
+	{`"data_type":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.DataType)), kStr},
+	{`"data_type_group":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.DataTypeGroup)), kStr},
+	{`"select_format":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.SelectFormat)), kStr},
+	{`"table_name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.TableName)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Sequence)), kInt},
+	{`"filter":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Filter)), kStr},
+	{`"operation":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Operation)), kInt},
+	{`"groupbystatus":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Groupbystatus)), kInt},
+	{`"groupbycalc":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Groupbycalc)), kInt},
+	{`"hidden":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Hidden)), kBool},
+	{`"labellong":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Labellong)), kStr},
+	{`"orderby":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Orderby)), kInt},
+	{`"orderby_desc":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.OrderbyDesc)), kBool},
+	{`"allowlookup":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Allowlookup)), kBool},
+	{`"is_identifier":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.IsIdentifier)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Warning)), kStr},
+}}
 
 func (m *AnalyzerProfileColumn) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"report_id":`, m.ReportID)
-	e.str(`"name":`, m.Name)
-	e.str(`"sys_name":`, m.SysName)
-	e.str(`"query":`, m.Query)
-	e.str(`"data_type":`, m.DataType)
-	e.str(`"data_type_group":`, m.DataTypeGroup)
-	e.str(`"select_format":`, m.SelectFormat)
-	e.str(`"table_name":`, m.TableName)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"filter":`, m.Filter)
-	e.int(`"operation":`, m.Operation)
-	e.int(`"groupbystatus":`, m.Groupbystatus)
-	e.int(`"groupbycalc":`, m.Groupbycalc)
-	e.bool(`"hidden":`, m.Hidden)
-	e.str(`"labellong":`, m.Labellong)
-	e.int(`"orderby":`, m.Orderby)
-	e.bool(`"orderby_desc":`, m.OrderbyDesc)
-	e.bool(`"allowlookup":`, m.Allowlookup)
-	e.bool(`"is_identifier":`, m.IsIdentifier)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAnalyzerProfileColumn)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AnalyzerProfileColumn) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileColumn) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAnalyzerProfileList = decTable{extra: unsafe.Offsetof(AnalyzerProfileList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Name)), kStr},
+	{"group_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.GroupID)), kInt},
+	{"group_name", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.GroupName)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Description)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Type)), kInt},
+	{"datasource_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.DatasourceID)), kInt},
+	{"restrictaccess", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Restrictaccess)), kBool},
+	{"systemreportid", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Systemreportid)), kInt},
+	{"mainentity", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Mainentity)), kStr},
+	{"canbeaccessedbyallusers", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Canbeaccessedbyallusers)), kBool},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Canupdate)), kBool},
+	{"apiquery_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ApiqueryID)), kInt},
+}, sorted: []uint16{11, 12, 10, 6, 4, 2, 3, 0, 9, 1, 7, 8, 5}}
+
 func (m *AnalyzerProfileList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "apiquery_id":
-			ok = d.int(&m.ApiqueryID)
-		case "canbeaccessedbyallusers":
-			ok = d.bool(&m.Canbeaccessedbyallusers)
-		case "datasource_id":
-			ok = d.int(&m.DatasourceID)
-		case "description":
-			ok = d.str(&m.Description)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "group_name":
-			ok = d.str(&m.GroupName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "mainentity":
-			ok = d.str(&m.Mainentity)
-		case "name":
-			ok = d.str(&m.Name)
-		case "restrictaccess":
-			ok = d.bool(&m.Restrictaccess)
-		case "systemreportid":
-			ok = d.int(&m.Systemreportid)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAnalyzerProfileList)
 }
+
+var enctAnalyzerProfileList = encTable{extra: unsafe.Offsetof(AnalyzerProfileList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Name)), kStr},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.GroupID)), kInt},
+	{`"group_name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.GroupName)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Description)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Type)), kInt},
+	{`"datasource_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.DatasourceID)), kInt},
+	{`"restrictaccess":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Restrictaccess)), kBool},
+	{`"systemreportid":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Systemreportid)), kInt},
+	{`"mainentity":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Mainentity)), kStr},
+	{`"canbeaccessedbyallusers":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Canbeaccessedbyallusers)), kBool},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Canupdate)), kBool},
+	{`"apiquery_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ApiqueryID)), kInt},
+}}
 
 func (m *AnalyzerProfileList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"group_id":`, m.GroupID)
-	e.str(`"group_name":`, m.GroupName)
-	e.str(`"description":`, m.Description)
-	e.int(`"type":`, m.Type)
-	e.int(`"datasource_id":`, m.DatasourceID)
-	e.bool(`"restrictaccess":`, m.Restrictaccess)
-	e.int(`"systemreportid":`, m.Systemreportid)
-	e.str(`"mainentity":`, m.Mainentity)
-	e.bool(`"canbeaccessedbyallusers":`, m.Canbeaccessedbyallusers)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.int(`"apiquery_id":`, m.ApiqueryID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAnalyzerProfileList)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AnalyzerProfileList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAnalyzerProfileSeries = decTable{extra: unsafe.Offsetof(AnalyzerProfileSeries{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ID)), kInt},
+	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ReportID)), kInt},
+	{"seriestype", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Seriestype)), kInt},
+	{"yaxis", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Yaxis)), kStr},
+	{"seq", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Seq)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Warning)), kStr},
+}, sorted: []uint16{5, 0, 1, 4, 2, 3}}
+
 func (m *AnalyzerProfileSeries) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "report_id":
-			ok = d.int(&m.ReportID)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "seriestype":
-			ok = d.int(&m.Seriestype)
-		case "yaxis":
-			ok = d.str(&m.Yaxis)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAnalyzerProfileSeries)
 }
+
+var enctAnalyzerProfileSeries = encTable{extra: unsafe.Offsetof(AnalyzerProfileSeries{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ID)), kInt},
+	{`"report_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ReportID)), kInt},
+	{`"seriestype":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Seriestype)), kInt},
+	{`"yaxis":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Yaxis)), kStr},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Seq)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Warning)), kStr},
+}}
 
 func (m *AnalyzerProfileSeries) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"report_id":`, m.ReportID)
-	e.int(`"seriestype":`, m.Seriestype)
-	e.str(`"yaxis":`, m.Yaxis)
-	e.int(`"seq":`, m.Seq)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAnalyzerProfileSeries)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AnalyzerProfileSeries) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileSeries) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Appointment) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_cancomplete":
-			ok = d.bool(&m.Cancomplete)
-		case "_candelete":
-			ok = d.bool(&m.Candelete)
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_collectionmaster":
-			ok = d.bool(&m.Collectionmaster)
-		case "_force":
-			ok = d.bool(&m.Force)
-		case "_importemail":
-			ok = d.str(&m.Importemail)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_iscloning":
-			ok = d.bool(&m.Iscloning)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_recurringmaster":
-			ok = d.bool(&m.Recurringmaster)
-		case "_validateonly":
-			ok = d.bool(&m.Validateonly)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "add_followup_appointment":
-			ok = d.bool(&m.AddFollowupAppointment)
-		case "add_followup_task":
-			ok = d.bool(&m.AddFollowupTask)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "agent_status":
-			ok = d.int(&m.AgentStatus)
-		case "agents":
-			ok = decodeModels(d, &m.Agents)
-		case "allday":
-			ok = d.bool(&m.Allday)
-		case "allowed_resourcebooking_teams":
-			ok = decodeModels(d, &m.AllowedResourcebookingTeams)
-		case "apfaultidremoved":
-			ok = d.bool(&m.Apfaultidremoved)
-		case "appointment_hours":
-			ok = d.float64(&m.AppointmentHours)
-		case "appointment_id":
-			ok = d.int(&m.AppointmentID)
-		case "appointment_location":
-			ok = d.int(&m.AppointmentLocation)
-		case "appointment_location_free_text":
-			ok = d.str(&m.AppointmentLocationFreeText)
-		case "appointment_location_name":
-			ok = d.str(&m.AppointmentLocationName)
-		case "appointment_status":
-			ok = d.int(&m.AppointmentStatus)
-		case "appointment_type_id":
-			ok = d.int(&m.AppointmentTypeID)
-		case "appointment_type_name":
-			ok = d.str(&m.AppointmentTypeName)
-		case "appointment_work_hours":
-			ok = d.float64(&m.AppointmentWorkHours)
-		case "approval_start":
-			ok = d.bool(&m.ApprovalStart)
-		case "approval_status":
-			ok = d.int(&m.ApprovalStatus)
-		case "approvalagent":
-			ok = d.int(&m.Approvalagent)
-		case "approvaldatetime":
-			ok = d.time(&m.Approvaldatetime)
-		case "approvalemailaddress":
-			ok = d.str(&m.Approvalemailaddress)
-		case "approvalnote":
-			ok = d.str(&m.Approvalnote)
-		case "attendees":
-			ok = d.str(&m.Attendees)
-		case "bcclist":
-			ok = d.str(&m.Bcclist)
-		case "betweenend":
-			ok = d.time(&m.Betweenend)
-		case "betweenstart":
-			ok = d.time(&m.Betweenstart)
-		case "booking_email":
-			ok = d.str(&m.BookingEmail)
-		case "booking_name":
-			ok = d.str(&m.BookingName)
-		case "booking_phonenumber":
-			ok = d.str(&m.BookingPhonenumber)
-		case "calendar_id":
-			ok = d.str(&m.CalendarID)
-		case "category1":
-			ok = d.str(&m.Category1)
-		case "category2":
-			ok = d.str(&m.Category2)
-		case "category3":
-			ok = d.str(&m.Category3)
-		case "category4":
-			ok = d.str(&m.Category4)
-		case "cclist":
-			ok = d.str(&m.Cclist)
-		case "changedinnhd":
-			ok = d.bool(&m.Changedinnhd)
-		case "changekey":
-			ok = d.str(&m.Changekey)
-		case "chargerate":
-			ok = d.int(&m.Chargerate)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "collection_id":
-			ok = d.str(&m.CollectionID)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "commisionable":
-			ok = d.bool(&m.Commisionable)
-		case "complete_agent_id":
-			ok = d.int(&m.CompleteAgentID)
-		case "complete_date":
-			ok = d.time(&m.CompleteDate)
-		case "complete_note":
-			ok = d.str(&m.CompleteNote)
-		case "complete_notehtml":
-			ok = d.str(&m.CompleteNotehtml)
-		case "complete_status":
-			ok = d.int(&m.CompleteStatus)
-		case "complete_timetaken":
-			ok = d.float64(&m.CompleteTimetaken)
-		case "conference_id":
-			ok = d.str(&m.ConferenceID)
-		case "confirmed":
-			ok = d.bool(&m.Confirmed)
-		case "contact_address":
-			ok = decodeModel(d, &m.ContactAddress)
-		case "contact_emailaddress":
-			ok = d.str(&m.ContactEmailaddress)
-		case "contact_phonenumber":
-			ok = d.str(&m.ContactPhonenumber)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "createnextappt":
-			ok = d.bool(&m.Createnextappt)
-		case "crmnote_id":
-			ok = d.int(&m.CrmnoteID)
-		case "cspid":
-			ok = d.int(&m.Cspid)
-		case "defaultbookingtype":
-			ok = d.int(&m.Defaultbookingtype)
-		case "defaultresourcetype":
-			ok = d.int(&m.Defaultresourcetype)
-		case "do_reopen":
-			ok = d.bool(&m.DoReopen)
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "end_date_only":
-			ok = d.time(&m.EndDateOnly)
-		case "entity":
-			ok = d.float64(&m.Entity)
-		case "entryid":
-			ok = d.str(&m.Entryid)
-		case "estimate":
-			ok = d.float64(&m.Estimate)
-		case "exchange_uid":
-			ok = d.str(&m.ExchangeUID)
-		case "exchangeenddate":
-			ok = d.time(&m.Exchangeenddate)
-		case "exchangelastmodifieddate":
-			ok = d.time(&m.Exchangelastmodifieddate)
-		case "exchangemailboxfqdn":
-			ok = d.str(&m.Exchangemailboxfqdn)
-		case "exchangestartdate":
-			ok = d.time(&m.Exchangestartdate)
-		case "external_organizer":
-			ok = d.bool(&m.ExternalOrganizer)
-		case "followup_agent_status":
-			ok = d.int(&m.FollowupAgentStatus)
-		case "followup_agents":
-			ok = decodeModels(d, &m.FollowupAgents)
-		case "followup_allday":
-			ok = d.bool(&m.FollowupAllday)
-		case "followup_appointmenttype_id":
-			ok = d.int(&m.FollowupAppointmenttypeID)
-		case "followup_attendees":
-			ok = d.str(&m.FollowupAttendees)
-		case "followup_date":
-			ok = d.time(&m.FollowupDate)
-		case "followup_end_date":
-			ok = d.time(&m.FollowupEndDate)
-		case "followup_id":
-			ok = d.int(&m.FollowupID)
-		case "followup_inform_agents":
-			ok = d.bool(&m.FollowupInformAgents)
-		case "followup_inform_user":
-			ok = d.bool(&m.FollowupInformUser)
-		case "followup_is_private":
-			ok = d.bool(&m.FollowupIsPrivate)
-		case "followup_note":
-			ok = d.str(&m.FollowupNote)
-		case "followup_note_html":
-			ok = d.str(&m.FollowupNoteHTML)
-		case "followup_reminderminutes":
-			ok = d.int(&m.FollowupReminderminutes)
-		case "followup_start_date":
-			ok = d.time(&m.FollowupStartDate)
-		case "followup_subject":
-			ok = d.str(&m.FollowupSubject)
-		case "followup_user_id":
-			ok = d.int(&m.FollowupUserID)
-		case "fromcompletedapid":
-			ok = d.int(&m.Fromcompletedapid)
-		case "halo_recurring_master_id":
-			ok = d.int(&m.HaloRecurringMasterID)
-		case "holiday_id":
-			ok = d.str(&m.HolidayID)
-		case "holiday_type":
-			ok = d.int(&m.HolidayType)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_agent_ids":
-			ok = d.str(&m.ImportAgentIds)
-		case "import_agent_status":
-			ok = d.str(&m.ImportAgentStatus)
-		case "import_appointment_type":
-			ok = d.str(&m.ImportAppointmentType)
-		case "import_open_appointment_status":
-			ok = d.str(&m.ImportOpenAppointmentStatus)
-		case "import_shift_type":
-			ok = d.str(&m.ImportShiftType)
-		case "import_user":
-			ok = d.str(&m.ImportUser)
-		case "inform_agents":
-			ok = d.bool(&m.InformAgents)
-		case "inform_user":
-			ok = d.bool(&m.InformUser)
-		case "invitesent":
-			ok = d.int(&m.Invitesent)
-		case "is_private":
-			ok = d.bool(&m.IsPrivate)
-		case "is_task":
-			ok = d.bool(&m.IsTask)
-		case "key":
-			ok = d.str(&m.Key)
-		case "last_modified":
-			ok = d.time(&m.LastModified)
-		case "meetingtype":
-			ok = d.int(&m.Meetingtype)
-		case "messagestatus":
-			ok = d.int(&m.Messagestatus)
-		case "note":
-			ok = d.str(&m.Note)
-		case "note_html":
-			ok = d.str(&m.NoteHTML)
-		case "offhold":
-			ok = d.bool(&m.Offhold)
-		case "online_meeting_url":
-			ok = d.str(&m.OnlineMeetingURL)
-		case "open_appointment_status":
-			ok = d.int(&m.OpenAppointmentStatus)
-		case "organizer":
-			ok = d.int(&m.Organizer)
-		case "organizer_email":
-			ok = d.str(&m.OrganizerEmail)
-		case "other1":
-			ok = d.int(&m.Other1)
-		case "other2":
-			ok = d.int(&m.Other2)
-		case "outcomes":
-			ok = decodeModels(d, &m.Outcomes)
-		case "primary_ticket_appointment":
-			ok = d.bool(&m.PrimaryTicketAppointment)
-		case "reassign_ticket":
-			ok = d.bool(&m.ReassignTicket)
-		case "recurring_desc":
-			ok = d.str(&m.RecurringDesc)
-		case "recurring_master_id":
-			ok = d.str(&m.RecurringMasterID)
-		case "reminder_shown":
-			ok = d.bool(&m.ReminderShown)
-		case "reminderdate":
-			ok = d.time(&m.Reminderdate)
-		case "reminderminutes":
-			ok = d.int(&m.Reminderminutes)
-		case "reminderstatus":
-			ok = d.int(&m.Reminderstatus)
-		case "requestedapprovalagent":
-			ok = d.int(&m.Requestedapprovalagent)
-		case "requesttype":
-			ok = d.int(&m.Requesttype)
-		case "requires_approval":
-			ok = d.bool(&m.RequiresApproval)
-		case "resource_booking_timeslot":
-			ok = d.time(&m.ResourceBookingTimeslot)
-		case "resource_booking_type":
-			ok = d.int(&m.ResourceBookingType)
-		case "resourcebookingteam":
-			ok = d.int(&m.Resourcebookingteam)
-		case "resourcebookingtype":
-			ok = d.int(&m.Resourcebookingtype)
-		case "resourcebookingtypeagent":
-			ok = d.int(&m.Resourcebookingtypeagent)
-		case "schedule":
-			ok = decodeModel(d, &m.Schedule)
-		case "schedulehandledtype":
-			ok = d.int(&m.Schedulehandledtype)
-		case "shift_team_id":
-			ok = d.int(&m.ShiftTeamID)
-		case "shift_team_name":
-			ok = d.str(&m.ShiftTeamName)
-		case "shift_type_id":
-			ok = d.int(&m.ShiftTypeID)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "start_date":
-			ok = d.time(&m.StartDate)
-		case "start_date_only":
-			ok = d.time(&m.StartDateOnly)
-		case "status":
-			ok = d.int(&m.Status)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "team_id":
-			ok = d.int(&m.TeamID)
-		case "ticket_emailaddress":
-			ok = d.str(&m.TicketEmailaddress)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "ticket_phonenumber":
-			ok = d.str(&m.TicketPhonenumber)
-		case "tolist":
-			ok = d.str(&m.Tolist)
-		case "toll_number":
-			ok = d.str(&m.TollNumber)
-		case "type":
-			ok = d.int(&m.Type)
-		case "update_ticket_status":
-			ok = d.int(&m.UpdateTicketStatus)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		case "usermessagestatus":
-			ok = d.int(&m.Usermessagestatus)
-		case "utcoffset":
-			ok = d.float64(&m.Utcoffset)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), fields: []decField{
+	{"agents", decMany[Uname], uint32(unsafe.Offsetof(Appointment{}.Agents)), kSub},
+	{"collection_id", nil, uint32(unsafe.Offsetof(Appointment{}.CollectionID)), kStr},
+	{"appointment_type_id", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentTypeID)), kInt},
+	{"confirmed", nil, uint32(unsafe.Offsetof(Appointment{}.Confirmed)), kBool},
+	{"exchangestartdate", nil, uint32(unsafe.Offsetof(Appointment{}.Exchangestartdate)), kTime},
+	{"exchangeenddate", nil, uint32(unsafe.Offsetof(Appointment{}.Exchangeenddate)), kTime},
+	{"exchangemailboxfqdn", nil, uint32(unsafe.Offsetof(Appointment{}.Exchangemailboxfqdn)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(Appointment{}.Status)), kInt},
+	{"messagestatus", nil, uint32(unsafe.Offsetof(Appointment{}.Messagestatus)), kInt},
+	{"agent_status", nil, uint32(unsafe.Offsetof(Appointment{}.AgentStatus)), kInt},
+	{"note", nil, uint32(unsafe.Offsetof(Appointment{}.Note)), kStr},
+	{"note_html", nil, uint32(unsafe.Offsetof(Appointment{}.NoteHTML)), kStr},
+	{"betweenstart", nil, uint32(unsafe.Offsetof(Appointment{}.Betweenstart)), kTime},
+	{"betweenend", nil, uint32(unsafe.Offsetof(Appointment{}.Betweenend)), kTime},
+	{"tolist", nil, uint32(unsafe.Offsetof(Appointment{}.Tolist)), kStr},
+	{"cclist", nil, uint32(unsafe.Offsetof(Appointment{}.Cclist)), kStr},
+	{"bcclist", nil, uint32(unsafe.Offsetof(Appointment{}.Bcclist)), kStr},
+	{"usermessagestatus", nil, uint32(unsafe.Offsetof(Appointment{}.Usermessagestatus)), kInt},
+	{"reminderminutes", nil, uint32(unsafe.Offsetof(Appointment{}.Reminderminutes)), kInt},
+	{"reminderstatus", nil, uint32(unsafe.Offsetof(Appointment{}.Reminderstatus)), kInt},
+	{"reminderdate", nil, uint32(unsafe.Offsetof(Appointment{}.Reminderdate)), kTime},
+	{"complete_note", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteNote)), kStr},
+	{"complete_notehtml", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteNotehtml)), kStr},
+	{"fromcompletedapid", nil, uint32(unsafe.Offsetof(Appointment{}.Fromcompletedapid)), kInt},
+	{"complete_date", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteDate)), kTime},
+	{"complete_agent_id", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteAgentID)), kInt},
+	{"offhold", nil, uint32(unsafe.Offsetof(Appointment{}.Offhold)), kBool},
+	{"changedinnhd", nil, uint32(unsafe.Offsetof(Appointment{}.Changedinnhd)), kBool},
+	{"estimate", nil, uint32(unsafe.Offsetof(Appointment{}.Estimate)), kF64},
+	{"meetingtype", nil, uint32(unsafe.Offsetof(Appointment{}.Meetingtype)), kInt},
+	{"commisionable", nil, uint32(unsafe.Offsetof(Appointment{}.Commisionable)), kBool},
+	{"invitesent", nil, uint32(unsafe.Offsetof(Appointment{}.Invitesent)), kInt},
+	{"cspid", nil, uint32(unsafe.Offsetof(Appointment{}.Cspid)), kInt},
+	{"inform_agents", nil, uint32(unsafe.Offsetof(Appointment{}.InformAgents)), kBool},
+	{"inform_user", nil, uint32(unsafe.Offsetof(Appointment{}.InformUser)), kBool},
+	{"_force", nil, uint32(unsafe.Offsetof(Appointment{}.Force)), kBool},
+	{"add_followup_appointment", nil, uint32(unsafe.Offsetof(Appointment{}.AddFollowupAppointment)), kBool},
+	{"add_followup_task", nil, uint32(unsafe.Offsetof(Appointment{}.AddFollowupTask)), kBool},
+	{"followup_subject", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupSubject)), kStr},
+	{"followup_start_date", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupStartDate)), kTime},
+	{"followup_end_date", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupEndDate)), kTime},
+	{"followup_allday", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAllday)), kBool},
+	{"followup_inform_agents", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformAgents)), kBool},
+	{"followup_inform_user", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformUser)), kBool},
+	{"followup_agents", decMany[Uname], uint32(unsafe.Offsetof(Appointment{}.FollowupAgents)), kSub},
+	{"followup_user_id", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupUserID)), kInt},
+	{"followup_is_private", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupIsPrivate)), kBool},
+	{"followup_reminderminutes", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupReminderminutes)), kInt},
+	{"followup_agent_status", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAgentStatus)), kInt},
+	{"followup_date", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupDate)), kTime},
+	{"followup_note", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupNote)), kStr},
+	{"followup_note_html", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupNoteHTML)), kStr},
+	{"followup_id", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupID)), kInt},
+	{"followup_appointmenttype_id", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAppointmenttypeID)), kInt},
+	{"reassign_ticket", nil, uint32(unsafe.Offsetof(Appointment{}.ReassignTicket)), kBool},
+	{"contact_emailaddress", nil, uint32(unsafe.Offsetof(Appointment{}.ContactEmailaddress)), kStr},
+	{"contact_phonenumber", nil, uint32(unsafe.Offsetof(Appointment{}.ContactPhonenumber)), kStr},
+	{"appointment_hours", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentHours)), kF64},
+	{"appointment_work_hours", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentWorkHours)), kF64},
+	{"complete_timetaken", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteTimetaken)), kF64},
+	{"contact_address", decOne[AddressStore], uint32(unsafe.Offsetof(Appointment{}.ContactAddress)), kSub},
+	{"outcomes", decMany[TOutcome], uint32(unsafe.Offsetof(Appointment{}.Outcomes)), kSub},
+	{"utcoffset", nil, uint32(unsafe.Offsetof(Appointment{}.Utcoffset)), kF64},
+	{"start_date_only", nil, uint32(unsafe.Offsetof(Appointment{}.StartDateOnly)), kTime},
+	{"end_date_only", nil, uint32(unsafe.Offsetof(Appointment{}.EndDateOnly)), kTime},
+	{"chargerate", nil, uint32(unsafe.Offsetof(Appointment{}.Chargerate)), kInt},
+	{"_validateonly", nil, uint32(unsafe.Offsetof(Appointment{}.Validateonly)), kBool},
+	{"_iscloning", nil, uint32(unsafe.Offsetof(Appointment{}.Iscloning)), kBool},
+	{"_collectionmaster", nil, uint32(unsafe.Offsetof(Appointment{}.Collectionmaster)), kBool},
+	{"conference_id", nil, uint32(unsafe.Offsetof(Appointment{}.ConferenceID)), kStr},
+	{"toll_number", nil, uint32(unsafe.Offsetof(Appointment{}.TollNumber)), kStr},
+	{"exchange_uid", nil, uint32(unsafe.Offsetof(Appointment{}.ExchangeUID)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Appointment{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(Appointment{}.Importtype)), kStr},
+	{"_importemail", nil, uint32(unsafe.Offsetof(Appointment{}.Importemail)), kStr},
+	{"external_organizer", nil, uint32(unsafe.Offsetof(Appointment{}.ExternalOrganizer)), kBool},
+	{"followup_attendees", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAttendees)), kStr},
+	{"apfaultidremoved", nil, uint32(unsafe.Offsetof(Appointment{}.Apfaultidremoved)), kBool},
+	{"category1", nil, uint32(unsafe.Offsetof(Appointment{}.Category1)), kStr},
+	{"category2", nil, uint32(unsafe.Offsetof(Appointment{}.Category2)), kStr},
+	{"category3", nil, uint32(unsafe.Offsetof(Appointment{}.Category3)), kStr},
+	{"category4", nil, uint32(unsafe.Offsetof(Appointment{}.Category4)), kStr},
+	{"contract_id", nil, uint32(unsafe.Offsetof(Appointment{}.ContractID)), kInt},
+	{"key", nil, uint32(unsafe.Offsetof(Appointment{}.Key)), kStr},
+	{"resource_booking_type", nil, uint32(unsafe.Offsetof(Appointment{}.ResourceBookingType)), kInt},
+	{"resource_booking_timeslot", nil, uint32(unsafe.Offsetof(Appointment{}.ResourceBookingTimeslot)), kTime},
+	{"booking_name", nil, uint32(unsafe.Offsetof(Appointment{}.BookingName)), kStr},
+	{"booking_email", nil, uint32(unsafe.Offsetof(Appointment{}.BookingEmail)), kStr},
+	{"booking_phonenumber", nil, uint32(unsafe.Offsetof(Appointment{}.BookingPhonenumber)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Appointment{}.Warning)), kStr},
+	{"do_reopen", nil, uint32(unsafe.Offsetof(Appointment{}.DoReopen)), kBool},
+	{"requesttype", nil, uint32(unsafe.Offsetof(Appointment{}.Requesttype)), kInt},
+	{"resourcebookingtype", nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingtype)), kInt},
+	{"resourcebookingtypeagent", nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingtypeagent)), kInt},
+	{"defaultresourcetype", nil, uint32(unsafe.Offsetof(Appointment{}.Defaultresourcetype)), kInt},
+	{"defaultbookingtype", nil, uint32(unsafe.Offsetof(Appointment{}.Defaultbookingtype)), kInt},
+	{"team_id", nil, uint32(unsafe.Offsetof(Appointment{}.TeamID)), kInt},
+	{"allowed_resourcebooking_teams", decMany[SectionRequestType], uint32(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), kSub},
+	{"resourcebookingteam", nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingteam)), kInt},
+	{"organizer_email", nil, uint32(unsafe.Offsetof(Appointment{}.OrganizerEmail)), kStr},
+	{"ticket_phonenumber", nil, uint32(unsafe.Offsetof(Appointment{}.TicketPhonenumber)), kStr},
+	{"ticket_emailaddress", nil, uint32(unsafe.Offsetof(Appointment{}.TicketEmailaddress)), kStr},
+	{"appointment_status", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentStatus)), kInt},
+	{"primary_ticket_appointment", nil, uint32(unsafe.Offsetof(Appointment{}.PrimaryTicketAppointment)), kBool},
+	{"schedule", decOne[Schedule], uint32(unsafe.Offsetof(Appointment{}.Schedule)), kSub},
+	{"schedulehandledtype", nil, uint32(unsafe.Offsetof(Appointment{}.Schedulehandledtype)), kInt},
+	{"createnextappt", nil, uint32(unsafe.Offsetof(Appointment{}.Createnextappt)), kBool},
+	{"halo_recurring_master_id", nil, uint32(unsafe.Offsetof(Appointment{}.HaloRecurringMasterID)), kInt},
+	{"approval_start", nil, uint32(unsafe.Offsetof(Appointment{}.ApprovalStart)), kBool},
+	{"requires_approval", nil, uint32(unsafe.Offsetof(Appointment{}.RequiresApproval)), kBool},
+	{"approvalagent", nil, uint32(unsafe.Offsetof(Appointment{}.Approvalagent)), kInt},
+	{"approvalnote", nil, uint32(unsafe.Offsetof(Appointment{}.Approvalnote)), kStr},
+	{"appointment_id", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentID)), kInt},
+	{"approvaldatetime", nil, uint32(unsafe.Offsetof(Appointment{}.Approvaldatetime)), kTime},
+	{"last_modified", nil, uint32(unsafe.Offsetof(Appointment{}.LastModified)), kTime},
+	{"import_agent_ids", nil, uint32(unsafe.Offsetof(Appointment{}.ImportAgentIds)), kStr},
+	{"import_user", nil, uint32(unsafe.Offsetof(Appointment{}.ImportUser)), kStr},
+	{"import_open_appointment_status", nil, uint32(unsafe.Offsetof(Appointment{}.ImportOpenAppointmentStatus)), kStr},
+	{"import_appointment_type", nil, uint32(unsafe.Offsetof(Appointment{}.ImportAppointmentType)), kStr},
+	{"import_shift_type", nil, uint32(unsafe.Offsetof(Appointment{}.ImportShiftType)), kStr},
+	{"import_agent_status", nil, uint32(unsafe.Offsetof(Appointment{}.ImportAgentStatus)), kStr},
+	{"update_ticket_status", nil, uint32(unsafe.Offsetof(Appointment{}.UpdateTicketStatus)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(Appointment{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(Appointment{}.AgentID)), kInt},
+	{"start_date", nil, uint32(unsafe.Offsetof(Appointment{}.StartDate)), kTime},
+	{"end_date", nil, uint32(unsafe.Offsetof(Appointment{}.EndDate)), kTime},
+	{"allday", nil, uint32(unsafe.Offsetof(Appointment{}.Allday)), kBool},
+	{"holiday_id", nil, uint32(unsafe.Offsetof(Appointment{}.HolidayID)), kStr},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(Appointment{}.Canupdate)), kBool},
+	{"_cancomplete", nil, uint32(unsafe.Offsetof(Appointment{}.Cancomplete)), kBool},
+	{"colour", nil, uint32(unsafe.Offsetof(Appointment{}.Colour)), kStr},
+	{"entity", nil, uint32(unsafe.Offsetof(Appointment{}.Entity)), kF64},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(Appointment{}.TicketID)), kInt},
+	{"subject", nil, uint32(unsafe.Offsetof(Appointment{}.Subject)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(Appointment{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(Appointment{}.ClientName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(Appointment{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(Appointment{}.SiteName)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(Appointment{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(Appointment{}.UserName)), kStr},
+	{"agent_name", nil, uint32(unsafe.Offsetof(Appointment{}.AgentName)), kStr},
+	{"holiday_type", nil, uint32(unsafe.Offsetof(Appointment{}.HolidayType)), kInt},
+	{"appointment_type_name", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentTypeName)), kStr},
+	{"complete_status", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteStatus)), kInt},
+	{"is_private", nil, uint32(unsafe.Offsetof(Appointment{}.IsPrivate)), kBool},
+	{"reminder_shown", nil, uint32(unsafe.Offsetof(Appointment{}.ReminderShown)), kBool},
+	{"is_task", nil, uint32(unsafe.Offsetof(Appointment{}.IsTask)), kBool},
+	{"online_meeting_url", nil, uint32(unsafe.Offsetof(Appointment{}.OnlineMeetingURL)), kStr},
+	{"organizer", nil, uint32(unsafe.Offsetof(Appointment{}.Organizer)), kInt},
+	{"entryid", nil, uint32(unsafe.Offsetof(Appointment{}.Entryid)), kStr},
+	{"changekey", nil, uint32(unsafe.Offsetof(Appointment{}.Changekey)), kStr},
+	{"attendees", nil, uint32(unsafe.Offsetof(Appointment{}.Attendees)), kStr},
+	{"_recurringmaster", nil, uint32(unsafe.Offsetof(Appointment{}.Recurringmaster)), kBool},
+	{"recurring_master_id", nil, uint32(unsafe.Offsetof(Appointment{}.RecurringMasterID)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(Appointment{}.Type)), kInt},
+	{"open_appointment_status", nil, uint32(unsafe.Offsetof(Appointment{}.OpenAppointmentStatus)), kInt},
+	{"appointment_location", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentLocation)), kInt},
+	{"appointment_location_name", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentLocationName)), kStr},
+	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(Appointment{}.Approvalemailaddress)), kStr},
+	{"requestedapprovalagent", nil, uint32(unsafe.Offsetof(Appointment{}.Requestedapprovalagent)), kInt},
+	{"approval_status", nil, uint32(unsafe.Offsetof(Appointment{}.ApprovalStatus)), kInt},
+	{"_candelete", nil, uint32(unsafe.Offsetof(Appointment{}.Candelete)), kBool},
+	{"appointment_location_free_text", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentLocationFreeText)), kStr},
+	{"other1", nil, uint32(unsafe.Offsetof(Appointment{}.Other1)), kInt},
+	{"other2", nil, uint32(unsafe.Offsetof(Appointment{}.Other2)), kInt},
+	{"calendar_id", nil, uint32(unsafe.Offsetof(Appointment{}.CalendarID)), kStr},
+	{"exchangelastmodifieddate", nil, uint32(unsafe.Offsetof(Appointment{}.Exchangelastmodifieddate)), kTime},
+	{"shift_type_id", nil, uint32(unsafe.Offsetof(Appointment{}.ShiftTypeID)), kInt},
+	{"shift_team_id", nil, uint32(unsafe.Offsetof(Appointment{}.ShiftTeamID)), kInt},
+	{"shift_team_name", nil, uint32(unsafe.Offsetof(Appointment{}.ShiftTeamName)), kStr},
+	{"recurring_desc", nil, uint32(unsafe.Offsetof(Appointment{}.RecurringDesc)), kStr},
+	{"crmnote_id", nil, uint32(unsafe.Offsetof(Appointment{}.CrmnoteID)), kInt},
+}, sorted: []uint16{129, 161, 128, 68, 35, 74, 73, 67, 72, 152, 66, 89, 36, 37, 123, 140, 9, 0, 126, 97, 77, 57, 112, 156, 162, 157, 102, 2, 142, 58, 108, 160, 110, 113, 158, 111, 151, 16, 13, 12, 87, 86, 88, 165, 78, 79, 80, 81, 15, 27, 150, 65, 134, 135, 1, 130, 30, 25, 24, 21, 22, 143, 59, 69, 3, 60, 55, 56, 82, 106, 171, 32, 95, 94, 90, 125, 64, 131, 149, 28, 71, 5, 166, 6, 4, 75, 48, 44, 41, 53, 76, 49, 40, 52, 42, 43, 46, 50, 51, 47, 39, 38, 45, 23, 107, 127, 141, 122, 115, 120, 118, 117, 119, 116, 33, 34, 31, 144, 146, 83, 114, 29, 8, 10, 11, 26, 147, 155, 148, 99, 163, 164, 61, 103, 54, 170, 153, 145, 20, 18, 19, 159, 91, 109, 85, 84, 98, 92, 93, 104, 105, 168, 169, 167, 136, 137, 124, 63, 7, 133, 96, 101, 132, 100, 14, 70, 154, 121, 138, 139, 17, 62}}
 
-func (m *Appointment) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"agents":`, m.Agents)
-	e.str(`"collection_id":`, m.CollectionID)
-	e.int(`"appointment_type_id":`, m.AppointmentTypeID)
-	e.bool(`"confirmed":`, m.Confirmed)
-	e.time(`"exchangestartdate":`, m.Exchangestartdate)
-	e.time(`"exchangeenddate":`, m.Exchangeenddate)
-	e.str(`"exchangemailboxfqdn":`, m.Exchangemailboxfqdn)
-	e.int(`"status":`, m.Status)
-	e.int(`"messagestatus":`, m.Messagestatus)
-	e.int(`"agent_status":`, m.AgentStatus)
-	e.str(`"note":`, m.Note)
-	e.str(`"note_html":`, m.NoteHTML)
-	e.time(`"betweenstart":`, m.Betweenstart)
-	e.time(`"betweenend":`, m.Betweenend)
-	e.str(`"tolist":`, m.Tolist)
-	e.str(`"cclist":`, m.Cclist)
-	e.str(`"bcclist":`, m.Bcclist)
-	e.int(`"usermessagestatus":`, m.Usermessagestatus)
-	e.int(`"reminderminutes":`, m.Reminderminutes)
-	e.int(`"reminderstatus":`, m.Reminderstatus)
-	e.time(`"reminderdate":`, m.Reminderdate)
-	e.str(`"complete_note":`, m.CompleteNote)
-	e.str(`"complete_notehtml":`, m.CompleteNotehtml)
-	e.int(`"fromcompletedapid":`, m.Fromcompletedapid)
-	e.time(`"complete_date":`, m.CompleteDate)
-	e.int(`"complete_agent_id":`, m.CompleteAgentID)
-	e.bool(`"offhold":`, m.Offhold)
-	e.bool(`"changedinnhd":`, m.Changedinnhd)
-	e.float64(`"estimate":`, m.Estimate)
-	e.int(`"meetingtype":`, m.Meetingtype)
-	e.bool(`"commisionable":`, m.Commisionable)
-	e.int(`"invitesent":`, m.Invitesent)
-	e.int(`"cspid":`, m.Cspid)
-	e.bool(`"inform_agents":`, m.InformAgents)
-	e.bool(`"inform_user":`, m.InformUser)
-	e.bool(`"_force":`, m.Force)
-	e.bool(`"add_followup_appointment":`, m.AddFollowupAppointment)
-	e.bool(`"add_followup_task":`, m.AddFollowupTask)
-	e.str(`"followup_subject":`, m.FollowupSubject)
-	e.time(`"followup_start_date":`, m.FollowupStartDate)
-	e.time(`"followup_end_date":`, m.FollowupEndDate)
-	e.bool(`"followup_allday":`, m.FollowupAllday)
-	e.bool(`"followup_inform_agents":`, m.FollowupInformAgents)
-	e.bool(`"followup_inform_user":`, m.FollowupInformUser)
-	encodeModels(e, `"followup_agents":`, m.FollowupAgents)
-	e.int(`"followup_user_id":`, m.FollowupUserID)
-	e.bool(`"followup_is_private":`, m.FollowupIsPrivate)
-	e.int(`"followup_reminderminutes":`, m.FollowupReminderminutes)
-	e.int(`"followup_agent_status":`, m.FollowupAgentStatus)
-	e.time(`"followup_date":`, m.FollowupDate)
-	e.str(`"followup_note":`, m.FollowupNote)
-	e.str(`"followup_note_html":`, m.FollowupNoteHTML)
-	e.int(`"followup_id":`, m.FollowupID)
-	e.int(`"followup_appointmenttype_id":`, m.FollowupAppointmenttypeID)
-	e.bool(`"reassign_ticket":`, m.ReassignTicket)
-	e.str(`"contact_emailaddress":`, m.ContactEmailaddress)
-	e.str(`"contact_phonenumber":`, m.ContactPhonenumber)
-	e.float64(`"appointment_hours":`, m.AppointmentHours)
-	e.float64(`"appointment_work_hours":`, m.AppointmentWorkHours)
-	e.float64(`"complete_timetaken":`, m.CompleteTimetaken)
-	encodeModel(e, `"contact_address":`, m.ContactAddress)
-	encodeModels(e, `"outcomes":`, m.Outcomes)
-	e.float64(`"utcoffset":`, m.Utcoffset)
-	e.time(`"start_date_only":`, m.StartDateOnly)
-	e.time(`"end_date_only":`, m.EndDateOnly)
-	e.int(`"chargerate":`, m.Chargerate)
-	e.bool(`"_validateonly":`, m.Validateonly)
-	e.bool(`"_iscloning":`, m.Iscloning)
-	e.bool(`"_collectionmaster":`, m.Collectionmaster)
-	e.str(`"conference_id":`, m.ConferenceID)
-	e.str(`"toll_number":`, m.TollNumber)
-	e.str(`"exchange_uid":`, m.ExchangeUID)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"_importemail":`, m.Importemail)
-	e.bool(`"external_organizer":`, m.ExternalOrganizer)
-	e.str(`"followup_attendees":`, m.FollowupAttendees)
-	e.bool(`"apfaultidremoved":`, m.Apfaultidremoved)
-	e.str(`"category1":`, m.Category1)
-	e.str(`"category2":`, m.Category2)
-	e.str(`"category3":`, m.Category3)
-	e.str(`"category4":`, m.Category4)
-	e.int(`"contract_id":`, m.ContractID)
-	e.str(`"key":`, m.Key)
-	e.int(`"resource_booking_type":`, m.ResourceBookingType)
-	e.time(`"resource_booking_timeslot":`, m.ResourceBookingTimeslot)
-	e.str(`"booking_name":`, m.BookingName)
-	e.str(`"booking_email":`, m.BookingEmail)
-	e.str(`"booking_phonenumber":`, m.BookingPhonenumber)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"do_reopen":`, m.DoReopen)
-	e.int(`"requesttype":`, m.Requesttype)
-	e.int(`"resourcebookingtype":`, m.Resourcebookingtype)
-	e.int(`"resourcebookingtypeagent":`, m.Resourcebookingtypeagent)
-	e.int(`"defaultresourcetype":`, m.Defaultresourcetype)
-	e.int(`"defaultbookingtype":`, m.Defaultbookingtype)
-	e.int(`"team_id":`, m.TeamID)
-	encodeModels(e, `"allowed_resourcebooking_teams":`, m.AllowedResourcebookingTeams)
-	e.int(`"resourcebookingteam":`, m.Resourcebookingteam)
-	e.str(`"organizer_email":`, m.OrganizerEmail)
-	e.str(`"ticket_phonenumber":`, m.TicketPhonenumber)
-	e.str(`"ticket_emailaddress":`, m.TicketEmailaddress)
-	e.int(`"appointment_status":`, m.AppointmentStatus)
-	e.bool(`"primary_ticket_appointment":`, m.PrimaryTicketAppointment)
-	encodeModel(e, `"schedule":`, m.Schedule)
-	e.int(`"schedulehandledtype":`, m.Schedulehandledtype)
-	e.bool(`"createnextappt":`, m.Createnextappt)
-	e.int(`"halo_recurring_master_id":`, m.HaloRecurringMasterID)
-	e.bool(`"approval_start":`, m.ApprovalStart)
-	e.bool(`"requires_approval":`, m.RequiresApproval)
-	e.int(`"approvalagent":`, m.Approvalagent)
-	e.str(`"approvalnote":`, m.Approvalnote)
-	e.int(`"appointment_id":`, m.AppointmentID)
-	e.time(`"approvaldatetime":`, m.Approvaldatetime)
-	e.time(`"last_modified":`, m.LastModified)
-	e.str(`"import_agent_ids":`, m.ImportAgentIds)
-	e.str(`"import_user":`, m.ImportUser)
-	e.str(`"import_open_appointment_status":`, m.ImportOpenAppointmentStatus)
-	e.str(`"import_appointment_type":`, m.ImportAppointmentType)
-	e.str(`"import_shift_type":`, m.ImportShiftType)
-	e.str(`"import_agent_status":`, m.ImportAgentStatus)
-	e.int(`"update_ticket_status":`, m.UpdateTicketStatus)
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.time(`"start_date":`, m.StartDate)
-	e.time(`"end_date":`, m.EndDate)
-	e.bool(`"allday":`, m.Allday)
-	e.str(`"holiday_id":`, m.HolidayID)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.bool(`"_cancomplete":`, m.Cancomplete)
-	e.str(`"colour":`, m.Colour)
-	e.float64(`"entity":`, m.Entity)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"subject":`, m.Subject)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"holiday_type":`, m.HolidayType)
-	e.str(`"appointment_type_name":`, m.AppointmentTypeName)
-	e.int(`"complete_status":`, m.CompleteStatus)
-	e.bool(`"is_private":`, m.IsPrivate)
-	e.bool(`"reminder_shown":`, m.ReminderShown)
-	e.bool(`"is_task":`, m.IsTask)
-	e.str(`"online_meeting_url":`, m.OnlineMeetingURL)
-	e.int(`"organizer":`, m.Organizer)
-	e.str(`"entryid":`, m.Entryid)
-	e.str(`"changekey":`, m.Changekey)
-	e.str(`"attendees":`, m.Attendees)
-	e.bool(`"_recurringmaster":`, m.Recurringmaster)
-	e.str(`"recurring_master_id":`, m.RecurringMasterID)
-	e.int(`"type":`, m.Type)
-	e.int(`"open_appointment_status":`, m.OpenAppointmentStatus)
-	e.int(`"appointment_location":`, m.AppointmentLocation)
-	e.str(`"appointment_location_name":`, m.AppointmentLocationName)
-	e.str(`"approvalemailaddress":`, m.Approvalemailaddress)
-	e.int(`"requestedapprovalagent":`, m.Requestedapprovalagent)
-	e.int(`"approval_status":`, m.ApprovalStatus)
-	e.bool(`"_candelete":`, m.Candelete)
-	e.str(`"appointment_location_free_text":`, m.AppointmentLocationFreeText)
-	e.int(`"other1":`, m.Other1)
-	e.int(`"other2":`, m.Other2)
-	e.str(`"calendar_id":`, m.CalendarID)
-	e.time(`"exchangelastmodifieddate":`, m.Exchangelastmodifieddate)
-	e.int(`"shift_type_id":`, m.ShiftTypeID)
-	e.int(`"shift_team_id":`, m.ShiftTeamID)
-	e.str(`"shift_team_name":`, m.ShiftTeamName)
-	e.str(`"recurring_desc":`, m.RecurringDesc)
-	e.int(`"crmnote_id":`, m.CrmnoteID)
-	e.close(mark, m.Extra)
-}
+func (m *Appointment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAppointment) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Appointment) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), fields: []encField{
+	{`"agents":`, encMany[Uname], uint32(unsafe.Offsetof(Appointment{}.Agents)), kSub},
+	{`"collection_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.CollectionID)), kStr},
+	{`"appointment_type_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentTypeID)), kInt},
+	{`"confirmed":`, nil, uint32(unsafe.Offsetof(Appointment{}.Confirmed)), kBool},
+	{`"exchangestartdate":`, nil, uint32(unsafe.Offsetof(Appointment{}.Exchangestartdate)), kTime},
+	{`"exchangeenddate":`, nil, uint32(unsafe.Offsetof(Appointment{}.Exchangeenddate)), kTime},
+	{`"exchangemailboxfqdn":`, nil, uint32(unsafe.Offsetof(Appointment{}.Exchangemailboxfqdn)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(Appointment{}.Status)), kInt},
+	{`"messagestatus":`, nil, uint32(unsafe.Offsetof(Appointment{}.Messagestatus)), kInt},
+	{`"agent_status":`, nil, uint32(unsafe.Offsetof(Appointment{}.AgentStatus)), kInt},
+	{`"note":`, nil, uint32(unsafe.Offsetof(Appointment{}.Note)), kStr},
+	{`"note_html":`, nil, uint32(unsafe.Offsetof(Appointment{}.NoteHTML)), kStr},
+	{`"betweenstart":`, nil, uint32(unsafe.Offsetof(Appointment{}.Betweenstart)), kTime},
+	{`"betweenend":`, nil, uint32(unsafe.Offsetof(Appointment{}.Betweenend)), kTime},
+	{`"tolist":`, nil, uint32(unsafe.Offsetof(Appointment{}.Tolist)), kStr},
+	{`"cclist":`, nil, uint32(unsafe.Offsetof(Appointment{}.Cclist)), kStr},
+	{`"bcclist":`, nil, uint32(unsafe.Offsetof(Appointment{}.Bcclist)), kStr},
+	{`"usermessagestatus":`, nil, uint32(unsafe.Offsetof(Appointment{}.Usermessagestatus)), kInt},
+	{`"reminderminutes":`, nil, uint32(unsafe.Offsetof(Appointment{}.Reminderminutes)), kInt},
+	{`"reminderstatus":`, nil, uint32(unsafe.Offsetof(Appointment{}.Reminderstatus)), kInt},
+	{`"reminderdate":`, nil, uint32(unsafe.Offsetof(Appointment{}.Reminderdate)), kTime},
+	{`"complete_note":`, nil, uint32(unsafe.Offsetof(Appointment{}.CompleteNote)), kStr},
+	{`"complete_notehtml":`, nil, uint32(unsafe.Offsetof(Appointment{}.CompleteNotehtml)), kStr},
+	{`"fromcompletedapid":`, nil, uint32(unsafe.Offsetof(Appointment{}.Fromcompletedapid)), kInt},
+	{`"complete_date":`, nil, uint32(unsafe.Offsetof(Appointment{}.CompleteDate)), kTime},
+	{`"complete_agent_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.CompleteAgentID)), kInt},
+	{`"offhold":`, nil, uint32(unsafe.Offsetof(Appointment{}.Offhold)), kBool},
+	{`"changedinnhd":`, nil, uint32(unsafe.Offsetof(Appointment{}.Changedinnhd)), kBool},
+	{`"estimate":`, nil, uint32(unsafe.Offsetof(Appointment{}.Estimate)), kF64},
+	{`"meetingtype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Meetingtype)), kInt},
+	{`"commisionable":`, nil, uint32(unsafe.Offsetof(Appointment{}.Commisionable)), kBool},
+	{`"invitesent":`, nil, uint32(unsafe.Offsetof(Appointment{}.Invitesent)), kInt},
+	{`"cspid":`, nil, uint32(unsafe.Offsetof(Appointment{}.Cspid)), kInt},
+	{`"inform_agents":`, nil, uint32(unsafe.Offsetof(Appointment{}.InformAgents)), kBool},
+	{`"inform_user":`, nil, uint32(unsafe.Offsetof(Appointment{}.InformUser)), kBool},
+	{`"_force":`, nil, uint32(unsafe.Offsetof(Appointment{}.Force)), kBool},
+	{`"add_followup_appointment":`, nil, uint32(unsafe.Offsetof(Appointment{}.AddFollowupAppointment)), kBool},
+	{`"add_followup_task":`, nil, uint32(unsafe.Offsetof(Appointment{}.AddFollowupTask)), kBool},
+	{`"followup_subject":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupSubject)), kStr},
+	{`"followup_start_date":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupStartDate)), kTime},
+	{`"followup_end_date":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupEndDate)), kTime},
+	{`"followup_allday":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAllday)), kBool},
+	{`"followup_inform_agents":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformAgents)), kBool},
+	{`"followup_inform_user":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformUser)), kBool},
+	{`"followup_agents":`, encMany[Uname], uint32(unsafe.Offsetof(Appointment{}.FollowupAgents)), kSub},
+	{`"followup_user_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupUserID)), kInt},
+	{`"followup_is_private":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupIsPrivate)), kBool},
+	{`"followup_reminderminutes":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupReminderminutes)), kInt},
+	{`"followup_agent_status":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAgentStatus)), kInt},
+	{`"followup_date":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupDate)), kTime},
+	{`"followup_note":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupNote)), kStr},
+	{`"followup_note_html":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupNoteHTML)), kStr},
+	{`"followup_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupID)), kInt},
+	{`"followup_appointmenttype_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAppointmenttypeID)), kInt},
+	{`"reassign_ticket":`, nil, uint32(unsafe.Offsetof(Appointment{}.ReassignTicket)), kBool},
+	{`"contact_emailaddress":`, nil, uint32(unsafe.Offsetof(Appointment{}.ContactEmailaddress)), kStr},
+	{`"contact_phonenumber":`, nil, uint32(unsafe.Offsetof(Appointment{}.ContactPhonenumber)), kStr},
+	{`"appointment_hours":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentHours)), kF64},
+	{`"appointment_work_hours":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentWorkHours)), kF64},
+	{`"complete_timetaken":`, nil, uint32(unsafe.Offsetof(Appointment{}.CompleteTimetaken)), kF64},
+	{`"contact_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Appointment{}.ContactAddress)), kSub},
+	{`"outcomes":`, encMany[TOutcome], uint32(unsafe.Offsetof(Appointment{}.Outcomes)), kSub},
+	{`"utcoffset":`, nil, uint32(unsafe.Offsetof(Appointment{}.Utcoffset)), kF64},
+	{`"start_date_only":`, nil, uint32(unsafe.Offsetof(Appointment{}.StartDateOnly)), kTime},
+	{`"end_date_only":`, nil, uint32(unsafe.Offsetof(Appointment{}.EndDateOnly)), kTime},
+	{`"chargerate":`, nil, uint32(unsafe.Offsetof(Appointment{}.Chargerate)), kInt},
+	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(Appointment{}.Validateonly)), kBool},
+	{`"_iscloning":`, nil, uint32(unsafe.Offsetof(Appointment{}.Iscloning)), kBool},
+	{`"_collectionmaster":`, nil, uint32(unsafe.Offsetof(Appointment{}.Collectionmaster)), kBool},
+	{`"conference_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.ConferenceID)), kStr},
+	{`"toll_number":`, nil, uint32(unsafe.Offsetof(Appointment{}.TollNumber)), kStr},
+	{`"exchange_uid":`, nil, uint32(unsafe.Offsetof(Appointment{}.ExchangeUID)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Appointment{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Importtype)), kStr},
+	{`"_importemail":`, nil, uint32(unsafe.Offsetof(Appointment{}.Importemail)), kStr},
+	{`"external_organizer":`, nil, uint32(unsafe.Offsetof(Appointment{}.ExternalOrganizer)), kBool},
+	{`"followup_attendees":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAttendees)), kStr},
+	{`"apfaultidremoved":`, nil, uint32(unsafe.Offsetof(Appointment{}.Apfaultidremoved)), kBool},
+	{`"category1":`, nil, uint32(unsafe.Offsetof(Appointment{}.Category1)), kStr},
+	{`"category2":`, nil, uint32(unsafe.Offsetof(Appointment{}.Category2)), kStr},
+	{`"category3":`, nil, uint32(unsafe.Offsetof(Appointment{}.Category3)), kStr},
+	{`"category4":`, nil, uint32(unsafe.Offsetof(Appointment{}.Category4)), kStr},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.ContractID)), kInt},
+	{`"key":`, nil, uint32(unsafe.Offsetof(Appointment{}.Key)), kStr},
+	{`"resource_booking_type":`, nil, uint32(unsafe.Offsetof(Appointment{}.ResourceBookingType)), kInt},
+	{`"resource_booking_timeslot":`, nil, uint32(unsafe.Offsetof(Appointment{}.ResourceBookingTimeslot)), kTime},
+	{`"booking_name":`, nil, uint32(unsafe.Offsetof(Appointment{}.BookingName)), kStr},
+	{`"booking_email":`, nil, uint32(unsafe.Offsetof(Appointment{}.BookingEmail)), kStr},
+	{`"booking_phonenumber":`, nil, uint32(unsafe.Offsetof(Appointment{}.BookingPhonenumber)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Appointment{}.Warning)), kStr},
+	{`"do_reopen":`, nil, uint32(unsafe.Offsetof(Appointment{}.DoReopen)), kBool},
+	{`"requesttype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Requesttype)), kInt},
+	{`"resourcebookingtype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingtype)), kInt},
+	{`"resourcebookingtypeagent":`, nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingtypeagent)), kInt},
+	{`"defaultresourcetype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Defaultresourcetype)), kInt},
+	{`"defaultbookingtype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Defaultbookingtype)), kInt},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.TeamID)), kInt},
+	{`"allowed_resourcebooking_teams":`, encMany[SectionRequestType], uint32(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), kSub},
+	{`"resourcebookingteam":`, nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingteam)), kInt},
+	{`"organizer_email":`, nil, uint32(unsafe.Offsetof(Appointment{}.OrganizerEmail)), kStr},
+	{`"ticket_phonenumber":`, nil, uint32(unsafe.Offsetof(Appointment{}.TicketPhonenumber)), kStr},
+	{`"ticket_emailaddress":`, nil, uint32(unsafe.Offsetof(Appointment{}.TicketEmailaddress)), kStr},
+	{`"appointment_status":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentStatus)), kInt},
+	{`"primary_ticket_appointment":`, nil, uint32(unsafe.Offsetof(Appointment{}.PrimaryTicketAppointment)), kBool},
+	{`"schedule":`, encOne[Schedule], uint32(unsafe.Offsetof(Appointment{}.Schedule)), kSub},
+	{`"schedulehandledtype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Schedulehandledtype)), kInt},
+	{`"createnextappt":`, nil, uint32(unsafe.Offsetof(Appointment{}.Createnextappt)), kBool},
+	{`"halo_recurring_master_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.HaloRecurringMasterID)), kInt},
+	{`"approval_start":`, nil, uint32(unsafe.Offsetof(Appointment{}.ApprovalStart)), kBool},
+	{`"requires_approval":`, nil, uint32(unsafe.Offsetof(Appointment{}.RequiresApproval)), kBool},
+	{`"approvalagent":`, nil, uint32(unsafe.Offsetof(Appointment{}.Approvalagent)), kInt},
+	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(Appointment{}.Approvalnote)), kStr},
+	{`"appointment_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentID)), kInt},
+	{`"approvaldatetime":`, nil, uint32(unsafe.Offsetof(Appointment{}.Approvaldatetime)), kTime},
+	{`"last_modified":`, nil, uint32(unsafe.Offsetof(Appointment{}.LastModified)), kTime},
+	{`"import_agent_ids":`, nil, uint32(unsafe.Offsetof(Appointment{}.ImportAgentIds)), kStr},
+	{`"import_user":`, nil, uint32(unsafe.Offsetof(Appointment{}.ImportUser)), kStr},
+	{`"import_open_appointment_status":`, nil, uint32(unsafe.Offsetof(Appointment{}.ImportOpenAppointmentStatus)), kStr},
+	{`"import_appointment_type":`, nil, uint32(unsafe.Offsetof(Appointment{}.ImportAppointmentType)), kStr},
+	{`"import_shift_type":`, nil, uint32(unsafe.Offsetof(Appointment{}.ImportShiftType)), kStr},
+	{`"import_agent_status":`, nil, uint32(unsafe.Offsetof(Appointment{}.ImportAgentStatus)), kStr},
+	{`"update_ticket_status":`, nil, uint32(unsafe.Offsetof(Appointment{}.UpdateTicketStatus)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Appointment{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.AgentID)), kInt},
+	{`"start_date":`, nil, uint32(unsafe.Offsetof(Appointment{}.StartDate)), kTime},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(Appointment{}.EndDate)), kTime},
+	{`"allday":`, nil, uint32(unsafe.Offsetof(Appointment{}.Allday)), kBool},
+	{`"holiday_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.HolidayID)), kStr},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(Appointment{}.Canupdate)), kBool},
+	{`"_cancomplete":`, nil, uint32(unsafe.Offsetof(Appointment{}.Cancomplete)), kBool},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(Appointment{}.Colour)), kStr},
+	{`"entity":`, nil, uint32(unsafe.Offsetof(Appointment{}.Entity)), kF64},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.TicketID)), kInt},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(Appointment{}.Subject)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(Appointment{}.ClientName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(Appointment{}.SiteName)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(Appointment{}.UserName)), kStr},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(Appointment{}.AgentName)), kStr},
+	{`"holiday_type":`, nil, uint32(unsafe.Offsetof(Appointment{}.HolidayType)), kInt},
+	{`"appointment_type_name":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentTypeName)), kStr},
+	{`"complete_status":`, nil, uint32(unsafe.Offsetof(Appointment{}.CompleteStatus)), kInt},
+	{`"is_private":`, nil, uint32(unsafe.Offsetof(Appointment{}.IsPrivate)), kBool},
+	{`"reminder_shown":`, nil, uint32(unsafe.Offsetof(Appointment{}.ReminderShown)), kBool},
+	{`"is_task":`, nil, uint32(unsafe.Offsetof(Appointment{}.IsTask)), kBool},
+	{`"online_meeting_url":`, nil, uint32(unsafe.Offsetof(Appointment{}.OnlineMeetingURL)), kStr},
+	{`"organizer":`, nil, uint32(unsafe.Offsetof(Appointment{}.Organizer)), kInt},
+	{`"entryid":`, nil, uint32(unsafe.Offsetof(Appointment{}.Entryid)), kStr},
+	{`"changekey":`, nil, uint32(unsafe.Offsetof(Appointment{}.Changekey)), kStr},
+	{`"attendees":`, nil, uint32(unsafe.Offsetof(Appointment{}.Attendees)), kStr},
+	{`"_recurringmaster":`, nil, uint32(unsafe.Offsetof(Appointment{}.Recurringmaster)), kBool},
+	{`"recurring_master_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.RecurringMasterID)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(Appointment{}.Type)), kInt},
+	{`"open_appointment_status":`, nil, uint32(unsafe.Offsetof(Appointment{}.OpenAppointmentStatus)), kInt},
+	{`"appointment_location":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentLocation)), kInt},
+	{`"appointment_location_name":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentLocationName)), kStr},
+	{`"approvalemailaddress":`, nil, uint32(unsafe.Offsetof(Appointment{}.Approvalemailaddress)), kStr},
+	{`"requestedapprovalagent":`, nil, uint32(unsafe.Offsetof(Appointment{}.Requestedapprovalagent)), kInt},
+	{`"approval_status":`, nil, uint32(unsafe.Offsetof(Appointment{}.ApprovalStatus)), kInt},
+	{`"_candelete":`, nil, uint32(unsafe.Offsetof(Appointment{}.Candelete)), kBool},
+	{`"appointment_location_free_text":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentLocationFreeText)), kStr},
+	{`"other1":`, nil, uint32(unsafe.Offsetof(Appointment{}.Other1)), kInt},
+	{`"other2":`, nil, uint32(unsafe.Offsetof(Appointment{}.Other2)), kInt},
+	{`"calendar_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.CalendarID)), kStr},
+	{`"exchangelastmodifieddate":`, nil, uint32(unsafe.Offsetof(Appointment{}.Exchangelastmodifieddate)), kTime},
+	{`"shift_type_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.ShiftTypeID)), kInt},
+	{`"shift_team_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.ShiftTeamID)), kInt},
+	{`"shift_team_name":`, nil, uint32(unsafe.Offsetof(Appointment{}.ShiftTeamName)), kStr},
+	{`"recurring_desc":`, nil, uint32(unsafe.Offsetof(Appointment{}.RecurringDesc)), kStr},
+	{`"crmnote_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.CrmnoteID)), kInt},
+}}
+
+func (m *Appointment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAppointment) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Appointment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AppointmentList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_cancomplete":
-			ok = d.bool(&m.Cancomplete)
-		case "_candelete":
-			ok = d.bool(&m.Candelete)
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_recurringmaster":
-			ok = d.bool(&m.Recurringmaster)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "allday":
-			ok = d.bool(&m.Allday)
-		case "appointment_location":
-			ok = d.int(&m.AppointmentLocation)
-		case "appointment_location_free_text":
-			ok = d.str(&m.AppointmentLocationFreeText)
-		case "appointment_location_name":
-			ok = d.str(&m.AppointmentLocationName)
-		case "appointment_type_name":
-			ok = d.str(&m.AppointmentTypeName)
-		case "approval_status":
-			ok = d.int(&m.ApprovalStatus)
-		case "approvaldatetime":
-			ok = d.time(&m.Approvaldatetime)
-		case "approvalemailaddress":
-			ok = d.str(&m.Approvalemailaddress)
-		case "attendees":
-			ok = d.str(&m.Attendees)
-		case "calendar_id":
-			ok = d.str(&m.CalendarID)
-		case "changekey":
-			ok = d.str(&m.Changekey)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "complete_status":
-			ok = d.int(&m.CompleteStatus)
-		case "crmnote_id":
-			ok = d.int(&m.CrmnoteID)
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "entity":
-			ok = d.float64(&m.Entity)
-		case "entryid":
-			ok = d.str(&m.Entryid)
-		case "exchangelastmodifieddate":
-			ok = d.time(&m.Exchangelastmodifieddate)
-		case "holiday_id":
-			ok = d.str(&m.HolidayID)
-		case "holiday_type":
-			ok = d.int(&m.HolidayType)
-		case "id":
-			ok = d.int(&m.ID)
-		case "is_private":
-			ok = d.bool(&m.IsPrivate)
-		case "is_task":
-			ok = d.bool(&m.IsTask)
-		case "online_meeting_url":
-			ok = d.str(&m.OnlineMeetingURL)
-		case "open_appointment_status":
-			ok = d.int(&m.OpenAppointmentStatus)
-		case "organizer":
-			ok = d.int(&m.Organizer)
-		case "other1":
-			ok = d.int(&m.Other1)
-		case "other2":
-			ok = d.int(&m.Other2)
-		case "recurring_desc":
-			ok = d.str(&m.RecurringDesc)
-		case "recurring_master_id":
-			ok = d.str(&m.RecurringMasterID)
-		case "reminder_shown":
-			ok = d.bool(&m.ReminderShown)
-		case "requestedapprovalagent":
-			ok = d.int(&m.Requestedapprovalagent)
-		case "shift_team_id":
-			ok = d.int(&m.ShiftTeamID)
-		case "shift_team_name":
-			ok = d.str(&m.ShiftTeamName)
-		case "shift_type_id":
-			ok = d.int(&m.ShiftTypeID)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "start_date":
-			ok = d.time(&m.StartDate)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "type":
-			ok = d.int(&m.Type)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAppointmentList = decTable{extra: unsafe.Offsetof(AppointmentList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AppointmentList{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.AgentID)), kInt},
+	{"start_date", nil, uint32(unsafe.Offsetof(AppointmentList{}.StartDate)), kTime},
+	{"end_date", nil, uint32(unsafe.Offsetof(AppointmentList{}.EndDate)), kTime},
+	{"allday", nil, uint32(unsafe.Offsetof(AppointmentList{}.Allday)), kBool},
+	{"holiday_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.HolidayID)), kStr},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(AppointmentList{}.Canupdate)), kBool},
+	{"_cancomplete", nil, uint32(unsafe.Offsetof(AppointmentList{}.Cancomplete)), kBool},
+	{"colour", nil, uint32(unsafe.Offsetof(AppointmentList{}.Colour)), kStr},
+	{"entity", nil, uint32(unsafe.Offsetof(AppointmentList{}.Entity)), kF64},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.TicketID)), kInt},
+	{"subject", nil, uint32(unsafe.Offsetof(AppointmentList{}.Subject)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.ClientName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.SiteName)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.UserName)), kStr},
+	{"agent_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.AgentName)), kStr},
+	{"holiday_type", nil, uint32(unsafe.Offsetof(AppointmentList{}.HolidayType)), kInt},
+	{"appointment_type_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentTypeName)), kStr},
+	{"complete_status", nil, uint32(unsafe.Offsetof(AppointmentList{}.CompleteStatus)), kInt},
+	{"is_private", nil, uint32(unsafe.Offsetof(AppointmentList{}.IsPrivate)), kBool},
+	{"reminder_shown", nil, uint32(unsafe.Offsetof(AppointmentList{}.ReminderShown)), kBool},
+	{"is_task", nil, uint32(unsafe.Offsetof(AppointmentList{}.IsTask)), kBool},
+	{"online_meeting_url", nil, uint32(unsafe.Offsetof(AppointmentList{}.OnlineMeetingURL)), kStr},
+	{"organizer", nil, uint32(unsafe.Offsetof(AppointmentList{}.Organizer)), kInt},
+	{"entryid", nil, uint32(unsafe.Offsetof(AppointmentList{}.Entryid)), kStr},
+	{"changekey", nil, uint32(unsafe.Offsetof(AppointmentList{}.Changekey)), kStr},
+	{"attendees", nil, uint32(unsafe.Offsetof(AppointmentList{}.Attendees)), kStr},
+	{"_recurringmaster", nil, uint32(unsafe.Offsetof(AppointmentList{}.Recurringmaster)), kBool},
+	{"recurring_master_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.RecurringMasterID)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(AppointmentList{}.Type)), kInt},
+	{"open_appointment_status", nil, uint32(unsafe.Offsetof(AppointmentList{}.OpenAppointmentStatus)), kInt},
+	{"appointment_location", nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentLocation)), kInt},
+	{"appointment_location_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentLocationName)), kStr},
+	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(AppointmentList{}.Approvalemailaddress)), kStr},
+	{"requestedapprovalagent", nil, uint32(unsafe.Offsetof(AppointmentList{}.Requestedapprovalagent)), kInt},
+	{"approvaldatetime", nil, uint32(unsafe.Offsetof(AppointmentList{}.Approvaldatetime)), kTime},
+	{"approval_status", nil, uint32(unsafe.Offsetof(AppointmentList{}.ApprovalStatus)), kInt},
+	{"_candelete", nil, uint32(unsafe.Offsetof(AppointmentList{}.Candelete)), kBool},
+	{"appointment_location_free_text", nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentLocationFreeText)), kStr},
+	{"other1", nil, uint32(unsafe.Offsetof(AppointmentList{}.Other1)), kInt},
+	{"other2", nil, uint32(unsafe.Offsetof(AppointmentList{}.Other2)), kInt},
+	{"calendar_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.CalendarID)), kStr},
+	{"exchangelastmodifieddate", nil, uint32(unsafe.Offsetof(AppointmentList{}.Exchangelastmodifieddate)), kTime},
+	{"shift_type_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.ShiftTypeID)), kInt},
+	{"shift_team_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.ShiftTeamID)), kInt},
+	{"shift_team_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.ShiftTeamName)), kStr},
+	{"recurring_desc", nil, uint32(unsafe.Offsetof(AppointmentList{}.RecurringDesc)), kStr},
+	{"crmnote_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.CrmnoteID)), kInt},
+}, sorted: []uint16{7, 40, 6, 30, 1, 18, 4, 34, 41, 35, 20, 39, 38, 36, 29, 44, 28, 12, 13, 8, 21, 50, 3, 9, 27, 45, 5, 19, 0, 22, 24, 25, 33, 26, 42, 43, 49, 31, 23, 37, 47, 48, 46, 14, 15, 2, 11, 10, 32, 16, 17}}
 
-func (m *AppointmentList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.time(`"start_date":`, m.StartDate)
-	e.time(`"end_date":`, m.EndDate)
-	e.bool(`"allday":`, m.Allday)
-	e.str(`"holiday_id":`, m.HolidayID)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.bool(`"_cancomplete":`, m.Cancomplete)
-	e.str(`"colour":`, m.Colour)
-	e.float64(`"entity":`, m.Entity)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"subject":`, m.Subject)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"holiday_type":`, m.HolidayType)
-	e.str(`"appointment_type_name":`, m.AppointmentTypeName)
-	e.int(`"complete_status":`, m.CompleteStatus)
-	e.bool(`"is_private":`, m.IsPrivate)
-	e.bool(`"reminder_shown":`, m.ReminderShown)
-	e.bool(`"is_task":`, m.IsTask)
-	e.str(`"online_meeting_url":`, m.OnlineMeetingURL)
-	e.int(`"organizer":`, m.Organizer)
-	e.str(`"entryid":`, m.Entryid)
-	e.str(`"changekey":`, m.Changekey)
-	e.str(`"attendees":`, m.Attendees)
-	e.bool(`"_recurringmaster":`, m.Recurringmaster)
-	e.str(`"recurring_master_id":`, m.RecurringMasterID)
-	e.int(`"type":`, m.Type)
-	e.int(`"open_appointment_status":`, m.OpenAppointmentStatus)
-	e.int(`"appointment_location":`, m.AppointmentLocation)
-	e.str(`"appointment_location_name":`, m.AppointmentLocationName)
-	e.str(`"approvalemailaddress":`, m.Approvalemailaddress)
-	e.int(`"requestedapprovalagent":`, m.Requestedapprovalagent)
-	e.time(`"approvaldatetime":`, m.Approvaldatetime)
-	e.int(`"approval_status":`, m.ApprovalStatus)
-	e.bool(`"_candelete":`, m.Candelete)
-	e.str(`"appointment_location_free_text":`, m.AppointmentLocationFreeText)
-	e.int(`"other1":`, m.Other1)
-	e.int(`"other2":`, m.Other2)
-	e.str(`"calendar_id":`, m.CalendarID)
-	e.time(`"exchangelastmodifieddate":`, m.Exchangelastmodifieddate)
-	e.int(`"shift_type_id":`, m.ShiftTypeID)
-	e.int(`"shift_team_id":`, m.ShiftTeamID)
-	e.str(`"shift_team_name":`, m.ShiftTeamName)
-	e.str(`"recurring_desc":`, m.RecurringDesc)
-	e.int(`"crmnote_id":`, m.CrmnoteID)
-	e.close(mark, m.Extra)
-}
+func (m *AppointmentList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAppointmentList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AppointmentList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAppointmentList = encTable{extra: unsafe.Offsetof(AppointmentList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.AgentID)), kInt},
+	{`"start_date":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.StartDate)), kTime},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.EndDate)), kTime},
+	{`"allday":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Allday)), kBool},
+	{`"holiday_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.HolidayID)), kStr},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Canupdate)), kBool},
+	{`"_cancomplete":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Cancomplete)), kBool},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Colour)), kStr},
+	{`"entity":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Entity)), kF64},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.TicketID)), kInt},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Subject)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.ClientName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.SiteName)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.UserName)), kStr},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.AgentName)), kStr},
+	{`"holiday_type":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.HolidayType)), kInt},
+	{`"appointment_type_name":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentTypeName)), kStr},
+	{`"complete_status":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.CompleteStatus)), kInt},
+	{`"is_private":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.IsPrivate)), kBool},
+	{`"reminder_shown":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.ReminderShown)), kBool},
+	{`"is_task":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.IsTask)), kBool},
+	{`"online_meeting_url":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.OnlineMeetingURL)), kStr},
+	{`"organizer":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Organizer)), kInt},
+	{`"entryid":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Entryid)), kStr},
+	{`"changekey":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Changekey)), kStr},
+	{`"attendees":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Attendees)), kStr},
+	{`"_recurringmaster":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Recurringmaster)), kBool},
+	{`"recurring_master_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.RecurringMasterID)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Type)), kInt},
+	{`"open_appointment_status":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.OpenAppointmentStatus)), kInt},
+	{`"appointment_location":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentLocation)), kInt},
+	{`"appointment_location_name":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentLocationName)), kStr},
+	{`"approvalemailaddress":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Approvalemailaddress)), kStr},
+	{`"requestedapprovalagent":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Requestedapprovalagent)), kInt},
+	{`"approvaldatetime":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Approvaldatetime)), kTime},
+	{`"approval_status":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.ApprovalStatus)), kInt},
+	{`"_candelete":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Candelete)), kBool},
+	{`"appointment_location_free_text":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentLocationFreeText)), kStr},
+	{`"other1":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Other1)), kInt},
+	{`"other2":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Other2)), kInt},
+	{`"calendar_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.CalendarID)), kStr},
+	{`"exchangelastmodifieddate":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.Exchangelastmodifieddate)), kTime},
+	{`"shift_type_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.ShiftTypeID)), kInt},
+	{`"shift_team_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.ShiftTeamID)), kInt},
+	{`"shift_team_name":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.ShiftTeamName)), kStr},
+	{`"recurring_desc":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.RecurringDesc)), kStr},
+	{`"crmnote_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.CrmnoteID)), kInt},
+}}
+
+func (m *AppointmentList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAppointmentList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AppointmentList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAppointmentTypeRequestType = decTable{extra: unsafe.Offsetof(AppointmentTypeRequestType{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.ID)), kInt},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.TickettypeID)), kInt},
+	{"appointmenttype_id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.AppointmenttypeID)), kInt},
+	{"appointmenttype_name", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.AppointmenttypeName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.Warning)), kStr},
+}, sorted: []uint16{4, 2, 3, 0, 1}}
+
 func (m *AppointmentTypeRequestType) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "appointmenttype_id":
-			ok = d.int(&m.AppointmenttypeID)
-		case "appointmenttype_name":
-			ok = d.str(&m.AppointmenttypeName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAppointmentTypeRequestType)
 }
+
+var enctAppointmentTypeRequestType = encTable{extra: unsafe.Offsetof(AppointmentTypeRequestType{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.ID)), kInt},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.TickettypeID)), kInt},
+	{`"appointmenttype_id":`, nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.AppointmenttypeID)), kInt},
+	{`"appointmenttype_name":`, nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.AppointmenttypeName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.Warning)), kStr},
+}}
 
 func (m *AppointmentTypeRequestType) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.int(`"appointmenttype_id":`, m.AppointmenttypeID)
-	e.str(`"appointmenttype_name":`, m.AppointmenttypeName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAppointmentTypeRequestType)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AppointmentTypeRequestType) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AppointmentTypeRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ApprovalProcess) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_iscloning":
-			ok = d.bool(&m.Iscloning)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "name":
-			ok = d.str(&m.Name)
-		case "no_status_change":
-			ok = d.bool(&m.NoStatusChange)
-		case "steps":
-			ok = decodeModels(d, &m.Steps)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectApprovalProcess = decTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Name)), kStr},
+	{"steps", decMany[ApprovalProcessStep], uint32(unsafe.Offsetof(ApprovalProcess{}.Steps)), kSub},
+	{"_iscloning", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Iscloning)), kBool},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControlLevel)), kInt},
+	{"no_status_change", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.NoStatusChange)), kBool},
+	{"type", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Type)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Warning)), kStr},
+}, sorted: []uint16{5, 10, 6, 7, 0, 2, 1, 3, 8, 4, 9}}
 
-func (m *ApprovalProcess) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	encodeModels(e, `"steps":`, m.Steps)
-	e.bool(`"_iscloning":`, m.Iscloning)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.bool(`"no_status_change":`, m.NoStatusChange)
-	e.int(`"type":`, m.Type)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ApprovalProcess) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectApprovalProcess) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ApprovalProcess) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctApprovalProcess = encTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Name)), kStr},
+	{`"steps":`, encMany[ApprovalProcessStep], uint32(unsafe.Offsetof(ApprovalProcess{}.Steps)), kSub},
+	{`"_iscloning":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Iscloning)), kBool},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControlLevel)), kInt},
+	{`"no_status_change":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.NoStatusChange)), kBool},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Type)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Warning)), kStr},
+}}
+
+func (m *ApprovalProcess) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctApprovalProcess) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcess) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectApprovalProcessRule = decTable{extra: unsafe.Offsetof(ApprovalProcessRule{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Name)), kStr},
+	{"precedence", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Precedence)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Type)), kInt},
+	{"agent_id_or_cab_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AgentIDOrCabID)), kInt},
+	{"arunumcab_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ArunumcabGUID)), kStr},
+	{"agent_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AgentName)), kStr},
+	{"cab_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.CabName)), kStr},
+	{"user_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserName)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserID)), kInt},
+	{"emailaddress", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Emailaddress)), kStr},
+	{"criteria", decMany[ApprovalProcessRuleCriteria], uint32(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), kSub},
+	{"approval_process_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessID)), kInt},
+	{"approval_process_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessGUID)), kStr},
+	{"approval_process_step_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessStepID)), kInt},
+	{"usage", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Usage)), kInt},
+	{"notifyonapprove", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Notifyonapprove)), kBool},
+	{"notifyonreject", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Notifyonreject)), kBool},
+	{"accept_emailtemplate_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateID)), kInt},
+	{"accept_emailtemplate_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateGUID)), kStr},
+	{"accept_emailtemplate_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateName)), kStr},
+	{"reject_emailtemplate_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateID)), kInt},
+	{"reject_emailtemplate_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateGUID)), kStr},
+	{"reject_emailtemplate_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateName)), kStr},
+	{"_iscloning", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Iscloning)), kBool},
+	{"role_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RoleID)), kInt},
+	{"role_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RoleName)), kStr},
+	{"customfieldid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Customfieldid)), kInt},
+	{"customfield_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.CustomfieldName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Warning)), kStr},
+}, sorted: []uint16{26, 31, 21, 20, 22, 6, 8, 15, 14, 16, 7, 9, 13, 30, 29, 12, 0, 2, 1, 3, 18, 19, 4, 24, 23, 25, 27, 28, 5, 17, 11, 10}}
+
 func (m *ApprovalProcessRule) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_iscloning":
-			ok = d.bool(&m.Iscloning)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accept_emailtemplate_guid":
-			ok = d.str(&m.AcceptEmailtemplateGUID)
-		case "accept_emailtemplate_id":
-			ok = d.int(&m.AcceptEmailtemplateID)
-		case "accept_emailtemplate_name":
-			ok = d.str(&m.AcceptEmailtemplateName)
-		case "agent_id_or_cab_id":
-			ok = d.int(&m.AgentIDOrCabID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "approval_process_guid":
-			ok = d.str(&m.ApprovalProcessGUID)
-		case "approval_process_id":
-			ok = d.int(&m.ApprovalProcessID)
-		case "approval_process_step_id":
-			ok = d.int(&m.ApprovalProcessStepID)
-		case "arunumcab_guid":
-			ok = d.str(&m.ArunumcabGUID)
-		case "cab_name":
-			ok = d.str(&m.CabName)
-		case "criteria":
-			ok = decodeModels(d, &m.Criteria)
-		case "customfield_name":
-			ok = d.str(&m.CustomfieldName)
-		case "customfieldid":
-			ok = d.int(&m.Customfieldid)
-		case "emailaddress":
-			ok = d.str(&m.Emailaddress)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "name":
-			ok = d.str(&m.Name)
-		case "notifyonapprove":
-			ok = d.bool(&m.Notifyonapprove)
-		case "notifyonreject":
-			ok = d.bool(&m.Notifyonreject)
-		case "precedence":
-			ok = d.int(&m.Precedence)
-		case "reject_emailtemplate_guid":
-			ok = d.str(&m.RejectEmailtemplateGUID)
-		case "reject_emailtemplate_id":
-			ok = d.int(&m.RejectEmailtemplateID)
-		case "reject_emailtemplate_name":
-			ok = d.str(&m.RejectEmailtemplateName)
-		case "role_id":
-			ok = d.int(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "type":
-			ok = d.int(&m.Type)
-		case "usage":
-			ok = d.int(&m.Usage)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectApprovalProcessRule)
 }
+
+var enctApprovalProcessRule = encTable{extra: unsafe.Offsetof(ApprovalProcessRule{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Name)), kStr},
+	{`"precedence":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Precedence)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Type)), kInt},
+	{`"agent_id_or_cab_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AgentIDOrCabID)), kInt},
+	{`"arunumcab_guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ArunumcabGUID)), kStr},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AgentName)), kStr},
+	{`"cab_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.CabName)), kStr},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserName)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserID)), kInt},
+	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Emailaddress)), kStr},
+	{`"criteria":`, encMany[ApprovalProcessRuleCriteria], uint32(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), kSub},
+	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessID)), kInt},
+	{`"approval_process_guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessGUID)), kStr},
+	{`"approval_process_step_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessStepID)), kInt},
+	{`"usage":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Usage)), kInt},
+	{`"notifyonapprove":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Notifyonapprove)), kBool},
+	{`"notifyonreject":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Notifyonreject)), kBool},
+	{`"accept_emailtemplate_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateID)), kInt},
+	{`"accept_emailtemplate_guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateGUID)), kStr},
+	{`"accept_emailtemplate_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateName)), kStr},
+	{`"reject_emailtemplate_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateID)), kInt},
+	{`"reject_emailtemplate_guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateGUID)), kStr},
+	{`"reject_emailtemplate_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateName)), kStr},
+	{`"_iscloning":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Iscloning)), kBool},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RoleID)), kInt},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RoleName)), kStr},
+	{`"customfieldid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Customfieldid)), kInt},
+	{`"customfield_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.CustomfieldName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Warning)), kStr},
+}}
 
 func (m *ApprovalProcessRule) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"precedence":`, m.Precedence)
-	e.int(`"type":`, m.Type)
-	e.int(`"agent_id_or_cab_id":`, m.AgentIDOrCabID)
-	e.str(`"arunumcab_guid":`, m.ArunumcabGUID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"cab_name":`, m.CabName)
-	e.str(`"user_name":`, m.UserName)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"emailaddress":`, m.Emailaddress)
-	encodeModels(e, `"criteria":`, m.Criteria)
-	e.int(`"approval_process_id":`, m.ApprovalProcessID)
-	e.str(`"approval_process_guid":`, m.ApprovalProcessGUID)
-	e.int(`"approval_process_step_id":`, m.ApprovalProcessStepID)
-	e.int(`"usage":`, m.Usage)
-	e.bool(`"notifyonapprove":`, m.Notifyonapprove)
-	e.bool(`"notifyonreject":`, m.Notifyonreject)
-	e.int(`"accept_emailtemplate_id":`, m.AcceptEmailtemplateID)
-	e.str(`"accept_emailtemplate_guid":`, m.AcceptEmailtemplateGUID)
-	e.str(`"accept_emailtemplate_name":`, m.AcceptEmailtemplateName)
-	e.int(`"reject_emailtemplate_id":`, m.RejectEmailtemplateID)
-	e.str(`"reject_emailtemplate_guid":`, m.RejectEmailtemplateGUID)
-	e.str(`"reject_emailtemplate_name":`, m.RejectEmailtemplateName)
-	e.bool(`"_iscloning":`, m.Iscloning)
-	e.int(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.int(`"customfieldid":`, m.Customfieldid)
-	e.str(`"customfield_name":`, m.CustomfieldName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctApprovalProcessRule)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ApprovalProcessRule) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcessRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectApprovalProcessRuleCriteria = decTable{extra: unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ID)), kInt},
+	{"rule_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.RuleID)), kInt},
+	{"arcarguid", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Arcarguid)), kStr},
+	{"tablename", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Tablename)), kStr},
+	{"fieldname", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Fieldname)), kStr},
+	{"value_type", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueType)), kStr},
+	{"value_int", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueInt)), kInt},
+	{"valueint_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueintGUID)), kStr},
+	{"value_float", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueFloat)), kF64},
+	{"value_string", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueString)), kStr},
+	{"value_datetime", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueDatetime)), kTime},
+	{"value_display", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueDisplay)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Type)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Warning)), kStr},
+}, sorted: []uint16{13, 2, 4, 0, 1, 3, 12, 10, 11, 8, 6, 9, 5, 7}}
+
 func (m *ApprovalProcessRuleCriteria) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "arcarguid":
-			ok = d.str(&m.Arcarguid)
-		case "fieldname":
-			ok = d.str(&m.Fieldname)
-		case "id":
-			ok = d.int(&m.ID)
-		case "rule_id":
-			ok = d.int(&m.RuleID)
-		case "tablename":
-			ok = d.str(&m.Tablename)
-		case "type":
-			ok = d.int(&m.Type)
-		case "value_datetime":
-			ok = d.time(&m.ValueDatetime)
-		case "value_display":
-			ok = d.str(&m.ValueDisplay)
-		case "value_float":
-			ok = d.float64(&m.ValueFloat)
-		case "value_int":
-			ok = d.int(&m.ValueInt)
-		case "value_string":
-			ok = d.str(&m.ValueString)
-		case "value_type":
-			ok = d.str(&m.ValueType)
-		case "valueint_guid":
-			ok = d.str(&m.ValueintGUID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectApprovalProcessRuleCriteria)
 }
+
+var enctApprovalProcessRuleCriteria = encTable{extra: unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ID)), kInt},
+	{`"rule_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.RuleID)), kInt},
+	{`"arcarguid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Arcarguid)), kStr},
+	{`"tablename":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Tablename)), kStr},
+	{`"fieldname":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Fieldname)), kStr},
+	{`"value_type":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueType)), kStr},
+	{`"value_int":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueInt)), kInt},
+	{`"valueint_guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueintGUID)), kStr},
+	{`"value_float":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueFloat)), kF64},
+	{`"value_string":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueString)), kStr},
+	{`"value_datetime":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueDatetime)), kTime},
+	{`"value_display":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueDisplay)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Type)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Warning)), kStr},
+}}
 
 func (m *ApprovalProcessRuleCriteria) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"rule_id":`, m.RuleID)
-	e.str(`"arcarguid":`, m.Arcarguid)
-	e.str(`"tablename":`, m.Tablename)
-	e.str(`"fieldname":`, m.Fieldname)
-	e.str(`"value_type":`, m.ValueType)
-	e.int(`"value_int":`, m.ValueInt)
-	e.str(`"valueint_guid":`, m.ValueintGUID)
-	e.float64(`"value_float":`, m.ValueFloat)
-	e.str(`"value_string":`, m.ValueString)
-	e.time(`"value_datetime":`, m.ValueDatetime)
-	e.str(`"value_display":`, m.ValueDisplay)
-	e.int(`"type":`, m.Type)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctApprovalProcessRuleCriteria)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ApprovalProcessRuleCriteria) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcessRuleCriteria) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
+var dectApprovalProcessStep = decTable{extra: unsafe.Offsetof(ApprovalProcessStep{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ID)), kInt},
+	{"processid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Processid)), kInt},
+	{"sequence", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sequence)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Name)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Type)), kInt},
+	{"agent_id_or_cab_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AgentIDOrCabID)), kInt},
+	{"asunumcab_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AsunumcabGUID)), kStr},
+	{"agent_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AgentName)), kStr},
+	{"cab_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.CabName)), kStr},
+	{"statusafteraccept", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafteraccept)), kInt},
+	{"statusafterreject", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterreject)), kInt},
+	{"notifyagent", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyagent)), kBool},
+	{"notifyenduser", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyenduser)), kBool},
+	{"user_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.UserName)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.UserID)), kInt},
+	{"unassignafterapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Unassignafterapproval)), kBool},
+	{"statusifnoapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusifnoapproval)), kInt},
+	{"sendemail", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sendemail)), kBool},
+	{"autoapproveforagentlogging", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveforagentlogging)), kBool},
+	{"autoapproveforapprovalrequestor", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveforapprovalrequestor)), kBool},
+	{"includeattachments", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Includeattachments)), kBool},
+	{"statusawaitingapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusawaitingapproval)), kInt},
+	{"emailaddress", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Emailaddress)), kStr},
+	{"templateid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Templateid)), kInt},
+	{"templateguid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Templateguid)), kStr},
+	{"accepttemplateid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Accepttemplateid)), kInt},
+	{"accepttemplateguid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Accepttemplateguid)), kStr},
+	{"rejecttemplateid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rejecttemplateid)), kInt},
+	{"rejecttemplateguid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rejecttemplateguid)), kStr},
+	{"pssid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Pssid)), kInt},
+	{"allowadhocapprovers", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Allowadhocapprovers)), kBool},
+	{"autoapproveifnoapprovers", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifnoapprovers)), kBool},
+	{"autoapproveifalreadyapp", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifalreadyapp)), kBool},
+	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), kSub},
+	{"rules", decMany[ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), kSub},
+	{"notification_rules", decMany[ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), kSub},
+	{"automation_runbookid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AutomationRunbookid)), kStr},
+	{"_iscloning", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Iscloning)), kBool},
+	{"statusafterstartdatepassed", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterstartdatepassed)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ClientName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.SiteName)), kStr},
+	{"notify_on_auto_approve_type", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveType)), kInt},
+	{"notify_on_auto_approve_emailtemplate_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailtemplateID)), kInt},
+	{"notify_on_auto_approve_emailtemplate_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailtemplateGUID)), kStr},
+	{"notify_on_auto_approve_email_to", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailTo)), kStr},
+	{"notify_on_auto_approve_impact_level", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveImpactLevel)), kInt},
+	{"notify_on_auto_approve_risk_level", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveRiskLevel)), kInt},
+	{"auto_approval_to_manager", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AutoApprovalToManager)), kBool},
+	{"notifyifagent", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyifagent)), kBool},
+	{"minapprovers", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Minapprovers)), kInt},
+	{"approvalreminderintervalhrs", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Approvalreminderintervalhrs)), kInt},
+	{"approverafterapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Approverafterapproval)), kBool},
+	{"allow_approver_attachments", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AllowApproverAttachments)), kBool},
+	{"role_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.RoleID)), kInt},
+	{"role_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.RoleName)), kStr},
+	{"notifyagenttype", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyagenttype)), kInt},
+	{"notifyendusertype", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyendusertype)), kInt},
+	{"customfieldid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Customfieldid)), kInt},
+	{"customfieldguid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Customfieldguid)), kStr},
+	{"customfield_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.CustomfieldName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Warning)), kStr},
+	{"hidefromenduserafterapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Hidefromenduserafterapproval)), kBool},
+	{"sendifautoapproved", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sendifautoapproved)), kBool},
+	{"remindertemplateid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Remindertemplateid)), kInt},
+	{"remindertemplateguid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Remindertemplateguid)), kStr},
+	{"approverduringapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Approverduringapproval)), kBool},
+	{"is_mandatory", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.IsMandatory)), kBool},
+}, sorted: []uint16{37, 62, 26, 25, 5, 7, 54, 30, 52, 53, 67, 6, 49, 18, 19, 32, 31, 36, 8, 39, 40, 61, 60, 59, 22, 33, 63, 0, 20, 68, 51, 3, 35, 46, 45, 44, 47, 48, 43, 11, 57, 12, 58, 50, 1, 29, 28, 27, 66, 65, 55, 56, 34, 17, 64, 2, 41, 42, 9, 10, 38, 21, 16, 24, 23, 4, 15, 14, 13}}
+
 func (m *ApprovalProcessStep) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_iscloning":
-			ok = d.bool(&m.Iscloning)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accepttemplateguid":
-			ok = d.str(&m.Accepttemplateguid)
-		case "accepttemplateid":
-			ok = d.int(&m.Accepttemplateid)
-		case "agent_id_or_cab_id":
-			ok = d.int(&m.AgentIDOrCabID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "allow_approver_attachments":
-			ok = d.bool(&m.AllowApproverAttachments)
-		case "allowadhocapprovers":
-			ok = d.bool(&m.Allowadhocapprovers)
-		case "approvalreminderintervalhrs":
-			ok = d.int(&m.Approvalreminderintervalhrs)
-		case "approverafterapproval":
-			ok = d.bool(&m.Approverafterapproval)
-		case "approverduringapproval":
-			ok = d.bool(&m.Approverduringapproval)
-		case "asunumcab_guid":
-			ok = d.str(&m.AsunumcabGUID)
-		case "auto_approval_to_manager":
-			ok = d.bool(&m.AutoApprovalToManager)
-		case "autoapproveforagentlogging":
-			ok = d.bool(&m.Autoapproveforagentlogging)
-		case "autoapproveforapprovalrequestor":
-			ok = d.bool(&m.Autoapproveforapprovalrequestor)
-		case "autoapproveifalreadyapp":
-			ok = d.bool(&m.Autoapproveifalreadyapp)
-		case "autoapproveifnoapprovers":
-			ok = d.bool(&m.Autoapproveifnoapprovers)
-		case "automation_runbookid":
-			ok = d.str(&m.AutomationRunbookid)
-		case "cab_name":
-			ok = d.str(&m.CabName)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "customfield_name":
-			ok = d.str(&m.CustomfieldName)
-		case "customfieldguid":
-			ok = d.str(&m.Customfieldguid)
-		case "customfieldid":
-			ok = d.int(&m.Customfieldid)
-		case "emailaddress":
-			ok = d.str(&m.Emailaddress)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "hidefromenduserafterapproval":
-			ok = d.bool(&m.Hidefromenduserafterapproval)
-		case "id":
-			ok = d.int(&m.ID)
-		case "includeattachments":
-			ok = d.bool(&m.Includeattachments)
-		case "is_mandatory":
-			ok = d.bool(&m.IsMandatory)
-		case "minapprovers":
-			ok = d.int(&m.Minapprovers)
-		case "name":
-			ok = d.str(&m.Name)
-		case "notification_rules":
-			ok = decodeModels(d, &m.NotificationRules)
-		case "notify_on_auto_approve_email_to":
-			ok = d.str(&m.NotifyOnAutoApproveEmailTo)
-		case "notify_on_auto_approve_emailtemplate_guid":
-			ok = d.str(&m.NotifyOnAutoApproveEmailtemplateGUID)
-		case "notify_on_auto_approve_emailtemplate_id":
-			ok = d.int(&m.NotifyOnAutoApproveEmailtemplateID)
-		case "notify_on_auto_approve_impact_level":
-			ok = d.int(&m.NotifyOnAutoApproveImpactLevel)
-		case "notify_on_auto_approve_risk_level":
-			ok = d.int(&m.NotifyOnAutoApproveRiskLevel)
-		case "notify_on_auto_approve_type":
-			ok = d.int(&m.NotifyOnAutoApproveType)
-		case "notifyagent":
-			ok = d.bool(&m.Notifyagent)
-		case "notifyagenttype":
-			ok = d.int(&m.Notifyagenttype)
-		case "notifyenduser":
-			ok = d.bool(&m.Notifyenduser)
-		case "notifyendusertype":
-			ok = d.int(&m.Notifyendusertype)
-		case "notifyifagent":
-			ok = d.bool(&m.Notifyifagent)
-		case "processid":
-			ok = d.int(&m.Processid)
-		case "pssid":
-			ok = d.int(&m.Pssid)
-		case "rejecttemplateguid":
-			ok = d.str(&m.Rejecttemplateguid)
-		case "rejecttemplateid":
-			ok = d.int(&m.Rejecttemplateid)
-		case "remindertemplateguid":
-			ok = d.str(&m.Remindertemplateguid)
-		case "remindertemplateid":
-			ok = d.int(&m.Remindertemplateid)
-		case "role_id":
-			ok = d.int(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "rules":
-			ok = decodeModels(d, &m.Rules)
-		case "sendemail":
-			ok = d.bool(&m.Sendemail)
-		case "sendifautoapproved":
-			ok = d.bool(&m.Sendifautoapproved)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "statusafteraccept":
-			ok = d.int(&m.Statusafteraccept)
-		case "statusafterreject":
-			ok = d.int(&m.Statusafterreject)
-		case "statusafterstartdatepassed":
-			ok = d.int(&m.Statusafterstartdatepassed)
-		case "statusawaitingapproval":
-			ok = d.int(&m.Statusawaitingapproval)
-		case "statusifnoapproval":
-			ok = d.int(&m.Statusifnoapproval)
-		case "templateguid":
-			ok = d.str(&m.Templateguid)
-		case "templateid":
-			ok = d.int(&m.Templateid)
-		case "type":
-			ok = d.int(&m.Type)
-		case "unassignafterapproval":
-			ok = d.bool(&m.Unassignafterapproval)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectApprovalProcessStep)
 }
+
+var enctApprovalProcessStep = encTable{extra: unsafe.Offsetof(ApprovalProcessStep{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ID)), kInt},
+	{`"processid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Processid)), kInt},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sequence)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Name)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Type)), kInt},
+	{`"agent_id_or_cab_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AgentIDOrCabID)), kInt},
+	{`"asunumcab_guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AsunumcabGUID)), kStr},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AgentName)), kStr},
+	{`"cab_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.CabName)), kStr},
+	{`"statusafteraccept":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafteraccept)), kInt},
+	{`"statusafterreject":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterreject)), kInt},
+	{`"notifyagent":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyagent)), kBool},
+	{`"notifyenduser":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyenduser)), kBool},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.UserName)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.UserID)), kInt},
+	{`"unassignafterapproval":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Unassignafterapproval)), kBool},
+	{`"statusifnoapproval":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusifnoapproval)), kInt},
+	{`"sendemail":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sendemail)), kBool},
+	{`"autoapproveforagentlogging":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveforagentlogging)), kBool},
+	{`"autoapproveforapprovalrequestor":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveforapprovalrequestor)), kBool},
+	{`"includeattachments":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Includeattachments)), kBool},
+	{`"statusawaitingapproval":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusawaitingapproval)), kInt},
+	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Emailaddress)), kStr},
+	{`"templateid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Templateid)), kInt},
+	{`"templateguid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Templateguid)), kStr},
+	{`"accepttemplateid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Accepttemplateid)), kInt},
+	{`"accepttemplateguid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Accepttemplateguid)), kStr},
+	{`"rejecttemplateid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rejecttemplateid)), kInt},
+	{`"rejecttemplateguid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rejecttemplateguid)), kStr},
+	{`"pssid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Pssid)), kInt},
+	{`"allowadhocapprovers":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Allowadhocapprovers)), kBool},
+	{`"autoapproveifnoapprovers":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifnoapprovers)), kBool},
+	{`"autoapproveifalreadyapp":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifalreadyapp)), kBool},
+	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), kSub},
+	{`"rules":`, encMany[ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), kSub},
+	{`"notification_rules":`, encMany[ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), kSub},
+	{`"automation_runbookid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AutomationRunbookid)), kStr},
+	{`"_iscloning":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Iscloning)), kBool},
+	{`"statusafterstartdatepassed":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterstartdatepassed)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ClientName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.SiteName)), kStr},
+	{`"notify_on_auto_approve_type":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveType)), kInt},
+	{`"notify_on_auto_approve_emailtemplate_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailtemplateID)), kInt},
+	{`"notify_on_auto_approve_emailtemplate_guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailtemplateGUID)), kStr},
+	{`"notify_on_auto_approve_email_to":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailTo)), kStr},
+	{`"notify_on_auto_approve_impact_level":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveImpactLevel)), kInt},
+	{`"notify_on_auto_approve_risk_level":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveRiskLevel)), kInt},
+	{`"auto_approval_to_manager":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AutoApprovalToManager)), kBool},
+	{`"notifyifagent":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyifagent)), kBool},
+	{`"minapprovers":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Minapprovers)), kInt},
+	{`"approvalreminderintervalhrs":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Approvalreminderintervalhrs)), kInt},
+	{`"approverafterapproval":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Approverafterapproval)), kBool},
+	{`"allow_approver_attachments":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AllowApproverAttachments)), kBool},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.RoleID)), kInt},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.RoleName)), kStr},
+	{`"notifyagenttype":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyagenttype)), kInt},
+	{`"notifyendusertype":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyendusertype)), kInt},
+	{`"customfieldid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Customfieldid)), kInt},
+	{`"customfieldguid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Customfieldguid)), kStr},
+	{`"customfield_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.CustomfieldName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Warning)), kStr},
+	{`"hidefromenduserafterapproval":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Hidefromenduserafterapproval)), kBool},
+	{`"sendifautoapproved":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sendifautoapproved)), kBool},
+	{`"remindertemplateid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Remindertemplateid)), kInt},
+	{`"remindertemplateguid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Remindertemplateguid)), kStr},
+	{`"approverduringapproval":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Approverduringapproval)), kBool},
+	{`"is_mandatory":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.IsMandatory)), kBool},
+}}
 
 func (m *ApprovalProcessStep) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"processid":`, m.Processid)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"name":`, m.Name)
-	e.int(`"type":`, m.Type)
-	e.int(`"agent_id_or_cab_id":`, m.AgentIDOrCabID)
-	e.str(`"asunumcab_guid":`, m.AsunumcabGUID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"cab_name":`, m.CabName)
-	e.int(`"statusafteraccept":`, m.Statusafteraccept)
-	e.int(`"statusafterreject":`, m.Statusafterreject)
-	e.bool(`"notifyagent":`, m.Notifyagent)
-	e.bool(`"notifyenduser":`, m.Notifyenduser)
-	e.str(`"user_name":`, m.UserName)
-	e.int(`"user_id":`, m.UserID)
-	e.bool(`"unassignafterapproval":`, m.Unassignafterapproval)
-	e.int(`"statusifnoapproval":`, m.Statusifnoapproval)
-	e.bool(`"sendemail":`, m.Sendemail)
-	e.bool(`"autoapproveforagentlogging":`, m.Autoapproveforagentlogging)
-	e.bool(`"autoapproveforapprovalrequestor":`, m.Autoapproveforapprovalrequestor)
-	e.bool(`"includeattachments":`, m.Includeattachments)
-	e.int(`"statusawaitingapproval":`, m.Statusawaitingapproval)
-	e.str(`"emailaddress":`, m.Emailaddress)
-	e.int(`"templateid":`, m.Templateid)
-	e.str(`"templateguid":`, m.Templateguid)
-	e.int(`"accepttemplateid":`, m.Accepttemplateid)
-	e.str(`"accepttemplateguid":`, m.Accepttemplateguid)
-	e.int(`"rejecttemplateid":`, m.Rejecttemplateid)
-	e.str(`"rejecttemplateguid":`, m.Rejecttemplateguid)
-	e.int(`"pssid":`, m.Pssid)
-	e.bool(`"allowadhocapprovers":`, m.Allowadhocapprovers)
-	e.bool(`"autoapproveifnoapprovers":`, m.Autoapproveifnoapprovers)
-	e.bool(`"autoapproveifalreadyapp":`, m.Autoapproveifalreadyapp)
-	encodeModels(e, `"fields":`, m.Fields)
-	encodeModels(e, `"rules":`, m.Rules)
-	encodeModels(e, `"notification_rules":`, m.NotificationRules)
-	e.str(`"automation_runbookid":`, m.AutomationRunbookid)
-	e.bool(`"_iscloning":`, m.Iscloning)
-	e.int(`"statusafterstartdatepassed":`, m.Statusafterstartdatepassed)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"notify_on_auto_approve_type":`, m.NotifyOnAutoApproveType)
-	e.int(`"notify_on_auto_approve_emailtemplate_id":`, m.NotifyOnAutoApproveEmailtemplateID)
-	e.str(`"notify_on_auto_approve_emailtemplate_guid":`, m.NotifyOnAutoApproveEmailtemplateGUID)
-	e.str(`"notify_on_auto_approve_email_to":`, m.NotifyOnAutoApproveEmailTo)
-	e.int(`"notify_on_auto_approve_impact_level":`, m.NotifyOnAutoApproveImpactLevel)
-	e.int(`"notify_on_auto_approve_risk_level":`, m.NotifyOnAutoApproveRiskLevel)
-	e.bool(`"auto_approval_to_manager":`, m.AutoApprovalToManager)
-	e.bool(`"notifyifagent":`, m.Notifyifagent)
-	e.int(`"minapprovers":`, m.Minapprovers)
-	e.int(`"approvalreminderintervalhrs":`, m.Approvalreminderintervalhrs)
-	e.bool(`"approverafterapproval":`, m.Approverafterapproval)
-	e.bool(`"allow_approver_attachments":`, m.AllowApproverAttachments)
-	e.int(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.int(`"notifyagenttype":`, m.Notifyagenttype)
-	e.int(`"notifyendusertype":`, m.Notifyendusertype)
-	e.int(`"customfieldid":`, m.Customfieldid)
-	e.str(`"customfieldguid":`, m.Customfieldguid)
-	e.str(`"customfield_name":`, m.CustomfieldName)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"hidefromenduserafterapproval":`, m.Hidefromenduserafterapproval)
-	e.bool(`"sendifautoapproved":`, m.Sendifautoapproved)
-	e.int(`"remindertemplateid":`, m.Remindertemplateid)
-	e.str(`"remindertemplateguid":`, m.Remindertemplateguid)
-	e.bool(`"approverduringapproval":`, m.Approverduringapproval)
-	e.bool(`"is_mandatory":`, m.IsMandatory)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctApprovalProcessStep)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ApprovalProcessStep) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcessStep) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Area) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_apply_billingtemplate":
-			ok = d.bool(&m.ApplyBillingtemplate)
-		case "_close_twilio_subaccount":
-			ok = d.bool(&m.CloseTwilioSubaccount)
-		case "_create_twilio_recurringinvoice":
-			ok = d.bool(&m.CreateTwilioRecurringinvoice)
-		case "_create_twilio_subaccount":
-			ok = d.bool(&m.CreateTwilioSubaccount)
-		case "_dont_fire_automations":
-			ok = d.bool(&m.DontFireAutomations)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_merge_client_into":
-			ok = d.int(&m.MergeClientInto)
-		case "_pauseunpause_twilio_subaccount":
-			ok = d.bool(&m.PauseunpauseTwilioSubaccount)
-		case "_reassign_all_to_user":
-			ok = d.int(&m.ReassignAllToUser)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accountmanagertech":
-			ok = d.int(&m.Accountmanagertech)
-		case "accountmanagertech_name":
-			ok = d.str(&m.AccountmanagertechName)
-		case "accountownertech":
-			ok = d.int(&m.Accountownertech)
-		case "accountownertech_name":
-			ok = d.str(&m.AccountownertechName)
-		case "accountsbccemailaddress":
-			ok = d.str(&m.Accountsbccemailaddress)
-		case "accountsccemailaddress":
-			ok = d.str(&m.Accountsccemailaddress)
-		case "accountsemailaddress":
-			ok = d.str(&m.Accountsemailaddress)
-		case "accountsfirstname":
-			ok = d.str(&m.Accountsfirstname)
-		case "accountsid":
-			ok = d.str(&m.Accountsid)
-		case "accountslastname":
-			ok = d.str(&m.Accountslastname)
-		case "actguid":
-			ok = d.str(&m.Actguid)
-		case "actionemail":
-			ok = d.int(&m.Actionemail)
-		case "alastupdate":
-			ok = d.time(&m.Alastupdate)
-		case "all_organisations_allowed":
-			ok = d.bool(&m.AllOrganisationsAllowed)
-		case "allow_api_access":
-			ok = d.bool(&m.AllowAPIAccess)
-		case "allowall_category1":
-			ok = d.bool(&m.AllowallCategory1)
-		case "allowall_category2":
-			ok = d.bool(&m.AllowallCategory2)
-		case "allowall_category3":
-			ok = d.bool(&m.AllowallCategory3)
-		case "allowall_category4":
-			ok = d.bool(&m.AllowallCategory4)
-		case "allowall_tickettypes":
-			ok = d.bool(&m.AllowallTickettypes)
-		case "allowallchargerates":
-			ok = d.bool(&m.Allowallchargerates)
-		case "allowed_category1":
-			ok = decodeModels(d, &m.AllowedCategory1)
-		case "allowed_category2":
-			ok = decodeModels(d, &m.AllowedCategory2)
-		case "allowed_category3":
-			ok = decodeModels(d, &m.AllowedCategory3)
-		case "allowed_category4":
-			ok = decodeModels(d, &m.AllowedCategory4)
-		case "allowed_organisations":
-			ok = decodeModels(d, &m.AllowedOrganisations)
-		case "allowed_tickettypes":
-			ok = decodeModels(d, &m.AllowedTickettypes)
-		case "alocked":
-			ok = d.bool(&m.Alocked)
-		case "announce":
-			ok = d.str(&m.Announce)
-		case "announcedate":
-			ok = d.time(&m.Announcedate)
-		case "api_access_clientid":
-			ok = d.str(&m.APIAccessClientid)
-		case "api_access_clientsecret":
-			ok = d.str(&m.APIAccessClientsecret)
-		case "areaitems":
-			ok = decodeModels(d, &m.Areaitems)
-		case "areatype":
-			ok = d.int(&m.Areatype)
-		case "ateraid":
-			ok = d.int(&m.Ateraid)
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "automatic_callscript_id":
-			ok = d.int(&m.AutomaticCallscriptID)
-		case "automatic_callscript_name":
-			ok = d.str(&m.AutomaticCallscriptName)
-		case "automatic_sales_tax":
-			ok = d.bool(&m.AutomaticSalesTax)
-		case "autotaskid":
-			ok = d.int(&m.Autotaskid)
-		case "autotopupbyamount":
-			ok = d.float64(&m.Autotopupbyamount)
-		case "autotopupcostperhour":
-			ok = d.float64(&m.Autotopupcostperhour)
-		case "autotopupthreshhold":
-			ok = d.float64(&m.Autotopupthreshhold)
-		case "autotopuptoamount":
-			ok = d.float64(&m.Autotopuptoamount)
-		case "auvik_id":
-			ok = d.str(&m.AuvikID)
-		case "auvik_site_inactive":
-			ok = d.bool(&m.AuvikSiteInactive)
-		case "avalara_code":
-			ok = d.str(&m.AvalaraCode)
-		case "avalara_id":
-			ok = d.str(&m.AvalaraID)
-		case "avalara_tenant":
-			ok = d.int(&m.AvalaraTenant)
-		case "avalara_tenant_name":
-			ok = d.str(&m.AvalaraTenantName)
-		case "azure_tenants":
-			ok = decodeModels(d, &m.AzureTenants)
-		case "billforrecurringprepayamount":
-			ok = d.bool(&m.Billforrecurringprepayamount)
-		case "billing_plan_text":
-			ok = d.str(&m.BillingPlanText)
-		case "billinggroup":
-			ok = d.int(&m.Billinggroup)
-		case "billingplans":
-			ok = decodeModels(d, &m.Billingplans)
-		case "billingtemplate_id":
-			ok = d.int(&m.BillingtemplateID)
-		case "billingtemplate_name":
-			ok = d.str(&m.BillingtemplateName)
-		case "calldate":
-			ok = d.time(&m.Calldate)
-		case "callhandlingnotes":
-			ok = d.str(&m.Callhandlingnotes)
-		case "cat2":
-			ok = d.str(&m.Cat2)
-		case "cat3":
-			ok = d.str(&m.Cat3)
-		case "cat4":
-			ok = d.str(&m.Cat4)
-		case "cat5":
-			ok = d.str(&m.Cat5)
-		case "cautomateid":
-			ok = d.int(&m.Cautomateid)
-		case "chargecarryover":
-			ok = d.float64(&m.Chargecarryover)
-		case "chargehours":
-			ok = d.float64(&m.Chargehours)
-		case "chargehours2":
-			ok = d.float64(&m.Chargehours2)
-		case "chargeperiod":
-			ok = d.int(&m.Chargeperiod)
-		case "chargerates":
-			ok = decodeModels(d, &m.Chargerates)
-		case "clearemail":
-			ok = d.int(&m.Clearemail)
-		case "client_to_invoice":
-			ok = d.int(&m.ClientToInvoice)
-		case "client_to_invoice_name":
-			ok = d.str(&m.ClientToInvoiceName)
-		case "client_to_invoice_recurring":
-			ok = d.int(&m.ClientToInvoiceRecurring)
-		case "client_to_invoice_recurring_name":
-			ok = d.str(&m.ClientToInvoiceRecurringName)
-		case "clientcurrency":
-			ok = d.str(&m.Clientcurrency)
-		case "clientpackage":
-			ok = d.int(&m.Clientpackage)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "confirmemail":
-			ok = d.int(&m.Confirmemail)
-		case "connectwiseid":
-			ok = d.int(&m.Connectwiseid)
-		case "contract_tax_code":
-			ok = d.int(&m.ContractTaxCode)
-		case "contract_tax_code_name":
-			ok = d.str(&m.ContractTaxCodeName)
-		case "contractaccountsdesc":
-			ok = d.str(&m.Contractaccountsdesc)
-		case "create_jira_webhook":
-			ok = d.bool(&m.CreateJiraWebhook)
-		case "createdfrom_id":
-			ok = d.int(&m.CreatedfromID)
-		case "currencyisocode":
-			ok = d.str(&m.Currencyisocode)
-		case "current_licences":
-			ok = d.str(&m.CurrentLicences)
-		case "custombuttons":
-			ok = decodeModels(d, &m.Custombuttons)
-		case "customer_relationship":
-			ok = decodeModels(d, &m.CustomerRelationship)
-		case "customer_relationship_list":
-			ok = d.str(&m.CustomerRelationshipList)
-		case "customertype":
-			ok = d.int(&m.Customertype)
-		case "customertype_new":
-			ok = d.str(&m.CustomertypeNew)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "cxmleadtech":
-			ok = d.int(&m.Cxmleadtech)
-		case "cxmleadtech_name":
-			ok = d.str(&m.CxmleadtechName)
-		case "datecreated":
-			ok = d.time(&m.Datecreated)
-		case "datto_alternate_id":
-			ok = d.int(&m.DattoAlternateID)
-		case "datto_commerce_id":
-			ok = d.int(&m.DattoCommerceID)
-		case "datto_commerce_url":
-			ok = d.str(&m.DattoCommerceURL)
-		case "datto_id":
-			ok = d.str(&m.DattoID)
-		case "datto_url":
-			ok = d.str(&m.DattoURL)
-		case "dattocommerce_tenantid":
-			ok = d.int(&m.DattocommerceTenantid)
-		case "dbc_company_id":
-			ok = d.str(&m.DbcCompanyID)
-		case "dbc_company_name":
-			ok = d.str(&m.DbcCompanyName)
-		case "default_contract":
-			ok = d.int(&m.DefaultContract)
-		case "default_currency_code":
-			ok = d.int(&m.DefaultCurrencyCode)
-		case "default_currency_code_name":
-			ok = d.str(&m.DefaultCurrencyCodeName)
-		case "default_mailbox_id":
-			ok = d.int(&m.DefaultMailboxID)
-		case "default_team_to_salesrep_override":
-			ok = d.bool(&m.DefaultTeamToSalesrepOverride)
-		case "default_team_to_salesrep_override_team":
-			ok = d.str(&m.DefaultTeamToSalesrepOverrideTeam)
-		case "defaultcontractoverride":
-			ok = d.int(&m.Defaultcontractoverride)
-		case "defaultcontractoverride_ref":
-			ok = d.str(&m.DefaultcontractoverrideRef)
-		case "defaultpdftemplateinvoiceorders":
-			ok = d.int(&m.Defaultpdftemplateinvoiceorders)
-		case "defaultpdftemplateinvoiceorders_name":
-			ok = d.str(&m.DefaultpdftemplateinvoiceordersName)
-		case "defaultpdftemplateinvoicerecurring":
-			ok = d.int(&m.Defaultpdftemplateinvoicerecurring)
-		case "defaultpdftemplateinvoicerecurring_name":
-			ok = d.str(&m.DefaultpdftemplateinvoicerecurringName)
-		case "defaultpdftemplateinvoicetickets":
-			ok = d.int(&m.Defaultpdftemplateinvoicetickets)
-		case "defaultpdftemplateinvoicetickets_name":
-			ok = d.str(&m.DefaultpdftemplateinvoiceticketsName)
-		case "defcat1":
-			ok = d.str(&m.Defcat1)
-		case "defcat2":
-			ok = d.str(&m.Defcat2)
-		case "defcat3":
-			ok = d.str(&m.Defcat3)
-		case "defcat4":
-			ok = d.str(&m.Defcat4)
-		case "device42id":
-			ok = d.int(&m.Device42id)
-		case "disclaimermatchstring":
-			ok = d.str(&m.Disclaimermatchstring)
-		case "discountperc":
-			ok = d.float64(&m.Discountperc)
-		case "domain":
-			ok = d.str(&m.Domain)
-		case "donotimport":
-			ok = d.bool(&m.Donotimport)
-		case "dont_auto_send_invoices":
-			ok = d.bool(&m.DontAutoSendInvoices)
-		case "dontinvoice":
-			ok = d.bool(&m.Dontinvoice)
-		case "due_date_type":
-			ok = d.int(&m.DueDateType)
-		case "emailinvoice":
-			ok = d.bool(&m.Emailinvoice)
-		case "enddate":
-			ok = d.time(&m.Enddate)
-		case "exact_division":
-			ok = d.int(&m.ExactDivision)
-		case "exact_division_name":
-			ok = d.str(&m.ExactDivisionName)
-		case "excludefrominvoicesync":
-			ok = d.bool(&m.Excludefrominvoicesync)
-		case "external_links":
-			ok = decodeModels(d, &m.ExternalLinks)
-		case "extratabs":
-			ok = decodeModels(d, &m.Extratabs)
-		case "faqlists":
-			ok = decodeModels(d, &m.Faqlists)
-		case "fcemail":
-			ok = d.int(&m.Fcemail)
-		case "floverride":
-			ok = d.bool(&m.Floverride)
-		case "fluserdef1":
-			ok = d.str(&m.Fluserdef1)
-		case "fluserdef1hide":
-			ok = d.bool(&m.Fluserdef1hide)
-		case "fluserdef1mand":
-			ok = d.bool(&m.Fluserdef1mand)
-		case "fluserdef2":
-			ok = d.str(&m.Fluserdef2)
-		case "fluserdef2hide":
-			ok = d.bool(&m.Fluserdef2hide)
-		case "fluserdef2mand":
-			ok = d.bool(&m.Fluserdef2mand)
-		case "fluserdef3":
-			ok = d.str(&m.Fluserdef3)
-		case "fluserdef3hide":
-			ok = d.bool(&m.Fluserdef3hide)
-		case "fluserdef3mand":
-			ok = d.bool(&m.Fluserdef3mand)
-		case "fluserdef4":
-			ok = d.str(&m.Fluserdef4)
-		case "fluserdef4hide":
-			ok = d.bool(&m.Fluserdef4hide)
-		case "fluserdef4mand":
-			ok = d.bool(&m.Fluserdef4mand)
-		case "fluserdef5":
-			ok = d.str(&m.Fluserdef5)
-		case "fluserdef5hide":
-			ok = d.bool(&m.Fluserdef5hide)
-		case "fluserdef5mand":
-			ok = d.bool(&m.Fluserdef5mand)
-		case "fortnox_tenant":
-			ok = d.int(&m.FortnoxTenant)
-		case "fortnox_tenant_name":
-			ok = d.str(&m.FortnoxTenantName)
-		case "from_address_override":
-			ok = d.str(&m.FromAddressOverride)
-		case "gficlientid":
-			ok = d.str(&m.Gficlientid)
-		case "hourlyrate":
-			ok = d.float64(&m.Hourlyrate)
-		case "hourlyrate2":
-			ok = d.float64(&m.Hourlyrate2)
-		case "html":
-			ok = d.str(&m.HTML)
-		case "hubspot_archived":
-			ok = d.bool(&m.HubspotArchived)
-		case "hubspot_dont_sync":
-			ok = d.bool(&m.HubspotDontSync)
-		case "hubspot_id":
-			ok = d.str(&m.HubspotID)
-		case "hubspot_lifecycle":
-			ok = d.str(&m.HubspotLifecycle)
-		case "hubspot_url":
-			ok = d.str(&m.HubspotURL)
-		case "hudu_url":
-			ok = d.str(&m.HuduURL)
-		case "hv":
-			ok = d.float64(&m.Hv)
-		case "hvdate":
-			ok = d.time(&m.Hvdate)
-		case "id":
-			ok = d.int(&m.ID)
-		case "imageindex":
-			ok = d.int(&m.Imageindex)
-		case "import_address":
-			ok = decodeModel(d, &m.ImportAddress)
-		case "import_azure_tenant":
-			ok = decodeModel(d, &m.ImportAzureTenant)
-		case "import_details_id":
-			ok = d.int(&m.ImportDetailsID)
-		case "import_notes":
-			ok = decodeModels(d, &m.ImportNotes)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "includeactions":
-			ok = d.bool(&m.Includeactions)
-		case "ingram_micro_details_id":
-			ok = d.int(&m.IngramMicroDetailsID)
-		case "intacct_invoice_save_location":
-			ok = d.str(&m.IntacctInvoiceSaveLocation)
-		case "intacct_location_id":
-			ok = d.str(&m.IntacctLocationID)
-		case "intacct_location_id_list":
-			ok = decodeModels(d, &m.IntacctLocationIDList)
-		case "intacct_location_type":
-			ok = d.str(&m.IntacctLocationType)
-		case "intacct_save_location":
-			ok = d.str(&m.IntacctSaveLocation)
-		case "invoice_class":
-			ok = d.str(&m.InvoiceClass)
-		case "invoicecomment":
-			ok = d.str(&m.Invoicecomment)
-		case "invoiceduedaysextraclient":
-			ok = d.int(&m.Invoiceduedaysextraclient)
-		case "invoicetemplate":
-			ok = d.str(&m.Invoicetemplate)
-		case "invoiceyes":
-			ok = d.bool(&m.Invoiceyes)
-		case "is_vip":
-			ok = d.bool(&m.IsVip)
-		case "isarchived_xero":
-			ok = d.bool(&m.IsarchivedXero)
-		case "isclientdetails":
-			ok = d.bool(&m.Isclientdetails)
-		case "isnhserveremaildefault":
-			ok = d.bool(&m.Isnhserveremaildefault)
-		case "isopportunity":
-			ok = d.int(&m.Isopportunity)
-		case "item_tax_code":
-			ok = d.int(&m.ItemTaxCode)
-		case "item_tax_code_name":
-			ok = d.str(&m.ItemTaxCodeName)
-		case "itglue_id":
-			ok = d.str(&m.ItglueID)
-		case "jira_priority_mappings":
-			ok = decodeModels(d, &m.JiraPriorityMappings)
-		case "jira_requesttype_mappings":
-			ok = decodeModels(d, &m.JiraRequesttypeMappings)
-		case "jira_servicedesk":
-			ok = decodeModel(d, &m.JiraServicedesk)
-		case "jira_servicedesk_id":
-			ok = d.str(&m.JiraServicedeskID)
-		case "jira_servicedesk_name":
-			ok = d.str(&m.JiraServicedeskName)
-		case "jira_status_mappings":
-			ok = decodeModels(d, &m.JiraStatusMappings)
-		case "jira_url":
-			ok = d.str(&m.JiraURL)
-		case "jira_user":
-			ok = decodeModel(d, &m.JiraUser)
-		case "jira_user_id":
-			ok = d.str(&m.JiraUserID)
-		case "jira_user_name":
-			ok = d.str(&m.JiraUserName)
-		case "jira_username":
-			ok = d.str(&m.JiraUsername)
-		case "jira_validated":
-			ok = d.bool(&m.JiraValidated)
-		case "jira_webhook_created":
-			ok = d.bool(&m.JiraWebhookCreated)
-		case "jira_webhook_user":
-			ok = d.int(&m.JiraWebhookUser)
-		case "jira_webhook_username":
-			ok = d.str(&m.JiraWebhookUsername)
-		case "kaseyaid":
-			ok = d.str(&m.Kaseyaid)
-		case "kashflow_tenant_id":
-			ok = d.int(&m.KashflowTenantID)
-		case "kashflow_tenant_name":
-			ok = d.str(&m.KashflowTenantName)
-		case "kashflowid":
-			ok = d.int(&m.Kashflowid)
-		case "kbentries":
-			ok = decodeModels(d, &m.Kbentries)
-		case "lastinvoiceenddate":
-			ok = d.time(&m.Lastinvoiceenddate)
-		case "linked_organisation_id":
-			ok = d.int(&m.LinkedOrganisationID)
-		case "liongard_url":
-			ok = d.str(&m.LiongardURL)
-		case "liongardid":
-			ok = d.int(&m.Liongardid)
-		case "logmanagertech":
-			ok = d.int(&m.Logmanagertech)
-		case "logmanagertech_name":
-			ok = d.str(&m.LogmanagertechName)
-		case "logo":
-			ok = d.str(&m.Logo)
-		case "mailbox_override":
-			ok = d.int(&m.MailboxOverride)
-		case "main_contact_name":
-			ok = d.str(&m.MainContactName)
-		case "main_delivery_address":
-			ok = decodeModel(d, &m.MainDeliveryAddress)
-		case "main_invoice_address":
-			ok = decodeModel(d, &m.MainInvoiceAddress)
-		case "main_phonenumber":
-			ok = d.str(&m.MainPhonenumber)
-		case "main_site_id":
-			ok = d.int(&m.MainSiteID)
-		case "main_site_name":
-			ok = d.str(&m.MainSiteName)
-		case "matching_value":
-			ok = d.str(&m.MatchingValue)
-		case "messagegroup_id":
-			ok = d.int(&m.MessagegroupID)
-		case "monthlyreportemaildirect":
-			ok = d.bool(&m.Monthlyreportemaildirect)
-		case "monthlyreportemailmanager":
-			ok = d.bool(&m.Monthlyreportemailmanager)
-		case "monthlyreportinclude":
-			ok = d.bool(&m.Monthlyreportinclude)
-		case "monthlyreportlastrun":
-			ok = d.time(&m.Monthlyreportlastrun)
-		case "monthlyreportshowonweb":
-			ok = d.bool(&m.Monthlyreportshowonweb)
-		case "myob_tenant":
-			ok = d.int(&m.MyobTenant)
-		case "myob_tenant_name":
-			ok = d.str(&m.MyobTenantName)
-		case "name":
-			ok = d.str(&m.Name)
-		case "ncentral_details_id":
-			ok = d.int(&m.NcentralDetailsID)
-		case "needsinvoice":
-			ok = d.bool(&m.Needsinvoice)
-		case "new_categories":
-			ok = d.strs(&m.NewCategories)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "new_icon":
-			ok = d.str(&m.NewIcon)
-		case "new_jirakey":
-			ok = d.str(&m.NewJirakey)
-		case "new_servicenow_webhooksecret":
-			ok = d.str(&m.NewServicenowWebhooksecret)
-		case "new_servicenowkey":
-			ok = d.str(&m.NewServicenowkey)
-		case "new_thirdpartynhdapiclientsecret":
-			ok = d.str(&m.NewThirdpartynhdapiclientsecret)
-		case "newclient_contactemail":
-			ok = d.str(&m.NewclientContactemail)
-		case "newclient_contactname":
-			ok = d.str(&m.NewclientContactname)
-		case "newclient_contacttitle":
-			ok = d.str(&m.NewclientContacttitle)
-		case "newclient_countrycode":
-			ok = d.str(&m.NewclientCountrycode)
-		case "newclient_delivery_address":
-			ok = decodeModel(d, &m.NewclientDeliveryAddress)
-		case "newclient_domain":
-			ok = d.str(&m.NewclientDomain)
-		case "newclient_phonenumber":
-			ok = d.str(&m.NewclientPhonenumber)
-		case "newclient_regioncode":
-			ok = d.int(&m.NewclientRegioncode)
-		case "newclient_sendwelcomeemail":
-			ok = d.bool(&m.NewclientSendwelcomeemail)
-		case "newclient_siteguid":
-			ok = d.str(&m.NewclientSiteguid)
-		case "newclient_sitename":
-			ok = d.str(&m.NewclientSitename)
-		case "newclient_timezone":
-			ok = d.str(&m.NewclientTimezone)
-		case "newclient_web_access_level":
-			ok = d.int(&m.NewclientWebAccessLevel)
-		case "ninjarmmid":
-			ok = d.int(&m.Ninjarmmid)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "onhold_ticket_count":
-			ok = d.int(&m.OnholdTicketCount)
-		case "open_ticket_count":
-			ok = d.int(&m.OpenTicketCount)
-		case "opened_thismonth_count":
-			ok = d.int(&m.OpenedThismonthCount)
-		case "oppid":
-			ok = d.int(&m.Oppid)
-		case "opps_ticket_count":
-			ok = d.int(&m.OppsTicketCount)
-		case "overidegreeting":
-			ok = d.str(&m.Overidegreeting)
-		case "override_layout_id":
-			ok = d.int(&m.OverrideLayoutID)
-		case "override_layout_name":
-			ok = d.str(&m.OverrideLayoutName)
-		case "override_org_address":
-			ok = decodeModel(d, &m.OverrideOrgAddress)
-		case "override_org_email":
-			ok = d.str(&m.OverrideOrgEmail)
-		case "override_org_logo":
-			ok = d.bool(&m.OverrideOrgLogo)
-		case "override_org_name":
-			ok = d.str(&m.OverrideOrgName)
-		case "override_org_phone":
-			ok = d.str(&m.OverrideOrgPhone)
-		case "override_org_portalurl":
-			ok = d.str(&m.OverrideOrgPortalurl)
-		case "override_org_website":
-			ok = d.str(&m.OverrideOrgWebsite)
-		case "override_portalcolour":
-			ok = d.bool(&m.OverridePortalcolour)
-		case "override_signature":
-			ok = d.str(&m.OverrideSignature)
-		case "overridepdftemplateinvoice":
-			ok = d.int(&m.Overridepdftemplateinvoice)
-		case "overridepdftemplateinvoice_name":
-			ok = d.str(&m.OverridepdftemplateinvoiceName)
-		case "overridepdftemplatequote":
-			ok = d.int(&m.Overridepdftemplatequote)
-		case "overridepdftemplatequote_name":
-			ok = d.str(&m.OverridepdftemplatequoteName)
-		case "overriding_rates":
-			ok = decodeModels(d, &m.OverridingRates)
-		case "passportal_id":
-			ok = d.int64(&m.PassportalID)
-		case "paymentterms":
-			ok = d.int(&m.Paymentterms)
-		case "percentage_to_survey":
-			ok = d.int(&m.PercentageToSurvey)
-		case "periodcharge":
-			ok = d.float64(&m.Periodcharge)
-		case "periods":
-			ok = decodeModels(d, &m.Periods)
-		case "popup_notes":
-			ok = decodeModels(d, &m.PopupNotes)
-		case "portal_logo":
-			ok = d.str(&m.PortalLogo)
-		case "portalbackgroundimageurl":
-			ok = d.str(&m.Portalbackgroundimageurl)
-		case "portalchatprofile":
-			ok = d.str(&m.Portalchatprofile)
-		case "portalchatprofile_name":
-			ok = d.str(&m.PortalchatprofileName)
-		case "portalcolour":
-			ok = d.str(&m.Portalcolour)
-		case "preferredagent":
-			ok = d.int(&m.Preferredagent)
-		case "preferreddeliverymethod":
-			ok = d.int(&m.Preferreddeliverymethod)
-		case "prepay_tax_code":
-			ok = d.int(&m.PrepayTaxCode)
-		case "prepay_tax_code_name":
-			ok = d.str(&m.PrepayTaxCodeName)
-		case "prepayaccountsdesc":
-			ok = d.str(&m.Prepayaccountsdesc)
-		case "prepayasamount":
-			ok = d.bool(&m.Prepayasamount)
-		case "prepaybalance":
-			ok = d.float64(&m.Prepaybalance)
-		case "prepayhistory":
-			ok = decodeModels(d, &m.Prepayhistory)
-		case "prepayrecurringautomaticdeduction":
-			ok = d.float64(&m.Prepayrecurringautomaticdeduction)
-		case "prepayrecurringcharge":
-			ok = d.float64(&m.Prepayrecurringcharge)
-		case "prepayrecurringchargebp":
-			ok = d.int(&m.Prepayrecurringchargebp)
-		case "prepayrecurringchargenextdate":
-			ok = d.time(&m.Prepayrecurringchargenextdate)
-		case "prepayrecurringexpirymonths":
-			ok = d.int(&m.Prepayrecurringexpirymonths)
-		case "prepayrecurringhours":
-			ok = d.float64(&m.Prepayrecurringhours)
-		case "prepayrecurringminimumdeduction":
-			ok = d.float64(&m.Prepayrecurringminimumdeduction)
-		case "prepayrecurringminimumdeductiononlyactive":
-			ok = d.bool(&m.Prepayrecurringminimumdeductiononlyactive)
-		case "prepaytotal":
-			ok = d.float64(&m.Prepaytotal)
-		case "prepayused":
-			ok = d.float64(&m.Prepayused)
-		case "priassign":
-			ok = d.bool(&m.Priassign)
-		case "prinotify":
-			ok = d.bool(&m.Prinotify)
-		case "pritech":
-			ok = d.int(&m.Pritech)
-		case "pritech_name":
-			ok = d.str(&m.PritechName)
-		case "purchase_tax_code":
-			ok = d.int(&m.PurchaseTaxCode)
-		case "purchase_tax_code_name":
-			ok = d.str(&m.PurchaseTaxCodeName)
-		case "purchase_tax_type":
-			ok = d.str(&m.PurchaseTaxType)
-		case "qbo_company_id":
-			ok = d.str(&m.QboCompanyID)
-		case "qbo_company_name":
-			ok = d.str(&m.QboCompanyName)
-		case "qbo_default_tax_code":
-			ok = decodeModel(d, &m.QboDefaultTaxCode)
-		case "qbodefaulttax":
-			ok = d.int(&m.Qbodefaulttax)
-		case "qbodefaulttaxcode":
-			ok = d.int(&m.Qbodefaulttaxcode)
-		case "qbodefaulttaxcodename":
-			ok = d.str(&m.Qbodefaulttaxcodename)
-		case "quickbooks_details":
-			ok = decodeModel(d, &m.QuickbooksDetails)
-		case "ref":
-			ok = d.str(&m.Ref)
-		case "regmanagertech":
-			ok = d.int(&m.Regmanagertech)
-		case "regmanagertech_name":
-			ok = d.str(&m.RegmanagertechName)
-		case "sage_business_cloud_details_id":
-			ok = d.int(&m.SageBusinessCloudDetailsID)
-		case "sage_business_cloud_details_name":
-			ok = d.str(&m.SageBusinessCloudDetailsName)
-		case "sales_tax_code":
-			ok = d.int(&m.SalesTaxCode)
-		case "sales_tax_type":
-			ok = d.str(&m.SalesTaxType)
-		case "salesforce_dontsync":
-			ok = d.bool(&m.SalesforceDontsync)
-		case "salesreptech":
-			ok = d.int(&m.Salesreptech)
-		case "salesreptech_name":
-			ok = d.str(&m.SalesreptechName)
-		case "scopeofbusiness":
-			ok = d.int(&m.Scopeofbusiness)
-		case "secassign":
-			ok = d.bool(&m.Secassign)
-		case "secnotify":
-			ok = d.bool(&m.Secnotify)
-		case "sectech":
-			ok = d.int(&m.Sectech)
-		case "sectech_name":
-			ok = d.str(&m.SectechName)
-		case "sentinel_default_user_override":
-			ok = d.int(&m.SentinelDefaultUserOverride)
-		case "sentinel_default_user_override_name":
-			ok = d.str(&m.SentinelDefaultUserOverrideName)
-		case "sentinel_resource_group_name":
-			ok = d.str(&m.SentinelResourceGroupName)
-		case "sentinel_subscription_id":
-			ok = d.str(&m.SentinelSubscriptionID)
-		case "sentinel_tenant_id":
-			ok = d.int(&m.SentinelTenantID)
-		case "sentinel_tenant_name":
-			ok = d.str(&m.SentinelTenantName)
-		case "sentinel_workspace_name":
-			ok = d.str(&m.SentinelWorkspaceName)
-		case "seriousnesslevel":
-			ok = d.int(&m.Seriousnesslevel)
-		case "service_access":
-			ok = decodeModels(d, &m.ServiceAccess)
-		case "service_subscriptions":
-			ok = decodeModels(d, &m.ServiceSubscriptions)
-		case "service_tax_code":
-			ok = d.int(&m.ServiceTaxCode)
-		case "service_tax_code_name":
-			ok = d.str(&m.ServiceTaxCodeName)
-		case "servicenow_assignment_group":
-			ok = d.str(&m.ServicenowAssignmentGroup)
-		case "servicenow_assignment_group_name":
-			ok = d.str(&m.ServicenowAssignmentGroupName)
-		case "servicenow_assignmentgroup":
-			ok = decodeModel(d, &m.ServicenowAssignmentgroup)
-		case "servicenow_category_mappings":
-			ok = decodeModels(d, &m.ServicenowCategoryMappings)
-		case "servicenow_defaultuser":
-			ok = decodeModel(d, &m.ServicenowDefaultuser)
-		case "servicenow_defaultuser_id":
-			ok = d.str(&m.ServicenowDefaultuserID)
-		case "servicenow_defaultuser_name":
-			ok = d.str(&m.ServicenowDefaultuserName)
-		case "servicenow_enable_webhook":
-			ok = d.bool(&m.ServicenowEnableWebhook)
-		case "servicenow_fieldmappings":
-			ok = decodeModels(d, &m.ServicenowFieldmappings)
-		case "servicenow_impact_mappings":
-			ok = decodeModels(d, &m.ServicenowImpactMappings)
-		case "servicenow_locale":
-			ok = d.str(&m.ServicenowLocale)
-		case "servicenow_priority_mappings":
-			ok = decodeModels(d, &m.ServicenowPriorityMappings)
-		case "servicenow_status_mappings":
-			ok = decodeModels(d, &m.ServicenowStatusMappings)
-		case "servicenow_team_mappings":
-			ok = decodeModels(d, &m.ServicenowTeamMappings)
-		case "servicenow_ticket_sync":
-			ok = d.str(&m.ServicenowTicketSync)
-		case "servicenow_ticket_sync_list":
-			ok = decodeModels(d, &m.ServicenowTicketSyncList)
-		case "servicenow_urgency_mappings":
-			ok = decodeModels(d, &m.ServicenowUrgencyMappings)
-		case "servicenow_url":
-			ok = d.str(&m.ServicenowURL)
-		case "servicenow_username":
-			ok = d.str(&m.ServicenowUsername)
-		case "servicenow_validated":
-			ok = d.bool(&m.ServicenowValidated)
-		case "servicenow_webhook_tickettype":
-			ok = d.int(&m.ServicenowWebhookTickettype)
-		case "servicenow_webhook_tickettype_name":
-			ok = d.str(&m.ServicenowWebhookTickettypeName)
-		case "servicenow_webhook_user":
-			ok = d.int(&m.ServicenowWebhookUser)
-		case "servicenow_webhook_user_name":
-			ok = d.str(&m.ServicenowWebhookUserName)
-		case "servicenowid":
-			ok = d.str(&m.Servicenowid)
-		case "showallnonbillable":
-			ok = d.bool(&m.Showallnonbillable)
-		case "showfaqfortoplevel":
-			ok = d.bool(&m.Showfaqfortoplevel)
-		case "showslaonweb":
-			ok = d.bool(&m.Showslaonweb)
-		case "site_fields":
-			ok = decodeModels(d, &m.SiteFields)
-		case "site_update":
-			ok = decodeModels(d, &m.SiteUpdate)
-		case "smsbalance":
-			ok = d.int(&m.Smsbalance)
-		case "snelstart_id":
-			ok = d.str(&m.SnelstartID)
-		case "snowLicences":
-			ok = decodeModels(d, &m.SnowLicences)
-		case "snow_id":
-			ok = d.int(&m.SnowID)
-		case "snowname":
-			ok = d.str(&m.Snowname)
-		case "sqlimport_id":
-			ok = d.int(&m.SqlimportID)
-		case "startbalance":
-			ok = d.float64(&m.Startbalance)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "stopped":
-			ok = d.int(&m.Stopped)
-		case "stripe_customer_id":
-			ok = d.str(&m.StripeCustomerID)
-		case "stripe_payment_method_id":
-			ok = d.str(&m.StripePaymentMethodID)
-		case "stripe_payment_method_name":
-			ok = d.str(&m.StripePaymentMethodName)
-		case "stripe_paymentmethod":
-			ok = decodeModel(d, &m.StripePaymentmethod)
-		case "surchargeid":
-			ok = d.int(&m.Surchargeid)
-		case "sync_servicenow_attachments":
-			ok = d.int(&m.SyncServicenowAttachments)
-		case "sync_to_liongard":
-			ok = d.bool(&m.SyncToLiongard)
-		case "synced_to_intacct":
-			ok = d.bool(&m.SyncedToIntacct)
-		case "syncroid":
-			ok = d.int(&m.Syncroid)
-		case "tax_number":
-			ok = d.str(&m.TaxNumber)
-		case "taxable":
-			ok = d.bool(&m.Taxable)
-		case "teamviewerpassword":
-			ok = d.str(&m.Teamviewerpassword)
-		case "test_jira":
-			ok = d.bool(&m.TestJira)
-		case "test_servicenow":
-			ok = d.bool(&m.TestServicenow)
-		case "thirdpartynhdapiclientid":
-			ok = d.str(&m.Thirdpartynhdapiclientid)
-		case "thirdpartynhdapiurl":
-			ok = d.str(&m.Thirdpartynhdapiurl)
-		case "thirdpartynhdauthurl":
-			ok = d.str(&m.Thirdpartynhdauthurl)
-		case "thirdpartynhdtenant":
-			ok = d.str(&m.Thirdpartynhdtenant)
-		case "thresholdbreached":
-			ok = d.int(&m.Thresholdbreached)
-		case "ticket_invoices_for_each_site":
-			ok = d.bool(&m.TicketInvoicesForEachSite)
-		case "toplevel_id":
-			ok = d.int(&m.ToplevelID)
-		case "toplevel_name":
-			ok = d.str(&m.ToplevelName)
-		case "toplevel_quote_currency":
-			ok = d.int(&m.ToplevelQuoteCurrency)
-		case "total_ticket_count":
-			ok = d.int(&m.TotalTicketCount)
-		case "trading_name":
-			ok = d.str(&m.TradingName)
-		case "twilio_recurring_invoice_id":
-			ok = d.int(&m.TwilioRecurringInvoiceID)
-		case "twilio_subaccount_authtoken":
-			ok = d.str(&m.TwilioSubaccountAuthtoken)
-		case "twilio_subaccount_created":
-			ok = d.bool(&m.TwilioSubaccountCreated)
-		case "twilio_subaccount_name":
-			ok = d.str(&m.TwilioSubaccountName)
-		case "twilio_subaccount_sid":
-			ok = d.str(&m.TwilioSubaccountSid)
-		case "twilio_subaccount_status":
-			ok = d.str(&m.TwilioSubaccountStatus)
-		case "ucemail":
-			ok = d.int(&m.Ucemail)
-		case "unmatchedcombinations":
-			ok = d.int(&m.Unmatchedcombinations)
-		case "update_licences":
-			ok = d.bool(&m.UpdateLicences)
-		case "use":
-			ok = d.str(&m.Use)
-		case "website":
-			ok = d.str(&m.Website)
-		case "xero_tenant_id":
-			ok = d.str(&m.XeroTenantID)
-		case "xero_tenant_name":
-			ok = d.str(&m.XeroTenantName)
-		case "xerodetails_id":
-			ok = d.int(&m.XerodetailsID)
-		case "xeroid":
-			ok = d.str(&m.Xeroid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Area{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Area{}.Name)), kStr},
+	{"toplevel_id", nil, uint32(unsafe.Offsetof(Area{}.ToplevelID)), kInt},
+	{"toplevel_name", nil, uint32(unsafe.Offsetof(Area{}.ToplevelName)), kStr},
+	{"inactive", nil, uint32(unsafe.Offsetof(Area{}.Inactive)), kBool},
+	{"colour", nil, uint32(unsafe.Offsetof(Area{}.Colour)), kStr},
+	{"confirmemail", nil, uint32(unsafe.Offsetof(Area{}.Confirmemail)), kInt},
+	{"actionemail", nil, uint32(unsafe.Offsetof(Area{}.Actionemail)), kInt},
+	{"clearemail", nil, uint32(unsafe.Offsetof(Area{}.Clearemail)), kInt},
+	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Area{}.MessagegroupID)), kInt},
+	{"from_address_override", nil, uint32(unsafe.Offsetof(Area{}.FromAddressOverride)), kStr},
+	{"override_org_logo", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgLogo)), kBool},
+	{"override_org_name", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgName)), kStr},
+	{"override_org_address", decOne[AddressStore], uint32(unsafe.Offsetof(Area{}.OverrideOrgAddress)), kSub},
+	{"override_org_phone", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgPhone)), kStr},
+	{"override_org_email", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgEmail)), kStr},
+	{"override_org_website", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgWebsite)), kStr},
+	{"override_org_portalurl", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgPortalurl)), kStr},
+	{"mailbox_override", nil, uint32(unsafe.Offsetof(Area{}.MailboxOverride)), kInt},
+	{"default_mailbox_id", nil, uint32(unsafe.Offsetof(Area{}.DefaultMailboxID)), kInt},
+	{"calldate", nil, uint32(unsafe.Offsetof(Area{}.Calldate)), kTime},
+	{"item_tax_code", nil, uint32(unsafe.Offsetof(Area{}.ItemTaxCode)), kInt},
+	{"service_tax_code", nil, uint32(unsafe.Offsetof(Area{}.ServiceTaxCode)), kInt},
+	{"prepay_tax_code", nil, uint32(unsafe.Offsetof(Area{}.PrepayTaxCode)), kInt},
+	{"contract_tax_code", nil, uint32(unsafe.Offsetof(Area{}.ContractTaxCode)), kInt},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Area{}.Customfields)), kSub},
+	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Area{}.Custombuttons)), kSub},
+	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(Area{}.Attachments)), kSub},
+	{"site_fields", decMany[FieldHelper], uint32(unsafe.Offsetof(Area{}.SiteFields)), kSub},
+	{"pritech", nil, uint32(unsafe.Offsetof(Area{}.Pritech)), kInt},
+	{"sectech", nil, uint32(unsafe.Offsetof(Area{}.Sectech)), kInt},
+	{"accountmanagertech", nil, uint32(unsafe.Offsetof(Area{}.Accountmanagertech)), kInt},
+	{"notes", nil, uint32(unsafe.Offsetof(Area{}.Notes)), kStr},
+	{"thirdpartynhdapiurl", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdapiurl)), kStr},
+	{"xeroid", nil, uint32(unsafe.Offsetof(Area{}.Xeroid)), kStr},
+	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.OpenTicketCount)), kInt},
+	{"opps_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.OppsTicketCount)), kInt},
+	{"datecreated", nil, uint32(unsafe.Offsetof(Area{}.Datecreated)), kTime},
+	{"createdfrom_id", nil, uint32(unsafe.Offsetof(Area{}.CreatedfromID)), kInt},
+	{"announce", nil, uint32(unsafe.Offsetof(Area{}.Announce)), kStr},
+	{"announcedate", nil, uint32(unsafe.Offsetof(Area{}.Announcedate)), kTime},
+	{"pritech_name", nil, uint32(unsafe.Offsetof(Area{}.PritechName)), kStr},
+	{"sectech_name", nil, uint32(unsafe.Offsetof(Area{}.SectechName)), kStr},
+	{"prinotify", nil, uint32(unsafe.Offsetof(Area{}.Prinotify)), kBool},
+	{"secnotify", nil, uint32(unsafe.Offsetof(Area{}.Secnotify)), kBool},
+	{"priassign", nil, uint32(unsafe.Offsetof(Area{}.Priassign)), kBool},
+	{"secassign", nil, uint32(unsafe.Offsetof(Area{}.Secassign)), kBool},
+	{"accountmanagertech_name", nil, uint32(unsafe.Offsetof(Area{}.AccountmanagertechName)), kStr},
+	{"chargeperiod", nil, uint32(unsafe.Offsetof(Area{}.Chargeperiod)), kInt},
+	{"chargehours", nil, uint32(unsafe.Offsetof(Area{}.Chargehours)), kF64},
+	{"chargecarryover", nil, uint32(unsafe.Offsetof(Area{}.Chargecarryover)), kF64},
+	{"invoiceyes", nil, uint32(unsafe.Offsetof(Area{}.Invoiceyes)), kBool},
+	{"fluserdef1", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef1)), kStr},
+	{"fluserdef2", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef2)), kStr},
+	{"fluserdef3", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef3)), kStr},
+	{"fluserdef4", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef4)), kStr},
+	{"fluserdef5", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef5)), kStr},
+	{"floverride", nil, uint32(unsafe.Offsetof(Area{}.Floverride)), kBool},
+	{"fluserdef1hide", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef1hide)), kBool},
+	{"fluserdef2hide", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef2hide)), kBool},
+	{"fluserdef3hide", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef3hide)), kBool},
+	{"fluserdef4hide", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef4hide)), kBool},
+	{"fluserdef5hide", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef5hide)), kBool},
+	{"fluserdef1mand", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef1mand)), kBool},
+	{"fluserdef2mand", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef2mand)), kBool},
+	{"fluserdef3mand", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef3mand)), kBool},
+	{"fluserdef4mand", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef4mand)), kBool},
+	{"fluserdef5mand", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef5mand)), kBool},
+	{"includeactions", nil, uint32(unsafe.Offsetof(Area{}.Includeactions)), kBool},
+	{"needsinvoice", nil, uint32(unsafe.Offsetof(Area{}.Needsinvoice)), kBool},
+	{"startdate", nil, uint32(unsafe.Offsetof(Area{}.Startdate)), kTime},
+	{"startbalance", nil, uint32(unsafe.Offsetof(Area{}.Startbalance)), kF64},
+	{"hourlyrate", nil, uint32(unsafe.Offsetof(Area{}.Hourlyrate)), kF64},
+	{"periodcharge", nil, uint32(unsafe.Offsetof(Area{}.Periodcharge)), kF64},
+	{"dontinvoice", nil, uint32(unsafe.Offsetof(Area{}.Dontinvoice)), kBool},
+	{"invoicetemplate", nil, uint32(unsafe.Offsetof(Area{}.Invoicetemplate)), kStr},
+	{"invoicecomment", nil, uint32(unsafe.Offsetof(Area{}.Invoicecomment)), kStr},
+	{"lastinvoiceenddate", nil, uint32(unsafe.Offsetof(Area{}.Lastinvoiceenddate)), kTime},
+	{"showslaonweb", nil, uint32(unsafe.Offsetof(Area{}.Showslaonweb)), kBool},
+	{"item_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.ItemTaxCodeName)), kStr},
+	{"service_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.ServiceTaxCodeName)), kStr},
+	{"contract_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.ContractTaxCodeName)), kStr},
+	{"prepay_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.PrepayTaxCodeName)), kStr},
+	{"imageindex", nil, uint32(unsafe.Offsetof(Area{}.Imageindex)), kInt},
+	{"chargehours2", nil, uint32(unsafe.Offsetof(Area{}.Chargehours2)), kF64},
+	{"hourlyrate2", nil, uint32(unsafe.Offsetof(Area{}.Hourlyrate2)), kF64},
+	{"cat2", nil, uint32(unsafe.Offsetof(Area{}.Cat2)), kStr},
+	{"cat3", nil, uint32(unsafe.Offsetof(Area{}.Cat3)), kStr},
+	{"cat4", nil, uint32(unsafe.Offsetof(Area{}.Cat4)), kStr},
+	{"cat5", nil, uint32(unsafe.Offsetof(Area{}.Cat5)), kStr},
+	{"enddate", nil, uint32(unsafe.Offsetof(Area{}.Enddate)), kTime},
+	{"ucemail", nil, uint32(unsafe.Offsetof(Area{}.Ucemail)), kInt},
+	{"fcemail", nil, uint32(unsafe.Offsetof(Area{}.Fcemail)), kInt},
+	{"actguid", nil, uint32(unsafe.Offsetof(Area{}.Actguid)), kStr},
+	{"smsbalance", nil, uint32(unsafe.Offsetof(Area{}.Smsbalance)), kInt},
+	{"html", nil, uint32(unsafe.Offsetof(Area{}.HTML)), kStr},
+	{"hv", nil, uint32(unsafe.Offsetof(Area{}.Hv)), kF64},
+	{"hvdate", nil, uint32(unsafe.Offsetof(Area{}.Hvdate)), kTime},
+	{"emailinvoice", nil, uint32(unsafe.Offsetof(Area{}.Emailinvoice)), kBool},
+	{"dont_auto_send_invoices", nil, uint32(unsafe.Offsetof(Area{}.DontAutoSendInvoices)), kBool},
+	{"seriousnesslevel", nil, uint32(unsafe.Offsetof(Area{}.Seriousnesslevel)), kInt},
+	{"defcat1", nil, uint32(unsafe.Offsetof(Area{}.Defcat1)), kStr},
+	{"defcat2", nil, uint32(unsafe.Offsetof(Area{}.Defcat2)), kStr},
+	{"defcat3", nil, uint32(unsafe.Offsetof(Area{}.Defcat3)), kStr},
+	{"defcat4", nil, uint32(unsafe.Offsetof(Area{}.Defcat4)), kStr},
+	{"thresholdbreached", nil, uint32(unsafe.Offsetof(Area{}.Thresholdbreached)), kInt},
+	{"monthlyreportinclude", nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportinclude)), kBool},
+	{"monthlyreportlastrun", nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportlastrun)), kTime},
+	{"monthlyreportemaildirect", nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportemaildirect)), kBool},
+	{"monthlyreportemailmanager", nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportemailmanager)), kBool},
+	{"monthlyreportshowonweb", nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportshowonweb)), kBool},
+	{"areatype", nil, uint32(unsafe.Offsetof(Area{}.Areatype)), kInt},
+	{"unmatchedcombinations", nil, uint32(unsafe.Offsetof(Area{}.Unmatchedcombinations)), kInt},
+	{"prepayrecurringchargenextdate", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringchargenextdate)), kTime},
+	{"billforrecurringprepayamount", nil, uint32(unsafe.Offsetof(Area{}.Billforrecurringprepayamount)), kBool},
+	{"prepayrecurringcharge", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringcharge)), kF64},
+	{"prepayrecurringhours", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringhours)), kF64},
+	{"prepayrecurringchargebp", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringchargebp)), kInt},
+	{"accountsemailaddress", nil, uint32(unsafe.Offsetof(Area{}.Accountsemailaddress)), kStr},
+	{"disclaimermatchstring", nil, uint32(unsafe.Offsetof(Area{}.Disclaimermatchstring)), kStr},
+	{"paymentterms", nil, uint32(unsafe.Offsetof(Area{}.Paymentterms)), kInt},
+	{"showallnonbillable", nil, uint32(unsafe.Offsetof(Area{}.Showallnonbillable)), kBool},
+	{"billinggroup", nil, uint32(unsafe.Offsetof(Area{}.Billinggroup)), kInt},
+	{"autotopupthreshhold", nil, uint32(unsafe.Offsetof(Area{}.Autotopupthreshhold)), kF64},
+	{"autotopuptoamount", nil, uint32(unsafe.Offsetof(Area{}.Autotopuptoamount)), kF64},
+	{"autotopupcostperhour", nil, uint32(unsafe.Offsetof(Area{}.Autotopupcostperhour)), kF64},
+	{"autotopupbyamount", nil, uint32(unsafe.Offsetof(Area{}.Autotopupbyamount)), kF64},
+	{"surchargeid", nil, uint32(unsafe.Offsetof(Area{}.Surchargeid)), kInt},
+	{"billingtemplate_id", nil, uint32(unsafe.Offsetof(Area{}.BillingtemplateID)), kInt},
+	{"billingtemplate_name", nil, uint32(unsafe.Offsetof(Area{}.BillingtemplateName)), kStr},
+	{"overidegreeting", nil, uint32(unsafe.Offsetof(Area{}.Overidegreeting)), kStr},
+	{"clientpackage", nil, uint32(unsafe.Offsetof(Area{}.Clientpackage)), kInt},
+	{"scopeofbusiness", nil, uint32(unsafe.Offsetof(Area{}.Scopeofbusiness)), kInt},
+	{"preferredagent", nil, uint32(unsafe.Offsetof(Area{}.Preferredagent)), kInt},
+	{"callhandlingnotes", nil, uint32(unsafe.Offsetof(Area{}.Callhandlingnotes)), kStr},
+	{"automatic_callscript_id", nil, uint32(unsafe.Offsetof(Area{}.AutomaticCallscriptID)), kInt},
+	{"automatic_callscript_name", nil, uint32(unsafe.Offsetof(Area{}.AutomaticCallscriptName)), kStr},
+	{"teamviewerpassword", nil, uint32(unsafe.Offsetof(Area{}.Teamviewerpassword)), kStr},
+	{"customertype_new", nil, uint32(unsafe.Offsetof(Area{}.CustomertypeNew)), kStr},
+	{"discountperc", nil, uint32(unsafe.Offsetof(Area{}.Discountperc)), kF64},
+	{"showfaqfortoplevel", nil, uint32(unsafe.Offsetof(Area{}.Showfaqfortoplevel)), kBool},
+	{"accountsccemailaddress", nil, uint32(unsafe.Offsetof(Area{}.Accountsccemailaddress)), kStr},
+	{"isopportunity", nil, uint32(unsafe.Offsetof(Area{}.Isopportunity)), kInt},
+	{"snowname", nil, uint32(unsafe.Offsetof(Area{}.Snowname)), kStr},
+	{"main_site_id", nil, uint32(unsafe.Offsetof(Area{}.MainSiteID)), kInt},
+	{"main_site_name", nil, uint32(unsafe.Offsetof(Area{}.MainSiteName)), kStr},
+	{"linked_organisation_id", nil, uint32(unsafe.Offsetof(Area{}.LinkedOrganisationID)), kInt},
+	{"all_organisations_allowed", nil, uint32(unsafe.Offsetof(Area{}.AllOrganisationsAllowed)), kBool},
+	{"allowed_organisations", decMany[Organisation], uint32(unsafe.Offsetof(Area{}.AllowedOrganisations)), kSub},
+	{"override_signature", nil, uint32(unsafe.Offsetof(Area{}.OverrideSignature)), kStr},
+	{"contractaccountsdesc", nil, uint32(unsafe.Offsetof(Area{}.Contractaccountsdesc)), kStr},
+	{"prepayaccountsdesc", nil, uint32(unsafe.Offsetof(Area{}.Prepayaccountsdesc)), kStr},
+	{"site_update", decMany[Site], uint32(unsafe.Offsetof(Area{}.SiteUpdate)), kSub},
+	{"newclient_sitename", nil, uint32(unsafe.Offsetof(Area{}.NewclientSitename)), kStr},
+	{"newclient_phonenumber", nil, uint32(unsafe.Offsetof(Area{}.NewclientPhonenumber)), kStr},
+	{"newclient_domain", nil, uint32(unsafe.Offsetof(Area{}.NewclientDomain)), kStr},
+	{"newclient_timezone", nil, uint32(unsafe.Offsetof(Area{}.NewclientTimezone)), kStr},
+	{"newclient_contactname", nil, uint32(unsafe.Offsetof(Area{}.NewclientContactname)), kStr},
+	{"newclient_contactemail", nil, uint32(unsafe.Offsetof(Area{}.NewclientContactemail)), kStr},
+	{"newclient_contacttitle", nil, uint32(unsafe.Offsetof(Area{}.NewclientContacttitle)), kStr},
+	{"newclient_web_access_level", nil, uint32(unsafe.Offsetof(Area{}.NewclientWebAccessLevel)), kInt},
+	{"newclient_sendwelcomeemail", nil, uint32(unsafe.Offsetof(Area{}.NewclientSendwelcomeemail)), kBool},
+	{"newclient_delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), kSub},
+	{"newclient_countrycode", nil, uint32(unsafe.Offsetof(Area{}.NewclientCountrycode)), kStr},
+	{"newclient_regioncode", nil, uint32(unsafe.Offsetof(Area{}.NewclientRegioncode)), kInt},
+	{"faqlists", decMany[FAQListHead], uint32(unsafe.Offsetof(Area{}.Faqlists)), kSub},
+	{"popup_notes", decMany[AreaPopup], uint32(unsafe.Offsetof(Area{}.PopupNotes)), kSub},
+	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Area{}.ReassignAllToUser)), kInt},
+	{"allowall_tickettypes", nil, uint32(unsafe.Offsetof(Area{}.AllowallTickettypes)), kBool},
+	{"allowed_tickettypes", decMany[RequestTypeList], uint32(unsafe.Offsetof(Area{}.AllowedTickettypes)), kSub},
+	{"allowall_category1", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory1)), kBool},
+	{"allowed_category1", decMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory1)), kSub},
+	{"allowall_category2", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory2)), kBool},
+	{"allowed_category2", decMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory2)), kSub},
+	{"allowall_category3", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory3)), kBool},
+	{"allowed_category3", decMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory3)), kSub},
+	{"allowall_category4", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory4)), kBool},
+	{"alocked", nil, uint32(unsafe.Offsetof(Area{}.Alocked)), kBool},
+	{"allowed_category4", decMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory4)), kSub},
+	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.OnholdTicketCount)), kInt},
+	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.TotalTicketCount)), kInt},
+	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Area{}.OpenedThismonthCount)), kInt},
+	{"billingplans", decMany[ContractDetail], uint32(unsafe.Offsetof(Area{}.Billingplans)), kSub},
+	{"overriding_rates", decMany[ChargeRate], uint32(unsafe.Offsetof(Area{}.OverridingRates)), kSub},
+	{"allowallchargerates", nil, uint32(unsafe.Offsetof(Area{}.Allowallchargerates)), kBool},
+	{"chargerates", decMany[ChargeRateArea], uint32(unsafe.Offsetof(Area{}.Chargerates)), kSub},
+	{"newclient_siteguid", nil, uint32(unsafe.Offsetof(Area{}.NewclientSiteguid)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Area{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(Area{}.Importtype)), kStr},
+	{"excludefrominvoicesync", nil, uint32(unsafe.Offsetof(Area{}.Excludefrominvoicesync)), kBool},
+	{"allow_api_access", nil, uint32(unsafe.Offsetof(Area{}.AllowAPIAccess)), kBool},
+	{"api_access_clientid", nil, uint32(unsafe.Offsetof(Area{}.APIAccessClientid)), kStr},
+	{"api_access_clientsecret", nil, uint32(unsafe.Offsetof(Area{}.APIAccessClientsecret)), kStr},
+	{"thirdpartynhdauthurl", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdauthurl)), kStr},
+	{"thirdpartynhdtenant", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdtenant)), kStr},
+	{"thirdpartynhdapiclientid", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdapiclientid)), kStr},
+	{"new_thirdpartynhdapiclientsecret", nil, uint32(unsafe.Offsetof(Area{}.NewThirdpartynhdapiclientsecret)), kStr},
+	{"areaitems", decMany[AreaItem], uint32(unsafe.Offsetof(Area{}.Areaitems)), kSub},
+	{"portal_logo", nil, uint32(unsafe.Offsetof(Area{}.PortalLogo)), kStr},
+	{"override_portalcolour", nil, uint32(unsafe.Offsetof(Area{}.OverridePortalcolour)), kBool},
+	{"portalcolour", nil, uint32(unsafe.Offsetof(Area{}.Portalcolour)), kStr},
+	{"portalbackgroundimageurl", nil, uint32(unsafe.Offsetof(Area{}.Portalbackgroundimageurl)), kStr},
+	{"ninjarmmid", nil, uint32(unsafe.Offsetof(Area{}.Ninjarmmid)), kInt},
+	{"sales_tax_type", nil, uint32(unsafe.Offsetof(Area{}.SalesTaxType)), kStr},
+	{"purchase_tax_type", nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxType)), kStr},
+	{"isarchived_xero", nil, uint32(unsafe.Offsetof(Area{}.IsarchivedXero)), kBool},
+	{"accountsfirstname", nil, uint32(unsafe.Offsetof(Area{}.Accountsfirstname)), kStr},
+	{"accountslastname", nil, uint32(unsafe.Offsetof(Area{}.Accountslastname)), kStr},
+	{"sales_tax_code", nil, uint32(unsafe.Offsetof(Area{}.SalesTaxCode)), kInt},
+	{"purchase_tax_code", nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCode)), kInt},
+	{"purchase_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCodeName)), kStr},
+	{"prepayhistory", decMany[PrepayHistory], uint32(unsafe.Offsetof(Area{}.Prepayhistory)), kSub},
+	{"periods", decMany[PrepayPeriod], uint32(unsafe.Offsetof(Area{}.Periods)), kSub},
+	{"prepayrecurringminimumdeduction", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeduction)), kF64},
+	{"prepayrecurringminimumdeductiononlyactive", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
+	{"prepayrecurringautomaticdeduction", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringautomaticdeduction)), kF64},
+	{"prepaytotal", nil, uint32(unsafe.Offsetof(Area{}.Prepaytotal)), kF64},
+	{"prepayused", nil, uint32(unsafe.Offsetof(Area{}.Prepayused)), kF64},
+	{"prepaybalance", nil, uint32(unsafe.Offsetof(Area{}.Prepaybalance)), kF64},
+	{"preferreddeliverymethod", nil, uint32(unsafe.Offsetof(Area{}.Preferreddeliverymethod)), kInt},
+	{"qbodefaulttax", nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttax)), kInt},
+	{"default_contract", nil, uint32(unsafe.Offsetof(Area{}.DefaultContract)), kInt},
+	{"device42id", nil, uint32(unsafe.Offsetof(Area{}.Device42id)), kInt},
+	{"xerodetails_id", nil, uint32(unsafe.Offsetof(Area{}.XerodetailsID)), kInt},
+	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.XeroTenantName)), kStr},
+	{"servicenowid", nil, uint32(unsafe.Offsetof(Area{}.Servicenowid)), kStr},
+	{"isnhserveremaildefault", nil, uint32(unsafe.Offsetof(Area{}.Isnhserveremaildefault)), kBool},
+	{"datto_id", nil, uint32(unsafe.Offsetof(Area{}.DattoID)), kStr},
+	{"datto_alternate_id", nil, uint32(unsafe.Offsetof(Area{}.DattoAlternateID)), kInt},
+	{"datto_url", nil, uint32(unsafe.Offsetof(Area{}.DattoURL)), kStr},
+	{"dattocommerce_tenantid", nil, uint32(unsafe.Offsetof(Area{}.DattocommerceTenantid)), kInt},
+	{"qbodefaulttaxcode", nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcode)), kInt},
+	{"qbodefaulttaxcodename", nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcodename)), kStr},
+	{"qbo_default_tax_code", decOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), kSub},
+	{"connectwiseid", nil, uint32(unsafe.Offsetof(Area{}.Connectwiseid)), kInt},
+	{"autotaskid", nil, uint32(unsafe.Offsetof(Area{}.Autotaskid)), kInt},
+	{"import_address", decOne[AddressStore], uint32(unsafe.Offsetof(Area{}.ImportAddress)), kSub},
+	{"import_notes", decMany[AreaNote], uint32(unsafe.Offsetof(Area{}.ImportNotes)), kSub},
+	{"ateraid", nil, uint32(unsafe.Offsetof(Area{}.Ateraid)), kInt},
+	{"kashflowid", nil, uint32(unsafe.Offsetof(Area{}.Kashflowid)), kInt},
+	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.KashflowTenantName)), kStr},
+	{"website", nil, uint32(unsafe.Offsetof(Area{}.Website)), kStr},
+	{"alastupdate", nil, uint32(unsafe.Offsetof(Area{}.Alastupdate)), kTime},
+	{"service_access", decMany[ServiceRestriction], uint32(unsafe.Offsetof(Area{}.ServiceAccess)), kSub},
+	{"service_subscriptions", decMany[ServiceUser], uint32(unsafe.Offsetof(Area{}.ServiceSubscriptions)), kSub},
+	{"snelstart_id", nil, uint32(unsafe.Offsetof(Area{}.SnelstartID)), kStr},
+	{"default_currency_code_name", nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCodeName)), kStr},
+	{"_apply_billingtemplate", nil, uint32(unsafe.Offsetof(Area{}.ApplyBillingtemplate)), kBool},
+	{"datto_commerce_id", nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceID)), kInt},
+	{"datto_commerce_url", nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceURL)), kStr},
+	{"import_azure_tenant", decOne[CSPCustomer], uint32(unsafe.Offsetof(Area{}.ImportAzureTenant)), kSub},
+	{"import_details_id", nil, uint32(unsafe.Offsetof(Area{}.ImportDetailsID)), kInt},
+	{"syncroid", nil, uint32(unsafe.Offsetof(Area{}.Syncroid)), kInt},
+	{"kbentries", decMany[KBEntryList], uint32(unsafe.Offsetof(Area{}.Kbentries)), kSub},
+	{"auvik_id", nil, uint32(unsafe.Offsetof(Area{}.AuvikID)), kStr},
+	{"hubspot_id", nil, uint32(unsafe.Offsetof(Area{}.HubspotID)), kStr},
+	{"hubspot_url", nil, uint32(unsafe.Offsetof(Area{}.HubspotURL)), kStr},
+	{"hubspot_dont_sync", nil, uint32(unsafe.Offsetof(Area{}.HubspotDontSync)), kBool},
+	{"hubspot_archived", nil, uint32(unsafe.Offsetof(Area{}.HubspotArchived)), kBool},
+	{"domain", nil, uint32(unsafe.Offsetof(Area{}.Domain)), kStr},
+	{"passportal_id", nil, uint32(unsafe.Offsetof(Area{}.PassportalID)), kInt64},
+	{"update_licences", nil, uint32(unsafe.Offsetof(Area{}.UpdateLicences)), kBool},
+	{"prepayasamount", nil, uint32(unsafe.Offsetof(Area{}.Prepayasamount)), kBool},
+	{"synced_to_intacct", nil, uint32(unsafe.Offsetof(Area{}.SyncedToIntacct)), kBool},
+	{"qbo_company_name", nil, uint32(unsafe.Offsetof(Area{}.QboCompanyName)), kStr},
+	{"oppid", nil, uint32(unsafe.Offsetof(Area{}.Oppid)), kInt},
+	{"tax_number", nil, uint32(unsafe.Offsetof(Area{}.TaxNumber)), kStr},
+	{"isclientdetails", nil, uint32(unsafe.Offsetof(Area{}.Isclientdetails)), kBool},
+	{"hubspot_lifecycle", nil, uint32(unsafe.Offsetof(Area{}.HubspotLifecycle)), kStr},
+	{"hudu_url", nil, uint32(unsafe.Offsetof(Area{}.HuduURL)), kStr},
+	{"prepayrecurringexpirymonths", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringexpirymonths)), kInt},
+	{"accountsbccemailaddress", nil, uint32(unsafe.Offsetof(Area{}.Accountsbccemailaddress)), kStr},
+	{"defaultcontractoverride", nil, uint32(unsafe.Offsetof(Area{}.Defaultcontractoverride)), kInt},
+	{"defaultcontractoverride_ref", nil, uint32(unsafe.Offsetof(Area{}.DefaultcontractoverrideRef)), kStr},
+	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Area{}.SqlimportID)), kInt},
+	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Area{}.ExternalLinks)), kSub},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Area{}.NewExternalLink)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(Area{}.Warning)), kStr},
+	{"donotimport", nil, uint32(unsafe.Offsetof(Area{}.Donotimport)), kBool},
+	{"liongardid", nil, uint32(unsafe.Offsetof(Area{}.Liongardid)), kInt},
+	{"liongard_url", nil, uint32(unsafe.Offsetof(Area{}.LiongardURL)), kStr},
+	{"sync_to_liongard", nil, uint32(unsafe.Offsetof(Area{}.SyncToLiongard)), kBool},
+	{"regmanagertech_name", nil, uint32(unsafe.Offsetof(Area{}.RegmanagertechName)), kStr},
+	{"logmanagertech_name", nil, uint32(unsafe.Offsetof(Area{}.LogmanagertechName)), kStr},
+	{"salesreptech_name", nil, uint32(unsafe.Offsetof(Area{}.SalesreptechName)), kStr},
+	{"default_team_to_salesrep_override", nil, uint32(unsafe.Offsetof(Area{}.DefaultTeamToSalesrepOverride)), kBool},
+	{"default_team_to_salesrep_override_team", nil, uint32(unsafe.Offsetof(Area{}.DefaultTeamToSalesrepOverrideTeam)), kStr},
+	{"cxmleadtech_name", nil, uint32(unsafe.Offsetof(Area{}.CxmleadtechName)), kStr},
+	{"portalchatprofile", nil, uint32(unsafe.Offsetof(Area{}.Portalchatprofile)), kStr},
+	{"portalchatprofile_name", nil, uint32(unsafe.Offsetof(Area{}.PortalchatprofileName)), kStr},
+	{"kaseyaid", nil, uint32(unsafe.Offsetof(Area{}.Kaseyaid)), kStr},
+	{"trading_name", nil, uint32(unsafe.Offsetof(Area{}.TradingName)), kStr},
+	{"dbc_company_name", nil, uint32(unsafe.Offsetof(Area{}.DbcCompanyName)), kStr},
+	{"salesforce_dontsync", nil, uint32(unsafe.Offsetof(Area{}.SalesforceDontsync)), kBool},
+	{"stripe_customer_id", nil, uint32(unsafe.Offsetof(Area{}.StripeCustomerID)), kStr},
+	{"stripe_payment_method_id", nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodID)), kStr},
+	{"stripe_payment_method_name", nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodName)), kStr},
+	{"stripe_paymentmethod", decOne[StripePaymentMethod], uint32(unsafe.Offsetof(Area{}.StripePaymentmethod)), kSub},
+	{"current_licences", nil, uint32(unsafe.Offsetof(Area{}.CurrentLicences)), kStr},
+	{"servicenow_url", nil, uint32(unsafe.Offsetof(Area{}.ServicenowURL)), kStr},
+	{"servicenow_locale", nil, uint32(unsafe.Offsetof(Area{}.ServicenowLocale)), kStr},
+	{"servicenow_username", nil, uint32(unsafe.Offsetof(Area{}.ServicenowUsername)), kStr},
+	{"new_servicenowkey", nil, uint32(unsafe.Offsetof(Area{}.NewServicenowkey)), kStr},
+	{"servicenow_priority_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), kSub},
+	{"servicenow_status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), kSub},
+	{"servicenow_impact_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), kSub},
+	{"servicenow_urgency_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), kSub},
+	{"servicenow_category_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), kSub},
+	{"servicenow_assignment_group", nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroup)), kStr},
+	{"servicenow_assignment_group_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroupName)), kStr},
+	{"servicenow_assignmentgroup", decOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), kSub},
+	{"servicenow_defaultuser_id", nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserID)), kStr},
+	{"servicenow_defaultuser_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserName)), kStr},
+	{"servicenow_defaultuser", decOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), kSub},
+	{"test_servicenow", nil, uint32(unsafe.Offsetof(Area{}.TestServicenow)), kBool},
+	{"sage_business_cloud_details_id", nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsID)), kInt},
+	{"sage_business_cloud_details_name", nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsName)), kStr},
+	{"exact_division", nil, uint32(unsafe.Offsetof(Area{}.ExactDivision)), kInt},
+	{"exact_division_name", nil, uint32(unsafe.Offsetof(Area{}.ExactDivisionName)), kStr},
+	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Area{}.NcentralDetailsID)), kInt},
+	{"currencyisocode", nil, uint32(unsafe.Offsetof(Area{}.Currencyisocode)), kStr},
+	{"intacct_location_id", nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationID)), kStr},
+	{"intacct_location_id_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Area{}.IntacctLocationIDList)), kSub},
+	{"intacct_location_type", nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationType)), kStr},
+	{"new_categories", nil, uint32(unsafe.Offsetof(Area{}.NewCategories)), kStrs},
+	{"jira_url", nil, uint32(unsafe.Offsetof(Area{}.JiraURL)), kStr},
+	{"jira_username", nil, uint32(unsafe.Offsetof(Area{}.JiraUsername)), kStr},
+	{"new_jirakey", nil, uint32(unsafe.Offsetof(Area{}.NewJirakey)), kStr},
+	{"test_jira", nil, uint32(unsafe.Offsetof(Area{}.TestJira)), kBool},
+	{"jira_servicedesk_id", nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskID)), kStr},
+	{"jira_servicedesk_name", nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskName)), kStr},
+	{"jira_servicedesk", decOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraServicedesk)), kSub},
+	{"jira_requesttype_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), kSub},
+	{"jira_user_id", nil, uint32(unsafe.Offsetof(Area{}.JiraUserID)), kStr},
+	{"jira_user_name", nil, uint32(unsafe.Offsetof(Area{}.JiraUserName)), kStr},
+	{"jira_user", decOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraUser)), kSub},
+	{"jira_priority_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraPriorityMappings)), kSub},
+	{"jira_status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraStatusMappings)), kSub},
+	{"create_jira_webhook", nil, uint32(unsafe.Offsetof(Area{}.CreateJiraWebhook)), kBool},
+	{"jira_webhook_created", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookCreated)), kBool},
+	{"defaultpdftemplateinvoicetickets", nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicetickets)), kInt},
+	{"defaultpdftemplateinvoiceorders", nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoiceorders)), kInt},
+	{"defaultpdftemplateinvoicerecurring", nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicerecurring)), kInt},
+	{"defaultpdftemplateinvoicetickets_name", nil, uint32(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoiceticketsName)), kStr},
+	{"defaultpdftemplateinvoiceorders_name", nil, uint32(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoiceordersName)), kStr},
+	{"defaultpdftemplateinvoicerecurring_name", nil, uint32(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoicerecurringName)), kStr},
+	{"intacct_invoice_save_location", nil, uint32(unsafe.Offsetof(Area{}.IntacctInvoiceSaveLocation)), kStr},
+	{"ingram_micro_details_id", nil, uint32(unsafe.Offsetof(Area{}.IngramMicroDetailsID)), kInt},
+	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Area{}.DontFireAutomations)), kBool},
+	{"main_delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(Area{}.MainDeliveryAddress)), kSub},
+	{"main_invoice_address", decOne[AddressStore], uint32(unsafe.Offsetof(Area{}.MainInvoiceAddress)), kSub},
+	{"main_contact_name", nil, uint32(unsafe.Offsetof(Area{}.MainContactName)), kStr},
+	{"main_phonenumber", nil, uint32(unsafe.Offsetof(Area{}.MainPhonenumber)), kStr},
+	{"auvik_site_inactive", nil, uint32(unsafe.Offsetof(Area{}.AuvikSiteInactive)), kBool},
+	{"invoice_class", nil, uint32(unsafe.Offsetof(Area{}.InvoiceClass)), kStr},
+	{"new_icon", nil, uint32(unsafe.Offsetof(Area{}.NewIcon)), kStr},
+	{"fortnox_tenant", nil, uint32(unsafe.Offsetof(Area{}.FortnoxTenant)), kInt},
+	{"fortnox_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.FortnoxTenantName)), kStr},
+	{"servicenow_enable_webhook", nil, uint32(unsafe.Offsetof(Area{}.ServicenowEnableWebhook)), kBool},
+	{"new_servicenow_webhooksecret", nil, uint32(unsafe.Offsetof(Area{}.NewServicenowWebhooksecret)), kStr},
+	{"servicenow_webhook_user", nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookUser)), kInt},
+	{"servicenow_webhook_user_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookUserName)), kStr},
+	{"servicenow_webhook_tickettype", nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookTickettype)), kInt},
+	{"servicenow_webhook_tickettype_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookTickettypeName)), kStr},
+	{"myob_tenant", nil, uint32(unsafe.Offsetof(Area{}.MyobTenant)), kInt},
+	{"myob_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.MyobTenantName)), kStr},
+	{"sync_servicenow_attachments", nil, uint32(unsafe.Offsetof(Area{}.SyncServicenowAttachments)), kInt},
+	{"twilio_subaccount_name", nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountName)), kStr},
+	{"twilio_subaccount_created", nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountCreated)), kBool},
+	{"twilio_subaccount_sid", nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountSid)), kStr},
+	{"twilio_subaccount_status", nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountStatus)), kStr},
+	{"twilio_subaccount_authtoken", nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountAuthtoken)), kStr},
+	{"_create_twilio_subaccount", nil, uint32(unsafe.Offsetof(Area{}.CreateTwilioSubaccount)), kBool},
+	{"_close_twilio_subaccount", nil, uint32(unsafe.Offsetof(Area{}.CloseTwilioSubaccount)), kBool},
+	{"_pauseunpause_twilio_subaccount", nil, uint32(unsafe.Offsetof(Area{}.PauseunpauseTwilioSubaccount)), kBool},
+	{"_create_twilio_recurringinvoice", nil, uint32(unsafe.Offsetof(Area{}.CreateTwilioRecurringinvoice)), kBool},
+	{"twilio_recurring_invoice_id", nil, uint32(unsafe.Offsetof(Area{}.TwilioRecurringInvoiceID)), kInt},
+	{"override_layout_id", nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutID)), kInt},
+	{"override_layout_name", nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutName)), kStr},
+	{"extratabs", decMany[Tabname], uint32(unsafe.Offsetof(Area{}.Extratabs)), kSub},
+	{"servicenow_team_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), kSub},
+	{"servicenow_ticket_sync", nil, uint32(unsafe.Offsetof(Area{}.ServicenowTicketSync)), kStr},
+	{"servicenow_ticket_sync_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), kSub},
+	{"servicenow_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), kSub},
+	{"matching_value", nil, uint32(unsafe.Offsetof(Area{}.MatchingValue)), kStr},
+	{"jira_webhook_user", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUser)), kInt},
+	{"jira_webhook_username", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUsername)), kStr},
+	{"avalara_code", nil, uint32(unsafe.Offsetof(Area{}.AvalaraCode)), kStr},
+	{"avalara_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.AvalaraTenantName)), kStr},
+	{"avalara_id", nil, uint32(unsafe.Offsetof(Area{}.AvalaraID)), kStr},
+	{"_merge_client_into", nil, uint32(unsafe.Offsetof(Area{}.MergeClientInto)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(Area{}.Use)), kStr},
+	{"logo", nil, uint32(unsafe.Offsetof(Area{}.Logo)), kStr},
+	{"regmanagertech", nil, uint32(unsafe.Offsetof(Area{}.Regmanagertech)), kInt},
+	{"logmanagertech", nil, uint32(unsafe.Offsetof(Area{}.Logmanagertech)), kInt},
+	{"salesreptech", nil, uint32(unsafe.Offsetof(Area{}.Salesreptech)), kInt},
+	{"accountownertech", nil, uint32(unsafe.Offsetof(Area{}.Accountownertech)), kInt},
+	{"cxmleadtech", nil, uint32(unsafe.Offsetof(Area{}.Cxmleadtech)), kInt},
+	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(Area{}.XeroTenantID)), kStr},
+	{"accountsid", nil, uint32(unsafe.Offsetof(Area{}.Accountsid)), kStr},
+	{"gficlientid", nil, uint32(unsafe.Offsetof(Area{}.Gficlientid)), kStr},
+	{"overridepdftemplateinvoice", nil, uint32(unsafe.Offsetof(Area{}.Overridepdftemplateinvoice)), kInt},
+	{"overridepdftemplateinvoice_name", nil, uint32(unsafe.Offsetof(Area{}.OverridepdftemplateinvoiceName)), kStr},
+	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(Area{}.KashflowTenantID)), kInt},
+	{"client_to_invoice", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoice)), kInt},
+	{"client_to_invoice_name", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceName)), kStr},
+	{"invoiceduedaysextraclient", nil, uint32(unsafe.Offsetof(Area{}.Invoiceduedaysextraclient)), kInt},
+	{"itglue_id", nil, uint32(unsafe.Offsetof(Area{}.ItglueID)), kStr},
+	{"clientcurrency", nil, uint32(unsafe.Offsetof(Area{}.Clientcurrency)), kStr},
+	{"sentinel_subscription_id", nil, uint32(unsafe.Offsetof(Area{}.SentinelSubscriptionID)), kStr},
+	{"sentinel_workspace_name", nil, uint32(unsafe.Offsetof(Area{}.SentinelWorkspaceName)), kStr},
+	{"sentinel_resource_group_name", nil, uint32(unsafe.Offsetof(Area{}.SentinelResourceGroupName)), kStr},
+	{"sentinel_tenant_id", nil, uint32(unsafe.Offsetof(Area{}.SentinelTenantID)), kInt},
+	{"sentinel_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.SentinelTenantName)), kStr},
+	{"default_currency_code", nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCode)), kInt},
+	{"client_to_invoice_recurring", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurring)), kInt},
+	{"client_to_invoice_recurring_name", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurringName)), kStr},
+	{"azure_tenants", decMany[AreaAzureTenant], uint32(unsafe.Offsetof(Area{}.AzureTenants)), kSub},
+	{"snow_id", nil, uint32(unsafe.Offsetof(Area{}.SnowID)), kInt},
+	{"snowLicences", decMany[SnowLicenseAbstract], uint32(unsafe.Offsetof(Area{}.SnowLicences)), kSub},
+	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Area{}.QboCompanyID)), kStr},
+	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(Area{}.AutomaticSalesTax)), kBool},
+	{"cautomateid", nil, uint32(unsafe.Offsetof(Area{}.Cautomateid)), kInt},
+	{"dbc_company_id", nil, uint32(unsafe.Offsetof(Area{}.DbcCompanyID)), kStr},
+	{"stopped", nil, uint32(unsafe.Offsetof(Area{}.Stopped)), kInt},
+	{"customertype", nil, uint32(unsafe.Offsetof(Area{}.Customertype)), kInt},
+	{"customer_relationship", decMany[KeyPair], uint32(unsafe.Offsetof(Area{}.CustomerRelationship)), kSub},
+	{"customer_relationship_list", nil, uint32(unsafe.Offsetof(Area{}.CustomerRelationshipList)), kStr},
+	{"servicenow_validated", nil, uint32(unsafe.Offsetof(Area{}.ServicenowValidated)), kBool},
+	{"sentinel_default_user_override", nil, uint32(unsafe.Offsetof(Area{}.SentinelDefaultUserOverride)), kInt},
+	{"sentinel_default_user_override_name", nil, uint32(unsafe.Offsetof(Area{}.SentinelDefaultUserOverrideName)), kStr},
+	{"jira_validated", nil, uint32(unsafe.Offsetof(Area{}.JiraValidated)), kBool},
+	{"ref", nil, uint32(unsafe.Offsetof(Area{}.Ref)), kStr},
+	{"ticket_invoices_for_each_site", nil, uint32(unsafe.Offsetof(Area{}.TicketInvoicesForEachSite)), kBool},
+	{"intacct_save_location", nil, uint32(unsafe.Offsetof(Area{}.IntacctSaveLocation)), kStr},
+	{"is_vip", nil, uint32(unsafe.Offsetof(Area{}.IsVip)), kBool},
+	{"accountownertech_name", nil, uint32(unsafe.Offsetof(Area{}.AccountownertechName)), kStr},
+	{"taxable", nil, uint32(unsafe.Offsetof(Area{}.Taxable)), kBool},
+	{"quickbooks_details", decOne[QuickBooksDetails], uint32(unsafe.Offsetof(Area{}.QuickbooksDetails)), kSub},
+	{"percentage_to_survey", nil, uint32(unsafe.Offsetof(Area{}.PercentageToSurvey)), kInt},
+	{"billing_plan_text", nil, uint32(unsafe.Offsetof(Area{}.BillingPlanText)), kStr},
+	{"overridepdftemplatequote", nil, uint32(unsafe.Offsetof(Area{}.Overridepdftemplatequote)), kInt},
+	{"overridepdftemplatequote_name", nil, uint32(unsafe.Offsetof(Area{}.OverridepdftemplatequoteName)), kStr},
+	{"avalara_tenant", nil, uint32(unsafe.Offsetof(Area{}.AvalaraTenant)), kInt},
+	{"due_date_type", nil, uint32(unsafe.Offsetof(Area{}.DueDateType)), kInt},
+	{"toplevel_quote_currency", nil, uint32(unsafe.Offsetof(Area{}.ToplevelQuoteCurrency)), kInt},
+}, sorted: []uint16{247, 373, 375, 372, 348, 188, 187, 390, 374, 167, 277, 31, 47, 396, 436, 271, 141, 118, 206, 399, 207, 93, 7, 242, 147, 190, 170, 172, 174, 176, 168, 184, 171, 173, 175, 178, 148, 169, 177, 39, 40, 191, 192, 197, 111, 238, 27, 135, 136, 421, 235, 126, 125, 123, 124, 254, 353, 387, 389, 443, 388, 417, 114, 440, 122, 182, 128, 129, 20, 134, 86, 87, 88, 89, 422, 50, 49, 84, 48, 185, 8, 404, 405, 415, 416, 408, 131, 5, 6, 234, 24, 81, 150, 338, 38, 320, 298, 26, 426, 427, 425, 138, 25, 397, 287, 37, 228, 248, 249, 227, 229, 230, 423, 292, 221, 414, 246, 19, 285, 286, 272, 273, 341, 344, 342, 345, 340, 343, 101, 102, 103, 104, 222, 119, 139, 259, 278, 99, 74, 444, 98, 90, 317, 318, 189, 275, 379, 165, 92, 57, 52, 58, 63, 53, 59, 64, 54, 60, 65, 55, 61, 66, 56, 62, 67, 356, 357, 10, 400, 72, 85, 95, 258, 257, 255, 268, 256, 269, 96, 97, 0, 83, 236, 250, 251, 237, 4, 68, 347, 346, 321, 322, 323, 434, 354, 76, 406, 75, 51, 435, 205, 267, 226, 142, 21, 79, 407, 336, 332, 331, 329, 330, 337, 325, 335, 333, 334, 326, 431, 339, 385, 386, 290, 403, 240, 239, 253, 77, 146, 280, 279, 394, 283, 392, 18, 351, 349, 350, 352, 144, 145, 384, 9, 108, 109, 106, 107, 110, 364, 365, 1, 319, 69, 324, 276, 355, 327, 359, 302, 196, 158, 157, 159, 163, 162, 155, 154, 164, 161, 186, 153, 156, 160, 202, 32, 179, 35, 181, 265, 36, 130, 377, 378, 13, 15, 11, 12, 14, 17, 16, 199, 149, 401, 402, 441, 442, 183, 260, 120, 439, 73, 212, 166, 198, 201, 288, 289, 200, 133, 219, 23, 82, 151, 262, 218, 211, 215, 115, 117, 113, 270, 116, 213, 214, 216, 217, 45, 43, 29, 41, 209, 210, 204, 420, 264, 233, 220, 231, 232, 438, 432, 393, 282, 315, 316, 208, 203, 293, 395, 284, 132, 46, 44, 30, 42, 429, 430, 411, 409, 412, 413, 410, 100, 243, 244, 22, 80, 308, 309, 310, 307, 313, 311, 312, 358, 383, 305, 300, 303, 304, 380, 381, 382, 306, 299, 301, 428, 362, 363, 360, 361, 225, 121, 140, 78, 28, 152, 94, 245, 419, 418, 143, 274, 71, 70, 424, 294, 295, 296, 297, 127, 366, 281, 263, 252, 266, 437, 137, 328, 314, 195, 33, 193, 194, 105, 433, 2, 3, 445, 180, 291, 376, 371, 368, 367, 369, 370, 91, 112, 261, 391, 241, 398, 224, 223, 34}}
 
-func (m *Area) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"toplevel_id":`, m.ToplevelID)
-	e.str(`"toplevel_name":`, m.ToplevelName)
-	e.bool(`"inactive":`, m.Inactive)
-	e.str(`"colour":`, m.Colour)
-	e.int(`"confirmemail":`, m.Confirmemail)
-	e.int(`"actionemail":`, m.Actionemail)
-	e.int(`"clearemail":`, m.Clearemail)
-	e.int(`"messagegroup_id":`, m.MessagegroupID)
-	e.str(`"from_address_override":`, m.FromAddressOverride)
-	e.bool(`"override_org_logo":`, m.OverrideOrgLogo)
-	e.str(`"override_org_name":`, m.OverrideOrgName)
-	encodeModel(e, `"override_org_address":`, m.OverrideOrgAddress)
-	e.str(`"override_org_phone":`, m.OverrideOrgPhone)
-	e.str(`"override_org_email":`, m.OverrideOrgEmail)
-	e.str(`"override_org_website":`, m.OverrideOrgWebsite)
-	e.str(`"override_org_portalurl":`, m.OverrideOrgPortalurl)
-	e.int(`"mailbox_override":`, m.MailboxOverride)
-	e.int(`"default_mailbox_id":`, m.DefaultMailboxID)
-	e.time(`"calldate":`, m.Calldate)
-	e.int(`"item_tax_code":`, m.ItemTaxCode)
-	e.int(`"service_tax_code":`, m.ServiceTaxCode)
-	e.int(`"prepay_tax_code":`, m.PrepayTaxCode)
-	e.int(`"contract_tax_code":`, m.ContractTaxCode)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModels(e, `"custombuttons":`, m.Custombuttons)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	encodeModels(e, `"site_fields":`, m.SiteFields)
-	e.int(`"pritech":`, m.Pritech)
-	e.int(`"sectech":`, m.Sectech)
-	e.int(`"accountmanagertech":`, m.Accountmanagertech)
-	e.str(`"notes":`, m.Notes)
-	e.str(`"thirdpartynhdapiurl":`, m.Thirdpartynhdapiurl)
-	e.str(`"xeroid":`, m.Xeroid)
-	e.int(`"open_ticket_count":`, m.OpenTicketCount)
-	e.int(`"opps_ticket_count":`, m.OppsTicketCount)
-	e.time(`"datecreated":`, m.Datecreated)
-	e.int(`"createdfrom_id":`, m.CreatedfromID)
-	e.str(`"announce":`, m.Announce)
-	e.time(`"announcedate":`, m.Announcedate)
-	e.str(`"pritech_name":`, m.PritechName)
-	e.str(`"sectech_name":`, m.SectechName)
-	e.bool(`"prinotify":`, m.Prinotify)
-	e.bool(`"secnotify":`, m.Secnotify)
-	e.bool(`"priassign":`, m.Priassign)
-	e.bool(`"secassign":`, m.Secassign)
-	e.str(`"accountmanagertech_name":`, m.AccountmanagertechName)
-	e.int(`"chargeperiod":`, m.Chargeperiod)
-	e.float64(`"chargehours":`, m.Chargehours)
-	e.float64(`"chargecarryover":`, m.Chargecarryover)
-	e.bool(`"invoiceyes":`, m.Invoiceyes)
-	e.str(`"fluserdef1":`, m.Fluserdef1)
-	e.str(`"fluserdef2":`, m.Fluserdef2)
-	e.str(`"fluserdef3":`, m.Fluserdef3)
-	e.str(`"fluserdef4":`, m.Fluserdef4)
-	e.str(`"fluserdef5":`, m.Fluserdef5)
-	e.bool(`"floverride":`, m.Floverride)
-	e.bool(`"fluserdef1hide":`, m.Fluserdef1hide)
-	e.bool(`"fluserdef2hide":`, m.Fluserdef2hide)
-	e.bool(`"fluserdef3hide":`, m.Fluserdef3hide)
-	e.bool(`"fluserdef4hide":`, m.Fluserdef4hide)
-	e.bool(`"fluserdef5hide":`, m.Fluserdef5hide)
-	e.bool(`"fluserdef1mand":`, m.Fluserdef1mand)
-	e.bool(`"fluserdef2mand":`, m.Fluserdef2mand)
-	e.bool(`"fluserdef3mand":`, m.Fluserdef3mand)
-	e.bool(`"fluserdef4mand":`, m.Fluserdef4mand)
-	e.bool(`"fluserdef5mand":`, m.Fluserdef5mand)
-	e.bool(`"includeactions":`, m.Includeactions)
-	e.bool(`"needsinvoice":`, m.Needsinvoice)
-	e.time(`"startdate":`, m.Startdate)
-	e.float64(`"startbalance":`, m.Startbalance)
-	e.float64(`"hourlyrate":`, m.Hourlyrate)
-	e.float64(`"periodcharge":`, m.Periodcharge)
-	e.bool(`"dontinvoice":`, m.Dontinvoice)
-	e.str(`"invoicetemplate":`, m.Invoicetemplate)
-	e.str(`"invoicecomment":`, m.Invoicecomment)
-	e.time(`"lastinvoiceenddate":`, m.Lastinvoiceenddate)
-	e.bool(`"showslaonweb":`, m.Showslaonweb)
-	e.str(`"item_tax_code_name":`, m.ItemTaxCodeName)
-	e.str(`"service_tax_code_name":`, m.ServiceTaxCodeName)
-	e.str(`"contract_tax_code_name":`, m.ContractTaxCodeName)
-	e.str(`"prepay_tax_code_name":`, m.PrepayTaxCodeName)
-	e.int(`"imageindex":`, m.Imageindex)
-	e.float64(`"chargehours2":`, m.Chargehours2)
-	e.float64(`"hourlyrate2":`, m.Hourlyrate2)
-	e.str(`"cat2":`, m.Cat2)
-	e.str(`"cat3":`, m.Cat3)
-	e.str(`"cat4":`, m.Cat4)
-	e.str(`"cat5":`, m.Cat5)
-	e.time(`"enddate":`, m.Enddate)
-	e.int(`"ucemail":`, m.Ucemail)
-	e.int(`"fcemail":`, m.Fcemail)
-	e.str(`"actguid":`, m.Actguid)
-	e.int(`"smsbalance":`, m.Smsbalance)
-	e.str(`"html":`, m.HTML)
-	e.float64(`"hv":`, m.Hv)
-	e.time(`"hvdate":`, m.Hvdate)
-	e.bool(`"emailinvoice":`, m.Emailinvoice)
-	e.bool(`"dont_auto_send_invoices":`, m.DontAutoSendInvoices)
-	e.int(`"seriousnesslevel":`, m.Seriousnesslevel)
-	e.str(`"defcat1":`, m.Defcat1)
-	e.str(`"defcat2":`, m.Defcat2)
-	e.str(`"defcat3":`, m.Defcat3)
-	e.str(`"defcat4":`, m.Defcat4)
-	e.int(`"thresholdbreached":`, m.Thresholdbreached)
-	e.bool(`"monthlyreportinclude":`, m.Monthlyreportinclude)
-	e.time(`"monthlyreportlastrun":`, m.Monthlyreportlastrun)
-	e.bool(`"monthlyreportemaildirect":`, m.Monthlyreportemaildirect)
-	e.bool(`"monthlyreportemailmanager":`, m.Monthlyreportemailmanager)
-	e.bool(`"monthlyreportshowonweb":`, m.Monthlyreportshowonweb)
-	e.int(`"areatype":`, m.Areatype)
-	e.int(`"unmatchedcombinations":`, m.Unmatchedcombinations)
-	e.time(`"prepayrecurringchargenextdate":`, m.Prepayrecurringchargenextdate)
-	e.bool(`"billforrecurringprepayamount":`, m.Billforrecurringprepayamount)
-	e.float64(`"prepayrecurringcharge":`, m.Prepayrecurringcharge)
-	e.float64(`"prepayrecurringhours":`, m.Prepayrecurringhours)
-	e.int(`"prepayrecurringchargebp":`, m.Prepayrecurringchargebp)
-	e.str(`"accountsemailaddress":`, m.Accountsemailaddress)
-	e.str(`"disclaimermatchstring":`, m.Disclaimermatchstring)
-	e.int(`"paymentterms":`, m.Paymentterms)
-	e.bool(`"showallnonbillable":`, m.Showallnonbillable)
-	e.int(`"billinggroup":`, m.Billinggroup)
-	e.float64(`"autotopupthreshhold":`, m.Autotopupthreshhold)
-	e.float64(`"autotopuptoamount":`, m.Autotopuptoamount)
-	e.float64(`"autotopupcostperhour":`, m.Autotopupcostperhour)
-	e.float64(`"autotopupbyamount":`, m.Autotopupbyamount)
-	e.int(`"surchargeid":`, m.Surchargeid)
-	e.int(`"billingtemplate_id":`, m.BillingtemplateID)
-	e.str(`"billingtemplate_name":`, m.BillingtemplateName)
-	e.str(`"overidegreeting":`, m.Overidegreeting)
-	e.int(`"clientpackage":`, m.Clientpackage)
-	e.int(`"scopeofbusiness":`, m.Scopeofbusiness)
-	e.int(`"preferredagent":`, m.Preferredagent)
-	e.str(`"callhandlingnotes":`, m.Callhandlingnotes)
-	e.int(`"automatic_callscript_id":`, m.AutomaticCallscriptID)
-	e.str(`"automatic_callscript_name":`, m.AutomaticCallscriptName)
-	e.str(`"teamviewerpassword":`, m.Teamviewerpassword)
-	e.str(`"customertype_new":`, m.CustomertypeNew)
-	e.float64(`"discountperc":`, m.Discountperc)
-	e.bool(`"showfaqfortoplevel":`, m.Showfaqfortoplevel)
-	e.str(`"accountsccemailaddress":`, m.Accountsccemailaddress)
-	e.int(`"isopportunity":`, m.Isopportunity)
-	e.str(`"snowname":`, m.Snowname)
-	e.int(`"main_site_id":`, m.MainSiteID)
-	e.str(`"main_site_name":`, m.MainSiteName)
-	e.int(`"linked_organisation_id":`, m.LinkedOrganisationID)
-	e.bool(`"all_organisations_allowed":`, m.AllOrganisationsAllowed)
-	encodeModels(e, `"allowed_organisations":`, m.AllowedOrganisations)
-	e.str(`"override_signature":`, m.OverrideSignature)
-	e.str(`"contractaccountsdesc":`, m.Contractaccountsdesc)
-	e.str(`"prepayaccountsdesc":`, m.Prepayaccountsdesc)
-	encodeModels(e, `"site_update":`, m.SiteUpdate)
-	e.str(`"newclient_sitename":`, m.NewclientSitename)
-	e.str(`"newclient_phonenumber":`, m.NewclientPhonenumber)
-	e.str(`"newclient_domain":`, m.NewclientDomain)
-	e.str(`"newclient_timezone":`, m.NewclientTimezone)
-	e.str(`"newclient_contactname":`, m.NewclientContactname)
-	e.str(`"newclient_contactemail":`, m.NewclientContactemail)
-	e.str(`"newclient_contacttitle":`, m.NewclientContacttitle)
-	e.int(`"newclient_web_access_level":`, m.NewclientWebAccessLevel)
-	e.bool(`"newclient_sendwelcomeemail":`, m.NewclientSendwelcomeemail)
-	encodeModel(e, `"newclient_delivery_address":`, m.NewclientDeliveryAddress)
-	e.str(`"newclient_countrycode":`, m.NewclientCountrycode)
-	e.int(`"newclient_regioncode":`, m.NewclientRegioncode)
-	encodeModels(e, `"faqlists":`, m.Faqlists)
-	encodeModels(e, `"popup_notes":`, m.PopupNotes)
-	e.int(`"_reassign_all_to_user":`, m.ReassignAllToUser)
-	e.bool(`"allowall_tickettypes":`, m.AllowallTickettypes)
-	encodeModels(e, `"allowed_tickettypes":`, m.AllowedTickettypes)
-	e.bool(`"allowall_category1":`, m.AllowallCategory1)
-	encodeModels(e, `"allowed_category1":`, m.AllowedCategory1)
-	e.bool(`"allowall_category2":`, m.AllowallCategory2)
-	encodeModels(e, `"allowed_category2":`, m.AllowedCategory2)
-	e.bool(`"allowall_category3":`, m.AllowallCategory3)
-	encodeModels(e, `"allowed_category3":`, m.AllowedCategory3)
-	e.bool(`"allowall_category4":`, m.AllowallCategory4)
-	e.bool(`"alocked":`, m.Alocked)
-	encodeModels(e, `"allowed_category4":`, m.AllowedCategory4)
-	e.int(`"onhold_ticket_count":`, m.OnholdTicketCount)
-	e.int(`"total_ticket_count":`, m.TotalTicketCount)
-	e.int(`"opened_thismonth_count":`, m.OpenedThismonthCount)
-	encodeModels(e, `"billingplans":`, m.Billingplans)
-	encodeModels(e, `"overriding_rates":`, m.OverridingRates)
-	e.bool(`"allowallchargerates":`, m.Allowallchargerates)
-	encodeModels(e, `"chargerates":`, m.Chargerates)
-	e.str(`"newclient_siteguid":`, m.NewclientSiteguid)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.bool(`"excludefrominvoicesync":`, m.Excludefrominvoicesync)
-	e.bool(`"allow_api_access":`, m.AllowAPIAccess)
-	e.str(`"api_access_clientid":`, m.APIAccessClientid)
-	e.str(`"api_access_clientsecret":`, m.APIAccessClientsecret)
-	e.str(`"thirdpartynhdauthurl":`, m.Thirdpartynhdauthurl)
-	e.str(`"thirdpartynhdtenant":`, m.Thirdpartynhdtenant)
-	e.str(`"thirdpartynhdapiclientid":`, m.Thirdpartynhdapiclientid)
-	e.str(`"new_thirdpartynhdapiclientsecret":`, m.NewThirdpartynhdapiclientsecret)
-	encodeModels(e, `"areaitems":`, m.Areaitems)
-	e.str(`"portal_logo":`, m.PortalLogo)
-	e.bool(`"override_portalcolour":`, m.OverridePortalcolour)
-	e.str(`"portalcolour":`, m.Portalcolour)
-	e.str(`"portalbackgroundimageurl":`, m.Portalbackgroundimageurl)
-	e.int(`"ninjarmmid":`, m.Ninjarmmid)
-	e.str(`"sales_tax_type":`, m.SalesTaxType)
-	e.str(`"purchase_tax_type":`, m.PurchaseTaxType)
-	e.bool(`"isarchived_xero":`, m.IsarchivedXero)
-	e.str(`"accountsfirstname":`, m.Accountsfirstname)
-	e.str(`"accountslastname":`, m.Accountslastname)
-	e.int(`"sales_tax_code":`, m.SalesTaxCode)
-	e.int(`"purchase_tax_code":`, m.PurchaseTaxCode)
-	e.str(`"purchase_tax_code_name":`, m.PurchaseTaxCodeName)
-	encodeModels(e, `"prepayhistory":`, m.Prepayhistory)
-	encodeModels(e, `"periods":`, m.Periods)
-	e.float64(`"prepayrecurringminimumdeduction":`, m.Prepayrecurringminimumdeduction)
-	e.bool(`"prepayrecurringminimumdeductiononlyactive":`, m.Prepayrecurringminimumdeductiononlyactive)
-	e.float64(`"prepayrecurringautomaticdeduction":`, m.Prepayrecurringautomaticdeduction)
-	e.float64(`"prepaytotal":`, m.Prepaytotal)
-	e.float64(`"prepayused":`, m.Prepayused)
-	e.float64(`"prepaybalance":`, m.Prepaybalance)
-	e.int(`"preferreddeliverymethod":`, m.Preferreddeliverymethod)
-	e.int(`"qbodefaulttax":`, m.Qbodefaulttax)
-	e.int(`"default_contract":`, m.DefaultContract)
-	e.int(`"device42id":`, m.Device42id)
-	e.int(`"xerodetails_id":`, m.XerodetailsID)
-	e.str(`"xero_tenant_name":`, m.XeroTenantName)
-	e.str(`"servicenowid":`, m.Servicenowid)
-	e.bool(`"isnhserveremaildefault":`, m.Isnhserveremaildefault)
-	e.str(`"datto_id":`, m.DattoID)
-	e.int(`"datto_alternate_id":`, m.DattoAlternateID)
-	e.str(`"datto_url":`, m.DattoURL)
-	e.int(`"dattocommerce_tenantid":`, m.DattocommerceTenantid)
-	e.int(`"qbodefaulttaxcode":`, m.Qbodefaulttaxcode)
-	e.str(`"qbodefaulttaxcodename":`, m.Qbodefaulttaxcodename)
-	encodeModel(e, `"qbo_default_tax_code":`, m.QboDefaultTaxCode)
-	e.int(`"connectwiseid":`, m.Connectwiseid)
-	e.int(`"autotaskid":`, m.Autotaskid)
-	encodeModel(e, `"import_address":`, m.ImportAddress)
-	encodeModels(e, `"import_notes":`, m.ImportNotes)
-	e.int(`"ateraid":`, m.Ateraid)
-	e.int(`"kashflowid":`, m.Kashflowid)
-	e.str(`"kashflow_tenant_name":`, m.KashflowTenantName)
-	e.str(`"website":`, m.Website)
-	e.time(`"alastupdate":`, m.Alastupdate)
-	encodeModels(e, `"service_access":`, m.ServiceAccess)
-	encodeModels(e, `"service_subscriptions":`, m.ServiceSubscriptions)
-	e.str(`"snelstart_id":`, m.SnelstartID)
-	e.str(`"default_currency_code_name":`, m.DefaultCurrencyCodeName)
-	e.bool(`"_apply_billingtemplate":`, m.ApplyBillingtemplate)
-	e.int(`"datto_commerce_id":`, m.DattoCommerceID)
-	e.str(`"datto_commerce_url":`, m.DattoCommerceURL)
-	encodeModel(e, `"import_azure_tenant":`, m.ImportAzureTenant)
-	e.int(`"import_details_id":`, m.ImportDetailsID)
-	e.int(`"syncroid":`, m.Syncroid)
-	encodeModels(e, `"kbentries":`, m.Kbentries)
-	e.str(`"auvik_id":`, m.AuvikID)
-	e.str(`"hubspot_id":`, m.HubspotID)
-	e.str(`"hubspot_url":`, m.HubspotURL)
-	e.bool(`"hubspot_dont_sync":`, m.HubspotDontSync)
-	e.bool(`"hubspot_archived":`, m.HubspotArchived)
-	e.str(`"domain":`, m.Domain)
-	e.int64(`"passportal_id":`, m.PassportalID)
-	e.bool(`"update_licences":`, m.UpdateLicences)
-	e.bool(`"prepayasamount":`, m.Prepayasamount)
-	e.bool(`"synced_to_intacct":`, m.SyncedToIntacct)
-	e.str(`"qbo_company_name":`, m.QboCompanyName)
-	e.int(`"oppid":`, m.Oppid)
-	e.str(`"tax_number":`, m.TaxNumber)
-	e.bool(`"isclientdetails":`, m.Isclientdetails)
-	e.str(`"hubspot_lifecycle":`, m.HubspotLifecycle)
-	e.str(`"hudu_url":`, m.HuduURL)
-	e.int(`"prepayrecurringexpirymonths":`, m.Prepayrecurringexpirymonths)
-	e.str(`"accountsbccemailaddress":`, m.Accountsbccemailaddress)
-	e.int(`"defaultcontractoverride":`, m.Defaultcontractoverride)
-	e.str(`"defaultcontractoverride_ref":`, m.DefaultcontractoverrideRef)
-	e.int(`"sqlimport_id":`, m.SqlimportID)
-	encodeModels(e, `"external_links":`, m.ExternalLinks)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"donotimport":`, m.Donotimport)
-	e.int(`"liongardid":`, m.Liongardid)
-	e.str(`"liongard_url":`, m.LiongardURL)
-	e.bool(`"sync_to_liongard":`, m.SyncToLiongard)
-	e.str(`"regmanagertech_name":`, m.RegmanagertechName)
-	e.str(`"logmanagertech_name":`, m.LogmanagertechName)
-	e.str(`"salesreptech_name":`, m.SalesreptechName)
-	e.bool(`"default_team_to_salesrep_override":`, m.DefaultTeamToSalesrepOverride)
-	e.str(`"default_team_to_salesrep_override_team":`, m.DefaultTeamToSalesrepOverrideTeam)
-	e.str(`"cxmleadtech_name":`, m.CxmleadtechName)
-	e.str(`"portalchatprofile":`, m.Portalchatprofile)
-	e.str(`"portalchatprofile_name":`, m.PortalchatprofileName)
-	e.str(`"kaseyaid":`, m.Kaseyaid)
-	e.str(`"trading_name":`, m.TradingName)
-	e.str(`"dbc_company_name":`, m.DbcCompanyName)
-	e.bool(`"salesforce_dontsync":`, m.SalesforceDontsync)
-	e.str(`"stripe_customer_id":`, m.StripeCustomerID)
-	e.str(`"stripe_payment_method_id":`, m.StripePaymentMethodID)
-	e.str(`"stripe_payment_method_name":`, m.StripePaymentMethodName)
-	encodeModel(e, `"stripe_paymentmethod":`, m.StripePaymentmethod)
-	e.str(`"current_licences":`, m.CurrentLicences)
-	e.str(`"servicenow_url":`, m.ServicenowURL)
-	e.str(`"servicenow_locale":`, m.ServicenowLocale)
-	e.str(`"servicenow_username":`, m.ServicenowUsername)
-	e.str(`"new_servicenowkey":`, m.NewServicenowkey)
-	encodeModels(e, `"servicenow_priority_mappings":`, m.ServicenowPriorityMappings)
-	encodeModels(e, `"servicenow_status_mappings":`, m.ServicenowStatusMappings)
-	encodeModels(e, `"servicenow_impact_mappings":`, m.ServicenowImpactMappings)
-	encodeModels(e, `"servicenow_urgency_mappings":`, m.ServicenowUrgencyMappings)
-	encodeModels(e, `"servicenow_category_mappings":`, m.ServicenowCategoryMappings)
-	e.str(`"servicenow_assignment_group":`, m.ServicenowAssignmentGroup)
-	e.str(`"servicenow_assignment_group_name":`, m.ServicenowAssignmentGroupName)
-	encodeModel(e, `"servicenow_assignmentgroup":`, m.ServicenowAssignmentgroup)
-	e.str(`"servicenow_defaultuser_id":`, m.ServicenowDefaultuserID)
-	e.str(`"servicenow_defaultuser_name":`, m.ServicenowDefaultuserName)
-	encodeModel(e, `"servicenow_defaultuser":`, m.ServicenowDefaultuser)
-	e.bool(`"test_servicenow":`, m.TestServicenow)
-	e.int(`"sage_business_cloud_details_id":`, m.SageBusinessCloudDetailsID)
-	e.str(`"sage_business_cloud_details_name":`, m.SageBusinessCloudDetailsName)
-	e.int(`"exact_division":`, m.ExactDivision)
-	e.str(`"exact_division_name":`, m.ExactDivisionName)
-	e.int(`"ncentral_details_id":`, m.NcentralDetailsID)
-	e.str(`"currencyisocode":`, m.Currencyisocode)
-	e.str(`"intacct_location_id":`, m.IntacctLocationID)
-	encodeModels(e, `"intacct_location_id_list":`, m.IntacctLocationIDList)
-	e.str(`"intacct_location_type":`, m.IntacctLocationType)
-	e.strs(`"new_categories":`, m.NewCategories)
-	e.str(`"jira_url":`, m.JiraURL)
-	e.str(`"jira_username":`, m.JiraUsername)
-	e.str(`"new_jirakey":`, m.NewJirakey)
-	e.bool(`"test_jira":`, m.TestJira)
-	e.str(`"jira_servicedesk_id":`, m.JiraServicedeskID)
-	e.str(`"jira_servicedesk_name":`, m.JiraServicedeskName)
-	encodeModel(e, `"jira_servicedesk":`, m.JiraServicedesk)
-	encodeModels(e, `"jira_requesttype_mappings":`, m.JiraRequesttypeMappings)
-	e.str(`"jira_user_id":`, m.JiraUserID)
-	e.str(`"jira_user_name":`, m.JiraUserName)
-	encodeModel(e, `"jira_user":`, m.JiraUser)
-	encodeModels(e, `"jira_priority_mappings":`, m.JiraPriorityMappings)
-	encodeModels(e, `"jira_status_mappings":`, m.JiraStatusMappings)
-	e.bool(`"create_jira_webhook":`, m.CreateJiraWebhook)
-	e.bool(`"jira_webhook_created":`, m.JiraWebhookCreated)
-	e.int(`"defaultpdftemplateinvoicetickets":`, m.Defaultpdftemplateinvoicetickets)
-	e.int(`"defaultpdftemplateinvoiceorders":`, m.Defaultpdftemplateinvoiceorders)
-	e.int(`"defaultpdftemplateinvoicerecurring":`, m.Defaultpdftemplateinvoicerecurring)
-	e.str(`"defaultpdftemplateinvoicetickets_name":`, m.DefaultpdftemplateinvoiceticketsName)
-	e.str(`"defaultpdftemplateinvoiceorders_name":`, m.DefaultpdftemplateinvoiceordersName)
-	e.str(`"defaultpdftemplateinvoicerecurring_name":`, m.DefaultpdftemplateinvoicerecurringName)
-	e.str(`"intacct_invoice_save_location":`, m.IntacctInvoiceSaveLocation)
-	e.int(`"ingram_micro_details_id":`, m.IngramMicroDetailsID)
-	e.bool(`"_dont_fire_automations":`, m.DontFireAutomations)
-	encodeModel(e, `"main_delivery_address":`, m.MainDeliveryAddress)
-	encodeModel(e, `"main_invoice_address":`, m.MainInvoiceAddress)
-	e.str(`"main_contact_name":`, m.MainContactName)
-	e.str(`"main_phonenumber":`, m.MainPhonenumber)
-	e.bool(`"auvik_site_inactive":`, m.AuvikSiteInactive)
-	e.str(`"invoice_class":`, m.InvoiceClass)
-	e.str(`"new_icon":`, m.NewIcon)
-	e.int(`"fortnox_tenant":`, m.FortnoxTenant)
-	e.str(`"fortnox_tenant_name":`, m.FortnoxTenantName)
-	e.bool(`"servicenow_enable_webhook":`, m.ServicenowEnableWebhook)
-	e.str(`"new_servicenow_webhooksecret":`, m.NewServicenowWebhooksecret)
-	e.int(`"servicenow_webhook_user":`, m.ServicenowWebhookUser)
-	e.str(`"servicenow_webhook_user_name":`, m.ServicenowWebhookUserName)
-	e.int(`"servicenow_webhook_tickettype":`, m.ServicenowWebhookTickettype)
-	e.str(`"servicenow_webhook_tickettype_name":`, m.ServicenowWebhookTickettypeName)
-	e.int(`"myob_tenant":`, m.MyobTenant)
-	e.str(`"myob_tenant_name":`, m.MyobTenantName)
-	e.int(`"sync_servicenow_attachments":`, m.SyncServicenowAttachments)
-	e.str(`"twilio_subaccount_name":`, m.TwilioSubaccountName)
-	e.bool(`"twilio_subaccount_created":`, m.TwilioSubaccountCreated)
-	e.str(`"twilio_subaccount_sid":`, m.TwilioSubaccountSid)
-	e.str(`"twilio_subaccount_status":`, m.TwilioSubaccountStatus)
-	e.str(`"twilio_subaccount_authtoken":`, m.TwilioSubaccountAuthtoken)
-	e.bool(`"_create_twilio_subaccount":`, m.CreateTwilioSubaccount)
-	e.bool(`"_close_twilio_subaccount":`, m.CloseTwilioSubaccount)
-	e.bool(`"_pauseunpause_twilio_subaccount":`, m.PauseunpauseTwilioSubaccount)
-	e.bool(`"_create_twilio_recurringinvoice":`, m.CreateTwilioRecurringinvoice)
-	e.int(`"twilio_recurring_invoice_id":`, m.TwilioRecurringInvoiceID)
-	e.int(`"override_layout_id":`, m.OverrideLayoutID)
-	e.str(`"override_layout_name":`, m.OverrideLayoutName)
-	encodeModels(e, `"extratabs":`, m.Extratabs)
-	encodeModels(e, `"servicenow_team_mappings":`, m.ServicenowTeamMappings)
-	e.str(`"servicenow_ticket_sync":`, m.ServicenowTicketSync)
-	encodeModels(e, `"servicenow_ticket_sync_list":`, m.ServicenowTicketSyncList)
-	encodeModels(e, `"servicenow_fieldmappings":`, m.ServicenowFieldmappings)
-	e.str(`"matching_value":`, m.MatchingValue)
-	e.int(`"jira_webhook_user":`, m.JiraWebhookUser)
-	e.str(`"jira_webhook_username":`, m.JiraWebhookUsername)
-	e.str(`"avalara_code":`, m.AvalaraCode)
-	e.str(`"avalara_tenant_name":`, m.AvalaraTenantName)
-	e.str(`"avalara_id":`, m.AvalaraID)
-	e.int(`"_merge_client_into":`, m.MergeClientInto)
-	e.str(`"use":`, m.Use)
-	e.str(`"logo":`, m.Logo)
-	e.int(`"regmanagertech":`, m.Regmanagertech)
-	e.int(`"logmanagertech":`, m.Logmanagertech)
-	e.int(`"salesreptech":`, m.Salesreptech)
-	e.int(`"accountownertech":`, m.Accountownertech)
-	e.int(`"cxmleadtech":`, m.Cxmleadtech)
-	e.str(`"xero_tenant_id":`, m.XeroTenantID)
-	e.str(`"accountsid":`, m.Accountsid)
-	e.str(`"gficlientid":`, m.Gficlientid)
-	e.int(`"overridepdftemplateinvoice":`, m.Overridepdftemplateinvoice)
-	e.str(`"overridepdftemplateinvoice_name":`, m.OverridepdftemplateinvoiceName)
-	e.int(`"kashflow_tenant_id":`, m.KashflowTenantID)
-	e.int(`"client_to_invoice":`, m.ClientToInvoice)
-	e.str(`"client_to_invoice_name":`, m.ClientToInvoiceName)
-	e.int(`"invoiceduedaysextraclient":`, m.Invoiceduedaysextraclient)
-	e.str(`"itglue_id":`, m.ItglueID)
-	e.str(`"clientcurrency":`, m.Clientcurrency)
-	e.str(`"sentinel_subscription_id":`, m.SentinelSubscriptionID)
-	e.str(`"sentinel_workspace_name":`, m.SentinelWorkspaceName)
-	e.str(`"sentinel_resource_group_name":`, m.SentinelResourceGroupName)
-	e.int(`"sentinel_tenant_id":`, m.SentinelTenantID)
-	e.str(`"sentinel_tenant_name":`, m.SentinelTenantName)
-	e.int(`"default_currency_code":`, m.DefaultCurrencyCode)
-	e.int(`"client_to_invoice_recurring":`, m.ClientToInvoiceRecurring)
-	e.str(`"client_to_invoice_recurring_name":`, m.ClientToInvoiceRecurringName)
-	encodeModels(e, `"azure_tenants":`, m.AzureTenants)
-	e.int(`"snow_id":`, m.SnowID)
-	encodeModels(e, `"snowLicences":`, m.SnowLicences)
-	e.str(`"qbo_company_id":`, m.QboCompanyID)
-	e.bool(`"automatic_sales_tax":`, m.AutomaticSalesTax)
-	e.int(`"cautomateid":`, m.Cautomateid)
-	e.str(`"dbc_company_id":`, m.DbcCompanyID)
-	e.int(`"stopped":`, m.Stopped)
-	e.int(`"customertype":`, m.Customertype)
-	encodeModels(e, `"customer_relationship":`, m.CustomerRelationship)
-	e.str(`"customer_relationship_list":`, m.CustomerRelationshipList)
-	e.bool(`"servicenow_validated":`, m.ServicenowValidated)
-	e.int(`"sentinel_default_user_override":`, m.SentinelDefaultUserOverride)
-	e.str(`"sentinel_default_user_override_name":`, m.SentinelDefaultUserOverrideName)
-	e.bool(`"jira_validated":`, m.JiraValidated)
-	e.str(`"ref":`, m.Ref)
-	e.bool(`"ticket_invoices_for_each_site":`, m.TicketInvoicesForEachSite)
-	e.str(`"intacct_save_location":`, m.IntacctSaveLocation)
-	e.bool(`"is_vip":`, m.IsVip)
-	e.str(`"accountownertech_name":`, m.AccountownertechName)
-	e.bool(`"taxable":`, m.Taxable)
-	encodeModel(e, `"quickbooks_details":`, m.QuickbooksDetails)
-	e.int(`"percentage_to_survey":`, m.PercentageToSurvey)
-	e.str(`"billing_plan_text":`, m.BillingPlanText)
-	e.int(`"overridepdftemplatequote":`, m.Overridepdftemplatequote)
-	e.str(`"overridepdftemplatequote_name":`, m.OverridepdftemplatequoteName)
-	e.int(`"avalara_tenant":`, m.AvalaraTenant)
-	e.int(`"due_date_type":`, m.DueDateType)
-	e.int(`"toplevel_quote_currency":`, m.ToplevelQuoteCurrency)
-	e.close(mark, m.Extra)
-}
+func (m *Area) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectArea) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Area) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Area{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Area{}.Name)), kStr},
+	{`"toplevel_id":`, nil, uint32(unsafe.Offsetof(Area{}.ToplevelID)), kInt},
+	{`"toplevel_name":`, nil, uint32(unsafe.Offsetof(Area{}.ToplevelName)), kStr},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(Area{}.Inactive)), kBool},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(Area{}.Colour)), kStr},
+	{`"confirmemail":`, nil, uint32(unsafe.Offsetof(Area{}.Confirmemail)), kInt},
+	{`"actionemail":`, nil, uint32(unsafe.Offsetof(Area{}.Actionemail)), kInt},
+	{`"clearemail":`, nil, uint32(unsafe.Offsetof(Area{}.Clearemail)), kInt},
+	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(Area{}.MessagegroupID)), kInt},
+	{`"from_address_override":`, nil, uint32(unsafe.Offsetof(Area{}.FromAddressOverride)), kStr},
+	{`"override_org_logo":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgLogo)), kBool},
+	{`"override_org_name":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgName)), kStr},
+	{`"override_org_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Area{}.OverrideOrgAddress)), kSub},
+	{`"override_org_phone":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgPhone)), kStr},
+	{`"override_org_email":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgEmail)), kStr},
+	{`"override_org_website":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgWebsite)), kStr},
+	{`"override_org_portalurl":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgPortalurl)), kStr},
+	{`"mailbox_override":`, nil, uint32(unsafe.Offsetof(Area{}.MailboxOverride)), kInt},
+	{`"default_mailbox_id":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultMailboxID)), kInt},
+	{`"calldate":`, nil, uint32(unsafe.Offsetof(Area{}.Calldate)), kTime},
+	{`"item_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.ItemTaxCode)), kInt},
+	{`"service_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.ServiceTaxCode)), kInt},
+	{`"prepay_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.PrepayTaxCode)), kInt},
+	{`"contract_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.ContractTaxCode)), kInt},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Area{}.Customfields)), kSub},
+	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Area{}.Custombuttons)), kSub},
+	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(Area{}.Attachments)), kSub},
+	{`"site_fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(Area{}.SiteFields)), kSub},
+	{`"pritech":`, nil, uint32(unsafe.Offsetof(Area{}.Pritech)), kInt},
+	{`"sectech":`, nil, uint32(unsafe.Offsetof(Area{}.Sectech)), kInt},
+	{`"accountmanagertech":`, nil, uint32(unsafe.Offsetof(Area{}.Accountmanagertech)), kInt},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(Area{}.Notes)), kStr},
+	{`"thirdpartynhdapiurl":`, nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdapiurl)), kStr},
+	{`"xeroid":`, nil, uint32(unsafe.Offsetof(Area{}.Xeroid)), kStr},
+	{`"open_ticket_count":`, nil, uint32(unsafe.Offsetof(Area{}.OpenTicketCount)), kInt},
+	{`"opps_ticket_count":`, nil, uint32(unsafe.Offsetof(Area{}.OppsTicketCount)), kInt},
+	{`"datecreated":`, nil, uint32(unsafe.Offsetof(Area{}.Datecreated)), kTime},
+	{`"createdfrom_id":`, nil, uint32(unsafe.Offsetof(Area{}.CreatedfromID)), kInt},
+	{`"announce":`, nil, uint32(unsafe.Offsetof(Area{}.Announce)), kStr},
+	{`"announcedate":`, nil, uint32(unsafe.Offsetof(Area{}.Announcedate)), kTime},
+	{`"pritech_name":`, nil, uint32(unsafe.Offsetof(Area{}.PritechName)), kStr},
+	{`"sectech_name":`, nil, uint32(unsafe.Offsetof(Area{}.SectechName)), kStr},
+	{`"prinotify":`, nil, uint32(unsafe.Offsetof(Area{}.Prinotify)), kBool},
+	{`"secnotify":`, nil, uint32(unsafe.Offsetof(Area{}.Secnotify)), kBool},
+	{`"priassign":`, nil, uint32(unsafe.Offsetof(Area{}.Priassign)), kBool},
+	{`"secassign":`, nil, uint32(unsafe.Offsetof(Area{}.Secassign)), kBool},
+	{`"accountmanagertech_name":`, nil, uint32(unsafe.Offsetof(Area{}.AccountmanagertechName)), kStr},
+	{`"chargeperiod":`, nil, uint32(unsafe.Offsetof(Area{}.Chargeperiod)), kInt},
+	{`"chargehours":`, nil, uint32(unsafe.Offsetof(Area{}.Chargehours)), kF64},
+	{`"chargecarryover":`, nil, uint32(unsafe.Offsetof(Area{}.Chargecarryover)), kF64},
+	{`"invoiceyes":`, nil, uint32(unsafe.Offsetof(Area{}.Invoiceyes)), kBool},
+	{`"fluserdef1":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef1)), kStr},
+	{`"fluserdef2":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef2)), kStr},
+	{`"fluserdef3":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef3)), kStr},
+	{`"fluserdef4":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef4)), kStr},
+	{`"fluserdef5":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef5)), kStr},
+	{`"floverride":`, nil, uint32(unsafe.Offsetof(Area{}.Floverride)), kBool},
+	{`"fluserdef1hide":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef1hide)), kBool},
+	{`"fluserdef2hide":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef2hide)), kBool},
+	{`"fluserdef3hide":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef3hide)), kBool},
+	{`"fluserdef4hide":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef4hide)), kBool},
+	{`"fluserdef5hide":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef5hide)), kBool},
+	{`"fluserdef1mand":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef1mand)), kBool},
+	{`"fluserdef2mand":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef2mand)), kBool},
+	{`"fluserdef3mand":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef3mand)), kBool},
+	{`"fluserdef4mand":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef4mand)), kBool},
+	{`"fluserdef5mand":`, nil, uint32(unsafe.Offsetof(Area{}.Fluserdef5mand)), kBool},
+	{`"includeactions":`, nil, uint32(unsafe.Offsetof(Area{}.Includeactions)), kBool},
+	{`"needsinvoice":`, nil, uint32(unsafe.Offsetof(Area{}.Needsinvoice)), kBool},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(Area{}.Startdate)), kTime},
+	{`"startbalance":`, nil, uint32(unsafe.Offsetof(Area{}.Startbalance)), kF64},
+	{`"hourlyrate":`, nil, uint32(unsafe.Offsetof(Area{}.Hourlyrate)), kF64},
+	{`"periodcharge":`, nil, uint32(unsafe.Offsetof(Area{}.Periodcharge)), kF64},
+	{`"dontinvoice":`, nil, uint32(unsafe.Offsetof(Area{}.Dontinvoice)), kBool},
+	{`"invoicetemplate":`, nil, uint32(unsafe.Offsetof(Area{}.Invoicetemplate)), kStr},
+	{`"invoicecomment":`, nil, uint32(unsafe.Offsetof(Area{}.Invoicecomment)), kStr},
+	{`"lastinvoiceenddate":`, nil, uint32(unsafe.Offsetof(Area{}.Lastinvoiceenddate)), kTime},
+	{`"showslaonweb":`, nil, uint32(unsafe.Offsetof(Area{}.Showslaonweb)), kBool},
+	{`"item_tax_code_name":`, nil, uint32(unsafe.Offsetof(Area{}.ItemTaxCodeName)), kStr},
+	{`"service_tax_code_name":`, nil, uint32(unsafe.Offsetof(Area{}.ServiceTaxCodeName)), kStr},
+	{`"contract_tax_code_name":`, nil, uint32(unsafe.Offsetof(Area{}.ContractTaxCodeName)), kStr},
+	{`"prepay_tax_code_name":`, nil, uint32(unsafe.Offsetof(Area{}.PrepayTaxCodeName)), kStr},
+	{`"imageindex":`, nil, uint32(unsafe.Offsetof(Area{}.Imageindex)), kInt},
+	{`"chargehours2":`, nil, uint32(unsafe.Offsetof(Area{}.Chargehours2)), kF64},
+	{`"hourlyrate2":`, nil, uint32(unsafe.Offsetof(Area{}.Hourlyrate2)), kF64},
+	{`"cat2":`, nil, uint32(unsafe.Offsetof(Area{}.Cat2)), kStr},
+	{`"cat3":`, nil, uint32(unsafe.Offsetof(Area{}.Cat3)), kStr},
+	{`"cat4":`, nil, uint32(unsafe.Offsetof(Area{}.Cat4)), kStr},
+	{`"cat5":`, nil, uint32(unsafe.Offsetof(Area{}.Cat5)), kStr},
+	{`"enddate":`, nil, uint32(unsafe.Offsetof(Area{}.Enddate)), kTime},
+	{`"ucemail":`, nil, uint32(unsafe.Offsetof(Area{}.Ucemail)), kInt},
+	{`"fcemail":`, nil, uint32(unsafe.Offsetof(Area{}.Fcemail)), kInt},
+	{`"actguid":`, nil, uint32(unsafe.Offsetof(Area{}.Actguid)), kStr},
+	{`"smsbalance":`, nil, uint32(unsafe.Offsetof(Area{}.Smsbalance)), kInt},
+	{`"html":`, nil, uint32(unsafe.Offsetof(Area{}.HTML)), kStr},
+	{`"hv":`, nil, uint32(unsafe.Offsetof(Area{}.Hv)), kF64},
+	{`"hvdate":`, nil, uint32(unsafe.Offsetof(Area{}.Hvdate)), kTime},
+	{`"emailinvoice":`, nil, uint32(unsafe.Offsetof(Area{}.Emailinvoice)), kBool},
+	{`"dont_auto_send_invoices":`, nil, uint32(unsafe.Offsetof(Area{}.DontAutoSendInvoices)), kBool},
+	{`"seriousnesslevel":`, nil, uint32(unsafe.Offsetof(Area{}.Seriousnesslevel)), kInt},
+	{`"defcat1":`, nil, uint32(unsafe.Offsetof(Area{}.Defcat1)), kStr},
+	{`"defcat2":`, nil, uint32(unsafe.Offsetof(Area{}.Defcat2)), kStr},
+	{`"defcat3":`, nil, uint32(unsafe.Offsetof(Area{}.Defcat3)), kStr},
+	{`"defcat4":`, nil, uint32(unsafe.Offsetof(Area{}.Defcat4)), kStr},
+	{`"thresholdbreached":`, nil, uint32(unsafe.Offsetof(Area{}.Thresholdbreached)), kInt},
+	{`"monthlyreportinclude":`, nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportinclude)), kBool},
+	{`"monthlyreportlastrun":`, nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportlastrun)), kTime},
+	{`"monthlyreportemaildirect":`, nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportemaildirect)), kBool},
+	{`"monthlyreportemailmanager":`, nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportemailmanager)), kBool},
+	{`"monthlyreportshowonweb":`, nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportshowonweb)), kBool},
+	{`"areatype":`, nil, uint32(unsafe.Offsetof(Area{}.Areatype)), kInt},
+	{`"unmatchedcombinations":`, nil, uint32(unsafe.Offsetof(Area{}.Unmatchedcombinations)), kInt},
+	{`"prepayrecurringchargenextdate":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringchargenextdate)), kTime},
+	{`"billforrecurringprepayamount":`, nil, uint32(unsafe.Offsetof(Area{}.Billforrecurringprepayamount)), kBool},
+	{`"prepayrecurringcharge":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringcharge)), kF64},
+	{`"prepayrecurringhours":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringhours)), kF64},
+	{`"prepayrecurringchargebp":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringchargebp)), kInt},
+	{`"accountsemailaddress":`, nil, uint32(unsafe.Offsetof(Area{}.Accountsemailaddress)), kStr},
+	{`"disclaimermatchstring":`, nil, uint32(unsafe.Offsetof(Area{}.Disclaimermatchstring)), kStr},
+	{`"paymentterms":`, nil, uint32(unsafe.Offsetof(Area{}.Paymentterms)), kInt},
+	{`"showallnonbillable":`, nil, uint32(unsafe.Offsetof(Area{}.Showallnonbillable)), kBool},
+	{`"billinggroup":`, nil, uint32(unsafe.Offsetof(Area{}.Billinggroup)), kInt},
+	{`"autotopupthreshhold":`, nil, uint32(unsafe.Offsetof(Area{}.Autotopupthreshhold)), kF64},
+	{`"autotopuptoamount":`, nil, uint32(unsafe.Offsetof(Area{}.Autotopuptoamount)), kF64},
+	{`"autotopupcostperhour":`, nil, uint32(unsafe.Offsetof(Area{}.Autotopupcostperhour)), kF64},
+	{`"autotopupbyamount":`, nil, uint32(unsafe.Offsetof(Area{}.Autotopupbyamount)), kF64},
+	{`"surchargeid":`, nil, uint32(unsafe.Offsetof(Area{}.Surchargeid)), kInt},
+	{`"billingtemplate_id":`, nil, uint32(unsafe.Offsetof(Area{}.BillingtemplateID)), kInt},
+	{`"billingtemplate_name":`, nil, uint32(unsafe.Offsetof(Area{}.BillingtemplateName)), kStr},
+	{`"overidegreeting":`, nil, uint32(unsafe.Offsetof(Area{}.Overidegreeting)), kStr},
+	{`"clientpackage":`, nil, uint32(unsafe.Offsetof(Area{}.Clientpackage)), kInt},
+	{`"scopeofbusiness":`, nil, uint32(unsafe.Offsetof(Area{}.Scopeofbusiness)), kInt},
+	{`"preferredagent":`, nil, uint32(unsafe.Offsetof(Area{}.Preferredagent)), kInt},
+	{`"callhandlingnotes":`, nil, uint32(unsafe.Offsetof(Area{}.Callhandlingnotes)), kStr},
+	{`"automatic_callscript_id":`, nil, uint32(unsafe.Offsetof(Area{}.AutomaticCallscriptID)), kInt},
+	{`"automatic_callscript_name":`, nil, uint32(unsafe.Offsetof(Area{}.AutomaticCallscriptName)), kStr},
+	{`"teamviewerpassword":`, nil, uint32(unsafe.Offsetof(Area{}.Teamviewerpassword)), kStr},
+	{`"customertype_new":`, nil, uint32(unsafe.Offsetof(Area{}.CustomertypeNew)), kStr},
+	{`"discountperc":`, nil, uint32(unsafe.Offsetof(Area{}.Discountperc)), kF64},
+	{`"showfaqfortoplevel":`, nil, uint32(unsafe.Offsetof(Area{}.Showfaqfortoplevel)), kBool},
+	{`"accountsccemailaddress":`, nil, uint32(unsafe.Offsetof(Area{}.Accountsccemailaddress)), kStr},
+	{`"isopportunity":`, nil, uint32(unsafe.Offsetof(Area{}.Isopportunity)), kInt},
+	{`"snowname":`, nil, uint32(unsafe.Offsetof(Area{}.Snowname)), kStr},
+	{`"main_site_id":`, nil, uint32(unsafe.Offsetof(Area{}.MainSiteID)), kInt},
+	{`"main_site_name":`, nil, uint32(unsafe.Offsetof(Area{}.MainSiteName)), kStr},
+	{`"linked_organisation_id":`, nil, uint32(unsafe.Offsetof(Area{}.LinkedOrganisationID)), kInt},
+	{`"all_organisations_allowed":`, nil, uint32(unsafe.Offsetof(Area{}.AllOrganisationsAllowed)), kBool},
+	{`"allowed_organisations":`, encMany[Organisation], uint32(unsafe.Offsetof(Area{}.AllowedOrganisations)), kSub},
+	{`"override_signature":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideSignature)), kStr},
+	{`"contractaccountsdesc":`, nil, uint32(unsafe.Offsetof(Area{}.Contractaccountsdesc)), kStr},
+	{`"prepayaccountsdesc":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayaccountsdesc)), kStr},
+	{`"site_update":`, encMany[Site], uint32(unsafe.Offsetof(Area{}.SiteUpdate)), kSub},
+	{`"newclient_sitename":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientSitename)), kStr},
+	{`"newclient_phonenumber":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientPhonenumber)), kStr},
+	{`"newclient_domain":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientDomain)), kStr},
+	{`"newclient_timezone":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientTimezone)), kStr},
+	{`"newclient_contactname":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientContactname)), kStr},
+	{`"newclient_contactemail":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientContactemail)), kStr},
+	{`"newclient_contacttitle":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientContacttitle)), kStr},
+	{`"newclient_web_access_level":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientWebAccessLevel)), kInt},
+	{`"newclient_sendwelcomeemail":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientSendwelcomeemail)), kBool},
+	{`"newclient_delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), kSub},
+	{`"newclient_countrycode":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientCountrycode)), kStr},
+	{`"newclient_regioncode":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientRegioncode)), kInt},
+	{`"faqlists":`, encMany[FAQListHead], uint32(unsafe.Offsetof(Area{}.Faqlists)), kSub},
+	{`"popup_notes":`, encMany[AreaPopup], uint32(unsafe.Offsetof(Area{}.PopupNotes)), kSub},
+	{`"_reassign_all_to_user":`, nil, uint32(unsafe.Offsetof(Area{}.ReassignAllToUser)), kInt},
+	{`"allowall_tickettypes":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallTickettypes)), kBool},
+	{`"allowed_tickettypes":`, encMany[RequestTypeList], uint32(unsafe.Offsetof(Area{}.AllowedTickettypes)), kSub},
+	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory1)), kBool},
+	{`"allowed_category1":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory1)), kSub},
+	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory2)), kBool},
+	{`"allowed_category2":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory2)), kSub},
+	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory3)), kBool},
+	{`"allowed_category3":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory3)), kSub},
+	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory4)), kBool},
+	{`"alocked":`, nil, uint32(unsafe.Offsetof(Area{}.Alocked)), kBool},
+	{`"allowed_category4":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory4)), kSub},
+	{`"onhold_ticket_count":`, nil, uint32(unsafe.Offsetof(Area{}.OnholdTicketCount)), kInt},
+	{`"total_ticket_count":`, nil, uint32(unsafe.Offsetof(Area{}.TotalTicketCount)), kInt},
+	{`"opened_thismonth_count":`, nil, uint32(unsafe.Offsetof(Area{}.OpenedThismonthCount)), kInt},
+	{`"billingplans":`, encMany[ContractDetail], uint32(unsafe.Offsetof(Area{}.Billingplans)), kSub},
+	{`"overriding_rates":`, encMany[ChargeRate], uint32(unsafe.Offsetof(Area{}.OverridingRates)), kSub},
+	{`"allowallchargerates":`, nil, uint32(unsafe.Offsetof(Area{}.Allowallchargerates)), kBool},
+	{`"chargerates":`, encMany[ChargeRateArea], uint32(unsafe.Offsetof(Area{}.Chargerates)), kSub},
+	{`"newclient_siteguid":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientSiteguid)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Area{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Area{}.Importtype)), kStr},
+	{`"excludefrominvoicesync":`, nil, uint32(unsafe.Offsetof(Area{}.Excludefrominvoicesync)), kBool},
+	{`"allow_api_access":`, nil, uint32(unsafe.Offsetof(Area{}.AllowAPIAccess)), kBool},
+	{`"api_access_clientid":`, nil, uint32(unsafe.Offsetof(Area{}.APIAccessClientid)), kStr},
+	{`"api_access_clientsecret":`, nil, uint32(unsafe.Offsetof(Area{}.APIAccessClientsecret)), kStr},
+	{`"thirdpartynhdauthurl":`, nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdauthurl)), kStr},
+	{`"thirdpartynhdtenant":`, nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdtenant)), kStr},
+	{`"thirdpartynhdapiclientid":`, nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdapiclientid)), kStr},
+	{`"new_thirdpartynhdapiclientsecret":`, nil, uint32(unsafe.Offsetof(Area{}.NewThirdpartynhdapiclientsecret)), kStr},
+	{`"areaitems":`, encMany[AreaItem], uint32(unsafe.Offsetof(Area{}.Areaitems)), kSub},
+	{`"portal_logo":`, nil, uint32(unsafe.Offsetof(Area{}.PortalLogo)), kStr},
+	{`"override_portalcolour":`, nil, uint32(unsafe.Offsetof(Area{}.OverridePortalcolour)), kBool},
+	{`"portalcolour":`, nil, uint32(unsafe.Offsetof(Area{}.Portalcolour)), kStr},
+	{`"portalbackgroundimageurl":`, nil, uint32(unsafe.Offsetof(Area{}.Portalbackgroundimageurl)), kStr},
+	{`"ninjarmmid":`, nil, uint32(unsafe.Offsetof(Area{}.Ninjarmmid)), kInt},
+	{`"sales_tax_type":`, nil, uint32(unsafe.Offsetof(Area{}.SalesTaxType)), kStr},
+	{`"purchase_tax_type":`, nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxType)), kStr},
+	{`"isarchived_xero":`, nil, uint32(unsafe.Offsetof(Area{}.IsarchivedXero)), kBool},
+	{`"accountsfirstname":`, nil, uint32(unsafe.Offsetof(Area{}.Accountsfirstname)), kStr},
+	{`"accountslastname":`, nil, uint32(unsafe.Offsetof(Area{}.Accountslastname)), kStr},
+	{`"sales_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.SalesTaxCode)), kInt},
+	{`"purchase_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCode)), kInt},
+	{`"purchase_tax_code_name":`, nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCodeName)), kStr},
+	{`"prepayhistory":`, encMany[PrepayHistory], uint32(unsafe.Offsetof(Area{}.Prepayhistory)), kSub},
+	{`"periods":`, encMany[PrepayPeriod], uint32(unsafe.Offsetof(Area{}.Periods)), kSub},
+	{`"prepayrecurringminimumdeduction":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeduction)), kF64},
+	{`"prepayrecurringminimumdeductiononlyactive":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
+	{`"prepayrecurringautomaticdeduction":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringautomaticdeduction)), kF64},
+	{`"prepaytotal":`, nil, uint32(unsafe.Offsetof(Area{}.Prepaytotal)), kF64},
+	{`"prepayused":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayused)), kF64},
+	{`"prepaybalance":`, nil, uint32(unsafe.Offsetof(Area{}.Prepaybalance)), kF64},
+	{`"preferreddeliverymethod":`, nil, uint32(unsafe.Offsetof(Area{}.Preferreddeliverymethod)), kInt},
+	{`"qbodefaulttax":`, nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttax)), kInt},
+	{`"default_contract":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultContract)), kInt},
+	{`"device42id":`, nil, uint32(unsafe.Offsetof(Area{}.Device42id)), kInt},
+	{`"xerodetails_id":`, nil, uint32(unsafe.Offsetof(Area{}.XerodetailsID)), kInt},
+	{`"xero_tenant_name":`, nil, uint32(unsafe.Offsetof(Area{}.XeroTenantName)), kStr},
+	{`"servicenowid":`, nil, uint32(unsafe.Offsetof(Area{}.Servicenowid)), kStr},
+	{`"isnhserveremaildefault":`, nil, uint32(unsafe.Offsetof(Area{}.Isnhserveremaildefault)), kBool},
+	{`"datto_id":`, nil, uint32(unsafe.Offsetof(Area{}.DattoID)), kStr},
+	{`"datto_alternate_id":`, nil, uint32(unsafe.Offsetof(Area{}.DattoAlternateID)), kInt},
+	{`"datto_url":`, nil, uint32(unsafe.Offsetof(Area{}.DattoURL)), kStr},
+	{`"dattocommerce_tenantid":`, nil, uint32(unsafe.Offsetof(Area{}.DattocommerceTenantid)), kInt},
+	{`"qbodefaulttaxcode":`, nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcode)), kInt},
+	{`"qbodefaulttaxcodename":`, nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcodename)), kStr},
+	{`"qbo_default_tax_code":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), kSub},
+	{`"connectwiseid":`, nil, uint32(unsafe.Offsetof(Area{}.Connectwiseid)), kInt},
+	{`"autotaskid":`, nil, uint32(unsafe.Offsetof(Area{}.Autotaskid)), kInt},
+	{`"import_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Area{}.ImportAddress)), kSub},
+	{`"import_notes":`, encMany[AreaNote], uint32(unsafe.Offsetof(Area{}.ImportNotes)), kSub},
+	{`"ateraid":`, nil, uint32(unsafe.Offsetof(Area{}.Ateraid)), kInt},
+	{`"kashflowid":`, nil, uint32(unsafe.Offsetof(Area{}.Kashflowid)), kInt},
+	{`"kashflow_tenant_name":`, nil, uint32(unsafe.Offsetof(Area{}.KashflowTenantName)), kStr},
+	{`"website":`, nil, uint32(unsafe.Offsetof(Area{}.Website)), kStr},
+	{`"alastupdate":`, nil, uint32(unsafe.Offsetof(Area{}.Alastupdate)), kTime},
+	{`"service_access":`, encMany[ServiceRestriction], uint32(unsafe.Offsetof(Area{}.ServiceAccess)), kSub},
+	{`"service_subscriptions":`, encMany[ServiceUser], uint32(unsafe.Offsetof(Area{}.ServiceSubscriptions)), kSub},
+	{`"snelstart_id":`, nil, uint32(unsafe.Offsetof(Area{}.SnelstartID)), kStr},
+	{`"default_currency_code_name":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCodeName)), kStr},
+	{`"_apply_billingtemplate":`, nil, uint32(unsafe.Offsetof(Area{}.ApplyBillingtemplate)), kBool},
+	{`"datto_commerce_id":`, nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceID)), kInt},
+	{`"datto_commerce_url":`, nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceURL)), kStr},
+	{`"import_azure_tenant":`, encOne[CSPCustomer], uint32(unsafe.Offsetof(Area{}.ImportAzureTenant)), kSub},
+	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.ImportDetailsID)), kInt},
+	{`"syncroid":`, nil, uint32(unsafe.Offsetof(Area{}.Syncroid)), kInt},
+	{`"kbentries":`, encMany[KBEntryList], uint32(unsafe.Offsetof(Area{}.Kbentries)), kSub},
+	{`"auvik_id":`, nil, uint32(unsafe.Offsetof(Area{}.AuvikID)), kStr},
+	{`"hubspot_id":`, nil, uint32(unsafe.Offsetof(Area{}.HubspotID)), kStr},
+	{`"hubspot_url":`, nil, uint32(unsafe.Offsetof(Area{}.HubspotURL)), kStr},
+	{`"hubspot_dont_sync":`, nil, uint32(unsafe.Offsetof(Area{}.HubspotDontSync)), kBool},
+	{`"hubspot_archived":`, nil, uint32(unsafe.Offsetof(Area{}.HubspotArchived)), kBool},
+	{`"domain":`, nil, uint32(unsafe.Offsetof(Area{}.Domain)), kStr},
+	{`"passportal_id":`, nil, uint32(unsafe.Offsetof(Area{}.PassportalID)), kInt64},
+	{`"update_licences":`, nil, uint32(unsafe.Offsetof(Area{}.UpdateLicences)), kBool},
+	{`"prepayasamount":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayasamount)), kBool},
+	{`"synced_to_intacct":`, nil, uint32(unsafe.Offsetof(Area{}.SyncedToIntacct)), kBool},
+	{`"qbo_company_name":`, nil, uint32(unsafe.Offsetof(Area{}.QboCompanyName)), kStr},
+	{`"oppid":`, nil, uint32(unsafe.Offsetof(Area{}.Oppid)), kInt},
+	{`"tax_number":`, nil, uint32(unsafe.Offsetof(Area{}.TaxNumber)), kStr},
+	{`"isclientdetails":`, nil, uint32(unsafe.Offsetof(Area{}.Isclientdetails)), kBool},
+	{`"hubspot_lifecycle":`, nil, uint32(unsafe.Offsetof(Area{}.HubspotLifecycle)), kStr},
+	{`"hudu_url":`, nil, uint32(unsafe.Offsetof(Area{}.HuduURL)), kStr},
+	{`"prepayrecurringexpirymonths":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringexpirymonths)), kInt},
+	{`"accountsbccemailaddress":`, nil, uint32(unsafe.Offsetof(Area{}.Accountsbccemailaddress)), kStr},
+	{`"defaultcontractoverride":`, nil, uint32(unsafe.Offsetof(Area{}.Defaultcontractoverride)), kInt},
+	{`"defaultcontractoverride_ref":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultcontractoverrideRef)), kStr},
+	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Area{}.SqlimportID)), kInt},
+	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Area{}.ExternalLinks)), kSub},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Area{}.NewExternalLink)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Area{}.Warning)), kStr},
+	{`"donotimport":`, nil, uint32(unsafe.Offsetof(Area{}.Donotimport)), kBool},
+	{`"liongardid":`, nil, uint32(unsafe.Offsetof(Area{}.Liongardid)), kInt},
+	{`"liongard_url":`, nil, uint32(unsafe.Offsetof(Area{}.LiongardURL)), kStr},
+	{`"sync_to_liongard":`, nil, uint32(unsafe.Offsetof(Area{}.SyncToLiongard)), kBool},
+	{`"regmanagertech_name":`, nil, uint32(unsafe.Offsetof(Area{}.RegmanagertechName)), kStr},
+	{`"logmanagertech_name":`, nil, uint32(unsafe.Offsetof(Area{}.LogmanagertechName)), kStr},
+	{`"salesreptech_name":`, nil, uint32(unsafe.Offsetof(Area{}.SalesreptechName)), kStr},
+	{`"default_team_to_salesrep_override":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultTeamToSalesrepOverride)), kBool},
+	{`"default_team_to_salesrep_override_team":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultTeamToSalesrepOverrideTeam)), kStr},
+	{`"cxmleadtech_name":`, nil, uint32(unsafe.Offsetof(Area{}.CxmleadtechName)), kStr},
+	{`"portalchatprofile":`, nil, uint32(unsafe.Offsetof(Area{}.Portalchatprofile)), kStr},
+	{`"portalchatprofile_name":`, nil, uint32(unsafe.Offsetof(Area{}.PortalchatprofileName)), kStr},
+	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Area{}.Kaseyaid)), kStr},
+	{`"trading_name":`, nil, uint32(unsafe.Offsetof(Area{}.TradingName)), kStr},
+	{`"dbc_company_name":`, nil, uint32(unsafe.Offsetof(Area{}.DbcCompanyName)), kStr},
+	{`"salesforce_dontsync":`, nil, uint32(unsafe.Offsetof(Area{}.SalesforceDontsync)), kBool},
+	{`"stripe_customer_id":`, nil, uint32(unsafe.Offsetof(Area{}.StripeCustomerID)), kStr},
+	{`"stripe_payment_method_id":`, nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodID)), kStr},
+	{`"stripe_payment_method_name":`, nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodName)), kStr},
+	{`"stripe_paymentmethod":`, encOne[StripePaymentMethod], uint32(unsafe.Offsetof(Area{}.StripePaymentmethod)), kSub},
+	{`"current_licences":`, nil, uint32(unsafe.Offsetof(Area{}.CurrentLicences)), kStr},
+	{`"servicenow_url":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowURL)), kStr},
+	{`"servicenow_locale":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowLocale)), kStr},
+	{`"servicenow_username":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowUsername)), kStr},
+	{`"new_servicenowkey":`, nil, uint32(unsafe.Offsetof(Area{}.NewServicenowkey)), kStr},
+	{`"servicenow_priority_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), kSub},
+	{`"servicenow_status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), kSub},
+	{`"servicenow_impact_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), kSub},
+	{`"servicenow_urgency_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), kSub},
+	{`"servicenow_category_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), kSub},
+	{`"servicenow_assignment_group":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroup)), kStr},
+	{`"servicenow_assignment_group_name":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroupName)), kStr},
+	{`"servicenow_assignmentgroup":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), kSub},
+	{`"servicenow_defaultuser_id":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserID)), kStr},
+	{`"servicenow_defaultuser_name":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserName)), kStr},
+	{`"servicenow_defaultuser":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), kSub},
+	{`"test_servicenow":`, nil, uint32(unsafe.Offsetof(Area{}.TestServicenow)), kBool},
+	{`"sage_business_cloud_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsID)), kInt},
+	{`"sage_business_cloud_details_name":`, nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsName)), kStr},
+	{`"exact_division":`, nil, uint32(unsafe.Offsetof(Area{}.ExactDivision)), kInt},
+	{`"exact_division_name":`, nil, uint32(unsafe.Offsetof(Area{}.ExactDivisionName)), kStr},
+	{`"ncentral_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.NcentralDetailsID)), kInt},
+	{`"currencyisocode":`, nil, uint32(unsafe.Offsetof(Area{}.Currencyisocode)), kStr},
+	{`"intacct_location_id":`, nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationID)), kStr},
+	{`"intacct_location_id_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Area{}.IntacctLocationIDList)), kSub},
+	{`"intacct_location_type":`, nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationType)), kStr},
+	{`"new_categories":`, nil, uint32(unsafe.Offsetof(Area{}.NewCategories)), kStrs},
+	{`"jira_url":`, nil, uint32(unsafe.Offsetof(Area{}.JiraURL)), kStr},
+	{`"jira_username":`, nil, uint32(unsafe.Offsetof(Area{}.JiraUsername)), kStr},
+	{`"new_jirakey":`, nil, uint32(unsafe.Offsetof(Area{}.NewJirakey)), kStr},
+	{`"test_jira":`, nil, uint32(unsafe.Offsetof(Area{}.TestJira)), kBool},
+	{`"jira_servicedesk_id":`, nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskID)), kStr},
+	{`"jira_servicedesk_name":`, nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskName)), kStr},
+	{`"jira_servicedesk":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraServicedesk)), kSub},
+	{`"jira_requesttype_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), kSub},
+	{`"jira_user_id":`, nil, uint32(unsafe.Offsetof(Area{}.JiraUserID)), kStr},
+	{`"jira_user_name":`, nil, uint32(unsafe.Offsetof(Area{}.JiraUserName)), kStr},
+	{`"jira_user":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraUser)), kSub},
+	{`"jira_priority_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraPriorityMappings)), kSub},
+	{`"jira_status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraStatusMappings)), kSub},
+	{`"create_jira_webhook":`, nil, uint32(unsafe.Offsetof(Area{}.CreateJiraWebhook)), kBool},
+	{`"jira_webhook_created":`, nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookCreated)), kBool},
+	{`"defaultpdftemplateinvoicetickets":`, nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicetickets)), kInt},
+	{`"defaultpdftemplateinvoiceorders":`, nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoiceorders)), kInt},
+	{`"defaultpdftemplateinvoicerecurring":`, nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicerecurring)), kInt},
+	{`"defaultpdftemplateinvoicetickets_name":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoiceticketsName)), kStr},
+	{`"defaultpdftemplateinvoiceorders_name":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoiceordersName)), kStr},
+	{`"defaultpdftemplateinvoicerecurring_name":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoicerecurringName)), kStr},
+	{`"intacct_invoice_save_location":`, nil, uint32(unsafe.Offsetof(Area{}.IntacctInvoiceSaveLocation)), kStr},
+	{`"ingram_micro_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.IngramMicroDetailsID)), kInt},
+	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(Area{}.DontFireAutomations)), kBool},
+	{`"main_delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Area{}.MainDeliveryAddress)), kSub},
+	{`"main_invoice_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Area{}.MainInvoiceAddress)), kSub},
+	{`"main_contact_name":`, nil, uint32(unsafe.Offsetof(Area{}.MainContactName)), kStr},
+	{`"main_phonenumber":`, nil, uint32(unsafe.Offsetof(Area{}.MainPhonenumber)), kStr},
+	{`"auvik_site_inactive":`, nil, uint32(unsafe.Offsetof(Area{}.AuvikSiteInactive)), kBool},
+	{`"invoice_class":`, nil, uint32(unsafe.Offsetof(Area{}.InvoiceClass)), kStr},
+	{`"new_icon":`, nil, uint32(unsafe.Offsetof(Area{}.NewIcon)), kStr},
+	{`"fortnox_tenant":`, nil, uint32(unsafe.Offsetof(Area{}.FortnoxTenant)), kInt},
+	{`"fortnox_tenant_name":`, nil, uint32(unsafe.Offsetof(Area{}.FortnoxTenantName)), kStr},
+	{`"servicenow_enable_webhook":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowEnableWebhook)), kBool},
+	{`"new_servicenow_webhooksecret":`, nil, uint32(unsafe.Offsetof(Area{}.NewServicenowWebhooksecret)), kStr},
+	{`"servicenow_webhook_user":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookUser)), kInt},
+	{`"servicenow_webhook_user_name":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookUserName)), kStr},
+	{`"servicenow_webhook_tickettype":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookTickettype)), kInt},
+	{`"servicenow_webhook_tickettype_name":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookTickettypeName)), kStr},
+	{`"myob_tenant":`, nil, uint32(unsafe.Offsetof(Area{}.MyobTenant)), kInt},
+	{`"myob_tenant_name":`, nil, uint32(unsafe.Offsetof(Area{}.MyobTenantName)), kStr},
+	{`"sync_servicenow_attachments":`, nil, uint32(unsafe.Offsetof(Area{}.SyncServicenowAttachments)), kInt},
+	{`"twilio_subaccount_name":`, nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountName)), kStr},
+	{`"twilio_subaccount_created":`, nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountCreated)), kBool},
+	{`"twilio_subaccount_sid":`, nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountSid)), kStr},
+	{`"twilio_subaccount_status":`, nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountStatus)), kStr},
+	{`"twilio_subaccount_authtoken":`, nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountAuthtoken)), kStr},
+	{`"_create_twilio_subaccount":`, nil, uint32(unsafe.Offsetof(Area{}.CreateTwilioSubaccount)), kBool},
+	{`"_close_twilio_subaccount":`, nil, uint32(unsafe.Offsetof(Area{}.CloseTwilioSubaccount)), kBool},
+	{`"_pauseunpause_twilio_subaccount":`, nil, uint32(unsafe.Offsetof(Area{}.PauseunpauseTwilioSubaccount)), kBool},
+	{`"_create_twilio_recurringinvoice":`, nil, uint32(unsafe.Offsetof(Area{}.CreateTwilioRecurringinvoice)), kBool},
+	{`"twilio_recurring_invoice_id":`, nil, uint32(unsafe.Offsetof(Area{}.TwilioRecurringInvoiceID)), kInt},
+	{`"override_layout_id":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutID)), kInt},
+	{`"override_layout_name":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutName)), kStr},
+	{`"extratabs":`, encMany[Tabname], uint32(unsafe.Offsetof(Area{}.Extratabs)), kSub},
+	{`"servicenow_team_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), kSub},
+	{`"servicenow_ticket_sync":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowTicketSync)), kStr},
+	{`"servicenow_ticket_sync_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), kSub},
+	{`"servicenow_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), kSub},
+	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Area{}.MatchingValue)), kStr},
+	{`"jira_webhook_user":`, nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUser)), kInt},
+	{`"jira_webhook_username":`, nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUsername)), kStr},
+	{`"avalara_code":`, nil, uint32(unsafe.Offsetof(Area{}.AvalaraCode)), kStr},
+	{`"avalara_tenant_name":`, nil, uint32(unsafe.Offsetof(Area{}.AvalaraTenantName)), kStr},
+	{`"avalara_id":`, nil, uint32(unsafe.Offsetof(Area{}.AvalaraID)), kStr},
+	{`"_merge_client_into":`, nil, uint32(unsafe.Offsetof(Area{}.MergeClientInto)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(Area{}.Use)), kStr},
+	{`"logo":`, nil, uint32(unsafe.Offsetof(Area{}.Logo)), kStr},
+	{`"regmanagertech":`, nil, uint32(unsafe.Offsetof(Area{}.Regmanagertech)), kInt},
+	{`"logmanagertech":`, nil, uint32(unsafe.Offsetof(Area{}.Logmanagertech)), kInt},
+	{`"salesreptech":`, nil, uint32(unsafe.Offsetof(Area{}.Salesreptech)), kInt},
+	{`"accountownertech":`, nil, uint32(unsafe.Offsetof(Area{}.Accountownertech)), kInt},
+	{`"cxmleadtech":`, nil, uint32(unsafe.Offsetof(Area{}.Cxmleadtech)), kInt},
+	{`"xero_tenant_id":`, nil, uint32(unsafe.Offsetof(Area{}.XeroTenantID)), kStr},
+	{`"accountsid":`, nil, uint32(unsafe.Offsetof(Area{}.Accountsid)), kStr},
+	{`"gficlientid":`, nil, uint32(unsafe.Offsetof(Area{}.Gficlientid)), kStr},
+	{`"overridepdftemplateinvoice":`, nil, uint32(unsafe.Offsetof(Area{}.Overridepdftemplateinvoice)), kInt},
+	{`"overridepdftemplateinvoice_name":`, nil, uint32(unsafe.Offsetof(Area{}.OverridepdftemplateinvoiceName)), kStr},
+	{`"kashflow_tenant_id":`, nil, uint32(unsafe.Offsetof(Area{}.KashflowTenantID)), kInt},
+	{`"client_to_invoice":`, nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoice)), kInt},
+	{`"client_to_invoice_name":`, nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceName)), kStr},
+	{`"invoiceduedaysextraclient":`, nil, uint32(unsafe.Offsetof(Area{}.Invoiceduedaysextraclient)), kInt},
+	{`"itglue_id":`, nil, uint32(unsafe.Offsetof(Area{}.ItglueID)), kStr},
+	{`"clientcurrency":`, nil, uint32(unsafe.Offsetof(Area{}.Clientcurrency)), kStr},
+	{`"sentinel_subscription_id":`, nil, uint32(unsafe.Offsetof(Area{}.SentinelSubscriptionID)), kStr},
+	{`"sentinel_workspace_name":`, nil, uint32(unsafe.Offsetof(Area{}.SentinelWorkspaceName)), kStr},
+	{`"sentinel_resource_group_name":`, nil, uint32(unsafe.Offsetof(Area{}.SentinelResourceGroupName)), kStr},
+	{`"sentinel_tenant_id":`, nil, uint32(unsafe.Offsetof(Area{}.SentinelTenantID)), kInt},
+	{`"sentinel_tenant_name":`, nil, uint32(unsafe.Offsetof(Area{}.SentinelTenantName)), kStr},
+	{`"default_currency_code":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCode)), kInt},
+	{`"client_to_invoice_recurring":`, nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurring)), kInt},
+	{`"client_to_invoice_recurring_name":`, nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurringName)), kStr},
+	{`"azure_tenants":`, encMany[AreaAzureTenant], uint32(unsafe.Offsetof(Area{}.AzureTenants)), kSub},
+	{`"snow_id":`, nil, uint32(unsafe.Offsetof(Area{}.SnowID)), kInt},
+	{`"snowLicences":`, encMany[SnowLicenseAbstract], uint32(unsafe.Offsetof(Area{}.SnowLicences)), kSub},
+	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(Area{}.QboCompanyID)), kStr},
+	{`"automatic_sales_tax":`, nil, uint32(unsafe.Offsetof(Area{}.AutomaticSalesTax)), kBool},
+	{`"cautomateid":`, nil, uint32(unsafe.Offsetof(Area{}.Cautomateid)), kInt},
+	{`"dbc_company_id":`, nil, uint32(unsafe.Offsetof(Area{}.DbcCompanyID)), kStr},
+	{`"stopped":`, nil, uint32(unsafe.Offsetof(Area{}.Stopped)), kInt},
+	{`"customertype":`, nil, uint32(unsafe.Offsetof(Area{}.Customertype)), kInt},
+	{`"customer_relationship":`, encMany[KeyPair], uint32(unsafe.Offsetof(Area{}.CustomerRelationship)), kSub},
+	{`"customer_relationship_list":`, nil, uint32(unsafe.Offsetof(Area{}.CustomerRelationshipList)), kStr},
+	{`"servicenow_validated":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowValidated)), kBool},
+	{`"sentinel_default_user_override":`, nil, uint32(unsafe.Offsetof(Area{}.SentinelDefaultUserOverride)), kInt},
+	{`"sentinel_default_user_override_name":`, nil, uint32(unsafe.Offsetof(Area{}.SentinelDefaultUserOverrideName)), kStr},
+	{`"jira_validated":`, nil, uint32(unsafe.Offsetof(Area{}.JiraValidated)), kBool},
+	{`"ref":`, nil, uint32(unsafe.Offsetof(Area{}.Ref)), kStr},
+	{`"ticket_invoices_for_each_site":`, nil, uint32(unsafe.Offsetof(Area{}.TicketInvoicesForEachSite)), kBool},
+	{`"intacct_save_location":`, nil, uint32(unsafe.Offsetof(Area{}.IntacctSaveLocation)), kStr},
+	{`"is_vip":`, nil, uint32(unsafe.Offsetof(Area{}.IsVip)), kBool},
+	{`"accountownertech_name":`, nil, uint32(unsafe.Offsetof(Area{}.AccountownertechName)), kStr},
+	{`"taxable":`, nil, uint32(unsafe.Offsetof(Area{}.Taxable)), kBool},
+	{`"quickbooks_details":`, encOne[QuickBooksDetails], uint32(unsafe.Offsetof(Area{}.QuickbooksDetails)), kSub},
+	{`"percentage_to_survey":`, nil, uint32(unsafe.Offsetof(Area{}.PercentageToSurvey)), kInt},
+	{`"billing_plan_text":`, nil, uint32(unsafe.Offsetof(Area{}.BillingPlanText)), kStr},
+	{`"overridepdftemplatequote":`, nil, uint32(unsafe.Offsetof(Area{}.Overridepdftemplatequote)), kInt},
+	{`"overridepdftemplatequote_name":`, nil, uint32(unsafe.Offsetof(Area{}.OverridepdftemplatequoteName)), kStr},
+	{`"avalara_tenant":`, nil, uint32(unsafe.Offsetof(Area{}.AvalaraTenant)), kInt},
+	{`"due_date_type":`, nil, uint32(unsafe.Offsetof(Area{}.DueDateType)), kInt},
+	{`"toplevel_quote_currency":`, nil, uint32(unsafe.Offsetof(Area{}.ToplevelQuoteCurrency)), kInt},
+}}
+
+func (m *Area) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctArea) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Area) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AreaAzureTenant) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "azure_tenant_domain":
-			ok = d.str(&m.AzureTenantDomain)
-		case "azure_tenant_id":
-			ok = d.str(&m.AzureTenantID)
-		case "azure_tenant_name":
-			ok = d.str(&m.AzureTenantName)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "details_id":
-			ok = d.int(&m.DetailsID)
-		case "details_name":
-			ok = d.str(&m.DetailsName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "licence_import_type":
-			ok = d.int(&m.LicenceImportType)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "relationship_type":
-			ok = d.int(&m.RelationshipType)
-		case "token_expiry":
-			ok = d.time(&m.TokenExpiry)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAreaAzureTenant = decTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ID)), kInt},
+	{"details_id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.DetailsID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ClientID)), kInt},
+	{"azure_tenant_id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantID)), kStr},
+	{"azure_tenant_name", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantName)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.NewAccessToken)), kStr},
+	{"token_expiry", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.TokenExpiry)), kTime},
+	{"client_name", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ClientName)), kStr},
+	{"details_name", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.DetailsName)), kStr},
+	{"azure_tenant_domain", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantDomain)), kStr},
+	{"licence_import_type", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.LicenceImportType)), kInt},
+	{"relationship_type", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.RelationshipType)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.Warning)), kStr},
+}, sorted: []uint16{12, 9, 3, 4, 2, 7, 1, 8, 0, 10, 5, 11, 6}}
 
-func (m *AreaAzureTenant) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"details_id":`, m.DetailsID)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"azure_tenant_id":`, m.AzureTenantID)
-	e.str(`"azure_tenant_name":`, m.AzureTenantName)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.time(`"token_expiry":`, m.TokenExpiry)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"details_name":`, m.DetailsName)
-	e.str(`"azure_tenant_domain":`, m.AzureTenantDomain)
-	e.int(`"licence_import_type":`, m.LicenceImportType)
-	e.int(`"relationship_type":`, m.RelationshipType)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AreaAzureTenant) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaAzureTenant) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AreaAzureTenant) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAreaAzureTenant = encTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ID)), kInt},
+	{`"details_id":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.DetailsID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ClientID)), kInt},
+	{`"azure_tenant_id":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantID)), kStr},
+	{`"azure_tenant_name":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantName)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.NewAccessToken)), kStr},
+	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.TokenExpiry)), kTime},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ClientName)), kStr},
+	{`"details_name":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.DetailsName)), kStr},
+	{`"azure_tenant_domain":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantDomain)), kStr},
+	{`"licence_import_type":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.LicenceImportType)), kInt},
+	{`"relationship_type":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.RelationshipType)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.Warning)), kStr},
+}}
+
+func (m *AreaAzureTenant) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaAzureTenant) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaAzureTenant) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AreaField) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "id":
-			ok = d.int(&m.ID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAreaField = decTable{extra: unsafe.Offsetof(AreaField{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AreaField{}.ID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(AreaField{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(AreaField{}.ClientName)), kStr},
+	{"field_id", nil, uint32(unsafe.Offsetof(AreaField{}.FieldID)), kInt},
+}, sorted: []uint16{1, 2, 3, 0}}
 
-func (m *AreaField) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"field_id":`, m.FieldID)
-	e.close(mark, m.Extra)
-}
+func (m *AreaField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaField) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AreaField) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAreaField = encTable{extra: unsafe.Offsetof(AreaField{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AreaField{}.ID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaField{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(AreaField{}.ClientName)), kStr},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(AreaField{}.FieldID)), kInt},
+}}
+
+func (m *AreaField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaField) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AreaItem) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accounts_id":
-			ok = d.str(&m.AccountsID)
-		case "areaitemdesc":
-			ok = d.str(&m.Areaitemdesc)
-		case "autorenew":
-			ok = d.bool(&m.Autorenew)
-		case "billingcategory_id":
-			ok = d.int(&m.BillingcategoryID)
-		case "billingperiod_id":
-			ok = d.int(&m.BillingperiodID)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "costprice":
-			ok = d.float64(&m.Costprice)
-		case "ddevnum":
-			ok = d.int(&m.Ddevnum)
-		case "dontinvoice":
-			ok = d.bool(&m.Dontinvoice)
-		case "dsite":
-			ok = d.int(&m.Dsite)
-		case "enddate":
-			ok = d.time(&m.Enddate)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoicenumber":
-			ok = d.str(&m.Invoicenumber)
-		case "item_id":
-			ok = d.int(&m.ItemID)
-		case "lastinvoicedate":
-			ok = d.time(&m.Lastinvoicedate)
-		case "nextinvoicedate":
-			ok = d.time(&m.Nextinvoicedate)
-		case "note":
-			ok = d.str(&m.Note)
-		case "numberdayswarning":
-			ok = d.int(&m.Numberdayswarning)
-		case "quantity":
-			ok = d.float64(&m.Quantity)
-		case "sellingprice":
-			ok = d.float64(&m.Sellingprice)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "technician":
-			ok = d.int(&m.Technician)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAreaItem = decTable{extra: unsafe.Offsetof(AreaItem{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AreaItem{}.ID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(AreaItem{}.ClientID)), kInt},
+	{"item_id", nil, uint32(unsafe.Offsetof(AreaItem{}.ItemID)), kInt},
+	{"quantity", nil, uint32(unsafe.Offsetof(AreaItem{}.Quantity)), kF64},
+	{"areaitemdesc", nil, uint32(unsafe.Offsetof(AreaItem{}.Areaitemdesc)), kStr},
+	{"billingperiod_id", nil, uint32(unsafe.Offsetof(AreaItem{}.BillingperiodID)), kInt},
+	{"startdate", nil, uint32(unsafe.Offsetof(AreaItem{}.Startdate)), kTime},
+	{"invoicenumber", nil, uint32(unsafe.Offsetof(AreaItem{}.Invoicenumber)), kStr},
+	{"lastinvoicedate", nil, uint32(unsafe.Offsetof(AreaItem{}.Lastinvoicedate)), kTime},
+	{"nextinvoicedate", nil, uint32(unsafe.Offsetof(AreaItem{}.Nextinvoicedate)), kTime},
+	{"autorenew", nil, uint32(unsafe.Offsetof(AreaItem{}.Autorenew)), kBool},
+	{"note", nil, uint32(unsafe.Offsetof(AreaItem{}.Note)), kStr},
+	{"costprice", nil, uint32(unsafe.Offsetof(AreaItem{}.Costprice)), kF64},
+	{"sellingprice", nil, uint32(unsafe.Offsetof(AreaItem{}.Sellingprice)), kF64},
+	{"accounts_id", nil, uint32(unsafe.Offsetof(AreaItem{}.AccountsID)), kStr},
+	{"numberdayswarning", nil, uint32(unsafe.Offsetof(AreaItem{}.Numberdayswarning)), kInt},
+	{"dsite", nil, uint32(unsafe.Offsetof(AreaItem{}.Dsite)), kInt},
+	{"ddevnum", nil, uint32(unsafe.Offsetof(AreaItem{}.Ddevnum)), kInt},
+	{"technician", nil, uint32(unsafe.Offsetof(AreaItem{}.Technician)), kInt},
+	{"billingcategory_id", nil, uint32(unsafe.Offsetof(AreaItem{}.BillingcategoryID)), kInt},
+	{"site_id", nil, uint32(unsafe.Offsetof(AreaItem{}.SiteID)), kInt},
+	{"dontinvoice", nil, uint32(unsafe.Offsetof(AreaItem{}.Dontinvoice)), kBool},
+	{"enddate", nil, uint32(unsafe.Offsetof(AreaItem{}.Enddate)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(AreaItem{}.Warning)), kStr},
+}, sorted: []uint16{23, 14, 4, 10, 19, 5, 1, 12, 17, 21, 16, 22, 0, 7, 2, 8, 9, 11, 15, 3, 13, 20, 6, 18}}
 
-func (m *AreaItem) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"client_id":`, m.ClientID)
-	e.int(`"item_id":`, m.ItemID)
-	e.float64(`"quantity":`, m.Quantity)
-	e.str(`"areaitemdesc":`, m.Areaitemdesc)
-	e.int(`"billingperiod_id":`, m.BillingperiodID)
-	e.time(`"startdate":`, m.Startdate)
-	e.str(`"invoicenumber":`, m.Invoicenumber)
-	e.time(`"lastinvoicedate":`, m.Lastinvoicedate)
-	e.time(`"nextinvoicedate":`, m.Nextinvoicedate)
-	e.bool(`"autorenew":`, m.Autorenew)
-	e.str(`"note":`, m.Note)
-	e.float64(`"costprice":`, m.Costprice)
-	e.float64(`"sellingprice":`, m.Sellingprice)
-	e.str(`"accounts_id":`, m.AccountsID)
-	e.int(`"numberdayswarning":`, m.Numberdayswarning)
-	e.int(`"dsite":`, m.Dsite)
-	e.int(`"ddevnum":`, m.Ddevnum)
-	e.int(`"technician":`, m.Technician)
-	e.int(`"billingcategory_id":`, m.BillingcategoryID)
-	e.int(`"site_id":`, m.SiteID)
-	e.bool(`"dontinvoice":`, m.Dontinvoice)
-	e.time(`"enddate":`, m.Enddate)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AreaItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaItem) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AreaItem) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAreaItem = encTable{extra: unsafe.Offsetof(AreaItem{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AreaItem{}.ID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaItem{}.ClientID)), kInt},
+	{`"item_id":`, nil, uint32(unsafe.Offsetof(AreaItem{}.ItemID)), kInt},
+	{`"quantity":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Quantity)), kF64},
+	{`"areaitemdesc":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Areaitemdesc)), kStr},
+	{`"billingperiod_id":`, nil, uint32(unsafe.Offsetof(AreaItem{}.BillingperiodID)), kInt},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Startdate)), kTime},
+	{`"invoicenumber":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Invoicenumber)), kStr},
+	{`"lastinvoicedate":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Lastinvoicedate)), kTime},
+	{`"nextinvoicedate":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Nextinvoicedate)), kTime},
+	{`"autorenew":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Autorenew)), kBool},
+	{`"note":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Note)), kStr},
+	{`"costprice":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Costprice)), kF64},
+	{`"sellingprice":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Sellingprice)), kF64},
+	{`"accounts_id":`, nil, uint32(unsafe.Offsetof(AreaItem{}.AccountsID)), kStr},
+	{`"numberdayswarning":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Numberdayswarning)), kInt},
+	{`"dsite":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Dsite)), kInt},
+	{`"ddevnum":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Ddevnum)), kInt},
+	{`"technician":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Technician)), kInt},
+	{`"billingcategory_id":`, nil, uint32(unsafe.Offsetof(AreaItem{}.BillingcategoryID)), kInt},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(AreaItem{}.SiteID)), kInt},
+	{`"dontinvoice":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Dontinvoice)), kBool},
+	{`"enddate":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Enddate)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Warning)), kStr},
+}}
+
+func (m *AreaItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaItem) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AreaNote) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "add_to_calendar":
-			ok = d.bool(&m.AddToCalendar)
-		case "app_agent_id":
-			ok = d.int(&m.AppAgentID)
-		case "app_subject":
-			ok = d.str(&m.AppSubject)
-		case "app_user_id":
-			ok = d.int(&m.AppUserID)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "datetime":
-			ok = d.time(&m.Datetime)
-		case "detail":
-			ok = d.str(&m.Detail)
-		case "hide_time_taken":
-			ok = d.bool(&m.HideTimeTaken)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoice_id":
-			ok = d.int(&m.InvoiceID)
-		case "mailentryid":
-			ok = d.str(&m.Mailentryid)
-		case "nextcalldate":
-			ok = d.time(&m.Nextcalldate)
-		case "nextcallduration":
-			ok = d.float64(&m.Nextcallduration)
-		case "note":
-			ok = d.str(&m.Note)
-		case "purchase_order_id":
-			ok = d.int(&m.PurchaseOrderID)
-		case "quote_id":
-			ok = d.int(&m.QuoteID)
-		case "sales_order_id":
-			ok = d.int(&m.SalesOrderID)
-		case "satisfaction":
-			ok = d.str(&m.Satisfaction)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "ticketid":
-			ok = d.int(&m.Ticketid)
-		case "timetaken":
-			ok = d.float64(&m.Timetaken)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "who_agentid":
-			ok = d.int(&m.WhoAgentid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAreaNote = decTable{extra: unsafe.Offsetof(AreaNote{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AreaNote{}.ID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(AreaNote{}.ClientID)), kInt},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(AreaNote{}.SupplierID)), kInt},
+	{"sales_order_id", nil, uint32(unsafe.Offsetof(AreaNote{}.SalesOrderID)), kInt},
+	{"purchase_order_id", nil, uint32(unsafe.Offsetof(AreaNote{}.PurchaseOrderID)), kInt},
+	{"quote_id", nil, uint32(unsafe.Offsetof(AreaNote{}.QuoteID)), kInt},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(AreaNote{}.InvoiceID)), kInt},
+	{"site_id", nil, uint32(unsafe.Offsetof(AreaNote{}.SiteID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(AreaNote{}.UserID)), kInt},
+	{"datetime", nil, uint32(unsafe.Offsetof(AreaNote{}.Datetime)), kTime},
+	{"who_agentid", nil, uint32(unsafe.Offsetof(AreaNote{}.WhoAgentid)), kInt},
+	{"note", nil, uint32(unsafe.Offsetof(AreaNote{}.Note)), kStr},
+	{"detail", nil, uint32(unsafe.Offsetof(AreaNote{}.Detail)), kStr},
+	{"timetaken", nil, uint32(unsafe.Offsetof(AreaNote{}.Timetaken)), kF64},
+	{"mailentryid", nil, uint32(unsafe.Offsetof(AreaNote{}.Mailentryid)), kStr},
+	{"nextcalldate", nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcalldate)), kTime},
+	{"satisfaction", nil, uint32(unsafe.Offsetof(AreaNote{}.Satisfaction)), kStr},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(AreaNote{}.ThirdPartyID)), kStr},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(AreaNote{}.Customfields)), kSub},
+	{"ticketid", nil, uint32(unsafe.Offsetof(AreaNote{}.Ticketid)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(AreaNote{}.Warning)), kStr},
+	{"hide_time_taken", nil, uint32(unsafe.Offsetof(AreaNote{}.HideTimeTaken)), kBool},
+	{"add_to_calendar", nil, uint32(unsafe.Offsetof(AreaNote{}.AddToCalendar)), kBool},
+	{"app_user_id", nil, uint32(unsafe.Offsetof(AreaNote{}.AppUserID)), kInt},
+	{"app_agent_id", nil, uint32(unsafe.Offsetof(AreaNote{}.AppAgentID)), kInt},
+	{"app_subject", nil, uint32(unsafe.Offsetof(AreaNote{}.AppSubject)), kStr},
+	{"nextcallduration", nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcallduration)), kF64},
+}, sorted: []uint16{20, 22, 24, 25, 23, 1, 18, 9, 12, 21, 0, 6, 14, 15, 26, 11, 4, 5, 3, 16, 7, 2, 17, 19, 13, 8, 10}}
 
-func (m *AreaNote) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"client_id":`, m.ClientID)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.int(`"sales_order_id":`, m.SalesOrderID)
-	e.int(`"purchase_order_id":`, m.PurchaseOrderID)
-	e.int(`"quote_id":`, m.QuoteID)
-	e.int(`"invoice_id":`, m.InvoiceID)
-	e.int(`"site_id":`, m.SiteID)
-	e.int(`"user_id":`, m.UserID)
-	e.time(`"datetime":`, m.Datetime)
-	e.int(`"who_agentid":`, m.WhoAgentid)
-	e.str(`"note":`, m.Note)
-	e.str(`"detail":`, m.Detail)
-	e.float64(`"timetaken":`, m.Timetaken)
-	e.str(`"mailentryid":`, m.Mailentryid)
-	e.time(`"nextcalldate":`, m.Nextcalldate)
-	e.str(`"satisfaction":`, m.Satisfaction)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.int(`"ticketid":`, m.Ticketid)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"hide_time_taken":`, m.HideTimeTaken)
-	e.bool(`"add_to_calendar":`, m.AddToCalendar)
-	e.int(`"app_user_id":`, m.AppUserID)
-	e.int(`"app_agent_id":`, m.AppAgentID)
-	e.str(`"app_subject":`, m.AppSubject)
-	e.float64(`"nextcallduration":`, m.Nextcallduration)
-	e.close(mark, m.Extra)
-}
+func (m *AreaNote) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaNote) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AreaNote) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAreaNote = encTable{extra: unsafe.Offsetof(AreaNote{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.ID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.ClientID)), kInt},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.SupplierID)), kInt},
+	{`"sales_order_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.SalesOrderID)), kInt},
+	{`"purchase_order_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.PurchaseOrderID)), kInt},
+	{`"quote_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.QuoteID)), kInt},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.InvoiceID)), kInt},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.SiteID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.UserID)), kInt},
+	{`"datetime":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Datetime)), kTime},
+	{`"who_agentid":`, nil, uint32(unsafe.Offsetof(AreaNote{}.WhoAgentid)), kInt},
+	{`"note":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Note)), kStr},
+	{`"detail":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Detail)), kStr},
+	{`"timetaken":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Timetaken)), kF64},
+	{`"mailentryid":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Mailentryid)), kStr},
+	{`"nextcalldate":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcalldate)), kTime},
+	{`"satisfaction":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Satisfaction)), kStr},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.ThirdPartyID)), kStr},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(AreaNote{}.Customfields)), kSub},
+	{`"ticketid":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Ticketid)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Warning)), kStr},
+	{`"hide_time_taken":`, nil, uint32(unsafe.Offsetof(AreaNote{}.HideTimeTaken)), kBool},
+	{`"add_to_calendar":`, nil, uint32(unsafe.Offsetof(AreaNote{}.AddToCalendar)), kBool},
+	{`"app_user_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.AppUserID)), kInt},
+	{`"app_agent_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.AppAgentID)), kInt},
+	{`"app_subject":`, nil, uint32(unsafe.Offsetof(AreaNote{}.AppSubject)), kStr},
+	{`"nextcallduration":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcallduration)), kF64},
+}}
+
+func (m *AreaNote) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaNote) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaNote) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AreaPopup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "date_created":
-			ok = d.time(&m.DateCreated)
-		case "dismissable":
-			ok = d.bool(&m.Dismissable)
-		case "displayhtml":
-			ok = d.bool(&m.Displayhtml)
-		case "displaymodal":
-			ok = d.bool(&m.Displaymodal)
-		case "enddate":
-			ok = d.time(&m.Enddate)
-		case "id":
-			ok = d.int(&m.ID)
-		case "limitdaterange":
-			ok = d.bool(&m.Limitdaterange)
-		case "note":
-			ok = d.str(&m.Note)
-		case "read_status":
-			ok = d.int(&m.ReadStatus)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAreaPopup = decTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AreaPopup{}.ID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(AreaPopup{}.ClientID)), kInt},
+	{"site_id", nil, uint32(unsafe.Offsetof(AreaPopup{}.SiteID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(AreaPopup{}.UserID)), kInt},
+	{"date_created", nil, uint32(unsafe.Offsetof(AreaPopup{}.DateCreated)), kTime},
+	{"note", nil, uint32(unsafe.Offsetof(AreaPopup{}.Note)), kStr},
+	{"dismissable", nil, uint32(unsafe.Offsetof(AreaPopup{}.Dismissable)), kBool},
+	{"read_status", nil, uint32(unsafe.Offsetof(AreaPopup{}.ReadStatus)), kInt},
+	{"displaymodal", nil, uint32(unsafe.Offsetof(AreaPopup{}.Displaymodal)), kBool},
+	{"displayhtml", nil, uint32(unsafe.Offsetof(AreaPopup{}.Displayhtml)), kBool},
+	{"limitdaterange", nil, uint32(unsafe.Offsetof(AreaPopup{}.Limitdaterange)), kBool},
+	{"startdate", nil, uint32(unsafe.Offsetof(AreaPopup{}.Startdate)), kTime},
+	{"enddate", nil, uint32(unsafe.Offsetof(AreaPopup{}.Enddate)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(AreaPopup{}.Warning)), kStr},
+}, sorted: []uint16{13, 1, 4, 6, 9, 8, 12, 0, 10, 5, 7, 2, 11, 3}}
 
-func (m *AreaPopup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"client_id":`, m.ClientID)
-	e.int(`"site_id":`, m.SiteID)
-	e.int(`"user_id":`, m.UserID)
-	e.time(`"date_created":`, m.DateCreated)
-	e.str(`"note":`, m.Note)
-	e.bool(`"dismissable":`, m.Dismissable)
-	e.int(`"read_status":`, m.ReadStatus)
-	e.bool(`"displaymodal":`, m.Displaymodal)
-	e.bool(`"displayhtml":`, m.Displayhtml)
-	e.bool(`"limitdaterange":`, m.Limitdaterange)
-	e.time(`"startdate":`, m.Startdate)
-	e.time(`"enddate":`, m.Enddate)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AreaPopup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaPopup) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AreaPopup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAreaPopup = encTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.ID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.ClientID)), kInt},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.SiteID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.UserID)), kInt},
+	{`"date_created":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.DateCreated)), kTime},
+	{`"note":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.Note)), kStr},
+	{`"dismissable":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.Dismissable)), kBool},
+	{`"read_status":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.ReadStatus)), kInt},
+	{`"displaymodal":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.Displaymodal)), kBool},
+	{`"displayhtml":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.Displayhtml)), kBool},
+	{`"limitdaterange":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.Limitdaterange)), kBool},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.Startdate)), kTime},
+	{`"enddate":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.Enddate)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.Warning)), kStr},
+}}
+
+func (m *AreaPopup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaPopup) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaPopup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AreaRequestType) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "request_type":
-			ok = d.int(&m.RequestType)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAreaRequestType = decTable{extra: unsafe.Offsetof(AreaRequestType{}.Extra), fields: []decField{
+	{"client_id", nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientName)), kStr},
+	{"request_type", nil, uint32(unsafe.Offsetof(AreaRequestType{}.RequestType)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(AreaRequestType{}.Warning)), kStr},
+}, sorted: []uint16{3, 0, 1, 2}}
 
-func (m *AreaRequestType) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"request_type":`, m.RequestType)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AreaRequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaRequestType) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AreaRequestType) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAreaRequestType = encTable{extra: unsafe.Offsetof(AreaRequestType{}.Extra), fields: []encField{
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientName)), kStr},
+	{`"request_type":`, nil, uint32(unsafe.Offsetof(AreaRequestType{}.RequestType)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaRequestType{}.Warning)), kStr},
+}}
+
+func (m *AreaRequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaRequestType) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAreaSectionDetail = decTable{extra: unsafe.Offsetof(AreaSectionDetail{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.ID)), kInt},
+	{"ticket_area_id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TicketAreaID)), kInt},
+	{"team_id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamID)), kInt},
+	{"team_guid", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamGUID)), kStr},
+	{"team_name", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.Warning)), kStr},
+}, sorted: []uint16{5, 0, 3, 2, 4, 1}}
+
 func (m *AreaSectionDetail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "team_guid":
-			ok = d.str(&m.TeamGUID)
-		case "team_id":
-			ok = d.int(&m.TeamID)
-		case "team_name":
-			ok = d.str(&m.TeamName)
-		case "ticket_area_id":
-			ok = d.int(&m.TicketAreaID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAreaSectionDetail)
 }
+
+var enctAreaSectionDetail = encTable{extra: unsafe.Offsetof(AreaSectionDetail{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.ID)), kInt},
+	{`"ticket_area_id":`, nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TicketAreaID)), kInt},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamID)), kInt},
+	{`"team_guid":`, nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamGUID)), kStr},
+	{`"team_name":`, nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.Warning)), kStr},
+}}
 
 func (m *AreaSectionDetail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"ticket_area_id":`, m.TicketAreaID)
-	e.int(`"team_id":`, m.TeamID)
-	e.str(`"team_guid":`, m.TeamGUID)
-	e.str(`"team_name":`, m.TeamName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAreaSectionDetail)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AreaSectionDetail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaSectionDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AreaToDo) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "template_id":
-			ok = d.int(&m.TemplateID)
-		case "todo_id":
-			ok = d.int(&m.TodoID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAreaToDo = decTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), fields: []decField{
+	{"client_id", nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientName)), kStr},
+	{"template_id", nil, uint32(unsafe.Offsetof(AreaToDo{}.TemplateID)), kInt},
+	{"todo_id", nil, uint32(unsafe.Offsetof(AreaToDo{}.TodoID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(AreaToDo{}.Warning)), kStr},
+}, sorted: []uint16{4, 0, 1, 2, 3}}
 
-func (m *AreaToDo) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"template_id":`, m.TemplateID)
-	e.int(`"todo_id":`, m.TodoID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AreaToDo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaToDo) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AreaToDo) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAreaToDo = encTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), fields: []encField{
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientName)), kStr},
+	{`"template_id":`, nil, uint32(unsafe.Offsetof(AreaToDo{}.TemplateID)), kInt},
+	{`"todo_id":`, nil, uint32(unsafe.Offsetof(AreaToDo{}.TodoID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaToDo{}.Warning)), kStr},
+}}
+
+func (m *AreaToDo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaToDo) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaToDo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AssetView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "assets":
-			ok = decodeModels(d, &m.Assets)
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAssetView = decTable{extra: unsafe.Offsetof(AssetView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(AssetView{}.RecordCount)), kInt},
+	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(AssetView{}.Assets)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(AssetView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(AssetView{}.PageSize)), kInt},
+}, sorted: []uint16{1, 2, 3, 0}}
+
+func (m *AssetView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAssetView) }
+
+var enctAssetView = encTable{extra: unsafe.Offsetof(AssetView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(AssetView{}.RecordCount)), kInt},
+	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(AssetView{}.Assets)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(AssetView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(AssetView{}.PageSize)), kInt},
+}}
+
+func (m *AssetView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAssetView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *AssetView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *AssetView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Assets) }
 
-func (m *AssetView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"assets":`, m.Assets)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
+var dectAssignSchedule = decTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AssignSchedule{}.ID)), kInt},
+	{"day", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Day)), kInt},
+	{"time", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Time)), kTime},
+	{"assignto_agent_id", nil, uint32(unsafe.Offsetof(AssignSchedule{}.AssigntoAgentID)), kInt},
+	{"status_id", nil, uint32(unsafe.Offsetof(AssignSchedule{}.StatusID)), kInt},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(AssignSchedule{}.TickettypeID)), kInt},
+	{"last_run_date", nil, uint32(unsafe.Offsetof(AssignSchedule{}.LastRunDate)), kTime},
+	{"interval", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Interval)), kInt},
+	{"paused", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Paused)), kBool},
+	{"asslinked_tickettype", nil, uint32(unsafe.Offsetof(AssignSchedule{}.AsslinkedTickettype)), kInt},
+}, sorted: []uint16{3, 9, 1, 0, 7, 6, 8, 4, 5, 2}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AssetView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *AssignSchedule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAssignSchedule) }
 
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *AssetView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var enctAssignSchedule = encTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.ID)), kInt},
+	{`"day":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.Day)), kInt},
+	{`"time":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.Time)), kTime},
+	{`"assignto_agent_id":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.AssigntoAgentID)), kInt},
+	{`"status_id":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.StatusID)), kInt},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.TickettypeID)), kInt},
+	{`"last_run_date":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.LastRunDate)), kTime},
+	{`"interval":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.Interval)), kInt},
+	{`"paused":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.Paused)), kBool},
+	{`"asslinked_tickettype":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.AsslinkedTickettype)), kInt},
+}}
 
-func (m *AssignSchedule) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "assignto_agent_id":
-			ok = d.int(&m.AssigntoAgentID)
-		case "asslinked_tickettype":
-			ok = d.int(&m.AsslinkedTickettype)
-		case "day":
-			ok = d.int(&m.Day)
-		case "id":
-			ok = d.int(&m.ID)
-		case "interval":
-			ok = d.int(&m.Interval)
-		case "last_run_date":
-			ok = d.time(&m.LastRunDate)
-		case "paused":
-			ok = d.bool(&m.Paused)
-		case "status_id":
-			ok = d.int(&m.StatusID)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		case "time":
-			ok = d.time(&m.Time)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
-
-func (m *AssignSchedule) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"day":`, m.Day)
-	e.time(`"time":`, m.Time)
-	e.int(`"assignto_agent_id":`, m.AssigntoAgentID)
-	e.int(`"status_id":`, m.StatusID)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.time(`"last_run_date":`, m.LastRunDate)
-	e.int(`"interval":`, m.Interval)
-	e.bool(`"paused":`, m.Paused)
-	e.int(`"asslinked_tickettype":`, m.AsslinkedTickettype)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AssignSchedule) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *AssignSchedule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAssignSchedule) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AssignSchedule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AteraAlert) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "alertCategoryID":
-			ok = d.str(&m.AlertCategoryID)
-		case "alertID":
-			ok = d.int(&m.AlertID)
-		case "alertMessage":
-			ok = d.str(&m.AlertMessage)
-		case "archived":
-			ok = d.bool(&m.Archived)
-		case "archivedDate":
-			ok = d.time(&m.ArchivedDate)
-		case "code":
-			ok = d.int(&m.Code)
-		case "created":
-			ok = d.time(&m.Created)
-		case "customerID":
-			ok = d.int(&m.CustomerID)
-		case "customerName":
-			ok = d.str(&m.CustomerName)
-		case "deviceGuid":
-			ok = d.str(&m.DeviceGUID)
-		case "deviceName":
-			ok = d.str(&m.DeviceName)
-		case "severity":
-			ok = d.str(&m.Severity)
-		case "snoozedEndDate":
-			ok = d.time(&m.SnoozedEndDate)
-		case "source":
-			ok = d.str(&m.Source)
-		case "title":
-			ok = d.str(&m.Title)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAteraAlert = decTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), fields: []decField{
+	{"alertID", nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertID)), kInt},
+	{"code", nil, uint32(unsafe.Offsetof(AteraAlert{}.Code)), kInt},
+	{"source", nil, uint32(unsafe.Offsetof(AteraAlert{}.Source)), kStr},
+	{"title", nil, uint32(unsafe.Offsetof(AteraAlert{}.Title)), kStr},
+	{"severity", nil, uint32(unsafe.Offsetof(AteraAlert{}.Severity)), kStr},
+	{"created", nil, uint32(unsafe.Offsetof(AteraAlert{}.Created)), kTime},
+	{"snoozedEndDate", nil, uint32(unsafe.Offsetof(AteraAlert{}.SnoozedEndDate)), kTime},
+	{"deviceGuid", nil, uint32(unsafe.Offsetof(AteraAlert{}.DeviceGUID)), kStr},
+	{"archived", nil, uint32(unsafe.Offsetof(AteraAlert{}.Archived)), kBool},
+	{"alertCategoryID", nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertCategoryID)), kStr},
+	{"archivedDate", nil, uint32(unsafe.Offsetof(AteraAlert{}.ArchivedDate)), kTime},
+	{"alertMessage", nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertMessage)), kStr},
+	{"deviceName", nil, uint32(unsafe.Offsetof(AteraAlert{}.DeviceName)), kStr},
+	{"customerID", nil, uint32(unsafe.Offsetof(AteraAlert{}.CustomerID)), kInt},
+	{"customerName", nil, uint32(unsafe.Offsetof(AteraAlert{}.CustomerName)), kStr},
+}, sorted: []uint16{9, 0, 11, 8, 10, 1, 5, 13, 14, 7, 12, 4, 6, 2, 3}}
 
-func (m *AteraAlert) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"alertID":`, m.AlertID)
-	e.int(`"code":`, m.Code)
-	e.str(`"source":`, m.Source)
-	e.str(`"title":`, m.Title)
-	e.str(`"severity":`, m.Severity)
-	e.time(`"created":`, m.Created)
-	e.time(`"snoozedEndDate":`, m.SnoozedEndDate)
-	e.str(`"deviceGuid":`, m.DeviceGUID)
-	e.bool(`"archived":`, m.Archived)
-	e.str(`"alertCategoryID":`, m.AlertCategoryID)
-	e.time(`"archivedDate":`, m.ArchivedDate)
-	e.str(`"alertMessage":`, m.AlertMessage)
-	e.str(`"deviceName":`, m.DeviceName)
-	e.int(`"customerID":`, m.CustomerID)
-	e.str(`"customerName":`, m.CustomerName)
-	e.close(mark, m.Extra)
-}
+func (m *AteraAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAteraAlert) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AteraAlert) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAteraAlert = encTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), fields: []encField{
+	{`"alertID":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertID)), kInt},
+	{`"code":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.Code)), kInt},
+	{`"source":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.Source)), kStr},
+	{`"title":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.Title)), kStr},
+	{`"severity":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.Severity)), kStr},
+	{`"created":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.Created)), kTime},
+	{`"snoozedEndDate":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.SnoozedEndDate)), kTime},
+	{`"deviceGuid":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.DeviceGUID)), kStr},
+	{`"archived":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.Archived)), kBool},
+	{`"alertCategoryID":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertCategoryID)), kStr},
+	{`"archivedDate":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.ArchivedDate)), kTime},
+	{`"alertMessage":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertMessage)), kStr},
+	{`"deviceName":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.DeviceName)), kStr},
+	{`"customerID":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.CustomerID)), kInt},
+	{`"customerName":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.CustomerName)), kStr},
+}}
+
+func (m *AteraAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAteraAlert) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AteraAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Attachment) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_alreadyuploaded":
-			ok = d.bool(&m.Alreadyuploaded)
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_enduserportalpdfprint":
-			ok = d.bool(&m.Enduserportalpdfprint)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_is_new_version":
-			ok = d.bool(&m.IsNewVersion)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "action_id":
-			ok = d.int(&m.ActionID)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "already_posted":
-			ok = d.bool(&m.AlreadyPosted)
-		case "anon_outcomeid":
-			ok = d.int(&m.AnonOutcomeid)
-		case "att_link":
-			ok = d.str(&m.AttLink)
-		case "attachmentaction_id":
-			ok = d.int(&m.AttachmentactionID)
-		case "child_count":
-			ok = d.int(&m.ChildCount)
-		case "content_type":
-			ok = d.str(&m.ContentType)
-		case "copy_from_id":
-			ok = d.int(&m.CopyFromID)
-		case "data":
-			ok = d.bytes(&m.Data)
-		case "data_base64":
-			ok = d.str(&m.DataBase64)
-		case "datecreated":
-			ok = d.time(&m.Datecreated)
-		case "desc":
-			ok = d.str(&m.Desc)
-		case "download_url":
-			ok = d.str(&m.DownloadURL)
-		case "faultid":
-			ok = d.int(&m.Faultid)
-		case "file":
-			ok = d.raw(&m.File)
-		case "filename":
-			ok = d.str(&m.Filename)
-		case "filesize":
-			ok = d.int(&m.Filesize)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "has_scanned":
-			ok = d.bool(&m.HasScanned)
-		case "id":
-			ok = d.int(&m.ID)
-		case "image_upload_id":
-			ok = d.int(&m.ImageUploadID)
-		case "image_upload_key":
-			ok = d.str(&m.ImageUploadKey)
-		case "isimage":
-			ok = d.bool(&m.Isimage)
-		case "last_updated":
-			ok = d.time(&m.LastUpdated)
-		case "link":
-			ok = d.str(&m.Link)
-		case "linked_version_id":
-			ok = d.int(&m.LinkedVersionID)
-		case "note":
-			ok = d.str(&m.Note)
-		case "parent_id":
-			ok = d.int(&m.ParentID)
-		case "parent_name":
-			ok = d.str(&m.ParentName)
-		case "s3url":
-			ok = d.str(&m.S3url)
-		case "showforusers":
-			ok = d.bool(&m.Showforusers)
-		case "showonchild":
-			ok = d.bool(&m.Showonchild)
-		case "showonrelated":
-			ok = d.bool(&m.Showonrelated)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "third_party_token":
-			ok = d.str(&m.ThirdPartyToken)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "type":
-			ok = d.int(&m.Type)
-		case "unique_id":
-			ok = d.int(&m.UniqueID)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "version_count":
-			ok = d.int(&m.VersionCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAttachment = decTable{extra: unsafe.Offsetof(Attachment{}.Extra), fields: []decField{
+	{"third_party_id", nil, uint32(unsafe.Offsetof(Attachment{}.ThirdPartyID)), kStr},
+	{"link", nil, uint32(unsafe.Offsetof(Attachment{}.Link)), kStr},
+	{"content_type", nil, uint32(unsafe.Offsetof(Attachment{}.ContentType)), kStr},
+	{"last_updated", nil, uint32(unsafe.Offsetof(Attachment{}.LastUpdated)), kTime},
+	{"id", nil, uint32(unsafe.Offsetof(Attachment{}.ID)), kInt},
+	{"filename", nil, uint32(unsafe.Offsetof(Attachment{}.Filename)), kStr},
+	{"datecreated", nil, uint32(unsafe.Offsetof(Attachment{}.Datecreated)), kTime},
+	{"note", nil, uint32(unsafe.Offsetof(Attachment{}.Note)), kStr},
+	{"filesize", nil, uint32(unsafe.Offsetof(Attachment{}.Filesize)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(Attachment{}.Type)), kInt},
+	{"unique_id", nil, uint32(unsafe.Offsetof(Attachment{}.UniqueID)), kInt},
+	{"desc", nil, uint32(unsafe.Offsetof(Attachment{}.Desc)), kStr},
+	{"isimage", nil, uint32(unsafe.Offsetof(Attachment{}.Isimage)), kBool},
+	{"data", nil, uint32(unsafe.Offsetof(Attachment{}.Data)), kBytes},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(Attachment{}.TicketID)), kInt},
+	{"action_id", nil, uint32(unsafe.Offsetof(Attachment{}.ActionID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(Attachment{}.UserID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(Attachment{}.AgentID)), kInt},
+	{"attachmentaction_id", nil, uint32(unsafe.Offsetof(Attachment{}.AttachmentactionID)), kInt},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(Attachment{}.Canupdate)), kBool},
+	{"guid", nil, uint32(unsafe.Offsetof(Attachment{}.GUID)), kStr},
+	{"image_upload_id", nil, uint32(unsafe.Offsetof(Attachment{}.ImageUploadID)), kInt},
+	{"image_upload_key", nil, uint32(unsafe.Offsetof(Attachment{}.ImageUploadKey)), kStr},
+	{"file", nil, uint32(unsafe.Offsetof(Attachment{}.File)), kRaw},
+	{"_enduserportalpdfprint", nil, uint32(unsafe.Offsetof(Attachment{}.Enduserportalpdfprint)), kBool},
+	{"anon_outcomeid", nil, uint32(unsafe.Offsetof(Attachment{}.AnonOutcomeid)), kInt},
+	{"has_scanned", nil, uint32(unsafe.Offsetof(Attachment{}.HasScanned)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(Attachment{}.Warning)), kStr},
+	{"_is_new_version", nil, uint32(unsafe.Offsetof(Attachment{}.IsNewVersion)), kBool},
+	{"parent_name", nil, uint32(unsafe.Offsetof(Attachment{}.ParentName)), kStr},
+	{"version_count", nil, uint32(unsafe.Offsetof(Attachment{}.VersionCount)), kInt},
+	{"_alreadyuploaded", nil, uint32(unsafe.Offsetof(Attachment{}.Alreadyuploaded)), kBool},
+	{"copy_from_id", nil, uint32(unsafe.Offsetof(Attachment{}.CopyFromID)), kInt},
+	{"showforusers", nil, uint32(unsafe.Offsetof(Attachment{}.Showforusers)), kBool},
+	{"showonchild", nil, uint32(unsafe.Offsetof(Attachment{}.Showonchild)), kBool},
+	{"showonrelated", nil, uint32(unsafe.Offsetof(Attachment{}.Showonrelated)), kBool},
+	{"data_base64", nil, uint32(unsafe.Offsetof(Attachment{}.DataBase64)), kStr},
+	{"download_url", nil, uint32(unsafe.Offsetof(Attachment{}.DownloadURL)), kStr},
+	{"third_party_token", nil, uint32(unsafe.Offsetof(Attachment{}.ThirdPartyToken)), kStr},
+	{"already_posted", nil, uint32(unsafe.Offsetof(Attachment{}.AlreadyPosted)), kBool},
+	{"faultid", nil, uint32(unsafe.Offsetof(Attachment{}.Faultid)), kInt},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Attachment{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(Attachment{}.Importtype)), kStr},
+	{"s3url", nil, uint32(unsafe.Offsetof(Attachment{}.S3url)), kStr},
+	{"att_link", nil, uint32(unsafe.Offsetof(Attachment{}.AttLink)), kStr},
+	{"child_count", nil, uint32(unsafe.Offsetof(Attachment{}.ChildCount)), kInt},
+	{"parent_id", nil, uint32(unsafe.Offsetof(Attachment{}.ParentID)), kInt},
+	{"linked_version_id", nil, uint32(unsafe.Offsetof(Attachment{}.LinkedVersionID)), kInt},
+}, sorted: []uint16{31, 19, 24, 42, 28, 41, 27, 15, 17, 39, 25, 44, 18, 45, 2, 32, 13, 36, 6, 11, 37, 40, 23, 5, 8, 20, 26, 4, 21, 22, 12, 3, 1, 47, 7, 46, 29, 43, 33, 34, 35, 0, 38, 14, 9, 10, 16, 30}}
 
-func (m *Attachment) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	e.str(`"link":`, m.Link)
-	e.str(`"content_type":`, m.ContentType)
-	e.time(`"last_updated":`, m.LastUpdated)
-	e.int(`"id":`, m.ID)
-	e.str(`"filename":`, m.Filename)
-	e.time(`"datecreated":`, m.Datecreated)
-	e.str(`"note":`, m.Note)
-	e.int(`"filesize":`, m.Filesize)
-	e.int(`"type":`, m.Type)
-	e.int(`"unique_id":`, m.UniqueID)
-	e.str(`"desc":`, m.Desc)
-	e.bool(`"isimage":`, m.Isimage)
-	e.bytes(`"data":`, m.Data)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"action_id":`, m.ActionID)
-	e.int(`"user_id":`, m.UserID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.int(`"attachmentaction_id":`, m.AttachmentactionID)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.str(`"guid":`, m.GUID)
-	e.int(`"image_upload_id":`, m.ImageUploadID)
-	e.str(`"image_upload_key":`, m.ImageUploadKey)
-	e.raw(`"file":`, m.File)
-	e.bool(`"_enduserportalpdfprint":`, m.Enduserportalpdfprint)
-	e.int(`"anon_outcomeid":`, m.AnonOutcomeid)
-	e.bool(`"has_scanned":`, m.HasScanned)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"_is_new_version":`, m.IsNewVersion)
-	e.str(`"parent_name":`, m.ParentName)
-	e.int(`"version_count":`, m.VersionCount)
-	e.bool(`"_alreadyuploaded":`, m.Alreadyuploaded)
-	e.int(`"copy_from_id":`, m.CopyFromID)
-	e.bool(`"showforusers":`, m.Showforusers)
-	e.bool(`"showonchild":`, m.Showonchild)
-	e.bool(`"showonrelated":`, m.Showonrelated)
-	e.str(`"data_base64":`, m.DataBase64)
-	e.str(`"download_url":`, m.DownloadURL)
-	e.str(`"third_party_token":`, m.ThirdPartyToken)
-	e.bool(`"already_posted":`, m.AlreadyPosted)
-	e.int(`"faultid":`, m.Faultid)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"s3url":`, m.S3url)
-	e.str(`"att_link":`, m.AttLink)
-	e.int(`"child_count":`, m.ChildCount)
-	e.int(`"parent_id":`, m.ParentID)
-	e.int(`"linked_version_id":`, m.LinkedVersionID)
-	e.close(mark, m.Extra)
-}
+func (m *Attachment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAttachment) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Attachment) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAttachment = encTable{extra: unsafe.Offsetof(Attachment{}.Extra), fields: []encField{
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.ThirdPartyID)), kStr},
+	{`"link":`, nil, uint32(unsafe.Offsetof(Attachment{}.Link)), kStr},
+	{`"content_type":`, nil, uint32(unsafe.Offsetof(Attachment{}.ContentType)), kStr},
+	{`"last_updated":`, nil, uint32(unsafe.Offsetof(Attachment{}.LastUpdated)), kTime},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Attachment{}.ID)), kInt},
+	{`"filename":`, nil, uint32(unsafe.Offsetof(Attachment{}.Filename)), kStr},
+	{`"datecreated":`, nil, uint32(unsafe.Offsetof(Attachment{}.Datecreated)), kTime},
+	{`"note":`, nil, uint32(unsafe.Offsetof(Attachment{}.Note)), kStr},
+	{`"filesize":`, nil, uint32(unsafe.Offsetof(Attachment{}.Filesize)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(Attachment{}.Type)), kInt},
+	{`"unique_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.UniqueID)), kInt},
+	{`"desc":`, nil, uint32(unsafe.Offsetof(Attachment{}.Desc)), kStr},
+	{`"isimage":`, nil, uint32(unsafe.Offsetof(Attachment{}.Isimage)), kBool},
+	{`"data":`, nil, uint32(unsafe.Offsetof(Attachment{}.Data)), kBytes},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.TicketID)), kInt},
+	{`"action_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.ActionID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.UserID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.AgentID)), kInt},
+	{`"attachmentaction_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.AttachmentactionID)), kInt},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(Attachment{}.Canupdate)), kBool},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Attachment{}.GUID)), kStr},
+	{`"image_upload_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.ImageUploadID)), kInt},
+	{`"image_upload_key":`, nil, uint32(unsafe.Offsetof(Attachment{}.ImageUploadKey)), kStr},
+	{`"file":`, nil, uint32(unsafe.Offsetof(Attachment{}.File)), kRaw},
+	{`"_enduserportalpdfprint":`, nil, uint32(unsafe.Offsetof(Attachment{}.Enduserportalpdfprint)), kBool},
+	{`"anon_outcomeid":`, nil, uint32(unsafe.Offsetof(Attachment{}.AnonOutcomeid)), kInt},
+	{`"has_scanned":`, nil, uint32(unsafe.Offsetof(Attachment{}.HasScanned)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Attachment{}.Warning)), kStr},
+	{`"_is_new_version":`, nil, uint32(unsafe.Offsetof(Attachment{}.IsNewVersion)), kBool},
+	{`"parent_name":`, nil, uint32(unsafe.Offsetof(Attachment{}.ParentName)), kStr},
+	{`"version_count":`, nil, uint32(unsafe.Offsetof(Attachment{}.VersionCount)), kInt},
+	{`"_alreadyuploaded":`, nil, uint32(unsafe.Offsetof(Attachment{}.Alreadyuploaded)), kBool},
+	{`"copy_from_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.CopyFromID)), kInt},
+	{`"showforusers":`, nil, uint32(unsafe.Offsetof(Attachment{}.Showforusers)), kBool},
+	{`"showonchild":`, nil, uint32(unsafe.Offsetof(Attachment{}.Showonchild)), kBool},
+	{`"showonrelated":`, nil, uint32(unsafe.Offsetof(Attachment{}.Showonrelated)), kBool},
+	{`"data_base64":`, nil, uint32(unsafe.Offsetof(Attachment{}.DataBase64)), kStr},
+	{`"download_url":`, nil, uint32(unsafe.Offsetof(Attachment{}.DownloadURL)), kStr},
+	{`"third_party_token":`, nil, uint32(unsafe.Offsetof(Attachment{}.ThirdPartyToken)), kStr},
+	{`"already_posted":`, nil, uint32(unsafe.Offsetof(Attachment{}.AlreadyPosted)), kBool},
+	{`"faultid":`, nil, uint32(unsafe.Offsetof(Attachment{}.Faultid)), kInt},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Attachment{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Attachment{}.Importtype)), kStr},
+	{`"s3url":`, nil, uint32(unsafe.Offsetof(Attachment{}.S3url)), kStr},
+	{`"att_link":`, nil, uint32(unsafe.Offsetof(Attachment{}.AttLink)), kStr},
+	{`"child_count":`, nil, uint32(unsafe.Offsetof(Attachment{}.ChildCount)), kInt},
+	{`"parent_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.ParentID)), kInt},
+	{`"linked_version_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.LinkedVersionID)), kInt},
+}}
+
+func (m *Attachment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAttachment) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Attachment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AttachmentList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "already_posted":
-			ok = d.bool(&m.AlreadyPosted)
-		case "att_link":
-			ok = d.str(&m.AttLink)
-		case "child_count":
-			ok = d.int(&m.ChildCount)
-		case "data_base64":
-			ok = d.str(&m.DataBase64)
-		case "datecreated":
-			ok = d.time(&m.Datecreated)
-		case "desc":
-			ok = d.str(&m.Desc)
-		case "download_url":
-			ok = d.str(&m.DownloadURL)
-		case "faultid":
-			ok = d.int(&m.Faultid)
-		case "filename":
-			ok = d.str(&m.Filename)
-		case "filesize":
-			ok = d.int(&m.Filesize)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isimage":
-			ok = d.bool(&m.Isimage)
-		case "linked_version_id":
-			ok = d.int(&m.LinkedVersionID)
-		case "note":
-			ok = d.str(&m.Note)
-		case "parent_id":
-			ok = d.int(&m.ParentID)
-		case "s3url":
-			ok = d.str(&m.S3url)
-		case "showforusers":
-			ok = d.bool(&m.Showforusers)
-		case "showonchild":
-			ok = d.bool(&m.Showonchild)
-		case "showonrelated":
-			ok = d.bool(&m.Showonrelated)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "third_party_token":
-			ok = d.str(&m.ThirdPartyToken)
-		case "type":
-			ok = d.int(&m.Type)
-		case "unique_id":
-			ok = d.int(&m.UniqueID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAttachmentList = decTable{extra: unsafe.Offsetof(AttachmentList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AttachmentList{}.ID)), kInt},
+	{"filename", nil, uint32(unsafe.Offsetof(AttachmentList{}.Filename)), kStr},
+	{"datecreated", nil, uint32(unsafe.Offsetof(AttachmentList{}.Datecreated)), kTime},
+	{"note", nil, uint32(unsafe.Offsetof(AttachmentList{}.Note)), kStr},
+	{"filesize", nil, uint32(unsafe.Offsetof(AttachmentList{}.Filesize)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(AttachmentList{}.Type)), kInt},
+	{"unique_id", nil, uint32(unsafe.Offsetof(AttachmentList{}.UniqueID)), kInt},
+	{"desc", nil, uint32(unsafe.Offsetof(AttachmentList{}.Desc)), kStr},
+	{"isimage", nil, uint32(unsafe.Offsetof(AttachmentList{}.Isimage)), kBool},
+	{"showforusers", nil, uint32(unsafe.Offsetof(AttachmentList{}.Showforusers)), kBool},
+	{"showonchild", nil, uint32(unsafe.Offsetof(AttachmentList{}.Showonchild)), kBool},
+	{"showonrelated", nil, uint32(unsafe.Offsetof(AttachmentList{}.Showonrelated)), kBool},
+	{"data_base64", nil, uint32(unsafe.Offsetof(AttachmentList{}.DataBase64)), kStr},
+	{"download_url", nil, uint32(unsafe.Offsetof(AttachmentList{}.DownloadURL)), kStr},
+	{"third_party_token", nil, uint32(unsafe.Offsetof(AttachmentList{}.ThirdPartyToken)), kStr},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(AttachmentList{}.ThirdPartyID)), kStr},
+	{"already_posted", nil, uint32(unsafe.Offsetof(AttachmentList{}.AlreadyPosted)), kBool},
+	{"faultid", nil, uint32(unsafe.Offsetof(AttachmentList{}.Faultid)), kInt},
+	{"_isimport", nil, uint32(unsafe.Offsetof(AttachmentList{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(AttachmentList{}.Importtype)), kStr},
+	{"s3url", nil, uint32(unsafe.Offsetof(AttachmentList{}.S3url)), kStr},
+	{"att_link", nil, uint32(unsafe.Offsetof(AttachmentList{}.AttLink)), kStr},
+	{"child_count", nil, uint32(unsafe.Offsetof(AttachmentList{}.ChildCount)), kInt},
+	{"parent_id", nil, uint32(unsafe.Offsetof(AttachmentList{}.ParentID)), kInt},
+	{"linked_version_id", nil, uint32(unsafe.Offsetof(AttachmentList{}.LinkedVersionID)), kInt},
+}, sorted: []uint16{19, 18, 16, 21, 22, 12, 2, 7, 13, 17, 1, 4, 0, 8, 24, 3, 23, 20, 9, 10, 11, 15, 14, 5, 6}}
 
-func (m *AttachmentList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"filename":`, m.Filename)
-	e.time(`"datecreated":`, m.Datecreated)
-	e.str(`"note":`, m.Note)
-	e.int(`"filesize":`, m.Filesize)
-	e.int(`"type":`, m.Type)
-	e.int(`"unique_id":`, m.UniqueID)
-	e.str(`"desc":`, m.Desc)
-	e.bool(`"isimage":`, m.Isimage)
-	e.bool(`"showforusers":`, m.Showforusers)
-	e.bool(`"showonchild":`, m.Showonchild)
-	e.bool(`"showonrelated":`, m.Showonrelated)
-	e.str(`"data_base64":`, m.DataBase64)
-	e.str(`"download_url":`, m.DownloadURL)
-	e.str(`"third_party_token":`, m.ThirdPartyToken)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	e.bool(`"already_posted":`, m.AlreadyPosted)
-	e.int(`"faultid":`, m.Faultid)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"s3url":`, m.S3url)
-	e.str(`"att_link":`, m.AttLink)
-	e.int(`"child_count":`, m.ChildCount)
-	e.int(`"parent_id":`, m.ParentID)
-	e.int(`"linked_version_id":`, m.LinkedVersionID)
-	e.close(mark, m.Extra)
-}
+func (m *AttachmentList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAttachmentList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AttachmentList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAttachmentList = encTable{extra: unsafe.Offsetof(AttachmentList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.ID)), kInt},
+	{`"filename":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Filename)), kStr},
+	{`"datecreated":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Datecreated)), kTime},
+	{`"note":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Note)), kStr},
+	{`"filesize":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Filesize)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Type)), kInt},
+	{`"unique_id":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.UniqueID)), kInt},
+	{`"desc":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Desc)), kStr},
+	{`"isimage":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Isimage)), kBool},
+	{`"showforusers":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Showforusers)), kBool},
+	{`"showonchild":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Showonchild)), kBool},
+	{`"showonrelated":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Showonrelated)), kBool},
+	{`"data_base64":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.DataBase64)), kStr},
+	{`"download_url":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.DownloadURL)), kStr},
+	{`"third_party_token":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.ThirdPartyToken)), kStr},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.ThirdPartyID)), kStr},
+	{`"already_posted":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.AlreadyPosted)), kBool},
+	{`"faultid":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Faultid)), kInt},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Importtype)), kStr},
+	{`"s3url":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.S3url)), kStr},
+	{`"att_link":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.AttLink)), kStr},
+	{`"child_count":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.ChildCount)), kInt},
+	{`"parent_id":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.ParentID)), kInt},
+	{`"linked_version_id":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.LinkedVersionID)), kInt},
+}}
+
+func (m *AttachmentList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAttachmentList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AttachmentList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AttachmentView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action_id":
-			ok = d.int(&m.ActionID)
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "folders":
-			ok = decodeModels(d, &m.Folders)
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "type":
-			ok = d.int(&m.Type)
-		case "unique_id":
-			ok = d.int(&m.UniqueID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAttachmentView = decTable{extra: unsafe.Offsetof(AttachmentView{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(AttachmentView{}.Type)), kInt},
+	{"unique_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.UniqueID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.TicketID)), kInt},
+	{"action_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.ActionID)), kInt},
+	{"record_count", nil, uint32(unsafe.Offsetof(AttachmentView{}.RecordCount)), kInt},
+	{"attachments", decMany[AttachmentList], uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(AttachmentView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(AttachmentView{}.PageSize)), kInt},
+	{"folders", decMany[KeyPair4], uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kSub},
+}, sorted: []uint16{3, 5, 8, 6, 7, 4, 2, 0, 1}}
+
+func (m *AttachmentView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAttachmentView) }
+
+var enctAttachmentView = encTable{extra: unsafe.Offsetof(AttachmentView{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.Type)), kInt},
+	{`"unique_id":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.UniqueID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.TicketID)), kInt},
+	{`"action_id":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.ActionID)), kInt},
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.RecordCount)), kInt},
+	{`"attachments":`, encMany[AttachmentList], uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.PageSize)), kInt},
+	{`"folders":`, encMany[KeyPair4], uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kSub},
+}}
+
+func (m *AttachmentView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAttachmentView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *AttachmentView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *AttachmentView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Attachments) }
 
-func (m *AttachmentView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"type":`, m.Type)
-	e.int(`"unique_id":`, m.UniqueID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"action_id":`, m.ActionID)
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	encodeModels(e, `"folders":`, m.Folders)
-	e.close(mark, m.Extra)
-}
+var dectAudit = decTable{extra: unsafe.Offsetof(Audit{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Audit{}.ID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(Audit{}.TicketID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(Audit{}.AgentID)), kInt},
+	{"date", nil, uint32(unsafe.Offsetof(Audit{}.Date)), kTime},
+	{"value", nil, uint32(unsafe.Offsetof(Audit{}.Value)), kStr},
+	{"to", nil, uint32(unsafe.Offsetof(Audit{}.To)), kStr},
+	{"from", nil, uint32(unsafe.Offsetof(Audit{}.From)), kStr},
+	{"table_name", nil, uint32(unsafe.Offsetof(Audit{}.TableName)), kStr},
+	{"id1", nil, uint32(unsafe.Offsetof(Audit{}.Id1)), kInt},
+	{"id2", nil, uint32(unsafe.Offsetof(Audit{}.Id2)), kInt},
+	{"clientid", nil, uint32(unsafe.Offsetof(Audit{}.Clientid)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(Audit{}.Warning)), kStr},
+	{"actoutcome", nil, uint32(unsafe.Offsetof(Audit{}.Actoutcome)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(Audit{}.UserID)), kInt},
+	{"username", nil, uint32(unsafe.Offsetof(Audit{}.Username)), kStr},
+	{"datetime_to", nil, uint32(unsafe.Offsetof(Audit{}.DatetimeTo)), kTime},
+	{"datetime_from", nil, uint32(unsafe.Offsetof(Audit{}.DatetimeFrom)), kTime},
+}, sorted: []uint16{11, 12, 2, 10, 3, 16, 15, 6, 0, 8, 9, 7, 1, 5, 13, 14, 4}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AttachmentView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *Audit) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAudit) }
 
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *AttachmentView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var enctAudit = encTable{extra: unsafe.Offsetof(Audit{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Audit{}.ID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(Audit{}.TicketID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Audit{}.AgentID)), kInt},
+	{`"date":`, nil, uint32(unsafe.Offsetof(Audit{}.Date)), kTime},
+	{`"value":`, nil, uint32(unsafe.Offsetof(Audit{}.Value)), kStr},
+	{`"to":`, nil, uint32(unsafe.Offsetof(Audit{}.To)), kStr},
+	{`"from":`, nil, uint32(unsafe.Offsetof(Audit{}.From)), kStr},
+	{`"table_name":`, nil, uint32(unsafe.Offsetof(Audit{}.TableName)), kStr},
+	{`"id1":`, nil, uint32(unsafe.Offsetof(Audit{}.Id1)), kInt},
+	{`"id2":`, nil, uint32(unsafe.Offsetof(Audit{}.Id2)), kInt},
+	{`"clientid":`, nil, uint32(unsafe.Offsetof(Audit{}.Clientid)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Audit{}.Warning)), kStr},
+	{`"actoutcome":`, nil, uint32(unsafe.Offsetof(Audit{}.Actoutcome)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(Audit{}.UserID)), kInt},
+	{`"username":`, nil, uint32(unsafe.Offsetof(Audit{}.Username)), kStr},
+	{`"datetime_to":`, nil, uint32(unsafe.Offsetof(Audit{}.DatetimeTo)), kTime},
+	{`"datetime_from":`, nil, uint32(unsafe.Offsetof(Audit{}.DatetimeFrom)), kTime},
+}}
 
-func (m *Audit) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actoutcome":
-			ok = d.str(&m.Actoutcome)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "clientid":
-			ok = d.int(&m.Clientid)
-		case "date":
-			ok = d.time(&m.Date)
-		case "datetime_from":
-			ok = d.time(&m.DatetimeFrom)
-		case "datetime_to":
-			ok = d.time(&m.DatetimeTo)
-		case "from":
-			ok = d.str(&m.From)
-		case "id":
-			ok = d.int(&m.ID)
-		case "id1":
-			ok = d.int(&m.Id1)
-		case "id2":
-			ok = d.int(&m.Id2)
-		case "table_name":
-			ok = d.str(&m.TableName)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "to":
-			ok = d.str(&m.To)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "username":
-			ok = d.str(&m.Username)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
-
-func (m *Audit) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.time(`"date":`, m.Date)
-	e.str(`"value":`, m.Value)
-	e.str(`"to":`, m.To)
-	e.str(`"from":`, m.From)
-	e.str(`"table_name":`, m.TableName)
-	e.int(`"id1":`, m.Id1)
-	e.int(`"id2":`, m.Id2)
-	e.int(`"clientid":`, m.Clientid)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"actoutcome":`, m.Actoutcome)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"username":`, m.Username)
-	e.time(`"datetime_to":`, m.DatetimeTo)
-	e.time(`"datetime_from":`, m.DatetimeFrom)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Audit) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *Audit) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAudit) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Audit) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAuditPasswordField = decTable{extra: unsafe.Offsetof(AuditPasswordField{}.Extra), fields: []decField{
+	{"object_type", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectType)), kInt},
+	{"object_id", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectID)), kInt},
+	{"field_id", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.FieldID)), kInt},
+	{"value", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.Value)), kStr},
+	{"object", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.Object)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.Warning)), kStr},
+}, sorted: []uint16{5, 2, 4, 1, 0, 3}}
+
 func (m *AuditPasswordField) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "object":
-			ok = decodeEnum(d, &m.Object)
-		case "object_id":
-			ok = d.int(&m.ObjectID)
-		case "object_type":
-			ok = d.int(&m.ObjectType)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAuditPasswordField)
 }
+
+var enctAuditPasswordField = encTable{extra: unsafe.Offsetof(AuditPasswordField{}.Extra), fields: []encField{
+	{`"object_type":`, nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectType)), kInt},
+	{`"object_id":`, nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectID)), kInt},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(AuditPasswordField{}.FieldID)), kInt},
+	{`"value":`, nil, uint32(unsafe.Offsetof(AuditPasswordField{}.Value)), kStr},
+	{`"object":`, nil, uint32(unsafe.Offsetof(AuditPasswordField{}.Object)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AuditPasswordField{}.Warning)), kStr},
+}}
 
 func (m *AuditPasswordField) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"object_type":`, m.ObjectType)
-	e.int(`"object_id":`, m.ObjectID)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"value":`, m.Value)
-	encodeEnum(e, `"object":`, m.Object)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAuditPasswordField)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AuditPasswordField) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AuditPasswordField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Autoassign) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_domatch":
-			ok = d.bool(&m.Domatch)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "active":
-			ok = d.bool(&m.Active)
-		case "batch_size":
-			ok = d.int(&m.BatchSize)
-		case "batch_sleep":
-			ok = d.int(&m.BatchSleep)
-		case "criteria":
-			ok = decodeModels(d, &m.Criteria)
-		case "database_lookups":
-			ok = decodeModels(d, &m.DatabaseLookups)
-		case "dontshownotification":
-			ok = d.bool(&m.Dontshownotification)
-		case "events":
-			ok = decodeModels(d, &m.Events)
-		case "flowdetail_id":
-			ok = d.int(&m.FlowdetailID)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "matched_ids":
-			ok = d.str(&m.MatchedIds)
-		case "matched_rule_count":
-			ok = d.int(&m.MatchedRuleCount)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_agent_id":
-			ok = d.int(&m.NewAgentID)
-		case "new_agent_name":
-			ok = d.str(&m.NewAgentName)
-		case "new_category_1_guid":
-			ok = d.str(&m.NewCategory1GUID)
-		case "new_category_1_id":
-			ok = d.int(&m.NewCategory1ID)
-		case "new_category_1_name":
-			ok = d.str(&m.NewCategory1Name)
-		case "new_category_2_guid":
-			ok = d.str(&m.NewCategory2GUID)
-		case "new_category_2_id":
-			ok = d.int(&m.NewCategory2ID)
-		case "new_category_2_name":
-			ok = d.str(&m.NewCategory2Name)
-		case "new_category_3_guid":
-			ok = d.str(&m.NewCategory3GUID)
-		case "new_category_3_id":
-			ok = d.int(&m.NewCategory3ID)
-		case "new_category_3_name":
-			ok = d.str(&m.NewCategory3Name)
-		case "new_category_4_guid":
-			ok = d.str(&m.NewCategory4GUID)
-		case "new_category_4_id":
-			ok = d.int(&m.NewCategory4ID)
-		case "new_category_4_name":
-			ok = d.str(&m.NewCategory4Name)
-		case "new_colour":
-			ok = d.str(&m.NewColour)
-		case "new_priority_id":
-			ok = d.int(&m.NewPriorityID)
-		case "new_product_id":
-			ok = d.int(&m.NewProductID)
-		case "new_product_name":
-			ok = d.str(&m.NewProductName)
-		case "new_sla_guid":
-			ok = d.str(&m.NewSLAGUID)
-		case "new_sla_id":
-			ok = d.int(&m.NewSLAID)
-		case "new_status_id":
-			ok = d.int(&m.NewStatusID)
-		case "new_team":
-			ok = d.str(&m.NewTeam)
-		case "new_template_id":
-			ok = d.int(&m.NewTemplateID)
-		case "new_template_name":
-			ok = d.str(&m.NewTemplateName)
-		case "new_workflow_id":
-			ok = d.int(&m.NewWorkflowID)
-		case "new_workflow_name":
-			ok = d.str(&m.NewWorkflowName)
-		case "newstatus_guid":
-			ok = d.str(&m.NewstatusGUID)
-		case "newtemplate_guid":
-			ok = d.str(&m.NewtemplateGUID)
-		case "newworkflow_guid":
-			ok = d.str(&m.NewworkflowGUID)
-		case "olas":
-			ok = decodeModels(d, &m.Olas)
-		case "outcome_id":
-			ok = d.int(&m.OutcomeID)
-		case "outcome_name":
-			ok = d.str(&m.OutcomeName)
-		case "outcomes":
-			ok = decodeModels(d, &m.Outcomes)
-		case "popup_notes":
-			ok = decodeModels(d, &m.PopupNotes)
-		case "popupmsg":
-			ok = d.str(&m.Popupmsg)
-		case "precedence":
-			ok = d.int(&m.Precedence)
-		case "rule_ids":
-			ok = d.ints(&m.RuleIds)
-		case "script_id":
-			ok = d.int(&m.ScriptID)
-		case "script_name":
-			ok = d.str(&m.ScriptName)
-		case "set_colour":
-			ok = d.bool(&m.SetColour)
-		case "stopmatching":
-			ok = d.bool(&m.Stopmatching)
-		case "use":
-			ok = d.int(&m.Use)
-		case "user":
-			ok = decodeModel(d, &m.User)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAutoassign = decTable{extra: unsafe.Offsetof(Autoassign{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(Autoassign{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(Autoassign{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Autoassign{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Autoassign{}.Name)), kStr},
+	{"precedence", nil, uint32(unsafe.Offsetof(Autoassign{}.Precedence)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(Autoassign{}.Use)), kInt},
+	{"stopmatching", nil, uint32(unsafe.Offsetof(Autoassign{}.Stopmatching)), kBool},
+	{"new_agent_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewAgentID)), kInt},
+	{"new_agent_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewAgentName)), kStr},
+	{"new_team", nil, uint32(unsafe.Offsetof(Autoassign{}.NewTeam)), kStr},
+	{"new_priority_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewPriorityID)), kInt},
+	{"new_status_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewStatusID)), kInt},
+	{"newstatus_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewstatusGUID)), kStr},
+	{"new_sla_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewSLAID)), kInt},
+	{"new_sla_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewSLAGUID)), kStr},
+	{"new_category_1_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory1ID)), kInt},
+	{"new_category_1_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory1GUID)), kStr},
+	{"new_category_1_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory1Name)), kStr},
+	{"new_product_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewProductID)), kInt},
+	{"new_product_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewProductName)), kStr},
+	{"new_workflow_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewWorkflowID)), kInt},
+	{"newworkflow_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewworkflowGUID)), kStr},
+	{"new_workflow_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewWorkflowName)), kStr},
+	{"dontshownotification", nil, uint32(unsafe.Offsetof(Autoassign{}.Dontshownotification)), kBool},
+	{"criteria", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(Autoassign{}.Criteria)), kSub},
+	{"outcomes", decMany[AutoassignOutcome], uint32(unsafe.Offsetof(Autoassign{}.Outcomes)), kSub},
+	{"_domatch", nil, uint32(unsafe.Offsetof(Autoassign{}.Domatch)), kBool},
+	{"user", decOne[Users], uint32(unsafe.Offsetof(Autoassign{}.User)), kSub},
+	{"matched_rule_count", nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedRuleCount)), kInt},
+	{"matched_ids", nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedIds)), kStr},
+	{"outcome_id", nil, uint32(unsafe.Offsetof(Autoassign{}.OutcomeID)), kInt},
+	{"outcome_name", nil, uint32(unsafe.Offsetof(Autoassign{}.OutcomeName)), kStr},
+	{"new_category_2_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory2ID)), kInt},
+	{"new_category_2_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory2GUID)), kStr},
+	{"new_category_2_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory2Name)), kStr},
+	{"new_category_3_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory3ID)), kInt},
+	{"new_category_3_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory3GUID)), kStr},
+	{"new_category_3_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory3Name)), kStr},
+	{"new_category_4_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory4ID)), kInt},
+	{"new_category_4_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory4GUID)), kStr},
+	{"new_category_4_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory4Name)), kStr},
+	{"script_id", nil, uint32(unsafe.Offsetof(Autoassign{}.ScriptID)), kInt},
+	{"script_name", nil, uint32(unsafe.Offsetof(Autoassign{}.ScriptName)), kStr},
+	{"rule_ids", nil, uint32(unsafe.Offsetof(Autoassign{}.RuleIds)), kInts},
+	{"new_template_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewTemplateID)), kInt},
+	{"newtemplate_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewtemplateGUID)), kStr},
+	{"new_template_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewTemplateName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Autoassign{}.Warning)), kStr},
+	{"popupmsg", nil, uint32(unsafe.Offsetof(Autoassign{}.Popupmsg)), kStr},
+	{"popup_notes", decMany[AreaPopup], uint32(unsafe.Offsetof(Autoassign{}.PopupNotes)), kSub},
+	{"flowdetail_id", nil, uint32(unsafe.Offsetof(Autoassign{}.FlowdetailID)), kInt},
+	{"batch_size", nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSize)), kInt},
+	{"batch_sleep", nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSleep)), kInt},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Autoassign{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(Autoassign{}.AccessControlLevel)), kInt},
+	{"events", decMany[UnameNotification], uint32(unsafe.Offsetof(Autoassign{}.Events)), kSub},
+	{"new_colour", nil, uint32(unsafe.Offsetof(Autoassign{}.NewColour)), kStr},
+	{"set_colour", nil, uint32(unsafe.Offsetof(Autoassign{}.SetColour)), kBool},
+	{"active", nil, uint32(unsafe.Offsetof(Autoassign{}.Active)), kBool},
+	{"olas", decMany[WorkflowTarget], uint32(unsafe.Offsetof(Autoassign{}.Olas)), kSub},
+	{"database_lookups", decMany[PartsLookup], uint32(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), kSub},
+}, sorted: []uint16{26, 47, 53, 54, 58, 51, 52, 24, 60, 23, 55, 50, 0, 2, 1, 29, 28, 3, 7, 8, 16, 15, 17, 33, 32, 34, 36, 35, 37, 39, 38, 40, 56, 10, 18, 19, 14, 13, 11, 9, 44, 46, 20, 22, 12, 45, 21, 59, 30, 31, 25, 49, 48, 4, 43, 41, 42, 57, 6, 5, 27}}
 
-func (m *Autoassign) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"precedence":`, m.Precedence)
-	e.int(`"use":`, m.Use)
-	e.bool(`"stopmatching":`, m.Stopmatching)
-	e.int(`"new_agent_id":`, m.NewAgentID)
-	e.str(`"new_agent_name":`, m.NewAgentName)
-	e.str(`"new_team":`, m.NewTeam)
-	e.int(`"new_priority_id":`, m.NewPriorityID)
-	e.int(`"new_status_id":`, m.NewStatusID)
-	e.str(`"newstatus_guid":`, m.NewstatusGUID)
-	e.int(`"new_sla_id":`, m.NewSLAID)
-	e.str(`"new_sla_guid":`, m.NewSLAGUID)
-	e.int(`"new_category_1_id":`, m.NewCategory1ID)
-	e.str(`"new_category_1_guid":`, m.NewCategory1GUID)
-	e.str(`"new_category_1_name":`, m.NewCategory1Name)
-	e.int(`"new_product_id":`, m.NewProductID)
-	e.str(`"new_product_name":`, m.NewProductName)
-	e.int(`"new_workflow_id":`, m.NewWorkflowID)
-	e.str(`"newworkflow_guid":`, m.NewworkflowGUID)
-	e.str(`"new_workflow_name":`, m.NewWorkflowName)
-	e.bool(`"dontshownotification":`, m.Dontshownotification)
-	encodeModels(e, `"criteria":`, m.Criteria)
-	encodeModels(e, `"outcomes":`, m.Outcomes)
-	e.bool(`"_domatch":`, m.Domatch)
-	encodeModel(e, `"user":`, m.User)
-	e.int(`"matched_rule_count":`, m.MatchedRuleCount)
-	e.str(`"matched_ids":`, m.MatchedIds)
-	e.int(`"outcome_id":`, m.OutcomeID)
-	e.str(`"outcome_name":`, m.OutcomeName)
-	e.int(`"new_category_2_id":`, m.NewCategory2ID)
-	e.str(`"new_category_2_guid":`, m.NewCategory2GUID)
-	e.str(`"new_category_2_name":`, m.NewCategory2Name)
-	e.int(`"new_category_3_id":`, m.NewCategory3ID)
-	e.str(`"new_category_3_guid":`, m.NewCategory3GUID)
-	e.str(`"new_category_3_name":`, m.NewCategory3Name)
-	e.int(`"new_category_4_id":`, m.NewCategory4ID)
-	e.str(`"new_category_4_guid":`, m.NewCategory4GUID)
-	e.str(`"new_category_4_name":`, m.NewCategory4Name)
-	e.int(`"script_id":`, m.ScriptID)
-	e.str(`"script_name":`, m.ScriptName)
-	e.ints(`"rule_ids":`, m.RuleIds)
-	e.int(`"new_template_id":`, m.NewTemplateID)
-	e.str(`"newtemplate_guid":`, m.NewtemplateGUID)
-	e.str(`"new_template_name":`, m.NewTemplateName)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"popupmsg":`, m.Popupmsg)
-	encodeModels(e, `"popup_notes":`, m.PopupNotes)
-	e.int(`"flowdetail_id":`, m.FlowdetailID)
-	e.int(`"batch_size":`, m.BatchSize)
-	e.int(`"batch_sleep":`, m.BatchSleep)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	encodeModels(e, `"events":`, m.Events)
-	e.str(`"new_colour":`, m.NewColour)
-	e.bool(`"set_colour":`, m.SetColour)
-	e.bool(`"active":`, m.Active)
-	encodeModels(e, `"olas":`, m.Olas)
-	encodeModels(e, `"database_lookups":`, m.DatabaseLookups)
-	e.close(mark, m.Extra)
-}
+func (m *Autoassign) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutoassign) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Autoassign) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAutoassign = encTable{extra: unsafe.Offsetof(Autoassign{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Name)), kStr},
+	{`"precedence":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Precedence)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Use)), kInt},
+	{`"stopmatching":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Stopmatching)), kBool},
+	{`"new_agent_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewAgentID)), kInt},
+	{`"new_agent_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewAgentName)), kStr},
+	{`"new_team":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewTeam)), kStr},
+	{`"new_priority_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewPriorityID)), kInt},
+	{`"new_status_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewStatusID)), kInt},
+	{`"newstatus_guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewstatusGUID)), kStr},
+	{`"new_sla_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewSLAID)), kInt},
+	{`"new_sla_guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewSLAGUID)), kStr},
+	{`"new_category_1_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory1ID)), kInt},
+	{`"new_category_1_guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory1GUID)), kStr},
+	{`"new_category_1_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory1Name)), kStr},
+	{`"new_product_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewProductID)), kInt},
+	{`"new_product_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewProductName)), kStr},
+	{`"new_workflow_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewWorkflowID)), kInt},
+	{`"newworkflow_guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewworkflowGUID)), kStr},
+	{`"new_workflow_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewWorkflowName)), kStr},
+	{`"dontshownotification":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Dontshownotification)), kBool},
+	{`"criteria":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(Autoassign{}.Criteria)), kSub},
+	{`"outcomes":`, encMany[AutoassignOutcome], uint32(unsafe.Offsetof(Autoassign{}.Outcomes)), kSub},
+	{`"_domatch":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Domatch)), kBool},
+	{`"user":`, encOne[Users], uint32(unsafe.Offsetof(Autoassign{}.User)), kSub},
+	{`"matched_rule_count":`, nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedRuleCount)), kInt},
+	{`"matched_ids":`, nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedIds)), kStr},
+	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.OutcomeID)), kInt},
+	{`"outcome_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.OutcomeName)), kStr},
+	{`"new_category_2_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory2ID)), kInt},
+	{`"new_category_2_guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory2GUID)), kStr},
+	{`"new_category_2_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory2Name)), kStr},
+	{`"new_category_3_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory3ID)), kInt},
+	{`"new_category_3_guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory3GUID)), kStr},
+	{`"new_category_3_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory3Name)), kStr},
+	{`"new_category_4_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory4ID)), kInt},
+	{`"new_category_4_guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory4GUID)), kStr},
+	{`"new_category_4_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory4Name)), kStr},
+	{`"script_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.ScriptID)), kInt},
+	{`"script_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.ScriptName)), kStr},
+	{`"rule_ids":`, nil, uint32(unsafe.Offsetof(Autoassign{}.RuleIds)), kInts},
+	{`"new_template_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewTemplateID)), kInt},
+	{`"newtemplate_guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewtemplateGUID)), kStr},
+	{`"new_template_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewTemplateName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Warning)), kStr},
+	{`"popupmsg":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Popupmsg)), kStr},
+	{`"popup_notes":`, encMany[AreaPopup], uint32(unsafe.Offsetof(Autoassign{}.PopupNotes)), kSub},
+	{`"flowdetail_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.FlowdetailID)), kInt},
+	{`"batch_size":`, nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSize)), kInt},
+	{`"batch_sleep":`, nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSleep)), kInt},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Autoassign{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Autoassign{}.AccessControlLevel)), kInt},
+	{`"events":`, encMany[UnameNotification], uint32(unsafe.Offsetof(Autoassign{}.Events)), kSub},
+	{`"new_colour":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewColour)), kStr},
+	{`"set_colour":`, nil, uint32(unsafe.Offsetof(Autoassign{}.SetColour)), kBool},
+	{`"active":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Active)), kBool},
+	{`"olas":`, encMany[WorkflowTarget], uint32(unsafe.Offsetof(Autoassign{}.Olas)), kSub},
+	{`"database_lookups":`, encMany[PartsLookup], uint32(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), kSub},
+}}
+
+func (m *Autoassign) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutoassign) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Autoassign) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAutoassignCriteria = decTable{extra: unsafe.Offsetof(AutoassignCriteria{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ID)), kInt},
+	{"rule_id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.RuleID)), kInt},
+	{"autoassign_guid", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.AutoassignGUID)), kStr},
+	{"qualification_criteria_id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.QualificationCriteriaID)), kInt},
+	{"fieldname", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Fieldname)), kStr},
+	{"value_type", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueType)), kStr},
+	{"value_int", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueInt)), kInt},
+	{"valueint_guid", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueintGUID)), kStr},
+	{"value_string", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueString)), kStr},
+	{"value_datetime", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueDatetime)), kTime},
+	{"partialmatch", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Partialmatch)), kBool},
+	{"value_float", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueFloat)), kF64},
+	{"matchseparatedvalues", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Matchseparatedvalues)), kBool},
+	{"value_display", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueDisplay)), kStr},
+	{"alt_value_display", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.AltValueDisplay)), kStr},
+	{"tablename", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Tablename)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Type)), kInt},
+	{"flowsubdetails_criteria_id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.FlowsubdetailsCriteriaID)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Use)), kInt},
+	{"chatprofile_id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ChatprofileID)), kStr},
+	{"chatprofile_flow_seq", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ChatprofileFlowSeq)), kInt},
+	{"timezonestring", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Timezonestring)), kStr},
+	{"match_after_start", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.MatchAfterStart)), kBool},
+	{"match_after_target", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.MatchAfterTarget)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Warning)), kStr},
+	{"stdid", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Stdid)), kInt},
+}, sorted: []uint16{24, 14, 2, 20, 19, 4, 17, 0, 22, 23, 12, 10, 3, 1, 25, 15, 21, 16, 18, 9, 13, 11, 6, 8, 5, 7}}
+
 func (m *AutoassignCriteria) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "alt_value_display":
-			ok = d.str(&m.AltValueDisplay)
-		case "autoassign_guid":
-			ok = d.str(&m.AutoassignGUID)
-		case "chatprofile_flow_seq":
-			ok = d.int(&m.ChatprofileFlowSeq)
-		case "chatprofile_id":
-			ok = d.str(&m.ChatprofileID)
-		case "fieldname":
-			ok = d.str(&m.Fieldname)
-		case "flowsubdetails_criteria_id":
-			ok = d.int(&m.FlowsubdetailsCriteriaID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "match_after_start":
-			ok = d.bool(&m.MatchAfterStart)
-		case "match_after_target":
-			ok = d.bool(&m.MatchAfterTarget)
-		case "matchseparatedvalues":
-			ok = d.bool(&m.Matchseparatedvalues)
-		case "partialmatch":
-			ok = d.bool(&m.Partialmatch)
-		case "qualification_criteria_id":
-			ok = d.int(&m.QualificationCriteriaID)
-		case "rule_id":
-			ok = d.int(&m.RuleID)
-		case "stdid":
-			ok = d.int(&m.Stdid)
-		case "tablename":
-			ok = d.str(&m.Tablename)
-		case "timezonestring":
-			ok = d.str(&m.Timezonestring)
-		case "type":
-			ok = d.int(&m.Type)
-		case "use":
-			ok = d.int(&m.Use)
-		case "value_datetime":
-			ok = d.time(&m.ValueDatetime)
-		case "value_display":
-			ok = d.str(&m.ValueDisplay)
-		case "value_float":
-			ok = d.float64(&m.ValueFloat)
-		case "value_int":
-			ok = d.int(&m.ValueInt)
-		case "value_string":
-			ok = d.str(&m.ValueString)
-		case "value_type":
-			ok = d.str(&m.ValueType)
-		case "valueint_guid":
-			ok = d.str(&m.ValueintGUID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAutoassignCriteria)
 }
+
+var enctAutoassignCriteria = encTable{extra: unsafe.Offsetof(AutoassignCriteria{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ID)), kInt},
+	{`"rule_id":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.RuleID)), kInt},
+	{`"autoassign_guid":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.AutoassignGUID)), kStr},
+	{`"qualification_criteria_id":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.QualificationCriteriaID)), kInt},
+	{`"fieldname":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Fieldname)), kStr},
+	{`"value_type":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueType)), kStr},
+	{`"value_int":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueInt)), kInt},
+	{`"valueint_guid":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueintGUID)), kStr},
+	{`"value_string":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueString)), kStr},
+	{`"value_datetime":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueDatetime)), kTime},
+	{`"partialmatch":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Partialmatch)), kBool},
+	{`"value_float":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueFloat)), kF64},
+	{`"matchseparatedvalues":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Matchseparatedvalues)), kBool},
+	{`"value_display":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueDisplay)), kStr},
+	{`"alt_value_display":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.AltValueDisplay)), kStr},
+	{`"tablename":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Tablename)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Type)), kInt},
+	{`"flowsubdetails_criteria_id":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.FlowsubdetailsCriteriaID)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Use)), kInt},
+	{`"chatprofile_id":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ChatprofileID)), kStr},
+	{`"chatprofile_flow_seq":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ChatprofileFlowSeq)), kInt},
+	{`"timezonestring":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Timezonestring)), kStr},
+	{`"match_after_start":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.MatchAfterStart)), kBool},
+	{`"match_after_target":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.MatchAfterTarget)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Warning)), kStr},
+	{`"stdid":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Stdid)), kInt},
+}}
 
 func (m *AutoassignCriteria) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"rule_id":`, m.RuleID)
-	e.str(`"autoassign_guid":`, m.AutoassignGUID)
-	e.int(`"qualification_criteria_id":`, m.QualificationCriteriaID)
-	e.str(`"fieldname":`, m.Fieldname)
-	e.str(`"value_type":`, m.ValueType)
-	e.int(`"value_int":`, m.ValueInt)
-	e.str(`"valueint_guid":`, m.ValueintGUID)
-	e.str(`"value_string":`, m.ValueString)
-	e.time(`"value_datetime":`, m.ValueDatetime)
-	e.bool(`"partialmatch":`, m.Partialmatch)
-	e.float64(`"value_float":`, m.ValueFloat)
-	e.bool(`"matchseparatedvalues":`, m.Matchseparatedvalues)
-	e.str(`"value_display":`, m.ValueDisplay)
-	e.str(`"alt_value_display":`, m.AltValueDisplay)
-	e.str(`"tablename":`, m.Tablename)
-	e.int(`"type":`, m.Type)
-	e.int(`"flowsubdetails_criteria_id":`, m.FlowsubdetailsCriteriaID)
-	e.int(`"use":`, m.Use)
-	e.str(`"chatprofile_id":`, m.ChatprofileID)
-	e.int(`"chatprofile_flow_seq":`, m.ChatprofileFlowSeq)
-	e.str(`"timezonestring":`, m.Timezonestring)
-	e.bool(`"match_after_start":`, m.MatchAfterStart)
-	e.bool(`"match_after_target":`, m.MatchAfterTarget)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"stdid":`, m.Stdid)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAutoassignCriteria)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AutoassignCriteria) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutoassignCriteria) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAutoassignOutcome = decTable{extra: unsafe.Offsetof(AutoassignOutcome{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ID)), kInt},
+	{"rule_id", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.RuleID)), kInt},
+	{"autoassign_guid", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.AutoassignGUID)), kStr},
+	{"fieldid", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Fieldid)), kInt},
+	{"fieldname", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Fieldname)), kStr},
+	{"value_type", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueType)), kStr},
+	{"value_int", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueInt)), kInt},
+	{"value_string", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueString)), kStr},
+	{"value_datetime", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueDatetime)), kTime},
+	{"value_float", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueFloat)), kF64},
+	{"value", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Value)), kRaw},
+	{"value_display", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueDisplay)), kStr},
+	{"value_type_id", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueTypeID)), kInt},
+	{"is_dummy", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.IsDummy)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Warning)), kStr},
+}, sorted: []uint16{14, 2, 3, 4, 0, 13, 1, 10, 8, 11, 9, 6, 7, 5, 12}}
+
 func (m *AutoassignOutcome) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "autoassign_guid":
-			ok = d.str(&m.AutoassignGUID)
-		case "fieldid":
-			ok = d.int(&m.Fieldid)
-		case "fieldname":
-			ok = d.str(&m.Fieldname)
-		case "id":
-			ok = d.int(&m.ID)
-		case "is_dummy":
-			ok = d.bool(&m.IsDummy)
-		case "rule_id":
-			ok = d.int(&m.RuleID)
-		case "value":
-			ok = d.raw(&m.Value)
-		case "value_datetime":
-			ok = d.time(&m.ValueDatetime)
-		case "value_display":
-			ok = d.str(&m.ValueDisplay)
-		case "value_float":
-			ok = d.float64(&m.ValueFloat)
-		case "value_int":
-			ok = d.int(&m.ValueInt)
-		case "value_string":
-			ok = d.str(&m.ValueString)
-		case "value_type":
-			ok = d.str(&m.ValueType)
-		case "value_type_id":
-			ok = d.int(&m.ValueTypeID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAutoassignOutcome)
 }
+
+var enctAutoassignOutcome = encTable{extra: unsafe.Offsetof(AutoassignOutcome{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ID)), kInt},
+	{`"rule_id":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.RuleID)), kInt},
+	{`"autoassign_guid":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.AutoassignGUID)), kStr},
+	{`"fieldid":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Fieldid)), kInt},
+	{`"fieldname":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Fieldname)), kStr},
+	{`"value_type":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueType)), kStr},
+	{`"value_int":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueInt)), kInt},
+	{`"value_string":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueString)), kStr},
+	{`"value_datetime":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueDatetime)), kTime},
+	{`"value_float":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueFloat)), kF64},
+	{`"value":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Value)), kRaw},
+	{`"value_display":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueDisplay)), kStr},
+	{`"value_type_id":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueTypeID)), kInt},
+	{`"is_dummy":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.IsDummy)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Warning)), kStr},
+}}
 
 func (m *AutoassignOutcome) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"rule_id":`, m.RuleID)
-	e.str(`"autoassign_guid":`, m.AutoassignGUID)
-	e.int(`"fieldid":`, m.Fieldid)
-	e.str(`"fieldname":`, m.Fieldname)
-	e.str(`"value_type":`, m.ValueType)
-	e.int(`"value_int":`, m.ValueInt)
-	e.str(`"value_string":`, m.ValueString)
-	e.time(`"value_datetime":`, m.ValueDatetime)
-	e.float64(`"value_float":`, m.ValueFloat)
-	e.raw(`"value":`, m.Value)
-	e.str(`"value_display":`, m.ValueDisplay)
-	e.int(`"value_type_id":`, m.ValueTypeID)
-	e.bool(`"is_dummy":`, m.IsDummy)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAutoassignOutcome)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AutoassignOutcome) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutoassignOutcome) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AutomateAlert) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action":
-			ok = d.int(&m.Action)
-		case "ticket":
-			ok = decodeModel(d, &m.Ticket)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAutomateAlert = decTable{extra: unsafe.Offsetof(AutomateAlert{}.Extra), fields: []decField{
+	{"action", nil, uint32(unsafe.Offsetof(AutomateAlert{}.Action)), kInt},
+	{"ticket", decOne[AutomateTicket], uint32(unsafe.Offsetof(AutomateAlert{}.Ticket)), kSub},
+}, sorted: []uint16{0, 1}}
 
-func (m *AutomateAlert) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"action":`, m.Action)
-	encodeModel(e, `"ticket":`, m.Ticket)
-	e.close(mark, m.Extra)
-}
+func (m *AutomateAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateAlert) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AutomateAlert) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAutomateAlert = encTable{extra: unsafe.Offsetof(AutomateAlert{}.Extra), fields: []encField{
+	{`"action":`, nil, uint32(unsafe.Offsetof(AutomateAlert{}.Action)), kInt},
+	{`"ticket":`, encOne[AutomateTicket], uint32(unsafe.Offsetof(AutomateAlert{}.Ticket)), kSub},
+}}
+
+func (m *AutomateAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateAlert) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AutomateComment) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "body":
-			ok = d.str(&m.Body)
-		case "createdDate":
-			ok = d.time(&m.CreatedDate)
-		case "id":
-			ok = d.int(&m.ID)
-		case "user":
-			ok = decodeModel(d, &m.User)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAutomateComment = decTable{extra: unsafe.Offsetof(AutomateComment{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AutomateComment{}.ID)), kInt},
+	{"body", nil, uint32(unsafe.Offsetof(AutomateComment{}.Body)), kStr},
+	{"user", decOne[AutomateUser], uint32(unsafe.Offsetof(AutomateComment{}.User)), kSub},
+	{"createdDate", nil, uint32(unsafe.Offsetof(AutomateComment{}.CreatedDate)), kTime},
+}, sorted: []uint16{1, 3, 0, 2}}
 
-func (m *AutomateComment) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"body":`, m.Body)
-	encodeModel(e, `"user":`, m.User)
-	e.time(`"createdDate":`, m.CreatedDate)
-	e.close(mark, m.Extra)
-}
+func (m *AutomateComment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateComment) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AutomateComment) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAutomateComment = encTable{extra: unsafe.Offsetof(AutomateComment{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AutomateComment{}.ID)), kInt},
+	{`"body":`, nil, uint32(unsafe.Offsetof(AutomateComment{}.Body)), kStr},
+	{`"user":`, encOne[AutomateUser], uint32(unsafe.Offsetof(AutomateComment{}.User)), kSub},
+	{`"createdDate":`, nil, uint32(unsafe.Offsetof(AutomateComment{}.CreatedDate)), kTime},
+}}
+
+func (m *AutomateComment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateComment) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateComment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAutomateReference = decTable{extra: unsafe.Offsetof(AutomateReference{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AutomateReference{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AutomateReference{}.Name)), kStr},
+}, sorted: []uint16{0, 1}}
+
 func (m *AutomateReference) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAutomateReference)
 }
+
+var enctAutomateReference = encTable{extra: unsafe.Offsetof(AutomateReference{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AutomateReference{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AutomateReference{}.Name)), kStr},
+}}
 
 func (m *AutomateReference) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAutomateReference)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AutomateReference) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateReference) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AutomateTicket) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "body":
-			ok = d.str(&m.Body)
-		case "cc":
-			ok = d.str(&m.Cc)
-		case "client":
-			ok = decodeModel(d, &m.Client)
-		case "comments":
-			ok = decodeModels(d, &m.Comments)
-		case "computer":
-			ok = decodeModel(d, &m.Computer)
-		case "contactDate":
-			ok = d.time(&m.ContactDate)
-		case "dueDate":
-			ok = d.time(&m.DueDate)
-		case "externalId":
-			ok = d.int(&m.ExternalID)
-		case "from":
-			ok = d.str(&m.From)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "location":
-			ok = decodeModel(d, &m.Location)
-		case "priority":
-			ok = decodeModel(d, &m.Priority)
-		case "startDate":
-			ok = d.time(&m.StartDate)
-		case "status":
-			ok = decodeModel(d, &m.Status)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "supportLevel":
-			ok = d.int(&m.SupportLevel)
-		case "ticketId":
-			ok = d.int(&m.TicketID)
-		case "updateDate":
-			ok = d.time(&m.UpdateDate)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAutomateTicket = decTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra), fields: []decField{
+	{"ticketId", nil, uint32(unsafe.Offsetof(AutomateTicket{}.TicketID)), kInt},
+	{"status", decOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Status)), kSub},
+	{"subject", nil, uint32(unsafe.Offsetof(AutomateTicket{}.Subject)), kStr},
+	{"body", nil, uint32(unsafe.Offsetof(AutomateTicket{}.Body)), kStr},
+	{"priority", decOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Priority)), kSub},
+	{"client", decOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Client)), kSub},
+	{"location", decOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Location)), kSub},
+	{"computer", decOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Computer)), kSub},
+	{"dueDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.DueDate)), kTime},
+	{"startDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.StartDate)), kTime},
+	{"contactDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.ContactDate)), kTime},
+	{"updateDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.UpdateDate)), kTime},
+	{"from", nil, uint32(unsafe.Offsetof(AutomateTicket{}.From)), kStr},
+	{"cc", nil, uint32(unsafe.Offsetof(AutomateTicket{}.Cc)), kStr},
+	{"supportLevel", nil, uint32(unsafe.Offsetof(AutomateTicket{}.SupportLevel)), kInt},
+	{"externalId", nil, uint32(unsafe.Offsetof(AutomateTicket{}.ExternalID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(AutomateTicket{}.GUID)), kStr},
+	{"comments", decMany[AutomateComment], uint32(unsafe.Offsetof(AutomateTicket{}.Comments)), kSub},
+}, sorted: []uint16{3, 13, 5, 17, 7, 10, 8, 15, 12, 16, 6, 4, 9, 1, 2, 14, 0, 11}}
 
-func (m *AutomateTicket) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"ticketId":`, m.TicketID)
-	encodeModel(e, `"status":`, m.Status)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"body":`, m.Body)
-	encodeModel(e, `"priority":`, m.Priority)
-	encodeModel(e, `"client":`, m.Client)
-	encodeModel(e, `"location":`, m.Location)
-	encodeModel(e, `"computer":`, m.Computer)
-	e.time(`"dueDate":`, m.DueDate)
-	e.time(`"startDate":`, m.StartDate)
-	e.time(`"contactDate":`, m.ContactDate)
-	e.time(`"updateDate":`, m.UpdateDate)
-	e.str(`"from":`, m.From)
-	e.str(`"cc":`, m.Cc)
-	e.int(`"supportLevel":`, m.SupportLevel)
-	e.int(`"externalId":`, m.ExternalID)
-	e.str(`"guid":`, m.GUID)
-	encodeModels(e, `"comments":`, m.Comments)
-	e.close(mark, m.Extra)
-}
+func (m *AutomateTicket) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateTicket) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AutomateTicket) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAutomateTicket = encTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra), fields: []encField{
+	{`"ticketId":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.TicketID)), kInt},
+	{`"status":`, encOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Status)), kSub},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.Subject)), kStr},
+	{`"body":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.Body)), kStr},
+	{`"priority":`, encOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Priority)), kSub},
+	{`"client":`, encOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Client)), kSub},
+	{`"location":`, encOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Location)), kSub},
+	{`"computer":`, encOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Computer)), kSub},
+	{`"dueDate":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.DueDate)), kTime},
+	{`"startDate":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.StartDate)), kTime},
+	{`"contactDate":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.ContactDate)), kTime},
+	{`"updateDate":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.UpdateDate)), kTime},
+	{`"from":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.From)), kStr},
+	{`"cc":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.Cc)), kStr},
+	{`"supportLevel":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.SupportLevel)), kInt},
+	{`"externalId":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.ExternalID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.GUID)), kStr},
+	{`"comments":`, encMany[AutomateComment], uint32(unsafe.Offsetof(AutomateTicket{}.Comments)), kSub},
+}}
+
+func (m *AutomateTicket) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateTicket) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateTicket) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AutomateUser) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "emailAddress":
-			ok = d.str(&m.EmailAddress)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAutomateUser = decTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AutomateUser{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AutomateUser{}.Name)), kStr},
+	{"emailAddress", nil, uint32(unsafe.Offsetof(AutomateUser{}.EmailAddress)), kStr},
+}, sorted: []uint16{2, 0, 1}}
 
-func (m *AutomateUser) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"emailAddress":`, m.EmailAddress)
-	e.close(mark, m.Extra)
-}
+func (m *AutomateUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateUser) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AutomateUser) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAutomateUser = encTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AutomateUser{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AutomateUser{}.Name)), kStr},
+	{`"emailAddress":`, nil, uint32(unsafe.Offsetof(AutomateUser{}.EmailAddress)), kStr},
+}}
+
+func (m *AutomateUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateUser) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AuvikAlert) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "alertDescription":
-			ok = d.str(&m.AlertDescription)
-		case "alertId":
-			ok = d.str(&m.AlertID)
-		case "alertName":
-			ok = d.str(&m.AlertName)
-		case "alertSeverity":
-			ok = d.int(&m.AlertSeverity)
-		case "alertSeverityString":
-			ok = d.str(&m.AlertSeverityString)
-		case "alertStatus":
-			ok = d.int(&m.AlertStatus)
-		case "alertStatusString":
-			ok = d.str(&m.AlertStatusString)
-		case "companyId":
-			ok = d.str(&m.CompanyID)
-		case "companyName":
-			ok = d.str(&m.CompanyName)
-		case "correlationId":
-			ok = d.str(&m.CorrelationID)
-		case "date":
-			ok = d.time(&m.Date)
-		case "entityId":
-			ok = d.str(&m.EntityID)
-		case "entityName":
-			ok = d.str(&m.EntityName)
-		case "entityType":
-			ok = d.str(&m.EntityType)
-		case "link":
-			ok = d.str(&m.Link)
-		case "subject":
-			ok = d.str(&m.Subject)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAuvikAlert = decTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), fields: []decField{
+	{"entityId", nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityID)), kStr},
+	{"subject", nil, uint32(unsafe.Offsetof(AuvikAlert{}.Subject)), kStr},
+	{"alertStatusString", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertStatusString)), kStr},
+	{"alertId", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertID)), kStr},
+	{"alertName", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertName)), kStr},
+	{"entityName", nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityName)), kStr},
+	{"companyName", nil, uint32(unsafe.Offsetof(AuvikAlert{}.CompanyName)), kStr},
+	{"entityType", nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityType)), kStr},
+	{"date", nil, uint32(unsafe.Offsetof(AuvikAlert{}.Date)), kTime},
+	{"link", nil, uint32(unsafe.Offsetof(AuvikAlert{}.Link)), kStr},
+	{"alertStatus", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertStatus)), kInt},
+	{"alertDescription", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertDescription)), kStr},
+	{"alertSeverityString", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertSeverityString)), kStr},
+	{"alertSeverity", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertSeverity)), kInt},
+	{"companyId", nil, uint32(unsafe.Offsetof(AuvikAlert{}.CompanyID)), kStr},
+	{"correlationId", nil, uint32(unsafe.Offsetof(AuvikAlert{}.CorrelationID)), kStr},
+}, sorted: []uint16{11, 3, 4, 13, 12, 10, 2, 14, 6, 15, 8, 0, 5, 7, 9, 1}}
 
-func (m *AuvikAlert) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"entityId":`, m.EntityID)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"alertStatusString":`, m.AlertStatusString)
-	e.str(`"alertId":`, m.AlertID)
-	e.str(`"alertName":`, m.AlertName)
-	e.str(`"entityName":`, m.EntityName)
-	e.str(`"companyName":`, m.CompanyName)
-	e.str(`"entityType":`, m.EntityType)
-	e.time(`"date":`, m.Date)
-	e.str(`"link":`, m.Link)
-	e.int(`"alertStatus":`, m.AlertStatus)
-	e.str(`"alertDescription":`, m.AlertDescription)
-	e.str(`"alertSeverityString":`, m.AlertSeverityString)
-	e.int(`"alertSeverity":`, m.AlertSeverity)
-	e.str(`"companyId":`, m.CompanyID)
-	e.str(`"correlationId":`, m.CorrelationID)
-	e.close(mark, m.Extra)
-}
+func (m *AuvikAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAuvikAlert) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AuvikAlert) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAuvikAlert = encTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), fields: []encField{
+	{`"entityId":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityID)), kStr},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.Subject)), kStr},
+	{`"alertStatusString":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertStatusString)), kStr},
+	{`"alertId":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertID)), kStr},
+	{`"alertName":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertName)), kStr},
+	{`"entityName":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityName)), kStr},
+	{`"companyName":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.CompanyName)), kStr},
+	{`"entityType":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityType)), kStr},
+	{`"date":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.Date)), kTime},
+	{`"link":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.Link)), kStr},
+	{`"alertStatus":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertStatus)), kInt},
+	{`"alertDescription":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertDescription)), kStr},
+	{`"alertSeverityString":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertSeverityString)), kStr},
+	{`"alertSeverity":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertSeverity)), kInt},
+	{`"companyId":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.CompanyID)), kStr},
+	{`"correlationId":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.CorrelationID)), kStr},
+}}
+
+func (m *AuvikAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAuvikAlert) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AuvikAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AuvikTenantMod) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "parentId":
-			ok = d.str(&m.ParentID)
-		case "parentName":
-			ok = d.str(&m.ParentName)
-		case "tenantDomain":
-			ok = d.str(&m.TenantDomain)
-		case "tenantId":
-			ok = d.str(&m.TenantID)
-		case "tenantName":
-			ok = d.str(&m.TenantName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAuvikTenantMod = decTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra), fields: []decField{
+	{"parentId", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentID)), kStr},
+	{"parentName", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentName)), kStr},
+	{"tenantId", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantID)), kStr},
+	{"tenantName", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantName)), kStr},
+	{"tenantDomain", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantDomain)), kStr},
+	{"enabled", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.Enabled)), kBool},
+}, sorted: []uint16{5, 0, 1, 4, 2, 3}}
 
-func (m *AuvikTenantMod) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"parentId":`, m.ParentID)
-	e.str(`"parentName":`, m.ParentName)
-	e.str(`"tenantId":`, m.TenantID)
-	e.str(`"tenantName":`, m.TenantName)
-	e.str(`"tenantDomain":`, m.TenantDomain)
-	e.bool(`"enabled":`, m.Enabled)
-	e.close(mark, m.Extra)
-}
+func (m *AuvikTenantMod) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAuvikTenantMod) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AuvikTenantMod) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAuvikTenantMod = encTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra), fields: []encField{
+	{`"parentId":`, nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentID)), kStr},
+	{`"parentName":`, nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentName)), kStr},
+	{`"tenantId":`, nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantID)), kStr},
+	{`"tenantName":`, nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantName)), kStr},
+	{`"tenantDomain":`, nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantDomain)), kStr},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.Enabled)), kBool},
+}}
+
+func (m *AuvikTenantMod) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAuvikTenantMod) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AuvikTenantMod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AvalaraDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "address_mapping_type":
-			ok = d.int(&m.AddressMappingType)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "autosyncentities":
-			ok = d.bool(&m.Autosyncentities)
-		case "client_top_level":
-			ok = d.int(&m.ClientTopLevel)
-		case "client_top_level_name":
-			ok = d.str(&m.ClientTopLevelName)
-		case "company_object":
-			ok = decodeModel(d, &m.CompanyObject)
-		case "companyid":
-			ok = d.int(&m.Companyid)
-		case "default_customer_name":
-			ok = d.str(&m.DefaultCustomerName)
-		case "defaultcustomercode":
-			ok = d.str(&m.Defaultcustomercode)
-		case "defaultitem":
-			ok = d.str(&m.Defaultitem)
-		case "defaulttax":
-			ok = d.str(&m.Defaulttax)
-		case "disablerecording":
-			ok = d.bool(&m.Disablerecording)
-		case "environment":
-			ok = d.int(&m.Environment)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_password":
-			ok = d.str(&m.NewPassword)
-		case "showmessage":
-			ok = d.bool(&m.Showmessage)
-		case "supplier_top_level":
-			ok = d.int(&m.SupplierTopLevel)
-		case "supplier_top_level_name":
-			ok = d.str(&m.SupplierTopLevelName)
-		case "sync_committed":
-			ok = d.bool(&m.SyncCommitted)
-		case "sync_entities_list":
-			ok = decodeModels(d, &m.SyncEntitiesList)
-		case "syncentities":
-			ok = d.str(&m.Syncentities)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAvalaraDetails = decTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ID)), kInt},
+	{"environment", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Environment)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Name)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Username)), kStr},
+	{"new_password", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.NewPassword)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.NewMethod)), kBool},
+	{"companyid", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Companyid)), kInt},
+	{"client_top_level", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevel)), kInt},
+	{"supplier_top_level", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevel)), kInt},
+	{"client_top_level_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevelName)), kStr},
+	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevelName)), kStr},
+	{"company_object", decOne[KeyPair], uint32(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), kSub},
+	{"defaulttax", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaulttax)), kStr},
+	{"defaultitem", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaultitem)), kStr},
+	{"autosyncentities", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Autosyncentities)), kBool},
+	{"showmessage", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Showmessage)), kBool},
+	{"authorized", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Authorized)), kBool},
+	{"syncentities", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Syncentities)), kStr},
+	{"defaultcustomercode", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaultcustomercode)), kStr},
+	{"default_customer_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.DefaultCustomerName)), kStr},
+	{"disablerecording", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Disablerecording)), kBool},
+	{"address_mapping_type", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.AddressMappingType)), kInt},
+	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), kSub},
+	{"sync_committed", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SyncCommitted)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Warning)), kStr},
+}, sorted: []uint16{24, 21, 16, 14, 7, 9, 11, 6, 19, 18, 13, 12, 20, 1, 0, 2, 5, 4, 15, 8, 10, 23, 22, 17, 3}}
 
-func (m *AvalaraDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"environment":`, m.Environment)
-	e.str(`"name":`, m.Name)
-	e.str(`"username":`, m.Username)
-	e.str(`"new_password":`, m.NewPassword)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.int(`"companyid":`, m.Companyid)
-	e.int(`"client_top_level":`, m.ClientTopLevel)
-	e.int(`"supplier_top_level":`, m.SupplierTopLevel)
-	e.str(`"client_top_level_name":`, m.ClientTopLevelName)
-	e.str(`"supplier_top_level_name":`, m.SupplierTopLevelName)
-	encodeModel(e, `"company_object":`, m.CompanyObject)
-	e.str(`"defaulttax":`, m.Defaulttax)
-	e.str(`"defaultitem":`, m.Defaultitem)
-	e.bool(`"autosyncentities":`, m.Autosyncentities)
-	e.bool(`"showmessage":`, m.Showmessage)
-	e.bool(`"authorized":`, m.Authorized)
-	e.str(`"syncentities":`, m.Syncentities)
-	e.str(`"defaultcustomercode":`, m.Defaultcustomercode)
-	e.str(`"default_customer_name":`, m.DefaultCustomerName)
-	e.bool(`"disablerecording":`, m.Disablerecording)
-	e.int(`"address_mapping_type":`, m.AddressMappingType)
-	encodeModels(e, `"sync_entities_list":`, m.SyncEntitiesList)
-	e.bool(`"sync_committed":`, m.SyncCommitted)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AvalaraDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAvalaraDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AvalaraDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAvalaraDetails = encTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ID)), kInt},
+	{`"environment":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Environment)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Name)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Username)), kStr},
+	{`"new_password":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.NewPassword)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.NewMethod)), kBool},
+	{`"companyid":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Companyid)), kInt},
+	{`"client_top_level":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevel)), kInt},
+	{`"supplier_top_level":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevel)), kInt},
+	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevelName)), kStr},
+	{`"supplier_top_level_name":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevelName)), kStr},
+	{`"company_object":`, encOne[KeyPair], uint32(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), kSub},
+	{`"defaulttax":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaulttax)), kStr},
+	{`"defaultitem":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaultitem)), kStr},
+	{`"autosyncentities":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Autosyncentities)), kBool},
+	{`"showmessage":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Showmessage)), kBool},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Authorized)), kBool},
+	{`"syncentities":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Syncentities)), kStr},
+	{`"defaultcustomercode":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaultcustomercode)), kStr},
+	{`"default_customer_name":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.DefaultCustomerName)), kStr},
+	{`"disablerecording":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Disablerecording)), kBool},
+	{`"address_mapping_type":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.AddressMappingType)), kInt},
+	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), kSub},
+	{`"sync_committed":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SyncCommitted)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Warning)), kStr},
+}}
+
+func (m *AvalaraDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAvalaraDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AvalaraDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Name)), kStr},
+	{"domain", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Domain)), kStr},
+	{"directoryid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Directoryid)), kStr},
+	{"applicationid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Applicationid)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewClientSecret)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewRefreshToken)), kStr},
+	{"token_expiry", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TokenExpiry)), kTime},
+	{"_authcode", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Authcode)), kStr},
+	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Exchangecodefortoken)), kBool},
+	{"mappings_user", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), kSub},
+	{"mappings_agent", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), kSub},
+	{"mappings_agent_roles", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), kSub},
+	{"mappings_site", decMany[AzureADMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), kSub},
+	{"user_matching_fields", nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingFields)), kStr},
+	{"agent_matching_fields", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingFields)), kStr},
+	{"user_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), kSub},
+	{"agent_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), kSub},
+	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Halointegratorenabled)), kBool},
+	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLastsync)), kTime},
+	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLasterror)), kStr},
+	{"halointegrator_importtype", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorImporttype)), kInt},
+	{"redirect_uri", nil, uint32(unsafe.Offsetof(AzureADConnection{}.RedirectURI)), kStr},
+	{"mappings_cab", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), kSub},
+	{"manage_licenses", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ManageLicenses)), kBool},
+	{"licensed_roles", nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRoles)), kStr},
+	{"licensed_roles_list", decMany[KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), kSub},
+	{"tenant_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TenantType)), kInt},
+	{"mappings_device", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), kSub},
+	{"defaultsite", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Defaultsite)), kInt},
+	{"defaultsite_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultsiteName)), kStr},
+	{"assettype_choice", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeChoice)), kInt},
+	{"default_assetgroup", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroup)), kInt},
+	{"default_assetgroup_guid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroupGUID)), kStr},
+	{"default_assetgroup_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroupName)), kStr},
+	{"default_assettype", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssettype)), kInt},
+	{"default_assettype_guid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssettypeGUID)), kStr},
+	{"default_assettype_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssettypeName)), kStr},
+	{"assettype_field", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeField)), kStr},
+	{"assettype_fieldname", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeFieldname)), kStr},
+	{"import_identifier", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ImportIdentifier)), kInt},
+	{"import_identifier_fieldname", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ImportIdentifierFieldname)), kStr},
+	{"accountenabled", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Accountenabled)), kBool},
+	{"authorized", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Authorized)), kBool},
+	{"new_method", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewMethod)), kBool},
+	{"createunmatchedusers", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Createunmatchedusers)), kBool},
+	{"unmatchedusersite", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Unmatchedusersite)), kInt},
+	{"unmatchedusersite_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.UnmatchedusersiteName)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Type)), kInt},
+	{"top_level", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TopLevel)), kInt},
+	{"auto_create_mappings", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoCreateMappings)), kBool},
+	{"auto_allow_sso", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoAllowSSO)), kBool},
+	{"top_level_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TopLevelName)), kStr},
+	{"mappings_client", decMany[AreaAzureTenant], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), kSub},
+	{"default_ticket_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketType)), kInt},
+	{"default_ticket_type_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketTypeName)), kStr},
+	{"default_classification", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassification)), kStr},
+	{"default_classification_reason", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassificationReason)), kStr},
+	{"default_priority_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultPriorityName)), kStr},
+	{"mappings_ticket", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), kSub},
+	{"intune_dont_update_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDontUpdateType)), kBool},
+	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportList)), kStr},
+	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), kSub},
+	{"intune_enabled", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneEnabled)), kBool},
+	{"licence_import_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicenceImportType)), kInt},
+	{"graphendpoint", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Graphendpoint)), kInt},
+	{"intuneusermatchingfield", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Intuneusermatchingfield)), kInt},
+	{"current_scopes", nil, uint32(unsafe.Offsetof(AzureADConnection{}.CurrentScopes)), kStrs},
+	{"_dosave", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Dosave)), kBool},
+	{"dont_sync_new_tenants", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DontSyncNewTenants)), kBool},
+	{"importunmatchedgroupasserviceaccount", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Importunmatchedgroupasserviceaccount)), kStr},
+	{"deactivate_users", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DeactivateUsers)), kBool},
+	{"mappings_priority", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), kSub},
+	{"allow_subscription_management", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AllowSubscriptionManagement)), kBool},
+	{"receive_subscription_updated", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ReceiveSubscriptionUpdated)), kBool},
+	{"graph_host", nil, uint32(unsafe.Offsetof(AzureADConnection{}.GraphHost)), kStr},
+	{"mappings_user_roles", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), kSub},
+	{"alternate_client_id", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AlternateClientID)), kStr},
+	{"new_alternate_client_secret", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewAlternateClientSecret)), kStr},
+	{"default_relationship_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultRelationshipType)), kInt},
+	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), kSub},
+	{"intune_delete_status", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatus)), kInt},
+	{"intune_delete_status_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatusName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Warning)), kStr},
+	{"sentinel_default_user", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUser)), kInt},
+	{"sentinel_default_user_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUserName)), kStr},
+	{"named_roles", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NamedRoles)), kStr},
+	{"named_roles_list", decMany[KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), kSub},
+	{"new_user_template", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplate)), kInt},
+	{"new_user_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserType)), kInt},
+	{"mappings_new_user", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), kSub},
+	{"new_user_template_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplateName)), kStr},
+	{"software_import_licence_matching", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SoftwareImportLicenceMatching)), kBool},
+	{"default_intune_status", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatus)), kInt},
+	{"default_intune_status_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatusName)), kStr},
+	{"no_manager_role", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRole)), kInt},
+	{"no_manager_role_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRoleName)), kStr},
+	{"track_sign_in_activity", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TrackSignInActivity)), kBool},
+	{"halointegrator_allowedclientidslist", decMany[KeyPair3], uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), kSub},
+	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientids)), kStr},
+	{"user_licence", decMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserLicence)), kSub},
+	{"user_licence_list", nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserLicenceList)), kStr},
+	{"check_licence_list_for_service_user", nil, uint32(unsafe.Offsetof(AzureADConnection{}.CheckLicenceListForServiceUser)), kBool},
+	{"exclude_mssense_devices", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ExcludeMssenseDevices)), kBool},
+	{"authentication_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AuthenticationType)), kInt},
+	{"_confirmmanagedidentitysetup", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Confirmmanagedidentitysetup)), kBool},
+}, sorted: []uint16{11, 108, 71, 12, 86, 45, 18, 20, 76, 80, 6, 34, 41, 42, 107, 46, 54, 53, 105, 48, 70, 74, 35, 36, 37, 38, 39, 40, 59, 60, 96, 97, 61, 82, 57, 58, 32, 33, 5, 4, 72, 106, 78, 68, 0, 64, 65, 102, 101, 24, 23, 22, 21, 2, 43, 44, 73, 1, 84, 85, 63, 66, 69, 67, 28, 29, 27, 14, 15, 26, 56, 31, 93, 75, 16, 62, 13, 79, 83, 3, 89, 90, 8, 81, 7, 47, 9, 91, 94, 92, 98, 99, 77, 25, 87, 88, 95, 30, 10, 52, 55, 100, 51, 49, 50, 103, 104, 17, 19}}
+
 func (m *AzureADConnection) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_authcode":
-			ok = d.str(&m.Authcode)
-		case "_confirmmanagedidentitysetup":
-			ok = d.bool(&m.Confirmmanagedidentitysetup)
-		case "_dosave":
-			ok = d.bool(&m.Dosave)
-		case "_exchangecodefortoken":
-			ok = d.bool(&m.Exchangecodefortoken)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accountenabled":
-			ok = d.bool(&m.Accountenabled)
-		case "agent_matching_fields":
-			ok = d.str(&m.AgentMatchingFields)
-		case "agent_matching_list":
-			ok = decodeModels(d, &m.AgentMatchingList)
-		case "allow_subscription_management":
-			ok = d.bool(&m.AllowSubscriptionManagement)
-		case "alternate_client_id":
-			ok = d.str(&m.AlternateClientID)
-		case "applicationid":
-			ok = d.str(&m.Applicationid)
-		case "assettype_choice":
-			ok = d.int(&m.AssettypeChoice)
-		case "assettype_field":
-			ok = d.str(&m.AssettypeField)
-		case "assettype_fieldname":
-			ok = d.str(&m.AssettypeFieldname)
-		case "authentication_type":
-			ok = d.int(&m.AuthenticationType)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "auto_allow_sso":
-			ok = d.bool(&m.AutoAllowSSO)
-		case "auto_create_mappings":
-			ok = d.bool(&m.AutoCreateMappings)
-		case "check_licence_list_for_service_user":
-			ok = d.bool(&m.CheckLicenceListForServiceUser)
-		case "createunmatchedusers":
-			ok = d.bool(&m.Createunmatchedusers)
-		case "current_scopes":
-			ok = d.strs(&m.CurrentScopes)
-		case "deactivate_users":
-			ok = d.bool(&m.DeactivateUsers)
-		case "default_assetgroup":
-			ok = d.int(&m.DefaultAssetgroup)
-		case "default_assetgroup_guid":
-			ok = d.str(&m.DefaultAssetgroupGUID)
-		case "default_assetgroup_name":
-			ok = d.str(&m.DefaultAssetgroupName)
-		case "default_assettype":
-			ok = d.int(&m.DefaultAssettype)
-		case "default_assettype_guid":
-			ok = d.str(&m.DefaultAssettypeGUID)
-		case "default_assettype_name":
-			ok = d.str(&m.DefaultAssettypeName)
-		case "default_classification":
-			ok = d.str(&m.DefaultClassification)
-		case "default_classification_reason":
-			ok = d.str(&m.DefaultClassificationReason)
-		case "default_intune_status":
-			ok = d.int(&m.DefaultIntuneStatus)
-		case "default_intune_status_name":
-			ok = d.str(&m.DefaultIntuneStatusName)
-		case "default_priority_name":
-			ok = d.str(&m.DefaultPriorityName)
-		case "default_relationship_type":
-			ok = d.int(&m.DefaultRelationshipType)
-		case "default_ticket_type":
-			ok = d.int(&m.DefaultTicketType)
-		case "default_ticket_type_name":
-			ok = d.str(&m.DefaultTicketTypeName)
-		case "defaultsite":
-			ok = d.int(&m.Defaultsite)
-		case "defaultsite_name":
-			ok = d.str(&m.DefaultsiteName)
-		case "directoryid":
-			ok = d.str(&m.Directoryid)
-		case "domain":
-			ok = d.str(&m.Domain)
-		case "dont_sync_new_tenants":
-			ok = d.bool(&m.DontSyncNewTenants)
-		case "exclude_mssense_devices":
-			ok = d.bool(&m.ExcludeMssenseDevices)
-		case "graph_host":
-			ok = d.str(&m.GraphHost)
-		case "graphendpoint":
-			ok = d.int(&m.Graphendpoint)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "halo_integrator_import_list":
-			ok = d.str(&m.HaloIntegratorImportList)
-		case "halo_integrator_import_types":
-			ok = decodeModels(d, &m.HaloIntegratorImportTypes)
-		case "halointegrator_allowedclientids":
-			ok = d.str(&m.HalointegratorAllowedclientids)
-		case "halointegrator_allowedclientidslist":
-			ok = decodeModels(d, &m.HalointegratorAllowedclientidslist)
-		case "halointegrator_importtype":
-			ok = d.int(&m.HalointegratorImporttype)
-		case "halointegrator_lasterror":
-			ok = d.str(&m.HalointegratorLasterror)
-		case "halointegrator_lastsync":
-			ok = d.time(&m.HalointegratorLastsync)
-		case "halointegratorenabled":
-			ok = d.bool(&m.Halointegratorenabled)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_identifier":
-			ok = d.int(&m.ImportIdentifier)
-		case "import_identifier_fieldname":
-			ok = d.str(&m.ImportIdentifierFieldname)
-		case "importunmatchedgroupasserviceaccount":
-			ok = d.str(&m.Importunmatchedgroupasserviceaccount)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "intune_delete_status":
-			ok = d.int(&m.IntuneDeleteStatus)
-		case "intune_delete_status_name":
-			ok = d.str(&m.IntuneDeleteStatusName)
-		case "intune_dont_update_type":
-			ok = d.bool(&m.IntuneDontUpdateType)
-		case "intune_enabled":
-			ok = d.bool(&m.IntuneEnabled)
-		case "intuneusermatchingfield":
-			ok = d.int(&m.Intuneusermatchingfield)
-		case "licence_import_type":
-			ok = d.int(&m.LicenceImportType)
-		case "licensed_roles":
-			ok = d.str(&m.LicensedRoles)
-		case "licensed_roles_list":
-			ok = decodeModels(d, &m.LicensedRolesList)
-		case "manage_licenses":
-			ok = d.bool(&m.ManageLicenses)
-		case "mappings_agent":
-			ok = decodeModels(d, &m.MappingsAgent)
-		case "mappings_agent_roles":
-			ok = decodeModels(d, &m.MappingsAgentRoles)
-		case "mappings_cab":
-			ok = decodeModels(d, &m.MappingsCab)
-		case "mappings_client":
-			ok = decodeModels(d, &m.MappingsClient)
-		case "mappings_device":
-			ok = decodeModels(d, &m.MappingsDevice)
-		case "mappings_new_user":
-			ok = decodeModels(d, &m.MappingsNewUser)
-		case "mappings_priority":
-			ok = decodeModels(d, &m.MappingsPriority)
-		case "mappings_site":
-			ok = decodeModels(d, &m.MappingsSite)
-		case "mappings_ticket":
-			ok = decodeModels(d, &m.MappingsTicket)
-		case "mappings_user":
-			ok = decodeModels(d, &m.MappingsUser)
-		case "mappings_user_roles":
-			ok = decodeModels(d, &m.MappingsUserRoles)
-		case "mappings_xtype":
-			ok = decodeModels(d, &m.MappingsXtype)
-		case "name":
-			ok = d.str(&m.Name)
-		case "named_roles":
-			ok = d.str(&m.NamedRoles)
-		case "named_roles_list":
-			ok = decodeModels(d, &m.NamedRolesList)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_alternate_client_secret":
-			ok = d.str(&m.NewAlternateClientSecret)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "new_user_template":
-			ok = d.int(&m.NewUserTemplate)
-		case "new_user_template_name":
-			ok = d.str(&m.NewUserTemplateName)
-		case "new_user_type":
-			ok = d.int(&m.NewUserType)
-		case "no_manager_role":
-			ok = d.int(&m.NoManagerRole)
-		case "no_manager_role_name":
-			ok = d.str(&m.NoManagerRoleName)
-		case "receive_subscription_updated":
-			ok = d.bool(&m.ReceiveSubscriptionUpdated)
-		case "redirect_uri":
-			ok = d.str(&m.RedirectURI)
-		case "sentinel_default_user":
-			ok = d.int(&m.SentinelDefaultUser)
-		case "sentinel_default_user_name":
-			ok = d.str(&m.SentinelDefaultUserName)
-		case "software_import_licence_matching":
-			ok = d.bool(&m.SoftwareImportLicenceMatching)
-		case "tenant_type":
-			ok = d.int(&m.TenantType)
-		case "token_expiry":
-			ok = d.time(&m.TokenExpiry)
-		case "top_level":
-			ok = d.int(&m.TopLevel)
-		case "top_level_name":
-			ok = d.str(&m.TopLevelName)
-		case "track_sign_in_activity":
-			ok = d.bool(&m.TrackSignInActivity)
-		case "type":
-			ok = d.int(&m.Type)
-		case "unmatchedusersite":
-			ok = d.int(&m.Unmatchedusersite)
-		case "unmatchedusersite_name":
-			ok = d.str(&m.UnmatchedusersiteName)
-		case "user_licence":
-			ok = decodeModels(d, &m.UserLicence)
-		case "user_licence_list":
-			ok = d.str(&m.UserLicenceList)
-		case "user_matching_fields":
-			ok = d.str(&m.UserMatchingFields)
-		case "user_matching_list":
-			ok = decodeModels(d, &m.UserMatchingList)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAzureADConnection)
 }
+
+var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Name)), kStr},
+	{`"domain":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Domain)), kStr},
+	{`"directoryid":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Directoryid)), kStr},
+	{`"applicationid":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Applicationid)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewClientSecret)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewRefreshToken)), kStr},
+	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TokenExpiry)), kTime},
+	{`"_authcode":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Authcode)), kStr},
+	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Exchangecodefortoken)), kBool},
+	{`"mappings_user":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), kSub},
+	{`"mappings_agent":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), kSub},
+	{`"mappings_agent_roles":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), kSub},
+	{`"mappings_site":`, encMany[AzureADMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), kSub},
+	{`"user_matching_fields":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingFields)), kStr},
+	{`"agent_matching_fields":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingFields)), kStr},
+	{`"user_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), kSub},
+	{`"agent_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), kSub},
+	{`"halointegratorenabled":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Halointegratorenabled)), kBool},
+	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLastsync)), kTime},
+	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLasterror)), kStr},
+	{`"halointegrator_importtype":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorImporttype)), kInt},
+	{`"redirect_uri":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.RedirectURI)), kStr},
+	{`"mappings_cab":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), kSub},
+	{`"manage_licenses":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ManageLicenses)), kBool},
+	{`"licensed_roles":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRoles)), kStr},
+	{`"licensed_roles_list":`, encMany[KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), kSub},
+	{`"tenant_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TenantType)), kInt},
+	{`"mappings_device":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), kSub},
+	{`"defaultsite":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Defaultsite)), kInt},
+	{`"defaultsite_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultsiteName)), kStr},
+	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeChoice)), kInt},
+	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroup)), kInt},
+	{`"default_assetgroup_guid":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroupGUID)), kStr},
+	{`"default_assetgroup_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroupName)), kStr},
+	{`"default_assettype":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssettype)), kInt},
+	{`"default_assettype_guid":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssettypeGUID)), kStr},
+	{`"default_assettype_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssettypeName)), kStr},
+	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeField)), kStr},
+	{`"assettype_fieldname":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeFieldname)), kStr},
+	{`"import_identifier":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ImportIdentifier)), kInt},
+	{`"import_identifier_fieldname":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ImportIdentifierFieldname)), kStr},
+	{`"accountenabled":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Accountenabled)), kBool},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Authorized)), kBool},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewMethod)), kBool},
+	{`"createunmatchedusers":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Createunmatchedusers)), kBool},
+	{`"unmatchedusersite":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Unmatchedusersite)), kInt},
+	{`"unmatchedusersite_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.UnmatchedusersiteName)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Type)), kInt},
+	{`"top_level":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TopLevel)), kInt},
+	{`"auto_create_mappings":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoCreateMappings)), kBool},
+	{`"auto_allow_sso":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoAllowSSO)), kBool},
+	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TopLevelName)), kStr},
+	{`"mappings_client":`, encMany[AreaAzureTenant], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), kSub},
+	{`"default_ticket_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketType)), kInt},
+	{`"default_ticket_type_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketTypeName)), kStr},
+	{`"default_classification":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassification)), kStr},
+	{`"default_classification_reason":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassificationReason)), kStr},
+	{`"default_priority_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultPriorityName)), kStr},
+	{`"mappings_ticket":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), kSub},
+	{`"intune_dont_update_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDontUpdateType)), kBool},
+	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportList)), kStr},
+	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), kSub},
+	{`"intune_enabled":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneEnabled)), kBool},
+	{`"licence_import_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicenceImportType)), kInt},
+	{`"graphendpoint":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Graphendpoint)), kInt},
+	{`"intuneusermatchingfield":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Intuneusermatchingfield)), kInt},
+	{`"current_scopes":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.CurrentScopes)), kStrs},
+	{`"_dosave":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Dosave)), kBool},
+	{`"dont_sync_new_tenants":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DontSyncNewTenants)), kBool},
+	{`"importunmatchedgroupasserviceaccount":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Importunmatchedgroupasserviceaccount)), kStr},
+	{`"deactivate_users":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DeactivateUsers)), kBool},
+	{`"mappings_priority":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), kSub},
+	{`"allow_subscription_management":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AllowSubscriptionManagement)), kBool},
+	{`"receive_subscription_updated":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ReceiveSubscriptionUpdated)), kBool},
+	{`"graph_host":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.GraphHost)), kStr},
+	{`"mappings_user_roles":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), kSub},
+	{`"alternate_client_id":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AlternateClientID)), kStr},
+	{`"new_alternate_client_secret":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewAlternateClientSecret)), kStr},
+	{`"default_relationship_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultRelationshipType)), kInt},
+	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), kSub},
+	{`"intune_delete_status":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatus)), kInt},
+	{`"intune_delete_status_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatusName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Warning)), kStr},
+	{`"sentinel_default_user":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUser)), kInt},
+	{`"sentinel_default_user_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUserName)), kStr},
+	{`"named_roles":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NamedRoles)), kStr},
+	{`"named_roles_list":`, encMany[KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), kSub},
+	{`"new_user_template":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplate)), kInt},
+	{`"new_user_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserType)), kInt},
+	{`"mappings_new_user":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), kSub},
+	{`"new_user_template_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplateName)), kStr},
+	{`"software_import_licence_matching":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.SoftwareImportLicenceMatching)), kBool},
+	{`"default_intune_status":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatus)), kInt},
+	{`"default_intune_status_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatusName)), kStr},
+	{`"no_manager_role":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRole)), kInt},
+	{`"no_manager_role_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRoleName)), kStr},
+	{`"track_sign_in_activity":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TrackSignInActivity)), kBool},
+	{`"halointegrator_allowedclientidslist":`, encMany[KeyPair3], uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), kSub},
+	{`"halointegrator_allowedclientids":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientids)), kStr},
+	{`"user_licence":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserLicence)), kSub},
+	{`"user_licence_list":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserLicenceList)), kStr},
+	{`"check_licence_list_for_service_user":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.CheckLicenceListForServiceUser)), kBool},
+	{`"exclude_mssense_devices":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ExcludeMssenseDevices)), kBool},
+	{`"authentication_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AuthenticationType)), kInt},
+	{`"_confirmmanagedidentitysetup":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Confirmmanagedidentitysetup)), kBool},
+}}
 
 func (m *AzureADConnection) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"domain":`, m.Domain)
-	e.str(`"directoryid":`, m.Directoryid)
-	e.str(`"applicationid":`, m.Applicationid)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.time(`"token_expiry":`, m.TokenExpiry)
-	e.str(`"_authcode":`, m.Authcode)
-	e.bool(`"_exchangecodefortoken":`, m.Exchangecodefortoken)
-	encodeModels(e, `"mappings_user":`, m.MappingsUser)
-	encodeModels(e, `"mappings_agent":`, m.MappingsAgent)
-	encodeModels(e, `"mappings_agent_roles":`, m.MappingsAgentRoles)
-	encodeModels(e, `"mappings_site":`, m.MappingsSite)
-	e.str(`"user_matching_fields":`, m.UserMatchingFields)
-	e.str(`"agent_matching_fields":`, m.AgentMatchingFields)
-	encodeModels(e, `"user_matching_list":`, m.UserMatchingList)
-	encodeModels(e, `"agent_matching_list":`, m.AgentMatchingList)
-	e.bool(`"halointegratorenabled":`, m.Halointegratorenabled)
-	e.time(`"halointegrator_lastsync":`, m.HalointegratorLastsync)
-	e.str(`"halointegrator_lasterror":`, m.HalointegratorLasterror)
-	e.int(`"halointegrator_importtype":`, m.HalointegratorImporttype)
-	e.str(`"redirect_uri":`, m.RedirectURI)
-	encodeModels(e, `"mappings_cab":`, m.MappingsCab)
-	e.bool(`"manage_licenses":`, m.ManageLicenses)
-	e.str(`"licensed_roles":`, m.LicensedRoles)
-	encodeModels(e, `"licensed_roles_list":`, m.LicensedRolesList)
-	e.int(`"tenant_type":`, m.TenantType)
-	encodeModels(e, `"mappings_device":`, m.MappingsDevice)
-	e.int(`"defaultsite":`, m.Defaultsite)
-	e.str(`"defaultsite_name":`, m.DefaultsiteName)
-	e.int(`"assettype_choice":`, m.AssettypeChoice)
-	e.int(`"default_assetgroup":`, m.DefaultAssetgroup)
-	e.str(`"default_assetgroup_guid":`, m.DefaultAssetgroupGUID)
-	e.str(`"default_assetgroup_name":`, m.DefaultAssetgroupName)
-	e.int(`"default_assettype":`, m.DefaultAssettype)
-	e.str(`"default_assettype_guid":`, m.DefaultAssettypeGUID)
-	e.str(`"default_assettype_name":`, m.DefaultAssettypeName)
-	e.str(`"assettype_field":`, m.AssettypeField)
-	e.str(`"assettype_fieldname":`, m.AssettypeFieldname)
-	e.int(`"import_identifier":`, m.ImportIdentifier)
-	e.str(`"import_identifier_fieldname":`, m.ImportIdentifierFieldname)
-	e.bool(`"accountenabled":`, m.Accountenabled)
-	e.bool(`"authorized":`, m.Authorized)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.bool(`"createunmatchedusers":`, m.Createunmatchedusers)
-	e.int(`"unmatchedusersite":`, m.Unmatchedusersite)
-	e.str(`"unmatchedusersite_name":`, m.UnmatchedusersiteName)
-	e.int(`"type":`, m.Type)
-	e.int(`"top_level":`, m.TopLevel)
-	e.bool(`"auto_create_mappings":`, m.AutoCreateMappings)
-	e.bool(`"auto_allow_sso":`, m.AutoAllowSSO)
-	e.str(`"top_level_name":`, m.TopLevelName)
-	encodeModels(e, `"mappings_client":`, m.MappingsClient)
-	e.int(`"default_ticket_type":`, m.DefaultTicketType)
-	e.str(`"default_ticket_type_name":`, m.DefaultTicketTypeName)
-	e.str(`"default_classification":`, m.DefaultClassification)
-	e.str(`"default_classification_reason":`, m.DefaultClassificationReason)
-	e.str(`"default_priority_name":`, m.DefaultPriorityName)
-	encodeModels(e, `"mappings_ticket":`, m.MappingsTicket)
-	e.bool(`"intune_dont_update_type":`, m.IntuneDontUpdateType)
-	e.str(`"halo_integrator_import_list":`, m.HaloIntegratorImportList)
-	encodeModels(e, `"halo_integrator_import_types":`, m.HaloIntegratorImportTypes)
-	e.bool(`"intune_enabled":`, m.IntuneEnabled)
-	e.int(`"licence_import_type":`, m.LicenceImportType)
-	e.int(`"graphendpoint":`, m.Graphendpoint)
-	e.int(`"intuneusermatchingfield":`, m.Intuneusermatchingfield)
-	e.strs(`"current_scopes":`, m.CurrentScopes)
-	e.bool(`"_dosave":`, m.Dosave)
-	e.bool(`"dont_sync_new_tenants":`, m.DontSyncNewTenants)
-	e.str(`"importunmatchedgroupasserviceaccount":`, m.Importunmatchedgroupasserviceaccount)
-	e.bool(`"deactivate_users":`, m.DeactivateUsers)
-	encodeModels(e, `"mappings_priority":`, m.MappingsPriority)
-	e.bool(`"allow_subscription_management":`, m.AllowSubscriptionManagement)
-	e.bool(`"receive_subscription_updated":`, m.ReceiveSubscriptionUpdated)
-	e.str(`"graph_host":`, m.GraphHost)
-	encodeModels(e, `"mappings_user_roles":`, m.MappingsUserRoles)
-	e.str(`"alternate_client_id":`, m.AlternateClientID)
-	e.str(`"new_alternate_client_secret":`, m.NewAlternateClientSecret)
-	e.int(`"default_relationship_type":`, m.DefaultRelationshipType)
-	encodeModels(e, `"mappings_xtype":`, m.MappingsXtype)
-	e.int(`"intune_delete_status":`, m.IntuneDeleteStatus)
-	e.str(`"intune_delete_status_name":`, m.IntuneDeleteStatusName)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"sentinel_default_user":`, m.SentinelDefaultUser)
-	e.str(`"sentinel_default_user_name":`, m.SentinelDefaultUserName)
-	e.str(`"named_roles":`, m.NamedRoles)
-	encodeModels(e, `"named_roles_list":`, m.NamedRolesList)
-	e.int(`"new_user_template":`, m.NewUserTemplate)
-	e.int(`"new_user_type":`, m.NewUserType)
-	encodeModels(e, `"mappings_new_user":`, m.MappingsNewUser)
-	e.str(`"new_user_template_name":`, m.NewUserTemplateName)
-	e.bool(`"software_import_licence_matching":`, m.SoftwareImportLicenceMatching)
-	e.int(`"default_intune_status":`, m.DefaultIntuneStatus)
-	e.str(`"default_intune_status_name":`, m.DefaultIntuneStatusName)
-	e.int(`"no_manager_role":`, m.NoManagerRole)
-	e.str(`"no_manager_role_name":`, m.NoManagerRoleName)
-	e.bool(`"track_sign_in_activity":`, m.TrackSignInActivity)
-	encodeModels(e, `"halointegrator_allowedclientidslist":`, m.HalointegratorAllowedclientidslist)
-	e.str(`"halointegrator_allowedclientids":`, m.HalointegratorAllowedclientids)
-	encodeModels(e, `"user_licence":`, m.UserLicence)
-	e.str(`"user_licence_list":`, m.UserLicenceList)
-	e.bool(`"check_licence_list_for_service_user":`, m.CheckLicenceListForServiceUser)
-	e.bool(`"exclude_mssense_devices":`, m.ExcludeMssenseDevices)
-	e.int(`"authentication_type":`, m.AuthenticationType)
-	e.bool(`"_confirmmanagedidentitysetup":`, m.Confirmmanagedidentitysetup)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAzureADConnection)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AzureADConnection) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureADConnection) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AzureADFilter) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "filter_field":
-			ok = d.str(&m.FilterField)
-		case "filter_type":
-			ok = d.int(&m.FilterType)
-		case "filter_value":
-			ok = d.str(&m.FilterValue)
-		case "id":
-			ok = d.int(&m.ID)
-		case "mapping_id":
-			ok = d.int(&m.MappingID)
-		case "query_string":
-			ok = d.str(&m.QueryString)
-		case "version":
-			ok = d.str(&m.Version)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAzureADFilter = decTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AzureADFilter{}.ID)), kInt},
+	{"mapping_id", nil, uint32(unsafe.Offsetof(AzureADFilter{}.MappingID)), kInt},
+	{"filter_field", nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterField)), kStr},
+	{"filter_type", nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterType)), kInt},
+	{"filter_value", nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterValue)), kStr},
+	{"query_string", nil, uint32(unsafe.Offsetof(AzureADFilter{}.QueryString)), kStr},
+	{"version", nil, uint32(unsafe.Offsetof(AzureADFilter{}.Version)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(AzureADFilter{}.Warning)), kStr},
+}, sorted: []uint16{7, 2, 3, 4, 0, 1, 5, 6}}
 
-func (m *AzureADFilter) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"mapping_id":`, m.MappingID)
-	e.str(`"filter_field":`, m.FilterField)
-	e.int(`"filter_type":`, m.FilterType)
-	e.str(`"filter_value":`, m.FilterValue)
-	e.str(`"query_string":`, m.QueryString)
-	e.str(`"version":`, m.Version)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AzureADFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAzureADFilter) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AzureADFilter) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAzureADFilter = encTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.ID)), kInt},
+	{`"mapping_id":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.MappingID)), kInt},
+	{`"filter_field":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterField)), kStr},
+	{`"filter_type":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterType)), kInt},
+	{`"filter_value":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterValue)), kStr},
+	{`"query_string":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.QueryString)), kStr},
+	{`"version":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.Version)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.Warning)), kStr},
+}}
+
+func (m *AzureADFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAzureADFilter) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureADFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AzureADMapping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "clientid":
-			ok = d.int(&m.Clientid)
-		case "connectionid":
-			ok = d.int(&m.Connectionid)
-		case "default_site_id":
-			ok = d.int(&m.DefaultSiteID)
-		case "default_site_name":
-			ok = d.str(&m.DefaultSiteName)
-		case "description":
-			ok = d.str(&m.Description)
-		case "external_users":
-			ok = d.bool(&m.ExternalUsers)
-		case "filter_count":
-			ok = d.int(&m.FilterCount)
-		case "filters":
-			ok = decodeModels(d, &m.Filters)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "group_name":
-			ok = d.str(&m.GroupName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_photo":
-			ok = d.bool(&m.ImportPhoto)
-		case "roleid":
-			ok = d.int(&m.Roleid)
-		case "sequenceid":
-			ok = d.int(&m.Sequenceid)
-		case "site_mapping_field":
-			ok = d.str(&m.SiteMappingField)
-		case "site_mapping_type":
-			ok = d.int(&m.SiteMappingType)
-		case "site_mappings_user":
-			ok = decodeModels(d, &m.SiteMappingsUser)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "siteid":
-			ok = d.int(&m.Siteid)
-		case "tenant_id":
-			ok = d.str(&m.TenantID)
-		case "tenant_name":
-			ok = d.str(&m.TenantName)
-		case "userroleid":
-			ok = d.int(&m.Userroleid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAzureADMapping = decTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ID)), kInt},
+	{"connectionid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Connectionid)), kInt},
+	{"siteid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Siteid)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.SiteName)), kStr},
+	{"roleid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Roleid)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ClientID)), kInt},
+	{"tenant_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantID)), kStr},
+	{"tenant_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantName)), kStr},
+	{"filters", decMany[AzureADFilter], uint32(unsafe.Offsetof(AzureADMapping{}.Filters)), kSub},
+	{"filter_count", nil, uint32(unsafe.Offsetof(AzureADMapping{}.FilterCount)), kInt},
+	{"group_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.GroupName)), kStr},
+	{"external_users", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ExternalUsers)), kBool},
+	{"group_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.GroupID)), kInt},
+	{"sequenceid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Sequenceid)), kInt},
+	{"description", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Description)), kStr},
+	{"site_mapping_type", nil, uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingType)), kInt},
+	{"clientid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Clientid)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ClientName)), kStr},
+	{"site_mapping_field", nil, uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingField)), kStr},
+	{"default_site_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.DefaultSiteID)), kInt},
+	{"default_site_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.DefaultSiteName)), kStr},
+	{"userroleid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Userroleid)), kInt},
+	{"import_photo", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ImportPhoto)), kBool},
+	{"site_mappings_user", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Warning)), kStr},
+}, sorted: []uint16{24, 5, 17, 16, 1, 19, 20, 14, 11, 9, 8, 12, 10, 0, 22, 4, 13, 18, 15, 23, 3, 2, 6, 7, 21}}
 
-func (m *AzureADMapping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"connectionid":`, m.Connectionid)
-	e.int(`"siteid":`, m.Siteid)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"roleid":`, m.Roleid)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"tenant_id":`, m.TenantID)
-	e.str(`"tenant_name":`, m.TenantName)
-	encodeModels(e, `"filters":`, m.Filters)
-	e.int(`"filter_count":`, m.FilterCount)
-	e.str(`"group_name":`, m.GroupName)
-	e.bool(`"external_users":`, m.ExternalUsers)
-	e.int(`"group_id":`, m.GroupID)
-	e.int(`"sequenceid":`, m.Sequenceid)
-	e.str(`"description":`, m.Description)
-	e.int(`"site_mapping_type":`, m.SiteMappingType)
-	e.int(`"clientid":`, m.Clientid)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"site_mapping_field":`, m.SiteMappingField)
-	e.int(`"default_site_id":`, m.DefaultSiteID)
-	e.str(`"default_site_name":`, m.DefaultSiteName)
-	e.int(`"userroleid":`, m.Userroleid)
-	e.bool(`"import_photo":`, m.ImportPhoto)
-	encodeModels(e, `"site_mappings_user":`, m.SiteMappingsUser)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *AzureADMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAzureADMapping) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AzureADMapping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAzureADMapping = encTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ID)), kInt},
+	{`"connectionid":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Connectionid)), kInt},
+	{`"siteid":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Siteid)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.SiteName)), kStr},
+	{`"roleid":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Roleid)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ClientID)), kInt},
+	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantID)), kStr},
+	{`"tenant_name":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantName)), kStr},
+	{`"filters":`, encMany[AzureADFilter], uint32(unsafe.Offsetof(AzureADMapping{}.Filters)), kSub},
+	{`"filter_count":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.FilterCount)), kInt},
+	{`"group_name":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.GroupName)), kStr},
+	{`"external_users":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ExternalUsers)), kBool},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.GroupID)), kInt},
+	{`"sequenceid":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Sequenceid)), kInt},
+	{`"description":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Description)), kStr},
+	{`"site_mapping_type":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingType)), kInt},
+	{`"clientid":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Clientid)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ClientName)), kStr},
+	{`"site_mapping_field":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingField)), kStr},
+	{`"default_site_id":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.DefaultSiteID)), kInt},
+	{`"default_site_name":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.DefaultSiteName)), kStr},
+	{`"userroleid":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Userroleid)), kInt},
+	{`"import_photo":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ImportPhoto)), kBool},
+	{`"site_mappings_user":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Warning)), kStr},
+}}
+
+func (m *AzureADMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAzureADMapping) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureADMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAzureAssignedLicenses = decTable{extra: unsafe.Offsetof(AzureAssignedLicenses{}.Extra), fields: []decField{
+	{"skuId", nil, uint32(unsafe.Offsetof(AzureAssignedLicenses{}.SkuID)), kStr},
+}, sorted: []uint16{0}}
+
 func (m *AzureAssignedLicenses) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "skuId":
-			ok = d.str(&m.SkuID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAzureAssignedLicenses)
 }
+
+var enctAzureAssignedLicenses = encTable{extra: unsafe.Offsetof(AzureAssignedLicenses{}.Extra), fields: []encField{
+	{`"skuId":`, nil, uint32(unsafe.Offsetof(AzureAssignedLicenses{}.SkuID)), kStr},
+}}
 
 func (m *AzureAssignedLicenses) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"skuId":`, m.SkuID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAzureAssignedLicenses)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AzureAssignedLicenses) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureAssignedLicenses) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAzureDevOpsDetails = decTable{extra: unsafe.Offsetof(AzureDevOpsDetails{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Name)), kStr},
+	{"instance_url", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.InstanceURL)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewAccessToken)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewMethod)), kBool},
+	{"fields_to_sync", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSync)), kStr},
+	{"fields_to_sync_list", decMany[KeyPair2], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), kSub},
+	{"sync_mapped_fields", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncMappedFields)), kBool},
+	{"sync_attachments", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAttachments)), kBool},
+	{"sync_area_path", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAreaPath)), kBool},
+	{"sync_iteration_path", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncIterationPath)), kBool},
+	{"sync_priority", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncPriority)), kBool},
+	{"sync_status", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStatus)), kBool},
+	{"sync_start_date", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStartDate)), kBool},
+	{"sync_target_date", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncTargetDate)), kBool},
+	{"status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), kSub},
+	{"priority_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), kSub},
+	{"areapath_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), kSub},
+	{"iterationpath_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), kSub},
+	{"otherfield_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), kSub},
+	{"area_path_field", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreaPathField)), kInt},
+	{"iteration_path_field", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationPathField)), kInt},
+	{"work_item_description", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WorkItemDescription)), kStr},
+	{"webhook_username", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookUsername)), kStr},
+	{"new_webhook_password", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewWebhookPassword)), kStr},
+	{"webhook_salt", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookSalt)), kStr},
+	{"webhook_iterations", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookIterations)), kInt},
+	{"ticket_type", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketType)), kInt},
+	{"ticket_type_name", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketTypeName)), kStr},
+	{"ticket_user", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketUser)), kInt},
+	{"ticket_user_name", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketUserName)), kStr},
+	{"user_is_created_by", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.UserIsCreatedBy)), kBool},
+	{"sync_summary", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncSummary)), kBool},
+	{"private_updates", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PrivateUpdates)), kBool},
+	{"new_webhook_password_method", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewWebhookPasswordMethod)), kBool},
+	{"enableintegrator", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Enableintegrator)), kBool},
+	{"lastsyncdate", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Lastsyncdate)), kTime},
+	{"lastsyncerror", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Lastsyncerror)), kStr},
+	{"update_days", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.UpdateDays)), kInt},
+	{"enablepipelines", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Enablepipelines)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Importtype)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Warning)), kStr},
+}, sorted: []uint16{42, 43, 22, 19, 37, 41, 7, 8, 0, 2, 4, 1, 23, 20, 38, 39, 3, 5, 6, 26, 36, 21, 18, 35, 17, 11, 10, 12, 9, 13, 15, 14, 34, 16, 29, 30, 31, 32, 40, 33, 28, 27, 25, 24}}
+
 func (m *AzureDevOpsDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "area_path_field":
-			ok = d.int(&m.AreaPathField)
-		case "areapath_mappings":
-			ok = decodeModels(d, &m.AreapathMappings)
-		case "enableintegrator":
-			ok = d.bool(&m.Enableintegrator)
-		case "enablepipelines":
-			ok = d.bool(&m.Enablepipelines)
-		case "fields_to_sync":
-			ok = d.str(&m.FieldsToSync)
-		case "fields_to_sync_list":
-			ok = decodeModels(d, &m.FieldsToSyncList)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "instance_url":
-			ok = d.str(&m.InstanceURL)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "iteration_path_field":
-			ok = d.int(&m.IterationPathField)
-		case "iterationpath_mappings":
-			ok = decodeModels(d, &m.IterationpathMappings)
-		case "lastsyncdate":
-			ok = d.time(&m.Lastsyncdate)
-		case "lastsyncerror":
-			ok = d.str(&m.Lastsyncerror)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_webhook_password":
-			ok = d.str(&m.NewWebhookPassword)
-		case "new_webhook_password_method":
-			ok = d.bool(&m.NewWebhookPasswordMethod)
-		case "otherfield_mappings":
-			ok = decodeModels(d, &m.OtherfieldMappings)
-		case "priority_mappings":
-			ok = decodeModels(d, &m.PriorityMappings)
-		case "private_updates":
-			ok = d.bool(&m.PrivateUpdates)
-		case "status_mappings":
-			ok = decodeModels(d, &m.StatusMappings)
-		case "sync_area_path":
-			ok = d.bool(&m.SyncAreaPath)
-		case "sync_attachments":
-			ok = d.bool(&m.SyncAttachments)
-		case "sync_iteration_path":
-			ok = d.bool(&m.SyncIterationPath)
-		case "sync_mapped_fields":
-			ok = d.bool(&m.SyncMappedFields)
-		case "sync_priority":
-			ok = d.bool(&m.SyncPriority)
-		case "sync_start_date":
-			ok = d.bool(&m.SyncStartDate)
-		case "sync_status":
-			ok = d.bool(&m.SyncStatus)
-		case "sync_summary":
-			ok = d.bool(&m.SyncSummary)
-		case "sync_target_date":
-			ok = d.bool(&m.SyncTargetDate)
-		case "ticket_type":
-			ok = d.int(&m.TicketType)
-		case "ticket_type_name":
-			ok = d.str(&m.TicketTypeName)
-		case "ticket_user":
-			ok = d.int(&m.TicketUser)
-		case "ticket_user_name":
-			ok = d.str(&m.TicketUserName)
-		case "update_days":
-			ok = d.int(&m.UpdateDays)
-		case "user_is_created_by":
-			ok = d.bool(&m.UserIsCreatedBy)
-		case "webhook_iterations":
-			ok = d.int(&m.WebhookIterations)
-		case "webhook_salt":
-			ok = d.str(&m.WebhookSalt)
-		case "webhook_username":
-			ok = d.str(&m.WebhookUsername)
-		case "work_item_description":
-			ok = d.str(&m.WorkItemDescription)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAzureDevOpsDetails)
 }
+
+var enctAzureDevOpsDetails = encTable{extra: unsafe.Offsetof(AzureDevOpsDetails{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Name)), kStr},
+	{`"instance_url":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.InstanceURL)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewAccessToken)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewMethod)), kBool},
+	{`"fields_to_sync":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSync)), kStr},
+	{`"fields_to_sync_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), kSub},
+	{`"sync_mapped_fields":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncMappedFields)), kBool},
+	{`"sync_attachments":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAttachments)), kBool},
+	{`"sync_area_path":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAreaPath)), kBool},
+	{`"sync_iteration_path":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncIterationPath)), kBool},
+	{`"sync_priority":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncPriority)), kBool},
+	{`"sync_status":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStatus)), kBool},
+	{`"sync_start_date":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStartDate)), kBool},
+	{`"sync_target_date":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncTargetDate)), kBool},
+	{`"status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), kSub},
+	{`"priority_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), kSub},
+	{`"areapath_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), kSub},
+	{`"iterationpath_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), kSub},
+	{`"otherfield_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), kSub},
+	{`"area_path_field":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreaPathField)), kInt},
+	{`"iteration_path_field":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationPathField)), kInt},
+	{`"work_item_description":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WorkItemDescription)), kStr},
+	{`"webhook_username":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookUsername)), kStr},
+	{`"new_webhook_password":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewWebhookPassword)), kStr},
+	{`"webhook_salt":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookSalt)), kStr},
+	{`"webhook_iterations":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookIterations)), kInt},
+	{`"ticket_type":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketType)), kInt},
+	{`"ticket_type_name":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketTypeName)), kStr},
+	{`"ticket_user":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketUser)), kInt},
+	{`"ticket_user_name":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketUserName)), kStr},
+	{`"user_is_created_by":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.UserIsCreatedBy)), kBool},
+	{`"sync_summary":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncSummary)), kBool},
+	{`"private_updates":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PrivateUpdates)), kBool},
+	{`"new_webhook_password_method":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewWebhookPasswordMethod)), kBool},
+	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Enableintegrator)), kBool},
+	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Lastsyncdate)), kTime},
+	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Lastsyncerror)), kStr},
+	{`"update_days":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.UpdateDays)), kInt},
+	{`"enablepipelines":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Enablepipelines)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Importtype)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Warning)), kStr},
+}}
 
 func (m *AzureDevOpsDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"instance_url":`, m.InstanceURL)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.str(`"fields_to_sync":`, m.FieldsToSync)
-	encodeModels(e, `"fields_to_sync_list":`, m.FieldsToSyncList)
-	e.bool(`"sync_mapped_fields":`, m.SyncMappedFields)
-	e.bool(`"sync_attachments":`, m.SyncAttachments)
-	e.bool(`"sync_area_path":`, m.SyncAreaPath)
-	e.bool(`"sync_iteration_path":`, m.SyncIterationPath)
-	e.bool(`"sync_priority":`, m.SyncPriority)
-	e.bool(`"sync_status":`, m.SyncStatus)
-	e.bool(`"sync_start_date":`, m.SyncStartDate)
-	e.bool(`"sync_target_date":`, m.SyncTargetDate)
-	encodeModels(e, `"status_mappings":`, m.StatusMappings)
-	encodeModels(e, `"priority_mappings":`, m.PriorityMappings)
-	encodeModels(e, `"areapath_mappings":`, m.AreapathMappings)
-	encodeModels(e, `"iterationpath_mappings":`, m.IterationpathMappings)
-	encodeModels(e, `"otherfield_mappings":`, m.OtherfieldMappings)
-	e.int(`"area_path_field":`, m.AreaPathField)
-	e.int(`"iteration_path_field":`, m.IterationPathField)
-	e.str(`"work_item_description":`, m.WorkItemDescription)
-	e.str(`"webhook_username":`, m.WebhookUsername)
-	e.str(`"new_webhook_password":`, m.NewWebhookPassword)
-	e.str(`"webhook_salt":`, m.WebhookSalt)
-	e.int(`"webhook_iterations":`, m.WebhookIterations)
-	e.int(`"ticket_type":`, m.TicketType)
-	e.str(`"ticket_type_name":`, m.TicketTypeName)
-	e.int(`"ticket_user":`, m.TicketUser)
-	e.str(`"ticket_user_name":`, m.TicketUserName)
-	e.bool(`"user_is_created_by":`, m.UserIsCreatedBy)
-	e.bool(`"sync_summary":`, m.SyncSummary)
-	e.bool(`"private_updates":`, m.PrivateUpdates)
-	e.bool(`"new_webhook_password_method":`, m.NewWebhookPasswordMethod)
-	e.bool(`"enableintegrator":`, m.Enableintegrator)
-	e.time(`"lastsyncdate":`, m.Lastsyncdate)
-	e.str(`"lastsyncerror":`, m.Lastsyncerror)
-	e.int(`"update_days":`, m.UpdateDays)
-	e.bool(`"enablepipelines":`, m.Enablepipelines)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAzureDevOpsDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AzureDevOpsDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureDevOpsDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *AzureMonitorData) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "alertContext":
-			ok = d.raw(&m.AlertContext)
-		case "essentials":
-			ok = decodeModel(d, &m.Essentials)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectAzureMonitorData = decTable{extra: unsafe.Offsetof(AzureMonitorData{}.Extra), fields: []decField{
+	{"essentials", decOne[AzureMonitorEssentials], uint32(unsafe.Offsetof(AzureMonitorData{}.Essentials)), kSub},
+	{"alertContext", nil, uint32(unsafe.Offsetof(AzureMonitorData{}.AlertContext)), kRaw},
+}, sorted: []uint16{1, 0}}
 
-func (m *AzureMonitorData) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"essentials":`, m.Essentials)
-	e.raw(`"alertContext":`, m.AlertContext)
-	e.close(mark, m.Extra)
-}
+func (m *AzureMonitorData) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAzureMonitorData) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AzureMonitorData) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctAzureMonitorData = encTable{extra: unsafe.Offsetof(AzureMonitorData{}.Extra), fields: []encField{
+	{`"essentials":`, encOne[AzureMonitorEssentials], uint32(unsafe.Offsetof(AzureMonitorData{}.Essentials)), kSub},
+	{`"alertContext":`, nil, uint32(unsafe.Offsetof(AzureMonitorData{}.AlertContext)), kRaw},
+}}
+
+func (m *AzureMonitorData) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAzureMonitorData) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureMonitorData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAzureMonitorEssentials = decTable{extra: unsafe.Offsetof(AzureMonitorEssentials{}.Extra), fields: []decField{
+	{"alertId", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertID)), kStr},
+	{"alertRule", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertRule)), kStr},
+	{"severity", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.Severity)), kStr},
+	{"signalType", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.SignalType)), kStr},
+	{"monitorCondition", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.MonitorCondition)), kStr},
+	{"monitoringService", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.MonitoringService)), kStr},
+	{"alertTargetIds", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertTargetIds)), kStrs},
+	{"configurationItems", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.ConfigurationItems)), kStrs},
+	{"originAlertId", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.OriginAlertID)), kStr},
+	{"firedDateTime", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.FiredDateTime)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.Description)), kStr},
+	{"essentialsVersion", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.EssentialsVersion)), kStr},
+	{"alertContextVersion", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertContextVersion)), kStr},
+}, sorted: []uint16{12, 0, 1, 6, 7, 10, 11, 9, 4, 5, 8, 2, 3}}
+
 func (m *AzureMonitorEssentials) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "alertContextVersion":
-			ok = d.str(&m.AlertContextVersion)
-		case "alertId":
-			ok = d.str(&m.AlertID)
-		case "alertRule":
-			ok = d.str(&m.AlertRule)
-		case "alertTargetIds":
-			ok = d.strs(&m.AlertTargetIds)
-		case "configurationItems":
-			ok = d.strs(&m.ConfigurationItems)
-		case "description":
-			ok = d.str(&m.Description)
-		case "essentialsVersion":
-			ok = d.str(&m.EssentialsVersion)
-		case "firedDateTime":
-			ok = d.str(&m.FiredDateTime)
-		case "monitorCondition":
-			ok = d.str(&m.MonitorCondition)
-		case "monitoringService":
-			ok = d.str(&m.MonitoringService)
-		case "originAlertId":
-			ok = d.str(&m.OriginAlertID)
-		case "severity":
-			ok = d.str(&m.Severity)
-		case "signalType":
-			ok = d.str(&m.SignalType)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAzureMonitorEssentials)
 }
+
+var enctAzureMonitorEssentials = encTable{extra: unsafe.Offsetof(AzureMonitorEssentials{}.Extra), fields: []encField{
+	{`"alertId":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertID)), kStr},
+	{`"alertRule":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertRule)), kStr},
+	{`"severity":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.Severity)), kStr},
+	{`"signalType":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.SignalType)), kStr},
+	{`"monitorCondition":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.MonitorCondition)), kStr},
+	{`"monitoringService":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.MonitoringService)), kStr},
+	{`"alertTargetIds":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertTargetIds)), kStrs},
+	{`"configurationItems":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.ConfigurationItems)), kStrs},
+	{`"originAlertId":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.OriginAlertID)), kStr},
+	{`"firedDateTime":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.FiredDateTime)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.Description)), kStr},
+	{`"essentialsVersion":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.EssentialsVersion)), kStr},
+	{`"alertContextVersion":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertContextVersion)), kStr},
+}}
 
 func (m *AzureMonitorEssentials) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"alertId":`, m.AlertID)
-	e.str(`"alertRule":`, m.AlertRule)
-	e.str(`"severity":`, m.Severity)
-	e.str(`"signalType":`, m.SignalType)
-	e.str(`"monitorCondition":`, m.MonitorCondition)
-	e.str(`"monitoringService":`, m.MonitoringService)
-	e.strs(`"alertTargetIds":`, m.AlertTargetIds)
-	e.strs(`"configurationItems":`, m.ConfigurationItems)
-	e.str(`"originAlertId":`, m.OriginAlertID)
-	e.str(`"firedDateTime":`, m.FiredDateTime)
-	e.str(`"description":`, m.Description)
-	e.str(`"essentialsVersion":`, m.EssentialsVersion)
-	e.str(`"alertContextVersion":`, m.AlertContextVersion)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAzureMonitorEssentials)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AzureMonitorEssentials) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureMonitorEssentials) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectAzureMonitorWebhook = decTable{extra: unsafe.Offsetof(AzureMonitorWebhook{}.Extra), fields: []decField{
+	{"schemaId", nil, uint32(unsafe.Offsetof(AzureMonitorWebhook{}.SchemaID)), kStr},
+	{"data", decOne[AzureMonitorData], uint32(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), kSub},
+}, sorted: []uint16{1, 0}}
+
 func (m *AzureMonitorWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "data":
-			ok = decodeModel(d, &m.Data)
-		case "schemaId":
-			ok = d.str(&m.SchemaID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectAzureMonitorWebhook)
 }
+
+var enctAzureMonitorWebhook = encTable{extra: unsafe.Offsetof(AzureMonitorWebhook{}.Extra), fields: []encField{
+	{`"schemaId":`, nil, uint32(unsafe.Offsetof(AzureMonitorWebhook{}.SchemaID)), kStr},
+	{`"data":`, encOne[AzureMonitorData], uint32(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), kSub},
+}}
 
 func (m *AzureMonitorWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"schemaId":`, m.SchemaID)
-	encodeModel(e, `"data":`, m.Data)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctAzureMonitorWebhook)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m AzureMonitorWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureMonitorWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

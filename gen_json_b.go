@@ -2,445 +2,287 @@
 
 package halopsa
 
-func (m *BookingType) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "appointment_type":
-			ok = d.int(&m.AppointmentType)
-		case "assettype_id":
-			ok = d.int(&m.AssettypeID)
-		case "customslots":
-			ok = decodeModels(d, &m.Customslots)
-		case "duration_days":
-			ok = d.int(&m.DurationDays)
-		case "duration_mins":
-			ok = d.int(&m.DurationMins)
-		case "duration_type":
-			ok = d.int(&m.DurationType)
-		case "id":
-			ok = d.int(&m.ID)
-		case "messagehtml":
-			ok = d.str(&m.Messagehtml)
-		case "name":
-			ok = d.str(&m.Name)
-		case "resourcebooking_buffer_minutes_after":
-			ok = d.int(&m.ResourcebookingBufferMinutesAfter)
-		case "resourcebooking_buffer_minutes_before":
-			ok = d.int(&m.ResourcebookingBufferMinutesBefore)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *BookingType) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"assettype_id":`, m.AssettypeID)
-	e.str(`"name":`, m.Name)
-	e.int(`"duration_type":`, m.DurationType)
-	e.int(`"duration_mins":`, m.DurationMins)
-	e.int(`"duration_days":`, m.DurationDays)
-	e.int(`"appointment_type":`, m.AppointmentType)
-	encodeModels(e, `"customslots":`, m.Customslots)
-	e.str(`"messagehtml":`, m.Messagehtml)
-	e.int(`"resourcebooking_buffer_minutes_before":`, m.ResourcebookingBufferMinutesBefore)
-	e.int(`"resourcebooking_buffer_minutes_after":`, m.ResourcebookingBufferMinutesAfter)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+var dectBookingType = decTable{extra: unsafe.Offsetof(BookingType{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(BookingType{}.ID)), kInt},
+	{"assettype_id", nil, uint32(unsafe.Offsetof(BookingType{}.AssettypeID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(BookingType{}.Name)), kStr},
+	{"duration_type", nil, uint32(unsafe.Offsetof(BookingType{}.DurationType)), kInt},
+	{"duration_mins", nil, uint32(unsafe.Offsetof(BookingType{}.DurationMins)), kInt},
+	{"duration_days", nil, uint32(unsafe.Offsetof(BookingType{}.DurationDays)), kInt},
+	{"appointment_type", nil, uint32(unsafe.Offsetof(BookingType{}.AppointmentType)), kInt},
+	{"customslots", decMany[Timeslot], uint32(unsafe.Offsetof(BookingType{}.Customslots)), kSub},
+	{"messagehtml", nil, uint32(unsafe.Offsetof(BookingType{}.Messagehtml)), kStr},
+	{"resourcebooking_buffer_minutes_before", nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesBefore)), kInt},
+	{"resourcebooking_buffer_minutes_after", nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesAfter)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(BookingType{}.Warning)), kStr},
+}, sorted: []uint16{11, 6, 1, 7, 5, 4, 3, 0, 8, 2, 10, 9}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m BookingType) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *BookingType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectBookingType) }
+
+var enctBookingType = encTable{extra: unsafe.Offsetof(BookingType{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(BookingType{}.ID)), kInt},
+	{`"assettype_id":`, nil, uint32(unsafe.Offsetof(BookingType{}.AssettypeID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(BookingType{}.Name)), kStr},
+	{`"duration_type":`, nil, uint32(unsafe.Offsetof(BookingType{}.DurationType)), kInt},
+	{`"duration_mins":`, nil, uint32(unsafe.Offsetof(BookingType{}.DurationMins)), kInt},
+	{`"duration_days":`, nil, uint32(unsafe.Offsetof(BookingType{}.DurationDays)), kInt},
+	{`"appointment_type":`, nil, uint32(unsafe.Offsetof(BookingType{}.AppointmentType)), kInt},
+	{`"customslots":`, encMany[Timeslot], uint32(unsafe.Offsetof(BookingType{}.Customslots)), kSub},
+	{`"messagehtml":`, nil, uint32(unsafe.Offsetof(BookingType{}.Messagehtml)), kStr},
+	{`"resourcebooking_buffer_minutes_before":`, nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesBefore)), kInt},
+	{`"resourcebooking_buffer_minutes_after":`, nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesAfter)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(BookingType{}.Warning)), kStr},
+}}
+
+func (m *BookingType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctBookingType) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BookingType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectBookingTypeTimeslot = decTable{extra: unsafe.Offsetof(BookingTypeTimeslot{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.ID)), kStr},
+	{"startdate", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Startdate)), kTime},
+	{"enddate", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Enddate)), kTime},
+	{"resources", decMany[KeyPair4], uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), kSub},
+	{"bookedResourceId", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.BookedResourceID)), kInt},
+}, sorted: []uint16{4, 2, 0, 3, 1}}
+
 func (m *BookingTypeTimeslot) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "bookedResourceId":
-			ok = d.int(&m.BookedResourceID)
-		case "enddate":
-			ok = d.time(&m.Enddate)
-		case "id":
-			ok = d.str(&m.ID)
-		case "resources":
-			ok = decodeModels(d, &m.Resources)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectBookingTypeTimeslot)
 }
+
+var enctBookingTypeTimeslot = encTable{extra: unsafe.Offsetof(BookingTypeTimeslot{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.ID)), kStr},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Startdate)), kTime},
+	{`"enddate":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Enddate)), kTime},
+	{`"resources":`, encMany[KeyPair4], uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), kSub},
+	{`"bookedResourceId":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.BookedResourceID)), kInt},
+}}
 
 func (m *BookingTypeTimeslot) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.time(`"startdate":`, m.Startdate)
-	e.time(`"enddate":`, m.Enddate)
-	encodeModels(e, `"resources":`, m.Resources)
-	e.int(`"bookedResourceId":`, m.BookedResourceID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctBookingTypeTimeslot)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m BookingTypeTimeslot) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BookingTypeTimeslot) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Bookmark) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "bookmarked":
-			ok = d.bool(&m.Bookmarked)
-		case "entity_id":
-			ok = d.int(&m.EntityID)
-		case "entity_type":
-			ok = d.int(&m.EntityType)
-		case "id":
-			ok = d.int(&m.ID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectBookmark = decTable{extra: unsafe.Offsetof(Bookmark{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Bookmark{}.ID)), kInt},
+	{"entity_id", nil, uint32(unsafe.Offsetof(Bookmark{}.EntityID)), kInt},
+	{"entity_type", nil, uint32(unsafe.Offsetof(Bookmark{}.EntityType)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(Bookmark{}.AgentID)), kInt},
+	{"bookmarked", nil, uint32(unsafe.Offsetof(Bookmark{}.Bookmarked)), kBool},
+}, sorted: []uint16{3, 4, 1, 2, 0}}
 
-func (m *Bookmark) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"entity_id":`, m.EntityID)
-	e.int(`"entity_type":`, m.EntityType)
-	e.int(`"agent_id":`, m.AgentID)
-	e.bool(`"bookmarked":`, m.Bookmarked)
-	e.close(mark, m.Extra)
-}
+func (m *Bookmark) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectBookmark) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Bookmark) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctBookmark = encTable{extra: unsafe.Offsetof(Bookmark{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Bookmark{}.ID)), kInt},
+	{`"entity_id":`, nil, uint32(unsafe.Offsetof(Bookmark{}.EntityID)), kInt},
+	{`"entity_type":`, nil, uint32(unsafe.Offsetof(Bookmark{}.EntityType)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Bookmark{}.AgentID)), kInt},
+	{`"bookmarked":`, nil, uint32(unsafe.Offsetof(Bookmark{}.Bookmarked)), kBool},
+}}
+
+func (m *Bookmark) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctBookmark) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Bookmark) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *BudgetType) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "chargerate":
-			ok = d.int(&m.Chargerate)
-		case "defaultrate":
-			ok = d.float64(&m.Defaultrate)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectBudgetType = decTable{extra: unsafe.Offsetof(BudgetType{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(BudgetType{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(BudgetType{}.Name)), kStr},
+	{"defaultrate", nil, uint32(unsafe.Offsetof(BudgetType{}.Defaultrate)), kF64},
+	{"chargerate", nil, uint32(unsafe.Offsetof(BudgetType{}.Chargerate)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(BudgetType{}.Warning)), kStr},
+}, sorted: []uint16{4, 3, 2, 0, 1}}
 
-func (m *BudgetType) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.float64(`"defaultrate":`, m.Defaultrate)
-	e.int(`"chargerate":`, m.Chargerate)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *BudgetType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectBudgetType) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m BudgetType) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctBudgetType = encTable{extra: unsafe.Offsetof(BudgetType{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(BudgetType{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(BudgetType{}.Name)), kStr},
+	{`"defaultrate":`, nil, uint32(unsafe.Offsetof(BudgetType{}.Defaultrate)), kF64},
+	{`"chargerate":`, nil, uint32(unsafe.Offsetof(BudgetType{}.Chargerate)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(BudgetType{}.Warning)), kStr},
+}}
+
+func (m *BudgetType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctBudgetType) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BudgetType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectBusinessCentralCompany = decTable{extra: unsafe.Offsetof(BusinessCentralCompany{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.ID)), kStr},
+	{"systemVersion", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemVersion)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.Name)), kStr},
+	{"displayName", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.DisplayName)), kStr},
+	{"businessProfileId", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.BusinessProfileID)), kStr},
+	{"systemCreatedAt", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemCreatedAt)), kTime},
+	{"systemCreatedBy", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemCreatedBy)), kStr},
+	{"systemModifiedAt", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemModifiedAt)), kTime},
+	{"systemModifiedBy", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemModifiedBy)), kStr},
+}, sorted: []uint16{4, 3, 0, 2, 5, 6, 7, 8, 1}}
+
 func (m *BusinessCentralCompany) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "businessProfileId":
-			ok = d.str(&m.BusinessProfileID)
-		case "displayName":
-			ok = d.str(&m.DisplayName)
-		case "id":
-			ok = d.str(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "systemCreatedAt":
-			ok = d.time(&m.SystemCreatedAt)
-		case "systemCreatedBy":
-			ok = d.str(&m.SystemCreatedBy)
-		case "systemModifiedAt":
-			ok = d.time(&m.SystemModifiedAt)
-		case "systemModifiedBy":
-			ok = d.str(&m.SystemModifiedBy)
-		case "systemVersion":
-			ok = d.str(&m.SystemVersion)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectBusinessCentralCompany)
 }
+
+var enctBusinessCentralCompany = encTable{extra: unsafe.Offsetof(BusinessCentralCompany{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.ID)), kStr},
+	{`"systemVersion":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemVersion)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.Name)), kStr},
+	{`"displayName":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.DisplayName)), kStr},
+	{`"businessProfileId":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.BusinessProfileID)), kStr},
+	{`"systemCreatedAt":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemCreatedAt)), kTime},
+	{`"systemCreatedBy":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemCreatedBy)), kStr},
+	{`"systemModifiedAt":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemModifiedAt)), kTime},
+	{`"systemModifiedBy":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemModifiedBy)), kStr},
+}}
 
 func (m *BusinessCentralCompany) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"systemVersion":`, m.SystemVersion)
-	e.str(`"name":`, m.Name)
-	e.str(`"displayName":`, m.DisplayName)
-	e.str(`"businessProfileId":`, m.BusinessProfileID)
-	e.time(`"systemCreatedAt":`, m.SystemCreatedAt)
-	e.str(`"systemCreatedBy":`, m.SystemCreatedBy)
-	e.time(`"systemModifiedAt":`, m.SystemModifiedAt)
-	e.str(`"systemModifiedBy":`, m.SystemModifiedBy)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctBusinessCentralCompany)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m BusinessCentralCompany) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BusinessCentralCompany) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectBusinessCentralDetails = decTable{extra: unsafe.Offsetof(BusinessCentralDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Name)), kStr},
+	{"tenant_id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.TenantID)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientID)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.NewClientSecret)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.NewRefreshToken)), kStr},
+	{"token_expiry", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.TokenExpiry)), kTime},
+	{"authorized", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Authorized)), kBool},
+	{"redirect_url", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.RedirectURL)), kStr},
+	{"authorization_code", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.AuthorizationCode)), kStr},
+	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Exchangecodefortoken)), kBool},
+	{"_disconnect", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Disconnect)), kBool},
+	{"_authcode", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Authcode)), kStr},
+	{"environment", decOne[BusinessCentralEnvironment], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), kSub},
+	{"environment_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentName)), kStr},
+	{"environment_type", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentType)), kStr},
+	{"web_service_url", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.WebServiceURL)), kStr},
+	{"country", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Country)), kStr},
+	{"company", decOne[BusinessCentralCompany], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Company)), kSub},
+	{"company_id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyID)), kStr},
+	{"company_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyName)), kStr},
+	{"company_version", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyVersion)), kStr},
+	{"_importtype", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Importtype)), kStr},
+	{"client_top_level", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevel)), kInt},
+	{"client_top_level_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevelName)), kStr},
+	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), kSub},
+	{"item_group_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), kSub},
+	{"item_default_group", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroup)), kInt},
+	{"item_default_group_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroupName)), kStr},
+	{"default_sales_account", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccount)), kStr},
+	{"default_sales_account_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccountName)), kStr},
+	{"default_purchase_account", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccount)), kStr},
+	{"default_purchase_account_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccountName)), kStr},
+	{"enable_sync", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnableSync)), kBool},
+	{"sync_entities", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntities)), kStr},
+	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), kSub},
+	{"show_message", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ShowMessage)), kBool},
+	{"default_invoice_item", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItem)), kStr},
+	{"default_invoice_item_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItemName)), kStr},
+	{"graph_host", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.GraphHost)), kStr},
+	{"sync_inv_groups", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncInvGroups)), kBool},
+	{"use_advanced_cost_endpoint", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.UseAdvancedCostEndpoint)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Warning)), kStr},
+}, sorted: []uint16{13, 12, 11, 23, 43, 10, 8, 3, 26, 24, 25, 19, 20, 21, 22, 18, 38, 39, 32, 33, 30, 31, 34, 14, 15, 16, 40, 0, 28, 29, 27, 1, 5, 4, 6, 9, 37, 35, 36, 41, 2, 7, 42, 17}}
+
 func (m *BusinessCentralDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_authcode":
-			ok = d.str(&m.Authcode)
-		case "_disconnect":
-			ok = d.bool(&m.Disconnect)
-		case "_exchangecodefortoken":
-			ok = d.bool(&m.Exchangecodefortoken)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "authorization_code":
-			ok = d.str(&m.AuthorizationCode)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "client_mappings":
-			ok = decodeModels(d, &m.ClientMappings)
-		case "client_top_level":
-			ok = d.int(&m.ClientTopLevel)
-		case "client_top_level_name":
-			ok = d.str(&m.ClientTopLevelName)
-		case "company":
-			ok = decodeModel(d, &m.Company)
-		case "company_id":
-			ok = d.str(&m.CompanyID)
-		case "company_name":
-			ok = d.str(&m.CompanyName)
-		case "company_version":
-			ok = d.str(&m.CompanyVersion)
-		case "country":
-			ok = d.str(&m.Country)
-		case "default_invoice_item":
-			ok = d.str(&m.DefaultInvoiceItem)
-		case "default_invoice_item_name":
-			ok = d.str(&m.DefaultInvoiceItemName)
-		case "default_purchase_account":
-			ok = d.str(&m.DefaultPurchaseAccount)
-		case "default_purchase_account_name":
-			ok = d.str(&m.DefaultPurchaseAccountName)
-		case "default_sales_account":
-			ok = d.str(&m.DefaultSalesAccount)
-		case "default_sales_account_name":
-			ok = d.str(&m.DefaultSalesAccountName)
-		case "enable_sync":
-			ok = d.bool(&m.EnableSync)
-		case "environment":
-			ok = decodeModel(d, &m.Environment)
-		case "environment_name":
-			ok = d.str(&m.EnvironmentName)
-		case "environment_type":
-			ok = d.str(&m.EnvironmentType)
-		case "graph_host":
-			ok = d.str(&m.GraphHost)
-		case "id":
-			ok = d.int(&m.ID)
-		case "item_default_group":
-			ok = d.int(&m.ItemDefaultGroup)
-		case "item_default_group_name":
-			ok = d.str(&m.ItemDefaultGroupName)
-		case "item_group_mappings":
-			ok = decodeModels(d, &m.ItemGroupMappings)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "redirect_url":
-			ok = d.str(&m.RedirectURL)
-		case "show_message":
-			ok = d.bool(&m.ShowMessage)
-		case "sync_entities":
-			ok = d.str(&m.SyncEntities)
-		case "sync_entities_list":
-			ok = decodeModels(d, &m.SyncEntitiesList)
-		case "sync_inv_groups":
-			ok = d.bool(&m.SyncInvGroups)
-		case "tenant_id":
-			ok = d.str(&m.TenantID)
-		case "token_expiry":
-			ok = d.time(&m.TokenExpiry)
-		case "use_advanced_cost_endpoint":
-			ok = d.bool(&m.UseAdvancedCostEndpoint)
-		case "web_service_url":
-			ok = d.str(&m.WebServiceURL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectBusinessCentralDetails)
 }
+
+var enctBusinessCentralDetails = encTable{extra: unsafe.Offsetof(BusinessCentralDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Name)), kStr},
+	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.TenantID)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientID)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.NewClientSecret)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.NewRefreshToken)), kStr},
+	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.TokenExpiry)), kTime},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Authorized)), kBool},
+	{`"redirect_url":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.RedirectURL)), kStr},
+	{`"authorization_code":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.AuthorizationCode)), kStr},
+	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Exchangecodefortoken)), kBool},
+	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Disconnect)), kBool},
+	{`"_authcode":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Authcode)), kStr},
+	{`"environment":`, encOne[BusinessCentralEnvironment], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), kSub},
+	{`"environment_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentName)), kStr},
+	{`"environment_type":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentType)), kStr},
+	{`"web_service_url":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.WebServiceURL)), kStr},
+	{`"country":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Country)), kStr},
+	{`"company":`, encOne[BusinessCentralCompany], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Company)), kSub},
+	{`"company_id":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyID)), kStr},
+	{`"company_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyName)), kStr},
+	{`"company_version":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyVersion)), kStr},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Importtype)), kStr},
+	{`"client_top_level":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevel)), kInt},
+	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevelName)), kStr},
+	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), kSub},
+	{`"item_group_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), kSub},
+	{`"item_default_group":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroup)), kInt},
+	{`"item_default_group_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroupName)), kStr},
+	{`"default_sales_account":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccount)), kStr},
+	{`"default_sales_account_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccountName)), kStr},
+	{`"default_purchase_account":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccount)), kStr},
+	{`"default_purchase_account_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccountName)), kStr},
+	{`"enable_sync":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnableSync)), kBool},
+	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntities)), kStr},
+	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), kSub},
+	{`"show_message":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ShowMessage)), kBool},
+	{`"default_invoice_item":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItem)), kStr},
+	{`"default_invoice_item_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItemName)), kStr},
+	{`"graph_host":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.GraphHost)), kStr},
+	{`"sync_inv_groups":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncInvGroups)), kBool},
+	{`"use_advanced_cost_endpoint":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.UseAdvancedCostEndpoint)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Warning)), kStr},
+}}
 
 func (m *BusinessCentralDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"tenant_id":`, m.TenantID)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.time(`"token_expiry":`, m.TokenExpiry)
-	e.bool(`"authorized":`, m.Authorized)
-	e.str(`"redirect_url":`, m.RedirectURL)
-	e.str(`"authorization_code":`, m.AuthorizationCode)
-	e.bool(`"_exchangecodefortoken":`, m.Exchangecodefortoken)
-	e.bool(`"_disconnect":`, m.Disconnect)
-	e.str(`"_authcode":`, m.Authcode)
-	encodeModel(e, `"environment":`, m.Environment)
-	e.str(`"environment_name":`, m.EnvironmentName)
-	e.str(`"environment_type":`, m.EnvironmentType)
-	e.str(`"web_service_url":`, m.WebServiceURL)
-	e.str(`"country":`, m.Country)
-	encodeModel(e, `"company":`, m.Company)
-	e.str(`"company_id":`, m.CompanyID)
-	e.str(`"company_name":`, m.CompanyName)
-	e.str(`"company_version":`, m.CompanyVersion)
-	e.str(`"_importtype":`, m.Importtype)
-	e.int(`"client_top_level":`, m.ClientTopLevel)
-	e.str(`"client_top_level_name":`, m.ClientTopLevelName)
-	encodeModels(e, `"client_mappings":`, m.ClientMappings)
-	encodeModels(e, `"item_group_mappings":`, m.ItemGroupMappings)
-	e.int(`"item_default_group":`, m.ItemDefaultGroup)
-	e.str(`"item_default_group_name":`, m.ItemDefaultGroupName)
-	e.str(`"default_sales_account":`, m.DefaultSalesAccount)
-	e.str(`"default_sales_account_name":`, m.DefaultSalesAccountName)
-	e.str(`"default_purchase_account":`, m.DefaultPurchaseAccount)
-	e.str(`"default_purchase_account_name":`, m.DefaultPurchaseAccountName)
-	e.bool(`"enable_sync":`, m.EnableSync)
-	e.str(`"sync_entities":`, m.SyncEntities)
-	encodeModels(e, `"sync_entities_list":`, m.SyncEntitiesList)
-	e.bool(`"show_message":`, m.ShowMessage)
-	e.str(`"default_invoice_item":`, m.DefaultInvoiceItem)
-	e.str(`"default_invoice_item_name":`, m.DefaultInvoiceItemName)
-	e.str(`"graph_host":`, m.GraphHost)
-	e.bool(`"sync_inv_groups":`, m.SyncInvGroups)
-	e.bool(`"use_advanced_cost_endpoint":`, m.UseAdvancedCostEndpoint)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctBusinessCentralDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m BusinessCentralDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BusinessCentralDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectBusinessCentralEnvironment = decTable{extra: unsafe.Offsetof(BusinessCentralEnvironment{}.Extra), fields: []decField{
+	{"aadTenantId", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.AadTenantID)), kStr},
+	{"applicationFamily", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.ApplicationFamily)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.Type)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.Name)), kStr},
+	{"countryCode", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.CountryCode)), kStr},
+	{"webServiceUrl", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.WebServiceURL)), kStr},
+	{"webClientLoginUrl", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.WebClientLoginURL)), kStr},
+}, sorted: []uint16{0, 1, 4, 3, 2, 6, 5}}
+
 func (m *BusinessCentralEnvironment) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "aadTenantId":
-			ok = d.str(&m.AadTenantID)
-		case "applicationFamily":
-			ok = d.str(&m.ApplicationFamily)
-		case "countryCode":
-			ok = d.str(&m.CountryCode)
-		case "name":
-			ok = d.str(&m.Name)
-		case "type":
-			ok = d.str(&m.Type)
-		case "webClientLoginUrl":
-			ok = d.str(&m.WebClientLoginURL)
-		case "webServiceUrl":
-			ok = d.str(&m.WebServiceURL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectBusinessCentralEnvironment)
 }
+
+var enctBusinessCentralEnvironment = encTable{extra: unsafe.Offsetof(BusinessCentralEnvironment{}.Extra), fields: []encField{
+	{`"aadTenantId":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.AadTenantID)), kStr},
+	{`"applicationFamily":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.ApplicationFamily)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.Type)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.Name)), kStr},
+	{`"countryCode":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.CountryCode)), kStr},
+	{`"webServiceUrl":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.WebServiceURL)), kStr},
+	{`"webClientLoginUrl":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.WebClientLoginURL)), kStr},
+}}
 
 func (m *BusinessCentralEnvironment) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"aadTenantId":`, m.AadTenantID)
-	e.str(`"applicationFamily":`, m.ApplicationFamily)
-	e.str(`"type":`, m.Type)
-	e.str(`"name":`, m.Name)
-	e.str(`"countryCode":`, m.CountryCode)
-	e.str(`"webServiceUrl":`, m.WebServiceURL)
-	e.str(`"webClientLoginUrl":`, m.WebClientLoginURL)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctBusinessCentralEnvironment)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m BusinessCentralEnvironment) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BusinessCentralEnvironment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -2,2812 +2,1811 @@
 
 package halopsa
 
-func (m *DashboardFilter) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "column":
-			ok = d.str(&m.Column)
-		case "dashboard_id":
-			ok = d.int(&m.DashboardID)
-		case "default":
-			ok = d.str(&m.Default)
-		case "filter_sql":
-			ok = d.str(&m.FilterSQL)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *DashboardFilter) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"dashboard_id":`, m.DashboardID)
-	e.str(`"name":`, m.Name)
-	e.str(`"column":`, m.Column)
-	e.str(`"filter_sql":`, m.FilterSQL)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"default":`, m.Default)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+var dectDashboardFilter = decTable{extra: unsafe.Offsetof(DashboardFilter{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DashboardFilter{}.ID)), kInt},
+	{"dashboard_id", nil, uint32(unsafe.Offsetof(DashboardFilter{}.DashboardID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Name)), kStr},
+	{"column", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Column)), kStr},
+	{"filter_sql", nil, uint32(unsafe.Offsetof(DashboardFilter{}.FilterSQL)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Sequence)), kInt},
+	{"default", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Default)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Warning)), kStr},
+}, sorted: []uint16{7, 3, 1, 6, 4, 0, 2, 5}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DashboardFilter) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *DashboardFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDashboardFilter) }
+
+var enctDashboardFilter = encTable{extra: unsafe.Offsetof(DashboardFilter{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.ID)), kInt},
+	{`"dashboard_id":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.DashboardID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.Name)), kStr},
+	{`"column":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.Column)), kStr},
+	{`"filter_sql":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.FilterSQL)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.Sequence)), kInt},
+	{`"default":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.Default)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.Warning)), kStr},
+}}
+
+func (m *DashboardFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDashboardFilter) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DashboardFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *DashboardLinks) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "admin_only":
-			ok = d.bool(&m.AdminOnly)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "allow_anonymous":
-			ok = d.bool(&m.AllowAnonymous)
-		case "department_id":
-			ok = d.int(&m.DepartmentID)
-		case "department_name":
-			ok = d.str(&m.DepartmentName)
-		case "display_type":
-			ok = d.str(&m.DisplayType)
-		case "filters":
-			ok = decodeModels(d, &m.Filters)
-		case "id":
-			ok = d.int(&m.ID)
-		case "iframe":
-			ok = d.bool(&m.Iframe)
-		case "in_app":
-			ok = d.bool(&m.InApp)
-		case "is_published":
-			ok = d.bool(&m.IsPublished)
-		case "layouts":
-			ok = d.str(&m.Layouts)
-		case "link":
-			ok = d.str(&m.Link)
-		case "list_item_height":
-			ok = d.int(&m.ListItemHeight)
-		case "manually_load_dashboards":
-			ok = d.bool(&m.ManuallyLoadDashboards)
-		case "name":
-			ok = d.str(&m.Name)
-		case "newtab":
-			ok = d.bool(&m.Newtab)
-		case "org_id":
-			ok = d.int(&m.OrgID)
-		case "org_name":
-			ok = d.str(&m.OrgName)
-		case "published_id":
-			ok = d.str(&m.PublishedID)
-		case "report_access_token":
-			ok = d.str(&m.ReportAccessToken)
-		case "reportingperiod":
-			ok = d.int(&m.Reportingperiod)
-		case "reportingperiodenddate":
-			ok = d.time(&m.Reportingperiodenddate)
-		case "reportingperiodstartdate":
-			ok = d.time(&m.Reportingperiodstartdate)
-		case "reportingperiodvisibility":
-			ok = d.int(&m.Reportingperiodvisibility)
-		case "restriction_type":
-			ok = d.str(&m.RestrictionType)
-		case "rowheight":
-			ok = d.int(&m.Rowheight)
-		case "team_id":
-			ok = d.int(&m.TeamID)
-		case "team_name":
-			ok = d.str(&m.TeamName)
-		case "use":
-			ok = d.int(&m.Use)
-		case "user_access":
-			ok = decodeModels(d, &m.UserAccess)
-		case "widgets":
-			ok = decodeModels(d, &m.Widgets)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDashboardLinks = decTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Name)), kStr},
+	{"use", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Use)), kInt},
+	{"link", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Link)), kStr},
+	{"iframe", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Iframe)), kBool},
+	{"newtab", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Newtab)), kBool},
+	{"in_app", nil, uint32(unsafe.Offsetof(DashboardLinks{}.InApp)), kBool},
+	{"admin_only", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AdminOnly)), kBool},
+	{"org_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.OrgID)), kInt},
+	{"department_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.DepartmentID)), kInt},
+	{"team_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.TeamID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AgentID)), kInt},
+	{"org_name", nil, uint32(unsafe.Offsetof(DashboardLinks{}.OrgName)), kStr},
+	{"department_name", nil, uint32(unsafe.Offsetof(DashboardLinks{}.DepartmentName)), kStr},
+	{"team_name", nil, uint32(unsafe.Offsetof(DashboardLinks{}.TeamName)), kStr},
+	{"display_type", nil, uint32(unsafe.Offsetof(DashboardLinks{}.DisplayType)), kStr},
+	{"restriction_type", nil, uint32(unsafe.Offsetof(DashboardLinks{}.RestrictionType)), kStr},
+	{"layouts", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Layouts)), kStr},
+	{"widgets", decMany[Widget], uint32(unsafe.Offsetof(DashboardLinks{}.Widgets)), kSub},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(DashboardLinks{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AccessControlLevel)), kInt},
+	{"report_access_token", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ReportAccessToken)), kStr},
+	{"reportingperiod", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiod)), kInt},
+	{"reportingperiodstartdate", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodstartdate)), kTime},
+	{"reportingperiodenddate", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodenddate)), kTime},
+	{"reportingperiodvisibility", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodvisibility)), kInt},
+	{"filters", decMany[DashboardFilter], uint32(unsafe.Offsetof(DashboardLinks{}.Filters)), kSub},
+	{"user_access", decMany[DashboardRestriction], uint32(unsafe.Offsetof(DashboardLinks{}.UserAccess)), kSub},
+	{"is_published", nil, uint32(unsafe.Offsetof(DashboardLinks{}.IsPublished)), kBool},
+	{"published_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.PublishedID)), kStr},
+	{"allow_anonymous", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AllowAnonymous)), kBool},
+	{"rowheight", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Rowheight)), kInt},
+	{"manually_load_dashboards", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ManuallyLoadDashboards)), kBool},
+	{"list_item_height", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ListItemHeight)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Warning)), kStr},
+}, sorted: []uint16{34, 19, 20, 7, 11, 30, 9, 13, 15, 26, 0, 4, 6, 28, 17, 3, 33, 32, 1, 5, 8, 12, 29, 21, 22, 24, 23, 25, 16, 31, 10, 14, 2, 27, 18}}
 
-func (m *DashboardLinks) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"use":`, m.Use)
-	e.str(`"link":`, m.Link)
-	e.bool(`"iframe":`, m.Iframe)
-	e.bool(`"newtab":`, m.Newtab)
-	e.bool(`"in_app":`, m.InApp)
-	e.bool(`"admin_only":`, m.AdminOnly)
-	e.int(`"org_id":`, m.OrgID)
-	e.int(`"department_id":`, m.DepartmentID)
-	e.int(`"team_id":`, m.TeamID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"org_name":`, m.OrgName)
-	e.str(`"department_name":`, m.DepartmentName)
-	e.str(`"team_name":`, m.TeamName)
-	e.str(`"display_type":`, m.DisplayType)
-	e.str(`"restriction_type":`, m.RestrictionType)
-	e.str(`"layouts":`, m.Layouts)
-	encodeModels(e, `"widgets":`, m.Widgets)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.str(`"report_access_token":`, m.ReportAccessToken)
-	e.int(`"reportingperiod":`, m.Reportingperiod)
-	e.time(`"reportingperiodstartdate":`, m.Reportingperiodstartdate)
-	e.time(`"reportingperiodenddate":`, m.Reportingperiodenddate)
-	e.int(`"reportingperiodvisibility":`, m.Reportingperiodvisibility)
-	encodeModels(e, `"filters":`, m.Filters)
-	encodeModels(e, `"user_access":`, m.UserAccess)
-	e.bool(`"is_published":`, m.IsPublished)
-	e.str(`"published_id":`, m.PublishedID)
-	e.bool(`"allow_anonymous":`, m.AllowAnonymous)
-	e.int(`"rowheight":`, m.Rowheight)
-	e.bool(`"manually_load_dashboards":`, m.ManuallyLoadDashboards)
-	e.int(`"list_item_height":`, m.ListItemHeight)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *DashboardLinks) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDashboardLinks) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DashboardLinks) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDashboardLinks = encTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Name)), kStr},
+	{`"use":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Use)), kInt},
+	{`"link":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Link)), kStr},
+	{`"iframe":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Iframe)), kBool},
+	{`"newtab":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Newtab)), kBool},
+	{`"in_app":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.InApp)), kBool},
+	{`"admin_only":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.AdminOnly)), kBool},
+	{`"org_id":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.OrgID)), kInt},
+	{`"department_id":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.DepartmentID)), kInt},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.TeamID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.AgentID)), kInt},
+	{`"org_name":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.OrgName)), kStr},
+	{`"department_name":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.DepartmentName)), kStr},
+	{`"team_name":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.TeamName)), kStr},
+	{`"display_type":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.DisplayType)), kStr},
+	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.RestrictionType)), kStr},
+	{`"layouts":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Layouts)), kStr},
+	{`"widgets":`, encMany[Widget], uint32(unsafe.Offsetof(DashboardLinks{}.Widgets)), kSub},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(DashboardLinks{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.AccessControlLevel)), kInt},
+	{`"report_access_token":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.ReportAccessToken)), kStr},
+	{`"reportingperiod":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiod)), kInt},
+	{`"reportingperiodstartdate":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodstartdate)), kTime},
+	{`"reportingperiodenddate":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodenddate)), kTime},
+	{`"reportingperiodvisibility":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodvisibility)), kInt},
+	{`"filters":`, encMany[DashboardFilter], uint32(unsafe.Offsetof(DashboardLinks{}.Filters)), kSub},
+	{`"user_access":`, encMany[DashboardRestriction], uint32(unsafe.Offsetof(DashboardLinks{}.UserAccess)), kSub},
+	{`"is_published":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.IsPublished)), kBool},
+	{`"published_id":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.PublishedID)), kStr},
+	{`"allow_anonymous":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.AllowAnonymous)), kBool},
+	{`"rowheight":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Rowheight)), kInt},
+	{`"manually_load_dashboards":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.ManuallyLoadDashboards)), kBool},
+	{`"list_item_height":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.ListItemHeight)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Warning)), kStr},
+}}
+
+func (m *DashboardLinks) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDashboardLinks) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DashboardLinks) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDashboardRestriction = decTable{extra: unsafe.Offsetof(DashboardRestriction{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.ID)), kInt},
+	{"dashboard_id", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DashboardID)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.Type)), kStr},
+	{"data_id", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DataID)), kInt},
+	{"data_name", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DataName)), kStr},
+	{"dashboard_name", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DashboardName)), kStr},
+	{"data_string", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DataString)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.Warning)), kStr},
+}, sorted: []uint16{7, 1, 5, 3, 4, 6, 0, 2}}
+
 func (m *DashboardRestriction) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "dashboard_id":
-			ok = d.int(&m.DashboardID)
-		case "dashboard_name":
-			ok = d.str(&m.DashboardName)
-		case "data_id":
-			ok = d.int(&m.DataID)
-		case "data_name":
-			ok = d.str(&m.DataName)
-		case "data_string":
-			ok = d.str(&m.DataString)
-		case "id":
-			ok = d.int(&m.ID)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDashboardRestriction)
 }
+
+var enctDashboardRestriction = encTable{extra: unsafe.Offsetof(DashboardRestriction{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.ID)), kInt},
+	{`"dashboard_id":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DashboardID)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.Type)), kStr},
+	{`"data_id":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DataID)), kInt},
+	{`"data_name":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DataName)), kStr},
+	{`"dashboard_name":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DashboardName)), kStr},
+	{`"data_string":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DataString)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.Warning)), kStr},
+}}
 
 func (m *DashboardRestriction) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"dashboard_id":`, m.DashboardID)
-	e.str(`"type":`, m.Type)
-	e.int(`"data_id":`, m.DataID)
-	e.str(`"data_name":`, m.DataName)
-	e.str(`"dashboard_name":`, m.DashboardName)
-	e.str(`"data_string":`, m.DataString)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDashboardRestriction)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DashboardRestriction) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DashboardRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *DateTimeZone) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "datetime":
-			ok = d.time(&m.Datetime)
-		case "timezone":
-			ok = d.str(&m.Timezone)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDateTimeZone = decTable{extra: unsafe.Offsetof(DateTimeZone{}.Extra), fields: []decField{
+	{"datetime", nil, uint32(unsafe.Offsetof(DateTimeZone{}.Datetime)), kTime},
+	{"timezone", nil, uint32(unsafe.Offsetof(DateTimeZone{}.Timezone)), kStr},
+}, sorted: []uint16{0, 1}}
 
-func (m *DateTimeZone) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.time(`"datetime":`, m.Datetime)
-	e.str(`"timezone":`, m.Timezone)
-	e.close(mark, m.Extra)
-}
+func (m *DateTimeZone) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDateTimeZone) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DateTimeZone) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDateTimeZone = encTable{extra: unsafe.Offsetof(DateTimeZone{}.Extra), fields: []encField{
+	{`"datetime":`, nil, uint32(unsafe.Offsetof(DateTimeZone{}.Datetime)), kTime},
+	{`"timezone":`, nil, uint32(unsafe.Offsetof(DateTimeZone{}.Timezone)), kStr},
+}}
+
+func (m *DateTimeZone) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDateTimeZone) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DateTimeZone) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDattoCommerceDetails = decTable{extra: unsafe.Offsetof(DattoCommerceDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ID)), kInt},
+	{"url", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.URL)), kStr},
+	{"new_api_key", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.NewAPIKey)), kStr},
+	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Halointegratorenabled)), kBool},
+	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLastsync)), kTime},
+	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLasterror)), kStr},
+	{"item_group", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroup)), kInt},
+	{"item_group_name", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupName)), kStr},
+	{"customer_field_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), kSub},
+	{"item_group_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), kSub},
+	{"quote_status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), kSub},
+	{"create_items_on_import", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.CreateItemsOnImport)), kBool},
+	{"product_supplier_on_import", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ProductSupplierOnImport)), kBool},
+	{"sostatustoimport", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Sostatustoimport)), kStr},
+	{"sostatustoimport_list", decMany[KeyPair2], uint32(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Warning)), kStr},
+}, sorted: []uint16{15, 11, 8, 5, 4, 3, 0, 6, 9, 7, 2, 12, 10, 13, 14, 1}}
+
 func (m *DattoCommerceDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "create_items_on_import":
-			ok = d.bool(&m.CreateItemsOnImport)
-		case "customer_field_mappings":
-			ok = decodeModels(d, &m.CustomerFieldMappings)
-		case "halointegrator_lasterror":
-			ok = d.str(&m.HalointegratorLasterror)
-		case "halointegrator_lastsync":
-			ok = d.time(&m.HalointegratorLastsync)
-		case "halointegratorenabled":
-			ok = d.bool(&m.Halointegratorenabled)
-		case "id":
-			ok = d.int(&m.ID)
-		case "item_group":
-			ok = d.int(&m.ItemGroup)
-		case "item_group_mappings":
-			ok = decodeModels(d, &m.ItemGroupMappings)
-		case "item_group_name":
-			ok = d.str(&m.ItemGroupName)
-		case "new_api_key":
-			ok = d.str(&m.NewAPIKey)
-		case "product_supplier_on_import":
-			ok = d.bool(&m.ProductSupplierOnImport)
-		case "quote_status_mappings":
-			ok = decodeModels(d, &m.QuoteStatusMappings)
-		case "sostatustoimport":
-			ok = d.str(&m.Sostatustoimport)
-		case "sostatustoimport_list":
-			ok = decodeModels(d, &m.SostatustoimportList)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDattoCommerceDetails)
 }
+
+var enctDattoCommerceDetails = encTable{extra: unsafe.Offsetof(DattoCommerceDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ID)), kInt},
+	{`"url":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.URL)), kStr},
+	{`"new_api_key":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.NewAPIKey)), kStr},
+	{`"halointegratorenabled":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Halointegratorenabled)), kBool},
+	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLastsync)), kTime},
+	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLasterror)), kStr},
+	{`"item_group":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroup)), kInt},
+	{`"item_group_name":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupName)), kStr},
+	{`"customer_field_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), kSub},
+	{`"item_group_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), kSub},
+	{`"quote_status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), kSub},
+	{`"create_items_on_import":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.CreateItemsOnImport)), kBool},
+	{`"product_supplier_on_import":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ProductSupplierOnImport)), kBool},
+	{`"sostatustoimport":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Sostatustoimport)), kStr},
+	{`"sostatustoimport_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Warning)), kStr},
+}}
 
 func (m *DattoCommerceDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"url":`, m.URL)
-	e.str(`"new_api_key":`, m.NewAPIKey)
-	e.bool(`"halointegratorenabled":`, m.Halointegratorenabled)
-	e.time(`"halointegrator_lastsync":`, m.HalointegratorLastsync)
-	e.str(`"halointegrator_lasterror":`, m.HalointegratorLasterror)
-	e.int(`"item_group":`, m.ItemGroup)
-	e.str(`"item_group_name":`, m.ItemGroupName)
-	encodeModels(e, `"customer_field_mappings":`, m.CustomerFieldMappings)
-	encodeModels(e, `"item_group_mappings":`, m.ItemGroupMappings)
-	encodeModels(e, `"quote_status_mappings":`, m.QuoteStatusMappings)
-	e.bool(`"create_items_on_import":`, m.CreateItemsOnImport)
-	e.bool(`"product_supplier_on_import":`, m.ProductSupplierOnImport)
-	e.str(`"sostatustoimport":`, m.Sostatustoimport)
-	encodeModels(e, `"sostatustoimport_list":`, m.SostatustoimportList)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDattoCommerceDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DattoCommerceDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DattoCommerceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *DattoRMMWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "alert":
-			ok = d.str(&m.Alert)
-		case "alert_category":
-			ok = d.str(&m.AlertCategory)
-		case "alert_message":
-			ok = d.str(&m.AlertMessage)
-		case "alert_message_de":
-			ok = d.str(&m.AlertMessageDe)
-		case "alert_message_fr":
-			ok = d.str(&m.AlertMessageFr)
-		case "alert_resolved":
-			ok = d.bool(&m.AlertResolved)
-		case "alert_type":
-			ok = d.str(&m.AlertType)
-		case "alertuid":
-			ok = d.str(&m.Alertuid)
-		case "device_description":
-			ok = d.str(&m.DeviceDescription)
-		case "device_hostname":
-			ok = d.str(&m.DeviceHostname)
-		case "device_id":
-			ok = d.str(&m.DeviceID)
-		case "device_ip":
-			ok = d.str(&m.DeviceIP)
-		case "device_os":
-			ok = d.str(&m.DeviceOs)
-		case "device_uid":
-			ok = d.str(&m.DeviceUID)
-		case "last_user":
-			ok = d.str(&m.LastUser)
-		case "platform":
-			ok = d.str(&m.Platform)
-		case "site_id":
-			ok = d.str(&m.SiteID)
-		case "site_uid":
-			ok = d.str(&m.SiteUID)
-		case "sitename":
-			ok = d.str(&m.Sitename)
-		case "state":
-			ok = d.str(&m.State)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDattoRMMWebhook = decTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extra), fields: []decField{
+	{"device_id", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceID)), kStr},
+	{"device_uid", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceUID)), kStr},
+	{"device_hostname", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceHostname)), kStr},
+	{"device_os", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceOs)), kStr},
+	{"device_description", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceDescription)), kStr},
+	{"device_ip", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceIP)), kStr},
+	{"last_user", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.LastUser)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.SiteID)), kStr},
+	{"site_uid", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.SiteUID)), kStr},
+	{"sitename", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Sitename)), kStr},
+	{"alertuid", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Alertuid)), kStr},
+	{"alert_type", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertType)), kStr},
+	{"alert_category", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertCategory)), kStr},
+	{"platform", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Platform)), kStr},
+	{"alert", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Alert)), kStr},
+	{"alert_message", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessage)), kStr},
+	{"alert_message_de", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessageDe)), kStr},
+	{"alert_message_fr", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessageFr)), kStr},
+	{"alert_resolved", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertResolved)), kBool},
+	{"state", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.State)), kStr},
+}, sorted: []uint16{14, 12, 15, 16, 17, 18, 11, 10, 4, 2, 0, 5, 3, 1, 6, 13, 7, 8, 9, 19}}
 
-func (m *DattoRMMWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"device_id":`, m.DeviceID)
-	e.str(`"device_uid":`, m.DeviceUID)
-	e.str(`"device_hostname":`, m.DeviceHostname)
-	e.str(`"device_os":`, m.DeviceOs)
-	e.str(`"device_description":`, m.DeviceDescription)
-	e.str(`"device_ip":`, m.DeviceIP)
-	e.str(`"last_user":`, m.LastUser)
-	e.str(`"site_id":`, m.SiteID)
-	e.str(`"site_uid":`, m.SiteUID)
-	e.str(`"sitename":`, m.Sitename)
-	e.str(`"alertuid":`, m.Alertuid)
-	e.str(`"alert_type":`, m.AlertType)
-	e.str(`"alert_category":`, m.AlertCategory)
-	e.str(`"platform":`, m.Platform)
-	e.str(`"alert":`, m.Alert)
-	e.str(`"alert_message":`, m.AlertMessage)
-	e.str(`"alert_message_de":`, m.AlertMessageDe)
-	e.str(`"alert_message_fr":`, m.AlertMessageFr)
-	e.bool(`"alert_resolved":`, m.AlertResolved)
-	e.str(`"state":`, m.State)
-	e.close(mark, m.Extra)
-}
+func (m *DattoRMMWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDattoRMMWebhook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DattoRMMWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDattoRMMWebhook = encTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extra), fields: []encField{
+	{`"device_id":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceID)), kStr},
+	{`"device_uid":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceUID)), kStr},
+	{`"device_hostname":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceHostname)), kStr},
+	{`"device_os":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceOs)), kStr},
+	{`"device_description":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceDescription)), kStr},
+	{`"device_ip":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceIP)), kStr},
+	{`"last_user":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.LastUser)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.SiteID)), kStr},
+	{`"site_uid":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.SiteUID)), kStr},
+	{`"sitename":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Sitename)), kStr},
+	{`"alertuid":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Alertuid)), kStr},
+	{`"alert_type":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertType)), kStr},
+	{`"alert_category":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertCategory)), kStr},
+	{`"platform":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Platform)), kStr},
+	{`"alert":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Alert)), kStr},
+	{`"alert_message":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessage)), kStr},
+	{`"alert_message_de":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessageDe)), kStr},
+	{`"alert_message_fr":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessageFr)), kStr},
+	{`"alert_resolved":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertResolved)), kBool},
+	{`"state":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.State)), kStr},
+}}
+
+func (m *DattoRMMWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDattoRMMWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DattoRMMWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *DecoderFallback) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "maxCharCount":
-			ok = d.int(&m.MaxCharCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDecoderFallback = decTable{extra: unsafe.Offsetof(DecoderFallback{}.Extra), fields: []decField{
+	{"maxCharCount", nil, uint32(unsafe.Offsetof(DecoderFallback{}.MaxCharCount)), kInt},
+}, sorted: []uint16{0}}
 
-func (m *DecoderFallback) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"maxCharCount":`, m.MaxCharCount)
-	e.close(mark, m.Extra)
-}
+func (m *DecoderFallback) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDecoderFallback) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DecoderFallback) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDecoderFallback = encTable{extra: unsafe.Offsetof(DecoderFallback{}.Extra), fields: []encField{
+	{`"maxCharCount":`, nil, uint32(unsafe.Offsetof(DecoderFallback{}.MaxCharCount)), kInt},
+}}
+
+func (m *DecoderFallback) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDecoderFallback) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DecoderFallback) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *DevOpsProject) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.str(&m.ID)
-		case "lastUpdateTime":
-			ok = d.time(&m.LastUpdateTime)
-		case "name":
-			ok = d.str(&m.Name)
-		case "revision":
-			ok = d.int(&m.Revision)
-		case "state":
-			ok = d.str(&m.State)
-		case "url":
-			ok = d.str(&m.URL)
-		case "visibility":
-			ok = d.str(&m.Visibility)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDevOpsProject = decTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DevOpsProject{}.ID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(DevOpsProject{}.Name)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(DevOpsProject{}.URL)), kStr},
+	{"state", nil, uint32(unsafe.Offsetof(DevOpsProject{}.State)), kStr},
+	{"revision", nil, uint32(unsafe.Offsetof(DevOpsProject{}.Revision)), kInt},
+	{"visibility", nil, uint32(unsafe.Offsetof(DevOpsProject{}.Visibility)), kStr},
+	{"lastUpdateTime", nil, uint32(unsafe.Offsetof(DevOpsProject{}.LastUpdateTime)), kTime},
+}, sorted: []uint16{0, 6, 1, 4, 3, 2, 5}}
 
-func (m *DevOpsProject) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"url":`, m.URL)
-	e.str(`"state":`, m.State)
-	e.int(`"revision":`, m.Revision)
-	e.str(`"visibility":`, m.Visibility)
-	e.time(`"lastUpdateTime":`, m.LastUpdateTime)
-	e.close(mark, m.Extra)
-}
+func (m *DevOpsProject) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevOpsProject) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DevOpsProject) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDevOpsProject = encTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.ID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.Name)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.URL)), kStr},
+	{`"state":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.State)), kStr},
+	{`"revision":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.Revision)), kInt},
+	{`"visibility":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.Visibility)), kStr},
+	{`"lastUpdateTime":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.LastUpdateTime)), kTime},
+}}
+
+func (m *DevOpsProject) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevOpsProject) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsProject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDevOpsResourceContainer = decTable{extra: unsafe.Offsetof(DevOpsResourceContainer{}.Extra), fields: []decField{
+	{"project", decOne[DevOpsResourceContainerDetail], uint32(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), kSub},
+}, sorted: []uint16{0}}
+
 func (m *DevOpsResourceContainer) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "project":
-			ok = decodeModel(d, &m.Project)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDevOpsResourceContainer)
 }
+
+var enctDevOpsResourceContainer = encTable{extra: unsafe.Offsetof(DevOpsResourceContainer{}.Extra), fields: []encField{
+	{`"project":`, encOne[DevOpsResourceContainerDetail], uint32(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), kSub},
+}}
 
 func (m *DevOpsResourceContainer) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"project":`, m.Project)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDevOpsResourceContainer)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DevOpsResourceContainer) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsResourceContainer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDevOpsResourceContainerDetail = decTable{extra: unsafe.Offsetof(DevOpsResourceContainerDetail{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.ID)), kStr},
+	{"baseUrl", nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.BaseURL)), kStr},
+}, sorted: []uint16{1, 0}}
+
 func (m *DevOpsResourceContainerDetail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "baseUrl":
-			ok = d.str(&m.BaseURL)
-		case "id":
-			ok = d.str(&m.ID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDevOpsResourceContainerDetail)
 }
+
+var enctDevOpsResourceContainerDetail = encTable{extra: unsafe.Offsetof(DevOpsResourceContainerDetail{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.ID)), kStr},
+	{`"baseUrl":`, nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.BaseURL)), kStr},
+}}
 
 func (m *DevOpsResourceContainerDetail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"baseUrl":`, m.BaseURL)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDevOpsResourceContainerDetail)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DevOpsResourceContainerDetail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsResourceContainerDetail) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func (m *DevOpsWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "createdDate":
-			ok = d.time(&m.CreatedDate)
-		case "detailedMessage":
-			ok = decodeModel(d, &m.DetailedMessage)
-		case "eventType":
-			ok = d.str(&m.EventType)
-		case "id":
-			ok = d.str(&m.ID)
-		case "message":
-			ok = decodeModel(d, &m.Message)
-		case "notificationId":
-			ok = d.int(&m.NotificationID)
-		case "publisherId":
-			ok = d.str(&m.PublisherID)
-		case "resource":
-			ok = d.raw(&m.Resource)
-		case "resourceContainers":
-			ok = decodeModel(d, &m.ResourceContainers)
-		case "resourceVersion":
-			ok = d.str(&m.ResourceVersion)
-		case "subscriptionId":
-			ok = d.str(&m.SubscriptionID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDevOpsWebhook = decTable{extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), fields: []decField{
+	{"subscriptionId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.SubscriptionID)), kStr},
+	{"notificationId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.NotificationID)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ID)), kStr},
+	{"eventType", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.EventType)), kStr},
+	{"publisherId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.PublisherID)), kStr},
+	{"resource", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.Resource)), kRaw},
+	{"message", decOne[DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.Message)), kSub},
+	{"detailedMessage", decOne[DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), kSub},
+	{"resourceContainers", decOne[DevOpsResourceContainer], uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), kSub},
+	{"resourceVersion", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceVersion)), kStr},
+	{"createdDate", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.CreatedDate)), kTime},
+}, sorted: []uint16{10, 7, 3, 2, 6, 1, 4, 5, 8, 9, 0}}
 
-func (m *DevOpsWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"subscriptionId":`, m.SubscriptionID)
-	e.int(`"notificationId":`, m.NotificationID)
-	e.str(`"id":`, m.ID)
-	e.str(`"eventType":`, m.EventType)
-	e.str(`"publisherId":`, m.PublisherID)
-	e.raw(`"resource":`, m.Resource)
-	encodeModel(e, `"message":`, m.Message)
-	encodeModel(e, `"detailedMessage":`, m.DetailedMessage)
-	encodeModel(e, `"resourceContainers":`, m.ResourceContainers)
-	e.str(`"resourceVersion":`, m.ResourceVersion)
-	e.time(`"createdDate":`, m.CreatedDate)
-	e.close(mark, m.Extra)
-}
+func (m *DevOpsWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevOpsWebhook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DevOpsWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDevOpsWebhook = encTable{extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), fields: []encField{
+	{`"subscriptionId":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.SubscriptionID)), kStr},
+	{`"notificationId":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.NotificationID)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ID)), kStr},
+	{`"eventType":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.EventType)), kStr},
+	{`"publisherId":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.PublisherID)), kStr},
+	{`"resource":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.Resource)), kRaw},
+	{`"message":`, encOne[DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.Message)), kSub},
+	{`"detailedMessage":`, encOne[DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), kSub},
+	{`"resourceContainers":`, encOne[DevOpsResourceContainer], uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), kSub},
+	{`"resourceVersion":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceVersion)), kStr},
+	{`"createdDate":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.CreatedDate)), kTime},
+}}
+
+func (m *DevOpsWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevOpsWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDevOpsWebhookMessage = decTable{extra: unsafe.Offsetof(DevOpsWebhookMessage{}.Extra), fields: []decField{
+	{"text", nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Text)), kStr},
+	{"markdown", nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Markdown)), kStr},
+}, sorted: []uint16{1, 0}}
+
 func (m *DevOpsWebhookMessage) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "markdown":
-			ok = d.str(&m.Markdown)
-		case "text":
-			ok = d.str(&m.Text)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDevOpsWebhookMessage)
 }
+
+var enctDevOpsWebhookMessage = encTable{extra: unsafe.Offsetof(DevOpsWebhookMessage{}.Extra), fields: []encField{
+	{`"text":`, nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Text)), kStr},
+	{`"markdown":`, nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Markdown)), kStr},
+}}
 
 func (m *DevOpsWebhookMessage) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"text":`, m.Text)
-	e.str(`"markdown":`, m.Markdown)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDevOpsWebhookMessage)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DevOpsWebhookMessage) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsWebhookMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Device) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_donotvalidate":
-			ok = d.bool(&m.Donotvalidate)
-		case "_dont_fire_automations":
-			ok = d.bool(&m.DontFireAutomations)
-		case "_dontaddnewfields":
-			ok = d.bool(&m.Dontaddnewfields)
-		case "_dontupdatetype":
-			ok = d.bool(&m.Dontupdatetype)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isclone":
-			ok = d.bool(&m.Isclone)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_print_generate":
-			ok = d.bool(&m.PrintGenerate)
-		case "_validateonly":
-			ok = d.bool(&m.Validateonly)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "add_licences":
-			ok = decodeModels(d, &m.AddLicences)
-		case "addigy_applications":
-			ok = decodeModels(d, &m.AddigyApplications)
-		case "addigy_id":
-			ok = d.str(&m.AddigyID)
-		case "addigy_policy_id":
-			ok = d.str(&m.AddigyPolicyID)
-		case "addigy_users":
-			ok = d.strs(&m.AddigyUsers)
-		case "allowallstatus":
-			ok = d.bool(&m.Allowallstatus)
-		case "allowed_status":
-			ok = decodeModels(d, &m.AllowedStatus)
-		case "area_guid":
-			ok = d.str(&m.AreaGUID)
-		case "ascendant_assets":
-			ok = decodeModels(d, &m.AscendantAssets)
-		case "ascendant_count":
-			ok = d.int(&m.AscendantCount)
-		case "asset_chart_json":
-			ok = d.str(&m.AssetChartJSON)
-		case "asset_field":
-			ok = d.str(&m.AssetField)
-		case "asset_type_priority":
-			ok = d.int(&m.AssetTypePriority)
-		case "assetgroup_name":
-			ok = d.str(&m.AssetgroupName)
-		case "assettype_config":
-			ok = decodeModel(d, &m.AssettypeConfig)
-		case "assettype_id":
-			ok = d.int(&m.AssettypeID)
-		case "assettype_name":
-			ok = d.str(&m.AssettypeName)
-		case "atera_id":
-			ok = d.str(&m.AteraID)
-		case "ateraid":
-			ok = d.str(&m.Ateraid)
-		case "automate_id":
-			ok = d.int(&m.AutomateID)
-		case "automate_url":
-			ok = d.str(&m.AutomateURL)
-		case "auvik_device_id":
-			ok = d.str(&m.AuvikDeviceID)
-		case "auvik_id":
-			ok = d.str(&m.AuvikID)
-		case "auvik_network_id":
-			ok = d.str(&m.AuvikNetworkID)
-		case "auvik_url":
-			ok = d.str(&m.AuvikURL)
-		case "aws_id":
-			ok = d.str(&m.AwsID)
-		case "azureTenantId":
-			ok = d.str(&m.AzureTenantID)
-		case "azure_userid":
-			ok = d.str(&m.AzureUserid)
-		case "azure_userprincipalname":
-			ok = d.str(&m.AzureUserprincipalname)
-		case "barracudarmm_id":
-			ok = d.str(&m.BarracudarmmID)
-		case "bookmarked":
-			ok = d.bool(&m.Bookmarked)
-		case "bulkbillingperiod":
-			ok = d.int(&m.Bulkbillingperiod)
-		case "bulkcreated":
-			ok = d.bool(&m.Bulkcreated)
-		case "business_owner":
-			ok = d.str(&m.BusinessOwner)
-		case "business_owner_cab_id":
-			ok = d.int(&m.BusinessOwnerCabID)
-		case "business_owner_cab_name":
-			ok = d.str(&m.BusinessOwnerCabName)
-		case "business_owner_client":
-			ok = d.str(&m.BusinessOwnerClient)
-		case "business_owner_id":
-			ok = d.int(&m.BusinessOwnerID)
-		case "business_owner_name":
-			ok = d.str(&m.BusinessOwnerName)
-		case "business_owner_site":
-			ok = d.str(&m.BusinessOwnerSite)
-		case "businesscentral_id":
-			ok = d.str(&m.BusinesscentralID)
-		case "child_asset_names":
-			ok = d.str(&m.ChildAssetNames)
-		case "child_assets":
-			ok = decodeModels(d, &m.ChildAssets)
-		case "child_id":
-			ok = d.int(&m.ChildID)
-		case "children":
-			ok = decodeModels(d, &m.Children)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "clone_count":
-			ok = d.int(&m.CloneCount)
-		case "clone_inventory_numbers":
-			ok = d.str(&m.CloneInventoryNumbers)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "commissiondate":
-			ok = d.time(&m.Commissiondate)
-		case "commissioned":
-			ok = d.int(&m.Commissioned)
-		case "connectwise_control_url":
-			ok = d.str(&m.ConnectwiseControlURL)
-		case "connectwisecontrolid":
-			ok = d.str(&m.Connectwisecontrolid)
-		case "connectwisermm_id":
-			ok = d.str(&m.ConnectwisermmID)
-		case "contract_end_date":
-			ok = d.time(&m.ContractEndDate)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "contract_ref":
-			ok = d.str(&m.ContractRef)
-		case "contract_value":
-			ok = d.float64(&m.ContractValue)
-		case "contracts":
-			ok = decodeModels(d, &m.Contracts)
-		case "contractvaluecurrent":
-			ok = d.float64(&m.Contractvaluecurrent)
-		case "contractvalueprior":
-			ok = d.float64(&m.Contractvalueprior)
-		case "copy_unmapped_info_fields":
-			ok = d.bool(&m.CopyUnmappedInfoFields)
-		case "created_from_template":
-			ok = d.int(&m.CreatedFromTemplate)
-		case "createdfrompurchaseorder":
-			ok = decodeModel(d, &m.Createdfrompurchaseorder)
-		case "criticality":
-			ok = d.int(&m.Criticality)
-		case "criticality_description":
-			ok = d.str(&m.CriticalityDescription)
-		case "custombuttons":
-			ok = decodeModels(d, &m.Custombuttons)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "datto_alternate_id":
-			ok = d.int(&m.DattoAlternateID)
-		case "datto_id":
-			ok = d.str(&m.DattoID)
-		case "datto_remote_url":
-			ok = d.str(&m.DattoRemoteURL)
-		case "datto_site_uid":
-			ok = d.str(&m.DattoSiteUID)
-		case "datto_url":
-			ok = d.str(&m.DattoURL)
-		case "deactivate_child_devices":
-			ok = d.bool(&m.DeactivateChildDevices)
-		case "default_contract_value":
-			ok = d.float64(&m.DefaultContractValue)
-		case "defaultsequence":
-			ok = d.int(&m.Defaultsequence)
-		case "descendant_assets":
-			ok = decodeModels(d, &m.DescendantAssets)
-		case "descendant_count":
-			ok = d.int(&m.DescendantCount)
-		case "device42_id":
-			ok = d.int(&m.Device42ID)
-		case "device42_url":
-			ok = d.str(&m.Device42URL)
-		case "device_number":
-			ok = d.int(&m.DeviceNumber)
-		case "dlastupdate":
-			ok = d.time(&m.Dlastupdate)
-		case "domotz_agent":
-			ok = d.str(&m.DomotzAgent)
-		case "domotz_agentid":
-			ok = d.int(&m.DomotzAgentid)
-		case "domotz_id":
-			ok = d.int(&m.DomotzID)
-		case "domotz_type_id":
-			ok = d.int(&m.DomotzTypeID)
-		case "dynatrace_from_relations":
-			ok = decodeModels(d, &m.DynatraceFromRelations)
-		case "dynatrace_id":
-			ok = d.str(&m.DynatraceID)
-		case "dynatrace_to_relations":
-			ok = decodeModels(d, &m.DynatraceToRelations)
-		case "ethernetMacAddress":
-			ok = d.str(&m.EthernetMacAddress)
-		case "external_links":
-			ok = decodeModels(d, &m.ExternalLinks)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "goodsin_po_id":
-			ok = d.int(&m.GoodsinPoID)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "hierarchy":
-			ok = decodeModels(d, &m.Hierarchy)
-		case "icinga_hostname":
-			ok = d.str(&m.IcingaHostname)
-		case "icinga_id":
-			ok = d.str(&m.IcingaID)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_details_id":
-			ok = d.int(&m.ImportDetailsID)
-		case "import_guid":
-			ok = d.str(&m.ImportGUID)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "intune_connectionid":
-			ok = d.int(&m.IntuneConnectionid)
-		case "intune_default_site":
-			ok = d.int(&m.IntuneDefaultSite)
-		case "intune_id":
-			ok = d.str(&m.IntuneID)
-		case "inventory_number":
-			ok = d.str(&m.InventoryNumber)
-		case "is_primary_asset":
-			ok = d.bool(&m.IsPrimaryAsset)
-		case "is_return":
-			ok = d.bool(&m.IsReturn)
-		case "is_stock_change":
-			ok = d.bool(&m.IsStockChange)
-		case "is_stock_site":
-			ok = d.bool(&m.IsStockSite)
-		case "is_template":
-			ok = d.bool(&m.IsTemplate)
-		case "isassetdetails":
-			ok = d.bool(&m.Isassetdetails)
-		case "iskaseyaagent":
-			ok = d.bool(&m.Iskaseyaagent)
-		case "issue_consignment_id":
-			ok = d.int(&m.IssueConsignmentID)
-		case "issue_consignment_line_id":
-			ok = d.int(&m.IssueConsignmentLineID)
-		case "item_cost":
-			ok = d.float64(&m.ItemCost)
-		case "item_id":
-			ok = d.int(&m.ItemID)
-		case "item_name":
-			ok = d.str(&m.ItemName)
-		case "items_issued":
-			ok = decodeModels(d, &m.ItemsIssued)
-		case "itemstock_id":
-			ok = d.int(&m.ItemstockID)
-		case "itglue_id":
-			ok = d.str(&m.ItglueID)
-		case "itglue_url":
-			ok = d.str(&m.ItglueURL)
-		case "jamf_details_id":
-			ok = d.int(&m.JamfDetailsID)
-		case "jamf_id":
-			ok = d.int(&m.JamfID)
-		case "jamf_type":
-			ok = d.str(&m.JamfType)
-		case "kandji_id":
-			ok = d.str(&m.KandjiID)
-		case "kaseya_id":
-			ok = d.str(&m.KaseyaID)
-		case "kaseyaid":
-			ok = d.str(&m.Kaseyaid)
-		case "kaseyavsa_url":
-			ok = d.str(&m.KaseyavsaURL)
-		case "kbs":
-			ok = decodeModels(d, &m.Kbs)
-		case "key_field":
-			ok = d.str(&m.KeyField)
-		case "key_field2":
-			ok = d.str(&m.KeyField2)
-		case "key_field3":
-			ok = d.str(&m.KeyField3)
-		case "labour_warranty_end":
-			ok = d.time(&m.LabourWarrantyEnd)
-		case "labour_warranty_start":
-			ok = d.time(&m.LabourWarrantyStart)
-		case "lansweeper_id":
-			ok = d.str(&m.LansweeperID)
-		case "lansweeper_parent_id":
-			ok = d.str(&m.LansweeperParentID)
-		case "lansweeper_relations":
-			ok = decodeModels(d, &m.LansweeperRelations)
-		case "lansweeper_site_id":
-			ok = d.str(&m.LansweeperSiteID)
-		case "lansweeper_software":
-			ok = decodeModels(d, &m.LansweeperSoftware)
-		case "lansweeper_url":
-			ok = d.str(&m.LansweeperURL)
-		case "last_modified":
-			ok = d.time(&m.LastModified)
-		case "lastchangeofvaluedate":
-			ok = d.time(&m.Lastchangeofvaluedate)
-		case "latest_contract_ref":
-			ok = d.str(&m.LatestContractRef)
-		case "licence_count":
-			ok = d.int(&m.LicenceCount)
-		case "licences":
-			ok = decodeModels(d, &m.Licences)
-		case "licences_hierarchy":
-			ok = decodeModels(d, &m.LicencesHierarchy)
-		case "liongard_environmnet_id":
-			ok = d.int(&m.LiongardEnvironmnetID)
-		case "liongard_id":
-			ok = d.str(&m.LiongardID)
-		case "liongard_url":
-			ok = d.str(&m.LiongardURL)
-		case "liongardid":
-			ok = d.int(&m.Liongardid)
-		case "logicmonitor_id":
-			ok = d.str(&m.LogicmonitorID)
-		case "matching_field":
-			ok = d.str(&m.MatchingField)
-		case "matching_value":
-			ok = d.str(&m.MatchingValue)
-		case "nable_id":
-			ok = d.str(&m.NableID)
-		case "ncentral_details_id":
-			ok = d.int(&m.NcentralDetailsID)
-		case "ncentral_remote_url":
-			ok = d.str(&m.NcentralRemoteURL)
-		case "ncentral_url":
-			ok = d.str(&m.NcentralURL)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "new_software_version":
-			ok = d.str(&m.NewSoftwareVersion)
-		case "ninja_remote_url":
-			ok = d.str(&m.NinjaRemoteURL)
-		case "ninja_url":
-			ok = d.str(&m.NinjaURL)
-		case "ninjarmm_id":
-			ok = d.int(&m.NinjarmmID)
-		case "non_consignable":
-			ok = d.bool(&m.NonConsignable)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "old_software_version":
-			ok = d.str(&m.OldSoftwareVersion)
-		case "onhold_ticket_count":
-			ok = d.int(&m.OnholdTicketCount)
-		case "open_change_count":
-			ok = d.int(&m.OpenChangeCount)
-		case "open_incident_count":
-			ok = d.int(&m.OpenIncidentCount)
-		case "open_ticket_count":
-			ok = d.int(&m.OpenTicketCount)
-		case "opened_thismonth_count":
-			ok = d.int(&m.OpenedThismonthCount)
-		case "os_override":
-			ok = d.str(&m.OsOverride)
-		case "parent_asset_names":
-			ok = d.str(&m.ParentAssetNames)
-		case "parent_assets":
-			ok = decodeModels(d, &m.ParentAssets)
-		case "parent_id":
-			ok = d.int(&m.ParentID)
-		case "parent_third_party_id":
-			ok = d.int(&m.ParentThirdPartyID)
-		case "parent_third_party_ids":
-			ok = d.strs(&m.ParentThirdPartyIds)
-		case "passportal_client_id":
-			ok = d.int64(&m.PassportalClientID)
-		case "passportal_id":
-			ok = d.int64(&m.PassportalID)
-		case "pdf_attachment_id":
-			ok = d.int(&m.PDFAttachmentID)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "phone_number":
-			ok = d.str(&m.PhoneNumber)
-		case "physicalMemoryInBytes":
-			ok = d.str(&m.PhysicalMemoryInBytes)
-		case "pingservice":
-			ok = d.int(&m.Pingservice)
-		case "primary_asset_chart_json":
-			ok = d.str(&m.PrimaryAssetChartJSON)
-		case "printhtml":
-			ok = d.str(&m.Printhtml)
-		case "priority_id":
-			ok = d.int(&m.PriorityID)
-		case "priority_name":
-			ok = d.str(&m.PriorityName)
-		case "prometheus_id":
-			ok = d.str(&m.PrometheusID)
-		case "prtg_details_id":
-			ok = d.int(&m.PrtgDetailsID)
-		case "prtg_id":
-			ok = d.int(&m.PrtgID)
-		case "purchaseorder_line_id":
-			ok = d.int(&m.PurchaseorderLineID)
-		case "qualys_id":
-			ok = d.str(&m.QualysID)
-		case "qualys_software":
-			ok = decodeModels(d, &m.QualysSoftware)
-		case "related_kb_names":
-			ok = d.str(&m.RelatedKbNames)
-		case "related_service_count":
-			ok = d.int(&m.RelatedServiceCount)
-		case "related_service_name":
-			ok = d.str(&m.RelatedServiceName)
-		case "related_service_names":
-			ok = d.str(&m.RelatedServiceNames)
-		case "related_services":
-			ok = d.str(&m.RelatedServices)
-		case "relationship_id":
-			ok = d.int(&m.RelationshipID)
-		case "reserved_salesorder_id":
-			ok = d.int(&m.ReservedSalesorderID)
-		case "reserved_salesorder_line_id":
-			ok = d.int(&m.ReservedSalesorderLineID)
-		case "scheduled_tickets":
-			ok = decodeModels(d, &m.ScheduledTickets)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "serialization_user":
-			ok = d.int(&m.SerializationUser)
-		case "service_count":
-			ok = d.int(&m.ServiceCount)
-		case "service_ids":
-			ok = d.str(&m.ServiceIds)
-		case "services":
-			ok = decodeModels(d, &m.Services)
-		case "services_hierarchy":
-			ok = decodeModels(d, &m.ServicesHierarchy)
-		case "sibling_asset_names":
-			ok = d.str(&m.SiblingAssetNames)
-		case "sibling_assets":
-			ok = decodeModels(d, &m.SiblingAssets)
-		case "sibling_id":
-			ok = d.bool(&m.SiblingID)
-		case "site_external_link_id":
-			ok = d.str(&m.SiteExternalLinkID)
-		case "site_guid":
-			ok = d.str(&m.SiteGUID)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "sla_id":
-			ok = d.int(&m.SLAID)
-		case "sla_name":
-			ok = d.str(&m.SLAName)
-		case "snipeit_id":
-			ok = d.str(&m.SnipeitID)
-		case "snowUsers":
-			ok = decodeModels(d, &m.SnowUsers)
-		case "snow_client_id":
-			ok = d.int(&m.SnowClientID)
-		case "snow_id":
-			ok = d.int(&m.SnowID)
-		case "software":
-			ok = decodeModels(d, &m.Software)
-		case "sqlimport_accountsid":
-			ok = d.str(&m.SqlimportAccountsid)
-		case "sqlimport_id":
-			ok = d.int(&m.SqlimportID)
-		case "sqlimport_user":
-			ok = d.str(&m.SqlimportUser)
-		case "status_id":
-			ok = d.int(&m.StatusID)
-		case "status_name":
-			ok = d.str(&m.StatusName)
-		case "stock_date":
-			ok = d.time(&m.StockDate)
-		case "stockbin_id":
-			ok = d.int(&m.StockbinID)
-		case "stockbin_name":
-			ok = d.str(&m.StockbinName)
-		case "stockdate":
-			ok = d.time(&m.Stockdate)
-		case "stockdetails":
-			ok = decodeModel(d, &m.Stockdetails)
-		case "supplier_contract_id":
-			ok = d.int(&m.SupplierContractID)
-		case "supplier_contract_ref":
-			ok = d.str(&m.SupplierContractRef)
-		case "supplier_expirydate":
-			ok = d.time(&m.SupplierExpirydate)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "supplier_priority_id":
-			ok = d.int(&m.SupplierPriorityID)
-		case "supplier_priority_name":
-			ok = d.str(&m.SupplierPriorityName)
-		case "supplier_purchasedate":
-			ok = d.time(&m.SupplierPurchasedate)
-		case "supplier_reference":
-			ok = d.str(&m.SupplierReference)
-		case "supplier_sla_id":
-			ok = d.int(&m.SupplierSLAID)
-		case "supplier_sla_name":
-			ok = d.str(&m.SupplierSLAName)
-		case "supplierheaderid":
-			ok = d.int(&m.Supplierheaderid)
-		case "syncro_asset_type":
-			ok = d.str(&m.SyncroAssetType)
-		case "syncro_id":
-			ok = d.str(&m.SyncroID)
-		case "syncro_url":
-			ok = d.str(&m.SyncroURL)
-		case "syncroid":
-			ok = d.int(&m.Syncroid)
-		case "tab_config":
-			ok = decodeModels(d, &m.TabConfig)
-		case "tanium_id":
-			ok = d.str(&m.TaniumID)
-		case "teamviewerid":
-			ok = d.str(&m.Teamviewerid)
-		case "teamviewerpassword":
-			ok = d.str(&m.Teamviewerpassword)
-		case "technical_owner":
-			ok = d.str(&m.TechnicalOwner)
-		case "technical_owner_cab_id":
-			ok = d.int(&m.TechnicalOwnerCabID)
-		case "technical_owner_cab_name":
-			ok = d.str(&m.TechnicalOwnerCabName)
-		case "technical_owner_id":
-			ok = d.int(&m.TechnicalOwnerID)
-		case "technical_owner_name":
-			ok = d.str(&m.TechnicalOwnerName)
-		case "tenable_id":
-			ok = d.str(&m.TenableID)
-		case "third_party_id":
-			ok = d.int(&m.ThirdPartyID)
-		case "third_party_id_string":
-			ok = d.str(&m.ThirdPartyIDString)
-		case "thirdparty_client_id":
-			ok = d.int(&m.ThirdpartyClientID)
-		case "thirdparty_type_id":
-			ok = d.int(&m.ThirdpartyTypeID)
-		case "total_ticket_count":
-			ok = d.int(&m.TotalTicketCount)
-		case "use":
-			ok = d.str(&m.Use)
-		case "user_count":
-			ok = d.int(&m.UserCount)
-		case "user_email":
-			ok = d.str(&m.UserEmail)
-		case "user_role_breakdown":
-			ok = decodeModels(d, &m.UserRoleBreakdown)
-		case "username":
-			ok = d.str(&m.Username)
-		case "users":
-			ok = decodeModels(d, &m.Users)
-		case "vmworkspace_id":
-			ok = d.str(&m.VmworkspaceID)
-		case "warranty_end":
-			ok = d.time(&m.WarrantyEnd)
-		case "warranty_note":
-			ok = d.str(&m.WarrantyNote)
-		case "warranty_start":
-			ok = d.time(&m.WarrantyStart)
-		case "workspace_id":
-			ok = d.str(&m.WorkspaceID)
-		case "workspace_orgunitpath":
-			ok = d.str(&m.WorkspaceOrgunitpath)
-		case "workspace_url":
-			ok = d.str(&m.WorkspaceURL)
-		case "xensam_id":
-			ok = d.str(&m.XensamID)
-		case "xtypeunamecanedit":
-			ok = decodeModels(d, &m.Xtypeunamecanedit)
-		case "zabbix_id":
-			ok = d.str(&m.ZabbixID)
-		case "zabbix_url":
-			ok = d.str(&m.ZabbixURL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decField{
+	{"os_override", nil, uint32(unsafe.Offsetof(Device{}.OsOverride)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Device{}.ID)), kInt},
+	{"inventory_number", nil, uint32(unsafe.Offsetof(Device{}.InventoryNumber)), kStr},
+	{"key_field", nil, uint32(unsafe.Offsetof(Device{}.KeyField)), kStr},
+	{"key_field2", nil, uint32(unsafe.Offsetof(Device{}.KeyField2)), kStr},
+	{"key_field3", nil, uint32(unsafe.Offsetof(Device{}.KeyField3)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(Device{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(Device{}.ClientName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(Device{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(Device{}.SiteName)), kStr},
+	{"business_owner_id", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerID)), kInt},
+	{"business_owner_name", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerName)), kStr},
+	{"business_owner_site", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerSite)), kStr},
+	{"business_owner_client", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerClient)), kStr},
+	{"business_owner_cab_id", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerCabID)), kInt},
+	{"business_owner_cab_name", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerCabName)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(Device{}.Username)), kStr},
+	{"technical_owner_id", nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerID)), kInt},
+	{"technical_owner_name", nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerName)), kStr},
+	{"technical_owner_cab_id", nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerCabID)), kInt},
+	{"technical_owner_cab_name", nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerCabName)), kStr},
+	{"intune_default_site", nil, uint32(unsafe.Offsetof(Device{}.IntuneDefaultSite)), kInt},
+	{"assettype_id", nil, uint32(unsafe.Offsetof(Device{}.AssettypeID)), kInt},
+	{"assettype_name", nil, uint32(unsafe.Offsetof(Device{}.AssettypeName)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(Device{}.Colour)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(Device{}.Icon)), kStr},
+	{"warranty_end", nil, uint32(unsafe.Offsetof(Device{}.WarrantyEnd)), kTime},
+	{"inactive", nil, uint32(unsafe.Offsetof(Device{}.Inactive)), kBool},
+	{"is_primary_asset", nil, uint32(unsafe.Offsetof(Device{}.IsPrimaryAsset)), kBool},
+	{"parent_id", nil, uint32(unsafe.Offsetof(Device{}.ParentID)), kInt},
+	{"lansweeper_parent_id", nil, uint32(unsafe.Offsetof(Device{}.LansweeperParentID)), kStr},
+	{"child_id", nil, uint32(unsafe.Offsetof(Device{}.ChildID)), kInt},
+	{"sibling_id", nil, uint32(unsafe.Offsetof(Device{}.SiblingID)), kBool},
+	{"contract_value", nil, uint32(unsafe.Offsetof(Device{}.ContractValue)), kF64},
+	{"contract_ref", nil, uint32(unsafe.Offsetof(Device{}.ContractRef)), kStr},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierID)), kInt},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(Device{}.SupplierName)), kStr},
+	{"supplier_contract_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierContractID)), kInt},
+	{"supplier_contract_ref", nil, uint32(unsafe.Offsetof(Device{}.SupplierContractRef)), kStr},
+	{"supplier_sla_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierSLAID)), kInt},
+	{"supplier_priority_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityID)), kInt},
+	{"fields", decMany[FieldHelper], uint32(unsafe.Offsetof(Device{}.Fields)), kSub},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Device{}.Customfields)), kSub},
+	{"relationship_id", nil, uint32(unsafe.Offsetof(Device{}.RelationshipID)), kInt},
+	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Device{}.Custombuttons)), kSub},
+	{"default_contract_value", nil, uint32(unsafe.Offsetof(Device{}.DefaultContractValue)), kF64},
+	{"itemstock_id", nil, uint32(unsafe.Offsetof(Device{}.ItemstockID)), kInt},
+	{"item_id", nil, uint32(unsafe.Offsetof(Device{}.ItemID)), kInt},
+	{"stock_date", nil, uint32(unsafe.Offsetof(Device{}.StockDate)), kTime},
+	{"non_consignable", nil, uint32(unsafe.Offsetof(Device{}.NonConsignable)), kBool},
+	{"reserved_salesorder_id", nil, uint32(unsafe.Offsetof(Device{}.ReservedSalesorderID)), kInt},
+	{"reserved_salesorder_line_id", nil, uint32(unsafe.Offsetof(Device{}.ReservedSalesorderLineID)), kInt},
+	{"matching_field", nil, uint32(unsafe.Offsetof(Device{}.MatchingField)), kStr},
+	{"device42_id", nil, uint32(unsafe.Offsetof(Device{}.Device42ID)), kInt},
+	{"device42_url", nil, uint32(unsafe.Offsetof(Device{}.Device42URL)), kStr},
+	{"related_services", nil, uint32(unsafe.Offsetof(Device{}.RelatedServices)), kStr},
+	{"technical_owner", nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwner)), kStr},
+	{"business_owner", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwner)), kStr},
+	{"primary_asset_chart_json", nil, uint32(unsafe.Offsetof(Device{}.PrimaryAssetChartJSON)), kStr},
+	{"criticality", nil, uint32(unsafe.Offsetof(Device{}.Criticality)), kInt},
+	{"ascendant_count", nil, uint32(unsafe.Offsetof(Device{}.AscendantCount)), kInt},
+	{"ascendant_assets", decMany[Device], uint32(unsafe.Offsetof(Device{}.AscendantAssets)), kSub},
+	{"descendant_count", nil, uint32(unsafe.Offsetof(Device{}.DescendantCount)), kInt},
+	{"descendant_assets", decMany[Device], uint32(unsafe.Offsetof(Device{}.DescendantAssets)), kSub},
+	{"service_count", nil, uint32(unsafe.Offsetof(Device{}.ServiceCount)), kInt},
+	{"user_count", nil, uint32(unsafe.Offsetof(Device{}.UserCount)), kInt},
+	{"licence_count", nil, uint32(unsafe.Offsetof(Device{}.LicenceCount)), kInt},
+	{"notes", nil, uint32(unsafe.Offsetof(Device{}.Notes)), kStr},
+	{"pingservice", nil, uint32(unsafe.Offsetof(Device{}.Pingservice)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(Device{}.GUID)), kStr},
+	{"import_guid", nil, uint32(unsafe.Offsetof(Device{}.ImportGUID)), kStr},
+	{"contract_id", nil, uint32(unsafe.Offsetof(Device{}.ContractID)), kInt},
+	{"contractvaluecurrent", nil, uint32(unsafe.Offsetof(Device{}.Contractvaluecurrent)), kF64},
+	{"contractvalueprior", nil, uint32(unsafe.Offsetof(Device{}.Contractvalueprior)), kF64},
+	{"lastchangeofvaluedate", nil, uint32(unsafe.Offsetof(Device{}.Lastchangeofvaluedate)), kTime},
+	{"warranty_note", nil, uint32(unsafe.Offsetof(Device{}.WarrantyNote)), kStr},
+	{"goodsin_po_id", nil, uint32(unsafe.Offsetof(Device{}.GoodsinPoID)), kInt},
+	{"issue_consignment_id", nil, uint32(unsafe.Offsetof(Device{}.IssueConsignmentID)), kInt},
+	{"supplier_expirydate", nil, uint32(unsafe.Offsetof(Device{}.SupplierExpirydate)), kTime},
+	{"supplier_reference", nil, uint32(unsafe.Offsetof(Device{}.SupplierReference)), kStr},
+	{"third_party_id_string", nil, uint32(unsafe.Offsetof(Device{}.ThirdPartyIDString)), kStr},
+	{"supplierheaderid", nil, uint32(unsafe.Offsetof(Device{}.Supplierheaderid)), kInt},
+	{"purchaseorder_line_id", nil, uint32(unsafe.Offsetof(Device{}.PurchaseorderLineID)), kInt},
+	{"teamviewerpassword", nil, uint32(unsafe.Offsetof(Device{}.Teamviewerpassword)), kStr},
+	{"commissioned", nil, uint32(unsafe.Offsetof(Device{}.Commissioned)), kInt},
+	{"commissiondate", nil, uint32(unsafe.Offsetof(Device{}.Commissiondate)), kTime},
+	{"kaseyaid", nil, uint32(unsafe.Offsetof(Device{}.Kaseyaid)), kStr},
+	{"children", decMany[Device], uint32(unsafe.Offsetof(Device{}.Children)), kSub},
+	{"parent_assets", decMany[DeviceList], uint32(unsafe.Offsetof(Device{}.ParentAssets)), kSub},
+	{"child_assets", decMany[DeviceList], uint32(unsafe.Offsetof(Device{}.ChildAssets)), kSub},
+	{"hierarchy", decMany[Device], uint32(unsafe.Offsetof(Device{}.Hierarchy)), kSub},
+	{"users", decMany[UsersList], uint32(unsafe.Offsetof(Device{}.Users)), kSub},
+	{"clone_count", nil, uint32(unsafe.Offsetof(Device{}.CloneCount)), kInt},
+	{"_dontaddnewfields", nil, uint32(unsafe.Offsetof(Device{}.Dontaddnewfields)), kBool},
+	{"_dontupdatetype", nil, uint32(unsafe.Offsetof(Device{}.Dontupdatetype)), kBool},
+	{"sla_name", nil, uint32(unsafe.Offsetof(Device{}.SLAName)), kStr},
+	{"supplier_sla_name", nil, uint32(unsafe.Offsetof(Device{}.SupplierSLAName)), kStr},
+	{"priority_name", nil, uint32(unsafe.Offsetof(Device{}.PriorityName)), kStr},
+	{"supplier_priority_name", nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityName)), kStr},
+	{"clone_inventory_numbers", nil, uint32(unsafe.Offsetof(Device{}.CloneInventoryNumbers)), kStr},
+	{"_isclone", nil, uint32(unsafe.Offsetof(Device{}.Isclone)), kBool},
+	{"contracts", decMany[ContractHeaderList], uint32(unsafe.Offsetof(Device{}.Contracts)), kSub},
+	{"scheduled_tickets", decMany[StdRequestList], uint32(unsafe.Offsetof(Device{}.ScheduledTickets)), kSub},
+	{"site_guid", nil, uint32(unsafe.Offsetof(Device{}.SiteGUID)), kStr},
+	{"sqlimport_user", nil, uint32(unsafe.Offsetof(Device{}.SqlimportUser)), kStr},
+	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Device{}.SqlimportID)), kInt},
+	{"software", decMany[DeviceApplications], uint32(unsafe.Offsetof(Device{}.Software)), kSub},
+	{"businesscentral_id", nil, uint32(unsafe.Offsetof(Device{}.BusinesscentralID)), kStr},
+	{"intune_id", nil, uint32(unsafe.Offsetof(Device{}.IntuneID)), kStr},
+	{"intune_connectionid", nil, uint32(unsafe.Offsetof(Device{}.IntuneConnectionid)), kInt},
+	{"azure_userid", nil, uint32(unsafe.Offsetof(Device{}.AzureUserid)), kStr},
+	{"azure_userprincipalname", nil, uint32(unsafe.Offsetof(Device{}.AzureUserprincipalname)), kStr},
+	{"stockdetails", decOne[ItemStock], uint32(unsafe.Offsetof(Device{}.Stockdetails)), kSub},
+	{"assetgroup_name", nil, uint32(unsafe.Offsetof(Device{}.AssetgroupName)), kStr},
+	{"prtg_id", nil, uint32(unsafe.Offsetof(Device{}.PrtgID)), kInt},
+	{"prtg_details_id", nil, uint32(unsafe.Offsetof(Device{}.PrtgDetailsID)), kInt},
+	{"status_name", nil, uint32(unsafe.Offsetof(Device{}.StatusName)), kStr},
+	{"services", decMany[ServSiteList], uint32(unsafe.Offsetof(Device{}.Services)), kSub},
+	{"datto_site_uid", nil, uint32(unsafe.Offsetof(Device{}.DattoSiteUID)), kStr},
+	{"ateraid", nil, uint32(unsafe.Offsetof(Device{}.Ateraid)), kStr},
+	{"items_issued", decMany[FaultItem], uint32(unsafe.Offsetof(Device{}.ItemsIssued)), kSub},
+	{"lansweeper_id", nil, uint32(unsafe.Offsetof(Device{}.LansweeperID)), kStr},
+	{"lansweeper_url", nil, uint32(unsafe.Offsetof(Device{}.LansweeperURL)), kStr},
+	{"lansweeper_software", decMany[LansweeperSoftware], uint32(unsafe.Offsetof(Device{}.LansweeperSoftware)), kSub},
+	{"dlastupdate", nil, uint32(unsafe.Offsetof(Device{}.Dlastupdate)), kTime},
+	{"createdfrompurchaseorder", decOne[SupplierOrderHeader], uint32(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), kSub},
+	{"stockdate", nil, uint32(unsafe.Offsetof(Device{}.Stockdate)), kTime},
+	{"item_cost", nil, uint32(unsafe.Offsetof(Device{}.ItemCost)), kF64},
+	{"old_software_version", nil, uint32(unsafe.Offsetof(Device{}.OldSoftwareVersion)), kStr},
+	{"new_software_version", nil, uint32(unsafe.Offsetof(Device{}.NewSoftwareVersion)), kStr},
+	{"user_role_breakdown", decMany[DeviceUserCount], uint32(unsafe.Offsetof(Device{}.UserRoleBreakdown)), kSub},
+	{"itglue_id", nil, uint32(unsafe.Offsetof(Device{}.ItglueID)), kStr},
+	{"area_guid", nil, uint32(unsafe.Offsetof(Device{}.AreaGUID)), kStr},
+	{"jamf_id", nil, uint32(unsafe.Offsetof(Device{}.JamfID)), kInt},
+	{"jamf_type", nil, uint32(unsafe.Offsetof(Device{}.JamfType)), kStr},
+	{"phone_number", nil, uint32(unsafe.Offsetof(Device{}.PhoneNumber)), kStr},
+	{"bookmarked", nil, uint32(unsafe.Offsetof(Device{}.Bookmarked)), kBool},
+	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Device{}.OpenTicketCount)), kInt},
+	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Device{}.OnholdTicketCount)), kInt},
+	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Device{}.TotalTicketCount)), kInt},
+	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Device{}.OpenedThismonthCount)), kInt},
+	{"domotz_agentid", nil, uint32(unsafe.Offsetof(Device{}.DomotzAgentid)), kInt},
+	{"domotz_id", nil, uint32(unsafe.Offsetof(Device{}.DomotzID)), kInt},
+	{"domotz_type_id", nil, uint32(unsafe.Offsetof(Device{}.DomotzTypeID)), kInt},
+	{"snow_client_id", nil, uint32(unsafe.Offsetof(Device{}.SnowClientID)), kInt},
+	{"deactivate_child_devices", nil, uint32(unsafe.Offsetof(Device{}.DeactivateChildDevices)), kBool},
+	{"auvik_network_id", nil, uint32(unsafe.Offsetof(Device{}.AuvikNetworkID)), kStr},
+	{"parent_third_party_ids", nil, uint32(unsafe.Offsetof(Device{}.ParentThirdPartyIds)), kStrs},
+	{"snowUsers", decMany[SnowComputerUserAbstract], uint32(unsafe.Offsetof(Device{}.SnowUsers)), kSub},
+	{"tab_config", decMany[TabConfig], uint32(unsafe.Offsetof(Device{}.TabConfig)), kSub},
+	{"qualys_id", nil, uint32(unsafe.Offsetof(Device{}.QualysID)), kStr},
+	{"assettype_config", decOne[Xtype], uint32(unsafe.Offsetof(Device{}.AssettypeConfig)), kSub},
+	{"passportal_client_id", nil, uint32(unsafe.Offsetof(Device{}.PassportalClientID)), kInt64},
+	{"addigy_policy_id", nil, uint32(unsafe.Offsetof(Device{}.AddigyPolicyID)), kStr},
+	{"addigy_applications", decMany[AddigyApplication], uint32(unsafe.Offsetof(Device{}.AddigyApplications)), kSub},
+	{"addigy_users", nil, uint32(unsafe.Offsetof(Device{}.AddigyUsers)), kStrs},
+	{"_warning", nil, uint32(unsafe.Offsetof(Device{}.Warning)), kStr},
+	{"isassetdetails", nil, uint32(unsafe.Offsetof(Device{}.Isassetdetails)), kBool},
+	{"domotz_agent", nil, uint32(unsafe.Offsetof(Device{}.DomotzAgent)), kStr},
+	{"liongardid", nil, uint32(unsafe.Offsetof(Device{}.Liongardid)), kInt},
+	{"iskaseyaagent", nil, uint32(unsafe.Offsetof(Device{}.Iskaseyaagent)), kBool},
+	{"_donotvalidate", nil, uint32(unsafe.Offsetof(Device{}.Donotvalidate)), kBool},
+	{"datto_remote_url", nil, uint32(unsafe.Offsetof(Device{}.DattoRemoteURL)), kStr},
+	{"qualys_software", decMany[QualysHostAssetSoftwareHostAssetSoftware], uint32(unsafe.Offsetof(Device{}.QualysSoftware)), kSub},
+	{"xtypeunamecanedit", decMany[RTPermission], uint32(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), kSub},
+	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Device{}.ExternalLinks)), kSub},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Device{}.NewExternalLink)), kSub},
+	{"stockbin_id", nil, uint32(unsafe.Offsetof(Device{}.StockbinID)), kInt},
+	{"ethernetMacAddress", nil, uint32(unsafe.Offsetof(Device{}.EthernetMacAddress)), kStr},
+	{"physicalMemoryInBytes", nil, uint32(unsafe.Offsetof(Device{}.PhysicalMemoryInBytes)), kStr},
+	{"azureTenantId", nil, uint32(unsafe.Offsetof(Device{}.AzureTenantID)), kStr},
+	{"services_hierarchy", decMany[ServSite], uint32(unsafe.Offsetof(Device{}.ServicesHierarchy)), kSub},
+	{"_validateonly", nil, uint32(unsafe.Offsetof(Device{}.Validateonly)), kBool},
+	{"copy_unmapped_info_fields", nil, uint32(unsafe.Offsetof(Device{}.CopyUnmappedInfoFields)), kBool},
+	{"user_email", nil, uint32(unsafe.Offsetof(Device{}.UserEmail)), kStr},
+	{"lansweeper_relations", decMany[LansweeperRelation], uint32(unsafe.Offsetof(Device{}.LansweeperRelations)), kSub},
+	{"kbs", decMany[KBEntryList], uint32(unsafe.Offsetof(Device{}.Kbs)), kSub},
+	{"site_external_link_id", nil, uint32(unsafe.Offsetof(Device{}.SiteExternalLinkID)), kStr},
+	{"workspace_orgunitpath", nil, uint32(unsafe.Offsetof(Device{}.WorkspaceOrgunitpath)), kStr},
+	{"sibling_assets", decMany[DeviceList], uint32(unsafe.Offsetof(Device{}.SiblingAssets)), kSub},
+	{"import_details_id", nil, uint32(unsafe.Offsetof(Device{}.ImportDetailsID)), kInt},
+	{"icinga_hostname", nil, uint32(unsafe.Offsetof(Device{}.IcingaHostname)), kStr},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Device{}.AccessControl)), kSub},
+	{"jamf_details_id", nil, uint32(unsafe.Offsetof(Device{}.JamfDetailsID)), kInt},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(Device{}.AccessControlLevel)), kInt},
+	{"is_stock_change", nil, uint32(unsafe.Offsetof(Device{}.IsStockChange)), kBool},
+	{"parent_third_party_id", nil, uint32(unsafe.Offsetof(Device{}.ParentThirdPartyID)), kInt},
+	{"is_return", nil, uint32(unsafe.Offsetof(Device{}.IsReturn)), kBool},
+	{"_print_generate", nil, uint32(unsafe.Offsetof(Device{}.PrintGenerate)), kBool},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(Device{}.PdftemplateID)), kInt},
+	{"printhtml", nil, uint32(unsafe.Offsetof(Device{}.Printhtml)), kStr},
+	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(Device{}.PDFAttachmentID)), kInt},
+	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Device{}.DontFireAutomations)), kBool},
+	{"last_modified", nil, uint32(unsafe.Offsetof(Device{}.LastModified)), kTime},
+	{"asset_chart_json", nil, uint32(unsafe.Offsetof(Device{}.AssetChartJSON)), kStr},
+	{"lansweeper_site_id", nil, uint32(unsafe.Offsetof(Device{}.LansweeperSiteID)), kStr},
+	{"thirdparty_client_id", nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyClientID)), kInt},
+	{"syncro_asset_type", nil, uint32(unsafe.Offsetof(Device{}.SyncroAssetType)), kStr},
+	{"dynatrace_to_relations", decMany[DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceToRelations)), kSub},
+	{"dynatrace_from_relations", decMany[DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceFromRelations)), kSub},
+	{"open_incident_count", nil, uint32(unsafe.Offsetof(Device{}.OpenIncidentCount)), kInt},
+	{"open_change_count", nil, uint32(unsafe.Offsetof(Device{}.OpenChangeCount)), kInt},
+	{"thirdparty_type_id", nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyTypeID)), kInt},
+	{"is_stock_site", nil, uint32(unsafe.Offsetof(Device{}.IsStockSite)), kBool},
+	{"matching_value", nil, uint32(unsafe.Offsetof(Device{}.MatchingValue)), kStr},
+	{"related_service_names", nil, uint32(unsafe.Offsetof(Device{}.RelatedServiceNames)), kStr},
+	{"parent_asset_names", nil, uint32(unsafe.Offsetof(Device{}.ParentAssetNames)), kStr},
+	{"child_asset_names", nil, uint32(unsafe.Offsetof(Device{}.ChildAssetNames)), kStr},
+	{"sibling_asset_names", nil, uint32(unsafe.Offsetof(Device{}.SiblingAssetNames)), kStr},
+	{"related_kb_names", nil, uint32(unsafe.Offsetof(Device{}.RelatedKbNames)), kStr},
+	{"licences", decMany[LicenceList], uint32(unsafe.Offsetof(Device{}.Licences)), kSub},
+	{"add_licences", decMany[LicenceList], uint32(unsafe.Offsetof(Device{}.AddLicences)), kSub},
+	{"licences_hierarchy", decMany[LicenceList], uint32(unsafe.Offsetof(Device{}.LicencesHierarchy)), kSub},
+	{"sqlimport_accountsid", nil, uint32(unsafe.Offsetof(Device{}.SqlimportAccountsid)), kStr},
+	{"created_from_template", nil, uint32(unsafe.Offsetof(Device{}.CreatedFromTemplate)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(Device{}.Use)), kStr},
+	{"device_number", nil, uint32(unsafe.Offsetof(Device{}.DeviceNumber)), kInt},
+	{"warranty_start", nil, uint32(unsafe.Offsetof(Device{}.WarrantyStart)), kTime},
+	{"labour_warranty_start", nil, uint32(unsafe.Offsetof(Device{}.LabourWarrantyStart)), kTime},
+	{"labour_warranty_end", nil, uint32(unsafe.Offsetof(Device{}.LabourWarrantyEnd)), kTime},
+	{"status_id", nil, uint32(unsafe.Offsetof(Device{}.StatusID)), kInt},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(Device{}.ThirdPartyID)), kInt},
+	{"latest_contract_ref", nil, uint32(unsafe.Offsetof(Device{}.LatestContractRef)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(Device{}.Sequence)), kInt},
+	{"ncentral_url", nil, uint32(unsafe.Offsetof(Device{}.NcentralURL)), kStr},
+	{"ncentral_remote_url", nil, uint32(unsafe.Offsetof(Device{}.NcentralRemoteURL)), kStr},
+	{"contract_end_date", nil, uint32(unsafe.Offsetof(Device{}.ContractEndDate)), kTime},
+	{"atera_id", nil, uint32(unsafe.Offsetof(Device{}.AteraID)), kStr},
+	{"automate_id", nil, uint32(unsafe.Offsetof(Device{}.AutomateID)), kInt},
+	{"automate_url", nil, uint32(unsafe.Offsetof(Device{}.AutomateURL)), kStr},
+	{"connectwise_control_url", nil, uint32(unsafe.Offsetof(Device{}.ConnectwiseControlURL)), kStr},
+	{"ninjarmm_id", nil, uint32(unsafe.Offsetof(Device{}.NinjarmmID)), kInt},
+	{"ninja_url", nil, uint32(unsafe.Offsetof(Device{}.NinjaURL)), kStr},
+	{"ninja_remote_url", nil, uint32(unsafe.Offsetof(Device{}.NinjaRemoteURL)), kStr},
+	{"syncro_url", nil, uint32(unsafe.Offsetof(Device{}.SyncroURL)), kStr},
+	{"syncroid", nil, uint32(unsafe.Offsetof(Device{}.Syncroid)), kInt},
+	{"itglue_url", nil, uint32(unsafe.Offsetof(Device{}.ItglueURL)), kStr},
+	{"defaultsequence", nil, uint32(unsafe.Offsetof(Device{}.Defaultsequence)), kInt},
+	{"service_ids", nil, uint32(unsafe.Offsetof(Device{}.ServiceIds)), kStr},
+	{"bulkcreated", nil, uint32(unsafe.Offsetof(Device{}.Bulkcreated)), kBool},
+	{"bulkbillingperiod", nil, uint32(unsafe.Offsetof(Device{}.Bulkbillingperiod)), kInt},
+	{"asset_field", nil, uint32(unsafe.Offsetof(Device{}.AssetField)), kStr},
+	{"datto_alternate_id", nil, uint32(unsafe.Offsetof(Device{}.DattoAlternateID)), kInt},
+	{"syncro_id", nil, uint32(unsafe.Offsetof(Device{}.SyncroID)), kStr},
+	{"snow_id", nil, uint32(unsafe.Offsetof(Device{}.SnowID)), kInt},
+	{"passportal_id", nil, uint32(unsafe.Offsetof(Device{}.PassportalID)), kInt64},
+	{"auvik_device_id", nil, uint32(unsafe.Offsetof(Device{}.AuvikDeviceID)), kStr},
+	{"auvik_url", nil, uint32(unsafe.Offsetof(Device{}.AuvikURL)), kStr},
+	{"allowallstatus", nil, uint32(unsafe.Offsetof(Device{}.Allowallstatus)), kBool},
+	{"allowed_status", decMany[XTypeStatus], uint32(unsafe.Offsetof(Device{}.AllowedStatus)), kSub},
+	{"datto_id", nil, uint32(unsafe.Offsetof(Device{}.DattoID)), kStr},
+	{"addigy_id", nil, uint32(unsafe.Offsetof(Device{}.AddigyID)), kStr},
+	{"liongard_url", nil, uint32(unsafe.Offsetof(Device{}.LiongardURL)), kStr},
+	{"liongard_environmnet_id", nil, uint32(unsafe.Offsetof(Device{}.LiongardEnvironmnetID)), kInt},
+	{"liongard_id", nil, uint32(unsafe.Offsetof(Device{}.LiongardID)), kStr},
+	{"kaseya_id", nil, uint32(unsafe.Offsetof(Device{}.KaseyaID)), kStr},
+	{"kaseyavsa_url", nil, uint32(unsafe.Offsetof(Device{}.KaseyavsaURL)), kStr},
+	{"teamviewerid", nil, uint32(unsafe.Offsetof(Device{}.Teamviewerid)), kStr},
+	{"serialization_user", nil, uint32(unsafe.Offsetof(Device{}.SerializationUser)), kInt},
+	{"zabbix_id", nil, uint32(unsafe.Offsetof(Device{}.ZabbixID)), kStr},
+	{"zabbix_url", nil, uint32(unsafe.Offsetof(Device{}.ZabbixURL)), kStr},
+	{"stockbin_name", nil, uint32(unsafe.Offsetof(Device{}.StockbinName)), kStr},
+	{"issue_consignment_line_id", nil, uint32(unsafe.Offsetof(Device{}.IssueConsignmentLineID)), kInt},
+	{"item_name", nil, uint32(unsafe.Offsetof(Device{}.ItemName)), kStr},
+	{"datto_url", nil, uint32(unsafe.Offsetof(Device{}.DattoURL)), kStr},
+	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Device{}.NcentralDetailsID)), kInt},
+	{"nable_id", nil, uint32(unsafe.Offsetof(Device{}.NableID)), kStr},
+	{"connectwisecontrolid", nil, uint32(unsafe.Offsetof(Device{}.Connectwisecontrolid)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Device{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(Device{}.Importtype)), kStr},
+	{"workspace_id", nil, uint32(unsafe.Offsetof(Device{}.WorkspaceID)), kStr},
+	{"workspace_url", nil, uint32(unsafe.Offsetof(Device{}.WorkspaceURL)), kStr},
+	{"supplier_purchasedate", nil, uint32(unsafe.Offsetof(Device{}.SupplierPurchasedate)), kTime},
+	{"logicmonitor_id", nil, uint32(unsafe.Offsetof(Device{}.LogicmonitorID)), kStr},
+	{"barracudarmm_id", nil, uint32(unsafe.Offsetof(Device{}.BarracudarmmID)), kStr},
+	{"sla_id", nil, uint32(unsafe.Offsetof(Device{}.SLAID)), kInt},
+	{"priority_id", nil, uint32(unsafe.Offsetof(Device{}.PriorityID)), kInt},
+	{"icinga_id", nil, uint32(unsafe.Offsetof(Device{}.IcingaID)), kStr},
+	{"related_service_name", nil, uint32(unsafe.Offsetof(Device{}.RelatedServiceName)), kStr},
+	{"related_service_count", nil, uint32(unsafe.Offsetof(Device{}.RelatedServiceCount)), kInt},
+	{"connectwisermm_id", nil, uint32(unsafe.Offsetof(Device{}.ConnectwisermmID)), kStr},
+	{"xensam_id", nil, uint32(unsafe.Offsetof(Device{}.XensamID)), kStr},
+	{"asset_type_priority", nil, uint32(unsafe.Offsetof(Device{}.AssetTypePriority)), kInt},
+	{"snipeit_id", nil, uint32(unsafe.Offsetof(Device{}.SnipeitID)), kStr},
+	{"prometheus_id", nil, uint32(unsafe.Offsetof(Device{}.PrometheusID)), kStr},
+	{"dynatrace_id", nil, uint32(unsafe.Offsetof(Device{}.DynatraceID)), kStr},
+	{"vmworkspace_id", nil, uint32(unsafe.Offsetof(Device{}.VmworkspaceID)), kStr},
+	{"tanium_id", nil, uint32(unsafe.Offsetof(Device{}.TaniumID)), kStr},
+	{"tenable_id", nil, uint32(unsafe.Offsetof(Device{}.TenableID)), kStr},
+	{"kandji_id", nil, uint32(unsafe.Offsetof(Device{}.KandjiID)), kStr},
+	{"criticality_description", nil, uint32(unsafe.Offsetof(Device{}.CriticalityDescription)), kStr},
+	{"auvik_id", nil, uint32(unsafe.Offsetof(Device{}.AuvikID)), kStr},
+	{"is_template", nil, uint32(unsafe.Offsetof(Device{}.IsTemplate)), kBool},
+	{"aws_id", nil, uint32(unsafe.Offsetof(Device{}.AwsID)), kStr},
+}, sorted: []uint16{161, 192, 93, 94, 269, 100, 268, 188, 172, 156, 182, 184, 211, 154, 251, 153, 155, 248, 249, 132, 61, 60, 194, 241, 282, 113, 151, 22, 23, 227, 119, 228, 229, 246, 291, 146, 247, 293, 170, 110, 111, 274, 136, 240, 239, 57, 14, 15, 13, 10, 11, 12, 107, 207, 89, 31, 87, 6, 7, 92, 99, 24, 85, 84, 230, 267, 280, 226, 71, 34, 33, 101, 72, 73, 173, 214, 125, 59, 290, 44, 42, 242, 250, 162, 118, 264, 145, 45, 237, 63, 62, 53, 54, 216, 124, 158, 141, 142, 143, 199, 285, 198, 168, 165, 41, 76, 69, 90, 181, 277, 25, 1, 180, 70, 27, 109, 21, 108, 2, 28, 187, 185, 203, 292, 157, 160, 77, 262, 127, 47, 263, 120, 46, 131, 236, 183, 133, 134, 289, 255, 86, 256, 176, 3, 4, 5, 219, 218, 121, 30, 175, 195, 123, 122, 193, 74, 222, 66, 210, 212, 253, 254, 252, 159, 273, 52, 204, 266, 265, 225, 224, 166, 129, 233, 232, 231, 49, 67, 128, 138, 201, 200, 137, 140, 0, 206, 88, 29, 186, 147, 152, 245, 191, 189, 135, 169, 68, 58, 190, 276, 97, 284, 115, 114, 82, 150, 163, 209, 279, 278, 205, 55, 43, 50, 51, 102, 223, 258, 64, 238, 117, 171, 208, 179, 32, 177, 103, 8, 9, 275, 95, 283, 148, 144, 244, 106, 213, 105, 104, 220, 116, 48, 167, 261, 126, 112, 37, 38, 78, 35, 36, 40, 98, 272, 79, 39, 96, 81, 197, 243, 234, 235, 149, 287, 257, 83, 56, 19, 20, 17, 18, 288, 221, 80, 196, 202, 139, 215, 65, 174, 130, 16, 91, 286, 26, 75, 217, 270, 178, 271, 281, 164, 259, 260}}
 
-func (m *Device) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"os_override":`, m.OsOverride)
-	e.int(`"id":`, m.ID)
-	e.str(`"inventory_number":`, m.InventoryNumber)
-	e.str(`"key_field":`, m.KeyField)
-	e.str(`"key_field2":`, m.KeyField2)
-	e.str(`"key_field3":`, m.KeyField3)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"business_owner_id":`, m.BusinessOwnerID)
-	e.str(`"business_owner_name":`, m.BusinessOwnerName)
-	e.str(`"business_owner_site":`, m.BusinessOwnerSite)
-	e.str(`"business_owner_client":`, m.BusinessOwnerClient)
-	e.int(`"business_owner_cab_id":`, m.BusinessOwnerCabID)
-	e.str(`"business_owner_cab_name":`, m.BusinessOwnerCabName)
-	e.str(`"username":`, m.Username)
-	e.int(`"technical_owner_id":`, m.TechnicalOwnerID)
-	e.str(`"technical_owner_name":`, m.TechnicalOwnerName)
-	e.int(`"technical_owner_cab_id":`, m.TechnicalOwnerCabID)
-	e.str(`"technical_owner_cab_name":`, m.TechnicalOwnerCabName)
-	e.int(`"intune_default_site":`, m.IntuneDefaultSite)
-	e.int(`"assettype_id":`, m.AssettypeID)
-	e.str(`"assettype_name":`, m.AssettypeName)
-	e.str(`"colour":`, m.Colour)
-	e.str(`"icon":`, m.Icon)
-	e.time(`"warranty_end":`, m.WarrantyEnd)
-	e.bool(`"inactive":`, m.Inactive)
-	e.bool(`"is_primary_asset":`, m.IsPrimaryAsset)
-	e.int(`"parent_id":`, m.ParentID)
-	e.str(`"lansweeper_parent_id":`, m.LansweeperParentID)
-	e.int(`"child_id":`, m.ChildID)
-	e.bool(`"sibling_id":`, m.SiblingID)
-	e.float64(`"contract_value":`, m.ContractValue)
-	e.str(`"contract_ref":`, m.ContractRef)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.int(`"supplier_contract_id":`, m.SupplierContractID)
-	e.str(`"supplier_contract_ref":`, m.SupplierContractRef)
-	e.int(`"supplier_sla_id":`, m.SupplierSLAID)
-	e.int(`"supplier_priority_id":`, m.SupplierPriorityID)
-	encodeModels(e, `"fields":`, m.Fields)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.int(`"relationship_id":`, m.RelationshipID)
-	encodeModels(e, `"custombuttons":`, m.Custombuttons)
-	e.float64(`"default_contract_value":`, m.DefaultContractValue)
-	e.int(`"itemstock_id":`, m.ItemstockID)
-	e.int(`"item_id":`, m.ItemID)
-	e.time(`"stock_date":`, m.StockDate)
-	e.bool(`"non_consignable":`, m.NonConsignable)
-	e.int(`"reserved_salesorder_id":`, m.ReservedSalesorderID)
-	e.int(`"reserved_salesorder_line_id":`, m.ReservedSalesorderLineID)
-	e.str(`"matching_field":`, m.MatchingField)
-	e.int(`"device42_id":`, m.Device42ID)
-	e.str(`"device42_url":`, m.Device42URL)
-	e.str(`"related_services":`, m.RelatedServices)
-	e.str(`"technical_owner":`, m.TechnicalOwner)
-	e.str(`"business_owner":`, m.BusinessOwner)
-	e.str(`"primary_asset_chart_json":`, m.PrimaryAssetChartJSON)
-	e.int(`"criticality":`, m.Criticality)
-	e.int(`"ascendant_count":`, m.AscendantCount)
-	encodeModels(e, `"ascendant_assets":`, m.AscendantAssets)
-	e.int(`"descendant_count":`, m.DescendantCount)
-	encodeModels(e, `"descendant_assets":`, m.DescendantAssets)
-	e.int(`"service_count":`, m.ServiceCount)
-	e.int(`"user_count":`, m.UserCount)
-	e.int(`"licence_count":`, m.LicenceCount)
-	e.str(`"notes":`, m.Notes)
-	e.int(`"pingservice":`, m.Pingservice)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"import_guid":`, m.ImportGUID)
-	e.int(`"contract_id":`, m.ContractID)
-	e.float64(`"contractvaluecurrent":`, m.Contractvaluecurrent)
-	e.float64(`"contractvalueprior":`, m.Contractvalueprior)
-	e.time(`"lastchangeofvaluedate":`, m.Lastchangeofvaluedate)
-	e.str(`"warranty_note":`, m.WarrantyNote)
-	e.int(`"goodsin_po_id":`, m.GoodsinPoID)
-	e.int(`"issue_consignment_id":`, m.IssueConsignmentID)
-	e.time(`"supplier_expirydate":`, m.SupplierExpirydate)
-	e.str(`"supplier_reference":`, m.SupplierReference)
-	e.str(`"third_party_id_string":`, m.ThirdPartyIDString)
-	e.int(`"supplierheaderid":`, m.Supplierheaderid)
-	e.int(`"purchaseorder_line_id":`, m.PurchaseorderLineID)
-	e.str(`"teamviewerpassword":`, m.Teamviewerpassword)
-	e.int(`"commissioned":`, m.Commissioned)
-	e.time(`"commissiondate":`, m.Commissiondate)
-	e.str(`"kaseyaid":`, m.Kaseyaid)
-	encodeModels(e, `"children":`, m.Children)
-	encodeModels(e, `"parent_assets":`, m.ParentAssets)
-	encodeModels(e, `"child_assets":`, m.ChildAssets)
-	encodeModels(e, `"hierarchy":`, m.Hierarchy)
-	encodeModels(e, `"users":`, m.Users)
-	e.int(`"clone_count":`, m.CloneCount)
-	e.bool(`"_dontaddnewfields":`, m.Dontaddnewfields)
-	e.bool(`"_dontupdatetype":`, m.Dontupdatetype)
-	e.str(`"sla_name":`, m.SLAName)
-	e.str(`"supplier_sla_name":`, m.SupplierSLAName)
-	e.str(`"priority_name":`, m.PriorityName)
-	e.str(`"supplier_priority_name":`, m.SupplierPriorityName)
-	e.str(`"clone_inventory_numbers":`, m.CloneInventoryNumbers)
-	e.bool(`"_isclone":`, m.Isclone)
-	encodeModels(e, `"contracts":`, m.Contracts)
-	encodeModels(e, `"scheduled_tickets":`, m.ScheduledTickets)
-	e.str(`"site_guid":`, m.SiteGUID)
-	e.str(`"sqlimport_user":`, m.SqlimportUser)
-	e.int(`"sqlimport_id":`, m.SqlimportID)
-	encodeModels(e, `"software":`, m.Software)
-	e.str(`"businesscentral_id":`, m.BusinesscentralID)
-	e.str(`"intune_id":`, m.IntuneID)
-	e.int(`"intune_connectionid":`, m.IntuneConnectionid)
-	e.str(`"azure_userid":`, m.AzureUserid)
-	e.str(`"azure_userprincipalname":`, m.AzureUserprincipalname)
-	encodeModel(e, `"stockdetails":`, m.Stockdetails)
-	e.str(`"assetgroup_name":`, m.AssetgroupName)
-	e.int(`"prtg_id":`, m.PrtgID)
-	e.int(`"prtg_details_id":`, m.PrtgDetailsID)
-	e.str(`"status_name":`, m.StatusName)
-	encodeModels(e, `"services":`, m.Services)
-	e.str(`"datto_site_uid":`, m.DattoSiteUID)
-	e.str(`"ateraid":`, m.Ateraid)
-	encodeModels(e, `"items_issued":`, m.ItemsIssued)
-	e.str(`"lansweeper_id":`, m.LansweeperID)
-	e.str(`"lansweeper_url":`, m.LansweeperURL)
-	encodeModels(e, `"lansweeper_software":`, m.LansweeperSoftware)
-	e.time(`"dlastupdate":`, m.Dlastupdate)
-	encodeModel(e, `"createdfrompurchaseorder":`, m.Createdfrompurchaseorder)
-	e.time(`"stockdate":`, m.Stockdate)
-	e.float64(`"item_cost":`, m.ItemCost)
-	e.str(`"old_software_version":`, m.OldSoftwareVersion)
-	e.str(`"new_software_version":`, m.NewSoftwareVersion)
-	encodeModels(e, `"user_role_breakdown":`, m.UserRoleBreakdown)
-	e.str(`"itglue_id":`, m.ItglueID)
-	e.str(`"area_guid":`, m.AreaGUID)
-	e.int(`"jamf_id":`, m.JamfID)
-	e.str(`"jamf_type":`, m.JamfType)
-	e.str(`"phone_number":`, m.PhoneNumber)
-	e.bool(`"bookmarked":`, m.Bookmarked)
-	e.int(`"open_ticket_count":`, m.OpenTicketCount)
-	e.int(`"onhold_ticket_count":`, m.OnholdTicketCount)
-	e.int(`"total_ticket_count":`, m.TotalTicketCount)
-	e.int(`"opened_thismonth_count":`, m.OpenedThismonthCount)
-	e.int(`"domotz_agentid":`, m.DomotzAgentid)
-	e.int(`"domotz_id":`, m.DomotzID)
-	e.int(`"domotz_type_id":`, m.DomotzTypeID)
-	e.int(`"snow_client_id":`, m.SnowClientID)
-	e.bool(`"deactivate_child_devices":`, m.DeactivateChildDevices)
-	e.str(`"auvik_network_id":`, m.AuvikNetworkID)
-	e.strs(`"parent_third_party_ids":`, m.ParentThirdPartyIds)
-	encodeModels(e, `"snowUsers":`, m.SnowUsers)
-	encodeModels(e, `"tab_config":`, m.TabConfig)
-	e.str(`"qualys_id":`, m.QualysID)
-	encodeModel(e, `"assettype_config":`, m.AssettypeConfig)
-	e.int64(`"passportal_client_id":`, m.PassportalClientID)
-	e.str(`"addigy_policy_id":`, m.AddigyPolicyID)
-	encodeModels(e, `"addigy_applications":`, m.AddigyApplications)
-	e.strs(`"addigy_users":`, m.AddigyUsers)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"isassetdetails":`, m.Isassetdetails)
-	e.str(`"domotz_agent":`, m.DomotzAgent)
-	e.int(`"liongardid":`, m.Liongardid)
-	e.bool(`"iskaseyaagent":`, m.Iskaseyaagent)
-	e.bool(`"_donotvalidate":`, m.Donotvalidate)
-	e.str(`"datto_remote_url":`, m.DattoRemoteURL)
-	encodeModels(e, `"qualys_software":`, m.QualysSoftware)
-	encodeModels(e, `"xtypeunamecanedit":`, m.Xtypeunamecanedit)
-	encodeModels(e, `"external_links":`, m.ExternalLinks)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.int(`"stockbin_id":`, m.StockbinID)
-	e.str(`"ethernetMacAddress":`, m.EthernetMacAddress)
-	e.str(`"physicalMemoryInBytes":`, m.PhysicalMemoryInBytes)
-	e.str(`"azureTenantId":`, m.AzureTenantID)
-	encodeModels(e, `"services_hierarchy":`, m.ServicesHierarchy)
-	e.bool(`"_validateonly":`, m.Validateonly)
-	e.bool(`"copy_unmapped_info_fields":`, m.CopyUnmappedInfoFields)
-	e.str(`"user_email":`, m.UserEmail)
-	encodeModels(e, `"lansweeper_relations":`, m.LansweeperRelations)
-	encodeModels(e, `"kbs":`, m.Kbs)
-	e.str(`"site_external_link_id":`, m.SiteExternalLinkID)
-	e.str(`"workspace_orgunitpath":`, m.WorkspaceOrgunitpath)
-	encodeModels(e, `"sibling_assets":`, m.SiblingAssets)
-	e.int(`"import_details_id":`, m.ImportDetailsID)
-	e.str(`"icinga_hostname":`, m.IcingaHostname)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"jamf_details_id":`, m.JamfDetailsID)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.bool(`"is_stock_change":`, m.IsStockChange)
-	e.int(`"parent_third_party_id":`, m.ParentThirdPartyID)
-	e.bool(`"is_return":`, m.IsReturn)
-	e.bool(`"_print_generate":`, m.PrintGenerate)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.str(`"printhtml":`, m.Printhtml)
-	e.int(`"pdf_attachment_id":`, m.PDFAttachmentID)
-	e.bool(`"_dont_fire_automations":`, m.DontFireAutomations)
-	e.time(`"last_modified":`, m.LastModified)
-	e.str(`"asset_chart_json":`, m.AssetChartJSON)
-	e.str(`"lansweeper_site_id":`, m.LansweeperSiteID)
-	e.int(`"thirdparty_client_id":`, m.ThirdpartyClientID)
-	e.str(`"syncro_asset_type":`, m.SyncroAssetType)
-	encodeModels(e, `"dynatrace_to_relations":`, m.DynatraceToRelations)
-	encodeModels(e, `"dynatrace_from_relations":`, m.DynatraceFromRelations)
-	e.int(`"open_incident_count":`, m.OpenIncidentCount)
-	e.int(`"open_change_count":`, m.OpenChangeCount)
-	e.int(`"thirdparty_type_id":`, m.ThirdpartyTypeID)
-	e.bool(`"is_stock_site":`, m.IsStockSite)
-	e.str(`"matching_value":`, m.MatchingValue)
-	e.str(`"related_service_names":`, m.RelatedServiceNames)
-	e.str(`"parent_asset_names":`, m.ParentAssetNames)
-	e.str(`"child_asset_names":`, m.ChildAssetNames)
-	e.str(`"sibling_asset_names":`, m.SiblingAssetNames)
-	e.str(`"related_kb_names":`, m.RelatedKbNames)
-	encodeModels(e, `"licences":`, m.Licences)
-	encodeModels(e, `"add_licences":`, m.AddLicences)
-	encodeModels(e, `"licences_hierarchy":`, m.LicencesHierarchy)
-	e.str(`"sqlimport_accountsid":`, m.SqlimportAccountsid)
-	e.int(`"created_from_template":`, m.CreatedFromTemplate)
-	e.str(`"use":`, m.Use)
-	e.int(`"device_number":`, m.DeviceNumber)
-	e.time(`"warranty_start":`, m.WarrantyStart)
-	e.time(`"labour_warranty_start":`, m.LabourWarrantyStart)
-	e.time(`"labour_warranty_end":`, m.LabourWarrantyEnd)
-	e.int(`"status_id":`, m.StatusID)
-	e.int(`"third_party_id":`, m.ThirdPartyID)
-	e.str(`"latest_contract_ref":`, m.LatestContractRef)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"ncentral_url":`, m.NcentralURL)
-	e.str(`"ncentral_remote_url":`, m.NcentralRemoteURL)
-	e.time(`"contract_end_date":`, m.ContractEndDate)
-	e.str(`"atera_id":`, m.AteraID)
-	e.int(`"automate_id":`, m.AutomateID)
-	e.str(`"automate_url":`, m.AutomateURL)
-	e.str(`"connectwise_control_url":`, m.ConnectwiseControlURL)
-	e.int(`"ninjarmm_id":`, m.NinjarmmID)
-	e.str(`"ninja_url":`, m.NinjaURL)
-	e.str(`"ninja_remote_url":`, m.NinjaRemoteURL)
-	e.str(`"syncro_url":`, m.SyncroURL)
-	e.int(`"syncroid":`, m.Syncroid)
-	e.str(`"itglue_url":`, m.ItglueURL)
-	e.int(`"defaultsequence":`, m.Defaultsequence)
-	e.str(`"service_ids":`, m.ServiceIds)
-	e.bool(`"bulkcreated":`, m.Bulkcreated)
-	e.int(`"bulkbillingperiod":`, m.Bulkbillingperiod)
-	e.str(`"asset_field":`, m.AssetField)
-	e.int(`"datto_alternate_id":`, m.DattoAlternateID)
-	e.str(`"syncro_id":`, m.SyncroID)
-	e.int(`"snow_id":`, m.SnowID)
-	e.int64(`"passportal_id":`, m.PassportalID)
-	e.str(`"auvik_device_id":`, m.AuvikDeviceID)
-	e.str(`"auvik_url":`, m.AuvikURL)
-	e.bool(`"allowallstatus":`, m.Allowallstatus)
-	encodeModels(e, `"allowed_status":`, m.AllowedStatus)
-	e.str(`"datto_id":`, m.DattoID)
-	e.str(`"addigy_id":`, m.AddigyID)
-	e.str(`"liongard_url":`, m.LiongardURL)
-	e.int(`"liongard_environmnet_id":`, m.LiongardEnvironmnetID)
-	e.str(`"liongard_id":`, m.LiongardID)
-	e.str(`"kaseya_id":`, m.KaseyaID)
-	e.str(`"kaseyavsa_url":`, m.KaseyavsaURL)
-	e.str(`"teamviewerid":`, m.Teamviewerid)
-	e.int(`"serialization_user":`, m.SerializationUser)
-	e.str(`"zabbix_id":`, m.ZabbixID)
-	e.str(`"zabbix_url":`, m.ZabbixURL)
-	e.str(`"stockbin_name":`, m.StockbinName)
-	e.int(`"issue_consignment_line_id":`, m.IssueConsignmentLineID)
-	e.str(`"item_name":`, m.ItemName)
-	e.str(`"datto_url":`, m.DattoURL)
-	e.int(`"ncentral_details_id":`, m.NcentralDetailsID)
-	e.str(`"nable_id":`, m.NableID)
-	e.str(`"connectwisecontrolid":`, m.Connectwisecontrolid)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"workspace_id":`, m.WorkspaceID)
-	e.str(`"workspace_url":`, m.WorkspaceURL)
-	e.time(`"supplier_purchasedate":`, m.SupplierPurchasedate)
-	e.str(`"logicmonitor_id":`, m.LogicmonitorID)
-	e.str(`"barracudarmm_id":`, m.BarracudarmmID)
-	e.int(`"sla_id":`, m.SLAID)
-	e.int(`"priority_id":`, m.PriorityID)
-	e.str(`"icinga_id":`, m.IcingaID)
-	e.str(`"related_service_name":`, m.RelatedServiceName)
-	e.int(`"related_service_count":`, m.RelatedServiceCount)
-	e.str(`"connectwisermm_id":`, m.ConnectwisermmID)
-	e.str(`"xensam_id":`, m.XensamID)
-	e.int(`"asset_type_priority":`, m.AssetTypePriority)
-	e.str(`"snipeit_id":`, m.SnipeitID)
-	e.str(`"prometheus_id":`, m.PrometheusID)
-	e.str(`"dynatrace_id":`, m.DynatraceID)
-	e.str(`"vmworkspace_id":`, m.VmworkspaceID)
-	e.str(`"tanium_id":`, m.TaniumID)
-	e.str(`"tenable_id":`, m.TenableID)
-	e.str(`"kandji_id":`, m.KandjiID)
-	e.str(`"criticality_description":`, m.CriticalityDescription)
-	e.str(`"auvik_id":`, m.AuvikID)
-	e.bool(`"is_template":`, m.IsTemplate)
-	e.str(`"aws_id":`, m.AwsID)
-	e.close(mark, m.Extra)
-}
+func (m *Device) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevice) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Device) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encField{
+	{`"os_override":`, nil, uint32(unsafe.Offsetof(Device{}.OsOverride)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Device{}.ID)), kInt},
+	{`"inventory_number":`, nil, uint32(unsafe.Offsetof(Device{}.InventoryNumber)), kStr},
+	{`"key_field":`, nil, uint32(unsafe.Offsetof(Device{}.KeyField)), kStr},
+	{`"key_field2":`, nil, uint32(unsafe.Offsetof(Device{}.KeyField2)), kStr},
+	{`"key_field3":`, nil, uint32(unsafe.Offsetof(Device{}.KeyField3)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(Device{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(Device{}.ClientName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(Device{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(Device{}.SiteName)), kStr},
+	{`"business_owner_id":`, nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerID)), kInt},
+	{`"business_owner_name":`, nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerName)), kStr},
+	{`"business_owner_site":`, nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerSite)), kStr},
+	{`"business_owner_client":`, nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerClient)), kStr},
+	{`"business_owner_cab_id":`, nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerCabID)), kInt},
+	{`"business_owner_cab_name":`, nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerCabName)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(Device{}.Username)), kStr},
+	{`"technical_owner_id":`, nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerID)), kInt},
+	{`"technical_owner_name":`, nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerName)), kStr},
+	{`"technical_owner_cab_id":`, nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerCabID)), kInt},
+	{`"technical_owner_cab_name":`, nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerCabName)), kStr},
+	{`"intune_default_site":`, nil, uint32(unsafe.Offsetof(Device{}.IntuneDefaultSite)), kInt},
+	{`"assettype_id":`, nil, uint32(unsafe.Offsetof(Device{}.AssettypeID)), kInt},
+	{`"assettype_name":`, nil, uint32(unsafe.Offsetof(Device{}.AssettypeName)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(Device{}.Colour)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(Device{}.Icon)), kStr},
+	{`"warranty_end":`, nil, uint32(unsafe.Offsetof(Device{}.WarrantyEnd)), kTime},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(Device{}.Inactive)), kBool},
+	{`"is_primary_asset":`, nil, uint32(unsafe.Offsetof(Device{}.IsPrimaryAsset)), kBool},
+	{`"parent_id":`, nil, uint32(unsafe.Offsetof(Device{}.ParentID)), kInt},
+	{`"lansweeper_parent_id":`, nil, uint32(unsafe.Offsetof(Device{}.LansweeperParentID)), kStr},
+	{`"child_id":`, nil, uint32(unsafe.Offsetof(Device{}.ChildID)), kInt},
+	{`"sibling_id":`, nil, uint32(unsafe.Offsetof(Device{}.SiblingID)), kBool},
+	{`"contract_value":`, nil, uint32(unsafe.Offsetof(Device{}.ContractValue)), kF64},
+	{`"contract_ref":`, nil, uint32(unsafe.Offsetof(Device{}.ContractRef)), kStr},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierID)), kInt},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierName)), kStr},
+	{`"supplier_contract_id":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierContractID)), kInt},
+	{`"supplier_contract_ref":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierContractRef)), kStr},
+	{`"supplier_sla_id":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierSLAID)), kInt},
+	{`"supplier_priority_id":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityID)), kInt},
+	{`"fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(Device{}.Fields)), kSub},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Device{}.Customfields)), kSub},
+	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(Device{}.RelationshipID)), kInt},
+	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Device{}.Custombuttons)), kSub},
+	{`"default_contract_value":`, nil, uint32(unsafe.Offsetof(Device{}.DefaultContractValue)), kF64},
+	{`"itemstock_id":`, nil, uint32(unsafe.Offsetof(Device{}.ItemstockID)), kInt},
+	{`"item_id":`, nil, uint32(unsafe.Offsetof(Device{}.ItemID)), kInt},
+	{`"stock_date":`, nil, uint32(unsafe.Offsetof(Device{}.StockDate)), kTime},
+	{`"non_consignable":`, nil, uint32(unsafe.Offsetof(Device{}.NonConsignable)), kBool},
+	{`"reserved_salesorder_id":`, nil, uint32(unsafe.Offsetof(Device{}.ReservedSalesorderID)), kInt},
+	{`"reserved_salesorder_line_id":`, nil, uint32(unsafe.Offsetof(Device{}.ReservedSalesorderLineID)), kInt},
+	{`"matching_field":`, nil, uint32(unsafe.Offsetof(Device{}.MatchingField)), kStr},
+	{`"device42_id":`, nil, uint32(unsafe.Offsetof(Device{}.Device42ID)), kInt},
+	{`"device42_url":`, nil, uint32(unsafe.Offsetof(Device{}.Device42URL)), kStr},
+	{`"related_services":`, nil, uint32(unsafe.Offsetof(Device{}.RelatedServices)), kStr},
+	{`"technical_owner":`, nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwner)), kStr},
+	{`"business_owner":`, nil, uint32(unsafe.Offsetof(Device{}.BusinessOwner)), kStr},
+	{`"primary_asset_chart_json":`, nil, uint32(unsafe.Offsetof(Device{}.PrimaryAssetChartJSON)), kStr},
+	{`"criticality":`, nil, uint32(unsafe.Offsetof(Device{}.Criticality)), kInt},
+	{`"ascendant_count":`, nil, uint32(unsafe.Offsetof(Device{}.AscendantCount)), kInt},
+	{`"ascendant_assets":`, encMany[Device], uint32(unsafe.Offsetof(Device{}.AscendantAssets)), kSub},
+	{`"descendant_count":`, nil, uint32(unsafe.Offsetof(Device{}.DescendantCount)), kInt},
+	{`"descendant_assets":`, encMany[Device], uint32(unsafe.Offsetof(Device{}.DescendantAssets)), kSub},
+	{`"service_count":`, nil, uint32(unsafe.Offsetof(Device{}.ServiceCount)), kInt},
+	{`"user_count":`, nil, uint32(unsafe.Offsetof(Device{}.UserCount)), kInt},
+	{`"licence_count":`, nil, uint32(unsafe.Offsetof(Device{}.LicenceCount)), kInt},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(Device{}.Notes)), kStr},
+	{`"pingservice":`, nil, uint32(unsafe.Offsetof(Device{}.Pingservice)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Device{}.GUID)), kStr},
+	{`"import_guid":`, nil, uint32(unsafe.Offsetof(Device{}.ImportGUID)), kStr},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(Device{}.ContractID)), kInt},
+	{`"contractvaluecurrent":`, nil, uint32(unsafe.Offsetof(Device{}.Contractvaluecurrent)), kF64},
+	{`"contractvalueprior":`, nil, uint32(unsafe.Offsetof(Device{}.Contractvalueprior)), kF64},
+	{`"lastchangeofvaluedate":`, nil, uint32(unsafe.Offsetof(Device{}.Lastchangeofvaluedate)), kTime},
+	{`"warranty_note":`, nil, uint32(unsafe.Offsetof(Device{}.WarrantyNote)), kStr},
+	{`"goodsin_po_id":`, nil, uint32(unsafe.Offsetof(Device{}.GoodsinPoID)), kInt},
+	{`"issue_consignment_id":`, nil, uint32(unsafe.Offsetof(Device{}.IssueConsignmentID)), kInt},
+	{`"supplier_expirydate":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierExpirydate)), kTime},
+	{`"supplier_reference":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierReference)), kStr},
+	{`"third_party_id_string":`, nil, uint32(unsafe.Offsetof(Device{}.ThirdPartyIDString)), kStr},
+	{`"supplierheaderid":`, nil, uint32(unsafe.Offsetof(Device{}.Supplierheaderid)), kInt},
+	{`"purchaseorder_line_id":`, nil, uint32(unsafe.Offsetof(Device{}.PurchaseorderLineID)), kInt},
+	{`"teamviewerpassword":`, nil, uint32(unsafe.Offsetof(Device{}.Teamviewerpassword)), kStr},
+	{`"commissioned":`, nil, uint32(unsafe.Offsetof(Device{}.Commissioned)), kInt},
+	{`"commissiondate":`, nil, uint32(unsafe.Offsetof(Device{}.Commissiondate)), kTime},
+	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Device{}.Kaseyaid)), kStr},
+	{`"children":`, encMany[Device], uint32(unsafe.Offsetof(Device{}.Children)), kSub},
+	{`"parent_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Device{}.ParentAssets)), kSub},
+	{`"child_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Device{}.ChildAssets)), kSub},
+	{`"hierarchy":`, encMany[Device], uint32(unsafe.Offsetof(Device{}.Hierarchy)), kSub},
+	{`"users":`, encMany[UsersList], uint32(unsafe.Offsetof(Device{}.Users)), kSub},
+	{`"clone_count":`, nil, uint32(unsafe.Offsetof(Device{}.CloneCount)), kInt},
+	{`"_dontaddnewfields":`, nil, uint32(unsafe.Offsetof(Device{}.Dontaddnewfields)), kBool},
+	{`"_dontupdatetype":`, nil, uint32(unsafe.Offsetof(Device{}.Dontupdatetype)), kBool},
+	{`"sla_name":`, nil, uint32(unsafe.Offsetof(Device{}.SLAName)), kStr},
+	{`"supplier_sla_name":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierSLAName)), kStr},
+	{`"priority_name":`, nil, uint32(unsafe.Offsetof(Device{}.PriorityName)), kStr},
+	{`"supplier_priority_name":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityName)), kStr},
+	{`"clone_inventory_numbers":`, nil, uint32(unsafe.Offsetof(Device{}.CloneInventoryNumbers)), kStr},
+	{`"_isclone":`, nil, uint32(unsafe.Offsetof(Device{}.Isclone)), kBool},
+	{`"contracts":`, encMany[ContractHeaderList], uint32(unsafe.Offsetof(Device{}.Contracts)), kSub},
+	{`"scheduled_tickets":`, encMany[StdRequestList], uint32(unsafe.Offsetof(Device{}.ScheduledTickets)), kSub},
+	{`"site_guid":`, nil, uint32(unsafe.Offsetof(Device{}.SiteGUID)), kStr},
+	{`"sqlimport_user":`, nil, uint32(unsafe.Offsetof(Device{}.SqlimportUser)), kStr},
+	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Device{}.SqlimportID)), kInt},
+	{`"software":`, encMany[DeviceApplications], uint32(unsafe.Offsetof(Device{}.Software)), kSub},
+	{`"businesscentral_id":`, nil, uint32(unsafe.Offsetof(Device{}.BusinesscentralID)), kStr},
+	{`"intune_id":`, nil, uint32(unsafe.Offsetof(Device{}.IntuneID)), kStr},
+	{`"intune_connectionid":`, nil, uint32(unsafe.Offsetof(Device{}.IntuneConnectionid)), kInt},
+	{`"azure_userid":`, nil, uint32(unsafe.Offsetof(Device{}.AzureUserid)), kStr},
+	{`"azure_userprincipalname":`, nil, uint32(unsafe.Offsetof(Device{}.AzureUserprincipalname)), kStr},
+	{`"stockdetails":`, encOne[ItemStock], uint32(unsafe.Offsetof(Device{}.Stockdetails)), kSub},
+	{`"assetgroup_name":`, nil, uint32(unsafe.Offsetof(Device{}.AssetgroupName)), kStr},
+	{`"prtg_id":`, nil, uint32(unsafe.Offsetof(Device{}.PrtgID)), kInt},
+	{`"prtg_details_id":`, nil, uint32(unsafe.Offsetof(Device{}.PrtgDetailsID)), kInt},
+	{`"status_name":`, nil, uint32(unsafe.Offsetof(Device{}.StatusName)), kStr},
+	{`"services":`, encMany[ServSiteList], uint32(unsafe.Offsetof(Device{}.Services)), kSub},
+	{`"datto_site_uid":`, nil, uint32(unsafe.Offsetof(Device{}.DattoSiteUID)), kStr},
+	{`"ateraid":`, nil, uint32(unsafe.Offsetof(Device{}.Ateraid)), kStr},
+	{`"items_issued":`, encMany[FaultItem], uint32(unsafe.Offsetof(Device{}.ItemsIssued)), kSub},
+	{`"lansweeper_id":`, nil, uint32(unsafe.Offsetof(Device{}.LansweeperID)), kStr},
+	{`"lansweeper_url":`, nil, uint32(unsafe.Offsetof(Device{}.LansweeperURL)), kStr},
+	{`"lansweeper_software":`, encMany[LansweeperSoftware], uint32(unsafe.Offsetof(Device{}.LansweeperSoftware)), kSub},
+	{`"dlastupdate":`, nil, uint32(unsafe.Offsetof(Device{}.Dlastupdate)), kTime},
+	{`"createdfrompurchaseorder":`, encOne[SupplierOrderHeader], uint32(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), kSub},
+	{`"stockdate":`, nil, uint32(unsafe.Offsetof(Device{}.Stockdate)), kTime},
+	{`"item_cost":`, nil, uint32(unsafe.Offsetof(Device{}.ItemCost)), kF64},
+	{`"old_software_version":`, nil, uint32(unsafe.Offsetof(Device{}.OldSoftwareVersion)), kStr},
+	{`"new_software_version":`, nil, uint32(unsafe.Offsetof(Device{}.NewSoftwareVersion)), kStr},
+	{`"user_role_breakdown":`, encMany[DeviceUserCount], uint32(unsafe.Offsetof(Device{}.UserRoleBreakdown)), kSub},
+	{`"itglue_id":`, nil, uint32(unsafe.Offsetof(Device{}.ItglueID)), kStr},
+	{`"area_guid":`, nil, uint32(unsafe.Offsetof(Device{}.AreaGUID)), kStr},
+	{`"jamf_id":`, nil, uint32(unsafe.Offsetof(Device{}.JamfID)), kInt},
+	{`"jamf_type":`, nil, uint32(unsafe.Offsetof(Device{}.JamfType)), kStr},
+	{`"phone_number":`, nil, uint32(unsafe.Offsetof(Device{}.PhoneNumber)), kStr},
+	{`"bookmarked":`, nil, uint32(unsafe.Offsetof(Device{}.Bookmarked)), kBool},
+	{`"open_ticket_count":`, nil, uint32(unsafe.Offsetof(Device{}.OpenTicketCount)), kInt},
+	{`"onhold_ticket_count":`, nil, uint32(unsafe.Offsetof(Device{}.OnholdTicketCount)), kInt},
+	{`"total_ticket_count":`, nil, uint32(unsafe.Offsetof(Device{}.TotalTicketCount)), kInt},
+	{`"opened_thismonth_count":`, nil, uint32(unsafe.Offsetof(Device{}.OpenedThismonthCount)), kInt},
+	{`"domotz_agentid":`, nil, uint32(unsafe.Offsetof(Device{}.DomotzAgentid)), kInt},
+	{`"domotz_id":`, nil, uint32(unsafe.Offsetof(Device{}.DomotzID)), kInt},
+	{`"domotz_type_id":`, nil, uint32(unsafe.Offsetof(Device{}.DomotzTypeID)), kInt},
+	{`"snow_client_id":`, nil, uint32(unsafe.Offsetof(Device{}.SnowClientID)), kInt},
+	{`"deactivate_child_devices":`, nil, uint32(unsafe.Offsetof(Device{}.DeactivateChildDevices)), kBool},
+	{`"auvik_network_id":`, nil, uint32(unsafe.Offsetof(Device{}.AuvikNetworkID)), kStr},
+	{`"parent_third_party_ids":`, nil, uint32(unsafe.Offsetof(Device{}.ParentThirdPartyIds)), kStrs},
+	{`"snowUsers":`, encMany[SnowComputerUserAbstract], uint32(unsafe.Offsetof(Device{}.SnowUsers)), kSub},
+	{`"tab_config":`, encMany[TabConfig], uint32(unsafe.Offsetof(Device{}.TabConfig)), kSub},
+	{`"qualys_id":`, nil, uint32(unsafe.Offsetof(Device{}.QualysID)), kStr},
+	{`"assettype_config":`, encOne[Xtype], uint32(unsafe.Offsetof(Device{}.AssettypeConfig)), kSub},
+	{`"passportal_client_id":`, nil, uint32(unsafe.Offsetof(Device{}.PassportalClientID)), kInt64},
+	{`"addigy_policy_id":`, nil, uint32(unsafe.Offsetof(Device{}.AddigyPolicyID)), kStr},
+	{`"addigy_applications":`, encMany[AddigyApplication], uint32(unsafe.Offsetof(Device{}.AddigyApplications)), kSub},
+	{`"addigy_users":`, nil, uint32(unsafe.Offsetof(Device{}.AddigyUsers)), kStrs},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Device{}.Warning)), kStr},
+	{`"isassetdetails":`, nil, uint32(unsafe.Offsetof(Device{}.Isassetdetails)), kBool},
+	{`"domotz_agent":`, nil, uint32(unsafe.Offsetof(Device{}.DomotzAgent)), kStr},
+	{`"liongardid":`, nil, uint32(unsafe.Offsetof(Device{}.Liongardid)), kInt},
+	{`"iskaseyaagent":`, nil, uint32(unsafe.Offsetof(Device{}.Iskaseyaagent)), kBool},
+	{`"_donotvalidate":`, nil, uint32(unsafe.Offsetof(Device{}.Donotvalidate)), kBool},
+	{`"datto_remote_url":`, nil, uint32(unsafe.Offsetof(Device{}.DattoRemoteURL)), kStr},
+	{`"qualys_software":`, encMany[QualysHostAssetSoftwareHostAssetSoftware], uint32(unsafe.Offsetof(Device{}.QualysSoftware)), kSub},
+	{`"xtypeunamecanedit":`, encMany[RTPermission], uint32(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), kSub},
+	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Device{}.ExternalLinks)), kSub},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Device{}.NewExternalLink)), kSub},
+	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(Device{}.StockbinID)), kInt},
+	{`"ethernetMacAddress":`, nil, uint32(unsafe.Offsetof(Device{}.EthernetMacAddress)), kStr},
+	{`"physicalMemoryInBytes":`, nil, uint32(unsafe.Offsetof(Device{}.PhysicalMemoryInBytes)), kStr},
+	{`"azureTenantId":`, nil, uint32(unsafe.Offsetof(Device{}.AzureTenantID)), kStr},
+	{`"services_hierarchy":`, encMany[ServSite], uint32(unsafe.Offsetof(Device{}.ServicesHierarchy)), kSub},
+	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(Device{}.Validateonly)), kBool},
+	{`"copy_unmapped_info_fields":`, nil, uint32(unsafe.Offsetof(Device{}.CopyUnmappedInfoFields)), kBool},
+	{`"user_email":`, nil, uint32(unsafe.Offsetof(Device{}.UserEmail)), kStr},
+	{`"lansweeper_relations":`, encMany[LansweeperRelation], uint32(unsafe.Offsetof(Device{}.LansweeperRelations)), kSub},
+	{`"kbs":`, encMany[KBEntryList], uint32(unsafe.Offsetof(Device{}.Kbs)), kSub},
+	{`"site_external_link_id":`, nil, uint32(unsafe.Offsetof(Device{}.SiteExternalLinkID)), kStr},
+	{`"workspace_orgunitpath":`, nil, uint32(unsafe.Offsetof(Device{}.WorkspaceOrgunitpath)), kStr},
+	{`"sibling_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Device{}.SiblingAssets)), kSub},
+	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Device{}.ImportDetailsID)), kInt},
+	{`"icinga_hostname":`, nil, uint32(unsafe.Offsetof(Device{}.IcingaHostname)), kStr},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Device{}.AccessControl)), kSub},
+	{`"jamf_details_id":`, nil, uint32(unsafe.Offsetof(Device{}.JamfDetailsID)), kInt},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Device{}.AccessControlLevel)), kInt},
+	{`"is_stock_change":`, nil, uint32(unsafe.Offsetof(Device{}.IsStockChange)), kBool},
+	{`"parent_third_party_id":`, nil, uint32(unsafe.Offsetof(Device{}.ParentThirdPartyID)), kInt},
+	{`"is_return":`, nil, uint32(unsafe.Offsetof(Device{}.IsReturn)), kBool},
+	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(Device{}.PrintGenerate)), kBool},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(Device{}.PdftemplateID)), kInt},
+	{`"printhtml":`, nil, uint32(unsafe.Offsetof(Device{}.Printhtml)), kStr},
+	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(Device{}.PDFAttachmentID)), kInt},
+	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(Device{}.DontFireAutomations)), kBool},
+	{`"last_modified":`, nil, uint32(unsafe.Offsetof(Device{}.LastModified)), kTime},
+	{`"asset_chart_json":`, nil, uint32(unsafe.Offsetof(Device{}.AssetChartJSON)), kStr},
+	{`"lansweeper_site_id":`, nil, uint32(unsafe.Offsetof(Device{}.LansweeperSiteID)), kStr},
+	{`"thirdparty_client_id":`, nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyClientID)), kInt},
+	{`"syncro_asset_type":`, nil, uint32(unsafe.Offsetof(Device{}.SyncroAssetType)), kStr},
+	{`"dynatrace_to_relations":`, encMany[DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceToRelations)), kSub},
+	{`"dynatrace_from_relations":`, encMany[DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceFromRelations)), kSub},
+	{`"open_incident_count":`, nil, uint32(unsafe.Offsetof(Device{}.OpenIncidentCount)), kInt},
+	{`"open_change_count":`, nil, uint32(unsafe.Offsetof(Device{}.OpenChangeCount)), kInt},
+	{`"thirdparty_type_id":`, nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyTypeID)), kInt},
+	{`"is_stock_site":`, nil, uint32(unsafe.Offsetof(Device{}.IsStockSite)), kBool},
+	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Device{}.MatchingValue)), kStr},
+	{`"related_service_names":`, nil, uint32(unsafe.Offsetof(Device{}.RelatedServiceNames)), kStr},
+	{`"parent_asset_names":`, nil, uint32(unsafe.Offsetof(Device{}.ParentAssetNames)), kStr},
+	{`"child_asset_names":`, nil, uint32(unsafe.Offsetof(Device{}.ChildAssetNames)), kStr},
+	{`"sibling_asset_names":`, nil, uint32(unsafe.Offsetof(Device{}.SiblingAssetNames)), kStr},
+	{`"related_kb_names":`, nil, uint32(unsafe.Offsetof(Device{}.RelatedKbNames)), kStr},
+	{`"licences":`, encMany[LicenceList], uint32(unsafe.Offsetof(Device{}.Licences)), kSub},
+	{`"add_licences":`, encMany[LicenceList], uint32(unsafe.Offsetof(Device{}.AddLicences)), kSub},
+	{`"licences_hierarchy":`, encMany[LicenceList], uint32(unsafe.Offsetof(Device{}.LicencesHierarchy)), kSub},
+	{`"sqlimport_accountsid":`, nil, uint32(unsafe.Offsetof(Device{}.SqlimportAccountsid)), kStr},
+	{`"created_from_template":`, nil, uint32(unsafe.Offsetof(Device{}.CreatedFromTemplate)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(Device{}.Use)), kStr},
+	{`"device_number":`, nil, uint32(unsafe.Offsetof(Device{}.DeviceNumber)), kInt},
+	{`"warranty_start":`, nil, uint32(unsafe.Offsetof(Device{}.WarrantyStart)), kTime},
+	{`"labour_warranty_start":`, nil, uint32(unsafe.Offsetof(Device{}.LabourWarrantyStart)), kTime},
+	{`"labour_warranty_end":`, nil, uint32(unsafe.Offsetof(Device{}.LabourWarrantyEnd)), kTime},
+	{`"status_id":`, nil, uint32(unsafe.Offsetof(Device{}.StatusID)), kInt},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Device{}.ThirdPartyID)), kInt},
+	{`"latest_contract_ref":`, nil, uint32(unsafe.Offsetof(Device{}.LatestContractRef)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(Device{}.Sequence)), kInt},
+	{`"ncentral_url":`, nil, uint32(unsafe.Offsetof(Device{}.NcentralURL)), kStr},
+	{`"ncentral_remote_url":`, nil, uint32(unsafe.Offsetof(Device{}.NcentralRemoteURL)), kStr},
+	{`"contract_end_date":`, nil, uint32(unsafe.Offsetof(Device{}.ContractEndDate)), kTime},
+	{`"atera_id":`, nil, uint32(unsafe.Offsetof(Device{}.AteraID)), kStr},
+	{`"automate_id":`, nil, uint32(unsafe.Offsetof(Device{}.AutomateID)), kInt},
+	{`"automate_url":`, nil, uint32(unsafe.Offsetof(Device{}.AutomateURL)), kStr},
+	{`"connectwise_control_url":`, nil, uint32(unsafe.Offsetof(Device{}.ConnectwiseControlURL)), kStr},
+	{`"ninjarmm_id":`, nil, uint32(unsafe.Offsetof(Device{}.NinjarmmID)), kInt},
+	{`"ninja_url":`, nil, uint32(unsafe.Offsetof(Device{}.NinjaURL)), kStr},
+	{`"ninja_remote_url":`, nil, uint32(unsafe.Offsetof(Device{}.NinjaRemoteURL)), kStr},
+	{`"syncro_url":`, nil, uint32(unsafe.Offsetof(Device{}.SyncroURL)), kStr},
+	{`"syncroid":`, nil, uint32(unsafe.Offsetof(Device{}.Syncroid)), kInt},
+	{`"itglue_url":`, nil, uint32(unsafe.Offsetof(Device{}.ItglueURL)), kStr},
+	{`"defaultsequence":`, nil, uint32(unsafe.Offsetof(Device{}.Defaultsequence)), kInt},
+	{`"service_ids":`, nil, uint32(unsafe.Offsetof(Device{}.ServiceIds)), kStr},
+	{`"bulkcreated":`, nil, uint32(unsafe.Offsetof(Device{}.Bulkcreated)), kBool},
+	{`"bulkbillingperiod":`, nil, uint32(unsafe.Offsetof(Device{}.Bulkbillingperiod)), kInt},
+	{`"asset_field":`, nil, uint32(unsafe.Offsetof(Device{}.AssetField)), kStr},
+	{`"datto_alternate_id":`, nil, uint32(unsafe.Offsetof(Device{}.DattoAlternateID)), kInt},
+	{`"syncro_id":`, nil, uint32(unsafe.Offsetof(Device{}.SyncroID)), kStr},
+	{`"snow_id":`, nil, uint32(unsafe.Offsetof(Device{}.SnowID)), kInt},
+	{`"passportal_id":`, nil, uint32(unsafe.Offsetof(Device{}.PassportalID)), kInt64},
+	{`"auvik_device_id":`, nil, uint32(unsafe.Offsetof(Device{}.AuvikDeviceID)), kStr},
+	{`"auvik_url":`, nil, uint32(unsafe.Offsetof(Device{}.AuvikURL)), kStr},
+	{`"allowallstatus":`, nil, uint32(unsafe.Offsetof(Device{}.Allowallstatus)), kBool},
+	{`"allowed_status":`, encMany[XTypeStatus], uint32(unsafe.Offsetof(Device{}.AllowedStatus)), kSub},
+	{`"datto_id":`, nil, uint32(unsafe.Offsetof(Device{}.DattoID)), kStr},
+	{`"addigy_id":`, nil, uint32(unsafe.Offsetof(Device{}.AddigyID)), kStr},
+	{`"liongard_url":`, nil, uint32(unsafe.Offsetof(Device{}.LiongardURL)), kStr},
+	{`"liongard_environmnet_id":`, nil, uint32(unsafe.Offsetof(Device{}.LiongardEnvironmnetID)), kInt},
+	{`"liongard_id":`, nil, uint32(unsafe.Offsetof(Device{}.LiongardID)), kStr},
+	{`"kaseya_id":`, nil, uint32(unsafe.Offsetof(Device{}.KaseyaID)), kStr},
+	{`"kaseyavsa_url":`, nil, uint32(unsafe.Offsetof(Device{}.KaseyavsaURL)), kStr},
+	{`"teamviewerid":`, nil, uint32(unsafe.Offsetof(Device{}.Teamviewerid)), kStr},
+	{`"serialization_user":`, nil, uint32(unsafe.Offsetof(Device{}.SerializationUser)), kInt},
+	{`"zabbix_id":`, nil, uint32(unsafe.Offsetof(Device{}.ZabbixID)), kStr},
+	{`"zabbix_url":`, nil, uint32(unsafe.Offsetof(Device{}.ZabbixURL)), kStr},
+	{`"stockbin_name":`, nil, uint32(unsafe.Offsetof(Device{}.StockbinName)), kStr},
+	{`"issue_consignment_line_id":`, nil, uint32(unsafe.Offsetof(Device{}.IssueConsignmentLineID)), kInt},
+	{`"item_name":`, nil, uint32(unsafe.Offsetof(Device{}.ItemName)), kStr},
+	{`"datto_url":`, nil, uint32(unsafe.Offsetof(Device{}.DattoURL)), kStr},
+	{`"ncentral_details_id":`, nil, uint32(unsafe.Offsetof(Device{}.NcentralDetailsID)), kInt},
+	{`"nable_id":`, nil, uint32(unsafe.Offsetof(Device{}.NableID)), kStr},
+	{`"connectwisecontrolid":`, nil, uint32(unsafe.Offsetof(Device{}.Connectwisecontrolid)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Device{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Device{}.Importtype)), kStr},
+	{`"workspace_id":`, nil, uint32(unsafe.Offsetof(Device{}.WorkspaceID)), kStr},
+	{`"workspace_url":`, nil, uint32(unsafe.Offsetof(Device{}.WorkspaceURL)), kStr},
+	{`"supplier_purchasedate":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierPurchasedate)), kTime},
+	{`"logicmonitor_id":`, nil, uint32(unsafe.Offsetof(Device{}.LogicmonitorID)), kStr},
+	{`"barracudarmm_id":`, nil, uint32(unsafe.Offsetof(Device{}.BarracudarmmID)), kStr},
+	{`"sla_id":`, nil, uint32(unsafe.Offsetof(Device{}.SLAID)), kInt},
+	{`"priority_id":`, nil, uint32(unsafe.Offsetof(Device{}.PriorityID)), kInt},
+	{`"icinga_id":`, nil, uint32(unsafe.Offsetof(Device{}.IcingaID)), kStr},
+	{`"related_service_name":`, nil, uint32(unsafe.Offsetof(Device{}.RelatedServiceName)), kStr},
+	{`"related_service_count":`, nil, uint32(unsafe.Offsetof(Device{}.RelatedServiceCount)), kInt},
+	{`"connectwisermm_id":`, nil, uint32(unsafe.Offsetof(Device{}.ConnectwisermmID)), kStr},
+	{`"xensam_id":`, nil, uint32(unsafe.Offsetof(Device{}.XensamID)), kStr},
+	{`"asset_type_priority":`, nil, uint32(unsafe.Offsetof(Device{}.AssetTypePriority)), kInt},
+	{`"snipeit_id":`, nil, uint32(unsafe.Offsetof(Device{}.SnipeitID)), kStr},
+	{`"prometheus_id":`, nil, uint32(unsafe.Offsetof(Device{}.PrometheusID)), kStr},
+	{`"dynatrace_id":`, nil, uint32(unsafe.Offsetof(Device{}.DynatraceID)), kStr},
+	{`"vmworkspace_id":`, nil, uint32(unsafe.Offsetof(Device{}.VmworkspaceID)), kStr},
+	{`"tanium_id":`, nil, uint32(unsafe.Offsetof(Device{}.TaniumID)), kStr},
+	{`"tenable_id":`, nil, uint32(unsafe.Offsetof(Device{}.TenableID)), kStr},
+	{`"kandji_id":`, nil, uint32(unsafe.Offsetof(Device{}.KandjiID)), kStr},
+	{`"criticality_description":`, nil, uint32(unsafe.Offsetof(Device{}.CriticalityDescription)), kStr},
+	{`"auvik_id":`, nil, uint32(unsafe.Offsetof(Device{}.AuvikID)), kStr},
+	{`"is_template":`, nil, uint32(unsafe.Offsetof(Device{}.IsTemplate)), kBool},
+	{`"aws_id":`, nil, uint32(unsafe.Offsetof(Device{}.AwsID)), kStr},
+}}
+
+func (m *Device) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevice) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Device) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Device42Webhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action":
-			ok = d.str(&m.Action)
-		case "category":
-			ok = d.str(&m.Category)
-		case "data":
-			ok = decodeModel(d, &m.Data)
-		case "resourceObject":
-			ok = d.raw(&m.ResourceObject)
-		case "user":
-			ok = d.str(&m.User)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDevice42Webhook = decTable{extra: unsafe.Offsetof(Device42Webhook{}.Extra), fields: []decField{
+	{"category", nil, uint32(unsafe.Offsetof(Device42Webhook{}.Category)), kStr},
+	{"user", nil, uint32(unsafe.Offsetof(Device42Webhook{}.User)), kStr},
+	{"action", nil, uint32(unsafe.Offsetof(Device42Webhook{}.Action)), kStr},
+	{"data", decOne[Device42WebhookData], uint32(unsafe.Offsetof(Device42Webhook{}.Data)), kSub},
+	{"resourceObject", nil, uint32(unsafe.Offsetof(Device42Webhook{}.ResourceObject)), kRaw},
+}, sorted: []uint16{2, 0, 3, 4, 1}}
 
-func (m *Device42Webhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"category":`, m.Category)
-	e.str(`"user":`, m.User)
-	e.str(`"action":`, m.Action)
-	encodeModel(e, `"data":`, m.Data)
-	e.raw(`"resourceObject":`, m.ResourceObject)
-	e.close(mark, m.Extra)
-}
+func (m *Device42Webhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevice42Webhook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Device42Webhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDevice42Webhook = encTable{extra: unsafe.Offsetof(Device42Webhook{}.Extra), fields: []encField{
+	{`"category":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.Category)), kStr},
+	{`"user":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.User)), kStr},
+	{`"action":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.Action)), kStr},
+	{`"data":`, encOne[Device42WebhookData], uint32(unsafe.Offsetof(Device42Webhook{}.Data)), kSub},
+	{`"resourceObject":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.ResourceObject)), kRaw},
+}}
+
+func (m *Device42Webhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevice42Webhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Device42Webhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDevice42WebhookData = decTable{extra: unsafe.Offsetof(Device42WebhookData{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.ID)), kInt},
+	{"type_id", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.TypeID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.Name)), kStr},
+	{"notes", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.Notes)), kStr},
+}, sorted: []uint16{0, 2, 3, 1}}
+
 func (m *Device42WebhookData) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "type_id":
-			ok = d.int(&m.TypeID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDevice42WebhookData)
 }
+
+var enctDevice42WebhookData = encTable{extra: unsafe.Offsetof(Device42WebhookData{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Device42WebhookData{}.ID)), kInt},
+	{`"type_id":`, nil, uint32(unsafe.Offsetof(Device42WebhookData{}.TypeID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Device42WebhookData{}.Name)), kStr},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(Device42WebhookData{}.Notes)), kStr},
+}}
 
 func (m *Device42WebhookData) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"type_id":`, m.TypeID)
-	e.str(`"name":`, m.Name)
-	e.str(`"notes":`, m.Notes)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDevice42WebhookData)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Device42WebhookData) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Device42WebhookData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDeviceApplications = decTable{extra: unsafe.Offsetof(DeviceApplications{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.ID)), kInt},
+	{"licence_id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Name)), kStr},
+	{"count", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Count)), kInt},
+	{"did", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Did)), kInt},
+	{"bundledesc", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Bundledesc)), kStr},
+	{"cost", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Cost)), kF64},
+	{"lastused", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Lastused)), kTime},
+	{"install_date", nil, uint32(unsafe.Offsetof(DeviceApplications{}.InstallDate)), kTime},
+	{"snowid", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Snowid)), kStr},
+	{"licence_required", nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceRequired)), kBool},
+	{"version", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Version)), kStr},
+	{"licence_name", nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceName)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.UserID)), kInt},
+	{"role_id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleID)), kInt},
+	{"role_name", nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleName)), kStr},
+	{"moduleid", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Moduleid)), kInt},
+	{"new_users", decMany[Users], uint32(unsafe.Offsetof(DeviceApplications{}.NewUsers)), kSub},
+	{"new_devices", decMany[Device], uint32(unsafe.Offsetof(DeviceApplications{}.NewDevices)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Warning)), kStr},
+}, sorted: []uint16{19, 5, 6, 3, 4, 0, 8, 7, 1, 12, 10, 16, 2, 18, 17, 14, 15, 9, 13, 11}}
+
 func (m *DeviceApplications) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "bundledesc":
-			ok = d.str(&m.Bundledesc)
-		case "cost":
-			ok = d.float64(&m.Cost)
-		case "count":
-			ok = d.int(&m.Count)
-		case "did":
-			ok = d.int(&m.Did)
-		case "id":
-			ok = d.int(&m.ID)
-		case "install_date":
-			ok = d.time(&m.InstallDate)
-		case "lastused":
-			ok = d.time(&m.Lastused)
-		case "licence_id":
-			ok = d.int(&m.LicenceID)
-		case "licence_name":
-			ok = d.str(&m.LicenceName)
-		case "licence_required":
-			ok = d.bool(&m.LicenceRequired)
-		case "moduleid":
-			ok = d.int(&m.Moduleid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_devices":
-			ok = decodeModels(d, &m.NewDevices)
-		case "new_users":
-			ok = decodeModels(d, &m.NewUsers)
-		case "role_id":
-			ok = d.int(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "snowid":
-			ok = d.str(&m.Snowid)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "version":
-			ok = d.str(&m.Version)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDeviceApplications)
 }
+
+var enctDeviceApplications = encTable{extra: unsafe.Offsetof(DeviceApplications{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.ID)), kInt},
+	{`"licence_id":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Name)), kStr},
+	{`"count":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Count)), kInt},
+	{`"did":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Did)), kInt},
+	{`"bundledesc":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Bundledesc)), kStr},
+	{`"cost":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Cost)), kF64},
+	{`"lastused":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Lastused)), kTime},
+	{`"install_date":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.InstallDate)), kTime},
+	{`"snowid":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Snowid)), kStr},
+	{`"licence_required":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceRequired)), kBool},
+	{`"version":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Version)), kStr},
+	{`"licence_name":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceName)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.UserID)), kInt},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleID)), kInt},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleName)), kStr},
+	{`"moduleid":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Moduleid)), kInt},
+	{`"new_users":`, encMany[Users], uint32(unsafe.Offsetof(DeviceApplications{}.NewUsers)), kSub},
+	{`"new_devices":`, encMany[Device], uint32(unsafe.Offsetof(DeviceApplications{}.NewDevices)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Warning)), kStr},
+}}
 
 func (m *DeviceApplications) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"licence_id":`, m.LicenceID)
-	e.str(`"name":`, m.Name)
-	e.int(`"count":`, m.Count)
-	e.int(`"did":`, m.Did)
-	e.str(`"bundledesc":`, m.Bundledesc)
-	e.float64(`"cost":`, m.Cost)
-	e.time(`"lastused":`, m.Lastused)
-	e.time(`"install_date":`, m.InstallDate)
-	e.str(`"snowid":`, m.Snowid)
-	e.bool(`"licence_required":`, m.LicenceRequired)
-	e.str(`"version":`, m.Version)
-	e.str(`"licence_name":`, m.LicenceName)
-	e.int(`"user_id":`, m.UserID)
-	e.int(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.int(`"moduleid":`, m.Moduleid)
-	encodeModels(e, `"new_users":`, m.NewUsers)
-	encodeModels(e, `"new_devices":`, m.NewDevices)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDeviceApplications)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DeviceApplications) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceApplications) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *DeviceChange) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "asset_id":
-			ok = d.int(&m.AssetID)
-		case "asset_number":
-			ok = d.int(&m.AssetNumber)
-		case "asset_site":
-			ok = d.int(&m.AssetSite)
-		case "customfield_id":
-			ok = d.int(&m.CustomfieldID)
-		case "datetime":
-			ok = d.time(&m.Datetime)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "field_name":
-			ok = d.str(&m.FieldName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "item_id":
-			ok = d.int(&m.ItemID)
-		case "new_site":
-			ok = d.int(&m.NewSite)
-		case "new_value":
-			ok = d.str(&m.NewValue)
-		case "old_site":
-			ok = d.int(&m.OldSite)
-		case "old_value":
-			ok = d.str(&m.OldValue)
-		case "software_id":
-			ok = d.int(&m.SoftwareID)
-		case "software_user_id":
-			ok = d.int(&m.SoftwareUserID)
-		case "software_user_name":
-			ok = d.str(&m.SoftwareUserName)
-		case "who":
-			ok = d.str(&m.Who)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDeviceChange = decTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DeviceChange{}.ID)), kInt},
+	{"asset_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetID)), kInt},
+	{"asset_site", nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetSite)), kInt},
+	{"asset_number", nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetNumber)), kInt},
+	{"field_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.FieldID)), kInt},
+	{"field_name", nil, uint32(unsafe.Offsetof(DeviceChange{}.FieldName)), kStr},
+	{"old_value", nil, uint32(unsafe.Offsetof(DeviceChange{}.OldValue)), kStr},
+	{"new_value", nil, uint32(unsafe.Offsetof(DeviceChange{}.NewValue)), kStr},
+	{"who", nil, uint32(unsafe.Offsetof(DeviceChange{}.Who)), kStr},
+	{"datetime", nil, uint32(unsafe.Offsetof(DeviceChange{}.Datetime)), kTime},
+	{"software_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.SoftwareID)), kInt},
+	{"software_user_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.SoftwareUserID)), kInt},
+	{"software_user_name", nil, uint32(unsafe.Offsetof(DeviceChange{}.SoftwareUserName)), kStr},
+	{"old_site", nil, uint32(unsafe.Offsetof(DeviceChange{}.OldSite)), kInt},
+	{"new_site", nil, uint32(unsafe.Offsetof(DeviceChange{}.NewSite)), kInt},
+	{"customfield_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.CustomfieldID)), kInt},
+	{"item_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.ItemID)), kInt},
+}, sorted: []uint16{1, 3, 2, 15, 9, 4, 5, 0, 16, 14, 7, 13, 6, 10, 11, 12, 8}}
 
-func (m *DeviceChange) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"asset_id":`, m.AssetID)
-	e.int(`"asset_site":`, m.AssetSite)
-	e.int(`"asset_number":`, m.AssetNumber)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"field_name":`, m.FieldName)
-	e.str(`"old_value":`, m.OldValue)
-	e.str(`"new_value":`, m.NewValue)
-	e.str(`"who":`, m.Who)
-	e.time(`"datetime":`, m.Datetime)
-	e.int(`"software_id":`, m.SoftwareID)
-	e.int(`"software_user_id":`, m.SoftwareUserID)
-	e.str(`"software_user_name":`, m.SoftwareUserName)
-	e.int(`"old_site":`, m.OldSite)
-	e.int(`"new_site":`, m.NewSite)
-	e.int(`"customfield_id":`, m.CustomfieldID)
-	e.int(`"item_id":`, m.ItemID)
-	e.close(mark, m.Extra)
-}
+func (m *DeviceChange) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDeviceChange) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DeviceChange) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDeviceChange = encTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.ID)), kInt},
+	{`"asset_id":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetID)), kInt},
+	{`"asset_site":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetSite)), kInt},
+	{`"asset_number":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetNumber)), kInt},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.FieldID)), kInt},
+	{`"field_name":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.FieldName)), kStr},
+	{`"old_value":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.OldValue)), kStr},
+	{`"new_value":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.NewValue)), kStr},
+	{`"who":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.Who)), kStr},
+	{`"datetime":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.Datetime)), kTime},
+	{`"software_id":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.SoftwareID)), kInt},
+	{`"software_user_id":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.SoftwareUserID)), kInt},
+	{`"software_user_name":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.SoftwareUserName)), kStr},
+	{`"old_site":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.OldSite)), kInt},
+	{`"new_site":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.NewSite)), kInt},
+	{`"customfield_id":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.CustomfieldID)), kInt},
+	{`"item_id":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.ItemID)), kInt},
+}}
+
+func (m *DeviceChange) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDeviceChange) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *DeviceList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "addigy_id":
-			ok = d.str(&m.AddigyID)
-		case "allowallstatus":
-			ok = d.bool(&m.Allowallstatus)
-		case "allowed_status":
-			ok = decodeModels(d, &m.AllowedStatus)
-		case "asset_field":
-			ok = d.str(&m.AssetField)
-		case "asset_type_priority":
-			ok = d.int(&m.AssetTypePriority)
-		case "assettype_id":
-			ok = d.int(&m.AssettypeID)
-		case "assettype_name":
-			ok = d.str(&m.AssettypeName)
-		case "atera_id":
-			ok = d.str(&m.AteraID)
-		case "automate_id":
-			ok = d.int(&m.AutomateID)
-		case "automate_url":
-			ok = d.str(&m.AutomateURL)
-		case "auvik_device_id":
-			ok = d.str(&m.AuvikDeviceID)
-		case "auvik_id":
-			ok = d.str(&m.AuvikID)
-		case "auvik_url":
-			ok = d.str(&m.AuvikURL)
-		case "aws_id":
-			ok = d.str(&m.AwsID)
-		case "barracudarmm_id":
-			ok = d.str(&m.BarracudarmmID)
-		case "bulkbillingperiod":
-			ok = d.int(&m.Bulkbillingperiod)
-		case "bulkcreated":
-			ok = d.bool(&m.Bulkcreated)
-		case "business_owner":
-			ok = d.str(&m.BusinessOwner)
-		case "business_owner_cab_id":
-			ok = d.int(&m.BusinessOwnerCabID)
-		case "business_owner_cab_name":
-			ok = d.str(&m.BusinessOwnerCabName)
-		case "business_owner_client":
-			ok = d.str(&m.BusinessOwnerClient)
-		case "business_owner_id":
-			ok = d.int(&m.BusinessOwnerID)
-		case "business_owner_name":
-			ok = d.str(&m.BusinessOwnerName)
-		case "business_owner_site":
-			ok = d.str(&m.BusinessOwnerSite)
-		case "child_id":
-			ok = d.int(&m.ChildID)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "connectwise_control_url":
-			ok = d.str(&m.ConnectwiseControlURL)
-		case "connectwisecontrolid":
-			ok = d.str(&m.Connectwisecontrolid)
-		case "connectwisermm_id":
-			ok = d.str(&m.ConnectwisermmID)
-		case "contract_end_date":
-			ok = d.time(&m.ContractEndDate)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "contract_ref":
-			ok = d.str(&m.ContractRef)
-		case "contract_value":
-			ok = d.float64(&m.ContractValue)
-		case "criticality":
-			ok = d.int(&m.Criticality)
-		case "criticality_description":
-			ok = d.str(&m.CriticalityDescription)
-		case "custombuttons":
-			ok = decodeModels(d, &m.Custombuttons)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "datto_alternate_id":
-			ok = d.int(&m.DattoAlternateID)
-		case "datto_id":
-			ok = d.str(&m.DattoID)
-		case "datto_url":
-			ok = d.str(&m.DattoURL)
-		case "default_contract_value":
-			ok = d.float64(&m.DefaultContractValue)
-		case "defaultsequence":
-			ok = d.int(&m.Defaultsequence)
-		case "device42_id":
-			ok = d.int(&m.Device42ID)
-		case "device42_url":
-			ok = d.str(&m.Device42URL)
-		case "device_number":
-			ok = d.int(&m.DeviceNumber)
-		case "domotz_id":
-			ok = d.str(&m.DomotzID)
-		case "dynatrace_id":
-			ok = d.str(&m.DynatraceID)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "icinga_id":
-			ok = d.str(&m.IcingaID)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "intune_default_site":
-			ok = d.int(&m.IntuneDefaultSite)
-		case "intune_id":
-			ok = d.str(&m.IntuneID)
-		case "inventory_number":
-			ok = d.str(&m.InventoryNumber)
-		case "is_primary_asset":
-			ok = d.bool(&m.IsPrimaryAsset)
-		case "is_template":
-			ok = d.bool(&m.IsTemplate)
-		case "iskaseyaagent":
-			ok = d.bool(&m.Iskaseyaagent)
-		case "issue_consignment_line_id":
-			ok = d.int(&m.IssueConsignmentLineID)
-		case "item_id":
-			ok = d.int(&m.ItemID)
-		case "item_name":
-			ok = d.str(&m.ItemName)
-		case "itemstock_id":
-			ok = d.int(&m.ItemstockID)
-		case "itglue_url":
-			ok = d.str(&m.ItglueURL)
-		case "kandji_id":
-			ok = d.str(&m.KandjiID)
-		case "kaseya_id":
-			ok = d.str(&m.KaseyaID)
-		case "kaseyavsa_url":
-			ok = d.str(&m.KaseyavsaURL)
-		case "key_field":
-			ok = d.str(&m.KeyField)
-		case "key_field2":
-			ok = d.str(&m.KeyField2)
-		case "key_field3":
-			ok = d.str(&m.KeyField3)
-		case "labour_warranty_end":
-			ok = d.time(&m.LabourWarrantyEnd)
-		case "labour_warranty_start":
-			ok = d.time(&m.LabourWarrantyStart)
-		case "lansweeper_parent_id":
-			ok = d.str(&m.LansweeperParentID)
-		case "latest_contract_ref":
-			ok = d.str(&m.LatestContractRef)
-		case "liongard_environmnet_id":
-			ok = d.int(&m.LiongardEnvironmnetID)
-		case "liongard_id":
-			ok = d.str(&m.LiongardID)
-		case "liongard_url":
-			ok = d.str(&m.LiongardURL)
-		case "logicmonitor_id":
-			ok = d.str(&m.LogicmonitorID)
-		case "matching_field":
-			ok = d.str(&m.MatchingField)
-		case "nable_id":
-			ok = d.str(&m.NableID)
-		case "ncentral_details_id":
-			ok = d.int(&m.NcentralDetailsID)
-		case "ncentral_remote_url":
-			ok = d.str(&m.NcentralRemoteURL)
-		case "ncentral_url":
-			ok = d.str(&m.NcentralURL)
-		case "ninja_remote_url":
-			ok = d.str(&m.NinjaRemoteURL)
-		case "ninja_url":
-			ok = d.str(&m.NinjaURL)
-		case "ninjarmm_id":
-			ok = d.int(&m.NinjarmmID)
-		case "non_consignable":
-			ok = d.bool(&m.NonConsignable)
-		case "parent_id":
-			ok = d.int(&m.ParentID)
-		case "passportal_id":
-			ok = d.int64(&m.PassportalID)
-		case "primary_asset_chart_json":
-			ok = d.str(&m.PrimaryAssetChartJSON)
-		case "priority_id":
-			ok = d.int(&m.PriorityID)
-		case "priority_name":
-			ok = d.str(&m.PriorityName)
-		case "prometheus_id":
-			ok = d.str(&m.PrometheusID)
-		case "related_service_count":
-			ok = d.int(&m.RelatedServiceCount)
-		case "related_service_name":
-			ok = d.str(&m.RelatedServiceName)
-		case "related_services":
-			ok = d.str(&m.RelatedServices)
-		case "relationship_id":
-			ok = d.int(&m.RelationshipID)
-		case "reserved_salesorder_id":
-			ok = d.int(&m.ReservedSalesorderID)
-		case "reserved_salesorder_line_id":
-			ok = d.int(&m.ReservedSalesorderLineID)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "serialization_user":
-			ok = d.int(&m.SerializationUser)
-		case "service_ids":
-			ok = d.str(&m.ServiceIds)
-		case "sibling_id":
-			ok = d.bool(&m.SiblingID)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "sla_id":
-			ok = d.int(&m.SLAID)
-		case "sla_name":
-			ok = d.str(&m.SLAName)
-		case "snipeit_id":
-			ok = d.str(&m.SnipeitID)
-		case "snow_id":
-			ok = d.int(&m.SnowID)
-		case "status_id":
-			ok = d.int(&m.StatusID)
-		case "status_name":
-			ok = d.str(&m.StatusName)
-		case "stock_date":
-			ok = d.time(&m.StockDate)
-		case "stockbin_name":
-			ok = d.str(&m.StockbinName)
-		case "supplier_contract_id":
-			ok = d.int(&m.SupplierContractID)
-		case "supplier_contract_ref":
-			ok = d.str(&m.SupplierContractRef)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "supplier_priority_id":
-			ok = d.int(&m.SupplierPriorityID)
-		case "supplier_purchasedate":
-			ok = d.time(&m.SupplierPurchasedate)
-		case "supplier_sla_id":
-			ok = d.int(&m.SupplierSLAID)
-		case "syncro_id":
-			ok = d.str(&m.SyncroID)
-		case "syncro_url":
-			ok = d.str(&m.SyncroURL)
-		case "syncroid":
-			ok = d.int(&m.Syncroid)
-		case "tanium_id":
-			ok = d.str(&m.TaniumID)
-		case "teamviewerid":
-			ok = d.str(&m.Teamviewerid)
-		case "technical_owner":
-			ok = d.str(&m.TechnicalOwner)
-		case "technical_owner_cab_id":
-			ok = d.int(&m.TechnicalOwnerCabID)
-		case "technical_owner_cab_name":
-			ok = d.str(&m.TechnicalOwnerCabName)
-		case "technical_owner_id":
-			ok = d.int(&m.TechnicalOwnerID)
-		case "technical_owner_name":
-			ok = d.str(&m.TechnicalOwnerName)
-		case "tenable_id":
-			ok = d.str(&m.TenableID)
-		case "third_party_id":
-			ok = d.int(&m.ThirdPartyID)
-		case "use":
-			ok = d.str(&m.Use)
-		case "username":
-			ok = d.str(&m.Username)
-		case "vmworkspace_id":
-			ok = d.str(&m.VmworkspaceID)
-		case "warranty_end":
-			ok = d.time(&m.WarrantyEnd)
-		case "warranty_start":
-			ok = d.time(&m.WarrantyStart)
-		case "workspace_id":
-			ok = d.str(&m.WorkspaceID)
-		case "workspace_url":
-			ok = d.str(&m.WorkspaceURL)
-		case "xensam_id":
-			ok = d.str(&m.XensamID)
-		case "zabbix_id":
-			ok = d.str(&m.ZabbixID)
-		case "zabbix_url":
-			ok = d.str(&m.ZabbixURL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DeviceList{}.ID)), kInt},
+	{"inventory_number", nil, uint32(unsafe.Offsetof(DeviceList{}.InventoryNumber)), kStr},
+	{"key_field", nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField)), kStr},
+	{"key_field2", nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField2)), kStr},
+	{"key_field3", nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField3)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(DeviceList{}.ClientName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(DeviceList{}.SiteName)), kStr},
+	{"business_owner_id", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerID)), kInt},
+	{"business_owner_name", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerName)), kStr},
+	{"business_owner_site", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerSite)), kStr},
+	{"business_owner_client", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerClient)), kStr},
+	{"business_owner_cab_id", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerCabID)), kInt},
+	{"business_owner_cab_name", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerCabName)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(DeviceList{}.Username)), kStr},
+	{"technical_owner_id", nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerID)), kInt},
+	{"technical_owner_name", nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerName)), kStr},
+	{"technical_owner_cab_id", nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerCabID)), kInt},
+	{"technical_owner_cab_name", nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerCabName)), kStr},
+	{"intune_default_site", nil, uint32(unsafe.Offsetof(DeviceList{}.IntuneDefaultSite)), kInt},
+	{"assettype_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AssettypeID)), kInt},
+	{"assettype_name", nil, uint32(unsafe.Offsetof(DeviceList{}.AssettypeName)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(DeviceList{}.Colour)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(DeviceList{}.Icon)), kStr},
+	{"warranty_end", nil, uint32(unsafe.Offsetof(DeviceList{}.WarrantyEnd)), kTime},
+	{"inactive", nil, uint32(unsafe.Offsetof(DeviceList{}.Inactive)), kBool},
+	{"is_primary_asset", nil, uint32(unsafe.Offsetof(DeviceList{}.IsPrimaryAsset)), kBool},
+	{"parent_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ParentID)), kInt},
+	{"lansweeper_parent_id", nil, uint32(unsafe.Offsetof(DeviceList{}.LansweeperParentID)), kStr},
+	{"child_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ChildID)), kInt},
+	{"sibling_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SiblingID)), kBool},
+	{"contract_value", nil, uint32(unsafe.Offsetof(DeviceList{}.ContractValue)), kF64},
+	{"contract_ref", nil, uint32(unsafe.Offsetof(DeviceList{}.ContractRef)), kStr},
+	{"contract_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ContractID)), kInt},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierID)), kInt},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierName)), kStr},
+	{"supplier_contract_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierContractID)), kInt},
+	{"supplier_contract_ref", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierContractRef)), kStr},
+	{"supplier_sla_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierSLAID)), kInt},
+	{"supplier_priority_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierPriorityID)), kInt},
+	{"fields", decMany[FieldHelper], uint32(unsafe.Offsetof(DeviceList{}.Fields)), kSub},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(DeviceList{}.Customfields)), kSub},
+	{"relationship_id", nil, uint32(unsafe.Offsetof(DeviceList{}.RelationshipID)), kInt},
+	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(DeviceList{}.Custombuttons)), kSub},
+	{"default_contract_value", nil, uint32(unsafe.Offsetof(DeviceList{}.DefaultContractValue)), kF64},
+	{"itemstock_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ItemstockID)), kInt},
+	{"item_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ItemID)), kInt},
+	{"stock_date", nil, uint32(unsafe.Offsetof(DeviceList{}.StockDate)), kTime},
+	{"non_consignable", nil, uint32(unsafe.Offsetof(DeviceList{}.NonConsignable)), kBool},
+	{"reserved_salesorder_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ReservedSalesorderID)), kInt},
+	{"reserved_salesorder_line_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ReservedSalesorderLineID)), kInt},
+	{"matching_field", nil, uint32(unsafe.Offsetof(DeviceList{}.MatchingField)), kStr},
+	{"device42_id", nil, uint32(unsafe.Offsetof(DeviceList{}.Device42ID)), kInt},
+	{"device42_url", nil, uint32(unsafe.Offsetof(DeviceList{}.Device42URL)), kStr},
+	{"related_services", nil, uint32(unsafe.Offsetof(DeviceList{}.RelatedServices)), kStr},
+	{"technical_owner", nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwner)), kStr},
+	{"business_owner", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwner)), kStr},
+	{"primary_asset_chart_json", nil, uint32(unsafe.Offsetof(DeviceList{}.PrimaryAssetChartJSON)), kStr},
+	{"criticality", nil, uint32(unsafe.Offsetof(DeviceList{}.Criticality)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(DeviceList{}.Use)), kStr},
+	{"device_number", nil, uint32(unsafe.Offsetof(DeviceList{}.DeviceNumber)), kInt},
+	{"warranty_start", nil, uint32(unsafe.Offsetof(DeviceList{}.WarrantyStart)), kTime},
+	{"labour_warranty_start", nil, uint32(unsafe.Offsetof(DeviceList{}.LabourWarrantyStart)), kTime},
+	{"labour_warranty_end", nil, uint32(unsafe.Offsetof(DeviceList{}.LabourWarrantyEnd)), kTime},
+	{"status_id", nil, uint32(unsafe.Offsetof(DeviceList{}.StatusID)), kInt},
+	{"status_name", nil, uint32(unsafe.Offsetof(DeviceList{}.StatusName)), kStr},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ThirdPartyID)), kInt},
+	{"sla_name", nil, uint32(unsafe.Offsetof(DeviceList{}.SLAName)), kStr},
+	{"priority_name", nil, uint32(unsafe.Offsetof(DeviceList{}.PriorityName)), kStr},
+	{"latest_contract_ref", nil, uint32(unsafe.Offsetof(DeviceList{}.LatestContractRef)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(DeviceList{}.Sequence)), kInt},
+	{"ncentral_url", nil, uint32(unsafe.Offsetof(DeviceList{}.NcentralURL)), kStr},
+	{"ncentral_remote_url", nil, uint32(unsafe.Offsetof(DeviceList{}.NcentralRemoteURL)), kStr},
+	{"contract_end_date", nil, uint32(unsafe.Offsetof(DeviceList{}.ContractEndDate)), kTime},
+	{"atera_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AteraID)), kStr},
+	{"automate_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AutomateID)), kInt},
+	{"automate_url", nil, uint32(unsafe.Offsetof(DeviceList{}.AutomateURL)), kStr},
+	{"connectwise_control_url", nil, uint32(unsafe.Offsetof(DeviceList{}.ConnectwiseControlURL)), kStr},
+	{"ninjarmm_id", nil, uint32(unsafe.Offsetof(DeviceList{}.NinjarmmID)), kInt},
+	{"ninja_url", nil, uint32(unsafe.Offsetof(DeviceList{}.NinjaURL)), kStr},
+	{"ninja_remote_url", nil, uint32(unsafe.Offsetof(DeviceList{}.NinjaRemoteURL)), kStr},
+	{"syncro_url", nil, uint32(unsafe.Offsetof(DeviceList{}.SyncroURL)), kStr},
+	{"syncroid", nil, uint32(unsafe.Offsetof(DeviceList{}.Syncroid)), kInt},
+	{"itglue_url", nil, uint32(unsafe.Offsetof(DeviceList{}.ItglueURL)), kStr},
+	{"defaultsequence", nil, uint32(unsafe.Offsetof(DeviceList{}.Defaultsequence)), kInt},
+	{"service_ids", nil, uint32(unsafe.Offsetof(DeviceList{}.ServiceIds)), kStr},
+	{"bulkcreated", nil, uint32(unsafe.Offsetof(DeviceList{}.Bulkcreated)), kBool},
+	{"bulkbillingperiod", nil, uint32(unsafe.Offsetof(DeviceList{}.Bulkbillingperiod)), kInt},
+	{"asset_field", nil, uint32(unsafe.Offsetof(DeviceList{}.AssetField)), kStr},
+	{"datto_alternate_id", nil, uint32(unsafe.Offsetof(DeviceList{}.DattoAlternateID)), kInt},
+	{"syncro_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SyncroID)), kStr},
+	{"domotz_id", nil, uint32(unsafe.Offsetof(DeviceList{}.DomotzID)), kStr},
+	{"snow_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SnowID)), kInt},
+	{"passportal_id", nil, uint32(unsafe.Offsetof(DeviceList{}.PassportalID)), kInt64},
+	{"auvik_device_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikDeviceID)), kStr},
+	{"auvik_url", nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikURL)), kStr},
+	{"allowallstatus", nil, uint32(unsafe.Offsetof(DeviceList{}.Allowallstatus)), kBool},
+	{"allowed_status", decMany[XTypeStatus], uint32(unsafe.Offsetof(DeviceList{}.AllowedStatus)), kSub},
+	{"datto_id", nil, uint32(unsafe.Offsetof(DeviceList{}.DattoID)), kStr},
+	{"addigy_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AddigyID)), kStr},
+	{"liongard_url", nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardURL)), kStr},
+	{"liongard_environmnet_id", nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardEnvironmnetID)), kInt},
+	{"liongard_id", nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardID)), kStr},
+	{"kaseya_id", nil, uint32(unsafe.Offsetof(DeviceList{}.KaseyaID)), kStr},
+	{"iskaseyaagent", nil, uint32(unsafe.Offsetof(DeviceList{}.Iskaseyaagent)), kBool},
+	{"kaseyavsa_url", nil, uint32(unsafe.Offsetof(DeviceList{}.KaseyavsaURL)), kStr},
+	{"teamviewerid", nil, uint32(unsafe.Offsetof(DeviceList{}.Teamviewerid)), kStr},
+	{"serialization_user", nil, uint32(unsafe.Offsetof(DeviceList{}.SerializationUser)), kInt},
+	{"zabbix_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ZabbixID)), kStr},
+	{"zabbix_url", nil, uint32(unsafe.Offsetof(DeviceList{}.ZabbixURL)), kStr},
+	{"stockbin_name", nil, uint32(unsafe.Offsetof(DeviceList{}.StockbinName)), kStr},
+	{"issue_consignment_line_id", nil, uint32(unsafe.Offsetof(DeviceList{}.IssueConsignmentLineID)), kInt},
+	{"item_name", nil, uint32(unsafe.Offsetof(DeviceList{}.ItemName)), kStr},
+	{"datto_url", nil, uint32(unsafe.Offsetof(DeviceList{}.DattoURL)), kStr},
+	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(DeviceList{}.NcentralDetailsID)), kInt},
+	{"nable_id", nil, uint32(unsafe.Offsetof(DeviceList{}.NableID)), kStr},
+	{"connectwisecontrolid", nil, uint32(unsafe.Offsetof(DeviceList{}.Connectwisecontrolid)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(DeviceList{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(DeviceList{}.Importtype)), kStr},
+	{"workspace_id", nil, uint32(unsafe.Offsetof(DeviceList{}.WorkspaceID)), kStr},
+	{"workspace_url", nil, uint32(unsafe.Offsetof(DeviceList{}.WorkspaceURL)), kStr},
+	{"intune_id", nil, uint32(unsafe.Offsetof(DeviceList{}.IntuneID)), kStr},
+	{"supplier_purchasedate", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierPurchasedate)), kTime},
+	{"logicmonitor_id", nil, uint32(unsafe.Offsetof(DeviceList{}.LogicmonitorID)), kStr},
+	{"barracudarmm_id", nil, uint32(unsafe.Offsetof(DeviceList{}.BarracudarmmID)), kStr},
+	{"sla_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SLAID)), kInt},
+	{"priority_id", nil, uint32(unsafe.Offsetof(DeviceList{}.PriorityID)), kInt},
+	{"icinga_id", nil, uint32(unsafe.Offsetof(DeviceList{}.IcingaID)), kStr},
+	{"related_service_name", nil, uint32(unsafe.Offsetof(DeviceList{}.RelatedServiceName)), kStr},
+	{"related_service_count", nil, uint32(unsafe.Offsetof(DeviceList{}.RelatedServiceCount)), kInt},
+	{"connectwisermm_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ConnectwisermmID)), kStr},
+	{"xensam_id", nil, uint32(unsafe.Offsetof(DeviceList{}.XensamID)), kStr},
+	{"asset_type_priority", nil, uint32(unsafe.Offsetof(DeviceList{}.AssetTypePriority)), kInt},
+	{"snipeit_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SnipeitID)), kStr},
+	{"prometheus_id", nil, uint32(unsafe.Offsetof(DeviceList{}.PrometheusID)), kStr},
+	{"dynatrace_id", nil, uint32(unsafe.Offsetof(DeviceList{}.DynatraceID)), kStr},
+	{"vmworkspace_id", nil, uint32(unsafe.Offsetof(DeviceList{}.VmworkspaceID)), kStr},
+	{"tanium_id", nil, uint32(unsafe.Offsetof(DeviceList{}.TaniumID)), kStr},
+	{"tenable_id", nil, uint32(unsafe.Offsetof(DeviceList{}.TenableID)), kStr},
+	{"kandji_id", nil, uint32(unsafe.Offsetof(DeviceList{}.KandjiID)), kStr},
+	{"criticality_description", nil, uint32(unsafe.Offsetof(DeviceList{}.CriticalityDescription)), kStr},
+	{"auvik_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikID)), kStr},
+	{"is_template", nil, uint32(unsafe.Offsetof(DeviceList{}.IsTemplate)), kBool},
+	{"aws_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AwsID)), kStr},
+}, sorted: []uint16{119, 118, 100, 97, 98, 89, 133, 21, 22, 75, 76, 77, 95, 142, 96, 144, 125, 88, 87, 57, 13, 14, 12, 9, 10, 11, 30, 5, 6, 23, 78, 117, 131, 74, 34, 33, 32, 59, 141, 44, 42, 90, 99, 114, 45, 85, 53, 54, 61, 92, 136, 41, 128, 24, 0, 26, 20, 122, 1, 27, 143, 105, 112, 47, 113, 46, 84, 140, 104, 106, 2, 3, 4, 64, 63, 29, 70, 102, 103, 101, 124, 52, 116, 115, 73, 72, 81, 80, 79, 49, 28, 94, 58, 127, 69, 135, 130, 129, 55, 43, 50, 51, 71, 108, 86, 31, 7, 8, 126, 68, 134, 93, 65, 66, 48, 111, 37, 38, 35, 36, 40, 123, 39, 91, 82, 83, 138, 107, 56, 18, 19, 16, 17, 139, 67, 60, 15, 137, 25, 62, 120, 121, 132, 109, 110}}
 
-func (m *DeviceList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"inventory_number":`, m.InventoryNumber)
-	e.str(`"key_field":`, m.KeyField)
-	e.str(`"key_field2":`, m.KeyField2)
-	e.str(`"key_field3":`, m.KeyField3)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"business_owner_id":`, m.BusinessOwnerID)
-	e.str(`"business_owner_name":`, m.BusinessOwnerName)
-	e.str(`"business_owner_site":`, m.BusinessOwnerSite)
-	e.str(`"business_owner_client":`, m.BusinessOwnerClient)
-	e.int(`"business_owner_cab_id":`, m.BusinessOwnerCabID)
-	e.str(`"business_owner_cab_name":`, m.BusinessOwnerCabName)
-	e.str(`"username":`, m.Username)
-	e.int(`"technical_owner_id":`, m.TechnicalOwnerID)
-	e.str(`"technical_owner_name":`, m.TechnicalOwnerName)
-	e.int(`"technical_owner_cab_id":`, m.TechnicalOwnerCabID)
-	e.str(`"technical_owner_cab_name":`, m.TechnicalOwnerCabName)
-	e.int(`"intune_default_site":`, m.IntuneDefaultSite)
-	e.int(`"assettype_id":`, m.AssettypeID)
-	e.str(`"assettype_name":`, m.AssettypeName)
-	e.str(`"colour":`, m.Colour)
-	e.str(`"icon":`, m.Icon)
-	e.time(`"warranty_end":`, m.WarrantyEnd)
-	e.bool(`"inactive":`, m.Inactive)
-	e.bool(`"is_primary_asset":`, m.IsPrimaryAsset)
-	e.int(`"parent_id":`, m.ParentID)
-	e.str(`"lansweeper_parent_id":`, m.LansweeperParentID)
-	e.int(`"child_id":`, m.ChildID)
-	e.bool(`"sibling_id":`, m.SiblingID)
-	e.float64(`"contract_value":`, m.ContractValue)
-	e.str(`"contract_ref":`, m.ContractRef)
-	e.int(`"contract_id":`, m.ContractID)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.int(`"supplier_contract_id":`, m.SupplierContractID)
-	e.str(`"supplier_contract_ref":`, m.SupplierContractRef)
-	e.int(`"supplier_sla_id":`, m.SupplierSLAID)
-	e.int(`"supplier_priority_id":`, m.SupplierPriorityID)
-	encodeModels(e, `"fields":`, m.Fields)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.int(`"relationship_id":`, m.RelationshipID)
-	encodeModels(e, `"custombuttons":`, m.Custombuttons)
-	e.float64(`"default_contract_value":`, m.DefaultContractValue)
-	e.int(`"itemstock_id":`, m.ItemstockID)
-	e.int(`"item_id":`, m.ItemID)
-	e.time(`"stock_date":`, m.StockDate)
-	e.bool(`"non_consignable":`, m.NonConsignable)
-	e.int(`"reserved_salesorder_id":`, m.ReservedSalesorderID)
-	e.int(`"reserved_salesorder_line_id":`, m.ReservedSalesorderLineID)
-	e.str(`"matching_field":`, m.MatchingField)
-	e.int(`"device42_id":`, m.Device42ID)
-	e.str(`"device42_url":`, m.Device42URL)
-	e.str(`"related_services":`, m.RelatedServices)
-	e.str(`"technical_owner":`, m.TechnicalOwner)
-	e.str(`"business_owner":`, m.BusinessOwner)
-	e.str(`"primary_asset_chart_json":`, m.PrimaryAssetChartJSON)
-	e.int(`"criticality":`, m.Criticality)
-	e.str(`"use":`, m.Use)
-	e.int(`"device_number":`, m.DeviceNumber)
-	e.time(`"warranty_start":`, m.WarrantyStart)
-	e.time(`"labour_warranty_start":`, m.LabourWarrantyStart)
-	e.time(`"labour_warranty_end":`, m.LabourWarrantyEnd)
-	e.int(`"status_id":`, m.StatusID)
-	e.str(`"status_name":`, m.StatusName)
-	e.int(`"third_party_id":`, m.ThirdPartyID)
-	e.str(`"sla_name":`, m.SLAName)
-	e.str(`"priority_name":`, m.PriorityName)
-	e.str(`"latest_contract_ref":`, m.LatestContractRef)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"ncentral_url":`, m.NcentralURL)
-	e.str(`"ncentral_remote_url":`, m.NcentralRemoteURL)
-	e.time(`"contract_end_date":`, m.ContractEndDate)
-	e.str(`"atera_id":`, m.AteraID)
-	e.int(`"automate_id":`, m.AutomateID)
-	e.str(`"automate_url":`, m.AutomateURL)
-	e.str(`"connectwise_control_url":`, m.ConnectwiseControlURL)
-	e.int(`"ninjarmm_id":`, m.NinjarmmID)
-	e.str(`"ninja_url":`, m.NinjaURL)
-	e.str(`"ninja_remote_url":`, m.NinjaRemoteURL)
-	e.str(`"syncro_url":`, m.SyncroURL)
-	e.int(`"syncroid":`, m.Syncroid)
-	e.str(`"itglue_url":`, m.ItglueURL)
-	e.int(`"defaultsequence":`, m.Defaultsequence)
-	e.str(`"service_ids":`, m.ServiceIds)
-	e.bool(`"bulkcreated":`, m.Bulkcreated)
-	e.int(`"bulkbillingperiod":`, m.Bulkbillingperiod)
-	e.str(`"asset_field":`, m.AssetField)
-	e.int(`"datto_alternate_id":`, m.DattoAlternateID)
-	e.str(`"syncro_id":`, m.SyncroID)
-	e.str(`"domotz_id":`, m.DomotzID)
-	e.int(`"snow_id":`, m.SnowID)
-	e.int64(`"passportal_id":`, m.PassportalID)
-	e.str(`"auvik_device_id":`, m.AuvikDeviceID)
-	e.str(`"auvik_url":`, m.AuvikURL)
-	e.bool(`"allowallstatus":`, m.Allowallstatus)
-	encodeModels(e, `"allowed_status":`, m.AllowedStatus)
-	e.str(`"datto_id":`, m.DattoID)
-	e.str(`"addigy_id":`, m.AddigyID)
-	e.str(`"liongard_url":`, m.LiongardURL)
-	e.int(`"liongard_environmnet_id":`, m.LiongardEnvironmnetID)
-	e.str(`"liongard_id":`, m.LiongardID)
-	e.str(`"kaseya_id":`, m.KaseyaID)
-	e.bool(`"iskaseyaagent":`, m.Iskaseyaagent)
-	e.str(`"kaseyavsa_url":`, m.KaseyavsaURL)
-	e.str(`"teamviewerid":`, m.Teamviewerid)
-	e.int(`"serialization_user":`, m.SerializationUser)
-	e.str(`"zabbix_id":`, m.ZabbixID)
-	e.str(`"zabbix_url":`, m.ZabbixURL)
-	e.str(`"stockbin_name":`, m.StockbinName)
-	e.int(`"issue_consignment_line_id":`, m.IssueConsignmentLineID)
-	e.str(`"item_name":`, m.ItemName)
-	e.str(`"datto_url":`, m.DattoURL)
-	e.int(`"ncentral_details_id":`, m.NcentralDetailsID)
-	e.str(`"nable_id":`, m.NableID)
-	e.str(`"connectwisecontrolid":`, m.Connectwisecontrolid)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"workspace_id":`, m.WorkspaceID)
-	e.str(`"workspace_url":`, m.WorkspaceURL)
-	e.str(`"intune_id":`, m.IntuneID)
-	e.time(`"supplier_purchasedate":`, m.SupplierPurchasedate)
-	e.str(`"logicmonitor_id":`, m.LogicmonitorID)
-	e.str(`"barracudarmm_id":`, m.BarracudarmmID)
-	e.int(`"sla_id":`, m.SLAID)
-	e.int(`"priority_id":`, m.PriorityID)
-	e.str(`"icinga_id":`, m.IcingaID)
-	e.str(`"related_service_name":`, m.RelatedServiceName)
-	e.int(`"related_service_count":`, m.RelatedServiceCount)
-	e.str(`"connectwisermm_id":`, m.ConnectwisermmID)
-	e.str(`"xensam_id":`, m.XensamID)
-	e.int(`"asset_type_priority":`, m.AssetTypePriority)
-	e.str(`"snipeit_id":`, m.SnipeitID)
-	e.str(`"prometheus_id":`, m.PrometheusID)
-	e.str(`"dynatrace_id":`, m.DynatraceID)
-	e.str(`"vmworkspace_id":`, m.VmworkspaceID)
-	e.str(`"tanium_id":`, m.TaniumID)
-	e.str(`"tenable_id":`, m.TenableID)
-	e.str(`"kandji_id":`, m.KandjiID)
-	e.str(`"criticality_description":`, m.CriticalityDescription)
-	e.str(`"auvik_id":`, m.AuvikID)
-	e.bool(`"is_template":`, m.IsTemplate)
-	e.str(`"aws_id":`, m.AwsID)
-	e.close(mark, m.Extra)
-}
+func (m *DeviceList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDeviceList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DeviceList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDeviceList = encTable{extra: unsafe.Offsetof(DeviceList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ID)), kInt},
+	{`"inventory_number":`, nil, uint32(unsafe.Offsetof(DeviceList{}.InventoryNumber)), kStr},
+	{`"key_field":`, nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField)), kStr},
+	{`"key_field2":`, nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField2)), kStr},
+	{`"key_field3":`, nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField3)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ClientName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SiteName)), kStr},
+	{`"business_owner_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerID)), kInt},
+	{`"business_owner_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerName)), kStr},
+	{`"business_owner_site":`, nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerSite)), kStr},
+	{`"business_owner_client":`, nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerClient)), kStr},
+	{`"business_owner_cab_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerCabID)), kInt},
+	{`"business_owner_cab_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerCabName)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Username)), kStr},
+	{`"technical_owner_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerID)), kInt},
+	{`"technical_owner_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerName)), kStr},
+	{`"technical_owner_cab_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerCabID)), kInt},
+	{`"technical_owner_cab_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerCabName)), kStr},
+	{`"intune_default_site":`, nil, uint32(unsafe.Offsetof(DeviceList{}.IntuneDefaultSite)), kInt},
+	{`"assettype_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AssettypeID)), kInt},
+	{`"assettype_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AssettypeName)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Colour)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Icon)), kStr},
+	{`"warranty_end":`, nil, uint32(unsafe.Offsetof(DeviceList{}.WarrantyEnd)), kTime},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Inactive)), kBool},
+	{`"is_primary_asset":`, nil, uint32(unsafe.Offsetof(DeviceList{}.IsPrimaryAsset)), kBool},
+	{`"parent_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ParentID)), kInt},
+	{`"lansweeper_parent_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.LansweeperParentID)), kStr},
+	{`"child_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ChildID)), kInt},
+	{`"sibling_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SiblingID)), kBool},
+	{`"contract_value":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ContractValue)), kF64},
+	{`"contract_ref":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ContractRef)), kStr},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ContractID)), kInt},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierID)), kInt},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierName)), kStr},
+	{`"supplier_contract_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierContractID)), kInt},
+	{`"supplier_contract_ref":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierContractRef)), kStr},
+	{`"supplier_sla_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierSLAID)), kInt},
+	{`"supplier_priority_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierPriorityID)), kInt},
+	{`"fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(DeviceList{}.Fields)), kSub},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(DeviceList{}.Customfields)), kSub},
+	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.RelationshipID)), kInt},
+	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(DeviceList{}.Custombuttons)), kSub},
+	{`"default_contract_value":`, nil, uint32(unsafe.Offsetof(DeviceList{}.DefaultContractValue)), kF64},
+	{`"itemstock_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ItemstockID)), kInt},
+	{`"item_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ItemID)), kInt},
+	{`"stock_date":`, nil, uint32(unsafe.Offsetof(DeviceList{}.StockDate)), kTime},
+	{`"non_consignable":`, nil, uint32(unsafe.Offsetof(DeviceList{}.NonConsignable)), kBool},
+	{`"reserved_salesorder_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ReservedSalesorderID)), kInt},
+	{`"reserved_salesorder_line_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ReservedSalesorderLineID)), kInt},
+	{`"matching_field":`, nil, uint32(unsafe.Offsetof(DeviceList{}.MatchingField)), kStr},
+	{`"device42_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Device42ID)), kInt},
+	{`"device42_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Device42URL)), kStr},
+	{`"related_services":`, nil, uint32(unsafe.Offsetof(DeviceList{}.RelatedServices)), kStr},
+	{`"technical_owner":`, nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwner)), kStr},
+	{`"business_owner":`, nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwner)), kStr},
+	{`"primary_asset_chart_json":`, nil, uint32(unsafe.Offsetof(DeviceList{}.PrimaryAssetChartJSON)), kStr},
+	{`"criticality":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Criticality)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Use)), kStr},
+	{`"device_number":`, nil, uint32(unsafe.Offsetof(DeviceList{}.DeviceNumber)), kInt},
+	{`"warranty_start":`, nil, uint32(unsafe.Offsetof(DeviceList{}.WarrantyStart)), kTime},
+	{`"labour_warranty_start":`, nil, uint32(unsafe.Offsetof(DeviceList{}.LabourWarrantyStart)), kTime},
+	{`"labour_warranty_end":`, nil, uint32(unsafe.Offsetof(DeviceList{}.LabourWarrantyEnd)), kTime},
+	{`"status_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.StatusID)), kInt},
+	{`"status_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.StatusName)), kStr},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ThirdPartyID)), kInt},
+	{`"sla_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SLAName)), kStr},
+	{`"priority_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.PriorityName)), kStr},
+	{`"latest_contract_ref":`, nil, uint32(unsafe.Offsetof(DeviceList{}.LatestContractRef)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Sequence)), kInt},
+	{`"ncentral_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.NcentralURL)), kStr},
+	{`"ncentral_remote_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.NcentralRemoteURL)), kStr},
+	{`"contract_end_date":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ContractEndDate)), kTime},
+	{`"atera_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AteraID)), kStr},
+	{`"automate_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AutomateID)), kInt},
+	{`"automate_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AutomateURL)), kStr},
+	{`"connectwise_control_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ConnectwiseControlURL)), kStr},
+	{`"ninjarmm_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.NinjarmmID)), kInt},
+	{`"ninja_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.NinjaURL)), kStr},
+	{`"ninja_remote_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.NinjaRemoteURL)), kStr},
+	{`"syncro_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SyncroURL)), kStr},
+	{`"syncroid":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Syncroid)), kInt},
+	{`"itglue_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ItglueURL)), kStr},
+	{`"defaultsequence":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Defaultsequence)), kInt},
+	{`"service_ids":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ServiceIds)), kStr},
+	{`"bulkcreated":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Bulkcreated)), kBool},
+	{`"bulkbillingperiod":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Bulkbillingperiod)), kInt},
+	{`"asset_field":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AssetField)), kStr},
+	{`"datto_alternate_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.DattoAlternateID)), kInt},
+	{`"syncro_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SyncroID)), kStr},
+	{`"domotz_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.DomotzID)), kStr},
+	{`"snow_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SnowID)), kInt},
+	{`"passportal_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.PassportalID)), kInt64},
+	{`"auvik_device_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikDeviceID)), kStr},
+	{`"auvik_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikURL)), kStr},
+	{`"allowallstatus":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Allowallstatus)), kBool},
+	{`"allowed_status":`, encMany[XTypeStatus], uint32(unsafe.Offsetof(DeviceList{}.AllowedStatus)), kSub},
+	{`"datto_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.DattoID)), kStr},
+	{`"addigy_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AddigyID)), kStr},
+	{`"liongard_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardURL)), kStr},
+	{`"liongard_environmnet_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardEnvironmnetID)), kInt},
+	{`"liongard_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardID)), kStr},
+	{`"kaseya_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.KaseyaID)), kStr},
+	{`"iskaseyaagent":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Iskaseyaagent)), kBool},
+	{`"kaseyavsa_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.KaseyavsaURL)), kStr},
+	{`"teamviewerid":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Teamviewerid)), kStr},
+	{`"serialization_user":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SerializationUser)), kInt},
+	{`"zabbix_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ZabbixID)), kStr},
+	{`"zabbix_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ZabbixURL)), kStr},
+	{`"stockbin_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.StockbinName)), kStr},
+	{`"issue_consignment_line_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.IssueConsignmentLineID)), kInt},
+	{`"item_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ItemName)), kStr},
+	{`"datto_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.DattoURL)), kStr},
+	{`"ncentral_details_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.NcentralDetailsID)), kInt},
+	{`"nable_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.NableID)), kStr},
+	{`"connectwisecontrolid":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Connectwisecontrolid)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Importtype)), kStr},
+	{`"workspace_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.WorkspaceID)), kStr},
+	{`"workspace_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.WorkspaceURL)), kStr},
+	{`"intune_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.IntuneID)), kStr},
+	{`"supplier_purchasedate":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierPurchasedate)), kTime},
+	{`"logicmonitor_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.LogicmonitorID)), kStr},
+	{`"barracudarmm_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.BarracudarmmID)), kStr},
+	{`"sla_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SLAID)), kInt},
+	{`"priority_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.PriorityID)), kInt},
+	{`"icinga_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.IcingaID)), kStr},
+	{`"related_service_name":`, nil, uint32(unsafe.Offsetof(DeviceList{}.RelatedServiceName)), kStr},
+	{`"related_service_count":`, nil, uint32(unsafe.Offsetof(DeviceList{}.RelatedServiceCount)), kInt},
+	{`"connectwisermm_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ConnectwisermmID)), kStr},
+	{`"xensam_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.XensamID)), kStr},
+	{`"asset_type_priority":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AssetTypePriority)), kInt},
+	{`"snipeit_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SnipeitID)), kStr},
+	{`"prometheus_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.PrometheusID)), kStr},
+	{`"dynatrace_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.DynatraceID)), kStr},
+	{`"vmworkspace_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.VmworkspaceID)), kStr},
+	{`"tanium_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.TaniumID)), kStr},
+	{`"tenable_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.TenableID)), kStr},
+	{`"kandji_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.KandjiID)), kStr},
+	{`"criticality_description":`, nil, uint32(unsafe.Offsetof(DeviceList{}.CriticalityDescription)), kStr},
+	{`"auvik_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikID)), kStr},
+	{`"is_template":`, nil, uint32(unsafe.Offsetof(DeviceList{}.IsTemplate)), kBool},
+	{`"aws_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AwsID)), kStr},
+}}
+
+func (m *DeviceList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDeviceList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDeviceMeterReading = decTable{extra: unsafe.Offsetof(DeviceMeterReading{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.ID)), kInt},
+	{"recurringinvoice_line_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.RecurringinvoiceLineID)), kInt},
+	{"asset_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.AssetID)), kInt},
+	{"meter_name", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.MeterName)), kStr},
+	{"timestamp", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Timestamp)), kTime},
+	{"who", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Who)), kStr},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.TicketID)), kInt},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.InvoiceID)), kInt},
+	{"reading_type", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.ReadingType)), kInt},
+	{"pack_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.PackID)), kInt},
+	{"reading", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Reading)), kInt},
+	{"previous_reading", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.PreviousReading)), kInt},
+	{"reason", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Reason)), kStr},
+	{"reviewed", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Reviewed)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Warning)), kStr},
+}, sorted: []uint16{14, 2, 0, 7, 3, 9, 11, 10, 8, 12, 1, 13, 6, 4, 5}}
+
 func (m *DeviceMeterReading) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "asset_id":
-			ok = d.int(&m.AssetID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoice_id":
-			ok = d.int(&m.InvoiceID)
-		case "meter_name":
-			ok = d.str(&m.MeterName)
-		case "pack_id":
-			ok = d.int(&m.PackID)
-		case "previous_reading":
-			ok = d.int(&m.PreviousReading)
-		case "reading":
-			ok = d.int(&m.Reading)
-		case "reading_type":
-			ok = d.int(&m.ReadingType)
-		case "reason":
-			ok = d.str(&m.Reason)
-		case "recurringinvoice_line_id":
-			ok = d.int(&m.RecurringinvoiceLineID)
-		case "reviewed":
-			ok = d.bool(&m.Reviewed)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "timestamp":
-			ok = d.time(&m.Timestamp)
-		case "who":
-			ok = d.str(&m.Who)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDeviceMeterReading)
 }
+
+var enctDeviceMeterReading = encTable{extra: unsafe.Offsetof(DeviceMeterReading{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.ID)), kInt},
+	{`"recurringinvoice_line_id":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.RecurringinvoiceLineID)), kInt},
+	{`"asset_id":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.AssetID)), kInt},
+	{`"meter_name":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.MeterName)), kStr},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Timestamp)), kTime},
+	{`"who":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Who)), kStr},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.TicketID)), kInt},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.InvoiceID)), kInt},
+	{`"reading_type":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.ReadingType)), kInt},
+	{`"pack_id":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.PackID)), kInt},
+	{`"reading":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Reading)), kInt},
+	{`"previous_reading":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.PreviousReading)), kInt},
+	{`"reason":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Reason)), kStr},
+	{`"reviewed":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Reviewed)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Warning)), kStr},
+}}
 
 func (m *DeviceMeterReading) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"recurringinvoice_line_id":`, m.RecurringinvoiceLineID)
-	e.int(`"asset_id":`, m.AssetID)
-	e.str(`"meter_name":`, m.MeterName)
-	e.time(`"timestamp":`, m.Timestamp)
-	e.str(`"who":`, m.Who)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"invoice_id":`, m.InvoiceID)
-	e.int(`"reading_type":`, m.ReadingType)
-	e.int(`"pack_id":`, m.PackID)
-	e.int(`"reading":`, m.Reading)
-	e.int(`"previous_reading":`, m.PreviousReading)
-	e.str(`"reason":`, m.Reason)
-	e.bool(`"reviewed":`, m.Reviewed)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDeviceMeterReading)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DeviceMeterReading) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceMeterReading) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *DeviceUserCount) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "count":
-			ok = d.int(&m.Count)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDeviceUserCount = decTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Name)), kStr},
+	{"count", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Count)), kInt},
+}, sorted: []uint16{2, 0, 1}}
 
-func (m *DeviceUserCount) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"count":`, m.Count)
-	e.close(mark, m.Extra)
-}
+func (m *DeviceUserCount) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDeviceUserCount) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DeviceUserCount) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDeviceUserCount = encTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceUserCount{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Name)), kStr},
+	{`"count":`, nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Count)), kInt},
+}}
+
+func (m *DeviceUserCount) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDeviceUserCount) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceUserCount) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDistributionLists = decTable{extra: unsafe.Offsetof(DistributionLists{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DistributionLists{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(DistributionLists{}.Name)), kStr},
+	{"desc", nil, uint32(unsafe.Offsetof(DistributionLists{}.Desc)), kStr},
+	{"mailbox_from", nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxFrom)), kInt},
+	{"mailbox_replyto", nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxReplyto)), kStr},
+	{"users", decMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Users)), kSub},
+	{"members", decMany[DistributionListsUser], uint32(unsafe.Offsetof(DistributionLists{}.Members)), kSub},
+	{"addtheseusers", decMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), kSub},
+	{"removetheseusers", decMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), kSub},
+	{"users_count", nil, uint32(unsafe.Offsetof(DistributionLists{}.UsersCount)), kInt},
+	{"_isimport", nil, uint32(unsafe.Offsetof(DistributionLists{}.Isimport)), kStr},
+	{"_importtype", nil, uint32(unsafe.Offsetof(DistributionLists{}.Importtype)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(DistributionLists{}.Warning)), kStr},
+}, sorted: []uint16{11, 10, 12, 7, 2, 0, 3, 4, 6, 1, 8, 5, 9}}
+
 func (m *DistributionLists) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.str(&m.Isimport)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "addtheseusers":
-			ok = decodeModels(d, &m.Addtheseusers)
-		case "desc":
-			ok = d.str(&m.Desc)
-		case "id":
-			ok = d.int(&m.ID)
-		case "mailbox_from":
-			ok = d.int(&m.MailboxFrom)
-		case "mailbox_replyto":
-			ok = d.str(&m.MailboxReplyto)
-		case "members":
-			ok = decodeModels(d, &m.Members)
-		case "name":
-			ok = d.str(&m.Name)
-		case "removetheseusers":
-			ok = decodeModels(d, &m.Removetheseusers)
-		case "users":
-			ok = decodeModels(d, &m.Users)
-		case "users_count":
-			ok = d.int(&m.UsersCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDistributionLists)
 }
+
+var enctDistributionLists = encTable{extra: unsafe.Offsetof(DistributionLists{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Name)), kStr},
+	{`"desc":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Desc)), kStr},
+	{`"mailbox_from":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxFrom)), kInt},
+	{`"mailbox_replyto":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxReplyto)), kStr},
+	{`"users":`, encMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Users)), kSub},
+	{`"members":`, encMany[DistributionListsUser], uint32(unsafe.Offsetof(DistributionLists{}.Members)), kSub},
+	{`"addtheseusers":`, encMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), kSub},
+	{`"removetheseusers":`, encMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), kSub},
+	{`"users_count":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.UsersCount)), kInt},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Isimport)), kStr},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Importtype)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Warning)), kStr},
+}}
 
 func (m *DistributionLists) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"desc":`, m.Desc)
-	e.int(`"mailbox_from":`, m.MailboxFrom)
-	e.str(`"mailbox_replyto":`, m.MailboxReplyto)
-	encodeModels(e, `"users":`, m.Users)
-	encodeModels(e, `"members":`, m.Members)
-	encodeModels(e, `"addtheseusers":`, m.Addtheseusers)
-	encodeModels(e, `"removetheseusers":`, m.Removetheseusers)
-	e.int(`"users_count":`, m.UsersCount)
-	e.str(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDistributionLists)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DistributionLists) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DistributionLists) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDistributionListsLog = decTable{extra: unsafe.Offsetof(DistributionListsLog{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.ID)), kInt},
+	{"distributionlists_id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.DistributionlistsID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.UserID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.AgentID)), kInt},
+	{"action", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Action)), kInt},
+	{"datetime", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Datetime)), kTime},
+	{"emailsubject", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Emailsubject)), kStr},
+	{"emailbody", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Emailbody)), kStr},
+	{"action_desc", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.ActionDesc)), kStr},
+	{"user_name", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.UserName)), kStr},
+}, sorted: []uint16{4, 8, 3, 5, 1, 7, 6, 0, 2, 9}}
+
 func (m *DistributionListsLog) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action":
-			ok = d.int(&m.Action)
-		case "action_desc":
-			ok = d.str(&m.ActionDesc)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "datetime":
-			ok = d.time(&m.Datetime)
-		case "distributionlists_id":
-			ok = d.int(&m.DistributionlistsID)
-		case "emailbody":
-			ok = d.str(&m.Emailbody)
-		case "emailsubject":
-			ok = d.str(&m.Emailsubject)
-		case "id":
-			ok = d.int(&m.ID)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDistributionListsLog)
 }
+
+var enctDistributionListsLog = encTable{extra: unsafe.Offsetof(DistributionListsLog{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.ID)), kInt},
+	{`"distributionlists_id":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.DistributionlistsID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.UserID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.AgentID)), kInt},
+	{`"action":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Action)), kInt},
+	{`"datetime":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Datetime)), kTime},
+	{`"emailsubject":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Emailsubject)), kStr},
+	{`"emailbody":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Emailbody)), kStr},
+	{`"action_desc":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.ActionDesc)), kStr},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.UserName)), kStr},
+}}
 
 func (m *DistributionListsLog) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"distributionlists_id":`, m.DistributionlistsID)
-	e.int(`"user_id":`, m.UserID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.int(`"action":`, m.Action)
-	e.time(`"datetime":`, m.Datetime)
-	e.str(`"emailsubject":`, m.Emailsubject)
-	e.str(`"emailbody":`, m.Emailbody)
-	e.str(`"action_desc":`, m.ActionDesc)
-	e.str(`"user_name":`, m.UserName)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDistributionListsLog)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DistributionListsLog) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DistributionListsLog) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDistributionListsUser = decTable{extra: unsafe.Offsetof(DistributionListsUser{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.ID)), kInt},
+	{"distributionlists_id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.DistributionlistsID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.UserID)), kInt},
+	{"email", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.Email)), kStr},
+	{"phone_extn", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.PhoneExtn)), kStr},
+	{"phone_mobile", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.PhoneMobile)), kStr},
+	{"phone_mobile2", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.PhoneMobile2)), kStr},
+}, sorted: []uint16{1, 3, 0, 4, 5, 6, 2}}
+
 func (m *DistributionListsUser) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "distributionlists_id":
-			ok = d.int(&m.DistributionlistsID)
-		case "email":
-			ok = d.str(&m.Email)
-		case "id":
-			ok = d.int(&m.ID)
-		case "phone_extn":
-			ok = d.str(&m.PhoneExtn)
-		case "phone_mobile":
-			ok = d.str(&m.PhoneMobile)
-		case "phone_mobile2":
-			ok = d.str(&m.PhoneMobile2)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDistributionListsUser)
 }
+
+var enctDistributionListsUser = encTable{extra: unsafe.Offsetof(DistributionListsUser{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.ID)), kInt},
+	{`"distributionlists_id":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.DistributionlistsID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.UserID)), kInt},
+	{`"email":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.Email)), kStr},
+	{`"phone_extn":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.PhoneExtn)), kStr},
+	{`"phone_mobile":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.PhoneMobile)), kStr},
+	{`"phone_mobile2":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.PhoneMobile2)), kStr},
+}}
 
 func (m *DistributionListsUser) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"distributionlists_id":`, m.DistributionlistsID)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"email":`, m.Email)
-	e.str(`"phone_extn":`, m.PhoneExtn)
-	e.str(`"phone_mobile":`, m.PhoneMobile)
-	e.str(`"phone_mobile2":`, m.PhoneMobile2)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDistributionListsUser)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DistributionListsUser) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DistributionListsUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *DynatraceDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "assetimportidentifier":
-			ok = d.int(&m.Assetimportidentifier)
-		case "assetimportidentifier_fieldname":
-			ok = d.str(&m.AssetimportidentifierFieldname)
-		case "assettype_choice":
-			ok = d.int(&m.AssettypeChoice)
-		case "assettype_field":
-			ok = d.str(&m.AssettypeField)
-		case "default_assetgroup":
-			ok = d.int(&m.DefaultAssetgroup)
-		case "default_assetgroupname":
-			ok = d.str(&m.DefaultAssetgroupname)
-		case "default_devicesite":
-			ok = d.int(&m.DefaultDevicesite)
-		case "default_devicesite_name":
-			ok = d.str(&m.DefaultDevicesiteName)
-		case "default_devicetype":
-			ok = d.int(&m.DefaultDevicetype)
-		case "default_devicetypename":
-			ok = d.str(&m.DefaultDevicetypename)
-		case "delete_devices":
-			ok = d.bool(&m.DeleteDevices)
-		case "dont_create_new_devices":
-			ok = d.bool(&m.DontCreateNewDevices)
-		case "dont_move_site":
-			ok = d.bool(&m.DontMoveSite)
-		case "dont_update_device_type":
-			ok = d.bool(&m.DontUpdateDeviceType)
-		case "enable_alerts":
-			ok = d.bool(&m.EnableAlerts)
-		case "enableintegrator":
-			ok = d.bool(&m.Enableintegrator)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "halo_integrator_import_list":
-			ok = d.str(&m.HaloIntegratorImportList)
-		case "halo_integrator_import_types":
-			ok = decodeModels(d, &m.HaloIntegratorImportTypes)
-		case "host_fieldmappings":
-			ok = decodeModels(d, &m.HostFieldmappings)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lastsyncdate":
-			ok = d.time(&m.Lastsyncdate)
-		case "lastsyncerror":
-			ok = d.str(&m.Lastsyncerror)
-		case "mappings_xtype":
-			ok = decodeModels(d, &m.MappingsXtype)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_integration_key":
-			ok = d.str(&m.NewIntegrationKey)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "new_webhook_password":
-			ok = d.str(&m.NewWebhookPassword)
-		case "new_webhook_password_method":
-			ok = d.bool(&m.NewWebhookPasswordMethod)
-		case "service_fieldmappings":
-			ok = decodeModels(d, &m.ServiceFieldmappings)
-		case "sitemappings":
-			ok = decodeModels(d, &m.Sitemappings)
-		case "ticket_type":
-			ok = d.int(&m.TicketType)
-		case "ticket_type_name":
-			ok = d.str(&m.TicketTypeName)
-		case "ticket_user":
-			ok = d.int(&m.TicketUser)
-		case "ticket_user_name":
-			ok = d.str(&m.TicketUserName)
-		case "url":
-			ok = d.str(&m.URL)
-		case "webhook_iterations":
-			ok = d.int(&m.WebhookIterations)
-		case "webhook_salt":
-			ok = d.str(&m.WebhookSalt)
-		case "webhook_username":
-			ok = d.str(&m.WebhookUsername)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDynatraceDetails = decTable{extra: unsafe.Offsetof(DynatraceDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Name)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.URL)), kStr},
+	{"new_integration_key", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewIntegrationKey)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewIntegrationMethod)), kBool},
+	{"default_devicesite", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicesite)), kInt},
+	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicesiteName)), kStr},
+	{"default_devicetype", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetype)), kInt},
+	{"default_devicetypename", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetypename)), kStr},
+	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Assetimportidentifier)), kInt},
+	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssetimportidentifierFieldname)), kStr},
+	{"host_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), kSub},
+	{"service_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), kSub},
+	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), kSub},
+	{"enableintegrator", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Enableintegrator)), kBool},
+	{"lastsyncdate", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncdate)), kTime},
+	{"lastsyncerror", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncerror)), kStr},
+	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportList)), kStr},
+	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), kSub},
+	{"delete_devices", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DeleteDevices)), kBool},
+	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontCreateNewDevices)), kBool},
+	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontUpdateDeviceType)), kBool},
+	{"dont_move_site", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontMoveSite)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Warning)), kStr},
+	{"guid", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.GUID)), kStr},
+	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), kSub},
+	{"default_assetgroup", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroup)), kInt},
+	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroupname)), kStr},
+	{"assettype_choice", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssettypeChoice)), kInt},
+	{"assettype_field", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssettypeField)), kStr},
+	{"webhook_username", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.WebhookUsername)), kStr},
+	{"new_webhook_password", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewWebhookPassword)), kStr},
+	{"webhook_salt", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.WebhookSalt)), kStr},
+	{"webhook_iterations", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.WebhookIterations)), kInt},
+	{"enable_alerts", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.EnableAlerts)), kBool},
+	{"ticket_type", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketType)), kInt},
+	{"ticket_type_name", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketTypeName)), kStr},
+	{"ticket_user", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketUser)), kInt},
+	{"ticket_user_name", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketUserName)), kStr},
+	{"new_webhook_password_method", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewWebhookPasswordMethod)), kBool},
+}, sorted: []uint16{23, 9, 10, 28, 29, 26, 27, 5, 6, 7, 8, 19, 20, 22, 21, 34, 14, 24, 17, 18, 11, 0, 15, 16, 25, 1, 3, 4, 31, 39, 12, 13, 35, 36, 37, 38, 2, 33, 32, 30}}
 
-func (m *DynatraceDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"url":`, m.URL)
-	e.str(`"new_integration_key":`, m.NewIntegrationKey)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.int(`"default_devicesite":`, m.DefaultDevicesite)
-	e.str(`"default_devicesite_name":`, m.DefaultDevicesiteName)
-	e.int(`"default_devicetype":`, m.DefaultDevicetype)
-	e.str(`"default_devicetypename":`, m.DefaultDevicetypename)
-	e.int(`"assetimportidentifier":`, m.Assetimportidentifier)
-	e.str(`"assetimportidentifier_fieldname":`, m.AssetimportidentifierFieldname)
-	encodeModels(e, `"host_fieldmappings":`, m.HostFieldmappings)
-	encodeModels(e, `"service_fieldmappings":`, m.ServiceFieldmappings)
-	encodeModels(e, `"sitemappings":`, m.Sitemappings)
-	e.bool(`"enableintegrator":`, m.Enableintegrator)
-	e.time(`"lastsyncdate":`, m.Lastsyncdate)
-	e.str(`"lastsyncerror":`, m.Lastsyncerror)
-	e.str(`"halo_integrator_import_list":`, m.HaloIntegratorImportList)
-	encodeModels(e, `"halo_integrator_import_types":`, m.HaloIntegratorImportTypes)
-	e.bool(`"delete_devices":`, m.DeleteDevices)
-	e.bool(`"dont_create_new_devices":`, m.DontCreateNewDevices)
-	e.bool(`"dont_update_device_type":`, m.DontUpdateDeviceType)
-	e.bool(`"dont_move_site":`, m.DontMoveSite)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"guid":`, m.GUID)
-	encodeModels(e, `"mappings_xtype":`, m.MappingsXtype)
-	e.int(`"default_assetgroup":`, m.DefaultAssetgroup)
-	e.str(`"default_assetgroupname":`, m.DefaultAssetgroupname)
-	e.int(`"assettype_choice":`, m.AssettypeChoice)
-	e.str(`"assettype_field":`, m.AssettypeField)
-	e.str(`"webhook_username":`, m.WebhookUsername)
-	e.str(`"new_webhook_password":`, m.NewWebhookPassword)
-	e.str(`"webhook_salt":`, m.WebhookSalt)
-	e.int(`"webhook_iterations":`, m.WebhookIterations)
-	e.bool(`"enable_alerts":`, m.EnableAlerts)
-	e.int(`"ticket_type":`, m.TicketType)
-	e.str(`"ticket_type_name":`, m.TicketTypeName)
-	e.int(`"ticket_user":`, m.TicketUser)
-	e.str(`"ticket_user_name":`, m.TicketUserName)
-	e.bool(`"new_webhook_password_method":`, m.NewWebhookPasswordMethod)
-	e.close(mark, m.Extra)
-}
+func (m *DynatraceDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDynatraceDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DynatraceDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDynatraceDetails = encTable{extra: unsafe.Offsetof(DynatraceDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Name)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.URL)), kStr},
+	{`"new_integration_key":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewIntegrationKey)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewIntegrationMethod)), kBool},
+	{`"default_devicesite":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicesite)), kInt},
+	{`"default_devicesite_name":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicesiteName)), kStr},
+	{`"default_devicetype":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetype)), kInt},
+	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetypename)), kStr},
+	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Assetimportidentifier)), kInt},
+	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssetimportidentifierFieldname)), kStr},
+	{`"host_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), kSub},
+	{`"service_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), kSub},
+	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), kSub},
+	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Enableintegrator)), kBool},
+	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncdate)), kTime},
+	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncerror)), kStr},
+	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportList)), kStr},
+	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), kSub},
+	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DeleteDevices)), kBool},
+	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontCreateNewDevices)), kBool},
+	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontUpdateDeviceType)), kBool},
+	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontMoveSite)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Warning)), kStr},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.GUID)), kStr},
+	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), kSub},
+	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroup)), kInt},
+	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroupname)), kStr},
+	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssettypeChoice)), kInt},
+	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssettypeField)), kStr},
+	{`"webhook_username":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.WebhookUsername)), kStr},
+	{`"new_webhook_password":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewWebhookPassword)), kStr},
+	{`"webhook_salt":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.WebhookSalt)), kStr},
+	{`"webhook_iterations":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.WebhookIterations)), kInt},
+	{`"enable_alerts":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.EnableAlerts)), kBool},
+	{`"ticket_type":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketType)), kInt},
+	{`"ticket_type_name":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketTypeName)), kStr},
+	{`"ticket_user":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketUser)), kInt},
+	{`"ticket_user_name":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketUserName)), kStr},
+	{`"new_webhook_password_method":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewWebhookPasswordMethod)), kBool},
+}}
+
+func (m *DynatraceDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDynatraceDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *DynatraceEntity) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "entity":
-			ok = d.str(&m.Entity)
-		case "name":
-			ok = d.str(&m.Name)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDynatraceEntity = decTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Type)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Name)), kStr},
+	{"entity", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Entity)), kStr},
+}, sorted: []uint16{2, 1, 0}}
 
-func (m *DynatraceEntity) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"name":`, m.Name)
-	e.str(`"entity":`, m.Entity)
-	e.close(mark, m.Extra)
-}
+func (m *DynatraceEntity) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDynatraceEntity) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DynatraceEntity) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDynatraceEntity = encTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Type)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Name)), kStr},
+	{`"entity":`, nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Entity)), kStr},
+}}
+
+func (m *DynatraceEntity) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDynatraceEntity) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceEntity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectDynatraceRelationship = decTable{extra: unsafe.Offsetof(DynatraceRelationship{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.Type)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.ID)), kStr},
+}, sorted: []uint16{1, 0}}
+
 func (m *DynatraceRelationship) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.str(&m.ID)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectDynatraceRelationship)
 }
+
+var enctDynatraceRelationship = encTable{extra: unsafe.Offsetof(DynatraceRelationship{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.Type)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.ID)), kStr},
+}}
 
 func (m *DynatraceRelationship) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"id":`, m.ID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctDynatraceRelationship)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DynatraceRelationship) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceRelationship) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *DynatraceWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "detailsId":
-			ok = d.int(&m.DetailsID)
-		case "impactedEntities":
-			ok = decodeModels(d, &m.ImpactedEntities)
-		case "impactedEntityNames":
-			ok = d.str(&m.ImpactedEntityNames)
-		case "problemDetailsHTML":
-			ok = d.str(&m.ProblemDetailsHTML)
-		case "problemDetailsText":
-			ok = d.str(&m.ProblemDetailsText)
-		case "problemID":
-			ok = d.str(&m.ProblemID)
-		case "problemImpact":
-			ok = d.str(&m.ProblemImpact)
-		case "problemSeverity":
-			ok = d.str(&m.ProblemSeverity)
-		case "problemTitle":
-			ok = d.str(&m.ProblemTitle)
-		case "problemURL":
-			ok = d.str(&m.ProblemURL)
-		case "state":
-			ok = d.str(&m.State)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectDynatraceWebhook = decTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Extra), fields: []decField{
+	{"state", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.State)), kStr},
+	{"problemID", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemID)), kStr},
+	{"problemTitle", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemTitle)), kStr},
+	{"problemSeverity", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemSeverity)), kStr},
+	{"problemImpact", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemImpact)), kStr},
+	{"problemURL", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemURL)), kStr},
+	{"impactedEntities", decMany[DynatraceEntity], uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), kSub},
+	{"impactedEntityNames", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntityNames)), kStr},
+	{"problemDetailsHTML", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsHTML)), kStr},
+	{"problemDetailsText", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsText)), kStr},
+	{"detailsId", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.DetailsID)), kInt},
+}, sorted: []uint16{10, 6, 7, 8, 9, 1, 4, 3, 2, 5, 0}}
 
-func (m *DynatraceWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"state":`, m.State)
-	e.str(`"problemID":`, m.ProblemID)
-	e.str(`"problemTitle":`, m.ProblemTitle)
-	e.str(`"problemSeverity":`, m.ProblemSeverity)
-	e.str(`"problemImpact":`, m.ProblemImpact)
-	e.str(`"problemURL":`, m.ProblemURL)
-	encodeModels(e, `"impactedEntities":`, m.ImpactedEntities)
-	e.str(`"impactedEntityNames":`, m.ImpactedEntityNames)
-	e.str(`"problemDetailsHTML":`, m.ProblemDetailsHTML)
-	e.str(`"problemDetailsText":`, m.ProblemDetailsText)
-	e.int(`"detailsId":`, m.DetailsID)
-	e.close(mark, m.Extra)
-}
+func (m *DynatraceWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDynatraceWebhook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m DynatraceWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctDynatraceWebhook = encTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Extra), fields: []encField{
+	{`"state":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.State)), kStr},
+	{`"problemID":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemID)), kStr},
+	{`"problemTitle":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemTitle)), kStr},
+	{`"problemSeverity":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemSeverity)), kStr},
+	{`"problemImpact":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemImpact)), kStr},
+	{`"problemURL":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemURL)), kStr},
+	{`"impactedEntities":`, encMany[DynatraceEntity], uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), kSub},
+	{`"impactedEntityNames":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntityNames)), kStr},
+	{`"problemDetailsHTML":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsHTML)), kStr},
+	{`"problemDetailsText":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsText)), kStr},
+	{`"detailsId":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.DetailsID)), kInt},
+}}
+
+func (m *DynatraceWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDynatraceWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -2,1124 +2,710 @@
 
 package halopsa
 
-func (m *EcommerceOrder) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_adobecommerce_billing_address":
-			ok = decodeModel(d, &m.AdobecommerceBillingAddress)
-		case "_amazon_buyer_info":
-			ok = decodeModel(d, &m.AmazonBuyerInfo)
-		case "_unlink_from_ticket":
-			ok = d.bool(&m.UnlinkFromTicket)
-		case "details_id":
-			ok = d.int(&m.DetailsID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "integration_name":
-			ok = d.str(&m.IntegrationName)
-		case "jsonobj":
-			ok = d.str(&m.Jsonobj)
-		case "linked_tickets":
-			ok = decodeModels(d, &m.LinkedTickets)
-		case "moduleid":
-			ok = d.int(&m.Moduleid)
-		case "shop_name":
-			ok = d.str(&m.ShopName)
-		case "thirdpartycreateddate":
-			ok = d.time(&m.Thirdpartycreateddate)
-		case "thirdpartycustomerid":
-			ok = d.str(&m.Thirdpartycustomerid)
-		case "thirdpartyid":
-			ok = d.str(&m.Thirdpartyid)
-		case "thirdpartyordernumber":
-			ok = d.str(&m.Thirdpartyordernumber)
-		case "thirdpartystatus":
-			ok = d.str(&m.Thirdpartystatus)
-		case "thirdpartystatus2":
-			ok = d.str(&m.Thirdpartystatus2)
-		case "thirdpartyurl":
-			ok = d.str(&m.Thirdpartyurl)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *EcommerceOrder) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"moduleid":`, m.Moduleid)
-	e.str(`"thirdpartyid":`, m.Thirdpartyid)
-	e.str(`"thirdpartyurl":`, m.Thirdpartyurl)
-	e.str(`"thirdpartyordernumber":`, m.Thirdpartyordernumber)
-	e.str(`"thirdpartycustomerid":`, m.Thirdpartycustomerid)
-	e.str(`"thirdpartystatus":`, m.Thirdpartystatus)
-	e.str(`"thirdpartystatus2":`, m.Thirdpartystatus2)
-	e.time(`"thirdpartycreateddate":`, m.Thirdpartycreateddate)
-	e.str(`"integration_name":`, m.IntegrationName)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"details_id":`, m.DetailsID)
-	e.str(`"shop_name":`, m.ShopName)
-	e.bool(`"_unlink_from_ticket":`, m.UnlinkFromTicket)
-	e.str(`"jsonobj":`, m.Jsonobj)
-	encodeModel(e, `"_amazon_buyer_info":`, m.AmazonBuyerInfo)
-	encodeModel(e, `"_adobecommerce_billing_address":`, m.AdobecommerceBillingAddress)
-	encodeModels(e, `"linked_tickets":`, m.LinkedTickets)
-	e.close(mark, m.Extra)
-}
+var dectEcommerceOrder = decTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ID)), kInt},
+	{"moduleid", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Moduleid)), kInt},
+	{"thirdpartyid", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyid)), kStr},
+	{"thirdpartyurl", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyurl)), kStr},
+	{"thirdpartyordernumber", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyordernumber)), kStr},
+	{"thirdpartycustomerid", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartycustomerid)), kStr},
+	{"thirdpartystatus", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartystatus)), kStr},
+	{"thirdpartystatus2", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartystatus2)), kStr},
+	{"thirdpartycreateddate", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartycreateddate)), kTime},
+	{"integration_name", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.IntegrationName)), kStr},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.TicketID)), kInt},
+	{"details_id", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.DetailsID)), kInt},
+	{"shop_name", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ShopName)), kStr},
+	{"_unlink_from_ticket", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.UnlinkFromTicket)), kBool},
+	{"jsonobj", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Jsonobj)), kStr},
+	{"_amazon_buyer_info", decOne[AmazonSellerBuyerInfo], uint32(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), kSub},
+	{"_adobecommerce_billing_address", decOne[AdobeCommerceBillingAddress], uint32(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), kSub},
+	{"linked_tickets", decMany[EcommerceOrderFault], uint32(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), kSub},
+}, sorted: []uint16{16, 15, 13, 11, 0, 9, 14, 17, 1, 12, 8, 5, 2, 4, 6, 7, 3, 10}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m EcommerceOrder) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *EcommerceOrder) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEcommerceOrder) }
+
+var enctEcommerceOrder = encTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ID)), kInt},
+	{`"moduleid":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Moduleid)), kInt},
+	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyid)), kStr},
+	{`"thirdpartyurl":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyurl)), kStr},
+	{`"thirdpartyordernumber":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyordernumber)), kStr},
+	{`"thirdpartycustomerid":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartycustomerid)), kStr},
+	{`"thirdpartystatus":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartystatus)), kStr},
+	{`"thirdpartystatus2":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartystatus2)), kStr},
+	{`"thirdpartycreateddate":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartycreateddate)), kTime},
+	{`"integration_name":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.IntegrationName)), kStr},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.TicketID)), kInt},
+	{`"details_id":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.DetailsID)), kInt},
+	{`"shop_name":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ShopName)), kStr},
+	{`"_unlink_from_ticket":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.UnlinkFromTicket)), kBool},
+	{`"jsonobj":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Jsonobj)), kStr},
+	{`"_amazon_buyer_info":`, encOne[AmazonSellerBuyerInfo], uint32(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), kSub},
+	{`"_adobecommerce_billing_address":`, encOne[AdobeCommerceBillingAddress], uint32(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), kSub},
+	{`"linked_tickets":`, encMany[EcommerceOrderFault], uint32(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), kSub},
+}}
+
+func (m *EcommerceOrder) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEcommerceOrder) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EcommerceOrder) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectEcommerceOrderFault = decTable{extra: unsafe.Offsetof(EcommerceOrderFault{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ID)), kInt},
+	{"eo_id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.EoID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.TicketID)), kInt},
+	{"third_party_order_id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ThirdPartyOrderID)), kStr},
+	{"third_party_order_url", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ThirdPartyOrderURL)), kStr},
+}, sorted: []uint16{1, 0, 3, 4, 2}}
+
 func (m *EcommerceOrderFault) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "eo_id":
-			ok = d.int(&m.EoID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "third_party_order_id":
-			ok = d.str(&m.ThirdPartyOrderID)
-		case "third_party_order_url":
-			ok = d.str(&m.ThirdPartyOrderURL)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectEcommerceOrderFault)
 }
+
+var enctEcommerceOrderFault = encTable{extra: unsafe.Offsetof(EcommerceOrderFault{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ID)), kInt},
+	{`"eo_id":`, nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.EoID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.TicketID)), kInt},
+	{`"third_party_order_id":`, nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ThirdPartyOrderID)), kStr},
+	{`"third_party_order_url":`, nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ThirdPartyOrderURL)), kStr},
+}}
 
 func (m *EcommerceOrderFault) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"eo_id":`, m.EoID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"third_party_order_id":`, m.ThirdPartyOrderID)
-	e.str(`"third_party_order_url":`, m.ThirdPartyOrderURL)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctEcommerceOrderFault)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m EcommerceOrderFault) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EcommerceOrderFault) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *EmailRule) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "2endtag":
-			ok = d.str(&m.N2endtag)
-		case "2fieldname":
-			ok = d.str(&m.N2fieldname)
-		case "2length":
-			ok = d.int(&m.N2length)
-		case "2starttag":
-			ok = d.str(&m.N2starttag)
-		case "2useendofline":
-			ok = d.bool(&m.N2useendofline)
-		case "3endtag":
-			ok = d.str(&m.N3endtag)
-		case "3endtagmatchtype":
-			ok = d.int(&m.N3endtagmatchtype)
-		case "3fieldname":
-			ok = d.str(&m.N3fieldname)
-		case "3length":
-			ok = d.int(&m.N3length)
-		case "3matchtype":
-			ok = d.int(&m.N3matchtype)
-		case "3starttag":
-			ok = d.str(&m.N3starttag)
-		case "3useendofline":
-			ok = d.bool(&m.N3useendofline)
-		case "3useticketuser":
-			ok = d.bool(&m.N3useticketuser)
-		case "4endtag":
-			ok = d.str(&m.N4endtag)
-		case "4fieldname":
-			ok = d.str(&m.N4fieldname)
-		case "4length":
-			ok = d.int(&m.N4length)
-		case "4starttag":
-			ok = d.str(&m.N4starttag)
-		case "4useendofline":
-			ok = d.bool(&m.N4useendofline)
-		case "5endtag":
-			ok = d.str(&m.N5endtag)
-		case "5endtagmatchtype":
-			ok = d.int(&m.N5endtagmatchtype)
-		case "5fieldname":
-			ok = d.str(&m.N5fieldname)
-		case "5length":
-			ok = d.int(&m.N5length)
-		case "5starttag":
-			ok = d.str(&m.N5starttag)
-		case "5useendofline":
-			ok = d.bool(&m.N5useendofline)
-		case "6endtag":
-			ok = d.str(&m.N6endtag)
-		case "6endtagmatchtype":
-			ok = d.int(&m.N6endtagmatchtype)
-		case "6length":
-			ok = d.int(&m.N6length)
-		case "6starttag":
-			ok = d.str(&m.N6starttag)
-		case "6useendofline":
-			ok = d.bool(&m.N6useendofline)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "always_close_alerts":
-			ok = d.bool(&m.AlwaysCloseAlerts)
-		case "attachmentmatchtype":
-			ok = d.int(&m.Attachmentmatchtype)
-		case "attachmentname":
-			ok = d.str(&m.Attachmentname)
-		case "body":
-			ok = d.str(&m.Body)
-		case "closed_alerts_read_status":
-			ok = d.int(&m.ClosedAlertsReadStatus)
-		case "closestring":
-			ok = d.str(&m.Closestring)
-		case "dontsendacknowledgement":
-			ok = d.bool(&m.Dontsendacknowledgement)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "endtag":
-			ok = d.str(&m.Endtag)
-		case "endtagmatchtype":
-			ok = d.int(&m.Endtagmatchtype)
-		case "fieldmappings":
-			ok = decodeModels(d, &m.Fieldmappings)
-		case "fieldname":
-			ok = d.str(&m.Fieldname)
-		case "fromaddr":
-			ok = d.str(&m.Fromaddr)
-		case "fromaddrexact":
-			ok = d.bool(&m.Fromaddrexact)
-		case "id":
-			ok = d.int(&m.ID)
-		case "length":
-			ok = d.int(&m.Length)
-		case "matchccandbcc":
-			ok = d.bool(&m.Matchccandbcc)
-		case "matchonattachment":
-			ok = d.bool(&m.Matchonattachment)
-		case "name":
-			ok = d.str(&m.Name)
-		case "pagerduty":
-			ok = d.bool(&m.Pagerduty)
-		case "pagerduty_service":
-			ok = d.str(&m.PagerdutyService)
-		case "pagerduty_service_name":
-			ok = d.str(&m.PagerdutyServiceName)
-		case "pagerdutyagent":
-			ok = d.int(&m.Pagerdutyagent)
-		case "pop3serverid":
-			ok = d.int(&m.Pop3serverid)
-		case "privateactions":
-			ok = d.bool(&m.Privateactions)
-		case "requesttype":
-			ok = d.int(&m.Requesttype)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "splunkoncall":
-			ok = d.bool(&m.Splunkoncall)
-		case "starttag":
-			ok = d.str(&m.Starttag)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "toaddr":
-			ok = d.str(&m.Toaddr)
-		case "toaddrexact":
-			ok = d.bool(&m.Toaddrexact)
-		case "type":
-			ok = d.int(&m.Type)
-		case "useendofline":
-			ok = d.bool(&m.Useendofline)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectEmailRule = decTable{extra: unsafe.Offsetof(EmailRule{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(EmailRule{}.ID)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(EmailRule{}.Type)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(EmailRule{}.Name)), kStr},
+	{"pop3serverid", nil, uint32(unsafe.Offsetof(EmailRule{}.Pop3serverid)), kInt},
+	{"subject", nil, uint32(unsafe.Offsetof(EmailRule{}.Subject)), kStr},
+	{"body", nil, uint32(unsafe.Offsetof(EmailRule{}.Body)), kStr},
+	{"fromaddr", nil, uint32(unsafe.Offsetof(EmailRule{}.Fromaddr)), kStr},
+	{"toaddr", nil, uint32(unsafe.Offsetof(EmailRule{}.Toaddr)), kStr},
+	{"enabled", nil, uint32(unsafe.Offsetof(EmailRule{}.Enabled)), kBool},
+	{"starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.Starttag)), kStr},
+	{"endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.Endtag)), kStr},
+	{"fieldname", nil, uint32(unsafe.Offsetof(EmailRule{}.Fieldname)), kStr},
+	{"length", nil, uint32(unsafe.Offsetof(EmailRule{}.Length)), kInt},
+	{"useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.Useendofline)), kBool},
+	{"2starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.N2starttag)), kStr},
+	{"2endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.N2endtag)), kStr},
+	{"2fieldname", nil, uint32(unsafe.Offsetof(EmailRule{}.N2fieldname)), kStr},
+	{"2length", nil, uint32(unsafe.Offsetof(EmailRule{}.N2length)), kInt},
+	{"2useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.N2useendofline)), kBool},
+	{"3starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.N3starttag)), kStr},
+	{"3endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.N3endtag)), kStr},
+	{"3fieldname", nil, uint32(unsafe.Offsetof(EmailRule{}.N3fieldname)), kStr},
+	{"3length", nil, uint32(unsafe.Offsetof(EmailRule{}.N3length)), kInt},
+	{"3useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.N3useendofline)), kBool},
+	{"closestring", nil, uint32(unsafe.Offsetof(EmailRule{}.Closestring)), kStr},
+	{"requesttype", nil, uint32(unsafe.Offsetof(EmailRule{}.Requesttype)), kInt},
+	{"4starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.N4starttag)), kStr},
+	{"4endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.N4endtag)), kStr},
+	{"4fieldname", nil, uint32(unsafe.Offsetof(EmailRule{}.N4fieldname)), kStr},
+	{"4length", nil, uint32(unsafe.Offsetof(EmailRule{}.N4length)), kInt},
+	{"4useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.N4useendofline)), kBool},
+	{"seq", nil, uint32(unsafe.Offsetof(EmailRule{}.Seq)), kInt},
+	{"pagerduty", nil, uint32(unsafe.Offsetof(EmailRule{}.Pagerduty)), kBool},
+	{"fromaddrexact", nil, uint32(unsafe.Offsetof(EmailRule{}.Fromaddrexact)), kBool},
+	{"toaddrexact", nil, uint32(unsafe.Offsetof(EmailRule{}.Toaddrexact)), kBool},
+	{"privateactions", nil, uint32(unsafe.Offsetof(EmailRule{}.Privateactions)), kBool},
+	{"3useticketuser", nil, uint32(unsafe.Offsetof(EmailRule{}.N3useticketuser)), kBool},
+	{"fieldmappings", decMany[EmailRuleFieldMapping], uint32(unsafe.Offsetof(EmailRule{}.Fieldmappings)), kSub},
+	{"endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.Endtagmatchtype)), kInt},
+	{"3matchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N3matchtype)), kInt},
+	{"3endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N3endtagmatchtype)), kInt},
+	{"pagerdutyagent", nil, uint32(unsafe.Offsetof(EmailRule{}.Pagerdutyagent)), kInt},
+	{"pagerduty_service", nil, uint32(unsafe.Offsetof(EmailRule{}.PagerdutyService)), kStr},
+	{"pagerduty_service_name", nil, uint32(unsafe.Offsetof(EmailRule{}.PagerdutyServiceName)), kStr},
+	{"5starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.N5starttag)), kStr},
+	{"5endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.N5endtag)), kStr},
+	{"5fieldname", nil, uint32(unsafe.Offsetof(EmailRule{}.N5fieldname)), kStr},
+	{"5length", nil, uint32(unsafe.Offsetof(EmailRule{}.N5length)), kInt},
+	{"5useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.N5useendofline)), kBool},
+	{"5endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N5endtagmatchtype)), kInt},
+	{"splunkoncall", nil, uint32(unsafe.Offsetof(EmailRule{}.Splunkoncall)), kBool},
+	{"attachmentname", nil, uint32(unsafe.Offsetof(EmailRule{}.Attachmentname)), kStr},
+	{"attachmentmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.Attachmentmatchtype)), kInt},
+	{"matchonattachment", nil, uint32(unsafe.Offsetof(EmailRule{}.Matchonattachment)), kBool},
+	{"matchccandbcc", nil, uint32(unsafe.Offsetof(EmailRule{}.Matchccandbcc)), kBool},
+	{"6starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.N6starttag)), kStr},
+	{"6endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.N6endtag)), kStr},
+	{"6length", nil, uint32(unsafe.Offsetof(EmailRule{}.N6length)), kInt},
+	{"6useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.N6useendofline)), kBool},
+	{"6endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N6endtagmatchtype)), kInt},
+	{"always_close_alerts", nil, uint32(unsafe.Offsetof(EmailRule{}.AlwaysCloseAlerts)), kBool},
+	{"closed_alerts_read_status", nil, uint32(unsafe.Offsetof(EmailRule{}.ClosedAlertsReadStatus)), kInt},
+	{"dontsendacknowledgement", nil, uint32(unsafe.Offsetof(EmailRule{}.Dontsendacknowledgement)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(EmailRule{}.Warning)), kStr},
+}, sorted: []uint16{15, 16, 17, 14, 18, 20, 40, 21, 22, 39, 19, 23, 36, 27, 28, 29, 26, 30, 45, 49, 46, 47, 44, 48, 56, 59, 57, 55, 58, 63, 60, 52, 51, 5, 61, 24, 62, 8, 10, 38, 37, 11, 6, 33, 0, 12, 54, 53, 2, 32, 42, 43, 41, 3, 35, 25, 31, 50, 9, 4, 7, 34, 1, 13}}
 
-func (m *EmailRule) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"type":`, m.Type)
-	e.str(`"name":`, m.Name)
-	e.int(`"pop3serverid":`, m.Pop3serverid)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"body":`, m.Body)
-	e.str(`"fromaddr":`, m.Fromaddr)
-	e.str(`"toaddr":`, m.Toaddr)
-	e.bool(`"enabled":`, m.Enabled)
-	e.str(`"starttag":`, m.Starttag)
-	e.str(`"endtag":`, m.Endtag)
-	e.str(`"fieldname":`, m.Fieldname)
-	e.int(`"length":`, m.Length)
-	e.bool(`"useendofline":`, m.Useendofline)
-	e.str(`"2starttag":`, m.N2starttag)
-	e.str(`"2endtag":`, m.N2endtag)
-	e.str(`"2fieldname":`, m.N2fieldname)
-	e.int(`"2length":`, m.N2length)
-	e.bool(`"2useendofline":`, m.N2useendofline)
-	e.str(`"3starttag":`, m.N3starttag)
-	e.str(`"3endtag":`, m.N3endtag)
-	e.str(`"3fieldname":`, m.N3fieldname)
-	e.int(`"3length":`, m.N3length)
-	e.bool(`"3useendofline":`, m.N3useendofline)
-	e.str(`"closestring":`, m.Closestring)
-	e.int(`"requesttype":`, m.Requesttype)
-	e.str(`"4starttag":`, m.N4starttag)
-	e.str(`"4endtag":`, m.N4endtag)
-	e.str(`"4fieldname":`, m.N4fieldname)
-	e.int(`"4length":`, m.N4length)
-	e.bool(`"4useendofline":`, m.N4useendofline)
-	e.int(`"seq":`, m.Seq)
-	e.bool(`"pagerduty":`, m.Pagerduty)
-	e.bool(`"fromaddrexact":`, m.Fromaddrexact)
-	e.bool(`"toaddrexact":`, m.Toaddrexact)
-	e.bool(`"privateactions":`, m.Privateactions)
-	e.bool(`"3useticketuser":`, m.N3useticketuser)
-	encodeModels(e, `"fieldmappings":`, m.Fieldmappings)
-	e.int(`"endtagmatchtype":`, m.Endtagmatchtype)
-	e.int(`"3matchtype":`, m.N3matchtype)
-	e.int(`"3endtagmatchtype":`, m.N3endtagmatchtype)
-	e.int(`"pagerdutyagent":`, m.Pagerdutyagent)
-	e.str(`"pagerduty_service":`, m.PagerdutyService)
-	e.str(`"pagerduty_service_name":`, m.PagerdutyServiceName)
-	e.str(`"5starttag":`, m.N5starttag)
-	e.str(`"5endtag":`, m.N5endtag)
-	e.str(`"5fieldname":`, m.N5fieldname)
-	e.int(`"5length":`, m.N5length)
-	e.bool(`"5useendofline":`, m.N5useendofline)
-	e.int(`"5endtagmatchtype":`, m.N5endtagmatchtype)
-	e.bool(`"splunkoncall":`, m.Splunkoncall)
-	e.str(`"attachmentname":`, m.Attachmentname)
-	e.int(`"attachmentmatchtype":`, m.Attachmentmatchtype)
-	e.bool(`"matchonattachment":`, m.Matchonattachment)
-	e.bool(`"matchccandbcc":`, m.Matchccandbcc)
-	e.str(`"6starttag":`, m.N6starttag)
-	e.str(`"6endtag":`, m.N6endtag)
-	e.int(`"6length":`, m.N6length)
-	e.bool(`"6useendofline":`, m.N6useendofline)
-	e.int(`"6endtagmatchtype":`, m.N6endtagmatchtype)
-	e.bool(`"always_close_alerts":`, m.AlwaysCloseAlerts)
-	e.int(`"closed_alerts_read_status":`, m.ClosedAlertsReadStatus)
-	e.bool(`"dontsendacknowledgement":`, m.Dontsendacknowledgement)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *EmailRule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEmailRule) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m EmailRule) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctEmailRule = encTable{extra: unsafe.Offsetof(EmailRule{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(EmailRule{}.ID)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Type)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Name)), kStr},
+	{`"pop3serverid":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Pop3serverid)), kInt},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Subject)), kStr},
+	{`"body":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Body)), kStr},
+	{`"fromaddr":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Fromaddr)), kStr},
+	{`"toaddr":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Toaddr)), kStr},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Enabled)), kBool},
+	{`"starttag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Starttag)), kStr},
+	{`"endtag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Endtag)), kStr},
+	{`"fieldname":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Fieldname)), kStr},
+	{`"length":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Length)), kInt},
+	{`"useendofline":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Useendofline)), kBool},
+	{`"2starttag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N2starttag)), kStr},
+	{`"2endtag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N2endtag)), kStr},
+	{`"2fieldname":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N2fieldname)), kStr},
+	{`"2length":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N2length)), kInt},
+	{`"2useendofline":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N2useendofline)), kBool},
+	{`"3starttag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3starttag)), kStr},
+	{`"3endtag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3endtag)), kStr},
+	{`"3fieldname":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3fieldname)), kStr},
+	{`"3length":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3length)), kInt},
+	{`"3useendofline":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3useendofline)), kBool},
+	{`"closestring":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Closestring)), kStr},
+	{`"requesttype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Requesttype)), kInt},
+	{`"4starttag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N4starttag)), kStr},
+	{`"4endtag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N4endtag)), kStr},
+	{`"4fieldname":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N4fieldname)), kStr},
+	{`"4length":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N4length)), kInt},
+	{`"4useendofline":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N4useendofline)), kBool},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Seq)), kInt},
+	{`"pagerduty":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Pagerduty)), kBool},
+	{`"fromaddrexact":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Fromaddrexact)), kBool},
+	{`"toaddrexact":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Toaddrexact)), kBool},
+	{`"privateactions":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Privateactions)), kBool},
+	{`"3useticketuser":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3useticketuser)), kBool},
+	{`"fieldmappings":`, encMany[EmailRuleFieldMapping], uint32(unsafe.Offsetof(EmailRule{}.Fieldmappings)), kSub},
+	{`"endtagmatchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Endtagmatchtype)), kInt},
+	{`"3matchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3matchtype)), kInt},
+	{`"3endtagmatchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3endtagmatchtype)), kInt},
+	{`"pagerdutyagent":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Pagerdutyagent)), kInt},
+	{`"pagerduty_service":`, nil, uint32(unsafe.Offsetof(EmailRule{}.PagerdutyService)), kStr},
+	{`"pagerduty_service_name":`, nil, uint32(unsafe.Offsetof(EmailRule{}.PagerdutyServiceName)), kStr},
+	{`"5starttag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N5starttag)), kStr},
+	{`"5endtag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N5endtag)), kStr},
+	{`"5fieldname":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N5fieldname)), kStr},
+	{`"5length":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N5length)), kInt},
+	{`"5useendofline":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N5useendofline)), kBool},
+	{`"5endtagmatchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N5endtagmatchtype)), kInt},
+	{`"splunkoncall":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Splunkoncall)), kBool},
+	{`"attachmentname":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Attachmentname)), kStr},
+	{`"attachmentmatchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Attachmentmatchtype)), kInt},
+	{`"matchonattachment":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Matchonattachment)), kBool},
+	{`"matchccandbcc":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Matchccandbcc)), kBool},
+	{`"6starttag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N6starttag)), kStr},
+	{`"6endtag":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N6endtag)), kStr},
+	{`"6length":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N6length)), kInt},
+	{`"6useendofline":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N6useendofline)), kBool},
+	{`"6endtagmatchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N6endtagmatchtype)), kInt},
+	{`"always_close_alerts":`, nil, uint32(unsafe.Offsetof(EmailRule{}.AlwaysCloseAlerts)), kBool},
+	{`"closed_alerts_read_status":`, nil, uint32(unsafe.Offsetof(EmailRule{}.ClosedAlertsReadStatus)), kInt},
+	{`"dontsendacknowledgement":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Dontsendacknowledgement)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Warning)), kStr},
+}}
+
+func (m *EmailRule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEmailRule) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EmailRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectEmailRuleFieldMapping = decTable{extra: unsafe.Offsetof(EmailRuleFieldMapping{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.ID)), kInt},
+	{"emailruleid", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Emailruleid)), kInt},
+	{"fieldid", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Fieldid)), kInt},
+	{"fieldtype", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Fieldtype)), kInt},
+	{"searchtext", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Searchtext)), kStr},
+	{"starttag", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Starttag)), kStr},
+	{"endtag", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Endtag)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Value)), kStr},
+	{"searchresult", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Searchresult)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Warning)), kStr},
+}, sorted: []uint16{9, 1, 6, 2, 3, 0, 8, 4, 5, 7}}
+
 func (m *EmailRuleFieldMapping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "emailruleid":
-			ok = d.int(&m.Emailruleid)
-		case "endtag":
-			ok = d.str(&m.Endtag)
-		case "fieldid":
-			ok = d.int(&m.Fieldid)
-		case "fieldtype":
-			ok = d.int(&m.Fieldtype)
-		case "id":
-			ok = d.int(&m.ID)
-		case "searchresult":
-			ok = d.str(&m.Searchresult)
-		case "searchtext":
-			ok = d.str(&m.Searchtext)
-		case "starttag":
-			ok = d.str(&m.Starttag)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectEmailRuleFieldMapping)
 }
+
+var enctEmailRuleFieldMapping = encTable{extra: unsafe.Offsetof(EmailRuleFieldMapping{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.ID)), kInt},
+	{`"emailruleid":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Emailruleid)), kInt},
+	{`"fieldid":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Fieldid)), kInt},
+	{`"fieldtype":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Fieldtype)), kInt},
+	{`"searchtext":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Searchtext)), kStr},
+	{`"starttag":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Starttag)), kStr},
+	{`"endtag":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Endtag)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Value)), kStr},
+	{`"searchresult":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Searchresult)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Warning)), kStr},
+}}
 
 func (m *EmailRuleFieldMapping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"emailruleid":`, m.Emailruleid)
-	e.int(`"fieldid":`, m.Fieldid)
-	e.int(`"fieldtype":`, m.Fieldtype)
-	e.str(`"searchtext":`, m.Searchtext)
-	e.str(`"starttag":`, m.Starttag)
-	e.str(`"endtag":`, m.Endtag)
-	e.str(`"value":`, m.Value)
-	e.str(`"searchresult":`, m.Searchresult)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctEmailRuleFieldMapping)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m EmailRuleFieldMapping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EmailRuleFieldMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *EmailStore) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_emailsent":
-			ok = d.bool(&m.Emailsent)
-		case "_isbatch":
-			ok = d.bool(&m.Isbatch)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "addactionaftersending":
-			ok = d.bool(&m.Addactionaftersending)
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "bulk_user_id":
-			ok = d.int(&m.BulkUserID)
-		case "bulk_user_id_array":
-			ok = d.ints(&m.BulkUserIDArray)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "datecreated":
-			ok = d.time(&m.Datecreated)
-		case "dateemailed":
-			ok = d.time(&m.Dateemailed)
-		case "emailattachments":
-			ok = d.str(&m.Emailattachments)
-		case "emailbcc":
-			ok = d.str(&m.Emailbcc)
-		case "emailbody":
-			ok = d.str(&m.Emailbody)
-		case "emailbody_html":
-			ok = d.str(&m.EmailbodyHTML)
-		case "emailcc":
-			ok = d.str(&m.Emailcc)
-		case "emailsubject":
-			ok = d.str(&m.Emailsubject)
-		case "emailto":
-			ok = d.str(&m.Emailto)
-		case "faultid":
-			ok = d.int(&m.Faultid)
-		case "from_dl_id":
-			ok = d.int(&m.FromDlID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoice_id":
-			ok = d.int(&m.InvoiceID)
-		case "kb_id":
-			ok = d.int(&m.KbID)
-		case "keymessage":
-			ok = d.str(&m.Keymessage)
-		case "mailbox_id":
-			ok = d.int(&m.MailboxID)
-		case "messagegroup_id":
-			ok = d.int(&m.MessagegroupID)
-		case "org_id":
-			ok = d.int(&m.OrgID)
-		case "purchaseorder_id":
-			ok = d.int(&m.PurchaseorderID)
-		case "quotation_id":
-			ok = d.int(&m.QuotationID)
-		case "ref":
-			ok = d.int(&m.Ref)
-		case "reply_direct":
-			ok = d.bool(&m.ReplyDirect)
-		case "replyaddress":
-			ok = d.str(&m.Replyaddress)
-		case "report_id":
-			ok = d.int(&m.ReportID)
-		case "salesorder_id":
-			ok = d.int(&m.SalesorderID)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "templateid":
-			ok = d.int(&m.Templateid)
-		case "test_credentials":
-			ok = decodeModel(d, &m.TestCredentials)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectEmailStore = decTable{extra: unsafe.Offsetof(EmailStore{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(EmailStore{}.ID)), kInt},
+	{"ref", nil, uint32(unsafe.Offsetof(EmailStore{}.Ref)), kInt},
+	{"emailsubject", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsubject)), kStr},
+	{"emailbody", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailbody)), kStr},
+	{"emailbody_html", nil, uint32(unsafe.Offsetof(EmailStore{}.EmailbodyHTML)), kStr},
+	{"emailto", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailto)), kStr},
+	{"emailcc", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailcc)), kStr},
+	{"dateemailed", nil, uint32(unsafe.Offsetof(EmailStore{}.Dateemailed)), kTime},
+	{"emailattachments", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailattachments)), kStr},
+	{"messagegroup_id", nil, uint32(unsafe.Offsetof(EmailStore{}.MessagegroupID)), kInt},
+	{"faultid", nil, uint32(unsafe.Offsetof(EmailStore{}.Faultid)), kInt},
+	{"templateid", nil, uint32(unsafe.Offsetof(EmailStore{}.Templateid)), kInt},
+	{"emailbcc", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailbcc)), kStr},
+	{"keymessage", nil, uint32(unsafe.Offsetof(EmailStore{}.Keymessage)), kStr},
+	{"reply_direct", nil, uint32(unsafe.Offsetof(EmailStore{}.ReplyDirect)), kBool},
+	{"replyaddress", nil, uint32(unsafe.Offsetof(EmailStore{}.Replyaddress)), kStr},
+	{"addactionaftersending", nil, uint32(unsafe.Offsetof(EmailStore{}.Addactionaftersending)), kBool},
+	{"mailbox_id", nil, uint32(unsafe.Offsetof(EmailStore{}.MailboxID)), kInt},
+	{"org_id", nil, uint32(unsafe.Offsetof(EmailStore{}.OrgID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(EmailStore{}.ClientID)), kInt},
+	{"site_id", nil, uint32(unsafe.Offsetof(EmailStore{}.SiteID)), kInt},
+	{"username", nil, uint32(unsafe.Offsetof(EmailStore{}.Username)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(EmailStore{}.UserID)), kInt},
+	{"test_credentials", decOne[Mailbox], uint32(unsafe.Offsetof(EmailStore{}.TestCredentials)), kSub},
+	{"_emailsent", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsent)), kBool},
+	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(EmailStore{}.Attachments)), kSub},
+	{"quotation_id", nil, uint32(unsafe.Offsetof(EmailStore{}.QuotationID)), kInt},
+	{"salesorder_id", nil, uint32(unsafe.Offsetof(EmailStore{}.SalesorderID)), kInt},
+	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(EmailStore{}.PurchaseorderID)), kInt},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(EmailStore{}.InvoiceID)), kInt},
+	{"datecreated", nil, uint32(unsafe.Offsetof(EmailStore{}.Datecreated)), kTime},
+	{"contract_id", nil, uint32(unsafe.Offsetof(EmailStore{}.ContractID)), kInt},
+	{"bulk_user_id", nil, uint32(unsafe.Offsetof(EmailStore{}.BulkUserID)), kInt},
+	{"bulk_user_id_array", nil, uint32(unsafe.Offsetof(EmailStore{}.BulkUserIDArray)), kInts},
+	{"_isbatch", nil, uint32(unsafe.Offsetof(EmailStore{}.Isbatch)), kBool},
+	{"kb_id", nil, uint32(unsafe.Offsetof(EmailStore{}.KbID)), kInt},
+	{"report_id", nil, uint32(unsafe.Offsetof(EmailStore{}.ReportID)), kInt},
+	{"from_dl_id", nil, uint32(unsafe.Offsetof(EmailStore{}.FromDlID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(EmailStore{}.Warning)), kStr},
+}, sorted: []uint16{24, 34, 38, 16, 25, 32, 33, 19, 31, 30, 7, 8, 12, 3, 4, 6, 2, 5, 10, 37, 0, 29, 35, 13, 17, 9, 18, 28, 26, 1, 14, 15, 36, 27, 20, 11, 23, 22, 21}}
 
-func (m *EmailStore) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"ref":`, m.Ref)
-	e.str(`"emailsubject":`, m.Emailsubject)
-	e.str(`"emailbody":`, m.Emailbody)
-	e.str(`"emailbody_html":`, m.EmailbodyHTML)
-	e.str(`"emailto":`, m.Emailto)
-	e.str(`"emailcc":`, m.Emailcc)
-	e.time(`"dateemailed":`, m.Dateemailed)
-	e.str(`"emailattachments":`, m.Emailattachments)
-	e.int(`"messagegroup_id":`, m.MessagegroupID)
-	e.int(`"faultid":`, m.Faultid)
-	e.int(`"templateid":`, m.Templateid)
-	e.str(`"emailbcc":`, m.Emailbcc)
-	e.str(`"keymessage":`, m.Keymessage)
-	e.bool(`"reply_direct":`, m.ReplyDirect)
-	e.str(`"replyaddress":`, m.Replyaddress)
-	e.bool(`"addactionaftersending":`, m.Addactionaftersending)
-	e.int(`"mailbox_id":`, m.MailboxID)
-	e.int(`"org_id":`, m.OrgID)
-	e.int(`"client_id":`, m.ClientID)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"username":`, m.Username)
-	e.int(`"user_id":`, m.UserID)
-	encodeModel(e, `"test_credentials":`, m.TestCredentials)
-	e.bool(`"_emailsent":`, m.Emailsent)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	e.int(`"quotation_id":`, m.QuotationID)
-	e.int(`"salesorder_id":`, m.SalesorderID)
-	e.int(`"purchaseorder_id":`, m.PurchaseorderID)
-	e.int(`"invoice_id":`, m.InvoiceID)
-	e.time(`"datecreated":`, m.Datecreated)
-	e.int(`"contract_id":`, m.ContractID)
-	e.int(`"bulk_user_id":`, m.BulkUserID)
-	e.ints(`"bulk_user_id_array":`, m.BulkUserIDArray)
-	e.bool(`"_isbatch":`, m.Isbatch)
-	e.int(`"kb_id":`, m.KbID)
-	e.int(`"report_id":`, m.ReportID)
-	e.int(`"from_dl_id":`, m.FromDlID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *EmailStore) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEmailStore) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m EmailStore) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctEmailStore = encTable{extra: unsafe.Offsetof(EmailStore{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.ID)), kInt},
+	{`"ref":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Ref)), kInt},
+	{`"emailsubject":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsubject)), kStr},
+	{`"emailbody":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Emailbody)), kStr},
+	{`"emailbody_html":`, nil, uint32(unsafe.Offsetof(EmailStore{}.EmailbodyHTML)), kStr},
+	{`"emailto":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Emailto)), kStr},
+	{`"emailcc":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Emailcc)), kStr},
+	{`"dateemailed":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Dateemailed)), kTime},
+	{`"emailattachments":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Emailattachments)), kStr},
+	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.MessagegroupID)), kInt},
+	{`"faultid":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Faultid)), kInt},
+	{`"templateid":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Templateid)), kInt},
+	{`"emailbcc":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Emailbcc)), kStr},
+	{`"keymessage":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Keymessage)), kStr},
+	{`"reply_direct":`, nil, uint32(unsafe.Offsetof(EmailStore{}.ReplyDirect)), kBool},
+	{`"replyaddress":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Replyaddress)), kStr},
+	{`"addactionaftersending":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Addactionaftersending)), kBool},
+	{`"mailbox_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.MailboxID)), kInt},
+	{`"org_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.OrgID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.ClientID)), kInt},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.SiteID)), kInt},
+	{`"username":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Username)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.UserID)), kInt},
+	{`"test_credentials":`, encOne[Mailbox], uint32(unsafe.Offsetof(EmailStore{}.TestCredentials)), kSub},
+	{`"_emailsent":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsent)), kBool},
+	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(EmailStore{}.Attachments)), kSub},
+	{`"quotation_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.QuotationID)), kInt},
+	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.SalesorderID)), kInt},
+	{`"purchaseorder_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.PurchaseorderID)), kInt},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.InvoiceID)), kInt},
+	{`"datecreated":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Datecreated)), kTime},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.ContractID)), kInt},
+	{`"bulk_user_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.BulkUserID)), kInt},
+	{`"bulk_user_id_array":`, nil, uint32(unsafe.Offsetof(EmailStore{}.BulkUserIDArray)), kInts},
+	{`"_isbatch":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Isbatch)), kBool},
+	{`"kb_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.KbID)), kInt},
+	{`"report_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.ReportID)), kInt},
+	{`"from_dl_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.FromDlID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Warning)), kStr},
+}}
+
+func (m *EmailStore) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEmailStore) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EmailStore) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *EncoderFallback) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "maxCharCount":
-			ok = d.int(&m.MaxCharCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectEncoderFallback = decTable{extra: unsafe.Offsetof(EncoderFallback{}.Extra), fields: []decField{
+	{"maxCharCount", nil, uint32(unsafe.Offsetof(EncoderFallback{}.MaxCharCount)), kInt},
+}, sorted: []uint16{0}}
 
-func (m *EncoderFallback) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"maxCharCount":`, m.MaxCharCount)
-	e.close(mark, m.Extra)
-}
+func (m *EncoderFallback) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEncoderFallback) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m EncoderFallback) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctEncoderFallback = encTable{extra: unsafe.Offsetof(EncoderFallback{}.Extra), fields: []encField{
+	{`"maxCharCount":`, nil, uint32(unsafe.Offsetof(EncoderFallback{}.MaxCharCount)), kInt},
+}}
+
+func (m *EncoderFallback) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEncoderFallback) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EncoderFallback) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Encoding) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "bodyName":
-			ok = d.str(&m.BodyName)
-		case "codePage":
-			ok = d.int(&m.CodePage)
-		case "decoderFallback":
-			ok = decodeModel(d, &m.DecoderFallback)
-		case "encoderFallback":
-			ok = decodeModel(d, &m.EncoderFallback)
-		case "encodingName":
-			ok = d.str(&m.EncodingName)
-		case "headerName":
-			ok = d.str(&m.HeaderName)
-		case "isBrowserDisplay":
-			ok = d.bool(&m.IsBrowserDisplay)
-		case "isBrowserSave":
-			ok = d.bool(&m.IsBrowserSave)
-		case "isMailNewsDisplay":
-			ok = d.bool(&m.IsMailNewsDisplay)
-		case "isMailNewsSave":
-			ok = d.bool(&m.IsMailNewsSave)
-		case "isReadOnly":
-			ok = d.bool(&m.IsReadOnly)
-		case "isSingleByte":
-			ok = d.bool(&m.IsSingleByte)
-		case "webName":
-			ok = d.str(&m.WebName)
-		case "windowsCodePage":
-			ok = d.int(&m.WindowsCodePage)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectEncoding = decTable{extra: unsafe.Offsetof(Encoding{}.Extra), fields: []decField{
+	{"bodyName", nil, uint32(unsafe.Offsetof(Encoding{}.BodyName)), kStr},
+	{"encodingName", nil, uint32(unsafe.Offsetof(Encoding{}.EncodingName)), kStr},
+	{"headerName", nil, uint32(unsafe.Offsetof(Encoding{}.HeaderName)), kStr},
+	{"webName", nil, uint32(unsafe.Offsetof(Encoding{}.WebName)), kStr},
+	{"windowsCodePage", nil, uint32(unsafe.Offsetof(Encoding{}.WindowsCodePage)), kInt},
+	{"isBrowserDisplay", nil, uint32(unsafe.Offsetof(Encoding{}.IsBrowserDisplay)), kBool},
+	{"isBrowserSave", nil, uint32(unsafe.Offsetof(Encoding{}.IsBrowserSave)), kBool},
+	{"isMailNewsDisplay", nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsDisplay)), kBool},
+	{"isMailNewsSave", nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsSave)), kBool},
+	{"isSingleByte", nil, uint32(unsafe.Offsetof(Encoding{}.IsSingleByte)), kBool},
+	{"encoderFallback", decOne[EncoderFallback], uint32(unsafe.Offsetof(Encoding{}.EncoderFallback)), kSub},
+	{"decoderFallback", decOne[DecoderFallback], uint32(unsafe.Offsetof(Encoding{}.DecoderFallback)), kSub},
+	{"isReadOnly", nil, uint32(unsafe.Offsetof(Encoding{}.IsReadOnly)), kBool},
+	{"codePage", nil, uint32(unsafe.Offsetof(Encoding{}.CodePage)), kInt},
+}, sorted: []uint16{0, 13, 11, 10, 1, 2, 5, 6, 7, 8, 12, 9, 3, 4}}
 
-func (m *Encoding) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"bodyName":`, m.BodyName)
-	e.str(`"encodingName":`, m.EncodingName)
-	e.str(`"headerName":`, m.HeaderName)
-	e.str(`"webName":`, m.WebName)
-	e.int(`"windowsCodePage":`, m.WindowsCodePage)
-	e.bool(`"isBrowserDisplay":`, m.IsBrowserDisplay)
-	e.bool(`"isBrowserSave":`, m.IsBrowserSave)
-	e.bool(`"isMailNewsDisplay":`, m.IsMailNewsDisplay)
-	e.bool(`"isMailNewsSave":`, m.IsMailNewsSave)
-	e.bool(`"isSingleByte":`, m.IsSingleByte)
-	encodeModel(e, `"encoderFallback":`, m.EncoderFallback)
-	encodeModel(e, `"decoderFallback":`, m.DecoderFallback)
-	e.bool(`"isReadOnly":`, m.IsReadOnly)
-	e.int(`"codePage":`, m.CodePage)
-	e.close(mark, m.Extra)
-}
+func (m *Encoding) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEncoding) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Encoding) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctEncoding = encTable{extra: unsafe.Offsetof(Encoding{}.Extra), fields: []encField{
+	{`"bodyName":`, nil, uint32(unsafe.Offsetof(Encoding{}.BodyName)), kStr},
+	{`"encodingName":`, nil, uint32(unsafe.Offsetof(Encoding{}.EncodingName)), kStr},
+	{`"headerName":`, nil, uint32(unsafe.Offsetof(Encoding{}.HeaderName)), kStr},
+	{`"webName":`, nil, uint32(unsafe.Offsetof(Encoding{}.WebName)), kStr},
+	{`"windowsCodePage":`, nil, uint32(unsafe.Offsetof(Encoding{}.WindowsCodePage)), kInt},
+	{`"isBrowserDisplay":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsBrowserDisplay)), kBool},
+	{`"isBrowserSave":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsBrowserSave)), kBool},
+	{`"isMailNewsDisplay":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsDisplay)), kBool},
+	{`"isMailNewsSave":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsSave)), kBool},
+	{`"isSingleByte":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsSingleByte)), kBool},
+	{`"encoderFallback":`, encOne[EncoderFallback], uint32(unsafe.Offsetof(Encoding{}.EncoderFallback)), kSub},
+	{`"decoderFallback":`, encOne[DecoderFallback], uint32(unsafe.Offsetof(Encoding{}.DecoderFallback)), kSub},
+	{`"isReadOnly":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsReadOnly)), kBool},
+	{`"codePage":`, nil, uint32(unsafe.Offsetof(Encoding{}.CodePage)), kInt},
+}}
+
+func (m *Encoding) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEncoding) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Encoding) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *EscMsg) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_ignoreperms":
-			ok = d.bool(&m.Ignoreperms)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "action_number":
-			ok = d.int(&m.ActionNumber)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "apiversion":
-			ok = d.str(&m.Apiversion)
-		case "approval_id":
-			ok = d.int(&m.ApprovalID)
-		case "ccaddress":
-			ok = d.str(&m.Ccaddress)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "datetime":
-			ok = d.time(&m.Datetime)
-		case "deleted":
-			ok = d.bool(&m.Deleted)
-		case "emailaddress":
-			ok = d.str(&m.Emailaddress)
-		case "emailbody":
-			ok = d.str(&m.Emailbody)
-		case "emailbody_html":
-			ok = d.str(&m.EmailbodyHTML)
-		case "emailstatus":
-			ok = d.int(&m.Emailstatus)
-		case "eventno":
-			ok = d.int(&m.Eventno)
-		case "full":
-			ok = d.str(&m.Full)
-		case "integratorwarning":
-			ok = d.bool(&m.Integratorwarning)
-		case "key_id":
-			ok = d.int(&m.KeyID)
-		case "mattermost_channelid":
-			ok = d.int(&m.MattermostChannelid)
-		case "message":
-			ok = d.str(&m.Message)
-		case "msteamsid":
-			ok = d.int(&m.Msteamsid)
-		case "next_retry_date":
-			ok = d.time(&m.NextRetryDate)
-		case "notification_id":
-			ok = d.int(&m.NotificationID)
-		case "popupaddress":
-			ok = d.str(&m.Popupaddress)
-		case "popupstatus":
-			ok = d.int(&m.Popupstatus)
-		case "pushstatus":
-			ok = d.int(&m.Pushstatus)
-		case "read_status":
-			ok = d.int(&m.ReadStatus)
-		case "read_status_update":
-			ok = d.int(&m.ReadStatusUpdate)
-		case "sendemailifnopopup":
-			ok = d.bool(&m.Sendemailifnopopup)
-		case "shown":
-			ok = d.bool(&m.Shown)
-		case "slackid":
-			ok = d.int(&m.Slackid)
-		case "smsbody":
-			ok = d.str(&m.Smsbody)
-		case "smsnos":
-			ok = d.str(&m.Smsnos)
-		case "smsstatus":
-			ok = d.int(&m.Smsstatus)
-		case "status":
-			ok = d.int(&m.Status)
-		case "status_update":
-			ok = d.int(&m.StatusUpdate)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "template_already_processed":
-			ok = d.bool(&m.TemplateAlreadyProcessed)
-		case "template_id":
-			ok = d.int(&m.TemplateID)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "type":
-			ok = d.int(&m.Type)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectEscMsg = decTable{extra: unsafe.Offsetof(EscMsg{}.Extra), fields: []decField{
+	{"emailaddress", nil, uint32(unsafe.Offsetof(EscMsg{}.Emailaddress)), kStr},
+	{"full", nil, uint32(unsafe.Offsetof(EscMsg{}.Full)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(EscMsg{}.Type)), kInt},
+	{"emailstatus", nil, uint32(unsafe.Offsetof(EscMsg{}.Emailstatus)), kInt},
+	{"popupstatus", nil, uint32(unsafe.Offsetof(EscMsg{}.Popupstatus)), kInt},
+	{"popupaddress", nil, uint32(unsafe.Offsetof(EscMsg{}.Popupaddress)), kStr},
+	{"subject", nil, uint32(unsafe.Offsetof(EscMsg{}.Subject)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(EscMsg{}.Summary)), kStr},
+	{"emailbody", nil, uint32(unsafe.Offsetof(EscMsg{}.Emailbody)), kStr},
+	{"emailbody_html", nil, uint32(unsafe.Offsetof(EscMsg{}.EmailbodyHTML)), kStr},
+	{"ccaddress", nil, uint32(unsafe.Offsetof(EscMsg{}.Ccaddress)), kStr},
+	{"smsstatus", nil, uint32(unsafe.Offsetof(EscMsg{}.Smsstatus)), kInt},
+	{"pushstatus", nil, uint32(unsafe.Offsetof(EscMsg{}.Pushstatus)), kInt},
+	{"smsnos", nil, uint32(unsafe.Offsetof(EscMsg{}.Smsnos)), kStr},
+	{"action_number", nil, uint32(unsafe.Offsetof(EscMsg{}.ActionNumber)), kInt},
+	{"smsbody", nil, uint32(unsafe.Offsetof(EscMsg{}.Smsbody)), kStr},
+	{"sendemailifnopopup", nil, uint32(unsafe.Offsetof(EscMsg{}.Sendemailifnopopup)), kBool},
+	{"slackid", nil, uint32(unsafe.Offsetof(EscMsg{}.Slackid)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(EscMsg{}.UserID)), kInt},
+	{"template_id", nil, uint32(unsafe.Offsetof(EscMsg{}.TemplateID)), kInt},
+	{"approval_id", nil, uint32(unsafe.Offsetof(EscMsg{}.ApprovalID)), kInt},
+	{"notification_id", nil, uint32(unsafe.Offsetof(EscMsg{}.NotificationID)), kInt},
+	{"msteamsid", nil, uint32(unsafe.Offsetof(EscMsg{}.Msteamsid)), kInt},
+	{"deleted", nil, uint32(unsafe.Offsetof(EscMsg{}.Deleted)), kBool},
+	{"apiversion", nil, uint32(unsafe.Offsetof(EscMsg{}.Apiversion)), kStr},
+	{"integratorwarning", nil, uint32(unsafe.Offsetof(EscMsg{}.Integratorwarning)), kBool},
+	{"next_retry_date", nil, uint32(unsafe.Offsetof(EscMsg{}.NextRetryDate)), kTime},
+	{"template_already_processed", nil, uint32(unsafe.Offsetof(EscMsg{}.TemplateAlreadyProcessed)), kBool},
+	{"mattermost_channelid", nil, uint32(unsafe.Offsetof(EscMsg{}.MattermostChannelid)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(EscMsg{}.Warning)), kStr},
+	{"_ignoreperms", nil, uint32(unsafe.Offsetof(EscMsg{}.Ignoreperms)), kBool},
+	{"agent_id", nil, uint32(unsafe.Offsetof(EscMsg{}.AgentID)), kInt},
+	{"eventno", nil, uint32(unsafe.Offsetof(EscMsg{}.Eventno)), kInt},
+	{"message", nil, uint32(unsafe.Offsetof(EscMsg{}.Message)), kStr},
+	{"read_status", nil, uint32(unsafe.Offsetof(EscMsg{}.ReadStatus)), kInt},
+	{"read_status_update", nil, uint32(unsafe.Offsetof(EscMsg{}.ReadStatusUpdate)), kInt},
+	{"datetime", nil, uint32(unsafe.Offsetof(EscMsg{}.Datetime)), kTime},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(EscMsg{}.TicketID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(EscMsg{}.ClientID)), kInt},
+	{"shown", nil, uint32(unsafe.Offsetof(EscMsg{}.Shown)), kBool},
+	{"key_id", nil, uint32(unsafe.Offsetof(EscMsg{}.KeyID)), kInt},
+	{"status", nil, uint32(unsafe.Offsetof(EscMsg{}.Status)), kInt},
+	{"status_update", nil, uint32(unsafe.Offsetof(EscMsg{}.StatusUpdate)), kInt},
+}, sorted: []uint16{30, 29, 14, 31, 24, 20, 10, 38, 36, 23, 0, 8, 9, 3, 32, 1, 25, 40, 28, 33, 22, 26, 21, 5, 4, 12, 34, 35, 16, 39, 17, 15, 13, 11, 41, 42, 6, 7, 27, 19, 37, 2, 18}}
 
-func (m *EscMsg) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"emailaddress":`, m.Emailaddress)
-	e.str(`"full":`, m.Full)
-	e.int(`"type":`, m.Type)
-	e.int(`"emailstatus":`, m.Emailstatus)
-	e.int(`"popupstatus":`, m.Popupstatus)
-	e.str(`"popupaddress":`, m.Popupaddress)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"summary":`, m.Summary)
-	e.str(`"emailbody":`, m.Emailbody)
-	e.str(`"emailbody_html":`, m.EmailbodyHTML)
-	e.str(`"ccaddress":`, m.Ccaddress)
-	e.int(`"smsstatus":`, m.Smsstatus)
-	e.int(`"pushstatus":`, m.Pushstatus)
-	e.str(`"smsnos":`, m.Smsnos)
-	e.int(`"action_number":`, m.ActionNumber)
-	e.str(`"smsbody":`, m.Smsbody)
-	e.bool(`"sendemailifnopopup":`, m.Sendemailifnopopup)
-	e.int(`"slackid":`, m.Slackid)
-	e.int(`"user_id":`, m.UserID)
-	e.int(`"template_id":`, m.TemplateID)
-	e.int(`"approval_id":`, m.ApprovalID)
-	e.int(`"notification_id":`, m.NotificationID)
-	e.int(`"msteamsid":`, m.Msteamsid)
-	e.bool(`"deleted":`, m.Deleted)
-	e.str(`"apiversion":`, m.Apiversion)
-	e.bool(`"integratorwarning":`, m.Integratorwarning)
-	e.time(`"next_retry_date":`, m.NextRetryDate)
-	e.bool(`"template_already_processed":`, m.TemplateAlreadyProcessed)
-	e.int(`"mattermost_channelid":`, m.MattermostChannelid)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"_ignoreperms":`, m.Ignoreperms)
-	e.int(`"agent_id":`, m.AgentID)
-	e.int(`"eventno":`, m.Eventno)
-	e.str(`"message":`, m.Message)
-	e.int(`"read_status":`, m.ReadStatus)
-	e.int(`"read_status_update":`, m.ReadStatusUpdate)
-	e.time(`"datetime":`, m.Datetime)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"client_id":`, m.ClientID)
-	e.bool(`"shown":`, m.Shown)
-	e.int(`"key_id":`, m.KeyID)
-	e.int(`"status":`, m.Status)
-	e.int(`"status_update":`, m.StatusUpdate)
-	e.close(mark, m.Extra)
-}
+func (m *EscMsg) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEscMsg) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m EscMsg) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctEscMsg = encTable{extra: unsafe.Offsetof(EscMsg{}.Extra), fields: []encField{
+	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Emailaddress)), kStr},
+	{`"full":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Full)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Type)), kInt},
+	{`"emailstatus":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Emailstatus)), kInt},
+	{`"popupstatus":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Popupstatus)), kInt},
+	{`"popupaddress":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Popupaddress)), kStr},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Subject)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Summary)), kStr},
+	{`"emailbody":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Emailbody)), kStr},
+	{`"emailbody_html":`, nil, uint32(unsafe.Offsetof(EscMsg{}.EmailbodyHTML)), kStr},
+	{`"ccaddress":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Ccaddress)), kStr},
+	{`"smsstatus":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Smsstatus)), kInt},
+	{`"pushstatus":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Pushstatus)), kInt},
+	{`"smsnos":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Smsnos)), kStr},
+	{`"action_number":`, nil, uint32(unsafe.Offsetof(EscMsg{}.ActionNumber)), kInt},
+	{`"smsbody":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Smsbody)), kStr},
+	{`"sendemailifnopopup":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Sendemailifnopopup)), kBool},
+	{`"slackid":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Slackid)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(EscMsg{}.UserID)), kInt},
+	{`"template_id":`, nil, uint32(unsafe.Offsetof(EscMsg{}.TemplateID)), kInt},
+	{`"approval_id":`, nil, uint32(unsafe.Offsetof(EscMsg{}.ApprovalID)), kInt},
+	{`"notification_id":`, nil, uint32(unsafe.Offsetof(EscMsg{}.NotificationID)), kInt},
+	{`"msteamsid":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Msteamsid)), kInt},
+	{`"deleted":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Deleted)), kBool},
+	{`"apiversion":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Apiversion)), kStr},
+	{`"integratorwarning":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Integratorwarning)), kBool},
+	{`"next_retry_date":`, nil, uint32(unsafe.Offsetof(EscMsg{}.NextRetryDate)), kTime},
+	{`"template_already_processed":`, nil, uint32(unsafe.Offsetof(EscMsg{}.TemplateAlreadyProcessed)), kBool},
+	{`"mattermost_channelid":`, nil, uint32(unsafe.Offsetof(EscMsg{}.MattermostChannelid)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Warning)), kStr},
+	{`"_ignoreperms":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Ignoreperms)), kBool},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(EscMsg{}.AgentID)), kInt},
+	{`"eventno":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Eventno)), kInt},
+	{`"message":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Message)), kStr},
+	{`"read_status":`, nil, uint32(unsafe.Offsetof(EscMsg{}.ReadStatus)), kInt},
+	{`"read_status_update":`, nil, uint32(unsafe.Offsetof(EscMsg{}.ReadStatusUpdate)), kInt},
+	{`"datetime":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Datetime)), kTime},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(EscMsg{}.TicketID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(EscMsg{}.ClientID)), kInt},
+	{`"shown":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Shown)), kBool},
+	{`"key_id":`, nil, uint32(unsafe.Offsetof(EscMsg{}.KeyID)), kInt},
+	{`"status":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Status)), kInt},
+	{`"status_update":`, nil, uint32(unsafe.Offsetof(EscMsg{}.StatusUpdate)), kInt},
+}}
+
+func (m *EscMsg) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEscMsg) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EscMsg) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ExactDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_disconnect":
-			ok = d.bool(&m.Disconnect)
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "client_mappings":
-			ok = decodeModels(d, &m.ClientMappings)
-		case "client_top_level_name":
-			ok = d.str(&m.ClientTopLevelName)
-		case "clienttoplevel":
-			ok = d.int(&m.Clienttoplevel)
-		case "code":
-			ok = d.str(&m.Code)
-		case "defaultitemcode":
-			ok = d.str(&m.Defaultitemcode)
-		case "division":
-			ok = d.int(&m.Division)
-		case "division_name":
-			ok = d.str(&m.DivisionName)
-		case "division_object":
-			ok = decodeModel(d, &m.DivisionObject)
-		case "enablesync":
-			ok = d.bool(&m.Enablesync)
-		case "exdnewmethod":
-			ok = d.bool(&m.Exdnewmethod)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isauthorized":
-			ok = d.bool(&m.Isauthorized)
-		case "item_group_mappings":
-			ok = decodeModels(d, &m.ItemGroupMappings)
-		case "item_group_name":
-			ok = d.str(&m.ItemGroupName)
-		case "itemgroup":
-			ok = d.int(&m.Itemgroup)
-		case "locale":
-			ok = d.str(&m.Locale)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "redirecturi":
-			ok = d.str(&m.Redirecturi)
-		case "showmessage":
-			ok = d.bool(&m.Showmessage)
-		case "sync_entities_list":
-			ok = decodeModels(d, &m.SyncEntitiesList)
-		case "syncentities":
-			ok = d.str(&m.Syncentities)
-		case "tokenexpiry":
-			ok = d.time(&m.Tokenexpiry)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectExactDetails = decTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ExactDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ExactDetails{}.Name)), kStr},
+	{"tokenexpiry", nil, uint32(unsafe.Offsetof(ExactDetails{}.Tokenexpiry)), kTime},
+	{"isauthorized", nil, uint32(unsafe.Offsetof(ExactDetails{}.Isauthorized)), kBool},
+	{"redirecturi", nil, uint32(unsafe.Offsetof(ExactDetails{}.Redirecturi)), kStr},
+	{"clienttoplevel", nil, uint32(unsafe.Offsetof(ExactDetails{}.Clienttoplevel)), kInt},
+	{"itemgroup", nil, uint32(unsafe.Offsetof(ExactDetails{}.Itemgroup)), kInt},
+	{"enablesync", nil, uint32(unsafe.Offsetof(ExactDetails{}.Enablesync)), kBool},
+	{"defaultitemcode", nil, uint32(unsafe.Offsetof(ExactDetails{}.Defaultitemcode)), kStr},
+	{"showmessage", nil, uint32(unsafe.Offsetof(ExactDetails{}.Showmessage)), kBool},
+	{"client_id", nil, uint32(unsafe.Offsetof(ExactDetails{}.ClientID)), kStr},
+	{"syncentities", nil, uint32(unsafe.Offsetof(ExactDetails{}.Syncentities)), kStr},
+	{"exdnewmethod", nil, uint32(unsafe.Offsetof(ExactDetails{}.Exdnewmethod)), kBool},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(ExactDetails{}.NewClientSecret)), kStr},
+	{"item_group_name", nil, uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupName)), kStr},
+	{"code", nil, uint32(unsafe.Offsetof(ExactDetails{}.Code)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(ExactDetails{}.Exchangecode)), kBool},
+	{"_disconnect", nil, uint32(unsafe.Offsetof(ExactDetails{}.Disconnect)), kBool},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(ExactDetails{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(ExactDetails{}.NewRefreshToken)), kStr},
+	{"client_top_level_name", nil, uint32(unsafe.Offsetof(ExactDetails{}.ClientTopLevelName)), kStr},
+	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), kSub},
+	{"_importtype", nil, uint32(unsafe.Offsetof(ExactDetails{}.Importtype)), kStr},
+	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ClientMappings)), kSub},
+	{"item_group_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), kSub},
+	{"locale", nil, uint32(unsafe.Offsetof(ExactDetails{}.Locale)), kStr},
+	{"division", nil, uint32(unsafe.Offsetof(ExactDetails{}.Division)), kInt},
+	{"division_name", nil, uint32(unsafe.Offsetof(ExactDetails{}.DivisionName)), kStr},
+	{"division_object", decOne[ExactDivision], uint32(unsafe.Offsetof(ExactDetails{}.DivisionObject)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(ExactDetails{}.Warning)), kStr},
+}, sorted: []uint16{17, 16, 22, 29, 10, 23, 20, 5, 15, 8, 26, 27, 28, 7, 12, 0, 3, 24, 14, 6, 25, 1, 18, 13, 19, 4, 9, 21, 11, 2}}
 
-func (m *ExactDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.time(`"tokenexpiry":`, m.Tokenexpiry)
-	e.bool(`"isauthorized":`, m.Isauthorized)
-	e.str(`"redirecturi":`, m.Redirecturi)
-	e.int(`"clienttoplevel":`, m.Clienttoplevel)
-	e.int(`"itemgroup":`, m.Itemgroup)
-	e.bool(`"enablesync":`, m.Enablesync)
-	e.str(`"defaultitemcode":`, m.Defaultitemcode)
-	e.bool(`"showmessage":`, m.Showmessage)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"syncentities":`, m.Syncentities)
-	e.bool(`"exdnewmethod":`, m.Exdnewmethod)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"item_group_name":`, m.ItemGroupName)
-	e.str(`"code":`, m.Code)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.bool(`"_disconnect":`, m.Disconnect)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.str(`"client_top_level_name":`, m.ClientTopLevelName)
-	encodeModels(e, `"sync_entities_list":`, m.SyncEntitiesList)
-	e.str(`"_importtype":`, m.Importtype)
-	encodeModels(e, `"client_mappings":`, m.ClientMappings)
-	encodeModels(e, `"item_group_mappings":`, m.ItemGroupMappings)
-	e.str(`"locale":`, m.Locale)
-	e.int(`"division":`, m.Division)
-	e.str(`"division_name":`, m.DivisionName)
-	encodeModel(e, `"division_object":`, m.DivisionObject)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ExactDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExactDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ExactDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctExactDetails = encTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Name)), kStr},
+	{`"tokenexpiry":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Tokenexpiry)), kTime},
+	{`"isauthorized":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Isauthorized)), kBool},
+	{`"redirecturi":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Redirecturi)), kStr},
+	{`"clienttoplevel":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Clienttoplevel)), kInt},
+	{`"itemgroup":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Itemgroup)), kInt},
+	{`"enablesync":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Enablesync)), kBool},
+	{`"defaultitemcode":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Defaultitemcode)), kStr},
+	{`"showmessage":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Showmessage)), kBool},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.ClientID)), kStr},
+	{`"syncentities":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Syncentities)), kStr},
+	{`"exdnewmethod":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Exdnewmethod)), kBool},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.NewClientSecret)), kStr},
+	{`"item_group_name":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupName)), kStr},
+	{`"code":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Code)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Exchangecode)), kBool},
+	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Disconnect)), kBool},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.NewRefreshToken)), kStr},
+	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.ClientTopLevelName)), kStr},
+	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), kSub},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Importtype)), kStr},
+	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ClientMappings)), kSub},
+	{`"item_group_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), kSub},
+	{`"locale":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Locale)), kStr},
+	{`"division":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Division)), kInt},
+	{`"division_name":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.DivisionName)), kStr},
+	{`"division_object":`, encOne[ExactDivision], uint32(unsafe.Offsetof(ExactDetails{}.DivisionObject)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Warning)), kStr},
+}}
+
+func (m *ExactDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExactDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ExactDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ExactDivision) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "code":
-			ok = d.int(&m.Code)
-		case "currentDivision":
-			ok = d.int(&m.CurrentDivision)
-		case "description":
-			ok = d.str(&m.Description)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectExactDivision = decTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), fields: []decField{
+	{"currentDivision", nil, uint32(unsafe.Offsetof(ExactDivision{}.CurrentDivision)), kInt},
+	{"code", nil, uint32(unsafe.Offsetof(ExactDivision{}.Code)), kInt},
+	{"description", nil, uint32(unsafe.Offsetof(ExactDivision{}.Description)), kStr},
+}, sorted: []uint16{1, 0, 2}}
 
-func (m *ExactDivision) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"currentDivision":`, m.CurrentDivision)
-	e.int(`"code":`, m.Code)
-	e.str(`"description":`, m.Description)
-	e.close(mark, m.Extra)
-}
+func (m *ExactDivision) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExactDivision) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ExactDivision) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctExactDivision = encTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), fields: []encField{
+	{`"currentDivision":`, nil, uint32(unsafe.Offsetof(ExactDivision{}.CurrentDivision)), kInt},
+	{`"code":`, nil, uint32(unsafe.Offsetof(ExactDivision{}.Code)), kInt},
+	{`"description":`, nil, uint32(unsafe.Offsetof(ExactDivision{}.Description)), kStr},
+}}
+
+func (m *ExactDivision) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExactDivision) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ExactDivision) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Expense) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actionnumber":
-			ok = d.int(&m.Actionnumber)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "amount":
-			ok = d.float64(&m.Amount)
-		case "date_added":
-			ok = d.time(&m.DateAdded)
-		case "date_invoiced":
-			ok = d.time(&m.DateInvoiced)
-		case "date_reimbursed":
-			ok = d.time(&m.DateReimbursed)
-		case "description":
-			ok = d.str(&m.Description)
-		case "fault_id":
-			ok = d.int(&m.FaultID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ihid":
-			ok = d.int(&m.Ihid)
-		case "invoiceable":
-			ok = d.bool(&m.Invoiceable)
-		case "lookup_id":
-			ok = d.int(&m.LookupID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectExpense = decTable{extra: unsafe.Offsetof(Expense{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Expense{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(Expense{}.AgentID)), kInt},
+	{"fault_id", nil, uint32(unsafe.Offsetof(Expense{}.FaultID)), kInt},
+	{"actionnumber", nil, uint32(unsafe.Offsetof(Expense{}.Actionnumber)), kInt},
+	{"description", nil, uint32(unsafe.Offsetof(Expense{}.Description)), kStr},
+	{"amount", nil, uint32(unsafe.Offsetof(Expense{}.Amount)), kF64},
+	{"lookup_id", nil, uint32(unsafe.Offsetof(Expense{}.LookupID)), kInt},
+	{"date_added", nil, uint32(unsafe.Offsetof(Expense{}.DateAdded)), kTime},
+	{"date_reimbursed", nil, uint32(unsafe.Offsetof(Expense{}.DateReimbursed)), kTime},
+	{"date_invoiced", nil, uint32(unsafe.Offsetof(Expense{}.DateInvoiced)), kTime},
+	{"invoiceable", nil, uint32(unsafe.Offsetof(Expense{}.Invoiceable)), kBool},
+	{"ihid", nil, uint32(unsafe.Offsetof(Expense{}.Ihid)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(Expense{}.Warning)), kStr},
+}, sorted: []uint16{12, 3, 1, 5, 7, 9, 8, 4, 2, 0, 11, 10, 6}}
 
-func (m *Expense) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.int(`"fault_id":`, m.FaultID)
-	e.int(`"actionnumber":`, m.Actionnumber)
-	e.str(`"description":`, m.Description)
-	e.float64(`"amount":`, m.Amount)
-	e.int(`"lookup_id":`, m.LookupID)
-	e.time(`"date_added":`, m.DateAdded)
-	e.time(`"date_reimbursed":`, m.DateReimbursed)
-	e.time(`"date_invoiced":`, m.DateInvoiced)
-	e.bool(`"invoiceable":`, m.Invoiceable)
-	e.int(`"ihid":`, m.Ihid)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Expense) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExpense) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Expense) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctExpense = encTable{extra: unsafe.Offsetof(Expense{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Expense{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Expense{}.AgentID)), kInt},
+	{`"fault_id":`, nil, uint32(unsafe.Offsetof(Expense{}.FaultID)), kInt},
+	{`"actionnumber":`, nil, uint32(unsafe.Offsetof(Expense{}.Actionnumber)), kInt},
+	{`"description":`, nil, uint32(unsafe.Offsetof(Expense{}.Description)), kStr},
+	{`"amount":`, nil, uint32(unsafe.Offsetof(Expense{}.Amount)), kF64},
+	{`"lookup_id":`, nil, uint32(unsafe.Offsetof(Expense{}.LookupID)), kInt},
+	{`"date_added":`, nil, uint32(unsafe.Offsetof(Expense{}.DateAdded)), kTime},
+	{`"date_reimbursed":`, nil, uint32(unsafe.Offsetof(Expense{}.DateReimbursed)), kTime},
+	{`"date_invoiced":`, nil, uint32(unsafe.Offsetof(Expense{}.DateInvoiced)), kTime},
+	{`"invoiceable":`, nil, uint32(unsafe.Offsetof(Expense{}.Invoiceable)), kBool},
+	{`"ihid":`, nil, uint32(unsafe.Offsetof(Expense{}.Ihid)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Expense{}.Warning)), kStr},
+}}
+
+func (m *Expense) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExpense) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Expense) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ExternalLinkList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_match":
-			ok = d.bool(&m.Match)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "_webhookaction":
-			ok = decodeEnum(d, &m.Webhookaction)
-		case "chat_message_count":
-			ok = d.int(&m.ChatMessageCount)
-		case "date_created":
-			ok = d.time(&m.DateCreated)
-		case "date_updated":
-			ok = d.time(&m.DateUpdated)
-		case "details_id":
-			ok = d.int(&m.DetailsID)
-		case "extra_match_field":
-			ok = d.str(&m.ExtraMatchField)
-		case "halo_desc":
-			ok = d.str(&m.HaloDesc)
-		case "halo_id":
-			ok = d.int(&m.HaloID)
-		case "halo_second_desc":
-			ok = d.str(&m.HaloSecondDesc)
-		case "halo_second_id":
-			ok = d.int(&m.HaloSecondID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "module_id":
-			ok = d.int(&m.ModuleID)
-		case "new_subscription_key":
-			ok = d.str(&m.NewSubscriptionKey)
-		case "populate_url":
-			ok = d.bool(&m.PopulateURL)
-		case "primary":
-			ok = d.bool(&m.Primary)
-		case "revisions":
-			ok = d.int(&m.Revisions)
-		case "subscription_expiry":
-			ok = d.time(&m.SubscriptionExpiry)
-		case "subscription_id":
-			ok = d.str(&m.SubscriptionID)
-		case "table_id":
-			ok = d.int(&m.TableID)
-		case "third_party_assigned_to":
-			ok = d.str(&m.ThirdPartyAssignedTo)
-		case "third_party_count":
-			ok = d.int64(&m.ThirdPartyCount)
-		case "third_party_desc":
-			ok = d.str(&m.ThirdPartyDesc)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "third_party_priority":
-			ok = d.str(&m.ThirdPartyPriority)
-		case "third_party_secondary_id":
-			ok = d.str(&m.ThirdPartySecondaryID)
-		case "third_party_status":
-			ok = d.str(&m.ThirdPartyStatus)
-		case "third_party_type":
-			ok = d.str(&m.ThirdPartyType)
-		case "third_party_url":
-			ok = d.str(&m.ThirdPartyURL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectExternalLinkList = decTable{extra: unsafe.Offsetof(ExternalLinkList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ID)), kInt},
+	{"table_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.TableID)), kInt},
+	{"module_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ModuleID)), kInt},
+	{"halo_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloID)), kInt},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyID)), kStr},
+	{"third_party_desc", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyDesc)), kStr},
+	{"third_party_type", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyType)), kStr},
+	{"third_party_url", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyURL)), kStr},
+	{"third_party_assigned_to", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyAssignedTo)), kStr},
+	{"third_party_count", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyCount)), kInt64},
+	{"primary", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Primary)), kBool},
+	{"halo_desc", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloDesc)), kStr},
+	{"halo_second_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloSecondID)), kInt},
+	{"halo_second_desc", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloSecondDesc)), kStr},
+	{"extra_match_field", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ExtraMatchField)), kStr},
+	{"details_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.DetailsID)), kInt},
+	{"third_party_secondary_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartySecondaryID)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Warning)), kStr},
+	{"third_party_status", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyStatus)), kStr},
+	{"third_party_priority", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyPriority)), kStr},
+	{"_match", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Match)), kBool},
+	{"populate_url", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.PopulateURL)), kBool},
+	{"date_created", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.DateCreated)), kTime},
+	{"date_updated", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.DateUpdated)), kTime},
+	{"subscription_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.SubscriptionID)), kStr},
+	{"new_subscription_key", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.NewSubscriptionKey)), kStr},
+	{"subscription_expiry", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.SubscriptionExpiry)), kTime},
+	{"_webhookaction", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Webhookaction)), kInt},
+	{"revisions", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Revisions)), kInt},
+	{"chat_message_count", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ChatMessageCount)), kInt},
+}, sorted: []uint16{20, 17, 27, 29, 22, 23, 15, 14, 11, 3, 13, 12, 0, 2, 25, 21, 10, 28, 26, 24, 1, 8, 9, 5, 4, 19, 16, 18, 6, 7}}
 
-func (m *ExternalLinkList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"table_id":`, m.TableID)
-	e.int(`"module_id":`, m.ModuleID)
-	e.int(`"halo_id":`, m.HaloID)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	e.str(`"third_party_desc":`, m.ThirdPartyDesc)
-	e.str(`"third_party_type":`, m.ThirdPartyType)
-	e.str(`"third_party_url":`, m.ThirdPartyURL)
-	e.str(`"third_party_assigned_to":`, m.ThirdPartyAssignedTo)
-	e.int64(`"third_party_count":`, m.ThirdPartyCount)
-	e.bool(`"primary":`, m.Primary)
-	e.str(`"halo_desc":`, m.HaloDesc)
-	e.int(`"halo_second_id":`, m.HaloSecondID)
-	e.str(`"halo_second_desc":`, m.HaloSecondDesc)
-	e.str(`"extra_match_field":`, m.ExtraMatchField)
-	e.int(`"details_id":`, m.DetailsID)
-	e.str(`"third_party_secondary_id":`, m.ThirdPartySecondaryID)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"third_party_status":`, m.ThirdPartyStatus)
-	e.str(`"third_party_priority":`, m.ThirdPartyPriority)
-	e.bool(`"_match":`, m.Match)
-	e.bool(`"populate_url":`, m.PopulateURL)
-	e.time(`"date_created":`, m.DateCreated)
-	e.time(`"date_updated":`, m.DateUpdated)
-	e.str(`"subscription_id":`, m.SubscriptionID)
-	e.str(`"new_subscription_key":`, m.NewSubscriptionKey)
-	e.time(`"subscription_expiry":`, m.SubscriptionExpiry)
-	encodeEnum(e, `"_webhookaction":`, m.Webhookaction)
-	e.int(`"revisions":`, m.Revisions)
-	e.int(`"chat_message_count":`, m.ChatMessageCount)
-	e.close(mark, m.Extra)
-}
+func (m *ExternalLinkList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExternalLinkList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ExternalLinkList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctExternalLinkList = encTable{extra: unsafe.Offsetof(ExternalLinkList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ID)), kInt},
+	{`"table_id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.TableID)), kInt},
+	{`"module_id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ModuleID)), kInt},
+	{`"halo_id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloID)), kInt},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyID)), kStr},
+	{`"third_party_desc":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyDesc)), kStr},
+	{`"third_party_type":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyType)), kStr},
+	{`"third_party_url":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyURL)), kStr},
+	{`"third_party_assigned_to":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyAssignedTo)), kStr},
+	{`"third_party_count":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyCount)), kInt64},
+	{`"primary":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Primary)), kBool},
+	{`"halo_desc":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloDesc)), kStr},
+	{`"halo_second_id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloSecondID)), kInt},
+	{`"halo_second_desc":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloSecondDesc)), kStr},
+	{`"extra_match_field":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ExtraMatchField)), kStr},
+	{`"details_id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.DetailsID)), kInt},
+	{`"third_party_secondary_id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartySecondaryID)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Warning)), kStr},
+	{`"third_party_status":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyStatus)), kStr},
+	{`"third_party_priority":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyPriority)), kStr},
+	{`"_match":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Match)), kBool},
+	{`"populate_url":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.PopulateURL)), kBool},
+	{`"date_created":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.DateCreated)), kTime},
+	{`"date_updated":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.DateUpdated)), kTime},
+	{`"subscription_id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.SubscriptionID)), kStr},
+	{`"new_subscription_key":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.NewSubscriptionKey)), kStr},
+	{`"subscription_expiry":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.SubscriptionExpiry)), kTime},
+	{`"_webhookaction":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Webhookaction)), kInt},
+	{`"revisions":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Revisions)), kInt},
+	{`"chat_message_count":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ChatMessageCount)), kInt},
+}}
+
+func (m *ExternalLinkList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExternalLinkList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ExternalLinkList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

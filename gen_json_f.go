@@ -2,7085 +2,4564 @@
 
 package halopsa
 
-func (m *FAQListHead) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "article_count":
-			ok = d.int(&m.ArticleCount)
-		case "draft_roles":
-			ok = decodeModels(d, &m.DraftRoles)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "full_name":
-			ok = d.str(&m.FullName)
-		case "fullgroup_name":
-			ok = d.str(&m.FullgroupName)
-		case "grandparent_name":
-			ok = d.str(&m.GrandparentName)
-		case "greatgrandparent_name":
-			ok = d.str(&m.GreatgrandparentName)
-		case "greatgreatgrandparent_name":
-			ok = d.str(&m.GreatgreatgrandparentName)
-		case "greatgreatgreatgrandparent_name":
-			ok = d.str(&m.GreatgreatgreatgrandparentName)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "group_name":
-			ok = d.str(&m.GroupName)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_details_id":
-			ok = d.int(&m.ImportDetailsID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "is_group":
-			ok = d.bool(&m.IsGroup)
-		case "level":
-			ok = d.int(&m.Level)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "roles":
-			ok = decodeModels(d, &m.Roles)
-		case "showforall":
-			ok = d.bool(&m.Showforall)
-		case "showforallagents":
-			ok = d.bool(&m.Showforallagents)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *FAQListHead) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.bool(`"showforall":`, m.Showforall)
-	e.bool(`"showforallagents":`, m.Showforallagents)
-	e.int(`"level":`, m.Level)
-	e.bool(`"is_group":`, m.IsGroup)
-	e.int(`"group_id":`, m.GroupID)
-	e.str(`"group_name":`, m.GroupName)
-	e.str(`"full_name":`, m.FullName)
-	e.int(`"article_count":`, m.ArticleCount)
-	e.int(`"type":`, m.Type)
-	encodeModels(e, `"fields":`, m.Fields)
-	e.str(`"grandparent_name":`, m.GrandparentName)
-	e.str(`"greatgrandparent_name":`, m.GreatgrandparentName)
-	e.str(`"greatgreatgrandparent_name":`, m.GreatgreatgrandparentName)
-	e.str(`"greatgreatgreatgrandparent_name":`, m.GreatgreatgreatgrandparentName)
-	e.str(`"fullgroup_name":`, m.FullgroupName)
-	encodeModels(e, `"roles":`, m.Roles)
-	encodeModels(e, `"draft_roles":`, m.DraftRoles)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.int(`"import_details_id":`, m.ImportDetailsID)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	encodeModels(e, `"translations":`, m.Translations)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.close(mark, m.Extra)
-}
+var dectFAQListHead = decTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(FAQListHead{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(FAQListHead{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(FAQListHead{}.Name)), kStr},
+	{"showforall", nil, uint32(unsafe.Offsetof(FAQListHead{}.Showforall)), kBool},
+	{"showforallagents", nil, uint32(unsafe.Offsetof(FAQListHead{}.Showforallagents)), kBool},
+	{"level", nil, uint32(unsafe.Offsetof(FAQListHead{}.Level)), kInt},
+	{"is_group", nil, uint32(unsafe.Offsetof(FAQListHead{}.IsGroup)), kBool},
+	{"group_id", nil, uint32(unsafe.Offsetof(FAQListHead{}.GroupID)), kInt},
+	{"group_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GroupName)), kStr},
+	{"full_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.FullName)), kStr},
+	{"article_count", nil, uint32(unsafe.Offsetof(FAQListHead{}.ArticleCount)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(FAQListHead{}.Type)), kInt},
+	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(FAQListHead{}.Fields)), kSub},
+	{"grandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GrandparentName)), kStr},
+	{"greatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgrandparentName)), kStr},
+	{"greatgreatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgrandparentName)), kStr},
+	{"greatgreatgreatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgreatgrandparentName)), kStr},
+	{"fullgroup_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.FullgroupName)), kStr},
+	{"roles", decMany[UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.Roles)), kSub},
+	{"draft_roles", decMany[UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.DraftRoles)), kSub},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), kSub},
+	{"_isimport", nil, uint32(unsafe.Offsetof(FAQListHead{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(FAQListHead{}.Importtype)), kStr},
+	{"import_details_id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ImportDetailsID)), kInt},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ThirdPartyID)), kStr},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FAQListHead{}.Translations)), kSub},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(FAQListHead{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(FAQListHead{}.AccessControlLevel)), kInt},
+}, sorted: []uint16{23, 22, 27, 28, 11, 20, 13, 10, 18, 14, 15, 16, 17, 8, 9, 0, 2, 24, 1, 7, 6, 3, 21, 19, 4, 5, 25, 26, 12}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FAQListHead) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *FAQListHead) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFAQListHead) }
+
+var enctFAQListHead = encTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Name)), kStr},
+	{`"showforall":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Showforall)), kBool},
+	{`"showforallagents":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Showforallagents)), kBool},
+	{`"level":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Level)), kInt},
+	{`"is_group":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.IsGroup)), kBool},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GroupID)), kInt},
+	{`"group_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GroupName)), kStr},
+	{`"full_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.FullName)), kStr},
+	{`"article_count":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.ArticleCount)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Type)), kInt},
+	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(FAQListHead{}.Fields)), kSub},
+	{`"grandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GrandparentName)), kStr},
+	{`"greatgrandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgrandparentName)), kStr},
+	{`"greatgreatgrandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgrandparentName)), kStr},
+	{`"greatgreatgreatgrandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgreatgrandparentName)), kStr},
+	{`"fullgroup_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.FullgroupName)), kStr},
+	{`"roles":`, encMany[UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.Roles)), kSub},
+	{`"draft_roles":`, encMany[UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.DraftRoles)), kSub},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), kSub},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Importtype)), kStr},
+	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.ImportDetailsID)), kInt},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.ThirdPartyID)), kStr},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FAQListHead{}.Translations)), kSub},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(FAQListHead{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.AccessControlLevel)), kInt},
+}}
+
+func (m *FAQListHead) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFAQListHead) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FAQListHead) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FacebookDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "ads_create_tickets":
-			ok = d.bool(&m.AdsCreateTickets)
-		case "ads_create_users":
-			ok = d.bool(&m.AdsCreateUsers)
-		case "ads_site":
-			ok = d.int(&m.AdsSite)
-		case "ads_site_name":
-			ok = d.str(&m.AdsSiteName)
-		case "ads_ticket_type":
-			ok = d.int(&m.AdsTicketType)
-		case "ads_ticket_type_name":
-			ok = d.str(&m.AdsTicketTypeName)
-		case "ads_user":
-			ok = d.int(&m.AdsUser)
-		case "ads_user_name":
-			ok = d.str(&m.AdsUserName)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "base_address":
-			ok = d.str(&m.BaseAddress)
-		case "create_messenger_tickets":
-			ok = d.bool(&m.CreateMessengerTickets)
-		case "create_post_tickets":
-			ok = d.int(&m.CreatePostTickets)
-		case "days_after_post":
-			ok = d.int(&m.DaysAfterPost)
-		case "exclude_word_list":
-			ok = decodeModels(d, &m.ExcludeWordList)
-		case "id":
-			ok = d.int(&m.ID)
-		case "include_word_list":
-			ok = decodeModels(d, &m.IncludeWordList)
-		case "insta_create_post_tickets":
-			ok = d.bool(&m.InstaCreatePostTickets)
-		case "insta_days_after_post":
-			ok = d.int(&m.InstaDaysAfterPost)
-		case "insta_exclude_word_list":
-			ok = decodeModels(d, &m.InstaExcludeWordList)
-		case "insta_include_word_list":
-			ok = decodeModels(d, &m.InstaIncludeWordList)
-		case "insta_messenger_create_tickets":
-			ok = d.bool(&m.InstaMessengerCreateTickets)
-		case "insta_messenger_create_users":
-			ok = d.bool(&m.InstaMessengerCreateUsers)
-		case "insta_messenger_site":
-			ok = d.int(&m.InstaMessengerSite)
-		case "insta_messenger_site_name":
-			ok = d.str(&m.InstaMessengerSiteName)
-		case "insta_messenger_ticket_type":
-			ok = d.int(&m.InstaMessengerTicketType)
-		case "insta_messenger_ticket_type_name":
-			ok = d.str(&m.InstaMessengerTicketTypeName)
-		case "insta_messenger_user":
-			ok = d.int(&m.InstaMessengerUser)
-		case "insta_messenger_user_name":
-			ok = d.str(&m.InstaMessengerUserName)
-		case "insta_post_create_users":
-			ok = d.bool(&m.InstaPostCreateUsers)
-		case "insta_post_site":
-			ok = d.int(&m.InstaPostSite)
-		case "insta_post_site_name":
-			ok = d.str(&m.InstaPostSiteName)
-		case "insta_post_ticket_type":
-			ok = d.int(&m.InstaPostTicketType)
-		case "insta_post_ticket_type_name":
-			ok = d.str(&m.InstaPostTicketTypeName)
-		case "insta_post_user":
-			ok = d.int(&m.InstaPostUser)
-		case "insta_post_user_name":
-			ok = d.str(&m.InstaPostUserName)
-		case "insta_reopen_messenger_tickets":
-			ok = d.bool(&m.InstaReopenMessengerTickets)
-		case "insta_reopen_post_tickets":
-			ok = d.bool(&m.InstaReopenPostTickets)
-		case "linked_instagram_account":
-			ok = d.str(&m.LinkedInstagramAccount)
-		case "messenger_create_users":
-			ok = d.bool(&m.MessengerCreateUsers)
-		case "messenger_site":
-			ok = d.int(&m.MessengerSite)
-		case "messenger_site_name":
-			ok = d.str(&m.MessengerSiteName)
-		case "messenger_ticket_type":
-			ok = d.int(&m.MessengerTicketType)
-		case "messenger_ticket_type_name":
-			ok = d.str(&m.MessengerTicketTypeName)
-		case "messenger_user":
-			ok = d.int(&m.MessengerUser)
-		case "messenger_user_name":
-			ok = d.str(&m.MessengerUserName)
-		case "new":
-			ok = d.bool(&m.New)
-		case "new_page_token":
-			ok = d.str(&m.NewPageToken)
-		case "new_user_token":
-			ok = d.str(&m.NewUserToken)
-		case "oauth_code":
-			ok = d.str(&m.OauthCode)
-		case "page":
-			ok = decodeModel(d, &m.Page)
-		case "page_id":
-			ok = d.str(&m.PageID)
-		case "page_name":
-			ok = d.str(&m.PageName)
-		case "post_create_users":
-			ok = d.bool(&m.PostCreateUsers)
-		case "post_site":
-			ok = d.int(&m.PostSite)
-		case "post_site_name":
-			ok = d.str(&m.PostSiteName)
-		case "post_ticket_type":
-			ok = d.int(&m.PostTicketType)
-		case "post_ticket_type_name":
-			ok = d.str(&m.PostTicketTypeName)
-		case "post_user":
-			ok = d.int(&m.PostUser)
-		case "post_user_name":
-			ok = d.str(&m.PostUserName)
-		case "ratings_create_tickets":
-			ok = d.bool(&m.RatingsCreateTickets)
-		case "ratings_create_users":
-			ok = d.bool(&m.RatingsCreateUsers)
-		case "ratings_only_negative":
-			ok = d.bool(&m.RatingsOnlyNegative)
-		case "ratings_site":
-			ok = d.int(&m.RatingsSite)
-		case "ratings_site_name":
-			ok = d.str(&m.RatingsSiteName)
-		case "ratings_status_after_update":
-			ok = d.int(&m.RatingsStatusAfterUpdate)
-		case "ratings_status_after_update_name":
-			ok = d.str(&m.RatingsStatusAfterUpdateName)
-		case "ratings_ticket_type":
-			ok = d.int(&m.RatingsTicketType)
-		case "ratings_ticket_type_name":
-			ok = d.str(&m.RatingsTicketTypeName)
-		case "ratings_user":
-			ok = d.int(&m.RatingsUser)
-		case "ratings_user_name":
-			ok = d.str(&m.RatingsUserName)
-		case "redirect_uri":
-			ok = d.str(&m.RedirectURI)
-		case "reopen_messenger_tickets":
-			ok = d.bool(&m.ReopenMessengerTickets)
-		case "reopen_post_tickets":
-			ok = d.bool(&m.ReopenPostTickets)
-		case "user_id":
-			ok = d.str(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FacebookDetails{}.ID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserID)), kStr},
+	{"user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserName)), kStr},
+	{"page_id", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PageID)), kStr},
+	{"page_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PageName)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(FacebookDetails{}.Exchangecode)), kBool},
+	{"oauth_code", nil, uint32(unsafe.Offsetof(FacebookDetails{}.OauthCode)), kStr},
+	{"new_user_token", nil, uint32(unsafe.Offsetof(FacebookDetails{}.NewUserToken)), kStr},
+	{"new_page_token", nil, uint32(unsafe.Offsetof(FacebookDetails{}.NewPageToken)), kStr},
+	{"redirect_uri", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RedirectURI)), kStr},
+	{"authorized", nil, uint32(unsafe.Offsetof(FacebookDetails{}.Authorized)), kBool},
+	{"new", nil, uint32(unsafe.Offsetof(FacebookDetails{}.New)), kBool},
+	{"base_address", nil, uint32(unsafe.Offsetof(FacebookDetails{}.BaseAddress)), kStr},
+	{"page", decOne[FacebookPage], uint32(unsafe.Offsetof(FacebookDetails{}.Page)), kSub},
+	{"create_messenger_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.CreateMessengerTickets)), kBool},
+	{"messenger_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketType)), kInt},
+	{"messenger_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketTypeName)), kStr},
+	{"messenger_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerUser)), kInt},
+	{"messenger_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerUserName)), kStr},
+	{"reopen_messenger_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.ReopenMessengerTickets)), kBool},
+	{"create_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.CreatePostTickets)), kInt},
+	{"post_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostTicketType)), kInt},
+	{"post_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostUser)), kInt},
+	{"post_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostUserName)), kStr},
+	{"post_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostTicketTypeName)), kStr},
+	{"days_after_post", nil, uint32(unsafe.Offsetof(FacebookDetails{}.DaysAfterPost)), kInt},
+	{"include_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), kSub},
+	{"exclude_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), kSub},
+	{"reopen_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.ReopenPostTickets)), kBool},
+	{"messenger_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerCreateUsers)), kBool},
+	{"messenger_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerSite)), kInt},
+	{"messenger_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerSiteName)), kStr},
+	{"post_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostCreateUsers)), kBool},
+	{"post_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostSite)), kInt},
+	{"ratings_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsCreateUsers)), kBool},
+	{"ratings_create_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsCreateTickets)), kBool},
+	{"ratings_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsSite)), kInt},
+	{"ratings_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsTicketType)), kInt},
+	{"ratings_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsUser)), kInt},
+	{"ratings_status_after_update", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsStatusAfterUpdate)), kInt},
+	{"ratings_only_negative", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsOnlyNegative)), kBool},
+	{"ads_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsCreateUsers)), kBool},
+	{"ads_create_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsCreateTickets)), kBool},
+	{"ads_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsSite)), kInt},
+	{"ads_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsTicketType)), kInt},
+	{"ads_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsUser)), kInt},
+	{"ratings_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsSiteName)), kStr},
+	{"ratings_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsTicketTypeName)), kStr},
+	{"ratings_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsUserName)), kStr},
+	{"ads_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsSiteName)), kStr},
+	{"ads_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsTicketTypeName)), kStr},
+	{"ads_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsUserName)), kStr},
+	{"ratings_status_after_update_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsStatusAfterUpdateName)), kStr},
+	{"post_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostSiteName)), kStr},
+	{"insta_messenger_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerCreateUsers)), kBool},
+	{"insta_messenger_create_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerCreateTickets)), kBool},
+	{"insta_messenger_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerSite)), kInt},
+	{"insta_messenger_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerTicketType)), kInt},
+	{"insta_messenger_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerUser)), kInt},
+	{"insta_reopen_messenger_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaReopenMessengerTickets)), kBool},
+	{"insta_messenger_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerTicketTypeName)), kStr},
+	{"insta_messenger_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerUserName)), kStr},
+	{"insta_messenger_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerSiteName)), kStr},
+	{"insta_create_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaCreatePostTickets)), kBool},
+	{"insta_post_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketType)), kInt},
+	{"insta_post_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostUser)), kInt},
+	{"insta_post_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostUserName)), kStr},
+	{"insta_post_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketTypeName)), kStr},
+	{"insta_days_after_post", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaDaysAfterPost)), kInt},
+	{"insta_include_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), kSub},
+	{"insta_exclude_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), kSub},
+	{"insta_reopen_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaReopenPostTickets)), kBool},
+	{"insta_post_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostCreateUsers)), kBool},
+	{"insta_post_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostSite)), kInt},
+	{"insta_post_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostSiteName)), kStr},
+	{"linked_instagram_account", nil, uint32(unsafe.Offsetof(FacebookDetails{}.LinkedInstagramAccount)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(FacebookDetails{}.Warning)), kStr},
+}, sorted: []uint16{5, 76, 42, 41, 43, 49, 44, 50, 45, 51, 10, 12, 14, 20, 25, 27, 0, 26, 63, 68, 70, 69, 55, 54, 56, 62, 57, 60, 58, 61, 72, 73, 74, 64, 67, 65, 66, 59, 71, 75, 29, 30, 31, 15, 16, 17, 18, 11, 8, 7, 6, 13, 3, 4, 32, 33, 53, 21, 24, 22, 23, 35, 34, 40, 36, 46, 39, 52, 37, 47, 38, 48, 9, 19, 28, 1, 2}}
 
-func (m *FacebookDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.str(`"page_id":`, m.PageID)
-	e.str(`"page_name":`, m.PageName)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.str(`"oauth_code":`, m.OauthCode)
-	e.str(`"new_user_token":`, m.NewUserToken)
-	e.str(`"new_page_token":`, m.NewPageToken)
-	e.str(`"redirect_uri":`, m.RedirectURI)
-	e.bool(`"authorized":`, m.Authorized)
-	e.bool(`"new":`, m.New)
-	e.str(`"base_address":`, m.BaseAddress)
-	encodeModel(e, `"page":`, m.Page)
-	e.bool(`"create_messenger_tickets":`, m.CreateMessengerTickets)
-	e.int(`"messenger_ticket_type":`, m.MessengerTicketType)
-	e.str(`"messenger_ticket_type_name":`, m.MessengerTicketTypeName)
-	e.int(`"messenger_user":`, m.MessengerUser)
-	e.str(`"messenger_user_name":`, m.MessengerUserName)
-	e.bool(`"reopen_messenger_tickets":`, m.ReopenMessengerTickets)
-	e.int(`"create_post_tickets":`, m.CreatePostTickets)
-	e.int(`"post_ticket_type":`, m.PostTicketType)
-	e.int(`"post_user":`, m.PostUser)
-	e.str(`"post_user_name":`, m.PostUserName)
-	e.str(`"post_ticket_type_name":`, m.PostTicketTypeName)
-	e.int(`"days_after_post":`, m.DaysAfterPost)
-	encodeModels(e, `"include_word_list":`, m.IncludeWordList)
-	encodeModels(e, `"exclude_word_list":`, m.ExcludeWordList)
-	e.bool(`"reopen_post_tickets":`, m.ReopenPostTickets)
-	e.bool(`"messenger_create_users":`, m.MessengerCreateUsers)
-	e.int(`"messenger_site":`, m.MessengerSite)
-	e.str(`"messenger_site_name":`, m.MessengerSiteName)
-	e.bool(`"post_create_users":`, m.PostCreateUsers)
-	e.int(`"post_site":`, m.PostSite)
-	e.bool(`"ratings_create_users":`, m.RatingsCreateUsers)
-	e.bool(`"ratings_create_tickets":`, m.RatingsCreateTickets)
-	e.int(`"ratings_site":`, m.RatingsSite)
-	e.int(`"ratings_ticket_type":`, m.RatingsTicketType)
-	e.int(`"ratings_user":`, m.RatingsUser)
-	e.int(`"ratings_status_after_update":`, m.RatingsStatusAfterUpdate)
-	e.bool(`"ratings_only_negative":`, m.RatingsOnlyNegative)
-	e.bool(`"ads_create_users":`, m.AdsCreateUsers)
-	e.bool(`"ads_create_tickets":`, m.AdsCreateTickets)
-	e.int(`"ads_site":`, m.AdsSite)
-	e.int(`"ads_ticket_type":`, m.AdsTicketType)
-	e.int(`"ads_user":`, m.AdsUser)
-	e.str(`"ratings_site_name":`, m.RatingsSiteName)
-	e.str(`"ratings_ticket_type_name":`, m.RatingsTicketTypeName)
-	e.str(`"ratings_user_name":`, m.RatingsUserName)
-	e.str(`"ads_site_name":`, m.AdsSiteName)
-	e.str(`"ads_ticket_type_name":`, m.AdsTicketTypeName)
-	e.str(`"ads_user_name":`, m.AdsUserName)
-	e.str(`"ratings_status_after_update_name":`, m.RatingsStatusAfterUpdateName)
-	e.str(`"post_site_name":`, m.PostSiteName)
-	e.bool(`"insta_messenger_create_users":`, m.InstaMessengerCreateUsers)
-	e.bool(`"insta_messenger_create_tickets":`, m.InstaMessengerCreateTickets)
-	e.int(`"insta_messenger_site":`, m.InstaMessengerSite)
-	e.int(`"insta_messenger_ticket_type":`, m.InstaMessengerTicketType)
-	e.int(`"insta_messenger_user":`, m.InstaMessengerUser)
-	e.bool(`"insta_reopen_messenger_tickets":`, m.InstaReopenMessengerTickets)
-	e.str(`"insta_messenger_ticket_type_name":`, m.InstaMessengerTicketTypeName)
-	e.str(`"insta_messenger_user_name":`, m.InstaMessengerUserName)
-	e.str(`"insta_messenger_site_name":`, m.InstaMessengerSiteName)
-	e.bool(`"insta_create_post_tickets":`, m.InstaCreatePostTickets)
-	e.int(`"insta_post_ticket_type":`, m.InstaPostTicketType)
-	e.int(`"insta_post_user":`, m.InstaPostUser)
-	e.str(`"insta_post_user_name":`, m.InstaPostUserName)
-	e.str(`"insta_post_ticket_type_name":`, m.InstaPostTicketTypeName)
-	e.int(`"insta_days_after_post":`, m.InstaDaysAfterPost)
-	encodeModels(e, `"insta_include_word_list":`, m.InstaIncludeWordList)
-	encodeModels(e, `"insta_exclude_word_list":`, m.InstaExcludeWordList)
-	e.bool(`"insta_reopen_post_tickets":`, m.InstaReopenPostTickets)
-	e.bool(`"insta_post_create_users":`, m.InstaPostCreateUsers)
-	e.int(`"insta_post_site":`, m.InstaPostSite)
-	e.str(`"insta_post_site_name":`, m.InstaPostSiteName)
-	e.str(`"linked_instagram_account":`, m.LinkedInstagramAccount)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FacebookDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FacebookDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.ID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserID)), kStr},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserName)), kStr},
+	{`"page_id":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PageID)), kStr},
+	{`"page_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PageName)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.Exchangecode)), kBool},
+	{`"oauth_code":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.OauthCode)), kStr},
+	{`"new_user_token":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.NewUserToken)), kStr},
+	{`"new_page_token":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.NewPageToken)), kStr},
+	{`"redirect_uri":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RedirectURI)), kStr},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.Authorized)), kBool},
+	{`"new":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.New)), kBool},
+	{`"base_address":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.BaseAddress)), kStr},
+	{`"page":`, encOne[FacebookPage], uint32(unsafe.Offsetof(FacebookDetails{}.Page)), kSub},
+	{`"create_messenger_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.CreateMessengerTickets)), kBool},
+	{`"messenger_ticket_type":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketType)), kInt},
+	{`"messenger_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketTypeName)), kStr},
+	{`"messenger_user":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerUser)), kInt},
+	{`"messenger_user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerUserName)), kStr},
+	{`"reopen_messenger_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.ReopenMessengerTickets)), kBool},
+	{`"create_post_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.CreatePostTickets)), kInt},
+	{`"post_ticket_type":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostTicketType)), kInt},
+	{`"post_user":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostUser)), kInt},
+	{`"post_user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostUserName)), kStr},
+	{`"post_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostTicketTypeName)), kStr},
+	{`"days_after_post":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.DaysAfterPost)), kInt},
+	{`"include_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), kSub},
+	{`"exclude_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), kSub},
+	{`"reopen_post_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.ReopenPostTickets)), kBool},
+	{`"messenger_create_users":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerCreateUsers)), kBool},
+	{`"messenger_site":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerSite)), kInt},
+	{`"messenger_site_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerSiteName)), kStr},
+	{`"post_create_users":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostCreateUsers)), kBool},
+	{`"post_site":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostSite)), kInt},
+	{`"ratings_create_users":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsCreateUsers)), kBool},
+	{`"ratings_create_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsCreateTickets)), kBool},
+	{`"ratings_site":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsSite)), kInt},
+	{`"ratings_ticket_type":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsTicketType)), kInt},
+	{`"ratings_user":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsUser)), kInt},
+	{`"ratings_status_after_update":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsStatusAfterUpdate)), kInt},
+	{`"ratings_only_negative":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsOnlyNegative)), kBool},
+	{`"ads_create_users":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsCreateUsers)), kBool},
+	{`"ads_create_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsCreateTickets)), kBool},
+	{`"ads_site":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsSite)), kInt},
+	{`"ads_ticket_type":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsTicketType)), kInt},
+	{`"ads_user":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsUser)), kInt},
+	{`"ratings_site_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsSiteName)), kStr},
+	{`"ratings_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsTicketTypeName)), kStr},
+	{`"ratings_user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsUserName)), kStr},
+	{`"ads_site_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsSiteName)), kStr},
+	{`"ads_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsTicketTypeName)), kStr},
+	{`"ads_user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsUserName)), kStr},
+	{`"ratings_status_after_update_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsStatusAfterUpdateName)), kStr},
+	{`"post_site_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostSiteName)), kStr},
+	{`"insta_messenger_create_users":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerCreateUsers)), kBool},
+	{`"insta_messenger_create_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerCreateTickets)), kBool},
+	{`"insta_messenger_site":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerSite)), kInt},
+	{`"insta_messenger_ticket_type":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerTicketType)), kInt},
+	{`"insta_messenger_user":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerUser)), kInt},
+	{`"insta_reopen_messenger_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaReopenMessengerTickets)), kBool},
+	{`"insta_messenger_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerTicketTypeName)), kStr},
+	{`"insta_messenger_user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerUserName)), kStr},
+	{`"insta_messenger_site_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerSiteName)), kStr},
+	{`"insta_create_post_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaCreatePostTickets)), kBool},
+	{`"insta_post_ticket_type":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketType)), kInt},
+	{`"insta_post_user":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostUser)), kInt},
+	{`"insta_post_user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostUserName)), kStr},
+	{`"insta_post_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketTypeName)), kStr},
+	{`"insta_days_after_post":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaDaysAfterPost)), kInt},
+	{`"insta_include_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), kSub},
+	{`"insta_exclude_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), kSub},
+	{`"insta_reopen_post_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaReopenPostTickets)), kBool},
+	{`"insta_post_create_users":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostCreateUsers)), kBool},
+	{`"insta_post_site":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostSite)), kInt},
+	{`"insta_post_site_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostSiteName)), kStr},
+	{`"linked_instagram_account":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.LinkedInstagramAccount)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.Warning)), kStr},
+}}
+
+func (m *FacebookDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FacebookKeyPair) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.str(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFacebookKeyPair = decTable{extra: unsafe.Offsetof(FacebookKeyPair{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.ID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.Name)), kStr},
+}, sorted: []uint16{0, 1}}
 
-func (m *FacebookKeyPair) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
-}
+func (m *FacebookKeyPair) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookKeyPair) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FacebookKeyPair) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFacebookKeyPair = encTable{extra: unsafe.Offsetof(FacebookKeyPair{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.ID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.Name)), kStr},
+}}
+
+func (m *FacebookKeyPair) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookKeyPair) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookKeyPair) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FacebookMessage) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "message":
-			ok = decodeModel(d, &m.Message)
-		case "recipient":
-			ok = decodeModel(d, &m.Recipient)
-		case "sender":
-			ok = decodeModel(d, &m.Sender)
-		case "timestamp":
-			ok = d.int64(&m.Timestamp)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFacebookMessage = decTable{extra: unsafe.Offsetof(FacebookMessage{}.Extra), fields: []decField{
+	{"sender", decOne[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Sender)), kSub},
+	{"recipient", decOne[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Recipient)), kSub},
+	{"timestamp", nil, uint32(unsafe.Offsetof(FacebookMessage{}.Timestamp)), kInt64},
+	{"message", decOne[FacebookMessageContent], uint32(unsafe.Offsetof(FacebookMessage{}.Message)), kSub},
+}, sorted: []uint16{3, 1, 0, 2}}
 
-func (m *FacebookMessage) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"sender":`, m.Sender)
-	encodeModel(e, `"recipient":`, m.Recipient)
-	e.int64(`"timestamp":`, m.Timestamp)
-	encodeModel(e, `"message":`, m.Message)
-	e.close(mark, m.Extra)
-}
+func (m *FacebookMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookMessage) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FacebookMessage) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFacebookMessage = encTable{extra: unsafe.Offsetof(FacebookMessage{}.Extra), fields: []encField{
+	{`"sender":`, encOne[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Sender)), kSub},
+	{`"recipient":`, encOne[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Recipient)), kSub},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(FacebookMessage{}.Timestamp)), kInt64},
+	{`"message":`, encOne[FacebookMessageContent], uint32(unsafe.Offsetof(FacebookMessage{}.Message)), kSub},
+}}
+
+func (m *FacebookMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookMessage) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectFacebookMessageAttachment = decTable{extra: unsafe.Offsetof(FacebookMessageAttachment{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Type)), kStr},
+	{"payload", decOne[FacebookMessagePayload], uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), kSub},
+}, sorted: []uint16{1, 0}}
+
 func (m *FacebookMessageAttachment) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "payload":
-			ok = decodeModel(d, &m.Payload)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectFacebookMessageAttachment)
 }
+
+var enctFacebookMessageAttachment = encTable{extra: unsafe.Offsetof(FacebookMessageAttachment{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Type)), kStr},
+	{`"payload":`, encOne[FacebookMessagePayload], uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), kSub},
+}}
 
 func (m *FacebookMessageAttachment) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	encodeModel(e, `"payload":`, m.Payload)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctFacebookMessageAttachment)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FacebookMessageAttachment) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessageAttachment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectFacebookMessageContent = decTable{extra: unsafe.Offsetof(FacebookMessageContent{}.Extra), fields: []decField{
+	{"mid", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Mid)), kStr},
+	{"text", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Text)), kStr},
+	{"attachments", decMany[FacebookMessageAttachment], uint32(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), kSub},
+	{"is_deleted", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsDeleted)), kBool},
+	{"is_echo", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsEcho)), kBool},
+	{"is_unsupported", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsUnsupported)), kBool},
+}, sorted: []uint16{2, 3, 4, 5, 0, 1}}
+
 func (m *FacebookMessageContent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "is_deleted":
-			ok = d.bool(&m.IsDeleted)
-		case "is_echo":
-			ok = d.bool(&m.IsEcho)
-		case "is_unsupported":
-			ok = d.bool(&m.IsUnsupported)
-		case "mid":
-			ok = d.str(&m.Mid)
-		case "text":
-			ok = d.str(&m.Text)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectFacebookMessageContent)
 }
+
+var enctFacebookMessageContent = encTable{extra: unsafe.Offsetof(FacebookMessageContent{}.Extra), fields: []encField{
+	{`"mid":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Mid)), kStr},
+	{`"text":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Text)), kStr},
+	{`"attachments":`, encMany[FacebookMessageAttachment], uint32(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), kSub},
+	{`"is_deleted":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsDeleted)), kBool},
+	{`"is_echo":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsEcho)), kBool},
+	{`"is_unsupported":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsUnsupported)), kBool},
+}}
 
 func (m *FacebookMessageContent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"mid":`, m.Mid)
-	e.str(`"text":`, m.Text)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	e.bool(`"is_deleted":`, m.IsDeleted)
-	e.bool(`"is_echo":`, m.IsEcho)
-	e.bool(`"is_unsupported":`, m.IsUnsupported)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctFacebookMessageContent)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FacebookMessageContent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessageContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectFacebookMessagePayload = decTable{extra: unsafe.Offsetof(FacebookMessagePayload{}.Extra), fields: []decField{
+	{"url", nil, uint32(unsafe.Offsetof(FacebookMessagePayload{}.URL)), kStr},
+}, sorted: []uint16{0}}
+
 func (m *FacebookMessagePayload) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectFacebookMessagePayload)
 }
+
+var enctFacebookMessagePayload = encTable{extra: unsafe.Offsetof(FacebookMessagePayload{}.Extra), fields: []encField{
+	{`"url":`, nil, uint32(unsafe.Offsetof(FacebookMessagePayload{}.URL)), kStr},
+}}
 
 func (m *FacebookMessagePayload) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"url":`, m.URL)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctFacebookMessagePayload)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FacebookMessagePayload) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessagePayload) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FacebookPage) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "access_token":
-			ok = d.str(&m.AccessToken)
-		case "category":
-			ok = d.str(&m.Category)
-		case "category_list":
-			ok = decodeModels(d, &m.CategoryList)
-		case "id":
-			ok = d.str(&m.ID)
-		case "instagram_business_account":
-			ok = decodeModel(d, &m.InstagramBusinessAccount)
-		case "name":
-			ok = d.str(&m.Name)
-		case "tasks":
-			ok = d.strs(&m.Tasks)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFacebookPage = decTable{extra: unsafe.Offsetof(FacebookPage{}.Extra), fields: []decField{
+	{"access_token", nil, uint32(unsafe.Offsetof(FacebookPage{}.AccessToken)), kStr},
+	{"category", nil, uint32(unsafe.Offsetof(FacebookPage{}.Category)), kStr},
+	{"category_list", decMany[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookPage{}.CategoryList)), kSub},
+	{"name", nil, uint32(unsafe.Offsetof(FacebookPage{}.Name)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(FacebookPage{}.ID)), kStr},
+	{"tasks", nil, uint32(unsafe.Offsetof(FacebookPage{}.Tasks)), kStrs},
+	{"instagram_business_account", decOne[InstagramBusinessAccount], uint32(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), kSub},
+}, sorted: []uint16{0, 1, 2, 4, 6, 3, 5}}
 
-func (m *FacebookPage) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"access_token":`, m.AccessToken)
-	e.str(`"category":`, m.Category)
-	encodeModels(e, `"category_list":`, m.CategoryList)
-	e.str(`"name":`, m.Name)
-	e.str(`"id":`, m.ID)
-	e.strs(`"tasks":`, m.Tasks)
-	encodeModel(e, `"instagram_business_account":`, m.InstagramBusinessAccount)
-	e.close(mark, m.Extra)
-}
+func (m *FacebookPage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookPage) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FacebookPage) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFacebookPage = encTable{extra: unsafe.Offsetof(FacebookPage{}.Extra), fields: []encField{
+	{`"access_token":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.AccessToken)), kStr},
+	{`"category":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.Category)), kStr},
+	{`"category_list":`, encMany[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookPage{}.CategoryList)), kSub},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.Name)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.ID)), kStr},
+	{`"tasks":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.Tasks)), kStrs},
+	{`"instagram_business_account":`, encOne[InstagramBusinessAccount], uint32(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), kSub},
+}}
+
+func (m *FacebookPage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookPage) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookPage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FacebookWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "entry":
-			ok = decodeModels(d, &m.Entry)
-		case "object":
-			ok = d.str(&m.Object)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFacebookWebhook = decTable{extra: unsafe.Offsetof(FacebookWebhook{}.Extra), fields: []decField{
+	{"object", nil, uint32(unsafe.Offsetof(FacebookWebhook{}.Object)), kStr},
+	{"entry", decMany[FacebookWebhookEntry], uint32(unsafe.Offsetof(FacebookWebhook{}.Entry)), kSub},
+}, sorted: []uint16{1, 0}}
 
-func (m *FacebookWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"object":`, m.Object)
-	encodeModels(e, `"entry":`, m.Entry)
-	e.close(mark, m.Extra)
-}
+func (m *FacebookWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookWebhook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FacebookWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFacebookWebhook = encTable{extra: unsafe.Offsetof(FacebookWebhook{}.Extra), fields: []encField{
+	{`"object":`, nil, uint32(unsafe.Offsetof(FacebookWebhook{}.Object)), kStr},
+	{`"entry":`, encMany[FacebookWebhookEntry], uint32(unsafe.Offsetof(FacebookWebhook{}.Entry)), kSub},
+}}
+
+func (m *FacebookWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectFacebookWebhookChange = decTable{extra: unsafe.Offsetof(FacebookWebhookChange{}.Extra), fields: []decField{
+	{"field", nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Field)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Value)), kRaw},
+}, sorted: []uint16{0, 1}}
+
 func (m *FacebookWebhookChange) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "field":
-			ok = d.str(&m.Field)
-		case "value":
-			ok = d.raw(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectFacebookWebhookChange)
 }
+
+var enctFacebookWebhookChange = encTable{extra: unsafe.Offsetof(FacebookWebhookChange{}.Extra), fields: []encField{
+	{`"field":`, nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Field)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Value)), kRaw},
+}}
 
 func (m *FacebookWebhookChange) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"field":`, m.Field)
-	e.raw(`"value":`, m.Value)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctFacebookWebhookChange)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FacebookWebhookChange) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookWebhookChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectFacebookWebhookEntry = decTable{extra: unsafe.Offsetof(FacebookWebhookEntry{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.ID)), kStr},
+	{"time", nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Time)), kInt64},
+	{"messaging", decMany[FacebookMessage], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), kSub},
+	{"changes", decMany[FacebookWebhookChange], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), kSub},
+}, sorted: []uint16{3, 0, 2, 1}}
+
 func (m *FacebookWebhookEntry) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "changes":
-			ok = decodeModels(d, &m.Changes)
-		case "id":
-			ok = d.str(&m.ID)
-		case "messaging":
-			ok = decodeModels(d, &m.Messaging)
-		case "time":
-			ok = d.int64(&m.Time)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectFacebookWebhookEntry)
 }
+
+var enctFacebookWebhookEntry = encTable{extra: unsafe.Offsetof(FacebookWebhookEntry{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.ID)), kStr},
+	{`"time":`, nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Time)), kInt64},
+	{`"messaging":`, encMany[FacebookMessage], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), kSub},
+	{`"changes":`, encMany[FacebookWebhookChange], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), kSub},
+}}
 
 func (m *FacebookWebhookEntry) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.int64(`"time":`, m.Time)
-	encodeModels(e, `"messaging":`, m.Messaging)
-	encodeModels(e, `"changes":`, m.Changes)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctFacebookWebhookEntry)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FacebookWebhookEntry) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookWebhookEntry) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaqRequestType) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "faq_id":
-			ok = d.int(&m.FaqID)
-		case "faq_name":
-			ok = d.str(&m.FaqName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaqRequestType = decTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.ID)), kInt},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.TickettypeID)), kInt},
+	{"faq_id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.FaqID)), kInt},
+	{"faq_name", nil, uint32(unsafe.Offsetof(FaqRequestType{}.FaqName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaqRequestType{}.Warning)), kStr},
+}, sorted: []uint16{4, 2, 3, 0, 1}}
 
-func (m *FaqRequestType) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.int(`"faq_id":`, m.FaqID)
-	e.str(`"faq_name":`, m.FaqName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FaqRequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaqRequestType) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaqRequestType) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaqRequestType = encTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaqRequestType{}.ID)), kInt},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(FaqRequestType{}.TickettypeID)), kInt},
+	{`"faq_id":`, nil, uint32(unsafe.Offsetof(FaqRequestType{}.FaqID)), kInt},
+	{`"faq_name":`, nil, uint32(unsafe.Offsetof(FaqRequestType{}.FaqName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaqRequestType{}.Warning)), kStr},
+}}
+
+func (m *FaqRequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaqRequestType) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaqRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectFaultAdditionalAgents = decTable{extra: unsafe.Offsetof(FaultAdditionalAgents{}.Extra), fields: []decField{
+	{"faultid", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Faultid)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Name)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Warning)), kStr},
+}, sorted: []uint16{3, 0, 1, 2}}
+
 func (m *FaultAdditionalAgents) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "faultid":
-			ok = d.int(&m.Faultid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectFaultAdditionalAgents)
 }
+
+var enctFaultAdditionalAgents = encTable{extra: unsafe.Offsetof(FaultAdditionalAgents{}.Extra), fields: []encField{
+	{`"faultid":`, nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Faultid)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Name)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Warning)), kStr},
+}}
 
 func (m *FaultAdditionalAgents) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"faultid":`, m.Faultid)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctFaultAdditionalAgents)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultAdditionalAgents) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultAdditionalAgents) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultApproval) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_includeticketinresponse":
-			ok = d.bool(&m.Includeticketinresponse)
-		case "_isportalagentnote":
-			ok = d.bool(&m.Isportalagentnote)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actionnumber":
-			ok = d.int(&m.Actionnumber)
-		case "admin_overridden":
-			ok = d.bool(&m.AdminOverridden)
-		case "admin_override_id":
-			ok = d.int(&m.AdminOverrideID)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_initials":
-			ok = d.str(&m.AgentInitials)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "agent_requestor_colour":
-			ok = d.str(&m.AgentRequestorColour)
-		case "agent_requestor_imgpath":
-			ok = d.str(&m.AgentRequestorImgpath)
-		case "allow_approver_attachments":
-			ok = d.bool(&m.AllowApproverAttachments)
-		case "approval_inprogress":
-			ok = d.bool(&m.ApprovalInprogress)
-		case "approval_process_guid":
-			ok = d.str(&m.ApprovalProcessGUID)
-		case "approval_process_id":
-			ok = d.int(&m.ApprovalProcessID)
-		case "approval_process_name":
-			ok = d.str(&m.ApprovalProcessName)
-		case "approver_note":
-			ok = d.str(&m.ApproverNote)
-		case "attachment_list":
-			ok = decodeModel(d, &m.AttachmentList)
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "cab_id":
-			ok = d.int(&m.CabID)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "dateapproved":
-			ok = d.time(&m.Dateapproved)
-		case "datetime":
-			ok = d.time(&m.Datetime)
-		case "delegated_by_uid":
-			ok = d.int(&m.DelegatedByUID)
-		case "delegated_by_username":
-			ok = d.str(&m.DelegatedByUsername)
-		case "emailaddress":
-			ok = d.str(&m.Emailaddress)
-		case "emailstatus":
-			ok = d.int(&m.Emailstatus)
-		case "faresultchanged":
-			ok = d.int(&m.Faresultchanged)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "holiday_id":
-			ok = d.int(&m.HolidayID)
-		case "holiday_ref":
-			ok = d.str(&m.HolidayRef)
-		case "image":
-			ok = d.str(&m.Image)
-		case "initials":
-			ok = d.str(&m.Initials)
-		case "invoice_id":
-			ok = d.int(&m.InvoiceID)
-		case "invoice_ref":
-			ok = d.str(&m.InvoiceRef)
-		case "is_mandatory":
-			ok = d.bool(&m.IsMandatory)
-		case "lastreminderdatetime":
-			ok = d.time(&m.Lastreminderdatetime)
-		case "name":
-			ok = d.str(&m.Name)
-		case "newsignatureadded":
-			ok = d.bool(&m.Newsignatureadded)
-		case "note":
-			ok = d.str(&m.Note)
-		case "purchase_order_id":
-			ok = d.int(&m.PurchaseOrderID)
-		case "purchase_order_ref":
-			ok = d.str(&m.PurchaseOrderRef)
-		case "quote_id":
-			ok = d.int(&m.QuoteID)
-		case "quote_ref":
-			ok = d.str(&m.QuoteRef)
-		case "requestor_agent_id":
-			ok = d.int(&m.RequestorAgentID)
-		case "requestor_colour":
-			ok = d.str(&m.RequestorColour)
-		case "requestor_imgpath":
-			ok = d.str(&m.RequestorImgpath)
-		case "requestor_initials":
-			ok = d.str(&m.RequestorInitials)
-		case "requestor_lastonline":
-			ok = d.str(&m.RequestorLastonline)
-		case "requestor_name":
-			ok = d.str(&m.RequestorName)
-		case "requestor_onlinestatus":
-			ok = d.int(&m.RequestorOnlinestatus)
-		case "requestor_user_id":
-			ok = d.int(&m.RequestorUserID)
-		case "result":
-			ok = d.int(&m.Result)
-		case "role_id":
-			ok = d.int(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "send_webhook":
-			ok = d.bool(&m.SendWebhook)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "signature":
-			ok = d.str(&m.Signature)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "startdate_timezone":
-			ok = d.str(&m.StartdateTimezone)
-		case "startdate_with_timezone":
-			ok = decodeModel(d, &m.StartdateWithTimezone)
-		case "starttime":
-			ok = d.str(&m.Starttime)
-		case "step_id":
-			ok = d.int(&m.StepID)
-		case "step_name":
-			ok = d.str(&m.StepName)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "targetdate":
-			ok = d.time(&m.Targetdate)
-		case "targetdate_timezone":
-			ok = d.str(&m.TargetdateTimezone)
-		case "targetdate_with_timezone":
-			ok = decodeModel(d, &m.TargetdateWithTimezone)
-		case "targettime":
-			ok = d.str(&m.Targettime)
-		case "templateid":
-			ok = d.int(&m.Templateid)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "ticket_user_id":
-			ok = d.int(&m.TicketUserID)
-		case "ticket_user_name":
-			ok = d.str(&m.TicketUserName)
-		case "timetaken":
-			ok = d.float64(&m.Timetaken)
-		case "token":
-			ok = d.str(&m.Token)
-		case "total_count":
-			ok = d.int(&m.TotalCount)
-		case "type":
-			ok = d.int(&m.Type)
-		case "uniqueid":
-			ok = d.int(&m.Uniqueid)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "votes_required_to_accept":
-			ok = d.int(&m.VotesRequiredToAccept)
-		case "votes_required_to_reject":
-			ok = d.int(&m.VotesRequiredToReject)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), fields: []decField{
+	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketID)), kInt},
+	{"purchase_order_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderID)), kInt},
+	{"purchase_order_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderRef)), kStr},
+	{"quote_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteID)), kInt},
+	{"quote_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteRef)), kStr},
+	{"startdate_timezone", nil, uint32(unsafe.Offsetof(FaultApproval{}.StartdateTimezone)), kStr},
+	{"startdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), kSub},
+	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(FaultApproval{}.TargetdateTimezone)), kStr},
+	{"targetdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), kSub},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceID)), kInt},
+	{"invoice_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceRef)), kStr},
+	{"seq", nil, uint32(unsafe.Offsetof(FaultApproval{}.Seq)), kInt},
+	{"actionnumber", nil, uint32(unsafe.Offsetof(FaultApproval{}.Actionnumber)), kInt},
+	{"emailstatus", nil, uint32(unsafe.Offsetof(FaultApproval{}.Emailstatus)), kInt},
+	{"result", nil, uint32(unsafe.Offsetof(FaultApproval{}.Result)), kInt},
+	{"emailaddress", nil, uint32(unsafe.Offsetof(FaultApproval{}.Emailaddress)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(FaultApproval{}.Type)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.UserID)), kInt},
+	{"ticket_user_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketUserID)), kInt},
+	{"ticket_user_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketUserName)), kStr},
+	{"cab_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.CabID)), kInt},
+	{"templateid", nil, uint32(unsafe.Offsetof(FaultApproval{}.Templateid)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(FaultApproval{}.Name)), kStr},
+	{"image", nil, uint32(unsafe.Offsetof(FaultApproval{}.Image)), kStr},
+	{"initials", nil, uint32(unsafe.Offsetof(FaultApproval{}.Initials)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(FaultApproval{}.Colour)), kStr},
+	{"requestor_agent_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorAgentID)), kInt},
+	{"requestor_user_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorUserID)), kInt},
+	{"datetime", nil, uint32(unsafe.Offsetof(FaultApproval{}.Datetime)), kTime},
+	{"approval_process_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalProcessID)), kInt},
+	{"approval_process_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalProcessName)), kStr},
+	{"approval_process_guid", nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalProcessGUID)), kStr},
+	{"approver_note", nil, uint32(unsafe.Offsetof(FaultApproval{}.ApproverNote)), kStr},
+	{"requestor_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorName)), kStr},
+	{"requestor_imgpath", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorImgpath)), kStr},
+	{"requestor_colour", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorColour)), kStr},
+	{"requestor_initials", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorInitials)), kStr},
+	{"requestor_onlinestatus", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorOnlinestatus)), kInt},
+	{"requestor_lastonline", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorLastonline)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(FaultApproval{}.Summary)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(FaultApproval{}.Note)), kStr},
+	{"_includeticketinresponse", nil, uint32(unsafe.Offsetof(FaultApproval{}.Includeticketinresponse)), kBool},
+	{"attachment_list", decOne[AttachmentView], uint32(unsafe.Offsetof(FaultApproval{}.AttachmentList)), kSub},
+	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(FaultApproval{}.Fields)), kSub},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(FaultApproval{}.Customfields)), kSub},
+	{"agent_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentName)), kStr},
+	{"agent_initials", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentInitials)), kStr},
+	{"agent_requestor_colour", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentRequestorColour)), kStr},
+	{"agent_requestor_imgpath", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentRequestorImgpath)), kStr},
+	{"delegated_by_uid", nil, uint32(unsafe.Offsetof(FaultApproval{}.DelegatedByUID)), kInt},
+	{"votes_required_to_accept", nil, uint32(unsafe.Offsetof(FaultApproval{}.VotesRequiredToAccept)), kInt},
+	{"votes_required_to_reject", nil, uint32(unsafe.Offsetof(FaultApproval{}.VotesRequiredToReject)), kInt},
+	{"is_mandatory", nil, uint32(unsafe.Offsetof(FaultApproval{}.IsMandatory)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultApproval{}.Warning)), kStr},
+	{"faresultchanged", nil, uint32(unsafe.Offsetof(FaultApproval{}.Faresultchanged)), kInt},
+	{"token", nil, uint32(unsafe.Offsetof(FaultApproval{}.Token)), kStr},
+	{"uniqueid", nil, uint32(unsafe.Offsetof(FaultApproval{}.Uniqueid)), kInt},
+	{"signature", nil, uint32(unsafe.Offsetof(FaultApproval{}.Signature)), kStr},
+	{"newsignatureadded", nil, uint32(unsafe.Offsetof(FaultApproval{}.Newsignatureadded)), kBool},
+	{"lastreminderdatetime", nil, uint32(unsafe.Offsetof(FaultApproval{}.Lastreminderdatetime)), kTime},
+	{"startdate", nil, uint32(unsafe.Offsetof(FaultApproval{}.Startdate)), kTime},
+	{"targetdate", nil, uint32(unsafe.Offsetof(FaultApproval{}.Targetdate)), kTime},
+	{"starttime", nil, uint32(unsafe.Offsetof(FaultApproval{}.Starttime)), kStr},
+	{"targettime", nil, uint32(unsafe.Offsetof(FaultApproval{}.Targettime)), kStr},
+	{"timetaken", nil, uint32(unsafe.Offsetof(FaultApproval{}.Timetaken)), kF64},
+	{"allow_approver_attachments", nil, uint32(unsafe.Offsetof(FaultApproval{}.AllowApproverAttachments)), kBool},
+	{"holiday_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayID)), kInt},
+	{"holiday_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayRef)), kStr},
+	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(FaultApproval{}.Attachments)), kSub},
+	{"admin_overridden", nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverridden)), kBool},
+	{"admin_override_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverrideID)), kInt},
+	{"role_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.RoleID)), kInt},
+	{"total_count", nil, uint32(unsafe.Offsetof(FaultApproval{}.TotalCount)), kInt},
+	{"send_webhook", nil, uint32(unsafe.Offsetof(FaultApproval{}.SendWebhook)), kBool},
+	{"dateapproved", nil, uint32(unsafe.Offsetof(FaultApproval{}.Dateapproved)), kTime},
+	{"step_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.StepID)), kInt},
+	{"step_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.StepName)), kStr},
+	{"approval_inprogress", nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalInprogress)), kBool},
+	{"role_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.RoleName)), kStr},
+	{"_isportalagentnote", nil, uint32(unsafe.Offsetof(FaultApproval{}.Isportalagentnote)), kBool},
+	{"delegated_by_username", nil, uint32(unsafe.Offsetof(FaultApproval{}.DelegatedByUsername)), kStr},
+}, sorted: []uint16{42, 80, 54, 12, 70, 71, 17, 47, 46, 48, 49, 66, 78, 32, 30, 31, 33, 43, 69, 21, 26, 45, 75, 29, 50, 81, 15, 13, 55, 44, 67, 68, 24, 25, 9, 10, 53, 60, 23, 59, 41, 1, 2, 3, 4, 27, 36, 35, 37, 39, 34, 38, 28, 14, 72, 79, 74, 11, 58, 61, 5, 6, 63, 76, 77, 40, 62, 7, 8, 64, 22, 0, 19, 20, 65, 56, 73, 16, 57, 18, 51, 52}}
 
-func (m *FaultApproval) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"purchase_order_id":`, m.PurchaseOrderID)
-	e.str(`"purchase_order_ref":`, m.PurchaseOrderRef)
-	e.int(`"quote_id":`, m.QuoteID)
-	e.str(`"quote_ref":`, m.QuoteRef)
-	e.str(`"startdate_timezone":`, m.StartdateTimezone)
-	encodeModel(e, `"startdate_with_timezone":`, m.StartdateWithTimezone)
-	e.str(`"targetdate_timezone":`, m.TargetdateTimezone)
-	encodeModel(e, `"targetdate_with_timezone":`, m.TargetdateWithTimezone)
-	e.int(`"invoice_id":`, m.InvoiceID)
-	e.str(`"invoice_ref":`, m.InvoiceRef)
-	e.int(`"seq":`, m.Seq)
-	e.int(`"actionnumber":`, m.Actionnumber)
-	e.int(`"emailstatus":`, m.Emailstatus)
-	e.int(`"result":`, m.Result)
-	e.str(`"emailaddress":`, m.Emailaddress)
-	e.int(`"type":`, m.Type)
-	e.int(`"agent_id":`, m.AgentID)
-	e.int(`"user_id":`, m.UserID)
-	e.int(`"ticket_user_id":`, m.TicketUserID)
-	e.str(`"ticket_user_name":`, m.TicketUserName)
-	e.int(`"cab_id":`, m.CabID)
-	e.int(`"templateid":`, m.Templateid)
-	e.str(`"name":`, m.Name)
-	e.str(`"image":`, m.Image)
-	e.str(`"initials":`, m.Initials)
-	e.str(`"colour":`, m.Colour)
-	e.int(`"requestor_agent_id":`, m.RequestorAgentID)
-	e.int(`"requestor_user_id":`, m.RequestorUserID)
-	e.time(`"datetime":`, m.Datetime)
-	e.int(`"approval_process_id":`, m.ApprovalProcessID)
-	e.str(`"approval_process_name":`, m.ApprovalProcessName)
-	e.str(`"approval_process_guid":`, m.ApprovalProcessGUID)
-	e.str(`"approver_note":`, m.ApproverNote)
-	e.str(`"requestor_name":`, m.RequestorName)
-	e.str(`"requestor_imgpath":`, m.RequestorImgpath)
-	e.str(`"requestor_colour":`, m.RequestorColour)
-	e.str(`"requestor_initials":`, m.RequestorInitials)
-	e.int(`"requestor_onlinestatus":`, m.RequestorOnlinestatus)
-	e.str(`"requestor_lastonline":`, m.RequestorLastonline)
-	e.str(`"summary":`, m.Summary)
-	e.str(`"note":`, m.Note)
-	e.bool(`"_includeticketinresponse":`, m.Includeticketinresponse)
-	encodeModel(e, `"attachment_list":`, m.AttachmentList)
-	encodeModels(e, `"fields":`, m.Fields)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"agent_initials":`, m.AgentInitials)
-	e.str(`"agent_requestor_colour":`, m.AgentRequestorColour)
-	e.str(`"agent_requestor_imgpath":`, m.AgentRequestorImgpath)
-	e.int(`"delegated_by_uid":`, m.DelegatedByUID)
-	e.int(`"votes_required_to_accept":`, m.VotesRequiredToAccept)
-	e.int(`"votes_required_to_reject":`, m.VotesRequiredToReject)
-	e.bool(`"is_mandatory":`, m.IsMandatory)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"faresultchanged":`, m.Faresultchanged)
-	e.str(`"token":`, m.Token)
-	e.int(`"uniqueid":`, m.Uniqueid)
-	e.str(`"signature":`, m.Signature)
-	e.bool(`"newsignatureadded":`, m.Newsignatureadded)
-	e.time(`"lastreminderdatetime":`, m.Lastreminderdatetime)
-	e.time(`"startdate":`, m.Startdate)
-	e.time(`"targetdate":`, m.Targetdate)
-	e.str(`"starttime":`, m.Starttime)
-	e.str(`"targettime":`, m.Targettime)
-	e.float64(`"timetaken":`, m.Timetaken)
-	e.bool(`"allow_approver_attachments":`, m.AllowApproverAttachments)
-	e.int(`"holiday_id":`, m.HolidayID)
-	e.str(`"holiday_ref":`, m.HolidayRef)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	e.bool(`"admin_overridden":`, m.AdminOverridden)
-	e.int(`"admin_override_id":`, m.AdminOverrideID)
-	e.int(`"role_id":`, m.RoleID)
-	e.int(`"total_count":`, m.TotalCount)
-	e.bool(`"send_webhook":`, m.SendWebhook)
-	e.time(`"dateapproved":`, m.Dateapproved)
-	e.int(`"step_id":`, m.StepID)
-	e.str(`"step_name":`, m.StepName)
-	e.bool(`"approval_inprogress":`, m.ApprovalInprogress)
-	e.str(`"role_name":`, m.RoleName)
-	e.bool(`"_isportalagentnote":`, m.Isportalagentnote)
-	e.str(`"delegated_by_username":`, m.DelegatedByUsername)
-	e.close(mark, m.Extra)
-}
+func (m *FaultApproval) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultApproval) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultApproval) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultApproval = encTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), fields: []encField{
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketID)), kInt},
+	{`"purchase_order_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderID)), kInt},
+	{`"purchase_order_ref":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderRef)), kStr},
+	{`"quote_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteID)), kInt},
+	{`"quote_ref":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteRef)), kStr},
+	{`"startdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.StartdateTimezone)), kStr},
+	{`"startdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), kSub},
+	{`"targetdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.TargetdateTimezone)), kStr},
+	{`"targetdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), kSub},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceID)), kInt},
+	{`"invoice_ref":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceRef)), kStr},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Seq)), kInt},
+	{`"actionnumber":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Actionnumber)), kInt},
+	{`"emailstatus":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Emailstatus)), kInt},
+	{`"result":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Result)), kInt},
+	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Emailaddress)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Type)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.UserID)), kInt},
+	{`"ticket_user_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketUserID)), kInt},
+	{`"ticket_user_name":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketUserName)), kStr},
+	{`"cab_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.CabID)), kInt},
+	{`"templateid":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Templateid)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Name)), kStr},
+	{`"image":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Image)), kStr},
+	{`"initials":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Initials)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Colour)), kStr},
+	{`"requestor_agent_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorAgentID)), kInt},
+	{`"requestor_user_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorUserID)), kInt},
+	{`"datetime":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Datetime)), kTime},
+	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalProcessID)), kInt},
+	{`"approval_process_name":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalProcessName)), kStr},
+	{`"approval_process_guid":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalProcessGUID)), kStr},
+	{`"approver_note":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.ApproverNote)), kStr},
+	{`"requestor_name":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorName)), kStr},
+	{`"requestor_imgpath":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorImgpath)), kStr},
+	{`"requestor_colour":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorColour)), kStr},
+	{`"requestor_initials":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorInitials)), kStr},
+	{`"requestor_onlinestatus":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorOnlinestatus)), kInt},
+	{`"requestor_lastonline":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorLastonline)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Summary)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Note)), kStr},
+	{`"_includeticketinresponse":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Includeticketinresponse)), kBool},
+	{`"attachment_list":`, encOne[AttachmentView], uint32(unsafe.Offsetof(FaultApproval{}.AttachmentList)), kSub},
+	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(FaultApproval{}.Fields)), kSub},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(FaultApproval{}.Customfields)), kSub},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentName)), kStr},
+	{`"agent_initials":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentInitials)), kStr},
+	{`"agent_requestor_colour":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentRequestorColour)), kStr},
+	{`"agent_requestor_imgpath":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentRequestorImgpath)), kStr},
+	{`"delegated_by_uid":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.DelegatedByUID)), kInt},
+	{`"votes_required_to_accept":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.VotesRequiredToAccept)), kInt},
+	{`"votes_required_to_reject":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.VotesRequiredToReject)), kInt},
+	{`"is_mandatory":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.IsMandatory)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Warning)), kStr},
+	{`"faresultchanged":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Faresultchanged)), kInt},
+	{`"token":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Token)), kStr},
+	{`"uniqueid":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Uniqueid)), kInt},
+	{`"signature":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Signature)), kStr},
+	{`"newsignatureadded":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Newsignatureadded)), kBool},
+	{`"lastreminderdatetime":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Lastreminderdatetime)), kTime},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Startdate)), kTime},
+	{`"targetdate":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Targetdate)), kTime},
+	{`"starttime":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Starttime)), kStr},
+	{`"targettime":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Targettime)), kStr},
+	{`"timetaken":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Timetaken)), kF64},
+	{`"allow_approver_attachments":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AllowApproverAttachments)), kBool},
+	{`"holiday_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayID)), kInt},
+	{`"holiday_ref":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayRef)), kStr},
+	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(FaultApproval{}.Attachments)), kSub},
+	{`"admin_overridden":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverridden)), kBool},
+	{`"admin_override_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverrideID)), kInt},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RoleID)), kInt},
+	{`"total_count":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.TotalCount)), kInt},
+	{`"send_webhook":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.SendWebhook)), kBool},
+	{`"dateapproved":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Dateapproved)), kTime},
+	{`"step_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.StepID)), kInt},
+	{`"step_name":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.StepName)), kStr},
+	{`"approval_inprogress":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalInprogress)), kBool},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RoleName)), kStr},
+	{`"_isportalagentnote":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Isportalagentnote)), kBool},
+	{`"delegated_by_username":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.DelegatedByUsername)), kStr},
+}}
+
+func (m *FaultApproval) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultApproval) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultApproval) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultBudget) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actual_days":
-			ok = d.float64(&m.ActualDays)
-		case "actual_hours":
-			ok = d.float64(&m.ActualHours)
-		case "actual_money":
-			ok = d.float64(&m.ActualMoney)
-		case "budgettype_id":
-			ok = d.int(&m.BudgettypeID)
-		case "budgettype_name":
-			ok = d.str(&m.BudgettypeName)
-		case "days":
-			ok = d.float64(&m.Days)
-		case "estimated_days":
-			ok = d.float64(&m.EstimatedDays)
-		case "estimated_hours":
-			ok = d.float64(&m.EstimatedHours)
-		case "estimated_money":
-			ok = d.float64(&m.EstimatedMoney)
-		case "hours":
-			ok = d.float64(&m.Hours)
-		case "id":
-			ok = d.int(&m.ID)
-		case "money":
-			ok = d.float64(&m.Money)
-		case "quoteline_id":
-			ok = d.int(&m.QuotelineID)
-		case "rate":
-			ok = d.float64(&m.Rate)
-		case "rate_days":
-			ok = d.float64(&m.RateDays)
-		case "remaining_days":
-			ok = d.float64(&m.RemainingDays)
-		case "remaining_hours":
-			ok = d.float64(&m.RemainingHours)
-		case "remaining_value":
-			ok = d.float64(&m.RemainingValue)
-		case "scheduled_days":
-			ok = d.float64(&m.ScheduledDays)
-		case "scheduled_hours":
-			ok = d.float64(&m.ScheduledHours)
-		case "scheduled_value":
-			ok = d.float64(&m.ScheduledValue)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "toschedule_days":
-			ok = d.float64(&m.ToscheduleDays)
-		case "toschedule_hours":
-			ok = d.float64(&m.ToscheduleHours)
-		case "toschedule_value":
-			ok = d.float64(&m.ToscheduleValue)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultBudget = decTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultBudget{}.ID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultBudget{}.TicketID)), kInt},
+	{"budgettype_id", nil, uint32(unsafe.Offsetof(FaultBudget{}.BudgettypeID)), kInt},
+	{"budgettype_name", nil, uint32(unsafe.Offsetof(FaultBudget{}.BudgettypeName)), kStr},
+	{"hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.Hours)), kF64},
+	{"days", nil, uint32(unsafe.Offsetof(FaultBudget{}.Days)), kF64},
+	{"rate", nil, uint32(unsafe.Offsetof(FaultBudget{}.Rate)), kF64},
+	{"rate_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.RateDays)), kF64},
+	{"money", nil, uint32(unsafe.Offsetof(FaultBudget{}.Money)), kF64},
+	{"estimated_hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.EstimatedHours)), kF64},
+	{"estimated_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.EstimatedDays)), kF64},
+	{"estimated_money", nil, uint32(unsafe.Offsetof(FaultBudget{}.EstimatedMoney)), kF64},
+	{"actual_hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.ActualHours)), kF64},
+	{"actual_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.ActualDays)), kF64},
+	{"actual_money", nil, uint32(unsafe.Offsetof(FaultBudget{}.ActualMoney)), kF64},
+	{"scheduled_hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.ScheduledHours)), kF64},
+	{"scheduled_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.ScheduledDays)), kF64},
+	{"scheduled_value", nil, uint32(unsafe.Offsetof(FaultBudget{}.ScheduledValue)), kF64},
+	{"toschedule_hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.ToscheduleHours)), kF64},
+	{"toschedule_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.ToscheduleDays)), kF64},
+	{"toschedule_value", nil, uint32(unsafe.Offsetof(FaultBudget{}.ToscheduleValue)), kF64},
+	{"remaining_hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.RemainingHours)), kF64},
+	{"remaining_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.RemainingDays)), kF64},
+	{"remaining_value", nil, uint32(unsafe.Offsetof(FaultBudget{}.RemainingValue)), kF64},
+	{"quoteline_id", nil, uint32(unsafe.Offsetof(FaultBudget{}.QuotelineID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultBudget{}.Warning)), kStr},
+}, sorted: []uint16{25, 13, 12, 14, 2, 3, 5, 10, 9, 11, 4, 0, 8, 24, 6, 7, 22, 21, 23, 16, 15, 17, 1, 19, 18, 20}}
 
-func (m *FaultBudget) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"budgettype_id":`, m.BudgettypeID)
-	e.str(`"budgettype_name":`, m.BudgettypeName)
-	e.float64(`"hours":`, m.Hours)
-	e.float64(`"days":`, m.Days)
-	e.float64(`"rate":`, m.Rate)
-	e.float64(`"rate_days":`, m.RateDays)
-	e.float64(`"money":`, m.Money)
-	e.float64(`"estimated_hours":`, m.EstimatedHours)
-	e.float64(`"estimated_days":`, m.EstimatedDays)
-	e.float64(`"estimated_money":`, m.EstimatedMoney)
-	e.float64(`"actual_hours":`, m.ActualHours)
-	e.float64(`"actual_days":`, m.ActualDays)
-	e.float64(`"actual_money":`, m.ActualMoney)
-	e.float64(`"scheduled_hours":`, m.ScheduledHours)
-	e.float64(`"scheduled_days":`, m.ScheduledDays)
-	e.float64(`"scheduled_value":`, m.ScheduledValue)
-	e.float64(`"toschedule_hours":`, m.ToscheduleHours)
-	e.float64(`"toschedule_days":`, m.ToscheduleDays)
-	e.float64(`"toschedule_value":`, m.ToscheduleValue)
-	e.float64(`"remaining_hours":`, m.RemainingHours)
-	e.float64(`"remaining_days":`, m.RemainingDays)
-	e.float64(`"remaining_value":`, m.RemainingValue)
-	e.int(`"quoteline_id":`, m.QuotelineID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FaultBudget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultBudget) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultBudget) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultBudget = encTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.TicketID)), kInt},
+	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.BudgettypeID)), kInt},
+	{`"budgettype_name":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.BudgettypeName)), kStr},
+	{`"hours":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.Hours)), kF64},
+	{`"days":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.Days)), kF64},
+	{`"rate":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.Rate)), kF64},
+	{`"rate_days":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.RateDays)), kF64},
+	{`"money":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.Money)), kF64},
+	{`"estimated_hours":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.EstimatedHours)), kF64},
+	{`"estimated_days":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.EstimatedDays)), kF64},
+	{`"estimated_money":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.EstimatedMoney)), kF64},
+	{`"actual_hours":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ActualHours)), kF64},
+	{`"actual_days":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ActualDays)), kF64},
+	{`"actual_money":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ActualMoney)), kF64},
+	{`"scheduled_hours":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ScheduledHours)), kF64},
+	{`"scheduled_days":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ScheduledDays)), kF64},
+	{`"scheduled_value":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ScheduledValue)), kF64},
+	{`"toschedule_hours":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ToscheduleHours)), kF64},
+	{`"toschedule_days":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ToscheduleDays)), kF64},
+	{`"toschedule_value":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ToscheduleValue)), kF64},
+	{`"remaining_hours":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.RemainingHours)), kF64},
+	{`"remaining_days":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.RemainingDays)), kF64},
+	{`"remaining_value":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.RemainingValue)), kF64},
+	{`"quoteline_id":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.QuotelineID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.Warning)), kStr},
+}}
+
+func (m *FaultBudget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultBudget) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultBudget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultCommit) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultCommit = decTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultCommit{}.ID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultCommit{}.TicketID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(FaultCommit{}.Name)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(FaultCommit{}.URL)), kStr},
+}, sorted: []uint16{0, 2, 1, 3}}
 
-func (m *FaultCommit) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"name":`, m.Name)
-	e.str(`"url":`, m.URL)
-	e.close(mark, m.Extra)
-}
+func (m *FaultCommit) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultCommit) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultCommit) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultCommit = encTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultCommit{}.ID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultCommit{}.TicketID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FaultCommit{}.Name)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(FaultCommit{}.URL)), kStr},
+}}
+
+func (m *FaultCommit) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultCommit) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultCommit) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultItem) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "asset_id":
-			ok = d.int(&m.AssetID)
-		case "asset_number":
-			ok = d.int(&m.AssetNumber)
-		case "asset_site":
-			ok = d.int(&m.AssetSite)
-		case "asset_type_matching_field_name":
-			ok = d.str(&m.AssetTypeMatchingFieldName)
-		case "assetgroup_name":
-			ok = d.str(&m.AssetgroupName)
-		case "assettype_id":
-			ok = d.int(&m.AssettypeID)
-		case "assettype_name":
-			ok = d.str(&m.AssettypeName)
-		case "budgettype_id":
-			ok = d.int(&m.BudgettypeID)
-		case "consignment_ids":
-			ok = d.ints(&m.ConsignmentIds)
-		case "cost_centre":
-			ok = d.int(&m.CostCentre)
-		case "costprice":
-			ok = d.float64(&m.Costprice)
-		case "date_shipped":
-			ok = d.time(&m.DateShipped)
-		case "from_order_id":
-			ok = d.int(&m.FromOrderID)
-		case "from_order_line":
-			ok = d.int(&m.FromOrderLine)
-		case "id":
-			ok = d.int(&m.ID)
-		case "inventory_number":
-			ok = d.str(&m.InventoryNumber)
-		case "item_external_reference":
-			ok = d.str(&m.ItemExternalReference)
-		case "item_generic":
-			ok = d.int(&m.ItemGeneric)
-		case "item_id":
-			ok = d.int(&m.ItemID)
-		case "item_internal_reference":
-			ok = d.str(&m.ItemInternalReference)
-		case "item_recurring":
-			ok = d.bool(&m.ItemRecurring)
-		case "item_tax_code":
-			ok = d.int(&m.ItemTaxCode)
-		case "item_tax_name":
-			ok = d.str(&m.ItemTaxName)
-		case "item_taxable":
-			ok = d.bool(&m.ItemTaxable)
-		case "name":
-			ok = d.str(&m.Name)
-		case "net_total":
-			ok = d.float64(&m.NetTotal)
-		case "note":
-			ok = d.str(&m.Note)
-		case "note2":
-			ok = d.str(&m.Note2)
-		case "price":
-			ok = d.float64(&m.Price)
-		case "quantity":
-			ok = d.float64(&m.Quantity)
-		case "quantity_in_stock":
-			ok = d.float64(&m.QuantityInStock)
-		case "quantity_shipped":
-			ok = d.float64(&m.QuantityShipped)
-		case "reserved_assets":
-			ok = decodeModels(d, &m.ReservedAssets)
-		case "selected":
-			ok = d.bool(&m.Selected)
-		case "status":
-			ok = d.str(&m.Status)
-		case "stock_adjusted_already":
-			ok = d.bool(&m.StockAdjustedAlready)
-		case "stockbin_id":
-			ok = d.int(&m.StockbinID)
-		case "stocklocation_id":
-			ok = d.int(&m.StocklocationID)
-		case "stocklocation_name":
-			ok = d.str(&m.StocklocationName)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "supplier_part_code":
-			ok = d.str(&m.SupplierPartCode)
-		case "tax":
-			ok = d.float64(&m.Tax)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "total_net_total":
-			ok = d.float64(&m.TotalNetTotal)
-		case "total_price":
-			ok = d.float64(&m.TotalPrice)
-		case "total_tax":
-			ok = d.float64(&m.TotalTax)
-		case "unit":
-			ok = d.int(&m.Unit)
-		case "warranty_reported":
-			ok = d.bool(&m.WarrantyReported)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultItem = decTable{extra: unsafe.Offsetof(FaultItem{}.Extra), fields: []decField{
+	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultItem{}.TicketID)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(FaultItem{}.ID)), kInt},
+	{"item_id", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemID)), kInt},
+	{"quantity", nil, uint32(unsafe.Offsetof(FaultItem{}.Quantity)), kF64},
+	{"quantity_shipped", nil, uint32(unsafe.Offsetof(FaultItem{}.QuantityShipped)), kF64},
+	{"unit", nil, uint32(unsafe.Offsetof(FaultItem{}.Unit)), kInt},
+	{"costprice", nil, uint32(unsafe.Offsetof(FaultItem{}.Costprice)), kF64},
+	{"price", nil, uint32(unsafe.Offsetof(FaultItem{}.Price)), kF64},
+	{"status", nil, uint32(unsafe.Offsetof(FaultItem{}.Status)), kStr},
+	{"date_shipped", nil, uint32(unsafe.Offsetof(FaultItem{}.DateShipped)), kTime},
+	{"note", nil, uint32(unsafe.Offsetof(FaultItem{}.Note)), kStr},
+	{"note2", nil, uint32(unsafe.Offsetof(FaultItem{}.Note2)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(FaultItem{}.Name)), kStr},
+	{"supplier_part_code", nil, uint32(unsafe.Offsetof(FaultItem{}.SupplierPartCode)), kStr},
+	{"stocklocation_id", nil, uint32(unsafe.Offsetof(FaultItem{}.StocklocationID)), kInt},
+	{"stocklocation_name", nil, uint32(unsafe.Offsetof(FaultItem{}.StocklocationName)), kStr},
+	{"quantity_in_stock", nil, uint32(unsafe.Offsetof(FaultItem{}.QuantityInStock)), kF64},
+	{"asset_number", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetNumber)), kInt},
+	{"asset_site", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetSite)), kInt},
+	{"warranty_reported", nil, uint32(unsafe.Offsetof(FaultItem{}.WarrantyReported)), kBool},
+	{"selected", nil, uint32(unsafe.Offsetof(FaultItem{}.Selected)), kBool},
+	{"stock_adjusted_already", nil, uint32(unsafe.Offsetof(FaultItem{}.StockAdjustedAlready)), kBool},
+	{"cost_centre", nil, uint32(unsafe.Offsetof(FaultItem{}.CostCentre)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(FaultItem{}.AgentID)), kInt},
+	{"assetgroup_name", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetgroupName)), kStr},
+	{"assettype_id", nil, uint32(unsafe.Offsetof(FaultItem{}.AssettypeID)), kInt},
+	{"assettype_name", nil, uint32(unsafe.Offsetof(FaultItem{}.AssettypeName)), kStr},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(FaultItem{}.SupplierName)), kStr},
+	{"tax", nil, uint32(unsafe.Offsetof(FaultItem{}.Tax)), kF64},
+	{"item_tax_code", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemTaxCode)), kInt},
+	{"item_taxable", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemTaxable)), kBool},
+	{"item_generic", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemGeneric)), kInt},
+	{"item_recurring", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemRecurring)), kBool},
+	{"item_internal_reference", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemInternalReference)), kStr},
+	{"item_external_reference", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemExternalReference)), kStr},
+	{"item_tax_name", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemTaxName)), kStr},
+	{"net_total", nil, uint32(unsafe.Offsetof(FaultItem{}.NetTotal)), kF64},
+	{"total_price", nil, uint32(unsafe.Offsetof(FaultItem{}.TotalPrice)), kF64},
+	{"total_tax", nil, uint32(unsafe.Offsetof(FaultItem{}.TotalTax)), kF64},
+	{"total_net_total", nil, uint32(unsafe.Offsetof(FaultItem{}.TotalNetTotal)), kF64},
+	{"consignment_ids", nil, uint32(unsafe.Offsetof(FaultItem{}.ConsignmentIds)), kInts},
+	{"asset_id", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetID)), kInt},
+	{"from_order_id", nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderID)), kInt},
+	{"from_order_line", nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderLine)), kInt},
+	{"reserved_assets", decMany[DeviceList], uint32(unsafe.Offsetof(FaultItem{}.ReservedAssets)), kSub},
+	{"inventory_number", nil, uint32(unsafe.Offsetof(FaultItem{}.InventoryNumber)), kStr},
+	{"stockbin_id", nil, uint32(unsafe.Offsetof(FaultItem{}.StockbinID)), kInt},
+	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetTypeMatchingFieldName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultItem{}.Warning)), kStr},
+	{"budgettype_id", nil, uint32(unsafe.Offsetof(FaultItem{}.BudgettypeID)), kInt},
+}, sorted: []uint16{48, 23, 41, 17, 18, 47, 24, 25, 26, 49, 40, 22, 6, 9, 42, 43, 1, 45, 34, 31, 2, 33, 32, 29, 35, 30, 12, 36, 10, 11, 7, 3, 16, 4, 44, 20, 8, 21, 46, 14, 15, 27, 13, 28, 0, 39, 37, 38, 5, 19}}
 
-func (m *FaultItem) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"id":`, m.ID)
-	e.int(`"item_id":`, m.ItemID)
-	e.float64(`"quantity":`, m.Quantity)
-	e.float64(`"quantity_shipped":`, m.QuantityShipped)
-	e.int(`"unit":`, m.Unit)
-	e.float64(`"costprice":`, m.Costprice)
-	e.float64(`"price":`, m.Price)
-	e.str(`"status":`, m.Status)
-	e.time(`"date_shipped":`, m.DateShipped)
-	e.str(`"note":`, m.Note)
-	e.str(`"note2":`, m.Note2)
-	e.str(`"name":`, m.Name)
-	e.str(`"supplier_part_code":`, m.SupplierPartCode)
-	e.int(`"stocklocation_id":`, m.StocklocationID)
-	e.str(`"stocklocation_name":`, m.StocklocationName)
-	e.float64(`"quantity_in_stock":`, m.QuantityInStock)
-	e.int(`"asset_number":`, m.AssetNumber)
-	e.int(`"asset_site":`, m.AssetSite)
-	e.bool(`"warranty_reported":`, m.WarrantyReported)
-	e.bool(`"selected":`, m.Selected)
-	e.bool(`"stock_adjusted_already":`, m.StockAdjustedAlready)
-	e.int(`"cost_centre":`, m.CostCentre)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"assetgroup_name":`, m.AssetgroupName)
-	e.int(`"assettype_id":`, m.AssettypeID)
-	e.str(`"assettype_name":`, m.AssettypeName)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.float64(`"tax":`, m.Tax)
-	e.int(`"item_tax_code":`, m.ItemTaxCode)
-	e.bool(`"item_taxable":`, m.ItemTaxable)
-	e.int(`"item_generic":`, m.ItemGeneric)
-	e.bool(`"item_recurring":`, m.ItemRecurring)
-	e.str(`"item_internal_reference":`, m.ItemInternalReference)
-	e.str(`"item_external_reference":`, m.ItemExternalReference)
-	e.str(`"item_tax_name":`, m.ItemTaxName)
-	e.float64(`"net_total":`, m.NetTotal)
-	e.float64(`"total_price":`, m.TotalPrice)
-	e.float64(`"total_tax":`, m.TotalTax)
-	e.float64(`"total_net_total":`, m.TotalNetTotal)
-	e.ints(`"consignment_ids":`, m.ConsignmentIds)
-	e.int(`"asset_id":`, m.AssetID)
-	e.int(`"from_order_id":`, m.FromOrderID)
-	e.int(`"from_order_line":`, m.FromOrderLine)
-	encodeModels(e, `"reserved_assets":`, m.ReservedAssets)
-	e.str(`"inventory_number":`, m.InventoryNumber)
-	e.int(`"stockbin_id":`, m.StockbinID)
-	e.str(`"asset_type_matching_field_name":`, m.AssetTypeMatchingFieldName)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"budgettype_id":`, m.BudgettypeID)
-	e.close(mark, m.Extra)
-}
+func (m *FaultItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultItem) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultItem) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultItem = encTable{extra: unsafe.Offsetof(FaultItem{}.Extra), fields: []encField{
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.TicketID)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ID)), kInt},
+	{`"item_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ItemID)), kInt},
+	{`"quantity":`, nil, uint32(unsafe.Offsetof(FaultItem{}.Quantity)), kF64},
+	{`"quantity_shipped":`, nil, uint32(unsafe.Offsetof(FaultItem{}.QuantityShipped)), kF64},
+	{`"unit":`, nil, uint32(unsafe.Offsetof(FaultItem{}.Unit)), kInt},
+	{`"costprice":`, nil, uint32(unsafe.Offsetof(FaultItem{}.Costprice)), kF64},
+	{`"price":`, nil, uint32(unsafe.Offsetof(FaultItem{}.Price)), kF64},
+	{`"status":`, nil, uint32(unsafe.Offsetof(FaultItem{}.Status)), kStr},
+	{`"date_shipped":`, nil, uint32(unsafe.Offsetof(FaultItem{}.DateShipped)), kTime},
+	{`"note":`, nil, uint32(unsafe.Offsetof(FaultItem{}.Note)), kStr},
+	{`"note2":`, nil, uint32(unsafe.Offsetof(FaultItem{}.Note2)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FaultItem{}.Name)), kStr},
+	{`"supplier_part_code":`, nil, uint32(unsafe.Offsetof(FaultItem{}.SupplierPartCode)), kStr},
+	{`"stocklocation_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.StocklocationID)), kInt},
+	{`"stocklocation_name":`, nil, uint32(unsafe.Offsetof(FaultItem{}.StocklocationName)), kStr},
+	{`"quantity_in_stock":`, nil, uint32(unsafe.Offsetof(FaultItem{}.QuantityInStock)), kF64},
+	{`"asset_number":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AssetNumber)), kInt},
+	{`"asset_site":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AssetSite)), kInt},
+	{`"warranty_reported":`, nil, uint32(unsafe.Offsetof(FaultItem{}.WarrantyReported)), kBool},
+	{`"selected":`, nil, uint32(unsafe.Offsetof(FaultItem{}.Selected)), kBool},
+	{`"stock_adjusted_already":`, nil, uint32(unsafe.Offsetof(FaultItem{}.StockAdjustedAlready)), kBool},
+	{`"cost_centre":`, nil, uint32(unsafe.Offsetof(FaultItem{}.CostCentre)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AgentID)), kInt},
+	{`"assetgroup_name":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AssetgroupName)), kStr},
+	{`"assettype_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AssettypeID)), kInt},
+	{`"assettype_name":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AssettypeName)), kStr},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(FaultItem{}.SupplierName)), kStr},
+	{`"tax":`, nil, uint32(unsafe.Offsetof(FaultItem{}.Tax)), kF64},
+	{`"item_tax_code":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ItemTaxCode)), kInt},
+	{`"item_taxable":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ItemTaxable)), kBool},
+	{`"item_generic":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ItemGeneric)), kInt},
+	{`"item_recurring":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ItemRecurring)), kBool},
+	{`"item_internal_reference":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ItemInternalReference)), kStr},
+	{`"item_external_reference":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ItemExternalReference)), kStr},
+	{`"item_tax_name":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ItemTaxName)), kStr},
+	{`"net_total":`, nil, uint32(unsafe.Offsetof(FaultItem{}.NetTotal)), kF64},
+	{`"total_price":`, nil, uint32(unsafe.Offsetof(FaultItem{}.TotalPrice)), kF64},
+	{`"total_tax":`, nil, uint32(unsafe.Offsetof(FaultItem{}.TotalTax)), kF64},
+	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(FaultItem{}.TotalNetTotal)), kF64},
+	{`"consignment_ids":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ConsignmentIds)), kInts},
+	{`"asset_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AssetID)), kInt},
+	{`"from_order_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderID)), kInt},
+	{`"from_order_line":`, nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderLine)), kInt},
+	{`"reserved_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(FaultItem{}.ReservedAssets)), kSub},
+	{`"inventory_number":`, nil, uint32(unsafe.Offsetof(FaultItem{}.InventoryNumber)), kStr},
+	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.StockbinID)), kInt},
+	{`"asset_type_matching_field_name":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AssetTypeMatchingFieldName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultItem{}.Warning)), kStr},
+	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.BudgettypeID)), kInt},
+}}
+
+func (m *FaultItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultItem) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultOLA) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actual_hours":
-			ok = d.float64(&m.ActualHours)
-		case "dates":
-			ok = decodeModels(d, &m.Dates)
-		case "fault_id":
-			ok = d.int(&m.FaultID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "pause_date":
-			ok = d.time(&m.PauseDate)
-		case "start_date":
-			ok = d.time(&m.StartDate)
-		case "status":
-			ok = d.int(&m.Status)
-		case "target":
-			ok = decodeModel(d, &m.Target)
-		case "target_date":
-			ok = d.time(&m.TargetDate)
-		case "target_hours":
-			ok = d.float64(&m.TargetHours)
-		case "target_id":
-			ok = d.int(&m.TargetID)
-		case "target_met":
-			ok = d.bool(&m.TargetMet)
-		case "target_name":
-			ok = d.str(&m.TargetName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultOLA = decTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultOLA{}.ID)), kInt},
+	{"fault_id", nil, uint32(unsafe.Offsetof(FaultOLA{}.FaultID)), kInt},
+	{"target_id", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetID)), kInt},
+	{"target_name", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetName)), kStr},
+	{"target_hours", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetHours)), kF64},
+	{"actual_hours", nil, uint32(unsafe.Offsetof(FaultOLA{}.ActualHours)), kF64},
+	{"target_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetDate)), kTime},
+	{"target_met", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetMet)), kBool},
+	{"status", nil, uint32(unsafe.Offsetof(FaultOLA{}.Status)), kInt},
+	{"dates", decMany[FaultOLADates], uint32(unsafe.Offsetof(FaultOLA{}.Dates)), kSub},
+	{"target", decOne[WorkflowTarget], uint32(unsafe.Offsetof(FaultOLA{}.Target)), kSub},
+	{"start_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.StartDate)), kTime},
+	{"pause_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.PauseDate)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultOLA{}.Warning)), kStr},
+}, sorted: []uint16{13, 5, 9, 1, 0, 12, 11, 8, 10, 6, 4, 2, 7, 3}}
 
-func (m *FaultOLA) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"fault_id":`, m.FaultID)
-	e.int(`"target_id":`, m.TargetID)
-	e.str(`"target_name":`, m.TargetName)
-	e.float64(`"target_hours":`, m.TargetHours)
-	e.float64(`"actual_hours":`, m.ActualHours)
-	e.time(`"target_date":`, m.TargetDate)
-	e.bool(`"target_met":`, m.TargetMet)
-	e.int(`"status":`, m.Status)
-	encodeModels(e, `"dates":`, m.Dates)
-	encodeModel(e, `"target":`, m.Target)
-	e.time(`"start_date":`, m.StartDate)
-	e.time(`"pause_date":`, m.PauseDate)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FaultOLA) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultOLA) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultOLA) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultOLA = encTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.ID)), kInt},
+	{`"fault_id":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.FaultID)), kInt},
+	{`"target_id":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetID)), kInt},
+	{`"target_name":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetName)), kStr},
+	{`"target_hours":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetHours)), kF64},
+	{`"actual_hours":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.ActualHours)), kF64},
+	{`"target_date":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetDate)), kTime},
+	{`"target_met":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetMet)), kBool},
+	{`"status":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.Status)), kInt},
+	{`"dates":`, encMany[FaultOLADates], uint32(unsafe.Offsetof(FaultOLA{}.Dates)), kSub},
+	{`"target":`, encOne[WorkflowTarget], uint32(unsafe.Offsetof(FaultOLA{}.Target)), kSub},
+	{`"start_date":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.StartDate)), kTime},
+	{`"pause_date":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.PauseDate)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.Warning)), kStr},
+}}
+
+func (m *FaultOLA) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultOLA) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultOLA) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultOLADates) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "fault_ola":
-			ok = d.int(&m.FaultOla)
-		case "id":
-			ok = d.int(&m.ID)
-		case "start_date":
-			ok = d.time(&m.StartDate)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultOLADates = decTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultOLADates{}.ID)), kInt},
+	{"fault_ola", nil, uint32(unsafe.Offsetof(FaultOLADates{}.FaultOla)), kInt},
+	{"start_date", nil, uint32(unsafe.Offsetof(FaultOLADates{}.StartDate)), kTime},
+	{"end_date", nil, uint32(unsafe.Offsetof(FaultOLADates{}.EndDate)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultOLADates{}.Warning)), kStr},
+}, sorted: []uint16{4, 3, 1, 0, 2}}
 
-func (m *FaultOLADates) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"fault_ola":`, m.FaultOla)
-	e.time(`"start_date":`, m.StartDate)
-	e.time(`"end_date":`, m.EndDate)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FaultOLADates) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultOLADates) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultOLADates) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultOLADates = encTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultOLADates{}.ID)), kInt},
+	{`"fault_ola":`, nil, uint32(unsafe.Offsetof(FaultOLADates{}.FaultOla)), kInt},
+	{`"start_date":`, nil, uint32(unsafe.Offsetof(FaultOLADates{}.StartDate)), kTime},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(FaultOLADates{}.EndDate)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultOLADates{}.Warning)), kStr},
+}}
+
+func (m *FaultOLADates) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultOLADates) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultOLADates) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultRuleMatch) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "fault_id":
-			ok = d.int(&m.FaultID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "popupmsg":
-			ok = d.str(&m.Popupmsg)
-		case "rule_id":
-			ok = d.int(&m.RuleID)
-		case "rule_sequence":
-			ok = d.int(&m.RuleSequence)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultRuleMatch = decTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.ID)), kInt},
+	{"fault_id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.FaultID)), kInt},
+	{"rule_id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.RuleID)), kInt},
+	{"rule_sequence", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.RuleSequence)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.Warning)), kStr},
+	{"popupmsg", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.Popupmsg)), kStr},
+}, sorted: []uint16{4, 1, 0, 5, 2, 3}}
 
-func (m *FaultRuleMatch) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"fault_id":`, m.FaultID)
-	e.int(`"rule_id":`, m.RuleID)
-	e.int(`"rule_sequence":`, m.RuleSequence)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"popupmsg":`, m.Popupmsg)
-	e.close(mark, m.Extra)
-}
+func (m *FaultRuleMatch) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultRuleMatch) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultRuleMatch) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultRuleMatch = encTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.ID)), kInt},
+	{`"fault_id":`, nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.FaultID)), kInt},
+	{`"rule_id":`, nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.RuleID)), kInt},
+	{`"rule_sequence":`, nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.RuleSequence)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.Warning)), kStr},
+	{`"popupmsg":`, nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.Popupmsg)), kStr},
+}}
+
+func (m *FaultRuleMatch) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultRuleMatch) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultRuleMatch) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultToDo) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actual_end":
-			ok = d.time(&m.ActualEnd)
-		case "actual_start":
-			ok = d.time(&m.ActualStart)
-		case "addedby":
-			ok = d.int(&m.Addedby)
-		case "done":
-			ok = d.bool(&m.Done)
-		case "done_by_id":
-			ok = d.int(&m.DoneByID)
-		case "done_by_name":
-			ok = d.str(&m.DoneByName)
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "group_name":
-			ok = d.str(&m.GroupName)
-		case "group_seq":
-			ok = d.int(&m.GroupSeq)
-		case "id":
-			ok = d.int(&m.ID)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "start_date":
-			ok = d.time(&m.StartDate)
-		case "text":
-			ok = d.str(&m.Text)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultToDo = decTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), fields: []decField{
+	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultToDo{}.TicketID)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(FaultToDo{}.ID)), kInt},
+	{"done", nil, uint32(unsafe.Offsetof(FaultToDo{}.Done)), kBool},
+	{"done_by_id", nil, uint32(unsafe.Offsetof(FaultToDo{}.DoneByID)), kInt},
+	{"done_by_name", nil, uint32(unsafe.Offsetof(FaultToDo{}.DoneByName)), kStr},
+	{"text", nil, uint32(unsafe.Offsetof(FaultToDo{}.Text)), kStr},
+	{"start_date", nil, uint32(unsafe.Offsetof(FaultToDo{}.StartDate)), kTime},
+	{"end_date", nil, uint32(unsafe.Offsetof(FaultToDo{}.EndDate)), kTime},
+	{"actual_start", nil, uint32(unsafe.Offsetof(FaultToDo{}.ActualStart)), kTime},
+	{"actual_end", nil, uint32(unsafe.Offsetof(FaultToDo{}.ActualEnd)), kTime},
+	{"sequence", nil, uint32(unsafe.Offsetof(FaultToDo{}.Sequence)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultToDo{}.Warning)), kStr},
+	{"addedby", nil, uint32(unsafe.Offsetof(FaultToDo{}.Addedby)), kInt},
+	{"group_id", nil, uint32(unsafe.Offsetof(FaultToDo{}.GroupID)), kInt},
+	{"group_name", nil, uint32(unsafe.Offsetof(FaultToDo{}.GroupName)), kStr},
+	{"group_seq", nil, uint32(unsafe.Offsetof(FaultToDo{}.GroupSeq)), kInt},
+}, sorted: []uint16{11, 9, 8, 12, 2, 3, 4, 7, 13, 14, 15, 1, 10, 6, 5, 0}}
 
-func (m *FaultToDo) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"id":`, m.ID)
-	e.bool(`"done":`, m.Done)
-	e.int(`"done_by_id":`, m.DoneByID)
-	e.str(`"done_by_name":`, m.DoneByName)
-	e.str(`"text":`, m.Text)
-	e.time(`"start_date":`, m.StartDate)
-	e.time(`"end_date":`, m.EndDate)
-	e.time(`"actual_start":`, m.ActualStart)
-	e.time(`"actual_end":`, m.ActualEnd)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"addedby":`, m.Addedby)
-	e.int(`"group_id":`, m.GroupID)
-	e.str(`"group_name":`, m.GroupName)
-	e.int(`"group_seq":`, m.GroupSeq)
-	e.close(mark, m.Extra)
-}
+func (m *FaultToDo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultToDo) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultToDo) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultToDo = encTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), fields: []encField{
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.TicketID)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.ID)), kInt},
+	{`"done":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.Done)), kBool},
+	{`"done_by_id":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.DoneByID)), kInt},
+	{`"done_by_name":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.DoneByName)), kStr},
+	{`"text":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.Text)), kStr},
+	{`"start_date":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.StartDate)), kTime},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.EndDate)), kTime},
+	{`"actual_start":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.ActualStart)), kTime},
+	{`"actual_end":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.ActualEnd)), kTime},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.Sequence)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.Warning)), kStr},
+	{`"addedby":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.Addedby)), kInt},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.GroupID)), kInt},
+	{`"group_name":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.GroupName)), kStr},
+	{`"group_seq":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.GroupSeq)), kInt},
+}}
+
+func (m *FaultToDo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultToDo) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultToDo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultVector) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "datesynced":
-			ok = d.time(&m.Datesynced)
-		case "faultid":
-			ok = d.int(&m.Faultid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "vector":
-			ok = d.str(&m.Vector)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultVector = decTable{extra: unsafe.Offsetof(FaultVector{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultVector{}.ID)), kInt},
+	{"faultid", nil, uint32(unsafe.Offsetof(FaultVector{}.Faultid)), kInt},
+	{"vector", nil, uint32(unsafe.Offsetof(FaultVector{}.Vector)), kStr},
+	{"datesynced", nil, uint32(unsafe.Offsetof(FaultVector{}.Datesynced)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultVector{}.Warning)), kStr},
+}, sorted: []uint16{4, 3, 1, 0, 2}}
 
-func (m *FaultVector) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"faultid":`, m.Faultid)
-	e.str(`"vector":`, m.Vector)
-	e.time(`"datesynced":`, m.Datesynced)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FaultVector) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultVector) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultVector) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultVector = encTable{extra: unsafe.Offsetof(FaultVector{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultVector{}.ID)), kInt},
+	{`"faultid":`, nil, uint32(unsafe.Offsetof(FaultVector{}.Faultid)), kInt},
+	{`"vector":`, nil, uint32(unsafe.Offsetof(FaultVector{}.Vector)), kStr},
+	{`"datesynced":`, nil, uint32(unsafe.Offsetof(FaultVector{}.Datesynced)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultVector{}.Warning)), kStr},
+}}
+
+func (m *FaultVector) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultVector) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultVector) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultVectorScore) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "date_closed":
-			ok = d.time(&m.DateClosed)
-		case "date_occurred":
-			ok = d.time(&m.DateOccurred)
-		case "id":
-			ok = d.int(&m.ID)
-		case "matched_id":
-			ok = d.int(&m.MatchedID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "search_score":
-			ok = d.float64(&m.SearchScore)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "use":
-			ok = d.int(&m.Use)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultVectorScore = decTable{extra: unsafe.Offsetof(FaultVectorScore{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.ID)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Use)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.TicketID)), kInt},
+	{"matched_id", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.MatchedID)), kInt},
+	{"search_score", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.SearchScore)), kF64},
+	{"name", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Name)), kStr},
+	{"client_name", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.ClientName)), kStr},
+	{"date_occurred", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.DateOccurred)), kTime},
+	{"date_closed", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.DateClosed)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Warning)), kStr},
+}, sorted: []uint16{9, 6, 8, 7, 0, 3, 5, 4, 2, 1}}
 
-func (m *FaultVectorScore) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"use":`, m.Use)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"matched_id":`, m.MatchedID)
-	e.float64(`"search_score":`, m.SearchScore)
-	e.str(`"name":`, m.Name)
-	e.str(`"client_name":`, m.ClientName)
-	e.time(`"date_occurred":`, m.DateOccurred)
-	e.time(`"date_closed":`, m.DateClosed)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FaultVectorScore) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultVectorScore) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultVectorScore) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultVectorScore = encTable{extra: unsafe.Offsetof(FaultVectorScore{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.ID)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Use)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.TicketID)), kInt},
+	{`"matched_id":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.MatchedID)), kInt},
+	{`"search_score":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.SearchScore)), kF64},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Name)), kStr},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.ClientName)), kStr},
+	{`"date_occurred":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.DateOccurred)), kTime},
+	{`"date_closed":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.DateClosed)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Warning)), kStr},
+}}
+
+func (m *FaultVectorScore) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultVectorScore) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultVectorScore) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Faults) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_acknowledgealert":
-			ok = d.bool(&m.Acknowledgealert)
-		case "_agent01_ok":
-			ok = d.bool(&m.Agent01Ok)
-		case "_agent02_ok":
-			ok = d.bool(&m.Agent02Ok)
-		case "_apply_ai_suggestions":
-			ok = d.ints(&m.ApplyAiSuggestions)
-		case "_appointment01_ok":
-			ok = d.bool(&m.Appointment01Ok)
-		case "_asset01_ok":
-			ok = d.bool(&m.Asset01Ok)
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_changefreeze01_ok":
-			ok = d.bool(&m.Changefreeze01Ok)
-		case "_create_outstanding_appointment_email":
-			ok = d.bool(&m.CreateOutstandingAppointmentEmail)
-		case "_create_outstanding_appointments":
-			ok = d.bool(&m.CreateOutstandingAppointments)
-		case "_dont_fire_automations":
-			ok = d.bool(&m.DontFireAutomations)
-		case "_dontupdate_devops":
-			ok = d.bool(&m.DontupdateDevops)
-		case "_dontupdate_jira":
-			ok = d.bool(&m.DontupdateJira)
-		case "_dontupdate_pagerduty":
-			ok = d.bool(&m.DontupdatePagerduty)
-		case "_dontupdate_salesforce":
-			ok = d.bool(&m.DontupdateSalesforce)
-		case "_fetch_matches":
-			ok = d.bool(&m.FetchMatches)
-		case "_force":
-			ok = d.bool(&m.Force)
-		case "_forcereassign":
-			ok = d.bool(&m.Forcereassign)
-		case "_fromchatprofileid":
-			ok = d.str(&m.Fromchatprofileid)
-		case "_has_automations":
-			ok = d.bool(&m.HasAutomations)
-		case "_ignoremilestonedates":
-			ok = d.bool(&m.Ignoremilestonedates)
-		case "_importid":
-			ok = d.int(&m.Importid)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isagentuser":
-			ok = d.bool(&m.Isagentuser)
-		case "_isalert":
-			ok = d.bool(&m.Isalert)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_isnotify":
-			ok = d.bool(&m.Isnotify)
-		case "_ispreview":
-			ok = d.bool(&m.Ispreview)
-		case "_isteams":
-			ok = d.bool(&m.Isteams)
-		case "_iszapier":
-			ok = d.bool(&m.Iszapier)
-		case "_matchintacctclass":
-			ok = d.bool(&m.Matchintacctclass)
-		case "_milestonedate01_ok":
-			ok = d.bool(&m.Milestonedate01Ok)
-		case "_mustupdateticketuser":
-			ok = d.bool(&m.Mustupdateticketuser)
-		case "_newticket_quickclose":
-			ok = d.bool(&m.NewticketQuickclose)
-		case "_novalidate":
-			ok = d.bool(&m.Novalidate)
-		case "_print_generate":
-			ok = d.bool(&m.PrintGenerate)
-		case "_re_index":
-			ok = d.bool(&m.ReIndex)
-		case "_reclose":
-			ok = d.bool(&m.Reclose)
-		case "_reclose_oid":
-			ok = d.int(&m.RecloseOid)
-		case "_recover":
-			ok = d.bool(&m.Recover)
-		case "_refreshresponse":
-			ok = d.bool(&m.Refreshresponse)
-		case "_spam":
-			ok = d.bool(&m.Spam)
-		case "_spamblock":
-			ok = d.bool(&m.Spamblock)
-		case "_ticketclash01_ok":
-			ok = d.bool(&m.Ticketclash01Ok)
-		case "_validate_form":
-			ok = d.bool(&m.ValidateForm)
-		case "_validate_only":
-			ok = d.bool(&m.ValidateOnly)
-		case "_validate_updates":
-			ok = d.bool(&m.ValidateUpdates)
-		case "_validation_key":
-			ok = d.str(&m.ValidationKey)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "_warning_is_error":
-			ok = d.str(&m.WarningIsError)
-		case "account_manager":
-			ok = d.str(&m.AccountManager)
-		case "acctmaninformedsurvey":
-			ok = d.bool(&m.Acctmaninformedsurvey)
-		case "action_agent_name":
-			ok = d.str(&m.ActionAgentName)
-		case "action_chargerate":
-			ok = d.str(&m.ActionChargerate)
-		case "action_contract_ref":
-			ok = d.str(&m.ActionContractRef)
-		case "action_datetime":
-			ok = d.time(&m.ActionDatetime)
-		case "action_note":
-			ok = d.str(&m.ActionNote)
-		case "action_number":
-			ok = d.int(&m.ActionNumber)
-		case "action_outcome":
-			ok = d.str(&m.ActionOutcome)
-		case "action_ticket_id":
-			ok = d.int(&m.ActionTicketID)
-		case "actioncode":
-			ok = d.int(&m.Actioncode)
-		case "actionworkflowset":
-			ok = d.bool(&m.Actionworkflowset)
-		case "actisbillabledefault":
-			ok = d.bool(&m.Actisbillabledefault)
-		case "actualcost":
-			ok = d.float64(&m.Actualcost)
-		case "addigy_alert_id":
-			ok = d.str(&m.AddigyAlertID)
-		case "additional_agents":
-			ok = decodeModels(d, &m.AdditionalAgents)
-		case "addressfrom":
-			ok = d.str(&m.Addressfrom)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "agreedcleared":
-			ok = d.bool(&m.Agreedcleared)
-		case "ai_generated_summary":
-			ok = d.str(&m.AiGeneratedSummary)
-		case "ai_matched_articles":
-			ok = decodeModels(d, &m.AiMatchedArticles)
-		case "ai_matched_tickets":
-			ok = decodeModels(d, &m.AiMatchedTickets)
-		case "ai_satisfaction_level":
-			ok = d.str(&m.AiSatisfactionLevel)
-		case "ai_search_query":
-			ok = d.str(&m.AiSearchQuery)
-		case "ai_sentiment_analysis":
-			ok = d.str(&m.AiSentimentAnalysis)
-		case "ai_suggested_priority":
-			ok = d.str(&m.AiSuggestedPriority)
-		case "ai_suggested_resolution":
-			ok = d.str(&m.AiSuggestedResolution)
-		case "ai_suggested_type":
-			ok = d.str(&m.AiSuggestedType)
-		case "ai_suggestions":
-			ok = decodeModels(d, &m.AiSuggestions)
-		case "ai_survey_comment":
-			ok = d.str(&m.AiSurveyComment)
-		case "ai_survey_score":
-			ok = d.int(&m.AiSurveyScore)
-		case "ai_tonality":
-			ok = d.str(&m.AiTonality)
-		case "alerttype":
-			ok = d.str(&m.Alerttype)
-		case "alluserscanview":
-			ok = d.int(&m.Alluserscanview)
-		case "alsoinform":
-			ok = d.str(&m.Alsoinform)
-		case "alternativecontactno":
-			ok = d.str(&m.Alternativecontactno)
-		case "amemo":
-			ok = d.str(&m.Amemo)
-		case "api_url":
-			ok = d.str(&m.APIURL)
-		case "apply_rules":
-			ok = d.bool(&m.ApplyRules)
-		case "apply_this_rule":
-			ok = d.int(&m.ApplyThisRule)
-		case "appointment_count":
-			ok = d.int(&m.AppointmentCount)
-		case "appointment_id":
-			ok = d.int(&m.AppointmentID)
-		case "appointment_type":
-			ok = d.int(&m.AppointmentType)
-		case "approval_cab_name":
-			ok = d.str(&m.ApprovalCabName)
-		case "approval_process_id":
-			ok = d.int(&m.ApprovalProcessID)
-		case "approval_process_step":
-			ok = d.int(&m.ApprovalProcessStep)
-		case "approval_process_step_name":
-			ok = d.str(&m.ApprovalProcessStepName)
-		case "approval_status":
-			ok = d.int(&m.ApprovalStatus)
-		case "approvedby":
-			ok = d.int(&m.Approvedby)
-		case "approvers":
-			ok = decodeModels(d, &m.Approvers)
-		case "approvers_history":
-			ok = decodeModels(d, &m.ApproversHistory)
-		case "article_description":
-			ok = d.str(&m.ArticleDescription)
-		case "article_notes":
-			ok = d.str(&m.ArticleNotes)
-		case "article_resolution":
-			ok = d.str(&m.ArticleResolution)
-		case "article_type":
-			ok = d.int(&m.ArticleType)
-		case "asset_key_field_string":
-			ok = d.str(&m.AssetKeyFieldString)
-		case "asset_number":
-			ok = d.int(&m.AssetNumber)
-		case "asset_site":
-			ok = d.int(&m.AssetSite)
-		case "asset_type":
-			ok = d.int(&m.AssetType)
-		case "asset_type_name":
-			ok = d.str(&m.AssetTypeName)
-		case "assets":
-			ok = decodeModels(d, &m.Assets)
-		case "assets_columns":
-			ok = decodeModels(d, &m.AssetsColumns)
-		case "assetstring":
-			ok = d.str(&m.Assetstring)
-		case "atera_alert_id":
-			ok = d.int(&m.AteraAlertID)
-		case "attachment_count":
-			ok = d.int(&m.AttachmentCount)
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "audit_log":
-			ok = decodeModels(d, &m.AuditLog)
-		case "auditdate":
-			ok = d.time(&m.Auditdate)
-		case "auditfaileddate":
-			ok = d.time(&m.Auditfaileddate)
-		case "auditfailednote":
-			ok = d.str(&m.Auditfailednote)
-		case "auditnote":
-			ok = d.str(&m.Auditnote)
-		case "auditstatus":
-			ok = d.int(&m.Auditstatus)
-		case "auditunum":
-			ok = d.int(&m.Auditunum)
-		case "automate_id":
-			ok = d.int(&m.AutomateID)
-		case "autotask_id":
-			ok = d.int(&m.AutotaskID)
-		case "autotask_number":
-			ok = d.str(&m.AutotaskNumber)
-		case "auvik_id":
-			ok = d.str(&m.AuvikID)
-		case "auvik_url":
-			ok = d.str(&m.AuvikURL)
-		case "azure_tenants":
-			ok = d.str(&m.AzureTenants)
-		case "azure_tenants_name":
-			ok = d.str(&m.AzureTenantsName)
-		case "azuremonitor_id":
-			ok = d.str(&m.AzuremonitorID)
-		case "backoutplan":
-			ok = d.str(&m.Backoutplan)
-		case "backup_radar_id":
-			ok = d.int(&m.BackupRadarID)
-		case "backup_radar_state":
-			ok = d.int(&m.BackupRadarState)
-		case "bigpanda_id":
-			ok = d.str(&m.BigpandaID)
-		case "billable_time":
-			ok = d.float64(&m.BillableTime)
-		case "billing_address":
-			ok = decodeModel(d, &m.BillingAddress)
-		case "billing_plan_text":
-			ok = d.str(&m.BillingPlanText)
-		case "bookingurl":
-			ok = d.str(&m.Bookingurl)
-		case "branch_id":
-			ok = d.int(&m.BranchID)
-		case "branch_name":
-			ok = d.str(&m.BranchName)
-		case "budgetcode":
-			ok = d.int(&m.Budgetcode)
-		case "budgethours":
-			ok = d.str(&m.Budgethours)
-		case "budgets":
-			ok = decodeModels(d, &m.Budgets)
-		case "budgettype":
-			ok = d.str(&m.Budgettype)
-		case "budgettype_id":
-			ok = d.int(&m.BudgettypeID)
-		case "budgettype_name":
-			ok = d.str(&m.BudgettypeName)
-		case "call_log_count":
-			ok = d.int(&m.CallLogCount)
-		case "can_add_cc_followers":
-			ok = d.bool(&m.CanAddCcFollowers)
-		case "canbechild":
-			ok = d.bool(&m.Canbechild)
-		case "canbevotedfor":
-			ok = d.bool(&m.Canbevotedfor)
-		case "category_1":
-			ok = d.str(&m.Category1)
-		case "category_1_display":
-			ok = d.str(&m.Category1Display)
-		case "category_2":
-			ok = d.str(&m.Category2)
-		case "category_2_display":
-			ok = d.str(&m.Category2Display)
-		case "category_3":
-			ok = d.str(&m.Category3)
-		case "category_3_display":
-			ok = d.str(&m.Category3Display)
-		case "category_4":
-			ok = d.str(&m.Category4)
-		case "category_4_display":
-			ok = d.str(&m.Category4Display)
-		case "category_include_note_1":
-			ok = d.bool(&m.CategoryIncludeNote1)
-		case "category_include_note_2":
-			ok = d.bool(&m.CategoryIncludeNote2)
-		case "category_include_note_3":
-			ok = d.bool(&m.CategoryIncludeNote3)
-		case "category_include_note_4":
-			ok = d.bool(&m.CategoryIncludeNote4)
-		case "category_itil_1":
-			ok = d.int(&m.CategoryItil1)
-		case "category_itil_2":
-			ok = d.int(&m.CategoryItil2)
-		case "category_itil_3":
-			ok = d.int(&m.CategoryItil3)
-		case "category_itil_4":
-			ok = d.int(&m.CategoryItil4)
-		case "category_note_1":
-			ok = d.str(&m.CategoryNote1)
-		case "category_note_2":
-			ok = d.str(&m.CategoryNote2)
-		case "category_note_3":
-			ok = d.str(&m.CategoryNote3)
-		case "category_note_4":
-			ok = d.str(&m.CategoryNote4)
-		case "category_user_note_1":
-			ok = d.str(&m.CategoryUserNote1)
-		case "category_user_note_2":
-			ok = d.str(&m.CategoryUserNote2)
-		case "category_user_note_3":
-			ok = d.str(&m.CategoryUserNote3)
-		case "category_user_note_4":
-			ok = d.str(&m.CategoryUserNote4)
-		case "categoryid_1":
-			ok = d.int(&m.Categoryid1)
-		case "categoryid_2":
-			ok = d.int(&m.Categoryid2)
-		case "categoryid_3":
-			ok = d.int(&m.Categoryid3)
-		case "categoryid_4":
-			ok = d.int(&m.Categoryid4)
-		case "causedby":
-			ok = d.int(&m.Causedby)
-		case "ccaddress":
-			ok = d.str(&m.Ccaddress)
-		case "changeinformation_html":
-			ok = d.str(&m.ChangeinformationHTML)
-		case "changeseq":
-			ok = d.int(&m.Changeseq)
-		case "changestate":
-			ok = d.str(&m.Changestate)
-		case "chargehours":
-			ok = d.float64(&m.Chargehours)
-		case "chargerate":
-			ok = d.int(&m.Chargerate)
-		case "chat_count":
-			ok = d.int(&m.ChatCount)
-		case "chat_id":
-			ok = d.int(&m.ChatID)
-		case "check_status_freeze":
-			ok = d.bool(&m.CheckStatusFreeze)
-		case "child_action_count":
-			ok = d.int(&m.ChildActionCount)
-		case "child_count":
-			ok = d.int(&m.ChildCount)
-		case "child_count_open":
-			ok = d.int(&m.ChildCountOpen)
-		case "child_template_id":
-			ok = d.int(&m.ChildTemplateID)
-		case "child_ticket_id_string":
-			ok = d.str(&m.ChildTicketIDString)
-		case "child_ticket_ids":
-			ok = d.ints(&m.ChildTicketIds)
-		case "childrenlefttocreate":
-			ok = d.bool(&m.Childrenlefttocreate)
-		case "clear_feedback":
-			ok = d.bool(&m.ClearFeedback)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "client_reference":
-			ok = d.str(&m.ClientReference)
-		case "client_to_invoice_to_id":
-			ok = d.int(&m.ClientToInvoiceToID)
-		case "clone_count":
-			ok = d.int(&m.CloneCount)
-		case "clonedfrom":
-			ok = d.int(&m.Clonedfrom)
-		case "clonedfrom_id":
-			ok = d.int(&m.ClonedfromID)
-		case "clonedfrom_summary":
-			ok = d.str(&m.ClonedfromSummary)
-		case "clonedfrom_ticket_type_name":
-			ok = d.str(&m.ClonedfromTicketTypeName)
-		case "close_unassigned":
-			ok = d.bool(&m.CloseUnassigned)
-		case "closed_in_integration_system":
-			ok = d.bool(&m.ClosedInIntegrationSystem)
-		case "closure_agent_id":
-			ok = d.int(&m.ClosureAgentID)
-		case "closure_note":
-			ok = d.str(&m.ClosureNote)
-		case "closure_note_html":
-			ok = d.str(&m.ClosureNoteHTML)
-		case "closure_time":
-			ok = d.float64(&m.ClosureTime)
-		case "closurereminderdatelastemailed":
-			ok = d.time(&m.Closurereminderdatelastemailed)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "colour_rule":
-			ok = d.int(&m.ColourRule)
-		case "communicationplan":
-			ok = d.str(&m.Communicationplan)
-		case "component_id":
-			ok = d.int(&m.ComponentID)
-		case "component_name":
-			ok = d.str(&m.ComponentName)
-		case "connectedinstance_id":
-			ok = d.int(&m.ConnectedinstanceID)
-		case "connectwise_id":
-			ok = d.int(&m.ConnectwiseID)
-		case "connectwise_project_id":
-			ok = d.int(&m.ConnectwiseProjectID)
-		case "connectwisermm_ticketid":
-			ok = d.str(&m.ConnectwisermmTicketid)
-		case "contact_address":
-			ok = decodeModel(d, &m.ContactAddress)
-		case "contract_balance":
-			ok = d.str(&m.ContractBalance)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "contract_ref":
-			ok = d.str(&m.ContractRef)
-		case "contract_refextra":
-			ok = d.str(&m.ContractRefextra)
-		case "contract_schedule_plan_id":
-			ok = d.int(&m.ContractSchedulePlanID)
-		case "contributors":
-			ok = decodeModels(d, &m.Contributors)
-		case "cost":
-			ok = d.float64(&m.Cost)
-		case "create_article":
-			ok = d.bool(&m.CreateArticle)
-		case "createacknowledgement":
-			ok = d.bool(&m.Createacknowledgement)
-		case "created_by":
-			ok = d.str(&m.CreatedBy)
-		case "created_from_action_id":
-			ok = d.int(&m.CreatedFromActionID)
-		case "created_from_action_name":
-			ok = d.str(&m.CreatedFromActionName)
-		case "createdfrom_id":
-			ok = d.int(&m.CreatedfromID)
-		case "createdfrom_summary":
-			ok = d.str(&m.CreatedfromSummary)
-		case "createdfrom_ticket_type_name":
-			ok = d.str(&m.CreatedfromTicketTypeName)
-		case "createdfromautomationstdid":
-			ok = d.int(&m.Createdfromautomationstdid)
-		case "currency":
-			ok = d.int(&m.Currency)
-		case "current_action_name":
-			ok = d.str(&m.CurrentActionName)
-		case "current_action_type":
-			ok = d.str(&m.CurrentActionType)
-		case "currentelapsedhours":
-			ok = d.float64(&m.Currentelapsedhours)
-		case "currentfaactionnumber":
-			ok = d.int(&m.Currentfaactionnumber)
-		case "customer_relationships":
-			ok = d.str(&m.CustomerRelationships)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "customfieldvalidationreason":
-			ok = d.str(&m.Customfieldvalidationreason)
-		case "database_lookup_result":
-			ok = decodeModel(d, &m.DatabaseLookupResult)
-		case "date_dependencies":
-			ok = decodeModels(d, &m.DateDependencies)
-		case "dateassigned":
-			ok = d.time(&m.Dateassigned)
-		case "dateclosed":
-			ok = d.time(&m.Dateclosed)
-		case "datecreated":
-			ok = d.time(&m.Datecreated)
-		case "dateoccurred":
-			ok = d.time(&m.Dateoccurred)
-		case "datto_alert_state":
-			ok = d.int(&m.DattoAlertState)
-		case "deadlinedate":
-			ok = d.time(&m.Deadlinedate)
-		case "deadlinenotificationhours":
-			ok = d.float64(&m.Deadlinenotificationhours)
-		case "default_appointment_details":
-			ok = d.str(&m.DefaultAppointmentDetails)
-		case "default_appointment_summary":
-			ok = d.str(&m.DefaultAppointmentSummary)
-		case "default_reporter":
-			ok = d.int(&m.DefaultReporter)
-		case "default_slack_channel_name":
-			ok = d.str(&m.DefaultSlackChannelName)
-		case "default_teams_chat_name":
-			ok = d.str(&m.DefaultTeamsChatName)
-		case "defaultsendattachments":
-			ok = d.bool(&m.Defaultsendattachments)
-		case "deleted":
-			ok = d.bool(&m.Deleted)
-		case "delivery_address":
-			ok = decodeModel(d, &m.DeliveryAddress)
-		case "deliverycontact":
-			ok = d.str(&m.Deliverycontact)
-		case "department_id":
-			ok = d.int(&m.DepartmentID)
-		case "details":
-			ok = d.str(&m.Details)
-		case "details_html":
-			ok = d.str(&m.DetailsHTML)
-		case "development":
-			ok = d.bool(&m.Development)
-		case "device_automate_id":
-			ok = d.int(&m.DeviceAutomateID)
-		case "device_name":
-			ok = d.str(&m.DeviceName)
-		case "devops_agent":
-			ok = d.str(&m.DevopsAgent)
-		case "devops_comment_count":
-			ok = d.int(&m.DevopsCommentCount)
-		case "devops_key":
-			ok = d.str(&m.DevopsKey)
-		case "devops_workitem_count":
-			ok = d.int(&m.DevopsWorkitemCount)
-		case "do_lookups":
-			ok = d.bool(&m.DoLookups)
-		case "documents":
-			ok = decodeModels(d, &m.Documents)
-		case "domerge":
-			ok = d.bool(&m.Domerge)
-		case "domotz_alertid":
-			ok = d.int(&m.DomotzAlertid)
-		case "domotz_deviceid":
-			ok = d.int(&m.DomotzDeviceid)
-		case "donotapplytemplateintheapi":
-			ok = d.bool(&m.Donotapplytemplateintheapi)
-		case "dont_do_databaselookups":
-			ok = d.bool(&m.DontDoDatabaselookups)
-		case "dont_do_rules":
-			ok = d.bool(&m.DontDoRules)
-		case "dontcreatechild":
-			ok = d.bool(&m.Dontcreatechild)
-		case "ecommerce_orders":
-			ok = decodeModels(d, &m.EcommerceOrders)
-		case "elapsed_resolution_hours":
-			ok = d.float64(&m.ElapsedResolutionHours)
-		case "elapsed_response_hours":
-			ok = d.float64(&m.ElapsedResponseHours)
-		case "email_end_tag_override":
-			ok = d.str(&m.EmailEndTagOverride)
-		case "email_message_id":
-			ok = d.str(&m.EmailMessageID)
-		case "email_start_tag_override":
-			ok = d.str(&m.EmailStartTagOverride)
-		case "emailcclist":
-			ok = d.str(&m.Emailcclist)
-		case "emailcclistsupplier":
-			ok = d.str(&m.Emailcclistsupplier)
-		case "emaildisplayname":
-			ok = d.str(&m.Emaildisplayname)
-		case "emailpriority":
-			ok = d.int(&m.Emailpriority)
-		case "emailtolist":
-			ok = d.str(&m.Emailtolist)
-		case "emailtolistsupplier":
-			ok = d.str(&m.Emailtolistsupplier)
-		case "embedding_match_timestamp":
-			ok = d.time(&m.EmbeddingMatchTimestamp)
-		case "enddatetime":
-			ok = d.time(&m.Enddatetime)
-		case "enduserstatus":
-			ok = d.int(&m.Enduserstatus)
-		case "estimate":
-			ok = d.float64(&m.Estimate)
-		case "estimatedays":
-			ok = d.float64(&m.Estimatedays)
-		case "excludefromsla":
-			ok = d.bool(&m.Excludefromsla)
-		case "expenses":
-			ok = decodeModels(d, &m.Expenses)
-		case "external_links":
-			ok = decodeModels(d, &m.ExternalLinks)
-		case "extratabs":
-			ok = decodeModels(d, &m.Extratabs)
-		case "facebook_id":
-			ok = d.str(&m.FacebookID)
-		case "facebook_message_id":
-			ok = d.str(&m.FacebookMessageID)
-		case "faultapprovalexists":
-			ok = d.bool(&m.Faultapprovalexists)
-		case "faultapprovalfailed":
-			ok = d.bool(&m.Faultapprovalfailed)
-		case "faultcode":
-			ok = d.int(&m.Faultcode)
-		case "faultcodeopen":
-			ok = d.int(&m.Faultcodeopen)
-		case "firstname":
-			ok = d.str(&m.Firstname)
-		case "firsttimefix":
-			ok = d.int(&m.Firsttimefix)
-		case "fixbydate":
-			ok = d.time(&m.Fixbydate)
-		case "fixbydateadjusted":
-			ok = d.bool(&m.Fixbydateadjusted)
-		case "flagged":
-			ok = d.bool(&m.Flagged)
-		case "follower_count":
-			ok = d.int(&m.FollowerCount)
-		case "followupdate":
-			ok = d.time(&m.Followupdate)
-		case "forceruleupdate":
-			ok = d.bool(&m.Forceruleupdate)
-		case "form_id":
-			ok = d.str(&m.FormID)
-		case "forwarded_by":
-			ok = d.int(&m.ForwardedBy)
-		case "forwardinboundupdates":
-			ok = d.bool(&m.Forwardinboundupdates)
-		case "freshdesk_agent_email":
-			ok = d.str(&m.FreshdeskAgentEmail)
-		case "freshdesk_agent_name":
-			ok = d.str(&m.FreshdeskAgentName)
-		case "freshdesk_group_name":
-			ok = d.str(&m.FreshdeskGroupName)
-		case "freshdesk_id":
-			ok = d.int(&m.FreshdeskID)
-		case "freshdesk_product_name":
-			ok = d.str(&m.FreshdeskProductName)
-		case "freshdesk_ticket_data":
-			ok = decodeModel(d, &m.FreshdeskTicketData)
-		case "gfialerttype":
-			ok = d.str(&m.Gfialerttype)
-		case "github_repository":
-			ok = d.str(&m.GithubRepository)
-		case "google_questiondata":
-			ok = decodeModel(d, &m.GoogleQuestiondata)
-		case "google_reviewdata":
-			ok = decodeModel(d, &m.GoogleReviewdata)
-		case "halolink_ticketid":
-			ok = d.int(&m.HalolinkTicketid)
-		case "has_related":
-			ok = d.bool(&m.HasRelated)
-		case "hasbeenclosed":
-			ok = d.bool(&m.Hasbeenclosed)
-		case "hdid":
-			ok = d.int(&m.Hdid)
-		case "hide_feedback":
-			ok = d.bool(&m.HideFeedback)
-		case "htmlmessage":
-			ok = d.str(&m.Htmlmessage)
-		case "id":
-			ok = d.int(&m.ID)
-		case "idsummary":
-			ok = d.str(&m.Idsummary)
-		case "ignore_kb_match":
-			ok = d.bool(&m.IgnoreKbMatch)
-		case "impact":
-			ok = d.int(&m.Impact)
-		case "impactdescription":
-			ok = d.str(&m.Impactdescription)
-		case "impactlevel":
-			ok = d.int(&m.Impactlevel)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "inform3rdpartysystem":
-			ok = d.bool(&m.Inform3rdpartysystem)
-		case "instagram_message_id":
-			ok = d.str(&m.InstagramMessageID)
-		case "intacct_class":
-			ok = d.str(&m.IntacctClass)
-		case "intacct_class_name":
-			ok = d.str(&m.IntacctClassName)
-		case "internet_message_id":
-			ok = d.str(&m.InternetMessageID)
-		case "inventory_number":
-			ok = d.str(&m.InventoryNumber)
-		case "invite_emaillist":
-			ok = d.str(&m.InviteEmaillist)
-		case "invoice_line_count":
-			ok = d.int(&m.InvoiceLineCount)
-		case "invoicedate":
-			ok = d.time(&m.Invoicedate)
-		case "invoicedescription":
-			ok = d.str(&m.Invoicedescription)
-		case "invoicelabouramount":
-			ok = d.float64(&m.Invoicelabouramount)
-		case "invoicematerialsamount":
-			ok = d.float64(&m.Invoicematerialsamount)
-		case "invoicenote":
-			ok = d.str(&m.Invoicenote)
-		case "invoicenumber":
-			ok = d.str(&m.Invoicenumber)
-		case "invoicepaiddate":
-			ok = d.time(&m.Invoicepaiddate)
-		case "invoiceseperatelyoverride":
-			ok = d.bool(&m.Invoiceseperatelyoverride)
-		case "invoicestatus":
-			ok = d.int(&m.Invoicestatus)
-		case "is_opportunity":
-			ok = d.bool(&m.IsOpportunity)
-		case "is_project":
-			ok = d.bool(&m.IsProject)
-		case "is_sensitive":
-			ok = d.bool(&m.IsSensitive)
-		case "is_vip":
-			ok = d.bool(&m.IsVip)
-		case "isbeingclosed":
-			ok = d.bool(&m.Isbeingclosed)
-		case "isbillable":
-			ok = d.bool(&m.Isbillable)
-		case "isclone":
-			ok = d.bool(&m.Isclone)
-		case "isimportantcontact":
-			ok = d.bool(&m.Isimportantcontact)
-		case "isnew":
-			ok = d.bool(&m.Isnew)
-		case "isparentservice":
-			ok = d.bool(&m.Isparentservice)
-		case "items":
-			ok = d.str(&m.Items)
-		case "items_issued":
-			ok = decodeModels(d, &m.ItemsIssued)
-		case "items_issued_count":
-			ok = d.int(&m.ItemsIssuedCount)
-		case "itemsarebillable":
-			ok = d.bool(&m.Itemsarebillable)
-		case "itemsprice":
-			ok = d.float64(&m.Itemsprice)
-		case "itil_requesttype_id":
-			ok = d.int(&m.ItilRequesttypeID)
-		case "itilname":
-			ok = d.str(&m.Itilname)
-		case "jira_issue_count":
-			ok = d.int(&m.JiraIssueCount)
-		case "journeys":
-			ok = decodeModels(d, &m.Journeys)
-		case "justification":
-			ok = d.str(&m.Justification)
-		case "kaseya_agent_id":
-			ok = d.str(&m.KaseyaAgentID)
-		case "kaseyaid":
-			ok = d.str(&m.Kaseyaid)
-		case "key":
-			ok = d.str(&m.Key)
-		case "knownerror":
-			ok = d.bool(&m.Knownerror)
-		case "labno":
-			ok = d.str(&m.Labno)
-		case "lapsafe_count":
-			ok = d.int(&m.LapsafeCount)
-		case "last_update":
-			ok = d.time(&m.LastUpdate)
-		case "lastactiondate":
-			ok = d.time(&m.Lastactiondate)
-		case "lastactiondateteams":
-			ok = d.str(&m.Lastactiondateteams)
-		case "lastbugzillasync":
-			ok = d.time(&m.Lastbugzillasync)
-		case "lastchildactiondate":
-			ok = d.time(&m.Lastchildactiondate)
-		case "lastincomingemail":
-			ok = d.time(&m.Lastincomingemail)
-		case "lastname":
-			ok = d.str(&m.Lastname)
-		case "lastnote":
-			ok = d.str(&m.Lastnote)
-		case "lastrecurringemailsentdate":
-			ok = d.time(&m.Lastrecurringemailsentdate)
-		case "laststatus3rdparty":
-			ok = d.int(&m.Laststatus3rdparty)
-		case "laststatuschangeinformed":
-			ok = d.int(&m.Laststatuschangeinformed)
-		case "laststatuschangeinformedmanager":
-			ok = d.int(&m.Laststatuschangeinformedmanager)
-		case "laststatuschangestatus":
-			ok = d.int(&m.Laststatuschangestatus)
-		case "laststatuschangestatusdate":
-			ok = d.time(&m.Laststatuschangestatusdate)
-		case "lessonslearned":
-			ok = d.str(&m.Lessonslearned)
-		case "linked_ecommerce_order_number":
-			ok = d.str(&m.LinkedEcommerceOrderNumber)
-		case "linked_ecommerce_order_url":
-			ok = d.str(&m.LinkedEcommerceOrderURL)
-		case "linked_halo_ticket_count":
-			ok = d.int(&m.LinkedHaloTicketCount)
-		case "linkremotesession":
-			ok = d.bool(&m.Linkremotesession)
-		case "linktypesarray":
-			ok = decodeModels(d, &m.Linktypesarray)
-		case "liongard_system_id":
-			ok = d.int(&m.LiongardSystemID)
-		case "locked":
-			ok = d.bool(&m.Locked)
-		case "loggedonbehalfby":
-			ok = d.str(&m.Loggedonbehalfby)
-		case "loggedoutofhdworkinghours":
-			ok = d.bool(&m.Loggedoutofhdworkinghours)
-		case "mailbox":
-			ok = d.str(&m.Mailbox)
-		case "mailboxid":
-			ok = d.int(&m.Mailboxid)
-		case "mailentryid":
-			ok = d.str(&m.Mailentryid)
-		case "mark_as_read_only":
-			ok = d.bool(&m.MarkAsReadOnly)
-		case "matched_kb_id":
-			ok = d.int(&m.MatchedKbID)
-		case "matched_kb_id_acessible_to_user":
-			ok = d.bool(&m.MatchedKbIDAcessibleToUser)
-		case "matched_rule_dont_show_notification":
-			ok = d.bool(&m.MatchedRuleDontShowNotification)
-		case "matched_rule_id":
-			ok = d.int(&m.MatchedRuleID)
-		case "matched_rule_ids":
-			ok = d.str(&m.MatchedRuleIds)
-		case "matched_rule_name":
-			ok = d.str(&m.MatchedRuleName)
-		case "matched_rules":
-			ok = decodeModels(d, &m.MatchedRules)
-		case "matching_value":
-			ok = d.str(&m.MatchingValue)
-		case "maximumRestrictedPriority":
-			ok = d.int(&m.MaximumRestrictedPriority)
-		case "meraki_alert_type":
-			ok = d.str(&m.MerakiAlertType)
-		case "meraki_device":
-			ok = d.str(&m.MerakiDevice)
-		case "merged_into_id":
-			ok = d.int(&m.MergedIntoID)
-		case "messsent":
-			ok = d.str(&m.Messsent)
-		case "messsentlast":
-			ok = d.str(&m.Messsentlast)
-		case "mileage":
-			ok = d.float64(&m.Mileage)
-		case "milestone_enddate":
-			ok = d.time(&m.MilestoneEnddate)
-		case "milestone_id":
-			ok = d.int(&m.MilestoneID)
-		case "milestone_name":
-			ok = d.str(&m.MilestoneName)
-		case "milestone_sequence":
-			ok = d.int(&m.MilestoneSequence)
-		case "milestone_startdate":
-			ok = d.time(&m.MilestoneStartdate)
-		case "milestone_status":
-			ok = d.int(&m.MilestoneStatus)
-		case "milestone_value":
-			ok = d.float64(&m.MilestoneValue)
-		case "milestones":
-			ok = decodeModels(d, &m.Milestones)
-		case "ncentral_details_id":
-			ok = d.int(&m.NcentralDetailsID)
-		case "ncentral_ticketid":
-			ok = d.str(&m.NcentralTicketid)
-		case "needcreatechild":
-			ok = d.bool(&m.Needcreatechild)
-		case "new_actioncode":
-			ok = d.int(&m.NewActioncode)
-		case "new_approvalprocess":
-			ok = d.int(&m.NewApprovalprocess)
-		case "new_approvalprocess_agent_id":
-			ok = d.int(&m.NewApprovalprocessAgentID)
-		case "new_approvalprocess_cab_id":
-			ok = d.int(&m.NewApprovalprocessCabID)
-		case "new_approvalprocess_customfieldid":
-			ok = d.int(&m.NewApprovalprocessCustomfieldid)
-		case "new_approvalprocess_email":
-			ok = d.str(&m.NewApprovalprocessEmail)
-		case "new_approvalprocess_role_id":
-			ok = d.int(&m.NewApprovalprocessRoleID)
-		case "new_approvalprocess_user_id":
-			ok = d.int(&m.NewApprovalprocessUserID)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "new_milestone_ticket":
-			ok = d.int(&m.NewMilestoneTicket)
-		case "new_related_tickets":
-			ok = decodeModels(d, &m.NewRelatedTickets)
-		case "new_whe_":
-			ok = d.time(&m.NewWhe)
-		case "new_workflow_history":
-			ok = decodeModels(d, &m.NewWorkflowHistory)
-		case "newaction_emailfrom":
-			ok = d.int(&m.NewactionEmailfrom)
-		case "newaction_emailfrom_address_override":
-			ok = d.str(&m.NewactionEmailfromAddressOverride)
-		case "newrelic_id":
-			ok = d.str(&m.NewrelicID)
-		case "newrelicincident_id":
-			ok = d.str(&m.NewrelicincidentID)
-		case "next_appointment_type":
-			ok = d.int(&m.NextAppointmentType)
-		case "nextactivitydate":
-			ok = d.time(&m.Nextactivitydate)
-		case "nextappointmentdate":
-			ok = d.time(&m.Nextappointmentdate)
-		case "ninja_alert_id":
-			ok = d.str(&m.NinjaAlertID)
-		case "ninja_alert_type":
-			ok = d.str(&m.NinjaAlertType)
-		case "ninja_device_id":
-			ok = d.int(&m.NinjaDeviceID)
-		case "ninja_id":
-			ok = d.str(&m.NinjaID)
-		case "nochangesequpdate":
-			ok = d.bool(&m.Nochangesequpdate)
-		case "nonbillable_time":
-			ok = d.float64(&m.NonbillableTime)
-		case "nonchargehours":
-			ok = d.float64(&m.Nonchargehours)
-		case "notepad":
-			ok = d.str(&m.Notepad)
-		case "notuseful_count":
-			ok = d.int(&m.NotusefulCount)
-		case "ola_count":
-			ok = d.int(&m.OlaCount)
-		case "olas":
-			ok = decodeModels(d, &m.Olas)
-		case "onhold":
-			ok = d.bool(&m.Onhold)
-		case "open_chat_count":
-			ok = d.int(&m.OpenChatCount)
-		case "opened_by":
-			ok = d.str(&m.OpenedBy)
-		case "operationalserviceid":
-			ok = d.int(&m.Operationalserviceid)
-		case "opp_country_name":
-			ok = d.str(&m.OppCountryName)
-		case "opp_region_name":
-			ok = d.str(&m.OppRegionName)
-		case "oppaddr1":
-			ok = d.str(&m.Oppaddr1)
-		case "oppaddr2":
-			ok = d.str(&m.Oppaddr2)
-		case "oppaddr3":
-			ok = d.str(&m.Oppaddr3)
-		case "oppaddr4":
-			ok = d.str(&m.Oppaddr4)
-		case "oppattemptsmade":
-			ok = d.int(&m.Oppattemptsmade)
-		case "oppclosurecategory":
-			ok = d.int(&m.Oppclosurecategory)
-		case "oppcompanyname":
-			ok = d.str(&m.Oppcompanyname)
-		case "oppcompetitors":
-			ok = d.str(&m.Oppcompetitors)
-		case "oppcontactname":
-			ok = d.str(&m.Oppcontactname)
-		case "oppconversionprobability":
-			ok = d.float64(&m.Oppconversionprobability)
-		case "oppconverteddate":
-			ok = d.time(&m.Oppconverteddate)
-		case "oppcountry":
-			ok = d.str(&m.Oppcountry)
-		case "oppcurrentsystem":
-			ok = d.str(&m.Oppcurrentsystem)
-		case "oppcustomertitle":
-			ok = d.str(&m.Oppcustomertitle)
-		case "oppdemodate":
-			ok = d.time(&m.Oppdemodate)
-		case "oppdiscountdate":
-			ok = d.time(&m.Oppdiscountdate)
-		case "oppdontaddtomailinglist":
-			ok = d.bool(&m.Oppdontaddtomailinglist)
-		case "oppemailaddress":
-			ok = d.str(&m.Oppemailaddress)
-		case "opphear":
-			ok = d.str(&m.Opphear)
-		case "oppjobtitle":
-			ok = d.str(&m.Oppjobtitle)
-		case "opportunity_third_party_url":
-			ok = d.str(&m.OpportunityThirdPartyURL)
-		case "opppostcode":
-			ok = d.str(&m.Opppostcode)
-		case "oppproductchosen":
-			ok = d.str(&m.Oppproductchosen)
-		case "oppprofit":
-			ok = d.float64(&m.Oppprofit)
-		case "oppreason":
-			ok = d.str(&m.Oppreason)
-		case "oppregion":
-			ok = d.str(&m.Oppregion)
-		case "opptel":
-			ok = d.str(&m.Opptel)
-		case "opptimezonename":
-			ok = d.str(&m.Opptimezonename)
-		case "opptrialdate":
-			ok = d.time(&m.Opptrialdate)
-		case "opptype":
-			ok = d.str(&m.Opptype)
-		case "oppvalue":
-			ok = d.float64(&m.Oppvalue)
-		case "oppvalueadjusted":
-			ok = d.float64(&m.Oppvalueadjusted)
-		case "orderhead_id":
-			ok = d.int(&m.OrderheadID)
-		case "organisation_id":
-			ok = d.int(&m.OrganisationID)
-		case "original_agent":
-			ok = d.int(&m.OriginalAgent)
-		case "orionacknowledgedate":
-			ok = d.time(&m.Orionacknowledgedate)
-		case "orionacknowledgedby":
-			ok = d.int(&m.Orionacknowledgedby)
-		case "orionacknowledgedbyname":
-			ok = d.str(&m.Orionacknowledgedbyname)
-		case "orionacknowledgenote":
-			ok = d.str(&m.Orionacknowledgenote)
-		case "orionacknowledgestate":
-			ok = d.int(&m.Orionacknowledgestate)
-		case "orionalert":
-			ok = d.int(&m.Orionalert)
-		case "orionalertactiveid":
-			ok = d.int(&m.Orionalertactiveid)
-		case "orionalertid":
-			ok = d.int(&m.Orionalertid)
-		case "orionalertname":
-			ok = d.str(&m.Orionalertname)
-		case "orionclosestate":
-			ok = d.int(&m.Orionclosestate)
-		case "orionnote":
-			ok = d.str(&m.Orionnote)
-		case "orionwho":
-			ok = d.int(&m.Orionwho)
-		case "override_opening_action_who":
-			ok = d.bool(&m.OverrideOpeningActionWho)
-		case "overrideticketcost":
-			ok = d.float64(&m.Overrideticketcost)
-		case "pagerdutyeragent":
-			ok = d.int(&m.Pagerdutyeragent)
-		case "pagerdutyid":
-			ok = d.str(&m.Pagerdutyid)
-		case "pagerdutyincidentid":
-			ok = d.str(&m.Pagerdutyincidentid)
-		case "pagerdutyincidentidstring":
-			ok = d.str(&m.Pagerdutyincidentidstring)
-		case "pagerdutyservice":
-			ok = d.str(&m.Pagerdutyservice)
-		case "pagerdutyservice_name":
-			ok = d.str(&m.PagerdutyserviceName)
-		case "pagerdutystatus":
-			ok = d.int(&m.Pagerdutystatus)
-		case "pagerdutyurl":
-			ok = d.str(&m.Pagerdutyurl)
-		case "parent_agent":
-			ok = d.int(&m.ParentAgent)
-		case "parent_id":
-			ok = d.int(&m.ParentID)
-		case "parent_itil_ticket_type":
-			ok = d.int(&m.ParentItilTicketType)
-		case "parent_milestones":
-			ok = decodeModels(d, &m.ParentMilestones)
-		case "parent_release2_name":
-			ok = d.str(&m.ParentRelease2Name)
-		case "parent_release3_name":
-			ok = d.str(&m.ParentRelease3Name)
-		case "parent_release_name":
-			ok = d.str(&m.ParentReleaseName)
-		case "parent_release_note":
-			ok = d.str(&m.ParentReleaseNote)
-		case "parent_status":
-			ok = d.int(&m.ParentStatus)
-		case "parent_status_name":
-			ok = d.str(&m.ParentStatusName)
-		case "parent_subject":
-			ok = d.str(&m.ParentSubject)
-		case "parent_summary":
-			ok = d.str(&m.ParentSummary)
-		case "parent_ticket_type_name":
-			ok = d.str(&m.ParentTicketTypeName)
-		case "parentassign":
-			ok = d.bool(&m.Parentassign)
-		case "parentguid":
-			ok = d.str(&m.Parentguid)
-		case "pdf_attachment_id":
-			ok = d.int(&m.PDFAttachmentID)
-		case "phonenumber":
-			ok = d.str(&m.Phonenumber)
-		case "phonenumberfrom":
-			ok = d.str(&m.Phonenumberfrom)
-		case "pipeline_stage_id":
-			ok = d.int(&m.PipelineStageID)
-		case "pipeline_stage_name":
-			ok = d.str(&m.PipelineStageName)
-		case "planneddate":
-			ok = d.time(&m.Planneddate)
-		case "planneddateend":
-			ok = d.time(&m.Planneddateend)
-		case "popup_notes":
-			ok = decodeModels(d, &m.PopupNotes)
-		case "postloggedview":
-			ok = d.int(&m.Postloggedview)
-		case "powershell_script_count":
-			ok = d.int(&m.PowershellScriptCount)
-		case "pr_id":
-			ok = d.int(&m.PrID)
-		case "pr_link":
-			ok = d.str(&m.PrLink)
-		case "prepay_balance_amount":
-			ok = d.float64(&m.PrepayBalanceAmount)
-		case "prepay_balance_hours":
-			ok = d.float64(&m.PrepayBalanceHours)
-		case "primary_issue":
-			ok = decodeModel(d, &m.PrimaryIssue)
-		case "primary_service_name":
-			ok = d.str(&m.PrimaryServiceName)
-		case "primary_workitem":
-			ok = decodeModel(d, &m.PrimaryWorkitem)
-		case "printhtml":
-			ok = d.str(&m.Printhtml)
-		case "priority_id":
-			ok = d.int(&m.PriorityID)
-		case "priority_name":
-			ok = d.str(&m.PriorityName)
-		case "product_id":
-			ok = d.int(&m.ProductID)
-		case "product_key":
-			ok = d.str(&m.ProductKey)
-		case "product_name":
-			ok = d.str(&m.ProductName)
-		case "project_items_issued":
-			ok = decodeModels(d, &m.ProjectItemsIssued)
-		case "projectconsignmentdetailid":
-			ok = d.int(&m.Projectconsignmentdetailid)
-		case "projectconsignmentheaderid":
-			ok = d.int(&m.Projectconsignmentheaderid)
-		case "projectinternaltask":
-			ok = d.bool(&m.Projectinternaltask)
-		case "projectmoneyactual":
-			ok = d.float64(&m.Projectmoneyactual)
-		case "projectmoneybudget":
-			ok = d.float64(&m.Projectmoneybudget)
-		case "projecttimeactual":
-			ok = d.float64(&m.Projecttimeactual)
-		case "projecttimebudget":
-			ok = d.float64(&m.Projecttimebudget)
-		case "projecttimepercentage":
-			ok = d.float64(&m.Projecttimepercentage)
-		case "purchaseorder_count":
-			ok = d.int(&m.PurchaseorderCount)
-		case "purchaseordernumber":
-			ok = d.str(&m.Purchaseordernumber)
-		case "qualifications":
-			ok = decodeModels(d, &m.Qualifications)
-		case "quantity":
-			ok = d.int(&m.Quantity)
-		case "quotation_count":
-			ok = d.int(&m.QuotationCount)
-		case "quotedescription":
-			ok = d.str(&m.Quotedescription)
-		case "quotelabouramount":
-			ok = d.float64(&m.Quotelabouramount)
-		case "quotematerialsamount":
-			ok = d.float64(&m.Quotematerialsamount)
-		case "quotepriority":
-			ok = d.int(&m.Quotepriority)
-		case "read":
-			ok = d.bool(&m.Read)
-		case "reassigncount":
-			ok = d.int(&m.Reassigncount)
-		case "recalculate_billing":
-			ok = d.bool(&m.RecalculateBilling)
-		case "recaptcha_token":
-			ok = d.str(&m.RecaptchaToken)
-		case "reference":
-			ok = d.str(&m.Reference)
-		case "related_action_count":
-			ok = d.int(&m.RelatedActionCount)
-		case "related_service_category_names":
-			ok = d.str(&m.RelatedServiceCategoryNames)
-		case "related_service_descriptions":
-			ok = d.str(&m.RelatedServiceDescriptions)
-		case "related_tickets":
-			ok = decodeModels(d, &m.RelatedTickets)
-		case "release2_id":
-			ok = d.int(&m.Release2ID)
-		case "release2_name":
-			ok = d.str(&m.Release2Name)
-		case "release3_id":
-			ok = d.int(&m.Release3ID)
-		case "release3_name":
-			ok = d.str(&m.Release3Name)
-		case "release_id":
-			ok = d.int(&m.ReleaseID)
-		case "release_important":
-			ok = d.bool(&m.ReleaseImportant)
-		case "release_name":
-			ok = d.str(&m.ReleaseName)
-		case "release_note":
-			ok = d.str(&m.ReleaseNote)
-		case "releasenotegroup_id":
-			ok = d.int(&m.ReleasenotegroupID)
-		case "releasenotegroup_name":
-			ok = d.str(&m.ReleasenotegroupName)
-		case "remotesession_count":
-			ok = d.int(&m.RemotesessionCount)
-		case "remotesessionid":
-			ok = d.int(&m.Remotesessionid)
-		case "remotetechid":
-			ok = d.int(&m.Remotetechid)
-		case "reportedby":
-			ok = d.str(&m.Reportedby)
-		case "requestdetailsprinted":
-			ok = d.bool(&m.Requestdetailsprinted)
-		case "requesttype_name":
-			ok = d.str(&m.RequesttypeName)
-		case "requesttype_published_id":
-			ok = d.str(&m.RequesttypePublishedID)
-		case "resolved_by":
-			ok = d.str(&m.ResolvedBy)
-		case "resource_booking_asset":
-			ok = d.int(&m.ResourceBookingAsset)
-		case "resource_booking_site":
-			ok = d.int(&m.ResourceBookingSite)
-		case "resource_booking_timeslot":
-			ok = d.time(&m.ResourceBookingTimeslot)
-		case "resource_booking_type":
-			ok = d.int(&m.ResourceBookingType)
-		case "resourcetype_id":
-			ok = d.int(&m.ResourcetypeID)
-		case "resourcetype_name":
-			ok = d.str(&m.ResourcetypeName)
-		case "respondbydate":
-			ok = d.time(&m.Respondbydate)
-		case "respondbydateadjusted":
-			ok = d.bool(&m.Respondbydateadjusted)
-		case "responsedate":
-			ok = d.time(&m.Responsedate)
-		case "responsestartdate":
-			ok = d.time(&m.Responsestartdate)
-		case "responsetime":
-			ok = d.float64(&m.Responsetime)
-		case "return_this":
-			ok = d.bool(&m.ReturnThis)
-		case "reviewed":
-			ok = d.bool(&m.Reviewed)
-		case "reviewed_date":
-			ok = d.time(&m.ReviewedDate)
-		case "riskdescription":
-			ok = d.str(&m.Riskdescription)
-		case "risklevel":
-			ok = d.int(&m.Risklevel)
-		case "roadmapnote":
-			ok = d.str(&m.Roadmapnote)
-		case "salesforce_accountid":
-			ok = d.str(&m.SalesforceAccountid)
-		case "salesforce_contactid":
-			ok = d.str(&m.SalesforceContactid)
-		case "salesforce_parentid":
-			ok = d.str(&m.SalesforceParentid)
-		case "salesforce_stage":
-			ok = d.int(&m.SalesforceStage)
-		case "salesforce_status":
-			ok = d.str(&m.SalesforceStatus)
-		case "salesorder_count":
-			ok = d.int(&m.SalesorderCount)
-		case "salesorder_id":
-			ok = d.int(&m.SalesorderID)
-		case "sapattachmentsuuid":
-			ok = d.str(&m.Sapattachmentsuuid)
-		case "sapid":
-			ok = d.str(&m.Sapid)
-		case "satisfactioncomment":
-			ok = d.str(&m.Satisfactioncomment)
-		case "satisfactionlevel":
-			ok = d.int(&m.Satisfactionlevel)
-		case "scomalertid":
-			ok = d.str(&m.Scomalertid)
-		case "scomalertstate":
-			ok = d.int(&m.Scomalertstate)
-		case "scomclearance":
-			ok = d.str(&m.Scomclearance)
-		case "search_index_sync_batches":
-			ok = d.int(&m.SearchIndexSyncBatches)
-		case "search_index_sync_timestamp":
-			ok = d.time(&m.SearchIndexSyncTimestamp)
-		case "section_timezone":
-			ok = d.str(&m.SectionTimezone)
-		case "seenby":
-			ok = d.str(&m.Seenby)
-		case "send_remoteinvite":
-			ok = d.bool(&m.SendRemoteinvite)
-		case "sendack":
-			ok = d.bool(&m.Sendack)
-		case "sendprintrequest":
-			ok = d.int(&m.Sendprintrequest)
-		case "sendtopagerduty":
-			ok = d.bool(&m.Sendtopagerduty)
-		case "sendtosplunkoncall":
-			ok = d.bool(&m.Sendtosplunkoncall)
-		case "sentinel_display_id":
-			ok = d.int(&m.SentinelDisplayID)
-		case "sentinel_id":
-			ok = d.str(&m.SentinelID)
-		case "sentinel_resourcegroup":
-			ok = d.str(&m.SentinelResourcegroup)
-		case "sentinel_subscriptionid":
-			ok = d.str(&m.SentinelSubscriptionid)
-		case "sentinel_url":
-			ok = d.str(&m.SentinelURL)
-		case "sentinel_workspace":
-			ok = d.str(&m.SentinelWorkspace)
-		case "service_count":
-			ok = d.int(&m.ServiceCount)
-		case "service_id":
-			ok = d.int(&m.ServiceID)
-		case "service_request_detail_id":
-			ok = d.int(&m.ServiceRequestDetailID)
-		case "servicefailurestid":
-			ok = d.int(&m.Servicefailurestid)
-		case "serviceformprinted":
-			ok = d.bool(&m.Serviceformprinted)
-		case "servicenow_id":
-			ok = d.str(&m.ServicenowID)
-		case "servicenow_number":
-			ok = d.str(&m.ServicenowNumber)
-		case "servicestatusnote":
-			ok = d.str(&m.Servicestatusnote)
-		case "show_channel_create":
-			ok = d.bool(&m.ShowChannelCreate)
-		case "show_chat_create":
-			ok = d.bool(&m.ShowChatCreate)
-		case "showforusers":
-			ok = d.bool(&m.Showforusers)
-		case "showonroadmap":
-			ok = d.bool(&m.Showonroadmap)
-		case "sibling_count_open":
-			ok = d.int(&m.SiblingCountOpen)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "site_sla_id":
-			ok = d.int(&m.SiteSLAID)
-		case "site_timezone":
-			ok = d.str(&m.SiteTimezone)
-		case "sitepostcode":
-			ok = d.str(&m.Sitepostcode)
-		case "sla_id":
-			ok = d.int(&m.SLAID)
-		case "sla_name":
-			ok = d.str(&m.SLAName)
-		case "sla_start_date":
-			ok = d.time(&m.SLAStartDate)
-		case "slaactiondate":
-			ok = d.time(&m.Slaactiondate)
-		case "slack_callback_id":
-			ok = d.str(&m.SlackCallbackID)
-		case "slack_channel_id":
-			ok = d.str(&m.SlackChannelID)
-		case "slaexcuse":
-			ok = d.str(&m.Slaexcuse)
-		case "slaholdreminderdatelastemailed":
-			ok = d.time(&m.Slaholdreminderdatelastemailed)
-		case "slaholdtime":
-			ok = d.float64(&m.Slaholdtime)
-		case "slapercused":
-			ok = d.float64(&m.Slapercused)
-		case "slaresponseexcuse":
-			ok = d.str(&m.Slaresponseexcuse)
-		case "slaresponsestate":
-			ok = d.str(&m.Slaresponsestate)
-		case "slastate":
-			ok = d.str(&m.Slastate)
-		case "slatimeelapsed":
-			ok = d.float64(&m.Slatimeelapsed)
-		case "slatimeleft":
-			ok = d.float64(&m.Slatimeleft)
-		case "slatimeremaining":
-			ok = d.float64(&m.Slatimeremaining)
-		case "smemo":
-			ok = d.str(&m.Smemo)
-		case "sms_override":
-			ok = d.str(&m.SMSOverride)
-		case "source":
-			ok = d.int(&m.Source)
-		case "splunkoncall_id":
-			ok = d.str(&m.SplunkoncallID)
-		case "splunkoncallstatus":
-			ok = d.int(&m.Splunkoncallstatus)
-		case "splunkoncalltarget":
-			ok = d.int(&m.Splunkoncalltarget)
-		case "splunkoncalltarget_id":
-			ok = d.str(&m.SplunkoncalltargetID)
-		case "splunkoncallurl":
-			ok = d.str(&m.Splunkoncallurl)
-		case "splunksearch":
-			ok = d.str(&m.Splunksearch)
-		case "splunkurl":
-			ok = d.str(&m.Splunkurl)
-		case "sqlimport_id":
-			ok = d.int(&m.SqlimportID)
-		case "start_adjust":
-			ok = d.int(&m.StartAdjust)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "startdate_timezone":
-			ok = d.str(&m.StartdateTimezone)
-		case "startdate_with_timezone":
-			ok = decodeModel(d, &m.StartdateWithTimezone)
-		case "startdatetime":
-			ok = d.time(&m.Startdatetime)
-		case "starttime":
-			ok = d.str(&m.Starttime)
-		case "starttimeslot":
-			ok = d.int(&m.Starttimeslot)
-		case "status_change_frozen":
-			ok = d.bool(&m.StatusChangeFrozen)
-		case "status_id":
-			ok = d.int(&m.StatusID)
-		case "status_name":
-			ok = d.str(&m.StatusName)
-		case "statuscolor":
-			ok = d.str(&m.Statuscolor)
-		case "statusseq":
-			ok = d.int(&m.Statusseq)
-		case "suggested_category1":
-			ok = d.str(&m.SuggestedCategory1)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "supplier_breachfixbysent":
-			ok = d.bool(&m.SupplierBreachfixbysent)
-		case "supplier_breachrespsent":
-			ok = d.bool(&m.SupplierBreachrespsent)
-		case "supplier_contact_id":
-			ok = d.int(&m.SupplierContactID)
-		case "supplier_contract_id":
-			ok = d.int(&m.SupplierContractID)
-		case "supplier_contract_ref":
-			ok = d.str(&m.SupplierContractRef)
-		case "supplier_date":
-			ok = d.time(&m.SupplierDate)
-		case "supplier_dateclosed":
-			ok = d.time(&m.SupplierDateclosed)
-		case "supplier_fixbydate":
-			ok = d.time(&m.SupplierFixbydate)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "supplier_priority_id":
-			ok = d.int(&m.SupplierPriorityID)
-		case "supplier_reference":
-			ok = d.str(&m.SupplierReference)
-		case "supplier_respondbydate":
-			ok = d.time(&m.SupplierRespondbydate)
-		case "supplier_responsedate":
-			ok = d.time(&m.SupplierResponsedate)
-		case "supplier_responsestate":
-			ok = d.str(&m.SupplierResponsestate)
-		case "supplier_responsetime":
-			ok = d.float64(&m.SupplierResponsetime)
-		case "supplier_sla_id":
-			ok = d.int(&m.SupplierSLAID)
-		case "supplier_slaexcuse":
-			ok = d.str(&m.SupplierSlaexcuse)
-		case "supplier_slastate":
-			ok = d.str(&m.SupplierSlastate)
-		case "supplier_slatimeelapsed":
-			ok = d.float64(&m.SupplierSlatimeelapsed)
-		case "supplier_status":
-			ok = d.int(&m.SupplierStatus)
-		case "surveyneeded":
-			ok = d.bool(&m.Surveyneeded)
-		case "surveysent":
-			ok = d.bool(&m.Surveysent)
-		case "sync_to_salesforce":
-			ok = d.bool(&m.SyncToSalesforce)
-		case "syncro_alert_id":
-			ok = d.int(&m.SyncroAlertID)
-		case "tags":
-			ok = decodeModels(d, &m.Tags)
-		case "takenby":
-			ok = d.str(&m.Takenby)
-		case "target_adjust":
-			ok = d.int(&m.TargetAdjust)
-		case "targetdate":
-			ok = d.time(&m.Targetdate)
-		case "targetdate_timezone":
-			ok = d.str(&m.TargetdateTimezone)
-		case "targetdate_with_timezone":
-			ok = decodeModel(d, &m.TargetdateWithTimezone)
-		case "targettime":
-			ok = d.str(&m.Targettime)
-		case "targettimeslot":
-			ok = d.int(&m.Targettimeslot)
-		case "task_count":
-			ok = d.int(&m.TaskCount)
-		case "team":
-			ok = d.str(&m.Team)
-		case "team_department_id":
-			ok = d.int(&m.TeamDepartmentID)
-		case "teams_ticket_icon":
-			ok = d.str(&m.TeamsTicketIcon)
-		case "teams_user_id":
-			ok = d.str(&m.TeamsUserID)
-		case "teamsmessage":
-			ok = d.str(&m.Teamsmessage)
-		case "template_id":
-			ok = d.int(&m.TemplateID)
-		case "template_name":
-			ok = d.str(&m.TemplateName)
-		case "testplan":
-			ok = d.str(&m.Testplan)
-		case "third_party_call_id":
-			ok = d.str(&m.ThirdPartyCallID)
-		case "third_party_client_id":
-			ok = d.str(&m.ThirdPartyClientID)
-		case "third_party_id":
-			ok = d.int(&m.ThirdPartyID)
-		case "third_party_id_string":
-			ok = d.str(&m.ThirdPartyIDString)
-		case "third_party_parent_id":
-			ok = d.str(&m.ThirdPartyParentID)
-		case "third_party_problem_id":
-			ok = d.str(&m.ThirdPartyProblemID)
-		case "thirdpartyreviewscore":
-			ok = d.int(&m.Thirdpartyreviewscore)
-		case "ticket_invoices_for_each_site":
-			ok = d.bool(&m.TicketInvoicesForEachSite)
-		case "ticket_tags":
-			ok = d.str(&m.TicketTags)
-		case "ticketage":
-			ok = d.float64(&m.Ticketage)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		case "tickettype_name":
-			ok = d.str(&m.TickettypeName)
-		case "timeentries":
-			ok = decodeModels(d, &m.Timeentries)
-		case "timetaken":
-			ok = d.float64(&m.Timetaken)
-		case "timezonename":
-			ok = d.str(&m.Timezonename)
-		case "todo_count":
-			ok = d.int(&m.TodoCount)
-		case "todo_list":
-			ok = decodeModels(d, &m.TodoList)
-		case "top_level_id":
-			ok = d.int(&m.TopLevelID)
-		case "top_level_name":
-			ok = d.str(&m.TopLevelName)
-		case "totalmileage":
-			ok = d.float64(&m.Totalmileage)
-		case "travelhours":
-			ok = d.float64(&m.Travelhours)
-		case "twitter_message_id":
-			ok = d.int64(&m.TwitterMessageID)
-		case "twitterid":
-			ok = d.int64(&m.Twitterid)
-		case "twitterscreenname":
-			ok = d.str(&m.Twitterscreenname)
-		case "ukasaccredited":
-			ok = d.bool(&m.Ukasaccredited)
-		case "unapprovedchangestatus":
-			ok = d.int(&m.Unapprovedchangestatus)
-		case "unotes":
-			ok = d.str(&m.Unotes)
-		case "unread_child_action_count":
-			ok = d.int(&m.UnreadChildActionCount)
-		case "unread_related_action_count":
-			ok = d.int(&m.UnreadRelatedActionCount)
-		case "unrelate_from_ticket_id":
-			ok = d.int(&m.UnrelateFromTicketID)
-		case "unsubscribedfromserviceid":
-			ok = d.int(&m.Unsubscribedfromserviceid)
-		case "update_milestone_id":
-			ok = d.int(&m.UpdateMilestoneID)
-		case "updateservicestatus":
-			ok = d.bool(&m.Updateservicestatus)
-		case "urgency":
-			ok = d.int(&m.Urgency)
-		case "use":
-			ok = d.str(&m.Use)
-		case "useful_count":
-			ok = d.int(&m.UsefulCount)
-		case "user_email":
-			ok = d.str(&m.UserEmail)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		case "userdef1":
-			ok = d.str(&m.Userdef1)
-		case "userdef2":
-			ok = d.str(&m.Userdef2)
-		case "userdef3":
-			ok = d.str(&m.Userdef3)
-		case "userdef4":
-			ok = d.str(&m.Userdef4)
-		case "userdef5":
-			ok = d.str(&m.Userdef5)
-		case "userdepartments":
-			ok = d.str(&m.Userdepartments)
-		case "userrequestedapprover":
-			ok = d.int(&m.Userrequestedapprover)
-		case "users_name":
-			ok = d.str(&m.UsersName)
-		case "usertype":
-			ok = d.int(&m.Usertype)
-		case "utcoffset":
-			ok = d.float64(&m.Utcoffset)
-		case "vectors":
-			ok = decodeModels(d, &m.Vectors)
-		case "version_id":
-			ok = d.int(&m.VersionID)
-		case "version_name":
-			ok = d.str(&m.VersionName)
-		case "visible_child_tickets":
-			ok = d.int(&m.VisibleChildTickets)
-		case "web_url":
-			ok = d.str(&m.WebURL)
-		case "whatsappcreatedfromid":
-			ok = d.str(&m.Whatsappcreatedfromid)
-		case "who":
-			ok = d.str(&m.Who)
-		case "workflow_history":
-			ok = decodeModels(d, &m.WorkflowHistory)
-		case "workflow_id":
-			ok = d.int(&m.WorkflowID)
-		case "workflow_move_date_override":
-			ok = d.time(&m.WorkflowMoveDateOverride)
-		case "workflow_name":
-			ok = d.str(&m.WorkflowName)
-		case "workflow_seq":
-			ok = d.int(&m.WorkflowSeq)
-		case "workflow_stage":
-			ok = d.str(&m.WorkflowStage)
-		case "workflow_stage_id":
-			ok = d.int(&m.WorkflowStageID)
-		case "workflow_stage_number":
-			ok = d.str(&m.WorkflowStageNumber)
-		case "workflow_step":
-			ok = d.int(&m.WorkflowStep)
-		case "workflow_stepstarted":
-			ok = d.time(&m.WorkflowStepstarted)
-		case "your_vote":
-			ok = d.int(&m.YourVote)
-		case "your_vote_comment":
-			ok = d.str(&m.YourVoteComment)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decField{
+	{"oppjobtitle", nil, uint32(unsafe.Offsetof(Faults{}.Oppjobtitle)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Faults{}.ID)), kInt},
+	{"dateoccurred", nil, uint32(unsafe.Offsetof(Faults{}.Dateoccurred)), kTime},
+	{"summary", nil, uint32(unsafe.Offsetof(Faults{}.Summary)), kStr},
+	{"details", nil, uint32(unsafe.Offsetof(Faults{}.Details)), kStr},
+	{"status_id", nil, uint32(unsafe.Offsetof(Faults{}.StatusID)), kInt},
+	{"status_name", nil, uint32(unsafe.Offsetof(Faults{}.StatusName)), kStr},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(Faults{}.TickettypeID)), kInt},
+	{"tickettype_name", nil, uint32(unsafe.Offsetof(Faults{}.TickettypeName)), kStr},
+	{"sla_id", nil, uint32(unsafe.Offsetof(Faults{}.SLAID)), kInt},
+	{"sla_name", nil, uint32(unsafe.Offsetof(Faults{}.SLAName)), kStr},
+	{"priority_id", nil, uint32(unsafe.Offsetof(Faults{}.PriorityID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(Faults{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(Faults{}.ClientName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(Faults{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(Faults{}.SiteName)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(Faults{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(Faults{}.UserName)), kStr},
+	{"team", nil, uint32(unsafe.Offsetof(Faults{}.Team)), kStr},
+	{"agent_id", nil, uint32(unsafe.Offsetof(Faults{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(Faults{}.AgentName)), kStr},
+	{"category_1", nil, uint32(unsafe.Offsetof(Faults{}.Category1)), kStr},
+	{"category_2", nil, uint32(unsafe.Offsetof(Faults{}.Category2)), kStr},
+	{"category_3", nil, uint32(unsafe.Offsetof(Faults{}.Category3)), kStr},
+	{"category_4", nil, uint32(unsafe.Offsetof(Faults{}.Category4)), kStr},
+	{"categoryid_1", nil, uint32(unsafe.Offsetof(Faults{}.Categoryid1)), kInt},
+	{"categoryid_2", nil, uint32(unsafe.Offsetof(Faults{}.Categoryid2)), kInt},
+	{"categoryid_3", nil, uint32(unsafe.Offsetof(Faults{}.Categoryid3)), kInt},
+	{"categoryid_4", nil, uint32(unsafe.Offsetof(Faults{}.Categoryid4)), kInt},
+	{"category_1_display", nil, uint32(unsafe.Offsetof(Faults{}.Category1Display)), kStr},
+	{"category_2_display", nil, uint32(unsafe.Offsetof(Faults{}.Category2Display)), kStr},
+	{"category_3_display", nil, uint32(unsafe.Offsetof(Faults{}.Category3Display)), kStr},
+	{"category_4_display", nil, uint32(unsafe.Offsetof(Faults{}.Category4Display)), kStr},
+	{"estimate", nil, uint32(unsafe.Offsetof(Faults{}.Estimate)), kF64},
+	{"estimatedays", nil, uint32(unsafe.Offsetof(Faults{}.Estimatedays)), kF64},
+	{"projecttimepercentage", nil, uint32(unsafe.Offsetof(Faults{}.Projecttimepercentage)), kF64},
+	{"timetaken", nil, uint32(unsafe.Offsetof(Faults{}.Timetaken)), kF64},
+	{"chargehours", nil, uint32(unsafe.Offsetof(Faults{}.Chargehours)), kF64},
+	{"nonchargehours", nil, uint32(unsafe.Offsetof(Faults{}.Nonchargehours)), kF64},
+	{"travelhours", nil, uint32(unsafe.Offsetof(Faults{}.Travelhours)), kF64},
+	{"totalmileage", nil, uint32(unsafe.Offsetof(Faults{}.Totalmileage)), kF64},
+	{"itemsprice", nil, uint32(unsafe.Offsetof(Faults{}.Itemsprice)), kF64},
+	{"items", nil, uint32(unsafe.Offsetof(Faults{}.Items)), kStr},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(Faults{}.SupplierName)), kStr},
+	{"parent_id", nil, uint32(unsafe.Offsetof(Faults{}.ParentID)), kInt},
+	{"child_count", nil, uint32(unsafe.Offsetof(Faults{}.ChildCount)), kInt},
+	{"child_count_open", nil, uint32(unsafe.Offsetof(Faults{}.ChildCountOpen)), kInt},
+	{"attachment_count", nil, uint32(unsafe.Offsetof(Faults{}.AttachmentCount)), kInt},
+	{"flagged", nil, uint32(unsafe.Offsetof(Faults{}.Flagged)), kBool},
+	{"read", nil, uint32(unsafe.Offsetof(Faults{}.Read)), kBool},
+	{"enduserstatus", nil, uint32(unsafe.Offsetof(Faults{}.Enduserstatus)), kInt},
+	{"onhold", nil, uint32(unsafe.Offsetof(Faults{}.Onhold)), kBool},
+	{"respondbydate", nil, uint32(unsafe.Offsetof(Faults{}.Respondbydate)), kTime},
+	{"responsedate", nil, uint32(unsafe.Offsetof(Faults{}.Responsedate)), kTime},
+	{"responsestartdate", nil, uint32(unsafe.Offsetof(Faults{}.Responsestartdate)), kTime},
+	{"slaresponsestate", nil, uint32(unsafe.Offsetof(Faults{}.Slaresponsestate)), kStr},
+	{"fixbydate", nil, uint32(unsafe.Offsetof(Faults{}.Fixbydate)), kTime},
+	{"dateclosed", nil, uint32(unsafe.Offsetof(Faults{}.Dateclosed)), kTime},
+	{"dateassigned", nil, uint32(unsafe.Offsetof(Faults{}.Dateassigned)), kTime},
+	{"excludefromsla", nil, uint32(unsafe.Offsetof(Faults{}.Excludefromsla)), kBool},
+	{"slaholdtime", nil, uint32(unsafe.Offsetof(Faults{}.Slaholdtime)), kF64},
+	{"site_timezone", nil, uint32(unsafe.Offsetof(Faults{}.SiteTimezone)), kStr},
+	{"parentguid", nil, uint32(unsafe.Offsetof(Faults{}.Parentguid)), kStr},
+	{"parentassign", nil, uint32(unsafe.Offsetof(Faults{}.Parentassign)), kBool},
+	{"slaactiondate", nil, uint32(unsafe.Offsetof(Faults{}.Slaactiondate)), kTime},
+	{"slapercused", nil, uint32(unsafe.Offsetof(Faults{}.Slapercused)), kF64},
+	{"slatimeleft", nil, uint32(unsafe.Offsetof(Faults{}.Slatimeleft)), kF64},
+	{"currentelapsedhours", nil, uint32(unsafe.Offsetof(Faults{}.Currentelapsedhours)), kF64},
+	{"lastactiondate", nil, uint32(unsafe.Offsetof(Faults{}.Lastactiondate)), kTime},
+	{"last_update", nil, uint32(unsafe.Offsetof(Faults{}.LastUpdate)), kTime},
+	{"lastchildactiondate", nil, uint32(unsafe.Offsetof(Faults{}.Lastchildactiondate)), kTime},
+	{"organisation_id", nil, uint32(unsafe.Offsetof(Faults{}.OrganisationID)), kInt},
+	{"department_id", nil, uint32(unsafe.Offsetof(Faults{}.DepartmentID)), kInt},
+	{"reportedby", nil, uint32(unsafe.Offsetof(Faults{}.Reportedby)), kStr},
+	{"user_email", nil, uint32(unsafe.Offsetof(Faults{}.UserEmail)), kStr},
+	{"emailtolist", nil, uint32(unsafe.Offsetof(Faults{}.Emailtolist)), kStr},
+	{"emailtolistsupplier", nil, uint32(unsafe.Offsetof(Faults{}.Emailtolistsupplier)), kStr},
+	{"emailcclist", nil, uint32(unsafe.Offsetof(Faults{}.Emailcclist)), kStr},
+	{"emailcclistsupplier", nil, uint32(unsafe.Offsetof(Faults{}.Emailcclistsupplier)), kStr},
+	{"matched_kb_id", nil, uint32(unsafe.Offsetof(Faults{}.MatchedKbID)), kInt},
+	{"release_note", nil, uint32(unsafe.Offsetof(Faults{}.ReleaseNote)), kStr},
+	{"product_id", nil, uint32(unsafe.Offsetof(Faults{}.ProductID)), kInt},
+	{"release_id", nil, uint32(unsafe.Offsetof(Faults{}.ReleaseID)), kInt},
+	{"release_name", nil, uint32(unsafe.Offsetof(Faults{}.ReleaseName)), kStr},
+	{"release2_id", nil, uint32(unsafe.Offsetof(Faults{}.Release2ID)), kInt},
+	{"release2_name", nil, uint32(unsafe.Offsetof(Faults{}.Release2Name)), kStr},
+	{"release3_id", nil, uint32(unsafe.Offsetof(Faults{}.Release3ID)), kInt},
+	{"release3_name", nil, uint32(unsafe.Offsetof(Faults{}.Release3Name)), kStr},
+	{"child_ticket_id_string", nil, uint32(unsafe.Offsetof(Faults{}.ChildTicketIDString)), kStr},
+	{"asset_key_field_string", nil, uint32(unsafe.Offsetof(Faults{}.AssetKeyFieldString)), kStr},
+	{"asset_type_name", nil, uint32(unsafe.Offsetof(Faults{}.AssetTypeName)), kStr},
+	{"workflow_stage", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStage)), kStr},
+	{"workflow_stage_id", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStageID)), kInt},
+	{"workflow_stage_number", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStageNumber)), kStr},
+	{"lastincomingemail", nil, uint32(unsafe.Offsetof(Faults{}.Lastincomingemail)), kTime},
+	{"child_ticket_ids", nil, uint32(unsafe.Offsetof(Faults{}.ChildTicketIds)), kInts},
+	{"nextactivitydate", nil, uint32(unsafe.Offsetof(Faults{}.Nextactivitydate)), kTime},
+	{"inventory_number", nil, uint32(unsafe.Offsetof(Faults{}.InventoryNumber)), kStr},
+	{"workflow_id", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowID)), kInt},
+	{"workflow_step", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStep)), kInt},
+	{"workflow_seq", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowSeq)), kInt},
+	{"pipeline_stage_id", nil, uint32(unsafe.Offsetof(Faults{}.PipelineStageID)), kInt},
+	{"pipeline_stage_name", nil, uint32(unsafe.Offsetof(Faults{}.PipelineStageName)), kStr},
+	{"hasbeenclosed", nil, uint32(unsafe.Offsetof(Faults{}.Hasbeenclosed)), kBool},
+	{"unread_child_action_count", nil, uint32(unsafe.Offsetof(Faults{}.UnreadChildActionCount)), kInt},
+	{"unread_related_action_count", nil, uint32(unsafe.Offsetof(Faults{}.UnreadRelatedActionCount)), kInt},
+	{"child_action_count", nil, uint32(unsafe.Offsetof(Faults{}.ChildActionCount)), kInt},
+	{"parent_subject", nil, uint32(unsafe.Offsetof(Faults{}.ParentSubject)), kStr},
+	{"related_action_count", nil, uint32(unsafe.Offsetof(Faults{}.RelatedActionCount)), kInt},
+	{"is_vip", nil, uint32(unsafe.Offsetof(Faults{}.IsVip)), kBool},
+	{"isimportantcontact", nil, uint32(unsafe.Offsetof(Faults{}.Isimportantcontact)), kBool},
+	{"inactive", nil, uint32(unsafe.Offsetof(Faults{}.Inactive)), kBool},
+	{"impact", nil, uint32(unsafe.Offsetof(Faults{}.Impact)), kInt},
+	{"urgency", nil, uint32(unsafe.Offsetof(Faults{}.Urgency)), kInt},
+	{"startdate", nil, uint32(unsafe.Offsetof(Faults{}.Startdate)), kTime},
+	{"startdate_timezone", nil, uint32(unsafe.Offsetof(Faults{}.StartdateTimezone)), kStr},
+	{"startdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), kSub},
+	{"starttime", nil, uint32(unsafe.Offsetof(Faults{}.Starttime)), kStr},
+	{"starttimeslot", nil, uint32(unsafe.Offsetof(Faults{}.Starttimeslot)), kInt},
+	{"targetdate", nil, uint32(unsafe.Offsetof(Faults{}.Targetdate)), kTime},
+	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(Faults{}.TargetdateTimezone)), kStr},
+	{"targetdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), kSub},
+	{"targettime", nil, uint32(unsafe.Offsetof(Faults{}.Targettime)), kStr},
+	{"targettimeslot", nil, uint32(unsafe.Offsetof(Faults{}.Targettimeslot)), kInt},
+	{"deadlinedate", nil, uint32(unsafe.Offsetof(Faults{}.Deadlinedate)), kTime},
+	{"followupdate", nil, uint32(unsafe.Offsetof(Faults{}.Followupdate)), kTime},
+	{"oppcontactname", nil, uint32(unsafe.Offsetof(Faults{}.Oppcontactname)), kStr},
+	{"oppcompanyname", nil, uint32(unsafe.Offsetof(Faults{}.Oppcompanyname)), kStr},
+	{"oppemailaddress", nil, uint32(unsafe.Offsetof(Faults{}.Oppemailaddress)), kStr},
+	{"oppcustomertitle", nil, uint32(unsafe.Offsetof(Faults{}.Oppcustomertitle)), kStr},
+	{"opptel", nil, uint32(unsafe.Offsetof(Faults{}.Opptel)), kStr},
+	{"oppaddr1", nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr1)), kStr},
+	{"oppaddr2", nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr2)), kStr},
+	{"oppaddr3", nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr3)), kStr},
+	{"oppaddr4", nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr4)), kStr},
+	{"opppostcode", nil, uint32(unsafe.Offsetof(Faults{}.Opppostcode)), kStr},
+	{"oppcountry", nil, uint32(unsafe.Offsetof(Faults{}.Oppcountry)), kStr},
+	{"oppregion", nil, uint32(unsafe.Offsetof(Faults{}.Oppregion)), kStr},
+	{"opptype", nil, uint32(unsafe.Offsetof(Faults{}.Opptype)), kStr},
+	{"oppvalue", nil, uint32(unsafe.Offsetof(Faults{}.Oppvalue)), kF64},
+	{"oppconversionprobability", nil, uint32(unsafe.Offsetof(Faults{}.Oppconversionprobability)), kF64},
+	{"oppvalueadjusted", nil, uint32(unsafe.Offsetof(Faults{}.Oppvalueadjusted)), kF64},
+	{"oppprofit", nil, uint32(unsafe.Offsetof(Faults{}.Oppprofit)), kF64},
+	{"oppcurrentsystem", nil, uint32(unsafe.Offsetof(Faults{}.Oppcurrentsystem)), kStr},
+	{"oppcompetitors", nil, uint32(unsafe.Offsetof(Faults{}.Oppcompetitors)), kStr},
+	{"opptrialdate", nil, uint32(unsafe.Offsetof(Faults{}.Opptrialdate)), kTime},
+	{"oppdemodate", nil, uint32(unsafe.Offsetof(Faults{}.Oppdemodate)), kTime},
+	{"oppdiscountdate", nil, uint32(unsafe.Offsetof(Faults{}.Oppdiscountdate)), kTime},
+	{"oppattemptsmade", nil, uint32(unsafe.Offsetof(Faults{}.Oppattemptsmade)), kInt},
+	{"oppconverteddate", nil, uint32(unsafe.Offsetof(Faults{}.Oppconverteddate)), kTime},
+	{"oppproductchosen", nil, uint32(unsafe.Offsetof(Faults{}.Oppproductchosen)), kStr},
+	{"oppreason", nil, uint32(unsafe.Offsetof(Faults{}.Oppreason)), kStr},
+	{"opphear", nil, uint32(unsafe.Offsetof(Faults{}.Opphear)), kStr},
+	{"opptimezonename", nil, uint32(unsafe.Offsetof(Faults{}.Opptimezonename)), kStr},
+	{"oppclosurecategory", nil, uint32(unsafe.Offsetof(Faults{}.Oppclosurecategory)), kInt},
+	{"cost", nil, uint32(unsafe.Offsetof(Faults{}.Cost)), kF64},
+	{"quantity", nil, uint32(unsafe.Offsetof(Faults{}.Quantity)), kInt},
+	{"projecttimebudget", nil, uint32(unsafe.Offsetof(Faults{}.Projecttimebudget)), kF64},
+	{"projectmoneybudget", nil, uint32(unsafe.Offsetof(Faults{}.Projectmoneybudget)), kF64},
+	{"projecttimeactual", nil, uint32(unsafe.Offsetof(Faults{}.Projecttimeactual)), kF64},
+	{"projectmoneyactual", nil, uint32(unsafe.Offsetof(Faults{}.Projectmoneyactual)), kF64},
+	{"lastnote", nil, uint32(unsafe.Offsetof(Faults{}.Lastnote)), kStr},
+	{"userdef1", nil, uint32(unsafe.Offsetof(Faults{}.Userdef1)), kStr},
+	{"userdef2", nil, uint32(unsafe.Offsetof(Faults{}.Userdef2)), kStr},
+	{"userdef3", nil, uint32(unsafe.Offsetof(Faults{}.Userdef3)), kStr},
+	{"userdef4", nil, uint32(unsafe.Offsetof(Faults{}.Userdef4)), kStr},
+	{"userdef5", nil, uint32(unsafe.Offsetof(Faults{}.Userdef5)), kStr},
+	{"source", nil, uint32(unsafe.Offsetof(Faults{}.Source)), kInt},
+	{"release_important", nil, uint32(unsafe.Offsetof(Faults{}.ReleaseImportant)), kBool},
+	{"releasenotegroup_name", nil, uint32(unsafe.Offsetof(Faults{}.ReleasenotegroupName)), kStr},
+	{"releasenotegroup_id", nil, uint32(unsafe.Offsetof(Faults{}.ReleasenotegroupID)), kInt},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyID)), kInt},
+	{"third_party_id_string", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyIDString)), kStr},
+	{"supplier_status", nil, uint32(unsafe.Offsetof(Faults{}.SupplierStatus)), kInt},
+	{"contract_refextra", nil, uint32(unsafe.Offsetof(Faults{}.ContractRefextra)), kStr},
+	{"appointment_type", nil, uint32(unsafe.Offsetof(Faults{}.AppointmentType)), kInt},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Faults{}.Customfields)), kSub},
+	{"timeentries", decMany[FaultsTimeEntry], uint32(unsafe.Offsetof(Faults{}.Timeentries)), kSub},
+	{"section_timezone", nil, uint32(unsafe.Offsetof(Faults{}.SectionTimezone)), kStr},
+	{"itilname", nil, uint32(unsafe.Offsetof(Faults{}.Itilname)), kStr},
+	{"related_service_descriptions", nil, uint32(unsafe.Offsetof(Faults{}.RelatedServiceDescriptions)), kStr},
+	{"related_service_category_names", nil, uint32(unsafe.Offsetof(Faults{}.RelatedServiceCategoryNames)), kStr},
+	{"projectinternaltask", nil, uint32(unsafe.Offsetof(Faults{}.Projectinternaltask)), kBool},
+	{"appointment_id", nil, uint32(unsafe.Offsetof(Faults{}.AppointmentID)), kInt},
+	{"nextappointmentdate", nil, uint32(unsafe.Offsetof(Faults{}.Nextappointmentdate)), kTime},
+	{"firstname", nil, uint32(unsafe.Offsetof(Faults{}.Firstname)), kStr},
+	{"lastname", nil, uint32(unsafe.Offsetof(Faults{}.Lastname)), kStr},
+	{"connectedinstance_id", nil, uint32(unsafe.Offsetof(Faults{}.ConnectedinstanceID)), kInt},
+	{"web_url", nil, uint32(unsafe.Offsetof(Faults{}.WebURL)), kStr},
+	{"api_url", nil, uint32(unsafe.Offsetof(Faults{}.APIURL)), kStr},
+	{"action_number", nil, uint32(unsafe.Offsetof(Faults{}.ActionNumber)), kInt},
+	{"action_ticket_id", nil, uint32(unsafe.Offsetof(Faults{}.ActionTicketID)), kInt},
+	{"action_datetime", nil, uint32(unsafe.Offsetof(Faults{}.ActionDatetime)), kTime},
+	{"action_outcome", nil, uint32(unsafe.Offsetof(Faults{}.ActionOutcome)), kStr},
+	{"action_chargerate", nil, uint32(unsafe.Offsetof(Faults{}.ActionChargerate)), kStr},
+	{"action_contract_ref", nil, uint32(unsafe.Offsetof(Faults{}.ActionContractRef)), kStr},
+	{"action_note", nil, uint32(unsafe.Offsetof(Faults{}.ActionNote)), kStr},
+	{"ticket_invoices_for_each_site", nil, uint32(unsafe.Offsetof(Faults{}.TicketInvoicesForEachSite)), kBool},
+	{"salesorder_id", nil, uint32(unsafe.Offsetof(Faults{}.SalesorderID)), kInt},
+	{"orderhead_id", nil, uint32(unsafe.Offsetof(Faults{}.OrderheadID)), kInt},
+	{"budgettype", nil, uint32(unsafe.Offsetof(Faults{}.Budgettype)), kStr},
+	{"recalculate_billing", nil, uint32(unsafe.Offsetof(Faults{}.RecalculateBilling)), kBool},
+	{"impactlevel", nil, uint32(unsafe.Offsetof(Faults{}.Impactlevel)), kInt},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(Faults{}.SupplierID)), kInt},
+	{"pr_id", nil, uint32(unsafe.Offsetof(Faults{}.PrID)), kInt},
+	{"branch_id", nil, uint32(unsafe.Offsetof(Faults{}.BranchID)), kInt},
+	{"branch_name", nil, uint32(unsafe.Offsetof(Faults{}.BranchName)), kStr},
+	{"update_milestone_id", nil, uint32(unsafe.Offsetof(Faults{}.UpdateMilestoneID)), kInt},
+	{"milestone_id", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneID)), kInt},
+	{"milestone_name", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneName)), kStr},
+	{"milestone_value", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneValue)), kF64},
+	{"milestone_sequence", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneSequence)), kInt},
+	{"milestone_status", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneStatus)), kInt},
+	{"milestone_startdate", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneStartdate)), kTime},
+	{"milestone_enddate", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneEnddate)), kTime},
+	{"colour", nil, uint32(unsafe.Offsetof(Faults{}.Colour)), kStr},
+	{"action_agent_name", nil, uint32(unsafe.Offsetof(Faults{}.ActionAgentName)), kStr},
+	{"key", nil, uint32(unsafe.Offsetof(Faults{}.Key)), kStr},
+	{"phonenumber", nil, uint32(unsafe.Offsetof(Faults{}.Phonenumber)), kStr},
+	{"details_html", nil, uint32(unsafe.Offsetof(Faults{}.DetailsHTML)), kStr},
+	{"takenby", nil, uint32(unsafe.Offsetof(Faults{}.Takenby)), kStr},
+	{"datecreated", nil, uint32(unsafe.Offsetof(Faults{}.Datecreated)), kTime},
+	{"createdfrom_id", nil, uint32(unsafe.Offsetof(Faults{}.CreatedfromID)), kInt},
+	{"createdfrom_summary", nil, uint32(unsafe.Offsetof(Faults{}.CreatedfromSummary)), kStr},
+	{"clonedfrom_id", nil, uint32(unsafe.Offsetof(Faults{}.ClonedfromID)), kInt},
+	{"clonedfrom_summary", nil, uint32(unsafe.Offsetof(Faults{}.ClonedfromSummary)), kStr},
+	{"closure_note", nil, uint32(unsafe.Offsetof(Faults{}.ClosureNote)), kStr},
+	{"closure_note_html", nil, uint32(unsafe.Offsetof(Faults{}.ClosureNoteHTML)), kStr},
+	{"closure_time", nil, uint32(unsafe.Offsetof(Faults{}.ClosureTime)), kF64},
+	{"top_level_id", nil, uint32(unsafe.Offsetof(Faults{}.TopLevelID)), kInt},
+	{"customer_relationships", nil, uint32(unsafe.Offsetof(Faults{}.CustomerRelationships)), kStr},
+	{"asset_number", nil, uint32(unsafe.Offsetof(Faults{}.AssetNumber)), kInt},
+	{"asset_site", nil, uint32(unsafe.Offsetof(Faults{}.AssetSite)), kInt},
+	{"slatimeelapsed", nil, uint32(unsafe.Offsetof(Faults{}.Slatimeelapsed)), kF64},
+	{"slastate", nil, uint32(unsafe.Offsetof(Faults{}.Slastate)), kStr},
+	{"slaexcuse", nil, uint32(unsafe.Offsetof(Faults{}.Slaexcuse)), kStr},
+	{"site_sla_id", nil, uint32(unsafe.Offsetof(Faults{}.SiteSLAID)), kInt},
+	{"client_reference", nil, uint32(unsafe.Offsetof(Faults{}.ClientReference)), kStr},
+	{"supplier_slaexcuse", nil, uint32(unsafe.Offsetof(Faults{}.SupplierSlaexcuse)), kStr},
+	{"supplier_date", nil, uint32(unsafe.Offsetof(Faults{}.SupplierDate)), kTime},
+	{"supplier_contract_id", nil, uint32(unsafe.Offsetof(Faults{}.SupplierContractID)), kInt},
+	{"supplier_contract_ref", nil, uint32(unsafe.Offsetof(Faults{}.SupplierContractRef)), kStr},
+	{"supplier_sla_id", nil, uint32(unsafe.Offsetof(Faults{}.SupplierSLAID)), kInt},
+	{"supplier_priority_id", nil, uint32(unsafe.Offsetof(Faults{}.SupplierPriorityID)), kInt},
+	{"supplier_responsestate", nil, uint32(unsafe.Offsetof(Faults{}.SupplierResponsestate)), kStr},
+	{"supplier_responsedate", nil, uint32(unsafe.Offsetof(Faults{}.SupplierResponsedate)), kTime},
+	{"supplier_responsetime", nil, uint32(unsafe.Offsetof(Faults{}.SupplierResponsetime)), kF64},
+	{"supplier_respondbydate", nil, uint32(unsafe.Offsetof(Faults{}.SupplierRespondbydate)), kTime},
+	{"supplier_slastate", nil, uint32(unsafe.Offsetof(Faults{}.SupplierSlastate)), kStr},
+	{"supplier_slatimeelapsed", nil, uint32(unsafe.Offsetof(Faults{}.SupplierSlatimeelapsed)), kF64},
+	{"supplier_dateclosed", nil, uint32(unsafe.Offsetof(Faults{}.SupplierDateclosed)), kTime},
+	{"supplier_fixbydate", nil, uint32(unsafe.Offsetof(Faults{}.SupplierFixbydate)), kTime},
+	{"supplier_breachrespsent", nil, uint32(unsafe.Offsetof(Faults{}.SupplierBreachrespsent)), kBool},
+	{"supplier_breachfixbysent", nil, uint32(unsafe.Offsetof(Faults{}.SupplierBreachfixbysent)), kBool},
+	{"changestate", nil, uint32(unsafe.Offsetof(Faults{}.Changestate)), kStr},
+	{"approvedby", nil, uint32(unsafe.Offsetof(Faults{}.Approvedby)), kInt},
+	{"showforusers", nil, uint32(unsafe.Offsetof(Faults{}.Showforusers)), kBool},
+	{"messsent", nil, uint32(unsafe.Offsetof(Faults{}.Messsent)), kStr},
+	{"satisfactionlevel", nil, uint32(unsafe.Offsetof(Faults{}.Satisfactionlevel)), kInt},
+	{"satisfactioncomment", nil, uint32(unsafe.Offsetof(Faults{}.Satisfactioncomment)), kStr},
+	{"invoicenumber", nil, uint32(unsafe.Offsetof(Faults{}.Invoicenumber)), kStr},
+	{"invoicenote", nil, uint32(unsafe.Offsetof(Faults{}.Invoicenote)), kStr},
+	{"invoicedate", nil, uint32(unsafe.Offsetof(Faults{}.Invoicedate)), kTime},
+	{"invoicepaiddate", nil, uint32(unsafe.Offsetof(Faults{}.Invoicepaiddate)), kTime},
+	{"nonbillable_time", nil, uint32(unsafe.Offsetof(Faults{}.NonbillableTime)), kF64},
+	{"mileage", nil, uint32(unsafe.Offsetof(Faults{}.Mileage)), kF64},
+	{"planneddate", nil, uint32(unsafe.Offsetof(Faults{}.Planneddate)), kTime},
+	{"ccaddress", nil, uint32(unsafe.Offsetof(Faults{}.Ccaddress)), kStr},
+	{"agreedcleared", nil, uint32(unsafe.Offsetof(Faults{}.Agreedcleared)), kBool},
+	{"responsetime", nil, uint32(unsafe.Offsetof(Faults{}.Responsetime)), kF64},
+	{"alsoinform", nil, uint32(unsafe.Offsetof(Faults{}.Alsoinform)), kStr},
+	{"justification", nil, uint32(unsafe.Offsetof(Faults{}.Justification)), kStr},
+	{"backoutplan", nil, uint32(unsafe.Offsetof(Faults{}.Backoutplan)), kStr},
+	{"communicationplan", nil, uint32(unsafe.Offsetof(Faults{}.Communicationplan)), kStr},
+	{"testplan", nil, uint32(unsafe.Offsetof(Faults{}.Testplan)), kStr},
+	{"riskdescription", nil, uint32(unsafe.Offsetof(Faults{}.Riskdescription)), kStr},
+	{"risklevel", nil, uint32(unsafe.Offsetof(Faults{}.Risklevel)), kInt},
+	{"impactdescription", nil, uint32(unsafe.Offsetof(Faults{}.Impactdescription)), kStr},
+	{"service_id", nil, uint32(unsafe.Offsetof(Faults{}.ServiceID)), kInt},
+	{"isparentservice", nil, uint32(unsafe.Offsetof(Faults{}.Isparentservice)), kBool},
+	{"surveysent", nil, uint32(unsafe.Offsetof(Faults{}.Surveysent)), kBool},
+	{"planneddateend", nil, uint32(unsafe.Offsetof(Faults{}.Planneddateend)), kTime},
+	{"currentfaactionnumber", nil, uint32(unsafe.Offsetof(Faults{}.Currentfaactionnumber)), kInt},
+	{"approval_process_step", nil, uint32(unsafe.Offsetof(Faults{}.ApprovalProcessStep)), kInt},
+	{"approval_process_step_name", nil, uint32(unsafe.Offsetof(Faults{}.ApprovalProcessStepName)), kStr},
+	{"approval_cab_name", nil, uint32(unsafe.Offsetof(Faults{}.ApprovalCabName)), kStr},
+	{"approval_process_id", nil, uint32(unsafe.Offsetof(Faults{}.ApprovalProcessID)), kInt},
+	{"faultcodeopen", nil, uint32(unsafe.Offsetof(Faults{}.Faultcodeopen)), kInt},
+	{"faultcode", nil, uint32(unsafe.Offsetof(Faults{}.Faultcode)), kInt},
+	{"laststatus3rdparty", nil, uint32(unsafe.Offsetof(Faults{}.Laststatus3rdparty)), kInt},
+	{"inform3rdpartysystem", nil, uint32(unsafe.Offsetof(Faults{}.Inform3rdpartysystem)), kBool},
+	{"deliverycontact", nil, uint32(unsafe.Offsetof(Faults{}.Deliverycontact)), kStr},
+	{"delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.DeliveryAddress)), kSub},
+	{"surveyneeded", nil, uint32(unsafe.Offsetof(Faults{}.Surveyneeded)), kBool},
+	{"knownerror", nil, uint32(unsafe.Offsetof(Faults{}.Knownerror)), kBool},
+	{"development", nil, uint32(unsafe.Offsetof(Faults{}.Development)), kBool},
+	{"causedby", nil, uint32(unsafe.Offsetof(Faults{}.Causedby)), kInt},
+	{"messsentlast", nil, uint32(unsafe.Offsetof(Faults{}.Messsentlast)), kStr},
+	{"unapprovedchangestatus", nil, uint32(unsafe.Offsetof(Faults{}.Unapprovedchangestatus)), kInt},
+	{"changeseq", nil, uint32(unsafe.Offsetof(Faults{}.Changeseq)), kInt},
+	{"lastrecurringemailsentdate", nil, uint32(unsafe.Offsetof(Faults{}.Lastrecurringemailsentdate)), kTime},
+	{"template_id", nil, uint32(unsafe.Offsetof(Faults{}.TemplateID)), kInt},
+	{"template_name", nil, uint32(unsafe.Offsetof(Faults{}.TemplateName)), kStr},
+	{"child_template_id", nil, uint32(unsafe.Offsetof(Faults{}.ChildTemplateID)), kInt},
+	{"slaholdreminderdatelastemailed", nil, uint32(unsafe.Offsetof(Faults{}.Slaholdreminderdatelastemailed)), kTime},
+	{"closurereminderdatelastemailed", nil, uint32(unsafe.Offsetof(Faults{}.Closurereminderdatelastemailed)), kTime},
+	{"assetstring", nil, uint32(unsafe.Offsetof(Faults{}.Assetstring)), kStr},
+	{"mailboxid", nil, uint32(unsafe.Offsetof(Faults{}.Mailboxid)), kInt},
+	{"alerttype", nil, uint32(unsafe.Offsetof(Faults{}.Alerttype)), kStr},
+	{"actisbillabledefault", nil, uint32(unsafe.Offsetof(Faults{}.Actisbillabledefault)), kBool},
+	{"emaildisplayname", nil, uint32(unsafe.Offsetof(Faults{}.Emaildisplayname)), kStr},
+	{"emailpriority", nil, uint32(unsafe.Offsetof(Faults{}.Emailpriority)), kInt},
+	{"chargerate", nil, uint32(unsafe.Offsetof(Faults{}.Chargerate)), kInt},
+	{"timezonename", nil, uint32(unsafe.Offsetof(Faults{}.Timezonename)), kStr},
+	{"forwardinboundupdates", nil, uint32(unsafe.Offsetof(Faults{}.Forwardinboundupdates)), kBool},
+	{"loggedoutofhdworkinghours", nil, uint32(unsafe.Offsetof(Faults{}.Loggedoutofhdworkinghours)), kBool},
+	{"acctmaninformedsurvey", nil, uint32(unsafe.Offsetof(Faults{}.Acctmaninformedsurvey)), kBool},
+	{"laststatuschangeinformed", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangeinformed)), kInt},
+	{"gfialerttype", nil, uint32(unsafe.Offsetof(Faults{}.Gfialerttype)), kStr},
+	{"quotedescription", nil, uint32(unsafe.Offsetof(Faults{}.Quotedescription)), kStr},
+	{"quotelabouramount", nil, uint32(unsafe.Offsetof(Faults{}.Quotelabouramount)), kF64},
+	{"quotepriority", nil, uint32(unsafe.Offsetof(Faults{}.Quotepriority)), kInt},
+	{"budgetcode", nil, uint32(unsafe.Offsetof(Faults{}.Budgetcode)), kInt},
+	{"actualcost", nil, uint32(unsafe.Offsetof(Faults{}.Actualcost)), kF64},
+	{"invoicestatus", nil, uint32(unsafe.Offsetof(Faults{}.Invoicestatus)), kInt},
+	{"invoicedescription", nil, uint32(unsafe.Offsetof(Faults{}.Invoicedescription)), kStr},
+	{"invoicelabouramount", nil, uint32(unsafe.Offsetof(Faults{}.Invoicelabouramount)), kF64},
+	{"invoicematerialsamount", nil, uint32(unsafe.Offsetof(Faults{}.Invoicematerialsamount)), kF64},
+	{"firsttimefix", nil, uint32(unsafe.Offsetof(Faults{}.Firsttimefix)), kInt},
+	{"quotematerialsamount", nil, uint32(unsafe.Offsetof(Faults{}.Quotematerialsamount)), kF64},
+	{"ukasaccredited", nil, uint32(unsafe.Offsetof(Faults{}.Ukasaccredited)), kBool},
+	{"labno", nil, uint32(unsafe.Offsetof(Faults{}.Labno)), kStr},
+	{"twitterscreenname", nil, uint32(unsafe.Offsetof(Faults{}.Twitterscreenname)), kStr},
+	{"twitterid", nil, uint32(unsafe.Offsetof(Faults{}.Twitterid)), kInt64},
+	{"facebook_id", nil, uint32(unsafe.Offsetof(Faults{}.FacebookID)), kStr},
+	{"fixbydateadjusted", nil, uint32(unsafe.Offsetof(Faults{}.Fixbydateadjusted)), kBool},
+	{"loggedonbehalfby", nil, uint32(unsafe.Offsetof(Faults{}.Loggedonbehalfby)), kStr},
+	{"alternativecontactno", nil, uint32(unsafe.Offsetof(Faults{}.Alternativecontactno)), kStr},
+	{"operationalserviceid", nil, uint32(unsafe.Offsetof(Faults{}.Operationalserviceid)), kInt},
+	{"requestdetailsprinted", nil, uint32(unsafe.Offsetof(Faults{}.Requestdetailsprinted)), kBool},
+	{"serviceformprinted", nil, uint32(unsafe.Offsetof(Faults{}.Serviceformprinted)), kBool},
+	{"auditstatus", nil, uint32(unsafe.Offsetof(Faults{}.Auditstatus)), kInt},
+	{"auditunum", nil, uint32(unsafe.Offsetof(Faults{}.Auditunum)), kInt},
+	{"auditdate", nil, uint32(unsafe.Offsetof(Faults{}.Auditdate)), kTime},
+	{"auditnote", nil, uint32(unsafe.Offsetof(Faults{}.Auditnote)), kStr},
+	{"auditfaileddate", nil, uint32(unsafe.Offsetof(Faults{}.Auditfaileddate)), kTime},
+	{"auditfailednote", nil, uint32(unsafe.Offsetof(Faults{}.Auditfailednote)), kStr},
+	{"userrequestedapprover", nil, uint32(unsafe.Offsetof(Faults{}.Userrequestedapprover)), kInt},
+	{"oppdontaddtomailinglist", nil, uint32(unsafe.Offsetof(Faults{}.Oppdontaddtomailinglist)), kBool},
+	{"sendprintrequest", nil, uint32(unsafe.Offsetof(Faults{}.Sendprintrequest)), kInt},
+	{"pagerdutyid", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyid)), kStr},
+	{"pagerdutyincidentidstring", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyincidentidstring)), kStr},
+	{"pagerdutystatus", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutystatus)), kInt},
+	{"pagerdutyurl", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyurl)), kStr},
+	{"pagerdutyincidentid", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyincidentid)), kStr},
+	{"opportunity_third_party_url", nil, uint32(unsafe.Offsetof(Faults{}.OpportunityThirdPartyURL)), kStr},
+	{"product_name", nil, uint32(unsafe.Offsetof(Faults{}.ProductName)), kStr},
+	{"product_key", nil, uint32(unsafe.Offsetof(Faults{}.ProductKey)), kStr},
+	{"pr_link", nil, uint32(unsafe.Offsetof(Faults{}.PrLink)), kStr},
+	{"github_repository", nil, uint32(unsafe.Offsetof(Faults{}.GithubRepository)), kStr},
+	{"component_id", nil, uint32(unsafe.Offsetof(Faults{}.ComponentID)), kInt},
+	{"component_name", nil, uint32(unsafe.Offsetof(Faults{}.ComponentName)), kStr},
+	{"version_id", nil, uint32(unsafe.Offsetof(Faults{}.VersionID)), kInt},
+	{"version_name", nil, uint32(unsafe.Offsetof(Faults{}.VersionName)), kStr},
+	{"mailentryid", nil, uint32(unsafe.Offsetof(Faults{}.Mailentryid)), kStr},
+	{"contract_id", nil, uint32(unsafe.Offsetof(Faults{}.ContractID)), kInt},
+	{"contract_ref", nil, uint32(unsafe.Offsetof(Faults{}.ContractRef)), kStr},
+	{"billing_address", decOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.BillingAddress)), kSub},
+	{"workflow_name", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowName)), kStr},
+	{"workflow_stepstarted", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStepstarted)), kTime},
+	{"lessonslearned", nil, uint32(unsafe.Offsetof(Faults{}.Lessonslearned)), kStr},
+	{"laststatuschangeinformedmanager", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangeinformedmanager)), kInt},
+	{"lastbugzillasync", nil, uint32(unsafe.Offsetof(Faults{}.Lastbugzillasync)), kTime},
+	{"sapid", nil, uint32(unsafe.Offsetof(Faults{}.Sapid)), kStr},
+	{"sapattachmentsuuid", nil, uint32(unsafe.Offsetof(Faults{}.Sapattachmentsuuid)), kStr},
+	{"currency", nil, uint32(unsafe.Offsetof(Faults{}.Currency)), kInt},
+	{"projectconsignmentheaderid", nil, uint32(unsafe.Offsetof(Faults{}.Projectconsignmentheaderid)), kInt},
+	{"projectconsignmentdetailid", nil, uint32(unsafe.Offsetof(Faults{}.Projectconsignmentdetailid)), kInt},
+	{"servicefailurestid", nil, uint32(unsafe.Offsetof(Faults{}.Servicefailurestid)), kInt},
+	{"hdid", nil, uint32(unsafe.Offsetof(Faults{}.Hdid)), kInt},
+	{"deleted", nil, uint32(unsafe.Offsetof(Faults{}.Deleted)), kBool},
+	{"matched_rule_id", nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleID)), kInt},
+	{"matched_rule_name", nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleName)), kStr},
+	{"matched_rule_dont_show_notification", nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleDontShowNotification)), kBool},
+	{"ignore_kb_match", nil, uint32(unsafe.Offsetof(Faults{}.IgnoreKbMatch)), kBool},
+	{"deadlinenotificationhours", nil, uint32(unsafe.Offsetof(Faults{}.Deadlinenotificationhours)), kF64},
+	{"asset_type", nil, uint32(unsafe.Offsetof(Faults{}.AssetType)), kInt},
+	{"showonroadmap", nil, uint32(unsafe.Offsetof(Faults{}.Showonroadmap)), kBool},
+	{"roadmapnote", nil, uint32(unsafe.Offsetof(Faults{}.Roadmapnote)), kStr},
+	{"phonenumberfrom", nil, uint32(unsafe.Offsetof(Faults{}.Phonenumberfrom)), kStr},
+	{"addressfrom", nil, uint32(unsafe.Offsetof(Faults{}.Addressfrom)), kStr},
+	{"changeinformation_html", nil, uint32(unsafe.Offsetof(Faults{}.ChangeinformationHTML)), kStr},
+	{"team_department_id", nil, uint32(unsafe.Offsetof(Faults{}.TeamDepartmentID)), kInt},
+	{"sendack", nil, uint32(unsafe.Offsetof(Faults{}.Sendack)), kBool},
+	{"newaction_emailfrom", nil, uint32(unsafe.Offsetof(Faults{}.NewactionEmailfrom)), kInt},
+	{"newaction_emailfrom_address_override", nil, uint32(unsafe.Offsetof(Faults{}.NewactionEmailfromAddressOverride)), kStr},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(Faults{}.Canupdate)), kBool},
+	{"_mustupdateticketuser", nil, uint32(unsafe.Offsetof(Faults{}.Mustupdateticketuser)), kBool},
+	{"_spam", nil, uint32(unsafe.Offsetof(Faults{}.Spam)), kBool},
+	{"_spamblock", nil, uint32(unsafe.Offsetof(Faults{}.Spamblock)), kBool},
+	{"users_name", nil, uint32(unsafe.Offsetof(Faults{}.UsersName)), kStr},
+	{"sibling_count_open", nil, uint32(unsafe.Offsetof(Faults{}.SiblingCountOpen)), kInt},
+	{"parent_summary", nil, uint32(unsafe.Offsetof(Faults{}.ParentSummary)), kStr},
+	{"parent_status_name", nil, uint32(unsafe.Offsetof(Faults{}.ParentStatusName)), kStr},
+	{"new_approvalprocess", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocess)), kInt},
+	{"new_approvalprocess_agent_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessAgentID)), kInt},
+	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessUserID)), kInt},
+	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessEmail)), kStr},
+	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCabID)), kInt},
+	{"approvers", decMany[FaultApproval], uint32(unsafe.Offsetof(Faults{}.Approvers)), kSub},
+	{"approvers_history", decMany[FaultApproval], uint32(unsafe.Offsetof(Faults{}.ApproversHistory)), kSub},
+	{"appointment_count", nil, uint32(unsafe.Offsetof(Faults{}.AppointmentCount)), kInt},
+	{"open_chat_count", nil, uint32(unsafe.Offsetof(Faults{}.OpenChatCount)), kInt},
+	{"task_count", nil, uint32(unsafe.Offsetof(Faults{}.TaskCount)), kInt},
+	{"create_article", nil, uint32(unsafe.Offsetof(Faults{}.CreateArticle)), kBool},
+	{"qualifications", decMany[Qualification], uint32(unsafe.Offsetof(Faults{}.Qualifications)), kSub},
+	{"target_adjust", nil, uint32(unsafe.Offsetof(Faults{}.TargetAdjust)), kInt},
+	{"start_adjust", nil, uint32(unsafe.Offsetof(Faults{}.StartAdjust)), kInt},
+	{"dont_do_rules", nil, uint32(unsafe.Offsetof(Faults{}.DontDoRules)), kBool},
+	{"dont_do_databaselookups", nil, uint32(unsafe.Offsetof(Faults{}.DontDoDatabaselookups)), kBool},
+	{"apply_rules", nil, uint32(unsafe.Offsetof(Faults{}.ApplyRules)), kBool},
+	{"apply_this_rule", nil, uint32(unsafe.Offsetof(Faults{}.ApplyThisRule)), kInt},
+	{"_forcereassign", nil, uint32(unsafe.Offsetof(Faults{}.Forcereassign)), kBool},
+	{"_appointment01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Appointment01Ok)), kBool},
+	{"_agent01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Agent01Ok)), kBool},
+	{"_agent02_ok", nil, uint32(unsafe.Offsetof(Faults{}.Agent02Ok)), kBool},
+	{"_asset01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Asset01Ok)), kBool},
+	{"return_this", nil, uint32(unsafe.Offsetof(Faults{}.ReturnThis)), kBool},
+	{"_validate_form", nil, uint32(unsafe.Offsetof(Faults{}.ValidateForm)), kBool},
+	{"_validate_updates", nil, uint32(unsafe.Offsetof(Faults{}.ValidateUpdates)), kBool},
+	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(Faults{}.Attachments)), kSub},
+	{"documents", decMany[Attachment], uint32(unsafe.Offsetof(Faults{}.Documents)), kSub},
+	{"popup_notes", decMany[AreaPopup], uint32(unsafe.Offsetof(Faults{}.PopupNotes)), kSub},
+	{"current_action_type", nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionType)), kStr},
+	{"current_action_name", nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionName)), kStr},
+	{"_ispreview", nil, uint32(unsafe.Offsetof(Faults{}.Ispreview)), kBool},
+	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(Faults{}.Assets)), kSub},
+	{"nochangesequpdate", nil, uint32(unsafe.Offsetof(Faults{}.Nochangesequpdate)), kBool},
+	{"_reclose", nil, uint32(unsafe.Offsetof(Faults{}.Reclose)), kBool},
+	{"_reclose_oid", nil, uint32(unsafe.Offsetof(Faults{}.RecloseOid)), kInt},
+	{"_recover", nil, uint32(unsafe.Offsetof(Faults{}.Recover)), kBool},
+	{"reference", nil, uint32(unsafe.Offsetof(Faults{}.Reference)), kStr},
+	{"email_start_tag_override", nil, uint32(unsafe.Offsetof(Faults{}.EmailStartTagOverride)), kStr},
+	{"email_end_tag_override", nil, uint32(unsafe.Offsetof(Faults{}.EmailEndTagOverride)), kStr},
+	{"follower_count", nil, uint32(unsafe.Offsetof(Faults{}.FollowerCount)), kInt},
+	{"contact_address", decOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.ContactAddress)), kSub},
+	{"chat_id", nil, uint32(unsafe.Offsetof(Faults{}.ChatID)), kInt},
+	{"actioncode", nil, uint32(unsafe.Offsetof(Faults{}.Actioncode)), kInt},
+	{"clone_count", nil, uint32(unsafe.Offsetof(Faults{}.CloneCount)), kInt},
+	{"todo_count", nil, uint32(unsafe.Offsetof(Faults{}.TodoCount)), kInt},
+	{"todo_list", decMany[FaultToDo], uint32(unsafe.Offsetof(Faults{}.TodoList)), kSub},
+	{"service_count", nil, uint32(unsafe.Offsetof(Faults{}.ServiceCount)), kInt},
+	{"unsubscribedfromserviceid", nil, uint32(unsafe.Offsetof(Faults{}.Unsubscribedfromserviceid)), kInt},
+	{"is_opportunity", nil, uint32(unsafe.Offsetof(Faults{}.IsOpportunity)), kBool},
+	{"is_project", nil, uint32(unsafe.Offsetof(Faults{}.IsProject)), kBool},
+	{"items_issued_count", nil, uint32(unsafe.Offsetof(Faults{}.ItemsIssuedCount)), kInt},
+	{"items_issued", decMany[FaultItem], uint32(unsafe.Offsetof(Faults{}.ItemsIssued)), kSub},
+	{"project_items_issued", decMany[FaultItem], uint32(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), kSub},
+	{"quotation_count", nil, uint32(unsafe.Offsetof(Faults{}.QuotationCount)), kInt},
+	{"salesorder_count", nil, uint32(unsafe.Offsetof(Faults{}.SalesorderCount)), kInt},
+	{"purchaseorder_count", nil, uint32(unsafe.Offsetof(Faults{}.PurchaseorderCount)), kInt},
+	{"invoice_line_count", nil, uint32(unsafe.Offsetof(Faults{}.InvoiceLineCount)), kInt},
+	{"third_party_client_id", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyClientID)), kStr},
+	{"_refreshresponse", nil, uint32(unsafe.Offsetof(Faults{}.Refreshresponse)), kBool},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Faults{}.Isimport)), kBool},
+	{"_isalert", nil, uint32(unsafe.Offsetof(Faults{}.Isalert)), kBool},
+	{"_novalidate", nil, uint32(unsafe.Offsetof(Faults{}.Novalidate)), kBool},
+	{"requesttype_name", nil, uint32(unsafe.Offsetof(Faults{}.RequesttypeName)), kStr},
+	{"_importid", nil, uint32(unsafe.Offsetof(Faults{}.Importid)), kInt},
+	{"sendtopagerduty", nil, uint32(unsafe.Offsetof(Faults{}.Sendtopagerduty)), kBool},
+	{"splunkurl", nil, uint32(unsafe.Offsetof(Faults{}.Splunkurl)), kStr},
+	{"splunksearch", nil, uint32(unsafe.Offsetof(Faults{}.Splunksearch)), kStr},
+	{"budgettype_id", nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeID)), kInt},
+	{"budgettype_name", nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeName)), kStr},
+	{"budgets", decMany[FaultBudget], uint32(unsafe.Offsetof(Faults{}.Budgets)), kSub},
+	{"_importtype", nil, uint32(unsafe.Offsetof(Faults{}.Importtype)), kStr},
+	{"send_remoteinvite", nil, uint32(unsafe.Offsetof(Faults{}.SendRemoteinvite)), kBool},
+	{"invite_emaillist", nil, uint32(unsafe.Offsetof(Faults{}.InviteEmaillist)), kStr},
+	{"third_party_call_id", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyCallID)), kStr},
+	{"remotetechid", nil, uint32(unsafe.Offsetof(Faults{}.Remotetechid)), kInt},
+	{"linkremotesession", nil, uint32(unsafe.Offsetof(Faults{}.Linkremotesession)), kBool},
+	{"remotesessionid", nil, uint32(unsafe.Offsetof(Faults{}.Remotesessionid)), kInt},
+	{"utcoffset", nil, uint32(unsafe.Offsetof(Faults{}.Utcoffset)), kF64},
+	{"form_id", nil, uint32(unsafe.Offsetof(Faults{}.FormID)), kStr},
+	{"database_lookup_result", decOne[PartsLookupResult], uint32(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), kSub},
+	{"azure_tenants", nil, uint32(unsafe.Offsetof(Faults{}.AzureTenants)), kStr},
+	{"azure_tenants_name", nil, uint32(unsafe.Offsetof(Faults{}.AzureTenantsName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Faults{}.Warning)), kStr},
+	{"_warning_is_error", nil, uint32(unsafe.Offsetof(Faults{}.WarningIsError)), kStr},
+	{"close_unassigned", nil, uint32(unsafe.Offsetof(Faults{}.CloseUnassigned)), kBool},
+	{"canbechild", nil, uint32(unsafe.Offsetof(Faults{}.Canbechild)), kBool},
+	{"_changefreeze01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Changefreeze01Ok)), kBool},
+	{"_force", nil, uint32(unsafe.Offsetof(Faults{}.Force)), kBool},
+	{"_ticketclash01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Ticketclash01Ok)), kBool},
+	{"_milestonedate01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Milestonedate01Ok)), kBool},
+	{"_ignoremilestonedates", nil, uint32(unsafe.Offsetof(Faults{}.Ignoremilestonedates)), kBool},
+	{"locked", nil, uint32(unsafe.Offsetof(Faults{}.Locked)), kBool},
+	{"has_related", nil, uint32(unsafe.Offsetof(Faults{}.HasRelated)), kBool},
+	{"pagerdutyeragent", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyeragent)), kInt},
+	{"elapsed_response_hours", nil, uint32(unsafe.Offsetof(Faults{}.ElapsedResponseHours)), kF64},
+	{"elapsed_resolution_hours", nil, uint32(unsafe.Offsetof(Faults{}.ElapsedResolutionHours)), kF64},
+	{"sla_start_date", nil, uint32(unsafe.Offsetof(Faults{}.SLAStartDate)), kTime},
+	{"_print_generate", nil, uint32(unsafe.Offsetof(Faults{}.PrintGenerate)), kBool},
+	{"printhtml", nil, uint32(unsafe.Offsetof(Faults{}.Printhtml)), kStr},
+	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(Faults{}.PDFAttachmentID)), kInt},
+	{"journeys", decMany[Journey], uint32(unsafe.Offsetof(Faults{}.Journeys)), kSub},
+	{"devops_agent", nil, uint32(unsafe.Offsetof(Faults{}.DevopsAgent)), kStr},
+	{"_dontupdate_devops", nil, uint32(unsafe.Offsetof(Faults{}.DontupdateDevops)), kBool},
+	{"category_note_1", nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote1)), kStr},
+	{"category_user_note_1", nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote1)), kStr},
+	{"category_include_note_1", nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote1)), kBool},
+	{"category_itil_1", nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil1)), kInt},
+	{"category_note_2", nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote2)), kStr},
+	{"category_user_note_2", nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote2)), kStr},
+	{"category_include_note_2", nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote2)), kBool},
+	{"category_itil_2", nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil2)), kInt},
+	{"category_note_3", nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote3)), kStr},
+	{"category_user_note_3", nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote3)), kStr},
+	{"category_include_note_3", nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote3)), kBool},
+	{"category_itil_3", nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil3)), kInt},
+	{"category_note_4", nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote4)), kStr},
+	{"category_user_note_4", nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote4)), kStr},
+	{"category_include_note_4", nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote4)), kBool},
+	{"category_itil_4", nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil4)), kInt},
+	{"devops_comment_count", nil, uint32(unsafe.Offsetof(Faults{}.DevopsCommentCount)), kInt},
+	{"_iszapier", nil, uint32(unsafe.Offsetof(Faults{}.Iszapier)), kBool},
+	{"ncentral_ticketid", nil, uint32(unsafe.Offsetof(Faults{}.NcentralTicketid)), kStr},
+	{"_isnotify", nil, uint32(unsafe.Offsetof(Faults{}.Isnotify)), kBool},
+	{"created_from_action_id", nil, uint32(unsafe.Offsetof(Faults{}.CreatedFromActionID)), kInt},
+	{"created_from_action_name", nil, uint32(unsafe.Offsetof(Faults{}.CreatedFromActionName)), kStr},
+	{"createacknowledgement", nil, uint32(unsafe.Offsetof(Faults{}.Createacknowledgement)), kBool},
+	{"your_vote", nil, uint32(unsafe.Offsetof(Faults{}.YourVote)), kInt},
+	{"your_vote_comment", nil, uint32(unsafe.Offsetof(Faults{}.YourVoteComment)), kStr},
+	{"donotapplytemplateintheapi", nil, uint32(unsafe.Offsetof(Faults{}.Donotapplytemplateintheapi)), kBool},
+	{"_create_outstanding_appointments", nil, uint32(unsafe.Offsetof(Faults{}.CreateOutstandingAppointments)), kBool},
+	{"_create_outstanding_appointment_email", nil, uint32(unsafe.Offsetof(Faults{}.CreateOutstandingAppointmentEmail)), kBool},
+	{"scomalertstate", nil, uint32(unsafe.Offsetof(Faults{}.Scomalertstate)), kInt},
+	{"orionalertid", nil, uint32(unsafe.Offsetof(Faults{}.Orionalertid)), kInt},
+	{"orionalertactiveid", nil, uint32(unsafe.Offsetof(Faults{}.Orionalertactiveid)), kInt},
+	{"orionacknowledgestate", nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgestate)), kInt},
+	{"orionclosestate", nil, uint32(unsafe.Offsetof(Faults{}.Orionclosestate)), kInt},
+	{"orionacknowledgedby", nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgedby)), kInt},
+	{"orionacknowledgedate", nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgedate)), kTime},
+	{"_acknowledgealert", nil, uint32(unsafe.Offsetof(Faults{}.Acknowledgealert)), kBool},
+	{"orionacknowledgenote", nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgenote)), kStr},
+	{"orionacknowledgedbyname", nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgedbyname)), kStr},
+	{"orionalertname", nil, uint32(unsafe.Offsetof(Faults{}.Orionalertname)), kStr},
+	{"servicenow_id", nil, uint32(unsafe.Offsetof(Faults{}.ServicenowID)), kStr},
+	{"third_party_parent_id", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyParentID)), kStr},
+	{"third_party_problem_id", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyProblemID)), kStr},
+	{"opened_by", nil, uint32(unsafe.Offsetof(Faults{}.OpenedBy)), kStr},
+	{"resolved_by", nil, uint32(unsafe.Offsetof(Faults{}.ResolvedBy)), kStr},
+	{"sendtosplunkoncall", nil, uint32(unsafe.Offsetof(Faults{}.Sendtosplunkoncall)), kBool},
+	{"splunkoncalltarget", nil, uint32(unsafe.Offsetof(Faults{}.Splunkoncalltarget)), kInt},
+	{"splunkoncalltarget_id", nil, uint32(unsafe.Offsetof(Faults{}.SplunkoncalltargetID)), kStr},
+	{"splunkoncall_id", nil, uint32(unsafe.Offsetof(Faults{}.SplunkoncallID)), kStr},
+	{"splunkoncallurl", nil, uint32(unsafe.Offsetof(Faults{}.Splunkoncallurl)), kStr},
+	{"splunkoncallstatus", nil, uint32(unsafe.Offsetof(Faults{}.Splunkoncallstatus)), kInt},
+	{"connectwise_id", nil, uint32(unsafe.Offsetof(Faults{}.ConnectwiseID)), kInt},
+	{"connectwise_project_id", nil, uint32(unsafe.Offsetof(Faults{}.ConnectwiseProjectID)), kInt},
+	{"prepay_balance_hours", nil, uint32(unsafe.Offsetof(Faults{}.PrepayBalanceHours)), kF64},
+	{"prepay_balance_amount", nil, uint32(unsafe.Offsetof(Faults{}.PrepayBalanceAmount)), kF64},
+	{"servicenow_number", nil, uint32(unsafe.Offsetof(Faults{}.ServicenowNumber)), kStr},
+	{"parent_ticket_type_name", nil, uint32(unsafe.Offsetof(Faults{}.ParentTicketTypeName)), kStr},
+	{"createdfrom_ticket_type_name", nil, uint32(unsafe.Offsetof(Faults{}.CreatedfromTicketTypeName)), kStr},
+	{"clonedfrom_ticket_type_name", nil, uint32(unsafe.Offsetof(Faults{}.ClonedfromTicketTypeName)), kStr},
+	{"autotask_id", nil, uint32(unsafe.Offsetof(Faults{}.AutotaskID)), kInt},
+	{"autotask_number", nil, uint32(unsafe.Offsetof(Faults{}.AutotaskNumber)), kStr},
+	{"atera_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.AteraAlertID)), kInt},
+	{"syncro_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.SyncroAlertID)), kInt},
+	{"laststatuschangestatus", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatus)), kInt},
+	{"laststatuschangestatusdate", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatusdate)), kTime},
+	{"mark_as_read_only", nil, uint32(unsafe.Offsetof(Faults{}.MarkAsReadOnly)), kBool},
+	{"audit_log", decMany[Audit], uint32(unsafe.Offsetof(Faults{}.AuditLog)), kSub},
+	{"meraki_device", nil, uint32(unsafe.Offsetof(Faults{}.MerakiDevice)), kStr},
+	{"meraki_alert_type", nil, uint32(unsafe.Offsetof(Faults{}.MerakiAlertType)), kStr},
+	{"matched_rules", decMany[FaultRuleMatch], uint32(unsafe.Offsetof(Faults{}.MatchedRules)), kSub},
+	{"powershell_script_count", nil, uint32(unsafe.Offsetof(Faults{}.PowershellScriptCount)), kInt},
+	{"devops_workitem_count", nil, uint32(unsafe.Offsetof(Faults{}.DevopsWorkitemCount)), kInt},
+	{"ninja_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertID)), kStr},
+	{"ninja_device_id", nil, uint32(unsafe.Offsetof(Faults{}.NinjaDeviceID)), kInt},
+	{"usertype", nil, uint32(unsafe.Offsetof(Faults{}.Usertype)), kInt},
+	{"actionworkflowset", nil, uint32(unsafe.Offsetof(Faults{}.Actionworkflowset)), kBool},
+	{"isbillable", nil, uint32(unsafe.Offsetof(Faults{}.Isbillable)), kBool},
+	{"itemsarebillable", nil, uint32(unsafe.Offsetof(Faults{}.Itemsarebillable)), kBool},
+	{"childrenlefttocreate", nil, uint32(unsafe.Offsetof(Faults{}.Childrenlefttocreate)), kBool},
+	{"who", nil, uint32(unsafe.Offsetof(Faults{}.Who)), kStr},
+	{"resourcetype_id", nil, uint32(unsafe.Offsetof(Faults{}.ResourcetypeID)), kInt},
+	{"resourcetype_name", nil, uint32(unsafe.Offsetof(Faults{}.ResourcetypeName)), kStr},
+	{"resource_booking_type", nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingType)), kInt},
+	{"resource_booking_timeslot", nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingTimeslot)), kTime},
+	{"resource_booking_asset", nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingAsset)), kInt},
+	{"matched_rule_ids", nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleIds)), kStr},
+	{"forceruleupdate", nil, uint32(unsafe.Offsetof(Faults{}.Forceruleupdate)), kBool},
+	{"teams_user_id", nil, uint32(unsafe.Offsetof(Faults{}.TeamsUserID)), kStr},
+	{"_isteams", nil, uint32(unsafe.Offsetof(Faults{}.Isteams)), kBool},
+	{"faultapprovalfailed", nil, uint32(unsafe.Offsetof(Faults{}.Faultapprovalfailed)), kBool},
+	{"article_description", nil, uint32(unsafe.Offsetof(Faults{}.ArticleDescription)), kStr},
+	{"article_resolution", nil, uint32(unsafe.Offsetof(Faults{}.ArticleResolution)), kStr},
+	{"article_notes", nil, uint32(unsafe.Offsetof(Faults{}.ArticleNotes)), kStr},
+	{"article_type", nil, uint32(unsafe.Offsetof(Faults{}.ArticleType)), kInt},
+	{"tags", decMany[Tag], uint32(unsafe.Offsetof(Faults{}.Tags)), kSub},
+	{"dontcreatechild", nil, uint32(unsafe.Offsetof(Faults{}.Dontcreatechild)), kBool},
+	{"needcreatechild", nil, uint32(unsafe.Offsetof(Faults{}.Needcreatechild)), kBool},
+	{"sentinel_id", nil, uint32(unsafe.Offsetof(Faults{}.SentinelID)), kStr},
+	{"sentinel_resourcegroup", nil, uint32(unsafe.Offsetof(Faults{}.SentinelResourcegroup)), kStr},
+	{"sentinel_subscriptionid", nil, uint32(unsafe.Offsetof(Faults{}.SentinelSubscriptionid)), kStr},
+	{"sentinel_workspace", nil, uint32(unsafe.Offsetof(Faults{}.SentinelWorkspace)), kStr},
+	{"faultapprovalexists", nil, uint32(unsafe.Offsetof(Faults{}.Faultapprovalexists)), kBool},
+	{"_validate_only", nil, uint32(unsafe.Offsetof(Faults{}.ValidateOnly)), kBool},
+	{"_validation_key", nil, uint32(unsafe.Offsetof(Faults{}.ValidationKey)), kStr},
+	{"azuremonitor_id", nil, uint32(unsafe.Offsetof(Faults{}.AzuremonitorID)), kStr},
+	{"domotz_alertid", nil, uint32(unsafe.Offsetof(Faults{}.DomotzAlertid)), kInt},
+	{"domotz_deviceid", nil, uint32(unsafe.Offsetof(Faults{}.DomotzDeviceid)), kInt},
+	{"domerge", nil, uint32(unsafe.Offsetof(Faults{}.Domerge)), kBool},
+	{"isnew", nil, uint32(unsafe.Offsetof(Faults{}.Isnew)), kBool},
+	{"automate_id", nil, uint32(unsafe.Offsetof(Faults{}.AutomateID)), kInt},
+	{"device_automate_id", nil, uint32(unsafe.Offsetof(Faults{}.DeviceAutomateID)), kInt},
+	{"auvik_id", nil, uint32(unsafe.Offsetof(Faults{}.AuvikID)), kStr},
+	{"auvik_url", nil, uint32(unsafe.Offsetof(Faults{}.AuvikURL)), kStr},
+	{"contract_balance", nil, uint32(unsafe.Offsetof(Faults{}.ContractBalance)), kStr},
+	{"bookingurl", nil, uint32(unsafe.Offsetof(Faults{}.Bookingurl)), kStr},
+	{"billable_time", nil, uint32(unsafe.Offsetof(Faults{}.BillableTime)), kF64},
+	{"isclone", nil, uint32(unsafe.Offsetof(Faults{}.Isclone)), kBool},
+	{"clonedfrom", nil, uint32(unsafe.Offsetof(Faults{}.Clonedfrom)), kInt},
+	{"slatimeremaining", nil, uint32(unsafe.Offsetof(Faults{}.Slatimeremaining)), kF64},
+	{"customfieldvalidationreason", nil, uint32(unsafe.Offsetof(Faults{}.Customfieldvalidationreason)), kStr},
+	{"_has_automations", nil, uint32(unsafe.Offsetof(Faults{}.HasAutomations)), kBool},
+	{"chat_count", nil, uint32(unsafe.Offsetof(Faults{}.ChatCount)), kInt},
+	{"_dontupdate_jira", nil, uint32(unsafe.Offsetof(Faults{}.DontupdateJira)), kBool},
+	{"jira_issue_count", nil, uint32(unsafe.Offsetof(Faults{}.JiraIssueCount)), kInt},
+	{"call_log_count", nil, uint32(unsafe.Offsetof(Faults{}.CallLogCount)), kInt},
+	{"sentinel_url", nil, uint32(unsafe.Offsetof(Faults{}.SentinelURL)), kStr},
+	{"sentinel_display_id", nil, uint32(unsafe.Offsetof(Faults{}.SentinelDisplayID)), kInt},
+	{"postloggedview", nil, uint32(unsafe.Offsetof(Faults{}.Postloggedview)), kInt},
+	{"addigy_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.AddigyAlertID)), kStr},
+	{"ninja_alert_type", nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertType)), kStr},
+	{"freshdesk_id", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskID)), kInt},
+	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.ExternalLinks)), kSub},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.NewExternalLink)), kSub},
+	{"kaseya_agent_id", nil, uint32(unsafe.Offsetof(Faults{}.KaseyaAgentID)), kStr},
+	{"salesforce_contactid", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceContactid)), kStr},
+	{"salesforce_accountid", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceAccountid)), kStr},
+	{"salesforce_parentid", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceParentid)), kStr},
+	{"salesforce_status", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceStatus)), kStr},
+	{"newrelic_id", nil, uint32(unsafe.Offsetof(Faults{}.NewrelicID)), kStr},
+	{"newrelicincident_id", nil, uint32(unsafe.Offsetof(Faults{}.NewrelicincidentID)), kStr},
+	{"backup_radar_id", nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarID)), kInt},
+	{"backup_radar_state", nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarState)), kInt},
+	{"linktypesarray", decMany[KeyPair], uint32(unsafe.Offsetof(Faults{}.Linktypesarray)), kSub},
+	{"kaseyaid", nil, uint32(unsafe.Offsetof(Faults{}.Kaseyaid)), kStr},
+	{"alluserscanview", nil, uint32(unsafe.Offsetof(Faults{}.Alluserscanview)), kInt},
+	{"_dontupdate_salesforce", nil, uint32(unsafe.Offsetof(Faults{}.DontupdateSalesforce)), kBool},
+	{"sync_to_salesforce", nil, uint32(unsafe.Offsetof(Faults{}.SyncToSalesforce)), kBool},
+	{"salesforce_stage", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceStage)), kInt},
+	{"_newticket_quickclose", nil, uint32(unsafe.Offsetof(Faults{}.NewticketQuickclose)), kBool},
+	{"service_request_detail_id", nil, uint32(unsafe.Offsetof(Faults{}.ServiceRequestDetailID)), kInt},
+	{"visible_child_tickets", nil, uint32(unsafe.Offsetof(Faults{}.VisibleChildTickets)), kInt},
+	{"check_status_freeze", nil, uint32(unsafe.Offsetof(Faults{}.CheckStatusFreeze)), kBool},
+	{"primary_service_name", nil, uint32(unsafe.Offsetof(Faults{}.PrimaryServiceName)), kStr},
+	{"expenses", decMany[Expense], uint32(unsafe.Offsetof(Faults{}.Expenses)), kSub},
+	{"clear_feedback", nil, uint32(unsafe.Offsetof(Faults{}.ClearFeedback)), kBool},
+	{"facebook_message_id", nil, uint32(unsafe.Offsetof(Faults{}.FacebookMessageID)), kStr},
+	{"twitter_message_id", nil, uint32(unsafe.Offsetof(Faults{}.TwitterMessageID)), kInt64},
+	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Faults{}.NcentralDetailsID)), kInt},
+	{"requesttype_published_id", nil, uint32(unsafe.Offsetof(Faults{}.RequesttypePublishedID)), kStr},
+	{"supplier_contact_id", nil, uint32(unsafe.Offsetof(Faults{}.SupplierContactID)), kInt},
+	{"parent_itil_ticket_type", nil, uint32(unsafe.Offsetof(Faults{}.ParentItilTicketType)), kInt},
+	{"parent_release_note", nil, uint32(unsafe.Offsetof(Faults{}.ParentReleaseNote)), kStr},
+	{"parent_release_name", nil, uint32(unsafe.Offsetof(Faults{}.ParentReleaseName)), kStr},
+	{"parent_release2_name", nil, uint32(unsafe.Offsetof(Faults{}.ParentRelease2Name)), kStr},
+	{"parent_release3_name", nil, uint32(unsafe.Offsetof(Faults{}.ParentRelease3Name)), kStr},
+	{"pagerdutyservice", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyservice)), kStr},
+	{"pagerdutyservice_name", nil, uint32(unsafe.Offsetof(Faults{}.PagerdutyserviceName)), kStr},
+	{"_dontupdate_pagerduty", nil, uint32(unsafe.Offsetof(Faults{}.DontupdatePagerduty)), kBool},
+	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Faults{}.DontFireAutomations)), kBool},
+	{"teamsmessage", nil, uint32(unsafe.Offsetof(Faults{}.Teamsmessage)), kStr},
+	{"default_teams_chat_name", nil, uint32(unsafe.Offsetof(Faults{}.DefaultTeamsChatName)), kStr},
+	{"show_chat_create", nil, uint32(unsafe.Offsetof(Faults{}.ShowChatCreate)), kBool},
+	{"htmlmessage", nil, uint32(unsafe.Offsetof(Faults{}.Htmlmessage)), kStr},
+	{"linked_halo_ticket_count", nil, uint32(unsafe.Offsetof(Faults{}.LinkedHaloTicketCount)), kInt},
+	{"halolink_ticketid", nil, uint32(unsafe.Offsetof(Faults{}.HalolinkTicketid)), kInt},
+	{"override_opening_action_who", nil, uint32(unsafe.Offsetof(Faults{}.OverrideOpeningActionWho)), kBool},
+	{"whatsappcreatedfromid", nil, uint32(unsafe.Offsetof(Faults{}.Whatsappcreatedfromid)), kStr},
+	{"unotes", nil, uint32(unsafe.Offsetof(Faults{}.Unotes)), kStr},
+	{"smemo", nil, uint32(unsafe.Offsetof(Faults{}.Smemo)), kStr},
+	{"amemo", nil, uint32(unsafe.Offsetof(Faults{}.Amemo)), kStr},
+	{"_matchintacctclass", nil, uint32(unsafe.Offsetof(Faults{}.Matchintacctclass)), kBool},
+	{"intacct_class", nil, uint32(unsafe.Offsetof(Faults{}.IntacctClass)), kStr},
+	{"intacct_class_name", nil, uint32(unsafe.Offsetof(Faults{}.IntacctClassName)), kStr},
+	{"sms_override", nil, uint32(unsafe.Offsetof(Faults{}.SMSOverride)), kStr},
+	{"device_name", nil, uint32(unsafe.Offsetof(Faults{}.DeviceName)), kStr},
+	{"milestones", decMany[MileStone], uint32(unsafe.Offsetof(Faults{}.Milestones)), kSub},
+	{"email_message_id", nil, uint32(unsafe.Offsetof(Faults{}.EmailMessageID)), kStr},
+	{"seenby", nil, uint32(unsafe.Offsetof(Faults{}.Seenby)), kStr},
+	{"recaptcha_token", nil, uint32(unsafe.Offsetof(Faults{}.RecaptchaToken)), kStr},
+	{"resource_booking_site", nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingSite)), kInt},
+	{"extratabs", decMany[Tabname], uint32(unsafe.Offsetof(Faults{}.Extratabs)), kSub},
+	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessRoleID)), kInt},
+	{"new_approvalprocess_customfieldid", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCustomfieldid)), kInt},
+	{"linked_ecommerce_order_number", nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderNumber)), kStr},
+	{"linked_ecommerce_order_url", nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderURL)), kStr},
+	{"parent_milestones", decMany[MileStone], uint32(unsafe.Offsetof(Faults{}.ParentMilestones)), kSub},
+	{"vectors", decMany[FaultVector], uint32(unsafe.Offsetof(Faults{}.Vectors)), kSub},
+	{"ai_matched_tickets", decMany[FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedTickets)), kSub},
+	{"ai_matched_articles", decMany[FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedArticles)), kSub},
+	{"ai_suggestions", decMany[AiSuggestionFault], uint32(unsafe.Offsetof(Faults{}.AiSuggestions)), kSub},
+	{"_apply_ai_suggestions", nil, uint32(unsafe.Offsetof(Faults{}.ApplyAiSuggestions)), kInts},
+	{"suggested_category1", nil, uint32(unsafe.Offsetof(Faults{}.SuggestedCategory1)), kStr},
+	{"thirdpartyreviewscore", nil, uint32(unsafe.Offsetof(Faults{}.Thirdpartyreviewscore)), kInt},
+	{"datto_alert_state", nil, uint32(unsafe.Offsetof(Faults{}.DattoAlertState)), kInt},
+	{"forwarded_by", nil, uint32(unsafe.Offsetof(Faults{}.ForwardedBy)), kInt},
+	{"reviewed_date", nil, uint32(unsafe.Offsetof(Faults{}.ReviewedDate)), kTime},
+	{"is_sensitive", nil, uint32(unsafe.Offsetof(Faults{}.IsSensitive)), kBool},
+	{"contract_schedule_plan_id", nil, uint32(unsafe.Offsetof(Faults{}.ContractSchedulePlanID)), kInt},
+	{"instagram_message_id", nil, uint32(unsafe.Offsetof(Faults{}.InstagramMessageID)), kStr},
+	{"default_reporter", nil, uint32(unsafe.Offsetof(Faults{}.DefaultReporter)), kInt},
+	{"defaultsendattachments", nil, uint32(unsafe.Offsetof(Faults{}.Defaultsendattachments)), kBool},
+	{"devops_key", nil, uint32(unsafe.Offsetof(Faults{}.DevopsKey)), kStr},
+	{"related_tickets", decMany[FaultsList], uint32(unsafe.Offsetof(Faults{}.RelatedTickets)), kSub},
+	{"new_related_tickets", decMany[FaultsList], uint32(unsafe.Offsetof(Faults{}.NewRelatedTickets)), kSub},
+	{"unrelate_from_ticket_id", nil, uint32(unsafe.Offsetof(Faults{}.UnrelateFromTicketID)), kInt},
+	{"ecommerce_orders", decMany[EcommerceOrderFault], uint32(unsafe.Offsetof(Faults{}.EcommerceOrders)), kSub},
+	{"hide_feedback", nil, uint32(unsafe.Offsetof(Faults{}.HideFeedback)), kBool},
+	{"workflow_history", decMany[WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.WorkflowHistory)), kSub},
+	{"connectwisermm_ticketid", nil, uint32(unsafe.Offsetof(Faults{}.ConnectwisermmTicketid)), kStr},
+	{"colour_rule", nil, uint32(unsafe.Offsetof(Faults{}.ColourRule)), kInt},
+	{"google_reviewdata", decOne[GoogleBusinessReview], uint32(unsafe.Offsetof(Faults{}.GoogleReviewdata)), kSub},
+	{"google_questiondata", decOne[GoogleBusinessQuestion], uint32(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), kSub},
+	{"original_agent", nil, uint32(unsafe.Offsetof(Faults{}.OriginalAgent)), kInt},
+	{"do_lookups", nil, uint32(unsafe.Offsetof(Faults{}.DoLookups)), kBool},
+	{"liongard_system_id", nil, uint32(unsafe.Offsetof(Faults{}.LiongardSystemID)), kInt},
+	{"bigpanda_id", nil, uint32(unsafe.Offsetof(Faults{}.BigpandaID)), kStr},
+	{"contributors", decMany[Contributors], uint32(unsafe.Offsetof(Faults{}.Contributors)), kSub},
+	{"internet_message_id", nil, uint32(unsafe.Offsetof(Faults{}.InternetMessageID)), kStr},
+	{"matching_value", nil, uint32(unsafe.Offsetof(Faults{}.MatchingValue)), kStr},
+	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Faults{}.SqlimportID)), kInt},
+	{"respondbydateadjusted", nil, uint32(unsafe.Offsetof(Faults{}.Respondbydateadjusted)), kBool},
+	{"date_dependencies", decMany[FaultsDateDependencies], uint32(unsafe.Offsetof(Faults{}.DateDependencies)), kSub},
+	{"new_milestone_ticket", nil, uint32(unsafe.Offsetof(Faults{}.NewMilestoneTicket)), kInt},
+	{"assets_columns", decMany[ViewColumnsDetails], uint32(unsafe.Offsetof(Faults{}.AssetsColumns)), kSub},
+	{"slaresponseexcuse", nil, uint32(unsafe.Offsetof(Faults{}.Slaresponseexcuse)), kStr},
+	{"can_add_cc_followers", nil, uint32(unsafe.Offsetof(Faults{}.CanAddCcFollowers)), kBool},
+	{"_fromchatprofileid", nil, uint32(unsafe.Offsetof(Faults{}.Fromchatprofileid)), kStr},
+	{"lapsafe_count", nil, uint32(unsafe.Offsetof(Faults{}.LapsafeCount)), kInt},
+	{"olas", decMany[FaultOLA], uint32(unsafe.Offsetof(Faults{}.Olas)), kSub},
+	{"ola_count", nil, uint32(unsafe.Offsetof(Faults{}.OlaCount)), kInt},
+	{"new_workflow_history", decMany[WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), kSub},
+	{"default_slack_channel_name", nil, uint32(unsafe.Offsetof(Faults{}.DefaultSlackChannelName)), kStr},
+	{"show_channel_create", nil, uint32(unsafe.Offsetof(Faults{}.ShowChannelCreate)), kBool},
+	{"slack_channel_id", nil, uint32(unsafe.Offsetof(Faults{}.SlackChannelID)), kStr},
+	{"slack_callback_id", nil, uint32(unsafe.Offsetof(Faults{}.SlackCallbackID)), kStr},
+	{"ai_suggested_priority", nil, uint32(unsafe.Offsetof(Faults{}.AiSuggestedPriority)), kStr},
+	{"ai_suggested_resolution", nil, uint32(unsafe.Offsetof(Faults{}.AiSuggestedResolution)), kStr},
+	{"ai_generated_summary", nil, uint32(unsafe.Offsetof(Faults{}.AiGeneratedSummary)), kStr},
+	{"ai_search_query", nil, uint32(unsafe.Offsetof(Faults{}.AiSearchQuery)), kStr},
+	{"ai_suggested_type", nil, uint32(unsafe.Offsetof(Faults{}.AiSuggestedType)), kStr},
+	{"ai_sentiment_analysis", nil, uint32(unsafe.Offsetof(Faults{}.AiSentimentAnalysis)), kStr},
+	{"ai_satisfaction_level", nil, uint32(unsafe.Offsetof(Faults{}.AiSatisfactionLevel)), kStr},
+	{"ai_tonality", nil, uint32(unsafe.Offsetof(Faults{}.AiTonality)), kStr},
+	{"_isagentuser", nil, uint32(unsafe.Offsetof(Faults{}.Isagentuser)), kBool},
+	{"ai_survey_score", nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyScore)), kInt},
+	{"ai_survey_comment", nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyComment)), kStr},
+	{"freshdesk_ticket_data", decOne[FreshdeskTicket], uint32(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), kSub},
+	{"freshdesk_group_name", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskGroupName)), kStr},
+	{"freshdesk_agent_name", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentName)), kStr},
+	{"freshdesk_agent_email", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentEmail)), kStr},
+	{"freshdesk_product_name", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskProductName)), kStr},
+	{"matched_kb_id_acessible_to_user", nil, uint32(unsafe.Offsetof(Faults{}.MatchedKbIDAcessibleToUser)), kBool},
+	{"remotesession_count", nil, uint32(unsafe.Offsetof(Faults{}.RemotesessionCount)), kInt},
+	{"search_index_sync_timestamp", nil, uint32(unsafe.Offsetof(Faults{}.SearchIndexSyncTimestamp)), kTime},
+	{"search_index_sync_batches", nil, uint32(unsafe.Offsetof(Faults{}.SearchIndexSyncBatches)), kInt},
+	{"new_whe_", nil, uint32(unsafe.Offsetof(Faults{}.NewWhe)), kTime},
+	{"new_actioncode", nil, uint32(unsafe.Offsetof(Faults{}.NewActioncode)), kInt},
+	{"notepad", nil, uint32(unsafe.Offsetof(Faults{}.Notepad)), kStr},
+	{"embedding_match_timestamp", nil, uint32(unsafe.Offsetof(Faults{}.EmbeddingMatchTimestamp)), kTime},
+	{"_re_index", nil, uint32(unsafe.Offsetof(Faults{}.ReIndex)), kBool},
+	{"_fetch_matches", nil, uint32(unsafe.Offsetof(Faults{}.FetchMatches)), kBool},
+	{"workflow_move_date_override", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowMoveDateOverride)), kTime},
+	{"use", nil, uint32(unsafe.Offsetof(Faults{}.Use)), kStr},
+	{"canbevotedfor", nil, uint32(unsafe.Offsetof(Faults{}.Canbevotedfor)), kBool},
+	{"supplier_reference", nil, uint32(unsafe.Offsetof(Faults{}.SupplierReference)), kStr},
+	{"top_level_name", nil, uint32(unsafe.Offsetof(Faults{}.TopLevelName)), kStr},
+	{"isbeingclosed", nil, uint32(unsafe.Offsetof(Faults{}.Isbeingclosed)), kBool},
+	{"maximumRestrictedPriority", nil, uint32(unsafe.Offsetof(Faults{}.MaximumRestrictedPriority)), kInt},
+	{"idsummary", nil, uint32(unsafe.Offsetof(Faults{}.Idsummary)), kStr},
+	{"scomclearance", nil, uint32(unsafe.Offsetof(Faults{}.Scomclearance)), kStr},
+	{"scomalertid", nil, uint32(unsafe.Offsetof(Faults{}.Scomalertid)), kStr},
+	{"statusseq", nil, uint32(unsafe.Offsetof(Faults{}.Statusseq)), kInt},
+	{"statuscolor", nil, uint32(unsafe.Offsetof(Faults{}.Statuscolor)), kStr},
+	{"next_appointment_type", nil, uint32(unsafe.Offsetof(Faults{}.NextAppointmentType)), kInt},
+	{"account_manager", nil, uint32(unsafe.Offsetof(Faults{}.AccountManager)), kStr},
+	{"orionalert", nil, uint32(unsafe.Offsetof(Faults{}.Orionalert)), kInt},
+	{"orionnote", nil, uint32(unsafe.Offsetof(Faults{}.Orionnote)), kStr},
+	{"orionwho", nil, uint32(unsafe.Offsetof(Faults{}.Orionwho)), kInt},
+	{"ticketage", nil, uint32(unsafe.Offsetof(Faults{}.Ticketage)), kF64},
+	{"ninja_id", nil, uint32(unsafe.Offsetof(Faults{}.NinjaID)), kStr},
+	{"teams_ticket_icon", nil, uint32(unsafe.Offsetof(Faults{}.TeamsTicketIcon)), kStr},
+	{"lastactiondateteams", nil, uint32(unsafe.Offsetof(Faults{}.Lastactiondateteams)), kStr},
+	{"priority_name", nil, uint32(unsafe.Offsetof(Faults{}.PriorityName)), kStr},
+	{"useful_count", nil, uint32(unsafe.Offsetof(Faults{}.UsefulCount)), kInt},
+	{"notuseful_count", nil, uint32(unsafe.Offsetof(Faults{}.NotusefulCount)), kInt},
+	{"sitepostcode", nil, uint32(unsafe.Offsetof(Faults{}.Sitepostcode)), kStr},
+	{"mailbox", nil, uint32(unsafe.Offsetof(Faults{}.Mailbox)), kStr},
+	{"userdepartments", nil, uint32(unsafe.Offsetof(Faults{}.Userdepartments)), kStr},
+	{"updateservicestatus", nil, uint32(unsafe.Offsetof(Faults{}.Updateservicestatus)), kBool},
+	{"servicestatusnote", nil, uint32(unsafe.Offsetof(Faults{}.Servicestatusnote)), kStr},
+	{"itil_requesttype_id", nil, uint32(unsafe.Offsetof(Faults{}.ItilRequesttypeID)), kInt},
+	{"startdatetime", nil, uint32(unsafe.Offsetof(Faults{}.Startdatetime)), kTime},
+	{"enddatetime", nil, uint32(unsafe.Offsetof(Faults{}.Enddatetime)), kTime},
+	{"closure_agent_id", nil, uint32(unsafe.Offsetof(Faults{}.ClosureAgentID)), kInt},
+	{"closed_in_integration_system", nil, uint32(unsafe.Offsetof(Faults{}.ClosedInIntegrationSystem)), kBool},
+	{"createdfromautomationstdid", nil, uint32(unsafe.Offsetof(Faults{}.Createdfromautomationstdid)), kInt},
+	{"ticket_tags", nil, uint32(unsafe.Offsetof(Faults{}.TicketTags)), kStr},
+	{"status_change_frozen", nil, uint32(unsafe.Offsetof(Faults{}.StatusChangeFrozen)), kBool},
+	{"approval_status", nil, uint32(unsafe.Offsetof(Faults{}.ApprovalStatus)), kInt},
+	{"opp_country_name", nil, uint32(unsafe.Offsetof(Faults{}.OppCountryName)), kStr},
+	{"opp_region_name", nil, uint32(unsafe.Offsetof(Faults{}.OppRegionName)), kStr},
+	{"invoiceseperatelyoverride", nil, uint32(unsafe.Offsetof(Faults{}.Invoiceseperatelyoverride)), kBool},
+	{"purchaseordernumber", nil, uint32(unsafe.Offsetof(Faults{}.Purchaseordernumber)), kStr},
+	{"overrideticketcost", nil, uint32(unsafe.Offsetof(Faults{}.Overrideticketcost)), kF64},
+	{"budgethours", nil, uint32(unsafe.Offsetof(Faults{}.Budgethours)), kStr},
+	{"created_by", nil, uint32(unsafe.Offsetof(Faults{}.CreatedBy)), kStr},
+	{"additional_agents", decMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(Faults{}.AdditionalAgents)), kSub},
+	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(Faults{}.ClientToInvoiceToID)), kInt},
+	{"primary_issue", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryIssue)), kSub},
+	{"primary_workitem", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), kSub},
+	{"billing_plan_text", nil, uint32(unsafe.Offsetof(Faults{}.BillingPlanText)), kStr},
+	{"reviewed", nil, uint32(unsafe.Offsetof(Faults{}.Reviewed)), kBool},
+	{"merged_into_id", nil, uint32(unsafe.Offsetof(Faults{}.MergedIntoID)), kInt},
+	{"reassigncount", nil, uint32(unsafe.Offsetof(Faults{}.Reassigncount)), kInt},
+	{"default_appointment_summary", nil, uint32(unsafe.Offsetof(Faults{}.DefaultAppointmentSummary)), kStr},
+	{"default_appointment_details", nil, uint32(unsafe.Offsetof(Faults{}.DefaultAppointmentDetails)), kStr},
+	{"parent_status", nil, uint32(unsafe.Offsetof(Faults{}.ParentStatus)), kInt},
+	{"parent_agent", nil, uint32(unsafe.Offsetof(Faults{}.ParentAgent)), kInt},
+}, sorted: []uint16{543, 424, 425, 707, 423, 426, 396, 491, 535, 534, 675, 507, 629, 674, 652, 777, 492, 422, 743, 627, 495, 468, 475, 760, 465, 464, 527, 435, 595, 525, 687, 494, 397, 655, 466, 502, 776, 438, 439, 440, 463, 398, 399, 493, 428, 609, 429, 610, 487, 488, 791, 316, 216, 194, 195, 192, 196, 190, 193, 191, 447, 582, 309, 323, 635, 823, 390, 19, 20, 268, 754, 705, 704, 758, 755, 757, 752, 753, 756, 706, 762, 761, 759, 308, 651, 270, 337, 686, 189, 420, 421, 411, 183, 175, 285, 286, 283, 284, 815, 255, 409, 410, 597, 599, 598, 600, 89, 231, 232, 386, 90, 436, 740, 306, 568, 47, 430, 573, 343, 345, 346, 344, 341, 342, 616, 566, 567, 618, 619, 485, 486, 611, 272, 647, 648, 732, 622, 367, 827, 621, 205, 206, 322, 821, 474, 200, 472, 473, 631, 742, 490, 780, 21, 29, 22, 30, 23, 31, 24, 32, 510, 514, 518, 522, 511, 515, 519, 523, 508, 512, 516, 520, 509, 513, 517, 521, 25, 26, 27, 28, 296, 267, 391, 299, 254, 37, 312, 628, 446, 658, 106, 45, 46, 303, 88, 95, 585, 661, 12, 13, 237, 824, 448, 624, 224, 225, 565, 489, 811, 810, 226, 227, 228, 305, 215, 726, 273, 360, 361, 187, 558, 559, 725, 445, 620, 365, 366, 174, 714, 733, 155, 414, 530, 822, 528, 529, 222, 223, 564, 812, 375, 434, 433, 67, 282, 230, 176, 626, 484, 738, 58, 57, 221, 2, 710, 124, 385, 832, 831, 716, 748, 677, 717, 380, 292, 291, 72, 4, 219, 295, 617, 691, 506, 524, 718, 578, 730, 431, 614, 612, 613, 533, 419, 418, 602, 722, 500, 499, 443, 693, 442, 77, 78, 310, 311, 75, 76, 775, 809, 50, 33, 34, 59, 660, 638, 697, 334, 662, 608, 596, 288, 287, 185, 328, 56, 335, 48, 444, 125, 593, 483, 711, 314, 766, 765, 764, 637, 767, 763, 318, 359, 728, 727, 681, 497, 103, 379, 723, 679, 1, 785, 384, 112, 277, 202, 111, 290, 715, 688, 689, 734, 97, 477, 461, 262, 325, 326, 327, 261, 260, 263, 818, 324, 453, 454, 713, 109, 783, 583, 623, 110, 615, 279, 42, 456, 455, 584, 41, 807, 179, 630, 505, 271, 640, 650, 217, 294, 331, 744, 69, 68, 798, 372, 70, 94, 186, 161, 300, 289, 317, 371, 570, 571, 370, 700, 701, 680, 480, 649, 731, 496, 336, 315, 803, 307, 364, 572, 79, 768, 383, 381, 592, 382, 576, 735, 784, 575, 574, 829, 257, 297, 265, 214, 208, 209, 211, 213, 212, 210, 692, 664, 526, 603, 773, 404, 405, 408, 699, 407, 698, 406, 639, 739, 720, 772, 747, 394, 395, 645, 646, 790, 96, 184, 579, 636, 580, 796, 437, 264, 38, 774, 801, 746, 745, 51, 412, 550, 338, 816, 817, 131, 132, 133, 134, 148, 154, 127, 144, 126, 140, 149, 136, 143, 129, 146, 147, 348, 128, 152, 0, 355, 135, 150, 142, 151, 137, 130, 153, 145, 138, 139, 141, 199, 71, 729, 542, 541, 545, 544, 539, 792, 538, 537, 546, 540, 793, 794, 682, 820, 498, 350, 354, 351, 672, 673, 352, 353, 834, 44, 667, 702, 670, 671, 669, 668, 833, 403, 107, 402, 563, 63, 62, 504, 218, 389, 101, 102, 266, 281, 432, 634, 577, 204, 358, 561, 560, 825, 659, 826, 503, 11, 799, 81, 357, 356, 457, 377, 376, 182, 160, 158, 159, 157, 35, 460, 819, 415, 156, 458, 319, 320, 329, 321, 49, 830, 201, 695, 441, 108, 181, 180, 719, 84, 85, 86, 87, 82, 168, 83, 80, 170, 169, 769, 481, 479, 73, 339, 467, 665, 551, 591, 696, 590, 589, 587, 588, 52, 737, 53, 54, 269, 427, 828, 712, 275, 276, 388, 642, 641, 643, 654, 644, 459, 198, 374, 373, 259, 258, 787, 536, 786, 771, 770, 178, 694, 476, 393, 349, 469, 552, 633, 604, 605, 606, 632, 607, 451, 278, 656, 378, 340, 547, 562, 806, 749, 678, 256, 387, 401, 14, 15, 236, 61, 802, 9, 10, 501, 64, 751, 750, 235, 304, 60, 65, 741, 55, 234, 233, 66, 625, 685, 690, 167, 555, 557, 553, 554, 556, 471, 470, 736, 417, 114, 115, 116, 808, 117, 118, 814, 5, 6, 789, 788, 708, 3, 253, 252, 666, 240, 241, 239, 250, 251, 203, 43, 243, 781, 247, 245, 244, 246, 242, 238, 248, 249, 173, 293, 280, 653, 569, 601, 220, 416, 119, 120, 121, 122, 123, 413, 18, 392, 797, 594, 676, 301, 302, 274, 478, 462, 171, 172, 548, 549, 709, 197, 813, 795, 7, 8, 177, 36, 313, 449, 450, 229, 782, 40, 39, 663, 333, 332, 330, 298, 684, 104, 105, 721, 452, 207, 805, 113, 779, 800, 74, 16, 17, 162, 163, 164, 165, 166, 804, 347, 400, 581, 482, 703, 362, 363, 657, 188, 683, 586, 724, 98, 778, 368, 100, 91, 92, 93, 99, 369, 531, 532}}
 
-func (m *Faults) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"oppjobtitle":`, m.Oppjobtitle)
-	e.int(`"id":`, m.ID)
-	e.time(`"dateoccurred":`, m.Dateoccurred)
-	e.str(`"summary":`, m.Summary)
-	e.str(`"details":`, m.Details)
-	e.int(`"status_id":`, m.StatusID)
-	e.str(`"status_name":`, m.StatusName)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.str(`"tickettype_name":`, m.TickettypeName)
-	e.int(`"sla_id":`, m.SLAID)
-	e.str(`"sla_name":`, m.SLAName)
-	e.int(`"priority_id":`, m.PriorityID)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.str(`"team":`, m.Team)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"category_1":`, m.Category1)
-	e.str(`"category_2":`, m.Category2)
-	e.str(`"category_3":`, m.Category3)
-	e.str(`"category_4":`, m.Category4)
-	e.int(`"categoryid_1":`, m.Categoryid1)
-	e.int(`"categoryid_2":`, m.Categoryid2)
-	e.int(`"categoryid_3":`, m.Categoryid3)
-	e.int(`"categoryid_4":`, m.Categoryid4)
-	e.str(`"category_1_display":`, m.Category1Display)
-	e.str(`"category_2_display":`, m.Category2Display)
-	e.str(`"category_3_display":`, m.Category3Display)
-	e.str(`"category_4_display":`, m.Category4Display)
-	e.float64(`"estimate":`, m.Estimate)
-	e.float64(`"estimatedays":`, m.Estimatedays)
-	e.float64(`"projecttimepercentage":`, m.Projecttimepercentage)
-	e.float64(`"timetaken":`, m.Timetaken)
-	e.float64(`"chargehours":`, m.Chargehours)
-	e.float64(`"nonchargehours":`, m.Nonchargehours)
-	e.float64(`"travelhours":`, m.Travelhours)
-	e.float64(`"totalmileage":`, m.Totalmileage)
-	e.float64(`"itemsprice":`, m.Itemsprice)
-	e.str(`"items":`, m.Items)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.int(`"parent_id":`, m.ParentID)
-	e.int(`"child_count":`, m.ChildCount)
-	e.int(`"child_count_open":`, m.ChildCountOpen)
-	e.int(`"attachment_count":`, m.AttachmentCount)
-	e.bool(`"flagged":`, m.Flagged)
-	e.bool(`"read":`, m.Read)
-	e.int(`"enduserstatus":`, m.Enduserstatus)
-	e.bool(`"onhold":`, m.Onhold)
-	e.time(`"respondbydate":`, m.Respondbydate)
-	e.time(`"responsedate":`, m.Responsedate)
-	e.time(`"responsestartdate":`, m.Responsestartdate)
-	e.str(`"slaresponsestate":`, m.Slaresponsestate)
-	e.time(`"fixbydate":`, m.Fixbydate)
-	e.time(`"dateclosed":`, m.Dateclosed)
-	e.time(`"dateassigned":`, m.Dateassigned)
-	e.bool(`"excludefromsla":`, m.Excludefromsla)
-	e.float64(`"slaholdtime":`, m.Slaholdtime)
-	e.str(`"site_timezone":`, m.SiteTimezone)
-	e.str(`"parentguid":`, m.Parentguid)
-	e.bool(`"parentassign":`, m.Parentassign)
-	e.time(`"slaactiondate":`, m.Slaactiondate)
-	e.float64(`"slapercused":`, m.Slapercused)
-	e.float64(`"slatimeleft":`, m.Slatimeleft)
-	e.float64(`"currentelapsedhours":`, m.Currentelapsedhours)
-	e.time(`"lastactiondate":`, m.Lastactiondate)
-	e.time(`"last_update":`, m.LastUpdate)
-	e.time(`"lastchildactiondate":`, m.Lastchildactiondate)
-	e.int(`"organisation_id":`, m.OrganisationID)
-	e.int(`"department_id":`, m.DepartmentID)
-	e.str(`"reportedby":`, m.Reportedby)
-	e.str(`"user_email":`, m.UserEmail)
-	e.str(`"emailtolist":`, m.Emailtolist)
-	e.str(`"emailtolistsupplier":`, m.Emailtolistsupplier)
-	e.str(`"emailcclist":`, m.Emailcclist)
-	e.str(`"emailcclistsupplier":`, m.Emailcclistsupplier)
-	e.int(`"matched_kb_id":`, m.MatchedKbID)
-	e.str(`"release_note":`, m.ReleaseNote)
-	e.int(`"product_id":`, m.ProductID)
-	e.int(`"release_id":`, m.ReleaseID)
-	e.str(`"release_name":`, m.ReleaseName)
-	e.int(`"release2_id":`, m.Release2ID)
-	e.str(`"release2_name":`, m.Release2Name)
-	e.int(`"release3_id":`, m.Release3ID)
-	e.str(`"release3_name":`, m.Release3Name)
-	e.str(`"child_ticket_id_string":`, m.ChildTicketIDString)
-	e.str(`"asset_key_field_string":`, m.AssetKeyFieldString)
-	e.str(`"asset_type_name":`, m.AssetTypeName)
-	e.str(`"workflow_stage":`, m.WorkflowStage)
-	e.int(`"workflow_stage_id":`, m.WorkflowStageID)
-	e.str(`"workflow_stage_number":`, m.WorkflowStageNumber)
-	e.time(`"lastincomingemail":`, m.Lastincomingemail)
-	e.ints(`"child_ticket_ids":`, m.ChildTicketIds)
-	e.time(`"nextactivitydate":`, m.Nextactivitydate)
-	e.str(`"inventory_number":`, m.InventoryNumber)
-	e.int(`"workflow_id":`, m.WorkflowID)
-	e.int(`"workflow_step":`, m.WorkflowStep)
-	e.int(`"workflow_seq":`, m.WorkflowSeq)
-	e.int(`"pipeline_stage_id":`, m.PipelineStageID)
-	e.str(`"pipeline_stage_name":`, m.PipelineStageName)
-	e.bool(`"hasbeenclosed":`, m.Hasbeenclosed)
-	e.int(`"unread_child_action_count":`, m.UnreadChildActionCount)
-	e.int(`"unread_related_action_count":`, m.UnreadRelatedActionCount)
-	e.int(`"child_action_count":`, m.ChildActionCount)
-	e.str(`"parent_subject":`, m.ParentSubject)
-	e.int(`"related_action_count":`, m.RelatedActionCount)
-	e.bool(`"is_vip":`, m.IsVip)
-	e.bool(`"isimportantcontact":`, m.Isimportantcontact)
-	e.bool(`"inactive":`, m.Inactive)
-	e.int(`"impact":`, m.Impact)
-	e.int(`"urgency":`, m.Urgency)
-	e.time(`"startdate":`, m.Startdate)
-	e.str(`"startdate_timezone":`, m.StartdateTimezone)
-	encodeModel(e, `"startdate_with_timezone":`, m.StartdateWithTimezone)
-	e.str(`"starttime":`, m.Starttime)
-	e.int(`"starttimeslot":`, m.Starttimeslot)
-	e.time(`"targetdate":`, m.Targetdate)
-	e.str(`"targetdate_timezone":`, m.TargetdateTimezone)
-	encodeModel(e, `"targetdate_with_timezone":`, m.TargetdateWithTimezone)
-	e.str(`"targettime":`, m.Targettime)
-	e.int(`"targettimeslot":`, m.Targettimeslot)
-	e.time(`"deadlinedate":`, m.Deadlinedate)
-	e.time(`"followupdate":`, m.Followupdate)
-	e.str(`"oppcontactname":`, m.Oppcontactname)
-	e.str(`"oppcompanyname":`, m.Oppcompanyname)
-	e.str(`"oppemailaddress":`, m.Oppemailaddress)
-	e.str(`"oppcustomertitle":`, m.Oppcustomertitle)
-	e.str(`"opptel":`, m.Opptel)
-	e.str(`"oppaddr1":`, m.Oppaddr1)
-	e.str(`"oppaddr2":`, m.Oppaddr2)
-	e.str(`"oppaddr3":`, m.Oppaddr3)
-	e.str(`"oppaddr4":`, m.Oppaddr4)
-	e.str(`"opppostcode":`, m.Opppostcode)
-	e.str(`"oppcountry":`, m.Oppcountry)
-	e.str(`"oppregion":`, m.Oppregion)
-	e.str(`"opptype":`, m.Opptype)
-	e.float64(`"oppvalue":`, m.Oppvalue)
-	e.float64(`"oppconversionprobability":`, m.Oppconversionprobability)
-	e.float64(`"oppvalueadjusted":`, m.Oppvalueadjusted)
-	e.float64(`"oppprofit":`, m.Oppprofit)
-	e.str(`"oppcurrentsystem":`, m.Oppcurrentsystem)
-	e.str(`"oppcompetitors":`, m.Oppcompetitors)
-	e.time(`"opptrialdate":`, m.Opptrialdate)
-	e.time(`"oppdemodate":`, m.Oppdemodate)
-	e.time(`"oppdiscountdate":`, m.Oppdiscountdate)
-	e.int(`"oppattemptsmade":`, m.Oppattemptsmade)
-	e.time(`"oppconverteddate":`, m.Oppconverteddate)
-	e.str(`"oppproductchosen":`, m.Oppproductchosen)
-	e.str(`"oppreason":`, m.Oppreason)
-	e.str(`"opphear":`, m.Opphear)
-	e.str(`"opptimezonename":`, m.Opptimezonename)
-	e.int(`"oppclosurecategory":`, m.Oppclosurecategory)
-	e.float64(`"cost":`, m.Cost)
-	e.int(`"quantity":`, m.Quantity)
-	e.float64(`"projecttimebudget":`, m.Projecttimebudget)
-	e.float64(`"projectmoneybudget":`, m.Projectmoneybudget)
-	e.float64(`"projecttimeactual":`, m.Projecttimeactual)
-	e.float64(`"projectmoneyactual":`, m.Projectmoneyactual)
-	e.str(`"lastnote":`, m.Lastnote)
-	e.str(`"userdef1":`, m.Userdef1)
-	e.str(`"userdef2":`, m.Userdef2)
-	e.str(`"userdef3":`, m.Userdef3)
-	e.str(`"userdef4":`, m.Userdef4)
-	e.str(`"userdef5":`, m.Userdef5)
-	e.int(`"source":`, m.Source)
-	e.bool(`"release_important":`, m.ReleaseImportant)
-	e.str(`"releasenotegroup_name":`, m.ReleasenotegroupName)
-	e.int(`"releasenotegroup_id":`, m.ReleasenotegroupID)
-	e.int(`"third_party_id":`, m.ThirdPartyID)
-	e.str(`"third_party_id_string":`, m.ThirdPartyIDString)
-	e.int(`"supplier_status":`, m.SupplierStatus)
-	e.str(`"contract_refextra":`, m.ContractRefextra)
-	e.int(`"appointment_type":`, m.AppointmentType)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModels(e, `"timeentries":`, m.Timeentries)
-	e.str(`"section_timezone":`, m.SectionTimezone)
-	e.str(`"itilname":`, m.Itilname)
-	e.str(`"related_service_descriptions":`, m.RelatedServiceDescriptions)
-	e.str(`"related_service_category_names":`, m.RelatedServiceCategoryNames)
-	e.bool(`"projectinternaltask":`, m.Projectinternaltask)
-	e.int(`"appointment_id":`, m.AppointmentID)
-	e.time(`"nextappointmentdate":`, m.Nextappointmentdate)
-	e.str(`"firstname":`, m.Firstname)
-	e.str(`"lastname":`, m.Lastname)
-	e.int(`"connectedinstance_id":`, m.ConnectedinstanceID)
-	e.str(`"web_url":`, m.WebURL)
-	e.str(`"api_url":`, m.APIURL)
-	e.int(`"action_number":`, m.ActionNumber)
-	e.int(`"action_ticket_id":`, m.ActionTicketID)
-	e.time(`"action_datetime":`, m.ActionDatetime)
-	e.str(`"action_outcome":`, m.ActionOutcome)
-	e.str(`"action_chargerate":`, m.ActionChargerate)
-	e.str(`"action_contract_ref":`, m.ActionContractRef)
-	e.str(`"action_note":`, m.ActionNote)
-	e.bool(`"ticket_invoices_for_each_site":`, m.TicketInvoicesForEachSite)
-	e.int(`"salesorder_id":`, m.SalesorderID)
-	e.int(`"orderhead_id":`, m.OrderheadID)
-	e.str(`"budgettype":`, m.Budgettype)
-	e.bool(`"recalculate_billing":`, m.RecalculateBilling)
-	e.int(`"impactlevel":`, m.Impactlevel)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.int(`"pr_id":`, m.PrID)
-	e.int(`"branch_id":`, m.BranchID)
-	e.str(`"branch_name":`, m.BranchName)
-	e.int(`"update_milestone_id":`, m.UpdateMilestoneID)
-	e.int(`"milestone_id":`, m.MilestoneID)
-	e.str(`"milestone_name":`, m.MilestoneName)
-	e.float64(`"milestone_value":`, m.MilestoneValue)
-	e.int(`"milestone_sequence":`, m.MilestoneSequence)
-	e.int(`"milestone_status":`, m.MilestoneStatus)
-	e.time(`"milestone_startdate":`, m.MilestoneStartdate)
-	e.time(`"milestone_enddate":`, m.MilestoneEnddate)
-	e.str(`"colour":`, m.Colour)
-	e.str(`"action_agent_name":`, m.ActionAgentName)
-	e.str(`"key":`, m.Key)
-	e.str(`"phonenumber":`, m.Phonenumber)
-	e.str(`"details_html":`, m.DetailsHTML)
-	e.str(`"takenby":`, m.Takenby)
-	e.time(`"datecreated":`, m.Datecreated)
-	e.int(`"createdfrom_id":`, m.CreatedfromID)
-	e.str(`"createdfrom_summary":`, m.CreatedfromSummary)
-	e.int(`"clonedfrom_id":`, m.ClonedfromID)
-	e.str(`"clonedfrom_summary":`, m.ClonedfromSummary)
-	e.str(`"closure_note":`, m.ClosureNote)
-	e.str(`"closure_note_html":`, m.ClosureNoteHTML)
-	e.float64(`"closure_time":`, m.ClosureTime)
-	e.int(`"top_level_id":`, m.TopLevelID)
-	e.str(`"customer_relationships":`, m.CustomerRelationships)
-	e.int(`"asset_number":`, m.AssetNumber)
-	e.int(`"asset_site":`, m.AssetSite)
-	e.float64(`"slatimeelapsed":`, m.Slatimeelapsed)
-	e.str(`"slastate":`, m.Slastate)
-	e.str(`"slaexcuse":`, m.Slaexcuse)
-	e.int(`"site_sla_id":`, m.SiteSLAID)
-	e.str(`"client_reference":`, m.ClientReference)
-	e.str(`"supplier_slaexcuse":`, m.SupplierSlaexcuse)
-	e.time(`"supplier_date":`, m.SupplierDate)
-	e.int(`"supplier_contract_id":`, m.SupplierContractID)
-	e.str(`"supplier_contract_ref":`, m.SupplierContractRef)
-	e.int(`"supplier_sla_id":`, m.SupplierSLAID)
-	e.int(`"supplier_priority_id":`, m.SupplierPriorityID)
-	e.str(`"supplier_responsestate":`, m.SupplierResponsestate)
-	e.time(`"supplier_responsedate":`, m.SupplierResponsedate)
-	e.float64(`"supplier_responsetime":`, m.SupplierResponsetime)
-	e.time(`"supplier_respondbydate":`, m.SupplierRespondbydate)
-	e.str(`"supplier_slastate":`, m.SupplierSlastate)
-	e.float64(`"supplier_slatimeelapsed":`, m.SupplierSlatimeelapsed)
-	e.time(`"supplier_dateclosed":`, m.SupplierDateclosed)
-	e.time(`"supplier_fixbydate":`, m.SupplierFixbydate)
-	e.bool(`"supplier_breachrespsent":`, m.SupplierBreachrespsent)
-	e.bool(`"supplier_breachfixbysent":`, m.SupplierBreachfixbysent)
-	e.str(`"changestate":`, m.Changestate)
-	e.int(`"approvedby":`, m.Approvedby)
-	e.bool(`"showforusers":`, m.Showforusers)
-	e.str(`"messsent":`, m.Messsent)
-	e.int(`"satisfactionlevel":`, m.Satisfactionlevel)
-	e.str(`"satisfactioncomment":`, m.Satisfactioncomment)
-	e.str(`"invoicenumber":`, m.Invoicenumber)
-	e.str(`"invoicenote":`, m.Invoicenote)
-	e.time(`"invoicedate":`, m.Invoicedate)
-	e.time(`"invoicepaiddate":`, m.Invoicepaiddate)
-	e.float64(`"nonbillable_time":`, m.NonbillableTime)
-	e.float64(`"mileage":`, m.Mileage)
-	e.time(`"planneddate":`, m.Planneddate)
-	e.str(`"ccaddress":`, m.Ccaddress)
-	e.bool(`"agreedcleared":`, m.Agreedcleared)
-	e.float64(`"responsetime":`, m.Responsetime)
-	e.str(`"alsoinform":`, m.Alsoinform)
-	e.str(`"justification":`, m.Justification)
-	e.str(`"backoutplan":`, m.Backoutplan)
-	e.str(`"communicationplan":`, m.Communicationplan)
-	e.str(`"testplan":`, m.Testplan)
-	e.str(`"riskdescription":`, m.Riskdescription)
-	e.int(`"risklevel":`, m.Risklevel)
-	e.str(`"impactdescription":`, m.Impactdescription)
-	e.int(`"service_id":`, m.ServiceID)
-	e.bool(`"isparentservice":`, m.Isparentservice)
-	e.bool(`"surveysent":`, m.Surveysent)
-	e.time(`"planneddateend":`, m.Planneddateend)
-	e.int(`"currentfaactionnumber":`, m.Currentfaactionnumber)
-	e.int(`"approval_process_step":`, m.ApprovalProcessStep)
-	e.str(`"approval_process_step_name":`, m.ApprovalProcessStepName)
-	e.str(`"approval_cab_name":`, m.ApprovalCabName)
-	e.int(`"approval_process_id":`, m.ApprovalProcessID)
-	e.int(`"faultcodeopen":`, m.Faultcodeopen)
-	e.int(`"faultcode":`, m.Faultcode)
-	e.int(`"laststatus3rdparty":`, m.Laststatus3rdparty)
-	e.bool(`"inform3rdpartysystem":`, m.Inform3rdpartysystem)
-	e.str(`"deliverycontact":`, m.Deliverycontact)
-	encodeModel(e, `"delivery_address":`, m.DeliveryAddress)
-	e.bool(`"surveyneeded":`, m.Surveyneeded)
-	e.bool(`"knownerror":`, m.Knownerror)
-	e.bool(`"development":`, m.Development)
-	e.int(`"causedby":`, m.Causedby)
-	e.str(`"messsentlast":`, m.Messsentlast)
-	e.int(`"unapprovedchangestatus":`, m.Unapprovedchangestatus)
-	e.int(`"changeseq":`, m.Changeseq)
-	e.time(`"lastrecurringemailsentdate":`, m.Lastrecurringemailsentdate)
-	e.int(`"template_id":`, m.TemplateID)
-	e.str(`"template_name":`, m.TemplateName)
-	e.int(`"child_template_id":`, m.ChildTemplateID)
-	e.time(`"slaholdreminderdatelastemailed":`, m.Slaholdreminderdatelastemailed)
-	e.time(`"closurereminderdatelastemailed":`, m.Closurereminderdatelastemailed)
-	e.str(`"assetstring":`, m.Assetstring)
-	e.int(`"mailboxid":`, m.Mailboxid)
-	e.str(`"alerttype":`, m.Alerttype)
-	e.bool(`"actisbillabledefault":`, m.Actisbillabledefault)
-	e.str(`"emaildisplayname":`, m.Emaildisplayname)
-	e.int(`"emailpriority":`, m.Emailpriority)
-	e.int(`"chargerate":`, m.Chargerate)
-	e.str(`"timezonename":`, m.Timezonename)
-	e.bool(`"forwardinboundupdates":`, m.Forwardinboundupdates)
-	e.bool(`"loggedoutofhdworkinghours":`, m.Loggedoutofhdworkinghours)
-	e.bool(`"acctmaninformedsurvey":`, m.Acctmaninformedsurvey)
-	e.int(`"laststatuschangeinformed":`, m.Laststatuschangeinformed)
-	e.str(`"gfialerttype":`, m.Gfialerttype)
-	e.str(`"quotedescription":`, m.Quotedescription)
-	e.float64(`"quotelabouramount":`, m.Quotelabouramount)
-	e.int(`"quotepriority":`, m.Quotepriority)
-	e.int(`"budgetcode":`, m.Budgetcode)
-	e.float64(`"actualcost":`, m.Actualcost)
-	e.int(`"invoicestatus":`, m.Invoicestatus)
-	e.str(`"invoicedescription":`, m.Invoicedescription)
-	e.float64(`"invoicelabouramount":`, m.Invoicelabouramount)
-	e.float64(`"invoicematerialsamount":`, m.Invoicematerialsamount)
-	e.int(`"firsttimefix":`, m.Firsttimefix)
-	e.float64(`"quotematerialsamount":`, m.Quotematerialsamount)
-	e.bool(`"ukasaccredited":`, m.Ukasaccredited)
-	e.str(`"labno":`, m.Labno)
-	e.str(`"twitterscreenname":`, m.Twitterscreenname)
-	e.int64(`"twitterid":`, m.Twitterid)
-	e.str(`"facebook_id":`, m.FacebookID)
-	e.bool(`"fixbydateadjusted":`, m.Fixbydateadjusted)
-	e.str(`"loggedonbehalfby":`, m.Loggedonbehalfby)
-	e.str(`"alternativecontactno":`, m.Alternativecontactno)
-	e.int(`"operationalserviceid":`, m.Operationalserviceid)
-	e.bool(`"requestdetailsprinted":`, m.Requestdetailsprinted)
-	e.bool(`"serviceformprinted":`, m.Serviceformprinted)
-	e.int(`"auditstatus":`, m.Auditstatus)
-	e.int(`"auditunum":`, m.Auditunum)
-	e.time(`"auditdate":`, m.Auditdate)
-	e.str(`"auditnote":`, m.Auditnote)
-	e.time(`"auditfaileddate":`, m.Auditfaileddate)
-	e.str(`"auditfailednote":`, m.Auditfailednote)
-	e.int(`"userrequestedapprover":`, m.Userrequestedapprover)
-	e.bool(`"oppdontaddtomailinglist":`, m.Oppdontaddtomailinglist)
-	e.int(`"sendprintrequest":`, m.Sendprintrequest)
-	e.str(`"pagerdutyid":`, m.Pagerdutyid)
-	e.str(`"pagerdutyincidentidstring":`, m.Pagerdutyincidentidstring)
-	e.int(`"pagerdutystatus":`, m.Pagerdutystatus)
-	e.str(`"pagerdutyurl":`, m.Pagerdutyurl)
-	e.str(`"pagerdutyincidentid":`, m.Pagerdutyincidentid)
-	e.str(`"opportunity_third_party_url":`, m.OpportunityThirdPartyURL)
-	e.str(`"product_name":`, m.ProductName)
-	e.str(`"product_key":`, m.ProductKey)
-	e.str(`"pr_link":`, m.PrLink)
-	e.str(`"github_repository":`, m.GithubRepository)
-	e.int(`"component_id":`, m.ComponentID)
-	e.str(`"component_name":`, m.ComponentName)
-	e.int(`"version_id":`, m.VersionID)
-	e.str(`"version_name":`, m.VersionName)
-	e.str(`"mailentryid":`, m.Mailentryid)
-	e.int(`"contract_id":`, m.ContractID)
-	e.str(`"contract_ref":`, m.ContractRef)
-	encodeModel(e, `"billing_address":`, m.BillingAddress)
-	e.str(`"workflow_name":`, m.WorkflowName)
-	e.time(`"workflow_stepstarted":`, m.WorkflowStepstarted)
-	e.str(`"lessonslearned":`, m.Lessonslearned)
-	e.int(`"laststatuschangeinformedmanager":`, m.Laststatuschangeinformedmanager)
-	e.time(`"lastbugzillasync":`, m.Lastbugzillasync)
-	e.str(`"sapid":`, m.Sapid)
-	e.str(`"sapattachmentsuuid":`, m.Sapattachmentsuuid)
-	e.int(`"currency":`, m.Currency)
-	e.int(`"projectconsignmentheaderid":`, m.Projectconsignmentheaderid)
-	e.int(`"projectconsignmentdetailid":`, m.Projectconsignmentdetailid)
-	e.int(`"servicefailurestid":`, m.Servicefailurestid)
-	e.int(`"hdid":`, m.Hdid)
-	e.bool(`"deleted":`, m.Deleted)
-	e.int(`"matched_rule_id":`, m.MatchedRuleID)
-	e.str(`"matched_rule_name":`, m.MatchedRuleName)
-	e.bool(`"matched_rule_dont_show_notification":`, m.MatchedRuleDontShowNotification)
-	e.bool(`"ignore_kb_match":`, m.IgnoreKbMatch)
-	e.float64(`"deadlinenotificationhours":`, m.Deadlinenotificationhours)
-	e.int(`"asset_type":`, m.AssetType)
-	e.bool(`"showonroadmap":`, m.Showonroadmap)
-	e.str(`"roadmapnote":`, m.Roadmapnote)
-	e.str(`"phonenumberfrom":`, m.Phonenumberfrom)
-	e.str(`"addressfrom":`, m.Addressfrom)
-	e.str(`"changeinformation_html":`, m.ChangeinformationHTML)
-	e.int(`"team_department_id":`, m.TeamDepartmentID)
-	e.bool(`"sendack":`, m.Sendack)
-	e.int(`"newaction_emailfrom":`, m.NewactionEmailfrom)
-	e.str(`"newaction_emailfrom_address_override":`, m.NewactionEmailfromAddressOverride)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.bool(`"_mustupdateticketuser":`, m.Mustupdateticketuser)
-	e.bool(`"_spam":`, m.Spam)
-	e.bool(`"_spamblock":`, m.Spamblock)
-	e.str(`"users_name":`, m.UsersName)
-	e.int(`"sibling_count_open":`, m.SiblingCountOpen)
-	e.str(`"parent_summary":`, m.ParentSummary)
-	e.str(`"parent_status_name":`, m.ParentStatusName)
-	e.int(`"new_approvalprocess":`, m.NewApprovalprocess)
-	e.int(`"new_approvalprocess_agent_id":`, m.NewApprovalprocessAgentID)
-	e.int(`"new_approvalprocess_user_id":`, m.NewApprovalprocessUserID)
-	e.str(`"new_approvalprocess_email":`, m.NewApprovalprocessEmail)
-	e.int(`"new_approvalprocess_cab_id":`, m.NewApprovalprocessCabID)
-	encodeModels(e, `"approvers":`, m.Approvers)
-	encodeModels(e, `"approvers_history":`, m.ApproversHistory)
-	e.int(`"appointment_count":`, m.AppointmentCount)
-	e.int(`"open_chat_count":`, m.OpenChatCount)
-	e.int(`"task_count":`, m.TaskCount)
-	e.bool(`"create_article":`, m.CreateArticle)
-	encodeModels(e, `"qualifications":`, m.Qualifications)
-	e.int(`"target_adjust":`, m.TargetAdjust)
-	e.int(`"start_adjust":`, m.StartAdjust)
-	e.bool(`"dont_do_rules":`, m.DontDoRules)
-	e.bool(`"dont_do_databaselookups":`, m.DontDoDatabaselookups)
-	e.bool(`"apply_rules":`, m.ApplyRules)
-	e.int(`"apply_this_rule":`, m.ApplyThisRule)
-	e.bool(`"_forcereassign":`, m.Forcereassign)
-	e.bool(`"_appointment01_ok":`, m.Appointment01Ok)
-	e.bool(`"_agent01_ok":`, m.Agent01Ok)
-	e.bool(`"_agent02_ok":`, m.Agent02Ok)
-	e.bool(`"_asset01_ok":`, m.Asset01Ok)
-	e.bool(`"return_this":`, m.ReturnThis)
-	e.bool(`"_validate_form":`, m.ValidateForm)
-	e.bool(`"_validate_updates":`, m.ValidateUpdates)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	encodeModels(e, `"documents":`, m.Documents)
-	encodeModels(e, `"popup_notes":`, m.PopupNotes)
-	e.str(`"current_action_type":`, m.CurrentActionType)
-	e.str(`"current_action_name":`, m.CurrentActionName)
-	e.bool(`"_ispreview":`, m.Ispreview)
-	encodeModels(e, `"assets":`, m.Assets)
-	e.bool(`"nochangesequpdate":`, m.Nochangesequpdate)
-	e.bool(`"_reclose":`, m.Reclose)
-	e.int(`"_reclose_oid":`, m.RecloseOid)
-	e.bool(`"_recover":`, m.Recover)
-	e.str(`"reference":`, m.Reference)
-	e.str(`"email_start_tag_override":`, m.EmailStartTagOverride)
-	e.str(`"email_end_tag_override":`, m.EmailEndTagOverride)
-	e.int(`"follower_count":`, m.FollowerCount)
-	encodeModel(e, `"contact_address":`, m.ContactAddress)
-	e.int(`"chat_id":`, m.ChatID)
-	e.int(`"actioncode":`, m.Actioncode)
-	e.int(`"clone_count":`, m.CloneCount)
-	e.int(`"todo_count":`, m.TodoCount)
-	encodeModels(e, `"todo_list":`, m.TodoList)
-	e.int(`"service_count":`, m.ServiceCount)
-	e.int(`"unsubscribedfromserviceid":`, m.Unsubscribedfromserviceid)
-	e.bool(`"is_opportunity":`, m.IsOpportunity)
-	e.bool(`"is_project":`, m.IsProject)
-	e.int(`"items_issued_count":`, m.ItemsIssuedCount)
-	encodeModels(e, `"items_issued":`, m.ItemsIssued)
-	encodeModels(e, `"project_items_issued":`, m.ProjectItemsIssued)
-	e.int(`"quotation_count":`, m.QuotationCount)
-	e.int(`"salesorder_count":`, m.SalesorderCount)
-	e.int(`"purchaseorder_count":`, m.PurchaseorderCount)
-	e.int(`"invoice_line_count":`, m.InvoiceLineCount)
-	e.str(`"third_party_client_id":`, m.ThirdPartyClientID)
-	e.bool(`"_refreshresponse":`, m.Refreshresponse)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.bool(`"_isalert":`, m.Isalert)
-	e.bool(`"_novalidate":`, m.Novalidate)
-	e.str(`"requesttype_name":`, m.RequesttypeName)
-	e.int(`"_importid":`, m.Importid)
-	e.bool(`"sendtopagerduty":`, m.Sendtopagerduty)
-	e.str(`"splunkurl":`, m.Splunkurl)
-	e.str(`"splunksearch":`, m.Splunksearch)
-	e.int(`"budgettype_id":`, m.BudgettypeID)
-	e.str(`"budgettype_name":`, m.BudgettypeName)
-	encodeModels(e, `"budgets":`, m.Budgets)
-	e.str(`"_importtype":`, m.Importtype)
-	e.bool(`"send_remoteinvite":`, m.SendRemoteinvite)
-	e.str(`"invite_emaillist":`, m.InviteEmaillist)
-	e.str(`"third_party_call_id":`, m.ThirdPartyCallID)
-	e.int(`"remotetechid":`, m.Remotetechid)
-	e.bool(`"linkremotesession":`, m.Linkremotesession)
-	e.int(`"remotesessionid":`, m.Remotesessionid)
-	e.float64(`"utcoffset":`, m.Utcoffset)
-	e.str(`"form_id":`, m.FormID)
-	encodeModel(e, `"database_lookup_result":`, m.DatabaseLookupResult)
-	e.str(`"azure_tenants":`, m.AzureTenants)
-	e.str(`"azure_tenants_name":`, m.AzureTenantsName)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"_warning_is_error":`, m.WarningIsError)
-	e.bool(`"close_unassigned":`, m.CloseUnassigned)
-	e.bool(`"canbechild":`, m.Canbechild)
-	e.bool(`"_changefreeze01_ok":`, m.Changefreeze01Ok)
-	e.bool(`"_force":`, m.Force)
-	e.bool(`"_ticketclash01_ok":`, m.Ticketclash01Ok)
-	e.bool(`"_milestonedate01_ok":`, m.Milestonedate01Ok)
-	e.bool(`"_ignoremilestonedates":`, m.Ignoremilestonedates)
-	e.bool(`"locked":`, m.Locked)
-	e.bool(`"has_related":`, m.HasRelated)
-	e.int(`"pagerdutyeragent":`, m.Pagerdutyeragent)
-	e.float64(`"elapsed_response_hours":`, m.ElapsedResponseHours)
-	e.float64(`"elapsed_resolution_hours":`, m.ElapsedResolutionHours)
-	e.time(`"sla_start_date":`, m.SLAStartDate)
-	e.bool(`"_print_generate":`, m.PrintGenerate)
-	e.str(`"printhtml":`, m.Printhtml)
-	e.int(`"pdf_attachment_id":`, m.PDFAttachmentID)
-	encodeModels(e, `"journeys":`, m.Journeys)
-	e.str(`"devops_agent":`, m.DevopsAgent)
-	e.bool(`"_dontupdate_devops":`, m.DontupdateDevops)
-	e.str(`"category_note_1":`, m.CategoryNote1)
-	e.str(`"category_user_note_1":`, m.CategoryUserNote1)
-	e.bool(`"category_include_note_1":`, m.CategoryIncludeNote1)
-	e.int(`"category_itil_1":`, m.CategoryItil1)
-	e.str(`"category_note_2":`, m.CategoryNote2)
-	e.str(`"category_user_note_2":`, m.CategoryUserNote2)
-	e.bool(`"category_include_note_2":`, m.CategoryIncludeNote2)
-	e.int(`"category_itil_2":`, m.CategoryItil2)
-	e.str(`"category_note_3":`, m.CategoryNote3)
-	e.str(`"category_user_note_3":`, m.CategoryUserNote3)
-	e.bool(`"category_include_note_3":`, m.CategoryIncludeNote3)
-	e.int(`"category_itil_3":`, m.CategoryItil3)
-	e.str(`"category_note_4":`, m.CategoryNote4)
-	e.str(`"category_user_note_4":`, m.CategoryUserNote4)
-	e.bool(`"category_include_note_4":`, m.CategoryIncludeNote4)
-	e.int(`"category_itil_4":`, m.CategoryItil4)
-	e.int(`"devops_comment_count":`, m.DevopsCommentCount)
-	e.bool(`"_iszapier":`, m.Iszapier)
-	e.str(`"ncentral_ticketid":`, m.NcentralTicketid)
-	e.bool(`"_isnotify":`, m.Isnotify)
-	e.int(`"created_from_action_id":`, m.CreatedFromActionID)
-	e.str(`"created_from_action_name":`, m.CreatedFromActionName)
-	e.bool(`"createacknowledgement":`, m.Createacknowledgement)
-	e.int(`"your_vote":`, m.YourVote)
-	e.str(`"your_vote_comment":`, m.YourVoteComment)
-	e.bool(`"donotapplytemplateintheapi":`, m.Donotapplytemplateintheapi)
-	e.bool(`"_create_outstanding_appointments":`, m.CreateOutstandingAppointments)
-	e.bool(`"_create_outstanding_appointment_email":`, m.CreateOutstandingAppointmentEmail)
-	e.int(`"scomalertstate":`, m.Scomalertstate)
-	e.int(`"orionalertid":`, m.Orionalertid)
-	e.int(`"orionalertactiveid":`, m.Orionalertactiveid)
-	e.int(`"orionacknowledgestate":`, m.Orionacknowledgestate)
-	e.int(`"orionclosestate":`, m.Orionclosestate)
-	e.int(`"orionacknowledgedby":`, m.Orionacknowledgedby)
-	e.time(`"orionacknowledgedate":`, m.Orionacknowledgedate)
-	e.bool(`"_acknowledgealert":`, m.Acknowledgealert)
-	e.str(`"orionacknowledgenote":`, m.Orionacknowledgenote)
-	e.str(`"orionacknowledgedbyname":`, m.Orionacknowledgedbyname)
-	e.str(`"orionalertname":`, m.Orionalertname)
-	e.str(`"servicenow_id":`, m.ServicenowID)
-	e.str(`"third_party_parent_id":`, m.ThirdPartyParentID)
-	e.str(`"third_party_problem_id":`, m.ThirdPartyProblemID)
-	e.str(`"opened_by":`, m.OpenedBy)
-	e.str(`"resolved_by":`, m.ResolvedBy)
-	e.bool(`"sendtosplunkoncall":`, m.Sendtosplunkoncall)
-	e.int(`"splunkoncalltarget":`, m.Splunkoncalltarget)
-	e.str(`"splunkoncalltarget_id":`, m.SplunkoncalltargetID)
-	e.str(`"splunkoncall_id":`, m.SplunkoncallID)
-	e.str(`"splunkoncallurl":`, m.Splunkoncallurl)
-	e.int(`"splunkoncallstatus":`, m.Splunkoncallstatus)
-	e.int(`"connectwise_id":`, m.ConnectwiseID)
-	e.int(`"connectwise_project_id":`, m.ConnectwiseProjectID)
-	e.float64(`"prepay_balance_hours":`, m.PrepayBalanceHours)
-	e.float64(`"prepay_balance_amount":`, m.PrepayBalanceAmount)
-	e.str(`"servicenow_number":`, m.ServicenowNumber)
-	e.str(`"parent_ticket_type_name":`, m.ParentTicketTypeName)
-	e.str(`"createdfrom_ticket_type_name":`, m.CreatedfromTicketTypeName)
-	e.str(`"clonedfrom_ticket_type_name":`, m.ClonedfromTicketTypeName)
-	e.int(`"autotask_id":`, m.AutotaskID)
-	e.str(`"autotask_number":`, m.AutotaskNumber)
-	e.int(`"atera_alert_id":`, m.AteraAlertID)
-	e.int(`"syncro_alert_id":`, m.SyncroAlertID)
-	e.int(`"laststatuschangestatus":`, m.Laststatuschangestatus)
-	e.time(`"laststatuschangestatusdate":`, m.Laststatuschangestatusdate)
-	e.bool(`"mark_as_read_only":`, m.MarkAsReadOnly)
-	encodeModels(e, `"audit_log":`, m.AuditLog)
-	e.str(`"meraki_device":`, m.MerakiDevice)
-	e.str(`"meraki_alert_type":`, m.MerakiAlertType)
-	encodeModels(e, `"matched_rules":`, m.MatchedRules)
-	e.int(`"powershell_script_count":`, m.PowershellScriptCount)
-	e.int(`"devops_workitem_count":`, m.DevopsWorkitemCount)
-	e.str(`"ninja_alert_id":`, m.NinjaAlertID)
-	e.int(`"ninja_device_id":`, m.NinjaDeviceID)
-	e.int(`"usertype":`, m.Usertype)
-	e.bool(`"actionworkflowset":`, m.Actionworkflowset)
-	e.bool(`"isbillable":`, m.Isbillable)
-	e.bool(`"itemsarebillable":`, m.Itemsarebillable)
-	e.bool(`"childrenlefttocreate":`, m.Childrenlefttocreate)
-	e.str(`"who":`, m.Who)
-	e.int(`"resourcetype_id":`, m.ResourcetypeID)
-	e.str(`"resourcetype_name":`, m.ResourcetypeName)
-	e.int(`"resource_booking_type":`, m.ResourceBookingType)
-	e.time(`"resource_booking_timeslot":`, m.ResourceBookingTimeslot)
-	e.int(`"resource_booking_asset":`, m.ResourceBookingAsset)
-	e.str(`"matched_rule_ids":`, m.MatchedRuleIds)
-	e.bool(`"forceruleupdate":`, m.Forceruleupdate)
-	e.str(`"teams_user_id":`, m.TeamsUserID)
-	e.bool(`"_isteams":`, m.Isteams)
-	e.bool(`"faultapprovalfailed":`, m.Faultapprovalfailed)
-	e.str(`"article_description":`, m.ArticleDescription)
-	e.str(`"article_resolution":`, m.ArticleResolution)
-	e.str(`"article_notes":`, m.ArticleNotes)
-	e.int(`"article_type":`, m.ArticleType)
-	encodeModels(e, `"tags":`, m.Tags)
-	e.bool(`"dontcreatechild":`, m.Dontcreatechild)
-	e.bool(`"needcreatechild":`, m.Needcreatechild)
-	e.str(`"sentinel_id":`, m.SentinelID)
-	e.str(`"sentinel_resourcegroup":`, m.SentinelResourcegroup)
-	e.str(`"sentinel_subscriptionid":`, m.SentinelSubscriptionid)
-	e.str(`"sentinel_workspace":`, m.SentinelWorkspace)
-	e.bool(`"faultapprovalexists":`, m.Faultapprovalexists)
-	e.bool(`"_validate_only":`, m.ValidateOnly)
-	e.str(`"_validation_key":`, m.ValidationKey)
-	e.str(`"azuremonitor_id":`, m.AzuremonitorID)
-	e.int(`"domotz_alertid":`, m.DomotzAlertid)
-	e.int(`"domotz_deviceid":`, m.DomotzDeviceid)
-	e.bool(`"domerge":`, m.Domerge)
-	e.bool(`"isnew":`, m.Isnew)
-	e.int(`"automate_id":`, m.AutomateID)
-	e.int(`"device_automate_id":`, m.DeviceAutomateID)
-	e.str(`"auvik_id":`, m.AuvikID)
-	e.str(`"auvik_url":`, m.AuvikURL)
-	e.str(`"contract_balance":`, m.ContractBalance)
-	e.str(`"bookingurl":`, m.Bookingurl)
-	e.float64(`"billable_time":`, m.BillableTime)
-	e.bool(`"isclone":`, m.Isclone)
-	e.int(`"clonedfrom":`, m.Clonedfrom)
-	e.float64(`"slatimeremaining":`, m.Slatimeremaining)
-	e.str(`"customfieldvalidationreason":`, m.Customfieldvalidationreason)
-	e.bool(`"_has_automations":`, m.HasAutomations)
-	e.int(`"chat_count":`, m.ChatCount)
-	e.bool(`"_dontupdate_jira":`, m.DontupdateJira)
-	e.int(`"jira_issue_count":`, m.JiraIssueCount)
-	e.int(`"call_log_count":`, m.CallLogCount)
-	e.str(`"sentinel_url":`, m.SentinelURL)
-	e.int(`"sentinel_display_id":`, m.SentinelDisplayID)
-	e.int(`"postloggedview":`, m.Postloggedview)
-	e.str(`"addigy_alert_id":`, m.AddigyAlertID)
-	e.str(`"ninja_alert_type":`, m.NinjaAlertType)
-	e.int(`"freshdesk_id":`, m.FreshdeskID)
-	encodeModels(e, `"external_links":`, m.ExternalLinks)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.str(`"kaseya_agent_id":`, m.KaseyaAgentID)
-	e.str(`"salesforce_contactid":`, m.SalesforceContactid)
-	e.str(`"salesforce_accountid":`, m.SalesforceAccountid)
-	e.str(`"salesforce_parentid":`, m.SalesforceParentid)
-	e.str(`"salesforce_status":`, m.SalesforceStatus)
-	e.str(`"newrelic_id":`, m.NewrelicID)
-	e.str(`"newrelicincident_id":`, m.NewrelicincidentID)
-	e.int(`"backup_radar_id":`, m.BackupRadarID)
-	e.int(`"backup_radar_state":`, m.BackupRadarState)
-	encodeModels(e, `"linktypesarray":`, m.Linktypesarray)
-	e.str(`"kaseyaid":`, m.Kaseyaid)
-	e.int(`"alluserscanview":`, m.Alluserscanview)
-	e.bool(`"_dontupdate_salesforce":`, m.DontupdateSalesforce)
-	e.bool(`"sync_to_salesforce":`, m.SyncToSalesforce)
-	e.int(`"salesforce_stage":`, m.SalesforceStage)
-	e.bool(`"_newticket_quickclose":`, m.NewticketQuickclose)
-	e.int(`"service_request_detail_id":`, m.ServiceRequestDetailID)
-	e.int(`"visible_child_tickets":`, m.VisibleChildTickets)
-	e.bool(`"check_status_freeze":`, m.CheckStatusFreeze)
-	e.str(`"primary_service_name":`, m.PrimaryServiceName)
-	encodeModels(e, `"expenses":`, m.Expenses)
-	e.bool(`"clear_feedback":`, m.ClearFeedback)
-	e.str(`"facebook_message_id":`, m.FacebookMessageID)
-	e.int64(`"twitter_message_id":`, m.TwitterMessageID)
-	e.int(`"ncentral_details_id":`, m.NcentralDetailsID)
-	e.str(`"requesttype_published_id":`, m.RequesttypePublishedID)
-	e.int(`"supplier_contact_id":`, m.SupplierContactID)
-	e.int(`"parent_itil_ticket_type":`, m.ParentItilTicketType)
-	e.str(`"parent_release_note":`, m.ParentReleaseNote)
-	e.str(`"parent_release_name":`, m.ParentReleaseName)
-	e.str(`"parent_release2_name":`, m.ParentRelease2Name)
-	e.str(`"parent_release3_name":`, m.ParentRelease3Name)
-	e.str(`"pagerdutyservice":`, m.Pagerdutyservice)
-	e.str(`"pagerdutyservice_name":`, m.PagerdutyserviceName)
-	e.bool(`"_dontupdate_pagerduty":`, m.DontupdatePagerduty)
-	e.bool(`"_dont_fire_automations":`, m.DontFireAutomations)
-	e.str(`"teamsmessage":`, m.Teamsmessage)
-	e.str(`"default_teams_chat_name":`, m.DefaultTeamsChatName)
-	e.bool(`"show_chat_create":`, m.ShowChatCreate)
-	e.str(`"htmlmessage":`, m.Htmlmessage)
-	e.int(`"linked_halo_ticket_count":`, m.LinkedHaloTicketCount)
-	e.int(`"halolink_ticketid":`, m.HalolinkTicketid)
-	e.bool(`"override_opening_action_who":`, m.OverrideOpeningActionWho)
-	e.str(`"whatsappcreatedfromid":`, m.Whatsappcreatedfromid)
-	e.str(`"unotes":`, m.Unotes)
-	e.str(`"smemo":`, m.Smemo)
-	e.str(`"amemo":`, m.Amemo)
-	e.bool(`"_matchintacctclass":`, m.Matchintacctclass)
-	e.str(`"intacct_class":`, m.IntacctClass)
-	e.str(`"intacct_class_name":`, m.IntacctClassName)
-	e.str(`"sms_override":`, m.SMSOverride)
-	e.str(`"device_name":`, m.DeviceName)
-	encodeModels(e, `"milestones":`, m.Milestones)
-	e.str(`"email_message_id":`, m.EmailMessageID)
-	e.str(`"seenby":`, m.Seenby)
-	e.str(`"recaptcha_token":`, m.RecaptchaToken)
-	e.int(`"resource_booking_site":`, m.ResourceBookingSite)
-	encodeModels(e, `"extratabs":`, m.Extratabs)
-	e.int(`"new_approvalprocess_role_id":`, m.NewApprovalprocessRoleID)
-	e.int(`"new_approvalprocess_customfieldid":`, m.NewApprovalprocessCustomfieldid)
-	e.str(`"linked_ecommerce_order_number":`, m.LinkedEcommerceOrderNumber)
-	e.str(`"linked_ecommerce_order_url":`, m.LinkedEcommerceOrderURL)
-	encodeModels(e, `"parent_milestones":`, m.ParentMilestones)
-	encodeModels(e, `"vectors":`, m.Vectors)
-	encodeModels(e, `"ai_matched_tickets":`, m.AiMatchedTickets)
-	encodeModels(e, `"ai_matched_articles":`, m.AiMatchedArticles)
-	encodeModels(e, `"ai_suggestions":`, m.AiSuggestions)
-	e.ints(`"_apply_ai_suggestions":`, m.ApplyAiSuggestions)
-	e.str(`"suggested_category1":`, m.SuggestedCategory1)
-	e.int(`"thirdpartyreviewscore":`, m.Thirdpartyreviewscore)
-	e.int(`"datto_alert_state":`, m.DattoAlertState)
-	e.int(`"forwarded_by":`, m.ForwardedBy)
-	e.time(`"reviewed_date":`, m.ReviewedDate)
-	e.bool(`"is_sensitive":`, m.IsSensitive)
-	e.int(`"contract_schedule_plan_id":`, m.ContractSchedulePlanID)
-	e.str(`"instagram_message_id":`, m.InstagramMessageID)
-	e.int(`"default_reporter":`, m.DefaultReporter)
-	e.bool(`"defaultsendattachments":`, m.Defaultsendattachments)
-	e.str(`"devops_key":`, m.DevopsKey)
-	encodeModels(e, `"related_tickets":`, m.RelatedTickets)
-	encodeModels(e, `"new_related_tickets":`, m.NewRelatedTickets)
-	e.int(`"unrelate_from_ticket_id":`, m.UnrelateFromTicketID)
-	encodeModels(e, `"ecommerce_orders":`, m.EcommerceOrders)
-	e.bool(`"hide_feedback":`, m.HideFeedback)
-	encodeModels(e, `"workflow_history":`, m.WorkflowHistory)
-	e.str(`"connectwisermm_ticketid":`, m.ConnectwisermmTicketid)
-	e.int(`"colour_rule":`, m.ColourRule)
-	encodeModel(e, `"google_reviewdata":`, m.GoogleReviewdata)
-	encodeModel(e, `"google_questiondata":`, m.GoogleQuestiondata)
-	e.int(`"original_agent":`, m.OriginalAgent)
-	e.bool(`"do_lookups":`, m.DoLookups)
-	e.int(`"liongard_system_id":`, m.LiongardSystemID)
-	e.str(`"bigpanda_id":`, m.BigpandaID)
-	encodeModels(e, `"contributors":`, m.Contributors)
-	e.str(`"internet_message_id":`, m.InternetMessageID)
-	e.str(`"matching_value":`, m.MatchingValue)
-	e.int(`"sqlimport_id":`, m.SqlimportID)
-	e.bool(`"respondbydateadjusted":`, m.Respondbydateadjusted)
-	encodeModels(e, `"date_dependencies":`, m.DateDependencies)
-	e.int(`"new_milestone_ticket":`, m.NewMilestoneTicket)
-	encodeModels(e, `"assets_columns":`, m.AssetsColumns)
-	e.str(`"slaresponseexcuse":`, m.Slaresponseexcuse)
-	e.bool(`"can_add_cc_followers":`, m.CanAddCcFollowers)
-	e.str(`"_fromchatprofileid":`, m.Fromchatprofileid)
-	e.int(`"lapsafe_count":`, m.LapsafeCount)
-	encodeModels(e, `"olas":`, m.Olas)
-	e.int(`"ola_count":`, m.OlaCount)
-	encodeModels(e, `"new_workflow_history":`, m.NewWorkflowHistory)
-	e.str(`"default_slack_channel_name":`, m.DefaultSlackChannelName)
-	e.bool(`"show_channel_create":`, m.ShowChannelCreate)
-	e.str(`"slack_channel_id":`, m.SlackChannelID)
-	e.str(`"slack_callback_id":`, m.SlackCallbackID)
-	e.str(`"ai_suggested_priority":`, m.AiSuggestedPriority)
-	e.str(`"ai_suggested_resolution":`, m.AiSuggestedResolution)
-	e.str(`"ai_generated_summary":`, m.AiGeneratedSummary)
-	e.str(`"ai_search_query":`, m.AiSearchQuery)
-	e.str(`"ai_suggested_type":`, m.AiSuggestedType)
-	e.str(`"ai_sentiment_analysis":`, m.AiSentimentAnalysis)
-	e.str(`"ai_satisfaction_level":`, m.AiSatisfactionLevel)
-	e.str(`"ai_tonality":`, m.AiTonality)
-	e.bool(`"_isagentuser":`, m.Isagentuser)
-	e.int(`"ai_survey_score":`, m.AiSurveyScore)
-	e.str(`"ai_survey_comment":`, m.AiSurveyComment)
-	encodeModel(e, `"freshdesk_ticket_data":`, m.FreshdeskTicketData)
-	e.str(`"freshdesk_group_name":`, m.FreshdeskGroupName)
-	e.str(`"freshdesk_agent_name":`, m.FreshdeskAgentName)
-	e.str(`"freshdesk_agent_email":`, m.FreshdeskAgentEmail)
-	e.str(`"freshdesk_product_name":`, m.FreshdeskProductName)
-	e.bool(`"matched_kb_id_acessible_to_user":`, m.MatchedKbIDAcessibleToUser)
-	e.int(`"remotesession_count":`, m.RemotesessionCount)
-	e.time(`"search_index_sync_timestamp":`, m.SearchIndexSyncTimestamp)
-	e.int(`"search_index_sync_batches":`, m.SearchIndexSyncBatches)
-	e.time(`"new_whe_":`, m.NewWhe)
-	e.int(`"new_actioncode":`, m.NewActioncode)
-	e.str(`"notepad":`, m.Notepad)
-	e.time(`"embedding_match_timestamp":`, m.EmbeddingMatchTimestamp)
-	e.bool(`"_re_index":`, m.ReIndex)
-	e.bool(`"_fetch_matches":`, m.FetchMatches)
-	e.time(`"workflow_move_date_override":`, m.WorkflowMoveDateOverride)
-	e.str(`"use":`, m.Use)
-	e.bool(`"canbevotedfor":`, m.Canbevotedfor)
-	e.str(`"supplier_reference":`, m.SupplierReference)
-	e.str(`"top_level_name":`, m.TopLevelName)
-	e.bool(`"isbeingclosed":`, m.Isbeingclosed)
-	e.int(`"maximumRestrictedPriority":`, m.MaximumRestrictedPriority)
-	e.str(`"idsummary":`, m.Idsummary)
-	e.str(`"scomclearance":`, m.Scomclearance)
-	e.str(`"scomalertid":`, m.Scomalertid)
-	e.int(`"statusseq":`, m.Statusseq)
-	e.str(`"statuscolor":`, m.Statuscolor)
-	e.int(`"next_appointment_type":`, m.NextAppointmentType)
-	e.str(`"account_manager":`, m.AccountManager)
-	e.int(`"orionalert":`, m.Orionalert)
-	e.str(`"orionnote":`, m.Orionnote)
-	e.int(`"orionwho":`, m.Orionwho)
-	e.float64(`"ticketage":`, m.Ticketage)
-	e.str(`"ninja_id":`, m.NinjaID)
-	e.str(`"teams_ticket_icon":`, m.TeamsTicketIcon)
-	e.str(`"lastactiondateteams":`, m.Lastactiondateteams)
-	e.str(`"priority_name":`, m.PriorityName)
-	e.int(`"useful_count":`, m.UsefulCount)
-	e.int(`"notuseful_count":`, m.NotusefulCount)
-	e.str(`"sitepostcode":`, m.Sitepostcode)
-	e.str(`"mailbox":`, m.Mailbox)
-	e.str(`"userdepartments":`, m.Userdepartments)
-	e.bool(`"updateservicestatus":`, m.Updateservicestatus)
-	e.str(`"servicestatusnote":`, m.Servicestatusnote)
-	e.int(`"itil_requesttype_id":`, m.ItilRequesttypeID)
-	e.time(`"startdatetime":`, m.Startdatetime)
-	e.time(`"enddatetime":`, m.Enddatetime)
-	e.int(`"closure_agent_id":`, m.ClosureAgentID)
-	e.bool(`"closed_in_integration_system":`, m.ClosedInIntegrationSystem)
-	e.int(`"createdfromautomationstdid":`, m.Createdfromautomationstdid)
-	e.str(`"ticket_tags":`, m.TicketTags)
-	e.bool(`"status_change_frozen":`, m.StatusChangeFrozen)
-	e.int(`"approval_status":`, m.ApprovalStatus)
-	e.str(`"opp_country_name":`, m.OppCountryName)
-	e.str(`"opp_region_name":`, m.OppRegionName)
-	e.bool(`"invoiceseperatelyoverride":`, m.Invoiceseperatelyoverride)
-	e.str(`"purchaseordernumber":`, m.Purchaseordernumber)
-	e.float64(`"overrideticketcost":`, m.Overrideticketcost)
-	e.str(`"budgethours":`, m.Budgethours)
-	e.str(`"created_by":`, m.CreatedBy)
-	encodeModels(e, `"additional_agents":`, m.AdditionalAgents)
-	e.int(`"client_to_invoice_to_id":`, m.ClientToInvoiceToID)
-	encodeModel(e, `"primary_issue":`, m.PrimaryIssue)
-	encodeModel(e, `"primary_workitem":`, m.PrimaryWorkitem)
-	e.str(`"billing_plan_text":`, m.BillingPlanText)
-	e.bool(`"reviewed":`, m.Reviewed)
-	e.int(`"merged_into_id":`, m.MergedIntoID)
-	e.int(`"reassigncount":`, m.Reassigncount)
-	e.str(`"default_appointment_summary":`, m.DefaultAppointmentSummary)
-	e.str(`"default_appointment_details":`, m.DefaultAppointmentDetails)
-	e.int(`"parent_status":`, m.ParentStatus)
-	e.int(`"parent_agent":`, m.ParentAgent)
-	e.close(mark, m.Extra)
-}
+func (m *Faults) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaults) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Faults) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encField{
+	{`"oppjobtitle":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppjobtitle)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Faults{}.ID)), kInt},
+	{`"dateoccurred":`, nil, uint32(unsafe.Offsetof(Faults{}.Dateoccurred)), kTime},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(Faults{}.Summary)), kStr},
+	{`"details":`, nil, uint32(unsafe.Offsetof(Faults{}.Details)), kStr},
+	{`"status_id":`, nil, uint32(unsafe.Offsetof(Faults{}.StatusID)), kInt},
+	{`"status_name":`, nil, uint32(unsafe.Offsetof(Faults{}.StatusName)), kStr},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(Faults{}.TickettypeID)), kInt},
+	{`"tickettype_name":`, nil, uint32(unsafe.Offsetof(Faults{}.TickettypeName)), kStr},
+	{`"sla_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SLAID)), kInt},
+	{`"sla_name":`, nil, uint32(unsafe.Offsetof(Faults{}.SLAName)), kStr},
+	{`"priority_id":`, nil, uint32(unsafe.Offsetof(Faults{}.PriorityID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ClientName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(Faults{}.SiteName)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(Faults{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(Faults{}.UserName)), kStr},
+	{`"team":`, nil, uint32(unsafe.Offsetof(Faults{}.Team)), kStr},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Faults{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(Faults{}.AgentName)), kStr},
+	{`"category_1":`, nil, uint32(unsafe.Offsetof(Faults{}.Category1)), kStr},
+	{`"category_2":`, nil, uint32(unsafe.Offsetof(Faults{}.Category2)), kStr},
+	{`"category_3":`, nil, uint32(unsafe.Offsetof(Faults{}.Category3)), kStr},
+	{`"category_4":`, nil, uint32(unsafe.Offsetof(Faults{}.Category4)), kStr},
+	{`"categoryid_1":`, nil, uint32(unsafe.Offsetof(Faults{}.Categoryid1)), kInt},
+	{`"categoryid_2":`, nil, uint32(unsafe.Offsetof(Faults{}.Categoryid2)), kInt},
+	{`"categoryid_3":`, nil, uint32(unsafe.Offsetof(Faults{}.Categoryid3)), kInt},
+	{`"categoryid_4":`, nil, uint32(unsafe.Offsetof(Faults{}.Categoryid4)), kInt},
+	{`"category_1_display":`, nil, uint32(unsafe.Offsetof(Faults{}.Category1Display)), kStr},
+	{`"category_2_display":`, nil, uint32(unsafe.Offsetof(Faults{}.Category2Display)), kStr},
+	{`"category_3_display":`, nil, uint32(unsafe.Offsetof(Faults{}.Category3Display)), kStr},
+	{`"category_4_display":`, nil, uint32(unsafe.Offsetof(Faults{}.Category4Display)), kStr},
+	{`"estimate":`, nil, uint32(unsafe.Offsetof(Faults{}.Estimate)), kF64},
+	{`"estimatedays":`, nil, uint32(unsafe.Offsetof(Faults{}.Estimatedays)), kF64},
+	{`"projecttimepercentage":`, nil, uint32(unsafe.Offsetof(Faults{}.Projecttimepercentage)), kF64},
+	{`"timetaken":`, nil, uint32(unsafe.Offsetof(Faults{}.Timetaken)), kF64},
+	{`"chargehours":`, nil, uint32(unsafe.Offsetof(Faults{}.Chargehours)), kF64},
+	{`"nonchargehours":`, nil, uint32(unsafe.Offsetof(Faults{}.Nonchargehours)), kF64},
+	{`"travelhours":`, nil, uint32(unsafe.Offsetof(Faults{}.Travelhours)), kF64},
+	{`"totalmileage":`, nil, uint32(unsafe.Offsetof(Faults{}.Totalmileage)), kF64},
+	{`"itemsprice":`, nil, uint32(unsafe.Offsetof(Faults{}.Itemsprice)), kF64},
+	{`"items":`, nil, uint32(unsafe.Offsetof(Faults{}.Items)), kStr},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierName)), kStr},
+	{`"parent_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentID)), kInt},
+	{`"child_count":`, nil, uint32(unsafe.Offsetof(Faults{}.ChildCount)), kInt},
+	{`"child_count_open":`, nil, uint32(unsafe.Offsetof(Faults{}.ChildCountOpen)), kInt},
+	{`"attachment_count":`, nil, uint32(unsafe.Offsetof(Faults{}.AttachmentCount)), kInt},
+	{`"flagged":`, nil, uint32(unsafe.Offsetof(Faults{}.Flagged)), kBool},
+	{`"read":`, nil, uint32(unsafe.Offsetof(Faults{}.Read)), kBool},
+	{`"enduserstatus":`, nil, uint32(unsafe.Offsetof(Faults{}.Enduserstatus)), kInt},
+	{`"onhold":`, nil, uint32(unsafe.Offsetof(Faults{}.Onhold)), kBool},
+	{`"respondbydate":`, nil, uint32(unsafe.Offsetof(Faults{}.Respondbydate)), kTime},
+	{`"responsedate":`, nil, uint32(unsafe.Offsetof(Faults{}.Responsedate)), kTime},
+	{`"responsestartdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Responsestartdate)), kTime},
+	{`"slaresponsestate":`, nil, uint32(unsafe.Offsetof(Faults{}.Slaresponsestate)), kStr},
+	{`"fixbydate":`, nil, uint32(unsafe.Offsetof(Faults{}.Fixbydate)), kTime},
+	{`"dateclosed":`, nil, uint32(unsafe.Offsetof(Faults{}.Dateclosed)), kTime},
+	{`"dateassigned":`, nil, uint32(unsafe.Offsetof(Faults{}.Dateassigned)), kTime},
+	{`"excludefromsla":`, nil, uint32(unsafe.Offsetof(Faults{}.Excludefromsla)), kBool},
+	{`"slaholdtime":`, nil, uint32(unsafe.Offsetof(Faults{}.Slaholdtime)), kF64},
+	{`"site_timezone":`, nil, uint32(unsafe.Offsetof(Faults{}.SiteTimezone)), kStr},
+	{`"parentguid":`, nil, uint32(unsafe.Offsetof(Faults{}.Parentguid)), kStr},
+	{`"parentassign":`, nil, uint32(unsafe.Offsetof(Faults{}.Parentassign)), kBool},
+	{`"slaactiondate":`, nil, uint32(unsafe.Offsetof(Faults{}.Slaactiondate)), kTime},
+	{`"slapercused":`, nil, uint32(unsafe.Offsetof(Faults{}.Slapercused)), kF64},
+	{`"slatimeleft":`, nil, uint32(unsafe.Offsetof(Faults{}.Slatimeleft)), kF64},
+	{`"currentelapsedhours":`, nil, uint32(unsafe.Offsetof(Faults{}.Currentelapsedhours)), kF64},
+	{`"lastactiondate":`, nil, uint32(unsafe.Offsetof(Faults{}.Lastactiondate)), kTime},
+	{`"last_update":`, nil, uint32(unsafe.Offsetof(Faults{}.LastUpdate)), kTime},
+	{`"lastchildactiondate":`, nil, uint32(unsafe.Offsetof(Faults{}.Lastchildactiondate)), kTime},
+	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(Faults{}.OrganisationID)), kInt},
+	{`"department_id":`, nil, uint32(unsafe.Offsetof(Faults{}.DepartmentID)), kInt},
+	{`"reportedby":`, nil, uint32(unsafe.Offsetof(Faults{}.Reportedby)), kStr},
+	{`"user_email":`, nil, uint32(unsafe.Offsetof(Faults{}.UserEmail)), kStr},
+	{`"emailtolist":`, nil, uint32(unsafe.Offsetof(Faults{}.Emailtolist)), kStr},
+	{`"emailtolistsupplier":`, nil, uint32(unsafe.Offsetof(Faults{}.Emailtolistsupplier)), kStr},
+	{`"emailcclist":`, nil, uint32(unsafe.Offsetof(Faults{}.Emailcclist)), kStr},
+	{`"emailcclistsupplier":`, nil, uint32(unsafe.Offsetof(Faults{}.Emailcclistsupplier)), kStr},
+	{`"matched_kb_id":`, nil, uint32(unsafe.Offsetof(Faults{}.MatchedKbID)), kInt},
+	{`"release_note":`, nil, uint32(unsafe.Offsetof(Faults{}.ReleaseNote)), kStr},
+	{`"product_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ProductID)), kInt},
+	{`"release_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ReleaseID)), kInt},
+	{`"release_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ReleaseName)), kStr},
+	{`"release2_id":`, nil, uint32(unsafe.Offsetof(Faults{}.Release2ID)), kInt},
+	{`"release2_name":`, nil, uint32(unsafe.Offsetof(Faults{}.Release2Name)), kStr},
+	{`"release3_id":`, nil, uint32(unsafe.Offsetof(Faults{}.Release3ID)), kInt},
+	{`"release3_name":`, nil, uint32(unsafe.Offsetof(Faults{}.Release3Name)), kStr},
+	{`"child_ticket_id_string":`, nil, uint32(unsafe.Offsetof(Faults{}.ChildTicketIDString)), kStr},
+	{`"asset_key_field_string":`, nil, uint32(unsafe.Offsetof(Faults{}.AssetKeyFieldString)), kStr},
+	{`"asset_type_name":`, nil, uint32(unsafe.Offsetof(Faults{}.AssetTypeName)), kStr},
+	{`"workflow_stage":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStage)), kStr},
+	{`"workflow_stage_id":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStageID)), kInt},
+	{`"workflow_stage_number":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStageNumber)), kStr},
+	{`"lastincomingemail":`, nil, uint32(unsafe.Offsetof(Faults{}.Lastincomingemail)), kTime},
+	{`"child_ticket_ids":`, nil, uint32(unsafe.Offsetof(Faults{}.ChildTicketIds)), kInts},
+	{`"nextactivitydate":`, nil, uint32(unsafe.Offsetof(Faults{}.Nextactivitydate)), kTime},
+	{`"inventory_number":`, nil, uint32(unsafe.Offsetof(Faults{}.InventoryNumber)), kStr},
+	{`"workflow_id":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowID)), kInt},
+	{`"workflow_step":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStep)), kInt},
+	{`"workflow_seq":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowSeq)), kInt},
+	{`"pipeline_stage_id":`, nil, uint32(unsafe.Offsetof(Faults{}.PipelineStageID)), kInt},
+	{`"pipeline_stage_name":`, nil, uint32(unsafe.Offsetof(Faults{}.PipelineStageName)), kStr},
+	{`"hasbeenclosed":`, nil, uint32(unsafe.Offsetof(Faults{}.Hasbeenclosed)), kBool},
+	{`"unread_child_action_count":`, nil, uint32(unsafe.Offsetof(Faults{}.UnreadChildActionCount)), kInt},
+	{`"unread_related_action_count":`, nil, uint32(unsafe.Offsetof(Faults{}.UnreadRelatedActionCount)), kInt},
+	{`"child_action_count":`, nil, uint32(unsafe.Offsetof(Faults{}.ChildActionCount)), kInt},
+	{`"parent_subject":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentSubject)), kStr},
+	{`"related_action_count":`, nil, uint32(unsafe.Offsetof(Faults{}.RelatedActionCount)), kInt},
+	{`"is_vip":`, nil, uint32(unsafe.Offsetof(Faults{}.IsVip)), kBool},
+	{`"isimportantcontact":`, nil, uint32(unsafe.Offsetof(Faults{}.Isimportantcontact)), kBool},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(Faults{}.Inactive)), kBool},
+	{`"impact":`, nil, uint32(unsafe.Offsetof(Faults{}.Impact)), kInt},
+	{`"urgency":`, nil, uint32(unsafe.Offsetof(Faults{}.Urgency)), kInt},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Startdate)), kTime},
+	{`"startdate_timezone":`, nil, uint32(unsafe.Offsetof(Faults{}.StartdateTimezone)), kStr},
+	{`"startdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), kSub},
+	{`"starttime":`, nil, uint32(unsafe.Offsetof(Faults{}.Starttime)), kStr},
+	{`"starttimeslot":`, nil, uint32(unsafe.Offsetof(Faults{}.Starttimeslot)), kInt},
+	{`"targetdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Targetdate)), kTime},
+	{`"targetdate_timezone":`, nil, uint32(unsafe.Offsetof(Faults{}.TargetdateTimezone)), kStr},
+	{`"targetdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), kSub},
+	{`"targettime":`, nil, uint32(unsafe.Offsetof(Faults{}.Targettime)), kStr},
+	{`"targettimeslot":`, nil, uint32(unsafe.Offsetof(Faults{}.Targettimeslot)), kInt},
+	{`"deadlinedate":`, nil, uint32(unsafe.Offsetof(Faults{}.Deadlinedate)), kTime},
+	{`"followupdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Followupdate)), kTime},
+	{`"oppcontactname":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppcontactname)), kStr},
+	{`"oppcompanyname":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppcompanyname)), kStr},
+	{`"oppemailaddress":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppemailaddress)), kStr},
+	{`"oppcustomertitle":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppcustomertitle)), kStr},
+	{`"opptel":`, nil, uint32(unsafe.Offsetof(Faults{}.Opptel)), kStr},
+	{`"oppaddr1":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr1)), kStr},
+	{`"oppaddr2":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr2)), kStr},
+	{`"oppaddr3":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr3)), kStr},
+	{`"oppaddr4":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr4)), kStr},
+	{`"opppostcode":`, nil, uint32(unsafe.Offsetof(Faults{}.Opppostcode)), kStr},
+	{`"oppcountry":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppcountry)), kStr},
+	{`"oppregion":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppregion)), kStr},
+	{`"opptype":`, nil, uint32(unsafe.Offsetof(Faults{}.Opptype)), kStr},
+	{`"oppvalue":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppvalue)), kF64},
+	{`"oppconversionprobability":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppconversionprobability)), kF64},
+	{`"oppvalueadjusted":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppvalueadjusted)), kF64},
+	{`"oppprofit":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppprofit)), kF64},
+	{`"oppcurrentsystem":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppcurrentsystem)), kStr},
+	{`"oppcompetitors":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppcompetitors)), kStr},
+	{`"opptrialdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Opptrialdate)), kTime},
+	{`"oppdemodate":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppdemodate)), kTime},
+	{`"oppdiscountdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppdiscountdate)), kTime},
+	{`"oppattemptsmade":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppattemptsmade)), kInt},
+	{`"oppconverteddate":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppconverteddate)), kTime},
+	{`"oppproductchosen":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppproductchosen)), kStr},
+	{`"oppreason":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppreason)), kStr},
+	{`"opphear":`, nil, uint32(unsafe.Offsetof(Faults{}.Opphear)), kStr},
+	{`"opptimezonename":`, nil, uint32(unsafe.Offsetof(Faults{}.Opptimezonename)), kStr},
+	{`"oppclosurecategory":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppclosurecategory)), kInt},
+	{`"cost":`, nil, uint32(unsafe.Offsetof(Faults{}.Cost)), kF64},
+	{`"quantity":`, nil, uint32(unsafe.Offsetof(Faults{}.Quantity)), kInt},
+	{`"projecttimebudget":`, nil, uint32(unsafe.Offsetof(Faults{}.Projecttimebudget)), kF64},
+	{`"projectmoneybudget":`, nil, uint32(unsafe.Offsetof(Faults{}.Projectmoneybudget)), kF64},
+	{`"projecttimeactual":`, nil, uint32(unsafe.Offsetof(Faults{}.Projecttimeactual)), kF64},
+	{`"projectmoneyactual":`, nil, uint32(unsafe.Offsetof(Faults{}.Projectmoneyactual)), kF64},
+	{`"lastnote":`, nil, uint32(unsafe.Offsetof(Faults{}.Lastnote)), kStr},
+	{`"userdef1":`, nil, uint32(unsafe.Offsetof(Faults{}.Userdef1)), kStr},
+	{`"userdef2":`, nil, uint32(unsafe.Offsetof(Faults{}.Userdef2)), kStr},
+	{`"userdef3":`, nil, uint32(unsafe.Offsetof(Faults{}.Userdef3)), kStr},
+	{`"userdef4":`, nil, uint32(unsafe.Offsetof(Faults{}.Userdef4)), kStr},
+	{`"userdef5":`, nil, uint32(unsafe.Offsetof(Faults{}.Userdef5)), kStr},
+	{`"source":`, nil, uint32(unsafe.Offsetof(Faults{}.Source)), kInt},
+	{`"release_important":`, nil, uint32(unsafe.Offsetof(Faults{}.ReleaseImportant)), kBool},
+	{`"releasenotegroup_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ReleasenotegroupName)), kStr},
+	{`"releasenotegroup_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ReleasenotegroupID)), kInt},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyID)), kInt},
+	{`"third_party_id_string":`, nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyIDString)), kStr},
+	{`"supplier_status":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierStatus)), kInt},
+	{`"contract_refextra":`, nil, uint32(unsafe.Offsetof(Faults{}.ContractRefextra)), kStr},
+	{`"appointment_type":`, nil, uint32(unsafe.Offsetof(Faults{}.AppointmentType)), kInt},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Faults{}.Customfields)), kSub},
+	{`"timeentries":`, encMany[FaultsTimeEntry], uint32(unsafe.Offsetof(Faults{}.Timeentries)), kSub},
+	{`"section_timezone":`, nil, uint32(unsafe.Offsetof(Faults{}.SectionTimezone)), kStr},
+	{`"itilname":`, nil, uint32(unsafe.Offsetof(Faults{}.Itilname)), kStr},
+	{`"related_service_descriptions":`, nil, uint32(unsafe.Offsetof(Faults{}.RelatedServiceDescriptions)), kStr},
+	{`"related_service_category_names":`, nil, uint32(unsafe.Offsetof(Faults{}.RelatedServiceCategoryNames)), kStr},
+	{`"projectinternaltask":`, nil, uint32(unsafe.Offsetof(Faults{}.Projectinternaltask)), kBool},
+	{`"appointment_id":`, nil, uint32(unsafe.Offsetof(Faults{}.AppointmentID)), kInt},
+	{`"nextappointmentdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Nextappointmentdate)), kTime},
+	{`"firstname":`, nil, uint32(unsafe.Offsetof(Faults{}.Firstname)), kStr},
+	{`"lastname":`, nil, uint32(unsafe.Offsetof(Faults{}.Lastname)), kStr},
+	{`"connectedinstance_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ConnectedinstanceID)), kInt},
+	{`"web_url":`, nil, uint32(unsafe.Offsetof(Faults{}.WebURL)), kStr},
+	{`"api_url":`, nil, uint32(unsafe.Offsetof(Faults{}.APIURL)), kStr},
+	{`"action_number":`, nil, uint32(unsafe.Offsetof(Faults{}.ActionNumber)), kInt},
+	{`"action_ticket_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ActionTicketID)), kInt},
+	{`"action_datetime":`, nil, uint32(unsafe.Offsetof(Faults{}.ActionDatetime)), kTime},
+	{`"action_outcome":`, nil, uint32(unsafe.Offsetof(Faults{}.ActionOutcome)), kStr},
+	{`"action_chargerate":`, nil, uint32(unsafe.Offsetof(Faults{}.ActionChargerate)), kStr},
+	{`"action_contract_ref":`, nil, uint32(unsafe.Offsetof(Faults{}.ActionContractRef)), kStr},
+	{`"action_note":`, nil, uint32(unsafe.Offsetof(Faults{}.ActionNote)), kStr},
+	{`"ticket_invoices_for_each_site":`, nil, uint32(unsafe.Offsetof(Faults{}.TicketInvoicesForEachSite)), kBool},
+	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesorderID)), kInt},
+	{`"orderhead_id":`, nil, uint32(unsafe.Offsetof(Faults{}.OrderheadID)), kInt},
+	{`"budgettype":`, nil, uint32(unsafe.Offsetof(Faults{}.Budgettype)), kStr},
+	{`"recalculate_billing":`, nil, uint32(unsafe.Offsetof(Faults{}.RecalculateBilling)), kBool},
+	{`"impactlevel":`, nil, uint32(unsafe.Offsetof(Faults{}.Impactlevel)), kInt},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierID)), kInt},
+	{`"pr_id":`, nil, uint32(unsafe.Offsetof(Faults{}.PrID)), kInt},
+	{`"branch_id":`, nil, uint32(unsafe.Offsetof(Faults{}.BranchID)), kInt},
+	{`"branch_name":`, nil, uint32(unsafe.Offsetof(Faults{}.BranchName)), kStr},
+	{`"update_milestone_id":`, nil, uint32(unsafe.Offsetof(Faults{}.UpdateMilestoneID)), kInt},
+	{`"milestone_id":`, nil, uint32(unsafe.Offsetof(Faults{}.MilestoneID)), kInt},
+	{`"milestone_name":`, nil, uint32(unsafe.Offsetof(Faults{}.MilestoneName)), kStr},
+	{`"milestone_value":`, nil, uint32(unsafe.Offsetof(Faults{}.MilestoneValue)), kF64},
+	{`"milestone_sequence":`, nil, uint32(unsafe.Offsetof(Faults{}.MilestoneSequence)), kInt},
+	{`"milestone_status":`, nil, uint32(unsafe.Offsetof(Faults{}.MilestoneStatus)), kInt},
+	{`"milestone_startdate":`, nil, uint32(unsafe.Offsetof(Faults{}.MilestoneStartdate)), kTime},
+	{`"milestone_enddate":`, nil, uint32(unsafe.Offsetof(Faults{}.MilestoneEnddate)), kTime},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(Faults{}.Colour)), kStr},
+	{`"action_agent_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ActionAgentName)), kStr},
+	{`"key":`, nil, uint32(unsafe.Offsetof(Faults{}.Key)), kStr},
+	{`"phonenumber":`, nil, uint32(unsafe.Offsetof(Faults{}.Phonenumber)), kStr},
+	{`"details_html":`, nil, uint32(unsafe.Offsetof(Faults{}.DetailsHTML)), kStr},
+	{`"takenby":`, nil, uint32(unsafe.Offsetof(Faults{}.Takenby)), kStr},
+	{`"datecreated":`, nil, uint32(unsafe.Offsetof(Faults{}.Datecreated)), kTime},
+	{`"createdfrom_id":`, nil, uint32(unsafe.Offsetof(Faults{}.CreatedfromID)), kInt},
+	{`"createdfrom_summary":`, nil, uint32(unsafe.Offsetof(Faults{}.CreatedfromSummary)), kStr},
+	{`"clonedfrom_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ClonedfromID)), kInt},
+	{`"clonedfrom_summary":`, nil, uint32(unsafe.Offsetof(Faults{}.ClonedfromSummary)), kStr},
+	{`"closure_note":`, nil, uint32(unsafe.Offsetof(Faults{}.ClosureNote)), kStr},
+	{`"closure_note_html":`, nil, uint32(unsafe.Offsetof(Faults{}.ClosureNoteHTML)), kStr},
+	{`"closure_time":`, nil, uint32(unsafe.Offsetof(Faults{}.ClosureTime)), kF64},
+	{`"top_level_id":`, nil, uint32(unsafe.Offsetof(Faults{}.TopLevelID)), kInt},
+	{`"customer_relationships":`, nil, uint32(unsafe.Offsetof(Faults{}.CustomerRelationships)), kStr},
+	{`"asset_number":`, nil, uint32(unsafe.Offsetof(Faults{}.AssetNumber)), kInt},
+	{`"asset_site":`, nil, uint32(unsafe.Offsetof(Faults{}.AssetSite)), kInt},
+	{`"slatimeelapsed":`, nil, uint32(unsafe.Offsetof(Faults{}.Slatimeelapsed)), kF64},
+	{`"slastate":`, nil, uint32(unsafe.Offsetof(Faults{}.Slastate)), kStr},
+	{`"slaexcuse":`, nil, uint32(unsafe.Offsetof(Faults{}.Slaexcuse)), kStr},
+	{`"site_sla_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SiteSLAID)), kInt},
+	{`"client_reference":`, nil, uint32(unsafe.Offsetof(Faults{}.ClientReference)), kStr},
+	{`"supplier_slaexcuse":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierSlaexcuse)), kStr},
+	{`"supplier_date":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierDate)), kTime},
+	{`"supplier_contract_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierContractID)), kInt},
+	{`"supplier_contract_ref":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierContractRef)), kStr},
+	{`"supplier_sla_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierSLAID)), kInt},
+	{`"supplier_priority_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierPriorityID)), kInt},
+	{`"supplier_responsestate":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierResponsestate)), kStr},
+	{`"supplier_responsedate":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierResponsedate)), kTime},
+	{`"supplier_responsetime":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierResponsetime)), kF64},
+	{`"supplier_respondbydate":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierRespondbydate)), kTime},
+	{`"supplier_slastate":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierSlastate)), kStr},
+	{`"supplier_slatimeelapsed":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierSlatimeelapsed)), kF64},
+	{`"supplier_dateclosed":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierDateclosed)), kTime},
+	{`"supplier_fixbydate":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierFixbydate)), kTime},
+	{`"supplier_breachrespsent":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierBreachrespsent)), kBool},
+	{`"supplier_breachfixbysent":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierBreachfixbysent)), kBool},
+	{`"changestate":`, nil, uint32(unsafe.Offsetof(Faults{}.Changestate)), kStr},
+	{`"approvedby":`, nil, uint32(unsafe.Offsetof(Faults{}.Approvedby)), kInt},
+	{`"showforusers":`, nil, uint32(unsafe.Offsetof(Faults{}.Showforusers)), kBool},
+	{`"messsent":`, nil, uint32(unsafe.Offsetof(Faults{}.Messsent)), kStr},
+	{`"satisfactionlevel":`, nil, uint32(unsafe.Offsetof(Faults{}.Satisfactionlevel)), kInt},
+	{`"satisfactioncomment":`, nil, uint32(unsafe.Offsetof(Faults{}.Satisfactioncomment)), kStr},
+	{`"invoicenumber":`, nil, uint32(unsafe.Offsetof(Faults{}.Invoicenumber)), kStr},
+	{`"invoicenote":`, nil, uint32(unsafe.Offsetof(Faults{}.Invoicenote)), kStr},
+	{`"invoicedate":`, nil, uint32(unsafe.Offsetof(Faults{}.Invoicedate)), kTime},
+	{`"invoicepaiddate":`, nil, uint32(unsafe.Offsetof(Faults{}.Invoicepaiddate)), kTime},
+	{`"nonbillable_time":`, nil, uint32(unsafe.Offsetof(Faults{}.NonbillableTime)), kF64},
+	{`"mileage":`, nil, uint32(unsafe.Offsetof(Faults{}.Mileage)), kF64},
+	{`"planneddate":`, nil, uint32(unsafe.Offsetof(Faults{}.Planneddate)), kTime},
+	{`"ccaddress":`, nil, uint32(unsafe.Offsetof(Faults{}.Ccaddress)), kStr},
+	{`"agreedcleared":`, nil, uint32(unsafe.Offsetof(Faults{}.Agreedcleared)), kBool},
+	{`"responsetime":`, nil, uint32(unsafe.Offsetof(Faults{}.Responsetime)), kF64},
+	{`"alsoinform":`, nil, uint32(unsafe.Offsetof(Faults{}.Alsoinform)), kStr},
+	{`"justification":`, nil, uint32(unsafe.Offsetof(Faults{}.Justification)), kStr},
+	{`"backoutplan":`, nil, uint32(unsafe.Offsetof(Faults{}.Backoutplan)), kStr},
+	{`"communicationplan":`, nil, uint32(unsafe.Offsetof(Faults{}.Communicationplan)), kStr},
+	{`"testplan":`, nil, uint32(unsafe.Offsetof(Faults{}.Testplan)), kStr},
+	{`"riskdescription":`, nil, uint32(unsafe.Offsetof(Faults{}.Riskdescription)), kStr},
+	{`"risklevel":`, nil, uint32(unsafe.Offsetof(Faults{}.Risklevel)), kInt},
+	{`"impactdescription":`, nil, uint32(unsafe.Offsetof(Faults{}.Impactdescription)), kStr},
+	{`"service_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ServiceID)), kInt},
+	{`"isparentservice":`, nil, uint32(unsafe.Offsetof(Faults{}.Isparentservice)), kBool},
+	{`"surveysent":`, nil, uint32(unsafe.Offsetof(Faults{}.Surveysent)), kBool},
+	{`"planneddateend":`, nil, uint32(unsafe.Offsetof(Faults{}.Planneddateend)), kTime},
+	{`"currentfaactionnumber":`, nil, uint32(unsafe.Offsetof(Faults{}.Currentfaactionnumber)), kInt},
+	{`"approval_process_step":`, nil, uint32(unsafe.Offsetof(Faults{}.ApprovalProcessStep)), kInt},
+	{`"approval_process_step_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ApprovalProcessStepName)), kStr},
+	{`"approval_cab_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ApprovalCabName)), kStr},
+	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ApprovalProcessID)), kInt},
+	{`"faultcodeopen":`, nil, uint32(unsafe.Offsetof(Faults{}.Faultcodeopen)), kInt},
+	{`"faultcode":`, nil, uint32(unsafe.Offsetof(Faults{}.Faultcode)), kInt},
+	{`"laststatus3rdparty":`, nil, uint32(unsafe.Offsetof(Faults{}.Laststatus3rdparty)), kInt},
+	{`"inform3rdpartysystem":`, nil, uint32(unsafe.Offsetof(Faults{}.Inform3rdpartysystem)), kBool},
+	{`"deliverycontact":`, nil, uint32(unsafe.Offsetof(Faults{}.Deliverycontact)), kStr},
+	{`"delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.DeliveryAddress)), kSub},
+	{`"surveyneeded":`, nil, uint32(unsafe.Offsetof(Faults{}.Surveyneeded)), kBool},
+	{`"knownerror":`, nil, uint32(unsafe.Offsetof(Faults{}.Knownerror)), kBool},
+	{`"development":`, nil, uint32(unsafe.Offsetof(Faults{}.Development)), kBool},
+	{`"causedby":`, nil, uint32(unsafe.Offsetof(Faults{}.Causedby)), kInt},
+	{`"messsentlast":`, nil, uint32(unsafe.Offsetof(Faults{}.Messsentlast)), kStr},
+	{`"unapprovedchangestatus":`, nil, uint32(unsafe.Offsetof(Faults{}.Unapprovedchangestatus)), kInt},
+	{`"changeseq":`, nil, uint32(unsafe.Offsetof(Faults{}.Changeseq)), kInt},
+	{`"lastrecurringemailsentdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Lastrecurringemailsentdate)), kTime},
+	{`"template_id":`, nil, uint32(unsafe.Offsetof(Faults{}.TemplateID)), kInt},
+	{`"template_name":`, nil, uint32(unsafe.Offsetof(Faults{}.TemplateName)), kStr},
+	{`"child_template_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ChildTemplateID)), kInt},
+	{`"slaholdreminderdatelastemailed":`, nil, uint32(unsafe.Offsetof(Faults{}.Slaholdreminderdatelastemailed)), kTime},
+	{`"closurereminderdatelastemailed":`, nil, uint32(unsafe.Offsetof(Faults{}.Closurereminderdatelastemailed)), kTime},
+	{`"assetstring":`, nil, uint32(unsafe.Offsetof(Faults{}.Assetstring)), kStr},
+	{`"mailboxid":`, nil, uint32(unsafe.Offsetof(Faults{}.Mailboxid)), kInt},
+	{`"alerttype":`, nil, uint32(unsafe.Offsetof(Faults{}.Alerttype)), kStr},
+	{`"actisbillabledefault":`, nil, uint32(unsafe.Offsetof(Faults{}.Actisbillabledefault)), kBool},
+	{`"emaildisplayname":`, nil, uint32(unsafe.Offsetof(Faults{}.Emaildisplayname)), kStr},
+	{`"emailpriority":`, nil, uint32(unsafe.Offsetof(Faults{}.Emailpriority)), kInt},
+	{`"chargerate":`, nil, uint32(unsafe.Offsetof(Faults{}.Chargerate)), kInt},
+	{`"timezonename":`, nil, uint32(unsafe.Offsetof(Faults{}.Timezonename)), kStr},
+	{`"forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(Faults{}.Forwardinboundupdates)), kBool},
+	{`"loggedoutofhdworkinghours":`, nil, uint32(unsafe.Offsetof(Faults{}.Loggedoutofhdworkinghours)), kBool},
+	{`"acctmaninformedsurvey":`, nil, uint32(unsafe.Offsetof(Faults{}.Acctmaninformedsurvey)), kBool},
+	{`"laststatuschangeinformed":`, nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangeinformed)), kInt},
+	{`"gfialerttype":`, nil, uint32(unsafe.Offsetof(Faults{}.Gfialerttype)), kStr},
+	{`"quotedescription":`, nil, uint32(unsafe.Offsetof(Faults{}.Quotedescription)), kStr},
+	{`"quotelabouramount":`, nil, uint32(unsafe.Offsetof(Faults{}.Quotelabouramount)), kF64},
+	{`"quotepriority":`, nil, uint32(unsafe.Offsetof(Faults{}.Quotepriority)), kInt},
+	{`"budgetcode":`, nil, uint32(unsafe.Offsetof(Faults{}.Budgetcode)), kInt},
+	{`"actualcost":`, nil, uint32(unsafe.Offsetof(Faults{}.Actualcost)), kF64},
+	{`"invoicestatus":`, nil, uint32(unsafe.Offsetof(Faults{}.Invoicestatus)), kInt},
+	{`"invoicedescription":`, nil, uint32(unsafe.Offsetof(Faults{}.Invoicedescription)), kStr},
+	{`"invoicelabouramount":`, nil, uint32(unsafe.Offsetof(Faults{}.Invoicelabouramount)), kF64},
+	{`"invoicematerialsamount":`, nil, uint32(unsafe.Offsetof(Faults{}.Invoicematerialsamount)), kF64},
+	{`"firsttimefix":`, nil, uint32(unsafe.Offsetof(Faults{}.Firsttimefix)), kInt},
+	{`"quotematerialsamount":`, nil, uint32(unsafe.Offsetof(Faults{}.Quotematerialsamount)), kF64},
+	{`"ukasaccredited":`, nil, uint32(unsafe.Offsetof(Faults{}.Ukasaccredited)), kBool},
+	{`"labno":`, nil, uint32(unsafe.Offsetof(Faults{}.Labno)), kStr},
+	{`"twitterscreenname":`, nil, uint32(unsafe.Offsetof(Faults{}.Twitterscreenname)), kStr},
+	{`"twitterid":`, nil, uint32(unsafe.Offsetof(Faults{}.Twitterid)), kInt64},
+	{`"facebook_id":`, nil, uint32(unsafe.Offsetof(Faults{}.FacebookID)), kStr},
+	{`"fixbydateadjusted":`, nil, uint32(unsafe.Offsetof(Faults{}.Fixbydateadjusted)), kBool},
+	{`"loggedonbehalfby":`, nil, uint32(unsafe.Offsetof(Faults{}.Loggedonbehalfby)), kStr},
+	{`"alternativecontactno":`, nil, uint32(unsafe.Offsetof(Faults{}.Alternativecontactno)), kStr},
+	{`"operationalserviceid":`, nil, uint32(unsafe.Offsetof(Faults{}.Operationalserviceid)), kInt},
+	{`"requestdetailsprinted":`, nil, uint32(unsafe.Offsetof(Faults{}.Requestdetailsprinted)), kBool},
+	{`"serviceformprinted":`, nil, uint32(unsafe.Offsetof(Faults{}.Serviceformprinted)), kBool},
+	{`"auditstatus":`, nil, uint32(unsafe.Offsetof(Faults{}.Auditstatus)), kInt},
+	{`"auditunum":`, nil, uint32(unsafe.Offsetof(Faults{}.Auditunum)), kInt},
+	{`"auditdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Auditdate)), kTime},
+	{`"auditnote":`, nil, uint32(unsafe.Offsetof(Faults{}.Auditnote)), kStr},
+	{`"auditfaileddate":`, nil, uint32(unsafe.Offsetof(Faults{}.Auditfaileddate)), kTime},
+	{`"auditfailednote":`, nil, uint32(unsafe.Offsetof(Faults{}.Auditfailednote)), kStr},
+	{`"userrequestedapprover":`, nil, uint32(unsafe.Offsetof(Faults{}.Userrequestedapprover)), kInt},
+	{`"oppdontaddtomailinglist":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppdontaddtomailinglist)), kBool},
+	{`"sendprintrequest":`, nil, uint32(unsafe.Offsetof(Faults{}.Sendprintrequest)), kInt},
+	{`"pagerdutyid":`, nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyid)), kStr},
+	{`"pagerdutyincidentidstring":`, nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyincidentidstring)), kStr},
+	{`"pagerdutystatus":`, nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutystatus)), kInt},
+	{`"pagerdutyurl":`, nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyurl)), kStr},
+	{`"pagerdutyincidentid":`, nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyincidentid)), kStr},
+	{`"opportunity_third_party_url":`, nil, uint32(unsafe.Offsetof(Faults{}.OpportunityThirdPartyURL)), kStr},
+	{`"product_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ProductName)), kStr},
+	{`"product_key":`, nil, uint32(unsafe.Offsetof(Faults{}.ProductKey)), kStr},
+	{`"pr_link":`, nil, uint32(unsafe.Offsetof(Faults{}.PrLink)), kStr},
+	{`"github_repository":`, nil, uint32(unsafe.Offsetof(Faults{}.GithubRepository)), kStr},
+	{`"component_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ComponentID)), kInt},
+	{`"component_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ComponentName)), kStr},
+	{`"version_id":`, nil, uint32(unsafe.Offsetof(Faults{}.VersionID)), kInt},
+	{`"version_name":`, nil, uint32(unsafe.Offsetof(Faults{}.VersionName)), kStr},
+	{`"mailentryid":`, nil, uint32(unsafe.Offsetof(Faults{}.Mailentryid)), kStr},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ContractID)), kInt},
+	{`"contract_ref":`, nil, uint32(unsafe.Offsetof(Faults{}.ContractRef)), kStr},
+	{`"billing_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.BillingAddress)), kSub},
+	{`"workflow_name":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowName)), kStr},
+	{`"workflow_stepstarted":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStepstarted)), kTime},
+	{`"lessonslearned":`, nil, uint32(unsafe.Offsetof(Faults{}.Lessonslearned)), kStr},
+	{`"laststatuschangeinformedmanager":`, nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangeinformedmanager)), kInt},
+	{`"lastbugzillasync":`, nil, uint32(unsafe.Offsetof(Faults{}.Lastbugzillasync)), kTime},
+	{`"sapid":`, nil, uint32(unsafe.Offsetof(Faults{}.Sapid)), kStr},
+	{`"sapattachmentsuuid":`, nil, uint32(unsafe.Offsetof(Faults{}.Sapattachmentsuuid)), kStr},
+	{`"currency":`, nil, uint32(unsafe.Offsetof(Faults{}.Currency)), kInt},
+	{`"projectconsignmentheaderid":`, nil, uint32(unsafe.Offsetof(Faults{}.Projectconsignmentheaderid)), kInt},
+	{`"projectconsignmentdetailid":`, nil, uint32(unsafe.Offsetof(Faults{}.Projectconsignmentdetailid)), kInt},
+	{`"servicefailurestid":`, nil, uint32(unsafe.Offsetof(Faults{}.Servicefailurestid)), kInt},
+	{`"hdid":`, nil, uint32(unsafe.Offsetof(Faults{}.Hdid)), kInt},
+	{`"deleted":`, nil, uint32(unsafe.Offsetof(Faults{}.Deleted)), kBool},
+	{`"matched_rule_id":`, nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleID)), kInt},
+	{`"matched_rule_name":`, nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleName)), kStr},
+	{`"matched_rule_dont_show_notification":`, nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleDontShowNotification)), kBool},
+	{`"ignore_kb_match":`, nil, uint32(unsafe.Offsetof(Faults{}.IgnoreKbMatch)), kBool},
+	{`"deadlinenotificationhours":`, nil, uint32(unsafe.Offsetof(Faults{}.Deadlinenotificationhours)), kF64},
+	{`"asset_type":`, nil, uint32(unsafe.Offsetof(Faults{}.AssetType)), kInt},
+	{`"showonroadmap":`, nil, uint32(unsafe.Offsetof(Faults{}.Showonroadmap)), kBool},
+	{`"roadmapnote":`, nil, uint32(unsafe.Offsetof(Faults{}.Roadmapnote)), kStr},
+	{`"phonenumberfrom":`, nil, uint32(unsafe.Offsetof(Faults{}.Phonenumberfrom)), kStr},
+	{`"addressfrom":`, nil, uint32(unsafe.Offsetof(Faults{}.Addressfrom)), kStr},
+	{`"changeinformation_html":`, nil, uint32(unsafe.Offsetof(Faults{}.ChangeinformationHTML)), kStr},
+	{`"team_department_id":`, nil, uint32(unsafe.Offsetof(Faults{}.TeamDepartmentID)), kInt},
+	{`"sendack":`, nil, uint32(unsafe.Offsetof(Faults{}.Sendack)), kBool},
+	{`"newaction_emailfrom":`, nil, uint32(unsafe.Offsetof(Faults{}.NewactionEmailfrom)), kInt},
+	{`"newaction_emailfrom_address_override":`, nil, uint32(unsafe.Offsetof(Faults{}.NewactionEmailfromAddressOverride)), kStr},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Canupdate)), kBool},
+	{`"_mustupdateticketuser":`, nil, uint32(unsafe.Offsetof(Faults{}.Mustupdateticketuser)), kBool},
+	{`"_spam":`, nil, uint32(unsafe.Offsetof(Faults{}.Spam)), kBool},
+	{`"_spamblock":`, nil, uint32(unsafe.Offsetof(Faults{}.Spamblock)), kBool},
+	{`"users_name":`, nil, uint32(unsafe.Offsetof(Faults{}.UsersName)), kStr},
+	{`"sibling_count_open":`, nil, uint32(unsafe.Offsetof(Faults{}.SiblingCountOpen)), kInt},
+	{`"parent_summary":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentSummary)), kStr},
+	{`"parent_status_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentStatusName)), kStr},
+	{`"new_approvalprocess":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocess)), kInt},
+	{`"new_approvalprocess_agent_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessAgentID)), kInt},
+	{`"new_approvalprocess_user_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessUserID)), kInt},
+	{`"new_approvalprocess_email":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessEmail)), kStr},
+	{`"new_approvalprocess_cab_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCabID)), kInt},
+	{`"approvers":`, encMany[FaultApproval], uint32(unsafe.Offsetof(Faults{}.Approvers)), kSub},
+	{`"approvers_history":`, encMany[FaultApproval], uint32(unsafe.Offsetof(Faults{}.ApproversHistory)), kSub},
+	{`"appointment_count":`, nil, uint32(unsafe.Offsetof(Faults{}.AppointmentCount)), kInt},
+	{`"open_chat_count":`, nil, uint32(unsafe.Offsetof(Faults{}.OpenChatCount)), kInt},
+	{`"task_count":`, nil, uint32(unsafe.Offsetof(Faults{}.TaskCount)), kInt},
+	{`"create_article":`, nil, uint32(unsafe.Offsetof(Faults{}.CreateArticle)), kBool},
+	{`"qualifications":`, encMany[Qualification], uint32(unsafe.Offsetof(Faults{}.Qualifications)), kSub},
+	{`"target_adjust":`, nil, uint32(unsafe.Offsetof(Faults{}.TargetAdjust)), kInt},
+	{`"start_adjust":`, nil, uint32(unsafe.Offsetof(Faults{}.StartAdjust)), kInt},
+	{`"dont_do_rules":`, nil, uint32(unsafe.Offsetof(Faults{}.DontDoRules)), kBool},
+	{`"dont_do_databaselookups":`, nil, uint32(unsafe.Offsetof(Faults{}.DontDoDatabaselookups)), kBool},
+	{`"apply_rules":`, nil, uint32(unsafe.Offsetof(Faults{}.ApplyRules)), kBool},
+	{`"apply_this_rule":`, nil, uint32(unsafe.Offsetof(Faults{}.ApplyThisRule)), kInt},
+	{`"_forcereassign":`, nil, uint32(unsafe.Offsetof(Faults{}.Forcereassign)), kBool},
+	{`"_appointment01_ok":`, nil, uint32(unsafe.Offsetof(Faults{}.Appointment01Ok)), kBool},
+	{`"_agent01_ok":`, nil, uint32(unsafe.Offsetof(Faults{}.Agent01Ok)), kBool},
+	{`"_agent02_ok":`, nil, uint32(unsafe.Offsetof(Faults{}.Agent02Ok)), kBool},
+	{`"_asset01_ok":`, nil, uint32(unsafe.Offsetof(Faults{}.Asset01Ok)), kBool},
+	{`"return_this":`, nil, uint32(unsafe.Offsetof(Faults{}.ReturnThis)), kBool},
+	{`"_validate_form":`, nil, uint32(unsafe.Offsetof(Faults{}.ValidateForm)), kBool},
+	{`"_validate_updates":`, nil, uint32(unsafe.Offsetof(Faults{}.ValidateUpdates)), kBool},
+	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(Faults{}.Attachments)), kSub},
+	{`"documents":`, encMany[Attachment], uint32(unsafe.Offsetof(Faults{}.Documents)), kSub},
+	{`"popup_notes":`, encMany[AreaPopup], uint32(unsafe.Offsetof(Faults{}.PopupNotes)), kSub},
+	{`"current_action_type":`, nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionType)), kStr},
+	{`"current_action_name":`, nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionName)), kStr},
+	{`"_ispreview":`, nil, uint32(unsafe.Offsetof(Faults{}.Ispreview)), kBool},
+	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Faults{}.Assets)), kSub},
+	{`"nochangesequpdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Nochangesequpdate)), kBool},
+	{`"_reclose":`, nil, uint32(unsafe.Offsetof(Faults{}.Reclose)), kBool},
+	{`"_reclose_oid":`, nil, uint32(unsafe.Offsetof(Faults{}.RecloseOid)), kInt},
+	{`"_recover":`, nil, uint32(unsafe.Offsetof(Faults{}.Recover)), kBool},
+	{`"reference":`, nil, uint32(unsafe.Offsetof(Faults{}.Reference)), kStr},
+	{`"email_start_tag_override":`, nil, uint32(unsafe.Offsetof(Faults{}.EmailStartTagOverride)), kStr},
+	{`"email_end_tag_override":`, nil, uint32(unsafe.Offsetof(Faults{}.EmailEndTagOverride)), kStr},
+	{`"follower_count":`, nil, uint32(unsafe.Offsetof(Faults{}.FollowerCount)), kInt},
+	{`"contact_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.ContactAddress)), kSub},
+	{`"chat_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ChatID)), kInt},
+	{`"actioncode":`, nil, uint32(unsafe.Offsetof(Faults{}.Actioncode)), kInt},
+	{`"clone_count":`, nil, uint32(unsafe.Offsetof(Faults{}.CloneCount)), kInt},
+	{`"todo_count":`, nil, uint32(unsafe.Offsetof(Faults{}.TodoCount)), kInt},
+	{`"todo_list":`, encMany[FaultToDo], uint32(unsafe.Offsetof(Faults{}.TodoList)), kSub},
+	{`"service_count":`, nil, uint32(unsafe.Offsetof(Faults{}.ServiceCount)), kInt},
+	{`"unsubscribedfromserviceid":`, nil, uint32(unsafe.Offsetof(Faults{}.Unsubscribedfromserviceid)), kInt},
+	{`"is_opportunity":`, nil, uint32(unsafe.Offsetof(Faults{}.IsOpportunity)), kBool},
+	{`"is_project":`, nil, uint32(unsafe.Offsetof(Faults{}.IsProject)), kBool},
+	{`"items_issued_count":`, nil, uint32(unsafe.Offsetof(Faults{}.ItemsIssuedCount)), kInt},
+	{`"items_issued":`, encMany[FaultItem], uint32(unsafe.Offsetof(Faults{}.ItemsIssued)), kSub},
+	{`"project_items_issued":`, encMany[FaultItem], uint32(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), kSub},
+	{`"quotation_count":`, nil, uint32(unsafe.Offsetof(Faults{}.QuotationCount)), kInt},
+	{`"salesorder_count":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesorderCount)), kInt},
+	{`"purchaseorder_count":`, nil, uint32(unsafe.Offsetof(Faults{}.PurchaseorderCount)), kInt},
+	{`"invoice_line_count":`, nil, uint32(unsafe.Offsetof(Faults{}.InvoiceLineCount)), kInt},
+	{`"third_party_client_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyClientID)), kStr},
+	{`"_refreshresponse":`, nil, uint32(unsafe.Offsetof(Faults{}.Refreshresponse)), kBool},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Faults{}.Isimport)), kBool},
+	{`"_isalert":`, nil, uint32(unsafe.Offsetof(Faults{}.Isalert)), kBool},
+	{`"_novalidate":`, nil, uint32(unsafe.Offsetof(Faults{}.Novalidate)), kBool},
+	{`"requesttype_name":`, nil, uint32(unsafe.Offsetof(Faults{}.RequesttypeName)), kStr},
+	{`"_importid":`, nil, uint32(unsafe.Offsetof(Faults{}.Importid)), kInt},
+	{`"sendtopagerduty":`, nil, uint32(unsafe.Offsetof(Faults{}.Sendtopagerduty)), kBool},
+	{`"splunkurl":`, nil, uint32(unsafe.Offsetof(Faults{}.Splunkurl)), kStr},
+	{`"splunksearch":`, nil, uint32(unsafe.Offsetof(Faults{}.Splunksearch)), kStr},
+	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeID)), kInt},
+	{`"budgettype_name":`, nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeName)), kStr},
+	{`"budgets":`, encMany[FaultBudget], uint32(unsafe.Offsetof(Faults{}.Budgets)), kSub},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Faults{}.Importtype)), kStr},
+	{`"send_remoteinvite":`, nil, uint32(unsafe.Offsetof(Faults{}.SendRemoteinvite)), kBool},
+	{`"invite_emaillist":`, nil, uint32(unsafe.Offsetof(Faults{}.InviteEmaillist)), kStr},
+	{`"third_party_call_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyCallID)), kStr},
+	{`"remotetechid":`, nil, uint32(unsafe.Offsetof(Faults{}.Remotetechid)), kInt},
+	{`"linkremotesession":`, nil, uint32(unsafe.Offsetof(Faults{}.Linkremotesession)), kBool},
+	{`"remotesessionid":`, nil, uint32(unsafe.Offsetof(Faults{}.Remotesessionid)), kInt},
+	{`"utcoffset":`, nil, uint32(unsafe.Offsetof(Faults{}.Utcoffset)), kF64},
+	{`"form_id":`, nil, uint32(unsafe.Offsetof(Faults{}.FormID)), kStr},
+	{`"database_lookup_result":`, encOne[PartsLookupResult], uint32(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), kSub},
+	{`"azure_tenants":`, nil, uint32(unsafe.Offsetof(Faults{}.AzureTenants)), kStr},
+	{`"azure_tenants_name":`, nil, uint32(unsafe.Offsetof(Faults{}.AzureTenantsName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Faults{}.Warning)), kStr},
+	{`"_warning_is_error":`, nil, uint32(unsafe.Offsetof(Faults{}.WarningIsError)), kStr},
+	{`"close_unassigned":`, nil, uint32(unsafe.Offsetof(Faults{}.CloseUnassigned)), kBool},
+	{`"canbechild":`, nil, uint32(unsafe.Offsetof(Faults{}.Canbechild)), kBool},
+	{`"_changefreeze01_ok":`, nil, uint32(unsafe.Offsetof(Faults{}.Changefreeze01Ok)), kBool},
+	{`"_force":`, nil, uint32(unsafe.Offsetof(Faults{}.Force)), kBool},
+	{`"_ticketclash01_ok":`, nil, uint32(unsafe.Offsetof(Faults{}.Ticketclash01Ok)), kBool},
+	{`"_milestonedate01_ok":`, nil, uint32(unsafe.Offsetof(Faults{}.Milestonedate01Ok)), kBool},
+	{`"_ignoremilestonedates":`, nil, uint32(unsafe.Offsetof(Faults{}.Ignoremilestonedates)), kBool},
+	{`"locked":`, nil, uint32(unsafe.Offsetof(Faults{}.Locked)), kBool},
+	{`"has_related":`, nil, uint32(unsafe.Offsetof(Faults{}.HasRelated)), kBool},
+	{`"pagerdutyeragent":`, nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyeragent)), kInt},
+	{`"elapsed_response_hours":`, nil, uint32(unsafe.Offsetof(Faults{}.ElapsedResponseHours)), kF64},
+	{`"elapsed_resolution_hours":`, nil, uint32(unsafe.Offsetof(Faults{}.ElapsedResolutionHours)), kF64},
+	{`"sla_start_date":`, nil, uint32(unsafe.Offsetof(Faults{}.SLAStartDate)), kTime},
+	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(Faults{}.PrintGenerate)), kBool},
+	{`"printhtml":`, nil, uint32(unsafe.Offsetof(Faults{}.Printhtml)), kStr},
+	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(Faults{}.PDFAttachmentID)), kInt},
+	{`"journeys":`, encMany[Journey], uint32(unsafe.Offsetof(Faults{}.Journeys)), kSub},
+	{`"devops_agent":`, nil, uint32(unsafe.Offsetof(Faults{}.DevopsAgent)), kStr},
+	{`"_dontupdate_devops":`, nil, uint32(unsafe.Offsetof(Faults{}.DontupdateDevops)), kBool},
+	{`"category_note_1":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote1)), kStr},
+	{`"category_user_note_1":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote1)), kStr},
+	{`"category_include_note_1":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote1)), kBool},
+	{`"category_itil_1":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil1)), kInt},
+	{`"category_note_2":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote2)), kStr},
+	{`"category_user_note_2":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote2)), kStr},
+	{`"category_include_note_2":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote2)), kBool},
+	{`"category_itil_2":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil2)), kInt},
+	{`"category_note_3":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote3)), kStr},
+	{`"category_user_note_3":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote3)), kStr},
+	{`"category_include_note_3":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote3)), kBool},
+	{`"category_itil_3":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil3)), kInt},
+	{`"category_note_4":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote4)), kStr},
+	{`"category_user_note_4":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote4)), kStr},
+	{`"category_include_note_4":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote4)), kBool},
+	{`"category_itil_4":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil4)), kInt},
+	{`"devops_comment_count":`, nil, uint32(unsafe.Offsetof(Faults{}.DevopsCommentCount)), kInt},
+	{`"_iszapier":`, nil, uint32(unsafe.Offsetof(Faults{}.Iszapier)), kBool},
+	{`"ncentral_ticketid":`, nil, uint32(unsafe.Offsetof(Faults{}.NcentralTicketid)), kStr},
+	{`"_isnotify":`, nil, uint32(unsafe.Offsetof(Faults{}.Isnotify)), kBool},
+	{`"created_from_action_id":`, nil, uint32(unsafe.Offsetof(Faults{}.CreatedFromActionID)), kInt},
+	{`"created_from_action_name":`, nil, uint32(unsafe.Offsetof(Faults{}.CreatedFromActionName)), kStr},
+	{`"createacknowledgement":`, nil, uint32(unsafe.Offsetof(Faults{}.Createacknowledgement)), kBool},
+	{`"your_vote":`, nil, uint32(unsafe.Offsetof(Faults{}.YourVote)), kInt},
+	{`"your_vote_comment":`, nil, uint32(unsafe.Offsetof(Faults{}.YourVoteComment)), kStr},
+	{`"donotapplytemplateintheapi":`, nil, uint32(unsafe.Offsetof(Faults{}.Donotapplytemplateintheapi)), kBool},
+	{`"_create_outstanding_appointments":`, nil, uint32(unsafe.Offsetof(Faults{}.CreateOutstandingAppointments)), kBool},
+	{`"_create_outstanding_appointment_email":`, nil, uint32(unsafe.Offsetof(Faults{}.CreateOutstandingAppointmentEmail)), kBool},
+	{`"scomalertstate":`, nil, uint32(unsafe.Offsetof(Faults{}.Scomalertstate)), kInt},
+	{`"orionalertid":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionalertid)), kInt},
+	{`"orionalertactiveid":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionalertactiveid)), kInt},
+	{`"orionacknowledgestate":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgestate)), kInt},
+	{`"orionclosestate":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionclosestate)), kInt},
+	{`"orionacknowledgedby":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgedby)), kInt},
+	{`"orionacknowledgedate":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgedate)), kTime},
+	{`"_acknowledgealert":`, nil, uint32(unsafe.Offsetof(Faults{}.Acknowledgealert)), kBool},
+	{`"orionacknowledgenote":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgenote)), kStr},
+	{`"orionacknowledgedbyname":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgedbyname)), kStr},
+	{`"orionalertname":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionalertname)), kStr},
+	{`"servicenow_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ServicenowID)), kStr},
+	{`"third_party_parent_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyParentID)), kStr},
+	{`"third_party_problem_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyProblemID)), kStr},
+	{`"opened_by":`, nil, uint32(unsafe.Offsetof(Faults{}.OpenedBy)), kStr},
+	{`"resolved_by":`, nil, uint32(unsafe.Offsetof(Faults{}.ResolvedBy)), kStr},
+	{`"sendtosplunkoncall":`, nil, uint32(unsafe.Offsetof(Faults{}.Sendtosplunkoncall)), kBool},
+	{`"splunkoncalltarget":`, nil, uint32(unsafe.Offsetof(Faults{}.Splunkoncalltarget)), kInt},
+	{`"splunkoncalltarget_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SplunkoncalltargetID)), kStr},
+	{`"splunkoncall_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SplunkoncallID)), kStr},
+	{`"splunkoncallurl":`, nil, uint32(unsafe.Offsetof(Faults{}.Splunkoncallurl)), kStr},
+	{`"splunkoncallstatus":`, nil, uint32(unsafe.Offsetof(Faults{}.Splunkoncallstatus)), kInt},
+	{`"connectwise_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ConnectwiseID)), kInt},
+	{`"connectwise_project_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ConnectwiseProjectID)), kInt},
+	{`"prepay_balance_hours":`, nil, uint32(unsafe.Offsetof(Faults{}.PrepayBalanceHours)), kF64},
+	{`"prepay_balance_amount":`, nil, uint32(unsafe.Offsetof(Faults{}.PrepayBalanceAmount)), kF64},
+	{`"servicenow_number":`, nil, uint32(unsafe.Offsetof(Faults{}.ServicenowNumber)), kStr},
+	{`"parent_ticket_type_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentTicketTypeName)), kStr},
+	{`"createdfrom_ticket_type_name":`, nil, uint32(unsafe.Offsetof(Faults{}.CreatedfromTicketTypeName)), kStr},
+	{`"clonedfrom_ticket_type_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ClonedfromTicketTypeName)), kStr},
+	{`"autotask_id":`, nil, uint32(unsafe.Offsetof(Faults{}.AutotaskID)), kInt},
+	{`"autotask_number":`, nil, uint32(unsafe.Offsetof(Faults{}.AutotaskNumber)), kStr},
+	{`"atera_alert_id":`, nil, uint32(unsafe.Offsetof(Faults{}.AteraAlertID)), kInt},
+	{`"syncro_alert_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SyncroAlertID)), kInt},
+	{`"laststatuschangestatus":`, nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatus)), kInt},
+	{`"laststatuschangestatusdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatusdate)), kTime},
+	{`"mark_as_read_only":`, nil, uint32(unsafe.Offsetof(Faults{}.MarkAsReadOnly)), kBool},
+	{`"audit_log":`, encMany[Audit], uint32(unsafe.Offsetof(Faults{}.AuditLog)), kSub},
+	{`"meraki_device":`, nil, uint32(unsafe.Offsetof(Faults{}.MerakiDevice)), kStr},
+	{`"meraki_alert_type":`, nil, uint32(unsafe.Offsetof(Faults{}.MerakiAlertType)), kStr},
+	{`"matched_rules":`, encMany[FaultRuleMatch], uint32(unsafe.Offsetof(Faults{}.MatchedRules)), kSub},
+	{`"powershell_script_count":`, nil, uint32(unsafe.Offsetof(Faults{}.PowershellScriptCount)), kInt},
+	{`"devops_workitem_count":`, nil, uint32(unsafe.Offsetof(Faults{}.DevopsWorkitemCount)), kInt},
+	{`"ninja_alert_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertID)), kStr},
+	{`"ninja_device_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NinjaDeviceID)), kInt},
+	{`"usertype":`, nil, uint32(unsafe.Offsetof(Faults{}.Usertype)), kInt},
+	{`"actionworkflowset":`, nil, uint32(unsafe.Offsetof(Faults{}.Actionworkflowset)), kBool},
+	{`"isbillable":`, nil, uint32(unsafe.Offsetof(Faults{}.Isbillable)), kBool},
+	{`"itemsarebillable":`, nil, uint32(unsafe.Offsetof(Faults{}.Itemsarebillable)), kBool},
+	{`"childrenlefttocreate":`, nil, uint32(unsafe.Offsetof(Faults{}.Childrenlefttocreate)), kBool},
+	{`"who":`, nil, uint32(unsafe.Offsetof(Faults{}.Who)), kStr},
+	{`"resourcetype_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ResourcetypeID)), kInt},
+	{`"resourcetype_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ResourcetypeName)), kStr},
+	{`"resource_booking_type":`, nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingType)), kInt},
+	{`"resource_booking_timeslot":`, nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingTimeslot)), kTime},
+	{`"resource_booking_asset":`, nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingAsset)), kInt},
+	{`"matched_rule_ids":`, nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleIds)), kStr},
+	{`"forceruleupdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Forceruleupdate)), kBool},
+	{`"teams_user_id":`, nil, uint32(unsafe.Offsetof(Faults{}.TeamsUserID)), kStr},
+	{`"_isteams":`, nil, uint32(unsafe.Offsetof(Faults{}.Isteams)), kBool},
+	{`"faultapprovalfailed":`, nil, uint32(unsafe.Offsetof(Faults{}.Faultapprovalfailed)), kBool},
+	{`"article_description":`, nil, uint32(unsafe.Offsetof(Faults{}.ArticleDescription)), kStr},
+	{`"article_resolution":`, nil, uint32(unsafe.Offsetof(Faults{}.ArticleResolution)), kStr},
+	{`"article_notes":`, nil, uint32(unsafe.Offsetof(Faults{}.ArticleNotes)), kStr},
+	{`"article_type":`, nil, uint32(unsafe.Offsetof(Faults{}.ArticleType)), kInt},
+	{`"tags":`, encMany[Tag], uint32(unsafe.Offsetof(Faults{}.Tags)), kSub},
+	{`"dontcreatechild":`, nil, uint32(unsafe.Offsetof(Faults{}.Dontcreatechild)), kBool},
+	{`"needcreatechild":`, nil, uint32(unsafe.Offsetof(Faults{}.Needcreatechild)), kBool},
+	{`"sentinel_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SentinelID)), kStr},
+	{`"sentinel_resourcegroup":`, nil, uint32(unsafe.Offsetof(Faults{}.SentinelResourcegroup)), kStr},
+	{`"sentinel_subscriptionid":`, nil, uint32(unsafe.Offsetof(Faults{}.SentinelSubscriptionid)), kStr},
+	{`"sentinel_workspace":`, nil, uint32(unsafe.Offsetof(Faults{}.SentinelWorkspace)), kStr},
+	{`"faultapprovalexists":`, nil, uint32(unsafe.Offsetof(Faults{}.Faultapprovalexists)), kBool},
+	{`"_validate_only":`, nil, uint32(unsafe.Offsetof(Faults{}.ValidateOnly)), kBool},
+	{`"_validation_key":`, nil, uint32(unsafe.Offsetof(Faults{}.ValidationKey)), kStr},
+	{`"azuremonitor_id":`, nil, uint32(unsafe.Offsetof(Faults{}.AzuremonitorID)), kStr},
+	{`"domotz_alertid":`, nil, uint32(unsafe.Offsetof(Faults{}.DomotzAlertid)), kInt},
+	{`"domotz_deviceid":`, nil, uint32(unsafe.Offsetof(Faults{}.DomotzDeviceid)), kInt},
+	{`"domerge":`, nil, uint32(unsafe.Offsetof(Faults{}.Domerge)), kBool},
+	{`"isnew":`, nil, uint32(unsafe.Offsetof(Faults{}.Isnew)), kBool},
+	{`"automate_id":`, nil, uint32(unsafe.Offsetof(Faults{}.AutomateID)), kInt},
+	{`"device_automate_id":`, nil, uint32(unsafe.Offsetof(Faults{}.DeviceAutomateID)), kInt},
+	{`"auvik_id":`, nil, uint32(unsafe.Offsetof(Faults{}.AuvikID)), kStr},
+	{`"auvik_url":`, nil, uint32(unsafe.Offsetof(Faults{}.AuvikURL)), kStr},
+	{`"contract_balance":`, nil, uint32(unsafe.Offsetof(Faults{}.ContractBalance)), kStr},
+	{`"bookingurl":`, nil, uint32(unsafe.Offsetof(Faults{}.Bookingurl)), kStr},
+	{`"billable_time":`, nil, uint32(unsafe.Offsetof(Faults{}.BillableTime)), kF64},
+	{`"isclone":`, nil, uint32(unsafe.Offsetof(Faults{}.Isclone)), kBool},
+	{`"clonedfrom":`, nil, uint32(unsafe.Offsetof(Faults{}.Clonedfrom)), kInt},
+	{`"slatimeremaining":`, nil, uint32(unsafe.Offsetof(Faults{}.Slatimeremaining)), kF64},
+	{`"customfieldvalidationreason":`, nil, uint32(unsafe.Offsetof(Faults{}.Customfieldvalidationreason)), kStr},
+	{`"_has_automations":`, nil, uint32(unsafe.Offsetof(Faults{}.HasAutomations)), kBool},
+	{`"chat_count":`, nil, uint32(unsafe.Offsetof(Faults{}.ChatCount)), kInt},
+	{`"_dontupdate_jira":`, nil, uint32(unsafe.Offsetof(Faults{}.DontupdateJira)), kBool},
+	{`"jira_issue_count":`, nil, uint32(unsafe.Offsetof(Faults{}.JiraIssueCount)), kInt},
+	{`"call_log_count":`, nil, uint32(unsafe.Offsetof(Faults{}.CallLogCount)), kInt},
+	{`"sentinel_url":`, nil, uint32(unsafe.Offsetof(Faults{}.SentinelURL)), kStr},
+	{`"sentinel_display_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SentinelDisplayID)), kInt},
+	{`"postloggedview":`, nil, uint32(unsafe.Offsetof(Faults{}.Postloggedview)), kInt},
+	{`"addigy_alert_id":`, nil, uint32(unsafe.Offsetof(Faults{}.AddigyAlertID)), kStr},
+	{`"ninja_alert_type":`, nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertType)), kStr},
+	{`"freshdesk_id":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskID)), kInt},
+	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.ExternalLinks)), kSub},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.NewExternalLink)), kSub},
+	{`"kaseya_agent_id":`, nil, uint32(unsafe.Offsetof(Faults{}.KaseyaAgentID)), kStr},
+	{`"salesforce_contactid":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesforceContactid)), kStr},
+	{`"salesforce_accountid":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesforceAccountid)), kStr},
+	{`"salesforce_parentid":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesforceParentid)), kStr},
+	{`"salesforce_status":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesforceStatus)), kStr},
+	{`"newrelic_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewrelicID)), kStr},
+	{`"newrelicincident_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewrelicincidentID)), kStr},
+	{`"backup_radar_id":`, nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarID)), kInt},
+	{`"backup_radar_state":`, nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarState)), kInt},
+	{`"linktypesarray":`, encMany[KeyPair], uint32(unsafe.Offsetof(Faults{}.Linktypesarray)), kSub},
+	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Faults{}.Kaseyaid)), kStr},
+	{`"alluserscanview":`, nil, uint32(unsafe.Offsetof(Faults{}.Alluserscanview)), kInt},
+	{`"_dontupdate_salesforce":`, nil, uint32(unsafe.Offsetof(Faults{}.DontupdateSalesforce)), kBool},
+	{`"sync_to_salesforce":`, nil, uint32(unsafe.Offsetof(Faults{}.SyncToSalesforce)), kBool},
+	{`"salesforce_stage":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesforceStage)), kInt},
+	{`"_newticket_quickclose":`, nil, uint32(unsafe.Offsetof(Faults{}.NewticketQuickclose)), kBool},
+	{`"service_request_detail_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ServiceRequestDetailID)), kInt},
+	{`"visible_child_tickets":`, nil, uint32(unsafe.Offsetof(Faults{}.VisibleChildTickets)), kInt},
+	{`"check_status_freeze":`, nil, uint32(unsafe.Offsetof(Faults{}.CheckStatusFreeze)), kBool},
+	{`"primary_service_name":`, nil, uint32(unsafe.Offsetof(Faults{}.PrimaryServiceName)), kStr},
+	{`"expenses":`, encMany[Expense], uint32(unsafe.Offsetof(Faults{}.Expenses)), kSub},
+	{`"clear_feedback":`, nil, uint32(unsafe.Offsetof(Faults{}.ClearFeedback)), kBool},
+	{`"facebook_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.FacebookMessageID)), kStr},
+	{`"twitter_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.TwitterMessageID)), kInt64},
+	{`"ncentral_details_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NcentralDetailsID)), kInt},
+	{`"requesttype_published_id":`, nil, uint32(unsafe.Offsetof(Faults{}.RequesttypePublishedID)), kStr},
+	{`"supplier_contact_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierContactID)), kInt},
+	{`"parent_itil_ticket_type":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentItilTicketType)), kInt},
+	{`"parent_release_note":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentReleaseNote)), kStr},
+	{`"parent_release_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentReleaseName)), kStr},
+	{`"parent_release2_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentRelease2Name)), kStr},
+	{`"parent_release3_name":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentRelease3Name)), kStr},
+	{`"pagerdutyservice":`, nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyservice)), kStr},
+	{`"pagerdutyservice_name":`, nil, uint32(unsafe.Offsetof(Faults{}.PagerdutyserviceName)), kStr},
+	{`"_dontupdate_pagerduty":`, nil, uint32(unsafe.Offsetof(Faults{}.DontupdatePagerduty)), kBool},
+	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(Faults{}.DontFireAutomations)), kBool},
+	{`"teamsmessage":`, nil, uint32(unsafe.Offsetof(Faults{}.Teamsmessage)), kStr},
+	{`"default_teams_chat_name":`, nil, uint32(unsafe.Offsetof(Faults{}.DefaultTeamsChatName)), kStr},
+	{`"show_chat_create":`, nil, uint32(unsafe.Offsetof(Faults{}.ShowChatCreate)), kBool},
+	{`"htmlmessage":`, nil, uint32(unsafe.Offsetof(Faults{}.Htmlmessage)), kStr},
+	{`"linked_halo_ticket_count":`, nil, uint32(unsafe.Offsetof(Faults{}.LinkedHaloTicketCount)), kInt},
+	{`"halolink_ticketid":`, nil, uint32(unsafe.Offsetof(Faults{}.HalolinkTicketid)), kInt},
+	{`"override_opening_action_who":`, nil, uint32(unsafe.Offsetof(Faults{}.OverrideOpeningActionWho)), kBool},
+	{`"whatsappcreatedfromid":`, nil, uint32(unsafe.Offsetof(Faults{}.Whatsappcreatedfromid)), kStr},
+	{`"unotes":`, nil, uint32(unsafe.Offsetof(Faults{}.Unotes)), kStr},
+	{`"smemo":`, nil, uint32(unsafe.Offsetof(Faults{}.Smemo)), kStr},
+	{`"amemo":`, nil, uint32(unsafe.Offsetof(Faults{}.Amemo)), kStr},
+	{`"_matchintacctclass":`, nil, uint32(unsafe.Offsetof(Faults{}.Matchintacctclass)), kBool},
+	{`"intacct_class":`, nil, uint32(unsafe.Offsetof(Faults{}.IntacctClass)), kStr},
+	{`"intacct_class_name":`, nil, uint32(unsafe.Offsetof(Faults{}.IntacctClassName)), kStr},
+	{`"sms_override":`, nil, uint32(unsafe.Offsetof(Faults{}.SMSOverride)), kStr},
+	{`"device_name":`, nil, uint32(unsafe.Offsetof(Faults{}.DeviceName)), kStr},
+	{`"milestones":`, encMany[MileStone], uint32(unsafe.Offsetof(Faults{}.Milestones)), kSub},
+	{`"email_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.EmailMessageID)), kStr},
+	{`"seenby":`, nil, uint32(unsafe.Offsetof(Faults{}.Seenby)), kStr},
+	{`"recaptcha_token":`, nil, uint32(unsafe.Offsetof(Faults{}.RecaptchaToken)), kStr},
+	{`"resource_booking_site":`, nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingSite)), kInt},
+	{`"extratabs":`, encMany[Tabname], uint32(unsafe.Offsetof(Faults{}.Extratabs)), kSub},
+	{`"new_approvalprocess_role_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessRoleID)), kInt},
+	{`"new_approvalprocess_customfieldid":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCustomfieldid)), kInt},
+	{`"linked_ecommerce_order_number":`, nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderNumber)), kStr},
+	{`"linked_ecommerce_order_url":`, nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderURL)), kStr},
+	{`"parent_milestones":`, encMany[MileStone], uint32(unsafe.Offsetof(Faults{}.ParentMilestones)), kSub},
+	{`"vectors":`, encMany[FaultVector], uint32(unsafe.Offsetof(Faults{}.Vectors)), kSub},
+	{`"ai_matched_tickets":`, encMany[FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedTickets)), kSub},
+	{`"ai_matched_articles":`, encMany[FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedArticles)), kSub},
+	{`"ai_suggestions":`, encMany[AiSuggestionFault], uint32(unsafe.Offsetof(Faults{}.AiSuggestions)), kSub},
+	{`"_apply_ai_suggestions":`, nil, uint32(unsafe.Offsetof(Faults{}.ApplyAiSuggestions)), kInts},
+	{`"suggested_category1":`, nil, uint32(unsafe.Offsetof(Faults{}.SuggestedCategory1)), kStr},
+	{`"thirdpartyreviewscore":`, nil, uint32(unsafe.Offsetof(Faults{}.Thirdpartyreviewscore)), kInt},
+	{`"datto_alert_state":`, nil, uint32(unsafe.Offsetof(Faults{}.DattoAlertState)), kInt},
+	{`"forwarded_by":`, nil, uint32(unsafe.Offsetof(Faults{}.ForwardedBy)), kInt},
+	{`"reviewed_date":`, nil, uint32(unsafe.Offsetof(Faults{}.ReviewedDate)), kTime},
+	{`"is_sensitive":`, nil, uint32(unsafe.Offsetof(Faults{}.IsSensitive)), kBool},
+	{`"contract_schedule_plan_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ContractSchedulePlanID)), kInt},
+	{`"instagram_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.InstagramMessageID)), kStr},
+	{`"default_reporter":`, nil, uint32(unsafe.Offsetof(Faults{}.DefaultReporter)), kInt},
+	{`"defaultsendattachments":`, nil, uint32(unsafe.Offsetof(Faults{}.Defaultsendattachments)), kBool},
+	{`"devops_key":`, nil, uint32(unsafe.Offsetof(Faults{}.DevopsKey)), kStr},
+	{`"related_tickets":`, encMany[FaultsList], uint32(unsafe.Offsetof(Faults{}.RelatedTickets)), kSub},
+	{`"new_related_tickets":`, encMany[FaultsList], uint32(unsafe.Offsetof(Faults{}.NewRelatedTickets)), kSub},
+	{`"unrelate_from_ticket_id":`, nil, uint32(unsafe.Offsetof(Faults{}.UnrelateFromTicketID)), kInt},
+	{`"ecommerce_orders":`, encMany[EcommerceOrderFault], uint32(unsafe.Offsetof(Faults{}.EcommerceOrders)), kSub},
+	{`"hide_feedback":`, nil, uint32(unsafe.Offsetof(Faults{}.HideFeedback)), kBool},
+	{`"workflow_history":`, encMany[WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.WorkflowHistory)), kSub},
+	{`"connectwisermm_ticketid":`, nil, uint32(unsafe.Offsetof(Faults{}.ConnectwisermmTicketid)), kStr},
+	{`"colour_rule":`, nil, uint32(unsafe.Offsetof(Faults{}.ColourRule)), kInt},
+	{`"google_reviewdata":`, encOne[GoogleBusinessReview], uint32(unsafe.Offsetof(Faults{}.GoogleReviewdata)), kSub},
+	{`"google_questiondata":`, encOne[GoogleBusinessQuestion], uint32(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), kSub},
+	{`"original_agent":`, nil, uint32(unsafe.Offsetof(Faults{}.OriginalAgent)), kInt},
+	{`"do_lookups":`, nil, uint32(unsafe.Offsetof(Faults{}.DoLookups)), kBool},
+	{`"liongard_system_id":`, nil, uint32(unsafe.Offsetof(Faults{}.LiongardSystemID)), kInt},
+	{`"bigpanda_id":`, nil, uint32(unsafe.Offsetof(Faults{}.BigpandaID)), kStr},
+	{`"contributors":`, encMany[Contributors], uint32(unsafe.Offsetof(Faults{}.Contributors)), kSub},
+	{`"internet_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.InternetMessageID)), kStr},
+	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Faults{}.MatchingValue)), kStr},
+	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SqlimportID)), kInt},
+	{`"respondbydateadjusted":`, nil, uint32(unsafe.Offsetof(Faults{}.Respondbydateadjusted)), kBool},
+	{`"date_dependencies":`, encMany[FaultsDateDependencies], uint32(unsafe.Offsetof(Faults{}.DateDependencies)), kSub},
+	{`"new_milestone_ticket":`, nil, uint32(unsafe.Offsetof(Faults{}.NewMilestoneTicket)), kInt},
+	{`"assets_columns":`, encMany[ViewColumnsDetails], uint32(unsafe.Offsetof(Faults{}.AssetsColumns)), kSub},
+	{`"slaresponseexcuse":`, nil, uint32(unsafe.Offsetof(Faults{}.Slaresponseexcuse)), kStr},
+	{`"can_add_cc_followers":`, nil, uint32(unsafe.Offsetof(Faults{}.CanAddCcFollowers)), kBool},
+	{`"_fromchatprofileid":`, nil, uint32(unsafe.Offsetof(Faults{}.Fromchatprofileid)), kStr},
+	{`"lapsafe_count":`, nil, uint32(unsafe.Offsetof(Faults{}.LapsafeCount)), kInt},
+	{`"olas":`, encMany[FaultOLA], uint32(unsafe.Offsetof(Faults{}.Olas)), kSub},
+	{`"ola_count":`, nil, uint32(unsafe.Offsetof(Faults{}.OlaCount)), kInt},
+	{`"new_workflow_history":`, encMany[WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), kSub},
+	{`"default_slack_channel_name":`, nil, uint32(unsafe.Offsetof(Faults{}.DefaultSlackChannelName)), kStr},
+	{`"show_channel_create":`, nil, uint32(unsafe.Offsetof(Faults{}.ShowChannelCreate)), kBool},
+	{`"slack_channel_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SlackChannelID)), kStr},
+	{`"slack_callback_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SlackCallbackID)), kStr},
+	{`"ai_suggested_priority":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSuggestedPriority)), kStr},
+	{`"ai_suggested_resolution":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSuggestedResolution)), kStr},
+	{`"ai_generated_summary":`, nil, uint32(unsafe.Offsetof(Faults{}.AiGeneratedSummary)), kStr},
+	{`"ai_search_query":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSearchQuery)), kStr},
+	{`"ai_suggested_type":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSuggestedType)), kStr},
+	{`"ai_sentiment_analysis":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSentimentAnalysis)), kStr},
+	{`"ai_satisfaction_level":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSatisfactionLevel)), kStr},
+	{`"ai_tonality":`, nil, uint32(unsafe.Offsetof(Faults{}.AiTonality)), kStr},
+	{`"_isagentuser":`, nil, uint32(unsafe.Offsetof(Faults{}.Isagentuser)), kBool},
+	{`"ai_survey_score":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyScore)), kInt},
+	{`"ai_survey_comment":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyComment)), kStr},
+	{`"freshdesk_ticket_data":`, encOne[FreshdeskTicket], uint32(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), kSub},
+	{`"freshdesk_group_name":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskGroupName)), kStr},
+	{`"freshdesk_agent_name":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentName)), kStr},
+	{`"freshdesk_agent_email":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentEmail)), kStr},
+	{`"freshdesk_product_name":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskProductName)), kStr},
+	{`"matched_kb_id_acessible_to_user":`, nil, uint32(unsafe.Offsetof(Faults{}.MatchedKbIDAcessibleToUser)), kBool},
+	{`"remotesession_count":`, nil, uint32(unsafe.Offsetof(Faults{}.RemotesessionCount)), kInt},
+	{`"search_index_sync_timestamp":`, nil, uint32(unsafe.Offsetof(Faults{}.SearchIndexSyncTimestamp)), kTime},
+	{`"search_index_sync_batches":`, nil, uint32(unsafe.Offsetof(Faults{}.SearchIndexSyncBatches)), kInt},
+	{`"new_whe_":`, nil, uint32(unsafe.Offsetof(Faults{}.NewWhe)), kTime},
+	{`"new_actioncode":`, nil, uint32(unsafe.Offsetof(Faults{}.NewActioncode)), kInt},
+	{`"notepad":`, nil, uint32(unsafe.Offsetof(Faults{}.Notepad)), kStr},
+	{`"embedding_match_timestamp":`, nil, uint32(unsafe.Offsetof(Faults{}.EmbeddingMatchTimestamp)), kTime},
+	{`"_re_index":`, nil, uint32(unsafe.Offsetof(Faults{}.ReIndex)), kBool},
+	{`"_fetch_matches":`, nil, uint32(unsafe.Offsetof(Faults{}.FetchMatches)), kBool},
+	{`"workflow_move_date_override":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowMoveDateOverride)), kTime},
+	{`"use":`, nil, uint32(unsafe.Offsetof(Faults{}.Use)), kStr},
+	{`"canbevotedfor":`, nil, uint32(unsafe.Offsetof(Faults{}.Canbevotedfor)), kBool},
+	{`"supplier_reference":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierReference)), kStr},
+	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(Faults{}.TopLevelName)), kStr},
+	{`"isbeingclosed":`, nil, uint32(unsafe.Offsetof(Faults{}.Isbeingclosed)), kBool},
+	{`"maximumRestrictedPriority":`, nil, uint32(unsafe.Offsetof(Faults{}.MaximumRestrictedPriority)), kInt},
+	{`"idsummary":`, nil, uint32(unsafe.Offsetof(Faults{}.Idsummary)), kStr},
+	{`"scomclearance":`, nil, uint32(unsafe.Offsetof(Faults{}.Scomclearance)), kStr},
+	{`"scomalertid":`, nil, uint32(unsafe.Offsetof(Faults{}.Scomalertid)), kStr},
+	{`"statusseq":`, nil, uint32(unsafe.Offsetof(Faults{}.Statusseq)), kInt},
+	{`"statuscolor":`, nil, uint32(unsafe.Offsetof(Faults{}.Statuscolor)), kStr},
+	{`"next_appointment_type":`, nil, uint32(unsafe.Offsetof(Faults{}.NextAppointmentType)), kInt},
+	{`"account_manager":`, nil, uint32(unsafe.Offsetof(Faults{}.AccountManager)), kStr},
+	{`"orionalert":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionalert)), kInt},
+	{`"orionnote":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionnote)), kStr},
+	{`"orionwho":`, nil, uint32(unsafe.Offsetof(Faults{}.Orionwho)), kInt},
+	{`"ticketage":`, nil, uint32(unsafe.Offsetof(Faults{}.Ticketage)), kF64},
+	{`"ninja_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NinjaID)), kStr},
+	{`"teams_ticket_icon":`, nil, uint32(unsafe.Offsetof(Faults{}.TeamsTicketIcon)), kStr},
+	{`"lastactiondateteams":`, nil, uint32(unsafe.Offsetof(Faults{}.Lastactiondateteams)), kStr},
+	{`"priority_name":`, nil, uint32(unsafe.Offsetof(Faults{}.PriorityName)), kStr},
+	{`"useful_count":`, nil, uint32(unsafe.Offsetof(Faults{}.UsefulCount)), kInt},
+	{`"notuseful_count":`, nil, uint32(unsafe.Offsetof(Faults{}.NotusefulCount)), kInt},
+	{`"sitepostcode":`, nil, uint32(unsafe.Offsetof(Faults{}.Sitepostcode)), kStr},
+	{`"mailbox":`, nil, uint32(unsafe.Offsetof(Faults{}.Mailbox)), kStr},
+	{`"userdepartments":`, nil, uint32(unsafe.Offsetof(Faults{}.Userdepartments)), kStr},
+	{`"updateservicestatus":`, nil, uint32(unsafe.Offsetof(Faults{}.Updateservicestatus)), kBool},
+	{`"servicestatusnote":`, nil, uint32(unsafe.Offsetof(Faults{}.Servicestatusnote)), kStr},
+	{`"itil_requesttype_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ItilRequesttypeID)), kInt},
+	{`"startdatetime":`, nil, uint32(unsafe.Offsetof(Faults{}.Startdatetime)), kTime},
+	{`"enddatetime":`, nil, uint32(unsafe.Offsetof(Faults{}.Enddatetime)), kTime},
+	{`"closure_agent_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ClosureAgentID)), kInt},
+	{`"closed_in_integration_system":`, nil, uint32(unsafe.Offsetof(Faults{}.ClosedInIntegrationSystem)), kBool},
+	{`"createdfromautomationstdid":`, nil, uint32(unsafe.Offsetof(Faults{}.Createdfromautomationstdid)), kInt},
+	{`"ticket_tags":`, nil, uint32(unsafe.Offsetof(Faults{}.TicketTags)), kStr},
+	{`"status_change_frozen":`, nil, uint32(unsafe.Offsetof(Faults{}.StatusChangeFrozen)), kBool},
+	{`"approval_status":`, nil, uint32(unsafe.Offsetof(Faults{}.ApprovalStatus)), kInt},
+	{`"opp_country_name":`, nil, uint32(unsafe.Offsetof(Faults{}.OppCountryName)), kStr},
+	{`"opp_region_name":`, nil, uint32(unsafe.Offsetof(Faults{}.OppRegionName)), kStr},
+	{`"invoiceseperatelyoverride":`, nil, uint32(unsafe.Offsetof(Faults{}.Invoiceseperatelyoverride)), kBool},
+	{`"purchaseordernumber":`, nil, uint32(unsafe.Offsetof(Faults{}.Purchaseordernumber)), kStr},
+	{`"overrideticketcost":`, nil, uint32(unsafe.Offsetof(Faults{}.Overrideticketcost)), kF64},
+	{`"budgethours":`, nil, uint32(unsafe.Offsetof(Faults{}.Budgethours)), kStr},
+	{`"created_by":`, nil, uint32(unsafe.Offsetof(Faults{}.CreatedBy)), kStr},
+	{`"additional_agents":`, encMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(Faults{}.AdditionalAgents)), kSub},
+	{`"client_to_invoice_to_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ClientToInvoiceToID)), kInt},
+	{`"primary_issue":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryIssue)), kSub},
+	{`"primary_workitem":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), kSub},
+	{`"billing_plan_text":`, nil, uint32(unsafe.Offsetof(Faults{}.BillingPlanText)), kStr},
+	{`"reviewed":`, nil, uint32(unsafe.Offsetof(Faults{}.Reviewed)), kBool},
+	{`"merged_into_id":`, nil, uint32(unsafe.Offsetof(Faults{}.MergedIntoID)), kInt},
+	{`"reassigncount":`, nil, uint32(unsafe.Offsetof(Faults{}.Reassigncount)), kInt},
+	{`"default_appointment_summary":`, nil, uint32(unsafe.Offsetof(Faults{}.DefaultAppointmentSummary)), kStr},
+	{`"default_appointment_details":`, nil, uint32(unsafe.Offsetof(Faults{}.DefaultAppointmentDetails)), kStr},
+	{`"parent_status":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentStatus)), kInt},
+	{`"parent_agent":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentAgent)), kInt},
+}}
+
+func (m *Faults) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaults) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Faults) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectFaultsDateDependencies = decTable{extra: unsafe.Offsetof(FaultsDateDependencies{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.ID)), kInt},
+	{"parentfaultid", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Parentfaultid)), kInt},
+	{"faultid", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Faultid)), kInt},
+	{"dependentfaultid", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Dependentfaultid)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Warning)), kStr},
+}, sorted: []uint16{4, 3, 2, 0, 1}}
+
 func (m *FaultsDateDependencies) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "dependentfaultid":
-			ok = d.int(&m.Dependentfaultid)
-		case "faultid":
-			ok = d.int(&m.Faultid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "parentfaultid":
-			ok = d.int(&m.Parentfaultid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectFaultsDateDependencies)
 }
+
+var enctFaultsDateDependencies = encTable{extra: unsafe.Offsetof(FaultsDateDependencies{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.ID)), kInt},
+	{`"parentfaultid":`, nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Parentfaultid)), kInt},
+	{`"faultid":`, nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Faultid)), kInt},
+	{`"dependentfaultid":`, nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Dependentfaultid)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Warning)), kStr},
+}}
 
 func (m *FaultsDateDependencies) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"parentfaultid":`, m.Parentfaultid)
-	e.int(`"faultid":`, m.Faultid)
-	e.int(`"dependentfaultid":`, m.Dependentfaultid)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctFaultsDateDependencies)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultsDateDependencies) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsDateDependencies) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectFaultsForecasting = decTable{extra: unsafe.Offsetof(FaultsForecasting{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.AgentID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.TicketID)), kInt},
+	{"date", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.Date)), kTime},
+	{"hours", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.Hours)), kF64},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.Warning)), kStr},
+}, sorted: []uint16{5, 1, 3, 4, 0, 2}}
+
 func (m *FaultsForecasting) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "date":
-			ok = d.time(&m.Date)
-		case "hours":
-			ok = d.float64(&m.Hours)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectFaultsForecasting)
 }
+
+var enctFaultsForecasting = encTable{extra: unsafe.Offsetof(FaultsForecasting{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsForecasting{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(FaultsForecasting{}.AgentID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultsForecasting{}.TicketID)), kInt},
+	{`"date":`, nil, uint32(unsafe.Offsetof(FaultsForecasting{}.Date)), kTime},
+	{`"hours":`, nil, uint32(unsafe.Offsetof(FaultsForecasting{}.Hours)), kF64},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultsForecasting{}.Warning)), kStr},
+}}
 
 func (m *FaultsForecasting) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.time(`"date":`, m.Date)
-	e.float64(`"hours":`, m.Hours)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctFaultsForecasting)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultsForecasting) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsForecasting) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultsList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "account_manager":
-			ok = d.str(&m.AccountManager)
-		case "action_agent_name":
-			ok = d.str(&m.ActionAgentName)
-		case "action_chargerate":
-			ok = d.str(&m.ActionChargerate)
-		case "action_contract_ref":
-			ok = d.str(&m.ActionContractRef)
-		case "action_datetime":
-			ok = d.time(&m.ActionDatetime)
-		case "action_note":
-			ok = d.str(&m.ActionNote)
-		case "action_number":
-			ok = d.int(&m.ActionNumber)
-		case "action_outcome":
-			ok = d.str(&m.ActionOutcome)
-		case "action_ticket_id":
-			ok = d.int(&m.ActionTicketID)
-		case "additional_agents":
-			ok = decodeModels(d, &m.AdditionalAgents)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "api_url":
-			ok = d.str(&m.APIURL)
-		case "appointment_id":
-			ok = d.int(&m.AppointmentID)
-		case "appointment_type":
-			ok = d.int(&m.AppointmentType)
-		case "approval_status":
-			ok = d.int(&m.ApprovalStatus)
-		case "asset_key_field_string":
-			ok = d.str(&m.AssetKeyFieldString)
-		case "asset_type_name":
-			ok = d.str(&m.AssetTypeName)
-		case "attachment_count":
-			ok = d.int(&m.AttachmentCount)
-		case "billing_plan_text":
-			ok = d.str(&m.BillingPlanText)
-		case "branch_id":
-			ok = d.int(&m.BranchID)
-		case "branch_name":
-			ok = d.str(&m.BranchName)
-		case "budgethours":
-			ok = d.str(&m.Budgethours)
-		case "budgettype":
-			ok = d.str(&m.Budgettype)
-		case "canbevotedfor":
-			ok = d.bool(&m.Canbevotedfor)
-		case "category_1":
-			ok = d.str(&m.Category1)
-		case "category_1_display":
-			ok = d.str(&m.Category1Display)
-		case "category_2":
-			ok = d.str(&m.Category2)
-		case "category_2_display":
-			ok = d.str(&m.Category2Display)
-		case "category_3":
-			ok = d.str(&m.Category3)
-		case "category_3_display":
-			ok = d.str(&m.Category3Display)
-		case "category_4":
-			ok = d.str(&m.Category4)
-		case "category_4_display":
-			ok = d.str(&m.Category4Display)
-		case "categoryid_1":
-			ok = d.int(&m.Categoryid1)
-		case "categoryid_2":
-			ok = d.int(&m.Categoryid2)
-		case "categoryid_3":
-			ok = d.int(&m.Categoryid3)
-		case "categoryid_4":
-			ok = d.int(&m.Categoryid4)
-		case "chargehours":
-			ok = d.float64(&m.Chargehours)
-		case "child_action_count":
-			ok = d.int(&m.ChildActionCount)
-		case "child_count":
-			ok = d.int(&m.ChildCount)
-		case "child_count_open":
-			ok = d.int(&m.ChildCountOpen)
-		case "child_ticket_id_string":
-			ok = d.str(&m.ChildTicketIDString)
-		case "child_ticket_ids":
-			ok = d.ints(&m.ChildTicketIds)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "client_to_invoice_to_id":
-			ok = d.int(&m.ClientToInvoiceToID)
-		case "closed_in_integration_system":
-			ok = d.bool(&m.ClosedInIntegrationSystem)
-		case "closure_agent_id":
-			ok = d.int(&m.ClosureAgentID)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "connectedinstance_id":
-			ok = d.int(&m.ConnectedinstanceID)
-		case "contract_refextra":
-			ok = d.str(&m.ContractRefextra)
-		case "cost":
-			ok = d.float64(&m.Cost)
-		case "created_by":
-			ok = d.str(&m.CreatedBy)
-		case "createdfromautomationstdid":
-			ok = d.int(&m.Createdfromautomationstdid)
-		case "currentelapsedhours":
-			ok = d.float64(&m.Currentelapsedhours)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "dateassigned":
-			ok = d.time(&m.Dateassigned)
-		case "dateclosed":
-			ok = d.time(&m.Dateclosed)
-		case "dateoccurred":
-			ok = d.time(&m.Dateoccurred)
-		case "deadlinedate":
-			ok = d.time(&m.Deadlinedate)
-		case "default_appointment_details":
-			ok = d.str(&m.DefaultAppointmentDetails)
-		case "default_appointment_summary":
-			ok = d.str(&m.DefaultAppointmentSummary)
-		case "department_id":
-			ok = d.int(&m.DepartmentID)
-		case "details":
-			ok = d.str(&m.Details)
-		case "email_message_id":
-			ok = d.str(&m.EmailMessageID)
-		case "emailcclist":
-			ok = d.str(&m.Emailcclist)
-		case "emailcclistsupplier":
-			ok = d.str(&m.Emailcclistsupplier)
-		case "emailtolist":
-			ok = d.str(&m.Emailtolist)
-		case "emailtolistsupplier":
-			ok = d.str(&m.Emailtolistsupplier)
-		case "enddatetime":
-			ok = d.time(&m.Enddatetime)
-		case "enduserstatus":
-			ok = d.int(&m.Enduserstatus)
-		case "estimate":
-			ok = d.float64(&m.Estimate)
-		case "estimatedays":
-			ok = d.float64(&m.Estimatedays)
-		case "excludefromsla":
-			ok = d.bool(&m.Excludefromsla)
-		case "firstname":
-			ok = d.str(&m.Firstname)
-		case "fixbydate":
-			ok = d.time(&m.Fixbydate)
-		case "flagged":
-			ok = d.bool(&m.Flagged)
-		case "followupdate":
-			ok = d.time(&m.Followupdate)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "hasbeenclosed":
-			ok = d.bool(&m.Hasbeenclosed)
-		case "id":
-			ok = d.int(&m.ID)
-		case "idsummary":
-			ok = d.str(&m.Idsummary)
-		case "impact":
-			ok = d.int(&m.Impact)
-		case "impactlevel":
-			ok = d.int(&m.Impactlevel)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "inventory_number":
-			ok = d.str(&m.InventoryNumber)
-		case "invoiceseperatelyoverride":
-			ok = d.bool(&m.Invoiceseperatelyoverride)
-		case "is_vip":
-			ok = d.bool(&m.IsVip)
-		case "isbeingclosed":
-			ok = d.bool(&m.Isbeingclosed)
-		case "isimportantcontact":
-			ok = d.bool(&m.Isimportantcontact)
-		case "items":
-			ok = d.str(&m.Items)
-		case "itemsprice":
-			ok = d.float64(&m.Itemsprice)
-		case "itil_requesttype_id":
-			ok = d.int(&m.ItilRequesttypeID)
-		case "itilname":
-			ok = d.str(&m.Itilname)
-		case "last_update":
-			ok = d.time(&m.LastUpdate)
-		case "lastactiondate":
-			ok = d.time(&m.Lastactiondate)
-		case "lastactiondateteams":
-			ok = d.str(&m.Lastactiondateteams)
-		case "lastchildactiondate":
-			ok = d.time(&m.Lastchildactiondate)
-		case "lastincomingemail":
-			ok = d.time(&m.Lastincomingemail)
-		case "lastname":
-			ok = d.str(&m.Lastname)
-		case "lastnote":
-			ok = d.str(&m.Lastnote)
-		case "mailbox":
-			ok = d.str(&m.Mailbox)
-		case "matched_kb_id":
-			ok = d.int(&m.MatchedKbID)
-		case "maximumRestrictedPriority":
-			ok = d.int(&m.MaximumRestrictedPriority)
-		case "merged_into_id":
-			ok = d.int(&m.MergedIntoID)
-		case "milestone_enddate":
-			ok = d.time(&m.MilestoneEnddate)
-		case "milestone_id":
-			ok = d.int(&m.MilestoneID)
-		case "milestone_name":
-			ok = d.str(&m.MilestoneName)
-		case "milestone_sequence":
-			ok = d.int(&m.MilestoneSequence)
-		case "milestone_startdate":
-			ok = d.time(&m.MilestoneStartdate)
-		case "milestone_status":
-			ok = d.int(&m.MilestoneStatus)
-		case "milestone_value":
-			ok = d.float64(&m.MilestoneValue)
-		case "newrelic_id":
-			ok = d.str(&m.NewrelicID)
-		case "next_appointment_type":
-			ok = d.int(&m.NextAppointmentType)
-		case "nextactivitydate":
-			ok = d.time(&m.Nextactivitydate)
-		case "nextappointmentdate":
-			ok = d.time(&m.Nextappointmentdate)
-		case "ninja_id":
-			ok = d.str(&m.NinjaID)
-		case "nonchargehours":
-			ok = d.float64(&m.Nonchargehours)
-		case "notuseful_count":
-			ok = d.int(&m.NotusefulCount)
-		case "onhold":
-			ok = d.bool(&m.Onhold)
-		case "opp_country_name":
-			ok = d.str(&m.OppCountryName)
-		case "opp_region_name":
-			ok = d.str(&m.OppRegionName)
-		case "oppaddr1":
-			ok = d.str(&m.Oppaddr1)
-		case "oppaddr2":
-			ok = d.str(&m.Oppaddr2)
-		case "oppaddr3":
-			ok = d.str(&m.Oppaddr3)
-		case "oppaddr4":
-			ok = d.str(&m.Oppaddr4)
-		case "oppattemptsmade":
-			ok = d.int(&m.Oppattemptsmade)
-		case "oppclosurecategory":
-			ok = d.int(&m.Oppclosurecategory)
-		case "oppcompanyname":
-			ok = d.str(&m.Oppcompanyname)
-		case "oppcompetitors":
-			ok = d.str(&m.Oppcompetitors)
-		case "oppcontactname":
-			ok = d.str(&m.Oppcontactname)
-		case "oppconversionprobability":
-			ok = d.float64(&m.Oppconversionprobability)
-		case "oppconverteddate":
-			ok = d.time(&m.Oppconverteddate)
-		case "oppcountry":
-			ok = d.str(&m.Oppcountry)
-		case "oppcurrentsystem":
-			ok = d.str(&m.Oppcurrentsystem)
-		case "oppcustomertitle":
-			ok = d.str(&m.Oppcustomertitle)
-		case "oppdemodate":
-			ok = d.time(&m.Oppdemodate)
-		case "oppdiscountdate":
-			ok = d.time(&m.Oppdiscountdate)
-		case "oppemailaddress":
-			ok = d.str(&m.Oppemailaddress)
-		case "opphear":
-			ok = d.str(&m.Opphear)
-		case "opppostcode":
-			ok = d.str(&m.Opppostcode)
-		case "oppproductchosen":
-			ok = d.str(&m.Oppproductchosen)
-		case "oppprofit":
-			ok = d.float64(&m.Oppprofit)
-		case "oppreason":
-			ok = d.str(&m.Oppreason)
-		case "oppregion":
-			ok = d.str(&m.Oppregion)
-		case "opptel":
-			ok = d.str(&m.Opptel)
-		case "opptimezonename":
-			ok = d.str(&m.Opptimezonename)
-		case "opptrialdate":
-			ok = d.time(&m.Opptrialdate)
-		case "opptype":
-			ok = d.str(&m.Opptype)
-		case "oppvalue":
-			ok = d.float64(&m.Oppvalue)
-		case "oppvalueadjusted":
-			ok = d.float64(&m.Oppvalueadjusted)
-		case "orderhead_id":
-			ok = d.int(&m.OrderheadID)
-		case "organisation_id":
-			ok = d.int(&m.OrganisationID)
-		case "orionalert":
-			ok = d.int(&m.Orionalert)
-		case "orionnote":
-			ok = d.str(&m.Orionnote)
-		case "orionwho":
-			ok = d.int(&m.Orionwho)
-		case "overrideticketcost":
-			ok = d.float64(&m.Overrideticketcost)
-		case "parent_agent":
-			ok = d.int(&m.ParentAgent)
-		case "parent_id":
-			ok = d.int(&m.ParentID)
-		case "parent_status":
-			ok = d.int(&m.ParentStatus)
-		case "parent_subject":
-			ok = d.str(&m.ParentSubject)
-		case "parentassign":
-			ok = d.bool(&m.Parentassign)
-		case "parentguid":
-			ok = d.str(&m.Parentguid)
-		case "pipeline_stage_id":
-			ok = d.int(&m.PipelineStageID)
-		case "pipeline_stage_name":
-			ok = d.str(&m.PipelineStageName)
-		case "pr_id":
-			ok = d.int(&m.PrID)
-		case "primary_issue":
-			ok = decodeModel(d, &m.PrimaryIssue)
-		case "primary_workitem":
-			ok = decodeModel(d, &m.PrimaryWorkitem)
-		case "priority_id":
-			ok = d.int(&m.PriorityID)
-		case "priority_name":
-			ok = d.str(&m.PriorityName)
-		case "product_id":
-			ok = d.int(&m.ProductID)
-		case "product_key":
-			ok = d.str(&m.ProductKey)
-		case "projectinternaltask":
-			ok = d.bool(&m.Projectinternaltask)
-		case "projectmoneyactual":
-			ok = d.float64(&m.Projectmoneyactual)
-		case "projectmoneybudget":
-			ok = d.float64(&m.Projectmoneybudget)
-		case "projecttimeactual":
-			ok = d.float64(&m.Projecttimeactual)
-		case "projecttimebudget":
-			ok = d.float64(&m.Projecttimebudget)
-		case "projecttimepercentage":
-			ok = d.float64(&m.Projecttimepercentage)
-		case "purchaseordernumber":
-			ok = d.str(&m.Purchaseordernumber)
-		case "quantity":
-			ok = d.int(&m.Quantity)
-		case "read":
-			ok = d.bool(&m.Read)
-		case "reassigncount":
-			ok = d.int(&m.Reassigncount)
-		case "recalculate_billing":
-			ok = d.bool(&m.RecalculateBilling)
-		case "related_action_count":
-			ok = d.int(&m.RelatedActionCount)
-		case "related_service_category_names":
-			ok = d.str(&m.RelatedServiceCategoryNames)
-		case "related_service_descriptions":
-			ok = d.str(&m.RelatedServiceDescriptions)
-		case "release2_id":
-			ok = d.int(&m.Release2ID)
-		case "release2_name":
-			ok = d.str(&m.Release2Name)
-		case "release3_id":
-			ok = d.int(&m.Release3ID)
-		case "release3_name":
-			ok = d.str(&m.Release3Name)
-		case "release_id":
-			ok = d.int(&m.ReleaseID)
-		case "release_important":
-			ok = d.bool(&m.ReleaseImportant)
-		case "release_name":
-			ok = d.str(&m.ReleaseName)
-		case "release_note":
-			ok = d.str(&m.ReleaseNote)
-		case "releasenotegroup_id":
-			ok = d.int(&m.ReleasenotegroupID)
-		case "releasenotegroup_name":
-			ok = d.str(&m.ReleasenotegroupName)
-		case "reportedby":
-			ok = d.str(&m.Reportedby)
-		case "requesttype_name":
-			ok = d.str(&m.RequesttypeName)
-		case "respondbydate":
-			ok = d.time(&m.Respondbydate)
-		case "responsedate":
-			ok = d.time(&m.Responsedate)
-		case "responsestartdate":
-			ok = d.time(&m.Responsestartdate)
-		case "reviewed":
-			ok = d.bool(&m.Reviewed)
-		case "salesorder_id":
-			ok = d.int(&m.SalesorderID)
-		case "scomalertid":
-			ok = d.str(&m.Scomalertid)
-		case "scomclearance":
-			ok = d.str(&m.Scomclearance)
-		case "section_timezone":
-			ok = d.str(&m.SectionTimezone)
-		case "servicestatusnote":
-			ok = d.str(&m.Servicestatusnote)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "site_timezone":
-			ok = d.str(&m.SiteTimezone)
-		case "sitepostcode":
-			ok = d.str(&m.Sitepostcode)
-		case "sla_id":
-			ok = d.int(&m.SLAID)
-		case "sla_name":
-			ok = d.str(&m.SLAName)
-		case "slaactiondate":
-			ok = d.time(&m.Slaactiondate)
-		case "slaholdtime":
-			ok = d.float64(&m.Slaholdtime)
-		case "slapercused":
-			ok = d.float64(&m.Slapercused)
-		case "slaresponsestate":
-			ok = d.str(&m.Slaresponsestate)
-		case "slatimeleft":
-			ok = d.float64(&m.Slatimeleft)
-		case "source":
-			ok = d.int(&m.Source)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "startdate_timezone":
-			ok = d.str(&m.StartdateTimezone)
-		case "startdate_with_timezone":
-			ok = decodeModel(d, &m.StartdateWithTimezone)
-		case "startdatetime":
-			ok = d.time(&m.Startdatetime)
-		case "starttime":
-			ok = d.str(&m.Starttime)
-		case "starttimeslot":
-			ok = d.int(&m.Starttimeslot)
-		case "status_change_frozen":
-			ok = d.bool(&m.StatusChangeFrozen)
-		case "status_id":
-			ok = d.int(&m.StatusID)
-		case "status_name":
-			ok = d.str(&m.StatusName)
-		case "statuscolor":
-			ok = d.str(&m.Statuscolor)
-		case "statusseq":
-			ok = d.int(&m.Statusseq)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "supplier_reference":
-			ok = d.str(&m.SupplierReference)
-		case "supplier_status":
-			ok = d.int(&m.SupplierStatus)
-		case "targetdate":
-			ok = d.time(&m.Targetdate)
-		case "targetdate_timezone":
-			ok = d.str(&m.TargetdateTimezone)
-		case "targetdate_with_timezone":
-			ok = decodeModel(d, &m.TargetdateWithTimezone)
-		case "targettime":
-			ok = d.str(&m.Targettime)
-		case "targettimeslot":
-			ok = d.int(&m.Targettimeslot)
-		case "team":
-			ok = d.str(&m.Team)
-		case "teams_ticket_icon":
-			ok = d.str(&m.TeamsTicketIcon)
-		case "third_party_id":
-			ok = d.int(&m.ThirdPartyID)
-		case "third_party_id_string":
-			ok = d.str(&m.ThirdPartyIDString)
-		case "ticket_invoices_for_each_site":
-			ok = d.bool(&m.TicketInvoicesForEachSite)
-		case "ticket_tags":
-			ok = d.str(&m.TicketTags)
-		case "ticketage":
-			ok = d.float64(&m.Ticketage)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		case "tickettype_name":
-			ok = d.str(&m.TickettypeName)
-		case "timeentries":
-			ok = decodeModels(d, &m.Timeentries)
-		case "timetaken":
-			ok = d.float64(&m.Timetaken)
-		case "top_level_name":
-			ok = d.str(&m.TopLevelName)
-		case "totalmileage":
-			ok = d.float64(&m.Totalmileage)
-		case "travelhours":
-			ok = d.float64(&m.Travelhours)
-		case "unread_child_action_count":
-			ok = d.int(&m.UnreadChildActionCount)
-		case "unread_related_action_count":
-			ok = d.int(&m.UnreadRelatedActionCount)
-		case "update_milestone_id":
-			ok = d.int(&m.UpdateMilestoneID)
-		case "updateservicestatus":
-			ok = d.bool(&m.Updateservicestatus)
-		case "urgency":
-			ok = d.int(&m.Urgency)
-		case "use":
-			ok = d.str(&m.Use)
-		case "useful_count":
-			ok = d.int(&m.UsefulCount)
-		case "user_email":
-			ok = d.str(&m.UserEmail)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		case "userdef1":
-			ok = d.str(&m.Userdef1)
-		case "userdef2":
-			ok = d.str(&m.Userdef2)
-		case "userdef3":
-			ok = d.str(&m.Userdef3)
-		case "userdef4":
-			ok = d.str(&m.Userdef4)
-		case "userdef5":
-			ok = d.str(&m.Userdef5)
-		case "userdepartments":
-			ok = d.str(&m.Userdepartments)
-		case "web_url":
-			ok = d.str(&m.WebURL)
-		case "workflow_id":
-			ok = d.int(&m.WorkflowID)
-		case "workflow_name":
-			ok = d.str(&m.WorkflowName)
-		case "workflow_seq":
-			ok = d.int(&m.WorkflowSeq)
-		case "workflow_stage":
-			ok = d.str(&m.WorkflowStage)
-		case "workflow_stage_id":
-			ok = d.int(&m.WorkflowStageID)
-		case "workflow_stage_number":
-			ok = d.str(&m.WorkflowStageNumber)
-		case "workflow_step":
-			ok = d.int(&m.WorkflowStep)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultsList{}.ID)), kInt},
+	{"dateoccurred", nil, uint32(unsafe.Offsetof(FaultsList{}.Dateoccurred)), kTime},
+	{"summary", nil, uint32(unsafe.Offsetof(FaultsList{}.Summary)), kStr},
+	{"details", nil, uint32(unsafe.Offsetof(FaultsList{}.Details)), kStr},
+	{"status_id", nil, uint32(unsafe.Offsetof(FaultsList{}.StatusID)), kInt},
+	{"status_name", nil, uint32(unsafe.Offsetof(FaultsList{}.StatusName)), kStr},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(FaultsList{}.TickettypeID)), kInt},
+	{"tickettype_name", nil, uint32(unsafe.Offsetof(FaultsList{}.TickettypeName)), kStr},
+	{"sla_id", nil, uint32(unsafe.Offsetof(FaultsList{}.SLAID)), kInt},
+	{"sla_name", nil, uint32(unsafe.Offsetof(FaultsList{}.SLAName)), kStr},
+	{"priority_id", nil, uint32(unsafe.Offsetof(FaultsList{}.PriorityID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(FaultsList{}.ClientName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(FaultsList{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(FaultsList{}.SiteName)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(FaultsList{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(FaultsList{}.UserName)), kStr},
+	{"team", nil, uint32(unsafe.Offsetof(FaultsList{}.Team)), kStr},
+	{"agent_id", nil, uint32(unsafe.Offsetof(FaultsList{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(FaultsList{}.AgentName)), kStr},
+	{"category_1", nil, uint32(unsafe.Offsetof(FaultsList{}.Category1)), kStr},
+	{"category_2", nil, uint32(unsafe.Offsetof(FaultsList{}.Category2)), kStr},
+	{"category_3", nil, uint32(unsafe.Offsetof(FaultsList{}.Category3)), kStr},
+	{"category_4", nil, uint32(unsafe.Offsetof(FaultsList{}.Category4)), kStr},
+	{"categoryid_1", nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid1)), kInt},
+	{"categoryid_2", nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid2)), kInt},
+	{"categoryid_3", nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid3)), kInt},
+	{"categoryid_4", nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid4)), kInt},
+	{"category_1_display", nil, uint32(unsafe.Offsetof(FaultsList{}.Category1Display)), kStr},
+	{"category_2_display", nil, uint32(unsafe.Offsetof(FaultsList{}.Category2Display)), kStr},
+	{"category_3_display", nil, uint32(unsafe.Offsetof(FaultsList{}.Category3Display)), kStr},
+	{"category_4_display", nil, uint32(unsafe.Offsetof(FaultsList{}.Category4Display)), kStr},
+	{"estimate", nil, uint32(unsafe.Offsetof(FaultsList{}.Estimate)), kF64},
+	{"estimatedays", nil, uint32(unsafe.Offsetof(FaultsList{}.Estimatedays)), kF64},
+	{"projecttimepercentage", nil, uint32(unsafe.Offsetof(FaultsList{}.Projecttimepercentage)), kF64},
+	{"timetaken", nil, uint32(unsafe.Offsetof(FaultsList{}.Timetaken)), kF64},
+	{"chargehours", nil, uint32(unsafe.Offsetof(FaultsList{}.Chargehours)), kF64},
+	{"nonchargehours", nil, uint32(unsafe.Offsetof(FaultsList{}.Nonchargehours)), kF64},
+	{"travelhours", nil, uint32(unsafe.Offsetof(FaultsList{}.Travelhours)), kF64},
+	{"totalmileage", nil, uint32(unsafe.Offsetof(FaultsList{}.Totalmileage)), kF64},
+	{"itemsprice", nil, uint32(unsafe.Offsetof(FaultsList{}.Itemsprice)), kF64},
+	{"items", nil, uint32(unsafe.Offsetof(FaultsList{}.Items)), kStr},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierName)), kStr},
+	{"parent_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ParentID)), kInt},
+	{"child_count", nil, uint32(unsafe.Offsetof(FaultsList{}.ChildCount)), kInt},
+	{"child_count_open", nil, uint32(unsafe.Offsetof(FaultsList{}.ChildCountOpen)), kInt},
+	{"attachment_count", nil, uint32(unsafe.Offsetof(FaultsList{}.AttachmentCount)), kInt},
+	{"flagged", nil, uint32(unsafe.Offsetof(FaultsList{}.Flagged)), kBool},
+	{"read", nil, uint32(unsafe.Offsetof(FaultsList{}.Read)), kBool},
+	{"enduserstatus", nil, uint32(unsafe.Offsetof(FaultsList{}.Enduserstatus)), kInt},
+	{"onhold", nil, uint32(unsafe.Offsetof(FaultsList{}.Onhold)), kBool},
+	{"respondbydate", nil, uint32(unsafe.Offsetof(FaultsList{}.Respondbydate)), kTime},
+	{"responsedate", nil, uint32(unsafe.Offsetof(FaultsList{}.Responsedate)), kTime},
+	{"responsestartdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Responsestartdate)), kTime},
+	{"slaresponsestate", nil, uint32(unsafe.Offsetof(FaultsList{}.Slaresponsestate)), kStr},
+	{"fixbydate", nil, uint32(unsafe.Offsetof(FaultsList{}.Fixbydate)), kTime},
+	{"dateclosed", nil, uint32(unsafe.Offsetof(FaultsList{}.Dateclosed)), kTime},
+	{"dateassigned", nil, uint32(unsafe.Offsetof(FaultsList{}.Dateassigned)), kTime},
+	{"excludefromsla", nil, uint32(unsafe.Offsetof(FaultsList{}.Excludefromsla)), kBool},
+	{"slaholdtime", nil, uint32(unsafe.Offsetof(FaultsList{}.Slaholdtime)), kF64},
+	{"site_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.SiteTimezone)), kStr},
+	{"parentguid", nil, uint32(unsafe.Offsetof(FaultsList{}.Parentguid)), kStr},
+	{"parentassign", nil, uint32(unsafe.Offsetof(FaultsList{}.Parentassign)), kBool},
+	{"slaactiondate", nil, uint32(unsafe.Offsetof(FaultsList{}.Slaactiondate)), kTime},
+	{"slapercused", nil, uint32(unsafe.Offsetof(FaultsList{}.Slapercused)), kF64},
+	{"slatimeleft", nil, uint32(unsafe.Offsetof(FaultsList{}.Slatimeleft)), kF64},
+	{"currentelapsedhours", nil, uint32(unsafe.Offsetof(FaultsList{}.Currentelapsedhours)), kF64},
+	{"lastactiondate", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastactiondate)), kTime},
+	{"last_update", nil, uint32(unsafe.Offsetof(FaultsList{}.LastUpdate)), kTime},
+	{"lastchildactiondate", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastchildactiondate)), kTime},
+	{"organisation_id", nil, uint32(unsafe.Offsetof(FaultsList{}.OrganisationID)), kInt},
+	{"department_id", nil, uint32(unsafe.Offsetof(FaultsList{}.DepartmentID)), kInt},
+	{"reportedby", nil, uint32(unsafe.Offsetof(FaultsList{}.Reportedby)), kStr},
+	{"user_email", nil, uint32(unsafe.Offsetof(FaultsList{}.UserEmail)), kStr},
+	{"emailtolist", nil, uint32(unsafe.Offsetof(FaultsList{}.Emailtolist)), kStr},
+	{"emailtolistsupplier", nil, uint32(unsafe.Offsetof(FaultsList{}.Emailtolistsupplier)), kStr},
+	{"emailcclist", nil, uint32(unsafe.Offsetof(FaultsList{}.Emailcclist)), kStr},
+	{"emailcclistsupplier", nil, uint32(unsafe.Offsetof(FaultsList{}.Emailcclistsupplier)), kStr},
+	{"matched_kb_id", nil, uint32(unsafe.Offsetof(FaultsList{}.MatchedKbID)), kInt},
+	{"release_note", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseNote)), kStr},
+	{"product_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ProductID)), kInt},
+	{"release_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseID)), kInt},
+	{"release_name", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseName)), kStr},
+	{"release2_id", nil, uint32(unsafe.Offsetof(FaultsList{}.Release2ID)), kInt},
+	{"release2_name", nil, uint32(unsafe.Offsetof(FaultsList{}.Release2Name)), kStr},
+	{"release3_id", nil, uint32(unsafe.Offsetof(FaultsList{}.Release3ID)), kInt},
+	{"release3_name", nil, uint32(unsafe.Offsetof(FaultsList{}.Release3Name)), kStr},
+	{"child_ticket_id_string", nil, uint32(unsafe.Offsetof(FaultsList{}.ChildTicketIDString)), kStr},
+	{"asset_key_field_string", nil, uint32(unsafe.Offsetof(FaultsList{}.AssetKeyFieldString)), kStr},
+	{"asset_type_name", nil, uint32(unsafe.Offsetof(FaultsList{}.AssetTypeName)), kStr},
+	{"workflow_name", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowName)), kStr},
+	{"workflow_stage", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStage)), kStr},
+	{"workflow_stage_id", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStageID)), kInt},
+	{"workflow_stage_number", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStageNumber)), kStr},
+	{"lastincomingemail", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastincomingemail)), kTime},
+	{"child_ticket_ids", nil, uint32(unsafe.Offsetof(FaultsList{}.ChildTicketIds)), kInts},
+	{"nextactivitydate", nil, uint32(unsafe.Offsetof(FaultsList{}.Nextactivitydate)), kTime},
+	{"inventory_number", nil, uint32(unsafe.Offsetof(FaultsList{}.InventoryNumber)), kStr},
+	{"workflow_id", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowID)), kInt},
+	{"workflow_step", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStep)), kInt},
+	{"workflow_seq", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowSeq)), kInt},
+	{"pipeline_stage_id", nil, uint32(unsafe.Offsetof(FaultsList{}.PipelineStageID)), kInt},
+	{"pipeline_stage_name", nil, uint32(unsafe.Offsetof(FaultsList{}.PipelineStageName)), kStr},
+	{"hasbeenclosed", nil, uint32(unsafe.Offsetof(FaultsList{}.Hasbeenclosed)), kBool},
+	{"unread_child_action_count", nil, uint32(unsafe.Offsetof(FaultsList{}.UnreadChildActionCount)), kInt},
+	{"unread_related_action_count", nil, uint32(unsafe.Offsetof(FaultsList{}.UnreadRelatedActionCount)), kInt},
+	{"child_action_count", nil, uint32(unsafe.Offsetof(FaultsList{}.ChildActionCount)), kInt},
+	{"parent_subject", nil, uint32(unsafe.Offsetof(FaultsList{}.ParentSubject)), kStr},
+	{"related_action_count", nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedActionCount)), kInt},
+	{"is_vip", nil, uint32(unsafe.Offsetof(FaultsList{}.IsVip)), kBool},
+	{"isimportantcontact", nil, uint32(unsafe.Offsetof(FaultsList{}.Isimportantcontact)), kBool},
+	{"inactive", nil, uint32(unsafe.Offsetof(FaultsList{}.Inactive)), kBool},
+	{"impact", nil, uint32(unsafe.Offsetof(FaultsList{}.Impact)), kInt},
+	{"urgency", nil, uint32(unsafe.Offsetof(FaultsList{}.Urgency)), kInt},
+	{"startdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Startdate)), kTime},
+	{"startdate_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.StartdateTimezone)), kStr},
+	{"startdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), kSub},
+	{"starttime", nil, uint32(unsafe.Offsetof(FaultsList{}.Starttime)), kStr},
+	{"starttimeslot", nil, uint32(unsafe.Offsetof(FaultsList{}.Starttimeslot)), kInt},
+	{"targetdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Targetdate)), kTime},
+	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.TargetdateTimezone)), kStr},
+	{"targetdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), kSub},
+	{"targettime", nil, uint32(unsafe.Offsetof(FaultsList{}.Targettime)), kStr},
+	{"targettimeslot", nil, uint32(unsafe.Offsetof(FaultsList{}.Targettimeslot)), kInt},
+	{"deadlinedate", nil, uint32(unsafe.Offsetof(FaultsList{}.Deadlinedate)), kTime},
+	{"followupdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Followupdate)), kTime},
+	{"oppcontactname", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcontactname)), kStr},
+	{"oppcompanyname", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcompanyname)), kStr},
+	{"oppemailaddress", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppemailaddress)), kStr},
+	{"oppcustomertitle", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcustomertitle)), kStr},
+	{"opptel", nil, uint32(unsafe.Offsetof(FaultsList{}.Opptel)), kStr},
+	{"oppaddr1", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr1)), kStr},
+	{"oppaddr2", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr2)), kStr},
+	{"oppaddr3", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr3)), kStr},
+	{"oppaddr4", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr4)), kStr},
+	{"opppostcode", nil, uint32(unsafe.Offsetof(FaultsList{}.Opppostcode)), kStr},
+	{"oppcountry", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcountry)), kStr},
+	{"oppregion", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppregion)), kStr},
+	{"opptype", nil, uint32(unsafe.Offsetof(FaultsList{}.Opptype)), kStr},
+	{"oppvalue", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppvalue)), kF64},
+	{"oppconversionprobability", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppconversionprobability)), kF64},
+	{"oppvalueadjusted", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppvalueadjusted)), kF64},
+	{"oppprofit", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppprofit)), kF64},
+	{"oppcurrentsystem", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcurrentsystem)), kStr},
+	{"oppcompetitors", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcompetitors)), kStr},
+	{"opptrialdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Opptrialdate)), kTime},
+	{"oppdemodate", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppdemodate)), kTime},
+	{"oppdiscountdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppdiscountdate)), kTime},
+	{"oppattemptsmade", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppattemptsmade)), kInt},
+	{"oppconverteddate", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppconverteddate)), kTime},
+	{"oppproductchosen", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppproductchosen)), kStr},
+	{"oppreason", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppreason)), kStr},
+	{"opphear", nil, uint32(unsafe.Offsetof(FaultsList{}.Opphear)), kStr},
+	{"opptimezonename", nil, uint32(unsafe.Offsetof(FaultsList{}.Opptimezonename)), kStr},
+	{"oppclosurecategory", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppclosurecategory)), kInt},
+	{"cost", nil, uint32(unsafe.Offsetof(FaultsList{}.Cost)), kF64},
+	{"quantity", nil, uint32(unsafe.Offsetof(FaultsList{}.Quantity)), kInt},
+	{"projecttimebudget", nil, uint32(unsafe.Offsetof(FaultsList{}.Projecttimebudget)), kF64},
+	{"projectmoneybudget", nil, uint32(unsafe.Offsetof(FaultsList{}.Projectmoneybudget)), kF64},
+	{"projecttimeactual", nil, uint32(unsafe.Offsetof(FaultsList{}.Projecttimeactual)), kF64},
+	{"projectmoneyactual", nil, uint32(unsafe.Offsetof(FaultsList{}.Projectmoneyactual)), kF64},
+	{"lastnote", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastnote)), kStr},
+	{"userdef1", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef1)), kStr},
+	{"userdef2", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef2)), kStr},
+	{"userdef3", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef3)), kStr},
+	{"userdef4", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef4)), kStr},
+	{"userdef5", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef5)), kStr},
+	{"source", nil, uint32(unsafe.Offsetof(FaultsList{}.Source)), kInt},
+	{"release_important", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseImportant)), kBool},
+	{"releasenotegroup_name", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleasenotegroupName)), kStr},
+	{"releasenotegroup_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleasenotegroupID)), kInt},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ThirdPartyID)), kInt},
+	{"third_party_id_string", nil, uint32(unsafe.Offsetof(FaultsList{}.ThirdPartyIDString)), kStr},
+	{"supplier_status", nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierStatus)), kInt},
+	{"contract_refextra", nil, uint32(unsafe.Offsetof(FaultsList{}.ContractRefextra)), kStr},
+	{"appointment_type", nil, uint32(unsafe.Offsetof(FaultsList{}.AppointmentType)), kInt},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(FaultsList{}.Customfields)), kSub},
+	{"timeentries", decMany[FaultsTimeEntry], uint32(unsafe.Offsetof(FaultsList{}.Timeentries)), kSub},
+	{"section_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.SectionTimezone)), kStr},
+	{"itilname", nil, uint32(unsafe.Offsetof(FaultsList{}.Itilname)), kStr},
+	{"related_service_descriptions", nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedServiceDescriptions)), kStr},
+	{"related_service_category_names", nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedServiceCategoryNames)), kStr},
+	{"projectinternaltask", nil, uint32(unsafe.Offsetof(FaultsList{}.Projectinternaltask)), kBool},
+	{"appointment_id", nil, uint32(unsafe.Offsetof(FaultsList{}.AppointmentID)), kInt},
+	{"nextappointmentdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Nextappointmentdate)), kTime},
+	{"firstname", nil, uint32(unsafe.Offsetof(FaultsList{}.Firstname)), kStr},
+	{"lastname", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastname)), kStr},
+	{"connectedinstance_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ConnectedinstanceID)), kInt},
+	{"web_url", nil, uint32(unsafe.Offsetof(FaultsList{}.WebURL)), kStr},
+	{"api_url", nil, uint32(unsafe.Offsetof(FaultsList{}.APIURL)), kStr},
+	{"action_number", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionNumber)), kInt},
+	{"action_ticket_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionTicketID)), kInt},
+	{"action_datetime", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionDatetime)), kTime},
+	{"action_outcome", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionOutcome)), kStr},
+	{"action_chargerate", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionChargerate)), kStr},
+	{"action_contract_ref", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionContractRef)), kStr},
+	{"action_note", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionNote)), kStr},
+	{"ticket_invoices_for_each_site", nil, uint32(unsafe.Offsetof(FaultsList{}.TicketInvoicesForEachSite)), kBool},
+	{"salesorder_id", nil, uint32(unsafe.Offsetof(FaultsList{}.SalesorderID)), kInt},
+	{"orderhead_id", nil, uint32(unsafe.Offsetof(FaultsList{}.OrderheadID)), kInt},
+	{"budgettype", nil, uint32(unsafe.Offsetof(FaultsList{}.Budgettype)), kStr},
+	{"requesttype_name", nil, uint32(unsafe.Offsetof(FaultsList{}.RequesttypeName)), kStr},
+	{"recalculate_billing", nil, uint32(unsafe.Offsetof(FaultsList{}.RecalculateBilling)), kBool},
+	{"impactlevel", nil, uint32(unsafe.Offsetof(FaultsList{}.Impactlevel)), kInt},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierID)), kInt},
+	{"pr_id", nil, uint32(unsafe.Offsetof(FaultsList{}.PrID)), kInt},
+	{"branch_id", nil, uint32(unsafe.Offsetof(FaultsList{}.BranchID)), kInt},
+	{"branch_name", nil, uint32(unsafe.Offsetof(FaultsList{}.BranchName)), kStr},
+	{"update_milestone_id", nil, uint32(unsafe.Offsetof(FaultsList{}.UpdateMilestoneID)), kInt},
+	{"milestone_id", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneID)), kInt},
+	{"milestone_name", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneName)), kStr},
+	{"milestone_value", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneValue)), kF64},
+	{"milestone_sequence", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneSequence)), kInt},
+	{"milestone_status", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneStatus)), kInt},
+	{"milestone_startdate", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneStartdate)), kTime},
+	{"milestone_enddate", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneEnddate)), kTime},
+	{"email_message_id", nil, uint32(unsafe.Offsetof(FaultsList{}.EmailMessageID)), kStr},
+	{"guid", nil, uint32(unsafe.Offsetof(FaultsList{}.GUID)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(FaultsList{}.Colour)), kStr},
+	{"action_agent_name", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionAgentName)), kStr},
+	{"use", nil, uint32(unsafe.Offsetof(FaultsList{}.Use)), kStr},
+	{"canbevotedfor", nil, uint32(unsafe.Offsetof(FaultsList{}.Canbevotedfor)), kBool},
+	{"supplier_reference", nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierReference)), kStr},
+	{"top_level_name", nil, uint32(unsafe.Offsetof(FaultsList{}.TopLevelName)), kStr},
+	{"isbeingclosed", nil, uint32(unsafe.Offsetof(FaultsList{}.Isbeingclosed)), kBool},
+	{"maximumRestrictedPriority", nil, uint32(unsafe.Offsetof(FaultsList{}.MaximumRestrictedPriority)), kInt},
+	{"idsummary", nil, uint32(unsafe.Offsetof(FaultsList{}.Idsummary)), kStr},
+	{"scomclearance", nil, uint32(unsafe.Offsetof(FaultsList{}.Scomclearance)), kStr},
+	{"scomalertid", nil, uint32(unsafe.Offsetof(FaultsList{}.Scomalertid)), kStr},
+	{"statusseq", nil, uint32(unsafe.Offsetof(FaultsList{}.Statusseq)), kInt},
+	{"statuscolor", nil, uint32(unsafe.Offsetof(FaultsList{}.Statuscolor)), kStr},
+	{"next_appointment_type", nil, uint32(unsafe.Offsetof(FaultsList{}.NextAppointmentType)), kInt},
+	{"account_manager", nil, uint32(unsafe.Offsetof(FaultsList{}.AccountManager)), kStr},
+	{"orionalert", nil, uint32(unsafe.Offsetof(FaultsList{}.Orionalert)), kInt},
+	{"orionnote", nil, uint32(unsafe.Offsetof(FaultsList{}.Orionnote)), kStr},
+	{"orionwho", nil, uint32(unsafe.Offsetof(FaultsList{}.Orionwho)), kInt},
+	{"product_key", nil, uint32(unsafe.Offsetof(FaultsList{}.ProductKey)), kStr},
+	{"ticketage", nil, uint32(unsafe.Offsetof(FaultsList{}.Ticketage)), kF64},
+	{"ninja_id", nil, uint32(unsafe.Offsetof(FaultsList{}.NinjaID)), kStr},
+	{"teams_ticket_icon", nil, uint32(unsafe.Offsetof(FaultsList{}.TeamsTicketIcon)), kStr},
+	{"lastactiondateteams", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastactiondateteams)), kStr},
+	{"priority_name", nil, uint32(unsafe.Offsetof(FaultsList{}.PriorityName)), kStr},
+	{"useful_count", nil, uint32(unsafe.Offsetof(FaultsList{}.UsefulCount)), kInt},
+	{"notuseful_count", nil, uint32(unsafe.Offsetof(FaultsList{}.NotusefulCount)), kInt},
+	{"sitepostcode", nil, uint32(unsafe.Offsetof(FaultsList{}.Sitepostcode)), kStr},
+	{"mailbox", nil, uint32(unsafe.Offsetof(FaultsList{}.Mailbox)), kStr},
+	{"userdepartments", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdepartments)), kStr},
+	{"updateservicestatus", nil, uint32(unsafe.Offsetof(FaultsList{}.Updateservicestatus)), kBool},
+	{"servicestatusnote", nil, uint32(unsafe.Offsetof(FaultsList{}.Servicestatusnote)), kStr},
+	{"itil_requesttype_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ItilRequesttypeID)), kInt},
+	{"startdatetime", nil, uint32(unsafe.Offsetof(FaultsList{}.Startdatetime)), kTime},
+	{"enddatetime", nil, uint32(unsafe.Offsetof(FaultsList{}.Enddatetime)), kTime},
+	{"closure_agent_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ClosureAgentID)), kInt},
+	{"closed_in_integration_system", nil, uint32(unsafe.Offsetof(FaultsList{}.ClosedInIntegrationSystem)), kBool},
+	{"newrelic_id", nil, uint32(unsafe.Offsetof(FaultsList{}.NewrelicID)), kStr},
+	{"createdfromautomationstdid", nil, uint32(unsafe.Offsetof(FaultsList{}.Createdfromautomationstdid)), kInt},
+	{"ticket_tags", nil, uint32(unsafe.Offsetof(FaultsList{}.TicketTags)), kStr},
+	{"status_change_frozen", nil, uint32(unsafe.Offsetof(FaultsList{}.StatusChangeFrozen)), kBool},
+	{"approval_status", nil, uint32(unsafe.Offsetof(FaultsList{}.ApprovalStatus)), kInt},
+	{"opp_country_name", nil, uint32(unsafe.Offsetof(FaultsList{}.OppCountryName)), kStr},
+	{"opp_region_name", nil, uint32(unsafe.Offsetof(FaultsList{}.OppRegionName)), kStr},
+	{"invoiceseperatelyoverride", nil, uint32(unsafe.Offsetof(FaultsList{}.Invoiceseperatelyoverride)), kBool},
+	{"purchaseordernumber", nil, uint32(unsafe.Offsetof(FaultsList{}.Purchaseordernumber)), kStr},
+	{"overrideticketcost", nil, uint32(unsafe.Offsetof(FaultsList{}.Overrideticketcost)), kF64},
+	{"budgethours", nil, uint32(unsafe.Offsetof(FaultsList{}.Budgethours)), kStr},
+	{"created_by", nil, uint32(unsafe.Offsetof(FaultsList{}.CreatedBy)), kStr},
+	{"additional_agents", decMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), kSub},
+	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ClientToInvoiceToID)), kInt},
+	{"primary_issue", decOne[ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), kSub},
+	{"primary_workitem", decOne[ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), kSub},
+	{"billing_plan_text", nil, uint32(unsafe.Offsetof(FaultsList{}.BillingPlanText)), kStr},
+	{"reviewed", nil, uint32(unsafe.Offsetof(FaultsList{}.Reviewed)), kBool},
+	{"merged_into_id", nil, uint32(unsafe.Offsetof(FaultsList{}.MergedIntoID)), kInt},
+	{"reassigncount", nil, uint32(unsafe.Offsetof(FaultsList{}.Reassigncount)), kInt},
+	{"default_appointment_summary", nil, uint32(unsafe.Offsetof(FaultsList{}.DefaultAppointmentSummary)), kStr},
+	{"default_appointment_details", nil, uint32(unsafe.Offsetof(FaultsList{}.DefaultAppointmentDetails)), kStr},
+	{"parent_status", nil, uint32(unsafe.Offsetof(FaultsList{}.ParentStatus)), kInt},
+	{"parent_agent", nil, uint32(unsafe.Offsetof(FaultsList{}.ParentAgent)), kInt},
+}, sorted: []uint16{232, 219, 194, 195, 192, 196, 190, 193, 191, 266, 18, 19, 189, 183, 175, 258, 88, 89, 46, 270, 206, 207, 264, 200, 221, 20, 28, 21, 29, 22, 30, 23, 31, 24, 25, 26, 27, 36, 106, 44, 45, 87, 95, 11, 12, 267, 253, 252, 218, 187, 174, 155, 265, 255, 66, 176, 57, 56, 1, 124, 275, 274, 71, 3, 216, 76, 77, 74, 75, 251, 49, 32, 33, 58, 185, 55, 47, 125, 217, 103, 0, 226, 112, 203, 111, 97, 261, 109, 224, 110, 41, 40, 249, 179, 68, 67, 240, 69, 94, 186, 161, 245, 78, 225, 272, 215, 209, 210, 212, 214, 213, 211, 254, 231, 96, 184, 238, 37, 243, 50, 259, 260, 131, 132, 133, 134, 148, 154, 127, 144, 126, 140, 149, 136, 143, 129, 146, 147, 128, 152, 135, 150, 142, 151, 137, 130, 153, 145, 138, 139, 141, 199, 70, 233, 234, 235, 263, 277, 43, 276, 107, 62, 61, 101, 102, 205, 268, 269, 10, 241, 80, 236, 182, 160, 158, 159, 157, 34, 262, 156, 48, 273, 202, 108, 181, 180, 83, 84, 85, 86, 81, 168, 82, 79, 170, 169, 72, 201, 51, 52, 53, 271, 198, 228, 227, 178, 248, 13, 14, 60, 244, 8, 9, 63, 59, 64, 54, 65, 167, 114, 115, 116, 250, 117, 118, 257, 4, 5, 230, 229, 2, 204, 42, 222, 173, 119, 120, 121, 122, 123, 17, 239, 171, 172, 197, 256, 237, 6, 7, 177, 35, 223, 39, 38, 104, 105, 208, 247, 113, 220, 242, 73, 15, 16, 162, 163, 164, 165, 166, 246, 188, 98, 90, 100, 91, 92, 93, 99}}
 
-func (m *FaultsList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.time(`"dateoccurred":`, m.Dateoccurred)
-	e.str(`"summary":`, m.Summary)
-	e.str(`"details":`, m.Details)
-	e.int(`"status_id":`, m.StatusID)
-	e.str(`"status_name":`, m.StatusName)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.str(`"tickettype_name":`, m.TickettypeName)
-	e.int(`"sla_id":`, m.SLAID)
-	e.str(`"sla_name":`, m.SLAName)
-	e.int(`"priority_id":`, m.PriorityID)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.str(`"team":`, m.Team)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"category_1":`, m.Category1)
-	e.str(`"category_2":`, m.Category2)
-	e.str(`"category_3":`, m.Category3)
-	e.str(`"category_4":`, m.Category4)
-	e.int(`"categoryid_1":`, m.Categoryid1)
-	e.int(`"categoryid_2":`, m.Categoryid2)
-	e.int(`"categoryid_3":`, m.Categoryid3)
-	e.int(`"categoryid_4":`, m.Categoryid4)
-	e.str(`"category_1_display":`, m.Category1Display)
-	e.str(`"category_2_display":`, m.Category2Display)
-	e.str(`"category_3_display":`, m.Category3Display)
-	e.str(`"category_4_display":`, m.Category4Display)
-	e.float64(`"estimate":`, m.Estimate)
-	e.float64(`"estimatedays":`, m.Estimatedays)
-	e.float64(`"projecttimepercentage":`, m.Projecttimepercentage)
-	e.float64(`"timetaken":`, m.Timetaken)
-	e.float64(`"chargehours":`, m.Chargehours)
-	e.float64(`"nonchargehours":`, m.Nonchargehours)
-	e.float64(`"travelhours":`, m.Travelhours)
-	e.float64(`"totalmileage":`, m.Totalmileage)
-	e.float64(`"itemsprice":`, m.Itemsprice)
-	e.str(`"items":`, m.Items)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.int(`"parent_id":`, m.ParentID)
-	e.int(`"child_count":`, m.ChildCount)
-	e.int(`"child_count_open":`, m.ChildCountOpen)
-	e.int(`"attachment_count":`, m.AttachmentCount)
-	e.bool(`"flagged":`, m.Flagged)
-	e.bool(`"read":`, m.Read)
-	e.int(`"enduserstatus":`, m.Enduserstatus)
-	e.bool(`"onhold":`, m.Onhold)
-	e.time(`"respondbydate":`, m.Respondbydate)
-	e.time(`"responsedate":`, m.Responsedate)
-	e.time(`"responsestartdate":`, m.Responsestartdate)
-	e.str(`"slaresponsestate":`, m.Slaresponsestate)
-	e.time(`"fixbydate":`, m.Fixbydate)
-	e.time(`"dateclosed":`, m.Dateclosed)
-	e.time(`"dateassigned":`, m.Dateassigned)
-	e.bool(`"excludefromsla":`, m.Excludefromsla)
-	e.float64(`"slaholdtime":`, m.Slaholdtime)
-	e.str(`"site_timezone":`, m.SiteTimezone)
-	e.str(`"parentguid":`, m.Parentguid)
-	e.bool(`"parentassign":`, m.Parentassign)
-	e.time(`"slaactiondate":`, m.Slaactiondate)
-	e.float64(`"slapercused":`, m.Slapercused)
-	e.float64(`"slatimeleft":`, m.Slatimeleft)
-	e.float64(`"currentelapsedhours":`, m.Currentelapsedhours)
-	e.time(`"lastactiondate":`, m.Lastactiondate)
-	e.time(`"last_update":`, m.LastUpdate)
-	e.time(`"lastchildactiondate":`, m.Lastchildactiondate)
-	e.int(`"organisation_id":`, m.OrganisationID)
-	e.int(`"department_id":`, m.DepartmentID)
-	e.str(`"reportedby":`, m.Reportedby)
-	e.str(`"user_email":`, m.UserEmail)
-	e.str(`"emailtolist":`, m.Emailtolist)
-	e.str(`"emailtolistsupplier":`, m.Emailtolistsupplier)
-	e.str(`"emailcclist":`, m.Emailcclist)
-	e.str(`"emailcclistsupplier":`, m.Emailcclistsupplier)
-	e.int(`"matched_kb_id":`, m.MatchedKbID)
-	e.str(`"release_note":`, m.ReleaseNote)
-	e.int(`"product_id":`, m.ProductID)
-	e.int(`"release_id":`, m.ReleaseID)
-	e.str(`"release_name":`, m.ReleaseName)
-	e.int(`"release2_id":`, m.Release2ID)
-	e.str(`"release2_name":`, m.Release2Name)
-	e.int(`"release3_id":`, m.Release3ID)
-	e.str(`"release3_name":`, m.Release3Name)
-	e.str(`"child_ticket_id_string":`, m.ChildTicketIDString)
-	e.str(`"asset_key_field_string":`, m.AssetKeyFieldString)
-	e.str(`"asset_type_name":`, m.AssetTypeName)
-	e.str(`"workflow_name":`, m.WorkflowName)
-	e.str(`"workflow_stage":`, m.WorkflowStage)
-	e.int(`"workflow_stage_id":`, m.WorkflowStageID)
-	e.str(`"workflow_stage_number":`, m.WorkflowStageNumber)
-	e.time(`"lastincomingemail":`, m.Lastincomingemail)
-	e.ints(`"child_ticket_ids":`, m.ChildTicketIds)
-	e.time(`"nextactivitydate":`, m.Nextactivitydate)
-	e.str(`"inventory_number":`, m.InventoryNumber)
-	e.int(`"workflow_id":`, m.WorkflowID)
-	e.int(`"workflow_step":`, m.WorkflowStep)
-	e.int(`"workflow_seq":`, m.WorkflowSeq)
-	e.int(`"pipeline_stage_id":`, m.PipelineStageID)
-	e.str(`"pipeline_stage_name":`, m.PipelineStageName)
-	e.bool(`"hasbeenclosed":`, m.Hasbeenclosed)
-	e.int(`"unread_child_action_count":`, m.UnreadChildActionCount)
-	e.int(`"unread_related_action_count":`, m.UnreadRelatedActionCount)
-	e.int(`"child_action_count":`, m.ChildActionCount)
-	e.str(`"parent_subject":`, m.ParentSubject)
-	e.int(`"related_action_count":`, m.RelatedActionCount)
-	e.bool(`"is_vip":`, m.IsVip)
-	e.bool(`"isimportantcontact":`, m.Isimportantcontact)
-	e.bool(`"inactive":`, m.Inactive)
-	e.int(`"impact":`, m.Impact)
-	e.int(`"urgency":`, m.Urgency)
-	e.time(`"startdate":`, m.Startdate)
-	e.str(`"startdate_timezone":`, m.StartdateTimezone)
-	encodeModel(e, `"startdate_with_timezone":`, m.StartdateWithTimezone)
-	e.str(`"starttime":`, m.Starttime)
-	e.int(`"starttimeslot":`, m.Starttimeslot)
-	e.time(`"targetdate":`, m.Targetdate)
-	e.str(`"targetdate_timezone":`, m.TargetdateTimezone)
-	encodeModel(e, `"targetdate_with_timezone":`, m.TargetdateWithTimezone)
-	e.str(`"targettime":`, m.Targettime)
-	e.int(`"targettimeslot":`, m.Targettimeslot)
-	e.time(`"deadlinedate":`, m.Deadlinedate)
-	e.time(`"followupdate":`, m.Followupdate)
-	e.str(`"oppcontactname":`, m.Oppcontactname)
-	e.str(`"oppcompanyname":`, m.Oppcompanyname)
-	e.str(`"oppemailaddress":`, m.Oppemailaddress)
-	e.str(`"oppcustomertitle":`, m.Oppcustomertitle)
-	e.str(`"opptel":`, m.Opptel)
-	e.str(`"oppaddr1":`, m.Oppaddr1)
-	e.str(`"oppaddr2":`, m.Oppaddr2)
-	e.str(`"oppaddr3":`, m.Oppaddr3)
-	e.str(`"oppaddr4":`, m.Oppaddr4)
-	e.str(`"opppostcode":`, m.Opppostcode)
-	e.str(`"oppcountry":`, m.Oppcountry)
-	e.str(`"oppregion":`, m.Oppregion)
-	e.str(`"opptype":`, m.Opptype)
-	e.float64(`"oppvalue":`, m.Oppvalue)
-	e.float64(`"oppconversionprobability":`, m.Oppconversionprobability)
-	e.float64(`"oppvalueadjusted":`, m.Oppvalueadjusted)
-	e.float64(`"oppprofit":`, m.Oppprofit)
-	e.str(`"oppcurrentsystem":`, m.Oppcurrentsystem)
-	e.str(`"oppcompetitors":`, m.Oppcompetitors)
-	e.time(`"opptrialdate":`, m.Opptrialdate)
-	e.time(`"oppdemodate":`, m.Oppdemodate)
-	e.time(`"oppdiscountdate":`, m.Oppdiscountdate)
-	e.int(`"oppattemptsmade":`, m.Oppattemptsmade)
-	e.time(`"oppconverteddate":`, m.Oppconverteddate)
-	e.str(`"oppproductchosen":`, m.Oppproductchosen)
-	e.str(`"oppreason":`, m.Oppreason)
-	e.str(`"opphear":`, m.Opphear)
-	e.str(`"opptimezonename":`, m.Opptimezonename)
-	e.int(`"oppclosurecategory":`, m.Oppclosurecategory)
-	e.float64(`"cost":`, m.Cost)
-	e.int(`"quantity":`, m.Quantity)
-	e.float64(`"projecttimebudget":`, m.Projecttimebudget)
-	e.float64(`"projectmoneybudget":`, m.Projectmoneybudget)
-	e.float64(`"projecttimeactual":`, m.Projecttimeactual)
-	e.float64(`"projectmoneyactual":`, m.Projectmoneyactual)
-	e.str(`"lastnote":`, m.Lastnote)
-	e.str(`"userdef1":`, m.Userdef1)
-	e.str(`"userdef2":`, m.Userdef2)
-	e.str(`"userdef3":`, m.Userdef3)
-	e.str(`"userdef4":`, m.Userdef4)
-	e.str(`"userdef5":`, m.Userdef5)
-	e.int(`"source":`, m.Source)
-	e.bool(`"release_important":`, m.ReleaseImportant)
-	e.str(`"releasenotegroup_name":`, m.ReleasenotegroupName)
-	e.int(`"releasenotegroup_id":`, m.ReleasenotegroupID)
-	e.int(`"third_party_id":`, m.ThirdPartyID)
-	e.str(`"third_party_id_string":`, m.ThirdPartyIDString)
-	e.int(`"supplier_status":`, m.SupplierStatus)
-	e.str(`"contract_refextra":`, m.ContractRefextra)
-	e.int(`"appointment_type":`, m.AppointmentType)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModels(e, `"timeentries":`, m.Timeentries)
-	e.str(`"section_timezone":`, m.SectionTimezone)
-	e.str(`"itilname":`, m.Itilname)
-	e.str(`"related_service_descriptions":`, m.RelatedServiceDescriptions)
-	e.str(`"related_service_category_names":`, m.RelatedServiceCategoryNames)
-	e.bool(`"projectinternaltask":`, m.Projectinternaltask)
-	e.int(`"appointment_id":`, m.AppointmentID)
-	e.time(`"nextappointmentdate":`, m.Nextappointmentdate)
-	e.str(`"firstname":`, m.Firstname)
-	e.str(`"lastname":`, m.Lastname)
-	e.int(`"connectedinstance_id":`, m.ConnectedinstanceID)
-	e.str(`"web_url":`, m.WebURL)
-	e.str(`"api_url":`, m.APIURL)
-	e.int(`"action_number":`, m.ActionNumber)
-	e.int(`"action_ticket_id":`, m.ActionTicketID)
-	e.time(`"action_datetime":`, m.ActionDatetime)
-	e.str(`"action_outcome":`, m.ActionOutcome)
-	e.str(`"action_chargerate":`, m.ActionChargerate)
-	e.str(`"action_contract_ref":`, m.ActionContractRef)
-	e.str(`"action_note":`, m.ActionNote)
-	e.bool(`"ticket_invoices_for_each_site":`, m.TicketInvoicesForEachSite)
-	e.int(`"salesorder_id":`, m.SalesorderID)
-	e.int(`"orderhead_id":`, m.OrderheadID)
-	e.str(`"budgettype":`, m.Budgettype)
-	e.str(`"requesttype_name":`, m.RequesttypeName)
-	e.bool(`"recalculate_billing":`, m.RecalculateBilling)
-	e.int(`"impactlevel":`, m.Impactlevel)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.int(`"pr_id":`, m.PrID)
-	e.int(`"branch_id":`, m.BranchID)
-	e.str(`"branch_name":`, m.BranchName)
-	e.int(`"update_milestone_id":`, m.UpdateMilestoneID)
-	e.int(`"milestone_id":`, m.MilestoneID)
-	e.str(`"milestone_name":`, m.MilestoneName)
-	e.float64(`"milestone_value":`, m.MilestoneValue)
-	e.int(`"milestone_sequence":`, m.MilestoneSequence)
-	e.int(`"milestone_status":`, m.MilestoneStatus)
-	e.time(`"milestone_startdate":`, m.MilestoneStartdate)
-	e.time(`"milestone_enddate":`, m.MilestoneEnddate)
-	e.str(`"email_message_id":`, m.EmailMessageID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"colour":`, m.Colour)
-	e.str(`"action_agent_name":`, m.ActionAgentName)
-	e.str(`"use":`, m.Use)
-	e.bool(`"canbevotedfor":`, m.Canbevotedfor)
-	e.str(`"supplier_reference":`, m.SupplierReference)
-	e.str(`"top_level_name":`, m.TopLevelName)
-	e.bool(`"isbeingclosed":`, m.Isbeingclosed)
-	e.int(`"maximumRestrictedPriority":`, m.MaximumRestrictedPriority)
-	e.str(`"idsummary":`, m.Idsummary)
-	e.str(`"scomclearance":`, m.Scomclearance)
-	e.str(`"scomalertid":`, m.Scomalertid)
-	e.int(`"statusseq":`, m.Statusseq)
-	e.str(`"statuscolor":`, m.Statuscolor)
-	e.int(`"next_appointment_type":`, m.NextAppointmentType)
-	e.str(`"account_manager":`, m.AccountManager)
-	e.int(`"orionalert":`, m.Orionalert)
-	e.str(`"orionnote":`, m.Orionnote)
-	e.int(`"orionwho":`, m.Orionwho)
-	e.str(`"product_key":`, m.ProductKey)
-	e.float64(`"ticketage":`, m.Ticketage)
-	e.str(`"ninja_id":`, m.NinjaID)
-	e.str(`"teams_ticket_icon":`, m.TeamsTicketIcon)
-	e.str(`"lastactiondateteams":`, m.Lastactiondateteams)
-	e.str(`"priority_name":`, m.PriorityName)
-	e.int(`"useful_count":`, m.UsefulCount)
-	e.int(`"notuseful_count":`, m.NotusefulCount)
-	e.str(`"sitepostcode":`, m.Sitepostcode)
-	e.str(`"mailbox":`, m.Mailbox)
-	e.str(`"userdepartments":`, m.Userdepartments)
-	e.bool(`"updateservicestatus":`, m.Updateservicestatus)
-	e.str(`"servicestatusnote":`, m.Servicestatusnote)
-	e.int(`"itil_requesttype_id":`, m.ItilRequesttypeID)
-	e.time(`"startdatetime":`, m.Startdatetime)
-	e.time(`"enddatetime":`, m.Enddatetime)
-	e.int(`"closure_agent_id":`, m.ClosureAgentID)
-	e.bool(`"closed_in_integration_system":`, m.ClosedInIntegrationSystem)
-	e.str(`"newrelic_id":`, m.NewrelicID)
-	e.int(`"createdfromautomationstdid":`, m.Createdfromautomationstdid)
-	e.str(`"ticket_tags":`, m.TicketTags)
-	e.bool(`"status_change_frozen":`, m.StatusChangeFrozen)
-	e.int(`"approval_status":`, m.ApprovalStatus)
-	e.str(`"opp_country_name":`, m.OppCountryName)
-	e.str(`"opp_region_name":`, m.OppRegionName)
-	e.bool(`"invoiceseperatelyoverride":`, m.Invoiceseperatelyoverride)
-	e.str(`"purchaseordernumber":`, m.Purchaseordernumber)
-	e.float64(`"overrideticketcost":`, m.Overrideticketcost)
-	e.str(`"budgethours":`, m.Budgethours)
-	e.str(`"created_by":`, m.CreatedBy)
-	encodeModels(e, `"additional_agents":`, m.AdditionalAgents)
-	e.int(`"client_to_invoice_to_id":`, m.ClientToInvoiceToID)
-	encodeModel(e, `"primary_issue":`, m.PrimaryIssue)
-	encodeModel(e, `"primary_workitem":`, m.PrimaryWorkitem)
-	e.str(`"billing_plan_text":`, m.BillingPlanText)
-	e.bool(`"reviewed":`, m.Reviewed)
-	e.int(`"merged_into_id":`, m.MergedIntoID)
-	e.int(`"reassigncount":`, m.Reassigncount)
-	e.str(`"default_appointment_summary":`, m.DefaultAppointmentSummary)
-	e.str(`"default_appointment_details":`, m.DefaultAppointmentDetails)
-	e.int(`"parent_status":`, m.ParentStatus)
-	e.int(`"parent_agent":`, m.ParentAgent)
-	e.close(mark, m.Extra)
-}
+func (m *FaultsList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultsList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultsList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ID)), kInt},
+	{`"dateoccurred":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Dateoccurred)), kTime},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Summary)), kStr},
+	{`"details":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Details)), kStr},
+	{`"status_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.StatusID)), kInt},
+	{`"status_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.StatusName)), kStr},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.TickettypeID)), kInt},
+	{`"tickettype_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.TickettypeName)), kStr},
+	{`"sla_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SLAID)), kInt},
+	{`"sla_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SLAName)), kStr},
+	{`"priority_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.PriorityID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ClientName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SiteName)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.UserName)), kStr},
+	{`"team":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Team)), kStr},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.AgentName)), kStr},
+	{`"category_1":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Category1)), kStr},
+	{`"category_2":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Category2)), kStr},
+	{`"category_3":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Category3)), kStr},
+	{`"category_4":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Category4)), kStr},
+	{`"categoryid_1":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid1)), kInt},
+	{`"categoryid_2":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid2)), kInt},
+	{`"categoryid_3":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid3)), kInt},
+	{`"categoryid_4":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid4)), kInt},
+	{`"category_1_display":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Category1Display)), kStr},
+	{`"category_2_display":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Category2Display)), kStr},
+	{`"category_3_display":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Category3Display)), kStr},
+	{`"category_4_display":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Category4Display)), kStr},
+	{`"estimate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Estimate)), kF64},
+	{`"estimatedays":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Estimatedays)), kF64},
+	{`"projecttimepercentage":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Projecttimepercentage)), kF64},
+	{`"timetaken":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Timetaken)), kF64},
+	{`"chargehours":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Chargehours)), kF64},
+	{`"nonchargehours":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Nonchargehours)), kF64},
+	{`"travelhours":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Travelhours)), kF64},
+	{`"totalmileage":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Totalmileage)), kF64},
+	{`"itemsprice":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Itemsprice)), kF64},
+	{`"items":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Items)), kStr},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierName)), kStr},
+	{`"parent_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ParentID)), kInt},
+	{`"child_count":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ChildCount)), kInt},
+	{`"child_count_open":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ChildCountOpen)), kInt},
+	{`"attachment_count":`, nil, uint32(unsafe.Offsetof(FaultsList{}.AttachmentCount)), kInt},
+	{`"flagged":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Flagged)), kBool},
+	{`"read":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Read)), kBool},
+	{`"enduserstatus":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Enduserstatus)), kInt},
+	{`"onhold":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Onhold)), kBool},
+	{`"respondbydate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Respondbydate)), kTime},
+	{`"responsedate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Responsedate)), kTime},
+	{`"responsestartdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Responsestartdate)), kTime},
+	{`"slaresponsestate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Slaresponsestate)), kStr},
+	{`"fixbydate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Fixbydate)), kTime},
+	{`"dateclosed":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Dateclosed)), kTime},
+	{`"dateassigned":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Dateassigned)), kTime},
+	{`"excludefromsla":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Excludefromsla)), kBool},
+	{`"slaholdtime":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Slaholdtime)), kF64},
+	{`"site_timezone":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SiteTimezone)), kStr},
+	{`"parentguid":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Parentguid)), kStr},
+	{`"parentassign":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Parentassign)), kBool},
+	{`"slaactiondate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Slaactiondate)), kTime},
+	{`"slapercused":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Slapercused)), kF64},
+	{`"slatimeleft":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Slatimeleft)), kF64},
+	{`"currentelapsedhours":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Currentelapsedhours)), kF64},
+	{`"lastactiondate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Lastactiondate)), kTime},
+	{`"last_update":`, nil, uint32(unsafe.Offsetof(FaultsList{}.LastUpdate)), kTime},
+	{`"lastchildactiondate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Lastchildactiondate)), kTime},
+	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.OrganisationID)), kInt},
+	{`"department_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.DepartmentID)), kInt},
+	{`"reportedby":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Reportedby)), kStr},
+	{`"user_email":`, nil, uint32(unsafe.Offsetof(FaultsList{}.UserEmail)), kStr},
+	{`"emailtolist":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Emailtolist)), kStr},
+	{`"emailtolistsupplier":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Emailtolistsupplier)), kStr},
+	{`"emailcclist":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Emailcclist)), kStr},
+	{`"emailcclistsupplier":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Emailcclistsupplier)), kStr},
+	{`"matched_kb_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MatchedKbID)), kInt},
+	{`"release_note":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseNote)), kStr},
+	{`"product_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ProductID)), kInt},
+	{`"release_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseID)), kInt},
+	{`"release_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseName)), kStr},
+	{`"release2_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Release2ID)), kInt},
+	{`"release2_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Release2Name)), kStr},
+	{`"release3_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Release3ID)), kInt},
+	{`"release3_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Release3Name)), kStr},
+	{`"child_ticket_id_string":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ChildTicketIDString)), kStr},
+	{`"asset_key_field_string":`, nil, uint32(unsafe.Offsetof(FaultsList{}.AssetKeyFieldString)), kStr},
+	{`"asset_type_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.AssetTypeName)), kStr},
+	{`"workflow_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowName)), kStr},
+	{`"workflow_stage":`, nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStage)), kStr},
+	{`"workflow_stage_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStageID)), kInt},
+	{`"workflow_stage_number":`, nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStageNumber)), kStr},
+	{`"lastincomingemail":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Lastincomingemail)), kTime},
+	{`"child_ticket_ids":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ChildTicketIds)), kInts},
+	{`"nextactivitydate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Nextactivitydate)), kTime},
+	{`"inventory_number":`, nil, uint32(unsafe.Offsetof(FaultsList{}.InventoryNumber)), kStr},
+	{`"workflow_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowID)), kInt},
+	{`"workflow_step":`, nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStep)), kInt},
+	{`"workflow_seq":`, nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowSeq)), kInt},
+	{`"pipeline_stage_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.PipelineStageID)), kInt},
+	{`"pipeline_stage_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.PipelineStageName)), kStr},
+	{`"hasbeenclosed":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Hasbeenclosed)), kBool},
+	{`"unread_child_action_count":`, nil, uint32(unsafe.Offsetof(FaultsList{}.UnreadChildActionCount)), kInt},
+	{`"unread_related_action_count":`, nil, uint32(unsafe.Offsetof(FaultsList{}.UnreadRelatedActionCount)), kInt},
+	{`"child_action_count":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ChildActionCount)), kInt},
+	{`"parent_subject":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ParentSubject)), kStr},
+	{`"related_action_count":`, nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedActionCount)), kInt},
+	{`"is_vip":`, nil, uint32(unsafe.Offsetof(FaultsList{}.IsVip)), kBool},
+	{`"isimportantcontact":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Isimportantcontact)), kBool},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Inactive)), kBool},
+	{`"impact":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Impact)), kInt},
+	{`"urgency":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Urgency)), kInt},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Startdate)), kTime},
+	{`"startdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultsList{}.StartdateTimezone)), kStr},
+	{`"startdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), kSub},
+	{`"starttime":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Starttime)), kStr},
+	{`"starttimeslot":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Starttimeslot)), kInt},
+	{`"targetdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Targetdate)), kTime},
+	{`"targetdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultsList{}.TargetdateTimezone)), kStr},
+	{`"targetdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), kSub},
+	{`"targettime":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Targettime)), kStr},
+	{`"targettimeslot":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Targettimeslot)), kInt},
+	{`"deadlinedate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Deadlinedate)), kTime},
+	{`"followupdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Followupdate)), kTime},
+	{`"oppcontactname":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcontactname)), kStr},
+	{`"oppcompanyname":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcompanyname)), kStr},
+	{`"oppemailaddress":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppemailaddress)), kStr},
+	{`"oppcustomertitle":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcustomertitle)), kStr},
+	{`"opptel":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Opptel)), kStr},
+	{`"oppaddr1":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr1)), kStr},
+	{`"oppaddr2":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr2)), kStr},
+	{`"oppaddr3":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr3)), kStr},
+	{`"oppaddr4":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr4)), kStr},
+	{`"opppostcode":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Opppostcode)), kStr},
+	{`"oppcountry":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcountry)), kStr},
+	{`"oppregion":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppregion)), kStr},
+	{`"opptype":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Opptype)), kStr},
+	{`"oppvalue":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppvalue)), kF64},
+	{`"oppconversionprobability":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppconversionprobability)), kF64},
+	{`"oppvalueadjusted":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppvalueadjusted)), kF64},
+	{`"oppprofit":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppprofit)), kF64},
+	{`"oppcurrentsystem":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcurrentsystem)), kStr},
+	{`"oppcompetitors":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcompetitors)), kStr},
+	{`"opptrialdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Opptrialdate)), kTime},
+	{`"oppdemodate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppdemodate)), kTime},
+	{`"oppdiscountdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppdiscountdate)), kTime},
+	{`"oppattemptsmade":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppattemptsmade)), kInt},
+	{`"oppconverteddate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppconverteddate)), kTime},
+	{`"oppproductchosen":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppproductchosen)), kStr},
+	{`"oppreason":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppreason)), kStr},
+	{`"opphear":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Opphear)), kStr},
+	{`"opptimezonename":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Opptimezonename)), kStr},
+	{`"oppclosurecategory":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Oppclosurecategory)), kInt},
+	{`"cost":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Cost)), kF64},
+	{`"quantity":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Quantity)), kInt},
+	{`"projecttimebudget":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Projecttimebudget)), kF64},
+	{`"projectmoneybudget":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Projectmoneybudget)), kF64},
+	{`"projecttimeactual":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Projecttimeactual)), kF64},
+	{`"projectmoneyactual":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Projectmoneyactual)), kF64},
+	{`"lastnote":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Lastnote)), kStr},
+	{`"userdef1":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef1)), kStr},
+	{`"userdef2":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef2)), kStr},
+	{`"userdef3":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef3)), kStr},
+	{`"userdef4":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef4)), kStr},
+	{`"userdef5":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef5)), kStr},
+	{`"source":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Source)), kInt},
+	{`"release_important":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseImportant)), kBool},
+	{`"releasenotegroup_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ReleasenotegroupName)), kStr},
+	{`"releasenotegroup_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ReleasenotegroupID)), kInt},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ThirdPartyID)), kInt},
+	{`"third_party_id_string":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ThirdPartyIDString)), kStr},
+	{`"supplier_status":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierStatus)), kInt},
+	{`"contract_refextra":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ContractRefextra)), kStr},
+	{`"appointment_type":`, nil, uint32(unsafe.Offsetof(FaultsList{}.AppointmentType)), kInt},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(FaultsList{}.Customfields)), kSub},
+	{`"timeentries":`, encMany[FaultsTimeEntry], uint32(unsafe.Offsetof(FaultsList{}.Timeentries)), kSub},
+	{`"section_timezone":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SectionTimezone)), kStr},
+	{`"itilname":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Itilname)), kStr},
+	{`"related_service_descriptions":`, nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedServiceDescriptions)), kStr},
+	{`"related_service_category_names":`, nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedServiceCategoryNames)), kStr},
+	{`"projectinternaltask":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Projectinternaltask)), kBool},
+	{`"appointment_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.AppointmentID)), kInt},
+	{`"nextappointmentdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Nextappointmentdate)), kTime},
+	{`"firstname":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Firstname)), kStr},
+	{`"lastname":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Lastname)), kStr},
+	{`"connectedinstance_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ConnectedinstanceID)), kInt},
+	{`"web_url":`, nil, uint32(unsafe.Offsetof(FaultsList{}.WebURL)), kStr},
+	{`"api_url":`, nil, uint32(unsafe.Offsetof(FaultsList{}.APIURL)), kStr},
+	{`"action_number":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ActionNumber)), kInt},
+	{`"action_ticket_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ActionTicketID)), kInt},
+	{`"action_datetime":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ActionDatetime)), kTime},
+	{`"action_outcome":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ActionOutcome)), kStr},
+	{`"action_chargerate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ActionChargerate)), kStr},
+	{`"action_contract_ref":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ActionContractRef)), kStr},
+	{`"action_note":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ActionNote)), kStr},
+	{`"ticket_invoices_for_each_site":`, nil, uint32(unsafe.Offsetof(FaultsList{}.TicketInvoicesForEachSite)), kBool},
+	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SalesorderID)), kInt},
+	{`"orderhead_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.OrderheadID)), kInt},
+	{`"budgettype":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Budgettype)), kStr},
+	{`"requesttype_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.RequesttypeName)), kStr},
+	{`"recalculate_billing":`, nil, uint32(unsafe.Offsetof(FaultsList{}.RecalculateBilling)), kBool},
+	{`"impactlevel":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Impactlevel)), kInt},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierID)), kInt},
+	{`"pr_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.PrID)), kInt},
+	{`"branch_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.BranchID)), kInt},
+	{`"branch_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.BranchName)), kStr},
+	{`"update_milestone_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.UpdateMilestoneID)), kInt},
+	{`"milestone_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneID)), kInt},
+	{`"milestone_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneName)), kStr},
+	{`"milestone_value":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneValue)), kF64},
+	{`"milestone_sequence":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneSequence)), kInt},
+	{`"milestone_status":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneStatus)), kInt},
+	{`"milestone_startdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneStartdate)), kTime},
+	{`"milestone_enddate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneEnddate)), kTime},
+	{`"email_message_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.EmailMessageID)), kStr},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(FaultsList{}.GUID)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Colour)), kStr},
+	{`"action_agent_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ActionAgentName)), kStr},
+	{`"use":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Use)), kStr},
+	{`"canbevotedfor":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Canbevotedfor)), kBool},
+	{`"supplier_reference":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierReference)), kStr},
+	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.TopLevelName)), kStr},
+	{`"isbeingclosed":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Isbeingclosed)), kBool},
+	{`"maximumRestrictedPriority":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MaximumRestrictedPriority)), kInt},
+	{`"idsummary":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Idsummary)), kStr},
+	{`"scomclearance":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Scomclearance)), kStr},
+	{`"scomalertid":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Scomalertid)), kStr},
+	{`"statusseq":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Statusseq)), kInt},
+	{`"statuscolor":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Statuscolor)), kStr},
+	{`"next_appointment_type":`, nil, uint32(unsafe.Offsetof(FaultsList{}.NextAppointmentType)), kInt},
+	{`"account_manager":`, nil, uint32(unsafe.Offsetof(FaultsList{}.AccountManager)), kStr},
+	{`"orionalert":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Orionalert)), kInt},
+	{`"orionnote":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Orionnote)), kStr},
+	{`"orionwho":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Orionwho)), kInt},
+	{`"product_key":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ProductKey)), kStr},
+	{`"ticketage":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Ticketage)), kF64},
+	{`"ninja_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.NinjaID)), kStr},
+	{`"teams_ticket_icon":`, nil, uint32(unsafe.Offsetof(FaultsList{}.TeamsTicketIcon)), kStr},
+	{`"lastactiondateteams":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Lastactiondateteams)), kStr},
+	{`"priority_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.PriorityName)), kStr},
+	{`"useful_count":`, nil, uint32(unsafe.Offsetof(FaultsList{}.UsefulCount)), kInt},
+	{`"notuseful_count":`, nil, uint32(unsafe.Offsetof(FaultsList{}.NotusefulCount)), kInt},
+	{`"sitepostcode":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Sitepostcode)), kStr},
+	{`"mailbox":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Mailbox)), kStr},
+	{`"userdepartments":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Userdepartments)), kStr},
+	{`"updateservicestatus":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Updateservicestatus)), kBool},
+	{`"servicestatusnote":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Servicestatusnote)), kStr},
+	{`"itil_requesttype_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ItilRequesttypeID)), kInt},
+	{`"startdatetime":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Startdatetime)), kTime},
+	{`"enddatetime":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Enddatetime)), kTime},
+	{`"closure_agent_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ClosureAgentID)), kInt},
+	{`"closed_in_integration_system":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ClosedInIntegrationSystem)), kBool},
+	{`"newrelic_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.NewrelicID)), kStr},
+	{`"createdfromautomationstdid":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Createdfromautomationstdid)), kInt},
+	{`"ticket_tags":`, nil, uint32(unsafe.Offsetof(FaultsList{}.TicketTags)), kStr},
+	{`"status_change_frozen":`, nil, uint32(unsafe.Offsetof(FaultsList{}.StatusChangeFrozen)), kBool},
+	{`"approval_status":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ApprovalStatus)), kInt},
+	{`"opp_country_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.OppCountryName)), kStr},
+	{`"opp_region_name":`, nil, uint32(unsafe.Offsetof(FaultsList{}.OppRegionName)), kStr},
+	{`"invoiceseperatelyoverride":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Invoiceseperatelyoverride)), kBool},
+	{`"purchaseordernumber":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Purchaseordernumber)), kStr},
+	{`"overrideticketcost":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Overrideticketcost)), kF64},
+	{`"budgethours":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Budgethours)), kStr},
+	{`"created_by":`, nil, uint32(unsafe.Offsetof(FaultsList{}.CreatedBy)), kStr},
+	{`"additional_agents":`, encMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), kSub},
+	{`"client_to_invoice_to_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ClientToInvoiceToID)), kInt},
+	{`"primary_issue":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), kSub},
+	{`"primary_workitem":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), kSub},
+	{`"billing_plan_text":`, nil, uint32(unsafe.Offsetof(FaultsList{}.BillingPlanText)), kStr},
+	{`"reviewed":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Reviewed)), kBool},
+	{`"merged_into_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MergedIntoID)), kInt},
+	{`"reassigncount":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Reassigncount)), kInt},
+	{`"default_appointment_summary":`, nil, uint32(unsafe.Offsetof(FaultsList{}.DefaultAppointmentSummary)), kStr},
+	{`"default_appointment_details":`, nil, uint32(unsafe.Offsetof(FaultsList{}.DefaultAppointmentDetails)), kStr},
+	{`"parent_status":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ParentStatus)), kInt},
+	{`"parent_agent":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ParentAgent)), kInt},
+}}
+
+func (m *FaultsList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultsList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultsMileStone) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "milestone_id":
-			ok = d.int(&m.MilestoneID)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "ticket_name":
-			ok = d.str(&m.TicketName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultsMileStone = decTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.ID)), kInt},
+	{"milestone_id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.MilestoneID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.TicketID)), kInt},
+	{"ticket_name", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.TicketName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.Warning)), kStr},
+}, sorted: []uint16{4, 0, 1, 2, 3}}
 
-func (m *FaultsMileStone) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"milestone_id":`, m.MilestoneID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"ticket_name":`, m.TicketName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FaultsMileStone) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultsMileStone) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultsMileStone) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultsMileStone = encTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsMileStone{}.ID)), kInt},
+	{`"milestone_id":`, nil, uint32(unsafe.Offsetof(FaultsMileStone{}.MilestoneID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultsMileStone{}.TicketID)), kInt},
+	{`"ticket_name":`, nil, uint32(unsafe.Offsetof(FaultsMileStone{}.TicketName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultsMileStone{}.Warning)), kStr},
+}}
+
+func (m *FaultsMileStone) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultsMileStone) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsMileStone) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FaultsTimeEntry) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actionbillingplanid":
-			ok = d.int(&m.Actionbillingplanid)
-		case "actioncode":
-			ok = d.int(&m.Actioncode)
-		case "actualtime":
-			ok = d.float64(&m.Actualtime)
-		case "faultid":
-			ok = d.int(&m.Faultid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "overridden":
-			ok = d.bool(&m.Overridden)
-		case "time":
-			ok = d.float64(&m.Time)
-		case "value":
-			ok = d.float64(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFaultsTimeEntry = decTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.ID)), kInt},
+	{"faultid", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Faultid)), kInt},
+	{"actioncode", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actioncode)), kInt},
+	{"time", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Time)), kF64},
+	{"actionbillingplanid", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actionbillingplanid)), kInt},
+	{"value", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Value)), kF64},
+	{"overridden", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Overridden)), kBool},
+	{"actualtime", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actualtime)), kF64},
+	{"_warning", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Warning)), kStr},
+}, sorted: []uint16{8, 4, 2, 7, 1, 0, 6, 3, 5}}
 
-func (m *FaultsTimeEntry) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"faultid":`, m.Faultid)
-	e.int(`"actioncode":`, m.Actioncode)
-	e.float64(`"time":`, m.Time)
-	e.int(`"actionbillingplanid":`, m.Actionbillingplanid)
-	e.float64(`"value":`, m.Value)
-	e.bool(`"overridden":`, m.Overridden)
-	e.float64(`"actualtime":`, m.Actualtime)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FaultsTimeEntry) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultsTimeEntry) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FaultsTimeEntry) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFaultsTimeEntry = encTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.ID)), kInt},
+	{`"faultid":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Faultid)), kInt},
+	{`"actioncode":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actioncode)), kInt},
+	{`"time":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Time)), kF64},
+	{`"actionbillingplanid":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actionbillingplanid)), kInt},
+	{`"value":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Value)), kF64},
+	{`"overridden":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Overridden)), kBool},
+	{`"actualtime":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actualtime)), kF64},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Warning)), kStr},
+}}
+
+func (m *FaultsTimeEntry) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultsTimeEntry) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsTimeEntry) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Feedback) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "automation_id":
-			ok = d.int(&m.AutomationID)
-		case "comment":
-			ok = d.str(&m.Comment)
-		case "customsurveyfields":
-			ok = decodeModels(d, &m.Customsurveyfields)
-		case "date":
-			ok = d.time(&m.Date)
-		case "feedback_faultid":
-			ok = d.int(&m.FeedbackFaultid)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ip_address":
-			ok = d.str(&m.IPAddress)
-		case "key":
-			ok = d.str(&m.Key)
-		case "recaptcha_token":
-			ok = d.str(&m.RecaptchaToken)
-		case "score":
-			ok = d.int(&m.Score)
-		case "score_band":
-			ok = d.int(&m.ScoreBand)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "user_message":
-			ok = d.str(&m.UserMessage)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFeedback = decTable{extra: unsafe.Offsetof(Feedback{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Feedback{}.ID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(Feedback{}.TicketID)), kInt},
+	{"key", nil, uint32(unsafe.Offsetof(Feedback{}.Key)), kStr},
+	{"score", nil, uint32(unsafe.Offsetof(Feedback{}.Score)), kInt},
+	{"date", nil, uint32(unsafe.Offsetof(Feedback{}.Date)), kTime},
+	{"comment", nil, uint32(unsafe.Offsetof(Feedback{}.Comment)), kStr},
+	{"score_band", nil, uint32(unsafe.Offsetof(Feedback{}.ScoreBand)), kInt},
+	{"user_message", nil, uint32(unsafe.Offsetof(Feedback{}.UserMessage)), kStr},
+	{"customsurveyfields", decMany[CustomField], uint32(unsafe.Offsetof(Feedback{}.Customsurveyfields)), kSub},
+	{"recaptcha_token", nil, uint32(unsafe.Offsetof(Feedback{}.RecaptchaToken)), kStr},
+	{"feedback_faultid", nil, uint32(unsafe.Offsetof(Feedback{}.FeedbackFaultid)), kInt},
+	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(Feedback{}.Fields)), kSub},
+	{"automation_id", nil, uint32(unsafe.Offsetof(Feedback{}.AutomationID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(Feedback{}.Warning)), kStr},
+	{"ip_address", nil, uint32(unsafe.Offsetof(Feedback{}.IPAddress)), kStr},
+}, sorted: []uint16{13, 12, 5, 8, 4, 10, 11, 0, 14, 2, 9, 3, 6, 1, 7}}
 
-func (m *Feedback) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"key":`, m.Key)
-	e.int(`"score":`, m.Score)
-	e.time(`"date":`, m.Date)
-	e.str(`"comment":`, m.Comment)
-	e.int(`"score_band":`, m.ScoreBand)
-	e.str(`"user_message":`, m.UserMessage)
-	encodeModels(e, `"customsurveyfields":`, m.Customsurveyfields)
-	e.str(`"recaptcha_token":`, m.RecaptchaToken)
-	e.int(`"feedback_faultid":`, m.FeedbackFaultid)
-	encodeModels(e, `"fields":`, m.Fields)
-	e.int(`"automation_id":`, m.AutomationID)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"ip_address":`, m.IPAddress)
-	e.close(mark, m.Extra)
-}
+func (m *Feedback) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFeedback) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Feedback) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFeedback = encTable{extra: unsafe.Offsetof(Feedback{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Feedback{}.ID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(Feedback{}.TicketID)), kInt},
+	{`"key":`, nil, uint32(unsafe.Offsetof(Feedback{}.Key)), kStr},
+	{`"score":`, nil, uint32(unsafe.Offsetof(Feedback{}.Score)), kInt},
+	{`"date":`, nil, uint32(unsafe.Offsetof(Feedback{}.Date)), kTime},
+	{`"comment":`, nil, uint32(unsafe.Offsetof(Feedback{}.Comment)), kStr},
+	{`"score_band":`, nil, uint32(unsafe.Offsetof(Feedback{}.ScoreBand)), kInt},
+	{`"user_message":`, nil, uint32(unsafe.Offsetof(Feedback{}.UserMessage)), kStr},
+	{`"customsurveyfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Feedback{}.Customsurveyfields)), kSub},
+	{`"recaptcha_token":`, nil, uint32(unsafe.Offsetof(Feedback{}.RecaptchaToken)), kStr},
+	{`"feedback_faultid":`, nil, uint32(unsafe.Offsetof(Feedback{}.FeedbackFaultid)), kInt},
+	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(Feedback{}.Fields)), kSub},
+	{`"automation_id":`, nil, uint32(unsafe.Offsetof(Feedback{}.AutomationID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Feedback{}.Warning)), kStr},
+	{`"ip_address":`, nil, uint32(unsafe.Offsetof(Feedback{}.IPAddress)), kStr},
+}}
+
+func (m *Feedback) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFeedback) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Feedback) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Field) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_level":
-			ok = d.int(&m.AccessLevel)
-		case "datafrom":
-			ok = d.int(&m.Datafrom)
-		case "datalength":
-			ok = d.int(&m.Datalength)
-		case "groupname":
-			ok = d.str(&m.Groupname)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "idstring":
-			ok = d.str(&m.Idstring)
-		case "inactiveupdatetype":
-			ok = d.int(&m.Inactiveupdatetype)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "issoftware":
-			ok = d.bool(&m.Issoftware)
-		case "kind":
-			ok = d.str(&m.Kind)
-		case "lookup":
-			ok = d.int(&m.Lookup)
-		case "mandatory":
-			ok = d.bool(&m.Mandatory)
-		case "mapping_id":
-			ok = d.int(&m.MappingID)
-		case "moveupdatedefault":
-			ok = d.str(&m.Moveupdatedefault)
-		case "moveupdatetype":
-			ok = d.int(&m.Moveupdatetype)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_values":
-			ok = d.str(&m.NewValues)
-		case "order_values_alphanumerically":
-			ok = d.bool(&m.OrderValuesAlphanumerically)
-		case "parenttype_id":
-			ok = d.int(&m.ParenttypeID)
-		case "parenttype_name":
-			ok = d.str(&m.ParenttypeName)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "showonactivity":
-			ok = d.bool(&m.Showonactivity)
-		case "showoncalendar":
-			ok = d.bool(&m.Showoncalendar)
-		case "systemuse":
-			ok = d.int(&m.Systemuse)
-		case "tab_columns":
-			ok = d.int(&m.TabColumns)
-		case "tab_id":
-			ok = d.int(&m.TabID)
-		case "tab_name":
-			ok = d.str(&m.TabName)
-		case "tab_sequence":
-			ok = d.int(&m.TabSequence)
-		case "techdetail":
-			ok = d.int(&m.Techdetail)
-		case "typeinfo_id":
-			ok = d.int(&m.TypeinfoID)
-		case "url":
-			ok = d.str(&m.URL)
-		case "userdetail":
-			ok = d.int(&m.Userdetail)
-		case "validate":
-			ok = d.str(&m.Validate)
-		case "values":
-			ok = decodeModels(d, &m.Values)
-		case "visibility_conditions":
-			ok = decodeModels(d, &m.VisibilityConditions)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectField = decTable{extra: unsafe.Offsetof(Field{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(Field{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(Field{}.Intent)), kStr},
+	{"kind", nil, uint32(unsafe.Offsetof(Field{}.Kind)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Field{}.ID)), kInt},
+	{"typeinfo_id", nil, uint32(unsafe.Offsetof(Field{}.TypeinfoID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Field{}.Name)), kStr},
+	{"validate", nil, uint32(unsafe.Offsetof(Field{}.Validate)), kStr},
+	{"systemuse", nil, uint32(unsafe.Offsetof(Field{}.Systemuse)), kInt},
+	{"url", nil, uint32(unsafe.Offsetof(Field{}.URL)), kStr},
+	{"idstring", nil, uint32(unsafe.Offsetof(Field{}.Idstring)), kStr},
+	{"datafrom", nil, uint32(unsafe.Offsetof(Field{}.Datafrom)), kInt},
+	{"datalength", nil, uint32(unsafe.Offsetof(Field{}.Datalength)), kInt},
+	{"issoftware", nil, uint32(unsafe.Offsetof(Field{}.Issoftware)), kBool},
+	{"sequence", nil, uint32(unsafe.Offsetof(Field{}.Sequence)), kInt},
+	{"lookup", nil, uint32(unsafe.Offsetof(Field{}.Lookup)), kInt},
+	{"mandatory", nil, uint32(unsafe.Offsetof(Field{}.Mandatory)), kBool},
+	{"showoncalendar", nil, uint32(unsafe.Offsetof(Field{}.Showoncalendar)), kBool},
+	{"moveupdatetype", nil, uint32(unsafe.Offsetof(Field{}.Moveupdatetype)), kInt},
+	{"inactiveupdatetype", nil, uint32(unsafe.Offsetof(Field{}.Inactiveupdatetype)), kInt},
+	{"moveupdatedefault", nil, uint32(unsafe.Offsetof(Field{}.Moveupdatedefault)), kStr},
+	{"showonactivity", nil, uint32(unsafe.Offsetof(Field{}.Showonactivity)), kBool},
+	{"values", decMany[Lookup], uint32(unsafe.Offsetof(Field{}.Values)), kSub},
+	{"new_values", nil, uint32(unsafe.Offsetof(Field{}.NewValues)), kStr},
+	{"parenttype_id", nil, uint32(unsafe.Offsetof(Field{}.ParenttypeID)), kInt},
+	{"parenttype_name", nil, uint32(unsafe.Offsetof(Field{}.ParenttypeName)), kStr},
+	{"mapping_id", nil, uint32(unsafe.Offsetof(Field{}.MappingID)), kInt},
+	{"order_values_alphanumerically", nil, uint32(unsafe.Offsetof(Field{}.OrderValuesAlphanumerically)), kBool},
+	{"tab_id", nil, uint32(unsafe.Offsetof(Field{}.TabID)), kInt},
+	{"tab_name", nil, uint32(unsafe.Offsetof(Field{}.TabName)), kStr},
+	{"tab_sequence", nil, uint32(unsafe.Offsetof(Field{}.TabSequence)), kInt},
+	{"tab_columns", nil, uint32(unsafe.Offsetof(Field{}.TabColumns)), kInt},
+	{"groupname", nil, uint32(unsafe.Offsetof(Field{}.Groupname)), kStr},
+	{"techdetail", nil, uint32(unsafe.Offsetof(Field{}.Techdetail)), kInt},
+	{"userdetail", nil, uint32(unsafe.Offsetof(Field{}.Userdetail)), kInt},
+	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(Field{}.VisibilityConditions)), kSub},
+	{"access_level", nil, uint32(unsafe.Offsetof(Field{}.AccessLevel)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(Field{}.Warning)), kStr},
+}, sorted: []uint16{36, 35, 10, 11, 31, 0, 3, 9, 18, 1, 12, 2, 14, 15, 25, 19, 17, 5, 22, 26, 23, 24, 13, 20, 16, 7, 30, 27, 28, 29, 32, 4, 8, 33, 6, 21, 34}}
 
-func (m *Field) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"kind":`, m.Kind)
-	e.int(`"id":`, m.ID)
-	e.int(`"typeinfo_id":`, m.TypeinfoID)
-	e.str(`"name":`, m.Name)
-	e.str(`"validate":`, m.Validate)
-	e.int(`"systemuse":`, m.Systemuse)
-	e.str(`"url":`, m.URL)
-	e.str(`"idstring":`, m.Idstring)
-	e.int(`"datafrom":`, m.Datafrom)
-	e.int(`"datalength":`, m.Datalength)
-	e.bool(`"issoftware":`, m.Issoftware)
-	e.int(`"sequence":`, m.Sequence)
-	e.int(`"lookup":`, m.Lookup)
-	e.bool(`"mandatory":`, m.Mandatory)
-	e.bool(`"showoncalendar":`, m.Showoncalendar)
-	e.int(`"moveupdatetype":`, m.Moveupdatetype)
-	e.int(`"inactiveupdatetype":`, m.Inactiveupdatetype)
-	e.str(`"moveupdatedefault":`, m.Moveupdatedefault)
-	e.bool(`"showonactivity":`, m.Showonactivity)
-	encodeModels(e, `"values":`, m.Values)
-	e.str(`"new_values":`, m.NewValues)
-	e.int(`"parenttype_id":`, m.ParenttypeID)
-	e.str(`"parenttype_name":`, m.ParenttypeName)
-	e.int(`"mapping_id":`, m.MappingID)
-	e.bool(`"order_values_alphanumerically":`, m.OrderValuesAlphanumerically)
-	e.int(`"tab_id":`, m.TabID)
-	e.str(`"tab_name":`, m.TabName)
-	e.int(`"tab_sequence":`, m.TabSequence)
-	e.int(`"tab_columns":`, m.TabColumns)
-	e.str(`"groupname":`, m.Groupname)
-	e.int(`"techdetail":`, m.Techdetail)
-	e.int(`"userdetail":`, m.Userdetail)
-	encodeModels(e, `"visibility_conditions":`, m.VisibilityConditions)
-	e.int(`"access_level":`, m.AccessLevel)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Field) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectField) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Field) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctField = encTable{extra: unsafe.Offsetof(Field{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Field{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(Field{}.Intent)), kStr},
+	{`"kind":`, nil, uint32(unsafe.Offsetof(Field{}.Kind)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Field{}.ID)), kInt},
+	{`"typeinfo_id":`, nil, uint32(unsafe.Offsetof(Field{}.TypeinfoID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Field{}.Name)), kStr},
+	{`"validate":`, nil, uint32(unsafe.Offsetof(Field{}.Validate)), kStr},
+	{`"systemuse":`, nil, uint32(unsafe.Offsetof(Field{}.Systemuse)), kInt},
+	{`"url":`, nil, uint32(unsafe.Offsetof(Field{}.URL)), kStr},
+	{`"idstring":`, nil, uint32(unsafe.Offsetof(Field{}.Idstring)), kStr},
+	{`"datafrom":`, nil, uint32(unsafe.Offsetof(Field{}.Datafrom)), kInt},
+	{`"datalength":`, nil, uint32(unsafe.Offsetof(Field{}.Datalength)), kInt},
+	{`"issoftware":`, nil, uint32(unsafe.Offsetof(Field{}.Issoftware)), kBool},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(Field{}.Sequence)), kInt},
+	{`"lookup":`, nil, uint32(unsafe.Offsetof(Field{}.Lookup)), kInt},
+	{`"mandatory":`, nil, uint32(unsafe.Offsetof(Field{}.Mandatory)), kBool},
+	{`"showoncalendar":`, nil, uint32(unsafe.Offsetof(Field{}.Showoncalendar)), kBool},
+	{`"moveupdatetype":`, nil, uint32(unsafe.Offsetof(Field{}.Moveupdatetype)), kInt},
+	{`"inactiveupdatetype":`, nil, uint32(unsafe.Offsetof(Field{}.Inactiveupdatetype)), kInt},
+	{`"moveupdatedefault":`, nil, uint32(unsafe.Offsetof(Field{}.Moveupdatedefault)), kStr},
+	{`"showonactivity":`, nil, uint32(unsafe.Offsetof(Field{}.Showonactivity)), kBool},
+	{`"values":`, encMany[Lookup], uint32(unsafe.Offsetof(Field{}.Values)), kSub},
+	{`"new_values":`, nil, uint32(unsafe.Offsetof(Field{}.NewValues)), kStr},
+	{`"parenttype_id":`, nil, uint32(unsafe.Offsetof(Field{}.ParenttypeID)), kInt},
+	{`"parenttype_name":`, nil, uint32(unsafe.Offsetof(Field{}.ParenttypeName)), kStr},
+	{`"mapping_id":`, nil, uint32(unsafe.Offsetof(Field{}.MappingID)), kInt},
+	{`"order_values_alphanumerically":`, nil, uint32(unsafe.Offsetof(Field{}.OrderValuesAlphanumerically)), kBool},
+	{`"tab_id":`, nil, uint32(unsafe.Offsetof(Field{}.TabID)), kInt},
+	{`"tab_name":`, nil, uint32(unsafe.Offsetof(Field{}.TabName)), kStr},
+	{`"tab_sequence":`, nil, uint32(unsafe.Offsetof(Field{}.TabSequence)), kInt},
+	{`"tab_columns":`, nil, uint32(unsafe.Offsetof(Field{}.TabColumns)), kInt},
+	{`"groupname":`, nil, uint32(unsafe.Offsetof(Field{}.Groupname)), kStr},
+	{`"techdetail":`, nil, uint32(unsafe.Offsetof(Field{}.Techdetail)), kInt},
+	{`"userdetail":`, nil, uint32(unsafe.Offsetof(Field{}.Userdetail)), kInt},
+	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(Field{}.VisibilityConditions)), kSub},
+	{`"access_level":`, nil, uint32(unsafe.Offsetof(Field{}.AccessLevel)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Field{}.Warning)), kStr},
+}}
+
+func (m *Field) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctField) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Field) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FieldGroup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "enduseraction":
-			ok = d.int(&m.Enduseraction)
-		case "enduserdetail":
-			ok = d.int(&m.Enduserdetail)
-		case "enduserdetailhideifempty":
-			ok = d.bool(&m.Enduserdetailhideifempty)
-		case "endusernew":
-			ok = d.int(&m.Endusernew)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "header":
-			ok = d.str(&m.Header)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "name":
-			ok = d.str(&m.Name)
-		case "outcomes":
-			ok = decodeModels(d, &m.Outcomes)
-		case "techaction":
-			ok = d.int(&m.Techaction)
-		case "techdetail":
-			ok = d.int(&m.Techdetail)
-		case "techdetailhideifempty":
-			ok = d.bool(&m.Techdetailhideifempty)
-		case "technew":
-			ok = d.int(&m.Technew)
-		case "tickettypes":
-			ok = decodeModels(d, &m.Tickettypes)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "visibility_conditions":
-			ok = decodeModels(d, &m.VisibilityConditions)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFieldGroup = decTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FieldGroup{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(FieldGroup{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(FieldGroup{}.Intent)), kStr},
+	{"header", nil, uint32(unsafe.Offsetof(FieldGroup{}.Header)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(FieldGroup{}.Name)), kStr},
+	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(FieldGroup{}.Fields)), kSub},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FieldGroup{}.Translations)), kSub},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(FieldGroup{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(FieldGroup{}.AccessControlLevel)), kInt},
+	{"tickettypes", decMany[KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Tickettypes)), kSub},
+	{"outcomes", decMany[KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Outcomes)), kSub},
+	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), kSub},
+	{"endusernew", nil, uint32(unsafe.Offsetof(FieldGroup{}.Endusernew)), kInt},
+	{"enduserdetail", nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduserdetail)), kInt},
+	{"technew", nil, uint32(unsafe.Offsetof(FieldGroup{}.Technew)), kInt},
+	{"techdetail", nil, uint32(unsafe.Offsetof(FieldGroup{}.Techdetail)), kInt},
+	{"enduseraction", nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduseraction)), kInt},
+	{"techaction", nil, uint32(unsafe.Offsetof(FieldGroup{}.Techaction)), kInt},
+	{"techdetailhideifempty", nil, uint32(unsafe.Offsetof(FieldGroup{}.Techdetailhideifempty)), kBool},
+	{"enduserdetailhideifempty", nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduserdetailhideifempty)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(FieldGroup{}.Warning)), kStr},
+}, sorted: []uint16{20, 7, 8, 16, 13, 19, 12, 5, 1, 3, 0, 2, 4, 10, 17, 15, 18, 14, 9, 6, 11}}
 
-func (m *FieldGroup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"header":`, m.Header)
-	e.str(`"name":`, m.Name)
-	encodeModels(e, `"fields":`, m.Fields)
-	encodeModels(e, `"translations":`, m.Translations)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	encodeModels(e, `"tickettypes":`, m.Tickettypes)
-	encodeModels(e, `"outcomes":`, m.Outcomes)
-	encodeModels(e, `"visibility_conditions":`, m.VisibilityConditions)
-	e.int(`"endusernew":`, m.Endusernew)
-	e.int(`"enduserdetail":`, m.Enduserdetail)
-	e.int(`"technew":`, m.Technew)
-	e.int(`"techdetail":`, m.Techdetail)
-	e.int(`"enduseraction":`, m.Enduseraction)
-	e.int(`"techaction":`, m.Techaction)
-	e.bool(`"techdetailhideifempty":`, m.Techdetailhideifempty)
-	e.bool(`"enduserdetailhideifempty":`, m.Enduserdetailhideifempty)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FieldGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFieldGroup) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FieldGroup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFieldGroup = encTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Intent)), kStr},
+	{`"header":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Header)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Name)), kStr},
+	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(FieldGroup{}.Fields)), kSub},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FieldGroup{}.Translations)), kSub},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(FieldGroup{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.AccessControlLevel)), kInt},
+	{`"tickettypes":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Tickettypes)), kSub},
+	{`"outcomes":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Outcomes)), kSub},
+	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), kSub},
+	{`"endusernew":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Endusernew)), kInt},
+	{`"enduserdetail":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduserdetail)), kInt},
+	{`"technew":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Technew)), kInt},
+	{`"techdetail":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Techdetail)), kInt},
+	{`"enduseraction":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduseraction)), kInt},
+	{`"techaction":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Techaction)), kInt},
+	{`"techdetailhideifempty":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Techdetailhideifempty)), kBool},
+	{`"enduserdetailhideifempty":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduserdetailhideifempty)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Warning)), kStr},
+}}
+
+func (m *FieldGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFieldGroup) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FieldGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FieldHelper) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "access_level":
-			ok = d.int(&m.AccessLevel)
-		case "display":
-			ok = d.str(&m.Display)
-		case "groupname":
-			ok = d.str(&m.Groupname)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lookup":
-			ok = d.int(&m.Lookup)
-		case "mandatory":
-			ok = d.bool(&m.Mandatory)
-		case "mapping_id":
-			ok = d.int(&m.MappingID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "parenttype_id":
-			ok = d.int(&m.ParenttypeID)
-		case "showonactivity":
-			ok = d.bool(&m.Showonactivity)
-		case "systemuse":
-			ok = d.int(&m.Systemuse)
-		case "tab_columns":
-			ok = d.int(&m.TabColumns)
-		case "tab_id":
-			ok = d.int(&m.TabID)
-		case "tab_name":
-			ok = d.str(&m.TabName)
-		case "tab_sequence":
-			ok = d.int(&m.TabSequence)
-		case "techdetail":
-			ok = d.int(&m.Techdetail)
-		case "typeinfo_id":
-			ok = d.int(&m.TypeinfoID)
-		case "url":
-			ok = d.str(&m.URL)
-		case "userdetail":
-			ok = d.int(&m.Userdetail)
-		case "validate":
-			ok = d.str(&m.Validate)
-		case "value":
-			ok = d.raw(&m.Value)
-		case "visibility_conditions":
-			ok = decodeModels(d, &m.VisibilityConditions)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFieldHelper = decTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FieldHelper{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(FieldHelper{}.Name)), kStr},
+	{"validate", nil, uint32(unsafe.Offsetof(FieldHelper{}.Validate)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(FieldHelper{}.Value)), kRaw},
+	{"display", nil, uint32(unsafe.Offsetof(FieldHelper{}.Display)), kStr},
+	{"mandatory", nil, uint32(unsafe.Offsetof(FieldHelper{}.Mandatory)), kBool},
+	{"showonactivity", nil, uint32(unsafe.Offsetof(FieldHelper{}.Showonactivity)), kBool},
+	{"lookup", nil, uint32(unsafe.Offsetof(FieldHelper{}.Lookup)), kInt},
+	{"systemuse", nil, uint32(unsafe.Offsetof(FieldHelper{}.Systemuse)), kInt},
+	{"parenttype_id", nil, uint32(unsafe.Offsetof(FieldHelper{}.ParenttypeID)), kInt},
+	{"url", nil, uint32(unsafe.Offsetof(FieldHelper{}.URL)), kStr},
+	{"mapping_id", nil, uint32(unsafe.Offsetof(FieldHelper{}.MappingID)), kInt},
+	{"access_level", nil, uint32(unsafe.Offsetof(FieldHelper{}.AccessLevel)), kInt},
+	{"typeinfo_id", nil, uint32(unsafe.Offsetof(FieldHelper{}.TypeinfoID)), kInt},
+	{"tab_id", nil, uint32(unsafe.Offsetof(FieldHelper{}.TabID)), kInt},
+	{"tab_name", nil, uint32(unsafe.Offsetof(FieldHelper{}.TabName)), kStr},
+	{"tab_sequence", nil, uint32(unsafe.Offsetof(FieldHelper{}.TabSequence)), kInt},
+	{"tab_columns", nil, uint32(unsafe.Offsetof(FieldHelper{}.TabColumns)), kInt},
+	{"groupname", nil, uint32(unsafe.Offsetof(FieldHelper{}.Groupname)), kStr},
+	{"techdetail", nil, uint32(unsafe.Offsetof(FieldHelper{}.Techdetail)), kInt},
+	{"userdetail", nil, uint32(unsafe.Offsetof(FieldHelper{}.Userdetail)), kInt},
+	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), kSub},
+}, sorted: []uint16{12, 4, 18, 0, 7, 5, 11, 1, 9, 6, 8, 17, 14, 15, 16, 19, 13, 10, 20, 2, 3, 21}}
 
-func (m *FieldHelper) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"validate":`, m.Validate)
-	e.raw(`"value":`, m.Value)
-	e.str(`"display":`, m.Display)
-	e.bool(`"mandatory":`, m.Mandatory)
-	e.bool(`"showonactivity":`, m.Showonactivity)
-	e.int(`"lookup":`, m.Lookup)
-	e.int(`"systemuse":`, m.Systemuse)
-	e.int(`"parenttype_id":`, m.ParenttypeID)
-	e.str(`"url":`, m.URL)
-	e.int(`"mapping_id":`, m.MappingID)
-	e.int(`"access_level":`, m.AccessLevel)
-	e.int(`"typeinfo_id":`, m.TypeinfoID)
-	e.int(`"tab_id":`, m.TabID)
-	e.str(`"tab_name":`, m.TabName)
-	e.int(`"tab_sequence":`, m.TabSequence)
-	e.int(`"tab_columns":`, m.TabColumns)
-	e.str(`"groupname":`, m.Groupname)
-	e.int(`"techdetail":`, m.Techdetail)
-	e.int(`"userdetail":`, m.Userdetail)
-	encodeModels(e, `"visibility_conditions":`, m.VisibilityConditions)
-	e.close(mark, m.Extra)
-}
+func (m *FieldHelper) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFieldHelper) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FieldHelper) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFieldHelper = encTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Name)), kStr},
+	{`"validate":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Validate)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Value)), kRaw},
+	{`"display":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Display)), kStr},
+	{`"mandatory":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Mandatory)), kBool},
+	{`"showonactivity":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Showonactivity)), kBool},
+	{`"lookup":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Lookup)), kInt},
+	{`"systemuse":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Systemuse)), kInt},
+	{`"parenttype_id":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.ParenttypeID)), kInt},
+	{`"url":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.URL)), kStr},
+	{`"mapping_id":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.MappingID)), kInt},
+	{`"access_level":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.AccessLevel)), kInt},
+	{`"typeinfo_id":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.TypeinfoID)), kInt},
+	{`"tab_id":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.TabID)), kInt},
+	{`"tab_name":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.TabName)), kStr},
+	{`"tab_sequence":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.TabSequence)), kInt},
+	{`"tab_columns":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.TabColumns)), kInt},
+	{`"groupname":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Groupname)), kStr},
+	{`"techdetail":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Techdetail)), kInt},
+	{`"userdetail":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Userdetail)), kInt},
+	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), kSub},
+}}
+
+func (m *FieldHelper) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFieldHelper) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FieldHelper) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FieldInfo) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_testsql":
-			ok = d.bool(&m.Testsql)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "actions_field_name":
-			ok = d.str(&m.ActionsFieldName)
-		case "addunknown":
-			ok = d.bool(&m.Addunknown)
-		case "calcfield":
-			ok = d.str(&m.Calcfield)
-		case "calculation":
-			ok = d.str(&m.Calculation)
-		case "calendar_searchable":
-			ok = d.bool(&m.CalendarSearchable)
-		case "characterlimit":
-			ok = d.int(&m.Characterlimit)
-		case "characterlimittype":
-			ok = d.int(&m.Characterlimittype)
-		case "client_restrictions":
-			ok = decodeModels(d, &m.ClientRestrictions)
-		case "copytochild":
-			ok = d.bool(&m.Copytochild)
-		case "copytochildonupdate":
-			ok = d.bool(&m.Copytochildonupdate)
-		case "copytorelated":
-			ok = d.bool(&m.Copytorelated)
-		case "custom":
-			ok = d.int(&m.Custom)
-		case "customextratableid":
-			ok = d.int(&m.Customextratableid)
-		case "database_lookup_auto":
-			ok = d.bool(&m.DatabaseLookupAuto)
-		case "database_lookup_id":
-			ok = d.int(&m.DatabaseLookupID)
-		case "database_lookup_input":
-			ok = d.int(&m.DatabaseLookupInput)
-		case "database_lookup_name":
-			ok = d.str(&m.DatabaseLookupName)
-		case "database_lookup_triggers":
-			ok = decodeModels(d, &m.DatabaseLookupTriggers)
-		case "defaultdate":
-			ok = d.int(&m.Defaultdate)
-		case "defaultdays":
-			ok = d.int(&m.Defaultdays)
-		case "defaultvalue":
-			ok = d.str(&m.Defaultvalue)
-		case "defaultvalue_lookup":
-			ok = d.str(&m.DefaultvalueLookup)
-		case "defaultvalue_table":
-			ok = decodeModels(d, &m.DefaultvalueTable)
-		case "deleteafterclosure":
-			ok = d.bool(&m.Deleteafterclosure)
-		case "deleteafterclosuredays":
-			ok = d.int(&m.Deleteafterclosuredays)
-		case "excludefromallfields":
-			ok = d.bool(&m.Excludefromallfields)
-		case "extratype":
-			ok = d.int(&m.Extratype)
-		case "faults_field_name":
-			ok = d.str(&m.FaultsFieldName)
-		case "groupname":
-			ok = d.str(&m.Groupname)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "hide_from_filters":
-			ok = d.bool(&m.HideFromFilters)
-		case "hint":
-			ok = d.str(&m.Hint)
-		case "hint_type":
-			ok = d.int(&m.HintType)
-		case "hyperlink":
-			ok = d.str(&m.Hyperlink)
-		case "id":
-			ok = d.int(&m.ID)
-		case "importalias":
-			ok = d.str(&m.Importalias)
-		case "inherit_ac_from_tickettype":
-			ok = d.bool(&m.InheritAcFromTickettype)
-		case "inputtype":
-			ok = d.int(&m.Inputtype)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "is_horizontal":
-			ok = d.bool(&m.IsHorizontal)
-		case "isencrypted":
-			ok = d.bool(&m.Isencrypted)
-		case "label":
-			ok = d.str(&m.Label)
-		case "labellong":
-			ok = d.str(&m.Labellong)
-		case "load_type":
-			ok = d.int(&m.LoadType)
-		case "lookup":
-			ok = d.int(&m.Lookup)
-		case "lookup_request":
-			ok = decodeModel(d, &m.LookupRequest)
-		case "mandatory":
-			ok = d.bool(&m.Mandatory)
-		case "max_selection":
-			ok = d.int(&m.MaxSelection)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_storage_method":
-			ok = d.bool(&m.NewStorageMethod)
-		case "new_values":
-			ok = d.str(&m.NewValues)
-		case "onlyshowforagents":
-			ok = d.bool(&m.Onlyshowforagents)
-		case "ordervalueby":
-			ok = d.int(&m.Ordervalueby)
-		case "ordervaluesalphanumerically":
-			ok = d.bool(&m.Ordervaluesalphanumerically)
-		case "org_restrictions":
-			ok = decodeModels(d, &m.OrgRestrictions)
-		case "partslookupusedin":
-			ok = d.str(&m.Partslookupusedin)
-		case "readonly":
-			ok = d.bool(&m.Readonly)
-		case "regex":
-			ok = d.str(&m.Regex)
-		case "rounding":
-			ok = d.int(&m.Rounding)
-		case "searchable":
-			ok = d.bool(&m.Searchable)
-		case "selection_field_id":
-			ok = d.int(&m.SelectionFieldID)
-		case "selection_field_name":
-			ok = d.str(&m.SelectionFieldName)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "showhintondetails":
-			ok = d.bool(&m.Showhintondetails)
-		case "showintable":
-			ok = d.bool(&m.Showintable)
-		case "showoncrmnote":
-			ok = d.bool(&m.Showoncrmnote)
-		case "showondetailsscreen":
-			ok = d.bool(&m.Showondetailsscreen)
-		case "sql_certificate_id":
-			ok = d.int(&m.SQLCertificateID)
-		case "sql_certificate_name":
-			ok = d.str(&m.SQLCertificateName)
-		case "sql_connection_type":
-			ok = d.int(&m.SQLConnectionType)
-		case "sql_database":
-			ok = d.str(&m.SQLDatabase)
-		case "sql_new_password":
-			ok = d.str(&m.SQLNewPassword)
-		case "sql_server":
-			ok = d.str(&m.SQLServer)
-		case "sql_user":
-			ok = d.str(&m.SQLUser)
-		case "sqlcfvariables":
-			ok = d.ints(&m.Sqlcfvariables)
-		case "sqllookup":
-			ok = d.str(&m.Sqllookup)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "tab_columns":
-			ok = d.int(&m.TabColumns)
-		case "tab_guid":
-			ok = d.str(&m.TabGUID)
-		case "tab_id":
-			ok = d.int(&m.TabID)
-		case "tab_name":
-			ok = d.str(&m.TabName)
-		case "tab_sequence":
-			ok = d.int(&m.TabSequence)
-		case "table_data_entry_type":
-			ok = d.int(&m.TableDataEntryType)
-		case "table_guid":
-			ok = d.str(&m.TableGUID)
-		case "table_height":
-			ok = d.int(&m.TableHeight)
-		case "table_id":
-			ok = d.int(&m.TableID)
-		case "table_info":
-			ok = decodeModel(d, &m.TableInfo)
-		case "table_name":
-			ok = d.str(&m.TableName)
-		case "table_values":
-			ok = decodeModels(d, &m.TableValues)
-		case "third_party_name":
-			ok = d.str(&m.ThirdPartyName)
-		case "type":
-			ok = d.int(&m.Type)
-		case "usage":
-			ok = d.int(&m.Usage)
-		case "usage_guid":
-			ok = d.str(&m.UsageGUID)
-		case "user_searchable":
-			ok = d.bool(&m.UserSearchable)
-		case "validation_data":
-			ok = decodeModels(d, &m.ValidationData)
-		case "values":
-			ok = decodeModels(d, &m.Values)
-		case "variable_format_1":
-			ok = d.str(&m.VariableFormat1)
-		case "variable_format_2":
-			ok = d.str(&m.VariableFormat2)
-		case "variable_name":
-			ok = d.str(&m.VariableName)
-		case "visibility":
-			ok = d.int(&m.Visibility)
-		case "visibility_conditions":
-			ok = decodeModels(d, &m.VisibilityConditions)
-		case "where_sql":
-			ok = d.str(&m.WhereSQL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: []decField{
+	{"intent", nil, uint32(unsafe.Offsetof(FieldInfo{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(FieldInfo{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(FieldInfo{}.GUID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(FieldInfo{}.Name)), kStr},
+	{"label", nil, uint32(unsafe.Offsetof(FieldInfo{}.Label)), kStr},
+	{"labellong", nil, uint32(unsafe.Offsetof(FieldInfo{}.Labellong)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(FieldInfo{}.Summary)), kStr},
+	{"hint", nil, uint32(unsafe.Offsetof(FieldInfo{}.Hint)), kStr},
+	{"lookup", nil, uint32(unsafe.Offsetof(FieldInfo{}.Lookup)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(FieldInfo{}.Type)), kInt},
+	{"custom", nil, uint32(unsafe.Offsetof(FieldInfo{}.Custom)), kInt},
+	{"usage", nil, uint32(unsafe.Offsetof(FieldInfo{}.Usage)), kInt},
+	{"usage_guid", nil, uint32(unsafe.Offsetof(FieldInfo{}.UsageGUID)), kStr},
+	{"tab_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.TabID)), kInt},
+	{"tab_guid", nil, uint32(unsafe.Offsetof(FieldInfo{}.TabGUID)), kStr},
+	{"tab_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.TabName)), kStr},
+	{"tab_sequence", nil, uint32(unsafe.Offsetof(FieldInfo{}.TabSequence)), kInt},
+	{"tab_columns", nil, uint32(unsafe.Offsetof(FieldInfo{}.TabColumns)), kInt},
+	{"table_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableID)), kInt},
+	{"table_guid", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableGUID)), kStr},
+	{"table_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableName)), kStr},
+	{"readonly", nil, uint32(unsafe.Offsetof(FieldInfo{}.Readonly)), kBool},
+	{"addunknown", nil, uint32(unsafe.Offsetof(FieldInfo{}.Addunknown)), kBool},
+	{"extratype", nil, uint32(unsafe.Offsetof(FieldInfo{}.Extratype)), kInt},
+	{"calcfield", nil, uint32(unsafe.Offsetof(FieldInfo{}.Calcfield)), kStr},
+	{"characterlimit", nil, uint32(unsafe.Offsetof(FieldInfo{}.Characterlimit)), kInt},
+	{"characterlimittype", nil, uint32(unsafe.Offsetof(FieldInfo{}.Characterlimittype)), kInt},
+	{"inputtype", nil, uint32(unsafe.Offsetof(FieldInfo{}.Inputtype)), kInt},
+	{"copytochild", nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytochild)), kBool},
+	{"searchable", nil, uint32(unsafe.Offsetof(FieldInfo{}.Searchable)), kBool},
+	{"user_searchable", nil, uint32(unsafe.Offsetof(FieldInfo{}.UserSearchable)), kBool},
+	{"calendar_searchable", nil, uint32(unsafe.Offsetof(FieldInfo{}.CalendarSearchable)), kBool},
+	{"defaultvalue", nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultvalue)), kStr},
+	{"ordervaluesalphanumerically", nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervaluesalphanumerically)), kBool},
+	{"ordervalueby", nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervalueby)), kInt},
+	{"defaultvalue_lookup", nil, uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueLookup)), kStr},
+	{"defaultvalue_table", decMany[CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), kSub},
+	{"values", decMany[Lookup], uint32(unsafe.Offsetof(FieldInfo{}.Values)), kSub},
+	{"table_values", decMany[CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.TableValues)), kSub},
+	{"new_values", nil, uint32(unsafe.Offsetof(FieldInfo{}.NewValues)), kStr},
+	{"variable_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableName)), kStr},
+	{"faults_field_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.FaultsFieldName)), kStr},
+	{"actions_field_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.ActionsFieldName)), kStr},
+	{"table_info", decOne[CustomTable], uint32(unsafe.Offsetof(FieldInfo{}.TableInfo)), kSub},
+	{"client_restrictions", decMany[AreaField], uint32(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), kSub},
+	{"org_restrictions", decMany[OrganisationField], uint32(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), kSub},
+	{"database_lookup_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupID)), kInt},
+	{"database_lookup_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupName)), kStr},
+	{"database_lookup_auto", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupAuto)), kBool},
+	{"database_lookup_triggers", decMany[PartsLookupField], uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), kSub},
+	{"third_party_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.ThirdPartyName)), kStr},
+	{"sqllookup", nil, uint32(unsafe.Offsetof(FieldInfo{}.Sqllookup)), kStr},
+	{"copytochildonupdate", nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytochildonupdate)), kBool},
+	{"showintable", nil, uint32(unsafe.Offsetof(FieldInfo{}.Showintable)), kBool},
+	{"importalias", nil, uint32(unsafe.Offsetof(FieldInfo{}.Importalias)), kStr},
+	{"hyperlink", nil, uint32(unsafe.Offsetof(FieldInfo{}.Hyperlink)), kStr},
+	{"seq", nil, uint32(unsafe.Offsetof(FieldInfo{}.Seq)), kInt},
+	{"visibility", nil, uint32(unsafe.Offsetof(FieldInfo{}.Visibility)), kInt},
+	{"groupname", nil, uint32(unsafe.Offsetof(FieldInfo{}.Groupname)), kStr},
+	{"_testsql", nil, uint32(unsafe.Offsetof(FieldInfo{}.Testsql)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(FieldInfo{}.Warning)), kStr},
+	{"showhintondetails", nil, uint32(unsafe.Offsetof(FieldInfo{}.Showhintondetails)), kBool},
+	{"partslookupusedin", nil, uint32(unsafe.Offsetof(FieldInfo{}.Partslookupusedin)), kStr},
+	{"showondetailsscreen", nil, uint32(unsafe.Offsetof(FieldInfo{}.Showondetailsscreen)), kBool},
+	{"selection_field_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.SelectionFieldID)), kInt},
+	{"selection_field_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.SelectionFieldName)), kStr},
+	{"variable_format_1", nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableFormat1)), kStr},
+	{"variable_format_2", nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableFormat2)), kStr},
+	{"customextratableid", nil, uint32(unsafe.Offsetof(FieldInfo{}.Customextratableid)), kInt},
+	{"copytorelated", nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytorelated)), kBool},
+	{"deleteafterclosure", nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosure)), kBool},
+	{"deleteafterclosuredays", nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosuredays)), kInt},
+	{"defaultdate", nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdate)), kInt},
+	{"validation_data", decMany[CustomFieldValidation], uint32(unsafe.Offsetof(FieldInfo{}.ValidationData)), kSub},
+	{"calculation", nil, uint32(unsafe.Offsetof(FieldInfo{}.Calculation)), kStr},
+	{"rounding", nil, uint32(unsafe.Offsetof(FieldInfo{}.Rounding)), kInt},
+	{"regex", nil, uint32(unsafe.Offsetof(FieldInfo{}.Regex)), kStr},
+	{"onlyshowforagents", nil, uint32(unsafe.Offsetof(FieldInfo{}.Onlyshowforagents)), kBool},
+	{"excludefromallfields", nil, uint32(unsafe.Offsetof(FieldInfo{}.Excludefromallfields)), kBool},
+	{"mandatory", nil, uint32(unsafe.Offsetof(FieldInfo{}.Mandatory)), kBool},
+	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), kSub},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(FieldInfo{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(FieldInfo{}.AccessControlLevel)), kInt},
+	{"inherit_ac_from_tickettype", nil, uint32(unsafe.Offsetof(FieldInfo{}.InheritAcFromTickettype)), kBool},
+	{"is_horizontal", nil, uint32(unsafe.Offsetof(FieldInfo{}.IsHorizontal)), kBool},
+	{"sqlcfvariables", nil, uint32(unsafe.Offsetof(FieldInfo{}.Sqlcfvariables)), kInts},
+	{"showoncrmnote", nil, uint32(unsafe.Offsetof(FieldInfo{}.Showoncrmnote)), kBool},
+	{"database_lookup_input", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupInput)), kInt},
+	{"table_data_entry_type", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableDataEntryType)), kInt},
+	{"isencrypted", nil, uint32(unsafe.Offsetof(FieldInfo{}.Isencrypted)), kBool},
+	{"table_height", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableHeight)), kInt},
+	{"sql_connection_type", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLConnectionType)), kInt},
+	{"sql_user", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLUser)), kStr},
+	{"sql_new_password", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLNewPassword)), kStr},
+	{"sql_server", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLServer)), kStr},
+	{"sql_database", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLDatabase)), kStr},
+	{"sql_certificate_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateID)), kInt},
+	{"sql_certificate_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateName)), kStr},
+	{"lookup_request", decOne[SQLLookupRequest], uint32(unsafe.Offsetof(FieldInfo{}.LookupRequest)), kSub},
+	{"max_selection", nil, uint32(unsafe.Offsetof(FieldInfo{}.MaxSelection)), kInt},
+	{"hint_type", nil, uint32(unsafe.Offsetof(FieldInfo{}.HintType)), kInt},
+	{"defaultdays", nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdays)), kInt},
+	{"new_storage_method", nil, uint32(unsafe.Offsetof(FieldInfo{}.NewStorageMethod)), kBool},
+	{"where_sql", nil, uint32(unsafe.Offsetof(FieldInfo{}.WhereSQL)), kStr},
+	{"load_type", nil, uint32(unsafe.Offsetof(FieldInfo{}.LoadType)), kInt},
+	{"hide_from_filters", nil, uint32(unsafe.Offsetof(FieldInfo{}.HideFromFilters)), kBool},
+}, sorted: []uint16{59, 60, 81, 82, 42, 22, 24, 74, 31, 25, 26, 44, 28, 52, 69, 10, 68, 48, 46, 87, 47, 49, 72, 101, 32, 35, 36, 70, 71, 78, 23, 41, 58, 2, 105, 7, 100, 55, 1, 54, 83, 27, 0, 84, 89, 4, 5, 104, 8, 98, 79, 99, 3, 102, 39, 77, 34, 33, 45, 62, 21, 76, 75, 29, 64, 65, 56, 61, 53, 86, 63, 96, 97, 91, 95, 93, 94, 92, 85, 51, 6, 17, 14, 13, 15, 16, 88, 19, 90, 18, 43, 20, 38, 50, 9, 11, 12, 30, 73, 37, 66, 67, 40, 57, 80, 103}}
 
-func (m *FieldInfo) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"name":`, m.Name)
-	e.str(`"label":`, m.Label)
-	e.str(`"labellong":`, m.Labellong)
-	e.str(`"summary":`, m.Summary)
-	e.str(`"hint":`, m.Hint)
-	e.int(`"lookup":`, m.Lookup)
-	e.int(`"type":`, m.Type)
-	e.int(`"custom":`, m.Custom)
-	e.int(`"usage":`, m.Usage)
-	e.str(`"usage_guid":`, m.UsageGUID)
-	e.int(`"tab_id":`, m.TabID)
-	e.str(`"tab_guid":`, m.TabGUID)
-	e.str(`"tab_name":`, m.TabName)
-	e.int(`"tab_sequence":`, m.TabSequence)
-	e.int(`"tab_columns":`, m.TabColumns)
-	e.int(`"table_id":`, m.TableID)
-	e.str(`"table_guid":`, m.TableGUID)
-	e.str(`"table_name":`, m.TableName)
-	e.bool(`"readonly":`, m.Readonly)
-	e.bool(`"addunknown":`, m.Addunknown)
-	e.int(`"extratype":`, m.Extratype)
-	e.str(`"calcfield":`, m.Calcfield)
-	e.int(`"characterlimit":`, m.Characterlimit)
-	e.int(`"characterlimittype":`, m.Characterlimittype)
-	e.int(`"inputtype":`, m.Inputtype)
-	e.bool(`"copytochild":`, m.Copytochild)
-	e.bool(`"searchable":`, m.Searchable)
-	e.bool(`"user_searchable":`, m.UserSearchable)
-	e.bool(`"calendar_searchable":`, m.CalendarSearchable)
-	e.str(`"defaultvalue":`, m.Defaultvalue)
-	e.bool(`"ordervaluesalphanumerically":`, m.Ordervaluesalphanumerically)
-	e.int(`"ordervalueby":`, m.Ordervalueby)
-	e.str(`"defaultvalue_lookup":`, m.DefaultvalueLookup)
-	encodeModels(e, `"defaultvalue_table":`, m.DefaultvalueTable)
-	encodeModels(e, `"values":`, m.Values)
-	encodeModels(e, `"table_values":`, m.TableValues)
-	e.str(`"new_values":`, m.NewValues)
-	e.str(`"variable_name":`, m.VariableName)
-	e.str(`"faults_field_name":`, m.FaultsFieldName)
-	e.str(`"actions_field_name":`, m.ActionsFieldName)
-	encodeModel(e, `"table_info":`, m.TableInfo)
-	encodeModels(e, `"client_restrictions":`, m.ClientRestrictions)
-	encodeModels(e, `"org_restrictions":`, m.OrgRestrictions)
-	e.int(`"database_lookup_id":`, m.DatabaseLookupID)
-	e.str(`"database_lookup_name":`, m.DatabaseLookupName)
-	e.bool(`"database_lookup_auto":`, m.DatabaseLookupAuto)
-	encodeModels(e, `"database_lookup_triggers":`, m.DatabaseLookupTriggers)
-	e.str(`"third_party_name":`, m.ThirdPartyName)
-	e.str(`"sqllookup":`, m.Sqllookup)
-	e.bool(`"copytochildonupdate":`, m.Copytochildonupdate)
-	e.bool(`"showintable":`, m.Showintable)
-	e.str(`"importalias":`, m.Importalias)
-	e.str(`"hyperlink":`, m.Hyperlink)
-	e.int(`"seq":`, m.Seq)
-	e.int(`"visibility":`, m.Visibility)
-	e.str(`"groupname":`, m.Groupname)
-	e.bool(`"_testsql":`, m.Testsql)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"showhintondetails":`, m.Showhintondetails)
-	e.str(`"partslookupusedin":`, m.Partslookupusedin)
-	e.bool(`"showondetailsscreen":`, m.Showondetailsscreen)
-	e.int(`"selection_field_id":`, m.SelectionFieldID)
-	e.str(`"selection_field_name":`, m.SelectionFieldName)
-	e.str(`"variable_format_1":`, m.VariableFormat1)
-	e.str(`"variable_format_2":`, m.VariableFormat2)
-	e.int(`"customextratableid":`, m.Customextratableid)
-	e.bool(`"copytorelated":`, m.Copytorelated)
-	e.bool(`"deleteafterclosure":`, m.Deleteafterclosure)
-	e.int(`"deleteafterclosuredays":`, m.Deleteafterclosuredays)
-	e.int(`"defaultdate":`, m.Defaultdate)
-	encodeModels(e, `"validation_data":`, m.ValidationData)
-	e.str(`"calculation":`, m.Calculation)
-	e.int(`"rounding":`, m.Rounding)
-	e.str(`"regex":`, m.Regex)
-	e.bool(`"onlyshowforagents":`, m.Onlyshowforagents)
-	e.bool(`"excludefromallfields":`, m.Excludefromallfields)
-	e.bool(`"mandatory":`, m.Mandatory)
-	encodeModels(e, `"visibility_conditions":`, m.VisibilityConditions)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.bool(`"inherit_ac_from_tickettype":`, m.InheritAcFromTickettype)
-	e.bool(`"is_horizontal":`, m.IsHorizontal)
-	e.ints(`"sqlcfvariables":`, m.Sqlcfvariables)
-	e.bool(`"showoncrmnote":`, m.Showoncrmnote)
-	e.int(`"database_lookup_input":`, m.DatabaseLookupInput)
-	e.int(`"table_data_entry_type":`, m.TableDataEntryType)
-	e.bool(`"isencrypted":`, m.Isencrypted)
-	e.int(`"table_height":`, m.TableHeight)
-	e.int(`"sql_connection_type":`, m.SQLConnectionType)
-	e.str(`"sql_user":`, m.SQLUser)
-	e.str(`"sql_new_password":`, m.SQLNewPassword)
-	e.str(`"sql_server":`, m.SQLServer)
-	e.str(`"sql_database":`, m.SQLDatabase)
-	e.int(`"sql_certificate_id":`, m.SQLCertificateID)
-	e.str(`"sql_certificate_name":`, m.SQLCertificateName)
-	encodeModel(e, `"lookup_request":`, m.LookupRequest)
-	e.int(`"max_selection":`, m.MaxSelection)
-	e.int(`"hint_type":`, m.HintType)
-	e.int(`"defaultdays":`, m.Defaultdays)
-	e.bool(`"new_storage_method":`, m.NewStorageMethod)
-	e.str(`"where_sql":`, m.WhereSQL)
-	e.int(`"load_type":`, m.LoadType)
-	e.bool(`"hide_from_filters":`, m.HideFromFilters)
-	e.close(mark, m.Extra)
-}
+func (m *FieldInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFieldInfo) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FieldInfo) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: []encField{
+	{`"intent":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.GUID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Name)), kStr},
+	{`"label":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Label)), kStr},
+	{`"labellong":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Labellong)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Summary)), kStr},
+	{`"hint":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Hint)), kStr},
+	{`"lookup":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Lookup)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Type)), kInt},
+	{`"custom":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Custom)), kInt},
+	{`"usage":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Usage)), kInt},
+	{`"usage_guid":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.UsageGUID)), kStr},
+	{`"tab_id":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.TabID)), kInt},
+	{`"tab_guid":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.TabGUID)), kStr},
+	{`"tab_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.TabName)), kStr},
+	{`"tab_sequence":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.TabSequence)), kInt},
+	{`"tab_columns":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.TabColumns)), kInt},
+	{`"table_id":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.TableID)), kInt},
+	{`"table_guid":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.TableGUID)), kStr},
+	{`"table_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.TableName)), kStr},
+	{`"readonly":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Readonly)), kBool},
+	{`"addunknown":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Addunknown)), kBool},
+	{`"extratype":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Extratype)), kInt},
+	{`"calcfield":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Calcfield)), kStr},
+	{`"characterlimit":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Characterlimit)), kInt},
+	{`"characterlimittype":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Characterlimittype)), kInt},
+	{`"inputtype":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Inputtype)), kInt},
+	{`"copytochild":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytochild)), kBool},
+	{`"searchable":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Searchable)), kBool},
+	{`"user_searchable":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.UserSearchable)), kBool},
+	{`"calendar_searchable":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.CalendarSearchable)), kBool},
+	{`"defaultvalue":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultvalue)), kStr},
+	{`"ordervaluesalphanumerically":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervaluesalphanumerically)), kBool},
+	{`"ordervalueby":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervalueby)), kInt},
+	{`"defaultvalue_lookup":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueLookup)), kStr},
+	{`"defaultvalue_table":`, encMany[CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), kSub},
+	{`"values":`, encMany[Lookup], uint32(unsafe.Offsetof(FieldInfo{}.Values)), kSub},
+	{`"table_values":`, encMany[CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.TableValues)), kSub},
+	{`"new_values":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.NewValues)), kStr},
+	{`"variable_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableName)), kStr},
+	{`"faults_field_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.FaultsFieldName)), kStr},
+	{`"actions_field_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.ActionsFieldName)), kStr},
+	{`"table_info":`, encOne[CustomTable], uint32(unsafe.Offsetof(FieldInfo{}.TableInfo)), kSub},
+	{`"client_restrictions":`, encMany[AreaField], uint32(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), kSub},
+	{`"org_restrictions":`, encMany[OrganisationField], uint32(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), kSub},
+	{`"database_lookup_id":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupID)), kInt},
+	{`"database_lookup_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupName)), kStr},
+	{`"database_lookup_auto":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupAuto)), kBool},
+	{`"database_lookup_triggers":`, encMany[PartsLookupField], uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), kSub},
+	{`"third_party_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.ThirdPartyName)), kStr},
+	{`"sqllookup":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Sqllookup)), kStr},
+	{`"copytochildonupdate":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytochildonupdate)), kBool},
+	{`"showintable":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Showintable)), kBool},
+	{`"importalias":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Importalias)), kStr},
+	{`"hyperlink":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Hyperlink)), kStr},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Seq)), kInt},
+	{`"visibility":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Visibility)), kInt},
+	{`"groupname":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Groupname)), kStr},
+	{`"_testsql":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Testsql)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Warning)), kStr},
+	{`"showhintondetails":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Showhintondetails)), kBool},
+	{`"partslookupusedin":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Partslookupusedin)), kStr},
+	{`"showondetailsscreen":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Showondetailsscreen)), kBool},
+	{`"selection_field_id":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SelectionFieldID)), kInt},
+	{`"selection_field_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SelectionFieldName)), kStr},
+	{`"variable_format_1":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableFormat1)), kStr},
+	{`"variable_format_2":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableFormat2)), kStr},
+	{`"customextratableid":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Customextratableid)), kInt},
+	{`"copytorelated":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytorelated)), kBool},
+	{`"deleteafterclosure":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosure)), kBool},
+	{`"deleteafterclosuredays":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosuredays)), kInt},
+	{`"defaultdate":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdate)), kInt},
+	{`"validation_data":`, encMany[CustomFieldValidation], uint32(unsafe.Offsetof(FieldInfo{}.ValidationData)), kSub},
+	{`"calculation":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Calculation)), kStr},
+	{`"rounding":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Rounding)), kInt},
+	{`"regex":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Regex)), kStr},
+	{`"onlyshowforagents":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Onlyshowforagents)), kBool},
+	{`"excludefromallfields":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Excludefromallfields)), kBool},
+	{`"mandatory":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Mandatory)), kBool},
+	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), kSub},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(FieldInfo{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.AccessControlLevel)), kInt},
+	{`"inherit_ac_from_tickettype":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.InheritAcFromTickettype)), kBool},
+	{`"is_horizontal":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.IsHorizontal)), kBool},
+	{`"sqlcfvariables":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Sqlcfvariables)), kInts},
+	{`"showoncrmnote":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Showoncrmnote)), kBool},
+	{`"database_lookup_input":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupInput)), kInt},
+	{`"table_data_entry_type":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.TableDataEntryType)), kInt},
+	{`"isencrypted":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Isencrypted)), kBool},
+	{`"table_height":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.TableHeight)), kInt},
+	{`"sql_connection_type":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLConnectionType)), kInt},
+	{`"sql_user":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLUser)), kStr},
+	{`"sql_new_password":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLNewPassword)), kStr},
+	{`"sql_server":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLServer)), kStr},
+	{`"sql_database":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLDatabase)), kStr},
+	{`"sql_certificate_id":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateID)), kInt},
+	{`"sql_certificate_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateName)), kStr},
+	{`"lookup_request":`, encOne[SQLLookupRequest], uint32(unsafe.Offsetof(FieldInfo{}.LookupRequest)), kSub},
+	{`"max_selection":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.MaxSelection)), kInt},
+	{`"hint_type":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.HintType)), kInt},
+	{`"defaultdays":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdays)), kInt},
+	{`"new_storage_method":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.NewStorageMethod)), kBool},
+	{`"where_sql":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.WhereSQL)), kStr},
+	{`"load_type":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.LoadType)), kInt},
+	{`"hide_from_filters":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.HideFromFilters)), kBool},
+}}
+
+func (m *FieldInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFieldInfo) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FieldInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FlowDetail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "actions":
-			ok = decodeModels(d, &m.Actions)
-		case "ai_model":
-			ok = d.str(&m.AiModel)
-		case "auto_action":
-			ok = d.int(&m.AutoAction)
-		case "auto_action_type":
-			ok = d.int(&m.AutoActionType)
-		case "auto_action_type_guid":
-			ok = d.str(&m.AutoActionTypeGUID)
-		case "chat_image_type":
-			ok = d.int(&m.ChatImageType)
-		case "chat_teams":
-			ok = decodeModels(d, &m.ChatTeams)
-		case "chatprofile_id":
-			ok = d.str(&m.ChatprofileID)
-		case "content":
-			ok = d.str(&m.Content)
-		case "fdid":
-			ok = d.int(&m.Fdid)
-		case "flow_id":
-			ok = d.int(&m.FlowID)
-		case "input_field_id":
-			ok = d.int(&m.InputFieldID)
-		case "isend":
-			ok = d.bool(&m.Isend)
-		case "isstart":
-			ok = d.bool(&m.Isstart)
-		case "message":
-			ok = d.str(&m.Message)
-		case "message2":
-			ok = d.str(&m.Message2)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_flow_id":
-			ok = d.int(&m.NewFlowID)
-		case "newticket_service_id":
-			ok = d.int(&m.NewticketServiceID)
-		case "newticket_template_id":
-			ok = d.int(&m.NewticketTemplateID)
-		case "newticket_tickettype_id":
-			ok = d.int(&m.NewticketTickettypeID)
-		case "newticket_type":
-			ok = d.int(&m.NewticketType)
-		case "note":
-			ok = d.str(&m.Note)
-		case "old_diagram_x":
-			ok = d.int(&m.OldDiagramX)
-		case "old_diagram_y":
-			ok = d.int(&m.OldDiagramY)
-		case "output_variables":
-			ok = decodeModels(d, &m.OutputVariables)
-		case "overrideprobabiliywhenatthisstep":
-			ok = d.bool(&m.Overrideprobabiliywhenatthisstep)
-		case "pipeline_stage_id":
-			ok = d.int(&m.PipelineStageID)
-		case "pipeline_stage_name":
-			ok = d.str(&m.PipelineStageName)
-		case "probabilityoverridevalue":
-			ok = d.float64(&m.Probabilityoverridevalue)
-		case "rules":
-			ok = decodeModels(d, &m.Rules)
-		case "stage_number":
-			ok = d.int(&m.StageNumber)
-		case "step_conditions":
-			ok = decodeModels(d, &m.StepConditions)
-		case "step_id":
-			ok = d.int(&m.StepID)
-		case "steptype":
-			ok = d.int(&m.Steptype)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "virtual_agent_id":
-			ok = d.str(&m.VirtualAgentID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFlowDetail = decTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), fields: []decField{
+	{"fdid", nil, uint32(unsafe.Offsetof(FlowDetail{}.Fdid)), kInt},
+	{"step_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.StepID)), kInt},
+	{"flow_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.FlowID)), kInt},
+	{"chatprofile_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.ChatprofileID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(FlowDetail{}.Name)), kStr},
+	{"isstart", nil, uint32(unsafe.Offsetof(FlowDetail{}.Isstart)), kBool},
+	{"isend", nil, uint32(unsafe.Offsetof(FlowDetail{}.Isend)), kBool},
+	{"old_diagram_x", nil, uint32(unsafe.Offsetof(FlowDetail{}.OldDiagramX)), kInt},
+	{"old_diagram_y", nil, uint32(unsafe.Offsetof(FlowDetail{}.OldDiagramY)), kInt},
+	{"new_flow_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewFlowID)), kInt},
+	{"stage_number", nil, uint32(unsafe.Offsetof(FlowDetail{}.StageNumber)), kInt},
+	{"pipeline_stage_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageID)), kInt},
+	{"pipeline_stage_name", nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageName)), kStr},
+	{"actions", decMany[FlowSubDetail], uint32(unsafe.Offsetof(FlowDetail{}.Actions)), kSub},
+	{"overrideprobabiliywhenatthisstep", nil, uint32(unsafe.Offsetof(FlowDetail{}.Overrideprobabiliywhenatthisstep)), kBool},
+	{"probabilityoverridevalue", nil, uint32(unsafe.Offsetof(FlowDetail{}.Probabilityoverridevalue)), kF64},
+	{"steptype", nil, uint32(unsafe.Offsetof(FlowDetail{}.Steptype)), kInt},
+	{"message", nil, uint32(unsafe.Offsetof(FlowDetail{}.Message)), kStr},
+	{"message2", nil, uint32(unsafe.Offsetof(FlowDetail{}.Message2)), kStr},
+	{"auto_action", nil, uint32(unsafe.Offsetof(FlowDetail{}.AutoAction)), kInt},
+	{"auto_action_type", nil, uint32(unsafe.Offsetof(FlowDetail{}.AutoActionType)), kInt},
+	{"auto_action_type_guid", nil, uint32(unsafe.Offsetof(FlowDetail{}.AutoActionTypeGUID)), kStr},
+	{"input_field_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.InputFieldID)), kInt},
+	{"newticket_type", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketType)), kInt},
+	{"newticket_tickettype_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTickettypeID)), kInt},
+	{"newticket_template_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTemplateID)), kInt},
+	{"step_conditions", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowDetail{}.StepConditions)), kSub},
+	{"chat_teams", decMany[SectionDetailList], uint32(unsafe.Offsetof(FlowDetail{}.ChatTeams)), kSub},
+	{"rules", decMany[Autoassign], uint32(unsafe.Offsetof(FlowDetail{}.Rules)), kSub},
+	{"chat_image_type", nil, uint32(unsafe.Offsetof(FlowDetail{}.ChatImageType)), kInt},
+	{"note", nil, uint32(unsafe.Offsetof(FlowDetail{}.Note)), kStr},
+	{"newticket_service_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketServiceID)), kInt},
+	{"content", nil, uint32(unsafe.Offsetof(FlowDetail{}.Content)), kStr},
+	{"ai_model", nil, uint32(unsafe.Offsetof(FlowDetail{}.AiModel)), kStr},
+	{"virtual_agent_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.VirtualAgentID)), kStr},
+	{"output_variables", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(FlowDetail{}.OutputVariables)), kSub},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowDetail{}.Translations)), kSub},
+}, sorted: []uint16{13, 33, 19, 20, 21, 29, 27, 3, 32, 0, 2, 22, 6, 5, 17, 18, 4, 9, 31, 25, 24, 23, 30, 7, 8, 35, 14, 11, 12, 15, 28, 10, 26, 1, 16, 36, 34}}
 
-func (m *FlowDetail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"fdid":`, m.Fdid)
-	e.int(`"step_id":`, m.StepID)
-	e.int(`"flow_id":`, m.FlowID)
-	e.str(`"chatprofile_id":`, m.ChatprofileID)
-	e.str(`"name":`, m.Name)
-	e.bool(`"isstart":`, m.Isstart)
-	e.bool(`"isend":`, m.Isend)
-	e.int(`"old_diagram_x":`, m.OldDiagramX)
-	e.int(`"old_diagram_y":`, m.OldDiagramY)
-	e.int(`"new_flow_id":`, m.NewFlowID)
-	e.int(`"stage_number":`, m.StageNumber)
-	e.int(`"pipeline_stage_id":`, m.PipelineStageID)
-	e.str(`"pipeline_stage_name":`, m.PipelineStageName)
-	encodeModels(e, `"actions":`, m.Actions)
-	e.bool(`"overrideprobabiliywhenatthisstep":`, m.Overrideprobabiliywhenatthisstep)
-	e.float64(`"probabilityoverridevalue":`, m.Probabilityoverridevalue)
-	e.int(`"steptype":`, m.Steptype)
-	e.str(`"message":`, m.Message)
-	e.str(`"message2":`, m.Message2)
-	e.int(`"auto_action":`, m.AutoAction)
-	e.int(`"auto_action_type":`, m.AutoActionType)
-	e.str(`"auto_action_type_guid":`, m.AutoActionTypeGUID)
-	e.int(`"input_field_id":`, m.InputFieldID)
-	e.int(`"newticket_type":`, m.NewticketType)
-	e.int(`"newticket_tickettype_id":`, m.NewticketTickettypeID)
-	e.int(`"newticket_template_id":`, m.NewticketTemplateID)
-	encodeModels(e, `"step_conditions":`, m.StepConditions)
-	encodeModels(e, `"chat_teams":`, m.ChatTeams)
-	encodeModels(e, `"rules":`, m.Rules)
-	e.int(`"chat_image_type":`, m.ChatImageType)
-	e.str(`"note":`, m.Note)
-	e.int(`"newticket_service_id":`, m.NewticketServiceID)
-	e.str(`"content":`, m.Content)
-	e.str(`"ai_model":`, m.AiModel)
-	e.str(`"virtual_agent_id":`, m.VirtualAgentID)
-	encodeModels(e, `"output_variables":`, m.OutputVariables)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.close(mark, m.Extra)
-}
+func (m *FlowDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowDetail) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FlowDetail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFlowDetail = encTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), fields: []encField{
+	{`"fdid":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Fdid)), kInt},
+	{`"step_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.StepID)), kInt},
+	{`"flow_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.FlowID)), kInt},
+	{`"chatprofile_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.ChatprofileID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Name)), kStr},
+	{`"isstart":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Isstart)), kBool},
+	{`"isend":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Isend)), kBool},
+	{`"old_diagram_x":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.OldDiagramX)), kInt},
+	{`"old_diagram_y":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.OldDiagramY)), kInt},
+	{`"new_flow_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewFlowID)), kInt},
+	{`"stage_number":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.StageNumber)), kInt},
+	{`"pipeline_stage_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageID)), kInt},
+	{`"pipeline_stage_name":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageName)), kStr},
+	{`"actions":`, encMany[FlowSubDetail], uint32(unsafe.Offsetof(FlowDetail{}.Actions)), kSub},
+	{`"overrideprobabiliywhenatthisstep":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Overrideprobabiliywhenatthisstep)), kBool},
+	{`"probabilityoverridevalue":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Probabilityoverridevalue)), kF64},
+	{`"steptype":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Steptype)), kInt},
+	{`"message":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Message)), kStr},
+	{`"message2":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Message2)), kStr},
+	{`"auto_action":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.AutoAction)), kInt},
+	{`"auto_action_type":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.AutoActionType)), kInt},
+	{`"auto_action_type_guid":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.AutoActionTypeGUID)), kStr},
+	{`"input_field_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.InputFieldID)), kInt},
+	{`"newticket_type":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketType)), kInt},
+	{`"newticket_tickettype_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTickettypeID)), kInt},
+	{`"newticket_template_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTemplateID)), kInt},
+	{`"step_conditions":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowDetail{}.StepConditions)), kSub},
+	{`"chat_teams":`, encMany[SectionDetailList], uint32(unsafe.Offsetof(FlowDetail{}.ChatTeams)), kSub},
+	{`"rules":`, encMany[Autoassign], uint32(unsafe.Offsetof(FlowDetail{}.Rules)), kSub},
+	{`"chat_image_type":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.ChatImageType)), kInt},
+	{`"note":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Note)), kStr},
+	{`"newticket_service_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketServiceID)), kInt},
+	{`"content":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Content)), kStr},
+	{`"ai_model":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.AiModel)), kStr},
+	{`"virtual_agent_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.VirtualAgentID)), kStr},
+	{`"output_variables":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(FlowDetail{}.OutputVariables)), kSub},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowDetail{}.Translations)), kSub},
+}}
+
+func (m *FlowDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowDetail) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FlowHeader) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "active":
-			ok = d.bool(&m.Active)
-		case "always_allow_actions":
-			ok = decodeModels(d, &m.AlwaysAllowActions)
-		case "flow_chart_json":
-			ok = d.str(&m.FlowChartJSON)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "in_use":
-			ok = d.bool(&m.InUse)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "name":
-			ok = d.str(&m.Name)
-		case "note":
-			ok = d.str(&m.Note)
-		case "notinuse":
-			ok = d.bool(&m.Notinuse)
-		case "stages":
-			ok = decodeModels(d, &m.Stages)
-		case "steps":
-			ok = decodeModels(d, &m.Steps)
-		case "targets":
-			ok = decodeModels(d, &m.Targets)
-		case "workflow_history":
-			ok = decodeModels(d, &m.WorkflowHistory)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFlowHeader = decTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(FlowHeader{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(FlowHeader{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(FlowHeader{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(FlowHeader{}.Name)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(FlowHeader{}.Note)), kStr},
+	{"notinuse", nil, uint32(unsafe.Offsetof(FlowHeader{}.Notinuse)), kBool},
+	{"flow_chart_json", nil, uint32(unsafe.Offsetof(FlowHeader{}.FlowChartJSON)), kStr},
+	{"steps", decMany[FlowDetail], uint32(unsafe.Offsetof(FlowHeader{}.Steps)), kSub},
+	{"always_allow_actions", decMany[TOutcome], uint32(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), kSub},
+	{"active", nil, uint32(unsafe.Offsetof(FlowHeader{}.Active)), kBool},
+	{"stages", decMany[FlowStages], uint32(unsafe.Offsetof(FlowHeader{}.Stages)), kSub},
+	{"in_use", nil, uint32(unsafe.Offsetof(FlowHeader{}.InUse)), kBool},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(FlowHeader{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(FlowHeader{}.AccessControlLevel)), kInt},
+	{"targets", decMany[WorkflowTarget], uint32(unsafe.Offsetof(FlowHeader{}.Targets)), kSub},
+	{"workflow_history", decMany[WorkflowHistory], uint32(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(FlowHeader{}.Warning)), kStr},
+}, sorted: []uint16{16, 12, 13, 9, 8, 6, 0, 2, 11, 1, 3, 4, 5, 10, 7, 14, 15}}
 
-func (m *FlowHeader) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"note":`, m.Note)
-	e.bool(`"notinuse":`, m.Notinuse)
-	e.str(`"flow_chart_json":`, m.FlowChartJSON)
-	encodeModels(e, `"steps":`, m.Steps)
-	encodeModels(e, `"always_allow_actions":`, m.AlwaysAllowActions)
-	e.bool(`"active":`, m.Active)
-	encodeModels(e, `"stages":`, m.Stages)
-	e.bool(`"in_use":`, m.InUse)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	encodeModels(e, `"targets":`, m.Targets)
-	encodeModels(e, `"workflow_history":`, m.WorkflowHistory)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FlowHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowHeader) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FlowHeader) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFlowHeader = encTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Name)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Note)), kStr},
+	{`"notinuse":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Notinuse)), kBool},
+	{`"flow_chart_json":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.FlowChartJSON)), kStr},
+	{`"steps":`, encMany[FlowDetail], uint32(unsafe.Offsetof(FlowHeader{}.Steps)), kSub},
+	{`"always_allow_actions":`, encMany[TOutcome], uint32(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), kSub},
+	{`"active":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Active)), kBool},
+	{`"stages":`, encMany[FlowStages], uint32(unsafe.Offsetof(FlowHeader{}.Stages)), kSub},
+	{`"in_use":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.InUse)), kBool},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(FlowHeader{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.AccessControlLevel)), kInt},
+	{`"targets":`, encMany[WorkflowTarget], uint32(unsafe.Offsetof(FlowHeader{}.Targets)), kSub},
+	{`"workflow_history":`, encMany[WorkflowHistory], uint32(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Warning)), kStr},
+}}
+
+func (m *FlowHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowHeader) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FlowStages) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "edit_outcome":
-			ok = d.int(&m.EditOutcome)
-		case "flow_id":
-			ok = d.int(&m.FlowID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "outcome_step":
-			ok = d.int(&m.OutcomeStep)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFlowStages = decTable{extra: unsafe.Offsetof(FlowStages{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FlowStages{}.ID)), kInt},
+	{"flow_id", nil, uint32(unsafe.Offsetof(FlowStages{}.FlowID)), kInt},
+	{"sequence", nil, uint32(unsafe.Offsetof(FlowStages{}.Sequence)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(FlowStages{}.Name)), kStr},
+	{"edit_outcome", nil, uint32(unsafe.Offsetof(FlowStages{}.EditOutcome)), kInt},
+	{"outcome_step", nil, uint32(unsafe.Offsetof(FlowStages{}.OutcomeStep)), kInt},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowStages{}.Translations)), kSub},
+}, sorted: []uint16{4, 1, 0, 3, 5, 2, 6}}
 
-func (m *FlowStages) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"flow_id":`, m.FlowID)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"name":`, m.Name)
-	e.int(`"edit_outcome":`, m.EditOutcome)
-	e.int(`"outcome_step":`, m.OutcomeStep)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.close(mark, m.Extra)
-}
+func (m *FlowStages) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowStages) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FlowStages) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFlowStages = encTable{extra: unsafe.Offsetof(FlowStages{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FlowStages{}.ID)), kInt},
+	{`"flow_id":`, nil, uint32(unsafe.Offsetof(FlowStages{}.FlowID)), kInt},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(FlowStages{}.Sequence)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FlowStages{}.Name)), kStr},
+	{`"edit_outcome":`, nil, uint32(unsafe.Offsetof(FlowStages{}.EditOutcome)), kInt},
+	{`"outcome_step":`, nil, uint32(unsafe.Offsetof(FlowStages{}.OutcomeStep)), kInt},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowStages{}.Translations)), kSub},
+}}
+
+func (m *FlowStages) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowStages) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowStages) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FlowSubDetail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action_colour":
-			ok = d.str(&m.ActionColour)
-		case "action_guid":
-			ok = d.str(&m.ActionGUID)
-		case "action_id":
-			ok = d.int(&m.ActionID)
-		case "action_name":
-			ok = d.str(&m.ActionName)
-		case "action_outcome":
-			ok = d.str(&m.ActionOutcome)
-		case "action_type":
-			ok = d.int(&m.ActionType)
-		case "approval_result":
-			ok = d.int(&m.ApprovalResult)
-		case "automation_action_guid":
-			ok = d.str(&m.AutomationActionGUID)
-		case "automation_action_id":
-			ok = d.int(&m.AutomationActionID)
-		case "automation_action_name":
-			ok = d.str(&m.AutomationActionName)
-		case "automation_execution_type":
-			ok = d.int(&m.AutomationExecutionType)
-		case "automation_runbook_id":
-			ok = d.str(&m.AutomationRunbookID)
-		case "automation_runbook_name":
-			ok = d.str(&m.AutomationRunbookName)
-		case "automation_type":
-			ok = d.int(&m.AutomationType)
-		case "chat_selection_order":
-			ok = d.int(&m.ChatSelectionOrder)
-		case "chatprofile_id":
-			ok = d.str(&m.ChatprofileID)
-		case "conditions":
-			ok = decodeModels(d, &m.Conditions)
-		case "conditions_exec":
-			ok = decodeModels(d, &m.ConditionsExec)
-		case "end_step":
-			ok = d.int(&m.EndStep)
-		case "flow_id":
-			ok = d.int(&m.FlowID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "old_diagram_endpos":
-			ok = d.int(&m.OldDiagramEndpos)
-		case "old_diagram_startpos":
-			ok = d.int(&m.OldDiagramStartpos)
-		case "restricted":
-			ok = d.bool(&m.Restricted)
-		case "restrictions":
-			ok = decodeModels(d, &m.Restrictions)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "start_step":
-			ok = d.int(&m.StartStep)
-		case "time_limit_action_guid":
-			ok = d.str(&m.TimeLimitActionGUID)
-		case "time_limit_action_id":
-			ok = d.int(&m.TimeLimitActionID)
-		case "time_limit_action_name":
-			ok = d.str(&m.TimeLimitActionName)
-		case "time_limit_mins":
-			ok = d.int(&m.TimeLimitMins)
-		case "todo_group_id":
-			ok = d.int(&m.TodoGroupID)
-		case "todo_group_name":
-			ok = d.str(&m.TodoGroupName)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "use_work_hours":
-			ok = d.bool(&m.UseWorkHours)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFlowSubDetail = decTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ID)), kInt},
+	{"flow_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.FlowID)), kInt},
+	{"chatprofile_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatprofileID)), kStr},
+	{"start_step", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.StartStep)), kInt},
+	{"end_step", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.EndStep)), kInt},
+	{"old_diagram_startpos", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.OldDiagramStartpos)), kInt},
+	{"old_diagram_endpos", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.OldDiagramEndpos)), kInt},
+	{"action_type", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionType)), kInt},
+	{"action_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionID)), kInt},
+	{"action_guid", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionGUID)), kStr},
+	{"action_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionName)), kStr},
+	{"action_colour", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionColour)), kStr},
+	{"action_outcome", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionOutcome)), kStr},
+	{"time_limit_mins", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitMins)), kInt},
+	{"use_work_hours", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.UseWorkHours)), kBool},
+	{"time_limit_action_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionID)), kInt},
+	{"time_limit_action_guid", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionGUID)), kStr},
+	{"time_limit_action_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionName)), kStr},
+	{"automation_type", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationType)), kInt},
+	{"automation_action_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationActionID)), kInt},
+	{"automation_action_guid", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationActionGUID)), kStr},
+	{"automation_action_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationActionName)), kStr},
+	{"automation_runbook_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationRunbookID)), kStr},
+	{"automation_runbook_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationRunbookName)), kStr},
+	{"automation_execution_type", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationExecutionType)), kInt},
+	{"seq", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Seq)), kInt},
+	{"approval_result", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ApprovalResult)), kInt},
+	{"restricted", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Restricted)), kBool},
+	{"conditions", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.Conditions)), kSub},
+	{"conditions_exec", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), kSub},
+	{"restrictions", decMany[FlowSubDetailRestriction], uint32(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), kSub},
+	{"todo_group_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupID)), kInt},
+	{"todo_group_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupName)), kStr},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowSubDetail{}.Translations)), kSub},
+	{"chat_selection_order", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatSelectionOrder)), kInt},
+}, sorted: []uint16{11, 9, 8, 10, 12, 7, 26, 20, 19, 21, 24, 22, 23, 18, 34, 2, 28, 29, 4, 1, 0, 6, 5, 27, 30, 25, 3, 16, 15, 17, 13, 31, 32, 33, 14}}
 
-func (m *FlowSubDetail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"flow_id":`, m.FlowID)
-	e.str(`"chatprofile_id":`, m.ChatprofileID)
-	e.int(`"start_step":`, m.StartStep)
-	e.int(`"end_step":`, m.EndStep)
-	e.int(`"old_diagram_startpos":`, m.OldDiagramStartpos)
-	e.int(`"old_diagram_endpos":`, m.OldDiagramEndpos)
-	e.int(`"action_type":`, m.ActionType)
-	e.int(`"action_id":`, m.ActionID)
-	e.str(`"action_guid":`, m.ActionGUID)
-	e.str(`"action_name":`, m.ActionName)
-	e.str(`"action_colour":`, m.ActionColour)
-	e.str(`"action_outcome":`, m.ActionOutcome)
-	e.int(`"time_limit_mins":`, m.TimeLimitMins)
-	e.bool(`"use_work_hours":`, m.UseWorkHours)
-	e.int(`"time_limit_action_id":`, m.TimeLimitActionID)
-	e.str(`"time_limit_action_guid":`, m.TimeLimitActionGUID)
-	e.str(`"time_limit_action_name":`, m.TimeLimitActionName)
-	e.int(`"automation_type":`, m.AutomationType)
-	e.int(`"automation_action_id":`, m.AutomationActionID)
-	e.str(`"automation_action_guid":`, m.AutomationActionGUID)
-	e.str(`"automation_action_name":`, m.AutomationActionName)
-	e.str(`"automation_runbook_id":`, m.AutomationRunbookID)
-	e.str(`"automation_runbook_name":`, m.AutomationRunbookName)
-	e.int(`"automation_execution_type":`, m.AutomationExecutionType)
-	e.int(`"seq":`, m.Seq)
-	e.int(`"approval_result":`, m.ApprovalResult)
-	e.bool(`"restricted":`, m.Restricted)
-	encodeModels(e, `"conditions":`, m.Conditions)
-	encodeModels(e, `"conditions_exec":`, m.ConditionsExec)
-	encodeModels(e, `"restrictions":`, m.Restrictions)
-	e.int(`"todo_group_id":`, m.TodoGroupID)
-	e.str(`"todo_group_name":`, m.TodoGroupName)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.int(`"chat_selection_order":`, m.ChatSelectionOrder)
-	e.close(mark, m.Extra)
-}
+func (m *FlowSubDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowSubDetail) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FlowSubDetail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFlowSubDetail = encTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ID)), kInt},
+	{`"flow_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.FlowID)), kInt},
+	{`"chatprofile_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatprofileID)), kStr},
+	{`"start_step":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.StartStep)), kInt},
+	{`"end_step":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.EndStep)), kInt},
+	{`"old_diagram_startpos":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.OldDiagramStartpos)), kInt},
+	{`"old_diagram_endpos":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.OldDiagramEndpos)), kInt},
+	{`"action_type":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionType)), kInt},
+	{`"action_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionID)), kInt},
+	{`"action_guid":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionGUID)), kStr},
+	{`"action_name":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionName)), kStr},
+	{`"action_colour":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionColour)), kStr},
+	{`"action_outcome":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionOutcome)), kStr},
+	{`"time_limit_mins":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitMins)), kInt},
+	{`"use_work_hours":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.UseWorkHours)), kBool},
+	{`"time_limit_action_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionID)), kInt},
+	{`"time_limit_action_guid":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionGUID)), kStr},
+	{`"time_limit_action_name":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionName)), kStr},
+	{`"automation_type":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationType)), kInt},
+	{`"automation_action_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationActionID)), kInt},
+	{`"automation_action_guid":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationActionGUID)), kStr},
+	{`"automation_action_name":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationActionName)), kStr},
+	{`"automation_runbook_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationRunbookID)), kStr},
+	{`"automation_runbook_name":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationRunbookName)), kStr},
+	{`"automation_execution_type":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationExecutionType)), kInt},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Seq)), kInt},
+	{`"approval_result":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ApprovalResult)), kInt},
+	{`"restricted":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Restricted)), kBool},
+	{`"conditions":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.Conditions)), kSub},
+	{`"conditions_exec":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), kSub},
+	{`"restrictions":`, encMany[FlowSubDetailRestriction], uint32(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), kSub},
+	{`"todo_group_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupID)), kInt},
+	{`"todo_group_name":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupName)), kStr},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowSubDetail{}.Translations)), kSub},
+	{`"chat_selection_order":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatSelectionOrder)), kInt},
+}}
+
+func (m *FlowSubDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowSubDetail) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowSubDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectFlowSubDetailRestriction = decTable{extra: unsafe.Offsetof(FlowSubDetailRestriction{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ID)), kInt},
+	{"flowsubdetail_id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FlowsubdetailID)), kInt},
+	{"field_id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FieldID)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.Type)), kInt},
+	{"value_id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ValueID)), kInt},
+	{"value_name", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ValueName)), kStr},
+}, sorted: []uint16{2, 1, 0, 3, 4, 5}}
+
 func (m *FlowSubDetailRestriction) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "flowsubdetail_id":
-			ok = d.int(&m.FlowsubdetailID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "type":
-			ok = d.int(&m.Type)
-		case "value_id":
-			ok = d.int(&m.ValueID)
-		case "value_name":
-			ok = d.str(&m.ValueName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectFlowSubDetailRestriction)
 }
+
+var enctFlowSubDetailRestriction = encTable{extra: unsafe.Offsetof(FlowSubDetailRestriction{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ID)), kInt},
+	{`"flowsubdetail_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FlowsubdetailID)), kInt},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FieldID)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.Type)), kInt},
+	{`"value_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ValueID)), kInt},
+	{`"value_name":`, nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ValueName)), kStr},
+}}
 
 func (m *FlowSubDetailRestriction) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"flowsubdetail_id":`, m.FlowsubdetailID)
-	e.int(`"field_id":`, m.FieldID)
-	e.int(`"type":`, m.Type)
-	e.int(`"value_id":`, m.ValueID)
-	e.str(`"value_name":`, m.ValueName)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctFlowSubDetailRestriction)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FlowSubDetailRestriction) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowSubDetailRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FormattedEmail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent":
-			ok = d.str(&m.Agent)
-		case "category1":
-			ok = d.str(&m.Category1)
-		case "category2":
-			ok = d.str(&m.Category2)
-		case "category3":
-			ok = d.str(&m.Category3)
-		case "category4":
-			ok = d.str(&m.Category4)
-		case "customer":
-			ok = d.str(&m.Customer)
-		case "dateopened":
-			ok = d.str(&m.Dateopened)
-		case "details":
-			ok = d.str(&m.Details)
-		case "email_cc":
-			ok = d.str(&m.EmailCc)
-		case "email_to":
-			ok = d.str(&m.EmailTo)
-		case "fmdata":
-			ok = d.str(&m.Fmdata)
-		case "fmid":
-			ok = d.int(&m.Fmid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "opportunity_company_name":
-			ok = d.str(&m.OpportunityCompanyName)
-		case "opportunity_contact_name":
-			ok = d.str(&m.OpportunityContactName)
-		case "opportunity_country":
-			ok = d.str(&m.OpportunityCountry)
-		case "opportunity_email":
-			ok = d.str(&m.OpportunityEmail)
-		case "opportunity_phone":
-			ok = d.str(&m.OpportunityPhone)
-		case "opportunity_value":
-			ok = d.str(&m.OpportunityValue)
-		case "priority":
-			ok = d.str(&m.Priority)
-		case "site":
-			ok = d.str(&m.Site)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "team":
-			ok = d.str(&m.Team)
-		case "template_name":
-			ok = d.str(&m.TemplateName)
-		case "tickettype":
-			ok = d.str(&m.Tickettype)
-		case "timeopened":
-			ok = d.str(&m.Timeopened)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFormattedEmail = decTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FormattedEmail{}.ID)), kInt},
+	{"fmid", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmid)), kInt},
+	{"fmdata", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmdata)), kStr},
+	{"customer", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Customer)), kStr},
+	{"priority", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Priority)), kStr},
+	{"dateopened", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Dateopened)), kStr},
+	{"site", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Site)), kStr},
+	{"email_to", nil, uint32(unsafe.Offsetof(FormattedEmail{}.EmailTo)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Username)), kStr},
+	{"timeopened", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Timeopened)), kStr},
+	{"subject", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Subject)), kStr},
+	{"details", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Details)), kStr},
+	{"tickettype", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Tickettype)), kStr},
+	{"agent", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Agent)), kStr},
+	{"team", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Team)), kStr},
+	{"category1", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category1)), kStr},
+	{"category2", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category2)), kStr},
+	{"category3", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category3)), kStr},
+	{"category4", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category4)), kStr},
+	{"opportunity_contact_name", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityContactName)), kStr},
+	{"opportunity_company_name", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityCompanyName)), kStr},
+	{"opportunity_email", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityEmail)), kStr},
+	{"opportunity_phone", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityPhone)), kStr},
+	{"opportunity_value", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityValue)), kStr},
+	{"email_cc", nil, uint32(unsafe.Offsetof(FormattedEmail{}.EmailCc)), kStr},
+	{"opportunity_country", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityCountry)), kStr},
+	{"template_name", nil, uint32(unsafe.Offsetof(FormattedEmail{}.TemplateName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Warning)), kStr},
+}, sorted: []uint16{27, 13, 15, 16, 17, 18, 3, 5, 11, 24, 7, 2, 1, 0, 20, 19, 25, 21, 22, 23, 4, 6, 10, 14, 26, 12, 9, 8}}
 
-func (m *FormattedEmail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"fmid":`, m.Fmid)
-	e.str(`"fmdata":`, m.Fmdata)
-	e.str(`"customer":`, m.Customer)
-	e.str(`"priority":`, m.Priority)
-	e.str(`"dateopened":`, m.Dateopened)
-	e.str(`"site":`, m.Site)
-	e.str(`"email_to":`, m.EmailTo)
-	e.str(`"username":`, m.Username)
-	e.str(`"timeopened":`, m.Timeopened)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"details":`, m.Details)
-	e.str(`"tickettype":`, m.Tickettype)
-	e.str(`"agent":`, m.Agent)
-	e.str(`"team":`, m.Team)
-	e.str(`"category1":`, m.Category1)
-	e.str(`"category2":`, m.Category2)
-	e.str(`"category3":`, m.Category3)
-	e.str(`"category4":`, m.Category4)
-	e.str(`"opportunity_contact_name":`, m.OpportunityContactName)
-	e.str(`"opportunity_company_name":`, m.OpportunityCompanyName)
-	e.str(`"opportunity_email":`, m.OpportunityEmail)
-	e.str(`"opportunity_phone":`, m.OpportunityPhone)
-	e.str(`"opportunity_value":`, m.OpportunityValue)
-	e.str(`"email_cc":`, m.EmailCc)
-	e.str(`"opportunity_country":`, m.OpportunityCountry)
-	e.str(`"template_name":`, m.TemplateName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FormattedEmail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFormattedEmail) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FormattedEmail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFormattedEmail = encTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.ID)), kInt},
+	{`"fmid":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmid)), kInt},
+	{`"fmdata":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmdata)), kStr},
+	{`"customer":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Customer)), kStr},
+	{`"priority":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Priority)), kStr},
+	{`"dateopened":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Dateopened)), kStr},
+	{`"site":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Site)), kStr},
+	{`"email_to":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.EmailTo)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Username)), kStr},
+	{`"timeopened":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Timeopened)), kStr},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Subject)), kStr},
+	{`"details":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Details)), kStr},
+	{`"tickettype":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Tickettype)), kStr},
+	{`"agent":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Agent)), kStr},
+	{`"team":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Team)), kStr},
+	{`"category1":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category1)), kStr},
+	{`"category2":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category2)), kStr},
+	{`"category3":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category3)), kStr},
+	{`"category4":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category4)), kStr},
+	{`"opportunity_contact_name":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityContactName)), kStr},
+	{`"opportunity_company_name":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityCompanyName)), kStr},
+	{`"opportunity_email":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityEmail)), kStr},
+	{`"opportunity_phone":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityPhone)), kStr},
+	{`"opportunity_value":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityValue)), kStr},
+	{`"email_cc":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.EmailCc)), kStr},
+	{`"opportunity_country":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityCountry)), kStr},
+	{`"template_name":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.TemplateName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Warning)), kStr},
+}}
+
+func (m *FormattedEmail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFormattedEmail) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FormattedEmail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FortnoxDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "client_top_level":
-			ok = d.int(&m.ClientTopLevel)
-		case "client_top_level_name":
-			ok = d.str(&m.ClientTopLevelName)
-		case "code":
-			ok = d.str(&m.Code)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isauthorized":
-			ok = d.bool(&m.Isauthorized)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "show_message":
-			ok = d.bool(&m.ShowMessage)
-		case "sync_entities":
-			ok = d.str(&m.SyncEntities)
-		case "sync_entities_list":
-			ok = decodeModels(d, &m.SyncEntitiesList)
-		case "token_expiry":
-			ok = d.time(&m.TokenExpiry)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFortnoxDetails = decTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Name)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewRefreshToken)), kStr},
+	{"token_expiry", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.TokenExpiry)), kTime},
+	{"isauthorized", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Isauthorized)), kBool},
+	{"new_method", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewMethod)), kBool},
+	{"client_id", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientID)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewClientSecret)), kStr},
+	{"client_top_level", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevel)), kInt},
+	{"client_top_level_name", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevelName)), kStr},
+	{"show_message", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ShowMessage)), kBool},
+	{"sync_entities", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntities)), kStr},
+	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), kSub},
+	{"code", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Code)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Exchangecode)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Importtype)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Warning)), kStr},
+}, sorted: []uint16{15, 16, 17, 7, 9, 10, 14, 0, 5, 1, 2, 8, 6, 3, 11, 12, 13, 4}}
 
-func (m *FortnoxDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.time(`"token_expiry":`, m.TokenExpiry)
-	e.bool(`"isauthorized":`, m.Isauthorized)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.int(`"client_top_level":`, m.ClientTopLevel)
-	e.str(`"client_top_level_name":`, m.ClientTopLevelName)
-	e.bool(`"show_message":`, m.ShowMessage)
-	e.str(`"sync_entities":`, m.SyncEntities)
-	encodeModels(e, `"sync_entities_list":`, m.SyncEntitiesList)
-	e.str(`"code":`, m.Code)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *FortnoxDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFortnoxDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FortnoxDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFortnoxDetails = encTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Name)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewRefreshToken)), kStr},
+	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.TokenExpiry)), kTime},
+	{`"isauthorized":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Isauthorized)), kBool},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewMethod)), kBool},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientID)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewClientSecret)), kStr},
+	{`"client_top_level":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevel)), kInt},
+	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevelName)), kStr},
+	{`"show_message":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ShowMessage)), kBool},
+	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntities)), kStr},
+	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), kSub},
+	{`"code":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Code)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Exchangecode)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Importtype)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Warning)), kStr},
+}}
+
+func (m *FortnoxDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFortnoxDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FortnoxDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectFreshdeskAttachment = decTable{extra: unsafe.Offsetof(FreshdeskAttachment{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ID)), kInt64},
+	{"content_type", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ContentType)), kStr},
+	{"size", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.Size)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.Name)), kStr},
+	{"attachment_url", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.AttachmentURL)), kStr},
+	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.CreatedAt)), kStr},
+	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.UpdatedAt)), kStr},
+}, sorted: []uint16{4, 1, 5, 0, 3, 2, 6}}
+
 func (m *FreshdeskAttachment) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "attachment_url":
-			ok = d.str(&m.AttachmentURL)
-		case "content_type":
-			ok = d.str(&m.ContentType)
-		case "created_at":
-			ok = d.str(&m.CreatedAt)
-		case "id":
-			ok = d.int64(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "size":
-			ok = d.int(&m.Size)
-		case "updated_at":
-			ok = d.str(&m.UpdatedAt)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectFreshdeskAttachment)
 }
+
+var enctFreshdeskAttachment = encTable{extra: unsafe.Offsetof(FreshdeskAttachment{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ID)), kInt64},
+	{`"content_type":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ContentType)), kStr},
+	{`"size":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.Size)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.Name)), kStr},
+	{`"attachment_url":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.AttachmentURL)), kStr},
+	{`"created_at":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.CreatedAt)), kStr},
+	{`"updated_at":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.UpdatedAt)), kStr},
+}}
 
 func (m *FreshdeskAttachment) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int64(`"id":`, m.ID)
-	e.str(`"content_type":`, m.ContentType)
-	e.int(`"size":`, m.Size)
-	e.str(`"name":`, m.Name)
-	e.str(`"attachment_url":`, m.AttachmentURL)
-	e.str(`"created_at":`, m.CreatedAt)
-	e.str(`"updated_at":`, m.UpdatedAt)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctFreshdeskAttachment)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FreshdeskAttachment) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskAttachment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FreshdeskCompany) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int64(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFreshdeskCompany = decTable{extra: unsafe.Offsetof(FreshdeskCompany{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.ID)), kInt64},
+	{"name", nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.Name)), kStr},
+}, sorted: []uint16{0, 1}}
 
-func (m *FreshdeskCompany) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int64(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
-}
+func (m *FreshdeskCompany) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskCompany) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FreshdeskCompany) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFreshdeskCompany = encTable{extra: unsafe.Offsetof(FreshdeskCompany{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.ID)), kInt64},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.Name)), kStr},
+}}
+
+func (m *FreshdeskCompany) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskCompany) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskCompany) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectFreshdeskPriority = decTable{extra: unsafe.Offsetof(FreshdeskPriority{}.Extra), fields: []decField{
+	{"respond_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.RespondWithin)), kInt},
+	{"resolve_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.ResolveWithin)), kInt},
+	{"next_respond_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.NextRespondWithin)), kInt},
+	{"business_hours", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.BusinessHours)), kBool},
+	{"escalation_enabled", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.EscalationEnabled)), kBool},
+}, sorted: []uint16{3, 4, 2, 1, 0}}
+
 func (m *FreshdeskPriority) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "business_hours":
-			ok = d.bool(&m.BusinessHours)
-		case "escalation_enabled":
-			ok = d.bool(&m.EscalationEnabled)
-		case "next_respond_within":
-			ok = d.int(&m.NextRespondWithin)
-		case "resolve_within":
-			ok = d.int(&m.ResolveWithin)
-		case "respond_within":
-			ok = d.int(&m.RespondWithin)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectFreshdeskPriority)
 }
+
+var enctFreshdeskPriority = encTable{extra: unsafe.Offsetof(FreshdeskPriority{}.Extra), fields: []encField{
+	{`"respond_within":`, nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.RespondWithin)), kInt},
+	{`"resolve_within":`, nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.ResolveWithin)), kInt},
+	{`"next_respond_within":`, nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.NextRespondWithin)), kInt},
+	{`"business_hours":`, nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.BusinessHours)), kBool},
+	{`"escalation_enabled":`, nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.EscalationEnabled)), kBool},
+}}
 
 func (m *FreshdeskPriority) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"respond_within":`, m.RespondWithin)
-	e.int(`"resolve_within":`, m.ResolveWithin)
-	e.int(`"next_respond_within":`, m.NextRespondWithin)
-	e.bool(`"business_hours":`, m.BusinessHours)
-	e.bool(`"escalation_enabled":`, m.EscalationEnabled)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctFreshdeskPriority)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FreshdeskPriority) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskPriority) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FreshdeskSLA) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "active":
-			ok = d.bool(&m.Active)
-		case "applicable_to":
-			ok = d.raw(&m.ApplicableTo)
-		case "created_at":
-			ok = d.str(&m.CreatedAt)
-		case "description":
-			ok = d.str(&m.Description)
-		case "escalation":
-			ok = d.raw(&m.Escalation)
-		case "id":
-			ok = d.int64(&m.ID)
-		case "is_default":
-			ok = d.bool(&m.IsDefault)
-		case "name":
-			ok = d.str(&m.Name)
-		case "position":
-			ok = d.int(&m.Position)
-		case "sla_target":
-			ok = decodeModelMap(d, &m.SLATarget)
-		case "updated_at":
-			ok = d.str(&m.UpdatedAt)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFreshdeskSLA = decTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ID)), kInt64},
+	{"name", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Name)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Description)), kStr},
+	{"active", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Active)), kBool},
+	{"is_default", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.IsDefault)), kBool},
+	{"position", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Position)), kInt},
+	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.CreatedAt)), kStr},
+	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.UpdatedAt)), kStr},
+	{"sla_target", decMap[FreshdeskPriority], uint32(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), kSub},
+	{"applicable_to", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ApplicableTo)), kRaw},
+	{"escalation", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Escalation)), kRaw},
+}, sorted: []uint16{3, 9, 6, 2, 10, 0, 4, 1, 5, 8, 7}}
 
-func (m *FreshdeskSLA) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int64(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"description":`, m.Description)
-	e.bool(`"active":`, m.Active)
-	e.bool(`"is_default":`, m.IsDefault)
-	e.int(`"position":`, m.Position)
-	e.str(`"created_at":`, m.CreatedAt)
-	e.str(`"updated_at":`, m.UpdatedAt)
-	encodeModelMap(e, `"sla_target":`, m.SLATarget)
-	e.raw(`"applicable_to":`, m.ApplicableTo)
-	e.raw(`"escalation":`, m.Escalation)
-	e.close(mark, m.Extra)
-}
+func (m *FreshdeskSLA) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskSLA) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FreshdeskSLA) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFreshdeskSLA = encTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ID)), kInt64},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Name)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Description)), kStr},
+	{`"active":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Active)), kBool},
+	{`"is_default":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.IsDefault)), kBool},
+	{`"position":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Position)), kInt},
+	{`"created_at":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.CreatedAt)), kStr},
+	{`"updated_at":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.UpdatedAt)), kStr},
+	{`"sla_target":`, encMap[FreshdeskPriority], uint32(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), kSub},
+	{`"applicable_to":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ApplicableTo)), kRaw},
+	{`"escalation":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Escalation)), kRaw},
+}}
+
+func (m *FreshdeskSLA) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskSLA) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskSLA) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FreshdeskStats) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agent_responded_at":
-			ok = d.str(&m.AgentRespondedAt)
-		case "closed_at":
-			ok = d.str(&m.ClosedAt)
-		case "first_responded_at":
-			ok = d.str(&m.FirstRespondedAt)
-		case "pending_since":
-			ok = d.str(&m.PendingSince)
-		case "reopened_at":
-			ok = d.str(&m.ReopenedAt)
-		case "resolved_at":
-			ok = d.str(&m.ResolvedAt)
-		case "responder_responded_at":
-			ok = d.str(&m.ResponderRespondedAt)
-		case "status_updated_at":
-			ok = d.str(&m.StatusUpdatedAt)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFreshdeskStats = decTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra), fields: []decField{
+	{"agent_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.AgentRespondedAt)), kStr},
+	{"responder_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ResponderRespondedAt)), kStr},
+	{"first_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.FirstRespondedAt)), kStr},
+	{"status_updated_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.StatusUpdatedAt)), kStr},
+	{"reopened_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ReopenedAt)), kStr},
+	{"resolved_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ResolvedAt)), kStr},
+	{"closed_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ClosedAt)), kStr},
+	{"pending_since", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.PendingSince)), kStr},
+}, sorted: []uint16{0, 6, 2, 7, 4, 5, 1, 3}}
 
-func (m *FreshdeskStats) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"agent_responded_at":`, m.AgentRespondedAt)
-	e.str(`"responder_responded_at":`, m.ResponderRespondedAt)
-	e.str(`"first_responded_at":`, m.FirstRespondedAt)
-	e.str(`"status_updated_at":`, m.StatusUpdatedAt)
-	e.str(`"reopened_at":`, m.ReopenedAt)
-	e.str(`"resolved_at":`, m.ResolvedAt)
-	e.str(`"closed_at":`, m.ClosedAt)
-	e.str(`"pending_since":`, m.PendingSince)
-	e.close(mark, m.Extra)
-}
+func (m *FreshdeskStats) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskStats) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FreshdeskStats) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFreshdeskStats = encTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra), fields: []encField{
+	{`"agent_responded_at":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.AgentRespondedAt)), kStr},
+	{`"responder_responded_at":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ResponderRespondedAt)), kStr},
+	{`"first_responded_at":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.FirstRespondedAt)), kStr},
+	{`"status_updated_at":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.StatusUpdatedAt)), kStr},
+	{`"reopened_at":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ReopenedAt)), kStr},
+	{`"resolved_at":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ResolvedAt)), kStr},
+	{`"closed_at":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ClosedAt)), kStr},
+	{`"pending_since":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.PendingSince)), kStr},
+}}
+
+func (m *FreshdeskStats) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskStats) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskStats) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FreshdeskTicket) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "associated_tickets_list":
-			ok = d.ints(&m.AssociatedTicketsList)
-		case "association_type":
-			ok = d.int(&m.AssociationType)
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "cc_emails":
-			ok = d.strs(&m.CcEmails)
-		case "company":
-			ok = decodeModel(d, &m.Company)
-		case "company_id":
-			ok = d.int64(&m.CompanyID)
-		case "created_at":
-			ok = d.str(&m.CreatedAt)
-		case "custom_fields":
-			ok = d.rawMap(&m.CustomFields)
-		case "deleted":
-			ok = d.bool(&m.Deleted)
-		case "description":
-			ok = d.str(&m.Description)
-		case "description_text":
-			ok = d.str(&m.DescriptionText)
-		case "due_by":
-			ok = d.str(&m.DueBy)
-		case "email":
-			ok = d.str(&m.Email)
-		case "email_config_id":
-			ok = d.int64(&m.EmailConfigID)
-		case "facebook_id":
-			ok = d.str(&m.FacebookID)
-		case "fr_due_by":
-			ok = d.str(&m.FrDueBy)
-		case "fr_escalated":
-			ok = d.bool(&m.FrEscalated)
-		case "fwd_emails":
-			ok = d.strs(&m.FwdEmails)
-		case "group_id":
-			ok = d.int64(&m.GroupID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "is_escalated":
-			ok = d.bool(&m.IsEscalated)
-		case "name":
-			ok = d.str(&m.Name)
-		case "phone":
-			ok = d.str(&m.Phone)
-		case "priority":
-			ok = d.int(&m.Priority)
-		case "product_id":
-			ok = d.int64(&m.ProductID)
-		case "reply_cc_emails":
-			ok = d.strs(&m.ReplyCcEmails)
-		case "requester":
-			ok = decodeModel(d, &m.Requester)
-		case "requester_id":
-			ok = d.int64(&m.RequesterID)
-		case "responder_id":
-			ok = d.int64(&m.ResponderID)
-		case "sla_policy":
-			ok = decodeModel(d, &m.SLAPolicy)
-		case "source":
-			ok = d.int64(&m.Source)
-		case "spam":
-			ok = d.bool(&m.Spam)
-		case "stats":
-			ok = decodeModel(d, &m.Stats)
-		case "status":
-			ok = d.int(&m.Status)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "tags":
-			ok = d.str(&m.Tags)
-		case "to_emails":
-			ok = d.strs(&m.ToEmails)
-		case "twitter_id":
-			ok = d.str(&m.TwitterID)
-		case "type":
-			ok = d.str(&m.Type)
-		case "updated_at":
-			ok = d.str(&m.UpdatedAt)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFreshdeskTicket = decTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extra), fields: []decField{
+	{"attachments", decMany[FreshdeskAttachment], uint32(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), kSub},
+	{"cc_emails", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CcEmails)), kStrs},
+	{"company_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CompanyID)), kInt64},
+	{"deleted", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Deleted)), kBool},
+	{"description", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Description)), kStr},
+	{"description_text", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.DescriptionText)), kStr},
+	{"due_by", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.DueBy)), kStr},
+	{"email", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Email)), kStr},
+	{"email_config_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.EmailConfigID)), kInt64},
+	{"facebook_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FacebookID)), kStr},
+	{"fr_due_by", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FrDueBy)), kStr},
+	{"fr_escalated", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FrEscalated)), kBool},
+	{"fwd_emails", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FwdEmails)), kStrs},
+	{"group_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.GroupID)), kInt64},
+	{"id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ID)), kInt},
+	{"is_escalated", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.IsEscalated)), kBool},
+	{"name", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Name)), kStr},
+	{"phone", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Phone)), kStr},
+	{"priority", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Priority)), kInt},
+	{"product_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ProductID)), kInt64},
+	{"reply_cc_emails", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ReplyCcEmails)), kStrs},
+	{"requester_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.RequesterID)), kInt64},
+	{"responder_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ResponderID)), kInt64},
+	{"source", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Source)), kInt64},
+	{"spam", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Spam)), kBool},
+	{"status", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Status)), kInt},
+	{"subject", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Subject)), kStr},
+	{"tags", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Tags)), kStr},
+	{"to_emails", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ToEmails)), kStrs},
+	{"twitter_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.TwitterID)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Type)), kStr},
+	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CreatedAt)), kStr},
+	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.UpdatedAt)), kStr},
+	{"requester", decOne[FreshdeskUser], uint32(unsafe.Offsetof(FreshdeskTicket{}.Requester)), kSub},
+	{"stats", decOne[FreshdeskStats], uint32(unsafe.Offsetof(FreshdeskTicket{}.Stats)), kSub},
+	{"company", decOne[FreshdeskCompany], uint32(unsafe.Offsetof(FreshdeskTicket{}.Company)), kSub},
+	{"sla_policy", decOne[FreshdeskSLA], uint32(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), kSub},
+	{"custom_fields", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CustomFields)), kMap},
+	{"association_type", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociationType)), kInt},
+	{"associated_tickets_list", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociatedTicketsList)), kInts},
+}, sorted: []uint16{39, 38, 0, 1, 35, 2, 31, 37, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 33, 21, 22, 36, 23, 24, 34, 25, 26, 27, 28, 29, 30, 32}}
 
-func (m *FreshdeskTicket) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"attachments":`, m.Attachments)
-	e.strs(`"cc_emails":`, m.CcEmails)
-	e.int64(`"company_id":`, m.CompanyID)
-	e.bool(`"deleted":`, m.Deleted)
-	e.str(`"description":`, m.Description)
-	e.str(`"description_text":`, m.DescriptionText)
-	e.str(`"due_by":`, m.DueBy)
-	e.str(`"email":`, m.Email)
-	e.int64(`"email_config_id":`, m.EmailConfigID)
-	e.str(`"facebook_id":`, m.FacebookID)
-	e.str(`"fr_due_by":`, m.FrDueBy)
-	e.bool(`"fr_escalated":`, m.FrEscalated)
-	e.strs(`"fwd_emails":`, m.FwdEmails)
-	e.int64(`"group_id":`, m.GroupID)
-	e.int(`"id":`, m.ID)
-	e.bool(`"is_escalated":`, m.IsEscalated)
-	e.str(`"name":`, m.Name)
-	e.str(`"phone":`, m.Phone)
-	e.int(`"priority":`, m.Priority)
-	e.int64(`"product_id":`, m.ProductID)
-	e.strs(`"reply_cc_emails":`, m.ReplyCcEmails)
-	e.int64(`"requester_id":`, m.RequesterID)
-	e.int64(`"responder_id":`, m.ResponderID)
-	e.int64(`"source":`, m.Source)
-	e.bool(`"spam":`, m.Spam)
-	e.int(`"status":`, m.Status)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"tags":`, m.Tags)
-	e.strs(`"to_emails":`, m.ToEmails)
-	e.str(`"twitter_id":`, m.TwitterID)
-	e.str(`"type":`, m.Type)
-	e.str(`"created_at":`, m.CreatedAt)
-	e.str(`"updated_at":`, m.UpdatedAt)
-	encodeModel(e, `"requester":`, m.Requester)
-	encodeModel(e, `"stats":`, m.Stats)
-	encodeModel(e, `"company":`, m.Company)
-	encodeModel(e, `"sla_policy":`, m.SLAPolicy)
-	e.rawMap(`"custom_fields":`, m.CustomFields)
-	e.int(`"association_type":`, m.AssociationType)
-	e.ints(`"associated_tickets_list":`, m.AssociatedTicketsList)
-	e.close(mark, m.Extra)
-}
+func (m *FreshdeskTicket) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskTicket) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FreshdeskTicket) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFreshdeskTicket = encTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extra), fields: []encField{
+	{`"attachments":`, encMany[FreshdeskAttachment], uint32(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), kSub},
+	{`"cc_emails":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CcEmails)), kStrs},
+	{`"company_id":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CompanyID)), kInt64},
+	{`"deleted":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Deleted)), kBool},
+	{`"description":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Description)), kStr},
+	{`"description_text":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.DescriptionText)), kStr},
+	{`"due_by":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.DueBy)), kStr},
+	{`"email":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Email)), kStr},
+	{`"email_config_id":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.EmailConfigID)), kInt64},
+	{`"facebook_id":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FacebookID)), kStr},
+	{`"fr_due_by":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FrDueBy)), kStr},
+	{`"fr_escalated":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FrEscalated)), kBool},
+	{`"fwd_emails":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FwdEmails)), kStrs},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.GroupID)), kInt64},
+	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ID)), kInt},
+	{`"is_escalated":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.IsEscalated)), kBool},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Name)), kStr},
+	{`"phone":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Phone)), kStr},
+	{`"priority":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Priority)), kInt},
+	{`"product_id":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ProductID)), kInt64},
+	{`"reply_cc_emails":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ReplyCcEmails)), kStrs},
+	{`"requester_id":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.RequesterID)), kInt64},
+	{`"responder_id":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ResponderID)), kInt64},
+	{`"source":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Source)), kInt64},
+	{`"spam":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Spam)), kBool},
+	{`"status":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Status)), kInt},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Subject)), kStr},
+	{`"tags":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Tags)), kStr},
+	{`"to_emails":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ToEmails)), kStrs},
+	{`"twitter_id":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.TwitterID)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Type)), kStr},
+	{`"created_at":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CreatedAt)), kStr},
+	{`"updated_at":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.UpdatedAt)), kStr},
+	{`"requester":`, encOne[FreshdeskUser], uint32(unsafe.Offsetof(FreshdeskTicket{}.Requester)), kSub},
+	{`"stats":`, encOne[FreshdeskStats], uint32(unsafe.Offsetof(FreshdeskTicket{}.Stats)), kSub},
+	{`"company":`, encOne[FreshdeskCompany], uint32(unsafe.Offsetof(FreshdeskTicket{}.Company)), kSub},
+	{`"sla_policy":`, encOne[FreshdeskSLA], uint32(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), kSub},
+	{`"custom_fields":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CustomFields)), kMap},
+	{`"association_type":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociationType)), kInt},
+	{`"associated_tickets_list":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociatedTicketsList)), kInts},
+}}
+
+func (m *FreshdeskTicket) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskTicket) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskTicket) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *FreshdeskUser) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "active":
-			ok = d.bool(&m.Active)
-		case "address":
-			ok = d.str(&m.Address)
-		case "avatar":
-			ok = d.raw(&m.Avatar)
-		case "company_id":
-			ok = d.int64(&m.CompanyID)
-		case "created_at":
-			ok = d.str(&m.CreatedAt)
-		case "custom_fields":
-			ok = d.rawMap(&m.CustomFields)
-		case "deleted":
-			ok = d.bool(&m.Deleted)
-		case "description":
-			ok = d.str(&m.Description)
-		case "email":
-			ok = d.str(&m.Email)
-		case "id":
-			ok = d.int64(&m.ID)
-		case "job_title":
-			ok = d.str(&m.JobTitle)
-		case "language":
-			ok = d.str(&m.Language)
-		case "mobile":
-			ok = d.str(&m.Mobile)
-		case "name":
-			ok = d.str(&m.Name)
-		case "other_emails":
-			ok = d.strs(&m.OtherEmails)
-		case "phone":
-			ok = d.str(&m.Phone)
-		case "tags":
-			ok = d.str(&m.Tags)
-		case "time_zone":
-			ok = d.str(&m.TimeZone)
-		case "twitter_id":
-			ok = d.str(&m.TwitterID)
-		case "unique_external_id":
-			ok = d.str(&m.UniqueExternalID)
-		case "updated_at":
-			ok = d.str(&m.UpdatedAt)
-		case "view_all_tickets":
-			ok = d.bool(&m.ViewAllTickets)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectFreshdeskUser = decTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.ID)), kInt64},
+	{"name", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Name)), kStr},
+	{"email", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Email)), kStr},
+	{"mobile", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Mobile)), kStr},
+	{"phone", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Phone)), kStr},
+	{"active", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Active)), kBool},
+	{"address", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Address)), kStr},
+	{"avatar", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Avatar)), kRaw},
+	{"company_id", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.CompanyID)), kInt64},
+	{"view_all_tickets", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.ViewAllTickets)), kBool},
+	{"deleted", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Deleted)), kBool},
+	{"description", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Description)), kStr},
+	{"job_title", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.JobTitle)), kStr},
+	{"language", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Language)), kStr},
+	{"other_emails", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.OtherEmails)), kStrs},
+	{"tags", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Tags)), kStr},
+	{"time_zone", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.TimeZone)), kStr},
+	{"twitter_id", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.TwitterID)), kStr},
+	{"unique_external_id", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.UniqueExternalID)), kStr},
+	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.CreatedAt)), kStr},
+	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.UpdatedAt)), kStr},
+	{"custom_fields", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.CustomFields)), kMap},
+}, sorted: []uint16{5, 6, 7, 8, 19, 21, 10, 11, 2, 0, 12, 13, 3, 1, 14, 4, 15, 16, 17, 18, 20, 9}}
 
-func (m *FreshdeskUser) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int64(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"email":`, m.Email)
-	e.str(`"mobile":`, m.Mobile)
-	e.str(`"phone":`, m.Phone)
-	e.bool(`"active":`, m.Active)
-	e.str(`"address":`, m.Address)
-	e.raw(`"avatar":`, m.Avatar)
-	e.int64(`"company_id":`, m.CompanyID)
-	e.bool(`"view_all_tickets":`, m.ViewAllTickets)
-	e.bool(`"deleted":`, m.Deleted)
-	e.str(`"description":`, m.Description)
-	e.str(`"job_title":`, m.JobTitle)
-	e.str(`"language":`, m.Language)
-	e.strs(`"other_emails":`, m.OtherEmails)
-	e.str(`"tags":`, m.Tags)
-	e.str(`"time_zone":`, m.TimeZone)
-	e.str(`"twitter_id":`, m.TwitterID)
-	e.str(`"unique_external_id":`, m.UniqueExternalID)
-	e.str(`"created_at":`, m.CreatedAt)
-	e.str(`"updated_at":`, m.UpdatedAt)
-	e.rawMap(`"custom_fields":`, m.CustomFields)
-	e.close(mark, m.Extra)
-}
+func (m *FreshdeskUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskUser) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m FreshdeskUser) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctFreshdeskUser = encTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.ID)), kInt64},
+	{`"name":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Name)), kStr},
+	{`"email":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Email)), kStr},
+	{`"mobile":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Mobile)), kStr},
+	{`"phone":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Phone)), kStr},
+	{`"active":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Active)), kBool},
+	{`"address":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Address)), kStr},
+	{`"avatar":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Avatar)), kRaw},
+	{`"company_id":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.CompanyID)), kInt64},
+	{`"view_all_tickets":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.ViewAllTickets)), kBool},
+	{`"deleted":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Deleted)), kBool},
+	{`"description":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Description)), kStr},
+	{`"job_title":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.JobTitle)), kStr},
+	{`"language":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Language)), kStr},
+	{`"other_emails":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.OtherEmails)), kStrs},
+	{`"tags":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Tags)), kStr},
+	{`"time_zone":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.TimeZone)), kStr},
+	{`"twitter_id":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.TwitterID)), kStr},
+	{`"unique_external_id":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.UniqueExternalID)), kStr},
+	{`"created_at":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.CreatedAt)), kStr},
+	{`"updated_at":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.UpdatedAt)), kStr},
+	{`"custom_fields":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.CustomFields)), kMap},
+}}
+
+func (m *FreshdeskUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskUser) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -2,690 +2,449 @@
 
 package halopsa
 
+import (
+	"unsafe"
+)
+
+var dectGenerateExternalLink = decTable{extra: unsafe.Offsetof(GenerateExternalLink{}.Extra), fields: []decField{
+	{"module_id", nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.ModuleID)), kInt},
+	{"tenant_id", nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.TenantID)), kInt},
+}, sorted: []uint16{0, 1}}
+
 func (m *GenerateExternalLink) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "module_id":
-			ok = d.int(&m.ModuleID)
-		case "tenant_id":
-			ok = d.int(&m.TenantID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectGenerateExternalLink)
 }
+
+var enctGenerateExternalLink = encTable{extra: unsafe.Offsetof(GenerateExternalLink{}.Extra), fields: []encField{
+	{`"module_id":`, nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.ModuleID)), kInt},
+	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.TenantID)), kInt},
+}}
 
 func (m *GenerateExternalLink) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"module_id":`, m.ModuleID)
-	e.int(`"tenant_id":`, m.TenantID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctGenerateExternalLink)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m GenerateExternalLink) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GenerateExternalLink) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Generic) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "accounts_mappings":
-			ok = decodeModels(d, &m.AccountsMappings)
-		case "assettypes":
-			ok = decodeModels(d, &m.Assettypes)
-		case "avalara_item_code":
-			ok = d.str(&m.AvalaraItemCode)
-		case "connector":
-			ok = d.bool(&m.Connector)
-		case "defaultsite":
-			ok = d.int(&m.Defaultsite)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_details_id":
-			ok = d.int(&m.ImportDetailsID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "invoice_class":
-			ok = d.str(&m.InvoiceClass)
-		case "isfixedasset":
-			ok = d.bool(&m.Isfixedasset)
-		case "islan":
-			ok = d.str(&m.Islan)
-		case "item_assettype_default":
-			ok = d.int(&m.ItemAssettypeDefault)
-		case "item_assettype_name_default":
-			ok = d.str(&m.ItemAssettypeNameDefault)
-		case "item_billing_period_default":
-			ok = d.int(&m.ItemBillingPeriodDefault)
-		case "item_contract_default":
-			ok = d.bool(&m.ItemContractDefault)
-		case "item_doesnotneedconsigning_default":
-			ok = d.bool(&m.ItemDoesnotneedconsigningDefault)
-		case "item_donttrackstock_default":
-			ok = d.bool(&m.ItemDonttrackstockDefault)
-		case "item_recurring_default":
-			ok = d.bool(&m.ItemRecurringDefault)
-		case "itemcode_id":
-			ok = d.str(&m.ItemcodeID)
-		case "itemcode_name":
-			ok = d.str(&m.ItemcodeName)
-		case "items_in_group_no_consign":
-			ok = d.bool(&m.ItemsInGroupNoConsign)
-		case "kaseyaid":
-			ok = d.str(&m.Kaseyaid)
-		case "memo":
-			ok = d.str(&m.Memo)
-		case "moveassetonrequest":
-			ok = d.bool(&m.Moveassetonrequest)
-		case "multipleaccountstenants":
-			ok = d.bool(&m.Multipleaccountstenants)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "nominalcode":
-			ok = d.str(&m.Nominalcode)
-		case "nominalcode_name":
-			ok = d.str(&m.NominalcodeName)
-		case "nominalcode_name_purchase":
-			ok = d.str(&m.NominalcodeNamePurchase)
-		case "nominalcodepurchase":
-			ok = d.str(&m.Nominalcodepurchase)
-		case "qbo_item_type":
-			ok = d.int(&m.QboItemType)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "showasequip":
-			ok = d.bool(&m.Showasequip)
-		case "showasitem":
-			ok = d.bool(&m.Showasitem)
-		case "showwarningifonrequest":
-			ok = d.bool(&m.Showwarningifonrequest)
-		case "tax_id":
-			ok = d.int(&m.TaxID)
-		case "tax_id_purchase":
-			ok = d.int(&m.TaxIDPurchase)
-		case "tax_name":
-			ok = d.str(&m.TaxName)
-		case "tax_name_purchase":
-			ok = d.str(&m.TaxNamePurchase)
-		case "tcsnote":
-			ok = d.str(&m.Tcsnote)
-		case "thirdpartyid":
-			ok = d.str(&m.Thirdpartyid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(Generic{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(Generic{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Generic{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Generic{}.Name)), kStr},
+	{"memo", nil, uint32(unsafe.Offsetof(Generic{}.Memo)), kStr},
+	{"islan", nil, uint32(unsafe.Offsetof(Generic{}.Islan)), kStr},
+	{"connector", nil, uint32(unsafe.Offsetof(Generic{}.Connector)), kBool},
+	{"showasitem", nil, uint32(unsafe.Offsetof(Generic{}.Showasitem)), kBool},
+	{"showasequip", nil, uint32(unsafe.Offsetof(Generic{}.Showasequip)), kBool},
+	{"showwarningifonrequest", nil, uint32(unsafe.Offsetof(Generic{}.Showwarningifonrequest)), kBool},
+	{"moveassetonrequest", nil, uint32(unsafe.Offsetof(Generic{}.Moveassetonrequest)), kBool},
+	{"defaultsite", nil, uint32(unsafe.Offsetof(Generic{}.Defaultsite)), kInt},
+	{"kaseyaid", nil, uint32(unsafe.Offsetof(Generic{}.Kaseyaid)), kStr},
+	{"items_in_group_no_consign", nil, uint32(unsafe.Offsetof(Generic{}.ItemsInGroupNoConsign)), kBool},
+	{"sequence", nil, uint32(unsafe.Offsetof(Generic{}.Sequence)), kInt},
+	{"assettypes", decMany[Xtype], uint32(unsafe.Offsetof(Generic{}.Assettypes)), kSub},
+	{"thirdpartyid", nil, uint32(unsafe.Offsetof(Generic{}.Thirdpartyid)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Generic{}.Isimport)), kBool},
+	{"isfixedasset", nil, uint32(unsafe.Offsetof(Generic{}.Isfixedasset)), kBool},
+	{"nominalcode", nil, uint32(unsafe.Offsetof(Generic{}.Nominalcode)), kStr},
+	{"nominalcode_name", nil, uint32(unsafe.Offsetof(Generic{}.NominalcodeName)), kStr},
+	{"nominalcodepurchase", nil, uint32(unsafe.Offsetof(Generic{}.Nominalcodepurchase)), kStr},
+	{"nominalcode_name_purchase", nil, uint32(unsafe.Offsetof(Generic{}.NominalcodeNamePurchase)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Generic{}.Warning)), kStr},
+	{"tcsnote", nil, uint32(unsafe.Offsetof(Generic{}.Tcsnote)), kStr},
+	{"accounts_mappings", decMany[GenericAccountsMappings], uint32(unsafe.Offsetof(Generic{}.AccountsMappings)), kSub},
+	{"tax_id", nil, uint32(unsafe.Offsetof(Generic{}.TaxID)), kInt},
+	{"tax_name", nil, uint32(unsafe.Offsetof(Generic{}.TaxName)), kStr},
+	{"tax_id_purchase", nil, uint32(unsafe.Offsetof(Generic{}.TaxIDPurchase)), kInt},
+	{"tax_name_purchase", nil, uint32(unsafe.Offsetof(Generic{}.TaxNamePurchase)), kStr},
+	{"itemcode_id", nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeID)), kStr},
+	{"itemcode_name", nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeName)), kStr},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Generic{}.NewExternalLink)), kSub},
+	{"import_details_id", nil, uint32(unsafe.Offsetof(Generic{}.ImportDetailsID)), kInt},
+	{"multipleaccountstenants", nil, uint32(unsafe.Offsetof(Generic{}.Multipleaccountstenants)), kBool},
+	{"invoice_class", nil, uint32(unsafe.Offsetof(Generic{}.InvoiceClass)), kStr},
+	{"qbo_item_type", nil, uint32(unsafe.Offsetof(Generic{}.QboItemType)), kInt},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Generic{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(Generic{}.AccessControlLevel)), kInt},
+	{"item_recurring_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemRecurringDefault)), kBool},
+	{"item_donttrackstock_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemDonttrackstockDefault)), kBool},
+	{"item_doesnotneedconsigning_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemDoesnotneedconsigningDefault)), kBool},
+	{"item_contract_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemContractDefault)), kBool},
+	{"item_assettype_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemAssettypeDefault)), kInt},
+	{"item_billing_period_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemBillingPeriodDefault)), kInt},
+	{"avalara_item_code", nil, uint32(unsafe.Offsetof(Generic{}.AvalaraItemCode)), kStr},
+	{"item_assettype_name_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemAssettypeNameDefault)), kStr},
+}, sorted: []uint16{17, 23, 37, 38, 25, 15, 45, 6, 11, 0, 2, 33, 1, 35, 18, 5, 43, 46, 44, 42, 41, 40, 39, 30, 31, 13, 12, 4, 10, 34, 3, 32, 19, 20, 22, 21, 36, 14, 8, 7, 9, 26, 28, 27, 29, 24, 16}}
 
-func (m *Generic) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"memo":`, m.Memo)
-	e.str(`"islan":`, m.Islan)
-	e.bool(`"connector":`, m.Connector)
-	e.bool(`"showasitem":`, m.Showasitem)
-	e.bool(`"showasequip":`, m.Showasequip)
-	e.bool(`"showwarningifonrequest":`, m.Showwarningifonrequest)
-	e.bool(`"moveassetonrequest":`, m.Moveassetonrequest)
-	e.int(`"defaultsite":`, m.Defaultsite)
-	e.str(`"kaseyaid":`, m.Kaseyaid)
-	e.bool(`"items_in_group_no_consign":`, m.ItemsInGroupNoConsign)
-	e.int(`"sequence":`, m.Sequence)
-	encodeModels(e, `"assettypes":`, m.Assettypes)
-	e.str(`"thirdpartyid":`, m.Thirdpartyid)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.bool(`"isfixedasset":`, m.Isfixedasset)
-	e.str(`"nominalcode":`, m.Nominalcode)
-	e.str(`"nominalcode_name":`, m.NominalcodeName)
-	e.str(`"nominalcodepurchase":`, m.Nominalcodepurchase)
-	e.str(`"nominalcode_name_purchase":`, m.NominalcodeNamePurchase)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"tcsnote":`, m.Tcsnote)
-	encodeModels(e, `"accounts_mappings":`, m.AccountsMappings)
-	e.int(`"tax_id":`, m.TaxID)
-	e.str(`"tax_name":`, m.TaxName)
-	e.int(`"tax_id_purchase":`, m.TaxIDPurchase)
-	e.str(`"tax_name_purchase":`, m.TaxNamePurchase)
-	e.str(`"itemcode_id":`, m.ItemcodeID)
-	e.str(`"itemcode_name":`, m.ItemcodeName)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.int(`"import_details_id":`, m.ImportDetailsID)
-	e.bool(`"multipleaccountstenants":`, m.Multipleaccountstenants)
-	e.str(`"invoice_class":`, m.InvoiceClass)
-	e.int(`"qbo_item_type":`, m.QboItemType)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.bool(`"item_recurring_default":`, m.ItemRecurringDefault)
-	e.bool(`"item_donttrackstock_default":`, m.ItemDonttrackstockDefault)
-	e.bool(`"item_doesnotneedconsigning_default":`, m.ItemDoesnotneedconsigningDefault)
-	e.bool(`"item_contract_default":`, m.ItemContractDefault)
-	e.int(`"item_assettype_default":`, m.ItemAssettypeDefault)
-	e.int(`"item_billing_period_default":`, m.ItemBillingPeriodDefault)
-	e.str(`"avalara_item_code":`, m.AvalaraItemCode)
-	e.str(`"item_assettype_name_default":`, m.ItemAssettypeNameDefault)
-	e.close(mark, m.Extra)
-}
+func (m *Generic) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectGeneric) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Generic) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctGeneric = encTable{extra: unsafe.Offsetof(Generic{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Generic{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(Generic{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Generic{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Generic{}.Name)), kStr},
+	{`"memo":`, nil, uint32(unsafe.Offsetof(Generic{}.Memo)), kStr},
+	{`"islan":`, nil, uint32(unsafe.Offsetof(Generic{}.Islan)), kStr},
+	{`"connector":`, nil, uint32(unsafe.Offsetof(Generic{}.Connector)), kBool},
+	{`"showasitem":`, nil, uint32(unsafe.Offsetof(Generic{}.Showasitem)), kBool},
+	{`"showasequip":`, nil, uint32(unsafe.Offsetof(Generic{}.Showasequip)), kBool},
+	{`"showwarningifonrequest":`, nil, uint32(unsafe.Offsetof(Generic{}.Showwarningifonrequest)), kBool},
+	{`"moveassetonrequest":`, nil, uint32(unsafe.Offsetof(Generic{}.Moveassetonrequest)), kBool},
+	{`"defaultsite":`, nil, uint32(unsafe.Offsetof(Generic{}.Defaultsite)), kInt},
+	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Generic{}.Kaseyaid)), kStr},
+	{`"items_in_group_no_consign":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemsInGroupNoConsign)), kBool},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(Generic{}.Sequence)), kInt},
+	{`"assettypes":`, encMany[Xtype], uint32(unsafe.Offsetof(Generic{}.Assettypes)), kSub},
+	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(Generic{}.Thirdpartyid)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Generic{}.Isimport)), kBool},
+	{`"isfixedasset":`, nil, uint32(unsafe.Offsetof(Generic{}.Isfixedasset)), kBool},
+	{`"nominalcode":`, nil, uint32(unsafe.Offsetof(Generic{}.Nominalcode)), kStr},
+	{`"nominalcode_name":`, nil, uint32(unsafe.Offsetof(Generic{}.NominalcodeName)), kStr},
+	{`"nominalcodepurchase":`, nil, uint32(unsafe.Offsetof(Generic{}.Nominalcodepurchase)), kStr},
+	{`"nominalcode_name_purchase":`, nil, uint32(unsafe.Offsetof(Generic{}.NominalcodeNamePurchase)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Generic{}.Warning)), kStr},
+	{`"tcsnote":`, nil, uint32(unsafe.Offsetof(Generic{}.Tcsnote)), kStr},
+	{`"accounts_mappings":`, encMany[GenericAccountsMappings], uint32(unsafe.Offsetof(Generic{}.AccountsMappings)), kSub},
+	{`"tax_id":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxID)), kInt},
+	{`"tax_name":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxName)), kStr},
+	{`"tax_id_purchase":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxIDPurchase)), kInt},
+	{`"tax_name_purchase":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxNamePurchase)), kStr},
+	{`"itemcode_id":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeID)), kStr},
+	{`"itemcode_name":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeName)), kStr},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Generic{}.NewExternalLink)), kSub},
+	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Generic{}.ImportDetailsID)), kInt},
+	{`"multipleaccountstenants":`, nil, uint32(unsafe.Offsetof(Generic{}.Multipleaccountstenants)), kBool},
+	{`"invoice_class":`, nil, uint32(unsafe.Offsetof(Generic{}.InvoiceClass)), kStr},
+	{`"qbo_item_type":`, nil, uint32(unsafe.Offsetof(Generic{}.QboItemType)), kInt},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Generic{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Generic{}.AccessControlLevel)), kInt},
+	{`"item_recurring_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemRecurringDefault)), kBool},
+	{`"item_donttrackstock_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemDonttrackstockDefault)), kBool},
+	{`"item_doesnotneedconsigning_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemDoesnotneedconsigningDefault)), kBool},
+	{`"item_contract_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemContractDefault)), kBool},
+	{`"item_assettype_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemAssettypeDefault)), kInt},
+	{`"item_billing_period_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemBillingPeriodDefault)), kInt},
+	{`"avalara_item_code":`, nil, uint32(unsafe.Offsetof(Generic{}.AvalaraItemCode)), kStr},
+	{`"item_assettype_name_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemAssettypeNameDefault)), kStr},
+}}
+
+func (m *Generic) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctGeneric) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Generic) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectGenericAccountsMappings = decTable{extra: unsafe.Offsetof(GenericAccountsMappings{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.ID)), kInt},
+	{"gid", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Gid)), kInt},
+	{"tenantid", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Tenantid)), kStr},
+	{"tenant_name", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TenantName)), kStr},
+	{"nominalcode", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Nominalcode)), kStr},
+	{"nominalcode_name", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodeName)), kStr},
+	{"nominalcode_purchase", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodePurchase)), kStr},
+	{"nominalcode_name_purchase", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodeNamePurchase)), kStr},
+	{"itemcode", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Itemcode)), kStr},
+	{"itemcode_name", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.ItemcodeName)), kStr},
+	{"taxcode", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Taxcode)), kInt},
+	{"tax_name", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TaxName)), kStr},
+	{"taxcode_purchase", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TaxcodePurchase)), kInt},
+	{"tax_name_purchase", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TaxNamePurchase)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Warning)), kStr},
+}, sorted: []uint16{14, 1, 0, 8, 9, 4, 5, 7, 6, 11, 13, 10, 12, 3, 2}}
+
 func (m *GenericAccountsMappings) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "gid":
-			ok = d.int(&m.Gid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "itemcode":
-			ok = d.str(&m.Itemcode)
-		case "itemcode_name":
-			ok = d.str(&m.ItemcodeName)
-		case "nominalcode":
-			ok = d.str(&m.Nominalcode)
-		case "nominalcode_name":
-			ok = d.str(&m.NominalcodeName)
-		case "nominalcode_name_purchase":
-			ok = d.str(&m.NominalcodeNamePurchase)
-		case "nominalcode_purchase":
-			ok = d.str(&m.NominalcodePurchase)
-		case "tax_name":
-			ok = d.str(&m.TaxName)
-		case "tax_name_purchase":
-			ok = d.str(&m.TaxNamePurchase)
-		case "taxcode":
-			ok = d.int(&m.Taxcode)
-		case "taxcode_purchase":
-			ok = d.int(&m.TaxcodePurchase)
-		case "tenant_name":
-			ok = d.str(&m.TenantName)
-		case "tenantid":
-			ok = d.str(&m.Tenantid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectGenericAccountsMappings)
 }
+
+var enctGenericAccountsMappings = encTable{extra: unsafe.Offsetof(GenericAccountsMappings{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.ID)), kInt},
+	{`"gid":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Gid)), kInt},
+	{`"tenantid":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Tenantid)), kStr},
+	{`"tenant_name":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TenantName)), kStr},
+	{`"nominalcode":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Nominalcode)), kStr},
+	{`"nominalcode_name":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodeName)), kStr},
+	{`"nominalcode_purchase":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodePurchase)), kStr},
+	{`"nominalcode_name_purchase":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodeNamePurchase)), kStr},
+	{`"itemcode":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Itemcode)), kStr},
+	{`"itemcode_name":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.ItemcodeName)), kStr},
+	{`"taxcode":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Taxcode)), kInt},
+	{`"tax_name":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TaxName)), kStr},
+	{`"taxcode_purchase":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TaxcodePurchase)), kInt},
+	{`"tax_name_purchase":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TaxNamePurchase)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Warning)), kStr},
+}}
 
 func (m *GenericAccountsMappings) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"gid":`, m.Gid)
-	e.str(`"tenantid":`, m.Tenantid)
-	e.str(`"tenant_name":`, m.TenantName)
-	e.str(`"nominalcode":`, m.Nominalcode)
-	e.str(`"nominalcode_name":`, m.NominalcodeName)
-	e.str(`"nominalcode_purchase":`, m.NominalcodePurchase)
-	e.str(`"nominalcode_name_purchase":`, m.NominalcodeNamePurchase)
-	e.str(`"itemcode":`, m.Itemcode)
-	e.str(`"itemcode_name":`, m.ItemcodeName)
-	e.int(`"taxcode":`, m.Taxcode)
-	e.str(`"tax_name":`, m.TaxName)
-	e.int(`"taxcode_purchase":`, m.TaxcodePurchase)
-	e.str(`"tax_name_purchase":`, m.TaxNamePurchase)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctGenericAccountsMappings)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m GenericAccountsMappings) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GenericAccountsMappings) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *GmailMessage) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "eTag":
-			ok = d.str(&m.ETag)
-		case "haloMailboxId":
-			ok = d.int(&m.HaloMailboxID)
-		case "historyId":
-			ok = d.int64(&m.HistoryID)
-		case "id":
-			ok = d.str(&m.ID)
-		case "incomingEmailId":
-			ok = d.int(&m.IncomingEmailID)
-		case "internalDate":
-			ok = d.int64(&m.InternalDate)
-		case "labelIds":
-			ok = d.strs(&m.LabelIds)
-		case "mimeMessage":
-			ok = decodeModel(d, &m.MimeMessage)
-		case "payload":
-			ok = decodeModel(d, &m.Payload)
-		case "raw":
-			ok = d.str(&m.Raw)
-		case "sizeEstimate":
-			ok = d.int(&m.SizeEstimate)
-		case "snippet":
-			ok = d.str(&m.Snippet)
-		case "threadId":
-			ok = d.str(&m.ThreadID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectGmailMessage = decTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), fields: []decField{
+	{"haloMailboxId", nil, uint32(unsafe.Offsetof(GmailMessage{}.HaloMailboxID)), kInt},
+	{"mimeMessage", decOne[MimeMessage], uint32(unsafe.Offsetof(GmailMessage{}.MimeMessage)), kSub},
+	{"incomingEmailId", nil, uint32(unsafe.Offsetof(GmailMessage{}.IncomingEmailID)), kInt},
+	{"historyId", nil, uint32(unsafe.Offsetof(GmailMessage{}.HistoryID)), kInt64},
+	{"id", nil, uint32(unsafe.Offsetof(GmailMessage{}.ID)), kStr},
+	{"internalDate", nil, uint32(unsafe.Offsetof(GmailMessage{}.InternalDate)), kInt64},
+	{"labelIds", nil, uint32(unsafe.Offsetof(GmailMessage{}.LabelIds)), kStrs},
+	{"payload", decOne[MessagePart], uint32(unsafe.Offsetof(GmailMessage{}.Payload)), kSub},
+	{"raw", nil, uint32(unsafe.Offsetof(GmailMessage{}.Raw)), kStr},
+	{"sizeEstimate", nil, uint32(unsafe.Offsetof(GmailMessage{}.SizeEstimate)), kInt},
+	{"snippet", nil, uint32(unsafe.Offsetof(GmailMessage{}.Snippet)), kStr},
+	{"threadId", nil, uint32(unsafe.Offsetof(GmailMessage{}.ThreadID)), kStr},
+	{"eTag", nil, uint32(unsafe.Offsetof(GmailMessage{}.ETag)), kStr},
+}, sorted: []uint16{12, 0, 3, 4, 2, 5, 6, 1, 7, 8, 9, 10, 11}}
 
-func (m *GmailMessage) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"haloMailboxId":`, m.HaloMailboxID)
-	encodeModel(e, `"mimeMessage":`, m.MimeMessage)
-	e.int(`"incomingEmailId":`, m.IncomingEmailID)
-	e.int64(`"historyId":`, m.HistoryID)
-	e.str(`"id":`, m.ID)
-	e.int64(`"internalDate":`, m.InternalDate)
-	e.strs(`"labelIds":`, m.LabelIds)
-	encodeModel(e, `"payload":`, m.Payload)
-	e.str(`"raw":`, m.Raw)
-	e.int(`"sizeEstimate":`, m.SizeEstimate)
-	e.str(`"snippet":`, m.Snippet)
-	e.str(`"threadId":`, m.ThreadID)
-	e.str(`"eTag":`, m.ETag)
-	e.close(mark, m.Extra)
-}
+func (m *GmailMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectGmailMessage) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m GmailMessage) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctGmailMessage = encTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), fields: []encField{
+	{`"haloMailboxId":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.HaloMailboxID)), kInt},
+	{`"mimeMessage":`, encOne[MimeMessage], uint32(unsafe.Offsetof(GmailMessage{}.MimeMessage)), kSub},
+	{`"incomingEmailId":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.IncomingEmailID)), kInt},
+	{`"historyId":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.HistoryID)), kInt64},
+	{`"id":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.ID)), kStr},
+	{`"internalDate":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.InternalDate)), kInt64},
+	{`"labelIds":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.LabelIds)), kStrs},
+	{`"payload":`, encOne[MessagePart], uint32(unsafe.Offsetof(GmailMessage{}.Payload)), kSub},
+	{`"raw":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.Raw)), kStr},
+	{`"sizeEstimate":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.SizeEstimate)), kInt},
+	{`"snippet":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.Snippet)), kStr},
+	{`"threadId":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.ThreadID)), kStr},
+	{`"eTag":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.ETag)), kStr},
+}}
+
+func (m *GmailMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctGmailMessage) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GmailMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectGoogleBusinessAnswer = decTable{extra: unsafe.Offsetof(GoogleBusinessAnswer{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Name)), kStr},
+	{"author", decOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), kSub},
+	{"text", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Text)), kStr},
+	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.CreateTime)), kStr},
+	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.UpdateTime)), kStr},
+}, sorted: []uint16{1, 3, 0, 2, 4}}
+
 func (m *GoogleBusinessAnswer) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "author":
-			ok = decodeModel(d, &m.Author)
-		case "createTime":
-			ok = d.str(&m.CreateTime)
-		case "name":
-			ok = d.str(&m.Name)
-		case "text":
-			ok = d.str(&m.Text)
-		case "updateTime":
-			ok = d.str(&m.UpdateTime)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectGoogleBusinessAnswer)
 }
+
+var enctGoogleBusinessAnswer = encTable{extra: unsafe.Offsetof(GoogleBusinessAnswer{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Name)), kStr},
+	{`"author":`, encOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), kSub},
+	{`"text":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Text)), kStr},
+	{`"createTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.CreateTime)), kStr},
+	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.UpdateTime)), kStr},
+}}
 
 func (m *GoogleBusinessAnswer) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	encodeModel(e, `"author":`, m.Author)
-	e.str(`"text":`, m.Text)
-	e.str(`"createTime":`, m.CreateTime)
-	e.str(`"updateTime":`, m.UpdateTime)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctGoogleBusinessAnswer)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m GoogleBusinessAnswer) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessAnswer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectGoogleBusinessDetails = decTable{extra: unsafe.Offsetof(GoogleBusinessDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.ID)), kInt},
+	{"connectionname", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Connectionname)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewIntegrationMethod)), kBool},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewRefreshToken)), kStr},
+	{"_code", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Code)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Exchangecode)), kBool},
+	{"authorized", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Authorized)), kBool},
+	{"enabled", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Enabled)), kBool},
+	{"account", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Account)), kStr},
+	{"location", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Location)), kStr},
+	{"account_name", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.AccountName)), kStr},
+	{"location_name", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.LocationName)), kStr},
+	{"_disconnect", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Disconnect)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Warning)), kStr},
+}, sorted: []uint16{5, 13, 6, 14, 9, 11, 7, 1, 8, 0, 10, 12, 3, 2, 4}}
+
 func (m *GoogleBusinessDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_code":
-			ok = d.str(&m.Code)
-		case "_disconnect":
-			ok = d.bool(&m.Disconnect)
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "account":
-			ok = d.str(&m.Account)
-		case "account_name":
-			ok = d.str(&m.AccountName)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "connectionname":
-			ok = d.str(&m.Connectionname)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "id":
-			ok = d.int(&m.ID)
-		case "location":
-			ok = d.str(&m.Location)
-		case "location_name":
-			ok = d.str(&m.LocationName)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectGoogleBusinessDetails)
 }
+
+var enctGoogleBusinessDetails = encTable{extra: unsafe.Offsetof(GoogleBusinessDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.ID)), kInt},
+	{`"connectionname":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Connectionname)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewIntegrationMethod)), kBool},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewRefreshToken)), kStr},
+	{`"_code":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Code)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Exchangecode)), kBool},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Authorized)), kBool},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Enabled)), kBool},
+	{`"account":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Account)), kStr},
+	{`"location":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Location)), kStr},
+	{`"account_name":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.AccountName)), kStr},
+	{`"location_name":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.LocationName)), kStr},
+	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Disconnect)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Warning)), kStr},
+}}
 
 func (m *GoogleBusinessDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"connectionname":`, m.Connectionname)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.str(`"_code":`, m.Code)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.bool(`"authorized":`, m.Authorized)
-	e.bool(`"enabled":`, m.Enabled)
-	e.str(`"account":`, m.Account)
-	e.str(`"location":`, m.Location)
-	e.str(`"account_name":`, m.AccountName)
-	e.str(`"location_name":`, m.LocationName)
-	e.bool(`"_disconnect":`, m.Disconnect)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctGoogleBusinessDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m GoogleBusinessDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectGoogleBusinessQuestion = decTable{extra: unsafe.Offsetof(GoogleBusinessQuestion{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Name)), kStr},
+	{"author", decOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), kSub},
+	{"upvoteCount", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpvoteCount)), kInt},
+	{"text", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Text)), kStr},
+	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.CreateTime)), kStr},
+	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpdateTime)), kStr},
+	{"totalAnswerCount", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TotalAnswerCount)), kInt},
+	{"topAnswers", decMany[GoogleBusinessAnswer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), kSub},
+	{"gbdid", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Gbdid)), kInt},
+}, sorted: []uint16{1, 4, 8, 0, 3, 7, 6, 5, 2}}
+
 func (m *GoogleBusinessQuestion) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "author":
-			ok = decodeModel(d, &m.Author)
-		case "createTime":
-			ok = d.str(&m.CreateTime)
-		case "gbdid":
-			ok = d.int(&m.Gbdid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "text":
-			ok = d.str(&m.Text)
-		case "topAnswers":
-			ok = decodeModels(d, &m.TopAnswers)
-		case "totalAnswerCount":
-			ok = d.int(&m.TotalAnswerCount)
-		case "updateTime":
-			ok = d.str(&m.UpdateTime)
-		case "upvoteCount":
-			ok = d.int(&m.UpvoteCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectGoogleBusinessQuestion)
 }
+
+var enctGoogleBusinessQuestion = encTable{extra: unsafe.Offsetof(GoogleBusinessQuestion{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Name)), kStr},
+	{`"author":`, encOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), kSub},
+	{`"upvoteCount":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpvoteCount)), kInt},
+	{`"text":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Text)), kStr},
+	{`"createTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.CreateTime)), kStr},
+	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpdateTime)), kStr},
+	{`"totalAnswerCount":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TotalAnswerCount)), kInt},
+	{`"topAnswers":`, encMany[GoogleBusinessAnswer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), kSub},
+	{`"gbdid":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Gbdid)), kInt},
+}}
 
 func (m *GoogleBusinessQuestion) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	encodeModel(e, `"author":`, m.Author)
-	e.int(`"upvoteCount":`, m.UpvoteCount)
-	e.str(`"text":`, m.Text)
-	e.str(`"createTime":`, m.CreateTime)
-	e.str(`"updateTime":`, m.UpdateTime)
-	e.int(`"totalAnswerCount":`, m.TotalAnswerCount)
-	encodeModels(e, `"topAnswers":`, m.TopAnswers)
-	e.int(`"gbdid":`, m.Gbdid)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctGoogleBusinessQuestion)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m GoogleBusinessQuestion) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessQuestion) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectGoogleBusinessReview = decTable{extra: unsafe.Offsetof(GoogleBusinessReview{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Name)), kStr},
+	{"reviewId", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewID)), kStr},
+	{"reviewer", decOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), kSub},
+	{"starRating", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRating)), kStr},
+	{"comment", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Comment)), kStr},
+	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.CreateTime)), kStr},
+	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.UpdateTime)), kStr},
+	{"reviewReply", decOne[GoogleBusinessReviewReply], uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), kSub},
+	{"gbdid", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Gbdid)), kInt},
+	{"starRating_int", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRatingInt)), kInt},
+}, sorted: []uint16{4, 5, 8, 0, 1, 7, 2, 3, 9, 6}}
+
 func (m *GoogleBusinessReview) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "comment":
-			ok = d.str(&m.Comment)
-		case "createTime":
-			ok = d.str(&m.CreateTime)
-		case "gbdid":
-			ok = d.int(&m.Gbdid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "reviewId":
-			ok = d.str(&m.ReviewID)
-		case "reviewReply":
-			ok = decodeModel(d, &m.ReviewReply)
-		case "reviewer":
-			ok = decodeModel(d, &m.Reviewer)
-		case "starRating":
-			ok = d.str(&m.StarRating)
-		case "starRating_int":
-			ok = d.int(&m.StarRatingInt)
-		case "updateTime":
-			ok = d.str(&m.UpdateTime)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectGoogleBusinessReview)
 }
+
+var enctGoogleBusinessReview = encTable{extra: unsafe.Offsetof(GoogleBusinessReview{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Name)), kStr},
+	{`"reviewId":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewID)), kStr},
+	{`"reviewer":`, encOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), kSub},
+	{`"starRating":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRating)), kStr},
+	{`"comment":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Comment)), kStr},
+	{`"createTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.CreateTime)), kStr},
+	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.UpdateTime)), kStr},
+	{`"reviewReply":`, encOne[GoogleBusinessReviewReply], uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), kSub},
+	{`"gbdid":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Gbdid)), kInt},
+	{`"starRating_int":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRatingInt)), kInt},
+}}
 
 func (m *GoogleBusinessReview) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	e.str(`"reviewId":`, m.ReviewID)
-	encodeModel(e, `"reviewer":`, m.Reviewer)
-	e.str(`"starRating":`, m.StarRating)
-	e.str(`"comment":`, m.Comment)
-	e.str(`"createTime":`, m.CreateTime)
-	e.str(`"updateTime":`, m.UpdateTime)
-	encodeModel(e, `"reviewReply":`, m.ReviewReply)
-	e.int(`"gbdid":`, m.Gbdid)
-	e.int(`"starRating_int":`, m.StarRatingInt)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctGoogleBusinessReview)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m GoogleBusinessReview) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessReview) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectGoogleBusinessReviewReply = decTable{extra: unsafe.Offsetof(GoogleBusinessReviewReply{}.Extra), fields: []decField{
+	{"comment", nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.Comment)), kStr},
+	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.UpdateTime)), kStr},
+}, sorted: []uint16{0, 1}}
+
 func (m *GoogleBusinessReviewReply) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "comment":
-			ok = d.str(&m.Comment)
-		case "updateTime":
-			ok = d.str(&m.UpdateTime)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectGoogleBusinessReviewReply)
 }
+
+var enctGoogleBusinessReviewReply = encTable{extra: unsafe.Offsetof(GoogleBusinessReviewReply{}.Extra), fields: []encField{
+	{`"comment":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.Comment)), kStr},
+	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.UpdateTime)), kStr},
+}}
 
 func (m *GoogleBusinessReviewReply) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"comment":`, m.Comment)
-	e.str(`"updateTime":`, m.UpdateTime)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctGoogleBusinessReviewReply)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m GoogleBusinessReviewReply) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessReviewReply) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *GoogleReviewer) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "displayName":
-			ok = d.str(&m.DisplayName)
-		case "isAnonymous":
-			ok = d.bool(&m.IsAnonymous)
-		case "profilePhotoUri":
-			ok = d.str(&m.ProfilePhotoURI)
-		case "profilePhotoUrl":
-			ok = d.str(&m.ProfilePhotoURL)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectGoogleReviewer = decTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra), fields: []decField{
+	{"profilePhotoUrl", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURL)), kStr},
+	{"profilePhotoUri", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURI)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.Type)), kStr},
+	{"displayName", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.DisplayName)), kStr},
+	{"isAnonymous", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.IsAnonymous)), kBool},
+}, sorted: []uint16{3, 4, 1, 0, 2}}
 
-func (m *GoogleReviewer) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"profilePhotoUrl":`, m.ProfilePhotoURL)
-	e.str(`"profilePhotoUri":`, m.ProfilePhotoURI)
-	e.str(`"type":`, m.Type)
-	e.str(`"displayName":`, m.DisplayName)
-	e.bool(`"isAnonymous":`, m.IsAnonymous)
-	e.close(mark, m.Extra)
-}
+func (m *GoogleReviewer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectGoogleReviewer) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m GoogleReviewer) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctGoogleReviewer = encTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra), fields: []encField{
+	{`"profilePhotoUrl":`, nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURL)), kStr},
+	{`"profilePhotoUri":`, nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURI)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(GoogleReviewer{}.Type)), kStr},
+	{`"displayName":`, nil, uint32(unsafe.Offsetof(GoogleReviewer{}.DisplayName)), kStr},
+	{`"isAnonymous":`, nil, uint32(unsafe.Offsetof(GoogleReviewer{}.IsAnonymous)), kBool},
+}}
+
+func (m *GoogleReviewer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctGoogleReviewer) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleReviewer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectGoogleWorkplaceMapping = decTable{extra: unsafe.Offsetof(GoogleWorkplaceMapping{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.ID)), kInt},
+	{"customerid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Customerid)), kStr},
+	{"siteid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Siteid)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.SiteName)), kStr},
+	{"filterfield", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filterfield)), kStr},
+	{"filtertype", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filtertype)), kInt},
+	{"filtervalue", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filtervalue)), kStr},
+	{"roleid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Roleid)), kInt},
+	{"filter", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filter)), kBool},
+	{"userroleid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Userroleid)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Warning)), kStr},
+}, sorted: []uint16{10, 1, 8, 4, 5, 6, 0, 7, 3, 2, 9}}
+
 func (m *GoogleWorkplaceMapping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "customerid":
-			ok = d.str(&m.Customerid)
-		case "filter":
-			ok = d.bool(&m.Filter)
-		case "filterfield":
-			ok = d.str(&m.Filterfield)
-		case "filtertype":
-			ok = d.int(&m.Filtertype)
-		case "filtervalue":
-			ok = d.str(&m.Filtervalue)
-		case "id":
-			ok = d.int(&m.ID)
-		case "roleid":
-			ok = d.int(&m.Roleid)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "siteid":
-			ok = d.int(&m.Siteid)
-		case "userroleid":
-			ok = d.int(&m.Userroleid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectGoogleWorkplaceMapping)
 }
+
+var enctGoogleWorkplaceMapping = encTable{extra: unsafe.Offsetof(GoogleWorkplaceMapping{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.ID)), kInt},
+	{`"customerid":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Customerid)), kStr},
+	{`"siteid":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Siteid)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.SiteName)), kStr},
+	{`"filterfield":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filterfield)), kStr},
+	{`"filtertype":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filtertype)), kInt},
+	{`"filtervalue":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filtervalue)), kStr},
+	{`"roleid":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Roleid)), kInt},
+	{`"filter":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filter)), kBool},
+	{`"userroleid":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Userroleid)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Warning)), kStr},
+}}
 
 func (m *GoogleWorkplaceMapping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"customerid":`, m.Customerid)
-	e.int(`"siteid":`, m.Siteid)
-	e.str(`"site_name":`, m.SiteName)
-	e.str(`"filterfield":`, m.Filterfield)
-	e.int(`"filtertype":`, m.Filtertype)
-	e.str(`"filtervalue":`, m.Filtervalue)
-	e.int(`"roleid":`, m.Roleid)
-	e.bool(`"filter":`, m.Filter)
-	e.int(`"userroleid":`, m.Userroleid)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctGoogleWorkplaceMapping)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m GoogleWorkplaceMapping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleWorkplaceMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

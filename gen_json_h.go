@@ -2,304 +2,190 @@
 
 package halopsa
 
-func (m *HTMLDesign) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "design":
-			ok = d.str(&m.Design)
-		case "html":
-			ok = d.str(&m.HTML)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *HTMLDesign) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"design":`, m.Design)
-	e.str(`"html":`, m.HTML)
-	e.close(mark, m.Extra)
-}
+var dectHTMLDesign = decTable{extra: unsafe.Offsetof(HTMLDesign{}.Extra), fields: []decField{
+	{"design", nil, uint32(unsafe.Offsetof(HTMLDesign{}.Design)), kStr},
+	{"html", nil, uint32(unsafe.Offsetof(HTMLDesign{}.HTML)), kStr},
+}, sorted: []uint16{0, 1}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m HTMLDesign) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *HTMLDesign) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHTMLDesign) }
+
+var enctHTMLDesign = encTable{extra: unsafe.Offsetof(HTMLDesign{}.Extra), fields: []encField{
+	{`"design":`, nil, uint32(unsafe.Offsetof(HTMLDesign{}.Design)), kStr},
+	{`"html":`, nil, uint32(unsafe.Offsetof(HTMLDesign{}.HTML)), kStr},
+}}
+
+func (m *HTMLDesign) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHTMLDesign) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *HTMLDesign) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *HaloNews) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_type":
-			ok = d.int(&m.AgentType)
-		case "button_label":
-			ok = d.str(&m.ButtonLabel)
-		case "button_url":
-			ok = d.str(&m.ButtonURL)
-		case "css":
-			ok = d.str(&m.CSS)
-		case "customer_type":
-			ok = d.int(&m.CustomerType)
-		case "db_location":
-			ok = d.str(&m.DbLocation)
-		case "details":
-			ok = d.str(&m.Details)
-		case "enabled_module":
-			ok = d.int(&m.EnabledModule)
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "height":
-			ok = d.int(&m.Height)
-		case "id":
-			ok = d.int(&m.ID)
-		case "max_version":
-			ok = d.str(&m.MaxVersion)
-		case "max_version_seq":
-			ok = d.int(&m.MaxVersionSeq)
-		case "min_version":
-			ok = d.str(&m.MinVersion)
-		case "min_version_seq":
-			ok = d.int(&m.MinVersionSeq)
-		case "name":
-			ok = d.str(&m.Name)
-		case "one_dbid":
-			ok = d.str(&m.OneDbid)
-		case "one_patch":
-			ok = d.str(&m.OnePatch)
-		case "one_product":
-			ok = d.str(&m.OneProduct)
-		case "one_version":
-			ok = d.str(&m.OneVersion)
-		case "read":
-			ok = d.bool(&m.Read)
-		case "start_date":
-			ok = d.time(&m.StartDate)
-		case "theme_base":
-			ok = d.str(&m.ThemeBase)
-		case "theme_colour":
-			ok = d.str(&m.ThemeColour)
-		case "theme_colour_type":
-			ok = d.int(&m.ThemeColourType)
-		case "theme_css":
-			ok = d.str(&m.ThemeCSS)
-		case "theme_name":
-			ok = d.str(&m.ThemeName)
-		case "title":
-			ok = d.str(&m.Title)
-		case "use":
-			ok = d.str(&m.Use)
-		case "version_group":
-			ok = d.str(&m.VersionGroup)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectHaloNews = decTable{extra: unsafe.Offsetof(HaloNews{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(HaloNews{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(HaloNews{}.Name)), kStr},
+	{"title", nil, uint32(unsafe.Offsetof(HaloNews{}.Title)), kStr},
+	{"details", nil, uint32(unsafe.Offsetof(HaloNews{}.Details)), kStr},
+	{"css", nil, uint32(unsafe.Offsetof(HaloNews{}.CSS)), kStr},
+	{"use", nil, uint32(unsafe.Offsetof(HaloNews{}.Use)), kStr},
+	{"button_label", nil, uint32(unsafe.Offsetof(HaloNews{}.ButtonLabel)), kStr},
+	{"button_url", nil, uint32(unsafe.Offsetof(HaloNews{}.ButtonURL)), kStr},
+	{"height", nil, uint32(unsafe.Offsetof(HaloNews{}.Height)), kInt},
+	{"theme_name", nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeName)), kStr},
+	{"theme_base", nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeBase)), kStr},
+	{"theme_css", nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeCSS)), kStr},
+	{"theme_colour_type", nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeColourType)), kInt},
+	{"theme_colour", nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeColour)), kStr},
+	{"one_version", nil, uint32(unsafe.Offsetof(HaloNews{}.OneVersion)), kStr},
+	{"one_patch", nil, uint32(unsafe.Offsetof(HaloNews{}.OnePatch)), kStr},
+	{"min_version", nil, uint32(unsafe.Offsetof(HaloNews{}.MinVersion)), kStr},
+	{"min_version_seq", nil, uint32(unsafe.Offsetof(HaloNews{}.MinVersionSeq)), kInt},
+	{"max_version", nil, uint32(unsafe.Offsetof(HaloNews{}.MaxVersion)), kStr},
+	{"max_version_seq", nil, uint32(unsafe.Offsetof(HaloNews{}.MaxVersionSeq)), kInt},
+	{"one_dbid", nil, uint32(unsafe.Offsetof(HaloNews{}.OneDbid)), kStr},
+	{"one_product", nil, uint32(unsafe.Offsetof(HaloNews{}.OneProduct)), kStr},
+	{"db_location", nil, uint32(unsafe.Offsetof(HaloNews{}.DbLocation)), kStr},
+	{"version_group", nil, uint32(unsafe.Offsetof(HaloNews{}.VersionGroup)), kStr},
+	{"start_date", nil, uint32(unsafe.Offsetof(HaloNews{}.StartDate)), kTime},
+	{"end_date", nil, uint32(unsafe.Offsetof(HaloNews{}.EndDate)), kTime},
+	{"agent_type", nil, uint32(unsafe.Offsetof(HaloNews{}.AgentType)), kInt},
+	{"customer_type", nil, uint32(unsafe.Offsetof(HaloNews{}.CustomerType)), kInt},
+	{"enabled_module", nil, uint32(unsafe.Offsetof(HaloNews{}.EnabledModule)), kInt},
+	{"read", nil, uint32(unsafe.Offsetof(HaloNews{}.Read)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(HaloNews{}.Warning)), kStr},
+}, sorted: []uint16{30, 26, 6, 7, 4, 27, 22, 3, 28, 25, 8, 0, 18, 19, 16, 17, 1, 20, 15, 21, 14, 29, 24, 10, 13, 12, 11, 9, 2, 5, 23}}
 
-func (m *HaloNews) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"title":`, m.Title)
-	e.str(`"details":`, m.Details)
-	e.str(`"css":`, m.CSS)
-	e.str(`"use":`, m.Use)
-	e.str(`"button_label":`, m.ButtonLabel)
-	e.str(`"button_url":`, m.ButtonURL)
-	e.int(`"height":`, m.Height)
-	e.str(`"theme_name":`, m.ThemeName)
-	e.str(`"theme_base":`, m.ThemeBase)
-	e.str(`"theme_css":`, m.ThemeCSS)
-	e.int(`"theme_colour_type":`, m.ThemeColourType)
-	e.str(`"theme_colour":`, m.ThemeColour)
-	e.str(`"one_version":`, m.OneVersion)
-	e.str(`"one_patch":`, m.OnePatch)
-	e.str(`"min_version":`, m.MinVersion)
-	e.int(`"min_version_seq":`, m.MinVersionSeq)
-	e.str(`"max_version":`, m.MaxVersion)
-	e.int(`"max_version_seq":`, m.MaxVersionSeq)
-	e.str(`"one_dbid":`, m.OneDbid)
-	e.str(`"one_product":`, m.OneProduct)
-	e.str(`"db_location":`, m.DbLocation)
-	e.str(`"version_group":`, m.VersionGroup)
-	e.time(`"start_date":`, m.StartDate)
-	e.time(`"end_date":`, m.EndDate)
-	e.int(`"agent_type":`, m.AgentType)
-	e.int(`"customer_type":`, m.CustomerType)
-	e.int(`"enabled_module":`, m.EnabledModule)
-	e.bool(`"read":`, m.Read)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *HaloNews) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHaloNews) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m HaloNews) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctHaloNews = encTable{extra: unsafe.Offsetof(HaloNews{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(HaloNews{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(HaloNews{}.Name)), kStr},
+	{`"title":`, nil, uint32(unsafe.Offsetof(HaloNews{}.Title)), kStr},
+	{`"details":`, nil, uint32(unsafe.Offsetof(HaloNews{}.Details)), kStr},
+	{`"css":`, nil, uint32(unsafe.Offsetof(HaloNews{}.CSS)), kStr},
+	{`"use":`, nil, uint32(unsafe.Offsetof(HaloNews{}.Use)), kStr},
+	{`"button_label":`, nil, uint32(unsafe.Offsetof(HaloNews{}.ButtonLabel)), kStr},
+	{`"button_url":`, nil, uint32(unsafe.Offsetof(HaloNews{}.ButtonURL)), kStr},
+	{`"height":`, nil, uint32(unsafe.Offsetof(HaloNews{}.Height)), kInt},
+	{`"theme_name":`, nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeName)), kStr},
+	{`"theme_base":`, nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeBase)), kStr},
+	{`"theme_css":`, nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeCSS)), kStr},
+	{`"theme_colour_type":`, nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeColourType)), kInt},
+	{`"theme_colour":`, nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeColour)), kStr},
+	{`"one_version":`, nil, uint32(unsafe.Offsetof(HaloNews{}.OneVersion)), kStr},
+	{`"one_patch":`, nil, uint32(unsafe.Offsetof(HaloNews{}.OnePatch)), kStr},
+	{`"min_version":`, nil, uint32(unsafe.Offsetof(HaloNews{}.MinVersion)), kStr},
+	{`"min_version_seq":`, nil, uint32(unsafe.Offsetof(HaloNews{}.MinVersionSeq)), kInt},
+	{`"max_version":`, nil, uint32(unsafe.Offsetof(HaloNews{}.MaxVersion)), kStr},
+	{`"max_version_seq":`, nil, uint32(unsafe.Offsetof(HaloNews{}.MaxVersionSeq)), kInt},
+	{`"one_dbid":`, nil, uint32(unsafe.Offsetof(HaloNews{}.OneDbid)), kStr},
+	{`"one_product":`, nil, uint32(unsafe.Offsetof(HaloNews{}.OneProduct)), kStr},
+	{`"db_location":`, nil, uint32(unsafe.Offsetof(HaloNews{}.DbLocation)), kStr},
+	{`"version_group":`, nil, uint32(unsafe.Offsetof(HaloNews{}.VersionGroup)), kStr},
+	{`"start_date":`, nil, uint32(unsafe.Offsetof(HaloNews{}.StartDate)), kTime},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(HaloNews{}.EndDate)), kTime},
+	{`"agent_type":`, nil, uint32(unsafe.Offsetof(HaloNews{}.AgentType)), kInt},
+	{`"customer_type":`, nil, uint32(unsafe.Offsetof(HaloNews{}.CustomerType)), kInt},
+	{`"enabled_module":`, nil, uint32(unsafe.Offsetof(HaloNews{}.EnabledModule)), kInt},
+	{`"read":`, nil, uint32(unsafe.Offsetof(HaloNews{}.Read)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(HaloNews{}.Warning)), kStr},
+}}
+
+func (m *HaloNews) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHaloNews) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *HaloNews) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Header) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "field":
-			ok = d.str(&m.Field)
-		case "id":
-			ok = decodeEnum(d, &m.ID)
-		case "offset":
-			ok = d.int64(&m.Offset)
-		case "rawField":
-			ok = d.bytes(&m.RawField)
-		case "rawValue":
-			ok = d.bytes(&m.RawValue)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectHeader = decTable{extra: unsafe.Offsetof(Header{}.Extra), fields: []decField{
+	{"offset", nil, uint32(unsafe.Offsetof(Header{}.Offset)), kInt64},
+	{"field", nil, uint32(unsafe.Offsetof(Header{}.Field)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Header{}.ID)), kInt},
+	{"rawField", nil, uint32(unsafe.Offsetof(Header{}.RawField)), kBytes},
+	{"rawValue", nil, uint32(unsafe.Offsetof(Header{}.RawValue)), kBytes},
+	{"value", nil, uint32(unsafe.Offsetof(Header{}.Value)), kStr},
+}, sorted: []uint16{1, 2, 0, 3, 4, 5}}
 
-func (m *Header) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int64(`"offset":`, m.Offset)
-	e.str(`"field":`, m.Field)
-	encodeEnum(e, `"id":`, m.ID)
-	e.bytes(`"rawField":`, m.RawField)
-	e.bytes(`"rawValue":`, m.RawValue)
-	e.str(`"value":`, m.Value)
-	e.close(mark, m.Extra)
-}
+func (m *Header) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHeader) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Header) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctHeader = encTable{extra: unsafe.Offsetof(Header{}.Extra), fields: []encField{
+	{`"offset":`, nil, uint32(unsafe.Offsetof(Header{}.Offset)), kInt64},
+	{`"field":`, nil, uint32(unsafe.Offsetof(Header{}.Field)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Header{}.ID)), kInt},
+	{`"rawField":`, nil, uint32(unsafe.Offsetof(Header{}.RawField)), kBytes},
+	{`"rawValue":`, nil, uint32(unsafe.Offsetof(Header{}.RawValue)), kBytes},
+	{`"value":`, nil, uint32(unsafe.Offsetof(Header{}.Value)), kStr},
+}}
+
+func (m *Header) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHeader) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Header) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Holidays) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_force":
-			ok = d.bool(&m.Force)
-		case "_return_appointment":
-			ok = d.bool(&m.ReturnAppointment)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "allday":
-			ok = d.bool(&m.Allday)
-		case "appointmentobj":
-			ok = decodeModel(d, &m.Appointmentobj)
-		case "approval_start":
-			ok = d.bool(&m.ApprovalStart)
-		case "approval_status":
-			ok = d.int(&m.ApprovalStatus)
-		case "approvalnote":
-			ok = d.str(&m.Approvalnote)
-		case "createnextappt":
-			ok = d.bool(&m.Createnextappt)
-		case "date":
-			ok = d.time(&m.Date)
-		case "date_only":
-			ok = d.time(&m.DateOnly)
-		case "duration":
-			ok = d.float64(&m.Duration)
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "end_date_only":
-			ok = d.time(&m.EndDateOnly)
-		case "entity":
-			ok = d.int(&m.Entity)
-		case "holid":
-			ok = d.int(&m.Holid)
-		case "holiday_type":
-			ok = d.int(&m.HolidayType)
-		case "id":
-			ok = d.str(&m.ID)
-		case "isrecurring":
-			ok = d.bool(&m.Isrecurring)
-		case "name":
-			ok = d.str(&m.Name)
-		case "schedule":
-			ok = decodeModel(d, &m.Schedule)
-		case "schedulehandledtype":
-			ok = d.int(&m.Schedulehandledtype)
-		case "thirdpartyid":
-			ok = d.str(&m.Thirdpartyid)
-		case "workday_guid":
-			ok = d.str(&m.WorkdayGUID)
-		case "workday_id":
-			ok = d.int(&m.WorkdayID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectHolidays = decTable{extra: unsafe.Offsetof(Holidays{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Holidays{}.ID)), kStr},
+	{"holid", nil, uint32(unsafe.Offsetof(Holidays{}.Holid)), kInt},
+	{"workday_id", nil, uint32(unsafe.Offsetof(Holidays{}.WorkdayID)), kInt},
+	{"workday_guid", nil, uint32(unsafe.Offsetof(Holidays{}.WorkdayGUID)), kStr},
+	{"date", nil, uint32(unsafe.Offsetof(Holidays{}.Date)), kTime},
+	{"end_date", nil, uint32(unsafe.Offsetof(Holidays{}.EndDate)), kTime},
+	{"allday", nil, uint32(unsafe.Offsetof(Holidays{}.Allday)), kBool},
+	{"name", nil, uint32(unsafe.Offsetof(Holidays{}.Name)), kStr},
+	{"duration", nil, uint32(unsafe.Offsetof(Holidays{}.Duration)), kF64},
+	{"holiday_type", nil, uint32(unsafe.Offsetof(Holidays{}.HolidayType)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(Holidays{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(Holidays{}.AgentName)), kStr},
+	{"entity", nil, uint32(unsafe.Offsetof(Holidays{}.Entity)), kInt},
+	{"_force", nil, uint32(unsafe.Offsetof(Holidays{}.Force)), kBool},
+	{"date_only", nil, uint32(unsafe.Offsetof(Holidays{}.DateOnly)), kTime},
+	{"end_date_only", nil, uint32(unsafe.Offsetof(Holidays{}.EndDateOnly)), kTime},
+	{"isrecurring", nil, uint32(unsafe.Offsetof(Holidays{}.Isrecurring)), kBool},
+	{"schedule", decOne[Schedule], uint32(unsafe.Offsetof(Holidays{}.Schedule)), kSub},
+	{"schedulehandledtype", nil, uint32(unsafe.Offsetof(Holidays{}.Schedulehandledtype)), kInt},
+	{"createnextappt", nil, uint32(unsafe.Offsetof(Holidays{}.Createnextappt)), kBool},
+	{"approval_start", nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStart)), kBool},
+	{"approvalnote", nil, uint32(unsafe.Offsetof(Holidays{}.Approvalnote)), kStr},
+	{"approval_status", nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStatus)), kInt},
+	{"_return_appointment", nil, uint32(unsafe.Offsetof(Holidays{}.ReturnAppointment)), kBool},
+	{"appointmentobj", decOne[Appointment], uint32(unsafe.Offsetof(Holidays{}.Appointmentobj)), kSub},
+	{"thirdpartyid", nil, uint32(unsafe.Offsetof(Holidays{}.Thirdpartyid)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Holidays{}.Warning)), kStr},
+}, sorted: []uint16{13, 23, 26, 10, 11, 6, 24, 20, 22, 21, 19, 4, 14, 8, 5, 15, 12, 1, 9, 0, 16, 7, 17, 18, 25, 3, 2}}
 
-func (m *Holidays) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.int(`"holid":`, m.Holid)
-	e.int(`"workday_id":`, m.WorkdayID)
-	e.str(`"workday_guid":`, m.WorkdayGUID)
-	e.time(`"date":`, m.Date)
-	e.time(`"end_date":`, m.EndDate)
-	e.bool(`"allday":`, m.Allday)
-	e.str(`"name":`, m.Name)
-	e.float64(`"duration":`, m.Duration)
-	e.int(`"holiday_type":`, m.HolidayType)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"entity":`, m.Entity)
-	e.bool(`"_force":`, m.Force)
-	e.time(`"date_only":`, m.DateOnly)
-	e.time(`"end_date_only":`, m.EndDateOnly)
-	e.bool(`"isrecurring":`, m.Isrecurring)
-	encodeModel(e, `"schedule":`, m.Schedule)
-	e.int(`"schedulehandledtype":`, m.Schedulehandledtype)
-	e.bool(`"createnextappt":`, m.Createnextappt)
-	e.bool(`"approval_start":`, m.ApprovalStart)
-	e.str(`"approvalnote":`, m.Approvalnote)
-	e.int(`"approval_status":`, m.ApprovalStatus)
-	e.bool(`"_return_appointment":`, m.ReturnAppointment)
-	encodeModel(e, `"appointmentobj":`, m.Appointmentobj)
-	e.str(`"thirdpartyid":`, m.Thirdpartyid)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Holidays) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHolidays) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Holidays) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctHolidays = encTable{extra: unsafe.Offsetof(Holidays{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Holidays{}.ID)), kStr},
+	{`"holid":`, nil, uint32(unsafe.Offsetof(Holidays{}.Holid)), kInt},
+	{`"workday_id":`, nil, uint32(unsafe.Offsetof(Holidays{}.WorkdayID)), kInt},
+	{`"workday_guid":`, nil, uint32(unsafe.Offsetof(Holidays{}.WorkdayGUID)), kStr},
+	{`"date":`, nil, uint32(unsafe.Offsetof(Holidays{}.Date)), kTime},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(Holidays{}.EndDate)), kTime},
+	{`"allday":`, nil, uint32(unsafe.Offsetof(Holidays{}.Allday)), kBool},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Holidays{}.Name)), kStr},
+	{`"duration":`, nil, uint32(unsafe.Offsetof(Holidays{}.Duration)), kF64},
+	{`"holiday_type":`, nil, uint32(unsafe.Offsetof(Holidays{}.HolidayType)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Holidays{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(Holidays{}.AgentName)), kStr},
+	{`"entity":`, nil, uint32(unsafe.Offsetof(Holidays{}.Entity)), kInt},
+	{`"_force":`, nil, uint32(unsafe.Offsetof(Holidays{}.Force)), kBool},
+	{`"date_only":`, nil, uint32(unsafe.Offsetof(Holidays{}.DateOnly)), kTime},
+	{`"end_date_only":`, nil, uint32(unsafe.Offsetof(Holidays{}.EndDateOnly)), kTime},
+	{`"isrecurring":`, nil, uint32(unsafe.Offsetof(Holidays{}.Isrecurring)), kBool},
+	{`"schedule":`, encOne[Schedule], uint32(unsafe.Offsetof(Holidays{}.Schedule)), kSub},
+	{`"schedulehandledtype":`, nil, uint32(unsafe.Offsetof(Holidays{}.Schedulehandledtype)), kInt},
+	{`"createnextappt":`, nil, uint32(unsafe.Offsetof(Holidays{}.Createnextappt)), kBool},
+	{`"approval_start":`, nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStart)), kBool},
+	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(Holidays{}.Approvalnote)), kStr},
+	{`"approval_status":`, nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStatus)), kInt},
+	{`"_return_appointment":`, nil, uint32(unsafe.Offsetof(Holidays{}.ReturnAppointment)), kBool},
+	{`"appointmentobj":`, encOne[Appointment], uint32(unsafe.Offsetof(Holidays{}.Appointmentobj)), kSub},
+	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(Holidays{}.Thirdpartyid)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Holidays{}.Warning)), kStr},
+}}
+
+func (m *Holidays) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHolidays) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Holidays) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

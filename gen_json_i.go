@@ -2,682 +2,434 @@
 
 package halopsa
 
-func (m *IMAPMessage) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "haloMailboxId":
-			ok = d.int(&m.HaloMailboxID)
-		case "id":
-			ok = d.str(&m.ID)
-		case "incomingEmailId":
-			ok = d.int(&m.IncomingEmailID)
-		case "mimeMessage":
-			ok = decodeModel(d, &m.MimeMessage)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *IMAPMessage) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.int(`"haloMailboxId":`, m.HaloMailboxID)
-	e.int(`"incomingEmailId":`, m.IncomingEmailID)
-	encodeModel(e, `"mimeMessage":`, m.MimeMessage)
-	e.close(mark, m.Extra)
-}
+var dectIMAPMessage = decTable{extra: unsafe.Offsetof(IMAPMessage{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IMAPMessage{}.ID)), kStr},
+	{"haloMailboxId", nil, uint32(unsafe.Offsetof(IMAPMessage{}.HaloMailboxID)), kInt},
+	{"incomingEmailId", nil, uint32(unsafe.Offsetof(IMAPMessage{}.IncomingEmailID)), kInt},
+	{"mimeMessage", decOne[MimeMessage], uint32(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), kSub},
+}, sorted: []uint16{1, 0, 2, 3}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IMAPMessage) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *IMAPMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIMAPMessage) }
+
+var enctIMAPMessage = encTable{extra: unsafe.Offsetof(IMAPMessage{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IMAPMessage{}.ID)), kStr},
+	{`"haloMailboxId":`, nil, uint32(unsafe.Offsetof(IMAPMessage{}.HaloMailboxID)), kInt},
+	{`"incomingEmailId":`, nil, uint32(unsafe.Offsetof(IMAPMessage{}.IncomingEmailID)), kInt},
+	{`"mimeMessage":`, encOne[MimeMessage], uint32(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), kSub},
+}}
+
+func (m *IMAPMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIMAPMessage) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IMAPMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *IMRWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "event":
-			ok = d.str(&m.Event)
-		case "eventId":
-			ok = d.str(&m.EventID)
-		case "eventTimeStamp":
-			ok = d.time(&m.EventTimeStamp)
-		case "resource":
-			ok = d.raw(&m.Resource)
-		case "topic":
-			ok = d.str(&m.Topic)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectIMRWebhook = decTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), fields: []decField{
+	{"topic", nil, uint32(unsafe.Offsetof(IMRWebhook{}.Topic)), kStr},
+	{"event", nil, uint32(unsafe.Offsetof(IMRWebhook{}.Event)), kStr},
+	{"eventTimeStamp", nil, uint32(unsafe.Offsetof(IMRWebhook{}.EventTimeStamp)), kTime},
+	{"eventId", nil, uint32(unsafe.Offsetof(IMRWebhook{}.EventID)), kStr},
+	{"resource", nil, uint32(unsafe.Offsetof(IMRWebhook{}.Resource)), kRaw},
+}, sorted: []uint16{1, 3, 2, 4, 0}}
 
-func (m *IMRWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"topic":`, m.Topic)
-	e.str(`"event":`, m.Event)
-	e.time(`"eventTimeStamp":`, m.EventTimeStamp)
-	e.str(`"eventId":`, m.EventID)
-	e.raw(`"resource":`, m.Resource)
-	e.close(mark, m.Extra)
-}
+func (m *IMRWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIMRWebhook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IMRWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctIMRWebhook = encTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), fields: []encField{
+	{`"topic":`, nil, uint32(unsafe.Offsetof(IMRWebhook{}.Topic)), kStr},
+	{`"event":`, nil, uint32(unsafe.Offsetof(IMRWebhook{}.Event)), kStr},
+	{`"eventTimeStamp":`, nil, uint32(unsafe.Offsetof(IMRWebhook{}.EventTimeStamp)), kTime},
+	{`"eventId":`, nil, uint32(unsafe.Offsetof(IMRWebhook{}.EventID)), kStr},
+	{`"resource":`, nil, uint32(unsafe.Offsetof(IMRWebhook{}.Resource)), kRaw},
+}}
+
+func (m *IMRWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIMRWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IMRWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectIframeTabRequestType = decTable{extra: unsafe.Offsetof(IframeTabRequestType{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.ID)), kInt},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.TickettypeID)), kInt},
+	{"iframetab_id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.IframetabID)), kInt},
+	{"iframetab_name", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.IframetabName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.Warning)), kStr},
+}, sorted: []uint16{4, 0, 2, 3, 1}}
+
 func (m *IframeTabRequestType) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "iframetab_id":
-			ok = d.int(&m.IframetabID)
-		case "iframetab_name":
-			ok = d.str(&m.IframetabName)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectIframeTabRequestType)
 }
+
+var enctIframeTabRequestType = encTable{extra: unsafe.Offsetof(IframeTabRequestType{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.ID)), kInt},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.TickettypeID)), kInt},
+	{`"iframetab_id":`, nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.IframetabID)), kInt},
+	{`"iframetab_name":`, nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.IframetabName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.Warning)), kStr},
+}}
 
 func (m *IframeTabRequestType) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.int(`"iframetab_id":`, m.IframetabID)
-	e.str(`"iframetab_name":`, m.IframetabName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctIframeTabRequestType)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IframeTabRequestType) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IframeTabRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectImpersonationRequest = decTable{extra: unsafe.Offsetof(ImpersonationRequest{}.Extra), fields: []decField{
+	{"irid", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Irid)), kInt},
+	{"requestor", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Requestor)), kInt},
+	{"agent", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Agent)), kInt},
+	{"user", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.User)), kInt},
+	{"timestamp", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Timestamp)), kTime},
+	{"enc_id", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.EncID)), kInt},
+	{"token_used", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.TokenUsed)), kBool},
+	{"used_timestamp", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.UsedTimestamp)), kTime},
+	{"jwt", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Jwt)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Warning)), kStr},
+}, sorted: []uint16{9, 2, 5, 0, 8, 1, 4, 6, 7, 3}}
+
 func (m *ImpersonationRequest) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent":
-			ok = d.int(&m.Agent)
-		case "enc_id":
-			ok = d.int(&m.EncID)
-		case "irid":
-			ok = d.int(&m.Irid)
-		case "jwt":
-			ok = d.str(&m.Jwt)
-		case "requestor":
-			ok = d.int(&m.Requestor)
-		case "timestamp":
-			ok = d.time(&m.Timestamp)
-		case "token_used":
-			ok = d.bool(&m.TokenUsed)
-		case "used_timestamp":
-			ok = d.time(&m.UsedTimestamp)
-		case "user":
-			ok = d.int(&m.User)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectImpersonationRequest)
 }
+
+var enctImpersonationRequest = encTable{extra: unsafe.Offsetof(ImpersonationRequest{}.Extra), fields: []encField{
+	{`"irid":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Irid)), kInt},
+	{`"requestor":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Requestor)), kInt},
+	{`"agent":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Agent)), kInt},
+	{`"user":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.User)), kInt},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Timestamp)), kTime},
+	{`"enc_id":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.EncID)), kInt},
+	{`"token_used":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.TokenUsed)), kBool},
+	{`"used_timestamp":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.UsedTimestamp)), kTime},
+	{`"jwt":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Jwt)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Warning)), kStr},
+}}
 
 func (m *ImpersonationRequest) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"irid":`, m.Irid)
-	e.int(`"requestor":`, m.Requestor)
-	e.int(`"agent":`, m.Agent)
-	e.int(`"user":`, m.User)
-	e.time(`"timestamp":`, m.Timestamp)
-	e.int(`"enc_id":`, m.EncID)
-	e.bool(`"token_used":`, m.TokenUsed)
-	e.time(`"used_timestamp":`, m.UsedTimestamp)
-	e.str(`"jwt":`, m.Jwt)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctImpersonationRequest)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ImpersonationRequest) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ImpersonationRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ImportCSV) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "create_new_lines":
-			ok = d.bool(&m.CreateNewLines)
-		case "id":
-			ok = d.int(&m.ID)
-		case "mappings":
-			ok = decodeModels(d, &m.Mappings)
-		case "name":
-			ok = d.str(&m.Name)
-		case "one_time_charges":
-			ok = d.bool(&m.OneTimeCharges)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectImportCSV = decTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ImportCSV{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ImportCSV{}.Name)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(ImportCSV{}.Type)), kInt},
+	{"mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ImportCSV{}.Mappings)), kSub},
+	{"create_new_lines", nil, uint32(unsafe.Offsetof(ImportCSV{}.CreateNewLines)), kBool},
+	{"one_time_charges", nil, uint32(unsafe.Offsetof(ImportCSV{}.OneTimeCharges)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(ImportCSV{}.Warning)), kStr},
+}, sorted: []uint16{6, 4, 0, 3, 1, 5, 2}}
 
-func (m *ImportCSV) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"type":`, m.Type)
-	encodeModels(e, `"mappings":`, m.Mappings)
-	e.bool(`"create_new_lines":`, m.CreateNewLines)
-	e.bool(`"one_time_charges":`, m.OneTimeCharges)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ImportCSV) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectImportCSV) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ImportCSV) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctImportCSV = encTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.Name)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.Type)), kInt},
+	{`"mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ImportCSV{}.Mappings)), kSub},
+	{`"create_new_lines":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.CreateNewLines)), kBool},
+	{`"one_time_charges":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.OneTimeCharges)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.Warning)), kStr},
+}}
+
+func (m *ImportCSV) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctImportCSV) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ImportCSV) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *IncomingEmail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_checkmailid":
-			ok = d.bool(&m.Checkmailid)
-		case "_downloadmail":
-			ok = d.bool(&m.Downloadmail)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "addactiontofaultid":
-			ok = d.int(&m.Addactiontofaultid)
-		case "agentid":
-			ok = d.int(&m.Agentid)
-		case "data":
-			ok = d.bytes(&m.Data)
-		case "datecreated":
-			ok = d.time(&m.Datecreated)
-		case "dateprocessed":
-			ok = d.time(&m.Dateprocessed)
-		case "delete":
-			ok = d.bool(&m.Delete)
-		case "from":
-			ok = d.str(&m.From)
-		case "html":
-			ok = d.str(&m.HTML)
-		case "id":
-			ok = d.int(&m.ID)
-		case "issalesmb":
-			ok = d.bool(&m.Issalesmb)
-		case "last_attempt_date":
-			ok = d.time(&m.LastAttemptDate)
-		case "mailbox":
-			ok = decodeModel(d, &m.Mailbox)
-		case "mailbox_type_int":
-			ok = d.int(&m.MailboxTypeInt)
-		case "mailid":
-			ok = d.str(&m.Mailid)
-		case "mbid":
-			ok = d.int(&m.Mbid)
-		case "memo":
-			ok = d.str(&m.Memo)
-		case "old_id":
-			ok = d.int(&m.OldID)
-		case "outbound":
-			ok = d.bool(&m.Outbound)
-		case "processed":
-			ok = d.bool(&m.Processed)
-		case "removed_from_mailbox":
-			ok = d.bool(&m.RemovedFromMailbox)
-		case "retry_remaining":
-			ok = d.int(&m.RetryRemaining)
-		case "source":
-			ok = d.int(&m.Source)
-		case "status":
-			ok = d.int(&m.Status)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "to":
-			ok = d.str(&m.To)
-		case "user":
-			ok = decodeModel(d, &m.User)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectIncomingEmail = decTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), fields: []decField{
+	{"old_id", nil, uint32(unsafe.Offsetof(IncomingEmail{}.OldID)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(IncomingEmail{}.ID)), kInt},
+	{"mbid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mbid)), kInt},
+	{"agentid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Agentid)), kInt},
+	{"addactiontofaultid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Addactiontofaultid)), kInt},
+	{"datecreated", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Datecreated)), kTime},
+	{"dateprocessed", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Dateprocessed)), kTime},
+	{"memo", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Memo)), kStr},
+	{"processed", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Processed)), kBool},
+	{"delete", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Delete)), kBool},
+	{"issalesmb", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Issalesmb)), kBool},
+	{"from", nil, uint32(unsafe.Offsetof(IncomingEmail{}.From)), kStr},
+	{"html", nil, uint32(unsafe.Offsetof(IncomingEmail{}.HTML)), kStr},
+	{"to", nil, uint32(unsafe.Offsetof(IncomingEmail{}.To)), kStr},
+	{"user", decOne[Users], uint32(unsafe.Offsetof(IncomingEmail{}.User)), kSub},
+	{"subject", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Subject)), kStr},
+	{"mailid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mailid)), kStr},
+	{"data", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Data)), kBytes},
+	{"source", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Source)), kInt},
+	{"status", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Status)), kInt},
+	{"removed_from_mailbox", nil, uint32(unsafe.Offsetof(IncomingEmail{}.RemovedFromMailbox)), kBool},
+	{"retry_remaining", nil, uint32(unsafe.Offsetof(IncomingEmail{}.RetryRemaining)), kInt},
+	{"last_attempt_date", nil, uint32(unsafe.Offsetof(IncomingEmail{}.LastAttemptDate)), kTime},
+	{"_checkmailid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Checkmailid)), kBool},
+	{"_downloadmail", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Downloadmail)), kBool},
+	{"mailbox", decOne[Mailbox], uint32(unsafe.Offsetof(IncomingEmail{}.Mailbox)), kSub},
+	{"mailbox_type_int", nil, uint32(unsafe.Offsetof(IncomingEmail{}.MailboxTypeInt)), kInt},
+	{"outbound", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Outbound)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Warning)), kStr},
+}, sorted: []uint16{23, 24, 28, 4, 3, 17, 5, 6, 9, 11, 12, 1, 10, 22, 25, 26, 16, 2, 7, 0, 27, 8, 20, 21, 18, 19, 15, 13, 14}}
 
-func (m *IncomingEmail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"old_id":`, m.OldID)
-	e.int(`"id":`, m.ID)
-	e.int(`"mbid":`, m.Mbid)
-	e.int(`"agentid":`, m.Agentid)
-	e.int(`"addactiontofaultid":`, m.Addactiontofaultid)
-	e.time(`"datecreated":`, m.Datecreated)
-	e.time(`"dateprocessed":`, m.Dateprocessed)
-	e.str(`"memo":`, m.Memo)
-	e.bool(`"processed":`, m.Processed)
-	e.bool(`"delete":`, m.Delete)
-	e.bool(`"issalesmb":`, m.Issalesmb)
-	e.str(`"from":`, m.From)
-	e.str(`"html":`, m.HTML)
-	e.str(`"to":`, m.To)
-	encodeModel(e, `"user":`, m.User)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"mailid":`, m.Mailid)
-	e.bytes(`"data":`, m.Data)
-	e.int(`"source":`, m.Source)
-	e.int(`"status":`, m.Status)
-	e.bool(`"removed_from_mailbox":`, m.RemovedFromMailbox)
-	e.int(`"retry_remaining":`, m.RetryRemaining)
-	e.time(`"last_attempt_date":`, m.LastAttemptDate)
-	e.bool(`"_checkmailid":`, m.Checkmailid)
-	e.bool(`"_downloadmail":`, m.Downloadmail)
-	encodeModel(e, `"mailbox":`, m.Mailbox)
-	e.int(`"mailbox_type_int":`, m.MailboxTypeInt)
-	e.bool(`"outbound":`, m.Outbound)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *IncomingEmail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIncomingEmail) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IncomingEmail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctIncomingEmail = encTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), fields: []encField{
+	{`"old_id":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.OldID)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.ID)), kInt},
+	{`"mbid":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mbid)), kInt},
+	{`"agentid":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Agentid)), kInt},
+	{`"addactiontofaultid":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Addactiontofaultid)), kInt},
+	{`"datecreated":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Datecreated)), kTime},
+	{`"dateprocessed":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Dateprocessed)), kTime},
+	{`"memo":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Memo)), kStr},
+	{`"processed":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Processed)), kBool},
+	{`"delete":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Delete)), kBool},
+	{`"issalesmb":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Issalesmb)), kBool},
+	{`"from":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.From)), kStr},
+	{`"html":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.HTML)), kStr},
+	{`"to":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.To)), kStr},
+	{`"user":`, encOne[Users], uint32(unsafe.Offsetof(IncomingEmail{}.User)), kSub},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Subject)), kStr},
+	{`"mailid":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mailid)), kStr},
+	{`"data":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Data)), kBytes},
+	{`"source":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Source)), kInt},
+	{`"status":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Status)), kInt},
+	{`"removed_from_mailbox":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.RemovedFromMailbox)), kBool},
+	{`"retry_remaining":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.RetryRemaining)), kInt},
+	{`"last_attempt_date":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.LastAttemptDate)), kTime},
+	{`"_checkmailid":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Checkmailid)), kBool},
+	{`"_downloadmail":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Downloadmail)), kBool},
+	{`"mailbox":`, encOne[Mailbox], uint32(unsafe.Offsetof(IncomingEmail{}.Mailbox)), kSub},
+	{`"mailbox_type_int":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.MailboxTypeInt)), kInt},
+	{`"outbound":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Outbound)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Warning)), kStr},
+}}
+
+func (m *IncomingEmail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIncomingEmail) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IncomingEmail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectIngramMicroDetails = decTable{extra: unsafe.Offsetof(IngramMicroDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Name)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewMethod)), kBool},
+	{"import_entities", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntities)), kStr},
+	{"toplevel", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Toplevel)), kInt},
+	{"update_addresses", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.UpdateAddresses)), kBool},
+	{"marketplace", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Marketplace)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Username)), kStr},
+	{"guid", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.GUID)), kStr},
+	{"new_password", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewPassword)), kStr},
+	{"new_subscription_key", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewSubscriptionKey)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewAccessToken)), kStr},
+	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), kSub},
+	{"top_level_name", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.TopLevelName)), kStr},
+	{"halointegrator", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Halointegrator)), kBool},
+	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLastsync)), kTime},
+	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLasterror)), kStr},
+	{"import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Warning)), kStr},
+}, sorted: []uint16{18, 12, 8, 14, 16, 15, 0, 3, 17, 6, 1, 11, 2, 9, 10, 13, 4, 5, 7}}
+
 func (m *IngramMicroDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_mappings":
-			ok = decodeModels(d, &m.ClientMappings)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "halointegrator":
-			ok = d.bool(&m.Halointegrator)
-		case "halointegrator_lasterror":
-			ok = d.str(&m.HalointegratorLasterror)
-		case "halointegrator_lastsync":
-			ok = d.time(&m.HalointegratorLastsync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_entities":
-			ok = d.str(&m.ImportEntities)
-		case "import_entities_list":
-			ok = decodeModels(d, &m.ImportEntitiesList)
-		case "marketplace":
-			ok = d.str(&m.Marketplace)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_password":
-			ok = d.str(&m.NewPassword)
-		case "new_subscription_key":
-			ok = d.str(&m.NewSubscriptionKey)
-		case "top_level_name":
-			ok = d.str(&m.TopLevelName)
-		case "toplevel":
-			ok = d.int(&m.Toplevel)
-		case "update_addresses":
-			ok = d.bool(&m.UpdateAddresses)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectIngramMicroDetails)
 }
+
+var enctIngramMicroDetails = encTable{extra: unsafe.Offsetof(IngramMicroDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Name)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewMethod)), kBool},
+	{`"import_entities":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntities)), kStr},
+	{`"toplevel":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Toplevel)), kInt},
+	{`"update_addresses":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.UpdateAddresses)), kBool},
+	{`"marketplace":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Marketplace)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Username)), kStr},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.GUID)), kStr},
+	{`"new_password":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewPassword)), kStr},
+	{`"new_subscription_key":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewSubscriptionKey)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewAccessToken)), kStr},
+	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), kSub},
+	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.TopLevelName)), kStr},
+	{`"halointegrator":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Halointegrator)), kBool},
+	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLastsync)), kTime},
+	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLasterror)), kStr},
+	{`"import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Warning)), kStr},
+}}
 
 func (m *IngramMicroDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.str(`"import_entities":`, m.ImportEntities)
-	e.int(`"toplevel":`, m.Toplevel)
-	e.bool(`"update_addresses":`, m.UpdateAddresses)
-	e.str(`"marketplace":`, m.Marketplace)
-	e.str(`"username":`, m.Username)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"new_password":`, m.NewPassword)
-	e.str(`"new_subscription_key":`, m.NewSubscriptionKey)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	encodeModels(e, `"client_mappings":`, m.ClientMappings)
-	e.str(`"top_level_name":`, m.TopLevelName)
-	e.bool(`"halointegrator":`, m.Halointegrator)
-	e.time(`"halointegrator_lastsync":`, m.HalointegratorLastsync)
-	e.str(`"halointegrator_lasterror":`, m.HalointegratorLasterror)
-	encodeModels(e, `"import_entities_list":`, m.ImportEntitiesList)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctIngramMicroDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IngramMicroDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IngramMicroDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectIngramMicroResellerDetails = decTable{extra: unsafe.Offsetof(IngramMicroResellerDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.Name)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewMethod)), kBool},
+	{"client_id", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ClientID)), kStr},
+	{"customer_number", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CustomerNumber)), kStr},
+	{"country_code", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CountryCode)), kStr},
+	{"correlation_id", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CorrelationID)), kStr},
+	{"company_id", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CompanyID)), kInt},
+	{"receive_order_status_updated", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ReceiveOrderStatusUpdated)), kBool},
+	{"auto_create_purchase_order", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.AutoCreatePurchaseOrder)), kBool},
+	{"api_app_type", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.APIAppType)), kInt},
+	{"reseller_site", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ResellerSite)), kInt},
+	{"delivery_address_auto_po", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.DeliveryAddressAutoPo)), kInt},
+	{"order_status_canceled", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusCanceled)), kInt},
+	{"order_status_backordered", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusBackordered)), kInt},
+	{"order_status_processing", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusProcessing)), kInt},
+	{"order_status_hold", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusHold)), kInt},
+	{"order_status_delivered", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusDelivered)), kInt},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewClientSecret)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewAccessToken)), kStr},
+	{"new_webhook_signature", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewWebhookSignature)), kStr},
+	{"company_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CompanyName)), kStr},
+	{"ordered_status_canceled_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderedStatusCanceledName)), kStr},
+	{"order_status_backordered_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusBackorderedName)), kStr},
+	{"order_status_processing_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusProcessingName)), kStr},
+	{"order_status_hold_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusHoldName)), kStr},
+	{"order_status_delivered_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusDeliveredName)), kStr},
+	{"guid", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.GUID)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.Warning)), kStr},
+}, sorted: []uint16{28, 10, 9, 3, 7, 21, 6, 5, 4, 12, 27, 0, 1, 19, 18, 2, 20, 14, 23, 13, 17, 26, 16, 25, 15, 24, 22, 8, 11}}
+
 func (m *IngramMicroResellerDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "api_app_type":
-			ok = d.int(&m.APIAppType)
-		case "auto_create_purchase_order":
-			ok = d.bool(&m.AutoCreatePurchaseOrder)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "company_id":
-			ok = d.int(&m.CompanyID)
-		case "company_name":
-			ok = d.str(&m.CompanyName)
-		case "correlation_id":
-			ok = d.str(&m.CorrelationID)
-		case "country_code":
-			ok = d.str(&m.CountryCode)
-		case "customer_number":
-			ok = d.str(&m.CustomerNumber)
-		case "delivery_address_auto_po":
-			ok = d.int(&m.DeliveryAddressAutoPo)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_webhook_signature":
-			ok = d.str(&m.NewWebhookSignature)
-		case "order_status_backordered":
-			ok = d.int(&m.OrderStatusBackordered)
-		case "order_status_backordered_name":
-			ok = d.str(&m.OrderStatusBackorderedName)
-		case "order_status_canceled":
-			ok = d.int(&m.OrderStatusCanceled)
-		case "order_status_delivered":
-			ok = d.int(&m.OrderStatusDelivered)
-		case "order_status_delivered_name":
-			ok = d.str(&m.OrderStatusDeliveredName)
-		case "order_status_hold":
-			ok = d.int(&m.OrderStatusHold)
-		case "order_status_hold_name":
-			ok = d.str(&m.OrderStatusHoldName)
-		case "order_status_processing":
-			ok = d.int(&m.OrderStatusProcessing)
-		case "order_status_processing_name":
-			ok = d.str(&m.OrderStatusProcessingName)
-		case "ordered_status_canceled_name":
-			ok = d.str(&m.OrderedStatusCanceledName)
-		case "receive_order_status_updated":
-			ok = d.bool(&m.ReceiveOrderStatusUpdated)
-		case "reseller_site":
-			ok = d.int(&m.ResellerSite)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectIngramMicroResellerDetails)
 }
+
+var enctIngramMicroResellerDetails = encTable{extra: unsafe.Offsetof(IngramMicroResellerDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.Name)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewMethod)), kBool},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ClientID)), kStr},
+	{`"customer_number":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CustomerNumber)), kStr},
+	{`"country_code":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CountryCode)), kStr},
+	{`"correlation_id":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CorrelationID)), kStr},
+	{`"company_id":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CompanyID)), kInt},
+	{`"receive_order_status_updated":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ReceiveOrderStatusUpdated)), kBool},
+	{`"auto_create_purchase_order":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.AutoCreatePurchaseOrder)), kBool},
+	{`"api_app_type":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.APIAppType)), kInt},
+	{`"reseller_site":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ResellerSite)), kInt},
+	{`"delivery_address_auto_po":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.DeliveryAddressAutoPo)), kInt},
+	{`"order_status_canceled":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusCanceled)), kInt},
+	{`"order_status_backordered":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusBackordered)), kInt},
+	{`"order_status_processing":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusProcessing)), kInt},
+	{`"order_status_hold":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusHold)), kInt},
+	{`"order_status_delivered":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusDelivered)), kInt},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewClientSecret)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewAccessToken)), kStr},
+	{`"new_webhook_signature":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewWebhookSignature)), kStr},
+	{`"company_name":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CompanyName)), kStr},
+	{`"ordered_status_canceled_name":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderedStatusCanceledName)), kStr},
+	{`"order_status_backordered_name":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusBackorderedName)), kStr},
+	{`"order_status_processing_name":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusProcessingName)), kStr},
+	{`"order_status_hold_name":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusHoldName)), kStr},
+	{`"order_status_delivered_name":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusDeliveredName)), kStr},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.GUID)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.Warning)), kStr},
+}}
 
 func (m *IngramMicroResellerDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"customer_number":`, m.CustomerNumber)
-	e.str(`"country_code":`, m.CountryCode)
-	e.str(`"correlation_id":`, m.CorrelationID)
-	e.int(`"company_id":`, m.CompanyID)
-	e.bool(`"receive_order_status_updated":`, m.ReceiveOrderStatusUpdated)
-	e.bool(`"auto_create_purchase_order":`, m.AutoCreatePurchaseOrder)
-	e.int(`"api_app_type":`, m.APIAppType)
-	e.int(`"reseller_site":`, m.ResellerSite)
-	e.int(`"delivery_address_auto_po":`, m.DeliveryAddressAutoPo)
-	e.int(`"order_status_canceled":`, m.OrderStatusCanceled)
-	e.int(`"order_status_backordered":`, m.OrderStatusBackordered)
-	e.int(`"order_status_processing":`, m.OrderStatusProcessing)
-	e.int(`"order_status_hold":`, m.OrderStatusHold)
-	e.int(`"order_status_delivered":`, m.OrderStatusDelivered)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_webhook_signature":`, m.NewWebhookSignature)
-	e.str(`"company_name":`, m.CompanyName)
-	e.str(`"ordered_status_canceled_name":`, m.OrderedStatusCanceledName)
-	e.str(`"order_status_backordered_name":`, m.OrderStatusBackorderedName)
-	e.str(`"order_status_processing_name":`, m.OrderStatusProcessingName)
-	e.str(`"order_status_hold_name":`, m.OrderStatusHoldName)
-	e.str(`"order_status_delivered_name":`, m.OrderStatusDeliveredName)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctIngramMicroResellerDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IngramMicroResellerDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IngramMicroResellerDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectInstagramBusinessAccount = decTable{extra: unsafe.Offsetof(InstagramBusinessAccount{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(InstagramBusinessAccount{}.ID)), kStr},
+}, sorted: []uint16{0}}
+
 func (m *InstagramBusinessAccount) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.str(&m.ID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectInstagramBusinessAccount)
 }
+
+var enctInstagramBusinessAccount = encTable{extra: unsafe.Offsetof(InstagramBusinessAccount{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(InstagramBusinessAccount{}.ID)), kStr},
+}}
 
 func (m *InstagramBusinessAccount) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctInstagramBusinessAccount)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InstagramBusinessAccount) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InstagramBusinessAccount) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Instance) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_restore_from_prod":
-			ok = d.bool(&m.RestoreFromProd)
-		case "_restore_from_prod_result":
-			ok = d.str(&m.RestoreFromProdResult)
-		case "canmerge":
-			ok = d.bool(&m.Canmerge)
-		case "commits_ahead":
-			ok = d.int(&m.CommitsAhead)
-		case "commits_behind":
-			ok = d.int(&m.CommitsBehind)
-		case "envname":
-			ok = d.str(&m.Envname)
-		case "hostname":
-			ok = d.str(&m.Hostname)
-		case "id":
-			ok = d.int(&m.ID)
-		case "insync":
-			ok = d.bool(&m.Insync)
-		case "iscurrent":
-			ok = d.bool(&m.Iscurrent)
-		case "isprod":
-			ok = d.bool(&m.Isprod)
-		case "isself":
-			ok = d.bool(&m.Isself)
-		case "nomergereason":
-			ok = d.str(&m.Nomergereason)
-		case "offline":
-			ok = d.bool(&m.Offline)
-		case "syncid":
-			ok = d.str(&m.Syncid)
-		case "version":
-			ok = d.str(&m.Version)
-		case "versionmatch":
-			ok = d.bool(&m.Versionmatch)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectInstance = decTable{extra: unsafe.Offsetof(Instance{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Instance{}.ID)), kInt},
+	{"hostname", nil, uint32(unsafe.Offsetof(Instance{}.Hostname)), kStr},
+	{"envname", nil, uint32(unsafe.Offsetof(Instance{}.Envname)), kStr},
+	{"version", nil, uint32(unsafe.Offsetof(Instance{}.Version)), kStr},
+	{"commits_ahead", nil, uint32(unsafe.Offsetof(Instance{}.CommitsAhead)), kInt},
+	{"commits_behind", nil, uint32(unsafe.Offsetof(Instance{}.CommitsBehind)), kInt},
+	{"syncid", nil, uint32(unsafe.Offsetof(Instance{}.Syncid)), kStr},
+	{"offline", nil, uint32(unsafe.Offsetof(Instance{}.Offline)), kBool},
+	{"insync", nil, uint32(unsafe.Offsetof(Instance{}.Insync)), kBool},
+	{"versionmatch", nil, uint32(unsafe.Offsetof(Instance{}.Versionmatch)), kBool},
+	{"canmerge", nil, uint32(unsafe.Offsetof(Instance{}.Canmerge)), kBool},
+	{"iscurrent", nil, uint32(unsafe.Offsetof(Instance{}.Iscurrent)), kBool},
+	{"nomergereason", nil, uint32(unsafe.Offsetof(Instance{}.Nomergereason)), kStr},
+	{"isself", nil, uint32(unsafe.Offsetof(Instance{}.Isself)), kBool},
+	{"isprod", nil, uint32(unsafe.Offsetof(Instance{}.Isprod)), kBool},
+	{"_restore_from_prod", nil, uint32(unsafe.Offsetof(Instance{}.RestoreFromProd)), kBool},
+	{"_restore_from_prod_result", nil, uint32(unsafe.Offsetof(Instance{}.RestoreFromProdResult)), kStr},
+}, sorted: []uint16{15, 16, 10, 4, 5, 2, 1, 0, 8, 11, 14, 13, 12, 7, 6, 3, 9}}
 
-func (m *Instance) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"hostname":`, m.Hostname)
-	e.str(`"envname":`, m.Envname)
-	e.str(`"version":`, m.Version)
-	e.int(`"commits_ahead":`, m.CommitsAhead)
-	e.int(`"commits_behind":`, m.CommitsBehind)
-	e.str(`"syncid":`, m.Syncid)
-	e.bool(`"offline":`, m.Offline)
-	e.bool(`"insync":`, m.Insync)
-	e.bool(`"versionmatch":`, m.Versionmatch)
-	e.bool(`"canmerge":`, m.Canmerge)
-	e.bool(`"iscurrent":`, m.Iscurrent)
-	e.str(`"nomergereason":`, m.Nomergereason)
-	e.bool(`"isself":`, m.Isself)
-	e.bool(`"isprod":`, m.Isprod)
-	e.bool(`"_restore_from_prod":`, m.RestoreFromProd)
-	e.str(`"_restore_from_prod_result":`, m.RestoreFromProdResult)
-	e.close(mark, m.Extra)
-}
+func (m *Instance) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInstance) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Instance) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctInstance = encTable{extra: unsafe.Offsetof(Instance{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Instance{}.ID)), kInt},
+	{`"hostname":`, nil, uint32(unsafe.Offsetof(Instance{}.Hostname)), kStr},
+	{`"envname":`, nil, uint32(unsafe.Offsetof(Instance{}.Envname)), kStr},
+	{`"version":`, nil, uint32(unsafe.Offsetof(Instance{}.Version)), kStr},
+	{`"commits_ahead":`, nil, uint32(unsafe.Offsetof(Instance{}.CommitsAhead)), kInt},
+	{`"commits_behind":`, nil, uint32(unsafe.Offsetof(Instance{}.CommitsBehind)), kInt},
+	{`"syncid":`, nil, uint32(unsafe.Offsetof(Instance{}.Syncid)), kStr},
+	{`"offline":`, nil, uint32(unsafe.Offsetof(Instance{}.Offline)), kBool},
+	{`"insync":`, nil, uint32(unsafe.Offsetof(Instance{}.Insync)), kBool},
+	{`"versionmatch":`, nil, uint32(unsafe.Offsetof(Instance{}.Versionmatch)), kBool},
+	{`"canmerge":`, nil, uint32(unsafe.Offsetof(Instance{}.Canmerge)), kBool},
+	{`"iscurrent":`, nil, uint32(unsafe.Offsetof(Instance{}.Iscurrent)), kBool},
+	{`"nomergereason":`, nil, uint32(unsafe.Offsetof(Instance{}.Nomergereason)), kStr},
+	{`"isself":`, nil, uint32(unsafe.Offsetof(Instance{}.Isself)), kBool},
+	{`"isprod":`, nil, uint32(unsafe.Offsetof(Instance{}.Isprod)), kBool},
+	{`"_restore_from_prod":`, nil, uint32(unsafe.Offsetof(Instance{}.RestoreFromProd)), kBool},
+	{`"_restore_from_prod_result":`, nil, uint32(unsafe.Offsetof(Instance{}.RestoreFromProdResult)), kStr},
+}}
+
+func (m *Instance) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInstance) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Instance) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Extra), fields: []decField{
+	{"item1", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item1)), kInt},
+	{"item2", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item2)), kStr},
+	{"item3", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item3)), kTime},
+	{"item4", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item4)), kInt},
+	{"item5", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item5)), kTime},
+}, sorted: []uint16{0, 1, 2, 3, 4}}
+
 func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "item1":
-			ok = d.int(&m.Item1)
-		case "item2":
-			ok = d.str(&m.Item2)
-		case "item3":
-			ok = d.time(&m.Item3)
-		case "item4":
-			ok = d.int(&m.Item4)
-		case "item5":
-			ok = d.time(&m.Item5)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple)
 }
+
+var enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = encTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Extra), fields: []encField{
+	{`"item1":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item1)), kInt},
+	{`"item2":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item2)), kStr},
+	{`"item3":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item3)), kTime},
+	{`"item4":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item4)), kInt},
+	{`"item5":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item5)), kTime},
+}}
 
 func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"item1":`, m.Item1)
-	e.str(`"item2":`, m.Item2)
-	e.time(`"item3":`, m.Item3)
-	e.int(`"item4":`, m.Item4)
-	e.time(`"item5":`, m.Item5)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) MarshalJSON() ([]byte, error) {
-	return marshalModel(&m)
+	e.object(unsafe.Pointer(m), &enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple)
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -685,41 +437,26 @@ func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) 
 	return unmarshalModel(data, m)
 }
 
+var dectInt32NullableStringDateTimeNullableInt32NullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Extra), fields: []decField{
+	{"item1", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item1)), kInt},
+	{"item2", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item2)), kStr},
+	{"item3", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item3)), kTime},
+	{"item4", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item4)), kInt},
+}, sorted: []uint16{0, 1, 2, 3}}
+
 func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "item1":
-			ok = d.int(&m.Item1)
-		case "item2":
-			ok = d.str(&m.Item2)
-		case "item3":
-			ok = d.time(&m.Item3)
-		case "item4":
-			ok = d.int(&m.Item4)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectInt32NullableStringDateTimeNullableInt32NullableTuple)
 }
+
+var enctInt32NullableStringDateTimeNullableInt32NullableTuple = encTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Extra), fields: []encField{
+	{`"item1":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item1)), kInt},
+	{`"item2":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item2)), kStr},
+	{`"item3":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item3)), kTime},
+	{`"item4":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item4)), kInt},
+}}
 
 func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"item1":`, m.Item1)
-	e.str(`"item2":`, m.Item2)
-	e.time(`"item3":`, m.Item3)
-	e.int(`"item4":`, m.Item4)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Int32NullableStringDateTimeNullableInt32NullableTuple) MarshalJSON() ([]byte, error) {
-	return marshalModel(&m)
+	e.object(unsafe.Pointer(m), &enctInt32NullableStringDateTimeNullableInt32NullableTuple)
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -727,3288 +464,2139 @@ func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) UnmarshalJSON(da
 	return unmarshalModel(data, m)
 }
 
+var dectIntegrationConfiguration = decTable{extra: unsafe.Offsetof(IntegrationConfiguration{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ID)), kInt},
+	{"application_url", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ApplicationURL)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ClientID)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewClientSecret)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewRefreshToken)), kStr},
+	{"token_expiry", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.TokenExpiry)), kTime},
+	{"redirect_uri", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.RedirectURI)), kStr},
+	{"_isauthorized", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Isauthorized)), kBool},
+	{"tenant", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Tenant)), kStr},
+	{"resource", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Resource)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewMethod)), kBool},
+	{"alternate_client_id", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.AlternateClientID)), kStr},
+	{"new_alternate_client_secret", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewAlternateClientSecret)), kStr},
+	{"client_credentials", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ClientCredentials)), kBool},
+	{"password_credentials", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.PasswordCredentials)), kBool},
+	{"webhook_username", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.WebhookUsername)), kStr},
+	{"new_webhook_password", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewWebhookPassword)), kStr},
+	{"webhook_iterations", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.WebhookIterations)), kInt},
+	{"new_webhook_method", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewWebhookMethod)), kBool},
+	{"last_update", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.LastUpdate)), kTime},
+	{"token_url", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.TokenURL)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Warning)), kStr},
+}, sorted: []uint16{8, 22, 12, 1, 14, 2, 0, 20, 4, 13, 3, 11, 5, 19, 17, 15, 7, 10, 9, 6, 21, 18, 16}}
+
 func (m *IntegrationConfiguration) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_isauthorized":
-			ok = d.bool(&m.Isauthorized)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "alternate_client_id":
-			ok = d.str(&m.AlternateClientID)
-		case "application_url":
-			ok = d.str(&m.ApplicationURL)
-		case "client_credentials":
-			ok = d.bool(&m.ClientCredentials)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "last_update":
-			ok = d.time(&m.LastUpdate)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_alternate_client_secret":
-			ok = d.str(&m.NewAlternateClientSecret)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "new_webhook_method":
-			ok = d.bool(&m.NewWebhookMethod)
-		case "new_webhook_password":
-			ok = d.str(&m.NewWebhookPassword)
-		case "password_credentials":
-			ok = d.bool(&m.PasswordCredentials)
-		case "redirect_uri":
-			ok = d.str(&m.RedirectURI)
-		case "resource":
-			ok = d.str(&m.Resource)
-		case "tenant":
-			ok = d.str(&m.Tenant)
-		case "token_expiry":
-			ok = d.time(&m.TokenExpiry)
-		case "token_url":
-			ok = d.str(&m.TokenURL)
-		case "webhook_iterations":
-			ok = d.int(&m.WebhookIterations)
-		case "webhook_username":
-			ok = d.str(&m.WebhookUsername)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectIntegrationConfiguration)
 }
+
+var enctIntegrationConfiguration = encTable{extra: unsafe.Offsetof(IntegrationConfiguration{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ID)), kInt},
+	{`"application_url":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ApplicationURL)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ClientID)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewClientSecret)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewRefreshToken)), kStr},
+	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.TokenExpiry)), kTime},
+	{`"redirect_uri":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.RedirectURI)), kStr},
+	{`"_isauthorized":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Isauthorized)), kBool},
+	{`"tenant":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Tenant)), kStr},
+	{`"resource":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Resource)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewMethod)), kBool},
+	{`"alternate_client_id":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.AlternateClientID)), kStr},
+	{`"new_alternate_client_secret":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewAlternateClientSecret)), kStr},
+	{`"client_credentials":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ClientCredentials)), kBool},
+	{`"password_credentials":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.PasswordCredentials)), kBool},
+	{`"webhook_username":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.WebhookUsername)), kStr},
+	{`"new_webhook_password":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewWebhookPassword)), kStr},
+	{`"webhook_iterations":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.WebhookIterations)), kInt},
+	{`"new_webhook_method":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewWebhookMethod)), kBool},
+	{`"last_update":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.LastUpdate)), kTime},
+	{`"token_url":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.TokenURL)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Warning)), kStr},
+}}
 
 func (m *IntegrationConfiguration) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"application_url":`, m.ApplicationURL)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.time(`"token_expiry":`, m.TokenExpiry)
-	e.str(`"redirect_uri":`, m.RedirectURI)
-	e.bool(`"_isauthorized":`, m.Isauthorized)
-	e.str(`"tenant":`, m.Tenant)
-	e.str(`"resource":`, m.Resource)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.str(`"alternate_client_id":`, m.AlternateClientID)
-	e.str(`"new_alternate_client_secret":`, m.NewAlternateClientSecret)
-	e.bool(`"client_credentials":`, m.ClientCredentials)
-	e.bool(`"password_credentials":`, m.PasswordCredentials)
-	e.str(`"webhook_username":`, m.WebhookUsername)
-	e.str(`"new_webhook_password":`, m.NewWebhookPassword)
-	e.int(`"webhook_iterations":`, m.WebhookIterations)
-	e.bool(`"new_webhook_method":`, m.NewWebhookMethod)
-	e.time(`"last_update":`, m.LastUpdate)
-	e.str(`"token_url":`, m.TokenURL)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctIntegrationConfiguration)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IntegrationConfiguration) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationConfiguration) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *IntegrationError) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "date":
-			ok = d.time(&m.Date)
-		case "detail_id":
-			ok = d.int(&m.DetailID)
-		case "endpoint":
-			ok = d.str(&m.Endpoint)
-		case "entity_id":
-			ok = d.int(&m.EntityID)
-		case "entity_name":
-			ok = d.str(&m.EntityName)
-		case "entity_type":
-			ok = d.str(&m.EntityType)
-		case "error":
-			ok = d.str(&m.Error)
-		case "id":
-			ok = d.int(&m.ID)
-		case "module_id":
-			ok = d.int(&m.ModuleID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectIntegrationError = decTable{extra: unsafe.Offsetof(IntegrationError{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IntegrationError{}.ID)), kInt},
+	{"module_id", nil, uint32(unsafe.Offsetof(IntegrationError{}.ModuleID)), kInt},
+	{"detail_id", nil, uint32(unsafe.Offsetof(IntegrationError{}.DetailID)), kInt},
+	{"entity_type", nil, uint32(unsafe.Offsetof(IntegrationError{}.EntityType)), kStr},
+	{"entity_id", nil, uint32(unsafe.Offsetof(IntegrationError{}.EntityID)), kInt},
+	{"entity_name", nil, uint32(unsafe.Offsetof(IntegrationError{}.EntityName)), kStr},
+	{"endpoint", nil, uint32(unsafe.Offsetof(IntegrationError{}.Endpoint)), kStr},
+	{"error", nil, uint32(unsafe.Offsetof(IntegrationError{}.Error)), kStr},
+	{"date", nil, uint32(unsafe.Offsetof(IntegrationError{}.Date)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationError{}.Warning)), kStr},
+}, sorted: []uint16{9, 8, 2, 6, 4, 5, 3, 7, 0, 1}}
 
-func (m *IntegrationError) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"module_id":`, m.ModuleID)
-	e.int(`"detail_id":`, m.DetailID)
-	e.str(`"entity_type":`, m.EntityType)
-	e.int(`"entity_id":`, m.EntityID)
-	e.str(`"entity_name":`, m.EntityName)
-	e.str(`"endpoint":`, m.Endpoint)
-	e.str(`"error":`, m.Error)
-	e.time(`"date":`, m.Date)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *IntegrationError) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIntegrationError) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IntegrationError) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctIntegrationError = encTable{extra: unsafe.Offsetof(IntegrationError{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.ID)), kInt},
+	{`"module_id":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.ModuleID)), kInt},
+	{`"detail_id":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.DetailID)), kInt},
+	{`"entity_type":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.EntityType)), kStr},
+	{`"entity_id":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.EntityID)), kInt},
+	{`"entity_name":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.EntityName)), kStr},
+	{`"endpoint":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.Endpoint)), kStr},
+	{`"error":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.Error)), kStr},
+	{`"date":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.Date)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.Warning)), kStr},
+}}
+
+func (m *IntegrationError) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIntegrationError) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationError) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectIntegrationExport = decTable{extra: unsafe.Offsetof(IntegrationExport{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ID)), kInt},
+	{"export_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportID)), kStr},
+	{"module_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ModuleID)), kInt},
+	{"halo_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.HaloID)), kInt},
+	{"halo_name", nil, uint32(unsafe.Offsetof(IntegrationExport{}.HaloName)), kStr},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ThirdPartyID)), kStr},
+	{"third_party_name", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ThirdPartyName)), kStr},
+	{"export_url", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportURL)), kStr},
+	{"export_date", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportDate)), kTime},
+	{"export_progress", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportProgress)), kStr},
+	{"ready_for_import", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ReadyForImport)), kBool},
+	{"progress_error", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ProgressError)), kStr},
+	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.DetailsID)), kInt},
+	{"export_body", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportBody)), kBytes},
+	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationExport{}.Warning)), kStr},
+}, sorted: []uint16{14, 12, 13, 8, 1, 9, 7, 3, 4, 0, 2, 11, 10, 5, 6}}
+
 func (m *IntegrationExport) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "details_id":
-			ok = d.int(&m.DetailsID)
-		case "export_body":
-			ok = d.bytes(&m.ExportBody)
-		case "export_date":
-			ok = d.time(&m.ExportDate)
-		case "export_id":
-			ok = d.str(&m.ExportID)
-		case "export_progress":
-			ok = d.str(&m.ExportProgress)
-		case "export_url":
-			ok = d.str(&m.ExportURL)
-		case "halo_id":
-			ok = d.int(&m.HaloID)
-		case "halo_name":
-			ok = d.str(&m.HaloName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "module_id":
-			ok = d.int(&m.ModuleID)
-		case "progress_error":
-			ok = d.str(&m.ProgressError)
-		case "ready_for_import":
-			ok = d.bool(&m.ReadyForImport)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "third_party_name":
-			ok = d.str(&m.ThirdPartyName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectIntegrationExport)
 }
+
+var enctIntegrationExport = encTable{extra: unsafe.Offsetof(IntegrationExport{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ID)), kInt},
+	{`"export_id":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportID)), kStr},
+	{`"module_id":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ModuleID)), kInt},
+	{`"halo_id":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.HaloID)), kInt},
+	{`"halo_name":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.HaloName)), kStr},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ThirdPartyID)), kStr},
+	{`"third_party_name":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ThirdPartyName)), kStr},
+	{`"export_url":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportURL)), kStr},
+	{`"export_date":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportDate)), kTime},
+	{`"export_progress":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportProgress)), kStr},
+	{`"ready_for_import":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ReadyForImport)), kBool},
+	{`"progress_error":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ProgressError)), kStr},
+	{`"details_id":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.DetailsID)), kInt},
+	{`"export_body":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportBody)), kBytes},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.Warning)), kStr},
+}}
 
 func (m *IntegrationExport) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"export_id":`, m.ExportID)
-	e.int(`"module_id":`, m.ModuleID)
-	e.int(`"halo_id":`, m.HaloID)
-	e.str(`"halo_name":`, m.HaloName)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	e.str(`"third_party_name":`, m.ThirdPartyName)
-	e.str(`"export_url":`, m.ExportURL)
-	e.time(`"export_date":`, m.ExportDate)
-	e.str(`"export_progress":`, m.ExportProgress)
-	e.bool(`"ready_for_import":`, m.ReadyForImport)
-	e.str(`"progress_error":`, m.ProgressError)
-	e.int(`"details_id":`, m.DetailsID)
-	e.bytes(`"export_body":`, m.ExportBody)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctIntegrationExport)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IntegrationExport) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationExport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectIntegrationFieldData = decTable{extra: unsafe.Offsetof(IntegrationFieldData{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.ID)), kInt},
+	{"msid", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Msid)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Name)), kStr},
+	{"fieldid", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Fieldid)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Type)), kInt},
+	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.DetailsID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Warning)), kStr},
+}, sorted: []uint16{6, 5, 3, 0, 1, 2, 4}}
+
 func (m *IntegrationFieldData) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "details_id":
-			ok = d.int(&m.DetailsID)
-		case "fieldid":
-			ok = d.str(&m.Fieldid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "msid":
-			ok = d.int(&m.Msid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectIntegrationFieldData)
 }
+
+var enctIntegrationFieldData = encTable{extra: unsafe.Offsetof(IntegrationFieldData{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.ID)), kInt},
+	{`"msid":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Msid)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Name)), kStr},
+	{`"fieldid":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Fieldid)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Type)), kInt},
+	{`"details_id":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.DetailsID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Warning)), kStr},
+}}
 
 func (m *IntegrationFieldData) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"msid":`, m.Msid)
-	e.str(`"name":`, m.Name)
-	e.str(`"fieldid":`, m.Fieldid)
-	e.int(`"type":`, m.Type)
-	e.int(`"details_id":`, m.DetailsID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctIntegrationFieldData)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IntegrationFieldData) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationFieldData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectIntegrationFieldMapping = decTable{extra: unsafe.Offsetof(IntegrationFieldMapping{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ID)), kInt},
+	{"fiid", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Fiid)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Name)), kStr},
+	{"thirdpartyname", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Thirdpartyname)), kStr},
+	{"msid", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Msid)), kInt},
+	{"typeid", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Typeid)), kInt},
+	{"isassetfield", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Isassetfield)), kBool},
+	{"subtypeid", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Subtypeid)), kInt},
+	{"newrecords", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Newrecords)), kBool},
+	{"xmvalue", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Xmvalue)), kStr},
+	{"third_party_friendly_name", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ThirdPartyFriendlyName)), kStr},
+	{"sync", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Sync)), kBool},
+	{"synctype", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Synctype)), kInt},
+	{"product", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Product)), kInt},
+	{"dontupdate", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Dontupdate)), kBool},
+	{"product_name", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ProductName)), kStr},
+	{"third_party_field_type", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ThirdPartyFieldType)), kInt},
+	{"populateemptyvalue", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Populateemptyvalue)), kBool},
+	{"value_set", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ValueSet)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Warning)), kStr},
+}, sorted: []uint16{19, 14, 1, 0, 6, 4, 2, 8, 17, 13, 15, 7, 11, 12, 16, 10, 3, 5, 18, 9}}
+
 func (m *IntegrationFieldMapping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "dontupdate":
-			ok = d.bool(&m.Dontupdate)
-		case "fiid":
-			ok = d.int(&m.Fiid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isassetfield":
-			ok = d.bool(&m.Isassetfield)
-		case "msid":
-			ok = d.int(&m.Msid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "newrecords":
-			ok = d.bool(&m.Newrecords)
-		case "populateemptyvalue":
-			ok = d.bool(&m.Populateemptyvalue)
-		case "product":
-			ok = d.int(&m.Product)
-		case "product_name":
-			ok = d.str(&m.ProductName)
-		case "subtypeid":
-			ok = d.int(&m.Subtypeid)
-		case "sync":
-			ok = d.bool(&m.Sync)
-		case "synctype":
-			ok = d.int(&m.Synctype)
-		case "third_party_field_type":
-			ok = d.int(&m.ThirdPartyFieldType)
-		case "third_party_friendly_name":
-			ok = d.str(&m.ThirdPartyFriendlyName)
-		case "thirdpartyname":
-			ok = d.str(&m.Thirdpartyname)
-		case "typeid":
-			ok = d.int(&m.Typeid)
-		case "value_set":
-			ok = d.str(&m.ValueSet)
-		case "xmvalue":
-			ok = d.str(&m.Xmvalue)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectIntegrationFieldMapping)
 }
+
+var enctIntegrationFieldMapping = encTable{extra: unsafe.Offsetof(IntegrationFieldMapping{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ID)), kInt},
+	{`"fiid":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Fiid)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Name)), kStr},
+	{`"thirdpartyname":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Thirdpartyname)), kStr},
+	{`"msid":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Msid)), kInt},
+	{`"typeid":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Typeid)), kInt},
+	{`"isassetfield":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Isassetfield)), kBool},
+	{`"subtypeid":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Subtypeid)), kInt},
+	{`"newrecords":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Newrecords)), kBool},
+	{`"xmvalue":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Xmvalue)), kStr},
+	{`"third_party_friendly_name":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ThirdPartyFriendlyName)), kStr},
+	{`"sync":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Sync)), kBool},
+	{`"synctype":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Synctype)), kInt},
+	{`"product":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Product)), kInt},
+	{`"dontupdate":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Dontupdate)), kBool},
+	{`"product_name":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ProductName)), kStr},
+	{`"third_party_field_type":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ThirdPartyFieldType)), kInt},
+	{`"populateemptyvalue":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Populateemptyvalue)), kBool},
+	{`"value_set":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ValueSet)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Warning)), kStr},
+}}
 
 func (m *IntegrationFieldMapping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"fiid":`, m.Fiid)
-	e.str(`"name":`, m.Name)
-	e.str(`"thirdpartyname":`, m.Thirdpartyname)
-	e.int(`"msid":`, m.Msid)
-	e.int(`"typeid":`, m.Typeid)
-	e.bool(`"isassetfield":`, m.Isassetfield)
-	e.int(`"subtypeid":`, m.Subtypeid)
-	e.bool(`"newrecords":`, m.Newrecords)
-	e.str(`"xmvalue":`, m.Xmvalue)
-	e.str(`"third_party_friendly_name":`, m.ThirdPartyFriendlyName)
-	e.bool(`"sync":`, m.Sync)
-	e.int(`"synctype":`, m.Synctype)
-	e.int(`"product":`, m.Product)
-	e.bool(`"dontupdate":`, m.Dontupdate)
-	e.str(`"product_name":`, m.ProductName)
-	e.int(`"third_party_field_type":`, m.ThirdPartyFieldType)
-	e.bool(`"populateemptyvalue":`, m.Populateemptyvalue)
-	e.str(`"value_set":`, m.ValueSet)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctIntegrationFieldMapping)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IntegrationFieldMapping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationFieldMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectIntegrationFilter = decTable{extra: unsafe.Offsetof(IntegrationFilter{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.ID)), kInt},
+	{"integration_id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.IntegrationID)), kInt},
+	{"mapping_id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.MappingID)), kInt},
+	{"filter_field", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.FilterField)), kStr},
+	{"filter_type", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.FilterType)), kInt},
+	{"filter_value", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.FilterValue)), kStr},
+	{"query_string", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.QueryString)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.Warning)), kStr},
+}, sorted: []uint16{7, 3, 4, 5, 0, 1, 2, 6}}
+
 func (m *IntegrationFilter) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "filter_field":
-			ok = d.str(&m.FilterField)
-		case "filter_type":
-			ok = d.int(&m.FilterType)
-		case "filter_value":
-			ok = d.str(&m.FilterValue)
-		case "id":
-			ok = d.int(&m.ID)
-		case "integration_id":
-			ok = d.int(&m.IntegrationID)
-		case "mapping_id":
-			ok = d.int(&m.MappingID)
-		case "query_string":
-			ok = d.str(&m.QueryString)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectIntegrationFilter)
 }
+
+var enctIntegrationFilter = encTable{extra: unsafe.Offsetof(IntegrationFilter{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.ID)), kInt},
+	{`"integration_id":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.IntegrationID)), kInt},
+	{`"mapping_id":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.MappingID)), kInt},
+	{`"filter_field":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.FilterField)), kStr},
+	{`"filter_type":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.FilterType)), kInt},
+	{`"filter_value":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.FilterValue)), kStr},
+	{`"query_string":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.QueryString)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.Warning)), kStr},
+}}
 
 func (m *IntegrationFilter) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"integration_id":`, m.IntegrationID)
-	e.int(`"mapping_id":`, m.MappingID)
-	e.str(`"filter_field":`, m.FilterField)
-	e.int(`"filter_type":`, m.FilterType)
-	e.str(`"filter_value":`, m.FilterValue)
-	e.str(`"query_string":`, m.QueryString)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctIntegrationFilter)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IntegrationFilter) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectIntegrationRequest = decTable{extra: unsafe.Offsetof(IntegrationRequest{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ID)), kInt},
+	{"isoutgoing", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Isoutgoing)), kBool},
+	{"operation", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Operation)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Type)), kStr},
+	{"msid", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Msid)), kInt},
+	{"request_body", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.RequestBody)), kStr},
+	{"datelogged", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Datelogged)), kTime},
+	{"resultcode", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Resultcode)), kInt},
+	{"response_body", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ResponseBody)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.URL)), kStr},
+	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.DetailsID)), kInt},
+	{"request_headers", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.RequestHeaders)), kStr},
+	{"response_headers", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ResponseHeaders)), kStr},
+	{"trace", decMany[Trace], uint32(unsafe.Offsetof(IntegrationRequest{}.Trace)), kSub},
+	{"_retrywebhook", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Retrywebhook)), kBool},
+	{"preserve", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Preserve)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Warning)), kStr},
+}, sorted: []uint16{14, 16, 6, 10, 0, 1, 4, 2, 15, 5, 11, 8, 12, 7, 13, 3, 9}}
+
 func (m *IntegrationRequest) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_retrywebhook":
-			ok = d.bool(&m.Retrywebhook)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "datelogged":
-			ok = d.time(&m.Datelogged)
-		case "details_id":
-			ok = d.int(&m.DetailsID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isoutgoing":
-			ok = d.bool(&m.Isoutgoing)
-		case "msid":
-			ok = d.int(&m.Msid)
-		case "operation":
-			ok = d.str(&m.Operation)
-		case "preserve":
-			ok = d.bool(&m.Preserve)
-		case "request_body":
-			ok = d.str(&m.RequestBody)
-		case "request_headers":
-			ok = d.str(&m.RequestHeaders)
-		case "response_body":
-			ok = d.str(&m.ResponseBody)
-		case "response_headers":
-			ok = d.str(&m.ResponseHeaders)
-		case "resultcode":
-			ok = d.int(&m.Resultcode)
-		case "trace":
-			ok = decodeModels(d, &m.Trace)
-		case "type":
-			ok = d.str(&m.Type)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectIntegrationRequest)
 }
+
+var enctIntegrationRequest = encTable{extra: unsafe.Offsetof(IntegrationRequest{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ID)), kInt},
+	{`"isoutgoing":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Isoutgoing)), kBool},
+	{`"operation":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Operation)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Type)), kStr},
+	{`"msid":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Msid)), kInt},
+	{`"request_body":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.RequestBody)), kStr},
+	{`"datelogged":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Datelogged)), kTime},
+	{`"resultcode":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Resultcode)), kInt},
+	{`"response_body":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ResponseBody)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.URL)), kStr},
+	{`"details_id":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.DetailsID)), kInt},
+	{`"request_headers":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.RequestHeaders)), kStr},
+	{`"response_headers":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ResponseHeaders)), kStr},
+	{`"trace":`, encMany[Trace], uint32(unsafe.Offsetof(IntegrationRequest{}.Trace)), kSub},
+	{`"_retrywebhook":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Retrywebhook)), kBool},
+	{`"preserve":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Preserve)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Warning)), kStr},
+}}
 
 func (m *IntegrationRequest) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.bool(`"isoutgoing":`, m.Isoutgoing)
-	e.str(`"operation":`, m.Operation)
-	e.str(`"type":`, m.Type)
-	e.int(`"msid":`, m.Msid)
-	e.str(`"request_body":`, m.RequestBody)
-	e.time(`"datelogged":`, m.Datelogged)
-	e.int(`"resultcode":`, m.Resultcode)
-	e.str(`"response_body":`, m.ResponseBody)
-	e.str(`"url":`, m.URL)
-	e.int(`"details_id":`, m.DetailsID)
-	e.str(`"request_headers":`, m.RequestHeaders)
-	e.str(`"response_headers":`, m.ResponseHeaders)
-	encodeModels(e, `"trace":`, m.Trace)
-	e.bool(`"_retrywebhook":`, m.Retrywebhook)
-	e.bool(`"preserve":`, m.Preserve)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctIntegrationRequest)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IntegrationRequest) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectIntegrationRunbookVariable = decTable{extra: unsafe.Offsetof(IntegrationRunbookVariable{}.Extra), fields: []decField{
+	{"value", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Value)), kStr},
+	{"group", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Group)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Type)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Description)), kStr},
+	{"output", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Output)), kStr},
+	{"method_id", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.MethodID)), kInt},
+	{"method_name", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.MethodName)), kStr},
+	{"step", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Step)), kInt},
+	{"step_name", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.StepName)), kStr},
+}, sorted: []uint16{3, 1, 5, 6, 4, 7, 8, 2, 0}}
+
 func (m *IntegrationRunbookVariable) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "description":
-			ok = d.str(&m.Description)
-		case "group":
-			ok = d.str(&m.Group)
-		case "method_id":
-			ok = d.int(&m.MethodID)
-		case "method_name":
-			ok = d.str(&m.MethodName)
-		case "output":
-			ok = d.str(&m.Output)
-		case "step":
-			ok = d.int(&m.Step)
-		case "step_name":
-			ok = d.str(&m.StepName)
-		case "type":
-			ok = d.str(&m.Type)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectIntegrationRunbookVariable)
 }
+
+var enctIntegrationRunbookVariable = encTable{extra: unsafe.Offsetof(IntegrationRunbookVariable{}.Extra), fields: []encField{
+	{`"value":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Value)), kStr},
+	{`"group":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Group)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Type)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Description)), kStr},
+	{`"output":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Output)), kStr},
+	{`"method_id":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.MethodID)), kInt},
+	{`"method_name":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.MethodName)), kStr},
+	{`"step":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Step)), kInt},
+	{`"step_name":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.StepName)), kStr},
+}}
 
 func (m *IntegrationRunbookVariable) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"value":`, m.Value)
-	e.str(`"group":`, m.Group)
-	e.str(`"type":`, m.Type)
-	e.str(`"description":`, m.Description)
-	e.str(`"output":`, m.Output)
-	e.int(`"method_id":`, m.MethodID)
-	e.str(`"method_name":`, m.MethodName)
-	e.int(`"step":`, m.Step)
-	e.str(`"step_name":`, m.StepName)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctIntegrationRunbookVariable)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IntegrationRunbookVariable) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationRunbookVariable) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectIntegrationSiteMapping = decTable{extra: unsafe.Offsetof(IntegrationSiteMapping{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ID)), kInt},
+	{"halo_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloID)), kInt},
+	{"halo_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloName)), kStr},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyID)), kStr},
+	{"third_party_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyName)), kStr},
+	{"module_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ModuleID)), kInt},
+	{"third_party_client_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyClientID)), kStr},
+	{"third_party_client_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyClientName)), kStr},
+	{"third_party_full_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyFullName)), kStr},
+	{"halo_client_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientID)), kInt},
+	{"halo_client_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientName)), kStr},
+	{"halo_site_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloSiteName)), kStr},
+	{"userules", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Userules)), kBool},
+	{"criteria", decMany[XTypeMappingCriteria], uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), kSub},
+	{"rule_count", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.RuleCount)), kInt},
+	{"seq", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Seq)), kInt},
+	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.DetailsID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Warning)), kStr},
+}, sorted: []uint16{17, 13, 16, 9, 10, 1, 2, 11, 0, 5, 14, 15, 6, 7, 8, 3, 4, 12}}
+
 func (m *IntegrationSiteMapping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "criteria":
-			ok = decodeModels(d, &m.Criteria)
-		case "details_id":
-			ok = d.int(&m.DetailsID)
-		case "halo_client_id":
-			ok = d.int(&m.HaloClientID)
-		case "halo_client_name":
-			ok = d.str(&m.HaloClientName)
-		case "halo_id":
-			ok = d.int(&m.HaloID)
-		case "halo_name":
-			ok = d.str(&m.HaloName)
-		case "halo_site_name":
-			ok = d.str(&m.HaloSiteName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "module_id":
-			ok = d.int(&m.ModuleID)
-		case "rule_count":
-			ok = d.int(&m.RuleCount)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "third_party_client_id":
-			ok = d.str(&m.ThirdPartyClientID)
-		case "third_party_client_name":
-			ok = d.str(&m.ThirdPartyClientName)
-		case "third_party_full_name":
-			ok = d.str(&m.ThirdPartyFullName)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "third_party_name":
-			ok = d.str(&m.ThirdPartyName)
-		case "userules":
-			ok = d.bool(&m.Userules)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectIntegrationSiteMapping)
 }
+
+var enctIntegrationSiteMapping = encTable{extra: unsafe.Offsetof(IntegrationSiteMapping{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ID)), kInt},
+	{`"halo_id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloID)), kInt},
+	{`"halo_name":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloName)), kStr},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyID)), kStr},
+	{`"third_party_name":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyName)), kStr},
+	{`"module_id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ModuleID)), kInt},
+	{`"third_party_client_id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyClientID)), kStr},
+	{`"third_party_client_name":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyClientName)), kStr},
+	{`"third_party_full_name":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyFullName)), kStr},
+	{`"halo_client_id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientID)), kInt},
+	{`"halo_client_name":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientName)), kStr},
+	{`"halo_site_name":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloSiteName)), kStr},
+	{`"userules":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Userules)), kBool},
+	{`"criteria":`, encMany[XTypeMappingCriteria], uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), kSub},
+	{`"rule_count":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.RuleCount)), kInt},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Seq)), kInt},
+	{`"details_id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.DetailsID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Warning)), kStr},
+}}
 
 func (m *IntegrationSiteMapping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"halo_id":`, m.HaloID)
-	e.str(`"halo_name":`, m.HaloName)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	e.str(`"third_party_name":`, m.ThirdPartyName)
-	e.int(`"module_id":`, m.ModuleID)
-	e.str(`"third_party_client_id":`, m.ThirdPartyClientID)
-	e.str(`"third_party_client_name":`, m.ThirdPartyClientName)
-	e.str(`"third_party_full_name":`, m.ThirdPartyFullName)
-	e.int(`"halo_client_id":`, m.HaloClientID)
-	e.str(`"halo_client_name":`, m.HaloClientName)
-	e.str(`"halo_site_name":`, m.HaloSiteName)
-	e.bool(`"userules":`, m.Userules)
-	encodeModels(e, `"criteria":`, m.Criteria)
-	e.int(`"rule_count":`, m.RuleCount)
-	e.int(`"seq":`, m.Seq)
-	e.int(`"details_id":`, m.DetailsID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctIntegrationSiteMapping)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m IntegrationSiteMapping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationSiteMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *InternetAddress) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "encoding":
-			ok = decodeModel(d, &m.Encoding)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectInternetAddress = decTable{extra: unsafe.Offsetof(InternetAddress{}.Extra), fields: []decField{
+	{"encoding", decOne[Encoding], uint32(unsafe.Offsetof(InternetAddress{}.Encoding)), kSub},
+	{"name", nil, uint32(unsafe.Offsetof(InternetAddress{}.Name)), kStr},
+}, sorted: []uint16{0, 1}}
 
-func (m *InternetAddress) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"encoding":`, m.Encoding)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
-}
+func (m *InternetAddress) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInternetAddress) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InternetAddress) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctInternetAddress = encTable{extra: unsafe.Offsetof(InternetAddress{}.Extra), fields: []encField{
+	{`"encoding":`, encOne[Encoding], uint32(unsafe.Offsetof(InternetAddress{}.Encoding)), kSub},
+	{`"name":`, nil, uint32(unsafe.Offsetof(InternetAddress{}.Name)), kStr},
+}}
+
+func (m *InternetAddress) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInternetAddress) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InternetAddress) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *InvoiceChange) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "datetime":
-			ok = d.time(&m.Datetime)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "field_name":
-			ok = d.str(&m.FieldName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoice_detail_prorata_id":
-			ok = d.int(&m.InvoiceDetailProrataID)
-		case "invoice_detail_quantity_id":
-			ok = d.int(&m.InvoiceDetailQuantityID)
-		case "invoice_id":
-			ok = d.int(&m.InvoiceID)
-		case "invoice_line_id":
-			ok = d.int(&m.InvoiceLineID)
-		case "new_value":
-			ok = d.str(&m.NewValue)
-		case "old_value":
-			ok = d.str(&m.OldValue)
-		case "type_id":
-			ok = d.int(&m.TypeID)
-		case "who":
-			ok = d.str(&m.Who)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectInvoiceChange = decTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.ID)), kInt},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceID)), kInt},
+	{"field_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.FieldID)), kInt},
+	{"field_name", nil, uint32(unsafe.Offsetof(InvoiceChange{}.FieldName)), kStr},
+	{"old_value", nil, uint32(unsafe.Offsetof(InvoiceChange{}.OldValue)), kStr},
+	{"new_value", nil, uint32(unsafe.Offsetof(InvoiceChange{}.NewValue)), kStr},
+	{"who", nil, uint32(unsafe.Offsetof(InvoiceChange{}.Who)), kStr},
+	{"datetime", nil, uint32(unsafe.Offsetof(InvoiceChange{}.Datetime)), kTime},
+	{"invoice_line_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceLineID)), kInt},
+	{"invoice_detail_quantity_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceDetailQuantityID)), kInt},
+	{"invoice_detail_prorata_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceDetailProrataID)), kInt},
+	{"type_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.TypeID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceChange{}.Warning)), kStr},
+}, sorted: []uint16{12, 7, 2, 3, 0, 10, 9, 1, 8, 5, 4, 11, 6}}
 
-func (m *InvoiceChange) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"invoice_id":`, m.InvoiceID)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"field_name":`, m.FieldName)
-	e.str(`"old_value":`, m.OldValue)
-	e.str(`"new_value":`, m.NewValue)
-	e.str(`"who":`, m.Who)
-	e.time(`"datetime":`, m.Datetime)
-	e.int(`"invoice_line_id":`, m.InvoiceLineID)
-	e.int(`"invoice_detail_quantity_id":`, m.InvoiceDetailQuantityID)
-	e.int(`"invoice_detail_prorata_id":`, m.InvoiceDetailProrataID)
-	e.int(`"type_id":`, m.TypeID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *InvoiceChange) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceChange) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InvoiceChange) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctInvoiceChange = encTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.ID)), kInt},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceID)), kInt},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.FieldID)), kInt},
+	{`"field_name":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.FieldName)), kStr},
+	{`"old_value":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.OldValue)), kStr},
+	{`"new_value":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.NewValue)), kStr},
+	{`"who":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.Who)), kStr},
+	{`"datetime":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.Datetime)), kTime},
+	{`"invoice_line_id":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceLineID)), kInt},
+	{`"invoice_detail_quantity_id":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceDetailQuantityID)), kInt},
+	{`"invoice_detail_prorata_id":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceDetailProrataID)), kInt},
+	{`"type_id":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.TypeID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.Warning)), kStr},
+}}
+
+func (m *InvoiceChange) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceChange) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *InvoiceDetail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_is_calculated_line":
-			ok = d.bool(&m.IsCalculatedLine)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_itemid":
-			ok = d.int(&m.Itemid)
-		case "_temp_order_id":
-			ok = d.int(&m.TempOrderID)
-		case "_temp_order_qty":
-			ok = d.float64(&m.TempOrderQty)
-		case "_temp_order_seq":
-			ok = d.int(&m.TempOrderSeq)
-		case "_updateprorata":
-			ok = d.bool(&m.Updateprorata)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actioncode":
-			ok = d.int(&m.Actioncode)
-		case "asset_id":
-			ok = d.int(&m.AssetID)
-		case "asset_inventory_number":
-			ok = d.str(&m.AssetInventoryNumber)
-		case "auto_increase_last_date":
-			ok = d.time(&m.AutoIncreaseLastDate)
-		case "auto_increase_period":
-			ok = d.int(&m.AutoIncreasePeriod)
-		case "autorenew":
-			ok = d.bool(&m.Autorenew)
-		case "baseprice":
-			ok = d.float64(&m.Baseprice)
-		case "baseprice_converted":
-			ok = d.float64(&m.BasepriceConverted)
-		case "billingperiod":
-			ok = d.int(&m.Billingperiod)
-		case "calculate_price_from_assets":
-			ok = d.bool(&m.CalculatePriceFromAssets)
-		case "calculate_price_from_users":
-			ok = d.bool(&m.CalculatePriceFromUsers)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "comment_1":
-			ok = d.str(&m.Comment1)
-		case "comment_2":
-			ok = d.str(&m.Comment2)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "createproratadate":
-			ok = d.time(&m.Createproratadate)
-		case "createproratanormallines":
-			ok = d.int(&m.Createproratanormallines)
-		case "credit_id":
-			ok = d.int(&m.CreditID)
-		case "creditlinkedidid":
-			ok = d.int(&m.Creditlinkedidid)
-		case "current_reading":
-			ok = d.int(&m.CurrentReading)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "dbc_id":
-			ok = d.str(&m.DbcID)
-		case "dbc_sequence_id":
-			ok = d.int(&m.DbcSequenceID)
-		case "ddevnum":
-			ok = d.int(&m.Ddevnum)
-		case "decimalplacesforinvoices":
-			ok = d.int(&m.Decimalplacesforinvoices)
-		case "discount_converted":
-			ok = d.float64(&m.DiscountConverted)
-		case "discount_perc":
-			ok = d.float64(&m.DiscountPerc)
-		case "dsite":
-			ok = d.int(&m.Dsite)
-		case "enddate":
-			ok = d.time(&m.Enddate)
-		case "entity_type":
-			ok = d.str(&m.EntityType)
-		case "exclude_auto_increase":
-			ok = d.bool(&m.ExcludeAutoIncrease)
-		case "force_new":
-			ok = d.bool(&m.ForceNew)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "hide_grouped_items_price":
-			ok = d.bool(&m.HideGroupedItemsPrice)
-		case "hide_on_pdf":
-			ok = d.bool(&m.HideOnPDF)
-		case "hideitems":
-			ok = d.bool(&m.Hideitems)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ihid":
-			ok = d.int(&m.Ihid)
-		case "importcsvid":
-			ok = d.int(&m.Importcsvid)
-		case "includegrouppriceandqty":
-			ok = d.bool(&m.Includegrouppriceandqty)
-		case "intacct_department_id":
-			ok = d.str(&m.IntacctDepartmentID)
-		case "intacct_location_id":
-			ok = d.str(&m.IntacctLocationID)
-		case "intacct_warehouse_id":
-			ok = d.str(&m.IntacctWarehouseID)
-		case "invoice_class":
-			ok = d.str(&m.InvoiceClass)
-		case "is_bundled_line":
-			ok = d.bool(&m.IsBundledLine)
-		case "is_meter":
-			ok = d.bool(&m.IsMeter)
-		case "isgroupdesc":
-			ok = d.bool(&m.Isgroupdesc)
-		case "isinactive":
-			ok = d.bool(&m.Isinactive)
-		case "item_code":
-			ok = d.str(&m.ItemCode)
-		case "item_external_reference":
-			ok = d.str(&m.ItemExternalReference)
-		case "item_internal_reference":
-			ok = d.str(&m.ItemInternalReference)
-		case "item_longdescription":
-			ok = d.str(&m.ItemLongdescription)
-		case "item_shortdescription":
-			ok = d.str(&m.ItemShortdescription)
-		case "item_tax_code":
-			ok = d.int(&m.ItemTaxCode)
-		case "item_tax_name":
-			ok = d.str(&m.ItemTaxName)
-		case "itemonorder":
-			ok = d.bool(&m.Itemonorder)
-		case "kashflow_line_id":
-			ok = d.int(&m.KashflowLineID)
-		case "labourdepartmentid":
-			ok = d.int(&m.Labourdepartmentid)
-		case "last_reading_date":
-			ok = d.time(&m.LastReadingDate)
-		case "line_fully_invoiced":
-			ok = d.bool(&m.LineFullyInvoiced)
-		case "line_periods":
-			ok = d.int(&m.LinePeriods)
-		case "lineactiondate":
-			ok = d.time(&m.Lineactiondate)
-		case "linked_item":
-			ok = decodeModel(d, &m.LinkedItem)
-		case "meter_id":
-			ok = d.int(&m.MeterID)
-		case "meter_min_quantity":
-			ok = d.float64(&m.MeterMinQuantity)
-		case "meter_pricing_method":
-			ok = d.int(&m.MeterPricingMethod)
-		case "meter_tiers":
-			ok = decodeModels(d, &m.MeterTiers)
-		case "metertype":
-			ok = d.int(&m.Metertype)
-		case "min_meter_units":
-			ok = d.int(&m.MinMeterUnits)
-		case "minimum_line_total":
-			ok = d.float64(&m.MinimumLineTotal)
-		case "myob_location":
-			ok = d.str(&m.MyobLocation)
-		case "myob_row_id":
-			ok = d.int(&m.MyobRowID)
-		case "needsreviewbeforecreation":
-			ok = d.bool(&m.Needsreviewbeforecreation)
-		case "net_amount":
-			ok = d.float64(&m.NetAmount)
-		case "net_amount_converted":
-			ok = d.float64(&m.NetAmountConverted)
-		case "net_total":
-			ok = d.float64(&m.NetTotal)
-		case "nominal_code":
-			ok = d.str(&m.NominalCode)
-		case "onetimecharge":
-			ok = d.bool(&m.Onetimecharge)
-		case "onetimechargeinvoiceid":
-			ok = d.int(&m.Onetimechargeinvoiceid)
-		case "original_client_id":
-			ok = d.int(&m.OriginalClientID)
-		case "override_ast_total":
-			ok = d.float64(&m.OverrideAstTotal)
-		case "override_tax_code":
-			ok = d.int(&m.OverrideTaxCode)
-		case "percent_increase":
-			ok = d.float64(&m.PercentIncrease)
-		case "percent_invoiced":
-			ok = d.float64(&m.PercentInvoiced)
-		case "period_type":
-			ok = d.int(&m.PeriodType)
-		case "prepay_id":
-			ok = d.int(&m.PrepayID)
-		case "pro_rata_line_id":
-			ok = d.int(&m.ProRataLineID)
-		case "productnumber":
-			ok = d.str(&m.Productnumber)
-		case "prorata_data":
-			ok = decodeModels(d, &m.ProrataData)
-		case "prorata_longdescription":
-			ok = d.str(&m.ProrataLongdescription)
-		case "prorata_next_invoice":
-			ok = d.bool(&m.ProrataNextInvoice)
-		case "prorata_quantity":
-			ok = d.float64(&m.ProrataQuantity)
-		case "prorata_shortdescription":
-			ok = d.str(&m.ProrataShortdescription)
-		case "prorata_unit_price":
-			ok = d.float64(&m.ProrataUnitPrice)
-		case "purchaseorder_id":
-			ok = d.int(&m.PurchaseorderID)
-		case "purchaseorder_line_id":
-			ok = d.int(&m.PurchaseorderLineID)
-		case "qty_order":
-			ok = d.float64(&m.QtyOrder)
-		case "quantity_assets":
-			ok = decodeModels(d, &m.QuantityAssets)
-		case "quantity_licences":
-			ok = decodeModels(d, &m.QuantityLicences)
-		case "quantity_subscriptions":
-			ok = decodeModels(d, &m.QuantitySubscriptions)
-		case "quantity_users":
-			ok = decodeModels(d, &m.QuantityUsers)
-		case "recurring_invoice_id":
-			ok = d.int(&m.RecurringInvoiceID)
-		case "recurring_invoice_line_id":
-			ok = d.int(&m.RecurringInvoiceLineID)
-		case "recurring_invoice_price_type":
-			ok = d.int(&m.RecurringInvoicePriceType)
-		case "recurring_invoice_quantity_type":
-			ok = d.int(&m.RecurringInvoiceQuantityType)
-		case "reviewed":
-			ok = d.bool(&m.Reviewed)
-		case "salesorder_line":
-			ok = d.int(&m.SalesorderLine)
-		case "salesorder_line_id":
-			ok = d.int(&m.SalesorderLineID)
-		case "sequenceid":
-			ok = d.int(&m.Sequenceid)
-		case "site":
-			ok = d.int(&m.Site)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "supplier":
-			ok = d.int(&m.Supplier)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "synced_to_intacct":
-			ok = d.bool(&m.SyncedToIntacct)
-		case "taxRuleResult":
-			ok = decodeModels(d, &m.TaxRuleResult)
-		case "tax_amount":
-			ok = d.float64(&m.TaxAmount)
-		case "tax_code":
-			ok = d.str(&m.TaxCode)
-		case "tax_code_overriden":
-			ok = d.bool(&m.TaxCodeOverriden)
-		case "tax_converted":
-			ok = d.float64(&m.TaxConverted)
-		case "tax_name":
-			ok = d.str(&m.TaxName)
-		case "tax_rate":
-			ok = d.float64(&m.TaxRate)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "total_discount":
-			ok = d.float64(&m.TotalDiscount)
-		case "total_net_total":
-			ok = d.float64(&m.TotalNetTotal)
-		case "total_price":
-			ok = d.float64(&m.TotalPrice)
-		case "total_price_converted":
-			ok = d.float64(&m.TotalPriceConverted)
-		case "total_tax":
-			ok = d.float64(&m.TotalTax)
-		case "total_tax_converted":
-			ok = d.float64(&m.TotalTaxConverted)
-		case "unit_cost":
-			ok = d.float64(&m.UnitCost)
-		case "unit_price":
-			ok = d.float64(&m.UnitPrice)
-		case "unit_price_converted":
-			ok = d.float64(&m.UnitPriceConverted)
-		case "unitprice_converted":
-			ok = d.float64(&m.UnitpriceConverted)
-		case "xero_lineid":
-			ok = d.str(&m.XeroLineid)
-		case "xero_tax_code":
-			ok = d.str(&m.XeroTaxCode)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), fields: []decField{
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(InvoiceDetail{}.Customfields)), kSub},
+	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ID)), kInt},
+	{"ihid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Ihid)), kInt},
+	{"item_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemCode)), kStr},
+	{"item_shortdescription", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemShortdescription)), kStr},
+	{"item_longdescription", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemLongdescription)), kStr},
+	{"nominal_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NominalCode)), kStr},
+	{"tax_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxCode)), kStr},
+	{"qty_order", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.QtyOrder)), kF64},
+	{"unit_price", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitPrice)), kF64},
+	{"unit_price_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitPriceConverted)), kF64},
+	{"net_amount", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NetAmount)), kF64},
+	{"tax_amount", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxAmount)), kF64},
+	{"tax_rate", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRate)), kF64},
+	{"comment_1", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Comment1)), kStr},
+	{"comment_2", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Comment2)), kStr},
+	{"itemonorder", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Itemonorder)), kBool},
+	{"dsite", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Dsite)), kInt},
+	{"ddevnum", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Ddevnum)), kInt},
+	{"_itemid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Itemid)), kInt},
+	{"productnumber", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Productnumber)), kStr},
+	{"unit_cost", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitCost)), kF64},
+	{"asset_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AssetID)), kInt},
+	{"asset_inventory_number", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AssetInventoryNumber)), kStr},
+	{"contract_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ContractID)), kInt},
+	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceID)), kInt},
+	{"recurring_invoice_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceLineID)), kInt},
+	{"actioncode", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Actioncode)), kInt},
+	{"site", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Site)), kInt},
+	{"meter_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TicketID)), kInt},
+	{"lineactiondate", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Lineactiondate)), kTime},
+	{"labourdepartmentid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Labourdepartmentid)), kInt},
+	{"salesorder_line", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SalesorderLine)), kInt},
+	{"salesorder_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SalesorderLineID)), kInt},
+	{"meter_pricing_method", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterPricingMethod)), kInt},
+	{"line_fully_invoiced", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LineFullyInvoiced)), kBool},
+	{"xero_lineid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.XeroLineid)), kStr},
+	{"prepay_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PrepayID)), kInt},
+	{"calculate_price_from_assets", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CalculatePriceFromAssets)), kBool},
+	{"calculate_price_from_users", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CalculatePriceFromUsers)), kBool},
+	{"creditlinkedidid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Creditlinkedidid)), kInt},
+	{"recurring_invoice_price_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoicePriceType)), kInt},
+	{"entity_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.EntityType)), kStr},
+	{"item_internal_reference", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemInternalReference)), kStr},
+	{"item_external_reference", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemExternalReference)), kStr},
+	{"linked_item", decOne[Item], uint32(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), kSub},
+	{"item_tax_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemTaxName)), kStr},
+	{"xero_tax_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.XeroTaxCode)), kStr},
+	{"override_ast_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OverrideAstTotal)), kF64},
+	{"prorata_next_invoice", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataNextInvoice)), kBool},
+	{"prorata_quantity", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataQuantity)), kF64},
+	{"prorata_unit_price", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataUnitPrice)), kF64},
+	{"prorata_shortdescription", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataShortdescription)), kStr},
+	{"prorata_longdescription", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataLongdescription)), kStr},
+	{"isinactive", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isinactive)), kBool},
+	{"period_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PeriodType)), kInt},
+	{"group_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.GroupID)), kInt},
+	{"isgroupdesc", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isgroupdesc)), kBool},
+	{"kashflow_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.KashflowLineID)), kInt},
+	{"_is_calculated_line", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsCalculatedLine)), kBool},
+	{"tax_code_overriden", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxCodeOverriden)), kBool},
+	{"is_meter", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsMeter)), kBool},
+	{"current_reading", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CurrentReading)), kInt},
+	{"last_reading_date", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LastReadingDate)), kTime},
+	{"prorata_data", decMany[InvoiceDetailProRata], uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), kSub},
+	{"quantity_users", decMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), kSub},
+	{"quantity_assets", decMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), kSub},
+	{"quantity_licences", decMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), kSub},
+	{"quantity_subscriptions", decMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), kSub},
+	{"recurring_invoice_quantity_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceQuantityType)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Warning)), kStr},
+	{"billingperiod", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Billingperiod)), kInt},
+	{"line_periods", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LinePeriods)), kInt},
+	{"percent_increase", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PercentIncrease)), kF64},
+	{"min_meter_units", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MinMeterUnits)), kInt},
+	{"sequenceid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Sequenceid)), kInt},
+	{"startdate", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Startdate)), kTime},
+	{"enddate", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Enddate)), kTime},
+	{"autorenew", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Autorenew)), kBool},
+	{"intacct_location_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IntacctLocationID)), kStr},
+	{"intacct_department_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IntacctDepartmentID)), kStr},
+	{"synced_to_intacct", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SyncedToIntacct)), kBool},
+	{"hideitems", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Hideitems)), kBool},
+	{"includegrouppriceandqty", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Includegrouppriceandqty)), kBool},
+	{"auto_increase_period", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AutoIncreasePeriod)), kInt},
+	{"auto_increase_last_date", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AutoIncreaseLastDate)), kTime},
+	{"onetimecharge", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Onetimecharge)), kBool},
+	{"onetimechargeinvoiceid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Onetimechargeinvoiceid)), kInt},
+	{"needsreviewbeforecreation", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Needsreviewbeforecreation)), kBool},
+	{"reviewed", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Reviewed)), kBool},
+	{"metertype", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Metertype)), kInt},
+	{"importcsvid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Importcsvid)), kInt},
+	{"force_new", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ForceNew)), kBool},
+	{"client_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ClientName)), kStr},
+	{"dbc_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DbcID)), kStr},
+	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PurchaseorderID)), kInt},
+	{"purchaseorder_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PurchaseorderLineID)), kInt},
+	{"discount_perc", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DiscountPerc)), kF64},
+	{"exclude_auto_increase", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ExcludeAutoIncrease)), kBool},
+	{"createproratanormallines", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Createproratanormallines)), kInt},
+	{"createproratadate", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Createproratadate)), kTime},
+	{"pro_rata_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProRataLineID)), kInt},
+	{"supplier", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Supplier)), kInt},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SupplierName)), kStr},
+	{"hide_on_pdf", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.HideOnPDF)), kBool},
+	{"intacct_warehouse_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IntacctWarehouseID)), kStr},
+	{"invoice_class", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.InvoiceClass)), kStr},
+	{"percent_invoiced", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PercentInvoiced)), kF64},
+	{"is_bundled_line", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsBundledLine)), kBool},
+	{"meter_tiers", decMany[InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), kSub},
+	{"meter_min_quantity", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterMinQuantity)), kF64},
+	{"original_client_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OriginalClientID)), kInt},
+	{"myob_location", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MyobLocation)), kStr},
+	{"myob_row_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MyobRowID)), kInt},
+	{"dbc_sequence_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DbcSequenceID)), kInt},
+	{"minimum_line_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MinimumLineTotal)), kF64},
+	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.HideGroupedItemsPrice)), kBool},
+	{"credit_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CreditID)), kInt},
+	{"_temp_order_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TempOrderID)), kInt},
+	{"_temp_order_seq", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TempOrderSeq)), kInt},
+	{"_temp_order_qty", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TempOrderQty)), kF64},
+	{"item_tax_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemTaxCode)), kInt},
+	{"_updateprorata", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Updateprorata)), kBool},
+	{"override_tax_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OverrideTaxCode)), kInt},
+	{"baseprice_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.BasepriceConverted)), kF64},
+	{"baseprice", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Baseprice)), kF64},
+	{"unitprice_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitpriceConverted)), kF64},
+	{"total_tax_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalTaxConverted)), kF64},
+	{"net_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NetTotal)), kF64},
+	{"tax_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxConverted)), kF64},
+	{"total_tax", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalTax)), kF64},
+	{"total_price", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalPrice)), kF64},
+	{"total_discount", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalDiscount)), kF64},
+	{"discount_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DiscountConverted)), kF64},
+	{"net_amount_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NetAmountConverted)), kF64},
+	{"total_price_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalPriceConverted)), kF64},
+	{"_importtype", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Importtype)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isimport)), kBool},
+	{"tax_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxName)), kStr},
+	{"taxRuleResult", decMany[TaxRuleResult], uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), kSub},
+	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Decimalplacesforinvoices)), kInt},
+	{"total_net_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalNetTotal)), kF64},
+}, sorted: []uint16{137, 60, 138, 19, 119, 121, 120, 123, 71, 27, 22, 23, 86, 85, 79, 126, 125, 72, 39, 40, 94, 14, 15, 24, 101, 100, 118, 41, 63, 0, 95, 115, 18, 141, 134, 98, 17, 78, 43, 99, 93, 57, 117, 105, 83, 1, 2, 92, 84, 81, 80, 106, 107, 109, 62, 58, 55, 3, 45, 44, 5, 4, 122, 47, 16, 59, 32, 64, 36, 73, 31, 46, 29, 111, 35, 110, 91, 75, 116, 113, 114, 89, 11, 135, 129, 6, 87, 88, 112, 49, 124, 74, 108, 56, 38, 102, 20, 65, 54, 50, 51, 53, 52, 96, 97, 8, 67, 68, 69, 66, 25, 26, 42, 70, 90, 33, 34, 76, 28, 77, 103, 104, 82, 140, 12, 7, 61, 130, 139, 13, 30, 133, 142, 132, 136, 131, 128, 21, 9, 10, 127, 37, 48}}
 
-func (m *InvoiceDetail) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.int(`"id":`, m.ID)
-	e.int(`"ihid":`, m.Ihid)
-	e.str(`"item_code":`, m.ItemCode)
-	e.str(`"item_shortdescription":`, m.ItemShortdescription)
-	e.str(`"item_longdescription":`, m.ItemLongdescription)
-	e.str(`"nominal_code":`, m.NominalCode)
-	e.str(`"tax_code":`, m.TaxCode)
-	e.float64(`"qty_order":`, m.QtyOrder)
-	e.float64(`"unit_price":`, m.UnitPrice)
-	e.float64(`"unit_price_converted":`, m.UnitPriceConverted)
-	e.float64(`"net_amount":`, m.NetAmount)
-	e.float64(`"tax_amount":`, m.TaxAmount)
-	e.float64(`"tax_rate":`, m.TaxRate)
-	e.str(`"comment_1":`, m.Comment1)
-	e.str(`"comment_2":`, m.Comment2)
-	e.bool(`"itemonorder":`, m.Itemonorder)
-	e.int(`"dsite":`, m.Dsite)
-	e.int(`"ddevnum":`, m.Ddevnum)
-	e.int(`"_itemid":`, m.Itemid)
-	e.str(`"productnumber":`, m.Productnumber)
-	e.float64(`"unit_cost":`, m.UnitCost)
-	e.int(`"asset_id":`, m.AssetID)
-	e.str(`"asset_inventory_number":`, m.AssetInventoryNumber)
-	e.int(`"contract_id":`, m.ContractID)
-	e.int(`"recurring_invoice_id":`, m.RecurringInvoiceID)
-	e.int(`"recurring_invoice_line_id":`, m.RecurringInvoiceLineID)
-	e.int(`"actioncode":`, m.Actioncode)
-	e.int(`"site":`, m.Site)
-	e.int(`"meter_id":`, m.MeterID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.time(`"lineactiondate":`, m.Lineactiondate)
-	e.int(`"labourdepartmentid":`, m.Labourdepartmentid)
-	e.int(`"salesorder_line":`, m.SalesorderLine)
-	e.int(`"salesorder_line_id":`, m.SalesorderLineID)
-	e.int(`"meter_pricing_method":`, m.MeterPricingMethod)
-	e.bool(`"line_fully_invoiced":`, m.LineFullyInvoiced)
-	e.str(`"xero_lineid":`, m.XeroLineid)
-	e.int(`"prepay_id":`, m.PrepayID)
-	e.bool(`"calculate_price_from_assets":`, m.CalculatePriceFromAssets)
-	e.bool(`"calculate_price_from_users":`, m.CalculatePriceFromUsers)
-	e.int(`"creditlinkedidid":`, m.Creditlinkedidid)
-	e.int(`"recurring_invoice_price_type":`, m.RecurringInvoicePriceType)
-	e.str(`"entity_type":`, m.EntityType)
-	e.str(`"item_internal_reference":`, m.ItemInternalReference)
-	e.str(`"item_external_reference":`, m.ItemExternalReference)
-	encodeModel(e, `"linked_item":`, m.LinkedItem)
-	e.str(`"item_tax_name":`, m.ItemTaxName)
-	e.str(`"xero_tax_code":`, m.XeroTaxCode)
-	e.float64(`"override_ast_total":`, m.OverrideAstTotal)
-	e.bool(`"prorata_next_invoice":`, m.ProrataNextInvoice)
-	e.float64(`"prorata_quantity":`, m.ProrataQuantity)
-	e.float64(`"prorata_unit_price":`, m.ProrataUnitPrice)
-	e.str(`"prorata_shortdescription":`, m.ProrataShortdescription)
-	e.str(`"prorata_longdescription":`, m.ProrataLongdescription)
-	e.bool(`"isinactive":`, m.Isinactive)
-	e.int(`"period_type":`, m.PeriodType)
-	e.int(`"group_id":`, m.GroupID)
-	e.bool(`"isgroupdesc":`, m.Isgroupdesc)
-	e.int(`"kashflow_line_id":`, m.KashflowLineID)
-	e.bool(`"_is_calculated_line":`, m.IsCalculatedLine)
-	e.bool(`"tax_code_overriden":`, m.TaxCodeOverriden)
-	e.bool(`"is_meter":`, m.IsMeter)
-	e.int(`"current_reading":`, m.CurrentReading)
-	e.time(`"last_reading_date":`, m.LastReadingDate)
-	encodeModels(e, `"prorata_data":`, m.ProrataData)
-	encodeModels(e, `"quantity_users":`, m.QuantityUsers)
-	encodeModels(e, `"quantity_assets":`, m.QuantityAssets)
-	encodeModels(e, `"quantity_licences":`, m.QuantityLicences)
-	encodeModels(e, `"quantity_subscriptions":`, m.QuantitySubscriptions)
-	e.int(`"recurring_invoice_quantity_type":`, m.RecurringInvoiceQuantityType)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"billingperiod":`, m.Billingperiod)
-	e.int(`"line_periods":`, m.LinePeriods)
-	e.float64(`"percent_increase":`, m.PercentIncrease)
-	e.int(`"min_meter_units":`, m.MinMeterUnits)
-	e.int(`"sequenceid":`, m.Sequenceid)
-	e.time(`"startdate":`, m.Startdate)
-	e.time(`"enddate":`, m.Enddate)
-	e.bool(`"autorenew":`, m.Autorenew)
-	e.str(`"intacct_location_id":`, m.IntacctLocationID)
-	e.str(`"intacct_department_id":`, m.IntacctDepartmentID)
-	e.bool(`"synced_to_intacct":`, m.SyncedToIntacct)
-	e.bool(`"hideitems":`, m.Hideitems)
-	e.bool(`"includegrouppriceandqty":`, m.Includegrouppriceandqty)
-	e.int(`"auto_increase_period":`, m.AutoIncreasePeriod)
-	e.time(`"auto_increase_last_date":`, m.AutoIncreaseLastDate)
-	e.bool(`"onetimecharge":`, m.Onetimecharge)
-	e.int(`"onetimechargeinvoiceid":`, m.Onetimechargeinvoiceid)
-	e.bool(`"needsreviewbeforecreation":`, m.Needsreviewbeforecreation)
-	e.bool(`"reviewed":`, m.Reviewed)
-	e.int(`"metertype":`, m.Metertype)
-	e.int(`"importcsvid":`, m.Importcsvid)
-	e.bool(`"force_new":`, m.ForceNew)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"dbc_id":`, m.DbcID)
-	e.int(`"purchaseorder_id":`, m.PurchaseorderID)
-	e.int(`"purchaseorder_line_id":`, m.PurchaseorderLineID)
-	e.float64(`"discount_perc":`, m.DiscountPerc)
-	e.bool(`"exclude_auto_increase":`, m.ExcludeAutoIncrease)
-	e.int(`"createproratanormallines":`, m.Createproratanormallines)
-	e.time(`"createproratadate":`, m.Createproratadate)
-	e.int(`"pro_rata_line_id":`, m.ProRataLineID)
-	e.int(`"supplier":`, m.Supplier)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.bool(`"hide_on_pdf":`, m.HideOnPDF)
-	e.str(`"intacct_warehouse_id":`, m.IntacctWarehouseID)
-	e.str(`"invoice_class":`, m.InvoiceClass)
-	e.float64(`"percent_invoiced":`, m.PercentInvoiced)
-	e.bool(`"is_bundled_line":`, m.IsBundledLine)
-	encodeModels(e, `"meter_tiers":`, m.MeterTiers)
-	e.float64(`"meter_min_quantity":`, m.MeterMinQuantity)
-	e.int(`"original_client_id":`, m.OriginalClientID)
-	e.str(`"myob_location":`, m.MyobLocation)
-	e.int(`"myob_row_id":`, m.MyobRowID)
-	e.int(`"dbc_sequence_id":`, m.DbcSequenceID)
-	e.float64(`"minimum_line_total":`, m.MinimumLineTotal)
-	e.bool(`"hide_grouped_items_price":`, m.HideGroupedItemsPrice)
-	e.int(`"credit_id":`, m.CreditID)
-	e.int(`"_temp_order_id":`, m.TempOrderID)
-	e.int(`"_temp_order_seq":`, m.TempOrderSeq)
-	e.float64(`"_temp_order_qty":`, m.TempOrderQty)
-	e.int(`"item_tax_code":`, m.ItemTaxCode)
-	e.bool(`"_updateprorata":`, m.Updateprorata)
-	e.int(`"override_tax_code":`, m.OverrideTaxCode)
-	e.float64(`"baseprice_converted":`, m.BasepriceConverted)
-	e.float64(`"baseprice":`, m.Baseprice)
-	e.float64(`"unitprice_converted":`, m.UnitpriceConverted)
-	e.float64(`"total_tax_converted":`, m.TotalTaxConverted)
-	e.float64(`"net_total":`, m.NetTotal)
-	e.float64(`"tax_converted":`, m.TaxConverted)
-	e.float64(`"total_tax":`, m.TotalTax)
-	e.float64(`"total_price":`, m.TotalPrice)
-	e.float64(`"total_discount":`, m.TotalDiscount)
-	e.float64(`"discount_converted":`, m.DiscountConverted)
-	e.float64(`"net_amount_converted":`, m.NetAmountConverted)
-	e.float64(`"total_price_converted":`, m.TotalPriceConverted)
-	e.str(`"_importtype":`, m.Importtype)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"tax_name":`, m.TaxName)
-	encodeModels(e, `"taxRuleResult":`, m.TaxRuleResult)
-	e.int(`"decimalplacesforinvoices":`, m.Decimalplacesforinvoices)
-	e.float64(`"total_net_total":`, m.TotalNetTotal)
-	e.close(mark, m.Extra)
-}
+func (m *InvoiceDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceDetail) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InvoiceDetail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), fields: []encField{
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(InvoiceDetail{}.Customfields)), kSub},
+	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ID)), kInt},
+	{`"ihid":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Ihid)), kInt},
+	{`"item_code":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemCode)), kStr},
+	{`"item_shortdescription":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemShortdescription)), kStr},
+	{`"item_longdescription":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemLongdescription)), kStr},
+	{`"nominal_code":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NominalCode)), kStr},
+	{`"tax_code":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxCode)), kStr},
+	{`"qty_order":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.QtyOrder)), kF64},
+	{`"unit_price":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitPrice)), kF64},
+	{`"unit_price_converted":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitPriceConverted)), kF64},
+	{`"net_amount":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NetAmount)), kF64},
+	{`"tax_amount":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxAmount)), kF64},
+	{`"tax_rate":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRate)), kF64},
+	{`"comment_1":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Comment1)), kStr},
+	{`"comment_2":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Comment2)), kStr},
+	{`"itemonorder":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Itemonorder)), kBool},
+	{`"dsite":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Dsite)), kInt},
+	{`"ddevnum":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Ddevnum)), kInt},
+	{`"_itemid":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Itemid)), kInt},
+	{`"productnumber":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Productnumber)), kStr},
+	{`"unit_cost":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitCost)), kF64},
+	{`"asset_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AssetID)), kInt},
+	{`"asset_inventory_number":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AssetInventoryNumber)), kStr},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ContractID)), kInt},
+	{`"recurring_invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceID)), kInt},
+	{`"recurring_invoice_line_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceLineID)), kInt},
+	{`"actioncode":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Actioncode)), kInt},
+	{`"site":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Site)), kInt},
+	{`"meter_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TicketID)), kInt},
+	{`"lineactiondate":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Lineactiondate)), kTime},
+	{`"labourdepartmentid":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Labourdepartmentid)), kInt},
+	{`"salesorder_line":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SalesorderLine)), kInt},
+	{`"salesorder_line_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SalesorderLineID)), kInt},
+	{`"meter_pricing_method":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterPricingMethod)), kInt},
+	{`"line_fully_invoiced":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LineFullyInvoiced)), kBool},
+	{`"xero_lineid":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.XeroLineid)), kStr},
+	{`"prepay_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PrepayID)), kInt},
+	{`"calculate_price_from_assets":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CalculatePriceFromAssets)), kBool},
+	{`"calculate_price_from_users":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CalculatePriceFromUsers)), kBool},
+	{`"creditlinkedidid":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Creditlinkedidid)), kInt},
+	{`"recurring_invoice_price_type":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoicePriceType)), kInt},
+	{`"entity_type":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.EntityType)), kStr},
+	{`"item_internal_reference":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemInternalReference)), kStr},
+	{`"item_external_reference":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemExternalReference)), kStr},
+	{`"linked_item":`, encOne[Item], uint32(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), kSub},
+	{`"item_tax_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemTaxName)), kStr},
+	{`"xero_tax_code":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.XeroTaxCode)), kStr},
+	{`"override_ast_total":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OverrideAstTotal)), kF64},
+	{`"prorata_next_invoice":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataNextInvoice)), kBool},
+	{`"prorata_quantity":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataQuantity)), kF64},
+	{`"prorata_unit_price":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataUnitPrice)), kF64},
+	{`"prorata_shortdescription":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataShortdescription)), kStr},
+	{`"prorata_longdescription":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataLongdescription)), kStr},
+	{`"isinactive":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isinactive)), kBool},
+	{`"period_type":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PeriodType)), kInt},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.GroupID)), kInt},
+	{`"isgroupdesc":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isgroupdesc)), kBool},
+	{`"kashflow_line_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.KashflowLineID)), kInt},
+	{`"_is_calculated_line":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsCalculatedLine)), kBool},
+	{`"tax_code_overriden":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxCodeOverriden)), kBool},
+	{`"is_meter":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsMeter)), kBool},
+	{`"current_reading":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CurrentReading)), kInt},
+	{`"last_reading_date":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LastReadingDate)), kTime},
+	{`"prorata_data":`, encMany[InvoiceDetailProRata], uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), kSub},
+	{`"quantity_users":`, encMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), kSub},
+	{`"quantity_assets":`, encMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), kSub},
+	{`"quantity_licences":`, encMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), kSub},
+	{`"quantity_subscriptions":`, encMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), kSub},
+	{`"recurring_invoice_quantity_type":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceQuantityType)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Warning)), kStr},
+	{`"billingperiod":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Billingperiod)), kInt},
+	{`"line_periods":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LinePeriods)), kInt},
+	{`"percent_increase":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PercentIncrease)), kF64},
+	{`"min_meter_units":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MinMeterUnits)), kInt},
+	{`"sequenceid":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Sequenceid)), kInt},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Startdate)), kTime},
+	{`"enddate":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Enddate)), kTime},
+	{`"autorenew":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Autorenew)), kBool},
+	{`"intacct_location_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IntacctLocationID)), kStr},
+	{`"intacct_department_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IntacctDepartmentID)), kStr},
+	{`"synced_to_intacct":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SyncedToIntacct)), kBool},
+	{`"hideitems":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Hideitems)), kBool},
+	{`"includegrouppriceandqty":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Includegrouppriceandqty)), kBool},
+	{`"auto_increase_period":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AutoIncreasePeriod)), kInt},
+	{`"auto_increase_last_date":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AutoIncreaseLastDate)), kTime},
+	{`"onetimecharge":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Onetimecharge)), kBool},
+	{`"onetimechargeinvoiceid":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Onetimechargeinvoiceid)), kInt},
+	{`"needsreviewbeforecreation":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Needsreviewbeforecreation)), kBool},
+	{`"reviewed":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Reviewed)), kBool},
+	{`"metertype":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Metertype)), kInt},
+	{`"importcsvid":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Importcsvid)), kInt},
+	{`"force_new":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ForceNew)), kBool},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ClientName)), kStr},
+	{`"dbc_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DbcID)), kStr},
+	{`"purchaseorder_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PurchaseorderID)), kInt},
+	{`"purchaseorder_line_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PurchaseorderLineID)), kInt},
+	{`"discount_perc":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DiscountPerc)), kF64},
+	{`"exclude_auto_increase":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ExcludeAutoIncrease)), kBool},
+	{`"createproratanormallines":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Createproratanormallines)), kInt},
+	{`"createproratadate":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Createproratadate)), kTime},
+	{`"pro_rata_line_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProRataLineID)), kInt},
+	{`"supplier":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Supplier)), kInt},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SupplierName)), kStr},
+	{`"hide_on_pdf":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.HideOnPDF)), kBool},
+	{`"intacct_warehouse_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IntacctWarehouseID)), kStr},
+	{`"invoice_class":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.InvoiceClass)), kStr},
+	{`"percent_invoiced":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PercentInvoiced)), kF64},
+	{`"is_bundled_line":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsBundledLine)), kBool},
+	{`"meter_tiers":`, encMany[InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), kSub},
+	{`"meter_min_quantity":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterMinQuantity)), kF64},
+	{`"original_client_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OriginalClientID)), kInt},
+	{`"myob_location":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MyobLocation)), kStr},
+	{`"myob_row_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MyobRowID)), kInt},
+	{`"dbc_sequence_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DbcSequenceID)), kInt},
+	{`"minimum_line_total":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MinimumLineTotal)), kF64},
+	{`"hide_grouped_items_price":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.HideGroupedItemsPrice)), kBool},
+	{`"credit_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CreditID)), kInt},
+	{`"_temp_order_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TempOrderID)), kInt},
+	{`"_temp_order_seq":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TempOrderSeq)), kInt},
+	{`"_temp_order_qty":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TempOrderQty)), kF64},
+	{`"item_tax_code":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemTaxCode)), kInt},
+	{`"_updateprorata":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Updateprorata)), kBool},
+	{`"override_tax_code":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OverrideTaxCode)), kInt},
+	{`"baseprice_converted":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.BasepriceConverted)), kF64},
+	{`"baseprice":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Baseprice)), kF64},
+	{`"unitprice_converted":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitpriceConverted)), kF64},
+	{`"total_tax_converted":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalTaxConverted)), kF64},
+	{`"net_total":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NetTotal)), kF64},
+	{`"tax_converted":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxConverted)), kF64},
+	{`"total_tax":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalTax)), kF64},
+	{`"total_price":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalPrice)), kF64},
+	{`"total_discount":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalDiscount)), kF64},
+	{`"discount_converted":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DiscountConverted)), kF64},
+	{`"net_amount_converted":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NetAmountConverted)), kF64},
+	{`"total_price_converted":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalPriceConverted)), kF64},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Importtype)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isimport)), kBool},
+	{`"tax_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxName)), kStr},
+	{`"taxRuleResult":`, encMany[TaxRuleResult], uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), kSub},
+	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Decimalplacesforinvoices)), kInt},
+	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalNetTotal)), kF64},
+}}
+
+func (m *InvoiceDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceDetail) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectInvoiceDetailMeterTiers = decTable{extra: unsafe.Offsetof(InvoiceDetailMeterTiers{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.ID)), kInt},
+	{"idid", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Idid)), kInt},
+	{"minquantity", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Minquantity)), kF64},
+	{"maxquantity", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Maxquantity)), kF64},
+	{"price", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Price)), kF64},
+	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Warning)), kStr},
+}, sorted: []uint16{5, 0, 1, 3, 2, 4}}
+
 func (m *InvoiceDetailMeterTiers) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "idid":
-			ok = d.int(&m.Idid)
-		case "maxquantity":
-			ok = d.float64(&m.Maxquantity)
-		case "minquantity":
-			ok = d.float64(&m.Minquantity)
-		case "price":
-			ok = d.float64(&m.Price)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectInvoiceDetailMeterTiers)
 }
+
+var enctInvoiceDetailMeterTiers = encTable{extra: unsafe.Offsetof(InvoiceDetailMeterTiers{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.ID)), kInt},
+	{`"idid":`, nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Idid)), kInt},
+	{`"minquantity":`, nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Minquantity)), kF64},
+	{`"maxquantity":`, nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Maxquantity)), kF64},
+	{`"price":`, nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Price)), kF64},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Warning)), kStr},
+}}
 
 func (m *InvoiceDetailMeterTiers) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"idid":`, m.Idid)
-	e.float64(`"minquantity":`, m.Minquantity)
-	e.float64(`"maxquantity":`, m.Maxquantity)
-	e.float64(`"price":`, m.Price)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctInvoiceDetailMeterTiers)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InvoiceDetailMeterTiers) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailMeterTiers) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectInvoiceDetailProRata = decTable{extra: unsafe.Offsetof(InvoiceDetailProRata{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ID)), kInt},
+	{"invoicedetailid", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Invoicedetailid)), kInt},
+	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.RecurringInvoiceID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ClientName)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ClientID)), kInt},
+	{"client_to_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ClientToInvoiceID)), kInt},
+	{"site_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.SiteID)), kInt},
+	{"date", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Date)), kTime},
+	{"quantity", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Quantity)), kF64},
+	{"unitprice", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Unitprice)), kF64},
+	{"unitcost", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Unitcost)), kF64},
+	{"shortdescription", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Shortdescription)), kStr},
+	{"longdescription", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Longdescription)), kStr},
+	{"quantity_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.QuantityID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.UserID)), kInt},
+	{"device_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.DeviceID)), kInt},
+	{"prorata_next_invoice", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ProrataNextInvoice)), kBool},
+	{"invoiceheaderid", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Invoiceheaderid)), kInt},
+	{"dont_auto_calculate", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.DontAutoCalculate)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Warning)), kStr},
+	{"isinvoiced", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Isinvoiced)), kBool},
+	{"isfuturepr", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Isfuturepr)), kBool},
+	{"inv_manual_pr_immediately", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.InvManualPrImmediately)), kBool},
+	{"change_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ChangeID)), kInt},
+	{"istempprorata", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Istempprorata)), kBool},
+	{"include_in_roi", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.IncludeInRoi)), kBool},
+}, sorted: []uint16{19, 23, 4, 3, 5, 7, 15, 18, 0, 25, 22, 1, 17, 21, 20, 24, 12, 16, 8, 13, 2, 11, 6, 10, 9, 14}}
+
 func (m *InvoiceDetailProRata) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "change_id":
-			ok = d.int(&m.ChangeID)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "client_to_invoice_id":
-			ok = d.int(&m.ClientToInvoiceID)
-		case "date":
-			ok = d.time(&m.Date)
-		case "device_id":
-			ok = d.int(&m.DeviceID)
-		case "dont_auto_calculate":
-			ok = d.bool(&m.DontAutoCalculate)
-		case "id":
-			ok = d.int(&m.ID)
-		case "include_in_roi":
-			ok = d.bool(&m.IncludeInRoi)
-		case "inv_manual_pr_immediately":
-			ok = d.bool(&m.InvManualPrImmediately)
-		case "invoicedetailid":
-			ok = d.int(&m.Invoicedetailid)
-		case "invoiceheaderid":
-			ok = d.int(&m.Invoiceheaderid)
-		case "isfuturepr":
-			ok = d.bool(&m.Isfuturepr)
-		case "isinvoiced":
-			ok = d.bool(&m.Isinvoiced)
-		case "istempprorata":
-			ok = d.bool(&m.Istempprorata)
-		case "longdescription":
-			ok = d.str(&m.Longdescription)
-		case "prorata_next_invoice":
-			ok = d.bool(&m.ProrataNextInvoice)
-		case "quantity":
-			ok = d.float64(&m.Quantity)
-		case "quantity_id":
-			ok = d.int(&m.QuantityID)
-		case "recurring_invoice_id":
-			ok = d.int(&m.RecurringInvoiceID)
-		case "shortdescription":
-			ok = d.str(&m.Shortdescription)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "unitcost":
-			ok = d.float64(&m.Unitcost)
-		case "unitprice":
-			ok = d.float64(&m.Unitprice)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectInvoiceDetailProRata)
 }
+
+var enctInvoiceDetailProRata = encTable{extra: unsafe.Offsetof(InvoiceDetailProRata{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ID)), kInt},
+	{`"invoicedetailid":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Invoicedetailid)), kInt},
+	{`"recurring_invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.RecurringInvoiceID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ClientName)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ClientID)), kInt},
+	{`"client_to_invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ClientToInvoiceID)), kInt},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.SiteID)), kInt},
+	{`"date":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Date)), kTime},
+	{`"quantity":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Quantity)), kF64},
+	{`"unitprice":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Unitprice)), kF64},
+	{`"unitcost":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Unitcost)), kF64},
+	{`"shortdescription":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Shortdescription)), kStr},
+	{`"longdescription":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Longdescription)), kStr},
+	{`"quantity_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.QuantityID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.UserID)), kInt},
+	{`"device_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.DeviceID)), kInt},
+	{`"prorata_next_invoice":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ProrataNextInvoice)), kBool},
+	{`"invoiceheaderid":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Invoiceheaderid)), kInt},
+	{`"dont_auto_calculate":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.DontAutoCalculate)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Warning)), kStr},
+	{`"isinvoiced":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Isinvoiced)), kBool},
+	{`"isfuturepr":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Isfuturepr)), kBool},
+	{`"inv_manual_pr_immediately":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.InvManualPrImmediately)), kBool},
+	{`"change_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ChangeID)), kInt},
+	{`"istempprorata":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Istempprorata)), kBool},
+	{`"include_in_roi":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.IncludeInRoi)), kBool},
+}}
 
 func (m *InvoiceDetailProRata) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"invoicedetailid":`, m.Invoicedetailid)
-	e.int(`"recurring_invoice_id":`, m.RecurringInvoiceID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"client_id":`, m.ClientID)
-	e.int(`"client_to_invoice_id":`, m.ClientToInvoiceID)
-	e.int(`"site_id":`, m.SiteID)
-	e.time(`"date":`, m.Date)
-	e.float64(`"quantity":`, m.Quantity)
-	e.float64(`"unitprice":`, m.Unitprice)
-	e.float64(`"unitcost":`, m.Unitcost)
-	e.str(`"shortdescription":`, m.Shortdescription)
-	e.str(`"longdescription":`, m.Longdescription)
-	e.int(`"quantity_id":`, m.QuantityID)
-	e.int(`"user_id":`, m.UserID)
-	e.int(`"device_id":`, m.DeviceID)
-	e.bool(`"prorata_next_invoice":`, m.ProrataNextInvoice)
-	e.int(`"invoiceheaderid":`, m.Invoiceheaderid)
-	e.bool(`"dont_auto_calculate":`, m.DontAutoCalculate)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"isinvoiced":`, m.Isinvoiced)
-	e.bool(`"isfuturepr":`, m.Isfuturepr)
-	e.bool(`"inv_manual_pr_immediately":`, m.InvManualPrImmediately)
-	e.int(`"change_id":`, m.ChangeID)
-	e.bool(`"istempprorata":`, m.Istempprorata)
-	e.bool(`"include_in_roi":`, m.IncludeInRoi)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctInvoiceDetailProRata)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InvoiceDetailProRata) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailProRata) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectInvoiceDetailQuantity = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantity{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ID)), kInt},
+	{"invoice_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.InvoiceLineID)), kInt},
+	{"kind", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Kind)), kInt},
+	{"type_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.TypeID)), kInt},
+	{"device_group_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.DeviceGroupID)), kInt},
+	{"type_name", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.TypeName)), kStr},
+	{"device_group_name", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.DeviceGroupName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.SiteName)), kStr},
+	{"licence_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.LicenceID)), kInt},
+	{"licence_name", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.LicenceName)), kStr},
+	{"assigned_licences", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.AssignedLicences)), kBool},
+	{"qty_free", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.QtyFree)), kInt},
+	{"minimum_qty", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.MinimumQty)), kInt},
+	{"pro_rata", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ProRata)), kInt},
+	{"criteria", decMany[InvoiceDetailQuantityCriteria], uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Warning)), kStr},
+}, sorted: []uint16{16, 11, 15, 4, 6, 0, 1, 2, 9, 10, 13, 14, 12, 7, 8, 3, 5}}
+
 func (m *InvoiceDetailQuantity) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "assigned_licences":
-			ok = d.bool(&m.AssignedLicences)
-		case "criteria":
-			ok = decodeModels(d, &m.Criteria)
-		case "device_group_id":
-			ok = d.int(&m.DeviceGroupID)
-		case "device_group_name":
-			ok = d.str(&m.DeviceGroupName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoice_line_id":
-			ok = d.int(&m.InvoiceLineID)
-		case "kind":
-			ok = d.int(&m.Kind)
-		case "licence_id":
-			ok = d.int(&m.LicenceID)
-		case "licence_name":
-			ok = d.str(&m.LicenceName)
-		case "minimum_qty":
-			ok = d.int(&m.MinimumQty)
-		case "pro_rata":
-			ok = d.int(&m.ProRata)
-		case "qty_free":
-			ok = d.int(&m.QtyFree)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "type_id":
-			ok = d.int(&m.TypeID)
-		case "type_name":
-			ok = d.str(&m.TypeName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectInvoiceDetailQuantity)
 }
+
+var enctInvoiceDetailQuantity = encTable{extra: unsafe.Offsetof(InvoiceDetailQuantity{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ID)), kInt},
+	{`"invoice_line_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.InvoiceLineID)), kInt},
+	{`"kind":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Kind)), kInt},
+	{`"type_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.TypeID)), kInt},
+	{`"device_group_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.DeviceGroupID)), kInt},
+	{`"type_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.TypeName)), kStr},
+	{`"device_group_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.DeviceGroupName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.SiteName)), kStr},
+	{`"licence_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.LicenceID)), kInt},
+	{`"licence_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.LicenceName)), kStr},
+	{`"assigned_licences":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.AssignedLicences)), kBool},
+	{`"qty_free":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.QtyFree)), kInt},
+	{`"minimum_qty":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.MinimumQty)), kInt},
+	{`"pro_rata":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ProRata)), kInt},
+	{`"criteria":`, encMany[InvoiceDetailQuantityCriteria], uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Warning)), kStr},
+}}
 
 func (m *InvoiceDetailQuantity) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"invoice_line_id":`, m.InvoiceLineID)
-	e.int(`"kind":`, m.Kind)
-	e.int(`"type_id":`, m.TypeID)
-	e.int(`"device_group_id":`, m.DeviceGroupID)
-	e.str(`"type_name":`, m.TypeName)
-	e.str(`"device_group_name":`, m.DeviceGroupName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"licence_id":`, m.LicenceID)
-	e.str(`"licence_name":`, m.LicenceName)
-	e.bool(`"assigned_licences":`, m.AssignedLicences)
-	e.int(`"qty_free":`, m.QtyFree)
-	e.int(`"minimum_qty":`, m.MinimumQty)
-	e.int(`"pro_rata":`, m.ProRata)
-	encodeModels(e, `"criteria":`, m.Criteria)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctInvoiceDetailQuantity)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InvoiceDetailQuantity) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailQuantity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectInvoiceDetailQuantityCriteria = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ID)), kInt},
+	{"invoicedetailquantity_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.InvoicedetailquantityID)), kInt},
+	{"tablename", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Tablename)), kStr},
+	{"fieldname", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Fieldname)), kStr},
+	{"value_type", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueType)), kStr},
+	{"value_int", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueInt)), kInt},
+	{"value_float", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueFloat)), kF64},
+	{"value_string", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueString)), kStr},
+	{"value_datetime", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueDatetime)), kTime},
+	{"value_display", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueDisplay)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Type)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Warning)), kStr},
+}, sorted: []uint16{11, 3, 0, 1, 2, 10, 8, 9, 6, 5, 7, 4}}
+
 func (m *InvoiceDetailQuantityCriteria) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "fieldname":
-			ok = d.str(&m.Fieldname)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoicedetailquantity_id":
-			ok = d.int(&m.InvoicedetailquantityID)
-		case "tablename":
-			ok = d.str(&m.Tablename)
-		case "type":
-			ok = d.int(&m.Type)
-		case "value_datetime":
-			ok = d.time(&m.ValueDatetime)
-		case "value_display":
-			ok = d.str(&m.ValueDisplay)
-		case "value_float":
-			ok = d.float64(&m.ValueFloat)
-		case "value_int":
-			ok = d.int(&m.ValueInt)
-		case "value_string":
-			ok = d.str(&m.ValueString)
-		case "value_type":
-			ok = d.str(&m.ValueType)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectInvoiceDetailQuantityCriteria)
 }
+
+var enctInvoiceDetailQuantityCriteria = encTable{extra: unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ID)), kInt},
+	{`"invoicedetailquantity_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.InvoicedetailquantityID)), kInt},
+	{`"tablename":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Tablename)), kStr},
+	{`"fieldname":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Fieldname)), kStr},
+	{`"value_type":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueType)), kStr},
+	{`"value_int":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueInt)), kInt},
+	{`"value_float":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueFloat)), kF64},
+	{`"value_string":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueString)), kStr},
+	{`"value_datetime":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueDatetime)), kTime},
+	{`"value_display":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueDisplay)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Type)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Warning)), kStr},
+}}
 
 func (m *InvoiceDetailQuantityCriteria) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"invoicedetailquantity_id":`, m.InvoicedetailquantityID)
-	e.str(`"tablename":`, m.Tablename)
-	e.str(`"fieldname":`, m.Fieldname)
-	e.str(`"value_type":`, m.ValueType)
-	e.int(`"value_int":`, m.ValueInt)
-	e.float64(`"value_float":`, m.ValueFloat)
-	e.str(`"value_string":`, m.ValueString)
-	e.time(`"value_datetime":`, m.ValueDatetime)
-	e.str(`"value_display":`, m.ValueDisplay)
-	e.int(`"type":`, m.Type)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctInvoiceDetailQuantityCriteria)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InvoiceDetailQuantityCriteria) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailQuantityCriteria) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func (m *InvoiceHeader) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_billing_cut_off":
-			ok = d.time(&m.BillingCutOff)
-		case "_create_credit_note":
-			ok = d.bool(&m.CreateCreditNote)
-		case "_create_from_areaitems":
-			ok = decodeModels(d, &m.CreateFromAreaitems)
-		case "_create_from_contract":
-			ok = d.int(&m.CreateFromContract)
-		case "_docommitsync":
-			ok = d.bool(&m.Docommitsync)
-		case "_dont_fire_automations":
-			ok = d.bool(&m.DontFireAutomations)
-		case "_dotaxsync":
-			ok = d.bool(&m.Dotaxsync)
-		case "_forcethirdpartysync":
-			ok = d.bool(&m.Forcethirdpartysync)
-		case "_ignore_dont_send_invoice":
-			ok = d.bool(&m.IgnoreDontSendInvoice)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_is_invoice_run":
-			ok = d.bool(&m.IsInvoiceRun)
-		case "_is_process":
-			ok = d.bool(&m.IsProcess)
-		case "_is_task_schedule":
-			ok = d.bool(&m.IsTaskSchedule)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_novalidate":
-			ok = d.bool(&m.Novalidate)
-		case "_print_generate":
-			ok = d.bool(&m.PrintGenerate)
-		case "_print_preview":
-			ok = d.bool(&m.PrintPreview)
-		case "_sendmassinvoice":
-			ok = d.bool(&m.Sendmassinvoice)
-		case "_validateonly":
-			ok = d.bool(&m.Validateonly)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accountsid":
-			ok = d.str(&m.Accountsid)
-		case "add_contract_assets":
-			ok = d.int(&m.AddContractAssets)
-		case "add_itemsissued":
-			ok = d.int(&m.AddItemsissued)
-		case "add_labour":
-			ok = d.int(&m.AddLabour)
-		case "add_lines":
-			ok = decodeModels(d, &m.AddLines)
-		case "add_mileage":
-			ok = d.int(&m.AddMileage)
-		case "add_prepay":
-			ok = d.int(&m.AddPrepay)
-		case "add_project":
-			ok = d.int(&m.AddProject)
-		case "add_salesorder":
-			ok = d.int(&m.AddSalesorder)
-		case "add_travel":
-			ok = d.int(&m.AddTravel)
-		case "address":
-			ok = decodeModel(d, &m.Address)
-		case "address1":
-			ok = d.str(&m.Address1)
-		case "address2":
-			ok = d.str(&m.Address2)
-		case "address3":
-			ok = d.str(&m.Address3)
-		case "address4":
-			ok = d.str(&m.Address4)
-		case "address5":
-			ok = d.str(&m.Address5)
-		case "amountdue":
-			ok = d.float64(&m.Amountdue)
-		case "amountpaid":
-			ok = d.float64(&m.Amountpaid)
-		case "apply_credit":
-			ok = d.bool(&m.ApplyCredit)
-		case "apply_credit_amount":
-			ok = d.float64(&m.ApplyCreditAmount)
-		case "apply_credit_description":
-			ok = d.str(&m.ApplyCreditDescription)
-		case "apply_credit_id":
-			ok = d.int(&m.ApplyCreditID)
-		case "apply_credit_long_description":
-			ok = d.str(&m.ApplyCreditLongDescription)
-		case "approval_start":
-			ok = d.bool(&m.ApprovalStart)
-		case "approval_status":
-			ok = d.int(&m.ApprovalStatus)
-		case "approvalagent":
-			ok = d.int(&m.Approvalagent)
-		case "approvalagentid":
-			ok = d.int(&m.Approvalagentid)
-		case "approvaldatetime":
-			ok = d.time(&m.Approvaldatetime)
-		case "approvalemailaddress":
-			ok = d.str(&m.Approvalemailaddress)
-		case "approvalnote":
-			ok = d.str(&m.Approvalnote)
-		case "assigned_agent":
-			ok = d.int(&m.AssignedAgent)
-		case "assigned_agent_name":
-			ok = d.str(&m.AssignedAgentName)
-		case "avalara_details_id":
-			ok = d.int(&m.AvalaraDetailsID)
-		case "avalara_details_name":
-			ok = d.str(&m.AvalaraDetailsName)
-		case "billingcategory":
-			ok = d.int(&m.Billingcategory)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "client_to_invoice_to_id":
-			ok = d.int(&m.ClientToInvoiceToID)
-		case "contactname":
-			ok = d.str(&m.Contactname)
-		case "contains_calculated_quantity":
-			ok = d.bool(&m.ContainsCalculatedQuantity)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "contract_ref":
-			ok = d.str(&m.ContractRef)
-		case "create_recurring_invoice":
-			ok = d.bool(&m.CreateRecurringInvoice)
-		case "createdbyagentname":
-			ok = d.str(&m.Createdbyagentname)
-		case "creation_source":
-			ok = d.str(&m.CreationSource)
-		case "credit_outstanding":
-			ok = d.float64(&m.CreditOutstanding)
-		case "credit_outstanding_for_customer":
-			ok = d.float64(&m.CreditOutstandingForCustomer)
-		case "credit_used":
-			ok = d.float64(&m.CreditUsed)
-		case "creditlinkedtoinvoiceid":
-			ok = d.int(&m.Creditlinkedtoinvoiceid)
-		case "creditlinkedtoinvoiceid_thirdpartynumber":
-			ok = d.str(&m.CreditlinkedtoinvoiceidThirdpartynumber)
-		case "currency":
-			ok = d.str(&m.Currency)
-		case "currency_code":
-			ok = d.int(&m.CurrencyCode)
-		case "currency_code_name":
-			ok = d.str(&m.CurrencyCodeName)
-		case "currency_conversion_rate":
-			ok = d.float64(&m.CurrencyConversionRate)
-		case "cust_order_number":
-			ok = d.str(&m.CustOrderNumber)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "date_created":
-			ok = d.time(&m.DateCreated)
-		case "datepaid":
-			ok = d.time(&m.Datepaid)
-		case "dateposted":
-			ok = d.time(&m.Dateposted)
-		case "datesent":
-			ok = d.time(&m.Datesent)
-		case "datetype":
-			ok = d.int(&m.Datetype)
-		case "daysplus":
-			ok = d.int(&m.Daysplus)
-		case "dbc_company_id":
-			ok = d.str(&m.DbcCompanyID)
-		case "dbc_id":
-			ok = d.str(&m.DbcID)
-		case "deladdress1":
-			ok = d.str(&m.Deladdress1)
-		case "deladdress2":
-			ok = d.str(&m.Deladdress2)
-		case "deladdress3":
-			ok = d.str(&m.Deladdress3)
-		case "deladdress4":
-			ok = d.str(&m.Deladdress4)
-		case "deladdress5":
-			ok = d.str(&m.Deladdress5)
-		case "disabled":
-			ok = d.bool(&m.Disabled)
-		case "dont_set_original_client_id":
-			ok = d.bool(&m.DontSetOriginalClientID)
-		case "due_date_int":
-			ok = d.int(&m.DueDateInt)
-		case "due_date_type":
-			ok = d.int(&m.DueDateType)
-		case "duedate":
-			ok = d.time(&m.Duedate)
-		case "duedatename":
-			ok = d.str(&m.Duedatename)
-		case "emailstatus":
-			ok = d.int(&m.Emailstatus)
-		case "enddate":
-			ok = d.time(&m.Enddate)
-		case "exact_division":
-			ok = d.int(&m.ExactDivision)
-		case "exact_id":
-			ok = d.str(&m.ExactID)
-		case "external_links":
-			ok = decodeModels(d, &m.ExternalLinks)
-		case "force_creation":
-			ok = d.bool(&m.ForceCreation)
-		case "generic_online_invoice_payment_url":
-			ok = d.str(&m.GenericOnlineInvoicePaymentURL)
-		case "global_details":
-			ok = d.str(&m.GlobalDetails)
-		case "global_nom_code":
-			ok = d.str(&m.GlobalNomCode)
-		case "global_tax_code":
-			ok = d.str(&m.GlobalTaxCode)
-		case "hideinvoice":
-			ok = d.bool(&m.Hideinvoice)
-		case "id":
-			ok = d.int(&m.ID)
-		case "include_in_autopay":
-			ok = d.bool(&m.IncludeInAutopay)
-		case "intacct_class":
-			ok = d.str(&m.IntacctClass)
-		case "intacct_class_name":
-			ok = d.str(&m.IntacctClassName)
-		case "intacct_project":
-			ok = d.str(&m.IntacctProject)
-		case "intacct_project_name":
-			ok = d.str(&m.IntacctProjectName)
-		case "intacct_recordno":
-			ok = d.int(&m.IntacctRecordno)
-		case "intacct_save_location":
-			ok = d.str(&m.IntacctSaveLocation)
-		case "intacct_tax_solution":
-			ok = d.str(&m.IntacctTaxSolution)
-		case "intacct_tax_solution_name":
-			ok = d.str(&m.IntacctTaxSolutionName)
-		case "intacctseparatetaxline":
-			ok = d.int(&m.Intacctseparatetaxline)
-		case "internal_note":
-			ok = d.str(&m.InternalNote)
-		case "invoice_auto_increase_period":
-			ok = d.int(&m.InvoiceAutoIncreasePeriod)
-		case "invoice_date":
-			ok = d.time(&m.InvoiceDate)
-		case "invoice_display":
-			ok = d.str(&m.InvoiceDisplay)
-		case "invoice_percent_increase":
-			ok = d.float64(&m.InvoicePercentIncrease)
-		case "invoice_prorata_periods_ahead":
-			ok = d.int(&m.InvoiceProrataPeriodsAhead)
-		case "invoice_separately":
-			ok = d.bool(&m.InvoiceSeparately)
-		case "invoice_type_code":
-			ok = d.str(&m.InvoiceTypeCode)
-		case "invoicenumber":
-			ok = d.str(&m.Invoicenumber)
-		case "invoicetype":
-			ok = d.int(&m.Invoicetype)
-		case "is_recurring_invoice":
-			ok = d.bool(&m.IsRecurringInvoice)
-		case "kashflow_pdf":
-			ok = d.str(&m.KashflowPDF)
-		case "kashflow_tenant_id":
-			ok = d.int(&m.KashflowTenantID)
-		case "kashflowid":
-			ok = d.int(&m.Kashflowid)
-		case "last_modified":
-			ok = d.time(&m.LastModified)
-		case "last_synced":
-			ok = d.time(&m.LastSynced)
-		case "lastcreated":
-			ok = d.time(&m.Lastcreated)
-		case "lines":
-			ok = decodeModels(d, &m.Lines)
-		case "mailboxid":
-			ok = d.int(&m.Mailboxid)
-		case "mark_credit_as_used":
-			ok = d.bool(&m.MarkCreditAsUsed)
-		case "markaspaid":
-			ok = d.bool(&m.Markaspaid)
-		case "markaspaidmoduleid":
-			ok = d.int(&m.Markaspaidmoduleid)
-		case "merge_data":
-			ok = decodeModels(d, &m.MergeData)
-		case "minimum_amount":
-			ok = d.float64(&m.MinimumAmount)
-		case "minimum_line_description":
-			ok = d.str(&m.MinimumLineDescription)
-		case "minimum_price_active":
-			ok = d.bool(&m.MinimumPriceActive)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "nextcreationdate":
-			ok = d.time(&m.Nextcreationdate)
-		case "nextcreationperiod":
-			ok = d.str(&m.Nextcreationperiod)
-		case "notes_1":
-			ok = d.str(&m.Notes1)
-		case "notes_2":
-			ok = d.str(&m.Notes2)
-		case "notes_3":
-			ok = d.str(&m.Notes3)
-		case "order_number":
-			ok = d.str(&m.OrderNumber)
-		case "originaddress":
-			ok = decodeModel(d, &m.Originaddress)
-		case "originaddress1":
-			ok = d.str(&m.Originaddress1)
-		case "originaddress2":
-			ok = d.str(&m.Originaddress2)
-		case "originaddress3":
-			ok = d.str(&m.Originaddress3)
-		case "originaddress4":
-			ok = d.str(&m.Originaddress4)
-		case "originaddress5":
-			ok = d.str(&m.Originaddress5)
-		case "original_client_id":
-			ok = d.int(&m.OriginalClientID)
-		case "original_client_name":
-			ok = d.str(&m.OriginalClientName)
-		case "payment_ref":
-			ok = d.str(&m.PaymentRef)
-		case "payments":
-			ok = decodeModels(d, &m.Payments)
-		case "payments_pending":
-			ok = d.int(&m.PaymentsPending)
-		case "paymentstatus":
-			ok = d.int(&m.Paymentstatus)
-		case "paymentterms":
-			ok = d.int(&m.Paymentterms)
-		case "pdf_attachment_date_created":
-			ok = d.time(&m.PDFAttachmentDateCreated)
-		case "pdf_attachment_id":
-			ok = d.int(&m.PDFAttachmentID)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "pdftemplate_name":
-			ok = d.str(&m.PdftemplateName)
-		case "percent":
-			ok = d.float64(&m.Percent)
-		case "percentold":
-			ok = d.int(&m.Percentold)
-		case "period":
-			ok = d.int(&m.Period)
-		case "period_end_date":
-			ok = d.time(&m.PeriodEndDate)
-		case "period_start_date":
-			ok = d.time(&m.PeriodStartDate)
-		case "period_type":
-			ok = d.int(&m.PeriodType)
-		case "periodname":
-			ok = d.str(&m.Periodname)
-		case "posted":
-			ok = d.bool(&m.Posted)
-		case "printhtml":
-			ok = d.str(&m.Printhtml)
-		case "purchaseorder_id":
-			ok = d.int(&m.PurchaseorderID)
-		case "qbo_company_id":
-			ok = d.str(&m.QboCompanyID)
-		case "qbo_term":
-			ok = decodeModel(d, &m.QboTerm)
-		case "qbo_term_id":
-			ok = d.int(&m.QboTermID)
-		case "qbo_term_name":
-			ok = d.str(&m.QboTermName)
-		case "qboid":
-			ok = d.int(&m.Qboid)
-		case "recurring_invoice_id":
-			ok = d.int(&m.RecurringInvoiceID)
-		case "reference":
-			ok = d.str(&m.Reference)
-		case "requires_approval":
-			ok = d.bool(&m.RequiresApproval)
-		case "revenue":
-			ok = d.float64(&m.Revenue)
-		case "reviewrequired":
-			ok = d.bool(&m.Reviewrequired)
-		case "sage_business_cloud_details_id":
-			ok = d.int(&m.SageBusinessCloudDetailsID)
-		case "sage_business_cloud_id":
-			ok = d.str(&m.SageBusinessCloudID)
-		case "salesorder_id":
-			ok = d.int(&m.SalesorderID)
-		case "schedule":
-			ok = decodeModel(d, &m.Schedule)
-		case "schedule_date":
-			ok = d.time(&m.ScheduleDate)
-		case "schedule_id":
-			ok = d.int(&m.ScheduleID)
-		case "schedule_ignore_delete":
-			ok = d.bool(&m.ScheduleIgnoreDelete)
-		case "shipaddress":
-			ok = decodeModel(d, &m.Shipaddress)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "sitenumber":
-			ok = d.int(&m.Sitenumber)
-		case "snelstart_id":
-			ok = d.str(&m.SnelstartID)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "sync_include_paid":
-			ok = d.bool(&m.SyncIncludePaid)
-		case "take_auto_payment":
-			ok = d.bool(&m.TakeAutoPayment)
-		case "take_payment_on_duedate":
-			ok = d.int(&m.TakePaymentOnDuedate)
-		case "taken_by":
-			ok = d.str(&m.TakenBy)
-		case "tax_total":
-			ok = d.float64(&m.TaxTotal)
-		case "tel_number":
-			ok = d.str(&m.TelNumber)
-		case "thirdpartyinvoicenumber":
-			ok = d.str(&m.Thirdpartyinvoicenumber)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "ticket_note":
-			ok = d.str(&m.TicketNote)
-		case "ticket_summary":
-			ok = d.str(&m.TicketSummary)
-		case "time":
-			ok = d.time(&m.Time)
-		case "total":
-			ok = d.float64(&m.Total)
-		case "twilio_invoice":
-			ok = d.bool(&m.TwilioInvoice)
-		case "typeid":
-			ok = d.int(&m.Typeid)
-		case "uid":
-			ok = d.int(&m.UID)
-		case "use":
-			ok = d.str(&m.Use)
-		case "voided":
-			ok = d.bool(&m.Voided)
-		case "xero_branding_theme":
-			ok = decodeModel(d, &m.XeroBrandingTheme)
-		case "xero_branding_theme_id":
-			ok = d.str(&m.XeroBrandingThemeID)
-		case "xero_branding_theme_name":
-			ok = d.str(&m.XeroBrandingThemeName)
-		case "xero_line_tax":
-			ok = d.str(&m.XeroLineTax)
-		case "xero_online_invoice_payment_url":
-			ok = d.str(&m.XeroOnlineInvoicePaymentURL)
-		case "xero_status":
-			ok = d.str(&m.XeroStatus)
-		case "xero_tenant_id":
-			ok = d.str(&m.XeroTenantID)
-		case "xeroid":
-			ok = d.str(&m.Xeroid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), fields: []decField{
+	{"disabled", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Disabled)), kBool},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(InvoiceHeader{}.Customfields)), kSub},
+	{"id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ID)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Use)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientName)), kStr},
+	{"sitenumber", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Sitenumber)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SiteName)), kStr},
+	{"accountsid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Accountsid)), kStr},
+	{"uid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.UID)), kInt},
+	{"invoicenumber", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Invoicenumber)), kStr},
+	{"thirdpartyinvoicenumber", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Thirdpartyinvoicenumber)), kStr},
+	{"posted", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Posted)), kBool},
+	{"name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Name)), kStr},
+	{"address1", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address1)), kStr},
+	{"address2", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address2)), kStr},
+	{"address3", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address3)), kStr},
+	{"address4", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address4)), kStr},
+	{"address5", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address5)), kStr},
+	{"deladdress1", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress1)), kStr},
+	{"deladdress2", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress2)), kStr},
+	{"deladdress3", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress3)), kStr},
+	{"deladdress4", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress4)), kStr},
+	{"deladdress5", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress5)), kStr},
+	{"tel_number", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TelNumber)), kStr},
+	{"contactname", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Contactname)), kStr},
+	{"global_tax_code", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GlobalTaxCode)), kStr},
+	{"invoice_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceDate)), kTime},
+	{"schedule_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ScheduleDate)), kTime},
+	{"dateposted", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Dateposted)), kTime},
+	{"last_synced", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.LastSynced)), kTime},
+	{"last_modified", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.LastModified)), kTime},
+	{"notes_1", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Notes1)), kStr},
+	{"notes_2", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Notes2)), kStr},
+	{"notes_3", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Notes3)), kStr},
+	{"taken_by", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakenBy)), kStr},
+	{"order_number", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OrderNumber)), kStr},
+	{"cust_order_number", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CustOrderNumber)), kStr},
+	{"payment_ref", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PaymentRef)), kStr},
+	{"global_nom_code", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GlobalNomCode)), kStr},
+	{"global_details", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GlobalDetails)), kStr},
+	{"invoice_type_code", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceTypeCode)), kStr},
+	{"salesorder_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SalesorderID)), kInt},
+	{"datetype", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Datetype)), kInt},
+	{"percentold", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Percentold)), kInt},
+	{"percent", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Percent)), kF64},
+	{"contract_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ContractID)), kInt},
+	{"contract_ref", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ContractRef)), kStr},
+	{"datesent", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Datesent)), kTime},
+	{"currency", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Currency)), kStr},
+	{"currency_code", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CurrencyCode)), kInt},
+	{"currency_code_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CurrencyCodeName)), kStr},
+	{"currency_conversion_rate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CurrencyConversionRate)), kF64},
+	{"paymentterms", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Paymentterms)), kInt},
+	{"hideinvoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Hideinvoice)), kBool},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TicketID)), kInt},
+	{"invoicetype", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Invoicetype)), kInt},
+	{"datepaid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Datepaid)), kTime},
+	{"paymentstatus", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Paymentstatus)), kInt},
+	{"xeroid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Xeroid)), kStr},
+	{"amountpaid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountpaid)), kF64},
+	{"amountdue", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountdue)), kF64},
+	{"emailstatus", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Emailstatus)), kInt},
+	{"address", decOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Address)), kSub},
+	{"shipaddress", decOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), kSub},
+	{"originaddress", decOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), kSub},
+	{"lines", decMany[InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.Lines)), kSub},
+	{"add_lines", decMany[InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.AddLines)), kSub},
+	{"_print_preview", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintPreview)), kBool},
+	{"_print_generate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintGenerate)), kBool},
+	{"printhtml", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Printhtml)), kStr},
+	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PDFAttachmentID)), kInt},
+	{"pdf_attachment_date_created", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PDFAttachmentDateCreated)), kTime},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PdftemplateID)), kInt},
+	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PdftemplateName)), kStr},
+	{"revenue", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Revenue)), kF64},
+	{"tax_total", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TaxTotal)), kF64},
+	{"total", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Total)), kF64},
+	{"reference", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Reference)), kStr},
+	{"duedate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Duedate)), kTime},
+	{"_is_invoice_run", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsInvoiceRun)), kBool},
+	{"_billing_cut_off", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.BillingCutOff)), kTime},
+	{"is_recurring_invoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsRecurringInvoice)), kBool},
+	{"schedule_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ScheduleID)), kInt},
+	{"lastcreated", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Lastcreated)), kTime},
+	{"nextcreationdate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Nextcreationdate)), kTime},
+	{"period", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Period)), kInt},
+	{"schedule", decOne[StdRequest], uint32(unsafe.Offsetof(InvoiceHeader{}.Schedule)), kSub},
+	{"create_recurring_invoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateRecurringInvoice)), kBool},
+	{"take_auto_payment", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakeAutoPayment)), kBool},
+	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.RecurringInvoiceID)), kInt},
+	{"add_contract_assets", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddContractAssets)), kInt},
+	{"add_labour", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddLabour)), kInt},
+	{"add_project", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddProject)), kInt},
+	{"add_travel", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddTravel)), kInt},
+	{"add_mileage", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddMileage)), kInt},
+	{"add_itemsissued", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddItemsissued)), kInt},
+	{"add_prepay", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddPrepay)), kInt},
+	{"add_salesorder", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddSalesorder)), kInt},
+	{"force_creation", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ForceCreation)), kBool},
+	{"_create_from_areaitems", decMany[AreaItem], uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), kSub},
+	{"_create_from_contract", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromContract)), kInt},
+	{"_validateonly", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Validateonly)), kBool},
+	{"qboid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Qboid)), kInt},
+	{"billingcategory", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Billingcategory)), kInt},
+	{"_sendmassinvoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Sendmassinvoice)), kBool},
+	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroTenantID)), kStr},
+	{"xero_branding_theme_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeID)), kStr},
+	{"xero_branding_theme_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeName)), kStr},
+	{"xero_branding_theme", decOne[KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), kSub},
+	{"due_date_int", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateInt)), kInt},
+	{"due_date_type", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateType)), kInt},
+	{"createdbyagentname", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Createdbyagentname)), kStr},
+	{"internal_note", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InternalNote)), kStr},
+	{"mailboxid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Mailboxid)), kInt},
+	{"period_type", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodType)), kInt},
+	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.KashflowTenantID)), kInt},
+	{"kashflowid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Kashflowid)), kInt},
+	{"kashflow_pdf", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.KashflowPDF)), kStr},
+	{"original_client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientID)), kInt},
+	{"original_client_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientName)), kStr},
+	{"xero_status", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroStatus)), kStr},
+	{"merge_data", decMany[InvoiceHeaderMerge], uint32(unsafe.Offsetof(InvoiceHeader{}.MergeData)), kSub},
+	{"snelstart_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SnelstartID)), kStr},
+	{"time", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Time)), kTime},
+	{"startdate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Startdate)), kTime},
+	{"enddate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Enddate)), kTime},
+	{"daysplus", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Daysplus)), kInt},
+	{"periodname", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Periodname)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Isimport)), kBool},
+	{"duedatename", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Duedatename)), kStr},
+	{"date_created", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DateCreated)), kTime},
+	{"invoice_prorata_periods_ahead", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceProrataPeriodsAhead)), kInt},
+	{"nextcreationperiod", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Nextcreationperiod)), kStr},
+	{"qbo_company_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboCompanyID)), kStr},
+	{"intacct_recordno", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctRecordno)), kInt},
+	{"period_start_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodStartDate)), kTime},
+	{"period_end_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodEndDate)), kTime},
+	{"payments", decMany[InvoicePaymentList], uint32(unsafe.Offsetof(InvoiceHeader{}.Payments)), kSub},
+	{"markaspaid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaid)), kBool},
+	{"markaspaidmoduleid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaidmoduleid)), kInt},
+	{"dbc_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DbcID)), kStr},
+	{"dbc_company_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DbcCompanyID)), kStr},
+	{"reviewrequired", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Reviewrequired)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Warning)), kStr},
+	{"creditlinkedtoinvoiceid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Creditlinkedtoinvoiceid)), kInt},
+	{"creditlinkedtoinvoiceid_thirdpartynumber", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditlinkedtoinvoiceidThirdpartynumber)), kStr},
+	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PurchaseorderID)), kInt},
+	{"sage_business_cloud_details_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SageBusinessCloudDetailsID)), kInt},
+	{"sage_business_cloud_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SageBusinessCloudID)), kStr},
+	{"exact_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ExactID)), kStr},
+	{"exact_division", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ExactDivision)), kInt},
+	{"xero_line_tax", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroLineTax)), kStr},
+	{"invoice_auto_increase_period", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceAutoIncreasePeriod)), kInt},
+	{"invoice_percent_increase", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoicePercentIncrease)), kF64},
+	{"schedule_ignore_delete", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ScheduleIgnoreDelete)), kBool},
+	{"assigned_agent", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AssignedAgent)), kInt},
+	{"assigned_agent_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AssignedAgentName)), kStr},
+	{"approval_status", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApprovalStatus)), kInt},
+	{"approvalagent", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalagent)), kInt},
+	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalemailaddress)), kStr},
+	{"approvalnote", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalnote)), kStr},
+	{"approvalagentid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalagentid)), kInt},
+	{"approvaldatetime", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvaldatetime)), kTime},
+	{"ticket_summary", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TicketSummary)), kStr},
+	{"ticket_note", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TicketNote)), kStr},
+	{"approval_start", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApprovalStart)), kBool},
+	{"requires_approval", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.RequiresApproval)), kBool},
+	{"xero_online_invoice_payment_url", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroOnlineInvoicePaymentURL)), kStr},
+	{"generic_online_invoice_payment_url", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GenericOnlineInvoicePaymentURL)), kStr},
+	{"intacct_save_location", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctSaveLocation)), kStr},
+	{"intacctseparatetaxline", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Intacctseparatetaxline)), kInt},
+	{"intacct_class", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctClass)), kStr},
+	{"intacct_class_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctClassName)), kStr},
+	{"take_payment_on_duedate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakePaymentOnDuedate)), kInt},
+	{"contains_calculated_quantity", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ContainsCalculatedQuantity)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Importtype)), kStr},
+	{"intacct_tax_solution", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctTaxSolution)), kStr},
+	{"intacct_tax_solution_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctTaxSolutionName)), kStr},
+	{"intacct_project", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctProject)), kStr},
+	{"intacct_project_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctProjectName)), kStr},
+	{"_create_credit_note", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateCreditNote)), kBool},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SupplierID)), kInt},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SupplierName)), kStr},
+	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DontFireAutomations)), kBool},
+	{"_is_process", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsProcess)), kBool},
+	{"_is_task_schedule", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsTaskSchedule)), kBool},
+	{"payments_pending", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PaymentsPending)), kInt},
+	{"include_in_autopay", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IncludeInAutopay)), kBool},
+	{"_forcethirdpartysync", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Forcethirdpartysync)), kBool},
+	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientToInvoiceToID)), kInt},
+	{"creation_source", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreationSource)), kStr},
+	{"typeid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Typeid)), kInt},
+	{"twilio_invoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TwilioInvoice)), kBool},
+	{"invoice_separately", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceSeparately)), kBool},
+	{"minimum_price_active", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MinimumPriceActive)), kBool},
+	{"minimum_line_description", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MinimumLineDescription)), kStr},
+	{"minimum_amount", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MinimumAmount)), kF64},
+	{"avalara_details_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsID)), kInt},
+	{"qbo_term_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermName)), kStr},
+	{"qbo_term_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermID)), kInt},
+	{"qbo_term", decOne[KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), kSub},
+	{"avalara_details_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsName)), kStr},
+	{"voided", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Voided)), kBool},
+	{"credit_outstanding_for_customer", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditOutstandingForCustomer)), kF64},
+	{"credit_outstanding", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditOutstanding)), kF64},
+	{"credit_used", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditUsed)), kF64},
+	{"mark_credit_as_used", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MarkCreditAsUsed)), kBool},
+	{"apply_credit", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCredit)), kBool},
+	{"apply_credit_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditID)), kInt},
+	{"apply_credit_amount", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditAmount)), kF64},
+	{"apply_credit_description", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditDescription)), kStr},
+	{"apply_credit_long_description", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditLongDescription)), kStr},
+	{"invoice_display", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceDisplay)), kStr},
+	{"_novalidate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Novalidate)), kBool},
+	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), kSub},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), kSub},
+	{"_dotaxsync", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Dotaxsync)), kBool},
+	{"sync_include_paid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SyncIncludePaid)), kBool},
+	{"dont_set_original_client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DontSetOriginalClientID)), kBool},
+	{"_docommitsync", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Docommitsync)), kBool},
+	{"_ignore_dont_send_invoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IgnoreDontSendInvoice)), kBool},
+	{"originaddress1", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress1)), kStr},
+	{"originaddress2", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress2)), kStr},
+	{"originaddress3", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress3)), kStr},
+	{"originaddress4", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress4)), kStr},
+	{"originaddress5", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress5)), kStr},
+}, sorted: []uint16{81, 181, 100, 101, 220, 184, 217, 189, 221, 176, 80, 185, 186, 129, 214, 69, 68, 105, 102, 144, 8, 91, 96, 92, 67, 95, 97, 93, 98, 94, 63, 14, 15, 16, 17, 18, 61, 60, 208, 210, 211, 209, 212, 166, 158, 159, 162, 163, 160, 161, 156, 157, 198, 202, 104, 4, 5, 190, 25, 175, 46, 47, 88, 112, 191, 205, 204, 206, 145, 146, 49, 50, 51, 52, 37, 1, 131, 57, 29, 48, 43, 127, 142, 141, 19, 20, 21, 22, 23, 0, 219, 110, 111, 79, 130, 62, 126, 151, 150, 215, 99, 169, 40, 39, 26, 54, 2, 188, 172, 173, 179, 180, 135, 170, 177, 178, 171, 113, 153, 27, 213, 154, 132, 194, 41, 10, 56, 82, 118, 116, 117, 31, 30, 84, 66, 114, 207, 139, 140, 122, 197, 196, 195, 13, 216, 85, 133, 32, 33, 34, 36, 65, 222, 223, 224, 225, 226, 119, 120, 38, 138, 187, 58, 53, 72, 71, 73, 74, 45, 44, 86, 137, 136, 115, 128, 12, 70, 147, 134, 201, 200, 199, 103, 90, 78, 167, 75, 143, 148, 149, 42, 87, 28, 83, 155, 64, 7, 6, 123, 125, 182, 183, 218, 89, 174, 35, 76, 24, 11, 55, 165, 164, 124, 77, 193, 192, 9, 3, 203, 109, 107, 108, 152, 168, 121, 106, 59}}
 
-func (m *InvoiceHeader) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.bool(`"disabled":`, m.Disabled)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.int(`"id":`, m.ID)
-	e.str(`"use":`, m.Use)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"sitenumber":`, m.Sitenumber)
-	e.str(`"site_name":`, m.SiteName)
-	e.str(`"accountsid":`, m.Accountsid)
-	e.int(`"uid":`, m.UID)
-	e.str(`"invoicenumber":`, m.Invoicenumber)
-	e.str(`"thirdpartyinvoicenumber":`, m.Thirdpartyinvoicenumber)
-	e.bool(`"posted":`, m.Posted)
-	e.str(`"name":`, m.Name)
-	e.str(`"address1":`, m.Address1)
-	e.str(`"address2":`, m.Address2)
-	e.str(`"address3":`, m.Address3)
-	e.str(`"address4":`, m.Address4)
-	e.str(`"address5":`, m.Address5)
-	e.str(`"deladdress1":`, m.Deladdress1)
-	e.str(`"deladdress2":`, m.Deladdress2)
-	e.str(`"deladdress3":`, m.Deladdress3)
-	e.str(`"deladdress4":`, m.Deladdress4)
-	e.str(`"deladdress5":`, m.Deladdress5)
-	e.str(`"tel_number":`, m.TelNumber)
-	e.str(`"contactname":`, m.Contactname)
-	e.str(`"global_tax_code":`, m.GlobalTaxCode)
-	e.time(`"invoice_date":`, m.InvoiceDate)
-	e.time(`"schedule_date":`, m.ScheduleDate)
-	e.time(`"dateposted":`, m.Dateposted)
-	e.time(`"last_synced":`, m.LastSynced)
-	e.time(`"last_modified":`, m.LastModified)
-	e.str(`"notes_1":`, m.Notes1)
-	e.str(`"notes_2":`, m.Notes2)
-	e.str(`"notes_3":`, m.Notes3)
-	e.str(`"taken_by":`, m.TakenBy)
-	e.str(`"order_number":`, m.OrderNumber)
-	e.str(`"cust_order_number":`, m.CustOrderNumber)
-	e.str(`"payment_ref":`, m.PaymentRef)
-	e.str(`"global_nom_code":`, m.GlobalNomCode)
-	e.str(`"global_details":`, m.GlobalDetails)
-	e.str(`"invoice_type_code":`, m.InvoiceTypeCode)
-	e.int(`"salesorder_id":`, m.SalesorderID)
-	e.int(`"datetype":`, m.Datetype)
-	e.int(`"percentold":`, m.Percentold)
-	e.float64(`"percent":`, m.Percent)
-	e.int(`"contract_id":`, m.ContractID)
-	e.str(`"contract_ref":`, m.ContractRef)
-	e.time(`"datesent":`, m.Datesent)
-	e.str(`"currency":`, m.Currency)
-	e.int(`"currency_code":`, m.CurrencyCode)
-	e.str(`"currency_code_name":`, m.CurrencyCodeName)
-	e.float64(`"currency_conversion_rate":`, m.CurrencyConversionRate)
-	e.int(`"paymentterms":`, m.Paymentterms)
-	e.bool(`"hideinvoice":`, m.Hideinvoice)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"invoicetype":`, m.Invoicetype)
-	e.time(`"datepaid":`, m.Datepaid)
-	e.int(`"paymentstatus":`, m.Paymentstatus)
-	e.str(`"xeroid":`, m.Xeroid)
-	e.float64(`"amountpaid":`, m.Amountpaid)
-	e.float64(`"amountdue":`, m.Amountdue)
-	e.int(`"emailstatus":`, m.Emailstatus)
-	encodeModel(e, `"address":`, m.Address)
-	encodeModel(e, `"shipaddress":`, m.Shipaddress)
-	encodeModel(e, `"originaddress":`, m.Originaddress)
-	encodeModels(e, `"lines":`, m.Lines)
-	encodeModels(e, `"add_lines":`, m.AddLines)
-	e.bool(`"_print_preview":`, m.PrintPreview)
-	e.bool(`"_print_generate":`, m.PrintGenerate)
-	e.str(`"printhtml":`, m.Printhtml)
-	e.int(`"pdf_attachment_id":`, m.PDFAttachmentID)
-	e.time(`"pdf_attachment_date_created":`, m.PDFAttachmentDateCreated)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.str(`"pdftemplate_name":`, m.PdftemplateName)
-	e.float64(`"revenue":`, m.Revenue)
-	e.float64(`"tax_total":`, m.TaxTotal)
-	e.float64(`"total":`, m.Total)
-	e.str(`"reference":`, m.Reference)
-	e.time(`"duedate":`, m.Duedate)
-	e.bool(`"_is_invoice_run":`, m.IsInvoiceRun)
-	e.time(`"_billing_cut_off":`, m.BillingCutOff)
-	e.bool(`"is_recurring_invoice":`, m.IsRecurringInvoice)
-	e.int(`"schedule_id":`, m.ScheduleID)
-	e.time(`"lastcreated":`, m.Lastcreated)
-	e.time(`"nextcreationdate":`, m.Nextcreationdate)
-	e.int(`"period":`, m.Period)
-	encodeModel(e, `"schedule":`, m.Schedule)
-	e.bool(`"create_recurring_invoice":`, m.CreateRecurringInvoice)
-	e.bool(`"take_auto_payment":`, m.TakeAutoPayment)
-	e.int(`"recurring_invoice_id":`, m.RecurringInvoiceID)
-	e.int(`"add_contract_assets":`, m.AddContractAssets)
-	e.int(`"add_labour":`, m.AddLabour)
-	e.int(`"add_project":`, m.AddProject)
-	e.int(`"add_travel":`, m.AddTravel)
-	e.int(`"add_mileage":`, m.AddMileage)
-	e.int(`"add_itemsissued":`, m.AddItemsissued)
-	e.int(`"add_prepay":`, m.AddPrepay)
-	e.int(`"add_salesorder":`, m.AddSalesorder)
-	e.bool(`"force_creation":`, m.ForceCreation)
-	encodeModels(e, `"_create_from_areaitems":`, m.CreateFromAreaitems)
-	e.int(`"_create_from_contract":`, m.CreateFromContract)
-	e.bool(`"_validateonly":`, m.Validateonly)
-	e.int(`"qboid":`, m.Qboid)
-	e.int(`"billingcategory":`, m.Billingcategory)
-	e.bool(`"_sendmassinvoice":`, m.Sendmassinvoice)
-	e.str(`"xero_tenant_id":`, m.XeroTenantID)
-	e.str(`"xero_branding_theme_id":`, m.XeroBrandingThemeID)
-	e.str(`"xero_branding_theme_name":`, m.XeroBrandingThemeName)
-	encodeModel(e, `"xero_branding_theme":`, m.XeroBrandingTheme)
-	e.int(`"due_date_int":`, m.DueDateInt)
-	e.int(`"due_date_type":`, m.DueDateType)
-	e.str(`"createdbyagentname":`, m.Createdbyagentname)
-	e.str(`"internal_note":`, m.InternalNote)
-	e.int(`"mailboxid":`, m.Mailboxid)
-	e.int(`"period_type":`, m.PeriodType)
-	e.int(`"kashflow_tenant_id":`, m.KashflowTenantID)
-	e.int(`"kashflowid":`, m.Kashflowid)
-	e.str(`"kashflow_pdf":`, m.KashflowPDF)
-	e.int(`"original_client_id":`, m.OriginalClientID)
-	e.str(`"original_client_name":`, m.OriginalClientName)
-	e.str(`"xero_status":`, m.XeroStatus)
-	encodeModels(e, `"merge_data":`, m.MergeData)
-	e.str(`"snelstart_id":`, m.SnelstartID)
-	e.time(`"time":`, m.Time)
-	e.time(`"startdate":`, m.Startdate)
-	e.time(`"enddate":`, m.Enddate)
-	e.int(`"daysplus":`, m.Daysplus)
-	e.str(`"periodname":`, m.Periodname)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"duedatename":`, m.Duedatename)
-	e.time(`"date_created":`, m.DateCreated)
-	e.int(`"invoice_prorata_periods_ahead":`, m.InvoiceProrataPeriodsAhead)
-	e.str(`"nextcreationperiod":`, m.Nextcreationperiod)
-	e.str(`"qbo_company_id":`, m.QboCompanyID)
-	e.int(`"intacct_recordno":`, m.IntacctRecordno)
-	e.time(`"period_start_date":`, m.PeriodStartDate)
-	e.time(`"period_end_date":`, m.PeriodEndDate)
-	encodeModels(e, `"payments":`, m.Payments)
-	e.bool(`"markaspaid":`, m.Markaspaid)
-	e.int(`"markaspaidmoduleid":`, m.Markaspaidmoduleid)
-	e.str(`"dbc_id":`, m.DbcID)
-	e.str(`"dbc_company_id":`, m.DbcCompanyID)
-	e.bool(`"reviewrequired":`, m.Reviewrequired)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"creditlinkedtoinvoiceid":`, m.Creditlinkedtoinvoiceid)
-	e.str(`"creditlinkedtoinvoiceid_thirdpartynumber":`, m.CreditlinkedtoinvoiceidThirdpartynumber)
-	e.int(`"purchaseorder_id":`, m.PurchaseorderID)
-	e.int(`"sage_business_cloud_details_id":`, m.SageBusinessCloudDetailsID)
-	e.str(`"sage_business_cloud_id":`, m.SageBusinessCloudID)
-	e.str(`"exact_id":`, m.ExactID)
-	e.int(`"exact_division":`, m.ExactDivision)
-	e.str(`"xero_line_tax":`, m.XeroLineTax)
-	e.int(`"invoice_auto_increase_period":`, m.InvoiceAutoIncreasePeriod)
-	e.float64(`"invoice_percent_increase":`, m.InvoicePercentIncrease)
-	e.bool(`"schedule_ignore_delete":`, m.ScheduleIgnoreDelete)
-	e.int(`"assigned_agent":`, m.AssignedAgent)
-	e.str(`"assigned_agent_name":`, m.AssignedAgentName)
-	e.int(`"approval_status":`, m.ApprovalStatus)
-	e.int(`"approvalagent":`, m.Approvalagent)
-	e.str(`"approvalemailaddress":`, m.Approvalemailaddress)
-	e.str(`"approvalnote":`, m.Approvalnote)
-	e.int(`"approvalagentid":`, m.Approvalagentid)
-	e.time(`"approvaldatetime":`, m.Approvaldatetime)
-	e.str(`"ticket_summary":`, m.TicketSummary)
-	e.str(`"ticket_note":`, m.TicketNote)
-	e.bool(`"approval_start":`, m.ApprovalStart)
-	e.bool(`"requires_approval":`, m.RequiresApproval)
-	e.str(`"xero_online_invoice_payment_url":`, m.XeroOnlineInvoicePaymentURL)
-	e.str(`"generic_online_invoice_payment_url":`, m.GenericOnlineInvoicePaymentURL)
-	e.str(`"intacct_save_location":`, m.IntacctSaveLocation)
-	e.int(`"intacctseparatetaxline":`, m.Intacctseparatetaxline)
-	e.str(`"intacct_class":`, m.IntacctClass)
-	e.str(`"intacct_class_name":`, m.IntacctClassName)
-	e.int(`"take_payment_on_duedate":`, m.TakePaymentOnDuedate)
-	e.bool(`"contains_calculated_quantity":`, m.ContainsCalculatedQuantity)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"intacct_tax_solution":`, m.IntacctTaxSolution)
-	e.str(`"intacct_tax_solution_name":`, m.IntacctTaxSolutionName)
-	e.str(`"intacct_project":`, m.IntacctProject)
-	e.str(`"intacct_project_name":`, m.IntacctProjectName)
-	e.bool(`"_create_credit_note":`, m.CreateCreditNote)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.bool(`"_dont_fire_automations":`, m.DontFireAutomations)
-	e.bool(`"_is_process":`, m.IsProcess)
-	e.bool(`"_is_task_schedule":`, m.IsTaskSchedule)
-	e.int(`"payments_pending":`, m.PaymentsPending)
-	e.bool(`"include_in_autopay":`, m.IncludeInAutopay)
-	e.bool(`"_forcethirdpartysync":`, m.Forcethirdpartysync)
-	e.int(`"client_to_invoice_to_id":`, m.ClientToInvoiceToID)
-	e.str(`"creation_source":`, m.CreationSource)
-	e.int(`"typeid":`, m.Typeid)
-	e.bool(`"twilio_invoice":`, m.TwilioInvoice)
-	e.bool(`"invoice_separately":`, m.InvoiceSeparately)
-	e.bool(`"minimum_price_active":`, m.MinimumPriceActive)
-	e.str(`"minimum_line_description":`, m.MinimumLineDescription)
-	e.float64(`"minimum_amount":`, m.MinimumAmount)
-	e.int(`"avalara_details_id":`, m.AvalaraDetailsID)
-	e.str(`"qbo_term_name":`, m.QboTermName)
-	e.int(`"qbo_term_id":`, m.QboTermID)
-	encodeModel(e, `"qbo_term":`, m.QboTerm)
-	e.str(`"avalara_details_name":`, m.AvalaraDetailsName)
-	e.bool(`"voided":`, m.Voided)
-	e.float64(`"credit_outstanding_for_customer":`, m.CreditOutstandingForCustomer)
-	e.float64(`"credit_outstanding":`, m.CreditOutstanding)
-	e.float64(`"credit_used":`, m.CreditUsed)
-	e.bool(`"mark_credit_as_used":`, m.MarkCreditAsUsed)
-	e.bool(`"apply_credit":`, m.ApplyCredit)
-	e.int(`"apply_credit_id":`, m.ApplyCreditID)
-	e.float64(`"apply_credit_amount":`, m.ApplyCreditAmount)
-	e.str(`"apply_credit_description":`, m.ApplyCreditDescription)
-	e.str(`"apply_credit_long_description":`, m.ApplyCreditLongDescription)
-	e.str(`"invoice_display":`, m.InvoiceDisplay)
-	e.bool(`"_novalidate":`, m.Novalidate)
-	encodeModels(e, `"external_links":`, m.ExternalLinks)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.bool(`"_dotaxsync":`, m.Dotaxsync)
-	e.bool(`"sync_include_paid":`, m.SyncIncludePaid)
-	e.bool(`"dont_set_original_client_id":`, m.DontSetOriginalClientID)
-	e.bool(`"_docommitsync":`, m.Docommitsync)
-	e.bool(`"_ignore_dont_send_invoice":`, m.IgnoreDontSendInvoice)
-	e.str(`"originaddress1":`, m.Originaddress1)
-	e.str(`"originaddress2":`, m.Originaddress2)
-	e.str(`"originaddress3":`, m.Originaddress3)
-	e.str(`"originaddress4":`, m.Originaddress4)
-	e.str(`"originaddress5":`, m.Originaddress5)
-	e.close(mark, m.Extra)
-}
+func (m *InvoiceHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceHeader) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InvoiceHeader) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), fields: []encField{
+	{`"disabled":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Disabled)), kBool},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(InvoiceHeader{}.Customfields)), kSub},
+	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ID)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Use)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientName)), kStr},
+	{`"sitenumber":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Sitenumber)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SiteName)), kStr},
+	{`"accountsid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Accountsid)), kStr},
+	{`"uid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.UID)), kInt},
+	{`"invoicenumber":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Invoicenumber)), kStr},
+	{`"thirdpartyinvoicenumber":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Thirdpartyinvoicenumber)), kStr},
+	{`"posted":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Posted)), kBool},
+	{`"name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Name)), kStr},
+	{`"address1":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address1)), kStr},
+	{`"address2":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address2)), kStr},
+	{`"address3":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address3)), kStr},
+	{`"address4":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address4)), kStr},
+	{`"address5":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address5)), kStr},
+	{`"deladdress1":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress1)), kStr},
+	{`"deladdress2":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress2)), kStr},
+	{`"deladdress3":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress3)), kStr},
+	{`"deladdress4":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress4)), kStr},
+	{`"deladdress5":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress5)), kStr},
+	{`"tel_number":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TelNumber)), kStr},
+	{`"contactname":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Contactname)), kStr},
+	{`"global_tax_code":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GlobalTaxCode)), kStr},
+	{`"invoice_date":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceDate)), kTime},
+	{`"schedule_date":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ScheduleDate)), kTime},
+	{`"dateposted":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Dateposted)), kTime},
+	{`"last_synced":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.LastSynced)), kTime},
+	{`"last_modified":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.LastModified)), kTime},
+	{`"notes_1":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Notes1)), kStr},
+	{`"notes_2":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Notes2)), kStr},
+	{`"notes_3":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Notes3)), kStr},
+	{`"taken_by":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakenBy)), kStr},
+	{`"order_number":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OrderNumber)), kStr},
+	{`"cust_order_number":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CustOrderNumber)), kStr},
+	{`"payment_ref":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PaymentRef)), kStr},
+	{`"global_nom_code":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GlobalNomCode)), kStr},
+	{`"global_details":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GlobalDetails)), kStr},
+	{`"invoice_type_code":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceTypeCode)), kStr},
+	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SalesorderID)), kInt},
+	{`"datetype":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Datetype)), kInt},
+	{`"percentold":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Percentold)), kInt},
+	{`"percent":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Percent)), kF64},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ContractID)), kInt},
+	{`"contract_ref":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ContractRef)), kStr},
+	{`"datesent":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Datesent)), kTime},
+	{`"currency":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Currency)), kStr},
+	{`"currency_code":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CurrencyCode)), kInt},
+	{`"currency_code_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CurrencyCodeName)), kStr},
+	{`"currency_conversion_rate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CurrencyConversionRate)), kF64},
+	{`"paymentterms":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Paymentterms)), kInt},
+	{`"hideinvoice":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Hideinvoice)), kBool},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TicketID)), kInt},
+	{`"invoicetype":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Invoicetype)), kInt},
+	{`"datepaid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Datepaid)), kTime},
+	{`"paymentstatus":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Paymentstatus)), kInt},
+	{`"xeroid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Xeroid)), kStr},
+	{`"amountpaid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountpaid)), kF64},
+	{`"amountdue":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountdue)), kF64},
+	{`"emailstatus":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Emailstatus)), kInt},
+	{`"address":`, encOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Address)), kSub},
+	{`"shipaddress":`, encOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), kSub},
+	{`"originaddress":`, encOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), kSub},
+	{`"lines":`, encMany[InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.Lines)), kSub},
+	{`"add_lines":`, encMany[InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.AddLines)), kSub},
+	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintPreview)), kBool},
+	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintGenerate)), kBool},
+	{`"printhtml":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Printhtml)), kStr},
+	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PDFAttachmentID)), kInt},
+	{`"pdf_attachment_date_created":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PDFAttachmentDateCreated)), kTime},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PdftemplateID)), kInt},
+	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PdftemplateName)), kStr},
+	{`"revenue":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Revenue)), kF64},
+	{`"tax_total":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TaxTotal)), kF64},
+	{`"total":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Total)), kF64},
+	{`"reference":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Reference)), kStr},
+	{`"duedate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Duedate)), kTime},
+	{`"_is_invoice_run":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsInvoiceRun)), kBool},
+	{`"_billing_cut_off":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.BillingCutOff)), kTime},
+	{`"is_recurring_invoice":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsRecurringInvoice)), kBool},
+	{`"schedule_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ScheduleID)), kInt},
+	{`"lastcreated":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Lastcreated)), kTime},
+	{`"nextcreationdate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Nextcreationdate)), kTime},
+	{`"period":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Period)), kInt},
+	{`"schedule":`, encOne[StdRequest], uint32(unsafe.Offsetof(InvoiceHeader{}.Schedule)), kSub},
+	{`"create_recurring_invoice":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateRecurringInvoice)), kBool},
+	{`"take_auto_payment":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakeAutoPayment)), kBool},
+	{`"recurring_invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.RecurringInvoiceID)), kInt},
+	{`"add_contract_assets":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddContractAssets)), kInt},
+	{`"add_labour":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddLabour)), kInt},
+	{`"add_project":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddProject)), kInt},
+	{`"add_travel":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddTravel)), kInt},
+	{`"add_mileage":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddMileage)), kInt},
+	{`"add_itemsissued":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddItemsissued)), kInt},
+	{`"add_prepay":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddPrepay)), kInt},
+	{`"add_salesorder":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddSalesorder)), kInt},
+	{`"force_creation":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ForceCreation)), kBool},
+	{`"_create_from_areaitems":`, encMany[AreaItem], uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), kSub},
+	{`"_create_from_contract":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromContract)), kInt},
+	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Validateonly)), kBool},
+	{`"qboid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Qboid)), kInt},
+	{`"billingcategory":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Billingcategory)), kInt},
+	{`"_sendmassinvoice":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Sendmassinvoice)), kBool},
+	{`"xero_tenant_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroTenantID)), kStr},
+	{`"xero_branding_theme_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeID)), kStr},
+	{`"xero_branding_theme_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeName)), kStr},
+	{`"xero_branding_theme":`, encOne[KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), kSub},
+	{`"due_date_int":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateInt)), kInt},
+	{`"due_date_type":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateType)), kInt},
+	{`"createdbyagentname":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Createdbyagentname)), kStr},
+	{`"internal_note":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InternalNote)), kStr},
+	{`"mailboxid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Mailboxid)), kInt},
+	{`"period_type":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodType)), kInt},
+	{`"kashflow_tenant_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.KashflowTenantID)), kInt},
+	{`"kashflowid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Kashflowid)), kInt},
+	{`"kashflow_pdf":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.KashflowPDF)), kStr},
+	{`"original_client_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientID)), kInt},
+	{`"original_client_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientName)), kStr},
+	{`"xero_status":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroStatus)), kStr},
+	{`"merge_data":`, encMany[InvoiceHeaderMerge], uint32(unsafe.Offsetof(InvoiceHeader{}.MergeData)), kSub},
+	{`"snelstart_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SnelstartID)), kStr},
+	{`"time":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Time)), kTime},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Startdate)), kTime},
+	{`"enddate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Enddate)), kTime},
+	{`"daysplus":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Daysplus)), kInt},
+	{`"periodname":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Periodname)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Isimport)), kBool},
+	{`"duedatename":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Duedatename)), kStr},
+	{`"date_created":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DateCreated)), kTime},
+	{`"invoice_prorata_periods_ahead":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceProrataPeriodsAhead)), kInt},
+	{`"nextcreationperiod":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Nextcreationperiod)), kStr},
+	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboCompanyID)), kStr},
+	{`"intacct_recordno":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctRecordno)), kInt},
+	{`"period_start_date":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodStartDate)), kTime},
+	{`"period_end_date":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodEndDate)), kTime},
+	{`"payments":`, encMany[InvoicePaymentList], uint32(unsafe.Offsetof(InvoiceHeader{}.Payments)), kSub},
+	{`"markaspaid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaid)), kBool},
+	{`"markaspaidmoduleid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaidmoduleid)), kInt},
+	{`"dbc_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DbcID)), kStr},
+	{`"dbc_company_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DbcCompanyID)), kStr},
+	{`"reviewrequired":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Reviewrequired)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Warning)), kStr},
+	{`"creditlinkedtoinvoiceid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Creditlinkedtoinvoiceid)), kInt},
+	{`"creditlinkedtoinvoiceid_thirdpartynumber":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditlinkedtoinvoiceidThirdpartynumber)), kStr},
+	{`"purchaseorder_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PurchaseorderID)), kInt},
+	{`"sage_business_cloud_details_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SageBusinessCloudDetailsID)), kInt},
+	{`"sage_business_cloud_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SageBusinessCloudID)), kStr},
+	{`"exact_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ExactID)), kStr},
+	{`"exact_division":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ExactDivision)), kInt},
+	{`"xero_line_tax":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroLineTax)), kStr},
+	{`"invoice_auto_increase_period":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceAutoIncreasePeriod)), kInt},
+	{`"invoice_percent_increase":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoicePercentIncrease)), kF64},
+	{`"schedule_ignore_delete":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ScheduleIgnoreDelete)), kBool},
+	{`"assigned_agent":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AssignedAgent)), kInt},
+	{`"assigned_agent_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AssignedAgentName)), kStr},
+	{`"approval_status":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApprovalStatus)), kInt},
+	{`"approvalagent":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalagent)), kInt},
+	{`"approvalemailaddress":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalemailaddress)), kStr},
+	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalnote)), kStr},
+	{`"approvalagentid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalagentid)), kInt},
+	{`"approvaldatetime":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvaldatetime)), kTime},
+	{`"ticket_summary":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TicketSummary)), kStr},
+	{`"ticket_note":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TicketNote)), kStr},
+	{`"approval_start":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApprovalStart)), kBool},
+	{`"requires_approval":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.RequiresApproval)), kBool},
+	{`"xero_online_invoice_payment_url":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroOnlineInvoicePaymentURL)), kStr},
+	{`"generic_online_invoice_payment_url":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GenericOnlineInvoicePaymentURL)), kStr},
+	{`"intacct_save_location":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctSaveLocation)), kStr},
+	{`"intacctseparatetaxline":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Intacctseparatetaxline)), kInt},
+	{`"intacct_class":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctClass)), kStr},
+	{`"intacct_class_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctClassName)), kStr},
+	{`"take_payment_on_duedate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakePaymentOnDuedate)), kInt},
+	{`"contains_calculated_quantity":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ContainsCalculatedQuantity)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Importtype)), kStr},
+	{`"intacct_tax_solution":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctTaxSolution)), kStr},
+	{`"intacct_tax_solution_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctTaxSolutionName)), kStr},
+	{`"intacct_project":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctProject)), kStr},
+	{`"intacct_project_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctProjectName)), kStr},
+	{`"_create_credit_note":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateCreditNote)), kBool},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SupplierID)), kInt},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SupplierName)), kStr},
+	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DontFireAutomations)), kBool},
+	{`"_is_process":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsProcess)), kBool},
+	{`"_is_task_schedule":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsTaskSchedule)), kBool},
+	{`"payments_pending":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PaymentsPending)), kInt},
+	{`"include_in_autopay":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IncludeInAutopay)), kBool},
+	{`"_forcethirdpartysync":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Forcethirdpartysync)), kBool},
+	{`"client_to_invoice_to_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientToInvoiceToID)), kInt},
+	{`"creation_source":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreationSource)), kStr},
+	{`"typeid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Typeid)), kInt},
+	{`"twilio_invoice":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TwilioInvoice)), kBool},
+	{`"invoice_separately":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceSeparately)), kBool},
+	{`"minimum_price_active":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MinimumPriceActive)), kBool},
+	{`"minimum_line_description":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MinimumLineDescription)), kStr},
+	{`"minimum_amount":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MinimumAmount)), kF64},
+	{`"avalara_details_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsID)), kInt},
+	{`"qbo_term_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermName)), kStr},
+	{`"qbo_term_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermID)), kInt},
+	{`"qbo_term":`, encOne[KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), kSub},
+	{`"avalara_details_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsName)), kStr},
+	{`"voided":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Voided)), kBool},
+	{`"credit_outstanding_for_customer":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditOutstandingForCustomer)), kF64},
+	{`"credit_outstanding":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditOutstanding)), kF64},
+	{`"credit_used":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditUsed)), kF64},
+	{`"mark_credit_as_used":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MarkCreditAsUsed)), kBool},
+	{`"apply_credit":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCredit)), kBool},
+	{`"apply_credit_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditID)), kInt},
+	{`"apply_credit_amount":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditAmount)), kF64},
+	{`"apply_credit_description":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditDescription)), kStr},
+	{`"apply_credit_long_description":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditLongDescription)), kStr},
+	{`"invoice_display":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceDisplay)), kStr},
+	{`"_novalidate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Novalidate)), kBool},
+	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), kSub},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), kSub},
+	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Dotaxsync)), kBool},
+	{`"sync_include_paid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SyncIncludePaid)), kBool},
+	{`"dont_set_original_client_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DontSetOriginalClientID)), kBool},
+	{`"_docommitsync":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Docommitsync)), kBool},
+	{`"_ignore_dont_send_invoice":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IgnoreDontSendInvoice)), kBool},
+	{`"originaddress1":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress1)), kStr},
+	{`"originaddress2":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress2)), kStr},
+	{`"originaddress3":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress3)), kStr},
+	{`"originaddress4":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress4)), kStr},
+	{`"originaddress5":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress5)), kStr},
+}}
+
+func (m *InvoiceHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceHeader) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectInvoiceHeaderMerge = decTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ID)), kInt},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.InvoiceID)), kInt},
+	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.RecurringInvoiceID)), kInt},
+	{"schedule_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ScheduleID)), kInt},
+	{"schedule_date", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ScheduleDate)), kTime},
+	{"contract_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ContractID)), kInt},
+	{"contract_ref", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ContractRef)), kStr},
+	{"salesorder_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.SalesorderID)), kInt},
+	{"percent", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.Percent)), kF64},
+	{"due_date", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.DueDate)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.Warning)), kStr},
+}, sorted: []uint16{10, 5, 6, 9, 0, 1, 8, 2, 7, 4, 3}}
+
 func (m *InvoiceHeaderMerge) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "contract_ref":
-			ok = d.str(&m.ContractRef)
-		case "due_date":
-			ok = d.time(&m.DueDate)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoice_id":
-			ok = d.int(&m.InvoiceID)
-		case "percent":
-			ok = d.float64(&m.Percent)
-		case "recurring_invoice_id":
-			ok = d.int(&m.RecurringInvoiceID)
-		case "salesorder_id":
-			ok = d.int(&m.SalesorderID)
-		case "schedule_date":
-			ok = d.time(&m.ScheduleDate)
-		case "schedule_id":
-			ok = d.int(&m.ScheduleID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectInvoiceHeaderMerge)
 }
+
+var enctInvoiceHeaderMerge = encTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ID)), kInt},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.InvoiceID)), kInt},
+	{`"recurring_invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.RecurringInvoiceID)), kInt},
+	{`"schedule_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ScheduleID)), kInt},
+	{`"schedule_date":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ScheduleDate)), kTime},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ContractID)), kInt},
+	{`"contract_ref":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ContractRef)), kStr},
+	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.SalesorderID)), kInt},
+	{`"percent":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.Percent)), kF64},
+	{`"due_date":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.DueDate)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.Warning)), kStr},
+}}
 
 func (m *InvoiceHeaderMerge) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"invoice_id":`, m.InvoiceID)
-	e.int(`"recurring_invoice_id":`, m.RecurringInvoiceID)
-	e.int(`"schedule_id":`, m.ScheduleID)
-	e.time(`"schedule_date":`, m.ScheduleDate)
-	e.int(`"contract_id":`, m.ContractID)
-	e.str(`"contract_ref":`, m.ContractRef)
-	e.int(`"salesorder_id":`, m.SalesorderID)
-	e.float64(`"percent":`, m.Percent)
-	e.time(`"due_date":`, m.DueDate)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctInvoiceHeaderMerge)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InvoiceHeaderMerge) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceHeaderMerge) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectInvoicePaymentList = decTable{extra: unsafe.Offsetof(InvoicePaymentList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ID)), kInt},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceID)), kInt},
+	{"date", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Date)), kTime},
+	{"amount", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Amount)), kF64},
+	{"method", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Method)), kInt},
+	{"status", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Status)), kInt},
+	{"module_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ModuleID)), kInt},
+	{"intent_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.IntentID)), kStr},
+	{"intent_date", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.IntentDate)), kTime},
+	{"intent_response", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.IntentResponse)), kStr},
+	{"webhook_payload", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.WebhookPayload)), kStr},
+	{"webhook_received_date", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.WebhookReceivedDate)), kTime},
+	{"sage50_reference", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Sage50Reference)), kStr},
+	{"thirdpartyid", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Thirdpartyid)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ClientName)), kStr},
+	{"_statuswarning", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Statuswarning)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Warning)), kStr},
+	{"qbo_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.QboID)), kInt},
+	{"xero_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.XeroID)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Importtype)), kStr},
+	{"sqlimport_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.SqlimportID)), kInt},
+	{"invoice_match_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceMatchID)), kStr},
+	{"invoice_invoicenumber", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceInvoicenumber)), kStr},
+}, sorted: []uint16{21, 20, 16, 17, 3, 14, 15, 2, 0, 8, 7, 9, 1, 24, 23, 4, 6, 18, 12, 22, 5, 13, 10, 11, 19}}
+
 func (m *InvoicePaymentList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_statuswarning":
-			ok = d.str(&m.Statuswarning)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "amount":
-			ok = d.float64(&m.Amount)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "date":
-			ok = d.time(&m.Date)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent_date":
-			ok = d.time(&m.IntentDate)
-		case "intent_id":
-			ok = d.str(&m.IntentID)
-		case "intent_response":
-			ok = d.str(&m.IntentResponse)
-		case "invoice_id":
-			ok = d.int(&m.InvoiceID)
-		case "invoice_invoicenumber":
-			ok = d.str(&m.InvoiceInvoicenumber)
-		case "invoice_match_id":
-			ok = d.str(&m.InvoiceMatchID)
-		case "method":
-			ok = d.int(&m.Method)
-		case "module_id":
-			ok = d.int(&m.ModuleID)
-		case "qbo_id":
-			ok = d.int(&m.QboID)
-		case "sage50_reference":
-			ok = d.str(&m.Sage50Reference)
-		case "sqlimport_id":
-			ok = d.int(&m.SqlimportID)
-		case "status":
-			ok = d.int(&m.Status)
-		case "thirdpartyid":
-			ok = d.str(&m.Thirdpartyid)
-		case "webhook_payload":
-			ok = d.str(&m.WebhookPayload)
-		case "webhook_received_date":
-			ok = d.time(&m.WebhookReceivedDate)
-		case "xero_id":
-			ok = d.str(&m.XeroID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectInvoicePaymentList)
 }
+
+var enctInvoicePaymentList = encTable{extra: unsafe.Offsetof(InvoicePaymentList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ID)), kInt},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceID)), kInt},
+	{`"date":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Date)), kTime},
+	{`"amount":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Amount)), kF64},
+	{`"method":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Method)), kInt},
+	{`"status":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Status)), kInt},
+	{`"module_id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ModuleID)), kInt},
+	{`"intent_id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.IntentID)), kStr},
+	{`"intent_date":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.IntentDate)), kTime},
+	{`"intent_response":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.IntentResponse)), kStr},
+	{`"webhook_payload":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.WebhookPayload)), kStr},
+	{`"webhook_received_date":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.WebhookReceivedDate)), kTime},
+	{`"sage50_reference":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Sage50Reference)), kStr},
+	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Thirdpartyid)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ClientName)), kStr},
+	{`"_statuswarning":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Statuswarning)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Warning)), kStr},
+	{`"qbo_id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.QboID)), kInt},
+	{`"xero_id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.XeroID)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Importtype)), kStr},
+	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.SqlimportID)), kInt},
+	{`"invoice_match_id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceMatchID)), kStr},
+	{`"invoice_invoicenumber":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceInvoicenumber)), kStr},
+}}
 
 func (m *InvoicePaymentList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"invoice_id":`, m.InvoiceID)
-	e.time(`"date":`, m.Date)
-	e.float64(`"amount":`, m.Amount)
-	e.int(`"method":`, m.Method)
-	e.int(`"status":`, m.Status)
-	e.int(`"module_id":`, m.ModuleID)
-	e.str(`"intent_id":`, m.IntentID)
-	e.time(`"intent_date":`, m.IntentDate)
-	e.str(`"intent_response":`, m.IntentResponse)
-	e.str(`"webhook_payload":`, m.WebhookPayload)
-	e.time(`"webhook_received_date":`, m.WebhookReceivedDate)
-	e.str(`"sage50_reference":`, m.Sage50Reference)
-	e.str(`"thirdpartyid":`, m.Thirdpartyid)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"_statuswarning":`, m.Statuswarning)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"qbo_id":`, m.QboID)
-	e.str(`"xero_id":`, m.XeroID)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.int(`"sqlimport_id":`, m.SqlimportID)
-	e.str(`"invoice_match_id":`, m.InvoiceMatchID)
-	e.str(`"invoice_invoicenumber":`, m.InvoiceInvoicenumber)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctInvoicePaymentList)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InvoicePaymentList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoicePaymentList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *InvoiceView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "invoices":
-			ok = decodeModels(d, &m.Invoices)
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectInvoiceView = decTable{extra: unsafe.Offsetof(InvoiceView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(InvoiceView{}.RecordCount)), kInt},
+	{"invoices", decMany[InvoiceHeader], uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(InvoiceView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(InvoiceView{}.PageSize)), kInt},
+}, sorted: []uint16{1, 2, 3, 0}}
+
+func (m *InvoiceView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceView) }
+
+var enctInvoiceView = encTable{extra: unsafe.Offsetof(InvoiceView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(InvoiceView{}.RecordCount)), kInt},
+	{`"invoices":`, encMany[InvoiceHeader], uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(InvoiceView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(InvoiceView{}.PageSize)), kInt},
+}}
+
+func (m *InvoiceView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *InvoiceView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *InvoiceView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Invoices) }
 
-func (m *InvoiceView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"invoices":`, m.Invoices)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
+var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []decField{
+	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(Item{}.AssetTypeMatchingFieldName)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Item{}.ID)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(Item{}.Use)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(Item{}.Name)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(Item{}.Status)), kInt},
+	{"assetgroup_id", nil, uint32(unsafe.Offsetof(Item{}.AssetgroupID)), kInt},
+	{"assetgroup_name", nil, uint32(unsafe.Offsetof(Item{}.AssetgroupName)), kStr},
+	{"third_party_assetgroup_id", nil, uint32(unsafe.Offsetof(Item{}.ThirdPartyAssetgroupID)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(Item{}.Note)), kStr},
+	{"supplier_part_code", nil, uint32(unsafe.Offsetof(Item{}.SupplierPartCode)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(Item{}.Description)), kStr},
+	{"purchase_description", nil, uint32(unsafe.Offsetof(Item{}.PurchaseDescription)), kStr},
+	{"internalreference", nil, uint32(unsafe.Offsetof(Item{}.Internalreference)), kStr},
+	{"externalreference", nil, uint32(unsafe.Offsetof(Item{}.Externalreference)), kStr},
+	{"quantity_in_stock", nil, uint32(unsafe.Offsetof(Item{}.QuantityInStock)), kF64},
+	{"quantity_reserved", nil, uint32(unsafe.Offsetof(Item{}.QuantityReserved)), kF64},
+	{"quantity_on_order", nil, uint32(unsafe.Offsetof(Item{}.QuantityOnOrder)), kF64},
+	{"goodsinunit", nil, uint32(unsafe.Offsetof(Item{}.Goodsinunit)), kStr},
+	{"goodsoutunit", nil, uint32(unsafe.Offsetof(Item{}.Goodsoutunit)), kStr},
+	{"inoutconversion", nil, uint32(unsafe.Offsetof(Item{}.Inoutconversion)), kInt},
+	{"qtyissuedthisyear", nil, uint32(unsafe.Offsetof(Item{}.Qtyissuedthisyear)), kF64},
+	{"baseprice", nil, uint32(unsafe.Offsetof(Item{}.Baseprice)), kF64},
+	{"created_by", nil, uint32(unsafe.Offsetof(Item{}.CreatedBy)), kInt},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(Item{}.SupplierID)), kInt},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(Item{}.SupplierName)), kStr},
+	{"assettype_id", nil, uint32(unsafe.Offsetof(Item{}.AssettypeID)), kInt},
+	{"assettype_name", nil, uint32(unsafe.Offsetof(Item{}.AssettypeName)), kStr},
+	{"minstockqty", nil, uint32(unsafe.Offsetof(Item{}.Minstockqty)), kF64},
+	{"min_purchase_qty", nil, uint32(unsafe.Offsetof(Item{}.MinPurchaseQty)), kF64},
+	{"secondprice", nil, uint32(unsafe.Offsetof(Item{}.Secondprice)), kF64},
+	{"promptforprice", nil, uint32(unsafe.Offsetof(Item{}.Promptforprice)), kBool},
+	{"sleeveprice", nil, uint32(unsafe.Offsetof(Item{}.Sleeveprice)), kF64},
+	{"taxcode", nil, uint32(unsafe.Offsetof(Item{}.Taxcode)), kInt},
+	{"taxcode_name", nil, uint32(unsafe.Offsetof(Item{}.TaxcodeName)), kStr},
+	{"taxcodeother", nil, uint32(unsafe.Offsetof(Item{}.Taxcodeother)), kInt},
+	{"taxcodeother_name", nil, uint32(unsafe.Offsetof(Item{}.TaxcodeotherName)), kStr},
+	{"costprice", nil, uint32(unsafe.Offsetof(Item{}.Costprice)), kF64},
+	{"accountsid", nil, uint32(unsafe.Offsetof(Item{}.Accountsid)), kStr},
+	{"margin", nil, uint32(unsafe.Offsetof(Item{}.Margin)), kF64},
+	{"reorderqty", nil, uint32(unsafe.Offsetof(Item{}.Reorderqty)), kF64},
+	{"binlocation", nil, uint32(unsafe.Offsetof(Item{}.Binlocation)), kStr},
+	{"nominalcode", nil, uint32(unsafe.Offsetof(Item{}.Nominalcode)), kStr},
+	{"costingmethod", nil, uint32(unsafe.Offsetof(Item{}.Costingmethod)), kInt},
+	{"servicefee", nil, uint32(unsafe.Offsetof(Item{}.Servicefee)), kF64},
+	{"recovery", nil, uint32(unsafe.Offsetof(Item{}.Recovery)), kF64},
+	{"avco", nil, uint32(unsafe.Offsetof(Item{}.Avco)), kF64},
+	{"qtyonallsalesorders", nil, uint32(unsafe.Offsetof(Item{}.Qtyonallsalesorders)), kF64},
+	{"doesnotneedconsigning", nil, uint32(unsafe.Offsetof(Item{}.Doesnotneedconsigning)), kBool},
+	{"shaccountsid", nil, uint32(unsafe.Offsetof(Item{}.Shaccountsid)), kStr},
+	{"applydiscount", nil, uint32(unsafe.Offsetof(Item{}.Applydiscount)), kBool},
+	{"secondhandprice", nil, uint32(unsafe.Offsetof(Item{}.Secondhandprice)), kF64},
+	{"hours", nil, uint32(unsafe.Offsetof(Item{}.Hours)), kF64},
+	{"markupperc", nil, uint32(unsafe.Offsetof(Item{}.Markupperc)), kF64},
+	{"metertype", nil, uint32(unsafe.Offsetof(Item{}.Metertype)), kInt},
+	{"meterlife", nil, uint32(unsafe.Offsetof(Item{}.Meterlife)), kInt},
+	{"isrecurringitem", nil, uint32(unsafe.Offsetof(Item{}.Isrecurringitem)), kBool},
+	{"template_id", nil, uint32(unsafe.Offsetof(Item{}.TemplateID)), kInt},
+	{"template_name", nil, uint32(unsafe.Offsetof(Item{}.TemplateName)), kStr},
+	{"recurringprice", nil, uint32(unsafe.Offsetof(Item{}.Recurringprice)), kF64},
+	{"showmobilescanner", nil, uint32(unsafe.Offsetof(Item{}.Showmobilescanner)), kBool},
+	{"icon", nil, uint32(unsafe.Offsetof(Item{}.Icon)), kStr},
+	{"icon_download_url", nil, uint32(unsafe.Offsetof(Item{}.IconDownloadURL)), kStr},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Item{}.Customfields)), kSub},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Item{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(Item{}.Importtype)), kStr},
+	{"group_third_party_id", nil, uint32(unsafe.Offsetof(Item{}.GroupThirdPartyID)), kStr},
+	{"sagetoken", nil, uint32(unsafe.Offsetof(Item{}.Sagetoken)), kStr},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(Item{}.ThirdPartyID)), kStr},
+	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Item{}.Custombuttons)), kSub},
+	{"item_suppliers", decMany[ItemSupplier], uint32(unsafe.Offsetof(Item{}.ItemSuppliers)), kSub},
+	{"xero_salestax", nil, uint32(unsafe.Offsetof(Item{}.XeroSalestax)), kStr},
+	{"xero_purchasetax", nil, uint32(unsafe.Offsetof(Item{}.XeroPurchasetax)), kStr},
+	{"purchasenominalcode", nil, uint32(unsafe.Offsetof(Item{}.Purchasenominalcode)), kStr},
+	{"fullyqualifiedname", nil, uint32(unsafe.Offsetof(Item{}.Fullyqualifiedname)), kStr},
+	{"salestaxincluded", nil, uint32(unsafe.Offsetof(Item{}.Salestaxincluded)), kBool},
+	{"purchasetaxincluded", nil, uint32(unsafe.Offsetof(Item{}.Purchasetaxincluded)), kBool},
+	{"taxable", nil, uint32(unsafe.Offsetof(Item{}.Taxable)), kBool},
+	{"assetaccountcode", nil, uint32(unsafe.Offsetof(Item{}.Assetaccountcode)), kInt},
+	{"qbo_quantity", nil, uint32(unsafe.Offsetof(Item{}.QboQuantity)), kInt},
+	{"qboinitial_quantity_date", nil, uint32(unsafe.Offsetof(Item{}.QboinitialQuantityDate)), kTime},
+	{"stocklocations", decMany[SiteList], uint32(unsafe.Offsetof(Item{}.Stocklocations)), kSub},
+	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(Item{}.XeroTenantID)), kStr},
+	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Item{}.XeroTenantName)), kStr},
+	{"xerodetails_id", nil, uint32(unsafe.Offsetof(Item{}.XerodetailsID)), kInt},
+	{"income_account_name", nil, uint32(unsafe.Offsetof(Item{}.IncomeAccountName)), kStr},
+	{"expense_account_name", nil, uint32(unsafe.Offsetof(Item{}.ExpenseAccountName)), kStr},
+	{"asset_account_name", nil, uint32(unsafe.Offsetof(Item{}.AssetAccountName)), kStr},
+	{"income_account", decOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.IncomeAccount)), kSub},
+	{"expense_account", decOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.ExpenseAccount)), kSub},
+	{"asset_account", decOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.AssetAccount)), kSub},
+	{"qbosku", nil, uint32(unsafe.Offsetof(Item{}.Qbosku)), kStr},
+	{"qbocategoryid", nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryid)), kStr},
+	{"qbocategoryname", nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryname)), kStr},
+	{"qbo_category", decOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.QboCategory)), kSub},
+	{"autotaskserviceid", nil, uint32(unsafe.Offsetof(Item{}.Autotaskserviceid)), kInt},
+	{"autotaskproductid", nil, uint32(unsafe.Offsetof(Item{}.Autotaskproductid)), kInt},
+	{"iscontractitem", nil, uint32(unsafe.Offsetof(Item{}.Iscontractitem)), kBool},
+	{"dontinvoice", nil, uint32(unsafe.Offsetof(Item{}.Dontinvoice)), kBool},
+	{"kashflowid", nil, uint32(unsafe.Offsetof(Item{}.Kashflowid)), kInt},
+	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(Item{}.KashflowTenantID)), kInt},
+	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Item{}.KashflowTenantName)), kStr},
+	{"nominalcode_name", nil, uint32(unsafe.Offsetof(Item{}.NominalcodeName)), kStr},
+	{"purchasenominalcode_name", nil, uint32(unsafe.Offsetof(Item{}.PurchasenominalcodeName)), kStr},
+	{"linked_item_id", nil, uint32(unsafe.Offsetof(Item{}.LinkedItemID)), kInt},
+	{"linked_item_name", nil, uint32(unsafe.Offsetof(Item{}.LinkedItemName)), kStr},
+	{"update_recurring_invoice_price", nil, uint32(unsafe.Offsetof(Item{}.UpdateRecurringInvoicePrice)), kBool},
+	{"update_recurring_invoice_cost", nil, uint32(unsafe.Offsetof(Item{}.UpdateRecurringInvoiceCost)), kBool},
+	{"snelstart_id", nil, uint32(unsafe.Offsetof(Item{}.SnelstartID)), kStr},
+	{"snelstart_department_id", nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentID)), kStr},
+	{"snelstart_department_name", nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentName)), kStr},
+	{"snelstart_department", decOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.SnelstartDepartment)), kSub},
+	{"linked_asset_defaults", decMany[ItemDeviceDefaults], uint32(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), kSub},
+	{"maxitemdiscount", nil, uint32(unsafe.Offsetof(Item{}.Maxitemdiscount)), kF64},
+	{"item_default_billing_period", nil, uint32(unsafe.Offsetof(Item{}.ItemDefaultBillingPeriod)), kInt},
+	{"primaryimageid", nil, uint32(unsafe.Offsetof(Item{}.Primaryimageid)), kInt},
+	{"datecreated", nil, uint32(unsafe.Offsetof(Item{}.Datecreated)), kTime},
+	{"lastmodified", nil, uint32(unsafe.Offsetof(Item{}.Lastmodified)), kTime},
+	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Item{}.QboCompanyID)), kStr},
+	{"import_details_id", nil, uint32(unsafe.Offsetof(Item{}.ImportDetailsID)), kInt},
+	{"quickbooks_details", decOne[QuickBooksDetails], uint32(unsafe.Offsetof(Item{}.QuickbooksDetails)), kSub},
+	{"qbo_company_name", nil, uint32(unsafe.Offsetof(Item{}.QboCompanyName)), kStr},
+	{"extra_invoice_description", nil, uint32(unsafe.Offsetof(Item{}.ExtraInvoiceDescription)), kStr},
+	{"isitemdetails", nil, uint32(unsafe.Offsetof(Item{}.Isitemdetails)), kBool},
+	{"intacct_type", nil, uint32(unsafe.Offsetof(Item{}.IntacctType)), kStr},
+	{"item_group_nominalcode", nil, uint32(unsafe.Offsetof(Item{}.ItemGroupNominalcode)), kStr},
+	{"item_group_nominalcode_purchase", nil, uint32(unsafe.Offsetof(Item{}.ItemGroupNominalcodePurchase)), kStr},
+	{"item_group_itemcode", nil, uint32(unsafe.Offsetof(Item{}.ItemGroupItemcode)), kInt},
+	{"item_group_taxcode", nil, uint32(unsafe.Offsetof(Item{}.ItemGroupTaxcode)), kInt},
+	{"item_group_taxcode_purchase", nil, uint32(unsafe.Offsetof(Item{}.ItemGroupTaxcodePurchase)), kInt},
+	{"recurringcost", nil, uint32(unsafe.Offsetof(Item{}.Recurringcost)), kF64},
+	{"dbc_company_id", nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyID)), kStr},
+	{"dbc_company_name", nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyName)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(Item{}.Type)), kInt},
+	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Item{}.ExternalLinks)), kSub},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Item{}.NewExternalLink)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(Item{}.Warning)), kStr},
+	{"sage_business_cloud_details_id", nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsID)), kInt},
+	{"sage_business_cloud_details_name", nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsName)), kStr},
+	{"budgettype_id", nil, uint32(unsafe.Offsetof(Item{}.BudgettypeID)), kInt},
+	{"budgettype_name", nil, uint32(unsafe.Offsetof(Item{}.BudgettypeName)), kStr},
+	{"serialise_only_one", nil, uint32(unsafe.Offsetof(Item{}.SerialiseOnlyOne)), kBool},
+	{"exact_division", nil, uint32(unsafe.Offsetof(Item{}.ExactDivision)), kInt},
+	{"exact_division_name", nil, uint32(unsafe.Offsetof(Item{}.ExactDivisionName)), kStr},
+	{"dattocommerce_tenant", nil, uint32(unsafe.Offsetof(Item{}.DattocommerceTenant)), kInt},
+	{"user_description", nil, uint32(unsafe.Offsetof(Item{}.UserDescription)), kStr},
+	{"weight", nil, uint32(unsafe.Offsetof(Item{}.Weight)), kF64},
+	{"ignore_from_accounting_sync", nil, uint32(unsafe.Offsetof(Item{}.IgnoreFromAccountingSync)), kBool},
+	{"invoice_class", nil, uint32(unsafe.Offsetof(Item{}.InvoiceClass)), kStr},
+	{"sage50uk_department_id", nil, uint32(unsafe.Offsetof(Item{}.Sage50ukDepartmentID)), kInt},
+	{"dont_track_stock", nil, uint32(unsafe.Offsetof(Item{}.DontTrackStock)), kBool},
+	{"xero_inventory_account_code", nil, uint32(unsafe.Offsetof(Item{}.XeroInventoryAccountCode)), kStr},
+	{"xero_cogs_account_code", nil, uint32(unsafe.Offsetof(Item{}.XeroCogsAccountCode)), kStr},
+	{"xero_inventory_account_code_name", nil, uint32(unsafe.Offsetof(Item{}.XeroInventoryAccountCodeName)), kStr},
+	{"xero_cogs_account_code_name", nil, uint32(unsafe.Offsetof(Item{}.XeroCogsAccountCodeName)), kStr},
+	{"intacct_product_line_id", nil, uint32(unsafe.Offsetof(Item{}.IntacctProductLineID)), kStr},
+	{"_updateitemtype", nil, uint32(unsafe.Offsetof(Item{}.Updateitemtype)), kInt},
+	{"related_item_count", nil, uint32(unsafe.Offsetof(Item{}.RelatedItemCount)), kInt},
+	{"myob_tenant", nil, uint32(unsafe.Offsetof(Item{}.MyobTenant)), kInt},
+	{"myob_tenant_name", nil, uint32(unsafe.Offsetof(Item{}.MyobTenantName)), kStr},
+	{"myob_asset_account_code", nil, uint32(unsafe.Offsetof(Item{}.MyobAssetAccountCode)), kStr},
+	{"items_per_buying_price", nil, uint32(unsafe.Offsetof(Item{}.ItemsPerBuyingPrice)), kF64},
+	{"items_per_selling_price", nil, uint32(unsafe.Offsetof(Item{}.ItemsPerSellingPrice)), kF64},
+	{"avalara_item_code", nil, uint32(unsafe.Offsetof(Item{}.AvalaraItemCode)), kStr},
+	{"purchase_currency_code", nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCode)), kInt},
+	{"purchase_currency_code_name", nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCodeName)), kStr},
+	{"purchase_currency", decOne[Currency], uint32(unsafe.Offsetof(Item{}.PurchaseCurrency)), kSub},
+}, sorted: []uint16{64, 63, 155, 135, 37, 49, 89, 86, 0, 77, 5, 6, 25, 26, 95, 94, 162, 45, 21, 40, 138, 139, 42, 36, 22, 68, 62, 115, 143, 130, 131, 10, 47, 149, 97, 141, 142, 88, 85, 133, 13, 121, 73, 17, 18, 65, 51, 60, 61, 1, 146, 118, 87, 84, 19, 154, 123, 12, 147, 96, 122, 55, 113, 126, 124, 125, 127, 128, 69, 160, 161, 99, 100, 98, 116, 111, 103, 104, 38, 52, 112, 54, 53, 28, 27, 159, 157, 158, 3, 134, 41, 101, 8, 114, 30, 165, 163, 164, 11, 72, 102, 75, 93, 117, 120, 78, 91, 92, 79, 90, 20, 46, 14, 16, 15, 119, 44, 129, 58, 156, 39, 148, 136, 137, 66, 74, 50, 29, 140, 43, 48, 59, 31, 110, 108, 109, 107, 4, 80, 23, 24, 9, 76, 32, 33, 34, 35, 56, 57, 7, 67, 132, 106, 105, 2, 144, 145, 151, 153, 150, 152, 71, 70, 81, 82, 83}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m InvoiceView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *Item) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItem) }
 
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *InvoiceView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []encField{
+	{`"asset_type_matching_field_name":`, nil, uint32(unsafe.Offsetof(Item{}.AssetTypeMatchingFieldName)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Item{}.ID)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(Item{}.Use)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Item{}.Name)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(Item{}.Status)), kInt},
+	{`"assetgroup_id":`, nil, uint32(unsafe.Offsetof(Item{}.AssetgroupID)), kInt},
+	{`"assetgroup_name":`, nil, uint32(unsafe.Offsetof(Item{}.AssetgroupName)), kStr},
+	{`"third_party_assetgroup_id":`, nil, uint32(unsafe.Offsetof(Item{}.ThirdPartyAssetgroupID)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(Item{}.Note)), kStr},
+	{`"supplier_part_code":`, nil, uint32(unsafe.Offsetof(Item{}.SupplierPartCode)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(Item{}.Description)), kStr},
+	{`"purchase_description":`, nil, uint32(unsafe.Offsetof(Item{}.PurchaseDescription)), kStr},
+	{`"internalreference":`, nil, uint32(unsafe.Offsetof(Item{}.Internalreference)), kStr},
+	{`"externalreference":`, nil, uint32(unsafe.Offsetof(Item{}.Externalreference)), kStr},
+	{`"quantity_in_stock":`, nil, uint32(unsafe.Offsetof(Item{}.QuantityInStock)), kF64},
+	{`"quantity_reserved":`, nil, uint32(unsafe.Offsetof(Item{}.QuantityReserved)), kF64},
+	{`"quantity_on_order":`, nil, uint32(unsafe.Offsetof(Item{}.QuantityOnOrder)), kF64},
+	{`"goodsinunit":`, nil, uint32(unsafe.Offsetof(Item{}.Goodsinunit)), kStr},
+	{`"goodsoutunit":`, nil, uint32(unsafe.Offsetof(Item{}.Goodsoutunit)), kStr},
+	{`"inoutconversion":`, nil, uint32(unsafe.Offsetof(Item{}.Inoutconversion)), kInt},
+	{`"qtyissuedthisyear":`, nil, uint32(unsafe.Offsetof(Item{}.Qtyissuedthisyear)), kF64},
+	{`"baseprice":`, nil, uint32(unsafe.Offsetof(Item{}.Baseprice)), kF64},
+	{`"created_by":`, nil, uint32(unsafe.Offsetof(Item{}.CreatedBy)), kInt},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(Item{}.SupplierID)), kInt},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(Item{}.SupplierName)), kStr},
+	{`"assettype_id":`, nil, uint32(unsafe.Offsetof(Item{}.AssettypeID)), kInt},
+	{`"assettype_name":`, nil, uint32(unsafe.Offsetof(Item{}.AssettypeName)), kStr},
+	{`"minstockqty":`, nil, uint32(unsafe.Offsetof(Item{}.Minstockqty)), kF64},
+	{`"min_purchase_qty":`, nil, uint32(unsafe.Offsetof(Item{}.MinPurchaseQty)), kF64},
+	{`"secondprice":`, nil, uint32(unsafe.Offsetof(Item{}.Secondprice)), kF64},
+	{`"promptforprice":`, nil, uint32(unsafe.Offsetof(Item{}.Promptforprice)), kBool},
+	{`"sleeveprice":`, nil, uint32(unsafe.Offsetof(Item{}.Sleeveprice)), kF64},
+	{`"taxcode":`, nil, uint32(unsafe.Offsetof(Item{}.Taxcode)), kInt},
+	{`"taxcode_name":`, nil, uint32(unsafe.Offsetof(Item{}.TaxcodeName)), kStr},
+	{`"taxcodeother":`, nil, uint32(unsafe.Offsetof(Item{}.Taxcodeother)), kInt},
+	{`"taxcodeother_name":`, nil, uint32(unsafe.Offsetof(Item{}.TaxcodeotherName)), kStr},
+	{`"costprice":`, nil, uint32(unsafe.Offsetof(Item{}.Costprice)), kF64},
+	{`"accountsid":`, nil, uint32(unsafe.Offsetof(Item{}.Accountsid)), kStr},
+	{`"margin":`, nil, uint32(unsafe.Offsetof(Item{}.Margin)), kF64},
+	{`"reorderqty":`, nil, uint32(unsafe.Offsetof(Item{}.Reorderqty)), kF64},
+	{`"binlocation":`, nil, uint32(unsafe.Offsetof(Item{}.Binlocation)), kStr},
+	{`"nominalcode":`, nil, uint32(unsafe.Offsetof(Item{}.Nominalcode)), kStr},
+	{`"costingmethod":`, nil, uint32(unsafe.Offsetof(Item{}.Costingmethod)), kInt},
+	{`"servicefee":`, nil, uint32(unsafe.Offsetof(Item{}.Servicefee)), kF64},
+	{`"recovery":`, nil, uint32(unsafe.Offsetof(Item{}.Recovery)), kF64},
+	{`"avco":`, nil, uint32(unsafe.Offsetof(Item{}.Avco)), kF64},
+	{`"qtyonallsalesorders":`, nil, uint32(unsafe.Offsetof(Item{}.Qtyonallsalesorders)), kF64},
+	{`"doesnotneedconsigning":`, nil, uint32(unsafe.Offsetof(Item{}.Doesnotneedconsigning)), kBool},
+	{`"shaccountsid":`, nil, uint32(unsafe.Offsetof(Item{}.Shaccountsid)), kStr},
+	{`"applydiscount":`, nil, uint32(unsafe.Offsetof(Item{}.Applydiscount)), kBool},
+	{`"secondhandprice":`, nil, uint32(unsafe.Offsetof(Item{}.Secondhandprice)), kF64},
+	{`"hours":`, nil, uint32(unsafe.Offsetof(Item{}.Hours)), kF64},
+	{`"markupperc":`, nil, uint32(unsafe.Offsetof(Item{}.Markupperc)), kF64},
+	{`"metertype":`, nil, uint32(unsafe.Offsetof(Item{}.Metertype)), kInt},
+	{`"meterlife":`, nil, uint32(unsafe.Offsetof(Item{}.Meterlife)), kInt},
+	{`"isrecurringitem":`, nil, uint32(unsafe.Offsetof(Item{}.Isrecurringitem)), kBool},
+	{`"template_id":`, nil, uint32(unsafe.Offsetof(Item{}.TemplateID)), kInt},
+	{`"template_name":`, nil, uint32(unsafe.Offsetof(Item{}.TemplateName)), kStr},
+	{`"recurringprice":`, nil, uint32(unsafe.Offsetof(Item{}.Recurringprice)), kF64},
+	{`"showmobilescanner":`, nil, uint32(unsafe.Offsetof(Item{}.Showmobilescanner)), kBool},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(Item{}.Icon)), kStr},
+	{`"icon_download_url":`, nil, uint32(unsafe.Offsetof(Item{}.IconDownloadURL)), kStr},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Item{}.Customfields)), kSub},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Item{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Item{}.Importtype)), kStr},
+	{`"group_third_party_id":`, nil, uint32(unsafe.Offsetof(Item{}.GroupThirdPartyID)), kStr},
+	{`"sagetoken":`, nil, uint32(unsafe.Offsetof(Item{}.Sagetoken)), kStr},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Item{}.ThirdPartyID)), kStr},
+	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Item{}.Custombuttons)), kSub},
+	{`"item_suppliers":`, encMany[ItemSupplier], uint32(unsafe.Offsetof(Item{}.ItemSuppliers)), kSub},
+	{`"xero_salestax":`, nil, uint32(unsafe.Offsetof(Item{}.XeroSalestax)), kStr},
+	{`"xero_purchasetax":`, nil, uint32(unsafe.Offsetof(Item{}.XeroPurchasetax)), kStr},
+	{`"purchasenominalcode":`, nil, uint32(unsafe.Offsetof(Item{}.Purchasenominalcode)), kStr},
+	{`"fullyqualifiedname":`, nil, uint32(unsafe.Offsetof(Item{}.Fullyqualifiedname)), kStr},
+	{`"salestaxincluded":`, nil, uint32(unsafe.Offsetof(Item{}.Salestaxincluded)), kBool},
+	{`"purchasetaxincluded":`, nil, uint32(unsafe.Offsetof(Item{}.Purchasetaxincluded)), kBool},
+	{`"taxable":`, nil, uint32(unsafe.Offsetof(Item{}.Taxable)), kBool},
+	{`"assetaccountcode":`, nil, uint32(unsafe.Offsetof(Item{}.Assetaccountcode)), kInt},
+	{`"qbo_quantity":`, nil, uint32(unsafe.Offsetof(Item{}.QboQuantity)), kInt},
+	{`"qboinitial_quantity_date":`, nil, uint32(unsafe.Offsetof(Item{}.QboinitialQuantityDate)), kTime},
+	{`"stocklocations":`, encMany[SiteList], uint32(unsafe.Offsetof(Item{}.Stocklocations)), kSub},
+	{`"xero_tenant_id":`, nil, uint32(unsafe.Offsetof(Item{}.XeroTenantID)), kStr},
+	{`"xero_tenant_name":`, nil, uint32(unsafe.Offsetof(Item{}.XeroTenantName)), kStr},
+	{`"xerodetails_id":`, nil, uint32(unsafe.Offsetof(Item{}.XerodetailsID)), kInt},
+	{`"income_account_name":`, nil, uint32(unsafe.Offsetof(Item{}.IncomeAccountName)), kStr},
+	{`"expense_account_name":`, nil, uint32(unsafe.Offsetof(Item{}.ExpenseAccountName)), kStr},
+	{`"asset_account_name":`, nil, uint32(unsafe.Offsetof(Item{}.AssetAccountName)), kStr},
+	{`"income_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.IncomeAccount)), kSub},
+	{`"expense_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.ExpenseAccount)), kSub},
+	{`"asset_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.AssetAccount)), kSub},
+	{`"qbosku":`, nil, uint32(unsafe.Offsetof(Item{}.Qbosku)), kStr},
+	{`"qbocategoryid":`, nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryid)), kStr},
+	{`"qbocategoryname":`, nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryname)), kStr},
+	{`"qbo_category":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.QboCategory)), kSub},
+	{`"autotaskserviceid":`, nil, uint32(unsafe.Offsetof(Item{}.Autotaskserviceid)), kInt},
+	{`"autotaskproductid":`, nil, uint32(unsafe.Offsetof(Item{}.Autotaskproductid)), kInt},
+	{`"iscontractitem":`, nil, uint32(unsafe.Offsetof(Item{}.Iscontractitem)), kBool},
+	{`"dontinvoice":`, nil, uint32(unsafe.Offsetof(Item{}.Dontinvoice)), kBool},
+	{`"kashflowid":`, nil, uint32(unsafe.Offsetof(Item{}.Kashflowid)), kInt},
+	{`"kashflow_tenant_id":`, nil, uint32(unsafe.Offsetof(Item{}.KashflowTenantID)), kInt},
+	{`"kashflow_tenant_name":`, nil, uint32(unsafe.Offsetof(Item{}.KashflowTenantName)), kStr},
+	{`"nominalcode_name":`, nil, uint32(unsafe.Offsetof(Item{}.NominalcodeName)), kStr},
+	{`"purchasenominalcode_name":`, nil, uint32(unsafe.Offsetof(Item{}.PurchasenominalcodeName)), kStr},
+	{`"linked_item_id":`, nil, uint32(unsafe.Offsetof(Item{}.LinkedItemID)), kInt},
+	{`"linked_item_name":`, nil, uint32(unsafe.Offsetof(Item{}.LinkedItemName)), kStr},
+	{`"update_recurring_invoice_price":`, nil, uint32(unsafe.Offsetof(Item{}.UpdateRecurringInvoicePrice)), kBool},
+	{`"update_recurring_invoice_cost":`, nil, uint32(unsafe.Offsetof(Item{}.UpdateRecurringInvoiceCost)), kBool},
+	{`"snelstart_id":`, nil, uint32(unsafe.Offsetof(Item{}.SnelstartID)), kStr},
+	{`"snelstart_department_id":`, nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentID)), kStr},
+	{`"snelstart_department_name":`, nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentName)), kStr},
+	{`"snelstart_department":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.SnelstartDepartment)), kSub},
+	{`"linked_asset_defaults":`, encMany[ItemDeviceDefaults], uint32(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), kSub},
+	{`"maxitemdiscount":`, nil, uint32(unsafe.Offsetof(Item{}.Maxitemdiscount)), kF64},
+	{`"item_default_billing_period":`, nil, uint32(unsafe.Offsetof(Item{}.ItemDefaultBillingPeriod)), kInt},
+	{`"primaryimageid":`, nil, uint32(unsafe.Offsetof(Item{}.Primaryimageid)), kInt},
+	{`"datecreated":`, nil, uint32(unsafe.Offsetof(Item{}.Datecreated)), kTime},
+	{`"lastmodified":`, nil, uint32(unsafe.Offsetof(Item{}.Lastmodified)), kTime},
+	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(Item{}.QboCompanyID)), kStr},
+	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Item{}.ImportDetailsID)), kInt},
+	{`"quickbooks_details":`, encOne[QuickBooksDetails], uint32(unsafe.Offsetof(Item{}.QuickbooksDetails)), kSub},
+	{`"qbo_company_name":`, nil, uint32(unsafe.Offsetof(Item{}.QboCompanyName)), kStr},
+	{`"extra_invoice_description":`, nil, uint32(unsafe.Offsetof(Item{}.ExtraInvoiceDescription)), kStr},
+	{`"isitemdetails":`, nil, uint32(unsafe.Offsetof(Item{}.Isitemdetails)), kBool},
+	{`"intacct_type":`, nil, uint32(unsafe.Offsetof(Item{}.IntacctType)), kStr},
+	{`"item_group_nominalcode":`, nil, uint32(unsafe.Offsetof(Item{}.ItemGroupNominalcode)), kStr},
+	{`"item_group_nominalcode_purchase":`, nil, uint32(unsafe.Offsetof(Item{}.ItemGroupNominalcodePurchase)), kStr},
+	{`"item_group_itemcode":`, nil, uint32(unsafe.Offsetof(Item{}.ItemGroupItemcode)), kInt},
+	{`"item_group_taxcode":`, nil, uint32(unsafe.Offsetof(Item{}.ItemGroupTaxcode)), kInt},
+	{`"item_group_taxcode_purchase":`, nil, uint32(unsafe.Offsetof(Item{}.ItemGroupTaxcodePurchase)), kInt},
+	{`"recurringcost":`, nil, uint32(unsafe.Offsetof(Item{}.Recurringcost)), kF64},
+	{`"dbc_company_id":`, nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyID)), kStr},
+	{`"dbc_company_name":`, nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyName)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(Item{}.Type)), kInt},
+	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Item{}.ExternalLinks)), kSub},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Item{}.NewExternalLink)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Item{}.Warning)), kStr},
+	{`"sage_business_cloud_details_id":`, nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsID)), kInt},
+	{`"sage_business_cloud_details_name":`, nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsName)), kStr},
+	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(Item{}.BudgettypeID)), kInt},
+	{`"budgettype_name":`, nil, uint32(unsafe.Offsetof(Item{}.BudgettypeName)), kStr},
+	{`"serialise_only_one":`, nil, uint32(unsafe.Offsetof(Item{}.SerialiseOnlyOne)), kBool},
+	{`"exact_division":`, nil, uint32(unsafe.Offsetof(Item{}.ExactDivision)), kInt},
+	{`"exact_division_name":`, nil, uint32(unsafe.Offsetof(Item{}.ExactDivisionName)), kStr},
+	{`"dattocommerce_tenant":`, nil, uint32(unsafe.Offsetof(Item{}.DattocommerceTenant)), kInt},
+	{`"user_description":`, nil, uint32(unsafe.Offsetof(Item{}.UserDescription)), kStr},
+	{`"weight":`, nil, uint32(unsafe.Offsetof(Item{}.Weight)), kF64},
+	{`"ignore_from_accounting_sync":`, nil, uint32(unsafe.Offsetof(Item{}.IgnoreFromAccountingSync)), kBool},
+	{`"invoice_class":`, nil, uint32(unsafe.Offsetof(Item{}.InvoiceClass)), kStr},
+	{`"sage50uk_department_id":`, nil, uint32(unsafe.Offsetof(Item{}.Sage50ukDepartmentID)), kInt},
+	{`"dont_track_stock":`, nil, uint32(unsafe.Offsetof(Item{}.DontTrackStock)), kBool},
+	{`"xero_inventory_account_code":`, nil, uint32(unsafe.Offsetof(Item{}.XeroInventoryAccountCode)), kStr},
+	{`"xero_cogs_account_code":`, nil, uint32(unsafe.Offsetof(Item{}.XeroCogsAccountCode)), kStr},
+	{`"xero_inventory_account_code_name":`, nil, uint32(unsafe.Offsetof(Item{}.XeroInventoryAccountCodeName)), kStr},
+	{`"xero_cogs_account_code_name":`, nil, uint32(unsafe.Offsetof(Item{}.XeroCogsAccountCodeName)), kStr},
+	{`"intacct_product_line_id":`, nil, uint32(unsafe.Offsetof(Item{}.IntacctProductLineID)), kStr},
+	{`"_updateitemtype":`, nil, uint32(unsafe.Offsetof(Item{}.Updateitemtype)), kInt},
+	{`"related_item_count":`, nil, uint32(unsafe.Offsetof(Item{}.RelatedItemCount)), kInt},
+	{`"myob_tenant":`, nil, uint32(unsafe.Offsetof(Item{}.MyobTenant)), kInt},
+	{`"myob_tenant_name":`, nil, uint32(unsafe.Offsetof(Item{}.MyobTenantName)), kStr},
+	{`"myob_asset_account_code":`, nil, uint32(unsafe.Offsetof(Item{}.MyobAssetAccountCode)), kStr},
+	{`"items_per_buying_price":`, nil, uint32(unsafe.Offsetof(Item{}.ItemsPerBuyingPrice)), kF64},
+	{`"items_per_selling_price":`, nil, uint32(unsafe.Offsetof(Item{}.ItemsPerSellingPrice)), kF64},
+	{`"avalara_item_code":`, nil, uint32(unsafe.Offsetof(Item{}.AvalaraItemCode)), kStr},
+	{`"purchase_currency_code":`, nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCode)), kInt},
+	{`"purchase_currency_code_name":`, nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCodeName)), kStr},
+	{`"purchase_currency":`, encOne[Currency], uint32(unsafe.Offsetof(Item{}.PurchaseCurrency)), kSub},
+}}
 
-func (m *Item) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_updateitemtype":
-			ok = d.int(&m.Updateitemtype)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accountsid":
-			ok = d.str(&m.Accountsid)
-		case "applydiscount":
-			ok = d.bool(&m.Applydiscount)
-		case "asset_account":
-			ok = decodeModel(d, &m.AssetAccount)
-		case "asset_account_name":
-			ok = d.str(&m.AssetAccountName)
-		case "asset_type_matching_field_name":
-			ok = d.str(&m.AssetTypeMatchingFieldName)
-		case "assetaccountcode":
-			ok = d.int(&m.Assetaccountcode)
-		case "assetgroup_id":
-			ok = d.int(&m.AssetgroupID)
-		case "assetgroup_name":
-			ok = d.str(&m.AssetgroupName)
-		case "assettype_id":
-			ok = d.int(&m.AssettypeID)
-		case "assettype_name":
-			ok = d.str(&m.AssettypeName)
-		case "autotaskproductid":
-			ok = d.int(&m.Autotaskproductid)
-		case "autotaskserviceid":
-			ok = d.int(&m.Autotaskserviceid)
-		case "avalara_item_code":
-			ok = d.str(&m.AvalaraItemCode)
-		case "avco":
-			ok = d.float64(&m.Avco)
-		case "baseprice":
-			ok = d.float64(&m.Baseprice)
-		case "binlocation":
-			ok = d.str(&m.Binlocation)
-		case "budgettype_id":
-			ok = d.int(&m.BudgettypeID)
-		case "budgettype_name":
-			ok = d.str(&m.BudgettypeName)
-		case "costingmethod":
-			ok = d.int(&m.Costingmethod)
-		case "costprice":
-			ok = d.float64(&m.Costprice)
-		case "created_by":
-			ok = d.int(&m.CreatedBy)
-		case "custombuttons":
-			ok = decodeModels(d, &m.Custombuttons)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "datecreated":
-			ok = d.time(&m.Datecreated)
-		case "dattocommerce_tenant":
-			ok = d.int(&m.DattocommerceTenant)
-		case "dbc_company_id":
-			ok = d.str(&m.DbcCompanyID)
-		case "dbc_company_name":
-			ok = d.str(&m.DbcCompanyName)
-		case "description":
-			ok = d.str(&m.Description)
-		case "doesnotneedconsigning":
-			ok = d.bool(&m.Doesnotneedconsigning)
-		case "dont_track_stock":
-			ok = d.bool(&m.DontTrackStock)
-		case "dontinvoice":
-			ok = d.bool(&m.Dontinvoice)
-		case "exact_division":
-			ok = d.int(&m.ExactDivision)
-		case "exact_division_name":
-			ok = d.str(&m.ExactDivisionName)
-		case "expense_account":
-			ok = decodeModel(d, &m.ExpenseAccount)
-		case "expense_account_name":
-			ok = d.str(&m.ExpenseAccountName)
-		case "external_links":
-			ok = decodeModels(d, &m.ExternalLinks)
-		case "externalreference":
-			ok = d.str(&m.Externalreference)
-		case "extra_invoice_description":
-			ok = d.str(&m.ExtraInvoiceDescription)
-		case "fullyqualifiedname":
-			ok = d.str(&m.Fullyqualifiedname)
-		case "goodsinunit":
-			ok = d.str(&m.Goodsinunit)
-		case "goodsoutunit":
-			ok = d.str(&m.Goodsoutunit)
-		case "group_third_party_id":
-			ok = d.str(&m.GroupThirdPartyID)
-		case "hours":
-			ok = d.float64(&m.Hours)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "icon_download_url":
-			ok = d.str(&m.IconDownloadURL)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ignore_from_accounting_sync":
-			ok = d.bool(&m.IgnoreFromAccountingSync)
-		case "import_details_id":
-			ok = d.int(&m.ImportDetailsID)
-		case "income_account":
-			ok = decodeModel(d, &m.IncomeAccount)
-		case "income_account_name":
-			ok = d.str(&m.IncomeAccountName)
-		case "inoutconversion":
-			ok = d.int(&m.Inoutconversion)
-		case "intacct_product_line_id":
-			ok = d.str(&m.IntacctProductLineID)
-		case "intacct_type":
-			ok = d.str(&m.IntacctType)
-		case "internalreference":
-			ok = d.str(&m.Internalreference)
-		case "invoice_class":
-			ok = d.str(&m.InvoiceClass)
-		case "iscontractitem":
-			ok = d.bool(&m.Iscontractitem)
-		case "isitemdetails":
-			ok = d.bool(&m.Isitemdetails)
-		case "isrecurringitem":
-			ok = d.bool(&m.Isrecurringitem)
-		case "item_default_billing_period":
-			ok = d.int(&m.ItemDefaultBillingPeriod)
-		case "item_group_itemcode":
-			ok = d.int(&m.ItemGroupItemcode)
-		case "item_group_nominalcode":
-			ok = d.str(&m.ItemGroupNominalcode)
-		case "item_group_nominalcode_purchase":
-			ok = d.str(&m.ItemGroupNominalcodePurchase)
-		case "item_group_taxcode":
-			ok = d.int(&m.ItemGroupTaxcode)
-		case "item_group_taxcode_purchase":
-			ok = d.int(&m.ItemGroupTaxcodePurchase)
-		case "item_suppliers":
-			ok = decodeModels(d, &m.ItemSuppliers)
-		case "items_per_buying_price":
-			ok = d.float64(&m.ItemsPerBuyingPrice)
-		case "items_per_selling_price":
-			ok = d.float64(&m.ItemsPerSellingPrice)
-		case "kashflow_tenant_id":
-			ok = d.int(&m.KashflowTenantID)
-		case "kashflow_tenant_name":
-			ok = d.str(&m.KashflowTenantName)
-		case "kashflowid":
-			ok = d.int(&m.Kashflowid)
-		case "lastmodified":
-			ok = d.time(&m.Lastmodified)
-		case "linked_asset_defaults":
-			ok = decodeModels(d, &m.LinkedAssetDefaults)
-		case "linked_item_id":
-			ok = d.int(&m.LinkedItemID)
-		case "linked_item_name":
-			ok = d.str(&m.LinkedItemName)
-		case "margin":
-			ok = d.float64(&m.Margin)
-		case "markupperc":
-			ok = d.float64(&m.Markupperc)
-		case "maxitemdiscount":
-			ok = d.float64(&m.Maxitemdiscount)
-		case "meterlife":
-			ok = d.int(&m.Meterlife)
-		case "metertype":
-			ok = d.int(&m.Metertype)
-		case "min_purchase_qty":
-			ok = d.float64(&m.MinPurchaseQty)
-		case "minstockqty":
-			ok = d.float64(&m.Minstockqty)
-		case "myob_asset_account_code":
-			ok = d.str(&m.MyobAssetAccountCode)
-		case "myob_tenant":
-			ok = d.int(&m.MyobTenant)
-		case "myob_tenant_name":
-			ok = d.str(&m.MyobTenantName)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "nominalcode":
-			ok = d.str(&m.Nominalcode)
-		case "nominalcode_name":
-			ok = d.str(&m.NominalcodeName)
-		case "note":
-			ok = d.str(&m.Note)
-		case "primaryimageid":
-			ok = d.int(&m.Primaryimageid)
-		case "promptforprice":
-			ok = d.bool(&m.Promptforprice)
-		case "purchase_currency":
-			ok = decodeModel(d, &m.PurchaseCurrency)
-		case "purchase_currency_code":
-			ok = d.int(&m.PurchaseCurrencyCode)
-		case "purchase_currency_code_name":
-			ok = d.str(&m.PurchaseCurrencyCodeName)
-		case "purchase_description":
-			ok = d.str(&m.PurchaseDescription)
-		case "purchasenominalcode":
-			ok = d.str(&m.Purchasenominalcode)
-		case "purchasenominalcode_name":
-			ok = d.str(&m.PurchasenominalcodeName)
-		case "purchasetaxincluded":
-			ok = d.bool(&m.Purchasetaxincluded)
-		case "qbo_category":
-			ok = decodeModel(d, &m.QboCategory)
-		case "qbo_company_id":
-			ok = d.str(&m.QboCompanyID)
-		case "qbo_company_name":
-			ok = d.str(&m.QboCompanyName)
-		case "qbo_quantity":
-			ok = d.int(&m.QboQuantity)
-		case "qbocategoryid":
-			ok = d.str(&m.Qbocategoryid)
-		case "qbocategoryname":
-			ok = d.str(&m.Qbocategoryname)
-		case "qboinitial_quantity_date":
-			ok = d.time(&m.QboinitialQuantityDate)
-		case "qbosku":
-			ok = d.str(&m.Qbosku)
-		case "qtyissuedthisyear":
-			ok = d.float64(&m.Qtyissuedthisyear)
-		case "qtyonallsalesorders":
-			ok = d.float64(&m.Qtyonallsalesorders)
-		case "quantity_in_stock":
-			ok = d.float64(&m.QuantityInStock)
-		case "quantity_on_order":
-			ok = d.float64(&m.QuantityOnOrder)
-		case "quantity_reserved":
-			ok = d.float64(&m.QuantityReserved)
-		case "quickbooks_details":
-			ok = decodeModel(d, &m.QuickbooksDetails)
-		case "recovery":
-			ok = d.float64(&m.Recovery)
-		case "recurringcost":
-			ok = d.float64(&m.Recurringcost)
-		case "recurringprice":
-			ok = d.float64(&m.Recurringprice)
-		case "related_item_count":
-			ok = d.int(&m.RelatedItemCount)
-		case "reorderqty":
-			ok = d.float64(&m.Reorderqty)
-		case "sage50uk_department_id":
-			ok = d.int(&m.Sage50ukDepartmentID)
-		case "sage_business_cloud_details_id":
-			ok = d.int(&m.SageBusinessCloudDetailsID)
-		case "sage_business_cloud_details_name":
-			ok = d.str(&m.SageBusinessCloudDetailsName)
-		case "sagetoken":
-			ok = d.str(&m.Sagetoken)
-		case "salestaxincluded":
-			ok = d.bool(&m.Salestaxincluded)
-		case "secondhandprice":
-			ok = d.float64(&m.Secondhandprice)
-		case "secondprice":
-			ok = d.float64(&m.Secondprice)
-		case "serialise_only_one":
-			ok = d.bool(&m.SerialiseOnlyOne)
-		case "servicefee":
-			ok = d.float64(&m.Servicefee)
-		case "shaccountsid":
-			ok = d.str(&m.Shaccountsid)
-		case "showmobilescanner":
-			ok = d.bool(&m.Showmobilescanner)
-		case "sleeveprice":
-			ok = d.float64(&m.Sleeveprice)
-		case "snelstart_department":
-			ok = decodeModel(d, &m.SnelstartDepartment)
-		case "snelstart_department_id":
-			ok = d.str(&m.SnelstartDepartmentID)
-		case "snelstart_department_name":
-			ok = d.str(&m.SnelstartDepartmentName)
-		case "snelstart_id":
-			ok = d.str(&m.SnelstartID)
-		case "status":
-			ok = d.int(&m.Status)
-		case "stocklocations":
-			ok = decodeModels(d, &m.Stocklocations)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "supplier_part_code":
-			ok = d.str(&m.SupplierPartCode)
-		case "taxable":
-			ok = d.bool(&m.Taxable)
-		case "taxcode":
-			ok = d.int(&m.Taxcode)
-		case "taxcode_name":
-			ok = d.str(&m.TaxcodeName)
-		case "taxcodeother":
-			ok = d.int(&m.Taxcodeother)
-		case "taxcodeother_name":
-			ok = d.str(&m.TaxcodeotherName)
-		case "template_id":
-			ok = d.int(&m.TemplateID)
-		case "template_name":
-			ok = d.str(&m.TemplateName)
-		case "third_party_assetgroup_id":
-			ok = d.str(&m.ThirdPartyAssetgroupID)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "type":
-			ok = d.int(&m.Type)
-		case "update_recurring_invoice_cost":
-			ok = d.bool(&m.UpdateRecurringInvoiceCost)
-		case "update_recurring_invoice_price":
-			ok = d.bool(&m.UpdateRecurringInvoicePrice)
-		case "use":
-			ok = d.str(&m.Use)
-		case "user_description":
-			ok = d.str(&m.UserDescription)
-		case "weight":
-			ok = d.float64(&m.Weight)
-		case "xero_cogs_account_code":
-			ok = d.str(&m.XeroCogsAccountCode)
-		case "xero_cogs_account_code_name":
-			ok = d.str(&m.XeroCogsAccountCodeName)
-		case "xero_inventory_account_code":
-			ok = d.str(&m.XeroInventoryAccountCode)
-		case "xero_inventory_account_code_name":
-			ok = d.str(&m.XeroInventoryAccountCodeName)
-		case "xero_purchasetax":
-			ok = d.str(&m.XeroPurchasetax)
-		case "xero_salestax":
-			ok = d.str(&m.XeroSalestax)
-		case "xero_tenant_id":
-			ok = d.str(&m.XeroTenantID)
-		case "xero_tenant_name":
-			ok = d.str(&m.XeroTenantName)
-		case "xerodetails_id":
-			ok = d.int(&m.XerodetailsID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
-
-func (m *Item) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"asset_type_matching_field_name":`, m.AssetTypeMatchingFieldName)
-	e.int(`"id":`, m.ID)
-	e.str(`"use":`, m.Use)
-	e.str(`"name":`, m.Name)
-	e.int(`"status":`, m.Status)
-	e.int(`"assetgroup_id":`, m.AssetgroupID)
-	e.str(`"assetgroup_name":`, m.AssetgroupName)
-	e.str(`"third_party_assetgroup_id":`, m.ThirdPartyAssetgroupID)
-	e.str(`"note":`, m.Note)
-	e.str(`"supplier_part_code":`, m.SupplierPartCode)
-	e.str(`"description":`, m.Description)
-	e.str(`"purchase_description":`, m.PurchaseDescription)
-	e.str(`"internalreference":`, m.Internalreference)
-	e.str(`"externalreference":`, m.Externalreference)
-	e.float64(`"quantity_in_stock":`, m.QuantityInStock)
-	e.float64(`"quantity_reserved":`, m.QuantityReserved)
-	e.float64(`"quantity_on_order":`, m.QuantityOnOrder)
-	e.str(`"goodsinunit":`, m.Goodsinunit)
-	e.str(`"goodsoutunit":`, m.Goodsoutunit)
-	e.int(`"inoutconversion":`, m.Inoutconversion)
-	e.float64(`"qtyissuedthisyear":`, m.Qtyissuedthisyear)
-	e.float64(`"baseprice":`, m.Baseprice)
-	e.int(`"created_by":`, m.CreatedBy)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.int(`"assettype_id":`, m.AssettypeID)
-	e.str(`"assettype_name":`, m.AssettypeName)
-	e.float64(`"minstockqty":`, m.Minstockqty)
-	e.float64(`"min_purchase_qty":`, m.MinPurchaseQty)
-	e.float64(`"secondprice":`, m.Secondprice)
-	e.bool(`"promptforprice":`, m.Promptforprice)
-	e.float64(`"sleeveprice":`, m.Sleeveprice)
-	e.int(`"taxcode":`, m.Taxcode)
-	e.str(`"taxcode_name":`, m.TaxcodeName)
-	e.int(`"taxcodeother":`, m.Taxcodeother)
-	e.str(`"taxcodeother_name":`, m.TaxcodeotherName)
-	e.float64(`"costprice":`, m.Costprice)
-	e.str(`"accountsid":`, m.Accountsid)
-	e.float64(`"margin":`, m.Margin)
-	e.float64(`"reorderqty":`, m.Reorderqty)
-	e.str(`"binlocation":`, m.Binlocation)
-	e.str(`"nominalcode":`, m.Nominalcode)
-	e.int(`"costingmethod":`, m.Costingmethod)
-	e.float64(`"servicefee":`, m.Servicefee)
-	e.float64(`"recovery":`, m.Recovery)
-	e.float64(`"avco":`, m.Avco)
-	e.float64(`"qtyonallsalesorders":`, m.Qtyonallsalesorders)
-	e.bool(`"doesnotneedconsigning":`, m.Doesnotneedconsigning)
-	e.str(`"shaccountsid":`, m.Shaccountsid)
-	e.bool(`"applydiscount":`, m.Applydiscount)
-	e.float64(`"secondhandprice":`, m.Secondhandprice)
-	e.float64(`"hours":`, m.Hours)
-	e.float64(`"markupperc":`, m.Markupperc)
-	e.int(`"metertype":`, m.Metertype)
-	e.int(`"meterlife":`, m.Meterlife)
-	e.bool(`"isrecurringitem":`, m.Isrecurringitem)
-	e.int(`"template_id":`, m.TemplateID)
-	e.str(`"template_name":`, m.TemplateName)
-	e.float64(`"recurringprice":`, m.Recurringprice)
-	e.bool(`"showmobilescanner":`, m.Showmobilescanner)
-	e.str(`"icon":`, m.Icon)
-	e.str(`"icon_download_url":`, m.IconDownloadURL)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"group_third_party_id":`, m.GroupThirdPartyID)
-	e.str(`"sagetoken":`, m.Sagetoken)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	encodeModels(e, `"custombuttons":`, m.Custombuttons)
-	encodeModels(e, `"item_suppliers":`, m.ItemSuppliers)
-	e.str(`"xero_salestax":`, m.XeroSalestax)
-	e.str(`"xero_purchasetax":`, m.XeroPurchasetax)
-	e.str(`"purchasenominalcode":`, m.Purchasenominalcode)
-	e.str(`"fullyqualifiedname":`, m.Fullyqualifiedname)
-	e.bool(`"salestaxincluded":`, m.Salestaxincluded)
-	e.bool(`"purchasetaxincluded":`, m.Purchasetaxincluded)
-	e.bool(`"taxable":`, m.Taxable)
-	e.int(`"assetaccountcode":`, m.Assetaccountcode)
-	e.int(`"qbo_quantity":`, m.QboQuantity)
-	e.time(`"qboinitial_quantity_date":`, m.QboinitialQuantityDate)
-	encodeModels(e, `"stocklocations":`, m.Stocklocations)
-	e.str(`"xero_tenant_id":`, m.XeroTenantID)
-	e.str(`"xero_tenant_name":`, m.XeroTenantName)
-	e.int(`"xerodetails_id":`, m.XerodetailsID)
-	e.str(`"income_account_name":`, m.IncomeAccountName)
-	e.str(`"expense_account_name":`, m.ExpenseAccountName)
-	e.str(`"asset_account_name":`, m.AssetAccountName)
-	encodeModel(e, `"income_account":`, m.IncomeAccount)
-	encodeModel(e, `"expense_account":`, m.ExpenseAccount)
-	encodeModel(e, `"asset_account":`, m.AssetAccount)
-	e.str(`"qbosku":`, m.Qbosku)
-	e.str(`"qbocategoryid":`, m.Qbocategoryid)
-	e.str(`"qbocategoryname":`, m.Qbocategoryname)
-	encodeModel(e, `"qbo_category":`, m.QboCategory)
-	e.int(`"autotaskserviceid":`, m.Autotaskserviceid)
-	e.int(`"autotaskproductid":`, m.Autotaskproductid)
-	e.bool(`"iscontractitem":`, m.Iscontractitem)
-	e.bool(`"dontinvoice":`, m.Dontinvoice)
-	e.int(`"kashflowid":`, m.Kashflowid)
-	e.int(`"kashflow_tenant_id":`, m.KashflowTenantID)
-	e.str(`"kashflow_tenant_name":`, m.KashflowTenantName)
-	e.str(`"nominalcode_name":`, m.NominalcodeName)
-	e.str(`"purchasenominalcode_name":`, m.PurchasenominalcodeName)
-	e.int(`"linked_item_id":`, m.LinkedItemID)
-	e.str(`"linked_item_name":`, m.LinkedItemName)
-	e.bool(`"update_recurring_invoice_price":`, m.UpdateRecurringInvoicePrice)
-	e.bool(`"update_recurring_invoice_cost":`, m.UpdateRecurringInvoiceCost)
-	e.str(`"snelstart_id":`, m.SnelstartID)
-	e.str(`"snelstart_department_id":`, m.SnelstartDepartmentID)
-	e.str(`"snelstart_department_name":`, m.SnelstartDepartmentName)
-	encodeModel(e, `"snelstart_department":`, m.SnelstartDepartment)
-	encodeModels(e, `"linked_asset_defaults":`, m.LinkedAssetDefaults)
-	e.float64(`"maxitemdiscount":`, m.Maxitemdiscount)
-	e.int(`"item_default_billing_period":`, m.ItemDefaultBillingPeriod)
-	e.int(`"primaryimageid":`, m.Primaryimageid)
-	e.time(`"datecreated":`, m.Datecreated)
-	e.time(`"lastmodified":`, m.Lastmodified)
-	e.str(`"qbo_company_id":`, m.QboCompanyID)
-	e.int(`"import_details_id":`, m.ImportDetailsID)
-	encodeModel(e, `"quickbooks_details":`, m.QuickbooksDetails)
-	e.str(`"qbo_company_name":`, m.QboCompanyName)
-	e.str(`"extra_invoice_description":`, m.ExtraInvoiceDescription)
-	e.bool(`"isitemdetails":`, m.Isitemdetails)
-	e.str(`"intacct_type":`, m.IntacctType)
-	e.str(`"item_group_nominalcode":`, m.ItemGroupNominalcode)
-	e.str(`"item_group_nominalcode_purchase":`, m.ItemGroupNominalcodePurchase)
-	e.int(`"item_group_itemcode":`, m.ItemGroupItemcode)
-	e.int(`"item_group_taxcode":`, m.ItemGroupTaxcode)
-	e.int(`"item_group_taxcode_purchase":`, m.ItemGroupTaxcodePurchase)
-	e.float64(`"recurringcost":`, m.Recurringcost)
-	e.str(`"dbc_company_id":`, m.DbcCompanyID)
-	e.str(`"dbc_company_name":`, m.DbcCompanyName)
-	e.int(`"type":`, m.Type)
-	encodeModels(e, `"external_links":`, m.ExternalLinks)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"sage_business_cloud_details_id":`, m.SageBusinessCloudDetailsID)
-	e.str(`"sage_business_cloud_details_name":`, m.SageBusinessCloudDetailsName)
-	e.int(`"budgettype_id":`, m.BudgettypeID)
-	e.str(`"budgettype_name":`, m.BudgettypeName)
-	e.bool(`"serialise_only_one":`, m.SerialiseOnlyOne)
-	e.int(`"exact_division":`, m.ExactDivision)
-	e.str(`"exact_division_name":`, m.ExactDivisionName)
-	e.int(`"dattocommerce_tenant":`, m.DattocommerceTenant)
-	e.str(`"user_description":`, m.UserDescription)
-	e.float64(`"weight":`, m.Weight)
-	e.bool(`"ignore_from_accounting_sync":`, m.IgnoreFromAccountingSync)
-	e.str(`"invoice_class":`, m.InvoiceClass)
-	e.int(`"sage50uk_department_id":`, m.Sage50ukDepartmentID)
-	e.bool(`"dont_track_stock":`, m.DontTrackStock)
-	e.str(`"xero_inventory_account_code":`, m.XeroInventoryAccountCode)
-	e.str(`"xero_cogs_account_code":`, m.XeroCogsAccountCode)
-	e.str(`"xero_inventory_account_code_name":`, m.XeroInventoryAccountCodeName)
-	e.str(`"xero_cogs_account_code_name":`, m.XeroCogsAccountCodeName)
-	e.str(`"intacct_product_line_id":`, m.IntacctProductLineID)
-	e.int(`"_updateitemtype":`, m.Updateitemtype)
-	e.int(`"related_item_count":`, m.RelatedItemCount)
-	e.int(`"myob_tenant":`, m.MyobTenant)
-	e.str(`"myob_tenant_name":`, m.MyobTenantName)
-	e.str(`"myob_asset_account_code":`, m.MyobAssetAccountCode)
-	e.float64(`"items_per_buying_price":`, m.ItemsPerBuyingPrice)
-	e.float64(`"items_per_selling_price":`, m.ItemsPerSellingPrice)
-	e.str(`"avalara_item_code":`, m.AvalaraItemCode)
-	e.int(`"purchase_currency_code":`, m.PurchaseCurrencyCode)
-	e.str(`"purchase_currency_code_name":`, m.PurchaseCurrencyCodeName)
-	encodeModel(e, `"purchase_currency":`, m.PurchaseCurrency)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Item) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *Item) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItem) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Item) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectItemDeviceDefaults = decTable{extra: unsafe.Offsetof(ItemDeviceDefaults{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.ID)), kInt},
+	{"iid", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Iid)), kInt},
+	{"dtype", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Dtype)), kInt},
+	{"yseq", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Yseq)), kInt},
+	{"value", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Value)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Warning)), kStr},
+}, sorted: []uint16{5, 2, 0, 1, 4, 3}}
+
 func (m *ItemDeviceDefaults) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "dtype":
-			ok = d.int(&m.Dtype)
-		case "id":
-			ok = d.int(&m.ID)
-		case "iid":
-			ok = d.int(&m.Iid)
-		case "value":
-			ok = d.str(&m.Value)
-		case "yseq":
-			ok = d.int(&m.Yseq)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectItemDeviceDefaults)
 }
+
+var enctItemDeviceDefaults = encTable{extra: unsafe.Offsetof(ItemDeviceDefaults{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.ID)), kInt},
+	{`"iid":`, nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Iid)), kInt},
+	{`"dtype":`, nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Dtype)), kInt},
+	{`"yseq":`, nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Yseq)), kInt},
+	{`"value":`, nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Value)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Warning)), kStr},
+}}
 
 func (m *ItemDeviceDefaults) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"iid":`, m.Iid)
-	e.int(`"dtype":`, m.Dtype)
-	e.int(`"yseq":`, m.Yseq)
-	e.str(`"value":`, m.Value)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctItemDeviceDefaults)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ItemDeviceDefaults) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemDeviceDefaults) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ItemGroup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "add_all_group_items_quote":
-			ok = d.int(&m.AddAllGroupItemsQuote)
-		case "category":
-			ok = d.str(&m.Category)
-		case "default_billingperiod":
-			ok = d.int(&m.DefaultBillingperiod)
-		case "force_price_relationship":
-			ok = d.bool(&m.ForcePriceRelationship)
-		case "force_quantity_relationship":
-			ok = d.bool(&m.ForceQuantityRelationship)
-		case "force_term_relationship":
-			ok = d.bool(&m.ForceTermRelationship)
-		case "hide_grouped_items_price":
-			ok = d.int(&m.HideGroupedItemsPrice)
-		case "hide_items_group_items_quote":
-			ok = d.int(&m.HideItemsGroupItemsQuote)
-		case "hideitems":
-			ok = d.bool(&m.Hideitems)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lines":
-			ok = decodeModels(d, &m.Lines)
-		case "name":
-			ok = d.str(&m.Name)
-		case "name_extra":
-			ok = d.str(&m.NameExtra)
-		case "nominal_code":
-			ok = d.str(&m.NominalCode)
-		case "one_optional_mandatory":
-			ok = decodeModels(d, &m.OneOptionalMandatory)
-		case "one_optional_mandatory_list":
-			ok = d.str(&m.OneOptionalMandatoryList)
-		case "price_calculation_formula":
-			ok = d.str(&m.PriceCalculationFormula)
-		case "quantity_group_items_quote":
-			ok = d.int(&m.QuantityGroupItemsQuote)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectItemGroup = decTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ItemGroup{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ItemGroup{}.Name)), kStr},
+	{"lines", decMany[QuotationDetail], uint32(unsafe.Offsetof(ItemGroup{}.Lines)), kSub},
+	{"hideitems", nil, uint32(unsafe.Offsetof(ItemGroup{}.Hideitems)), kBool},
+	{"add_all_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.AddAllGroupItemsQuote)), kInt},
+	{"quantity_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.QuantityGroupItemsQuote)), kInt},
+	{"hide_items_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.HideItemsGroupItemsQuote)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(ItemGroup{}.Warning)), kStr},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(ItemGroup{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(ItemGroup{}.AccessControlLevel)), kInt},
+	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(ItemGroup{}.HideGroupedItemsPrice)), kInt},
+	{"category", nil, uint32(unsafe.Offsetof(ItemGroup{}.Category)), kStr},
+	{"name_extra", nil, uint32(unsafe.Offsetof(ItemGroup{}.NameExtra)), kStr},
+	{"one_optional_mandatory", decMany[KeyPair], uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), kSub},
+	{"one_optional_mandatory_list", nil, uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatoryList)), kStr},
+	{"default_billingperiod", nil, uint32(unsafe.Offsetof(ItemGroup{}.DefaultBillingperiod)), kInt},
+	{"nominal_code", nil, uint32(unsafe.Offsetof(ItemGroup{}.NominalCode)), kStr},
+	{"force_quantity_relationship", nil, uint32(unsafe.Offsetof(ItemGroup{}.ForceQuantityRelationship)), kBool},
+	{"force_price_relationship", nil, uint32(unsafe.Offsetof(ItemGroup{}.ForcePriceRelationship)), kBool},
+	{"force_term_relationship", nil, uint32(unsafe.Offsetof(ItemGroup{}.ForceTermRelationship)), kBool},
+	{"price_calculation_formula", nil, uint32(unsafe.Offsetof(ItemGroup{}.PriceCalculationFormula)), kStr},
+}, sorted: []uint16{7, 8, 9, 4, 11, 15, 18, 17, 19, 10, 6, 3, 0, 2, 1, 12, 16, 13, 14, 20, 5}}
 
-func (m *ItemGroup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	encodeModels(e, `"lines":`, m.Lines)
-	e.bool(`"hideitems":`, m.Hideitems)
-	e.int(`"add_all_group_items_quote":`, m.AddAllGroupItemsQuote)
-	e.int(`"quantity_group_items_quote":`, m.QuantityGroupItemsQuote)
-	e.int(`"hide_items_group_items_quote":`, m.HideItemsGroupItemsQuote)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.int(`"hide_grouped_items_price":`, m.HideGroupedItemsPrice)
-	e.str(`"category":`, m.Category)
-	e.str(`"name_extra":`, m.NameExtra)
-	encodeModels(e, `"one_optional_mandatory":`, m.OneOptionalMandatory)
-	e.str(`"one_optional_mandatory_list":`, m.OneOptionalMandatoryList)
-	e.int(`"default_billingperiod":`, m.DefaultBillingperiod)
-	e.str(`"nominal_code":`, m.NominalCode)
-	e.bool(`"force_quantity_relationship":`, m.ForceQuantityRelationship)
-	e.bool(`"force_price_relationship":`, m.ForcePriceRelationship)
-	e.bool(`"force_term_relationship":`, m.ForceTermRelationship)
-	e.str(`"price_calculation_formula":`, m.PriceCalculationFormula)
-	e.close(mark, m.Extra)
-}
+func (m *ItemGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemGroup) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ItemGroup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctItemGroup = encTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Name)), kStr},
+	{`"lines":`, encMany[QuotationDetail], uint32(unsafe.Offsetof(ItemGroup{}.Lines)), kSub},
+	{`"hideitems":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Hideitems)), kBool},
+	{`"add_all_group_items_quote":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.AddAllGroupItemsQuote)), kInt},
+	{`"quantity_group_items_quote":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.QuantityGroupItemsQuote)), kInt},
+	{`"hide_items_group_items_quote":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.HideItemsGroupItemsQuote)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Warning)), kStr},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(ItemGroup{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.AccessControlLevel)), kInt},
+	{`"hide_grouped_items_price":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.HideGroupedItemsPrice)), kInt},
+	{`"category":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Category)), kStr},
+	{`"name_extra":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.NameExtra)), kStr},
+	{`"one_optional_mandatory":`, encMany[KeyPair], uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), kSub},
+	{`"one_optional_mandatory_list":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatoryList)), kStr},
+	{`"default_billingperiod":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.DefaultBillingperiod)), kInt},
+	{`"nominal_code":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.NominalCode)), kStr},
+	{`"force_quantity_relationship":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.ForceQuantityRelationship)), kBool},
+	{`"force_price_relationship":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.ForcePriceRelationship)), kBool},
+	{`"force_term_relationship":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.ForceTermRelationship)), kBool},
+	{`"price_calculation_formula":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.PriceCalculationFormula)), kStr},
+}}
+
+func (m *ItemGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemGroup) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ItemRestriction) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int(&m.ID)
-		case "item_id":
-			ok = d.int(&m.ItemID)
-		case "item_name":
-			ok = d.str(&m.ItemName)
-		case "servicerequest_id":
-			ok = d.int(&m.ServicerequestID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectItemRestriction = decTable{extra: unsafe.Offsetof(ItemRestriction{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ID)), kInt},
+	{"item_id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ItemID)), kInt},
+	{"servicerequest_id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ServicerequestID)), kInt},
+	{"item_name", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ItemName)), kStr},
+}, sorted: []uint16{0, 1, 3, 2}}
 
-func (m *ItemRestriction) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"item_id":`, m.ItemID)
-	e.int(`"servicerequest_id":`, m.ServicerequestID)
-	e.str(`"item_name":`, m.ItemName)
-	e.close(mark, m.Extra)
-}
+func (m *ItemRestriction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemRestriction) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ItemRestriction) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctItemRestriction = encTable{extra: unsafe.Offsetof(ItemRestriction{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ItemRestriction{}.ID)), kInt},
+	{`"item_id":`, nil, uint32(unsafe.Offsetof(ItemRestriction{}.ItemID)), kInt},
+	{`"servicerequest_id":`, nil, uint32(unsafe.Offsetof(ItemRestriction{}.ServicerequestID)), kInt},
+	{`"item_name":`, nil, uint32(unsafe.Offsetof(ItemRestriction{}.ItemName)), kStr},
+}}
+
+func (m *ItemRestriction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemRestriction) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ItemStock) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "cost":
-			ok = d.float64(&m.Cost)
-		case "date":
-			ok = d.time(&m.Date)
-		case "id":
-			ok = d.int(&m.ID)
-		case "is_stock_take":
-			ok = d.bool(&m.IsStockTake)
-		case "item_assettype_id":
-			ok = d.int(&m.ItemAssettypeID)
-		case "item_id":
-			ok = d.int(&m.ItemID)
-		case "item_name":
-			ok = d.str(&m.ItemName)
-		case "line_site_id":
-			ok = d.int(&m.LineSiteID)
-		case "note":
-			ok = d.str(&m.Note)
-		case "purchaseorder_id":
-			ok = d.int(&m.PurchaseorderID)
-		case "purchaseorder_line_id":
-			ok = d.int(&m.PurchaseorderLineID)
-		case "purchaseorder_ref":
-			ok = d.str(&m.PurchaseorderRef)
-		case "quantity_in":
-			ok = d.float64(&m.QuantityIn)
-		case "quantity_issued":
-			ok = d.float64(&m.QuantityIssued)
-		case "quantity_remaining":
-			ok = d.float64(&m.QuantityRemaining)
-		case "real_quantity_in":
-			ok = d.float64(&m.RealQuantityIn)
-		case "salesorder_id":
-			ok = d.int(&m.SalesorderID)
-		case "serialise_only_one":
-			ok = d.bool(&m.SerialiseOnlyOne)
-		case "serialised_asset_count":
-			ok = d.int(&m.SerialisedAssetCount)
-		case "serialised_assets":
-			ok = decodeModels(d, &m.SerialisedAssets)
-		case "serialised_assets_in_stock":
-			ok = d.int(&m.SerialisedAssetsInStock)
-		case "stockbin_id":
-			ok = d.int(&m.StockbinID)
-		case "stockbin_name":
-			ok = d.str(&m.StockbinName)
-		case "stocklocation_id":
-			ok = d.int(&m.StocklocationID)
-		case "stocklocation_name":
-			ok = d.str(&m.StocklocationName)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectItemStock = decTable{extra: unsafe.Offsetof(ItemStock{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ItemStock{}.ID)), kInt},
+	{"item_id", nil, uint32(unsafe.Offsetof(ItemStock{}.ItemID)), kInt},
+	{"item_name", nil, uint32(unsafe.Offsetof(ItemStock{}.ItemName)), kStr},
+	{"item_assettype_id", nil, uint32(unsafe.Offsetof(ItemStock{}.ItemAssettypeID)), kInt},
+	{"stocklocation_id", nil, uint32(unsafe.Offsetof(ItemStock{}.StocklocationID)), kInt},
+	{"stocklocation_name", nil, uint32(unsafe.Offsetof(ItemStock{}.StocklocationName)), kStr},
+	{"date", nil, uint32(unsafe.Offsetof(ItemStock{}.Date)), kTime},
+	{"quantity_in", nil, uint32(unsafe.Offsetof(ItemStock{}.QuantityIn)), kF64},
+	{"quantity_issued", nil, uint32(unsafe.Offsetof(ItemStock{}.QuantityIssued)), kF64},
+	{"quantity_remaining", nil, uint32(unsafe.Offsetof(ItemStock{}.QuantityRemaining)), kF64},
+	{"cost", nil, uint32(unsafe.Offsetof(ItemStock{}.Cost)), kF64},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(ItemStock{}.SupplierID)), kInt},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(ItemStock{}.SupplierName)), kStr},
+	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(ItemStock{}.PurchaseorderID)), kInt},
+	{"purchaseorder_line_id", nil, uint32(unsafe.Offsetof(ItemStock{}.PurchaseorderLineID)), kInt},
+	{"purchaseorder_ref", nil, uint32(unsafe.Offsetof(ItemStock{}.PurchaseorderRef)), kStr},
+	{"salesorder_id", nil, uint32(unsafe.Offsetof(ItemStock{}.SalesorderID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(ItemStock{}.TicketID)), kInt},
+	{"serialised_asset_count", nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetCount)), kInt},
+	{"serialised_assets_in_stock", nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetsInStock)), kInt},
+	{"serialised_assets", decMany[DeviceList], uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), kSub},
+	{"is_stock_take", nil, uint32(unsafe.Offsetof(ItemStock{}.IsStockTake)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(ItemStock{}.Warning)), kStr},
+	{"line_site_id", nil, uint32(unsafe.Offsetof(ItemStock{}.LineSiteID)), kInt},
+	{"stockbin_id", nil, uint32(unsafe.Offsetof(ItemStock{}.StockbinID)), kInt},
+	{"note", nil, uint32(unsafe.Offsetof(ItemStock{}.Note)), kStr},
+	{"real_quantity_in", nil, uint32(unsafe.Offsetof(ItemStock{}.RealQuantityIn)), kF64},
+	{"_isimport", nil, uint32(unsafe.Offsetof(ItemStock{}.Isimport)), kBool},
+	{"stockbin_name", nil, uint32(unsafe.Offsetof(ItemStock{}.StockbinName)), kStr},
+	{"serialise_only_one", nil, uint32(unsafe.Offsetof(ItemStock{}.SerialiseOnlyOne)), kBool},
+}, sorted: []uint16{27, 22, 10, 6, 0, 21, 3, 1, 2, 23, 25, 13, 14, 15, 7, 8, 9, 26, 16, 29, 18, 20, 19, 24, 28, 4, 5, 11, 12, 17}}
 
-func (m *ItemStock) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"item_id":`, m.ItemID)
-	e.str(`"item_name":`, m.ItemName)
-	e.int(`"item_assettype_id":`, m.ItemAssettypeID)
-	e.int(`"stocklocation_id":`, m.StocklocationID)
-	e.str(`"stocklocation_name":`, m.StocklocationName)
-	e.time(`"date":`, m.Date)
-	e.float64(`"quantity_in":`, m.QuantityIn)
-	e.float64(`"quantity_issued":`, m.QuantityIssued)
-	e.float64(`"quantity_remaining":`, m.QuantityRemaining)
-	e.float64(`"cost":`, m.Cost)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.int(`"purchaseorder_id":`, m.PurchaseorderID)
-	e.int(`"purchaseorder_line_id":`, m.PurchaseorderLineID)
-	e.str(`"purchaseorder_ref":`, m.PurchaseorderRef)
-	e.int(`"salesorder_id":`, m.SalesorderID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"serialised_asset_count":`, m.SerialisedAssetCount)
-	e.int(`"serialised_assets_in_stock":`, m.SerialisedAssetsInStock)
-	encodeModels(e, `"serialised_assets":`, m.SerialisedAssets)
-	e.bool(`"is_stock_take":`, m.IsStockTake)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"line_site_id":`, m.LineSiteID)
-	e.int(`"stockbin_id":`, m.StockbinID)
-	e.str(`"note":`, m.Note)
-	e.float64(`"real_quantity_in":`, m.RealQuantityIn)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"stockbin_name":`, m.StockbinName)
-	e.bool(`"serialise_only_one":`, m.SerialiseOnlyOne)
-	e.close(mark, m.Extra)
-}
+func (m *ItemStock) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemStock) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ItemStock) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctItemStock = encTable{extra: unsafe.Offsetof(ItemStock{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.ID)), kInt},
+	{`"item_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.ItemID)), kInt},
+	{`"item_name":`, nil, uint32(unsafe.Offsetof(ItemStock{}.ItemName)), kStr},
+	{`"item_assettype_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.ItemAssettypeID)), kInt},
+	{`"stocklocation_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.StocklocationID)), kInt},
+	{`"stocklocation_name":`, nil, uint32(unsafe.Offsetof(ItemStock{}.StocklocationName)), kStr},
+	{`"date":`, nil, uint32(unsafe.Offsetof(ItemStock{}.Date)), kTime},
+	{`"quantity_in":`, nil, uint32(unsafe.Offsetof(ItemStock{}.QuantityIn)), kF64},
+	{`"quantity_issued":`, nil, uint32(unsafe.Offsetof(ItemStock{}.QuantityIssued)), kF64},
+	{`"quantity_remaining":`, nil, uint32(unsafe.Offsetof(ItemStock{}.QuantityRemaining)), kF64},
+	{`"cost":`, nil, uint32(unsafe.Offsetof(ItemStock{}.Cost)), kF64},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.SupplierID)), kInt},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(ItemStock{}.SupplierName)), kStr},
+	{`"purchaseorder_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.PurchaseorderID)), kInt},
+	{`"purchaseorder_line_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.PurchaseorderLineID)), kInt},
+	{`"purchaseorder_ref":`, nil, uint32(unsafe.Offsetof(ItemStock{}.PurchaseorderRef)), kStr},
+	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.SalesorderID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.TicketID)), kInt},
+	{`"serialised_asset_count":`, nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetCount)), kInt},
+	{`"serialised_assets_in_stock":`, nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetsInStock)), kInt},
+	{`"serialised_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), kSub},
+	{`"is_stock_take":`, nil, uint32(unsafe.Offsetof(ItemStock{}.IsStockTake)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ItemStock{}.Warning)), kStr},
+	{`"line_site_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.LineSiteID)), kInt},
+	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.StockbinID)), kInt},
+	{`"note":`, nil, uint32(unsafe.Offsetof(ItemStock{}.Note)), kStr},
+	{`"real_quantity_in":`, nil, uint32(unsafe.Offsetof(ItemStock{}.RealQuantityIn)), kF64},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(ItemStock{}.Isimport)), kBool},
+	{`"stockbin_name":`, nil, uint32(unsafe.Offsetof(ItemStock{}.StockbinName)), kStr},
+	{`"serialise_only_one":`, nil, uint32(unsafe.Offsetof(ItemStock{}.SerialiseOnlyOne)), kBool},
+}}
+
+func (m *ItemStock) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemStock) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemStock) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ItemSupplier) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_is_new":
-			ok = d.bool(&m.IsNew)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "cost":
-			ok = d.float64(&m.Cost)
-		case "filters":
-			ok = decodeModels(d, &m.Filters)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "item_id":
-			ok = d.int(&m.ItemID)
-		case "note":
-			ok = d.str(&m.Note)
-		case "price":
-			ok = d.float64(&m.Price)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "supplier_sku":
-			ok = d.str(&m.SupplierSku)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectItemSupplier = decTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(ItemSupplier{}.GUID)), kStr},
+	{"item_id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ItemID)), kInt},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierID)), kInt},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierName)), kStr},
+	{"price", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Price)), kF64},
+	{"cost", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Cost)), kF64},
+	{"client_id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ClientName)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Note)), kStr},
+	{"supplier_sku", nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierSku)), kStr},
+	{"filters", decMany[ViewFilterDetails], uint32(unsafe.Offsetof(ItemSupplier{}.Filters)), kSub},
+	{"_is_new", nil, uint32(unsafe.Offsetof(ItemSupplier{}.IsNew)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Warning)), kStr},
+}, sorted: []uint16{12, 13, 7, 8, 6, 11, 1, 0, 2, 9, 5, 3, 4, 10}}
 
-func (m *ItemSupplier) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.int(`"item_id":`, m.ItemID)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.float64(`"price":`, m.Price)
-	e.float64(`"cost":`, m.Cost)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"note":`, m.Note)
-	e.str(`"supplier_sku":`, m.SupplierSku)
-	encodeModels(e, `"filters":`, m.Filters)
-	e.bool(`"_is_new":`, m.IsNew)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ItemSupplier) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemSupplier) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ItemSupplier) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctItemSupplier = encTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.GUID)), kStr},
+	{`"item_id":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.ItemID)), kInt},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierID)), kInt},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierName)), kStr},
+	{`"price":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.Price)), kF64},
+	{`"cost":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.Cost)), kF64},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.ClientName)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.Note)), kStr},
+	{`"supplier_sku":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierSku)), kStr},
+	{`"filters":`, encMany[ViewFilterDetails], uint32(unsafe.Offsetof(ItemSupplier{}.Filters)), kSub},
+	{`"_is_new":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.IsNew)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.Warning)), kStr},
+}}
+
+func (m *ItemSupplier) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemSupplier) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemSupplier) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ItemView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "items":
-			ok = decodeModels(d, &m.Items)
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectItemView = decTable{extra: unsafe.Offsetof(ItemView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(ItemView{}.RecordCount)), kInt},
+	{"items", decMany[Item], uint32(unsafe.Offsetof(ItemView{}.Items)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(ItemView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(ItemView{}.PageSize)), kInt},
+}, sorted: []uint16{1, 2, 3, 0}}
+
+func (m *ItemView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemView) }
+
+var enctItemView = encTable{extra: unsafe.Offsetof(ItemView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(ItemView{}.RecordCount)), kInt},
+	{`"items":`, encMany[Item], uint32(unsafe.Offsetof(ItemView{}.Items)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(ItemView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(ItemView{}.PageSize)), kInt},
+}}
+
+func (m *ItemView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *ItemView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *ItemView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Items) }
-
-func (m *ItemView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"items":`, m.Items)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ItemView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
-
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *ItemView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

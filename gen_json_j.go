@@ -2,358 +2,226 @@
 
 package halopsa
 
-func (m *JamfDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "assetimportidentifier":
-			ok = d.int(&m.Assetimportidentifier)
-		case "assetmatchingfield_name":
-			ok = d.str(&m.AssetmatchingfieldName)
-		case "computerassettype":
-			ok = d.int(&m.Computerassettype)
-		case "computerassettype_name":
-			ok = d.str(&m.ComputerassettypeName)
-		case "defaultsite":
-			ok = d.int(&m.Defaultsite)
-		case "defaultsite_name":
-			ok = d.str(&m.DefaultsiteName)
-		case "device_types":
-			ok = decodeModels(d, &m.DeviceTypes)
-		case "devicetypes":
-			ok = d.str(&m.Devicetypes)
-		case "dont_create_new_devices":
-			ok = d.bool(&m.DontCreateNewDevices)
-		case "dontupdateassettype":
-			ok = d.bool(&m.Dontupdateassettype)
-		case "fieldmappings":
-			ok = decodeModels(d, &m.Fieldmappings)
-		case "halointegrator":
-			ok = d.bool(&m.Halointegrator)
-		case "halointegratorerror":
-			ok = d.str(&m.Halointegratorerror)
-		case "halointegratorlastsync":
-			ok = d.time(&m.Halointegratorlastsync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "instancetype":
-			ok = d.int(&m.Instancetype)
-		case "mobileassettype":
-			ok = d.int(&m.Mobileassettype)
-		case "mobileassettype_name":
-			ok = d.str(&m.MobileassettypeName)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "new_password":
-			ok = d.str(&m.NewPassword)
-		case "site_links":
-			ok = decodeModels(d, &m.SiteLinks)
-		case "sitematchtype":
-			ok = d.int(&m.Sitematchtype)
-		case "url":
-			ok = d.str(&m.URL)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *JamfDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"url":`, m.URL)
-	e.str(`"username":`, m.Username)
-	e.str(`"new_password":`, m.NewPassword)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.int(`"instancetype":`, m.Instancetype)
-	e.str(`"devicetypes":`, m.Devicetypes)
-	encodeModels(e, `"device_types":`, m.DeviceTypes)
-	e.int(`"defaultsite":`, m.Defaultsite)
-	e.str(`"defaultsite_name":`, m.DefaultsiteName)
-	encodeModels(e, `"site_links":`, m.SiteLinks)
-	encodeModels(e, `"fieldmappings":`, m.Fieldmappings)
-	e.int(`"sitematchtype":`, m.Sitematchtype)
-	e.int(`"computerassettype":`, m.Computerassettype)
-	e.str(`"computerassettype_name":`, m.ComputerassettypeName)
-	e.int(`"mobileassettype":`, m.Mobileassettype)
-	e.str(`"mobileassettype_name":`, m.MobileassettypeName)
-	e.int(`"assetimportidentifier":`, m.Assetimportidentifier)
-	e.str(`"assetmatchingfield_name":`, m.AssetmatchingfieldName)
-	e.bool(`"halointegrator":`, m.Halointegrator)
-	e.str(`"halointegratorerror":`, m.Halointegratorerror)
-	e.time(`"halointegratorlastsync":`, m.Halointegratorlastsync)
-	e.bool(`"dontupdateassettype":`, m.Dontupdateassettype)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"dont_create_new_devices":`, m.DontCreateNewDevices)
-	e.close(mark, m.Extra)
-}
+var dectJamfDetails = decTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(JamfDetails{}.ID)), kInt},
+	{"url", nil, uint32(unsafe.Offsetof(JamfDetails{}.URL)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(JamfDetails{}.Username)), kStr},
+	{"new_password", nil, uint32(unsafe.Offsetof(JamfDetails{}.NewPassword)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(JamfDetails{}.NewIntegrationMethod)), kBool},
+	{"instancetype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Instancetype)), kInt},
+	{"devicetypes", nil, uint32(unsafe.Offsetof(JamfDetails{}.Devicetypes)), kStr},
+	{"device_types", decMany[KeyPair2], uint32(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), kSub},
+	{"defaultsite", nil, uint32(unsafe.Offsetof(JamfDetails{}.Defaultsite)), kInt},
+	{"defaultsite_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.DefaultsiteName)), kStr},
+	{"site_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(JamfDetails{}.SiteLinks)), kSub},
+	{"fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), kSub},
+	{"sitematchtype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Sitematchtype)), kInt},
+	{"computerassettype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Computerassettype)), kInt},
+	{"computerassettype_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.ComputerassettypeName)), kStr},
+	{"mobileassettype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Mobileassettype)), kInt},
+	{"mobileassettype_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.MobileassettypeName)), kStr},
+	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(JamfDetails{}.Assetimportidentifier)), kInt},
+	{"assetmatchingfield_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.AssetmatchingfieldName)), kStr},
+	{"halointegrator", nil, uint32(unsafe.Offsetof(JamfDetails{}.Halointegrator)), kBool},
+	{"halointegratorerror", nil, uint32(unsafe.Offsetof(JamfDetails{}.Halointegratorerror)), kStr},
+	{"halointegratorlastsync", nil, uint32(unsafe.Offsetof(JamfDetails{}.Halointegratorlastsync)), kTime},
+	{"dontupdateassettype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Dontupdateassettype)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(JamfDetails{}.Warning)), kStr},
+	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(JamfDetails{}.DontCreateNewDevices)), kBool},
+}, sorted: []uint16{23, 17, 18, 13, 14, 8, 9, 7, 6, 24, 22, 11, 19, 20, 21, 0, 5, 15, 16, 4, 3, 10, 12, 1, 2}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m JamfDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *JamfDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJamfDetails) }
+
+var enctJamfDetails = encTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.ID)), kInt},
+	{`"url":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.URL)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Username)), kStr},
+	{`"new_password":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.NewPassword)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.NewIntegrationMethod)), kBool},
+	{`"instancetype":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Instancetype)), kInt},
+	{`"devicetypes":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Devicetypes)), kStr},
+	{`"device_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), kSub},
+	{`"defaultsite":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Defaultsite)), kInt},
+	{`"defaultsite_name":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.DefaultsiteName)), kStr},
+	{`"site_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(JamfDetails{}.SiteLinks)), kSub},
+	{`"fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), kSub},
+	{`"sitematchtype":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Sitematchtype)), kInt},
+	{`"computerassettype":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Computerassettype)), kInt},
+	{`"computerassettype_name":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.ComputerassettypeName)), kStr},
+	{`"mobileassettype":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Mobileassettype)), kInt},
+	{`"mobileassettype_name":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.MobileassettypeName)), kStr},
+	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Assetimportidentifier)), kInt},
+	{`"assetmatchingfield_name":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.AssetmatchingfieldName)), kStr},
+	{`"halointegrator":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Halointegrator)), kBool},
+	{`"halointegratorerror":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Halointegratorerror)), kStr},
+	{`"halointegratorlastsync":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Halointegratorlastsync)), kTime},
+	{`"dontupdateassettype":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Dontupdateassettype)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Warning)), kStr},
+	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.DontCreateNewDevices)), kBool},
+}}
+
+func (m *JamfDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJamfDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *JamfDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *JiraDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "comment_contains":
-			ok = d.str(&m.CommentContains)
-		case "default_reporter":
-			ok = d.int(&m.DefaultReporter)
-		case "defaultsendattachments":
-			ok = d.bool(&m.Defaultsendattachments)
-		case "defaulttickettype":
-			ok = d.int(&m.Defaulttickettype)
-		case "defaulttickettype_guid":
-			ok = d.str(&m.DefaulttickettypeGUID)
-		case "defaulttickettype_name":
-			ok = d.str(&m.DefaulttickettypeName)
-		case "defaultuser":
-			ok = d.int(&m.Defaultuser)
-		case "defaultuser_name":
-			ok = d.str(&m.DefaultuserName)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "instance_url":
-			ok = d.str(&m.InstanceURL)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "issue_body":
-			ok = d.str(&m.IssueBody)
-		case "issuetype":
-			ok = d.str(&m.Issuetype)
-		case "jirafield_mappings":
-			ok = decodeModels(d, &m.JirafieldMappings)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_password":
-			ok = d.str(&m.NewPassword)
-		case "newmethod":
-			ok = d.bool(&m.Newmethod)
-		case "primary_update_status":
-			ok = d.bool(&m.PrimaryUpdateStatus)
-		case "relation_type":
-			ok = d.int(&m.RelationType)
-		case "remove_comment_tag":
-			ok = d.bool(&m.RemoveCommentTag)
-		case "status_mappings":
-			ok = decodeModels(d, &m.StatusMappings)
-		case "sync_components":
-			ok = d.bool(&m.SyncComponents)
-		case "tickettype_mappings":
-			ok = decodeModels(d, &m.TickettypeMappings)
-		case "type":
-			ok = d.int(&m.Type)
-		case "username":
-			ok = d.str(&m.Username)
-		case "visibletoendusers":
-			ok = d.bool(&m.Visibletoendusers)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectJiraDetails = decTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(JiraDetails{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(JiraDetails{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(JiraDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(JiraDetails{}.Name)), kStr},
+	{"instance_url", nil, uint32(unsafe.Offsetof(JiraDetails{}.InstanceURL)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(JiraDetails{}.Username)), kStr},
+	{"newmethod", nil, uint32(unsafe.Offsetof(JiraDetails{}.Newmethod)), kBool},
+	{"new_password", nil, uint32(unsafe.Offsetof(JiraDetails{}.NewPassword)), kStr},
+	{"sync_components", nil, uint32(unsafe.Offsetof(JiraDetails{}.SyncComponents)), kBool},
+	{"issue_body", nil, uint32(unsafe.Offsetof(JiraDetails{}.IssueBody)), kStr},
+	{"defaulttickettype", nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaulttickettype)), kInt},
+	{"defaulttickettype_guid", nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaulttickettypeGUID)), kStr},
+	{"defaulttickettype_name", nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaulttickettypeName)), kStr},
+	{"defaultuser", nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaultuser)), kInt},
+	{"defaultuser_name", nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaultuserName)), kStr},
+	{"visibletoendusers", nil, uint32(unsafe.Offsetof(JiraDetails{}.Visibletoendusers)), kBool},
+	{"primary_update_status", nil, uint32(unsafe.Offsetof(JiraDetails{}.PrimaryUpdateStatus)), kBool},
+	{"relation_type", nil, uint32(unsafe.Offsetof(JiraDetails{}.RelationType)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(JiraDetails{}.Type)), kInt},
+	{"issuetype", nil, uint32(unsafe.Offsetof(JiraDetails{}.Issuetype)), kStr},
+	{"defaultsendattachments", nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaultsendattachments)), kBool},
+	{"default_reporter", nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaultReporter)), kInt},
+	{"status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.StatusMappings)), kSub},
+	{"tickettype_mappings", decMany[JiraMappings], uint32(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), kSub},
+	{"jirafield_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), kSub},
+	{"comment_contains", nil, uint32(unsafe.Offsetof(JiraDetails{}.CommentContains)), kStr},
+	{"remove_comment_tag", nil, uint32(unsafe.Offsetof(JiraDetails{}.RemoveCommentTag)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(JiraDetails{}.Warning)), kStr},
+}, sorted: []uint16{27, 25, 21, 20, 10, 11, 12, 13, 14, 0, 2, 4, 1, 9, 19, 24, 3, 7, 6, 16, 17, 26, 22, 8, 23, 18, 5, 15}}
 
-func (m *JiraDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"instance_url":`, m.InstanceURL)
-	e.str(`"username":`, m.Username)
-	e.bool(`"newmethod":`, m.Newmethod)
-	e.str(`"new_password":`, m.NewPassword)
-	e.bool(`"sync_components":`, m.SyncComponents)
-	e.str(`"issue_body":`, m.IssueBody)
-	e.int(`"defaulttickettype":`, m.Defaulttickettype)
-	e.str(`"defaulttickettype_guid":`, m.DefaulttickettypeGUID)
-	e.str(`"defaulttickettype_name":`, m.DefaulttickettypeName)
-	e.int(`"defaultuser":`, m.Defaultuser)
-	e.str(`"defaultuser_name":`, m.DefaultuserName)
-	e.bool(`"visibletoendusers":`, m.Visibletoendusers)
-	e.bool(`"primary_update_status":`, m.PrimaryUpdateStatus)
-	e.int(`"relation_type":`, m.RelationType)
-	e.int(`"type":`, m.Type)
-	e.str(`"issuetype":`, m.Issuetype)
-	e.bool(`"defaultsendattachments":`, m.Defaultsendattachments)
-	e.int(`"default_reporter":`, m.DefaultReporter)
-	encodeModels(e, `"status_mappings":`, m.StatusMappings)
-	encodeModels(e, `"tickettype_mappings":`, m.TickettypeMappings)
-	encodeModels(e, `"jirafield_mappings":`, m.JirafieldMappings)
-	e.str(`"comment_contains":`, m.CommentContains)
-	e.bool(`"remove_comment_tag":`, m.RemoveCommentTag)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *JiraDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJiraDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m JiraDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctJiraDetails = encTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Name)), kStr},
+	{`"instance_url":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.InstanceURL)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Username)), kStr},
+	{`"newmethod":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Newmethod)), kBool},
+	{`"new_password":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.NewPassword)), kStr},
+	{`"sync_components":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.SyncComponents)), kBool},
+	{`"issue_body":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.IssueBody)), kStr},
+	{`"defaulttickettype":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaulttickettype)), kInt},
+	{`"defaulttickettype_guid":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaulttickettypeGUID)), kStr},
+	{`"defaulttickettype_name":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaulttickettypeName)), kStr},
+	{`"defaultuser":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaultuser)), kInt},
+	{`"defaultuser_name":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaultuserName)), kStr},
+	{`"visibletoendusers":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Visibletoendusers)), kBool},
+	{`"primary_update_status":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.PrimaryUpdateStatus)), kBool},
+	{`"relation_type":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.RelationType)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Type)), kInt},
+	{`"issuetype":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Issuetype)), kStr},
+	{`"defaultsendattachments":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaultsendattachments)), kBool},
+	{`"default_reporter":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaultReporter)), kInt},
+	{`"status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.StatusMappings)), kSub},
+	{`"tickettype_mappings":`, encMany[JiraMappings], uint32(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), kSub},
+	{`"jirafield_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), kSub},
+	{`"comment_contains":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.CommentContains)), kStr},
+	{`"remove_comment_tag":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.RemoveCommentTag)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Warning)), kStr},
+}}
+
+func (m *JiraDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJiraDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *JiraDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *JiraMappings) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "detailsid":
-			ok = d.int(&m.Detailsid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "jira_category1":
-			ok = d.str(&m.JiraCategory1)
-		case "jira_category2":
-			ok = d.str(&m.JiraCategory2)
-		case "jira_category3":
-			ok = d.str(&m.JiraCategory3)
-		case "jira_category4":
-			ok = d.str(&m.JiraCategory4)
-		case "jira_issue_type":
-			ok = d.str(&m.JiraIssueType)
-		case "name":
-			ok = d.str(&m.Name)
-		case "rtid":
-			ok = d.int(&m.Rtid)
-		case "rtid_guid":
-			ok = d.str(&m.RtidGUID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectJiraMappings = decTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(JiraMappings{}.ID)), kInt},
+	{"rtid", nil, uint32(unsafe.Offsetof(JiraMappings{}.Rtid)), kInt},
+	{"rtid_guid", nil, uint32(unsafe.Offsetof(JiraMappings{}.RtidGUID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(JiraMappings{}.Name)), kStr},
+	{"jira_issue_type", nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraIssueType)), kStr},
+	{"jira_category1", nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory1)), kStr},
+	{"jira_category2", nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory2)), kStr},
+	{"jira_category3", nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory3)), kStr},
+	{"jira_category4", nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory4)), kStr},
+	{"detailsid", nil, uint32(unsafe.Offsetof(JiraMappings{}.Detailsid)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(JiraMappings{}.Warning)), kStr},
+}, sorted: []uint16{10, 9, 0, 5, 6, 7, 8, 4, 3, 1, 2}}
 
-func (m *JiraMappings) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"rtid":`, m.Rtid)
-	e.str(`"rtid_guid":`, m.RtidGUID)
-	e.str(`"name":`, m.Name)
-	e.str(`"jira_issue_type":`, m.JiraIssueType)
-	e.str(`"jira_category1":`, m.JiraCategory1)
-	e.str(`"jira_category2":`, m.JiraCategory2)
-	e.str(`"jira_category3":`, m.JiraCategory3)
-	e.str(`"jira_category4":`, m.JiraCategory4)
-	e.int(`"detailsid":`, m.Detailsid)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *JiraMappings) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJiraMappings) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m JiraMappings) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctJiraMappings = encTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.ID)), kInt},
+	{`"rtid":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.Rtid)), kInt},
+	{`"rtid_guid":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.RtidGUID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.Name)), kStr},
+	{`"jira_issue_type":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraIssueType)), kStr},
+	{`"jira_category1":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory1)), kStr},
+	{`"jira_category2":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory2)), kStr},
+	{`"jira_category3":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory3)), kStr},
+	{`"jira_category4":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory4)), kStr},
+	{`"detailsid":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.Detailsid)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.Warning)), kStr},
+}}
+
+func (m *JiraMappings) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJiraMappings) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *JiraMappings) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Journey) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actionnumber":
-			ok = d.int(&m.Actionnumber)
-		case "dateinvoicedmileage":
-			ok = d.time(&m.Dateinvoicedmileage)
-		case "dateinvoicedtraveltime":
-			ok = d.time(&m.Dateinvoicedtraveltime)
-		case "datereimbursed":
-			ok = d.time(&m.Datereimbursed)
-		case "description":
-			ok = d.str(&m.Description)
-		case "enddate":
-			ok = d.time(&m.Enddate)
-		case "endgps":
-			ok = d.float64(&m.Endgps)
-		case "endodometer":
-			ok = d.float64(&m.Endodometer)
-		case "faultid":
-			ok = d.int(&m.Faultid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ihidmileage":
-			ok = d.int(&m.Ihidmileage)
-		case "ihidtraveltime":
-			ok = d.int(&m.Ihidtraveltime)
-		case "invoiceable":
-			ok = d.bool(&m.Invoiceable)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "startgps":
-			ok = d.float64(&m.Startgps)
-		case "startodometer":
-			ok = d.float64(&m.Startodometer)
-		case "type":
-			ok = d.int(&m.Type)
-		case "unum":
-			ok = d.int(&m.Unum)
-		case "vehicle":
-			ok = d.str(&m.Vehicle)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectJourney = decTable{extra: unsafe.Offsetof(Journey{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Journey{}.ID)), kInt},
+	{"unum", nil, uint32(unsafe.Offsetof(Journey{}.Unum)), kInt},
+	{"faultid", nil, uint32(unsafe.Offsetof(Journey{}.Faultid)), kInt},
+	{"actionnumber", nil, uint32(unsafe.Offsetof(Journey{}.Actionnumber)), kInt},
+	{"description", nil, uint32(unsafe.Offsetof(Journey{}.Description)), kStr},
+	{"startdate", nil, uint32(unsafe.Offsetof(Journey{}.Startdate)), kTime},
+	{"enddate", nil, uint32(unsafe.Offsetof(Journey{}.Enddate)), kTime},
+	{"startodometer", nil, uint32(unsafe.Offsetof(Journey{}.Startodometer)), kF64},
+	{"endodometer", nil, uint32(unsafe.Offsetof(Journey{}.Endodometer)), kF64},
+	{"vehicle", nil, uint32(unsafe.Offsetof(Journey{}.Vehicle)), kStr},
+	{"startgps", nil, uint32(unsafe.Offsetof(Journey{}.Startgps)), kF64},
+	{"endgps", nil, uint32(unsafe.Offsetof(Journey{}.Endgps)), kF64},
+	{"datereimbursed", nil, uint32(unsafe.Offsetof(Journey{}.Datereimbursed)), kTime},
+	{"dateinvoicedmileage", nil, uint32(unsafe.Offsetof(Journey{}.Dateinvoicedmileage)), kTime},
+	{"dateinvoicedtraveltime", nil, uint32(unsafe.Offsetof(Journey{}.Dateinvoicedtraveltime)), kTime},
+	{"ihidmileage", nil, uint32(unsafe.Offsetof(Journey{}.Ihidmileage)), kInt},
+	{"ihidtraveltime", nil, uint32(unsafe.Offsetof(Journey{}.Ihidtraveltime)), kInt},
+	{"invoiceable", nil, uint32(unsafe.Offsetof(Journey{}.Invoiceable)), kBool},
+	{"type", nil, uint32(unsafe.Offsetof(Journey{}.Type)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(Journey{}.Warning)), kStr},
+}, sorted: []uint16{19, 3, 13, 14, 12, 4, 6, 11, 8, 2, 0, 15, 16, 17, 5, 10, 7, 18, 1, 9}}
 
-func (m *Journey) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"unum":`, m.Unum)
-	e.int(`"faultid":`, m.Faultid)
-	e.int(`"actionnumber":`, m.Actionnumber)
-	e.str(`"description":`, m.Description)
-	e.time(`"startdate":`, m.Startdate)
-	e.time(`"enddate":`, m.Enddate)
-	e.float64(`"startodometer":`, m.Startodometer)
-	e.float64(`"endodometer":`, m.Endodometer)
-	e.str(`"vehicle":`, m.Vehicle)
-	e.float64(`"startgps":`, m.Startgps)
-	e.float64(`"endgps":`, m.Endgps)
-	e.time(`"datereimbursed":`, m.Datereimbursed)
-	e.time(`"dateinvoicedmileage":`, m.Dateinvoicedmileage)
-	e.time(`"dateinvoicedtraveltime":`, m.Dateinvoicedtraveltime)
-	e.int(`"ihidmileage":`, m.Ihidmileage)
-	e.int(`"ihidtraveltime":`, m.Ihidtraveltime)
-	e.bool(`"invoiceable":`, m.Invoiceable)
-	e.int(`"type":`, m.Type)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Journey) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJourney) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Journey) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctJourney = encTable{extra: unsafe.Offsetof(Journey{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Journey{}.ID)), kInt},
+	{`"unum":`, nil, uint32(unsafe.Offsetof(Journey{}.Unum)), kInt},
+	{`"faultid":`, nil, uint32(unsafe.Offsetof(Journey{}.Faultid)), kInt},
+	{`"actionnumber":`, nil, uint32(unsafe.Offsetof(Journey{}.Actionnumber)), kInt},
+	{`"description":`, nil, uint32(unsafe.Offsetof(Journey{}.Description)), kStr},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(Journey{}.Startdate)), kTime},
+	{`"enddate":`, nil, uint32(unsafe.Offsetof(Journey{}.Enddate)), kTime},
+	{`"startodometer":`, nil, uint32(unsafe.Offsetof(Journey{}.Startodometer)), kF64},
+	{`"endodometer":`, nil, uint32(unsafe.Offsetof(Journey{}.Endodometer)), kF64},
+	{`"vehicle":`, nil, uint32(unsafe.Offsetof(Journey{}.Vehicle)), kStr},
+	{`"startgps":`, nil, uint32(unsafe.Offsetof(Journey{}.Startgps)), kF64},
+	{`"endgps":`, nil, uint32(unsafe.Offsetof(Journey{}.Endgps)), kF64},
+	{`"datereimbursed":`, nil, uint32(unsafe.Offsetof(Journey{}.Datereimbursed)), kTime},
+	{`"dateinvoicedmileage":`, nil, uint32(unsafe.Offsetof(Journey{}.Dateinvoicedmileage)), kTime},
+	{`"dateinvoicedtraveltime":`, nil, uint32(unsafe.Offsetof(Journey{}.Dateinvoicedtraveltime)), kTime},
+	{`"ihidmileage":`, nil, uint32(unsafe.Offsetof(Journey{}.Ihidmileage)), kInt},
+	{`"ihidtraveltime":`, nil, uint32(unsafe.Offsetof(Journey{}.Ihidtraveltime)), kInt},
+	{`"invoiceable":`, nil, uint32(unsafe.Offsetof(Journey{}.Invoiceable)), kBool},
+	{`"type":`, nil, uint32(unsafe.Offsetof(Journey{}.Type)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Journey{}.Warning)), kStr},
+}}
+
+func (m *Journey) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJourney) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Journey) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -2,820 +2,513 @@
 
 package halopsa
 
-func (m *KBArticleView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "articles":
-			ok = decodeModels(d, &m.Articles)
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
+
+var dectKBArticleView = decTable{extra: unsafe.Offsetof(KBArticleView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(KBArticleView{}.RecordCount)), kInt},
+	{"articles", decMany[KBEntryList], uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(KBArticleView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(KBArticleView{}.PageSize)), kInt},
+}, sorted: []uint16{1, 2, 3, 0}}
+
+func (m *KBArticleView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKBArticleView) }
+
+var enctKBArticleView = encTable{extra: unsafe.Offsetof(KBArticleView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(KBArticleView{}.RecordCount)), kInt},
+	{`"articles":`, encMany[KBEntryList], uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(KBArticleView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(KBArticleView{}.PageSize)), kInt},
+}}
+
+func (m *KBArticleView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKBArticleView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *KBArticleView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *KBArticleView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Articles) }
 
-func (m *KBArticleView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"articles":`, m.Articles)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
+var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(KBEntry{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(KBEntry{}.Name)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(KBEntry{}.Description)), kStr},
+	{"view_count", nil, uint32(unsafe.Offsetof(KBEntry{}.ViewCount)), kInt},
+	{"useful_count", nil, uint32(unsafe.Offsetof(KBEntry{}.UsefulCount)), kInt},
+	{"notuseful_count", nil, uint32(unsafe.Offsetof(KBEntry{}.NotusefulCount)), kInt},
+	{"date_created", nil, uint32(unsafe.Offsetof(KBEntry{}.DateCreated)), kTime},
+	{"date_edited", nil, uint32(unsafe.Offsetof(KBEntry{}.DateEdited)), kTime},
+	{"tag_string", nil, uint32(unsafe.Offsetof(KBEntry{}.TagString)), kStr},
+	{"inactive", nil, uint32(unsafe.Offsetof(KBEntry{}.Inactive)), kBool},
+	{"type", nil, uint32(unsafe.Offsetof(KBEntry{}.Type)), kInt},
+	{"next_review_date", nil, uint32(unsafe.Offsetof(KBEntry{}.NextReviewDate)), kTime},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(KBEntry{}.Customfields)), kSub},
+	{"limit_start_date", nil, uint32(unsafe.Offsetof(KBEntry{}.LimitStartDate)), kTime},
+	{"limit_end_date", nil, uint32(unsafe.Offsetof(KBEntry{}.LimitEndDate)), kTime},
+	{"editor_type", nil, uint32(unsafe.Offsetof(KBEntry{}.EditorType)), kInt},
+	{"kb_tags", nil, uint32(unsafe.Offsetof(KBEntry{}.KbTags)), kStr},
+	{"confluence_url", nil, uint32(unsafe.Offsetof(KBEntry{}.ConfluenceURL)), kStr},
+	{"search_score", nil, uint32(unsafe.Offsetof(KBEntry{}.SearchScore)), kF64},
+	{"resolution_list", nil, uint32(unsafe.Offsetof(KBEntry{}.ResolutionList)), kStr},
+	{"link", nil, uint32(unsafe.Offsetof(KBEntry{}.Link)), kStr},
+	{"resolution", nil, uint32(unsafe.Offsetof(KBEntry{}.Resolution)), kStr},
+	{"creator_id", nil, uint32(unsafe.Offsetof(KBEntry{}.CreatorID)), kInt},
+	{"creator_name", nil, uint32(unsafe.Offsetof(KBEntry{}.CreatorName)), kStr},
+	{"editor_id", nil, uint32(unsafe.Offsetof(KBEntry{}.EditorID)), kInt},
+	{"editor_name", nil, uint32(unsafe.Offsetof(KBEntry{}.EditorName)), kStr},
+	{"xrefkbentry", nil, uint32(unsafe.Offsetof(KBEntry{}.Xrefkbentry)), kInt},
+	{"xreftype", nil, uint32(unsafe.Offsetof(KBEntry{}.Xreftype)), kInt},
+	{"xrefdoc", nil, uint32(unsafe.Offsetof(KBEntry{}.Xrefdoc)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(KBEntry{}.TicketID)), kInt},
+	{"description_html", nil, uint32(unsafe.Offsetof(KBEntry{}.DescriptionHTML)), kStr},
+	{"description_markdown", nil, uint32(unsafe.Offsetof(KBEntry{}.DescriptionMarkdown)), kStr},
+	{"resolution_html", nil, uint32(unsafe.Offsetof(KBEntry{}.ResolutionHTML)), kStr},
+	{"resolution_markdown", nil, uint32(unsafe.Offsetof(KBEntry{}.ResolutionMarkdown)), kStr},
+	{"internalmemoagent", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagent)), kStr},
+	{"internalmemoagenthtml", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagenthtml)), kStr},
+	{"internalmemomarkdown", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemomarkdown)), kStr},
+	{"tags", decMany[Tag], uint32(unsafe.Offsetof(KBEntry{}.Tags)), kSub},
+	{"faqlists", decMany[FAQListHead], uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kSub},
+	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(KBEntry{}.Fields)), kSub},
+	{"teams", decMany[SectionDetail], uint32(unsafe.Offsetof(KBEntry{}.Teams)), kSub},
+	{"your_vote", nil, uint32(unsafe.Offsetof(KBEntry{}.YourVote)), kInt},
+	{"showforall", nil, uint32(unsafe.Offsetof(KBEntry{}.Showforall)), kBool},
+	{"attachments", decMany[AttachmentList], uint32(unsafe.Offsetof(KBEntry{}.Attachments)), kSub},
+	{"_isimport", nil, uint32(unsafe.Offsetof(KBEntry{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(KBEntry{}.Importtype)), kStr},
+	{"importfaqs", nil, uint32(unsafe.Offsetof(KBEntry{}.Importfaqs)), kStr},
+	{"last_review_date", nil, uint32(unsafe.Offsetof(KBEntry{}.LastReviewDate)), kTime},
+	{"reviewed_by", nil, uint32(unsafe.Offsetof(KBEntry{}.ReviewedBy)), kInt},
+	{"reviewer_name", nil, uint32(unsafe.Offsetof(KBEntry{}.ReviewerName)), kStr},
+	{"_reviewed", nil, uint32(unsafe.Offsetof(KBEntry{}.Reviewed)), kBool},
+	{"new_version_from_id", nil, uint32(unsafe.Offsetof(KBEntry{}.NewVersionFromID)), kInt},
+	{"other_versions", decMany[KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.OtherVersions)), kSub},
+	{"servicenow_id", nil, uint32(unsafe.Offsetof(KBEntry{}.ServicenowID)), kStr},
+	{"import_attachments", decMany[Attachment], uint32(unsafe.Offsetof(KBEntry{}.ImportAttachments)), kSub},
+	{"related_articles", decMany[KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.RelatedArticles)), kSub},
+	{"your_comment", nil, uint32(unsafe.Offsetof(KBEntry{}.YourComment)), kStr},
+	{"freshdesk_id", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskID)), kStr},
+	{"freshdesk_folder_name", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskFolderName)), kStr},
+	{"freshdesk_category_name", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskCategoryName)), kStr},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(KBEntry{}.Translations)), kSub},
+	{"_print_generate", nil, uint32(unsafe.Offsetof(KBEntry{}.PrintGenerate)), kBool},
+	{"printhtml", nil, uint32(unsafe.Offsetof(KBEntry{}.Printhtml)), kStr},
+	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(KBEntry{}.PDFAttachmentID)), kInt},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateID)), kInt},
+	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateName)), kStr},
+	{"kbentryclientaccess", decMany[KbEntryAreaAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), kSub},
+	{"kbentrytoplevelaccess", decMany[KbEntryTopLevelAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(KBEntry{}.Warning)), kStr},
+	{"devices", decMany[DeviceList], uint32(unsafe.Offsetof(KBEntry{}.Devices)), kSub},
+	{"faq_write", nil, uint32(unsafe.Offsetof(KBEntry{}.FaqWrite)), kBool},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.NewExternalLink)), kSub},
+	{"import_details_id", nil, uint32(unsafe.Offsetof(KBEntry{}.ImportDetailsID)), kInt},
+	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.ExternalLinks)), kSub},
+	{"wordpress_tags", decMap[WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressTags)), kSub},
+	{"wordpress_categories", decMap[WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressCategories)), kSub},
+	{"importtags", nil, uint32(unsafe.Offsetof(KBEntry{}.Importtags)), kStr},
+	{"owners", decMany[UnameList], uint32(unsafe.Offsetof(KBEntry{}.Owners)), kSub},
+	{"search_index_sync_timestamp", nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncTimestamp)), kTime},
+	{"search_index_sync_batches", nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncBatches)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(KBEntry{}.Use)), kStr},
+}, sorted: []uint16{45, 44, 61, 50, 68, 43, 17, 22, 23, 12, 6, 7, 2, 30, 31, 69, 24, 25, 15, 73, 70, 38, 39, 59, 58, 57, 0, 54, 72, 46, 76, 9, 34, 35, 36, 16, 66, 67, 47, 14, 13, 20, 1, 71, 51, 11, 5, 52, 77, 63, 64, 65, 62, 55, 21, 32, 19, 33, 48, 49, 79, 78, 18, 53, 42, 8, 37, 40, 29, 60, 10, 80, 4, 3, 75, 74, 28, 26, 27, 56, 41}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m KBArticleView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *KBEntry) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKBEntry) }
 
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *KBArticleView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Name)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Description)), kStr},
+	{`"view_count":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ViewCount)), kInt},
+	{`"useful_count":`, nil, uint32(unsafe.Offsetof(KBEntry{}.UsefulCount)), kInt},
+	{`"notuseful_count":`, nil, uint32(unsafe.Offsetof(KBEntry{}.NotusefulCount)), kInt},
+	{`"date_created":`, nil, uint32(unsafe.Offsetof(KBEntry{}.DateCreated)), kTime},
+	{`"date_edited":`, nil, uint32(unsafe.Offsetof(KBEntry{}.DateEdited)), kTime},
+	{`"tag_string":`, nil, uint32(unsafe.Offsetof(KBEntry{}.TagString)), kStr},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Inactive)), kBool},
+	{`"type":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Type)), kInt},
+	{`"next_review_date":`, nil, uint32(unsafe.Offsetof(KBEntry{}.NextReviewDate)), kTime},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(KBEntry{}.Customfields)), kSub},
+	{`"limit_start_date":`, nil, uint32(unsafe.Offsetof(KBEntry{}.LimitStartDate)), kTime},
+	{`"limit_end_date":`, nil, uint32(unsafe.Offsetof(KBEntry{}.LimitEndDate)), kTime},
+	{`"editor_type":`, nil, uint32(unsafe.Offsetof(KBEntry{}.EditorType)), kInt},
+	{`"kb_tags":`, nil, uint32(unsafe.Offsetof(KBEntry{}.KbTags)), kStr},
+	{`"confluence_url":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ConfluenceURL)), kStr},
+	{`"search_score":`, nil, uint32(unsafe.Offsetof(KBEntry{}.SearchScore)), kF64},
+	{`"resolution_list":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ResolutionList)), kStr},
+	{`"link":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Link)), kStr},
+	{`"resolution":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Resolution)), kStr},
+	{`"creator_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.CreatorID)), kInt},
+	{`"creator_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.CreatorName)), kStr},
+	{`"editor_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.EditorID)), kInt},
+	{`"editor_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.EditorName)), kStr},
+	{`"xrefkbentry":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Xrefkbentry)), kInt},
+	{`"xreftype":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Xreftype)), kInt},
+	{`"xrefdoc":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Xrefdoc)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.TicketID)), kInt},
+	{`"description_html":`, nil, uint32(unsafe.Offsetof(KBEntry{}.DescriptionHTML)), kStr},
+	{`"description_markdown":`, nil, uint32(unsafe.Offsetof(KBEntry{}.DescriptionMarkdown)), kStr},
+	{`"resolution_html":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ResolutionHTML)), kStr},
+	{`"resolution_markdown":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ResolutionMarkdown)), kStr},
+	{`"internalmemoagent":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagent)), kStr},
+	{`"internalmemoagenthtml":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagenthtml)), kStr},
+	{`"internalmemomarkdown":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemomarkdown)), kStr},
+	{`"tags":`, encMany[Tag], uint32(unsafe.Offsetof(KBEntry{}.Tags)), kSub},
+	{`"faqlists":`, encMany[FAQListHead], uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kSub},
+	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(KBEntry{}.Fields)), kSub},
+	{`"teams":`, encMany[SectionDetail], uint32(unsafe.Offsetof(KBEntry{}.Teams)), kSub},
+	{`"your_vote":`, nil, uint32(unsafe.Offsetof(KBEntry{}.YourVote)), kInt},
+	{`"showforall":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Showforall)), kBool},
+	{`"attachments":`, encMany[AttachmentList], uint32(unsafe.Offsetof(KBEntry{}.Attachments)), kSub},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Importtype)), kStr},
+	{`"importfaqs":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Importfaqs)), kStr},
+	{`"last_review_date":`, nil, uint32(unsafe.Offsetof(KBEntry{}.LastReviewDate)), kTime},
+	{`"reviewed_by":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ReviewedBy)), kInt},
+	{`"reviewer_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ReviewerName)), kStr},
+	{`"_reviewed":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Reviewed)), kBool},
+	{`"new_version_from_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.NewVersionFromID)), kInt},
+	{`"other_versions":`, encMany[KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.OtherVersions)), kSub},
+	{`"servicenow_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ServicenowID)), kStr},
+	{`"import_attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(KBEntry{}.ImportAttachments)), kSub},
+	{`"related_articles":`, encMany[KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.RelatedArticles)), kSub},
+	{`"your_comment":`, nil, uint32(unsafe.Offsetof(KBEntry{}.YourComment)), kStr},
+	{`"freshdesk_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskID)), kStr},
+	{`"freshdesk_folder_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskFolderName)), kStr},
+	{`"freshdesk_category_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskCategoryName)), kStr},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(KBEntry{}.Translations)), kSub},
+	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PrintGenerate)), kBool},
+	{`"printhtml":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Printhtml)), kStr},
+	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PDFAttachmentID)), kInt},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateID)), kInt},
+	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateName)), kStr},
+	{`"kbentryclientaccess":`, encMany[KbEntryAreaAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), kSub},
+	{`"kbentrytoplevelaccess":`, encMany[KbEntryTopLevelAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Warning)), kStr},
+	{`"devices":`, encMany[DeviceList], uint32(unsafe.Offsetof(KBEntry{}.Devices)), kSub},
+	{`"faq_write":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FaqWrite)), kBool},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.NewExternalLink)), kSub},
+	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ImportDetailsID)), kInt},
+	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.ExternalLinks)), kSub},
+	{`"wordpress_tags":`, encMap[WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressTags)), kSub},
+	{`"wordpress_categories":`, encMap[WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressCategories)), kSub},
+	{`"importtags":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Importtags)), kStr},
+	{`"owners":`, encMany[UnameList], uint32(unsafe.Offsetof(KBEntry{}.Owners)), kSub},
+	{`"search_index_sync_timestamp":`, nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncTimestamp)), kTime},
+	{`"search_index_sync_batches":`, nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncBatches)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Use)), kStr},
+}}
 
-func (m *KBEntry) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_print_generate":
-			ok = d.bool(&m.PrintGenerate)
-		case "_reviewed":
-			ok = d.bool(&m.Reviewed)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "confluence_url":
-			ok = d.str(&m.ConfluenceURL)
-		case "creator_id":
-			ok = d.int(&m.CreatorID)
-		case "creator_name":
-			ok = d.str(&m.CreatorName)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "date_created":
-			ok = d.time(&m.DateCreated)
-		case "date_edited":
-			ok = d.time(&m.DateEdited)
-		case "description":
-			ok = d.str(&m.Description)
-		case "description_html":
-			ok = d.str(&m.DescriptionHTML)
-		case "description_markdown":
-			ok = d.str(&m.DescriptionMarkdown)
-		case "devices":
-			ok = decodeModels(d, &m.Devices)
-		case "editor_id":
-			ok = d.int(&m.EditorID)
-		case "editor_name":
-			ok = d.str(&m.EditorName)
-		case "editor_type":
-			ok = d.int(&m.EditorType)
-		case "external_links":
-			ok = decodeModels(d, &m.ExternalLinks)
-		case "faq_write":
-			ok = d.bool(&m.FaqWrite)
-		case "faqlists":
-			ok = decodeModels(d, &m.Faqlists)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "freshdesk_category_name":
-			ok = d.str(&m.FreshdeskCategoryName)
-		case "freshdesk_folder_name":
-			ok = d.str(&m.FreshdeskFolderName)
-		case "freshdesk_id":
-			ok = d.str(&m.FreshdeskID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_attachments":
-			ok = decodeModels(d, &m.ImportAttachments)
-		case "import_details_id":
-			ok = d.int(&m.ImportDetailsID)
-		case "importfaqs":
-			ok = d.str(&m.Importfaqs)
-		case "importtags":
-			ok = d.str(&m.Importtags)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "internalmemoagent":
-			ok = d.str(&m.Internalmemoagent)
-		case "internalmemoagenthtml":
-			ok = d.str(&m.Internalmemoagenthtml)
-		case "internalmemomarkdown":
-			ok = d.str(&m.Internalmemomarkdown)
-		case "kb_tags":
-			ok = d.str(&m.KbTags)
-		case "kbentryclientaccess":
-			ok = decodeModels(d, &m.Kbentryclientaccess)
-		case "kbentrytoplevelaccess":
-			ok = decodeModels(d, &m.Kbentrytoplevelaccess)
-		case "last_review_date":
-			ok = d.time(&m.LastReviewDate)
-		case "limit_end_date":
-			ok = d.time(&m.LimitEndDate)
-		case "limit_start_date":
-			ok = d.time(&m.LimitStartDate)
-		case "link":
-			ok = d.str(&m.Link)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "new_version_from_id":
-			ok = d.int(&m.NewVersionFromID)
-		case "next_review_date":
-			ok = d.time(&m.NextReviewDate)
-		case "notuseful_count":
-			ok = d.int(&m.NotusefulCount)
-		case "other_versions":
-			ok = decodeModels(d, &m.OtherVersions)
-		case "owners":
-			ok = decodeModels(d, &m.Owners)
-		case "pdf_attachment_id":
-			ok = d.int(&m.PDFAttachmentID)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "pdftemplate_name":
-			ok = d.str(&m.PdftemplateName)
-		case "printhtml":
-			ok = d.str(&m.Printhtml)
-		case "related_articles":
-			ok = decodeModels(d, &m.RelatedArticles)
-		case "resolution":
-			ok = d.str(&m.Resolution)
-		case "resolution_html":
-			ok = d.str(&m.ResolutionHTML)
-		case "resolution_list":
-			ok = d.str(&m.ResolutionList)
-		case "resolution_markdown":
-			ok = d.str(&m.ResolutionMarkdown)
-		case "reviewed_by":
-			ok = d.int(&m.ReviewedBy)
-		case "reviewer_name":
-			ok = d.str(&m.ReviewerName)
-		case "search_index_sync_batches":
-			ok = d.int(&m.SearchIndexSyncBatches)
-		case "search_index_sync_timestamp":
-			ok = d.time(&m.SearchIndexSyncTimestamp)
-		case "search_score":
-			ok = d.float64(&m.SearchScore)
-		case "servicenow_id":
-			ok = d.str(&m.ServicenowID)
-		case "showforall":
-			ok = d.bool(&m.Showforall)
-		case "tag_string":
-			ok = d.str(&m.TagString)
-		case "tags":
-			ok = decodeModels(d, &m.Tags)
-		case "teams":
-			ok = decodeModels(d, &m.Teams)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "type":
-			ok = d.int(&m.Type)
-		case "use":
-			ok = d.str(&m.Use)
-		case "useful_count":
-			ok = d.int(&m.UsefulCount)
-		case "view_count":
-			ok = d.int(&m.ViewCount)
-		case "wordpress_categories":
-			ok = decodeModelMap(d, &m.WordpressCategories)
-		case "wordpress_tags":
-			ok = decodeModelMap(d, &m.WordpressTags)
-		case "xrefdoc":
-			ok = d.int(&m.Xrefdoc)
-		case "xrefkbentry":
-			ok = d.int(&m.Xrefkbentry)
-		case "xreftype":
-			ok = d.int(&m.Xreftype)
-		case "your_comment":
-			ok = d.str(&m.YourComment)
-		case "your_vote":
-			ok = d.int(&m.YourVote)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
-
-func (m *KBEntry) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"description":`, m.Description)
-	e.int(`"view_count":`, m.ViewCount)
-	e.int(`"useful_count":`, m.UsefulCount)
-	e.int(`"notuseful_count":`, m.NotusefulCount)
-	e.time(`"date_created":`, m.DateCreated)
-	e.time(`"date_edited":`, m.DateEdited)
-	e.str(`"tag_string":`, m.TagString)
-	e.bool(`"inactive":`, m.Inactive)
-	e.int(`"type":`, m.Type)
-	e.time(`"next_review_date":`, m.NextReviewDate)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.time(`"limit_start_date":`, m.LimitStartDate)
-	e.time(`"limit_end_date":`, m.LimitEndDate)
-	e.int(`"editor_type":`, m.EditorType)
-	e.str(`"kb_tags":`, m.KbTags)
-	e.str(`"confluence_url":`, m.ConfluenceURL)
-	e.float64(`"search_score":`, m.SearchScore)
-	e.str(`"resolution_list":`, m.ResolutionList)
-	e.str(`"link":`, m.Link)
-	e.str(`"resolution":`, m.Resolution)
-	e.int(`"creator_id":`, m.CreatorID)
-	e.str(`"creator_name":`, m.CreatorName)
-	e.int(`"editor_id":`, m.EditorID)
-	e.str(`"editor_name":`, m.EditorName)
-	e.int(`"xrefkbentry":`, m.Xrefkbentry)
-	e.int(`"xreftype":`, m.Xreftype)
-	e.int(`"xrefdoc":`, m.Xrefdoc)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"description_html":`, m.DescriptionHTML)
-	e.str(`"description_markdown":`, m.DescriptionMarkdown)
-	e.str(`"resolution_html":`, m.ResolutionHTML)
-	e.str(`"resolution_markdown":`, m.ResolutionMarkdown)
-	e.str(`"internalmemoagent":`, m.Internalmemoagent)
-	e.str(`"internalmemoagenthtml":`, m.Internalmemoagenthtml)
-	e.str(`"internalmemomarkdown":`, m.Internalmemomarkdown)
-	encodeModels(e, `"tags":`, m.Tags)
-	encodeModels(e, `"faqlists":`, m.Faqlists)
-	encodeModels(e, `"fields":`, m.Fields)
-	encodeModels(e, `"teams":`, m.Teams)
-	e.int(`"your_vote":`, m.YourVote)
-	e.bool(`"showforall":`, m.Showforall)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"importfaqs":`, m.Importfaqs)
-	e.time(`"last_review_date":`, m.LastReviewDate)
-	e.int(`"reviewed_by":`, m.ReviewedBy)
-	e.str(`"reviewer_name":`, m.ReviewerName)
-	e.bool(`"_reviewed":`, m.Reviewed)
-	e.int(`"new_version_from_id":`, m.NewVersionFromID)
-	encodeModels(e, `"other_versions":`, m.OtherVersions)
-	e.str(`"servicenow_id":`, m.ServicenowID)
-	encodeModels(e, `"import_attachments":`, m.ImportAttachments)
-	encodeModels(e, `"related_articles":`, m.RelatedArticles)
-	e.str(`"your_comment":`, m.YourComment)
-	e.str(`"freshdesk_id":`, m.FreshdeskID)
-	e.str(`"freshdesk_folder_name":`, m.FreshdeskFolderName)
-	e.str(`"freshdesk_category_name":`, m.FreshdeskCategoryName)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.bool(`"_print_generate":`, m.PrintGenerate)
-	e.str(`"printhtml":`, m.Printhtml)
-	e.int(`"pdf_attachment_id":`, m.PDFAttachmentID)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.str(`"pdftemplate_name":`, m.PdftemplateName)
-	encodeModels(e, `"kbentryclientaccess":`, m.Kbentryclientaccess)
-	encodeModels(e, `"kbentrytoplevelaccess":`, m.Kbentrytoplevelaccess)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"devices":`, m.Devices)
-	e.bool(`"faq_write":`, m.FaqWrite)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.int(`"import_details_id":`, m.ImportDetailsID)
-	encodeModels(e, `"external_links":`, m.ExternalLinks)
-	encodeModelMap(e, `"wordpress_tags":`, m.WordpressTags)
-	encodeModelMap(e, `"wordpress_categories":`, m.WordpressCategories)
-	e.str(`"importtags":`, m.Importtags)
-	encodeModels(e, `"owners":`, m.Owners)
-	e.time(`"search_index_sync_timestamp":`, m.SearchIndexSyncTimestamp)
-	e.int(`"search_index_sync_batches":`, m.SearchIndexSyncBatches)
-	e.str(`"use":`, m.Use)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m KBEntry) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *KBEntry) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKBEntry) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KBEntry) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *KBEntryList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "confluence_url":
-			ok = d.str(&m.ConfluenceURL)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "date_created":
-			ok = d.time(&m.DateCreated)
-		case "date_edited":
-			ok = d.time(&m.DateEdited)
-		case "description":
-			ok = d.str(&m.Description)
-		case "editor_type":
-			ok = d.int(&m.EditorType)
-		case "id":
-			ok = d.int(&m.ID)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "kb_tags":
-			ok = d.str(&m.KbTags)
-		case "limit_end_date":
-			ok = d.time(&m.LimitEndDate)
-		case "limit_start_date":
-			ok = d.time(&m.LimitStartDate)
-		case "link":
-			ok = d.str(&m.Link)
-		case "name":
-			ok = d.str(&m.Name)
-		case "next_review_date":
-			ok = d.time(&m.NextReviewDate)
-		case "notuseful_count":
-			ok = d.int(&m.NotusefulCount)
-		case "resolution_list":
-			ok = d.str(&m.ResolutionList)
-		case "search_score":
-			ok = d.float64(&m.SearchScore)
-		case "tag_string":
-			ok = d.str(&m.TagString)
-		case "type":
-			ok = d.int(&m.Type)
-		case "use":
-			ok = d.str(&m.Use)
-		case "useful_count":
-			ok = d.int(&m.UsefulCount)
-		case "view_count":
-			ok = d.int(&m.ViewCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectKBEntryList = decTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(KBEntryList{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(KBEntryList{}.Name)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(KBEntryList{}.Description)), kStr},
+	{"view_count", nil, uint32(unsafe.Offsetof(KBEntryList{}.ViewCount)), kInt},
+	{"useful_count", nil, uint32(unsafe.Offsetof(KBEntryList{}.UsefulCount)), kInt},
+	{"notuseful_count", nil, uint32(unsafe.Offsetof(KBEntryList{}.NotusefulCount)), kInt},
+	{"date_created", nil, uint32(unsafe.Offsetof(KBEntryList{}.DateCreated)), kTime},
+	{"date_edited", nil, uint32(unsafe.Offsetof(KBEntryList{}.DateEdited)), kTime},
+	{"tag_string", nil, uint32(unsafe.Offsetof(KBEntryList{}.TagString)), kStr},
+	{"inactive", nil, uint32(unsafe.Offsetof(KBEntryList{}.Inactive)), kBool},
+	{"type", nil, uint32(unsafe.Offsetof(KBEntryList{}.Type)), kInt},
+	{"next_review_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.NextReviewDate)), kTime},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(KBEntryList{}.Customfields)), kSub},
+	{"limit_start_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitStartDate)), kTime},
+	{"limit_end_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitEndDate)), kTime},
+	{"editor_type", nil, uint32(unsafe.Offsetof(KBEntryList{}.EditorType)), kInt},
+	{"kb_tags", nil, uint32(unsafe.Offsetof(KBEntryList{}.KbTags)), kStr},
+	{"confluence_url", nil, uint32(unsafe.Offsetof(KBEntryList{}.ConfluenceURL)), kStr},
+	{"search_score", nil, uint32(unsafe.Offsetof(KBEntryList{}.SearchScore)), kF64},
+	{"resolution_list", nil, uint32(unsafe.Offsetof(KBEntryList{}.ResolutionList)), kStr},
+	{"link", nil, uint32(unsafe.Offsetof(KBEntryList{}.Link)), kStr},
+	{"use", nil, uint32(unsafe.Offsetof(KBEntryList{}.Use)), kStr},
+}, sorted: []uint16{17, 12, 6, 7, 2, 15, 0, 9, 16, 14, 13, 20, 1, 11, 5, 19, 18, 8, 10, 21, 4, 3}}
 
-func (m *KBEntryList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"description":`, m.Description)
-	e.int(`"view_count":`, m.ViewCount)
-	e.int(`"useful_count":`, m.UsefulCount)
-	e.int(`"notuseful_count":`, m.NotusefulCount)
-	e.time(`"date_created":`, m.DateCreated)
-	e.time(`"date_edited":`, m.DateEdited)
-	e.str(`"tag_string":`, m.TagString)
-	e.bool(`"inactive":`, m.Inactive)
-	e.int(`"type":`, m.Type)
-	e.time(`"next_review_date":`, m.NextReviewDate)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.time(`"limit_start_date":`, m.LimitStartDate)
-	e.time(`"limit_end_date":`, m.LimitEndDate)
-	e.int(`"editor_type":`, m.EditorType)
-	e.str(`"kb_tags":`, m.KbTags)
-	e.str(`"confluence_url":`, m.ConfluenceURL)
-	e.float64(`"search_score":`, m.SearchScore)
-	e.str(`"resolution_list":`, m.ResolutionList)
-	e.str(`"link":`, m.Link)
-	e.str(`"use":`, m.Use)
-	e.close(mark, m.Extra)
-}
+func (m *KBEntryList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKBEntryList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m KBEntryList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctKBEntryList = encTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Name)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Description)), kStr},
+	{`"view_count":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.ViewCount)), kInt},
+	{`"useful_count":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.UsefulCount)), kInt},
+	{`"notuseful_count":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.NotusefulCount)), kInt},
+	{`"date_created":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.DateCreated)), kTime},
+	{`"date_edited":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.DateEdited)), kTime},
+	{`"tag_string":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.TagString)), kStr},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Inactive)), kBool},
+	{`"type":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Type)), kInt},
+	{`"next_review_date":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.NextReviewDate)), kTime},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(KBEntryList{}.Customfields)), kSub},
+	{`"limit_start_date":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitStartDate)), kTime},
+	{`"limit_end_date":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitEndDate)), kTime},
+	{`"editor_type":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.EditorType)), kInt},
+	{`"kb_tags":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.KbTags)), kStr},
+	{`"confluence_url":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.ConfluenceURL)), kStr},
+	{`"search_score":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.SearchScore)), kF64},
+	{`"resolution_list":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.ResolutionList)), kStr},
+	{`"link":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Link)), kStr},
+	{`"use":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Use)), kStr},
+}}
+
+func (m *KBEntryList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKBEntryList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KBEntryList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *KandjiDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "apiurl":
-			ok = d.str(&m.Apiurl)
-		case "assetimportidentifier":
-			ok = d.int(&m.Assetimportidentifier)
-		case "assetimportidentifier_fieldname":
-			ok = d.str(&m.AssetimportidentifierFieldname)
-		case "assettype_choice":
-			ok = d.int(&m.AssettypeChoice)
-		case "assettype_field":
-			ok = d.str(&m.AssettypeField)
-		case "default_assetgroup":
-			ok = d.int(&m.DefaultAssetgroup)
-		case "default_assetgroupname":
-			ok = d.str(&m.DefaultAssetgroupname)
-		case "default_devicesite":
-			ok = d.int(&m.DefaultDevicesite)
-		case "default_devicesite_name":
-			ok = d.str(&m.DefaultDevicesiteName)
-		case "default_devicetype":
-			ok = d.int(&m.DefaultDevicetype)
-		case "default_devicetypename":
-			ok = d.str(&m.DefaultDevicetypename)
-		case "delete_devices":
-			ok = d.bool(&m.DeleteDevices)
-		case "dont_create_new_devices":
-			ok = d.bool(&m.DontCreateNewDevices)
-		case "dont_move_site":
-			ok = d.bool(&m.DontMoveSite)
-		case "dont_update_device_type":
-			ok = d.bool(&m.DontUpdateDeviceType)
-		case "enableintegrator":
-			ok = d.bool(&m.Enableintegrator)
-		case "fieldmappings":
-			ok = decodeModels(d, &m.Fieldmappings)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lastsyncdate":
-			ok = d.time(&m.Lastsyncdate)
-		case "lastsyncerror":
-			ok = d.str(&m.Lastsyncerror)
-		case "mappings_xtype":
-			ok = decodeModels(d, &m.MappingsXtype)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_integration_key":
-			ok = d.str(&m.NewIntegrationKey)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "sitemappings":
-			ok = decodeModels(d, &m.Sitemappings)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectKandjiDetails = decTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(KandjiDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Name)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(KandjiDetails{}.URL)), kStr},
+	{"apiurl", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Apiurl)), kStr},
+	{"new_integration_key", nil, uint32(unsafe.Offsetof(KandjiDetails{}.NewIntegrationKey)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(KandjiDetails{}.NewIntegrationMethod)), kBool},
+	{"default_devicesite", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicesite)), kInt},
+	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicesiteName)), kStr},
+	{"default_devicetype", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetype)), kInt},
+	{"default_devicetypename", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetypename)), kStr},
+	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Assetimportidentifier)), kInt},
+	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssetimportidentifierFieldname)), kStr},
+	{"fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), kSub},
+	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), kSub},
+	{"enableintegrator", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Enableintegrator)), kBool},
+	{"lastsyncdate", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncdate)), kTime},
+	{"lastsyncerror", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncerror)), kStr},
+	{"delete_devices", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DeleteDevices)), kBool},
+	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontCreateNewDevices)), kBool},
+	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontUpdateDeviceType)), kBool},
+	{"dont_move_site", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontMoveSite)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Warning)), kStr},
+	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), kSub},
+	{"default_assetgroup", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroup)), kInt},
+	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroupname)), kStr},
+	{"assettype_choice", nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeChoice)), kInt},
+	{"assettype_field", nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeField)), kStr},
+}, sorted: []uint16{21, 3, 10, 11, 25, 26, 23, 24, 6, 7, 8, 9, 17, 18, 20, 19, 14, 12, 0, 15, 16, 22, 1, 4, 5, 13, 2}}
 
-func (m *KandjiDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"url":`, m.URL)
-	e.str(`"apiurl":`, m.Apiurl)
-	e.str(`"new_integration_key":`, m.NewIntegrationKey)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.int(`"default_devicesite":`, m.DefaultDevicesite)
-	e.str(`"default_devicesite_name":`, m.DefaultDevicesiteName)
-	e.int(`"default_devicetype":`, m.DefaultDevicetype)
-	e.str(`"default_devicetypename":`, m.DefaultDevicetypename)
-	e.int(`"assetimportidentifier":`, m.Assetimportidentifier)
-	e.str(`"assetimportidentifier_fieldname":`, m.AssetimportidentifierFieldname)
-	encodeModels(e, `"fieldmappings":`, m.Fieldmappings)
-	encodeModels(e, `"sitemappings":`, m.Sitemappings)
-	e.bool(`"enableintegrator":`, m.Enableintegrator)
-	e.time(`"lastsyncdate":`, m.Lastsyncdate)
-	e.str(`"lastsyncerror":`, m.Lastsyncerror)
-	e.bool(`"delete_devices":`, m.DeleteDevices)
-	e.bool(`"dont_create_new_devices":`, m.DontCreateNewDevices)
-	e.bool(`"dont_update_device_type":`, m.DontUpdateDeviceType)
-	e.bool(`"dont_move_site":`, m.DontMoveSite)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"mappings_xtype":`, m.MappingsXtype)
-	e.int(`"default_assetgroup":`, m.DefaultAssetgroup)
-	e.str(`"default_assetgroupname":`, m.DefaultAssetgroupname)
-	e.int(`"assettype_choice":`, m.AssettypeChoice)
-	e.str(`"assettype_field":`, m.AssettypeField)
-	e.close(mark, m.Extra)
-}
+func (m *KandjiDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKandjiDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m KandjiDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctKandjiDetails = encTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Name)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.URL)), kStr},
+	{`"apiurl":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Apiurl)), kStr},
+	{`"new_integration_key":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.NewIntegrationKey)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.NewIntegrationMethod)), kBool},
+	{`"default_devicesite":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicesite)), kInt},
+	{`"default_devicesite_name":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicesiteName)), kStr},
+	{`"default_devicetype":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetype)), kInt},
+	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetypename)), kStr},
+	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Assetimportidentifier)), kInt},
+	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssetimportidentifierFieldname)), kStr},
+	{`"fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), kSub},
+	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), kSub},
+	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Enableintegrator)), kBool},
+	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncdate)), kTime},
+	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncerror)), kStr},
+	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DeleteDevices)), kBool},
+	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontCreateNewDevices)), kBool},
+	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontUpdateDeviceType)), kBool},
+	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontMoveSite)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Warning)), kStr},
+	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), kSub},
+	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroup)), kInt},
+	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroupname)), kStr},
+	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeChoice)), kInt},
+	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeField)), kStr},
+}}
+
+func (m *KandjiDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKandjiDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KandjiDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *KashflowDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_contract_tax":
-			ok = d.int(&m.ClientContractTax)
-		case "client_contract_tax_name":
-			ok = d.str(&m.ClientContractTaxName)
-		case "client_item_tax":
-			ok = d.int(&m.ClientItemTax)
-		case "client_item_tax_name":
-			ok = d.str(&m.ClientItemTaxName)
-		case "client_service_tax":
-			ok = d.int(&m.ClientServiceTax)
-		case "client_service_tax_name":
-			ok = d.str(&m.ClientServiceTaxName)
-		case "client_top_level":
-			ok = d.int(&m.ClientTopLevel)
-		case "client_top_level_name":
-			ok = d.str(&m.ClientTopLevelName)
-		case "default_item_code":
-			ok = d.str(&m.DefaultItemCode)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "enablesync":
-			ok = d.bool(&m.Enablesync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isdefault":
-			ok = d.bool(&m.Isdefault)
-		case "item_group":
-			ok = d.int(&m.ItemGroup)
-		case "item_group_name":
-			ok = d.str(&m.ItemGroupName)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_password":
-			ok = d.str(&m.NewPassword)
-		case "show_message":
-			ok = d.bool(&m.ShowMessage)
-		case "supplier_top_level":
-			ok = d.int(&m.SupplierTopLevel)
-		case "supplier_top_level_name":
-			ok = d.str(&m.SupplierTopLevelName)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectKashflowDetails = decTable{extra: unsafe.Offsetof(KashflowDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Name)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Username)), kStr},
+	{"new_password", nil, uint32(unsafe.Offsetof(KashflowDetails{}.NewPassword)), kStr},
+	{"enabled", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Enabled)), kBool},
+	{"client_top_level", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientTopLevel)), kInt},
+	{"client_item_tax", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientItemTax)), kInt},
+	{"client_service_tax", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientServiceTax)), kInt},
+	{"client_contract_tax", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientContractTax)), kInt},
+	{"client_top_level_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientTopLevelName)), kStr},
+	{"item_group", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ItemGroup)), kInt},
+	{"item_group_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ItemGroupName)), kStr},
+	{"isdefault", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Isdefault)), kBool},
+	{"enablesync", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Enablesync)), kBool},
+	{"default_item_code", nil, uint32(unsafe.Offsetof(KashflowDetails{}.DefaultItemCode)), kStr},
+	{"show_message", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ShowMessage)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Importtype)), kStr},
+	{"client_item_tax_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientItemTaxName)), kStr},
+	{"client_service_tax_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientServiceTaxName)), kStr},
+	{"client_contract_tax_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientContractTaxName)), kStr},
+	{"supplier_top_level", nil, uint32(unsafe.Offsetof(KashflowDetails{}.SupplierTopLevel)), kInt},
+	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.SupplierTopLevelName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Warning)), kStr},
+}, sorted: []uint16{16, 22, 8, 19, 6, 17, 7, 18, 5, 9, 14, 4, 13, 0, 12, 10, 11, 1, 3, 15, 20, 21, 2}}
 
-func (m *KashflowDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"username":`, m.Username)
-	e.str(`"new_password":`, m.NewPassword)
-	e.bool(`"enabled":`, m.Enabled)
-	e.int(`"client_top_level":`, m.ClientTopLevel)
-	e.int(`"client_item_tax":`, m.ClientItemTax)
-	e.int(`"client_service_tax":`, m.ClientServiceTax)
-	e.int(`"client_contract_tax":`, m.ClientContractTax)
-	e.str(`"client_top_level_name":`, m.ClientTopLevelName)
-	e.int(`"item_group":`, m.ItemGroup)
-	e.str(`"item_group_name":`, m.ItemGroupName)
-	e.bool(`"isdefault":`, m.Isdefault)
-	e.bool(`"enablesync":`, m.Enablesync)
-	e.str(`"default_item_code":`, m.DefaultItemCode)
-	e.bool(`"show_message":`, m.ShowMessage)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"client_item_tax_name":`, m.ClientItemTaxName)
-	e.str(`"client_service_tax_name":`, m.ClientServiceTaxName)
-	e.str(`"client_contract_tax_name":`, m.ClientContractTaxName)
-	e.int(`"supplier_top_level":`, m.SupplierTopLevel)
-	e.str(`"supplier_top_level_name":`, m.SupplierTopLevelName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *KashflowDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKashflowDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m KashflowDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctKashflowDetails = encTable{extra: unsafe.Offsetof(KashflowDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.Name)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.Username)), kStr},
+	{`"new_password":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.NewPassword)), kStr},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.Enabled)), kBool},
+	{`"client_top_level":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientTopLevel)), kInt},
+	{`"client_item_tax":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientItemTax)), kInt},
+	{`"client_service_tax":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientServiceTax)), kInt},
+	{`"client_contract_tax":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientContractTax)), kInt},
+	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientTopLevelName)), kStr},
+	{`"item_group":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ItemGroup)), kInt},
+	{`"item_group_name":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ItemGroupName)), kStr},
+	{`"isdefault":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.Isdefault)), kBool},
+	{`"enablesync":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.Enablesync)), kBool},
+	{`"default_item_code":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.DefaultItemCode)), kStr},
+	{`"show_message":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ShowMessage)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.Importtype)), kStr},
+	{`"client_item_tax_name":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientItemTaxName)), kStr},
+	{`"client_service_tax_name":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientServiceTaxName)), kStr},
+	{`"client_contract_tax_name":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientContractTaxName)), kStr},
+	{`"supplier_top_level":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.SupplierTopLevel)), kInt},
+	{`"supplier_top_level_name":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.SupplierTopLevelName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.Warning)), kStr},
+}}
+
+func (m *KashflowDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKashflowDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KashflowDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectKbEntryAreaAccess = decTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientName)), kStr},
+	{"kb_id", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.KbID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.Warning)), kStr},
+}, sorted: []uint16{4, 1, 2, 0, 3}}
+
 func (m *KbEntryAreaAccess) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "kb_id":
-			ok = d.int(&m.KbID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectKbEntryAreaAccess)
 }
+
+var enctKbEntryAreaAccess = encTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientName)), kStr},
+	{`"kb_id":`, nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.KbID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.Warning)), kStr},
+}}
 
 func (m *KbEntryAreaAccess) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"kb_id":`, m.KbID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctKbEntryAreaAccess)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m KbEntryAreaAccess) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KbEntryAreaAccess) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectKbEntryTopLevelAccess = decTable{extra: unsafe.Offsetof(KbEntryTopLevelAccess{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ID)), kInt},
+	{"toplevel_id", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelID)), kInt},
+	{"toplevel_name", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelName)), kStr},
+	{"kb_id", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.KbID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.Warning)), kStr},
+}, sorted: []uint16{4, 0, 3, 1, 2}}
+
 func (m *KbEntryTopLevelAccess) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "kb_id":
-			ok = d.int(&m.KbID)
-		case "toplevel_id":
-			ok = d.int(&m.ToplevelID)
-		case "toplevel_name":
-			ok = d.str(&m.ToplevelName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectKbEntryTopLevelAccess)
 }
+
+var enctKbEntryTopLevelAccess = encTable{extra: unsafe.Offsetof(KbEntryTopLevelAccess{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ID)), kInt},
+	{`"toplevel_id":`, nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelID)), kInt},
+	{`"toplevel_name":`, nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelName)), kStr},
+	{`"kb_id":`, nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.KbID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.Warning)), kStr},
+}}
 
 func (m *KbEntryTopLevelAccess) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"toplevel_id":`, m.ToplevelID)
-	e.str(`"toplevel_name":`, m.ToplevelName)
-	e.int(`"kb_id":`, m.KbID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctKbEntryTopLevelAccess)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m KbEntryTopLevelAccess) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KbEntryTopLevelAccess) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *KeyPair) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.str(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectKeyPair = decTable{extra: unsafe.Offsetof(KeyPair{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(KeyPair{}.ID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(KeyPair{}.Name)), kStr},
+}, sorted: []uint16{0, 1}}
 
-func (m *KeyPair) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
-}
+func (m *KeyPair) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m KeyPair) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctKeyPair = encTable{extra: unsafe.Offsetof(KeyPair{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(KeyPair{}.ID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(KeyPair{}.Name)), kStr},
+}}
+
+func (m *KeyPair) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *KeyPair2) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "isnew":
-			ok = d.bool(&m.Isnew)
-		case "label":
-			ok = d.str(&m.Label)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectKeyPair2 = decTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), fields: []decField{
+	{"value", nil, uint32(unsafe.Offsetof(KeyPair2{}.Value)), kStr},
+	{"label", nil, uint32(unsafe.Offsetof(KeyPair2{}.Label)), kStr},
+	{"isnew", nil, uint32(unsafe.Offsetof(KeyPair2{}.Isnew)), kBool},
+}, sorted: []uint16{2, 1, 0}}
 
-func (m *KeyPair2) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"value":`, m.Value)
-	e.str(`"label":`, m.Label)
-	e.bool(`"isnew":`, m.Isnew)
-	e.close(mark, m.Extra)
-}
+func (m *KeyPair2) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair2) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m KeyPair2) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctKeyPair2 = encTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), fields: []encField{
+	{`"value":`, nil, uint32(unsafe.Offsetof(KeyPair2{}.Value)), kStr},
+	{`"label":`, nil, uint32(unsafe.Offsetof(KeyPair2{}.Label)), kStr},
+	{`"isnew":`, nil, uint32(unsafe.Offsetof(KeyPair2{}.Isnew)), kBool},
+}}
+
+func (m *KeyPair2) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair2) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair2) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *KeyPair3) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "label":
-			ok = d.str(&m.Label)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectKeyPair3 = decTable{extra: unsafe.Offsetof(KeyPair3{}.Extra), fields: []decField{
+	{"value", nil, uint32(unsafe.Offsetof(KeyPair3{}.Value)), kStr},
+	{"label", nil, uint32(unsafe.Offsetof(KeyPair3{}.Label)), kStr},
+}, sorted: []uint16{1, 0}}
 
-func (m *KeyPair3) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"value":`, m.Value)
-	e.str(`"label":`, m.Label)
-	e.close(mark, m.Extra)
-}
+func (m *KeyPair3) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair3) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m KeyPair3) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctKeyPair3 = encTable{extra: unsafe.Offsetof(KeyPair3{}.Extra), fields: []encField{
+	{`"value":`, nil, uint32(unsafe.Offsetof(KeyPair3{}.Value)), kStr},
+	{`"label":`, nil, uint32(unsafe.Offsetof(KeyPair3{}.Label)), kStr},
+}}
+
+func (m *KeyPair3) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair3) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair3) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *KeyPair4) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int64(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectKeyPair4 = decTable{extra: unsafe.Offsetof(KeyPair4{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(KeyPair4{}.ID)), kInt64},
+	{"name", nil, uint32(unsafe.Offsetof(KeyPair4{}.Name)), kStr},
+}, sorted: []uint16{0, 1}}
 
-func (m *KeyPair4) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int64(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
-}
+func (m *KeyPair4) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair4) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m KeyPair4) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctKeyPair4 = encTable{extra: unsafe.Offsetof(KeyPair4{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(KeyPair4{}.ID)), kInt64},
+	{`"name":`, nil, uint32(unsafe.Offsetof(KeyPair4{}.Name)), kStr},
+}}
+
+func (m *KeyPair4) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair4) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair4) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

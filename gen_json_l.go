@@ -2,1602 +2,1006 @@
 
 package halopsa
 
-func (m *LDAPConnection) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_connection_message":
-			ok = d.str(&m.ConnectionMessage)
-		case "_connection_success":
-			ok = d.bool(&m.ConnectionSuccess)
-		case "_containerfilter":
-			ok = d.str(&m.Containerfilter)
-		case "_containers":
-			ok = decodeModels(d, &m.Containers)
-		case "_get_mappings":
-			ok = d.bool(&m.GetMappings)
-		case "_get_users":
-			ok = d.bool(&m.GetUsers)
-		case "_is_test":
-			ok = d.bool(&m.IsTest)
-		case "_new_only":
-			ok = d.bool(&m.NewOnly)
-		case "_userfilter":
-			ok = d.str(&m.Userfilter)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_matching_fields":
-			ok = d.str(&m.AgentMatchingFields)
-		case "agent_matching_list":
-			ok = decodeModels(d, &m.AgentMatchingList)
-		case "allow_access":
-			ok = d.bool(&m.AllowAccess)
-		case "authentication_type":
-			ok = d.str(&m.AuthenticationType)
-		case "basedn":
-			ok = d.str(&m.Basedn)
-		case "cab_ldap_strings":
-			ok = decodeModels(d, &m.CabLdapStrings)
-		case "connection_type":
-			ok = d.str(&m.ConnectionType)
-		case "domainname":
-			ok = d.str(&m.Domainname)
-		case "external":
-			ok = d.bool(&m.External)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "halointegrator_allowedclientids":
-			ok = d.str(&m.HalointegratorAllowedclientids)
-		case "halointegrator_allowedclientidslist":
-			ok = decodeModels(d, &m.HalointegratorAllowedclientidslist)
-		case "halointegrator_batch":
-			ok = d.int(&m.HalointegratorBatch)
-		case "halointegrator_importtype":
-			ok = d.int(&m.HalointegratorImporttype)
-		case "halointegrator_ipaddress":
-			ok = d.str(&m.HalointegratorIpaddress)
-		case "halointegrator_lasterror":
-			ok = d.str(&m.HalointegratorLasterror)
-		case "halointegrator_lastsync":
-			ok = d.time(&m.HalointegratorLastsync)
-		case "halointegratorenabled":
-			ok = d.bool(&m.Halointegratorenabled)
-		case "hostname":
-			ok = d.str(&m.Hostname)
-		case "id":
-			ok = d.int(&m.ID)
-		case "integrator_password":
-			ok = d.str(&m.IntegratorPassword)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "ldap_strings":
-			ok = decodeModels(d, &m.LdapStrings)
-		case "mappings_agent":
-			ok = decodeModels(d, &m.MappingsAgent)
-		case "mappings_new_user":
-			ok = decodeModels(d, &m.MappingsNewUser)
-		case "mappings_user":
-			ok = decodeModels(d, &m.MappingsUser)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_password":
-			ok = d.str(&m.NewPassword)
-		case "new_user_template":
-			ok = d.int(&m.NewUserTemplate)
-		case "new_user_template_name":
-			ok = d.str(&m.NewUserTemplateName)
-		case "new_user_type":
-			ok = d.int(&m.NewUserType)
-		case "pagesize":
-			ok = d.int(&m.Pagesize)
-		case "phppassword":
-			ok = d.str(&m.Phppassword)
-		case "port":
-			ok = d.str(&m.Port)
-		case "synccontacts":
-			ok = d.bool(&m.Synccontacts)
-		case "syncedstrings":
-			ok = d.ints(&m.Syncedstrings)
-		case "uactguidmappingfield":
-			ok = d.str(&m.Uactguidmappingfield)
-		case "use_ssl":
-			ok = d.bool(&m.UseSsl)
-		case "useadauthentication":
-			ok = d.int(&m.Useadauthentication)
-		case "user_matching_fields":
-			ok = d.str(&m.UserMatchingFields)
-		case "user_matching_list":
-			ok = decodeModels(d, &m.UserMatchingList)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *LDAPConnection) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"connection_type":`, m.ConnectionType)
-	e.str(`"hostname":`, m.Hostname)
-	e.str(`"domainname":`, m.Domainname)
-	e.str(`"authentication_type":`, m.AuthenticationType)
-	e.str(`"username":`, m.Username)
-	e.str(`"integrator_password":`, m.IntegratorPassword)
-	e.str(`"basedn":`, m.Basedn)
-	e.bool(`"synccontacts":`, m.Synccontacts)
-	e.bool(`"external":`, m.External)
-	e.str(`"phppassword":`, m.Phppassword)
-	e.int(`"pagesize":`, m.Pagesize)
-	e.str(`"port":`, m.Port)
-	e.bool(`"use_ssl":`, m.UseSsl)
-	encodeModels(e, `"mappings_user":`, m.MappingsUser)
-	encodeModels(e, `"mappings_agent":`, m.MappingsAgent)
-	encodeModels(e, `"ldap_strings":`, m.LdapStrings)
-	e.int(`"useadauthentication":`, m.Useadauthentication)
-	e.bool(`"_is_test":`, m.IsTest)
-	e.bool(`"_connection_success":`, m.ConnectionSuccess)
-	e.str(`"_connection_message":`, m.ConnectionMessage)
-	e.bool(`"_get_mappings":`, m.GetMappings)
-	encodeModels(e, `"_containers":`, m.Containers)
-	e.str(`"_containerfilter":`, m.Containerfilter)
-	e.bool(`"_get_users":`, m.GetUsers)
-	e.str(`"_userfilter":`, m.Userfilter)
-	e.bool(`"_new_only":`, m.NewOnly)
-	encodeModels(e, `"cab_ldap_strings":`, m.CabLdapStrings)
-	e.bool(`"halointegratorenabled":`, m.Halointegratorenabled)
-	e.time(`"halointegrator_lastsync":`, m.HalointegratorLastsync)
-	e.str(`"halointegrator_lasterror":`, m.HalointegratorLasterror)
-	e.int(`"halointegrator_importtype":`, m.HalointegratorImporttype)
-	e.int(`"halointegrator_batch":`, m.HalointegratorBatch)
-	e.str(`"halointegrator_ipaddress":`, m.HalointegratorIpaddress)
-	encodeModels(e, `"halointegrator_allowedclientidslist":`, m.HalointegratorAllowedclientidslist)
-	e.str(`"halointegrator_allowedclientids":`, m.HalointegratorAllowedclientids)
-	e.str(`"user_matching_fields":`, m.UserMatchingFields)
-	e.str(`"agent_matching_fields":`, m.AgentMatchingFields)
-	encodeModels(e, `"user_matching_list":`, m.UserMatchingList)
-	encodeModels(e, `"agent_matching_list":`, m.AgentMatchingList)
-	e.str(`"new_password":`, m.NewPassword)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.bool(`"allow_access":`, m.AllowAccess)
-	e.ints(`"syncedstrings":`, m.Syncedstrings)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"uactguidmappingfield":`, m.Uactguidmappingfield)
-	e.int(`"new_user_template":`, m.NewUserTemplate)
-	e.int(`"new_user_type":`, m.NewUserType)
-	encodeModels(e, `"mappings_new_user":`, m.MappingsNewUser)
-	e.str(`"new_user_template_name":`, m.NewUserTemplateName)
-	e.close(mark, m.Extra)
-}
+var dectLDAPConnection = decTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Name)), kStr},
+	{"connection_type", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionType)), kStr},
+	{"hostname", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Hostname)), kStr},
+	{"domainname", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Domainname)), kStr},
+	{"authentication_type", nil, uint32(unsafe.Offsetof(LDAPConnection{}.AuthenticationType)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Username)), kStr},
+	{"integrator_password", nil, uint32(unsafe.Offsetof(LDAPConnection{}.IntegratorPassword)), kStr},
+	{"basedn", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Basedn)), kStr},
+	{"synccontacts", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Synccontacts)), kBool},
+	{"external", nil, uint32(unsafe.Offsetof(LDAPConnection{}.External)), kBool},
+	{"phppassword", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Phppassword)), kStr},
+	{"pagesize", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Pagesize)), kInt},
+	{"port", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Port)), kStr},
+	{"use_ssl", nil, uint32(unsafe.Offsetof(LDAPConnection{}.UseSsl)), kBool},
+	{"mappings_user", decMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), kSub},
+	{"mappings_agent", decMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), kSub},
+	{"ldap_strings", decMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), kSub},
+	{"useadauthentication", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Useadauthentication)), kInt},
+	{"_is_test", nil, uint32(unsafe.Offsetof(LDAPConnection{}.IsTest)), kBool},
+	{"_connection_success", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionSuccess)), kBool},
+	{"_connection_message", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionMessage)), kStr},
+	{"_get_mappings", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetMappings)), kBool},
+	{"_containers", decMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.Containers)), kSub},
+	{"_containerfilter", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Containerfilter)), kStr},
+	{"_get_users", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetUsers)), kBool},
+	{"_userfilter", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Userfilter)), kStr},
+	{"_new_only", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewOnly)), kBool},
+	{"cab_ldap_strings", decMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), kSub},
+	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Halointegratorenabled)), kBool},
+	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLastsync)), kTime},
+	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLasterror)), kStr},
+	{"halointegrator_importtype", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorImporttype)), kInt},
+	{"halointegrator_batch", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorBatch)), kInt},
+	{"halointegrator_ipaddress", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorIpaddress)), kStr},
+	{"halointegrator_allowedclientidslist", decMany[KeyPair3], uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), kSub},
+	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientids)), kStr},
+	{"user_matching_fields", nil, uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingFields)), kStr},
+	{"agent_matching_fields", nil, uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingFields)), kStr},
+	{"user_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), kSub},
+	{"agent_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), kSub},
+	{"new_password", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewPassword)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewMethod)), kBool},
+	{"allow_access", nil, uint32(unsafe.Offsetof(LDAPConnection{}.AllowAccess)), kBool},
+	{"syncedstrings", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Syncedstrings)), kInts},
+	{"_warning", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Warning)), kStr},
+	{"uactguidmappingfield", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Uactguidmappingfield)), kStr},
+	{"new_user_template", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplate)), kInt},
+	{"new_user_type", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserType)), kInt},
+	{"mappings_new_user", decMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), kSub},
+	{"new_user_template_name", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplateName)), kStr},
+}, sorted: []uint16{23, 22, 26, 25, 24, 27, 21, 29, 28, 47, 40, 42, 45, 7, 10, 30, 4, 6, 12, 0, 38, 37, 35, 34, 36, 33, 32, 31, 5, 2, 9, 1, 19, 18, 51, 17, 3, 44, 43, 49, 52, 50, 14, 13, 15, 11, 46, 48, 16, 20, 39, 41, 8}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LDAPConnection) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *LDAPConnection) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPConnection) }
+
+var enctLDAPConnection = encTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Name)), kStr},
+	{`"connection_type":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionType)), kStr},
+	{`"hostname":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Hostname)), kStr},
+	{`"domainname":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Domainname)), kStr},
+	{`"authentication_type":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.AuthenticationType)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Username)), kStr},
+	{`"integrator_password":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.IntegratorPassword)), kStr},
+	{`"basedn":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Basedn)), kStr},
+	{`"synccontacts":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Synccontacts)), kBool},
+	{`"external":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.External)), kBool},
+	{`"phppassword":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Phppassword)), kStr},
+	{`"pagesize":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Pagesize)), kInt},
+	{`"port":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Port)), kStr},
+	{`"use_ssl":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.UseSsl)), kBool},
+	{`"mappings_user":`, encMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), kSub},
+	{`"mappings_agent":`, encMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), kSub},
+	{`"ldap_strings":`, encMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), kSub},
+	{`"useadauthentication":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Useadauthentication)), kInt},
+	{`"_is_test":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.IsTest)), kBool},
+	{`"_connection_success":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionSuccess)), kBool},
+	{`"_connection_message":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionMessage)), kStr},
+	{`"_get_mappings":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetMappings)), kBool},
+	{`"_containers":`, encMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.Containers)), kSub},
+	{`"_containerfilter":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Containerfilter)), kStr},
+	{`"_get_users":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetUsers)), kBool},
+	{`"_userfilter":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Userfilter)), kStr},
+	{`"_new_only":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewOnly)), kBool},
+	{`"cab_ldap_strings":`, encMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), kSub},
+	{`"halointegratorenabled":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Halointegratorenabled)), kBool},
+	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLastsync)), kTime},
+	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLasterror)), kStr},
+	{`"halointegrator_importtype":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorImporttype)), kInt},
+	{`"halointegrator_batch":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorBatch)), kInt},
+	{`"halointegrator_ipaddress":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorIpaddress)), kStr},
+	{`"halointegrator_allowedclientidslist":`, encMany[KeyPair3], uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), kSub},
+	{`"halointegrator_allowedclientids":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientids)), kStr},
+	{`"user_matching_fields":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingFields)), kStr},
+	{`"agent_matching_fields":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingFields)), kStr},
+	{`"user_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), kSub},
+	{`"agent_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), kSub},
+	{`"new_password":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewPassword)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewMethod)), kBool},
+	{`"allow_access":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.AllowAccess)), kBool},
+	{`"syncedstrings":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Syncedstrings)), kInts},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Warning)), kStr},
+	{`"uactguidmappingfield":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Uactguidmappingfield)), kStr},
+	{`"new_user_template":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplate)), kInt},
+	{`"new_user_type":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserType)), kInt},
+	{`"mappings_new_user":`, encMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), kSub},
+	{`"new_user_template_name":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplateName)), kStr},
+}}
+
+func (m *LDAPConnection) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPConnection) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPConnection) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LDAPName) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "connection_id":
-			ok = d.int(&m.ConnectionID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "is_user":
-			ok = d.bool(&m.IsUser)
-		case "is_userticket":
-			ok = d.bool(&m.IsUserticket)
-		case "ldap_field":
-			ok = d.str(&m.LdapField)
-		case "nhd_field":
-			ok = d.str(&m.NhdField)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLDAPName = decTable{extra: unsafe.Offsetof(LDAPName{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LDAPName{}.ID)), kInt},
+	{"connection_id", nil, uint32(unsafe.Offsetof(LDAPName{}.ConnectionID)), kInt},
+	{"ldap_field", nil, uint32(unsafe.Offsetof(LDAPName{}.LdapField)), kStr},
+	{"nhd_field", nil, uint32(unsafe.Offsetof(LDAPName{}.NhdField)), kStr},
+	{"is_user", nil, uint32(unsafe.Offsetof(LDAPName{}.IsUser)), kBool},
+	{"is_userticket", nil, uint32(unsafe.Offsetof(LDAPName{}.IsUserticket)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(LDAPName{}.Warning)), kStr},
+}, sorted: []uint16{6, 1, 0, 4, 5, 2, 3}}
 
-func (m *LDAPName) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"connection_id":`, m.ConnectionID)
-	e.str(`"ldap_field":`, m.LdapField)
-	e.str(`"nhd_field":`, m.NhdField)
-	e.bool(`"is_user":`, m.IsUser)
-	e.bool(`"is_userticket":`, m.IsUserticket)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *LDAPName) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPName) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LDAPName) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLDAPName = encTable{extra: unsafe.Offsetof(LDAPName{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LDAPName{}.ID)), kInt},
+	{`"connection_id":`, nil, uint32(unsafe.Offsetof(LDAPName{}.ConnectionID)), kInt},
+	{`"ldap_field":`, nil, uint32(unsafe.Offsetof(LDAPName{}.LdapField)), kStr},
+	{`"nhd_field":`, nil, uint32(unsafe.Offsetof(LDAPName{}.NhdField)), kStr},
+	{`"is_user":`, nil, uint32(unsafe.Offsetof(LDAPName{}.IsUser)), kBool},
+	{`"is_userticket":`, nil, uint32(unsafe.Offsetof(LDAPName{}.IsUserticket)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(LDAPName{}.Warning)), kStr},
+}}
+
+func (m *LDAPName) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPName) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPName) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LDAPString) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agentmapping":
-			ok = d.bool(&m.Agentmapping)
-		case "cab_id":
-			ok = d.int(&m.CabID)
-		case "cab_name":
-			ok = d.str(&m.CabName)
-		case "cabmapping":
-			ok = d.bool(&m.Cabmapping)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "connection_id":
-			ok = d.int(&m.ConnectionID)
-		case "dn":
-			ok = d.str(&m.Dn)
-		case "filter":
-			ok = d.str(&m.Filter)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isrecursive":
-			ok = d.bool(&m.Isrecursive)
-		case "lastnewuserdate":
-			ok = d.time(&m.Lastnewuserdate)
-		case "lastsynced":
-			ok = d.time(&m.Lastsynced)
-		case "ldapstring":
-			ok = d.str(&m.Ldapstring)
-		case "mapping_type":
-			ok = d.int(&m.MappingType)
-		case "name":
-			ok = d.str(&m.Name)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "userrole_id":
-			ok = d.int(&m.UserroleID)
-		case "users":
-			ok = decodeModels(d, &m.Users)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLDAPString = decTable{extra: unsafe.Offsetof(LDAPString{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LDAPString{}.ID)), kInt},
+	{"connection_id", nil, uint32(unsafe.Offsetof(LDAPString{}.ConnectionID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(LDAPString{}.Name)), kStr},
+	{"dn", nil, uint32(unsafe.Offsetof(LDAPString{}.Dn)), kStr},
+	{"ldapstring", nil, uint32(unsafe.Offsetof(LDAPString{}.Ldapstring)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(LDAPString{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(LDAPString{}.SiteName)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(LDAPString{}.ClientID)), kInt},
+	{"lastnewuserdate", nil, uint32(unsafe.Offsetof(LDAPString{}.Lastnewuserdate)), kTime},
+	{"filter", nil, uint32(unsafe.Offsetof(LDAPString{}.Filter)), kStr},
+	{"agentmapping", nil, uint32(unsafe.Offsetof(LDAPString{}.Agentmapping)), kBool},
+	{"isrecursive", nil, uint32(unsafe.Offsetof(LDAPString{}.Isrecursive)), kBool},
+	{"mapping_type", nil, uint32(unsafe.Offsetof(LDAPString{}.MappingType)), kInt},
+	{"role_id", nil, uint32(unsafe.Offsetof(LDAPString{}.RoleID)), kStr},
+	{"users", decMany[LDAPUser], uint32(unsafe.Offsetof(LDAPString{}.Users)), kSub},
+	{"cabmapping", nil, uint32(unsafe.Offsetof(LDAPString{}.Cabmapping)), kBool},
+	{"cab_id", nil, uint32(unsafe.Offsetof(LDAPString{}.CabID)), kInt},
+	{"cab_name", nil, uint32(unsafe.Offsetof(LDAPString{}.CabName)), kStr},
+	{"lastsynced", nil, uint32(unsafe.Offsetof(LDAPString{}.Lastsynced)), kTime},
+	{"userrole_id", nil, uint32(unsafe.Offsetof(LDAPString{}.UserroleID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(LDAPString{}.Warning)), kStr},
+}, sorted: []uint16{20, 10, 16, 17, 15, 7, 1, 3, 9, 0, 11, 8, 18, 4, 12, 2, 13, 5, 6, 19, 14}}
 
-func (m *LDAPString) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"connection_id":`, m.ConnectionID)
-	e.str(`"name":`, m.Name)
-	e.str(`"dn":`, m.Dn)
-	e.str(`"ldapstring":`, m.Ldapstring)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"client_id":`, m.ClientID)
-	e.time(`"lastnewuserdate":`, m.Lastnewuserdate)
-	e.str(`"filter":`, m.Filter)
-	e.bool(`"agentmapping":`, m.Agentmapping)
-	e.bool(`"isrecursive":`, m.Isrecursive)
-	e.int(`"mapping_type":`, m.MappingType)
-	e.str(`"role_id":`, m.RoleID)
-	encodeModels(e, `"users":`, m.Users)
-	e.bool(`"cabmapping":`, m.Cabmapping)
-	e.int(`"cab_id":`, m.CabID)
-	e.str(`"cab_name":`, m.CabName)
-	e.time(`"lastsynced":`, m.Lastsynced)
-	e.int(`"userrole_id":`, m.UserroleID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *LDAPString) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPString) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LDAPString) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLDAPString = encTable{extra: unsafe.Offsetof(LDAPString{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.ID)), kInt},
+	{`"connection_id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.ConnectionID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Name)), kStr},
+	{`"dn":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Dn)), kStr},
+	{`"ldapstring":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Ldapstring)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(LDAPString{}.SiteName)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.ClientID)), kInt},
+	{`"lastnewuserdate":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Lastnewuserdate)), kTime},
+	{`"filter":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Filter)), kStr},
+	{`"agentmapping":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Agentmapping)), kBool},
+	{`"isrecursive":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Isrecursive)), kBool},
+	{`"mapping_type":`, nil, uint32(unsafe.Offsetof(LDAPString{}.MappingType)), kInt},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.RoleID)), kStr},
+	{`"users":`, encMany[LDAPUser], uint32(unsafe.Offsetof(LDAPString{}.Users)), kSub},
+	{`"cabmapping":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Cabmapping)), kBool},
+	{`"cab_id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.CabID)), kInt},
+	{`"cab_name":`, nil, uint32(unsafe.Offsetof(LDAPString{}.CabName)), kStr},
+	{`"lastsynced":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Lastsynced)), kTime},
+	{`"userrole_id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.UserroleID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Warning)), kStr},
+}}
+
+func (m *LDAPString) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPString) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPString) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LDAPUser) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "attributes":
-			ok = decodeModels(d, &m.Attributes)
-		case "distinguishedname":
-			ok = d.str(&m.Distinguishedname)
-		case "manager":
-			ok = d.str(&m.Manager)
-		case "memberOf":
-			ok = d.str(&m.MemberOf)
-		case "name":
-			ok = d.str(&m.Name)
-		case "objectguid":
-			ok = d.str(&m.Objectguid)
-		case "uactguidMapping":
-			ok = d.str(&m.UactguidMapping)
-		case "userAccountControl":
-			ok = d.str(&m.UserAccountControl)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLDAPUser = decTable{extra: unsafe.Offsetof(LDAPUser{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(LDAPUser{}.Name)), kStr},
+	{"distinguishedname", nil, uint32(unsafe.Offsetof(LDAPUser{}.Distinguishedname)), kStr},
+	{"userAccountControl", nil, uint32(unsafe.Offsetof(LDAPUser{}.UserAccountControl)), kStr},
+	{"objectguid", nil, uint32(unsafe.Offsetof(LDAPUser{}.Objectguid)), kStr},
+	{"manager", nil, uint32(unsafe.Offsetof(LDAPUser{}.Manager)), kStr},
+	{"memberOf", nil, uint32(unsafe.Offsetof(LDAPUser{}.MemberOf)), kStr},
+	{"attributes", decMany[KeyPair], uint32(unsafe.Offsetof(LDAPUser{}.Attributes)), kSub},
+	{"uactguidMapping", nil, uint32(unsafe.Offsetof(LDAPUser{}.UactguidMapping)), kStr},
+}, sorted: []uint16{6, 1, 4, 5, 0, 3, 7, 2}}
 
-func (m *LDAPUser) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	e.str(`"distinguishedname":`, m.Distinguishedname)
-	e.str(`"userAccountControl":`, m.UserAccountControl)
-	e.str(`"objectguid":`, m.Objectguid)
-	e.str(`"manager":`, m.Manager)
-	e.str(`"memberOf":`, m.MemberOf)
-	encodeModels(e, `"attributes":`, m.Attributes)
-	e.str(`"uactguidMapping":`, m.UactguidMapping)
-	e.close(mark, m.Extra)
-}
+func (m *LDAPUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPUser) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LDAPUser) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLDAPUser = encTable{extra: unsafe.Offsetof(LDAPUser{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.Name)), kStr},
+	{`"distinguishedname":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.Distinguishedname)), kStr},
+	{`"userAccountControl":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.UserAccountControl)), kStr},
+	{`"objectguid":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.Objectguid)), kStr},
+	{`"manager":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.Manager)), kStr},
+	{`"memberOf":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.MemberOf)), kStr},
+	{`"attributes":`, encMany[KeyPair], uint32(unsafe.Offsetof(LDAPUser{}.Attributes)), kSub},
+	{`"uactguidMapping":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.UactguidMapping)), kStr},
+}}
+
+func (m *LDAPUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPUser) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LanguagePack) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "active":
-			ok = d.bool(&m.Active)
-		case "azure_code":
-			ok = d.str(&m.AzureCode)
-		case "dont_remove_translations":
-			ok = d.bool(&m.DontRemoveTranslations)
-		case "flag":
-			ok = d.str(&m.Flag)
-		case "id":
-			ok = d.int(&m.ID)
-		case "is_custom":
-			ok = d.bool(&m.IsCustom)
-		case "is_right_to_left":
-			ok = d.bool(&m.IsRightToLeft)
-		case "linked_code":
-			ok = d.str(&m.LinkedCode)
-		case "linked_id":
-			ok = d.int(&m.LinkedID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "short_name":
-			ok = d.str(&m.ShortName)
-		case "synctonhd":
-			ok = d.bool(&m.Synctonhd)
-		case "translation_details":
-			ok = decodeModels(d, &m.TranslationDetails)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "translations_are_custom":
-			ok = d.bool(&m.TranslationsAreCustom)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLanguagePack = decTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LanguagePack{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(LanguagePack{}.Name)), kStr},
+	{"short_name", nil, uint32(unsafe.Offsetof(LanguagePack{}.ShortName)), kStr},
+	{"active", nil, uint32(unsafe.Offsetof(LanguagePack{}.Active)), kBool},
+	{"flag", nil, uint32(unsafe.Offsetof(LanguagePack{}.Flag)), kStr},
+	{"is_custom", nil, uint32(unsafe.Offsetof(LanguagePack{}.IsCustom)), kBool},
+	{"synctonhd", nil, uint32(unsafe.Offsetof(LanguagePack{}.Synctonhd)), kBool},
+	{"linked_id", nil, uint32(unsafe.Offsetof(LanguagePack{}.LinkedID)), kInt},
+	{"linked_code", nil, uint32(unsafe.Offsetof(LanguagePack{}.LinkedCode)), kStr},
+	{"azure_code", nil, uint32(unsafe.Offsetof(LanguagePack{}.AzureCode)), kStr},
+	{"is_right_to_left", nil, uint32(unsafe.Offsetof(LanguagePack{}.IsRightToLeft)), kBool},
+	{"notes", nil, uint32(unsafe.Offsetof(LanguagePack{}.Notes)), kStr},
+	{"translations", decMany[KeyPair2], uint32(unsafe.Offsetof(LanguagePack{}.Translations)), kSub},
+	{"translation_details", decMany[LanguagePackTranslations], uint32(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), kSub},
+	{"translations_are_custom", nil, uint32(unsafe.Offsetof(LanguagePack{}.TranslationsAreCustom)), kBool},
+	{"dont_remove_translations", nil, uint32(unsafe.Offsetof(LanguagePack{}.DontRemoveTranslations)), kBool},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(LanguagePack{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(LanguagePack{}.AccessControlLevel)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(LanguagePack{}.Warning)), kStr},
+}, sorted: []uint16{18, 16, 17, 3, 9, 15, 4, 0, 5, 10, 8, 7, 1, 11, 2, 6, 13, 12, 14}}
 
-func (m *LanguagePack) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"short_name":`, m.ShortName)
-	e.bool(`"active":`, m.Active)
-	e.str(`"flag":`, m.Flag)
-	e.bool(`"is_custom":`, m.IsCustom)
-	e.bool(`"synctonhd":`, m.Synctonhd)
-	e.int(`"linked_id":`, m.LinkedID)
-	e.str(`"linked_code":`, m.LinkedCode)
-	e.str(`"azure_code":`, m.AzureCode)
-	e.bool(`"is_right_to_left":`, m.IsRightToLeft)
-	e.str(`"notes":`, m.Notes)
-	encodeModels(e, `"translations":`, m.Translations)
-	encodeModels(e, `"translation_details":`, m.TranslationDetails)
-	e.bool(`"translations_are_custom":`, m.TranslationsAreCustom)
-	e.bool(`"dont_remove_translations":`, m.DontRemoveTranslations)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *LanguagePack) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLanguagePack) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LanguagePack) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLanguagePack = encTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.Name)), kStr},
+	{`"short_name":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.ShortName)), kStr},
+	{`"active":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.Active)), kBool},
+	{`"flag":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.Flag)), kStr},
+	{`"is_custom":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.IsCustom)), kBool},
+	{`"synctonhd":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.Synctonhd)), kBool},
+	{`"linked_id":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.LinkedID)), kInt},
+	{`"linked_code":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.LinkedCode)), kStr},
+	{`"azure_code":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.AzureCode)), kStr},
+	{`"is_right_to_left":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.IsRightToLeft)), kBool},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.Notes)), kStr},
+	{`"translations":`, encMany[KeyPair2], uint32(unsafe.Offsetof(LanguagePack{}.Translations)), kSub},
+	{`"translation_details":`, encMany[LanguagePackTranslations], uint32(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), kSub},
+	{`"translations_are_custom":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.TranslationsAreCustom)), kBool},
+	{`"dont_remove_translations":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.DontRemoveTranslations)), kBool},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(LanguagePack{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.AccessControlLevel)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.Warning)), kStr},
+}}
+
+func (m *LanguagePack) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLanguagePack) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LanguagePack) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectLanguagePackTranslations = decTable{extra: unsafe.Offsetof(LanguagePackTranslations{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.ID)), kInt},
+	{"language_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.LanguageID)), kInt},
+	{"sysid", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Sysid)), kInt},
+	{"systype", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Systype)), kInt},
+	{"display_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.DisplayID)), kStr},
+	{"translation", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Translation)), kStr},
+	{"incomplete", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Incomplete)), kBool},
+	{"iscustomised", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Iscustomised)), kBool},
+	{"description", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Description)), kStr},
+	{"default_string", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.DefaultString)), kStr},
+	{"context", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Context)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Warning)), kStr},
+}, sorted: []uint16{11, 10, 9, 8, 4, 0, 6, 7, 1, 2, 3, 5}}
+
 func (m *LanguagePackTranslations) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "context":
-			ok = d.str(&m.Context)
-		case "default_string":
-			ok = d.str(&m.DefaultString)
-		case "description":
-			ok = d.str(&m.Description)
-		case "display_id":
-			ok = d.str(&m.DisplayID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "incomplete":
-			ok = d.bool(&m.Incomplete)
-		case "iscustomised":
-			ok = d.bool(&m.Iscustomised)
-		case "language_id":
-			ok = d.int(&m.LanguageID)
-		case "sysid":
-			ok = d.int(&m.Sysid)
-		case "systype":
-			ok = d.int(&m.Systype)
-		case "translation":
-			ok = d.str(&m.Translation)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectLanguagePackTranslations)
 }
+
+var enctLanguagePackTranslations = encTable{extra: unsafe.Offsetof(LanguagePackTranslations{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.ID)), kInt},
+	{`"language_id":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.LanguageID)), kInt},
+	{`"sysid":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Sysid)), kInt},
+	{`"systype":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Systype)), kInt},
+	{`"display_id":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.DisplayID)), kStr},
+	{`"translation":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Translation)), kStr},
+	{`"incomplete":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Incomplete)), kBool},
+	{`"iscustomised":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Iscustomised)), kBool},
+	{`"description":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Description)), kStr},
+	{`"default_string":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.DefaultString)), kStr},
+	{`"context":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Context)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Warning)), kStr},
+}}
 
 func (m *LanguagePackTranslations) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"language_id":`, m.LanguageID)
-	e.int(`"sysid":`, m.Sysid)
-	e.int(`"systype":`, m.Systype)
-	e.str(`"display_id":`, m.DisplayID)
-	e.str(`"translation":`, m.Translation)
-	e.bool(`"incomplete":`, m.Incomplete)
-	e.bool(`"iscustomised":`, m.Iscustomised)
-	e.str(`"description":`, m.Description)
-	e.str(`"default_string":`, m.DefaultString)
-	e.str(`"context":`, m.Context)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctLanguagePackTranslations)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LanguagePackTranslations) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LanguagePackTranslations) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectLanguagePackTranslationsCustom = decTable{extra: unsafe.Offsetof(LanguagePackTranslationsCustom{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.ID)), kInt},
+	{"language_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.LanguageID)), kInt},
+	{"entity", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Entity)), kStr},
+	{"fieldname", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Fieldname)), kStr},
+	{"entity_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.EntityID)), kInt},
+	{"entity_id2", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.EntityId2)), kInt},
+	{"translation", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Translation)), kStr},
+	{"_dotranslate", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Dotranslate)), kBool},
+	{"_translateonly", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Translateonly)), kBool},
+	{"_isimport", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Isimport)), kBool},
+	{"default_translation", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.DefaultTranslation)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Warning)), kStr},
+}, sorted: []uint16{7, 9, 8, 11, 10, 2, 4, 5, 3, 0, 1, 6}}
+
 func (m *LanguagePackTranslationsCustom) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_dotranslate":
-			ok = d.bool(&m.Dotranslate)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_translateonly":
-			ok = d.bool(&m.Translateonly)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "default_translation":
-			ok = d.str(&m.DefaultTranslation)
-		case "entity":
-			ok = d.str(&m.Entity)
-		case "entity_id":
-			ok = d.int(&m.EntityID)
-		case "entity_id2":
-			ok = d.int(&m.EntityId2)
-		case "fieldname":
-			ok = d.str(&m.Fieldname)
-		case "id":
-			ok = d.int(&m.ID)
-		case "language_id":
-			ok = d.int(&m.LanguageID)
-		case "translation":
-			ok = d.str(&m.Translation)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectLanguagePackTranslationsCustom)
 }
+
+var enctLanguagePackTranslationsCustom = encTable{extra: unsafe.Offsetof(LanguagePackTranslationsCustom{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.ID)), kInt},
+	{`"language_id":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.LanguageID)), kInt},
+	{`"entity":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Entity)), kStr},
+	{`"fieldname":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Fieldname)), kStr},
+	{`"entity_id":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.EntityID)), kInt},
+	{`"entity_id2":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.EntityId2)), kInt},
+	{`"translation":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Translation)), kStr},
+	{`"_dotranslate":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Dotranslate)), kBool},
+	{`"_translateonly":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Translateonly)), kBool},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Isimport)), kBool},
+	{`"default_translation":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.DefaultTranslation)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Warning)), kStr},
+}}
 
 func (m *LanguagePackTranslationsCustom) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"language_id":`, m.LanguageID)
-	e.str(`"entity":`, m.Entity)
-	e.str(`"fieldname":`, m.Fieldname)
-	e.int(`"entity_id":`, m.EntityID)
-	e.int(`"entity_id2":`, m.EntityId2)
-	e.str(`"translation":`, m.Translation)
-	e.bool(`"_dotranslate":`, m.Dotranslate)
-	e.bool(`"_translateonly":`, m.Translateonly)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"default_translation":`, m.DefaultTranslation)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctLanguagePackTranslationsCustom)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LanguagePackTranslationsCustom) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LanguagePackTranslationsCustom) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
+var dectLansweeperRelation = decTable{extra: unsafe.Offsetof(LansweeperRelation{}.Extra), fields: []decField{
+	{"childAssetKey", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ChildAssetKey)), kStr},
+	{"lastChanged", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.LastChanged)), kStr},
+	{"parentAssetKey", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ParentAssetKey)), kStr},
+	{"startDate", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.StartDate)), kStr},
+	{"endDate", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.EndDate)), kStr},
+	{"comment", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.Comment)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.Name)), kStr},
+}, sorted: []uint16{0, 5, 4, 1, 6, 2, 3}}
+
 func (m *LansweeperRelation) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "childAssetKey":
-			ok = d.str(&m.ChildAssetKey)
-		case "comment":
-			ok = d.str(&m.Comment)
-		case "endDate":
-			ok = d.str(&m.EndDate)
-		case "lastChanged":
-			ok = d.str(&m.LastChanged)
-		case "name":
-			ok = d.str(&m.Name)
-		case "parentAssetKey":
-			ok = d.str(&m.ParentAssetKey)
-		case "startDate":
-			ok = d.str(&m.StartDate)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectLansweeperRelation)
 }
+
+var enctLansweeperRelation = encTable{extra: unsafe.Offsetof(LansweeperRelation{}.Extra), fields: []encField{
+	{`"childAssetKey":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ChildAssetKey)), kStr},
+	{`"lastChanged":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.LastChanged)), kStr},
+	{`"parentAssetKey":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ParentAssetKey)), kStr},
+	{`"startDate":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.StartDate)), kStr},
+	{`"endDate":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.EndDate)), kStr},
+	{`"comment":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.Comment)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.Name)), kStr},
+}}
 
 func (m *LansweeperRelation) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"childAssetKey":`, m.ChildAssetKey)
-	e.str(`"lastChanged":`, m.LastChanged)
-	e.str(`"parentAssetKey":`, m.ParentAssetKey)
-	e.str(`"startDate":`, m.StartDate)
-	e.str(`"endDate":`, m.EndDate)
-	e.str(`"comment":`, m.Comment)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctLansweeperRelation)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LansweeperRelation) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LansweeperRelation) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectLansweeperSoftware = decTable{extra: unsafe.Offsetof(LansweeperSoftware{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Name)), kStr},
+	{"publisher", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Publisher)), kStr},
+	{"version", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Version)), kStr},
+	{"installDate", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.InstallDate)), kTime},
+}, sorted: []uint16{3, 0, 1, 2}}
+
 func (m *LansweeperSoftware) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "installDate":
-			ok = d.time(&m.InstallDate)
-		case "name":
-			ok = d.str(&m.Name)
-		case "publisher":
-			ok = d.str(&m.Publisher)
-		case "version":
-			ok = d.str(&m.Version)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectLansweeperSoftware)
 }
+
+var enctLansweeperSoftware = encTable{extra: unsafe.Offsetof(LansweeperSoftware{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Name)), kStr},
+	{`"publisher":`, nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Publisher)), kStr},
+	{`"version":`, nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Version)), kStr},
+	{`"installDate":`, nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.InstallDate)), kTime},
+}}
 
 func (m *LansweeperSoftware) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	e.str(`"publisher":`, m.Publisher)
-	e.str(`"version":`, m.Version)
-	e.time(`"installDate":`, m.InstallDate)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctLansweeperSoftware)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LansweeperSoftware) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LansweeperSoftware) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectLansweeperStartExport = decTable{extra: unsafe.Offsetof(LansweeperStartExport{}.Extra), fields: []decField{
+	{"siteMappingId", nil, uint32(unsafe.Offsetof(LansweeperStartExport{}.SiteMappingID)), kInt},
+}, sorted: []uint16{0}}
+
 func (m *LansweeperStartExport) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "siteMappingId":
-			ok = d.int(&m.SiteMappingID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectLansweeperStartExport)
 }
+
+var enctLansweeperStartExport = encTable{extra: unsafe.Offsetof(LansweeperStartExport{}.Extra), fields: []encField{
+	{`"siteMappingId":`, nil, uint32(unsafe.Offsetof(LansweeperStartExport{}.SiteMappingID)), kInt},
+}}
 
 func (m *LansweeperStartExport) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"siteMappingId":`, m.SiteMappingID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctLansweeperStartExport)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LansweeperStartExport) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LansweeperStartExport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LicenceInfo) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "apiurl":
-			ok = d.str(&m.Apiurl)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "id":
-			ok = d.str(&m.ID)
-		case "is_trial":
-			ok = d.bool(&m.IsTrial)
-		case "organisationname":
-			ok = d.str(&m.Organisationname)
-		case "registrationdate":
-			ok = d.time(&m.Registrationdate)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "support_type":
-			ok = d.int(&m.SupportType)
-		case "trialexpiry":
-			ok = d.time(&m.Trialexpiry)
-		case "version":
-			ok = d.str(&m.Version)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLicenceInfo = decTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.ID)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.SiteID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(LicenceInfo{}.ClientName)), kStr},
+	{"version", nil, uint32(unsafe.Offsetof(LicenceInfo{}.Version)), kStr},
+	{"apiurl", nil, uint32(unsafe.Offsetof(LicenceInfo{}.Apiurl)), kStr},
+	{"organisationname", nil, uint32(unsafe.Offsetof(LicenceInfo{}.Organisationname)), kStr},
+	{"is_trial", nil, uint32(unsafe.Offsetof(LicenceInfo{}.IsTrial)), kBool},
+	{"support_type", nil, uint32(unsafe.Offsetof(LicenceInfo{}.SupportType)), kInt},
+	{"trialexpiry", nil, uint32(unsafe.Offsetof(LicenceInfo{}.Trialexpiry)), kTime},
+	{"registrationdate", nil, uint32(unsafe.Offsetof(LicenceInfo{}.Registrationdate)), kTime},
+}, sorted: []uint16{5, 2, 3, 0, 7, 6, 10, 1, 8, 9, 4}}
 
-func (m *LicenceInfo) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.int(`"site_id":`, m.SiteID)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"version":`, m.Version)
-	e.str(`"apiurl":`, m.Apiurl)
-	e.str(`"organisationname":`, m.Organisationname)
-	e.bool(`"is_trial":`, m.IsTrial)
-	e.int(`"support_type":`, m.SupportType)
-	e.time(`"trialexpiry":`, m.Trialexpiry)
-	e.time(`"registrationdate":`, m.Registrationdate)
-	e.close(mark, m.Extra)
-}
+func (m *LicenceInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceInfo) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LicenceInfo) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLicenceInfo = encTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.ID)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.SiteID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.ClientName)), kStr},
+	{`"version":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.Version)), kStr},
+	{`"apiurl":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.Apiurl)), kStr},
+	{`"organisationname":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.Organisationname)), kStr},
+	{`"is_trial":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.IsTrial)), kBool},
+	{`"support_type":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.SupportType)), kInt},
+	{`"trialexpiry":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.Trialexpiry)), kTime},
+	{`"registrationdate":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.Registrationdate)), kTime},
+}}
+
+func (m *LicenceInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceInfo) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LicenceList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_details_id":
-			ok = d.int(&m.DetailsID)
-		case "_importchildren":
-			ok = d.bool(&m.Importchildren)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_removed":
-			ok = d.bool(&m.Removed)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "add_configuration_items":
-			ok = decodeModels(d, &m.AddConfigurationItems)
-		case "assigned_at_deletion":
-			ok = d.int(&m.AssignedAtDeletion)
-		case "autorenew":
-			ok = d.bool(&m.Autorenew)
-		case "azure_connection":
-			ok = decodeModel(d, &m.AzureConnection)
-		case "azure_connection_id":
-			ok = d.int(&m.AzureConnectionID)
-		case "billing_cycle":
-			ok = d.str(&m.BillingCycle)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "configuration_items":
-			ok = decodeModels(d, &m.ConfigurationItems)
-		case "count":
-			ok = d.int(&m.Count)
-		case "deleted":
-			ok = d.bool(&m.Deleted)
-		case "device_child_id":
-			ok = d.int(&m.DeviceChildID)
-		case "device_count":
-			ok = d.int(&m.DeviceCount)
-		case "distributor":
-			ok = d.str(&m.Distributor)
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ingram_micro_details_id":
-			ok = d.int(&m.IngramMicroDetailsID)
-		case "is_active":
-			ok = d.bool(&m.IsActive)
-		case "licence_client_name":
-			ok = d.str(&m.LicenceClientName)
-		case "licence_match":
-			ok = decodeModels(d, &m.LicenceMatch)
-		case "licence_roles":
-			ok = decodeModels(d, &m.LicenceRoles)
-		case "licences_available":
-			ok = d.int(&m.LicencesAvailable)
-		case "licences_in_use":
-			ok = d.int(&m.LicencesInUse)
-		case "licences_in_use_user":
-			ok = d.int(&m.LicencesInUseUser)
-		case "manufacturer":
-			ok = d.str(&m.Manufacturer)
-		case "name":
-			ok = d.str(&m.Name)
-		case "name_extra":
-			ok = d.str(&m.NameExtra)
-		case "new_software":
-			ok = decodeModel(d, &m.NewSoftware)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "parent_id":
-			ok = d.int(&m.ParentID)
-		case "price":
-			ok = d.float64(&m.Price)
-		case "product_sku":
-			ok = d.str(&m.ProductSku)
-		case "purchase_price":
-			ok = d.float64(&m.PurchasePrice)
-		case "requested_quantity":
-			ok = d.int(&m.RequestedQuantity)
-		case "requested_quantity_date":
-			ok = d.time(&m.RequestedQuantityDate)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "snow_client_id":
-			ok = d.int(&m.SnowClientID)
-		case "snowid":
-			ok = d.str(&m.Snowid)
-		case "start_date":
-			ok = d.time(&m.StartDate)
-		case "status":
-			ok = d.str(&m.Status)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "tenant_id":
-			ok = d.str(&m.TenantID)
-		case "tenant_name":
-			ok = d.str(&m.TenantName)
-		case "term_duration":
-			ok = d.str(&m.TermDuration)
-		case "third_party_product":
-			ok = d.str(&m.ThirdPartyProduct)
-		case "thirdparty_client_id":
-			ok = d.str(&m.ThirdpartyClientID)
-		case "type":
-			ok = d.int(&m.Type)
-		case "vendor":
-			ok = d.str(&m.Vendor)
-		case "vendor_product_sku":
-			ok = d.str(&m.VendorProductSku)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LicenceList{}.ID)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(LicenceList{}.Type)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(LicenceList{}.Name)), kStr},
+	{"count", nil, uint32(unsafe.Offsetof(LicenceList{}.Count)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(LicenceList{}.ClientID)), kInt},
+	{"site_id", nil, uint32(unsafe.Offsetof(LicenceList{}.SiteID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(LicenceList{}.ClientName)), kStr},
+	{"site_name", nil, uint32(unsafe.Offsetof(LicenceList{}.SiteName)), kStr},
+	{"purchase_price", nil, uint32(unsafe.Offsetof(LicenceList{}.PurchasePrice)), kF64},
+	{"start_date", nil, uint32(unsafe.Offsetof(LicenceList{}.StartDate)), kTime},
+	{"snowid", nil, uint32(unsafe.Offsetof(LicenceList{}.Snowid)), kStr},
+	{"manufacturer", nil, uint32(unsafe.Offsetof(LicenceList{}.Manufacturer)), kStr},
+	{"notes", nil, uint32(unsafe.Offsetof(LicenceList{}.Notes)), kStr},
+	{"licences_in_use", nil, uint32(unsafe.Offsetof(LicenceList{}.LicencesInUse)), kInt},
+	{"licences_in_use_user", nil, uint32(unsafe.Offsetof(LicenceList{}.LicencesInUseUser)), kInt},
+	{"licences_available", nil, uint32(unsafe.Offsetof(LicenceList{}.LicencesAvailable)), kInt},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(LicenceList{}.SupplierID)), kInt},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(LicenceList{}.SupplierName)), kStr},
+	{"licence_client_name", nil, uint32(unsafe.Offsetof(LicenceList{}.LicenceClientName)), kStr},
+	{"vendor", nil, uint32(unsafe.Offsetof(LicenceList{}.Vendor)), kStr},
+	{"licence_roles", decMany[LicenceRole], uint32(unsafe.Offsetof(LicenceList{}.LicenceRoles)), kSub},
+	{"end_date", nil, uint32(unsafe.Offsetof(LicenceList{}.EndDate)), kTime},
+	{"tenant_id", nil, uint32(unsafe.Offsetof(LicenceList{}.TenantID)), kStr},
+	{"tenant_name", nil, uint32(unsafe.Offsetof(LicenceList{}.TenantName)), kStr},
+	{"name_extra", nil, uint32(unsafe.Offsetof(LicenceList{}.NameExtra)), kStr},
+	{"deleted", nil, uint32(unsafe.Offsetof(LicenceList{}.Deleted)), kBool},
+	{"assigned_at_deletion", nil, uint32(unsafe.Offsetof(LicenceList{}.AssignedAtDeletion)), kInt},
+	{"billing_cycle", nil, uint32(unsafe.Offsetof(LicenceList{}.BillingCycle)), kStr},
+	{"term_duration", nil, uint32(unsafe.Offsetof(LicenceList{}.TermDuration)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(LicenceList{}.Status)), kStr},
+	{"autorenew", nil, uint32(unsafe.Offsetof(LicenceList{}.Autorenew)), kBool},
+	{"_isimport", nil, uint32(unsafe.Offsetof(LicenceList{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(LicenceList{}.Importtype)), kStr},
+	{"_importchildren", nil, uint32(unsafe.Offsetof(LicenceList{}.Importchildren)), kBool},
+	{"third_party_product", nil, uint32(unsafe.Offsetof(LicenceList{}.ThirdPartyProduct)), kStr},
+	{"price", nil, uint32(unsafe.Offsetof(LicenceList{}.Price)), kF64},
+	{"_removed", nil, uint32(unsafe.Offsetof(LicenceList{}.Removed)), kBool},
+	{"distributor", nil, uint32(unsafe.Offsetof(LicenceList{}.Distributor)), kStr},
+	{"is_active", nil, uint32(unsafe.Offsetof(LicenceList{}.IsActive)), kBool},
+	{"azure_connection_id", nil, uint32(unsafe.Offsetof(LicenceList{}.AzureConnectionID)), kInt},
+	{"azure_connection", decOne[AzureADConnection], uint32(unsafe.Offsetof(LicenceList{}.AzureConnection)), kSub},
+	{"requested_quantity", nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantity)), kInt},
+	{"requested_quantity_date", nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantityDate)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(LicenceList{}.Warning)), kStr},
+	{"ingram_micro_details_id", nil, uint32(unsafe.Offsetof(LicenceList{}.IngramMicroDetailsID)), kInt},
+	{"_details_id", nil, uint32(unsafe.Offsetof(LicenceList{}.DetailsID)), kInt},
+	{"snow_client_id", nil, uint32(unsafe.Offsetof(LicenceList{}.SnowClientID)), kInt},
+	{"thirdparty_client_id", nil, uint32(unsafe.Offsetof(LicenceList{}.ThirdpartyClientID)), kStr},
+	{"product_sku", nil, uint32(unsafe.Offsetof(LicenceList{}.ProductSku)), kStr},
+	{"vendor_product_sku", nil, uint32(unsafe.Offsetof(LicenceList{}.VendorProductSku)), kStr},
+	{"parent_id", nil, uint32(unsafe.Offsetof(LicenceList{}.ParentID)), kInt},
+	{"configuration_items", decMany[DeviceList], uint32(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), kSub},
+	{"add_configuration_items", decMany[DeviceList], uint32(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), kSub},
+	{"licence_match", decMany[LicenceMatch], uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kSub},
+	{"device_child_id", nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceChildID)), kInt},
+	{"device_count", nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceCount)), kInt},
+	{"new_software", decOne[DeviceApplications], uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kSub},
+}, sorted: []uint16{45, 33, 32, 31, 36, 43, 52, 26, 30, 40, 39, 27, 4, 6, 51, 3, 25, 54, 55, 37, 21, 0, 44, 38, 18, 53, 20, 15, 13, 14, 11, 2, 24, 56, 12, 50, 35, 48, 8, 41, 42, 5, 7, 46, 10, 9, 29, 16, 17, 22, 23, 28, 34, 47, 1, 19, 49}}
 
-func (m *LicenceList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"type":`, m.Type)
-	e.str(`"name":`, m.Name)
-	e.int(`"count":`, m.Count)
-	e.int(`"client_id":`, m.ClientID)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"site_name":`, m.SiteName)
-	e.float64(`"purchase_price":`, m.PurchasePrice)
-	e.time(`"start_date":`, m.StartDate)
-	e.str(`"snowid":`, m.Snowid)
-	e.str(`"manufacturer":`, m.Manufacturer)
-	e.str(`"notes":`, m.Notes)
-	e.int(`"licences_in_use":`, m.LicencesInUse)
-	e.int(`"licences_in_use_user":`, m.LicencesInUseUser)
-	e.int(`"licences_available":`, m.LicencesAvailable)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.str(`"licence_client_name":`, m.LicenceClientName)
-	e.str(`"vendor":`, m.Vendor)
-	encodeModels(e, `"licence_roles":`, m.LicenceRoles)
-	e.time(`"end_date":`, m.EndDate)
-	e.str(`"tenant_id":`, m.TenantID)
-	e.str(`"tenant_name":`, m.TenantName)
-	e.str(`"name_extra":`, m.NameExtra)
-	e.bool(`"deleted":`, m.Deleted)
-	e.int(`"assigned_at_deletion":`, m.AssignedAtDeletion)
-	e.str(`"billing_cycle":`, m.BillingCycle)
-	e.str(`"term_duration":`, m.TermDuration)
-	e.str(`"status":`, m.Status)
-	e.bool(`"autorenew":`, m.Autorenew)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.bool(`"_importchildren":`, m.Importchildren)
-	e.str(`"third_party_product":`, m.ThirdPartyProduct)
-	e.float64(`"price":`, m.Price)
-	e.bool(`"_removed":`, m.Removed)
-	e.str(`"distributor":`, m.Distributor)
-	e.bool(`"is_active":`, m.IsActive)
-	e.int(`"azure_connection_id":`, m.AzureConnectionID)
-	encodeModel(e, `"azure_connection":`, m.AzureConnection)
-	e.int(`"requested_quantity":`, m.RequestedQuantity)
-	e.time(`"requested_quantity_date":`, m.RequestedQuantityDate)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"ingram_micro_details_id":`, m.IngramMicroDetailsID)
-	e.int(`"_details_id":`, m.DetailsID)
-	e.int(`"snow_client_id":`, m.SnowClientID)
-	e.str(`"thirdparty_client_id":`, m.ThirdpartyClientID)
-	e.str(`"product_sku":`, m.ProductSku)
-	e.str(`"vendor_product_sku":`, m.VendorProductSku)
-	e.int(`"parent_id":`, m.ParentID)
-	encodeModels(e, `"configuration_items":`, m.ConfigurationItems)
-	encodeModels(e, `"add_configuration_items":`, m.AddConfigurationItems)
-	encodeModels(e, `"licence_match":`, m.LicenceMatch)
-	e.int(`"device_child_id":`, m.DeviceChildID)
-	e.int(`"device_count":`, m.DeviceCount)
-	encodeModel(e, `"new_software":`, m.NewSoftware)
-	e.close(mark, m.Extra)
-}
+func (m *LicenceList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LicenceList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLicenceList = encTable{extra: unsafe.Offsetof(LicenceList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ID)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Type)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Name)), kStr},
+	{`"count":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Count)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ClientID)), kInt},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.SiteID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ClientName)), kStr},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.SiteName)), kStr},
+	{`"purchase_price":`, nil, uint32(unsafe.Offsetof(LicenceList{}.PurchasePrice)), kF64},
+	{`"start_date":`, nil, uint32(unsafe.Offsetof(LicenceList{}.StartDate)), kTime},
+	{`"snowid":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Snowid)), kStr},
+	{`"manufacturer":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Manufacturer)), kStr},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Notes)), kStr},
+	{`"licences_in_use":`, nil, uint32(unsafe.Offsetof(LicenceList{}.LicencesInUse)), kInt},
+	{`"licences_in_use_user":`, nil, uint32(unsafe.Offsetof(LicenceList{}.LicencesInUseUser)), kInt},
+	{`"licences_available":`, nil, uint32(unsafe.Offsetof(LicenceList{}.LicencesAvailable)), kInt},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.SupplierID)), kInt},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.SupplierName)), kStr},
+	{`"licence_client_name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.LicenceClientName)), kStr},
+	{`"vendor":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Vendor)), kStr},
+	{`"licence_roles":`, encMany[LicenceRole], uint32(unsafe.Offsetof(LicenceList{}.LicenceRoles)), kSub},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(LicenceList{}.EndDate)), kTime},
+	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.TenantID)), kStr},
+	{`"tenant_name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.TenantName)), kStr},
+	{`"name_extra":`, nil, uint32(unsafe.Offsetof(LicenceList{}.NameExtra)), kStr},
+	{`"deleted":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Deleted)), kBool},
+	{`"assigned_at_deletion":`, nil, uint32(unsafe.Offsetof(LicenceList{}.AssignedAtDeletion)), kInt},
+	{`"billing_cycle":`, nil, uint32(unsafe.Offsetof(LicenceList{}.BillingCycle)), kStr},
+	{`"term_duration":`, nil, uint32(unsafe.Offsetof(LicenceList{}.TermDuration)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Status)), kStr},
+	{`"autorenew":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Autorenew)), kBool},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Importtype)), kStr},
+	{`"_importchildren":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Importchildren)), kBool},
+	{`"third_party_product":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ThirdPartyProduct)), kStr},
+	{`"price":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Price)), kF64},
+	{`"_removed":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Removed)), kBool},
+	{`"distributor":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Distributor)), kStr},
+	{`"is_active":`, nil, uint32(unsafe.Offsetof(LicenceList{}.IsActive)), kBool},
+	{`"azure_connection_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.AzureConnectionID)), kInt},
+	{`"azure_connection":`, encOne[AzureADConnection], uint32(unsafe.Offsetof(LicenceList{}.AzureConnection)), kSub},
+	{`"requested_quantity":`, nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantity)), kInt},
+	{`"requested_quantity_date":`, nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantityDate)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Warning)), kStr},
+	{`"ingram_micro_details_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.IngramMicroDetailsID)), kInt},
+	{`"_details_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.DetailsID)), kInt},
+	{`"snow_client_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.SnowClientID)), kInt},
+	{`"thirdparty_client_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ThirdpartyClientID)), kStr},
+	{`"product_sku":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ProductSku)), kStr},
+	{`"vendor_product_sku":`, nil, uint32(unsafe.Offsetof(LicenceList{}.VendorProductSku)), kStr},
+	{`"parent_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ParentID)), kInt},
+	{`"configuration_items":`, encMany[DeviceList], uint32(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), kSub},
+	{`"add_configuration_items":`, encMany[DeviceList], uint32(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), kSub},
+	{`"licence_match":`, encMany[LicenceMatch], uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kSub},
+	{`"device_child_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceChildID)), kInt},
+	{`"device_count":`, nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceCount)), kInt},
+	{`"new_software":`, encOne[DeviceApplications], uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kSub},
+}}
+
+func (m *LicenceList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LicenceMatch) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "licence_id":
-			ok = d.int(&m.LicenceID)
-		case "licence_name":
-			ok = d.str(&m.LicenceName)
-		case "text":
-			ok = d.str(&m.Text)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLicenceMatch = decTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LicenceMatch{}.ID)), kInt},
+	{"licence_id", nil, uint32(unsafe.Offsetof(LicenceMatch{}.LicenceID)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(LicenceMatch{}.Type)), kInt},
+	{"licence_name", nil, uint32(unsafe.Offsetof(LicenceMatch{}.LicenceName)), kStr},
+	{"text", nil, uint32(unsafe.Offsetof(LicenceMatch{}.Text)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(LicenceMatch{}.Warning)), kStr},
+}, sorted: []uint16{5, 0, 1, 3, 4, 2}}
 
-func (m *LicenceMatch) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"licence_id":`, m.LicenceID)
-	e.int(`"type":`, m.Type)
-	e.str(`"licence_name":`, m.LicenceName)
-	e.str(`"text":`, m.Text)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *LicenceMatch) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceMatch) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LicenceMatch) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLicenceMatch = encTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceMatch{}.ID)), kInt},
+	{`"licence_id":`, nil, uint32(unsafe.Offsetof(LicenceMatch{}.LicenceID)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(LicenceMatch{}.Type)), kInt},
+	{`"licence_name":`, nil, uint32(unsafe.Offsetof(LicenceMatch{}.LicenceName)), kStr},
+	{`"text":`, nil, uint32(unsafe.Offsetof(LicenceMatch{}.Text)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(LicenceMatch{}.Warning)), kStr},
+}}
+
+func (m *LicenceMatch) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceMatch) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceMatch) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LicenceRole) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "note":
-			ok = d.str(&m.Note)
-		case "softwarelicence_id":
-			ok = d.int(&m.SoftwarelicenceID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLicenceRole = decTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LicenceRole{}.ID)), kInt},
+	{"softwarelicence_id", nil, uint32(unsafe.Offsetof(LicenceRole{}.SoftwarelicenceID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(LicenceRole{}.Name)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(LicenceRole{}.Note)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(LicenceRole{}.Warning)), kStr},
+}, sorted: []uint16{4, 0, 2, 3, 1}}
 
-func (m *LicenceRole) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"softwarelicence_id":`, m.SoftwarelicenceID)
-	e.str(`"name":`, m.Name)
-	e.str(`"note":`, m.Note)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *LicenceRole) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceRole) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LicenceRole) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLicenceRole = encTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceRole{}.ID)), kInt},
+	{`"softwarelicence_id":`, nil, uint32(unsafe.Offsetof(LicenceRole{}.SoftwarelicenceID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(LicenceRole{}.Name)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(LicenceRole{}.Note)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(LicenceRole{}.Warning)), kStr},
+}}
+
+func (m *LicenceRole) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceRole) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceRole) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LinkIssue) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "externalLinkId":
-			ok = d.int(&m.ExternalLinkID)
-		case "issueId":
-			ok = d.str(&m.IssueID)
-		case "product":
-			ok = decodeModel(d, &m.Product)
-		case "ticket":
-			ok = decodeModel(d, &m.Ticket)
-		case "ticketId":
-			ok = d.int(&m.TicketID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLinkIssue = decTable{extra: unsafe.Offsetof(LinkIssue{}.Extra), fields: []decField{
+	{"ticketId", nil, uint32(unsafe.Offsetof(LinkIssue{}.TicketID)), kInt},
+	{"issueId", nil, uint32(unsafe.Offsetof(LinkIssue{}.IssueID)), kStr},
+	{"externalLinkId", nil, uint32(unsafe.Offsetof(LinkIssue{}.ExternalLinkID)), kInt},
+	{"ticket", decOne[Faults], uint32(unsafe.Offsetof(LinkIssue{}.Ticket)), kSub},
+	{"product", decOne[ReleaseProduct], uint32(unsafe.Offsetof(LinkIssue{}.Product)), kSub},
+}, sorted: []uint16{2, 1, 4, 3, 0}}
 
-func (m *LinkIssue) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"ticketId":`, m.TicketID)
-	e.str(`"issueId":`, m.IssueID)
-	e.int(`"externalLinkId":`, m.ExternalLinkID)
-	encodeModel(e, `"ticket":`, m.Ticket)
-	encodeModel(e, `"product":`, m.Product)
-	e.close(mark, m.Extra)
-}
+func (m *LinkIssue) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLinkIssue) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LinkIssue) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLinkIssue = encTable{extra: unsafe.Offsetof(LinkIssue{}.Extra), fields: []encField{
+	{`"ticketId":`, nil, uint32(unsafe.Offsetof(LinkIssue{}.TicketID)), kInt},
+	{`"issueId":`, nil, uint32(unsafe.Offsetof(LinkIssue{}.IssueID)), kStr},
+	{`"externalLinkId":`, nil, uint32(unsafe.Offsetof(LinkIssue{}.ExternalLinkID)), kInt},
+	{`"ticket":`, encOne[Faults], uint32(unsafe.Offsetof(LinkIssue{}.Ticket)), kSub},
+	{`"product":`, encOne[ReleaseProduct], uint32(unsafe.Offsetof(LinkIssue{}.Product)), kSub},
+}}
+
+func (m *LinkIssue) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLinkIssue) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LinkIssue) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LinkWorkItem) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "externalLinkId":
-			ok = d.int(&m.ExternalLinkID)
-		case "product":
-			ok = decodeModel(d, &m.Product)
-		case "rev":
-			ok = d.int(&m.Rev)
-		case "ticketId":
-			ok = d.int(&m.TicketID)
-		case "workItemId":
-			ok = d.int(&m.WorkItemID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLinkWorkItem = decTable{extra: unsafe.Offsetof(LinkWorkItem{}.Extra), fields: []decField{
+	{"ticketId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.TicketID)), kInt},
+	{"workItemId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.WorkItemID)), kInt},
+	{"externalLinkId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.ExternalLinkID)), kInt},
+	{"product", decOne[ReleaseProduct], uint32(unsafe.Offsetof(LinkWorkItem{}.Product)), kSub},
+	{"rev", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.Rev)), kInt},
+}, sorted: []uint16{2, 3, 4, 0, 1}}
 
-func (m *LinkWorkItem) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"ticketId":`, m.TicketID)
-	e.int(`"workItemId":`, m.WorkItemID)
-	e.int(`"externalLinkId":`, m.ExternalLinkID)
-	encodeModel(e, `"product":`, m.Product)
-	e.int(`"rev":`, m.Rev)
-	e.close(mark, m.Extra)
-}
+func (m *LinkWorkItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLinkWorkItem) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LinkWorkItem) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLinkWorkItem = encTable{extra: unsafe.Offsetof(LinkWorkItem{}.Extra), fields: []encField{
+	{`"ticketId":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.TicketID)), kInt},
+	{`"workItemId":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.WorkItemID)), kInt},
+	{`"externalLinkId":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.ExternalLinkID)), kInt},
+	{`"product":`, encOne[ReleaseProduct], uint32(unsafe.Offsetof(LinkWorkItem{}.Product)), kSub},
+	{`"rev":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.Rev)), kInt},
+}}
+
+func (m *LinkWorkItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLinkWorkItem) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LinkWorkItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LiveChatIsTyping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_stopped":
-			ok = d.bool(&m.Stopped)
-		case "chat_id":
-			ok = d.int(&m.ChatID)
-		case "sender_id":
-			ok = d.int(&m.SenderID)
-		case "timestamp":
-			ok = d.time(&m.Timestamp)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLiveChatIsTyping = decTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Extra), fields: []decField{
+	{"chat_id", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.ChatID)), kInt},
+	{"sender_id", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.SenderID)), kInt},
+	{"timestamp", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.Timestamp)), kTime},
+	{"_stopped", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.Stopped)), kBool},
+}, sorted: []uint16{3, 0, 1, 2}}
 
-func (m *LiveChatIsTyping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"chat_id":`, m.ChatID)
-	e.int(`"sender_id":`, m.SenderID)
-	e.time(`"timestamp":`, m.Timestamp)
-	e.bool(`"_stopped":`, m.Stopped)
-	e.close(mark, m.Extra)
-}
+func (m *LiveChatIsTyping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLiveChatIsTyping) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LiveChatIsTyping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLiveChatIsTyping = encTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Extra), fields: []encField{
+	{`"chat_id":`, nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.ChatID)), kInt},
+	{`"sender_id":`, nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.SenderID)), kInt},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.Timestamp)), kTime},
+	{`"_stopped":`, nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.Stopped)), kBool},
+}}
+
+func (m *LiveChatIsTyping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLiveChatIsTyping) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LiveChatIsTyping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LiveChatMsg) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_isremoteinvite":
-			ok = d.bool(&m.Isremoteinvite)
-		case "_remoteintegration":
-			ok = d.str(&m.Remoteintegration)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "attachment_id":
-			ok = d.int(&m.AttachmentID)
-		case "attachment_ids":
-			ok = d.ints(&m.AttachmentIds)
-		case "chat_id":
-			ok = d.int(&m.ChatID)
-		case "chat_image_type":
-			ok = d.int(&m.ChatImageType)
-		case "display_name":
-			ok = d.str(&m.DisplayName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "input_id":
-			ok = d.int(&m.InputID)
-		case "kb_search_results":
-			ok = decodeModels(d, &m.KbSearchResults)
-		case "lastmessageid":
-			ok = d.int(&m.Lastmessageid)
-		case "next_input_fieldinfo":
-			ok = decodeModel(d, &m.NextInputFieldinfo)
-		case "next_input_id":
-			ok = d.int(&m.NextInputID)
-		case "remotetechid":
-			ok = d.int(&m.Remotetechid)
-		case "sender_id":
-			ok = d.int(&m.SenderID)
-		case "services_search_results":
-			ok = decodeModels(d, &m.ServicesSearchResults)
-		case "system_id":
-			ok = d.int(&m.SystemID)
-		case "text":
-			ok = d.str(&m.Text)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "timestamp":
-			ok = d.time(&m.Timestamp)
-		case "unknown_id":
-			ok = d.str(&m.UnknownID)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "value_bool":
-			ok = d.bool(&m.ValueBool)
-		case "value_date":
-			ok = d.time(&m.ValueDate)
-		case "value_int":
-			ok = d.int(&m.ValueInt)
-		case "value_multi":
-			ok = d.str(&m.ValueMulti)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLiveChatMsg = decTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ID)), kInt},
+	{"chat_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatID)), kInt},
+	{"sender_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.SenderID)), kInt},
+	{"text", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Text)), kStr},
+	{"value_int", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueInt)), kInt},
+	{"timestamp", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Timestamp)), kTime},
+	{"system_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.SystemID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.TicketID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.UserID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AgentID)), kInt},
+	{"unknown_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.UnknownID)), kStr},
+	{"display_name", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.DisplayName)), kStr},
+	{"lastmessageid", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Lastmessageid)), kInt},
+	{"_isremoteinvite", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Isremoteinvite)), kBool},
+	{"_remoteintegration", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Remoteintegration)), kStr},
+	{"remotetechid", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Remotetechid)), kInt},
+	{"input_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.InputID)), kInt},
+	{"next_input_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputID)), kInt},
+	{"next_input_fieldinfo", decOne[ChatInputField], uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), kSub},
+	{"kb_search_results", decMany[KBEntryList], uint32(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), kSub},
+	{"services_search_results", decMany[ServSiteList], uint32(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), kSub},
+	{"chat_image_type", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatImageType)), kInt},
+	{"attachment_ids", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentIds)), kInts},
+	{"attachment_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Warning)), kStr},
+	{"value_bool", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueBool)), kBool},
+	{"value_date", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueDate)), kTime},
+	{"value_multi", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueMulti)), kStr},
+}, sorted: []uint16{13, 14, 24, 9, 23, 22, 1, 21, 11, 0, 16, 19, 12, 18, 17, 15, 2, 20, 6, 3, 7, 5, 10, 8, 25, 26, 4, 27}}
 
-func (m *LiveChatMsg) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"chat_id":`, m.ChatID)
-	e.int(`"sender_id":`, m.SenderID)
-	e.str(`"text":`, m.Text)
-	e.int(`"value_int":`, m.ValueInt)
-	e.time(`"timestamp":`, m.Timestamp)
-	e.int(`"system_id":`, m.SystemID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"user_id":`, m.UserID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"unknown_id":`, m.UnknownID)
-	e.str(`"display_name":`, m.DisplayName)
-	e.int(`"lastmessageid":`, m.Lastmessageid)
-	e.bool(`"_isremoteinvite":`, m.Isremoteinvite)
-	e.str(`"_remoteintegration":`, m.Remoteintegration)
-	e.int(`"remotetechid":`, m.Remotetechid)
-	e.int(`"input_id":`, m.InputID)
-	e.int(`"next_input_id":`, m.NextInputID)
-	encodeModel(e, `"next_input_fieldinfo":`, m.NextInputFieldinfo)
-	encodeModels(e, `"kb_search_results":`, m.KbSearchResults)
-	encodeModels(e, `"services_search_results":`, m.ServicesSearchResults)
-	e.int(`"chat_image_type":`, m.ChatImageType)
-	e.ints(`"attachment_ids":`, m.AttachmentIds)
-	e.int(`"attachment_id":`, m.AttachmentID)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"value_bool":`, m.ValueBool)
-	e.time(`"value_date":`, m.ValueDate)
-	e.str(`"value_multi":`, m.ValueMulti)
-	e.close(mark, m.Extra)
-}
+func (m *LiveChatMsg) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLiveChatMsg) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LiveChatMsg) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLiveChatMsg = encTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ID)), kInt},
+	{`"chat_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatID)), kInt},
+	{`"sender_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.SenderID)), kInt},
+	{`"text":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Text)), kStr},
+	{`"value_int":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueInt)), kInt},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Timestamp)), kTime},
+	{`"system_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.SystemID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.TicketID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.UserID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AgentID)), kInt},
+	{`"unknown_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.UnknownID)), kStr},
+	{`"display_name":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.DisplayName)), kStr},
+	{`"lastmessageid":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Lastmessageid)), kInt},
+	{`"_isremoteinvite":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Isremoteinvite)), kBool},
+	{`"_remoteintegration":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Remoteintegration)), kStr},
+	{`"remotetechid":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Remotetechid)), kInt},
+	{`"input_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.InputID)), kInt},
+	{`"next_input_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputID)), kInt},
+	{`"next_input_fieldinfo":`, encOne[ChatInputField], uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), kSub},
+	{`"kb_search_results":`, encMany[KBEntryList], uint32(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), kSub},
+	{`"services_search_results":`, encMany[ServSiteList], uint32(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), kSub},
+	{`"chat_image_type":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatImageType)), kInt},
+	{`"attachment_ids":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentIds)), kInts},
+	{`"attachment_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Warning)), kStr},
+	{`"value_bool":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueBool)), kBool},
+	{`"value_date":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueDate)), kTime},
+	{`"value_multi":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueMulti)), kStr},
+}}
+
+func (m *LiveChatMsg) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLiveChatMsg) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LiveChatMsg) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectLogicMonitorWebhook = decTable{extra: unsafe.Offsetof(LogicMonitorWebhook{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.ID)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Status)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Type)), kStr},
+	{"message", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Message)), kStr},
+	{"level", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Level)), kStr},
+	{"host", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Host)), kStr},
+	{"datasource", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Datasource)), kStr},
+	{"admin", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Admin)), kStr},
+	{"ticketid", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Ticketid)), kStr},
+	{"halo_customer_id", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.HaloCustomerID)), kStr},
+	{"halo_customer_name", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.HaloCustomerName)), kStr},
+}, sorted: []uint16{7, 6, 9, 10, 5, 0, 4, 3, 1, 8, 2}}
+
 func (m *LogicMonitorWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "admin":
-			ok = d.str(&m.Admin)
-		case "datasource":
-			ok = d.str(&m.Datasource)
-		case "halo_customer_id":
-			ok = d.str(&m.HaloCustomerID)
-		case "halo_customer_name":
-			ok = d.str(&m.HaloCustomerName)
-		case "host":
-			ok = d.str(&m.Host)
-		case "id":
-			ok = d.str(&m.ID)
-		case "level":
-			ok = d.str(&m.Level)
-		case "message":
-			ok = d.str(&m.Message)
-		case "status":
-			ok = d.str(&m.Status)
-		case "ticketid":
-			ok = d.str(&m.Ticketid)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectLogicMonitorWebhook)
 }
+
+var enctLogicMonitorWebhook = encTable{extra: unsafe.Offsetof(LogicMonitorWebhook{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.ID)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Status)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Type)), kStr},
+	{`"message":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Message)), kStr},
+	{`"level":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Level)), kStr},
+	{`"host":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Host)), kStr},
+	{`"datasource":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Datasource)), kStr},
+	{`"admin":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Admin)), kStr},
+	{`"ticketid":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Ticketid)), kStr},
+	{`"halo_customer_id":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.HaloCustomerID)), kStr},
+	{`"halo_customer_name":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.HaloCustomerName)), kStr},
+}}
 
 func (m *LogicMonitorWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"status":`, m.Status)
-	e.str(`"type":`, m.Type)
-	e.str(`"message":`, m.Message)
-	e.str(`"level":`, m.Level)
-	e.str(`"host":`, m.Host)
-	e.str(`"datasource":`, m.Datasource)
-	e.str(`"admin":`, m.Admin)
-	e.str(`"ticketid":`, m.Ticketid)
-	e.str(`"halo_customer_id":`, m.HaloCustomerID)
-	e.str(`"halo_customer_name":`, m.HaloCustomerName)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctLogicMonitorWebhook)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LogicMonitorWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LogicMonitorWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectLoginScreenConfig = decTable{extra: unsafe.Offsetof(LoginScreenConfig{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ID)), kInt},
+	{"application_id", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ApplicationID)), kStr},
+	{"function", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Function)), kStr},
+	{"function_name", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.FunctionName)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Sequence)), kInt},
+	{"display", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Display)), kInt},
+	{"label_override", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.LabelOverride)), kStr},
+	{"hasform", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Hasform)), kBool},
+}, sorted: []uint16{1, 5, 2, 3, 7, 0, 6, 4}}
+
 func (m *LoginScreenConfig) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "application_id":
-			ok = d.str(&m.ApplicationID)
-		case "display":
-			ok = d.int(&m.Display)
-		case "function":
-			ok = d.str(&m.Function)
-		case "function_name":
-			ok = d.str(&m.FunctionName)
-		case "hasform":
-			ok = d.bool(&m.Hasform)
-		case "id":
-			ok = d.int(&m.ID)
-		case "label_override":
-			ok = d.str(&m.LabelOverride)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectLoginScreenConfig)
 }
+
+var enctLoginScreenConfig = encTable{extra: unsafe.Offsetof(LoginScreenConfig{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ID)), kInt},
+	{`"application_id":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ApplicationID)), kStr},
+	{`"function":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Function)), kStr},
+	{`"function_name":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.FunctionName)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Sequence)), kInt},
+	{`"display":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Display)), kInt},
+	{`"label_override":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.LabelOverride)), kStr},
+	{`"hasform":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Hasform)), kBool},
+}}
 
 func (m *LoginScreenConfig) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"application_id":`, m.ApplicationID)
-	e.str(`"function":`, m.Function)
-	e.str(`"function_name":`, m.FunctionName)
-	e.int(`"sequence":`, m.Sequence)
-	e.int(`"display":`, m.Display)
-	e.str(`"label_override":`, m.LabelOverride)
-	e.bool(`"hasform":`, m.Hasform)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctLoginScreenConfig)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LoginScreenConfig) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LoginScreenConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *LoginToken) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "enc_id":
-			ok = d.int(&m.EncID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "jwt":
-			ok = d.str(&m.Jwt)
-		case "timestamp":
-			ok = d.time(&m.Timestamp)
-		case "token":
-			ok = d.str(&m.Token)
-		case "token_used":
-			ok = d.bool(&m.TokenUsed)
-		case "type":
-			ok = d.str(&m.Type)
-		case "used_timestamp":
-			ok = d.time(&m.UsedTimestamp)
-		case "used_userid":
-			ok = d.str(&m.UsedUserid)
-		case "verifier":
-			ok = d.str(&m.Verifier)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLoginToken = decTable{extra: unsafe.Offsetof(LoginToken{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(LoginToken{}.ID)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(LoginToken{}.Type)), kStr},
+	{"timestamp", nil, uint32(unsafe.Offsetof(LoginToken{}.Timestamp)), kTime},
+	{"verifier", nil, uint32(unsafe.Offsetof(LoginToken{}.Verifier)), kStr},
+	{"token", nil, uint32(unsafe.Offsetof(LoginToken{}.Token)), kStr},
+	{"enc_id", nil, uint32(unsafe.Offsetof(LoginToken{}.EncID)), kInt},
+	{"token_used", nil, uint32(unsafe.Offsetof(LoginToken{}.TokenUsed)), kBool},
+	{"used_timestamp", nil, uint32(unsafe.Offsetof(LoginToken{}.UsedTimestamp)), kTime},
+	{"used_userid", nil, uint32(unsafe.Offsetof(LoginToken{}.UsedUserid)), kStr},
+	{"jwt", nil, uint32(unsafe.Offsetof(LoginToken{}.Jwt)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(LoginToken{}.Warning)), kStr},
+}, sorted: []uint16{10, 5, 0, 9, 2, 4, 6, 1, 7, 8, 3}}
 
-func (m *LoginToken) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"type":`, m.Type)
-	e.time(`"timestamp":`, m.Timestamp)
-	e.str(`"verifier":`, m.Verifier)
-	e.str(`"token":`, m.Token)
-	e.int(`"enc_id":`, m.EncID)
-	e.bool(`"token_used":`, m.TokenUsed)
-	e.time(`"used_timestamp":`, m.UsedTimestamp)
-	e.str(`"used_userid":`, m.UsedUserid)
-	e.str(`"jwt":`, m.Jwt)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *LoginToken) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLoginToken) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m LoginToken) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLoginToken = encTable{extra: unsafe.Offsetof(LoginToken{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(LoginToken{}.ID)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(LoginToken{}.Type)), kStr},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(LoginToken{}.Timestamp)), kTime},
+	{`"verifier":`, nil, uint32(unsafe.Offsetof(LoginToken{}.Verifier)), kStr},
+	{`"token":`, nil, uint32(unsafe.Offsetof(LoginToken{}.Token)), kStr},
+	{`"enc_id":`, nil, uint32(unsafe.Offsetof(LoginToken{}.EncID)), kInt},
+	{`"token_used":`, nil, uint32(unsafe.Offsetof(LoginToken{}.TokenUsed)), kBool},
+	{`"used_timestamp":`, nil, uint32(unsafe.Offsetof(LoginToken{}.UsedTimestamp)), kTime},
+	{`"used_userid":`, nil, uint32(unsafe.Offsetof(LoginToken{}.UsedUserid)), kStr},
+	{`"jwt":`, nil, uint32(unsafe.Offsetof(LoginToken{}.Jwt)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(LoginToken{}.Warning)), kStr},
+}}
+
+func (m *LoginToken) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLoginToken) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LoginToken) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Lookup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_isnewcode":
-			ok = d.bool(&m.Isnewcode)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "column_profile_name":
-			ok = d.str(&m.ColumnProfileName)
-		case "contract_ref":
-			ok = d.str(&m.ContractRef)
-		case "custom1":
-			ok = d.str(&m.Custom1)
-		case "custom1_bool":
-			ok = d.bool(&m.Custom1Bool)
-		case "custom2":
-			ok = d.str(&m.Custom2)
-		case "dynamics_company_name":
-			ok = d.str(&m.DynamicsCompanyName)
-		case "email_template_name":
-			ok = d.str(&m.EmailTemplateName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "jira_instance_name":
-			ok = d.str(&m.JiraInstanceName)
-		case "kashflow_tenant":
-			ok = d.str(&m.KashflowTenant)
-		case "linked_item":
-			ok = d.str(&m.LinkedItem)
-		case "lookupid":
-			ok = d.int(&m.Lookupid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "overriding_rate_id":
-			ok = d.int(&m.OverridingRateID)
-		case "rates":
-			ok = decodeModels(d, &m.Rates)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "sla_name":
-			ok = d.str(&m.SLAName)
-		case "sub_lookup":
-			ok = decodeModels(d, &m.SubLookup)
-		case "surcharge_item_name":
-			ok = d.str(&m.SurchargeItemName)
-		case "tax_rate_name":
-			ok = d.str(&m.TaxRateName)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "value2":
-			ok = d.str(&m.Value2)
-		case "value2_bool":
-			ok = d.bool(&m.Value2Bool)
-		case "value3":
-			ok = d.str(&m.Value3)
-		case "value3_bool":
-			ok = d.bool(&m.Value3Bool)
-		case "value4":
-			ok = d.str(&m.Value4)
-		case "value4_bool":
-			ok = d.bool(&m.Value4Bool)
-		case "value5":
-			ok = d.str(&m.Value5)
-		case "value5_bool":
-			ok = d.bool(&m.Value5Bool)
-		case "value6":
-			ok = d.str(&m.Value6)
-		case "value6_bool":
-			ok = d.bool(&m.Value6Bool)
-		case "value7":
-			ok = d.str(&m.Value7)
-		case "value7_bool":
-			ok = d.bool(&m.Value7Bool)
-		case "value8":
-			ok = d.str(&m.Value8)
-		case "value8_bool":
-			ok = d.bool(&m.Value8Bool)
-		case "value9":
-			ok = d.str(&m.Value9)
-		case "value9_bool":
-			ok = d.bool(&m.Value9Bool)
-		case "valueint1":
-			ok = d.int(&m.Valueint1)
-		case "xero_tenant_name":
-			ok = d.str(&m.XeroTenantName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []decField{
+	{"intent", nil, uint32(unsafe.Offsetof(Lookup{}.Intent)), kStr},
+	{"lookupid", nil, uint32(unsafe.Offsetof(Lookup{}.Lookupid)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(Lookup{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Lookup{}.Name)), kStr},
+	{"value2", nil, uint32(unsafe.Offsetof(Lookup{}.Value2)), kStr},
+	{"value2_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value2Bool)), kBool},
+	{"value3", nil, uint32(unsafe.Offsetof(Lookup{}.Value3)), kStr},
+	{"value3_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value3Bool)), kBool},
+	{"value4", nil, uint32(unsafe.Offsetof(Lookup{}.Value4)), kStr},
+	{"value4_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value4Bool)), kBool},
+	{"value5", nil, uint32(unsafe.Offsetof(Lookup{}.Value5)), kStr},
+	{"value5_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value5Bool)), kBool},
+	{"value6", nil, uint32(unsafe.Offsetof(Lookup{}.Value6)), kStr},
+	{"value6_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value6Bool)), kBool},
+	{"value7", nil, uint32(unsafe.Offsetof(Lookup{}.Value7)), kStr},
+	{"value7_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value7Bool)), kBool},
+	{"value8", nil, uint32(unsafe.Offsetof(Lookup{}.Value8)), kStr},
+	{"value8_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value8Bool)), kBool},
+	{"value9", nil, uint32(unsafe.Offsetof(Lookup{}.Value9)), kStr},
+	{"value9_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value9Bool)), kBool},
+	{"rates", decMany[ChargeRate], uint32(unsafe.Offsetof(Lookup{}.Rates)), kSub},
+	{"contract_ref", nil, uint32(unsafe.Offsetof(Lookup{}.ContractRef)), kStr},
+	{"overriding_rate_id", nil, uint32(unsafe.Offsetof(Lookup{}.OverridingRateID)), kInt},
+	{"_isnewcode", nil, uint32(unsafe.Offsetof(Lookup{}.Isnewcode)), kBool},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Lookup{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(Lookup{}.Importtype)), kStr},
+	{"kashflow_tenant", nil, uint32(unsafe.Offsetof(Lookup{}.KashflowTenant)), kStr},
+	{"email_template_name", nil, uint32(unsafe.Offsetof(Lookup{}.EmailTemplateName)), kStr},
+	{"sla_name", nil, uint32(unsafe.Offsetof(Lookup{}.SLAName)), kStr},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Lookup{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(Lookup{}.AccessControlLevel)), kInt},
+	{"custom1", nil, uint32(unsafe.Offsetof(Lookup{}.Custom1)), kStr},
+	{"custom1_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Custom1Bool)), kBool},
+	{"custom2", nil, uint32(unsafe.Offsetof(Lookup{}.Custom2)), kStr},
+	{"tax_rate_name", nil, uint32(unsafe.Offsetof(Lookup{}.TaxRateName)), kStr},
+	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Lookup{}.XeroTenantName)), kStr},
+	{"surcharge_item_name", nil, uint32(unsafe.Offsetof(Lookup{}.SurchargeItemName)), kStr},
+	{"dynamics_company_name", nil, uint32(unsafe.Offsetof(Lookup{}.DynamicsCompanyName)), kStr},
+	{"valueint1", nil, uint32(unsafe.Offsetof(Lookup{}.Valueint1)), kInt},
+	{"linked_item", nil, uint32(unsafe.Offsetof(Lookup{}.LinkedItem)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(Lookup{}.Sequence)), kInt},
+	{"sub_lookup", decMany[Lookup], uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kSub},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Lookup{}.Translations)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(Lookup{}.Warning)), kStr},
+	{"inactive", nil, uint32(unsafe.Offsetof(Lookup{}.Inactive)), kBool},
+	{"column_profile_name", nil, uint32(unsafe.Offsetof(Lookup{}.ColumnProfileName)), kStr},
+	{"jira_instance_name", nil, uint32(unsafe.Offsetof(Lookup{}.JiraInstanceName)), kStr},
+}, sorted: []uint16{25, 24, 23, 43, 29, 30, 45, 21, 31, 32, 33, 37, 27, 2, 44, 0, 46, 26, 39, 1, 3, 22, 20, 40, 28, 41, 36, 34, 42, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 38, 35}}
 
-func (m *Lookup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"intent":`, m.Intent)
-	e.int(`"lookupid":`, m.Lookupid)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"value2":`, m.Value2)
-	e.bool(`"value2_bool":`, m.Value2Bool)
-	e.str(`"value3":`, m.Value3)
-	e.bool(`"value3_bool":`, m.Value3Bool)
-	e.str(`"value4":`, m.Value4)
-	e.bool(`"value4_bool":`, m.Value4Bool)
-	e.str(`"value5":`, m.Value5)
-	e.bool(`"value5_bool":`, m.Value5Bool)
-	e.str(`"value6":`, m.Value6)
-	e.bool(`"value6_bool":`, m.Value6Bool)
-	e.str(`"value7":`, m.Value7)
-	e.bool(`"value7_bool":`, m.Value7Bool)
-	e.str(`"value8":`, m.Value8)
-	e.bool(`"value8_bool":`, m.Value8Bool)
-	e.str(`"value9":`, m.Value9)
-	e.bool(`"value9_bool":`, m.Value9Bool)
-	encodeModels(e, `"rates":`, m.Rates)
-	e.str(`"contract_ref":`, m.ContractRef)
-	e.int(`"overriding_rate_id":`, m.OverridingRateID)
-	e.bool(`"_isnewcode":`, m.Isnewcode)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"kashflow_tenant":`, m.KashflowTenant)
-	e.str(`"email_template_name":`, m.EmailTemplateName)
-	e.str(`"sla_name":`, m.SLAName)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.str(`"custom1":`, m.Custom1)
-	e.bool(`"custom1_bool":`, m.Custom1Bool)
-	e.str(`"custom2":`, m.Custom2)
-	e.str(`"tax_rate_name":`, m.TaxRateName)
-	e.str(`"xero_tenant_name":`, m.XeroTenantName)
-	e.str(`"surcharge_item_name":`, m.SurchargeItemName)
-	e.str(`"dynamics_company_name":`, m.DynamicsCompanyName)
-	e.int(`"valueint1":`, m.Valueint1)
-	e.str(`"linked_item":`, m.LinkedItem)
-	e.int(`"sequence":`, m.Sequence)
-	encodeModels(e, `"sub_lookup":`, m.SubLookup)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"inactive":`, m.Inactive)
-	e.str(`"column_profile_name":`, m.ColumnProfileName)
-	e.str(`"jira_instance_name":`, m.JiraInstanceName)
-	e.close(mark, m.Extra)
-}
+func (m *Lookup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLookup) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Lookup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []encField{
+	{`"intent":`, nil, uint32(unsafe.Offsetof(Lookup{}.Intent)), kStr},
+	{`"lookupid":`, nil, uint32(unsafe.Offsetof(Lookup{}.Lookupid)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Lookup{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Lookup{}.Name)), kStr},
+	{`"value2":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value2)), kStr},
+	{`"value2_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value2Bool)), kBool},
+	{`"value3":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value3)), kStr},
+	{`"value3_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value3Bool)), kBool},
+	{`"value4":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value4)), kStr},
+	{`"value4_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value4Bool)), kBool},
+	{`"value5":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value5)), kStr},
+	{`"value5_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value5Bool)), kBool},
+	{`"value6":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value6)), kStr},
+	{`"value6_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value6Bool)), kBool},
+	{`"value7":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value7)), kStr},
+	{`"value7_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value7Bool)), kBool},
+	{`"value8":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value8)), kStr},
+	{`"value8_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value8Bool)), kBool},
+	{`"value9":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value9)), kStr},
+	{`"value9_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value9Bool)), kBool},
+	{`"rates":`, encMany[ChargeRate], uint32(unsafe.Offsetof(Lookup{}.Rates)), kSub},
+	{`"contract_ref":`, nil, uint32(unsafe.Offsetof(Lookup{}.ContractRef)), kStr},
+	{`"overriding_rate_id":`, nil, uint32(unsafe.Offsetof(Lookup{}.OverridingRateID)), kInt},
+	{`"_isnewcode":`, nil, uint32(unsafe.Offsetof(Lookup{}.Isnewcode)), kBool},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Lookup{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Lookup{}.Importtype)), kStr},
+	{`"kashflow_tenant":`, nil, uint32(unsafe.Offsetof(Lookup{}.KashflowTenant)), kStr},
+	{`"email_template_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.EmailTemplateName)), kStr},
+	{`"sla_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.SLAName)), kStr},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Lookup{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Lookup{}.AccessControlLevel)), kInt},
+	{`"custom1":`, nil, uint32(unsafe.Offsetof(Lookup{}.Custom1)), kStr},
+	{`"custom1_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Custom1Bool)), kBool},
+	{`"custom2":`, nil, uint32(unsafe.Offsetof(Lookup{}.Custom2)), kStr},
+	{`"tax_rate_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.TaxRateName)), kStr},
+	{`"xero_tenant_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.XeroTenantName)), kStr},
+	{`"surcharge_item_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.SurchargeItemName)), kStr},
+	{`"dynamics_company_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.DynamicsCompanyName)), kStr},
+	{`"valueint1":`, nil, uint32(unsafe.Offsetof(Lookup{}.Valueint1)), kInt},
+	{`"linked_item":`, nil, uint32(unsafe.Offsetof(Lookup{}.LinkedItem)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(Lookup{}.Sequence)), kInt},
+	{`"sub_lookup":`, encMany[Lookup], uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kSub},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Lookup{}.Translations)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Lookup{}.Warning)), kStr},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(Lookup{}.Inactive)), kBool},
+	{`"column_profile_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.ColumnProfileName)), kStr},
+	{`"jira_instance_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.JiraInstanceName)), kStr},
+}}
+
+func (m *Lookup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLookup) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Lookup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -2,1517 +2,957 @@
 
 package halopsa
 
-func (m *MYOBDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_disconnect":
-			ok = d.bool(&m.Disconnect)
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "client_mappings":
-			ok = decodeModels(d, &m.ClientMappings)
-		case "client_top_level_name":
-			ok = d.str(&m.ClientTopLevelName)
-		case "clienttoplevel":
-			ok = d.int(&m.Clienttoplevel)
-		case "code":
-			ok = d.str(&m.Code)
-		case "company_id":
-			ok = d.str(&m.CompanyID)
-		case "company_name":
-			ok = d.str(&m.CompanyName)
-		case "company_url":
-			ok = d.str(&m.CompanyURL)
-		case "defaultexpenseaccountid":
-			ok = d.int(&m.Defaultexpenseaccountid)
-		case "defaultexpenseaccountname":
-			ok = d.str(&m.Defaultexpenseaccountname)
-		case "defaultinvoiceitem":
-			ok = d.int(&m.Defaultinvoiceitem)
-		case "defaultitemgroup":
-			ok = d.int(&m.Defaultitemgroup)
-		case "defaultorderitem":
-			ok = d.int(&m.Defaultorderitem)
-		case "defaultsalesaccountid":
-			ok = d.int(&m.Defaultsalesaccountid)
-		case "defaultsalesaccountname":
-			ok = d.str(&m.Defaultsalesaccountname)
-		case "defaulttaxcodeid":
-			ok = d.int(&m.Defaulttaxcodeid)
-		case "defaulttaxcodename":
-			ok = d.str(&m.Defaulttaxcodename)
-		case "enablesync":
-			ok = d.bool(&m.Enablesync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isdesktop":
-			ok = d.bool(&m.Isdesktop)
-		case "item_group_name":
-			ok = d.str(&m.ItemGroupName)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_password":
-			ok = d.str(&m.NewPassword)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "newmethod":
-			ok = d.bool(&m.Newmethod)
-		case "showmessage":
-			ok = d.bool(&m.Showmessage)
-		case "supplier_mappings":
-			ok = decodeModels(d, &m.SupplierMappings)
-		case "supplier_top_level_name":
-			ok = d.str(&m.SupplierTopLevelName)
-		case "suppliernamefield":
-			ok = d.int(&m.Suppliernamefield)
-		case "suppliertoplevel":
-			ok = d.int(&m.Suppliertoplevel)
-		case "sync_entities_list":
-			ok = decodeModels(d, &m.SyncEntitiesList)
-		case "syncentities":
-			ok = d.str(&m.Syncentities)
-		case "url":
-			ok = d.str(&m.URL)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *MYOBDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.bool(`"isdesktop":`, m.Isdesktop)
-	e.str(`"url":`, m.URL)
-	e.str(`"company_url":`, m.CompanyURL)
-	e.str(`"company_id":`, m.CompanyID)
-	e.str(`"company_name":`, m.CompanyName)
-	e.str(`"code":`, m.Code)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.bool(`"authorized":`, m.Authorized)
-	e.bool(`"newmethod":`, m.Newmethod)
-	e.str(`"client_id":`, m.ClientID)
-	e.int(`"defaulttaxcodeid":`, m.Defaulttaxcodeid)
-	e.str(`"defaulttaxcodename":`, m.Defaulttaxcodename)
-	e.int(`"clienttoplevel":`, m.Clienttoplevel)
-	e.int(`"defaultitemgroup":`, m.Defaultitemgroup)
-	e.int(`"defaultsalesaccountid":`, m.Defaultsalesaccountid)
-	e.str(`"defaultsalesaccountname":`, m.Defaultsalesaccountname)
-	e.int(`"defaultexpenseaccountid":`, m.Defaultexpenseaccountid)
-	e.str(`"defaultexpenseaccountname":`, m.Defaultexpenseaccountname)
-	e.bool(`"enablesync":`, m.Enablesync)
-	e.str(`"syncentities":`, m.Syncentities)
-	e.bool(`"showmessage":`, m.Showmessage)
-	e.int(`"defaultinvoiceitem":`, m.Defaultinvoiceitem)
-	e.int(`"defaultorderitem":`, m.Defaultorderitem)
-	e.int(`"suppliertoplevel":`, m.Suppliertoplevel)
-	e.int(`"suppliernamefield":`, m.Suppliernamefield)
-	e.str(`"username":`, m.Username)
-	e.str(`"new_password":`, m.NewPassword)
-	e.str(`"client_top_level_name":`, m.ClientTopLevelName)
-	e.str(`"item_group_name":`, m.ItemGroupName)
-	e.str(`"supplier_top_level_name":`, m.SupplierTopLevelName)
-	encodeModels(e, `"sync_entities_list":`, m.SyncEntitiesList)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.bool(`"_disconnect":`, m.Disconnect)
-	e.str(`"_importtype":`, m.Importtype)
-	encodeModels(e, `"client_mappings":`, m.ClientMappings)
-	encodeModels(e, `"supplier_mappings":`, m.SupplierMappings)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+var dectMYOBDetails = decTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ID)), kInt},
+	{"isdesktop", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Isdesktop)), kBool},
+	{"url", nil, uint32(unsafe.Offsetof(MYOBDetails{}.URL)), kStr},
+	{"company_url", nil, uint32(unsafe.Offsetof(MYOBDetails{}.CompanyURL)), kStr},
+	{"company_id", nil, uint32(unsafe.Offsetof(MYOBDetails{}.CompanyID)), kStr},
+	{"company_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.CompanyName)), kStr},
+	{"code", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Code)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewClientSecret)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Exchangecode)), kBool},
+	{"authorized", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Authorized)), kBool},
+	{"newmethod", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Newmethod)), kBool},
+	{"client_id", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ClientID)), kStr},
+	{"defaulttaxcodeid", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaulttaxcodeid)), kInt},
+	{"defaulttaxcodename", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaulttaxcodename)), kStr},
+	{"clienttoplevel", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Clienttoplevel)), kInt},
+	{"defaultitemgroup", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultitemgroup)), kInt},
+	{"defaultsalesaccountid", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultsalesaccountid)), kInt},
+	{"defaultsalesaccountname", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultsalesaccountname)), kStr},
+	{"defaultexpenseaccountid", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultexpenseaccountid)), kInt},
+	{"defaultexpenseaccountname", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultexpenseaccountname)), kStr},
+	{"enablesync", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Enablesync)), kBool},
+	{"syncentities", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Syncentities)), kStr},
+	{"showmessage", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Showmessage)), kBool},
+	{"defaultinvoiceitem", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultinvoiceitem)), kInt},
+	{"defaultorderitem", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultorderitem)), kInt},
+	{"suppliertoplevel", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Suppliertoplevel)), kInt},
+	{"suppliernamefield", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Suppliernamefield)), kInt},
+	{"username", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Username)), kStr},
+	{"new_password", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewPassword)), kStr},
+	{"client_top_level_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ClientTopLevelName)), kStr},
+	{"item_group_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ItemGroupName)), kStr},
+	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.SupplierTopLevelName)), kStr},
+	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), kSub},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewRefreshToken)), kStr},
+	{"_disconnect", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Disconnect)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Importtype)), kStr},
+	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), kSub},
+	{"supplier_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Warning)), kStr},
+}, sorted: []uint16{35, 8, 36, 39, 9, 11, 37, 29, 14, 6, 4, 5, 3, 18, 19, 23, 15, 24, 16, 17, 12, 13, 20, 0, 1, 30, 33, 7, 28, 34, 10, 22, 38, 31, 26, 25, 32, 21, 2, 27}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MYOBDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *MYOBDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMYOBDetails) }
+
+var enctMYOBDetails = encTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.ID)), kInt},
+	{`"isdesktop":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Isdesktop)), kBool},
+	{`"url":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.URL)), kStr},
+	{`"company_url":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.CompanyURL)), kStr},
+	{`"company_id":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.CompanyID)), kStr},
+	{`"company_name":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.CompanyName)), kStr},
+	{`"code":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Code)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewClientSecret)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Exchangecode)), kBool},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Authorized)), kBool},
+	{`"newmethod":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Newmethod)), kBool},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.ClientID)), kStr},
+	{`"defaulttaxcodeid":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaulttaxcodeid)), kInt},
+	{`"defaulttaxcodename":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaulttaxcodename)), kStr},
+	{`"clienttoplevel":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Clienttoplevel)), kInt},
+	{`"defaultitemgroup":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultitemgroup)), kInt},
+	{`"defaultsalesaccountid":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultsalesaccountid)), kInt},
+	{`"defaultsalesaccountname":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultsalesaccountname)), kStr},
+	{`"defaultexpenseaccountid":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultexpenseaccountid)), kInt},
+	{`"defaultexpenseaccountname":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultexpenseaccountname)), kStr},
+	{`"enablesync":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Enablesync)), kBool},
+	{`"syncentities":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Syncentities)), kStr},
+	{`"showmessage":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Showmessage)), kBool},
+	{`"defaultinvoiceitem":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultinvoiceitem)), kInt},
+	{`"defaultorderitem":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultorderitem)), kInt},
+	{`"suppliertoplevel":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Suppliertoplevel)), kInt},
+	{`"suppliernamefield":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Suppliernamefield)), kInt},
+	{`"username":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Username)), kStr},
+	{`"new_password":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewPassword)), kStr},
+	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.ClientTopLevelName)), kStr},
+	{`"item_group_name":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.ItemGroupName)), kStr},
+	{`"supplier_top_level_name":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.SupplierTopLevelName)), kStr},
+	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), kSub},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewRefreshToken)), kStr},
+	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Disconnect)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Importtype)), kStr},
+	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), kSub},
+	{`"supplier_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Warning)), kStr},
+}}
+
+func (m *MYOBDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMYOBDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MYOBDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Mailbox) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_confirmclientcredentialssetup":
-			ok = d.bool(&m.Confirmclientcredentialssetup)
-		case "_confirmmanagedidentitysetup":
-			ok = d.bool(&m.Confirmmanagedidentitysetup)
-		case "_exchangecodefortoken":
-			ok = d.bool(&m.Exchangecodefortoken)
-		case "_getgoogletoken":
-			ok = d.bool(&m.Getgoogletoken)
-		case "_isglobalsmtp":
-			ok = d.bool(&m.Isglobalsmtp)
-		case "_testonly":
-			ok = d.bool(&m.Testonly)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "_webhookaction":
-			ok = decodeEnum(d, &m.Webhookaction)
-		case "accept_auto_replies":
-			ok = d.bool(&m.AcceptAutoReplies)
-		case "accesstoken":
-			ok = d.str(&m.Accesstoken)
-		case "accesstokenexpirydate":
-			ok = d.time(&m.Accesstokenexpirydate)
-		case "allow_email_hashtags":
-			ok = d.bool(&m.AllowEmailHashtags)
-		case "azure_authentication_type":
-			ok = d.int(&m.AzureAuthenticationType)
-		case "azure_authority":
-			ok = d.int(&m.AzureAuthority)
-		case "azure_authorized":
-			ok = d.bool(&m.AzureAuthorized)
-		case "azure_subscribed":
-			ok = d.bool(&m.AzureSubscribed)
-		case "azure_subscription_expiry":
-			ok = d.time(&m.AzureSubscriptionExpiry)
-		case "azure_subscription_id":
-			ok = d.str(&m.AzureSubscriptionID)
-		case "azureappid":
-			ok = d.str(&m.Azureappid)
-		case "azuredatecutoff":
-			ok = d.time(&m.Azuredatecutoff)
-		case "azureemail":
-			ok = d.str(&m.Azureemail)
-		case "azureleavemailininbox":
-			ok = d.bool(&m.Azureleavemailininbox)
-		case "azureredirecturi":
-			ok = d.str(&m.Azureredirecturi)
-		case "azuretenant":
-			ok = d.str(&m.Azuretenant)
-		case "changeseq":
-			ok = d.int(&m.Changeseq)
-		case "creationdate":
-			ok = d.time(&m.Creationdate)
-		case "defaultuser":
-			ok = d.str(&m.Defaultuser)
-		case "defaultuserid":
-			ok = d.int(&m.Defaultuserid)
-		case "defaultusersite":
-			ok = d.str(&m.Defaultusersite)
-		case "deleteditemsfolder":
-			ok = d.str(&m.Deleteditemsfolder)
-		case "display_address":
-			ok = d.str(&m.DisplayAddress)
-		case "dontimportbeforecreation":
-			ok = d.bool(&m.Dontimportbeforecreation)
-		case "dontsendack":
-			ok = d.bool(&m.Dontsendack)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "ewsusername":
-			ok = d.str(&m.Ewsusername)
-		case "exchangemailboxdisplayname":
-			ok = d.str(&m.Exchangemailboxdisplayname)
-		case "exchangemailboxfqdn":
-			ok = d.str(&m.Exchangemailboxfqdn)
-		case "google_authorized":
-			ok = d.bool(&m.GoogleAuthorized)
-		case "google_code":
-			ok = d.str(&m.GoogleCode)
-		case "google_email":
-			ok = d.str(&m.GoogleEmail)
-		case "google_redirect":
-			ok = d.str(&m.GoogleRedirect)
-		case "google_token_expiry":
-			ok = d.time(&m.GoogleTokenExpiry)
-		case "google_type":
-			ok = d.int(&m.GoogleType)
-		case "graph_host":
-			ok = d.str(&m.GraphHost)
-		case "halointegrator_lasterror":
-			ok = d.str(&m.HalointegratorLasterror)
-		case "halointegrator_lastsync":
-			ok = d.time(&m.HalointegratorLastsync)
-		case "harddeletereadmessages":
-			ok = d.bool(&m.Harddeletereadmessages)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ignore_cc_emails":
-			ok = d.bool(&m.IgnoreCcEmails)
-		case "imapdatecutoff":
-			ok = d.time(&m.Imapdatecutoff)
-		case "imapleavemailininbox":
-			ok = d.bool(&m.Imapleavemailininbox)
-		case "inbound_method":
-			ok = d.int(&m.InboundMethod)
-		case "messagegroup_id":
-			ok = d.int(&m.MessagegroupID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_azure_access_token":
-			ok = d.str(&m.NewAzureAccessToken)
-		case "new_azure_refresh_token":
-			ok = d.str(&m.NewAzureRefreshToken)
-		case "new_azure_subscription_secret":
-			ok = d.str(&m.NewAzureSubscriptionSecret)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_google_access_token":
-			ok = d.str(&m.NewGoogleAccessToken)
-		case "new_google_refresh_token":
-			ok = d.str(&m.NewGoogleRefreshToken)
-		case "newuser_default_site":
-			ok = d.int(&m.NewuserDefaultSite)
-		case "newuser_default_site_name":
-			ok = d.str(&m.NewuserDefaultSiteName)
-		case "newuser_send_ack":
-			ok = d.bool(&m.NewuserSendAck)
-		case "newuser_send_welcome_email":
-			ok = d.bool(&m.NewuserSendWelcomeEmail)
-		case "oauth_code":
-			ok = d.str(&m.OauthCode)
-		case "password":
-			ok = d.str(&m.Password)
-		case "popport":
-			ok = d.int(&m.Popport)
-		case "refreshtoken":
-			ok = d.str(&m.Refreshtoken)
-		case "refreshtokenexpirydate":
-			ok = d.time(&m.Refreshtokenexpirydate)
-		case "restriction_type":
-			ok = d.int(&m.RestrictionType)
-		case "restrictto_department_id":
-			ok = d.int(&m.RestricttoDepartmentID)
-		case "restrictto_department_name":
-			ok = d.str(&m.RestricttoDepartmentName)
-		case "restrictto_org_id":
-			ok = d.int(&m.RestricttoOrgID)
-		case "restrictto_org_name":
-			ok = d.str(&m.RestricttoOrgName)
-		case "restrictto_team_id":
-			ok = d.int(&m.RestricttoTeamID)
-		case "restrictto_team_name":
-			ok = d.str(&m.RestricttoTeamName)
-		case "safe_attachment_placeholder":
-			ok = d.str(&m.SafeAttachmentPlaceholder)
-		case "safe_attachment_policy":
-			ok = d.int(&m.SafeAttachmentPolicy)
-		case "server":
-			ok = d.str(&m.Server)
-		case "shared_mailbox_emailaddress":
-			ok = d.str(&m.SharedMailboxEmailaddress)
-		case "showinfromaddress":
-			ok = d.bool(&m.Showinfromaddress)
-		case "signature_overrides":
-			ok = decodeModels(d, &m.SignatureOverrides)
-		case "site_domain_matching":
-			ok = d.bool(&m.SiteDomainMatching)
-		case "site_prefix_matching":
-			ok = d.bool(&m.SitePrefixMatching)
-		case "site_tocc_matching":
-			ok = d.bool(&m.SiteToccMatching)
-		case "site_wildcard_matching":
-			ok = d.bool(&m.SiteWildcardMatching)
-		case "smtpaddress":
-			ok = d.str(&m.Smtpaddress)
-		case "smtpdisplayname":
-			ok = d.str(&m.Smtpdisplayname)
-		case "smtppassword":
-			ok = d.str(&m.Smtppassword)
-		case "smtpport":
-			ok = d.int(&m.Smtpport)
-		case "smtpserver":
-			ok = d.str(&m.Smtpserver)
-		case "smtpusername":
-			ok = d.str(&m.Smtpusername)
-		case "smtpusetls":
-			ok = d.bool(&m.Smtpusetls)
-		case "syncaddressbook":
-			ok = d.bool(&m.Syncaddressbook)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		case "tlstype":
-			ok = d.int(&m.Tlstype)
-		case "tokendestructiondate":
-			ok = d.time(&m.Tokendestructiondate)
-		case "type":
-			ok = d.int(&m.Type)
-		case "unmatched_users":
-			ok = d.int(&m.UnmatchedUsers)
-		case "username":
-			ok = d.str(&m.Username)
-		case "usesmtpforazuremailbox":
-			ok = d.bool(&m.Usesmtpforazuremailbox)
-		case "usetls":
-			ok = d.bool(&m.Usetls)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectMailbox = decTable{extra: unsafe.Offsetof(Mailbox{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Mailbox{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Mailbox{}.Name)), kStr},
+	{"server", nil, uint32(unsafe.Offsetof(Mailbox{}.Server)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(Mailbox{}.Username)), kStr},
+	{"smtpaddress", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpaddress)), kStr},
+	{"enabled", nil, uint32(unsafe.Offsetof(Mailbox{}.Enabled)), kBool},
+	{"type", nil, uint32(unsafe.Offsetof(Mailbox{}.Type)), kInt},
+	{"azureemail", nil, uint32(unsafe.Offsetof(Mailbox{}.Azureemail)), kStr},
+	{"display_address", nil, uint32(unsafe.Offsetof(Mailbox{}.DisplayAddress)), kStr},
+	{"google_email", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleEmail)), kStr},
+	{"inbound_method", nil, uint32(unsafe.Offsetof(Mailbox{}.InboundMethod)), kInt},
+	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(Mailbox{}.HalointegratorLastsync)), kTime},
+	{"password", nil, uint32(unsafe.Offsetof(Mailbox{}.Password)), kStr},
+	{"usetls", nil, uint32(unsafe.Offsetof(Mailbox{}.Usetls)), kBool},
+	{"restriction_type", nil, uint32(unsafe.Offsetof(Mailbox{}.RestrictionType)), kInt},
+	{"restrictto_org_id", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoOrgID)), kInt},
+	{"restrictto_org_name", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoOrgName)), kStr},
+	{"restrictto_department_id", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoDepartmentID)), kInt},
+	{"restrictto_department_name", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoDepartmentName)), kStr},
+	{"restrictto_team_id", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoTeamID)), kInt},
+	{"restrictto_team_name", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoTeamName)), kStr},
+	{"exchangemailboxdisplayname", nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangemailboxdisplayname)), kStr},
+	{"exchangemailboxfqdn", nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangemailboxfqdn)), kStr},
+	{"harddeletereadmessages", nil, uint32(unsafe.Offsetof(Mailbox{}.Harddeletereadmessages)), kBool},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(Mailbox{}.TickettypeID)), kInt},
+	{"popport", nil, uint32(unsafe.Offsetof(Mailbox{}.Popport)), kInt},
+	{"smtpserver", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpserver)), kStr},
+	{"smtpusername", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpusername)), kStr},
+	{"smtppassword", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtppassword)), kStr},
+	{"smtpport", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpport)), kInt},
+	{"smtpusetls", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpusetls)), kBool},
+	{"usesmtpforazuremailbox", nil, uint32(unsafe.Offsetof(Mailbox{}.Usesmtpforazuremailbox)), kBool},
+	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Mailbox{}.MessagegroupID)), kInt},
+	{"smtpdisplayname", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpdisplayname)), kStr},
+	{"syncaddressbook", nil, uint32(unsafe.Offsetof(Mailbox{}.Syncaddressbook)), kBool},
+	{"dontsendack", nil, uint32(unsafe.Offsetof(Mailbox{}.Dontsendack)), kBool},
+	{"defaultuser", nil, uint32(unsafe.Offsetof(Mailbox{}.Defaultuser)), kStr},
+	{"defaultuserid", nil, uint32(unsafe.Offsetof(Mailbox{}.Defaultuserid)), kInt},
+	{"changeseq", nil, uint32(unsafe.Offsetof(Mailbox{}.Changeseq)), kInt},
+	{"accesstoken", nil, uint32(unsafe.Offsetof(Mailbox{}.Accesstoken)), kStr},
+	{"accesstokenexpirydate", nil, uint32(unsafe.Offsetof(Mailbox{}.Accesstokenexpirydate)), kTime},
+	{"refreshtoken", nil, uint32(unsafe.Offsetof(Mailbox{}.Refreshtoken)), kStr},
+	{"refreshtokenexpirydate", nil, uint32(unsafe.Offsetof(Mailbox{}.Refreshtokenexpirydate)), kTime},
+	{"tokendestructiondate", nil, uint32(unsafe.Offsetof(Mailbox{}.Tokendestructiondate)), kTime},
+	{"deleteditemsfolder", nil, uint32(unsafe.Offsetof(Mailbox{}.Deleteditemsfolder)), kStr},
+	{"tlstype", nil, uint32(unsafe.Offsetof(Mailbox{}.Tlstype)), kInt},
+	{"ewsusername", nil, uint32(unsafe.Offsetof(Mailbox{}.Ewsusername)), kStr},
+	{"azureappid", nil, uint32(unsafe.Offsetof(Mailbox{}.Azureappid)), kStr},
+	{"azuretenant", nil, uint32(unsafe.Offsetof(Mailbox{}.Azuretenant)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(Mailbox{}.NewClientSecret)), kStr},
+	{"new_azure_access_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewAzureAccessToken)), kStr},
+	{"new_azure_refresh_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewAzureRefreshToken)), kStr},
+	{"oauth_code", nil, uint32(unsafe.Offsetof(Mailbox{}.OauthCode)), kStr},
+	{"azureredirecturi", nil, uint32(unsafe.Offsetof(Mailbox{}.Azureredirecturi)), kStr},
+	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangecodefortoken)), kBool},
+	{"_testonly", nil, uint32(unsafe.Offsetof(Mailbox{}.Testonly)), kBool},
+	{"signature_overrides", decMany[MailboxTechnician], uint32(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), kSub},
+	{"_isglobalsmtp", nil, uint32(unsafe.Offsetof(Mailbox{}.Isglobalsmtp)), kBool},
+	{"new_google_access_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleAccessToken)), kStr},
+	{"new_google_refresh_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleRefreshToken)), kStr},
+	{"google_token_expiry", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleTokenExpiry)), kTime},
+	{"google_redirect", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleRedirect)), kStr},
+	{"_getgoogletoken", nil, uint32(unsafe.Offsetof(Mailbox{}.Getgoogletoken)), kBool},
+	{"google_code", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleCode)), kStr},
+	{"azure_authorized", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureAuthorized)), kBool},
+	{"google_authorized", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleAuthorized)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(Mailbox{}.Warning)), kStr},
+	{"shared_mailbox_emailaddress", nil, uint32(unsafe.Offsetof(Mailbox{}.SharedMailboxEmailaddress)), kStr},
+	{"google_type", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleType)), kInt},
+	{"graph_host", nil, uint32(unsafe.Offsetof(Mailbox{}.GraphHost)), kStr},
+	{"azuredatecutoff", nil, uint32(unsafe.Offsetof(Mailbox{}.Azuredatecutoff)), kTime},
+	{"azureleavemailininbox", nil, uint32(unsafe.Offsetof(Mailbox{}.Azureleavemailininbox)), kBool},
+	{"imapdatecutoff", nil, uint32(unsafe.Offsetof(Mailbox{}.Imapdatecutoff)), kTime},
+	{"imapleavemailininbox", nil, uint32(unsafe.Offsetof(Mailbox{}.Imapleavemailininbox)), kBool},
+	{"azure_subscription_id", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureSubscriptionID)), kStr},
+	{"azure_subscription_expiry", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureSubscriptionExpiry)), kTime},
+	{"azure_subscribed", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureSubscribed)), kBool},
+	{"new_azure_subscription_secret", nil, uint32(unsafe.Offsetof(Mailbox{}.NewAzureSubscriptionSecret)), kStr},
+	{"_webhookaction", nil, uint32(unsafe.Offsetof(Mailbox{}.Webhookaction)), kInt},
+	{"ignore_cc_emails", nil, uint32(unsafe.Offsetof(Mailbox{}.IgnoreCcEmails)), kBool},
+	{"accept_auto_replies", nil, uint32(unsafe.Offsetof(Mailbox{}.AcceptAutoReplies)), kBool},
+	{"allow_email_hashtags", nil, uint32(unsafe.Offsetof(Mailbox{}.AllowEmailHashtags)), kBool},
+	{"site_prefix_matching", nil, uint32(unsafe.Offsetof(Mailbox{}.SitePrefixMatching)), kBool},
+	{"site_wildcard_matching", nil, uint32(unsafe.Offsetof(Mailbox{}.SiteWildcardMatching)), kBool},
+	{"site_domain_matching", nil, uint32(unsafe.Offsetof(Mailbox{}.SiteDomainMatching)), kBool},
+	{"site_tocc_matching", nil, uint32(unsafe.Offsetof(Mailbox{}.SiteToccMatching)), kBool},
+	{"unmatched_users", nil, uint32(unsafe.Offsetof(Mailbox{}.UnmatchedUsers)), kInt},
+	{"newuser_default_site", nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserDefaultSite)), kInt},
+	{"newuser_default_site_name", nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserDefaultSiteName)), kStr},
+	{"newuser_send_welcome_email", nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserSendWelcomeEmail)), kBool},
+	{"newuser_send_ack", nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserSendAck)), kBool},
+	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(Mailbox{}.HalointegratorLasterror)), kStr},
+	{"azure_authority", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureAuthority)), kInt},
+	{"defaultusersite", nil, uint32(unsafe.Offsetof(Mailbox{}.Defaultusersite)), kStr},
+	{"safe_attachment_policy", nil, uint32(unsafe.Offsetof(Mailbox{}.SafeAttachmentPolicy)), kInt},
+	{"safe_attachment_placeholder", nil, uint32(unsafe.Offsetof(Mailbox{}.SafeAttachmentPlaceholder)), kStr},
+	{"creationdate", nil, uint32(unsafe.Offsetof(Mailbox{}.Creationdate)), kTime},
+	{"dontimportbeforecreation", nil, uint32(unsafe.Offsetof(Mailbox{}.Dontimportbeforecreation)), kBool},
+	{"azure_authentication_type", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureAuthenticationType)), kInt},
+	{"_confirmmanagedidentitysetup", nil, uint32(unsafe.Offsetof(Mailbox{}.Confirmmanagedidentitysetup)), kBool},
+	{"_confirmclientcredentialssetup", nil, uint32(unsafe.Offsetof(Mailbox{}.Confirmclientcredentialssetup)), kBool},
+	{"showinfromaddress", nil, uint32(unsafe.Offsetof(Mailbox{}.Showinfromaddress)), kBool},
+}, sorted: []uint16{100, 99, 54, 62, 57, 55, 66, 78, 80, 39, 40, 81, 98, 92, 64, 76, 75, 74, 47, 70, 7, 71, 53, 48, 38, 96, 36, 37, 93, 44, 8, 97, 35, 5, 46, 21, 22, 65, 63, 9, 61, 60, 68, 69, 91, 11, 23, 0, 79, 72, 73, 10, 32, 1, 50, 51, 77, 49, 58, 59, 87, 88, 90, 89, 52, 12, 25, 41, 42, 14, 17, 18, 15, 16, 19, 20, 95, 94, 2, 67, 101, 56, 84, 82, 85, 83, 4, 33, 28, 29, 26, 27, 30, 34, 24, 45, 43, 6, 86, 3, 31, 13}}
 
-func (m *Mailbox) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"server":`, m.Server)
-	e.str(`"username":`, m.Username)
-	e.str(`"smtpaddress":`, m.Smtpaddress)
-	e.bool(`"enabled":`, m.Enabled)
-	e.int(`"type":`, m.Type)
-	e.str(`"azureemail":`, m.Azureemail)
-	e.str(`"display_address":`, m.DisplayAddress)
-	e.str(`"google_email":`, m.GoogleEmail)
-	e.int(`"inbound_method":`, m.InboundMethod)
-	e.time(`"halointegrator_lastsync":`, m.HalointegratorLastsync)
-	e.str(`"password":`, m.Password)
-	e.bool(`"usetls":`, m.Usetls)
-	e.int(`"restriction_type":`, m.RestrictionType)
-	e.int(`"restrictto_org_id":`, m.RestricttoOrgID)
-	e.str(`"restrictto_org_name":`, m.RestricttoOrgName)
-	e.int(`"restrictto_department_id":`, m.RestricttoDepartmentID)
-	e.str(`"restrictto_department_name":`, m.RestricttoDepartmentName)
-	e.int(`"restrictto_team_id":`, m.RestricttoTeamID)
-	e.str(`"restrictto_team_name":`, m.RestricttoTeamName)
-	e.str(`"exchangemailboxdisplayname":`, m.Exchangemailboxdisplayname)
-	e.str(`"exchangemailboxfqdn":`, m.Exchangemailboxfqdn)
-	e.bool(`"harddeletereadmessages":`, m.Harddeletereadmessages)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.int(`"popport":`, m.Popport)
-	e.str(`"smtpserver":`, m.Smtpserver)
-	e.str(`"smtpusername":`, m.Smtpusername)
-	e.str(`"smtppassword":`, m.Smtppassword)
-	e.int(`"smtpport":`, m.Smtpport)
-	e.bool(`"smtpusetls":`, m.Smtpusetls)
-	e.bool(`"usesmtpforazuremailbox":`, m.Usesmtpforazuremailbox)
-	e.int(`"messagegroup_id":`, m.MessagegroupID)
-	e.str(`"smtpdisplayname":`, m.Smtpdisplayname)
-	e.bool(`"syncaddressbook":`, m.Syncaddressbook)
-	e.bool(`"dontsendack":`, m.Dontsendack)
-	e.str(`"defaultuser":`, m.Defaultuser)
-	e.int(`"defaultuserid":`, m.Defaultuserid)
-	e.int(`"changeseq":`, m.Changeseq)
-	e.str(`"accesstoken":`, m.Accesstoken)
-	e.time(`"accesstokenexpirydate":`, m.Accesstokenexpirydate)
-	e.str(`"refreshtoken":`, m.Refreshtoken)
-	e.time(`"refreshtokenexpirydate":`, m.Refreshtokenexpirydate)
-	e.time(`"tokendestructiondate":`, m.Tokendestructiondate)
-	e.str(`"deleteditemsfolder":`, m.Deleteditemsfolder)
-	e.int(`"tlstype":`, m.Tlstype)
-	e.str(`"ewsusername":`, m.Ewsusername)
-	e.str(`"azureappid":`, m.Azureappid)
-	e.str(`"azuretenant":`, m.Azuretenant)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"new_azure_access_token":`, m.NewAzureAccessToken)
-	e.str(`"new_azure_refresh_token":`, m.NewAzureRefreshToken)
-	e.str(`"oauth_code":`, m.OauthCode)
-	e.str(`"azureredirecturi":`, m.Azureredirecturi)
-	e.bool(`"_exchangecodefortoken":`, m.Exchangecodefortoken)
-	e.bool(`"_testonly":`, m.Testonly)
-	encodeModels(e, `"signature_overrides":`, m.SignatureOverrides)
-	e.bool(`"_isglobalsmtp":`, m.Isglobalsmtp)
-	e.str(`"new_google_access_token":`, m.NewGoogleAccessToken)
-	e.str(`"new_google_refresh_token":`, m.NewGoogleRefreshToken)
-	e.time(`"google_token_expiry":`, m.GoogleTokenExpiry)
-	e.str(`"google_redirect":`, m.GoogleRedirect)
-	e.bool(`"_getgoogletoken":`, m.Getgoogletoken)
-	e.str(`"google_code":`, m.GoogleCode)
-	e.bool(`"azure_authorized":`, m.AzureAuthorized)
-	e.bool(`"google_authorized":`, m.GoogleAuthorized)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"shared_mailbox_emailaddress":`, m.SharedMailboxEmailaddress)
-	e.int(`"google_type":`, m.GoogleType)
-	e.str(`"graph_host":`, m.GraphHost)
-	e.time(`"azuredatecutoff":`, m.Azuredatecutoff)
-	e.bool(`"azureleavemailininbox":`, m.Azureleavemailininbox)
-	e.time(`"imapdatecutoff":`, m.Imapdatecutoff)
-	e.bool(`"imapleavemailininbox":`, m.Imapleavemailininbox)
-	e.str(`"azure_subscription_id":`, m.AzureSubscriptionID)
-	e.time(`"azure_subscription_expiry":`, m.AzureSubscriptionExpiry)
-	e.bool(`"azure_subscribed":`, m.AzureSubscribed)
-	e.str(`"new_azure_subscription_secret":`, m.NewAzureSubscriptionSecret)
-	encodeEnum(e, `"_webhookaction":`, m.Webhookaction)
-	e.bool(`"ignore_cc_emails":`, m.IgnoreCcEmails)
-	e.bool(`"accept_auto_replies":`, m.AcceptAutoReplies)
-	e.bool(`"allow_email_hashtags":`, m.AllowEmailHashtags)
-	e.bool(`"site_prefix_matching":`, m.SitePrefixMatching)
-	e.bool(`"site_wildcard_matching":`, m.SiteWildcardMatching)
-	e.bool(`"site_domain_matching":`, m.SiteDomainMatching)
-	e.bool(`"site_tocc_matching":`, m.SiteToccMatching)
-	e.int(`"unmatched_users":`, m.UnmatchedUsers)
-	e.int(`"newuser_default_site":`, m.NewuserDefaultSite)
-	e.str(`"newuser_default_site_name":`, m.NewuserDefaultSiteName)
-	e.bool(`"newuser_send_welcome_email":`, m.NewuserSendWelcomeEmail)
-	e.bool(`"newuser_send_ack":`, m.NewuserSendAck)
-	e.str(`"halointegrator_lasterror":`, m.HalointegratorLasterror)
-	e.int(`"azure_authority":`, m.AzureAuthority)
-	e.str(`"defaultusersite":`, m.Defaultusersite)
-	e.int(`"safe_attachment_policy":`, m.SafeAttachmentPolicy)
-	e.str(`"safe_attachment_placeholder":`, m.SafeAttachmentPlaceholder)
-	e.time(`"creationdate":`, m.Creationdate)
-	e.bool(`"dontimportbeforecreation":`, m.Dontimportbeforecreation)
-	e.int(`"azure_authentication_type":`, m.AzureAuthenticationType)
-	e.bool(`"_confirmmanagedidentitysetup":`, m.Confirmmanagedidentitysetup)
-	e.bool(`"_confirmclientcredentialssetup":`, m.Confirmclientcredentialssetup)
-	e.bool(`"showinfromaddress":`, m.Showinfromaddress)
-	e.close(mark, m.Extra)
-}
+func (m *Mailbox) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMailbox) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Mailbox) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctMailbox = encTable{extra: unsafe.Offsetof(Mailbox{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Mailbox{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Name)), kStr},
+	{`"server":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Server)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Username)), kStr},
+	{`"smtpaddress":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpaddress)), kStr},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Enabled)), kBool},
+	{`"type":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Type)), kInt},
+	{`"azureemail":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Azureemail)), kStr},
+	{`"display_address":`, nil, uint32(unsafe.Offsetof(Mailbox{}.DisplayAddress)), kStr},
+	{`"google_email":`, nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleEmail)), kStr},
+	{`"inbound_method":`, nil, uint32(unsafe.Offsetof(Mailbox{}.InboundMethod)), kInt},
+	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(Mailbox{}.HalointegratorLastsync)), kTime},
+	{`"password":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Password)), kStr},
+	{`"usetls":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Usetls)), kBool},
+	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(Mailbox{}.RestrictionType)), kInt},
+	{`"restrictto_org_id":`, nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoOrgID)), kInt},
+	{`"restrictto_org_name":`, nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoOrgName)), kStr},
+	{`"restrictto_department_id":`, nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoDepartmentID)), kInt},
+	{`"restrictto_department_name":`, nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoDepartmentName)), kStr},
+	{`"restrictto_team_id":`, nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoTeamID)), kInt},
+	{`"restrictto_team_name":`, nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoTeamName)), kStr},
+	{`"exchangemailboxdisplayname":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangemailboxdisplayname)), kStr},
+	{`"exchangemailboxfqdn":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangemailboxfqdn)), kStr},
+	{`"harddeletereadmessages":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Harddeletereadmessages)), kBool},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(Mailbox{}.TickettypeID)), kInt},
+	{`"popport":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Popport)), kInt},
+	{`"smtpserver":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpserver)), kStr},
+	{`"smtpusername":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpusername)), kStr},
+	{`"smtppassword":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Smtppassword)), kStr},
+	{`"smtpport":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpport)), kInt},
+	{`"smtpusetls":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpusetls)), kBool},
+	{`"usesmtpforazuremailbox":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Usesmtpforazuremailbox)), kBool},
+	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(Mailbox{}.MessagegroupID)), kInt},
+	{`"smtpdisplayname":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpdisplayname)), kStr},
+	{`"syncaddressbook":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Syncaddressbook)), kBool},
+	{`"dontsendack":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Dontsendack)), kBool},
+	{`"defaultuser":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Defaultuser)), kStr},
+	{`"defaultuserid":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Defaultuserid)), kInt},
+	{`"changeseq":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Changeseq)), kInt},
+	{`"accesstoken":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Accesstoken)), kStr},
+	{`"accesstokenexpirydate":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Accesstokenexpirydate)), kTime},
+	{`"refreshtoken":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Refreshtoken)), kStr},
+	{`"refreshtokenexpirydate":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Refreshtokenexpirydate)), kTime},
+	{`"tokendestructiondate":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Tokendestructiondate)), kTime},
+	{`"deleteditemsfolder":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Deleteditemsfolder)), kStr},
+	{`"tlstype":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Tlstype)), kInt},
+	{`"ewsusername":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Ewsusername)), kStr},
+	{`"azureappid":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Azureappid)), kStr},
+	{`"azuretenant":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Azuretenant)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewClientSecret)), kStr},
+	{`"new_azure_access_token":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewAzureAccessToken)), kStr},
+	{`"new_azure_refresh_token":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewAzureRefreshToken)), kStr},
+	{`"oauth_code":`, nil, uint32(unsafe.Offsetof(Mailbox{}.OauthCode)), kStr},
+	{`"azureredirecturi":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Azureredirecturi)), kStr},
+	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangecodefortoken)), kBool},
+	{`"_testonly":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Testonly)), kBool},
+	{`"signature_overrides":`, encMany[MailboxTechnician], uint32(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), kSub},
+	{`"_isglobalsmtp":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Isglobalsmtp)), kBool},
+	{`"new_google_access_token":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleAccessToken)), kStr},
+	{`"new_google_refresh_token":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleRefreshToken)), kStr},
+	{`"google_token_expiry":`, nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleTokenExpiry)), kTime},
+	{`"google_redirect":`, nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleRedirect)), kStr},
+	{`"_getgoogletoken":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Getgoogletoken)), kBool},
+	{`"google_code":`, nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleCode)), kStr},
+	{`"azure_authorized":`, nil, uint32(unsafe.Offsetof(Mailbox{}.AzureAuthorized)), kBool},
+	{`"google_authorized":`, nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleAuthorized)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Warning)), kStr},
+	{`"shared_mailbox_emailaddress":`, nil, uint32(unsafe.Offsetof(Mailbox{}.SharedMailboxEmailaddress)), kStr},
+	{`"google_type":`, nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleType)), kInt},
+	{`"graph_host":`, nil, uint32(unsafe.Offsetof(Mailbox{}.GraphHost)), kStr},
+	{`"azuredatecutoff":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Azuredatecutoff)), kTime},
+	{`"azureleavemailininbox":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Azureleavemailininbox)), kBool},
+	{`"imapdatecutoff":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Imapdatecutoff)), kTime},
+	{`"imapleavemailininbox":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Imapleavemailininbox)), kBool},
+	{`"azure_subscription_id":`, nil, uint32(unsafe.Offsetof(Mailbox{}.AzureSubscriptionID)), kStr},
+	{`"azure_subscription_expiry":`, nil, uint32(unsafe.Offsetof(Mailbox{}.AzureSubscriptionExpiry)), kTime},
+	{`"azure_subscribed":`, nil, uint32(unsafe.Offsetof(Mailbox{}.AzureSubscribed)), kBool},
+	{`"new_azure_subscription_secret":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewAzureSubscriptionSecret)), kStr},
+	{`"_webhookaction":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Webhookaction)), kInt},
+	{`"ignore_cc_emails":`, nil, uint32(unsafe.Offsetof(Mailbox{}.IgnoreCcEmails)), kBool},
+	{`"accept_auto_replies":`, nil, uint32(unsafe.Offsetof(Mailbox{}.AcceptAutoReplies)), kBool},
+	{`"allow_email_hashtags":`, nil, uint32(unsafe.Offsetof(Mailbox{}.AllowEmailHashtags)), kBool},
+	{`"site_prefix_matching":`, nil, uint32(unsafe.Offsetof(Mailbox{}.SitePrefixMatching)), kBool},
+	{`"site_wildcard_matching":`, nil, uint32(unsafe.Offsetof(Mailbox{}.SiteWildcardMatching)), kBool},
+	{`"site_domain_matching":`, nil, uint32(unsafe.Offsetof(Mailbox{}.SiteDomainMatching)), kBool},
+	{`"site_tocc_matching":`, nil, uint32(unsafe.Offsetof(Mailbox{}.SiteToccMatching)), kBool},
+	{`"unmatched_users":`, nil, uint32(unsafe.Offsetof(Mailbox{}.UnmatchedUsers)), kInt},
+	{`"newuser_default_site":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserDefaultSite)), kInt},
+	{`"newuser_default_site_name":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserDefaultSiteName)), kStr},
+	{`"newuser_send_welcome_email":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserSendWelcomeEmail)), kBool},
+	{`"newuser_send_ack":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserSendAck)), kBool},
+	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(Mailbox{}.HalointegratorLasterror)), kStr},
+	{`"azure_authority":`, nil, uint32(unsafe.Offsetof(Mailbox{}.AzureAuthority)), kInt},
+	{`"defaultusersite":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Defaultusersite)), kStr},
+	{`"safe_attachment_policy":`, nil, uint32(unsafe.Offsetof(Mailbox{}.SafeAttachmentPolicy)), kInt},
+	{`"safe_attachment_placeholder":`, nil, uint32(unsafe.Offsetof(Mailbox{}.SafeAttachmentPlaceholder)), kStr},
+	{`"creationdate":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Creationdate)), kTime},
+	{`"dontimportbeforecreation":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Dontimportbeforecreation)), kBool},
+	{`"azure_authentication_type":`, nil, uint32(unsafe.Offsetof(Mailbox{}.AzureAuthenticationType)), kInt},
+	{`"_confirmmanagedidentitysetup":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Confirmmanagedidentitysetup)), kBool},
+	{`"_confirmclientcredentialssetup":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Confirmclientcredentialssetup)), kBool},
+	{`"showinfromaddress":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Showinfromaddress)), kBool},
+}}
+
+func (m *Mailbox) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMailbox) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Mailbox) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *MailboxAddress) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "address":
-			ok = d.str(&m.Address)
-		case "domain":
-			ok = d.str(&m.Domain)
-		case "encoding":
-			ok = decodeModel(d, &m.Encoding)
-		case "isInternational":
-			ok = d.bool(&m.IsInternational)
-		case "localPart":
-			ok = d.str(&m.LocalPart)
-		case "name":
-			ok = d.str(&m.Name)
-		case "route":
-			ok = d.strs(&m.Route)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectMailboxAddress = decTable{extra: unsafe.Offsetof(MailboxAddress{}.Extra), fields: []decField{
+	{"route", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Route)), kStrs},
+	{"address", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Address)), kStr},
+	{"localPart", nil, uint32(unsafe.Offsetof(MailboxAddress{}.LocalPart)), kStr},
+	{"domain", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Domain)), kStr},
+	{"isInternational", nil, uint32(unsafe.Offsetof(MailboxAddress{}.IsInternational)), kBool},
+	{"encoding", decOne[Encoding], uint32(unsafe.Offsetof(MailboxAddress{}.Encoding)), kSub},
+	{"name", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Name)), kStr},
+}, sorted: []uint16{1, 3, 5, 4, 2, 6, 0}}
 
-func (m *MailboxAddress) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.strs(`"route":`, m.Route)
-	e.str(`"address":`, m.Address)
-	e.str(`"localPart":`, m.LocalPart)
-	e.str(`"domain":`, m.Domain)
-	e.bool(`"isInternational":`, m.IsInternational)
-	encodeModel(e, `"encoding":`, m.Encoding)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
-}
+func (m *MailboxAddress) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMailboxAddress) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MailboxAddress) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctMailboxAddress = encTable{extra: unsafe.Offsetof(MailboxAddress{}.Extra), fields: []encField{
+	{`"route":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.Route)), kStrs},
+	{`"address":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.Address)), kStr},
+	{`"localPart":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.LocalPart)), kStr},
+	{`"domain":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.Domain)), kStr},
+	{`"isInternational":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.IsInternational)), kBool},
+	{`"encoding":`, encOne[Encoding], uint32(unsafe.Offsetof(MailboxAddress{}.Encoding)), kSub},
+	{`"name":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.Name)), kStr},
+}}
+
+func (m *MailboxAddress) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMailboxAddress) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MailboxAddress) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectMailboxTechnician = decTable{extra: unsafe.Offsetof(MailboxTechnician{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.ID)), kInt},
+	{"mailbox_id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.MailboxID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.AgentName)), kStr},
+	{"signature", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.Signature)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.Warning)), kStr},
+}, sorted: []uint16{5, 2, 3, 0, 1, 4}}
+
 func (m *MailboxTechnician) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "mailbox_id":
-			ok = d.int(&m.MailboxID)
-		case "signature":
-			ok = d.str(&m.Signature)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectMailboxTechnician)
 }
+
+var enctMailboxTechnician = encTable{extra: unsafe.Offsetof(MailboxTechnician{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(MailboxTechnician{}.ID)), kInt},
+	{`"mailbox_id":`, nil, uint32(unsafe.Offsetof(MailboxTechnician{}.MailboxID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(MailboxTechnician{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(MailboxTechnician{}.AgentName)), kStr},
+	{`"signature":`, nil, uint32(unsafe.Offsetof(MailboxTechnician{}.Signature)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(MailboxTechnician{}.Warning)), kStr},
+}}
 
 func (m *MailboxTechnician) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"mailbox_id":`, m.MailboxID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"signature":`, m.Signature)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctMailboxTechnician)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MailboxTechnician) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MailboxTechnician) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Manager) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectManager = decTable{extra: unsafe.Offsetof(Manager{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Manager{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Manager{}.Name)), kStr},
+	{"agent_id", nil, uint32(unsafe.Offsetof(Manager{}.AgentID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(Manager{}.UserID)), kInt},
+}, sorted: []uint16{2, 0, 1, 3}}
 
-func (m *Manager) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"agent_id":`, m.AgentID)
-	e.int(`"user_id":`, m.UserID)
-	e.close(mark, m.Extra)
-}
+func (m *Manager) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectManager) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Manager) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctManager = encTable{extra: unsafe.Offsetof(Manager{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Manager{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Manager{}.Name)), kStr},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Manager{}.AgentID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(Manager{}.UserID)), kInt},
+}}
+
+func (m *Manager) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctManager) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Manager) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectMattermostChannelDetails = decTable{extra: unsafe.Offsetof(MattermostChannelDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.ID)), kInt},
+	{"mmid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Mmid)), kInt},
+	{"channelid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Channelid)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Name)), kStr},
+	{"agentid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Agentid)), kInt},
+	{"webhookid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Webhookid)), kStr},
+	{"webhookname", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Webhookname)), kStr},
+	{"webhookdesc", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Webhookdesc)), kStr},
+	{"botname", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Botname)), kStr},
+	{"boticon", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Boticon)), kStr},
+	{"agent_name", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.AgentName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Warning)), kStr},
+}, sorted: []uint16{11, 10, 4, 9, 8, 2, 0, 1, 3, 7, 5, 6}}
+
 func (m *MattermostChannelDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "agentid":
-			ok = d.int(&m.Agentid)
-		case "boticon":
-			ok = d.str(&m.Boticon)
-		case "botname":
-			ok = d.str(&m.Botname)
-		case "channelid":
-			ok = d.str(&m.Channelid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "mmid":
-			ok = d.int(&m.Mmid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "webhookdesc":
-			ok = d.str(&m.Webhookdesc)
-		case "webhookid":
-			ok = d.str(&m.Webhookid)
-		case "webhookname":
-			ok = d.str(&m.Webhookname)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectMattermostChannelDetails)
 }
+
+var enctMattermostChannelDetails = encTable{extra: unsafe.Offsetof(MattermostChannelDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.ID)), kInt},
+	{`"mmid":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Mmid)), kInt},
+	{`"channelid":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Channelid)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Name)), kStr},
+	{`"agentid":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Agentid)), kInt},
+	{`"webhookid":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Webhookid)), kStr},
+	{`"webhookname":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Webhookname)), kStr},
+	{`"webhookdesc":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Webhookdesc)), kStr},
+	{`"botname":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Botname)), kStr},
+	{`"boticon":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Boticon)), kStr},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.AgentName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Warning)), kStr},
+}}
 
 func (m *MattermostChannelDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"mmid":`, m.Mmid)
-	e.str(`"channelid":`, m.Channelid)
-	e.str(`"name":`, m.Name)
-	e.int(`"agentid":`, m.Agentid)
-	e.str(`"webhookid":`, m.Webhookid)
-	e.str(`"webhookname":`, m.Webhookname)
-	e.str(`"webhookdesc":`, m.Webhookdesc)
-	e.str(`"botname":`, m.Botname)
-	e.str(`"boticon":`, m.Boticon)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctMattermostChannelDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MattermostChannelDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostChannelDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectMattermostDetails = decTable{extra: unsafe.Offsetof(MattermostDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(MattermostDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Name)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(MattermostDetails{}.URL)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(MattermostDetails{}.NewIntegrationMethod)), kBool},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(MattermostDetails{}.NewAccessToken)), kStr},
+	{"_code", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Code)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Exchangecode)), kBool},
+	{"authorized", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Authorized)), kBool},
+	{"channels", decMany[MattermostChannelDetails], uint32(unsafe.Offsetof(MattermostDetails{}.Channels)), kSub},
+	{"enableintegrator", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Enableintegrator)), kBool},
+	{"integratorhours", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Integratorhours)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Warning)), kStr},
+}, sorted: []uint16{5, 6, 11, 7, 8, 9, 0, 10, 1, 4, 3, 2}}
+
 func (m *MattermostDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_code":
-			ok = d.str(&m.Code)
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "channels":
-			ok = decodeModels(d, &m.Channels)
-		case "enableintegrator":
-			ok = d.bool(&m.Enableintegrator)
-		case "id":
-			ok = d.int(&m.ID)
-		case "integratorhours":
-			ok = d.int(&m.Integratorhours)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectMattermostDetails)
 }
+
+var enctMattermostDetails = encTable{extra: unsafe.Offsetof(MattermostDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Name)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.URL)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.NewIntegrationMethod)), kBool},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.NewAccessToken)), kStr},
+	{`"_code":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Code)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Exchangecode)), kBool},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Authorized)), kBool},
+	{`"channels":`, encMany[MattermostChannelDetails], uint32(unsafe.Offsetof(MattermostDetails{}.Channels)), kSub},
+	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Enableintegrator)), kBool},
+	{`"integratorhours":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Integratorhours)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Warning)), kStr},
+}}
 
 func (m *MattermostDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"url":`, m.URL)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"_code":`, m.Code)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.bool(`"authorized":`, m.Authorized)
-	encodeModels(e, `"channels":`, m.Channels)
-	e.bool(`"enableintegrator":`, m.Enableintegrator)
-	e.int(`"integratorhours":`, m.Integratorhours)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctMattermostDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MattermostDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectMattermostPropsObject = decTable{extra: unsafe.Offsetof(MattermostPropsObject{}.Extra), fields: []decField{
+	{"from_webhook", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.FromWebhook)), kStr},
+	{"haloid", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.Haloid)), kStr},
+	{"override_username", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.OverrideUsername)), kStr},
+	{"webhook_display_name", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.WebhookDisplayName)), kStr},
+}, sorted: []uint16{0, 1, 2, 3}}
+
 func (m *MattermostPropsObject) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "from_webhook":
-			ok = d.str(&m.FromWebhook)
-		case "haloid":
-			ok = d.str(&m.Haloid)
-		case "override_username":
-			ok = d.str(&m.OverrideUsername)
-		case "webhook_display_name":
-			ok = d.str(&m.WebhookDisplayName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectMattermostPropsObject)
 }
+
+var enctMattermostPropsObject = encTable{extra: unsafe.Offsetof(MattermostPropsObject{}.Extra), fields: []encField{
+	{`"from_webhook":`, nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.FromWebhook)), kStr},
+	{`"haloid":`, nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.Haloid)), kStr},
+	{`"override_username":`, nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.OverrideUsername)), kStr},
+	{`"webhook_display_name":`, nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.WebhookDisplayName)), kStr},
+}}
 
 func (m *MattermostPropsObject) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"from_webhook":`, m.FromWebhook)
-	e.str(`"haloid":`, m.Haloid)
-	e.str(`"override_username":`, m.OverrideUsername)
-	e.str(`"webhook_display_name":`, m.WebhookDisplayName)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctMattermostPropsObject)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MattermostPropsObject) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostPropsObject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectMattermostWebhook = decTable{extra: unsafe.Offsetof(MattermostWebhook{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ID)), kStr},
+	{"channel_id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ChannelID)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.UserID)), kStr},
+	{"team_id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.TeamID)), kStr},
+	{"display_name", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.DisplayName)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.Description)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.Username)), kStr},
+	{"icon_url", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.IconURL)), kStr},
+	{"create_at", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.CreateAt)), kInt64},
+	{"update_at", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.UpdateAt)), kInt64},
+	{"delete_at", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.DeleteAt)), kInt64},
+}, sorted: []uint16{1, 8, 10, 5, 4, 7, 0, 3, 9, 2, 6}}
+
 func (m *MattermostWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "channel_id":
-			ok = d.str(&m.ChannelID)
-		case "create_at":
-			ok = d.int64(&m.CreateAt)
-		case "delete_at":
-			ok = d.int64(&m.DeleteAt)
-		case "description":
-			ok = d.str(&m.Description)
-		case "display_name":
-			ok = d.str(&m.DisplayName)
-		case "icon_url":
-			ok = d.str(&m.IconURL)
-		case "id":
-			ok = d.str(&m.ID)
-		case "team_id":
-			ok = d.str(&m.TeamID)
-		case "update_at":
-			ok = d.int64(&m.UpdateAt)
-		case "user_id":
-			ok = d.str(&m.UserID)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectMattermostWebhook)
 }
+
+var enctMattermostWebhook = encTable{extra: unsafe.Offsetof(MattermostWebhook{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ID)), kStr},
+	{`"channel_id":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ChannelID)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.UserID)), kStr},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.TeamID)), kStr},
+	{`"display_name":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.DisplayName)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.Description)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.Username)), kStr},
+	{`"icon_url":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.IconURL)), kStr},
+	{`"create_at":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.CreateAt)), kInt64},
+	{`"update_at":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.UpdateAt)), kInt64},
+	{`"delete_at":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.DeleteAt)), kInt64},
+}}
 
 func (m *MattermostWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"channel_id":`, m.ChannelID)
-	e.str(`"user_id":`, m.UserID)
-	e.str(`"team_id":`, m.TeamID)
-	e.str(`"display_name":`, m.DisplayName)
-	e.str(`"description":`, m.Description)
-	e.str(`"username":`, m.Username)
-	e.str(`"icon_url":`, m.IconURL)
-	e.int64(`"create_at":`, m.CreateAt)
-	e.int64(`"update_at":`, m.UpdateAt)
-	e.int64(`"delete_at":`, m.DeleteAt)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctMattermostWebhook)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MattermostWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectMattermostWebhookContent = decTable{extra: unsafe.Offsetof(MattermostWebhookContent{}.Extra), fields: []decField{
+	{"text", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Text)), kStr},
+	{"channel", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Channel)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Username)), kStr},
+	{"icon_url", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.IconURL)), kStr},
+	{"icon_emoji", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.IconEmoji)), kStr},
+	{"attachments", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Attachments)), kRaw},
+	{"type", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Type)), kStr},
+	{"props", decOne[MattermostPropsObject], uint32(unsafe.Offsetof(MattermostWebhookContent{}.Props)), kSub},
+}, sorted: []uint16{5, 1, 4, 3, 7, 0, 6, 2}}
+
 func (m *MattermostWebhookContent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "attachments":
-			ok = d.raw(&m.Attachments)
-		case "channel":
-			ok = d.str(&m.Channel)
-		case "icon_emoji":
-			ok = d.str(&m.IconEmoji)
-		case "icon_url":
-			ok = d.str(&m.IconURL)
-		case "props":
-			ok = decodeModel(d, &m.Props)
-		case "text":
-			ok = d.str(&m.Text)
-		case "type":
-			ok = d.str(&m.Type)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectMattermostWebhookContent)
 }
+
+var enctMattermostWebhookContent = encTable{extra: unsafe.Offsetof(MattermostWebhookContent{}.Extra), fields: []encField{
+	{`"text":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Text)), kStr},
+	{`"channel":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Channel)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Username)), kStr},
+	{`"icon_url":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.IconURL)), kStr},
+	{`"icon_emoji":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.IconEmoji)), kStr},
+	{`"attachments":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Attachments)), kRaw},
+	{`"type":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Type)), kStr},
+	{`"props":`, encOne[MattermostPropsObject], uint32(unsafe.Offsetof(MattermostWebhookContent{}.Props)), kSub},
+}}
 
 func (m *MattermostWebhookContent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"text":`, m.Text)
-	e.str(`"channel":`, m.Channel)
-	e.str(`"username":`, m.Username)
-	e.str(`"icon_url":`, m.IconURL)
-	e.str(`"icon_emoji":`, m.IconEmoji)
-	e.raw(`"attachments":`, m.Attachments)
-	e.str(`"type":`, m.Type)
-	encodeModel(e, `"props":`, m.Props)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctMattermostWebhookContent)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MattermostWebhookContent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostWebhookContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *MerakiWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "alertData":
-			ok = d.raw(&m.AlertData)
-		case "alertId":
-			ok = d.str(&m.AlertID)
-		case "alertLevel":
-			ok = d.str(&m.AlertLevel)
-		case "alertType":
-			ok = d.str(&m.AlertType)
-		case "alertTypeId":
-			ok = d.str(&m.AlertTypeID)
-		case "deviceName":
-			ok = d.str(&m.DeviceName)
-		case "deviceSerial":
-			ok = d.str(&m.DeviceSerial)
-		case "networkName":
-			ok = d.str(&m.NetworkName)
-		case "networkTags":
-			ok = d.strs(&m.NetworkTags)
-		case "organizationName":
-			ok = d.str(&m.OrganizationName)
-		case "sharedSecret":
-			ok = d.str(&m.SharedSecret)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectMerakiWebhook = decTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), fields: []decField{
+	{"sharedSecret", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.SharedSecret)), kStr},
+	{"deviceSerial", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceSerial)), kStr},
+	{"deviceName", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceName)), kStr},
+	{"alertId", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertID)), kStr},
+	{"alertType", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertType)), kStr},
+	{"alertTypeId", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertTypeID)), kStr},
+	{"alertLevel", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertLevel)), kStr},
+	{"organizationName", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.OrganizationName)), kStr},
+	{"networkName", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.NetworkName)), kStr},
+	{"alertData", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertData)), kRaw},
+	{"networkTags", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.NetworkTags)), kStrs},
+}, sorted: []uint16{9, 3, 6, 4, 5, 2, 1, 8, 10, 7, 0}}
 
-func (m *MerakiWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"sharedSecret":`, m.SharedSecret)
-	e.str(`"deviceSerial":`, m.DeviceSerial)
-	e.str(`"deviceName":`, m.DeviceName)
-	e.str(`"alertId":`, m.AlertID)
-	e.str(`"alertType":`, m.AlertType)
-	e.str(`"alertTypeId":`, m.AlertTypeID)
-	e.str(`"alertLevel":`, m.AlertLevel)
-	e.str(`"organizationName":`, m.OrganizationName)
-	e.str(`"networkName":`, m.NetworkName)
-	e.raw(`"alertData":`, m.AlertData)
-	e.strs(`"networkTags":`, m.NetworkTags)
-	e.close(mark, m.Extra)
-}
+func (m *MerakiWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMerakiWebhook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MerakiWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctMerakiWebhook = encTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), fields: []encField{
+	{`"sharedSecret":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.SharedSecret)), kStr},
+	{`"deviceSerial":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceSerial)), kStr},
+	{`"deviceName":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceName)), kStr},
+	{`"alertId":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertID)), kStr},
+	{`"alertType":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertType)), kStr},
+	{`"alertTypeId":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertTypeID)), kStr},
+	{`"alertLevel":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertLevel)), kStr},
+	{`"organizationName":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.OrganizationName)), kStr},
+	{`"networkName":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.NetworkName)), kStr},
+	{`"alertData":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertData)), kRaw},
+	{`"networkTags":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.NetworkTags)), kStrs},
+}}
+
+func (m *MerakiWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMerakiWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MerakiWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *MessageContent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_isclone":
-			ok = d.bool(&m.Isclone)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "announcement_end_date":
-			ok = d.time(&m.AnnouncementEndDate)
-		case "body_html":
-			ok = d.str(&m.BodyHTML)
-		case "body_sms":
-			ok = d.str(&m.BodySMS)
-		case "body_text":
-			ok = d.str(&m.BodyText)
-		case "description":
-			ok = d.str(&m.Description)
-		case "design":
-			ok = decodeModel(d, &m.Design)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "header_text":
-			ok = d.str(&m.HeaderText)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "is_single_obj":
-			ok = d.bool(&m.IsSingleObj)
-		case "messagegroup_id":
-			ok = d.int(&m.MessagegroupID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "sectionid":
-			ok = d.int(&m.Sectionid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectMessageContent = decTable{extra: unsafe.Offsetof(MessageContent{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(MessageContent{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(MessageContent{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(MessageContent{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(MessageContent{}.Name)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(MessageContent{}.Description)), kStr},
+	{"body_text", nil, uint32(unsafe.Offsetof(MessageContent{}.BodyText)), kStr},
+	{"body_sms", nil, uint32(unsafe.Offsetof(MessageContent{}.BodySMS)), kStr},
+	{"body_html", nil, uint32(unsafe.Offsetof(MessageContent{}.BodyHTML)), kStr},
+	{"design", decOne[HTMLDesign], uint32(unsafe.Offsetof(MessageContent{}.Design)), kSub},
+	{"announcement_end_date", nil, uint32(unsafe.Offsetof(MessageContent{}.AnnouncementEndDate)), kTime},
+	{"_isclone", nil, uint32(unsafe.Offsetof(MessageContent{}.Isclone)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(MessageContent{}.Warning)), kStr},
+	{"sectionid", nil, uint32(unsafe.Offsetof(MessageContent{}.Sectionid)), kInt},
+	{"header_text", nil, uint32(unsafe.Offsetof(MessageContent{}.HeaderText)), kStr},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(MessageContent{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(MessageContent{}.AccessControlLevel)), kInt},
+	{"is_single_obj", nil, uint32(unsafe.Offsetof(MessageContent{}.IsSingleObj)), kBool},
+	{"messagegroup_id", nil, uint32(unsafe.Offsetof(MessageContent{}.MessagegroupID)), kInt},
+}, sorted: []uint16{10, 11, 14, 15, 9, 7, 6, 5, 4, 8, 1, 13, 0, 2, 16, 17, 3, 12}}
 
-func (m *MessageContent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.str(`"description":`, m.Description)
-	e.str(`"body_text":`, m.BodyText)
-	e.str(`"body_sms":`, m.BodySMS)
-	e.str(`"body_html":`, m.BodyHTML)
-	encodeModel(e, `"design":`, m.Design)
-	e.time(`"announcement_end_date":`, m.AnnouncementEndDate)
-	e.bool(`"_isclone":`, m.Isclone)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"sectionid":`, m.Sectionid)
-	e.str(`"header_text":`, m.HeaderText)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.bool(`"is_single_obj":`, m.IsSingleObj)
-	e.int(`"messagegroup_id":`, m.MessagegroupID)
-	e.close(mark, m.Extra)
-}
+func (m *MessageContent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMessageContent) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MessageContent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctMessageContent = encTable{extra: unsafe.Offsetof(MessageContent{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(MessageContent{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(MessageContent{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Name)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Description)), kStr},
+	{`"body_text":`, nil, uint32(unsafe.Offsetof(MessageContent{}.BodyText)), kStr},
+	{`"body_sms":`, nil, uint32(unsafe.Offsetof(MessageContent{}.BodySMS)), kStr},
+	{`"body_html":`, nil, uint32(unsafe.Offsetof(MessageContent{}.BodyHTML)), kStr},
+	{`"design":`, encOne[HTMLDesign], uint32(unsafe.Offsetof(MessageContent{}.Design)), kSub},
+	{`"announcement_end_date":`, nil, uint32(unsafe.Offsetof(MessageContent{}.AnnouncementEndDate)), kTime},
+	{`"_isclone":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Isclone)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Warning)), kStr},
+	{`"sectionid":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Sectionid)), kInt},
+	{`"header_text":`, nil, uint32(unsafe.Offsetof(MessageContent{}.HeaderText)), kStr},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(MessageContent{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(MessageContent{}.AccessControlLevel)), kInt},
+	{`"is_single_obj":`, nil, uint32(unsafe.Offsetof(MessageContent{}.IsSingleObj)), kBool},
+	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(MessageContent{}.MessagegroupID)), kInt},
+}}
+
+func (m *MessageContent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMessageContent) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessageContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *MessagePart) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "body":
-			ok = decodeModel(d, &m.Body)
-		case "eTag":
-			ok = d.str(&m.ETag)
-		case "filename":
-			ok = d.str(&m.Filename)
-		case "headers":
-			ok = decodeModels(d, &m.Headers)
-		case "mimeType":
-			ok = d.str(&m.MimeType)
-		case "partId":
-			ok = d.str(&m.PartID)
-		case "parts":
-			ok = decodeModels(d, &m.Parts)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectMessagePart = decTable{extra: unsafe.Offsetof(MessagePart{}.Extra), fields: []decField{
+	{"body", decOne[MessagePartBody], uint32(unsafe.Offsetof(MessagePart{}.Body)), kSub},
+	{"filename", nil, uint32(unsafe.Offsetof(MessagePart{}.Filename)), kStr},
+	{"headers", decMany[MessagePartHeader], uint32(unsafe.Offsetof(MessagePart{}.Headers)), kSub},
+	{"mimeType", nil, uint32(unsafe.Offsetof(MessagePart{}.MimeType)), kStr},
+	{"partId", nil, uint32(unsafe.Offsetof(MessagePart{}.PartID)), kStr},
+	{"parts", decMany[MessagePart], uint32(unsafe.Offsetof(MessagePart{}.Parts)), kSub},
+	{"eTag", nil, uint32(unsafe.Offsetof(MessagePart{}.ETag)), kStr},
+}, sorted: []uint16{0, 6, 1, 2, 3, 4, 5}}
 
-func (m *MessagePart) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"body":`, m.Body)
-	e.str(`"filename":`, m.Filename)
-	encodeModels(e, `"headers":`, m.Headers)
-	e.str(`"mimeType":`, m.MimeType)
-	e.str(`"partId":`, m.PartID)
-	encodeModels(e, `"parts":`, m.Parts)
-	e.str(`"eTag":`, m.ETag)
-	e.close(mark, m.Extra)
-}
+func (m *MessagePart) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMessagePart) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MessagePart) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctMessagePart = encTable{extra: unsafe.Offsetof(MessagePart{}.Extra), fields: []encField{
+	{`"body":`, encOne[MessagePartBody], uint32(unsafe.Offsetof(MessagePart{}.Body)), kSub},
+	{`"filename":`, nil, uint32(unsafe.Offsetof(MessagePart{}.Filename)), kStr},
+	{`"headers":`, encMany[MessagePartHeader], uint32(unsafe.Offsetof(MessagePart{}.Headers)), kSub},
+	{`"mimeType":`, nil, uint32(unsafe.Offsetof(MessagePart{}.MimeType)), kStr},
+	{`"partId":`, nil, uint32(unsafe.Offsetof(MessagePart{}.PartID)), kStr},
+	{`"parts":`, encMany[MessagePart], uint32(unsafe.Offsetof(MessagePart{}.Parts)), kSub},
+	{`"eTag":`, nil, uint32(unsafe.Offsetof(MessagePart{}.ETag)), kStr},
+}}
+
+func (m *MessagePart) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMessagePart) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessagePart) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *MessagePartBody) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "attachmentId":
-			ok = d.str(&m.AttachmentID)
-		case "data":
-			ok = d.str(&m.Data)
-		case "eTag":
-			ok = d.str(&m.ETag)
-		case "size":
-			ok = d.int(&m.Size)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectMessagePartBody = decTable{extra: unsafe.Offsetof(MessagePartBody{}.Extra), fields: []decField{
+	{"attachmentId", nil, uint32(unsafe.Offsetof(MessagePartBody{}.AttachmentID)), kStr},
+	{"data", nil, uint32(unsafe.Offsetof(MessagePartBody{}.Data)), kStr},
+	{"size", nil, uint32(unsafe.Offsetof(MessagePartBody{}.Size)), kInt},
+	{"eTag", nil, uint32(unsafe.Offsetof(MessagePartBody{}.ETag)), kStr},
+}, sorted: []uint16{0, 1, 3, 2}}
 
-func (m *MessagePartBody) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"attachmentId":`, m.AttachmentID)
-	e.str(`"data":`, m.Data)
-	e.int(`"size":`, m.Size)
-	e.str(`"eTag":`, m.ETag)
-	e.close(mark, m.Extra)
-}
+func (m *MessagePartBody) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMessagePartBody) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MessagePartBody) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctMessagePartBody = encTable{extra: unsafe.Offsetof(MessagePartBody{}.Extra), fields: []encField{
+	{`"attachmentId":`, nil, uint32(unsafe.Offsetof(MessagePartBody{}.AttachmentID)), kStr},
+	{`"data":`, nil, uint32(unsafe.Offsetof(MessagePartBody{}.Data)), kStr},
+	{`"size":`, nil, uint32(unsafe.Offsetof(MessagePartBody{}.Size)), kInt},
+	{`"eTag":`, nil, uint32(unsafe.Offsetof(MessagePartBody{}.ETag)), kStr},
+}}
+
+func (m *MessagePartBody) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMessagePartBody) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessagePartBody) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectMessagePartHeader = decTable{extra: unsafe.Offsetof(MessagePartHeader{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Name)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Value)), kStr},
+	{"eTag", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.ETag)), kStr},
+}, sorted: []uint16{2, 0, 1}}
+
 func (m *MessagePartHeader) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "eTag":
-			ok = d.str(&m.ETag)
-		case "name":
-			ok = d.str(&m.Name)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectMessagePartHeader)
 }
+
+var enctMessagePartHeader = encTable{extra: unsafe.Offsetof(MessagePartHeader{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Name)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Value)), kStr},
+	{`"eTag":`, nil, uint32(unsafe.Offsetof(MessagePartHeader{}.ETag)), kStr},
+}}
 
 func (m *MessagePartHeader) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	e.str(`"value":`, m.Value)
-	e.str(`"eTag":`, m.ETag)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctMessagePartHeader)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MessagePartHeader) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessagePartHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *MileStone) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_complete":
-			ok = d.bool(&m.Complete)
-		case "_dateschanged":
-			ok = d.bool(&m.Dateschanged)
-		case "_fromtemplate":
-			ok = d.int(&m.Fromtemplate)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "dependencies":
-			ok = decodeModels(d, &m.Dependencies)
-		case "from_template_id":
-			ok = d.int(&m.FromTemplateID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoicenumber":
-			ok = d.str(&m.Invoicenumber)
-		case "milestone_dependencies":
-			ok = decodeModels(d, &m.MilestoneDependencies)
-		case "milestone_value":
-			ok = d.float64(&m.MilestoneValue)
-		case "name":
-			ok = d.str(&m.Name)
-		case "processed_date":
-			ok = d.time(&m.ProcessedDate)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "start_date":
-			ok = d.time(&m.StartDate)
-		case "start_days":
-			ok = d.int(&m.StartDays)
-		case "target_date":
-			ok = d.time(&m.TargetDate)
-		case "target_days":
-			ok = d.int(&m.TargetDays)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "tickets":
-			ok = decodeModels(d, &m.Tickets)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectMileStone = decTable{extra: unsafe.Offsetof(MileStone{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(MileStone{}.ID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(MileStone{}.TicketID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(MileStone{}.Name)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(MileStone{}.Sequence)), kInt},
+	{"start_date", nil, uint32(unsafe.Offsetof(MileStone{}.StartDate)), kTime},
+	{"target_date", nil, uint32(unsafe.Offsetof(MileStone{}.TargetDate)), kTime},
+	{"milestone_dependencies", decMany[MileStone], uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kSub},
+	{"dependencies", decMany[MileStoneDependency], uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kSub},
+	{"tickets", decMany[FaultsMileStone], uint32(unsafe.Offsetof(MileStone{}.Tickets)), kSub},
+	{"_complete", nil, uint32(unsafe.Offsetof(MileStone{}.Complete)), kBool},
+	{"_dateschanged", nil, uint32(unsafe.Offsetof(MileStone{}.Dateschanged)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(MileStone{}.Warning)), kStr},
+	{"start_days", nil, uint32(unsafe.Offsetof(MileStone{}.StartDays)), kInt},
+	{"target_days", nil, uint32(unsafe.Offsetof(MileStone{}.TargetDays)), kInt},
+	{"_fromtemplate", nil, uint32(unsafe.Offsetof(MileStone{}.Fromtemplate)), kInt},
+	{"milestone_value", nil, uint32(unsafe.Offsetof(MileStone{}.MilestoneValue)), kF64},
+	{"processed_date", nil, uint32(unsafe.Offsetof(MileStone{}.ProcessedDate)), kTime},
+	{"invoicenumber", nil, uint32(unsafe.Offsetof(MileStone{}.Invoicenumber)), kStr},
+	{"from_template_id", nil, uint32(unsafe.Offsetof(MileStone{}.FromTemplateID)), kInt},
+}, sorted: []uint16{9, 10, 14, 11, 7, 18, 0, 17, 6, 15, 2, 16, 3, 4, 12, 5, 13, 1, 8}}
 
-func (m *MileStone) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"name":`, m.Name)
-	e.int(`"sequence":`, m.Sequence)
-	e.time(`"start_date":`, m.StartDate)
-	e.time(`"target_date":`, m.TargetDate)
-	encodeModels(e, `"milestone_dependencies":`, m.MilestoneDependencies)
-	encodeModels(e, `"dependencies":`, m.Dependencies)
-	encodeModels(e, `"tickets":`, m.Tickets)
-	e.bool(`"_complete":`, m.Complete)
-	e.bool(`"_dateschanged":`, m.Dateschanged)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"start_days":`, m.StartDays)
-	e.int(`"target_days":`, m.TargetDays)
-	e.int(`"_fromtemplate":`, m.Fromtemplate)
-	e.float64(`"milestone_value":`, m.MilestoneValue)
-	e.time(`"processed_date":`, m.ProcessedDate)
-	e.str(`"invoicenumber":`, m.Invoicenumber)
-	e.int(`"from_template_id":`, m.FromTemplateID)
-	e.close(mark, m.Extra)
-}
+func (m *MileStone) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMileStone) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MileStone) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctMileStone = encTable{extra: unsafe.Offsetof(MileStone{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(MileStone{}.ID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(MileStone{}.TicketID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(MileStone{}.Name)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(MileStone{}.Sequence)), kInt},
+	{`"start_date":`, nil, uint32(unsafe.Offsetof(MileStone{}.StartDate)), kTime},
+	{`"target_date":`, nil, uint32(unsafe.Offsetof(MileStone{}.TargetDate)), kTime},
+	{`"milestone_dependencies":`, encMany[MileStone], uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kSub},
+	{`"dependencies":`, encMany[MileStoneDependency], uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kSub},
+	{`"tickets":`, encMany[FaultsMileStone], uint32(unsafe.Offsetof(MileStone{}.Tickets)), kSub},
+	{`"_complete":`, nil, uint32(unsafe.Offsetof(MileStone{}.Complete)), kBool},
+	{`"_dateschanged":`, nil, uint32(unsafe.Offsetof(MileStone{}.Dateschanged)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(MileStone{}.Warning)), kStr},
+	{`"start_days":`, nil, uint32(unsafe.Offsetof(MileStone{}.StartDays)), kInt},
+	{`"target_days":`, nil, uint32(unsafe.Offsetof(MileStone{}.TargetDays)), kInt},
+	{`"_fromtemplate":`, nil, uint32(unsafe.Offsetof(MileStone{}.Fromtemplate)), kInt},
+	{`"milestone_value":`, nil, uint32(unsafe.Offsetof(MileStone{}.MilestoneValue)), kF64},
+	{`"processed_date":`, nil, uint32(unsafe.Offsetof(MileStone{}.ProcessedDate)), kTime},
+	{`"invoicenumber":`, nil, uint32(unsafe.Offsetof(MileStone{}.Invoicenumber)), kStr},
+	{`"from_template_id":`, nil, uint32(unsafe.Offsetof(MileStone{}.FromTemplateID)), kInt},
+}}
+
+func (m *MileStone) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMileStone) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MileStone) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectMileStoneDependency = decTable{extra: unsafe.Offsetof(MileStoneDependency{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.ID)), kInt},
+	{"child", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Child)), kInt},
+	{"parent", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Parent)), kInt},
+	{"parent_name", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.ParentName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Warning)), kStr},
+}, sorted: []uint16{4, 1, 0, 2, 3}}
+
 func (m *MileStoneDependency) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "child":
-			ok = d.int(&m.Child)
-		case "id":
-			ok = d.int(&m.ID)
-		case "parent":
-			ok = d.int(&m.Parent)
-		case "parent_name":
-			ok = d.str(&m.ParentName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectMileStoneDependency)
 }
+
+var enctMileStoneDependency = encTable{extra: unsafe.Offsetof(MileStoneDependency{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(MileStoneDependency{}.ID)), kInt},
+	{`"child":`, nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Child)), kInt},
+	{`"parent":`, nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Parent)), kInt},
+	{`"parent_name":`, nil, uint32(unsafe.Offsetof(MileStoneDependency{}.ParentName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Warning)), kStr},
+}}
 
 func (m *MileStoneDependency) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"child":`, m.Child)
-	e.int(`"parent":`, m.Parent)
-	e.str(`"parent_name":`, m.ParentName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctMileStoneDependency)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MileStoneDependency) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MileStoneDependency) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *MimeEntity) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "contentBase":
-			ok = d.str(&m.ContentBase)
-		case "contentDisposition":
-			ok = decodeModel(d, &m.ContentDisposition)
-		case "contentId":
-			ok = d.str(&m.ContentID)
-		case "contentLocation":
-			ok = d.str(&m.ContentLocation)
-		case "contentType":
-			ok = decodeModel(d, &m.ContentType)
-		case "headers":
-			ok = decodeModels(d, &m.Headers)
-		case "isAttachment":
-			ok = d.bool(&m.IsAttachment)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectMimeEntity = decTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), fields: []decField{
+	{"headers", decMany[Header], uint32(unsafe.Offsetof(MimeEntity{}.Headers)), kSub},
+	{"contentDisposition", decOne[ContentDisposition], uint32(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), kSub},
+	{"contentType", decOne[ContentType], uint32(unsafe.Offsetof(MimeEntity{}.ContentType)), kSub},
+	{"contentBase", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentBase)), kStr},
+	{"contentLocation", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentLocation)), kStr},
+	{"contentId", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentID)), kStr},
+	{"isAttachment", nil, uint32(unsafe.Offsetof(MimeEntity{}.IsAttachment)), kBool},
+}, sorted: []uint16{3, 1, 5, 4, 2, 0, 6}}
 
-func (m *MimeEntity) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"headers":`, m.Headers)
-	encodeModel(e, `"contentDisposition":`, m.ContentDisposition)
-	encodeModel(e, `"contentType":`, m.ContentType)
-	e.str(`"contentBase":`, m.ContentBase)
-	e.str(`"contentLocation":`, m.ContentLocation)
-	e.str(`"contentId":`, m.ContentID)
-	e.bool(`"isAttachment":`, m.IsAttachment)
-	e.close(mark, m.Extra)
-}
+func (m *MimeEntity) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMimeEntity) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MimeEntity) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctMimeEntity = encTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), fields: []encField{
+	{`"headers":`, encMany[Header], uint32(unsafe.Offsetof(MimeEntity{}.Headers)), kSub},
+	{`"contentDisposition":`, encOne[ContentDisposition], uint32(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), kSub},
+	{`"contentType":`, encOne[ContentType], uint32(unsafe.Offsetof(MimeEntity{}.ContentType)), kSub},
+	{`"contentBase":`, nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentBase)), kStr},
+	{`"contentLocation":`, nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentLocation)), kStr},
+	{`"contentId":`, nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentID)), kStr},
+	{`"isAttachment":`, nil, uint32(unsafe.Offsetof(MimeEntity{}.IsAttachment)), kBool},
+}}
+
+func (m *MimeEntity) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMimeEntity) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MimeEntity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *MimeMessage) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "bcc":
-			ok = decodeModels(d, &m.Bcc)
-		case "body":
-			ok = decodeModel(d, &m.Body)
-		case "bodyParts":
-			ok = decodeModels(d, &m.BodyParts)
-		case "cc":
-			ok = decodeModels(d, &m.Cc)
-		case "date":
-			ok = d.time(&m.Date)
-		case "from":
-			ok = decodeModels(d, &m.From)
-		case "headers":
-			ok = decodeModels(d, &m.Headers)
-		case "htmlBody":
-			ok = d.str(&m.HTMLBody)
-		case "importance":
-			ok = decodeEnum(d, &m.Importance)
-		case "inReplyTo":
-			ok = d.str(&m.InReplyTo)
-		case "messageId":
-			ok = d.str(&m.MessageID)
-		case "mimeVersion":
-			ok = d.str(&m.MimeVersion)
-		case "priority":
-			ok = decodeEnum(d, &m.Priority)
-		case "references":
-			ok = d.strs(&m.References)
-		case "replyTo":
-			ok = decodeModels(d, &m.ReplyTo)
-		case "resentBcc":
-			ok = decodeModels(d, &m.ResentBcc)
-		case "resentCc":
-			ok = decodeModels(d, &m.ResentCc)
-		case "resentDate":
-			ok = d.time(&m.ResentDate)
-		case "resentFrom":
-			ok = decodeModels(d, &m.ResentFrom)
-		case "resentMessageId":
-			ok = d.str(&m.ResentMessageID)
-		case "resentReplyTo":
-			ok = decodeModels(d, &m.ResentReplyTo)
-		case "resentSender":
-			ok = decodeModel(d, &m.ResentSender)
-		case "resentTo":
-			ok = decodeModels(d, &m.ResentTo)
-		case "sender":
-			ok = decodeModel(d, &m.Sender)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "textBody":
-			ok = d.str(&m.TextBody)
-		case "to":
-			ok = decodeModels(d, &m.To)
-		case "xPriority":
-			ok = decodeEnum(d, &m.XPriority)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectMimeMessage = decTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), fields: []decField{
+	{"headers", decMany[Header], uint32(unsafe.Offsetof(MimeMessage{}.Headers)), kSub},
+	{"importance", nil, uint32(unsafe.Offsetof(MimeMessage{}.Importance)), kInt},
+	{"priority", nil, uint32(unsafe.Offsetof(MimeMessage{}.Priority)), kInt},
+	{"xPriority", nil, uint32(unsafe.Offsetof(MimeMessage{}.XPriority)), kInt},
+	{"sender", decOne[MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.Sender)), kSub},
+	{"resentSender", decOne[MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentSender)), kSub},
+	{"from", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.From)), kSub},
+	{"resentFrom", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentFrom)), kSub},
+	{"replyTo", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ReplyTo)), kSub},
+	{"resentReplyTo", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), kSub},
+	{"to", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.To)), kSub},
+	{"resentTo", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentTo)), kSub},
+	{"cc", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Cc)), kSub},
+	{"resentCc", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentCc)), kSub},
+	{"bcc", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Bcc)), kSub},
+	{"resentBcc", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentBcc)), kSub},
+	{"subject", nil, uint32(unsafe.Offsetof(MimeMessage{}.Subject)), kStr},
+	{"date", nil, uint32(unsafe.Offsetof(MimeMessage{}.Date)), kTime},
+	{"resentDate", nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentDate)), kTime},
+	{"references", nil, uint32(unsafe.Offsetof(MimeMessage{}.References)), kStrs},
+	{"inReplyTo", nil, uint32(unsafe.Offsetof(MimeMessage{}.InReplyTo)), kStr},
+	{"messageId", nil, uint32(unsafe.Offsetof(MimeMessage{}.MessageID)), kStr},
+	{"resentMessageId", nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentMessageID)), kStr},
+	{"mimeVersion", nil, uint32(unsafe.Offsetof(MimeMessage{}.MimeVersion)), kStr},
+	{"body", decOne[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Body)), kSub},
+	{"textBody", nil, uint32(unsafe.Offsetof(MimeMessage{}.TextBody)), kStr},
+	{"htmlBody", nil, uint32(unsafe.Offsetof(MimeMessage{}.HTMLBody)), kStr},
+	{"bodyParts", decMany[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.BodyParts)), kSub},
+	{"attachments", decMany[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Attachments)), kSub},
+}, sorted: []uint16{28, 14, 24, 27, 12, 17, 6, 0, 26, 1, 20, 21, 23, 2, 19, 8, 15, 13, 18, 7, 22, 9, 5, 11, 4, 16, 25, 10, 3}}
 
-func (m *MimeMessage) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"headers":`, m.Headers)
-	encodeEnum(e, `"importance":`, m.Importance)
-	encodeEnum(e, `"priority":`, m.Priority)
-	encodeEnum(e, `"xPriority":`, m.XPriority)
-	encodeModel(e, `"sender":`, m.Sender)
-	encodeModel(e, `"resentSender":`, m.ResentSender)
-	encodeModels(e, `"from":`, m.From)
-	encodeModels(e, `"resentFrom":`, m.ResentFrom)
-	encodeModels(e, `"replyTo":`, m.ReplyTo)
-	encodeModels(e, `"resentReplyTo":`, m.ResentReplyTo)
-	encodeModels(e, `"to":`, m.To)
-	encodeModels(e, `"resentTo":`, m.ResentTo)
-	encodeModels(e, `"cc":`, m.Cc)
-	encodeModels(e, `"resentCc":`, m.ResentCc)
-	encodeModels(e, `"bcc":`, m.Bcc)
-	encodeModels(e, `"resentBcc":`, m.ResentBcc)
-	e.str(`"subject":`, m.Subject)
-	e.time(`"date":`, m.Date)
-	e.time(`"resentDate":`, m.ResentDate)
-	e.strs(`"references":`, m.References)
-	e.str(`"inReplyTo":`, m.InReplyTo)
-	e.str(`"messageId":`, m.MessageID)
-	e.str(`"resentMessageId":`, m.ResentMessageID)
-	e.str(`"mimeVersion":`, m.MimeVersion)
-	encodeModel(e, `"body":`, m.Body)
-	e.str(`"textBody":`, m.TextBody)
-	e.str(`"htmlBody":`, m.HTMLBody)
-	encodeModels(e, `"bodyParts":`, m.BodyParts)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	e.close(mark, m.Extra)
-}
+func (m *MimeMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMimeMessage) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MimeMessage) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctMimeMessage = encTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), fields: []encField{
+	{`"headers":`, encMany[Header], uint32(unsafe.Offsetof(MimeMessage{}.Headers)), kSub},
+	{`"importance":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Importance)), kInt},
+	{`"priority":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Priority)), kInt},
+	{`"xPriority":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.XPriority)), kInt},
+	{`"sender":`, encOne[MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.Sender)), kSub},
+	{`"resentSender":`, encOne[MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentSender)), kSub},
+	{`"from":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.From)), kSub},
+	{`"resentFrom":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentFrom)), kSub},
+	{`"replyTo":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ReplyTo)), kSub},
+	{`"resentReplyTo":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), kSub},
+	{`"to":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.To)), kSub},
+	{`"resentTo":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentTo)), kSub},
+	{`"cc":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Cc)), kSub},
+	{`"resentCc":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentCc)), kSub},
+	{`"bcc":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Bcc)), kSub},
+	{`"resentBcc":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentBcc)), kSub},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Subject)), kStr},
+	{`"date":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Date)), kTime},
+	{`"resentDate":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentDate)), kTime},
+	{`"references":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.References)), kStrs},
+	{`"inReplyTo":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.InReplyTo)), kStr},
+	{`"messageId":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.MessageID)), kStr},
+	{`"resentMessageId":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentMessageID)), kStr},
+	{`"mimeVersion":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.MimeVersion)), kStr},
+	{`"body":`, encOne[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Body)), kSub},
+	{`"textBody":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.TextBody)), kStr},
+	{`"htmlBody":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.HTMLBody)), kStr},
+	{`"bodyParts":`, encMany[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.BodyParts)), kSub},
+	{`"attachments":`, encMany[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Attachments)), kSub},
+}}
+
+func (m *MimeMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMimeMessage) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MimeMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ModuleSetup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accesslevel":
-			ok = d.int(&m.Accesslevel)
-		case "actual_name":
-			ok = d.str(&m.ActualName)
-		case "core":
-			ok = d.bool(&m.Core)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "halointegrator_lasterror":
-			ok = d.str(&m.HalointegratorLasterror)
-		case "halointegrator_lastsync":
-			ok = d.time(&m.HalointegratorLastsync)
-		case "halointegratorenabled":
-			ok = d.bool(&m.Halointegratorenabled)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "licensed":
-			ok = d.bool(&m.Licensed)
-		case "module_name":
-			ok = d.str(&m.ModuleName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectModuleSetup = decTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ModuleSetup{}.ID)), kInt},
+	{"intent", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Intent)), kStr},
+	{"module_name", nil, uint32(unsafe.Offsetof(ModuleSetup{}.ModuleName)), kStr},
+	{"enabled", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Enabled)), kBool},
+	{"core", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Core)), kBool},
+	{"licensed", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Licensed)), kBool},
+	{"accesslevel", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Accesslevel)), kInt},
+	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Halointegratorenabled)), kBool},
+	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(ModuleSetup{}.HalointegratorLastsync)), kTime},
+	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(ModuleSetup{}.HalointegratorLasterror)), kStr},
+	{"actual_name", nil, uint32(unsafe.Offsetof(ModuleSetup{}.ActualName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Warning)), kStr},
+}, sorted: []uint16{11, 6, 10, 4, 3, 9, 8, 7, 0, 1, 5, 2}}
 
-func (m *ModuleSetup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"module_name":`, m.ModuleName)
-	e.bool(`"enabled":`, m.Enabled)
-	e.bool(`"core":`, m.Core)
-	e.bool(`"licensed":`, m.Licensed)
-	e.int(`"accesslevel":`, m.Accesslevel)
-	e.bool(`"halointegratorenabled":`, m.Halointegratorenabled)
-	e.time(`"halointegrator_lastsync":`, m.HalointegratorLastsync)
-	e.str(`"halointegrator_lasterror":`, m.HalointegratorLasterror)
-	e.str(`"actual_name":`, m.ActualName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ModuleSetup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectModuleSetup) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ModuleSetup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctModuleSetup = encTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.ID)), kInt},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.Intent)), kStr},
+	{`"module_name":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.ModuleName)), kStr},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.Enabled)), kBool},
+	{`"core":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.Core)), kBool},
+	{`"licensed":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.Licensed)), kBool},
+	{`"accesslevel":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.Accesslevel)), kInt},
+	{`"halointegratorenabled":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.Halointegratorenabled)), kBool},
+	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.HalointegratorLastsync)), kTime},
+	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.HalointegratorLasterror)), kStr},
+	{`"actual_name":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.ActualName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.Warning)), kStr},
+}}
+
+func (m *ModuleSetup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctModuleSetup) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ModuleSetup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *MoveMailRequest) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.str(&m.ID)
-		case "mailbox_id":
-			ok = d.int(&m.MailboxID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectMoveMailRequest = decTable{extra: unsafe.Offsetof(MoveMailRequest{}.Extra), fields: []decField{
+	{"mailbox_id", nil, uint32(unsafe.Offsetof(MoveMailRequest{}.MailboxID)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(MoveMailRequest{}.ID)), kStr},
+}, sorted: []uint16{1, 0}}
 
-func (m *MoveMailRequest) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"mailbox_id":`, m.MailboxID)
-	e.str(`"id":`, m.ID)
-	e.close(mark, m.Extra)
-}
+func (m *MoveMailRequest) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMoveMailRequest) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m MoveMailRequest) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctMoveMailRequest = encTable{extra: unsafe.Offsetof(MoveMailRequest{}.Extra), fields: []encField{
+	{`"mailbox_id":`, nil, uint32(unsafe.Offsetof(MoveMailRequest{}.MailboxID)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(MoveMailRequest{}.ID)), kStr},
+}}
+
+func (m *MoveMailRequest) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMoveMailRequest) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MoveMailRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

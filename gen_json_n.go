@@ -2,1339 +2,853 @@
 
 package halopsa
 
-func (m *NCentralAlert) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action":
-			ok = d.str(&m.Action)
-		case "customTags":
-			ok = decodeModel(d, &m.CustomTags)
-		case "details":
-			ok = d.str(&m.Details)
-		case "ncentralTicketId":
-			ok = d.str(&m.NcentralTicketID)
-		case "psaTicketNumber":
-			ok = d.str(&m.PsaTicketNumber)
-		case "title":
-			ok = d.str(&m.Title)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *NCentralAlert) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"action":`, m.Action)
-	e.str(`"title":`, m.Title)
-	e.str(`"details":`, m.Details)
-	e.str(`"ncentralTicketId":`, m.NcentralTicketID)
-	e.str(`"psaTicketNumber":`, m.PsaTicketNumber)
-	encodeModel(e, `"customTags":`, m.CustomTags)
-	e.close(mark, m.Extra)
-}
+var dectNCentralAlert = decTable{extra: unsafe.Offsetof(NCentralAlert{}.Extra), fields: []decField{
+	{"action", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Action)), kStr},
+	{"title", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Title)), kStr},
+	{"details", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Details)), kStr},
+	{"ncentralTicketId", nil, uint32(unsafe.Offsetof(NCentralAlert{}.NcentralTicketID)), kStr},
+	{"psaTicketNumber", nil, uint32(unsafe.Offsetof(NCentralAlert{}.PsaTicketNumber)), kStr},
+	{"customTags", decOne[NCentralCustomTags], uint32(unsafe.Offsetof(NCentralAlert{}.CustomTags)), kSub},
+}, sorted: []uint16{0, 5, 2, 3, 4, 1}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NCentralAlert) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *NCentralAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNCentralAlert) }
+
+var enctNCentralAlert = encTable{extra: unsafe.Offsetof(NCentralAlert{}.Extra), fields: []encField{
+	{`"action":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.Action)), kStr},
+	{`"title":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.Title)), kStr},
+	{`"details":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.Details)), kStr},
+	{`"ncentralTicketId":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.NcentralTicketID)), kStr},
+	{`"psaTicketNumber":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.PsaTicketNumber)), kStr},
+	{`"customTags":`, encOne[NCentralCustomTags], uint32(unsafe.Offsetof(NCentralAlert{}.CustomTags)), kSub},
+}}
+
+func (m *NCentralAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNCentralAlert) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NCentralAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectNCentralCustomTags = decTable{extra: unsafe.Offsetof(NCentralCustomTags{}.Extra), fields: []decField{
+	{"requestType", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.RequestType)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Status)), kStr},
+	{"priority", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Priority)), kStr},
+}, sorted: []uint16{2, 0, 1}}
+
 func (m *NCentralCustomTags) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "priority":
-			ok = d.str(&m.Priority)
-		case "requestType":
-			ok = d.str(&m.RequestType)
-		case "status":
-			ok = d.str(&m.Status)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectNCentralCustomTags)
 }
+
+var enctNCentralCustomTags = encTable{extra: unsafe.Offsetof(NCentralCustomTags{}.Extra), fields: []encField{
+	{`"requestType":`, nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.RequestType)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Status)), kStr},
+	{`"priority":`, nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Priority)), kStr},
+}}
 
 func (m *NCentralCustomTags) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"requestType":`, m.RequestType)
-	e.str(`"status":`, m.Status)
-	e.str(`"priority":`, m.Priority)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctNCentralCustomTags)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NCentralCustomTags) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NCentralCustomTags) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *NCentralDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "alertclientid":
-			ok = d.str(&m.Alertclientid)
-		case "alerttickettype":
-			ok = d.int(&m.Alerttickettype)
-		case "alertticketuser":
-			ok = d.int(&m.Alertticketuser)
-		case "alertusername":
-			ok = d.str(&m.Alertusername)
-		case "asset_fieldmappings":
-			ok = decodeModels(d, &m.AssetFieldmappings)
-		case "asset_type_choice":
-			ok = d.int(&m.AssetTypeChoice)
-		case "assettype_field":
-			ok = d.int(&m.AssettypeField)
-		case "automaticclientsitelink":
-			ok = d.bool(&m.Automaticclientsitelink)
-		case "client_links":
-			ok = decodeModels(d, &m.ClientLinks)
-		case "deactivateassets":
-			ok = d.bool(&m.Deactivateassets)
-		case "deactivateclients":
-			ok = d.bool(&m.Deactivateclients)
-		case "defassettypegroup":
-			ok = d.int(&m.Defassettypegroup)
-		case "defassettypegroup_name":
-			ok = d.str(&m.DefassettypegroupName)
-		case "default_assettype":
-			ok = d.int(&m.DefaultAssettype)
-		case "default_assettype_name":
-			ok = d.str(&m.DefaultAssettypeName)
-		case "dontsyncaddr":
-			ok = d.bool(&m.Dontsyncaddr)
-		case "enableintegrator":
-			ok = d.bool(&m.Enableintegrator)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ignore_probes":
-			ok = d.bool(&m.IgnoreProbes)
-		case "lastsyncdate":
-			ok = d.time(&m.Lastsyncdate)
-		case "lastsyncerror":
-			ok = d.str(&m.Lastsyncerror)
-		case "login_port":
-			ok = d.int(&m.LoginPort)
-		case "mappings_xtype":
-			ok = decodeModels(d, &m.MappingsXtype)
-		case "match_user_device":
-			ok = d.bool(&m.MatchUserDevice)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_alert_password":
-			ok = d.str(&m.NewAlertPassword)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_password":
-			ok = d.str(&m.NewPassword)
-		case "newmethod":
-			ok = d.bool(&m.Newmethod)
-		case "reqcredsremote":
-			ok = d.bool(&m.Reqcredsremote)
-		case "site_links":
-			ok = decodeModels(d, &m.SiteLinks)
-		case "syncentities":
-			ok = d.int(&m.Syncentities)
-		case "tickettype_name":
-			ok = d.str(&m.TickettypeName)
-		case "toplevel":
-			ok = d.int(&m.Toplevel)
-		case "url":
-			ok = d.str(&m.URL)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectNCentralDetails = decTable{extra: unsafe.Offsetof(NCentralDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(NCentralDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Name)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(NCentralDetails{}.URL)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Username)), kStr},
+	{"toplevel", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Toplevel)), kInt},
+	{"dontsyncaddr", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Dontsyncaddr)), kBool},
+	{"defassettypegroup", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Defassettypegroup)), kInt},
+	{"defassettypegroup_name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefassettypegroupName)), kStr},
+	{"newmethod", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Newmethod)), kBool},
+	{"alerttickettype", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alerttickettype)), kInt},
+	{"tickettype_name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.TickettypeName)), kStr},
+	{"alertticketuser", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alertticketuser)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.UserName)), kStr},
+	{"alertusername", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alertusername)), kStr},
+	{"alertclientid", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alertclientid)), kStr},
+	{"syncentities", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Syncentities)), kInt},
+	{"enableintegrator", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Enableintegrator)), kBool},
+	{"lastsyncdate", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Lastsyncdate)), kTime},
+	{"lastsyncerror", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Lastsyncerror)), kStr},
+	{"reqcredsremote", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Reqcredsremote)), kBool},
+	{"deactivateclients", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Deactivateclients)), kBool},
+	{"deactivateassets", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Deactivateassets)), kBool},
+	{"asset_type_choice", nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssetTypeChoice)), kInt},
+	{"default_assettype", nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettype)), kInt},
+	{"assettype_field", nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssettypeField)), kInt},
+	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), kSub},
+	{"default_assettype_name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettypeName)), kStr},
+	{"client_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), kSub},
+	{"site_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), kSub},
+	{"asset_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), kSub},
+	{"new_password", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewPassword)), kStr},
+	{"new_alert_password", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewAlertPassword)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewClientSecret)), kStr},
+	{"automaticclientsitelink", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Automaticclientsitelink)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Warning)), kStr},
+	{"login_port", nil, uint32(unsafe.Offsetof(NCentralDetails{}.LoginPort)), kInt},
+	{"match_user_device", nil, uint32(unsafe.Offsetof(NCentralDetails{}.MatchUserDevice)), kBool},
+	{"ignore_probes", nil, uint32(unsafe.Offsetof(NCentralDetails{}.IgnoreProbes)), kBool},
+}, sorted: []uint16{34, 14, 9, 11, 13, 29, 22, 24, 33, 27, 21, 20, 6, 7, 23, 26, 5, 16, 0, 37, 17, 18, 35, 25, 36, 1, 31, 32, 30, 8, 19, 28, 15, 10, 4, 2, 12, 3}}
 
-func (m *NCentralDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"url":`, m.URL)
-	e.str(`"username":`, m.Username)
-	e.int(`"toplevel":`, m.Toplevel)
-	e.bool(`"dontsyncaddr":`, m.Dontsyncaddr)
-	e.int(`"defassettypegroup":`, m.Defassettypegroup)
-	e.str(`"defassettypegroup_name":`, m.DefassettypegroupName)
-	e.bool(`"newmethod":`, m.Newmethod)
-	e.int(`"alerttickettype":`, m.Alerttickettype)
-	e.str(`"tickettype_name":`, m.TickettypeName)
-	e.int(`"alertticketuser":`, m.Alertticketuser)
-	e.str(`"user_name":`, m.UserName)
-	e.str(`"alertusername":`, m.Alertusername)
-	e.str(`"alertclientid":`, m.Alertclientid)
-	e.int(`"syncentities":`, m.Syncentities)
-	e.bool(`"enableintegrator":`, m.Enableintegrator)
-	e.time(`"lastsyncdate":`, m.Lastsyncdate)
-	e.str(`"lastsyncerror":`, m.Lastsyncerror)
-	e.bool(`"reqcredsremote":`, m.Reqcredsremote)
-	e.bool(`"deactivateclients":`, m.Deactivateclients)
-	e.bool(`"deactivateassets":`, m.Deactivateassets)
-	e.int(`"asset_type_choice":`, m.AssetTypeChoice)
-	e.int(`"default_assettype":`, m.DefaultAssettype)
-	e.int(`"assettype_field":`, m.AssettypeField)
-	encodeModels(e, `"mappings_xtype":`, m.MappingsXtype)
-	e.str(`"default_assettype_name":`, m.DefaultAssettypeName)
-	encodeModels(e, `"client_links":`, m.ClientLinks)
-	encodeModels(e, `"site_links":`, m.SiteLinks)
-	encodeModels(e, `"asset_fieldmappings":`, m.AssetFieldmappings)
-	e.str(`"new_password":`, m.NewPassword)
-	e.str(`"new_alert_password":`, m.NewAlertPassword)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.bool(`"automaticclientsitelink":`, m.Automaticclientsitelink)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"login_port":`, m.LoginPort)
-	e.bool(`"match_user_device":`, m.MatchUserDevice)
-	e.bool(`"ignore_probes":`, m.IgnoreProbes)
-	e.close(mark, m.Extra)
-}
+func (m *NCentralDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNCentralDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NCentralDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctNCentralDetails = encTable{extra: unsafe.Offsetof(NCentralDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Name)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.URL)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Username)), kStr},
+	{`"toplevel":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Toplevel)), kInt},
+	{`"dontsyncaddr":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Dontsyncaddr)), kBool},
+	{`"defassettypegroup":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Defassettypegroup)), kInt},
+	{`"defassettypegroup_name":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefassettypegroupName)), kStr},
+	{`"newmethod":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Newmethod)), kBool},
+	{`"alerttickettype":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alerttickettype)), kInt},
+	{`"tickettype_name":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.TickettypeName)), kStr},
+	{`"alertticketuser":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alertticketuser)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.UserName)), kStr},
+	{`"alertusername":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alertusername)), kStr},
+	{`"alertclientid":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alertclientid)), kStr},
+	{`"syncentities":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Syncentities)), kInt},
+	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Enableintegrator)), kBool},
+	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Lastsyncdate)), kTime},
+	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Lastsyncerror)), kStr},
+	{`"reqcredsremote":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Reqcredsremote)), kBool},
+	{`"deactivateclients":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Deactivateclients)), kBool},
+	{`"deactivateassets":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Deactivateassets)), kBool},
+	{`"asset_type_choice":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssetTypeChoice)), kInt},
+	{`"default_assettype":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettype)), kInt},
+	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssettypeField)), kInt},
+	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), kSub},
+	{`"default_assettype_name":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettypeName)), kStr},
+	{`"client_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), kSub},
+	{`"site_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), kSub},
+	{`"asset_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), kSub},
+	{`"new_password":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewPassword)), kStr},
+	{`"new_alert_password":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewAlertPassword)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewClientSecret)), kStr},
+	{`"automaticclientsitelink":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Automaticclientsitelink)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Warning)), kStr},
+	{`"login_port":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.LoginPort)), kInt},
+	{`"match_user_device":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.MatchUserDevice)), kBool},
+	{`"ignore_probes":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.IgnoreProbes)), kBool},
+}}
+
+func (m *NCentralDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNCentralDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NCentralDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *NHDClaim) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "type":
-			ok = d.str(&m.Type)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectNHDClaim = decTable{extra: unsafe.Offsetof(NHDClaim{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(NHDClaim{}.Type)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(NHDClaim{}.Value)), kStr},
+}, sorted: []uint16{0, 1}}
 
-func (m *NHDClaim) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"value":`, m.Value)
-	e.close(mark, m.Extra)
-}
+func (m *NHDClaim) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHDClaim) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NHDClaim) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctNHDClaim = encTable{extra: unsafe.Offsetof(NHDClaim{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(NHDClaim{}.Type)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(NHDClaim{}.Value)), kStr},
+}}
+
+func (m *NHDClaim) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHDClaim) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDClaim) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *NHDDeviceInfo) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "apns_device_token":
-			ok = d.str(&m.ApnsDeviceToken)
-		case "app_name":
-			ok = d.str(&m.AppName)
-		case "app_version":
-			ok = d.str(&m.AppVersion)
-		case "device_name":
-			ok = d.str(&m.DeviceName)
-		case "firebase_device_token":
-			ok = d.str(&m.FirebaseDeviceToken)
-		case "id":
-			ok = d.str(&m.ID)
-		case "manufacturer":
-			ok = d.str(&m.Manufacturer)
-		case "model":
-			ok = d.str(&m.Model)
-		case "os":
-			ok = d.str(&m.Os)
-		case "user_id":
-			ok = d.str(&m.UserID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectNHDDeviceInfo = decTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.ID)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.UserID)), kStr},
+	{"device_name", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.DeviceName)), kStr},
+	{"manufacturer", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Manufacturer)), kStr},
+	{"model", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Model)), kStr},
+	{"os", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Os)), kStr},
+	{"app_name", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.AppName)), kStr},
+	{"app_version", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.AppVersion)), kStr},
+	{"apns_device_token", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.ApnsDeviceToken)), kStr},
+	{"firebase_device_token", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.FirebaseDeviceToken)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Warning)), kStr},
+}, sorted: []uint16{10, 8, 6, 7, 2, 9, 0, 3, 4, 5, 1}}
 
-func (m *NHDDeviceInfo) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"user_id":`, m.UserID)
-	e.str(`"device_name":`, m.DeviceName)
-	e.str(`"manufacturer":`, m.Manufacturer)
-	e.str(`"model":`, m.Model)
-	e.str(`"os":`, m.Os)
-	e.str(`"app_name":`, m.AppName)
-	e.str(`"app_version":`, m.AppVersion)
-	e.str(`"apns_device_token":`, m.ApnsDeviceToken)
-	e.str(`"firebase_device_token":`, m.FirebaseDeviceToken)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *NHDDeviceInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHDDeviceInfo) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NHDDeviceInfo) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctNHDDeviceInfo = encTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.ID)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.UserID)), kStr},
+	{`"device_name":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.DeviceName)), kStr},
+	{`"manufacturer":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Manufacturer)), kStr},
+	{`"model":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Model)), kStr},
+	{`"os":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Os)), kStr},
+	{`"app_name":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.AppName)), kStr},
+	{`"app_version":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.AppVersion)), kStr},
+	{`"apns_device_token":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.ApnsDeviceToken)), kStr},
+	{`"firebase_device_token":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.FirebaseDeviceToken)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Warning)), kStr},
+}}
+
+func (m *NHDDeviceInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHDDeviceInfo) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDDeviceInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityApplication{}.Extra), fields: []decField{
+	{"grant_type", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.GrantType)), kStr},
+	{"loginas_agent_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentID)), kInt},
+	{"loginas_agent_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentName)), kStr},
+	{"inactive", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Inactive)), kBool},
+	{"system_use", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.SystemUse)), kStr},
+	{"redirecturi", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Redirecturi)), kStr},
+	{"logoutredirecturi", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Logoutredirecturi)), kStr},
+	{"cors_whitelist", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelist)), kStr},
+	{"redirecturi_list", decMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), kSub},
+	{"postlogoutredirecturi_list", decMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), kSub},
+	{"cors_whitelist_list", decMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), kSub},
+	{"scopes", decMany[NHDIdentityApplicationScope], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), kSub},
+	{"allowagents", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowagents)), kBool},
+	{"allowusers", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowusers)), kBool},
+	{"organisation_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationID)), kInt},
+	{"organisation_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationName)), kStr},
+	{"loginas_client_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasClientID)), kInt},
+	{"loginas_client_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasClientName)), kStr},
+	{"loginas_supplier_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasSupplierID)), kInt},
+	{"loginas_supplier_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasSupplierName)), kStr},
+	{"loginentity", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Loginentity)), kInt},
+	{"language_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LanguageID)), kInt},
+	{"language_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LanguageName)), kStr},
+	{"disable_windowsauth", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableWindowsauth)), kBool},
+	{"disable_azure", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAzure)), kBool},
+	{"disable_adfs", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAdfs)), kBool},
+	{"disable_okta", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableOkta)), kBool},
+	{"disable_centrify", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableCentrify)), kBool},
+	{"disable_google", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableGoogle)), kBool},
+	{"button_config", decMany[LoginScreenConfig], uint32(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), kSub},
+	{"assertion_consumer_service_index", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.AssertionConsumerServiceIndex)), kInt},
+	{"disable_anon", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAnon)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Warning)), kStr},
+	{"_issystem", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Issystem)), kBool},
+	{"authorizations", decMany[OpenIddictAuthorization], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kSub},
+	{"clientId", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientID)), kStr},
+	{"clientSecret", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientSecret)), kStr},
+	{"concurrencyToken", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConcurrencyToken)), kStr},
+	{"consentType", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConsentType)), kStr},
+	{"displayName", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisplayName)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ID)), kStr},
+	{"permissions", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Permissions)), kStr},
+	{"postLogoutRedirectUris", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostLogoutRedirectUris)), kStr},
+	{"properties", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Properties)), kStr},
+	{"redirectUris", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirectUris)), kStr},
+	{"tokens", decMany[OpenIddictToken], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kSub},
+	{"type", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Type)), kStr},
+}, sorted: []uint16{33, 32, 12, 13, 30, 34, 29, 35, 36, 37, 38, 7, 10, 25, 31, 24, 27, 28, 26, 23, 39, 0, 40, 3, 21, 22, 1, 2, 16, 17, 18, 19, 20, 6, 14, 15, 41, 42, 9, 43, 44, 5, 8, 11, 4, 45, 46}}
+
 func (m *NHDIdentityApplication) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_issystem":
-			ok = d.bool(&m.Issystem)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "allowagents":
-			ok = d.bool(&m.Allowagents)
-		case "allowusers":
-			ok = d.bool(&m.Allowusers)
-		case "assertion_consumer_service_index":
-			ok = d.int(&m.AssertionConsumerServiceIndex)
-		case "authorizations":
-			ok = decodeModels(d, &m.Authorizations)
-		case "button_config":
-			ok = decodeModels(d, &m.ButtonConfig)
-		case "clientId":
-			ok = d.str(&m.ClientID)
-		case "clientSecret":
-			ok = d.str(&m.ClientSecret)
-		case "concurrencyToken":
-			ok = d.str(&m.ConcurrencyToken)
-		case "consentType":
-			ok = d.str(&m.ConsentType)
-		case "cors_whitelist":
-			ok = d.str(&m.CorsWhitelist)
-		case "cors_whitelist_list":
-			ok = decodeModels(d, &m.CorsWhitelistList)
-		case "disable_adfs":
-			ok = d.bool(&m.DisableAdfs)
-		case "disable_anon":
-			ok = d.bool(&m.DisableAnon)
-		case "disable_azure":
-			ok = d.bool(&m.DisableAzure)
-		case "disable_centrify":
-			ok = d.bool(&m.DisableCentrify)
-		case "disable_google":
-			ok = d.bool(&m.DisableGoogle)
-		case "disable_okta":
-			ok = d.bool(&m.DisableOkta)
-		case "disable_windowsauth":
-			ok = d.bool(&m.DisableWindowsauth)
-		case "displayName":
-			ok = d.str(&m.DisplayName)
-		case "grant_type":
-			ok = d.str(&m.GrantType)
-		case "id":
-			ok = d.str(&m.ID)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "language_id":
-			ok = d.int(&m.LanguageID)
-		case "language_name":
-			ok = d.str(&m.LanguageName)
-		case "loginas_agent_id":
-			ok = d.int(&m.LoginasAgentID)
-		case "loginas_agent_name":
-			ok = d.str(&m.LoginasAgentName)
-		case "loginas_client_id":
-			ok = d.int(&m.LoginasClientID)
-		case "loginas_client_name":
-			ok = d.str(&m.LoginasClientName)
-		case "loginas_supplier_id":
-			ok = d.int(&m.LoginasSupplierID)
-		case "loginas_supplier_name":
-			ok = d.str(&m.LoginasSupplierName)
-		case "loginentity":
-			ok = d.int(&m.Loginentity)
-		case "logoutredirecturi":
-			ok = d.str(&m.Logoutredirecturi)
-		case "organisation_id":
-			ok = d.int(&m.OrganisationID)
-		case "organisation_name":
-			ok = d.str(&m.OrganisationName)
-		case "permissions":
-			ok = d.str(&m.Permissions)
-		case "postLogoutRedirectUris":
-			ok = d.str(&m.PostLogoutRedirectUris)
-		case "postlogoutredirecturi_list":
-			ok = decodeModels(d, &m.PostlogoutredirecturiList)
-		case "properties":
-			ok = d.str(&m.Properties)
-		case "redirectUris":
-			ok = d.str(&m.RedirectUris)
-		case "redirecturi":
-			ok = d.str(&m.Redirecturi)
-		case "redirecturi_list":
-			ok = decodeModels(d, &m.RedirecturiList)
-		case "scopes":
-			ok = decodeModels(d, &m.Scopes)
-		case "system_use":
-			ok = d.str(&m.SystemUse)
-		case "tokens":
-			ok = decodeModels(d, &m.Tokens)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectNHDIdentityApplication)
 }
+
+var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityApplication{}.Extra), fields: []encField{
+	{`"grant_type":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.GrantType)), kStr},
+	{`"loginas_agent_id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentID)), kInt},
+	{`"loginas_agent_name":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentName)), kStr},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Inactive)), kBool},
+	{`"system_use":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.SystemUse)), kStr},
+	{`"redirecturi":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Redirecturi)), kStr},
+	{`"logoutredirecturi":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Logoutredirecturi)), kStr},
+	{`"cors_whitelist":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelist)), kStr},
+	{`"redirecturi_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), kSub},
+	{`"postlogoutredirecturi_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), kSub},
+	{`"cors_whitelist_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), kSub},
+	{`"scopes":`, encMany[NHDIdentityApplicationScope], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), kSub},
+	{`"allowagents":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowagents)), kBool},
+	{`"allowusers":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowusers)), kBool},
+	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationID)), kInt},
+	{`"organisation_name":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationName)), kStr},
+	{`"loginas_client_id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasClientID)), kInt},
+	{`"loginas_client_name":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasClientName)), kStr},
+	{`"loginas_supplier_id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasSupplierID)), kInt},
+	{`"loginas_supplier_name":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasSupplierName)), kStr},
+	{`"loginentity":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Loginentity)), kInt},
+	{`"language_id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LanguageID)), kInt},
+	{`"language_name":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LanguageName)), kStr},
+	{`"disable_windowsauth":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableWindowsauth)), kBool},
+	{`"disable_azure":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAzure)), kBool},
+	{`"disable_adfs":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAdfs)), kBool},
+	{`"disable_okta":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableOkta)), kBool},
+	{`"disable_centrify":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableCentrify)), kBool},
+	{`"disable_google":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableGoogle)), kBool},
+	{`"button_config":`, encMany[LoginScreenConfig], uint32(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), kSub},
+	{`"assertion_consumer_service_index":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.AssertionConsumerServiceIndex)), kInt},
+	{`"disable_anon":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAnon)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Warning)), kStr},
+	{`"_issystem":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Issystem)), kBool},
+	{`"authorizations":`, encMany[OpenIddictAuthorization], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kSub},
+	{`"clientId":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientID)), kStr},
+	{`"clientSecret":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientSecret)), kStr},
+	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConcurrencyToken)), kStr},
+	{`"consentType":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConsentType)), kStr},
+	{`"displayName":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisplayName)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ID)), kStr},
+	{`"permissions":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Permissions)), kStr},
+	{`"postLogoutRedirectUris":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostLogoutRedirectUris)), kStr},
+	{`"properties":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Properties)), kStr},
+	{`"redirectUris":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirectUris)), kStr},
+	{`"tokens":`, encMany[OpenIddictToken], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kSub},
+	{`"type":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Type)), kStr},
+}}
 
 func (m *NHDIdentityApplication) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"grant_type":`, m.GrantType)
-	e.int(`"loginas_agent_id":`, m.LoginasAgentID)
-	e.str(`"loginas_agent_name":`, m.LoginasAgentName)
-	e.bool(`"inactive":`, m.Inactive)
-	e.str(`"system_use":`, m.SystemUse)
-	e.str(`"redirecturi":`, m.Redirecturi)
-	e.str(`"logoutredirecturi":`, m.Logoutredirecturi)
-	e.str(`"cors_whitelist":`, m.CorsWhitelist)
-	encodeModels(e, `"redirecturi_list":`, m.RedirecturiList)
-	encodeModels(e, `"postlogoutredirecturi_list":`, m.PostlogoutredirecturiList)
-	encodeModels(e, `"cors_whitelist_list":`, m.CorsWhitelistList)
-	encodeModels(e, `"scopes":`, m.Scopes)
-	e.bool(`"allowagents":`, m.Allowagents)
-	e.bool(`"allowusers":`, m.Allowusers)
-	e.int(`"organisation_id":`, m.OrganisationID)
-	e.str(`"organisation_name":`, m.OrganisationName)
-	e.int(`"loginas_client_id":`, m.LoginasClientID)
-	e.str(`"loginas_client_name":`, m.LoginasClientName)
-	e.int(`"loginas_supplier_id":`, m.LoginasSupplierID)
-	e.str(`"loginas_supplier_name":`, m.LoginasSupplierName)
-	e.int(`"loginentity":`, m.Loginentity)
-	e.int(`"language_id":`, m.LanguageID)
-	e.str(`"language_name":`, m.LanguageName)
-	e.bool(`"disable_windowsauth":`, m.DisableWindowsauth)
-	e.bool(`"disable_azure":`, m.DisableAzure)
-	e.bool(`"disable_adfs":`, m.DisableAdfs)
-	e.bool(`"disable_okta":`, m.DisableOkta)
-	e.bool(`"disable_centrify":`, m.DisableCentrify)
-	e.bool(`"disable_google":`, m.DisableGoogle)
-	encodeModels(e, `"button_config":`, m.ButtonConfig)
-	e.int(`"assertion_consumer_service_index":`, m.AssertionConsumerServiceIndex)
-	e.bool(`"disable_anon":`, m.DisableAnon)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"_issystem":`, m.Issystem)
-	encodeModels(e, `"authorizations":`, m.Authorizations)
-	e.str(`"clientId":`, m.ClientID)
-	e.str(`"clientSecret":`, m.ClientSecret)
-	e.str(`"concurrencyToken":`, m.ConcurrencyToken)
-	e.str(`"consentType":`, m.ConsentType)
-	e.str(`"displayName":`, m.DisplayName)
-	e.str(`"id":`, m.ID)
-	e.str(`"permissions":`, m.Permissions)
-	e.str(`"postLogoutRedirectUris":`, m.PostLogoutRedirectUris)
-	e.str(`"properties":`, m.Properties)
-	e.str(`"redirectUris":`, m.RedirectUris)
-	encodeModels(e, `"tokens":`, m.Tokens)
-	e.str(`"type":`, m.Type)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctNHDIdentityApplication)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NHDIdentityApplication) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDIdentityApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectNHDIdentityApplicationScope = decTable{extra: unsafe.Offsetof(NHDIdentityApplicationScope{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ID)), kInt},
+	{"application_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ApplicationID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.Name)), kStr},
+}, sorted: []uint16{1, 0, 2}}
+
 func (m *NHDIdentityApplicationScope) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "application_id":
-			ok = d.str(&m.ApplicationID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectNHDIdentityApplicationScope)
 }
+
+var enctNHDIdentityApplicationScope = encTable{extra: unsafe.Offsetof(NHDIdentityApplicationScope{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ID)), kInt},
+	{`"application_id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ApplicationID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.Name)), kStr},
+}}
 
 func (m *NHDIdentityApplicationScope) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"application_id":`, m.ApplicationID)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctNHDIdentityApplicationScope)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NHDIdentityApplicationScope) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDIdentityApplicationScope) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func (m *NHDRoles) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "Oo_name":
-			ok = d.str(&m.OoName)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "ac_approvals":
-			ok = decodeModels(d, &m.AcApprovals)
-		case "ac_assetgroups":
-			ok = decodeModels(d, &m.AcAssetgroups)
-		case "ac_assettypes":
-			ok = decodeModels(d, &m.AcAssettypes)
-		case "ac_cannedtext":
-			ok = decodeModels(d, &m.AcCannedtext)
-		case "ac_chatprofiles":
-			ok = decodeModels(d, &m.AcChatprofiles)
-		case "ac_customfields":
-			ok = decodeModels(d, &m.AcCustomfields)
-		case "ac_customtables":
-			ok = decodeModels(d, &m.AcCustomtables)
-		case "ac_dashboards":
-			ok = decodeModels(d, &m.AcDashboards)
-		case "ac_devices":
-			ok = decodeModels(d, &m.AcDevices)
-		case "ac_emailtemplates":
-			ok = decodeModels(d, &m.AcEmailtemplates)
-		case "ac_faqlists":
-			ok = decodeModels(d, &m.AcFaqlists)
-		case "ac_fieldgroups":
-			ok = decodeModels(d, &m.AcFieldgroups)
-		case "ac_itemgroups":
-			ok = decodeModels(d, &m.AcItemgroups)
-		case "ac_languagepacks":
-			ok = decodeModels(d, &m.AcLanguagepacks)
-		case "ac_messagegroups":
-			ok = decodeModels(d, &m.AcMessagegroups)
-		case "ac_outcomes":
-			ok = decodeModels(d, &m.AcOutcomes)
-		case "ac_reportgroups":
-			ok = decodeModels(d, &m.AcReportgroups)
-		case "ac_roles":
-			ok = decodeModels(d, &m.AcRoles)
-		case "ac_rules":
-			ok = decodeModels(d, &m.AcRules)
-		case "ac_servicecategories":
-			ok = decodeModels(d, &m.AcServicecategories)
-		case "ac_services":
-			ok = decodeModels(d, &m.AcServices)
-		case "ac_slas":
-			ok = decodeModels(d, &m.AcSlas)
-		case "ac_suppliercontracts":
-			ok = decodeModels(d, &m.AcSuppliercontracts)
-		case "ac_suppliers":
-			ok = decodeModels(d, &m.AcSuppliers)
-		case "ac_templates":
-			ok = decodeModels(d, &m.AcTemplates)
-		case "ac_tickettypes":
-			ok = decodeModels(d, &m.AcTickettypes)
-		case "ac_workdays":
-			ok = decodeModels(d, &m.AcWorkdays)
-		case "ac_workflows":
-			ok = decodeModels(d, &m.AcWorkflows)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "assetfields":
-			ok = decodeModels(d, &m.Assetfields)
-		case "assettypes":
-			ok = decodeModels(d, &m.Assettypes)
-		case "chargerates":
-			ok = decodeModels(d, &m.Chargerates)
-		case "claims":
-			ok = decodeModels(d, &m.Claims)
-		case "clients":
-			ok = decodeModels(d, &m.Clients)
-		case "concurrencyStamp":
-			ok = d.str(&m.ConcurrencyStamp)
-		case "custombuttons":
-			ok = decodeModels(d, &m.Custombuttons)
-		case "departments":
-			ok = decodeModels(d, &m.Departments)
-		case "id":
-			ok = d.str(&m.ID)
-		case "id_int":
-			ok = d.int(&m.IDInt)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "is_integration":
-			ok = d.bool(&m.IsIntegration)
-		case "name":
-			ok = d.str(&m.Name)
-		case "normalizedName":
-			ok = d.str(&m.NormalizedName)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "notifications":
-			ok = decodeModels(d, &m.Notifications)
-		case "sites":
-			ok = decodeModels(d, &m.Sites)
-		case "teams":
-			ok = decodeModels(d, &m.Teams)
-		case "tickettypes":
-			ok = decodeModels(d, &m.Tickettypes)
-		case "uname_usercustomfields":
-			ok = decodeModels(d, &m.UnameUsercustomfields)
-		case "unameappointmenttypes":
-			ok = decodeModels(d, &m.Unameappointmenttypes)
-		case "unamecustomfields":
-			ok = decodeModels(d, &m.Unamecustomfields)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectNHDRoles = decTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), fields: []decField{
+	{"intent", nil, uint32(unsafe.Offsetof(NHDRoles{}.Intent)), kStr},
+	{"chargerates", decMany[Restriction], uint32(unsafe.Offsetof(NHDRoles{}.Chargerates)), kSub},
+	{"id_int", nil, uint32(unsafe.Offsetof(NHDRoles{}.IDInt)), kInt},
+	{"notes", nil, uint32(unsafe.Offsetof(NHDRoles{}.Notes)), kStr},
+	{"teams", decMany[UnameSection], uint32(unsafe.Offsetof(NHDRoles{}.Teams)), kSub},
+	{"departments", decMany[UnameDepartment], uint32(unsafe.Offsetof(NHDRoles{}.Departments)), kSub},
+	{"clients", decMany[UnameAreaRestriction], uint32(unsafe.Offsetof(NHDRoles{}.Clients)), kSub},
+	{"tickettypes", decMany[UnameRequestType], uint32(unsafe.Offsetof(NHDRoles{}.Tickettypes)), kSub},
+	{"assetfields", decMany[UnameField], uint32(unsafe.Offsetof(NHDRoles{}.Assetfields)), kSub},
+	{"unamecustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), kSub},
+	{"unameappointmenttypes", decMany[UnameAppointment], uint32(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), kSub},
+	{"notifications", decMany[UnameNotification], uint32(unsafe.Offsetof(NHDRoles{}.Notifications)), kSub},
+	{"claims", decMany[NHDClaim], uint32(unsafe.Offsetof(NHDRoles{}.Claims)), kSub},
+	{"custombuttons", decMany[UnameButton], uint32(unsafe.Offsetof(NHDRoles{}.Custombuttons)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(NHDRoles{}.Warning)), kStr},
+	{"assettypes", decMany[UnameXtype], uint32(unsafe.Offsetof(NHDRoles{}.Assettypes)), kSub},
+	{"Oo_name", nil, uint32(unsafe.Offsetof(NHDRoles{}.OoName)), kStr},
+	{"uname_usercustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), kSub},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(NHDRoles{}.AccessControlLevel)), kInt},
+	{"ac_tickettypes", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), kSub},
+	{"ac_approvals", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcApprovals)), kSub},
+	{"ac_rules", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRules)), kSub},
+	{"ac_cannedtext", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), kSub},
+	{"ac_customfields", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), kSub},
+	{"ac_customtables", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), kSub},
+	{"ac_dashboards", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDashboards)), kSub},
+	{"ac_workflows", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), kSub},
+	{"ac_roles", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRoles)), kSub},
+	{"ac_slas", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSlas)), kSub},
+	{"ac_templates", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTemplates)), kSub},
+	{"ac_outcomes", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), kSub},
+	{"ac_workdays", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), kSub},
+	{"ac_emailtemplates", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), kSub},
+	{"ac_messagegroups", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), kSub},
+	{"ac_reportgroups", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), kSub},
+	{"ac_fieldgroups", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), kSub},
+	{"ac_languagepacks", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), kSub},
+	{"ac_itemgroups", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), kSub},
+	{"ac_suppliers", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), kSub},
+	{"ac_suppliercontracts", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), kSub},
+	{"is_integration", nil, uint32(unsafe.Offsetof(NHDRoles{}.IsIntegration)), kBool},
+	{"ac_assettypes", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), kSub},
+	{"ac_assetgroups", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), kSub},
+	{"ac_servicecategories", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), kSub},
+	{"ac_services", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServices)), kSub},
+	{"ac_chatprofiles", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), kSub},
+	{"ac_faqlists", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), kSub},
+	{"ac_devices", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDevices)), kSub},
+	{"sites", decMany[UnameSite], uint32(unsafe.Offsetof(NHDRoles{}.Sites)), kSub},
+	{"id", nil, uint32(unsafe.Offsetof(NHDRoles{}.ID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(NHDRoles{}.Name)), kStr},
+	{"normalizedName", nil, uint32(unsafe.Offsetof(NHDRoles{}.NormalizedName)), kStr},
+	{"concurrencyStamp", nil, uint32(unsafe.Offsetof(NHDRoles{}.ConcurrencyStamp)), kStr},
+}, sorted: []uint16{16, 14, 21, 43, 42, 23, 46, 24, 25, 26, 48, 33, 47, 36, 38, 37, 34, 31, 35, 28, 22, 44, 45, 29, 40, 39, 30, 20, 32, 27, 18, 19, 8, 15, 1, 12, 6, 53, 13, 5, 50, 2, 0, 41, 51, 52, 3, 11, 49, 4, 7, 17, 10, 9}}
 
-func (m *NHDRoles) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"intent":`, m.Intent)
-	encodeModels(e, `"chargerates":`, m.Chargerates)
-	e.int(`"id_int":`, m.IDInt)
-	e.str(`"notes":`, m.Notes)
-	encodeModels(e, `"teams":`, m.Teams)
-	encodeModels(e, `"departments":`, m.Departments)
-	encodeModels(e, `"clients":`, m.Clients)
-	encodeModels(e, `"tickettypes":`, m.Tickettypes)
-	encodeModels(e, `"assetfields":`, m.Assetfields)
-	encodeModels(e, `"unamecustomfields":`, m.Unamecustomfields)
-	encodeModels(e, `"unameappointmenttypes":`, m.Unameappointmenttypes)
-	encodeModels(e, `"notifications":`, m.Notifications)
-	encodeModels(e, `"claims":`, m.Claims)
-	encodeModels(e, `"custombuttons":`, m.Custombuttons)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"assettypes":`, m.Assettypes)
-	e.str(`"Oo_name":`, m.OoName)
-	encodeModels(e, `"uname_usercustomfields":`, m.UnameUsercustomfields)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	encodeModels(e, `"ac_tickettypes":`, m.AcTickettypes)
-	encodeModels(e, `"ac_approvals":`, m.AcApprovals)
-	encodeModels(e, `"ac_rules":`, m.AcRules)
-	encodeModels(e, `"ac_cannedtext":`, m.AcCannedtext)
-	encodeModels(e, `"ac_customfields":`, m.AcCustomfields)
-	encodeModels(e, `"ac_customtables":`, m.AcCustomtables)
-	encodeModels(e, `"ac_dashboards":`, m.AcDashboards)
-	encodeModels(e, `"ac_workflows":`, m.AcWorkflows)
-	encodeModels(e, `"ac_roles":`, m.AcRoles)
-	encodeModels(e, `"ac_slas":`, m.AcSlas)
-	encodeModels(e, `"ac_templates":`, m.AcTemplates)
-	encodeModels(e, `"ac_outcomes":`, m.AcOutcomes)
-	encodeModels(e, `"ac_workdays":`, m.AcWorkdays)
-	encodeModels(e, `"ac_emailtemplates":`, m.AcEmailtemplates)
-	encodeModels(e, `"ac_messagegroups":`, m.AcMessagegroups)
-	encodeModels(e, `"ac_reportgroups":`, m.AcReportgroups)
-	encodeModels(e, `"ac_fieldgroups":`, m.AcFieldgroups)
-	encodeModels(e, `"ac_languagepacks":`, m.AcLanguagepacks)
-	encodeModels(e, `"ac_itemgroups":`, m.AcItemgroups)
-	encodeModels(e, `"ac_suppliers":`, m.AcSuppliers)
-	encodeModels(e, `"ac_suppliercontracts":`, m.AcSuppliercontracts)
-	e.bool(`"is_integration":`, m.IsIntegration)
-	encodeModels(e, `"ac_assettypes":`, m.AcAssettypes)
-	encodeModels(e, `"ac_assetgroups":`, m.AcAssetgroups)
-	encodeModels(e, `"ac_servicecategories":`, m.AcServicecategories)
-	encodeModels(e, `"ac_services":`, m.AcServices)
-	encodeModels(e, `"ac_chatprofiles":`, m.AcChatprofiles)
-	encodeModels(e, `"ac_faqlists":`, m.AcFaqlists)
-	encodeModels(e, `"ac_devices":`, m.AcDevices)
-	encodeModels(e, `"sites":`, m.Sites)
-	e.str(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"normalizedName":`, m.NormalizedName)
-	e.str(`"concurrencyStamp":`, m.ConcurrencyStamp)
-	e.close(mark, m.Extra)
-}
+func (m *NHDRoles) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHDRoles) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NHDRoles) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctNHDRoles = encTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), fields: []encField{
+	{`"intent":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Intent)), kStr},
+	{`"chargerates":`, encMany[Restriction], uint32(unsafe.Offsetof(NHDRoles{}.Chargerates)), kSub},
+	{`"id_int":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.IDInt)), kInt},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Notes)), kStr},
+	{`"teams":`, encMany[UnameSection], uint32(unsafe.Offsetof(NHDRoles{}.Teams)), kSub},
+	{`"departments":`, encMany[UnameDepartment], uint32(unsafe.Offsetof(NHDRoles{}.Departments)), kSub},
+	{`"clients":`, encMany[UnameAreaRestriction], uint32(unsafe.Offsetof(NHDRoles{}.Clients)), kSub},
+	{`"tickettypes":`, encMany[UnameRequestType], uint32(unsafe.Offsetof(NHDRoles{}.Tickettypes)), kSub},
+	{`"assetfields":`, encMany[UnameField], uint32(unsafe.Offsetof(NHDRoles{}.Assetfields)), kSub},
+	{`"unamecustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), kSub},
+	{`"unameappointmenttypes":`, encMany[UnameAppointment], uint32(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), kSub},
+	{`"notifications":`, encMany[UnameNotification], uint32(unsafe.Offsetof(NHDRoles{}.Notifications)), kSub},
+	{`"claims":`, encMany[NHDClaim], uint32(unsafe.Offsetof(NHDRoles{}.Claims)), kSub},
+	{`"custombuttons":`, encMany[UnameButton], uint32(unsafe.Offsetof(NHDRoles{}.Custombuttons)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Warning)), kStr},
+	{`"assettypes":`, encMany[UnameXtype], uint32(unsafe.Offsetof(NHDRoles{}.Assettypes)), kSub},
+	{`"Oo_name":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.OoName)), kStr},
+	{`"uname_usercustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), kSub},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.AccessControlLevel)), kInt},
+	{`"ac_tickettypes":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), kSub},
+	{`"ac_approvals":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcApprovals)), kSub},
+	{`"ac_rules":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRules)), kSub},
+	{`"ac_cannedtext":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), kSub},
+	{`"ac_customfields":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), kSub},
+	{`"ac_customtables":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), kSub},
+	{`"ac_dashboards":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDashboards)), kSub},
+	{`"ac_workflows":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), kSub},
+	{`"ac_roles":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRoles)), kSub},
+	{`"ac_slas":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSlas)), kSub},
+	{`"ac_templates":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTemplates)), kSub},
+	{`"ac_outcomes":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), kSub},
+	{`"ac_workdays":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), kSub},
+	{`"ac_emailtemplates":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), kSub},
+	{`"ac_messagegroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), kSub},
+	{`"ac_reportgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), kSub},
+	{`"ac_fieldgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), kSub},
+	{`"ac_languagepacks":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), kSub},
+	{`"ac_itemgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), kSub},
+	{`"ac_suppliers":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), kSub},
+	{`"ac_suppliercontracts":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), kSub},
+	{`"is_integration":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.IsIntegration)), kBool},
+	{`"ac_assettypes":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), kSub},
+	{`"ac_assetgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), kSub},
+	{`"ac_servicecategories":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), kSub},
+	{`"ac_services":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServices)), kSub},
+	{`"ac_chatprofiles":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), kSub},
+	{`"ac_faqlists":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), kSub},
+	{`"ac_devices":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDevices)), kSub},
+	{`"sites":`, encMany[UnameSite], uint32(unsafe.Offsetof(NHDRoles{}.Sites)), kSub},
+	{`"id":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.ID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Name)), kStr},
+	{`"normalizedName":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.NormalizedName)), kStr},
+	{`"concurrencyStamp":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.ConcurrencyStamp)), kStr},
+}}
+
+func (m *NHDRoles) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHDRoles) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDRoles) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *NHServerConfig) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "acceptattachments":
-			ok = d.bool(&m.Acceptattachments)
-		case "acceptautoreplycheckbox":
-			ok = d.bool(&m.Acceptautoreplycheckbox)
-		case "actionemails":
-			ok = d.bool(&m.Actionemails)
-		case "actionsendlimit":
-			ok = d.int(&m.Actionsendlimit)
-		case "approvalscan":
-			ok = d.bool(&m.Approvalscan)
-		case "assetattachmentmaintenance":
-			ok = d.bool(&m.Assetattachmentmaintenance)
-		case "autocreatedevice":
-			ok = d.bool(&m.Autocreatedevice)
-		case "autodevicesite":
-			ok = d.str(&m.Autodevicesite)
-		case "autodevicesitename":
-			ok = d.str(&m.Autodevicesitename)
-		case "autodevicetype":
-			ok = d.str(&m.Autodevicetype)
-		case "autodevicetypename":
-			ok = d.str(&m.Autodevicetypename)
-		case "autolinkdevices":
-			ok = d.bool(&m.Autolinkdevices)
-		case "automatchlocation2":
-			ok = d.bool(&m.Automatchlocation2)
-		case "autoondiagram":
-			ok = d.bool(&m.Autoondiagram)
-		case "autorequests":
-			ok = d.bool(&m.Autorequests)
-		case "bulkemail":
-			ok = d.bool(&m.Bulkemail)
-		case "calendarsync":
-			ok = d.bool(&m.Calendarsync)
-		case "clearlogboxes":
-			ok = d.bool(&m.Clearlogboxes)
-		case "confforemails":
-			ok = d.bool(&m.Confforemails)
-		case "datefilter":
-			ok = d.time(&m.Datefilter)
-		case "deletecustomdata":
-			ok = d.bool(&m.Deletecustomdata)
-		case "deleteerrors":
-			ok = d.bool(&m.Deleteerrors)
-		case "emailcreatenewuser":
-			ok = d.bool(&m.Emailcreatenewuser)
-		case "emaillogfolder":
-			ok = d.str(&m.Emaillogfolder)
-		case "emailnoack":
-			ok = d.bool(&m.Emailnoack)
-		case "emailrequesttype":
-			ok = d.str(&m.Emailrequesttype)
-		case "emailsiteint":
-			ok = d.int(&m.Emailsiteint)
-		case "emailsitename":
-			ok = d.str(&m.Emailsitename)
-		case "emailtechieint":
-			ok = d.int(&m.Emailtechieint)
-		case "emailusefullname":
-			ok = d.bool(&m.Emailusefullname)
-		case "emailuserdefault":
-			ok = d.str(&m.Emailuserdefault)
-		case "emailuserint":
-			ok = d.int(&m.Emailuserint)
-		case "emailusername":
-			ok = d.str(&m.Emailusername)
-		case "emailusesitedomain":
-			ok = d.bool(&m.Emailusesitedomain)
-		case "errorreportemail":
-			ok = d.bool(&m.Errorreportemail)
-		case "errorreportemailaddress":
-			ok = d.str(&m.Errorreportemailaddress)
-		case "errorreportrequest":
-			ok = d.bool(&m.Errorreportrequest)
-		case "ewslastapptsync":
-			ok = d.time(&m.Ewslastapptsync)
-		case "forcehtml":
-			ok = d.bool(&m.Forcehtml)
-		case "highlevellogging":
-			ok = d.bool(&m.Highlevellogging)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ignorecc":
-			ok = d.bool(&m.Ignorecc)
-		case "ignoreduplicateemails":
-			ok = d.bool(&m.Ignoreduplicateemails)
-		case "ignoreifsitenotmatched":
-			ok = d.bool(&m.Ignoreifsitenotmatched)
-		case "intervalseconds":
-			ok = d.int(&m.Intervalseconds)
-		case "maintenancerequests":
-			ok = d.bool(&m.Maintenancerequests)
-		case "mainttime":
-			ok = d.str(&m.Mainttime)
-		case "name":
-			ok = d.str(&m.Name)
-		case "nhdsuppliersync":
-			ok = d.bool(&m.Nhdsuppliersync)
-		case "nooverduescan":
-			ok = d.bool(&m.Nooverduescan)
-		case "pop3interface":
-			ok = d.bool(&m.Pop3interface)
-		case "popuptimeoutseconds":
-			ok = d.int(&m.Popuptimeoutseconds)
-		case "prepayautotopup":
-			ok = d.bool(&m.Prepayautotopup)
-		case "processxmlfiles":
-			ok = d.bool(&m.Processxmlfiles)
-		case "recurringcalendarsync":
-			ok = d.bool(&m.Recurringcalendarsync)
-		case "refreshautoinv":
-			ok = d.bool(&m.Refreshautoinv)
-		case "reporttimeout":
-			ok = d.int(&m.Reporttimeout)
-		case "requestscan":
-			ok = d.bool(&m.Requestscan)
-		case "saverawemail":
-			ok = d.bool(&m.Saverawemail)
-		case "sendsmtp":
-			ok = d.bool(&m.Sendsmtp)
-		case "sendtray":
-			ok = d.bool(&m.Sendtray)
-		case "sendwelcomeemail":
-			ok = d.bool(&m.Sendwelcomeemail)
-		case "servicestatus":
-			ok = d.bool(&m.Servicestatus)
-		case "statussendlimit":
-			ok = d.int(&m.Statussendlimit)
-		case "storeemailsindb":
-			ok = d.bool(&m.Storeemailsindb)
-		case "timeoutseconds":
-			ok = d.int(&m.Timeoutseconds)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectNHServerConfig = decTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(NHServerConfig{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Name)), kStr},
+	{"acceptattachments", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Acceptattachments)), kBool},
+	{"acceptautoreplycheckbox", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Acceptautoreplycheckbox)), kBool},
+	{"actionemails", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Actionemails)), kBool},
+	{"actionsendlimit", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Actionsendlimit)), kInt},
+	{"approvalscan", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Approvalscan)), kBool},
+	{"assetattachmentmaintenance", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Assetattachmentmaintenance)), kBool},
+	{"autocreatedevice", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autocreatedevice)), kBool},
+	{"autodevicesite", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicesite)), kStr},
+	{"autodevicetype", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicetype)), kStr},
+	{"autolinkdevices", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autolinkdevices)), kBool},
+	{"automatchlocation2", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Automatchlocation2)), kBool},
+	{"autoondiagram", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autoondiagram)), kBool},
+	{"autorequests", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autorequests)), kBool},
+	{"calendarsync", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Calendarsync)), kBool},
+	{"clearlogboxes", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Clearlogboxes)), kBool},
+	{"confforemails", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Confforemails)), kBool},
+	{"datefilter", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Datefilter)), kTime},
+	{"deleteerrors", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Deleteerrors)), kBool},
+	{"emailcreatenewuser", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailcreatenewuser)), kBool},
+	{"emaillogfolder", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emaillogfolder)), kStr},
+	{"emailnoack", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailnoack)), kBool},
+	{"emailrequesttype", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailrequesttype)), kStr},
+	{"emailsiteint", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailsiteint)), kInt},
+	{"emailtechieint", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailtechieint)), kInt},
+	{"emailusefullname", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailusefullname)), kBool},
+	{"emailuserdefault", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailuserdefault)), kStr},
+	{"emailuserint", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailuserint)), kInt},
+	{"emailusesitedomain", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailusesitedomain)), kBool},
+	{"errorreportemail", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Errorreportemail)), kBool},
+	{"errorreportemailaddress", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Errorreportemailaddress)), kStr},
+	{"errorreportrequest", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Errorreportrequest)), kBool},
+	{"ewslastapptsync", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ewslastapptsync)), kTime},
+	{"forcehtml", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Forcehtml)), kBool},
+	{"highlevellogging", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Highlevellogging)), kBool},
+	{"ignorecc", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ignorecc)), kBool},
+	{"ignoreduplicateemails", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ignoreduplicateemails)), kBool},
+	{"ignoreifsitenotmatched", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ignoreifsitenotmatched)), kBool},
+	{"intervalseconds", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Intervalseconds)), kInt},
+	{"maintenancerequests", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Maintenancerequests)), kBool},
+	{"mainttime", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Mainttime)), kStr},
+	{"nhdsuppliersync", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Nhdsuppliersync)), kBool},
+	{"nooverduescan", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Nooverduescan)), kBool},
+	{"pop3interface", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Pop3interface)), kBool},
+	{"popuptimeoutseconds", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Popuptimeoutseconds)), kInt},
+	{"prepayautotopup", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Prepayautotopup)), kBool},
+	{"processxmlfiles", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Processxmlfiles)), kBool},
+	{"recurringcalendarsync", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Recurringcalendarsync)), kBool},
+	{"refreshautoinv", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Refreshautoinv)), kBool},
+	{"requestscan", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Requestscan)), kBool},
+	{"saverawemail", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Saverawemail)), kBool},
+	{"sendsmtp", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Sendsmtp)), kBool},
+	{"sendtray", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Sendtray)), kBool},
+	{"sendwelcomeemail", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Sendwelcomeemail)), kBool},
+	{"servicestatus", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Servicestatus)), kBool},
+	{"statussendlimit", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Statussendlimit)), kInt},
+	{"storeemailsindb", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Storeemailsindb)), kBool},
+	{"timeoutseconds", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Timeoutseconds)), kInt},
+	{"emailsitename", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailsitename)), kStr},
+	{"emailusername", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailusername)), kStr},
+	{"autodevicesitename", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicesitename)), kStr},
+	{"autodevicetypename", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicetypename)), kStr},
+	{"reporttimeout", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Reporttimeout)), kInt},
+	{"deletecustomdata", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Deletecustomdata)), kBool},
+	{"bulkemail", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Bulkemail)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Warning)), kStr},
+}, sorted: []uint16{66, 2, 3, 4, 5, 6, 7, 8, 9, 61, 10, 62, 11, 12, 13, 14, 65, 15, 16, 17, 18, 64, 19, 20, 21, 22, 23, 24, 59, 25, 26, 27, 28, 60, 29, 30, 31, 32, 33, 34, 35, 0, 36, 37, 38, 39, 40, 41, 1, 42, 43, 44, 45, 46, 47, 48, 49, 63, 50, 51, 52, 53, 54, 55, 56, 57, 58}}
 
-func (m *NHServerConfig) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.bool(`"acceptattachments":`, m.Acceptattachments)
-	e.bool(`"acceptautoreplycheckbox":`, m.Acceptautoreplycheckbox)
-	e.bool(`"actionemails":`, m.Actionemails)
-	e.int(`"actionsendlimit":`, m.Actionsendlimit)
-	e.bool(`"approvalscan":`, m.Approvalscan)
-	e.bool(`"assetattachmentmaintenance":`, m.Assetattachmentmaintenance)
-	e.bool(`"autocreatedevice":`, m.Autocreatedevice)
-	e.str(`"autodevicesite":`, m.Autodevicesite)
-	e.str(`"autodevicetype":`, m.Autodevicetype)
-	e.bool(`"autolinkdevices":`, m.Autolinkdevices)
-	e.bool(`"automatchlocation2":`, m.Automatchlocation2)
-	e.bool(`"autoondiagram":`, m.Autoondiagram)
-	e.bool(`"autorequests":`, m.Autorequests)
-	e.bool(`"calendarsync":`, m.Calendarsync)
-	e.bool(`"clearlogboxes":`, m.Clearlogboxes)
-	e.bool(`"confforemails":`, m.Confforemails)
-	e.time(`"datefilter":`, m.Datefilter)
-	e.bool(`"deleteerrors":`, m.Deleteerrors)
-	e.bool(`"emailcreatenewuser":`, m.Emailcreatenewuser)
-	e.str(`"emaillogfolder":`, m.Emaillogfolder)
-	e.bool(`"emailnoack":`, m.Emailnoack)
-	e.str(`"emailrequesttype":`, m.Emailrequesttype)
-	e.int(`"emailsiteint":`, m.Emailsiteint)
-	e.int(`"emailtechieint":`, m.Emailtechieint)
-	e.bool(`"emailusefullname":`, m.Emailusefullname)
-	e.str(`"emailuserdefault":`, m.Emailuserdefault)
-	e.int(`"emailuserint":`, m.Emailuserint)
-	e.bool(`"emailusesitedomain":`, m.Emailusesitedomain)
-	e.bool(`"errorreportemail":`, m.Errorreportemail)
-	e.str(`"errorreportemailaddress":`, m.Errorreportemailaddress)
-	e.bool(`"errorreportrequest":`, m.Errorreportrequest)
-	e.time(`"ewslastapptsync":`, m.Ewslastapptsync)
-	e.bool(`"forcehtml":`, m.Forcehtml)
-	e.bool(`"highlevellogging":`, m.Highlevellogging)
-	e.bool(`"ignorecc":`, m.Ignorecc)
-	e.bool(`"ignoreduplicateemails":`, m.Ignoreduplicateemails)
-	e.bool(`"ignoreifsitenotmatched":`, m.Ignoreifsitenotmatched)
-	e.int(`"intervalseconds":`, m.Intervalseconds)
-	e.bool(`"maintenancerequests":`, m.Maintenancerequests)
-	e.str(`"mainttime":`, m.Mainttime)
-	e.bool(`"nhdsuppliersync":`, m.Nhdsuppliersync)
-	e.bool(`"nooverduescan":`, m.Nooverduescan)
-	e.bool(`"pop3interface":`, m.Pop3interface)
-	e.int(`"popuptimeoutseconds":`, m.Popuptimeoutseconds)
-	e.bool(`"prepayautotopup":`, m.Prepayautotopup)
-	e.bool(`"processxmlfiles":`, m.Processxmlfiles)
-	e.bool(`"recurringcalendarsync":`, m.Recurringcalendarsync)
-	e.bool(`"refreshautoinv":`, m.Refreshautoinv)
-	e.bool(`"requestscan":`, m.Requestscan)
-	e.bool(`"saverawemail":`, m.Saverawemail)
-	e.bool(`"sendsmtp":`, m.Sendsmtp)
-	e.bool(`"sendtray":`, m.Sendtray)
-	e.bool(`"sendwelcomeemail":`, m.Sendwelcomeemail)
-	e.bool(`"servicestatus":`, m.Servicestatus)
-	e.int(`"statussendlimit":`, m.Statussendlimit)
-	e.bool(`"storeemailsindb":`, m.Storeemailsindb)
-	e.int(`"timeoutseconds":`, m.Timeoutseconds)
-	e.str(`"emailsitename":`, m.Emailsitename)
-	e.str(`"emailusername":`, m.Emailusername)
-	e.str(`"autodevicesitename":`, m.Autodevicesitename)
-	e.str(`"autodevicetypename":`, m.Autodevicetypename)
-	e.int(`"reporttimeout":`, m.Reporttimeout)
-	e.bool(`"deletecustomdata":`, m.Deletecustomdata)
-	e.bool(`"bulkemail":`, m.Bulkemail)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *NHServerConfig) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHServerConfig) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NHServerConfig) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctNHServerConfig = encTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Name)), kStr},
+	{`"acceptattachments":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Acceptattachments)), kBool},
+	{`"acceptautoreplycheckbox":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Acceptautoreplycheckbox)), kBool},
+	{`"actionemails":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Actionemails)), kBool},
+	{`"actionsendlimit":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Actionsendlimit)), kInt},
+	{`"approvalscan":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Approvalscan)), kBool},
+	{`"assetattachmentmaintenance":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Assetattachmentmaintenance)), kBool},
+	{`"autocreatedevice":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autocreatedevice)), kBool},
+	{`"autodevicesite":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicesite)), kStr},
+	{`"autodevicetype":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicetype)), kStr},
+	{`"autolinkdevices":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autolinkdevices)), kBool},
+	{`"automatchlocation2":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Automatchlocation2)), kBool},
+	{`"autoondiagram":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autoondiagram)), kBool},
+	{`"autorequests":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autorequests)), kBool},
+	{`"calendarsync":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Calendarsync)), kBool},
+	{`"clearlogboxes":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Clearlogboxes)), kBool},
+	{`"confforemails":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Confforemails)), kBool},
+	{`"datefilter":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Datefilter)), kTime},
+	{`"deleteerrors":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Deleteerrors)), kBool},
+	{`"emailcreatenewuser":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailcreatenewuser)), kBool},
+	{`"emaillogfolder":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emaillogfolder)), kStr},
+	{`"emailnoack":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailnoack)), kBool},
+	{`"emailrequesttype":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailrequesttype)), kStr},
+	{`"emailsiteint":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailsiteint)), kInt},
+	{`"emailtechieint":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailtechieint)), kInt},
+	{`"emailusefullname":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailusefullname)), kBool},
+	{`"emailuserdefault":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailuserdefault)), kStr},
+	{`"emailuserint":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailuserint)), kInt},
+	{`"emailusesitedomain":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailusesitedomain)), kBool},
+	{`"errorreportemail":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Errorreportemail)), kBool},
+	{`"errorreportemailaddress":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Errorreportemailaddress)), kStr},
+	{`"errorreportrequest":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Errorreportrequest)), kBool},
+	{`"ewslastapptsync":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ewslastapptsync)), kTime},
+	{`"forcehtml":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Forcehtml)), kBool},
+	{`"highlevellogging":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Highlevellogging)), kBool},
+	{`"ignorecc":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ignorecc)), kBool},
+	{`"ignoreduplicateemails":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ignoreduplicateemails)), kBool},
+	{`"ignoreifsitenotmatched":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ignoreifsitenotmatched)), kBool},
+	{`"intervalseconds":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Intervalseconds)), kInt},
+	{`"maintenancerequests":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Maintenancerequests)), kBool},
+	{`"mainttime":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Mainttime)), kStr},
+	{`"nhdsuppliersync":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Nhdsuppliersync)), kBool},
+	{`"nooverduescan":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Nooverduescan)), kBool},
+	{`"pop3interface":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Pop3interface)), kBool},
+	{`"popuptimeoutseconds":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Popuptimeoutseconds)), kInt},
+	{`"prepayautotopup":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Prepayautotopup)), kBool},
+	{`"processxmlfiles":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Processxmlfiles)), kBool},
+	{`"recurringcalendarsync":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Recurringcalendarsync)), kBool},
+	{`"refreshautoinv":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Refreshautoinv)), kBool},
+	{`"requestscan":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Requestscan)), kBool},
+	{`"saverawemail":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Saverawemail)), kBool},
+	{`"sendsmtp":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Sendsmtp)), kBool},
+	{`"sendtray":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Sendtray)), kBool},
+	{`"sendwelcomeemail":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Sendwelcomeemail)), kBool},
+	{`"servicestatus":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Servicestatus)), kBool},
+	{`"statussendlimit":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Statussendlimit)), kInt},
+	{`"storeemailsindb":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Storeemailsindb)), kBool},
+	{`"timeoutseconds":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Timeoutseconds)), kInt},
+	{`"emailsitename":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailsitename)), kStr},
+	{`"emailusername":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailusername)), kStr},
+	{`"autodevicesitename":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicesitename)), kStr},
+	{`"autodevicetypename":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicetypename)), kStr},
+	{`"reporttimeout":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Reporttimeout)), kInt},
+	{`"deletecustomdata":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Deletecustomdata)), kBool},
+	{`"bulkemail":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Bulkemail)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Warning)), kStr},
+}}
+
+func (m *NHServerConfig) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHServerConfig) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHServerConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *NPRResult) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "activedirectory_dn":
-			ok = d.str(&m.ActivedirectoryDn)
-		case "email_address":
-			ok = d.str(&m.EmailAddress)
-		case "enrolled":
-			ok = d.bool(&m.Enrolled)
-		case "hide_answers":
-			ok = d.bool(&m.HideAnswers)
-		case "onpremise_activedirectory_dn":
-			ok = d.str(&m.OnpremiseActivedirectoryDn)
-		case "questions":
-			ok = decodeModels(d, &m.Questions)
-		case "validated":
-			ok = d.bool(&m.Validated)
-		case "windows_user":
-			ok = d.str(&m.WindowsUser)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectNPRResult = decTable{extra: unsafe.Offsetof(NPRResult{}.Extra), fields: []decField{
+	{"windows_user", nil, uint32(unsafe.Offsetof(NPRResult{}.WindowsUser)), kStr},
+	{"email_address", nil, uint32(unsafe.Offsetof(NPRResult{}.EmailAddress)), kStr},
+	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(NPRResult{}.ActivedirectoryDn)), kStr},
+	{"onpremise_activedirectory_dn", nil, uint32(unsafe.Offsetof(NPRResult{}.OnpremiseActivedirectoryDn)), kStr},
+	{"enrolled", nil, uint32(unsafe.Offsetof(NPRResult{}.Enrolled)), kBool},
+	{"questions", decMany[SecurityQuestion], uint32(unsafe.Offsetof(NPRResult{}.Questions)), kSub},
+	{"hide_answers", nil, uint32(unsafe.Offsetof(NPRResult{}.HideAnswers)), kBool},
+	{"validated", nil, uint32(unsafe.Offsetof(NPRResult{}.Validated)), kBool},
+}, sorted: []uint16{2, 1, 4, 6, 3, 5, 7, 0}}
 
-func (m *NPRResult) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"windows_user":`, m.WindowsUser)
-	e.str(`"email_address":`, m.EmailAddress)
-	e.str(`"activedirectory_dn":`, m.ActivedirectoryDn)
-	e.str(`"onpremise_activedirectory_dn":`, m.OnpremiseActivedirectoryDn)
-	e.bool(`"enrolled":`, m.Enrolled)
-	encodeModels(e, `"questions":`, m.Questions)
-	e.bool(`"hide_answers":`, m.HideAnswers)
-	e.bool(`"validated":`, m.Validated)
-	e.close(mark, m.Extra)
-}
+func (m *NPRResult) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNPRResult) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NPRResult) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctNPRResult = encTable{extra: unsafe.Offsetof(NPRResult{}.Extra), fields: []encField{
+	{`"windows_user":`, nil, uint32(unsafe.Offsetof(NPRResult{}.WindowsUser)), kStr},
+	{`"email_address":`, nil, uint32(unsafe.Offsetof(NPRResult{}.EmailAddress)), kStr},
+	{`"activedirectory_dn":`, nil, uint32(unsafe.Offsetof(NPRResult{}.ActivedirectoryDn)), kStr},
+	{`"onpremise_activedirectory_dn":`, nil, uint32(unsafe.Offsetof(NPRResult{}.OnpremiseActivedirectoryDn)), kStr},
+	{`"enrolled":`, nil, uint32(unsafe.Offsetof(NPRResult{}.Enrolled)), kBool},
+	{`"questions":`, encMany[SecurityQuestion], uint32(unsafe.Offsetof(NPRResult{}.Questions)), kSub},
+	{`"hide_answers":`, nil, uint32(unsafe.Offsetof(NPRResult{}.HideAnswers)), kBool},
+	{`"validated":`, nil, uint32(unsafe.Offsetof(NPRResult{}.Validated)), kBool},
+}}
+
+func (m *NPRResult) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNPRResult) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NPRResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *NinjaAlert) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "createTime":
-			ok = d.float64(&m.CreateTime)
-		case "deviceId":
-			ok = d.int(&m.DeviceID)
-		case "message":
-			ok = d.str(&m.Message)
-		case "sourceConfigUid":
-			ok = d.str(&m.SourceConfigUID)
-		case "sourceName":
-			ok = d.str(&m.SourceName)
-		case "sourceType":
-			ok = d.str(&m.SourceType)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "uid":
-			ok = d.str(&m.UID)
-		case "updateTime":
-			ok = d.float64(&m.UpdateTime)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectNinjaAlert = decTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), fields: []decField{
+	{"uid", nil, uint32(unsafe.Offsetof(NinjaAlert{}.UID)), kStr},
+	{"deviceId", nil, uint32(unsafe.Offsetof(NinjaAlert{}.DeviceID)), kInt},
+	{"message", nil, uint32(unsafe.Offsetof(NinjaAlert{}.Message)), kStr},
+	{"createTime", nil, uint32(unsafe.Offsetof(NinjaAlert{}.CreateTime)), kF64},
+	{"updateTime", nil, uint32(unsafe.Offsetof(NinjaAlert{}.UpdateTime)), kF64},
+	{"sourceType", nil, uint32(unsafe.Offsetof(NinjaAlert{}.SourceType)), kStr},
+	{"sourceConfigUid", nil, uint32(unsafe.Offsetof(NinjaAlert{}.SourceConfigUID)), kStr},
+	{"sourceName", nil, uint32(unsafe.Offsetof(NinjaAlert{}.SourceName)), kStr},
+	{"subject", nil, uint32(unsafe.Offsetof(NinjaAlert{}.Subject)), kStr},
+}, sorted: []uint16{3, 1, 2, 6, 7, 5, 8, 0, 4}}
 
-func (m *NinjaAlert) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"uid":`, m.UID)
-	e.int(`"deviceId":`, m.DeviceID)
-	e.str(`"message":`, m.Message)
-	e.float64(`"createTime":`, m.CreateTime)
-	e.float64(`"updateTime":`, m.UpdateTime)
-	e.str(`"sourceType":`, m.SourceType)
-	e.str(`"sourceConfigUid":`, m.SourceConfigUID)
-	e.str(`"sourceName":`, m.SourceName)
-	e.str(`"subject":`, m.Subject)
-	e.close(mark, m.Extra)
-}
+func (m *NinjaAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNinjaAlert) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NinjaAlert) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctNinjaAlert = encTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), fields: []encField{
+	{`"uid":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.UID)), kStr},
+	{`"deviceId":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.DeviceID)), kInt},
+	{`"message":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.Message)), kStr},
+	{`"createTime":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.CreateTime)), kF64},
+	{`"updateTime":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.UpdateTime)), kF64},
+	{`"sourceType":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.SourceType)), kStr},
+	{`"sourceConfigUid":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.SourceConfigUID)), kStr},
+	{`"sourceName":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.SourceName)), kStr},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.Subject)), kStr},
+}}
+
+func (m *NinjaAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNinjaAlert) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *NinjaWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "activityResult":
-			ok = d.str(&m.ActivityResult)
-		case "activityResultEnum":
-			ok = decodeEnum(d, &m.ActivityResultEnum)
-		case "activityTime":
-			ok = d.int64(&m.ActivityTime)
-		case "activityType":
-			ok = d.str(&m.ActivityType)
-		case "activityTypeEnum":
-			ok = decodeEnum(d, &m.ActivityTypeEnum)
-		case "data":
-			ok = decodeModel(d, &m.Data)
-		case "deviceId":
-			ok = d.int(&m.DeviceID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "message":
-			ok = d.str(&m.Message)
-		case "priority":
-			ok = d.str(&m.Priority)
-		case "resourceObject":
-			ok = d.raw(&m.ResourceObject)
-		case "seriesUid":
-			ok = d.str(&m.SeriesUID)
-		case "severity":
-			ok = d.str(&m.Severity)
-		case "sourceConfigUid":
-			ok = d.str(&m.SourceConfigUID)
-		case "sourceName":
-			ok = d.str(&m.SourceName)
-		case "status":
-			ok = d.str(&m.Status)
-		case "statusCode":
-			ok = d.str(&m.StatusCode)
-		case "statusCodeEnum":
-			ok = decodeEnum(d, &m.StatusCodeEnum)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectNinjaWebhook = decTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ID)), kInt},
+	{"activityTime", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTime)), kInt64},
+	{"deviceId", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.DeviceID)), kInt},
+	{"seriesUid", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.SeriesUID)), kStr},
+	{"activityType", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityType)), kStr},
+	{"statusCode", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.StatusCode)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Status)), kStr},
+	{"activityResult", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityResult)), kStr},
+	{"sourceConfigUid", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.SourceConfigUID)), kStr},
+	{"sourceName", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.SourceName)), kStr},
+	{"subject", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Subject)), kStr},
+	{"message", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Message)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Type)), kStr},
+	{"severity", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Severity)), kStr},
+	{"priority", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Priority)), kStr},
+	{"data", decOne[NinjaWebhookData], uint32(unsafe.Offsetof(NinjaWebhook{}.Data)), kSub},
+	{"resourceObject", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ResourceObject)), kRaw},
+	{"activityTypeEnum", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTypeEnum)), kInt},
+	{"statusCodeEnum", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.StatusCodeEnum)), kInt},
+	{"activityResultEnum", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityResultEnum)), kInt},
+}, sorted: []uint16{7, 19, 1, 4, 17, 15, 2, 0, 11, 14, 16, 3, 13, 8, 9, 6, 5, 18, 10, 12}}
 
-func (m *NinjaWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int64(`"activityTime":`, m.ActivityTime)
-	e.int(`"deviceId":`, m.DeviceID)
-	e.str(`"seriesUid":`, m.SeriesUID)
-	e.str(`"activityType":`, m.ActivityType)
-	e.str(`"statusCode":`, m.StatusCode)
-	e.str(`"status":`, m.Status)
-	e.str(`"activityResult":`, m.ActivityResult)
-	e.str(`"sourceConfigUid":`, m.SourceConfigUID)
-	e.str(`"sourceName":`, m.SourceName)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"message":`, m.Message)
-	e.str(`"type":`, m.Type)
-	e.str(`"severity":`, m.Severity)
-	e.str(`"priority":`, m.Priority)
-	encodeModel(e, `"data":`, m.Data)
-	e.raw(`"resourceObject":`, m.ResourceObject)
-	encodeEnum(e, `"activityTypeEnum":`, m.ActivityTypeEnum)
-	encodeEnum(e, `"statusCodeEnum":`, m.StatusCodeEnum)
-	encodeEnum(e, `"activityResultEnum":`, m.ActivityResultEnum)
-	e.close(mark, m.Extra)
-}
+func (m *NinjaWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNinjaWebhook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NinjaWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctNinjaWebhook = encTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ID)), kInt},
+	{`"activityTime":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTime)), kInt64},
+	{`"deviceId":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.DeviceID)), kInt},
+	{`"seriesUid":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.SeriesUID)), kStr},
+	{`"activityType":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityType)), kStr},
+	{`"statusCode":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.StatusCode)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Status)), kStr},
+	{`"activityResult":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityResult)), kStr},
+	{`"sourceConfigUid":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.SourceConfigUID)), kStr},
+	{`"sourceName":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.SourceName)), kStr},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Subject)), kStr},
+	{`"message":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Message)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Type)), kStr},
+	{`"severity":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Severity)), kStr},
+	{`"priority":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Priority)), kStr},
+	{`"data":`, encOne[NinjaWebhookData], uint32(unsafe.Offsetof(NinjaWebhook{}.Data)), kSub},
+	{`"resourceObject":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ResourceObject)), kRaw},
+	{`"activityTypeEnum":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTypeEnum)), kInt},
+	{`"statusCodeEnum":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.StatusCodeEnum)), kInt},
+	{`"activityResultEnum":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityResultEnum)), kInt},
+}}
+
+func (m *NinjaWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNinjaWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *NinjaWebhookData) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "message":
-			ok = decodeModel(d, &m.Message)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectNinjaWebhookData = decTable{extra: unsafe.Offsetof(NinjaWebhookData{}.Extra), fields: []decField{
+	{"message", decOne[NinjaWebhookDataMessage], uint32(unsafe.Offsetof(NinjaWebhookData{}.Message)), kSub},
+}, sorted: []uint16{0}}
 
-func (m *NinjaWebhookData) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"message":`, m.Message)
-	e.close(mark, m.Extra)
-}
+func (m *NinjaWebhookData) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNinjaWebhookData) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NinjaWebhookData) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctNinjaWebhookData = encTable{extra: unsafe.Offsetof(NinjaWebhookData{}.Extra), fields: []encField{
+	{`"message":`, encOne[NinjaWebhookDataMessage], uint32(unsafe.Offsetof(NinjaWebhookData{}.Message)), kSub},
+}}
+
+func (m *NinjaWebhookData) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNinjaWebhookData) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhookData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectNinjaWebhookDataMessage = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessage{}.Extra), fields: []decField{
+	{"code", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Code)), kStr},
+	{"_params", decOne[NinjaWebhookDataMessageParams], uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), kSub},
+}, sorted: []uint16{1, 0}}
+
 func (m *NinjaWebhookDataMessage) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_params":
-			ok = decodeModel(d, &m.Params)
-		case "code":
-			ok = d.str(&m.Code)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectNinjaWebhookDataMessage)
 }
+
+var enctNinjaWebhookDataMessage = encTable{extra: unsafe.Offsetof(NinjaWebhookDataMessage{}.Extra), fields: []encField{
+	{`"code":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Code)), kStr},
+	{`"_params":`, encOne[NinjaWebhookDataMessageParams], uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), kSub},
+}}
 
 func (m *NinjaWebhookDataMessage) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"code":`, m.Code)
-	encodeModel(e, `"_params":`, m.Params)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctNinjaWebhookDataMessage)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NinjaWebhookDataMessage) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhookDataMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectNinjaWebhookDataMessageParams = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Extra), fields: []decField{
+	{"threshold", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Threshold)), kStr},
+	{"unit", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Unit)), kStr},
+	{"start_date", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.StartDate)), kTime},
+	{"end_date", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.EndDate)), kTime},
+	{"top_processes", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.TopProcesses)), kStr},
+}, sorted: []uint16{3, 2, 0, 4, 1}}
+
 func (m *NinjaWebhookDataMessageParams) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "start_date":
-			ok = d.time(&m.StartDate)
-		case "threshold":
-			ok = d.str(&m.Threshold)
-		case "top_processes":
-			ok = d.str(&m.TopProcesses)
-		case "unit":
-			ok = d.str(&m.Unit)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectNinjaWebhookDataMessageParams)
 }
+
+var enctNinjaWebhookDataMessageParams = encTable{extra: unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Extra), fields: []encField{
+	{`"threshold":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Threshold)), kStr},
+	{`"unit":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Unit)), kStr},
+	{`"start_date":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.StartDate)), kTime},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.EndDate)), kTime},
+	{`"top_processes":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.TopProcesses)), kStr},
+}}
 
 func (m *NinjaWebhookDataMessageParams) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"threshold":`, m.Threshold)
-	e.str(`"unit":`, m.Unit)
-	e.time(`"start_date":`, m.StartDate)
-	e.time(`"end_date":`, m.EndDate)
-	e.str(`"top_processes":`, m.TopProcesses)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctNinjaWebhookDataMessageParams)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NinjaWebhookDataMessageParams) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhookDataMessageParams) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
+var dectNotificationConditions = decTable{extra: unsafe.Offsetof(NotificationConditions{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ID)), kInt},
+	{"rule_id", nil, uint32(unsafe.Offsetof(NotificationConditions{}.RuleID)), kInt},
+	{"notification_guid", nil, uint32(unsafe.Offsetof(NotificationConditions{}.NotificationGUID)), kStr},
+	{"fieldname", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Fieldname)), kStr},
+	{"fieldid", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Fieldid)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Type)), kInt},
+	{"value_int", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueInt)), kInt},
+	{"valueint_guid", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueintGUID)), kStr},
+	{"value_string", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueString)), kStr},
+	{"value_display", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueDisplay)), kStr},
+	{"value_type", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueType)), kStr},
+	{"timezonestring", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Timezonestring)), kStr},
+	{"tablename", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Tablename)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Warning)), kStr},
+}, sorted: []uint16{13, 4, 3, 0, 2, 1, 12, 11, 5, 9, 6, 8, 10, 7}}
+
 func (m *NotificationConditions) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "fieldid":
-			ok = d.int(&m.Fieldid)
-		case "fieldname":
-			ok = d.str(&m.Fieldname)
-		case "id":
-			ok = d.int(&m.ID)
-		case "notification_guid":
-			ok = d.str(&m.NotificationGUID)
-		case "rule_id":
-			ok = d.int(&m.RuleID)
-		case "tablename":
-			ok = d.str(&m.Tablename)
-		case "timezonestring":
-			ok = d.str(&m.Timezonestring)
-		case "type":
-			ok = d.int(&m.Type)
-		case "value_display":
-			ok = d.str(&m.ValueDisplay)
-		case "value_int":
-			ok = d.int(&m.ValueInt)
-		case "value_string":
-			ok = d.str(&m.ValueString)
-		case "value_type":
-			ok = d.str(&m.ValueType)
-		case "valueint_guid":
-			ok = d.str(&m.ValueintGUID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectNotificationConditions)
 }
+
+var enctNotificationConditions = encTable{extra: unsafe.Offsetof(NotificationConditions{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.ID)), kInt},
+	{`"rule_id":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.RuleID)), kInt},
+	{`"notification_guid":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.NotificationGUID)), kStr},
+	{`"fieldname":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.Fieldname)), kStr},
+	{`"fieldid":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.Fieldid)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.Type)), kInt},
+	{`"value_int":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueInt)), kInt},
+	{`"valueint_guid":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueintGUID)), kStr},
+	{`"value_string":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueString)), kStr},
+	{`"value_display":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueDisplay)), kStr},
+	{`"value_type":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueType)), kStr},
+	{`"timezonestring":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.Timezonestring)), kStr},
+	{`"tablename":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.Tablename)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.Warning)), kStr},
+}}
 
 func (m *NotificationConditions) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"rule_id":`, m.RuleID)
-	e.str(`"notification_guid":`, m.NotificationGUID)
-	e.str(`"fieldname":`, m.Fieldname)
-	e.int(`"fieldid":`, m.Fieldid)
-	e.int(`"type":`, m.Type)
-	e.int(`"value_int":`, m.ValueInt)
-	e.str(`"valueint_guid":`, m.ValueintGUID)
-	e.str(`"value_string":`, m.ValueString)
-	e.str(`"value_display":`, m.ValueDisplay)
-	e.str(`"value_type":`, m.ValueType)
-	e.str(`"timezonestring":`, m.Timezonestring)
-	e.str(`"tablename":`, m.Tablename)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctNotificationConditions)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NotificationConditions) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NotificationConditions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectNotificationContent = decTable{extra: unsafe.Offsetof(NotificationContent{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(NotificationContent{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(NotificationContent{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(NotificationContent{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(NotificationContent{}.Name)), kStr},
+	{"message", nil, uint32(unsafe.Offsetof(NotificationContent{}.Message)), kStr},
+	{"body_text", nil, uint32(unsafe.Offsetof(NotificationContent{}.BodyText)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(NotificationContent{}.Warning)), kStr},
+}, sorted: []uint16{6, 5, 1, 0, 2, 4, 3}}
+
 func (m *NotificationContent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "body_text":
-			ok = d.str(&m.BodyText)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "message":
-			ok = d.str(&m.Message)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectNotificationContent)
 }
+
+var enctNotificationContent = encTable{extra: unsafe.Offsetof(NotificationContent{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.Name)), kStr},
+	{`"message":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.Message)), kStr},
+	{`"body_text":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.BodyText)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.Warning)), kStr},
+}}
 
 func (m *NotificationContent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.str(`"message":`, m.Message)
-	e.str(`"body_text":`, m.BodyText)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctNotificationContent)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m NotificationContent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NotificationContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

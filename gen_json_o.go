@@ -2,1830 +2,1190 @@
 
 package halopsa
 
-func (m *OktaMapping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "applicationid":
-			ok = d.str(&m.Applicationid)
-		case "applicationid_display":
-			ok = d.str(&m.ApplicationidDisplay)
-		case "filterbyapp":
-			ok = d.bool(&m.Filterbyapp)
-		case "filters":
-			ok = decodeModels(d, &m.Filters)
-		case "group_name":
-			ok = d.str(&m.GroupName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "included_statuses":
-			ok = d.str(&m.IncludedStatuses)
-		case "included_statuses_display":
-			ok = d.str(&m.IncludedStatusesDisplay)
-		case "included_statuses_list":
-			ok = decodeModels(d, &m.IncludedStatusesList)
-		case "new_users_only":
-			ok = d.bool(&m.NewUsersOnly)
-		case "roleid":
-			ok = d.int(&m.Roleid)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "siteid":
-			ok = d.int(&m.Siteid)
-		case "userroleid":
-			ok = d.int(&m.Userroleid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *OktaMapping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"siteid":`, m.Siteid)
-	e.str(`"site_name":`, m.SiteName)
-	e.str(`"included_statuses":`, m.IncludedStatuses)
-	encodeModels(e, `"included_statuses_list":`, m.IncludedStatusesList)
-	e.str(`"included_statuses_display":`, m.IncludedStatusesDisplay)
-	e.str(`"group_name":`, m.GroupName)
-	e.int(`"roleid":`, m.Roleid)
-	e.str(`"applicationid":`, m.Applicationid)
-	e.str(`"applicationid_display":`, m.ApplicationidDisplay)
-	e.bool(`"filterbyapp":`, m.Filterbyapp)
-	e.int(`"userroleid":`, m.Userroleid)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"new_users_only":`, m.NewUsersOnly)
-	encodeModels(e, `"filters":`, m.Filters)
-	e.close(mark, m.Extra)
-}
+var dectOktaMapping = decTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(OktaMapping{}.ID)), kInt},
+	{"siteid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Siteid)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(OktaMapping{}.SiteName)), kStr},
+	{"included_statuses", nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatuses)), kStr},
+	{"included_statuses_list", decMany[KeyPair2], uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), kSub},
+	{"included_statuses_display", nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesDisplay)), kStr},
+	{"group_name", nil, uint32(unsafe.Offsetof(OktaMapping{}.GroupName)), kStr},
+	{"roleid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Roleid)), kInt},
+	{"applicationid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Applicationid)), kStr},
+	{"applicationid_display", nil, uint32(unsafe.Offsetof(OktaMapping{}.ApplicationidDisplay)), kStr},
+	{"filterbyapp", nil, uint32(unsafe.Offsetof(OktaMapping{}.Filterbyapp)), kBool},
+	{"userroleid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Userroleid)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(OktaMapping{}.Warning)), kStr},
+	{"new_users_only", nil, uint32(unsafe.Offsetof(OktaMapping{}.NewUsersOnly)), kBool},
+	{"filters", decMany[IntegrationFilter], uint32(unsafe.Offsetof(OktaMapping{}.Filters)), kSub},
+}, sorted: []uint16{12, 8, 9, 10, 14, 6, 0, 3, 5, 4, 13, 7, 2, 1, 11}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OktaMapping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *OktaMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOktaMapping) }
+
+var enctOktaMapping = encTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.ID)), kInt},
+	{`"siteid":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Siteid)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.SiteName)), kStr},
+	{`"included_statuses":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatuses)), kStr},
+	{`"included_statuses_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), kSub},
+	{`"included_statuses_display":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesDisplay)), kStr},
+	{`"group_name":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.GroupName)), kStr},
+	{`"roleid":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Roleid)), kInt},
+	{`"applicationid":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Applicationid)), kStr},
+	{`"applicationid_display":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.ApplicationidDisplay)), kStr},
+	{`"filterbyapp":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Filterbyapp)), kBool},
+	{`"userroleid":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Userroleid)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Warning)), kStr},
+	{`"new_users_only":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.NewUsersOnly)), kBool},
+	{`"filters":`, encMany[IntegrationFilter], uint32(unsafe.Offsetof(OktaMapping{}.Filters)), kSub},
+}}
+
+func (m *OktaMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOktaMapping) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OktaMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *OnlineStatus) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agent_status":
-			ok = d.int(&m.AgentStatus)
-		case "fetch_all":
-			ok = d.bool(&m.FetchAll)
-		case "isOnline":
-			ok = d.bool(&m.IsOnline)
-		case "is_logout":
-			ok = d.bool(&m.IsLogout)
-		case "lastOnline":
-			ok = d.str(&m.LastOnline)
-		case "lastOnlineDate":
-			ok = d.time(&m.LastOnlineDate)
-		case "status_overidden":
-			ok = d.bool(&m.StatusOveridden)
-		case "techID":
-			ok = d.int(&m.TechID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectOnlineStatus = decTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), fields: []decField{
+	{"techID", nil, uint32(unsafe.Offsetof(OnlineStatus{}.TechID)), kInt},
+	{"lastOnlineDate", nil, uint32(unsafe.Offsetof(OnlineStatus{}.LastOnlineDate)), kTime},
+	{"isOnline", nil, uint32(unsafe.Offsetof(OnlineStatus{}.IsOnline)), kBool},
+	{"lastOnline", nil, uint32(unsafe.Offsetof(OnlineStatus{}.LastOnline)), kStr},
+	{"agent_status", nil, uint32(unsafe.Offsetof(OnlineStatus{}.AgentStatus)), kInt},
+	{"status_overidden", nil, uint32(unsafe.Offsetof(OnlineStatus{}.StatusOveridden)), kBool},
+	{"fetch_all", nil, uint32(unsafe.Offsetof(OnlineStatus{}.FetchAll)), kBool},
+	{"is_logout", nil, uint32(unsafe.Offsetof(OnlineStatus{}.IsLogout)), kBool},
+}, sorted: []uint16{4, 6, 2, 7, 3, 1, 5, 0}}
 
-func (m *OnlineStatus) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"techID":`, m.TechID)
-	e.time(`"lastOnlineDate":`, m.LastOnlineDate)
-	e.bool(`"isOnline":`, m.IsOnline)
-	e.str(`"lastOnline":`, m.LastOnline)
-	e.int(`"agent_status":`, m.AgentStatus)
-	e.bool(`"status_overidden":`, m.StatusOveridden)
-	e.bool(`"fetch_all":`, m.FetchAll)
-	e.bool(`"is_logout":`, m.IsLogout)
-	e.close(mark, m.Extra)
-}
+func (m *OnlineStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOnlineStatus) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OnlineStatus) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctOnlineStatus = encTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), fields: []encField{
+	{`"techID":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.TechID)), kInt},
+	{`"lastOnlineDate":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.LastOnlineDate)), kTime},
+	{`"isOnline":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.IsOnline)), kBool},
+	{`"lastOnline":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.LastOnline)), kStr},
+	{`"agent_status":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.AgentStatus)), kInt},
+	{`"status_overidden":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.StatusOveridden)), kBool},
+	{`"fetch_all":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.FetchAll)), kBool},
+	{`"is_logout":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.IsLogout)), kBool},
+}}
+
+func (m *OnlineStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOnlineStatus) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OnlineStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectOpenIddictApplication = decTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), fields: []decField{
+	{"authorizations", decMany[OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kSub},
+	{"clientId", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientID)), kStr},
+	{"clientSecret", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientSecret)), kStr},
+	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConcurrencyToken)), kStr},
+	{"consentType", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConsentType)), kStr},
+	{"displayName", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.DisplayName)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ID)), kStr},
+	{"permissions", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Permissions)), kStr},
+	{"postLogoutRedirectUris", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.PostLogoutRedirectUris)), kStr},
+	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Properties)), kStr},
+	{"redirectUris", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.RedirectUris)), kStr},
+	{"tokens", decMany[OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kSub},
+	{"type", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Type)), kStr},
+}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}}
+
 func (m *OpenIddictApplication) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "authorizations":
-			ok = decodeModels(d, &m.Authorizations)
-		case "clientId":
-			ok = d.str(&m.ClientID)
-		case "clientSecret":
-			ok = d.str(&m.ClientSecret)
-		case "concurrencyToken":
-			ok = d.str(&m.ConcurrencyToken)
-		case "consentType":
-			ok = d.str(&m.ConsentType)
-		case "displayName":
-			ok = d.str(&m.DisplayName)
-		case "id":
-			ok = d.str(&m.ID)
-		case "permissions":
-			ok = d.str(&m.Permissions)
-		case "postLogoutRedirectUris":
-			ok = d.str(&m.PostLogoutRedirectUris)
-		case "properties":
-			ok = d.str(&m.Properties)
-		case "redirectUris":
-			ok = d.str(&m.RedirectUris)
-		case "tokens":
-			ok = decodeModels(d, &m.Tokens)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectOpenIddictApplication)
 }
+
+var enctOpenIddictApplication = encTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), fields: []encField{
+	{`"authorizations":`, encMany[OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kSub},
+	{`"clientId":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientID)), kStr},
+	{`"clientSecret":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientSecret)), kStr},
+	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConcurrencyToken)), kStr},
+	{`"consentType":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConsentType)), kStr},
+	{`"displayName":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.DisplayName)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ID)), kStr},
+	{`"permissions":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Permissions)), kStr},
+	{`"postLogoutRedirectUris":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.PostLogoutRedirectUris)), kStr},
+	{`"properties":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Properties)), kStr},
+	{`"redirectUris":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.RedirectUris)), kStr},
+	{`"tokens":`, encMany[OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kSub},
+	{`"type":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Type)), kStr},
+}}
 
 func (m *OpenIddictApplication) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"authorizations":`, m.Authorizations)
-	e.str(`"clientId":`, m.ClientID)
-	e.str(`"clientSecret":`, m.ClientSecret)
-	e.str(`"concurrencyToken":`, m.ConcurrencyToken)
-	e.str(`"consentType":`, m.ConsentType)
-	e.str(`"displayName":`, m.DisplayName)
-	e.str(`"id":`, m.ID)
-	e.str(`"permissions":`, m.Permissions)
-	e.str(`"postLogoutRedirectUris":`, m.PostLogoutRedirectUris)
-	e.str(`"properties":`, m.Properties)
-	e.str(`"redirectUris":`, m.RedirectUris)
-	encodeModels(e, `"tokens":`, m.Tokens)
-	e.str(`"type":`, m.Type)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctOpenIddictApplication)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OpenIddictApplication) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectOpenIddictAuthorization = decTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), fields: []decField{
+	{"application", decOne[OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kSub},
+	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ConcurrencyToken)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ID)), kStr},
+	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Properties)), kStr},
+	{"scopes", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Scopes)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Status)), kStr},
+	{"subject", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Subject)), kStr},
+	{"tokens", decMany[OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kSub},
+	{"type", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Type)), kStr},
+}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8}}
+
 func (m *OpenIddictAuthorization) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "application":
-			ok = decodeModel(d, &m.Application)
-		case "concurrencyToken":
-			ok = d.str(&m.ConcurrencyToken)
-		case "id":
-			ok = d.str(&m.ID)
-		case "properties":
-			ok = d.str(&m.Properties)
-		case "scopes":
-			ok = d.str(&m.Scopes)
-		case "status":
-			ok = d.str(&m.Status)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "tokens":
-			ok = decodeModels(d, &m.Tokens)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectOpenIddictAuthorization)
 }
+
+var enctOpenIddictAuthorization = encTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), fields: []encField{
+	{`"application":`, encOne[OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kSub},
+	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ConcurrencyToken)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ID)), kStr},
+	{`"properties":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Properties)), kStr},
+	{`"scopes":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Scopes)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Status)), kStr},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Subject)), kStr},
+	{`"tokens":`, encMany[OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kSub},
+	{`"type":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Type)), kStr},
+}}
 
 func (m *OpenIddictAuthorization) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"application":`, m.Application)
-	e.str(`"concurrencyToken":`, m.ConcurrencyToken)
-	e.str(`"id":`, m.ID)
-	e.str(`"properties":`, m.Properties)
-	e.str(`"scopes":`, m.Scopes)
-	e.str(`"status":`, m.Status)
-	e.str(`"subject":`, m.Subject)
-	encodeModels(e, `"tokens":`, m.Tokens)
-	e.str(`"type":`, m.Type)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctOpenIddictAuthorization)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OpenIddictAuthorization) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictAuthorization) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *OpenIddictToken) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "application":
-			ok = decodeModel(d, &m.Application)
-		case "authorization":
-			ok = decodeModel(d, &m.Authorization)
-		case "concurrencyToken":
-			ok = d.str(&m.ConcurrencyToken)
-		case "creationDate":
-			ok = d.time(&m.CreationDate)
-		case "expirationDate":
-			ok = d.time(&m.ExpirationDate)
-		case "id":
-			ok = d.str(&m.ID)
-		case "payload":
-			ok = d.str(&m.Payload)
-		case "properties":
-			ok = d.str(&m.Properties)
-		case "referenceId":
-			ok = d.str(&m.ReferenceID)
-		case "status":
-			ok = d.str(&m.Status)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectOpenIddictToken = decTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), fields: []decField{
+	{"application", decOne[OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kSub},
+	{"authorization", decOne[OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kSub},
+	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ConcurrencyToken)), kStr},
+	{"creationDate", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.CreationDate)), kTime},
+	{"expirationDate", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ExpirationDate)), kTime},
+	{"id", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ID)), kStr},
+	{"payload", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Payload)), kStr},
+	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Properties)), kStr},
+	{"referenceId", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ReferenceID)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Status)), kStr},
+	{"subject", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Subject)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Type)), kStr},
+}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}}
 
-func (m *OpenIddictToken) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"application":`, m.Application)
-	encodeModel(e, `"authorization":`, m.Authorization)
-	e.str(`"concurrencyToken":`, m.ConcurrencyToken)
-	e.time(`"creationDate":`, m.CreationDate)
-	e.time(`"expirationDate":`, m.ExpirationDate)
-	e.str(`"id":`, m.ID)
-	e.str(`"payload":`, m.Payload)
-	e.str(`"properties":`, m.Properties)
-	e.str(`"referenceId":`, m.ReferenceID)
-	e.str(`"status":`, m.Status)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"type":`, m.Type)
-	e.close(mark, m.Extra)
-}
+func (m *OpenIddictToken) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOpenIddictToken) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OpenIddictToken) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctOpenIddictToken = encTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), fields: []encField{
+	{`"application":`, encOne[OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kSub},
+	{`"authorization":`, encOne[OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kSub},
+	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ConcurrencyToken)), kStr},
+	{`"creationDate":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.CreationDate)), kTime},
+	{`"expirationDate":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ExpirationDate)), kTime},
+	{`"id":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ID)), kStr},
+	{`"payload":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Payload)), kStr},
+	{`"properties":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Properties)), kStr},
+	{`"referenceId":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ReferenceID)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Status)), kStr},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Subject)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Type)), kStr},
+}}
+
+func (m *OpenIddictToken) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOpenIddictToken) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictToken) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectOpportunitiesView = decTable{extra: unsafe.Offsetof(OpportunitiesView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.RecordCount)), kInt},
+	{"tickets", decMany[FaultsList], uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageSize)), kInt},
+}, sorted: []uint16{2, 3, 0, 1}}
+
 func (m *OpportunitiesView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		case "tickets":
-			ok = decodeModels(d, &m.Tickets)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectOpportunitiesView)
 }
+
+var enctOpportunitiesView = encTable{extra: unsafe.Offsetof(OpportunitiesView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(OpportunitiesView{}.RecordCount)), kInt},
+	{`"tickets":`, encMany[FaultsList], uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageSize)), kInt},
+}}
+
+func (m *OpportunitiesView) encodeJSON(e *encoder) {
+	e.object(unsafe.Pointer(m), &enctOpportunitiesView)
+}
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *OpportunitiesView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *OpportunitiesView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Tickets) }
 
-func (m *OpportunitiesView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"tickets":`, m.Tickets)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
+var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: []decField{
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(OrderHead{}.Customfields)), kSub},
+	{"id", nil, uint32(unsafe.Offsetof(OrderHead{}.ID)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(OrderHead{}.Use)), kStr},
+	{"title", nil, uint32(unsafe.Offsetof(OrderHead{}.Title)), kStr},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(OrderHead{}.TicketID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(OrderHead{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(OrderHead{}.UserName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(OrderHead{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(OrderHead{}.SiteName)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(OrderHead{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(OrderHead{}.ClientName)), kStr},
+	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(OrderHead{}.ClientToInvoiceToID)), kInt},
+	{"assigned_agent", nil, uint32(unsafe.Offsetof(OrderHead{}.AssignedAgent)), kInt},
+	{"assigned_agent_name", nil, uint32(unsafe.Offsetof(OrderHead{}.AssignedAgentName)), kStr},
+	{"open_status", nil, uint32(unsafe.Offsetof(OrderHead{}.OpenStatus)), kInt},
+	{"date", nil, uint32(unsafe.Offsetof(OrderHead{}.Date)), kTime},
+	{"ship_date", nil, uint32(unsafe.Offsetof(OrderHead{}.ShipDate)), kTime},
+	{"revenue", nil, uint32(unsafe.Offsetof(OrderHead{}.Revenue)), kF64},
+	{"tax_total", nil, uint32(unsafe.Offsetof(OrderHead{}.TaxTotal)), kF64},
+	{"total", nil, uint32(unsafe.Offsetof(OrderHead{}.Total)), kF64},
+	{"cost", nil, uint32(unsafe.Offsetof(OrderHead{}.Cost)), kF64},
+	{"profit", nil, uint32(unsafe.Offsetof(OrderHead{}.Profit)), kF64},
+	{"note", nil, uint32(unsafe.Offsetof(OrderHead{}.Note)), kStr},
+	{"po_number", nil, uint32(unsafe.Offsetof(OrderHead{}.PoNumber)), kStr},
+	{"createdby_agent_id", nil, uint32(unsafe.Offsetof(OrderHead{}.CreatedbyAgentID)), kInt},
+	{"deliverby", nil, uint32(unsafe.Offsetof(OrderHead{}.Deliverby)), kInt},
+	{"summary", nil, uint32(unsafe.Offsetof(OrderHead{}.Summary)), kStr},
+	{"datereceived", nil, uint32(unsafe.Offsetof(OrderHead{}.Datereceived)), kTime},
+	{"numberbottles", nil, uint32(unsafe.Offsetof(OrderHead{}.Numberbottles)), kInt},
+	{"ship_status", nil, uint32(unsafe.Offsetof(OrderHead{}.ShipStatus)), kStr},
+	{"soldby", nil, uint32(unsafe.Offsetof(OrderHead{}.Soldby)), kInt},
+	{"accountsref", nil, uint32(unsafe.Offsetof(OrderHead{}.Accountsref)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(OrderHead{}.Status)), kInt},
+	{"leadsource", nil, uint32(unsafe.Offsetof(OrderHead{}.Leadsource)), kInt},
+	{"canvasser", nil, uint32(unsafe.Offsetof(OrderHead{}.Canvasser)), kInt},
+	{"invoice_date", nil, uint32(unsafe.Offsetof(OrderHead{}.InvoiceDate)), kTime},
+	{"invoicenumber", nil, uint32(unsafe.Offsetof(OrderHead{}.Invoicenumber)), kStr},
+	{"includegroupeditemprice", nil, uint32(unsafe.Offsetof(OrderHead{}.Includegroupeditemprice)), kBool},
+	{"includegroupeditemqty", nil, uint32(unsafe.Offsetof(OrderHead{}.Includegroupeditemqty)), kBool},
+	{"currency", nil, uint32(unsafe.Offsetof(OrderHead{}.Currency)), kStr},
+	{"currency_code", nil, uint32(unsafe.Offsetof(OrderHead{}.CurrencyCode)), kInt},
+	{"currency_code_name", nil, uint32(unsafe.Offsetof(OrderHead{}.CurrencyCodeName)), kStr},
+	{"currency_conversion_rate", nil, uint32(unsafe.Offsetof(OrderHead{}.CurrencyConversionRate)), kF64},
+	{"quotation_id", nil, uint32(unsafe.Offsetof(OrderHead{}.QuotationID)), kInt},
+	{"consignment_id", nil, uint32(unsafe.Offsetof(OrderHead{}.ConsignmentID)), kInt},
+	{"do_not_invoice", nil, uint32(unsafe.Offsetof(OrderHead{}.DoNotInvoice)), kBool},
+	{"closeandconsignwhenpoprocessed", nil, uint32(unsafe.Offsetof(OrderHead{}.Closeandconsignwhenpoprocessed)), kBool},
+	{"lines", decMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.Lines)), kSub},
+	{"add_lines", decMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.AddLines)), kSub},
+	{"_cancel_reserve", nil, uint32(unsafe.Offsetof(OrderHead{}.CancelReserve)), kBool},
+	{"_validateonly", nil, uint32(unsafe.Offsetof(OrderHead{}.Validateonly)), kBool},
+	{"_print_preview", nil, uint32(unsafe.Offsetof(OrderHead{}.PrintPreview)), kBool},
+	{"_print_generate", nil, uint32(unsafe.Offsetof(OrderHead{}.PrintGenerate)), kBool},
+	{"printhtml", nil, uint32(unsafe.Offsetof(OrderHead{}.Printhtml)), kStr},
+	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(OrderHead{}.PDFAttachmentID)), kInt},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(OrderHead{}.PdftemplateID)), kInt},
+	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(OrderHead{}.PdftemplateName)), kStr},
+	{"purchaseorder_count", nil, uint32(unsafe.Offsetof(OrderHead{}.PurchaseorderCount)), kInt},
+	{"invoice_count", nil, uint32(unsafe.Offsetof(OrderHead{}.InvoiceCount)), kInt},
+	{"percentage_invoiced", nil, uint32(unsafe.Offsetof(OrderHead{}.PercentageInvoiced)), kF64},
+	{"outstanding_total", nil, uint32(unsafe.Offsetof(OrderHead{}.OutstandingTotal)), kF64},
+	{"_create_po", nil, uint32(unsafe.Offsetof(OrderHead{}.CreatePo)), kBool},
+	{"_create_invoice", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoice)), kBool},
+	{"_create_invoice_method", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceMethod)), kInt},
+	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoicePercentage)), kF64},
+	{"_create_invoice_amount", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceAmount)), kF64},
+	{"_create_invoice_qty", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceQty)), kF64},
+	{"_create_invoice_lines", decMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), kSub},
+	{"_create_invoice_line_description", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLineDescription)), kStr},
+	{"_create_invoice_invoice_date", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceInvoiceDate)), kTime},
+	{"_return_invoice", nil, uint32(unsafe.Offsetof(OrderHead{}.ReturnInvoice)), kBool},
+	{"createdbyagentname", nil, uint32(unsafe.Offsetof(OrderHead{}.Createdbyagentname)), kStr},
+	{"last_update_time", nil, uint32(unsafe.Offsetof(OrderHead{}.LastUpdateTime)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(OrderHead{}.Warning)), kStr},
+	{"_distributorMessage", nil, uint32(unsafe.Offsetof(OrderHead{}.DistributorMessage)), kStr},
+	{"project_faultid", nil, uint32(unsafe.Offsetof(OrderHead{}.ProjectFaultid)), kInt},
+	{"order_project_template_id", nil, uint32(unsafe.Offsetof(OrderHead{}.OrderProjectTemplateID)), kInt},
+	{"order_project_template_name", nil, uint32(unsafe.Offsetof(OrderHead{}.OrderProjectTemplateName)), kStr},
+	{"_iscopy", nil, uint32(unsafe.Offsetof(OrderHead{}.Iscopy)), kBool},
+	{"includegrouppriceandqty", nil, uint32(unsafe.Offsetof(OrderHead{}.Includegrouppriceandqty)), kBool},
+	{"costperweight", nil, uint32(unsafe.Offsetof(OrderHead{}.Costperweight)), kF64},
+	{"showpercentageinvoiced", nil, uint32(unsafe.Offsetof(OrderHead{}.Showpercentageinvoiced)), kBool},
+	{"linked_to_opportunity", nil, uint32(unsafe.Offsetof(OrderHead{}.LinkedToOpportunity)), kBool},
+	{"linked_to_ticket", nil, uint32(unsafe.Offsetof(OrderHead{}.LinkedToTicket)), kBool},
+	{"linked_to_project", nil, uint32(unsafe.Offsetof(OrderHead{}.LinkedToProject)), kBool},
+	{"intacct_class", nil, uint32(unsafe.Offsetof(OrderHead{}.IntacctClass)), kStr},
+	{"intacct_class_name", nil, uint32(unsafe.Offsetof(OrderHead{}.IntacctClassName)), kStr},
+	{"intacct_save_location", nil, uint32(unsafe.Offsetof(OrderHead{}.IntacctSaveLocation)), kStr},
+	{"override_delivery_address", nil, uint32(unsafe.Offsetof(OrderHead{}.OverrideDeliveryAddress)), kBool},
+	{"deladdress1", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress1)), kStr},
+	{"deladdress2", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress2)), kStr},
+	{"deladdress3", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress3)), kStr},
+	{"deladdress4", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress4)), kStr},
+	{"deladdress5", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress5)), kStr},
+	{"delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), kSub},
+	{"_isimport", nil, uint32(unsafe.Offsetof(OrderHead{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(OrderHead{}.Importtype)), kStr},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.NewExternalLink)), kSub},
+	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.ExternalLinks)), kSub},
+	{"dattocommerce_clientid", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceClientid)), kInt},
+	{"dattocommerce_contactname", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactname)), kStr},
+	{"dattocommerce_contactemail", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactemail)), kStr},
+	{"deliveryamount", nil, uint32(unsafe.Offsetof(OrderHead{}.Deliveryamount)), kF64},
+	{"deliverytax", nil, uint32(unsafe.Offsetof(OrderHead{}.Deliverytax)), kF64},
+	{"is_so_screen", nil, uint32(unsafe.Offsetof(OrderHead{}.IsSoScreen)), kBool},
+	{"_novalidate", nil, uint32(unsafe.Offsetof(OrderHead{}.Novalidate)), kBool},
+	{"avalara_details_id", nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsID)), kInt},
+	{"avalara_details_name", nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsName)), kStr},
+	{"_dotaxsync", nil, uint32(unsafe.Offsetof(OrderHead{}.Dotaxsync)), kBool},
+	{"originaddress", decOne[AddressStore], uint32(unsafe.Offsetof(OrderHead{}.Originaddress)), kSub},
+	{"originaddress1", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress1)), kStr},
+	{"originaddress2", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress2)), kStr},
+	{"originaddress3", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress3)), kStr},
+	{"originaddress4", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress4)), kStr},
+	{"originaddress5", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress5)), kStr},
+}, sorted: []uint16{49, 62, 65, 69, 68, 67, 63, 64, 66, 61, 74, 108, 96, 78, 95, 105, 52, 51, 70, 50, 73, 31, 48, 12, 13, 106, 107, 34, 9, 10, 11, 46, 44, 20, 80, 24, 71, 39, 40, 41, 42, 0, 15, 27, 99, 101, 100, 89, 90, 91, 92, 93, 25, 94, 102, 103, 45, 98, 1, 37, 38, 79, 85, 86, 87, 58, 35, 36, 104, 72, 33, 47, 82, 84, 83, 97, 22, 28, 14, 76, 77, 109, 110, 111, 112, 113, 114, 60, 88, 54, 55, 56, 59, 23, 53, 21, 75, 57, 43, 17, 16, 29, 81, 7, 8, 30, 32, 26, 18, 4, 3, 19, 2, 5, 6}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OpportunitiesView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *OrderHead) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrderHead) }
 
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *OpportunitiesView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: []encField{
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(OrderHead{}.Customfields)), kSub},
+	{`"id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ID)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Use)), kStr},
+	{`"title":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Title)), kStr},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.TicketID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(OrderHead{}.UserName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(OrderHead{}.SiteName)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ClientName)), kStr},
+	{`"client_to_invoice_to_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ClientToInvoiceToID)), kInt},
+	{`"assigned_agent":`, nil, uint32(unsafe.Offsetof(OrderHead{}.AssignedAgent)), kInt},
+	{`"assigned_agent_name":`, nil, uint32(unsafe.Offsetof(OrderHead{}.AssignedAgentName)), kStr},
+	{`"open_status":`, nil, uint32(unsafe.Offsetof(OrderHead{}.OpenStatus)), kInt},
+	{`"date":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Date)), kTime},
+	{`"ship_date":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ShipDate)), kTime},
+	{`"revenue":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Revenue)), kF64},
+	{`"tax_total":`, nil, uint32(unsafe.Offsetof(OrderHead{}.TaxTotal)), kF64},
+	{`"total":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Total)), kF64},
+	{`"cost":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Cost)), kF64},
+	{`"profit":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Profit)), kF64},
+	{`"note":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Note)), kStr},
+	{`"po_number":`, nil, uint32(unsafe.Offsetof(OrderHead{}.PoNumber)), kStr},
+	{`"createdby_agent_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreatedbyAgentID)), kInt},
+	{`"deliverby":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deliverby)), kInt},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Summary)), kStr},
+	{`"datereceived":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Datereceived)), kTime},
+	{`"numberbottles":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Numberbottles)), kInt},
+	{`"ship_status":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ShipStatus)), kStr},
+	{`"soldby":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Soldby)), kInt},
+	{`"accountsref":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Accountsref)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Status)), kInt},
+	{`"leadsource":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Leadsource)), kInt},
+	{`"canvasser":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Canvasser)), kInt},
+	{`"invoice_date":`, nil, uint32(unsafe.Offsetof(OrderHead{}.InvoiceDate)), kTime},
+	{`"invoicenumber":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Invoicenumber)), kStr},
+	{`"includegroupeditemprice":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Includegroupeditemprice)), kBool},
+	{`"includegroupeditemqty":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Includegroupeditemqty)), kBool},
+	{`"currency":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Currency)), kStr},
+	{`"currency_code":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CurrencyCode)), kInt},
+	{`"currency_code_name":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CurrencyCodeName)), kStr},
+	{`"currency_conversion_rate":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CurrencyConversionRate)), kF64},
+	{`"quotation_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.QuotationID)), kInt},
+	{`"consignment_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ConsignmentID)), kInt},
+	{`"do_not_invoice":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DoNotInvoice)), kBool},
+	{`"closeandconsignwhenpoprocessed":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Closeandconsignwhenpoprocessed)), kBool},
+	{`"lines":`, encMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.Lines)), kSub},
+	{`"add_lines":`, encMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.AddLines)), kSub},
+	{`"_cancel_reserve":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CancelReserve)), kBool},
+	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Validateonly)), kBool},
+	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(OrderHead{}.PrintPreview)), kBool},
+	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(OrderHead{}.PrintGenerate)), kBool},
+	{`"printhtml":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Printhtml)), kStr},
+	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.PDFAttachmentID)), kInt},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.PdftemplateID)), kInt},
+	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(OrderHead{}.PdftemplateName)), kStr},
+	{`"purchaseorder_count":`, nil, uint32(unsafe.Offsetof(OrderHead{}.PurchaseorderCount)), kInt},
+	{`"invoice_count":`, nil, uint32(unsafe.Offsetof(OrderHead{}.InvoiceCount)), kInt},
+	{`"percentage_invoiced":`, nil, uint32(unsafe.Offsetof(OrderHead{}.PercentageInvoiced)), kF64},
+	{`"outstanding_total":`, nil, uint32(unsafe.Offsetof(OrderHead{}.OutstandingTotal)), kF64},
+	{`"_create_po":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreatePo)), kBool},
+	{`"_create_invoice":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoice)), kBool},
+	{`"_create_invoice_method":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceMethod)), kInt},
+	{`"_create_invoice_percentage":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoicePercentage)), kF64},
+	{`"_create_invoice_amount":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceAmount)), kF64},
+	{`"_create_invoice_qty":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceQty)), kF64},
+	{`"_create_invoice_lines":`, encMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), kSub},
+	{`"_create_invoice_line_description":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLineDescription)), kStr},
+	{`"_create_invoice_invoice_date":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceInvoiceDate)), kTime},
+	{`"_return_invoice":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ReturnInvoice)), kBool},
+	{`"createdbyagentname":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Createdbyagentname)), kStr},
+	{`"last_update_time":`, nil, uint32(unsafe.Offsetof(OrderHead{}.LastUpdateTime)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Warning)), kStr},
+	{`"_distributorMessage":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DistributorMessage)), kStr},
+	{`"project_faultid":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ProjectFaultid)), kInt},
+	{`"order_project_template_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.OrderProjectTemplateID)), kInt},
+	{`"order_project_template_name":`, nil, uint32(unsafe.Offsetof(OrderHead{}.OrderProjectTemplateName)), kStr},
+	{`"_iscopy":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Iscopy)), kBool},
+	{`"includegrouppriceandqty":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Includegrouppriceandqty)), kBool},
+	{`"costperweight":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Costperweight)), kF64},
+	{`"showpercentageinvoiced":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Showpercentageinvoiced)), kBool},
+	{`"linked_to_opportunity":`, nil, uint32(unsafe.Offsetof(OrderHead{}.LinkedToOpportunity)), kBool},
+	{`"linked_to_ticket":`, nil, uint32(unsafe.Offsetof(OrderHead{}.LinkedToTicket)), kBool},
+	{`"linked_to_project":`, nil, uint32(unsafe.Offsetof(OrderHead{}.LinkedToProject)), kBool},
+	{`"intacct_class":`, nil, uint32(unsafe.Offsetof(OrderHead{}.IntacctClass)), kStr},
+	{`"intacct_class_name":`, nil, uint32(unsafe.Offsetof(OrderHead{}.IntacctClassName)), kStr},
+	{`"intacct_save_location":`, nil, uint32(unsafe.Offsetof(OrderHead{}.IntacctSaveLocation)), kStr},
+	{`"override_delivery_address":`, nil, uint32(unsafe.Offsetof(OrderHead{}.OverrideDeliveryAddress)), kBool},
+	{`"deladdress1":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress1)), kStr},
+	{`"deladdress2":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress2)), kStr},
+	{`"deladdress3":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress3)), kStr},
+	{`"deladdress4":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress4)), kStr},
+	{`"deladdress5":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress5)), kStr},
+	{`"delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), kSub},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Importtype)), kStr},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.NewExternalLink)), kSub},
+	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.ExternalLinks)), kSub},
+	{`"dattocommerce_clientid":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceClientid)), kInt},
+	{`"dattocommerce_contactname":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactname)), kStr},
+	{`"dattocommerce_contactemail":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactemail)), kStr},
+	{`"deliveryamount":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deliveryamount)), kF64},
+	{`"deliverytax":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deliverytax)), kF64},
+	{`"is_so_screen":`, nil, uint32(unsafe.Offsetof(OrderHead{}.IsSoScreen)), kBool},
+	{`"_novalidate":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Novalidate)), kBool},
+	{`"avalara_details_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsID)), kInt},
+	{`"avalara_details_name":`, nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsName)), kStr},
+	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Dotaxsync)), kBool},
+	{`"originaddress":`, encOne[AddressStore], uint32(unsafe.Offsetof(OrderHead{}.Originaddress)), kSub},
+	{`"originaddress1":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress1)), kStr},
+	{`"originaddress2":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress2)), kStr},
+	{`"originaddress3":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress3)), kStr},
+	{`"originaddress4":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress4)), kStr},
+	{`"originaddress5":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress5)), kStr},
+}}
 
-func (m *OrderHead) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_cancel_reserve":
-			ok = d.bool(&m.CancelReserve)
-		case "_create_invoice":
-			ok = d.bool(&m.CreateInvoice)
-		case "_create_invoice_amount":
-			ok = d.float64(&m.CreateInvoiceAmount)
-		case "_create_invoice_invoice_date":
-			ok = d.time(&m.CreateInvoiceInvoiceDate)
-		case "_create_invoice_line_description":
-			ok = d.str(&m.CreateInvoiceLineDescription)
-		case "_create_invoice_lines":
-			ok = decodeModels(d, &m.CreateInvoiceLines)
-		case "_create_invoice_method":
-			ok = d.int(&m.CreateInvoiceMethod)
-		case "_create_invoice_percentage":
-			ok = d.float64(&m.CreateInvoicePercentage)
-		case "_create_invoice_qty":
-			ok = d.float64(&m.CreateInvoiceQty)
-		case "_create_po":
-			ok = d.bool(&m.CreatePo)
-		case "_distributorMessage":
-			ok = d.str(&m.DistributorMessage)
-		case "_dotaxsync":
-			ok = d.bool(&m.Dotaxsync)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_iscopy":
-			ok = d.bool(&m.Iscopy)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_novalidate":
-			ok = d.bool(&m.Novalidate)
-		case "_print_generate":
-			ok = d.bool(&m.PrintGenerate)
-		case "_print_preview":
-			ok = d.bool(&m.PrintPreview)
-		case "_return_invoice":
-			ok = d.bool(&m.ReturnInvoice)
-		case "_validateonly":
-			ok = d.bool(&m.Validateonly)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accountsref":
-			ok = d.str(&m.Accountsref)
-		case "add_lines":
-			ok = decodeModels(d, &m.AddLines)
-		case "assigned_agent":
-			ok = d.int(&m.AssignedAgent)
-		case "assigned_agent_name":
-			ok = d.str(&m.AssignedAgentName)
-		case "avalara_details_id":
-			ok = d.int(&m.AvalaraDetailsID)
-		case "avalara_details_name":
-			ok = d.str(&m.AvalaraDetailsName)
-		case "canvasser":
-			ok = d.int(&m.Canvasser)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "client_to_invoice_to_id":
-			ok = d.int(&m.ClientToInvoiceToID)
-		case "closeandconsignwhenpoprocessed":
-			ok = d.bool(&m.Closeandconsignwhenpoprocessed)
-		case "consignment_id":
-			ok = d.int(&m.ConsignmentID)
-		case "cost":
-			ok = d.float64(&m.Cost)
-		case "costperweight":
-			ok = d.float64(&m.Costperweight)
-		case "createdby_agent_id":
-			ok = d.int(&m.CreatedbyAgentID)
-		case "createdbyagentname":
-			ok = d.str(&m.Createdbyagentname)
-		case "currency":
-			ok = d.str(&m.Currency)
-		case "currency_code":
-			ok = d.int(&m.CurrencyCode)
-		case "currency_code_name":
-			ok = d.str(&m.CurrencyCodeName)
-		case "currency_conversion_rate":
-			ok = d.float64(&m.CurrencyConversionRate)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "date":
-			ok = d.time(&m.Date)
-		case "datereceived":
-			ok = d.time(&m.Datereceived)
-		case "dattocommerce_clientid":
-			ok = d.int(&m.DattocommerceClientid)
-		case "dattocommerce_contactemail":
-			ok = d.str(&m.DattocommerceContactemail)
-		case "dattocommerce_contactname":
-			ok = d.str(&m.DattocommerceContactname)
-		case "deladdress1":
-			ok = d.str(&m.Deladdress1)
-		case "deladdress2":
-			ok = d.str(&m.Deladdress2)
-		case "deladdress3":
-			ok = d.str(&m.Deladdress3)
-		case "deladdress4":
-			ok = d.str(&m.Deladdress4)
-		case "deladdress5":
-			ok = d.str(&m.Deladdress5)
-		case "deliverby":
-			ok = d.int(&m.Deliverby)
-		case "delivery_address":
-			ok = decodeModel(d, &m.DeliveryAddress)
-		case "deliveryamount":
-			ok = d.float64(&m.Deliveryamount)
-		case "deliverytax":
-			ok = d.float64(&m.Deliverytax)
-		case "do_not_invoice":
-			ok = d.bool(&m.DoNotInvoice)
-		case "external_links":
-			ok = decodeModels(d, &m.ExternalLinks)
-		case "id":
-			ok = d.int(&m.ID)
-		case "includegroupeditemprice":
-			ok = d.bool(&m.Includegroupeditemprice)
-		case "includegroupeditemqty":
-			ok = d.bool(&m.Includegroupeditemqty)
-		case "includegrouppriceandqty":
-			ok = d.bool(&m.Includegrouppriceandqty)
-		case "intacct_class":
-			ok = d.str(&m.IntacctClass)
-		case "intacct_class_name":
-			ok = d.str(&m.IntacctClassName)
-		case "intacct_save_location":
-			ok = d.str(&m.IntacctSaveLocation)
-		case "invoice_count":
-			ok = d.int(&m.InvoiceCount)
-		case "invoice_date":
-			ok = d.time(&m.InvoiceDate)
-		case "invoicenumber":
-			ok = d.str(&m.Invoicenumber)
-		case "is_so_screen":
-			ok = d.bool(&m.IsSoScreen)
-		case "last_update_time":
-			ok = d.time(&m.LastUpdateTime)
-		case "leadsource":
-			ok = d.int(&m.Leadsource)
-		case "lines":
-			ok = decodeModels(d, &m.Lines)
-		case "linked_to_opportunity":
-			ok = d.bool(&m.LinkedToOpportunity)
-		case "linked_to_project":
-			ok = d.bool(&m.LinkedToProject)
-		case "linked_to_ticket":
-			ok = d.bool(&m.LinkedToTicket)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "note":
-			ok = d.str(&m.Note)
-		case "numberbottles":
-			ok = d.int(&m.Numberbottles)
-		case "open_status":
-			ok = d.int(&m.OpenStatus)
-		case "order_project_template_id":
-			ok = d.int(&m.OrderProjectTemplateID)
-		case "order_project_template_name":
-			ok = d.str(&m.OrderProjectTemplateName)
-		case "originaddress":
-			ok = decodeModel(d, &m.Originaddress)
-		case "originaddress1":
-			ok = d.str(&m.Originaddress1)
-		case "originaddress2":
-			ok = d.str(&m.Originaddress2)
-		case "originaddress3":
-			ok = d.str(&m.Originaddress3)
-		case "originaddress4":
-			ok = d.str(&m.Originaddress4)
-		case "originaddress5":
-			ok = d.str(&m.Originaddress5)
-		case "outstanding_total":
-			ok = d.float64(&m.OutstandingTotal)
-		case "override_delivery_address":
-			ok = d.bool(&m.OverrideDeliveryAddress)
-		case "pdf_attachment_id":
-			ok = d.int(&m.PDFAttachmentID)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "pdftemplate_name":
-			ok = d.str(&m.PdftemplateName)
-		case "percentage_invoiced":
-			ok = d.float64(&m.PercentageInvoiced)
-		case "po_number":
-			ok = d.str(&m.PoNumber)
-		case "printhtml":
-			ok = d.str(&m.Printhtml)
-		case "profit":
-			ok = d.float64(&m.Profit)
-		case "project_faultid":
-			ok = d.int(&m.ProjectFaultid)
-		case "purchaseorder_count":
-			ok = d.int(&m.PurchaseorderCount)
-		case "quotation_id":
-			ok = d.int(&m.QuotationID)
-		case "revenue":
-			ok = d.float64(&m.Revenue)
-		case "ship_date":
-			ok = d.time(&m.ShipDate)
-		case "ship_status":
-			ok = d.str(&m.ShipStatus)
-		case "showpercentageinvoiced":
-			ok = d.bool(&m.Showpercentageinvoiced)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "soldby":
-			ok = d.int(&m.Soldby)
-		case "status":
-			ok = d.int(&m.Status)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "tax_total":
-			ok = d.float64(&m.TaxTotal)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "title":
-			ok = d.str(&m.Title)
-		case "total":
-			ok = d.float64(&m.Total)
-		case "use":
-			ok = d.str(&m.Use)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
-
-func (m *OrderHead) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.int(`"id":`, m.ID)
-	e.str(`"use":`, m.Use)
-	e.str(`"title":`, m.Title)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"client_to_invoice_to_id":`, m.ClientToInvoiceToID)
-	e.int(`"assigned_agent":`, m.AssignedAgent)
-	e.str(`"assigned_agent_name":`, m.AssignedAgentName)
-	e.int(`"open_status":`, m.OpenStatus)
-	e.time(`"date":`, m.Date)
-	e.time(`"ship_date":`, m.ShipDate)
-	e.float64(`"revenue":`, m.Revenue)
-	e.float64(`"tax_total":`, m.TaxTotal)
-	e.float64(`"total":`, m.Total)
-	e.float64(`"cost":`, m.Cost)
-	e.float64(`"profit":`, m.Profit)
-	e.str(`"note":`, m.Note)
-	e.str(`"po_number":`, m.PoNumber)
-	e.int(`"createdby_agent_id":`, m.CreatedbyAgentID)
-	e.int(`"deliverby":`, m.Deliverby)
-	e.str(`"summary":`, m.Summary)
-	e.time(`"datereceived":`, m.Datereceived)
-	e.int(`"numberbottles":`, m.Numberbottles)
-	e.str(`"ship_status":`, m.ShipStatus)
-	e.int(`"soldby":`, m.Soldby)
-	e.str(`"accountsref":`, m.Accountsref)
-	e.int(`"status":`, m.Status)
-	e.int(`"leadsource":`, m.Leadsource)
-	e.int(`"canvasser":`, m.Canvasser)
-	e.time(`"invoice_date":`, m.InvoiceDate)
-	e.str(`"invoicenumber":`, m.Invoicenumber)
-	e.bool(`"includegroupeditemprice":`, m.Includegroupeditemprice)
-	e.bool(`"includegroupeditemqty":`, m.Includegroupeditemqty)
-	e.str(`"currency":`, m.Currency)
-	e.int(`"currency_code":`, m.CurrencyCode)
-	e.str(`"currency_code_name":`, m.CurrencyCodeName)
-	e.float64(`"currency_conversion_rate":`, m.CurrencyConversionRate)
-	e.int(`"quotation_id":`, m.QuotationID)
-	e.int(`"consignment_id":`, m.ConsignmentID)
-	e.bool(`"do_not_invoice":`, m.DoNotInvoice)
-	e.bool(`"closeandconsignwhenpoprocessed":`, m.Closeandconsignwhenpoprocessed)
-	encodeModels(e, `"lines":`, m.Lines)
-	encodeModels(e, `"add_lines":`, m.AddLines)
-	e.bool(`"_cancel_reserve":`, m.CancelReserve)
-	e.bool(`"_validateonly":`, m.Validateonly)
-	e.bool(`"_print_preview":`, m.PrintPreview)
-	e.bool(`"_print_generate":`, m.PrintGenerate)
-	e.str(`"printhtml":`, m.Printhtml)
-	e.int(`"pdf_attachment_id":`, m.PDFAttachmentID)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.str(`"pdftemplate_name":`, m.PdftemplateName)
-	e.int(`"purchaseorder_count":`, m.PurchaseorderCount)
-	e.int(`"invoice_count":`, m.InvoiceCount)
-	e.float64(`"percentage_invoiced":`, m.PercentageInvoiced)
-	e.float64(`"outstanding_total":`, m.OutstandingTotal)
-	e.bool(`"_create_po":`, m.CreatePo)
-	e.bool(`"_create_invoice":`, m.CreateInvoice)
-	e.int(`"_create_invoice_method":`, m.CreateInvoiceMethod)
-	e.float64(`"_create_invoice_percentage":`, m.CreateInvoicePercentage)
-	e.float64(`"_create_invoice_amount":`, m.CreateInvoiceAmount)
-	e.float64(`"_create_invoice_qty":`, m.CreateInvoiceQty)
-	encodeModels(e, `"_create_invoice_lines":`, m.CreateInvoiceLines)
-	e.str(`"_create_invoice_line_description":`, m.CreateInvoiceLineDescription)
-	e.time(`"_create_invoice_invoice_date":`, m.CreateInvoiceInvoiceDate)
-	e.bool(`"_return_invoice":`, m.ReturnInvoice)
-	e.str(`"createdbyagentname":`, m.Createdbyagentname)
-	e.time(`"last_update_time":`, m.LastUpdateTime)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"_distributorMessage":`, m.DistributorMessage)
-	e.int(`"project_faultid":`, m.ProjectFaultid)
-	e.int(`"order_project_template_id":`, m.OrderProjectTemplateID)
-	e.str(`"order_project_template_name":`, m.OrderProjectTemplateName)
-	e.bool(`"_iscopy":`, m.Iscopy)
-	e.bool(`"includegrouppriceandqty":`, m.Includegrouppriceandqty)
-	e.float64(`"costperweight":`, m.Costperweight)
-	e.bool(`"showpercentageinvoiced":`, m.Showpercentageinvoiced)
-	e.bool(`"linked_to_opportunity":`, m.LinkedToOpportunity)
-	e.bool(`"linked_to_ticket":`, m.LinkedToTicket)
-	e.bool(`"linked_to_project":`, m.LinkedToProject)
-	e.str(`"intacct_class":`, m.IntacctClass)
-	e.str(`"intacct_class_name":`, m.IntacctClassName)
-	e.str(`"intacct_save_location":`, m.IntacctSaveLocation)
-	e.bool(`"override_delivery_address":`, m.OverrideDeliveryAddress)
-	e.str(`"deladdress1":`, m.Deladdress1)
-	e.str(`"deladdress2":`, m.Deladdress2)
-	e.str(`"deladdress3":`, m.Deladdress3)
-	e.str(`"deladdress4":`, m.Deladdress4)
-	e.str(`"deladdress5":`, m.Deladdress5)
-	encodeModel(e, `"delivery_address":`, m.DeliveryAddress)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	encodeModels(e, `"external_links":`, m.ExternalLinks)
-	e.int(`"dattocommerce_clientid":`, m.DattocommerceClientid)
-	e.str(`"dattocommerce_contactname":`, m.DattocommerceContactname)
-	e.str(`"dattocommerce_contactemail":`, m.DattocommerceContactemail)
-	e.float64(`"deliveryamount":`, m.Deliveryamount)
-	e.float64(`"deliverytax":`, m.Deliverytax)
-	e.bool(`"is_so_screen":`, m.IsSoScreen)
-	e.bool(`"_novalidate":`, m.Novalidate)
-	e.int(`"avalara_details_id":`, m.AvalaraDetailsID)
-	e.str(`"avalara_details_name":`, m.AvalaraDetailsName)
-	e.bool(`"_dotaxsync":`, m.Dotaxsync)
-	encodeModel(e, `"originaddress":`, m.Originaddress)
-	e.str(`"originaddress1":`, m.Originaddress1)
-	e.str(`"originaddress2":`, m.Originaddress2)
-	e.str(`"originaddress3":`, m.Originaddress3)
-	e.str(`"originaddress4":`, m.Originaddress4)
-	e.str(`"originaddress5":`, m.Originaddress5)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OrderHead) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *OrderHead) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrderHead) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrderHead) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *OrderLine) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_create_invoice_percentage":
-			ok = d.float64(&m.CreateInvoicePercentage)
-		case "_create_po":
-			ok = d.bool(&m.CreatePo)
-		case "_create_ticket":
-			ok = d.bool(&m.CreateTicket)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "add_child_templates":
-			ok = d.bool(&m.AddChildTemplates)
-		case "addbudget":
-			ok = d.bool(&m.Addbudget)
-		case "asset_type_matching_field_name":
-			ok = d.str(&m.AssetTypeMatchingFieldName)
-		case "assetgroup_name":
-			ok = d.str(&m.AssetgroupName)
-		case "assets_to_reserve":
-			ok = decodeModels(d, &m.AssetsToReserve)
-		case "assettype_id":
-			ok = d.int(&m.AssettypeID)
-		case "autorenew":
-			ok = d.bool(&m.Autorenew)
-		case "baseprice":
-			ok = d.float64(&m.Baseprice)
-		case "baseprice_converted":
-			ok = d.float64(&m.BasepriceConverted)
-		case "billingperiod":
-			ok = d.int(&m.Billingperiod)
-		case "budgets":
-			ok = decodeModels(d, &m.Budgets)
-		case "chargerates":
-			ok = decodeModels(d, &m.Chargerates)
-		case "consigned_assets":
-			ok = decodeModels(d, &m.ConsignedAssets)
-		case "consignment_ids":
-			ok = d.ints(&m.ConsignmentIds)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "contract_ref":
-			ok = d.str(&m.ContractRef)
-		case "conversion_rate":
-			ok = d.float64(&m.ConversionRate)
-		case "cost_centre":
-			ok = d.int(&m.CostCentre)
-		case "cost_converted":
-			ok = d.float64(&m.CostConverted)
-		case "costprice":
-			ok = d.float64(&m.Costprice)
-		case "create_child_project":
-			ok = d.bool(&m.CreateChildProject)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "dattocommercelineid":
-			ok = d.int(&m.Dattocommercelineid)
-		case "decimalplacesforinvoices":
-			ok = d.int(&m.Decimalplacesforinvoices)
-		case "discount_converted":
-			ok = d.float64(&m.DiscountConverted)
-		case "discount_perc":
-			ok = d.float64(&m.DiscountPerc)
-		case "distributor_external_link":
-			ok = decodeModel(d, &m.DistributorExternalLink)
-		case "do_not_invoice_line":
-			ok = d.bool(&m.DoNotInvoiceLine)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "group_sort_seq":
-			ok = d.int(&m.GroupSortSeq)
-		case "hide_grouped_items_price":
-			ok = d.bool(&m.HideGroupedItemsPrice)
-		case "hideitems":
-			ok = d.bool(&m.Hideitems)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoice_id":
-			ok = d.int(&m.InvoiceID)
-		case "invoice_ids":
-			ok = d.ints(&m.InvoiceIds)
-		case "invoiced_quantity":
-			ok = d.float64(&m.InvoicedQuantity)
-		case "is_bundled_line":
-			ok = d.bool(&m.IsBundledLine)
-		case "is_deferred_revenue":
-			ok = d.bool(&m.IsDeferredRevenue)
-		case "isfreightline":
-			ok = d.bool(&m.Isfreightline)
-		case "isgroupdesc":
-			ok = d.bool(&m.Isgroupdesc)
-		case "isleased":
-			ok = d.bool(&m.Isleased)
-		case "item_budgettype":
-			ok = d.int(&m.ItemBudgettype)
-		case "item_contract":
-			ok = d.bool(&m.ItemContract)
-		case "item_description":
-			ok = d.str(&m.ItemDescription)
-		case "item_doesnotneedconsigning":
-			ok = d.bool(&m.ItemDoesnotneedconsigning)
-		case "item_external_reference":
-			ok = d.str(&m.ItemExternalReference)
-		case "item_id":
-			ok = d.int(&m.ItemID)
-		case "item_internal_reference":
-			ok = d.str(&m.ItemInternalReference)
-		case "item_min_purchase_qty":
-			ok = d.float64(&m.ItemMinPurchaseQty)
-		case "item_note":
-			ok = d.str(&m.ItemNote)
-		case "item_purchase_description":
-			ok = d.str(&m.ItemPurchaseDescription)
-		case "item_recurring":
-			ok = d.bool(&m.ItemRecurring)
-		case "item_tax_code":
-			ok = d.int(&m.ItemTaxCode)
-		case "item_tax_name":
-			ok = d.str(&m.ItemTaxName)
-		case "item_template":
-			ok = d.int(&m.ItemTemplate)
-		case "item_weight":
-			ok = d.float64(&m.ItemWeight)
-		case "items_in_group_no_consign":
-			ok = d.bool(&m.ItemsInGroupNoConsign)
-		case "line_periods":
-			ok = d.int(&m.LinePeriods)
-		case "line_recurring":
-			ok = d.bool(&m.LineRecurring)
-		case "line_site_id":
-			ok = d.int(&m.LineSiteID)
-		case "line_ticket_id":
-			ok = d.int(&m.LineTicketID)
-		case "margin":
-			ok = d.float64(&m.Margin)
-		case "name":
-			ok = d.str(&m.Name)
-		case "net_amount_converted":
-			ok = d.float64(&m.NetAmountConverted)
-		case "net_total":
-			ok = d.float64(&m.NetTotal)
-		case "nominalcode":
-			ok = d.str(&m.Nominalcode)
-		case "note":
-			ok = d.str(&m.Note)
-		case "percentage_invoiced":
-			ok = d.float64(&m.PercentageInvoiced)
-		case "poqty":
-			ok = d.float64(&m.Poqty)
-		case "productcode":
-			ok = d.str(&m.Productcode)
-		case "profit":
-			ok = d.float64(&m.Profit)
-		case "profit_percentage":
-			ok = d.float64(&m.ProfitPercentage)
-		case "project_child_faultid":
-			ok = d.int(&m.ProjectChildFaultid)
-		case "project_id":
-			ok = d.int(&m.ProjectID)
-		case "purchase_conversion_rate":
-			ok = d.float64(&m.PurchaseConversionRate)
-		case "purchase_currency_code":
-			ok = d.int(&m.PurchaseCurrencyCode)
-		case "purchase_currency_code_name":
-			ok = d.str(&m.PurchaseCurrencyCodeName)
-		case "purchase_currency_symbol":
-			ok = d.str(&m.PurchaseCurrencySymbol)
-		case "quantity_in_stock":
-			ok = d.float64(&m.QuantityInStock)
-		case "quantity_reserved":
-			ok = d.float64(&m.QuantityReserved)
-		case "quantity_shipped":
-			ok = d.float64(&m.QuantityShipped)
-		case "quantity_to_reserve":
-			ok = d.float64(&m.QuantityToReserve)
-		case "quotation_line_id":
-			ok = d.int(&m.QuotationLineID)
-		case "recovery":
-			ok = d.float64(&m.Recovery)
-		case "recurringinvoice_id":
-			ok = d.int(&m.RecurringinvoiceID)
-		case "reserved_assets":
-			ok = decodeModels(d, &m.ReservedAssets)
-		case "salesorder_id":
-			ok = d.int(&m.SalesorderID)
-		case "selected":
-			ok = d.bool(&m.Selected)
-		case "serialise_only_one":
-			ok = d.bool(&m.SerialiseOnlyOne)
-		case "servicefee":
-			ok = d.float64(&m.Servicefee)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "soitemurl":
-			ok = d.str(&m.Soitemurl)
-		case "sort_seq":
-			ok = d.int(&m.SortSeq)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "stockbin_id":
-			ok = d.int(&m.StockbinID)
-		case "stocklocation_id":
-			ok = d.int(&m.StocklocationID)
-		case "stocklocation_name":
-			ok = d.str(&m.StocklocationName)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "supplier_po":
-			ok = d.str(&m.SupplierPo)
-		case "taxRuleResult":
-			ok = decodeModels(d, &m.TaxRuleResult)
-		case "tax_converted":
-			ok = d.float64(&m.TaxConverted)
-		case "tax_name":
-			ok = d.str(&m.TaxName)
-		case "taxable":
-			ok = d.bool(&m.Taxable)
-		case "total_costprice":
-			ok = d.float64(&m.TotalCostprice)
-		case "total_costprice_annual":
-			ok = d.float64(&m.TotalCostpriceAnnual)
-		case "total_costprice_monthly":
-			ok = d.float64(&m.TotalCostpriceMonthly)
-		case "total_costprice_yearone":
-			ok = d.float64(&m.TotalCostpriceYearone)
-		case "total_discount":
-			ok = d.float64(&m.TotalDiscount)
-		case "total_net_total":
-			ok = d.float64(&m.TotalNetTotal)
-		case "total_net_total_annual":
-			ok = d.float64(&m.TotalNetTotalAnnual)
-		case "total_net_total_monthly":
-			ok = d.float64(&m.TotalNetTotalMonthly)
-		case "total_net_total_yearone":
-			ok = d.float64(&m.TotalNetTotalYearone)
-		case "total_price":
-			ok = d.float64(&m.TotalPrice)
-		case "total_price_annual":
-			ok = d.float64(&m.TotalPriceAnnual)
-		case "total_price_annual_converted":
-			ok = d.float64(&m.TotalPriceAnnualConverted)
-		case "total_price_converted":
-			ok = d.float64(&m.TotalPriceConverted)
-		case "total_price_monthly":
-			ok = d.float64(&m.TotalPriceMonthly)
-		case "total_price_monthly_converted":
-			ok = d.float64(&m.TotalPriceMonthlyConverted)
-		case "total_price_yearone":
-			ok = d.float64(&m.TotalPriceYearone)
-		case "total_price_yearone_converted":
-			ok = d.float64(&m.TotalPriceYearoneConverted)
-		case "total_profit":
-			ok = d.float64(&m.TotalProfit)
-		case "total_profit_annual":
-			ok = d.float64(&m.TotalProfitAnnual)
-		case "total_profit_monthly":
-			ok = d.float64(&m.TotalProfitMonthly)
-		case "total_profit_yearone":
-			ok = d.float64(&m.TotalProfitYearone)
-		case "total_quantity_in_stock":
-			ok = d.float64(&m.TotalQuantityInStock)
-		case "total_quantity_reserved":
-			ok = d.float64(&m.TotalQuantityReserved)
-		case "total_tax":
-			ok = d.float64(&m.TotalTax)
-		case "total_tax_annual":
-			ok = d.float64(&m.TotalTaxAnnual)
-		case "total_tax_converted":
-			ok = d.float64(&m.TotalTaxConverted)
-		case "total_tax_monthly":
-			ok = d.float64(&m.TotalTaxMonthly)
-		case "total_tax_yearone":
-			ok = d.float64(&m.TotalTaxYearone)
-		case "unit":
-			ok = d.int(&m.Unit)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(OrderLine{}.ID)), kInt},
+	{"salesorder_id", nil, uint32(unsafe.Offsetof(OrderLine{}.SalesorderID)), kInt},
+	{"sort_seq", nil, uint32(unsafe.Offsetof(OrderLine{}.SortSeq)), kInt},
+	{"group_sort_seq", nil, uint32(unsafe.Offsetof(OrderLine{}.GroupSortSeq)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(OrderLine{}.Name)), kStr},
+	{"productcode", nil, uint32(unsafe.Offsetof(OrderLine{}.Productcode)), kStr},
+	{"item_id", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemID)), kInt},
+	{"assetgroup_name", nil, uint32(unsafe.Offsetof(OrderLine{}.AssetgroupName)), kStr},
+	{"assettype_id", nil, uint32(unsafe.Offsetof(OrderLine{}.AssettypeID)), kInt},
+	{"costprice", nil, uint32(unsafe.Offsetof(OrderLine{}.Costprice)), kF64},
+	{"profit", nil, uint32(unsafe.Offsetof(OrderLine{}.Profit)), kF64},
+	{"profit_percentage", nil, uint32(unsafe.Offsetof(OrderLine{}.ProfitPercentage)), kF64},
+	{"quantity_shipped", nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityShipped)), kF64},
+	{"quantity_reserved", nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityReserved)), kF64},
+	{"invoiced_quantity", nil, uint32(unsafe.Offsetof(OrderLine{}.InvoicedQuantity)), kF64},
+	{"total_costprice", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostprice)), kF64},
+	{"total_profit", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfit)), kF64},
+	{"total_price_monthly", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceMonthly)), kF64},
+	{"total_net_total_monthly", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotalMonthly)), kF64},
+	{"total_costprice_monthly", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostpriceMonthly)), kF64},
+	{"total_profit_monthly", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfitMonthly)), kF64},
+	{"total_tax_monthly", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxMonthly)), kF64},
+	{"total_price_annual", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceAnnual)), kF64},
+	{"total_net_total_annual", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotalAnnual)), kF64},
+	{"total_costprice_annual", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostpriceAnnual)), kF64},
+	{"total_profit_annual", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfitAnnual)), kF64},
+	{"total_tax_annual", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxAnnual)), kF64},
+	{"total_price_yearone", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceYearone)), kF64},
+	{"total_net_total_yearone", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotalYearone)), kF64},
+	{"total_costprice_yearone", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostpriceYearone)), kF64},
+	{"total_profit_yearone", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfitYearone)), kF64},
+	{"total_tax_yearone", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxYearone)), kF64},
+	{"unit", nil, uint32(unsafe.Offsetof(OrderLine{}.Unit)), kInt},
+	{"note", nil, uint32(unsafe.Offsetof(OrderLine{}.Note)), kStr},
+	{"stocklocation_id", nil, uint32(unsafe.Offsetof(OrderLine{}.StocklocationID)), kInt},
+	{"stocklocation_name", nil, uint32(unsafe.Offsetof(OrderLine{}.StocklocationName)), kStr},
+	{"quantity_in_stock", nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityInStock)), kF64},
+	{"total_quantity_in_stock", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalQuantityInStock)), kF64},
+	{"total_quantity_reserved", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalQuantityReserved)), kF64},
+	{"selected", nil, uint32(unsafe.Offsetof(OrderLine{}.Selected)), kBool},
+	{"servicefee", nil, uint32(unsafe.Offsetof(OrderLine{}.Servicefee)), kF64},
+	{"recovery", nil, uint32(unsafe.Offsetof(OrderLine{}.Recovery)), kF64},
+	{"margin", nil, uint32(unsafe.Offsetof(OrderLine{}.Margin)), kF64},
+	{"poqty", nil, uint32(unsafe.Offsetof(OrderLine{}.Poqty)), kF64},
+	{"billingperiod", nil, uint32(unsafe.Offsetof(OrderLine{}.Billingperiod)), kInt},
+	{"startdate", nil, uint32(unsafe.Offsetof(OrderLine{}.Startdate)), kTime},
+	{"autorenew", nil, uint32(unsafe.Offsetof(OrderLine{}.Autorenew)), kBool},
+	{"recurringinvoice_id", nil, uint32(unsafe.Offsetof(OrderLine{}.RecurringinvoiceID)), kInt},
+	{"item_recurring", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemRecurring)), kBool},
+	{"line_recurring", nil, uint32(unsafe.Offsetof(OrderLine{}.LineRecurring)), kBool},
+	{"item_contract", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemContract)), kBool},
+	{"item_template", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemTemplate)), kInt},
+	{"item_budgettype", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemBudgettype)), kInt},
+	{"item_doesnotneedconsigning", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemDoesnotneedconsigning)), kBool},
+	{"supplier_po", nil, uint32(unsafe.Offsetof(OrderLine{}.SupplierPo)), kStr},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(OrderLine{}.SupplierID)), kInt},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(OrderLine{}.SupplierName)), kStr},
+	{"consignment_ids", nil, uint32(unsafe.Offsetof(OrderLine{}.ConsignmentIds)), kInts},
+	{"quotation_line_id", nil, uint32(unsafe.Offsetof(OrderLine{}.QuotationLineID)), kInt},
+	{"group_id", nil, uint32(unsafe.Offsetof(OrderLine{}.GroupID)), kInt},
+	{"isgroupdesc", nil, uint32(unsafe.Offsetof(OrderLine{}.Isgroupdesc)), kBool},
+	{"nominalcode", nil, uint32(unsafe.Offsetof(OrderLine{}.Nominalcode)), kStr},
+	{"cost_centre", nil, uint32(unsafe.Offsetof(OrderLine{}.CostCentre)), kInt},
+	{"project_id", nil, uint32(unsafe.Offsetof(OrderLine{}.ProjectID)), kInt},
+	{"contract_id", nil, uint32(unsafe.Offsetof(OrderLine{}.ContractID)), kInt},
+	{"contract_ref", nil, uint32(unsafe.Offsetof(OrderLine{}.ContractRef)), kStr},
+	{"do_not_invoice_line", nil, uint32(unsafe.Offsetof(OrderLine{}.DoNotInvoiceLine)), kBool},
+	{"item_description", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemDescription)), kStr},
+	{"item_purchase_description", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemPurchaseDescription)), kStr},
+	{"item_note", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemNote)), kStr},
+	{"item_internal_reference", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemInternalReference)), kStr},
+	{"item_external_reference", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemExternalReference)), kStr},
+	{"item_tax_name", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemTaxName)), kStr},
+	{"item_min_purchase_qty", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemMinPurchaseQty)), kF64},
+	{"_create_po", nil, uint32(unsafe.Offsetof(OrderLine{}.CreatePo)), kBool},
+	{"_create_ticket", nil, uint32(unsafe.Offsetof(OrderLine{}.CreateTicket)), kBool},
+	{"quantity_to_reserve", nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityToReserve)), kF64},
+	{"assets_to_reserve", decMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), kSub},
+	{"reserved_assets", decMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ReservedAssets)), kSub},
+	{"consigned_assets", decMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), kSub},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(OrderLine{}.InvoiceID)), kInt},
+	{"soitemurl", nil, uint32(unsafe.Offsetof(OrderLine{}.Soitemurl)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(OrderLine{}.Warning)), kStr},
+	{"line_site_id", nil, uint32(unsafe.Offsetof(OrderLine{}.LineSiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(OrderLine{}.SiteName)), kStr},
+	{"line_periods", nil, uint32(unsafe.Offsetof(OrderLine{}.LinePeriods)), kInt},
+	{"hideitems", nil, uint32(unsafe.Offsetof(OrderLine{}.Hideitems)), kBool},
+	{"isleased", nil, uint32(unsafe.Offsetof(OrderLine{}.Isleased)), kBool},
+	{"addbudget", nil, uint32(unsafe.Offsetof(OrderLine{}.Addbudget)), kBool},
+	{"add_child_templates", nil, uint32(unsafe.Offsetof(OrderLine{}.AddChildTemplates)), kBool},
+	{"stockbin_id", nil, uint32(unsafe.Offsetof(OrderLine{}.StockbinID)), kInt},
+	{"isfreightline", nil, uint32(unsafe.Offsetof(OrderLine{}.Isfreightline)), kBool},
+	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(OrderLine{}.AssetTypeMatchingFieldName)), kStr},
+	{"items_in_group_no_consign", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemsInGroupNoConsign)), kBool},
+	{"serialise_only_one", nil, uint32(unsafe.Offsetof(OrderLine{}.SerialiseOnlyOne)), kBool},
+	{"invoice_ids", nil, uint32(unsafe.Offsetof(OrderLine{}.InvoiceIds)), kInts},
+	{"percentage_invoiced", nil, uint32(unsafe.Offsetof(OrderLine{}.PercentageInvoiced)), kF64},
+	{"item_weight", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemWeight)), kF64},
+	{"create_child_project", nil, uint32(unsafe.Offsetof(OrderLine{}.CreateChildProject)), kBool},
+	{"taxable", nil, uint32(unsafe.Offsetof(OrderLine{}.Taxable)), kBool},
+	{"project_child_faultid", nil, uint32(unsafe.Offsetof(OrderLine{}.ProjectChildFaultid)), kInt},
+	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(OrderLine{}.CreateInvoicePercentage)), kF64},
+	{"is_bundled_line", nil, uint32(unsafe.Offsetof(OrderLine{}.IsBundledLine)), kBool},
+	{"dattocommercelineid", nil, uint32(unsafe.Offsetof(OrderLine{}.Dattocommercelineid)), kInt},
+	{"line_ticket_id", nil, uint32(unsafe.Offsetof(OrderLine{}.LineTicketID)), kInt},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kSub},
+	{"is_deferred_revenue", nil, uint32(unsafe.Offsetof(OrderLine{}.IsDeferredRevenue)), kBool},
+	{"chargerates", decMany[Lookup], uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kSub},
+	{"budgets", decMany[FaultBudget], uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kSub},
+	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(OrderLine{}.HideGroupedItemsPrice)), kBool},
+	{"discount_perc", nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountPerc)), kF64},
+	{"purchase_currency_code", nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCode)), kInt},
+	{"item_tax_code", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemTaxCode)), kInt},
+	{"cost_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.CostConverted)), kF64},
+	{"purchase_currency_code_name", nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCodeName)), kStr},
+	{"purchase_currency_symbol", nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencySymbol)), kStr},
+	{"purchase_conversion_rate", nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseConversionRate)), kF64},
+	{"net_total", nil, uint32(unsafe.Offsetof(OrderLine{}.NetTotal)), kF64},
+	{"total_tax_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxConverted)), kF64},
+	{"tax_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TaxConverted)), kF64},
+	{"distributor_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), kSub},
+	{"baseprice_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.BasepriceConverted)), kF64},
+	{"baseprice", nil, uint32(unsafe.Offsetof(OrderLine{}.Baseprice)), kF64},
+	{"total_discount", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalDiscount)), kF64},
+	{"total_price_monthly_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceMonthlyConverted)), kF64},
+	{"total_price_annual_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceAnnualConverted)), kF64},
+	{"total_price_yearone_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceYearoneConverted)), kF64},
+	{"total_tax", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTax)), kF64},
+	{"total_price", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPrice)), kF64},
+	{"conversion_rate", nil, uint32(unsafe.Offsetof(OrderLine{}.ConversionRate)), kF64},
+	{"discount_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountConverted)), kF64},
+	{"net_amount_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.NetAmountConverted)), kF64},
+	{"total_price_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceConverted)), kF64},
+	{"_importtype", nil, uint32(unsafe.Offsetof(OrderLine{}.Importtype)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(OrderLine{}.Isimport)), kBool},
+	{"tax_name", nil, uint32(unsafe.Offsetof(OrderLine{}.TaxName)), kStr},
+	{"taxRuleResult", decMany[TaxRuleResult], uint32(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), kSub},
+	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(OrderLine{}.Decimalplacesforinvoices)), kInt},
+	{"total_net_total", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotal)), kF64},
+}, sorted: []uint16{101, 74, 75, 133, 134, 82, 89, 88, 92, 7, 77, 8, 46, 122, 121, 44, 108, 107, 79, 57, 64, 65, 129, 62, 113, 9, 98, 105, 103, 137, 130, 110, 120, 66, 59, 3, 109, 86, 0, 80, 95, 14, 102, 106, 91, 60, 87, 52, 50, 67, 53, 71, 6, 70, 73, 69, 68, 48, 112, 72, 51, 97, 93, 85, 49, 83, 104, 42, 4, 131, 117, 61, 33, 96, 43, 5, 10, 11, 100, 63, 116, 111, 114, 115, 36, 13, 12, 76, 58, 41, 47, 78, 1, 39, 94, 40, 84, 81, 2, 45, 90, 34, 35, 55, 56, 54, 136, 119, 135, 99, 15, 24, 19, 29, 123, 138, 23, 18, 28, 128, 22, 125, 132, 17, 124, 27, 126, 16, 25, 20, 30, 37, 38, 127, 26, 118, 21, 31, 32}}
 
-func (m *OrderLine) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"salesorder_id":`, m.SalesorderID)
-	e.int(`"sort_seq":`, m.SortSeq)
-	e.int(`"group_sort_seq":`, m.GroupSortSeq)
-	e.str(`"name":`, m.Name)
-	e.str(`"productcode":`, m.Productcode)
-	e.int(`"item_id":`, m.ItemID)
-	e.str(`"assetgroup_name":`, m.AssetgroupName)
-	e.int(`"assettype_id":`, m.AssettypeID)
-	e.float64(`"costprice":`, m.Costprice)
-	e.float64(`"profit":`, m.Profit)
-	e.float64(`"profit_percentage":`, m.ProfitPercentage)
-	e.float64(`"quantity_shipped":`, m.QuantityShipped)
-	e.float64(`"quantity_reserved":`, m.QuantityReserved)
-	e.float64(`"invoiced_quantity":`, m.InvoicedQuantity)
-	e.float64(`"total_costprice":`, m.TotalCostprice)
-	e.float64(`"total_profit":`, m.TotalProfit)
-	e.float64(`"total_price_monthly":`, m.TotalPriceMonthly)
-	e.float64(`"total_net_total_monthly":`, m.TotalNetTotalMonthly)
-	e.float64(`"total_costprice_monthly":`, m.TotalCostpriceMonthly)
-	e.float64(`"total_profit_monthly":`, m.TotalProfitMonthly)
-	e.float64(`"total_tax_monthly":`, m.TotalTaxMonthly)
-	e.float64(`"total_price_annual":`, m.TotalPriceAnnual)
-	e.float64(`"total_net_total_annual":`, m.TotalNetTotalAnnual)
-	e.float64(`"total_costprice_annual":`, m.TotalCostpriceAnnual)
-	e.float64(`"total_profit_annual":`, m.TotalProfitAnnual)
-	e.float64(`"total_tax_annual":`, m.TotalTaxAnnual)
-	e.float64(`"total_price_yearone":`, m.TotalPriceYearone)
-	e.float64(`"total_net_total_yearone":`, m.TotalNetTotalYearone)
-	e.float64(`"total_costprice_yearone":`, m.TotalCostpriceYearone)
-	e.float64(`"total_profit_yearone":`, m.TotalProfitYearone)
-	e.float64(`"total_tax_yearone":`, m.TotalTaxYearone)
-	e.int(`"unit":`, m.Unit)
-	e.str(`"note":`, m.Note)
-	e.int(`"stocklocation_id":`, m.StocklocationID)
-	e.str(`"stocklocation_name":`, m.StocklocationName)
-	e.float64(`"quantity_in_stock":`, m.QuantityInStock)
-	e.float64(`"total_quantity_in_stock":`, m.TotalQuantityInStock)
-	e.float64(`"total_quantity_reserved":`, m.TotalQuantityReserved)
-	e.bool(`"selected":`, m.Selected)
-	e.float64(`"servicefee":`, m.Servicefee)
-	e.float64(`"recovery":`, m.Recovery)
-	e.float64(`"margin":`, m.Margin)
-	e.float64(`"poqty":`, m.Poqty)
-	e.int(`"billingperiod":`, m.Billingperiod)
-	e.time(`"startdate":`, m.Startdate)
-	e.bool(`"autorenew":`, m.Autorenew)
-	e.int(`"recurringinvoice_id":`, m.RecurringinvoiceID)
-	e.bool(`"item_recurring":`, m.ItemRecurring)
-	e.bool(`"line_recurring":`, m.LineRecurring)
-	e.bool(`"item_contract":`, m.ItemContract)
-	e.int(`"item_template":`, m.ItemTemplate)
-	e.int(`"item_budgettype":`, m.ItemBudgettype)
-	e.bool(`"item_doesnotneedconsigning":`, m.ItemDoesnotneedconsigning)
-	e.str(`"supplier_po":`, m.SupplierPo)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.ints(`"consignment_ids":`, m.ConsignmentIds)
-	e.int(`"quotation_line_id":`, m.QuotationLineID)
-	e.int(`"group_id":`, m.GroupID)
-	e.bool(`"isgroupdesc":`, m.Isgroupdesc)
-	e.str(`"nominalcode":`, m.Nominalcode)
-	e.int(`"cost_centre":`, m.CostCentre)
-	e.int(`"project_id":`, m.ProjectID)
-	e.int(`"contract_id":`, m.ContractID)
-	e.str(`"contract_ref":`, m.ContractRef)
-	e.bool(`"do_not_invoice_line":`, m.DoNotInvoiceLine)
-	e.str(`"item_description":`, m.ItemDescription)
-	e.str(`"item_purchase_description":`, m.ItemPurchaseDescription)
-	e.str(`"item_note":`, m.ItemNote)
-	e.str(`"item_internal_reference":`, m.ItemInternalReference)
-	e.str(`"item_external_reference":`, m.ItemExternalReference)
-	e.str(`"item_tax_name":`, m.ItemTaxName)
-	e.float64(`"item_min_purchase_qty":`, m.ItemMinPurchaseQty)
-	e.bool(`"_create_po":`, m.CreatePo)
-	e.bool(`"_create_ticket":`, m.CreateTicket)
-	e.float64(`"quantity_to_reserve":`, m.QuantityToReserve)
-	encodeModels(e, `"assets_to_reserve":`, m.AssetsToReserve)
-	encodeModels(e, `"reserved_assets":`, m.ReservedAssets)
-	encodeModels(e, `"consigned_assets":`, m.ConsignedAssets)
-	e.int(`"invoice_id":`, m.InvoiceID)
-	e.str(`"soitemurl":`, m.Soitemurl)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"line_site_id":`, m.LineSiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"line_periods":`, m.LinePeriods)
-	e.bool(`"hideitems":`, m.Hideitems)
-	e.bool(`"isleased":`, m.Isleased)
-	e.bool(`"addbudget":`, m.Addbudget)
-	e.bool(`"add_child_templates":`, m.AddChildTemplates)
-	e.int(`"stockbin_id":`, m.StockbinID)
-	e.bool(`"isfreightline":`, m.Isfreightline)
-	e.str(`"asset_type_matching_field_name":`, m.AssetTypeMatchingFieldName)
-	e.bool(`"items_in_group_no_consign":`, m.ItemsInGroupNoConsign)
-	e.bool(`"serialise_only_one":`, m.SerialiseOnlyOne)
-	e.ints(`"invoice_ids":`, m.InvoiceIds)
-	e.float64(`"percentage_invoiced":`, m.PercentageInvoiced)
-	e.float64(`"item_weight":`, m.ItemWeight)
-	e.bool(`"create_child_project":`, m.CreateChildProject)
-	e.bool(`"taxable":`, m.Taxable)
-	e.int(`"project_child_faultid":`, m.ProjectChildFaultid)
-	e.float64(`"_create_invoice_percentage":`, m.CreateInvoicePercentage)
-	e.bool(`"is_bundled_line":`, m.IsBundledLine)
-	e.int(`"dattocommercelineid":`, m.Dattocommercelineid)
-	e.int(`"line_ticket_id":`, m.LineTicketID)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.bool(`"is_deferred_revenue":`, m.IsDeferredRevenue)
-	encodeModels(e, `"chargerates":`, m.Chargerates)
-	encodeModels(e, `"budgets":`, m.Budgets)
-	e.bool(`"hide_grouped_items_price":`, m.HideGroupedItemsPrice)
-	e.float64(`"discount_perc":`, m.DiscountPerc)
-	e.int(`"purchase_currency_code":`, m.PurchaseCurrencyCode)
-	e.int(`"item_tax_code":`, m.ItemTaxCode)
-	e.float64(`"cost_converted":`, m.CostConverted)
-	e.str(`"purchase_currency_code_name":`, m.PurchaseCurrencyCodeName)
-	e.str(`"purchase_currency_symbol":`, m.PurchaseCurrencySymbol)
-	e.float64(`"purchase_conversion_rate":`, m.PurchaseConversionRate)
-	e.float64(`"net_total":`, m.NetTotal)
-	e.float64(`"total_tax_converted":`, m.TotalTaxConverted)
-	e.float64(`"tax_converted":`, m.TaxConverted)
-	encodeModel(e, `"distributor_external_link":`, m.DistributorExternalLink)
-	e.float64(`"baseprice_converted":`, m.BasepriceConverted)
-	e.float64(`"baseprice":`, m.Baseprice)
-	e.float64(`"total_discount":`, m.TotalDiscount)
-	e.float64(`"total_price_monthly_converted":`, m.TotalPriceMonthlyConverted)
-	e.float64(`"total_price_annual_converted":`, m.TotalPriceAnnualConverted)
-	e.float64(`"total_price_yearone_converted":`, m.TotalPriceYearoneConverted)
-	e.float64(`"total_tax":`, m.TotalTax)
-	e.float64(`"total_price":`, m.TotalPrice)
-	e.float64(`"conversion_rate":`, m.ConversionRate)
-	e.float64(`"discount_converted":`, m.DiscountConverted)
-	e.float64(`"net_amount_converted":`, m.NetAmountConverted)
-	e.float64(`"total_price_converted":`, m.TotalPriceConverted)
-	e.str(`"_importtype":`, m.Importtype)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"tax_name":`, m.TaxName)
-	encodeModels(e, `"taxRuleResult":`, m.TaxRuleResult)
-	e.int(`"decimalplacesforinvoices":`, m.Decimalplacesforinvoices)
-	e.float64(`"total_net_total":`, m.TotalNetTotal)
-	e.close(mark, m.Extra)
-}
+func (m *OrderLine) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrderLine) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OrderLine) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ID)), kInt},
+	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.SalesorderID)), kInt},
+	{`"sort_seq":`, nil, uint32(unsafe.Offsetof(OrderLine{}.SortSeq)), kInt},
+	{`"group_sort_seq":`, nil, uint32(unsafe.Offsetof(OrderLine{}.GroupSortSeq)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Name)), kStr},
+	{`"productcode":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Productcode)), kStr},
+	{`"item_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemID)), kInt},
+	{`"assetgroup_name":`, nil, uint32(unsafe.Offsetof(OrderLine{}.AssetgroupName)), kStr},
+	{`"assettype_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.AssettypeID)), kInt},
+	{`"costprice":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Costprice)), kF64},
+	{`"profit":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Profit)), kF64},
+	{`"profit_percentage":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ProfitPercentage)), kF64},
+	{`"quantity_shipped":`, nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityShipped)), kF64},
+	{`"quantity_reserved":`, nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityReserved)), kF64},
+	{`"invoiced_quantity":`, nil, uint32(unsafe.Offsetof(OrderLine{}.InvoicedQuantity)), kF64},
+	{`"total_costprice":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostprice)), kF64},
+	{`"total_profit":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfit)), kF64},
+	{`"total_price_monthly":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceMonthly)), kF64},
+	{`"total_net_total_monthly":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotalMonthly)), kF64},
+	{`"total_costprice_monthly":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostpriceMonthly)), kF64},
+	{`"total_profit_monthly":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfitMonthly)), kF64},
+	{`"total_tax_monthly":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxMonthly)), kF64},
+	{`"total_price_annual":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceAnnual)), kF64},
+	{`"total_net_total_annual":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotalAnnual)), kF64},
+	{`"total_costprice_annual":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostpriceAnnual)), kF64},
+	{`"total_profit_annual":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfitAnnual)), kF64},
+	{`"total_tax_annual":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxAnnual)), kF64},
+	{`"total_price_yearone":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceYearone)), kF64},
+	{`"total_net_total_yearone":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotalYearone)), kF64},
+	{`"total_costprice_yearone":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostpriceYearone)), kF64},
+	{`"total_profit_yearone":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfitYearone)), kF64},
+	{`"total_tax_yearone":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxYearone)), kF64},
+	{`"unit":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Unit)), kInt},
+	{`"note":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Note)), kStr},
+	{`"stocklocation_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.StocklocationID)), kInt},
+	{`"stocklocation_name":`, nil, uint32(unsafe.Offsetof(OrderLine{}.StocklocationName)), kStr},
+	{`"quantity_in_stock":`, nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityInStock)), kF64},
+	{`"total_quantity_in_stock":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalQuantityInStock)), kF64},
+	{`"total_quantity_reserved":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalQuantityReserved)), kF64},
+	{`"selected":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Selected)), kBool},
+	{`"servicefee":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Servicefee)), kF64},
+	{`"recovery":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Recovery)), kF64},
+	{`"margin":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Margin)), kF64},
+	{`"poqty":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Poqty)), kF64},
+	{`"billingperiod":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Billingperiod)), kInt},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Startdate)), kTime},
+	{`"autorenew":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Autorenew)), kBool},
+	{`"recurringinvoice_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.RecurringinvoiceID)), kInt},
+	{`"item_recurring":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemRecurring)), kBool},
+	{`"line_recurring":`, nil, uint32(unsafe.Offsetof(OrderLine{}.LineRecurring)), kBool},
+	{`"item_contract":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemContract)), kBool},
+	{`"item_template":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemTemplate)), kInt},
+	{`"item_budgettype":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemBudgettype)), kInt},
+	{`"item_doesnotneedconsigning":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemDoesnotneedconsigning)), kBool},
+	{`"supplier_po":`, nil, uint32(unsafe.Offsetof(OrderLine{}.SupplierPo)), kStr},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.SupplierID)), kInt},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(OrderLine{}.SupplierName)), kStr},
+	{`"consignment_ids":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ConsignmentIds)), kInts},
+	{`"quotation_line_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.QuotationLineID)), kInt},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.GroupID)), kInt},
+	{`"isgroupdesc":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Isgroupdesc)), kBool},
+	{`"nominalcode":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Nominalcode)), kStr},
+	{`"cost_centre":`, nil, uint32(unsafe.Offsetof(OrderLine{}.CostCentre)), kInt},
+	{`"project_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ProjectID)), kInt},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ContractID)), kInt},
+	{`"contract_ref":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ContractRef)), kStr},
+	{`"do_not_invoice_line":`, nil, uint32(unsafe.Offsetof(OrderLine{}.DoNotInvoiceLine)), kBool},
+	{`"item_description":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemDescription)), kStr},
+	{`"item_purchase_description":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemPurchaseDescription)), kStr},
+	{`"item_note":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemNote)), kStr},
+	{`"item_internal_reference":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemInternalReference)), kStr},
+	{`"item_external_reference":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemExternalReference)), kStr},
+	{`"item_tax_name":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemTaxName)), kStr},
+	{`"item_min_purchase_qty":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemMinPurchaseQty)), kF64},
+	{`"_create_po":`, nil, uint32(unsafe.Offsetof(OrderLine{}.CreatePo)), kBool},
+	{`"_create_ticket":`, nil, uint32(unsafe.Offsetof(OrderLine{}.CreateTicket)), kBool},
+	{`"quantity_to_reserve":`, nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityToReserve)), kF64},
+	{`"assets_to_reserve":`, encMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), kSub},
+	{`"reserved_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ReservedAssets)), kSub},
+	{`"consigned_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), kSub},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.InvoiceID)), kInt},
+	{`"soitemurl":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Soitemurl)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Warning)), kStr},
+	{`"line_site_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.LineSiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(OrderLine{}.SiteName)), kStr},
+	{`"line_periods":`, nil, uint32(unsafe.Offsetof(OrderLine{}.LinePeriods)), kInt},
+	{`"hideitems":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Hideitems)), kBool},
+	{`"isleased":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Isleased)), kBool},
+	{`"addbudget":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Addbudget)), kBool},
+	{`"add_child_templates":`, nil, uint32(unsafe.Offsetof(OrderLine{}.AddChildTemplates)), kBool},
+	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.StockbinID)), kInt},
+	{`"isfreightline":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Isfreightline)), kBool},
+	{`"asset_type_matching_field_name":`, nil, uint32(unsafe.Offsetof(OrderLine{}.AssetTypeMatchingFieldName)), kStr},
+	{`"items_in_group_no_consign":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemsInGroupNoConsign)), kBool},
+	{`"serialise_only_one":`, nil, uint32(unsafe.Offsetof(OrderLine{}.SerialiseOnlyOne)), kBool},
+	{`"invoice_ids":`, nil, uint32(unsafe.Offsetof(OrderLine{}.InvoiceIds)), kInts},
+	{`"percentage_invoiced":`, nil, uint32(unsafe.Offsetof(OrderLine{}.PercentageInvoiced)), kF64},
+	{`"item_weight":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemWeight)), kF64},
+	{`"create_child_project":`, nil, uint32(unsafe.Offsetof(OrderLine{}.CreateChildProject)), kBool},
+	{`"taxable":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Taxable)), kBool},
+	{`"project_child_faultid":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ProjectChildFaultid)), kInt},
+	{`"_create_invoice_percentage":`, nil, uint32(unsafe.Offsetof(OrderLine{}.CreateInvoicePercentage)), kF64},
+	{`"is_bundled_line":`, nil, uint32(unsafe.Offsetof(OrderLine{}.IsBundledLine)), kBool},
+	{`"dattocommercelineid":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Dattocommercelineid)), kInt},
+	{`"line_ticket_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.LineTicketID)), kInt},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kSub},
+	{`"is_deferred_revenue":`, nil, uint32(unsafe.Offsetof(OrderLine{}.IsDeferredRevenue)), kBool},
+	{`"chargerates":`, encMany[Lookup], uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kSub},
+	{`"budgets":`, encMany[FaultBudget], uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kSub},
+	{`"hide_grouped_items_price":`, nil, uint32(unsafe.Offsetof(OrderLine{}.HideGroupedItemsPrice)), kBool},
+	{`"discount_perc":`, nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountPerc)), kF64},
+	{`"purchase_currency_code":`, nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCode)), kInt},
+	{`"item_tax_code":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ItemTaxCode)), kInt},
+	{`"cost_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.CostConverted)), kF64},
+	{`"purchase_currency_code_name":`, nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCodeName)), kStr},
+	{`"purchase_currency_symbol":`, nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencySymbol)), kStr},
+	{`"purchase_conversion_rate":`, nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseConversionRate)), kF64},
+	{`"net_total":`, nil, uint32(unsafe.Offsetof(OrderLine{}.NetTotal)), kF64},
+	{`"total_tax_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxConverted)), kF64},
+	{`"tax_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TaxConverted)), kF64},
+	{`"distributor_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), kSub},
+	{`"baseprice_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.BasepriceConverted)), kF64},
+	{`"baseprice":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Baseprice)), kF64},
+	{`"total_discount":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalDiscount)), kF64},
+	{`"total_price_monthly_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceMonthlyConverted)), kF64},
+	{`"total_price_annual_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceAnnualConverted)), kF64},
+	{`"total_price_yearone_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceYearoneConverted)), kF64},
+	{`"total_tax":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTax)), kF64},
+	{`"total_price":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPrice)), kF64},
+	{`"conversion_rate":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ConversionRate)), kF64},
+	{`"discount_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountConverted)), kF64},
+	{`"net_amount_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.NetAmountConverted)), kF64},
+	{`"total_price_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceConverted)), kF64},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Importtype)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Isimport)), kBool},
+	{`"tax_name":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TaxName)), kStr},
+	{`"taxRuleResult":`, encMany[TaxRuleResult], uint32(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), kSub},
+	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Decimalplacesforinvoices)), kInt},
+	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotal)), kF64},
+}}
+
+func (m *OrderLine) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrderLine) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrderLine) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Organisation) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "address":
-			ok = decodeModel(d, &m.Address)
-		case "allowall_tickettypes":
-			ok = d.bool(&m.AllowallTickettypes)
-		case "allowed_tickettypes":
-			ok = decodeModels(d, &m.AllowedTickettypes)
-		case "bank_details_line_1":
-			ok = d.str(&m.BankDetailsLine1)
-		case "bank_details_line_2":
-			ok = d.str(&m.BankDetailsLine2)
-		case "bank_details_line_3":
-			ok = d.str(&m.BankDetailsLine3)
-		case "bank_details_line_4":
-			ok = d.str(&m.BankDetailsLine4)
-		case "bank_details_line_5":
-			ok = d.str(&m.BankDetailsLine5)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "deliverysite":
-			ok = d.int(&m.Deliverysite)
-		case "departments":
-			ok = decodeModels(d, &m.Departments)
-		case "email":
-			ok = d.str(&m.Email)
-		case "faqlists":
-			ok = decodeModels(d, &m.Faqlists)
-		case "fax":
-			ok = d.str(&m.Fax)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "isorganisationdetails":
-			ok = d.bool(&m.Isorganisationdetails)
-		case "linked_client_id":
-			ok = d.int(&m.LinkedClientID)
-		case "logo":
-			ok = d.str(&m.Logo)
-		case "messagegroup_id":
-			ok = d.int(&m.MessagegroupID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_icon":
-			ok = d.str(&m.NewIcon)
-		case "phone":
-			ok = d.str(&m.Phone)
-		case "portal_logo":
-			ok = d.str(&m.PortalLogo)
-		case "portalbackgroundimageurl":
-			ok = d.str(&m.Portalbackgroundimageurl)
-		case "portalcolour":
-			ok = d.str(&m.Portalcolour)
-		case "portalfolderlocation":
-			ok = d.str(&m.Portalfolderlocation)
-		case "portalurl":
-			ok = d.str(&m.Portalurl)
-		case "reply_address":
-			ok = d.str(&m.ReplyAddress)
-		case "tax_number":
-			ok = d.str(&m.TaxNumber)
-		case "website":
-			ok = d.str(&m.Website)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectOrganisation = decTable{extra: unsafe.Offsetof(Organisation{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(Organisation{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(Organisation{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Organisation{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Organisation{}.Name)), kStr},
+	{"reply_address", nil, uint32(unsafe.Offsetof(Organisation{}.ReplyAddress)), kStr},
+	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Organisation{}.MessagegroupID)), kInt},
+	{"address", decOne[AddressStore], uint32(unsafe.Offsetof(Organisation{}.Address)), kSub},
+	{"phone", nil, uint32(unsafe.Offsetof(Organisation{}.Phone)), kStr},
+	{"fax", nil, uint32(unsafe.Offsetof(Organisation{}.Fax)), kStr},
+	{"email", nil, uint32(unsafe.Offsetof(Organisation{}.Email)), kStr},
+	{"website", nil, uint32(unsafe.Offsetof(Organisation{}.Website)), kStr},
+	{"logo", nil, uint32(unsafe.Offsetof(Organisation{}.Logo)), kStr},
+	{"portal_logo", nil, uint32(unsafe.Offsetof(Organisation{}.PortalLogo)), kStr},
+	{"portalbackgroundimageurl", nil, uint32(unsafe.Offsetof(Organisation{}.Portalbackgroundimageurl)), kStr},
+	{"deliverysite", nil, uint32(unsafe.Offsetof(Organisation{}.Deliverysite)), kInt},
+	{"portalurl", nil, uint32(unsafe.Offsetof(Organisation{}.Portalurl)), kStr},
+	{"portalcolour", nil, uint32(unsafe.Offsetof(Organisation{}.Portalcolour)), kStr},
+	{"portalfolderlocation", nil, uint32(unsafe.Offsetof(Organisation{}.Portalfolderlocation)), kStr},
+	{"departments", decMany[TreeList], uint32(unsafe.Offsetof(Organisation{}.Departments)), kSub},
+	{"linked_client_id", nil, uint32(unsafe.Offsetof(Organisation{}.LinkedClientID)), kInt},
+	{"allowall_tickettypes", nil, uint32(unsafe.Offsetof(Organisation{}.AllowallTickettypes)), kBool},
+	{"allowed_tickettypes", decMany[RequestTypeList], uint32(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), kSub},
+	{"faqlists", decMany[FAQListHead], uint32(unsafe.Offsetof(Organisation{}.Faqlists)), kSub},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Organisation{}.Customfields)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(Organisation{}.Warning)), kStr},
+	{"isorganisationdetails", nil, uint32(unsafe.Offsetof(Organisation{}.Isorganisationdetails)), kBool},
+	{"bank_details_line_1", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine1)), kStr},
+	{"bank_details_line_2", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine2)), kStr},
+	{"bank_details_line_3", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine3)), kStr},
+	{"bank_details_line_4", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine4)), kStr},
+	{"bank_details_line_5", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine5)), kStr},
+	{"tax_number", nil, uint32(unsafe.Offsetof(Organisation{}.TaxNumber)), kStr},
+	{"new_icon", nil, uint32(unsafe.Offsetof(Organisation{}.NewIcon)), kStr},
+}, sorted: []uint16{24, 6, 20, 21, 26, 27, 28, 29, 30, 23, 14, 18, 9, 22, 8, 0, 2, 1, 25, 19, 11, 5, 3, 32, 7, 12, 13, 16, 17, 15, 4, 31, 10}}
 
-func (m *Organisation) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"reply_address":`, m.ReplyAddress)
-	e.int(`"messagegroup_id":`, m.MessagegroupID)
-	encodeModel(e, `"address":`, m.Address)
-	e.str(`"phone":`, m.Phone)
-	e.str(`"fax":`, m.Fax)
-	e.str(`"email":`, m.Email)
-	e.str(`"website":`, m.Website)
-	e.str(`"logo":`, m.Logo)
-	e.str(`"portal_logo":`, m.PortalLogo)
-	e.str(`"portalbackgroundimageurl":`, m.Portalbackgroundimageurl)
-	e.int(`"deliverysite":`, m.Deliverysite)
-	e.str(`"portalurl":`, m.Portalurl)
-	e.str(`"portalcolour":`, m.Portalcolour)
-	e.str(`"portalfolderlocation":`, m.Portalfolderlocation)
-	encodeModels(e, `"departments":`, m.Departments)
-	e.int(`"linked_client_id":`, m.LinkedClientID)
-	e.bool(`"allowall_tickettypes":`, m.AllowallTickettypes)
-	encodeModels(e, `"allowed_tickettypes":`, m.AllowedTickettypes)
-	encodeModels(e, `"faqlists":`, m.Faqlists)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"isorganisationdetails":`, m.Isorganisationdetails)
-	e.str(`"bank_details_line_1":`, m.BankDetailsLine1)
-	e.str(`"bank_details_line_2":`, m.BankDetailsLine2)
-	e.str(`"bank_details_line_3":`, m.BankDetailsLine3)
-	e.str(`"bank_details_line_4":`, m.BankDetailsLine4)
-	e.str(`"bank_details_line_5":`, m.BankDetailsLine5)
-	e.str(`"tax_number":`, m.TaxNumber)
-	e.str(`"new_icon":`, m.NewIcon)
-	e.close(mark, m.Extra)
-}
+func (m *Organisation) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrganisation) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Organisation) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctOrganisation = encTable{extra: unsafe.Offsetof(Organisation{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Organisation{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(Organisation{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Organisation{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Organisation{}.Name)), kStr},
+	{`"reply_address":`, nil, uint32(unsafe.Offsetof(Organisation{}.ReplyAddress)), kStr},
+	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(Organisation{}.MessagegroupID)), kInt},
+	{`"address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Organisation{}.Address)), kSub},
+	{`"phone":`, nil, uint32(unsafe.Offsetof(Organisation{}.Phone)), kStr},
+	{`"fax":`, nil, uint32(unsafe.Offsetof(Organisation{}.Fax)), kStr},
+	{`"email":`, nil, uint32(unsafe.Offsetof(Organisation{}.Email)), kStr},
+	{`"website":`, nil, uint32(unsafe.Offsetof(Organisation{}.Website)), kStr},
+	{`"logo":`, nil, uint32(unsafe.Offsetof(Organisation{}.Logo)), kStr},
+	{`"portal_logo":`, nil, uint32(unsafe.Offsetof(Organisation{}.PortalLogo)), kStr},
+	{`"portalbackgroundimageurl":`, nil, uint32(unsafe.Offsetof(Organisation{}.Portalbackgroundimageurl)), kStr},
+	{`"deliverysite":`, nil, uint32(unsafe.Offsetof(Organisation{}.Deliverysite)), kInt},
+	{`"portalurl":`, nil, uint32(unsafe.Offsetof(Organisation{}.Portalurl)), kStr},
+	{`"portalcolour":`, nil, uint32(unsafe.Offsetof(Organisation{}.Portalcolour)), kStr},
+	{`"portalfolderlocation":`, nil, uint32(unsafe.Offsetof(Organisation{}.Portalfolderlocation)), kStr},
+	{`"departments":`, encMany[TreeList], uint32(unsafe.Offsetof(Organisation{}.Departments)), kSub},
+	{`"linked_client_id":`, nil, uint32(unsafe.Offsetof(Organisation{}.LinkedClientID)), kInt},
+	{`"allowall_tickettypes":`, nil, uint32(unsafe.Offsetof(Organisation{}.AllowallTickettypes)), kBool},
+	{`"allowed_tickettypes":`, encMany[RequestTypeList], uint32(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), kSub},
+	{`"faqlists":`, encMany[FAQListHead], uint32(unsafe.Offsetof(Organisation{}.Faqlists)), kSub},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Organisation{}.Customfields)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Organisation{}.Warning)), kStr},
+	{`"isorganisationdetails":`, nil, uint32(unsafe.Offsetof(Organisation{}.Isorganisationdetails)), kBool},
+	{`"bank_details_line_1":`, nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine1)), kStr},
+	{`"bank_details_line_2":`, nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine2)), kStr},
+	{`"bank_details_line_3":`, nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine3)), kStr},
+	{`"bank_details_line_4":`, nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine4)), kStr},
+	{`"bank_details_line_5":`, nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine5)), kStr},
+	{`"tax_number":`, nil, uint32(unsafe.Offsetof(Organisation{}.TaxNumber)), kStr},
+	{`"new_icon":`, nil, uint32(unsafe.Offsetof(Organisation{}.NewIcon)), kStr},
+}}
+
+func (m *Organisation) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrganisation) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Organisation) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectOrganisationField = decTable{extra: unsafe.Offsetof(OrganisationField{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(OrganisationField{}.ID)), kInt},
+	{"org_id", nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgID)), kInt},
+	{"org_name", nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgName)), kStr},
+	{"field_id", nil, uint32(unsafe.Offsetof(OrganisationField{}.FieldID)), kInt},
+}, sorted: []uint16{3, 0, 1, 2}}
+
 func (m *OrganisationField) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "org_id":
-			ok = d.int(&m.OrgID)
-		case "org_name":
-			ok = d.str(&m.OrgName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectOrganisationField)
 }
+
+var enctOrganisationField = encTable{extra: unsafe.Offsetof(OrganisationField{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(OrganisationField{}.ID)), kInt},
+	{`"org_id":`, nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgID)), kInt},
+	{`"org_name":`, nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgName)), kStr},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(OrganisationField{}.FieldID)), kInt},
+}}
 
 func (m *OrganisationField) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"org_id":`, m.OrgID)
-	e.str(`"org_name":`, m.OrgName)
-	e.int(`"field_id":`, m.FieldID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctOrganisationField)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OrganisationField) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrganisationField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *OrionAlert) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agent":
-			ok = d.str(&m.Agent)
-		case "alert_active_id":
-			ok = d.str(&m.AlertActiveID)
-		case "alert_id":
-			ok = d.str(&m.AlertID)
-		case "alert_name":
-			ok = d.str(&m.AlertName)
-		case "application":
-			ok = d.str(&m.Application)
-		case "asset_value":
-			ok = d.str(&m.AssetValue)
-		case "details":
-			ok = d.str(&m.Details)
-		case "severity":
-			ok = d.str(&m.Severity)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "team":
-			ok = d.str(&m.Team)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectOrionAlert = decTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(OrionAlert{}.Type)), kStr},
+	{"application", nil, uint32(unsafe.Offsetof(OrionAlert{}.Application)), kStr},
+	{"alert_id", nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertID)), kStr},
+	{"alert_active_id", nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertActiveID)), kStr},
+	{"alert_name", nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertName)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(OrionAlert{}.Summary)), kStr},
+	{"details", nil, uint32(unsafe.Offsetof(OrionAlert{}.Details)), kStr},
+	{"severity", nil, uint32(unsafe.Offsetof(OrionAlert{}.Severity)), kStr},
+	{"asset_value", nil, uint32(unsafe.Offsetof(OrionAlert{}.AssetValue)), kStr},
+	{"team", nil, uint32(unsafe.Offsetof(OrionAlert{}.Team)), kStr},
+	{"agent", nil, uint32(unsafe.Offsetof(OrionAlert{}.Agent)), kStr},
+}, sorted: []uint16{10, 3, 2, 4, 1, 8, 6, 7, 5, 9, 0}}
 
-func (m *OrionAlert) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"application":`, m.Application)
-	e.str(`"alert_id":`, m.AlertID)
-	e.str(`"alert_active_id":`, m.AlertActiveID)
-	e.str(`"alert_name":`, m.AlertName)
-	e.str(`"summary":`, m.Summary)
-	e.str(`"details":`, m.Details)
-	e.str(`"severity":`, m.Severity)
-	e.str(`"asset_value":`, m.AssetValue)
-	e.str(`"team":`, m.Team)
-	e.str(`"agent":`, m.Agent)
-	e.close(mark, m.Extra)
-}
+func (m *OrionAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrionAlert) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OrionAlert) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctOrionAlert = encTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.Type)), kStr},
+	{`"application":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.Application)), kStr},
+	{`"alert_id":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertID)), kStr},
+	{`"alert_active_id":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertActiveID)), kStr},
+	{`"alert_name":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertName)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.Summary)), kStr},
+	{`"details":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.Details)), kStr},
+	{`"severity":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.Severity)), kStr},
+	{`"asset_value":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.AssetValue)), kStr},
+	{`"team":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.Team)), kStr},
+	{`"agent":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.Agent)), kStr},
+}}
+
+func (m *OrionAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrionAlert) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrionAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectOutboundIntegration = decTable{extra: unsafe.Offsetof(OutboundIntegration{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Name)), kStr},
+	{"module_id", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ModuleID)), kInt},
+	{"authorizationtype", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorizationtype)), kInt},
+	{"granttype", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Granttype)), kInt},
+	{"authorizationurl", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorizationurl)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ClientID)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.NewClientSecret)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Username)), kStr},
+	{"new_password", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.NewPassword)), kStr},
+	{"tokenurl", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Tokenurl)), kStr},
+	{"scope", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Scope)), kStr},
+	{"state", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.State)), kStr},
+	{"headername", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Headername)), kStr},
+	{"headerprefix", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Headerprefix)), kStr},
+	{"algorithm", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Algorithm)), kInt},
+	{"bearername", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Bearername)), kStr},
+	{"bearerlocation", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Bearerlocation)), kInt},
+	{"resourcebaseurl", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Resourcebaseurl)), kStr},
+	{"certificate_id", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CertificateID)), kInt},
+	{"certificate_name", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CertificateName)), kStr},
+	{"response_token_name", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ResponseTokenName)), kStr},
+	{"token_expiry_mins", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.TokenExpiryMins)), kInt},
+	{"library_licence_name", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.LibraryLicenceName)), kStr},
+	{"icon_base64", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.IconBase64)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Icon)), kStr},
+	{"major_version_number", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.MajorVersionNumber)), kInt},
+	{"minor_version_number", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.MinorVersionNumber)), kInt},
+	{"patch_version_number", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.PatchVersionNumber)), kInt},
+	{"version_number", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.VersionNumber)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Note)), kStr},
+	{"install_popup", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.InstallPopup)), kStr},
+	{"authorized", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorized)), kBool},
+	{"methods", decMany[OutboundIntegrationMethod], uint32(unsafe.Offsetof(OutboundIntegration{}.Methods)), kSub},
+	{"_code", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Code)), kStr},
+	{"_verifier", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Verifier)), kStr},
+	{"_callback_uri", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CallbackURI)), kStr},
+	{"_disconnect", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Disconnect)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Warning)), kStr},
+}, sorted: []uint16{38, 36, 39, 37, 40, 17, 5, 7, 34, 19, 18, 21, 22, 8, 6, 1, 15, 16, 27, 26, 0, 33, 2, 25, 28, 35, 29, 4, 3, 9, 11, 32, 30, 20, 23, 13, 14, 24, 12, 10, 31}}
+
 func (m *OutboundIntegration) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_callback_uri":
-			ok = d.str(&m.CallbackURI)
-		case "_code":
-			ok = d.str(&m.Code)
-		case "_disconnect":
-			ok = d.bool(&m.Disconnect)
-		case "_verifier":
-			ok = d.str(&m.Verifier)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "algorithm":
-			ok = d.int(&m.Algorithm)
-		case "authorizationtype":
-			ok = d.int(&m.Authorizationtype)
-		case "authorizationurl":
-			ok = d.str(&m.Authorizationurl)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "bearerlocation":
-			ok = d.int(&m.Bearerlocation)
-		case "bearername":
-			ok = d.str(&m.Bearername)
-		case "certificate_id":
-			ok = d.int(&m.CertificateID)
-		case "certificate_name":
-			ok = d.str(&m.CertificateName)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "granttype":
-			ok = d.int(&m.Granttype)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "headername":
-			ok = d.str(&m.Headername)
-		case "headerprefix":
-			ok = d.str(&m.Headerprefix)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "icon_base64":
-			ok = d.str(&m.IconBase64)
-		case "id":
-			ok = d.int(&m.ID)
-		case "install_popup":
-			ok = d.str(&m.InstallPopup)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "library_licence_name":
-			ok = d.str(&m.LibraryLicenceName)
-		case "major_version_number":
-			ok = d.int(&m.MajorVersionNumber)
-		case "methods":
-			ok = decodeModels(d, &m.Methods)
-		case "minor_version_number":
-			ok = d.int(&m.MinorVersionNumber)
-		case "module_id":
-			ok = d.int(&m.ModuleID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_password":
-			ok = d.str(&m.NewPassword)
-		case "note":
-			ok = d.str(&m.Note)
-		case "patch_version_number":
-			ok = d.int(&m.PatchVersionNumber)
-		case "resourcebaseurl":
-			ok = d.str(&m.Resourcebaseurl)
-		case "response_token_name":
-			ok = d.str(&m.ResponseTokenName)
-		case "scope":
-			ok = d.str(&m.Scope)
-		case "state":
-			ok = d.str(&m.State)
-		case "token_expiry_mins":
-			ok = d.int(&m.TokenExpiryMins)
-		case "tokenurl":
-			ok = d.str(&m.Tokenurl)
-		case "username":
-			ok = d.str(&m.Username)
-		case "version_number":
-			ok = d.str(&m.VersionNumber)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectOutboundIntegration)
 }
+
+var enctOutboundIntegration = encTable{extra: unsafe.Offsetof(OutboundIntegration{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Name)), kStr},
+	{`"module_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ModuleID)), kInt},
+	{`"authorizationtype":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorizationtype)), kInt},
+	{`"granttype":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Granttype)), kInt},
+	{`"authorizationurl":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorizationurl)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ClientID)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.NewClientSecret)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Username)), kStr},
+	{`"new_password":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.NewPassword)), kStr},
+	{`"tokenurl":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Tokenurl)), kStr},
+	{`"scope":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Scope)), kStr},
+	{`"state":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.State)), kStr},
+	{`"headername":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Headername)), kStr},
+	{`"headerprefix":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Headerprefix)), kStr},
+	{`"algorithm":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Algorithm)), kInt},
+	{`"bearername":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Bearername)), kStr},
+	{`"bearerlocation":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Bearerlocation)), kInt},
+	{`"resourcebaseurl":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Resourcebaseurl)), kStr},
+	{`"certificate_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CertificateID)), kInt},
+	{`"certificate_name":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CertificateName)), kStr},
+	{`"response_token_name":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ResponseTokenName)), kStr},
+	{`"token_expiry_mins":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.TokenExpiryMins)), kInt},
+	{`"library_licence_name":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.LibraryLicenceName)), kStr},
+	{`"icon_base64":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.IconBase64)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Icon)), kStr},
+	{`"major_version_number":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.MajorVersionNumber)), kInt},
+	{`"minor_version_number":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.MinorVersionNumber)), kInt},
+	{`"patch_version_number":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.PatchVersionNumber)), kInt},
+	{`"version_number":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.VersionNumber)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Note)), kStr},
+	{`"install_popup":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.InstallPopup)), kStr},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorized)), kBool},
+	{`"methods":`, encMany[OutboundIntegrationMethod], uint32(unsafe.Offsetof(OutboundIntegration{}.Methods)), kSub},
+	{`"_code":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Code)), kStr},
+	{`"_verifier":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Verifier)), kStr},
+	{`"_callback_uri":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CallbackURI)), kStr},
+	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Disconnect)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Warning)), kStr},
+}}
 
 func (m *OutboundIntegration) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.int(`"module_id":`, m.ModuleID)
-	e.int(`"authorizationtype":`, m.Authorizationtype)
-	e.int(`"granttype":`, m.Granttype)
-	e.str(`"authorizationurl":`, m.Authorizationurl)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"username":`, m.Username)
-	e.str(`"new_password":`, m.NewPassword)
-	e.str(`"tokenurl":`, m.Tokenurl)
-	e.str(`"scope":`, m.Scope)
-	e.str(`"state":`, m.State)
-	e.str(`"headername":`, m.Headername)
-	e.str(`"headerprefix":`, m.Headerprefix)
-	e.int(`"algorithm":`, m.Algorithm)
-	e.str(`"bearername":`, m.Bearername)
-	e.int(`"bearerlocation":`, m.Bearerlocation)
-	e.str(`"resourcebaseurl":`, m.Resourcebaseurl)
-	e.int(`"certificate_id":`, m.CertificateID)
-	e.str(`"certificate_name":`, m.CertificateName)
-	e.str(`"response_token_name":`, m.ResponseTokenName)
-	e.int(`"token_expiry_mins":`, m.TokenExpiryMins)
-	e.str(`"library_licence_name":`, m.LibraryLicenceName)
-	e.str(`"icon_base64":`, m.IconBase64)
-	e.str(`"icon":`, m.Icon)
-	e.int(`"major_version_number":`, m.MajorVersionNumber)
-	e.int(`"minor_version_number":`, m.MinorVersionNumber)
-	e.int(`"patch_version_number":`, m.PatchVersionNumber)
-	e.str(`"version_number":`, m.VersionNumber)
-	e.str(`"note":`, m.Note)
-	e.str(`"install_popup":`, m.InstallPopup)
-	e.bool(`"authorized":`, m.Authorized)
-	encodeModels(e, `"methods":`, m.Methods)
-	e.str(`"_code":`, m.Code)
-	e.str(`"_verifier":`, m.Verifier)
-	e.str(`"_callback_uri":`, m.CallbackURI)
-	e.bool(`"_disconnect":`, m.Disconnect)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctOutboundIntegration)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OutboundIntegration) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OutboundIntegration) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectOutboundIntegrationMethod = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethod{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Intent)), kStr},
+	{"integration_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationID)), kInt},
+	{"integration_guid", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationGUID)), kStr},
+	{"integration_name", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationName)), kStr},
+	{"integration_baseurl", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationBaseurl)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Name)), kStr},
+	{"full_name", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.FullName)), kStr},
+	{"resource", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Resource)), kStr},
+	{"path", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Path)), kStr},
+	{"method", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Method)), kInt},
+	{"authorizationtype", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Authorizationtype)), kInt},
+	{"requesttype", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Requesttype)), kInt},
+	{"responsetype", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Responsetype)), kInt},
+	{"requestbody", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Requestbody)), kStr},
+	{"log_retention_policy_days", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.LogRetentionPolicyDays)), kInt},
+	{"uri_params", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), kSub},
+	{"headers", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), kSub},
+	{"body_mappings", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), kSub},
+	{"output_variables", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), kSub},
+	{"_test", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Test)), kBool},
+	{"_test_variables", decMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), kSub},
+	{"_test_runbook_variables", decMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), kSub},
+	{"_test_output_variables", decMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), kSub},
+	{"_test_result", decOne[WebhookEvent], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Warning)), kStr},
+	{"_isbatch", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Isbatch)), kBool},
+	{"_is_system_method", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IsSystemMethod)), kBool},
+}, sorted: []uint16{28, 27, 21, 24, 25, 23, 22, 26, 12, 19, 8, 1, 18, 0, 6, 4, 3, 5, 2, 16, 11, 7, 20, 10, 15, 13, 9, 14, 17}}
+
 func (m *OutboundIntegrationMethod) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_is_system_method":
-			ok = d.bool(&m.IsSystemMethod)
-		case "_isbatch":
-			ok = d.bool(&m.Isbatch)
-		case "_test":
-			ok = d.bool(&m.Test)
-		case "_test_output_variables":
-			ok = decodeModels(d, &m.TestOutputVariables)
-		case "_test_result":
-			ok = decodeModel(d, &m.TestResult)
-		case "_test_runbook_variables":
-			ok = decodeModels(d, &m.TestRunbookVariables)
-		case "_test_variables":
-			ok = decodeModels(d, &m.TestVariables)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "authorizationtype":
-			ok = d.int(&m.Authorizationtype)
-		case "body_mappings":
-			ok = decodeModels(d, &m.BodyMappings)
-		case "full_name":
-			ok = d.str(&m.FullName)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "headers":
-			ok = decodeModels(d, &m.Headers)
-		case "id":
-			ok = d.int(&m.ID)
-		case "integration_baseurl":
-			ok = d.str(&m.IntegrationBaseurl)
-		case "integration_guid":
-			ok = d.str(&m.IntegrationGUID)
-		case "integration_id":
-			ok = d.int(&m.IntegrationID)
-		case "integration_name":
-			ok = d.str(&m.IntegrationName)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "log_retention_policy_days":
-			ok = d.int(&m.LogRetentionPolicyDays)
-		case "method":
-			ok = d.int(&m.Method)
-		case "name":
-			ok = d.str(&m.Name)
-		case "output_variables":
-			ok = decodeModels(d, &m.OutputVariables)
-		case "path":
-			ok = d.str(&m.Path)
-		case "requestbody":
-			ok = d.str(&m.Requestbody)
-		case "requesttype":
-			ok = d.int(&m.Requesttype)
-		case "resource":
-			ok = d.str(&m.Resource)
-		case "responsetype":
-			ok = d.int(&m.Responsetype)
-		case "uri_params":
-			ok = decodeModels(d, &m.URIParams)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectOutboundIntegrationMethod)
 }
+
+var enctOutboundIntegrationMethod = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethod{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Intent)), kStr},
+	{`"integration_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationID)), kInt},
+	{`"integration_guid":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationGUID)), kStr},
+	{`"integration_name":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationName)), kStr},
+	{`"integration_baseurl":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationBaseurl)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Name)), kStr},
+	{`"full_name":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.FullName)), kStr},
+	{`"resource":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Resource)), kStr},
+	{`"path":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Path)), kStr},
+	{`"method":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Method)), kInt},
+	{`"authorizationtype":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Authorizationtype)), kInt},
+	{`"requesttype":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Requesttype)), kInt},
+	{`"responsetype":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Responsetype)), kInt},
+	{`"requestbody":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Requestbody)), kStr},
+	{`"log_retention_policy_days":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.LogRetentionPolicyDays)), kInt},
+	{`"uri_params":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), kSub},
+	{`"headers":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), kSub},
+	{`"body_mappings":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), kSub},
+	{`"output_variables":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), kSub},
+	{`"_test":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Test)), kBool},
+	{`"_test_variables":`, encMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), kSub},
+	{`"_test_runbook_variables":`, encMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), kSub},
+	{`"_test_output_variables":`, encMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), kSub},
+	{`"_test_result":`, encOne[WebhookEvent], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Warning)), kStr},
+	{`"_isbatch":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Isbatch)), kBool},
+	{`"_is_system_method":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IsSystemMethod)), kBool},
+}}
 
 func (m *OutboundIntegrationMethod) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"integration_id":`, m.IntegrationID)
-	e.str(`"integration_guid":`, m.IntegrationGUID)
-	e.str(`"integration_name":`, m.IntegrationName)
-	e.str(`"integration_baseurl":`, m.IntegrationBaseurl)
-	e.str(`"name":`, m.Name)
-	e.str(`"full_name":`, m.FullName)
-	e.str(`"resource":`, m.Resource)
-	e.str(`"path":`, m.Path)
-	e.int(`"method":`, m.Method)
-	e.int(`"authorizationtype":`, m.Authorizationtype)
-	e.int(`"requesttype":`, m.Requesttype)
-	e.int(`"responsetype":`, m.Responsetype)
-	e.str(`"requestbody":`, m.Requestbody)
-	e.int(`"log_retention_policy_days":`, m.LogRetentionPolicyDays)
-	encodeModels(e, `"uri_params":`, m.URIParams)
-	encodeModels(e, `"headers":`, m.Headers)
-	encodeModels(e, `"body_mappings":`, m.BodyMappings)
-	encodeModels(e, `"output_variables":`, m.OutputVariables)
-	e.bool(`"_test":`, m.Test)
-	encodeModels(e, `"_test_variables":`, m.TestVariables)
-	encodeModels(e, `"_test_runbook_variables":`, m.TestRunbookVariables)
-	encodeModels(e, `"_test_output_variables":`, m.TestOutputVariables)
-	encodeModel(e, `"_test_result":`, m.TestResult)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"_isbatch":`, m.Isbatch)
-	e.bool(`"_is_system_method":`, m.IsSystemMethod)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctOutboundIntegrationMethod)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OutboundIntegrationMethod) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OutboundIntegrationMethod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectOutboundIntegrationMethodValue = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValue{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ID)), kInt},
+	{"method_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.MethodID)), kInt},
+	{"runbook_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.RunbookID)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Type)), kInt},
+	{"data_type", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.DataType)), kInt},
+	{"key", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Key)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Value)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Description)), kStr},
+	{"value_mappings", decMany[OutboundIntegrationMethodValueMapping], uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), kSub},
+	{"extra_process", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ExtraProcess)), kInt},
+	{"step_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepID)), kInt},
+	{"step_seq", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepSeq)), kInt},
+	{"step_name", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepName)), kStr},
+}, sorted: []uint16{4, 7, 9, 0, 5, 1, 2, 10, 12, 11, 3, 6, 8}}
+
 func (m *OutboundIntegrationMethodValue) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "data_type":
-			ok = d.int(&m.DataType)
-		case "description":
-			ok = d.str(&m.Description)
-		case "extra_process":
-			ok = d.int(&m.ExtraProcess)
-		case "id":
-			ok = d.int(&m.ID)
-		case "key":
-			ok = d.str(&m.Key)
-		case "method_id":
-			ok = d.int(&m.MethodID)
-		case "runbook_id":
-			ok = d.str(&m.RunbookID)
-		case "step_id":
-			ok = d.int(&m.StepID)
-		case "step_name":
-			ok = d.str(&m.StepName)
-		case "step_seq":
-			ok = d.int(&m.StepSeq)
-		case "type":
-			ok = d.int(&m.Type)
-		case "value":
-			ok = d.str(&m.Value)
-		case "value_mappings":
-			ok = decodeModels(d, &m.ValueMappings)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectOutboundIntegrationMethodValue)
 }
+
+var enctOutboundIntegrationMethodValue = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValue{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ID)), kInt},
+	{`"method_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.MethodID)), kInt},
+	{`"runbook_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.RunbookID)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Type)), kInt},
+	{`"data_type":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.DataType)), kInt},
+	{`"key":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Key)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Value)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Description)), kStr},
+	{`"value_mappings":`, encMany[OutboundIntegrationMethodValueMapping], uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), kSub},
+	{`"extra_process":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ExtraProcess)), kInt},
+	{`"step_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepID)), kInt},
+	{`"step_seq":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepSeq)), kInt},
+	{`"step_name":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepName)), kStr},
+}}
 
 func (m *OutboundIntegrationMethodValue) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"method_id":`, m.MethodID)
-	e.str(`"runbook_id":`, m.RunbookID)
-	e.int(`"type":`, m.Type)
-	e.int(`"data_type":`, m.DataType)
-	e.str(`"key":`, m.Key)
-	e.str(`"value":`, m.Value)
-	e.str(`"description":`, m.Description)
-	encodeModels(e, `"value_mappings":`, m.ValueMappings)
-	e.int(`"extra_process":`, m.ExtraProcess)
-	e.int(`"step_id":`, m.StepID)
-	e.int(`"step_seq":`, m.StepSeq)
-	e.str(`"step_name":`, m.StepName)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctOutboundIntegrationMethodValue)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OutboundIntegrationMethodValue) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OutboundIntegrationMethodValue) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
+var dectOutboundIntegrationMethodValueMapping = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.ID)), kInt},
+	{"methodvalue_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.MethodvalueID)), kInt},
+	{"sequence", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Sequence)), kInt},
+	{"input", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Input)), kStr},
+	{"output", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Output)), kStr},
+}, sorted: []uint16{0, 3, 1, 4, 2}}
+
 func (m *OutboundIntegrationMethodValueMapping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int(&m.ID)
-		case "input":
-			ok = d.str(&m.Input)
-		case "methodvalue_id":
-			ok = d.int(&m.MethodvalueID)
-		case "output":
-			ok = d.str(&m.Output)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectOutboundIntegrationMethodValueMapping)
 }
+
+var enctOutboundIntegrationMethodValueMapping = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.ID)), kInt},
+	{`"methodvalue_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.MethodvalueID)), kInt},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Sequence)), kInt},
+	{`"input":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Input)), kStr},
+	{`"output":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Output)), kStr},
+}}
 
 func (m *OutboundIntegrationMethodValueMapping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"methodvalue_id":`, m.MethodvalueID)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"input":`, m.Input)
-	e.str(`"output":`, m.Output)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctOutboundIntegrationMethodValueMapping)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m OutboundIntegrationMethodValueMapping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OutboundIntegrationMethodValueMapping) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func (m *Outgoingemail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actiondate":
-			ok = d.time(&m.Actiondate)
-		case "cc":
-			ok = d.str(&m.Cc)
-		case "changeseq":
-			ok = d.int(&m.Changeseq)
-		case "datesent":
-			ok = d.time(&m.Datesent)
-		case "delete":
-			ok = d.bool(&m.Delete)
-		case "error":
-			ok = d.str(&m.Error)
-		case "from":
-			ok = d.str(&m.From)
-		case "html":
-			ok = d.str(&m.HTML)
-		case "id":
-			ok = d.int(&m.ID)
-		case "idone":
-			ok = d.int(&m.Idone)
-		case "idtwo":
-			ok = d.int(&m.Idtwo)
-		case "likely_cause":
-			ok = d.str(&m.LikelyCause)
-		case "memo":
-			ok = d.str(&m.Memo)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "to":
-			ok = d.str(&m.To)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectOutgoingemail = decTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Outgoingemail{}.ID)), kInt},
+	{"datesent", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Datesent)), kTime},
+	{"memo", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Memo)), kStr},
+	{"html", nil, uint32(unsafe.Offsetof(Outgoingemail{}.HTML)), kStr},
+	{"delete", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Delete)), kBool},
+	{"from", nil, uint32(unsafe.Offsetof(Outgoingemail{}.From)), kStr},
+	{"to", nil, uint32(unsafe.Offsetof(Outgoingemail{}.To)), kStr},
+	{"cc", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Cc)), kStr},
+	{"subject", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Subject)), kStr},
+	{"likely_cause", nil, uint32(unsafe.Offsetof(Outgoingemail{}.LikelyCause)), kStr},
+	{"changeseq", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Changeseq)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Type)), kInt},
+	{"idone", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Idone)), kInt},
+	{"idtwo", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Idtwo)), kInt},
+	{"actiondate", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Actiondate)), kTime},
+	{"error", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Error)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Warning)), kStr},
+}, sorted: []uint16{16, 14, 7, 10, 1, 4, 15, 5, 3, 0, 12, 13, 9, 2, 8, 6, 11}}
 
-func (m *Outgoingemail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.time(`"datesent":`, m.Datesent)
-	e.str(`"memo":`, m.Memo)
-	e.str(`"html":`, m.HTML)
-	e.bool(`"delete":`, m.Delete)
-	e.str(`"from":`, m.From)
-	e.str(`"to":`, m.To)
-	e.str(`"cc":`, m.Cc)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"likely_cause":`, m.LikelyCause)
-	e.int(`"changeseq":`, m.Changeseq)
-	e.int(`"type":`, m.Type)
-	e.int(`"idone":`, m.Idone)
-	e.int(`"idtwo":`, m.Idtwo)
-	e.time(`"actiondate":`, m.Actiondate)
-	e.str(`"error":`, m.Error)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Outgoingemail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOutgoingemail) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Outgoingemail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctOutgoingemail = encTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.ID)), kInt},
+	{`"datesent":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Datesent)), kTime},
+	{`"memo":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Memo)), kStr},
+	{`"html":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.HTML)), kStr},
+	{`"delete":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Delete)), kBool},
+	{`"from":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.From)), kStr},
+	{`"to":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.To)), kStr},
+	{`"cc":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Cc)), kStr},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Subject)), kStr},
+	{`"likely_cause":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.LikelyCause)), kStr},
+	{`"changeseq":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Changeseq)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Type)), kInt},
+	{`"idone":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Idone)), kInt},
+	{`"idtwo":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Idtwo)), kInt},
+	{`"actiondate":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Actiondate)), kTime},
+	{`"error":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Error)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Warning)), kStr},
+}}
+
+func (m *Outgoingemail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOutgoingemail) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Outgoingemail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -2,1924 +2,1225 @@
 
 package halopsa
 
-func (m *PDFTemplate) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "asset":
-			ok = decodeModel(d, &m.Asset)
-		case "backgroundimageurl":
-			ok = d.str(&m.Backgroundimageurl)
-		case "canbeaccessedbyallusers":
-			ok = d.bool(&m.Canbeaccessedbyallusers)
-		case "clientid":
-			ok = d.int(&m.Clientid)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "colour_type":
-			ok = d.int(&m.ColourType)
-		case "composite_report_apid":
-			ok = d.int(&m.CompositeReportApid)
-		case "config_source_type":
-			ok = d.int(&m.ConfigSourceType)
-		case "config_url":
-			ok = d.str(&m.ConfigURL)
-		case "consignment":
-			ok = decodeModel(d, &m.Consignment)
-		case "contract":
-			ok = decodeModel(d, &m.Contract)
-		case "default_mainhtml":
-			ok = d.str(&m.DefaultMainhtml)
-		case "default_subhtml":
-			ok = d.str(&m.DefaultSubhtml)
-		case "default_subhtml2":
-			ok = d.str(&m.DefaultSubhtml2)
-		case "default_subhtml3":
-			ok = d.str(&m.DefaultSubhtml3)
-		case "description":
-			ok = d.str(&m.Description)
-		case "detailcolumns":
-			ok = decodeModels(d, &m.Detailcolumns)
-		case "footerc":
-			ok = d.str(&m.Footerc)
-		case "footerheight":
-			ok = d.int(&m.Footerheight)
-		case "footerhtml":
-			ok = d.str(&m.Footerhtml)
-		case "footerishtml":
-			ok = d.bool(&m.Footerishtml)
-		case "footerl":
-			ok = d.str(&m.Footerl)
-		case "footerr":
-			ok = d.str(&m.Footerr)
-		case "headerc":
-			ok = d.str(&m.Headerc)
-		case "headerheight":
-			ok = d.int(&m.Headerheight)
-		case "headerhtml":
-			ok = d.str(&m.Headerhtml)
-		case "headerishtml":
-			ok = d.bool(&m.Headerishtml)
-		case "headerl":
-			ok = d.str(&m.Headerl)
-		case "headerr":
-			ok = d.str(&m.Headerr)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "icon_base64":
-			ok = d.str(&m.IconBase64)
-		case "id":
-			ok = d.int(&m.ID)
-		case "image_attachment_id":
-			ok = d.int(&m.ImageAttachmentID)
-		case "includefooter":
-			ok = d.bool(&m.Includefooter)
-		case "includeheader":
-			ok = d.bool(&m.Includeheader)
-		case "invoice":
-			ok = decodeModel(d, &m.Invoice)
-		case "is_generate":
-			ok = d.bool(&m.IsGenerate)
-		case "is_preview":
-			ok = d.bool(&m.IsPreview)
-		case "iscustomised":
-			ok = d.bool(&m.Iscustomised)
-		case "kbentry":
-			ok = decodeModel(d, &m.Kbentry)
-		case "library_id":
-			ok = d.int(&m.LibraryID)
-		case "licencename":
-			ok = d.str(&m.Licencename)
-		case "margin":
-			ok = d.int(&m.Margin)
-		case "name":
-			ok = d.str(&m.Name)
-		case "orientation":
-			ok = d.int(&m.Orientation)
-		case "override_attachment_name":
-			ok = d.str(&m.OverrideAttachmentName)
-		case "pageheightinches":
-			ok = d.float64(&m.Pageheightinches)
-		case "pages":
-			ok = decodeModels(d, &m.Pages)
-		case "pagewidthinches":
-			ok = d.float64(&m.Pagewidthinches)
-		case "pdf_attachment_id":
-			ok = d.int(&m.PDFAttachmentID)
-		case "pdf_attachment_link":
-			ok = d.str(&m.PDFAttachmentLink)
-		case "pdf_media_type":
-			ok = d.int(&m.PDFMediaType)
-		case "permissions_user":
-			ok = decodeModels(d, &m.PermissionsUser)
-		case "prefix_pdf_attachment_id":
-			ok = d.int(&m.PrefixPDFAttachmentID)
-		case "prefixpdfappend":
-			ok = d.bool(&m.Prefixpdfappend)
-		case "printhtml":
-			ok = d.str(&m.Printhtml)
-		case "purchaseorder":
-			ok = decodeModel(d, &m.Purchaseorder)
-		case "quotation":
-			ok = decodeModel(d, &m.Quotation)
-		case "report":
-			ok = decodeModel(d, &m.Report)
-		case "reportingperiod":
-			ok = d.int(&m.Reportingperiod)
-		case "reports":
-			ok = decodeModels(d, &m.Reports)
-		case "salesorder":
-			ok = decodeModel(d, &m.Salesorder)
-		case "schedule":
-			ok = decodeModels(d, &m.Schedule)
-		case "show_bundled_lines":
-			ok = d.int(&m.ShowBundledLines)
-		case "showinlineimage":
-			ok = d.bool(&m.Showinlineimage)
-		case "system_use":
-			ok = d.str(&m.SystemUse)
-		case "type":
-			ok = d.int(&m.Type)
-		case "width":
-			ok = d.int(&m.Width)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *PDFTemplate) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"type":`, m.Type)
-	e.str(`"description":`, m.Description)
-	e.int(`"orientation":`, m.Orientation)
-	e.int(`"margin":`, m.Margin)
-	e.str(`"default_mainhtml":`, m.DefaultMainhtml)
-	e.str(`"default_subhtml":`, m.DefaultSubhtml)
-	e.str(`"default_subhtml2":`, m.DefaultSubhtml2)
-	e.str(`"default_subhtml3":`, m.DefaultSubhtml3)
-	e.bool(`"includeheader":`, m.Includeheader)
-	e.str(`"headerl":`, m.Headerl)
-	e.str(`"headerc":`, m.Headerc)
-	e.str(`"headerr":`, m.Headerr)
-	e.bool(`"headerishtml":`, m.Headerishtml)
-	e.int(`"headerheight":`, m.Headerheight)
-	e.str(`"headerhtml":`, m.Headerhtml)
-	e.bool(`"includefooter":`, m.Includefooter)
-	e.str(`"footerl":`, m.Footerl)
-	e.str(`"footerc":`, m.Footerc)
-	e.str(`"footerr":`, m.Footerr)
-	e.bool(`"footerishtml":`, m.Footerishtml)
-	e.int(`"footerheight":`, m.Footerheight)
-	e.str(`"footerhtml":`, m.Footerhtml)
-	e.str(`"colour":`, m.Colour)
-	e.int(`"colour_type":`, m.ColourType)
-	e.str(`"backgroundimageurl":`, m.Backgroundimageurl)
-	e.int(`"width":`, m.Width)
-	e.int(`"config_source_type":`, m.ConfigSourceType)
-	e.str(`"config_url":`, m.ConfigURL)
-	e.int(`"reportingperiod":`, m.Reportingperiod)
-	e.str(`"system_use":`, m.SystemUse)
-	encodeModels(e, `"detailcolumns":`, m.Detailcolumns)
-	encodeModels(e, `"pages":`, m.Pages)
-	e.bool(`"is_preview":`, m.IsPreview)
-	e.bool(`"is_generate":`, m.IsGenerate)
-	e.str(`"printhtml":`, m.Printhtml)
-	e.int(`"pdf_attachment_id":`, m.PDFAttachmentID)
-	e.str(`"pdf_attachment_link":`, m.PDFAttachmentLink)
-	encodeModel(e, `"quotation":`, m.Quotation)
-	encodeModel(e, `"salesorder":`, m.Salesorder)
-	encodeModel(e, `"purchaseorder":`, m.Purchaseorder)
-	encodeModel(e, `"invoice":`, m.Invoice)
-	encodeModel(e, `"contract":`, m.Contract)
-	encodeModel(e, `"report":`, m.Report)
-	encodeModel(e, `"consignment":`, m.Consignment)
-	encodeModels(e, `"reports":`, m.Reports)
-	e.int(`"composite_report_apid":`, m.CompositeReportApid)
-	e.bool(`"canbeaccessedbyallusers":`, m.Canbeaccessedbyallusers)
-	encodeModels(e, `"permissions_user":`, m.PermissionsUser)
-	encodeModels(e, `"schedule":`, m.Schedule)
-	e.int(`"clientid":`, m.Clientid)
-	e.str(`"licencename":`, m.Licencename)
-	e.int(`"library_id":`, m.LibraryID)
-	e.int(`"image_attachment_id":`, m.ImageAttachmentID)
-	e.float64(`"pagewidthinches":`, m.Pagewidthinches)
-	e.float64(`"pageheightinches":`, m.Pageheightinches)
-	e.str(`"icon_base64":`, m.IconBase64)
-	e.str(`"icon":`, m.Icon)
-	encodeModel(e, `"kbentry":`, m.Kbentry)
-	e.bool(`"showinlineimage":`, m.Showinlineimage)
-	e.int(`"pdf_media_type":`, m.PDFMediaType)
-	encodeModel(e, `"asset":`, m.Asset)
-	e.int(`"prefix_pdf_attachment_id":`, m.PrefixPDFAttachmentID)
-	e.bool(`"prefixpdfappend":`, m.Prefixpdfappend)
-	e.bool(`"iscustomised":`, m.Iscustomised)
-	e.int(`"show_bundled_lines":`, m.ShowBundledLines)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"override_attachment_name":`, m.OverrideAttachmentName)
-	e.close(mark, m.Extra)
-}
+var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Name)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Type)), kInt},
+	{"description", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Description)), kStr},
+	{"orientation", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Orientation)), kInt},
+	{"margin", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Margin)), kInt},
+	{"default_mainhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultMainhtml)), kStr},
+	{"default_subhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml)), kStr},
+	{"default_subhtml2", nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml2)), kStr},
+	{"default_subhtml3", nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml3)), kStr},
+	{"includeheader", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Includeheader)), kBool},
+	{"headerl", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerl)), kStr},
+	{"headerc", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerc)), kStr},
+	{"headerr", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerr)), kStr},
+	{"headerishtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerishtml)), kBool},
+	{"headerheight", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerheight)), kInt},
+	{"headerhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerhtml)), kStr},
+	{"includefooter", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Includefooter)), kBool},
+	{"footerl", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerl)), kStr},
+	{"footerc", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerc)), kStr},
+	{"footerr", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerr)), kStr},
+	{"footerishtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerishtml)), kBool},
+	{"footerheight", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerheight)), kInt},
+	{"footerhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerhtml)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Colour)), kStr},
+	{"colour_type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ColourType)), kInt},
+	{"backgroundimageurl", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Backgroundimageurl)), kStr},
+	{"width", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Width)), kInt},
+	{"config_source_type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ConfigSourceType)), kInt},
+	{"config_url", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ConfigURL)), kStr},
+	{"reportingperiod", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reportingperiod)), kInt},
+	{"system_use", nil, uint32(unsafe.Offsetof(PDFTemplate{}.SystemUse)), kStr},
+	{"detailcolumns", decMany[PDFTemplateDetail], uint32(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), kSub},
+	{"pages", decMany[PDFTemplatePage], uint32(unsafe.Offsetof(PDFTemplate{}.Pages)), kSub},
+	{"is_preview", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsPreview)), kBool},
+	{"is_generate", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsGenerate)), kBool},
+	{"printhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Printhtml)), kStr},
+	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentID)), kInt},
+	{"pdf_attachment_link", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentLink)), kStr},
+	{"quotation", decOne[QuotationHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kSub},
+	{"salesorder", decOne[OrderHead], uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kSub},
+	{"purchaseorder", decOne[SupplierOrderHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kSub},
+	{"invoice", decOne[InvoiceHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kSub},
+	{"contract", decOne[ContractHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kSub},
+	{"report", decOne[AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kSub},
+	{"consignment", decOne[ConsignmentHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kSub},
+	{"reports", decMany[PDFTemplateReport], uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kSub},
+	{"composite_report_apid", nil, uint32(unsafe.Offsetof(PDFTemplate{}.CompositeReportApid)), kInt},
+	{"canbeaccessedbyallusers", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Canbeaccessedbyallusers)), kBool},
+	{"permissions_user", decMany[UserAnalyzer], uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kSub},
+	{"schedule", decMany[StdRequestList], uint32(unsafe.Offsetof(PDFTemplate{}.Schedule)), kSub},
+	{"clientid", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Clientid)), kInt},
+	{"licencename", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Licencename)), kStr},
+	{"library_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.LibraryID)), kInt},
+	{"image_attachment_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ImageAttachmentID)), kInt},
+	{"pagewidthinches", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Pagewidthinches)), kF64},
+	{"pageheightinches", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Pageheightinches)), kF64},
+	{"icon_base64", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IconBase64)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Icon)), kStr},
+	{"kbentry", decOne[KBEntry], uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kSub},
+	{"showinlineimage", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Showinlineimage)), kBool},
+	{"pdf_media_type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFMediaType)), kInt},
+	{"asset", decOne[Device], uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kSub},
+	{"prefix_pdf_attachment_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PrefixPDFAttachmentID)), kInt},
+	{"prefixpdfappend", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Prefixpdfappend)), kBool},
+	{"iscustomised", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Iscustomised)), kBool},
+	{"show_bundled_lines", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ShowBundledLines)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Warning)), kStr},
+	{"override_attachment_name", nil, uint32(unsafe.Offsetof(PDFTemplate{}.OverrideAttachmentName)), kStr},
+}, sorted: []uint16{67, 62, 26, 48, 51, 24, 25, 47, 28, 29, 45, 43, 6, 7, 8, 9, 3, 32, 19, 22, 23, 21, 18, 20, 12, 15, 16, 14, 11, 13, 58, 57, 0, 54, 17, 10, 42, 35, 34, 65, 59, 53, 52, 5, 1, 4, 68, 56, 33, 55, 37, 38, 61, 49, 63, 64, 36, 41, 39, 44, 30, 46, 40, 50, 66, 60, 31, 2, 27}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PDFTemplate) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *PDFTemplate) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPDFTemplate) }
+
+var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Name)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Type)), kInt},
+	{`"description":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Description)), kStr},
+	{`"orientation":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Orientation)), kInt},
+	{`"margin":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Margin)), kInt},
+	{`"default_mainhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultMainhtml)), kStr},
+	{`"default_subhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml)), kStr},
+	{`"default_subhtml2":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml2)), kStr},
+	{`"default_subhtml3":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml3)), kStr},
+	{`"includeheader":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Includeheader)), kBool},
+	{`"headerl":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerl)), kStr},
+	{`"headerc":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerc)), kStr},
+	{`"headerr":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerr)), kStr},
+	{`"headerishtml":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerishtml)), kBool},
+	{`"headerheight":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerheight)), kInt},
+	{`"headerhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerhtml)), kStr},
+	{`"includefooter":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Includefooter)), kBool},
+	{`"footerl":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerl)), kStr},
+	{`"footerc":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerc)), kStr},
+	{`"footerr":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerr)), kStr},
+	{`"footerishtml":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerishtml)), kBool},
+	{`"footerheight":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerheight)), kInt},
+	{`"footerhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerhtml)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Colour)), kStr},
+	{`"colour_type":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.ColourType)), kInt},
+	{`"backgroundimageurl":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Backgroundimageurl)), kStr},
+	{`"width":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Width)), kInt},
+	{`"config_source_type":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.ConfigSourceType)), kInt},
+	{`"config_url":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.ConfigURL)), kStr},
+	{`"reportingperiod":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reportingperiod)), kInt},
+	{`"system_use":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.SystemUse)), kStr},
+	{`"detailcolumns":`, encMany[PDFTemplateDetail], uint32(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), kSub},
+	{`"pages":`, encMany[PDFTemplatePage], uint32(unsafe.Offsetof(PDFTemplate{}.Pages)), kSub},
+	{`"is_preview":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsPreview)), kBool},
+	{`"is_generate":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsGenerate)), kBool},
+	{`"printhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Printhtml)), kStr},
+	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentID)), kInt},
+	{`"pdf_attachment_link":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentLink)), kStr},
+	{`"quotation":`, encOne[QuotationHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kSub},
+	{`"salesorder":`, encOne[OrderHead], uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kSub},
+	{`"purchaseorder":`, encOne[SupplierOrderHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kSub},
+	{`"invoice":`, encOne[InvoiceHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kSub},
+	{`"contract":`, encOne[ContractHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kSub},
+	{`"report":`, encOne[AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kSub},
+	{`"consignment":`, encOne[ConsignmentHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kSub},
+	{`"reports":`, encMany[PDFTemplateReport], uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kSub},
+	{`"composite_report_apid":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.CompositeReportApid)), kInt},
+	{`"canbeaccessedbyallusers":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Canbeaccessedbyallusers)), kBool},
+	{`"permissions_user":`, encMany[UserAnalyzer], uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kSub},
+	{`"schedule":`, encMany[StdRequestList], uint32(unsafe.Offsetof(PDFTemplate{}.Schedule)), kSub},
+	{`"clientid":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Clientid)), kInt},
+	{`"licencename":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Licencename)), kStr},
+	{`"library_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.LibraryID)), kInt},
+	{`"image_attachment_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.ImageAttachmentID)), kInt},
+	{`"pagewidthinches":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Pagewidthinches)), kF64},
+	{`"pageheightinches":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Pageheightinches)), kF64},
+	{`"icon_base64":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.IconBase64)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Icon)), kStr},
+	{`"kbentry":`, encOne[KBEntry], uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kSub},
+	{`"showinlineimage":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Showinlineimage)), kBool},
+	{`"pdf_media_type":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFMediaType)), kInt},
+	{`"asset":`, encOne[Device], uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kSub},
+	{`"prefix_pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PrefixPDFAttachmentID)), kInt},
+	{`"prefixpdfappend":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Prefixpdfappend)), kBool},
+	{`"iscustomised":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Iscustomised)), kBool},
+	{`"show_bundled_lines":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.ShowBundledLines)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Warning)), kStr},
+	{`"override_attachment_name":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.OverrideAttachmentName)), kStr},
+}}
+
+func (m *PDFTemplate) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPDFTemplate) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectPDFTemplateDetail = decTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.ID)), kInt},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.PdftemplateID)), kInt},
+	{"sequence", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Sequence)), kInt},
+	{"sytemuse", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Sytemuse)), kStr},
+	{"title", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Title)), kStr},
+	{"html", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.HTML)), kStr},
+	{"textalign", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Textalign)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Warning)), kStr},
+}, sorted: []uint16{7, 5, 0, 1, 2, 3, 6, 4}}
+
 func (m *PDFTemplateDetail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "html":
-			ok = d.str(&m.HTML)
-		case "id":
-			ok = d.int(&m.ID)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "sytemuse":
-			ok = d.str(&m.Sytemuse)
-		case "textalign":
-			ok = d.str(&m.Textalign)
-		case "title":
-			ok = d.str(&m.Title)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectPDFTemplateDetail)
 }
+
+var enctPDFTemplateDetail = encTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.ID)), kInt},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.PdftemplateID)), kInt},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Sequence)), kInt},
+	{`"sytemuse":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Sytemuse)), kStr},
+	{`"title":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Title)), kStr},
+	{`"html":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.HTML)), kStr},
+	{`"textalign":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Textalign)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Warning)), kStr},
+}}
 
 func (m *PDFTemplateDetail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"sytemuse":`, m.Sytemuse)
-	e.str(`"title":`, m.Title)
-	e.str(`"html":`, m.HTML)
-	e.str(`"textalign":`, m.Textalign)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctPDFTemplateDetail)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PDFTemplateDetail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplateDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *PDFTemplatePage) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "backgroundimageurl":
-			ok = d.str(&m.Backgroundimageurl)
-		case "content":
-			ok = d.str(&m.Content)
-		case "id":
-			ok = d.int(&m.ID)
-		case "istitlepage":
-			ok = d.bool(&m.Istitlepage)
-		case "maindesign":
-			ok = decodeModel(d, &m.Maindesign)
-		case "mainhtml":
-			ok = d.str(&m.Mainhtml)
-		case "name":
-			ok = d.str(&m.Name)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "subhtml":
-			ok = d.str(&m.Subhtml)
-		case "subhtml2":
-			ok = d.str(&m.Subhtml2)
-		case "subhtml3":
-			ok = d.str(&m.Subhtml3)
-		case "toggle_editor":
-			ok = d.bool(&m.ToggleEditor)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectPDFTemplatePage = decTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.ID)), kInt},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.PdftemplateID)), kInt},
+	{"sequence", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Sequence)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Name)), kStr},
+	{"mainhtml", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Mainhtml)), kStr},
+	{"maindesign", decOne[HTMLDesign], uint32(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), kSub},
+	{"subhtml", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml)), kStr},
+	{"subhtml2", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml2)), kStr},
+	{"subhtml3", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml3)), kStr},
+	{"istitlepage", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Istitlepage)), kBool},
+	{"backgroundimageurl", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Backgroundimageurl)), kStr},
+	{"content", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Content)), kStr},
+	{"toggle_editor", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.ToggleEditor)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Warning)), kStr},
+}, sorted: []uint16{13, 10, 11, 0, 9, 5, 4, 3, 1, 2, 6, 7, 8, 12}}
 
-func (m *PDFTemplatePage) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"name":`, m.Name)
-	e.str(`"mainhtml":`, m.Mainhtml)
-	encodeModel(e, `"maindesign":`, m.Maindesign)
-	e.str(`"subhtml":`, m.Subhtml)
-	e.str(`"subhtml2":`, m.Subhtml2)
-	e.str(`"subhtml3":`, m.Subhtml3)
-	e.bool(`"istitlepage":`, m.Istitlepage)
-	e.str(`"backgroundimageurl":`, m.Backgroundimageurl)
-	e.str(`"content":`, m.Content)
-	e.bool(`"toggle_editor":`, m.ToggleEditor)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *PDFTemplatePage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPDFTemplatePage) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PDFTemplatePage) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctPDFTemplatePage = encTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.ID)), kInt},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.PdftemplateID)), kInt},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Sequence)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Name)), kStr},
+	{`"mainhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Mainhtml)), kStr},
+	{`"maindesign":`, encOne[HTMLDesign], uint32(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), kSub},
+	{`"subhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml)), kStr},
+	{`"subhtml2":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml2)), kStr},
+	{`"subhtml3":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml3)), kStr},
+	{`"istitlepage":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Istitlepage)), kBool},
+	{`"backgroundimageurl":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Backgroundimageurl)), kStr},
+	{`"content":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Content)), kStr},
+	{`"toggle_editor":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.ToggleEditor)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Warning)), kStr},
+}}
+
+func (m *PDFTemplatePage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPDFTemplatePage) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplatePage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectPDFTemplateReport = decTable{extra: unsafe.Offsetof(PDFTemplateReport{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ID)), kInt},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.PdftemplateID)), kInt},
+	{"report_id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportID)), kInt},
+	{"report_name", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportName)), kStr},
+	{"report_data", decOne[AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.Warning)), kStr},
+}, sorted: []uint16{5, 0, 1, 4, 2, 3}}
+
 func (m *PDFTemplateReport) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "report_data":
-			ok = decodeModel(d, &m.ReportData)
-		case "report_id":
-			ok = d.int(&m.ReportID)
-		case "report_name":
-			ok = d.str(&m.ReportName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectPDFTemplateReport)
 }
+
+var enctPDFTemplateReport = encTable{extra: unsafe.Offsetof(PDFTemplateReport{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ID)), kInt},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.PdftemplateID)), kInt},
+	{`"report_id":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportID)), kInt},
+	{`"report_name":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportName)), kStr},
+	{`"report_data":`, encOne[AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.Warning)), kStr},
+}}
 
 func (m *PDFTemplateReport) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.int(`"report_id":`, m.ReportID)
-	e.str(`"report_name":`, m.ReportName)
-	encodeModel(e, `"report_data":`, m.ReportData)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctPDFTemplateReport)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PDFTemplateReport) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplateReport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *PRTGDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "asset_fieldmappings":
-			ok = decodeModels(d, &m.AssetFieldmappings)
-		case "assetmatchingfield":
-			ok = d.int(&m.Assetmatchingfield)
-		case "assetmatchingfield_name":
-			ok = d.str(&m.AssetmatchingfieldName)
-		case "assettype_name":
-			ok = d.str(&m.AssettypeName)
-		case "defassettype":
-			ok = d.int(&m.Defassettype)
-		case "defsite":
-			ok = d.int(&m.Defsite)
-		case "halointegratorenabled":
-			ok = d.bool(&m.Halointegratorenabled)
-		case "halointegratorlasterror":
-			ok = d.str(&m.Halointegratorlasterror)
-		case "halointegratorlastsync":
-			ok = d.time(&m.Halointegratorlastsync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_password":
-			ok = d.str(&m.NewPassword)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "url":
-			ok = d.str(&m.URL)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectPRTGDetails = decTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PRTGDetails{}.ID)), kInt},
+	{"url", nil, uint32(unsafe.Offsetof(PRTGDetails{}.URL)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Username)), kStr},
+	{"new_password", nil, uint32(unsafe.Offsetof(PRTGDetails{}.NewPassword)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(PRTGDetails{}.NewMethod)), kBool},
+	{"defsite", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Defsite)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(PRTGDetails{}.SiteName)), kStr},
+	{"defassettype", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Defassettype)), kInt},
+	{"assettype_name", nil, uint32(unsafe.Offsetof(PRTGDetails{}.AssettypeName)), kStr},
+	{"assetmatchingfield_name", nil, uint32(unsafe.Offsetof(PRTGDetails{}.AssetmatchingfieldName)), kStr},
+	{"assetmatchingfield", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Assetmatchingfield)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Warning)), kStr},
+	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorenabled)), kBool},
+	{"halointegratorlasterror", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlasterror)), kStr},
+	{"halointegratorlastsync", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlastsync)), kTime},
+	{"asset_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), kSub},
+}, sorted: []uint16{11, 15, 10, 9, 8, 7, 5, 12, 13, 14, 0, 4, 3, 6, 1, 2}}
 
-func (m *PRTGDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"url":`, m.URL)
-	e.str(`"username":`, m.Username)
-	e.str(`"new_password":`, m.NewPassword)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.int(`"defsite":`, m.Defsite)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"defassettype":`, m.Defassettype)
-	e.str(`"assettype_name":`, m.AssettypeName)
-	e.str(`"assetmatchingfield_name":`, m.AssetmatchingfieldName)
-	e.int(`"assetmatchingfield":`, m.Assetmatchingfield)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"halointegratorenabled":`, m.Halointegratorenabled)
-	e.str(`"halointegratorlasterror":`, m.Halointegratorlasterror)
-	e.time(`"halointegratorlastsync":`, m.Halointegratorlastsync)
-	encodeModels(e, `"asset_fieldmappings":`, m.AssetFieldmappings)
-	e.close(mark, m.Extra)
-}
+func (m *PRTGDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPRTGDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PRTGDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctPRTGDetails = encTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.ID)), kInt},
+	{`"url":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.URL)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Username)), kStr},
+	{`"new_password":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.NewPassword)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.NewMethod)), kBool},
+	{`"defsite":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Defsite)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.SiteName)), kStr},
+	{`"defassettype":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Defassettype)), kInt},
+	{`"assettype_name":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.AssettypeName)), kStr},
+	{`"assetmatchingfield_name":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.AssetmatchingfieldName)), kStr},
+	{`"assetmatchingfield":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Assetmatchingfield)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Warning)), kStr},
+	{`"halointegratorenabled":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorenabled)), kBool},
+	{`"halointegratorlasterror":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlasterror)), kStr},
+	{`"halointegratorlastsync":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlastsync)), kTime},
+	{`"asset_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), kSub},
+}}
+
+func (m *PRTGDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPRTGDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PRTGDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *PagerDutyMapping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "default_agent":
-			ok = d.int(&m.DefaultAgent)
-		case "default_description":
-			ok = d.str(&m.DefaultDescription)
-		case "default_tickettype":
-			ok = d.int(&m.DefaultTickettype)
-		case "default_user":
-			ok = d.int(&m.DefaultUser)
-		case "dontsyncusertickets":
-			ok = d.bool(&m.Dontsyncusertickets)
-		case "id":
-			ok = d.int(&m.ID)
-		case "new_webhook_signature":
-			ok = d.str(&m.NewWebhookSignature)
-		case "service_name":
-			ok = d.str(&m.ServiceName)
-		case "serviceid":
-			ok = d.str(&m.Serviceid)
-		case "tickettype_name":
-			ok = d.str(&m.TickettypeName)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectPagerDutyMapping = decTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ID)), kInt},
+	{"serviceid", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Serviceid)), kStr},
+	{"service_name", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ServiceName)), kStr},
+	{"default_tickettype", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultTickettype)), kInt},
+	{"tickettype_name", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.TickettypeName)), kStr},
+	{"default_agent", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultAgent)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.AgentName)), kStr},
+	{"dontsyncusertickets", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Dontsyncusertickets)), kBool},
+	{"new_webhook_signature", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.NewWebhookSignature)), kStr},
+	{"default_user", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultUser)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.UserName)), kStr},
+	{"default_description", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultDescription)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Warning)), kStr},
+}, sorted: []uint16{12, 6, 5, 11, 3, 9, 7, 0, 8, 2, 1, 4, 10}}
 
-func (m *PagerDutyMapping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"serviceid":`, m.Serviceid)
-	e.str(`"service_name":`, m.ServiceName)
-	e.int(`"default_tickettype":`, m.DefaultTickettype)
-	e.str(`"tickettype_name":`, m.TickettypeName)
-	e.int(`"default_agent":`, m.DefaultAgent)
-	e.str(`"agent_name":`, m.AgentName)
-	e.bool(`"dontsyncusertickets":`, m.Dontsyncusertickets)
-	e.str(`"new_webhook_signature":`, m.NewWebhookSignature)
-	e.int(`"default_user":`, m.DefaultUser)
-	e.str(`"user_name":`, m.UserName)
-	e.str(`"default_description":`, m.DefaultDescription)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *PagerDutyMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPagerDutyMapping) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PagerDutyMapping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctPagerDutyMapping = encTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ID)), kInt},
+	{`"serviceid":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Serviceid)), kStr},
+	{`"service_name":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ServiceName)), kStr},
+	{`"default_tickettype":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultTickettype)), kInt},
+	{`"tickettype_name":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.TickettypeName)), kStr},
+	{`"default_agent":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultAgent)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.AgentName)), kStr},
+	{`"dontsyncusertickets":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Dontsyncusertickets)), kBool},
+	{`"new_webhook_signature":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.NewWebhookSignature)), kStr},
+	{`"default_user":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultUser)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.UserName)), kStr},
+	{`"default_description":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultDescription)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Warning)), kStr},
+}}
+
+func (m *PagerDutyMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPagerDutyMapping) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PagerDutyMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Parameter) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "alwaysQuote":
-			ok = d.bool(&m.AlwaysQuote)
-		case "encoding":
-			ok = decodeModel(d, &m.Encoding)
-		case "encodingMethod":
-			ok = decodeEnum(d, &m.EncodingMethod)
-		case "name":
-			ok = d.str(&m.Name)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectParameter = decTable{extra: unsafe.Offsetof(Parameter{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(Parameter{}.Name)), kStr},
+	{"encoding", decOne[Encoding], uint32(unsafe.Offsetof(Parameter{}.Encoding)), kSub},
+	{"encodingMethod", nil, uint32(unsafe.Offsetof(Parameter{}.EncodingMethod)), kInt},
+	{"alwaysQuote", nil, uint32(unsafe.Offsetof(Parameter{}.AlwaysQuote)), kBool},
+	{"value", nil, uint32(unsafe.Offsetof(Parameter{}.Value)), kStr},
+}, sorted: []uint16{3, 1, 2, 0, 4}}
 
-func (m *Parameter) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	encodeModel(e, `"encoding":`, m.Encoding)
-	encodeEnum(e, `"encodingMethod":`, m.EncodingMethod)
-	e.bool(`"alwaysQuote":`, m.AlwaysQuote)
-	e.str(`"value":`, m.Value)
-	e.close(mark, m.Extra)
-}
+func (m *Parameter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectParameter) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Parameter) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctParameter = encTable{extra: unsafe.Offsetof(Parameter{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(Parameter{}.Name)), kStr},
+	{`"encoding":`, encOne[Encoding], uint32(unsafe.Offsetof(Parameter{}.Encoding)), kSub},
+	{`"encodingMethod":`, nil, uint32(unsafe.Offsetof(Parameter{}.EncodingMethod)), kInt},
+	{`"alwaysQuote":`, nil, uint32(unsafe.Offsetof(Parameter{}.AlwaysQuote)), kBool},
+	{`"value":`, nil, uint32(unsafe.Offsetof(Parameter{}.Value)), kStr},
+}}
+
+func (m *Parameter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctParameter) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Parameter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *PartsLookup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "active":
-			ok = d.bool(&m.Active)
-		case "agent_mappings":
-			ok = decodeModels(d, &m.AgentMappings)
-		case "allowmultipleresults":
-			ok = d.bool(&m.Allowmultipleresults)
-		case "certificate_id":
-			ok = d.int(&m.CertificateID)
-		case "certificate_name":
-			ok = d.str(&m.CertificateName)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "field_mappings":
-			ok = decodeModels(d, &m.FieldMappings)
-		case "field_name":
-			ok = d.str(&m.FieldName)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invert_outcome_mapped_result":
-			ok = d.bool(&m.InvertOutcomeMappedResult)
-		case "itemdesc1_field":
-			ok = d.str(&m.Itemdesc1Field)
-		case "itemdesc2_field":
-			ok = d.str(&m.Itemdesc2Field)
-		case "itemdesc3_field":
-			ok = d.str(&m.Itemdesc3Field)
-		case "itemvalue_field":
-			ok = d.str(&m.ItemvalueField)
-		case "key_field":
-			ok = d.str(&m.KeyField)
-		case "lookup":
-			ok = decodeModel(d, &m.Lookup)
-		case "lookup_field":
-			ok = d.str(&m.LookupField)
-		case "lookup_field_id":
-			ok = d.int(&m.LookupFieldID)
-		case "lookup_field_name":
-			ok = d.str(&m.LookupFieldName)
-		case "lookup_type":
-			ok = d.int(&m.LookupType)
-		case "lookup_type_name":
-			ok = d.str(&m.LookupTypeName)
-		case "lookup_value":
-			ok = d.str(&m.LookupValue)
-		case "lookup_value_obj":
-			ok = d.raw(&m.LookupValueObj)
-		case "lookupconnectiontype":
-			ok = d.int(&m.Lookupconnectiontype)
-		case "lookuponrefresh":
-			ok = d.bool(&m.Lookuponrefresh)
-		case "matchedhint":
-			ok = d.str(&m.Matchedhint)
-		case "messagerequiresconfirmationagent":
-			ok = d.bool(&m.Messagerequiresconfirmationagent)
-		case "messagerequiresconfirmationuser":
-			ok = d.bool(&m.Messagerequiresconfirmationuser)
-		case "messagestring_agent":
-			ok = d.str(&m.MessagestringAgent)
-		case "messagestring_user":
-			ok = d.str(&m.MessagestringUser)
-		case "name":
-			ok = d.str(&m.Name)
-		case "notmatchedhint":
-			ok = d.str(&m.Notmatchedhint)
-		case "outcome_mapped_field":
-			ok = d.int(&m.OutcomeMappedField)
-		case "outcome_mapped_field_name":
-			ok = d.str(&m.OutcomeMappedFieldName)
-		case "rules":
-			ok = decodeModels(d, &m.Rules)
-		case "run":
-			ok = d.bool(&m.Run)
-		case "showmessagetouseroragent":
-			ok = d.int(&m.Showmessagetouseroragent)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "sql_database":
-			ok = d.str(&m.SQLDatabase)
-		case "sql_new_password":
-			ok = d.str(&m.SQLNewPassword)
-		case "sql_script":
-			ok = d.str(&m.SQLScript)
-		case "sql_server":
-			ok = d.str(&m.SQLServer)
-		case "sql_user":
-			ok = d.str(&m.SQLUser)
-		case "table_id":
-			ok = d.int(&m.TableID)
-		case "table_name":
-			ok = d.str(&m.TableName)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "trigger_type":
-			ok = d.int(&m.TriggerType)
-		case "use":
-			ok = d.int(&m.Use)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectPartsLookup = decTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), fields: []decField{
+	{"lookup_value_obj", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValueObj)), kRaw},
+	{"id", nil, uint32(unsafe.Offsetof(PartsLookup{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(PartsLookup{}.Name)), kStr},
+	{"use", nil, uint32(unsafe.Offsetof(PartsLookup{}.Use)), kInt},
+	{"active", nil, uint32(unsafe.Offsetof(PartsLookup{}.Active)), kBool},
+	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.FieldID)), kInt},
+	{"field_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.FieldName)), kStr},
+	{"table_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.TableID)), kInt},
+	{"table_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.TableName)), kStr},
+	{"sql_user", nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLUser)), kStr},
+	{"sql_new_password", nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLNewPassword)), kStr},
+	{"sql_server", nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLServer)), kStr},
+	{"sql_database", nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLDatabase)), kStr},
+	{"sql_script", nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLScript)), kStr},
+	{"key_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.KeyField)), kStr},
+	{"lookup_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupField)), kStr},
+	{"itemdesc1_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.Itemdesc1Field)), kStr},
+	{"itemdesc2_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.Itemdesc2Field)), kStr},
+	{"itemdesc3_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.Itemdesc3Field)), kStr},
+	{"itemvalue_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.ItemvalueField)), kStr},
+	{"matchedhint", nil, uint32(unsafe.Offsetof(PartsLookup{}.Matchedhint)), kStr},
+	{"notmatchedhint", nil, uint32(unsafe.Offsetof(PartsLookup{}.Notmatchedhint)), kStr},
+	{"lookuponrefresh", nil, uint32(unsafe.Offsetof(PartsLookup{}.Lookuponrefresh)), kBool},
+	{"messagestring_user", nil, uint32(unsafe.Offsetof(PartsLookup{}.MessagestringUser)), kStr},
+	{"messagestring_agent", nil, uint32(unsafe.Offsetof(PartsLookup{}.MessagestringAgent)), kStr},
+	{"showmessagetouseroragent", nil, uint32(unsafe.Offsetof(PartsLookup{}.Showmessagetouseroragent)), kInt},
+	{"messagerequiresconfirmationuser", nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationuser)), kBool},
+	{"messagerequiresconfirmationagent", nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationagent)), kBool},
+	{"fields", decMany[PartsLookupField], uint32(unsafe.Offsetof(PartsLookup{}.Fields)), kSub},
+	{"field_mappings", decMany[PartsLookupMapping], uint32(unsafe.Offsetof(PartsLookup{}.FieldMappings)), kSub},
+	{"agent_mappings", decMany[TechPartsLookup], uint32(unsafe.Offsetof(PartsLookup{}.AgentMappings)), kSub},
+	{"run", nil, uint32(unsafe.Offsetof(PartsLookup{}.Run)), kBool},
+	{"lookup_value", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValue)), kStr},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(PartsLookup{}.Customfields)), kSub},
+	{"lookup", decOne[PartsLookupResult], uint32(unsafe.Offsetof(PartsLookup{}.Lookup)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(PartsLookup{}.Warning)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.ClientID)), kInt},
+	{"site_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.SiteID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.UserID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.TicketID)), kInt},
+	{"lookupconnectiontype", nil, uint32(unsafe.Offsetof(PartsLookup{}.Lookupconnectiontype)), kInt},
+	{"lookup_type", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupType)), kInt},
+	{"lookup_type_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupTypeName)), kStr},
+	{"contract_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.ContractID)), kInt},
+	{"certificate_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.CertificateID)), kInt},
+	{"certificate_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.CertificateName)), kStr},
+	{"allowmultipleresults", nil, uint32(unsafe.Offsetof(PartsLookup{}.Allowmultipleresults)), kBool},
+	{"lookup_field_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupFieldID)), kInt},
+	{"lookup_field_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupFieldName)), kStr},
+	{"outcome_mapped_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.OutcomeMappedField)), kInt},
+	{"outcome_mapped_field_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.OutcomeMappedFieldName)), kStr},
+	{"invert_outcome_mapped_result", nil, uint32(unsafe.Offsetof(PartsLookup{}.InvertOutcomeMappedResult)), kBool},
+	{"trigger_type", nil, uint32(unsafe.Offsetof(PartsLookup{}.TriggerType)), kInt},
+	{"rules", decMany[Autoassign], uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kSub},
+}, sorted: []uint16{35, 4, 30, 46, 44, 45, 36, 43, 33, 5, 29, 6, 28, 1, 51, 16, 17, 18, 19, 14, 34, 15, 47, 48, 41, 42, 32, 0, 40, 22, 20, 27, 26, 24, 23, 2, 21, 49, 50, 53, 31, 25, 37, 12, 10, 13, 11, 9, 7, 8, 39, 52, 3, 38}}
 
-func (m *PartsLookup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.raw(`"lookup_value_obj":`, m.LookupValueObj)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"use":`, m.Use)
-	e.bool(`"active":`, m.Active)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"field_name":`, m.FieldName)
-	e.int(`"table_id":`, m.TableID)
-	e.str(`"table_name":`, m.TableName)
-	e.str(`"sql_user":`, m.SQLUser)
-	e.str(`"sql_new_password":`, m.SQLNewPassword)
-	e.str(`"sql_server":`, m.SQLServer)
-	e.str(`"sql_database":`, m.SQLDatabase)
-	e.str(`"sql_script":`, m.SQLScript)
-	e.str(`"key_field":`, m.KeyField)
-	e.str(`"lookup_field":`, m.LookupField)
-	e.str(`"itemdesc1_field":`, m.Itemdesc1Field)
-	e.str(`"itemdesc2_field":`, m.Itemdesc2Field)
-	e.str(`"itemdesc3_field":`, m.Itemdesc3Field)
-	e.str(`"itemvalue_field":`, m.ItemvalueField)
-	e.str(`"matchedhint":`, m.Matchedhint)
-	e.str(`"notmatchedhint":`, m.Notmatchedhint)
-	e.bool(`"lookuponrefresh":`, m.Lookuponrefresh)
-	e.str(`"messagestring_user":`, m.MessagestringUser)
-	e.str(`"messagestring_agent":`, m.MessagestringAgent)
-	e.int(`"showmessagetouseroragent":`, m.Showmessagetouseroragent)
-	e.bool(`"messagerequiresconfirmationuser":`, m.Messagerequiresconfirmationuser)
-	e.bool(`"messagerequiresconfirmationagent":`, m.Messagerequiresconfirmationagent)
-	encodeModels(e, `"fields":`, m.Fields)
-	encodeModels(e, `"field_mappings":`, m.FieldMappings)
-	encodeModels(e, `"agent_mappings":`, m.AgentMappings)
-	e.bool(`"run":`, m.Run)
-	e.str(`"lookup_value":`, m.LookupValue)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModel(e, `"lookup":`, m.Lookup)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"client_id":`, m.ClientID)
-	e.int(`"site_id":`, m.SiteID)
-	e.int(`"user_id":`, m.UserID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"lookupconnectiontype":`, m.Lookupconnectiontype)
-	e.int(`"lookup_type":`, m.LookupType)
-	e.str(`"lookup_type_name":`, m.LookupTypeName)
-	e.int(`"contract_id":`, m.ContractID)
-	e.int(`"certificate_id":`, m.CertificateID)
-	e.str(`"certificate_name":`, m.CertificateName)
-	e.bool(`"allowmultipleresults":`, m.Allowmultipleresults)
-	e.int(`"lookup_field_id":`, m.LookupFieldID)
-	e.str(`"lookup_field_name":`, m.LookupFieldName)
-	e.int(`"outcome_mapped_field":`, m.OutcomeMappedField)
-	e.str(`"outcome_mapped_field_name":`, m.OutcomeMappedFieldName)
-	e.bool(`"invert_outcome_mapped_result":`, m.InvertOutcomeMappedResult)
-	e.int(`"trigger_type":`, m.TriggerType)
-	encodeModels(e, `"rules":`, m.Rules)
-	e.close(mark, m.Extra)
-}
+func (m *PartsLookup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPartsLookup) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PartsLookup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctPartsLookup = encTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), fields: []encField{
+	{`"lookup_value_obj":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValueObj)), kRaw},
+	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Name)), kStr},
+	{`"use":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Use)), kInt},
+	{`"active":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Active)), kBool},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.FieldID)), kInt},
+	{`"field_name":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.FieldName)), kStr},
+	{`"table_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.TableID)), kInt},
+	{`"table_name":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.TableName)), kStr},
+	{`"sql_user":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLUser)), kStr},
+	{`"sql_new_password":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLNewPassword)), kStr},
+	{`"sql_server":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLServer)), kStr},
+	{`"sql_database":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLDatabase)), kStr},
+	{`"sql_script":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLScript)), kStr},
+	{`"key_field":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.KeyField)), kStr},
+	{`"lookup_field":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupField)), kStr},
+	{`"itemdesc1_field":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Itemdesc1Field)), kStr},
+	{`"itemdesc2_field":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Itemdesc2Field)), kStr},
+	{`"itemdesc3_field":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Itemdesc3Field)), kStr},
+	{`"itemvalue_field":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.ItemvalueField)), kStr},
+	{`"matchedhint":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Matchedhint)), kStr},
+	{`"notmatchedhint":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Notmatchedhint)), kStr},
+	{`"lookuponrefresh":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Lookuponrefresh)), kBool},
+	{`"messagestring_user":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.MessagestringUser)), kStr},
+	{`"messagestring_agent":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.MessagestringAgent)), kStr},
+	{`"showmessagetouseroragent":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Showmessagetouseroragent)), kInt},
+	{`"messagerequiresconfirmationuser":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationuser)), kBool},
+	{`"messagerequiresconfirmationagent":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationagent)), kBool},
+	{`"fields":`, encMany[PartsLookupField], uint32(unsafe.Offsetof(PartsLookup{}.Fields)), kSub},
+	{`"field_mappings":`, encMany[PartsLookupMapping], uint32(unsafe.Offsetof(PartsLookup{}.FieldMappings)), kSub},
+	{`"agent_mappings":`, encMany[TechPartsLookup], uint32(unsafe.Offsetof(PartsLookup{}.AgentMappings)), kSub},
+	{`"run":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Run)), kBool},
+	{`"lookup_value":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValue)), kStr},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(PartsLookup{}.Customfields)), kSub},
+	{`"lookup":`, encOne[PartsLookupResult], uint32(unsafe.Offsetof(PartsLookup{}.Lookup)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Warning)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.ClientID)), kInt},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.SiteID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.UserID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.TicketID)), kInt},
+	{`"lookupconnectiontype":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Lookupconnectiontype)), kInt},
+	{`"lookup_type":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupType)), kInt},
+	{`"lookup_type_name":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupTypeName)), kStr},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.ContractID)), kInt},
+	{`"certificate_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.CertificateID)), kInt},
+	{`"certificate_name":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.CertificateName)), kStr},
+	{`"allowmultipleresults":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Allowmultipleresults)), kBool},
+	{`"lookup_field_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupFieldID)), kInt},
+	{`"lookup_field_name":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupFieldName)), kStr},
+	{`"outcome_mapped_field":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.OutcomeMappedField)), kInt},
+	{`"outcome_mapped_field_name":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.OutcomeMappedFieldName)), kStr},
+	{`"invert_outcome_mapped_result":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.InvertOutcomeMappedResult)), kBool},
+	{`"trigger_type":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.TriggerType)), kInt},
+	{`"rules":`, encMany[Autoassign], uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kSub},
+}}
+
+func (m *PartsLookup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPartsLookup) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectPartsLookupConfirmation = decTable{extra: unsafe.Offsetof(PartsLookupConfirmation{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.ID)), kInt},
+	{"database_lookup_id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.DatabaseLookupID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.TicketID)), kInt},
+	{"form_id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.FormID)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.Value)), kInt},
+	{"lookup_values", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.LookupValues)), kStr},
+}, sorted: []uint16{1, 3, 0, 5, 2, 4}}
+
 func (m *PartsLookupConfirmation) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "database_lookup_id":
-			ok = d.int(&m.DatabaseLookupID)
-		case "form_id":
-			ok = d.str(&m.FormID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lookup_values":
-			ok = d.str(&m.LookupValues)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "value":
-			ok = d.int(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectPartsLookupConfirmation)
 }
+
+var enctPartsLookupConfirmation = encTable{extra: unsafe.Offsetof(PartsLookupConfirmation{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.ID)), kInt},
+	{`"database_lookup_id":`, nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.DatabaseLookupID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.TicketID)), kInt},
+	{`"form_id":`, nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.FormID)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.Value)), kInt},
+	{`"lookup_values":`, nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.LookupValues)), kStr},
+}}
 
 func (m *PartsLookupConfirmation) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"database_lookup_id":`, m.DatabaseLookupID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"form_id":`, m.FormID)
-	e.int(`"value":`, m.Value)
-	e.str(`"lookup_values":`, m.LookupValues)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctPartsLookupConfirmation)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PartsLookupConfirmation) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupConfirmation) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *PartsLookupField) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "field_name":
-			ok = d.str(&m.FieldName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lookup_profile_id":
-			ok = d.int(&m.LookupProfileID)
-		case "required":
-			ok = d.bool(&m.Required)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectPartsLookupField = decTable{extra: unsafe.Offsetof(PartsLookupField{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.ID)), kInt},
+	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.LookupProfileID)), kInt},
+	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.FieldID)), kInt},
+	{"field_name", nil, uint32(unsafe.Offsetof(PartsLookupField{}.FieldName)), kStr},
+	{"required", nil, uint32(unsafe.Offsetof(PartsLookupField{}.Required)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(PartsLookupField{}.Warning)), kStr},
+}, sorted: []uint16{5, 2, 3, 0, 1, 4}}
 
-func (m *PartsLookupField) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"lookup_profile_id":`, m.LookupProfileID)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"field_name":`, m.FieldName)
-	e.bool(`"required":`, m.Required)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *PartsLookupField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPartsLookupField) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PartsLookupField) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctPartsLookupField = encTable{extra: unsafe.Offsetof(PartsLookupField{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupField{}.ID)), kInt},
+	{`"lookup_profile_id":`, nil, uint32(unsafe.Offsetof(PartsLookupField{}.LookupProfileID)), kInt},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(PartsLookupField{}.FieldID)), kInt},
+	{`"field_name":`, nil, uint32(unsafe.Offsetof(PartsLookupField{}.FieldName)), kStr},
+	{`"required":`, nil, uint32(unsafe.Offsetof(PartsLookupField{}.Required)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PartsLookupField{}.Warning)), kStr},
+}}
+
+func (m *PartsLookupField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPartsLookupField) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectPartsLookupMapping = decTable{extra: unsafe.Offsetof(PartsLookupMapping{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.ID)), kInt},
+	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.LookupProfileID)), kInt},
+	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.FieldID)), kInt},
+	{"field_name", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.FieldName)), kStr},
+	{"lookup_field", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.LookupField)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.Type)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.Warning)), kStr},
+}, sorted: []uint16{6, 2, 3, 0, 4, 1, 5}}
+
 func (m *PartsLookupMapping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "field_name":
-			ok = d.str(&m.FieldName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lookup_field":
-			ok = d.str(&m.LookupField)
-		case "lookup_profile_id":
-			ok = d.int(&m.LookupProfileID)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectPartsLookupMapping)
 }
+
+var enctPartsLookupMapping = encTable{extra: unsafe.Offsetof(PartsLookupMapping{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.ID)), kInt},
+	{`"lookup_profile_id":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.LookupProfileID)), kInt},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.FieldID)), kInt},
+	{`"field_name":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.FieldName)), kStr},
+	{`"lookup_field":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.LookupField)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.Type)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.Warning)), kStr},
+}}
 
 func (m *PartsLookupMapping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"lookup_profile_id":`, m.LookupProfileID)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"field_name":`, m.FieldName)
-	e.str(`"lookup_field":`, m.LookupField)
-	e.str(`"type":`, m.Type)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctPartsLookupMapping)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PartsLookupMapping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectPartsLookupResult = decTable{extra: unsafe.Offsetof(PartsLookupResult{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.ID)), kInt},
+	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.FieldID)), kInt},
+	{"lookup_value", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValue)), kStr},
+	{"success", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Success)), kBool},
+	{"error", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Error)), kStr},
+	{"data", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Data)), kMap},
+	{"field_values", decMany[KeyPair], uint32(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), kSub},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(PartsLookupResult{}.Customfields)), kSub},
+	{"lookup_values", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValues)), kStr},
+	{"message", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Message)), kStr},
+	{"popup", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Popup)), kStr},
+	{"confirm_popup", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.ConfirmPopup)), kBool},
+	{"data_multiple", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.DataMultiple)), kRaw},
+	{"message_multiple", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.MessageMultiple)), kStr},
+	{"customfields_multiple", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.CustomfieldsMultiple)), kRaw},
+	{"mapped_outcome_field_id", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.MappedOutcomeFieldID)), kInt},
+	{"mapped_outcome_inverted", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.MappedOutcomeInverted)), kBool},
+}, sorted: []uint16{11, 7, 14, 5, 12, 4, 1, 6, 0, 2, 8, 15, 16, 9, 13, 10, 3}}
+
 func (m *PartsLookupResult) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "confirm_popup":
-			ok = d.bool(&m.ConfirmPopup)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "customfields_multiple":
-			ok = d.raw(&m.CustomfieldsMultiple)
-		case "data":
-			ok = d.rawMap(&m.Data)
-		case "data_multiple":
-			ok = d.raw(&m.DataMultiple)
-		case "error":
-			ok = d.str(&m.Error)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "field_values":
-			ok = decodeModels(d, &m.FieldValues)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lookup_value":
-			ok = d.str(&m.LookupValue)
-		case "lookup_values":
-			ok = d.str(&m.LookupValues)
-		case "mapped_outcome_field_id":
-			ok = d.int(&m.MappedOutcomeFieldID)
-		case "mapped_outcome_inverted":
-			ok = d.bool(&m.MappedOutcomeInverted)
-		case "message":
-			ok = d.str(&m.Message)
-		case "message_multiple":
-			ok = d.str(&m.MessageMultiple)
-		case "popup":
-			ok = d.str(&m.Popup)
-		case "success":
-			ok = d.bool(&m.Success)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectPartsLookupResult)
 }
+
+var enctPartsLookupResult = encTable{extra: unsafe.Offsetof(PartsLookupResult{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.ID)), kInt},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.FieldID)), kInt},
+	{`"lookup_value":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValue)), kStr},
+	{`"success":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Success)), kBool},
+	{`"error":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Error)), kStr},
+	{`"data":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Data)), kMap},
+	{`"field_values":`, encMany[KeyPair], uint32(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), kSub},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(PartsLookupResult{}.Customfields)), kSub},
+	{`"lookup_values":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValues)), kStr},
+	{`"message":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Message)), kStr},
+	{`"popup":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Popup)), kStr},
+	{`"confirm_popup":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.ConfirmPopup)), kBool},
+	{`"data_multiple":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.DataMultiple)), kRaw},
+	{`"message_multiple":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.MessageMultiple)), kStr},
+	{`"customfields_multiple":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.CustomfieldsMultiple)), kRaw},
+	{`"mapped_outcome_field_id":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.MappedOutcomeFieldID)), kInt},
+	{`"mapped_outcome_inverted":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.MappedOutcomeInverted)), kBool},
+}}
 
 func (m *PartsLookupResult) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"lookup_value":`, m.LookupValue)
-	e.bool(`"success":`, m.Success)
-	e.str(`"error":`, m.Error)
-	e.rawMap(`"data":`, m.Data)
-	encodeModels(e, `"field_values":`, m.FieldValues)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.str(`"lookup_values":`, m.LookupValues)
-	e.str(`"message":`, m.Message)
-	e.str(`"popup":`, m.Popup)
-	e.bool(`"confirm_popup":`, m.ConfirmPopup)
-	e.raw(`"data_multiple":`, m.DataMultiple)
-	e.str(`"message_multiple":`, m.MessageMultiple)
-	e.raw(`"customfields_multiple":`, m.CustomfieldsMultiple)
-	e.int(`"mapped_outcome_field_id":`, m.MappedOutcomeFieldID)
-	e.bool(`"mapped_outcome_inverted":`, m.MappedOutcomeInverted)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctPartsLookupResult)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PartsLookupResult) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Policy) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "catprompt":
-			ok = d.int(&m.Catprompt)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "enterslaexcuse":
-			ok = d.bool(&m.Enterslaexcuse)
-		case "enterslaresponseexcuse":
-			ok = d.bool(&m.Enterslaresponseexcuse)
-		case "fixendofday":
-			ok = d.bool(&m.Fixendofday)
-		case "fixtime":
-			ok = d.float64(&m.Fixtime)
-		case "fixunits":
-			ok = d.str(&m.Fixunits)
-		case "id":
-			ok = d.str(&m.ID)
-		case "ishidden":
-			ok = d.bool(&m.Ishidden)
-		case "name":
-			ok = d.str(&m.Name)
-		case "priorityid":
-			ok = d.int(&m.Priorityid)
-		case "responseendofday":
-			ok = d.bool(&m.Responseendofday)
-		case "responsestartofday":
-			ok = d.bool(&m.Responsestartofday)
-		case "responsestartofdaytime":
-			ok = d.str(&m.Responsestartofdaytime)
-		case "responsetime":
-			ok = d.float64(&m.Responsetime)
-		case "responseunits":
-			ok = d.str(&m.Responseunits)
-		case "setfixtostartdate":
-			ok = d.bool(&m.Setfixtostartdate)
-		case "setfixtotargetdate":
-			ok = d.bool(&m.Setfixtotargetdate)
-		case "sla_guid":
-			ok = d.str(&m.SLAGUID)
-		case "slaid":
-			ok = d.int(&m.Slaid)
-		case "startofday":
-			ok = d.bool(&m.Startofday)
-		case "startofdaytime":
-			ok = d.str(&m.Startofdaytime)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "workdays":
-			ok = decodeModel(d, &m.Workdays)
-		case "workdaysoverride":
-			ok = d.int(&m.Workdaysoverride)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectPolicy = decTable{extra: unsafe.Offsetof(Policy{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Policy{}.ID)), kStr},
+	{"slaid", nil, uint32(unsafe.Offsetof(Policy{}.Slaid)), kInt},
+	{"sla_guid", nil, uint32(unsafe.Offsetof(Policy{}.SLAGUID)), kStr},
+	{"priorityid", nil, uint32(unsafe.Offsetof(Policy{}.Priorityid)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Policy{}.Name)), kStr},
+	{"fixtime", nil, uint32(unsafe.Offsetof(Policy{}.Fixtime)), kF64},
+	{"fixunits", nil, uint32(unsafe.Offsetof(Policy{}.Fixunits)), kStr},
+	{"enterslaexcuse", nil, uint32(unsafe.Offsetof(Policy{}.Enterslaexcuse)), kBool},
+	{"responsetime", nil, uint32(unsafe.Offsetof(Policy{}.Responsetime)), kF64},
+	{"responseunits", nil, uint32(unsafe.Offsetof(Policy{}.Responseunits)), kStr},
+	{"ishidden", nil, uint32(unsafe.Offsetof(Policy{}.Ishidden)), kBool},
+	{"fixendofday", nil, uint32(unsafe.Offsetof(Policy{}.Fixendofday)), kBool},
+	{"responseendofday", nil, uint32(unsafe.Offsetof(Policy{}.Responseendofday)), kBool},
+	{"colour", nil, uint32(unsafe.Offsetof(Policy{}.Colour)), kStr},
+	{"catprompt", nil, uint32(unsafe.Offsetof(Policy{}.Catprompt)), kInt},
+	{"workdaysoverride", nil, uint32(unsafe.Offsetof(Policy{}.Workdaysoverride)), kInt},
+	{"responsestartofday", nil, uint32(unsafe.Offsetof(Policy{}.Responsestartofday)), kBool},
+	{"responsestartofdaytime", nil, uint32(unsafe.Offsetof(Policy{}.Responsestartofdaytime)), kStr},
+	{"startofday", nil, uint32(unsafe.Offsetof(Policy{}.Startofday)), kBool},
+	{"startofdaytime", nil, uint32(unsafe.Offsetof(Policy{}.Startofdaytime)), kStr},
+	{"workdays", decOne[Workdays], uint32(unsafe.Offsetof(Policy{}.Workdays)), kSub},
+	{"setfixtostartdate", nil, uint32(unsafe.Offsetof(Policy{}.Setfixtostartdate)), kBool},
+	{"setfixtotargetdate", nil, uint32(unsafe.Offsetof(Policy{}.Setfixtotargetdate)), kBool},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Policy{}.Translations)), kSub},
+	{"enterslaresponseexcuse", nil, uint32(unsafe.Offsetof(Policy{}.Enterslaresponseexcuse)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(Policy{}.Warning)), kStr},
+}, sorted: []uint16{25, 14, 13, 7, 24, 11, 5, 6, 0, 10, 4, 3, 12, 16, 17, 8, 9, 21, 22, 2, 1, 18, 19, 23, 20, 15}}
 
-func (m *Policy) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.int(`"slaid":`, m.Slaid)
-	e.str(`"sla_guid":`, m.SLAGUID)
-	e.int(`"priorityid":`, m.Priorityid)
-	e.str(`"name":`, m.Name)
-	e.float64(`"fixtime":`, m.Fixtime)
-	e.str(`"fixunits":`, m.Fixunits)
-	e.bool(`"enterslaexcuse":`, m.Enterslaexcuse)
-	e.float64(`"responsetime":`, m.Responsetime)
-	e.str(`"responseunits":`, m.Responseunits)
-	e.bool(`"ishidden":`, m.Ishidden)
-	e.bool(`"fixendofday":`, m.Fixendofday)
-	e.bool(`"responseendofday":`, m.Responseendofday)
-	e.str(`"colour":`, m.Colour)
-	e.int(`"catprompt":`, m.Catprompt)
-	e.int(`"workdaysoverride":`, m.Workdaysoverride)
-	e.bool(`"responsestartofday":`, m.Responsestartofday)
-	e.str(`"responsestartofdaytime":`, m.Responsestartofdaytime)
-	e.bool(`"startofday":`, m.Startofday)
-	e.str(`"startofdaytime":`, m.Startofdaytime)
-	encodeModel(e, `"workdays":`, m.Workdays)
-	e.bool(`"setfixtostartdate":`, m.Setfixtostartdate)
-	e.bool(`"setfixtotargetdate":`, m.Setfixtotargetdate)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.bool(`"enterslaresponseexcuse":`, m.Enterslaresponseexcuse)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Policy) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPolicy) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Policy) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctPolicy = encTable{extra: unsafe.Offsetof(Policy{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Policy{}.ID)), kStr},
+	{`"slaid":`, nil, uint32(unsafe.Offsetof(Policy{}.Slaid)), kInt},
+	{`"sla_guid":`, nil, uint32(unsafe.Offsetof(Policy{}.SLAGUID)), kStr},
+	{`"priorityid":`, nil, uint32(unsafe.Offsetof(Policy{}.Priorityid)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Policy{}.Name)), kStr},
+	{`"fixtime":`, nil, uint32(unsafe.Offsetof(Policy{}.Fixtime)), kF64},
+	{`"fixunits":`, nil, uint32(unsafe.Offsetof(Policy{}.Fixunits)), kStr},
+	{`"enterslaexcuse":`, nil, uint32(unsafe.Offsetof(Policy{}.Enterslaexcuse)), kBool},
+	{`"responsetime":`, nil, uint32(unsafe.Offsetof(Policy{}.Responsetime)), kF64},
+	{`"responseunits":`, nil, uint32(unsafe.Offsetof(Policy{}.Responseunits)), kStr},
+	{`"ishidden":`, nil, uint32(unsafe.Offsetof(Policy{}.Ishidden)), kBool},
+	{`"fixendofday":`, nil, uint32(unsafe.Offsetof(Policy{}.Fixendofday)), kBool},
+	{`"responseendofday":`, nil, uint32(unsafe.Offsetof(Policy{}.Responseendofday)), kBool},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(Policy{}.Colour)), kStr},
+	{`"catprompt":`, nil, uint32(unsafe.Offsetof(Policy{}.Catprompt)), kInt},
+	{`"workdaysoverride":`, nil, uint32(unsafe.Offsetof(Policy{}.Workdaysoverride)), kInt},
+	{`"responsestartofday":`, nil, uint32(unsafe.Offsetof(Policy{}.Responsestartofday)), kBool},
+	{`"responsestartofdaytime":`, nil, uint32(unsafe.Offsetof(Policy{}.Responsestartofdaytime)), kStr},
+	{`"startofday":`, nil, uint32(unsafe.Offsetof(Policy{}.Startofday)), kBool},
+	{`"startofdaytime":`, nil, uint32(unsafe.Offsetof(Policy{}.Startofdaytime)), kStr},
+	{`"workdays":`, encOne[Workdays], uint32(unsafe.Offsetof(Policy{}.Workdays)), kSub},
+	{`"setfixtostartdate":`, nil, uint32(unsafe.Offsetof(Policy{}.Setfixtostartdate)), kBool},
+	{`"setfixtotargetdate":`, nil, uint32(unsafe.Offsetof(Policy{}.Setfixtotargetdate)), kBool},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Policy{}.Translations)), kSub},
+	{`"enterslaresponseexcuse":`, nil, uint32(unsafe.Offsetof(Policy{}.Enterslaresponseexcuse)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Policy{}.Warning)), kStr},
+}}
+
+func (m *Policy) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPolicy) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Policy) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Pop3Message) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "haloMailboxId":
-			ok = d.int(&m.HaloMailboxID)
-		case "id":
-			ok = d.str(&m.ID)
-		case "incomingEmailId":
-			ok = d.int(&m.IncomingEmailID)
-		case "mimeMessage":
-			ok = decodeModel(d, &m.MimeMessage)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectPop3Message = decTable{extra: unsafe.Offsetof(Pop3Message{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Pop3Message{}.ID)), kStr},
+	{"haloMailboxId", nil, uint32(unsafe.Offsetof(Pop3Message{}.HaloMailboxID)), kInt},
+	{"incomingEmailId", nil, uint32(unsafe.Offsetof(Pop3Message{}.IncomingEmailID)), kInt},
+	{"mimeMessage", decOne[MimeMessage], uint32(unsafe.Offsetof(Pop3Message{}.MimeMessage)), kSub},
+}, sorted: []uint16{1, 0, 2, 3}}
 
-func (m *Pop3Message) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.int(`"haloMailboxId":`, m.HaloMailboxID)
-	e.int(`"incomingEmailId":`, m.IncomingEmailID)
-	encodeModel(e, `"mimeMessage":`, m.MimeMessage)
-	e.close(mark, m.Extra)
-}
+func (m *Pop3Message) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPop3Message) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Pop3Message) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctPop3Message = encTable{extra: unsafe.Offsetof(Pop3Message{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Pop3Message{}.ID)), kStr},
+	{`"haloMailboxId":`, nil, uint32(unsafe.Offsetof(Pop3Message{}.HaloMailboxID)), kInt},
+	{`"incomingEmailId":`, nil, uint32(unsafe.Offsetof(Pop3Message{}.IncomingEmailID)), kInt},
+	{`"mimeMessage":`, encOne[MimeMessage], uint32(unsafe.Offsetof(Pop3Message{}.MimeMessage)), kSub},
+}}
+
+func (m *Pop3Message) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPop3Message) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Pop3Message) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *PowerShellScript) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "customtable_name":
-			ok = d.str(&m.CustomtableName)
-		case "customtableid":
-			ok = d.int(&m.Customtableid)
-		case "fieldmappings_powershell":
-			ok = decodeModels(d, &m.FieldmappingsPowershell)
-		case "halointegrator_allowedclientids":
-			ok = d.str(&m.HalointegratorAllowedclientids)
-		case "halointegrator_allowedclientidslist":
-			ok = decodeModels(d, &m.HalointegratorAllowedclientidslist)
-		case "halointegrator_lasterror":
-			ok = d.str(&m.HalointegratorLasterror)
-		case "halointegrator_lastsync":
-			ok = d.time(&m.HalointegratorLastsync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "location":
-			ok = d.str(&m.Location)
-		case "method":
-			ok = d.int(&m.Method)
-		case "name":
-			ok = d.str(&m.Name)
-		case "resultfailedstatus":
-			ok = d.int(&m.Resultfailedstatus)
-		case "resultpartialmatch":
-			ok = d.bool(&m.Resultpartialmatch)
-		case "resultstatus":
-			ok = d.int(&m.Resultstatus)
-		case "resultstring":
-			ok = d.str(&m.Resultstring)
-		case "type":
-			ok = d.int(&m.Type)
-		case "usepowershellseven":
-			ok = d.bool(&m.Usepowershellseven)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectPowerShellScript = decTable{extra: unsafe.Offsetof(PowerShellScript{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PowerShellScript{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Name)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Type)), kInt},
+	{"location", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Location)), kStr},
+	{"resultstring", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultstring)), kStr},
+	{"resultpartialmatch", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultpartialmatch)), kBool},
+	{"resultstatus", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultstatus)), kInt},
+	{"resultfailedstatus", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultfailedstatus)), kInt},
+	{"customtableid", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Customtableid)), kInt},
+	{"customtable_name", nil, uint32(unsafe.Offsetof(PowerShellScript{}.CustomtableName)), kStr},
+	{"fieldmappings_powershell", decMany[PowerShellScriptCriteria], uint32(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), kSub},
+	{"method", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Method)), kInt},
+	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLastsync)), kTime},
+	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLasterror)), kStr},
+	{"halointegrator_allowedclientidslist", decMany[KeyPair3], uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), kSub},
+	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientids)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Warning)), kStr},
+	{"usepowershellseven", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Usepowershellseven)), kBool},
+}, sorted: []uint16{16, 9, 8, 10, 15, 14, 13, 12, 0, 3, 11, 1, 7, 5, 6, 4, 2, 17}}
 
-func (m *PowerShellScript) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"type":`, m.Type)
-	e.str(`"location":`, m.Location)
-	e.str(`"resultstring":`, m.Resultstring)
-	e.bool(`"resultpartialmatch":`, m.Resultpartialmatch)
-	e.int(`"resultstatus":`, m.Resultstatus)
-	e.int(`"resultfailedstatus":`, m.Resultfailedstatus)
-	e.int(`"customtableid":`, m.Customtableid)
-	e.str(`"customtable_name":`, m.CustomtableName)
-	encodeModels(e, `"fieldmappings_powershell":`, m.FieldmappingsPowershell)
-	e.int(`"method":`, m.Method)
-	e.time(`"halointegrator_lastsync":`, m.HalointegratorLastsync)
-	e.str(`"halointegrator_lasterror":`, m.HalointegratorLasterror)
-	encodeModels(e, `"halointegrator_allowedclientidslist":`, m.HalointegratorAllowedclientidslist)
-	e.str(`"halointegrator_allowedclientids":`, m.HalointegratorAllowedclientids)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"usepowershellseven":`, m.Usepowershellseven)
-	e.close(mark, m.Extra)
-}
+func (m *PowerShellScript) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPowerShellScript) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PowerShellScript) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctPowerShellScript = encTable{extra: unsafe.Offsetof(PowerShellScript{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Name)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Type)), kInt},
+	{`"location":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Location)), kStr},
+	{`"resultstring":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultstring)), kStr},
+	{`"resultpartialmatch":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultpartialmatch)), kBool},
+	{`"resultstatus":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultstatus)), kInt},
+	{`"resultfailedstatus":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultfailedstatus)), kInt},
+	{`"customtableid":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Customtableid)), kInt},
+	{`"customtable_name":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.CustomtableName)), kStr},
+	{`"fieldmappings_powershell":`, encMany[PowerShellScriptCriteria], uint32(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), kSub},
+	{`"method":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Method)), kInt},
+	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLastsync)), kTime},
+	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLasterror)), kStr},
+	{`"halointegrator_allowedclientidslist":`, encMany[KeyPair3], uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), kSub},
+	{`"halointegrator_allowedclientids":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientids)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Warning)), kStr},
+	{`"usepowershellseven":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Usepowershellseven)), kBool},
+}}
+
+func (m *PowerShellScript) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPowerShellScript) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PowerShellScript) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectPowerShellScriptCriteria = decTable{extra: unsafe.Offsetof(PowerShellScriptCriteria{}.Extra), fields: []decField{
+	{"pssid", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Pssid)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.ID)), kInt},
+	{"fiid", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Fiid)), kInt},
+	{"finame", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Finame)), kStr},
+	{"parametername", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Parametername)), kStr},
+	{"fiusage", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Fiusage)), kInt},
+	{"filabel", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Filabel)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Warning)), kStr},
+}, sorted: []uint16{7, 2, 6, 3, 5, 1, 4, 0}}
+
 func (m *PowerShellScriptCriteria) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "fiid":
-			ok = d.int(&m.Fiid)
-		case "filabel":
-			ok = d.str(&m.Filabel)
-		case "finame":
-			ok = d.str(&m.Finame)
-		case "fiusage":
-			ok = d.int(&m.Fiusage)
-		case "id":
-			ok = d.int(&m.ID)
-		case "parametername":
-			ok = d.str(&m.Parametername)
-		case "pssid":
-			ok = d.int(&m.Pssid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectPowerShellScriptCriteria)
 }
+
+var enctPowerShellScriptCriteria = encTable{extra: unsafe.Offsetof(PowerShellScriptCriteria{}.Extra), fields: []encField{
+	{`"pssid":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Pssid)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.ID)), kInt},
+	{`"fiid":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Fiid)), kInt},
+	{`"finame":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Finame)), kStr},
+	{`"parametername":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Parametername)), kStr},
+	{`"fiusage":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Fiusage)), kInt},
+	{`"filabel":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Filabel)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Warning)), kStr},
+}}
 
 func (m *PowerShellScriptCriteria) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"pssid":`, m.Pssid)
-	e.int(`"id":`, m.ID)
-	e.int(`"fiid":`, m.Fiid)
-	e.str(`"finame":`, m.Finame)
-	e.str(`"parametername":`, m.Parametername)
-	e.int(`"fiusage":`, m.Fiusage)
-	e.str(`"filabel":`, m.Filabel)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctPowerShellScriptCriteria)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PowerShellScriptCriteria) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PowerShellScriptCriteria) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectPowerShellScriptProcessing = decTable{extra: unsafe.Offsetof(PowerShellScriptProcessing{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ID)), kInt},
+	{"pssid", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Pssid)), kInt},
+	{"faultid", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Faultid)), kInt},
+	{"processed", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Processed)), kBool},
+	{"failactionadded", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Failactionadded)), kBool},
+	{"execution_parameters", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ExecutionParameters)), kMap},
+	{"success", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Success)), kBool},
+	{"result_message", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ResultMessage)), kStr},
+	{"run_date", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.RunDate)), kTime},
+	{"script_name", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ScriptName)), kStr},
+	{"_requeue", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Requeue)), kBool},
+	{"requeued", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Requeued)), kBool},
+	{"rule_id", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.RuleID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Warning)), kStr},
+}, sorted: []uint16{10, 13, 5, 4, 2, 0, 3, 1, 11, 7, 12, 8, 9, 6}}
+
 func (m *PowerShellScriptProcessing) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_requeue":
-			ok = d.bool(&m.Requeue)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "execution_parameters":
-			ok = d.rawMap(&m.ExecutionParameters)
-		case "failactionadded":
-			ok = d.bool(&m.Failactionadded)
-		case "faultid":
-			ok = d.int(&m.Faultid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "processed":
-			ok = d.bool(&m.Processed)
-		case "pssid":
-			ok = d.int(&m.Pssid)
-		case "requeued":
-			ok = d.bool(&m.Requeued)
-		case "result_message":
-			ok = d.str(&m.ResultMessage)
-		case "rule_id":
-			ok = d.int(&m.RuleID)
-		case "run_date":
-			ok = d.time(&m.RunDate)
-		case "script_name":
-			ok = d.str(&m.ScriptName)
-		case "success":
-			ok = d.bool(&m.Success)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectPowerShellScriptProcessing)
 }
+
+var enctPowerShellScriptProcessing = encTable{extra: unsafe.Offsetof(PowerShellScriptProcessing{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ID)), kInt},
+	{`"pssid":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Pssid)), kInt},
+	{`"faultid":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Faultid)), kInt},
+	{`"processed":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Processed)), kBool},
+	{`"failactionadded":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Failactionadded)), kBool},
+	{`"execution_parameters":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ExecutionParameters)), kMap},
+	{`"success":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Success)), kBool},
+	{`"result_message":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ResultMessage)), kStr},
+	{`"run_date":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.RunDate)), kTime},
+	{`"script_name":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ScriptName)), kStr},
+	{`"_requeue":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Requeue)), kBool},
+	{`"requeued":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Requeued)), kBool},
+	{`"rule_id":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.RuleID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Warning)), kStr},
+}}
 
 func (m *PowerShellScriptProcessing) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"pssid":`, m.Pssid)
-	e.int(`"faultid":`, m.Faultid)
-	e.bool(`"processed":`, m.Processed)
-	e.bool(`"failactionadded":`, m.Failactionadded)
-	e.rawMap(`"execution_parameters":`, m.ExecutionParameters)
-	e.bool(`"success":`, m.Success)
-	e.str(`"result_message":`, m.ResultMessage)
-	e.time(`"run_date":`, m.RunDate)
-	e.str(`"script_name":`, m.ScriptName)
-	e.bool(`"_requeue":`, m.Requeue)
-	e.bool(`"requeued":`, m.Requeued)
-	e.int(`"rule_id":`, m.RuleID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctPowerShellScriptProcessing)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PowerShellScriptProcessing) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PowerShellScriptProcessing) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *PrepayHistory) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "amount":
-			ok = d.float64(&m.Amount)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "client_to_invoice_to_id":
-			ok = d.int(&m.ClientToInvoiceToID)
-		case "date":
-			ok = d.time(&m.Date)
-		case "description":
-			ok = d.str(&m.Description)
-		case "expirychecked":
-			ok = d.bool(&m.Expirychecked)
-		case "expirydate":
-			ok = d.time(&m.Expirydate)
-		case "hours":
-			ok = d.float64(&m.Hours)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoice_id":
-			ok = d.str(&m.InvoiceID)
-		case "invoice_number":
-			ok = d.str(&m.InvoiceNumber)
-		case "invoicedate":
-			ok = d.time(&m.Invoicedate)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectPrepayHistory = decTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientName)), kStr},
+	{"date", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Date)), kTime},
+	{"hours", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Hours)), kF64},
+	{"description", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Description)), kStr},
+	{"invoicedate", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Invoicedate)), kTime},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.InvoiceID)), kStr},
+	{"amount", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Amount)), kF64},
+	{"expirydate", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Expirydate)), kTime},
+	{"expirychecked", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Expirychecked)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Warning)), kStr},
+	{"invoice_number", nil, uint32(unsafe.Offsetof(PrepayHistory{}.InvoiceNumber)), kStr},
+	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientToInvoiceToID)), kInt},
+}, sorted: []uint16{11, 8, 1, 2, 13, 3, 5, 10, 9, 4, 0, 7, 12, 6}}
 
-func (m *PrepayHistory) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.time(`"date":`, m.Date)
-	e.float64(`"hours":`, m.Hours)
-	e.str(`"description":`, m.Description)
-	e.time(`"invoicedate":`, m.Invoicedate)
-	e.str(`"invoice_id":`, m.InvoiceID)
-	e.float64(`"amount":`, m.Amount)
-	e.time(`"expirydate":`, m.Expirydate)
-	e.bool(`"expirychecked":`, m.Expirychecked)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"invoice_number":`, m.InvoiceNumber)
-	e.int(`"client_to_invoice_to_id":`, m.ClientToInvoiceToID)
-	e.close(mark, m.Extra)
-}
+func (m *PrepayHistory) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPrepayHistory) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PrepayHistory) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctPrepayHistory = encTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.ID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientName)), kStr},
+	{`"date":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.Date)), kTime},
+	{`"hours":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.Hours)), kF64},
+	{`"description":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.Description)), kStr},
+	{`"invoicedate":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.Invoicedate)), kTime},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.InvoiceID)), kStr},
+	{`"amount":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.Amount)), kF64},
+	{`"expirydate":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.Expirydate)), kTime},
+	{`"expirychecked":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.Expirychecked)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.Warning)), kStr},
+	{`"invoice_number":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.InvoiceNumber)), kStr},
+	{`"client_to_invoice_to_id":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientToInvoiceToID)), kInt},
+}}
+
+func (m *PrepayHistory) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPrepayHistory) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PrepayHistory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *PrepayPeriod) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "amount_added":
-			ok = d.float64(&m.AmountAdded)
-		case "amount_expired":
-			ok = d.float64(&m.AmountExpired)
-		case "amount_remaining":
-			ok = d.float64(&m.AmountRemaining)
-		case "amount_used_this_period":
-			ok = d.float64(&m.AmountUsedThisPeriod)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "current":
-			ok = d.bool(&m.Current)
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "end_date_display":
-			ok = d.time(&m.EndDateDisplay)
-		case "hours_added":
-			ok = d.float64(&m.HoursAdded)
-		case "hours_expired":
-			ok = d.float64(&m.HoursExpired)
-		case "hours_remaining":
-			ok = d.float64(&m.HoursRemaining)
-		case "hours_used_this_period":
-			ok = d.float64(&m.HoursUsedThisPeriod)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "start_date":
-			ok = d.time(&m.StartDate)
-		case "start_date_display":
-			ok = d.time(&m.StartDateDisplay)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectPrepayPeriod = decTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ID)), kInt},
+	{"contract_id", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ContractID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.Name)), kStr},
+	{"start_date", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.StartDate)), kTime},
+	{"end_date", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.EndDate)), kTime},
+	{"start_date_display", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.StartDateDisplay)), kTime},
+	{"end_date_display", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.EndDateDisplay)), kTime},
+	{"current", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.Current)), kBool},
+	{"hours_added", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursAdded)), kF64},
+	{"hours_expired", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursExpired)), kF64},
+	{"hours_remaining", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursRemaining)), kF64},
+	{"hours_used_this_period", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursUsedThisPeriod)), kF64},
+	{"amount_added", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountAdded)), kF64},
+	{"amount_expired", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountExpired)), kF64},
+	{"amount_remaining", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountRemaining)), kF64},
+	{"amount_used_this_period", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountUsedThisPeriod)), kF64},
+}, sorted: []uint16{12, 13, 14, 15, 1, 7, 4, 6, 8, 9, 10, 11, 0, 2, 3, 5}}
 
-func (m *PrepayPeriod) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"contract_id":`, m.ContractID)
-	e.str(`"name":`, m.Name)
-	e.time(`"start_date":`, m.StartDate)
-	e.time(`"end_date":`, m.EndDate)
-	e.time(`"start_date_display":`, m.StartDateDisplay)
-	e.time(`"end_date_display":`, m.EndDateDisplay)
-	e.bool(`"current":`, m.Current)
-	e.float64(`"hours_added":`, m.HoursAdded)
-	e.float64(`"hours_expired":`, m.HoursExpired)
-	e.float64(`"hours_remaining":`, m.HoursRemaining)
-	e.float64(`"hours_used_this_period":`, m.HoursUsedThisPeriod)
-	e.float64(`"amount_added":`, m.AmountAdded)
-	e.float64(`"amount_expired":`, m.AmountExpired)
-	e.float64(`"amount_remaining":`, m.AmountRemaining)
-	e.float64(`"amount_used_this_period":`, m.AmountUsedThisPeriod)
-	e.close(mark, m.Extra)
-}
+func (m *PrepayPeriod) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPrepayPeriod) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PrepayPeriod) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctPrepayPeriod = encTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ID)), kInt},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ContractID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.Name)), kStr},
+	{`"start_date":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.StartDate)), kTime},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.EndDate)), kTime},
+	{`"start_date_display":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.StartDateDisplay)), kTime},
+	{`"end_date_display":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.EndDateDisplay)), kTime},
+	{`"current":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.Current)), kBool},
+	{`"hours_added":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursAdded)), kF64},
+	{`"hours_expired":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursExpired)), kF64},
+	{`"hours_remaining":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursRemaining)), kF64},
+	{`"hours_used_this_period":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursUsedThisPeriod)), kF64},
+	{`"amount_added":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountAdded)), kF64},
+	{`"amount_expired":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountExpired)), kF64},
+	{`"amount_remaining":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountRemaining)), kF64},
+	{`"amount_used_this_period":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountUsedThisPeriod)), kF64},
+}}
+
+func (m *PrepayPeriod) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPrepayPeriod) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PrepayPeriod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectPresignedURLRequest = decTable{extra: unsafe.Offsetof(PresignedURLRequest{}.Extra), fields: []decField{
+	{"filename", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filename)), kStr},
+	{"filesize", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filesize)), kInt64},
+	{"_tempid", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Tempid)), kStr},
+	{"originalfilename", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Originalfilename)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Type)), kInt},
+	{"unique_id", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.UniqueID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.TicketID)), kInt},
+	{"atfilename", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atfilename)), kStr},
+	{"atdesc", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atdesc)), kStr},
+	{"atparentid", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atparentid)), kInt},
+	{"atlinkedversionid", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atlinkedversionid)), kInt},
+	{"atnote", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atnote)), kStr},
+}, sorted: []uint16{2, 8, 7, 10, 11, 9, 0, 1, 3, 6, 4, 5}}
+
 func (m *PresignedURLRequest) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_tempid":
-			ok = d.str(&m.Tempid)
-		case "atdesc":
-			ok = d.str(&m.Atdesc)
-		case "atfilename":
-			ok = d.str(&m.Atfilename)
-		case "atlinkedversionid":
-			ok = d.int(&m.Atlinkedversionid)
-		case "atnote":
-			ok = d.str(&m.Atnote)
-		case "atparentid":
-			ok = d.int(&m.Atparentid)
-		case "filename":
-			ok = d.str(&m.Filename)
-		case "filesize":
-			ok = d.int64(&m.Filesize)
-		case "originalfilename":
-			ok = d.str(&m.Originalfilename)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "type":
-			ok = d.int(&m.Type)
-		case "unique_id":
-			ok = d.int(&m.UniqueID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectPresignedURLRequest)
 }
+
+var enctPresignedURLRequest = encTable{extra: unsafe.Offsetof(PresignedURLRequest{}.Extra), fields: []encField{
+	{`"filename":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filename)), kStr},
+	{`"filesize":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filesize)), kInt64},
+	{`"_tempid":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Tempid)), kStr},
+	{`"originalfilename":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Originalfilename)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Type)), kInt},
+	{`"unique_id":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.UniqueID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.TicketID)), kInt},
+	{`"atfilename":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atfilename)), kStr},
+	{`"atdesc":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atdesc)), kStr},
+	{`"atparentid":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atparentid)), kInt},
+	{`"atlinkedversionid":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atlinkedversionid)), kInt},
+	{`"atnote":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atnote)), kStr},
+}}
 
 func (m *PresignedURLRequest) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"filename":`, m.Filename)
-	e.int64(`"filesize":`, m.Filesize)
-	e.str(`"_tempid":`, m.Tempid)
-	e.str(`"originalfilename":`, m.Originalfilename)
-	e.int(`"type":`, m.Type)
-	e.int(`"unique_id":`, m.UniqueID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"atfilename":`, m.Atfilename)
-	e.str(`"atdesc":`, m.Atdesc)
-	e.int(`"atparentid":`, m.Atparentid)
-	e.int(`"atlinkedversionid":`, m.Atlinkedversionid)
-	e.str(`"atnote":`, m.Atnote)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctPresignedURLRequest)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PresignedURLRequest) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PresignedURLRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectProcessStreetAudit = decTable{extra: unsafe.Offsetof(ProcessStreetAudit{}.Extra), fields: []decField{
+	{"createdDate", nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedDate)), kTime},
+	{"createdBy", decOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), kSub},
+	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedDate)), kTime},
+	{"updatedBy", decOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), kSub},
+}, sorted: []uint16{1, 0, 3, 2}}
+
 func (m *ProcessStreetAudit) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "createdBy":
-			ok = decodeModel(d, &m.CreatedBy)
-		case "createdDate":
-			ok = d.time(&m.CreatedDate)
-		case "updatedBy":
-			ok = decodeModel(d, &m.UpdatedBy)
-		case "updatedDate":
-			ok = d.time(&m.UpdatedDate)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectProcessStreetAudit)
 }
+
+var enctProcessStreetAudit = encTable{extra: unsafe.Offsetof(ProcessStreetAudit{}.Extra), fields: []encField{
+	{`"createdDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedDate)), kTime},
+	{`"createdBy":`, encOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), kSub},
+	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedDate)), kTime},
+	{`"updatedBy":`, encOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), kSub},
+}}
 
 func (m *ProcessStreetAudit) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.time(`"createdDate":`, m.CreatedDate)
-	encodeModel(e, `"createdBy":`, m.CreatedBy)
-	e.time(`"updatedDate":`, m.UpdatedDate)
-	encodeModel(e, `"updatedBy":`, m.UpdatedBy)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctProcessStreetAudit)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ProcessStreetAudit) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetAudit) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectProcessStreetData = decTable{extra: unsafe.Offsetof(ProcessStreetData{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.ID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Name)), kStr},
+	{"audit", decOne[ProcessStreetAudit], uint32(unsafe.Offsetof(ProcessStreetData{}.Audit)), kSub},
+	{"template", decOne[ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Template)), kSub},
+	{"formFields", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.FormFields)), kRaws},
+	{"tasks", decMany[ProcessStreetTask], uint32(unsafe.Offsetof(ProcessStreetData{}.Tasks)), kSub},
+	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedDate)), kTime},
+	{"updatedBy", decOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), kSub},
+	{"taskTemplateGroupId", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskTemplateGroupID)), kStr},
+	{"taskType", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskType)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Status)), kStr},
+	{"stopped", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Stopped)), kBool},
+	{"hidden", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Hidden)), kBool},
+	{"checklist", decOne[ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Checklist)), kSub},
+	{"completedBy", decOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), kSub},
+}, sorted: []uint16{2, 13, 14, 4, 12, 0, 1, 10, 11, 8, 9, 5, 3, 7, 6}}
+
 func (m *ProcessStreetData) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "audit":
-			ok = decodeModel(d, &m.Audit)
-		case "checklist":
-			ok = decodeModel(d, &m.Checklist)
-		case "completedBy":
-			ok = decodeModel(d, &m.CompletedBy)
-		case "formFields":
-			ok = d.raws(&m.FormFields)
-		case "hidden":
-			ok = d.bool(&m.Hidden)
-		case "id":
-			ok = d.str(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "status":
-			ok = d.str(&m.Status)
-		case "stopped":
-			ok = d.bool(&m.Stopped)
-		case "taskTemplateGroupId":
-			ok = d.str(&m.TaskTemplateGroupID)
-		case "taskType":
-			ok = d.str(&m.TaskType)
-		case "tasks":
-			ok = decodeModels(d, &m.Tasks)
-		case "template":
-			ok = decodeModel(d, &m.Template)
-		case "updatedBy":
-			ok = decodeModel(d, &m.UpdatedBy)
-		case "updatedDate":
-			ok = d.time(&m.UpdatedDate)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectProcessStreetData)
 }
+
+var enctProcessStreetData = encTable{extra: unsafe.Offsetof(ProcessStreetData{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.ID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Name)), kStr},
+	{`"audit":`, encOne[ProcessStreetAudit], uint32(unsafe.Offsetof(ProcessStreetData{}.Audit)), kSub},
+	{`"template":`, encOne[ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Template)), kSub},
+	{`"formFields":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.FormFields)), kRaws},
+	{`"tasks":`, encMany[ProcessStreetTask], uint32(unsafe.Offsetof(ProcessStreetData{}.Tasks)), kSub},
+	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedDate)), kTime},
+	{`"updatedBy":`, encOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), kSub},
+	{`"taskTemplateGroupId":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskTemplateGroupID)), kStr},
+	{`"taskType":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskType)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Status)), kStr},
+	{`"stopped":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Stopped)), kBool},
+	{`"hidden":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Hidden)), kBool},
+	{`"checklist":`, encOne[ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Checklist)), kSub},
+	{`"completedBy":`, encOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), kSub},
+}}
 
 func (m *ProcessStreetData) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	encodeModel(e, `"audit":`, m.Audit)
-	encodeModel(e, `"template":`, m.Template)
-	e.raws(`"formFields":`, m.FormFields)
-	encodeModels(e, `"tasks":`, m.Tasks)
-	e.time(`"updatedDate":`, m.UpdatedDate)
-	encodeModel(e, `"updatedBy":`, m.UpdatedBy)
-	e.str(`"taskTemplateGroupId":`, m.TaskTemplateGroupID)
-	e.str(`"taskType":`, m.TaskType)
-	e.str(`"status":`, m.Status)
-	e.bool(`"stopped":`, m.Stopped)
-	e.bool(`"hidden":`, m.Hidden)
-	encodeModel(e, `"checklist":`, m.Checklist)
-	encodeModel(e, `"completedBy":`, m.CompletedBy)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctProcessStreetData)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ProcessStreetData) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectProcessStreetGenericObject = decTable{extra: unsafe.Offsetof(ProcessStreetGenericObject{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.ID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.Name)), kStr},
+}, sorted: []uint16{0, 1}}
+
 func (m *ProcessStreetGenericObject) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.str(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectProcessStreetGenericObject)
 }
+
+var enctProcessStreetGenericObject = encTable{extra: unsafe.Offsetof(ProcessStreetGenericObject{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.ID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.Name)), kStr},
+}}
 
 func (m *ProcessStreetGenericObject) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctProcessStreetGenericObject)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ProcessStreetGenericObject) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetGenericObject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectProcessStreetTask = decTable{extra: unsafe.Offsetof(ProcessStreetTask{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.ID)), kStr},
+	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedDate)), kTime},
+	{"updatedBy", decOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), kSub},
+	{"taskTemplateGroupId", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskTemplateGroupID)), kStr},
+	{"taskType", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskType)), kStr},
+	{"status", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Status)), kStr},
+	{"stopped", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Stopped)), kBool},
+	{"hidden", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Hidden)), kBool},
+	{"name", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Name)), kStr},
+}, sorted: []uint16{7, 0, 8, 5, 6, 3, 4, 2, 1}}
+
 func (m *ProcessStreetTask) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "hidden":
-			ok = d.bool(&m.Hidden)
-		case "id":
-			ok = d.str(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "status":
-			ok = d.str(&m.Status)
-		case "stopped":
-			ok = d.bool(&m.Stopped)
-		case "taskTemplateGroupId":
-			ok = d.str(&m.TaskTemplateGroupID)
-		case "taskType":
-			ok = d.str(&m.TaskType)
-		case "updatedBy":
-			ok = decodeModel(d, &m.UpdatedBy)
-		case "updatedDate":
-			ok = d.time(&m.UpdatedDate)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectProcessStreetTask)
 }
+
+var enctProcessStreetTask = encTable{extra: unsafe.Offsetof(ProcessStreetTask{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.ID)), kStr},
+	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedDate)), kTime},
+	{`"updatedBy":`, encOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), kSub},
+	{`"taskTemplateGroupId":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskTemplateGroupID)), kStr},
+	{`"taskType":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskType)), kStr},
+	{`"status":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Status)), kStr},
+	{`"stopped":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Stopped)), kBool},
+	{`"hidden":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Hidden)), kBool},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Name)), kStr},
+}}
 
 func (m *ProcessStreetTask) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.time(`"updatedDate":`, m.UpdatedDate)
-	encodeModel(e, `"updatedBy":`, m.UpdatedBy)
-	e.str(`"taskTemplateGroupId":`, m.TaskTemplateGroupID)
-	e.str(`"taskType":`, m.TaskType)
-	e.str(`"status":`, m.Status)
-	e.bool(`"stopped":`, m.Stopped)
-	e.bool(`"hidden":`, m.Hidden)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctProcessStreetTask)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ProcessStreetTask) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetTask) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectProcessStreetUser = decTable{extra: unsafe.Offsetof(ProcessStreetUser{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.ID)), kStr},
+	{"email", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Email)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Username)), kStr},
+}, sorted: []uint16{1, 0, 2}}
+
 func (m *ProcessStreetUser) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "email":
-			ok = d.str(&m.Email)
-		case "id":
-			ok = d.str(&m.ID)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectProcessStreetUser)
 }
+
+var enctProcessStreetUser = encTable{extra: unsafe.Offsetof(ProcessStreetUser{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.ID)), kStr},
+	{`"email":`, nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Email)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Username)), kStr},
+}}
 
 func (m *ProcessStreetUser) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"email":`, m.Email)
-	e.str(`"username":`, m.Username)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctProcessStreetUser)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ProcessStreetUser) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectProcessStreetWebhook = decTable{extra: unsafe.Offsetof(ProcessStreetWebhook{}.Extra), fields: []decField{
+	{"createdDate", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.CreatedDate)), kTime},
+	{"data", decOne[ProcessStreetData], uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), kSub},
+	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.ID)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Type)), kStr},
+}, sorted: []uint16{0, 1, 2, 3}}
+
 func (m *ProcessStreetWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "createdDate":
-			ok = d.time(&m.CreatedDate)
-		case "data":
-			ok = decodeModel(d, &m.Data)
-		case "id":
-			ok = d.str(&m.ID)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectProcessStreetWebhook)
 }
+
+var enctProcessStreetWebhook = encTable{extra: unsafe.Offsetof(ProcessStreetWebhook{}.Extra), fields: []encField{
+	{`"createdDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.CreatedDate)), kTime},
+	{`"data":`, encOne[ProcessStreetData], uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), kSub},
+	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.ID)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Type)), kStr},
+}}
 
 func (m *ProcessStreetWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.time(`"createdDate":`, m.CreatedDate)
-	encodeModel(e, `"data":`, m.Data)
-	e.str(`"id":`, m.ID)
-	e.str(`"type":`, m.Type)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctProcessStreetWebhook)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ProcessStreetWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ProjectsView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		case "tickets":
-			ok = decodeModels(d, &m.Tickets)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectProjectsView = decTable{extra: unsafe.Offsetof(ProjectsView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(ProjectsView{}.RecordCount)), kInt},
+	{"tickets", decMany[FaultsList], uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(ProjectsView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(ProjectsView{}.PageSize)), kInt},
+}, sorted: []uint16{2, 3, 0, 1}}
+
+func (m *ProjectsView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectProjectsView) }
+
+var enctProjectsView = encTable{extra: unsafe.Offsetof(ProjectsView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(ProjectsView{}.RecordCount)), kInt},
+	{`"tickets":`, encMany[FaultsList], uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(ProjectsView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(ProjectsView{}.PageSize)), kInt},
+}}
+
+func (m *ProjectsView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctProjectsView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *ProjectsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *ProjectsView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Tickets) }
 
-func (m *ProjectsView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"tickets":`, m.Tickets)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
+var dectPublishProfiles = decTable{extra: unsafe.Offsetof(PublishProfiles{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(PublishProfiles{}.ID)), kInt},
+	{"profile_username", nil, uint32(unsafe.Offsetof(PublishProfiles{}.ProfileUsername)), kStr},
+	{"active", nil, uint32(unsafe.Offsetof(PublishProfiles{}.Active)), kBool},
+	{"auth_method", nil, uint32(unsafe.Offsetof(PublishProfiles{}.AuthMethod)), kInt},
+	{"basic_auth_password", nil, uint32(unsafe.Offsetof(PublishProfiles{}.BasicAuthPassword)), kStr},
+	{"basic_auth_salt", nil, uint32(unsafe.Offsetof(PublishProfiles{}.BasicAuthSalt)), kStr},
+	{"basic_auth_iterations", nil, uint32(unsafe.Offsetof(PublishProfiles{}.BasicAuthIterations)), kInt},
+	{"_profile_access_token", nil, uint32(unsafe.Offsetof(PublishProfiles{}.ProfileAccessToken)), kStr},
+}, sorted: []uint16{7, 2, 3, 6, 4, 5, 0, 1}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ProjectsView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *PublishProfiles) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPublishProfiles) }
 
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *ProjectsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var enctPublishProfiles = encTable{extra: unsafe.Offsetof(PublishProfiles{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.ID)), kInt},
+	{`"profile_username":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.ProfileUsername)), kStr},
+	{`"active":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.Active)), kBool},
+	{`"auth_method":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.AuthMethod)), kInt},
+	{`"basic_auth_password":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.BasicAuthPassword)), kStr},
+	{`"basic_auth_salt":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.BasicAuthSalt)), kStr},
+	{`"basic_auth_iterations":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.BasicAuthIterations)), kInt},
+	{`"_profile_access_token":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.ProfileAccessToken)), kStr},
+}}
 
-func (m *PublishProfiles) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_profile_access_token":
-			ok = d.str(&m.ProfileAccessToken)
-		case "active":
-			ok = d.bool(&m.Active)
-		case "auth_method":
-			ok = d.int(&m.AuthMethod)
-		case "basic_auth_iterations":
-			ok = d.int(&m.BasicAuthIterations)
-		case "basic_auth_password":
-			ok = d.str(&m.BasicAuthPassword)
-		case "basic_auth_salt":
-			ok = d.str(&m.BasicAuthSalt)
-		case "id":
-			ok = d.int(&m.ID)
-		case "profile_username":
-			ok = d.str(&m.ProfileUsername)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
-
-func (m *PublishProfiles) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"profile_username":`, m.ProfileUsername)
-	e.bool(`"active":`, m.Active)
-	e.int(`"auth_method":`, m.AuthMethod)
-	e.str(`"basic_auth_password":`, m.BasicAuthPassword)
-	e.str(`"basic_auth_salt":`, m.BasicAuthSalt)
-	e.int(`"basic_auth_iterations":`, m.BasicAuthIterations)
-	e.str(`"_profile_access_token":`, m.ProfileAccessToken)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PublishProfiles) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *PublishProfiles) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPublishProfiles) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PublishProfiles) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectPurchaseOrderView = decTable{extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.RecordCount)), kInt},
+	{"purchaseorders", decMany[SupplierOrderHeader], uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageSize)), kInt},
+}, sorted: []uint16{2, 3, 1, 0}}
+
 func (m *PurchaseOrderView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "purchaseorders":
-			ok = decodeModels(d, &m.Purchaseorders)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectPurchaseOrderView)
 }
+
+var enctPurchaseOrderView = encTable{extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.RecordCount)), kInt},
+	{`"purchaseorders":`, encMany[SupplierOrderHeader], uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageSize)), kInt},
+}}
+
+func (m *PurchaseOrderView) encodeJSON(e *encoder) {
+	e.object(unsafe.Pointer(m), &enctPurchaseOrderView)
+}
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *PurchaseOrderView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *PurchaseOrderView) decodeBareList(d *decoder) bool {
 	return decodeModels(d, &m.Purchaseorders)
 }
-
-func (m *PurchaseOrderView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"purchaseorders":`, m.Purchaseorders)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m PurchaseOrderView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
-
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *PurchaseOrderView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

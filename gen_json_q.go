@@ -2,185 +2,121 @@
 
 package halopsa
 
+import (
+	"unsafe"
+)
+
+var dectQBOWebhookEventEntity = decTable{extra: unsafe.Offsetof(QBOWebhookEventEntity{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Name)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.ID)), kStr},
+	{"operation", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Operation)), kStr},
+	{"lastUpdated", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.LastUpdated)), kTime},
+	{"realmId", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.RealmID)), kStr},
+	{"resourceObject", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.ResourceObject)), kRaw},
+	{"eventTypeNum", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.EventTypeNum)), kInt},
+	{"eventCategoryNum", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.EventCategoryNum)), kInt},
+}, sorted: []uint16{7, 6, 1, 3, 0, 2, 4, 5}}
+
 func (m *QBOWebhookEventEntity) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "eventCategoryNum":
-			ok = decodeEnum(d, &m.EventCategoryNum)
-		case "eventTypeNum":
-			ok = decodeEnum(d, &m.EventTypeNum)
-		case "id":
-			ok = d.str(&m.ID)
-		case "lastUpdated":
-			ok = d.time(&m.LastUpdated)
-		case "name":
-			ok = d.str(&m.Name)
-		case "operation":
-			ok = d.str(&m.Operation)
-		case "realmId":
-			ok = d.str(&m.RealmID)
-		case "resourceObject":
-			ok = d.raw(&m.ResourceObject)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectQBOWebhookEventEntity)
 }
+
+var enctQBOWebhookEventEntity = encTable{extra: unsafe.Offsetof(QBOWebhookEventEntity{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Name)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.ID)), kStr},
+	{`"operation":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Operation)), kStr},
+	{`"lastUpdated":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.LastUpdated)), kTime},
+	{`"realmId":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.RealmID)), kStr},
+	{`"resourceObject":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.ResourceObject)), kRaw},
+	{`"eventTypeNum":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.EventTypeNum)), kInt},
+	{`"eventCategoryNum":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.EventCategoryNum)), kInt},
+}}
 
 func (m *QBOWebhookEventEntity) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	e.str(`"id":`, m.ID)
-	e.str(`"operation":`, m.Operation)
-	e.time(`"lastUpdated":`, m.LastUpdated)
-	e.str(`"realmId":`, m.RealmID)
-	e.raw(`"resourceObject":`, m.ResourceObject)
-	encodeEnum(e, `"eventTypeNum":`, m.EventTypeNum)
-	encodeEnum(e, `"eventCategoryNum":`, m.EventCategoryNum)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctQBOWebhookEventEntity)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m QBOWebhookEventEntity) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QBOWebhookEventEntity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Qualification) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_domatch":
-			ok = d.bool(&m.Domatch)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_matched":
-			ok = d.bool(&m.AgentMatched)
-		case "agents":
-			ok = decodeModels(d, &m.Agents)
-		case "criteria":
-			ok = decodeModels(d, &m.Criteria)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "mustmatch":
-			ok = d.bool(&m.Mustmatch)
-		case "name":
-			ok = d.str(&m.Name)
-		case "weight":
-			ok = d.int(&m.Weight)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectQualification = decTable{extra: unsafe.Offsetof(Qualification{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(Qualification{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(Qualification{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Qualification{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Qualification{}.Name)), kStr},
+	{"weight", nil, uint32(unsafe.Offsetof(Qualification{}.Weight)), kInt},
+	{"mustmatch", nil, uint32(unsafe.Offsetof(Qualification{}.Mustmatch)), kBool},
+	{"criteria", decMany[QualificationCategory], uint32(unsafe.Offsetof(Qualification{}.Criteria)), kSub},
+	{"agents", decMany[UnameQualification], uint32(unsafe.Offsetof(Qualification{}.Agents)), kSub},
+	{"agent_matched", nil, uint32(unsafe.Offsetof(Qualification{}.AgentMatched)), kBool},
+	{"_domatch", nil, uint32(unsafe.Offsetof(Qualification{}.Domatch)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(Qualification{}.Warning)), kStr},
+}, sorted: []uint16{9, 10, 8, 7, 6, 0, 2, 1, 5, 3, 4}}
 
-func (m *Qualification) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"weight":`, m.Weight)
-	e.bool(`"mustmatch":`, m.Mustmatch)
-	encodeModels(e, `"criteria":`, m.Criteria)
-	encodeModels(e, `"agents":`, m.Agents)
-	e.bool(`"agent_matched":`, m.AgentMatched)
-	e.bool(`"_domatch":`, m.Domatch)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Qualification) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQualification) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Qualification) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctQualification = encTable{extra: unsafe.Offsetof(Qualification{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Qualification{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(Qualification{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Qualification{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Qualification{}.Name)), kStr},
+	{`"weight":`, nil, uint32(unsafe.Offsetof(Qualification{}.Weight)), kInt},
+	{`"mustmatch":`, nil, uint32(unsafe.Offsetof(Qualification{}.Mustmatch)), kBool},
+	{`"criteria":`, encMany[QualificationCategory], uint32(unsafe.Offsetof(Qualification{}.Criteria)), kSub},
+	{`"agents":`, encMany[UnameQualification], uint32(unsafe.Offsetof(Qualification{}.Agents)), kSub},
+	{`"agent_matched":`, nil, uint32(unsafe.Offsetof(Qualification{}.AgentMatched)), kBool},
+	{`"_domatch":`, nil, uint32(unsafe.Offsetof(Qualification{}.Domatch)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Qualification{}.Warning)), kStr},
+}}
+
+func (m *Qualification) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQualification) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Qualification) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectQualificationCategory = decTable{extra: unsafe.Offsetof(QualificationCategory{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(QualificationCategory{}.ID)), kInt},
+	{"qlid", nil, uint32(unsafe.Offsetof(QualificationCategory{}.Qlid)), kInt},
+	{"qualification_guid", nil, uint32(unsafe.Offsetof(QualificationCategory{}.QualificationGUID)), kStr},
+	{"fields", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(QualificationCategory{}.Fields)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(QualificationCategory{}.Warning)), kStr},
+}, sorted: []uint16{4, 3, 0, 1, 2}}
+
 func (m *QualificationCategory) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "id":
-			ok = d.int(&m.ID)
-		case "qlid":
-			ok = d.int(&m.Qlid)
-		case "qualification_guid":
-			ok = d.str(&m.QualificationGUID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectQualificationCategory)
 }
+
+var enctQualificationCategory = encTable{extra: unsafe.Offsetof(QualificationCategory{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.ID)), kInt},
+	{`"qlid":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.Qlid)), kInt},
+	{`"qualification_guid":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.QualificationGUID)), kStr},
+	{`"fields":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(QualificationCategory{}.Fields)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.Warning)), kStr},
+}}
 
 func (m *QualificationCategory) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"qlid":`, m.Qlid)
-	e.str(`"qualification_guid":`, m.QualificationGUID)
-	encodeModels(e, `"fields":`, m.Fields)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctQualificationCategory)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m QualificationCategory) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QualificationCategory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectQualysHostAssetSoftwareHostAssetSoftware = decTable{extra: unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Name)), kStr},
+	{"version", nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Version)), kStr},
+}, sorted: []uint16{0, 1}}
+
 func (m *QualysHostAssetSoftwareHostAssetSoftware) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "name":
-			ok = d.str(&m.Name)
-		case "version":
-			ok = d.str(&m.Version)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectQualysHostAssetSoftwareHostAssetSoftware)
 }
+
+var enctQualysHostAssetSoftwareHostAssetSoftware = encTable{extra: unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Name)), kStr},
+	{`"version":`, nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Version)), kStr},
+}}
 
 func (m *QualysHostAssetSoftwareHostAssetSoftware) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	e.str(`"version":`, m.Version)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m QualysHostAssetSoftwareHostAssetSoftware) MarshalJSON() ([]byte, error) {
-	return marshalModel(&m)
+	e.object(unsafe.Pointer(m), &enctQualysHostAssetSoftwareHostAssetSoftware)
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -188,1257 +124,826 @@ func (m *QualysHostAssetSoftwareHostAssetSoftware) UnmarshalJSON(data []byte) er
 	return unmarshalModel(data, m)
 }
 
+var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Name)), kStr},
+	{"country", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Country)), kStr},
+	{"company_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.CompanyID)), kStr},
+	{"company_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.CompanyName)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewRefreshToken)), kStr},
+	{"token_expiry", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.TokenExpiry)), kTime},
+	{"authorized", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Authorized)), kBool},
+	{"redirect_uri", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.RedirectURI)), kStr},
+	{"authorization_code", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.AuthorizationCode)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Exchangecode)), kBool},
+	{"_disconnect", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Disconnect)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Importtype)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewMethod)), kBool},
+	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.AutomaticSalesTax)), kBool},
+	{"online_payments", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.OnlinePayments)), kBool},
+	{"api_url", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.APIURL)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientID)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewClientSecret)), kStr},
+	{"default_tax_code_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeID)), kInt},
+	{"default_tax_code_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeName)), kStr},
+	{"default_tax_code", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), kSub},
+	{"zero_tax_rate_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateID)), kInt},
+	{"zero_tax_rate_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateName)), kStr},
+	{"zero_tax_rate", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), kSub},
+	{"client_top_level", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevel)), kInt},
+	{"client_top_level_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevelName)), kStr},
+	{"client_name_field", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientNameField)), kInt},
+	{"inventory_item_group", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.InventoryItemGroup)), kInt},
+	{"inventory_item_group_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.InventoryItemGroupName)), kStr},
+	{"non_inventory_item_group", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NonInventoryItemGroup)), kInt},
+	{"non_inventory_item_group_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NonInventoryItemGroupName)), kStr},
+	{"service_item_group", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroup)), kInt},
+	{"service_item_group_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroupName)), kStr},
+	{"enable_sync", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.EnableSync)), kBool},
+	{"sync_entities", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntities)), kStr},
+	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), kSub},
+	{"show_message", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ShowMessage)), kBool},
+	{"deactivate_customers", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DeactivateCustomers)), kBool},
+	{"default_invoice_item", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItem)), kInt},
+	{"default_order_item", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderItem)), kInt},
+	{"default_invoice_item_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItemName)), kStr},
+	{"default_order_item_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderItemName)), kStr},
+	{"invoice_email_status", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.InvoiceEmailStatus)), kInt},
+	{"supplier_top_level", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierTopLevel)), kInt},
+	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierTopLevelName)), kStr},
+	{"supplier_name_field", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierNameField)), kInt},
+	{"default_order_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountID)), kInt},
+	{"default_order_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountName)), kStr},
+	{"default_order_account", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), kSub},
+	{"order_email_status", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.OrderEmailStatus)), kInt},
+	{"multi_currency", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.MultiCurrency)), kBool},
+	{"default_sales_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountID)), kInt},
+	{"default_sales_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountName)), kStr},
+	{"default_sales_account", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), kSub},
+	{"default_expense_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountID)), kInt},
+	{"default_expense_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountName)), kStr},
+	{"default_expense_account", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), kSub},
+	{"default_asset_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountID)), kInt},
+	{"default_asset_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountName)), kStr},
+	{"default_asset_account", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), kSub},
+	{"receive_client_created", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientCreated)), kBool},
+	{"receive_client_updated", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientUpdated)), kBool},
+	{"receive_payment_created", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentCreated)), kBool},
+	{"receive_payment_updated", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentUpdated)), kBool},
+	{"sync_halo_invoice_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncHaloInvoiceID)), kBool},
+	{"sync_invoice_class", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceClass)), kBool},
+	{"sync_invoice_bill_address", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceBillAddress)), kBool},
+	{"sync_invoice_ship_address", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceShipAddress)), kBool},
+	{"use_qbo_invoice_terms", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.UseQboInvoiceTerms)), kBool},
+	{"round_payments_to_2dp", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.RoundPaymentsTo2dp)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Warning)), kStr},
+	{"default_deferred_code_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeID)), kInt},
+	{"default_deferred_code_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeName)), kStr},
+	{"dont_post_item_quantities", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DontPostItemQuantities)), kBool},
+	{"default_deferred_account", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), kSub},
+}, sorted: []uint16{12, 11, 13, 72, 17, 10, 8, 15, 18, 28, 26, 27, 3, 4, 2, 39, 61, 59, 60, 76, 73, 74, 58, 56, 57, 40, 42, 50, 48, 49, 41, 43, 55, 53, 54, 22, 20, 21, 75, 35, 0, 29, 30, 44, 52, 1, 5, 19, 14, 6, 31, 32, 16, 51, 62, 63, 64, 65, 9, 71, 33, 34, 38, 47, 45, 46, 36, 37, 66, 68, 67, 69, 7, 70, 25, 23, 24}}
+
 func (m *QuickBooksDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_disconnect":
-			ok = d.bool(&m.Disconnect)
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "api_url":
-			ok = d.str(&m.APIURL)
-		case "authorization_code":
-			ok = d.str(&m.AuthorizationCode)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "automatic_sales_tax":
-			ok = d.bool(&m.AutomaticSalesTax)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "client_name_field":
-			ok = d.int(&m.ClientNameField)
-		case "client_top_level":
-			ok = d.int(&m.ClientTopLevel)
-		case "client_top_level_name":
-			ok = d.str(&m.ClientTopLevelName)
-		case "company_id":
-			ok = d.str(&m.CompanyID)
-		case "company_name":
-			ok = d.str(&m.CompanyName)
-		case "country":
-			ok = d.str(&m.Country)
-		case "deactivate_customers":
-			ok = d.bool(&m.DeactivateCustomers)
-		case "default_asset_account":
-			ok = decodeModel(d, &m.DefaultAssetAccount)
-		case "default_asset_account_id":
-			ok = d.int(&m.DefaultAssetAccountID)
-		case "default_asset_account_name":
-			ok = d.str(&m.DefaultAssetAccountName)
-		case "default_deferred_account":
-			ok = decodeModel(d, &m.DefaultDeferredAccount)
-		case "default_deferred_code_id":
-			ok = d.int(&m.DefaultDeferredCodeID)
-		case "default_deferred_code_name":
-			ok = d.str(&m.DefaultDeferredCodeName)
-		case "default_expense_account":
-			ok = decodeModel(d, &m.DefaultExpenseAccount)
-		case "default_expense_account_id":
-			ok = d.int(&m.DefaultExpenseAccountID)
-		case "default_expense_account_name":
-			ok = d.str(&m.DefaultExpenseAccountName)
-		case "default_invoice_item":
-			ok = d.int(&m.DefaultInvoiceItem)
-		case "default_invoice_item_name":
-			ok = d.str(&m.DefaultInvoiceItemName)
-		case "default_order_account":
-			ok = decodeModel(d, &m.DefaultOrderAccount)
-		case "default_order_account_id":
-			ok = d.int(&m.DefaultOrderAccountID)
-		case "default_order_account_name":
-			ok = d.str(&m.DefaultOrderAccountName)
-		case "default_order_item":
-			ok = d.int(&m.DefaultOrderItem)
-		case "default_order_item_name":
-			ok = d.str(&m.DefaultOrderItemName)
-		case "default_sales_account":
-			ok = decodeModel(d, &m.DefaultSalesAccount)
-		case "default_sales_account_id":
-			ok = d.int(&m.DefaultSalesAccountID)
-		case "default_sales_account_name":
-			ok = d.str(&m.DefaultSalesAccountName)
-		case "default_tax_code":
-			ok = decodeModel(d, &m.DefaultTaxCode)
-		case "default_tax_code_id":
-			ok = d.int(&m.DefaultTaxCodeID)
-		case "default_tax_code_name":
-			ok = d.str(&m.DefaultTaxCodeName)
-		case "dont_post_item_quantities":
-			ok = d.bool(&m.DontPostItemQuantities)
-		case "enable_sync":
-			ok = d.bool(&m.EnableSync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "inventory_item_group":
-			ok = d.int(&m.InventoryItemGroup)
-		case "inventory_item_group_name":
-			ok = d.str(&m.InventoryItemGroupName)
-		case "invoice_email_status":
-			ok = d.int(&m.InvoiceEmailStatus)
-		case "multi_currency":
-			ok = d.bool(&m.MultiCurrency)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "non_inventory_item_group":
-			ok = d.int(&m.NonInventoryItemGroup)
-		case "non_inventory_item_group_name":
-			ok = d.str(&m.NonInventoryItemGroupName)
-		case "online_payments":
-			ok = d.bool(&m.OnlinePayments)
-		case "order_email_status":
-			ok = d.int(&m.OrderEmailStatus)
-		case "receive_client_created":
-			ok = d.bool(&m.ReceiveClientCreated)
-		case "receive_client_updated":
-			ok = d.bool(&m.ReceiveClientUpdated)
-		case "receive_payment_created":
-			ok = d.bool(&m.ReceivePaymentCreated)
-		case "receive_payment_updated":
-			ok = d.bool(&m.ReceivePaymentUpdated)
-		case "redirect_uri":
-			ok = d.str(&m.RedirectURI)
-		case "round_payments_to_2dp":
-			ok = d.bool(&m.RoundPaymentsTo2dp)
-		case "service_item_group":
-			ok = d.int(&m.ServiceItemGroup)
-		case "service_item_group_name":
-			ok = d.str(&m.ServiceItemGroupName)
-		case "show_message":
-			ok = d.bool(&m.ShowMessage)
-		case "supplier_name_field":
-			ok = d.int(&m.SupplierNameField)
-		case "supplier_top_level":
-			ok = d.int(&m.SupplierTopLevel)
-		case "supplier_top_level_name":
-			ok = d.str(&m.SupplierTopLevelName)
-		case "sync_entities":
-			ok = d.str(&m.SyncEntities)
-		case "sync_entities_list":
-			ok = decodeModels(d, &m.SyncEntitiesList)
-		case "sync_halo_invoice_id":
-			ok = d.bool(&m.SyncHaloInvoiceID)
-		case "sync_invoice_bill_address":
-			ok = d.bool(&m.SyncInvoiceBillAddress)
-		case "sync_invoice_class":
-			ok = d.bool(&m.SyncInvoiceClass)
-		case "sync_invoice_ship_address":
-			ok = d.bool(&m.SyncInvoiceShipAddress)
-		case "token_expiry":
-			ok = d.time(&m.TokenExpiry)
-		case "use_qbo_invoice_terms":
-			ok = d.bool(&m.UseQboInvoiceTerms)
-		case "zero_tax_rate":
-			ok = decodeModel(d, &m.ZeroTaxRate)
-		case "zero_tax_rate_id":
-			ok = d.int(&m.ZeroTaxRateID)
-		case "zero_tax_rate_name":
-			ok = d.str(&m.ZeroTaxRateName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectQuickBooksDetails)
 }
+
+var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Name)), kStr},
+	{`"country":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Country)), kStr},
+	{`"company_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.CompanyID)), kStr},
+	{`"company_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.CompanyName)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewRefreshToken)), kStr},
+	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.TokenExpiry)), kTime},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Authorized)), kBool},
+	{`"redirect_uri":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.RedirectURI)), kStr},
+	{`"authorization_code":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.AuthorizationCode)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Exchangecode)), kBool},
+	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Disconnect)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Importtype)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewMethod)), kBool},
+	{`"automatic_sales_tax":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.AutomaticSalesTax)), kBool},
+	{`"online_payments":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.OnlinePayments)), kBool},
+	{`"api_url":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.APIURL)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientID)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewClientSecret)), kStr},
+	{`"default_tax_code_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeID)), kInt},
+	{`"default_tax_code_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeName)), kStr},
+	{`"default_tax_code":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), kSub},
+	{`"zero_tax_rate_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateID)), kInt},
+	{`"zero_tax_rate_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateName)), kStr},
+	{`"zero_tax_rate":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), kSub},
+	{`"client_top_level":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevel)), kInt},
+	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevelName)), kStr},
+	{`"client_name_field":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientNameField)), kInt},
+	{`"inventory_item_group":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.InventoryItemGroup)), kInt},
+	{`"inventory_item_group_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.InventoryItemGroupName)), kStr},
+	{`"non_inventory_item_group":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NonInventoryItemGroup)), kInt},
+	{`"non_inventory_item_group_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NonInventoryItemGroupName)), kStr},
+	{`"service_item_group":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroup)), kInt},
+	{`"service_item_group_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroupName)), kStr},
+	{`"enable_sync":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.EnableSync)), kBool},
+	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntities)), kStr},
+	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), kSub},
+	{`"show_message":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ShowMessage)), kBool},
+	{`"deactivate_customers":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DeactivateCustomers)), kBool},
+	{`"default_invoice_item":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItem)), kInt},
+	{`"default_order_item":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderItem)), kInt},
+	{`"default_invoice_item_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItemName)), kStr},
+	{`"default_order_item_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderItemName)), kStr},
+	{`"invoice_email_status":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.InvoiceEmailStatus)), kInt},
+	{`"supplier_top_level":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierTopLevel)), kInt},
+	{`"supplier_top_level_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierTopLevelName)), kStr},
+	{`"supplier_name_field":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierNameField)), kInt},
+	{`"default_order_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountID)), kInt},
+	{`"default_order_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountName)), kStr},
+	{`"default_order_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), kSub},
+	{`"order_email_status":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.OrderEmailStatus)), kInt},
+	{`"multi_currency":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.MultiCurrency)), kBool},
+	{`"default_sales_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountID)), kInt},
+	{`"default_sales_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountName)), kStr},
+	{`"default_sales_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), kSub},
+	{`"default_expense_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountID)), kInt},
+	{`"default_expense_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountName)), kStr},
+	{`"default_expense_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), kSub},
+	{`"default_asset_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountID)), kInt},
+	{`"default_asset_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountName)), kStr},
+	{`"default_asset_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), kSub},
+	{`"receive_client_created":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientCreated)), kBool},
+	{`"receive_client_updated":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientUpdated)), kBool},
+	{`"receive_payment_created":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentCreated)), kBool},
+	{`"receive_payment_updated":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentUpdated)), kBool},
+	{`"sync_halo_invoice_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncHaloInvoiceID)), kBool},
+	{`"sync_invoice_class":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceClass)), kBool},
+	{`"sync_invoice_bill_address":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceBillAddress)), kBool},
+	{`"sync_invoice_ship_address":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceShipAddress)), kBool},
+	{`"use_qbo_invoice_terms":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.UseQboInvoiceTerms)), kBool},
+	{`"round_payments_to_2dp":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.RoundPaymentsTo2dp)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Warning)), kStr},
+	{`"default_deferred_code_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeID)), kInt},
+	{`"default_deferred_code_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeName)), kStr},
+	{`"dont_post_item_quantities":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DontPostItemQuantities)), kBool},
+	{`"default_deferred_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), kSub},
+}}
 
 func (m *QuickBooksDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"country":`, m.Country)
-	e.str(`"company_id":`, m.CompanyID)
-	e.str(`"company_name":`, m.CompanyName)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.time(`"token_expiry":`, m.TokenExpiry)
-	e.bool(`"authorized":`, m.Authorized)
-	e.str(`"redirect_uri":`, m.RedirectURI)
-	e.str(`"authorization_code":`, m.AuthorizationCode)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.bool(`"_disconnect":`, m.Disconnect)
-	e.str(`"_importtype":`, m.Importtype)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.bool(`"automatic_sales_tax":`, m.AutomaticSalesTax)
-	e.bool(`"online_payments":`, m.OnlinePayments)
-	e.str(`"api_url":`, m.APIURL)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.int(`"default_tax_code_id":`, m.DefaultTaxCodeID)
-	e.str(`"default_tax_code_name":`, m.DefaultTaxCodeName)
-	encodeModel(e, `"default_tax_code":`, m.DefaultTaxCode)
-	e.int(`"zero_tax_rate_id":`, m.ZeroTaxRateID)
-	e.str(`"zero_tax_rate_name":`, m.ZeroTaxRateName)
-	encodeModel(e, `"zero_tax_rate":`, m.ZeroTaxRate)
-	e.int(`"client_top_level":`, m.ClientTopLevel)
-	e.str(`"client_top_level_name":`, m.ClientTopLevelName)
-	e.int(`"client_name_field":`, m.ClientNameField)
-	e.int(`"inventory_item_group":`, m.InventoryItemGroup)
-	e.str(`"inventory_item_group_name":`, m.InventoryItemGroupName)
-	e.int(`"non_inventory_item_group":`, m.NonInventoryItemGroup)
-	e.str(`"non_inventory_item_group_name":`, m.NonInventoryItemGroupName)
-	e.int(`"service_item_group":`, m.ServiceItemGroup)
-	e.str(`"service_item_group_name":`, m.ServiceItemGroupName)
-	e.bool(`"enable_sync":`, m.EnableSync)
-	e.str(`"sync_entities":`, m.SyncEntities)
-	encodeModels(e, `"sync_entities_list":`, m.SyncEntitiesList)
-	e.bool(`"show_message":`, m.ShowMessage)
-	e.bool(`"deactivate_customers":`, m.DeactivateCustomers)
-	e.int(`"default_invoice_item":`, m.DefaultInvoiceItem)
-	e.int(`"default_order_item":`, m.DefaultOrderItem)
-	e.str(`"default_invoice_item_name":`, m.DefaultInvoiceItemName)
-	e.str(`"default_order_item_name":`, m.DefaultOrderItemName)
-	e.int(`"invoice_email_status":`, m.InvoiceEmailStatus)
-	e.int(`"supplier_top_level":`, m.SupplierTopLevel)
-	e.str(`"supplier_top_level_name":`, m.SupplierTopLevelName)
-	e.int(`"supplier_name_field":`, m.SupplierNameField)
-	e.int(`"default_order_account_id":`, m.DefaultOrderAccountID)
-	e.str(`"default_order_account_name":`, m.DefaultOrderAccountName)
-	encodeModel(e, `"default_order_account":`, m.DefaultOrderAccount)
-	e.int(`"order_email_status":`, m.OrderEmailStatus)
-	e.bool(`"multi_currency":`, m.MultiCurrency)
-	e.int(`"default_sales_account_id":`, m.DefaultSalesAccountID)
-	e.str(`"default_sales_account_name":`, m.DefaultSalesAccountName)
-	encodeModel(e, `"default_sales_account":`, m.DefaultSalesAccount)
-	e.int(`"default_expense_account_id":`, m.DefaultExpenseAccountID)
-	e.str(`"default_expense_account_name":`, m.DefaultExpenseAccountName)
-	encodeModel(e, `"default_expense_account":`, m.DefaultExpenseAccount)
-	e.int(`"default_asset_account_id":`, m.DefaultAssetAccountID)
-	e.str(`"default_asset_account_name":`, m.DefaultAssetAccountName)
-	encodeModel(e, `"default_asset_account":`, m.DefaultAssetAccount)
-	e.bool(`"receive_client_created":`, m.ReceiveClientCreated)
-	e.bool(`"receive_client_updated":`, m.ReceiveClientUpdated)
-	e.bool(`"receive_payment_created":`, m.ReceivePaymentCreated)
-	e.bool(`"receive_payment_updated":`, m.ReceivePaymentUpdated)
-	e.bool(`"sync_halo_invoice_id":`, m.SyncHaloInvoiceID)
-	e.bool(`"sync_invoice_class":`, m.SyncInvoiceClass)
-	e.bool(`"sync_invoice_bill_address":`, m.SyncInvoiceBillAddress)
-	e.bool(`"sync_invoice_ship_address":`, m.SyncInvoiceShipAddress)
-	e.bool(`"use_qbo_invoice_terms":`, m.UseQboInvoiceTerms)
-	e.bool(`"round_payments_to_2dp":`, m.RoundPaymentsTo2dp)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"default_deferred_code_id":`, m.DefaultDeferredCodeID)
-	e.str(`"default_deferred_code_name":`, m.DefaultDeferredCodeName)
-	e.bool(`"dont_post_item_quantities":`, m.DontPostItemQuantities)
-	encodeModel(e, `"default_deferred_account":`, m.DefaultDeferredAccount)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctQuickBooksDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m QuickBooksDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuickBooksDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectQuotationApproval = decTable{extra: unsafe.Offsetof(QuotationApproval{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(QuotationApproval{}.ID)), kInt},
+	{"token", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Token)), kStr},
+	{"result", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Result)), kBool},
+	{"approvalname", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalname)), kStr},
+	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalemailaddress)), kStr},
+	{"approvalnote", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalnote)), kStr},
+	{"ponumber", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Ponumber)), kStr},
+	{"signature", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Signature)), kStr},
+	{"optional_lines", decMany[QuotationDetail], uint32(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), kSub},
+}, sorted: []uint16{4, 3, 5, 0, 8, 6, 2, 7, 1}}
+
 func (m *QuotationApproval) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "approvalemailaddress":
-			ok = d.str(&m.Approvalemailaddress)
-		case "approvalname":
-			ok = d.str(&m.Approvalname)
-		case "approvalnote":
-			ok = d.str(&m.Approvalnote)
-		case "id":
-			ok = d.int(&m.ID)
-		case "optional_lines":
-			ok = decodeModels(d, &m.OptionalLines)
-		case "ponumber":
-			ok = d.str(&m.Ponumber)
-		case "result":
-			ok = d.bool(&m.Result)
-		case "signature":
-			ok = d.str(&m.Signature)
-		case "token":
-			ok = d.str(&m.Token)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectQuotationApproval)
 }
+
+var enctQuotationApproval = encTable{extra: unsafe.Offsetof(QuotationApproval{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.ID)), kInt},
+	{`"token":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Token)), kStr},
+	{`"result":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Result)), kBool},
+	{`"approvalname":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalname)), kStr},
+	{`"approvalemailaddress":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalemailaddress)), kStr},
+	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalnote)), kStr},
+	{`"ponumber":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Ponumber)), kStr},
+	{`"signature":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Signature)), kStr},
+	{`"optional_lines":`, encMany[QuotationDetail], uint32(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), kSub},
+}}
 
 func (m *QuotationApproval) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"token":`, m.Token)
-	e.bool(`"result":`, m.Result)
-	e.str(`"approvalname":`, m.Approvalname)
-	e.str(`"approvalemailaddress":`, m.Approvalemailaddress)
-	e.str(`"approvalnote":`, m.Approvalnote)
-	e.str(`"ponumber":`, m.Ponumber)
-	e.str(`"signature":`, m.Signature)
-	encodeModels(e, `"optional_lines":`, m.OptionalLines)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctQuotationApproval)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m QuotationApproval) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationApproval) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *QuotationDetail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "addedtononrecurring":
-			ok = d.bool(&m.Addedtononrecurring)
-		case "addedtorecurring":
-			ok = d.bool(&m.Addedtorecurring)
-		case "approval_status":
-			ok = d.int(&m.ApprovalStatus)
-		case "assetgroup_id":
-			ok = d.int(&m.AssetgroupID)
-		case "autorenew":
-			ok = d.bool(&m.Autorenew)
-		case "baseprice":
-			ok = d.float64(&m.Baseprice)
-		case "baseprice_converted":
-			ok = d.float64(&m.BasepriceConverted)
-		case "billingperiod":
-			ok = d.int(&m.Billingperiod)
-		case "budgets":
-			ok = decodeModels(d, &m.Budgets)
-		case "chargerates":
-			ok = decodeModels(d, &m.Chargerates)
-		case "conversion_rate":
-			ok = d.float64(&m.ConversionRate)
-		case "cost_centre":
-			ok = d.int(&m.CostCentre)
-		case "cost_converted":
-			ok = d.float64(&m.CostConverted)
-		case "costprice":
-			ok = d.float64(&m.Costprice)
-		case "created_from_group_id":
-			ok = d.int(&m.CreatedFromGroupID)
-		case "current_net_price":
-			ok = d.float64(&m.CurrentNetPrice)
-		case "current_price":
-			ok = d.float64(&m.CurrentPrice)
-		case "current_quantity":
-			ok = d.float64(&m.CurrentQuantity)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "decimalplacesforinvoices":
-			ok = d.int(&m.Decimalplacesforinvoices)
-		case "description":
-			ok = d.str(&m.Description)
-		case "discount_converted":
-			ok = d.float64(&m.DiscountConverted)
-		case "discount_perc":
-			ok = d.float64(&m.DiscountPerc)
-		case "external_link":
-			ok = decodeModel(d, &m.ExternalLink)
-		case "force_price_relationship":
-			ok = d.bool(&m.ForcePriceRelationship)
-		case "force_quantity_relationship":
-			ok = d.bool(&m.ForceQuantityRelationship)
-		case "force_term_relationship":
-			ok = d.bool(&m.ForceTermRelationship)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "group_sort_seq":
-			ok = d.int(&m.GroupSortSeq)
-		case "hide_grouped_items_price":
-			ok = d.bool(&m.HideGroupedItemsPrice)
-		case "hideitems":
-			ok = d.bool(&m.Hideitems)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ignoretaxcalc":
-			ok = d.bool(&m.Ignoretaxcalc)
-		case "is_bundled_line":
-			ok = d.bool(&m.IsBundledLine)
-		case "isgroupdesc":
-			ok = d.bool(&m.Isgroupdesc)
-		case "isleased":
-			ok = d.bool(&m.Isleased)
-		case "item_contract":
-			ok = d.bool(&m.ItemContract)
-		case "item_external_reference":
-			ok = d.str(&m.ItemExternalReference)
-		case "item_id":
-			ok = d.int(&m.ItemID)
-		case "item_internal_reference":
-			ok = d.str(&m.ItemInternalReference)
-		case "item_recurring":
-			ok = d.bool(&m.ItemRecurring)
-		case "item_tax_code":
-			ok = d.int(&m.ItemTaxCode)
-		case "item_tax_name":
-			ok = d.str(&m.ItemTaxName)
-		case "item_taxable":
-			ok = d.bool(&m.ItemTaxable)
-		case "item_template":
-			ok = d.int(&m.ItemTemplate)
-		case "line_periods":
-			ok = d.int(&m.LinePeriods)
-		case "line_site_id":
-			ok = d.int(&m.LineSiteID)
-		case "margin":
-			ok = d.float64(&m.Margin)
-		case "maxitemdiscount":
-			ok = d.float64(&m.Maxitemdiscount)
-		case "name":
-			ok = d.str(&m.Name)
-		case "net_amount_converted":
-			ok = d.float64(&m.NetAmountConverted)
-		case "net_total":
-			ok = d.float64(&m.NetTotal)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "nominal_code":
-			ok = d.str(&m.NominalCode)
-		case "note":
-			ok = d.str(&m.Note)
-		case "note_hidden":
-			ok = d.bool(&m.NoteHidden)
-		case "one_optional_mandatory":
-			ok = decodeModels(d, &m.OneOptionalMandatory)
-		case "one_optional_mandatory_list":
-			ok = d.str(&m.OneOptionalMandatoryList)
-		case "optional":
-			ok = d.bool(&m.Optional)
-		case "optional_line_quantity_change":
-			ok = d.float64(&m.OptionalLineQuantityChange)
-		case "override_tax_code":
-			ok = d.int(&m.OverrideTaxCode)
-		case "price_calculation_formula":
-			ok = d.str(&m.PriceCalculationFormula)
-		case "printitem":
-			ok = d.bool(&m.Printitem)
-		case "productcode":
-			ok = d.str(&m.Productcode)
-		case "purchase_conversion_rate":
-			ok = d.float64(&m.PurchaseConversionRate)
-		case "purchase_currency_code":
-			ok = d.int(&m.PurchaseCurrencyCode)
-		case "purchase_currency_code_name":
-			ok = d.str(&m.PurchaseCurrencyCodeName)
-		case "purchase_currency_symbol":
-			ok = d.str(&m.PurchaseCurrencySymbol)
-		case "qhid":
-			ok = d.int(&m.Qhid)
-		case "quoteitemurl":
-			ok = d.str(&m.Quoteitemurl)
-		case "quoter_id":
-			ok = d.str(&m.QuoterID)
-		case "recovery":
-			ok = d.float64(&m.Recovery)
-		case "servicefee":
-			ok = d.float64(&m.Servicefee)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "sort_seq":
-			ok = d.int(&m.SortSeq)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "stock_location":
-			ok = d.int(&m.StockLocation)
-		case "stockbin_id":
-			ok = d.int(&m.StockbinID)
-		case "stocklocation_id":
-			ok = d.int(&m.StocklocationID)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "taxRuleResult":
-			ok = decodeModels(d, &m.TaxRuleResult)
-		case "tax_converted":
-			ok = d.float64(&m.TaxConverted)
-		case "tax_name":
-			ok = d.str(&m.TaxName)
-		case "total_costprice_annual":
-			ok = d.float64(&m.TotalCostpriceAnnual)
-		case "total_costprice_monthly":
-			ok = d.float64(&m.TotalCostpriceMonthly)
-		case "total_costprice_yearone":
-			ok = d.float64(&m.TotalCostpriceYearone)
-		case "total_discount":
-			ok = d.float64(&m.TotalDiscount)
-		case "total_discount_annual":
-			ok = d.float64(&m.TotalDiscountAnnual)
-		case "total_discount_monthly":
-			ok = d.float64(&m.TotalDiscountMonthly)
-		case "total_discount_yearone":
-			ok = d.float64(&m.TotalDiscountYearone)
-		case "total_net_total":
-			ok = d.float64(&m.TotalNetTotal)
-		case "total_net_total_annual":
-			ok = d.float64(&m.TotalNetTotalAnnual)
-		case "total_net_total_monthly":
-			ok = d.float64(&m.TotalNetTotalMonthly)
-		case "total_net_total_yearone":
-			ok = d.float64(&m.TotalNetTotalYearone)
-		case "total_price":
-			ok = d.float64(&m.TotalPrice)
-		case "total_price_annual":
-			ok = d.float64(&m.TotalPriceAnnual)
-		case "total_price_annual_converted":
-			ok = d.float64(&m.TotalPriceAnnualConverted)
-		case "total_price_converted":
-			ok = d.float64(&m.TotalPriceConverted)
-		case "total_price_monthly":
-			ok = d.float64(&m.TotalPriceMonthly)
-		case "total_price_monthly_converted":
-			ok = d.float64(&m.TotalPriceMonthlyConverted)
-		case "total_price_yearone":
-			ok = d.float64(&m.TotalPriceYearone)
-		case "total_price_yearone_converted":
-			ok = d.float64(&m.TotalPriceYearoneConverted)
-		case "total_profit_annual":
-			ok = d.float64(&m.TotalProfitAnnual)
-		case "total_profit_monthly":
-			ok = d.float64(&m.TotalProfitMonthly)
-		case "total_profit_yearone":
-			ok = d.float64(&m.TotalProfitYearone)
-		case "total_tax":
-			ok = d.float64(&m.TotalTax)
-		case "total_tax_annual":
-			ok = d.float64(&m.TotalTaxAnnual)
-		case "total_tax_converted":
-			ok = d.float64(&m.TotalTaxConverted)
-		case "total_tax_monthly":
-			ok = d.float64(&m.TotalTaxMonthly)
-		case "total_tax_yearone":
-			ok = d.float64(&m.TotalTaxYearone)
-		case "unitprice_converted":
-			ok = d.float64(&m.UnitpriceConverted)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ID)), kInt},
+	{"sort_seq", nil, uint32(unsafe.Offsetof(QuotationDetail{}.SortSeq)), kInt},
+	{"group_sort_seq", nil, uint32(unsafe.Offsetof(QuotationDetail{}.GroupSortSeq)), kInt},
+	{"productcode", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Productcode)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Name)), kStr},
+	{"costprice", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Costprice)), kF64},
+	{"total_price_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceMonthly)), kF64},
+	{"total_price_monthly_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceMonthlyConverted)), kF64},
+	{"total_net_total_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalMonthly)), kF64},
+	{"total_costprice_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceMonthly)), kF64},
+	{"total_profit_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalProfitMonthly)), kF64},
+	{"total_tax_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxMonthly)), kF64},
+	{"total_discount_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscountMonthly)), kF64},
+	{"total_price_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceAnnual)), kF64},
+	{"total_price_annual_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceAnnualConverted)), kF64},
+	{"total_net_total_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalAnnual)), kF64},
+	{"total_costprice_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceAnnual)), kF64},
+	{"total_profit_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalProfitAnnual)), kF64},
+	{"total_tax_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxAnnual)), kF64},
+	{"total_discount_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscountAnnual)), kF64},
+	{"total_price_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceYearone)), kF64},
+	{"total_price_yearone_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceYearoneConverted)), kF64},
+	{"total_net_total_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalYearone)), kF64},
+	{"total_costprice_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceYearone)), kF64},
+	{"total_profit_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalProfitYearone)), kF64},
+	{"total_tax_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxYearone)), kF64},
+	{"total_discount_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscountYearone)), kF64},
+	{"qhid", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Qhid)), kInt},
+	{"item_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemID)), kInt},
+	{"note", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Note)), kStr},
+	{"note_hidden", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NoteHidden)), kBool},
+	{"servicefee", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Servicefee)), kF64},
+	{"recovery", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Recovery)), kF64},
+	{"margin", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Margin)), kF64},
+	{"billingperiod", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Billingperiod)), kInt},
+	{"startdate", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Startdate)), kTime},
+	{"autorenew", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Autorenew)), kBool},
+	{"item_recurring", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemRecurring)), kBool},
+	{"item_taxable", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxable)), kBool},
+	{"group_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.GroupID)), kInt},
+	{"printitem", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Printitem)), kBool},
+	{"isgroupdesc", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isgroupdesc)), kBool},
+	{"discount_perc", nil, uint32(unsafe.Offsetof(QuotationDetail{}.DiscountPerc)), kF64},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.SupplierID)), kInt},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.SupplierName)), kStr},
+	{"optional", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Optional)), kBool},
+	{"approval_status", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ApprovalStatus)), kInt},
+	{"cost_centre", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CostCentre)), kInt},
+	{"stock_location", nil, uint32(unsafe.Offsetof(QuotationDetail{}.StockLocation)), kInt},
+	{"item_internal_reference", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemInternalReference)), kStr},
+	{"item_external_reference", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemExternalReference)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Description)), kStr},
+	{"item_tax_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxName)), kStr},
+	{"quoteitemurl", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Quoteitemurl)), kStr},
+	{"addedtorecurring", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Addedtorecurring)), kBool},
+	{"addedtononrecurring", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Addedtononrecurring)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Warning)), kStr},
+	{"assetgroup_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.AssetgroupID)), kInt},
+	{"maxitemdiscount", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Maxitemdiscount)), kF64},
+	{"line_site_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.LineSiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.SiteName)), kStr},
+	{"line_periods", nil, uint32(unsafe.Offsetof(QuotationDetail{}.LinePeriods)), kInt},
+	{"hideitems", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Hideitems)), kBool},
+	{"ignoretaxcalc", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Ignoretaxcalc)), kBool},
+	{"current_quantity", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CurrentQuantity)), kF64},
+	{"current_price", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CurrentPrice)), kF64},
+	{"current_net_price", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CurrentNetPrice)), kF64},
+	{"isleased", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isleased)), kBool},
+	{"stockbin_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.StockbinID)), kInt},
+	{"quoter_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.QuoterID)), kStr},
+	{"is_bundled_line", nil, uint32(unsafe.Offsetof(QuotationDetail{}.IsBundledLine)), kBool},
+	{"optional_line_quantity_change", nil, uint32(unsafe.Offsetof(QuotationDetail{}.OptionalLineQuantityChange)), kF64},
+	{"created_from_group_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CreatedFromGroupID)), kInt},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(QuotationDetail{}.Customfields)), kSub},
+	{"chargerates", decMany[Lookup], uint32(unsafe.Offsetof(QuotationDetail{}.Chargerates)), kSub},
+	{"budgets", decMany[FaultBudget], uint32(unsafe.Offsetof(QuotationDetail{}.Budgets)), kSub},
+	{"item_template", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTemplate)), kInt},
+	{"item_contract", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemContract)), kBool},
+	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(QuotationDetail{}.HideGroupedItemsPrice)), kBool},
+	{"nominal_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NominalCode)), kStr},
+	{"one_optional_mandatory", decMany[KeyPair], uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), kSub},
+	{"one_optional_mandatory_list", nil, uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatoryList)), kStr},
+	{"force_quantity_relationship", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForceQuantityRelationship)), kBool},
+	{"force_price_relationship", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForcePriceRelationship)), kBool},
+	{"force_term_relationship", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForceTermRelationship)), kBool},
+	{"price_calculation_formula", nil, uint32(unsafe.Offsetof(QuotationDetail{}.PriceCalculationFormula)), kStr},
+	{"purchase_currency_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencyCode)), kInt},
+	{"cost_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CostConverted)), kF64},
+	{"purchase_currency_code_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencyCodeName)), kStr},
+	{"purchase_currency_symbol", nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencySymbol)), kStr},
+	{"purchase_conversion_rate", nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseConversionRate)), kF64},
+	{"stocklocation_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.StocklocationID)), kInt},
+	{"net_total", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NetTotal)), kF64},
+	{"total_tax_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxConverted)), kF64},
+	{"tax_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxConverted)), kF64},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), kSub},
+	{"external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), kSub},
+	{"item_tax_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxCode)), kInt},
+	{"baseprice_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.BasepriceConverted)), kF64},
+	{"unitprice_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.UnitpriceConverted)), kF64},
+	{"override_tax_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.OverrideTaxCode)), kInt},
+	{"baseprice", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Baseprice)), kF64},
+	{"total_tax", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTax)), kF64},
+	{"total_price", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPrice)), kF64},
+	{"total_discount", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscount)), kF64},
+	{"conversion_rate", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ConversionRate)), kF64},
+	{"discount_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.DiscountConverted)), kF64},
+	{"net_amount_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NetAmountConverted)), kF64},
+	{"total_price_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceConverted)), kF64},
+	{"_importtype", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Importtype)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isimport)), kBool},
+	{"tax_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxName)), kStr},
+	{"taxRuleResult", decMany[TaxRuleResult], uint32(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), kSub},
+	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Decimalplacesforinvoices)), kInt},
+	{"total_net_total", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotal)), kF64},
+}, sorted: []uint16{109, 110, 56, 55, 54, 46, 57, 36, 101, 98, 34, 75, 74, 105, 47, 87, 5, 72, 66, 65, 64, 73, 113, 51, 106, 42, 96, 83, 82, 84, 39, 2, 78, 62, 0, 63, 70, 41, 67, 77, 50, 28, 49, 37, 97, 52, 38, 76, 61, 59, 33, 58, 4, 107, 92, 95, 79, 29, 30, 80, 81, 45, 71, 100, 85, 40, 3, 90, 86, 88, 89, 27, 53, 69, 32, 31, 60, 1, 35, 48, 68, 91, 43, 44, 112, 94, 111, 16, 9, 23, 104, 19, 12, 26, 114, 15, 8, 22, 103, 13, 14, 108, 6, 7, 20, 21, 17, 10, 24, 102, 18, 93, 11, 25, 99}}
 
-func (m *QuotationDetail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"sort_seq":`, m.SortSeq)
-	e.int(`"group_sort_seq":`, m.GroupSortSeq)
-	e.str(`"productcode":`, m.Productcode)
-	e.str(`"name":`, m.Name)
-	e.float64(`"costprice":`, m.Costprice)
-	e.float64(`"total_price_monthly":`, m.TotalPriceMonthly)
-	e.float64(`"total_price_monthly_converted":`, m.TotalPriceMonthlyConverted)
-	e.float64(`"total_net_total_monthly":`, m.TotalNetTotalMonthly)
-	e.float64(`"total_costprice_monthly":`, m.TotalCostpriceMonthly)
-	e.float64(`"total_profit_monthly":`, m.TotalProfitMonthly)
-	e.float64(`"total_tax_monthly":`, m.TotalTaxMonthly)
-	e.float64(`"total_discount_monthly":`, m.TotalDiscountMonthly)
-	e.float64(`"total_price_annual":`, m.TotalPriceAnnual)
-	e.float64(`"total_price_annual_converted":`, m.TotalPriceAnnualConverted)
-	e.float64(`"total_net_total_annual":`, m.TotalNetTotalAnnual)
-	e.float64(`"total_costprice_annual":`, m.TotalCostpriceAnnual)
-	e.float64(`"total_profit_annual":`, m.TotalProfitAnnual)
-	e.float64(`"total_tax_annual":`, m.TotalTaxAnnual)
-	e.float64(`"total_discount_annual":`, m.TotalDiscountAnnual)
-	e.float64(`"total_price_yearone":`, m.TotalPriceYearone)
-	e.float64(`"total_price_yearone_converted":`, m.TotalPriceYearoneConverted)
-	e.float64(`"total_net_total_yearone":`, m.TotalNetTotalYearone)
-	e.float64(`"total_costprice_yearone":`, m.TotalCostpriceYearone)
-	e.float64(`"total_profit_yearone":`, m.TotalProfitYearone)
-	e.float64(`"total_tax_yearone":`, m.TotalTaxYearone)
-	e.float64(`"total_discount_yearone":`, m.TotalDiscountYearone)
-	e.int(`"qhid":`, m.Qhid)
-	e.int(`"item_id":`, m.ItemID)
-	e.str(`"note":`, m.Note)
-	e.bool(`"note_hidden":`, m.NoteHidden)
-	e.float64(`"servicefee":`, m.Servicefee)
-	e.float64(`"recovery":`, m.Recovery)
-	e.float64(`"margin":`, m.Margin)
-	e.int(`"billingperiod":`, m.Billingperiod)
-	e.time(`"startdate":`, m.Startdate)
-	e.bool(`"autorenew":`, m.Autorenew)
-	e.bool(`"item_recurring":`, m.ItemRecurring)
-	e.bool(`"item_taxable":`, m.ItemTaxable)
-	e.int(`"group_id":`, m.GroupID)
-	e.bool(`"printitem":`, m.Printitem)
-	e.bool(`"isgroupdesc":`, m.Isgroupdesc)
-	e.float64(`"discount_perc":`, m.DiscountPerc)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.bool(`"optional":`, m.Optional)
-	e.int(`"approval_status":`, m.ApprovalStatus)
-	e.int(`"cost_centre":`, m.CostCentre)
-	e.int(`"stock_location":`, m.StockLocation)
-	e.str(`"item_internal_reference":`, m.ItemInternalReference)
-	e.str(`"item_external_reference":`, m.ItemExternalReference)
-	e.str(`"description":`, m.Description)
-	e.str(`"item_tax_name":`, m.ItemTaxName)
-	e.str(`"quoteitemurl":`, m.Quoteitemurl)
-	e.bool(`"addedtorecurring":`, m.Addedtorecurring)
-	e.bool(`"addedtononrecurring":`, m.Addedtononrecurring)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"assetgroup_id":`, m.AssetgroupID)
-	e.float64(`"maxitemdiscount":`, m.Maxitemdiscount)
-	e.int(`"line_site_id":`, m.LineSiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"line_periods":`, m.LinePeriods)
-	e.bool(`"hideitems":`, m.Hideitems)
-	e.bool(`"ignoretaxcalc":`, m.Ignoretaxcalc)
-	e.float64(`"current_quantity":`, m.CurrentQuantity)
-	e.float64(`"current_price":`, m.CurrentPrice)
-	e.float64(`"current_net_price":`, m.CurrentNetPrice)
-	e.bool(`"isleased":`, m.Isleased)
-	e.int(`"stockbin_id":`, m.StockbinID)
-	e.str(`"quoter_id":`, m.QuoterID)
-	e.bool(`"is_bundled_line":`, m.IsBundledLine)
-	e.float64(`"optional_line_quantity_change":`, m.OptionalLineQuantityChange)
-	e.int(`"created_from_group_id":`, m.CreatedFromGroupID)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModels(e, `"chargerates":`, m.Chargerates)
-	encodeModels(e, `"budgets":`, m.Budgets)
-	e.int(`"item_template":`, m.ItemTemplate)
-	e.bool(`"item_contract":`, m.ItemContract)
-	e.bool(`"hide_grouped_items_price":`, m.HideGroupedItemsPrice)
-	e.str(`"nominal_code":`, m.NominalCode)
-	encodeModels(e, `"one_optional_mandatory":`, m.OneOptionalMandatory)
-	e.str(`"one_optional_mandatory_list":`, m.OneOptionalMandatoryList)
-	e.bool(`"force_quantity_relationship":`, m.ForceQuantityRelationship)
-	e.bool(`"force_price_relationship":`, m.ForcePriceRelationship)
-	e.bool(`"force_term_relationship":`, m.ForceTermRelationship)
-	e.str(`"price_calculation_formula":`, m.PriceCalculationFormula)
-	e.int(`"purchase_currency_code":`, m.PurchaseCurrencyCode)
-	e.float64(`"cost_converted":`, m.CostConverted)
-	e.str(`"purchase_currency_code_name":`, m.PurchaseCurrencyCodeName)
-	e.str(`"purchase_currency_symbol":`, m.PurchaseCurrencySymbol)
-	e.float64(`"purchase_conversion_rate":`, m.PurchaseConversionRate)
-	e.int(`"stocklocation_id":`, m.StocklocationID)
-	e.float64(`"net_total":`, m.NetTotal)
-	e.float64(`"total_tax_converted":`, m.TotalTaxConverted)
-	e.float64(`"tax_converted":`, m.TaxConverted)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	encodeModel(e, `"external_link":`, m.ExternalLink)
-	e.int(`"item_tax_code":`, m.ItemTaxCode)
-	e.float64(`"baseprice_converted":`, m.BasepriceConverted)
-	e.float64(`"unitprice_converted":`, m.UnitpriceConverted)
-	e.int(`"override_tax_code":`, m.OverrideTaxCode)
-	e.float64(`"baseprice":`, m.Baseprice)
-	e.float64(`"total_tax":`, m.TotalTax)
-	e.float64(`"total_price":`, m.TotalPrice)
-	e.float64(`"total_discount":`, m.TotalDiscount)
-	e.float64(`"conversion_rate":`, m.ConversionRate)
-	e.float64(`"discount_converted":`, m.DiscountConverted)
-	e.float64(`"net_amount_converted":`, m.NetAmountConverted)
-	e.float64(`"total_price_converted":`, m.TotalPriceConverted)
-	e.str(`"_importtype":`, m.Importtype)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"tax_name":`, m.TaxName)
-	encodeModels(e, `"taxRuleResult":`, m.TaxRuleResult)
-	e.int(`"decimalplacesforinvoices":`, m.Decimalplacesforinvoices)
-	e.float64(`"total_net_total":`, m.TotalNetTotal)
-	e.close(mark, m.Extra)
-}
+func (m *QuotationDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQuotationDetail) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m QuotationDetail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctQuotationDetail = encTable{extra: unsafe.Offsetof(QuotationDetail{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ID)), kInt},
+	{`"sort_seq":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.SortSeq)), kInt},
+	{`"group_sort_seq":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.GroupSortSeq)), kInt},
+	{`"productcode":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Productcode)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Name)), kStr},
+	{`"costprice":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Costprice)), kF64},
+	{`"total_price_monthly":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceMonthly)), kF64},
+	{`"total_price_monthly_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceMonthlyConverted)), kF64},
+	{`"total_net_total_monthly":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalMonthly)), kF64},
+	{`"total_costprice_monthly":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceMonthly)), kF64},
+	{`"total_profit_monthly":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalProfitMonthly)), kF64},
+	{`"total_tax_monthly":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxMonthly)), kF64},
+	{`"total_discount_monthly":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscountMonthly)), kF64},
+	{`"total_price_annual":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceAnnual)), kF64},
+	{`"total_price_annual_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceAnnualConverted)), kF64},
+	{`"total_net_total_annual":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalAnnual)), kF64},
+	{`"total_costprice_annual":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceAnnual)), kF64},
+	{`"total_profit_annual":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalProfitAnnual)), kF64},
+	{`"total_tax_annual":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxAnnual)), kF64},
+	{`"total_discount_annual":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscountAnnual)), kF64},
+	{`"total_price_yearone":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceYearone)), kF64},
+	{`"total_price_yearone_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceYearoneConverted)), kF64},
+	{`"total_net_total_yearone":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalYearone)), kF64},
+	{`"total_costprice_yearone":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceYearone)), kF64},
+	{`"total_profit_yearone":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalProfitYearone)), kF64},
+	{`"total_tax_yearone":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxYearone)), kF64},
+	{`"total_discount_yearone":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscountYearone)), kF64},
+	{`"qhid":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Qhid)), kInt},
+	{`"item_id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemID)), kInt},
+	{`"note":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Note)), kStr},
+	{`"note_hidden":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.NoteHidden)), kBool},
+	{`"servicefee":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Servicefee)), kF64},
+	{`"recovery":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Recovery)), kF64},
+	{`"margin":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Margin)), kF64},
+	{`"billingperiod":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Billingperiod)), kInt},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Startdate)), kTime},
+	{`"autorenew":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Autorenew)), kBool},
+	{`"item_recurring":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemRecurring)), kBool},
+	{`"item_taxable":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxable)), kBool},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.GroupID)), kInt},
+	{`"printitem":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Printitem)), kBool},
+	{`"isgroupdesc":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isgroupdesc)), kBool},
+	{`"discount_perc":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.DiscountPerc)), kF64},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.SupplierID)), kInt},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.SupplierName)), kStr},
+	{`"optional":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Optional)), kBool},
+	{`"approval_status":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ApprovalStatus)), kInt},
+	{`"cost_centre":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.CostCentre)), kInt},
+	{`"stock_location":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.StockLocation)), kInt},
+	{`"item_internal_reference":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemInternalReference)), kStr},
+	{`"item_external_reference":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemExternalReference)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Description)), kStr},
+	{`"item_tax_name":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxName)), kStr},
+	{`"quoteitemurl":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Quoteitemurl)), kStr},
+	{`"addedtorecurring":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Addedtorecurring)), kBool},
+	{`"addedtononrecurring":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Addedtononrecurring)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Warning)), kStr},
+	{`"assetgroup_id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.AssetgroupID)), kInt},
+	{`"maxitemdiscount":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Maxitemdiscount)), kF64},
+	{`"line_site_id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.LineSiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.SiteName)), kStr},
+	{`"line_periods":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.LinePeriods)), kInt},
+	{`"hideitems":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Hideitems)), kBool},
+	{`"ignoretaxcalc":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Ignoretaxcalc)), kBool},
+	{`"current_quantity":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.CurrentQuantity)), kF64},
+	{`"current_price":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.CurrentPrice)), kF64},
+	{`"current_net_price":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.CurrentNetPrice)), kF64},
+	{`"isleased":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isleased)), kBool},
+	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.StockbinID)), kInt},
+	{`"quoter_id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.QuoterID)), kStr},
+	{`"is_bundled_line":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.IsBundledLine)), kBool},
+	{`"optional_line_quantity_change":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.OptionalLineQuantityChange)), kF64},
+	{`"created_from_group_id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.CreatedFromGroupID)), kInt},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(QuotationDetail{}.Customfields)), kSub},
+	{`"chargerates":`, encMany[Lookup], uint32(unsafe.Offsetof(QuotationDetail{}.Chargerates)), kSub},
+	{`"budgets":`, encMany[FaultBudget], uint32(unsafe.Offsetof(QuotationDetail{}.Budgets)), kSub},
+	{`"item_template":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTemplate)), kInt},
+	{`"item_contract":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemContract)), kBool},
+	{`"hide_grouped_items_price":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.HideGroupedItemsPrice)), kBool},
+	{`"nominal_code":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.NominalCode)), kStr},
+	{`"one_optional_mandatory":`, encMany[KeyPair], uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), kSub},
+	{`"one_optional_mandatory_list":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatoryList)), kStr},
+	{`"force_quantity_relationship":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForceQuantityRelationship)), kBool},
+	{`"force_price_relationship":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForcePriceRelationship)), kBool},
+	{`"force_term_relationship":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForceTermRelationship)), kBool},
+	{`"price_calculation_formula":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.PriceCalculationFormula)), kStr},
+	{`"purchase_currency_code":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencyCode)), kInt},
+	{`"cost_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.CostConverted)), kF64},
+	{`"purchase_currency_code_name":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencyCodeName)), kStr},
+	{`"purchase_currency_symbol":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencySymbol)), kStr},
+	{`"purchase_conversion_rate":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseConversionRate)), kF64},
+	{`"stocklocation_id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.StocklocationID)), kInt},
+	{`"net_total":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.NetTotal)), kF64},
+	{`"total_tax_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxConverted)), kF64},
+	{`"tax_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxConverted)), kF64},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), kSub},
+	{`"external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), kSub},
+	{`"item_tax_code":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxCode)), kInt},
+	{`"baseprice_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.BasepriceConverted)), kF64},
+	{`"unitprice_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.UnitpriceConverted)), kF64},
+	{`"override_tax_code":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.OverrideTaxCode)), kInt},
+	{`"baseprice":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Baseprice)), kF64},
+	{`"total_tax":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTax)), kF64},
+	{`"total_price":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPrice)), kF64},
+	{`"total_discount":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscount)), kF64},
+	{`"conversion_rate":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ConversionRate)), kF64},
+	{`"discount_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.DiscountConverted)), kF64},
+	{`"net_amount_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.NetAmountConverted)), kF64},
+	{`"total_price_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceConverted)), kF64},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Importtype)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isimport)), kBool},
+	{`"tax_name":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxName)), kStr},
+	{`"taxRuleResult":`, encMany[TaxRuleResult], uint32(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), kSub},
+	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Decimalplacesforinvoices)), kInt},
+	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotal)), kF64},
+}}
+
+func (m *QuotationDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQuotationDetail) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *QuotationHeader) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_create_so":
-			ok = d.bool(&m.CreateSo)
-		case "_customisepdf":
-			ok = d.bool(&m.Customisepdf)
-		case "_dotaxsync":
-			ok = d.bool(&m.Dotaxsync)
-		case "_hasadobesignopen":
-			ok = d.bool(&m.Hasadobesignopen)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isclone":
-			ok = d.bool(&m.Isclone)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_novalidate":
-			ok = d.bool(&m.Novalidate)
-		case "_originalid":
-			ok = d.int(&m.Originalid)
-		case "_print_generate":
-			ok = d.bool(&m.PrintGenerate)
-		case "_print_preview":
-			ok = d.bool(&m.PrintPreview)
-		case "_startthirdpartysign":
-			ok = d.bool(&m.Startthirdpartysign)
-		case "_updatepurchasecurrency":
-			ok = d.bool(&m.Updatepurchasecurrency)
-		case "_validateonly":
-			ok = d.bool(&m.Validateonly)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "address":
-			ok = decodeModel(d, &m.Address)
-		case "address1":
-			ok = d.str(&m.Address1)
-		case "address2":
-			ok = d.str(&m.Address2)
-		case "address3":
-			ok = d.str(&m.Address3)
-		case "address4":
-			ok = d.str(&m.Address4)
-		case "address5":
-			ok = d.str(&m.Address5)
-		case "adobe_details_id":
-			ok = d.int(&m.AdobeDetailsID)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "approval_process_id":
-			ok = d.int(&m.ApprovalProcessID)
-		case "approval_start":
-			ok = d.bool(&m.ApprovalStart)
-		case "approvaldatetime":
-			ok = d.time(&m.Approvaldatetime)
-		case "approvalemailaddress":
-			ok = d.str(&m.Approvalemailaddress)
-		case "approvalname":
-			ok = d.str(&m.Approvalname)
-		case "approvalnote":
-			ok = d.str(&m.Approvalnote)
-		case "approvalstate":
-			ok = d.int(&m.Approvalstate)
-		case "assigned_agent":
-			ok = d.int(&m.AssignedAgent)
-		case "assigned_agent_name":
-			ok = d.str(&m.AssignedAgentName)
-		case "auth_by":
-			ok = d.str(&m.AuthBy)
-		case "automatic_sales_tax":
-			ok = d.bool(&m.AutomaticSalesTax)
-		case "avalara_details_id":
-			ok = d.int(&m.AvalaraDetailsID)
-		case "avalara_details_name":
-			ok = d.str(&m.AvalaraDetailsName)
-		case "billingcontactemailaddress":
-			ok = d.str(&m.Billingcontactemailaddress)
-		case "billingcontactname":
-			ok = d.str(&m.Billingcontactname)
-		case "billingcontactphonenumber":
-			ok = d.str(&m.Billingcontactphonenumber)
-		case "can_approve":
-			ok = d.bool(&m.CanApprove)
-		case "canned_text":
-			ok = d.str(&m.CannedText)
-		case "canned_text_id":
-			ok = d.int(&m.CannedTextID)
-		case "canned_text_name":
-			ok = d.str(&m.CannedTextName)
-		case "carriage_desc":
-			ok = d.str(&m.CarriageDesc)
-		case "carriage_price":
-			ok = d.float64(&m.CarriagePrice)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "contactuser":
-			ok = d.int(&m.Contactuser)
-		case "contactusername":
-			ok = d.str(&m.Contactusername)
-		case "createdbyagentname":
-			ok = d.str(&m.Createdbyagentname)
-		case "currency":
-			ok = d.str(&m.Currency)
-		case "currency_code":
-			ok = d.int(&m.CurrencyCode)
-		case "currency_code_name":
-			ok = d.str(&m.CurrencyCodeName)
-		case "currency_conversion_rate":
-			ok = d.float64(&m.CurrencyConversionRate)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "customisedpdf":
-			ok = decodeModel(d, &m.Customisedpdf)
-		case "date":
-			ok = d.time(&m.Date)
-		case "datto_commerce_id":
-			ok = d.int(&m.DattoCommerceID)
-		case "datto_commerce_url":
-			ok = d.str(&m.DattoCommerceURL)
-		case "dattocommerce_clientid":
-			ok = d.int(&m.DattocommerceClientid)
-		case "dattocommerce_contactemail":
-			ok = d.str(&m.DattocommerceContactemail)
-		case "dattocommerce_contactname":
-			ok = d.str(&m.DattocommerceContactname)
-		case "dattocommerce_tenantid":
-			ok = d.int(&m.DattocommerceTenantid)
-		case "daystodeliver":
-			ok = d.int(&m.Daystodeliver)
-		case "deladdress1":
-			ok = d.str(&m.Deladdress1)
-		case "deladdress2":
-			ok = d.str(&m.Deladdress2)
-		case "deladdress3":
-			ok = d.str(&m.Deladdress3)
-		case "deladdress4":
-			ok = d.str(&m.Deladdress4)
-		case "deladdress5":
-			ok = d.str(&m.Deladdress5)
-		case "delivery_address":
-			ok = decodeModel(d, &m.DeliveryAddress)
-		case "deliveryamount":
-			ok = d.float64(&m.Deliveryamount)
-		case "deliverytax":
-			ok = d.float64(&m.Deliverytax)
-		case "dontupdateporef":
-			ok = d.bool(&m.Dontupdateporef)
-		case "expiry_date":
-			ok = d.time(&m.ExpiryDate)
-		case "external_links":
-			ok = decodeModels(d, &m.ExternalLinks)
-		case "id":
-			ok = d.int(&m.ID)
-		case "images":
-			ok = decodeModels(d, &m.Images)
-		case "includegroupeditemprice":
-			ok = d.bool(&m.Includegroupeditemprice)
-		case "includegroupeditemqty":
-			ok = d.bool(&m.Includegroupeditemqty)
-		case "includegrouppriceandqty":
-			ok = d.bool(&m.Includegrouppriceandqty)
-		case "includequotationlinenotes":
-			ok = d.bool(&m.Includequotationlinenotes)
-		case "intacct_class":
-			ok = d.str(&m.IntacctClass)
-		case "intacct_class_name":
-			ok = d.str(&m.IntacctClassName)
-		case "intacct_save_location":
-			ok = d.str(&m.IntacctSaveLocation)
-		case "internal_approval_status":
-			ok = d.int(&m.InternalApprovalStatus)
-		case "internal_approvalagent":
-			ok = d.int(&m.InternalApprovalagent)
-		case "internal_approvalagentid":
-			ok = d.int(&m.InternalApprovalagentid)
-		case "internal_approvaldatetime":
-			ok = d.time(&m.InternalApprovaldatetime)
-		case "internal_approvalemailaddress":
-			ok = d.str(&m.InternalApprovalemailaddress)
-		case "internal_approvalnote":
-			ok = d.str(&m.InternalApprovalnote)
-		case "is_customised_pdf":
-			ok = d.bool(&m.IsCustomisedPDF)
-		case "is_leased":
-			ok = d.bool(&m.IsLeased)
-		case "is_quote_screen":
-			ok = d.bool(&m.IsQuoteScreen)
-		case "last_update_time":
-			ok = d.time(&m.LastUpdateTime)
-		case "lines":
-			ok = decodeModels(d, &m.Lines)
-		case "linked_pdf_list_append":
-			ok = decodeModels(d, &m.LinkedPDFListAppend)
-		case "linked_pdf_list_prepend":
-			ok = decodeModels(d, &m.LinkedPDFListPrepend)
-		case "margin":
-			ok = d.float64(&m.Margin)
-		case "new_approvalprocess_agent_id":
-			ok = d.int(&m.NewApprovalprocessAgentID)
-		case "new_approvalprocess_cab":
-			ok = decodeModels(d, &m.NewApprovalprocessCab)
-		case "new_approvalprocess_cab_id":
-			ok = d.int(&m.NewApprovalprocessCabID)
-		case "new_approvalprocess_email":
-			ok = d.str(&m.NewApprovalprocessEmail)
-		case "new_approvalprocess_role_id":
-			ok = d.int(&m.NewApprovalprocessRoleID)
-		case "new_approvalprocess_user_id":
-			ok = d.int(&m.NewApprovalprocessUserID)
-		case "new_approvalprocess_users":
-			ok = decodeModels(d, &m.NewApprovalprocessUsers)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "new_ticket_status":
-			ok = d.int(&m.NewTicketStatus)
-		case "note":
-			ok = d.str(&m.Note)
-		case "originaddress":
-			ok = decodeModel(d, &m.Originaddress)
-		case "originaddress1":
-			ok = d.str(&m.Originaddress1)
-		case "originaddress2":
-			ok = d.str(&m.Originaddress2)
-		case "originaddress3":
-			ok = d.str(&m.Originaddress3)
-		case "originaddress4":
-			ok = d.str(&m.Originaddress4)
-		case "originaddress5":
-			ok = d.str(&m.Originaddress5)
-		case "pdf_attachment_id":
-			ok = d.int(&m.PDFAttachmentID)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "pdftemplate_name":
-			ok = d.str(&m.PdftemplateName)
-		case "po_ref":
-			ok = d.str(&m.PoRef)
-		case "ponumber":
-			ok = d.str(&m.Ponumber)
-		case "printhtml":
-			ok = d.str(&m.Printhtml)
-		case "qr2filename":
-			ok = d.str(&m.Qr2filename)
-		case "quote_viewed":
-			ok = d.bool(&m.QuoteViewed)
-		case "requires_approval":
-			ok = d.bool(&m.RequiresApproval)
-		case "revenue":
-			ok = d.float64(&m.Revenue)
-		case "risk":
-			ok = d.str(&m.Risk)
-		case "salesorder":
-			ok = decodeModel(d, &m.Salesorder)
-		case "salesorder_id":
-			ok = d.int(&m.SalesorderID)
-		case "scope":
-			ok = d.str(&m.Scope)
-		case "signature":
-			ok = d.str(&m.Signature)
-		case "site":
-			ok = decodeModel(d, &m.Site)
-		case "site_delivery_override":
-			ok = d.int(&m.SiteDeliveryOverride)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "so_number":
-			ok = d.str(&m.SoNumber)
-		case "status":
-			ok = d.int(&m.Status)
-		case "tax_total":
-			ok = d.float64(&m.TaxTotal)
-		case "tax_total_estimate":
-			ok = d.float64(&m.TaxTotalEstimate)
-		case "term_limit":
-			ok = d.int(&m.TermLimit)
-		case "third_party_number":
-			ok = d.str(&m.ThirdPartyNumber)
-		case "third_party_url":
-			ok = d.str(&m.ThirdPartyURL)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "ticket_note":
-			ok = d.str(&m.TicketNote)
-		case "ticket_summary":
-			ok = d.str(&m.TicketSummary)
-		case "title":
-			ok = d.str(&m.Title)
-		case "top_level_purchase_currency_code":
-			ok = d.int(&m.TopLevelPurchaseCurrencyCode)
-		case "total":
-			ok = d.float64(&m.Total)
-		case "tree_purchase_currency":
-			ok = decodeModel(d, &m.TreePurchaseCurrency)
-		case "use":
-			ok = d.str(&m.Use)
-		case "use_ticket_approval":
-			ok = d.bool(&m.UseTicketApproval)
-		case "user":
-			ok = decodeModel(d, &m.User)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		case "workflow_history":
-			ok = decodeModels(d, &m.WorkflowHistory)
-		case "workflow_id":
-			ok = d.int(&m.WorkflowID)
-		case "workflow_step":
-			ok = d.int(&m.WorkflowStep)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extra), fields: []decField{
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(QuotationHeader{}.Customfields)), kSub},
+	{"id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ID)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Use)), kStr},
+	{"title", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Title)), kStr},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TicketID)), kInt},
+	{"status", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Status)), kInt},
+	{"po_ref", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PoRef)), kStr},
+	{"date", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Date)), kTime},
+	{"expiry_date", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ExpiryDate)), kTime},
+	{"revenue", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Revenue)), kF64},
+	{"tax_total", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TaxTotal)), kF64},
+	{"total", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Total)), kF64},
+	{"carriage_desc", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CarriageDesc)), kStr},
+	{"carriage_price", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CarriagePrice)), kF64},
+	{"tax_total_estimate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TaxTotalEstimate)), kF64},
+	{"auth_by", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AuthBy)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Note)), kStr},
+	{"user", decOne[Users], uint32(unsafe.Offsetof(QuotationHeader{}.User)), kSub},
+	{"user_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteName)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ClientName)), kStr},
+	{"scope", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Scope)), kStr},
+	{"risk", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Risk)), kStr},
+	{"qr2filename", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Qr2filename)), kStr},
+	{"agent_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AgentID)), kInt},
+	{"assigned_agent", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AssignedAgent)), kInt},
+	{"assigned_agent_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AssignedAgentName)), kStr},
+	{"includegroupeditemprice", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includegroupeditemprice)), kBool},
+	{"includegroupeditemqty", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includegroupeditemqty)), kBool},
+	{"daystodeliver", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Daystodeliver)), kInt},
+	{"currency", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Currency)), kStr},
+	{"currency_code", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CurrencyCode)), kInt},
+	{"currency_code_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CurrencyCodeName)), kStr},
+	{"currency_conversion_rate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CurrencyConversionRate)), kF64},
+	{"includequotationlinenotes", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includequotationlinenotes)), kBool},
+	{"includegrouppriceandqty", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includegrouppriceandqty)), kBool},
+	{"approvalname", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalname)), kStr},
+	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalemailaddress)), kStr},
+	{"approvaldatetime", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvaldatetime)), kTime},
+	{"approvalnote", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalnote)), kStr},
+	{"approvalstate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalstate)), kInt},
+	{"lines", decMany[QuotationDetail], uint32(unsafe.Offsetof(QuotationHeader{}.Lines)), kSub},
+	{"_validateonly", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Validateonly)), kBool},
+	{"_print_preview", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintPreview)), kBool},
+	{"_print_generate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintGenerate)), kBool},
+	{"printhtml", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Printhtml)), kStr},
+	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PDFAttachmentID)), kInt},
+	{"ponumber", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Ponumber)), kStr},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PdftemplateID)), kInt},
+	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PdftemplateName)), kStr},
+	{"_create_so", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CreateSo)), kBool},
+	{"salesorder_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SalesorderID)), kInt},
+	{"salesorder", decOne[OrderHead], uint32(unsafe.Offsetof(QuotationHeader{}.Salesorder)), kSub},
+	{"signature", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Signature)), kStr},
+	{"createdbyagentname", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Createdbyagentname)), kStr},
+	{"quote_viewed", nil, uint32(unsafe.Offsetof(QuotationHeader{}.QuoteViewed)), kBool},
+	{"canned_text_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedTextID)), kInt},
+	{"canned_text_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedTextName)), kStr},
+	{"canned_text", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedText)), kStr},
+	{"last_update_time", nil, uint32(unsafe.Offsetof(QuotationHeader{}.LastUpdateTime)), kTime},
+	{"images", decMany[AttachmentList], uint32(unsafe.Offsetof(QuotationHeader{}.Images)), kSub},
+	{"internal_approval_status", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalStatus)), kInt},
+	{"approval_start", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalStart)), kBool},
+	{"internal_approvalagent", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagent)), kInt},
+	{"internal_approvalemailaddress", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalemailaddress)), kStr},
+	{"internal_approvalnote", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalnote)), kStr},
+	{"internal_approvalagentid", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagentid)), kInt},
+	{"internal_approvaldatetime", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovaldatetime)), kTime},
+	{"requires_approval", nil, uint32(unsafe.Offsetof(QuotationHeader{}.RequiresApproval)), kBool},
+	{"ticket_summary", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TicketSummary)), kStr},
+	{"ticket_note", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TicketNote)), kStr},
+	{"new_ticket_status", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewTicketStatus)), kInt},
+	{"_isimport", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Importtype)), kStr},
+	{"datto_commerce_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattoCommerceID)), kInt},
+	{"datto_commerce_url", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattoCommerceURL)), kStr},
+	{"third_party_url", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ThirdPartyURL)), kStr},
+	{"dattocommerce_clientid", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceClientid)), kInt},
+	{"dattocommerce_contactname", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceContactname)), kStr},
+	{"dattocommerce_contactemail", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceContactemail)), kStr},
+	{"deliveryamount", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deliveryamount)), kF64},
+	{"dattocommerce_tenantid", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceTenantid)), kInt},
+	{"deliverytax", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deliverytax)), kF64},
+	{"dontupdateporef", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dontupdateporef)), kBool},
+	{"can_approve", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CanApprove)), kBool},
+	{"linked_pdf_list_append", decMany[QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), kSub},
+	{"linked_pdf_list_prepend", decMany[QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), kSub},
+	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AutomaticSalesTax)), kBool},
+	{"contactuser", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactuser)), kInt},
+	{"contactusername", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactusername)), kStr},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), kSub},
+	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), kSub},
+	{"third_party_number", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ThirdPartyNumber)), kStr},
+	{"intacct_class", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClass)), kStr},
+	{"intacct_class_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClassName)), kStr},
+	{"intacct_save_location", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctSaveLocation)), kStr},
+	{"is_leased", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsLeased)), kBool},
+	{"term_limit", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TermLimit)), kInt},
+	{"margin", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Margin)), kF64},
+	{"_warning", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Warning)), kStr},
+	{"billingcontactname", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Billingcontactname)), kStr},
+	{"billingcontactemailaddress", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Billingcontactemailaddress)), kStr},
+	{"billingcontactphonenumber", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Billingcontactphonenumber)), kStr},
+	{"so_number", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SoNumber)), kStr},
+	{"use_ticket_approval", nil, uint32(unsafe.Offsetof(QuotationHeader{}.UseTicketApproval)), kBool},
+	{"approval_process_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalProcessID)), kInt},
+	{"new_approvalprocess_agent_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessAgentID)), kInt},
+	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUserID)), kInt},
+	{"new_approvalprocess_users", decMany[UsersList], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), kSub},
+	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessEmail)), kStr},
+	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCabID)), kInt},
+	{"new_approvalprocess_cab", decMany[CabMember], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), kSub},
+	{"site_delivery_override", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteDeliveryOverride)), kInt},
+	{"address1", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address1)), kStr},
+	{"address2", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address2)), kStr},
+	{"address3", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address3)), kStr},
+	{"address4", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address4)), kStr},
+	{"address5", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address5)), kStr},
+	{"deladdress1", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress1)), kStr},
+	{"deladdress2", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress2)), kStr},
+	{"deladdress3", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress3)), kStr},
+	{"deladdress4", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress4)), kStr},
+	{"deladdress5", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress5)), kStr},
+	{"address", decOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Address)), kSub},
+	{"delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), kSub},
+	{"workflow_history", decMany[WorkflowHistory], uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), kSub},
+	{"workflow_step", nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowStep)), kInt},
+	{"workflow_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowID)), kInt},
+	{"_isclone", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Isclone)), kBool},
+	{"_originalid", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originalid)), kInt},
+	{"_customisepdf", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Customisepdf)), kBool},
+	{"is_customised_pdf", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsCustomisedPDF)), kBool},
+	{"customisedpdf", decOne[PDFTemplate], uint32(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), kSub},
+	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessRoleID)), kInt},
+	{"is_quote_screen", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsQuoteScreen)), kBool},
+	{"_novalidate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Novalidate)), kBool},
+	{"avalara_details_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AvalaraDetailsID)), kInt},
+	{"adobe_details_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AdobeDetailsID)), kInt},
+	{"avalara_details_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AvalaraDetailsName)), kStr},
+	{"_startthirdpartysign", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Startthirdpartysign)), kBool},
+	{"_hasadobesignopen", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Hasadobesignopen)), kBool},
+	{"top_level_purchase_currency_code", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TopLevelPurchaseCurrencyCode)), kInt},
+	{"tree_purchase_currency", decOne[Currency], uint32(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), kSub},
+	{"_updatepurchasecurrency", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Updatepurchasecurrency)), kBool},
+	{"_dotaxsync", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dotaxsync)), kBool},
+	{"site", decOne[Site], uint32(unsafe.Offsetof(QuotationHeader{}.Site)), kSub},
+	{"originaddress", decOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress)), kSub},
+	{"originaddress1", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress1)), kStr},
+	{"originaddress2", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress2)), kStr},
+	{"originaddress3", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress3)), kStr},
+	{"originaddress4", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress4)), kStr},
+	{"originaddress5", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress5)), kStr},
+}, sorted: []uint16{53, 133, 147, 143, 76, 131, 75, 138, 132, 47, 46, 142, 146, 45, 102, 126, 116, 117, 118, 119, 120, 140, 27, 108, 65, 41, 40, 39, 42, 43, 28, 29, 15, 90, 139, 141, 104, 103, 105, 87, 61, 59, 60, 12, 13, 22, 23, 91, 92, 57, 33, 34, 35, 36, 0, 135, 7, 77, 78, 80, 82, 81, 84, 32, 121, 122, 123, 124, 125, 127, 83, 85, 86, 8, 94, 1, 63, 30, 31, 38, 37, 96, 97, 98, 64, 66, 69, 70, 67, 68, 134, 99, 137, 62, 44, 88, 89, 101, 109, 114, 113, 112, 136, 110, 111, 93, 74, 16, 149, 150, 151, 152, 153, 154, 49, 51, 52, 6, 50, 48, 26, 58, 71, 9, 25, 55, 54, 24, 56, 148, 115, 20, 21, 106, 5, 10, 14, 100, 95, 79, 4, 73, 72, 3, 144, 11, 145, 2, 107, 17, 18, 19, 128, 130, 129}}
 
-func (m *QuotationHeader) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.int(`"id":`, m.ID)
-	e.str(`"use":`, m.Use)
-	e.str(`"title":`, m.Title)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"status":`, m.Status)
-	e.str(`"po_ref":`, m.PoRef)
-	e.time(`"date":`, m.Date)
-	e.time(`"expiry_date":`, m.ExpiryDate)
-	e.float64(`"revenue":`, m.Revenue)
-	e.float64(`"tax_total":`, m.TaxTotal)
-	e.float64(`"total":`, m.Total)
-	e.str(`"carriage_desc":`, m.CarriageDesc)
-	e.float64(`"carriage_price":`, m.CarriagePrice)
-	e.float64(`"tax_total_estimate":`, m.TaxTotalEstimate)
-	e.str(`"auth_by":`, m.AuthBy)
-	e.str(`"note":`, m.Note)
-	encodeModel(e, `"user":`, m.User)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"scope":`, m.Scope)
-	e.str(`"risk":`, m.Risk)
-	e.str(`"qr2filename":`, m.Qr2filename)
-	e.int(`"agent_id":`, m.AgentID)
-	e.int(`"assigned_agent":`, m.AssignedAgent)
-	e.str(`"assigned_agent_name":`, m.AssignedAgentName)
-	e.bool(`"includegroupeditemprice":`, m.Includegroupeditemprice)
-	e.bool(`"includegroupeditemqty":`, m.Includegroupeditemqty)
-	e.int(`"daystodeliver":`, m.Daystodeliver)
-	e.str(`"currency":`, m.Currency)
-	e.int(`"currency_code":`, m.CurrencyCode)
-	e.str(`"currency_code_name":`, m.CurrencyCodeName)
-	e.float64(`"currency_conversion_rate":`, m.CurrencyConversionRate)
-	e.bool(`"includequotationlinenotes":`, m.Includequotationlinenotes)
-	e.bool(`"includegrouppriceandqty":`, m.Includegrouppriceandqty)
-	e.str(`"approvalname":`, m.Approvalname)
-	e.str(`"approvalemailaddress":`, m.Approvalemailaddress)
-	e.time(`"approvaldatetime":`, m.Approvaldatetime)
-	e.str(`"approvalnote":`, m.Approvalnote)
-	e.int(`"approvalstate":`, m.Approvalstate)
-	encodeModels(e, `"lines":`, m.Lines)
-	e.bool(`"_validateonly":`, m.Validateonly)
-	e.bool(`"_print_preview":`, m.PrintPreview)
-	e.bool(`"_print_generate":`, m.PrintGenerate)
-	e.str(`"printhtml":`, m.Printhtml)
-	e.int(`"pdf_attachment_id":`, m.PDFAttachmentID)
-	e.str(`"ponumber":`, m.Ponumber)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.str(`"pdftemplate_name":`, m.PdftemplateName)
-	e.bool(`"_create_so":`, m.CreateSo)
-	e.int(`"salesorder_id":`, m.SalesorderID)
-	encodeModel(e, `"salesorder":`, m.Salesorder)
-	e.str(`"signature":`, m.Signature)
-	e.str(`"createdbyagentname":`, m.Createdbyagentname)
-	e.bool(`"quote_viewed":`, m.QuoteViewed)
-	e.int(`"canned_text_id":`, m.CannedTextID)
-	e.str(`"canned_text_name":`, m.CannedTextName)
-	e.str(`"canned_text":`, m.CannedText)
-	e.time(`"last_update_time":`, m.LastUpdateTime)
-	encodeModels(e, `"images":`, m.Images)
-	e.int(`"internal_approval_status":`, m.InternalApprovalStatus)
-	e.bool(`"approval_start":`, m.ApprovalStart)
-	e.int(`"internal_approvalagent":`, m.InternalApprovalagent)
-	e.str(`"internal_approvalemailaddress":`, m.InternalApprovalemailaddress)
-	e.str(`"internal_approvalnote":`, m.InternalApprovalnote)
-	e.int(`"internal_approvalagentid":`, m.InternalApprovalagentid)
-	e.time(`"internal_approvaldatetime":`, m.InternalApprovaldatetime)
-	e.bool(`"requires_approval":`, m.RequiresApproval)
-	e.str(`"ticket_summary":`, m.TicketSummary)
-	e.str(`"ticket_note":`, m.TicketNote)
-	e.int(`"new_ticket_status":`, m.NewTicketStatus)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.int(`"datto_commerce_id":`, m.DattoCommerceID)
-	e.str(`"datto_commerce_url":`, m.DattoCommerceURL)
-	e.str(`"third_party_url":`, m.ThirdPartyURL)
-	e.int(`"dattocommerce_clientid":`, m.DattocommerceClientid)
-	e.str(`"dattocommerce_contactname":`, m.DattocommerceContactname)
-	e.str(`"dattocommerce_contactemail":`, m.DattocommerceContactemail)
-	e.float64(`"deliveryamount":`, m.Deliveryamount)
-	e.int(`"dattocommerce_tenantid":`, m.DattocommerceTenantid)
-	e.float64(`"deliverytax":`, m.Deliverytax)
-	e.bool(`"dontupdateporef":`, m.Dontupdateporef)
-	e.bool(`"can_approve":`, m.CanApprove)
-	encodeModels(e, `"linked_pdf_list_append":`, m.LinkedPDFListAppend)
-	encodeModels(e, `"linked_pdf_list_prepend":`, m.LinkedPDFListPrepend)
-	e.bool(`"automatic_sales_tax":`, m.AutomaticSalesTax)
-	e.int(`"contactuser":`, m.Contactuser)
-	e.str(`"contactusername":`, m.Contactusername)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	encodeModels(e, `"external_links":`, m.ExternalLinks)
-	e.str(`"third_party_number":`, m.ThirdPartyNumber)
-	e.str(`"intacct_class":`, m.IntacctClass)
-	e.str(`"intacct_class_name":`, m.IntacctClassName)
-	e.str(`"intacct_save_location":`, m.IntacctSaveLocation)
-	e.bool(`"is_leased":`, m.IsLeased)
-	e.int(`"term_limit":`, m.TermLimit)
-	e.float64(`"margin":`, m.Margin)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"billingcontactname":`, m.Billingcontactname)
-	e.str(`"billingcontactemailaddress":`, m.Billingcontactemailaddress)
-	e.str(`"billingcontactphonenumber":`, m.Billingcontactphonenumber)
-	e.str(`"so_number":`, m.SoNumber)
-	e.bool(`"use_ticket_approval":`, m.UseTicketApproval)
-	e.int(`"approval_process_id":`, m.ApprovalProcessID)
-	e.int(`"new_approvalprocess_agent_id":`, m.NewApprovalprocessAgentID)
-	e.int(`"new_approvalprocess_user_id":`, m.NewApprovalprocessUserID)
-	encodeModels(e, `"new_approvalprocess_users":`, m.NewApprovalprocessUsers)
-	e.str(`"new_approvalprocess_email":`, m.NewApprovalprocessEmail)
-	e.int(`"new_approvalprocess_cab_id":`, m.NewApprovalprocessCabID)
-	encodeModels(e, `"new_approvalprocess_cab":`, m.NewApprovalprocessCab)
-	e.int(`"site_delivery_override":`, m.SiteDeliveryOverride)
-	e.str(`"address1":`, m.Address1)
-	e.str(`"address2":`, m.Address2)
-	e.str(`"address3":`, m.Address3)
-	e.str(`"address4":`, m.Address4)
-	e.str(`"address5":`, m.Address5)
-	e.str(`"deladdress1":`, m.Deladdress1)
-	e.str(`"deladdress2":`, m.Deladdress2)
-	e.str(`"deladdress3":`, m.Deladdress3)
-	e.str(`"deladdress4":`, m.Deladdress4)
-	e.str(`"deladdress5":`, m.Deladdress5)
-	encodeModel(e, `"address":`, m.Address)
-	encodeModel(e, `"delivery_address":`, m.DeliveryAddress)
-	encodeModels(e, `"workflow_history":`, m.WorkflowHistory)
-	e.int(`"workflow_step":`, m.WorkflowStep)
-	e.int(`"workflow_id":`, m.WorkflowID)
-	e.bool(`"_isclone":`, m.Isclone)
-	e.int(`"_originalid":`, m.Originalid)
-	e.bool(`"_customisepdf":`, m.Customisepdf)
-	e.bool(`"is_customised_pdf":`, m.IsCustomisedPDF)
-	encodeModel(e, `"customisedpdf":`, m.Customisedpdf)
-	e.int(`"new_approvalprocess_role_id":`, m.NewApprovalprocessRoleID)
-	e.bool(`"is_quote_screen":`, m.IsQuoteScreen)
-	e.bool(`"_novalidate":`, m.Novalidate)
-	e.int(`"avalara_details_id":`, m.AvalaraDetailsID)
-	e.int(`"adobe_details_id":`, m.AdobeDetailsID)
-	e.str(`"avalara_details_name":`, m.AvalaraDetailsName)
-	e.bool(`"_startthirdpartysign":`, m.Startthirdpartysign)
-	e.bool(`"_hasadobesignopen":`, m.Hasadobesignopen)
-	e.int(`"top_level_purchase_currency_code":`, m.TopLevelPurchaseCurrencyCode)
-	encodeModel(e, `"tree_purchase_currency":`, m.TreePurchaseCurrency)
-	e.bool(`"_updatepurchasecurrency":`, m.Updatepurchasecurrency)
-	e.bool(`"_dotaxsync":`, m.Dotaxsync)
-	encodeModel(e, `"site":`, m.Site)
-	encodeModel(e, `"originaddress":`, m.Originaddress)
-	e.str(`"originaddress1":`, m.Originaddress1)
-	e.str(`"originaddress2":`, m.Originaddress2)
-	e.str(`"originaddress3":`, m.Originaddress3)
-	e.str(`"originaddress4":`, m.Originaddress4)
-	e.str(`"originaddress5":`, m.Originaddress5)
-	e.close(mark, m.Extra)
-}
+func (m *QuotationHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQuotationHeader) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m QuotationHeader) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extra), fields: []encField{
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(QuotationHeader{}.Customfields)), kSub},
+	{`"id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ID)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Use)), kStr},
+	{`"title":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Title)), kStr},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.TicketID)), kInt},
+	{`"status":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Status)), kInt},
+	{`"po_ref":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PoRef)), kStr},
+	{`"date":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Date)), kTime},
+	{`"expiry_date":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ExpiryDate)), kTime},
+	{`"revenue":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Revenue)), kF64},
+	{`"tax_total":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.TaxTotal)), kF64},
+	{`"total":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Total)), kF64},
+	{`"carriage_desc":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CarriageDesc)), kStr},
+	{`"carriage_price":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CarriagePrice)), kF64},
+	{`"tax_total_estimate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.TaxTotalEstimate)), kF64},
+	{`"auth_by":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AuthBy)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Note)), kStr},
+	{`"user":`, encOne[Users], uint32(unsafe.Offsetof(QuotationHeader{}.User)), kSub},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteName)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ClientName)), kStr},
+	{`"scope":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Scope)), kStr},
+	{`"risk":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Risk)), kStr},
+	{`"qr2filename":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Qr2filename)), kStr},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AgentID)), kInt},
+	{`"assigned_agent":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AssignedAgent)), kInt},
+	{`"assigned_agent_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AssignedAgentName)), kStr},
+	{`"includegroupeditemprice":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includegroupeditemprice)), kBool},
+	{`"includegroupeditemqty":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includegroupeditemqty)), kBool},
+	{`"daystodeliver":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Daystodeliver)), kInt},
+	{`"currency":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Currency)), kStr},
+	{`"currency_code":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CurrencyCode)), kInt},
+	{`"currency_code_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CurrencyCodeName)), kStr},
+	{`"currency_conversion_rate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CurrencyConversionRate)), kF64},
+	{`"includequotationlinenotes":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includequotationlinenotes)), kBool},
+	{`"includegrouppriceandqty":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includegrouppriceandqty)), kBool},
+	{`"approvalname":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalname)), kStr},
+	{`"approvalemailaddress":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalemailaddress)), kStr},
+	{`"approvaldatetime":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvaldatetime)), kTime},
+	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalnote)), kStr},
+	{`"approvalstate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalstate)), kInt},
+	{`"lines":`, encMany[QuotationDetail], uint32(unsafe.Offsetof(QuotationHeader{}.Lines)), kSub},
+	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Validateonly)), kBool},
+	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintPreview)), kBool},
+	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintGenerate)), kBool},
+	{`"printhtml":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Printhtml)), kStr},
+	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PDFAttachmentID)), kInt},
+	{`"ponumber":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Ponumber)), kStr},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PdftemplateID)), kInt},
+	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PdftemplateName)), kStr},
+	{`"_create_so":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CreateSo)), kBool},
+	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.SalesorderID)), kInt},
+	{`"salesorder":`, encOne[OrderHead], uint32(unsafe.Offsetof(QuotationHeader{}.Salesorder)), kSub},
+	{`"signature":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Signature)), kStr},
+	{`"createdbyagentname":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Createdbyagentname)), kStr},
+	{`"quote_viewed":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.QuoteViewed)), kBool},
+	{`"canned_text_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedTextID)), kInt},
+	{`"canned_text_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedTextName)), kStr},
+	{`"canned_text":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedText)), kStr},
+	{`"last_update_time":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.LastUpdateTime)), kTime},
+	{`"images":`, encMany[AttachmentList], uint32(unsafe.Offsetof(QuotationHeader{}.Images)), kSub},
+	{`"internal_approval_status":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalStatus)), kInt},
+	{`"approval_start":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalStart)), kBool},
+	{`"internal_approvalagent":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagent)), kInt},
+	{`"internal_approvalemailaddress":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalemailaddress)), kStr},
+	{`"internal_approvalnote":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalnote)), kStr},
+	{`"internal_approvalagentid":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagentid)), kInt},
+	{`"internal_approvaldatetime":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovaldatetime)), kTime},
+	{`"requires_approval":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.RequiresApproval)), kBool},
+	{`"ticket_summary":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.TicketSummary)), kStr},
+	{`"ticket_note":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.TicketNote)), kStr},
+	{`"new_ticket_status":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewTicketStatus)), kInt},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Importtype)), kStr},
+	{`"datto_commerce_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattoCommerceID)), kInt},
+	{`"datto_commerce_url":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattoCommerceURL)), kStr},
+	{`"third_party_url":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ThirdPartyURL)), kStr},
+	{`"dattocommerce_clientid":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceClientid)), kInt},
+	{`"dattocommerce_contactname":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceContactname)), kStr},
+	{`"dattocommerce_contactemail":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceContactemail)), kStr},
+	{`"deliveryamount":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deliveryamount)), kF64},
+	{`"dattocommerce_tenantid":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceTenantid)), kInt},
+	{`"deliverytax":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deliverytax)), kF64},
+	{`"dontupdateporef":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dontupdateporef)), kBool},
+	{`"can_approve":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CanApprove)), kBool},
+	{`"linked_pdf_list_append":`, encMany[QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), kSub},
+	{`"linked_pdf_list_prepend":`, encMany[QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), kSub},
+	{`"automatic_sales_tax":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AutomaticSalesTax)), kBool},
+	{`"contactuser":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactuser)), kInt},
+	{`"contactusername":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactusername)), kStr},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), kSub},
+	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), kSub},
+	{`"third_party_number":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ThirdPartyNumber)), kStr},
+	{`"intacct_class":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClass)), kStr},
+	{`"intacct_class_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClassName)), kStr},
+	{`"intacct_save_location":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctSaveLocation)), kStr},
+	{`"is_leased":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsLeased)), kBool},
+	{`"term_limit":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.TermLimit)), kInt},
+	{`"margin":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Margin)), kF64},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Warning)), kStr},
+	{`"billingcontactname":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Billingcontactname)), kStr},
+	{`"billingcontactemailaddress":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Billingcontactemailaddress)), kStr},
+	{`"billingcontactphonenumber":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Billingcontactphonenumber)), kStr},
+	{`"so_number":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.SoNumber)), kStr},
+	{`"use_ticket_approval":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.UseTicketApproval)), kBool},
+	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalProcessID)), kInt},
+	{`"new_approvalprocess_agent_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessAgentID)), kInt},
+	{`"new_approvalprocess_user_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUserID)), kInt},
+	{`"new_approvalprocess_users":`, encMany[UsersList], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), kSub},
+	{`"new_approvalprocess_email":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessEmail)), kStr},
+	{`"new_approvalprocess_cab_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCabID)), kInt},
+	{`"new_approvalprocess_cab":`, encMany[CabMember], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), kSub},
+	{`"site_delivery_override":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteDeliveryOverride)), kInt},
+	{`"address1":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address1)), kStr},
+	{`"address2":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address2)), kStr},
+	{`"address3":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address3)), kStr},
+	{`"address4":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address4)), kStr},
+	{`"address5":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address5)), kStr},
+	{`"deladdress1":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress1)), kStr},
+	{`"deladdress2":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress2)), kStr},
+	{`"deladdress3":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress3)), kStr},
+	{`"deladdress4":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress4)), kStr},
+	{`"deladdress5":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress5)), kStr},
+	{`"address":`, encOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Address)), kSub},
+	{`"delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), kSub},
+	{`"workflow_history":`, encMany[WorkflowHistory], uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), kSub},
+	{`"workflow_step":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowStep)), kInt},
+	{`"workflow_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowID)), kInt},
+	{`"_isclone":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Isclone)), kBool},
+	{`"_originalid":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originalid)), kInt},
+	{`"_customisepdf":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Customisepdf)), kBool},
+	{`"is_customised_pdf":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsCustomisedPDF)), kBool},
+	{`"customisedpdf":`, encOne[PDFTemplate], uint32(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), kSub},
+	{`"new_approvalprocess_role_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessRoleID)), kInt},
+	{`"is_quote_screen":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsQuoteScreen)), kBool},
+	{`"_novalidate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Novalidate)), kBool},
+	{`"avalara_details_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AvalaraDetailsID)), kInt},
+	{`"adobe_details_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AdobeDetailsID)), kInt},
+	{`"avalara_details_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AvalaraDetailsName)), kStr},
+	{`"_startthirdpartysign":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Startthirdpartysign)), kBool},
+	{`"_hasadobesignopen":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Hasadobesignopen)), kBool},
+	{`"top_level_purchase_currency_code":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.TopLevelPurchaseCurrencyCode)), kInt},
+	{`"tree_purchase_currency":`, encOne[Currency], uint32(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), kSub},
+	{`"_updatepurchasecurrency":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Updatepurchasecurrency)), kBool},
+	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dotaxsync)), kBool},
+	{`"site":`, encOne[Site], uint32(unsafe.Offsetof(QuotationHeader{}.Site)), kSub},
+	{`"originaddress":`, encOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress)), kSub},
+	{`"originaddress1":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress1)), kStr},
+	{`"originaddress2":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress2)), kStr},
+	{`"originaddress3":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress3)), kStr},
+	{`"originaddress4":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress4)), kStr},
+	{`"originaddress5":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress5)), kStr},
+}}
+
+func (m *QuotationHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQuotationHeader) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectQuotationHeaderPDF = decTable{extra: unsafe.Offsetof(QuotationHeaderPDF{}.Extra), fields: []decField{
+	{"desc", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Desc)), kStr},
+	{"uniqueid", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Uniqueid)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.ID)), kInt},
+	{"quotationheaderid", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Quotationheaderid)), kInt},
+	{"prepend", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Prepend)), kBool},
+}, sorted: []uint16{0, 2, 4, 3, 1}}
+
 func (m *QuotationHeaderPDF) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "desc":
-			ok = d.str(&m.Desc)
-		case "id":
-			ok = d.int(&m.ID)
-		case "prepend":
-			ok = d.bool(&m.Prepend)
-		case "quotationheaderid":
-			ok = d.int(&m.Quotationheaderid)
-		case "uniqueid":
-			ok = d.int(&m.Uniqueid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectQuotationHeaderPDF)
 }
+
+var enctQuotationHeaderPDF = encTable{extra: unsafe.Offsetof(QuotationHeaderPDF{}.Extra), fields: []encField{
+	{`"desc":`, nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Desc)), kStr},
+	{`"uniqueid":`, nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Uniqueid)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.ID)), kInt},
+	{`"quotationheaderid":`, nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Quotationheaderid)), kInt},
+	{`"prepend":`, nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Prepend)), kBool},
+}}
 
 func (m *QuotationHeaderPDF) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"desc":`, m.Desc)
-	e.int(`"uniqueid":`, m.Uniqueid)
-	e.int(`"id":`, m.ID)
-	e.int(`"quotationheaderid":`, m.Quotationheaderid)
-	e.bool(`"prepend":`, m.Prepend)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctQuotationHeaderPDF)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m QuotationHeaderPDF) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationHeaderPDF) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *QuotationView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "quotes":
-			ok = decodeModels(d, &m.Quotes)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectQuotationView = decTable{extra: unsafe.Offsetof(QuotationView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(QuotationView{}.RecordCount)), kInt},
+	{"quotes", decMany[QuotationHeader], uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(QuotationView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(QuotationView{}.PageSize)), kInt},
+}, sorted: []uint16{2, 3, 1, 0}}
+
+func (m *QuotationView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQuotationView) }
+
+var enctQuotationView = encTable{extra: unsafe.Offsetof(QuotationView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(QuotationView{}.RecordCount)), kInt},
+	{`"quotes":`, encMany[QuotationHeader], uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(QuotationView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(QuotationView{}.PageSize)), kInt},
+}}
+
+func (m *QuotationView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQuotationView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *QuotationView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *QuotationView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Quotes) }
-
-func (m *QuotationView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"quotes":`, m.Quotes)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m QuotationView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
-
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *QuotationView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -2,2422 +2,1546 @@
 
 package halopsa
 
-func (m *RTPermission) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "create":
-			ok = d.bool(&m.Create)
-		case "edit":
-			ok = d.bool(&m.Edit)
-		case "id":
-			ok = d.int(&m.ID)
-		case "read":
-			ok = d.bool(&m.Read)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *RTPermission) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.bool(`"create":`, m.Create)
-	e.bool(`"read":`, m.Read)
-	e.bool(`"edit":`, m.Edit)
-	e.close(mark, m.Extra)
-}
+var dectRTPermission = decTable{extra: unsafe.Offsetof(RTPermission{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(RTPermission{}.ID)), kInt},
+	{"create", nil, uint32(unsafe.Offsetof(RTPermission{}.Create)), kBool},
+	{"read", nil, uint32(unsafe.Offsetof(RTPermission{}.Read)), kBool},
+	{"edit", nil, uint32(unsafe.Offsetof(RTPermission{}.Edit)), kBool},
+}, sorted: []uint16{1, 3, 0, 2}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m RTPermission) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *RTPermission) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRTPermission) }
+
+var enctRTPermission = encTable{extra: unsafe.Offsetof(RTPermission{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(RTPermission{}.ID)), kInt},
+	{`"create":`, nil, uint32(unsafe.Offsetof(RTPermission{}.Create)), kBool},
+	{`"read":`, nil, uint32(unsafe.Offsetof(RTPermission{}.Read)), kBool},
+	{`"edit":`, nil, uint32(unsafe.Offsetof(RTPermission{}.Edit)), kBool},
+}}
+
+func (m *RTPermission) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRTPermission) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RTPermission) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Release) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "adoption":
-			ok = d.float64(&m.Adoption)
-		case "branch_id":
-			ok = d.int(&m.BranchID)
-		case "branch_name":
-			ok = d.str(&m.BranchName)
-		case "builddate":
-			ok = d.time(&m.Builddate)
-		case "id":
-			ok = d.int(&m.ID)
-		case "instance_count":
-			ok = d.int(&m.InstanceCount)
-		case "issues_logged":
-			ok = d.int(&m.IssuesLogged)
-		case "jira_name":
-			ok = d.str(&m.JiraName)
-		case "licences":
-			ok = decodeModels(d, &m.Licences)
-		case "major_version_number":
-			ok = d.int(&m.MajorVersionNumber)
-		case "minor_version_number":
-			ok = d.int(&m.MinorVersionNumber)
-		case "name":
-			ok = d.str(&m.Name)
-		case "name_expanded":
-			ok = d.str(&m.NameExpanded)
-		case "note":
-			ok = d.str(&m.Note)
-		case "open_issues":
-			ok = d.int(&m.OpenIssues)
-		case "patch_version_number":
-			ok = d.int(&m.PatchVersionNumber)
-		case "preview_release_email":
-			ok = d.bool(&m.PreviewReleaseEmail)
-		case "product_icon":
-			ok = d.str(&m.ProductIcon)
-		case "product_id":
-			ok = d.int(&m.ProductID)
-		case "product_name":
-			ok = d.str(&m.ProductName)
-		case "public_note":
-			ok = d.str(&m.PublicNote)
-		case "release1_emaildate":
-			ok = d.time(&m.Release1Emaildate)
-		case "release2_emaildate":
-			ok = d.time(&m.Release2Emaildate)
-		case "release3_emaildate":
-			ok = d.time(&m.Release3Emaildate)
-		case "release_email_html":
-			ok = d.str(&m.ReleaseEmailHTML)
-		case "release_email_subject":
-			ok = d.str(&m.ReleaseEmailSubject)
-		case "release_email_tickets":
-			ok = d.ints(&m.ReleaseEmailTickets)
-		case "releasedate":
-			ok = d.time(&m.Releasedate)
-		case "releasenote_count":
-			ok = d.int(&m.ReleasenoteCount)
-		case "releasetype":
-			ok = decodeModel(d, &m.Releasetype)
-		case "releasetype_id":
-			ok = d.int(&m.ReleasetypeID)
-		case "releasetype_name":
-			ok = d.str(&m.ReleasetypeName)
-		case "send_release1_email":
-			ok = d.bool(&m.SendRelease1Email)
-		case "send_release2_email":
-			ok = d.bool(&m.SendRelease2Email)
-		case "send_release3_email":
-			ok = d.bool(&m.SendRelease3Email)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "total_instance_count":
-			ok = d.int(&m.TotalInstanceCount)
-		case "whoreleased_id":
-			ok = d.int(&m.WhoreleasedID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectRelease = decTable{extra: unsafe.Offsetof(Release{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Release{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Release{}.Name)), kStr},
+	{"name_expanded", nil, uint32(unsafe.Offsetof(Release{}.NameExpanded)), kStr},
+	{"releasetype_id", nil, uint32(unsafe.Offsetof(Release{}.ReleasetypeID)), kInt},
+	{"releasetype_name", nil, uint32(unsafe.Offsetof(Release{}.ReleasetypeName)), kStr},
+	{"branch_id", nil, uint32(unsafe.Offsetof(Release{}.BranchID)), kInt},
+	{"branch_name", nil, uint32(unsafe.Offsetof(Release{}.BranchName)), kStr},
+	{"whoreleased_id", nil, uint32(unsafe.Offsetof(Release{}.WhoreleasedID)), kInt},
+	{"builddate", nil, uint32(unsafe.Offsetof(Release{}.Builddate)), kTime},
+	{"releasedate", nil, uint32(unsafe.Offsetof(Release{}.Releasedate)), kTime},
+	{"note", nil, uint32(unsafe.Offsetof(Release{}.Note)), kStr},
+	{"public_note", nil, uint32(unsafe.Offsetof(Release{}.PublicNote)), kStr},
+	{"product_id", nil, uint32(unsafe.Offsetof(Release{}.ProductID)), kInt},
+	{"product_name", nil, uint32(unsafe.Offsetof(Release{}.ProductName)), kStr},
+	{"product_icon", nil, uint32(unsafe.Offsetof(Release{}.ProductIcon)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(Release{}.Sequence)), kInt},
+	{"major_version_number", nil, uint32(unsafe.Offsetof(Release{}.MajorVersionNumber)), kInt},
+	{"minor_version_number", nil, uint32(unsafe.Offsetof(Release{}.MinorVersionNumber)), kInt},
+	{"patch_version_number", nil, uint32(unsafe.Offsetof(Release{}.PatchVersionNumber)), kInt},
+	{"releasenote_count", nil, uint32(unsafe.Offsetof(Release{}.ReleasenoteCount)), kInt},
+	{"release1_emaildate", nil, uint32(unsafe.Offsetof(Release{}.Release1Emaildate)), kTime},
+	{"release2_emaildate", nil, uint32(unsafe.Offsetof(Release{}.Release2Emaildate)), kTime},
+	{"release3_emaildate", nil, uint32(unsafe.Offsetof(Release{}.Release3Emaildate)), kTime},
+	{"send_release1_email", nil, uint32(unsafe.Offsetof(Release{}.SendRelease1Email)), kBool},
+	{"send_release2_email", nil, uint32(unsafe.Offsetof(Release{}.SendRelease2Email)), kBool},
+	{"send_release3_email", nil, uint32(unsafe.Offsetof(Release{}.SendRelease3Email)), kBool},
+	{"preview_release_email", nil, uint32(unsafe.Offsetof(Release{}.PreviewReleaseEmail)), kBool},
+	{"release_email_subject", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailSubject)), kStr},
+	{"release_email_html", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailHTML)), kStr},
+	{"release_email_tickets", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailTickets)), kInts},
+	{"releasetype", decOne[ReleaseType], uint32(unsafe.Offsetof(Release{}.Releasetype)), kSub},
+	{"instance_count", nil, uint32(unsafe.Offsetof(Release{}.InstanceCount)), kInt},
+	{"total_instance_count", nil, uint32(unsafe.Offsetof(Release{}.TotalInstanceCount)), kInt},
+	{"adoption", nil, uint32(unsafe.Offsetof(Release{}.Adoption)), kF64},
+	{"issues_logged", nil, uint32(unsafe.Offsetof(Release{}.IssuesLogged)), kInt},
+	{"open_issues", nil, uint32(unsafe.Offsetof(Release{}.OpenIssues)), kInt},
+	{"licences", decMany[LicenceInfo], uint32(unsafe.Offsetof(Release{}.Licences)), kSub},
+	{"jira_name", nil, uint32(unsafe.Offsetof(Release{}.JiraName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Release{}.Warning)), kStr},
+}, sorted: []uint16{38, 33, 5, 6, 8, 0, 31, 34, 37, 36, 16, 17, 1, 2, 10, 35, 18, 26, 14, 12, 13, 11, 20, 21, 22, 28, 27, 29, 9, 19, 30, 3, 4, 23, 24, 25, 15, 32, 7}}
 
-func (m *Release) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"name_expanded":`, m.NameExpanded)
-	e.int(`"releasetype_id":`, m.ReleasetypeID)
-	e.str(`"releasetype_name":`, m.ReleasetypeName)
-	e.int(`"branch_id":`, m.BranchID)
-	e.str(`"branch_name":`, m.BranchName)
-	e.int(`"whoreleased_id":`, m.WhoreleasedID)
-	e.time(`"builddate":`, m.Builddate)
-	e.time(`"releasedate":`, m.Releasedate)
-	e.str(`"note":`, m.Note)
-	e.str(`"public_note":`, m.PublicNote)
-	e.int(`"product_id":`, m.ProductID)
-	e.str(`"product_name":`, m.ProductName)
-	e.str(`"product_icon":`, m.ProductIcon)
-	e.int(`"sequence":`, m.Sequence)
-	e.int(`"major_version_number":`, m.MajorVersionNumber)
-	e.int(`"minor_version_number":`, m.MinorVersionNumber)
-	e.int(`"patch_version_number":`, m.PatchVersionNumber)
-	e.int(`"releasenote_count":`, m.ReleasenoteCount)
-	e.time(`"release1_emaildate":`, m.Release1Emaildate)
-	e.time(`"release2_emaildate":`, m.Release2Emaildate)
-	e.time(`"release3_emaildate":`, m.Release3Emaildate)
-	e.bool(`"send_release1_email":`, m.SendRelease1Email)
-	e.bool(`"send_release2_email":`, m.SendRelease2Email)
-	e.bool(`"send_release3_email":`, m.SendRelease3Email)
-	e.bool(`"preview_release_email":`, m.PreviewReleaseEmail)
-	e.str(`"release_email_subject":`, m.ReleaseEmailSubject)
-	e.str(`"release_email_html":`, m.ReleaseEmailHTML)
-	e.ints(`"release_email_tickets":`, m.ReleaseEmailTickets)
-	encodeModel(e, `"releasetype":`, m.Releasetype)
-	e.int(`"instance_count":`, m.InstanceCount)
-	e.int(`"total_instance_count":`, m.TotalInstanceCount)
-	e.float64(`"adoption":`, m.Adoption)
-	e.int(`"issues_logged":`, m.IssuesLogged)
-	e.int(`"open_issues":`, m.OpenIssues)
-	encodeModels(e, `"licences":`, m.Licences)
-	e.str(`"jira_name":`, m.JiraName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Release) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRelease) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Release) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctRelease = encTable{extra: unsafe.Offsetof(Release{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Release{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Release{}.Name)), kStr},
+	{`"name_expanded":`, nil, uint32(unsafe.Offsetof(Release{}.NameExpanded)), kStr},
+	{`"releasetype_id":`, nil, uint32(unsafe.Offsetof(Release{}.ReleasetypeID)), kInt},
+	{`"releasetype_name":`, nil, uint32(unsafe.Offsetof(Release{}.ReleasetypeName)), kStr},
+	{`"branch_id":`, nil, uint32(unsafe.Offsetof(Release{}.BranchID)), kInt},
+	{`"branch_name":`, nil, uint32(unsafe.Offsetof(Release{}.BranchName)), kStr},
+	{`"whoreleased_id":`, nil, uint32(unsafe.Offsetof(Release{}.WhoreleasedID)), kInt},
+	{`"builddate":`, nil, uint32(unsafe.Offsetof(Release{}.Builddate)), kTime},
+	{`"releasedate":`, nil, uint32(unsafe.Offsetof(Release{}.Releasedate)), kTime},
+	{`"note":`, nil, uint32(unsafe.Offsetof(Release{}.Note)), kStr},
+	{`"public_note":`, nil, uint32(unsafe.Offsetof(Release{}.PublicNote)), kStr},
+	{`"product_id":`, nil, uint32(unsafe.Offsetof(Release{}.ProductID)), kInt},
+	{`"product_name":`, nil, uint32(unsafe.Offsetof(Release{}.ProductName)), kStr},
+	{`"product_icon":`, nil, uint32(unsafe.Offsetof(Release{}.ProductIcon)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(Release{}.Sequence)), kInt},
+	{`"major_version_number":`, nil, uint32(unsafe.Offsetof(Release{}.MajorVersionNumber)), kInt},
+	{`"minor_version_number":`, nil, uint32(unsafe.Offsetof(Release{}.MinorVersionNumber)), kInt},
+	{`"patch_version_number":`, nil, uint32(unsafe.Offsetof(Release{}.PatchVersionNumber)), kInt},
+	{`"releasenote_count":`, nil, uint32(unsafe.Offsetof(Release{}.ReleasenoteCount)), kInt},
+	{`"release1_emaildate":`, nil, uint32(unsafe.Offsetof(Release{}.Release1Emaildate)), kTime},
+	{`"release2_emaildate":`, nil, uint32(unsafe.Offsetof(Release{}.Release2Emaildate)), kTime},
+	{`"release3_emaildate":`, nil, uint32(unsafe.Offsetof(Release{}.Release3Emaildate)), kTime},
+	{`"send_release1_email":`, nil, uint32(unsafe.Offsetof(Release{}.SendRelease1Email)), kBool},
+	{`"send_release2_email":`, nil, uint32(unsafe.Offsetof(Release{}.SendRelease2Email)), kBool},
+	{`"send_release3_email":`, nil, uint32(unsafe.Offsetof(Release{}.SendRelease3Email)), kBool},
+	{`"preview_release_email":`, nil, uint32(unsafe.Offsetof(Release{}.PreviewReleaseEmail)), kBool},
+	{`"release_email_subject":`, nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailSubject)), kStr},
+	{`"release_email_html":`, nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailHTML)), kStr},
+	{`"release_email_tickets":`, nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailTickets)), kInts},
+	{`"releasetype":`, encOne[ReleaseType], uint32(unsafe.Offsetof(Release{}.Releasetype)), kSub},
+	{`"instance_count":`, nil, uint32(unsafe.Offsetof(Release{}.InstanceCount)), kInt},
+	{`"total_instance_count":`, nil, uint32(unsafe.Offsetof(Release{}.TotalInstanceCount)), kInt},
+	{`"adoption":`, nil, uint32(unsafe.Offsetof(Release{}.Adoption)), kF64},
+	{`"issues_logged":`, nil, uint32(unsafe.Offsetof(Release{}.IssuesLogged)), kInt},
+	{`"open_issues":`, nil, uint32(unsafe.Offsetof(Release{}.OpenIssues)), kInt},
+	{`"licences":`, encMany[LicenceInfo], uint32(unsafe.Offsetof(Release{}.Licences)), kSub},
+	{`"jira_name":`, nil, uint32(unsafe.Offsetof(Release{}.JiraName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Release{}.Warning)), kStr},
+}}
+
+func (m *Release) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRelease) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Release) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ReleaseBranch) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "product_id":
-			ok = d.int(&m.ProductID)
-		case "releasenoteset":
-			ok = d.int(&m.Releasenoteset)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectReleaseBranch = decTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ID)), kInt},
+	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ProductID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Name)), kStr},
+	{"releasenoteset", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Releasenoteset)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Warning)), kStr},
+}, sorted: []uint16{4, 0, 2, 1, 3}}
 
-func (m *ReleaseBranch) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"product_id":`, m.ProductID)
-	e.str(`"name":`, m.Name)
-	e.int(`"releasenoteset":`, m.Releasenoteset)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ReleaseBranch) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseBranch) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ReleaseBranch) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctReleaseBranch = encTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ID)), kInt},
+	{`"product_id":`, nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ProductID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Name)), kStr},
+	{`"releasenoteset":`, nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Releasenoteset)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Warning)), kStr},
+}}
+
+func (m *ReleaseBranch) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseBranch) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseBranch) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ReleaseComponent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "product_id":
-			ok = d.int(&m.ProductID)
-		case "product_name":
-			ok = d.str(&m.ProductName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectReleaseComponent = decTable{extra: unsafe.Offsetof(ReleaseComponent{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.Name)), kStr},
+	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ProductID)), kInt},
+	{"product_name", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ProductName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.Warning)), kStr},
+}, sorted: []uint16{4, 0, 1, 2, 3}}
 
-func (m *ReleaseComponent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"product_id":`, m.ProductID)
-	e.str(`"product_name":`, m.ProductName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ReleaseComponent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseComponent) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ReleaseComponent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctReleaseComponent = encTable{extra: unsafe.Offsetof(ReleaseComponent{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseComponent{}.Name)), kStr},
+	{`"product_id":`, nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ProductID)), kInt},
+	{`"product_name":`, nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ProductName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseComponent{}.Warning)), kStr},
+}}
+
+func (m *ReleaseComponent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseComponent) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseComponent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ReleaseNote) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "category":
-			ok = d.str(&m.Category)
-		case "changeinformation":
-			ok = d.str(&m.Changeinformation)
-		case "changeinformationexists":
-			ok = d.bool(&m.Changeinformationexists)
-		case "date":
-			ok = d.time(&m.Date)
-		case "group":
-			ok = decodeModel(d, &m.Group)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "important":
-			ok = d.bool(&m.Important)
-		case "month":
-			ok = d.str(&m.Month)
-		case "note":
-			ok = d.str(&m.Note)
-		case "version":
-			ok = d.str(&m.Version)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectReleaseNote = decTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ReleaseNote{}.ID)), kInt},
+	{"note", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Note)), kStr},
+	{"category", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Category)), kStr},
+	{"important", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Important)), kBool},
+	{"group_id", nil, uint32(unsafe.Offsetof(ReleaseNote{}.GroupID)), kInt},
+	{"changeinformation", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Changeinformation)), kStr},
+	{"changeinformationexists", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Changeinformationexists)), kBool},
+	{"date", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Date)), kTime},
+	{"month", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Month)), kStr},
+	{"version", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Version)), kStr},
+	{"group", decOne[ReleaseNoteGroup], uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kSub},
+}, sorted: []uint16{2, 5, 6, 7, 10, 4, 0, 3, 8, 1, 9}}
 
-func (m *ReleaseNote) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"note":`, m.Note)
-	e.str(`"category":`, m.Category)
-	e.bool(`"important":`, m.Important)
-	e.int(`"group_id":`, m.GroupID)
-	e.str(`"changeinformation":`, m.Changeinformation)
-	e.bool(`"changeinformationexists":`, m.Changeinformationexists)
-	e.time(`"date":`, m.Date)
-	e.str(`"month":`, m.Month)
-	e.str(`"version":`, m.Version)
-	encodeModel(e, `"group":`, m.Group)
-	e.close(mark, m.Extra)
-}
+func (m *ReleaseNote) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseNote) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ReleaseNote) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctReleaseNote = encTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.ID)), kInt},
+	{`"note":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Note)), kStr},
+	{`"category":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Category)), kStr},
+	{`"important":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Important)), kBool},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.GroupID)), kInt},
+	{`"changeinformation":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Changeinformation)), kStr},
+	{`"changeinformationexists":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Changeinformationexists)), kBool},
+	{`"date":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Date)), kTime},
+	{`"month":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Month)), kStr},
+	{`"version":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Version)), kStr},
+	{`"group":`, encOne[ReleaseNoteGroup], uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kSub},
+}}
+
+func (m *ReleaseNote) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseNote) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseNote) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ReleaseNoteGroup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "releasenote":
-			ok = d.str(&m.Releasenote)
-		case "releasenotes":
-			ok = decodeModels(d, &m.Releasenotes)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectReleaseNoteGroup = decTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Name)), kStr},
+	{"releasenote", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenote)), kStr},
+	{"releasenotes", decMany[ReleaseNote], uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Warning)), kStr},
+}, sorted: []uint16{4, 0, 1, 2, 3}}
 
-func (m *ReleaseNoteGroup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"releasenote":`, m.Releasenote)
-	encodeModels(e, `"releasenotes":`, m.Releasenotes)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ReleaseNoteGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseNoteGroup) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ReleaseNoteGroup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctReleaseNoteGroup = encTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Name)), kStr},
+	{`"releasenote":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenote)), kStr},
+	{`"releasenotes":`, encMany[ReleaseNote], uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Warning)), kStr},
+}}
+
+func (m *ReleaseNoteGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseNoteGroup) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseNoteGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ReleasePipeline) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "active":
-			ok = d.bool(&m.Active)
-		case "devops_details_id":
-			ok = d.int(&m.DevopsDetailsID)
-		case "devops_pipeline_id":
-			ok = d.int(&m.DevopsPipelineID)
-		case "devops_project_id":
-			ok = d.str(&m.DevopsProjectID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "integration_link":
-			ok = d.int(&m.IntegrationLink)
-		case "linked_product":
-			ok = d.int(&m.LinkedProduct)
-		case "linked_product_name":
-			ok = d.str(&m.LinkedProductName)
-		case "name":
-			ok = d.str(&m.Name)
-		case "pipeline_mappings":
-			ok = decodeModels(d, &m.PipelineMappings)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectReleasePipeline = decTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Name)), kStr},
+	{"integration_link", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.IntegrationLink)), kInt},
+	{"linked_product", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.LinkedProduct)), kInt},
+	{"devops_pipeline_id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsPipelineID)), kInt},
+	{"devops_details_id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsDetailsID)), kInt},
+	{"active", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Active)), kBool},
+	{"devops_project_id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsProjectID)), kStr},
+	{"pipeline_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), kSub},
+	{"linked_product_name", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.LinkedProductName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Warning)), kStr},
+}, sorted: []uint16{10, 6, 5, 4, 7, 0, 2, 3, 9, 1, 8}}
 
-func (m *ReleasePipeline) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"integration_link":`, m.IntegrationLink)
-	e.int(`"linked_product":`, m.LinkedProduct)
-	e.int(`"devops_pipeline_id":`, m.DevopsPipelineID)
-	e.int(`"devops_details_id":`, m.DevopsDetailsID)
-	e.bool(`"active":`, m.Active)
-	e.str(`"devops_project_id":`, m.DevopsProjectID)
-	encodeModels(e, `"pipeline_mappings":`, m.PipelineMappings)
-	e.str(`"linked_product_name":`, m.LinkedProductName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ReleasePipeline) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleasePipeline) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ReleasePipeline) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctReleasePipeline = encTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Name)), kStr},
+	{`"integration_link":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.IntegrationLink)), kInt},
+	{`"linked_product":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.LinkedProduct)), kInt},
+	{`"devops_pipeline_id":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsPipelineID)), kInt},
+	{`"devops_details_id":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsDetailsID)), kInt},
+	{`"active":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Active)), kBool},
+	{`"devops_project_id":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsProjectID)), kStr},
+	{`"pipeline_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), kSub},
+	{`"linked_product_name":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.LinkedProductName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Warning)), kStr},
+}}
+
+func (m *ReleasePipeline) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleasePipeline) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleasePipeline) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ReleaseProduct) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "branches":
-			ok = decodeModels(d, &m.Branches)
-		case "components":
-			ok = decodeModels(d, &m.Components)
-		case "default_pipeline":
-			ok = d.int(&m.DefaultPipeline)
-		case "default_pipeline_name":
-			ok = d.str(&m.DefaultPipelineName)
-		case "devops_details_id":
-			ok = d.int(&m.DevopsDetailsID)
-		case "devops_details_name":
-			ok = d.str(&m.DevopsDetailsName)
-		case "devops_id":
-			ok = d.str(&m.DevopsID)
-		case "devops_instance":
-			ok = decodeModel(d, &m.DevopsInstance)
-		case "devops_name":
-			ok = d.str(&m.DevopsName)
-		case "devops_otherfield_mappings":
-			ok = decodeModels(d, &m.DevopsOtherfieldMappings)
-		case "devops_project":
-			ok = decodeModel(d, &m.DevopsProject)
-		case "devops_url":
-			ok = d.str(&m.DevopsURL)
-		case "github_repo":
-			ok = d.str(&m.GithubRepo)
-		case "id":
-			ok = d.int(&m.ID)
-		case "jira_details_id":
-			ok = d.int(&m.JiraDetailsID)
-		case "jira_details_name":
-			ok = d.str(&m.JiraDetailsName)
-		case "jira_instance":
-			ok = decodeModel(d, &m.JiraInstance)
-		case "jira_project":
-			ok = decodeModel(d, &m.JiraProject)
-		case "jirafield_mappings":
-			ok = decodeModels(d, &m.JirafieldMappings)
-		case "logo":
-			ok = d.str(&m.Logo)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_icon":
-			ok = d.str(&m.NewIcon)
-		case "release_count":
-			ok = d.int(&m.ReleaseCount)
-		case "release_emails":
-			ok = decodeModels(d, &m.ReleaseEmails)
-		case "show_devops_mappings":
-			ok = d.bool(&m.ShowDevopsMappings)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "third_party_name":
-			ok = d.str(&m.ThirdPartyName)
-		case "third_party_url":
-			ok = d.str(&m.ThirdPartyURL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectReleaseProduct = decTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Name)), kStr},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyID)), kStr},
+	{"release_count", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseCount)), kInt},
+	{"logo", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Logo)), kStr},
+	{"new_icon", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.NewIcon)), kStr},
+	{"release_emails", decMany[ReleaseProductEmail], uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), kSub},
+	{"components", decMany[ReleaseComponent], uint32(unsafe.Offsetof(ReleaseProduct{}.Components)), kSub},
+	{"third_party_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyName)), kStr},
+	{"third_party_url", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyURL)), kStr},
+	{"devops_project", decOne[DevOpsProject], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), kSub},
+	{"devops_otherfield_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), kSub},
+	{"devops_details_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsID)), kInt},
+	{"devops_details_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsName)), kStr},
+	{"devops_instance", decOne[AzureDevOpsDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), kSub},
+	{"show_devops_mappings", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ShowDevopsMappings)), kBool},
+	{"github_repo", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.GithubRepo)), kStr},
+	{"branches", decMany[ReleaseBranch], uint32(unsafe.Offsetof(ReleaseProduct{}.Branches)), kSub},
+	{"jira_details_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsID)), kInt},
+	{"jira_details_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsName)), kStr},
+	{"jira_instance", decOne[JiraDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), kSub},
+	{"jirafield_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), kSub},
+	{"jira_project", decOne[KeyPair2], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), kSub},
+	{"devops_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsID)), kStr},
+	{"devops_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsName)), kStr},
+	{"devops_url", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsURL)), kStr},
+	{"default_pipeline", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DefaultPipeline)), kInt},
+	{"default_pipeline_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DefaultPipelineName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Warning)), kStr},
+}, sorted: []uint16{28, 17, 7, 26, 27, 12, 13, 23, 14, 24, 11, 10, 25, 16, 0, 18, 19, 20, 22, 21, 4, 1, 5, 3, 6, 15, 2, 8, 9}}
 
-func (m *ReleaseProduct) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	e.int(`"release_count":`, m.ReleaseCount)
-	e.str(`"logo":`, m.Logo)
-	e.str(`"new_icon":`, m.NewIcon)
-	encodeModels(e, `"release_emails":`, m.ReleaseEmails)
-	encodeModels(e, `"components":`, m.Components)
-	e.str(`"third_party_name":`, m.ThirdPartyName)
-	e.str(`"third_party_url":`, m.ThirdPartyURL)
-	encodeModel(e, `"devops_project":`, m.DevopsProject)
-	encodeModels(e, `"devops_otherfield_mappings":`, m.DevopsOtherfieldMappings)
-	e.int(`"devops_details_id":`, m.DevopsDetailsID)
-	e.str(`"devops_details_name":`, m.DevopsDetailsName)
-	encodeModel(e, `"devops_instance":`, m.DevopsInstance)
-	e.bool(`"show_devops_mappings":`, m.ShowDevopsMappings)
-	e.str(`"github_repo":`, m.GithubRepo)
-	encodeModels(e, `"branches":`, m.Branches)
-	e.int(`"jira_details_id":`, m.JiraDetailsID)
-	e.str(`"jira_details_name":`, m.JiraDetailsName)
-	encodeModel(e, `"jira_instance":`, m.JiraInstance)
-	encodeModels(e, `"jirafield_mappings":`, m.JirafieldMappings)
-	encodeModel(e, `"jira_project":`, m.JiraProject)
-	e.str(`"devops_id":`, m.DevopsID)
-	e.str(`"devops_name":`, m.DevopsName)
-	e.str(`"devops_url":`, m.DevopsURL)
-	e.int(`"default_pipeline":`, m.DefaultPipeline)
-	e.str(`"default_pipeline_name":`, m.DefaultPipelineName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ReleaseProduct) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseProduct) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ReleaseProduct) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctReleaseProduct = encTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Name)), kStr},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyID)), kStr},
+	{`"release_count":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseCount)), kInt},
+	{`"logo":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Logo)), kStr},
+	{`"new_icon":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.NewIcon)), kStr},
+	{`"release_emails":`, encMany[ReleaseProductEmail], uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), kSub},
+	{`"components":`, encMany[ReleaseComponent], uint32(unsafe.Offsetof(ReleaseProduct{}.Components)), kSub},
+	{`"third_party_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyName)), kStr},
+	{`"third_party_url":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyURL)), kStr},
+	{`"devops_project":`, encOne[DevOpsProject], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), kSub},
+	{`"devops_otherfield_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), kSub},
+	{`"devops_details_id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsID)), kInt},
+	{`"devops_details_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsName)), kStr},
+	{`"devops_instance":`, encOne[AzureDevOpsDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), kSub},
+	{`"show_devops_mappings":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ShowDevopsMappings)), kBool},
+	{`"github_repo":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.GithubRepo)), kStr},
+	{`"branches":`, encMany[ReleaseBranch], uint32(unsafe.Offsetof(ReleaseProduct{}.Branches)), kSub},
+	{`"jira_details_id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsID)), kInt},
+	{`"jira_details_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsName)), kStr},
+	{`"jira_instance":`, encOne[JiraDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), kSub},
+	{`"jirafield_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), kSub},
+	{`"jira_project":`, encOne[KeyPair2], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), kSub},
+	{`"devops_id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsID)), kStr},
+	{`"devops_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsName)), kStr},
+	{`"devops_url":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsURL)), kStr},
+	{`"default_pipeline":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DefaultPipeline)), kInt},
+	{`"default_pipeline_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DefaultPipelineName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Warning)), kStr},
+}}
+
+func (m *ReleaseProduct) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseProduct) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseProduct) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectReleaseProductEmail = decTable{extra: unsafe.Offsetof(ReleaseProductEmail{}.Extra), fields: []decField{
+	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ProductID)), kInt},
+	{"release_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleaseID)), kInt},
+	{"releasetype_name", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleasetypeName)), kStr},
+	{"emailtemplate_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.EmailtemplateID)), kInt},
+	{"emailtemplate_name", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.EmailtemplateName)), kStr},
+	{"change_status_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ChangeStatusID)), kInt},
+	{"push_to_children", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.PushToChildren)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.Warning)), kStr},
+}, sorted: []uint16{7, 5, 3, 4, 0, 6, 1, 2}}
+
 func (m *ReleaseProductEmail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "change_status_id":
-			ok = d.int(&m.ChangeStatusID)
-		case "emailtemplate_id":
-			ok = d.int(&m.EmailtemplateID)
-		case "emailtemplate_name":
-			ok = d.str(&m.EmailtemplateName)
-		case "product_id":
-			ok = d.int(&m.ProductID)
-		case "push_to_children":
-			ok = d.bool(&m.PushToChildren)
-		case "release_id":
-			ok = d.int(&m.ReleaseID)
-		case "releasetype_name":
-			ok = d.str(&m.ReleasetypeName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectReleaseProductEmail)
 }
+
+var enctReleaseProductEmail = encTable{extra: unsafe.Offsetof(ReleaseProductEmail{}.Extra), fields: []encField{
+	{`"product_id":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ProductID)), kInt},
+	{`"release_id":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleaseID)), kInt},
+	{`"releasetype_name":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleasetypeName)), kStr},
+	{`"emailtemplate_id":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.EmailtemplateID)), kInt},
+	{`"emailtemplate_name":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.EmailtemplateName)), kStr},
+	{`"change_status_id":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ChangeStatusID)), kInt},
+	{`"push_to_children":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.PushToChildren)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.Warning)), kStr},
+}}
 
 func (m *ReleaseProductEmail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"product_id":`, m.ProductID)
-	e.int(`"release_id":`, m.ReleaseID)
-	e.str(`"releasetype_name":`, m.ReleasetypeName)
-	e.int(`"emailtemplate_id":`, m.EmailtemplateID)
-	e.str(`"emailtemplate_name":`, m.EmailtemplateName)
-	e.int(`"change_status_id":`, m.ChangeStatusID)
-	e.bool(`"push_to_children":`, m.PushToChildren)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctReleaseProductEmail)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ReleaseProductEmail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseProductEmail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ReleaseType) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "releasenoteset":
-			ok = d.int(&m.Releasenoteset)
-		case "spotlight_template_id":
-			ok = d.int(&m.SpotlightTemplateID)
-		case "spotlight_template_name":
-			ok = d.str(&m.SpotlightTemplateName)
-		case "template_id":
-			ok = d.int(&m.TemplateID)
-		case "template_name":
-			ok = d.str(&m.TemplateName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectReleaseType = decTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ReleaseType{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ReleaseType{}.Name)), kStr},
+	{"releasenoteset", nil, uint32(unsafe.Offsetof(ReleaseType{}.Releasenoteset)), kInt},
+	{"template_id", nil, uint32(unsafe.Offsetof(ReleaseType{}.TemplateID)), kInt},
+	{"template_name", nil, uint32(unsafe.Offsetof(ReleaseType{}.TemplateName)), kStr},
+	{"spotlight_template_id", nil, uint32(unsafe.Offsetof(ReleaseType{}.SpotlightTemplateID)), kInt},
+	{"spotlight_template_name", nil, uint32(unsafe.Offsetof(ReleaseType{}.SpotlightTemplateName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseType{}.Warning)), kStr},
+}, sorted: []uint16{7, 0, 1, 2, 5, 6, 3, 4}}
 
-func (m *ReleaseType) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"releasenoteset":`, m.Releasenoteset)
-	e.int(`"template_id":`, m.TemplateID)
-	e.str(`"template_name":`, m.TemplateName)
-	e.int(`"spotlight_template_id":`, m.SpotlightTemplateID)
-	e.str(`"spotlight_template_name":`, m.SpotlightTemplateName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ReleaseType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseType) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ReleaseType) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctReleaseType = encTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.Name)), kStr},
+	{`"releasenoteset":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.Releasenoteset)), kInt},
+	{`"template_id":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.TemplateID)), kInt},
+	{`"template_name":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.TemplateName)), kStr},
+	{`"spotlight_template_id":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.SpotlightTemplateID)), kInt},
+	{`"spotlight_template_name":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.SpotlightTemplateName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.Warning)), kStr},
+}}
+
+func (m *ReleaseType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseType) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectRemoteSessionData = decTable{extra: unsafe.Offsetof(RemoteSessionData{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.ID)), kInt},
+	{"thirdpartyid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Thirdpartyid)), kStr},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.TicketID)), kInt},
+	{"actionnumber", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Actionnumber)), kInt},
+	{"calllogid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Calllogid)), kInt},
+	{"customername", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Customername)), kStr},
+	{"sitename", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sitename)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Username)), kStr},
+	{"emailaddress", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Emailaddress)), kStr},
+	{"sessionstate", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionstate)), kInt},
+	{"sessionfinished", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionfinished)), kBool},
+	{"unum", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Unum)), kInt},
+	{"uname", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Uname)), kStr},
+	{"queuedate", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Queuedate)), kTime},
+	{"leftqueuedate", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Leftqueuedate)), kTime},
+	{"sessionstartdate", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionstartdate)), kTime},
+	{"sessionenddate", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionenddate)), kTime},
+	{"matchedclient", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Matchedclient)), kInt},
+	{"matchedsite", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Matchedsite)), kInt},
+	{"matcheduser", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Matcheduser)), kStr},
+	{"outcome", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Outcome)), kInt},
+	{"phonenumber", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Phonenumber)), kStr},
+	{"notes", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Notes)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Summary)), kStr},
+	{"resolved", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Resolved)), kBool},
+	{"isnewreq", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Isnewreq)), kBool},
+	{"userid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Userid)), kInt},
+	{"livechatid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Livechatid)), kInt},
+	{"clientid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Clientid)), kInt},
+	{"siteid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Siteid)), kInt},
+	{"_override_create_action", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.OverrideCreateAction)), kBool},
+	{"time_taken", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.TimeTaken)), kF64},
+	{"_warning", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Warning)), kStr},
+	{"agent_url", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.AgentURL)), kStr},
+	{"new_webhook_password", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.NewWebhookPassword)), kStr},
+	{"module_id", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.ModuleID)), kInt},
+	{"recording_url", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.RecordingURL)), kStr},
+}, sorted: []uint16{30, 32, 3, 33, 4, 28, 5, 8, 0, 25, 14, 27, 17, 18, 19, 35, 34, 22, 20, 21, 13, 36, 24, 16, 10, 15, 9, 29, 6, 23, 1, 2, 31, 12, 11, 26, 7}}
+
 func (m *RemoteSessionData) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_override_create_action":
-			ok = d.bool(&m.OverrideCreateAction)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actionnumber":
-			ok = d.int(&m.Actionnumber)
-		case "agent_url":
-			ok = d.str(&m.AgentURL)
-		case "calllogid":
-			ok = d.int(&m.Calllogid)
-		case "clientid":
-			ok = d.int(&m.Clientid)
-		case "customername":
-			ok = d.str(&m.Customername)
-		case "emailaddress":
-			ok = d.str(&m.Emailaddress)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isnewreq":
-			ok = d.bool(&m.Isnewreq)
-		case "leftqueuedate":
-			ok = d.time(&m.Leftqueuedate)
-		case "livechatid":
-			ok = d.int(&m.Livechatid)
-		case "matchedclient":
-			ok = d.int(&m.Matchedclient)
-		case "matchedsite":
-			ok = d.int(&m.Matchedsite)
-		case "matcheduser":
-			ok = d.str(&m.Matcheduser)
-		case "module_id":
-			ok = d.int(&m.ModuleID)
-		case "new_webhook_password":
-			ok = d.str(&m.NewWebhookPassword)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "outcome":
-			ok = d.int(&m.Outcome)
-		case "phonenumber":
-			ok = d.str(&m.Phonenumber)
-		case "queuedate":
-			ok = d.time(&m.Queuedate)
-		case "recording_url":
-			ok = d.str(&m.RecordingURL)
-		case "resolved":
-			ok = d.bool(&m.Resolved)
-		case "sessionenddate":
-			ok = d.time(&m.Sessionenddate)
-		case "sessionfinished":
-			ok = d.bool(&m.Sessionfinished)
-		case "sessionstartdate":
-			ok = d.time(&m.Sessionstartdate)
-		case "sessionstate":
-			ok = d.int(&m.Sessionstate)
-		case "siteid":
-			ok = d.int(&m.Siteid)
-		case "sitename":
-			ok = d.str(&m.Sitename)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "thirdpartyid":
-			ok = d.str(&m.Thirdpartyid)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "time_taken":
-			ok = d.float64(&m.TimeTaken)
-		case "uname":
-			ok = d.str(&m.Uname)
-		case "unum":
-			ok = d.int(&m.Unum)
-		case "userid":
-			ok = d.int(&m.Userid)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectRemoteSessionData)
 }
+
+var enctRemoteSessionData = encTable{extra: unsafe.Offsetof(RemoteSessionData{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.ID)), kInt},
+	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Thirdpartyid)), kStr},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.TicketID)), kInt},
+	{`"actionnumber":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Actionnumber)), kInt},
+	{`"calllogid":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Calllogid)), kInt},
+	{`"customername":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Customername)), kStr},
+	{`"sitename":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sitename)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Username)), kStr},
+	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Emailaddress)), kStr},
+	{`"sessionstate":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionstate)), kInt},
+	{`"sessionfinished":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionfinished)), kBool},
+	{`"unum":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Unum)), kInt},
+	{`"uname":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Uname)), kStr},
+	{`"queuedate":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Queuedate)), kTime},
+	{`"leftqueuedate":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Leftqueuedate)), kTime},
+	{`"sessionstartdate":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionstartdate)), kTime},
+	{`"sessionenddate":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionenddate)), kTime},
+	{`"matchedclient":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Matchedclient)), kInt},
+	{`"matchedsite":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Matchedsite)), kInt},
+	{`"matcheduser":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Matcheduser)), kStr},
+	{`"outcome":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Outcome)), kInt},
+	{`"phonenumber":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Phonenumber)), kStr},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Notes)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Summary)), kStr},
+	{`"resolved":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Resolved)), kBool},
+	{`"isnewreq":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Isnewreq)), kBool},
+	{`"userid":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Userid)), kInt},
+	{`"livechatid":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Livechatid)), kInt},
+	{`"clientid":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Clientid)), kInt},
+	{`"siteid":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Siteid)), kInt},
+	{`"_override_create_action":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.OverrideCreateAction)), kBool},
+	{`"time_taken":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.TimeTaken)), kF64},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Warning)), kStr},
+	{`"agent_url":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.AgentURL)), kStr},
+	{`"new_webhook_password":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.NewWebhookPassword)), kStr},
+	{`"module_id":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.ModuleID)), kInt},
+	{`"recording_url":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.RecordingURL)), kStr},
+}}
 
 func (m *RemoteSessionData) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"thirdpartyid":`, m.Thirdpartyid)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"actionnumber":`, m.Actionnumber)
-	e.int(`"calllogid":`, m.Calllogid)
-	e.str(`"customername":`, m.Customername)
-	e.str(`"sitename":`, m.Sitename)
-	e.str(`"username":`, m.Username)
-	e.str(`"emailaddress":`, m.Emailaddress)
-	e.int(`"sessionstate":`, m.Sessionstate)
-	e.bool(`"sessionfinished":`, m.Sessionfinished)
-	e.int(`"unum":`, m.Unum)
-	e.str(`"uname":`, m.Uname)
-	e.time(`"queuedate":`, m.Queuedate)
-	e.time(`"leftqueuedate":`, m.Leftqueuedate)
-	e.time(`"sessionstartdate":`, m.Sessionstartdate)
-	e.time(`"sessionenddate":`, m.Sessionenddate)
-	e.int(`"matchedclient":`, m.Matchedclient)
-	e.int(`"matchedsite":`, m.Matchedsite)
-	e.str(`"matcheduser":`, m.Matcheduser)
-	e.int(`"outcome":`, m.Outcome)
-	e.str(`"phonenumber":`, m.Phonenumber)
-	e.str(`"notes":`, m.Notes)
-	e.str(`"summary":`, m.Summary)
-	e.bool(`"resolved":`, m.Resolved)
-	e.bool(`"isnewreq":`, m.Isnewreq)
-	e.int(`"userid":`, m.Userid)
-	e.int(`"livechatid":`, m.Livechatid)
-	e.int(`"clientid":`, m.Clientid)
-	e.int(`"siteid":`, m.Siteid)
-	e.bool(`"_override_create_action":`, m.OverrideCreateAction)
-	e.float64(`"time_taken":`, m.TimeTaken)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"agent_url":`, m.AgentURL)
-	e.str(`"new_webhook_password":`, m.NewWebhookPassword)
-	e.int(`"module_id":`, m.ModuleID)
-	e.str(`"recording_url":`, m.RecordingURL)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctRemoteSessionData)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m RemoteSessionData) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RemoteSessionData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectRemoteSessionTeams = decTable{extra: unsafe.Offsetof(RemoteSessionTeams{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Name)), kStr},
+	{"thirdpartyname", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Thirdpartyname)), kStr},
+	{"thirdpartyid", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Thirdpartyid)), kStr},
+	{"msid", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Msid)), kInt},
+	{"active", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Active)), kBool},
+	{"default", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Default)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Warning)), kStr},
+}, sorted: []uint16{7, 5, 6, 0, 4, 1, 3, 2}}
+
 func (m *RemoteSessionTeams) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "active":
-			ok = d.bool(&m.Active)
-		case "default":
-			ok = d.bool(&m.Default)
-		case "id":
-			ok = d.int(&m.ID)
-		case "msid":
-			ok = d.int(&m.Msid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "thirdpartyid":
-			ok = d.str(&m.Thirdpartyid)
-		case "thirdpartyname":
-			ok = d.str(&m.Thirdpartyname)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectRemoteSessionTeams)
 }
+
+var enctRemoteSessionTeams = encTable{extra: unsafe.Offsetof(RemoteSessionTeams{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Name)), kStr},
+	{`"thirdpartyname":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Thirdpartyname)), kStr},
+	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Thirdpartyid)), kStr},
+	{`"msid":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Msid)), kInt},
+	{`"active":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Active)), kBool},
+	{`"default":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Default)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Warning)), kStr},
+}}
 
 func (m *RemoteSessionTeams) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"thirdpartyname":`, m.Thirdpartyname)
-	e.str(`"thirdpartyid":`, m.Thirdpartyid)
-	e.int(`"msid":`, m.Msid)
-	e.bool(`"active":`, m.Active)
-	e.bool(`"default":`, m.Default)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctRemoteSessionTeams)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m RemoteSessionTeams) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RemoteSessionTeams) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ReportContent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "base_link":
-			ok = d.str(&m.BaseLink)
-		case "chart_dataset":
-			ok = d.raws(&m.ChartDataset)
-		case "chart_dataset1":
-			ok = d.raws(&m.ChartDataset1)
-		case "chart_dataset2":
-			ok = d.raws(&m.ChartDataset2)
-		case "chart_dataset3":
-			ok = d.raws(&m.ChartDataset3)
-		case "chart_dataset4":
-			ok = d.raws(&m.ChartDataset4)
-		case "chart_dataset5":
-			ok = d.raws(&m.ChartDataset5)
-		case "chart_labels":
-			ok = d.raws(&m.ChartLabels)
-		case "datasets":
-			ok = d.rawMap(&m.Datasets)
-		case "load_error":
-			ok = d.str(&m.LoadError)
-		case "loaded":
-			ok = d.bool(&m.Loaded)
-		case "rows":
-			ok = d.raw(&m.Rows)
-		case "table_html":
-			ok = d.str(&m.TableHTML)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectReportContent = decTable{extra: unsafe.Offsetof(ReportContent{}.Extra), fields: []decField{
+	{"loaded", nil, uint32(unsafe.Offsetof(ReportContent{}.Loaded)), kBool},
+	{"load_error", nil, uint32(unsafe.Offsetof(ReportContent{}.LoadError)), kStr},
+	{"rows", nil, uint32(unsafe.Offsetof(ReportContent{}.Rows)), kRaw},
+	{"chart_labels", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartLabels)), kRaws},
+	{"chart_dataset", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset)), kRaws},
+	{"chart_dataset1", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset1)), kRaws},
+	{"chart_dataset2", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset2)), kRaws},
+	{"chart_dataset3", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset3)), kRaws},
+	{"chart_dataset4", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset4)), kRaws},
+	{"chart_dataset5", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset5)), kRaws},
+	{"base_link", nil, uint32(unsafe.Offsetof(ReportContent{}.BaseLink)), kStr},
+	{"table_html", nil, uint32(unsafe.Offsetof(ReportContent{}.TableHTML)), kStr},
+	{"datasets", nil, uint32(unsafe.Offsetof(ReportContent{}.Datasets)), kMap},
+}, sorted: []uint16{10, 4, 5, 6, 7, 8, 9, 3, 12, 1, 0, 2, 11}}
 
-func (m *ReportContent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.bool(`"loaded":`, m.Loaded)
-	e.str(`"load_error":`, m.LoadError)
-	e.raw(`"rows":`, m.Rows)
-	e.raws(`"chart_labels":`, m.ChartLabels)
-	e.raws(`"chart_dataset":`, m.ChartDataset)
-	e.raws(`"chart_dataset1":`, m.ChartDataset1)
-	e.raws(`"chart_dataset2":`, m.ChartDataset2)
-	e.raws(`"chart_dataset3":`, m.ChartDataset3)
-	e.raws(`"chart_dataset4":`, m.ChartDataset4)
-	e.raws(`"chart_dataset5":`, m.ChartDataset5)
-	e.str(`"base_link":`, m.BaseLink)
-	e.str(`"table_html":`, m.TableHTML)
-	e.rawMap(`"datasets":`, m.Datasets)
-	e.close(mark, m.Extra)
-}
+func (m *ReportContent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReportContent) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ReportContent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctReportContent = encTable{extra: unsafe.Offsetof(ReportContent{}.Extra), fields: []encField{
+	{`"loaded":`, nil, uint32(unsafe.Offsetof(ReportContent{}.Loaded)), kBool},
+	{`"load_error":`, nil, uint32(unsafe.Offsetof(ReportContent{}.LoadError)), kStr},
+	{`"rows":`, nil, uint32(unsafe.Offsetof(ReportContent{}.Rows)), kRaw},
+	{`"chart_labels":`, nil, uint32(unsafe.Offsetof(ReportContent{}.ChartLabels)), kRaws},
+	{`"chart_dataset":`, nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset)), kRaws},
+	{`"chart_dataset1":`, nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset1)), kRaws},
+	{`"chart_dataset2":`, nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset2)), kRaws},
+	{`"chart_dataset3":`, nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset3)), kRaws},
+	{`"chart_dataset4":`, nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset4)), kRaws},
+	{`"chart_dataset5":`, nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset5)), kRaws},
+	{`"base_link":`, nil, uint32(unsafe.Offsetof(ReportContent{}.BaseLink)), kStr},
+	{`"table_html":`, nil, uint32(unsafe.Offsetof(ReportContent{}.TableHTML)), kStr},
+	{`"datasets":`, nil, uint32(unsafe.Offsetof(ReportContent{}.Datasets)), kMap},
+}}
+
+func (m *ReportContent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReportContent) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReportContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ReportView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		case "reports":
-			ok = decodeModels(d, &m.Reports)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectReportView = decTable{extra: unsafe.Offsetof(ReportView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(ReportView{}.RecordCount)), kInt},
+	{"reports", decMany[AnalyzerProfileList], uint32(unsafe.Offsetof(ReportView{}.Reports)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(ReportView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(ReportView{}.PageSize)), kInt},
+}, sorted: []uint16{2, 3, 0, 1}}
+
+func (m *ReportView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReportView) }
+
+var enctReportView = encTable{extra: unsafe.Offsetof(ReportView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(ReportView{}.RecordCount)), kInt},
+	{`"reports":`, encMany[AnalyzerProfileList], uint32(unsafe.Offsetof(ReportView{}.Reports)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(ReportView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(ReportView{}.PageSize)), kInt},
+}}
+
+func (m *ReportView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReportView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *ReportView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *ReportView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Reports) }
 
-func (m *ReportView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"reports":`, m.Reports)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
+var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(RequestType{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(RequestType{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(RequestType{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(RequestType{}.Name)), kStr},
+	{"use", nil, uint32(unsafe.Offsetof(RequestType{}.Use)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(RequestType{}.Sequence)), kInt},
+	{"default_sla_guid", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSLAGUID)), kStr},
+	{"group_id", nil, uint32(unsafe.Offsetof(RequestType{}.GroupID)), kInt},
+	{"group_name", nil, uint32(unsafe.Offsetof(RequestType{}.GroupName)), kStr},
+	{"jira_issue_type", nil, uint32(unsafe.Offsetof(RequestType{}.JiraIssueType)), kStr},
+	{"ticket_count", nil, uint32(unsafe.Offsetof(RequestType{}.TicketCount)), kInt},
+	{"cancreate", nil, uint32(unsafe.Offsetof(RequestType{}.Cancreate)), kBool},
+	{"agentscanselect", nil, uint32(unsafe.Offsetof(RequestType{}.Agentscanselect)), kBool},
+	{"itilrequesttype", nil, uint32(unsafe.Offsetof(RequestType{}.Itilrequesttype)), kInt},
+	{"allowattachments", nil, uint32(unsafe.Offsetof(RequestType{}.Allowattachments)), kBool},
+	{"copyattachmentstochild", nil, uint32(unsafe.Offsetof(RequestType{}.Copyattachmentstochild)), kBool},
+	{"copyattachmentstorelated", nil, uint32(unsafe.Offsetof(RequestType{}.Copyattachmentstorelated)), kBool},
+	{"is_sprint", nil, uint32(unsafe.Offsetof(RequestType{}.IsSprint)), kBool},
+	{"fieldidlist", nil, uint32(unsafe.Offsetof(RequestType{}.Fieldidlist)), kInts},
+	{"enduserscanselect", nil, uint32(unsafe.Offsetof(RequestType{}.Enduserscanselect)), kBool},
+	{"anonymouscanselect", nil, uint32(unsafe.Offsetof(RequestType{}.Anonymouscanselect)), kBool},
+	{"hasmandatorytechfields", nil, uint32(unsafe.Offsetof(RequestType{}.Hasmandatorytechfields)), kBool},
+	{"hasmandatoryuserfields", nil, uint32(unsafe.Offsetof(RequestType{}.Hasmandatoryuserfields)), kBool},
+	{"visible", nil, uint32(unsafe.Offsetof(RequestType{}.Visible)), kBool},
+	{"statusafteruserupdate", nil, uint32(unsafe.Offsetof(RequestType{}.Statusafteruserupdate)), kInt},
+	{"statusafteruserupdate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.StatusafteruserupdateGUID)), kStr},
+	{"statusaftersupplierupdate", nil, uint32(unsafe.Offsetof(RequestType{}.Statusaftersupplierupdate)), kInt},
+	{"statusaftersupplierupdate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.StatusaftersupplierupdateGUID)), kStr},
+	{"closedrequestswithupdates", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestswithupdates)), kInt},
+	{"pendingrequestswithupdates", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestswithupdates)), kInt},
+	{"portalcanreopen", nil, uint32(unsafe.Offsetof(RequestType{}.Portalcanreopen)), kBool},
+	{"closedrequestswithupdatesincpending", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestswithupdatesincpending)), kBool},
+	{"includeinmobiledbsync", nil, uint32(unsafe.Offsetof(RequestType{}.Includeinmobiledbsync)), kBool},
+	{"workflow_id", nil, uint32(unsafe.Offsetof(RequestType{}.WorkflowID)), kInt},
+	{"workflow_guid", nil, uint32(unsafe.Offsetof(RequestType{}.WorkflowGUID)), kStr},
+	{"always_bcc", nil, uint32(unsafe.Offsetof(RequestType{}.AlwaysBcc)), kStr},
+	{"reopenedstatus", nil, uint32(unsafe.Offsetof(RequestType{}.Reopenedstatus)), kInt},
+	{"reopenedstatus_guid", nil, uint32(unsafe.Offsetof(RequestType{}.ReopenedstatusGUID)), kStr},
+	{"closedrequestsemailid", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestsemailid)), kInt},
+	{"closedrequestsemailguid", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestsemailguid)), kStr},
+	{"pendingrequestsemailid", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestsemailid)), kInt},
+	{"pendingrequestsemailguid", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestsemailguid)), kStr},
+	{"closedrequestsemail_name", nil, uint32(unsafe.Offsetof(RequestType{}.ClosedrequestsemailName)), kStr},
+	{"pendingrequestsemail_name", nil, uint32(unsafe.Offsetof(RequestType{}.PendingrequestsemailName)), kStr},
+	{"closeduserupdatehours", nil, uint32(unsafe.Offsetof(RequestType{}.Closeduserupdatehours)), kF64},
+	{"pendinguserupdatehours", nil, uint32(unsafe.Offsetof(RequestType{}.Pendinguserupdatehours)), kF64},
+	{"webannouncement", nil, uint32(unsafe.Offsetof(RequestType{}.Webannouncement)), kStr},
+	{"chargerate", nil, uint32(unsafe.Offsetof(RequestType{}.Chargerate)), kInt},
+	{"initial_status", nil, uint32(unsafe.Offsetof(RequestType{}.InitialStatus)), kInt},
+	{"initial_status_guid", nil, uint32(unsafe.Offsetof(RequestType{}.InitialStatusGUID)), kStr},
+	{"default_team_to_agents_default", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTeamToAgentsDefault)), kBool},
+	{"default_sla", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSLA)), kInt},
+	{"default_category_1", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory1)), kStr},
+	{"default_category_2", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory2)), kStr},
+	{"default_category_3", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory3)), kStr},
+	{"default_category_4", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory4)), kStr},
+	{"default_summary", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSummary)), kStr},
+	{"default_details", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultDetails)), kStr},
+	{"default_details_html", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultDetailsHTML)), kStr},
+	{"default_excludefromsla", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultExcludefromsla)), kBool},
+	{"default_showforusers", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultShowforusers)), kBool},
+	{"default_sendack", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendack)), kInt},
+	{"default_sendemail", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendemail)), kBool},
+	{"default_matchedkbid", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultMatchedkbid)), kInt},
+	{"default_kb_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKbName)), kStr},
+	{"default_kb_accessible_for_enduser", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKbAccessibleForEnduser)), kBool},
+	{"allowall_actions", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallActions)), kBool},
+	{"allowall_team", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallTeam)), kBool},
+	{"allowed_teams", decMany[SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedTeams)), kSub},
+	{"allowed_actions", decMany[Restriction], uint32(unsafe.Offsetof(RequestType{}.AllowedActions)), kSub},
+	{"allowall_status", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallStatus)), kBool},
+	{"allowed_status", decMany[RequestTypeStatus], uint32(unsafe.Offsetof(RequestType{}.AllowedStatus)), kSub},
+	{"allowall_category1", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory1)), kBool},
+	{"allowed_category1", decMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory1)), kSub},
+	{"allowall_category2", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory2)), kBool},
+	{"allowed_category2", decMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory2)), kSub},
+	{"allowall_category3", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory3)), kBool},
+	{"allowed_category3", decMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory3)), kSub},
+	{"allowall_category4", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory4)), kBool},
+	{"allowed_category4", decMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory4)), kSub},
+	{"approval_process_id", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessID)), kInt},
+	{"approval_process_guid", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessGUID)), kStr},
+	{"approval_process_name", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessName)), kStr},
+	{"from_mailbox_id", nil, uint32(unsafe.Offsetof(RequestType{}.FromMailboxID)), kInt},
+	{"hide_respond", nil, uint32(unsafe.Offsetof(RequestType{}.HideRespond)), kBool},
+	{"close_kb_action", nil, uint32(unsafe.Offsetof(RequestType{}.CloseKbAction)), kInt},
+	{"default_product_id", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultProductID)), kInt},
+	{"default_product_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultProductName)), kStr},
+	{"default_budgettype_id", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultBudgettypeID)), kInt},
+	{"default_budgettype_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultBudgettypeName)), kStr},
+	{"email_start_tag_override", nil, uint32(unsafe.Offsetof(RequestType{}.EmailStartTagOverride)), kStr},
+	{"email_end_tag_override", nil, uint32(unsafe.Offsetof(RequestType{}.EmailEndTagOverride)), kStr},
+	{"acknowledgementtemplate", nil, uint32(unsafe.Offsetof(RequestType{}.Acknowledgementtemplate)), kInt},
+	{"acknowledgementtemplate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateGUID)), kStr},
+	{"acknowledgementtemplate_name", nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateName)), kStr},
+	{"acknowledgementtemplateooh", nil, uint32(unsafe.Offsetof(RequestType{}.Acknowledgementtemplateooh)), kInt},
+	{"acknowledgementtemplateooh_guid", nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateoohGUID)), kStr},
+	{"acknowledgementtemplateooh_name", nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateoohName)), kStr},
+	{"dontsendslareminders", nil, uint32(unsafe.Offsetof(RequestType{}.Dontsendslareminders)), kBool},
+	{"dontusependingclosure", nil, uint32(unsafe.Offsetof(RequestType{}.Dontusependingclosure)), kBool},
+	{"database_lookup_id", nil, uint32(unsafe.Offsetof(RequestType{}.DatabaseLookupID)), kInt},
+	{"database_lookup_name", nil, uint32(unsafe.Offsetof(RequestType{}.DatabaseLookupName)), kStr},
+	{"applydefaultsontypechangebool", nil, uint32(unsafe.Offsetof(RequestType{}.Applydefaultsontypechangebool)), kBool},
+	{"allowtickettypetobechild", nil, uint32(unsafe.Offsetof(RequestType{}.Allowtickettypetobechild)), kBool},
+	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(RequestType{}.Fields)), kSub},
+	{"default_estimate", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultEstimate)), kF64},
+	{"mustclosechildbeforeclosurebool", nil, uint32(unsafe.Offsetof(RequestType{}.Mustclosechildbeforeclosurebool)), kBool},
+	{"default_sendremoteinvite", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendremoteinvite)), kInt},
+	{"logtimeindays", nil, uint32(unsafe.Offsetof(RequestType{}.Logtimeindays)), kBool},
+	{"logtimeindaysincrement", nil, uint32(unsafe.Offsetof(RequestType{}.Logtimeindaysincrement)), kF64},
+	{"usetimeslotsforstartandtargettimes", nil, uint32(unsafe.Offsetof(RequestType{}.Usetimeslotsforstartandtargettimes)), kBool},
+	{"childticketcolumnsoverride", nil, uint32(unsafe.Offsetof(RequestType{}.Childticketcolumnsoverride)), kInt},
+	{"childticketcolumnsoverride_guid", nil, uint32(unsafe.Offsetof(RequestType{}.ChildticketcolumnsoverrideGUID)), kStr},
+	{"childticketcolumnsoverride_name", nil, uint32(unsafe.Offsetof(RequestType{}.ChildticketcolumnsoverrideName)), kStr},
+	{"showunborntab", nil, uint32(unsafe.Offsetof(RequestType{}.Showunborntab)), kBool},
+	{"allowcustomiseunborn", nil, uint32(unsafe.Offsetof(RequestType{}.Allowcustomiseunborn)), kBool},
+	{"inform_account_manager", nil, uint32(unsafe.Offsetof(RequestType{}.InformAccountManager)), kBool},
+	{"statusaftertechupdate", nil, uint32(unsafe.Offsetof(RequestType{}.Statusaftertechupdate)), kInt},
+	{"statusaftertechupdate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.StatusaftertechupdateGUID)), kStr},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(RequestType{}.PdftemplateID)), kInt},
+	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(RequestType{}.PdftemplateName)), kStr},
+	{"quote_pdftemplate_id", nil, uint32(unsafe.Offsetof(RequestType{}.QuotePdftemplateID)), kInt},
+	{"quote_pdftemplate_name", nil, uint32(unsafe.Offsetof(RequestType{}.QuotePdftemplateName)), kStr},
+	{"maximumRestrictedPriority", nil, uint32(unsafe.Offsetof(RequestType{}.MaximumRestrictedPriority)), kInt},
+	{"auto_respond_logged_manually", nil, uint32(unsafe.Offsetof(RequestType{}.AutoRespondLoggedManually)), kInt},
+	{"autoCloseHours", nil, uint32(unsafe.Offsetof(RequestType{}.AutoCloseHours)), kInt},
+	{"allowed_clients", decMany[AreaRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedClients)), kSub},
+	{"closedrequestreplylimit", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestreplylimit)), kInt},
+	{"pendingrequestreplylimit", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestreplylimit)), kInt},
+	{"alluserscanviewit", nil, uint32(unsafe.Offsetof(RequestType{}.Alluserscanviewit)), kBool},
+	{"alluserscanview", nil, uint32(unsafe.Offsetof(RequestType{}.Alluserscanview)), kInt},
+	{"thisentitycanbevotedfor", nil, uint32(unsafe.Offsetof(RequestType{}.Thisentitycanbevotedfor)), kBool},
+	{"show_vote_comment", nil, uint32(unsafe.Offsetof(RequestType{}.ShowVoteComment)), kBool},
+	{"overridewiththefollowingtemplatewhenloggingmanually", nil, uint32(unsafe.Offsetof(RequestType{}.Overridewiththefollowingtemplatewhenloggingmanually)), kInt},
+	{"overridewiththefollowingtemplatewhenloggingmanually_guid", nil, uint32(unsafe.Offsetof(RequestType{}.OverridewiththefollowingtemplatewhenloggingmanuallyGUID)), kStr},
+	{"editservstatus", nil, uint32(unsafe.Offsetof(RequestType{}.Editservstatus)), kBool},
+	{"appointmentdefaultbody", nil, uint32(unsafe.Offsetof(RequestType{}.Appointmentdefaultbody)), kInt},
+	{"appointmentdefaultbody_guid", nil, uint32(unsafe.Offsetof(RequestType{}.AppointmentdefaultbodyGUID)), kStr},
+	{"appointmentdefaultbody_name", nil, uint32(unsafe.Offsetof(RequestType{}.AppointmentdefaultbodyName)), kStr},
+	{"setrelatedservicesfromassets", nil, uint32(unsafe.Offsetof(RequestType{}.Setrelatedservicesfromassets)), kBool},
+	{"default_sendtosoc", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendtosoc)), kInt},
+	{"default_soctargettype", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargettype)), kInt},
+	{"default_soctargetid", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetid)), kStr},
+	{"default_soctargetname", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetname)), kStr},
+	{"soc_default_target", decOne[KeyPair2], uint32(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), kSub},
+	{"forwardinboundupdates", nil, uint32(unsafe.Offsetof(RequestType{}.Forwardinboundupdates)), kBool},
+	{"default_appointment_summary", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentSummary)), kStr},
+	{"default_appointment_details", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentDetails)), kStr},
+	{"displayonquicktime", nil, uint32(unsafe.Offsetof(RequestType{}.Displayonquicktime)), kBool},
+	{"statusafterapproverupdate", nil, uint32(unsafe.Offsetof(RequestType{}.Statusafterapproverupdate)), kInt},
+	{"statusafterapproverupdate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.StatusafterapproverupdateGUID)), kStr},
+	{"display_audit_tab", nil, uint32(unsafe.Offsetof(RequestType{}.DisplayAuditTab)), kBool},
+	{"overwrite_showforusers", nil, uint32(unsafe.Offsetof(RequestType{}.OverwriteShowforusers)), kBool},
+	{"default_services", decMany[ServSiteList], uint32(unsafe.Offsetof(RequestType{}.DefaultServices)), kSub},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(RequestType{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(RequestType{}.AccessControlLevel)), kInt},
+	{"showdownvote", nil, uint32(unsafe.Offsetof(RequestType{}.Showdownvote)), kBool},
+	{"addactionstolinked", nil, uint32(unsafe.Offsetof(RequestType{}.Addactionstolinked)), kInt},
+	{"addnoteonlytolinked", nil, uint32(unsafe.Offsetof(RequestType{}.Addnoteonlytolinked)), kBool},
+	{"dontconfirm_updateparent", nil, uint32(unsafe.Offsetof(RequestType{}.DontconfirmUpdateparent)), kBool},
+	{"default_impact", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultImpact)), kInt},
+	{"default_risklevel", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultRisklevel)), kInt},
+	{"default_justification", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultJustification)), kStr},
+	{"default_impactdescription", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultImpactdescription)), kStr},
+	{"default_riskleveldescription", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultRiskleveldescription)), kStr},
+	{"default_testplan", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTestplan)), kStr},
+	{"default_backoutplan", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultBackoutplan)), kStr},
+	{"default_communicationplan", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCommunicationplan)), kStr},
+	{"default_changeinformation_html", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultChangeinformationHTML)), kStr},
+	{"isbillable", nil, uint32(unsafe.Offsetof(RequestType{}.Isbillable)), kBool},
+	{"items_are_billable", nil, uint32(unsafe.Offsetof(RequestType{}.ItemsAreBillable)), kBool},
+	{"defaultresourcetype", nil, uint32(unsafe.Offsetof(RequestType{}.Defaultresourcetype)), kInt},
+	{"defaultresourcetype_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeName)), kStr},
+	{"defaultlisttype", nil, uint32(unsafe.Offsetof(RequestType{}.Defaultlisttype)), kInt},
+	{"defaulttab", nil, uint32(unsafe.Offsetof(RequestType{}.Defaulttab)), kInt},
+	{"defaultsync_to_sentinel", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultsyncToSentinel)), kBool},
+	{"adduserupdatestochildren", nil, uint32(unsafe.Offsetof(RequestType{}.Adduserupdatestochildren)), kBool},
+	{"default_targetdate", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTargetdate)), kInt},
+	{"allowed_resourcebooking_teams", decMany[SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), kSub},
+	{"defaultresourcetype_name_agent", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeNameAgent)), kStr},
+	{"agentresourcebookingtype", nil, uint32(unsafe.Offsetof(RequestType{}.Agentresourcebookingtype)), kInt},
+	{"userbookfromportal", nil, uint32(unsafe.Offsetof(RequestType{}.Userbookfromportal)), kBool},
+	{"defaultresourcetype_agent", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeAgent)), kInt},
+	{"defaultagentresourcebookingduration_id", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultagentresourcebookingdurationID)), kInt},
+	{"rtdefaultagentresourcebookingduration_name", nil, uint32(unsafe.Offsetof(RequestType{}.RtdefaultagentresourcebookingdurationName)), kStr},
+	{"showopenusertickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopenusertickets)), kBool},
+	{"showopensitetickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopensitetickets)), kBool},
+	{"showopenclienttickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopenclienttickets)), kBool},
+	{"showopendevicetickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopendevicetickets)), kBool},
+	{"showuserfeed", nil, uint32(unsafe.Offsetof(RequestType{}.Showuserfeed)), kBool},
+	{"updateservicestatus", nil, uint32(unsafe.Offsetof(RequestType{}.Updateservicestatus)), kBool},
+	{"default_servicestatusnote", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultServicestatusnote)), kStr},
+	{"attendeesenduser", nil, uint32(unsafe.Offsetof(RequestType{}.Attendeesenduser)), kInt},
+	{"showautomationstab", nil, uint32(unsafe.Offsetof(RequestType{}.Showautomationstab)), kBool},
+	{"showbillingtab", nil, uint32(unsafe.Offsetof(RequestType{}.Showbillingtab)), kBool},
+	{"showsuggestionstab", nil, uint32(unsafe.Offsetof(RequestType{}.Showsuggestionstab)), kBool},
+	{"showoppcontacttab", nil, uint32(unsafe.Offsetof(RequestType{}.Showoppcontacttab)), kBool},
+	{"showactivestatuskanban", nil, uint32(unsafe.Offsetof(RequestType{}.Showactivestatuskanban)), kBool},
+	{"ganttgrandchildview", nil, uint32(unsafe.Offsetof(RequestType{}.Ganttgrandchildview)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(RequestType{}.Warning)), kStr},
+	{"submitlabeloverride", nil, uint32(unsafe.Offsetof(RequestType{}.Submitlabeloverride)), kStr},
+	{"allowall_appointment_types", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallAppointmentTypes)), kBool},
+	{"include_appointments_scheduled_hours", nil, uint32(unsafe.Offsetof(RequestType{}.IncludeAppointmentsScheduledHours)), kBool},
+	{"ticketlinktype", nil, uint32(unsafe.Offsetof(RequestType{}.Ticketlinktype)), kInt},
+	{"allowed_appointment_types", decMany[AppointmentTypeRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), kSub},
+	{"allowall_iframe_customtabs", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallIframeCustomtabs)), kBool},
+	{"allowed_iframe_customtabs", decMany[IframeTabRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), kSub},
+	{"default_sync_to_salesforce", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSyncToSalesforce)), kBool},
+	{"salesforce_default_stage", nil, uint32(unsafe.Offsetof(RequestType{}.SalesforceDefaultStage)), kInt},
+	{"show_add_note", nil, uint32(unsafe.Offsetof(RequestType{}.ShowAddNote)), kBool},
+	{"auto_delete_data", nil, uint32(unsafe.Offsetof(RequestType{}.AutoDeleteData)), kInt},
+	{"auto_delete_days", nil, uint32(unsafe.Offsetof(RequestType{}.AutoDeleteDays)), kInt},
+	{"show_child_tasks_type", nil, uint32(unsafe.Offsetof(RequestType{}.ShowChildTasksType)), kInt},
+	{"pin_important_actions", nil, uint32(unsafe.Offsetof(RequestType{}.PinImportantActions)), kBool},
+	{"showdecendantwarningoptions", nil, uint32(unsafe.Offsetof(RequestType{}.Showdecendantwarningoptions)), kBool},
+	{"statusafterresourcebook", nil, uint32(unsafe.Offsetof(RequestType{}.Statusafterresourcebook)), kInt},
+	{"parentstatusafterallchildclosed", nil, uint32(unsafe.Offsetof(RequestType{}.Parentstatusafterallchildclosed)), kInt},
+	{"parentstatusafterallchildclosed_name", nil, uint32(unsafe.Offsetof(RequestType{}.ParentstatusafterallchildclosedName)), kStr},
+	{"allowlogonbehalfof", nil, uint32(unsafe.Offsetof(RequestType{}.Allowlogonbehalfof)), kInt},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestType{}.Translations)), kSub},
+	{"auto_create_appt", nil, uint32(unsafe.Offsetof(RequestType{}.AutoCreateAppt)), kInt},
+	{"hide_anon_contact_info", nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonContactInfo)), kBool},
+	{"ticket_created_override", nil, uint32(unsafe.Offsetof(RequestType{}.TicketCreatedOverride)), kStr},
+	{"newrequestmessage", nil, uint32(unsafe.Offsetof(RequestType{}.Newrequestmessage)), kStr},
+	{"allow_anonymous_logging", nil, uint32(unsafe.Offsetof(RequestType{}.AllowAnonymousLogging)), kBool},
+	{"published_id", nil, uint32(unsafe.Offsetof(RequestType{}.PublishedID)), kStr},
+	{"cors_whitelist_list", decMany[KeyPair2], uint32(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), kSub},
+	{"add_ack_attachments", nil, uint32(unsafe.Offsetof(RequestType{}.AddAckAttachments)), kBool},
+	{"defaultpagerdutyservice", nil, uint32(unsafe.Offsetof(RequestType{}.Defaultpagerdutyservice)), kStr},
+	{"defaultpagerdutyservice_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultpagerdutyserviceName)), kStr},
+	{"defaultsidebarcollapsed", nil, uint32(unsafe.Offsetof(RequestType{}.Defaultsidebarcollapsed)), kBool},
+	{"logonbehalflabeloverride", nil, uint32(unsafe.Offsetof(RequestType{}.Logonbehalflabeloverride)), kStr},
+	{"tab_display", nil, uint32(unsafe.Offsetof(RequestType{}.TabDisplay)), kInt},
+	{"sprint_tickettype_id", nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeID)), kInt},
+	{"sprint_tickettype_name", nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeName)), kStr},
+	{"usemilestones", nil, uint32(unsafe.Offsetof(RequestType{}.Usemilestones)), kBool},
+	{"tab_config", decMany[TabConfig], uint32(unsafe.Offsetof(RequestType{}.TabConfig)), kSub},
+	{"enableusermentions", nil, uint32(unsafe.Offsetof(RequestType{}.Enableusermentions)), kBool},
+	{"sladontclose", nil, uint32(unsafe.Offsetof(RequestType{}.Sladontclose)), kBool},
+	{"pendingdontclose", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingdontclose)), kBool},
+	{"minattachments", nil, uint32(unsafe.Offsetof(RequestType{}.Minattachments)), kInt},
+	{"enableforecasting", nil, uint32(unsafe.Offsetof(RequestType{}.Enableforecasting)), kBool},
+	{"make_cc_followers", nil, uint32(unsafe.Offsetof(RequestType{}.MakeCcFollowers)), kBool},
+	{"default_kanban_view", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKanbanView)), kInt},
+	{"showgeneralsurveyfields", nil, uint32(unsafe.Offsetof(RequestType{}.Showgeneralsurveyfields)), kBool},
+	{"default_send_to_pagerduty", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendToPagerduty)), kBool},
+	{"completion_status_type", nil, uint32(unsafe.Offsetof(RequestType{}.CompletionStatusType)), kInt},
+	{"show_project_task_dates", nil, uint32(unsafe.Offsetof(RequestType{}.ShowProjectTaskDates)), kBool},
+	{"project_type", nil, uint32(unsafe.Offsetof(RequestType{}.ProjectType)), kInt},
+	{"auto_forward_email_updates", nil, uint32(unsafe.Offsetof(RequestType{}.AutoForwardEmailUpdates)), kInt},
+	{"default_is_sensitive", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultIsSensitive)), kBool},
+	{"process_open_tickets", nil, uint32(unsafe.Offsetof(RequestType{}.ProcessOpenTickets)), kInt},
+	{"todolistportalvisibility", nil, uint32(unsafe.Offsetof(RequestType{}.Todolistportalvisibility)), kInt},
+	{"legacy_print_request_details", nil, uint32(unsafe.Offsetof(RequestType{}.LegacyPrintRequestDetails)), kBool},
+	{"legacy_print_service_form", nil, uint32(unsafe.Offsetof(RequestType{}.LegacyPrintServiceForm)), kBool},
+	{"default_appt_type", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultApptType)), kInt},
+	{"show_child_assets", nil, uint32(unsafe.Offsetof(RequestType{}.ShowChildAssets)), kBool},
+	{"hide_anon_phonenumber", nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonPhonenumber)), kBool},
+	{"showconfirmemail", nil, uint32(unsafe.Offsetof(RequestType{}.Showconfirmemail)), kBool},
+	{"ticket_status_after_appointment", nil, uint32(unsafe.Offsetof(RequestType{}.TicketStatusAfterAppointment)), kInt},
+	{"max_open_per_user", nil, uint32(unsafe.Offsetof(RequestType{}.MaxOpenPerUser)), kInt},
+	{"max_total_per_user", nil, uint32(unsafe.Offsetof(RequestType{}.MaxTotalPerUser)), kInt},
+	{"max_open_per_user_reached", nil, uint32(unsafe.Offsetof(RequestType{}.MaxOpenPerUserReached)), kBool},
+	{"max_total_per_user_reached", nil, uint32(unsafe.Offsetof(RequestType{}.MaxTotalPerUserReached)), kBool},
+	{"milestone_billing", nil, uint32(unsafe.Offsetof(RequestType{}.MilestoneBilling)), kBool},
+	{"showopensuppliertickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopensuppliertickets)), kBool},
+	{"allowall_suggestion_faqlists", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallSuggestionFaqlists)), kBool},
+	{"allowed_suggestion_faqlists", decMany[FaqRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), kSub},
+	{"startdate_validation", nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidation)), kInt},
+	{"startdate_validation_days", nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidationDays)), kInt},
+	{"targetdate_validation", nil, uint32(unsafe.Offsetof(RequestType{}.TargetdateValidation)), kInt},
+	{"targetdate_validation_days", nil, uint32(unsafe.Offsetof(RequestType{}.TargetdateValidationDays)), kInt},
+	{"auto_contributor", nil, uint32(unsafe.Offsetof(RequestType{}.AutoContributor)), kBool},
+	{"allow_teams_chat_creation", nil, uint32(unsafe.Offsetof(RequestType{}.AllowTeamsChatCreation)), kBool},
+	{"teams_chat_default_name", nil, uint32(unsafe.Offsetof(RequestType{}.TeamsChatDefaultName)), kStr},
+	{"show_teams_chats_as_tabs", nil, uint32(unsafe.Offsetof(RequestType{}.ShowTeamsChatsAsTabs)), kBool},
+	{"default_servicenow_type", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultServicenowType)), kInt},
+	{"enable_task_dependencies", nil, uint32(unsafe.Offsetof(RequestType{}.EnableTaskDependencies)), kBool},
+	{"exclude_from_sales_mailbox_match", nil, uint32(unsafe.Offsetof(RequestType{}.ExcludeFromSalesMailboxMatch)), kBool},
+	{"lapsafe_status_after_webhook", nil, uint32(unsafe.Offsetof(RequestType{}.LapsafeStatusAfterWebhook)), kInt},
+	{"lapsafe_status_after_webhook_guid", nil, uint32(unsafe.Offsetof(RequestType{}.LapsafeStatusAfterWebhookGUID)), kStr},
+	{"show_status_on_portal", nil, uint32(unsafe.Offsetof(RequestType{}.ShowStatusOnPortal)), kBool},
+	{"allow_slack_channel_creation", nil, uint32(unsafe.Offsetof(RequestType{}.AllowSlackChannelCreation)), kBool},
+	{"slack_channel_default_name", nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelDefaultName)), kStr},
+	{"show_slack_channels_as_tabs", nil, uint32(unsafe.Offsetof(RequestType{}.ShowSlackChannelsAsTabs)), kBool},
+	{"slack_channel_access_type", nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelAccessType)), kInt},
+	{"slack_channel_workspace", nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelWorkspace)), kInt},
+	{"slack_channel_workspace_name", nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelWorkspaceName)), kStr},
+	{"hide_anon_email", nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonEmail)), kInt},
+	{"continue_autorelease", nil, uint32(unsafe.Offsetof(RequestType{}.ContinueAutorelease)), kBool},
+	{"do_ai_survey", nil, uint32(unsafe.Offsetof(RequestType{}.DoAiSurvey)), kBool},
+	{"enduserscanlog", nil, uint32(unsafe.Offsetof(RequestType{}.Enduserscanlog)), kBool},
+	{"anonymouscanlog", nil, uint32(unsafe.Offsetof(RequestType{}.Anonymouscanlog)), kBool},
+	{"generate_ai_embeddings", nil, uint32(unsafe.Offsetof(RequestType{}.GenerateAiEmbeddings)), kBool},
+	{"load_balance_interval", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceInterval)), kInt},
+	{"load_balance_max_tickets", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceMaxTickets)), kInt},
+	{"load_balance_on_schedule", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceOnSchedule)), kBool},
+	{"load_balance_schedule_frequency", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceScheduleFrequency)), kInt},
+	{"load_balance_schedule", decOne[AssignSchedule], uint32(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), kSub},
+	{"allowall_child_tickettypes", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallChildTickettypes)), kBool},
+	{"allowed_child_tickettypes", decMany[ChildRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), kSub},
+	{"kanbanstatuschoice", decMany[KeyPair], uint32(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), kSub},
+	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(RequestType{}.KanbanstatuschoiceList)), kStr},
+	{"email_start_tag", nil, uint32(unsafe.Offsetof(RequestType{}.EmailStartTag)), kStr},
+	{"email_end_tag", nil, uint32(unsafe.Offsetof(RequestType{}.EmailEndTag)), kStr},
+	{"default_agent", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAgent)), kInt},
+	{"default_agent_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAgentName)), kStr},
+	{"default_team", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTeam)), kStr},
+	{"workflow_name", nil, uint32(unsafe.Offsetof(RequestType{}.WorkflowName)), kStr},
+	{"overridewiththefollowingtemplatewhenloggingmanuallyname", nil, uint32(unsafe.Offsetof(RequestType{}.Overridewiththefollowingtemplatewhenloggingmanuallyname)), kStr},
+	{"default_priority", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultPriority)), kInt},
+}, sorted: []uint16{199, 154, 155, 92, 93, 94, 95, 96, 97, 227, 157, 158, 176, 180, 12, 224, 282, 273, 66, 201, 72, 74, 76, 78, 299, 205, 70, 266, 67, 14, 115, 69, 204, 73, 75, 77, 79, 300, 126, 206, 178, 71, 267, 68, 218, 103, 130, 129, 35, 292, 20, 102, 136, 137, 138, 81, 80, 82, 192, 125, 272, 220, 210, 211, 249, 124, 11, 47, 111, 112, 113, 85, 127, 42, 39, 38, 28, 31, 44, 246, 289, 15, 16, 226, 100, 101, 305, 306, 147, 146, 255, 166, 88, 89, 52, 53, 54, 55, 168, 167, 57, 58, 105, 59, 160, 163, 250, 162, 243, 65, 64, 63, 310, 86, 87, 161, 164, 245, 61, 62, 107, 140, 276, 153, 191, 60, 51, 6, 142, 143, 141, 56, 207, 177, 307, 50, 165, 183, 173, 228, 229, 171, 182, 172, 179, 230, 175, 174, 151, 148, 290, 159, 98, 99, 135, 304, 91, 303, 90, 277, 241, 237, 291, 19, 278, 18, 104, 145, 83, 198, 293, 7, 8, 1, 21, 22, 221, 288, 257, 84, 0, 202, 32, 116, 48, 49, 2, 17, 169, 170, 13, 9, 301, 302, 279, 280, 253, 254, 294, 295, 296, 298, 297, 231, 108, 109, 242, 260, 262, 261, 263, 123, 264, 240, 106, 3, 223, 133, 134, 309, 152, 216, 217, 119, 120, 239, 128, 43, 41, 40, 29, 45, 213, 30, 251, 248, 225, 121, 122, 36, 37, 184, 208, 5, 139, 209, 256, 212, 247, 284, 281, 275, 132, 197, 193, 194, 258, 214, 156, 244, 187, 188, 186, 265, 185, 196, 195, 114, 189, 285, 283, 286, 287, 238, 144, 233, 234, 268, 269, 149, 150, 215, 26, 27, 117, 118, 24, 25, 200, 236, 232, 270, 271, 274, 131, 10, 222, 259, 203, 252, 219, 190, 4, 235, 181, 110, 23, 46, 34, 33, 308}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ReportView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *RequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestType) }
 
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *ReportView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(RequestType{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(RequestType{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(RequestType{}.Name)), kStr},
+	{`"use":`, nil, uint32(unsafe.Offsetof(RequestType{}.Use)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(RequestType{}.Sequence)), kInt},
+	{`"default_sla_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSLAGUID)), kStr},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.GroupID)), kInt},
+	{`"group_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.GroupName)), kStr},
+	{`"jira_issue_type":`, nil, uint32(unsafe.Offsetof(RequestType{}.JiraIssueType)), kStr},
+	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(RequestType{}.TicketCount)), kInt},
+	{`"cancreate":`, nil, uint32(unsafe.Offsetof(RequestType{}.Cancreate)), kBool},
+	{`"agentscanselect":`, nil, uint32(unsafe.Offsetof(RequestType{}.Agentscanselect)), kBool},
+	{`"itilrequesttype":`, nil, uint32(unsafe.Offsetof(RequestType{}.Itilrequesttype)), kInt},
+	{`"allowattachments":`, nil, uint32(unsafe.Offsetof(RequestType{}.Allowattachments)), kBool},
+	{`"copyattachmentstochild":`, nil, uint32(unsafe.Offsetof(RequestType{}.Copyattachmentstochild)), kBool},
+	{`"copyattachmentstorelated":`, nil, uint32(unsafe.Offsetof(RequestType{}.Copyattachmentstorelated)), kBool},
+	{`"is_sprint":`, nil, uint32(unsafe.Offsetof(RequestType{}.IsSprint)), kBool},
+	{`"fieldidlist":`, nil, uint32(unsafe.Offsetof(RequestType{}.Fieldidlist)), kInts},
+	{`"enduserscanselect":`, nil, uint32(unsafe.Offsetof(RequestType{}.Enduserscanselect)), kBool},
+	{`"anonymouscanselect":`, nil, uint32(unsafe.Offsetof(RequestType{}.Anonymouscanselect)), kBool},
+	{`"hasmandatorytechfields":`, nil, uint32(unsafe.Offsetof(RequestType{}.Hasmandatorytechfields)), kBool},
+	{`"hasmandatoryuserfields":`, nil, uint32(unsafe.Offsetof(RequestType{}.Hasmandatoryuserfields)), kBool},
+	{`"visible":`, nil, uint32(unsafe.Offsetof(RequestType{}.Visible)), kBool},
+	{`"statusafteruserupdate":`, nil, uint32(unsafe.Offsetof(RequestType{}.Statusafteruserupdate)), kInt},
+	{`"statusafteruserupdate_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.StatusafteruserupdateGUID)), kStr},
+	{`"statusaftersupplierupdate":`, nil, uint32(unsafe.Offsetof(RequestType{}.Statusaftersupplierupdate)), kInt},
+	{`"statusaftersupplierupdate_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.StatusaftersupplierupdateGUID)), kStr},
+	{`"closedrequestswithupdates":`, nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestswithupdates)), kInt},
+	{`"pendingrequestswithupdates":`, nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestswithupdates)), kInt},
+	{`"portalcanreopen":`, nil, uint32(unsafe.Offsetof(RequestType{}.Portalcanreopen)), kBool},
+	{`"closedrequestswithupdatesincpending":`, nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestswithupdatesincpending)), kBool},
+	{`"includeinmobiledbsync":`, nil, uint32(unsafe.Offsetof(RequestType{}.Includeinmobiledbsync)), kBool},
+	{`"workflow_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.WorkflowID)), kInt},
+	{`"workflow_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.WorkflowGUID)), kStr},
+	{`"always_bcc":`, nil, uint32(unsafe.Offsetof(RequestType{}.AlwaysBcc)), kStr},
+	{`"reopenedstatus":`, nil, uint32(unsafe.Offsetof(RequestType{}.Reopenedstatus)), kInt},
+	{`"reopenedstatus_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.ReopenedstatusGUID)), kStr},
+	{`"closedrequestsemailid":`, nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestsemailid)), kInt},
+	{`"closedrequestsemailguid":`, nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestsemailguid)), kStr},
+	{`"pendingrequestsemailid":`, nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestsemailid)), kInt},
+	{`"pendingrequestsemailguid":`, nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestsemailguid)), kStr},
+	{`"closedrequestsemail_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.ClosedrequestsemailName)), kStr},
+	{`"pendingrequestsemail_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.PendingrequestsemailName)), kStr},
+	{`"closeduserupdatehours":`, nil, uint32(unsafe.Offsetof(RequestType{}.Closeduserupdatehours)), kF64},
+	{`"pendinguserupdatehours":`, nil, uint32(unsafe.Offsetof(RequestType{}.Pendinguserupdatehours)), kF64},
+	{`"webannouncement":`, nil, uint32(unsafe.Offsetof(RequestType{}.Webannouncement)), kStr},
+	{`"chargerate":`, nil, uint32(unsafe.Offsetof(RequestType{}.Chargerate)), kInt},
+	{`"initial_status":`, nil, uint32(unsafe.Offsetof(RequestType{}.InitialStatus)), kInt},
+	{`"initial_status_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.InitialStatusGUID)), kStr},
+	{`"default_team_to_agents_default":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTeamToAgentsDefault)), kBool},
+	{`"default_sla":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSLA)), kInt},
+	{`"default_category_1":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory1)), kStr},
+	{`"default_category_2":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory2)), kStr},
+	{`"default_category_3":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory3)), kStr},
+	{`"default_category_4":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory4)), kStr},
+	{`"default_summary":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSummary)), kStr},
+	{`"default_details":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultDetails)), kStr},
+	{`"default_details_html":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultDetailsHTML)), kStr},
+	{`"default_excludefromsla":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultExcludefromsla)), kBool},
+	{`"default_showforusers":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultShowforusers)), kBool},
+	{`"default_sendack":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendack)), kInt},
+	{`"default_sendemail":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendemail)), kBool},
+	{`"default_matchedkbid":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultMatchedkbid)), kInt},
+	{`"default_kb_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKbName)), kStr},
+	{`"default_kb_accessible_for_enduser":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKbAccessibleForEnduser)), kBool},
+	{`"allowall_actions":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallActions)), kBool},
+	{`"allowall_team":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallTeam)), kBool},
+	{`"allowed_teams":`, encMany[SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedTeams)), kSub},
+	{`"allowed_actions":`, encMany[Restriction], uint32(unsafe.Offsetof(RequestType{}.AllowedActions)), kSub},
+	{`"allowall_status":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallStatus)), kBool},
+	{`"allowed_status":`, encMany[RequestTypeStatus], uint32(unsafe.Offsetof(RequestType{}.AllowedStatus)), kSub},
+	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory1)), kBool},
+	{`"allowed_category1":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory1)), kSub},
+	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory2)), kBool},
+	{`"allowed_category2":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory2)), kSub},
+	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory3)), kBool},
+	{`"allowed_category3":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory3)), kSub},
+	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory4)), kBool},
+	{`"allowed_category4":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory4)), kSub},
+	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessID)), kInt},
+	{`"approval_process_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessGUID)), kStr},
+	{`"approval_process_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessName)), kStr},
+	{`"from_mailbox_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.FromMailboxID)), kInt},
+	{`"hide_respond":`, nil, uint32(unsafe.Offsetof(RequestType{}.HideRespond)), kBool},
+	{`"close_kb_action":`, nil, uint32(unsafe.Offsetof(RequestType{}.CloseKbAction)), kInt},
+	{`"default_product_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultProductID)), kInt},
+	{`"default_product_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultProductName)), kStr},
+	{`"default_budgettype_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultBudgettypeID)), kInt},
+	{`"default_budgettype_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultBudgettypeName)), kStr},
+	{`"email_start_tag_override":`, nil, uint32(unsafe.Offsetof(RequestType{}.EmailStartTagOverride)), kStr},
+	{`"email_end_tag_override":`, nil, uint32(unsafe.Offsetof(RequestType{}.EmailEndTagOverride)), kStr},
+	{`"acknowledgementtemplate":`, nil, uint32(unsafe.Offsetof(RequestType{}.Acknowledgementtemplate)), kInt},
+	{`"acknowledgementtemplate_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateGUID)), kStr},
+	{`"acknowledgementtemplate_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateName)), kStr},
+	{`"acknowledgementtemplateooh":`, nil, uint32(unsafe.Offsetof(RequestType{}.Acknowledgementtemplateooh)), kInt},
+	{`"acknowledgementtemplateooh_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateoohGUID)), kStr},
+	{`"acknowledgementtemplateooh_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateoohName)), kStr},
+	{`"dontsendslareminders":`, nil, uint32(unsafe.Offsetof(RequestType{}.Dontsendslareminders)), kBool},
+	{`"dontusependingclosure":`, nil, uint32(unsafe.Offsetof(RequestType{}.Dontusependingclosure)), kBool},
+	{`"database_lookup_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.DatabaseLookupID)), kInt},
+	{`"database_lookup_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DatabaseLookupName)), kStr},
+	{`"applydefaultsontypechangebool":`, nil, uint32(unsafe.Offsetof(RequestType{}.Applydefaultsontypechangebool)), kBool},
+	{`"allowtickettypetobechild":`, nil, uint32(unsafe.Offsetof(RequestType{}.Allowtickettypetobechild)), kBool},
+	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(RequestType{}.Fields)), kSub},
+	{`"default_estimate":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultEstimate)), kF64},
+	{`"mustclosechildbeforeclosurebool":`, nil, uint32(unsafe.Offsetof(RequestType{}.Mustclosechildbeforeclosurebool)), kBool},
+	{`"default_sendremoteinvite":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendremoteinvite)), kInt},
+	{`"logtimeindays":`, nil, uint32(unsafe.Offsetof(RequestType{}.Logtimeindays)), kBool},
+	{`"logtimeindaysincrement":`, nil, uint32(unsafe.Offsetof(RequestType{}.Logtimeindaysincrement)), kF64},
+	{`"usetimeslotsforstartandtargettimes":`, nil, uint32(unsafe.Offsetof(RequestType{}.Usetimeslotsforstartandtargettimes)), kBool},
+	{`"childticketcolumnsoverride":`, nil, uint32(unsafe.Offsetof(RequestType{}.Childticketcolumnsoverride)), kInt},
+	{`"childticketcolumnsoverride_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.ChildticketcolumnsoverrideGUID)), kStr},
+	{`"childticketcolumnsoverride_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.ChildticketcolumnsoverrideName)), kStr},
+	{`"showunborntab":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showunborntab)), kBool},
+	{`"allowcustomiseunborn":`, nil, uint32(unsafe.Offsetof(RequestType{}.Allowcustomiseunborn)), kBool},
+	{`"inform_account_manager":`, nil, uint32(unsafe.Offsetof(RequestType{}.InformAccountManager)), kBool},
+	{`"statusaftertechupdate":`, nil, uint32(unsafe.Offsetof(RequestType{}.Statusaftertechupdate)), kInt},
+	{`"statusaftertechupdate_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.StatusaftertechupdateGUID)), kStr},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.PdftemplateID)), kInt},
+	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.PdftemplateName)), kStr},
+	{`"quote_pdftemplate_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.QuotePdftemplateID)), kInt},
+	{`"quote_pdftemplate_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.QuotePdftemplateName)), kStr},
+	{`"maximumRestrictedPriority":`, nil, uint32(unsafe.Offsetof(RequestType{}.MaximumRestrictedPriority)), kInt},
+	{`"auto_respond_logged_manually":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoRespondLoggedManually)), kInt},
+	{`"autoCloseHours":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoCloseHours)), kInt},
+	{`"allowed_clients":`, encMany[AreaRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedClients)), kSub},
+	{`"closedrequestreplylimit":`, nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestreplylimit)), kInt},
+	{`"pendingrequestreplylimit":`, nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestreplylimit)), kInt},
+	{`"alluserscanviewit":`, nil, uint32(unsafe.Offsetof(RequestType{}.Alluserscanviewit)), kBool},
+	{`"alluserscanview":`, nil, uint32(unsafe.Offsetof(RequestType{}.Alluserscanview)), kInt},
+	{`"thisentitycanbevotedfor":`, nil, uint32(unsafe.Offsetof(RequestType{}.Thisentitycanbevotedfor)), kBool},
+	{`"show_vote_comment":`, nil, uint32(unsafe.Offsetof(RequestType{}.ShowVoteComment)), kBool},
+	{`"overridewiththefollowingtemplatewhenloggingmanually":`, nil, uint32(unsafe.Offsetof(RequestType{}.Overridewiththefollowingtemplatewhenloggingmanually)), kInt},
+	{`"overridewiththefollowingtemplatewhenloggingmanually_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.OverridewiththefollowingtemplatewhenloggingmanuallyGUID)), kStr},
+	{`"editservstatus":`, nil, uint32(unsafe.Offsetof(RequestType{}.Editservstatus)), kBool},
+	{`"appointmentdefaultbody":`, nil, uint32(unsafe.Offsetof(RequestType{}.Appointmentdefaultbody)), kInt},
+	{`"appointmentdefaultbody_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.AppointmentdefaultbodyGUID)), kStr},
+	{`"appointmentdefaultbody_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.AppointmentdefaultbodyName)), kStr},
+	{`"setrelatedservicesfromassets":`, nil, uint32(unsafe.Offsetof(RequestType{}.Setrelatedservicesfromassets)), kBool},
+	{`"default_sendtosoc":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendtosoc)), kInt},
+	{`"default_soctargettype":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargettype)), kInt},
+	{`"default_soctargetid":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetid)), kStr},
+	{`"default_soctargetname":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetname)), kStr},
+	{`"soc_default_target":`, encOne[KeyPair2], uint32(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), kSub},
+	{`"forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(RequestType{}.Forwardinboundupdates)), kBool},
+	{`"default_appointment_summary":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentSummary)), kStr},
+	{`"default_appointment_details":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentDetails)), kStr},
+	{`"displayonquicktime":`, nil, uint32(unsafe.Offsetof(RequestType{}.Displayonquicktime)), kBool},
+	{`"statusafterapproverupdate":`, nil, uint32(unsafe.Offsetof(RequestType{}.Statusafterapproverupdate)), kInt},
+	{`"statusafterapproverupdate_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.StatusafterapproverupdateGUID)), kStr},
+	{`"display_audit_tab":`, nil, uint32(unsafe.Offsetof(RequestType{}.DisplayAuditTab)), kBool},
+	{`"overwrite_showforusers":`, nil, uint32(unsafe.Offsetof(RequestType{}.OverwriteShowforusers)), kBool},
+	{`"default_services":`, encMany[ServSiteList], uint32(unsafe.Offsetof(RequestType{}.DefaultServices)), kSub},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(RequestType{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(RequestType{}.AccessControlLevel)), kInt},
+	{`"showdownvote":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showdownvote)), kBool},
+	{`"addactionstolinked":`, nil, uint32(unsafe.Offsetof(RequestType{}.Addactionstolinked)), kInt},
+	{`"addnoteonlytolinked":`, nil, uint32(unsafe.Offsetof(RequestType{}.Addnoteonlytolinked)), kBool},
+	{`"dontconfirm_updateparent":`, nil, uint32(unsafe.Offsetof(RequestType{}.DontconfirmUpdateparent)), kBool},
+	{`"default_impact":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultImpact)), kInt},
+	{`"default_risklevel":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultRisklevel)), kInt},
+	{`"default_justification":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultJustification)), kStr},
+	{`"default_impactdescription":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultImpactdescription)), kStr},
+	{`"default_riskleveldescription":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultRiskleveldescription)), kStr},
+	{`"default_testplan":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTestplan)), kStr},
+	{`"default_backoutplan":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultBackoutplan)), kStr},
+	{`"default_communicationplan":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCommunicationplan)), kStr},
+	{`"default_changeinformation_html":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultChangeinformationHTML)), kStr},
+	{`"isbillable":`, nil, uint32(unsafe.Offsetof(RequestType{}.Isbillable)), kBool},
+	{`"items_are_billable":`, nil, uint32(unsafe.Offsetof(RequestType{}.ItemsAreBillable)), kBool},
+	{`"defaultresourcetype":`, nil, uint32(unsafe.Offsetof(RequestType{}.Defaultresourcetype)), kInt},
+	{`"defaultresourcetype_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeName)), kStr},
+	{`"defaultlisttype":`, nil, uint32(unsafe.Offsetof(RequestType{}.Defaultlisttype)), kInt},
+	{`"defaulttab":`, nil, uint32(unsafe.Offsetof(RequestType{}.Defaulttab)), kInt},
+	{`"defaultsync_to_sentinel":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultsyncToSentinel)), kBool},
+	{`"adduserupdatestochildren":`, nil, uint32(unsafe.Offsetof(RequestType{}.Adduserupdatestochildren)), kBool},
+	{`"default_targetdate":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTargetdate)), kInt},
+	{`"allowed_resourcebooking_teams":`, encMany[SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), kSub},
+	{`"defaultresourcetype_name_agent":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeNameAgent)), kStr},
+	{`"agentresourcebookingtype":`, nil, uint32(unsafe.Offsetof(RequestType{}.Agentresourcebookingtype)), kInt},
+	{`"userbookfromportal":`, nil, uint32(unsafe.Offsetof(RequestType{}.Userbookfromportal)), kBool},
+	{`"defaultresourcetype_agent":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeAgent)), kInt},
+	{`"defaultagentresourcebookingduration_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultagentresourcebookingdurationID)), kInt},
+	{`"rtdefaultagentresourcebookingduration_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.RtdefaultagentresourcebookingdurationName)), kStr},
+	{`"showopenusertickets":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showopenusertickets)), kBool},
+	{`"showopensitetickets":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showopensitetickets)), kBool},
+	{`"showopenclienttickets":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showopenclienttickets)), kBool},
+	{`"showopendevicetickets":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showopendevicetickets)), kBool},
+	{`"showuserfeed":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showuserfeed)), kBool},
+	{`"updateservicestatus":`, nil, uint32(unsafe.Offsetof(RequestType{}.Updateservicestatus)), kBool},
+	{`"default_servicestatusnote":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultServicestatusnote)), kStr},
+	{`"attendeesenduser":`, nil, uint32(unsafe.Offsetof(RequestType{}.Attendeesenduser)), kInt},
+	{`"showautomationstab":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showautomationstab)), kBool},
+	{`"showbillingtab":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showbillingtab)), kBool},
+	{`"showsuggestionstab":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showsuggestionstab)), kBool},
+	{`"showoppcontacttab":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showoppcontacttab)), kBool},
+	{`"showactivestatuskanban":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showactivestatuskanban)), kBool},
+	{`"ganttgrandchildview":`, nil, uint32(unsafe.Offsetof(RequestType{}.Ganttgrandchildview)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(RequestType{}.Warning)), kStr},
+	{`"submitlabeloverride":`, nil, uint32(unsafe.Offsetof(RequestType{}.Submitlabeloverride)), kStr},
+	{`"allowall_appointment_types":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallAppointmentTypes)), kBool},
+	{`"include_appointments_scheduled_hours":`, nil, uint32(unsafe.Offsetof(RequestType{}.IncludeAppointmentsScheduledHours)), kBool},
+	{`"ticketlinktype":`, nil, uint32(unsafe.Offsetof(RequestType{}.Ticketlinktype)), kInt},
+	{`"allowed_appointment_types":`, encMany[AppointmentTypeRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), kSub},
+	{`"allowall_iframe_customtabs":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallIframeCustomtabs)), kBool},
+	{`"allowed_iframe_customtabs":`, encMany[IframeTabRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), kSub},
+	{`"default_sync_to_salesforce":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSyncToSalesforce)), kBool},
+	{`"salesforce_default_stage":`, nil, uint32(unsafe.Offsetof(RequestType{}.SalesforceDefaultStage)), kInt},
+	{`"show_add_note":`, nil, uint32(unsafe.Offsetof(RequestType{}.ShowAddNote)), kBool},
+	{`"auto_delete_data":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoDeleteData)), kInt},
+	{`"auto_delete_days":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoDeleteDays)), kInt},
+	{`"show_child_tasks_type":`, nil, uint32(unsafe.Offsetof(RequestType{}.ShowChildTasksType)), kInt},
+	{`"pin_important_actions":`, nil, uint32(unsafe.Offsetof(RequestType{}.PinImportantActions)), kBool},
+	{`"showdecendantwarningoptions":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showdecendantwarningoptions)), kBool},
+	{`"statusafterresourcebook":`, nil, uint32(unsafe.Offsetof(RequestType{}.Statusafterresourcebook)), kInt},
+	{`"parentstatusafterallchildclosed":`, nil, uint32(unsafe.Offsetof(RequestType{}.Parentstatusafterallchildclosed)), kInt},
+	{`"parentstatusafterallchildclosed_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.ParentstatusafterallchildclosedName)), kStr},
+	{`"allowlogonbehalfof":`, nil, uint32(unsafe.Offsetof(RequestType{}.Allowlogonbehalfof)), kInt},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestType{}.Translations)), kSub},
+	{`"auto_create_appt":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoCreateAppt)), kInt},
+	{`"hide_anon_contact_info":`, nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonContactInfo)), kBool},
+	{`"ticket_created_override":`, nil, uint32(unsafe.Offsetof(RequestType{}.TicketCreatedOverride)), kStr},
+	{`"newrequestmessage":`, nil, uint32(unsafe.Offsetof(RequestType{}.Newrequestmessage)), kStr},
+	{`"allow_anonymous_logging":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowAnonymousLogging)), kBool},
+	{`"published_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.PublishedID)), kStr},
+	{`"cors_whitelist_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), kSub},
+	{`"add_ack_attachments":`, nil, uint32(unsafe.Offsetof(RequestType{}.AddAckAttachments)), kBool},
+	{`"defaultpagerdutyservice":`, nil, uint32(unsafe.Offsetof(RequestType{}.Defaultpagerdutyservice)), kStr},
+	{`"defaultpagerdutyservice_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultpagerdutyserviceName)), kStr},
+	{`"defaultsidebarcollapsed":`, nil, uint32(unsafe.Offsetof(RequestType{}.Defaultsidebarcollapsed)), kBool},
+	{`"logonbehalflabeloverride":`, nil, uint32(unsafe.Offsetof(RequestType{}.Logonbehalflabeloverride)), kStr},
+	{`"tab_display":`, nil, uint32(unsafe.Offsetof(RequestType{}.TabDisplay)), kInt},
+	{`"sprint_tickettype_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeID)), kInt},
+	{`"sprint_tickettype_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeName)), kStr},
+	{`"usemilestones":`, nil, uint32(unsafe.Offsetof(RequestType{}.Usemilestones)), kBool},
+	{`"tab_config":`, encMany[TabConfig], uint32(unsafe.Offsetof(RequestType{}.TabConfig)), kSub},
+	{`"enableusermentions":`, nil, uint32(unsafe.Offsetof(RequestType{}.Enableusermentions)), kBool},
+	{`"sladontclose":`, nil, uint32(unsafe.Offsetof(RequestType{}.Sladontclose)), kBool},
+	{`"pendingdontclose":`, nil, uint32(unsafe.Offsetof(RequestType{}.Pendingdontclose)), kBool},
+	{`"minattachments":`, nil, uint32(unsafe.Offsetof(RequestType{}.Minattachments)), kInt},
+	{`"enableforecasting":`, nil, uint32(unsafe.Offsetof(RequestType{}.Enableforecasting)), kBool},
+	{`"make_cc_followers":`, nil, uint32(unsafe.Offsetof(RequestType{}.MakeCcFollowers)), kBool},
+	{`"default_kanban_view":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKanbanView)), kInt},
+	{`"showgeneralsurveyfields":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showgeneralsurveyfields)), kBool},
+	{`"default_send_to_pagerduty":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendToPagerduty)), kBool},
+	{`"completion_status_type":`, nil, uint32(unsafe.Offsetof(RequestType{}.CompletionStatusType)), kInt},
+	{`"show_project_task_dates":`, nil, uint32(unsafe.Offsetof(RequestType{}.ShowProjectTaskDates)), kBool},
+	{`"project_type":`, nil, uint32(unsafe.Offsetof(RequestType{}.ProjectType)), kInt},
+	{`"auto_forward_email_updates":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoForwardEmailUpdates)), kInt},
+	{`"default_is_sensitive":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultIsSensitive)), kBool},
+	{`"process_open_tickets":`, nil, uint32(unsafe.Offsetof(RequestType{}.ProcessOpenTickets)), kInt},
+	{`"todolistportalvisibility":`, nil, uint32(unsafe.Offsetof(RequestType{}.Todolistportalvisibility)), kInt},
+	{`"legacy_print_request_details":`, nil, uint32(unsafe.Offsetof(RequestType{}.LegacyPrintRequestDetails)), kBool},
+	{`"legacy_print_service_form":`, nil, uint32(unsafe.Offsetof(RequestType{}.LegacyPrintServiceForm)), kBool},
+	{`"default_appt_type":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultApptType)), kInt},
+	{`"show_child_assets":`, nil, uint32(unsafe.Offsetof(RequestType{}.ShowChildAssets)), kBool},
+	{`"hide_anon_phonenumber":`, nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonPhonenumber)), kBool},
+	{`"showconfirmemail":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showconfirmemail)), kBool},
+	{`"ticket_status_after_appointment":`, nil, uint32(unsafe.Offsetof(RequestType{}.TicketStatusAfterAppointment)), kInt},
+	{`"max_open_per_user":`, nil, uint32(unsafe.Offsetof(RequestType{}.MaxOpenPerUser)), kInt},
+	{`"max_total_per_user":`, nil, uint32(unsafe.Offsetof(RequestType{}.MaxTotalPerUser)), kInt},
+	{`"max_open_per_user_reached":`, nil, uint32(unsafe.Offsetof(RequestType{}.MaxOpenPerUserReached)), kBool},
+	{`"max_total_per_user_reached":`, nil, uint32(unsafe.Offsetof(RequestType{}.MaxTotalPerUserReached)), kBool},
+	{`"milestone_billing":`, nil, uint32(unsafe.Offsetof(RequestType{}.MilestoneBilling)), kBool},
+	{`"showopensuppliertickets":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showopensuppliertickets)), kBool},
+	{`"allowall_suggestion_faqlists":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallSuggestionFaqlists)), kBool},
+	{`"allowed_suggestion_faqlists":`, encMany[FaqRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), kSub},
+	{`"startdate_validation":`, nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidation)), kInt},
+	{`"startdate_validation_days":`, nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidationDays)), kInt},
+	{`"targetdate_validation":`, nil, uint32(unsafe.Offsetof(RequestType{}.TargetdateValidation)), kInt},
+	{`"targetdate_validation_days":`, nil, uint32(unsafe.Offsetof(RequestType{}.TargetdateValidationDays)), kInt},
+	{`"auto_contributor":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoContributor)), kBool},
+	{`"allow_teams_chat_creation":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowTeamsChatCreation)), kBool},
+	{`"teams_chat_default_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.TeamsChatDefaultName)), kStr},
+	{`"show_teams_chats_as_tabs":`, nil, uint32(unsafe.Offsetof(RequestType{}.ShowTeamsChatsAsTabs)), kBool},
+	{`"default_servicenow_type":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultServicenowType)), kInt},
+	{`"enable_task_dependencies":`, nil, uint32(unsafe.Offsetof(RequestType{}.EnableTaskDependencies)), kBool},
+	{`"exclude_from_sales_mailbox_match":`, nil, uint32(unsafe.Offsetof(RequestType{}.ExcludeFromSalesMailboxMatch)), kBool},
+	{`"lapsafe_status_after_webhook":`, nil, uint32(unsafe.Offsetof(RequestType{}.LapsafeStatusAfterWebhook)), kInt},
+	{`"lapsafe_status_after_webhook_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.LapsafeStatusAfterWebhookGUID)), kStr},
+	{`"show_status_on_portal":`, nil, uint32(unsafe.Offsetof(RequestType{}.ShowStatusOnPortal)), kBool},
+	{`"allow_slack_channel_creation":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowSlackChannelCreation)), kBool},
+	{`"slack_channel_default_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelDefaultName)), kStr},
+	{`"show_slack_channels_as_tabs":`, nil, uint32(unsafe.Offsetof(RequestType{}.ShowSlackChannelsAsTabs)), kBool},
+	{`"slack_channel_access_type":`, nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelAccessType)), kInt},
+	{`"slack_channel_workspace":`, nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelWorkspace)), kInt},
+	{`"slack_channel_workspace_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelWorkspaceName)), kStr},
+	{`"hide_anon_email":`, nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonEmail)), kInt},
+	{`"continue_autorelease":`, nil, uint32(unsafe.Offsetof(RequestType{}.ContinueAutorelease)), kBool},
+	{`"do_ai_survey":`, nil, uint32(unsafe.Offsetof(RequestType{}.DoAiSurvey)), kBool},
+	{`"enduserscanlog":`, nil, uint32(unsafe.Offsetof(RequestType{}.Enduserscanlog)), kBool},
+	{`"anonymouscanlog":`, nil, uint32(unsafe.Offsetof(RequestType{}.Anonymouscanlog)), kBool},
+	{`"generate_ai_embeddings":`, nil, uint32(unsafe.Offsetof(RequestType{}.GenerateAiEmbeddings)), kBool},
+	{`"load_balance_interval":`, nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceInterval)), kInt},
+	{`"load_balance_max_tickets":`, nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceMaxTickets)), kInt},
+	{`"load_balance_on_schedule":`, nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceOnSchedule)), kBool},
+	{`"load_balance_schedule_frequency":`, nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceScheduleFrequency)), kInt},
+	{`"load_balance_schedule":`, encOne[AssignSchedule], uint32(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), kSub},
+	{`"allowall_child_tickettypes":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallChildTickettypes)), kBool},
+	{`"allowed_child_tickettypes":`, encMany[ChildRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), kSub},
+	{`"kanbanstatuschoice":`, encMany[KeyPair], uint32(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), kSub},
+	{`"kanbanstatuschoice_list":`, nil, uint32(unsafe.Offsetof(RequestType{}.KanbanstatuschoiceList)), kStr},
+	{`"email_start_tag":`, nil, uint32(unsafe.Offsetof(RequestType{}.EmailStartTag)), kStr},
+	{`"email_end_tag":`, nil, uint32(unsafe.Offsetof(RequestType{}.EmailEndTag)), kStr},
+	{`"default_agent":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAgent)), kInt},
+	{`"default_agent_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAgentName)), kStr},
+	{`"default_team":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTeam)), kStr},
+	{`"workflow_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.WorkflowName)), kStr},
+	{`"overridewiththefollowingtemplatewhenloggingmanuallyname":`, nil, uint32(unsafe.Offsetof(RequestType{}.Overridewiththefollowingtemplatewhenloggingmanuallyname)), kStr},
+	{`"default_priority":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultPriority)), kInt},
+}}
 
-func (m *RequestType) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "acknowledgementtemplate":
-			ok = d.int(&m.Acknowledgementtemplate)
-		case "acknowledgementtemplate_guid":
-			ok = d.str(&m.AcknowledgementtemplateGUID)
-		case "acknowledgementtemplate_name":
-			ok = d.str(&m.AcknowledgementtemplateName)
-		case "acknowledgementtemplateooh":
-			ok = d.int(&m.Acknowledgementtemplateooh)
-		case "acknowledgementtemplateooh_guid":
-			ok = d.str(&m.AcknowledgementtemplateoohGUID)
-		case "acknowledgementtemplateooh_name":
-			ok = d.str(&m.AcknowledgementtemplateoohName)
-		case "add_ack_attachments":
-			ok = d.bool(&m.AddAckAttachments)
-		case "addactionstolinked":
-			ok = d.int(&m.Addactionstolinked)
-		case "addnoteonlytolinked":
-			ok = d.bool(&m.Addnoteonlytolinked)
-		case "adduserupdatestochildren":
-			ok = d.bool(&m.Adduserupdatestochildren)
-		case "agentresourcebookingtype":
-			ok = d.int(&m.Agentresourcebookingtype)
-		case "agentscanselect":
-			ok = d.bool(&m.Agentscanselect)
-		case "allow_anonymous_logging":
-			ok = d.bool(&m.AllowAnonymousLogging)
-		case "allow_slack_channel_creation":
-			ok = d.bool(&m.AllowSlackChannelCreation)
-		case "allow_teams_chat_creation":
-			ok = d.bool(&m.AllowTeamsChatCreation)
-		case "allowall_actions":
-			ok = d.bool(&m.AllowallActions)
-		case "allowall_appointment_types":
-			ok = d.bool(&m.AllowallAppointmentTypes)
-		case "allowall_category1":
-			ok = d.bool(&m.AllowallCategory1)
-		case "allowall_category2":
-			ok = d.bool(&m.AllowallCategory2)
-		case "allowall_category3":
-			ok = d.bool(&m.AllowallCategory3)
-		case "allowall_category4":
-			ok = d.bool(&m.AllowallCategory4)
-		case "allowall_child_tickettypes":
-			ok = d.bool(&m.AllowallChildTickettypes)
-		case "allowall_iframe_customtabs":
-			ok = d.bool(&m.AllowallIframeCustomtabs)
-		case "allowall_status":
-			ok = d.bool(&m.AllowallStatus)
-		case "allowall_suggestion_faqlists":
-			ok = d.bool(&m.AllowallSuggestionFaqlists)
-		case "allowall_team":
-			ok = d.bool(&m.AllowallTeam)
-		case "allowattachments":
-			ok = d.bool(&m.Allowattachments)
-		case "allowcustomiseunborn":
-			ok = d.bool(&m.Allowcustomiseunborn)
-		case "allowed_actions":
-			ok = decodeModels(d, &m.AllowedActions)
-		case "allowed_appointment_types":
-			ok = decodeModels(d, &m.AllowedAppointmentTypes)
-		case "allowed_category1":
-			ok = decodeModels(d, &m.AllowedCategory1)
-		case "allowed_category2":
-			ok = decodeModels(d, &m.AllowedCategory2)
-		case "allowed_category3":
-			ok = decodeModels(d, &m.AllowedCategory3)
-		case "allowed_category4":
-			ok = decodeModels(d, &m.AllowedCategory4)
-		case "allowed_child_tickettypes":
-			ok = decodeModels(d, &m.AllowedChildTickettypes)
-		case "allowed_clients":
-			ok = decodeModels(d, &m.AllowedClients)
-		case "allowed_iframe_customtabs":
-			ok = decodeModels(d, &m.AllowedIframeCustomtabs)
-		case "allowed_resourcebooking_teams":
-			ok = decodeModels(d, &m.AllowedResourcebookingTeams)
-		case "allowed_status":
-			ok = decodeModels(d, &m.AllowedStatus)
-		case "allowed_suggestion_faqlists":
-			ok = decodeModels(d, &m.AllowedSuggestionFaqlists)
-		case "allowed_teams":
-			ok = decodeModels(d, &m.AllowedTeams)
-		case "allowlogonbehalfof":
-			ok = d.int(&m.Allowlogonbehalfof)
-		case "allowtickettypetobechild":
-			ok = d.bool(&m.Allowtickettypetobechild)
-		case "alluserscanview":
-			ok = d.int(&m.Alluserscanview)
-		case "alluserscanviewit":
-			ok = d.bool(&m.Alluserscanviewit)
-		case "always_bcc":
-			ok = d.str(&m.AlwaysBcc)
-		case "anonymouscanlog":
-			ok = d.bool(&m.Anonymouscanlog)
-		case "anonymouscanselect":
-			ok = d.bool(&m.Anonymouscanselect)
-		case "applydefaultsontypechangebool":
-			ok = d.bool(&m.Applydefaultsontypechangebool)
-		case "appointmentdefaultbody":
-			ok = d.int(&m.Appointmentdefaultbody)
-		case "appointmentdefaultbody_guid":
-			ok = d.str(&m.AppointmentdefaultbodyGUID)
-		case "appointmentdefaultbody_name":
-			ok = d.str(&m.AppointmentdefaultbodyName)
-		case "approval_process_guid":
-			ok = d.str(&m.ApprovalProcessGUID)
-		case "approval_process_id":
-			ok = d.int(&m.ApprovalProcessID)
-		case "approval_process_name":
-			ok = d.str(&m.ApprovalProcessName)
-		case "attendeesenduser":
-			ok = d.int(&m.Attendeesenduser)
-		case "autoCloseHours":
-			ok = d.int(&m.AutoCloseHours)
-		case "auto_contributor":
-			ok = d.bool(&m.AutoContributor)
-		case "auto_create_appt":
-			ok = d.int(&m.AutoCreateAppt)
-		case "auto_delete_data":
-			ok = d.int(&m.AutoDeleteData)
-		case "auto_delete_days":
-			ok = d.int(&m.AutoDeleteDays)
-		case "auto_forward_email_updates":
-			ok = d.int(&m.AutoForwardEmailUpdates)
-		case "auto_respond_logged_manually":
-			ok = d.int(&m.AutoRespondLoggedManually)
-		case "cancreate":
-			ok = d.bool(&m.Cancreate)
-		case "chargerate":
-			ok = d.int(&m.Chargerate)
-		case "childticketcolumnsoverride":
-			ok = d.int(&m.Childticketcolumnsoverride)
-		case "childticketcolumnsoverride_guid":
-			ok = d.str(&m.ChildticketcolumnsoverrideGUID)
-		case "childticketcolumnsoverride_name":
-			ok = d.str(&m.ChildticketcolumnsoverrideName)
-		case "close_kb_action":
-			ok = d.int(&m.CloseKbAction)
-		case "closedrequestreplylimit":
-			ok = d.int(&m.Closedrequestreplylimit)
-		case "closedrequestsemail_name":
-			ok = d.str(&m.ClosedrequestsemailName)
-		case "closedrequestsemailguid":
-			ok = d.str(&m.Closedrequestsemailguid)
-		case "closedrequestsemailid":
-			ok = d.int(&m.Closedrequestsemailid)
-		case "closedrequestswithupdates":
-			ok = d.int(&m.Closedrequestswithupdates)
-		case "closedrequestswithupdatesincpending":
-			ok = d.bool(&m.Closedrequestswithupdatesincpending)
-		case "closeduserupdatehours":
-			ok = d.float64(&m.Closeduserupdatehours)
-		case "completion_status_type":
-			ok = d.int(&m.CompletionStatusType)
-		case "continue_autorelease":
-			ok = d.bool(&m.ContinueAutorelease)
-		case "copyattachmentstochild":
-			ok = d.bool(&m.Copyattachmentstochild)
-		case "copyattachmentstorelated":
-			ok = d.bool(&m.Copyattachmentstorelated)
-		case "cors_whitelist_list":
-			ok = decodeModels(d, &m.CorsWhitelistList)
-		case "database_lookup_id":
-			ok = d.int(&m.DatabaseLookupID)
-		case "database_lookup_name":
-			ok = d.str(&m.DatabaseLookupName)
-		case "default_agent":
-			ok = d.int(&m.DefaultAgent)
-		case "default_agent_name":
-			ok = d.str(&m.DefaultAgentName)
-		case "default_appointment_details":
-			ok = d.str(&m.DefaultAppointmentDetails)
-		case "default_appointment_summary":
-			ok = d.str(&m.DefaultAppointmentSummary)
-		case "default_appt_type":
-			ok = d.int(&m.DefaultApptType)
-		case "default_backoutplan":
-			ok = d.str(&m.DefaultBackoutplan)
-		case "default_budgettype_id":
-			ok = d.int(&m.DefaultBudgettypeID)
-		case "default_budgettype_name":
-			ok = d.str(&m.DefaultBudgettypeName)
-		case "default_category_1":
-			ok = d.str(&m.DefaultCategory1)
-		case "default_category_2":
-			ok = d.str(&m.DefaultCategory2)
-		case "default_category_3":
-			ok = d.str(&m.DefaultCategory3)
-		case "default_category_4":
-			ok = d.str(&m.DefaultCategory4)
-		case "default_changeinformation_html":
-			ok = d.str(&m.DefaultChangeinformationHTML)
-		case "default_communicationplan":
-			ok = d.str(&m.DefaultCommunicationplan)
-		case "default_details":
-			ok = d.str(&m.DefaultDetails)
-		case "default_details_html":
-			ok = d.str(&m.DefaultDetailsHTML)
-		case "default_estimate":
-			ok = d.float64(&m.DefaultEstimate)
-		case "default_excludefromsla":
-			ok = d.bool(&m.DefaultExcludefromsla)
-		case "default_impact":
-			ok = d.int(&m.DefaultImpact)
-		case "default_impactdescription":
-			ok = d.str(&m.DefaultImpactdescription)
-		case "default_is_sensitive":
-			ok = d.bool(&m.DefaultIsSensitive)
-		case "default_justification":
-			ok = d.str(&m.DefaultJustification)
-		case "default_kanban_view":
-			ok = d.int(&m.DefaultKanbanView)
-		case "default_kb_accessible_for_enduser":
-			ok = d.bool(&m.DefaultKbAccessibleForEnduser)
-		case "default_kb_name":
-			ok = d.str(&m.DefaultKbName)
-		case "default_matchedkbid":
-			ok = d.int(&m.DefaultMatchedkbid)
-		case "default_priority":
-			ok = d.int(&m.DefaultPriority)
-		case "default_product_id":
-			ok = d.int(&m.DefaultProductID)
-		case "default_product_name":
-			ok = d.str(&m.DefaultProductName)
-		case "default_risklevel":
-			ok = d.int(&m.DefaultRisklevel)
-		case "default_riskleveldescription":
-			ok = d.str(&m.DefaultRiskleveldescription)
-		case "default_send_to_pagerduty":
-			ok = d.bool(&m.DefaultSendToPagerduty)
-		case "default_sendack":
-			ok = d.int(&m.DefaultSendack)
-		case "default_sendemail":
-			ok = d.bool(&m.DefaultSendemail)
-		case "default_sendremoteinvite":
-			ok = d.int(&m.DefaultSendremoteinvite)
-		case "default_sendtosoc":
-			ok = d.int(&m.DefaultSendtosoc)
-		case "default_servicenow_type":
-			ok = d.int(&m.DefaultServicenowType)
-		case "default_services":
-			ok = decodeModels(d, &m.DefaultServices)
-		case "default_servicestatusnote":
-			ok = d.str(&m.DefaultServicestatusnote)
-		case "default_showforusers":
-			ok = d.bool(&m.DefaultShowforusers)
-		case "default_sla":
-			ok = d.int(&m.DefaultSLA)
-		case "default_sla_guid":
-			ok = d.str(&m.DefaultSLAGUID)
-		case "default_soctargetid":
-			ok = d.str(&m.DefaultSoctargetid)
-		case "default_soctargetname":
-			ok = d.str(&m.DefaultSoctargetname)
-		case "default_soctargettype":
-			ok = d.int(&m.DefaultSoctargettype)
-		case "default_summary":
-			ok = d.str(&m.DefaultSummary)
-		case "default_sync_to_salesforce":
-			ok = d.bool(&m.DefaultSyncToSalesforce)
-		case "default_targetdate":
-			ok = d.int(&m.DefaultTargetdate)
-		case "default_team":
-			ok = d.str(&m.DefaultTeam)
-		case "default_team_to_agents_default":
-			ok = d.bool(&m.DefaultTeamToAgentsDefault)
-		case "default_testplan":
-			ok = d.str(&m.DefaultTestplan)
-		case "defaultagentresourcebookingduration_id":
-			ok = d.int(&m.DefaultagentresourcebookingdurationID)
-		case "defaultlisttype":
-			ok = d.int(&m.Defaultlisttype)
-		case "defaultpagerdutyservice":
-			ok = d.str(&m.Defaultpagerdutyservice)
-		case "defaultpagerdutyservice_name":
-			ok = d.str(&m.DefaultpagerdutyserviceName)
-		case "defaultresourcetype":
-			ok = d.int(&m.Defaultresourcetype)
-		case "defaultresourcetype_agent":
-			ok = d.int(&m.DefaultresourcetypeAgent)
-		case "defaultresourcetype_name":
-			ok = d.str(&m.DefaultresourcetypeName)
-		case "defaultresourcetype_name_agent":
-			ok = d.str(&m.DefaultresourcetypeNameAgent)
-		case "defaultsidebarcollapsed":
-			ok = d.bool(&m.Defaultsidebarcollapsed)
-		case "defaultsync_to_sentinel":
-			ok = d.bool(&m.DefaultsyncToSentinel)
-		case "defaulttab":
-			ok = d.int(&m.Defaulttab)
-		case "display_audit_tab":
-			ok = d.bool(&m.DisplayAuditTab)
-		case "displayonquicktime":
-			ok = d.bool(&m.Displayonquicktime)
-		case "do_ai_survey":
-			ok = d.bool(&m.DoAiSurvey)
-		case "dontconfirm_updateparent":
-			ok = d.bool(&m.DontconfirmUpdateparent)
-		case "dontsendslareminders":
-			ok = d.bool(&m.Dontsendslareminders)
-		case "dontusependingclosure":
-			ok = d.bool(&m.Dontusependingclosure)
-		case "editservstatus":
-			ok = d.bool(&m.Editservstatus)
-		case "email_end_tag":
-			ok = d.str(&m.EmailEndTag)
-		case "email_end_tag_override":
-			ok = d.str(&m.EmailEndTagOverride)
-		case "email_start_tag":
-			ok = d.str(&m.EmailStartTag)
-		case "email_start_tag_override":
-			ok = d.str(&m.EmailStartTagOverride)
-		case "enable_task_dependencies":
-			ok = d.bool(&m.EnableTaskDependencies)
-		case "enableforecasting":
-			ok = d.bool(&m.Enableforecasting)
-		case "enableusermentions":
-			ok = d.bool(&m.Enableusermentions)
-		case "enduserscanlog":
-			ok = d.bool(&m.Enduserscanlog)
-		case "enduserscanselect":
-			ok = d.bool(&m.Enduserscanselect)
-		case "exclude_from_sales_mailbox_match":
-			ok = d.bool(&m.ExcludeFromSalesMailboxMatch)
-		case "fieldidlist":
-			ok = d.ints(&m.Fieldidlist)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "forwardinboundupdates":
-			ok = d.bool(&m.Forwardinboundupdates)
-		case "from_mailbox_id":
-			ok = d.int(&m.FromMailboxID)
-		case "ganttgrandchildview":
-			ok = d.int(&m.Ganttgrandchildview)
-		case "generate_ai_embeddings":
-			ok = d.bool(&m.GenerateAiEmbeddings)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "group_name":
-			ok = d.str(&m.GroupName)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "hasmandatorytechfields":
-			ok = d.bool(&m.Hasmandatorytechfields)
-		case "hasmandatoryuserfields":
-			ok = d.bool(&m.Hasmandatoryuserfields)
-		case "hide_anon_contact_info":
-			ok = d.bool(&m.HideAnonContactInfo)
-		case "hide_anon_email":
-			ok = d.int(&m.HideAnonEmail)
-		case "hide_anon_phonenumber":
-			ok = d.bool(&m.HideAnonPhonenumber)
-		case "hide_respond":
-			ok = d.bool(&m.HideRespond)
-		case "id":
-			ok = d.int(&m.ID)
-		case "include_appointments_scheduled_hours":
-			ok = d.bool(&m.IncludeAppointmentsScheduledHours)
-		case "includeinmobiledbsync":
-			ok = d.bool(&m.Includeinmobiledbsync)
-		case "inform_account_manager":
-			ok = d.bool(&m.InformAccountManager)
-		case "initial_status":
-			ok = d.int(&m.InitialStatus)
-		case "initial_status_guid":
-			ok = d.str(&m.InitialStatusGUID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "is_sprint":
-			ok = d.bool(&m.IsSprint)
-		case "isbillable":
-			ok = d.bool(&m.Isbillable)
-		case "items_are_billable":
-			ok = d.bool(&m.ItemsAreBillable)
-		case "itilrequesttype":
-			ok = d.int(&m.Itilrequesttype)
-		case "jira_issue_type":
-			ok = d.str(&m.JiraIssueType)
-		case "kanbanstatuschoice":
-			ok = decodeModels(d, &m.Kanbanstatuschoice)
-		case "kanbanstatuschoice_list":
-			ok = d.str(&m.KanbanstatuschoiceList)
-		case "lapsafe_status_after_webhook":
-			ok = d.int(&m.LapsafeStatusAfterWebhook)
-		case "lapsafe_status_after_webhook_guid":
-			ok = d.str(&m.LapsafeStatusAfterWebhookGUID)
-		case "legacy_print_request_details":
-			ok = d.bool(&m.LegacyPrintRequestDetails)
-		case "legacy_print_service_form":
-			ok = d.bool(&m.LegacyPrintServiceForm)
-		case "load_balance_interval":
-			ok = d.int(&m.LoadBalanceInterval)
-		case "load_balance_max_tickets":
-			ok = d.int(&m.LoadBalanceMaxTickets)
-		case "load_balance_on_schedule":
-			ok = d.bool(&m.LoadBalanceOnSchedule)
-		case "load_balance_schedule":
-			ok = decodeModel(d, &m.LoadBalanceSchedule)
-		case "load_balance_schedule_frequency":
-			ok = d.int(&m.LoadBalanceScheduleFrequency)
-		case "logonbehalflabeloverride":
-			ok = d.str(&m.Logonbehalflabeloverride)
-		case "logtimeindays":
-			ok = d.bool(&m.Logtimeindays)
-		case "logtimeindaysincrement":
-			ok = d.float64(&m.Logtimeindaysincrement)
-		case "make_cc_followers":
-			ok = d.bool(&m.MakeCcFollowers)
-		case "max_open_per_user":
-			ok = d.int(&m.MaxOpenPerUser)
-		case "max_open_per_user_reached":
-			ok = d.bool(&m.MaxOpenPerUserReached)
-		case "max_total_per_user":
-			ok = d.int(&m.MaxTotalPerUser)
-		case "max_total_per_user_reached":
-			ok = d.bool(&m.MaxTotalPerUserReached)
-		case "maximumRestrictedPriority":
-			ok = d.int(&m.MaximumRestrictedPriority)
-		case "milestone_billing":
-			ok = d.bool(&m.MilestoneBilling)
-		case "minattachments":
-			ok = d.int(&m.Minattachments)
-		case "mustclosechildbeforeclosurebool":
-			ok = d.bool(&m.Mustclosechildbeforeclosurebool)
-		case "name":
-			ok = d.str(&m.Name)
-		case "newrequestmessage":
-			ok = d.str(&m.Newrequestmessage)
-		case "overridewiththefollowingtemplatewhenloggingmanually":
-			ok = d.int(&m.Overridewiththefollowingtemplatewhenloggingmanually)
-		case "overridewiththefollowingtemplatewhenloggingmanually_guid":
-			ok = d.str(&m.OverridewiththefollowingtemplatewhenloggingmanuallyGUID)
-		case "overridewiththefollowingtemplatewhenloggingmanuallyname":
-			ok = d.str(&m.Overridewiththefollowingtemplatewhenloggingmanuallyname)
-		case "overwrite_showforusers":
-			ok = d.bool(&m.OverwriteShowforusers)
-		case "parentstatusafterallchildclosed":
-			ok = d.int(&m.Parentstatusafterallchildclosed)
-		case "parentstatusafterallchildclosed_name":
-			ok = d.str(&m.ParentstatusafterallchildclosedName)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "pdftemplate_name":
-			ok = d.str(&m.PdftemplateName)
-		case "pendingdontclose":
-			ok = d.bool(&m.Pendingdontclose)
-		case "pendingrequestreplylimit":
-			ok = d.int(&m.Pendingrequestreplylimit)
-		case "pendingrequestsemail_name":
-			ok = d.str(&m.PendingrequestsemailName)
-		case "pendingrequestsemailguid":
-			ok = d.str(&m.Pendingrequestsemailguid)
-		case "pendingrequestsemailid":
-			ok = d.int(&m.Pendingrequestsemailid)
-		case "pendingrequestswithupdates":
-			ok = d.int(&m.Pendingrequestswithupdates)
-		case "pendinguserupdatehours":
-			ok = d.float64(&m.Pendinguserupdatehours)
-		case "pin_important_actions":
-			ok = d.bool(&m.PinImportantActions)
-		case "portalcanreopen":
-			ok = d.bool(&m.Portalcanreopen)
-		case "process_open_tickets":
-			ok = d.int(&m.ProcessOpenTickets)
-		case "project_type":
-			ok = d.int(&m.ProjectType)
-		case "published_id":
-			ok = d.str(&m.PublishedID)
-		case "quote_pdftemplate_id":
-			ok = d.int(&m.QuotePdftemplateID)
-		case "quote_pdftemplate_name":
-			ok = d.str(&m.QuotePdftemplateName)
-		case "reopenedstatus":
-			ok = d.int(&m.Reopenedstatus)
-		case "reopenedstatus_guid":
-			ok = d.str(&m.ReopenedstatusGUID)
-		case "rtdefaultagentresourcebookingduration_name":
-			ok = d.str(&m.RtdefaultagentresourcebookingdurationName)
-		case "salesforce_default_stage":
-			ok = d.int(&m.SalesforceDefaultStage)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "setrelatedservicesfromassets":
-			ok = d.bool(&m.Setrelatedservicesfromassets)
-		case "show_add_note":
-			ok = d.bool(&m.ShowAddNote)
-		case "show_child_assets":
-			ok = d.bool(&m.ShowChildAssets)
-		case "show_child_tasks_type":
-			ok = d.int(&m.ShowChildTasksType)
-		case "show_project_task_dates":
-			ok = d.bool(&m.ShowProjectTaskDates)
-		case "show_slack_channels_as_tabs":
-			ok = d.bool(&m.ShowSlackChannelsAsTabs)
-		case "show_status_on_portal":
-			ok = d.bool(&m.ShowStatusOnPortal)
-		case "show_teams_chats_as_tabs":
-			ok = d.bool(&m.ShowTeamsChatsAsTabs)
-		case "show_vote_comment":
-			ok = d.bool(&m.ShowVoteComment)
-		case "showactivestatuskanban":
-			ok = d.bool(&m.Showactivestatuskanban)
-		case "showautomationstab":
-			ok = d.bool(&m.Showautomationstab)
-		case "showbillingtab":
-			ok = d.bool(&m.Showbillingtab)
-		case "showconfirmemail":
-			ok = d.bool(&m.Showconfirmemail)
-		case "showdecendantwarningoptions":
-			ok = d.bool(&m.Showdecendantwarningoptions)
-		case "showdownvote":
-			ok = d.bool(&m.Showdownvote)
-		case "showgeneralsurveyfields":
-			ok = d.bool(&m.Showgeneralsurveyfields)
-		case "showopenclienttickets":
-			ok = d.bool(&m.Showopenclienttickets)
-		case "showopendevicetickets":
-			ok = d.bool(&m.Showopendevicetickets)
-		case "showopensitetickets":
-			ok = d.bool(&m.Showopensitetickets)
-		case "showopensuppliertickets":
-			ok = d.bool(&m.Showopensuppliertickets)
-		case "showopenusertickets":
-			ok = d.bool(&m.Showopenusertickets)
-		case "showoppcontacttab":
-			ok = d.bool(&m.Showoppcontacttab)
-		case "showsuggestionstab":
-			ok = d.bool(&m.Showsuggestionstab)
-		case "showunborntab":
-			ok = d.bool(&m.Showunborntab)
-		case "showuserfeed":
-			ok = d.bool(&m.Showuserfeed)
-		case "slack_channel_access_type":
-			ok = d.int(&m.SlackChannelAccessType)
-		case "slack_channel_default_name":
-			ok = d.str(&m.SlackChannelDefaultName)
-		case "slack_channel_workspace":
-			ok = d.int(&m.SlackChannelWorkspace)
-		case "slack_channel_workspace_name":
-			ok = d.str(&m.SlackChannelWorkspaceName)
-		case "sladontclose":
-			ok = d.bool(&m.Sladontclose)
-		case "soc_default_target":
-			ok = decodeModel(d, &m.SocDefaultTarget)
-		case "sprint_tickettype_id":
-			ok = d.int(&m.SprintTickettypeID)
-		case "sprint_tickettype_name":
-			ok = d.str(&m.SprintTickettypeName)
-		case "startdate_validation":
-			ok = d.int(&m.StartdateValidation)
-		case "startdate_validation_days":
-			ok = d.int(&m.StartdateValidationDays)
-		case "statusafterapproverupdate":
-			ok = d.int(&m.Statusafterapproverupdate)
-		case "statusafterapproverupdate_guid":
-			ok = d.str(&m.StatusafterapproverupdateGUID)
-		case "statusafterresourcebook":
-			ok = d.int(&m.Statusafterresourcebook)
-		case "statusaftersupplierupdate":
-			ok = d.int(&m.Statusaftersupplierupdate)
-		case "statusaftersupplierupdate_guid":
-			ok = d.str(&m.StatusaftersupplierupdateGUID)
-		case "statusaftertechupdate":
-			ok = d.int(&m.Statusaftertechupdate)
-		case "statusaftertechupdate_guid":
-			ok = d.str(&m.StatusaftertechupdateGUID)
-		case "statusafteruserupdate":
-			ok = d.int(&m.Statusafteruserupdate)
-		case "statusafteruserupdate_guid":
-			ok = d.str(&m.StatusafteruserupdateGUID)
-		case "submitlabeloverride":
-			ok = d.str(&m.Submitlabeloverride)
-		case "tab_config":
-			ok = decodeModels(d, &m.TabConfig)
-		case "tab_display":
-			ok = d.int(&m.TabDisplay)
-		case "targetdate_validation":
-			ok = d.int(&m.TargetdateValidation)
-		case "targetdate_validation_days":
-			ok = d.int(&m.TargetdateValidationDays)
-		case "teams_chat_default_name":
-			ok = d.str(&m.TeamsChatDefaultName)
-		case "thisentitycanbevotedfor":
-			ok = d.bool(&m.Thisentitycanbevotedfor)
-		case "ticket_count":
-			ok = d.int(&m.TicketCount)
-		case "ticket_created_override":
-			ok = d.str(&m.TicketCreatedOverride)
-		case "ticket_status_after_appointment":
-			ok = d.int(&m.TicketStatusAfterAppointment)
-		case "ticketlinktype":
-			ok = d.int(&m.Ticketlinktype)
-		case "todolistportalvisibility":
-			ok = d.int(&m.Todolistportalvisibility)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "updateservicestatus":
-			ok = d.bool(&m.Updateservicestatus)
-		case "use":
-			ok = d.str(&m.Use)
-		case "usemilestones":
-			ok = d.bool(&m.Usemilestones)
-		case "userbookfromportal":
-			ok = d.bool(&m.Userbookfromportal)
-		case "usetimeslotsforstartandtargettimes":
-			ok = d.bool(&m.Usetimeslotsforstartandtargettimes)
-		case "visible":
-			ok = d.bool(&m.Visible)
-		case "webannouncement":
-			ok = d.str(&m.Webannouncement)
-		case "workflow_guid":
-			ok = d.str(&m.WorkflowGUID)
-		case "workflow_id":
-			ok = d.int(&m.WorkflowID)
-		case "workflow_name":
-			ok = d.str(&m.WorkflowName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
-
-func (m *RequestType) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.str(`"use":`, m.Use)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"default_sla_guid":`, m.DefaultSLAGUID)
-	e.int(`"group_id":`, m.GroupID)
-	e.str(`"group_name":`, m.GroupName)
-	e.str(`"jira_issue_type":`, m.JiraIssueType)
-	e.int(`"ticket_count":`, m.TicketCount)
-	e.bool(`"cancreate":`, m.Cancreate)
-	e.bool(`"agentscanselect":`, m.Agentscanselect)
-	e.int(`"itilrequesttype":`, m.Itilrequesttype)
-	e.bool(`"allowattachments":`, m.Allowattachments)
-	e.bool(`"copyattachmentstochild":`, m.Copyattachmentstochild)
-	e.bool(`"copyattachmentstorelated":`, m.Copyattachmentstorelated)
-	e.bool(`"is_sprint":`, m.IsSprint)
-	e.ints(`"fieldidlist":`, m.Fieldidlist)
-	e.bool(`"enduserscanselect":`, m.Enduserscanselect)
-	e.bool(`"anonymouscanselect":`, m.Anonymouscanselect)
-	e.bool(`"hasmandatorytechfields":`, m.Hasmandatorytechfields)
-	e.bool(`"hasmandatoryuserfields":`, m.Hasmandatoryuserfields)
-	e.bool(`"visible":`, m.Visible)
-	e.int(`"statusafteruserupdate":`, m.Statusafteruserupdate)
-	e.str(`"statusafteruserupdate_guid":`, m.StatusafteruserupdateGUID)
-	e.int(`"statusaftersupplierupdate":`, m.Statusaftersupplierupdate)
-	e.str(`"statusaftersupplierupdate_guid":`, m.StatusaftersupplierupdateGUID)
-	e.int(`"closedrequestswithupdates":`, m.Closedrequestswithupdates)
-	e.int(`"pendingrequestswithupdates":`, m.Pendingrequestswithupdates)
-	e.bool(`"portalcanreopen":`, m.Portalcanreopen)
-	e.bool(`"closedrequestswithupdatesincpending":`, m.Closedrequestswithupdatesincpending)
-	e.bool(`"includeinmobiledbsync":`, m.Includeinmobiledbsync)
-	e.int(`"workflow_id":`, m.WorkflowID)
-	e.str(`"workflow_guid":`, m.WorkflowGUID)
-	e.str(`"always_bcc":`, m.AlwaysBcc)
-	e.int(`"reopenedstatus":`, m.Reopenedstatus)
-	e.str(`"reopenedstatus_guid":`, m.ReopenedstatusGUID)
-	e.int(`"closedrequestsemailid":`, m.Closedrequestsemailid)
-	e.str(`"closedrequestsemailguid":`, m.Closedrequestsemailguid)
-	e.int(`"pendingrequestsemailid":`, m.Pendingrequestsemailid)
-	e.str(`"pendingrequestsemailguid":`, m.Pendingrequestsemailguid)
-	e.str(`"closedrequestsemail_name":`, m.ClosedrequestsemailName)
-	e.str(`"pendingrequestsemail_name":`, m.PendingrequestsemailName)
-	e.float64(`"closeduserupdatehours":`, m.Closeduserupdatehours)
-	e.float64(`"pendinguserupdatehours":`, m.Pendinguserupdatehours)
-	e.str(`"webannouncement":`, m.Webannouncement)
-	e.int(`"chargerate":`, m.Chargerate)
-	e.int(`"initial_status":`, m.InitialStatus)
-	e.str(`"initial_status_guid":`, m.InitialStatusGUID)
-	e.bool(`"default_team_to_agents_default":`, m.DefaultTeamToAgentsDefault)
-	e.int(`"default_sla":`, m.DefaultSLA)
-	e.str(`"default_category_1":`, m.DefaultCategory1)
-	e.str(`"default_category_2":`, m.DefaultCategory2)
-	e.str(`"default_category_3":`, m.DefaultCategory3)
-	e.str(`"default_category_4":`, m.DefaultCategory4)
-	e.str(`"default_summary":`, m.DefaultSummary)
-	e.str(`"default_details":`, m.DefaultDetails)
-	e.str(`"default_details_html":`, m.DefaultDetailsHTML)
-	e.bool(`"default_excludefromsla":`, m.DefaultExcludefromsla)
-	e.bool(`"default_showforusers":`, m.DefaultShowforusers)
-	e.int(`"default_sendack":`, m.DefaultSendack)
-	e.bool(`"default_sendemail":`, m.DefaultSendemail)
-	e.int(`"default_matchedkbid":`, m.DefaultMatchedkbid)
-	e.str(`"default_kb_name":`, m.DefaultKbName)
-	e.bool(`"default_kb_accessible_for_enduser":`, m.DefaultKbAccessibleForEnduser)
-	e.bool(`"allowall_actions":`, m.AllowallActions)
-	e.bool(`"allowall_team":`, m.AllowallTeam)
-	encodeModels(e, `"allowed_teams":`, m.AllowedTeams)
-	encodeModels(e, `"allowed_actions":`, m.AllowedActions)
-	e.bool(`"allowall_status":`, m.AllowallStatus)
-	encodeModels(e, `"allowed_status":`, m.AllowedStatus)
-	e.bool(`"allowall_category1":`, m.AllowallCategory1)
-	encodeModels(e, `"allowed_category1":`, m.AllowedCategory1)
-	e.bool(`"allowall_category2":`, m.AllowallCategory2)
-	encodeModels(e, `"allowed_category2":`, m.AllowedCategory2)
-	e.bool(`"allowall_category3":`, m.AllowallCategory3)
-	encodeModels(e, `"allowed_category3":`, m.AllowedCategory3)
-	e.bool(`"allowall_category4":`, m.AllowallCategory4)
-	encodeModels(e, `"allowed_category4":`, m.AllowedCategory4)
-	e.int(`"approval_process_id":`, m.ApprovalProcessID)
-	e.str(`"approval_process_guid":`, m.ApprovalProcessGUID)
-	e.str(`"approval_process_name":`, m.ApprovalProcessName)
-	e.int(`"from_mailbox_id":`, m.FromMailboxID)
-	e.bool(`"hide_respond":`, m.HideRespond)
-	e.int(`"close_kb_action":`, m.CloseKbAction)
-	e.int(`"default_product_id":`, m.DefaultProductID)
-	e.str(`"default_product_name":`, m.DefaultProductName)
-	e.int(`"default_budgettype_id":`, m.DefaultBudgettypeID)
-	e.str(`"default_budgettype_name":`, m.DefaultBudgettypeName)
-	e.str(`"email_start_tag_override":`, m.EmailStartTagOverride)
-	e.str(`"email_end_tag_override":`, m.EmailEndTagOverride)
-	e.int(`"acknowledgementtemplate":`, m.Acknowledgementtemplate)
-	e.str(`"acknowledgementtemplate_guid":`, m.AcknowledgementtemplateGUID)
-	e.str(`"acknowledgementtemplate_name":`, m.AcknowledgementtemplateName)
-	e.int(`"acknowledgementtemplateooh":`, m.Acknowledgementtemplateooh)
-	e.str(`"acknowledgementtemplateooh_guid":`, m.AcknowledgementtemplateoohGUID)
-	e.str(`"acknowledgementtemplateooh_name":`, m.AcknowledgementtemplateoohName)
-	e.bool(`"dontsendslareminders":`, m.Dontsendslareminders)
-	e.bool(`"dontusependingclosure":`, m.Dontusependingclosure)
-	e.int(`"database_lookup_id":`, m.DatabaseLookupID)
-	e.str(`"database_lookup_name":`, m.DatabaseLookupName)
-	e.bool(`"applydefaultsontypechangebool":`, m.Applydefaultsontypechangebool)
-	e.bool(`"allowtickettypetobechild":`, m.Allowtickettypetobechild)
-	encodeModels(e, `"fields":`, m.Fields)
-	e.float64(`"default_estimate":`, m.DefaultEstimate)
-	e.bool(`"mustclosechildbeforeclosurebool":`, m.Mustclosechildbeforeclosurebool)
-	e.int(`"default_sendremoteinvite":`, m.DefaultSendremoteinvite)
-	e.bool(`"logtimeindays":`, m.Logtimeindays)
-	e.float64(`"logtimeindaysincrement":`, m.Logtimeindaysincrement)
-	e.bool(`"usetimeslotsforstartandtargettimes":`, m.Usetimeslotsforstartandtargettimes)
-	e.int(`"childticketcolumnsoverride":`, m.Childticketcolumnsoverride)
-	e.str(`"childticketcolumnsoverride_guid":`, m.ChildticketcolumnsoverrideGUID)
-	e.str(`"childticketcolumnsoverride_name":`, m.ChildticketcolumnsoverrideName)
-	e.bool(`"showunborntab":`, m.Showunborntab)
-	e.bool(`"allowcustomiseunborn":`, m.Allowcustomiseunborn)
-	e.bool(`"inform_account_manager":`, m.InformAccountManager)
-	e.int(`"statusaftertechupdate":`, m.Statusaftertechupdate)
-	e.str(`"statusaftertechupdate_guid":`, m.StatusaftertechupdateGUID)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.str(`"pdftemplate_name":`, m.PdftemplateName)
-	e.int(`"quote_pdftemplate_id":`, m.QuotePdftemplateID)
-	e.str(`"quote_pdftemplate_name":`, m.QuotePdftemplateName)
-	e.int(`"maximumRestrictedPriority":`, m.MaximumRestrictedPriority)
-	e.int(`"auto_respond_logged_manually":`, m.AutoRespondLoggedManually)
-	e.int(`"autoCloseHours":`, m.AutoCloseHours)
-	encodeModels(e, `"allowed_clients":`, m.AllowedClients)
-	e.int(`"closedrequestreplylimit":`, m.Closedrequestreplylimit)
-	e.int(`"pendingrequestreplylimit":`, m.Pendingrequestreplylimit)
-	e.bool(`"alluserscanviewit":`, m.Alluserscanviewit)
-	e.int(`"alluserscanview":`, m.Alluserscanview)
-	e.bool(`"thisentitycanbevotedfor":`, m.Thisentitycanbevotedfor)
-	e.bool(`"show_vote_comment":`, m.ShowVoteComment)
-	e.int(`"overridewiththefollowingtemplatewhenloggingmanually":`, m.Overridewiththefollowingtemplatewhenloggingmanually)
-	e.str(`"overridewiththefollowingtemplatewhenloggingmanually_guid":`, m.OverridewiththefollowingtemplatewhenloggingmanuallyGUID)
-	e.bool(`"editservstatus":`, m.Editservstatus)
-	e.int(`"appointmentdefaultbody":`, m.Appointmentdefaultbody)
-	e.str(`"appointmentdefaultbody_guid":`, m.AppointmentdefaultbodyGUID)
-	e.str(`"appointmentdefaultbody_name":`, m.AppointmentdefaultbodyName)
-	e.bool(`"setrelatedservicesfromassets":`, m.Setrelatedservicesfromassets)
-	e.int(`"default_sendtosoc":`, m.DefaultSendtosoc)
-	e.int(`"default_soctargettype":`, m.DefaultSoctargettype)
-	e.str(`"default_soctargetid":`, m.DefaultSoctargetid)
-	e.str(`"default_soctargetname":`, m.DefaultSoctargetname)
-	encodeModel(e, `"soc_default_target":`, m.SocDefaultTarget)
-	e.bool(`"forwardinboundupdates":`, m.Forwardinboundupdates)
-	e.str(`"default_appointment_summary":`, m.DefaultAppointmentSummary)
-	e.str(`"default_appointment_details":`, m.DefaultAppointmentDetails)
-	e.bool(`"displayonquicktime":`, m.Displayonquicktime)
-	e.int(`"statusafterapproverupdate":`, m.Statusafterapproverupdate)
-	e.str(`"statusafterapproverupdate_guid":`, m.StatusafterapproverupdateGUID)
-	e.bool(`"display_audit_tab":`, m.DisplayAuditTab)
-	e.bool(`"overwrite_showforusers":`, m.OverwriteShowforusers)
-	encodeModels(e, `"default_services":`, m.DefaultServices)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.bool(`"showdownvote":`, m.Showdownvote)
-	e.int(`"addactionstolinked":`, m.Addactionstolinked)
-	e.bool(`"addnoteonlytolinked":`, m.Addnoteonlytolinked)
-	e.bool(`"dontconfirm_updateparent":`, m.DontconfirmUpdateparent)
-	e.int(`"default_impact":`, m.DefaultImpact)
-	e.int(`"default_risklevel":`, m.DefaultRisklevel)
-	e.str(`"default_justification":`, m.DefaultJustification)
-	e.str(`"default_impactdescription":`, m.DefaultImpactdescription)
-	e.str(`"default_riskleveldescription":`, m.DefaultRiskleveldescription)
-	e.str(`"default_testplan":`, m.DefaultTestplan)
-	e.str(`"default_backoutplan":`, m.DefaultBackoutplan)
-	e.str(`"default_communicationplan":`, m.DefaultCommunicationplan)
-	e.str(`"default_changeinformation_html":`, m.DefaultChangeinformationHTML)
-	e.bool(`"isbillable":`, m.Isbillable)
-	e.bool(`"items_are_billable":`, m.ItemsAreBillable)
-	e.int(`"defaultresourcetype":`, m.Defaultresourcetype)
-	e.str(`"defaultresourcetype_name":`, m.DefaultresourcetypeName)
-	e.int(`"defaultlisttype":`, m.Defaultlisttype)
-	e.int(`"defaulttab":`, m.Defaulttab)
-	e.bool(`"defaultsync_to_sentinel":`, m.DefaultsyncToSentinel)
-	e.bool(`"adduserupdatestochildren":`, m.Adduserupdatestochildren)
-	e.int(`"default_targetdate":`, m.DefaultTargetdate)
-	encodeModels(e, `"allowed_resourcebooking_teams":`, m.AllowedResourcebookingTeams)
-	e.str(`"defaultresourcetype_name_agent":`, m.DefaultresourcetypeNameAgent)
-	e.int(`"agentresourcebookingtype":`, m.Agentresourcebookingtype)
-	e.bool(`"userbookfromportal":`, m.Userbookfromportal)
-	e.int(`"defaultresourcetype_agent":`, m.DefaultresourcetypeAgent)
-	e.int(`"defaultagentresourcebookingduration_id":`, m.DefaultagentresourcebookingdurationID)
-	e.str(`"rtdefaultagentresourcebookingduration_name":`, m.RtdefaultagentresourcebookingdurationName)
-	e.bool(`"showopenusertickets":`, m.Showopenusertickets)
-	e.bool(`"showopensitetickets":`, m.Showopensitetickets)
-	e.bool(`"showopenclienttickets":`, m.Showopenclienttickets)
-	e.bool(`"showopendevicetickets":`, m.Showopendevicetickets)
-	e.bool(`"showuserfeed":`, m.Showuserfeed)
-	e.bool(`"updateservicestatus":`, m.Updateservicestatus)
-	e.str(`"default_servicestatusnote":`, m.DefaultServicestatusnote)
-	e.int(`"attendeesenduser":`, m.Attendeesenduser)
-	e.bool(`"showautomationstab":`, m.Showautomationstab)
-	e.bool(`"showbillingtab":`, m.Showbillingtab)
-	e.bool(`"showsuggestionstab":`, m.Showsuggestionstab)
-	e.bool(`"showoppcontacttab":`, m.Showoppcontacttab)
-	e.bool(`"showactivestatuskanban":`, m.Showactivestatuskanban)
-	e.int(`"ganttgrandchildview":`, m.Ganttgrandchildview)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"submitlabeloverride":`, m.Submitlabeloverride)
-	e.bool(`"allowall_appointment_types":`, m.AllowallAppointmentTypes)
-	e.bool(`"include_appointments_scheduled_hours":`, m.IncludeAppointmentsScheduledHours)
-	e.int(`"ticketlinktype":`, m.Ticketlinktype)
-	encodeModels(e, `"allowed_appointment_types":`, m.AllowedAppointmentTypes)
-	e.bool(`"allowall_iframe_customtabs":`, m.AllowallIframeCustomtabs)
-	encodeModels(e, `"allowed_iframe_customtabs":`, m.AllowedIframeCustomtabs)
-	e.bool(`"default_sync_to_salesforce":`, m.DefaultSyncToSalesforce)
-	e.int(`"salesforce_default_stage":`, m.SalesforceDefaultStage)
-	e.bool(`"show_add_note":`, m.ShowAddNote)
-	e.int(`"auto_delete_data":`, m.AutoDeleteData)
-	e.int(`"auto_delete_days":`, m.AutoDeleteDays)
-	e.int(`"show_child_tasks_type":`, m.ShowChildTasksType)
-	e.bool(`"pin_important_actions":`, m.PinImportantActions)
-	e.bool(`"showdecendantwarningoptions":`, m.Showdecendantwarningoptions)
-	e.int(`"statusafterresourcebook":`, m.Statusafterresourcebook)
-	e.int(`"parentstatusafterallchildclosed":`, m.Parentstatusafterallchildclosed)
-	e.str(`"parentstatusafterallchildclosed_name":`, m.ParentstatusafterallchildclosedName)
-	e.int(`"allowlogonbehalfof":`, m.Allowlogonbehalfof)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.int(`"auto_create_appt":`, m.AutoCreateAppt)
-	e.bool(`"hide_anon_contact_info":`, m.HideAnonContactInfo)
-	e.str(`"ticket_created_override":`, m.TicketCreatedOverride)
-	e.str(`"newrequestmessage":`, m.Newrequestmessage)
-	e.bool(`"allow_anonymous_logging":`, m.AllowAnonymousLogging)
-	e.str(`"published_id":`, m.PublishedID)
-	encodeModels(e, `"cors_whitelist_list":`, m.CorsWhitelistList)
-	e.bool(`"add_ack_attachments":`, m.AddAckAttachments)
-	e.str(`"defaultpagerdutyservice":`, m.Defaultpagerdutyservice)
-	e.str(`"defaultpagerdutyservice_name":`, m.DefaultpagerdutyserviceName)
-	e.bool(`"defaultsidebarcollapsed":`, m.Defaultsidebarcollapsed)
-	e.str(`"logonbehalflabeloverride":`, m.Logonbehalflabeloverride)
-	e.int(`"tab_display":`, m.TabDisplay)
-	e.int(`"sprint_tickettype_id":`, m.SprintTickettypeID)
-	e.str(`"sprint_tickettype_name":`, m.SprintTickettypeName)
-	e.bool(`"usemilestones":`, m.Usemilestones)
-	encodeModels(e, `"tab_config":`, m.TabConfig)
-	e.bool(`"enableusermentions":`, m.Enableusermentions)
-	e.bool(`"sladontclose":`, m.Sladontclose)
-	e.bool(`"pendingdontclose":`, m.Pendingdontclose)
-	e.int(`"minattachments":`, m.Minattachments)
-	e.bool(`"enableforecasting":`, m.Enableforecasting)
-	e.bool(`"make_cc_followers":`, m.MakeCcFollowers)
-	e.int(`"default_kanban_view":`, m.DefaultKanbanView)
-	e.bool(`"showgeneralsurveyfields":`, m.Showgeneralsurveyfields)
-	e.bool(`"default_send_to_pagerduty":`, m.DefaultSendToPagerduty)
-	e.int(`"completion_status_type":`, m.CompletionStatusType)
-	e.bool(`"show_project_task_dates":`, m.ShowProjectTaskDates)
-	e.int(`"project_type":`, m.ProjectType)
-	e.int(`"auto_forward_email_updates":`, m.AutoForwardEmailUpdates)
-	e.bool(`"default_is_sensitive":`, m.DefaultIsSensitive)
-	e.int(`"process_open_tickets":`, m.ProcessOpenTickets)
-	e.int(`"todolistportalvisibility":`, m.Todolistportalvisibility)
-	e.bool(`"legacy_print_request_details":`, m.LegacyPrintRequestDetails)
-	e.bool(`"legacy_print_service_form":`, m.LegacyPrintServiceForm)
-	e.int(`"default_appt_type":`, m.DefaultApptType)
-	e.bool(`"show_child_assets":`, m.ShowChildAssets)
-	e.bool(`"hide_anon_phonenumber":`, m.HideAnonPhonenumber)
-	e.bool(`"showconfirmemail":`, m.Showconfirmemail)
-	e.int(`"ticket_status_after_appointment":`, m.TicketStatusAfterAppointment)
-	e.int(`"max_open_per_user":`, m.MaxOpenPerUser)
-	e.int(`"max_total_per_user":`, m.MaxTotalPerUser)
-	e.bool(`"max_open_per_user_reached":`, m.MaxOpenPerUserReached)
-	e.bool(`"max_total_per_user_reached":`, m.MaxTotalPerUserReached)
-	e.bool(`"milestone_billing":`, m.MilestoneBilling)
-	e.bool(`"showopensuppliertickets":`, m.Showopensuppliertickets)
-	e.bool(`"allowall_suggestion_faqlists":`, m.AllowallSuggestionFaqlists)
-	encodeModels(e, `"allowed_suggestion_faqlists":`, m.AllowedSuggestionFaqlists)
-	e.int(`"startdate_validation":`, m.StartdateValidation)
-	e.int(`"startdate_validation_days":`, m.StartdateValidationDays)
-	e.int(`"targetdate_validation":`, m.TargetdateValidation)
-	e.int(`"targetdate_validation_days":`, m.TargetdateValidationDays)
-	e.bool(`"auto_contributor":`, m.AutoContributor)
-	e.bool(`"allow_teams_chat_creation":`, m.AllowTeamsChatCreation)
-	e.str(`"teams_chat_default_name":`, m.TeamsChatDefaultName)
-	e.bool(`"show_teams_chats_as_tabs":`, m.ShowTeamsChatsAsTabs)
-	e.int(`"default_servicenow_type":`, m.DefaultServicenowType)
-	e.bool(`"enable_task_dependencies":`, m.EnableTaskDependencies)
-	e.bool(`"exclude_from_sales_mailbox_match":`, m.ExcludeFromSalesMailboxMatch)
-	e.int(`"lapsafe_status_after_webhook":`, m.LapsafeStatusAfterWebhook)
-	e.str(`"lapsafe_status_after_webhook_guid":`, m.LapsafeStatusAfterWebhookGUID)
-	e.bool(`"show_status_on_portal":`, m.ShowStatusOnPortal)
-	e.bool(`"allow_slack_channel_creation":`, m.AllowSlackChannelCreation)
-	e.str(`"slack_channel_default_name":`, m.SlackChannelDefaultName)
-	e.bool(`"show_slack_channels_as_tabs":`, m.ShowSlackChannelsAsTabs)
-	e.int(`"slack_channel_access_type":`, m.SlackChannelAccessType)
-	e.int(`"slack_channel_workspace":`, m.SlackChannelWorkspace)
-	e.str(`"slack_channel_workspace_name":`, m.SlackChannelWorkspaceName)
-	e.int(`"hide_anon_email":`, m.HideAnonEmail)
-	e.bool(`"continue_autorelease":`, m.ContinueAutorelease)
-	e.bool(`"do_ai_survey":`, m.DoAiSurvey)
-	e.bool(`"enduserscanlog":`, m.Enduserscanlog)
-	e.bool(`"anonymouscanlog":`, m.Anonymouscanlog)
-	e.bool(`"generate_ai_embeddings":`, m.GenerateAiEmbeddings)
-	e.int(`"load_balance_interval":`, m.LoadBalanceInterval)
-	e.int(`"load_balance_max_tickets":`, m.LoadBalanceMaxTickets)
-	e.bool(`"load_balance_on_schedule":`, m.LoadBalanceOnSchedule)
-	e.int(`"load_balance_schedule_frequency":`, m.LoadBalanceScheduleFrequency)
-	encodeModel(e, `"load_balance_schedule":`, m.LoadBalanceSchedule)
-	e.bool(`"allowall_child_tickettypes":`, m.AllowallChildTickettypes)
-	encodeModels(e, `"allowed_child_tickettypes":`, m.AllowedChildTickettypes)
-	encodeModels(e, `"kanbanstatuschoice":`, m.Kanbanstatuschoice)
-	e.str(`"kanbanstatuschoice_list":`, m.KanbanstatuschoiceList)
-	e.str(`"email_start_tag":`, m.EmailStartTag)
-	e.str(`"email_end_tag":`, m.EmailEndTag)
-	e.int(`"default_agent":`, m.DefaultAgent)
-	e.str(`"default_agent_name":`, m.DefaultAgentName)
-	e.str(`"default_team":`, m.DefaultTeam)
-	e.str(`"workflow_name":`, m.WorkflowName)
-	e.str(`"overridewiththefollowingtemplatewhenloggingmanuallyname":`, m.Overridewiththefollowingtemplatewhenloggingmanuallyname)
-	e.int(`"default_priority":`, m.DefaultPriority)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m RequestType) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *RequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestType) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *RequestTypeField) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "boldlabelandvalue":
-			ok = d.bool(&m.Boldlabelandvalue)
-		case "canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "chat_message":
-			ok = d.str(&m.ChatMessage)
-		case "copytochild":
-			ok = d.bool(&m.Copytochild)
-		case "copytochildonupdate":
-			ok = d.bool(&m.Copytochildonupdate)
-		case "copytorelated":
-			ok = d.bool(&m.Copytorelated)
-		case "display_type":
-			ok = d.int(&m.DisplayType)
-		case "enduseraction":
-			ok = d.int(&m.Enduseraction)
-		case "endusercheckboxmandatory":
-			ok = d.bool(&m.Endusercheckboxmandatory)
-		case "enduserdetail":
-			ok = d.int(&m.Enduserdetail)
-		case "enduserdetailhideifempty":
-			ok = d.bool(&m.Enduserdetailhideifempty)
-		case "enduserdetailrejected":
-			ok = d.int(&m.Enduserdetailrejected)
-		case "endusernew":
-			ok = d.int(&m.Endusernew)
-		case "fieldguid":
-			ok = d.str(&m.Fieldguid)
-		case "fieldid":
-			ok = d.int(&m.Fieldid)
-		case "fieldinfo":
-			ok = decodeModel(d, &m.Fieldinfo)
-		case "fieldname":
-			ok = d.str(&m.Fieldname)
-		case "group":
-			ok = decodeModel(d, &m.Group)
-		case "groupguid":
-			ok = d.str(&m.Groupguid)
-		case "groupid":
-			ok = d.int(&m.Groupid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "override_action_fieldname":
-			ok = d.str(&m.OverrideActionFieldname)
-		case "override_fieldname":
-			ok = d.str(&m.OverrideFieldname)
-		case "read_restrictions":
-			ok = decodeModels(d, &m.ReadRestrictions)
-		case "restrictread":
-			ok = d.int(&m.Restrictread)
-		case "restrictupdate":
-			ok = d.int(&m.Restrictupdate)
-		case "rtid":
-			ok = d.int(&m.Rtid)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "showdependency":
-			ok = d.bool(&m.Showdependency)
-		case "tableguid":
-			ok = d.str(&m.Tableguid)
-		case "tableid":
-			ok = d.int(&m.Tableid)
-		case "techaction":
-			ok = d.int(&m.Techaction)
-		case "techdetail":
-			ok = d.int(&m.Techdetail)
-		case "techdetailhideifempty":
-			ok = d.bool(&m.Techdetailhideifempty)
-		case "technew":
-			ok = d.int(&m.Technew)
-		case "technewlocation":
-			ok = d.int(&m.Technewlocation)
-		case "techtab_columns":
-			ok = d.int(&m.TechtabColumns)
-		case "techtab_id":
-			ok = d.int(&m.TechtabID)
-		case "techtab_name":
-			ok = d.str(&m.TechtabName)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "update_restrictions":
-			ok = decodeModels(d, &m.UpdateRestrictions)
-		case "value_restrictions":
-			ok = decodeModels(d, &m.ValueRestrictions)
-		case "visibility_conditions":
-			ok = decodeModels(d, &m.VisibilityConditions)
-		case "visibility_conditions_value":
-			ok = decodeModels(d, &m.VisibilityConditionsValue)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectRequestTypeField = decTable{extra: unsafe.Offsetof(RequestTypeField{}.Extra), fields: []decField{
+	{"copytochildonupdate", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochildonupdate)), kBool},
+	{"id", nil, uint32(unsafe.Offsetof(RequestTypeField{}.ID)), kInt},
+	{"rtid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Rtid)), kInt},
+	{"fieldid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldid)), kInt},
+	{"fieldguid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldguid)), kStr},
+	{"seq", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Seq)), kInt},
+	{"tableid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Tableid)), kInt},
+	{"tableguid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Tableguid)), kStr},
+	{"groupid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Groupid)), kInt},
+	{"groupguid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Groupguid)), kStr},
+	{"endusernew", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Endusernew)), kInt},
+	{"enduserdetail", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduserdetail)), kInt},
+	{"enduserdetailrejected", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduserdetailrejected)), kInt},
+	{"technew", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technew)), kInt},
+	{"techdetail", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techdetail)), kInt},
+	{"fieldname", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldname)), kStr},
+	{"fieldinfo", decOne[FieldInfo], uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kSub},
+	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kSub},
+	{"visibility_conditions_value", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kSub},
+	{"value_restrictions", decMany[CustomFieldValueRestrictions], uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kSub},
+	{"group", decOne[FieldGroup], uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kSub},
+	{"technewlocation", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technewlocation)), kInt},
+	{"restrictupdate", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictupdate)), kInt},
+	{"update_restrictions", decMany[RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kSub},
+	{"techtab_id", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabID)), kInt},
+	{"techtab_name", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabName)), kStr},
+	{"showdependency", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Showdependency)), kBool},
+	{"canupdate", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Canupdate)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Warning)), kStr},
+	{"override_fieldname", nil, uint32(unsafe.Offsetof(RequestTypeField{}.OverrideFieldname)), kStr},
+	{"override_action_fieldname", nil, uint32(unsafe.Offsetof(RequestTypeField{}.OverrideActionFieldname)), kStr},
+	{"boldlabelandvalue", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Boldlabelandvalue)), kBool},
+	{"enduserdetailhideifempty", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduserdetailhideifempty)), kBool},
+	{"techdetailhideifempty", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techdetailhideifempty)), kBool},
+	{"copytochild", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochild)), kBool},
+	{"copytorelated", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytorelated)), kBool},
+	{"restrictread", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictread)), kInt},
+	{"read_restrictions", decMany[RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), kSub},
+	{"techtab_columns", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabColumns)), kInt},
+	{"chat_message", nil, uint32(unsafe.Offsetof(RequestTypeField{}.ChatMessage)), kStr},
+	{"techaction", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techaction)), kInt},
+	{"enduseraction", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduseraction)), kInt},
+	{"endusercheckboxmandatory", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Endusercheckboxmandatory)), kBool},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestTypeField{}.Translations)), kSub},
+	{"display_type", nil, uint32(unsafe.Offsetof(RequestTypeField{}.DisplayType)), kInt},
+}, sorted: []uint16{28, 31, 27, 39, 34, 0, 35, 44, 41, 42, 11, 32, 12, 10, 4, 3, 16, 15, 20, 9, 8, 1, 30, 29, 37, 36, 22, 2, 5, 26, 7, 6, 40, 14, 33, 13, 21, 38, 24, 25, 43, 23, 19, 17, 18}}
 
-func (m *RequestTypeField) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.bool(`"copytochildonupdate":`, m.Copytochildonupdate)
-	e.int(`"id":`, m.ID)
-	e.int(`"rtid":`, m.Rtid)
-	e.int(`"fieldid":`, m.Fieldid)
-	e.str(`"fieldguid":`, m.Fieldguid)
-	e.int(`"seq":`, m.Seq)
-	e.int(`"tableid":`, m.Tableid)
-	e.str(`"tableguid":`, m.Tableguid)
-	e.int(`"groupid":`, m.Groupid)
-	e.str(`"groupguid":`, m.Groupguid)
-	e.int(`"endusernew":`, m.Endusernew)
-	e.int(`"enduserdetail":`, m.Enduserdetail)
-	e.int(`"enduserdetailrejected":`, m.Enduserdetailrejected)
-	e.int(`"technew":`, m.Technew)
-	e.int(`"techdetail":`, m.Techdetail)
-	e.str(`"fieldname":`, m.Fieldname)
-	encodeModel(e, `"fieldinfo":`, m.Fieldinfo)
-	encodeModels(e, `"visibility_conditions":`, m.VisibilityConditions)
-	encodeModels(e, `"visibility_conditions_value":`, m.VisibilityConditionsValue)
-	encodeModels(e, `"value_restrictions":`, m.ValueRestrictions)
-	encodeModel(e, `"group":`, m.Group)
-	e.int(`"technewlocation":`, m.Technewlocation)
-	e.int(`"restrictupdate":`, m.Restrictupdate)
-	encodeModels(e, `"update_restrictions":`, m.UpdateRestrictions)
-	e.int(`"techtab_id":`, m.TechtabID)
-	e.str(`"techtab_name":`, m.TechtabName)
-	e.bool(`"showdependency":`, m.Showdependency)
-	e.bool(`"canupdate":`, m.Canupdate)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"override_fieldname":`, m.OverrideFieldname)
-	e.str(`"override_action_fieldname":`, m.OverrideActionFieldname)
-	e.bool(`"boldlabelandvalue":`, m.Boldlabelandvalue)
-	e.bool(`"enduserdetailhideifempty":`, m.Enduserdetailhideifempty)
-	e.bool(`"techdetailhideifempty":`, m.Techdetailhideifempty)
-	e.bool(`"copytochild":`, m.Copytochild)
-	e.bool(`"copytorelated":`, m.Copytorelated)
-	e.int(`"restrictread":`, m.Restrictread)
-	encodeModels(e, `"read_restrictions":`, m.ReadRestrictions)
-	e.int(`"techtab_columns":`, m.TechtabColumns)
-	e.str(`"chat_message":`, m.ChatMessage)
-	e.int(`"techaction":`, m.Techaction)
-	e.int(`"enduseraction":`, m.Enduseraction)
-	e.bool(`"endusercheckboxmandatory":`, m.Endusercheckboxmandatory)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.int(`"display_type":`, m.DisplayType)
-	e.close(mark, m.Extra)
-}
+func (m *RequestTypeField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestTypeField) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m RequestTypeField) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctRequestTypeField = encTable{extra: unsafe.Offsetof(RequestTypeField{}.Extra), fields: []encField{
+	{`"copytochildonupdate":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochildonupdate)), kBool},
+	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.ID)), kInt},
+	{`"rtid":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Rtid)), kInt},
+	{`"fieldid":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldid)), kInt},
+	{`"fieldguid":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldguid)), kStr},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Seq)), kInt},
+	{`"tableid":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Tableid)), kInt},
+	{`"tableguid":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Tableguid)), kStr},
+	{`"groupid":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Groupid)), kInt},
+	{`"groupguid":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Groupguid)), kStr},
+	{`"endusernew":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Endusernew)), kInt},
+	{`"enduserdetail":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduserdetail)), kInt},
+	{`"enduserdetailrejected":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduserdetailrejected)), kInt},
+	{`"technew":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technew)), kInt},
+	{`"techdetail":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techdetail)), kInt},
+	{`"fieldname":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldname)), kStr},
+	{`"fieldinfo":`, encOne[FieldInfo], uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kSub},
+	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kSub},
+	{`"visibility_conditions_value":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kSub},
+	{`"value_restrictions":`, encMany[CustomFieldValueRestrictions], uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kSub},
+	{`"group":`, encOne[FieldGroup], uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kSub},
+	{`"technewlocation":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technewlocation)), kInt},
+	{`"restrictupdate":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictupdate)), kInt},
+	{`"update_restrictions":`, encMany[RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kSub},
+	{`"techtab_id":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabID)), kInt},
+	{`"techtab_name":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabName)), kStr},
+	{`"showdependency":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Showdependency)), kBool},
+	{`"canupdate":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Canupdate)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Warning)), kStr},
+	{`"override_fieldname":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.OverrideFieldname)), kStr},
+	{`"override_action_fieldname":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.OverrideActionFieldname)), kStr},
+	{`"boldlabelandvalue":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Boldlabelandvalue)), kBool},
+	{`"enduserdetailhideifempty":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduserdetailhideifempty)), kBool},
+	{`"techdetailhideifempty":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techdetailhideifempty)), kBool},
+	{`"copytochild":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochild)), kBool},
+	{`"copytorelated":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytorelated)), kBool},
+	{`"restrictread":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictread)), kInt},
+	{`"read_restrictions":`, encMany[RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), kSub},
+	{`"techtab_columns":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabColumns)), kInt},
+	{`"chat_message":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.ChatMessage)), kStr},
+	{`"techaction":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techaction)), kInt},
+	{`"enduseraction":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduseraction)), kInt},
+	{`"endusercheckboxmandatory":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Endusercheckboxmandatory)), kBool},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestTypeField{}.Translations)), kSub},
+	{`"display_type":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.DisplayType)), kInt},
+}}
+
+func (m *RequestTypeField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestTypeField) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectRequestTypeFieldRestriction = decTable{extra: unsafe.Offsetof(RequestTypeFieldRestriction{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.ID)), kInt},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.TickettypeID)), kInt},
+	{"field_id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.FieldID)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Type)), kInt},
+	{"role_id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.RoleID)), kInt},
+	{"role_name", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.RoleName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Warning)), kStr},
+	{"alloweditbeforeapproval", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditbeforeapproval)), kBool},
+	{"alloweditafterapproval", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditafterapproval)), kBool},
+	{"alloweditduringapproval", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditduringapproval)), kBool},
+}, sorted: []uint16{6, 8, 7, 9, 2, 0, 4, 5, 1, 3}}
+
 func (m *RequestTypeFieldRestriction) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "alloweditafterapproval":
-			ok = d.bool(&m.Alloweditafterapproval)
-		case "alloweditbeforeapproval":
-			ok = d.bool(&m.Alloweditbeforeapproval)
-		case "alloweditduringapproval":
-			ok = d.bool(&m.Alloweditduringapproval)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "role_id":
-			ok = d.int(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectRequestTypeFieldRestriction)
 }
+
+var enctRequestTypeFieldRestriction = encTable{extra: unsafe.Offsetof(RequestTypeFieldRestriction{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.ID)), kInt},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.TickettypeID)), kInt},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.FieldID)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Type)), kInt},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.RoleID)), kInt},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.RoleName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Warning)), kStr},
+	{`"alloweditbeforeapproval":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditbeforeapproval)), kBool},
+	{`"alloweditafterapproval":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditafterapproval)), kBool},
+	{`"alloweditduringapproval":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditduringapproval)), kBool},
+}}
 
 func (m *RequestTypeFieldRestriction) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.int(`"field_id":`, m.FieldID)
-	e.int(`"type":`, m.Type)
-	e.int(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"alloweditbeforeapproval":`, m.Alloweditbeforeapproval)
-	e.bool(`"alloweditafterapproval":`, m.Alloweditafterapproval)
-	e.bool(`"alloweditduringapproval":`, m.Alloweditduringapproval)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctRequestTypeFieldRestriction)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m RequestTypeFieldRestriction) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeFieldRestriction) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func (m *RequestTypeGroup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectRequestTypeGroup = decTable{extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Name)), kStr},
+	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Warning)), kStr},
+}, sorted: []uint16{3, 2, 0, 1}}
 
-func (m *RequestTypeGroup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	encodeModels(e, `"fields":`, m.Fields)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *RequestTypeGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestTypeGroup) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m RequestTypeGroup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctRequestTypeGroup = encTable{extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Name)), kStr},
+	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Warning)), kStr},
+}}
+
+func (m *RequestTypeGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestTypeGroup) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *RequestTypeList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agentscanselect":
-			ok = d.bool(&m.Agentscanselect)
-		case "allowattachments":
-			ok = d.bool(&m.Allowattachments)
-		case "anonymouscanselect":
-			ok = d.bool(&m.Anonymouscanselect)
-		case "cancreate":
-			ok = d.bool(&m.Cancreate)
-		case "copyattachmentstochild":
-			ok = d.bool(&m.Copyattachmentstochild)
-		case "copyattachmentstorelated":
-			ok = d.bool(&m.Copyattachmentstorelated)
-		case "default_agent":
-			ok = d.int(&m.DefaultAgent)
-		case "default_agent_name":
-			ok = d.str(&m.DefaultAgentName)
-		case "default_priority":
-			ok = d.int(&m.DefaultPriority)
-		case "default_sla":
-			ok = d.int(&m.DefaultSLA)
-		case "default_sla_guid":
-			ok = d.str(&m.DefaultSLAGUID)
-		case "default_team":
-			ok = d.str(&m.DefaultTeam)
-		case "email_end_tag":
-			ok = d.str(&m.EmailEndTag)
-		case "email_start_tag":
-			ok = d.str(&m.EmailStartTag)
-		case "enduserscanselect":
-			ok = d.bool(&m.Enduserscanselect)
-		case "fieldidlist":
-			ok = d.ints(&m.Fieldidlist)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "group_name":
-			ok = d.str(&m.GroupName)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "hasmandatorytechfields":
-			ok = d.bool(&m.Hasmandatorytechfields)
-		case "hasmandatoryuserfields":
-			ok = d.bool(&m.Hasmandatoryuserfields)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "is_sprint":
-			ok = d.bool(&m.IsSprint)
-		case "itilrequesttype":
-			ok = d.int(&m.Itilrequesttype)
-		case "jira_issue_type":
-			ok = d.str(&m.JiraIssueType)
-		case "kanbanstatuschoice":
-			ok = decodeModels(d, &m.Kanbanstatuschoice)
-		case "kanbanstatuschoice_list":
-			ok = d.str(&m.KanbanstatuschoiceList)
-		case "name":
-			ok = d.str(&m.Name)
-		case "overridewiththefollowingtemplatewhenloggingmanuallyname":
-			ok = d.str(&m.Overridewiththefollowingtemplatewhenloggingmanuallyname)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "ticket_count":
-			ok = d.int(&m.TicketCount)
-		case "use":
-			ok = d.str(&m.Use)
-		case "workflow_name":
-			ok = d.str(&m.WorkflowName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectRequestTypeList = decTable{extra: unsafe.Offsetof(RequestTypeList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(RequestTypeList{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(RequestTypeList{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Name)), kStr},
+	{"use", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Use)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Sequence)), kInt},
+	{"default_sla", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultSLA)), kInt},
+	{"default_sla_guid", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultSLAGUID)), kStr},
+	{"group_id", nil, uint32(unsafe.Offsetof(RequestTypeList{}.GroupID)), kInt},
+	{"group_name", nil, uint32(unsafe.Offsetof(RequestTypeList{}.GroupName)), kStr},
+	{"jira_issue_type", nil, uint32(unsafe.Offsetof(RequestTypeList{}.JiraIssueType)), kStr},
+	{"ticket_count", nil, uint32(unsafe.Offsetof(RequestTypeList{}.TicketCount)), kInt},
+	{"cancreate", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Cancreate)), kBool},
+	{"agentscanselect", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Agentscanselect)), kBool},
+	{"itilrequesttype", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Itilrequesttype)), kInt},
+	{"allowattachments", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Allowattachments)), kBool},
+	{"copyattachmentstochild", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Copyattachmentstochild)), kBool},
+	{"copyattachmentstorelated", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Copyattachmentstorelated)), kBool},
+	{"is_sprint", nil, uint32(unsafe.Offsetof(RequestTypeList{}.IsSprint)), kBool},
+	{"fieldidlist", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Fieldidlist)), kInts},
+	{"enduserscanselect", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Enduserscanselect)), kBool},
+	{"anonymouscanselect", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Anonymouscanselect)), kBool},
+	{"hasmandatorytechfields", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatorytechfields)), kBool},
+	{"hasmandatoryuserfields", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatoryuserfields)), kBool},
+	{"kanbanstatuschoice", decMany[KeyPair], uint32(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), kSub},
+	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(RequestTypeList{}.KanbanstatuschoiceList)), kStr},
+	{"email_start_tag", nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailStartTag)), kStr},
+	{"email_end_tag", nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailEndTag)), kStr},
+	{"default_agent", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultAgent)), kInt},
+	{"default_agent_name", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultAgentName)), kStr},
+	{"default_team", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultTeam)), kStr},
+	{"workflow_name", nil, uint32(unsafe.Offsetof(RequestTypeList{}.WorkflowName)), kStr},
+	{"overridewiththefollowingtemplatewhenloggingmanuallyname", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Overridewiththefollowingtemplatewhenloggingmanuallyname)), kStr},
+	{"default_priority", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultPriority)), kInt},
+}, sorted: []uint16{13, 15, 21, 12, 16, 17, 28, 29, 33, 6, 7, 30, 27, 26, 20, 19, 8, 9, 1, 22, 23, 0, 2, 18, 14, 10, 24, 25, 3, 32, 5, 11, 4, 31}}
 
-func (m *RequestTypeList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.str(`"use":`, m.Use)
-	e.int(`"sequence":`, m.Sequence)
-	e.int(`"default_sla":`, m.DefaultSLA)
-	e.str(`"default_sla_guid":`, m.DefaultSLAGUID)
-	e.int(`"group_id":`, m.GroupID)
-	e.str(`"group_name":`, m.GroupName)
-	e.str(`"jira_issue_type":`, m.JiraIssueType)
-	e.int(`"ticket_count":`, m.TicketCount)
-	e.bool(`"cancreate":`, m.Cancreate)
-	e.bool(`"agentscanselect":`, m.Agentscanselect)
-	e.int(`"itilrequesttype":`, m.Itilrequesttype)
-	e.bool(`"allowattachments":`, m.Allowattachments)
-	e.bool(`"copyattachmentstochild":`, m.Copyattachmentstochild)
-	e.bool(`"copyattachmentstorelated":`, m.Copyattachmentstorelated)
-	e.bool(`"is_sprint":`, m.IsSprint)
-	e.ints(`"fieldidlist":`, m.Fieldidlist)
-	e.bool(`"enduserscanselect":`, m.Enduserscanselect)
-	e.bool(`"anonymouscanselect":`, m.Anonymouscanselect)
-	e.bool(`"hasmandatorytechfields":`, m.Hasmandatorytechfields)
-	e.bool(`"hasmandatoryuserfields":`, m.Hasmandatoryuserfields)
-	encodeModels(e, `"kanbanstatuschoice":`, m.Kanbanstatuschoice)
-	e.str(`"kanbanstatuschoice_list":`, m.KanbanstatuschoiceList)
-	e.str(`"email_start_tag":`, m.EmailStartTag)
-	e.str(`"email_end_tag":`, m.EmailEndTag)
-	e.int(`"default_agent":`, m.DefaultAgent)
-	e.str(`"default_agent_name":`, m.DefaultAgentName)
-	e.str(`"default_team":`, m.DefaultTeam)
-	e.str(`"workflow_name":`, m.WorkflowName)
-	e.str(`"overridewiththefollowingtemplatewhenloggingmanuallyname":`, m.Overridewiththefollowingtemplatewhenloggingmanuallyname)
-	e.int(`"default_priority":`, m.DefaultPriority)
-	e.close(mark, m.Extra)
-}
+func (m *RequestTypeList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestTypeList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m RequestTypeList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctRequestTypeList = encTable{extra: unsafe.Offsetof(RequestTypeList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Name)), kStr},
+	{`"use":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Use)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Sequence)), kInt},
+	{`"default_sla":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultSLA)), kInt},
+	{`"default_sla_guid":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultSLAGUID)), kStr},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.GroupID)), kInt},
+	{`"group_name":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.GroupName)), kStr},
+	{`"jira_issue_type":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.JiraIssueType)), kStr},
+	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.TicketCount)), kInt},
+	{`"cancreate":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Cancreate)), kBool},
+	{`"agentscanselect":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Agentscanselect)), kBool},
+	{`"itilrequesttype":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Itilrequesttype)), kInt},
+	{`"allowattachments":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Allowattachments)), kBool},
+	{`"copyattachmentstochild":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Copyattachmentstochild)), kBool},
+	{`"copyattachmentstorelated":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Copyattachmentstorelated)), kBool},
+	{`"is_sprint":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.IsSprint)), kBool},
+	{`"fieldidlist":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Fieldidlist)), kInts},
+	{`"enduserscanselect":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Enduserscanselect)), kBool},
+	{`"anonymouscanselect":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Anonymouscanselect)), kBool},
+	{`"hasmandatorytechfields":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatorytechfields)), kBool},
+	{`"hasmandatoryuserfields":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatoryuserfields)), kBool},
+	{`"kanbanstatuschoice":`, encMany[KeyPair], uint32(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), kSub},
+	{`"kanbanstatuschoice_list":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.KanbanstatuschoiceList)), kStr},
+	{`"email_start_tag":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailStartTag)), kStr},
+	{`"email_end_tag":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailEndTag)), kStr},
+	{`"default_agent":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultAgent)), kInt},
+	{`"default_agent_name":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultAgentName)), kStr},
+	{`"default_team":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultTeam)), kStr},
+	{`"workflow_name":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.WorkflowName)), kStr},
+	{`"overridewiththefollowingtemplatewhenloggingmanuallyname":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Overridewiththefollowingtemplatewhenloggingmanuallyname)), kStr},
+	{`"default_priority":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultPriority)), kInt},
+}}
+
+func (m *RequestTypeList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestTypeList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectRequestTypeStatus = decTable{extra: unsafe.Offsetof(RequestTypeStatus{}.Extra), fields: []decField{
+	{"ticketype_id", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TicketypeID)), kInt},
+	{"tickettype_name", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TickettypeName)), kStr},
+	{"status_id", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusID)), kInt},
+	{"status_guid", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusGUID)), kStr},
+	{"status_name", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusName)), kStr},
+	{"tickettype_group_id", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TickettypeGroupID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.Warning)), kStr},
+}, sorted: []uint16{6, 3, 2, 4, 5, 1, 0}}
+
 func (m *RequestTypeStatus) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "status_guid":
-			ok = d.str(&m.StatusGUID)
-		case "status_id":
-			ok = d.int(&m.StatusID)
-		case "status_name":
-			ok = d.str(&m.StatusName)
-		case "tickettype_group_id":
-			ok = d.int(&m.TickettypeGroupID)
-		case "tickettype_name":
-			ok = d.str(&m.TickettypeName)
-		case "ticketype_id":
-			ok = d.int(&m.TicketypeID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectRequestTypeStatus)
 }
+
+var enctRequestTypeStatus = encTable{extra: unsafe.Offsetof(RequestTypeStatus{}.Extra), fields: []encField{
+	{`"ticketype_id":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TicketypeID)), kInt},
+	{`"tickettype_name":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TickettypeName)), kStr},
+	{`"status_id":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusID)), kInt},
+	{`"status_guid":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusGUID)), kStr},
+	{`"status_name":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusName)), kStr},
+	{`"tickettype_group_id":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TickettypeGroupID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.Warning)), kStr},
+}}
 
 func (m *RequestTypeStatus) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"ticketype_id":`, m.TicketypeID)
-	e.str(`"tickettype_name":`, m.TickettypeName)
-	e.int(`"status_id":`, m.StatusID)
-	e.str(`"status_guid":`, m.StatusGUID)
-	e.str(`"status_name":`, m.StatusName)
-	e.int(`"tickettype_group_id":`, m.TickettypeGroupID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctRequestTypeStatus)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m RequestTypeStatus) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Restriction) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "key1":
-			ok = d.int(&m.Key1)
-		case "key1_name":
-			ok = d.str(&m.Key1Name)
-		case "key2":
-			ok = d.int(&m.Key2)
-		case "key2_guid":
-			ok = d.str(&m.Key2GUID)
-		case "key2_name":
-			ok = d.str(&m.Key2Name)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectRestriction = decTable{extra: unsafe.Offsetof(Restriction{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Restriction{}.ID)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(Restriction{}.Type)), kInt},
+	{"key1", nil, uint32(unsafe.Offsetof(Restriction{}.Key1)), kInt},
+	{"key1_name", nil, uint32(unsafe.Offsetof(Restriction{}.Key1Name)), kStr},
+	{"key2", nil, uint32(unsafe.Offsetof(Restriction{}.Key2)), kInt},
+	{"key2_guid", nil, uint32(unsafe.Offsetof(Restriction{}.Key2GUID)), kStr},
+	{"key2_name", nil, uint32(unsafe.Offsetof(Restriction{}.Key2Name)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(Restriction{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(Restriction{}.RoleName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Restriction{}.Warning)), kStr},
+}, sorted: []uint16{9, 0, 2, 3, 4, 5, 6, 7, 8, 1}}
 
-func (m *Restriction) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"type":`, m.Type)
-	e.int(`"key1":`, m.Key1)
-	e.str(`"key1_name":`, m.Key1Name)
-	e.int(`"key2":`, m.Key2)
-	e.str(`"key2_guid":`, m.Key2GUID)
-	e.str(`"key2_name":`, m.Key2Name)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Restriction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRestriction) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Restriction) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctRestriction = encTable{extra: unsafe.Offsetof(Restriction{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Restriction{}.ID)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(Restriction{}.Type)), kInt},
+	{`"key1":`, nil, uint32(unsafe.Offsetof(Restriction{}.Key1)), kInt},
+	{`"key1_name":`, nil, uint32(unsafe.Offsetof(Restriction{}.Key1Name)), kStr},
+	{`"key2":`, nil, uint32(unsafe.Offsetof(Restriction{}.Key2)), kInt},
+	{`"key2_guid":`, nil, uint32(unsafe.Offsetof(Restriction{}.Key2GUID)), kStr},
+	{`"key2_name":`, nil, uint32(unsafe.Offsetof(Restriction{}.Key2Name)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(Restriction{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(Restriction{}.RoleName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Restriction{}.Warning)), kStr},
+}}
+
+func (m *Restriction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRestriction) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Restriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *RoundRobinLog) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "assign_datetime":
-			ok = d.time(&m.AssignDatetime)
-		case "id":
-			ok = d.int(&m.ID)
-		case "team":
-			ok = d.str(&m.Team)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectRoundRobinLog = decTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.ID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.TicketID)), kInt},
+	{"team", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.Team)), kStr},
+	{"agent_id", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.AgentID)), kInt},
+	{"assign_datetime", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.AssignDatetime)), kTime},
+	{"type", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.Type)), kInt},
+}, sorted: []uint16{3, 4, 0, 2, 1, 5}}
 
-func (m *RoundRobinLog) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"team":`, m.Team)
-	e.int(`"agent_id":`, m.AgentID)
-	e.time(`"assign_datetime":`, m.AssignDatetime)
-	e.int(`"type":`, m.Type)
-	e.close(mark, m.Extra)
-}
+func (m *RoundRobinLog) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRoundRobinLog) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m RoundRobinLog) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctRoundRobinLog = encTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(RoundRobinLog{}.ID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(RoundRobinLog{}.TicketID)), kInt},
+	{`"team":`, nil, uint32(unsafe.Offsetof(RoundRobinLog{}.Team)), kStr},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(RoundRobinLog{}.AgentID)), kInt},
+	{`"assign_datetime":`, nil, uint32(unsafe.Offsetof(RoundRobinLog{}.AssignDatetime)), kTime},
+	{`"type":`, nil, uint32(unsafe.Offsetof(RoundRobinLog{}.Type)), kInt},
+}}
+
+func (m *RoundRobinLog) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRoundRobinLog) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RoundRobinLog) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

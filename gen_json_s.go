@@ -2,8193 +2,5189 @@
 
 package halopsa
 
-func (m *SLAHead) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "autoreleaselimit":
-			ok = d.int(&m.Autoreleaselimit)
-		case "autoreleaseoption":
-			ok = d.bool(&m.Autoreleaseoption)
-		case "dontsendholdreminders":
-			ok = d.bool(&m.Dontsendholdreminders)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "hoursaretechslocaltime":
-			ok = d.bool(&m.Hoursaretechslocaltime)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "name":
-			ok = d.str(&m.Name)
-		case "priorities":
-			ok = decodeModels(d, &m.Priorities)
-		case "response_reset_approval":
-			ok = d.bool(&m.ResponseResetApproval)
-		case "responsereset":
-			ok = d.bool(&m.Responsereset)
-		case "slstatusafterfirstwarning":
-			ok = d.int(&m.Slstatusafterfirstwarning)
-		case "slstatusaftersecondwarning":
-			ok = d.int(&m.Slstatusaftersecondwarning)
-		case "statusafterautorelease":
-			ok = d.int(&m.Statusafterautorelease)
-		case "statusafterautorelease_name":
-			ok = d.str(&m.StatusafterautoreleaseName)
-		case "trackslafixbytime":
-			ok = d.bool(&m.Trackslafixbytime)
-		case "trackslaresponsetime":
-			ok = d.bool(&m.Trackslaresponsetime)
-		case "workday_guid":
-			ok = d.str(&m.WorkdayGUID)
-		case "workday_id":
-			ok = d.int(&m.WorkdayID)
-		case "workday_name":
-			ok = d.str(&m.WorkdayName)
-		case "workdays":
-			ok = decodeModel(d, &m.Workdays)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *SLAHead) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.bool(`"hoursaretechslocaltime":`, m.Hoursaretechslocaltime)
-	e.int(`"workday_id":`, m.WorkdayID)
-	e.str(`"workday_guid":`, m.WorkdayGUID)
-	e.bool(`"responsereset":`, m.Responsereset)
-	e.bool(`"autoreleaseoption":`, m.Autoreleaseoption)
-	encodeModel(e, `"workdays":`, m.Workdays)
-	encodeModels(e, `"priorities":`, m.Priorities)
-	e.bool(`"response_reset_approval":`, m.ResponseResetApproval)
-	e.int(`"autoreleaselimit":`, m.Autoreleaselimit)
-	e.bool(`"trackslaresponsetime":`, m.Trackslaresponsetime)
-	e.bool(`"trackslafixbytime":`, m.Trackslafixbytime)
-	e.int(`"statusafterautorelease":`, m.Statusafterautorelease)
-	e.int(`"slstatusafterfirstwarning":`, m.Slstatusafterfirstwarning)
-	e.int(`"slstatusaftersecondwarning":`, m.Slstatusaftersecondwarning)
-	e.str(`"workday_name":`, m.WorkdayName)
-	e.bool(`"dontsendholdreminders":`, m.Dontsendholdreminders)
-	e.str(`"statusafterautorelease_name":`, m.StatusafterautoreleaseName)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.close(mark, m.Extra)
-}
+var dectSLAHead = decTable{extra: unsafe.Offsetof(SLAHead{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SLAHead{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(SLAHead{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(SLAHead{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(SLAHead{}.Name)), kStr},
+	{"hoursaretechslocaltime", nil, uint32(unsafe.Offsetof(SLAHead{}.Hoursaretechslocaltime)), kBool},
+	{"workday_id", nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayID)), kInt},
+	{"workday_guid", nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayGUID)), kStr},
+	{"responsereset", nil, uint32(unsafe.Offsetof(SLAHead{}.Responsereset)), kBool},
+	{"autoreleaseoption", nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaseoption)), kBool},
+	{"workdays", decOne[Workdays], uint32(unsafe.Offsetof(SLAHead{}.Workdays)), kSub},
+	{"priorities", decMany[Policy], uint32(unsafe.Offsetof(SLAHead{}.Priorities)), kSub},
+	{"response_reset_approval", nil, uint32(unsafe.Offsetof(SLAHead{}.ResponseResetApproval)), kBool},
+	{"autoreleaselimit", nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaselimit)), kInt},
+	{"trackslaresponsetime", nil, uint32(unsafe.Offsetof(SLAHead{}.Trackslaresponsetime)), kBool},
+	{"trackslafixbytime", nil, uint32(unsafe.Offsetof(SLAHead{}.Trackslafixbytime)), kBool},
+	{"statusafterautorelease", nil, uint32(unsafe.Offsetof(SLAHead{}.Statusafterautorelease)), kInt},
+	{"slstatusafterfirstwarning", nil, uint32(unsafe.Offsetof(SLAHead{}.Slstatusafterfirstwarning)), kInt},
+	{"slstatusaftersecondwarning", nil, uint32(unsafe.Offsetof(SLAHead{}.Slstatusaftersecondwarning)), kInt},
+	{"workday_name", nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayName)), kStr},
+	{"dontsendholdreminders", nil, uint32(unsafe.Offsetof(SLAHead{}.Dontsendholdreminders)), kBool},
+	{"statusafterautorelease_name", nil, uint32(unsafe.Offsetof(SLAHead{}.StatusafterautoreleaseName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(SLAHead{}.Warning)), kStr},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(SLAHead{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(SLAHead{}.AccessControlLevel)), kInt},
+}, sorted: []uint16{21, 22, 23, 12, 8, 19, 1, 4, 0, 2, 3, 10, 11, 7, 16, 17, 15, 20, 14, 13, 6, 5, 18, 9}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SLAHead) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *SLAHead) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSLAHead) }
+
+var enctSLAHead = encTable{extra: unsafe.Offsetof(SLAHead{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SLAHead{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(SLAHead{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Name)), kStr},
+	{`"hoursaretechslocaltime":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Hoursaretechslocaltime)), kBool},
+	{`"workday_id":`, nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayID)), kInt},
+	{`"workday_guid":`, nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayGUID)), kStr},
+	{`"responsereset":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Responsereset)), kBool},
+	{`"autoreleaseoption":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaseoption)), kBool},
+	{`"workdays":`, encOne[Workdays], uint32(unsafe.Offsetof(SLAHead{}.Workdays)), kSub},
+	{`"priorities":`, encMany[Policy], uint32(unsafe.Offsetof(SLAHead{}.Priorities)), kSub},
+	{`"response_reset_approval":`, nil, uint32(unsafe.Offsetof(SLAHead{}.ResponseResetApproval)), kBool},
+	{`"autoreleaselimit":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaselimit)), kInt},
+	{`"trackslaresponsetime":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Trackslaresponsetime)), kBool},
+	{`"trackslafixbytime":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Trackslafixbytime)), kBool},
+	{`"statusafterautorelease":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Statusafterautorelease)), kInt},
+	{`"slstatusafterfirstwarning":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Slstatusafterfirstwarning)), kInt},
+	{`"slstatusaftersecondwarning":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Slstatusaftersecondwarning)), kInt},
+	{`"workday_name":`, nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayName)), kStr},
+	{`"dontsendholdreminders":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Dontsendholdreminders)), kBool},
+	{`"statusafterautorelease_name":`, nil, uint32(unsafe.Offsetof(SLAHead{}.StatusafterautoreleaseName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Warning)), kStr},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(SLAHead{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(SLAHead{}.AccessControlLevel)), kInt},
+}}
+
+func (m *SLAHead) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSLAHead) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SLAHead) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSOCCreateIncident = decTable{extra: unsafe.Offsetof(SOCCreateIncident{}.Extra), fields: []decField{
+	{"summary", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Summary)), kStr},
+	{"details", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Details)), kStr},
+	{"userName", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.UserName)), kStr},
+	{"isMultiResponder", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.IsMultiResponder)), kBool},
+	{"targets", decMany[SOCCreateIncidentTarget], uint32(unsafe.Offsetof(SOCCreateIncident{}.Targets)), kSub},
+}, sorted: []uint16{1, 3, 0, 4, 2}}
+
 func (m *SOCCreateIncident) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "details":
-			ok = d.str(&m.Details)
-		case "isMultiResponder":
-			ok = d.bool(&m.IsMultiResponder)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "targets":
-			ok = decodeModels(d, &m.Targets)
-		case "userName":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSOCCreateIncident)
 }
+
+var enctSOCCreateIncident = encTable{extra: unsafe.Offsetof(SOCCreateIncident{}.Extra), fields: []encField{
+	{`"summary":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Summary)), kStr},
+	{`"details":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Details)), kStr},
+	{`"userName":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.UserName)), kStr},
+	{`"isMultiResponder":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.IsMultiResponder)), kBool},
+	{`"targets":`, encMany[SOCCreateIncidentTarget], uint32(unsafe.Offsetof(SOCCreateIncident{}.Targets)), kSub},
+}}
 
 func (m *SOCCreateIncident) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"summary":`, m.Summary)
-	e.str(`"details":`, m.Details)
-	e.str(`"userName":`, m.UserName)
-	e.bool(`"isMultiResponder":`, m.IsMultiResponder)
-	encodeModels(e, `"targets":`, m.Targets)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSOCCreateIncident)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SOCCreateIncident) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SOCCreateIncident) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSOCCreateIncidentTarget = decTable{extra: unsafe.Offsetof(SOCCreateIncidentTarget{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Type)), kStr},
+	{"slug", nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Slug)), kStr},
+}, sorted: []uint16{1, 0}}
+
 func (m *SOCCreateIncidentTarget) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "slug":
-			ok = d.str(&m.Slug)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSOCCreateIncidentTarget)
 }
+
+var enctSOCCreateIncidentTarget = encTable{extra: unsafe.Offsetof(SOCCreateIncidentTarget{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Type)), kStr},
+	{`"slug":`, nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Slug)), kStr},
+}}
 
 func (m *SOCCreateIncidentTarget) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"slug":`, m.Slug)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSOCCreateIncidentTarget)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SOCCreateIncidentTarget) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SOCCreateIncidentTarget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SOCWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "ack_at":
-			ok = d.int64(&m.AckAt)
-		case "ack_by":
-			ok = d.str(&m.AckBy)
-		case "ack_message":
-			ok = d.str(&m.AckMessage)
-		case "details":
-			ok = d.str(&m.Details)
-		case "entity_id":
-			ok = d.str(&m.EntityID)
-		case "incident":
-			ok = d.str(&m.Incident)
-		case "last_timestamp":
-			ok = d.int64(&m.LastTimestamp)
-		case "phase":
-			ok = d.str(&m.Phase)
-		case "resolved_at":
-			ok = d.int64(&m.ResolvedAt)
-		case "resolved_by":
-			ok = d.str(&m.ResolvedBy)
-		case "resourceObject":
-			ok = d.raw(&m.ResourceObject)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "text":
-			ok = d.str(&m.Text)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSOCWebhook = decTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), fields: []decField{
+	{"phase", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Phase)), kStr},
+	{"entity_id", nil, uint32(unsafe.Offsetof(SOCWebhook{}.EntityID)), kStr},
+	{"subject", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Subject)), kStr},
+	{"details", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Details)), kStr},
+	{"incident", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Incident)), kStr},
+	{"last_timestamp", nil, uint32(unsafe.Offsetof(SOCWebhook{}.LastTimestamp)), kInt64},
+	{"ack_at", nil, uint32(unsafe.Offsetof(SOCWebhook{}.AckAt)), kInt64},
+	{"ack_by", nil, uint32(unsafe.Offsetof(SOCWebhook{}.AckBy)), kStr},
+	{"ack_message", nil, uint32(unsafe.Offsetof(SOCWebhook{}.AckMessage)), kStr},
+	{"resolved_at", nil, uint32(unsafe.Offsetof(SOCWebhook{}.ResolvedAt)), kInt64},
+	{"resolved_by", nil, uint32(unsafe.Offsetof(SOCWebhook{}.ResolvedBy)), kStr},
+	{"text", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Text)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Username)), kStr},
+	{"resourceObject", nil, uint32(unsafe.Offsetof(SOCWebhook{}.ResourceObject)), kRaw},
+}, sorted: []uint16{6, 7, 8, 3, 1, 4, 5, 0, 9, 10, 13, 2, 11, 12}}
 
-func (m *SOCWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"phase":`, m.Phase)
-	e.str(`"entity_id":`, m.EntityID)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"details":`, m.Details)
-	e.str(`"incident":`, m.Incident)
-	e.int64(`"last_timestamp":`, m.LastTimestamp)
-	e.int64(`"ack_at":`, m.AckAt)
-	e.str(`"ack_by":`, m.AckBy)
-	e.str(`"ack_message":`, m.AckMessage)
-	e.int64(`"resolved_at":`, m.ResolvedAt)
-	e.str(`"resolved_by":`, m.ResolvedBy)
-	e.str(`"text":`, m.Text)
-	e.str(`"username":`, m.Username)
-	e.raw(`"resourceObject":`, m.ResourceObject)
-	e.close(mark, m.Extra)
-}
+func (m *SOCWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSOCWebhook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SOCWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSOCWebhook = encTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), fields: []encField{
+	{`"phase":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.Phase)), kStr},
+	{`"entity_id":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.EntityID)), kStr},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.Subject)), kStr},
+	{`"details":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.Details)), kStr},
+	{`"incident":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.Incident)), kStr},
+	{`"last_timestamp":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.LastTimestamp)), kInt64},
+	{`"ack_at":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.AckAt)), kInt64},
+	{`"ack_by":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.AckBy)), kStr},
+	{`"ack_message":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.AckMessage)), kStr},
+	{`"resolved_at":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.ResolvedAt)), kInt64},
+	{`"resolved_by":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.ResolvedBy)), kStr},
+	{`"text":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.Text)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.Username)), kStr},
+	{`"resourceObject":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.ResourceObject)), kRaw},
+}}
+
+func (m *SOCWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSOCWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SOCWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SQLImport) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "allow_access":
-			ok = d.bool(&m.AllowAccess)
-		case "assetimportidentifier":
-			ok = d.int(&m.Assetimportidentifier)
-		case "assetimportidentifier_guid":
-			ok = d.str(&m.AssetimportidentifierGUID)
-		case "assetimportidentifier_name":
-			ok = d.str(&m.AssetimportidentifierName)
-		case "canupdaterecords":
-			ok = d.bool(&m.Canupdaterecords)
-		case "datafield1":
-			ok = d.str(&m.Datafield1)
-		case "datafield2":
-			ok = d.str(&m.Datafield2)
-		case "datafield3":
-			ok = d.str(&m.Datafield3)
-		case "datafield4":
-			ok = d.str(&m.Datafield4)
-		case "defaultsite":
-			ok = d.int(&m.Defaultsite)
-		case "defaultsitename":
-			ok = d.str(&m.Defaultsitename)
-		case "donotvalidate":
-			ok = d.bool(&m.Donotvalidate)
-		case "dontremoveusers":
-			ok = d.bool(&m.Dontremoveusers)
-		case "dontupdatesite":
-			ok = d.bool(&m.Dontupdatesite)
-		case "dontupdatetoplevel":
-			ok = d.bool(&m.Dontupdatetoplevel)
-		case "dontupdatetype":
-			ok = d.bool(&m.Dontupdatetype)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "entity_match_field":
-			ok = d.str(&m.EntityMatchField)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "halointegrator_allowed_clientids":
-			ok = d.str(&m.HalointegratorAllowedClientids)
-		case "halointegrator_allowed_clientids_list":
-			ok = decodeModels(d, &m.HalointegratorAllowedClientidsList)
-		case "halointegrator_lasterror":
-			ok = d.str(&m.HalointegratorLasterror)
-		case "halointegrator_lastsync":
-			ok = d.time(&m.HalointegratorLastsync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_table":
-			ok = d.int(&m.ImportTable)
-		case "import_table_name":
-			ok = d.str(&m.ImportTableName)
-		case "include_linux_software":
-			ok = d.bool(&m.IncludeLinuxSoftware)
-		case "integrator_enabled":
-			ok = d.bool(&m.IntegratorEnabled)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "keyfield":
-			ok = d.str(&m.Keyfield)
-		case "lastrundate":
-			ok = d.time(&m.Lastrundate)
-		case "linkto_table_id":
-			ok = d.int(&m.LinktoTableID)
-		case "match_accountsid":
-			ok = d.bool(&m.MatchAccountsid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_sql_password":
-			ok = d.str(&m.NewSQLPassword)
-		case "nhdfield3":
-			ok = d.str(&m.Nhdfield3)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "sisqlpassword":
-			ok = d.str(&m.Sisqlpassword)
-		case "sql":
-			ok = d.str(&m.SQL)
-		case "sql_driver":
-			ok = d.str(&m.SQLDriver)
-		case "sql_port":
-			ok = d.str(&m.SQLPort)
-		case "sql_provider":
-			ok = d.int(&m.SQLProvider)
-		case "sql_timeout":
-			ok = d.int(&m.SQLTimeout)
-		case "sqldatabase":
-			ok = d.str(&m.Sqldatabase)
-		case "sqlserver":
-			ok = d.str(&m.Sqlserver)
-		case "sqlusername":
-			ok = d.str(&m.Sqlusername)
-		case "syncto3party":
-			ok = d.bool(&m.Syncto3party)
-		case "table":
-			ok = d.str(&m.Table)
-		case "table_matching_field":
-			ok = d.int(&m.TableMatchingField)
-		case "table_matching_field_name":
-			ok = d.str(&m.TableMatchingFieldName)
-		case "table_update_type":
-			ok = d.int(&m.TableUpdateType)
-		case "udlpath":
-			ok = d.str(&m.Udlpath)
-		case "updateonly":
-			ok = d.bool(&m.Updateonly)
-		case "useusers_site":
-			ok = d.bool(&m.UseusersSite)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(SQLImport{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(SQLImport{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(SQLImport{}.ID)), kInt},
+	{"seq", nil, uint32(unsafe.Offsetof(SQLImport{}.Seq)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(SQLImport{}.Name)), kStr},
+	{"table", nil, uint32(unsafe.Offsetof(SQLImport{}.Table)), kStr},
+	{"udlpath", nil, uint32(unsafe.Offsetof(SQLImport{}.Udlpath)), kStr},
+	{"enabled", nil, uint32(unsafe.Offsetof(SQLImport{}.Enabled)), kBool},
+	{"sql", nil, uint32(unsafe.Offsetof(SQLImport{}.SQL)), kStr},
+	{"keyfield", nil, uint32(unsafe.Offsetof(SQLImport{}.Keyfield)), kStr},
+	{"datafield1", nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield1)), kStr},
+	{"datafield2", nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield2)), kStr},
+	{"datafield3", nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield3)), kStr},
+	{"datafield4", nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield4)), kStr},
+	{"defaultsite", nil, uint32(unsafe.Offsetof(SQLImport{}.Defaultsite)), kInt},
+	{"defaultsitename", nil, uint32(unsafe.Offsetof(SQLImport{}.Defaultsitename)), kStr},
+	{"lastrundate", nil, uint32(unsafe.Offsetof(SQLImport{}.Lastrundate)), kTime},
+	{"nhdfield3", nil, uint32(unsafe.Offsetof(SQLImport{}.Nhdfield3)), kStr},
+	{"updateonly", nil, uint32(unsafe.Offsetof(SQLImport{}.Updateonly)), kBool},
+	{"integrator_enabled", nil, uint32(unsafe.Offsetof(SQLImport{}.IntegratorEnabled)), kBool},
+	{"fields", decMany[SQLImportField], uint32(unsafe.Offsetof(SQLImport{}.Fields)), kSub},
+	{"sqlserver", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlserver)), kStr},
+	{"sqldatabase", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqldatabase)), kStr},
+	{"sqlusername", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlusername)), kStr},
+	{"sisqlpassword", nil, uint32(unsafe.Offsetof(SQLImport{}.Sisqlpassword)), kStr},
+	{"new_sql_password", nil, uint32(unsafe.Offsetof(SQLImport{}.NewSQLPassword)), kStr},
+	{"useusers_site", nil, uint32(unsafe.Offsetof(SQLImport{}.UseusersSite)), kBool},
+	{"dontupdatesite", nil, uint32(unsafe.Offsetof(SQLImport{}.Dontupdatesite)), kBool},
+	{"dontremoveusers", nil, uint32(unsafe.Offsetof(SQLImport{}.Dontremoveusers)), kBool},
+	{"canupdaterecords", nil, uint32(unsafe.Offsetof(SQLImport{}.Canupdaterecords)), kBool},
+	{"syncto3party", nil, uint32(unsafe.Offsetof(SQLImport{}.Syncto3party)), kBool},
+	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLastsync)), kTime},
+	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLasterror)), kStr},
+	{"halointegrator_allowed_clientids_list", decMany[KeyPair2], uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), kSub},
+	{"halointegrator_allowed_clientids", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientids)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(SQLImport{}.NewMethod)), kBool},
+	{"allow_access", nil, uint32(unsafe.Offsetof(SQLImport{}.AllowAccess)), kBool},
+	{"include_linux_software", nil, uint32(unsafe.Offsetof(SQLImport{}.IncludeLinuxSoftware)), kBool},
+	{"dontupdatetoplevel", nil, uint32(unsafe.Offsetof(SQLImport{}.Dontupdatetoplevel)), kBool},
+	{"donotvalidate", nil, uint32(unsafe.Offsetof(SQLImport{}.Donotvalidate)), kBool},
+	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(SQLImport{}.Assetimportidentifier)), kInt},
+	{"assetimportidentifier_guid", nil, uint32(unsafe.Offsetof(SQLImport{}.AssetimportidentifierGUID)), kStr},
+	{"assetimportidentifier_name", nil, uint32(unsafe.Offsetof(SQLImport{}.AssetimportidentifierName)), kStr},
+	{"sql_provider", nil, uint32(unsafe.Offsetof(SQLImport{}.SQLProvider)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(SQLImport{}.Warning)), kStr},
+	{"sql_driver", nil, uint32(unsafe.Offsetof(SQLImport{}.SQLDriver)), kStr},
+	{"dontupdatetype", nil, uint32(unsafe.Offsetof(SQLImport{}.Dontupdatetype)), kBool},
+	{"sql_timeout", nil, uint32(unsafe.Offsetof(SQLImport{}.SQLTimeout)), kInt},
+	{"sql_port", nil, uint32(unsafe.Offsetof(SQLImport{}.SQLPort)), kStr},
+	{"import_table", nil, uint32(unsafe.Offsetof(SQLImport{}.ImportTable)), kInt},
+	{"import_table_name", nil, uint32(unsafe.Offsetof(SQLImport{}.ImportTableName)), kStr},
+	{"entity_match_field", nil, uint32(unsafe.Offsetof(SQLImport{}.EntityMatchField)), kStr},
+	{"table_matching_field", nil, uint32(unsafe.Offsetof(SQLImport{}.TableMatchingField)), kInt},
+	{"table_matching_field_name", nil, uint32(unsafe.Offsetof(SQLImport{}.TableMatchingFieldName)), kStr},
+	{"linkto_table_id", nil, uint32(unsafe.Offsetof(SQLImport{}.LinktoTableID)), kInt},
+	{"table_update_type", nil, uint32(unsafe.Offsetof(SQLImport{}.TableUpdateType)), kInt},
+	{"match_accountsid", nil, uint32(unsafe.Offsetof(SQLImport{}.MatchAccountsid)), kBool},
+}, sorted: []uint16{44, 36, 40, 41, 42, 29, 10, 11, 12, 13, 14, 15, 39, 28, 27, 38, 46, 7, 51, 20, 0, 34, 33, 32, 31, 2, 49, 50, 37, 19, 1, 9, 16, 54, 56, 4, 35, 25, 17, 3, 24, 8, 45, 48, 43, 47, 22, 21, 23, 30, 5, 52, 53, 55, 6, 18, 26}}
 
-func (m *SQLImport) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.int(`"seq":`, m.Seq)
-	e.str(`"name":`, m.Name)
-	e.str(`"table":`, m.Table)
-	e.str(`"udlpath":`, m.Udlpath)
-	e.bool(`"enabled":`, m.Enabled)
-	e.str(`"sql":`, m.SQL)
-	e.str(`"keyfield":`, m.Keyfield)
-	e.str(`"datafield1":`, m.Datafield1)
-	e.str(`"datafield2":`, m.Datafield2)
-	e.str(`"datafield3":`, m.Datafield3)
-	e.str(`"datafield4":`, m.Datafield4)
-	e.int(`"defaultsite":`, m.Defaultsite)
-	e.str(`"defaultsitename":`, m.Defaultsitename)
-	e.time(`"lastrundate":`, m.Lastrundate)
-	e.str(`"nhdfield3":`, m.Nhdfield3)
-	e.bool(`"updateonly":`, m.Updateonly)
-	e.bool(`"integrator_enabled":`, m.IntegratorEnabled)
-	encodeModels(e, `"fields":`, m.Fields)
-	e.str(`"sqlserver":`, m.Sqlserver)
-	e.str(`"sqldatabase":`, m.Sqldatabase)
-	e.str(`"sqlusername":`, m.Sqlusername)
-	e.str(`"sisqlpassword":`, m.Sisqlpassword)
-	e.str(`"new_sql_password":`, m.NewSQLPassword)
-	e.bool(`"useusers_site":`, m.UseusersSite)
-	e.bool(`"dontupdatesite":`, m.Dontupdatesite)
-	e.bool(`"dontremoveusers":`, m.Dontremoveusers)
-	e.bool(`"canupdaterecords":`, m.Canupdaterecords)
-	e.bool(`"syncto3party":`, m.Syncto3party)
-	e.time(`"halointegrator_lastsync":`, m.HalointegratorLastsync)
-	e.str(`"halointegrator_lasterror":`, m.HalointegratorLasterror)
-	encodeModels(e, `"halointegrator_allowed_clientids_list":`, m.HalointegratorAllowedClientidsList)
-	e.str(`"halointegrator_allowed_clientids":`, m.HalointegratorAllowedClientids)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.bool(`"allow_access":`, m.AllowAccess)
-	e.bool(`"include_linux_software":`, m.IncludeLinuxSoftware)
-	e.bool(`"dontupdatetoplevel":`, m.Dontupdatetoplevel)
-	e.bool(`"donotvalidate":`, m.Donotvalidate)
-	e.int(`"assetimportidentifier":`, m.Assetimportidentifier)
-	e.str(`"assetimportidentifier_guid":`, m.AssetimportidentifierGUID)
-	e.str(`"assetimportidentifier_name":`, m.AssetimportidentifierName)
-	e.int(`"sql_provider":`, m.SQLProvider)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"sql_driver":`, m.SQLDriver)
-	e.bool(`"dontupdatetype":`, m.Dontupdatetype)
-	e.int(`"sql_timeout":`, m.SQLTimeout)
-	e.str(`"sql_port":`, m.SQLPort)
-	e.int(`"import_table":`, m.ImportTable)
-	e.str(`"import_table_name":`, m.ImportTableName)
-	e.str(`"entity_match_field":`, m.EntityMatchField)
-	e.int(`"table_matching_field":`, m.TableMatchingField)
-	e.str(`"table_matching_field_name":`, m.TableMatchingFieldName)
-	e.int(`"linkto_table_id":`, m.LinktoTableID)
-	e.int(`"table_update_type":`, m.TableUpdateType)
-	e.bool(`"match_accountsid":`, m.MatchAccountsid)
-	e.close(mark, m.Extra)
-}
+func (m *SQLImport) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSQLImport) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SQLImport) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSQLImport = encTable{extra: unsafe.Offsetof(SQLImport{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(SQLImport{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(SQLImport{}.ID)), kInt},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Seq)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Name)), kStr},
+	{`"table":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Table)), kStr},
+	{`"udlpath":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Udlpath)), kStr},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Enabled)), kBool},
+	{`"sql":`, nil, uint32(unsafe.Offsetof(SQLImport{}.SQL)), kStr},
+	{`"keyfield":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Keyfield)), kStr},
+	{`"datafield1":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield1)), kStr},
+	{`"datafield2":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield2)), kStr},
+	{`"datafield3":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield3)), kStr},
+	{`"datafield4":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield4)), kStr},
+	{`"defaultsite":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Defaultsite)), kInt},
+	{`"defaultsitename":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Defaultsitename)), kStr},
+	{`"lastrundate":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Lastrundate)), kTime},
+	{`"nhdfield3":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Nhdfield3)), kStr},
+	{`"updateonly":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Updateonly)), kBool},
+	{`"integrator_enabled":`, nil, uint32(unsafe.Offsetof(SQLImport{}.IntegratorEnabled)), kBool},
+	{`"fields":`, encMany[SQLImportField], uint32(unsafe.Offsetof(SQLImport{}.Fields)), kSub},
+	{`"sqlserver":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlserver)), kStr},
+	{`"sqldatabase":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Sqldatabase)), kStr},
+	{`"sqlusername":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlusername)), kStr},
+	{`"sisqlpassword":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Sisqlpassword)), kStr},
+	{`"new_sql_password":`, nil, uint32(unsafe.Offsetof(SQLImport{}.NewSQLPassword)), kStr},
+	{`"useusers_site":`, nil, uint32(unsafe.Offsetof(SQLImport{}.UseusersSite)), kBool},
+	{`"dontupdatesite":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Dontupdatesite)), kBool},
+	{`"dontremoveusers":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Dontremoveusers)), kBool},
+	{`"canupdaterecords":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Canupdaterecords)), kBool},
+	{`"syncto3party":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Syncto3party)), kBool},
+	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLastsync)), kTime},
+	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLasterror)), kStr},
+	{`"halointegrator_allowed_clientids_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), kSub},
+	{`"halointegrator_allowed_clientids":`, nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientids)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(SQLImport{}.NewMethod)), kBool},
+	{`"allow_access":`, nil, uint32(unsafe.Offsetof(SQLImport{}.AllowAccess)), kBool},
+	{`"include_linux_software":`, nil, uint32(unsafe.Offsetof(SQLImport{}.IncludeLinuxSoftware)), kBool},
+	{`"dontupdatetoplevel":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Dontupdatetoplevel)), kBool},
+	{`"donotvalidate":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Donotvalidate)), kBool},
+	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Assetimportidentifier)), kInt},
+	{`"assetimportidentifier_guid":`, nil, uint32(unsafe.Offsetof(SQLImport{}.AssetimportidentifierGUID)), kStr},
+	{`"assetimportidentifier_name":`, nil, uint32(unsafe.Offsetof(SQLImport{}.AssetimportidentifierName)), kStr},
+	{`"sql_provider":`, nil, uint32(unsafe.Offsetof(SQLImport{}.SQLProvider)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Warning)), kStr},
+	{`"sql_driver":`, nil, uint32(unsafe.Offsetof(SQLImport{}.SQLDriver)), kStr},
+	{`"dontupdatetype":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Dontupdatetype)), kBool},
+	{`"sql_timeout":`, nil, uint32(unsafe.Offsetof(SQLImport{}.SQLTimeout)), kInt},
+	{`"sql_port":`, nil, uint32(unsafe.Offsetof(SQLImport{}.SQLPort)), kStr},
+	{`"import_table":`, nil, uint32(unsafe.Offsetof(SQLImport{}.ImportTable)), kInt},
+	{`"import_table_name":`, nil, uint32(unsafe.Offsetof(SQLImport{}.ImportTableName)), kStr},
+	{`"entity_match_field":`, nil, uint32(unsafe.Offsetof(SQLImport{}.EntityMatchField)), kStr},
+	{`"table_matching_field":`, nil, uint32(unsafe.Offsetof(SQLImport{}.TableMatchingField)), kInt},
+	{`"table_matching_field_name":`, nil, uint32(unsafe.Offsetof(SQLImport{}.TableMatchingFieldName)), kStr},
+	{`"linkto_table_id":`, nil, uint32(unsafe.Offsetof(SQLImport{}.LinktoTableID)), kInt},
+	{`"table_update_type":`, nil, uint32(unsafe.Offsetof(SQLImport{}.TableUpdateType)), kInt},
+	{`"match_accountsid":`, nil, uint32(unsafe.Offsetof(SQLImport{}.MatchAccountsid)), kBool},
+}}
+
+func (m *SQLImport) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSQLImport) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SQLImport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SQLImportField) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "is_site_field":
-			ok = d.bool(&m.IsSiteField)
-		case "nhdname":
-			ok = d.str(&m.Nhdname)
-		case "siid":
-			ok = d.int(&m.Siid)
-		case "thirdpartyname":
-			ok = d.str(&m.Thirdpartyname)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSQLImportField = decTable{extra: unsafe.Offsetof(SQLImportField{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SQLImportField{}.ID)), kInt},
+	{"siid", nil, uint32(unsafe.Offsetof(SQLImportField{}.Siid)), kInt},
+	{"thirdpartyname", nil, uint32(unsafe.Offsetof(SQLImportField{}.Thirdpartyname)), kStr},
+	{"nhdname", nil, uint32(unsafe.Offsetof(SQLImportField{}.Nhdname)), kStr},
+	{"is_site_field", nil, uint32(unsafe.Offsetof(SQLImportField{}.IsSiteField)), kBool},
+	{"field_id", nil, uint32(unsafe.Offsetof(SQLImportField{}.FieldID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(SQLImportField{}.Warning)), kStr},
+}, sorted: []uint16{6, 5, 0, 4, 3, 1, 2}}
 
-func (m *SQLImportField) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"siid":`, m.Siid)
-	e.str(`"thirdpartyname":`, m.Thirdpartyname)
-	e.str(`"nhdname":`, m.Nhdname)
-	e.bool(`"is_site_field":`, m.IsSiteField)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *SQLImportField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSQLImportField) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SQLImportField) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSQLImportField = encTable{extra: unsafe.Offsetof(SQLImportField{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.ID)), kInt},
+	{`"siid":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.Siid)), kInt},
+	{`"thirdpartyname":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.Thirdpartyname)), kStr},
+	{`"nhdname":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.Nhdname)), kStr},
+	{`"is_site_field":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.IsSiteField)), kBool},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.FieldID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.Warning)), kStr},
+}}
+
+func (m *SQLImportField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSQLImportField) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SQLImportField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SQLLookupRequest) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "connection_name":
-			ok = d.str(&m.ConnectionName)
-		case "db_params":
-			ok = decodeModels(d, &m.DbParams)
-		case "filookup":
-			ok = d.int(&m.Filookup)
-		case "sql_string":
-			ok = d.str(&m.SQLString)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSQLLookupRequest = decTable{extra: unsafe.Offsetof(SQLLookupRequest{}.Extra), fields: []decField{
+	{"connection_name", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.ConnectionName)), kStr},
+	{"sql_string", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.SQLString)), kStr},
+	{"db_params", decMany[StringObjectDbTypeTuple], uint32(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), kSub},
+	{"filookup", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.Filookup)), kInt},
+}, sorted: []uint16{0, 2, 3, 1}}
 
-func (m *SQLLookupRequest) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"connection_name":`, m.ConnectionName)
-	e.str(`"sql_string":`, m.SQLString)
-	encodeModels(e, `"db_params":`, m.DbParams)
-	e.int(`"filookup":`, m.Filookup)
-	e.close(mark, m.Extra)
-}
+func (m *SQLLookupRequest) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSQLLookupRequest) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SQLLookupRequest) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSQLLookupRequest = encTable{extra: unsafe.Offsetof(SQLLookupRequest{}.Extra), fields: []encField{
+	{`"connection_name":`, nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.ConnectionName)), kStr},
+	{`"sql_string":`, nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.SQLString)), kStr},
+	{`"db_params":`, encMany[StringObjectDbTypeTuple], uint32(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), kSub},
+	{`"filookup":`, nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.Filookup)), kInt},
+}}
+
+func (m *SQLLookupRequest) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSQLLookupRequest) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SQLLookupRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *STDToDo) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "allowed_clients":
-			ok = decodeModels(d, &m.AllowedClients)
-		case "group":
-			ok = decodeModel(d, &m.Group)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "group_name":
-			ok = d.str(&m.GroupName)
-		case "group_seq":
-			ok = d.int(&m.GroupSeq)
-		case "id":
-			ok = d.int(&m.ID)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "template_id":
-			ok = d.int(&m.TemplateID)
-		case "text":
-			ok = d.str(&m.Text)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSTDToDo = decTable{extra: unsafe.Offsetof(STDToDo{}.Extra), fields: []decField{
+	{"template_id", nil, uint32(unsafe.Offsetof(STDToDo{}.TemplateID)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(STDToDo{}.ID)), kInt},
+	{"text", nil, uint32(unsafe.Offsetof(STDToDo{}.Text)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(STDToDo{}.Sequence)), kInt},
+	{"allowed_clients", decMany[AreaToDo], uint32(unsafe.Offsetof(STDToDo{}.AllowedClients)), kSub},
+	{"group_id", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupID)), kInt},
+	{"group", decOne[ToDoGroup], uint32(unsafe.Offsetof(STDToDo{}.Group)), kSub},
+	{"group_name", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupName)), kStr},
+	{"group_seq", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupSeq)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(STDToDo{}.Warning)), kStr},
+}, sorted: []uint16{9, 4, 6, 5, 7, 8, 1, 3, 0, 2}}
 
-func (m *STDToDo) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"template_id":`, m.TemplateID)
-	e.int(`"id":`, m.ID)
-	e.str(`"text":`, m.Text)
-	e.int(`"sequence":`, m.Sequence)
-	encodeModels(e, `"allowed_clients":`, m.AllowedClients)
-	e.int(`"group_id":`, m.GroupID)
-	encodeModel(e, `"group":`, m.Group)
-	e.str(`"group_name":`, m.GroupName)
-	e.int(`"group_seq":`, m.GroupSeq)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *STDToDo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSTDToDo) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m STDToDo) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSTDToDo = encTable{extra: unsafe.Offsetof(STDToDo{}.Extra), fields: []encField{
+	{`"template_id":`, nil, uint32(unsafe.Offsetof(STDToDo{}.TemplateID)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(STDToDo{}.ID)), kInt},
+	{`"text":`, nil, uint32(unsafe.Offsetof(STDToDo{}.Text)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(STDToDo{}.Sequence)), kInt},
+	{`"allowed_clients":`, encMany[AreaToDo], uint32(unsafe.Offsetof(STDToDo{}.AllowedClients)), kSub},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(STDToDo{}.GroupID)), kInt},
+	{`"group":`, encOne[ToDoGroup], uint32(unsafe.Offsetof(STDToDo{}.Group)), kSub},
+	{`"group_name":`, nil, uint32(unsafe.Offsetof(STDToDo{}.GroupName)), kStr},
+	{`"group_seq":`, nil, uint32(unsafe.Offsetof(STDToDo{}.GroupSeq)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(STDToDo{}.Warning)), kStr},
+}}
+
+func (m *STDToDo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSTDToDo) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *STDToDo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *STDrequestbudget) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "budgettype_id":
-			ok = d.int(&m.BudgettypeID)
-		case "budgettype_name":
-			ok = d.str(&m.BudgettypeName)
-		case "days":
-			ok = d.float64(&m.Days)
-		case "hours":
-			ok = d.float64(&m.Hours)
-		case "id":
-			ok = d.int(&m.ID)
-		case "rate":
-			ok = d.float64(&m.Rate)
-		case "rate_days":
-			ok = d.float64(&m.RateDays)
-		case "template_id":
-			ok = d.int(&m.TemplateID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSTDrequestbudget = decTable{extra: unsafe.Offsetof(STDrequestbudget{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.ID)), kInt},
+	{"template_id", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.TemplateID)), kInt},
+	{"hours", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Hours)), kF64},
+	{"days", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Days)), kF64},
+	{"rate", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Rate)), kF64},
+	{"rate_days", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.RateDays)), kF64},
+	{"budgettype_id", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.BudgettypeID)), kInt},
+	{"budgettype_name", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.BudgettypeName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Warning)), kStr},
+}, sorted: []uint16{8, 6, 7, 3, 2, 0, 4, 5, 1}}
 
-func (m *STDrequestbudget) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"template_id":`, m.TemplateID)
-	e.float64(`"hours":`, m.Hours)
-	e.float64(`"days":`, m.Days)
-	e.float64(`"rate":`, m.Rate)
-	e.float64(`"rate_days":`, m.RateDays)
-	e.int(`"budgettype_id":`, m.BudgettypeID)
-	e.str(`"budgettype_name":`, m.BudgettypeName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *STDrequestbudget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSTDrequestbudget) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m STDrequestbudget) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSTDrequestbudget = encTable{extra: unsafe.Offsetof(STDrequestbudget{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.ID)), kInt},
+	{`"template_id":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.TemplateID)), kInt},
+	{`"hours":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Hours)), kF64},
+	{`"days":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Days)), kF64},
+	{`"rate":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Rate)), kF64},
+	{`"rate_days":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.RateDays)), kF64},
+	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.BudgettypeID)), kInt},
+	{`"budgettype_name":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.BudgettypeName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Warning)), kStr},
+}}
+
+func (m *STDrequestbudget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSTDrequestbudget) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *STDrequestbudget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSageBusinessCloudDetails = decTable{extra: unsafe.Offsetof(SageBusinessCloudDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Name)), kStr},
+	{"tokenexpiry", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Tokenexpiry)), kTime},
+	{"isauthorized", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Isauthorized)), kBool},
+	{"redirecturi", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Redirecturi)), kStr},
+	{"clienttoplevel", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Clienttoplevel)), kInt},
+	{"itemgroup", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Itemgroup)), kInt},
+	{"enablesync", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Enablesync)), kBool},
+	{"defaultitemcode", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Defaultitemcode)), kStr},
+	{"showmessage", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Showmessage)), kBool},
+	{"client_id", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientID)), kStr},
+	{"syncentities", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Syncentities)), kStr},
+	{"sbcdnewmethod", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Sbcdnewmethod)), kBool},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewClientSecret)), kStr},
+	{"item_group_name", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupName)), kStr},
+	{"code", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Code)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Exchangecode)), kBool},
+	{"_disconnect", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Disconnect)), kBool},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewRefreshToken)), kStr},
+	{"client_top_level_name", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientTopLevelName)), kStr},
+	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), kSub},
+	{"_importtype", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Importtype)), kStr},
+	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), kSub},
+	{"item_group_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Warning)), kStr},
+}, sorted: []uint16{17, 16, 22, 25, 10, 23, 20, 5, 15, 8, 7, 0, 3, 24, 14, 6, 1, 18, 13, 19, 4, 12, 9, 21, 11, 2}}
+
 func (m *SageBusinessCloudDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_disconnect":
-			ok = d.bool(&m.Disconnect)
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "client_mappings":
-			ok = decodeModels(d, &m.ClientMappings)
-		case "client_top_level_name":
-			ok = d.str(&m.ClientTopLevelName)
-		case "clienttoplevel":
-			ok = d.int(&m.Clienttoplevel)
-		case "code":
-			ok = d.str(&m.Code)
-		case "defaultitemcode":
-			ok = d.str(&m.Defaultitemcode)
-		case "enablesync":
-			ok = d.bool(&m.Enablesync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isauthorized":
-			ok = d.bool(&m.Isauthorized)
-		case "item_group_mappings":
-			ok = decodeModels(d, &m.ItemGroupMappings)
-		case "item_group_name":
-			ok = d.str(&m.ItemGroupName)
-		case "itemgroup":
-			ok = d.int(&m.Itemgroup)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "redirecturi":
-			ok = d.str(&m.Redirecturi)
-		case "sbcdnewmethod":
-			ok = d.bool(&m.Sbcdnewmethod)
-		case "showmessage":
-			ok = d.bool(&m.Showmessage)
-		case "sync_entities_list":
-			ok = decodeModels(d, &m.SyncEntitiesList)
-		case "syncentities":
-			ok = d.str(&m.Syncentities)
-		case "tokenexpiry":
-			ok = d.time(&m.Tokenexpiry)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSageBusinessCloudDetails)
 }
+
+var enctSageBusinessCloudDetails = encTable{extra: unsafe.Offsetof(SageBusinessCloudDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Name)), kStr},
+	{`"tokenexpiry":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Tokenexpiry)), kTime},
+	{`"isauthorized":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Isauthorized)), kBool},
+	{`"redirecturi":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Redirecturi)), kStr},
+	{`"clienttoplevel":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Clienttoplevel)), kInt},
+	{`"itemgroup":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Itemgroup)), kInt},
+	{`"enablesync":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Enablesync)), kBool},
+	{`"defaultitemcode":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Defaultitemcode)), kStr},
+	{`"showmessage":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Showmessage)), kBool},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientID)), kStr},
+	{`"syncentities":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Syncentities)), kStr},
+	{`"sbcdnewmethod":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Sbcdnewmethod)), kBool},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewClientSecret)), kStr},
+	{`"item_group_name":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupName)), kStr},
+	{`"code":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Code)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Exchangecode)), kBool},
+	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Disconnect)), kBool},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewRefreshToken)), kStr},
+	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientTopLevelName)), kStr},
+	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), kSub},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Importtype)), kStr},
+	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), kSub},
+	{`"item_group_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Warning)), kStr},
+}}
 
 func (m *SageBusinessCloudDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.time(`"tokenexpiry":`, m.Tokenexpiry)
-	e.bool(`"isauthorized":`, m.Isauthorized)
-	e.str(`"redirecturi":`, m.Redirecturi)
-	e.int(`"clienttoplevel":`, m.Clienttoplevel)
-	e.int(`"itemgroup":`, m.Itemgroup)
-	e.bool(`"enablesync":`, m.Enablesync)
-	e.str(`"defaultitemcode":`, m.Defaultitemcode)
-	e.bool(`"showmessage":`, m.Showmessage)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"syncentities":`, m.Syncentities)
-	e.bool(`"sbcdnewmethod":`, m.Sbcdnewmethod)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"item_group_name":`, m.ItemGroupName)
-	e.str(`"code":`, m.Code)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.bool(`"_disconnect":`, m.Disconnect)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.str(`"client_top_level_name":`, m.ClientTopLevelName)
-	encodeModels(e, `"sync_entities_list":`, m.SyncEntitiesList)
-	e.str(`"_importtype":`, m.Importtype)
-	encodeModels(e, `"client_mappings":`, m.ClientMappings)
-	encodeModels(e, `"item_group_mappings":`, m.ItemGroupMappings)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSageBusinessCloudDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SageBusinessCloudDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SageBusinessCloudDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SalesMailbox) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_authcode":
-			ok = d.str(&m.Authcode)
-		case "_exchangecodefortoken":
-			ok = d.bool(&m.Exchangecodefortoken)
-		case "_getgoogletoken":
-			ok = d.bool(&m.Getgoogletoken)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "applicationid":
-			ok = d.str(&m.Applicationid)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "google_authorized":
-			ok = d.bool(&m.GoogleAuthorized)
-		case "google_code":
-			ok = d.str(&m.GoogleCode)
-		case "google_email":
-			ok = d.str(&m.GoogleEmail)
-		case "google_redirect":
-			ok = d.str(&m.GoogleRedirect)
-		case "google_token_expiry":
-			ok = d.time(&m.GoogleTokenExpiry)
-		case "google_type":
-			ok = d.int(&m.GoogleType)
-		case "graph_host":
-			ok = d.str(&m.GraphHost)
-		case "halointegrator_enabled":
-			ok = d.bool(&m.HalointegratorEnabled)
-		case "halointegrator_lasterror":
-			ok = d.str(&m.HalointegratorLasterror)
-		case "halointegrator_lastsync":
-			ok = d.time(&m.HalointegratorLastsync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_sent":
-			ok = d.bool(&m.ImportSent)
-		case "mailboxes":
-			ok = decodeModels(d, &m.Mailboxes)
-		case "match_method":
-			ok = d.int(&m.MatchMethod)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_google_access_token":
-			ok = d.str(&m.NewGoogleAccessToken)
-		case "new_google_refresh_token":
-			ok = d.str(&m.NewGoogleRefreshToken)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "redirect_uri":
-			ok = d.str(&m.RedirectURI)
-		case "tenantid":
-			ok = d.str(&m.Tenantid)
-		case "token_expiry":
-			ok = d.time(&m.TokenExpiry)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSalesMailbox = decTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Type)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(SalesMailbox{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Name)), kStr},
+	{"tenantid", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Tenantid)), kStr},
+	{"applicationid", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Applicationid)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewClientSecret)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewRefreshToken)), kStr},
+	{"token_expiry", nil, uint32(unsafe.Offsetof(SalesMailbox{}.TokenExpiry)), kTime},
+	{"halointegrator_enabled", nil, uint32(unsafe.Offsetof(SalesMailbox{}.HalointegratorEnabled)), kBool},
+	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(SalesMailbox{}.HalointegratorLastsync)), kTime},
+	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(SalesMailbox{}.HalointegratorLasterror)), kStr},
+	{"redirect_uri", nil, uint32(unsafe.Offsetof(SalesMailbox{}.RedirectURI)), kStr},
+	{"_authcode", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authcode)), kStr},
+	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Exchangecodefortoken)), kBool},
+	{"mailboxes", decMany[SalesMailboxDetail], uint32(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), kSub},
+	{"authorized", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authorized)), kBool},
+	{"new_method", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewMethod)), kBool},
+	{"google_authorized", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleAuthorized)), kBool},
+	{"new_google_access_token", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewGoogleAccessToken)), kStr},
+	{"new_google_refresh_token", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewGoogleRefreshToken)), kStr},
+	{"google_token_expiry", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleTokenExpiry)), kTime},
+	{"google_redirect", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleRedirect)), kStr},
+	{"google_email", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleEmail)), kStr},
+	{"_getgoogletoken", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Getgoogletoken)), kBool},
+	{"google_code", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleCode)), kStr},
+	{"google_type", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleType)), kInt},
+	{"graph_host", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GraphHost)), kStr},
+	{"import_sent", nil, uint32(unsafe.Offsetof(SalesMailbox{}.ImportSent)), kBool},
+	{"match_method", nil, uint32(unsafe.Offsetof(SalesMailbox{}.MatchMethod)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Warning)), kStr},
+}, sorted: []uint16{13, 14, 24, 30, 4, 16, 18, 25, 23, 22, 21, 26, 27, 9, 11, 10, 1, 28, 15, 29, 2, 6, 5, 19, 20, 17, 7, 12, 3, 8, 0}}
 
-func (m *SalesMailbox) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"type":`, m.Type)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"tenantid":`, m.Tenantid)
-	e.str(`"applicationid":`, m.Applicationid)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.time(`"token_expiry":`, m.TokenExpiry)
-	e.bool(`"halointegrator_enabled":`, m.HalointegratorEnabled)
-	e.time(`"halointegrator_lastsync":`, m.HalointegratorLastsync)
-	e.str(`"halointegrator_lasterror":`, m.HalointegratorLasterror)
-	e.str(`"redirect_uri":`, m.RedirectURI)
-	e.str(`"_authcode":`, m.Authcode)
-	e.bool(`"_exchangecodefortoken":`, m.Exchangecodefortoken)
-	encodeModels(e, `"mailboxes":`, m.Mailboxes)
-	e.bool(`"authorized":`, m.Authorized)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.bool(`"google_authorized":`, m.GoogleAuthorized)
-	e.str(`"new_google_access_token":`, m.NewGoogleAccessToken)
-	e.str(`"new_google_refresh_token":`, m.NewGoogleRefreshToken)
-	e.time(`"google_token_expiry":`, m.GoogleTokenExpiry)
-	e.str(`"google_redirect":`, m.GoogleRedirect)
-	e.str(`"google_email":`, m.GoogleEmail)
-	e.bool(`"_getgoogletoken":`, m.Getgoogletoken)
-	e.str(`"google_code":`, m.GoogleCode)
-	e.int(`"google_type":`, m.GoogleType)
-	e.str(`"graph_host":`, m.GraphHost)
-	e.bool(`"import_sent":`, m.ImportSent)
-	e.int(`"match_method":`, m.MatchMethod)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *SalesMailbox) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSalesMailbox) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SalesMailbox) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSalesMailbox = encTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Type)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Name)), kStr},
+	{`"tenantid":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Tenantid)), kStr},
+	{`"applicationid":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Applicationid)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewClientSecret)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewRefreshToken)), kStr},
+	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.TokenExpiry)), kTime},
+	{`"halointegrator_enabled":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.HalointegratorEnabled)), kBool},
+	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.HalointegratorLastsync)), kTime},
+	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.HalointegratorLasterror)), kStr},
+	{`"redirect_uri":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.RedirectURI)), kStr},
+	{`"_authcode":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authcode)), kStr},
+	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Exchangecodefortoken)), kBool},
+	{`"mailboxes":`, encMany[SalesMailboxDetail], uint32(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), kSub},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authorized)), kBool},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewMethod)), kBool},
+	{`"google_authorized":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleAuthorized)), kBool},
+	{`"new_google_access_token":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewGoogleAccessToken)), kStr},
+	{`"new_google_refresh_token":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewGoogleRefreshToken)), kStr},
+	{`"google_token_expiry":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleTokenExpiry)), kTime},
+	{`"google_redirect":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleRedirect)), kStr},
+	{`"google_email":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleEmail)), kStr},
+	{`"_getgoogletoken":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Getgoogletoken)), kBool},
+	{`"google_code":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleCode)), kStr},
+	{`"google_type":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleType)), kInt},
+	{`"graph_host":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.GraphHost)), kStr},
+	{`"import_sent":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.ImportSent)), kBool},
+	{`"match_method":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.MatchMethod)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Warning)), kStr},
+}}
+
+func (m *SalesMailbox) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSalesMailbox) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SalesMailbox) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSalesMailboxDetail = decTable{extra: unsafe.Offsetof(SalesMailboxDetail{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.ID)), kInt},
+	{"smid", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Smid)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Name)), kStr},
+	{"enableautomatching", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Enableautomatching)), kBool},
+	{"lastsync", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Lastsync)), kTime},
+	{"sentlastsync", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Sentlastsync)), kTime},
+	{"lasterror", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Lasterror)), kStr},
+	{"_hasAccess", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.HasAccess)), kBool},
+	{"google_authorized", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.GoogleAuthorized)), kBool},
+	{"new_google_access_token", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.NewGoogleAccessToken)), kStr},
+	{"new_google_refresh_token", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.NewGoogleRefreshToken)), kStr},
+	{"google_token_expiry", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.GoogleTokenExpiry)), kTime},
+	{"google_redirect", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.GoogleRedirect)), kStr},
+	{"_getgoogletoken", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Getgoogletoken)), kBool},
+	{"agent_email", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.AgentEmail)), kStr},
+	{"_authcode", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Authcode)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.NewMethod)), kBool},
+	{"applicationid", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Applicationid)), kStr},
+	{"linked_agent", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgent)), kInt},
+	{"linked_agent_name", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgentName)), kStr},
+	{"linked_agent_email", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgentEmail)), kStr},
+	{"match_type", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.MatchType)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Warning)), kStr},
+}, sorted: []uint16{15, 13, 7, 22, 14, 17, 3, 8, 12, 11, 0, 6, 4, 18, 20, 19, 21, 2, 9, 10, 16, 5, 1}}
+
 func (m *SalesMailboxDetail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_authcode":
-			ok = d.str(&m.Authcode)
-		case "_getgoogletoken":
-			ok = d.bool(&m.Getgoogletoken)
-		case "_hasAccess":
-			ok = d.bool(&m.HasAccess)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_email":
-			ok = d.str(&m.AgentEmail)
-		case "applicationid":
-			ok = d.str(&m.Applicationid)
-		case "enableautomatching":
-			ok = d.bool(&m.Enableautomatching)
-		case "google_authorized":
-			ok = d.bool(&m.GoogleAuthorized)
-		case "google_redirect":
-			ok = d.str(&m.GoogleRedirect)
-		case "google_token_expiry":
-			ok = d.time(&m.GoogleTokenExpiry)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lasterror":
-			ok = d.str(&m.Lasterror)
-		case "lastsync":
-			ok = d.time(&m.Lastsync)
-		case "linked_agent":
-			ok = d.int(&m.LinkedAgent)
-		case "linked_agent_email":
-			ok = d.str(&m.LinkedAgentEmail)
-		case "linked_agent_name":
-			ok = d.str(&m.LinkedAgentName)
-		case "match_type":
-			ok = d.int(&m.MatchType)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_google_access_token":
-			ok = d.str(&m.NewGoogleAccessToken)
-		case "new_google_refresh_token":
-			ok = d.str(&m.NewGoogleRefreshToken)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "sentlastsync":
-			ok = d.time(&m.Sentlastsync)
-		case "smid":
-			ok = d.int(&m.Smid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSalesMailboxDetail)
 }
+
+var enctSalesMailboxDetail = encTable{extra: unsafe.Offsetof(SalesMailboxDetail{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.ID)), kInt},
+	{`"smid":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Smid)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Name)), kStr},
+	{`"enableautomatching":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Enableautomatching)), kBool},
+	{`"lastsync":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Lastsync)), kTime},
+	{`"sentlastsync":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Sentlastsync)), kTime},
+	{`"lasterror":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Lasterror)), kStr},
+	{`"_hasAccess":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.HasAccess)), kBool},
+	{`"google_authorized":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.GoogleAuthorized)), kBool},
+	{`"new_google_access_token":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.NewGoogleAccessToken)), kStr},
+	{`"new_google_refresh_token":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.NewGoogleRefreshToken)), kStr},
+	{`"google_token_expiry":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.GoogleTokenExpiry)), kTime},
+	{`"google_redirect":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.GoogleRedirect)), kStr},
+	{`"_getgoogletoken":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Getgoogletoken)), kBool},
+	{`"agent_email":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.AgentEmail)), kStr},
+	{`"_authcode":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Authcode)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.NewMethod)), kBool},
+	{`"applicationid":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Applicationid)), kStr},
+	{`"linked_agent":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgent)), kInt},
+	{`"linked_agent_name":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgentName)), kStr},
+	{`"linked_agent_email":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgentEmail)), kStr},
+	{`"match_type":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.MatchType)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Warning)), kStr},
+}}
 
 func (m *SalesMailboxDetail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"smid":`, m.Smid)
-	e.str(`"name":`, m.Name)
-	e.bool(`"enableautomatching":`, m.Enableautomatching)
-	e.time(`"lastsync":`, m.Lastsync)
-	e.time(`"sentlastsync":`, m.Sentlastsync)
-	e.str(`"lasterror":`, m.Lasterror)
-	e.bool(`"_hasAccess":`, m.HasAccess)
-	e.bool(`"google_authorized":`, m.GoogleAuthorized)
-	e.str(`"new_google_access_token":`, m.NewGoogleAccessToken)
-	e.str(`"new_google_refresh_token":`, m.NewGoogleRefreshToken)
-	e.time(`"google_token_expiry":`, m.GoogleTokenExpiry)
-	e.str(`"google_redirect":`, m.GoogleRedirect)
-	e.bool(`"_getgoogletoken":`, m.Getgoogletoken)
-	e.str(`"agent_email":`, m.AgentEmail)
-	e.str(`"_authcode":`, m.Authcode)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.str(`"applicationid":`, m.Applicationid)
-	e.int(`"linked_agent":`, m.LinkedAgent)
-	e.str(`"linked_agent_name":`, m.LinkedAgentName)
-	e.str(`"linked_agent_email":`, m.LinkedAgentEmail)
-	e.int(`"match_type":`, m.MatchType)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSalesMailboxDetail)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SalesMailboxDetail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SalesMailboxDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SalesOrderView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		case "salesorders":
-			ok = decodeModels(d, &m.Salesorders)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSalesOrderView = decTable{extra: unsafe.Offsetof(SalesOrderView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(SalesOrderView{}.RecordCount)), kInt},
+	{"salesorders", decMany[OrderHead], uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageSize)), kInt},
+}, sorted: []uint16{2, 3, 0, 1}}
+
+func (m *SalesOrderView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSalesOrderView) }
+
+var enctSalesOrderView = encTable{extra: unsafe.Offsetof(SalesOrderView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(SalesOrderView{}.RecordCount)), kInt},
+	{`"salesorders":`, encMany[OrderHead], uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageSize)), kInt},
+}}
+
+func (m *SalesOrderView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSalesOrderView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *SalesOrderView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *SalesOrderView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Salesorders) }
 
-func (m *SalesOrderView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"salesorders":`, m.Salesorders)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
+var dectSchedule = decTable{extra: unsafe.Offsetof(Schedule{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Schedule{}.ID)), kInt},
+	{"startdate", nil, uint32(unsafe.Offsetof(Schedule{}.Startdate)), kTime},
+	{"enddate", nil, uint32(unsafe.Offsetof(Schedule{}.Enddate)), kTime},
+	{"subject", nil, uint32(unsafe.Offsetof(Schedule{}.Subject)), kStr},
+	{"hours", nil, uint32(unsafe.Offsetof(Schedule{}.Hours)), kF64},
+	{"dailyrecurrencepattern", nil, uint32(unsafe.Offsetof(Schedule{}.Dailyrecurrencepattern)), kInt},
+	{"dailyrecurrencedays", nil, uint32(unsafe.Offsetof(Schedule{}.Dailyrecurrencedays)), kInt},
+	{"weeklyrecurrenceweeks", nil, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceweeks)), kInt},
+	{"endafteramount", nil, uint32(unsafe.Offsetof(Schedule{}.Endafteramount)), kInt},
+	{"rangeofrecurrence", nil, uint32(unsafe.Offsetof(Schedule{}.Rangeofrecurrence)), kInt},
+	{"requesttype", nil, uint32(unsafe.Offsetof(Schedule{}.Requesttype)), kInt},
+	{"recurrencepattern", nil, uint32(unsafe.Offsetof(Schedule{}.Recurrencepattern)), kInt},
+	{"agentid", nil, uint32(unsafe.Offsetof(Schedule{}.Agentid)), kInt},
+	{"monthlyrecurrencepattern", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencepattern)), kInt},
+	{"yearlyrecurrencepattern", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencepattern)), kInt},
+	{"monthlyrecurrencespecificdate", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdate)), kInt},
+	{"monthlyrecurrencespecificdateinterval", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdateinterval)), kInt},
+	{"monthlyrecurrencespecificday", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificday)), kInt},
+	{"monthlyrecurrencespecificdayofweek", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdayofweek)), kInt},
+	{"monthlyrecurrencespecificdayinterval", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdayinterval)), kInt},
+	{"yearlyrecurrencespecificdate", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdate)), kInt},
+	{"yearlyrecurrencespecificdatemonth", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdatemonth)), kInt},
+	{"yearlyrecurrencespecificdateinterval", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdateinterval)), kInt},
+	{"yearlyrecurrencespecificday", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificday)), kInt},
+	{"yearlyrecurrencespecificdayofweek", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdayofweek)), kInt},
+	{"yearlyrecurrencespecificdaymonth", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdaymonth)), kInt},
+	{"yearlyrecurrencespecificdayinterval", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdayinterval)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(Schedule{}.Type)), kInt},
+	{"uniqueid", nil, uint32(unsafe.Offsetof(Schedule{}.Uniqueid)), kInt},
+	{"weeklyrecurrencestring", nil, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrencestring)), kStr},
+	{"nextcreationdate", nil, uint32(unsafe.Offsetof(Schedule{}.Nextcreationdate)), kTime},
+	{"nextrundate", nil, uint32(unsafe.Offsetof(Schedule{}.Nextrundate)), kTime},
+	{"contract_schedule_plan", decMany[ContractSchedulePlan], uint32(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), kSub},
+	{"weeklyrecurrenceamount", decMany[KeyPair], uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), kSub},
+	{"_validateonly", nil, uint32(unsafe.Offsetof(Schedule{}.Validateonly)), kBool},
+	{"events", decMany[Appointment], uint32(unsafe.Offsetof(Schedule{}.Events)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(Schedule{}.Warning)), kStr},
+}, sorted: []uint16{34, 36, 12, 32, 6, 5, 8, 2, 35, 4, 0, 13, 15, 16, 17, 19, 18, 30, 31, 9, 11, 10, 1, 3, 27, 28, 33, 29, 7, 14, 20, 22, 21, 23, 26, 25, 24}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SalesOrderView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *Schedule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSchedule) }
 
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *SalesOrderView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var enctSchedule = encTable{extra: unsafe.Offsetof(Schedule{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Schedule{}.ID)), kInt},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Startdate)), kTime},
+	{`"enddate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Enddate)), kTime},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(Schedule{}.Subject)), kStr},
+	{`"hours":`, nil, uint32(unsafe.Offsetof(Schedule{}.Hours)), kF64},
+	{`"dailyrecurrencepattern":`, nil, uint32(unsafe.Offsetof(Schedule{}.Dailyrecurrencepattern)), kInt},
+	{`"dailyrecurrencedays":`, nil, uint32(unsafe.Offsetof(Schedule{}.Dailyrecurrencedays)), kInt},
+	{`"weeklyrecurrenceweeks":`, nil, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceweeks)), kInt},
+	{`"endafteramount":`, nil, uint32(unsafe.Offsetof(Schedule{}.Endafteramount)), kInt},
+	{`"rangeofrecurrence":`, nil, uint32(unsafe.Offsetof(Schedule{}.Rangeofrecurrence)), kInt},
+	{`"requesttype":`, nil, uint32(unsafe.Offsetof(Schedule{}.Requesttype)), kInt},
+	{`"recurrencepattern":`, nil, uint32(unsafe.Offsetof(Schedule{}.Recurrencepattern)), kInt},
+	{`"agentid":`, nil, uint32(unsafe.Offsetof(Schedule{}.Agentid)), kInt},
+	{`"monthlyrecurrencepattern":`, nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencepattern)), kInt},
+	{`"yearlyrecurrencepattern":`, nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencepattern)), kInt},
+	{`"monthlyrecurrencespecificdate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdate)), kInt},
+	{`"monthlyrecurrencespecificdateinterval":`, nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdateinterval)), kInt},
+	{`"monthlyrecurrencespecificday":`, nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificday)), kInt},
+	{`"monthlyrecurrencespecificdayofweek":`, nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdayofweek)), kInt},
+	{`"monthlyrecurrencespecificdayinterval":`, nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdayinterval)), kInt},
+	{`"yearlyrecurrencespecificdate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdate)), kInt},
+	{`"yearlyrecurrencespecificdatemonth":`, nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdatemonth)), kInt},
+	{`"yearlyrecurrencespecificdateinterval":`, nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdateinterval)), kInt},
+	{`"yearlyrecurrencespecificday":`, nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificday)), kInt},
+	{`"yearlyrecurrencespecificdayofweek":`, nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdayofweek)), kInt},
+	{`"yearlyrecurrencespecificdaymonth":`, nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdaymonth)), kInt},
+	{`"yearlyrecurrencespecificdayinterval":`, nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdayinterval)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(Schedule{}.Type)), kInt},
+	{`"uniqueid":`, nil, uint32(unsafe.Offsetof(Schedule{}.Uniqueid)), kInt},
+	{`"weeklyrecurrencestring":`, nil, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrencestring)), kStr},
+	{`"nextcreationdate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Nextcreationdate)), kTime},
+	{`"nextrundate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Nextrundate)), kTime},
+	{`"contract_schedule_plan":`, encMany[ContractSchedulePlan], uint32(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), kSub},
+	{`"weeklyrecurrenceamount":`, encMany[KeyPair], uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), kSub},
+	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(Schedule{}.Validateonly)), kBool},
+	{`"events":`, encMany[Appointment], uint32(unsafe.Offsetof(Schedule{}.Events)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Schedule{}.Warning)), kStr},
+}}
 
-func (m *Schedule) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_validateonly":
-			ok = d.bool(&m.Validateonly)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agentid":
-			ok = d.int(&m.Agentid)
-		case "contract_schedule_plan":
-			ok = decodeModels(d, &m.ContractSchedulePlan)
-		case "dailyrecurrencedays":
-			ok = d.int(&m.Dailyrecurrencedays)
-		case "dailyrecurrencepattern":
-			ok = d.int(&m.Dailyrecurrencepattern)
-		case "endafteramount":
-			ok = d.int(&m.Endafteramount)
-		case "enddate":
-			ok = d.time(&m.Enddate)
-		case "events":
-			ok = decodeModels(d, &m.Events)
-		case "hours":
-			ok = d.float64(&m.Hours)
-		case "id":
-			ok = d.int(&m.ID)
-		case "monthlyrecurrencepattern":
-			ok = d.int(&m.Monthlyrecurrencepattern)
-		case "monthlyrecurrencespecificdate":
-			ok = d.int(&m.Monthlyrecurrencespecificdate)
-		case "monthlyrecurrencespecificdateinterval":
-			ok = d.int(&m.Monthlyrecurrencespecificdateinterval)
-		case "monthlyrecurrencespecificday":
-			ok = d.int(&m.Monthlyrecurrencespecificday)
-		case "monthlyrecurrencespecificdayinterval":
-			ok = d.int(&m.Monthlyrecurrencespecificdayinterval)
-		case "monthlyrecurrencespecificdayofweek":
-			ok = d.int(&m.Monthlyrecurrencespecificdayofweek)
-		case "nextcreationdate":
-			ok = d.time(&m.Nextcreationdate)
-		case "nextrundate":
-			ok = d.time(&m.Nextrundate)
-		case "rangeofrecurrence":
-			ok = d.int(&m.Rangeofrecurrence)
-		case "recurrencepattern":
-			ok = d.int(&m.Recurrencepattern)
-		case "requesttype":
-			ok = d.int(&m.Requesttype)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "type":
-			ok = d.int(&m.Type)
-		case "uniqueid":
-			ok = d.int(&m.Uniqueid)
-		case "weeklyrecurrenceamount":
-			ok = decodeModels(d, &m.Weeklyrecurrenceamount)
-		case "weeklyrecurrencestring":
-			ok = d.str(&m.Weeklyrecurrencestring)
-		case "weeklyrecurrenceweeks":
-			ok = d.int(&m.Weeklyrecurrenceweeks)
-		case "yearlyrecurrencepattern":
-			ok = d.int(&m.Yearlyrecurrencepattern)
-		case "yearlyrecurrencespecificdate":
-			ok = d.int(&m.Yearlyrecurrencespecificdate)
-		case "yearlyrecurrencespecificdateinterval":
-			ok = d.int(&m.Yearlyrecurrencespecificdateinterval)
-		case "yearlyrecurrencespecificdatemonth":
-			ok = d.int(&m.Yearlyrecurrencespecificdatemonth)
-		case "yearlyrecurrencespecificday":
-			ok = d.int(&m.Yearlyrecurrencespecificday)
-		case "yearlyrecurrencespecificdayinterval":
-			ok = d.int(&m.Yearlyrecurrencespecificdayinterval)
-		case "yearlyrecurrencespecificdaymonth":
-			ok = d.int(&m.Yearlyrecurrencespecificdaymonth)
-		case "yearlyrecurrencespecificdayofweek":
-			ok = d.int(&m.Yearlyrecurrencespecificdayofweek)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
-
-func (m *Schedule) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.time(`"startdate":`, m.Startdate)
-	e.time(`"enddate":`, m.Enddate)
-	e.str(`"subject":`, m.Subject)
-	e.float64(`"hours":`, m.Hours)
-	e.int(`"dailyrecurrencepattern":`, m.Dailyrecurrencepattern)
-	e.int(`"dailyrecurrencedays":`, m.Dailyrecurrencedays)
-	e.int(`"weeklyrecurrenceweeks":`, m.Weeklyrecurrenceweeks)
-	e.int(`"endafteramount":`, m.Endafteramount)
-	e.int(`"rangeofrecurrence":`, m.Rangeofrecurrence)
-	e.int(`"requesttype":`, m.Requesttype)
-	e.int(`"recurrencepattern":`, m.Recurrencepattern)
-	e.int(`"agentid":`, m.Agentid)
-	e.int(`"monthlyrecurrencepattern":`, m.Monthlyrecurrencepattern)
-	e.int(`"yearlyrecurrencepattern":`, m.Yearlyrecurrencepattern)
-	e.int(`"monthlyrecurrencespecificdate":`, m.Monthlyrecurrencespecificdate)
-	e.int(`"monthlyrecurrencespecificdateinterval":`, m.Monthlyrecurrencespecificdateinterval)
-	e.int(`"monthlyrecurrencespecificday":`, m.Monthlyrecurrencespecificday)
-	e.int(`"monthlyrecurrencespecificdayofweek":`, m.Monthlyrecurrencespecificdayofweek)
-	e.int(`"monthlyrecurrencespecificdayinterval":`, m.Monthlyrecurrencespecificdayinterval)
-	e.int(`"yearlyrecurrencespecificdate":`, m.Yearlyrecurrencespecificdate)
-	e.int(`"yearlyrecurrencespecificdatemonth":`, m.Yearlyrecurrencespecificdatemonth)
-	e.int(`"yearlyrecurrencespecificdateinterval":`, m.Yearlyrecurrencespecificdateinterval)
-	e.int(`"yearlyrecurrencespecificday":`, m.Yearlyrecurrencespecificday)
-	e.int(`"yearlyrecurrencespecificdayofweek":`, m.Yearlyrecurrencespecificdayofweek)
-	e.int(`"yearlyrecurrencespecificdaymonth":`, m.Yearlyrecurrencespecificdaymonth)
-	e.int(`"yearlyrecurrencespecificdayinterval":`, m.Yearlyrecurrencespecificdayinterval)
-	e.int(`"type":`, m.Type)
-	e.int(`"uniqueid":`, m.Uniqueid)
-	e.str(`"weeklyrecurrencestring":`, m.Weeklyrecurrencestring)
-	e.time(`"nextcreationdate":`, m.Nextcreationdate)
-	e.time(`"nextrundate":`, m.Nextrundate)
-	encodeModels(e, `"contract_schedule_plan":`, m.ContractSchedulePlan)
-	encodeModels(e, `"weeklyrecurrenceamount":`, m.Weeklyrecurrenceamount)
-	e.bool(`"_validateonly":`, m.Validateonly)
-	encodeModels(e, `"events":`, m.Events)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Schedule) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *Schedule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSchedule) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Schedule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ScreenLayout) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "tab_config":
-			ok = decodeModels(d, &m.TabConfig)
-		case "tab_display":
-			ok = d.int(&m.TabDisplay)
-		case "usage":
-			ok = d.int(&m.Usage)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectScreenLayout = decTable{extra: unsafe.Offsetof(ScreenLayout{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ScreenLayout{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Name)), kStr},
+	{"usage", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Usage)), kInt},
+	{"tab_display", nil, uint32(unsafe.Offsetof(ScreenLayout{}.TabDisplay)), kInt},
+	{"tab_config", decMany[TabConfig], uint32(unsafe.Offsetof(ScreenLayout{}.TabConfig)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Warning)), kStr},
+}, sorted: []uint16{5, 0, 1, 4, 3, 2}}
 
-func (m *ScreenLayout) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"usage":`, m.Usage)
-	e.int(`"tab_display":`, m.TabDisplay)
-	encodeModels(e, `"tab_config":`, m.TabConfig)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ScreenLayout) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScreenLayout) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ScreenLayout) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctScreenLayout = encTable{extra: unsafe.Offsetof(ScreenLayout{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.Name)), kStr},
+	{`"usage":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.Usage)), kInt},
+	{`"tab_display":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.TabDisplay)), kInt},
+	{`"tab_config":`, encMany[TabConfig], uint32(unsafe.Offsetof(ScreenLayout{}.TabConfig)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.Warning)), kStr},
+}}
+
+func (m *ScreenLayout) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScreenLayout) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScreenLayout) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ScriptChoice) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "choice":
-			ok = d.str(&m.Choice)
-		case "id":
-			ok = d.int(&m.ID)
-		case "next_question_id":
-			ok = d.int(&m.NextQuestionID)
-		case "script_question_id":
-			ok = d.int(&m.ScriptQuestionID)
-		case "sort_seq":
-			ok = d.int(&m.SortSeq)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectScriptChoice = decTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ScriptChoice{}.ID)), kInt},
+	{"script_question_id", nil, uint32(unsafe.Offsetof(ScriptChoice{}.ScriptQuestionID)), kInt},
+	{"choice", nil, uint32(unsafe.Offsetof(ScriptChoice{}.Choice)), kStr},
+	{"next_question_id", nil, uint32(unsafe.Offsetof(ScriptChoice{}.NextQuestionID)), kInt},
+	{"sort_seq", nil, uint32(unsafe.Offsetof(ScriptChoice{}.SortSeq)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(ScriptChoice{}.Warning)), kStr},
+}, sorted: []uint16{5, 2, 0, 3, 1, 4}}
 
-func (m *ScriptChoice) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"script_question_id":`, m.ScriptQuestionID)
-	e.str(`"choice":`, m.Choice)
-	e.int(`"next_question_id":`, m.NextQuestionID)
-	e.int(`"sort_seq":`, m.SortSeq)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ScriptChoice) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScriptChoice) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ScriptChoice) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctScriptChoice = encTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ScriptChoice{}.ID)), kInt},
+	{`"script_question_id":`, nil, uint32(unsafe.Offsetof(ScriptChoice{}.ScriptQuestionID)), kInt},
+	{`"choice":`, nil, uint32(unsafe.Offsetof(ScriptChoice{}.Choice)), kStr},
+	{`"next_question_id":`, nil, uint32(unsafe.Offsetof(ScriptChoice{}.NextQuestionID)), kInt},
+	{`"sort_seq":`, nil, uint32(unsafe.Offsetof(ScriptChoice{}.SortSeq)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ScriptChoice{}.Warning)), kStr},
+}}
+
+func (m *ScriptChoice) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScriptChoice) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScriptChoice) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ScriptHeader) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "category_1":
-			ok = d.str(&m.Category1)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "note":
-			ok = d.str(&m.Note)
-		case "questions":
-			ok = decodeModels(d, &m.Questions)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectScriptHeader = decTable{extra: unsafe.Offsetof(ScriptHeader{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ScriptHeader{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Name)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Note)), kStr},
+	{"category_1", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Category1)), kStr},
+	{"questions", decMany[ScriptLine], uint32(unsafe.Offsetof(ScriptHeader{}.Questions)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Warning)), kStr},
+}, sorted: []uint16{5, 3, 0, 1, 2, 4}}
 
-func (m *ScriptHeader) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"note":`, m.Note)
-	e.str(`"category_1":`, m.Category1)
-	encodeModels(e, `"questions":`, m.Questions)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ScriptHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScriptHeader) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ScriptHeader) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctScriptHeader = encTable{extra: unsafe.Offsetof(ScriptHeader{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Name)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Note)), kStr},
+	{`"category_1":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Category1)), kStr},
+	{`"questions":`, encMany[ScriptLine], uint32(unsafe.Offsetof(ScriptHeader{}.Questions)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Warning)), kStr},
+}}
+
+func (m *ScriptHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScriptHeader) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScriptHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ScriptLine) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "choices":
-			ok = decodeModels(d, &m.Choices)
-		case "id":
-			ok = d.int(&m.ID)
-		case "input_type":
-			ok = d.int(&m.InputType)
-		case "next_question_id":
-			ok = d.int(&m.NextQuestionID)
-		case "question":
-			ok = d.str(&m.Question)
-		case "script_id":
-			ok = d.int(&m.ScriptID)
-		case "sort_seq":
-			ok = d.int(&m.SortSeq)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "temp_id":
-			ok = d.int(&m.TempID)
-		case "type":
-			ok = d.int(&m.Type)
-		case "update_field_id":
-			ok = d.int(&m.UpdateFieldID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectScriptLine = decTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ScriptLine{}.ID)), kInt},
+	{"script_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.ScriptID)), kInt},
+	{"sort_seq", nil, uint32(unsafe.Offsetof(ScriptLine{}.SortSeq)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(ScriptLine{}.Type)), kInt},
+	{"question", nil, uint32(unsafe.Offsetof(ScriptLine{}.Question)), kStr},
+	{"next_question_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.NextQuestionID)), kInt},
+	{"update_field_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.UpdateFieldID)), kInt},
+	{"summary", nil, uint32(unsafe.Offsetof(ScriptLine{}.Summary)), kStr},
+	{"input_type", nil, uint32(unsafe.Offsetof(ScriptLine{}.InputType)), kInt},
+	{"temp_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.TempID)), kInt},
+	{"choices", decMany[ScriptChoice], uint32(unsafe.Offsetof(ScriptLine{}.Choices)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(ScriptLine{}.Warning)), kStr},
+}, sorted: []uint16{11, 10, 0, 8, 5, 4, 1, 2, 7, 9, 3, 6}}
 
-func (m *ScriptLine) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"script_id":`, m.ScriptID)
-	e.int(`"sort_seq":`, m.SortSeq)
-	e.int(`"type":`, m.Type)
-	e.str(`"question":`, m.Question)
-	e.int(`"next_question_id":`, m.NextQuestionID)
-	e.int(`"update_field_id":`, m.UpdateFieldID)
-	e.str(`"summary":`, m.Summary)
-	e.int(`"input_type":`, m.InputType)
-	e.int(`"temp_id":`, m.TempID)
-	encodeModels(e, `"choices":`, m.Choices)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ScriptLine) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScriptLine) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ScriptLine) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctScriptLine = encTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.ID)), kInt},
+	{`"script_id":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.ScriptID)), kInt},
+	{`"sort_seq":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.SortSeq)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.Type)), kInt},
+	{`"question":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.Question)), kStr},
+	{`"next_question_id":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.NextQuestionID)), kInt},
+	{`"update_field_id":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.UpdateFieldID)), kInt},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.Summary)), kStr},
+	{`"input_type":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.InputType)), kInt},
+	{`"temp_id":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.TempID)), kInt},
+	{`"choices":`, encMany[ScriptChoice], uint32(unsafe.Offsetof(ScriptLine{}.Choices)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.Warning)), kStr},
+}}
+
+func (m *ScriptLine) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScriptLine) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScriptLine) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SectionDetail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_canupdate2":
-			ok = d.bool(&m.Canupdate2)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "addtoallagents":
-			ok = d.bool(&m.Addtoallagents)
-		case "agents":
-			ok = decodeModels(d, &m.Agents)
-		case "allowall_category1":
-			ok = d.bool(&m.AllowallCategory1)
-		case "allowall_category2":
-			ok = d.bool(&m.AllowallCategory2)
-		case "allowall_category3":
-			ok = d.bool(&m.AllowallCategory3)
-		case "allowall_category4":
-			ok = d.bool(&m.AllowallCategory4)
-		case "allowed_category1":
-			ok = decodeModels(d, &m.AllowedCategory1)
-		case "allowed_category2":
-			ok = decodeModels(d, &m.AllowedCategory2)
-		case "allowed_category3":
-			ok = decodeModels(d, &m.AllowedCategory3)
-		case "allowed_category4":
-			ok = decodeModels(d, &m.AllowedCategory4)
-		case "allowlivechat":
-			ok = d.bool(&m.Allowlivechat)
-		case "alternative_name":
-			ok = d.str(&m.AlternativeName)
-		case "booking_workday_id":
-			ok = d.int(&m.BookingWorkdayID)
-		case "booking_workday_name":
-			ok = d.str(&m.BookingWorkdayName)
-		case "cannedtext":
-			ok = decodeModels(d, &m.Cannedtext)
-		case "department_guid":
-			ok = d.str(&m.DepartmentGUID)
-		case "department_id":
-			ok = d.int(&m.DepartmentID)
-		case "department_name":
-			ok = d.str(&m.DepartmentName)
-		case "dontsendsurvey":
-			ok = d.bool(&m.Dontsendsurvey)
-		case "emailaddress":
-			ok = d.str(&m.Emailaddress)
-		case "foropps":
-			ok = d.bool(&m.Foropps)
-		case "forprojects":
-			ok = d.bool(&m.Forprojects)
-		case "forrequests":
-			ok = d.bool(&m.Forrequests)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "hide_agents_in_tree_if_no_tickets":
-			ok = d.bool(&m.HideAgentsInTreeIfNoTickets)
-		case "id":
-			ok = d.int(&m.ID)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "includeinloadbalance":
-			ok = d.bool(&m.Includeinloadbalance)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "last_modified":
-			ok = d.time(&m.LastModified)
-		case "logo":
-			ok = d.str(&m.Logo)
-		case "mailbox_override":
-			ok = d.int(&m.MailboxOverride)
-		case "main_email_address":
-			ok = d.str(&m.MainEmailAddress)
-		case "managers":
-			ok = decodeModels(d, &m.Managers)
-		case "messagegroup_id":
-			ok = d.int(&m.MessagegroupID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "org_team_name":
-			ok = d.str(&m.OrgTeamName)
-		case "organisation_id":
-			ok = d.int(&m.OrganisationID)
-		case "override_column_id":
-			ok = d.int(&m.OverrideColumnID)
-		case "override_column_name":
-			ok = d.str(&m.OverrideColumnName)
-		case "phone_number":
-			ok = d.str(&m.PhoneNumber)
-		case "recurring_shifts":
-			ok = decodeModels(d, &m.RecurringShifts)
-		case "rtid":
-			ok = d.int(&m.Rtid)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "team_note":
-			ok = d.str(&m.TeamNote)
-		case "teamphotopath":
-			ok = d.str(&m.Teamphotopath)
-		case "templates":
-			ok = decodeModels(d, &m.Templates)
-		case "ticket_count":
-			ok = d.int(&m.TicketCount)
-		case "timezone":
-			ok = d.str(&m.Timezone)
-		case "use":
-			ok = d.str(&m.Use)
-		case "workinghoursbeforealert":
-			ok = d.float64(&m.Workinghoursbeforealert)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SectionDetail{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(SectionDetail{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(SectionDetail{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(SectionDetail{}.Name)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(SectionDetail{}.Sequence)), kInt},
+	{"forrequests", nil, uint32(unsafe.Offsetof(SectionDetail{}.Forrequests)), kBool},
+	{"foropps", nil, uint32(unsafe.Offsetof(SectionDetail{}.Foropps)), kBool},
+	{"forprojects", nil, uint32(unsafe.Offsetof(SectionDetail{}.Forprojects)), kBool},
+	{"ticket_count", nil, uint32(unsafe.Offsetof(SectionDetail{}.TicketCount)), kInt},
+	{"department_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentID)), kInt},
+	{"department_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentName)), kStr},
+	{"org_team_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.OrgTeamName)), kStr},
+	{"inactive", nil, uint32(unsafe.Offsetof(SectionDetail{}.Inactive)), kBool},
+	{"override_column_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnID)), kInt},
+	{"managers", decMany[Manager], uint32(unsafe.Offsetof(SectionDetail{}.Managers)), kSub},
+	{"teamphotopath", nil, uint32(unsafe.Offsetof(SectionDetail{}.Teamphotopath)), kStr},
+	{"last_modified", nil, uint32(unsafe.Offsetof(SectionDetail{}.LastModified)), kTime},
+	{"hide_agents_in_tree_if_no_tickets", nil, uint32(unsafe.Offsetof(SectionDetail{}.HideAgentsInTreeIfNoTickets)), kBool},
+	{"workinghoursbeforealert", nil, uint32(unsafe.Offsetof(SectionDetail{}.Workinghoursbeforealert)), kF64},
+	{"emailaddress", nil, uint32(unsafe.Offsetof(SectionDetail{}.Emailaddress)), kStr},
+	{"addtoallagents", nil, uint32(unsafe.Offsetof(SectionDetail{}.Addtoallagents)), kBool},
+	{"allowlivechat", nil, uint32(unsafe.Offsetof(SectionDetail{}.Allowlivechat)), kBool},
+	{"rtid", nil, uint32(unsafe.Offsetof(SectionDetail{}.Rtid)), kInt},
+	{"mailbox_override", nil, uint32(unsafe.Offsetof(SectionDetail{}.MailboxOverride)), kInt},
+	{"agents", decMany[UnameSection], uint32(unsafe.Offsetof(SectionDetail{}.Agents)), kSub},
+	{"organisation_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.OrganisationID)), kInt},
+	{"cannedtext", decMany[CannedText], uint32(unsafe.Offsetof(SectionDetail{}.Cannedtext)), kSub},
+	{"templates", decMany[StdRequestList], uint32(unsafe.Offsetof(SectionDetail{}.Templates)), kSub},
+	{"allowall_category1", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory1)), kBool},
+	{"allowed_category1", decMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), kSub},
+	{"allowall_category2", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory2)), kBool},
+	{"allowed_category2", decMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), kSub},
+	{"allowall_category3", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory3)), kBool},
+	{"allowed_category3", decMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), kSub},
+	{"allowall_category4", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory4)), kBool},
+	{"includeinloadbalance", nil, uint32(unsafe.Offsetof(SectionDetail{}.Includeinloadbalance)), kBool},
+	{"allowed_category4", decMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), kSub},
+	{"override_column_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnName)), kStr},
+	{"messagegroup_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.MessagegroupID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(SectionDetail{}.Warning)), kStr},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(SectionDetail{}.Canupdate)), kBool},
+	{"_canupdate2", nil, uint32(unsafe.Offsetof(SectionDetail{}.Canupdate2)), kBool},
+	{"main_email_address", nil, uint32(unsafe.Offsetof(SectionDetail{}.MainEmailAddress)), kStr},
+	{"phone_number", nil, uint32(unsafe.Offsetof(SectionDetail{}.PhoneNumber)), kStr},
+	{"timezone", nil, uint32(unsafe.Offsetof(SectionDetail{}.Timezone)), kStr},
+	{"alternative_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.AlternativeName)), kStr},
+	{"logo", nil, uint32(unsafe.Offsetof(SectionDetail{}.Logo)), kStr},
+	{"dontsendsurvey", nil, uint32(unsafe.Offsetof(SectionDetail{}.Dontsendsurvey)), kBool},
+	{"team_note", nil, uint32(unsafe.Offsetof(SectionDetail{}.TeamNote)), kStr},
+	{"booking_workday_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayID)), kInt},
+	{"booking_workday_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayName)), kStr},
+	{"recurring_shifts", decMany[AppointmentList], uint32(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), kSub},
+	{"use", nil, uint32(unsafe.Offsetof(SectionDetail{}.Use)), kStr},
+	{"department_guid", nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentGUID)), kStr},
+}, sorted: []uint16{40, 41, 39, 20, 24, 28, 30, 32, 34, 29, 31, 33, 36, 21, 45, 49, 50, 26, 53, 9, 10, 47, 19, 6, 7, 5, 1, 17, 0, 12, 35, 2, 16, 46, 23, 42, 14, 38, 3, 11, 25, 13, 37, 43, 51, 22, 4, 48, 15, 27, 8, 44, 52, 18}}
 
-func (m *SectionDetail) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.int(`"sequence":`, m.Sequence)
-	e.bool(`"forrequests":`, m.Forrequests)
-	e.bool(`"foropps":`, m.Foropps)
-	e.bool(`"forprojects":`, m.Forprojects)
-	e.int(`"ticket_count":`, m.TicketCount)
-	e.int(`"department_id":`, m.DepartmentID)
-	e.str(`"department_name":`, m.DepartmentName)
-	e.str(`"org_team_name":`, m.OrgTeamName)
-	e.bool(`"inactive":`, m.Inactive)
-	e.int(`"override_column_id":`, m.OverrideColumnID)
-	encodeModels(e, `"managers":`, m.Managers)
-	e.str(`"teamphotopath":`, m.Teamphotopath)
-	e.time(`"last_modified":`, m.LastModified)
-	e.bool(`"hide_agents_in_tree_if_no_tickets":`, m.HideAgentsInTreeIfNoTickets)
-	e.float64(`"workinghoursbeforealert":`, m.Workinghoursbeforealert)
-	e.str(`"emailaddress":`, m.Emailaddress)
-	e.bool(`"addtoallagents":`, m.Addtoallagents)
-	e.bool(`"allowlivechat":`, m.Allowlivechat)
-	e.int(`"rtid":`, m.Rtid)
-	e.int(`"mailbox_override":`, m.MailboxOverride)
-	encodeModels(e, `"agents":`, m.Agents)
-	e.int(`"organisation_id":`, m.OrganisationID)
-	encodeModels(e, `"cannedtext":`, m.Cannedtext)
-	encodeModels(e, `"templates":`, m.Templates)
-	e.bool(`"allowall_category1":`, m.AllowallCategory1)
-	encodeModels(e, `"allowed_category1":`, m.AllowedCategory1)
-	e.bool(`"allowall_category2":`, m.AllowallCategory2)
-	encodeModels(e, `"allowed_category2":`, m.AllowedCategory2)
-	e.bool(`"allowall_category3":`, m.AllowallCategory3)
-	encodeModels(e, `"allowed_category3":`, m.AllowedCategory3)
-	e.bool(`"allowall_category4":`, m.AllowallCategory4)
-	e.bool(`"includeinloadbalance":`, m.Includeinloadbalance)
-	encodeModels(e, `"allowed_category4":`, m.AllowedCategory4)
-	e.str(`"override_column_name":`, m.OverrideColumnName)
-	e.int(`"messagegroup_id":`, m.MessagegroupID)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.bool(`"_canupdate2":`, m.Canupdate2)
-	e.str(`"main_email_address":`, m.MainEmailAddress)
-	e.str(`"phone_number":`, m.PhoneNumber)
-	e.str(`"timezone":`, m.Timezone)
-	e.str(`"alternative_name":`, m.AlternativeName)
-	e.str(`"logo":`, m.Logo)
-	e.bool(`"dontsendsurvey":`, m.Dontsendsurvey)
-	e.str(`"team_note":`, m.TeamNote)
-	e.int(`"booking_workday_id":`, m.BookingWorkdayID)
-	e.str(`"booking_workday_name":`, m.BookingWorkdayName)
-	encodeModels(e, `"recurring_shifts":`, m.RecurringShifts)
-	e.str(`"use":`, m.Use)
-	e.str(`"department_guid":`, m.DepartmentGUID)
-	e.close(mark, m.Extra)
-}
+func (m *SectionDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSectionDetail) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SectionDetail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSectionDetail = encTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Name)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Sequence)), kInt},
+	{`"forrequests":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Forrequests)), kBool},
+	{`"foropps":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Foropps)), kBool},
+	{`"forprojects":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Forprojects)), kBool},
+	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.TicketCount)), kInt},
+	{`"department_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentID)), kInt},
+	{`"department_name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentName)), kStr},
+	{`"org_team_name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OrgTeamName)), kStr},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Inactive)), kBool},
+	{`"override_column_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnID)), kInt},
+	{`"managers":`, encMany[Manager], uint32(unsafe.Offsetof(SectionDetail{}.Managers)), kSub},
+	{`"teamphotopath":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Teamphotopath)), kStr},
+	{`"last_modified":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.LastModified)), kTime},
+	{`"hide_agents_in_tree_if_no_tickets":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.HideAgentsInTreeIfNoTickets)), kBool},
+	{`"workinghoursbeforealert":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Workinghoursbeforealert)), kF64},
+	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Emailaddress)), kStr},
+	{`"addtoallagents":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Addtoallagents)), kBool},
+	{`"allowlivechat":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Allowlivechat)), kBool},
+	{`"rtid":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Rtid)), kInt},
+	{`"mailbox_override":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.MailboxOverride)), kInt},
+	{`"agents":`, encMany[UnameSection], uint32(unsafe.Offsetof(SectionDetail{}.Agents)), kSub},
+	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OrganisationID)), kInt},
+	{`"cannedtext":`, encMany[CannedText], uint32(unsafe.Offsetof(SectionDetail{}.Cannedtext)), kSub},
+	{`"templates":`, encMany[StdRequestList], uint32(unsafe.Offsetof(SectionDetail{}.Templates)), kSub},
+	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory1)), kBool},
+	{`"allowed_category1":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), kSub},
+	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory2)), kBool},
+	{`"allowed_category2":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), kSub},
+	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory3)), kBool},
+	{`"allowed_category3":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), kSub},
+	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory4)), kBool},
+	{`"includeinloadbalance":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Includeinloadbalance)), kBool},
+	{`"allowed_category4":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), kSub},
+	{`"override_column_name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnName)), kStr},
+	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.MessagegroupID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Warning)), kStr},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Canupdate)), kBool},
+	{`"_canupdate2":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Canupdate2)), kBool},
+	{`"main_email_address":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.MainEmailAddress)), kStr},
+	{`"phone_number":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.PhoneNumber)), kStr},
+	{`"timezone":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Timezone)), kStr},
+	{`"alternative_name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AlternativeName)), kStr},
+	{`"logo":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Logo)), kStr},
+	{`"dontsendsurvey":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Dontsendsurvey)), kBool},
+	{`"team_note":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.TeamNote)), kStr},
+	{`"booking_workday_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayID)), kInt},
+	{`"booking_workday_name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayName)), kStr},
+	{`"recurring_shifts":`, encMany[AppointmentList], uint32(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), kSub},
+	{`"use":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Use)), kStr},
+	{`"department_guid":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentGUID)), kStr},
+}}
+
+func (m *SectionDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSectionDetail) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SectionDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSectionDetailList = decTable{extra: unsafe.Offsetof(SectionDetailList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SectionDetailList{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(SectionDetailList{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Name)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Sequence)), kInt},
+	{"forrequests", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Forrequests)), kBool},
+	{"foropps", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Foropps)), kBool},
+	{"forprojects", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Forprojects)), kBool},
+	{"ticket_count", nil, uint32(unsafe.Offsetof(SectionDetailList{}.TicketCount)), kInt},
+	{"department_id", nil, uint32(unsafe.Offsetof(SectionDetailList{}.DepartmentID)), kInt},
+	{"department_name", nil, uint32(unsafe.Offsetof(SectionDetailList{}.DepartmentName)), kStr},
+	{"org_team_name", nil, uint32(unsafe.Offsetof(SectionDetailList{}.OrgTeamName)), kStr},
+	{"inactive", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Inactive)), kBool},
+	{"override_column_id", nil, uint32(unsafe.Offsetof(SectionDetailList{}.OverrideColumnID)), kInt},
+	{"agents", decMany[UnameList], uint32(unsafe.Offsetof(SectionDetailList{}.Agents)), kSub},
+	{"managers", decMany[Manager], uint32(unsafe.Offsetof(SectionDetailList{}.Managers)), kSub},
+	{"teamphotopath", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Teamphotopath)), kStr},
+	{"last_modified", nil, uint32(unsafe.Offsetof(SectionDetailList{}.LastModified)), kTime},
+	{"hide_agents_in_tree_if_no_tickets", nil, uint32(unsafe.Offsetof(SectionDetailList{}.HideAgentsInTreeIfNoTickets)), kBool},
+	{"use", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Use)), kStr},
+	{"department_guid", nil, uint32(unsafe.Offsetof(SectionDetailList{}.DepartmentGUID)), kStr},
+}, sorted: []uint16{14, 20, 9, 10, 6, 7, 5, 1, 18, 0, 12, 2, 17, 15, 3, 11, 13, 4, 16, 8, 19}}
+
 func (m *SectionDetailList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agents":
-			ok = decodeModels(d, &m.Agents)
-		case "department_guid":
-			ok = d.str(&m.DepartmentGUID)
-		case "department_id":
-			ok = d.int(&m.DepartmentID)
-		case "department_name":
-			ok = d.str(&m.DepartmentName)
-		case "foropps":
-			ok = d.bool(&m.Foropps)
-		case "forprojects":
-			ok = d.bool(&m.Forprojects)
-		case "forrequests":
-			ok = d.bool(&m.Forrequests)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "hide_agents_in_tree_if_no_tickets":
-			ok = d.bool(&m.HideAgentsInTreeIfNoTickets)
-		case "id":
-			ok = d.int(&m.ID)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "last_modified":
-			ok = d.time(&m.LastModified)
-		case "managers":
-			ok = decodeModels(d, &m.Managers)
-		case "name":
-			ok = d.str(&m.Name)
-		case "org_team_name":
-			ok = d.str(&m.OrgTeamName)
-		case "override_column_id":
-			ok = d.int(&m.OverrideColumnID)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "teamphotopath":
-			ok = d.str(&m.Teamphotopath)
-		case "ticket_count":
-			ok = d.int(&m.TicketCount)
-		case "use":
-			ok = d.str(&m.Use)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSectionDetailList)
 }
+
+var enctSectionDetailList = encTable{extra: unsafe.Offsetof(SectionDetailList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Name)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Sequence)), kInt},
+	{`"forrequests":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Forrequests)), kBool},
+	{`"foropps":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Foropps)), kBool},
+	{`"forprojects":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Forprojects)), kBool},
+	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.TicketCount)), kInt},
+	{`"department_id":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.DepartmentID)), kInt},
+	{`"department_name":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.DepartmentName)), kStr},
+	{`"org_team_name":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.OrgTeamName)), kStr},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Inactive)), kBool},
+	{`"override_column_id":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.OverrideColumnID)), kInt},
+	{`"agents":`, encMany[UnameList], uint32(unsafe.Offsetof(SectionDetailList{}.Agents)), kSub},
+	{`"managers":`, encMany[Manager], uint32(unsafe.Offsetof(SectionDetailList{}.Managers)), kSub},
+	{`"teamphotopath":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Teamphotopath)), kStr},
+	{`"last_modified":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.LastModified)), kTime},
+	{`"hide_agents_in_tree_if_no_tickets":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.HideAgentsInTreeIfNoTickets)), kBool},
+	{`"use":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Use)), kStr},
+	{`"department_guid":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.DepartmentGUID)), kStr},
+}}
 
 func (m *SectionDetailList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.int(`"sequence":`, m.Sequence)
-	e.bool(`"forrequests":`, m.Forrequests)
-	e.bool(`"foropps":`, m.Foropps)
-	e.bool(`"forprojects":`, m.Forprojects)
-	e.int(`"ticket_count":`, m.TicketCount)
-	e.int(`"department_id":`, m.DepartmentID)
-	e.str(`"department_name":`, m.DepartmentName)
-	e.str(`"org_team_name":`, m.OrgTeamName)
-	e.bool(`"inactive":`, m.Inactive)
-	e.int(`"override_column_id":`, m.OverrideColumnID)
-	encodeModels(e, `"agents":`, m.Agents)
-	encodeModels(e, `"managers":`, m.Managers)
-	e.str(`"teamphotopath":`, m.Teamphotopath)
-	e.time(`"last_modified":`, m.LastModified)
-	e.bool(`"hide_agents_in_tree_if_no_tickets":`, m.HideAgentsInTreeIfNoTickets)
-	e.str(`"use":`, m.Use)
-	e.str(`"department_guid":`, m.DepartmentGUID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSectionDetailList)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SectionDetailList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SectionDetailList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSectionRequestType = decTable{extra: unsafe.Offsetof(SectionRequestType{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.ID)), kInt},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.TickettypeID)), kInt},
+	{"section_id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.SectionID)), kInt},
+	{"section_name", nil, uint32(unsafe.Offsetof(SectionRequestType{}.SectionName)), kStr},
+	{"allowedteamsrestriction", nil, uint32(unsafe.Offsetof(SectionRequestType{}.Allowedteamsrestriction)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(SectionRequestType{}.Warning)), kStr},
+}, sorted: []uint16{5, 4, 0, 2, 3, 1}}
+
 func (m *SectionRequestType) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "allowedteamsrestriction":
-			ok = d.bool(&m.Allowedteamsrestriction)
-		case "id":
-			ok = d.int(&m.ID)
-		case "section_id":
-			ok = d.int(&m.SectionID)
-		case "section_name":
-			ok = d.str(&m.SectionName)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSectionRequestType)
 }
+
+var enctSectionRequestType = encTable{extra: unsafe.Offsetof(SectionRequestType{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SectionRequestType{}.ID)), kInt},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(SectionRequestType{}.TickettypeID)), kInt},
+	{`"section_id":`, nil, uint32(unsafe.Offsetof(SectionRequestType{}.SectionID)), kInt},
+	{`"section_name":`, nil, uint32(unsafe.Offsetof(SectionRequestType{}.SectionName)), kStr},
+	{`"allowedteamsrestriction":`, nil, uint32(unsafe.Offsetof(SectionRequestType{}.Allowedteamsrestriction)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SectionRequestType{}.Warning)), kStr},
+}}
 
 func (m *SectionRequestType) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.int(`"section_id":`, m.SectionID)
-	e.str(`"section_name":`, m.SectionName)
-	e.bool(`"allowedteamsrestriction":`, m.Allowedteamsrestriction)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSectionRequestType)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SectionRequestType) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SectionRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SecurityQuestion) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "answer":
-			ok = d.str(&m.Answer)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSecurityQuestion = decTable{extra: unsafe.Offsetof(SecurityQuestion{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Name)), kStr},
+	{"enabled", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Enabled)), kBool},
+	{"answer", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Answer)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Warning)), kStr},
+}, sorted: []uint16{4, 3, 2, 0, 1}}
 
-func (m *SecurityQuestion) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.bool(`"enabled":`, m.Enabled)
-	e.str(`"answer":`, m.Answer)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *SecurityQuestion) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSecurityQuestion) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SecurityQuestion) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSecurityQuestion = encTable{extra: unsafe.Offsetof(SecurityQuestion{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SecurityQuestion{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Name)), kStr},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Enabled)), kBool},
+	{`"answer":`, nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Answer)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Warning)), kStr},
+}}
+
+func (m *SecurityQuestion) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSecurityQuestion) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SecurityQuestion) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ServSite) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "allowall_category1":
-			ok = d.bool(&m.AllowallCategory1)
-		case "allowall_category2":
-			ok = d.bool(&m.AllowallCategory2)
-		case "allowall_category3":
-			ok = d.bool(&m.AllowallCategory3)
-		case "allowall_category4":
-			ok = d.bool(&m.AllowallCategory4)
-		case "allowed_category1":
-			ok = decodeModels(d, &m.AllowedCategory1)
-		case "allowed_category2":
-			ok = decodeModels(d, &m.AllowedCategory2)
-		case "allowed_category3":
-			ok = decodeModels(d, &m.AllowedCategory3)
-		case "allowed_category4":
-			ok = decodeModels(d, &m.AllowedCategory4)
-		case "allowfollowfault":
-			ok = d.bool(&m.Allowfollowfault)
-		case "allowincidients":
-			ok = d.bool(&m.Allowincidients)
-		case "allowoptin":
-			ok = d.bool(&m.Allowoptin)
-		case "allowservicerequests":
-			ok = d.bool(&m.Allowservicerequests)
-		case "allowunsubscribe":
-			ok = d.bool(&m.Allowunsubscribe)
-		case "alsosubscribe":
-			ok = d.int(&m.Alsosubscribe)
-		case "asset_count":
-			ok = d.int(&m.AssetCount)
-		case "assets":
-			ok = decodeModels(d, &m.Assets)
-		case "assettype_id":
-			ok = d.int(&m.AssettypeID)
-		case "assettype_ids":
-			ok = d.str(&m.AssettypeIds)
-		case "assettype_name":
-			ok = d.str(&m.AssettypeName)
-		case "autoemail":
-			ok = d.bool(&m.Autoemail)
-		case "body":
-			ok = d.str(&m.Body)
-		case "business_owner_cab_id":
-			ok = d.int(&m.BusinessOwnerCabID)
-		case "business_owner_cab_name":
-			ok = d.str(&m.BusinessOwnerCabName)
-		case "business_owner_id":
-			ok = d.int(&m.BusinessOwnerID)
-		case "business_owner_name":
-			ok = d.str(&m.BusinessOwnerName)
-		case "cat2":
-			ok = d.str(&m.Cat2)
-		case "cat_phonenumber":
-			ok = d.str(&m.CatPhonenumber)
-		case "checkfri":
-			ok = d.bool(&m.Checkfri)
-		case "checkminutes":
-			ok = d.int(&m.Checkminutes)
-		case "checkmon":
-			ok = d.bool(&m.Checkmon)
-		case "checksat":
-			ok = d.bool(&m.Checksat)
-		case "checksun":
-			ok = d.bool(&m.Checksun)
-		case "checkthu":
-			ok = d.bool(&m.Checkthu)
-		case "checktue":
-			ok = d.bool(&m.Checktue)
-		case "checkwed":
-			ok = d.bool(&m.Checkwed)
-		case "compliance_owner_cab_id":
-			ok = d.int(&m.ComplianceOwnerCabID)
-		case "compliance_owner_cab_name":
-			ok = d.str(&m.ComplianceOwnerCabName)
-		case "compliance_owner_id":
-			ok = d.int(&m.ComplianceOwnerID)
-		case "compliance_owner_name":
-			ok = d.str(&m.ComplianceOwnerName)
-		case "cost":
-			ok = d.float64(&m.Cost)
-		case "create_on_unsubscribe":
-			ok = d.bool(&m.CreateOnUnsubscribe)
-		case "criticality":
-			ok = d.int(&m.Criticality)
-		case "current_status":
-			ok = d.int(&m.CurrentStatus)
-		case "current_statuses":
-			ok = decodeModels(d, &m.CurrentStatuses)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "device_child_id":
-			ok = d.int(&m.DeviceChildID)
-		case "device_count":
-			ok = d.int(&m.DeviceCount)
-		case "email_subscriber_count":
-			ok = d.int(&m.EmailSubscriberCount)
-		case "emailtemplate":
-			ok = d.int(&m.Emailtemplate)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "estimated_delivery":
-			ok = d.int(&m.EstimatedDelivery)
-		case "estimated_delivery_days":
-			ok = d.int(&m.EstimatedDeliveryDays)
-		case "failalwaysnewrequest":
-			ok = d.bool(&m.Failalwaysnewrequest)
-		case "failany":
-			ok = d.bool(&m.Failany)
-		case "failbody":
-			ok = d.str(&m.Failbody)
-		case "failcreaterequest":
-			ok = d.bool(&m.Failcreaterequest)
-		case "failfromaddr":
-			ok = d.str(&m.Failfromaddr)
-		case "failsubject":
-			ok = d.str(&m.Failsubject)
-		case "failtoaddr":
-			ok = d.str(&m.Failtoaddr)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "field_name":
-			ok = d.str(&m.FieldName)
-		case "fromaddr":
-			ok = d.str(&m.Fromaddr)
-		case "future_statuses":
-			ok = decodeModels(d, &m.FutureStatuses)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "incident_template_id":
-			ok = d.int(&m.IncidentTemplateID)
-		case "incident_template_name":
-			ok = d.str(&m.IncidentTemplateName)
-		case "incident_tickettype_id":
-			ok = d.int(&m.IncidentTickettypeID)
-		case "incident_tickettype_name":
-			ok = d.str(&m.IncidentTickettypeName)
-		case "incident_url":
-			ok = d.str(&m.IncidentURL)
-		case "incidenthint":
-			ok = d.str(&m.Incidenthint)
-		case "incidentlbl":
-			ok = d.str(&m.Incidentlbl)
-		case "incidentonly":
-			ok = d.bool(&m.Incidentonly)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "isservicedetails":
-			ok = d.bool(&m.Isservicedetails)
-		case "kbs":
-			ok = decodeModels(d, &m.Kbs)
-		case "link":
-			ok = d.str(&m.Link)
-		case "linked_services":
-			ok = decodeModels(d, &m.LinkedServices)
-		case "max":
-			ok = d.int(&m.Max)
-		case "min":
-			ok = d.int(&m.Min)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_icon":
-			ok = d.str(&m.NewIcon)
-		case "newincidenttype":
-			ok = d.int(&m.Newincidenttype)
-		case "newservicereqtype":
-			ok = d.int(&m.Newservicereqtype)
-		case "note":
-			ok = d.str(&m.Note)
-		case "okany":
-			ok = d.bool(&m.Okany)
-		case "okbody":
-			ok = d.str(&m.Okbody)
-		case "okfromaddr":
-			ok = d.str(&m.Okfromaddr)
-		case "oksubject":
-			ok = d.str(&m.Oksubject)
-		case "oktoaddr":
-			ok = d.str(&m.Oktoaddr)
-		case "open_incident_count":
-			ok = d.int(&m.OpenIncidentCount)
-		case "open_servicerequest_count":
-			ok = d.int(&m.OpenServicerequestCount)
-		case "optional_services":
-			ok = decodeModels(d, &m.OptionalServices)
-		case "override":
-			ok = d.int(&m.Override)
-		case "override_site_id":
-			ok = d.int(&m.OverrideSiteID)
-		case "override_site_name":
-			ok = d.str(&m.OverrideSiteName)
-		case "param1":
-			ok = d.str(&m.Param1)
-		case "param2":
-			ok = d.str(&m.Param2)
-		case "param3":
-			ok = d.str(&m.Param3)
-		case "photopath":
-			ok = d.str(&m.Photopath)
-		case "pop3serverid":
-			ok = d.int(&m.Pop3serverid)
-		case "pop3serverid_name":
-			ok = d.str(&m.Pop3serveridName)
-		case "preview_service_email":
-			ok = d.bool(&m.PreviewServiceEmail)
-		case "pricingrange":
-			ok = d.float64(&m.Pricingrange)
-		case "recent_incident_count":
-			ok = d.int(&m.RecentIncidentCount)
-		case "recent_servicerequest_count":
-			ok = d.int(&m.RecentServicerequestCount)
-		case "relatedworkdayid":
-			ok = d.int(&m.Relatedworkdayid)
-		case "relatedworkdayid_content":
-			ok = d.str(&m.RelatedworkdayidContent)
-		case "relatedworkdayid_name":
-			ok = d.str(&m.RelatedworkdayidName)
-		case "requestdetail_shownewreqscreen":
-			ok = d.bool(&m.RequestdetailShownewreqscreen)
-		case "requestdetail_type":
-			ok = d.int(&m.RequestdetailType)
-		case "requestdetail_url":
-			ok = d.str(&m.RequestdetailURL)
-		case "requestdetails_count":
-			ok = d.int(&m.RequestdetailsCount)
-		case "screenafterlogging":
-			ok = d.int(&m.Screenafterlogging)
-		case "search_index_sync_batches":
-			ok = d.int(&m.SearchIndexSyncBatches)
-		case "search_index_sync_timestamp":
-			ok = d.time(&m.SearchIndexSyncTimestamp)
-		case "search_score":
-			ok = d.float64(&m.SearchScore)
-		case "send_service_email":
-			ok = d.bool(&m.SendServiceEmail)
-		case "sendemailtype":
-			ok = d.int(&m.Sendemailtype)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "service_category_guid":
-			ok = d.str(&m.ServiceCategoryGUID)
-		case "service_category_id":
-			ok = d.int(&m.ServiceCategoryID)
-		case "service_category_name":
-			ok = d.str(&m.ServiceCategoryName)
-		case "service_email_html":
-			ok = d.str(&m.ServiceEmailHTML)
-		case "service_email_subject":
-			ok = d.str(&m.ServiceEmailSubject)
-		case "service_request_details":
-			ok = decodeModels(d, &m.ServiceRequestDetails)
-		case "service_template_id":
-			ok = d.int(&m.ServiceTemplateID)
-		case "service_template_name":
-			ok = d.str(&m.ServiceTemplateName)
-		case "service_tickettype_id":
-			ok = d.int(&m.ServiceTickettypeID)
-		case "service_tickettype_name":
-			ok = d.str(&m.ServiceTickettypeName)
-		case "service_url":
-			ok = d.str(&m.ServiceURL)
-		case "servicedetailshtml":
-			ok = d.str(&m.Servicedetailshtml)
-		case "servicekind":
-			ok = d.int(&m.Servicekind)
-		case "servicerequesthint":
-			ok = d.str(&m.Servicerequesthint)
-		case "servicerequestlbl":
-			ok = d.str(&m.Servicerequestlbl)
-		case "serviceshownewreqscreen":
-			ok = d.bool(&m.Serviceshownewreqscreen)
-		case "showinrelatedservices":
-			ok = d.bool(&m.Showinrelatedservices)
-		case "showintechcatalog":
-			ok = d.bool(&m.Showintechcatalog)
-		case "showinusercatalog":
-			ok = d.bool(&m.Showinusercatalog)
-		case "showonmyservicespage":
-			ok = d.bool(&m.Showonmyservicespage)
-		case "smsmessage":
-			ok = d.str(&m.Smsmessage)
-		case "status_date":
-			ok = d.time(&m.StatusDate)
-		case "status_end_date":
-			ok = d.time(&m.StatusEndDate)
-		case "status_history":
-			ok = decodeModels(d, &m.StatusHistory)
-		case "status_message_update_internal":
-			ok = d.str(&m.StatusMessageUpdateInternal)
-		case "status_message_update_internal_html":
-			ok = d.str(&m.StatusMessageUpdateInternalHTML)
-		case "status_message_update_public":
-			ok = d.str(&m.StatusMessageUpdatePublic)
-		case "status_message_update_public_html":
-			ok = d.str(&m.StatusMessageUpdatePublicHTML)
-		case "status_subscribedtoupdates":
-			ok = d.bool(&m.StatusSubscribedtoupdates)
-		case "status_ticket_end_date":
-			ok = d.time(&m.StatusTicketEndDate)
-		case "status_ticket_id":
-			ok = d.int(&m.StatusTicketID)
-		case "status_ticket_start_date":
-			ok = d.time(&m.StatusTicketStartDate)
-		case "statushistoryportal":
-			ok = d.bool(&m.Statushistoryportal)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "subscribable":
-			ok = d.bool(&m.Subscribable)
-		case "subscriber_count":
-			ok = d.int(&m.SubscriberCount)
-		case "subscribers":
-			ok = decodeModels(d, &m.Subscribers)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "technical_owner_cab_id":
-			ok = d.int(&m.TechnicalOwnerCabID)
-		case "technical_owner_cab_name":
-			ok = d.str(&m.TechnicalOwnerCabName)
-		case "technical_owner_id":
-			ok = d.int(&m.TechnicalOwnerID)
-		case "technical_owner_name":
-			ok = d.str(&m.TechnicalOwnerName)
-		case "template_name":
-			ok = d.str(&m.TemplateName)
-		case "tickettype_name":
-			ok = d.str(&m.TickettypeName)
-		case "toaddr":
-			ok = d.str(&m.Toaddr)
-		case "trackstatus":
-			ok = d.bool(&m.Trackstatus)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "unsubcount":
-			ok = d.int(&m.Unsubcount)
-		case "unsubscribe_all":
-			ok = d.bool(&m.UnsubscribeAll)
-		case "unsubscribe_template_id":
-			ok = d.int(&m.UnsubscribeTemplateID)
-		case "unsubscribe_ticketortemplate":
-			ok = d.int(&m.UnsubscribeTicketortemplate)
-		case "unsubscribe_tickettype_id":
-			ok = d.int(&m.UnsubscribeTickettypeID)
-		case "update_status":
-			ok = d.bool(&m.UpdateStatus)
-		case "url":
-			ok = d.str(&m.URL)
-		case "use":
-			ok = d.str(&m.Use)
-		case "user":
-			ok = decodeModel(d, &m.User)
-		case "user_access":
-			ok = decodeModels(d, &m.UserAccess)
-		case "user_canunsubscribe":
-			ok = d.bool(&m.UserCanunsubscribe)
-		case "user_subscribed":
-			ok = d.bool(&m.UserSubscribed)
-		case "userlevel":
-			ok = d.int(&m.Userlevel)
-		case "using_default_public_message":
-			ok = d.bool(&m.UsingDefaultPublicMessage)
-		case "wdid":
-			ok = d.int(&m.Wdid)
-		case "workdays":
-			ok = d.int(&m.Workdays)
-		case "workdays_name":
-			ok = d.str(&m.WorkdaysName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []decField{
+	{"sendemailtype", nil, uint32(unsafe.Offsetof(ServSite{}.Sendemailtype)), kInt},
+	{"email_subscriber_count", nil, uint32(unsafe.Offsetof(ServSite{}.EmailSubscriberCount)), kInt},
+	{"id", nil, uint32(unsafe.Offsetof(ServSite{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(ServSite{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(ServSite{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(ServSite{}.Name)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(ServSite{}.Summary)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(ServSite{}.Sequence)), kInt},
+	{"showinusercatalog", nil, uint32(unsafe.Offsetof(ServSite{}.Showinusercatalog)), kBool},
+	{"showintechcatalog", nil, uint32(unsafe.Offsetof(ServSite{}.Showintechcatalog)), kBool},
+	{"trackstatus", nil, uint32(unsafe.Offsetof(ServSite{}.Trackstatus)), kBool},
+	{"service_category_id", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceCategoryID)), kInt},
+	{"service_category_guid", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceCategoryGUID)), kStr},
+	{"service_category_name", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceCategoryName)), kStr},
+	{"business_owner_id", nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerID)), kInt},
+	{"business_owner_name", nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerName)), kStr},
+	{"business_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerCabID)), kInt},
+	{"business_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerCabName)), kStr},
+	{"technical_owner_id", nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerID)), kInt},
+	{"technical_owner_name", nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerName)), kStr},
+	{"technical_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerCabID)), kInt},
+	{"technical_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerCabName)), kStr},
+	{"compliance_owner_id", nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerID)), kInt},
+	{"compliance_owner_name", nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerName)), kStr},
+	{"compliance_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerCabID)), kInt},
+	{"compliance_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerCabName)), kStr},
+	{"cost", nil, uint32(unsafe.Offsetof(ServSite{}.Cost)), kF64},
+	{"estimated_delivery", nil, uint32(unsafe.Offsetof(ServSite{}.EstimatedDelivery)), kInt},
+	{"estimated_delivery_days", nil, uint32(unsafe.Offsetof(ServSite{}.EstimatedDeliveryDays)), kInt},
+	{"subscribable", nil, uint32(unsafe.Offsetof(ServSite{}.Subscribable)), kBool},
+	{"subscriber_count", nil, uint32(unsafe.Offsetof(ServSite{}.SubscriberCount)), kInt},
+	{"asset_count", nil, uint32(unsafe.Offsetof(ServSite{}.AssetCount)), kInt},
+	{"assettype_id", nil, uint32(unsafe.Offsetof(ServSite{}.AssettypeID)), kInt},
+	{"assettype_ids", nil, uint32(unsafe.Offsetof(ServSite{}.AssettypeIds)), kStr},
+	{"current_status", nil, uint32(unsafe.Offsetof(ServSite{}.CurrentStatus)), kInt},
+	{"status_message_update_internal", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternal)), kStr},
+	{"status_message_update_public", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublic)), kStr},
+	{"using_default_public_message", nil, uint32(unsafe.Offsetof(ServSite{}.UsingDefaultPublicMessage)), kBool},
+	{"status_ticket_id", nil, uint32(unsafe.Offsetof(ServSite{}.StatusTicketID)), kInt},
+	{"status_date", nil, uint32(unsafe.Offsetof(ServSite{}.StatusDate)), kTime},
+	{"service_tickettype_id", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTickettypeID)), kInt},
+	{"serviceshownewreqscreen", nil, uint32(unsafe.Offsetof(ServSite{}.Serviceshownewreqscreen)), kBool},
+	{"service_template_id", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTemplateID)), kInt},
+	{"newservicereqtype", nil, uint32(unsafe.Offsetof(ServSite{}.Newservicereqtype)), kInt},
+	{"incident_tickettype_id", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTickettypeID)), kInt},
+	{"incident_template_id", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTemplateID)), kInt},
+	{"newincidenttype", nil, uint32(unsafe.Offsetof(ServSite{}.Newincidenttype)), kInt},
+	{"relatedworkdayid", nil, uint32(unsafe.Offsetof(ServSite{}.Relatedworkdayid)), kInt},
+	{"status_end_date", nil, uint32(unsafe.Offsetof(ServSite{}.StatusEndDate)), kTime},
+	{"status_ticket_start_date", nil, uint32(unsafe.Offsetof(ServSite{}.StatusTicketStartDate)), kTime},
+	{"status_ticket_end_date", nil, uint32(unsafe.Offsetof(ServSite{}.StatusTicketEndDate)), kTime},
+	{"requestdetails_count", nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailsCount)), kInt},
+	{"requestdetail_url", nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailURL)), kStr},
+	{"requestdetail_shownewreqscreen", nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailShownewreqscreen)), kBool},
+	{"requestdetail_type", nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailType)), kInt},
+	{"screenafterlogging", nil, uint32(unsafe.Offsetof(ServSite{}.Screenafterlogging)), kInt},
+	{"pricingrange", nil, uint32(unsafe.Offsetof(ServSite{}.Pricingrange)), kF64},
+	{"override_site_id", nil, uint32(unsafe.Offsetof(ServSite{}.OverrideSiteID)), kInt},
+	{"failcreaterequest", nil, uint32(unsafe.Offsetof(ServSite{}.Failcreaterequest)), kBool},
+	{"workdays", nil, uint32(unsafe.Offsetof(ServSite{}.Workdays)), kInt},
+	{"checkminutes", nil, uint32(unsafe.Offsetof(ServSite{}.Checkminutes)), kInt},
+	{"failalwaysnewrequest", nil, uint32(unsafe.Offsetof(ServSite{}.Failalwaysnewrequest)), kBool},
+	{"criticality", nil, uint32(unsafe.Offsetof(ServSite{}.Criticality)), kInt},
+	{"search_score", nil, uint32(unsafe.Offsetof(ServSite{}.SearchScore)), kF64},
+	{"override_site_name", nil, uint32(unsafe.Offsetof(ServSite{}.OverrideSiteName)), kStr},
+	{"override", nil, uint32(unsafe.Offsetof(ServSite{}.Override)), kInt},
+	{"checkmon", nil, uint32(unsafe.Offsetof(ServSite{}.Checkmon)), kBool},
+	{"checktue", nil, uint32(unsafe.Offsetof(ServSite{}.Checktue)), kBool},
+	{"checkwed", nil, uint32(unsafe.Offsetof(ServSite{}.Checkwed)), kBool},
+	{"checkthu", nil, uint32(unsafe.Offsetof(ServSite{}.Checkthu)), kBool},
+	{"checkfri", nil, uint32(unsafe.Offsetof(ServSite{}.Checkfri)), kBool},
+	{"checksat", nil, uint32(unsafe.Offsetof(ServSite{}.Checksat)), kBool},
+	{"checksun", nil, uint32(unsafe.Offsetof(ServSite{}.Checksun)), kBool},
+	{"servicekind", nil, uint32(unsafe.Offsetof(ServSite{}.Servicekind)), kInt},
+	{"url", nil, uint32(unsafe.Offsetof(ServSite{}.URL)), kStr},
+	{"param1", nil, uint32(unsafe.Offsetof(ServSite{}.Param1)), kStr},
+	{"param2", nil, uint32(unsafe.Offsetof(ServSite{}.Param2)), kStr},
+	{"param3", nil, uint32(unsafe.Offsetof(ServSite{}.Param3)), kStr},
+	{"min", nil, uint32(unsafe.Offsetof(ServSite{}.Min)), kInt},
+	{"max", nil, uint32(unsafe.Offsetof(ServSite{}.Max)), kInt},
+	{"note", nil, uint32(unsafe.Offsetof(ServSite{}.Note)), kStr},
+	{"pop3serverid", nil, uint32(unsafe.Offsetof(ServSite{}.Pop3serverid)), kInt},
+	{"pop3serverid_name", nil, uint32(unsafe.Offsetof(ServSite{}.Pop3serveridName)), kStr},
+	{"subject", nil, uint32(unsafe.Offsetof(ServSite{}.Subject)), kStr},
+	{"body", nil, uint32(unsafe.Offsetof(ServSite{}.Body)), kStr},
+	{"fromaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Fromaddr)), kStr},
+	{"toaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Toaddr)), kStr},
+	{"enabled", nil, uint32(unsafe.Offsetof(ServSite{}.Enabled)), kBool},
+	{"oksubject", nil, uint32(unsafe.Offsetof(ServSite{}.Oksubject)), kStr},
+	{"okbody", nil, uint32(unsafe.Offsetof(ServSite{}.Okbody)), kStr},
+	{"okfromaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Okfromaddr)), kStr},
+	{"oktoaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Oktoaddr)), kStr},
+	{"okany", nil, uint32(unsafe.Offsetof(ServSite{}.Okany)), kBool},
+	{"failsubject", nil, uint32(unsafe.Offsetof(ServSite{}.Failsubject)), kStr},
+	{"failbody", nil, uint32(unsafe.Offsetof(ServSite{}.Failbody)), kStr},
+	{"failfromaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Failfromaddr)), kStr},
+	{"failtoaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Failtoaddr)), kStr},
+	{"failany", nil, uint32(unsafe.Offsetof(ServSite{}.Failany)), kBool},
+	{"wdid", nil, uint32(unsafe.Offsetof(ServSite{}.Wdid)), kInt},
+	{"cat2", nil, uint32(unsafe.Offsetof(ServSite{}.Cat2)), kStr},
+	{"workdays_name", nil, uint32(unsafe.Offsetof(ServSite{}.WorkdaysName)), kStr},
+	{"photopath", nil, uint32(unsafe.Offsetof(ServSite{}.Photopath)), kStr},
+	{"allowincidients", nil, uint32(unsafe.Offsetof(ServSite{}.Allowincidients)), kBool},
+	{"allowoptin", nil, uint32(unsafe.Offsetof(ServSite{}.Allowoptin)), kBool},
+	{"service_tickettype_name", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTickettypeName)), kStr},
+	{"service_template_name", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTemplateName)), kStr},
+	{"incident_tickettype_name", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTickettypeName)), kStr},
+	{"incident_template_name", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTemplateName)), kStr},
+	{"autoemail", nil, uint32(unsafe.Offsetof(ServSite{}.Autoemail)), kBool},
+	{"servicedetailshtml", nil, uint32(unsafe.Offsetof(ServSite{}.Servicedetailshtml)), kStr},
+	{"alsosubscribe", nil, uint32(unsafe.Offsetof(ServSite{}.Alsosubscribe)), kInt},
+	{"allowunsubscribe", nil, uint32(unsafe.Offsetof(ServSite{}.Allowunsubscribe)), kBool},
+	{"allowservicerequests", nil, uint32(unsafe.Offsetof(ServSite{}.Allowservicerequests)), kBool},
+	{"userlevel", nil, uint32(unsafe.Offsetof(ServSite{}.Userlevel)), kInt},
+	{"showonmyservicespage", nil, uint32(unsafe.Offsetof(ServSite{}.Showonmyservicespage)), kBool},
+	{"assettype_name", nil, uint32(unsafe.Offsetof(ServSite{}.AssettypeName)), kStr},
+	{"smsmessage", nil, uint32(unsafe.Offsetof(ServSite{}.Smsmessage)), kStr},
+	{"servicerequestlbl", nil, uint32(unsafe.Offsetof(ServSite{}.Servicerequestlbl)), kStr},
+	{"servicerequesthint", nil, uint32(unsafe.Offsetof(ServSite{}.Servicerequesthint)), kStr},
+	{"incidentlbl", nil, uint32(unsafe.Offsetof(ServSite{}.Incidentlbl)), kStr},
+	{"incidenthint", nil, uint32(unsafe.Offsetof(ServSite{}.Incidenthint)), kStr},
+	{"allowall_category1", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory1)), kBool},
+	{"allowed_category1", decMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory1)), kSub},
+	{"allowall_category2", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory2)), kBool},
+	{"allowed_category2", decMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory2)), kSub},
+	{"allowall_category3", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory3)), kBool},
+	{"allowed_category3", decMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory3)), kSub},
+	{"allowall_category4", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory4)), kBool},
+	{"allowed_category4", decMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory4)), kSub},
+	{"seq", nil, uint32(unsafe.Offsetof(ServSite{}.Seq)), kInt},
+	{"unsubscribe_ticketortemplate", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTicketortemplate)), kInt},
+	{"unsubscribe_tickettype_id", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTickettypeID)), kInt},
+	{"unsubscribe_template_id", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTemplateID)), kInt},
+	{"create_on_unsubscribe", nil, uint32(unsafe.Offsetof(ServSite{}.CreateOnUnsubscribe)), kBool},
+	{"unsubscribe_all", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeAll)), kBool},
+	{"field_id", nil, uint32(unsafe.Offsetof(ServSite{}.FieldID)), kInt},
+	{"field_name", nil, uint32(unsafe.Offsetof(ServSite{}.FieldName)), kStr},
+	{"tickettype_name", nil, uint32(unsafe.Offsetof(ServSite{}.TickettypeName)), kStr},
+	{"template_name", nil, uint32(unsafe.Offsetof(ServSite{}.TemplateName)), kStr},
+	{"recent_servicerequest_count", nil, uint32(unsafe.Offsetof(ServSite{}.RecentServicerequestCount)), kInt},
+	{"recent_incident_count", nil, uint32(unsafe.Offsetof(ServSite{}.RecentIncidentCount)), kInt},
+	{"open_incident_count", nil, uint32(unsafe.Offsetof(ServSite{}.OpenIncidentCount)), kInt},
+	{"open_servicerequest_count", nil, uint32(unsafe.Offsetof(ServSite{}.OpenServicerequestCount)), kInt},
+	{"user_access", decMany[ServiceRestriction], uint32(unsafe.Offsetof(ServSite{}.UserAccess)), kSub},
+	{"subscribers", decMany[ServiceUser], uint32(unsafe.Offsetof(ServSite{}.Subscribers)), kSub},
+	{"linked_services", decMany[ServiceLinks], uint32(unsafe.Offsetof(ServSite{}.LinkedServices)), kSub},
+	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(ServSite{}.Assets)), kSub},
+	{"update_status", nil, uint32(unsafe.Offsetof(ServSite{}.UpdateStatus)), kBool},
+	{"user_subscribed", nil, uint32(unsafe.Offsetof(ServSite{}.UserSubscribed)), kBool},
+	{"user", decOne[Users], uint32(unsafe.Offsetof(ServSite{}.User)), kSub},
+	{"emailtemplate", nil, uint32(unsafe.Offsetof(ServSite{}.Emailtemplate)), kInt},
+	{"send_service_email", nil, uint32(unsafe.Offsetof(ServSite{}.SendServiceEmail)), kBool},
+	{"preview_service_email", nil, uint32(unsafe.Offsetof(ServSite{}.PreviewServiceEmail)), kBool},
+	{"service_email_subject", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceEmailSubject)), kStr},
+	{"service_email_html", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceEmailHTML)), kStr},
+	{"allowfollowfault", nil, uint32(unsafe.Offsetof(ServSite{}.Allowfollowfault)), kBool},
+	{"status_subscribedtoupdates", nil, uint32(unsafe.Offsetof(ServSite{}.StatusSubscribedtoupdates)), kBool},
+	{"unsubcount", nil, uint32(unsafe.Offsetof(ServSite{}.Unsubcount)), kInt},
+	{"new_icon", nil, uint32(unsafe.Offsetof(ServSite{}.NewIcon)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ServSite{}.Warning)), kStr},
+	{"showinrelatedservices", nil, uint32(unsafe.Offsetof(ServSite{}.Showinrelatedservices)), kBool},
+	{"user_canunsubscribe", nil, uint32(unsafe.Offsetof(ServSite{}.UserCanunsubscribe)), kBool},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(ServSite{}.Customfields)), kSub},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServSite{}.Translations)), kSub},
+	{"optional_services", decMany[ServiceOption], uint32(unsafe.Offsetof(ServSite{}.OptionalServices)), kSub},
+	{"isservicedetails", nil, uint32(unsafe.Offsetof(ServSite{}.Isservicedetails)), kBool},
+	{"statushistoryportal", nil, uint32(unsafe.Offsetof(ServSite{}.Statushistoryportal)), kBool},
+	{"status_history", decMany[ServStatus], uint32(unsafe.Offsetof(ServSite{}.StatusHistory)), kSub},
+	{"service_request_details", decMany[ServiceRequestDetails], uint32(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), kSub},
+	{"device_child_id", nil, uint32(unsafe.Offsetof(ServSite{}.DeviceChildID)), kInt},
+	{"device_count", nil, uint32(unsafe.Offsetof(ServSite{}.DeviceCount)), kInt},
+	{"incidentonly", nil, uint32(unsafe.Offsetof(ServSite{}.Incidentonly)), kBool},
+	{"cat_phonenumber", nil, uint32(unsafe.Offsetof(ServSite{}.CatPhonenumber)), kStr},
+	{"kbs", decMany[KBEntryList], uint32(unsafe.Offsetof(ServSite{}.Kbs)), kSub},
+	{"search_index_sync_timestamp", nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncTimestamp)), kTime},
+	{"search_index_sync_batches", nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncBatches)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(ServSite{}.Use)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(ServSite{}.Icon)), kStr},
+	{"relatedworkdayid_name", nil, uint32(unsafe.Offsetof(ServSite{}.RelatedworkdayidName)), kStr},
+	{"relatedworkdayid_content", nil, uint32(unsafe.Offsetof(ServSite{}.RelatedworkdayidContent)), kStr},
+	{"status_message_update_internal_html", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternalHTML)), kStr},
+	{"status_message_update_public_html", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublicHTML)), kStr},
+	{"future_statuses", decMany[Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSite{}.FutureStatuses)), kSub},
+	{"current_statuses", decMany[Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSite{}.CurrentStatuses)), kSub},
+	{"service_url", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceURL)), kStr},
+	{"incident_url", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentURL)), kStr},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(ServSite{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(ServSite{}.AccessControlLevel)), kInt},
+	{"_isimport", nil, uint32(unsafe.Offsetof(ServSite{}.Isimport)), kBool},
+	{"link", nil, uint32(unsafe.Offsetof(ServSite{}.Link)), kStr},
+}, sorted: []uint16{188, 159, 186, 187, 121, 123, 125, 127, 122, 124, 126, 128, 155, 102, 103, 112, 111, 110, 31, 146, 32, 33, 115, 108, 84, 16, 17, 14, 15, 99, 172, 70, 60, 66, 71, 72, 69, 67, 68, 24, 25, 22, 23, 26, 133, 62, 34, 183, 162, 169, 170, 1, 150, 87, 27, 28, 61, 97, 94, 58, 95, 93, 96, 135, 136, 85, 182, 3, 177, 2, 45, 107, 44, 106, 185, 120, 119, 171, 4, 165, 173, 189, 145, 79, 78, 5, 158, 46, 43, 80, 92, 89, 90, 88, 91, 141, 142, 164, 65, 57, 64, 75, 76, 77, 101, 81, 82, 152, 56, 140, 139, 47, 179, 178, 53, 54, 52, 51, 55, 175, 174, 63, 151, 0, 129, 7, 12, 11, 13, 154, 153, 168, 42, 105, 40, 104, 184, 109, 73, 118, 117, 41, 160, 9, 8, 114, 116, 39, 48, 167, 35, 180, 36, 181, 156, 50, 38, 49, 166, 83, 29, 30, 144, 6, 20, 21, 18, 19, 138, 137, 86, 10, 163, 157, 134, 132, 130, 131, 147, 74, 176, 149, 143, 161, 148, 113, 37, 98, 59, 100}}
 
-func (m *ServSite) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"sendemailtype":`, m.Sendemailtype)
-	e.int(`"email_subscriber_count":`, m.EmailSubscriberCount)
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.str(`"summary":`, m.Summary)
-	e.int(`"sequence":`, m.Sequence)
-	e.bool(`"showinusercatalog":`, m.Showinusercatalog)
-	e.bool(`"showintechcatalog":`, m.Showintechcatalog)
-	e.bool(`"trackstatus":`, m.Trackstatus)
-	e.int(`"service_category_id":`, m.ServiceCategoryID)
-	e.str(`"service_category_guid":`, m.ServiceCategoryGUID)
-	e.str(`"service_category_name":`, m.ServiceCategoryName)
-	e.int(`"business_owner_id":`, m.BusinessOwnerID)
-	e.str(`"business_owner_name":`, m.BusinessOwnerName)
-	e.int(`"business_owner_cab_id":`, m.BusinessOwnerCabID)
-	e.str(`"business_owner_cab_name":`, m.BusinessOwnerCabName)
-	e.int(`"technical_owner_id":`, m.TechnicalOwnerID)
-	e.str(`"technical_owner_name":`, m.TechnicalOwnerName)
-	e.int(`"technical_owner_cab_id":`, m.TechnicalOwnerCabID)
-	e.str(`"technical_owner_cab_name":`, m.TechnicalOwnerCabName)
-	e.int(`"compliance_owner_id":`, m.ComplianceOwnerID)
-	e.str(`"compliance_owner_name":`, m.ComplianceOwnerName)
-	e.int(`"compliance_owner_cab_id":`, m.ComplianceOwnerCabID)
-	e.str(`"compliance_owner_cab_name":`, m.ComplianceOwnerCabName)
-	e.float64(`"cost":`, m.Cost)
-	e.int(`"estimated_delivery":`, m.EstimatedDelivery)
-	e.int(`"estimated_delivery_days":`, m.EstimatedDeliveryDays)
-	e.bool(`"subscribable":`, m.Subscribable)
-	e.int(`"subscriber_count":`, m.SubscriberCount)
-	e.int(`"asset_count":`, m.AssetCount)
-	e.int(`"assettype_id":`, m.AssettypeID)
-	e.str(`"assettype_ids":`, m.AssettypeIds)
-	e.int(`"current_status":`, m.CurrentStatus)
-	e.str(`"status_message_update_internal":`, m.StatusMessageUpdateInternal)
-	e.str(`"status_message_update_public":`, m.StatusMessageUpdatePublic)
-	e.bool(`"using_default_public_message":`, m.UsingDefaultPublicMessage)
-	e.int(`"status_ticket_id":`, m.StatusTicketID)
-	e.time(`"status_date":`, m.StatusDate)
-	e.int(`"service_tickettype_id":`, m.ServiceTickettypeID)
-	e.bool(`"serviceshownewreqscreen":`, m.Serviceshownewreqscreen)
-	e.int(`"service_template_id":`, m.ServiceTemplateID)
-	e.int(`"newservicereqtype":`, m.Newservicereqtype)
-	e.int(`"incident_tickettype_id":`, m.IncidentTickettypeID)
-	e.int(`"incident_template_id":`, m.IncidentTemplateID)
-	e.int(`"newincidenttype":`, m.Newincidenttype)
-	e.int(`"relatedworkdayid":`, m.Relatedworkdayid)
-	e.time(`"status_end_date":`, m.StatusEndDate)
-	e.time(`"status_ticket_start_date":`, m.StatusTicketStartDate)
-	e.time(`"status_ticket_end_date":`, m.StatusTicketEndDate)
-	e.int(`"requestdetails_count":`, m.RequestdetailsCount)
-	e.str(`"requestdetail_url":`, m.RequestdetailURL)
-	e.bool(`"requestdetail_shownewreqscreen":`, m.RequestdetailShownewreqscreen)
-	e.int(`"requestdetail_type":`, m.RequestdetailType)
-	e.int(`"screenafterlogging":`, m.Screenafterlogging)
-	e.float64(`"pricingrange":`, m.Pricingrange)
-	e.int(`"override_site_id":`, m.OverrideSiteID)
-	e.bool(`"failcreaterequest":`, m.Failcreaterequest)
-	e.int(`"workdays":`, m.Workdays)
-	e.int(`"checkminutes":`, m.Checkminutes)
-	e.bool(`"failalwaysnewrequest":`, m.Failalwaysnewrequest)
-	e.int(`"criticality":`, m.Criticality)
-	e.float64(`"search_score":`, m.SearchScore)
-	e.str(`"override_site_name":`, m.OverrideSiteName)
-	e.int(`"override":`, m.Override)
-	e.bool(`"checkmon":`, m.Checkmon)
-	e.bool(`"checktue":`, m.Checktue)
-	e.bool(`"checkwed":`, m.Checkwed)
-	e.bool(`"checkthu":`, m.Checkthu)
-	e.bool(`"checkfri":`, m.Checkfri)
-	e.bool(`"checksat":`, m.Checksat)
-	e.bool(`"checksun":`, m.Checksun)
-	e.int(`"servicekind":`, m.Servicekind)
-	e.str(`"url":`, m.URL)
-	e.str(`"param1":`, m.Param1)
-	e.str(`"param2":`, m.Param2)
-	e.str(`"param3":`, m.Param3)
-	e.int(`"min":`, m.Min)
-	e.int(`"max":`, m.Max)
-	e.str(`"note":`, m.Note)
-	e.int(`"pop3serverid":`, m.Pop3serverid)
-	e.str(`"pop3serverid_name":`, m.Pop3serveridName)
-	e.str(`"subject":`, m.Subject)
-	e.str(`"body":`, m.Body)
-	e.str(`"fromaddr":`, m.Fromaddr)
-	e.str(`"toaddr":`, m.Toaddr)
-	e.bool(`"enabled":`, m.Enabled)
-	e.str(`"oksubject":`, m.Oksubject)
-	e.str(`"okbody":`, m.Okbody)
-	e.str(`"okfromaddr":`, m.Okfromaddr)
-	e.str(`"oktoaddr":`, m.Oktoaddr)
-	e.bool(`"okany":`, m.Okany)
-	e.str(`"failsubject":`, m.Failsubject)
-	e.str(`"failbody":`, m.Failbody)
-	e.str(`"failfromaddr":`, m.Failfromaddr)
-	e.str(`"failtoaddr":`, m.Failtoaddr)
-	e.bool(`"failany":`, m.Failany)
-	e.int(`"wdid":`, m.Wdid)
-	e.str(`"cat2":`, m.Cat2)
-	e.str(`"workdays_name":`, m.WorkdaysName)
-	e.str(`"photopath":`, m.Photopath)
-	e.bool(`"allowincidients":`, m.Allowincidients)
-	e.bool(`"allowoptin":`, m.Allowoptin)
-	e.str(`"service_tickettype_name":`, m.ServiceTickettypeName)
-	e.str(`"service_template_name":`, m.ServiceTemplateName)
-	e.str(`"incident_tickettype_name":`, m.IncidentTickettypeName)
-	e.str(`"incident_template_name":`, m.IncidentTemplateName)
-	e.bool(`"autoemail":`, m.Autoemail)
-	e.str(`"servicedetailshtml":`, m.Servicedetailshtml)
-	e.int(`"alsosubscribe":`, m.Alsosubscribe)
-	e.bool(`"allowunsubscribe":`, m.Allowunsubscribe)
-	e.bool(`"allowservicerequests":`, m.Allowservicerequests)
-	e.int(`"userlevel":`, m.Userlevel)
-	e.bool(`"showonmyservicespage":`, m.Showonmyservicespage)
-	e.str(`"assettype_name":`, m.AssettypeName)
-	e.str(`"smsmessage":`, m.Smsmessage)
-	e.str(`"servicerequestlbl":`, m.Servicerequestlbl)
-	e.str(`"servicerequesthint":`, m.Servicerequesthint)
-	e.str(`"incidentlbl":`, m.Incidentlbl)
-	e.str(`"incidenthint":`, m.Incidenthint)
-	e.bool(`"allowall_category1":`, m.AllowallCategory1)
-	encodeModels(e, `"allowed_category1":`, m.AllowedCategory1)
-	e.bool(`"allowall_category2":`, m.AllowallCategory2)
-	encodeModels(e, `"allowed_category2":`, m.AllowedCategory2)
-	e.bool(`"allowall_category3":`, m.AllowallCategory3)
-	encodeModels(e, `"allowed_category3":`, m.AllowedCategory3)
-	e.bool(`"allowall_category4":`, m.AllowallCategory4)
-	encodeModels(e, `"allowed_category4":`, m.AllowedCategory4)
-	e.int(`"seq":`, m.Seq)
-	e.int(`"unsubscribe_ticketortemplate":`, m.UnsubscribeTicketortemplate)
-	e.int(`"unsubscribe_tickettype_id":`, m.UnsubscribeTickettypeID)
-	e.int(`"unsubscribe_template_id":`, m.UnsubscribeTemplateID)
-	e.bool(`"create_on_unsubscribe":`, m.CreateOnUnsubscribe)
-	e.bool(`"unsubscribe_all":`, m.UnsubscribeAll)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"field_name":`, m.FieldName)
-	e.str(`"tickettype_name":`, m.TickettypeName)
-	e.str(`"template_name":`, m.TemplateName)
-	e.int(`"recent_servicerequest_count":`, m.RecentServicerequestCount)
-	e.int(`"recent_incident_count":`, m.RecentIncidentCount)
-	e.int(`"open_incident_count":`, m.OpenIncidentCount)
-	e.int(`"open_servicerequest_count":`, m.OpenServicerequestCount)
-	encodeModels(e, `"user_access":`, m.UserAccess)
-	encodeModels(e, `"subscribers":`, m.Subscribers)
-	encodeModels(e, `"linked_services":`, m.LinkedServices)
-	encodeModels(e, `"assets":`, m.Assets)
-	e.bool(`"update_status":`, m.UpdateStatus)
-	e.bool(`"user_subscribed":`, m.UserSubscribed)
-	encodeModel(e, `"user":`, m.User)
-	e.int(`"emailtemplate":`, m.Emailtemplate)
-	e.bool(`"send_service_email":`, m.SendServiceEmail)
-	e.bool(`"preview_service_email":`, m.PreviewServiceEmail)
-	e.str(`"service_email_subject":`, m.ServiceEmailSubject)
-	e.str(`"service_email_html":`, m.ServiceEmailHTML)
-	e.bool(`"allowfollowfault":`, m.Allowfollowfault)
-	e.bool(`"status_subscribedtoupdates":`, m.StatusSubscribedtoupdates)
-	e.int(`"unsubcount":`, m.Unsubcount)
-	e.str(`"new_icon":`, m.NewIcon)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"showinrelatedservices":`, m.Showinrelatedservices)
-	e.bool(`"user_canunsubscribe":`, m.UserCanunsubscribe)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModels(e, `"translations":`, m.Translations)
-	encodeModels(e, `"optional_services":`, m.OptionalServices)
-	e.bool(`"isservicedetails":`, m.Isservicedetails)
-	e.bool(`"statushistoryportal":`, m.Statushistoryportal)
-	encodeModels(e, `"status_history":`, m.StatusHistory)
-	encodeModels(e, `"service_request_details":`, m.ServiceRequestDetails)
-	e.int(`"device_child_id":`, m.DeviceChildID)
-	e.int(`"device_count":`, m.DeviceCount)
-	e.bool(`"incidentonly":`, m.Incidentonly)
-	e.str(`"cat_phonenumber":`, m.CatPhonenumber)
-	encodeModels(e, `"kbs":`, m.Kbs)
-	e.time(`"search_index_sync_timestamp":`, m.SearchIndexSyncTimestamp)
-	e.int(`"search_index_sync_batches":`, m.SearchIndexSyncBatches)
-	e.str(`"use":`, m.Use)
-	e.str(`"icon":`, m.Icon)
-	e.str(`"relatedworkdayid_name":`, m.RelatedworkdayidName)
-	e.str(`"relatedworkdayid_content":`, m.RelatedworkdayidContent)
-	e.str(`"status_message_update_internal_html":`, m.StatusMessageUpdateInternalHTML)
-	e.str(`"status_message_update_public_html":`, m.StatusMessageUpdatePublicHTML)
-	encodeModels(e, `"future_statuses":`, m.FutureStatuses)
-	encodeModels(e, `"current_statuses":`, m.CurrentStatuses)
-	e.str(`"service_url":`, m.ServiceURL)
-	e.str(`"incident_url":`, m.IncidentURL)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"link":`, m.Link)
-	e.close(mark, m.Extra)
-}
+func (m *ServSite) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServSite) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ServSite) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []encField{
+	{`"sendemailtype":`, nil, uint32(unsafe.Offsetof(ServSite{}.Sendemailtype)), kInt},
+	{`"email_subscriber_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.EmailSubscriberCount)), kInt},
+	{`"id":`, nil, uint32(unsafe.Offsetof(ServSite{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(ServSite{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(ServSite{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ServSite{}.Name)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(ServSite{}.Summary)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(ServSite{}.Sequence)), kInt},
+	{`"showinusercatalog":`, nil, uint32(unsafe.Offsetof(ServSite{}.Showinusercatalog)), kBool},
+	{`"showintechcatalog":`, nil, uint32(unsafe.Offsetof(ServSite{}.Showintechcatalog)), kBool},
+	{`"trackstatus":`, nil, uint32(unsafe.Offsetof(ServSite{}.Trackstatus)), kBool},
+	{`"service_category_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceCategoryID)), kInt},
+	{`"service_category_guid":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceCategoryGUID)), kStr},
+	{`"service_category_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceCategoryName)), kStr},
+	{`"business_owner_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerID)), kInt},
+	{`"business_owner_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerName)), kStr},
+	{`"business_owner_cab_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerCabID)), kInt},
+	{`"business_owner_cab_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerCabName)), kStr},
+	{`"technical_owner_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerID)), kInt},
+	{`"technical_owner_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerName)), kStr},
+	{`"technical_owner_cab_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerCabID)), kInt},
+	{`"technical_owner_cab_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerCabName)), kStr},
+	{`"compliance_owner_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerID)), kInt},
+	{`"compliance_owner_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerName)), kStr},
+	{`"compliance_owner_cab_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerCabID)), kInt},
+	{`"compliance_owner_cab_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerCabName)), kStr},
+	{`"cost":`, nil, uint32(unsafe.Offsetof(ServSite{}.Cost)), kF64},
+	{`"estimated_delivery":`, nil, uint32(unsafe.Offsetof(ServSite{}.EstimatedDelivery)), kInt},
+	{`"estimated_delivery_days":`, nil, uint32(unsafe.Offsetof(ServSite{}.EstimatedDeliveryDays)), kInt},
+	{`"subscribable":`, nil, uint32(unsafe.Offsetof(ServSite{}.Subscribable)), kBool},
+	{`"subscriber_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.SubscriberCount)), kInt},
+	{`"asset_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.AssetCount)), kInt},
+	{`"assettype_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.AssettypeID)), kInt},
+	{`"assettype_ids":`, nil, uint32(unsafe.Offsetof(ServSite{}.AssettypeIds)), kStr},
+	{`"current_status":`, nil, uint32(unsafe.Offsetof(ServSite{}.CurrentStatus)), kInt},
+	{`"status_message_update_internal":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternal)), kStr},
+	{`"status_message_update_public":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublic)), kStr},
+	{`"using_default_public_message":`, nil, uint32(unsafe.Offsetof(ServSite{}.UsingDefaultPublicMessage)), kBool},
+	{`"status_ticket_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusTicketID)), kInt},
+	{`"status_date":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusDate)), kTime},
+	{`"service_tickettype_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTickettypeID)), kInt},
+	{`"serviceshownewreqscreen":`, nil, uint32(unsafe.Offsetof(ServSite{}.Serviceshownewreqscreen)), kBool},
+	{`"service_template_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTemplateID)), kInt},
+	{`"newservicereqtype":`, nil, uint32(unsafe.Offsetof(ServSite{}.Newservicereqtype)), kInt},
+	{`"incident_tickettype_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTickettypeID)), kInt},
+	{`"incident_template_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTemplateID)), kInt},
+	{`"newincidenttype":`, nil, uint32(unsafe.Offsetof(ServSite{}.Newincidenttype)), kInt},
+	{`"relatedworkdayid":`, nil, uint32(unsafe.Offsetof(ServSite{}.Relatedworkdayid)), kInt},
+	{`"status_end_date":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusEndDate)), kTime},
+	{`"status_ticket_start_date":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusTicketStartDate)), kTime},
+	{`"status_ticket_end_date":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusTicketEndDate)), kTime},
+	{`"requestdetails_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailsCount)), kInt},
+	{`"requestdetail_url":`, nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailURL)), kStr},
+	{`"requestdetail_shownewreqscreen":`, nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailShownewreqscreen)), kBool},
+	{`"requestdetail_type":`, nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailType)), kInt},
+	{`"screenafterlogging":`, nil, uint32(unsafe.Offsetof(ServSite{}.Screenafterlogging)), kInt},
+	{`"pricingrange":`, nil, uint32(unsafe.Offsetof(ServSite{}.Pricingrange)), kF64},
+	{`"override_site_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.OverrideSiteID)), kInt},
+	{`"failcreaterequest":`, nil, uint32(unsafe.Offsetof(ServSite{}.Failcreaterequest)), kBool},
+	{`"workdays":`, nil, uint32(unsafe.Offsetof(ServSite{}.Workdays)), kInt},
+	{`"checkminutes":`, nil, uint32(unsafe.Offsetof(ServSite{}.Checkminutes)), kInt},
+	{`"failalwaysnewrequest":`, nil, uint32(unsafe.Offsetof(ServSite{}.Failalwaysnewrequest)), kBool},
+	{`"criticality":`, nil, uint32(unsafe.Offsetof(ServSite{}.Criticality)), kInt},
+	{`"search_score":`, nil, uint32(unsafe.Offsetof(ServSite{}.SearchScore)), kF64},
+	{`"override_site_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.OverrideSiteName)), kStr},
+	{`"override":`, nil, uint32(unsafe.Offsetof(ServSite{}.Override)), kInt},
+	{`"checkmon":`, nil, uint32(unsafe.Offsetof(ServSite{}.Checkmon)), kBool},
+	{`"checktue":`, nil, uint32(unsafe.Offsetof(ServSite{}.Checktue)), kBool},
+	{`"checkwed":`, nil, uint32(unsafe.Offsetof(ServSite{}.Checkwed)), kBool},
+	{`"checkthu":`, nil, uint32(unsafe.Offsetof(ServSite{}.Checkthu)), kBool},
+	{`"checkfri":`, nil, uint32(unsafe.Offsetof(ServSite{}.Checkfri)), kBool},
+	{`"checksat":`, nil, uint32(unsafe.Offsetof(ServSite{}.Checksat)), kBool},
+	{`"checksun":`, nil, uint32(unsafe.Offsetof(ServSite{}.Checksun)), kBool},
+	{`"servicekind":`, nil, uint32(unsafe.Offsetof(ServSite{}.Servicekind)), kInt},
+	{`"url":`, nil, uint32(unsafe.Offsetof(ServSite{}.URL)), kStr},
+	{`"param1":`, nil, uint32(unsafe.Offsetof(ServSite{}.Param1)), kStr},
+	{`"param2":`, nil, uint32(unsafe.Offsetof(ServSite{}.Param2)), kStr},
+	{`"param3":`, nil, uint32(unsafe.Offsetof(ServSite{}.Param3)), kStr},
+	{`"min":`, nil, uint32(unsafe.Offsetof(ServSite{}.Min)), kInt},
+	{`"max":`, nil, uint32(unsafe.Offsetof(ServSite{}.Max)), kInt},
+	{`"note":`, nil, uint32(unsafe.Offsetof(ServSite{}.Note)), kStr},
+	{`"pop3serverid":`, nil, uint32(unsafe.Offsetof(ServSite{}.Pop3serverid)), kInt},
+	{`"pop3serverid_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.Pop3serveridName)), kStr},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(ServSite{}.Subject)), kStr},
+	{`"body":`, nil, uint32(unsafe.Offsetof(ServSite{}.Body)), kStr},
+	{`"fromaddr":`, nil, uint32(unsafe.Offsetof(ServSite{}.Fromaddr)), kStr},
+	{`"toaddr":`, nil, uint32(unsafe.Offsetof(ServSite{}.Toaddr)), kStr},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(ServSite{}.Enabled)), kBool},
+	{`"oksubject":`, nil, uint32(unsafe.Offsetof(ServSite{}.Oksubject)), kStr},
+	{`"okbody":`, nil, uint32(unsafe.Offsetof(ServSite{}.Okbody)), kStr},
+	{`"okfromaddr":`, nil, uint32(unsafe.Offsetof(ServSite{}.Okfromaddr)), kStr},
+	{`"oktoaddr":`, nil, uint32(unsafe.Offsetof(ServSite{}.Oktoaddr)), kStr},
+	{`"okany":`, nil, uint32(unsafe.Offsetof(ServSite{}.Okany)), kBool},
+	{`"failsubject":`, nil, uint32(unsafe.Offsetof(ServSite{}.Failsubject)), kStr},
+	{`"failbody":`, nil, uint32(unsafe.Offsetof(ServSite{}.Failbody)), kStr},
+	{`"failfromaddr":`, nil, uint32(unsafe.Offsetof(ServSite{}.Failfromaddr)), kStr},
+	{`"failtoaddr":`, nil, uint32(unsafe.Offsetof(ServSite{}.Failtoaddr)), kStr},
+	{`"failany":`, nil, uint32(unsafe.Offsetof(ServSite{}.Failany)), kBool},
+	{`"wdid":`, nil, uint32(unsafe.Offsetof(ServSite{}.Wdid)), kInt},
+	{`"cat2":`, nil, uint32(unsafe.Offsetof(ServSite{}.Cat2)), kStr},
+	{`"workdays_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.WorkdaysName)), kStr},
+	{`"photopath":`, nil, uint32(unsafe.Offsetof(ServSite{}.Photopath)), kStr},
+	{`"allowincidients":`, nil, uint32(unsafe.Offsetof(ServSite{}.Allowincidients)), kBool},
+	{`"allowoptin":`, nil, uint32(unsafe.Offsetof(ServSite{}.Allowoptin)), kBool},
+	{`"service_tickettype_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTickettypeName)), kStr},
+	{`"service_template_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTemplateName)), kStr},
+	{`"incident_tickettype_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTickettypeName)), kStr},
+	{`"incident_template_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTemplateName)), kStr},
+	{`"autoemail":`, nil, uint32(unsafe.Offsetof(ServSite{}.Autoemail)), kBool},
+	{`"servicedetailshtml":`, nil, uint32(unsafe.Offsetof(ServSite{}.Servicedetailshtml)), kStr},
+	{`"alsosubscribe":`, nil, uint32(unsafe.Offsetof(ServSite{}.Alsosubscribe)), kInt},
+	{`"allowunsubscribe":`, nil, uint32(unsafe.Offsetof(ServSite{}.Allowunsubscribe)), kBool},
+	{`"allowservicerequests":`, nil, uint32(unsafe.Offsetof(ServSite{}.Allowservicerequests)), kBool},
+	{`"userlevel":`, nil, uint32(unsafe.Offsetof(ServSite{}.Userlevel)), kInt},
+	{`"showonmyservicespage":`, nil, uint32(unsafe.Offsetof(ServSite{}.Showonmyservicespage)), kBool},
+	{`"assettype_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.AssettypeName)), kStr},
+	{`"smsmessage":`, nil, uint32(unsafe.Offsetof(ServSite{}.Smsmessage)), kStr},
+	{`"servicerequestlbl":`, nil, uint32(unsafe.Offsetof(ServSite{}.Servicerequestlbl)), kStr},
+	{`"servicerequesthint":`, nil, uint32(unsafe.Offsetof(ServSite{}.Servicerequesthint)), kStr},
+	{`"incidentlbl":`, nil, uint32(unsafe.Offsetof(ServSite{}.Incidentlbl)), kStr},
+	{`"incidenthint":`, nil, uint32(unsafe.Offsetof(ServSite{}.Incidenthint)), kStr},
+	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory1)), kBool},
+	{`"allowed_category1":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory1)), kSub},
+	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory2)), kBool},
+	{`"allowed_category2":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory2)), kSub},
+	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory3)), kBool},
+	{`"allowed_category3":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory3)), kSub},
+	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory4)), kBool},
+	{`"allowed_category4":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory4)), kSub},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(ServSite{}.Seq)), kInt},
+	{`"unsubscribe_ticketortemplate":`, nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTicketortemplate)), kInt},
+	{`"unsubscribe_tickettype_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTickettypeID)), kInt},
+	{`"unsubscribe_template_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTemplateID)), kInt},
+	{`"create_on_unsubscribe":`, nil, uint32(unsafe.Offsetof(ServSite{}.CreateOnUnsubscribe)), kBool},
+	{`"unsubscribe_all":`, nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeAll)), kBool},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.FieldID)), kInt},
+	{`"field_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.FieldName)), kStr},
+	{`"tickettype_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.TickettypeName)), kStr},
+	{`"template_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.TemplateName)), kStr},
+	{`"recent_servicerequest_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.RecentServicerequestCount)), kInt},
+	{`"recent_incident_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.RecentIncidentCount)), kInt},
+	{`"open_incident_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.OpenIncidentCount)), kInt},
+	{`"open_servicerequest_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.OpenServicerequestCount)), kInt},
+	{`"user_access":`, encMany[ServiceRestriction], uint32(unsafe.Offsetof(ServSite{}.UserAccess)), kSub},
+	{`"subscribers":`, encMany[ServiceUser], uint32(unsafe.Offsetof(ServSite{}.Subscribers)), kSub},
+	{`"linked_services":`, encMany[ServiceLinks], uint32(unsafe.Offsetof(ServSite{}.LinkedServices)), kSub},
+	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(ServSite{}.Assets)), kSub},
+	{`"update_status":`, nil, uint32(unsafe.Offsetof(ServSite{}.UpdateStatus)), kBool},
+	{`"user_subscribed":`, nil, uint32(unsafe.Offsetof(ServSite{}.UserSubscribed)), kBool},
+	{`"user":`, encOne[Users], uint32(unsafe.Offsetof(ServSite{}.User)), kSub},
+	{`"emailtemplate":`, nil, uint32(unsafe.Offsetof(ServSite{}.Emailtemplate)), kInt},
+	{`"send_service_email":`, nil, uint32(unsafe.Offsetof(ServSite{}.SendServiceEmail)), kBool},
+	{`"preview_service_email":`, nil, uint32(unsafe.Offsetof(ServSite{}.PreviewServiceEmail)), kBool},
+	{`"service_email_subject":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceEmailSubject)), kStr},
+	{`"service_email_html":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceEmailHTML)), kStr},
+	{`"allowfollowfault":`, nil, uint32(unsafe.Offsetof(ServSite{}.Allowfollowfault)), kBool},
+	{`"status_subscribedtoupdates":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusSubscribedtoupdates)), kBool},
+	{`"unsubcount":`, nil, uint32(unsafe.Offsetof(ServSite{}.Unsubcount)), kInt},
+	{`"new_icon":`, nil, uint32(unsafe.Offsetof(ServSite{}.NewIcon)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServSite{}.Warning)), kStr},
+	{`"showinrelatedservices":`, nil, uint32(unsafe.Offsetof(ServSite{}.Showinrelatedservices)), kBool},
+	{`"user_canunsubscribe":`, nil, uint32(unsafe.Offsetof(ServSite{}.UserCanunsubscribe)), kBool},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(ServSite{}.Customfields)), kSub},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServSite{}.Translations)), kSub},
+	{`"optional_services":`, encMany[ServiceOption], uint32(unsafe.Offsetof(ServSite{}.OptionalServices)), kSub},
+	{`"isservicedetails":`, nil, uint32(unsafe.Offsetof(ServSite{}.Isservicedetails)), kBool},
+	{`"statushistoryportal":`, nil, uint32(unsafe.Offsetof(ServSite{}.Statushistoryportal)), kBool},
+	{`"status_history":`, encMany[ServStatus], uint32(unsafe.Offsetof(ServSite{}.StatusHistory)), kSub},
+	{`"service_request_details":`, encMany[ServiceRequestDetails], uint32(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), kSub},
+	{`"device_child_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.DeviceChildID)), kInt},
+	{`"device_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.DeviceCount)), kInt},
+	{`"incidentonly":`, nil, uint32(unsafe.Offsetof(ServSite{}.Incidentonly)), kBool},
+	{`"cat_phonenumber":`, nil, uint32(unsafe.Offsetof(ServSite{}.CatPhonenumber)), kStr},
+	{`"kbs":`, encMany[KBEntryList], uint32(unsafe.Offsetof(ServSite{}.Kbs)), kSub},
+	{`"search_index_sync_timestamp":`, nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncTimestamp)), kTime},
+	{`"search_index_sync_batches":`, nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncBatches)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(ServSite{}.Use)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(ServSite{}.Icon)), kStr},
+	{`"relatedworkdayid_name":`, nil, uint32(unsafe.Offsetof(ServSite{}.RelatedworkdayidName)), kStr},
+	{`"relatedworkdayid_content":`, nil, uint32(unsafe.Offsetof(ServSite{}.RelatedworkdayidContent)), kStr},
+	{`"status_message_update_internal_html":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternalHTML)), kStr},
+	{`"status_message_update_public_html":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublicHTML)), kStr},
+	{`"future_statuses":`, encMany[Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSite{}.FutureStatuses)), kSub},
+	{`"current_statuses":`, encMany[Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSite{}.CurrentStatuses)), kSub},
+	{`"service_url":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceURL)), kStr},
+	{`"incident_url":`, nil, uint32(unsafe.Offsetof(ServSite{}.IncidentURL)), kStr},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(ServSite{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ServSite{}.AccessControlLevel)), kInt},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(ServSite{}.Isimport)), kBool},
+	{`"link":`, nil, uint32(unsafe.Offsetof(ServSite{}.Link)), kStr},
+}}
+
+func (m *ServSite) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServSite) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServSite) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ServSiteList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "asset_count":
-			ok = d.int(&m.AssetCount)
-		case "assettype_id":
-			ok = d.int(&m.AssettypeID)
-		case "assettype_ids":
-			ok = d.str(&m.AssettypeIds)
-		case "business_owner_cab_id":
-			ok = d.int(&m.BusinessOwnerCabID)
-		case "business_owner_cab_name":
-			ok = d.str(&m.BusinessOwnerCabName)
-		case "business_owner_id":
-			ok = d.int(&m.BusinessOwnerID)
-		case "business_owner_name":
-			ok = d.str(&m.BusinessOwnerName)
-		case "checkminutes":
-			ok = d.int(&m.Checkminutes)
-		case "compliance_owner_cab_id":
-			ok = d.int(&m.ComplianceOwnerCabID)
-		case "compliance_owner_cab_name":
-			ok = d.str(&m.ComplianceOwnerCabName)
-		case "compliance_owner_id":
-			ok = d.int(&m.ComplianceOwnerID)
-		case "compliance_owner_name":
-			ok = d.str(&m.ComplianceOwnerName)
-		case "cost":
-			ok = d.float64(&m.Cost)
-		case "criticality":
-			ok = d.int(&m.Criticality)
-		case "current_status":
-			ok = d.int(&m.CurrentStatus)
-		case "current_statuses":
-			ok = decodeModels(d, &m.CurrentStatuses)
-		case "estimated_delivery":
-			ok = d.int(&m.EstimatedDelivery)
-		case "estimated_delivery_days":
-			ok = d.int(&m.EstimatedDeliveryDays)
-		case "failalwaysnewrequest":
-			ok = d.bool(&m.Failalwaysnewrequest)
-		case "failcreaterequest":
-			ok = d.bool(&m.Failcreaterequest)
-		case "future_statuses":
-			ok = decodeModels(d, &m.FutureStatuses)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "incident_template_id":
-			ok = d.int(&m.IncidentTemplateID)
-		case "incident_tickettype_id":
-			ok = d.int(&m.IncidentTickettypeID)
-		case "incident_url":
-			ok = d.str(&m.IncidentURL)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "link":
-			ok = d.str(&m.Link)
-		case "name":
-			ok = d.str(&m.Name)
-		case "newincidenttype":
-			ok = d.int(&m.Newincidenttype)
-		case "newservicereqtype":
-			ok = d.int(&m.Newservicereqtype)
-		case "override_site_id":
-			ok = d.int(&m.OverrideSiteID)
-		case "pricingrange":
-			ok = d.float64(&m.Pricingrange)
-		case "relatedworkdayid":
-			ok = d.int(&m.Relatedworkdayid)
-		case "relatedworkdayid_content":
-			ok = d.str(&m.RelatedworkdayidContent)
-		case "relatedworkdayid_name":
-			ok = d.str(&m.RelatedworkdayidName)
-		case "requestdetail_shownewreqscreen":
-			ok = d.bool(&m.RequestdetailShownewreqscreen)
-		case "requestdetail_type":
-			ok = d.int(&m.RequestdetailType)
-		case "requestdetail_url":
-			ok = d.str(&m.RequestdetailURL)
-		case "requestdetails_count":
-			ok = d.int(&m.RequestdetailsCount)
-		case "screenafterlogging":
-			ok = d.int(&m.Screenafterlogging)
-		case "search_score":
-			ok = d.float64(&m.SearchScore)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "service_category_guid":
-			ok = d.str(&m.ServiceCategoryGUID)
-		case "service_category_id":
-			ok = d.int(&m.ServiceCategoryID)
-		case "service_category_name":
-			ok = d.str(&m.ServiceCategoryName)
-		case "service_template_id":
-			ok = d.int(&m.ServiceTemplateID)
-		case "service_tickettype_id":
-			ok = d.int(&m.ServiceTickettypeID)
-		case "service_url":
-			ok = d.str(&m.ServiceURL)
-		case "serviceshownewreqscreen":
-			ok = d.bool(&m.Serviceshownewreqscreen)
-		case "showintechcatalog":
-			ok = d.bool(&m.Showintechcatalog)
-		case "showinusercatalog":
-			ok = d.bool(&m.Showinusercatalog)
-		case "status_date":
-			ok = d.time(&m.StatusDate)
-		case "status_end_date":
-			ok = d.time(&m.StatusEndDate)
-		case "status_message_update_internal":
-			ok = d.str(&m.StatusMessageUpdateInternal)
-		case "status_message_update_internal_html":
-			ok = d.str(&m.StatusMessageUpdateInternalHTML)
-		case "status_message_update_public":
-			ok = d.str(&m.StatusMessageUpdatePublic)
-		case "status_message_update_public_html":
-			ok = d.str(&m.StatusMessageUpdatePublicHTML)
-		case "status_ticket_end_date":
-			ok = d.time(&m.StatusTicketEndDate)
-		case "status_ticket_id":
-			ok = d.int(&m.StatusTicketID)
-		case "status_ticket_start_date":
-			ok = d.time(&m.StatusTicketStartDate)
-		case "subscribable":
-			ok = d.bool(&m.Subscribable)
-		case "subscriber_count":
-			ok = d.int(&m.SubscriberCount)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "technical_owner_cab_id":
-			ok = d.int(&m.TechnicalOwnerCabID)
-		case "technical_owner_cab_name":
-			ok = d.str(&m.TechnicalOwnerCabName)
-		case "technical_owner_id":
-			ok = d.int(&m.TechnicalOwnerID)
-		case "technical_owner_name":
-			ok = d.str(&m.TechnicalOwnerName)
-		case "trackstatus":
-			ok = d.bool(&m.Trackstatus)
-		case "use":
-			ok = d.str(&m.Use)
-		case "using_default_public_message":
-			ok = d.bool(&m.UsingDefaultPublicMessage)
-		case "workdays":
-			ok = d.int(&m.Workdays)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectServSiteList = decTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(ServSiteList{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(ServSiteList{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(ServSiteList{}.Name)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(ServSiteList{}.Summary)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(ServSiteList{}.Sequence)), kInt},
+	{"showinusercatalog", nil, uint32(unsafe.Offsetof(ServSiteList{}.Showinusercatalog)), kBool},
+	{"showintechcatalog", nil, uint32(unsafe.Offsetof(ServSiteList{}.Showintechcatalog)), kBool},
+	{"trackstatus", nil, uint32(unsafe.Offsetof(ServSiteList{}.Trackstatus)), kBool},
+	{"service_category_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceCategoryID)), kInt},
+	{"service_category_guid", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceCategoryGUID)), kStr},
+	{"service_category_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceCategoryName)), kStr},
+	{"business_owner_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerID)), kInt},
+	{"business_owner_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerName)), kStr},
+	{"business_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerCabID)), kInt},
+	{"business_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerCabName)), kStr},
+	{"technical_owner_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerID)), kInt},
+	{"technical_owner_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerName)), kStr},
+	{"technical_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerCabID)), kInt},
+	{"technical_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerCabName)), kStr},
+	{"compliance_owner_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerID)), kInt},
+	{"compliance_owner_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerName)), kStr},
+	{"compliance_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerCabID)), kInt},
+	{"compliance_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerCabName)), kStr},
+	{"cost", nil, uint32(unsafe.Offsetof(ServSiteList{}.Cost)), kF64},
+	{"estimated_delivery", nil, uint32(unsafe.Offsetof(ServSiteList{}.EstimatedDelivery)), kInt},
+	{"estimated_delivery_days", nil, uint32(unsafe.Offsetof(ServSiteList{}.EstimatedDeliveryDays)), kInt},
+	{"subscribable", nil, uint32(unsafe.Offsetof(ServSiteList{}.Subscribable)), kBool},
+	{"subscriber_count", nil, uint32(unsafe.Offsetof(ServSiteList{}.SubscriberCount)), kInt},
+	{"asset_count", nil, uint32(unsafe.Offsetof(ServSiteList{}.AssetCount)), kInt},
+	{"assettype_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.AssettypeID)), kInt},
+	{"assettype_ids", nil, uint32(unsafe.Offsetof(ServSiteList{}.AssettypeIds)), kStr},
+	{"current_status", nil, uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatus)), kInt},
+	{"status_message_update_internal", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternal)), kStr},
+	{"status_message_update_public", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublic)), kStr},
+	{"using_default_public_message", nil, uint32(unsafe.Offsetof(ServSiteList{}.UsingDefaultPublicMessage)), kBool},
+	{"status_ticket_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusTicketID)), kInt},
+	{"status_date", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusDate)), kTime},
+	{"service_tickettype_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceTickettypeID)), kInt},
+	{"serviceshownewreqscreen", nil, uint32(unsafe.Offsetof(ServSiteList{}.Serviceshownewreqscreen)), kBool},
+	{"service_template_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceTemplateID)), kInt},
+	{"newservicereqtype", nil, uint32(unsafe.Offsetof(ServSiteList{}.Newservicereqtype)), kInt},
+	{"incident_tickettype_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentTickettypeID)), kInt},
+	{"incident_template_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentTemplateID)), kInt},
+	{"newincidenttype", nil, uint32(unsafe.Offsetof(ServSiteList{}.Newincidenttype)), kInt},
+	{"relatedworkdayid", nil, uint32(unsafe.Offsetof(ServSiteList{}.Relatedworkdayid)), kInt},
+	{"status_end_date", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusEndDate)), kTime},
+	{"status_ticket_start_date", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusTicketStartDate)), kTime},
+	{"status_ticket_end_date", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusTicketEndDate)), kTime},
+	{"requestdetails_count", nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailsCount)), kInt},
+	{"requestdetail_url", nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailURL)), kStr},
+	{"requestdetail_shownewreqscreen", nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailShownewreqscreen)), kBool},
+	{"requestdetail_type", nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailType)), kInt},
+	{"screenafterlogging", nil, uint32(unsafe.Offsetof(ServSiteList{}.Screenafterlogging)), kInt},
+	{"pricingrange", nil, uint32(unsafe.Offsetof(ServSiteList{}.Pricingrange)), kF64},
+	{"override_site_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.OverrideSiteID)), kInt},
+	{"failcreaterequest", nil, uint32(unsafe.Offsetof(ServSiteList{}.Failcreaterequest)), kBool},
+	{"workdays", nil, uint32(unsafe.Offsetof(ServSiteList{}.Workdays)), kInt},
+	{"checkminutes", nil, uint32(unsafe.Offsetof(ServSiteList{}.Checkminutes)), kInt},
+	{"failalwaysnewrequest", nil, uint32(unsafe.Offsetof(ServSiteList{}.Failalwaysnewrequest)), kBool},
+	{"criticality", nil, uint32(unsafe.Offsetof(ServSiteList{}.Criticality)), kInt},
+	{"search_score", nil, uint32(unsafe.Offsetof(ServSiteList{}.SearchScore)), kF64},
+	{"use", nil, uint32(unsafe.Offsetof(ServSiteList{}.Use)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(ServSiteList{}.Icon)), kStr},
+	{"relatedworkdayid_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidName)), kStr},
+	{"relatedworkdayid_content", nil, uint32(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidContent)), kStr},
+	{"status_message_update_internal_html", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternalHTML)), kStr},
+	{"status_message_update_public_html", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublicHTML)), kStr},
+	{"future_statuses", decMany[Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), kSub},
+	{"current_statuses", decMany[Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), kSub},
+	{"service_url", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceURL)), kStr},
+	{"incident_url", nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentURL)), kStr},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(ServSiteList{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(ServSiteList{}.AccessControlLevel)), kInt},
+	{"_isimport", nil, uint32(unsafe.Offsetof(ServSiteList{}.Isimport)), kBool},
+	{"link", nil, uint32(unsafe.Offsetof(ServSiteList{}.Link)), kStr},
+}, sorted: []uint16{74, 72, 73, 29, 30, 31, 14, 15, 12, 13, 58, 22, 23, 20, 21, 24, 60, 32, 69, 25, 26, 59, 56, 68, 1, 63, 0, 43, 42, 71, 2, 75, 3, 44, 41, 55, 54, 45, 65, 64, 51, 52, 50, 49, 53, 61, 5, 10, 9, 11, 40, 38, 70, 39, 7, 6, 37, 46, 33, 66, 34, 67, 48, 36, 47, 27, 28, 4, 18, 19, 16, 17, 8, 62, 35, 57}}
 
-func (m *ServSiteList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.str(`"summary":`, m.Summary)
-	e.int(`"sequence":`, m.Sequence)
-	e.bool(`"showinusercatalog":`, m.Showinusercatalog)
-	e.bool(`"showintechcatalog":`, m.Showintechcatalog)
-	e.bool(`"trackstatus":`, m.Trackstatus)
-	e.int(`"service_category_id":`, m.ServiceCategoryID)
-	e.str(`"service_category_guid":`, m.ServiceCategoryGUID)
-	e.str(`"service_category_name":`, m.ServiceCategoryName)
-	e.int(`"business_owner_id":`, m.BusinessOwnerID)
-	e.str(`"business_owner_name":`, m.BusinessOwnerName)
-	e.int(`"business_owner_cab_id":`, m.BusinessOwnerCabID)
-	e.str(`"business_owner_cab_name":`, m.BusinessOwnerCabName)
-	e.int(`"technical_owner_id":`, m.TechnicalOwnerID)
-	e.str(`"technical_owner_name":`, m.TechnicalOwnerName)
-	e.int(`"technical_owner_cab_id":`, m.TechnicalOwnerCabID)
-	e.str(`"technical_owner_cab_name":`, m.TechnicalOwnerCabName)
-	e.int(`"compliance_owner_id":`, m.ComplianceOwnerID)
-	e.str(`"compliance_owner_name":`, m.ComplianceOwnerName)
-	e.int(`"compliance_owner_cab_id":`, m.ComplianceOwnerCabID)
-	e.str(`"compliance_owner_cab_name":`, m.ComplianceOwnerCabName)
-	e.float64(`"cost":`, m.Cost)
-	e.int(`"estimated_delivery":`, m.EstimatedDelivery)
-	e.int(`"estimated_delivery_days":`, m.EstimatedDeliveryDays)
-	e.bool(`"subscribable":`, m.Subscribable)
-	e.int(`"subscriber_count":`, m.SubscriberCount)
-	e.int(`"asset_count":`, m.AssetCount)
-	e.int(`"assettype_id":`, m.AssettypeID)
-	e.str(`"assettype_ids":`, m.AssettypeIds)
-	e.int(`"current_status":`, m.CurrentStatus)
-	e.str(`"status_message_update_internal":`, m.StatusMessageUpdateInternal)
-	e.str(`"status_message_update_public":`, m.StatusMessageUpdatePublic)
-	e.bool(`"using_default_public_message":`, m.UsingDefaultPublicMessage)
-	e.int(`"status_ticket_id":`, m.StatusTicketID)
-	e.time(`"status_date":`, m.StatusDate)
-	e.int(`"service_tickettype_id":`, m.ServiceTickettypeID)
-	e.bool(`"serviceshownewreqscreen":`, m.Serviceshownewreqscreen)
-	e.int(`"service_template_id":`, m.ServiceTemplateID)
-	e.int(`"newservicereqtype":`, m.Newservicereqtype)
-	e.int(`"incident_tickettype_id":`, m.IncidentTickettypeID)
-	e.int(`"incident_template_id":`, m.IncidentTemplateID)
-	e.int(`"newincidenttype":`, m.Newincidenttype)
-	e.int(`"relatedworkdayid":`, m.Relatedworkdayid)
-	e.time(`"status_end_date":`, m.StatusEndDate)
-	e.time(`"status_ticket_start_date":`, m.StatusTicketStartDate)
-	e.time(`"status_ticket_end_date":`, m.StatusTicketEndDate)
-	e.int(`"requestdetails_count":`, m.RequestdetailsCount)
-	e.str(`"requestdetail_url":`, m.RequestdetailURL)
-	e.bool(`"requestdetail_shownewreqscreen":`, m.RequestdetailShownewreqscreen)
-	e.int(`"requestdetail_type":`, m.RequestdetailType)
-	e.int(`"screenafterlogging":`, m.Screenafterlogging)
-	e.float64(`"pricingrange":`, m.Pricingrange)
-	e.int(`"override_site_id":`, m.OverrideSiteID)
-	e.bool(`"failcreaterequest":`, m.Failcreaterequest)
-	e.int(`"workdays":`, m.Workdays)
-	e.int(`"checkminutes":`, m.Checkminutes)
-	e.bool(`"failalwaysnewrequest":`, m.Failalwaysnewrequest)
-	e.int(`"criticality":`, m.Criticality)
-	e.float64(`"search_score":`, m.SearchScore)
-	e.str(`"use":`, m.Use)
-	e.str(`"icon":`, m.Icon)
-	e.str(`"relatedworkdayid_name":`, m.RelatedworkdayidName)
-	e.str(`"relatedworkdayid_content":`, m.RelatedworkdayidContent)
-	e.str(`"status_message_update_internal_html":`, m.StatusMessageUpdateInternalHTML)
-	e.str(`"status_message_update_public_html":`, m.StatusMessageUpdatePublicHTML)
-	encodeModels(e, `"future_statuses":`, m.FutureStatuses)
-	encodeModels(e, `"current_statuses":`, m.CurrentStatuses)
-	e.str(`"service_url":`, m.ServiceURL)
-	e.str(`"incident_url":`, m.IncidentURL)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"link":`, m.Link)
-	e.close(mark, m.Extra)
-}
+func (m *ServSiteList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServSiteList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ServSiteList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctServSiteList = encTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Name)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Summary)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Sequence)), kInt},
+	{`"showinusercatalog":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Showinusercatalog)), kBool},
+	{`"showintechcatalog":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Showintechcatalog)), kBool},
+	{`"trackstatus":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Trackstatus)), kBool},
+	{`"service_category_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceCategoryID)), kInt},
+	{`"service_category_guid":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceCategoryGUID)), kStr},
+	{`"service_category_name":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceCategoryName)), kStr},
+	{`"business_owner_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerID)), kInt},
+	{`"business_owner_name":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerName)), kStr},
+	{`"business_owner_cab_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerCabID)), kInt},
+	{`"business_owner_cab_name":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerCabName)), kStr},
+	{`"technical_owner_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerID)), kInt},
+	{`"technical_owner_name":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerName)), kStr},
+	{`"technical_owner_cab_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerCabID)), kInt},
+	{`"technical_owner_cab_name":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerCabName)), kStr},
+	{`"compliance_owner_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerID)), kInt},
+	{`"compliance_owner_name":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerName)), kStr},
+	{`"compliance_owner_cab_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerCabID)), kInt},
+	{`"compliance_owner_cab_name":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerCabName)), kStr},
+	{`"cost":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Cost)), kF64},
+	{`"estimated_delivery":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.EstimatedDelivery)), kInt},
+	{`"estimated_delivery_days":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.EstimatedDeliveryDays)), kInt},
+	{`"subscribable":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Subscribable)), kBool},
+	{`"subscriber_count":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.SubscriberCount)), kInt},
+	{`"asset_count":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.AssetCount)), kInt},
+	{`"assettype_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.AssettypeID)), kInt},
+	{`"assettype_ids":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.AssettypeIds)), kStr},
+	{`"current_status":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatus)), kInt},
+	{`"status_message_update_internal":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternal)), kStr},
+	{`"status_message_update_public":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublic)), kStr},
+	{`"using_default_public_message":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.UsingDefaultPublicMessage)), kBool},
+	{`"status_ticket_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusTicketID)), kInt},
+	{`"status_date":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusDate)), kTime},
+	{`"service_tickettype_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceTickettypeID)), kInt},
+	{`"serviceshownewreqscreen":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Serviceshownewreqscreen)), kBool},
+	{`"service_template_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceTemplateID)), kInt},
+	{`"newservicereqtype":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Newservicereqtype)), kInt},
+	{`"incident_tickettype_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentTickettypeID)), kInt},
+	{`"incident_template_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentTemplateID)), kInt},
+	{`"newincidenttype":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Newincidenttype)), kInt},
+	{`"relatedworkdayid":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Relatedworkdayid)), kInt},
+	{`"status_end_date":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusEndDate)), kTime},
+	{`"status_ticket_start_date":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusTicketStartDate)), kTime},
+	{`"status_ticket_end_date":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusTicketEndDate)), kTime},
+	{`"requestdetails_count":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailsCount)), kInt},
+	{`"requestdetail_url":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailURL)), kStr},
+	{`"requestdetail_shownewreqscreen":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailShownewreqscreen)), kBool},
+	{`"requestdetail_type":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailType)), kInt},
+	{`"screenafterlogging":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Screenafterlogging)), kInt},
+	{`"pricingrange":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Pricingrange)), kF64},
+	{`"override_site_id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.OverrideSiteID)), kInt},
+	{`"failcreaterequest":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Failcreaterequest)), kBool},
+	{`"workdays":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Workdays)), kInt},
+	{`"checkminutes":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Checkminutes)), kInt},
+	{`"failalwaysnewrequest":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Failalwaysnewrequest)), kBool},
+	{`"criticality":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Criticality)), kInt},
+	{`"search_score":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.SearchScore)), kF64},
+	{`"use":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Use)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Icon)), kStr},
+	{`"relatedworkdayid_name":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidName)), kStr},
+	{`"relatedworkdayid_content":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidContent)), kStr},
+	{`"status_message_update_internal_html":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternalHTML)), kStr},
+	{`"status_message_update_public_html":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublicHTML)), kStr},
+	{`"future_statuses":`, encMany[Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), kSub},
+	{`"current_statuses":`, encMany[Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), kSub},
+	{`"service_url":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceURL)), kStr},
+	{`"incident_url":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentURL)), kStr},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(ServSiteList{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.AccessControlLevel)), kInt},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Isimport)), kBool},
+	{`"link":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Link)), kStr},
+}}
+
+func (m *ServSiteList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServSiteList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServSiteList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ServStatus) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "failedcount":
-			ok = d.int(&m.Failedcount)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lastcheck":
-			ok = d.time(&m.Lastcheck)
-		case "lastemail":
-			ok = d.str(&m.Lastemail)
-		case "lastfailed":
-			ok = d.time(&m.Lastfailed)
-		case "lastok":
-			ok = d.time(&m.Lastok)
-		case "message_internal":
-			ok = d.str(&m.MessageInternal)
-		case "message_internal_html":
-			ok = d.str(&m.MessageInternalHTML)
-		case "message_public":
-			ok = d.str(&m.MessagePublic)
-		case "message_public_html":
-			ok = d.str(&m.MessagePublicHTML)
-		case "okcount":
-			ok = d.int(&m.Okcount)
-		case "status":
-			ok = d.int(&m.Status)
-		case "status_ticket_end_date":
-			ok = d.time(&m.StatusTicketEndDate)
-		case "status_ticket_start_date":
-			ok = d.time(&m.StatusTicketStartDate)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "timestamp":
-			ok = d.time(&m.Timestamp)
-		case "totaldowninstances":
-			ok = d.int(&m.Totaldowninstances)
-		case "totaldownmins":
-			ok = d.int(&m.Totaldownmins)
-		case "uniqueid":
-			ok = d.str(&m.Uniqueid)
-		case "who":
-			ok = d.str(&m.Who)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectServStatus = decTable{extra: unsafe.Offsetof(ServStatus{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ServStatus{}.ID)), kInt},
+	{"timestamp", nil, uint32(unsafe.Offsetof(ServStatus{}.Timestamp)), kTime},
+	{"status", nil, uint32(unsafe.Offsetof(ServStatus{}.Status)), kInt},
+	{"message_internal", nil, uint32(unsafe.Offsetof(ServStatus{}.MessageInternal)), kStr},
+	{"message_public", nil, uint32(unsafe.Offsetof(ServStatus{}.MessagePublic)), kStr},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(ServStatus{}.TicketID)), kInt},
+	{"who", nil, uint32(unsafe.Offsetof(ServStatus{}.Who)), kStr},
+	{"lastcheck", nil, uint32(unsafe.Offsetof(ServStatus{}.Lastcheck)), kTime},
+	{"lastok", nil, uint32(unsafe.Offsetof(ServStatus{}.Lastok)), kTime},
+	{"lastfailed", nil, uint32(unsafe.Offsetof(ServStatus{}.Lastfailed)), kTime},
+	{"okcount", nil, uint32(unsafe.Offsetof(ServStatus{}.Okcount)), kInt},
+	{"failedcount", nil, uint32(unsafe.Offsetof(ServStatus{}.Failedcount)), kInt},
+	{"lastemail", nil, uint32(unsafe.Offsetof(ServStatus{}.Lastemail)), kStr},
+	{"totaldownmins", nil, uint32(unsafe.Offsetof(ServStatus{}.Totaldownmins)), kInt},
+	{"totaldowninstances", nil, uint32(unsafe.Offsetof(ServStatus{}.Totaldowninstances)), kInt},
+	{"message_internal_html", nil, uint32(unsafe.Offsetof(ServStatus{}.MessageInternalHTML)), kStr},
+	{"message_public_html", nil, uint32(unsafe.Offsetof(ServStatus{}.MessagePublicHTML)), kStr},
+	{"status_ticket_start_date", nil, uint32(unsafe.Offsetof(ServStatus{}.StatusTicketStartDate)), kTime},
+	{"status_ticket_end_date", nil, uint32(unsafe.Offsetof(ServStatus{}.StatusTicketEndDate)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(ServStatus{}.Warning)), kStr},
+	{"uniqueid", nil, uint32(unsafe.Offsetof(ServStatus{}.Uniqueid)), kStr},
+}, sorted: []uint16{19, 11, 0, 7, 12, 9, 8, 3, 15, 4, 16, 10, 2, 18, 17, 5, 1, 14, 13, 20, 6}}
 
-func (m *ServStatus) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.time(`"timestamp":`, m.Timestamp)
-	e.int(`"status":`, m.Status)
-	e.str(`"message_internal":`, m.MessageInternal)
-	e.str(`"message_public":`, m.MessagePublic)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"who":`, m.Who)
-	e.time(`"lastcheck":`, m.Lastcheck)
-	e.time(`"lastok":`, m.Lastok)
-	e.time(`"lastfailed":`, m.Lastfailed)
-	e.int(`"okcount":`, m.Okcount)
-	e.int(`"failedcount":`, m.Failedcount)
-	e.str(`"lastemail":`, m.Lastemail)
-	e.int(`"totaldownmins":`, m.Totaldownmins)
-	e.int(`"totaldowninstances":`, m.Totaldowninstances)
-	e.str(`"message_internal_html":`, m.MessageInternalHTML)
-	e.str(`"message_public_html":`, m.MessagePublicHTML)
-	e.time(`"status_ticket_start_date":`, m.StatusTicketStartDate)
-	e.time(`"status_ticket_end_date":`, m.StatusTicketEndDate)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"uniqueid":`, m.Uniqueid)
-	e.close(mark, m.Extra)
-}
+func (m *ServStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServStatus) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ServStatus) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctServStatus = encTable{extra: unsafe.Offsetof(ServStatus{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ServStatus{}.ID)), kInt},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Timestamp)), kTime},
+	{`"status":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Status)), kInt},
+	{`"message_internal":`, nil, uint32(unsafe.Offsetof(ServStatus{}.MessageInternal)), kStr},
+	{`"message_public":`, nil, uint32(unsafe.Offsetof(ServStatus{}.MessagePublic)), kStr},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(ServStatus{}.TicketID)), kInt},
+	{`"who":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Who)), kStr},
+	{`"lastcheck":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Lastcheck)), kTime},
+	{`"lastok":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Lastok)), kTime},
+	{`"lastfailed":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Lastfailed)), kTime},
+	{`"okcount":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Okcount)), kInt},
+	{`"failedcount":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Failedcount)), kInt},
+	{`"lastemail":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Lastemail)), kStr},
+	{`"totaldownmins":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Totaldownmins)), kInt},
+	{`"totaldowninstances":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Totaldowninstances)), kInt},
+	{`"message_internal_html":`, nil, uint32(unsafe.Offsetof(ServStatus{}.MessageInternalHTML)), kStr},
+	{`"message_public_html":`, nil, uint32(unsafe.Offsetof(ServStatus{}.MessagePublicHTML)), kStr},
+	{`"status_ticket_start_date":`, nil, uint32(unsafe.Offsetof(ServStatus{}.StatusTicketStartDate)), kTime},
+	{`"status_ticket_end_date":`, nil, uint32(unsafe.Offsetof(ServStatus{}.StatusTicketEndDate)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Warning)), kStr},
+	{`"uniqueid":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Uniqueid)), kStr},
+}}
+
+func (m *ServStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServStatus) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectServStatusSubscribe = decTable{extra: unsafe.Offsetof(ServStatusSubscribe{}.Extra), fields: []decField{
+	{"service_id", nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.ServiceID)), kInt},
+	{"subscribed", nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.Subscribed)), kBool},
+}, sorted: []uint16{0, 1}}
+
 func (m *ServStatusSubscribe) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "service_id":
-			ok = d.int(&m.ServiceID)
-		case "subscribed":
-			ok = d.bool(&m.Subscribed)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectServStatusSubscribe)
 }
+
+var enctServStatusSubscribe = encTable{extra: unsafe.Offsetof(ServStatusSubscribe{}.Extra), fields: []encField{
+	{`"service_id":`, nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.ServiceID)), kInt},
+	{`"subscribed":`, nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.Subscribed)), kBool},
+}}
 
 func (m *ServStatusSubscribe) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"service_id":`, m.ServiceID)
-	e.bool(`"subscribed":`, m.Subscribed)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctServStatusSubscribe)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ServStatusSubscribe) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServStatusSubscribe) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ServiceCategory) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "grandparent_name":
-			ok = d.str(&m.GrandparentName)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "important":
-			ok = d.bool(&m.Important)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "long_name":
-			ok = d.str(&m.LongName)
-		case "name":
-			ok = d.str(&m.Name)
-		case "parent_guid":
-			ok = d.str(&m.ParentGUID)
-		case "parent_id":
-			ok = d.int(&m.ParentID)
-		case "parent_name":
-			ok = d.str(&m.ParentName)
-		case "phonenumber":
-			ok = d.str(&m.Phonenumber)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "service_count":
-			ok = d.int(&m.ServiceCount)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "user_access":
-			ok = decodeModels(d, &m.UserAccess)
-		case "userlevel":
-			ok = d.int(&m.Userlevel)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectServiceCategory = decTable{extra: unsafe.Offsetof(ServiceCategory{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(ServiceCategory{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Name)), kStr},
+	{"userlevel", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Userlevel)), kInt},
+	{"seq", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Seq)), kInt},
+	{"important", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Important)), kBool},
+	{"icon", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Icon)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Summary)), kStr},
+	{"parent_id", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ParentID)), kInt},
+	{"parent_guid", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ParentGUID)), kStr},
+	{"parent_name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ParentName)), kStr},
+	{"grandparent_name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.GrandparentName)), kStr},
+	{"long_name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.LongName)), kStr},
+	{"service_count", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ServiceCount)), kInt},
+	{"user_access", decMany[ServiceRestriction], uint32(unsafe.Offsetof(ServiceCategory{}.UserAccess)), kSub},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceCategory{}.Translations)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Warning)), kStr},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(ServiceCategory{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(ServiceCategory{}.AccessControlLevel)), kInt},
+	{"phonenumber", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Phonenumber)), kStr},
+}, sorted: []uint16{17, 18, 19, 12, 0, 7, 2, 6, 1, 13, 3, 10, 9, 11, 20, 5, 14, 8, 16, 15, 4}}
 
-func (m *ServiceCategory) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"userlevel":`, m.Userlevel)
-	e.int(`"seq":`, m.Seq)
-	e.bool(`"important":`, m.Important)
-	e.str(`"icon":`, m.Icon)
-	e.str(`"summary":`, m.Summary)
-	e.int(`"parent_id":`, m.ParentID)
-	e.str(`"parent_guid":`, m.ParentGUID)
-	e.str(`"parent_name":`, m.ParentName)
-	e.str(`"grandparent_name":`, m.GrandparentName)
-	e.str(`"long_name":`, m.LongName)
-	e.int(`"service_count":`, m.ServiceCount)
-	encodeModels(e, `"user_access":`, m.UserAccess)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.str(`"phonenumber":`, m.Phonenumber)
-	e.close(mark, m.Extra)
-}
+func (m *ServiceCategory) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceCategory) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ServiceCategory) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctServiceCategory = encTable{extra: unsafe.Offsetof(ServiceCategory{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Name)), kStr},
+	{`"userlevel":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Userlevel)), kInt},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Seq)), kInt},
+	{`"important":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Important)), kBool},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Icon)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Summary)), kStr},
+	{`"parent_id":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.ParentID)), kInt},
+	{`"parent_guid":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.ParentGUID)), kStr},
+	{`"parent_name":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.ParentName)), kStr},
+	{`"grandparent_name":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.GrandparentName)), kStr},
+	{`"long_name":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.LongName)), kStr},
+	{`"service_count":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.ServiceCount)), kInt},
+	{`"user_access":`, encMany[ServiceRestriction], uint32(unsafe.Offsetof(ServiceCategory{}.UserAccess)), kSub},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceCategory{}.Translations)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Warning)), kStr},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(ServiceCategory{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.AccessControlLevel)), kInt},
+	{`"phonenumber":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Phonenumber)), kStr},
+}}
+
+func (m *ServiceCategory) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceCategory) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceCategory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ServiceLinks) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "linked_service_id":
-			ok = d.int(&m.LinkedServiceID)
-		case "linked_service_name":
-			ok = d.str(&m.LinkedServiceName)
-		case "service_id":
-			ok = d.int(&m.ServiceID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectServiceLinks = decTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.ID)), kInt},
+	{"service_id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.ServiceID)), kInt},
+	{"linked_service_id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.LinkedServiceID)), kInt},
+	{"linked_service_name", nil, uint32(unsafe.Offsetof(ServiceLinks{}.LinkedServiceName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ServiceLinks{}.Warning)), kStr},
+}, sorted: []uint16{4, 0, 2, 3, 1}}
 
-func (m *ServiceLinks) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"service_id":`, m.ServiceID)
-	e.int(`"linked_service_id":`, m.LinkedServiceID)
-	e.str(`"linked_service_name":`, m.LinkedServiceName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ServiceLinks) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceLinks) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ServiceLinks) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctServiceLinks = encTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceLinks{}.ID)), kInt},
+	{`"service_id":`, nil, uint32(unsafe.Offsetof(ServiceLinks{}.ServiceID)), kInt},
+	{`"linked_service_id":`, nil, uint32(unsafe.Offsetof(ServiceLinks{}.LinkedServiceID)), kInt},
+	{`"linked_service_name":`, nil, uint32(unsafe.Offsetof(ServiceLinks{}.LinkedServiceName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceLinks{}.Warning)), kStr},
+}}
+
+func (m *ServiceLinks) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceLinks) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceLinks) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ServiceNowAction) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "element":
-			ok = d.str(&m.Element)
-		case "element_id":
-			ok = d.str(&m.ElementID)
-		case "halo_client_id":
-			ok = d.int(&m.HaloClientID)
-		case "halo_key":
-			ok = d.str(&m.HaloKey)
-		case "name":
-			ok = d.str(&m.Name)
-		case "sys_created_by":
-			ok = d.str(&m.SysCreatedBy)
-		case "sys_created_on":
-			ok = d.str(&m.SysCreatedOn)
-		case "sys_id":
-			ok = d.str(&m.SysID)
-		case "sys_tags":
-			ok = d.str(&m.SysTags)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectServiceNowAction = decTable{extra: unsafe.Offsetof(ServiceNowAction{}.Extra), fields: []decField{
+	{"sys_id", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysID)), kStr},
+	{"sys_created_on", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysCreatedOn)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Name)), kStr},
+	{"element_id", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.ElementID)), kStr},
+	{"sys_tags", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysTags)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Value)), kStr},
+	{"sys_created_by", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysCreatedBy)), kStr},
+	{"element", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Element)), kStr},
+	{"halo_key", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.HaloKey)), kStr},
+	{"halo_client_id", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.HaloClientID)), kInt},
+}, sorted: []uint16{7, 3, 9, 8, 2, 6, 1, 0, 4, 5}}
 
-func (m *ServiceNowAction) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"sys_id":`, m.SysID)
-	e.str(`"sys_created_on":`, m.SysCreatedOn)
-	e.str(`"name":`, m.Name)
-	e.str(`"element_id":`, m.ElementID)
-	e.str(`"sys_tags":`, m.SysTags)
-	e.str(`"value":`, m.Value)
-	e.str(`"sys_created_by":`, m.SysCreatedBy)
-	e.str(`"element":`, m.Element)
-	e.str(`"halo_key":`, m.HaloKey)
-	e.int(`"halo_client_id":`, m.HaloClientID)
-	e.close(mark, m.Extra)
-}
+func (m *ServiceNowAction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceNowAction) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ServiceNowAction) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctServiceNowAction = encTable{extra: unsafe.Offsetof(ServiceNowAction{}.Extra), fields: []encField{
+	{`"sys_id":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysID)), kStr},
+	{`"sys_created_on":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysCreatedOn)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Name)), kStr},
+	{`"element_id":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.ElementID)), kStr},
+	{`"sys_tags":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysTags)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Value)), kStr},
+	{`"sys_created_by":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysCreatedBy)), kStr},
+	{`"element":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Element)), kStr},
+	{`"halo_key":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.HaloKey)), kStr},
+	{`"halo_client_id":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.HaloClientID)), kInt},
+}}
+
+func (m *ServiceNowAction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceNowAction) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceNowAction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ServiceOption) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "creation_rules":
-			ok = decodeModels(d, &m.CreationRules)
-		case "default":
-			ok = d.bool(&m.Default)
-		case "expandeddefault":
-			ok = d.bool(&m.Expandeddefault)
-		case "id":
-			ok = d.int(&m.ID)
-		case "include":
-			ok = d.bool(&m.Include)
-		case "mandatory":
-			ok = d.bool(&m.Mandatory)
-		case "optional_parent_id":
-			ok = d.int(&m.OptionalParentID)
-		case "optional_service_guid":
-			ok = d.str(&m.OptionalServiceGUID)
-		case "optional_service_id":
-			ok = d.int(&m.OptionalServiceID)
-		case "optional_service_name":
-			ok = d.str(&m.OptionalServiceName)
-		case "optional_service_name_short":
-			ok = d.str(&m.OptionalServiceNameShort)
-		case "rule_count":
-			ok = d.int(&m.RuleCount)
-		case "sequenceid":
-			ok = d.int(&m.Sequenceid)
-		case "service_id":
-			ok = d.int(&m.ServiceID)
-		case "servicerequestdetails_id":
-			ok = d.int(&m.ServicerequestdetailsID)
-		case "show_new_req_screen":
-			ok = d.bool(&m.ShowNewReqScreen)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectServiceOption = decTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ID)), kInt},
+	{"service_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ServiceID)), kInt},
+	{"optional_service_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceID)), kInt},
+	{"optional_service_guid", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceGUID)), kStr},
+	{"optional_service_name", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceName)), kStr},
+	{"sequenceid", nil, uint32(unsafe.Offsetof(ServiceOption{}.Sequenceid)), kInt},
+	{"show_new_req_screen", nil, uint32(unsafe.Offsetof(ServiceOption{}.ShowNewReqScreen)), kBool},
+	{"mandatory", nil, uint32(unsafe.Offsetof(ServiceOption{}.Mandatory)), kBool},
+	{"default", nil, uint32(unsafe.Offsetof(ServiceOption{}.Default)), kBool},
+	{"expandeddefault", nil, uint32(unsafe.Offsetof(ServiceOption{}.Expandeddefault)), kBool},
+	{"include", nil, uint32(unsafe.Offsetof(ServiceOption{}.Include)), kBool},
+	{"servicerequestdetails_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ServicerequestdetailsID)), kInt},
+	{"optional_parent_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalParentID)), kInt},
+	{"rule_count", nil, uint32(unsafe.Offsetof(ServiceOption{}.RuleCount)), kInt},
+	{"creation_rules", decMany[StdRequestRule], uint32(unsafe.Offsetof(ServiceOption{}.CreationRules)), kSub},
+	{"optional_service_name_short", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceNameShort)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ServiceOption{}.Warning)), kStr},
+}, sorted: []uint16{16, 14, 8, 9, 0, 10, 7, 12, 3, 2, 4, 15, 13, 5, 1, 11, 6}}
 
-func (m *ServiceOption) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"service_id":`, m.ServiceID)
-	e.int(`"optional_service_id":`, m.OptionalServiceID)
-	e.str(`"optional_service_guid":`, m.OptionalServiceGUID)
-	e.str(`"optional_service_name":`, m.OptionalServiceName)
-	e.int(`"sequenceid":`, m.Sequenceid)
-	e.bool(`"show_new_req_screen":`, m.ShowNewReqScreen)
-	e.bool(`"mandatory":`, m.Mandatory)
-	e.bool(`"default":`, m.Default)
-	e.bool(`"expandeddefault":`, m.Expandeddefault)
-	e.bool(`"include":`, m.Include)
-	e.int(`"servicerequestdetails_id":`, m.ServicerequestdetailsID)
-	e.int(`"optional_parent_id":`, m.OptionalParentID)
-	e.int(`"rule_count":`, m.RuleCount)
-	encodeModels(e, `"creation_rules":`, m.CreationRules)
-	e.str(`"optional_service_name_short":`, m.OptionalServiceNameShort)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ServiceOption) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceOption) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ServiceOption) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctServiceOption = encTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.ID)), kInt},
+	{`"service_id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.ServiceID)), kInt},
+	{`"optional_service_id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceID)), kInt},
+	{`"optional_service_guid":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceGUID)), kStr},
+	{`"optional_service_name":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceName)), kStr},
+	{`"sequenceid":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.Sequenceid)), kInt},
+	{`"show_new_req_screen":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.ShowNewReqScreen)), kBool},
+	{`"mandatory":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.Mandatory)), kBool},
+	{`"default":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.Default)), kBool},
+	{`"expandeddefault":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.Expandeddefault)), kBool},
+	{`"include":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.Include)), kBool},
+	{`"servicerequestdetails_id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.ServicerequestdetailsID)), kInt},
+	{`"optional_parent_id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalParentID)), kInt},
+	{`"rule_count":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.RuleCount)), kInt},
+	{`"creation_rules":`, encMany[StdRequestRule], uint32(unsafe.Offsetof(ServiceOption{}.CreationRules)), kSub},
+	{`"optional_service_name_short":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceNameShort)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.Warning)), kStr},
+}}
+
+func (m *ServiceOption) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceOption) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceOption) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectServiceRequestDetails = decTable{extra: unsafe.Offsetof(ServiceRequestDetails{}.Extra), fields: []decField{
+	{"icon", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Icon)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.GUID)), kStr},
+	{"servicedetail_servsiteid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailServsiteid)), kInt},
+	{"servicedetail_type", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailType)), kInt},
+	{"servicedetail_requesttypeid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypeid)), kInt},
+	{"servicedetail_requesttypeguid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypeguid)), kStr},
+	{"servicedetail_requesttypename", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypename)), kStr},
+	{"servicedetail_templateid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplateid)), kInt},
+	{"servicedetail_templateguid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplateguid)), kStr},
+	{"servicedetail_templatename", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplatename)), kStr},
+	{"servicedetail_url", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailURL)), kStr},
+	{"servicedetail_label", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLabel)), kStr},
+	{"servicedetail_hint", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailHint)), kStr},
+	{"servicedetail_shownewreqscreen", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailShownewreqscreen)), kBool},
+	{"optional_services", decMany[ServiceOption], uint32(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), kSub},
+	{"sequenceid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Sequenceid)), kInt},
+	{"servicedetail_longname", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLongname)), kStr},
+	{"allow_all_items", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowAllItems)), kBool},
+	{"allowed_items", decMany[ItemRestriction], uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), kSub},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), kSub},
+	{"show_submission_summary", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ShowSubmissionSummary)), kBool},
+}, sorted: []uint16{18, 19, 2, 0, 1, 15, 16, 13, 12, 17, 6, 5, 7, 3, 14, 9, 8, 10, 4, 11, 21, 20}}
+
 func (m *ServiceRequestDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "allow_all_items":
-			ok = d.bool(&m.AllowAllItems)
-		case "allowed_items":
-			ok = decodeModels(d, &m.AllowedItems)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "optional_services":
-			ok = decodeModels(d, &m.OptionalServices)
-		case "sequenceid":
-			ok = d.int(&m.Sequenceid)
-		case "servicedetail_hint":
-			ok = d.str(&m.ServicedetailHint)
-		case "servicedetail_label":
-			ok = d.str(&m.ServicedetailLabel)
-		case "servicedetail_longname":
-			ok = d.str(&m.ServicedetailLongname)
-		case "servicedetail_requesttypeguid":
-			ok = d.str(&m.ServicedetailRequesttypeguid)
-		case "servicedetail_requesttypeid":
-			ok = d.int(&m.ServicedetailRequesttypeid)
-		case "servicedetail_requesttypename":
-			ok = d.str(&m.ServicedetailRequesttypename)
-		case "servicedetail_servsiteid":
-			ok = d.int(&m.ServicedetailServsiteid)
-		case "servicedetail_shownewreqscreen":
-			ok = d.bool(&m.ServicedetailShownewreqscreen)
-		case "servicedetail_templateguid":
-			ok = d.str(&m.ServicedetailTemplateguid)
-		case "servicedetail_templateid":
-			ok = d.int(&m.ServicedetailTemplateid)
-		case "servicedetail_templatename":
-			ok = d.str(&m.ServicedetailTemplatename)
-		case "servicedetail_type":
-			ok = d.int(&m.ServicedetailType)
-		case "servicedetail_url":
-			ok = d.str(&m.ServicedetailURL)
-		case "show_submission_summary":
-			ok = d.bool(&m.ShowSubmissionSummary)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectServiceRequestDetails)
 }
+
+var enctServiceRequestDetails = encTable{extra: unsafe.Offsetof(ServiceRequestDetails{}.Extra), fields: []encField{
+	{`"icon":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Icon)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.GUID)), kStr},
+	{`"servicedetail_servsiteid":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailServsiteid)), kInt},
+	{`"servicedetail_type":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailType)), kInt},
+	{`"servicedetail_requesttypeid":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypeid)), kInt},
+	{`"servicedetail_requesttypeguid":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypeguid)), kStr},
+	{`"servicedetail_requesttypename":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypename)), kStr},
+	{`"servicedetail_templateid":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplateid)), kInt},
+	{`"servicedetail_templateguid":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplateguid)), kStr},
+	{`"servicedetail_templatename":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplatename)), kStr},
+	{`"servicedetail_url":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailURL)), kStr},
+	{`"servicedetail_label":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLabel)), kStr},
+	{`"servicedetail_hint":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailHint)), kStr},
+	{`"servicedetail_shownewreqscreen":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailShownewreqscreen)), kBool},
+	{`"optional_services":`, encMany[ServiceOption], uint32(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), kSub},
+	{`"sequenceid":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Sequenceid)), kInt},
+	{`"servicedetail_longname":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLongname)), kStr},
+	{`"allow_all_items":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowAllItems)), kBool},
+	{`"allowed_items":`, encMany[ItemRestriction], uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), kSub},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), kSub},
+	{`"show_submission_summary":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ShowSubmissionSummary)), kBool},
+}}
 
 func (m *ServiceRequestDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"icon":`, m.Icon)
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.int(`"servicedetail_servsiteid":`, m.ServicedetailServsiteid)
-	e.int(`"servicedetail_type":`, m.ServicedetailType)
-	e.int(`"servicedetail_requesttypeid":`, m.ServicedetailRequesttypeid)
-	e.str(`"servicedetail_requesttypeguid":`, m.ServicedetailRequesttypeguid)
-	e.str(`"servicedetail_requesttypename":`, m.ServicedetailRequesttypename)
-	e.int(`"servicedetail_templateid":`, m.ServicedetailTemplateid)
-	e.str(`"servicedetail_templateguid":`, m.ServicedetailTemplateguid)
-	e.str(`"servicedetail_templatename":`, m.ServicedetailTemplatename)
-	e.str(`"servicedetail_url":`, m.ServicedetailURL)
-	e.str(`"servicedetail_label":`, m.ServicedetailLabel)
-	e.str(`"servicedetail_hint":`, m.ServicedetailHint)
-	e.bool(`"servicedetail_shownewreqscreen":`, m.ServicedetailShownewreqscreen)
-	encodeModels(e, `"optional_services":`, m.OptionalServices)
-	e.int(`"sequenceid":`, m.Sequenceid)
-	e.str(`"servicedetail_longname":`, m.ServicedetailLongname)
-	e.bool(`"allow_all_items":`, m.AllowAllItems)
-	encodeModels(e, `"allowed_items":`, m.AllowedItems)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.bool(`"show_submission_summary":`, m.ShowSubmissionSummary)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctServiceRequestDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ServiceRequestDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceRequestDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectServiceRestriction = decTable{extra: unsafe.Offsetof(ServiceRestriction{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ID)), kInt},
+	{"service_category_id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceCategoryID)), kInt},
+	{"service_id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceID)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.Type)), kStr},
+	{"data_id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.DataID)), kInt},
+	{"svrdata_guid", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.SvrdataGUID)), kStr},
+	{"data_name", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.DataName)), kStr},
+	{"service_name", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceName)), kStr},
+	{"allow_access", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.AllowAccess)), kBool},
+	{"data_string", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.DataString)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.Warning)), kStr},
+}, sorted: []uint16{10, 8, 4, 6, 9, 0, 1, 2, 7, 5, 3}}
+
 func (m *ServiceRestriction) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "allow_access":
-			ok = d.bool(&m.AllowAccess)
-		case "data_id":
-			ok = d.int(&m.DataID)
-		case "data_name":
-			ok = d.str(&m.DataName)
-		case "data_string":
-			ok = d.str(&m.DataString)
-		case "id":
-			ok = d.int(&m.ID)
-		case "service_category_id":
-			ok = d.int(&m.ServiceCategoryID)
-		case "service_id":
-			ok = d.int(&m.ServiceID)
-		case "service_name":
-			ok = d.str(&m.ServiceName)
-		case "svrdata_guid":
-			ok = d.str(&m.SvrdataGUID)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectServiceRestriction)
 }
+
+var enctServiceRestriction = encTable{extra: unsafe.Offsetof(ServiceRestriction{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ID)), kInt},
+	{`"service_category_id":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceCategoryID)), kInt},
+	{`"service_id":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceID)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.Type)), kStr},
+	{`"data_id":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.DataID)), kInt},
+	{`"svrdata_guid":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.SvrdataGUID)), kStr},
+	{`"data_name":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.DataName)), kStr},
+	{`"service_name":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceName)), kStr},
+	{`"allow_access":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.AllowAccess)), kBool},
+	{`"data_string":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.DataString)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.Warning)), kStr},
+}}
 
 func (m *ServiceRestriction) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"service_category_id":`, m.ServiceCategoryID)
-	e.int(`"service_id":`, m.ServiceID)
-	e.str(`"type":`, m.Type)
-	e.int(`"data_id":`, m.DataID)
-	e.str(`"svrdata_guid":`, m.SvrdataGUID)
-	e.str(`"data_name":`, m.DataName)
-	e.str(`"service_name":`, m.ServiceName)
-	e.bool(`"allow_access":`, m.AllowAccess)
-	e.str(`"data_string":`, m.DataString)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctServiceRestriction)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ServiceRestriction) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ServiceUser) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "data_id":
-			ok = d.int(&m.DataID)
-		case "data_name":
-			ok = d.str(&m.DataName)
-		case "emailupdates":
-			ok = d.bool(&m.Emailupdates)
-		case "id":
-			ok = d.int(&m.ID)
-		case "service_id":
-			ok = d.int(&m.ServiceID)
-		case "service_name":
-			ok = d.str(&m.ServiceName)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectServiceUser = decTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ServiceUser{}.ID)), kInt},
+	{"service_id", nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceID)), kInt},
+	{"service_name", nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceName)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(ServiceUser{}.Type)), kStr},
+	{"data_id", nil, uint32(unsafe.Offsetof(ServiceUser{}.DataID)), kInt},
+	{"data_name", nil, uint32(unsafe.Offsetof(ServiceUser{}.DataName)), kStr},
+	{"emailupdates", nil, uint32(unsafe.Offsetof(ServiceUser{}.Emailupdates)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(ServiceUser{}.Warning)), kStr},
+}, sorted: []uint16{7, 4, 5, 6, 0, 1, 2, 3}}
 
-func (m *ServiceUser) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"service_id":`, m.ServiceID)
-	e.str(`"service_name":`, m.ServiceName)
-	e.str(`"type":`, m.Type)
-	e.int(`"data_id":`, m.DataID)
-	e.str(`"data_name":`, m.DataName)
-	e.bool(`"emailupdates":`, m.Emailupdates)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ServiceUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceUser) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ServiceUser) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctServiceUser = encTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.ID)), kInt},
+	{`"service_id":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceID)), kInt},
+	{`"service_name":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceName)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.Type)), kStr},
+	{`"data_id":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.DataID)), kInt},
+	{`"data_name":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.DataName)), kStr},
+	{`"emailupdates":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.Emailupdates)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.Warning)), kStr},
+}}
+
+func (m *ServiceUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceUser) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SetupTab) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "article1":
-			ok = d.int(&m.Article1)
-		case "article2":
-			ok = d.int(&m.Article2)
-		case "completed":
-			ok = d.bool(&m.Completed)
-		case "duration":
-			ok = d.int(&m.Duration)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "group_name":
-			ok = d.str(&m.GroupName)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "subtitle":
-			ok = d.str(&m.Subtitle)
-		case "system_use":
-			ok = d.int(&m.SystemUse)
-		case "title":
-			ok = d.str(&m.Title)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSetupTab = decTable{extra: unsafe.Offsetof(SetupTab{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SetupTab{}.ID)), kInt},
+	{"title", nil, uint32(unsafe.Offsetof(SetupTab{}.Title)), kStr},
+	{"subtitle", nil, uint32(unsafe.Offsetof(SetupTab{}.Subtitle)), kStr},
+	{"seq", nil, uint32(unsafe.Offsetof(SetupTab{}.Seq)), kInt},
+	{"duration", nil, uint32(unsafe.Offsetof(SetupTab{}.Duration)), kInt},
+	{"system_use", nil, uint32(unsafe.Offsetof(SetupTab{}.SystemUse)), kInt},
+	{"completed", nil, uint32(unsafe.Offsetof(SetupTab{}.Completed)), kBool},
+	{"article1", nil, uint32(unsafe.Offsetof(SetupTab{}.Article1)), kInt},
+	{"article2", nil, uint32(unsafe.Offsetof(SetupTab{}.Article2)), kInt},
+	{"group_id", nil, uint32(unsafe.Offsetof(SetupTab{}.GroupID)), kInt},
+	{"group_name", nil, uint32(unsafe.Offsetof(SetupTab{}.GroupName)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(SetupTab{}.Icon)), kStr},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(SetupTab{}.Translations)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(SetupTab{}.Warning)), kStr},
+}, sorted: []uint16{13, 7, 8, 6, 4, 9, 10, 11, 0, 3, 2, 5, 1, 12}}
 
-func (m *SetupTab) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"title":`, m.Title)
-	e.str(`"subtitle":`, m.Subtitle)
-	e.int(`"seq":`, m.Seq)
-	e.int(`"duration":`, m.Duration)
-	e.int(`"system_use":`, m.SystemUse)
-	e.bool(`"completed":`, m.Completed)
-	e.int(`"article1":`, m.Article1)
-	e.int(`"article2":`, m.Article2)
-	e.int(`"group_id":`, m.GroupID)
-	e.str(`"group_name":`, m.GroupName)
-	e.str(`"icon":`, m.Icon)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *SetupTab) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSetupTab) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SetupTab) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSetupTab = encTable{extra: unsafe.Offsetof(SetupTab{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SetupTab{}.ID)), kInt},
+	{`"title":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Title)), kStr},
+	{`"subtitle":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Subtitle)), kStr},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Seq)), kInt},
+	{`"duration":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Duration)), kInt},
+	{`"system_use":`, nil, uint32(unsafe.Offsetof(SetupTab{}.SystemUse)), kInt},
+	{`"completed":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Completed)), kBool},
+	{`"article1":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Article1)), kInt},
+	{`"article2":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Article2)), kInt},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(SetupTab{}.GroupID)), kInt},
+	{`"group_name":`, nil, uint32(unsafe.Offsetof(SetupTab{}.GroupName)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Icon)), kStr},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(SetupTab{}.Translations)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Warning)), kStr},
+}}
+
+func (m *SetupTab) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSetupTab) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SetupTab) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ShopifyDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_disconnect":
-			ok = d.bool(&m.Disconnect)
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "code":
-			ok = d.str(&m.Code)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "id":
-			ok = d.int(&m.ID)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "shopname":
-			ok = d.str(&m.Shopname)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectShopifyDetails = decTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.ID)), kInt},
+	{"shopname", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Shopname)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.NewIntegrationMethod)), kBool},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.NewAccessToken)), kStr},
+	{"code", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Code)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Exchangecode)), kBool},
+	{"_disconnect", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Disconnect)), kBool},
+	{"authorized", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Authorized)), kBool},
+	{"enabled", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Enabled)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Warning)), kStr},
+}, sorted: []uint16{6, 5, 9, 7, 4, 8, 0, 3, 2, 1}}
 
-func (m *ShopifyDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"shopname":`, m.Shopname)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"code":`, m.Code)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.bool(`"_disconnect":`, m.Disconnect)
-	e.bool(`"authorized":`, m.Authorized)
-	e.bool(`"enabled":`, m.Enabled)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *ShopifyDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectShopifyDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ShopifyDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctShopifyDetails = encTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.ID)), kInt},
+	{`"shopname":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Shopname)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.NewIntegrationMethod)), kBool},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.NewAccessToken)), kStr},
+	{`"code":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Code)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Exchangecode)), kBool},
+	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Disconnect)), kBool},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Authorized)), kBool},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Enabled)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Warning)), kStr},
+}}
+
+func (m *ShopifyDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctShopifyDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ShopifyDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Site) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_dont_fire_automations":
-			ok = d.bool(&m.DontFireAutomations)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_isxero":
-			ok = d.bool(&m.Isxero)
-		case "_reassign_all_to_user":
-			ok = d.int(&m.ReassignAllToUser)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accountmanagertech":
-			ok = d.bool(&m.Accountmanagertech)
-		case "accountsbccemailaddress":
-			ok = d.str(&m.Accountsbccemailaddress)
-		case "accountsccemailaddress":
-			ok = d.str(&m.Accountsccemailaddress)
-		case "accountsemailaddress":
-			ok = d.str(&m.Accountsemailaddress)
-		case "accountsfirstname":
-			ok = d.str(&m.Accountsfirstname)
-		case "accountsid":
-			ok = d.str(&m.Accountsid)
-		case "accountslastname":
-			ok = d.str(&m.Accountslastname)
-		case "actguid":
-			ok = d.str(&m.Actguid)
-		case "all_faqlists_allowed":
-			ok = d.bool(&m.AllFaqlistsAllowed)
-		case "ateraid":
-			ok = d.int(&m.Ateraid)
-		case "autotaskid":
-			ok = d.int(&m.Autotaskid)
-		case "auvik_id":
-			ok = d.str(&m.AuvikID)
-		case "azuretenantid":
-			ok = d.str(&m.Azuretenantid)
-		case "bigx":
-			ok = d.int(&m.Bigx)
-		case "bigy":
-			ok = d.int(&m.Bigy)
-		case "cautomateid":
-			ok = d.int(&m.Cautomateid)
-		case "client_id":
-			ok = d.float64(&m.ClientID)
-		case "client_itglue_id":
-			ok = d.str(&m.ClientItglueID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "clientsite_name":
-			ok = d.str(&m.ClientsiteName)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "connectwiseid":
-			ok = d.int(&m.Connectwiseid)
-		case "contractlastchecked":
-			ok = d.time(&m.Contractlastchecked)
-		case "country_code":
-			ok = d.str(&m.CountryCode)
-		case "country_code_name":
-			ok = d.str(&m.CountryCodeName)
-		case "custombuttons":
-			ok = decodeModels(d, &m.Custombuttons)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "datecreated":
-			ok = d.time(&m.Datecreated)
-		case "datto_alternate_id":
-			ok = d.int(&m.DattoAlternateID)
-		case "datto_id":
-			ok = d.str(&m.DattoID)
-		case "datto_url":
-			ok = d.str(&m.DattoURL)
-		case "defaultdelivery":
-			ok = d.bool(&m.Defaultdelivery)
-		case "defaultstocklocation":
-			ok = d.int(&m.Defaultstocklocation)
-		case "deliverby":
-			ok = d.int(&m.Deliverby)
-		case "delivery_address":
-			ok = decodeModel(d, &m.DeliveryAddress)
-		case "delivery_address_line1":
-			ok = d.str(&m.DeliveryAddressLine1)
-		case "delivery_address_line2":
-			ok = d.str(&m.DeliveryAddressLine2)
-		case "delivery_address_line3":
-			ok = d.str(&m.DeliveryAddressLine3)
-		case "delivery_address_line4":
-			ok = d.str(&m.DeliveryAddressLine4)
-		case "delivery_address_line5":
-			ok = d.str(&m.DeliveryAddressLine5)
-		case "device42id":
-			ok = d.int(&m.Device42id)
-		case "disclaimermatchstring":
-			ok = d.str(&m.Disclaimermatchstring)
-		case "emaildomain":
-			ok = d.str(&m.Emaildomain)
-		case "emailsubjectprefix":
-			ok = d.str(&m.Emailsubjectprefix)
-		case "external_links":
-			ok = decodeModels(d, &m.ExternalLinks)
-		case "facilitiesmanager":
-			ok = d.int(&m.Facilitiesmanager)
-		case "faqlists":
-			ok = decodeModels(d, &m.Faqlists)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "geocoord1":
-			ok = d.float64(&m.Geocoord1)
-		case "geocoord2":
-			ok = d.float64(&m.Geocoord2)
-		case "gfisiteid":
-			ok = d.int(&m.Gfisiteid)
-		case "globx":
-			ok = d.float64(&m.Globx)
-		case "globy":
-			ok = d.float64(&m.Globy)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "hasitemsinstock":
-			ok = d.bool(&m.Hasitemsinstock)
-		case "hubspot_id":
-			ok = d.str(&m.HubspotID)
-		case "hudu_url":
-			ok = d.str(&m.HuduURL)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_details_id":
-			ok = d.int(&m.ImportDetailsID)
-		case "import_site_mapping":
-			ok = d.int(&m.ImportSiteMapping)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "inuseby":
-			ok = d.int(&m.Inuseby)
-		case "invoice_address":
-			ok = decodeModel(d, &m.InvoiceAddress)
-		case "invoice_address_isdelivery":
-			ok = d.bool(&m.InvoiceAddressIsdelivery)
-		case "isinvoicesite":
-			ok = d.bool(&m.Isinvoicesite)
-		case "isnhserveremaildefault":
-			ok = d.bool(&m.Isnhserveremaildefault)
-		case "issitedetails":
-			ok = d.bool(&m.Issitedetails)
-		case "isstocklocation":
-			ok = d.bool(&m.Isstocklocation)
-		case "item_quantity_available":
-			ok = d.float64(&m.ItemQuantityAvailable)
-		case "item_quantity_in_stock":
-			ok = d.float64(&m.ItemQuantityInStock)
-		case "item_quantity_reserved":
-			ok = d.float64(&m.ItemQuantityReserved)
-		case "item_quantity_reserved_on_order":
-			ok = d.float64(&m.ItemQuantityReservedOnOrder)
-		case "item_serialised_assets_in_stock":
-			ok = d.float64(&m.ItemSerialisedAssetsInStock)
-		case "itglue_id":
-			ok = d.str(&m.ItglueID)
-		case "kaseyaid":
-			ok = d.str(&m.Kaseyaid)
-		case "language_id":
-			ok = d.int(&m.LanguageID)
-		case "language_name":
-			ok = d.str(&m.LanguageName)
-		case "lapsafe_default_installation":
-			ok = d.str(&m.LapsafeDefaultInstallation)
-		case "lapsafe_default_installation_name":
-			ok = d.str(&m.LapsafeDefaultInstallationName)
-		case "lapsafe_default_installation_obj":
-			ok = decodeModel(d, &m.LapsafeDefaultInstallationObj)
-		case "ldapstring":
-			ok = d.str(&m.Ldapstring)
-		case "linked_organisation_id":
-			ok = d.int(&m.LinkedOrganisationID)
-		case "liongardid":
-			ok = d.int(&m.Liongardid)
-		case "maincontact_id":
-			ok = d.int(&m.MaincontactID)
-		case "maincontact_name":
-			ok = d.str(&m.MaincontactName)
-		case "matching_value":
-			ok = d.str(&m.MatchingValue)
-		case "messagegroup_id":
-			ok = d.int(&m.MessagegroupID)
-		case "monthlyreportemaildirect":
-			ok = d.bool(&m.Monthlyreportemaildirect)
-		case "monthlyreportemailmanager":
-			ok = d.bool(&m.Monthlyreportemailmanager)
-		case "monthlyreportinclude":
-			ok = d.bool(&m.Monthlyreportinclude)
-		case "monthlyreportlastrun":
-			ok = d.time(&m.Monthlyreportlastrun)
-		case "name":
-			ok = d.str(&m.Name)
-		case "ncentral_details_id":
-			ok = d.int(&m.NcentralDetailsID)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "newsite_contactemail":
-			ok = d.str(&m.NewsiteContactemail)
-		case "newsite_contactname":
-			ok = d.str(&m.NewsiteContactname)
-		case "newsite_contacttitle":
-			ok = d.str(&m.NewsiteContacttitle)
-		case "newsite_sendwelcomeemail":
-			ok = d.bool(&m.NewsiteSendwelcomeemail)
-		case "newsite_web_access_level":
-			ok = d.int(&m.NewsiteWebAccessLevel)
-		case "ninjarmmid":
-			ok = d.int(&m.Ninjarmmid)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "onhold_ticket_count":
-			ok = d.int(&m.OnholdTicketCount)
-		case "open_ticket_count":
-			ok = d.int(&m.OpenTicketCount)
-		case "opened_thismonth_count":
-			ok = d.int(&m.OpenedThismonthCount)
-		case "pagerdutywildcard":
-			ok = d.str(&m.Pagerdutywildcard)
-		case "passportal_id":
-			ok = d.int64(&m.PassportalID)
-		case "phonenumber":
-			ok = d.str(&m.Phonenumber)
-		case "popup_notes":
-			ok = decodeModels(d, &m.PopupNotes)
-		case "ref":
-			ok = d.str(&m.Ref)
-		case "refnumber":
-			ok = d.int(&m.Refnumber)
-		case "region_code":
-			ok = d.int(&m.RegionCode)
-		case "region_code_name":
-			ok = d.str(&m.RegionCodeName)
-		case "regionaldirector":
-			ok = d.int(&m.Regionaldirector)
-		case "seriousnesslevel":
-			ok = d.int(&m.Seriousnesslevel)
-		case "servicenowid":
-			ok = d.str(&m.Servicenowid)
-		case "site_contract_tax_code":
-			ok = d.int(&m.SiteContractTaxCode)
-		case "site_contract_tax_code_name":
-			ok = d.str(&m.SiteContractTaxCodeName)
-		case "site_fields":
-			ok = decodeModels(d, &m.SiteFields)
-		case "site_item_tax_code":
-			ok = d.int(&m.SiteItemTaxCode)
-		case "site_item_tax_code_name":
-			ok = d.str(&m.SiteItemTaxCodeName)
-		case "site_prepay_tax_code":
-			ok = d.int(&m.SitePrepayTaxCode)
-		case "site_prepay_tax_code_name":
-			ok = d.str(&m.SitePrepayTaxCodeName)
-		case "site_purchase_tax_code":
-			ok = d.int(&m.SitePurchaseTaxCode)
-		case "site_purchase_tax_code_name":
-			ok = d.str(&m.SitePurchaseTaxCodeName)
-		case "site_sales_tax_code":
-			ok = d.int(&m.SiteSalesTaxCode)
-		case "site_service_tax_code":
-			ok = d.int(&m.SiteServiceTaxCode)
-		case "site_service_tax_code_name":
-			ok = d.str(&m.SiteServiceTaxCodeName)
-		case "sitecontacts":
-			ok = decodeModels(d, &m.Sitecontacts)
-		case "sitedateformat":
-			ok = d.int(&m.Sitedateformat)
-		case "sitetimeoffset":
-			ok = d.int(&m.Sitetimeoffset)
-		case "sla_id":
-			ok = d.int(&m.SLAID)
-		case "slastupdate":
-			ok = d.time(&m.Slastupdate)
-		case "slocked":
-			ok = d.bool(&m.Slocked)
-		case "smallx":
-			ok = d.int(&m.Smallx)
-		case "smally":
-			ok = d.int(&m.Smally)
-		case "snowname":
-			ok = d.str(&m.Snowname)
-		case "sqlimport_id":
-			ok = d.int(&m.SqlimportID)
-		case "stockbin_id":
-			ok = d.int(&m.StockbinID)
-		case "stockbin_name":
-			ok = d.str(&m.StockbinName)
-		case "stockbins":
-			ok = decodeModels(d, &m.Stockbins)
-		case "stopped":
-			ok = d.int(&m.Stopped)
-		case "style":
-			ok = d.float64(&m.Style)
-		case "surchargeid":
-			ok = d.int(&m.Surchargeid)
-		case "syncroid":
-			ok = d.int(&m.Syncroid)
-		case "teamviewerpassword":
-			ok = d.str(&m.Teamviewerpassword)
-		case "text":
-			ok = d.float64(&m.Text)
-		case "third_party_client_name":
-			ok = d.str(&m.ThirdPartyClientName)
-		case "timezone":
-			ok = d.str(&m.Timezone)
-		case "todomain":
-			ok = d.str(&m.Todomain)
-		case "total_ticket_count":
-			ok = d.int(&m.TotalTicketCount)
-		case "uptimestamp":
-			ok = d.time(&m.Uptimestamp)
-		case "upwho":
-			ok = d.float64(&m.Upwho)
-		case "use":
-			ok = d.str(&m.Use)
-		case "wildcardref":
-			ok = d.str(&m.Wildcardref)
-		case "xrefsite":
-			ok = d.float64(&m.Xrefsite)
-		case "zoffsetx":
-			ok = d.int(&m.Zoffsetx)
-		case "zoffsety":
-			ok = d.int(&m.Zoffsety)
-		case "zoomx":
-			ok = d.float64(&m.Zoomx)
-		case "zoomy":
-			ok = d.float64(&m.Zoomy)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []decField{
+	{"accountsid", nil, uint32(unsafe.Offsetof(Site{}.Accountsid)), kStr},
+	{"accountsfirstname", nil, uint32(unsafe.Offsetof(Site{}.Accountsfirstname)), kStr},
+	{"accountslastname", nil, uint32(unsafe.Offsetof(Site{}.Accountslastname)), kStr},
+	{"accountsemailaddress", nil, uint32(unsafe.Offsetof(Site{}.Accountsemailaddress)), kStr},
+	{"accountsccemailaddress", nil, uint32(unsafe.Offsetof(Site{}.Accountsccemailaddress)), kStr},
+	{"accountsbccemailaddress", nil, uint32(unsafe.Offsetof(Site{}.Accountsbccemailaddress)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Site{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Site{}.Name)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(Site{}.ClientID)), kF64},
+	{"client_name", nil, uint32(unsafe.Offsetof(Site{}.ClientName)), kStr},
+	{"clientsite_name", nil, uint32(unsafe.Offsetof(Site{}.ClientsiteName)), kStr},
+	{"inactive", nil, uint32(unsafe.Offsetof(Site{}.Inactive)), kBool},
+	{"sla_id", nil, uint32(unsafe.Offsetof(Site{}.SLAID)), kInt},
+	{"phonenumber", nil, uint32(unsafe.Offsetof(Site{}.Phonenumber)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(Site{}.Colour)), kStr},
+	{"timezone", nil, uint32(unsafe.Offsetof(Site{}.Timezone)), kStr},
+	{"invoice_address_isdelivery", nil, uint32(unsafe.Offsetof(Site{}.InvoiceAddressIsdelivery)), kBool},
+	{"notes", nil, uint32(unsafe.Offsetof(Site{}.Notes)), kStr},
+	{"isstocklocation", nil, uint32(unsafe.Offsetof(Site{}.Isstocklocation)), kBool},
+	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Site{}.MessagegroupID)), kInt},
+	{"item_quantity_in_stock", nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityInStock)), kF64},
+	{"item_serialised_assets_in_stock", nil, uint32(unsafe.Offsetof(Site{}.ItemSerialisedAssetsInStock)), kF64},
+	{"item_quantity_reserved", nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityReserved)), kF64},
+	{"item_quantity_reserved_on_order", nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityReservedOnOrder)), kF64},
+	{"item_quantity_available", nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityAvailable)), kF64},
+	{"datecreated", nil, uint32(unsafe.Offsetof(Site{}.Datecreated)), kTime},
+	{"text", nil, uint32(unsafe.Offsetof(Site{}.Text)), kF64},
+	{"globx", nil, uint32(unsafe.Offsetof(Site{}.Globx)), kF64},
+	{"globy", nil, uint32(unsafe.Offsetof(Site{}.Globy)), kF64},
+	{"style", nil, uint32(unsafe.Offsetof(Site{}.Style)), kF64},
+	{"inuseby", nil, uint32(unsafe.Offsetof(Site{}.Inuseby)), kInt},
+	{"upwho", nil, uint32(unsafe.Offsetof(Site{}.Upwho)), kF64},
+	{"uptimestamp", nil, uint32(unsafe.Offsetof(Site{}.Uptimestamp)), kTime},
+	{"xrefsite", nil, uint32(unsafe.Offsetof(Site{}.Xrefsite)), kF64},
+	{"zoffsetx", nil, uint32(unsafe.Offsetof(Site{}.Zoffsetx)), kInt},
+	{"zoffsety", nil, uint32(unsafe.Offsetof(Site{}.Zoffsety)), kInt},
+	{"zoomx", nil, uint32(unsafe.Offsetof(Site{}.Zoomx)), kF64},
+	{"zoomy", nil, uint32(unsafe.Offsetof(Site{}.Zoomy)), kF64},
+	{"smallx", nil, uint32(unsafe.Offsetof(Site{}.Smallx)), kInt},
+	{"smally", nil, uint32(unsafe.Offsetof(Site{}.Smally)), kInt},
+	{"bigx", nil, uint32(unsafe.Offsetof(Site{}.Bigx)), kInt},
+	{"bigy", nil, uint32(unsafe.Offsetof(Site{}.Bigy)), kInt},
+	{"ldapstring", nil, uint32(unsafe.Offsetof(Site{}.Ldapstring)), kStr},
+	{"emaildomain", nil, uint32(unsafe.Offsetof(Site{}.Emaildomain)), kStr},
+	{"deliverby", nil, uint32(unsafe.Offsetof(Site{}.Deliverby)), kInt},
+	{"isinvoicesite", nil, uint32(unsafe.Offsetof(Site{}.Isinvoicesite)), kBool},
+	{"refnumber", nil, uint32(unsafe.Offsetof(Site{}.Refnumber)), kInt},
+	{"defaultdelivery", nil, uint32(unsafe.Offsetof(Site{}.Defaultdelivery)), kBool},
+	{"seriousnesslevel", nil, uint32(unsafe.Offsetof(Site{}.Seriousnesslevel)), kInt},
+	{"geocoord1", nil, uint32(unsafe.Offsetof(Site{}.Geocoord1)), kF64},
+	{"geocoord2", nil, uint32(unsafe.Offsetof(Site{}.Geocoord2)), kF64},
+	{"todomain", nil, uint32(unsafe.Offsetof(Site{}.Todomain)), kStr},
+	{"defaultstocklocation", nil, uint32(unsafe.Offsetof(Site{}.Defaultstocklocation)), kInt},
+	{"stopped", nil, uint32(unsafe.Offsetof(Site{}.Stopped)), kInt},
+	{"sitetimeoffset", nil, uint32(unsafe.Offsetof(Site{}.Sitetimeoffset)), kInt},
+	{"sitedateformat", nil, uint32(unsafe.Offsetof(Site{}.Sitedateformat)), kInt},
+	{"disclaimermatchstring", nil, uint32(unsafe.Offsetof(Site{}.Disclaimermatchstring)), kStr},
+	{"emailsubjectprefix", nil, uint32(unsafe.Offsetof(Site{}.Emailsubjectprefix)), kStr},
+	{"regionaldirector", nil, uint32(unsafe.Offsetof(Site{}.Regionaldirector)), kInt},
+	{"facilitiesmanager", nil, uint32(unsafe.Offsetof(Site{}.Facilitiesmanager)), kInt},
+	{"actguid", nil, uint32(unsafe.Offsetof(Site{}.Actguid)), kStr},
+	{"teamviewerpassword", nil, uint32(unsafe.Offsetof(Site{}.Teamviewerpassword)), kStr},
+	{"contractlastchecked", nil, uint32(unsafe.Offsetof(Site{}.Contractlastchecked)), kTime},
+	{"maincontact_name", nil, uint32(unsafe.Offsetof(Site{}.MaincontactName)), kStr},
+	{"wildcardref", nil, uint32(unsafe.Offsetof(Site{}.Wildcardref)), kStr},
+	{"monthlyreportlastrun", nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportlastrun)), kTime},
+	{"monthlyreportinclude", nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportinclude)), kBool},
+	{"monthlyreportemailmanager", nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportemailmanager)), kBool},
+	{"accountmanagertech", nil, uint32(unsafe.Offsetof(Site{}.Accountmanagertech)), kBool},
+	{"monthlyreportemaildirect", nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportemaildirect)), kBool},
+	{"language_id", nil, uint32(unsafe.Offsetof(Site{}.LanguageID)), kInt},
+	{"language_name", nil, uint32(unsafe.Offsetof(Site{}.LanguageName)), kStr},
+	{"snowname", nil, uint32(unsafe.Offsetof(Site{}.Snowname)), kStr},
+	{"linked_organisation_id", nil, uint32(unsafe.Offsetof(Site{}.LinkedOrganisationID)), kInt},
+	{"slocked", nil, uint32(unsafe.Offsetof(Site{}.Slocked)), kBool},
+	{"newsite_contactname", nil, uint32(unsafe.Offsetof(Site{}.NewsiteContactname)), kStr},
+	{"newsite_contactemail", nil, uint32(unsafe.Offsetof(Site{}.NewsiteContactemail)), kStr},
+	{"newsite_contacttitle", nil, uint32(unsafe.Offsetof(Site{}.NewsiteContacttitle)), kStr},
+	{"newsite_web_access_level", nil, uint32(unsafe.Offsetof(Site{}.NewsiteWebAccessLevel)), kInt},
+	{"newsite_sendwelcomeemail", nil, uint32(unsafe.Offsetof(Site{}.NewsiteSendwelcomeemail)), kBool},
+	{"delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(Site{}.DeliveryAddress)), kSub},
+	{"invoice_address", decOne[AddressStore], uint32(unsafe.Offsetof(Site{}.InvoiceAddress)), kSub},
+	{"popup_notes", decMany[AreaPopup], uint32(unsafe.Offsetof(Site{}.PopupNotes)), kSub},
+	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Site{}.ReassignAllToUser)), kInt},
+	{"fields", decMany[FieldHelper], uint32(unsafe.Offsetof(Site{}.Fields)), kSub},
+	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.OpenTicketCount)), kInt},
+	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.OnholdTicketCount)), kInt},
+	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.TotalTicketCount)), kInt},
+	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Site{}.OpenedThismonthCount)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(Site{}.GUID)), kStr},
+	{"sitecontacts", decMany[SiteContact], uint32(unsafe.Offsetof(Site{}.Sitecontacts)), kSub},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Site{}.Isimport)), kBool},
+	{"cautomateid", nil, uint32(unsafe.Offsetof(Site{}.Cautomateid)), kInt},
+	{"ninjarmmid", nil, uint32(unsafe.Offsetof(Site{}.Ninjarmmid)), kInt},
+	{"_importtype", nil, uint32(unsafe.Offsetof(Site{}.Importtype)), kStr},
+	{"_isxero", nil, uint32(unsafe.Offsetof(Site{}.Isxero)), kBool},
+	{"servicenowid", nil, uint32(unsafe.Offsetof(Site{}.Servicenowid)), kStr},
+	{"isnhserveremaildefault", nil, uint32(unsafe.Offsetof(Site{}.Isnhserveremaildefault)), kBool},
+	{"device42id", nil, uint32(unsafe.Offsetof(Site{}.Device42id)), kInt},
+	{"datto_id", nil, uint32(unsafe.Offsetof(Site{}.DattoID)), kStr},
+	{"datto_alternate_id", nil, uint32(unsafe.Offsetof(Site{}.DattoAlternateID)), kInt},
+	{"datto_url", nil, uint32(unsafe.Offsetof(Site{}.DattoURL)), kStr},
+	{"connectwiseid", nil, uint32(unsafe.Offsetof(Site{}.Connectwiseid)), kInt},
+	{"azuretenantid", nil, uint32(unsafe.Offsetof(Site{}.Azuretenantid)), kStr},
+	{"autotaskid", nil, uint32(unsafe.Offsetof(Site{}.Autotaskid)), kInt},
+	{"pagerdutywildcard", nil, uint32(unsafe.Offsetof(Site{}.Pagerdutywildcard)), kStr},
+	{"ateraid", nil, uint32(unsafe.Offsetof(Site{}.Ateraid)), kInt},
+	{"slastupdate", nil, uint32(unsafe.Offsetof(Site{}.Slastupdate)), kTime},
+	{"site_service_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SiteServiceTaxCode)), kInt},
+	{"site_prepay_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SitePrepayTaxCode)), kInt},
+	{"site_contract_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SiteContractTaxCode)), kInt},
+	{"site_item_tax_code_name", nil, uint32(unsafe.Offsetof(Site{}.SiteItemTaxCodeName)), kStr},
+	{"site_service_tax_code_name", nil, uint32(unsafe.Offsetof(Site{}.SiteServiceTaxCodeName)), kStr},
+	{"site_contract_tax_code_name", nil, uint32(unsafe.Offsetof(Site{}.SiteContractTaxCodeName)), kStr},
+	{"site_prepay_tax_code_name", nil, uint32(unsafe.Offsetof(Site{}.SitePrepayTaxCodeName)), kStr},
+	{"site_sales_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SiteSalesTaxCode)), kInt},
+	{"site_purchase_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SitePurchaseTaxCode)), kInt},
+	{"site_purchase_tax_code_name", nil, uint32(unsafe.Offsetof(Site{}.SitePurchaseTaxCodeName)), kStr},
+	{"syncroid", nil, uint32(unsafe.Offsetof(Site{}.Syncroid)), kInt},
+	{"third_party_client_name", nil, uint32(unsafe.Offsetof(Site{}.ThirdPartyClientName)), kStr},
+	{"auvik_id", nil, uint32(unsafe.Offsetof(Site{}.AuvikID)), kStr},
+	{"faqlists", decMany[FAQListHead], uint32(unsafe.Offsetof(Site{}.Faqlists)), kSub},
+	{"all_faqlists_allowed", nil, uint32(unsafe.Offsetof(Site{}.AllFaqlistsAllowed)), kBool},
+	{"hubspot_id", nil, uint32(unsafe.Offsetof(Site{}.HubspotID)), kStr},
+	{"passportal_id", nil, uint32(unsafe.Offsetof(Site{}.PassportalID)), kInt64},
+	{"import_site_mapping", nil, uint32(unsafe.Offsetof(Site{}.ImportSiteMapping)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(Site{}.Warning)), kStr},
+	{"issitedetails", nil, uint32(unsafe.Offsetof(Site{}.Issitedetails)), kBool},
+	{"hudu_url", nil, uint32(unsafe.Offsetof(Site{}.HuduURL)), kStr},
+	{"liongardid", nil, uint32(unsafe.Offsetof(Site{}.Liongardid)), kInt},
+	{"kaseyaid", nil, uint32(unsafe.Offsetof(Site{}.Kaseyaid)), kStr},
+	{"surchargeid", nil, uint32(unsafe.Offsetof(Site{}.Surchargeid)), kInt},
+	{"country_code", nil, uint32(unsafe.Offsetof(Site{}.CountryCode)), kStr},
+	{"region_code", nil, uint32(unsafe.Offsetof(Site{}.RegionCode)), kInt},
+	{"stockbins", decMany[StockBin], uint32(unsafe.Offsetof(Site{}.Stockbins)), kSub},
+	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Site{}.NcentralDetailsID)), kInt},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Site{}.NewExternalLink)), kSub},
+	{"import_details_id", nil, uint32(unsafe.Offsetof(Site{}.ImportDetailsID)), kInt},
+	{"hasitemsinstock", nil, uint32(unsafe.Offsetof(Site{}.Hasitemsinstock)), kBool},
+	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Site{}.DontFireAutomations)), kBool},
+	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Site{}.SqlimportID)), kInt},
+	{"matching_value", nil, uint32(unsafe.Offsetof(Site{}.MatchingValue)), kStr},
+	{"lapsafe_default_installation_name", nil, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationName)), kStr},
+	{"lapsafe_default_installation_obj", decOne[KeyPair2], uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), kSub},
+	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Site{}.ExternalLinks)), kSub},
+	{"use", nil, uint32(unsafe.Offsetof(Site{}.Use)), kStr},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Site{}.Customfields)), kSub},
+	{"site_fields", decMany[FieldHelper], uint32(unsafe.Offsetof(Site{}.SiteFields)), kSub},
+	{"gfisiteid", nil, uint32(unsafe.Offsetof(Site{}.Gfisiteid)), kInt},
+	{"delivery_address_line1", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine1)), kStr},
+	{"delivery_address_line2", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine2)), kStr},
+	{"delivery_address_line3", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine3)), kStr},
+	{"delivery_address_line4", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine4)), kStr},
+	{"delivery_address_line5", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine5)), kStr},
+	{"itglue_id", nil, uint32(unsafe.Offsetof(Site{}.ItglueID)), kStr},
+	{"client_itglue_id", nil, uint32(unsafe.Offsetof(Site{}.ClientItglueID)), kStr},
+	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Site{}.Custombuttons)), kSub},
+	{"stockbin_id", nil, uint32(unsafe.Offsetof(Site{}.StockbinID)), kInt},
+	{"stockbin_name", nil, uint32(unsafe.Offsetof(Site{}.StockbinName)), kStr},
+	{"country_code_name", nil, uint32(unsafe.Offsetof(Site{}.CountryCodeName)), kStr},
+	{"region_code_name", nil, uint32(unsafe.Offsetof(Site{}.RegionCodeName)), kStr},
+	{"ref", nil, uint32(unsafe.Offsetof(Site{}.Ref)), kStr},
+	{"lapsafe_default_installation", nil, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallation)), kStr},
+	{"maincontact_id", nil, uint32(unsafe.Offsetof(Site{}.MaincontactID)), kInt},
+	{"site_item_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SiteItemTaxCode)), kInt},
+}, sorted: []uint16{139, 94, 91, 95, 83, 126, 68, 5, 4, 3, 1, 0, 2, 60, 122, 106, 104, 120, 103, 40, 41, 92, 8, 155, 9, 10, 14, 102, 62, 132, 159, 156, 146, 25, 100, 99, 101, 47, 52, 44, 80, 149, 150, 151, 152, 153, 98, 56, 43, 57, 144, 59, 121, 84, 49, 50, 148, 27, 28, 89, 138, 123, 128, 6, 137, 125, 11, 30, 81, 16, 45, 97, 127, 18, 24, 20, 22, 23, 21, 154, 130, 70, 71, 162, 142, 143, 42, 73, 129, 163, 63, 141, 19, 69, 67, 66, 65, 7, 135, 136, 76, 75, 77, 79, 78, 93, 17, 86, 85, 88, 105, 124, 13, 82, 161, 46, 133, 160, 58, 48, 96, 110, 113, 147, 164, 111, 109, 114, 116, 117, 115, 108, 112, 90, 55, 54, 12, 107, 74, 38, 39, 72, 140, 157, 158, 134, 53, 29, 131, 118, 61, 26, 119, 15, 51, 87, 32, 31, 145, 64, 33, 34, 35, 36, 37}}
 
-func (m *Site) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"accountsid":`, m.Accountsid)
-	e.str(`"accountsfirstname":`, m.Accountsfirstname)
-	e.str(`"accountslastname":`, m.Accountslastname)
-	e.str(`"accountsemailaddress":`, m.Accountsemailaddress)
-	e.str(`"accountsccemailaddress":`, m.Accountsccemailaddress)
-	e.str(`"accountsbccemailaddress":`, m.Accountsbccemailaddress)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.float64(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"clientsite_name":`, m.ClientsiteName)
-	e.bool(`"inactive":`, m.Inactive)
-	e.int(`"sla_id":`, m.SLAID)
-	e.str(`"phonenumber":`, m.Phonenumber)
-	e.str(`"colour":`, m.Colour)
-	e.str(`"timezone":`, m.Timezone)
-	e.bool(`"invoice_address_isdelivery":`, m.InvoiceAddressIsdelivery)
-	e.str(`"notes":`, m.Notes)
-	e.bool(`"isstocklocation":`, m.Isstocklocation)
-	e.int(`"messagegroup_id":`, m.MessagegroupID)
-	e.float64(`"item_quantity_in_stock":`, m.ItemQuantityInStock)
-	e.float64(`"item_serialised_assets_in_stock":`, m.ItemSerialisedAssetsInStock)
-	e.float64(`"item_quantity_reserved":`, m.ItemQuantityReserved)
-	e.float64(`"item_quantity_reserved_on_order":`, m.ItemQuantityReservedOnOrder)
-	e.float64(`"item_quantity_available":`, m.ItemQuantityAvailable)
-	e.time(`"datecreated":`, m.Datecreated)
-	e.float64(`"text":`, m.Text)
-	e.float64(`"globx":`, m.Globx)
-	e.float64(`"globy":`, m.Globy)
-	e.float64(`"style":`, m.Style)
-	e.int(`"inuseby":`, m.Inuseby)
-	e.float64(`"upwho":`, m.Upwho)
-	e.time(`"uptimestamp":`, m.Uptimestamp)
-	e.float64(`"xrefsite":`, m.Xrefsite)
-	e.int(`"zoffsetx":`, m.Zoffsetx)
-	e.int(`"zoffsety":`, m.Zoffsety)
-	e.float64(`"zoomx":`, m.Zoomx)
-	e.float64(`"zoomy":`, m.Zoomy)
-	e.int(`"smallx":`, m.Smallx)
-	e.int(`"smally":`, m.Smally)
-	e.int(`"bigx":`, m.Bigx)
-	e.int(`"bigy":`, m.Bigy)
-	e.str(`"ldapstring":`, m.Ldapstring)
-	e.str(`"emaildomain":`, m.Emaildomain)
-	e.int(`"deliverby":`, m.Deliverby)
-	e.bool(`"isinvoicesite":`, m.Isinvoicesite)
-	e.int(`"refnumber":`, m.Refnumber)
-	e.bool(`"defaultdelivery":`, m.Defaultdelivery)
-	e.int(`"seriousnesslevel":`, m.Seriousnesslevel)
-	e.float64(`"geocoord1":`, m.Geocoord1)
-	e.float64(`"geocoord2":`, m.Geocoord2)
-	e.str(`"todomain":`, m.Todomain)
-	e.int(`"defaultstocklocation":`, m.Defaultstocklocation)
-	e.int(`"stopped":`, m.Stopped)
-	e.int(`"sitetimeoffset":`, m.Sitetimeoffset)
-	e.int(`"sitedateformat":`, m.Sitedateformat)
-	e.str(`"disclaimermatchstring":`, m.Disclaimermatchstring)
-	e.str(`"emailsubjectprefix":`, m.Emailsubjectprefix)
-	e.int(`"regionaldirector":`, m.Regionaldirector)
-	e.int(`"facilitiesmanager":`, m.Facilitiesmanager)
-	e.str(`"actguid":`, m.Actguid)
-	e.str(`"teamviewerpassword":`, m.Teamviewerpassword)
-	e.time(`"contractlastchecked":`, m.Contractlastchecked)
-	e.str(`"maincontact_name":`, m.MaincontactName)
-	e.str(`"wildcardref":`, m.Wildcardref)
-	e.time(`"monthlyreportlastrun":`, m.Monthlyreportlastrun)
-	e.bool(`"monthlyreportinclude":`, m.Monthlyreportinclude)
-	e.bool(`"monthlyreportemailmanager":`, m.Monthlyreportemailmanager)
-	e.bool(`"accountmanagertech":`, m.Accountmanagertech)
-	e.bool(`"monthlyreportemaildirect":`, m.Monthlyreportemaildirect)
-	e.int(`"language_id":`, m.LanguageID)
-	e.str(`"language_name":`, m.LanguageName)
-	e.str(`"snowname":`, m.Snowname)
-	e.int(`"linked_organisation_id":`, m.LinkedOrganisationID)
-	e.bool(`"slocked":`, m.Slocked)
-	e.str(`"newsite_contactname":`, m.NewsiteContactname)
-	e.str(`"newsite_contactemail":`, m.NewsiteContactemail)
-	e.str(`"newsite_contacttitle":`, m.NewsiteContacttitle)
-	e.int(`"newsite_web_access_level":`, m.NewsiteWebAccessLevel)
-	e.bool(`"newsite_sendwelcomeemail":`, m.NewsiteSendwelcomeemail)
-	encodeModel(e, `"delivery_address":`, m.DeliveryAddress)
-	encodeModel(e, `"invoice_address":`, m.InvoiceAddress)
-	encodeModels(e, `"popup_notes":`, m.PopupNotes)
-	e.int(`"_reassign_all_to_user":`, m.ReassignAllToUser)
-	encodeModels(e, `"fields":`, m.Fields)
-	e.int(`"open_ticket_count":`, m.OpenTicketCount)
-	e.int(`"onhold_ticket_count":`, m.OnholdTicketCount)
-	e.int(`"total_ticket_count":`, m.TotalTicketCount)
-	e.int(`"opened_thismonth_count":`, m.OpenedThismonthCount)
-	e.str(`"guid":`, m.GUID)
-	encodeModels(e, `"sitecontacts":`, m.Sitecontacts)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.int(`"cautomateid":`, m.Cautomateid)
-	e.int(`"ninjarmmid":`, m.Ninjarmmid)
-	e.str(`"_importtype":`, m.Importtype)
-	e.bool(`"_isxero":`, m.Isxero)
-	e.str(`"servicenowid":`, m.Servicenowid)
-	e.bool(`"isnhserveremaildefault":`, m.Isnhserveremaildefault)
-	e.int(`"device42id":`, m.Device42id)
-	e.str(`"datto_id":`, m.DattoID)
-	e.int(`"datto_alternate_id":`, m.DattoAlternateID)
-	e.str(`"datto_url":`, m.DattoURL)
-	e.int(`"connectwiseid":`, m.Connectwiseid)
-	e.str(`"azuretenantid":`, m.Azuretenantid)
-	e.int(`"autotaskid":`, m.Autotaskid)
-	e.str(`"pagerdutywildcard":`, m.Pagerdutywildcard)
-	e.int(`"ateraid":`, m.Ateraid)
-	e.time(`"slastupdate":`, m.Slastupdate)
-	e.int(`"site_service_tax_code":`, m.SiteServiceTaxCode)
-	e.int(`"site_prepay_tax_code":`, m.SitePrepayTaxCode)
-	e.int(`"site_contract_tax_code":`, m.SiteContractTaxCode)
-	e.str(`"site_item_tax_code_name":`, m.SiteItemTaxCodeName)
-	e.str(`"site_service_tax_code_name":`, m.SiteServiceTaxCodeName)
-	e.str(`"site_contract_tax_code_name":`, m.SiteContractTaxCodeName)
-	e.str(`"site_prepay_tax_code_name":`, m.SitePrepayTaxCodeName)
-	e.int(`"site_sales_tax_code":`, m.SiteSalesTaxCode)
-	e.int(`"site_purchase_tax_code":`, m.SitePurchaseTaxCode)
-	e.str(`"site_purchase_tax_code_name":`, m.SitePurchaseTaxCodeName)
-	e.int(`"syncroid":`, m.Syncroid)
-	e.str(`"third_party_client_name":`, m.ThirdPartyClientName)
-	e.str(`"auvik_id":`, m.AuvikID)
-	encodeModels(e, `"faqlists":`, m.Faqlists)
-	e.bool(`"all_faqlists_allowed":`, m.AllFaqlistsAllowed)
-	e.str(`"hubspot_id":`, m.HubspotID)
-	e.int64(`"passportal_id":`, m.PassportalID)
-	e.int(`"import_site_mapping":`, m.ImportSiteMapping)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"issitedetails":`, m.Issitedetails)
-	e.str(`"hudu_url":`, m.HuduURL)
-	e.int(`"liongardid":`, m.Liongardid)
-	e.str(`"kaseyaid":`, m.Kaseyaid)
-	e.int(`"surchargeid":`, m.Surchargeid)
-	e.str(`"country_code":`, m.CountryCode)
-	e.int(`"region_code":`, m.RegionCode)
-	encodeModels(e, `"stockbins":`, m.Stockbins)
-	e.int(`"ncentral_details_id":`, m.NcentralDetailsID)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.int(`"import_details_id":`, m.ImportDetailsID)
-	e.bool(`"hasitemsinstock":`, m.Hasitemsinstock)
-	e.bool(`"_dont_fire_automations":`, m.DontFireAutomations)
-	e.int(`"sqlimport_id":`, m.SqlimportID)
-	e.str(`"matching_value":`, m.MatchingValue)
-	e.str(`"lapsafe_default_installation_name":`, m.LapsafeDefaultInstallationName)
-	encodeModel(e, `"lapsafe_default_installation_obj":`, m.LapsafeDefaultInstallationObj)
-	encodeModels(e, `"external_links":`, m.ExternalLinks)
-	e.str(`"use":`, m.Use)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModels(e, `"site_fields":`, m.SiteFields)
-	e.int(`"gfisiteid":`, m.Gfisiteid)
-	e.str(`"delivery_address_line1":`, m.DeliveryAddressLine1)
-	e.str(`"delivery_address_line2":`, m.DeliveryAddressLine2)
-	e.str(`"delivery_address_line3":`, m.DeliveryAddressLine3)
-	e.str(`"delivery_address_line4":`, m.DeliveryAddressLine4)
-	e.str(`"delivery_address_line5":`, m.DeliveryAddressLine5)
-	e.str(`"itglue_id":`, m.ItglueID)
-	e.str(`"client_itglue_id":`, m.ClientItglueID)
-	encodeModels(e, `"custombuttons":`, m.Custombuttons)
-	e.int(`"stockbin_id":`, m.StockbinID)
-	e.str(`"stockbin_name":`, m.StockbinName)
-	e.str(`"country_code_name":`, m.CountryCodeName)
-	e.str(`"region_code_name":`, m.RegionCodeName)
-	e.str(`"ref":`, m.Ref)
-	e.str(`"lapsafe_default_installation":`, m.LapsafeDefaultInstallation)
-	e.int(`"maincontact_id":`, m.MaincontactID)
-	e.int(`"site_item_tax_code":`, m.SiteItemTaxCode)
-	e.close(mark, m.Extra)
-}
+func (m *Site) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSite) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Site) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []encField{
+	{`"accountsid":`, nil, uint32(unsafe.Offsetof(Site{}.Accountsid)), kStr},
+	{`"accountsfirstname":`, nil, uint32(unsafe.Offsetof(Site{}.Accountsfirstname)), kStr},
+	{`"accountslastname":`, nil, uint32(unsafe.Offsetof(Site{}.Accountslastname)), kStr},
+	{`"accountsemailaddress":`, nil, uint32(unsafe.Offsetof(Site{}.Accountsemailaddress)), kStr},
+	{`"accountsccemailaddress":`, nil, uint32(unsafe.Offsetof(Site{}.Accountsccemailaddress)), kStr},
+	{`"accountsbccemailaddress":`, nil, uint32(unsafe.Offsetof(Site{}.Accountsbccemailaddress)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Site{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Site{}.Name)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(Site{}.ClientID)), kF64},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(Site{}.ClientName)), kStr},
+	{`"clientsite_name":`, nil, uint32(unsafe.Offsetof(Site{}.ClientsiteName)), kStr},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(Site{}.Inactive)), kBool},
+	{`"sla_id":`, nil, uint32(unsafe.Offsetof(Site{}.SLAID)), kInt},
+	{`"phonenumber":`, nil, uint32(unsafe.Offsetof(Site{}.Phonenumber)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(Site{}.Colour)), kStr},
+	{`"timezone":`, nil, uint32(unsafe.Offsetof(Site{}.Timezone)), kStr},
+	{`"invoice_address_isdelivery":`, nil, uint32(unsafe.Offsetof(Site{}.InvoiceAddressIsdelivery)), kBool},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(Site{}.Notes)), kStr},
+	{`"isstocklocation":`, nil, uint32(unsafe.Offsetof(Site{}.Isstocklocation)), kBool},
+	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(Site{}.MessagegroupID)), kInt},
+	{`"item_quantity_in_stock":`, nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityInStock)), kF64},
+	{`"item_serialised_assets_in_stock":`, nil, uint32(unsafe.Offsetof(Site{}.ItemSerialisedAssetsInStock)), kF64},
+	{`"item_quantity_reserved":`, nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityReserved)), kF64},
+	{`"item_quantity_reserved_on_order":`, nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityReservedOnOrder)), kF64},
+	{`"item_quantity_available":`, nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityAvailable)), kF64},
+	{`"datecreated":`, nil, uint32(unsafe.Offsetof(Site{}.Datecreated)), kTime},
+	{`"text":`, nil, uint32(unsafe.Offsetof(Site{}.Text)), kF64},
+	{`"globx":`, nil, uint32(unsafe.Offsetof(Site{}.Globx)), kF64},
+	{`"globy":`, nil, uint32(unsafe.Offsetof(Site{}.Globy)), kF64},
+	{`"style":`, nil, uint32(unsafe.Offsetof(Site{}.Style)), kF64},
+	{`"inuseby":`, nil, uint32(unsafe.Offsetof(Site{}.Inuseby)), kInt},
+	{`"upwho":`, nil, uint32(unsafe.Offsetof(Site{}.Upwho)), kF64},
+	{`"uptimestamp":`, nil, uint32(unsafe.Offsetof(Site{}.Uptimestamp)), kTime},
+	{`"xrefsite":`, nil, uint32(unsafe.Offsetof(Site{}.Xrefsite)), kF64},
+	{`"zoffsetx":`, nil, uint32(unsafe.Offsetof(Site{}.Zoffsetx)), kInt},
+	{`"zoffsety":`, nil, uint32(unsafe.Offsetof(Site{}.Zoffsety)), kInt},
+	{`"zoomx":`, nil, uint32(unsafe.Offsetof(Site{}.Zoomx)), kF64},
+	{`"zoomy":`, nil, uint32(unsafe.Offsetof(Site{}.Zoomy)), kF64},
+	{`"smallx":`, nil, uint32(unsafe.Offsetof(Site{}.Smallx)), kInt},
+	{`"smally":`, nil, uint32(unsafe.Offsetof(Site{}.Smally)), kInt},
+	{`"bigx":`, nil, uint32(unsafe.Offsetof(Site{}.Bigx)), kInt},
+	{`"bigy":`, nil, uint32(unsafe.Offsetof(Site{}.Bigy)), kInt},
+	{`"ldapstring":`, nil, uint32(unsafe.Offsetof(Site{}.Ldapstring)), kStr},
+	{`"emaildomain":`, nil, uint32(unsafe.Offsetof(Site{}.Emaildomain)), kStr},
+	{`"deliverby":`, nil, uint32(unsafe.Offsetof(Site{}.Deliverby)), kInt},
+	{`"isinvoicesite":`, nil, uint32(unsafe.Offsetof(Site{}.Isinvoicesite)), kBool},
+	{`"refnumber":`, nil, uint32(unsafe.Offsetof(Site{}.Refnumber)), kInt},
+	{`"defaultdelivery":`, nil, uint32(unsafe.Offsetof(Site{}.Defaultdelivery)), kBool},
+	{`"seriousnesslevel":`, nil, uint32(unsafe.Offsetof(Site{}.Seriousnesslevel)), kInt},
+	{`"geocoord1":`, nil, uint32(unsafe.Offsetof(Site{}.Geocoord1)), kF64},
+	{`"geocoord2":`, nil, uint32(unsafe.Offsetof(Site{}.Geocoord2)), kF64},
+	{`"todomain":`, nil, uint32(unsafe.Offsetof(Site{}.Todomain)), kStr},
+	{`"defaultstocklocation":`, nil, uint32(unsafe.Offsetof(Site{}.Defaultstocklocation)), kInt},
+	{`"stopped":`, nil, uint32(unsafe.Offsetof(Site{}.Stopped)), kInt},
+	{`"sitetimeoffset":`, nil, uint32(unsafe.Offsetof(Site{}.Sitetimeoffset)), kInt},
+	{`"sitedateformat":`, nil, uint32(unsafe.Offsetof(Site{}.Sitedateformat)), kInt},
+	{`"disclaimermatchstring":`, nil, uint32(unsafe.Offsetof(Site{}.Disclaimermatchstring)), kStr},
+	{`"emailsubjectprefix":`, nil, uint32(unsafe.Offsetof(Site{}.Emailsubjectprefix)), kStr},
+	{`"regionaldirector":`, nil, uint32(unsafe.Offsetof(Site{}.Regionaldirector)), kInt},
+	{`"facilitiesmanager":`, nil, uint32(unsafe.Offsetof(Site{}.Facilitiesmanager)), kInt},
+	{`"actguid":`, nil, uint32(unsafe.Offsetof(Site{}.Actguid)), kStr},
+	{`"teamviewerpassword":`, nil, uint32(unsafe.Offsetof(Site{}.Teamviewerpassword)), kStr},
+	{`"contractlastchecked":`, nil, uint32(unsafe.Offsetof(Site{}.Contractlastchecked)), kTime},
+	{`"maincontact_name":`, nil, uint32(unsafe.Offsetof(Site{}.MaincontactName)), kStr},
+	{`"wildcardref":`, nil, uint32(unsafe.Offsetof(Site{}.Wildcardref)), kStr},
+	{`"monthlyreportlastrun":`, nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportlastrun)), kTime},
+	{`"monthlyreportinclude":`, nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportinclude)), kBool},
+	{`"monthlyreportemailmanager":`, nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportemailmanager)), kBool},
+	{`"accountmanagertech":`, nil, uint32(unsafe.Offsetof(Site{}.Accountmanagertech)), kBool},
+	{`"monthlyreportemaildirect":`, nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportemaildirect)), kBool},
+	{`"language_id":`, nil, uint32(unsafe.Offsetof(Site{}.LanguageID)), kInt},
+	{`"language_name":`, nil, uint32(unsafe.Offsetof(Site{}.LanguageName)), kStr},
+	{`"snowname":`, nil, uint32(unsafe.Offsetof(Site{}.Snowname)), kStr},
+	{`"linked_organisation_id":`, nil, uint32(unsafe.Offsetof(Site{}.LinkedOrganisationID)), kInt},
+	{`"slocked":`, nil, uint32(unsafe.Offsetof(Site{}.Slocked)), kBool},
+	{`"newsite_contactname":`, nil, uint32(unsafe.Offsetof(Site{}.NewsiteContactname)), kStr},
+	{`"newsite_contactemail":`, nil, uint32(unsafe.Offsetof(Site{}.NewsiteContactemail)), kStr},
+	{`"newsite_contacttitle":`, nil, uint32(unsafe.Offsetof(Site{}.NewsiteContacttitle)), kStr},
+	{`"newsite_web_access_level":`, nil, uint32(unsafe.Offsetof(Site{}.NewsiteWebAccessLevel)), kInt},
+	{`"newsite_sendwelcomeemail":`, nil, uint32(unsafe.Offsetof(Site{}.NewsiteSendwelcomeemail)), kBool},
+	{`"delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Site{}.DeliveryAddress)), kSub},
+	{`"invoice_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Site{}.InvoiceAddress)), kSub},
+	{`"popup_notes":`, encMany[AreaPopup], uint32(unsafe.Offsetof(Site{}.PopupNotes)), kSub},
+	{`"_reassign_all_to_user":`, nil, uint32(unsafe.Offsetof(Site{}.ReassignAllToUser)), kInt},
+	{`"fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(Site{}.Fields)), kSub},
+	{`"open_ticket_count":`, nil, uint32(unsafe.Offsetof(Site{}.OpenTicketCount)), kInt},
+	{`"onhold_ticket_count":`, nil, uint32(unsafe.Offsetof(Site{}.OnholdTicketCount)), kInt},
+	{`"total_ticket_count":`, nil, uint32(unsafe.Offsetof(Site{}.TotalTicketCount)), kInt},
+	{`"opened_thismonth_count":`, nil, uint32(unsafe.Offsetof(Site{}.OpenedThismonthCount)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Site{}.GUID)), kStr},
+	{`"sitecontacts":`, encMany[SiteContact], uint32(unsafe.Offsetof(Site{}.Sitecontacts)), kSub},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Site{}.Isimport)), kBool},
+	{`"cautomateid":`, nil, uint32(unsafe.Offsetof(Site{}.Cautomateid)), kInt},
+	{`"ninjarmmid":`, nil, uint32(unsafe.Offsetof(Site{}.Ninjarmmid)), kInt},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Site{}.Importtype)), kStr},
+	{`"_isxero":`, nil, uint32(unsafe.Offsetof(Site{}.Isxero)), kBool},
+	{`"servicenowid":`, nil, uint32(unsafe.Offsetof(Site{}.Servicenowid)), kStr},
+	{`"isnhserveremaildefault":`, nil, uint32(unsafe.Offsetof(Site{}.Isnhserveremaildefault)), kBool},
+	{`"device42id":`, nil, uint32(unsafe.Offsetof(Site{}.Device42id)), kInt},
+	{`"datto_id":`, nil, uint32(unsafe.Offsetof(Site{}.DattoID)), kStr},
+	{`"datto_alternate_id":`, nil, uint32(unsafe.Offsetof(Site{}.DattoAlternateID)), kInt},
+	{`"datto_url":`, nil, uint32(unsafe.Offsetof(Site{}.DattoURL)), kStr},
+	{`"connectwiseid":`, nil, uint32(unsafe.Offsetof(Site{}.Connectwiseid)), kInt},
+	{`"azuretenantid":`, nil, uint32(unsafe.Offsetof(Site{}.Azuretenantid)), kStr},
+	{`"autotaskid":`, nil, uint32(unsafe.Offsetof(Site{}.Autotaskid)), kInt},
+	{`"pagerdutywildcard":`, nil, uint32(unsafe.Offsetof(Site{}.Pagerdutywildcard)), kStr},
+	{`"ateraid":`, nil, uint32(unsafe.Offsetof(Site{}.Ateraid)), kInt},
+	{`"slastupdate":`, nil, uint32(unsafe.Offsetof(Site{}.Slastupdate)), kTime},
+	{`"site_service_tax_code":`, nil, uint32(unsafe.Offsetof(Site{}.SiteServiceTaxCode)), kInt},
+	{`"site_prepay_tax_code":`, nil, uint32(unsafe.Offsetof(Site{}.SitePrepayTaxCode)), kInt},
+	{`"site_contract_tax_code":`, nil, uint32(unsafe.Offsetof(Site{}.SiteContractTaxCode)), kInt},
+	{`"site_item_tax_code_name":`, nil, uint32(unsafe.Offsetof(Site{}.SiteItemTaxCodeName)), kStr},
+	{`"site_service_tax_code_name":`, nil, uint32(unsafe.Offsetof(Site{}.SiteServiceTaxCodeName)), kStr},
+	{`"site_contract_tax_code_name":`, nil, uint32(unsafe.Offsetof(Site{}.SiteContractTaxCodeName)), kStr},
+	{`"site_prepay_tax_code_name":`, nil, uint32(unsafe.Offsetof(Site{}.SitePrepayTaxCodeName)), kStr},
+	{`"site_sales_tax_code":`, nil, uint32(unsafe.Offsetof(Site{}.SiteSalesTaxCode)), kInt},
+	{`"site_purchase_tax_code":`, nil, uint32(unsafe.Offsetof(Site{}.SitePurchaseTaxCode)), kInt},
+	{`"site_purchase_tax_code_name":`, nil, uint32(unsafe.Offsetof(Site{}.SitePurchaseTaxCodeName)), kStr},
+	{`"syncroid":`, nil, uint32(unsafe.Offsetof(Site{}.Syncroid)), kInt},
+	{`"third_party_client_name":`, nil, uint32(unsafe.Offsetof(Site{}.ThirdPartyClientName)), kStr},
+	{`"auvik_id":`, nil, uint32(unsafe.Offsetof(Site{}.AuvikID)), kStr},
+	{`"faqlists":`, encMany[FAQListHead], uint32(unsafe.Offsetof(Site{}.Faqlists)), kSub},
+	{`"all_faqlists_allowed":`, nil, uint32(unsafe.Offsetof(Site{}.AllFaqlistsAllowed)), kBool},
+	{`"hubspot_id":`, nil, uint32(unsafe.Offsetof(Site{}.HubspotID)), kStr},
+	{`"passportal_id":`, nil, uint32(unsafe.Offsetof(Site{}.PassportalID)), kInt64},
+	{`"import_site_mapping":`, nil, uint32(unsafe.Offsetof(Site{}.ImportSiteMapping)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Site{}.Warning)), kStr},
+	{`"issitedetails":`, nil, uint32(unsafe.Offsetof(Site{}.Issitedetails)), kBool},
+	{`"hudu_url":`, nil, uint32(unsafe.Offsetof(Site{}.HuduURL)), kStr},
+	{`"liongardid":`, nil, uint32(unsafe.Offsetof(Site{}.Liongardid)), kInt},
+	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Site{}.Kaseyaid)), kStr},
+	{`"surchargeid":`, nil, uint32(unsafe.Offsetof(Site{}.Surchargeid)), kInt},
+	{`"country_code":`, nil, uint32(unsafe.Offsetof(Site{}.CountryCode)), kStr},
+	{`"region_code":`, nil, uint32(unsafe.Offsetof(Site{}.RegionCode)), kInt},
+	{`"stockbins":`, encMany[StockBin], uint32(unsafe.Offsetof(Site{}.Stockbins)), kSub},
+	{`"ncentral_details_id":`, nil, uint32(unsafe.Offsetof(Site{}.NcentralDetailsID)), kInt},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Site{}.NewExternalLink)), kSub},
+	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Site{}.ImportDetailsID)), kInt},
+	{`"hasitemsinstock":`, nil, uint32(unsafe.Offsetof(Site{}.Hasitemsinstock)), kBool},
+	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(Site{}.DontFireAutomations)), kBool},
+	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Site{}.SqlimportID)), kInt},
+	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Site{}.MatchingValue)), kStr},
+	{`"lapsafe_default_installation_name":`, nil, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationName)), kStr},
+	{`"lapsafe_default_installation_obj":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), kSub},
+	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Site{}.ExternalLinks)), kSub},
+	{`"use":`, nil, uint32(unsafe.Offsetof(Site{}.Use)), kStr},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Site{}.Customfields)), kSub},
+	{`"site_fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(Site{}.SiteFields)), kSub},
+	{`"gfisiteid":`, nil, uint32(unsafe.Offsetof(Site{}.Gfisiteid)), kInt},
+	{`"delivery_address_line1":`, nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine1)), kStr},
+	{`"delivery_address_line2":`, nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine2)), kStr},
+	{`"delivery_address_line3":`, nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine3)), kStr},
+	{`"delivery_address_line4":`, nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine4)), kStr},
+	{`"delivery_address_line5":`, nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine5)), kStr},
+	{`"itglue_id":`, nil, uint32(unsafe.Offsetof(Site{}.ItglueID)), kStr},
+	{`"client_itglue_id":`, nil, uint32(unsafe.Offsetof(Site{}.ClientItglueID)), kStr},
+	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Site{}.Custombuttons)), kSub},
+	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(Site{}.StockbinID)), kInt},
+	{`"stockbin_name":`, nil, uint32(unsafe.Offsetof(Site{}.StockbinName)), kStr},
+	{`"country_code_name":`, nil, uint32(unsafe.Offsetof(Site{}.CountryCodeName)), kStr},
+	{`"region_code_name":`, nil, uint32(unsafe.Offsetof(Site{}.RegionCodeName)), kStr},
+	{`"ref":`, nil, uint32(unsafe.Offsetof(Site{}.Ref)), kStr},
+	{`"lapsafe_default_installation":`, nil, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallation)), kStr},
+	{`"maincontact_id":`, nil, uint32(unsafe.Offsetof(Site{}.MaincontactID)), kInt},
+	{`"site_item_tax_code":`, nil, uint32(unsafe.Offsetof(Site{}.SiteItemTaxCode)), kInt},
+}}
+
+func (m *Site) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSite) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Site) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SiteContact) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "site":
-			ok = d.int(&m.Site)
-		case "type":
-			ok = d.int(&m.Type)
-		case "type_name":
-			ok = d.str(&m.TypeName)
-		case "uid":
-			ok = d.int(&m.UID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSiteContact = decTable{extra: unsafe.Offsetof(SiteContact{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SiteContact{}.ID)), kInt},
+	{"site", nil, uint32(unsafe.Offsetof(SiteContact{}.Site)), kInt},
+	{"uid", nil, uint32(unsafe.Offsetof(SiteContact{}.UID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(SiteContact{}.UserName)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(SiteContact{}.Type)), kInt},
+	{"type_name", nil, uint32(unsafe.Offsetof(SiteContact{}.TypeName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(SiteContact{}.Warning)), kStr},
+}, sorted: []uint16{6, 0, 1, 4, 5, 2, 3}}
 
-func (m *SiteContact) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"site":`, m.Site)
-	e.int(`"uid":`, m.UID)
-	e.str(`"user_name":`, m.UserName)
-	e.int(`"type":`, m.Type)
-	e.str(`"type_name":`, m.TypeName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *SiteContact) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSiteContact) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SiteContact) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSiteContact = encTable{extra: unsafe.Offsetof(SiteContact{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SiteContact{}.ID)), kInt},
+	{`"site":`, nil, uint32(unsafe.Offsetof(SiteContact{}.Site)), kInt},
+	{`"uid":`, nil, uint32(unsafe.Offsetof(SiteContact{}.UID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(SiteContact{}.UserName)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(SiteContact{}.Type)), kInt},
+	{`"type_name":`, nil, uint32(unsafe.Offsetof(SiteContact{}.TypeName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SiteContact{}.Warning)), kStr},
+}}
+
+func (m *SiteContact) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSiteContact) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SiteContact) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SiteList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "client_id":
-			ok = d.float64(&m.ClientID)
-		case "client_itglue_id":
-			ok = d.str(&m.ClientItglueID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "clientsite_name":
-			ok = d.str(&m.ClientsiteName)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "country_code_name":
-			ok = d.str(&m.CountryCodeName)
-		case "custombuttons":
-			ok = decodeModels(d, &m.Custombuttons)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "delivery_address_line1":
-			ok = d.str(&m.DeliveryAddressLine1)
-		case "delivery_address_line2":
-			ok = d.str(&m.DeliveryAddressLine2)
-		case "delivery_address_line3":
-			ok = d.str(&m.DeliveryAddressLine3)
-		case "delivery_address_line4":
-			ok = d.str(&m.DeliveryAddressLine4)
-		case "delivery_address_line5":
-			ok = d.str(&m.DeliveryAddressLine5)
-		case "gfisiteid":
-			ok = d.int(&m.Gfisiteid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "invoice_address_isdelivery":
-			ok = d.bool(&m.InvoiceAddressIsdelivery)
-		case "isstocklocation":
-			ok = d.bool(&m.Isstocklocation)
-		case "item_quantity_available":
-			ok = d.float64(&m.ItemQuantityAvailable)
-		case "item_quantity_in_stock":
-			ok = d.float64(&m.ItemQuantityInStock)
-		case "item_quantity_reserved":
-			ok = d.float64(&m.ItemQuantityReserved)
-		case "item_quantity_reserved_on_order":
-			ok = d.float64(&m.ItemQuantityReservedOnOrder)
-		case "item_serialised_assets_in_stock":
-			ok = d.float64(&m.ItemSerialisedAssetsInStock)
-		case "itglue_id":
-			ok = d.str(&m.ItglueID)
-		case "lapsafe_default_installation":
-			ok = d.str(&m.LapsafeDefaultInstallation)
-		case "maincontact_id":
-			ok = d.int(&m.MaincontactID)
-		case "messagegroup_id":
-			ok = d.int(&m.MessagegroupID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "phonenumber":
-			ok = d.str(&m.Phonenumber)
-		case "ref":
-			ok = d.str(&m.Ref)
-		case "region_code_name":
-			ok = d.str(&m.RegionCodeName)
-		case "site_fields":
-			ok = decodeModels(d, &m.SiteFields)
-		case "site_item_tax_code":
-			ok = d.int(&m.SiteItemTaxCode)
-		case "sla_id":
-			ok = d.int(&m.SLAID)
-		case "stockbin_id":
-			ok = d.int(&m.StockbinID)
-		case "stockbin_name":
-			ok = d.str(&m.StockbinName)
-		case "timezone":
-			ok = d.str(&m.Timezone)
-		case "use":
-			ok = d.str(&m.Use)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SiteList{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(SiteList{}.Name)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(SiteList{}.ClientID)), kF64},
+	{"client_name", nil, uint32(unsafe.Offsetof(SiteList{}.ClientName)), kStr},
+	{"clientsite_name", nil, uint32(unsafe.Offsetof(SiteList{}.ClientsiteName)), kStr},
+	{"inactive", nil, uint32(unsafe.Offsetof(SiteList{}.Inactive)), kBool},
+	{"sla_id", nil, uint32(unsafe.Offsetof(SiteList{}.SLAID)), kInt},
+	{"phonenumber", nil, uint32(unsafe.Offsetof(SiteList{}.Phonenumber)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(SiteList{}.Colour)), kStr},
+	{"timezone", nil, uint32(unsafe.Offsetof(SiteList{}.Timezone)), kStr},
+	{"invoice_address_isdelivery", nil, uint32(unsafe.Offsetof(SiteList{}.InvoiceAddressIsdelivery)), kBool},
+	{"notes", nil, uint32(unsafe.Offsetof(SiteList{}.Notes)), kStr},
+	{"isstocklocation", nil, uint32(unsafe.Offsetof(SiteList{}.Isstocklocation)), kBool},
+	{"messagegroup_id", nil, uint32(unsafe.Offsetof(SiteList{}.MessagegroupID)), kInt},
+	{"item_quantity_in_stock", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityInStock)), kF64},
+	{"item_serialised_assets_in_stock", nil, uint32(unsafe.Offsetof(SiteList{}.ItemSerialisedAssetsInStock)), kF64},
+	{"item_quantity_reserved", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityReserved)), kF64},
+	{"item_quantity_reserved_on_order", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityReservedOnOrder)), kF64},
+	{"item_quantity_available", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityAvailable)), kF64},
+	{"use", nil, uint32(unsafe.Offsetof(SiteList{}.Use)), kStr},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(SiteList{}.Customfields)), kSub},
+	{"site_fields", decMany[FieldHelper], uint32(unsafe.Offsetof(SiteList{}.SiteFields)), kSub},
+	{"gfisiteid", nil, uint32(unsafe.Offsetof(SiteList{}.Gfisiteid)), kInt},
+	{"delivery_address_line1", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine1)), kStr},
+	{"delivery_address_line2", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine2)), kStr},
+	{"delivery_address_line3", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine3)), kStr},
+	{"delivery_address_line4", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine4)), kStr},
+	{"delivery_address_line5", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine5)), kStr},
+	{"itglue_id", nil, uint32(unsafe.Offsetof(SiteList{}.ItglueID)), kStr},
+	{"client_itglue_id", nil, uint32(unsafe.Offsetof(SiteList{}.ClientItglueID)), kStr},
+	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(SiteList{}.Custombuttons)), kSub},
+	{"stockbin_id", nil, uint32(unsafe.Offsetof(SiteList{}.StockbinID)), kInt},
+	{"stockbin_name", nil, uint32(unsafe.Offsetof(SiteList{}.StockbinName)), kStr},
+	{"country_code_name", nil, uint32(unsafe.Offsetof(SiteList{}.CountryCodeName)), kStr},
+	{"region_code_name", nil, uint32(unsafe.Offsetof(SiteList{}.RegionCodeName)), kStr},
+	{"ref", nil, uint32(unsafe.Offsetof(SiteList{}.Ref)), kStr},
+	{"lapsafe_default_installation", nil, uint32(unsafe.Offsetof(SiteList{}.LapsafeDefaultInstallation)), kStr},
+	{"maincontact_id", nil, uint32(unsafe.Offsetof(SiteList{}.MaincontactID)), kInt},
+	{"site_item_tax_code", nil, uint32(unsafe.Offsetof(SiteList{}.SiteItemTaxCode)), kInt},
+}, sorted: []uint16{2, 29, 3, 4, 8, 33, 30, 20, 23, 24, 25, 26, 27, 22, 0, 5, 10, 12, 18, 14, 16, 17, 15, 28, 36, 37, 13, 1, 11, 7, 35, 34, 21, 38, 6, 31, 32, 9, 19}}
 
-func (m *SiteList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.float64(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"clientsite_name":`, m.ClientsiteName)
-	e.bool(`"inactive":`, m.Inactive)
-	e.int(`"sla_id":`, m.SLAID)
-	e.str(`"phonenumber":`, m.Phonenumber)
-	e.str(`"colour":`, m.Colour)
-	e.str(`"timezone":`, m.Timezone)
-	e.bool(`"invoice_address_isdelivery":`, m.InvoiceAddressIsdelivery)
-	e.str(`"notes":`, m.Notes)
-	e.bool(`"isstocklocation":`, m.Isstocklocation)
-	e.int(`"messagegroup_id":`, m.MessagegroupID)
-	e.float64(`"item_quantity_in_stock":`, m.ItemQuantityInStock)
-	e.float64(`"item_serialised_assets_in_stock":`, m.ItemSerialisedAssetsInStock)
-	e.float64(`"item_quantity_reserved":`, m.ItemQuantityReserved)
-	e.float64(`"item_quantity_reserved_on_order":`, m.ItemQuantityReservedOnOrder)
-	e.float64(`"item_quantity_available":`, m.ItemQuantityAvailable)
-	e.str(`"use":`, m.Use)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModels(e, `"site_fields":`, m.SiteFields)
-	e.int(`"gfisiteid":`, m.Gfisiteid)
-	e.str(`"delivery_address_line1":`, m.DeliveryAddressLine1)
-	e.str(`"delivery_address_line2":`, m.DeliveryAddressLine2)
-	e.str(`"delivery_address_line3":`, m.DeliveryAddressLine3)
-	e.str(`"delivery_address_line4":`, m.DeliveryAddressLine4)
-	e.str(`"delivery_address_line5":`, m.DeliveryAddressLine5)
-	e.str(`"itglue_id":`, m.ItglueID)
-	e.str(`"client_itglue_id":`, m.ClientItglueID)
-	encodeModels(e, `"custombuttons":`, m.Custombuttons)
-	e.int(`"stockbin_id":`, m.StockbinID)
-	e.str(`"stockbin_name":`, m.StockbinName)
-	e.str(`"country_code_name":`, m.CountryCodeName)
-	e.str(`"region_code_name":`, m.RegionCodeName)
-	e.str(`"ref":`, m.Ref)
-	e.str(`"lapsafe_default_installation":`, m.LapsafeDefaultInstallation)
-	e.int(`"maincontact_id":`, m.MaincontactID)
-	e.int(`"site_item_tax_code":`, m.SiteItemTaxCode)
-	e.close(mark, m.Extra)
-}
+func (m *SiteList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSiteList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SiteList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSiteList = encTable{extra: unsafe.Offsetof(SiteList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SiteList{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SiteList{}.Name)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.ClientID)), kF64},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(SiteList{}.ClientName)), kStr},
+	{`"clientsite_name":`, nil, uint32(unsafe.Offsetof(SiteList{}.ClientsiteName)), kStr},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(SiteList{}.Inactive)), kBool},
+	{`"sla_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.SLAID)), kInt},
+	{`"phonenumber":`, nil, uint32(unsafe.Offsetof(SiteList{}.Phonenumber)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(SiteList{}.Colour)), kStr},
+	{`"timezone":`, nil, uint32(unsafe.Offsetof(SiteList{}.Timezone)), kStr},
+	{`"invoice_address_isdelivery":`, nil, uint32(unsafe.Offsetof(SiteList{}.InvoiceAddressIsdelivery)), kBool},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(SiteList{}.Notes)), kStr},
+	{`"isstocklocation":`, nil, uint32(unsafe.Offsetof(SiteList{}.Isstocklocation)), kBool},
+	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.MessagegroupID)), kInt},
+	{`"item_quantity_in_stock":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityInStock)), kF64},
+	{`"item_serialised_assets_in_stock":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItemSerialisedAssetsInStock)), kF64},
+	{`"item_quantity_reserved":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityReserved)), kF64},
+	{`"item_quantity_reserved_on_order":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityReservedOnOrder)), kF64},
+	{`"item_quantity_available":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityAvailable)), kF64},
+	{`"use":`, nil, uint32(unsafe.Offsetof(SiteList{}.Use)), kStr},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(SiteList{}.Customfields)), kSub},
+	{`"site_fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(SiteList{}.SiteFields)), kSub},
+	{`"gfisiteid":`, nil, uint32(unsafe.Offsetof(SiteList{}.Gfisiteid)), kInt},
+	{`"delivery_address_line1":`, nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine1)), kStr},
+	{`"delivery_address_line2":`, nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine2)), kStr},
+	{`"delivery_address_line3":`, nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine3)), kStr},
+	{`"delivery_address_line4":`, nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine4)), kStr},
+	{`"delivery_address_line5":`, nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine5)), kStr},
+	{`"itglue_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItglueID)), kStr},
+	{`"client_itglue_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.ClientItglueID)), kStr},
+	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(SiteList{}.Custombuttons)), kSub},
+	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.StockbinID)), kInt},
+	{`"stockbin_name":`, nil, uint32(unsafe.Offsetof(SiteList{}.StockbinName)), kStr},
+	{`"country_code_name":`, nil, uint32(unsafe.Offsetof(SiteList{}.CountryCodeName)), kStr},
+	{`"region_code_name":`, nil, uint32(unsafe.Offsetof(SiteList{}.RegionCodeName)), kStr},
+	{`"ref":`, nil, uint32(unsafe.Offsetof(SiteList{}.Ref)), kStr},
+	{`"lapsafe_default_installation":`, nil, uint32(unsafe.Offsetof(SiteList{}.LapsafeDefaultInstallation)), kStr},
+	{`"maincontact_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.MaincontactID)), kInt},
+	{`"site_item_tax_code":`, nil, uint32(unsafe.Offsetof(SiteList{}.SiteItemTaxCode)), kInt},
+}}
+
+func (m *SiteList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSiteList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SiteList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SiteView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		case "sites":
-			ok = decodeModels(d, &m.Sites)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSiteView = decTable{extra: unsafe.Offsetof(SiteView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(SiteView{}.RecordCount)), kInt},
+	{"sites", decMany[SiteList], uint32(unsafe.Offsetof(SiteView{}.Sites)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(SiteView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(SiteView{}.PageSize)), kInt},
+}, sorted: []uint16{2, 3, 0, 1}}
+
+func (m *SiteView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSiteView) }
+
+var enctSiteView = encTable{extra: unsafe.Offsetof(SiteView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(SiteView{}.RecordCount)), kInt},
+	{`"sites":`, encMany[SiteList], uint32(unsafe.Offsetof(SiteView{}.Sites)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(SiteView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(SiteView{}.PageSize)), kInt},
+}}
+
+func (m *SiteView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSiteView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *SiteView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *SiteView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Sites) }
 
-func (m *SiteView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"sites":`, m.Sites)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SiteView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
-
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *SiteView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var dectSlackActionResult = decTable{extra: unsafe.Offsetof(SlackActionResult{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SlackActionResult{}.Type)), kStr},
+	{"block_id", nil, uint32(unsafe.Offsetof(SlackActionResult{}.BlockID)), kStr},
+	{"action_id", nil, uint32(unsafe.Offsetof(SlackActionResult{}.ActionID)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(SlackActionResult{}.Value)), kStr},
+	{"action_ts", nil, uint32(unsafe.Offsetof(SlackActionResult{}.ActionTs)), kStr},
+}, sorted: []uint16{2, 4, 1, 0, 3}}
 
 func (m *SlackActionResult) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action_id":
-			ok = d.str(&m.ActionID)
-		case "action_ts":
-			ok = d.str(&m.ActionTs)
-		case "block_id":
-			ok = d.str(&m.BlockID)
-		case "type":
-			ok = d.str(&m.Type)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackActionResult)
 }
+
+var enctSlackActionResult = encTable{extra: unsafe.Offsetof(SlackActionResult{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackActionResult{}.Type)), kStr},
+	{`"block_id":`, nil, uint32(unsafe.Offsetof(SlackActionResult{}.BlockID)), kStr},
+	{`"action_id":`, nil, uint32(unsafe.Offsetof(SlackActionResult{}.ActionID)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(SlackActionResult{}.Value)), kStr},
+	{`"action_ts":`, nil, uint32(unsafe.Offsetof(SlackActionResult{}.ActionTs)), kStr},
+}}
 
 func (m *SlackActionResult) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"block_id":`, m.BlockID)
-	e.str(`"action_id":`, m.ActionID)
-	e.str(`"value":`, m.Value)
-	e.str(`"action_ts":`, m.ActionTs)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackActionResult)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackActionResult) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackActionResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackBlock) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "accessory":
-			ok = decodeModel(d, &m.Accessory)
-		case "block_id":
-			ok = d.str(&m.BlockID)
-		case "dispatch_action":
-			ok = d.bool(&m.DispatchAction)
-		case "element":
-			ok = decodeModel(d, &m.Element)
-		case "elements":
-			ok = decodeModels(d, &m.Elements)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "label":
-			ok = decodeModel(d, &m.Label)
-		case "optional":
-			ok = d.bool(&m.Optional)
-		case "text":
-			ok = decodeModel(d, &m.Text)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackBlock = decTable{extra: unsafe.Offsetof(SlackBlock{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SlackBlock{}.Type)), kStr},
+	{"block_id", nil, uint32(unsafe.Offsetof(SlackBlock{}.BlockID)), kStr},
+	{"optional", nil, uint32(unsafe.Offsetof(SlackBlock{}.Optional)), kBool},
+	{"label", decOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Label)), kSub},
+	{"text", decOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Text)), kSub},
+	{"fields", decMany[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Fields)), kSub},
+	{"elements", decMany[SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Elements)), kSub},
+	{"element", decOne[SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Element)), kSub},
+	{"accessory", decOne[SlackBlockAccessory], uint32(unsafe.Offsetof(SlackBlock{}.Accessory)), kSub},
+	{"dispatch_action", nil, uint32(unsafe.Offsetof(SlackBlock{}.DispatchAction)), kBool},
+}, sorted: []uint16{8, 1, 9, 7, 6, 5, 3, 2, 4, 0}}
 
-func (m *SlackBlock) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"block_id":`, m.BlockID)
-	e.bool(`"optional":`, m.Optional)
-	encodeModel(e, `"label":`, m.Label)
-	encodeModel(e, `"text":`, m.Text)
-	encodeModels(e, `"fields":`, m.Fields)
-	encodeModels(e, `"elements":`, m.Elements)
-	encodeModel(e, `"element":`, m.Element)
-	encodeModel(e, `"accessory":`, m.Accessory)
-	e.bool(`"dispatch_action":`, m.DispatchAction)
-	e.close(mark, m.Extra)
-}
+func (m *SlackBlock) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackBlock) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackBlock) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackBlock = encTable{extra: unsafe.Offsetof(SlackBlock{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.Type)), kStr},
+	{`"block_id":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.BlockID)), kStr},
+	{`"optional":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.Optional)), kBool},
+	{`"label":`, encOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Label)), kSub},
+	{`"text":`, encOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Text)), kSub},
+	{`"fields":`, encMany[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Fields)), kSub},
+	{`"elements":`, encMany[SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Elements)), kSub},
+	{`"element":`, encOne[SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Element)), kSub},
+	{`"accessory":`, encOne[SlackBlockAccessory], uint32(unsafe.Offsetof(SlackBlock{}.Accessory)), kSub},
+	{`"dispatch_action":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.DispatchAction)), kBool},
+}}
+
+func (m *SlackBlock) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackBlock) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlock) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSlackBlockAccessory = decTable{extra: unsafe.Offsetof(SlackBlockAccessory{}.Extra), fields: []decField{
+	{"action_id", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.ActionID)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.Type)), kStr},
+	{"min_query_length", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.MinQueryLength)), kInt},
+	{"placeholder", decOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), kSub},
+	{"initial_option", decOne[SlackOption], uint32(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), kSub},
+}, sorted: []uint16{0, 4, 2, 3, 1}}
+
 func (m *SlackBlockAccessory) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action_id":
-			ok = d.str(&m.ActionID)
-		case "initial_option":
-			ok = decodeModel(d, &m.InitialOption)
-		case "min_query_length":
-			ok = d.int(&m.MinQueryLength)
-		case "placeholder":
-			ok = decodeModel(d, &m.Placeholder)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackBlockAccessory)
 }
+
+var enctSlackBlockAccessory = encTable{extra: unsafe.Offsetof(SlackBlockAccessory{}.Extra), fields: []encField{
+	{`"action_id":`, nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.ActionID)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.Type)), kStr},
+	{`"min_query_length":`, nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.MinQueryLength)), kInt},
+	{`"placeholder":`, encOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), kSub},
+	{`"initial_option":`, encOne[SlackOption], uint32(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), kSub},
+}}
 
 func (m *SlackBlockAccessory) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"action_id":`, m.ActionID)
-	e.str(`"type":`, m.Type)
-	e.int(`"min_query_length":`, m.MinQueryLength)
-	encodeModel(e, `"placeholder":`, m.Placeholder)
-	encodeModel(e, `"initial_option":`, m.InitialOption)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackBlockAccessory)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackBlockAccessory) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlockAccessory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSlackBlockElement = decTable{extra: unsafe.Offsetof(SlackBlockElement{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Type)), kStr},
+	{"text", decOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlockElement{}.Text)), kSub},
+	{"style", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Style)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Value)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.URL)), kStr},
+	{"action_id", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.ActionID)), kStr},
+	{"multiline", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Multiline)), kBool},
+	{"initial_value", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.InitialValue)), kStr},
+	{"is_decimal_allowed", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.IsDecimalAllowed)), kBool},
+	{"dispatch_action_config", decOne[SlackBlockElementDispatchActionConfig], uint32(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), kSub},
+}, sorted: []uint16{5, 9, 7, 8, 6, 2, 1, 0, 4, 3}}
+
 func (m *SlackBlockElement) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action_id":
-			ok = d.str(&m.ActionID)
-		case "dispatch_action_config":
-			ok = decodeModel(d, &m.DispatchActionConfig)
-		case "initial_value":
-			ok = d.str(&m.InitialValue)
-		case "is_decimal_allowed":
-			ok = d.bool(&m.IsDecimalAllowed)
-		case "multiline":
-			ok = d.bool(&m.Multiline)
-		case "style":
-			ok = d.str(&m.Style)
-		case "text":
-			ok = decodeModel(d, &m.Text)
-		case "type":
-			ok = d.str(&m.Type)
-		case "url":
-			ok = d.str(&m.URL)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackBlockElement)
 }
+
+var enctSlackBlockElement = encTable{extra: unsafe.Offsetof(SlackBlockElement{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Type)), kStr},
+	{`"text":`, encOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlockElement{}.Text)), kSub},
+	{`"style":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Style)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Value)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.URL)), kStr},
+	{`"action_id":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.ActionID)), kStr},
+	{`"multiline":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Multiline)), kBool},
+	{`"initial_value":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.InitialValue)), kStr},
+	{`"is_decimal_allowed":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.IsDecimalAllowed)), kBool},
+	{`"dispatch_action_config":`, encOne[SlackBlockElementDispatchActionConfig], uint32(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), kSub},
+}}
 
 func (m *SlackBlockElement) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	encodeModel(e, `"text":`, m.Text)
-	e.str(`"style":`, m.Style)
-	e.str(`"value":`, m.Value)
-	e.str(`"url":`, m.URL)
-	e.str(`"action_id":`, m.ActionID)
-	e.bool(`"multiline":`, m.Multiline)
-	e.str(`"initial_value":`, m.InitialValue)
-	e.bool(`"is_decimal_allowed":`, m.IsDecimalAllowed)
-	encodeModel(e, `"dispatch_action_config":`, m.DispatchActionConfig)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackBlockElement)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackBlockElement) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlockElement) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSlackBlockElementDispatchActionConfig = decTable{extra: unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.Extra), fields: []decField{
+	{"trigger_actions_on", nil, uint32(unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.TriggerActionsOn)), kStrs},
+}, sorted: []uint16{0}}
+
 func (m *SlackBlockElementDispatchActionConfig) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "trigger_actions_on":
-			ok = d.strs(&m.TriggerActionsOn)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackBlockElementDispatchActionConfig)
 }
+
+var enctSlackBlockElementDispatchActionConfig = encTable{extra: unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.Extra), fields: []encField{
+	{`"trigger_actions_on":`, nil, uint32(unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.TriggerActionsOn)), kStrs},
+}}
 
 func (m *SlackBlockElementDispatchActionConfig) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.strs(`"trigger_actions_on":`, m.TriggerActionsOn)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackBlockElementDispatchActionConfig)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackBlockElementDispatchActionConfig) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlockElementDispatchActionConfig) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func (m *SlackBlockText) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "emoji":
-			ok = d.bool(&m.Emoji)
-		case "text":
-			ok = d.str(&m.Text)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackBlockText = decTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Type)), kStr},
+	{"text", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Text)), kStr},
+	{"emoji", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Emoji)), kBool},
+}, sorted: []uint16{2, 1, 0}}
 
-func (m *SlackBlockText) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"text":`, m.Text)
-	e.bool(`"emoji":`, m.Emoji)
-	e.close(mark, m.Extra)
-}
+func (m *SlackBlockText) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackBlockText) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackBlockText) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackBlockText = encTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlockText{}.Type)), kStr},
+	{`"text":`, nil, uint32(unsafe.Offsetof(SlackBlockText{}.Text)), kStr},
+	{`"emoji":`, nil, uint32(unsafe.Offsetof(SlackBlockText{}.Emoji)), kBool},
+}}
+
+func (m *SlackBlockText) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackBlockText) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlockText) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackChannel) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.str(&m.ID)
-		case "is_private":
-			ok = d.bool(&m.IsPrivate)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackChannel = decTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SlackChannel{}.ID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(SlackChannel{}.Name)), kStr},
+	{"is_private", nil, uint32(unsafe.Offsetof(SlackChannel{}.IsPrivate)), kBool},
+}, sorted: []uint16{0, 2, 1}}
 
-func (m *SlackChannel) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.bool(`"is_private":`, m.IsPrivate)
-	e.close(mark, m.Extra)
-}
+func (m *SlackChannel) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackChannel) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackChannel) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackChannel = encTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SlackChannel{}.ID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SlackChannel{}.Name)), kStr},
+	{`"is_private":`, nil, uint32(unsafe.Offsetof(SlackChannel{}.IsPrivate)), kBool},
+}}
+
+func (m *SlackChannel) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackChannel) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackChannel) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSlackCommandDetail = decTable{extra: unsafe.Offsetof(SlackCommandDetail{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Type)), kInt},
+	{"application", decOne[WorkspaceApplication], uint32(unsafe.Offsetof(SlackCommandDetail{}.Application)), kSub},
+	{"user", decOne[SlackServiceUser], uint32(unsafe.Offsetof(SlackCommandDetail{}.User)), kSub},
+	{"attributes", nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Attributes)), kMap},
+	{"webhook", decOne[SlackWebhook], uint32(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), kSub},
+}, sorted: []uint16{1, 3, 0, 2, 4}}
+
 func (m *SlackCommandDetail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "application":
-			ok = decodeModel(d, &m.Application)
-		case "attributes":
-			ok = d.rawMap(&m.Attributes)
-		case "type":
-			ok = decodeEnum(d, &m.Type)
-		case "user":
-			ok = decodeModel(d, &m.User)
-		case "webhook":
-			ok = decodeModel(d, &m.Webhook)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackCommandDetail)
 }
+
+var enctSlackCommandDetail = encTable{extra: unsafe.Offsetof(SlackCommandDetail{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Type)), kInt},
+	{`"application":`, encOne[WorkspaceApplication], uint32(unsafe.Offsetof(SlackCommandDetail{}.Application)), kSub},
+	{`"user":`, encOne[SlackServiceUser], uint32(unsafe.Offsetof(SlackCommandDetail{}.User)), kSub},
+	{`"attributes":`, nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Attributes)), kMap},
+	{`"webhook":`, encOne[SlackWebhook], uint32(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), kSub},
+}}
 
 func (m *SlackCommandDetail) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeEnum(e, `"type":`, m.Type)
-	encodeModel(e, `"application":`, m.Application)
-	encodeModel(e, `"user":`, m.User)
-	e.rawMap(`"attributes":`, m.Attributes)
-	encodeModel(e, `"webhook":`, m.Webhook)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackCommandDetail)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackCommandDetail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackCommandDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_getoauthtoken":
-			ok = d.bool(&m.Getoauthtoken)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "allow_ticket_create":
-			ok = d.bool(&m.AllowTicketCreate)
-		case "channel_id":
-			ok = d.str(&m.ChannelID)
-		case "command_ticket_type":
-			ok = d.int(&m.CommandTicketType)
-		case "command_ticket_type_name":
-			ok = d.str(&m.CommandTicketTypeName)
-		case "command_user":
-			ok = d.int(&m.CommandUser)
-		case "command_user_name":
-			ok = d.str(&m.CommandUserName)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "oauth_code":
-			ok = d.str(&m.OauthCode)
-		case "oauth_redirect":
-			ok = d.str(&m.OauthRedirect)
-		case "scopes":
-			ok = d.strs(&m.Scopes)
-		case "team_id":
-			ok = d.str(&m.TeamID)
-		case "teamname":
-			ok = d.str(&m.Teamname)
-		case "ticket_type":
-			ok = d.int(&m.TicketType)
-		case "ticket_type_name":
-			ok = d.str(&m.TicketTypeName)
-		case "ticket_user":
-			ok = d.int(&m.TicketUser)
-		case "ticket_user_name":
-			ok = d.str(&m.TicketUserName)
-		case "uninstalled":
-			ok = d.bool(&m.Uninstalled)
-		case "webhookurl":
-			ok = d.str(&m.Webhookurl)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackDetails = decTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SlackDetails{}.ID)), kInt},
+	{"teamname", nil, uint32(unsafe.Offsetof(SlackDetails{}.Teamname)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(SlackDetails{}.Name)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(SlackDetails{}.NewAccessToken)), kStr},
+	{"webhookurl", nil, uint32(unsafe.Offsetof(SlackDetails{}.Webhookurl)), kStr},
+	{"enabled", nil, uint32(unsafe.Offsetof(SlackDetails{}.Enabled)), kBool},
+	{"agent_id", nil, uint32(unsafe.Offsetof(SlackDetails{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(SlackDetails{}.AgentName)), kStr},
+	{"channel_id", nil, uint32(unsafe.Offsetof(SlackDetails{}.ChannelID)), kStr},
+	{"allow_ticket_create", nil, uint32(unsafe.Offsetof(SlackDetails{}.AllowTicketCreate)), kBool},
+	{"ticket_type", nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketType)), kInt},
+	{"ticket_type_name", nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketTypeName)), kStr},
+	{"_getoauthtoken", nil, uint32(unsafe.Offsetof(SlackDetails{}.Getoauthtoken)), kBool},
+	{"oauth_code", nil, uint32(unsafe.Offsetof(SlackDetails{}.OauthCode)), kStr},
+	{"oauth_redirect", nil, uint32(unsafe.Offsetof(SlackDetails{}.OauthRedirect)), kStr},
+	{"scopes", nil, uint32(unsafe.Offsetof(SlackDetails{}.Scopes)), kStrs},
+	{"team_id", nil, uint32(unsafe.Offsetof(SlackDetails{}.TeamID)), kStr},
+	{"ticket_user", nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketUser)), kInt},
+	{"ticket_user_name", nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketUserName)), kStr},
+	{"command_ticket_type", nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandTicketType)), kInt},
+	{"command_ticket_type_name", nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandTicketTypeName)), kStr},
+	{"command_user", nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandUser)), kInt},
+	{"command_user_name", nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandUserName)), kStr},
+	{"uninstalled", nil, uint32(unsafe.Offsetof(SlackDetails{}.Uninstalled)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(SlackDetails{}.Warning)), kStr},
+}, sorted: []uint16{12, 24, 6, 7, 9, 8, 19, 20, 21, 22, 5, 0, 2, 3, 13, 14, 15, 16, 1, 10, 11, 17, 18, 23, 4}}
 
-func (m *SlackDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"teamname":`, m.Teamname)
-	e.str(`"name":`, m.Name)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"webhookurl":`, m.Webhookurl)
-	e.bool(`"enabled":`, m.Enabled)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"channel_id":`, m.ChannelID)
-	e.bool(`"allow_ticket_create":`, m.AllowTicketCreate)
-	e.int(`"ticket_type":`, m.TicketType)
-	e.str(`"ticket_type_name":`, m.TicketTypeName)
-	e.bool(`"_getoauthtoken":`, m.Getoauthtoken)
-	e.str(`"oauth_code":`, m.OauthCode)
-	e.str(`"oauth_redirect":`, m.OauthRedirect)
-	e.strs(`"scopes":`, m.Scopes)
-	e.str(`"team_id":`, m.TeamID)
-	e.int(`"ticket_user":`, m.TicketUser)
-	e.str(`"ticket_user_name":`, m.TicketUserName)
-	e.int(`"command_ticket_type":`, m.CommandTicketType)
-	e.str(`"command_ticket_type_name":`, m.CommandTicketTypeName)
-	e.int(`"command_user":`, m.CommandUser)
-	e.str(`"command_user_name":`, m.CommandUserName)
-	e.bool(`"uninstalled":`, m.Uninstalled)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *SlackDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackDetails = encTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.ID)), kInt},
+	{`"teamname":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.Teamname)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.Name)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.NewAccessToken)), kStr},
+	{`"webhookurl":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.Webhookurl)), kStr},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.Enabled)), kBool},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.AgentName)), kStr},
+	{`"channel_id":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.ChannelID)), kStr},
+	{`"allow_ticket_create":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.AllowTicketCreate)), kBool},
+	{`"ticket_type":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketType)), kInt},
+	{`"ticket_type_name":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketTypeName)), kStr},
+	{`"_getoauthtoken":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.Getoauthtoken)), kBool},
+	{`"oauth_code":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.OauthCode)), kStr},
+	{`"oauth_redirect":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.OauthRedirect)), kStr},
+	{`"scopes":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.Scopes)), kStrs},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.TeamID)), kStr},
+	{`"ticket_user":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketUser)), kInt},
+	{`"ticket_user_name":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketUserName)), kStr},
+	{`"command_ticket_type":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandTicketType)), kInt},
+	{`"command_ticket_type_name":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandTicketTypeName)), kStr},
+	{`"command_user":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandUser)), kInt},
+	{`"command_user_name":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandUserName)), kStr},
+	{`"uninstalled":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.Uninstalled)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.Warning)), kStr},
+}}
+
+func (m *SlackDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackEvent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "blocks":
-			ok = decodeModels(d, &m.Blocks)
-		case "channel":
-			ok = d.str(&m.Channel)
-		case "channel_type":
-			ok = d.str(&m.ChannelType)
-		case "client_msg_id":
-			ok = d.str(&m.ClientMsgID)
-		case "event_ts":
-			ok = d.str(&m.EventTs)
-		case "team":
-			ok = d.str(&m.Team)
-		case "text":
-			ok = d.str(&m.Text)
-		case "ts":
-			ok = d.str(&m.Ts)
-		case "type":
-			ok = d.str(&m.Type)
-		case "user":
-			ok = d.str(&m.User)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackEvent = decTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), fields: []decField{
+	{"client_msg_id", nil, uint32(unsafe.Offsetof(SlackEvent{}.ClientMsgID)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(SlackEvent{}.Type)), kStr},
+	{"text", nil, uint32(unsafe.Offsetof(SlackEvent{}.Text)), kStr},
+	{"user", nil, uint32(unsafe.Offsetof(SlackEvent{}.User)), kStr},
+	{"ts", nil, uint32(unsafe.Offsetof(SlackEvent{}.Ts)), kStr},
+	{"team", nil, uint32(unsafe.Offsetof(SlackEvent{}.Team)), kStr},
+	{"channel", nil, uint32(unsafe.Offsetof(SlackEvent{}.Channel)), kStr},
+	{"event_ts", nil, uint32(unsafe.Offsetof(SlackEvent{}.EventTs)), kStr},
+	{"channel_type", nil, uint32(unsafe.Offsetof(SlackEvent{}.ChannelType)), kStr},
+	{"blocks", decMany[SlackBlock], uint32(unsafe.Offsetof(SlackEvent{}.Blocks)), kSub},
+}, sorted: []uint16{9, 6, 8, 0, 7, 5, 2, 4, 1, 3}}
 
-func (m *SlackEvent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"client_msg_id":`, m.ClientMsgID)
-	e.str(`"type":`, m.Type)
-	e.str(`"text":`, m.Text)
-	e.str(`"user":`, m.User)
-	e.str(`"ts":`, m.Ts)
-	e.str(`"team":`, m.Team)
-	e.str(`"channel":`, m.Channel)
-	e.str(`"event_ts":`, m.EventTs)
-	e.str(`"channel_type":`, m.ChannelType)
-	encodeModels(e, `"blocks":`, m.Blocks)
-	e.close(mark, m.Extra)
-}
+func (m *SlackEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackEvent) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackEvent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackEvent = encTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), fields: []encField{
+	{`"client_msg_id":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.ClientMsgID)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.Type)), kStr},
+	{`"text":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.Text)), kStr},
+	{`"user":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.User)), kStr},
+	{`"ts":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.Ts)), kStr},
+	{`"team":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.Team)), kStr},
+	{`"channel":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.Channel)), kStr},
+	{`"event_ts":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.EventTs)), kStr},
+	{`"channel_type":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.ChannelType)), kStr},
+	{`"blocks":`, encMany[SlackBlock], uint32(unsafe.Offsetof(SlackEvent{}.Blocks)), kSub},
+}}
+
+func (m *SlackEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackEvent) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSlackEventWebhook = decTable{extra: unsafe.Offsetof(SlackEventWebhook{}.Extra), fields: []decField{
+	{"token", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Token)), kStr},
+	{"challenge", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Challenge)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Type)), kStr},
+	{"event_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.EventID)), kStr},
+	{"event_time", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.EventTime)), kInt64},
+	{"team_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.TeamID)), kStr},
+	{"context_team_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.ContextTeamID)), kStr},
+	{"context_enterprise_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.ContextEnterpriseID)), kStr},
+	{"api_app_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.APIAppID)), kStr},
+	{"is_ext_shared_channel", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.IsExtSharedChannel)), kBool},
+	{"event", decOne[SlackEvent], uint32(unsafe.Offsetof(SlackEventWebhook{}.Event)), kSub},
+	{"eventtype", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Eventtype)), kInt},
+}, sorted: []uint16{8, 1, 7, 6, 10, 3, 4, 11, 9, 5, 0, 2}}
+
 func (m *SlackEventWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "api_app_id":
-			ok = d.str(&m.APIAppID)
-		case "challenge":
-			ok = d.str(&m.Challenge)
-		case "context_enterprise_id":
-			ok = d.str(&m.ContextEnterpriseID)
-		case "context_team_id":
-			ok = d.str(&m.ContextTeamID)
-		case "event":
-			ok = decodeModel(d, &m.Event)
-		case "event_id":
-			ok = d.str(&m.EventID)
-		case "event_time":
-			ok = d.int64(&m.EventTime)
-		case "eventtype":
-			ok = decodeEnum(d, &m.Eventtype)
-		case "is_ext_shared_channel":
-			ok = d.bool(&m.IsExtSharedChannel)
-		case "team_id":
-			ok = d.str(&m.TeamID)
-		case "token":
-			ok = d.str(&m.Token)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackEventWebhook)
 }
+
+var enctSlackEventWebhook = encTable{extra: unsafe.Offsetof(SlackEventWebhook{}.Extra), fields: []encField{
+	{`"token":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Token)), kStr},
+	{`"challenge":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Challenge)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Type)), kStr},
+	{`"event_id":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.EventID)), kStr},
+	{`"event_time":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.EventTime)), kInt64},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.TeamID)), kStr},
+	{`"context_team_id":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.ContextTeamID)), kStr},
+	{`"context_enterprise_id":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.ContextEnterpriseID)), kStr},
+	{`"api_app_id":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.APIAppID)), kStr},
+	{`"is_ext_shared_channel":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.IsExtSharedChannel)), kBool},
+	{`"event":`, encOne[SlackEvent], uint32(unsafe.Offsetof(SlackEventWebhook{}.Event)), kSub},
+	{`"eventtype":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Eventtype)), kInt},
+}}
 
 func (m *SlackEventWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"token":`, m.Token)
-	e.str(`"challenge":`, m.Challenge)
-	e.str(`"type":`, m.Type)
-	e.str(`"event_id":`, m.EventID)
-	e.int64(`"event_time":`, m.EventTime)
-	e.str(`"team_id":`, m.TeamID)
-	e.str(`"context_team_id":`, m.ContextTeamID)
-	e.str(`"context_enterprise_id":`, m.ContextEnterpriseID)
-	e.str(`"api_app_id":`, m.APIAppID)
-	e.bool(`"is_ext_shared_channel":`, m.IsExtSharedChannel)
-	encodeModel(e, `"event":`, m.Event)
-	encodeEnum(e, `"eventtype":`, m.Eventtype)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackEventWebhook)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackEventWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackEventWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackFile) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.str(&m.ID)
-		case "is_external":
-			ok = d.bool(&m.IsExternal)
-		case "is_public":
-			ok = d.bool(&m.IsPublic)
-		case "name":
-			ok = d.str(&m.Name)
-		case "permalink":
-			ok = d.str(&m.Permalink)
-		case "permalink_public":
-			ok = d.str(&m.PermalinkPublic)
-		case "title":
-			ok = d.str(&m.Title)
-		case "url_private":
-			ok = d.str(&m.URLPrivate)
-		case "url_private_download":
-			ok = d.str(&m.URLPrivateDownload)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackFile = decTable{extra: unsafe.Offsetof(SlackFile{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SlackFile{}.ID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(SlackFile{}.Name)), kStr},
+	{"title", nil, uint32(unsafe.Offsetof(SlackFile{}.Title)), kStr},
+	{"url_private", nil, uint32(unsafe.Offsetof(SlackFile{}.URLPrivate)), kStr},
+	{"url_private_download", nil, uint32(unsafe.Offsetof(SlackFile{}.URLPrivateDownload)), kStr},
+	{"permalink", nil, uint32(unsafe.Offsetof(SlackFile{}.Permalink)), kStr},
+	{"permalink_public", nil, uint32(unsafe.Offsetof(SlackFile{}.PermalinkPublic)), kStr},
+	{"is_public", nil, uint32(unsafe.Offsetof(SlackFile{}.IsPublic)), kBool},
+	{"is_external", nil, uint32(unsafe.Offsetof(SlackFile{}.IsExternal)), kBool},
+}, sorted: []uint16{0, 8, 7, 1, 5, 6, 2, 3, 4}}
 
-func (m *SlackFile) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"title":`, m.Title)
-	e.str(`"url_private":`, m.URLPrivate)
-	e.str(`"url_private_download":`, m.URLPrivateDownload)
-	e.str(`"permalink":`, m.Permalink)
-	e.str(`"permalink_public":`, m.PermalinkPublic)
-	e.bool(`"is_public":`, m.IsPublic)
-	e.bool(`"is_external":`, m.IsExternal)
-	e.close(mark, m.Extra)
-}
+func (m *SlackFile) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackFile) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackFile) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackFile = encTable{extra: unsafe.Offsetof(SlackFile{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SlackFile{}.ID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SlackFile{}.Name)), kStr},
+	{`"title":`, nil, uint32(unsafe.Offsetof(SlackFile{}.Title)), kStr},
+	{`"url_private":`, nil, uint32(unsafe.Offsetof(SlackFile{}.URLPrivate)), kStr},
+	{`"url_private_download":`, nil, uint32(unsafe.Offsetof(SlackFile{}.URLPrivateDownload)), kStr},
+	{`"permalink":`, nil, uint32(unsafe.Offsetof(SlackFile{}.Permalink)), kStr},
+	{`"permalink_public":`, nil, uint32(unsafe.Offsetof(SlackFile{}.PermalinkPublic)), kStr},
+	{`"is_public":`, nil, uint32(unsafe.Offsetof(SlackFile{}.IsPublic)), kBool},
+	{`"is_external":`, nil, uint32(unsafe.Offsetof(SlackFile{}.IsExternal)), kBool},
+}}
+
+func (m *SlackFile) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackFile) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackFile) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSlackInteractivity = decTable{extra: unsafe.Offsetof(SlackInteractivity{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Type)), kStr},
+	{"token", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Token)), kStr},
+	{"action_ts", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ActionTs)), kStr},
+	{"api_app_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.APIAppID)), kStr},
+	{"team", decOne[SlackTeam], uint32(unsafe.Offsetof(SlackInteractivity{}.Team)), kSub},
+	{"user", decOne[SlackUser], uint32(unsafe.Offsetof(SlackInteractivity{}.User)), kSub},
+	{"channel", decOne[SlackChannel], uint32(unsafe.Offsetof(SlackInteractivity{}.Channel)), kSub},
+	{"is_enterprise_install", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.IsEnterpriseInstall)), kBool},
+	{"callback_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.CallbackID)), kStr},
+	{"trigger_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.TriggerID)), kStr},
+	{"response_url", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ResponseURL)), kStr},
+	{"message_ts", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.MessageTs)), kStr},
+	{"message", decOne[SlackMessage], uint32(unsafe.Offsetof(SlackInteractivity{}.Message)), kSub},
+	{"view", decOne[SlackView], uint32(unsafe.Offsetof(SlackInteractivity{}.View)), kSub},
+	{"actions", decMany[SlackActionResult], uint32(unsafe.Offsetof(SlackInteractivity{}.Actions)), kSub},
+	{"detail", decOne[SlackCommandDetail], uint32(unsafe.Offsetof(SlackInteractivity{}.Detail)), kSub},
+}, sorted: []uint16{2, 14, 3, 8, 6, 15, 7, 12, 11, 10, 4, 1, 9, 0, 5, 13}}
+
 func (m *SlackInteractivity) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action_ts":
-			ok = d.str(&m.ActionTs)
-		case "actions":
-			ok = decodeModels(d, &m.Actions)
-		case "api_app_id":
-			ok = d.str(&m.APIAppID)
-		case "callback_id":
-			ok = d.str(&m.CallbackID)
-		case "channel":
-			ok = decodeModel(d, &m.Channel)
-		case "detail":
-			ok = decodeModel(d, &m.Detail)
-		case "is_enterprise_install":
-			ok = d.bool(&m.IsEnterpriseInstall)
-		case "message":
-			ok = decodeModel(d, &m.Message)
-		case "message_ts":
-			ok = d.str(&m.MessageTs)
-		case "response_url":
-			ok = d.str(&m.ResponseURL)
-		case "team":
-			ok = decodeModel(d, &m.Team)
-		case "token":
-			ok = d.str(&m.Token)
-		case "trigger_id":
-			ok = d.str(&m.TriggerID)
-		case "type":
-			ok = d.str(&m.Type)
-		case "user":
-			ok = decodeModel(d, &m.User)
-		case "view":
-			ok = decodeModel(d, &m.View)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackInteractivity)
 }
+
+var enctSlackInteractivity = encTable{extra: unsafe.Offsetof(SlackInteractivity{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Type)), kStr},
+	{`"token":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Token)), kStr},
+	{`"action_ts":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ActionTs)), kStr},
+	{`"api_app_id":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.APIAppID)), kStr},
+	{`"team":`, encOne[SlackTeam], uint32(unsafe.Offsetof(SlackInteractivity{}.Team)), kSub},
+	{`"user":`, encOne[SlackUser], uint32(unsafe.Offsetof(SlackInteractivity{}.User)), kSub},
+	{`"channel":`, encOne[SlackChannel], uint32(unsafe.Offsetof(SlackInteractivity{}.Channel)), kSub},
+	{`"is_enterprise_install":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.IsEnterpriseInstall)), kBool},
+	{`"callback_id":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.CallbackID)), kStr},
+	{`"trigger_id":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.TriggerID)), kStr},
+	{`"response_url":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ResponseURL)), kStr},
+	{`"message_ts":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.MessageTs)), kStr},
+	{`"message":`, encOne[SlackMessage], uint32(unsafe.Offsetof(SlackInteractivity{}.Message)), kSub},
+	{`"view":`, encOne[SlackView], uint32(unsafe.Offsetof(SlackInteractivity{}.View)), kSub},
+	{`"actions":`, encMany[SlackActionResult], uint32(unsafe.Offsetof(SlackInteractivity{}.Actions)), kSub},
+	{`"detail":`, encOne[SlackCommandDetail], uint32(unsafe.Offsetof(SlackInteractivity{}.Detail)), kSub},
+}}
 
 func (m *SlackInteractivity) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"token":`, m.Token)
-	e.str(`"action_ts":`, m.ActionTs)
-	e.str(`"api_app_id":`, m.APIAppID)
-	encodeModel(e, `"team":`, m.Team)
-	encodeModel(e, `"user":`, m.User)
-	encodeModel(e, `"channel":`, m.Channel)
-	e.bool(`"is_enterprise_install":`, m.IsEnterpriseInstall)
-	e.str(`"callback_id":`, m.CallbackID)
-	e.str(`"trigger_id":`, m.TriggerID)
-	e.str(`"response_url":`, m.ResponseURL)
-	e.str(`"message_ts":`, m.MessageTs)
-	encodeModel(e, `"message":`, m.Message)
-	encodeModel(e, `"view":`, m.View)
-	encodeModels(e, `"actions":`, m.Actions)
-	encodeModel(e, `"detail":`, m.Detail)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackInteractivity)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackInteractivity) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackInteractivity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackMessage) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "app_id":
-			ok = d.str(&m.AppID)
-		case "bot_id":
-			ok = d.str(&m.BotID)
-		case "bot_profile":
-			ok = decodeModel(d, &m.BotProfile)
-		case "channel":
-			ok = d.str(&m.Channel)
-		case "client_msg_id":
-			ok = d.str(&m.ClientMsgID)
-		case "files":
-			ok = decodeModels(d, &m.Files)
-		case "team":
-			ok = d.str(&m.Team)
-		case "text":
-			ok = d.str(&m.Text)
-		case "ts":
-			ok = d.str(&m.Ts)
-		case "type":
-			ok = d.str(&m.Type)
-		case "user":
-			ok = d.str(&m.User)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackMessage = decTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), fields: []decField{
+	{"client_msg_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.ClientMsgID)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(SlackMessage{}.Type)), kStr},
+	{"text", nil, uint32(unsafe.Offsetof(SlackMessage{}.Text)), kStr},
+	{"user", nil, uint32(unsafe.Offsetof(SlackMessage{}.User)), kStr},
+	{"ts", nil, uint32(unsafe.Offsetof(SlackMessage{}.Ts)), kStr},
+	{"team", nil, uint32(unsafe.Offsetof(SlackMessage{}.Team)), kStr},
+	{"channel", nil, uint32(unsafe.Offsetof(SlackMessage{}.Channel)), kStr},
+	{"bot_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.BotID)), kStr},
+	{"app_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.AppID)), kStr},
+	{"bot_profile", decOne[SlackUser], uint32(unsafe.Offsetof(SlackMessage{}.BotProfile)), kSub},
+	{"files", decMany[SlackFile], uint32(unsafe.Offsetof(SlackMessage{}.Files)), kSub},
+}, sorted: []uint16{8, 7, 9, 6, 0, 10, 5, 2, 4, 1, 3}}
 
-func (m *SlackMessage) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"client_msg_id":`, m.ClientMsgID)
-	e.str(`"type":`, m.Type)
-	e.str(`"text":`, m.Text)
-	e.str(`"user":`, m.User)
-	e.str(`"ts":`, m.Ts)
-	e.str(`"team":`, m.Team)
-	e.str(`"channel":`, m.Channel)
-	e.str(`"bot_id":`, m.BotID)
-	e.str(`"app_id":`, m.AppID)
-	encodeModel(e, `"bot_profile":`, m.BotProfile)
-	encodeModels(e, `"files":`, m.Files)
-	e.close(mark, m.Extra)
-}
+func (m *SlackMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackMessage) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackMessage) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackMessage = encTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), fields: []encField{
+	{`"client_msg_id":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.ClientMsgID)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.Type)), kStr},
+	{`"text":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.Text)), kStr},
+	{`"user":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.User)), kStr},
+	{`"ts":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.Ts)), kStr},
+	{`"team":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.Team)), kStr},
+	{`"channel":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.Channel)), kStr},
+	{`"bot_id":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.BotID)), kStr},
+	{`"app_id":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.AppID)), kStr},
+	{`"bot_profile":`, encOne[SlackUser], uint32(unsafe.Offsetof(SlackMessage{}.BotProfile)), kSub},
+	{`"files":`, encMany[SlackFile], uint32(unsafe.Offsetof(SlackMessage{}.Files)), kSub},
+}}
+
+func (m *SlackMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackMessage) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackOption) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "text":
-			ok = decodeModel(d, &m.Text)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackOption = decTable{extra: unsafe.Offsetof(SlackOption{}.Extra), fields: []decField{
+	{"value", nil, uint32(unsafe.Offsetof(SlackOption{}.Value)), kStr},
+	{"text", decOne[SlackBlockText], uint32(unsafe.Offsetof(SlackOption{}.Text)), kSub},
+}, sorted: []uint16{1, 0}}
 
-func (m *SlackOption) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"value":`, m.Value)
-	encodeModel(e, `"text":`, m.Text)
-	e.close(mark, m.Extra)
-}
+func (m *SlackOption) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackOption) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackOption) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackOption = encTable{extra: unsafe.Offsetof(SlackOption{}.Extra), fields: []encField{
+	{`"value":`, nil, uint32(unsafe.Offsetof(SlackOption{}.Value)), kStr},
+	{`"text":`, encOne[SlackBlockText], uint32(unsafe.Offsetof(SlackOption{}.Text)), kSub},
+}}
+
+func (m *SlackOption) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackOption) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackOption) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackServiceUser) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "database_id":
-			ok = d.str(&m.DatabaseID)
-		case "email":
-			ok = d.str(&m.Email)
-		case "id":
-			ok = d.str(&m.ID)
-		case "token_expiry":
-			ok = d.time(&m.TokenExpiry)
-		case "user_id":
-			ok = d.str(&m.UserID)
-		case "workspace_id":
-			ok = d.str(&m.WorkspaceID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackServiceUser = decTable{extra: unsafe.Offsetof(SlackServiceUser{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.ID)), kStr},
+	{"database_id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.DatabaseID)), kStr},
+	{"workspace_id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.WorkspaceID)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.UserID)), kStr},
+	{"email", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.Email)), kStr},
+	{"token_expiry", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.TokenExpiry)), kTime},
+}, sorted: []uint16{1, 4, 0, 5, 3, 2}}
 
-func (m *SlackServiceUser) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"database_id":`, m.DatabaseID)
-	e.str(`"workspace_id":`, m.WorkspaceID)
-	e.str(`"user_id":`, m.UserID)
-	e.str(`"email":`, m.Email)
-	e.time(`"token_expiry":`, m.TokenExpiry)
-	e.close(mark, m.Extra)
-}
+func (m *SlackServiceUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackServiceUser) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackServiceUser) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackServiceUser = encTable{extra: unsafe.Offsetof(SlackServiceUser{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SlackServiceUser{}.ID)), kStr},
+	{`"database_id":`, nil, uint32(unsafe.Offsetof(SlackServiceUser{}.DatabaseID)), kStr},
+	{`"workspace_id":`, nil, uint32(unsafe.Offsetof(SlackServiceUser{}.WorkspaceID)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(SlackServiceUser{}.UserID)), kStr},
+	{`"email":`, nil, uint32(unsafe.Offsetof(SlackServiceUser{}.Email)), kStr},
+	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(SlackServiceUser{}.TokenExpiry)), kTime},
+}}
+
+func (m *SlackServiceUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackServiceUser) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackServiceUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackTeam) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "domain":
-			ok = d.str(&m.Domain)
-		case "id":
-			ok = d.str(&m.ID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackTeam = decTable{extra: unsafe.Offsetof(SlackTeam{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SlackTeam{}.ID)), kStr},
+	{"domain", nil, uint32(unsafe.Offsetof(SlackTeam{}.Domain)), kStr},
+}, sorted: []uint16{1, 0}}
 
-func (m *SlackTeam) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"domain":`, m.Domain)
-	e.close(mark, m.Extra)
-}
+func (m *SlackTeam) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackTeam) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackTeam) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackTeam = encTable{extra: unsafe.Offsetof(SlackTeam{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SlackTeam{}.ID)), kStr},
+	{`"domain":`, nil, uint32(unsafe.Offsetof(SlackTeam{}.Domain)), kStr},
+}}
+
+func (m *SlackTeam) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackTeam) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackTeam) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackUser) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "deleted":
-			ok = d.bool(&m.Deleted)
-		case "id":
-			ok = d.str(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "real_name":
-			ok = d.str(&m.RealName)
-		case "team_id":
-			ok = d.str(&m.TeamID)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackUser = decTable{extra: unsafe.Offsetof(SlackUser{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SlackUser{}.ID)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(SlackUser{}.Username)), kStr},
+	{"team_id", nil, uint32(unsafe.Offsetof(SlackUser{}.TeamID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(SlackUser{}.Name)), kStr},
+	{"real_name", nil, uint32(unsafe.Offsetof(SlackUser{}.RealName)), kStr},
+	{"deleted", nil, uint32(unsafe.Offsetof(SlackUser{}.Deleted)), kBool},
+}, sorted: []uint16{5, 0, 3, 4, 2, 1}}
 
-func (m *SlackUser) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"username":`, m.Username)
-	e.str(`"team_id":`, m.TeamID)
-	e.str(`"name":`, m.Name)
-	e.str(`"real_name":`, m.RealName)
-	e.bool(`"deleted":`, m.Deleted)
-	e.close(mark, m.Extra)
-}
+func (m *SlackUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackUser) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackUser) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackUser = encTable{extra: unsafe.Offsetof(SlackUser{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SlackUser{}.ID)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(SlackUser{}.Username)), kStr},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(SlackUser{}.TeamID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SlackUser{}.Name)), kStr},
+	{`"real_name":`, nil, uint32(unsafe.Offsetof(SlackUser{}.RealName)), kStr},
+	{`"deleted":`, nil, uint32(unsafe.Offsetof(SlackUser{}.Deleted)), kBool},
+}}
+
+func (m *SlackUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackUser) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "blocks":
-			ok = decodeModels(d, &m.Blocks)
-		case "callback_id":
-			ok = d.str(&m.CallbackID)
-		case "id":
-			ok = d.str(&m.ID)
-		case "private_metadata":
-			ok = d.str(&m.PrivateMetadata)
-		case "state":
-			ok = decodeModel(d, &m.State)
-		case "submit":
-			ok = decodeModel(d, &m.Submit)
-		case "title":
-			ok = decodeModel(d, &m.Title)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackView = decTable{extra: unsafe.Offsetof(SlackView{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SlackView{}.ID)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(SlackView{}.Type)), kStr},
+	{"callback_id", nil, uint32(unsafe.Offsetof(SlackView{}.CallbackID)), kStr},
+	{"private_metadata", nil, uint32(unsafe.Offsetof(SlackView{}.PrivateMetadata)), kStr},
+	{"title", decOne[SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Title)), kSub},
+	{"submit", decOne[SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Submit)), kSub},
+	{"blocks", decMany[SlackViewBlock], uint32(unsafe.Offsetof(SlackView{}.Blocks)), kSub},
+	{"state", decOne[SlackViewState], uint32(unsafe.Offsetof(SlackView{}.State)), kSub},
+}, sorted: []uint16{6, 2, 0, 3, 7, 5, 4, 1}}
 
-func (m *SlackView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"type":`, m.Type)
-	e.str(`"callback_id":`, m.CallbackID)
-	e.str(`"private_metadata":`, m.PrivateMetadata)
-	encodeModel(e, `"title":`, m.Title)
-	encodeModel(e, `"submit":`, m.Submit)
-	encodeModels(e, `"blocks":`, m.Blocks)
-	encodeModel(e, `"state":`, m.State)
-	e.close(mark, m.Extra)
-}
+func (m *SlackView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackView) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackView = encTable{extra: unsafe.Offsetof(SlackView{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SlackView{}.ID)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackView{}.Type)), kStr},
+	{`"callback_id":`, nil, uint32(unsafe.Offsetof(SlackView{}.CallbackID)), kStr},
+	{`"private_metadata":`, nil, uint32(unsafe.Offsetof(SlackView{}.PrivateMetadata)), kStr},
+	{`"title":`, encOne[SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Title)), kSub},
+	{`"submit":`, encOne[SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Submit)), kSub},
+	{`"blocks":`, encMany[SlackViewBlock], uint32(unsafe.Offsetof(SlackView{}.Blocks)), kSub},
+	{`"state":`, encOne[SlackViewState], uint32(unsafe.Offsetof(SlackView{}.State)), kSub},
+}}
+
+func (m *SlackView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackView) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackViewBlock) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "block_id":
-			ok = d.str(&m.BlockID)
-		case "element":
-			ok = decodeModel(d, &m.Element)
-		case "label":
-			ok = decodeModel(d, &m.Label)
-		case "optional":
-			ok = d.bool(&m.Optional)
-		case "text":
-			ok = decodeModel(d, &m.Text)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackViewBlock = decTable{extra: unsafe.Offsetof(SlackViewBlock{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Type)), kStr},
+	{"block_id", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.BlockID)), kStr},
+	{"optional", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Optional)), kBool},
+	{"element", decOne[SlackViewBlockElement], uint32(unsafe.Offsetof(SlackViewBlock{}.Element)), kSub},
+	{"label", decOne[SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Label)), kSub},
+	{"text", decOne[SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Text)), kSub},
+}, sorted: []uint16{1, 3, 4, 2, 5, 0}}
 
-func (m *SlackViewBlock) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"block_id":`, m.BlockID)
-	e.bool(`"optional":`, m.Optional)
-	encodeModel(e, `"element":`, m.Element)
-	encodeModel(e, `"label":`, m.Label)
-	encodeModel(e, `"text":`, m.Text)
-	e.close(mark, m.Extra)
-}
+func (m *SlackViewBlock) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewBlock) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackViewBlock) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackViewBlock = encTable{extra: unsafe.Offsetof(SlackViewBlock{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Type)), kStr},
+	{`"block_id":`, nil, uint32(unsafe.Offsetof(SlackViewBlock{}.BlockID)), kStr},
+	{`"optional":`, nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Optional)), kBool},
+	{`"element":`, encOne[SlackViewBlockElement], uint32(unsafe.Offsetof(SlackViewBlock{}.Element)), kSub},
+	{`"label":`, encOne[SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Label)), kSub},
+	{`"text":`, encOne[SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Text)), kSub},
+}}
+
+func (m *SlackViewBlock) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewBlock) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewBlock) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSlackViewBlockElement = decTable{extra: unsafe.Offsetof(SlackViewBlockElement{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Type)), kStr},
+	{"action_id", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.ActionID)), kStr},
+	{"multiline", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Multiline)), kBool},
+	{"initial_value", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.InitialValue)), kStr},
+}, sorted: []uint16{1, 3, 2, 0}}
+
 func (m *SlackViewBlockElement) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action_id":
-			ok = d.str(&m.ActionID)
-		case "initial_value":
-			ok = d.str(&m.InitialValue)
-		case "multiline":
-			ok = d.bool(&m.Multiline)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackViewBlockElement)
 }
+
+var enctSlackViewBlockElement = encTable{extra: unsafe.Offsetof(SlackViewBlockElement{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Type)), kStr},
+	{`"action_id":`, nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.ActionID)), kStr},
+	{`"multiline":`, nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Multiline)), kBool},
+	{`"initial_value":`, nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.InitialValue)), kStr},
+}}
 
 func (m *SlackViewBlockElement) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"action_id":`, m.ActionID)
-	e.bool(`"multiline":`, m.Multiline)
-	e.str(`"initial_value":`, m.InitialValue)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackViewBlockElement)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackViewBlockElement) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewBlockElement) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackViewState) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "values":
-			ok = decodeModel(d, &m.Values)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackViewState = decTable{extra: unsafe.Offsetof(SlackViewState{}.Extra), fields: []decField{
+	{"values", decOne[SlackViewStateValues], uint32(unsafe.Offsetof(SlackViewState{}.Values)), kSub},
+}, sorted: []uint16{0}}
 
-func (m *SlackViewState) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"values":`, m.Values)
-	e.close(mark, m.Extra)
-}
+func (m *SlackViewState) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewState) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackViewState) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackViewState = encTable{extra: unsafe.Offsetof(SlackViewState{}.Extra), fields: []encField{
+	{`"values":`, encOne[SlackViewStateValues], uint32(unsafe.Offsetof(SlackViewState{}.Values)), kSub},
+}}
+
+func (m *SlackViewState) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewState) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewState) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSlackViewStateStatusField = decTable{extra: unsafe.Offsetof(SlackViewStateStatusField{}.Extra), fields: []decField{
+	{"search_status", decOne[SlackViewStateValuesDropdownInput], uint32(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), kSub},
+}, sorted: []uint16{0}}
+
 func (m *SlackViewStateStatusField) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "search_status":
-			ok = decodeModel(d, &m.SearchStatus)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackViewStateStatusField)
 }
+
+var enctSlackViewStateStatusField = encTable{extra: unsafe.Offsetof(SlackViewStateStatusField{}.Extra), fields: []encField{
+	{`"search_status":`, encOne[SlackViewStateValuesDropdownInput], uint32(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), kSub},
+}}
 
 func (m *SlackViewStateStatusField) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"search_status":`, m.SearchStatus)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackViewStateStatusField)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackViewStateStatusField) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewStateStatusField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSlackViewStateValues = decTable{extra: unsafe.Offsetof(SlackViewStateValues{}.Extra), fields: []decField{
+	{"summary_input", decOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), kSub},
+	{"details_input", decOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), kSub},
+	{"note_input", decOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), kSub},
+	{"ticket_id_input", decOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), kSub},
+	{"status_input", decOne[SlackViewStateStatusField], uint32(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), kSub},
+}, sorted: []uint16{1, 2, 4, 0, 3}}
+
 func (m *SlackViewStateValues) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "details_input":
-			ok = decodeModel(d, &m.DetailsInput)
-		case "note_input":
-			ok = decodeModel(d, &m.NoteInput)
-		case "status_input":
-			ok = decodeModel(d, &m.StatusInput)
-		case "summary_input":
-			ok = decodeModel(d, &m.SummaryInput)
-		case "ticket_id_input":
-			ok = decodeModel(d, &m.TicketIDInput)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackViewStateValues)
 }
+
+var enctSlackViewStateValues = encTable{extra: unsafe.Offsetof(SlackViewStateValues{}.Extra), fields: []encField{
+	{`"summary_input":`, encOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), kSub},
+	{`"details_input":`, encOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), kSub},
+	{`"note_input":`, encOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), kSub},
+	{`"ticket_id_input":`, encOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), kSub},
+	{`"status_input":`, encOne[SlackViewStateStatusField], uint32(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), kSub},
+}}
 
 func (m *SlackViewStateValues) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"summary_input":`, m.SummaryInput)
-	encodeModel(e, `"details_input":`, m.DetailsInput)
-	encodeModel(e, `"note_input":`, m.NoteInput)
-	encodeModel(e, `"ticket_id_input":`, m.TicketIDInput)
-	encodeModel(e, `"status_input":`, m.StatusInput)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackViewStateValues)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackViewStateValues) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewStateValues) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSlackViewStateValuesDropdownInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.Extra), fields: []decField{
+	{"external_select", nil, uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.ExternalSelect)), kStr},
+	{"selected_option", decOne[SlackOption], uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), kSub},
+}, sorted: []uint16{0, 1}}
+
 func (m *SlackViewStateValuesDropdownInput) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "external_select":
-			ok = d.str(&m.ExternalSelect)
-		case "selected_option":
-			ok = decodeModel(d, &m.SelectedOption)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackViewStateValuesDropdownInput)
 }
+
+var enctSlackViewStateValuesDropdownInput = encTable{extra: unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.Extra), fields: []encField{
+	{`"external_select":`, nil, uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.ExternalSelect)), kStr},
+	{`"selected_option":`, encOne[SlackOption], uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), kSub},
+}}
 
 func (m *SlackViewStateValuesDropdownInput) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"external_select":`, m.ExternalSelect)
-	encodeModel(e, `"selected_option":`, m.SelectedOption)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackViewStateValuesDropdownInput)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackViewStateValuesDropdownInput) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewStateValuesDropdownInput) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
+var dectSlackViewStateValuesInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesInput{}.Extra), fields: []decField{
+	{"value", decOne[SlackViewValue], uint32(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), kSub},
+}, sorted: []uint16{0}}
+
 func (m *SlackViewStateValuesInput) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "value":
-			ok = decodeModel(d, &m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSlackViewStateValuesInput)
 }
+
+var enctSlackViewStateValuesInput = encTable{extra: unsafe.Offsetof(SlackViewStateValuesInput{}.Extra), fields: []encField{
+	{`"value":`, encOne[SlackViewValue], uint32(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), kSub},
+}}
 
 func (m *SlackViewStateValuesInput) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"value":`, m.Value)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSlackViewStateValuesInput)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackViewStateValuesInput) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewStateValuesInput) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackViewText) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "text":
-			ok = d.str(&m.Text)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackViewText = decTable{extra: unsafe.Offsetof(SlackViewText{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SlackViewText{}.Type)), kStr},
+	{"text", nil, uint32(unsafe.Offsetof(SlackViewText{}.Text)), kStr},
+}, sorted: []uint16{1, 0}}
 
-func (m *SlackViewText) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"text":`, m.Text)
-	e.close(mark, m.Extra)
-}
+func (m *SlackViewText) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewText) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackViewText) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackViewText = encTable{extra: unsafe.Offsetof(SlackViewText{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewText{}.Type)), kStr},
+	{`"text":`, nil, uint32(unsafe.Offsetof(SlackViewText{}.Text)), kStr},
+}}
+
+func (m *SlackViewText) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewText) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewText) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackViewValue) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "type":
-			ok = d.str(&m.Type)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackViewValue = decTable{extra: unsafe.Offsetof(SlackViewValue{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(SlackViewValue{}.Type)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(SlackViewValue{}.Value)), kStr},
+}, sorted: []uint16{0, 1}}
 
-func (m *SlackViewValue) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.str(`"value":`, m.Value)
-	e.close(mark, m.Extra)
-}
+func (m *SlackViewValue) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewValue) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackViewValue) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackViewValue = encTable{extra: unsafe.Offsetof(SlackViewValue{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewValue{}.Type)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(SlackViewValue{}.Value)), kStr},
+}}
+
+func (m *SlackViewValue) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewValue) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewValue) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SlackWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "channel_id":
-			ok = d.str(&m.ChannelID)
-		case "date":
-			ok = d.time(&m.Date)
-		case "id":
-			ok = d.int(&m.ID)
-		case "response_url":
-			ok = d.str(&m.ResponseURL)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "view_id":
-			ok = d.str(&m.ViewID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSlackWebhook = decTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ID)), kInt},
+	{"date", nil, uint32(unsafe.Offsetof(SlackWebhook{}.Date)), kTime},
+	{"channel_id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ChannelID)), kStr},
+	{"view_id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ViewID)), kStr},
+	{"response_url", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ResponseURL)), kStr},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.TicketID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(SlackWebhook{}.Warning)), kStr},
+}, sorted: []uint16{6, 2, 1, 0, 4, 5, 3}}
 
-func (m *SlackWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.time(`"date":`, m.Date)
-	e.str(`"channel_id":`, m.ChannelID)
-	e.str(`"view_id":`, m.ViewID)
-	e.str(`"response_url":`, m.ResponseURL)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *SlackWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackWebhook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SlackWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSlackWebhook = encTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.ID)), kInt},
+	{`"date":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.Date)), kTime},
+	{`"channel_id":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.ChannelID)), kStr},
+	{`"view_id":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.ViewID)), kStr},
+	{`"response_url":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.ResponseURL)), kStr},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.TicketID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.Warning)), kStr},
+}}
+
+func (m *SlackWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SnelStartWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "actionType":
-			ok = d.str(&m.ActionType)
-		case "koppelSleutel":
-			ok = d.str(&m.KoppelSleutel)
-		case "referenceKey":
-			ok = d.str(&m.ReferenceKey)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSnelStartWebhook = decTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Extra), fields: []decField{
+	{"koppelSleutel", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.KoppelSleutel)), kStr},
+	{"actionType", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ActionType)), kStr},
+	{"referenceKey", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ReferenceKey)), kStr},
+}, sorted: []uint16{1, 0, 2}}
 
-func (m *SnelStartWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"koppelSleutel":`, m.KoppelSleutel)
-	e.str(`"actionType":`, m.ActionType)
-	e.str(`"referenceKey":`, m.ReferenceKey)
-	e.close(mark, m.Extra)
-}
+func (m *SnelStartWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnelStartWebhook) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SnelStartWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSnelStartWebhook = encTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Extra), fields: []encField{
+	{`"koppelSleutel":`, nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.KoppelSleutel)), kStr},
+	{`"actionType":`, nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ActionType)), kStr},
+	{`"referenceKey":`, nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ReferenceKey)), kStr},
+}}
+
+func (m *SnelStartWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnelStartWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnelStartWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SnipeITDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "assetimportidentifier":
-			ok = d.int(&m.Assetimportidentifier)
-		case "assetimportidentifier_fieldname":
-			ok = d.str(&m.AssetimportidentifierFieldname)
-		case "assettype_choice":
-			ok = d.int(&m.AssettypeChoice)
-		case "assettype_field":
-			ok = d.str(&m.AssettypeField)
-		case "client_links":
-			ok = decodeModels(d, &m.ClientLinks)
-		case "default_assetgroup":
-			ok = d.int(&m.DefaultAssetgroup)
-		case "default_assetgroupname":
-			ok = d.str(&m.DefaultAssetgroupname)
-		case "default_devicesite":
-			ok = d.int(&m.DefaultDevicesite)
-		case "default_devicesite_name":
-			ok = d.str(&m.DefaultDevicesiteName)
-		case "default_devicetype":
-			ok = d.int(&m.DefaultDevicetype)
-		case "default_devicetypename":
-			ok = d.str(&m.DefaultDevicetypename)
-		case "delete_devices":
-			ok = d.bool(&m.DeleteDevices)
-		case "dont_create_new_devices":
-			ok = d.bool(&m.DontCreateNewDevices)
-		case "dont_move_site":
-			ok = d.bool(&m.DontMoveSite)
-		case "dont_update_device_type":
-			ok = d.bool(&m.DontUpdateDeviceType)
-		case "enableintegrator":
-			ok = d.bool(&m.Enableintegrator)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "halo_integrator_import_list":
-			ok = d.str(&m.HaloIntegratorImportList)
-		case "halo_integrator_import_types":
-			ok = decodeModels(d, &m.HaloIntegratorImportTypes)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lastsyncdate":
-			ok = d.time(&m.Lastsyncdate)
-		case "lastsyncerror":
-			ok = d.str(&m.Lastsyncerror)
-		case "mappings_xtype":
-			ok = decodeModels(d, &m.MappingsXtype)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_integration_key":
-			ok = d.str(&m.NewIntegrationKey)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "snipeit_fieldmappings":
-			ok = decodeModels(d, &m.SnipeitFieldmappings)
-		case "toplevel":
-			ok = d.int(&m.Toplevel)
-		case "toplevel_name":
-			ok = d.str(&m.ToplevelName)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSnipeITDetails = decTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Name)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.URL)), kStr},
+	{"new_integration_key", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.NewIntegrationKey)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.NewIntegrationMethod)), kBool},
+	{"toplevel", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Toplevel)), kInt},
+	{"toplevel_name", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.ToplevelName)), kStr},
+	{"default_devicesite", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicesite)), kInt},
+	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicesiteName)), kStr},
+	{"default_devicetype", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetype)), kInt},
+	{"default_devicetypename", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetypename)), kStr},
+	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Assetimportidentifier)), kInt},
+	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssetimportidentifierFieldname)), kStr},
+	{"snipeit_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), kSub},
+	{"enableintegrator", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Enableintegrator)), kBool},
+	{"lastsyncdate", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncdate)), kTime},
+	{"lastsyncerror", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncerror)), kStr},
+	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportList)), kStr},
+	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), kSub},
+	{"delete_devices", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DeleteDevices)), kBool},
+	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontCreateNewDevices)), kBool},
+	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontUpdateDeviceType)), kBool},
+	{"dont_move_site", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontMoveSite)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Warning)), kStr},
+	{"client_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), kSub},
+	{"guid", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.GUID)), kStr},
+	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), kSub},
+	{"default_assetgroup", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroup)), kInt},
+	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroupname)), kStr},
+	{"assettype_choice", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeChoice)), kInt},
+	{"assettype_field", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeField)), kStr},
+}, sorted: []uint16{23, 11, 12, 29, 30, 24, 27, 28, 7, 8, 9, 10, 19, 20, 22, 21, 14, 25, 17, 18, 0, 15, 16, 26, 1, 3, 4, 13, 5, 6, 2}}
 
-func (m *SnipeITDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"url":`, m.URL)
-	e.str(`"new_integration_key":`, m.NewIntegrationKey)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.int(`"toplevel":`, m.Toplevel)
-	e.str(`"toplevel_name":`, m.ToplevelName)
-	e.int(`"default_devicesite":`, m.DefaultDevicesite)
-	e.str(`"default_devicesite_name":`, m.DefaultDevicesiteName)
-	e.int(`"default_devicetype":`, m.DefaultDevicetype)
-	e.str(`"default_devicetypename":`, m.DefaultDevicetypename)
-	e.int(`"assetimportidentifier":`, m.Assetimportidentifier)
-	e.str(`"assetimportidentifier_fieldname":`, m.AssetimportidentifierFieldname)
-	encodeModels(e, `"snipeit_fieldmappings":`, m.SnipeitFieldmappings)
-	e.bool(`"enableintegrator":`, m.Enableintegrator)
-	e.time(`"lastsyncdate":`, m.Lastsyncdate)
-	e.str(`"lastsyncerror":`, m.Lastsyncerror)
-	e.str(`"halo_integrator_import_list":`, m.HaloIntegratorImportList)
-	encodeModels(e, `"halo_integrator_import_types":`, m.HaloIntegratorImportTypes)
-	e.bool(`"delete_devices":`, m.DeleteDevices)
-	e.bool(`"dont_create_new_devices":`, m.DontCreateNewDevices)
-	e.bool(`"dont_update_device_type":`, m.DontUpdateDeviceType)
-	e.bool(`"dont_move_site":`, m.DontMoveSite)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"client_links":`, m.ClientLinks)
-	e.str(`"guid":`, m.GUID)
-	encodeModels(e, `"mappings_xtype":`, m.MappingsXtype)
-	e.int(`"default_assetgroup":`, m.DefaultAssetgroup)
-	e.str(`"default_assetgroupname":`, m.DefaultAssetgroupname)
-	e.int(`"assettype_choice":`, m.AssettypeChoice)
-	e.str(`"assettype_field":`, m.AssettypeField)
-	e.close(mark, m.Extra)
-}
+func (m *SnipeITDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnipeITDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SnipeITDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSnipeITDetails = encTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Name)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.URL)), kStr},
+	{`"new_integration_key":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.NewIntegrationKey)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.NewIntegrationMethod)), kBool},
+	{`"toplevel":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Toplevel)), kInt},
+	{`"toplevel_name":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.ToplevelName)), kStr},
+	{`"default_devicesite":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicesite)), kInt},
+	{`"default_devicesite_name":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicesiteName)), kStr},
+	{`"default_devicetype":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetype)), kInt},
+	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetypename)), kStr},
+	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Assetimportidentifier)), kInt},
+	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssetimportidentifierFieldname)), kStr},
+	{`"snipeit_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), kSub},
+	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Enableintegrator)), kBool},
+	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncdate)), kTime},
+	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncerror)), kStr},
+	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportList)), kStr},
+	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), kSub},
+	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DeleteDevices)), kBool},
+	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontCreateNewDevices)), kBool},
+	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontUpdateDeviceType)), kBool},
+	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontMoveSite)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Warning)), kStr},
+	{`"client_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), kSub},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.GUID)), kStr},
+	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), kSub},
+	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroup)), kInt},
+	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroupname)), kStr},
+	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeChoice)), kInt},
+	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeField)), kStr},
+}}
+
+func (m *SnipeITDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnipeITDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnipeITDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSnowComputerUserAbstract = decTable{extra: unsafe.Offsetof(SnowComputerUserAbstract{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.ID)), kInt},
+	{"customerId", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.CustomerID)), kInt},
+	{"username", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.Username)), kStr},
+	{"lastLogon", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.LastLogon)), kTime},
+	{"fullName", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.FullName)), kStr},
+	{"updatedDate", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.UpdatedDate)), kTime},
+	{"updatedBy", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.UpdatedBy)), kStr},
+	{"logonCount", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.LogonCount)), kInt},
+	{"userIsAccessible", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.UserIsAccessible)), kBool},
+}, sorted: []uint16{1, 4, 0, 3, 7, 6, 5, 8, 2}}
+
 func (m *SnowComputerUserAbstract) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "customerId":
-			ok = d.int(&m.CustomerID)
-		case "fullName":
-			ok = d.str(&m.FullName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lastLogon":
-			ok = d.time(&m.LastLogon)
-		case "logonCount":
-			ok = d.int(&m.LogonCount)
-		case "updatedBy":
-			ok = d.str(&m.UpdatedBy)
-		case "updatedDate":
-			ok = d.time(&m.UpdatedDate)
-		case "userIsAccessible":
-			ok = d.bool(&m.UserIsAccessible)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSnowComputerUserAbstract)
 }
+
+var enctSnowComputerUserAbstract = encTable{extra: unsafe.Offsetof(SnowComputerUserAbstract{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.ID)), kInt},
+	{`"customerId":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.CustomerID)), kInt},
+	{`"username":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.Username)), kStr},
+	{`"lastLogon":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.LastLogon)), kTime},
+	{`"fullName":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.FullName)), kStr},
+	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.UpdatedDate)), kTime},
+	{`"updatedBy":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.UpdatedBy)), kStr},
+	{`"logonCount":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.LogonCount)), kInt},
+	{`"userIsAccessible":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.UserIsAccessible)), kBool},
+}}
 
 func (m *SnowComputerUserAbstract) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"customerId":`, m.CustomerID)
-	e.str(`"username":`, m.Username)
-	e.time(`"lastLogon":`, m.LastLogon)
-	e.str(`"fullName":`, m.FullName)
-	e.time(`"updatedDate":`, m.UpdatedDate)
-	e.str(`"updatedBy":`, m.UpdatedBy)
-	e.int(`"logonCount":`, m.LogonCount)
-	e.bool(`"userIsAccessible":`, m.UserIsAccessible)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSnowComputerUserAbstract)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SnowComputerUserAbstract) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowComputerUserAbstract) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SnowDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "assetimportidentifier":
-			ok = d.int(&m.Assetimportidentifier)
-		case "assetimportidentifier_fieldname":
-			ok = d.str(&m.AssetimportidentifierFieldname)
-		case "client_links":
-			ok = decodeModels(d, &m.ClientLinks)
-		case "default_devicesite":
-			ok = d.int(&m.DefaultDevicesite)
-		case "default_devicesite_name":
-			ok = d.str(&m.DefaultDevicesiteName)
-		case "default_devicetype":
-			ok = d.int(&m.DefaultDevicetype)
-		case "default_devicetypename":
-			ok = d.str(&m.DefaultDevicetypename)
-		case "delete_devices":
-			ok = d.bool(&m.DeleteDevices)
-		case "dont_create_new_devices":
-			ok = d.bool(&m.DontCreateNewDevices)
-		case "dont_move_site":
-			ok = d.bool(&m.DontMoveSite)
-		case "dont_update_device_type":
-			ok = d.bool(&m.DontUpdateDeviceType)
-		case "dont_update_site_addresses":
-			ok = d.bool(&m.DontUpdateSiteAddresses)
-		case "enableintegrator":
-			ok = d.bool(&m.Enableintegrator)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "halo_integrator_import_list":
-			ok = d.str(&m.HaloIntegratorImportList)
-		case "halo_integrator_import_types":
-			ok = decodeModels(d, &m.HaloIntegratorImportTypes)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lastsyncdate":
-			ok = d.time(&m.Lastsyncdate)
-		case "lastsyncerror":
-			ok = d.str(&m.Lastsyncerror)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_integration_key":
-			ok = d.str(&m.NewIntegrationKey)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "sdpassword":
-			ok = d.str(&m.Sdpassword)
-		case "snow_fieldmappings":
-			ok = decodeModels(d, &m.SnowFieldmappings)
-		case "toplevel":
-			ok = d.int(&m.Toplevel)
-		case "toplevel_name":
-			ok = d.str(&m.ToplevelName)
-		case "url":
-			ok = d.str(&m.URL)
-		case "user_matching_type":
-			ok = d.int(&m.UserMatchingType)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSnowDetails = decTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SnowDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(SnowDetails{}.Name)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(SnowDetails{}.URL)), kStr},
+	{"username", nil, uint32(unsafe.Offsetof(SnowDetails{}.Username)), kStr},
+	{"sdpassword", nil, uint32(unsafe.Offsetof(SnowDetails{}.Sdpassword)), kStr},
+	{"new_integration_key", nil, uint32(unsafe.Offsetof(SnowDetails{}.NewIntegrationKey)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(SnowDetails{}.NewIntegrationMethod)), kBool},
+	{"toplevel", nil, uint32(unsafe.Offsetof(SnowDetails{}.Toplevel)), kInt},
+	{"toplevel_name", nil, uint32(unsafe.Offsetof(SnowDetails{}.ToplevelName)), kStr},
+	{"default_devicesite", nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicesite)), kInt},
+	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicesiteName)), kStr},
+	{"default_devicetype", nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicetype)), kInt},
+	{"default_devicetypename", nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicetypename)), kStr},
+	{"user_matching_type", nil, uint32(unsafe.Offsetof(SnowDetails{}.UserMatchingType)), kInt},
+	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(SnowDetails{}.Assetimportidentifier)), kInt},
+	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(SnowDetails{}.AssetimportidentifierFieldname)), kStr},
+	{"snow_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), kSub},
+	{"enableintegrator", nil, uint32(unsafe.Offsetof(SnowDetails{}.Enableintegrator)), kBool},
+	{"lastsyncdate", nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncdate)), kTime},
+	{"lastsyncerror", nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncerror)), kStr},
+	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportList)), kStr},
+	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), kSub},
+	{"delete_devices", nil, uint32(unsafe.Offsetof(SnowDetails{}.DeleteDevices)), kBool},
+	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontCreateNewDevices)), kBool},
+	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateDeviceType)), kBool},
+	{"dont_move_site", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontMoveSite)), kBool},
+	{"dont_update_site_addresses", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateSiteAddresses)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(SnowDetails{}.Warning)), kStr},
+	{"client_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(SnowDetails{}.ClientLinks)), kSub},
+	{"guid", nil, uint32(unsafe.Offsetof(SnowDetails{}.GUID)), kStr},
+}, sorted: []uint16{27, 14, 15, 28, 9, 10, 11, 12, 22, 23, 25, 24, 26, 17, 29, 20, 21, 0, 18, 19, 1, 5, 6, 4, 16, 7, 8, 2, 13, 3}}
 
-func (m *SnowDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"url":`, m.URL)
-	e.str(`"username":`, m.Username)
-	e.str(`"sdpassword":`, m.Sdpassword)
-	e.str(`"new_integration_key":`, m.NewIntegrationKey)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.int(`"toplevel":`, m.Toplevel)
-	e.str(`"toplevel_name":`, m.ToplevelName)
-	e.int(`"default_devicesite":`, m.DefaultDevicesite)
-	e.str(`"default_devicesite_name":`, m.DefaultDevicesiteName)
-	e.int(`"default_devicetype":`, m.DefaultDevicetype)
-	e.str(`"default_devicetypename":`, m.DefaultDevicetypename)
-	e.int(`"user_matching_type":`, m.UserMatchingType)
-	e.int(`"assetimportidentifier":`, m.Assetimportidentifier)
-	e.str(`"assetimportidentifier_fieldname":`, m.AssetimportidentifierFieldname)
-	encodeModels(e, `"snow_fieldmappings":`, m.SnowFieldmappings)
-	e.bool(`"enableintegrator":`, m.Enableintegrator)
-	e.time(`"lastsyncdate":`, m.Lastsyncdate)
-	e.str(`"lastsyncerror":`, m.Lastsyncerror)
-	e.str(`"halo_integrator_import_list":`, m.HaloIntegratorImportList)
-	encodeModels(e, `"halo_integrator_import_types":`, m.HaloIntegratorImportTypes)
-	e.bool(`"delete_devices":`, m.DeleteDevices)
-	e.bool(`"dont_create_new_devices":`, m.DontCreateNewDevices)
-	e.bool(`"dont_update_device_type":`, m.DontUpdateDeviceType)
-	e.bool(`"dont_move_site":`, m.DontMoveSite)
-	e.bool(`"dont_update_site_addresses":`, m.DontUpdateSiteAddresses)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"client_links":`, m.ClientLinks)
-	e.str(`"guid":`, m.GUID)
-	e.close(mark, m.Extra)
-}
+func (m *SnowDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnowDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SnowDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSnowDetails = encTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Name)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.URL)), kStr},
+	{`"username":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Username)), kStr},
+	{`"sdpassword":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Sdpassword)), kStr},
+	{`"new_integration_key":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.NewIntegrationKey)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.NewIntegrationMethod)), kBool},
+	{`"toplevel":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Toplevel)), kInt},
+	{`"toplevel_name":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.ToplevelName)), kStr},
+	{`"default_devicesite":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicesite)), kInt},
+	{`"default_devicesite_name":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicesiteName)), kStr},
+	{`"default_devicetype":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicetype)), kInt},
+	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicetypename)), kStr},
+	{`"user_matching_type":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.UserMatchingType)), kInt},
+	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Assetimportidentifier)), kInt},
+	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.AssetimportidentifierFieldname)), kStr},
+	{`"snow_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), kSub},
+	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Enableintegrator)), kBool},
+	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncdate)), kTime},
+	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncerror)), kStr},
+	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportList)), kStr},
+	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), kSub},
+	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DeleteDevices)), kBool},
+	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontCreateNewDevices)), kBool},
+	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateDeviceType)), kBool},
+	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontMoveSite)), kBool},
+	{`"dont_update_site_addresses":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateSiteAddresses)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Warning)), kStr},
+	{`"client_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(SnowDetails{}.ClientLinks)), kSub},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.GUID)), kStr},
+}}
+
+func (m *SnowDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnowDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SnowDevice) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "biosDate":
-			ok = d.time(&m.BiosDate)
-		case "biosSerialNumber":
-			ok = d.str(&m.BiosSerialNumber)
-		case "biosVersion":
-			ok = d.str(&m.BiosVersion)
-		case "coreCount":
-			ok = d.int(&m.CoreCount)
-		case "coresPerProcessor":
-			ok = d.int(&m.CoresPerProcessor)
-		case "domain":
-			ok = d.str(&m.Domain)
-		case "hardware":
-			ok = decodeModel(d, &m.Hardware)
-		case "hypervisorName":
-			ok = d.str(&m.HypervisorName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ipAddresses":
-			ok = d.str(&m.IPAddresses)
-		case "isVirtual":
-			ok = d.bool(&m.IsVirtual)
-		case "lastScanDate":
-			ok = d.time(&m.LastScanDate)
-		case "manufacturer":
-			ok = d.str(&m.Manufacturer)
-		case "memorySlots":
-			ok = d.int(&m.MemorySlots)
-		case "memorySlotsAvailable":
-			ok = d.int(&m.MemorySlotsAvailable)
-		case "mobileDeviceType":
-			ok = d.str(&m.MobileDeviceType)
-		case "model":
-			ok = d.str(&m.Model)
-		case "mostFrequentUserId":
-			ok = d.int(&m.MostFrequentUserID)
-		case "mostRecentUserId":
-			ok = d.int(&m.MostRecentUserID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "numberOfProcessors":
-			ok = d.int(&m.NumberOfProcessors)
-		case "operatingSystem":
-			ok = d.str(&m.OperatingSystem)
-		case "operatingSystemServicePack":
-			ok = d.str(&m.OperatingSystemServicePack)
-		case "orgChecksum":
-			ok = d.int(&m.OrgChecksum)
-		case "organization":
-			ok = d.str(&m.Organization)
-		case "phoneNumber":
-			ok = d.str(&m.PhoneNumber)
-		case "physicalMemory":
-			ok = d.int(&m.PhysicalMemory)
-		case "physicalMemoryMb":
-			ok = d.int(&m.PhysicalMemoryMb)
-		case "processorCount":
-			ok = d.int(&m.ProcessorCount)
-		case "processorType":
-			ok = d.str(&m.ProcessorType)
-		case "status":
-			ok = d.str(&m.Status)
-		case "systemDiskSpaceAvailableMb":
-			ok = d.int(&m.SystemDiskSpaceAvailableMb)
-		case "systemDiskSpaceMb":
-			ok = d.int(&m.SystemDiskSpaceMb)
-		case "totalDiskSpace":
-			ok = d.int(&m.TotalDiskSpace)
-		case "totalDiskSpaceAvailableMb":
-			ok = d.int(&m.TotalDiskSpaceAvailableMb)
-		case "totalDiskSpaceMb":
-			ok = d.int(&m.TotalDiskSpaceMb)
-		case "updatedBy":
-			ok = d.str(&m.UpdatedBy)
-		case "updatedDate":
-			ok = d.time(&m.UpdatedDate)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSnowDevice = decTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SnowDevice{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(SnowDevice{}.Name)), kStr},
+	{"organization", nil, uint32(unsafe.Offsetof(SnowDevice{}.Organization)), kStr},
+	{"orgChecksum", nil, uint32(unsafe.Offsetof(SnowDevice{}.OrgChecksum)), kInt},
+	{"manufacturer", nil, uint32(unsafe.Offsetof(SnowDevice{}.Manufacturer)), kStr},
+	{"model", nil, uint32(unsafe.Offsetof(SnowDevice{}.Model)), kStr},
+	{"operatingSystem", nil, uint32(unsafe.Offsetof(SnowDevice{}.OperatingSystem)), kStr},
+	{"operatingSystemServicePack", nil, uint32(unsafe.Offsetof(SnowDevice{}.OperatingSystemServicePack)), kStr},
+	{"isVirtual", nil, uint32(unsafe.Offsetof(SnowDevice{}.IsVirtual)), kBool},
+	{"status", nil, uint32(unsafe.Offsetof(SnowDevice{}.Status)), kStr},
+	{"ipAddresses", nil, uint32(unsafe.Offsetof(SnowDevice{}.IPAddresses)), kStr},
+	{"lastScanDate", nil, uint32(unsafe.Offsetof(SnowDevice{}.LastScanDate)), kTime},
+	{"updatedBy", nil, uint32(unsafe.Offsetof(SnowDevice{}.UpdatedBy)), kStr},
+	{"updatedDate", nil, uint32(unsafe.Offsetof(SnowDevice{}.UpdatedDate)), kTime},
+	{"domain", nil, uint32(unsafe.Offsetof(SnowDevice{}.Domain)), kStr},
+	{"totalDiskSpace", nil, uint32(unsafe.Offsetof(SnowDevice{}.TotalDiskSpace)), kInt},
+	{"physicalMemory", nil, uint32(unsafe.Offsetof(SnowDevice{}.PhysicalMemory)), kInt},
+	{"processorType", nil, uint32(unsafe.Offsetof(SnowDevice{}.ProcessorType)), kStr},
+	{"processorCount", nil, uint32(unsafe.Offsetof(SnowDevice{}.ProcessorCount)), kInt},
+	{"coreCount", nil, uint32(unsafe.Offsetof(SnowDevice{}.CoreCount)), kInt},
+	{"biosSerialNumber", nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosSerialNumber)), kStr},
+	{"hypervisorName", nil, uint32(unsafe.Offsetof(SnowDevice{}.HypervisorName)), kStr},
+	{"mostFrequentUserId", nil, uint32(unsafe.Offsetof(SnowDevice{}.MostFrequentUserID)), kInt},
+	{"mostRecentUserId", nil, uint32(unsafe.Offsetof(SnowDevice{}.MostRecentUserID)), kInt},
+	{"hardware", decOne[SnowHardware], uint32(unsafe.Offsetof(SnowDevice{}.Hardware)), kSub},
+	{"biosVersion", nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosVersion)), kStr},
+	{"biosDate", nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosDate)), kTime},
+	{"numberOfProcessors", nil, uint32(unsafe.Offsetof(SnowDevice{}.NumberOfProcessors)), kInt},
+	{"coresPerProcessor", nil, uint32(unsafe.Offsetof(SnowDevice{}.CoresPerProcessor)), kInt},
+	{"physicalMemoryMb", nil, uint32(unsafe.Offsetof(SnowDevice{}.PhysicalMemoryMb)), kInt},
+	{"memorySlots", nil, uint32(unsafe.Offsetof(SnowDevice{}.MemorySlots)), kInt},
+	{"memorySlotsAvailable", nil, uint32(unsafe.Offsetof(SnowDevice{}.MemorySlotsAvailable)), kInt},
+	{"systemDiskSpaceMb", nil, uint32(unsafe.Offsetof(SnowDevice{}.SystemDiskSpaceMb)), kInt},
+	{"systemDiskSpaceAvailableMb", nil, uint32(unsafe.Offsetof(SnowDevice{}.SystemDiskSpaceAvailableMb)), kInt},
+	{"totalDiskSpaceMb", nil, uint32(unsafe.Offsetof(SnowDevice{}.TotalDiskSpaceMb)), kInt},
+	{"totalDiskSpaceAvailableMb", nil, uint32(unsafe.Offsetof(SnowDevice{}.TotalDiskSpaceAvailableMb)), kInt},
+	{"phoneNumber", nil, uint32(unsafe.Offsetof(SnowDevice{}.PhoneNumber)), kStr},
+	{"mobileDeviceType", nil, uint32(unsafe.Offsetof(SnowDevice{}.MobileDeviceType)), kStr},
+}, sorted: []uint16{26, 20, 25, 19, 28, 14, 24, 21, 0, 10, 8, 11, 4, 30, 31, 37, 5, 22, 23, 1, 27, 6, 7, 3, 2, 36, 16, 29, 18, 17, 9, 33, 32, 15, 35, 34, 12, 13}}
 
-func (m *SnowDevice) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"organization":`, m.Organization)
-	e.int(`"orgChecksum":`, m.OrgChecksum)
-	e.str(`"manufacturer":`, m.Manufacturer)
-	e.str(`"model":`, m.Model)
-	e.str(`"operatingSystem":`, m.OperatingSystem)
-	e.str(`"operatingSystemServicePack":`, m.OperatingSystemServicePack)
-	e.bool(`"isVirtual":`, m.IsVirtual)
-	e.str(`"status":`, m.Status)
-	e.str(`"ipAddresses":`, m.IPAddresses)
-	e.time(`"lastScanDate":`, m.LastScanDate)
-	e.str(`"updatedBy":`, m.UpdatedBy)
-	e.time(`"updatedDate":`, m.UpdatedDate)
-	e.str(`"domain":`, m.Domain)
-	e.int(`"totalDiskSpace":`, m.TotalDiskSpace)
-	e.int(`"physicalMemory":`, m.PhysicalMemory)
-	e.str(`"processorType":`, m.ProcessorType)
-	e.int(`"processorCount":`, m.ProcessorCount)
-	e.int(`"coreCount":`, m.CoreCount)
-	e.str(`"biosSerialNumber":`, m.BiosSerialNumber)
-	e.str(`"hypervisorName":`, m.HypervisorName)
-	e.int(`"mostFrequentUserId":`, m.MostFrequentUserID)
-	e.int(`"mostRecentUserId":`, m.MostRecentUserID)
-	encodeModel(e, `"hardware":`, m.Hardware)
-	e.str(`"biosVersion":`, m.BiosVersion)
-	e.time(`"biosDate":`, m.BiosDate)
-	e.int(`"numberOfProcessors":`, m.NumberOfProcessors)
-	e.int(`"coresPerProcessor":`, m.CoresPerProcessor)
-	e.int(`"physicalMemoryMb":`, m.PhysicalMemoryMb)
-	e.int(`"memorySlots":`, m.MemorySlots)
-	e.int(`"memorySlotsAvailable":`, m.MemorySlotsAvailable)
-	e.int(`"systemDiskSpaceMb":`, m.SystemDiskSpaceMb)
-	e.int(`"systemDiskSpaceAvailableMb":`, m.SystemDiskSpaceAvailableMb)
-	e.int(`"totalDiskSpaceMb":`, m.TotalDiskSpaceMb)
-	e.int(`"totalDiskSpaceAvailableMb":`, m.TotalDiskSpaceAvailableMb)
-	e.str(`"phoneNumber":`, m.PhoneNumber)
-	e.str(`"mobileDeviceType":`, m.MobileDeviceType)
-	e.close(mark, m.Extra)
-}
+func (m *SnowDevice) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnowDevice) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SnowDevice) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSnowDevice = encTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.Name)), kStr},
+	{`"organization":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.Organization)), kStr},
+	{`"orgChecksum":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.OrgChecksum)), kInt},
+	{`"manufacturer":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.Manufacturer)), kStr},
+	{`"model":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.Model)), kStr},
+	{`"operatingSystem":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.OperatingSystem)), kStr},
+	{`"operatingSystemServicePack":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.OperatingSystemServicePack)), kStr},
+	{`"isVirtual":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.IsVirtual)), kBool},
+	{`"status":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.Status)), kStr},
+	{`"ipAddresses":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.IPAddresses)), kStr},
+	{`"lastScanDate":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.LastScanDate)), kTime},
+	{`"updatedBy":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.UpdatedBy)), kStr},
+	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.UpdatedDate)), kTime},
+	{`"domain":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.Domain)), kStr},
+	{`"totalDiskSpace":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.TotalDiskSpace)), kInt},
+	{`"physicalMemory":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.PhysicalMemory)), kInt},
+	{`"processorType":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.ProcessorType)), kStr},
+	{`"processorCount":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.ProcessorCount)), kInt},
+	{`"coreCount":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.CoreCount)), kInt},
+	{`"biosSerialNumber":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosSerialNumber)), kStr},
+	{`"hypervisorName":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.HypervisorName)), kStr},
+	{`"mostFrequentUserId":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.MostFrequentUserID)), kInt},
+	{`"mostRecentUserId":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.MostRecentUserID)), kInt},
+	{`"hardware":`, encOne[SnowHardware], uint32(unsafe.Offsetof(SnowDevice{}.Hardware)), kSub},
+	{`"biosVersion":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosVersion)), kStr},
+	{`"biosDate":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosDate)), kTime},
+	{`"numberOfProcessors":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.NumberOfProcessors)), kInt},
+	{`"coresPerProcessor":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.CoresPerProcessor)), kInt},
+	{`"physicalMemoryMb":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.PhysicalMemoryMb)), kInt},
+	{`"memorySlots":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.MemorySlots)), kInt},
+	{`"memorySlotsAvailable":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.MemorySlotsAvailable)), kInt},
+	{`"systemDiskSpaceMb":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.SystemDiskSpaceMb)), kInt},
+	{`"systemDiskSpaceAvailableMb":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.SystemDiskSpaceAvailableMb)), kInt},
+	{`"totalDiskSpaceMb":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.TotalDiskSpaceMb)), kInt},
+	{`"totalDiskSpaceAvailableMb":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.TotalDiskSpaceAvailableMb)), kInt},
+	{`"phoneNumber":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.PhoneNumber)), kStr},
+	{`"mobileDeviceType":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.MobileDeviceType)), kStr},
+}}
+
+func (m *SnowDevice) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnowDevice) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowDevice) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SnowHardware) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "biosDate":
-			ok = d.time(&m.BiosDate)
-		case "biosSerialNumber":
-			ok = d.str(&m.BiosSerialNumber)
-		case "biosVersion":
-			ok = d.str(&m.BiosVersion)
-		case "coresPerProcessor":
-			ok = d.int(&m.CoresPerProcessor)
-		case "memorySlots":
-			ok = d.int(&m.MemorySlots)
-		case "memorySlotsAvailable":
-			ok = d.int(&m.MemorySlotsAvailable)
-		case "numberOfProcessors":
-			ok = d.int(&m.NumberOfProcessors)
-		case "physicalMemoryMb":
-			ok = d.int(&m.PhysicalMemoryMb)
-		case "processorType":
-			ok = d.str(&m.ProcessorType)
-		case "systemDiskSpaceAvailableMb":
-			ok = d.int(&m.SystemDiskSpaceAvailableMb)
-		case "systemDiskSpaceMb":
-			ok = d.int(&m.SystemDiskSpaceMb)
-		case "totalDiskSpaceAvailableMb":
-			ok = d.int(&m.TotalDiskSpaceAvailableMb)
-		case "totalDiskSpaceMb":
-			ok = d.int(&m.TotalDiskSpaceMb)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSnowHardware = decTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), fields: []decField{
+	{"biosSerialNumber", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosSerialNumber)), kStr},
+	{"biosVersion", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosVersion)), kStr},
+	{"biosDate", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosDate)), kTime},
+	{"processorType", nil, uint32(unsafe.Offsetof(SnowHardware{}.ProcessorType)), kStr},
+	{"numberOfProcessors", nil, uint32(unsafe.Offsetof(SnowHardware{}.NumberOfProcessors)), kInt},
+	{"coresPerProcessor", nil, uint32(unsafe.Offsetof(SnowHardware{}.CoresPerProcessor)), kInt},
+	{"physicalMemoryMb", nil, uint32(unsafe.Offsetof(SnowHardware{}.PhysicalMemoryMb)), kInt},
+	{"memorySlots", nil, uint32(unsafe.Offsetof(SnowHardware{}.MemorySlots)), kInt},
+	{"memorySlotsAvailable", nil, uint32(unsafe.Offsetof(SnowHardware{}.MemorySlotsAvailable)), kInt},
+	{"systemDiskSpaceMb", nil, uint32(unsafe.Offsetof(SnowHardware{}.SystemDiskSpaceMb)), kInt},
+	{"systemDiskSpaceAvailableMb", nil, uint32(unsafe.Offsetof(SnowHardware{}.SystemDiskSpaceAvailableMb)), kInt},
+	{"totalDiskSpaceMb", nil, uint32(unsafe.Offsetof(SnowHardware{}.TotalDiskSpaceMb)), kInt},
+	{"totalDiskSpaceAvailableMb", nil, uint32(unsafe.Offsetof(SnowHardware{}.TotalDiskSpaceAvailableMb)), kInt},
+}, sorted: []uint16{2, 0, 1, 5, 7, 8, 4, 6, 3, 10, 9, 12, 11}}
 
-func (m *SnowHardware) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"biosSerialNumber":`, m.BiosSerialNumber)
-	e.str(`"biosVersion":`, m.BiosVersion)
-	e.time(`"biosDate":`, m.BiosDate)
-	e.str(`"processorType":`, m.ProcessorType)
-	e.int(`"numberOfProcessors":`, m.NumberOfProcessors)
-	e.int(`"coresPerProcessor":`, m.CoresPerProcessor)
-	e.int(`"physicalMemoryMb":`, m.PhysicalMemoryMb)
-	e.int(`"memorySlots":`, m.MemorySlots)
-	e.int(`"memorySlotsAvailable":`, m.MemorySlotsAvailable)
-	e.int(`"systemDiskSpaceMb":`, m.SystemDiskSpaceMb)
-	e.int(`"systemDiskSpaceAvailableMb":`, m.SystemDiskSpaceAvailableMb)
-	e.int(`"totalDiskSpaceMb":`, m.TotalDiskSpaceMb)
-	e.int(`"totalDiskSpaceAvailableMb":`, m.TotalDiskSpaceAvailableMb)
-	e.close(mark, m.Extra)
-}
+func (m *SnowHardware) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnowHardware) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SnowHardware) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSnowHardware = encTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), fields: []encField{
+	{`"biosSerialNumber":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosSerialNumber)), kStr},
+	{`"biosVersion":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosVersion)), kStr},
+	{`"biosDate":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosDate)), kTime},
+	{`"processorType":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.ProcessorType)), kStr},
+	{`"numberOfProcessors":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.NumberOfProcessors)), kInt},
+	{`"coresPerProcessor":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.CoresPerProcessor)), kInt},
+	{`"physicalMemoryMb":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.PhysicalMemoryMb)), kInt},
+	{`"memorySlots":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.MemorySlots)), kInt},
+	{`"memorySlotsAvailable":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.MemorySlotsAvailable)), kInt},
+	{`"systemDiskSpaceMb":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.SystemDiskSpaceMb)), kInt},
+	{`"systemDiskSpaceAvailableMb":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.SystemDiskSpaceAvailableMb)), kInt},
+	{`"totalDiskSpaceMb":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.TotalDiskSpaceMb)), kInt},
+	{`"totalDiskSpaceAvailableMb":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.TotalDiskSpaceAvailableMb)), kInt},
+}}
+
+func (m *SnowHardware) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnowHardware) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowHardware) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSnowLicenseAbstract = decTable{extra: unsafe.Offsetof(SnowLicenseAbstract{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ID)), kInt},
+	{"applicationName", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ApplicationName)), kStr},
+	{"manufacturerName", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ManufacturerName)), kStr},
+	{"metric", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.Metric)), kStr},
+	{"assignmentType", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.AssignmentType)), kStr},
+	{"purchaseDate", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.PurchaseDate)), kTime},
+	{"quantity", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.Quantity)), kInt},
+	{"isIncomplete", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.IsIncomplete)), kBool},
+	{"updatedDate", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedDate)), kTime},
+	{"updatedBy", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedBy)), kStr},
+	{"snowDevices", decMany[SnowDevice], uint32(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), kSub},
+}, sorted: []uint16{1, 4, 0, 7, 2, 3, 5, 6, 10, 9, 8}}
+
 func (m *SnowLicenseAbstract) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "applicationName":
-			ok = d.str(&m.ApplicationName)
-		case "assignmentType":
-			ok = d.str(&m.AssignmentType)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isIncomplete":
-			ok = d.bool(&m.IsIncomplete)
-		case "manufacturerName":
-			ok = d.str(&m.ManufacturerName)
-		case "metric":
-			ok = d.str(&m.Metric)
-		case "purchaseDate":
-			ok = d.time(&m.PurchaseDate)
-		case "quantity":
-			ok = d.int(&m.Quantity)
-		case "snowDevices":
-			ok = decodeModels(d, &m.SnowDevices)
-		case "updatedBy":
-			ok = d.str(&m.UpdatedBy)
-		case "updatedDate":
-			ok = d.time(&m.UpdatedDate)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSnowLicenseAbstract)
 }
+
+var enctSnowLicenseAbstract = encTable{extra: unsafe.Offsetof(SnowLicenseAbstract{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ID)), kInt},
+	{`"applicationName":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ApplicationName)), kStr},
+	{`"manufacturerName":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ManufacturerName)), kStr},
+	{`"metric":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.Metric)), kStr},
+	{`"assignmentType":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.AssignmentType)), kStr},
+	{`"purchaseDate":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.PurchaseDate)), kTime},
+	{`"quantity":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.Quantity)), kInt},
+	{`"isIncomplete":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.IsIncomplete)), kBool},
+	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedDate)), kTime},
+	{`"updatedBy":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedBy)), kStr},
+	{`"snowDevices":`, encMany[SnowDevice], uint32(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), kSub},
+}}
 
 func (m *SnowLicenseAbstract) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"applicationName":`, m.ApplicationName)
-	e.str(`"manufacturerName":`, m.ManufacturerName)
-	e.str(`"metric":`, m.Metric)
-	e.str(`"assignmentType":`, m.AssignmentType)
-	e.time(`"purchaseDate":`, m.PurchaseDate)
-	e.int(`"quantity":`, m.Quantity)
-	e.bool(`"isIncomplete":`, m.IsIncomplete)
-	e.time(`"updatedDate":`, m.UpdatedDate)
-	e.str(`"updatedBy":`, m.UpdatedBy)
-	encodeModels(e, `"snowDevices":`, m.SnowDevices)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSnowLicenseAbstract)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SnowLicenseAbstract) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowLicenseAbstract) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *StdRequest) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_clearlastrun":
-			ok = d.bool(&m.Clearlastrun)
-		case "_queue":
-			ok = d.bool(&m.Queue)
-		case "_sendnow":
-			ok = d.bool(&m.Sendnow)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "additional_agents":
-			ok = decodeModels(d, &m.AdditionalAgents)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "approval_id":
-			ok = d.int(&m.ApprovalID)
-		case "approval_name":
-			ok = d.str(&m.ApprovalName)
-		case "assets":
-			ok = decodeModels(d, &m.Assets)
-		case "automationcriteria":
-			ok = decodeModels(d, &m.Automationcriteria)
-		case "automationtype":
-			ok = d.int(&m.Automationtype)
-		case "budgets":
-			ok = decodeModels(d, &m.Budgets)
-		case "budgettype_id":
-			ok = d.int(&m.BudgettypeID)
-		case "budgettype_name":
-			ok = d.str(&m.BudgettypeName)
-		case "category_1":
-			ok = d.str(&m.Category1)
-		case "category_2":
-			ok = d.str(&m.Category2)
-		case "category_3":
-			ok = d.str(&m.Category3)
-		case "category_4":
-			ok = d.str(&m.Category4)
-		case "clearance":
-			ok = d.str(&m.Clearance)
-		case "clients":
-			ok = d.str(&m.Clients)
-		case "clone_parent_id":
-			ok = d.int(&m.CloneParentID)
-		case "copied_from_id":
-			ok = d.int(&m.CopiedFromID)
-		case "create_locked":
-			ok = d.bool(&m.CreateLocked)
-		case "create_on_nonworkdays":
-			ok = d.bool(&m.CreateOnNonworkdays)
-		case "created_ticket_id":
-			ok = d.int(&m.CreatedTicketID)
-		case "creation_rules":
-			ok = decodeModels(d, &m.CreationRules)
-		case "creationtype":
-			ok = d.int(&m.Creationtype)
-		case "csv":
-			ok = d.bool(&m.CSV)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "daysplus":
-			ok = d.int(&m.Daysplus)
-		case "defaultresourcetype":
-			ok = d.int(&m.Defaultresourcetype)
-		case "defaultresourcetype_name":
-			ok = d.str(&m.DefaultresourcetypeName)
-		case "details":
-			ok = d.str(&m.Details)
-		case "details_html":
-			ok = d.str(&m.DetailsHTML)
-		case "did":
-			ok = d.int(&m.Did)
-		case "disabled":
-			ok = d.bool(&m.Disabled)
-		case "dom":
-			ok = d.int(&m.Dom)
-		case "domain":
-			ok = d.str(&m.Domain)
-		case "emailbody":
-			ok = d.str(&m.Emailbody)
-		case "emailcc":
-			ok = d.str(&m.Emailcc)
-		case "emailcclist":
-			ok = d.str(&m.Emailcclist)
-		case "emailsubject":
-			ok = d.str(&m.Emailsubject)
-		case "emailto":
-			ok = d.str(&m.Emailto)
-		case "enable_budget_table":
-			ok = d.bool(&m.EnableBudgetTable)
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "estimate":
-			ok = d.float64(&m.Estimate)
-		case "every":
-			ok = d.int(&m.Every)
-		case "excludefromsla":
-			ok = d.bool(&m.Excludefromsla)
-		case "excludefromsla_int":
-			ok = d.int(&m.ExcludefromslaInt)
-		case "execution_type":
-			ok = d.int(&m.ExecutionType)
-		case "forwardinboundupdates":
-			ok = d.bool(&m.Forwardinboundupdates)
-		case "forwardinboundupdates_int":
-			ok = d.int(&m.ForwardinboundupdatesInt)
-		case "fri":
-			ok = d.int(&m.Fri)
-		case "graph":
-			ok = d.bool(&m.Graph)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "impact":
-			ok = d.int(&m.Impact)
-		case "increasecontractnextcalldate":
-			ok = d.int(&m.Increasecontractnextcalldate)
-		case "informlevel":
-			ok = d.int(&m.Informlevel)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "invoice_id":
-			ok = d.int(&m.InvoiceID)
-		case "isclone":
-			ok = d.bool(&m.Isclone)
-		case "itil_request_type":
-			ok = d.int(&m.ItilRequestType)
-		case "json":
-			ok = d.bool(&m.JSON)
-		case "kb_accessible_for_enduser":
-			ok = d.bool(&m.KbAccessibleForEnduser)
-		case "kb_id":
-			ok = d.int(&m.KbID)
-		case "kb_name":
-			ok = d.str(&m.KbName)
-		case "kbid":
-			ok = d.int(&m.Kbid)
-		case "lastcreated":
-			ok = d.time(&m.Lastcreated)
-		case "milestones":
-			ok = decodeModels(d, &m.Milestones)
-		case "mon":
-			ok = d.int(&m.Mon)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_audits":
-			ok = decodeModels(d, &m.NewAudits)
-		case "new_changes":
-			ok = decodeModels(d, &m.NewChanges)
-		case "nextcreationdate":
-			ok = d.time(&m.Nextcreationdate)
-		case "nextcreationdate_after_end":
-			ok = d.time(&m.NextcreationdateAfterEnd)
-		case "notification_id":
-			ok = d.int(&m.NotificationID)
-		case "one_ticket_id":
-			ok = d.int(&m.OneTicketID)
-		case "optional_agent_id":
-			ok = d.int(&m.OptionalAgentID)
-		case "optional_assets":
-			ok = decodeModels(d, &m.OptionalAssets)
-		case "optional_budgettype_id":
-			ok = d.int(&m.OptionalBudgettypeID)
-		case "optional_category_1":
-			ok = d.str(&m.OptionalCategory1)
-		case "optional_category_2":
-			ok = d.str(&m.OptionalCategory2)
-		case "optional_category_3":
-			ok = d.str(&m.OptionalCategory3)
-		case "optional_category_4":
-			ok = d.str(&m.OptionalCategory4)
-		case "optional_create_locked":
-			ok = d.bool(&m.OptionalCreateLocked)
-		case "optional_customfields":
-			ok = decodeModels(d, &m.OptionalCustomfields)
-		case "optional_defaultresourcetype":
-			ok = d.int(&m.OptionalDefaultresourcetype)
-		case "optional_estimate":
-			ok = d.float64(&m.OptionalEstimate)
-		case "optional_excludefromsla":
-			ok = d.int(&m.OptionalExcludefromsla)
-		case "optional_forwardinboundupdates":
-			ok = d.int(&m.OptionalForwardinboundupdates)
-		case "optional_impact":
-			ok = d.int(&m.OptionalImpact)
-		case "optional_kb_id":
-			ok = d.int(&m.OptionalKbID)
-		case "optional_priority_id":
-			ok = d.int(&m.OptionalPriorityID)
-		case "optional_service":
-			ok = d.int(&m.OptionalService)
-		case "optional_service_details_id":
-			ok = d.int(&m.OptionalServiceDetailsID)
-		case "optional_showforusers":
-			ok = d.int(&m.OptionalShowforusers)
-		case "optional_status_id":
-			ok = d.int(&m.OptionalStatusID)
-		case "optional_team":
-			ok = d.str(&m.OptionalTeam)
-		case "optional_tickettype_id":
-			ok = d.int(&m.OptionalTickettypeID)
-		case "optional_urgency":
-			ok = d.int(&m.OptionalUrgency)
-		case "optional_workflow_id":
-			ok = d.int(&m.OptionalWorkflowID)
-		case "optionalservice":
-			ok = d.int(&m.Optionalservice)
-		case "parentticketid":
-			ok = d.int(&m.Parentticketid)
-		case "pdf":
-			ok = d.bool(&m.PDF)
-		case "period":
-			ok = d.int(&m.Period)
-		case "priority_id":
-			ok = d.int(&m.PriorityID)
-		case "prompt":
-			ok = d.bool(&m.Prompt)
-		case "promptproceed":
-			ok = d.bool(&m.Promptproceed)
-		case "repeat":
-			ok = d.int(&m.Repeat)
-		case "report_id":
-			ok = d.int(&m.ReportID)
-		case "reportarea":
-			ok = d.int(&m.Reportarea)
-		case "reportarea_name":
-			ok = d.str(&m.ReportareaName)
-		case "reportid":
-			ok = d.int(&m.Reportid)
-		case "reportperiod":
-			ok = d.int(&m.Reportperiod)
-		case "reportsite":
-			ok = d.int(&m.Reportsite)
-		case "restriction_type":
-			ok = d.str(&m.RestrictionType)
-		case "restrictto_agent_id":
-			ok = d.int(&m.RestricttoAgentID)
-		case "restrictto_agent_name":
-			ok = d.str(&m.RestricttoAgentName)
-		case "restrictto_department_guid":
-			ok = d.str(&m.RestricttoDepartmentGUID)
-		case "restrictto_department_id":
-			ok = d.int(&m.RestricttoDepartmentID)
-		case "restrictto_department_name":
-			ok = d.str(&m.RestricttoDepartmentName)
-		case "restrictto_team_guid":
-			ok = d.str(&m.RestricttoTeamGUID)
-		case "restrictto_team_id":
-			ok = d.int(&m.RestricttoTeamID)
-		case "restrictto_team_name":
-			ok = d.str(&m.RestricttoTeamName)
-		case "rule_count":
-			ok = d.int(&m.RuleCount)
-		case "sat":
-			ok = d.int(&m.Sat)
-		case "scheduletype":
-			ok = d.int(&m.Scheduletype)
-		case "sendifempty":
-			ok = d.bool(&m.Sendifempty)
-		case "service":
-			ok = d.int(&m.Service)
-		case "services":
-			ok = decodeModels(d, &m.Services)
-		case "showforusers":
-			ok = d.bool(&m.Showforusers)
-		case "showforusers_int":
-			ok = d.int(&m.ShowforusersInt)
-		case "sqltoselectusers":
-			ok = d.bool(&m.Sqltoselectusers)
-		case "start_num_days_added":
-			ok = d.int(&m.StartNumDaysAdded)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "status_guid":
-			ok = d.str(&m.StatusGUID)
-		case "status_id":
-			ok = d.int(&m.StatusID)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "sun":
-			ok = d.int(&m.Sun)
-		case "table":
-			ok = d.bool(&m.Table)
-		case "target_num_days_added":
-			ok = d.int(&m.TargetNumDaysAdded)
-		case "team":
-			ok = d.str(&m.Team)
-		case "thu":
-			ok = d.int(&m.Thu)
-		case "tickettype_guid":
-			ok = d.str(&m.TickettypeGUID)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		case "time":
-			ok = d.time(&m.Time)
-		case "todo_list":
-			ok = decodeModels(d, &m.TodoList)
-		case "toplevel":
-			ok = d.int(&m.Toplevel)
-		case "tue":
-			ok = d.int(&m.Tue)
-		case "type":
-			ok = d.int(&m.Type)
-		case "updateparent_status_close":
-			ok = d.int(&m.UpdateparentStatusClose)
-		case "updateparent_target_create":
-			ok = d.float64(&m.UpdateparentTargetCreate)
-		case "urgency":
-			ok = d.int(&m.Urgency)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		case "users":
-			ok = decodeModels(d, &m.Users)
-		case "users_can_use":
-			ok = d.bool(&m.UsersCanUse)
-		case "usersqllookup":
-			ok = d.str(&m.Usersqllookup)
-		case "webhook_id":
-			ok = d.str(&m.WebhookID)
-		case "wed":
-			ok = d.int(&m.Wed)
-		case "workflow_guid":
-			ok = d.str(&m.WorkflowGUID)
-		case "workflow_id":
-			ok = d.int(&m.WorkflowID)
-		case "workflow_name":
-			ok = d.str(&m.WorkflowName)
-		case "year":
-			ok = d.int(&m.Year)
-		case "yeargapvalue":
-			ok = d.int(&m.Yeargapvalue)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(StdRequest{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(StdRequest{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(StdRequest{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(StdRequest{}.Name)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(StdRequest{}.Type)), kInt},
+	{"domain", nil, uint32(unsafe.Offsetof(StdRequest{}.Domain)), kStr},
+	{"group_id", nil, uint32(unsafe.Offsetof(StdRequest{}.GroupID)), kInt},
+	{"restriction_type", nil, uint32(unsafe.Offsetof(StdRequest{}.RestrictionType)), kStr},
+	{"restrictto_department_id", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentID)), kInt},
+	{"restrictto_department_name", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentName)), kStr},
+	{"restrictto_team_id", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamID)), kInt},
+	{"restrictto_team_name", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamName)), kStr},
+	{"restrictto_agent_id", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoAgentID)), kInt},
+	{"restrictto_agent_name", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoAgentName)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(StdRequest{}.Summary)), kStr},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.TickettypeID)), kInt},
+	{"rule_count", nil, uint32(unsafe.Offsetof(StdRequest{}.RuleCount)), kInt},
+	{"creation_rules", decMany[StdRequestRule], uint32(unsafe.Offsetof(StdRequest{}.CreationRules)), kSub},
+	{"todo_list", decMany[STDToDo], uint32(unsafe.Offsetof(StdRequest{}.TodoList)), kSub},
+	{"emailto", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailto)), kStr},
+	{"emailcc", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcc)), kStr},
+	{"emailsubject", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailsubject)), kStr},
+	{"time", nil, uint32(unsafe.Offsetof(StdRequest{}.Time)), kTime},
+	{"disabled", nil, uint32(unsafe.Offsetof(StdRequest{}.Disabled)), kBool},
+	{"lastcreated", nil, uint32(unsafe.Offsetof(StdRequest{}.Lastcreated)), kTime},
+	{"nextcreationdate", nil, uint32(unsafe.Offsetof(StdRequest{}.Nextcreationdate)), kTime},
+	{"nextcreationdate_after_end", nil, uint32(unsafe.Offsetof(StdRequest{}.NextcreationdateAfterEnd)), kTime},
+	{"execution_type", nil, uint32(unsafe.Offsetof(StdRequest{}.ExecutionType)), kInt},
+	{"startdate", nil, uint32(unsafe.Offsetof(StdRequest{}.Startdate)), kTime},
+	{"end_date", nil, uint32(unsafe.Offsetof(StdRequest{}.EndDate)), kTime},
+	{"period", nil, uint32(unsafe.Offsetof(StdRequest{}.Period)), kInt},
+	{"create_locked", nil, uint32(unsafe.Offsetof(StdRequest{}.CreateLocked)), kBool},
+	{"one_ticket_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OneTicketID)), kInt},
+	{"created_ticket_id", nil, uint32(unsafe.Offsetof(StdRequest{}.CreatedTicketID)), kInt},
+	{"approval_id", nil, uint32(unsafe.Offsetof(StdRequest{}.ApprovalID)), kInt},
+	{"reportarea", nil, uint32(unsafe.Offsetof(StdRequest{}.Reportarea)), kInt},
+	{"reportarea_name", nil, uint32(unsafe.Offsetof(StdRequest{}.ReportareaName)), kStr},
+	{"users_can_use", nil, uint32(unsafe.Offsetof(StdRequest{}.UsersCanUse)), kBool},
+	{"priority_id", nil, uint32(unsafe.Offsetof(StdRequest{}.PriorityID)), kInt},
+	{"estimate", nil, uint32(unsafe.Offsetof(StdRequest{}.Estimate)), kF64},
+	{"category_1", nil, uint32(unsafe.Offsetof(StdRequest{}.Category1)), kStr},
+	{"category_2", nil, uint32(unsafe.Offsetof(StdRequest{}.Category2)), kStr},
+	{"category_3", nil, uint32(unsafe.Offsetof(StdRequest{}.Category3)), kStr},
+	{"category_4", nil, uint32(unsafe.Offsetof(StdRequest{}.Category4)), kStr},
+	{"status_id", nil, uint32(unsafe.Offsetof(StdRequest{}.StatusID)), kInt},
+	{"status_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.StatusGUID)), kStr},
+	{"details", nil, uint32(unsafe.Offsetof(StdRequest{}.Details)), kStr},
+	{"details_html", nil, uint32(unsafe.Offsetof(StdRequest{}.DetailsHTML)), kStr},
+	{"clearance", nil, uint32(unsafe.Offsetof(StdRequest{}.Clearance)), kStr},
+	{"workflow_id", nil, uint32(unsafe.Offsetof(StdRequest{}.WorkflowID)), kInt},
+	{"workflow_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.WorkflowGUID)), kStr},
+	{"workflow_name", nil, uint32(unsafe.Offsetof(StdRequest{}.WorkflowName)), kStr},
+	{"approval_name", nil, uint32(unsafe.Offsetof(StdRequest{}.ApprovalName)), kStr},
+	{"team", nil, uint32(unsafe.Offsetof(StdRequest{}.Team)), kStr},
+	{"agent_id", nil, uint32(unsafe.Offsetof(StdRequest{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(StdRequest{}.AgentName)), kStr},
+	{"showforusers", nil, uint32(unsafe.Offsetof(StdRequest{}.Showforusers)), kBool},
+	{"excludefromsla", nil, uint32(unsafe.Offsetof(StdRequest{}.Excludefromsla)), kBool},
+	{"defaultresourcetype", nil, uint32(unsafe.Offsetof(StdRequest{}.Defaultresourcetype)), kInt},
+	{"defaultresourcetype_name", nil, uint32(unsafe.Offsetof(StdRequest{}.DefaultresourcetypeName)), kStr},
+	{"informlevel", nil, uint32(unsafe.Offsetof(StdRequest{}.Informlevel)), kInt},
+	{"scheduletype", nil, uint32(unsafe.Offsetof(StdRequest{}.Scheduletype)), kInt},
+	{"dom", nil, uint32(unsafe.Offsetof(StdRequest{}.Dom)), kInt},
+	{"mon", nil, uint32(unsafe.Offsetof(StdRequest{}.Mon)), kInt},
+	{"tue", nil, uint32(unsafe.Offsetof(StdRequest{}.Tue)), kInt},
+	{"wed", nil, uint32(unsafe.Offsetof(StdRequest{}.Wed)), kInt},
+	{"thu", nil, uint32(unsafe.Offsetof(StdRequest{}.Thu)), kInt},
+	{"fri", nil, uint32(unsafe.Offsetof(StdRequest{}.Fri)), kInt},
+	{"sat", nil, uint32(unsafe.Offsetof(StdRequest{}.Sat)), kInt},
+	{"sun", nil, uint32(unsafe.Offsetof(StdRequest{}.Sun)), kInt},
+	{"year", nil, uint32(unsafe.Offsetof(StdRequest{}.Year)), kInt},
+	{"_clearlastrun", nil, uint32(unsafe.Offsetof(StdRequest{}.Clearlastrun)), kBool},
+	{"daysplus", nil, uint32(unsafe.Offsetof(StdRequest{}.Daysplus)), kInt},
+	{"every", nil, uint32(unsafe.Offsetof(StdRequest{}.Every)), kInt},
+	{"reportid", nil, uint32(unsafe.Offsetof(StdRequest{}.Reportid)), kInt},
+	{"impact", nil, uint32(unsafe.Offsetof(StdRequest{}.Impact)), kInt},
+	{"urgency", nil, uint32(unsafe.Offsetof(StdRequest{}.Urgency)), kInt},
+	{"reportperiod", nil, uint32(unsafe.Offsetof(StdRequest{}.Reportperiod)), kInt},
+	{"reportsite", nil, uint32(unsafe.Offsetof(StdRequest{}.Reportsite)), kInt},
+	{"repeat", nil, uint32(unsafe.Offsetof(StdRequest{}.Repeat)), kInt},
+	{"toplevel", nil, uint32(unsafe.Offsetof(StdRequest{}.Toplevel)), kInt},
+	{"report_id", nil, uint32(unsafe.Offsetof(StdRequest{}.ReportID)), kInt},
+	{"emailbody", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailbody)), kStr},
+	{"kbid", nil, uint32(unsafe.Offsetof(StdRequest{}.Kbid)), kInt},
+	{"did", nil, uint32(unsafe.Offsetof(StdRequest{}.Did)), kInt},
+	{"yeargapvalue", nil, uint32(unsafe.Offsetof(StdRequest{}.Yeargapvalue)), kInt},
+	{"graph", nil, uint32(unsafe.Offsetof(StdRequest{}.Graph)), kBool},
+	{"table", nil, uint32(unsafe.Offsetof(StdRequest{}.Table)), kBool},
+	{"csv", nil, uint32(unsafe.Offsetof(StdRequest{}.CSV)), kBool},
+	{"json", nil, uint32(unsafe.Offsetof(StdRequest{}.JSON)), kBool},
+	{"prompt", nil, uint32(unsafe.Offsetof(StdRequest{}.Prompt)), kBool},
+	{"promptproceed", nil, uint32(unsafe.Offsetof(StdRequest{}.Promptproceed)), kBool},
+	{"pdf", nil, uint32(unsafe.Offsetof(StdRequest{}.PDF)), kBool},
+	{"sendifempty", nil, uint32(unsafe.Offsetof(StdRequest{}.Sendifempty)), kBool},
+	{"copied_from_id", nil, uint32(unsafe.Offsetof(StdRequest{}.CopiedFromID)), kInt},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(StdRequest{}.Customfields)), kSub},
+	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(StdRequest{}.Assets)), kSub},
+	{"users", decMany[UsersList], uint32(unsafe.Offsetof(StdRequest{}.Users)), kSub},
+	{"itil_request_type", nil, uint32(unsafe.Offsetof(StdRequest{}.ItilRequestType)), kInt},
+	{"create_on_nonworkdays", nil, uint32(unsafe.Offsetof(StdRequest{}.CreateOnNonworkdays)), kBool},
+	{"invoice_id", nil, uint32(unsafe.Offsetof(StdRequest{}.InvoiceID)), kInt},
+	{"webhook_id", nil, uint32(unsafe.Offsetof(StdRequest{}.WebhookID)), kStr},
+	{"creationtype", nil, uint32(unsafe.Offsetof(StdRequest{}.Creationtype)), kInt},
+	{"parentticketid", nil, uint32(unsafe.Offsetof(StdRequest{}.Parentticketid)), kInt},
+	{"kb_id", nil, uint32(unsafe.Offsetof(StdRequest{}.KbID)), kInt},
+	{"kb_name", nil, uint32(unsafe.Offsetof(StdRequest{}.KbName)), kStr},
+	{"kb_accessible_for_enduser", nil, uint32(unsafe.Offsetof(StdRequest{}.KbAccessibleForEnduser)), kBool},
+	{"forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequest{}.Forwardinboundupdates)), kBool},
+	{"enable_budget_table", nil, uint32(unsafe.Offsetof(StdRequest{}.EnableBudgetTable)), kBool},
+	{"budgets", decMany[STDrequestbudget], uint32(unsafe.Offsetof(StdRequest{}.Budgets)), kSub},
+	{"budgettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeID)), kInt},
+	{"budgettype_name", nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeName)), kStr},
+	{"emailcclist", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcclist)), kStr},
+	{"services", decMany[ServSiteList], uint32(unsafe.Offsetof(StdRequest{}.Services)), kSub},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(StdRequest{}.Canupdate)), kBool},
+	{"user_id", nil, uint32(unsafe.Offsetof(StdRequest{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(StdRequest{}.UserName)), kStr},
+	{"updateparent_status_close", nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentStatusClose)), kInt},
+	{"updateparent_target_create", nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentTargetCreate)), kF64},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(StdRequest{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(StdRequest{}.AccessControlLevel)), kInt},
+	{"clone_parent_id", nil, uint32(unsafe.Offsetof(StdRequest{}.CloneParentID)), kInt},
+	{"increasecontractnextcalldate", nil, uint32(unsafe.Offsetof(StdRequest{}.Increasecontractnextcalldate)), kInt},
+	{"_queue", nil, uint32(unsafe.Offsetof(StdRequest{}.Queue)), kBool},
+	{"_sendnow", nil, uint32(unsafe.Offsetof(StdRequest{}.Sendnow)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(StdRequest{}.Warning)), kStr},
+	{"automationcriteria", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(StdRequest{}.Automationcriteria)), kSub},
+	{"isclone", nil, uint32(unsafe.Offsetof(StdRequest{}.Isclone)), kBool},
+	{"showforusers_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ShowforusersInt)), kInt},
+	{"forwardinboundupdates_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ForwardinboundupdatesInt)), kInt},
+	{"excludefromsla_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ExcludefromslaInt)), kInt},
+	{"start_num_days_added", nil, uint32(unsafe.Offsetof(StdRequest{}.StartNumDaysAdded)), kInt},
+	{"target_num_days_added", nil, uint32(unsafe.Offsetof(StdRequest{}.TargetNumDaysAdded)), kInt},
+	{"milestones", decMany[MileStone], uint32(unsafe.Offsetof(StdRequest{}.Milestones)), kSub},
+	{"sqltoselectusers", nil, uint32(unsafe.Offsetof(StdRequest{}.Sqltoselectusers)), kBool},
+	{"usersqllookup", nil, uint32(unsafe.Offsetof(StdRequest{}.Usersqllookup)), kStr},
+	{"notification_id", nil, uint32(unsafe.Offsetof(StdRequest{}.NotificationID)), kInt},
+	{"additional_agents", decMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), kSub},
+	{"new_audits", decMany[Audit], uint32(unsafe.Offsetof(StdRequest{}.NewAudits)), kSub},
+	{"new_changes", decMany[InvoiceChange], uint32(unsafe.Offsetof(StdRequest{}.NewChanges)), kSub},
+	{"restrictto_department_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentGUID)), kStr},
+	{"restrictto_team_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamGUID)), kStr},
+	{"clients", nil, uint32(unsafe.Offsetof(StdRequest{}.Clients)), kStr},
+	{"tickettype_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.TickettypeGUID)), kStr},
+	{"automationtype", nil, uint32(unsafe.Offsetof(StdRequest{}.Automationtype)), kInt},
+	{"optionalservice", nil, uint32(unsafe.Offsetof(StdRequest{}.Optionalservice)), kInt},
+	{"optional_agent_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalAgentID)), kInt},
+	{"optional_team", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalTeam)), kStr},
+	{"optional_status_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalStatusID)), kInt},
+	{"optional_tickettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalTickettypeID)), kInt},
+	{"optional_create_locked", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCreateLocked)), kBool},
+	{"optional_defaultresourcetype", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalDefaultresourcetype)), kInt},
+	{"optional_excludefromsla", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalExcludefromsla)), kInt},
+	{"optional_customfields", decMany[CustomField], uint32(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), kSub},
+	{"optional_assets", decMany[DeviceList], uint32(unsafe.Offsetof(StdRequest{}.OptionalAssets)), kSub},
+	{"optional_forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalForwardinboundupdates)), kInt},
+	{"optional_showforusers", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalShowforusers)), kInt},
+	{"optional_urgency", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalUrgency)), kInt},
+	{"optional_impact", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalImpact)), kInt},
+	{"optional_workflow_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalWorkflowID)), kInt},
+	{"optional_estimate", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalEstimate)), kF64},
+	{"optional_category_1", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory1)), kStr},
+	{"optional_category_2", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory2)), kStr},
+	{"optional_category_3", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory3)), kStr},
+	{"optional_category_4", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory4)), kStr},
+	{"optional_priority_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalPriorityID)), kInt},
+	{"optional_budgettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalBudgettypeID)), kInt},
+	{"optional_kb_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalKbID)), kInt},
+	{"optional_service", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalService)), kInt},
+	{"optional_service_details_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalServiceDetailsID)), kInt},
+	{"service", nil, uint32(unsafe.Offsetof(StdRequest{}.Service)), kInt},
+}, sorted: []uint16{114, 71, 123, 124, 125, 119, 120, 137, 54, 55, 34, 52, 96, 126, 144, 109, 110, 111, 40, 41, 42, 43, 48, 142, 121, 94, 31, 99, 33, 17, 102, 88, 95, 72, 58, 59, 46, 47, 84, 23, 62, 5, 82, 20, 112, 21, 19, 108, 29, 39, 73, 57, 130, 27, 107, 129, 67, 86, 6, 1, 0, 75, 122, 60, 2, 100, 127, 98, 89, 106, 104, 105, 83, 24, 133, 63, 3, 138, 139, 25, 26, 136, 32, 146, 154, 166, 161, 162, 163, 164, 150, 153, 151, 160, 152, 155, 158, 167, 165, 168, 169, 156, 148, 147, 149, 157, 159, 145, 103, 92, 30, 38, 90, 91, 79, 81, 35, 36, 74, 77, 78, 7, 12, 13, 140, 8, 9, 141, 10, 11, 16, 68, 61, 93, 170, 113, 56, 128, 134, 131, 28, 45, 44, 14, 69, 87, 132, 53, 66, 143, 15, 22, 18, 80, 64, 4, 117, 118, 76, 115, 116, 97, 37, 135, 101, 65, 50, 49, 51, 70, 85}}
 
-func (m *StdRequest) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.int(`"type":`, m.Type)
-	e.str(`"domain":`, m.Domain)
-	e.int(`"group_id":`, m.GroupID)
-	e.str(`"restriction_type":`, m.RestrictionType)
-	e.int(`"restrictto_department_id":`, m.RestricttoDepartmentID)
-	e.str(`"restrictto_department_name":`, m.RestricttoDepartmentName)
-	e.int(`"restrictto_team_id":`, m.RestricttoTeamID)
-	e.str(`"restrictto_team_name":`, m.RestricttoTeamName)
-	e.int(`"restrictto_agent_id":`, m.RestricttoAgentID)
-	e.str(`"restrictto_agent_name":`, m.RestricttoAgentName)
-	e.str(`"summary":`, m.Summary)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.int(`"rule_count":`, m.RuleCount)
-	encodeModels(e, `"creation_rules":`, m.CreationRules)
-	encodeModels(e, `"todo_list":`, m.TodoList)
-	e.str(`"emailto":`, m.Emailto)
-	e.str(`"emailcc":`, m.Emailcc)
-	e.str(`"emailsubject":`, m.Emailsubject)
-	e.time(`"time":`, m.Time)
-	e.bool(`"disabled":`, m.Disabled)
-	e.time(`"lastcreated":`, m.Lastcreated)
-	e.time(`"nextcreationdate":`, m.Nextcreationdate)
-	e.time(`"nextcreationdate_after_end":`, m.NextcreationdateAfterEnd)
-	e.int(`"execution_type":`, m.ExecutionType)
-	e.time(`"startdate":`, m.Startdate)
-	e.time(`"end_date":`, m.EndDate)
-	e.int(`"period":`, m.Period)
-	e.bool(`"create_locked":`, m.CreateLocked)
-	e.int(`"one_ticket_id":`, m.OneTicketID)
-	e.int(`"created_ticket_id":`, m.CreatedTicketID)
-	e.int(`"approval_id":`, m.ApprovalID)
-	e.int(`"reportarea":`, m.Reportarea)
-	e.str(`"reportarea_name":`, m.ReportareaName)
-	e.bool(`"users_can_use":`, m.UsersCanUse)
-	e.int(`"priority_id":`, m.PriorityID)
-	e.float64(`"estimate":`, m.Estimate)
-	e.str(`"category_1":`, m.Category1)
-	e.str(`"category_2":`, m.Category2)
-	e.str(`"category_3":`, m.Category3)
-	e.str(`"category_4":`, m.Category4)
-	e.int(`"status_id":`, m.StatusID)
-	e.str(`"status_guid":`, m.StatusGUID)
-	e.str(`"details":`, m.Details)
-	e.str(`"details_html":`, m.DetailsHTML)
-	e.str(`"clearance":`, m.Clearance)
-	e.int(`"workflow_id":`, m.WorkflowID)
-	e.str(`"workflow_guid":`, m.WorkflowGUID)
-	e.str(`"workflow_name":`, m.WorkflowName)
-	e.str(`"approval_name":`, m.ApprovalName)
-	e.str(`"team":`, m.Team)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.bool(`"showforusers":`, m.Showforusers)
-	e.bool(`"excludefromsla":`, m.Excludefromsla)
-	e.int(`"defaultresourcetype":`, m.Defaultresourcetype)
-	e.str(`"defaultresourcetype_name":`, m.DefaultresourcetypeName)
-	e.int(`"informlevel":`, m.Informlevel)
-	e.int(`"scheduletype":`, m.Scheduletype)
-	e.int(`"dom":`, m.Dom)
-	e.int(`"mon":`, m.Mon)
-	e.int(`"tue":`, m.Tue)
-	e.int(`"wed":`, m.Wed)
-	e.int(`"thu":`, m.Thu)
-	e.int(`"fri":`, m.Fri)
-	e.int(`"sat":`, m.Sat)
-	e.int(`"sun":`, m.Sun)
-	e.int(`"year":`, m.Year)
-	e.bool(`"_clearlastrun":`, m.Clearlastrun)
-	e.int(`"daysplus":`, m.Daysplus)
-	e.int(`"every":`, m.Every)
-	e.int(`"reportid":`, m.Reportid)
-	e.int(`"impact":`, m.Impact)
-	e.int(`"urgency":`, m.Urgency)
-	e.int(`"reportperiod":`, m.Reportperiod)
-	e.int(`"reportsite":`, m.Reportsite)
-	e.int(`"repeat":`, m.Repeat)
-	e.int(`"toplevel":`, m.Toplevel)
-	e.int(`"report_id":`, m.ReportID)
-	e.str(`"emailbody":`, m.Emailbody)
-	e.int(`"kbid":`, m.Kbid)
-	e.int(`"did":`, m.Did)
-	e.int(`"yeargapvalue":`, m.Yeargapvalue)
-	e.bool(`"graph":`, m.Graph)
-	e.bool(`"table":`, m.Table)
-	e.bool(`"csv":`, m.CSV)
-	e.bool(`"json":`, m.JSON)
-	e.bool(`"prompt":`, m.Prompt)
-	e.bool(`"promptproceed":`, m.Promptproceed)
-	e.bool(`"pdf":`, m.PDF)
-	e.bool(`"sendifempty":`, m.Sendifempty)
-	e.int(`"copied_from_id":`, m.CopiedFromID)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModels(e, `"assets":`, m.Assets)
-	encodeModels(e, `"users":`, m.Users)
-	e.int(`"itil_request_type":`, m.ItilRequestType)
-	e.bool(`"create_on_nonworkdays":`, m.CreateOnNonworkdays)
-	e.int(`"invoice_id":`, m.InvoiceID)
-	e.str(`"webhook_id":`, m.WebhookID)
-	e.int(`"creationtype":`, m.Creationtype)
-	e.int(`"parentticketid":`, m.Parentticketid)
-	e.int(`"kb_id":`, m.KbID)
-	e.str(`"kb_name":`, m.KbName)
-	e.bool(`"kb_accessible_for_enduser":`, m.KbAccessibleForEnduser)
-	e.bool(`"forwardinboundupdates":`, m.Forwardinboundupdates)
-	e.bool(`"enable_budget_table":`, m.EnableBudgetTable)
-	encodeModels(e, `"budgets":`, m.Budgets)
-	e.int(`"budgettype_id":`, m.BudgettypeID)
-	e.str(`"budgettype_name":`, m.BudgettypeName)
-	e.str(`"emailcclist":`, m.Emailcclist)
-	encodeModels(e, `"services":`, m.Services)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.int(`"updateparent_status_close":`, m.UpdateparentStatusClose)
-	e.float64(`"updateparent_target_create":`, m.UpdateparentTargetCreate)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.int(`"clone_parent_id":`, m.CloneParentID)
-	e.int(`"increasecontractnextcalldate":`, m.Increasecontractnextcalldate)
-	e.bool(`"_queue":`, m.Queue)
-	e.bool(`"_sendnow":`, m.Sendnow)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"automationcriteria":`, m.Automationcriteria)
-	e.bool(`"isclone":`, m.Isclone)
-	e.int(`"showforusers_int":`, m.ShowforusersInt)
-	e.int(`"forwardinboundupdates_int":`, m.ForwardinboundupdatesInt)
-	e.int(`"excludefromsla_int":`, m.ExcludefromslaInt)
-	e.int(`"start_num_days_added":`, m.StartNumDaysAdded)
-	e.int(`"target_num_days_added":`, m.TargetNumDaysAdded)
-	encodeModels(e, `"milestones":`, m.Milestones)
-	e.bool(`"sqltoselectusers":`, m.Sqltoselectusers)
-	e.str(`"usersqllookup":`, m.Usersqllookup)
-	e.int(`"notification_id":`, m.NotificationID)
-	encodeModels(e, `"additional_agents":`, m.AdditionalAgents)
-	encodeModels(e, `"new_audits":`, m.NewAudits)
-	encodeModels(e, `"new_changes":`, m.NewChanges)
-	e.str(`"restrictto_department_guid":`, m.RestricttoDepartmentGUID)
-	e.str(`"restrictto_team_guid":`, m.RestricttoTeamGUID)
-	e.str(`"clients":`, m.Clients)
-	e.str(`"tickettype_guid":`, m.TickettypeGUID)
-	e.int(`"automationtype":`, m.Automationtype)
-	e.int(`"optionalservice":`, m.Optionalservice)
-	e.int(`"optional_agent_id":`, m.OptionalAgentID)
-	e.str(`"optional_team":`, m.OptionalTeam)
-	e.int(`"optional_status_id":`, m.OptionalStatusID)
-	e.int(`"optional_tickettype_id":`, m.OptionalTickettypeID)
-	e.bool(`"optional_create_locked":`, m.OptionalCreateLocked)
-	e.int(`"optional_defaultresourcetype":`, m.OptionalDefaultresourcetype)
-	e.int(`"optional_excludefromsla":`, m.OptionalExcludefromsla)
-	encodeModels(e, `"optional_customfields":`, m.OptionalCustomfields)
-	encodeModels(e, `"optional_assets":`, m.OptionalAssets)
-	e.int(`"optional_forwardinboundupdates":`, m.OptionalForwardinboundupdates)
-	e.int(`"optional_showforusers":`, m.OptionalShowforusers)
-	e.int(`"optional_urgency":`, m.OptionalUrgency)
-	e.int(`"optional_impact":`, m.OptionalImpact)
-	e.int(`"optional_workflow_id":`, m.OptionalWorkflowID)
-	e.float64(`"optional_estimate":`, m.OptionalEstimate)
-	e.str(`"optional_category_1":`, m.OptionalCategory1)
-	e.str(`"optional_category_2":`, m.OptionalCategory2)
-	e.str(`"optional_category_3":`, m.OptionalCategory3)
-	e.str(`"optional_category_4":`, m.OptionalCategory4)
-	e.int(`"optional_priority_id":`, m.OptionalPriorityID)
-	e.int(`"optional_budgettype_id":`, m.OptionalBudgettypeID)
-	e.int(`"optional_kb_id":`, m.OptionalKbID)
-	e.int(`"optional_service":`, m.OptionalService)
-	e.int(`"optional_service_details_id":`, m.OptionalServiceDetailsID)
-	e.int(`"service":`, m.Service)
-	e.close(mark, m.Extra)
-}
+func (m *StdRequest) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStdRequest) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StdRequest) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Name)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Type)), kInt},
+	{`"domain":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Domain)), kStr},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.GroupID)), kInt},
+	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestrictionType)), kStr},
+	{`"restrictto_department_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentID)), kInt},
+	{`"restrictto_department_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentName)), kStr},
+	{`"restrictto_team_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamID)), kInt},
+	{`"restrictto_team_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamName)), kStr},
+	{`"restrictto_agent_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoAgentID)), kInt},
+	{`"restrictto_agent_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoAgentName)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Summary)), kStr},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.TickettypeID)), kInt},
+	{`"rule_count":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RuleCount)), kInt},
+	{`"creation_rules":`, encMany[StdRequestRule], uint32(unsafe.Offsetof(StdRequest{}.CreationRules)), kSub},
+	{`"todo_list":`, encMany[STDToDo], uint32(unsafe.Offsetof(StdRequest{}.TodoList)), kSub},
+	{`"emailto":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailto)), kStr},
+	{`"emailcc":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcc)), kStr},
+	{`"emailsubject":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailsubject)), kStr},
+	{`"time":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Time)), kTime},
+	{`"disabled":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Disabled)), kBool},
+	{`"lastcreated":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Lastcreated)), kTime},
+	{`"nextcreationdate":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Nextcreationdate)), kTime},
+	{`"nextcreationdate_after_end":`, nil, uint32(unsafe.Offsetof(StdRequest{}.NextcreationdateAfterEnd)), kTime},
+	{`"execution_type":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ExecutionType)), kInt},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Startdate)), kTime},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(StdRequest{}.EndDate)), kTime},
+	{`"period":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Period)), kInt},
+	{`"create_locked":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CreateLocked)), kBool},
+	{`"one_ticket_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OneTicketID)), kInt},
+	{`"created_ticket_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CreatedTicketID)), kInt},
+	{`"approval_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ApprovalID)), kInt},
+	{`"reportarea":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Reportarea)), kInt},
+	{`"reportarea_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ReportareaName)), kStr},
+	{`"users_can_use":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UsersCanUse)), kBool},
+	{`"priority_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.PriorityID)), kInt},
+	{`"estimate":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Estimate)), kF64},
+	{`"category_1":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Category1)), kStr},
+	{`"category_2":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Category2)), kStr},
+	{`"category_3":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Category3)), kStr},
+	{`"category_4":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Category4)), kStr},
+	{`"status_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.StatusID)), kInt},
+	{`"status_guid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.StatusGUID)), kStr},
+	{`"details":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Details)), kStr},
+	{`"details_html":`, nil, uint32(unsafe.Offsetof(StdRequest{}.DetailsHTML)), kStr},
+	{`"clearance":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Clearance)), kStr},
+	{`"workflow_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.WorkflowID)), kInt},
+	{`"workflow_guid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.WorkflowGUID)), kStr},
+	{`"workflow_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.WorkflowName)), kStr},
+	{`"approval_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ApprovalName)), kStr},
+	{`"team":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Team)), kStr},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.AgentName)), kStr},
+	{`"showforusers":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Showforusers)), kBool},
+	{`"excludefromsla":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Excludefromsla)), kBool},
+	{`"defaultresourcetype":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Defaultresourcetype)), kInt},
+	{`"defaultresourcetype_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.DefaultresourcetypeName)), kStr},
+	{`"informlevel":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Informlevel)), kInt},
+	{`"scheduletype":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Scheduletype)), kInt},
+	{`"dom":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Dom)), kInt},
+	{`"mon":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Mon)), kInt},
+	{`"tue":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Tue)), kInt},
+	{`"wed":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Wed)), kInt},
+	{`"thu":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Thu)), kInt},
+	{`"fri":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Fri)), kInt},
+	{`"sat":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Sat)), kInt},
+	{`"sun":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Sun)), kInt},
+	{`"year":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Year)), kInt},
+	{`"_clearlastrun":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Clearlastrun)), kBool},
+	{`"daysplus":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Daysplus)), kInt},
+	{`"every":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Every)), kInt},
+	{`"reportid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Reportid)), kInt},
+	{`"impact":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Impact)), kInt},
+	{`"urgency":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Urgency)), kInt},
+	{`"reportperiod":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Reportperiod)), kInt},
+	{`"reportsite":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Reportsite)), kInt},
+	{`"repeat":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Repeat)), kInt},
+	{`"toplevel":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Toplevel)), kInt},
+	{`"report_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ReportID)), kInt},
+	{`"emailbody":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailbody)), kStr},
+	{`"kbid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Kbid)), kInt},
+	{`"did":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Did)), kInt},
+	{`"yeargapvalue":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Yeargapvalue)), kInt},
+	{`"graph":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Graph)), kBool},
+	{`"table":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Table)), kBool},
+	{`"csv":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CSV)), kBool},
+	{`"json":`, nil, uint32(unsafe.Offsetof(StdRequest{}.JSON)), kBool},
+	{`"prompt":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Prompt)), kBool},
+	{`"promptproceed":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Promptproceed)), kBool},
+	{`"pdf":`, nil, uint32(unsafe.Offsetof(StdRequest{}.PDF)), kBool},
+	{`"sendifempty":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Sendifempty)), kBool},
+	{`"copied_from_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CopiedFromID)), kInt},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(StdRequest{}.Customfields)), kSub},
+	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(StdRequest{}.Assets)), kSub},
+	{`"users":`, encMany[UsersList], uint32(unsafe.Offsetof(StdRequest{}.Users)), kSub},
+	{`"itil_request_type":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ItilRequestType)), kInt},
+	{`"create_on_nonworkdays":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CreateOnNonworkdays)), kBool},
+	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.InvoiceID)), kInt},
+	{`"webhook_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.WebhookID)), kStr},
+	{`"creationtype":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Creationtype)), kInt},
+	{`"parentticketid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Parentticketid)), kInt},
+	{`"kb_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.KbID)), kInt},
+	{`"kb_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.KbName)), kStr},
+	{`"kb_accessible_for_enduser":`, nil, uint32(unsafe.Offsetof(StdRequest{}.KbAccessibleForEnduser)), kBool},
+	{`"forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Forwardinboundupdates)), kBool},
+	{`"enable_budget_table":`, nil, uint32(unsafe.Offsetof(StdRequest{}.EnableBudgetTable)), kBool},
+	{`"budgets":`, encMany[STDrequestbudget], uint32(unsafe.Offsetof(StdRequest{}.Budgets)), kSub},
+	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeID)), kInt},
+	{`"budgettype_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeName)), kStr},
+	{`"emailcclist":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcclist)), kStr},
+	{`"services":`, encMany[ServSiteList], uint32(unsafe.Offsetof(StdRequest{}.Services)), kSub},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Canupdate)), kBool},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UserName)), kStr},
+	{`"updateparent_status_close":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentStatusClose)), kInt},
+	{`"updateparent_target_create":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentTargetCreate)), kF64},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(StdRequest{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(StdRequest{}.AccessControlLevel)), kInt},
+	{`"clone_parent_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CloneParentID)), kInt},
+	{`"increasecontractnextcalldate":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Increasecontractnextcalldate)), kInt},
+	{`"_queue":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Queue)), kBool},
+	{`"_sendnow":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Sendnow)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Warning)), kStr},
+	{`"automationcriteria":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(StdRequest{}.Automationcriteria)), kSub},
+	{`"isclone":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Isclone)), kBool},
+	{`"showforusers_int":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ShowforusersInt)), kInt},
+	{`"forwardinboundupdates_int":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ForwardinboundupdatesInt)), kInt},
+	{`"excludefromsla_int":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ExcludefromslaInt)), kInt},
+	{`"start_num_days_added":`, nil, uint32(unsafe.Offsetof(StdRequest{}.StartNumDaysAdded)), kInt},
+	{`"target_num_days_added":`, nil, uint32(unsafe.Offsetof(StdRequest{}.TargetNumDaysAdded)), kInt},
+	{`"milestones":`, encMany[MileStone], uint32(unsafe.Offsetof(StdRequest{}.Milestones)), kSub},
+	{`"sqltoselectusers":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Sqltoselectusers)), kBool},
+	{`"usersqllookup":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Usersqllookup)), kStr},
+	{`"notification_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.NotificationID)), kInt},
+	{`"additional_agents":`, encMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), kSub},
+	{`"new_audits":`, encMany[Audit], uint32(unsafe.Offsetof(StdRequest{}.NewAudits)), kSub},
+	{`"new_changes":`, encMany[InvoiceChange], uint32(unsafe.Offsetof(StdRequest{}.NewChanges)), kSub},
+	{`"restrictto_department_guid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentGUID)), kStr},
+	{`"restrictto_team_guid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamGUID)), kStr},
+	{`"clients":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Clients)), kStr},
+	{`"tickettype_guid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.TickettypeGUID)), kStr},
+	{`"automationtype":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Automationtype)), kInt},
+	{`"optionalservice":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Optionalservice)), kInt},
+	{`"optional_agent_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalAgentID)), kInt},
+	{`"optional_team":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalTeam)), kStr},
+	{`"optional_status_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalStatusID)), kInt},
+	{`"optional_tickettype_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalTickettypeID)), kInt},
+	{`"optional_create_locked":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCreateLocked)), kBool},
+	{`"optional_defaultresourcetype":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalDefaultresourcetype)), kInt},
+	{`"optional_excludefromsla":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalExcludefromsla)), kInt},
+	{`"optional_customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), kSub},
+	{`"optional_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(StdRequest{}.OptionalAssets)), kSub},
+	{`"optional_forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalForwardinboundupdates)), kInt},
+	{`"optional_showforusers":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalShowforusers)), kInt},
+	{`"optional_urgency":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalUrgency)), kInt},
+	{`"optional_impact":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalImpact)), kInt},
+	{`"optional_workflow_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalWorkflowID)), kInt},
+	{`"optional_estimate":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalEstimate)), kF64},
+	{`"optional_category_1":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory1)), kStr},
+	{`"optional_category_2":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory2)), kStr},
+	{`"optional_category_3":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory3)), kStr},
+	{`"optional_category_4":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory4)), kStr},
+	{`"optional_priority_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalPriorityID)), kInt},
+	{`"optional_budgettype_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalBudgettypeID)), kInt},
+	{`"optional_kb_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalKbID)), kInt},
+	{`"optional_service":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalService)), kInt},
+	{`"optional_service_details_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalServiceDetailsID)), kInt},
+	{`"service":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Service)), kInt},
+}}
+
+func (m *StdRequest) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStdRequest) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StdRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *StdRequestList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "approval_id":
-			ok = d.int(&m.ApprovalID)
-		case "automationtype":
-			ok = d.int(&m.Automationtype)
-		case "clients":
-			ok = d.str(&m.Clients)
-		case "create_locked":
-			ok = d.bool(&m.CreateLocked)
-		case "created_ticket_id":
-			ok = d.int(&m.CreatedTicketID)
-		case "creation_rules":
-			ok = decodeModels(d, &m.CreationRules)
-		case "disabled":
-			ok = d.bool(&m.Disabled)
-		case "domain":
-			ok = d.str(&m.Domain)
-		case "emailcc":
-			ok = d.str(&m.Emailcc)
-		case "emailsubject":
-			ok = d.str(&m.Emailsubject)
-		case "emailto":
-			ok = d.str(&m.Emailto)
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "execution_type":
-			ok = d.int(&m.ExecutionType)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "lastcreated":
-			ok = d.time(&m.Lastcreated)
-		case "name":
-			ok = d.str(&m.Name)
-		case "nextcreationdate":
-			ok = d.time(&m.Nextcreationdate)
-		case "nextcreationdate_after_end":
-			ok = d.time(&m.NextcreationdateAfterEnd)
-		case "one_ticket_id":
-			ok = d.int(&m.OneTicketID)
-		case "optional_agent_id":
-			ok = d.int(&m.OptionalAgentID)
-		case "optional_assets":
-			ok = decodeModels(d, &m.OptionalAssets)
-		case "optional_budgettype_id":
-			ok = d.int(&m.OptionalBudgettypeID)
-		case "optional_category_1":
-			ok = d.str(&m.OptionalCategory1)
-		case "optional_category_2":
-			ok = d.str(&m.OptionalCategory2)
-		case "optional_category_3":
-			ok = d.str(&m.OptionalCategory3)
-		case "optional_category_4":
-			ok = d.str(&m.OptionalCategory4)
-		case "optional_create_locked":
-			ok = d.bool(&m.OptionalCreateLocked)
-		case "optional_customfields":
-			ok = decodeModels(d, &m.OptionalCustomfields)
-		case "optional_defaultresourcetype":
-			ok = d.int(&m.OptionalDefaultresourcetype)
-		case "optional_estimate":
-			ok = d.float64(&m.OptionalEstimate)
-		case "optional_excludefromsla":
-			ok = d.int(&m.OptionalExcludefromsla)
-		case "optional_forwardinboundupdates":
-			ok = d.int(&m.OptionalForwardinboundupdates)
-		case "optional_impact":
-			ok = d.int(&m.OptionalImpact)
-		case "optional_kb_id":
-			ok = d.int(&m.OptionalKbID)
-		case "optional_priority_id":
-			ok = d.int(&m.OptionalPriorityID)
-		case "optional_service":
-			ok = d.int(&m.OptionalService)
-		case "optional_service_details_id":
-			ok = d.int(&m.OptionalServiceDetailsID)
-		case "optional_showforusers":
-			ok = d.int(&m.OptionalShowforusers)
-		case "optional_status_id":
-			ok = d.int(&m.OptionalStatusID)
-		case "optional_team":
-			ok = d.str(&m.OptionalTeam)
-		case "optional_tickettype_id":
-			ok = d.int(&m.OptionalTickettypeID)
-		case "optional_urgency":
-			ok = d.int(&m.OptionalUrgency)
-		case "optional_workflow_id":
-			ok = d.int(&m.OptionalWorkflowID)
-		case "optionalservice":
-			ok = d.int(&m.Optionalservice)
-		case "period":
-			ok = d.int(&m.Period)
-		case "reportarea":
-			ok = d.int(&m.Reportarea)
-		case "reportarea_name":
-			ok = d.str(&m.ReportareaName)
-		case "restriction_type":
-			ok = d.str(&m.RestrictionType)
-		case "restrictto_agent_id":
-			ok = d.int(&m.RestricttoAgentID)
-		case "restrictto_agent_name":
-			ok = d.str(&m.RestricttoAgentName)
-		case "restrictto_department_guid":
-			ok = d.str(&m.RestricttoDepartmentGUID)
-		case "restrictto_department_id":
-			ok = d.int(&m.RestricttoDepartmentID)
-		case "restrictto_department_name":
-			ok = d.str(&m.RestricttoDepartmentName)
-		case "restrictto_team_guid":
-			ok = d.str(&m.RestricttoTeamGUID)
-		case "restrictto_team_id":
-			ok = d.int(&m.RestricttoTeamID)
-		case "restrictto_team_name":
-			ok = d.str(&m.RestricttoTeamName)
-		case "rule_count":
-			ok = d.int(&m.RuleCount)
-		case "service":
-			ok = d.int(&m.Service)
-		case "startdate":
-			ok = d.time(&m.Startdate)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "tickettype_guid":
-			ok = d.str(&m.TickettypeGUID)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		case "time":
-			ok = d.time(&m.Time)
-		case "todo_list":
-			ok = decodeModels(d, &m.TodoList)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(StdRequestList{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(StdRequestList{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(StdRequestList{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(StdRequestList{}.Name)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(StdRequestList{}.Type)), kInt},
+	{"domain", nil, uint32(unsafe.Offsetof(StdRequestList{}.Domain)), kStr},
+	{"group_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.GroupID)), kInt},
+	{"restriction_type", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestrictionType)), kStr},
+	{"restrictto_department_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentID)), kInt},
+	{"restrictto_department_name", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentName)), kStr},
+	{"restrictto_team_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoTeamID)), kInt},
+	{"restrictto_team_name", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoTeamName)), kStr},
+	{"restrictto_agent_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoAgentID)), kInt},
+	{"restrictto_agent_name", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoAgentName)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(StdRequestList{}.Summary)), kStr},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.TickettypeID)), kInt},
+	{"rule_count", nil, uint32(unsafe.Offsetof(StdRequestList{}.RuleCount)), kInt},
+	{"creation_rules", decMany[StdRequestRule], uint32(unsafe.Offsetof(StdRequestList{}.CreationRules)), kSub},
+	{"todo_list", decMany[STDToDo], uint32(unsafe.Offsetof(StdRequestList{}.TodoList)), kSub},
+	{"emailto", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailto)), kStr},
+	{"emailcc", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailcc)), kStr},
+	{"emailsubject", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailsubject)), kStr},
+	{"time", nil, uint32(unsafe.Offsetof(StdRequestList{}.Time)), kTime},
+	{"disabled", nil, uint32(unsafe.Offsetof(StdRequestList{}.Disabled)), kBool},
+	{"lastcreated", nil, uint32(unsafe.Offsetof(StdRequestList{}.Lastcreated)), kTime},
+	{"nextcreationdate", nil, uint32(unsafe.Offsetof(StdRequestList{}.Nextcreationdate)), kTime},
+	{"nextcreationdate_after_end", nil, uint32(unsafe.Offsetof(StdRequestList{}.NextcreationdateAfterEnd)), kTime},
+	{"execution_type", nil, uint32(unsafe.Offsetof(StdRequestList{}.ExecutionType)), kInt},
+	{"startdate", nil, uint32(unsafe.Offsetof(StdRequestList{}.Startdate)), kTime},
+	{"end_date", nil, uint32(unsafe.Offsetof(StdRequestList{}.EndDate)), kTime},
+	{"period", nil, uint32(unsafe.Offsetof(StdRequestList{}.Period)), kInt},
+	{"create_locked", nil, uint32(unsafe.Offsetof(StdRequestList{}.CreateLocked)), kBool},
+	{"one_ticket_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OneTicketID)), kInt},
+	{"created_ticket_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.CreatedTicketID)), kInt},
+	{"approval_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.ApprovalID)), kInt},
+	{"reportarea", nil, uint32(unsafe.Offsetof(StdRequestList{}.Reportarea)), kInt},
+	{"reportarea_name", nil, uint32(unsafe.Offsetof(StdRequestList{}.ReportareaName)), kStr},
+	{"restrictto_department_guid", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentGUID)), kStr},
+	{"restrictto_team_guid", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoTeamGUID)), kStr},
+	{"clients", nil, uint32(unsafe.Offsetof(StdRequestList{}.Clients)), kStr},
+	{"tickettype_guid", nil, uint32(unsafe.Offsetof(StdRequestList{}.TickettypeGUID)), kStr},
+	{"automationtype", nil, uint32(unsafe.Offsetof(StdRequestList{}.Automationtype)), kInt},
+	{"optionalservice", nil, uint32(unsafe.Offsetof(StdRequestList{}.Optionalservice)), kInt},
+	{"optional_agent_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalAgentID)), kInt},
+	{"optional_team", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalTeam)), kStr},
+	{"optional_status_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalStatusID)), kInt},
+	{"optional_tickettype_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalTickettypeID)), kInt},
+	{"optional_create_locked", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCreateLocked)), kBool},
+	{"optional_defaultresourcetype", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalDefaultresourcetype)), kInt},
+	{"optional_excludefromsla", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalExcludefromsla)), kInt},
+	{"optional_customfields", decMany[CustomField], uint32(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), kSub},
+	{"optional_assets", decMany[DeviceList], uint32(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), kSub},
+	{"optional_forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalForwardinboundupdates)), kInt},
+	{"optional_showforusers", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalShowforusers)), kInt},
+	{"optional_urgency", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalUrgency)), kInt},
+	{"optional_impact", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalImpact)), kInt},
+	{"optional_workflow_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalWorkflowID)), kInt},
+	{"optional_estimate", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalEstimate)), kF64},
+	{"optional_category_1", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory1)), kStr},
+	{"optional_category_2", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory2)), kStr},
+	{"optional_category_3", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory3)), kStr},
+	{"optional_category_4", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory4)), kStr},
+	{"optional_priority_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalPriorityID)), kInt},
+	{"optional_budgettype_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalBudgettypeID)), kInt},
+	{"optional_kb_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalKbID)), kInt},
+	{"optional_service", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalService)), kInt},
+	{"optional_service_details_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalServiceDetailsID)), kInt},
+	{"service", nil, uint32(unsafe.Offsetof(StdRequestList{}.Service)), kInt},
+}, sorted: []uint16{34, 41, 39, 31, 33, 17, 23, 5, 20, 21, 19, 29, 27, 6, 1, 0, 2, 24, 3, 25, 26, 32, 43, 51, 63, 58, 59, 60, 61, 47, 50, 48, 57, 49, 52, 55, 64, 62, 65, 66, 53, 45, 44, 46, 54, 56, 42, 30, 35, 36, 7, 12, 13, 37, 8, 9, 38, 10, 11, 16, 67, 28, 14, 40, 15, 22, 18, 4}}
 
-func (m *StdRequestList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.int(`"type":`, m.Type)
-	e.str(`"domain":`, m.Domain)
-	e.int(`"group_id":`, m.GroupID)
-	e.str(`"restriction_type":`, m.RestrictionType)
-	e.int(`"restrictto_department_id":`, m.RestricttoDepartmentID)
-	e.str(`"restrictto_department_name":`, m.RestricttoDepartmentName)
-	e.int(`"restrictto_team_id":`, m.RestricttoTeamID)
-	e.str(`"restrictto_team_name":`, m.RestricttoTeamName)
-	e.int(`"restrictto_agent_id":`, m.RestricttoAgentID)
-	e.str(`"restrictto_agent_name":`, m.RestricttoAgentName)
-	e.str(`"summary":`, m.Summary)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.int(`"rule_count":`, m.RuleCount)
-	encodeModels(e, `"creation_rules":`, m.CreationRules)
-	encodeModels(e, `"todo_list":`, m.TodoList)
-	e.str(`"emailto":`, m.Emailto)
-	e.str(`"emailcc":`, m.Emailcc)
-	e.str(`"emailsubject":`, m.Emailsubject)
-	e.time(`"time":`, m.Time)
-	e.bool(`"disabled":`, m.Disabled)
-	e.time(`"lastcreated":`, m.Lastcreated)
-	e.time(`"nextcreationdate":`, m.Nextcreationdate)
-	e.time(`"nextcreationdate_after_end":`, m.NextcreationdateAfterEnd)
-	e.int(`"execution_type":`, m.ExecutionType)
-	e.time(`"startdate":`, m.Startdate)
-	e.time(`"end_date":`, m.EndDate)
-	e.int(`"period":`, m.Period)
-	e.bool(`"create_locked":`, m.CreateLocked)
-	e.int(`"one_ticket_id":`, m.OneTicketID)
-	e.int(`"created_ticket_id":`, m.CreatedTicketID)
-	e.int(`"approval_id":`, m.ApprovalID)
-	e.int(`"reportarea":`, m.Reportarea)
-	e.str(`"reportarea_name":`, m.ReportareaName)
-	e.str(`"restrictto_department_guid":`, m.RestricttoDepartmentGUID)
-	e.str(`"restrictto_team_guid":`, m.RestricttoTeamGUID)
-	e.str(`"clients":`, m.Clients)
-	e.str(`"tickettype_guid":`, m.TickettypeGUID)
-	e.int(`"automationtype":`, m.Automationtype)
-	e.int(`"optionalservice":`, m.Optionalservice)
-	e.int(`"optional_agent_id":`, m.OptionalAgentID)
-	e.str(`"optional_team":`, m.OptionalTeam)
-	e.int(`"optional_status_id":`, m.OptionalStatusID)
-	e.int(`"optional_tickettype_id":`, m.OptionalTickettypeID)
-	e.bool(`"optional_create_locked":`, m.OptionalCreateLocked)
-	e.int(`"optional_defaultresourcetype":`, m.OptionalDefaultresourcetype)
-	e.int(`"optional_excludefromsla":`, m.OptionalExcludefromsla)
-	encodeModels(e, `"optional_customfields":`, m.OptionalCustomfields)
-	encodeModels(e, `"optional_assets":`, m.OptionalAssets)
-	e.int(`"optional_forwardinboundupdates":`, m.OptionalForwardinboundupdates)
-	e.int(`"optional_showforusers":`, m.OptionalShowforusers)
-	e.int(`"optional_urgency":`, m.OptionalUrgency)
-	e.int(`"optional_impact":`, m.OptionalImpact)
-	e.int(`"optional_workflow_id":`, m.OptionalWorkflowID)
-	e.float64(`"optional_estimate":`, m.OptionalEstimate)
-	e.str(`"optional_category_1":`, m.OptionalCategory1)
-	e.str(`"optional_category_2":`, m.OptionalCategory2)
-	e.str(`"optional_category_3":`, m.OptionalCategory3)
-	e.str(`"optional_category_4":`, m.OptionalCategory4)
-	e.int(`"optional_priority_id":`, m.OptionalPriorityID)
-	e.int(`"optional_budgettype_id":`, m.OptionalBudgettypeID)
-	e.int(`"optional_kb_id":`, m.OptionalKbID)
-	e.int(`"optional_service":`, m.OptionalService)
-	e.int(`"optional_service_details_id":`, m.OptionalServiceDetailsID)
-	e.int(`"service":`, m.Service)
-	e.close(mark, m.Extra)
-}
+func (m *StdRequestList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStdRequestList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StdRequestList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctStdRequestList = encTable{extra: unsafe.Offsetof(StdRequestList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Name)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Type)), kInt},
+	{`"domain":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Domain)), kStr},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.GroupID)), kInt},
+	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RestrictionType)), kStr},
+	{`"restrictto_department_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentID)), kInt},
+	{`"restrictto_department_name":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentName)), kStr},
+	{`"restrictto_team_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoTeamID)), kInt},
+	{`"restrictto_team_name":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoTeamName)), kStr},
+	{`"restrictto_agent_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoAgentID)), kInt},
+	{`"restrictto_agent_name":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoAgentName)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Summary)), kStr},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.TickettypeID)), kInt},
+	{`"rule_count":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RuleCount)), kInt},
+	{`"creation_rules":`, encMany[StdRequestRule], uint32(unsafe.Offsetof(StdRequestList{}.CreationRules)), kSub},
+	{`"todo_list":`, encMany[STDToDo], uint32(unsafe.Offsetof(StdRequestList{}.TodoList)), kSub},
+	{`"emailto":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailto)), kStr},
+	{`"emailcc":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailcc)), kStr},
+	{`"emailsubject":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailsubject)), kStr},
+	{`"time":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Time)), kTime},
+	{`"disabled":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Disabled)), kBool},
+	{`"lastcreated":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Lastcreated)), kTime},
+	{`"nextcreationdate":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Nextcreationdate)), kTime},
+	{`"nextcreationdate_after_end":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.NextcreationdateAfterEnd)), kTime},
+	{`"execution_type":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.ExecutionType)), kInt},
+	{`"startdate":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Startdate)), kTime},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.EndDate)), kTime},
+	{`"period":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Period)), kInt},
+	{`"create_locked":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.CreateLocked)), kBool},
+	{`"one_ticket_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OneTicketID)), kInt},
+	{`"created_ticket_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.CreatedTicketID)), kInt},
+	{`"approval_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.ApprovalID)), kInt},
+	{`"reportarea":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Reportarea)), kInt},
+	{`"reportarea_name":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.ReportareaName)), kStr},
+	{`"restrictto_department_guid":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentGUID)), kStr},
+	{`"restrictto_team_guid":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoTeamGUID)), kStr},
+	{`"clients":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Clients)), kStr},
+	{`"tickettype_guid":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.TickettypeGUID)), kStr},
+	{`"automationtype":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Automationtype)), kInt},
+	{`"optionalservice":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Optionalservice)), kInt},
+	{`"optional_agent_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalAgentID)), kInt},
+	{`"optional_team":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalTeam)), kStr},
+	{`"optional_status_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalStatusID)), kInt},
+	{`"optional_tickettype_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalTickettypeID)), kInt},
+	{`"optional_create_locked":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCreateLocked)), kBool},
+	{`"optional_defaultresourcetype":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalDefaultresourcetype)), kInt},
+	{`"optional_excludefromsla":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalExcludefromsla)), kInt},
+	{`"optional_customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), kSub},
+	{`"optional_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), kSub},
+	{`"optional_forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalForwardinboundupdates)), kInt},
+	{`"optional_showforusers":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalShowforusers)), kInt},
+	{`"optional_urgency":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalUrgency)), kInt},
+	{`"optional_impact":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalImpact)), kInt},
+	{`"optional_workflow_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalWorkflowID)), kInt},
+	{`"optional_estimate":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalEstimate)), kF64},
+	{`"optional_category_1":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory1)), kStr},
+	{`"optional_category_2":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory2)), kStr},
+	{`"optional_category_3":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory3)), kStr},
+	{`"optional_category_4":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory4)), kStr},
+	{`"optional_priority_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalPriorityID)), kInt},
+	{`"optional_budgettype_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalBudgettypeID)), kInt},
+	{`"optional_kb_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalKbID)), kInt},
+	{`"optional_service":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalService)), kInt},
+	{`"optional_service_details_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalServiceDetailsID)), kInt},
+	{`"service":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Service)), kInt},
+}}
+
+func (m *StdRequestList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStdRequestList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StdRequestList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *StdRequestRule) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "approvalstatus":
-			ok = d.int(&m.Approvalstatus)
-		case "child_template_id":
-			ok = d.int(&m.ChildTemplateID)
-		case "createonchildclose_id":
-			ok = d.int(&m.CreateonchildcloseID)
-		case "createonchildclose_name":
-			ok = d.str(&m.CreateonchildcloseName)
-		case "field_contains":
-			ok = d.str(&m.FieldContains)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "field_name":
-			ok = d.str(&m.FieldName)
-		case "field_value":
-			ok = d.int(&m.FieldValue)
-		case "field_value_string":
-			ok = d.str(&m.FieldValueString)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "optionalservice_id":
-			ok = d.int(&m.OptionalserviceID)
-		case "outcome_id":
-			ok = d.int(&m.OutcomeID)
-		case "outcome_name":
-			ok = d.str(&m.OutcomeName)
-		case "parent_template_id":
-			ok = d.int(&m.ParentTemplateID)
-		case "rule_type":
-			ok = d.int(&m.RuleType)
-		case "usage":
-			ok = d.int(&m.Usage)
-		case "working_days":
-			ok = d.int(&m.WorkingDays)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectStdRequestRule = decTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ID)), kInt},
+	{"parent_template_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ParentTemplateID)), kInt},
+	{"child_template_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ChildTemplateID)), kInt},
+	{"usage", nil, uint32(unsafe.Offsetof(StdRequestRule{}.Usage)), kInt},
+	{"rule_type", nil, uint32(unsafe.Offsetof(StdRequestRule{}.RuleType)), kInt},
+	{"createonchildclose_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.CreateonchildcloseID)), kInt},
+	{"createonchildclose_name", nil, uint32(unsafe.Offsetof(StdRequestRule{}.CreateonchildcloseName)), kStr},
+	{"working_days", nil, uint32(unsafe.Offsetof(StdRequestRule{}.WorkingDays)), kInt},
+	{"outcome_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.OutcomeID)), kInt},
+	{"outcome_name", nil, uint32(unsafe.Offsetof(StdRequestRule{}.OutcomeName)), kStr},
+	{"field_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldID)), kInt},
+	{"field_value", nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldValue)), kInt},
+	{"field_value_string", nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldValueString)), kStr},
+	{"field_contains", nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldContains)), kStr},
+	{"field_name", nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldName)), kStr},
+	{"approvalstatus", nil, uint32(unsafe.Offsetof(StdRequestRule{}.Approvalstatus)), kInt},
+	{"group_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.GroupID)), kInt},
+	{"optionalservice_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.OptionalserviceID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(StdRequestRule{}.Warning)), kStr},
+}, sorted: []uint16{18, 15, 2, 5, 6, 13, 10, 14, 11, 12, 16, 0, 17, 8, 9, 1, 4, 3, 7}}
 
-func (m *StdRequestRule) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"parent_template_id":`, m.ParentTemplateID)
-	e.int(`"child_template_id":`, m.ChildTemplateID)
-	e.int(`"usage":`, m.Usage)
-	e.int(`"rule_type":`, m.RuleType)
-	e.int(`"createonchildclose_id":`, m.CreateonchildcloseID)
-	e.str(`"createonchildclose_name":`, m.CreateonchildcloseName)
-	e.int(`"working_days":`, m.WorkingDays)
-	e.int(`"outcome_id":`, m.OutcomeID)
-	e.str(`"outcome_name":`, m.OutcomeName)
-	e.int(`"field_id":`, m.FieldID)
-	e.int(`"field_value":`, m.FieldValue)
-	e.str(`"field_value_string":`, m.FieldValueString)
-	e.str(`"field_contains":`, m.FieldContains)
-	e.str(`"field_name":`, m.FieldName)
-	e.int(`"approvalstatus":`, m.Approvalstatus)
-	e.int(`"group_id":`, m.GroupID)
-	e.int(`"optionalservice_id":`, m.OptionalserviceID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *StdRequestRule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStdRequestRule) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StdRequestRule) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctStdRequestRule = encTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.ID)), kInt},
+	{`"parent_template_id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.ParentTemplateID)), kInt},
+	{`"child_template_id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.ChildTemplateID)), kInt},
+	{`"usage":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.Usage)), kInt},
+	{`"rule_type":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.RuleType)), kInt},
+	{`"createonchildclose_id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.CreateonchildcloseID)), kInt},
+	{`"createonchildclose_name":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.CreateonchildcloseName)), kStr},
+	{`"working_days":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.WorkingDays)), kInt},
+	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.OutcomeID)), kInt},
+	{`"outcome_name":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.OutcomeName)), kStr},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldID)), kInt},
+	{`"field_value":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldValue)), kInt},
+	{`"field_value_string":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldValueString)), kStr},
+	{`"field_contains":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldContains)), kStr},
+	{`"field_name":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldName)), kStr},
+	{`"approvalstatus":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.Approvalstatus)), kInt},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.GroupID)), kInt},
+	{`"optionalservice_id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.OptionalserviceID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.Warning)), kStr},
+}}
+
+func (m *StdRequestRule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStdRequestRule) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StdRequestRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *StockBin) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "dont_add_to_order":
-			ok = d.bool(&m.DontAddToOrder)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectStockBin = decTable{extra: unsafe.Offsetof(StockBin{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(StockBin{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(StockBin{}.Name)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(StockBin{}.SiteID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(StockBin{}.Warning)), kStr},
+	{"dont_add_to_order", nil, uint32(unsafe.Offsetof(StockBin{}.DontAddToOrder)), kBool},
+}, sorted: []uint16{3, 4, 0, 1, 2}}
 
-func (m *StockBin) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"dont_add_to_order":`, m.DontAddToOrder)
-	e.close(mark, m.Extra)
-}
+func (m *StockBin) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStockBin) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StockBin) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctStockBin = encTable{extra: unsafe.Offsetof(StockBin{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(StockBin{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(StockBin{}.Name)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(StockBin{}.SiteID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(StockBin{}.Warning)), kStr},
+	{`"dont_add_to_order":`, nil, uint32(unsafe.Offsetof(StockBin{}.DontAddToOrder)), kBool},
+}}
+
+func (m *StockBin) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStockBin) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StockBin) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectStreamOneIonDetails = decTable{extra: unsafe.Offsetof(StreamOneIonDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Name)), kStr},
+	{"account_id", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.AccountID)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewMethod)), kBool},
+	{"guid", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.GUID)), kStr},
+	{"import_entities", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntities)), kStr},
+	{"top_level", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.TopLevel)), kInt},
+	{"update_addresses", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.UpdateAddresses)), kBool},
+	{"halointegrator", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Halointegrator)), kBool},
+	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLastsync)), kTime},
+	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLasterror)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewRefreshToken)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewAccessToken)), kStr},
+	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), kSub},
+	{"top_level_name", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.TopLevelName)), kStr},
+	{"import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Warning)), kStr},
+}, sorted: []uint16{16, 2, 13, 4, 8, 10, 9, 0, 5, 15, 1, 12, 3, 11, 6, 14, 7}}
+
 func (m *StreamOneIonDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "account_id":
-			ok = d.str(&m.AccountID)
-		case "client_mappings":
-			ok = decodeModels(d, &m.ClientMappings)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "halointegrator":
-			ok = d.bool(&m.Halointegrator)
-		case "halointegrator_lasterror":
-			ok = d.str(&m.HalointegratorLasterror)
-		case "halointegrator_lastsync":
-			ok = d.time(&m.HalointegratorLastsync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_entities":
-			ok = d.str(&m.ImportEntities)
-		case "import_entities_list":
-			ok = decodeModels(d, &m.ImportEntitiesList)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "top_level":
-			ok = d.int(&m.TopLevel)
-		case "top_level_name":
-			ok = d.str(&m.TopLevelName)
-		case "update_addresses":
-			ok = d.bool(&m.UpdateAddresses)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectStreamOneIonDetails)
 }
+
+var enctStreamOneIonDetails = encTable{extra: unsafe.Offsetof(StreamOneIonDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Name)), kStr},
+	{`"account_id":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.AccountID)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewMethod)), kBool},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.GUID)), kStr},
+	{`"import_entities":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntities)), kStr},
+	{`"top_level":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.TopLevel)), kInt},
+	{`"update_addresses":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.UpdateAddresses)), kBool},
+	{`"halointegrator":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Halointegrator)), kBool},
+	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLastsync)), kTime},
+	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLasterror)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewRefreshToken)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewAccessToken)), kStr},
+	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), kSub},
+	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.TopLevelName)), kStr},
+	{`"import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Warning)), kStr},
+}}
 
 func (m *StreamOneIonDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"account_id":`, m.AccountID)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"import_entities":`, m.ImportEntities)
-	e.int(`"top_level":`, m.TopLevel)
-	e.bool(`"update_addresses":`, m.UpdateAddresses)
-	e.bool(`"halointegrator":`, m.Halointegrator)
-	e.time(`"halointegrator_lastsync":`, m.HalointegratorLastsync)
-	e.str(`"halointegrator_lasterror":`, m.HalointegratorLasterror)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	encodeModels(e, `"client_mappings":`, m.ClientMappings)
-	e.str(`"top_level_name":`, m.TopLevelName)
-	encodeModels(e, `"import_entities_list":`, m.ImportEntitiesList)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctStreamOneIonDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StreamOneIonDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StreamOneIonDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectStringObjectDbTypeTuple = decTable{extra: unsafe.Offsetof(StringObjectDbTypeTuple{}.Extra), fields: []decField{
+	{"item1", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item1)), kStr},
+	{"item2", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item2)), kRaw},
+	{"item3", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item3)), kInt},
+}, sorted: []uint16{0, 1, 2}}
+
 func (m *StringObjectDbTypeTuple) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "item1":
-			ok = d.str(&m.Item1)
-		case "item2":
-			ok = d.raw(&m.Item2)
-		case "item3":
-			ok = decodeEnum(d, &m.Item3)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectStringObjectDbTypeTuple)
 }
+
+var enctStringObjectDbTypeTuple = encTable{extra: unsafe.Offsetof(StringObjectDbTypeTuple{}.Extra), fields: []encField{
+	{`"item1":`, nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item1)), kStr},
+	{`"item2":`, nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item2)), kRaw},
+	{`"item3":`, nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item3)), kInt},
+}}
 
 func (m *StringObjectDbTypeTuple) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"item1":`, m.Item1)
-	e.raw(`"item2":`, m.Item2)
-	encodeEnum(e, `"item3":`, m.Item3)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctStringObjectDbTypeTuple)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StringObjectDbTypeTuple) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StringObjectDbTypeTuple) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectStringStringValuesKeyValuePair = decTable{extra: unsafe.Offsetof(StringStringValuesKeyValuePair{}.Extra), fields: []decField{
+	{"key", nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Key)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Value)), kStrs},
+}, sorted: []uint16{0, 1}}
+
 func (m *StringStringValuesKeyValuePair) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "key":
-			ok = d.str(&m.Key)
-		case "value":
-			ok = d.strs(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectStringStringValuesKeyValuePair)
 }
+
+var enctStringStringValuesKeyValuePair = encTable{extra: unsafe.Offsetof(StringStringValuesKeyValuePair{}.Extra), fields: []encField{
+	{`"key":`, nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Key)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Value)), kStrs},
+}}
 
 func (m *StringStringValuesKeyValuePair) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"key":`, m.Key)
-	e.strs(`"value":`, m.Value)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctStringStringValuesKeyValuePair)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StringStringValuesKeyValuePair) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StringStringValuesKeyValuePair) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
+var dectStripeCreatePortalSession = decTable{extra: unsafe.Offsetof(StripeCreatePortalSession{}.Extra), fields: []decField{
+	{"customerid", nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Customerid)), kStr},
+	{"returnurl", nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Returnurl)), kStr},
+}, sorted: []uint16{0, 1}}
+
 func (m *StripeCreatePortalSession) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "customerid":
-			ok = d.str(&m.Customerid)
-		case "returnurl":
-			ok = d.str(&m.Returnurl)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectStripeCreatePortalSession)
 }
+
+var enctStripeCreatePortalSession = encTable{extra: unsafe.Offsetof(StripeCreatePortalSession{}.Extra), fields: []encField{
+	{`"customerid":`, nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Customerid)), kStr},
+	{`"returnurl":`, nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Returnurl)), kStr},
+}}
 
 func (m *StripeCreatePortalSession) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"customerid":`, m.Customerid)
-	e.str(`"returnurl":`, m.Returnurl)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctStripeCreatePortalSession)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StripeCreatePortalSession) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripeCreatePortalSession) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *StripeItem) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.str(&m.ID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectStripeItem = decTable{extra: unsafe.Offsetof(StripeItem{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(StripeItem{}.ID)), kStr},
+}, sorted: []uint16{0}}
 
-func (m *StripeItem) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.close(mark, m.Extra)
-}
+func (m *StripeItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStripeItem) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StripeItem) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctStripeItem = encTable{extra: unsafe.Offsetof(StripeItem{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(StripeItem{}.ID)), kStr},
+}}
+
+func (m *StripeItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStripeItem) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripeItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectStripePaymentIntentCreateRequest = decTable{extra: unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Extra), fields: []decField{
+	{"items", decMany[StripeItem], uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), kSub},
+	{"cardid", nil, uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Cardid)), kStr},
+}, sorted: []uint16{1, 0}}
+
 func (m *StripePaymentIntentCreateRequest) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "cardid":
-			ok = d.str(&m.Cardid)
-		case "items":
-			ok = decodeModels(d, &m.Items)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectStripePaymentIntentCreateRequest)
 }
+
+var enctStripePaymentIntentCreateRequest = encTable{extra: unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Extra), fields: []encField{
+	{`"items":`, encMany[StripeItem], uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), kSub},
+	{`"cardid":`, nil, uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Cardid)), kStr},
+}}
 
 func (m *StripePaymentIntentCreateRequest) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"items":`, m.Items)
-	e.str(`"cardid":`, m.Cardid)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctStripePaymentIntentCreateRequest)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StripePaymentIntentCreateRequest) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripePaymentIntentCreateRequest) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
+var dectStripePaymentMethod = decTable{extra: unsafe.Offsetof(StripePaymentMethod{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.ID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Name)), kStr},
+	{"hint", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Hint)), kStr},
+}, sorted: []uint16{2, 0, 1}}
+
 func (m *StripePaymentMethod) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "hint":
-			ok = d.str(&m.Hint)
-		case "id":
-			ok = d.str(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectStripePaymentMethod)
 }
+
+var enctStripePaymentMethod = encTable{extra: unsafe.Offsetof(StripePaymentMethod{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.ID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Name)), kStr},
+	{`"hint":`, nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Hint)), kStr},
+}}
 
 func (m *StripePaymentMethod) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"hint":`, m.Hint)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctStripePaymentMethod)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StripePaymentMethod) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripePaymentMethod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectStripeUpdateInvoicePaymentRequest = decTable{extra: unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.Extra), fields: []decField{
+	{"payment_intent", nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntent)), kStr},
+	{"payment_intent_client_secret", nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntentClientSecret)), kStr},
+}, sorted: []uint16{0, 1}}
+
 func (m *StripeUpdateInvoicePaymentRequest) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "payment_intent":
-			ok = d.str(&m.PaymentIntent)
-		case "payment_intent_client_secret":
-			ok = d.str(&m.PaymentIntentClientSecret)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectStripeUpdateInvoicePaymentRequest)
 }
+
+var enctStripeUpdateInvoicePaymentRequest = encTable{extra: unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.Extra), fields: []encField{
+	{`"payment_intent":`, nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntent)), kStr},
+	{`"payment_intent_client_secret":`, nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntentClientSecret)), kStr},
+}}
 
 func (m *StripeUpdateInvoicePaymentRequest) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"payment_intent":`, m.PaymentIntent)
-	e.str(`"payment_intent_client_secret":`, m.PaymentIntentClientSecret)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctStripeUpdateInvoicePaymentRequest)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StripeUpdateInvoicePaymentRequest) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripeUpdateInvoicePaymentRequest) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
+var dectStripeWebhookEndpoint = decTable{extra: unsafe.Offsetof(StripeWebhookEndpoint{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.ID)), kStr},
+	{"_object", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Object)), kStr},
+	{"created", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Created)), kInt},
+	{"enabled_events", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.EnabledEvents)), kStrs},
+	{"livemode", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Livemode)), kBool},
+	{"status", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Status)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.URL)), kStr},
+}, sorted: []uint16{1, 2, 3, 0, 4, 5, 6}}
+
 func (m *StripeWebhookEndpoint) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_object":
-			ok = d.str(&m.Object)
-		case "created":
-			ok = d.int(&m.Created)
-		case "enabled_events":
-			ok = d.strs(&m.EnabledEvents)
-		case "id":
-			ok = d.str(&m.ID)
-		case "livemode":
-			ok = d.bool(&m.Livemode)
-		case "status":
-			ok = d.str(&m.Status)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectStripeWebhookEndpoint)
 }
+
+var enctStripeWebhookEndpoint = encTable{extra: unsafe.Offsetof(StripeWebhookEndpoint{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.ID)), kStr},
+	{`"_object":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Object)), kStr},
+	{`"created":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Created)), kInt},
+	{`"enabled_events":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.EnabledEvents)), kStrs},
+	{`"livemode":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Livemode)), kBool},
+	{`"status":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Status)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.URL)), kStr},
+}}
 
 func (m *StripeWebhookEndpoint) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"_object":`, m.Object)
-	e.int(`"created":`, m.Created)
-	e.strs(`"enabled_events":`, m.EnabledEvents)
-	e.bool(`"livemode":`, m.Livemode)
-	e.str(`"status":`, m.Status)
-	e.str(`"url":`, m.URL)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctStripeWebhookEndpoint)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m StripeWebhookEndpoint) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripeWebhookEndpoint) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSubscriptionQuantityChange = decTable{extra: unsafe.Offsetof(SubscriptionQuantityChange{}.Extra), fields: []decField{
+	{"licence_id", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.LicenceID)), kInt},
+	{"current_quantity", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.CurrentQuantity)), kInt},
+	{"new_quantity", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.NewQuantity)), kInt},
+}, sorted: []uint16{1, 0, 2}}
+
 func (m *SubscriptionQuantityChange) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "current_quantity":
-			ok = d.int(&m.CurrentQuantity)
-		case "licence_id":
-			ok = d.int(&m.LicenceID)
-		case "new_quantity":
-			ok = d.int(&m.NewQuantity)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSubscriptionQuantityChange)
 }
+
+var enctSubscriptionQuantityChange = encTable{extra: unsafe.Offsetof(SubscriptionQuantityChange{}.Extra), fields: []encField{
+	{`"licence_id":`, nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.LicenceID)), kInt},
+	{`"current_quantity":`, nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.CurrentQuantity)), kInt},
+	{`"new_quantity":`, nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.NewQuantity)), kInt},
+}}
 
 func (m *SubscriptionQuantityChange) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"licence_id":`, m.LicenceID)
-	e.int(`"current_quantity":`, m.CurrentQuantity)
-	e.int(`"new_quantity":`, m.NewQuantity)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSubscriptionQuantityChange)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SubscriptionQuantityChange) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SubscriptionQuantityChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Supplier) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSupplier = decTable{extra: unsafe.Offsetof(Supplier{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Supplier{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Supplier{}.Name)), kStr},
+}, sorted: []uint16{0, 1}}
 
-func (m *Supplier) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.close(mark, m.Extra)
-}
+func (m *Supplier) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSupplier) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Supplier) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSupplier = encTable{extra: unsafe.Offsetof(Supplier{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Supplier{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Supplier{}.Name)), kStr},
+}}
+
+func (m *Supplier) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSupplier) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Supplier) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSupplierOrderDetail = decTable{extra: unsafe.Offsetof(SupplierOrderDetail{}.Extra), fields: []decField{
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), kSub},
+	{"id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ID)), kInt},
+	{"sort_seq", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SortSeq)), kInt},
+	{"productcode", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Productcode)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Name)), kStr},
+	{"quantity_received", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.QuantityReceived)), kF64},
+	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.PurchaseorderID)), kInt},
+	{"item_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemID)), kInt},
+	{"assettype_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.AssettypeID)), kInt},
+	{"note", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Note)), kStr},
+	{"group_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.GroupID)), kInt},
+	{"isgroupdesc", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Isgroupdesc)), kBool},
+	{"salesorder_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SalesorderID)), kInt},
+	{"salesorder_line_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SalesorderLineID)), kInt},
+	{"sales_order_stock_location", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SalesOrderStockLocation)), kInt},
+	{"item_internal_reference", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemInternalReference)), kStr},
+	{"item_external_reference", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemExternalReference)), kStr},
+	{"item_min_purchase_qty", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemMinPurchaseQty)), kF64},
+	{"xero_line_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.XeroLineID)), kStr},
+	{"item_code", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemCode)), kStr},
+	{"accounts_code", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.AccountsCode)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Warning)), kStr},
+	{"line_site_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.LineSiteID)), kInt},
+	{"qbo_line_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.QboLineID)), kStr},
+	{"site_name", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SiteName)), kStr},
+	{"hideitems", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Hideitems)), kBool},
+	{"invoiceid", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Invoiceid)), kInt},
+	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.AssetTypeMatchingFieldName)), kStr},
+	{"serialise_only_one", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SerialiseOnlyOne)), kBool},
+	{"synced_to_intacct", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SyncedToIntacct)), kBool},
+	{"intacct_warehouse_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.IntacctWarehouseID)), kStr},
+	{"intacct_location_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.IntacctLocationID)), kStr},
+	{"intacct_department_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.IntacctDepartmentID)), kStr},
+	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.CreateInvoicePercentage)), kF64},
+	{"percentage_invoiced", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.PercentageInvoiced)), kF64},
+	{"invoiced_quantity", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.InvoicedQuantity)), kF64},
+	{"myob_location", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.MyobLocation)), kStr},
+	{"myob_row_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.MyobRowID)), kInt},
+	{"net_total", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NetTotal)), kF64},
+	{"total_tax_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalTaxConverted)), kF64},
+	{"tax_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxConverted)), kF64},
+	{"distributor_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), kSub},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), kSub},
+	{"override_tax_code", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.OverrideTaxCode)), kInt},
+	{"baseprice_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.BasepriceConverted)), kF64},
+	{"baseprice", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Baseprice)), kF64},
+	{"total_tax", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalTax)), kF64},
+	{"total_price", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalPrice)), kF64},
+	{"total_discount", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalDiscount)), kF64},
+	{"conversion_rate", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ConversionRate)), kF64},
+	{"discount_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.DiscountConverted)), kF64},
+	{"net_amount_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NetAmountConverted)), kF64},
+	{"total_price_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalPriceConverted)), kF64},
+	{"_importtype", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Importtype)), kStr},
+	{"_isimport", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Isimport)), kBool},
+	{"tax_name", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxName)), kStr},
+	{"taxRuleResult", decMany[TaxRuleResult], uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), kSub},
+	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Decimalplacesforinvoices)), kInt},
+	{"total_net_total", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalNetTotal)), kF64},
+}, sorted: []uint16{33, 53, 54, 21, 20, 27, 8, 45, 44, 49, 0, 57, 50, 41, 10, 25, 1, 32, 31, 30, 35, 26, 11, 19, 16, 7, 15, 17, 22, 36, 37, 4, 51, 38, 42, 9, 43, 34, 3, 6, 23, 5, 14, 12, 13, 28, 24, 2, 29, 56, 40, 55, 48, 58, 47, 52, 46, 39, 18}}
+
 func (m *SupplierOrderDetail) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_create_invoice_percentage":
-			ok = d.float64(&m.CreateInvoicePercentage)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accounts_code":
-			ok = d.str(&m.AccountsCode)
-		case "asset_type_matching_field_name":
-			ok = d.str(&m.AssetTypeMatchingFieldName)
-		case "assettype_id":
-			ok = d.int(&m.AssettypeID)
-		case "baseprice":
-			ok = d.float64(&m.Baseprice)
-		case "baseprice_converted":
-			ok = d.float64(&m.BasepriceConverted)
-		case "conversion_rate":
-			ok = d.float64(&m.ConversionRate)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "decimalplacesforinvoices":
-			ok = d.int(&m.Decimalplacesforinvoices)
-		case "discount_converted":
-			ok = d.float64(&m.DiscountConverted)
-		case "distributor_external_link":
-			ok = decodeModel(d, &m.DistributorExternalLink)
-		case "group_id":
-			ok = d.int(&m.GroupID)
-		case "hideitems":
-			ok = d.bool(&m.Hideitems)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intacct_department_id":
-			ok = d.str(&m.IntacctDepartmentID)
-		case "intacct_location_id":
-			ok = d.str(&m.IntacctLocationID)
-		case "intacct_warehouse_id":
-			ok = d.str(&m.IntacctWarehouseID)
-		case "invoiced_quantity":
-			ok = d.float64(&m.InvoicedQuantity)
-		case "invoiceid":
-			ok = d.int(&m.Invoiceid)
-		case "isgroupdesc":
-			ok = d.bool(&m.Isgroupdesc)
-		case "item_code":
-			ok = d.str(&m.ItemCode)
-		case "item_external_reference":
-			ok = d.str(&m.ItemExternalReference)
-		case "item_id":
-			ok = d.int(&m.ItemID)
-		case "item_internal_reference":
-			ok = d.str(&m.ItemInternalReference)
-		case "item_min_purchase_qty":
-			ok = d.float64(&m.ItemMinPurchaseQty)
-		case "line_site_id":
-			ok = d.int(&m.LineSiteID)
-		case "myob_location":
-			ok = d.str(&m.MyobLocation)
-		case "myob_row_id":
-			ok = d.int(&m.MyobRowID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "net_amount_converted":
-			ok = d.float64(&m.NetAmountConverted)
-		case "net_total":
-			ok = d.float64(&m.NetTotal)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "note":
-			ok = d.str(&m.Note)
-		case "override_tax_code":
-			ok = d.int(&m.OverrideTaxCode)
-		case "percentage_invoiced":
-			ok = d.float64(&m.PercentageInvoiced)
-		case "productcode":
-			ok = d.str(&m.Productcode)
-		case "purchaseorder_id":
-			ok = d.int(&m.PurchaseorderID)
-		case "qbo_line_id":
-			ok = d.str(&m.QboLineID)
-		case "quantity_received":
-			ok = d.float64(&m.QuantityReceived)
-		case "sales_order_stock_location":
-			ok = d.int(&m.SalesOrderStockLocation)
-		case "salesorder_id":
-			ok = d.int(&m.SalesorderID)
-		case "salesorder_line_id":
-			ok = d.int(&m.SalesorderLineID)
-		case "serialise_only_one":
-			ok = d.bool(&m.SerialiseOnlyOne)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "sort_seq":
-			ok = d.int(&m.SortSeq)
-		case "synced_to_intacct":
-			ok = d.bool(&m.SyncedToIntacct)
-		case "taxRuleResult":
-			ok = decodeModels(d, &m.TaxRuleResult)
-		case "tax_converted":
-			ok = d.float64(&m.TaxConverted)
-		case "tax_name":
-			ok = d.str(&m.TaxName)
-		case "total_discount":
-			ok = d.float64(&m.TotalDiscount)
-		case "total_net_total":
-			ok = d.float64(&m.TotalNetTotal)
-		case "total_price":
-			ok = d.float64(&m.TotalPrice)
-		case "total_price_converted":
-			ok = d.float64(&m.TotalPriceConverted)
-		case "total_tax":
-			ok = d.float64(&m.TotalTax)
-		case "total_tax_converted":
-			ok = d.float64(&m.TotalTaxConverted)
-		case "xero_line_id":
-			ok = d.str(&m.XeroLineID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSupplierOrderDetail)
 }
+
+var enctSupplierOrderDetail = encTable{extra: unsafe.Offsetof(SupplierOrderDetail{}.Extra), fields: []encField{
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), kSub},
+	{`"id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ID)), kInt},
+	{`"sort_seq":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SortSeq)), kInt},
+	{`"productcode":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Productcode)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Name)), kStr},
+	{`"quantity_received":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.QuantityReceived)), kF64},
+	{`"purchaseorder_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.PurchaseorderID)), kInt},
+	{`"item_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemID)), kInt},
+	{`"assettype_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.AssettypeID)), kInt},
+	{`"note":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Note)), kStr},
+	{`"group_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.GroupID)), kInt},
+	{`"isgroupdesc":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Isgroupdesc)), kBool},
+	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SalesorderID)), kInt},
+	{`"salesorder_line_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SalesorderLineID)), kInt},
+	{`"sales_order_stock_location":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SalesOrderStockLocation)), kInt},
+	{`"item_internal_reference":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemInternalReference)), kStr},
+	{`"item_external_reference":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemExternalReference)), kStr},
+	{`"item_min_purchase_qty":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemMinPurchaseQty)), kF64},
+	{`"xero_line_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.XeroLineID)), kStr},
+	{`"item_code":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemCode)), kStr},
+	{`"accounts_code":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.AccountsCode)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Warning)), kStr},
+	{`"line_site_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.LineSiteID)), kInt},
+	{`"qbo_line_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.QboLineID)), kStr},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SiteName)), kStr},
+	{`"hideitems":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Hideitems)), kBool},
+	{`"invoiceid":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Invoiceid)), kInt},
+	{`"asset_type_matching_field_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.AssetTypeMatchingFieldName)), kStr},
+	{`"serialise_only_one":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SerialiseOnlyOne)), kBool},
+	{`"synced_to_intacct":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SyncedToIntacct)), kBool},
+	{`"intacct_warehouse_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.IntacctWarehouseID)), kStr},
+	{`"intacct_location_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.IntacctLocationID)), kStr},
+	{`"intacct_department_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.IntacctDepartmentID)), kStr},
+	{`"_create_invoice_percentage":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.CreateInvoicePercentage)), kF64},
+	{`"percentage_invoiced":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.PercentageInvoiced)), kF64},
+	{`"invoiced_quantity":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.InvoicedQuantity)), kF64},
+	{`"myob_location":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.MyobLocation)), kStr},
+	{`"myob_row_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.MyobRowID)), kInt},
+	{`"net_total":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NetTotal)), kF64},
+	{`"total_tax_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalTaxConverted)), kF64},
+	{`"tax_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxConverted)), kF64},
+	{`"distributor_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), kSub},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), kSub},
+	{`"override_tax_code":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.OverrideTaxCode)), kInt},
+	{`"baseprice_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.BasepriceConverted)), kF64},
+	{`"baseprice":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Baseprice)), kF64},
+	{`"total_tax":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalTax)), kF64},
+	{`"total_price":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalPrice)), kF64},
+	{`"total_discount":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalDiscount)), kF64},
+	{`"conversion_rate":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ConversionRate)), kF64},
+	{`"discount_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.DiscountConverted)), kF64},
+	{`"net_amount_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NetAmountConverted)), kF64},
+	{`"total_price_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalPriceConverted)), kF64},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Importtype)), kStr},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Isimport)), kBool},
+	{`"tax_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxName)), kStr},
+	{`"taxRuleResult":`, encMany[TaxRuleResult], uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), kSub},
+	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Decimalplacesforinvoices)), kInt},
+	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalNetTotal)), kF64},
+}}
 
 func (m *SupplierOrderDetail) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.int(`"id":`, m.ID)
-	e.int(`"sort_seq":`, m.SortSeq)
-	e.str(`"productcode":`, m.Productcode)
-	e.str(`"name":`, m.Name)
-	e.float64(`"quantity_received":`, m.QuantityReceived)
-	e.int(`"purchaseorder_id":`, m.PurchaseorderID)
-	e.int(`"item_id":`, m.ItemID)
-	e.int(`"assettype_id":`, m.AssettypeID)
-	e.str(`"note":`, m.Note)
-	e.int(`"group_id":`, m.GroupID)
-	e.bool(`"isgroupdesc":`, m.Isgroupdesc)
-	e.int(`"salesorder_id":`, m.SalesorderID)
-	e.int(`"salesorder_line_id":`, m.SalesorderLineID)
-	e.int(`"sales_order_stock_location":`, m.SalesOrderStockLocation)
-	e.str(`"item_internal_reference":`, m.ItemInternalReference)
-	e.str(`"item_external_reference":`, m.ItemExternalReference)
-	e.float64(`"item_min_purchase_qty":`, m.ItemMinPurchaseQty)
-	e.str(`"xero_line_id":`, m.XeroLineID)
-	e.str(`"item_code":`, m.ItemCode)
-	e.str(`"accounts_code":`, m.AccountsCode)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"line_site_id":`, m.LineSiteID)
-	e.str(`"qbo_line_id":`, m.QboLineID)
-	e.str(`"site_name":`, m.SiteName)
-	e.bool(`"hideitems":`, m.Hideitems)
-	e.int(`"invoiceid":`, m.Invoiceid)
-	e.str(`"asset_type_matching_field_name":`, m.AssetTypeMatchingFieldName)
-	e.bool(`"serialise_only_one":`, m.SerialiseOnlyOne)
-	e.bool(`"synced_to_intacct":`, m.SyncedToIntacct)
-	e.str(`"intacct_warehouse_id":`, m.IntacctWarehouseID)
-	e.str(`"intacct_location_id":`, m.IntacctLocationID)
-	e.str(`"intacct_department_id":`, m.IntacctDepartmentID)
-	e.float64(`"_create_invoice_percentage":`, m.CreateInvoicePercentage)
-	e.float64(`"percentage_invoiced":`, m.PercentageInvoiced)
-	e.float64(`"invoiced_quantity":`, m.InvoicedQuantity)
-	e.str(`"myob_location":`, m.MyobLocation)
-	e.int(`"myob_row_id":`, m.MyobRowID)
-	e.float64(`"net_total":`, m.NetTotal)
-	e.float64(`"total_tax_converted":`, m.TotalTaxConverted)
-	e.float64(`"tax_converted":`, m.TaxConverted)
-	encodeModel(e, `"distributor_external_link":`, m.DistributorExternalLink)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.int(`"override_tax_code":`, m.OverrideTaxCode)
-	e.float64(`"baseprice_converted":`, m.BasepriceConverted)
-	e.float64(`"baseprice":`, m.Baseprice)
-	e.float64(`"total_tax":`, m.TotalTax)
-	e.float64(`"total_price":`, m.TotalPrice)
-	e.float64(`"total_discount":`, m.TotalDiscount)
-	e.float64(`"conversion_rate":`, m.ConversionRate)
-	e.float64(`"discount_converted":`, m.DiscountConverted)
-	e.float64(`"net_amount_converted":`, m.NetAmountConverted)
-	e.float64(`"total_price_converted":`, m.TotalPriceConverted)
-	e.str(`"_importtype":`, m.Importtype)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"tax_name":`, m.TaxName)
-	encodeModels(e, `"taxRuleResult":`, m.TaxRuleResult)
-	e.int(`"decimalplacesforinvoices":`, m.Decimalplacesforinvoices)
-	e.float64(`"total_net_total":`, m.TotalNetTotal)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSupplierOrderDetail)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SupplierOrderDetail) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SupplierOrderDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeader{}.Extra), fields: []decField{
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), kSub},
+	{"id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ID)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Use)), kStr},
+	{"title", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Title)), kStr},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketID)), kInt},
+	{"status", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Status)), kInt},
+	{"po_ref", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PoRef)), kStr},
+	{"date", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Date)), kTime},
+	{"datesent", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Datesent)), kTime},
+	{"carriage_desc", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CarriageDesc)), kStr},
+	{"carriage_price", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CarriagePrice)), kF64},
+	{"auth_by", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AuthBy)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Note)), kStr},
+	{"price", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Price)), kF64},
+	{"tax_total", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TaxTotal)), kF64},
+	{"total", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Total)), kF64},
+	{"supplier_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SupplierID)), kInt},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SupplierName)), kStr},
+	{"goodsin_status", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.GoodsinStatus)), kInt},
+	{"3rd_party_ponumber", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.N3rdPartyPonumber)), kStr},
+	{"date_published", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DatePublished)), kTime},
+	{"approval_status", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ApprovalStatus)), kInt},
+	{"approval_start", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ApprovalStart)), kBool},
+	{"assigned_agent", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AssignedAgent)), kInt},
+	{"assigned_agent_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AssignedAgentName)), kStr},
+	{"approvalagent", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalagent)), kInt},
+	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalemailaddress)), kStr},
+	{"approvalnote", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalnote)), kStr},
+	{"approvalagentid", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalagentid)), kInt},
+	{"approvaldatetime", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvaldatetime)), kTime},
+	{"thirdparty_status", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ThirdpartyStatus)), kInt},
+	{"accounts_ref", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AccountsRef)), kStr},
+	{"deliver_to_us", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliverToUs)), kBool},
+	{"deliver_to_so_address", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliverToSoAddress)), kBool},
+	{"est_delivery_date", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.EstDeliveryDate)), kTime},
+	{"salesorder_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SalesorderID)), kInt},
+	{"currency", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Currency)), kStr},
+	{"user", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.User)), kRaw},
+	{"user_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.UserName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SiteName)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ClientName)), kStr},
+	{"cost_centre_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CostCentreID)), kInt},
+	{"cost_centre_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CostCentreName)), kStr},
+	{"ticket_summary", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketSummary)), kStr},
+	{"ticket_note", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketNote)), kStr},
+	{"attachment_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AttachmentID)), kInt},
+	{"lines", decMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), kSub},
+	{"add_lines", decMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), kSub},
+	{"_validateonly", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Validateonly)), kBool},
+	{"_print_preview", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintPreview)), kBool},
+	{"_print_generate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintGenerate)), kBool},
+	{"printhtml", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Printhtml)), kStr},
+	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PDFAttachmentID)), kInt},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PdftemplateID)), kInt},
+	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PdftemplateName)), kStr},
+	{"createdbyagentname", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Createdbyagentname)), kStr},
+	{"xero_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.XeroID)), kStr},
+	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.XeroTenantID)), kStr},
+	{"xero_status", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.XeroStatus)), kStr},
+	{"last_synced", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.LastSynced)), kTime},
+	{"last_update_time", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.LastUpdateTime)), kTime},
+	{"requires_approval", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.RequiresApproval)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warning)), kStr},
+	{"so_assets", decMany[DeviceList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), kSub},
+	{"warrantyurl", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warrantyurl)), kStr},
+	{"qbo_company_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboCompanyID)), kStr},
+	{"qbo_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboID)), kInt},
+	{"_iscopy", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Iscopy)), kBool},
+	{"_create_invoice", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoice)), kBool},
+	{"_create_invoice_method", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceMethod)), kInt},
+	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoicePercentage)), kF64},
+	{"_create_invoice_lines", decMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), kSub},
+	{"_return_invoice", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ReturnInvoice)), kBool},
+	{"percentage_invoiced", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PercentageInvoiced)), kF64},
+	{"invoices", decMany[InvoiceHeader], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), kSub},
+	{"invoice_count", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.InvoiceCount)), kInt},
+	{"intacct_save_location", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctSaveLocation)), kStr},
+	{"currency_code", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCode)), kInt},
+	{"currency_code_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCodeName)), kStr},
+	{"currency_conversion_rate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyConversionRate)), kF64},
+	{"duedate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Duedate)), kTime},
+	{"intacct_class", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctClass)), kStr},
+	{"intacct_class_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctClassName)), kStr},
+	{"suppliers_order_reference", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SuppliersOrderReference)), kStr},
+	{"_create_invoice_invoice_date", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceInvoiceDate)), kTime},
+	{"deladdress1", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress1)), kStr},
+	{"deladdress2", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress2)), kStr},
+	{"deladdress3", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress3)), kStr},
+	{"deladdress4", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress4)), kStr},
+	{"deladdress5", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress5)), kStr},
+	{"delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), kSub},
+	{"_forcethirdpartysync", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Forcethirdpartysync)), kBool},
+	{"_create_invoice_amount", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceAmount)), kF64},
+	{"_create_invoice_qty", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceQty)), kF64},
+	{"_create_invoice_line_description", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLineDescription)), kStr},
+	{"_ticket_access", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketAccess)), kBool},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ThirdPartyID)), kStr},
+	{"is_po_screen", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IsPoScreen)), kBool},
+	{"avalara_details_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsID)), kInt},
+	{"avalara_details_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsName)), kStr},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), kSub},
+	{"_novalidate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Novalidate)), kBool},
+	{"_dotaxsync", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Dotaxsync)), kBool},
+	{"originaddress", decOne[AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), kSub},
+	{"originaddress1", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress1)), kStr},
+	{"originaddress2", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress2)), kStr},
+	{"originaddress3", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress3)), kStr},
+	{"originaddress4", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress4)), kStr},
+	{"originaddress5", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress5)), kStr},
+}, sorted: []uint16{19, 71, 95, 87, 97, 74, 72, 73, 96, 105, 94, 70, 104, 53, 52, 75, 98, 51, 65, 31, 50, 22, 21, 25, 28, 29, 26, 27, 23, 24, 48, 11, 101, 102, 9, 10, 42, 43, 44, 45, 58, 36, 80, 81, 82, 0, 7, 20, 8, 88, 89, 90, 91, 92, 33, 32, 93, 83, 34, 18, 1, 84, 85, 79, 78, 77, 100, 62, 63, 49, 103, 12, 106, 107, 108, 109, 110, 111, 55, 56, 57, 76, 6, 13, 54, 68, 69, 64, 35, 40, 41, 66, 5, 16, 17, 86, 14, 99, 30, 4, 47, 46, 3, 15, 2, 37, 38, 39, 67, 59, 61, 60}}
+
 func (m *SupplierOrderHeader) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "3rd_party_ponumber":
-			ok = d.str(&m.N3rdPartyPonumber)
-		case "_create_invoice":
-			ok = d.bool(&m.CreateInvoice)
-		case "_create_invoice_amount":
-			ok = d.float64(&m.CreateInvoiceAmount)
-		case "_create_invoice_invoice_date":
-			ok = d.time(&m.CreateInvoiceInvoiceDate)
-		case "_create_invoice_line_description":
-			ok = d.str(&m.CreateInvoiceLineDescription)
-		case "_create_invoice_lines":
-			ok = decodeModels(d, &m.CreateInvoiceLines)
-		case "_create_invoice_method":
-			ok = d.int(&m.CreateInvoiceMethod)
-		case "_create_invoice_percentage":
-			ok = d.float64(&m.CreateInvoicePercentage)
-		case "_create_invoice_qty":
-			ok = d.float64(&m.CreateInvoiceQty)
-		case "_dotaxsync":
-			ok = d.bool(&m.Dotaxsync)
-		case "_forcethirdpartysync":
-			ok = d.bool(&m.Forcethirdpartysync)
-		case "_iscopy":
-			ok = d.bool(&m.Iscopy)
-		case "_novalidate":
-			ok = d.bool(&m.Novalidate)
-		case "_print_generate":
-			ok = d.bool(&m.PrintGenerate)
-		case "_print_preview":
-			ok = d.bool(&m.PrintPreview)
-		case "_return_invoice":
-			ok = d.bool(&m.ReturnInvoice)
-		case "_ticket_access":
-			ok = d.bool(&m.TicketAccess)
-		case "_validateonly":
-			ok = d.bool(&m.Validateonly)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accounts_ref":
-			ok = d.str(&m.AccountsRef)
-		case "add_lines":
-			ok = decodeModels(d, &m.AddLines)
-		case "approval_start":
-			ok = d.bool(&m.ApprovalStart)
-		case "approval_status":
-			ok = d.int(&m.ApprovalStatus)
-		case "approvalagent":
-			ok = d.int(&m.Approvalagent)
-		case "approvalagentid":
-			ok = d.int(&m.Approvalagentid)
-		case "approvaldatetime":
-			ok = d.time(&m.Approvaldatetime)
-		case "approvalemailaddress":
-			ok = d.str(&m.Approvalemailaddress)
-		case "approvalnote":
-			ok = d.str(&m.Approvalnote)
-		case "assigned_agent":
-			ok = d.int(&m.AssignedAgent)
-		case "assigned_agent_name":
-			ok = d.str(&m.AssignedAgentName)
-		case "attachment_id":
-			ok = d.int(&m.AttachmentID)
-		case "auth_by":
-			ok = d.str(&m.AuthBy)
-		case "avalara_details_id":
-			ok = d.int(&m.AvalaraDetailsID)
-		case "avalara_details_name":
-			ok = d.str(&m.AvalaraDetailsName)
-		case "carriage_desc":
-			ok = d.str(&m.CarriageDesc)
-		case "carriage_price":
-			ok = d.float64(&m.CarriagePrice)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "cost_centre_id":
-			ok = d.int(&m.CostCentreID)
-		case "cost_centre_name":
-			ok = d.str(&m.CostCentreName)
-		case "createdbyagentname":
-			ok = d.str(&m.Createdbyagentname)
-		case "currency":
-			ok = d.str(&m.Currency)
-		case "currency_code":
-			ok = d.int(&m.CurrencyCode)
-		case "currency_code_name":
-			ok = d.str(&m.CurrencyCodeName)
-		case "currency_conversion_rate":
-			ok = d.float64(&m.CurrencyConversionRate)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "date":
-			ok = d.time(&m.Date)
-		case "date_published":
-			ok = d.time(&m.DatePublished)
-		case "datesent":
-			ok = d.time(&m.Datesent)
-		case "deladdress1":
-			ok = d.str(&m.Deladdress1)
-		case "deladdress2":
-			ok = d.str(&m.Deladdress2)
-		case "deladdress3":
-			ok = d.str(&m.Deladdress3)
-		case "deladdress4":
-			ok = d.str(&m.Deladdress4)
-		case "deladdress5":
-			ok = d.str(&m.Deladdress5)
-		case "deliver_to_so_address":
-			ok = d.bool(&m.DeliverToSoAddress)
-		case "deliver_to_us":
-			ok = d.bool(&m.DeliverToUs)
-		case "delivery_address":
-			ok = decodeModel(d, &m.DeliveryAddress)
-		case "duedate":
-			ok = d.time(&m.Duedate)
-		case "est_delivery_date":
-			ok = d.time(&m.EstDeliveryDate)
-		case "goodsin_status":
-			ok = d.int(&m.GoodsinStatus)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intacct_class":
-			ok = d.str(&m.IntacctClass)
-		case "intacct_class_name":
-			ok = d.str(&m.IntacctClassName)
-		case "intacct_save_location":
-			ok = d.str(&m.IntacctSaveLocation)
-		case "invoice_count":
-			ok = d.int(&m.InvoiceCount)
-		case "invoices":
-			ok = decodeModels(d, &m.Invoices)
-		case "is_po_screen":
-			ok = d.bool(&m.IsPoScreen)
-		case "last_synced":
-			ok = d.time(&m.LastSynced)
-		case "last_update_time":
-			ok = d.time(&m.LastUpdateTime)
-		case "lines":
-			ok = decodeModels(d, &m.Lines)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "note":
-			ok = d.str(&m.Note)
-		case "originaddress":
-			ok = decodeModel(d, &m.Originaddress)
-		case "originaddress1":
-			ok = d.str(&m.Originaddress1)
-		case "originaddress2":
-			ok = d.str(&m.Originaddress2)
-		case "originaddress3":
-			ok = d.str(&m.Originaddress3)
-		case "originaddress4":
-			ok = d.str(&m.Originaddress4)
-		case "originaddress5":
-			ok = d.str(&m.Originaddress5)
-		case "pdf_attachment_id":
-			ok = d.int(&m.PDFAttachmentID)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "pdftemplate_name":
-			ok = d.str(&m.PdftemplateName)
-		case "percentage_invoiced":
-			ok = d.float64(&m.PercentageInvoiced)
-		case "po_ref":
-			ok = d.str(&m.PoRef)
-		case "price":
-			ok = d.float64(&m.Price)
-		case "printhtml":
-			ok = d.str(&m.Printhtml)
-		case "qbo_company_id":
-			ok = d.str(&m.QboCompanyID)
-		case "qbo_id":
-			ok = d.int(&m.QboID)
-		case "requires_approval":
-			ok = d.bool(&m.RequiresApproval)
-		case "salesorder_id":
-			ok = d.int(&m.SalesorderID)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "so_assets":
-			ok = decodeModels(d, &m.SoAssets)
-		case "status":
-			ok = d.int(&m.Status)
-		case "supplier_id":
-			ok = d.int(&m.SupplierID)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "suppliers_order_reference":
-			ok = d.str(&m.SuppliersOrderReference)
-		case "tax_total":
-			ok = d.float64(&m.TaxTotal)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "thirdparty_status":
-			ok = d.int(&m.ThirdpartyStatus)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "ticket_note":
-			ok = d.str(&m.TicketNote)
-		case "ticket_summary":
-			ok = d.str(&m.TicketSummary)
-		case "title":
-			ok = d.str(&m.Title)
-		case "total":
-			ok = d.float64(&m.Total)
-		case "use":
-			ok = d.str(&m.Use)
-		case "user":
-			ok = d.raw(&m.User)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		case "warrantyurl":
-			ok = d.str(&m.Warrantyurl)
-		case "xero_id":
-			ok = d.str(&m.XeroID)
-		case "xero_status":
-			ok = d.str(&m.XeroStatus)
-		case "xero_tenant_id":
-			ok = d.str(&m.XeroTenantID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSupplierOrderHeader)
 }
+
+var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeader{}.Extra), fields: []encField{
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), kSub},
+	{`"id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ID)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Use)), kStr},
+	{`"title":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Title)), kStr},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketID)), kInt},
+	{`"status":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Status)), kInt},
+	{`"po_ref":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PoRef)), kStr},
+	{`"date":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Date)), kTime},
+	{`"datesent":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Datesent)), kTime},
+	{`"carriage_desc":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CarriageDesc)), kStr},
+	{`"carriage_price":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CarriagePrice)), kF64},
+	{`"auth_by":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AuthBy)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Note)), kStr},
+	{`"price":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Price)), kF64},
+	{`"tax_total":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TaxTotal)), kF64},
+	{`"total":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Total)), kF64},
+	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SupplierID)), kInt},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SupplierName)), kStr},
+	{`"goodsin_status":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.GoodsinStatus)), kInt},
+	{`"3rd_party_ponumber":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.N3rdPartyPonumber)), kStr},
+	{`"date_published":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DatePublished)), kTime},
+	{`"approval_status":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ApprovalStatus)), kInt},
+	{`"approval_start":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ApprovalStart)), kBool},
+	{`"assigned_agent":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AssignedAgent)), kInt},
+	{`"assigned_agent_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AssignedAgentName)), kStr},
+	{`"approvalagent":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalagent)), kInt},
+	{`"approvalemailaddress":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalemailaddress)), kStr},
+	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalnote)), kStr},
+	{`"approvalagentid":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalagentid)), kInt},
+	{`"approvaldatetime":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvaldatetime)), kTime},
+	{`"thirdparty_status":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ThirdpartyStatus)), kInt},
+	{`"accounts_ref":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AccountsRef)), kStr},
+	{`"deliver_to_us":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliverToUs)), kBool},
+	{`"deliver_to_so_address":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliverToSoAddress)), kBool},
+	{`"est_delivery_date":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.EstDeliveryDate)), kTime},
+	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SalesorderID)), kInt},
+	{`"currency":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Currency)), kStr},
+	{`"user":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.User)), kRaw},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.UserName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SiteName)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ClientName)), kStr},
+	{`"cost_centre_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CostCentreID)), kInt},
+	{`"cost_centre_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CostCentreName)), kStr},
+	{`"ticket_summary":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketSummary)), kStr},
+	{`"ticket_note":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketNote)), kStr},
+	{`"attachment_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AttachmentID)), kInt},
+	{`"lines":`, encMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), kSub},
+	{`"add_lines":`, encMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), kSub},
+	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Validateonly)), kBool},
+	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintPreview)), kBool},
+	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintGenerate)), kBool},
+	{`"printhtml":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Printhtml)), kStr},
+	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PDFAttachmentID)), kInt},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PdftemplateID)), kInt},
+	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PdftemplateName)), kStr},
+	{`"createdbyagentname":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Createdbyagentname)), kStr},
+	{`"xero_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.XeroID)), kStr},
+	{`"xero_tenant_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.XeroTenantID)), kStr},
+	{`"xero_status":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.XeroStatus)), kStr},
+	{`"last_synced":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.LastSynced)), kTime},
+	{`"last_update_time":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.LastUpdateTime)), kTime},
+	{`"requires_approval":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.RequiresApproval)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warning)), kStr},
+	{`"so_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), kSub},
+	{`"warrantyurl":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warrantyurl)), kStr},
+	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboCompanyID)), kStr},
+	{`"qbo_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboID)), kInt},
+	{`"_iscopy":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Iscopy)), kBool},
+	{`"_create_invoice":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoice)), kBool},
+	{`"_create_invoice_method":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceMethod)), kInt},
+	{`"_create_invoice_percentage":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoicePercentage)), kF64},
+	{`"_create_invoice_lines":`, encMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), kSub},
+	{`"_return_invoice":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ReturnInvoice)), kBool},
+	{`"percentage_invoiced":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PercentageInvoiced)), kF64},
+	{`"invoices":`, encMany[InvoiceHeader], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), kSub},
+	{`"invoice_count":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.InvoiceCount)), kInt},
+	{`"intacct_save_location":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctSaveLocation)), kStr},
+	{`"currency_code":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCode)), kInt},
+	{`"currency_code_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCodeName)), kStr},
+	{`"currency_conversion_rate":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyConversionRate)), kF64},
+	{`"duedate":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Duedate)), kTime},
+	{`"intacct_class":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctClass)), kStr},
+	{`"intacct_class_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctClassName)), kStr},
+	{`"suppliers_order_reference":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SuppliersOrderReference)), kStr},
+	{`"_create_invoice_invoice_date":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceInvoiceDate)), kTime},
+	{`"deladdress1":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress1)), kStr},
+	{`"deladdress2":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress2)), kStr},
+	{`"deladdress3":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress3)), kStr},
+	{`"deladdress4":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress4)), kStr},
+	{`"deladdress5":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress5)), kStr},
+	{`"delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), kSub},
+	{`"_forcethirdpartysync":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Forcethirdpartysync)), kBool},
+	{`"_create_invoice_amount":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceAmount)), kF64},
+	{`"_create_invoice_qty":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceQty)), kF64},
+	{`"_create_invoice_line_description":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLineDescription)), kStr},
+	{`"_ticket_access":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketAccess)), kBool},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ThirdPartyID)), kStr},
+	{`"is_po_screen":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IsPoScreen)), kBool},
+	{`"avalara_details_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsID)), kInt},
+	{`"avalara_details_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsName)), kStr},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), kSub},
+	{`"_novalidate":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Novalidate)), kBool},
+	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Dotaxsync)), kBool},
+	{`"originaddress":`, encOne[AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), kSub},
+	{`"originaddress1":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress1)), kStr},
+	{`"originaddress2":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress2)), kStr},
+	{`"originaddress3":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress3)), kStr},
+	{`"originaddress4":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress4)), kStr},
+	{`"originaddress5":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress5)), kStr},
+}}
 
 func (m *SupplierOrderHeader) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"customfields":`, m.Customfields)
-	e.int(`"id":`, m.ID)
-	e.str(`"use":`, m.Use)
-	e.str(`"title":`, m.Title)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"status":`, m.Status)
-	e.str(`"po_ref":`, m.PoRef)
-	e.time(`"date":`, m.Date)
-	e.time(`"datesent":`, m.Datesent)
-	e.str(`"carriage_desc":`, m.CarriageDesc)
-	e.float64(`"carriage_price":`, m.CarriagePrice)
-	e.str(`"auth_by":`, m.AuthBy)
-	e.str(`"note":`, m.Note)
-	e.float64(`"price":`, m.Price)
-	e.float64(`"tax_total":`, m.TaxTotal)
-	e.float64(`"total":`, m.Total)
-	e.int(`"supplier_id":`, m.SupplierID)
-	e.str(`"supplier_name":`, m.SupplierName)
-	e.int(`"goodsin_status":`, m.GoodsinStatus)
-	e.str(`"3rd_party_ponumber":`, m.N3rdPartyPonumber)
-	e.time(`"date_published":`, m.DatePublished)
-	e.int(`"approval_status":`, m.ApprovalStatus)
-	e.bool(`"approval_start":`, m.ApprovalStart)
-	e.int(`"assigned_agent":`, m.AssignedAgent)
-	e.str(`"assigned_agent_name":`, m.AssignedAgentName)
-	e.int(`"approvalagent":`, m.Approvalagent)
-	e.str(`"approvalemailaddress":`, m.Approvalemailaddress)
-	e.str(`"approvalnote":`, m.Approvalnote)
-	e.int(`"approvalagentid":`, m.Approvalagentid)
-	e.time(`"approvaldatetime":`, m.Approvaldatetime)
-	e.int(`"thirdparty_status":`, m.ThirdpartyStatus)
-	e.str(`"accounts_ref":`, m.AccountsRef)
-	e.bool(`"deliver_to_us":`, m.DeliverToUs)
-	e.bool(`"deliver_to_so_address":`, m.DeliverToSoAddress)
-	e.time(`"est_delivery_date":`, m.EstDeliveryDate)
-	e.int(`"salesorder_id":`, m.SalesorderID)
-	e.str(`"currency":`, m.Currency)
-	e.raw(`"user":`, m.User)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"cost_centre_id":`, m.CostCentreID)
-	e.str(`"cost_centre_name":`, m.CostCentreName)
-	e.str(`"ticket_summary":`, m.TicketSummary)
-	e.str(`"ticket_note":`, m.TicketNote)
-	e.int(`"attachment_id":`, m.AttachmentID)
-	encodeModels(e, `"lines":`, m.Lines)
-	encodeModels(e, `"add_lines":`, m.AddLines)
-	e.bool(`"_validateonly":`, m.Validateonly)
-	e.bool(`"_print_preview":`, m.PrintPreview)
-	e.bool(`"_print_generate":`, m.PrintGenerate)
-	e.str(`"printhtml":`, m.Printhtml)
-	e.int(`"pdf_attachment_id":`, m.PDFAttachmentID)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.str(`"pdftemplate_name":`, m.PdftemplateName)
-	e.str(`"createdbyagentname":`, m.Createdbyagentname)
-	e.str(`"xero_id":`, m.XeroID)
-	e.str(`"xero_tenant_id":`, m.XeroTenantID)
-	e.str(`"xero_status":`, m.XeroStatus)
-	e.time(`"last_synced":`, m.LastSynced)
-	e.time(`"last_update_time":`, m.LastUpdateTime)
-	e.bool(`"requires_approval":`, m.RequiresApproval)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"so_assets":`, m.SoAssets)
-	e.str(`"warrantyurl":`, m.Warrantyurl)
-	e.str(`"qbo_company_id":`, m.QboCompanyID)
-	e.int(`"qbo_id":`, m.QboID)
-	e.bool(`"_iscopy":`, m.Iscopy)
-	e.bool(`"_create_invoice":`, m.CreateInvoice)
-	e.int(`"_create_invoice_method":`, m.CreateInvoiceMethod)
-	e.float64(`"_create_invoice_percentage":`, m.CreateInvoicePercentage)
-	encodeModels(e, `"_create_invoice_lines":`, m.CreateInvoiceLines)
-	e.bool(`"_return_invoice":`, m.ReturnInvoice)
-	e.float64(`"percentage_invoiced":`, m.PercentageInvoiced)
-	encodeModels(e, `"invoices":`, m.Invoices)
-	e.int(`"invoice_count":`, m.InvoiceCount)
-	e.str(`"intacct_save_location":`, m.IntacctSaveLocation)
-	e.int(`"currency_code":`, m.CurrencyCode)
-	e.str(`"currency_code_name":`, m.CurrencyCodeName)
-	e.float64(`"currency_conversion_rate":`, m.CurrencyConversionRate)
-	e.time(`"duedate":`, m.Duedate)
-	e.str(`"intacct_class":`, m.IntacctClass)
-	e.str(`"intacct_class_name":`, m.IntacctClassName)
-	e.str(`"suppliers_order_reference":`, m.SuppliersOrderReference)
-	e.time(`"_create_invoice_invoice_date":`, m.CreateInvoiceInvoiceDate)
-	e.str(`"deladdress1":`, m.Deladdress1)
-	e.str(`"deladdress2":`, m.Deladdress2)
-	e.str(`"deladdress3":`, m.Deladdress3)
-	e.str(`"deladdress4":`, m.Deladdress4)
-	e.str(`"deladdress5":`, m.Deladdress5)
-	encodeModel(e, `"delivery_address":`, m.DeliveryAddress)
-	e.bool(`"_forcethirdpartysync":`, m.Forcethirdpartysync)
-	e.float64(`"_create_invoice_amount":`, m.CreateInvoiceAmount)
-	e.float64(`"_create_invoice_qty":`, m.CreateInvoiceQty)
-	e.str(`"_create_invoice_line_description":`, m.CreateInvoiceLineDescription)
-	e.bool(`"_ticket_access":`, m.TicketAccess)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	e.bool(`"is_po_screen":`, m.IsPoScreen)
-	e.int(`"avalara_details_id":`, m.AvalaraDetailsID)
-	e.str(`"avalara_details_name":`, m.AvalaraDetailsName)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.bool(`"_novalidate":`, m.Novalidate)
-	e.bool(`"_dotaxsync":`, m.Dotaxsync)
-	encodeModel(e, `"originaddress":`, m.Originaddress)
-	e.str(`"originaddress1":`, m.Originaddress1)
-	e.str(`"originaddress2":`, m.Originaddress2)
-	e.str(`"originaddress3":`, m.Originaddress3)
-	e.str(`"originaddress4":`, m.Originaddress4)
-	e.str(`"originaddress5":`, m.Originaddress5)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSupplierOrderHeader)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SupplierOrderHeader) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SupplierOrderHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SupplierView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		case "suppliers":
-			ok = decodeModels(d, &m.Suppliers)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSupplierView = decTable{extra: unsafe.Offsetof(SupplierView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(SupplierView{}.RecordCount)), kInt},
+	{"suppliers", decMany[Company], uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(SupplierView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(SupplierView{}.PageSize)), kInt},
+}, sorted: []uint16{2, 3, 0, 1}}
+
+func (m *SupplierView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSupplierView) }
+
+var enctSupplierView = encTable{extra: unsafe.Offsetof(SupplierView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(SupplierView{}.RecordCount)), kInt},
+	{`"suppliers":`, encMany[Company], uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(SupplierView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(SupplierView{}.PageSize)), kInt},
+}}
+
+func (m *SupplierView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSupplierView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *SupplierView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *SupplierView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Suppliers) }
 
-func (m *SupplierView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"suppliers":`, m.Suppliers)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
+var dectSyncroAlert = decTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), fields: []decField{
+	{"text", nil, uint32(unsafe.Offsetof(SyncroAlert{}.Text)), kStr},
+	{"html", nil, uint32(unsafe.Offsetof(SyncroAlert{}.HTML)), kStr},
+	{"link", nil, uint32(unsafe.Offsetof(SyncroAlert{}.Link)), kStr},
+	{"attributes", decOne[SyncroAlertAttributes], uint32(unsafe.Offsetof(SyncroAlert{}.Attributes)), kSub},
+	{"device_name", nil, uint32(unsafe.Offsetof(SyncroAlert{}.DeviceName)), kStr},
+	{"customer_name", nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerName)), kStr},
+	{"created_at", nil, uint32(unsafe.Offsetof(SyncroAlert{}.CreatedAt)), kTime},
+	{"updated_at", nil, uint32(unsafe.Offsetof(SyncroAlert{}.UpdatedAt)), kTime},
+	{"id", nil, uint32(unsafe.Offsetof(SyncroAlert{}.ID)), kInt},
+	{"customer_id", nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerID)), kInt},
+}, sorted: []uint16{3, 6, 9, 5, 4, 1, 8, 2, 0, 7}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SupplierView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *SyncroAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSyncroAlert) }
 
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *SupplierView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var enctSyncroAlert = encTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), fields: []encField{
+	{`"text":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.Text)), kStr},
+	{`"html":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.HTML)), kStr},
+	{`"link":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.Link)), kStr},
+	{`"attributes":`, encOne[SyncroAlertAttributes], uint32(unsafe.Offsetof(SyncroAlert{}.Attributes)), kSub},
+	{`"device_name":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.DeviceName)), kStr},
+	{`"customer_name":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerName)), kStr},
+	{`"created_at":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.CreatedAt)), kTime},
+	{`"updated_at":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.UpdatedAt)), kTime},
+	{`"id":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.ID)), kInt},
+	{`"customer_id":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerID)), kInt},
+}}
 
-func (m *SyncroAlert) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "attributes":
-			ok = decodeModel(d, &m.Attributes)
-		case "created_at":
-			ok = d.time(&m.CreatedAt)
-		case "customer_id":
-			ok = d.int(&m.CustomerID)
-		case "customer_name":
-			ok = d.str(&m.CustomerName)
-		case "device_name":
-			ok = d.str(&m.DeviceName)
-		case "html":
-			ok = d.str(&m.HTML)
-		case "id":
-			ok = d.int(&m.ID)
-		case "link":
-			ok = d.str(&m.Link)
-		case "text":
-			ok = d.str(&m.Text)
-		case "updated_at":
-			ok = d.time(&m.UpdatedAt)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
-
-func (m *SyncroAlert) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"text":`, m.Text)
-	e.str(`"html":`, m.HTML)
-	e.str(`"link":`, m.Link)
-	encodeModel(e, `"attributes":`, m.Attributes)
-	e.str(`"device_name":`, m.DeviceName)
-	e.str(`"customer_name":`, m.CustomerName)
-	e.time(`"created_at":`, m.CreatedAt)
-	e.time(`"updated_at":`, m.UpdatedAt)
-	e.int(`"id":`, m.ID)
-	e.int(`"customer_id":`, m.CustomerID)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SyncroAlert) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *SyncroAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSyncroAlert) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SyncroAlertAsset) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSyncroAlertAsset = decTable{extra: unsafe.Offsetof(SyncroAlertAsset{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.Name)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.ID)), kInt},
+}, sorted: []uint16{1, 0}}
 
-func (m *SyncroAlertAsset) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	e.int(`"id":`, m.ID)
-	e.close(mark, m.Extra)
-}
+func (m *SyncroAlertAsset) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSyncroAlertAsset) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SyncroAlertAsset) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSyncroAlertAsset = encTable{extra: unsafe.Offsetof(SyncroAlertAsset{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.Name)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.ID)), kInt},
+}}
+
+func (m *SyncroAlertAsset) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSyncroAlertAsset) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlertAsset) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSyncroAlertAttributes = decTable{extra: unsafe.Offsetof(SyncroAlertAttributes{}.Extra), fields: []decField{
+	{"properties", decOne[SyncroAlertProperties], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), kSub},
+	{"id", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ID)), kInt},
+	{"customer_id", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CustomerID)), kInt},
+	{"created_at", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CreatedAt)), kTime},
+	{"updated_at", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.UpdatedAt)), kTime},
+	{"customer", decOne[SyncroCustomer], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), kSub},
+	{"asset", decOne[SyncroAlertAsset], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), kSub},
+	{"resolved", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Resolved)), kBool},
+	{"computer_name", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ComputerName)), kStr},
+}, sorted: []uint16{6, 8, 3, 5, 2, 1, 0, 7, 4}}
+
 func (m *SyncroAlertAttributes) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "asset":
-			ok = decodeModel(d, &m.Asset)
-		case "computer_name":
-			ok = d.str(&m.ComputerName)
-		case "created_at":
-			ok = d.time(&m.CreatedAt)
-		case "customer":
-			ok = decodeModel(d, &m.Customer)
-		case "customer_id":
-			ok = d.int(&m.CustomerID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "properties":
-			ok = decodeModel(d, &m.Properties)
-		case "resolved":
-			ok = d.bool(&m.Resolved)
-		case "updated_at":
-			ok = d.time(&m.UpdatedAt)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSyncroAlertAttributes)
 }
+
+var enctSyncroAlertAttributes = encTable{extra: unsafe.Offsetof(SyncroAlertAttributes{}.Extra), fields: []encField{
+	{`"properties":`, encOne[SyncroAlertProperties], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), kSub},
+	{`"id":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ID)), kInt},
+	{`"customer_id":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CustomerID)), kInt},
+	{`"created_at":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CreatedAt)), kTime},
+	{`"updated_at":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.UpdatedAt)), kTime},
+	{`"customer":`, encOne[SyncroCustomer], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), kSub},
+	{`"asset":`, encOne[SyncroAlertAsset], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), kSub},
+	{`"resolved":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Resolved)), kBool},
+	{`"computer_name":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ComputerName)), kStr},
+}}
 
 func (m *SyncroAlertAttributes) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"properties":`, m.Properties)
-	e.int(`"id":`, m.ID)
-	e.int(`"customer_id":`, m.CustomerID)
-	e.time(`"created_at":`, m.CreatedAt)
-	e.time(`"updated_at":`, m.UpdatedAt)
-	encodeModel(e, `"customer":`, m.Customer)
-	encodeModel(e, `"asset":`, m.Asset)
-	e.bool(`"resolved":`, m.Resolved)
-	e.str(`"computer_name":`, m.ComputerName)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSyncroAlertAttributes)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SyncroAlertAttributes) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlertAttributes) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectSyncroAlertProperties = decTable{extra: unsafe.Offsetof(SyncroAlertProperties{}.Extra), fields: []decField{
+	{"device_id", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.DeviceID)), kInt},
+	{"trigger", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Trigger)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Name)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Description)), kStr},
+}, sorted: []uint16{3, 0, 2, 1}}
+
 func (m *SyncroAlertProperties) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "description":
-			ok = d.str(&m.Description)
-		case "device_id":
-			ok = d.int(&m.DeviceID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "trigger":
-			ok = d.str(&m.Trigger)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectSyncroAlertProperties)
 }
+
+var enctSyncroAlertProperties = encTable{extra: unsafe.Offsetof(SyncroAlertProperties{}.Extra), fields: []encField{
+	{`"device_id":`, nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.DeviceID)), kInt},
+	{`"trigger":`, nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Trigger)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Name)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Description)), kStr},
+}}
 
 func (m *SyncroAlertProperties) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"device_id":`, m.DeviceID)
-	e.str(`"trigger":`, m.Trigger)
-	e.str(`"name":`, m.Name)
-	e.str(`"description":`, m.Description)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctSyncroAlertProperties)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SyncroAlertProperties) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlertProperties) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SyncroCustomer) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "address":
-			ok = d.str(&m.Address)
-		case "address_2":
-			ok = d.str(&m.Address2)
-		case "business_and_full_name":
-			ok = d.str(&m.BusinessAndFullName)
-		case "business_name":
-			ok = d.str(&m.BusinessName)
-		case "business_then_name":
-			ok = d.str(&m.BusinessThenName)
-		case "city":
-			ok = d.str(&m.City)
-		case "created_at":
-			ok = d.time(&m.CreatedAt)
-		case "disabled":
-			ok = d.bool(&m.Disabled)
-		case "email":
-			ok = d.str(&m.Email)
-		case "firstname":
-			ok = d.str(&m.Firstname)
-		case "get_sms":
-			ok = d.bool(&m.GetSMS)
-		case "id":
-			ok = d.int(&m.ID)
-		case "invoice_cc_emails":
-			ok = d.str(&m.InvoiceCcEmails)
-		case "invoice_term_id":
-			ok = d.int(&m.InvoiceTermID)
-		case "lastname":
-			ok = d.str(&m.Lastname)
-		case "latitude":
-			ok = d.float32(&m.Latitude)
-		case "location_id":
-			ok = d.int(&m.LocationID)
-		case "location_name":
-			ok = d.str(&m.LocationName)
-		case "longitude":
-			ok = d.float32(&m.Longitude)
-		case "mobile":
-			ok = d.str(&m.Mobile)
-		case "no_email":
-			ok = d.bool(&m.NoEmail)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "notification_email":
-			ok = d.str(&m.NotificationEmail)
-		case "online_profile_url":
-			ok = d.str(&m.OnlineProfileURL)
-		case "opt_out":
-			ok = d.bool(&m.OptOut)
-		case "pdf_url":
-			ok = d.str(&m.PDFURL)
-		case "phone":
-			ok = d.str(&m.Phone)
-		case "ref_customer_id":
-			ok = d.int(&m.RefCustomerID)
-		case "referred_by":
-			ok = d.str(&m.ReferredBy)
-		case "state":
-			ok = d.str(&m.State)
-		case "tax_rate_id":
-			ok = d.int(&m.TaxRateID)
-		case "updated_at":
-			ok = d.time(&m.UpdatedAt)
-		case "zip":
-			ok = d.str(&m.Zip)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSyncroCustomer = decTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.ID)), kInt},
+	{"firstname", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Firstname)), kStr},
+	{"lastname", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Lastname)), kStr},
+	{"business_name", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.BusinessName)), kStr},
+	{"email", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Email)), kStr},
+	{"phone", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Phone)), kStr},
+	{"mobile", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Mobile)), kStr},
+	{"created_at", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.CreatedAt)), kTime},
+	{"updated_at", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.UpdatedAt)), kTime},
+	{"pdf_url", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.PDFURL)), kStr},
+	{"address", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Address)), kStr},
+	{"address_2", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Address2)), kStr},
+	{"city", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.City)), kStr},
+	{"state", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.State)), kStr},
+	{"zip", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Zip)), kStr},
+	{"longitude", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Longitude)), kF32},
+	{"latitude", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Latitude)), kF32},
+	{"notes", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Notes)), kStr},
+	{"get_sms", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.GetSMS)), kBool},
+	{"opt_out", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.OptOut)), kBool},
+	{"disabled", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Disabled)), kBool},
+	{"no_email", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.NoEmail)), kBool},
+	{"location_name", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.LocationName)), kStr},
+	{"location_id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.LocationID)), kInt},
+	{"online_profile_url", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.OnlineProfileURL)), kStr},
+	{"tax_rate_id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.TaxRateID)), kInt},
+	{"notification_email", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.NotificationEmail)), kStr},
+	{"invoice_cc_emails", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.InvoiceCcEmails)), kStr},
+	{"invoice_term_id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.InvoiceTermID)), kInt},
+	{"referred_by", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.ReferredBy)), kStr},
+	{"ref_customer_id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.RefCustomerID)), kInt},
+	{"business_and_full_name", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.BusinessAndFullName)), kStr},
+	{"business_then_name", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.BusinessThenName)), kStr},
+}, sorted: []uint16{10, 11, 31, 3, 32, 12, 7, 20, 4, 1, 18, 0, 27, 28, 2, 16, 23, 22, 15, 6, 21, 17, 26, 24, 19, 9, 5, 30, 29, 13, 25, 8, 14}}
 
-func (m *SyncroCustomer) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"firstname":`, m.Firstname)
-	e.str(`"lastname":`, m.Lastname)
-	e.str(`"business_name":`, m.BusinessName)
-	e.str(`"email":`, m.Email)
-	e.str(`"phone":`, m.Phone)
-	e.str(`"mobile":`, m.Mobile)
-	e.time(`"created_at":`, m.CreatedAt)
-	e.time(`"updated_at":`, m.UpdatedAt)
-	e.str(`"pdf_url":`, m.PDFURL)
-	e.str(`"address":`, m.Address)
-	e.str(`"address_2":`, m.Address2)
-	e.str(`"city":`, m.City)
-	e.str(`"state":`, m.State)
-	e.str(`"zip":`, m.Zip)
-	e.float32(`"longitude":`, m.Longitude)
-	e.float32(`"latitude":`, m.Latitude)
-	e.str(`"notes":`, m.Notes)
-	e.bool(`"get_sms":`, m.GetSMS)
-	e.bool(`"opt_out":`, m.OptOut)
-	e.bool(`"disabled":`, m.Disabled)
-	e.bool(`"no_email":`, m.NoEmail)
-	e.str(`"location_name":`, m.LocationName)
-	e.int(`"location_id":`, m.LocationID)
-	e.str(`"online_profile_url":`, m.OnlineProfileURL)
-	e.int(`"tax_rate_id":`, m.TaxRateID)
-	e.str(`"notification_email":`, m.NotificationEmail)
-	e.str(`"invoice_cc_emails":`, m.InvoiceCcEmails)
-	e.int(`"invoice_term_id":`, m.InvoiceTermID)
-	e.str(`"referred_by":`, m.ReferredBy)
-	e.int(`"ref_customer_id":`, m.RefCustomerID)
-	e.str(`"business_and_full_name":`, m.BusinessAndFullName)
-	e.str(`"business_then_name":`, m.BusinessThenName)
-	e.close(mark, m.Extra)
-}
+func (m *SyncroCustomer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSyncroCustomer) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SyncroCustomer) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSyncroCustomer = encTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.ID)), kInt},
+	{`"firstname":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Firstname)), kStr},
+	{`"lastname":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Lastname)), kStr},
+	{`"business_name":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.BusinessName)), kStr},
+	{`"email":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Email)), kStr},
+	{`"phone":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Phone)), kStr},
+	{`"mobile":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Mobile)), kStr},
+	{`"created_at":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.CreatedAt)), kTime},
+	{`"updated_at":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.UpdatedAt)), kTime},
+	{`"pdf_url":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.PDFURL)), kStr},
+	{`"address":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Address)), kStr},
+	{`"address_2":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Address2)), kStr},
+	{`"city":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.City)), kStr},
+	{`"state":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.State)), kStr},
+	{`"zip":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Zip)), kStr},
+	{`"longitude":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Longitude)), kF32},
+	{`"latitude":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Latitude)), kF32},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Notes)), kStr},
+	{`"get_sms":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.GetSMS)), kBool},
+	{`"opt_out":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.OptOut)), kBool},
+	{`"disabled":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Disabled)), kBool},
+	{`"no_email":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.NoEmail)), kBool},
+	{`"location_name":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.LocationName)), kStr},
+	{`"location_id":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.LocationID)), kInt},
+	{`"online_profile_url":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.OnlineProfileURL)), kStr},
+	{`"tax_rate_id":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.TaxRateID)), kInt},
+	{`"notification_email":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.NotificationEmail)), kStr},
+	{`"invoice_cc_emails":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.InvoiceCcEmails)), kStr},
+	{`"invoice_term_id":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.InvoiceTermID)), kInt},
+	{`"referred_by":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.ReferredBy)), kStr},
+	{`"ref_customer_id":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.RefCustomerID)), kInt},
+	{`"business_and_full_name":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.BusinessAndFullName)), kStr},
+	{`"business_then_name":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.BusinessThenName)), kStr},
+}}
+
+func (m *SyncroCustomer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSyncroCustomer) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroCustomer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *SynnexDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "application_region":
-			ok = d.int(&m.ApplicationRegion)
-		case "application_type":
-			ok = d.int(&m.ApplicationType)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "client_mappings":
-			ok = decodeModels(d, &m.ClientMappings)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "halointegrator":
-			ok = d.bool(&m.Halointegrator)
-		case "halointegrator_lasterror":
-			ok = d.str(&m.HalointegratorLasterror)
-		case "halointegrator_lastsync":
-			ok = d.time(&m.HalointegratorLastsync)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_entities":
-			ok = d.str(&m.ImportEntities)
-		case "import_entities_list":
-			ok = decodeModels(d, &m.ImportEntitiesList)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "top_level_name":
-			ok = d.str(&m.TopLevelName)
-		case "toplevel":
-			ok = d.int(&m.Toplevel)
-		case "update_addresses":
-			ok = d.bool(&m.UpdateAddresses)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectSynnexDetails = decTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Name)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewMethod)), kBool},
+	{"client_id", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ClientID)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewClientSecret)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewAccessToken)), kStr},
+	{"guid", nil, uint32(unsafe.Offsetof(SynnexDetails{}.GUID)), kStr},
+	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), kSub},
+	{"import_entities", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntities)), kStr},
+	{"toplevel", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Toplevel)), kInt},
+	{"top_level_name", nil, uint32(unsafe.Offsetof(SynnexDetails{}.TopLevelName)), kStr},
+	{"update_addresses", nil, uint32(unsafe.Offsetof(SynnexDetails{}.UpdateAddresses)), kBool},
+	{"application_region", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ApplicationRegion)), kInt},
+	{"application_type", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ApplicationType)), kInt},
+	{"halointegrator", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Halointegrator)), kBool},
+	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLastsync)), kTime},
+	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLasterror)), kStr},
+	{"import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Warning)), kStr},
+}, sorted: []uint16{18, 12, 13, 3, 7, 6, 14, 16, 15, 0, 8, 17, 1, 5, 4, 2, 10, 9, 11}}
 
-func (m *SynnexDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"guid":`, m.GUID)
-	encodeModels(e, `"client_mappings":`, m.ClientMappings)
-	e.str(`"import_entities":`, m.ImportEntities)
-	e.int(`"toplevel":`, m.Toplevel)
-	e.str(`"top_level_name":`, m.TopLevelName)
-	e.bool(`"update_addresses":`, m.UpdateAddresses)
-	e.int(`"application_region":`, m.ApplicationRegion)
-	e.int(`"application_type":`, m.ApplicationType)
-	e.bool(`"halointegrator":`, m.Halointegrator)
-	e.time(`"halointegrator_lastsync":`, m.HalointegratorLastsync)
-	e.str(`"halointegrator_lasterror":`, m.HalointegratorLasterror)
-	encodeModels(e, `"import_entities_list":`, m.ImportEntitiesList)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *SynnexDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSynnexDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m SynnexDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctSynnexDetails = encTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.Name)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewMethod)), kBool},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.ClientID)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewClientSecret)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewAccessToken)), kStr},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.GUID)), kStr},
+	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), kSub},
+	{`"import_entities":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntities)), kStr},
+	{`"toplevel":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.Toplevel)), kInt},
+	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.TopLevelName)), kStr},
+	{`"update_addresses":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.UpdateAddresses)), kBool},
+	{`"application_region":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.ApplicationRegion)), kInt},
+	{`"application_type":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.ApplicationType)), kInt},
+	{`"halointegrator":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.Halointegrator)), kBool},
+	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLastsync)), kTime},
+	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLasterror)), kStr},
+	{`"import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.Warning)), kStr},
+}}
+
+func (m *SynnexDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSynnexDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SynnexDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -2,3140 +2,1979 @@
 
 package halopsa
 
-func (m *TOutcome) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_ticketinfoloaded":
-			ok = d.bool(&m.Ticketinfoloaded)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "action_resets_response":
-			ok = d.bool(&m.ActionResetsResponse)
-		case "actionvisibility":
-			ok = d.bool(&m.Actionvisibility)
-		case "ai_improve_agent_note_default_on":
-			ok = d.bool(&m.AiImproveAgentNoteDefaultOn)
-		case "ai_model":
-			ok = d.str(&m.AiModel)
-		case "ai_operation":
-			ok = d.int(&m.AiOperation)
-		case "ai_preview":
-			ok = d.bool(&m.AiPreview)
-		case "ai_prompt":
-			ok = d.str(&m.AiPrompt)
-		case "allow_user_attachments":
-			ok = d.bool(&m.AllowUserAttachments)
-		case "approval_process_guid":
-			ok = d.str(&m.ApprovalProcessGUID)
-		case "approval_process_id":
-			ok = d.int(&m.ApprovalProcessID)
-		case "approval_process_name":
-			ok = d.str(&m.ApprovalProcessName)
-		case "apptcompletetimetype":
-			ok = d.int(&m.Apptcompletetimetype)
-		case "assetsearchtext":
-			ok = d.str(&m.Assetsearchtext)
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "automation_runbookid":
-			ok = d.str(&m.AutomationRunbookid)
-		case "automation_runbookname":
-			ok = d.str(&m.AutomationRunbookname)
-		case "azure_action":
-			ok = d.int(&m.AzureAction)
-		case "azure_connection":
-			ok = decodeModel(d, &m.AzureConnection)
-		case "azure_connection_id":
-			ok = d.int(&m.AzureConnectionID)
-		case "azure_connection_name":
-			ok = d.str(&m.AzureConnectionName)
-		case "azure_input_mappings":
-			ok = decodeModels(d, &m.AzureInputMappings)
-		case "azure_output_mappings":
-			ok = decodeModels(d, &m.AzureOutputMappings)
-		case "bccfollowers":
-			ok = d.bool(&m.Bccfollowers)
-		case "bccoverride":
-			ok = d.str(&m.Bccoverride)
-		case "buttonimage":
-			ok = d.int(&m.Buttonimage)
-		case "buttonname":
-			ok = d.str(&m.Buttonname)
-		case "callscreencallscript":
-			ok = d.int(&m.Callscreencallscript)
-		case "callscreencallscript_name":
-			ok = d.str(&m.CallscreencallscriptName)
-		case "ccoverride":
-			ok = d.str(&m.Ccoverride)
-		case "charge_rate_overrides_ticket":
-			ok = d.bool(&m.ChargeRateOverridesTicket)
-		case "chargerate":
-			ok = d.int(&m.Chargerate)
-		case "child_emailtemplate_guid":
-			ok = d.str(&m.ChildEmailtemplateGUID)
-		case "child_emailtemplate_id":
-			ok = d.int(&m.ChildEmailtemplateID)
-		case "child_emailtemplate_name":
-			ok = d.str(&m.ChildEmailtemplateName)
-		case "child_template_guid":
-			ok = d.str(&m.ChildTemplateGUID)
-		case "child_template_id":
-			ok = d.int(&m.ChildTemplateID)
-		case "child_template_name":
-			ok = d.str(&m.ChildTemplateName)
-		case "child_ticket_type_guid":
-			ok = d.str(&m.ChildTicketTypeGUID)
-		case "child_ticket_type_id":
-			ok = d.int(&m.ChildTicketTypeID)
-		case "child_ticket_type_name":
-			ok = d.str(&m.ChildTicketTypeName)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "colour_type":
-			ok = d.int(&m.ColourType)
-		case "config_type":
-			ok = d.int(&m.ConfigType)
-		case "create_issue_type":
-			ok = d.int(&m.CreateIssueType)
-		case "createchildticketortemplate":
-			ok = d.int(&m.Createchildticketortemplate)
-		case "customurl":
-			ok = d.str(&m.Customurl)
-		case "default_asset_status":
-			ok = d.int(&m.DefaultAssetStatus)
-		case "default_asset_type":
-			ok = d.int(&m.DefaultAssetType)
-		case "default_asset_type_guid":
-			ok = d.str(&m.DefaultAssetTypeGUID)
-		case "default_asset_type_name":
-			ok = d.str(&m.DefaultAssetTypeName)
-		case "default_linkedticket_status":
-			ok = d.int(&m.DefaultLinkedticketStatus)
-		case "default_linkedticket_status_guid":
-			ok = d.str(&m.DefaultLinkedticketStatusGUID)
-		case "default_note":
-			ok = d.str(&m.DefaultNote)
-		case "default_opp_closure_cat":
-			ok = d.int(&m.DefaultOppClosureCat)
-		case "default_private_note":
-			ok = d.str(&m.DefaultPrivateNote)
-		case "default_send_jira_note":
-			ok = d.bool(&m.DefaultSendJiraNote)
-		case "default_send_to_halo":
-			ok = d.bool(&m.DefaultSendToHalo)
-		case "default_send_to_pagerduty":
-			ok = d.bool(&m.DefaultSendToPagerduty)
-		case "default_sync_to_jira":
-			ok = d.bool(&m.DefaultSyncToJira)
-		case "default_sync_to_salesforce":
-			ok = d.bool(&m.DefaultSyncToSalesforce)
-		case "default_sync_to_servicenow":
-			ok = d.bool(&m.DefaultSyncToServicenow)
-		case "defaultagent":
-			ok = d.int(&m.Defaultagent)
-		case "defaultagent_name":
-			ok = d.str(&m.DefaultagentName)
-		case "defaultappointmentstatus":
-			ok = d.int(&m.Defaultappointmentstatus)
-		case "defaultappointmenttype":
-			ok = d.int(&m.Defaultappointmenttype)
-		case "defaultcat1":
-			ok = d.str(&m.Defaultcat1)
-		case "defaultcat2":
-			ok = d.str(&m.Defaultcat2)
-		case "defaultcat3":
-			ok = d.str(&m.Defaultcat3)
-		case "defaultcat4":
-			ok = d.str(&m.Defaultcat4)
-		case "defaultcommunicationmethod":
-			ok = d.int(&m.Defaultcommunicationmethod)
-		case "defaultmanhrs":
-			ok = d.float64(&m.Defaultmanhrs)
-		case "defaultnonbill":
-			ok = d.float64(&m.Defaultnonbill)
-		case "defaultpriority":
-			ok = d.int(&m.Defaultpriority)
-		case "defaultsupplier_id":
-			ok = d.int(&m.DefaultsupplierID)
-		case "defaultsupplier_name":
-			ok = d.str(&m.DefaultsupplierName)
-		case "defaultteam":
-			ok = d.str(&m.Defaultteam)
-		case "defaultuserdef":
-			ok = d.int(&m.Defaultuserdef)
-		case "dontshowscreen":
-			ok = d.bool(&m.Dontshowscreen)
-		case "emailtemplate_guid":
-			ok = d.str(&m.EmailtemplateGUID)
-		case "emailtemplate_id":
-			ok = d.int(&m.EmailtemplateID)
-		case "emailtemplate_name":
-			ok = d.str(&m.EmailtemplateName)
-		case "excludeFromDynamicLists":
-			ok = d.bool(&m.ExcludeFromDynamicLists)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "fieldvisible":
-			ok = d.str(&m.Fieldvisible)
-		case "follow":
-			ok = d.bool(&m.Follow)
-		case "followersccbcc":
-			ok = d.int(&m.Followersccbcc)
-		case "from_action_id":
-			ok = d.int(&m.FromActionID)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "hidden":
-			ok = d.bool(&m.Hidden)
-		case "hide_header_button":
-			ok = d.bool(&m.HideHeaderButton)
-		case "hideactionfromcandi":
-			ok = d.bool(&m.Hideactionfromcandi)
-		case "hidecloserequest":
-			ok = d.bool(&m.Hidecloserequest)
-		case "hidefromuser":
-			ok = d.bool(&m.Hidefromuser)
-		case "hidesendemail":
-			ok = d.bool(&m.Hidesendemail)
-		case "hidesendsms":
-			ok = d.bool(&m.Hidesendsms)
-		case "hotkey":
-			ok = d.str(&m.Hotkey)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "includeallattachments":
-			ok = d.bool(&m.Includeallattachments)
-		case "includecc":
-			ok = d.bool(&m.Includecc)
-		case "includeto":
-			ok = d.bool(&m.Includeto)
-		case "integration_method_id":
-			ok = d.int(&m.IntegrationMethodID)
-		case "integration_method_name":
-			ok = d.str(&m.IntegrationMethodName)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "isbillingaction":
-			ok = d.bool(&m.Isbillingaction)
-		case "ishiddenfrominternalit":
-			ok = d.bool(&m.Ishiddenfrominternalit)
-		case "isimportant":
-			ok = d.bool(&m.Isimportant)
-		case "labellong":
-			ok = d.str(&m.Labellong)
-		case "lapsafe_default_installation":
-			ok = d.str(&m.LapsafeDefaultInstallation)
-		case "lapsafe_default_installation_name":
-			ok = d.str(&m.LapsafeDefaultInstallationName)
-		case "lapsafe_default_installation_obj":
-			ok = decodeModel(d, &m.LapsafeDefaultInstallationObj)
-		case "lastusercontactmethod":
-			ok = d.str(&m.Lastusercontactmethod)
-		case "linked_from_variable":
-			ok = d.bool(&m.LinkedFromVariable)
-		case "logtimeunits":
-			ok = d.int(&m.Logtimeunits)
-		case "minattachments":
-			ok = d.int(&m.Minattachments)
-		case "mustaddnote":
-			ok = d.bool(&m.Mustaddnote)
-		case "mustassign":
-			ok = d.bool(&m.Mustassign)
-		case "newaction_emailbcc":
-			ok = d.str(&m.NewactionEmailbcc)
-		case "newaction_emailcc":
-			ok = d.str(&m.NewactionEmailcc)
-		case "newaction_emailfrom":
-			ok = d.int(&m.NewactionEmailfrom)
-		case "newaction_emailfrom_address_override":
-			ok = d.str(&m.NewactionEmailfromAddressOverride)
-		case "newaction_emailto":
-			ok = d.str(&m.NewactionEmailto)
-		case "newaction_projecttimebudget":
-			ok = d.float64(&m.NewactionProjecttimebudget)
-		case "newaction_smsto":
-			ok = d.str(&m.NewactionSmsto)
-		case "newaction_subject":
-			ok = d.str(&m.NewactionSubject)
-		case "newaction_subject_close":
-			ok = d.str(&m.NewactionSubjectClose)
-		case "newaction_supplier":
-			ok = decodeModel(d, &m.NewactionSupplier)
-		case "newaction_supplier_contract_id":
-			ok = d.int(&m.NewactionSupplierContractID)
-		case "newaction_supplier_priority_id":
-			ok = d.int(&m.NewactionSupplierPriorityID)
-		case "newaction_supplier_sla_id":
-			ok = d.int(&m.NewactionSupplierSLAID)
-		case "newaction_thirdpartynhdapiareaid":
-			ok = d.int(&m.NewactionThirdpartynhdapiareaid)
-		case "newaction_thirdpartynhdapisupplierid":
-			ok = d.int(&m.NewactionThirdpartynhdapisupplierid)
-		case "newaction_thirdpartynhdapiurl":
-			ok = d.str(&m.NewactionThirdpartynhdapiurl)
-		case "newaction_thirdpartynhdjirasupplierid":
-			ok = d.int(&m.NewactionThirdpartynhdjirasupplierid)
-		case "newaction_thirdpartynhdservicenowsupplierid":
-			ok = d.int(&m.NewactionThirdpartynhdservicenowsupplierid)
-		case "newactiondisplay":
-			ok = d.int(&m.Newactiondisplay)
-		case "newactiondisplaysize":
-			ok = d.int(&m.Newactiondisplaysize)
-		case "newdetailsfromsource":
-			ok = d.bool(&m.Newdetailsfromsource)
-		case "newstatus":
-			ok = d.int(&m.Newstatus)
-		case "newstatus_guid":
-			ok = d.str(&m.NewstatusGUID)
-		case "newsummaryfromsource":
-			ok = d.bool(&m.Newsummaryfromsource)
-		case "newticket_details":
-			ok = d.str(&m.NewticketDetails)
-		case "newticket_summary":
-			ok = d.str(&m.NewticketSummary)
-		case "newticket_tickettype_hidden":
-			ok = d.bool(&m.NewticketTickettypeHidden)
-		case "newticket_user":
-			ok = decodeModel(d, &m.NewticketUser)
-		case "outcome":
-			ok = d.str(&m.Outcome)
-		case "override_from_mailbox_id":
-			ok = d.int(&m.OverrideFromMailboxID)
-		case "override_from_mailbox_name":
-			ok = d.str(&m.OverrideFromMailboxName)
-		case "parentdefaultuser":
-			ok = d.int(&m.Parentdefaultuser)
-		case "parentdefaultuser_name":
-			ok = d.str(&m.ParentdefaultuserName)
-		case "pdftemplate_id":
-			ok = d.int(&m.PdftemplateID)
-		case "pdftemplate_name":
-			ok = d.str(&m.PdftemplateName)
-		case "primaryserviceusersfollow":
-			ok = d.bool(&m.Primaryserviceusersfollow)
-		case "quoter_template":
-			ok = d.str(&m.QuoterTemplate)
-		case "related_note_visibility":
-			ok = d.int(&m.RelatedNoteVisibility)
-		case "releaseid":
-			ok = d.int(&m.Releaseid)
-		case "releaseid2":
-			ok = d.int(&m.Releaseid2)
-		case "releaseid3":
-			ok = d.int(&m.Releaseid3)
-		case "releasename":
-			ok = d.str(&m.Releasename)
-		case "releasename2":
-			ok = d.str(&m.Releasename2)
-		case "releasename3":
-			ok = d.str(&m.Releasename3)
-		case "replytype":
-			ok = d.int(&m.Replytype)
-		case "report_attach_csv":
-			ok = d.bool(&m.ReportAttachCSV)
-		case "report_attach_json":
-			ok = d.bool(&m.ReportAttachJSON)
-		case "report_attach_pdf":
-			ok = d.bool(&m.ReportAttachPDF)
-		case "report_attach_xls":
-			ok = d.bool(&m.ReportAttachXls)
-		case "reportid":
-			ok = d.int(&m.Reportid)
-		case "reportname":
-			ok = d.str(&m.Reportname)
-		case "requesttype":
-			ok = d.int(&m.Requesttype)
-		case "requesttype_guid":
-			ok = d.str(&m.RequesttypeGUID)
-		case "respondtype":
-			ok = d.int(&m.Respondtype)
-		case "script_id":
-			ok = d.int(&m.ScriptID)
-		case "script_name":
-			ok = d.str(&m.ScriptName)
-		case "securitylevel":
-			ok = d.int(&m.Securitylevel)
-		case "sendemail":
-			ok = d.int(&m.Sendemail)
-		case "sendsms":
-			ok = d.int(&m.Sendsms)
-		case "sendsurvey":
-			ok = d.int(&m.Sendsurvey)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "setdetailsfromnewticket":
-			ok = d.bool(&m.Setdetailsfromnewticket)
-		case "setemailbodytonote":
-			ok = d.bool(&m.Setemailbodytonote)
-		case "show_email_fields":
-			ok = d.bool(&m.ShowEmailFields)
-		case "show_on_child":
-			ok = d.int(&m.ShowOnChild)
-		case "show_on_parent":
-			ok = d.int(&m.ShowOnParent)
-		case "show_to_user":
-			ok = d.bool(&m.ShowToUser)
-		case "show_when_locked":
-			ok = d.bool(&m.ShowWhenLocked)
-		case "showattachmentstouser":
-			ok = d.bool(&m.Showattachmentstouser)
-		case "showautorelease":
-			ok = d.bool(&m.Showautorelease)
-		case "showevenifnochild":
-			ok = d.bool(&m.Showevenifnochild)
-		case "showfollowcheckbox":
-			ok = d.bool(&m.Showfollowcheckbox)
-		case "showhidecheckbox":
-			ok = d.bool(&m.Showhidecheckbox)
-		case "showimportantcheckbox":
-			ok = d.bool(&m.Showimportantcheckbox)
-		case "showsendfacebook":
-			ok = d.bool(&m.Showsendfacebook)
-		case "showsendgooglebusiness":
-			ok = d.bool(&m.Showsendgooglebusiness)
-		case "showsendinstagram":
-			ok = d.bool(&m.Showsendinstagram)
-		case "showsendsurvey":
-			ok = d.bool(&m.Showsendsurvey)
-		case "showsendtwitter":
-			ok = d.bool(&m.Showsendtwitter)
-		case "showsendwhatsapp":
-			ok = d.bool(&m.Showsendwhatsapp)
-		case "showslacheckbox":
-			ok = d.bool(&m.Showslacheckbox)
-		case "showslacheckbox_mandatory":
-			ok = d.bool(&m.ShowslacheckboxMandatory)
-		case "skip_pending_closure":
-			ok = d.bool(&m.SkipPendingClosure)
-		case "slaholdischecked":
-			ok = d.bool(&m.Slaholdischecked)
-		case "slareleaseischecked":
-			ok = d.bool(&m.Slareleaseischecked)
-		case "submitlabeloverride":
-			ok = d.str(&m.Submitlabeloverride)
-		case "supplieremailintellisense":
-			ok = d.int(&m.Supplieremailintellisense)
-		case "synctodynamics":
-			ok = d.bool(&m.Synctodynamics)
-		case "synctosap":
-			ok = d.bool(&m.Synctosap)
-		case "systemid":
-			ok = d.int(&m.Systemid)
-		case "tagreleasetype":
-			ok = d.int(&m.Tagreleasetype)
-		case "tfstype":
-			ok = d.str(&m.Tfstype)
-		case "tickettypes":
-			ok = decodeModels(d, &m.Tickettypes)
-		case "to_ticket_id":
-			ok = d.int(&m.ToTicketID)
-		case "todo_template_guid":
-			ok = d.str(&m.TodoTemplateGUID)
-		case "todo_template_id":
-			ok = d.int(&m.TodoTemplateID)
-		case "todo_template_name":
-			ok = d.str(&m.TodoTemplateName)
-		case "tooverride":
-			ok = d.str(&m.Tooverride)
-		case "translate_before_sending":
-			ok = d.bool(&m.TranslateBeforeSending)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "travelrate":
-			ok = d.int(&m.Travelrate)
-		case "update_dynamic_email_list":
-			ok = d.bool(&m.UpdateDynamicEmailList)
-		case "update_parent_attachment_type":
-			ok = d.int(&m.UpdateParentAttachmentType)
-		case "userdesc":
-			ok = d.str(&m.Userdesc)
-		case "useremailintellisense":
-			ok = d.int(&m.Useremailintellisense)
-		case "usetimer":
-			ok = d.bool(&m.Usetimer)
-		case "worddocid":
-			ok = d.int(&m.Worddocid)
-		case "worddocpath":
-			ok = d.str(&m.Worddocpath)
-		case "workflow_guid":
-			ok = d.str(&m.WorkflowGUID)
-		case "workflow_id":
-			ok = d.int(&m.WorkflowID)
-		case "workflow_name":
-			ok = d.str(&m.WorkflowName)
-		case "workflows":
-			ok = decodeModels(d, &m.Workflows)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *TOutcome) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"outcome":`, m.Outcome)
-	e.str(`"buttonname":`, m.Buttonname)
-	e.str(`"labellong":`, m.Labellong)
-	e.str(`"colour":`, m.Colour)
-	e.int(`"sequence":`, m.Sequence)
-	e.bool(`"hidden":`, m.Hidden)
-	e.int(`"systemid":`, m.Systemid)
-	e.bool(`"dontshowscreen":`, m.Dontshowscreen)
-	e.int(`"respondtype":`, m.Respondtype)
-	e.int(`"update_parent_attachment_type":`, m.UpdateParentAttachmentType)
-	e.int(`"sendemail":`, m.Sendemail)
-	e.int(`"sendsms":`, m.Sendsms)
-	e.bool(`"actionvisibility":`, m.Actionvisibility)
-	e.int(`"child_template_id":`, m.ChildTemplateID)
-	e.int(`"createchildticketortemplate":`, m.Createchildticketortemplate)
-	e.int(`"child_ticket_type_id":`, m.ChildTicketTypeID)
-	e.str(`"tfstype":`, m.Tfstype)
-	e.str(`"icon":`, m.Icon)
-	e.bool(`"translate_before_sending":`, m.TranslateBeforeSending)
-	e.int(`"colour_type":`, m.ColourType)
-	e.str(`"child_template_guid":`, m.ChildTemplateGUID)
-	e.str(`"child_ticket_type_guid":`, m.ChildTicketTypeGUID)
-	e.int(`"newstatus":`, m.Newstatus)
-	e.str(`"newstatus_guid":`, m.NewstatusGUID)
-	e.bool(`"slaholdischecked":`, m.Slaholdischecked)
-	e.str(`"userdesc":`, m.Userdesc)
-	e.int(`"emailtemplate_id":`, m.EmailtemplateID)
-	e.str(`"emailtemplate_guid":`, m.EmailtemplateGUID)
-	e.str(`"emailtemplate_name":`, m.EmailtemplateName)
-	e.bool(`"slareleaseischecked":`, m.Slareleaseischecked)
-	e.int(`"chargerate":`, m.Chargerate)
-	e.int(`"defaultuserdef":`, m.Defaultuserdef)
-	e.float64(`"defaultmanhrs":`, m.Defaultmanhrs)
-	e.float64(`"defaultnonbill":`, m.Defaultnonbill)
-	e.int(`"securitylevel":`, m.Securitylevel)
-	e.int(`"approval_process_id":`, m.ApprovalProcessID)
-	e.str(`"approval_process_guid":`, m.ApprovalProcessGUID)
-	e.str(`"approval_process_name":`, m.ApprovalProcessName)
-	e.bool(`"hidefromuser":`, m.Hidefromuser)
-	e.str(`"fieldvisible":`, m.Fieldvisible)
-	e.str(`"hotkey":`, m.Hotkey)
-	e.int(`"buttonimage":`, m.Buttonimage)
-	e.bool(`"hidesendemail":`, m.Hidesendemail)
-	e.bool(`"hidesendsms":`, m.Hidesendsms)
-	e.bool(`"hidecloserequest":`, m.Hidecloserequest)
-	e.int(`"defaultagent":`, m.Defaultagent)
-	e.str(`"defaultagent_name":`, m.DefaultagentName)
-	e.int(`"defaultpriority":`, m.Defaultpriority)
-	e.str(`"defaultteam":`, m.Defaultteam)
-	e.bool(`"includecc":`, m.Includecc)
-	e.bool(`"includeto":`, m.Includeto)
-	e.str(`"default_note":`, m.DefaultNote)
-	e.bool(`"mustassign":`, m.Mustassign)
-	e.int(`"requesttype":`, m.Requesttype)
-	e.str(`"requesttype_guid":`, m.RequesttypeGUID)
-	e.bool(`"mustaddnote":`, m.Mustaddnote)
-	e.int(`"worddocid":`, m.Worddocid)
-	e.str(`"worddocpath":`, m.Worddocpath)
-	e.bool(`"synctosap":`, m.Synctosap)
-	e.str(`"child_template_name":`, m.ChildTemplateName)
-	e.str(`"child_ticket_type_name":`, m.ChildTicketTypeName)
-	e.str(`"tooverride":`, m.Tooverride)
-	e.str(`"ccoverride":`, m.Ccoverride)
-	e.str(`"bccoverride":`, m.Bccoverride)
-	e.int(`"workflow_id":`, m.WorkflowID)
-	e.str(`"workflow_guid":`, m.WorkflowGUID)
-	e.str(`"workflow_name":`, m.WorkflowName)
-	e.bool(`"synctodynamics":`, m.Synctodynamics)
-	e.bool(`"showhidecheckbox":`, m.Showhidecheckbox)
-	e.bool(`"showslacheckbox":`, m.Showslacheckbox)
-	e.bool(`"showimportantcheckbox":`, m.Showimportantcheckbox)
-	e.bool(`"isimportant":`, m.Isimportant)
-	e.bool(`"showfollowcheckbox":`, m.Showfollowcheckbox)
-	e.bool(`"follow":`, m.Follow)
-	e.bool(`"primaryserviceusersfollow":`, m.Primaryserviceusersfollow)
-	e.int(`"defaultappointmentstatus":`, m.Defaultappointmentstatus)
-	e.int(`"reportid":`, m.Reportid)
-	e.bool(`"report_attach_pdf":`, m.ReportAttachPDF)
-	e.bool(`"report_attach_xls":`, m.ReportAttachXls)
-	e.bool(`"report_attach_csv":`, m.ReportAttachCSV)
-	e.bool(`"report_attach_json":`, m.ReportAttachJSON)
-	e.str(`"reportname":`, m.Reportname)
-	e.int(`"todo_template_id":`, m.TodoTemplateID)
-	e.str(`"todo_template_guid":`, m.TodoTemplateGUID)
-	e.str(`"todo_template_name":`, m.TodoTemplateName)
-	e.int(`"child_emailtemplate_id":`, m.ChildEmailtemplateID)
-	e.str(`"child_emailtemplate_guid":`, m.ChildEmailtemplateGUID)
-	e.str(`"child_emailtemplate_name":`, m.ChildEmailtemplateName)
-	e.int(`"default_linkedticket_status":`, m.DefaultLinkedticketStatus)
-	e.str(`"default_linkedticket_status_guid":`, m.DefaultLinkedticketStatusGUID)
-	e.str(`"newaction_subject":`, m.NewactionSubject)
-	e.str(`"newaction_subject_close":`, m.NewactionSubjectClose)
-	e.str(`"newaction_emailto":`, m.NewactionEmailto)
-	e.str(`"newaction_emailcc":`, m.NewactionEmailcc)
-	e.str(`"newaction_emailbcc":`, m.NewactionEmailbcc)
-	e.int(`"newaction_emailfrom":`, m.NewactionEmailfrom)
-	e.str(`"newaction_emailfrom_address_override":`, m.NewactionEmailfromAddressOverride)
-	e.float64(`"newaction_projecttimebudget":`, m.NewactionProjecttimebudget)
-	encodeModel(e, `"newaction_supplier":`, m.NewactionSupplier)
-	e.int(`"newaction_supplier_contract_id":`, m.NewactionSupplierContractID)
-	e.int(`"newaction_supplier_sla_id":`, m.NewactionSupplierSLAID)
-	e.int(`"newaction_supplier_priority_id":`, m.NewactionSupplierPriorityID)
-	e.str(`"newaction_thirdpartynhdapiurl":`, m.NewactionThirdpartynhdapiurl)
-	e.int(`"newaction_thirdpartynhdapiareaid":`, m.NewactionThirdpartynhdapiareaid)
-	e.int(`"newaction_thirdpartynhdapisupplierid":`, m.NewactionThirdpartynhdapisupplierid)
-	encodeModels(e, `"fields":`, m.Fields)
-	encodeModel(e, `"newticket_user":`, m.NewticketUser)
-	e.int(`"from_action_id":`, m.FromActionID)
-	e.int(`"to_ticket_id":`, m.ToTicketID)
-	e.str(`"newticket_summary":`, m.NewticketSummary)
-	e.str(`"newticket_details":`, m.NewticketDetails)
-	e.bool(`"newticket_tickettype_hidden":`, m.NewticketTickettypeHidden)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	e.bool(`"_ticketinfoloaded":`, m.Ticketinfoloaded)
-	e.int(`"script_id":`, m.ScriptID)
-	e.str(`"script_name":`, m.ScriptName)
-	e.bool(`"usetimer":`, m.Usetimer)
-	e.bool(`"update_dynamic_email_list":`, m.UpdateDynamicEmailList)
-	e.bool(`"skip_pending_closure":`, m.SkipPendingClosure)
-	e.bool(`"newsummaryfromsource":`, m.Newsummaryfromsource)
-	e.bool(`"newdetailsfromsource":`, m.Newdetailsfromsource)
-	e.bool(`"show_email_fields":`, m.ShowEmailFields)
-	e.int(`"logtimeunits":`, m.Logtimeunits)
-	e.int(`"callscreencallscript":`, m.Callscreencallscript)
-	e.str(`"callscreencallscript_name":`, m.CallscreencallscriptName)
-	e.str(`"newaction_smsto":`, m.NewactionSmsto)
-	e.int(`"pdftemplate_id":`, m.PdftemplateID)
-	e.str(`"pdftemplate_name":`, m.PdftemplateName)
-	e.bool(`"excludeFromDynamicLists":`, m.ExcludeFromDynamicLists)
-	e.str(`"automation_runbookid":`, m.AutomationRunbookid)
-	e.str(`"automation_runbookname":`, m.AutomationRunbookname)
-	e.int(`"integration_method_id":`, m.IntegrationMethodID)
-	e.str(`"integration_method_name":`, m.IntegrationMethodName)
-	e.bool(`"setdetailsfromnewticket":`, m.Setdetailsfromnewticket)
-	e.bool(`"hideactionfromcandi":`, m.Hideactionfromcandi)
-	e.bool(`"setemailbodytonote":`, m.Setemailbodytonote)
-	e.bool(`"bccfollowers":`, m.Bccfollowers)
-	e.int(`"followersccbcc":`, m.Followersccbcc)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.bool(`"showevenifnochild":`, m.Showevenifnochild)
-	e.int(`"replytype":`, m.Replytype)
-	e.int(`"parentdefaultuser":`, m.Parentdefaultuser)
-	e.str(`"parentdefaultuser_name":`, m.ParentdefaultuserName)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"assetsearchtext":`, m.Assetsearchtext)
-	e.bool(`"action_resets_response":`, m.ActionResetsResponse)
-	e.bool(`"showattachmentstouser":`, m.Showattachmentstouser)
-	e.str(`"customurl":`, m.Customurl)
-	e.str(`"defaultcat1":`, m.Defaultcat1)
-	e.str(`"defaultcat2":`, m.Defaultcat2)
-	e.str(`"defaultcat3":`, m.Defaultcat3)
-	e.str(`"defaultcat4":`, m.Defaultcat4)
-	e.bool(`"includeallattachments":`, m.Includeallattachments)
-	e.int(`"useremailintellisense":`, m.Useremailintellisense)
-	e.int(`"supplieremailintellisense":`, m.Supplieremailintellisense)
-	e.int(`"azure_action":`, m.AzureAction)
-	e.int(`"azure_connection_id":`, m.AzureConnectionID)
-	e.str(`"azure_connection_name":`, m.AzureConnectionName)
-	encodeModel(e, `"azure_connection":`, m.AzureConnection)
-	encodeModels(e, `"azure_input_mappings":`, m.AzureInputMappings)
-	encodeModels(e, `"azure_output_mappings":`, m.AzureOutputMappings)
-	e.bool(`"default_sync_to_salesforce":`, m.DefaultSyncToSalesforce)
-	e.bool(`"show_to_user":`, m.ShowToUser)
-	e.int(`"defaultsupplier_id":`, m.DefaultsupplierID)
-	e.str(`"defaultsupplier_name":`, m.DefaultsupplierName)
-	e.bool(`"isbillingaction":`, m.Isbillingaction)
-	e.bool(`"ishiddenfrominternalit":`, m.Ishiddenfrominternalit)
-	e.bool(`"default_sync_to_servicenow":`, m.DefaultSyncToServicenow)
-	e.int(`"default_asset_type":`, m.DefaultAssetType)
-	e.str(`"default_asset_type_guid":`, m.DefaultAssetTypeGUID)
-	e.str(`"default_asset_type_name":`, m.DefaultAssetTypeName)
-	e.bool(`"showautorelease":`, m.Showautorelease)
-	encodeModels(e, `"workflows":`, m.Workflows)
-	e.str(`"quoter_template":`, m.QuoterTemplate)
-	e.int(`"apptcompletetimetype":`, m.Apptcompletetimetype)
-	e.int(`"default_asset_status":`, m.DefaultAssetStatus)
-	encodeModels(e, `"tickettypes":`, m.Tickettypes)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.int(`"travelrate":`, m.Travelrate)
-	e.bool(`"default_sync_to_jira":`, m.DefaultSyncToJira)
-	e.int(`"newaction_thirdpartynhdjirasupplierid":`, m.NewactionThirdpartynhdjirasupplierid)
-	e.bool(`"allow_user_attachments":`, m.AllowUserAttachments)
-	e.bool(`"default_send_to_halo":`, m.DefaultSendToHalo)
-	e.int(`"tagreleasetype":`, m.Tagreleasetype)
-	e.int(`"releaseid":`, m.Releaseid)
-	e.str(`"releasename":`, m.Releasename)
-	e.int(`"releaseid2":`, m.Releaseid2)
-	e.str(`"releasename2":`, m.Releasename2)
-	e.int(`"releaseid3":`, m.Releaseid3)
-	e.str(`"releasename3":`, m.Releasename3)
-	e.bool(`"showsendtwitter":`, m.Showsendtwitter)
-	e.bool(`"showsendfacebook":`, m.Showsendfacebook)
-	e.str(`"lastusercontactmethod":`, m.Lastusercontactmethod)
-	e.str(`"default_private_note":`, m.DefaultPrivateNote)
-	e.int(`"ai_operation":`, m.AiOperation)
-	e.str(`"ai_model":`, m.AiModel)
-	e.str(`"ai_prompt":`, m.AiPrompt)
-	e.bool(`"showsendwhatsapp":`, m.Showsendwhatsapp)
-	e.int(`"default_opp_closure_cat":`, m.DefaultOppClosureCat)
-	e.bool(`"default_send_to_pagerduty":`, m.DefaultSendToPagerduty)
-	e.int(`"minattachments":`, m.Minattachments)
-	e.int(`"defaultappointmenttype":`, m.Defaultappointmenttype)
-	e.bool(`"showsendsurvey":`, m.Showsendsurvey)
-	e.int(`"sendsurvey":`, m.Sendsurvey)
-	e.bool(`"showsendinstagram":`, m.Showsendinstagram)
-	e.bool(`"showslacheckbox_mandatory":`, m.ShowslacheckboxMandatory)
-	e.bool(`"ai_preview":`, m.AiPreview)
-	e.bool(`"ai_improve_agent_note_default_on":`, m.AiImproveAgentNoteDefaultOn)
-	e.int(`"defaultcommunicationmethod":`, m.Defaultcommunicationmethod)
-	e.int(`"newaction_thirdpartynhdservicenowsupplierid":`, m.NewactionThirdpartynhdservicenowsupplierid)
-	e.int(`"related_note_visibility":`, m.RelatedNoteVisibility)
-	e.int(`"override_from_mailbox_id":`, m.OverrideFromMailboxID)
-	e.str(`"override_from_mailbox_name":`, m.OverrideFromMailboxName)
-	e.int(`"create_issue_type":`, m.CreateIssueType)
-	e.bool(`"show_when_locked":`, m.ShowWhenLocked)
-	e.bool(`"showsendgooglebusiness":`, m.Showsendgooglebusiness)
-	e.str(`"submitlabeloverride":`, m.Submitlabeloverride)
-	e.bool(`"default_send_jira_note":`, m.DefaultSendJiraNote)
-	e.int(`"config_type":`, m.ConfigType)
-	e.int(`"show_on_parent":`, m.ShowOnParent)
-	e.int(`"show_on_child":`, m.ShowOnChild)
-	e.int(`"newactiondisplay":`, m.Newactiondisplay)
-	e.int(`"newactiondisplaysize":`, m.Newactiondisplaysize)
-	e.str(`"lapsafe_default_installation":`, m.LapsafeDefaultInstallation)
-	e.str(`"lapsafe_default_installation_name":`, m.LapsafeDefaultInstallationName)
-	encodeModel(e, `"lapsafe_default_installation_obj":`, m.LapsafeDefaultInstallationObj)
-	e.bool(`"hide_header_button":`, m.HideHeaderButton)
-	e.bool(`"charge_rate_overrides_ticket":`, m.ChargeRateOverridesTicket)
-	e.bool(`"linked_from_variable":`, m.LinkedFromVariable)
-	e.close(mark, m.Extra)
-}
+var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TOutcome{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(TOutcome{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(TOutcome{}.Intent)), kStr},
+	{"outcome", nil, uint32(unsafe.Offsetof(TOutcome{}.Outcome)), kStr},
+	{"buttonname", nil, uint32(unsafe.Offsetof(TOutcome{}.Buttonname)), kStr},
+	{"labellong", nil, uint32(unsafe.Offsetof(TOutcome{}.Labellong)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(TOutcome{}.Colour)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(TOutcome{}.Sequence)), kInt},
+	{"hidden", nil, uint32(unsafe.Offsetof(TOutcome{}.Hidden)), kBool},
+	{"systemid", nil, uint32(unsafe.Offsetof(TOutcome{}.Systemid)), kInt},
+	{"dontshowscreen", nil, uint32(unsafe.Offsetof(TOutcome{}.Dontshowscreen)), kBool},
+	{"respondtype", nil, uint32(unsafe.Offsetof(TOutcome{}.Respondtype)), kInt},
+	{"update_parent_attachment_type", nil, uint32(unsafe.Offsetof(TOutcome{}.UpdateParentAttachmentType)), kInt},
+	{"sendemail", nil, uint32(unsafe.Offsetof(TOutcome{}.Sendemail)), kInt},
+	{"sendsms", nil, uint32(unsafe.Offsetof(TOutcome{}.Sendsms)), kInt},
+	{"actionvisibility", nil, uint32(unsafe.Offsetof(TOutcome{}.Actionvisibility)), kBool},
+	{"child_template_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTemplateID)), kInt},
+	{"createchildticketortemplate", nil, uint32(unsafe.Offsetof(TOutcome{}.Createchildticketortemplate)), kInt},
+	{"child_ticket_type_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTicketTypeID)), kInt},
+	{"tfstype", nil, uint32(unsafe.Offsetof(TOutcome{}.Tfstype)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(TOutcome{}.Icon)), kStr},
+	{"translate_before_sending", nil, uint32(unsafe.Offsetof(TOutcome{}.TranslateBeforeSending)), kBool},
+	{"colour_type", nil, uint32(unsafe.Offsetof(TOutcome{}.ColourType)), kInt},
+	{"child_template_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTemplateGUID)), kStr},
+	{"child_ticket_type_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTicketTypeGUID)), kStr},
+	{"newstatus", nil, uint32(unsafe.Offsetof(TOutcome{}.Newstatus)), kInt},
+	{"newstatus_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewstatusGUID)), kStr},
+	{"slaholdischecked", nil, uint32(unsafe.Offsetof(TOutcome{}.Slaholdischecked)), kBool},
+	{"userdesc", nil, uint32(unsafe.Offsetof(TOutcome{}.Userdesc)), kStr},
+	{"emailtemplate_id", nil, uint32(unsafe.Offsetof(TOutcome{}.EmailtemplateID)), kInt},
+	{"emailtemplate_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.EmailtemplateGUID)), kStr},
+	{"emailtemplate_name", nil, uint32(unsafe.Offsetof(TOutcome{}.EmailtemplateName)), kStr},
+	{"slareleaseischecked", nil, uint32(unsafe.Offsetof(TOutcome{}.Slareleaseischecked)), kBool},
+	{"chargerate", nil, uint32(unsafe.Offsetof(TOutcome{}.Chargerate)), kInt},
+	{"defaultuserdef", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultuserdef)), kInt},
+	{"defaultmanhrs", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultmanhrs)), kF64},
+	{"defaultnonbill", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultnonbill)), kF64},
+	{"securitylevel", nil, uint32(unsafe.Offsetof(TOutcome{}.Securitylevel)), kInt},
+	{"approval_process_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ApprovalProcessID)), kInt},
+	{"approval_process_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.ApprovalProcessGUID)), kStr},
+	{"approval_process_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ApprovalProcessName)), kStr},
+	{"hidefromuser", nil, uint32(unsafe.Offsetof(TOutcome{}.Hidefromuser)), kBool},
+	{"fieldvisible", nil, uint32(unsafe.Offsetof(TOutcome{}.Fieldvisible)), kStr},
+	{"hotkey", nil, uint32(unsafe.Offsetof(TOutcome{}.Hotkey)), kStr},
+	{"buttonimage", nil, uint32(unsafe.Offsetof(TOutcome{}.Buttonimage)), kInt},
+	{"hidesendemail", nil, uint32(unsafe.Offsetof(TOutcome{}.Hidesendemail)), kBool},
+	{"hidesendsms", nil, uint32(unsafe.Offsetof(TOutcome{}.Hidesendsms)), kBool},
+	{"hidecloserequest", nil, uint32(unsafe.Offsetof(TOutcome{}.Hidecloserequest)), kBool},
+	{"defaultagent", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultagent)), kInt},
+	{"defaultagent_name", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultagentName)), kStr},
+	{"defaultpriority", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultpriority)), kInt},
+	{"defaultteam", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultteam)), kStr},
+	{"includecc", nil, uint32(unsafe.Offsetof(TOutcome{}.Includecc)), kBool},
+	{"includeto", nil, uint32(unsafe.Offsetof(TOutcome{}.Includeto)), kBool},
+	{"default_note", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultNote)), kStr},
+	{"mustassign", nil, uint32(unsafe.Offsetof(TOutcome{}.Mustassign)), kBool},
+	{"requesttype", nil, uint32(unsafe.Offsetof(TOutcome{}.Requesttype)), kInt},
+	{"requesttype_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.RequesttypeGUID)), kStr},
+	{"mustaddnote", nil, uint32(unsafe.Offsetof(TOutcome{}.Mustaddnote)), kBool},
+	{"worddocid", nil, uint32(unsafe.Offsetof(TOutcome{}.Worddocid)), kInt},
+	{"worddocpath", nil, uint32(unsafe.Offsetof(TOutcome{}.Worddocpath)), kStr},
+	{"synctosap", nil, uint32(unsafe.Offsetof(TOutcome{}.Synctosap)), kBool},
+	{"child_template_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTemplateName)), kStr},
+	{"child_ticket_type_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTicketTypeName)), kStr},
+	{"tooverride", nil, uint32(unsafe.Offsetof(TOutcome{}.Tooverride)), kStr},
+	{"ccoverride", nil, uint32(unsafe.Offsetof(TOutcome{}.Ccoverride)), kStr},
+	{"bccoverride", nil, uint32(unsafe.Offsetof(TOutcome{}.Bccoverride)), kStr},
+	{"workflow_id", nil, uint32(unsafe.Offsetof(TOutcome{}.WorkflowID)), kInt},
+	{"workflow_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.WorkflowGUID)), kStr},
+	{"workflow_name", nil, uint32(unsafe.Offsetof(TOutcome{}.WorkflowName)), kStr},
+	{"synctodynamics", nil, uint32(unsafe.Offsetof(TOutcome{}.Synctodynamics)), kBool},
+	{"showhidecheckbox", nil, uint32(unsafe.Offsetof(TOutcome{}.Showhidecheckbox)), kBool},
+	{"showslacheckbox", nil, uint32(unsafe.Offsetof(TOutcome{}.Showslacheckbox)), kBool},
+	{"showimportantcheckbox", nil, uint32(unsafe.Offsetof(TOutcome{}.Showimportantcheckbox)), kBool},
+	{"isimportant", nil, uint32(unsafe.Offsetof(TOutcome{}.Isimportant)), kBool},
+	{"showfollowcheckbox", nil, uint32(unsafe.Offsetof(TOutcome{}.Showfollowcheckbox)), kBool},
+	{"follow", nil, uint32(unsafe.Offsetof(TOutcome{}.Follow)), kBool},
+	{"primaryserviceusersfollow", nil, uint32(unsafe.Offsetof(TOutcome{}.Primaryserviceusersfollow)), kBool},
+	{"defaultappointmentstatus", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultappointmentstatus)), kInt},
+	{"reportid", nil, uint32(unsafe.Offsetof(TOutcome{}.Reportid)), kInt},
+	{"report_attach_pdf", nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachPDF)), kBool},
+	{"report_attach_xls", nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachXls)), kBool},
+	{"report_attach_csv", nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachCSV)), kBool},
+	{"report_attach_json", nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachJSON)), kBool},
+	{"reportname", nil, uint32(unsafe.Offsetof(TOutcome{}.Reportname)), kStr},
+	{"todo_template_id", nil, uint32(unsafe.Offsetof(TOutcome{}.TodoTemplateID)), kInt},
+	{"todo_template_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.TodoTemplateGUID)), kStr},
+	{"todo_template_name", nil, uint32(unsafe.Offsetof(TOutcome{}.TodoTemplateName)), kStr},
+	{"child_emailtemplate_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateID)), kInt},
+	{"child_emailtemplate_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateGUID)), kStr},
+	{"child_emailtemplate_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateName)), kStr},
+	{"default_linkedticket_status", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultLinkedticketStatus)), kInt},
+	{"default_linkedticket_status_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultLinkedticketStatusGUID)), kStr},
+	{"newaction_subject", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSubject)), kStr},
+	{"newaction_subject_close", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSubjectClose)), kStr},
+	{"newaction_emailto", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailto)), kStr},
+	{"newaction_emailcc", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailcc)), kStr},
+	{"newaction_emailbcc", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailbcc)), kStr},
+	{"newaction_emailfrom", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfrom)), kInt},
+	{"newaction_emailfrom_address_override", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfromAddressOverride)), kStr},
+	{"newaction_projecttimebudget", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionProjecttimebudget)), kF64},
+	{"newaction_supplier", decOne[Company], uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), kSub},
+	{"newaction_supplier_contract_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierContractID)), kInt},
+	{"newaction_supplier_sla_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierSLAID)), kInt},
+	{"newaction_supplier_priority_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierPriorityID)), kInt},
+	{"newaction_thirdpartynhdapiurl", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiurl)), kStr},
+	{"newaction_thirdpartynhdapiareaid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiareaid)), kInt},
+	{"newaction_thirdpartynhdapisupplierid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapisupplierid)), kInt},
+	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(TOutcome{}.Fields)), kSub},
+	{"newticket_user", decOne[Users], uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kSub},
+	{"from_action_id", nil, uint32(unsafe.Offsetof(TOutcome{}.FromActionID)), kInt},
+	{"to_ticket_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ToTicketID)), kInt},
+	{"newticket_summary", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketSummary)), kStr},
+	{"newticket_details", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketDetails)), kStr},
+	{"newticket_tickettype_hidden", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketTickettypeHidden)), kBool},
+	{"attachments", decMany[AttachmentList], uint32(unsafe.Offsetof(TOutcome{}.Attachments)), kSub},
+	{"_ticketinfoloaded", nil, uint32(unsafe.Offsetof(TOutcome{}.Ticketinfoloaded)), kBool},
+	{"script_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptID)), kInt},
+	{"script_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptName)), kStr},
+	{"usetimer", nil, uint32(unsafe.Offsetof(TOutcome{}.Usetimer)), kBool},
+	{"update_dynamic_email_list", nil, uint32(unsafe.Offsetof(TOutcome{}.UpdateDynamicEmailList)), kBool},
+	{"skip_pending_closure", nil, uint32(unsafe.Offsetof(TOutcome{}.SkipPendingClosure)), kBool},
+	{"newsummaryfromsource", nil, uint32(unsafe.Offsetof(TOutcome{}.Newsummaryfromsource)), kBool},
+	{"newdetailsfromsource", nil, uint32(unsafe.Offsetof(TOutcome{}.Newdetailsfromsource)), kBool},
+	{"show_email_fields", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowEmailFields)), kBool},
+	{"logtimeunits", nil, uint32(unsafe.Offsetof(TOutcome{}.Logtimeunits)), kInt},
+	{"callscreencallscript", nil, uint32(unsafe.Offsetof(TOutcome{}.Callscreencallscript)), kInt},
+	{"callscreencallscript_name", nil, uint32(unsafe.Offsetof(TOutcome{}.CallscreencallscriptName)), kStr},
+	{"newaction_smsto", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSmsto)), kStr},
+	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(TOutcome{}.PdftemplateID)), kInt},
+	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(TOutcome{}.PdftemplateName)), kStr},
+	{"excludeFromDynamicLists", nil, uint32(unsafe.Offsetof(TOutcome{}.ExcludeFromDynamicLists)), kBool},
+	{"automation_runbookid", nil, uint32(unsafe.Offsetof(TOutcome{}.AutomationRunbookid)), kStr},
+	{"automation_runbookname", nil, uint32(unsafe.Offsetof(TOutcome{}.AutomationRunbookname)), kStr},
+	{"integration_method_id", nil, uint32(unsafe.Offsetof(TOutcome{}.IntegrationMethodID)), kInt},
+	{"integration_method_name", nil, uint32(unsafe.Offsetof(TOutcome{}.IntegrationMethodName)), kStr},
+	{"setdetailsfromnewticket", nil, uint32(unsafe.Offsetof(TOutcome{}.Setdetailsfromnewticket)), kBool},
+	{"hideactionfromcandi", nil, uint32(unsafe.Offsetof(TOutcome{}.Hideactionfromcandi)), kBool},
+	{"setemailbodytonote", nil, uint32(unsafe.Offsetof(TOutcome{}.Setemailbodytonote)), kBool},
+	{"bccfollowers", nil, uint32(unsafe.Offsetof(TOutcome{}.Bccfollowers)), kBool},
+	{"followersccbcc", nil, uint32(unsafe.Offsetof(TOutcome{}.Followersccbcc)), kInt},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(TOutcome{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(TOutcome{}.AccessControlLevel)), kInt},
+	{"showevenifnochild", nil, uint32(unsafe.Offsetof(TOutcome{}.Showevenifnochild)), kBool},
+	{"replytype", nil, uint32(unsafe.Offsetof(TOutcome{}.Replytype)), kInt},
+	{"parentdefaultuser", nil, uint32(unsafe.Offsetof(TOutcome{}.Parentdefaultuser)), kInt},
+	{"parentdefaultuser_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ParentdefaultuserName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(TOutcome{}.Warning)), kStr},
+	{"assetsearchtext", nil, uint32(unsafe.Offsetof(TOutcome{}.Assetsearchtext)), kStr},
+	{"action_resets_response", nil, uint32(unsafe.Offsetof(TOutcome{}.ActionResetsResponse)), kBool},
+	{"showattachmentstouser", nil, uint32(unsafe.Offsetof(TOutcome{}.Showattachmentstouser)), kBool},
+	{"customurl", nil, uint32(unsafe.Offsetof(TOutcome{}.Customurl)), kStr},
+	{"defaultcat1", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat1)), kStr},
+	{"defaultcat2", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat2)), kStr},
+	{"defaultcat3", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat3)), kStr},
+	{"defaultcat4", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat4)), kStr},
+	{"includeallattachments", nil, uint32(unsafe.Offsetof(TOutcome{}.Includeallattachments)), kBool},
+	{"useremailintellisense", nil, uint32(unsafe.Offsetof(TOutcome{}.Useremailintellisense)), kInt},
+	{"supplieremailintellisense", nil, uint32(unsafe.Offsetof(TOutcome{}.Supplieremailintellisense)), kInt},
+	{"azure_action", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureAction)), kInt},
+	{"azure_connection_id", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionID)), kInt},
+	{"azure_connection_name", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionName)), kStr},
+	{"azure_connection", decOne[AzureADConnection], uint32(unsafe.Offsetof(TOutcome{}.AzureConnection)), kSub},
+	{"azure_input_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), kSub},
+	{"azure_output_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), kSub},
+	{"default_sync_to_salesforce", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToSalesforce)), kBool},
+	{"show_to_user", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowToUser)), kBool},
+	{"defaultsupplier_id", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultsupplierID)), kInt},
+	{"defaultsupplier_name", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultsupplierName)), kStr},
+	{"isbillingaction", nil, uint32(unsafe.Offsetof(TOutcome{}.Isbillingaction)), kBool},
+	{"ishiddenfrominternalit", nil, uint32(unsafe.Offsetof(TOutcome{}.Ishiddenfrominternalit)), kBool},
+	{"default_sync_to_servicenow", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToServicenow)), kBool},
+	{"default_asset_type", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetType)), kInt},
+	{"default_asset_type_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeGUID)), kStr},
+	{"default_asset_type_name", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeName)), kStr},
+	{"showautorelease", nil, uint32(unsafe.Offsetof(TOutcome{}.Showautorelease)), kBool},
+	{"workflows", decMany[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Workflows)), kSub},
+	{"quoter_template", nil, uint32(unsafe.Offsetof(TOutcome{}.QuoterTemplate)), kStr},
+	{"apptcompletetimetype", nil, uint32(unsafe.Offsetof(TOutcome{}.Apptcompletetimetype)), kInt},
+	{"default_asset_status", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetStatus)), kInt},
+	{"tickettypes", decMany[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Tickettypes)), kSub},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TOutcome{}.Translations)), kSub},
+	{"travelrate", nil, uint32(unsafe.Offsetof(TOutcome{}.Travelrate)), kInt},
+	{"default_sync_to_jira", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToJira)), kBool},
+	{"newaction_thirdpartynhdjirasupplierid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdjirasupplierid)), kInt},
+	{"allow_user_attachments", nil, uint32(unsafe.Offsetof(TOutcome{}.AllowUserAttachments)), kBool},
+	{"default_send_to_halo", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSendToHalo)), kBool},
+	{"tagreleasetype", nil, uint32(unsafe.Offsetof(TOutcome{}.Tagreleasetype)), kInt},
+	{"releaseid", nil, uint32(unsafe.Offsetof(TOutcome{}.Releaseid)), kInt},
+	{"releasename", nil, uint32(unsafe.Offsetof(TOutcome{}.Releasename)), kStr},
+	{"releaseid2", nil, uint32(unsafe.Offsetof(TOutcome{}.Releaseid2)), kInt},
+	{"releasename2", nil, uint32(unsafe.Offsetof(TOutcome{}.Releasename2)), kStr},
+	{"releaseid3", nil, uint32(unsafe.Offsetof(TOutcome{}.Releaseid3)), kInt},
+	{"releasename3", nil, uint32(unsafe.Offsetof(TOutcome{}.Releasename3)), kStr},
+	{"showsendtwitter", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendtwitter)), kBool},
+	{"showsendfacebook", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendfacebook)), kBool},
+	{"lastusercontactmethod", nil, uint32(unsafe.Offsetof(TOutcome{}.Lastusercontactmethod)), kStr},
+	{"default_private_note", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultPrivateNote)), kStr},
+	{"ai_operation", nil, uint32(unsafe.Offsetof(TOutcome{}.AiOperation)), kInt},
+	{"ai_model", nil, uint32(unsafe.Offsetof(TOutcome{}.AiModel)), kStr},
+	{"ai_prompt", nil, uint32(unsafe.Offsetof(TOutcome{}.AiPrompt)), kStr},
+	{"showsendwhatsapp", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendwhatsapp)), kBool},
+	{"default_opp_closure_cat", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultOppClosureCat)), kInt},
+	{"default_send_to_pagerduty", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSendToPagerduty)), kBool},
+	{"minattachments", nil, uint32(unsafe.Offsetof(TOutcome{}.Minattachments)), kInt},
+	{"defaultappointmenttype", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultappointmenttype)), kInt},
+	{"showsendsurvey", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendsurvey)), kBool},
+	{"sendsurvey", nil, uint32(unsafe.Offsetof(TOutcome{}.Sendsurvey)), kInt},
+	{"showsendinstagram", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendinstagram)), kBool},
+	{"showslacheckbox_mandatory", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowslacheckboxMandatory)), kBool},
+	{"ai_preview", nil, uint32(unsafe.Offsetof(TOutcome{}.AiPreview)), kBool},
+	{"ai_improve_agent_note_default_on", nil, uint32(unsafe.Offsetof(TOutcome{}.AiImproveAgentNoteDefaultOn)), kBool},
+	{"defaultcommunicationmethod", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcommunicationmethod)), kInt},
+	{"newaction_thirdpartynhdservicenowsupplierid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdservicenowsupplierid)), kInt},
+	{"related_note_visibility", nil, uint32(unsafe.Offsetof(TOutcome{}.RelatedNoteVisibility)), kInt},
+	{"override_from_mailbox_id", nil, uint32(unsafe.Offsetof(TOutcome{}.OverrideFromMailboxID)), kInt},
+	{"override_from_mailbox_name", nil, uint32(unsafe.Offsetof(TOutcome{}.OverrideFromMailboxName)), kStr},
+	{"create_issue_type", nil, uint32(unsafe.Offsetof(TOutcome{}.CreateIssueType)), kInt},
+	{"show_when_locked", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowWhenLocked)), kBool},
+	{"showsendgooglebusiness", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendgooglebusiness)), kBool},
+	{"submitlabeloverride", nil, uint32(unsafe.Offsetof(TOutcome{}.Submitlabeloverride)), kStr},
+	{"default_send_jira_note", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSendJiraNote)), kBool},
+	{"config_type", nil, uint32(unsafe.Offsetof(TOutcome{}.ConfigType)), kInt},
+	{"show_on_parent", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowOnParent)), kInt},
+	{"show_on_child", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowOnChild)), kInt},
+	{"newactiondisplay", nil, uint32(unsafe.Offsetof(TOutcome{}.Newactiondisplay)), kInt},
+	{"newactiondisplaysize", nil, uint32(unsafe.Offsetof(TOutcome{}.Newactiondisplaysize)), kInt},
+	{"lapsafe_default_installation", nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallation)), kStr},
+	{"lapsafe_default_installation_name", nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationName)), kStr},
+	{"lapsafe_default_installation_obj", decOne[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), kSub},
+	{"hide_header_button", nil, uint32(unsafe.Offsetof(TOutcome{}.HideHeaderButton)), kBool},
+	{"charge_rate_overrides_ticket", nil, uint32(unsafe.Offsetof(TOutcome{}.ChargeRateOverridesTicket)), kBool},
+	{"linked_from_variable", nil, uint32(unsafe.Offsetof(TOutcome{}.LinkedFromVariable)), kBool},
+}, sorted: []uint16{116, 147, 141, 142, 149, 15, 211, 199, 198, 210, 200, 185, 39, 38, 40, 178, 148, 115, 132, 133, 159, 162, 160, 161, 163, 164, 139, 66, 44, 4, 126, 127, 65, 231, 33, 89, 88, 90, 23, 16, 62, 24, 18, 63, 6, 22, 222, 217, 17, 151, 179, 172, 173, 174, 91, 92, 54, 202, 197, 221, 186, 203, 183, 165, 171, 48, 49, 78, 205, 152, 153, 154, 155, 212, 35, 36, 50, 167, 168, 51, 34, 10, 30, 29, 31, 131, 108, 42, 76, 140, 110, 1, 8, 230, 137, 47, 41, 45, 46, 43, 20, 0, 156, 52, 53, 134, 135, 2, 169, 170, 74, 5, 227, 228, 229, 196, 232, 125, 204, 58, 55, 97, 96, 98, 99, 95, 100, 128, 93, 94, 101, 102, 104, 103, 106, 107, 105, 184, 213, 225, 226, 123, 25, 26, 122, 113, 112, 114, 109, 3, 215, 216, 145, 146, 129, 130, 77, 177, 214, 188, 190, 192, 189, 191, 193, 144, 82, 83, 80, 81, 79, 84, 56, 57, 11, 117, 118, 37, 13, 14, 207, 7, 136, 138, 124, 224, 223, 166, 218, 150, 175, 143, 75, 71, 73, 195, 219, 208, 206, 194, 201, 72, 209, 121, 27, 32, 220, 158, 70, 61, 9, 187, 19, 180, 111, 86, 85, 87, 64, 21, 181, 182, 120, 12, 28, 157, 119, 59, 60, 68, 67, 69, 176}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TOutcome) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *TOutcome) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTOutcome) }
+
+var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Intent)), kStr},
+	{`"outcome":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Outcome)), kStr},
+	{`"buttonname":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Buttonname)), kStr},
+	{`"labellong":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Labellong)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Colour)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Sequence)), kInt},
+	{`"hidden":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Hidden)), kBool},
+	{`"systemid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Systemid)), kInt},
+	{`"dontshowscreen":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Dontshowscreen)), kBool},
+	{`"respondtype":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Respondtype)), kInt},
+	{`"update_parent_attachment_type":`, nil, uint32(unsafe.Offsetof(TOutcome{}.UpdateParentAttachmentType)), kInt},
+	{`"sendemail":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Sendemail)), kInt},
+	{`"sendsms":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Sendsms)), kInt},
+	{`"actionvisibility":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Actionvisibility)), kBool},
+	{`"child_template_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTemplateID)), kInt},
+	{`"createchildticketortemplate":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Createchildticketortemplate)), kInt},
+	{`"child_ticket_type_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTicketTypeID)), kInt},
+	{`"tfstype":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Tfstype)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Icon)), kStr},
+	{`"translate_before_sending":`, nil, uint32(unsafe.Offsetof(TOutcome{}.TranslateBeforeSending)), kBool},
+	{`"colour_type":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ColourType)), kInt},
+	{`"child_template_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTemplateGUID)), kStr},
+	{`"child_ticket_type_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTicketTypeGUID)), kStr},
+	{`"newstatus":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Newstatus)), kInt},
+	{`"newstatus_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewstatusGUID)), kStr},
+	{`"slaholdischecked":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Slaholdischecked)), kBool},
+	{`"userdesc":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Userdesc)), kStr},
+	{`"emailtemplate_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.EmailtemplateID)), kInt},
+	{`"emailtemplate_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.EmailtemplateGUID)), kStr},
+	{`"emailtemplate_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.EmailtemplateName)), kStr},
+	{`"slareleaseischecked":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Slareleaseischecked)), kBool},
+	{`"chargerate":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Chargerate)), kInt},
+	{`"defaultuserdef":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultuserdef)), kInt},
+	{`"defaultmanhrs":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultmanhrs)), kF64},
+	{`"defaultnonbill":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultnonbill)), kF64},
+	{`"securitylevel":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Securitylevel)), kInt},
+	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ApprovalProcessID)), kInt},
+	{`"approval_process_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ApprovalProcessGUID)), kStr},
+	{`"approval_process_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ApprovalProcessName)), kStr},
+	{`"hidefromuser":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Hidefromuser)), kBool},
+	{`"fieldvisible":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Fieldvisible)), kStr},
+	{`"hotkey":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Hotkey)), kStr},
+	{`"buttonimage":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Buttonimage)), kInt},
+	{`"hidesendemail":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Hidesendemail)), kBool},
+	{`"hidesendsms":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Hidesendsms)), kBool},
+	{`"hidecloserequest":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Hidecloserequest)), kBool},
+	{`"defaultagent":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultagent)), kInt},
+	{`"defaultagent_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultagentName)), kStr},
+	{`"defaultpriority":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultpriority)), kInt},
+	{`"defaultteam":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultteam)), kStr},
+	{`"includecc":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Includecc)), kBool},
+	{`"includeto":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Includeto)), kBool},
+	{`"default_note":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultNote)), kStr},
+	{`"mustassign":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Mustassign)), kBool},
+	{`"requesttype":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Requesttype)), kInt},
+	{`"requesttype_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.RequesttypeGUID)), kStr},
+	{`"mustaddnote":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Mustaddnote)), kBool},
+	{`"worddocid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Worddocid)), kInt},
+	{`"worddocpath":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Worddocpath)), kStr},
+	{`"synctosap":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Synctosap)), kBool},
+	{`"child_template_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTemplateName)), kStr},
+	{`"child_ticket_type_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTicketTypeName)), kStr},
+	{`"tooverride":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Tooverride)), kStr},
+	{`"ccoverride":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Ccoverride)), kStr},
+	{`"bccoverride":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Bccoverride)), kStr},
+	{`"workflow_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.WorkflowID)), kInt},
+	{`"workflow_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.WorkflowGUID)), kStr},
+	{`"workflow_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.WorkflowName)), kStr},
+	{`"synctodynamics":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Synctodynamics)), kBool},
+	{`"showhidecheckbox":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showhidecheckbox)), kBool},
+	{`"showslacheckbox":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showslacheckbox)), kBool},
+	{`"showimportantcheckbox":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showimportantcheckbox)), kBool},
+	{`"isimportant":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Isimportant)), kBool},
+	{`"showfollowcheckbox":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showfollowcheckbox)), kBool},
+	{`"follow":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Follow)), kBool},
+	{`"primaryserviceusersfollow":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Primaryserviceusersfollow)), kBool},
+	{`"defaultappointmentstatus":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultappointmentstatus)), kInt},
+	{`"reportid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Reportid)), kInt},
+	{`"report_attach_pdf":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachPDF)), kBool},
+	{`"report_attach_xls":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachXls)), kBool},
+	{`"report_attach_csv":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachCSV)), kBool},
+	{`"report_attach_json":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachJSON)), kBool},
+	{`"reportname":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Reportname)), kStr},
+	{`"todo_template_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.TodoTemplateID)), kInt},
+	{`"todo_template_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.TodoTemplateGUID)), kStr},
+	{`"todo_template_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.TodoTemplateName)), kStr},
+	{`"child_emailtemplate_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateID)), kInt},
+	{`"child_emailtemplate_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateGUID)), kStr},
+	{`"child_emailtemplate_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateName)), kStr},
+	{`"default_linkedticket_status":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultLinkedticketStatus)), kInt},
+	{`"default_linkedticket_status_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultLinkedticketStatusGUID)), kStr},
+	{`"newaction_subject":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSubject)), kStr},
+	{`"newaction_subject_close":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSubjectClose)), kStr},
+	{`"newaction_emailto":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailto)), kStr},
+	{`"newaction_emailcc":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailcc)), kStr},
+	{`"newaction_emailbcc":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailbcc)), kStr},
+	{`"newaction_emailfrom":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfrom)), kInt},
+	{`"newaction_emailfrom_address_override":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfromAddressOverride)), kStr},
+	{`"newaction_projecttimebudget":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionProjecttimebudget)), kF64},
+	{`"newaction_supplier":`, encOne[Company], uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), kSub},
+	{`"newaction_supplier_contract_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierContractID)), kInt},
+	{`"newaction_supplier_sla_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierSLAID)), kInt},
+	{`"newaction_supplier_priority_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierPriorityID)), kInt},
+	{`"newaction_thirdpartynhdapiurl":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiurl)), kStr},
+	{`"newaction_thirdpartynhdapiareaid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiareaid)), kInt},
+	{`"newaction_thirdpartynhdapisupplierid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapisupplierid)), kInt},
+	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(TOutcome{}.Fields)), kSub},
+	{`"newticket_user":`, encOne[Users], uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kSub},
+	{`"from_action_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.FromActionID)), kInt},
+	{`"to_ticket_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ToTicketID)), kInt},
+	{`"newticket_summary":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketSummary)), kStr},
+	{`"newticket_details":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketDetails)), kStr},
+	{`"newticket_tickettype_hidden":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketTickettypeHidden)), kBool},
+	{`"attachments":`, encMany[AttachmentList], uint32(unsafe.Offsetof(TOutcome{}.Attachments)), kSub},
+	{`"_ticketinfoloaded":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Ticketinfoloaded)), kBool},
+	{`"script_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptID)), kInt},
+	{`"script_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptName)), kStr},
+	{`"usetimer":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Usetimer)), kBool},
+	{`"update_dynamic_email_list":`, nil, uint32(unsafe.Offsetof(TOutcome{}.UpdateDynamicEmailList)), kBool},
+	{`"skip_pending_closure":`, nil, uint32(unsafe.Offsetof(TOutcome{}.SkipPendingClosure)), kBool},
+	{`"newsummaryfromsource":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Newsummaryfromsource)), kBool},
+	{`"newdetailsfromsource":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Newdetailsfromsource)), kBool},
+	{`"show_email_fields":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ShowEmailFields)), kBool},
+	{`"logtimeunits":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Logtimeunits)), kInt},
+	{`"callscreencallscript":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Callscreencallscript)), kInt},
+	{`"callscreencallscript_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.CallscreencallscriptName)), kStr},
+	{`"newaction_smsto":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSmsto)), kStr},
+	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.PdftemplateID)), kInt},
+	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.PdftemplateName)), kStr},
+	{`"excludeFromDynamicLists":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ExcludeFromDynamicLists)), kBool},
+	{`"automation_runbookid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AutomationRunbookid)), kStr},
+	{`"automation_runbookname":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AutomationRunbookname)), kStr},
+	{`"integration_method_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.IntegrationMethodID)), kInt},
+	{`"integration_method_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.IntegrationMethodName)), kStr},
+	{`"setdetailsfromnewticket":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Setdetailsfromnewticket)), kBool},
+	{`"hideactionfromcandi":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Hideactionfromcandi)), kBool},
+	{`"setemailbodytonote":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Setemailbodytonote)), kBool},
+	{`"bccfollowers":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Bccfollowers)), kBool},
+	{`"followersccbcc":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Followersccbcc)), kInt},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(TOutcome{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AccessControlLevel)), kInt},
+	{`"showevenifnochild":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showevenifnochild)), kBool},
+	{`"replytype":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Replytype)), kInt},
+	{`"parentdefaultuser":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Parentdefaultuser)), kInt},
+	{`"parentdefaultuser_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ParentdefaultuserName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Warning)), kStr},
+	{`"assetsearchtext":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Assetsearchtext)), kStr},
+	{`"action_resets_response":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ActionResetsResponse)), kBool},
+	{`"showattachmentstouser":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showattachmentstouser)), kBool},
+	{`"customurl":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Customurl)), kStr},
+	{`"defaultcat1":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat1)), kStr},
+	{`"defaultcat2":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat2)), kStr},
+	{`"defaultcat3":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat3)), kStr},
+	{`"defaultcat4":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat4)), kStr},
+	{`"includeallattachments":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Includeallattachments)), kBool},
+	{`"useremailintellisense":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Useremailintellisense)), kInt},
+	{`"supplieremailintellisense":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Supplieremailintellisense)), kInt},
+	{`"azure_action":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AzureAction)), kInt},
+	{`"azure_connection_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionID)), kInt},
+	{`"azure_connection_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionName)), kStr},
+	{`"azure_connection":`, encOne[AzureADConnection], uint32(unsafe.Offsetof(TOutcome{}.AzureConnection)), kSub},
+	{`"azure_input_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), kSub},
+	{`"azure_output_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), kSub},
+	{`"default_sync_to_salesforce":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToSalesforce)), kBool},
+	{`"show_to_user":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ShowToUser)), kBool},
+	{`"defaultsupplier_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultsupplierID)), kInt},
+	{`"defaultsupplier_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultsupplierName)), kStr},
+	{`"isbillingaction":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Isbillingaction)), kBool},
+	{`"ishiddenfrominternalit":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Ishiddenfrominternalit)), kBool},
+	{`"default_sync_to_servicenow":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToServicenow)), kBool},
+	{`"default_asset_type":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetType)), kInt},
+	{`"default_asset_type_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeGUID)), kStr},
+	{`"default_asset_type_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeName)), kStr},
+	{`"showautorelease":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showautorelease)), kBool},
+	{`"workflows":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Workflows)), kSub},
+	{`"quoter_template":`, nil, uint32(unsafe.Offsetof(TOutcome{}.QuoterTemplate)), kStr},
+	{`"apptcompletetimetype":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Apptcompletetimetype)), kInt},
+	{`"default_asset_status":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetStatus)), kInt},
+	{`"tickettypes":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Tickettypes)), kSub},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TOutcome{}.Translations)), kSub},
+	{`"travelrate":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Travelrate)), kInt},
+	{`"default_sync_to_jira":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToJira)), kBool},
+	{`"newaction_thirdpartynhdjirasupplierid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdjirasupplierid)), kInt},
+	{`"allow_user_attachments":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AllowUserAttachments)), kBool},
+	{`"default_send_to_halo":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSendToHalo)), kBool},
+	{`"tagreleasetype":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Tagreleasetype)), kInt},
+	{`"releaseid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Releaseid)), kInt},
+	{`"releasename":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Releasename)), kStr},
+	{`"releaseid2":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Releaseid2)), kInt},
+	{`"releasename2":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Releasename2)), kStr},
+	{`"releaseid3":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Releaseid3)), kInt},
+	{`"releasename3":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Releasename3)), kStr},
+	{`"showsendtwitter":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendtwitter)), kBool},
+	{`"showsendfacebook":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendfacebook)), kBool},
+	{`"lastusercontactmethod":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Lastusercontactmethod)), kStr},
+	{`"default_private_note":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultPrivateNote)), kStr},
+	{`"ai_operation":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AiOperation)), kInt},
+	{`"ai_model":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AiModel)), kStr},
+	{`"ai_prompt":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AiPrompt)), kStr},
+	{`"showsendwhatsapp":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendwhatsapp)), kBool},
+	{`"default_opp_closure_cat":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultOppClosureCat)), kInt},
+	{`"default_send_to_pagerduty":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSendToPagerduty)), kBool},
+	{`"minattachments":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Minattachments)), kInt},
+	{`"defaultappointmenttype":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultappointmenttype)), kInt},
+	{`"showsendsurvey":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendsurvey)), kBool},
+	{`"sendsurvey":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Sendsurvey)), kInt},
+	{`"showsendinstagram":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendinstagram)), kBool},
+	{`"showslacheckbox_mandatory":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ShowslacheckboxMandatory)), kBool},
+	{`"ai_preview":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AiPreview)), kBool},
+	{`"ai_improve_agent_note_default_on":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AiImproveAgentNoteDefaultOn)), kBool},
+	{`"defaultcommunicationmethod":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcommunicationmethod)), kInt},
+	{`"newaction_thirdpartynhdservicenowsupplierid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdservicenowsupplierid)), kInt},
+	{`"related_note_visibility":`, nil, uint32(unsafe.Offsetof(TOutcome{}.RelatedNoteVisibility)), kInt},
+	{`"override_from_mailbox_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.OverrideFromMailboxID)), kInt},
+	{`"override_from_mailbox_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.OverrideFromMailboxName)), kStr},
+	{`"create_issue_type":`, nil, uint32(unsafe.Offsetof(TOutcome{}.CreateIssueType)), kInt},
+	{`"show_when_locked":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ShowWhenLocked)), kBool},
+	{`"showsendgooglebusiness":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendgooglebusiness)), kBool},
+	{`"submitlabeloverride":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Submitlabeloverride)), kStr},
+	{`"default_send_jira_note":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSendJiraNote)), kBool},
+	{`"config_type":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ConfigType)), kInt},
+	{`"show_on_parent":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ShowOnParent)), kInt},
+	{`"show_on_child":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ShowOnChild)), kInt},
+	{`"newactiondisplay":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Newactiondisplay)), kInt},
+	{`"newactiondisplaysize":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Newactiondisplaysize)), kInt},
+	{`"lapsafe_default_installation":`, nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallation)), kStr},
+	{`"lapsafe_default_installation_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationName)), kStr},
+	{`"lapsafe_default_installation_obj":`, encOne[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), kSub},
+	{`"hide_header_button":`, nil, uint32(unsafe.Offsetof(TOutcome{}.HideHeaderButton)), kBool},
+	{`"charge_rate_overrides_ticket":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChargeRateOverridesTicket)), kBool},
+	{`"linked_from_variable":`, nil, uint32(unsafe.Offsetof(TOutcome{}.LinkedFromVariable)), kBool},
+}}
+
+func (m *TOutcome) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTOutcome) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TOutcome) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TStatus) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "dontsendslareminders":
-			ok = d.bool(&m.Dontsendslareminders)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "includeinloadbalance":
-			ok = d.bool(&m.Includeinloadbalance)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "name":
-			ok = d.str(&m.Name)
-		case "nochangehoursrecurring":
-			ok = d.bool(&m.Nochangehoursrecurring)
-		case "nochangetemplate":
-			ok = d.int(&m.Nochangetemplate)
-		case "nochangetemplate_guid":
-			ok = d.str(&m.NochangetemplateGUID)
-		case "nochangetemplatename":
-			ok = d.str(&m.Nochangetemplatename)
-		case "notifystatuschange":
-			ok = d.int(&m.Notifystatuschange)
-		case "outcomes":
-			ok = decodeModels(d, &m.Outcomes)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "shortname":
-			ok = d.str(&m.Shortname)
-		case "showonquickchange":
-			ok = d.bool(&m.Showonquickchange)
-		case "slaaction":
-			ok = d.str(&m.Slaaction)
-		case "slaignorerelease":
-			ok = d.bool(&m.Slaignorerelease)
-		case "statuschangeto":
-			ok = d.int(&m.Statuschangeto)
-		case "statuschangetofreq":
-			ok = d.float64(&m.Statuschangetofreq)
-		case "statuschangetoname":
-			ok = d.str(&m.Statuschangetoname)
-		case "statusemail_guid":
-			ok = d.str(&m.StatusemailGUID)
-		case "statusemailfreqdays":
-			ok = d.int(&m.Statusemailfreqdays)
-		case "statusemailid":
-			ok = d.int(&m.Statusemailid)
-		case "statusemailname":
-			ok = d.str(&m.Statusemailname)
-		case "statusnochangehours":
-			ok = d.float64(&m.Statusnochangehours)
-		case "statusnochangehoursmanager":
-			ok = d.int(&m.Statusnochangehoursmanager)
-		case "statusnochangehoursmanagerrecurring":
-			ok = d.bool(&m.Statusnochangehoursmanagerrecurring)
-		case "statusnochangehourssection":
-			ok = d.float64(&m.Statusnochangehourssection)
-		case "statusnochangehourssectionrecurring":
-			ok = d.bool(&m.Statusnochangehourssectionrecurring)
-		case "ticket_count":
-			ok = d.int(&m.TicketCount)
-		case "tickettypes":
-			ok = decodeModels(d, &m.Tickettypes)
-		case "timeuntilloffhold":
-			ok = d.float64(&m.Timeuntilloffhold)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "type":
-			ok = d.int(&m.Type)
-		case "useworkinghours":
-			ok = d.int(&m.Useworkinghours)
-		case "useworkinghours_statusnochangehours":
-			ok = d.int(&m.UseworkinghoursStatusnochangehours)
-		case "useworkinghours_statusnochangehoursmanager":
-			ok = d.int(&m.UseworkinghoursStatusnochangehoursmanager)
-		case "useworkinghours_statusnochangehourssection":
-			ok = d.int(&m.UseworkinghoursStatusnochangehourssection)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTStatus = decTable{extra: unsafe.Offsetof(TStatus{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TStatus{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(TStatus{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(TStatus{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(TStatus{}.Name)), kStr},
+	{"shortname", nil, uint32(unsafe.Offsetof(TStatus{}.Shortname)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(TStatus{}.Type)), kInt},
+	{"sequence", nil, uint32(unsafe.Offsetof(TStatus{}.Sequence)), kInt},
+	{"colour", nil, uint32(unsafe.Offsetof(TStatus{}.Colour)), kStr},
+	{"slaaction", nil, uint32(unsafe.Offsetof(TStatus{}.Slaaction)), kStr},
+	{"ticket_count", nil, uint32(unsafe.Offsetof(TStatus{}.TicketCount)), kInt},
+	{"showonquickchange", nil, uint32(unsafe.Offsetof(TStatus{}.Showonquickchange)), kBool},
+	{"timeuntilloffhold", nil, uint32(unsafe.Offsetof(TStatus{}.Timeuntilloffhold)), kF64},
+	{"statuschangeto", nil, uint32(unsafe.Offsetof(TStatus{}.Statuschangeto)), kInt},
+	{"statuschangetofreq", nil, uint32(unsafe.Offsetof(TStatus{}.Statuschangetofreq)), kF64},
+	{"statusnochangehours", nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehours)), kF64},
+	{"nochangehoursrecurring", nil, uint32(unsafe.Offsetof(TStatus{}.Nochangehoursrecurring)), kBool},
+	{"statusnochangehoursmanager", nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehoursmanager)), kInt},
+	{"statusnochangehoursmanagerrecurring", nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehoursmanagerrecurring)), kBool},
+	{"statusnochangehourssection", nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehourssection)), kF64},
+	{"statusnochangehourssectionrecurring", nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehourssectionrecurring)), kBool},
+	{"nochangetemplate", nil, uint32(unsafe.Offsetof(TStatus{}.Nochangetemplate)), kInt},
+	{"nochangetemplate_guid", nil, uint32(unsafe.Offsetof(TStatus{}.NochangetemplateGUID)), kStr},
+	{"includeinloadbalance", nil, uint32(unsafe.Offsetof(TStatus{}.Includeinloadbalance)), kBool},
+	{"statusemailfreqdays", nil, uint32(unsafe.Offsetof(TStatus{}.Statusemailfreqdays)), kInt},
+	{"statusemailid", nil, uint32(unsafe.Offsetof(TStatus{}.Statusemailid)), kInt},
+	{"statusemail_guid", nil, uint32(unsafe.Offsetof(TStatus{}.StatusemailGUID)), kStr},
+	{"statusemailname", nil, uint32(unsafe.Offsetof(TStatus{}.Statusemailname)), kStr},
+	{"notifystatuschange", nil, uint32(unsafe.Offsetof(TStatus{}.Notifystatuschange)), kInt},
+	{"dontsendslareminders", nil, uint32(unsafe.Offsetof(TStatus{}.Dontsendslareminders)), kBool},
+	{"nochangetemplatename", nil, uint32(unsafe.Offsetof(TStatus{}.Nochangetemplatename)), kStr},
+	{"slaignorerelease", nil, uint32(unsafe.Offsetof(TStatus{}.Slaignorerelease)), kBool},
+	{"statuschangetoname", nil, uint32(unsafe.Offsetof(TStatus{}.Statuschangetoname)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(TStatus{}.Warning)), kStr},
+	{"useworkinghours", nil, uint32(unsafe.Offsetof(TStatus{}.Useworkinghours)), kInt},
+	{"useworkinghours_statusnochangehours", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehours)), kInt},
+	{"useworkinghours_statusnochangehourssection", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehourssection)), kInt},
+	{"useworkinghours_statusnochangehoursmanager", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehoursmanager)), kInt},
+	{"tickettypes", decMany[KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Tickettypes)), kSub},
+	{"outcomes", decMany[KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Outcomes)), kSub},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TStatus{}.Translations)), kSub},
+}, sorted: []uint16{32, 7, 28, 1, 0, 22, 2, 3, 15, 20, 21, 29, 27, 38, 6, 4, 10, 8, 30, 12, 13, 31, 25, 23, 24, 26, 14, 16, 17, 18, 19, 9, 37, 11, 39, 5, 33, 34, 36, 35}}
 
-func (m *TStatus) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.str(`"shortname":`, m.Shortname)
-	e.int(`"type":`, m.Type)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"colour":`, m.Colour)
-	e.str(`"slaaction":`, m.Slaaction)
-	e.int(`"ticket_count":`, m.TicketCount)
-	e.bool(`"showonquickchange":`, m.Showonquickchange)
-	e.float64(`"timeuntilloffhold":`, m.Timeuntilloffhold)
-	e.int(`"statuschangeto":`, m.Statuschangeto)
-	e.float64(`"statuschangetofreq":`, m.Statuschangetofreq)
-	e.float64(`"statusnochangehours":`, m.Statusnochangehours)
-	e.bool(`"nochangehoursrecurring":`, m.Nochangehoursrecurring)
-	e.int(`"statusnochangehoursmanager":`, m.Statusnochangehoursmanager)
-	e.bool(`"statusnochangehoursmanagerrecurring":`, m.Statusnochangehoursmanagerrecurring)
-	e.float64(`"statusnochangehourssection":`, m.Statusnochangehourssection)
-	e.bool(`"statusnochangehourssectionrecurring":`, m.Statusnochangehourssectionrecurring)
-	e.int(`"nochangetemplate":`, m.Nochangetemplate)
-	e.str(`"nochangetemplate_guid":`, m.NochangetemplateGUID)
-	e.bool(`"includeinloadbalance":`, m.Includeinloadbalance)
-	e.int(`"statusemailfreqdays":`, m.Statusemailfreqdays)
-	e.int(`"statusemailid":`, m.Statusemailid)
-	e.str(`"statusemail_guid":`, m.StatusemailGUID)
-	e.str(`"statusemailname":`, m.Statusemailname)
-	e.int(`"notifystatuschange":`, m.Notifystatuschange)
-	e.bool(`"dontsendslareminders":`, m.Dontsendslareminders)
-	e.str(`"nochangetemplatename":`, m.Nochangetemplatename)
-	e.bool(`"slaignorerelease":`, m.Slaignorerelease)
-	e.str(`"statuschangetoname":`, m.Statuschangetoname)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"useworkinghours":`, m.Useworkinghours)
-	e.int(`"useworkinghours_statusnochangehours":`, m.UseworkinghoursStatusnochangehours)
-	e.int(`"useworkinghours_statusnochangehourssection":`, m.UseworkinghoursStatusnochangehourssection)
-	e.int(`"useworkinghours_statusnochangehoursmanager":`, m.UseworkinghoursStatusnochangehoursmanager)
-	encodeModels(e, `"tickettypes":`, m.Tickettypes)
-	encodeModels(e, `"outcomes":`, m.Outcomes)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.close(mark, m.Extra)
-}
+func (m *TStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTStatus) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TStatus) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTStatus = encTable{extra: unsafe.Offsetof(TStatus{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TStatus{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(TStatus{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(TStatus{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(TStatus{}.Name)), kStr},
+	{`"shortname":`, nil, uint32(unsafe.Offsetof(TStatus{}.Shortname)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(TStatus{}.Type)), kInt},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(TStatus{}.Sequence)), kInt},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(TStatus{}.Colour)), kStr},
+	{`"slaaction":`, nil, uint32(unsafe.Offsetof(TStatus{}.Slaaction)), kStr},
+	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(TStatus{}.TicketCount)), kInt},
+	{`"showonquickchange":`, nil, uint32(unsafe.Offsetof(TStatus{}.Showonquickchange)), kBool},
+	{`"timeuntilloffhold":`, nil, uint32(unsafe.Offsetof(TStatus{}.Timeuntilloffhold)), kF64},
+	{`"statuschangeto":`, nil, uint32(unsafe.Offsetof(TStatus{}.Statuschangeto)), kInt},
+	{`"statuschangetofreq":`, nil, uint32(unsafe.Offsetof(TStatus{}.Statuschangetofreq)), kF64},
+	{`"statusnochangehours":`, nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehours)), kF64},
+	{`"nochangehoursrecurring":`, nil, uint32(unsafe.Offsetof(TStatus{}.Nochangehoursrecurring)), kBool},
+	{`"statusnochangehoursmanager":`, nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehoursmanager)), kInt},
+	{`"statusnochangehoursmanagerrecurring":`, nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehoursmanagerrecurring)), kBool},
+	{`"statusnochangehourssection":`, nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehourssection)), kF64},
+	{`"statusnochangehourssectionrecurring":`, nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehourssectionrecurring)), kBool},
+	{`"nochangetemplate":`, nil, uint32(unsafe.Offsetof(TStatus{}.Nochangetemplate)), kInt},
+	{`"nochangetemplate_guid":`, nil, uint32(unsafe.Offsetof(TStatus{}.NochangetemplateGUID)), kStr},
+	{`"includeinloadbalance":`, nil, uint32(unsafe.Offsetof(TStatus{}.Includeinloadbalance)), kBool},
+	{`"statusemailfreqdays":`, nil, uint32(unsafe.Offsetof(TStatus{}.Statusemailfreqdays)), kInt},
+	{`"statusemailid":`, nil, uint32(unsafe.Offsetof(TStatus{}.Statusemailid)), kInt},
+	{`"statusemail_guid":`, nil, uint32(unsafe.Offsetof(TStatus{}.StatusemailGUID)), kStr},
+	{`"statusemailname":`, nil, uint32(unsafe.Offsetof(TStatus{}.Statusemailname)), kStr},
+	{`"notifystatuschange":`, nil, uint32(unsafe.Offsetof(TStatus{}.Notifystatuschange)), kInt},
+	{`"dontsendslareminders":`, nil, uint32(unsafe.Offsetof(TStatus{}.Dontsendslareminders)), kBool},
+	{`"nochangetemplatename":`, nil, uint32(unsafe.Offsetof(TStatus{}.Nochangetemplatename)), kStr},
+	{`"slaignorerelease":`, nil, uint32(unsafe.Offsetof(TStatus{}.Slaignorerelease)), kBool},
+	{`"statuschangetoname":`, nil, uint32(unsafe.Offsetof(TStatus{}.Statuschangetoname)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TStatus{}.Warning)), kStr},
+	{`"useworkinghours":`, nil, uint32(unsafe.Offsetof(TStatus{}.Useworkinghours)), kInt},
+	{`"useworkinghours_statusnochangehours":`, nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehours)), kInt},
+	{`"useworkinghours_statusnochangehourssection":`, nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehourssection)), kInt},
+	{`"useworkinghours_statusnochangehoursmanager":`, nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehoursmanager)), kInt},
+	{`"tickettypes":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Tickettypes)), kSub},
+	{`"outcomes":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Outcomes)), kSub},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TStatus{}.Translations)), kSub},
+}}
+
+func (m *TStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTStatus) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TabConfig) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "display":
-			ok = d.int(&m.Display)
-		case "entity_id":
-			ok = d.int(&m.EntityID)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "nosidemenu":
-			ok = d.bool(&m.Nosidemenu)
-		case "screenlayout_id":
-			ok = d.int(&m.ScreenlayoutID)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "tab_id":
-			ok = d.int(&m.TabID)
-		case "tab_name":
-			ok = d.str(&m.TabName)
-		case "url":
-			ok = d.str(&m.URL)
-		case "usage":
-			ok = d.int(&m.Usage)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTabConfig = decTable{extra: unsafe.Offsetof(TabConfig{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TabConfig{}.ID)), kInt},
+	{"usage", nil, uint32(unsafe.Offsetof(TabConfig{}.Usage)), kInt},
+	{"entity_id", nil, uint32(unsafe.Offsetof(TabConfig{}.EntityID)), kInt},
+	{"screenlayout_id", nil, uint32(unsafe.Offsetof(TabConfig{}.ScreenlayoutID)), kInt},
+	{"tab_id", nil, uint32(unsafe.Offsetof(TabConfig{}.TabID)), kInt},
+	{"tab_name", nil, uint32(unsafe.Offsetof(TabConfig{}.TabName)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(TabConfig{}.Sequence)), kInt},
+	{"display", nil, uint32(unsafe.Offsetof(TabConfig{}.Display)), kInt},
+	{"nosidemenu", nil, uint32(unsafe.Offsetof(TabConfig{}.Nosidemenu)), kBool},
+	{"url", nil, uint32(unsafe.Offsetof(TabConfig{}.URL)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(TabConfig{}.Icon)), kStr},
+}, sorted: []uint16{7, 2, 10, 0, 8, 3, 6, 4, 5, 9, 1}}
 
-func (m *TabConfig) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"usage":`, m.Usage)
-	e.int(`"entity_id":`, m.EntityID)
-	e.int(`"screenlayout_id":`, m.ScreenlayoutID)
-	e.int(`"tab_id":`, m.TabID)
-	e.str(`"tab_name":`, m.TabName)
-	e.int(`"sequence":`, m.Sequence)
-	e.int(`"display":`, m.Display)
-	e.bool(`"nosidemenu":`, m.Nosidemenu)
-	e.str(`"url":`, m.URL)
-	e.str(`"icon":`, m.Icon)
-	e.close(mark, m.Extra)
-}
+func (m *TabConfig) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTabConfig) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TabConfig) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTabConfig = encTable{extra: unsafe.Offsetof(TabConfig{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TabConfig{}.ID)), kInt},
+	{`"usage":`, nil, uint32(unsafe.Offsetof(TabConfig{}.Usage)), kInt},
+	{`"entity_id":`, nil, uint32(unsafe.Offsetof(TabConfig{}.EntityID)), kInt},
+	{`"screenlayout_id":`, nil, uint32(unsafe.Offsetof(TabConfig{}.ScreenlayoutID)), kInt},
+	{`"tab_id":`, nil, uint32(unsafe.Offsetof(TabConfig{}.TabID)), kInt},
+	{`"tab_name":`, nil, uint32(unsafe.Offsetof(TabConfig{}.TabName)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(TabConfig{}.Sequence)), kInt},
+	{`"display":`, nil, uint32(unsafe.Offsetof(TabConfig{}.Display)), kInt},
+	{`"nosidemenu":`, nil, uint32(unsafe.Offsetof(TabConfig{}.Nosidemenu)), kBool},
+	{`"url":`, nil, uint32(unsafe.Offsetof(TabConfig{}.URL)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(TabConfig{}.Icon)), kStr},
+}}
+
+func (m *TabConfig) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTabConfig) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TabConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Tabname) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "columns":
-			ok = d.int(&m.Columns)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "linked_dashboard_id":
-			ok = d.int(&m.LinkedDashboardID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "tableid":
-			ok = d.int(&m.Tableid)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTabname = decTable{extra: unsafe.Offsetof(Tabname{}.Extra), fields: []decField{
+	{"intent", nil, uint32(unsafe.Offsetof(Tabname{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Tabname{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(Tabname{}.GUID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(Tabname{}.Name)), kStr},
+	{"tableid", nil, uint32(unsafe.Offsetof(Tabname{}.Tableid)), kInt},
+	{"columns", nil, uint32(unsafe.Offsetof(Tabname{}.Columns)), kInt},
+	{"sequence", nil, uint32(unsafe.Offsetof(Tabname{}.Sequence)), kInt},
+	{"fields", decMany[FieldInfo], uint32(unsafe.Offsetof(Tabname{}.Fields)), kSub},
+	{"url", nil, uint32(unsafe.Offsetof(Tabname{}.URL)), kStr},
+	{"linked_dashboard_id", nil, uint32(unsafe.Offsetof(Tabname{}.LinkedDashboardID)), kInt},
+	{"icon", nil, uint32(unsafe.Offsetof(Tabname{}.Icon)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Tabname{}.Warning)), kStr},
+}, sorted: []uint16{11, 5, 7, 2, 10, 1, 0, 9, 3, 6, 4, 8}}
 
-func (m *Tabname) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"name":`, m.Name)
-	e.int(`"tableid":`, m.Tableid)
-	e.int(`"columns":`, m.Columns)
-	e.int(`"sequence":`, m.Sequence)
-	encodeModels(e, `"fields":`, m.Fields)
-	e.str(`"url":`, m.URL)
-	e.int(`"linked_dashboard_id":`, m.LinkedDashboardID)
-	e.str(`"icon":`, m.Icon)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Tabname) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTabname) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Tabname) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTabname = encTable{extra: unsafe.Offsetof(Tabname{}.Extra), fields: []encField{
+	{`"intent":`, nil, uint32(unsafe.Offsetof(Tabname{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Tabname{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Tabname{}.GUID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Tabname{}.Name)), kStr},
+	{`"tableid":`, nil, uint32(unsafe.Offsetof(Tabname{}.Tableid)), kInt},
+	{`"columns":`, nil, uint32(unsafe.Offsetof(Tabname{}.Columns)), kInt},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(Tabname{}.Sequence)), kInt},
+	{`"fields":`, encMany[FieldInfo], uint32(unsafe.Offsetof(Tabname{}.Fields)), kSub},
+	{`"url":`, nil, uint32(unsafe.Offsetof(Tabname{}.URL)), kStr},
+	{`"linked_dashboard_id":`, nil, uint32(unsafe.Offsetof(Tabname{}.LinkedDashboardID)), kInt},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(Tabname{}.Icon)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Tabname{}.Warning)), kStr},
+}}
+
+func (m *Tabname) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTabname) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tabname) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Tag) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "add_to_ctid":
-			ok = d.int(&m.AddToCtid)
-		case "add_to_kbid":
-			ok = d.int(&m.AddToKbid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "text":
-			ok = d.str(&m.Text)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTag = decTable{extra: unsafe.Offsetof(Tag{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Tag{}.ID)), kInt},
+	{"text", nil, uint32(unsafe.Offsetof(Tag{}.Text)), kStr},
+	{"add_to_kbid", nil, uint32(unsafe.Offsetof(Tag{}.AddToKbid)), kInt},
+	{"add_to_ctid", nil, uint32(unsafe.Offsetof(Tag{}.AddToCtid)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(Tag{}.Warning)), kStr},
+}, sorted: []uint16{4, 3, 2, 0, 1}}
 
-func (m *Tag) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"text":`, m.Text)
-	e.int(`"add_to_kbid":`, m.AddToKbid)
-	e.int(`"add_to_ctid":`, m.AddToCtid)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Tag) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTag) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Tag) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTag = encTable{extra: unsafe.Offsetof(Tag{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Tag{}.ID)), kInt},
+	{`"text":`, nil, uint32(unsafe.Offsetof(Tag{}.Text)), kStr},
+	{`"add_to_kbid":`, nil, uint32(unsafe.Offsetof(Tag{}.AddToKbid)), kInt},
+	{`"add_to_ctid":`, nil, uint32(unsafe.Offsetof(Tag{}.AddToCtid)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Tag{}.Warning)), kStr},
+}}
+
+func (m *Tag) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTag) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tag) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TaniumDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "apiurl":
-			ok = d.str(&m.Apiurl)
-		case "asset_fieldmappings":
-			ok = decodeModels(d, &m.AssetFieldmappings)
-		case "assetimportidentifier":
-			ok = d.int(&m.Assetimportidentifier)
-		case "assetimportidentifier_fieldname":
-			ok = d.str(&m.AssetimportidentifierFieldname)
-		case "assettype_choice":
-			ok = d.int(&m.AssettypeChoice)
-		case "assettype_field":
-			ok = d.str(&m.AssettypeField)
-		case "default_assetgroup":
-			ok = d.int(&m.DefaultAssetgroup)
-		case "default_assetgroupname":
-			ok = d.str(&m.DefaultAssetgroupname)
-		case "default_devicesite":
-			ok = d.int(&m.DefaultDevicesite)
-		case "default_devicesite_name":
-			ok = d.str(&m.DefaultDevicesiteName)
-		case "default_devicetype":
-			ok = d.int(&m.DefaultDevicetype)
-		case "default_devicetypename":
-			ok = d.str(&m.DefaultDevicetypename)
-		case "delete_devices":
-			ok = d.bool(&m.DeleteDevices)
-		case "dont_create_new_devices":
-			ok = d.bool(&m.DontCreateNewDevices)
-		case "dont_move_site":
-			ok = d.bool(&m.DontMoveSite)
-		case "dont_update_device_type":
-			ok = d.bool(&m.DontUpdateDeviceType)
-		case "enableintegrator":
-			ok = d.bool(&m.Enableintegrator)
-		case "halo_integrator_import_list":
-			ok = d.str(&m.HaloIntegratorImportList)
-		case "halo_integrator_import_types":
-			ok = decodeModels(d, &m.HaloIntegratorImportTypes)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lastsyncdate":
-			ok = d.time(&m.Lastsyncdate)
-		case "lastsyncerror":
-			ok = d.str(&m.Lastsyncerror)
-		case "mappings_xtype":
-			ok = decodeModels(d, &m.MappingsXtype)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_integration_key":
-			ok = d.str(&m.NewIntegrationKey)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "sitemappings":
-			ok = decodeModels(d, &m.Sitemappings)
-		case "tokenexpiry":
-			ok = d.time(&m.Tokenexpiry)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTaniumDetails = decTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TaniumDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Name)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(TaniumDetails{}.URL)), kStr},
+	{"apiurl", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Apiurl)), kStr},
+	{"new_integration_key", nil, uint32(unsafe.Offsetof(TaniumDetails{}.NewIntegrationKey)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(TaniumDetails{}.NewIntegrationMethod)), kBool},
+	{"tokenexpiry", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Tokenexpiry)), kTime},
+	{"default_devicesite", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicesite)), kInt},
+	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicesiteName)), kStr},
+	{"default_devicetype", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetype)), kInt},
+	{"default_devicetypename", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetypename)), kStr},
+	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Assetimportidentifier)), kInt},
+	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssetimportidentifierFieldname)), kStr},
+	{"asset_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), kSub},
+	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), kSub},
+	{"enableintegrator", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Enableintegrator)), kBool},
+	{"lastsyncdate", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncdate)), kTime},
+	{"lastsyncerror", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncerror)), kStr},
+	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportList)), kStr},
+	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), kSub},
+	{"delete_devices", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DeleteDevices)), kBool},
+	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontCreateNewDevices)), kBool},
+	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontUpdateDeviceType)), kBool},
+	{"dont_move_site", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontMoveSite)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Warning)), kStr},
+	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), kSub},
+	{"default_assetgroup", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroup)), kInt},
+	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroupname)), kStr},
+	{"assettype_choice", nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeChoice)), kInt},
+	{"assettype_field", nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeField)), kStr},
+}, sorted: []uint16{24, 3, 13, 11, 12, 28, 29, 26, 27, 7, 8, 9, 10, 20, 21, 23, 22, 15, 18, 19, 0, 16, 17, 25, 1, 4, 5, 14, 6, 2}}
 
-func (m *TaniumDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"url":`, m.URL)
-	e.str(`"apiurl":`, m.Apiurl)
-	e.str(`"new_integration_key":`, m.NewIntegrationKey)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.time(`"tokenexpiry":`, m.Tokenexpiry)
-	e.int(`"default_devicesite":`, m.DefaultDevicesite)
-	e.str(`"default_devicesite_name":`, m.DefaultDevicesiteName)
-	e.int(`"default_devicetype":`, m.DefaultDevicetype)
-	e.str(`"default_devicetypename":`, m.DefaultDevicetypename)
-	e.int(`"assetimportidentifier":`, m.Assetimportidentifier)
-	e.str(`"assetimportidentifier_fieldname":`, m.AssetimportidentifierFieldname)
-	encodeModels(e, `"asset_fieldmappings":`, m.AssetFieldmappings)
-	encodeModels(e, `"sitemappings":`, m.Sitemappings)
-	e.bool(`"enableintegrator":`, m.Enableintegrator)
-	e.time(`"lastsyncdate":`, m.Lastsyncdate)
-	e.str(`"lastsyncerror":`, m.Lastsyncerror)
-	e.str(`"halo_integrator_import_list":`, m.HaloIntegratorImportList)
-	encodeModels(e, `"halo_integrator_import_types":`, m.HaloIntegratorImportTypes)
-	e.bool(`"delete_devices":`, m.DeleteDevices)
-	e.bool(`"dont_create_new_devices":`, m.DontCreateNewDevices)
-	e.bool(`"dont_update_device_type":`, m.DontUpdateDeviceType)
-	e.bool(`"dont_move_site":`, m.DontMoveSite)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"mappings_xtype":`, m.MappingsXtype)
-	e.int(`"default_assetgroup":`, m.DefaultAssetgroup)
-	e.str(`"default_assetgroupname":`, m.DefaultAssetgroupname)
-	e.int(`"assettype_choice":`, m.AssettypeChoice)
-	e.str(`"assettype_field":`, m.AssettypeField)
-	e.close(mark, m.Extra)
-}
+func (m *TaniumDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTaniumDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TaniumDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTaniumDetails = encTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Name)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.URL)), kStr},
+	{`"apiurl":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Apiurl)), kStr},
+	{`"new_integration_key":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.NewIntegrationKey)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.NewIntegrationMethod)), kBool},
+	{`"tokenexpiry":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Tokenexpiry)), kTime},
+	{`"default_devicesite":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicesite)), kInt},
+	{`"default_devicesite_name":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicesiteName)), kStr},
+	{`"default_devicetype":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetype)), kInt},
+	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetypename)), kStr},
+	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Assetimportidentifier)), kInt},
+	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssetimportidentifierFieldname)), kStr},
+	{`"asset_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), kSub},
+	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), kSub},
+	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Enableintegrator)), kBool},
+	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncdate)), kTime},
+	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncerror)), kStr},
+	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportList)), kStr},
+	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), kSub},
+	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DeleteDevices)), kBool},
+	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontCreateNewDevices)), kBool},
+	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontUpdateDeviceType)), kBool},
+	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontMoveSite)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Warning)), kStr},
+	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), kSub},
+	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroup)), kInt},
+	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroupname)), kStr},
+	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeChoice)), kInt},
+	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeField)), kStr},
+}}
+
+func (m *TaniumDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTaniumDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaniumDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Tax) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "avalara_id":
-			ok = d.str(&m.AvalaraID)
-		case "code":
-			ok = d.str(&m.Code)
-		case "exact_division":
-			ok = d.int(&m.ExactDivision)
-		case "exact_division_name":
-			ok = d.str(&m.ExactDivisionName)
-		case "exacttaxcode":
-			ok = decodeModel(d, &m.Exacttaxcode)
-		case "id":
-			ok = d.int(&m.ID)
-		case "is_composite":
-			ok = d.bool(&m.IsComposite)
-		case "kashflow_tenant_id":
-			ok = d.int(&m.KashflowTenantID)
-		case "kashflow_tenant_name":
-			ok = d.str(&m.KashflowTenantName)
-		case "kashflowtaxrate":
-			ok = decodeModel(d, &m.Kashflowtaxrate)
-		case "linked_rates":
-			ok = decodeModels(d, &m.LinkedRates)
-		case "myob_details_id":
-			ok = d.int(&m.MyobDetailsID)
-		case "myob_details_name":
-			ok = d.str(&m.MyobDetailsName)
-		case "myobtaxcode":
-			ok = decodeModel(d, &m.Myobtaxcode)
-		case "name":
-			ok = d.str(&m.Name)
-		case "onseparateline":
-			ok = d.bool(&m.Onseparateline)
-		case "qbo_company_id":
-			ok = d.str(&m.QboCompanyID)
-		case "qbo_company_name":
-			ok = d.str(&m.QboCompanyName)
-		case "qbocode":
-			ok = d.str(&m.Qbocode)
-		case "qbocode_name":
-			ok = d.str(&m.QbocodeName)
-		case "qbotaxcode":
-			ok = decodeModel(d, &m.Qbotaxcode)
-		case "qbotaxrate":
-			ok = decodeModel(d, &m.Qbotaxrate)
-		case "sage_tenant_id":
-			ok = d.int(&m.SageTenantID)
-		case "sage_tenant_name":
-			ok = d.str(&m.SageTenantName)
-		case "sagebusinesscloudtaxcode":
-			ok = decodeModel(d, &m.Sagebusinesscloudtaxcode)
-		case "sageintacttaxcode":
-			ok = decodeModel(d, &m.Sageintacttaxcode)
-		case "third_party_desc":
-			ok = d.str(&m.ThirdPartyDesc)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "thirdparty_tax_rates":
-			ok = decodeModels(d, &m.ThirdpartyTaxRates)
-		case "value":
-			ok = d.float64(&m.Value)
-		case "xero_tenant_id":
-			ok = d.str(&m.XeroTenantID)
-		case "xero_tenant_name":
-			ok = d.str(&m.XeroTenantName)
-		case "xerotaxrate":
-			ok = decodeModel(d, &m.Xerotaxrate)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTax = decTable{extra: unsafe.Offsetof(Tax{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Tax{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Tax{}.Name)), kStr},
+	{"code", nil, uint32(unsafe.Offsetof(Tax{}.Code)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(Tax{}.Value)), kF64},
+	{"thirdparty_tax_rates", decMany[KeyPair2], uint32(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), kSub},
+	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantID)), kStr},
+	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantName)), kStr},
+	{"third_party_desc", nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyDesc)), kStr},
+	{"is_composite", nil, uint32(unsafe.Offsetof(Tax{}.IsComposite)), kBool},
+	{"linked_rates", decMany[Tax], uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kSub},
+	{"xerotaxrate", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kSub},
+	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantID)), kInt},
+	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantName)), kStr},
+	{"kashflowtaxrate", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), kSub},
+	{"qbotaxrate", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxrate)), kSub},
+	{"qbocode", nil, uint32(unsafe.Offsetof(Tax{}.Qbocode)), kStr},
+	{"qbocode_name", nil, uint32(unsafe.Offsetof(Tax{}.QbocodeName)), kStr},
+	{"qbotaxcode", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxcode)), kSub},
+	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyID)), kStr},
+	{"qbo_company_name", nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyName)), kStr},
+	{"sageintacttaxcode", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), kSub},
+	{"sage_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.SageTenantID)), kInt},
+	{"sage_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.SageTenantName)), kStr},
+	{"sagebusinesscloudtaxcode", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), kSub},
+	{"exact_division", nil, uint32(unsafe.Offsetof(Tax{}.ExactDivision)), kInt},
+	{"exact_division_name", nil, uint32(unsafe.Offsetof(Tax{}.ExactDivisionName)), kStr},
+	{"exacttaxcode", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Exacttaxcode)), kSub},
+	{"onseparateline", nil, uint32(unsafe.Offsetof(Tax{}.Onseparateline)), kBool},
+	{"myobtaxcode", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Myobtaxcode)), kSub},
+	{"myob_details_id", nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsID)), kInt},
+	{"myob_details_name", nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsName)), kStr},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyID)), kStr},
+	{"avalara_id", nil, uint32(unsafe.Offsetof(Tax{}.AvalaraID)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Tax{}.Warning)), kStr},
+}, sorted: []uint16{33, 32, 2, 24, 25, 26, 0, 8, 11, 12, 13, 9, 29, 30, 28, 1, 27, 18, 19, 15, 16, 17, 14, 21, 22, 23, 20, 7, 31, 4, 3, 5, 6, 10}}
 
-func (m *Tax) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"code":`, m.Code)
-	e.float64(`"value":`, m.Value)
-	encodeModels(e, `"thirdparty_tax_rates":`, m.ThirdpartyTaxRates)
-	e.str(`"xero_tenant_id":`, m.XeroTenantID)
-	e.str(`"xero_tenant_name":`, m.XeroTenantName)
-	e.str(`"third_party_desc":`, m.ThirdPartyDesc)
-	e.bool(`"is_composite":`, m.IsComposite)
-	encodeModels(e, `"linked_rates":`, m.LinkedRates)
-	encodeModel(e, `"xerotaxrate":`, m.Xerotaxrate)
-	e.int(`"kashflow_tenant_id":`, m.KashflowTenantID)
-	e.str(`"kashflow_tenant_name":`, m.KashflowTenantName)
-	encodeModel(e, `"kashflowtaxrate":`, m.Kashflowtaxrate)
-	encodeModel(e, `"qbotaxrate":`, m.Qbotaxrate)
-	e.str(`"qbocode":`, m.Qbocode)
-	e.str(`"qbocode_name":`, m.QbocodeName)
-	encodeModel(e, `"qbotaxcode":`, m.Qbotaxcode)
-	e.str(`"qbo_company_id":`, m.QboCompanyID)
-	e.str(`"qbo_company_name":`, m.QboCompanyName)
-	encodeModel(e, `"sageintacttaxcode":`, m.Sageintacttaxcode)
-	e.int(`"sage_tenant_id":`, m.SageTenantID)
-	e.str(`"sage_tenant_name":`, m.SageTenantName)
-	encodeModel(e, `"sagebusinesscloudtaxcode":`, m.Sagebusinesscloudtaxcode)
-	e.int(`"exact_division":`, m.ExactDivision)
-	e.str(`"exact_division_name":`, m.ExactDivisionName)
-	encodeModel(e, `"exacttaxcode":`, m.Exacttaxcode)
-	e.bool(`"onseparateline":`, m.Onseparateline)
-	encodeModel(e, `"myobtaxcode":`, m.Myobtaxcode)
-	e.int(`"myob_details_id":`, m.MyobDetailsID)
-	e.str(`"myob_details_name":`, m.MyobDetailsName)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	e.str(`"avalara_id":`, m.AvalaraID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Tax) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTax) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Tax) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTax = encTable{extra: unsafe.Offsetof(Tax{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Tax{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Tax{}.Name)), kStr},
+	{`"code":`, nil, uint32(unsafe.Offsetof(Tax{}.Code)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(Tax{}.Value)), kF64},
+	{`"thirdparty_tax_rates":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), kSub},
+	{`"xero_tenant_id":`, nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantID)), kStr},
+	{`"xero_tenant_name":`, nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantName)), kStr},
+	{`"third_party_desc":`, nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyDesc)), kStr},
+	{`"is_composite":`, nil, uint32(unsafe.Offsetof(Tax{}.IsComposite)), kBool},
+	{`"linked_rates":`, encMany[Tax], uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kSub},
+	{`"xerotaxrate":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kSub},
+	{`"kashflow_tenant_id":`, nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantID)), kInt},
+	{`"kashflow_tenant_name":`, nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantName)), kStr},
+	{`"kashflowtaxrate":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), kSub},
+	{`"qbotaxrate":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxrate)), kSub},
+	{`"qbocode":`, nil, uint32(unsafe.Offsetof(Tax{}.Qbocode)), kStr},
+	{`"qbocode_name":`, nil, uint32(unsafe.Offsetof(Tax{}.QbocodeName)), kStr},
+	{`"qbotaxcode":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxcode)), kSub},
+	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyID)), kStr},
+	{`"qbo_company_name":`, nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyName)), kStr},
+	{`"sageintacttaxcode":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), kSub},
+	{`"sage_tenant_id":`, nil, uint32(unsafe.Offsetof(Tax{}.SageTenantID)), kInt},
+	{`"sage_tenant_name":`, nil, uint32(unsafe.Offsetof(Tax{}.SageTenantName)), kStr},
+	{`"sagebusinesscloudtaxcode":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), kSub},
+	{`"exact_division":`, nil, uint32(unsafe.Offsetof(Tax{}.ExactDivision)), kInt},
+	{`"exact_division_name":`, nil, uint32(unsafe.Offsetof(Tax{}.ExactDivisionName)), kStr},
+	{`"exacttaxcode":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Exacttaxcode)), kSub},
+	{`"onseparateline":`, nil, uint32(unsafe.Offsetof(Tax{}.Onseparateline)), kBool},
+	{`"myobtaxcode":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Myobtaxcode)), kSub},
+	{`"myob_details_id":`, nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsID)), kInt},
+	{`"myob_details_name":`, nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsName)), kStr},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyID)), kStr},
+	{`"avalara_id":`, nil, uint32(unsafe.Offsetof(Tax{}.AvalaraID)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Tax{}.Warning)), kStr},
+}}
+
+func (m *Tax) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTax) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tax) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TaxRule) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "tax_conditions":
-			ok = decodeModels(d, &m.TaxConditions)
-		case "tax_name":
-			ok = d.str(&m.TaxName)
-		case "taxid":
-			ok = d.int(&m.Taxid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTaxRule = decTable{extra: unsafe.Offsetof(TaxRule{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TaxRule{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(TaxRule{}.Name)), kStr},
+	{"taxid", nil, uint32(unsafe.Offsetof(TaxRule{}.Taxid)), kInt},
+	{"sequence", nil, uint32(unsafe.Offsetof(TaxRule{}.Sequence)), kInt},
+	{"tax_name", nil, uint32(unsafe.Offsetof(TaxRule{}.TaxName)), kStr},
+	{"tax_conditions", decMany[TaxRuleConditions], uint32(unsafe.Offsetof(TaxRule{}.TaxConditions)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(TaxRule{}.Warning)), kStr},
+}, sorted: []uint16{6, 0, 1, 3, 5, 4, 2}}
 
-func (m *TaxRule) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"taxid":`, m.Taxid)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"tax_name":`, m.TaxName)
-	encodeModels(e, `"tax_conditions":`, m.TaxConditions)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *TaxRule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTaxRule) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TaxRule) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTaxRule = encTable{extra: unsafe.Offsetof(TaxRule{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TaxRule{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(TaxRule{}.Name)), kStr},
+	{`"taxid":`, nil, uint32(unsafe.Offsetof(TaxRule{}.Taxid)), kInt},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(TaxRule{}.Sequence)), kInt},
+	{`"tax_name":`, nil, uint32(unsafe.Offsetof(TaxRule{}.TaxName)), kStr},
+	{`"tax_conditions":`, encMany[TaxRuleConditions], uint32(unsafe.Offsetof(TaxRule{}.TaxConditions)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TaxRule{}.Warning)), kStr},
+}}
+
+func (m *TaxRule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTaxRule) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaxRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectTaxRuleConditions = decTable{extra: unsafe.Offsetof(TaxRuleConditions{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ID)), kInt},
+	{"tax_rule_id", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.TaxRuleID)), kInt},
+	{"value", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Value)), kStr},
+	{"value_lookup", decMany[KeyPair], uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), kSub},
+	{"value_bool", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueBool)), kBool},
+	{"value_display", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueDisplay)), kStr},
+	{"value_type", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueType)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Warning)), kStr},
+}, sorted: []uint16{7, 0, 1, 2, 4, 5, 3, 6}}
+
 func (m *TaxRuleConditions) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "tax_rule_id":
-			ok = d.int(&m.TaxRuleID)
-		case "value":
-			ok = d.str(&m.Value)
-		case "value_bool":
-			ok = d.bool(&m.ValueBool)
-		case "value_display":
-			ok = d.str(&m.ValueDisplay)
-		case "value_lookup":
-			ok = decodeModels(d, &m.ValueLookup)
-		case "value_type":
-			ok = d.int(&m.ValueType)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectTaxRuleConditions)
 }
+
+var enctTaxRuleConditions = encTable{extra: unsafe.Offsetof(TaxRuleConditions{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ID)), kInt},
+	{`"tax_rule_id":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.TaxRuleID)), kInt},
+	{`"value":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Value)), kStr},
+	{`"value_lookup":`, encMany[KeyPair], uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), kSub},
+	{`"value_bool":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueBool)), kBool},
+	{`"value_display":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueDisplay)), kStr},
+	{`"value_type":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueType)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Warning)), kStr},
+}}
 
 func (m *TaxRuleConditions) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"tax_rule_id":`, m.TaxRuleID)
-	e.str(`"value":`, m.Value)
-	encodeModels(e, `"value_lookup":`, m.ValueLookup)
-	e.bool(`"value_bool":`, m.ValueBool)
-	e.str(`"value_display":`, m.ValueDisplay)
-	e.int(`"value_type":`, m.ValueType)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctTaxRuleConditions)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TaxRuleConditions) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaxRuleConditions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TaxRuleResult) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "datecreated":
-			ok = d.time(&m.Datecreated)
-		case "entityid":
-			ok = d.int(&m.Entityid)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lineid":
-			ok = d.int(&m.Lineid)
-		case "module_id":
-			ok = d.int(&m.ModuleID)
-		case "tableenum":
-			ok = d.int(&m.Tableenum)
-		case "tableid":
-			ok = decodeEnum(d, &m.Tableid)
-		case "taxamount":
-			ok = d.float64(&m.Taxamount)
-		case "taxcode":
-			ok = d.str(&m.Taxcode)
-		case "taxid":
-			ok = d.int(&m.Taxid)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "thirdpartyname":
-			ok = d.str(&m.Thirdpartyname)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTaxRuleResult = decTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ID)), kInt},
+	{"tableenum", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableenum)), kInt},
+	{"tableid", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableid)), kInt},
+	{"lineid", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Lineid)), kInt},
+	{"entityid", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Entityid)), kInt},
+	{"taxamount", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Taxamount)), kF64},
+	{"taxcode", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Taxcode)), kStr},
+	{"module_id", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ModuleID)), kInt},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ThirdPartyID)), kStr},
+	{"datecreated", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Datecreated)), kTime},
+	{"thirdpartyname", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Thirdpartyname)), kStr},
+	{"taxid", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Taxid)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Warning)), kStr},
+}, sorted: []uint16{12, 9, 4, 0, 3, 7, 1, 2, 5, 6, 11, 8, 10}}
 
-func (m *TaxRuleResult) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"tableenum":`, m.Tableenum)
-	encodeEnum(e, `"tableid":`, m.Tableid)
-	e.int(`"lineid":`, m.Lineid)
-	e.int(`"entityid":`, m.Entityid)
-	e.float64(`"taxamount":`, m.Taxamount)
-	e.str(`"taxcode":`, m.Taxcode)
-	e.int(`"module_id":`, m.ModuleID)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	e.time(`"datecreated":`, m.Datecreated)
-	e.str(`"thirdpartyname":`, m.Thirdpartyname)
-	e.int(`"taxid":`, m.Taxid)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *TaxRuleResult) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTaxRuleResult) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TaxRuleResult) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTaxRuleResult = encTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ID)), kInt},
+	{`"tableenum":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableenum)), kInt},
+	{`"tableid":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableid)), kInt},
+	{`"lineid":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Lineid)), kInt},
+	{`"entityid":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Entityid)), kInt},
+	{`"taxamount":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Taxamount)), kF64},
+	{`"taxcode":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Taxcode)), kStr},
+	{`"module_id":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ModuleID)), kInt},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ThirdPartyID)), kStr},
+	{`"datecreated":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Datecreated)), kTime},
+	{`"thirdpartyname":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Thirdpartyname)), kStr},
+	{`"taxid":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Taxid)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Warning)), kStr},
+}}
+
+func (m *TaxRuleResult) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTaxRuleResult) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaxRuleResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectTeamsChatMessageList = decTable{extra: unsafe.Offsetof(TeamsChatMessageList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ID)), kInt},
+	{"chat_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ChatID)), kStr},
+	{"message_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.MessageID)), kStr},
+	{"external_link_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ExternalLinkID)), kInt},
+	{"note_html", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.NoteHTML)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Note)), kStr},
+	{"who_azure_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.WhoAzureID)), kStr},
+	{"who", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Who)), kStr},
+	{"datetime", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Datetime)), kTime},
+	{"whoagent_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.WhoagentID)), kInt},
+	{"whoagent_name", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.WhoagentName)), kStr},
+	{"_sendmessage", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Sendmessage)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Warning)), kStr},
+	{"remote_session_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.RemoteSessionID)), kInt},
+}, sorted: []uint16{11, 12, 1, 8, 3, 0, 2, 5, 4, 13, 7, 6, 9, 10}}
+
 func (m *TeamsChatMessageList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_sendmessage":
-			ok = d.bool(&m.Sendmessage)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "chat_id":
-			ok = d.str(&m.ChatID)
-		case "datetime":
-			ok = d.time(&m.Datetime)
-		case "external_link_id":
-			ok = d.int(&m.ExternalLinkID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "message_id":
-			ok = d.str(&m.MessageID)
-		case "note":
-			ok = d.str(&m.Note)
-		case "note_html":
-			ok = d.str(&m.NoteHTML)
-		case "remote_session_id":
-			ok = d.int(&m.RemoteSessionID)
-		case "who":
-			ok = d.str(&m.Who)
-		case "who_azure_id":
-			ok = d.str(&m.WhoAzureID)
-		case "whoagent_id":
-			ok = d.int(&m.WhoagentID)
-		case "whoagent_name":
-			ok = d.str(&m.WhoagentName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectTeamsChatMessageList)
 }
+
+var enctTeamsChatMessageList = encTable{extra: unsafe.Offsetof(TeamsChatMessageList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ID)), kInt},
+	{`"chat_id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ChatID)), kStr},
+	{`"message_id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.MessageID)), kStr},
+	{`"external_link_id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ExternalLinkID)), kInt},
+	{`"note_html":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.NoteHTML)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Note)), kStr},
+	{`"who_azure_id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.WhoAzureID)), kStr},
+	{`"who":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Who)), kStr},
+	{`"datetime":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Datetime)), kTime},
+	{`"whoagent_id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.WhoagentID)), kInt},
+	{`"whoagent_name":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.WhoagentName)), kStr},
+	{`"_sendmessage":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Sendmessage)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Warning)), kStr},
+	{`"remote_session_id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.RemoteSessionID)), kInt},
+}}
 
 func (m *TeamsChatMessageList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"chat_id":`, m.ChatID)
-	e.str(`"message_id":`, m.MessageID)
-	e.int(`"external_link_id":`, m.ExternalLinkID)
-	e.str(`"note_html":`, m.NoteHTML)
-	e.str(`"note":`, m.Note)
-	e.str(`"who_azure_id":`, m.WhoAzureID)
-	e.str(`"who":`, m.Who)
-	e.time(`"datetime":`, m.Datetime)
-	e.int(`"whoagent_id":`, m.WhoagentID)
-	e.str(`"whoagent_name":`, m.WhoagentName)
-	e.bool(`"_sendmessage":`, m.Sendmessage)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"remote_session_id":`, m.RemoteSessionID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctTeamsChatMessageList)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TeamsChatMessageList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TeamsChatMessageList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectTeamsManifestCreate = decTable{extra: unsafe.Offsetof(TeamsManifestCreate{}.Extra), fields: []decField{
+	{"name", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.Name)), kStr},
+	{"shortDescription", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.ShortDescription)), kStr},
+	{"longDescription", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.LongDescription)), kStr},
+	{"iconColor", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.IconColor)), kStr},
+	{"iconOutline", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.IconOutline)), kStr},
+}, sorted: []uint16{3, 4, 2, 0, 1}}
+
 func (m *TeamsManifestCreate) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "iconColor":
-			ok = d.str(&m.IconColor)
-		case "iconOutline":
-			ok = d.str(&m.IconOutline)
-		case "longDescription":
-			ok = d.str(&m.LongDescription)
-		case "name":
-			ok = d.str(&m.Name)
-		case "shortDescription":
-			ok = d.str(&m.ShortDescription)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectTeamsManifestCreate)
 }
+
+var enctTeamsManifestCreate = encTable{extra: unsafe.Offsetof(TeamsManifestCreate{}.Extra), fields: []encField{
+	{`"name":`, nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.Name)), kStr},
+	{`"shortDescription":`, nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.ShortDescription)), kStr},
+	{`"longDescription":`, nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.LongDescription)), kStr},
+	{`"iconColor":`, nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.IconColor)), kStr},
+	{`"iconOutline":`, nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.IconOutline)), kStr},
+}}
 
 func (m *TeamsManifestCreate) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"name":`, m.Name)
-	e.str(`"shortDescription":`, m.ShortDescription)
-	e.str(`"longDescription":`, m.LongDescription)
-	e.str(`"iconColor":`, m.IconColor)
-	e.str(`"iconOutline":`, m.IconOutline)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctTeamsManifestCreate)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TeamsManifestCreate) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TeamsManifestCreate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectTechDataResellerDetails = decTable{extra: unsafe.Offsetof(TechDataResellerDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Name)), kStr},
+	{"new_method", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.NewMethod)), kBool},
+	{"client_id", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ClientID)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Type)), kInt},
+	{"region", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Region)), kStr},
+	{"api_to_use", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.APIToUse)), kInt},
+	{"customer_number", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.CustomerNumber)), kStr},
+	{"application_type", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ApplicationType)), kInt},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.NewClientSecret)), kStr},
+	{"guid", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.GUID)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Warning)), kStr},
+}, sorted: []uint16{11, 6, 8, 3, 7, 10, 0, 1, 9, 2, 5, 4}}
+
 func (m *TechDataResellerDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "api_to_use":
-			ok = d.int(&m.APIToUse)
-		case "application_type":
-			ok = d.int(&m.ApplicationType)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "customer_number":
-			ok = d.str(&m.CustomerNumber)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "region":
-			ok = d.str(&m.Region)
-		case "type":
-			ok = d.int(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectTechDataResellerDetails)
 }
+
+var enctTechDataResellerDetails = encTable{extra: unsafe.Offsetof(TechDataResellerDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Name)), kStr},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.NewMethod)), kBool},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ClientID)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Type)), kInt},
+	{`"region":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Region)), kStr},
+	{`"api_to_use":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.APIToUse)), kInt},
+	{`"customer_number":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.CustomerNumber)), kStr},
+	{`"application_type":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ApplicationType)), kInt},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.NewClientSecret)), kStr},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.GUID)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Warning)), kStr},
+}}
 
 func (m *TechDataResellerDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.str(`"client_id":`, m.ClientID)
-	e.int(`"type":`, m.Type)
-	e.str(`"region":`, m.Region)
-	e.int(`"api_to_use":`, m.APIToUse)
-	e.str(`"customer_number":`, m.CustomerNumber)
-	e.int(`"application_type":`, m.ApplicationType)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctTechDataResellerDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TechDataResellerDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TechDataResellerDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TechPartsLookup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lookup_profile_id":
-			ok = d.int(&m.LookupProfileID)
-		case "lookup_value":
-			ok = d.str(&m.LookupValue)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTechPartsLookup = decTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.ID)), kInt},
+	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.LookupProfileID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.AgentName)), kStr},
+	{"lookup_value", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.LookupValue)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.Warning)), kStr},
+}, sorted: []uint16{5, 2, 3, 0, 1, 4}}
 
-func (m *TechPartsLookup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"lookup_profile_id":`, m.LookupProfileID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"lookup_value":`, m.LookupValue)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *TechPartsLookup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTechPartsLookup) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TechPartsLookup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTechPartsLookup = encTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TechPartsLookup{}.ID)), kInt},
+	{`"lookup_profile_id":`, nil, uint32(unsafe.Offsetof(TechPartsLookup{}.LookupProfileID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(TechPartsLookup{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(TechPartsLookup{}.AgentName)), kStr},
+	{`"lookup_value":`, nil, uint32(unsafe.Offsetof(TechPartsLookup{}.LookupValue)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TechPartsLookup{}.Warning)), kStr},
+}}
+
+func (m *TechPartsLookup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTechPartsLookup) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TechPartsLookup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectTenableCreateExport = decTable{extra: unsafe.Offsetof(TenableCreateExport{}.Extra), fields: []decField{
+	{"chunk_size", nil, uint32(unsafe.Offsetof(TenableCreateExport{}.ChunkSize)), kInt},
+}, sorted: []uint16{0}}
+
 func (m *TenableCreateExport) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "chunk_size":
-			ok = d.int(&m.ChunkSize)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectTenableCreateExport)
 }
+
+var enctTenableCreateExport = encTable{extra: unsafe.Offsetof(TenableCreateExport{}.Extra), fields: []encField{
+	{`"chunk_size":`, nil, uint32(unsafe.Offsetof(TenableCreateExport{}.ChunkSize)), kInt},
+}}
 
 func (m *TenableCreateExport) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"chunk_size":`, m.ChunkSize)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctTenableCreateExport)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TenableCreateExport) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TenableCreateExport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TenableDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "assetimportidentifier":
-			ok = d.int(&m.Assetimportidentifier)
-		case "assetimportidentifier_fieldname":
-			ok = d.str(&m.AssetimportidentifierFieldname)
-		case "assettype_choice":
-			ok = d.int(&m.AssettypeChoice)
-		case "assettype_field":
-			ok = d.str(&m.AssettypeField)
-		case "default_assetgroup":
-			ok = d.int(&m.DefaultAssetgroup)
-		case "default_assetgroupname":
-			ok = d.str(&m.DefaultAssetgroupname)
-		case "default_devicesite":
-			ok = d.int(&m.DefaultDevicesite)
-		case "default_devicesite_name":
-			ok = d.str(&m.DefaultDevicesiteName)
-		case "default_devicetype":
-			ok = d.int(&m.DefaultDevicetype)
-		case "default_devicetypename":
-			ok = d.str(&m.DefaultDevicetypename)
-		case "delete_devices":
-			ok = d.bool(&m.DeleteDevices)
-		case "dont_create_new_devices":
-			ok = d.bool(&m.DontCreateNewDevices)
-		case "dont_move_site":
-			ok = d.bool(&m.DontMoveSite)
-		case "dont_update_device_type":
-			ok = d.bool(&m.DontUpdateDeviceType)
-		case "enableintegrator":
-			ok = d.bool(&m.Enableintegrator)
-		case "exports":
-			ok = decodeModels(d, &m.Exports)
-		case "fieldmappings":
-			ok = decodeModels(d, &m.Fieldmappings)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "key":
-			ok = d.str(&m.Key)
-		case "lastsyncdate":
-			ok = d.time(&m.Lastsyncdate)
-		case "lastsyncerror":
-			ok = d.str(&m.Lastsyncerror)
-		case "mappings_xtype":
-			ok = decodeModels(d, &m.MappingsXtype)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_integration_key":
-			ok = d.str(&m.NewIntegrationKey)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "sitemappings":
-			ok = decodeModels(d, &m.Sitemappings)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTenableDetails = decTable{extra: unsafe.Offsetof(TenableDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TenableDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(TenableDetails{}.Name)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(TenableDetails{}.URL)), kStr},
+	{"key", nil, uint32(unsafe.Offsetof(TenableDetails{}.Key)), kStr},
+	{"new_integration_key", nil, uint32(unsafe.Offsetof(TenableDetails{}.NewIntegrationKey)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(TenableDetails{}.NewIntegrationMethod)), kBool},
+	{"default_devicesite", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicesite)), kInt},
+	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicesiteName)), kStr},
+	{"default_devicetype", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicetype)), kInt},
+	{"default_devicetypename", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicetypename)), kStr},
+	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(TenableDetails{}.Assetimportidentifier)), kInt},
+	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssetimportidentifierFieldname)), kStr},
+	{"fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), kSub},
+	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(TenableDetails{}.Sitemappings)), kSub},
+	{"enableintegrator", nil, uint32(unsafe.Offsetof(TenableDetails{}.Enableintegrator)), kBool},
+	{"lastsyncdate", nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncdate)), kTime},
+	{"lastsyncerror", nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncerror)), kStr},
+	{"delete_devices", nil, uint32(unsafe.Offsetof(TenableDetails{}.DeleteDevices)), kBool},
+	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(TenableDetails{}.DontCreateNewDevices)), kBool},
+	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(TenableDetails{}.DontUpdateDeviceType)), kBool},
+	{"dont_move_site", nil, uint32(unsafe.Offsetof(TenableDetails{}.DontMoveSite)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(TenableDetails{}.Warning)), kStr},
+	{"guid", nil, uint32(unsafe.Offsetof(TenableDetails{}.GUID)), kStr},
+	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), kSub},
+	{"default_assetgroup", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroup)), kInt},
+	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroupname)), kStr},
+	{"assettype_choice", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeChoice)), kInt},
+	{"assettype_field", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeField)), kStr},
+	{"exports", decMany[IntegrationExport], uint32(unsafe.Offsetof(TenableDetails{}.Exports)), kSub},
+}, sorted: []uint16{21, 10, 11, 26, 27, 24, 25, 6, 7, 8, 9, 17, 18, 20, 19, 14, 28, 12, 22, 0, 3, 15, 16, 23, 1, 4, 5, 13, 2}}
 
-func (m *TenableDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"url":`, m.URL)
-	e.str(`"key":`, m.Key)
-	e.str(`"new_integration_key":`, m.NewIntegrationKey)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.int(`"default_devicesite":`, m.DefaultDevicesite)
-	e.str(`"default_devicesite_name":`, m.DefaultDevicesiteName)
-	e.int(`"default_devicetype":`, m.DefaultDevicetype)
-	e.str(`"default_devicetypename":`, m.DefaultDevicetypename)
-	e.int(`"assetimportidentifier":`, m.Assetimportidentifier)
-	e.str(`"assetimportidentifier_fieldname":`, m.AssetimportidentifierFieldname)
-	encodeModels(e, `"fieldmappings":`, m.Fieldmappings)
-	encodeModels(e, `"sitemappings":`, m.Sitemappings)
-	e.bool(`"enableintegrator":`, m.Enableintegrator)
-	e.time(`"lastsyncdate":`, m.Lastsyncdate)
-	e.str(`"lastsyncerror":`, m.Lastsyncerror)
-	e.bool(`"delete_devices":`, m.DeleteDevices)
-	e.bool(`"dont_create_new_devices":`, m.DontCreateNewDevices)
-	e.bool(`"dont_update_device_type":`, m.DontUpdateDeviceType)
-	e.bool(`"dont_move_site":`, m.DontMoveSite)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"guid":`, m.GUID)
-	encodeModels(e, `"mappings_xtype":`, m.MappingsXtype)
-	e.int(`"default_assetgroup":`, m.DefaultAssetgroup)
-	e.str(`"default_assetgroupname":`, m.DefaultAssetgroupname)
-	e.int(`"assettype_choice":`, m.AssettypeChoice)
-	e.str(`"assettype_field":`, m.AssettypeField)
-	encodeModels(e, `"exports":`, m.Exports)
-	e.close(mark, m.Extra)
-}
+func (m *TenableDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTenableDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TenableDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTenableDetails = encTable{extra: unsafe.Offsetof(TenableDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Name)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.URL)), kStr},
+	{`"key":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Key)), kStr},
+	{`"new_integration_key":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.NewIntegrationKey)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.NewIntegrationMethod)), kBool},
+	{`"default_devicesite":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicesite)), kInt},
+	{`"default_devicesite_name":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicesiteName)), kStr},
+	{`"default_devicetype":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicetype)), kInt},
+	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicetypename)), kStr},
+	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Assetimportidentifier)), kInt},
+	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.AssetimportidentifierFieldname)), kStr},
+	{`"fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), kSub},
+	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(TenableDetails{}.Sitemappings)), kSub},
+	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Enableintegrator)), kBool},
+	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncdate)), kTime},
+	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncerror)), kStr},
+	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DeleteDevices)), kBool},
+	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DontCreateNewDevices)), kBool},
+	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DontUpdateDeviceType)), kBool},
+	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DontMoveSite)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Warning)), kStr},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.GUID)), kStr},
+	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), kSub},
+	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroup)), kInt},
+	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroupname)), kStr},
+	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeChoice)), kInt},
+	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeField)), kStr},
+	{`"exports":`, encMany[IntegrationExport], uint32(unsafe.Offsetof(TenableDetails{}.Exports)), kSub},
+}}
+
+func (m *TenableDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTenableDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TenableDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TicketArea) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "allow_ticket_type_selection":
-			ok = d.int(&m.AllowTicketTypeSelection)
-		case "area_use":
-			ok = d.int(&m.AreaUse)
-		case "area_use_name":
-			ok = d.str(&m.AreaUseName)
-		case "default_columns_id":
-			ok = d.int(&m.DefaultColumnsID)
-		case "default_columns_name":
-			ok = d.str(&m.DefaultColumnsName)
-		case "default_filter_id":
-			ok = d.int(&m.DefaultFilterID)
-		case "default_filter_name":
-			ok = d.str(&m.DefaultFilterName)
-		case "default_itil_ticket_type":
-			ok = d.int(&m.DefaultItilTicketType)
-		case "default_template_group_id":
-			ok = d.int(&m.DefaultTemplateGroupID)
-		case "default_ticket_type":
-			ok = d.int(&m.DefaultTicketType)
-		case "default_view":
-			ok = d.str(&m.DefaultView)
-		case "default_view_selectedid":
-			ok = d.int(&m.DefaultViewSelectedid)
-		case "default_view_selectedname":
-			ok = d.str(&m.DefaultViewSelectedname)
-		case "enableprojecttreeview":
-			ok = d.bool(&m.Enableprojecttreeview)
-		case "entity_plural":
-			ok = d.str(&m.EntityPlural)
-		case "entity_singular":
-			ok = d.str(&m.EntitySingular)
-		case "filters":
-			ok = decodeModels(d, &m.Filters)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "kanbanstatuschoice":
-			ok = decodeModels(d, &m.Kanbanstatuschoice)
-		case "kanbanstatuschoice_list":
-			ok = d.str(&m.KanbanstatuschoiceList)
-		case "name":
-			ok = d.str(&m.Name)
-		case "selectservice":
-			ok = d.int(&m.Selectservice)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "shownewticketbutton":
-			ok = d.bool(&m.Shownewticketbutton)
-		case "showtabondetailsscreens":
-			ok = d.bool(&m.Showtabondetailsscreens)
-		case "team_restrictions":
-			ok = decodeModels(d, &m.TeamRestrictions)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTicketArea = decTable{extra: unsafe.Offsetof(TicketArea{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TicketArea{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(TicketArea{}.Name)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(TicketArea{}.Sequence)), kInt},
+	{"entity_singular", nil, uint32(unsafe.Offsetof(TicketArea{}.EntitySingular)), kStr},
+	{"entity_plural", nil, uint32(unsafe.Offsetof(TicketArea{}.EntityPlural)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(TicketArea{}.Icon)), kStr},
+	{"default_filter_id", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultFilterID)), kInt},
+	{"default_filter_name", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultFilterName)), kStr},
+	{"default_view", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultView)), kStr},
+	{"default_view_selectedid", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultViewSelectedid)), kInt},
+	{"default_view_selectedname", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultViewSelectedname)), kStr},
+	{"default_columns_id", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultColumnsID)), kInt},
+	{"default_ticket_type", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultTicketType)), kInt},
+	{"default_itil_ticket_type", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultItilTicketType)), kInt},
+	{"default_template_group_id", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultTemplateGroupID)), kInt},
+	{"default_columns_name", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultColumnsName)), kStr},
+	{"selectservice", nil, uint32(unsafe.Offsetof(TicketArea{}.Selectservice)), kInt},
+	{"enableprojecttreeview", nil, uint32(unsafe.Offsetof(TicketArea{}.Enableprojecttreeview)), kBool},
+	{"showtabondetailsscreens", nil, uint32(unsafe.Offsetof(TicketArea{}.Showtabondetailsscreens)), kBool},
+	{"filters", decMany[ViewFilterDetails], uint32(unsafe.Offsetof(TicketArea{}.Filters)), kSub},
+	{"team_restrictions", decMany[AreaSectionDetail], uint32(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), kSub},
+	{"area_use", nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUse)), kInt},
+	{"area_use_name", nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUseName)), kStr},
+	{"shownewticketbutton", nil, uint32(unsafe.Offsetof(TicketArea{}.Shownewticketbutton)), kBool},
+	{"allow_ticket_type_selection", nil, uint32(unsafe.Offsetof(TicketArea{}.AllowTicketTypeSelection)), kInt},
+	{"kanbanstatuschoice", decMany[KeyPair], uint32(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), kSub},
+	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(TicketArea{}.KanbanstatuschoiceList)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(TicketArea{}.Warning)), kStr},
+}, sorted: []uint16{27, 24, 21, 22, 11, 15, 6, 7, 13, 14, 12, 8, 9, 10, 17, 4, 3, 19, 5, 0, 25, 26, 1, 16, 2, 23, 18, 20}}
 
-func (m *TicketArea) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"entity_singular":`, m.EntitySingular)
-	e.str(`"entity_plural":`, m.EntityPlural)
-	e.str(`"icon":`, m.Icon)
-	e.int(`"default_filter_id":`, m.DefaultFilterID)
-	e.str(`"default_filter_name":`, m.DefaultFilterName)
-	e.str(`"default_view":`, m.DefaultView)
-	e.int(`"default_view_selectedid":`, m.DefaultViewSelectedid)
-	e.str(`"default_view_selectedname":`, m.DefaultViewSelectedname)
-	e.int(`"default_columns_id":`, m.DefaultColumnsID)
-	e.int(`"default_ticket_type":`, m.DefaultTicketType)
-	e.int(`"default_itil_ticket_type":`, m.DefaultItilTicketType)
-	e.int(`"default_template_group_id":`, m.DefaultTemplateGroupID)
-	e.str(`"default_columns_name":`, m.DefaultColumnsName)
-	e.int(`"selectservice":`, m.Selectservice)
-	e.bool(`"enableprojecttreeview":`, m.Enableprojecttreeview)
-	e.bool(`"showtabondetailsscreens":`, m.Showtabondetailsscreens)
-	encodeModels(e, `"filters":`, m.Filters)
-	encodeModels(e, `"team_restrictions":`, m.TeamRestrictions)
-	e.int(`"area_use":`, m.AreaUse)
-	e.str(`"area_use_name":`, m.AreaUseName)
-	e.bool(`"shownewticketbutton":`, m.Shownewticketbutton)
-	e.int(`"allow_ticket_type_selection":`, m.AllowTicketTypeSelection)
-	encodeModels(e, `"kanbanstatuschoice":`, m.Kanbanstatuschoice)
-	e.str(`"kanbanstatuschoice_list":`, m.KanbanstatuschoiceList)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *TicketArea) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTicketArea) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TicketArea) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTicketArea = encTable{extra: unsafe.Offsetof(TicketArea{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TicketArea{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Name)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Sequence)), kInt},
+	{`"entity_singular":`, nil, uint32(unsafe.Offsetof(TicketArea{}.EntitySingular)), kStr},
+	{`"entity_plural":`, nil, uint32(unsafe.Offsetof(TicketArea{}.EntityPlural)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Icon)), kStr},
+	{`"default_filter_id":`, nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultFilterID)), kInt},
+	{`"default_filter_name":`, nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultFilterName)), kStr},
+	{`"default_view":`, nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultView)), kStr},
+	{`"default_view_selectedid":`, nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultViewSelectedid)), kInt},
+	{`"default_view_selectedname":`, nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultViewSelectedname)), kStr},
+	{`"default_columns_id":`, nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultColumnsID)), kInt},
+	{`"default_ticket_type":`, nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultTicketType)), kInt},
+	{`"default_itil_ticket_type":`, nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultItilTicketType)), kInt},
+	{`"default_template_group_id":`, nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultTemplateGroupID)), kInt},
+	{`"default_columns_name":`, nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultColumnsName)), kStr},
+	{`"selectservice":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Selectservice)), kInt},
+	{`"enableprojecttreeview":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Enableprojecttreeview)), kBool},
+	{`"showtabondetailsscreens":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Showtabondetailsscreens)), kBool},
+	{`"filters":`, encMany[ViewFilterDetails], uint32(unsafe.Offsetof(TicketArea{}.Filters)), kSub},
+	{`"team_restrictions":`, encMany[AreaSectionDetail], uint32(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), kSub},
+	{`"area_use":`, nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUse)), kInt},
+	{`"area_use_name":`, nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUseName)), kStr},
+	{`"shownewticketbutton":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Shownewticketbutton)), kBool},
+	{`"allow_ticket_type_selection":`, nil, uint32(unsafe.Offsetof(TicketArea{}.AllowTicketTypeSelection)), kInt},
+	{`"kanbanstatuschoice":`, encMany[KeyPair], uint32(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), kSub},
+	{`"kanbanstatuschoice_list":`, nil, uint32(unsafe.Offsetof(TicketArea{}.KanbanstatuschoiceList)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Warning)), kStr},
+}}
+
+func (m *TicketArea) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTicketArea) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TicketArea) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TicketsView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		case "tickets":
-			ok = decodeModels(d, &m.Tickets)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTicketsView = decTable{extra: unsafe.Offsetof(TicketsView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(TicketsView{}.RecordCount)), kInt},
+	{"tickets", decMany[FaultsList], uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(TicketsView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(TicketsView{}.PageSize)), kInt},
+}, sorted: []uint16{2, 3, 0, 1}}
+
+func (m *TicketsView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTicketsView) }
+
+var enctTicketsView = encTable{extra: unsafe.Offsetof(TicketsView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(TicketsView{}.RecordCount)), kInt},
+	{`"tickets":`, encMany[FaultsList], uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(TicketsView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(TicketsView{}.PageSize)), kInt},
+}}
+
+func (m *TicketsView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTicketsView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *TicketsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *TicketsView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Tickets) }
 
-func (m *TicketsView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"tickets":`, m.Tickets)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
+var dectTimesheet = decTable{extra: unsafe.Offsetof(Timesheet{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Timesheet{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(Timesheet{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(Timesheet{}.AgentName)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(Timesheet{}.Colour)), kStr},
+	{"date", nil, uint32(unsafe.Offsetof(Timesheet{}.Date)), kTime},
+	{"start_time", nil, uint32(unsafe.Offsetof(Timesheet{}.StartTime)), kTime},
+	{"end_time", nil, uint32(unsafe.Offsetof(Timesheet{}.EndTime)), kTime},
+	{"estimated_start_time", nil, uint32(unsafe.Offsetof(Timesheet{}.EstimatedStartTime)), kTime},
+	{"estimated_end_time", nil, uint32(unsafe.Offsetof(Timesheet{}.EstimatedEndTime)), kTime},
+	{"target_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.TargetHours)), kF64},
+	{"actual_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.ActualHours)), kF64},
+	{"break_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.BreakHours)), kF64},
+	{"unlogged_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.UnloggedHours)), kF64},
+	{"allowed_break_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.AllowedBreakHours)), kF64},
+	{"work_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.WorkHours)), kF64},
+	{"percentage", nil, uint32(unsafe.Offsetof(Timesheet{}.Percentage)), kF64},
+	{"workdayid", nil, uint32(unsafe.Offsetof(Timesheet{}.Workdayid)), kInt},
+	{"events", decMany[TimesheetEvent], uint32(unsafe.Offsetof(Timesheet{}.Events)), kSub},
+	{"timesheet_manager", nil, uint32(unsafe.Offsetof(Timesheet{}.TimesheetManager)), kInt},
+	{"forecasting_id", nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingID)), kInt},
+	{"_submitapproval", nil, uint32(unsafe.Offsetof(Timesheet{}.Submitapproval)), kBool},
+	{"_approve", nil, uint32(unsafe.Offsetof(Timesheet{}.Approve)), kBool},
+	{"_reject", nil, uint32(unsafe.Offsetof(Timesheet{}.Reject)), kBool},
+	{"approval", decOne[TimesheetApproval], uint32(unsafe.Offsetof(Timesheet{}.Approval)), kSub},
+	{"_approval_message", nil, uint32(unsafe.Offsetof(Timesheet{}.ApprovalMessage)), kStr},
+	{"chargeable_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.ChargeableHours)), kF64},
+	{"forecasting_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingHours)), kF64},
+}, sorted: []uint16{24, 21, 22, 20, 10, 1, 2, 13, 23, 11, 25, 3, 4, 6, 8, 7, 17, 26, 19, 0, 15, 5, 9, 18, 12, 14, 16}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TicketsView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *Timesheet) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTimesheet) }
 
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *TicketsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+var enctTimesheet = encTable{extra: unsafe.Offsetof(Timesheet{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Timesheet{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(Timesheet{}.AgentName)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Colour)), kStr},
+	{`"date":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Date)), kTime},
+	{`"start_time":`, nil, uint32(unsafe.Offsetof(Timesheet{}.StartTime)), kTime},
+	{`"end_time":`, nil, uint32(unsafe.Offsetof(Timesheet{}.EndTime)), kTime},
+	{`"estimated_start_time":`, nil, uint32(unsafe.Offsetof(Timesheet{}.EstimatedStartTime)), kTime},
+	{`"estimated_end_time":`, nil, uint32(unsafe.Offsetof(Timesheet{}.EstimatedEndTime)), kTime},
+	{`"target_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.TargetHours)), kF64},
+	{`"actual_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ActualHours)), kF64},
+	{`"break_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.BreakHours)), kF64},
+	{`"unlogged_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.UnloggedHours)), kF64},
+	{`"allowed_break_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.AllowedBreakHours)), kF64},
+	{`"work_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.WorkHours)), kF64},
+	{`"percentage":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Percentage)), kF64},
+	{`"workdayid":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Workdayid)), kInt},
+	{`"events":`, encMany[TimesheetEvent], uint32(unsafe.Offsetof(Timesheet{}.Events)), kSub},
+	{`"timesheet_manager":`, nil, uint32(unsafe.Offsetof(Timesheet{}.TimesheetManager)), kInt},
+	{`"forecasting_id":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingID)), kInt},
+	{`"_submitapproval":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Submitapproval)), kBool},
+	{`"_approve":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Approve)), kBool},
+	{`"_reject":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Reject)), kBool},
+	{`"approval":`, encOne[TimesheetApproval], uint32(unsafe.Offsetof(Timesheet{}.Approval)), kSub},
+	{`"_approval_message":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ApprovalMessage)), kStr},
+	{`"chargeable_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ChargeableHours)), kF64},
+	{`"forecasting_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingHours)), kF64},
+}}
 
-func (m *Timesheet) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_approval_message":
-			ok = d.str(&m.ApprovalMessage)
-		case "_approve":
-			ok = d.bool(&m.Approve)
-		case "_reject":
-			ok = d.bool(&m.Reject)
-		case "_submitapproval":
-			ok = d.bool(&m.Submitapproval)
-		case "actual_hours":
-			ok = d.float64(&m.ActualHours)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "allowed_break_hours":
-			ok = d.float64(&m.AllowedBreakHours)
-		case "approval":
-			ok = decodeModel(d, &m.Approval)
-		case "break_hours":
-			ok = d.float64(&m.BreakHours)
-		case "chargeable_hours":
-			ok = d.float64(&m.ChargeableHours)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "date":
-			ok = d.time(&m.Date)
-		case "end_time":
-			ok = d.time(&m.EndTime)
-		case "estimated_end_time":
-			ok = d.time(&m.EstimatedEndTime)
-		case "estimated_start_time":
-			ok = d.time(&m.EstimatedStartTime)
-		case "events":
-			ok = decodeModels(d, &m.Events)
-		case "forecasting_hours":
-			ok = d.float64(&m.ForecastingHours)
-		case "forecasting_id":
-			ok = d.int(&m.ForecastingID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "percentage":
-			ok = d.float64(&m.Percentage)
-		case "start_time":
-			ok = d.time(&m.StartTime)
-		case "target_hours":
-			ok = d.float64(&m.TargetHours)
-		case "timesheet_manager":
-			ok = d.int(&m.TimesheetManager)
-		case "unlogged_hours":
-			ok = d.float64(&m.UnloggedHours)
-		case "work_hours":
-			ok = d.float64(&m.WorkHours)
-		case "workdayid":
-			ok = d.int(&m.Workdayid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
-
-func (m *Timesheet) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"colour":`, m.Colour)
-	e.time(`"date":`, m.Date)
-	e.time(`"start_time":`, m.StartTime)
-	e.time(`"end_time":`, m.EndTime)
-	e.time(`"estimated_start_time":`, m.EstimatedStartTime)
-	e.time(`"estimated_end_time":`, m.EstimatedEndTime)
-	e.float64(`"target_hours":`, m.TargetHours)
-	e.float64(`"actual_hours":`, m.ActualHours)
-	e.float64(`"break_hours":`, m.BreakHours)
-	e.float64(`"unlogged_hours":`, m.UnloggedHours)
-	e.float64(`"allowed_break_hours":`, m.AllowedBreakHours)
-	e.float64(`"work_hours":`, m.WorkHours)
-	e.float64(`"percentage":`, m.Percentage)
-	e.int(`"workdayid":`, m.Workdayid)
-	encodeModels(e, `"events":`, m.Events)
-	e.int(`"timesheet_manager":`, m.TimesheetManager)
-	e.int(`"forecasting_id":`, m.ForecastingID)
-	e.bool(`"_submitapproval":`, m.Submitapproval)
-	e.bool(`"_approve":`, m.Approve)
-	e.bool(`"_reject":`, m.Reject)
-	encodeModel(e, `"approval":`, m.Approval)
-	e.str(`"_approval_message":`, m.ApprovalMessage)
-	e.float64(`"chargeable_hours":`, m.ChargeableHours)
-	e.float64(`"forecasting_hours":`, m.ForecastingHours)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Timesheet) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *Timesheet) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTimesheet) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Timesheet) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectTimesheetApproval = decTable{extra: unsafe.Offsetof(TimesheetApproval{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.ID)), kInt},
+	{"tsid", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Tsid)), kInt},
+	{"unum", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Unum)), kInt},
+	{"approvalstatus", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Approvalstatus)), kInt},
+	{"approvedby", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Approvedby)), kInt},
+	{"submissiondate", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Submissiondate)), kTime},
+	{"approver", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Approver)), kInt},
+	{"message", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Message)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Warning)), kStr},
+}, sorted: []uint16{8, 3, 4, 6, 0, 7, 5, 1, 2}}
+
 func (m *TimesheetApproval) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "approvalstatus":
-			ok = decodeEnum(d, &m.Approvalstatus)
-		case "approvedby":
-			ok = d.int(&m.Approvedby)
-		case "approver":
-			ok = d.int(&m.Approver)
-		case "id":
-			ok = d.int(&m.ID)
-		case "message":
-			ok = d.str(&m.Message)
-		case "submissiondate":
-			ok = d.time(&m.Submissiondate)
-		case "tsid":
-			ok = d.int(&m.Tsid)
-		case "unum":
-			ok = d.int(&m.Unum)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectTimesheetApproval)
 }
+
+var enctTimesheetApproval = encTable{extra: unsafe.Offsetof(TimesheetApproval{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.ID)), kInt},
+	{`"tsid":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Tsid)), kInt},
+	{`"unum":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Unum)), kInt},
+	{`"approvalstatus":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Approvalstatus)), kInt},
+	{`"approvedby":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Approvedby)), kInt},
+	{`"submissiondate":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Submissiondate)), kTime},
+	{`"approver":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Approver)), kInt},
+	{`"message":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Message)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Warning)), kStr},
+}}
 
 func (m *TimesheetApproval) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"tsid":`, m.Tsid)
-	e.int(`"unum":`, m.Unum)
-	encodeEnum(e, `"approvalstatus":`, m.Approvalstatus)
-	e.int(`"approvedby":`, m.Approvedby)
-	e.time(`"submissiondate":`, m.Submissiondate)
-	e.int(`"approver":`, m.Approver)
-	e.str(`"message":`, m.Message)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctTimesheetApproval)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TimesheetApproval) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TimesheetApproval) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TimesheetEvent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "action_invoice_number":
-			ok = d.int(&m.ActionInvoiceNumber)
-		case "action_number":
-			ok = d.int(&m.ActionNumber)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agents":
-			ok = decodeModels(d, &m.Agents)
-		case "break_type":
-			ok = d.int(&m.BreakType)
-		case "category1":
-			ok = d.str(&m.Category1)
-		case "category2":
-			ok = d.str(&m.Category2)
-		case "category3":
-			ok = d.str(&m.Category3)
-		case "category4":
-			ok = d.str(&m.Category4)
-		case "charge_rate":
-			ok = d.int(&m.ChargeRate)
-		case "charge_type_colour":
-			ok = d.str(&m.ChargeTypeColour)
-		case "clear_end":
-			ok = d.bool(&m.ClearEnd)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "contract_id":
-			ok = d.int(&m.ContractID)
-		case "customer":
-			ok = d.str(&m.Customer)
-		case "end_date":
-			ok = d.time(&m.EndDate)
-		case "event_type":
-			ok = d.int(&m.EventType)
-		case "holiday_id":
-			ok = d.int(&m.HolidayID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lognewticket":
-			ok = d.bool(&m.Lognewticket)
-		case "mileage":
-			ok = d.int(&m.Mileage)
-		case "note":
-			ok = d.str(&m.Note)
-		case "originalstartdate":
-			ok = d.time(&m.Originalstartdate)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "start_date":
-			ok = d.time(&m.StartDate)
-		case "subject":
-			ok = d.str(&m.Subject)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		case "timetaken":
-			ok = d.float64(&m.Timetaken)
-		case "traveltime":
-			ok = d.float64(&m.Traveltime)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTimesheetEvent = decTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ID)), kInt},
+	{"event_type", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.EventType)), kInt},
+	{"subject", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Subject)), kStr},
+	{"start_date", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.StartDate)), kTime},
+	{"end_date", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.EndDate)), kTime},
+	{"timetaken", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Timetaken)), kF64},
+	{"agent_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.AgentID)), kInt},
+	{"break_type", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.BreakType)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.TicketID)), kInt},
+	{"action_number", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ActionNumber)), kInt},
+	{"action_invoice_number", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ActionInvoiceNumber)), kInt},
+	{"note", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Note)), kStr},
+	{"customer", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Customer)), kStr},
+	{"holiday_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.HolidayID)), kInt},
+	{"charge_type_colour", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ChargeTypeColour)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.SiteID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.UserName)), kStr},
+	{"charge_rate", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ChargeRate)), kInt},
+	{"mileage", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Mileage)), kInt},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.TickettypeID)), kInt},
+	{"lognewticket", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Lognewticket)), kBool},
+	{"client_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ClientID)), kInt},
+	{"category1", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category1)), kStr},
+	{"category2", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category2)), kStr},
+	{"category3", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category3)), kStr},
+	{"category4", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category4)), kStr},
+	{"contract_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ContractID)), kInt},
+	{"agents", decMany[KeyPair], uint32(unsafe.Offsetof(TimesheetEvent{}.Agents)), kSub},
+	{"clear_end", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ClearEnd)), kBool},
+	{"traveltime", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Traveltime)), kF64},
+	{"originalstartdate", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Originalstartdate)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Warning)), kStr},
+}, sorted: []uint16{31, 10, 9, 6, 27, 7, 22, 23, 24, 25, 17, 14, 28, 21, 26, 12, 4, 1, 13, 0, 20, 18, 11, 30, 15, 3, 2, 8, 19, 5, 29, 16}}
 
-func (m *TimesheetEvent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"event_type":`, m.EventType)
-	e.str(`"subject":`, m.Subject)
-	e.time(`"start_date":`, m.StartDate)
-	e.time(`"end_date":`, m.EndDate)
-	e.float64(`"timetaken":`, m.Timetaken)
-	e.int(`"agent_id":`, m.AgentID)
-	e.int(`"break_type":`, m.BreakType)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"action_number":`, m.ActionNumber)
-	e.int(`"action_invoice_number":`, m.ActionInvoiceNumber)
-	e.str(`"note":`, m.Note)
-	e.str(`"customer":`, m.Customer)
-	e.int(`"holiday_id":`, m.HolidayID)
-	e.str(`"charge_type_colour":`, m.ChargeTypeColour)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"user_name":`, m.UserName)
-	e.int(`"charge_rate":`, m.ChargeRate)
-	e.int(`"mileage":`, m.Mileage)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.bool(`"lognewticket":`, m.Lognewticket)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"category1":`, m.Category1)
-	e.str(`"category2":`, m.Category2)
-	e.str(`"category3":`, m.Category3)
-	e.str(`"category4":`, m.Category4)
-	e.int(`"contract_id":`, m.ContractID)
-	encodeModels(e, `"agents":`, m.Agents)
-	e.bool(`"clear_end":`, m.ClearEnd)
-	e.float64(`"traveltime":`, m.Traveltime)
-	e.time(`"originalstartdate":`, m.Originalstartdate)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *TimesheetEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTimesheetEvent) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TimesheetEvent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTimesheetEvent = encTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ID)), kInt},
+	{`"event_type":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.EventType)), kInt},
+	{`"subject":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Subject)), kStr},
+	{`"start_date":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.StartDate)), kTime},
+	{`"end_date":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.EndDate)), kTime},
+	{`"timetaken":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Timetaken)), kF64},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.AgentID)), kInt},
+	{`"break_type":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.BreakType)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.TicketID)), kInt},
+	{`"action_number":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ActionNumber)), kInt},
+	{`"action_invoice_number":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ActionInvoiceNumber)), kInt},
+	{`"note":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Note)), kStr},
+	{`"customer":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Customer)), kStr},
+	{`"holiday_id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.HolidayID)), kInt},
+	{`"charge_type_colour":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ChargeTypeColour)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.SiteID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.UserName)), kStr},
+	{`"charge_rate":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ChargeRate)), kInt},
+	{`"mileage":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Mileage)), kInt},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.TickettypeID)), kInt},
+	{`"lognewticket":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Lognewticket)), kBool},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ClientID)), kInt},
+	{`"category1":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category1)), kStr},
+	{`"category2":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category2)), kStr},
+	{`"category3":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category3)), kStr},
+	{`"category4":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category4)), kStr},
+	{`"contract_id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ContractID)), kInt},
+	{`"agents":`, encMany[KeyPair], uint32(unsafe.Offsetof(TimesheetEvent{}.Agents)), kSub},
+	{`"clear_end":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ClearEnd)), kBool},
+	{`"traveltime":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Traveltime)), kF64},
+	{`"originalstartdate":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Originalstartdate)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Warning)), kStr},
+}}
+
+func (m *TimesheetEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTimesheetEvent) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TimesheetEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Timeslot) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "bookingtype_id":
-			ok = d.int(&m.BookingtypeID)
-		case "end_label":
-			ok = d.str(&m.EndLabel)
-		case "end_time":
-			ok = d.str(&m.EndTime)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "start_label":
-			ok = d.str(&m.StartLabel)
-		case "start_time":
-			ok = d.str(&m.StartTime)
-		case "workday_guid":
-			ok = d.str(&m.WorkdayGUID)
-		case "workday_id":
-			ok = d.int(&m.WorkdayID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTimeslot = decTable{extra: unsafe.Offsetof(Timeslot{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Timeslot{}.ID)), kInt},
+	{"workday_id", nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayID)), kInt},
+	{"workday_guid", nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayGUID)), kStr},
+	{"bookingtype_id", nil, uint32(unsafe.Offsetof(Timeslot{}.BookingtypeID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Timeslot{}.Name)), kStr},
+	{"start_time", nil, uint32(unsafe.Offsetof(Timeslot{}.StartTime)), kStr},
+	{"end_time", nil, uint32(unsafe.Offsetof(Timeslot{}.EndTime)), kStr},
+	{"start_label", nil, uint32(unsafe.Offsetof(Timeslot{}.StartLabel)), kStr},
+	{"end_label", nil, uint32(unsafe.Offsetof(Timeslot{}.EndLabel)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Timeslot{}.Warning)), kStr},
+}, sorted: []uint16{9, 3, 8, 6, 0, 4, 7, 5, 2, 1}}
 
-func (m *Timeslot) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"workday_id":`, m.WorkdayID)
-	e.str(`"workday_guid":`, m.WorkdayGUID)
-	e.int(`"bookingtype_id":`, m.BookingtypeID)
-	e.str(`"name":`, m.Name)
-	e.str(`"start_time":`, m.StartTime)
-	e.str(`"end_time":`, m.EndTime)
-	e.str(`"start_label":`, m.StartLabel)
-	e.str(`"end_label":`, m.EndLabel)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *Timeslot) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTimeslot) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Timeslot) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTimeslot = encTable{extra: unsafe.Offsetof(Timeslot{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Timeslot{}.ID)), kInt},
+	{`"workday_id":`, nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayID)), kInt},
+	{`"workday_guid":`, nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayGUID)), kStr},
+	{`"bookingtype_id":`, nil, uint32(unsafe.Offsetof(Timeslot{}.BookingtypeID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Timeslot{}.Name)), kStr},
+	{`"start_time":`, nil, uint32(unsafe.Offsetof(Timeslot{}.StartTime)), kStr},
+	{`"end_time":`, nil, uint32(unsafe.Offsetof(Timeslot{}.EndTime)), kStr},
+	{`"start_label":`, nil, uint32(unsafe.Offsetof(Timeslot{}.StartLabel)), kStr},
+	{`"end_label":`, nil, uint32(unsafe.Offsetof(Timeslot{}.EndLabel)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Timeslot{}.Warning)), kStr},
+}}
+
+func (m *Timeslot) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTimeslot) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Timeslot) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ToDoGroup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "text":
-			ok = d.str(&m.Text)
-		case "todo_list":
-			ok = decodeModels(d, &m.TodoList)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectToDoGroup = decTable{extra: unsafe.Offsetof(ToDoGroup{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ToDoGroup{}.ID)), kInt},
+	{"seq", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Seq)), kInt},
+	{"text", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Text)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Warning)), kStr},
+	{"todo_list", decMany[FaultToDo], uint32(unsafe.Offsetof(ToDoGroup{}.TodoList)), kSub},
+}, sorted: []uint16{3, 0, 1, 2, 4}}
 
-func (m *ToDoGroup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"seq":`, m.Seq)
-	e.str(`"text":`, m.Text)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"todo_list":`, m.TodoList)
-	e.close(mark, m.Extra)
-}
+func (m *ToDoGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectToDoGroup) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ToDoGroup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctToDoGroup = encTable{extra: unsafe.Offsetof(ToDoGroup{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.ID)), kInt},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.Seq)), kInt},
+	{`"text":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.Text)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.Warning)), kStr},
+	{`"todo_list":`, encMany[FaultToDo], uint32(unsafe.Offsetof(ToDoGroup{}.TodoList)), kSub},
+}}
+
+func (m *ToDoGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctToDoGroup) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ToDoGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Trace) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int64(&m.ID)
-		case "log":
-			ok = d.str(&m.Log)
-		case "relatedid":
-			ok = d.int(&m.Relatedid)
-		case "systemeventid":
-			ok = d.int(&m.Systemeventid)
-		case "timestamp":
-			ok = d.time(&m.Timestamp)
-		case "tracetype":
-			ok = decodeEnum(d, &m.Tracetype)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTrace = decTable{extra: unsafe.Offsetof(Trace{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Trace{}.ID)), kInt64},
+	{"tracetype", nil, uint32(unsafe.Offsetof(Trace{}.Tracetype)), kInt},
+	{"relatedid", nil, uint32(unsafe.Offsetof(Trace{}.Relatedid)), kInt},
+	{"systemeventid", nil, uint32(unsafe.Offsetof(Trace{}.Systemeventid)), kInt},
+	{"timestamp", nil, uint32(unsafe.Offsetof(Trace{}.Timestamp)), kTime},
+	{"log", nil, uint32(unsafe.Offsetof(Trace{}.Log)), kStr},
+}, sorted: []uint16{0, 5, 2, 3, 4, 1}}
 
-func (m *Trace) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int64(`"id":`, m.ID)
-	encodeEnum(e, `"tracetype":`, m.Tracetype)
-	e.int(`"relatedid":`, m.Relatedid)
-	e.int(`"systemeventid":`, m.Systemeventid)
-	e.time(`"timestamp":`, m.Timestamp)
-	e.str(`"log":`, m.Log)
-	e.close(mark, m.Extra)
-}
+func (m *Trace) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTrace) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Trace) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTrace = encTable{extra: unsafe.Offsetof(Trace{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Trace{}.ID)), kInt64},
+	{`"tracetype":`, nil, uint32(unsafe.Offsetof(Trace{}.Tracetype)), kInt},
+	{`"relatedid":`, nil, uint32(unsafe.Offsetof(Trace{}.Relatedid)), kInt},
+	{`"systemeventid":`, nil, uint32(unsafe.Offsetof(Trace{}.Systemeventid)), kInt},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(Trace{}.Timestamp)), kTime},
+	{`"log":`, nil, uint32(unsafe.Offsetof(Trace{}.Log)), kStr},
+}}
+
+func (m *Trace) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTrace) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Trace) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Tree) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "accounts_override_mailbox":
-			ok = d.int(&m.AccountsOverrideMailbox)
-		case "agent_department":
-			ok = d.bool(&m.AgentDepartment)
-		case "agent_members":
-			ok = decodeModels(d, &m.AgentMembers)
-		case "agents":
-			ok = decodeModels(d, &m.Agents)
-		case "announcement":
-			ok = d.str(&m.Announcement)
-		case "cannedtext":
-			ok = decodeModels(d, &m.Cannedtext)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "invoice_class":
-			ok = d.str(&m.InvoiceClass)
-		case "kashflowpassword":
-			ok = d.str(&m.Kashflowpassword)
-		case "kashflowurl":
-			ok = d.str(&m.Kashflowurl)
-		case "kashflowusername":
-			ok = d.str(&m.Kashflowusername)
-		case "long_name":
-			ok = d.str(&m.LongName)
-		case "mailbox_override":
-			ok = d.int(&m.MailboxOverride)
-		case "managers":
-			ok = decodeModels(d, &m.Managers)
-		case "messagegroup_id":
-			ok = d.int(&m.MessagegroupID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "org_department_name":
-			ok = d.str(&m.OrgDepartmentName)
-		case "organisation_guid":
-			ok = d.str(&m.OrganisationGUID)
-		case "organisation_id":
-			ok = d.int(&m.OrganisationID)
-		case "organisation_name":
-			ok = d.str(&m.OrganisationName)
-		case "parentid":
-			ok = d.int(&m.Parentid)
-		case "quote_profit_currency":
-			ok = d.int(&m.QuoteProfitCurrency)
-		case "quote_profit_currency_name":
-			ok = d.str(&m.QuoteProfitCurrencyName)
-		case "teams":
-			ok = decodeModels(d, &m.Teams)
-		case "templates":
-			ok = decodeModels(d, &m.Templates)
-		case "type":
-			ok = d.int(&m.Type)
-		case "user_count":
-			ok = d.int(&m.UserCount)
-		case "users":
-			ok = decodeModels(d, &m.Users)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTree = decTable{extra: unsafe.Offsetof(Tree{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Tree{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(Tree{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(Tree{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(Tree{}.Name)), kStr},
+	{"accounts_override_mailbox", nil, uint32(unsafe.Offsetof(Tree{}.AccountsOverrideMailbox)), kInt},
+	{"parentid", nil, uint32(unsafe.Offsetof(Tree{}.Parentid)), kInt},
+	{"notes", nil, uint32(unsafe.Offsetof(Tree{}.Notes)), kStr},
+	{"kashflowurl", nil, uint32(unsafe.Offsetof(Tree{}.Kashflowurl)), kStr},
+	{"kashflowusername", nil, uint32(unsafe.Offsetof(Tree{}.Kashflowusername)), kStr},
+	{"kashflowpassword", nil, uint32(unsafe.Offsetof(Tree{}.Kashflowpassword)), kStr},
+	{"mailbox_override", nil, uint32(unsafe.Offsetof(Tree{}.MailboxOverride)), kInt},
+	{"agent_department", nil, uint32(unsafe.Offsetof(Tree{}.AgentDepartment)), kBool},
+	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Tree{}.MessagegroupID)), kInt},
+	{"agents", decMany[UnameDepartment], uint32(unsafe.Offsetof(Tree{}.Agents)), kSub},
+	{"users", decMany[UserDepartment], uint32(unsafe.Offsetof(Tree{}.Users)), kSub},
+	{"cannedtext", decMany[CannedText], uint32(unsafe.Offsetof(Tree{}.Cannedtext)), kSub},
+	{"templates", decMany[StdRequestList], uint32(unsafe.Offsetof(Tree{}.Templates)), kSub},
+	{"announcement", nil, uint32(unsafe.Offsetof(Tree{}.Announcement)), kStr},
+	{"invoice_class", nil, uint32(unsafe.Offsetof(Tree{}.InvoiceClass)), kStr},
+	{"quote_profit_currency", nil, uint32(unsafe.Offsetof(Tree{}.QuoteProfitCurrency)), kInt},
+	{"quote_profit_currency_name", nil, uint32(unsafe.Offsetof(Tree{}.QuoteProfitCurrencyName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Tree{}.Warning)), kStr},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(Tree{}.Canupdate)), kBool},
+	{"organisation_id", nil, uint32(unsafe.Offsetof(Tree{}.OrganisationID)), kInt},
+	{"organisation_guid", nil, uint32(unsafe.Offsetof(Tree{}.OrganisationGUID)), kStr},
+	{"organisation_name", nil, uint32(unsafe.Offsetof(Tree{}.OrganisationName)), kStr},
+	{"org_department_name", nil, uint32(unsafe.Offsetof(Tree{}.OrgDepartmentName)), kStr},
+	{"long_name", nil, uint32(unsafe.Offsetof(Tree{}.LongName)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(Tree{}.Type)), kInt},
+	{"teams", decMany[SectionDetailList], uint32(unsafe.Offsetof(Tree{}.Teams)), kSub},
+	{"agent_members", decMany[UnameList], uint32(unsafe.Offsetof(Tree{}.AgentMembers)), kSub},
+	{"managers", decMany[Manager], uint32(unsafe.Offsetof(Tree{}.Managers)), kSub},
+	{"user_count", nil, uint32(unsafe.Offsetof(Tree{}.UserCount)), kInt},
+}, sorted: []uint16{22, 21, 4, 11, 30, 13, 17, 15, 1, 0, 2, 18, 9, 7, 8, 27, 10, 31, 12, 3, 6, 26, 24, 23, 25, 5, 19, 20, 29, 16, 28, 32, 14}}
 
-func (m *Tree) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.int(`"accounts_override_mailbox":`, m.AccountsOverrideMailbox)
-	e.int(`"parentid":`, m.Parentid)
-	e.str(`"notes":`, m.Notes)
-	e.str(`"kashflowurl":`, m.Kashflowurl)
-	e.str(`"kashflowusername":`, m.Kashflowusername)
-	e.str(`"kashflowpassword":`, m.Kashflowpassword)
-	e.int(`"mailbox_override":`, m.MailboxOverride)
-	e.bool(`"agent_department":`, m.AgentDepartment)
-	e.int(`"messagegroup_id":`, m.MessagegroupID)
-	encodeModels(e, `"agents":`, m.Agents)
-	encodeModels(e, `"users":`, m.Users)
-	encodeModels(e, `"cannedtext":`, m.Cannedtext)
-	encodeModels(e, `"templates":`, m.Templates)
-	e.str(`"announcement":`, m.Announcement)
-	e.str(`"invoice_class":`, m.InvoiceClass)
-	e.int(`"quote_profit_currency":`, m.QuoteProfitCurrency)
-	e.str(`"quote_profit_currency_name":`, m.QuoteProfitCurrencyName)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.int(`"organisation_id":`, m.OrganisationID)
-	e.str(`"organisation_guid":`, m.OrganisationGUID)
-	e.str(`"organisation_name":`, m.OrganisationName)
-	e.str(`"org_department_name":`, m.OrgDepartmentName)
-	e.str(`"long_name":`, m.LongName)
-	e.int(`"type":`, m.Type)
-	encodeModels(e, `"teams":`, m.Teams)
-	encodeModels(e, `"agent_members":`, m.AgentMembers)
-	encodeModels(e, `"managers":`, m.Managers)
-	e.int(`"user_count":`, m.UserCount)
-	e.close(mark, m.Extra)
-}
+func (m *Tree) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTree) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Tree) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTree = encTable{extra: unsafe.Offsetof(Tree{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Tree{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Tree{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(Tree{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Tree{}.Name)), kStr},
+	{`"accounts_override_mailbox":`, nil, uint32(unsafe.Offsetof(Tree{}.AccountsOverrideMailbox)), kInt},
+	{`"parentid":`, nil, uint32(unsafe.Offsetof(Tree{}.Parentid)), kInt},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(Tree{}.Notes)), kStr},
+	{`"kashflowurl":`, nil, uint32(unsafe.Offsetof(Tree{}.Kashflowurl)), kStr},
+	{`"kashflowusername":`, nil, uint32(unsafe.Offsetof(Tree{}.Kashflowusername)), kStr},
+	{`"kashflowpassword":`, nil, uint32(unsafe.Offsetof(Tree{}.Kashflowpassword)), kStr},
+	{`"mailbox_override":`, nil, uint32(unsafe.Offsetof(Tree{}.MailboxOverride)), kInt},
+	{`"agent_department":`, nil, uint32(unsafe.Offsetof(Tree{}.AgentDepartment)), kBool},
+	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(Tree{}.MessagegroupID)), kInt},
+	{`"agents":`, encMany[UnameDepartment], uint32(unsafe.Offsetof(Tree{}.Agents)), kSub},
+	{`"users":`, encMany[UserDepartment], uint32(unsafe.Offsetof(Tree{}.Users)), kSub},
+	{`"cannedtext":`, encMany[CannedText], uint32(unsafe.Offsetof(Tree{}.Cannedtext)), kSub},
+	{`"templates":`, encMany[StdRequestList], uint32(unsafe.Offsetof(Tree{}.Templates)), kSub},
+	{`"announcement":`, nil, uint32(unsafe.Offsetof(Tree{}.Announcement)), kStr},
+	{`"invoice_class":`, nil, uint32(unsafe.Offsetof(Tree{}.InvoiceClass)), kStr},
+	{`"quote_profit_currency":`, nil, uint32(unsafe.Offsetof(Tree{}.QuoteProfitCurrency)), kInt},
+	{`"quote_profit_currency_name":`, nil, uint32(unsafe.Offsetof(Tree{}.QuoteProfitCurrencyName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Tree{}.Warning)), kStr},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(Tree{}.Canupdate)), kBool},
+	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(Tree{}.OrganisationID)), kInt},
+	{`"organisation_guid":`, nil, uint32(unsafe.Offsetof(Tree{}.OrganisationGUID)), kStr},
+	{`"organisation_name":`, nil, uint32(unsafe.Offsetof(Tree{}.OrganisationName)), kStr},
+	{`"org_department_name":`, nil, uint32(unsafe.Offsetof(Tree{}.OrgDepartmentName)), kStr},
+	{`"long_name":`, nil, uint32(unsafe.Offsetof(Tree{}.LongName)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(Tree{}.Type)), kInt},
+	{`"teams":`, encMany[SectionDetailList], uint32(unsafe.Offsetof(Tree{}.Teams)), kSub},
+	{`"agent_members":`, encMany[UnameList], uint32(unsafe.Offsetof(Tree{}.AgentMembers)), kSub},
+	{`"managers":`, encMany[Manager], uint32(unsafe.Offsetof(Tree{}.Managers)), kSub},
+	{`"user_count":`, nil, uint32(unsafe.Offsetof(Tree{}.UserCount)), kInt},
+}}
+
+func (m *Tree) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTree) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tree) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TreeList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "accounts_override_mailbox":
-			ok = d.int(&m.AccountsOverrideMailbox)
-		case "agent_members":
-			ok = decodeModels(d, &m.AgentMembers)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "long_name":
-			ok = d.str(&m.LongName)
-		case "managers":
-			ok = decodeModels(d, &m.Managers)
-		case "name":
-			ok = d.str(&m.Name)
-		case "org_department_name":
-			ok = d.str(&m.OrgDepartmentName)
-		case "organisation_guid":
-			ok = d.str(&m.OrganisationGUID)
-		case "organisation_id":
-			ok = d.int(&m.OrganisationID)
-		case "organisation_name":
-			ok = d.str(&m.OrganisationName)
-		case "teams":
-			ok = decodeModels(d, &m.Teams)
-		case "type":
-			ok = d.int(&m.Type)
-		case "user_count":
-			ok = d.int(&m.UserCount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTreeList = decTable{extra: unsafe.Offsetof(TreeList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TreeList{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(TreeList{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(TreeList{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(TreeList{}.Name)), kStr},
+	{"accounts_override_mailbox", nil, uint32(unsafe.Offsetof(TreeList{}.AccountsOverrideMailbox)), kInt},
+	{"organisation_id", nil, uint32(unsafe.Offsetof(TreeList{}.OrganisationID)), kInt},
+	{"organisation_guid", nil, uint32(unsafe.Offsetof(TreeList{}.OrganisationGUID)), kStr},
+	{"organisation_name", nil, uint32(unsafe.Offsetof(TreeList{}.OrganisationName)), kStr},
+	{"org_department_name", nil, uint32(unsafe.Offsetof(TreeList{}.OrgDepartmentName)), kStr},
+	{"long_name", nil, uint32(unsafe.Offsetof(TreeList{}.LongName)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(TreeList{}.Type)), kInt},
+	{"teams", decMany[SectionDetailList], uint32(unsafe.Offsetof(TreeList{}.Teams)), kSub},
+	{"agent_members", decMany[UnameList], uint32(unsafe.Offsetof(TreeList{}.AgentMembers)), kSub},
+	{"managers", decMany[Manager], uint32(unsafe.Offsetof(TreeList{}.Managers)), kSub},
+	{"user_count", nil, uint32(unsafe.Offsetof(TreeList{}.UserCount)), kInt},
+}, sorted: []uint16{4, 12, 1, 0, 2, 9, 13, 3, 8, 6, 5, 7, 11, 10, 14}}
 
-func (m *TreeList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.int(`"accounts_override_mailbox":`, m.AccountsOverrideMailbox)
-	e.int(`"organisation_id":`, m.OrganisationID)
-	e.str(`"organisation_guid":`, m.OrganisationGUID)
-	e.str(`"organisation_name":`, m.OrganisationName)
-	e.str(`"org_department_name":`, m.OrgDepartmentName)
-	e.str(`"long_name":`, m.LongName)
-	e.int(`"type":`, m.Type)
-	encodeModels(e, `"teams":`, m.Teams)
-	encodeModels(e, `"agent_members":`, m.AgentMembers)
-	encodeModels(e, `"managers":`, m.Managers)
-	e.int(`"user_count":`, m.UserCount)
-	e.close(mark, m.Extra)
-}
+func (m *TreeList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTreeList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TreeList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTreeList = encTable{extra: unsafe.Offsetof(TreeList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TreeList{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(TreeList{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(TreeList{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(TreeList{}.Name)), kStr},
+	{`"accounts_override_mailbox":`, nil, uint32(unsafe.Offsetof(TreeList{}.AccountsOverrideMailbox)), kInt},
+	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(TreeList{}.OrganisationID)), kInt},
+	{`"organisation_guid":`, nil, uint32(unsafe.Offsetof(TreeList{}.OrganisationGUID)), kStr},
+	{`"organisation_name":`, nil, uint32(unsafe.Offsetof(TreeList{}.OrganisationName)), kStr},
+	{`"org_department_name":`, nil, uint32(unsafe.Offsetof(TreeList{}.OrgDepartmentName)), kStr},
+	{`"long_name":`, nil, uint32(unsafe.Offsetof(TreeList{}.LongName)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(TreeList{}.Type)), kInt},
+	{`"teams":`, encMany[SectionDetailList], uint32(unsafe.Offsetof(TreeList{}.Teams)), kSub},
+	{`"agent_members":`, encMany[UnameList], uint32(unsafe.Offsetof(TreeList{}.AgentMembers)), kSub},
+	{`"managers":`, encMany[Manager], uint32(unsafe.Offsetof(TreeList{}.Managers)), kSub},
+	{`"user_count":`, nil, uint32(unsafe.Offsetof(TreeList{}.UserCount)), kInt},
+}}
+
+func (m *TreeList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTreeList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TreeList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Tweet) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "created_at":
-			ok = d.str(&m.CreatedAt)
-		case "entities":
-			ok = decodeModel(d, &m.Entities)
-		case "favorite_count":
-			ok = d.int(&m.FavoriteCount)
-		case "favorited":
-			ok = d.bool(&m.Favorited)
-		case "id":
-			ok = d.int64(&m.ID)
-		case "id_str":
-			ok = d.str(&m.IDStr)
-		case "in_reply_to_screen_name":
-			ok = d.str(&m.InReplyToScreenName)
-		case "in_reply_to_status_id":
-			ok = d.int64(&m.InReplyToStatusID)
-		case "in_reply_to_status_id_str":
-			ok = d.str(&m.InReplyToStatusIDStr)
-		case "in_reply_to_user_id":
-			ok = d.int64(&m.InReplyToUserID)
-		case "in_reply_to_user_id_str":
-			ok = d.str(&m.InReplyToUserIDStr)
-		case "lang":
-			ok = d.str(&m.Lang)
-		case "retweet_count":
-			ok = d.int(&m.RetweetCount)
-		case "retweeted":
-			ok = d.bool(&m.Retweeted)
-		case "text":
-			ok = d.str(&m.Text)
-		case "timestamp_ms":
-			ok = d.int64(&m.TimestampMs)
-		case "truncated":
-			ok = d.bool(&m.Truncated)
-		case "user":
-			ok = decodeModel(d, &m.User)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTweet = decTable{extra: unsafe.Offsetof(Tweet{}.Extra), fields: []decField{
+	{"created_at", nil, uint32(unsafe.Offsetof(Tweet{}.CreatedAt)), kStr},
+	{"timestamp_ms", nil, uint32(unsafe.Offsetof(Tweet{}.TimestampMs)), kInt64},
+	{"id", nil, uint32(unsafe.Offsetof(Tweet{}.ID)), kInt64},
+	{"id_str", nil, uint32(unsafe.Offsetof(Tweet{}.IDStr)), kStr},
+	{"text", nil, uint32(unsafe.Offsetof(Tweet{}.Text)), kStr},
+	{"truncated", nil, uint32(unsafe.Offsetof(Tweet{}.Truncated)), kBool},
+	{"entities", decOne[TweetEntities], uint32(unsafe.Offsetof(Tweet{}.Entities)), kSub},
+	{"in_reply_to_status_id", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusID)), kInt64},
+	{"in_reply_to_status_id_str", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusIDStr)), kStr},
+	{"in_reply_to_user_id", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserID)), kInt64},
+	{"in_reply_to_user_id_str", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserIDStr)), kStr},
+	{"in_reply_to_screen_name", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToScreenName)), kStr},
+	{"user", decOne[TweetUser], uint32(unsafe.Offsetof(Tweet{}.User)), kSub},
+	{"retweet_count", nil, uint32(unsafe.Offsetof(Tweet{}.RetweetCount)), kInt},
+	{"favorite_count", nil, uint32(unsafe.Offsetof(Tweet{}.FavoriteCount)), kInt},
+	{"favorited", nil, uint32(unsafe.Offsetof(Tweet{}.Favorited)), kBool},
+	{"retweeted", nil, uint32(unsafe.Offsetof(Tweet{}.Retweeted)), kBool},
+	{"lang", nil, uint32(unsafe.Offsetof(Tweet{}.Lang)), kStr},
+}, sorted: []uint16{0, 6, 14, 15, 2, 3, 11, 7, 8, 9, 10, 17, 13, 16, 4, 1, 5, 12}}
 
-func (m *Tweet) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"created_at":`, m.CreatedAt)
-	e.int64(`"timestamp_ms":`, m.TimestampMs)
-	e.int64(`"id":`, m.ID)
-	e.str(`"id_str":`, m.IDStr)
-	e.str(`"text":`, m.Text)
-	e.bool(`"truncated":`, m.Truncated)
-	encodeModel(e, `"entities":`, m.Entities)
-	e.int64(`"in_reply_to_status_id":`, m.InReplyToStatusID)
-	e.str(`"in_reply_to_status_id_str":`, m.InReplyToStatusIDStr)
-	e.int64(`"in_reply_to_user_id":`, m.InReplyToUserID)
-	e.str(`"in_reply_to_user_id_str":`, m.InReplyToUserIDStr)
-	e.str(`"in_reply_to_screen_name":`, m.InReplyToScreenName)
-	encodeModel(e, `"user":`, m.User)
-	e.int(`"retweet_count":`, m.RetweetCount)
-	e.int(`"favorite_count":`, m.FavoriteCount)
-	e.bool(`"favorited":`, m.Favorited)
-	e.bool(`"retweeted":`, m.Retweeted)
-	e.str(`"lang":`, m.Lang)
-	e.close(mark, m.Extra)
-}
+func (m *Tweet) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTweet) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Tweet) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTweet = encTable{extra: unsafe.Offsetof(Tweet{}.Extra), fields: []encField{
+	{`"created_at":`, nil, uint32(unsafe.Offsetof(Tweet{}.CreatedAt)), kStr},
+	{`"timestamp_ms":`, nil, uint32(unsafe.Offsetof(Tweet{}.TimestampMs)), kInt64},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Tweet{}.ID)), kInt64},
+	{`"id_str":`, nil, uint32(unsafe.Offsetof(Tweet{}.IDStr)), kStr},
+	{`"text":`, nil, uint32(unsafe.Offsetof(Tweet{}.Text)), kStr},
+	{`"truncated":`, nil, uint32(unsafe.Offsetof(Tweet{}.Truncated)), kBool},
+	{`"entities":`, encOne[TweetEntities], uint32(unsafe.Offsetof(Tweet{}.Entities)), kSub},
+	{`"in_reply_to_status_id":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusID)), kInt64},
+	{`"in_reply_to_status_id_str":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusIDStr)), kStr},
+	{`"in_reply_to_user_id":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserID)), kInt64},
+	{`"in_reply_to_user_id_str":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserIDStr)), kStr},
+	{`"in_reply_to_screen_name":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToScreenName)), kStr},
+	{`"user":`, encOne[TweetUser], uint32(unsafe.Offsetof(Tweet{}.User)), kSub},
+	{`"retweet_count":`, nil, uint32(unsafe.Offsetof(Tweet{}.RetweetCount)), kInt},
+	{`"favorite_count":`, nil, uint32(unsafe.Offsetof(Tweet{}.FavoriteCount)), kInt},
+	{`"favorited":`, nil, uint32(unsafe.Offsetof(Tweet{}.Favorited)), kBool},
+	{`"retweeted":`, nil, uint32(unsafe.Offsetof(Tweet{}.Retweeted)), kBool},
+	{`"lang":`, nil, uint32(unsafe.Offsetof(Tweet{}.Lang)), kStr},
+}}
+
+func (m *Tweet) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTweet) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tweet) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TweetEntities) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "hashtags":
-			ok = d.raws(&m.Hashtags)
-		case "symbols":
-			ok = d.raws(&m.Symbols)
-		case "urls":
-			ok = d.raws(&m.Urls)
-		case "user_mentions":
-			ok = decodeModels(d, &m.UserMentions)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTweetEntities = decTable{extra: unsafe.Offsetof(TweetEntities{}.Extra), fields: []decField{
+	{"hashtags", nil, uint32(unsafe.Offsetof(TweetEntities{}.Hashtags)), kRaws},
+	{"symbols", nil, uint32(unsafe.Offsetof(TweetEntities{}.Symbols)), kRaws},
+	{"user_mentions", decMany[TweetUserMentions], uint32(unsafe.Offsetof(TweetEntities{}.UserMentions)), kSub},
+	{"urls", nil, uint32(unsafe.Offsetof(TweetEntities{}.Urls)), kRaws},
+}, sorted: []uint16{0, 1, 3, 2}}
 
-func (m *TweetEntities) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.raws(`"hashtags":`, m.Hashtags)
-	e.raws(`"symbols":`, m.Symbols)
-	encodeModels(e, `"user_mentions":`, m.UserMentions)
-	e.raws(`"urls":`, m.Urls)
-	e.close(mark, m.Extra)
-}
+func (m *TweetEntities) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTweetEntities) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TweetEntities) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTweetEntities = encTable{extra: unsafe.Offsetof(TweetEntities{}.Extra), fields: []encField{
+	{`"hashtags":`, nil, uint32(unsafe.Offsetof(TweetEntities{}.Hashtags)), kRaws},
+	{`"symbols":`, nil, uint32(unsafe.Offsetof(TweetEntities{}.Symbols)), kRaws},
+	{`"user_mentions":`, encMany[TweetUserMentions], uint32(unsafe.Offsetof(TweetEntities{}.UserMentions)), kSub},
+	{`"urls":`, nil, uint32(unsafe.Offsetof(TweetEntities{}.Urls)), kRaws},
+}}
+
+func (m *TweetEntities) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTweetEntities) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TweetEntities) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TweetUser) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "description":
-			ok = d.str(&m.Description)
-		case "id":
-			ok = d.int64(&m.ID)
-		case "id_str":
-			ok = d.str(&m.IDStr)
-		case "name":
-			ok = d.str(&m.Name)
-		case "profile_image_url":
-			ok = d.str(&m.ProfileImageURL)
-		case "profile_image_url_https":
-			ok = d.str(&m.ProfileImageURLHTTPS)
-		case "screen_name":
-			ok = d.str(&m.ScreenName)
-		case "url":
-			ok = d.str(&m.URL)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTweetUser = decTable{extra: unsafe.Offsetof(TweetUser{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TweetUser{}.ID)), kInt64},
+	{"id_str", nil, uint32(unsafe.Offsetof(TweetUser{}.IDStr)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(TweetUser{}.Name)), kStr},
+	{"screen_name", nil, uint32(unsafe.Offsetof(TweetUser{}.ScreenName)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(TweetUser{}.Description)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(TweetUser{}.URL)), kStr},
+	{"profile_image_url", nil, uint32(unsafe.Offsetof(TweetUser{}.ProfileImageURL)), kStr},
+	{"profile_image_url_https", nil, uint32(unsafe.Offsetof(TweetUser{}.ProfileImageURLHTTPS)), kStr},
+}, sorted: []uint16{4, 0, 1, 2, 6, 7, 3, 5}}
 
-func (m *TweetUser) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int64(`"id":`, m.ID)
-	e.str(`"id_str":`, m.IDStr)
-	e.str(`"name":`, m.Name)
-	e.str(`"screen_name":`, m.ScreenName)
-	e.str(`"description":`, m.Description)
-	e.str(`"url":`, m.URL)
-	e.str(`"profile_image_url":`, m.ProfileImageURL)
-	e.str(`"profile_image_url_https":`, m.ProfileImageURLHTTPS)
-	e.close(mark, m.Extra)
-}
+func (m *TweetUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTweetUser) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TweetUser) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTweetUser = encTable{extra: unsafe.Offsetof(TweetUser{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TweetUser{}.ID)), kInt64},
+	{`"id_str":`, nil, uint32(unsafe.Offsetof(TweetUser{}.IDStr)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(TweetUser{}.Name)), kStr},
+	{`"screen_name":`, nil, uint32(unsafe.Offsetof(TweetUser{}.ScreenName)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(TweetUser{}.Description)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(TweetUser{}.URL)), kStr},
+	{`"profile_image_url":`, nil, uint32(unsafe.Offsetof(TweetUser{}.ProfileImageURL)), kStr},
+	{`"profile_image_url_https":`, nil, uint32(unsafe.Offsetof(TweetUser{}.ProfileImageURLHTTPS)), kStr},
+}}
+
+func (m *TweetUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTweetUser) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TweetUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectTweetUserMentions = decTable{extra: unsafe.Offsetof(TweetUserMentions{}.Extra), fields: []decField{
+	{"screen_name", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ScreenName)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.Name)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ID)), kInt64},
+	{"id_str", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.IDStr)), kStr},
+}, sorted: []uint16{2, 3, 1, 0}}
+
 func (m *TweetUserMentions) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int64(&m.ID)
-		case "id_str":
-			ok = d.str(&m.IDStr)
-		case "name":
-			ok = d.str(&m.Name)
-		case "screen_name":
-			ok = d.str(&m.ScreenName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectTweetUserMentions)
 }
+
+var enctTweetUserMentions = encTable{extra: unsafe.Offsetof(TweetUserMentions{}.Extra), fields: []encField{
+	{`"screen_name":`, nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ScreenName)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(TweetUserMentions{}.Name)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ID)), kInt64},
+	{`"id_str":`, nil, uint32(unsafe.Offsetof(TweetUserMentions{}.IDStr)), kStr},
+}}
 
 func (m *TweetUserMentions) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"screen_name":`, m.ScreenName)
-	e.str(`"name":`, m.Name)
-	e.int64(`"id":`, m.ID)
-	e.str(`"id_str":`, m.IDStr)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctTweetUserMentions)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TweetUserMentions) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TweetUserMentions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TwitterDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_gettoken":
-			ok = d.bool(&m.Gettoken)
-		case "_oauthtoken":
-			ok = d.str(&m.Oauthtoken)
-		case "_oauthverifier":
-			ok = d.str(&m.Oauthverifier)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "create_direct_message_tickets":
-			ok = d.bool(&m.CreateDirectMessageTickets)
-		case "create_mention_tickets":
-			ok = d.bool(&m.CreateMentionTickets)
-		case "days_after_mention":
-			ok = d.int(&m.DaysAfterMention)
-		case "direct_message_create_users":
-			ok = d.bool(&m.DirectMessageCreateUsers)
-		case "direct_message_site":
-			ok = d.int(&m.DirectMessageSite)
-		case "direct_message_site_name":
-			ok = d.str(&m.DirectMessageSiteName)
-		case "direct_message_ticket_type":
-			ok = d.int(&m.DirectMessageTicketType)
-		case "direct_message_ticket_type_name":
-			ok = d.str(&m.DirectMessageTicketTypeName)
-		case "direct_message_user":
-			ok = d.int(&m.DirectMessageUser)
-		case "direct_message_user_name":
-			ok = d.str(&m.DirectMessageUserName)
-		case "exclude_word_list":
-			ok = decodeModels(d, &m.ExcludeWordList)
-		case "id":
-			ok = d.int(&m.ID)
-		case "include_word_list":
-			ok = decodeModels(d, &m.IncludeWordList)
-		case "mention_create_users":
-			ok = d.bool(&m.MentionCreateUsers)
-		case "mention_site":
-			ok = d.int(&m.MentionSite)
-		case "mention_site_name":
-			ok = d.str(&m.MentionSiteName)
-		case "mention_ticket_type":
-			ok = d.int(&m.MentionTicketType)
-		case "mention_ticket_type_name":
-			ok = d.str(&m.MentionTicketTypeName)
-		case "mention_user":
-			ok = d.int(&m.MentionUser)
-		case "mention_user_name":
-			ok = d.str(&m.MentionUserName)
-		case "new_oauth_token":
-			ok = d.str(&m.NewOauthToken)
-		case "new_oauth_token_secret":
-			ok = d.str(&m.NewOauthTokenSecret)
-		case "reopen_direct_message_tickets":
-			ok = d.bool(&m.ReopenDirectMessageTickets)
-		case "screen_name":
-			ok = d.str(&m.ScreenName)
-		case "user_id":
-			ok = d.str(&m.UserID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTwitterDetails = decTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(TwitterDetails{}.ID)), kInt},
+	{"screen_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.ScreenName)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(TwitterDetails{}.UserID)), kStr},
+	{"new_oauth_token", nil, uint32(unsafe.Offsetof(TwitterDetails{}.NewOauthToken)), kStr},
+	{"new_oauth_token_secret", nil, uint32(unsafe.Offsetof(TwitterDetails{}.NewOauthTokenSecret)), kStr},
+	{"authorized", nil, uint32(unsafe.Offsetof(TwitterDetails{}.Authorized)), kBool},
+	{"_gettoken", nil, uint32(unsafe.Offsetof(TwitterDetails{}.Gettoken)), kBool},
+	{"_oauthtoken", nil, uint32(unsafe.Offsetof(TwitterDetails{}.Oauthtoken)), kStr},
+	{"_oauthverifier", nil, uint32(unsafe.Offsetof(TwitterDetails{}.Oauthverifier)), kStr},
+	{"create_direct_message_tickets", nil, uint32(unsafe.Offsetof(TwitterDetails{}.CreateDirectMessageTickets)), kBool},
+	{"direct_message_ticket_type", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageTicketType)), kInt},
+	{"direct_message_ticket_type_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageTicketTypeName)), kStr},
+	{"direct_message_user", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageUser)), kInt},
+	{"direct_message_user_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageUserName)), kStr},
+	{"reopen_direct_message_tickets", nil, uint32(unsafe.Offsetof(TwitterDetails{}.ReopenDirectMessageTickets)), kBool},
+	{"create_mention_tickets", nil, uint32(unsafe.Offsetof(TwitterDetails{}.CreateMentionTickets)), kBool},
+	{"mention_ticket_type", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionTicketType)), kInt},
+	{"mention_ticket_type_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionTicketTypeName)), kStr},
+	{"mention_user", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUser)), kInt},
+	{"mention_user_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUserName)), kStr},
+	{"days_after_mention", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DaysAfterMention)), kInt},
+	{"include_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), kSub},
+	{"exclude_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), kSub},
+	{"direct_message_create_users", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageCreateUsers)), kBool},
+	{"direct_message_site", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSite)), kInt},
+	{"direct_message_site_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSiteName)), kStr},
+	{"mention_create_users", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionCreateUsers)), kBool},
+	{"mention_site", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionSite)), kInt},
+	{"mention_site_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionSiteName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(TwitterDetails{}.Warning)), kStr},
+}, sorted: []uint16{6, 7, 8, 29, 5, 9, 15, 20, 23, 24, 25, 10, 11, 12, 13, 22, 0, 21, 26, 27, 28, 16, 17, 18, 19, 3, 4, 14, 1, 2}}
 
-func (m *TwitterDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"screen_name":`, m.ScreenName)
-	e.str(`"user_id":`, m.UserID)
-	e.str(`"new_oauth_token":`, m.NewOauthToken)
-	e.str(`"new_oauth_token_secret":`, m.NewOauthTokenSecret)
-	e.bool(`"authorized":`, m.Authorized)
-	e.bool(`"_gettoken":`, m.Gettoken)
-	e.str(`"_oauthtoken":`, m.Oauthtoken)
-	e.str(`"_oauthverifier":`, m.Oauthverifier)
-	e.bool(`"create_direct_message_tickets":`, m.CreateDirectMessageTickets)
-	e.int(`"direct_message_ticket_type":`, m.DirectMessageTicketType)
-	e.str(`"direct_message_ticket_type_name":`, m.DirectMessageTicketTypeName)
-	e.int(`"direct_message_user":`, m.DirectMessageUser)
-	e.str(`"direct_message_user_name":`, m.DirectMessageUserName)
-	e.bool(`"reopen_direct_message_tickets":`, m.ReopenDirectMessageTickets)
-	e.bool(`"create_mention_tickets":`, m.CreateMentionTickets)
-	e.int(`"mention_ticket_type":`, m.MentionTicketType)
-	e.str(`"mention_ticket_type_name":`, m.MentionTicketTypeName)
-	e.int(`"mention_user":`, m.MentionUser)
-	e.str(`"mention_user_name":`, m.MentionUserName)
-	e.int(`"days_after_mention":`, m.DaysAfterMention)
-	encodeModels(e, `"include_word_list":`, m.IncludeWordList)
-	encodeModels(e, `"exclude_word_list":`, m.ExcludeWordList)
-	e.bool(`"direct_message_create_users":`, m.DirectMessageCreateUsers)
-	e.int(`"direct_message_site":`, m.DirectMessageSite)
-	e.str(`"direct_message_site_name":`, m.DirectMessageSiteName)
-	e.bool(`"mention_create_users":`, m.MentionCreateUsers)
-	e.int(`"mention_site":`, m.MentionSite)
-	e.str(`"mention_site_name":`, m.MentionSiteName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *TwitterDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTwitterDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TwitterDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTwitterDetails = encTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.ID)), kInt},
+	{`"screen_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.ScreenName)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.UserID)), kStr},
+	{`"new_oauth_token":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.NewOauthToken)), kStr},
+	{`"new_oauth_token_secret":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.NewOauthTokenSecret)), kStr},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.Authorized)), kBool},
+	{`"_gettoken":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.Gettoken)), kBool},
+	{`"_oauthtoken":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.Oauthtoken)), kStr},
+	{`"_oauthverifier":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.Oauthverifier)), kStr},
+	{`"create_direct_message_tickets":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.CreateDirectMessageTickets)), kBool},
+	{`"direct_message_ticket_type":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageTicketType)), kInt},
+	{`"direct_message_ticket_type_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageTicketTypeName)), kStr},
+	{`"direct_message_user":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageUser)), kInt},
+	{`"direct_message_user_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageUserName)), kStr},
+	{`"reopen_direct_message_tickets":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.ReopenDirectMessageTickets)), kBool},
+	{`"create_mention_tickets":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.CreateMentionTickets)), kBool},
+	{`"mention_ticket_type":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionTicketType)), kInt},
+	{`"mention_ticket_type_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionTicketTypeName)), kStr},
+	{`"mention_user":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUser)), kInt},
+	{`"mention_user_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUserName)), kStr},
+	{`"days_after_mention":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DaysAfterMention)), kInt},
+	{`"include_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), kSub},
+	{`"exclude_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), kSub},
+	{`"direct_message_create_users":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageCreateUsers)), kBool},
+	{`"direct_message_site":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSite)), kInt},
+	{`"direct_message_site_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSiteName)), kStr},
+	{`"mention_create_users":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionCreateUsers)), kBool},
+	{`"mention_site":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionSite)), kInt},
+	{`"mention_site_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionSiteName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.Warning)), kStr},
+}}
+
+func (m *TwitterDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTwitterDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TwitterEvent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "created_timestamp":
-			ok = d.int64(&m.CreatedTimestamp)
-		case "id":
-			ok = d.int64(&m.ID)
-		case "message_create":
-			ok = decodeModel(d, &m.MessageCreate)
-		case "type":
-			ok = d.str(&m.Type)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTwitterEvent = decTable{extra: unsafe.Offsetof(TwitterEvent{}.Extra), fields: []decField{
+	{"type", nil, uint32(unsafe.Offsetof(TwitterEvent{}.Type)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(TwitterEvent{}.ID)), kInt64},
+	{"created_timestamp", nil, uint32(unsafe.Offsetof(TwitterEvent{}.CreatedTimestamp)), kInt64},
+	{"message_create", decOne[TwitterMessage], uint32(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), kSub},
+}, sorted: []uint16{2, 1, 3, 0}}
 
-func (m *TwitterEvent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"type":`, m.Type)
-	e.int64(`"id":`, m.ID)
-	e.int64(`"created_timestamp":`, m.CreatedTimestamp)
-	encodeModel(e, `"message_create":`, m.MessageCreate)
-	e.close(mark, m.Extra)
-}
+func (m *TwitterEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTwitterEvent) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TwitterEvent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTwitterEvent = encTable{extra: unsafe.Offsetof(TwitterEvent{}.Extra), fields: []encField{
+	{`"type":`, nil, uint32(unsafe.Offsetof(TwitterEvent{}.Type)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(TwitterEvent{}.ID)), kInt64},
+	{`"created_timestamp":`, nil, uint32(unsafe.Offsetof(TwitterEvent{}.CreatedTimestamp)), kInt64},
+	{`"message_create":`, encOne[TwitterMessage], uint32(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), kSub},
+}}
+
+func (m *TwitterEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTwitterEvent) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TwitterMessage) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "message_data":
-			ok = decodeModel(d, &m.MessageData)
-		case "sender_id":
-			ok = d.str(&m.SenderID)
-		case "source_app_id":
-			ok = d.str(&m.SourceAppID)
-		case "target":
-			ok = decodeModel(d, &m.Target)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTwitterMessage = decTable{extra: unsafe.Offsetof(TwitterMessage{}.Extra), fields: []decField{
+	{"target", decOne[TwitterMessageTarget], uint32(unsafe.Offsetof(TwitterMessage{}.Target)), kSub},
+	{"sender_id", nil, uint32(unsafe.Offsetof(TwitterMessage{}.SenderID)), kStr},
+	{"source_app_id", nil, uint32(unsafe.Offsetof(TwitterMessage{}.SourceAppID)), kStr},
+	{"message_data", decOne[TwitterMessageData], uint32(unsafe.Offsetof(TwitterMessage{}.MessageData)), kSub},
+}, sorted: []uint16{3, 1, 2, 0}}
 
-func (m *TwitterMessage) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"target":`, m.Target)
-	e.str(`"sender_id":`, m.SenderID)
-	e.str(`"source_app_id":`, m.SourceAppID)
-	encodeModel(e, `"message_data":`, m.MessageData)
-	e.close(mark, m.Extra)
-}
+func (m *TwitterMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTwitterMessage) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TwitterMessage) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTwitterMessage = encTable{extra: unsafe.Offsetof(TwitterMessage{}.Extra), fields: []encField{
+	{`"target":`, encOne[TwitterMessageTarget], uint32(unsafe.Offsetof(TwitterMessage{}.Target)), kSub},
+	{`"sender_id":`, nil, uint32(unsafe.Offsetof(TwitterMessage{}.SenderID)), kStr},
+	{`"source_app_id":`, nil, uint32(unsafe.Offsetof(TwitterMessage{}.SourceAppID)), kStr},
+	{`"message_data":`, encOne[TwitterMessageData], uint32(unsafe.Offsetof(TwitterMessage{}.MessageData)), kSub},
+}}
+
+func (m *TwitterMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTwitterMessage) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectTwitterMessageData = decTable{extra: unsafe.Offsetof(TwitterMessageData{}.Extra), fields: []decField{
+	{"text", nil, uint32(unsafe.Offsetof(TwitterMessageData{}.Text)), kStr},
+}, sorted: []uint16{0}}
+
 func (m *TwitterMessageData) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "text":
-			ok = d.str(&m.Text)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectTwitterMessageData)
 }
+
+var enctTwitterMessageData = encTable{extra: unsafe.Offsetof(TwitterMessageData{}.Extra), fields: []encField{
+	{`"text":`, nil, uint32(unsafe.Offsetof(TwitterMessageData{}.Text)), kStr},
+}}
 
 func (m *TwitterMessageData) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"text":`, m.Text)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctTwitterMessageData)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TwitterMessageData) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterMessageData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectTwitterMessageTarget = decTable{extra: unsafe.Offsetof(TwitterMessageTarget{}.Extra), fields: []decField{
+	{"recipient_id", nil, uint32(unsafe.Offsetof(TwitterMessageTarget{}.RecipientID)), kStr},
+}, sorted: []uint16{0}}
+
 func (m *TwitterMessageTarget) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "recipient_id":
-			ok = d.str(&m.RecipientID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectTwitterMessageTarget)
 }
+
+var enctTwitterMessageTarget = encTable{extra: unsafe.Offsetof(TwitterMessageTarget{}.Extra), fields: []encField{
+	{`"recipient_id":`, nil, uint32(unsafe.Offsetof(TwitterMessageTarget{}.RecipientID)), kStr},
+}}
 
 func (m *TwitterMessageTarget) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"recipient_id":`, m.RecipientID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctTwitterMessageTarget)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TwitterMessageTarget) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterMessageTarget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectTwitterWebhookContent = decTable{extra: unsafe.Offsetof(TwitterWebhookContent{}.Extra), fields: []decField{
+	{"for_user_id", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.ForUserID)), kInt64},
+	{"user_has_blocked", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.UserHasBlocked)), kBool},
+	{"direct_message_events", decMany[TwitterEvent], uint32(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), kSub},
+	{"tweet_create_events", decMany[Tweet], uint32(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), kSub},
+	{"users", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.Users)), kMap},
+}, sorted: []uint16{2, 0, 3, 1, 4}}
+
 func (m *TwitterWebhookContent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "direct_message_events":
-			ok = decodeModels(d, &m.DirectMessageEvents)
-		case "for_user_id":
-			ok = d.int64(&m.ForUserID)
-		case "tweet_create_events":
-			ok = decodeModels(d, &m.TweetCreateEvents)
-		case "user_has_blocked":
-			ok = d.bool(&m.UserHasBlocked)
-		case "users":
-			ok = d.rawMap(&m.Users)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectTwitterWebhookContent)
 }
+
+var enctTwitterWebhookContent = encTable{extra: unsafe.Offsetof(TwitterWebhookContent{}.Extra), fields: []encField{
+	{`"for_user_id":`, nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.ForUserID)), kInt64},
+	{`"user_has_blocked":`, nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.UserHasBlocked)), kBool},
+	{`"direct_message_events":`, encMany[TwitterEvent], uint32(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), kSub},
+	{`"tweet_create_events":`, encMany[Tweet], uint32(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), kSub},
+	{`"users":`, nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.Users)), kMap},
+}}
 
 func (m *TwitterWebhookContent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int64(`"for_user_id":`, m.ForUserID)
-	e.bool(`"user_has_blocked":`, m.UserHasBlocked)
-	encodeModels(e, `"direct_message_events":`, m.DirectMessageEvents)
-	encodeModels(e, `"tweet_create_events":`, m.TweetCreateEvents)
-	e.rawMap(`"users":`, m.Users)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctTwitterWebhookContent)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TwitterWebhookContent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterWebhookContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *TypeInfo) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "field_id":
-			ok = d.float64(&m.FieldID)
-		case "field_name":
-			ok = d.str(&m.FieldName)
-		case "groupname":
-			ok = d.str(&m.Groupname)
-		case "id":
-			ok = d.float64(&m.ID)
-		case "keyfield_id":
-			ok = d.str(&m.KeyfieldID)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "tab_columns":
-			ok = d.int(&m.TabColumns)
-		case "tab_id":
-			ok = d.int(&m.TabID)
-		case "tab_name":
-			ok = d.str(&m.TabName)
-		case "tab_sequence":
-			ok = d.int(&m.TabSequence)
-		case "techdetail":
-			ok = d.int(&m.Techdetail)
-		case "type":
-			ok = d.str(&m.Type)
-		case "typeinfo_id":
-			ok = d.float64(&m.TypeinfoID)
-		case "userdetail":
-			ok = d.int(&m.Userdetail)
-		case "visibility_conditions":
-			ok = decodeModels(d, &m.VisibilityConditions)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectTypeInfo = decTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), fields: []decField{
+	{"typeinfo_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.TypeinfoID)), kF64},
+	{"id", nil, uint32(unsafe.Offsetof(TypeInfo{}.ID)), kF64},
+	{"field_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.FieldID)), kF64},
+	{"field_name", nil, uint32(unsafe.Offsetof(TypeInfo{}.FieldName)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(TypeInfo{}.Sequence)), kInt},
+	{"keyfield_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.KeyfieldID)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(TypeInfo{}.Type)), kStr},
+	{"tab_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.TabID)), kInt},
+	{"tab_name", nil, uint32(unsafe.Offsetof(TypeInfo{}.TabName)), kStr},
+	{"tab_sequence", nil, uint32(unsafe.Offsetof(TypeInfo{}.TabSequence)), kInt},
+	{"tab_columns", nil, uint32(unsafe.Offsetof(TypeInfo{}.TabColumns)), kInt},
+	{"groupname", nil, uint32(unsafe.Offsetof(TypeInfo{}.Groupname)), kStr},
+	{"techdetail", nil, uint32(unsafe.Offsetof(TypeInfo{}.Techdetail)), kInt},
+	{"userdetail", nil, uint32(unsafe.Offsetof(TypeInfo{}.Userdetail)), kInt},
+	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(TypeInfo{}.Warning)), kStr},
+}, sorted: []uint16{15, 2, 3, 11, 1, 5, 4, 10, 7, 8, 9, 12, 6, 0, 13, 14}}
 
-func (m *TypeInfo) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.float64(`"typeinfo_id":`, m.TypeinfoID)
-	e.float64(`"id":`, m.ID)
-	e.float64(`"field_id":`, m.FieldID)
-	e.str(`"field_name":`, m.FieldName)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"keyfield_id":`, m.KeyfieldID)
-	e.str(`"type":`, m.Type)
-	e.int(`"tab_id":`, m.TabID)
-	e.str(`"tab_name":`, m.TabName)
-	e.int(`"tab_sequence":`, m.TabSequence)
-	e.int(`"tab_columns":`, m.TabColumns)
-	e.str(`"groupname":`, m.Groupname)
-	e.int(`"techdetail":`, m.Techdetail)
-	e.int(`"userdetail":`, m.Userdetail)
-	encodeModels(e, `"visibility_conditions":`, m.VisibilityConditions)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *TypeInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTypeInfo) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m TypeInfo) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctTypeInfo = encTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), fields: []encField{
+	{`"typeinfo_id":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.TypeinfoID)), kF64},
+	{`"id":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.ID)), kF64},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.FieldID)), kF64},
+	{`"field_name":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.FieldName)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Sequence)), kInt},
+	{`"keyfield_id":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.KeyfieldID)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Type)), kStr},
+	{`"tab_id":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.TabID)), kInt},
+	{`"tab_name":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.TabName)), kStr},
+	{`"tab_sequence":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.TabSequence)), kInt},
+	{`"tab_columns":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.TabColumns)), kInt},
+	{`"groupname":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Groupname)), kStr},
+	{`"techdetail":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Techdetail)), kInt},
+	{`"userdetail":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Userdetail)), kInt},
+	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Warning)), kStr},
+}}
+
+func (m *TypeInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTypeInfo) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TypeInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

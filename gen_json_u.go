@@ -2,3760 +2,2423 @@
 
 package halopsa
 
-func (m *Uname) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "Oo_name":
-			ok = d.str(&m.OoName)
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_canupdate_moreinfo":
-			ok = d.bool(&m.CanupdateMoreinfo)
-		case "_disconnectintegration":
-			ok = d.str(&m.Disconnectintegration)
-		case "_do_reassign01":
-			ok = d.bool(&m.DoReassign01)
-		case "_force":
-			ok = d.bool(&m.Force)
-		case "_getlogmeinid":
-			ok = d.bool(&m.Getlogmeinid)
-		case "_getoauthtoken":
-			ok = d.bool(&m.Getoauthtoken)
-		case "_importtoken":
-			ok = d.str(&m.Importtoken)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_is_a_departmentmanager":
-			ok = d.bool(&m.IsADepartmentmanager)
-		case "_is_a_teammanager":
-			ok = d.bool(&m.IsATeammanager)
-		case "_isbatch":
-			ok = d.bool(&m.Isbatch)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_isnew":
-			ok = d.bool(&m.Isnew)
-		case "_revoke_authenticatorapp":
-			ok = d.bool(&m.RevokeAuthenticatorapp)
-		case "_revoke_tokens":
-			ok = d.bool(&m.RevokeTokens)
-		case "_signature":
-			ok = d.str(&m.Signature2)
-		case "_signature_id":
-			ok = d.str(&m.SignatureID)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "ac_approvals":
-			ok = decodeModels(d, &m.AcApprovals)
-		case "ac_assetgroups":
-			ok = decodeModels(d, &m.AcAssetgroups)
-		case "ac_assettypes":
-			ok = decodeModels(d, &m.AcAssettypes)
-		case "ac_cannedtext":
-			ok = decodeModels(d, &m.AcCannedtext)
-		case "ac_chatprofiles":
-			ok = decodeModels(d, &m.AcChatprofiles)
-		case "ac_customfields":
-			ok = decodeModels(d, &m.AcCustomfields)
-		case "ac_customtables":
-			ok = decodeModels(d, &m.AcCustomtables)
-		case "ac_dashboards":
-			ok = decodeModels(d, &m.AcDashboards)
-		case "ac_devices":
-			ok = decodeModels(d, &m.AcDevices)
-		case "ac_emailtemplates":
-			ok = decodeModels(d, &m.AcEmailtemplates)
-		case "ac_faqlists":
-			ok = decodeModels(d, &m.AcFaqlists)
-		case "ac_fieldgroups":
-			ok = decodeModels(d, &m.AcFieldgroups)
-		case "ac_itemgroups":
-			ok = decodeModels(d, &m.AcItemgroups)
-		case "ac_languagepacks":
-			ok = decodeModels(d, &m.AcLanguagepacks)
-		case "ac_messagegroups":
-			ok = decodeModels(d, &m.AcMessagegroups)
-		case "ac_outcomes":
-			ok = decodeModels(d, &m.AcOutcomes)
-		case "ac_reportgroups":
-			ok = decodeModels(d, &m.AcReportgroups)
-		case "ac_roles":
-			ok = decodeModels(d, &m.AcRoles)
-		case "ac_rules":
-			ok = decodeModels(d, &m.AcRules)
-		case "ac_servicecategories":
-			ok = decodeModels(d, &m.AcServicecategories)
-		case "ac_services":
-			ok = decodeModels(d, &m.AcServices)
-		case "ac_slas":
-			ok = decodeModels(d, &m.AcSlas)
-		case "ac_suppliercontracts":
-			ok = decodeModels(d, &m.AcSuppliercontracts)
-		case "ac_suppliers":
-			ok = decodeModels(d, &m.AcSuppliers)
-		case "ac_templates":
-			ok = decodeModels(d, &m.AcTemplates)
-		case "ac_tickettypes":
-			ok = decodeModels(d, &m.AcTickettypes)
-		case "ac_workdays":
-			ok = decodeModels(d, &m.AcWorkdays)
-		case "ac_workflows":
-			ok = decodeModels(d, &m.AcWorkflows)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "accountconfirmed":
-			ok = d.bool(&m.Accountconfirmed)
-		case "actionscreen_display_type":
-			ok = d.int(&m.ActionscreenDisplayType)
-		case "activedirectory_dn":
-			ok = d.str(&m.ActivedirectoryDn)
-		case "ad":
-			ok = d.str(&m.Ad)
-		case "adconnection":
-			ok = d.int(&m.Adconnection)
-		case "add_roles":
-			ok = decodeModels(d, &m.AddRoles)
-		case "agentphotodata":
-			ok = d.str(&m.Agentphotodata)
-		case "agentphotopath":
-			ok = d.str(&m.Agentphotopath)
-		case "allow_automatic_call_scripts":
-			ok = d.bool(&m.AllowAutomaticCallScripts)
-		case "allowbeyondtrustinvites":
-			ok = d.bool(&m.Allowbeyondtrustinvites)
-		case "app_colour":
-			ok = d.str(&m.AppColour)
-		case "app_colour_type":
-			ok = d.int(&m.AppColourType)
-		case "apptsync":
-			ok = d.int(&m.Apptsync)
-		case "assetfields":
-			ok = decodeModels(d, &m.Assetfields)
-		case "assettypes":
-			ok = decodeModels(d, &m.Assettypes)
-		case "authenticatorapp_configured":
-			ok = d.bool(&m.AuthenticatorappConfigured)
-		case "autotaskid":
-			ok = d.int(&m.Autotaskid)
-		case "azure_connectionid":
-			ok = d.int(&m.AzureConnectionid)
-		case "azure_roleid":
-			ok = d.int(&m.AzureRoleid)
-		case "beyondtrust_name":
-			ok = d.str(&m.BeyondtrustName)
-		case "calendar_options":
-			ok = d.str(&m.CalendarOptions)
-		case "can_approve_invoice":
-			ok = d.bool(&m.CanApproveInvoice)
-		case "can_approve_purchaseorder":
-			ok = d.bool(&m.CanApprovePurchaseorder)
-		case "can_approve_quote":
-			ok = d.bool(&m.CanApproveQuote)
-		case "chargerate":
-			ok = d.int(&m.Chargerate)
-		case "chargerates":
-			ok = decodeModels(d, &m.Chargerates)
-		case "check_reassign01":
-			ok = d.bool(&m.CheckReassign01)
-		case "claims":
-			ok = decodeModels(d, &m.Claims)
-		case "clientdetails_layout_id":
-			ok = d.int(&m.ClientdetailsLayoutID)
-		case "clientdetails_layout_name":
-			ok = d.str(&m.ClientdetailsLayoutName)
-		case "clients":
-			ok = decodeModels(d, &m.Clients)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "container_dn":
-			ok = d.str(&m.ContainerDn)
-		case "costprice":
-			ok = d.float64(&m.Costprice)
-		case "current_action_name":
-			ok = d.str(&m.CurrentActionName)
-		case "current_action_type":
-			ok = d.str(&m.CurrentActionType)
-		case "custombuttons":
-			ok = decodeModels(d, &m.Custombuttons)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "datecreated":
-			ok = d.time(&m.Datecreated)
-		case "default_action_display":
-			ok = d.int(&m.DefaultActionDisplay)
-		case "default_action_view":
-			ok = d.str(&m.DefaultActionView)
-		case "default_calendar_view":
-			ok = d.str(&m.DefaultCalendarView)
-		case "default_columns_id_assets":
-			ok = d.int(&m.DefaultColumnsIDAssets)
-		case "default_columns_id_clients":
-			ok = d.int(&m.DefaultColumnsIDClients)
-		case "default_columns_id_contracts":
-			ok = d.int(&m.DefaultColumnsIDContracts)
-		case "default_columns_id_opps":
-			ok = d.int(&m.DefaultColumnsIDOpps)
-		case "default_columns_id_sites":
-			ok = d.int(&m.DefaultColumnsIDSites)
-		case "default_columns_id_supplier_contracts":
-			ok = d.int(&m.DefaultColumnsIDSupplierContracts)
-		case "default_columns_id_tickets":
-			ok = d.int(&m.DefaultColumnsIDTickets)
-		case "default_columns_id_users":
-			ok = d.int(&m.DefaultColumnsIDUsers)
-		case "default_columns_name_opps":
-			ok = d.str(&m.DefaultColumnsNameOpps)
-		case "default_columns_name_tickets":
-			ok = d.str(&m.DefaultColumnsNameTickets)
-		case "default_columns_sites_selectedname":
-			ok = d.str(&m.DefaultColumnsSitesSelectedname)
-		case "default_columns_users_selectedname":
-			ok = d.str(&m.DefaultColumnsUsersSelectedname)
-		case "default_feed_view":
-			ok = d.str(&m.DefaultFeedView)
-		case "default_filter_id_opps":
-			ok = d.int(&m.DefaultFilterIDOpps)
-		case "default_filter_id_tickets":
-			ok = d.int(&m.DefaultFilterIDTickets)
-		case "default_filter_name_opps":
-			ok = d.str(&m.DefaultFilterNameOpps)
-		case "default_filter_name_tickets":
-			ok = d.str(&m.DefaultFilterNameTickets)
-		case "default_splashtop_channel":
-			ok = d.int(&m.DefaultSplashtopChannel)
-		case "default_splashtop_channelname":
-			ok = d.str(&m.DefaultSplashtopChannelname)
-		case "default_ticket_preview_size":
-			ok = d.int(&m.DefaultTicketPreviewSize)
-		case "default_view_assets":
-			ok = d.str(&m.DefaultViewAssets)
-		case "default_view_assets_selectedid":
-			ok = d.int(&m.DefaultViewAssetsSelectedid)
-		case "default_view_assets_selectedid_name":
-			ok = d.str(&m.DefaultViewAssetsSelectedidName)
-		case "default_view_assets_selectedname":
-			ok = d.str(&m.DefaultViewAssetsSelectedname)
-		case "default_view_clients_selectedname":
-			ok = d.str(&m.DefaultViewClientsSelectedname)
-		case "default_view_contracts_selectedname":
-			ok = d.str(&m.DefaultViewContractsSelectedname)
-		case "default_view_customers_selectedid":
-			ok = d.int(&m.DefaultViewCustomersSelectedid)
-		case "default_view_customers_selectedname":
-			ok = d.str(&m.DefaultViewCustomersSelectedname)
-		case "default_view_opps":
-			ok = d.str(&m.DefaultViewOpps)
-		case "default_view_opps_selectedid":
-			ok = d.int(&m.DefaultViewOppsSelectedid)
-		case "default_view_opps_selectedname":
-			ok = d.str(&m.DefaultViewOppsSelectedname)
-		case "default_view_supplier_contracts_selectedname":
-			ok = d.str(&m.DefaultViewSupplierContractsSelectedname)
-		case "default_view_tickets":
-			ok = d.str(&m.DefaultViewTickets)
-		case "default_view_tickets_selectedid":
-			ok = d.int(&m.DefaultViewTicketsSelectedid)
-		case "default_view_tickets_selectedname":
-			ok = d.str(&m.DefaultViewTicketsSelectedname)
-		case "default_view_users_selectedid":
-			ok = d.int(&m.DefaultViewUsersSelectedid)
-		case "default_view_users_selectedname":
-			ok = d.str(&m.DefaultViewUsersSelectedname)
-		case "delegation_activated":
-			ok = d.bool(&m.DelegationActivated)
-		case "delegation_end":
-			ok = d.time(&m.DelegationEnd)
-		case "delegation_start":
-			ok = d.time(&m.DelegationStart)
-		case "delegation_timebased":
-			ok = d.bool(&m.DelegationTimebased)
-		case "delegation_user_id":
-			ok = d.int(&m.DelegationUserID)
-		case "delegation_user_name":
-			ok = d.str(&m.DelegationUserName)
-		case "department":
-			ok = d.str(&m.Department)
-		case "departments":
-			ok = decodeModels(d, &m.Departments)
-		case "dontemailmeifiloggedit":
-			ok = d.bool(&m.Dontemailmeifiloggedit)
-		case "email":
-			ok = d.str(&m.Email)
-		case "emailconfirmed":
-			ok = d.bool(&m.Emailconfirmed)
-		case "enablehighcontrast":
-			ok = d.bool(&m.Enablehighcontrast)
-		case "enableshifts":
-			ok = d.bool(&m.Enableshifts)
-		case "exchange_account":
-			ok = d.str(&m.ExchangeAccount)
-		case "exchange_authorized":
-			ok = d.bool(&m.ExchangeAuthorized)
-		case "exchange_redirect":
-			ok = d.str(&m.ExchangeRedirect)
-		case "exchange_token_expiry":
-			ok = d.time(&m.ExchangeTokenExpiry)
-		case "excludefromresourcebooking":
-			ok = d.bool(&m.Excludefromresourcebooking)
-		case "extensionnumber":
-			ok = d.str(&m.Extensionnumber)
-		case "firstname":
-			ok = d.str(&m.Firstname)
-		case "github_username":
-			ok = d.str(&m.GithubUsername)
-		case "google_mail_authorized":
-			ok = d.bool(&m.GoogleMailAuthorized)
-		case "googleemail":
-			ok = d.str(&m.Googleemail)
-		case "gotoresolve_authorized":
-			ok = d.bool(&m.GotoresolveAuthorized)
-		case "gotoresolve_token_expiry":
-			ok = d.time(&m.GotoresolveTokenExpiry)
-		case "graph_host":
-			ok = d.str(&m.GraphHost)
-		case "holiday_allowance":
-			ok = d.float64(&m.HolidayAllowance)
-		case "homescreenchartid":
-			ok = d.int(&m.Homescreenchartid)
-		case "homescreenchartname":
-			ok = d.str(&m.Homescreenchartname)
-		case "homescreenchartpublishedid":
-			ok = d.str(&m.Homescreenchartpublishedid)
-		case "homescreendashboardid":
-			ok = d.int(&m.Homescreendashboardid)
-		case "homescreendashboardname":
-			ok = d.str(&m.Homescreendashboardname)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_photo":
-			ok = d.bool(&m.ImportPhoto)
-		case "inbox_clientid":
-			ok = d.str(&m.InboxClientid)
-		case "inboxes":
-			ok = d.int(&m.Inboxes)
-		case "initials":
-			ok = d.str(&m.Initials)
-		case "is_admin":
-			ok = d.bool(&m.IsAdmin)
-		case "is_agent":
-			ok = d.bool(&m.IsAgent)
-		case "is_online":
-			ok = d.bool(&m.IsOnline)
-		case "is_sales":
-			ok = d.bool(&m.IsSales)
-		case "isagentdetails":
-			ok = d.bool(&m.Isagentdetails)
-		case "isapiagent":
-			ok = d.bool(&m.Isapiagent)
-		case "isdisabled":
-			ok = d.bool(&m.Isdisabled)
-		case "isinvite":
-			ok = d.bool(&m.Isinvite)
-		case "ispasswordreset":
-			ok = d.bool(&m.Ispasswordreset)
-		case "jira_id":
-			ok = d.str(&m.JiraID)
-		case "jira_instance":
-			ok = d.int(&m.JiraInstance)
-		case "jira_instance_name":
-			ok = d.str(&m.JiraInstanceName)
-		case "jobtitle":
-			ok = d.str(&m.Jobtitle)
-		case "language_id":
-			ok = d.int(&m.LanguageID)
-		case "language_name":
-			ok = d.str(&m.LanguageName)
-		case "last_modified":
-			ok = d.time(&m.LastModified)
-		case "lastlogindate":
-			ok = d.time(&m.Lastlogindate)
-		case "lastonline":
-			ok = d.str(&m.Lastonline)
-		case "licence_type":
-			ok = d.int(&m.LicenceType)
-		case "linemanager":
-			ok = d.int(&m.Linemanager)
-		case "linemanager_name":
-			ok = d.str(&m.LinemanagerName)
-		case "linked_halo_url":
-			ok = d.str(&m.LinkedHaloURL)
-		case "linked_user_client_id":
-			ok = d.int(&m.LinkedUserClientID)
-		case "list_type":
-			ok = d.int(&m.ListType)
-		case "logmeinid":
-			ok = d.str(&m.Logmeinid)
-		case "lunchbreak":
-			ok = d.float64(&m.Lunchbreak)
-		case "matching_value":
-			ok = d.str(&m.MatchingValue)
-		case "name":
-			ok = d.str(&m.Name)
-		case "named_licences_in_use":
-			ok = d.int(&m.NamedLicencesInUse)
-		case "namewithinactive":
-			ok = d.str(&m.Namewithinactive)
-		case "nav_display_mode":
-			ok = d.int(&m.NavDisplayMode)
-		case "nav_layout_id":
-			ok = d.int(&m.NavLayoutID)
-		case "nav_layout_name":
-			ok = d.str(&m.NavLayoutName)
-		case "navmenu_mode":
-			ok = d.int(&m.NavmenuMode)
-		case "ncentral_username":
-			ok = d.str(&m.NcentralUsername)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_ncentral_key":
-			ok = d.str(&m.NewNcentralKey)
-		case "new_orion_password":
-			ok = d.str(&m.NewOrionPassword)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "new_token_type":
-			ok = d.str(&m.NewTokenType)
-		case "newtabpref":
-			ok = d.int(&m.Newtabpref)
-		case "notifications":
-			ok = decodeModels(d, &m.Notifications)
-		case "notifications_personal":
-			ok = decodeModels(d, &m.NotificationsPersonal)
-		case "oauth_code":
-			ok = d.str(&m.OauthCode)
-		case "oauth_redirect":
-			ok = d.str(&m.OauthRedirect)
-		case "oauth_type":
-			ok = d.str(&m.OauthType)
-		case "okta_id":
-			ok = d.str(&m.OktaID)
-		case "okta_status":
-			ok = d.str(&m.OktaStatus)
-		case "oktaid":
-			ok = d.str(&m.Oktaid)
-		case "one_client":
-			ok = d.int(&m.OneClient)
-		case "onlinestatus":
-			ok = d.int(&m.Onlinestatus)
-		case "onlinestatus_actual":
-			ok = d.int(&m.OnlinestatusActual)
-		case "orion_access":
-			ok = d.bool(&m.OrionAccess)
-		case "orion_password":
-			ok = d.str(&m.OrionPassword)
-		case "orion_username":
-			ok = d.str(&m.OrionUsername)
-		case "pagerduty_email":
-			ok = d.str(&m.PagerdutyEmail)
-		case "pagesize":
-			ok = d.int(&m.Pagesize)
-		case "password":
-			ok = d.str(&m.Password)
-		case "pomincostforapproval":
-			ok = d.float64(&m.Pomincostforapproval)
-		case "pomincostforapprovaltype":
-			ok = d.int(&m.Pomincostforapprovaltype)
-		case "pref_chat_sound":
-			ok = d.int(&m.PrefChatSound)
-		case "pref_notification_sound":
-			ok = d.int(&m.PrefNotificationSound)
-		case "qualification_weighting":
-			ok = d.int(&m.QualificationWeighting)
-		case "qualifications":
-			ok = decodeModels(d, &m.Qualifications)
-		case "qualified":
-			ok = d.bool(&m.Qualified)
-		case "quotemarginforapproval":
-			ok = d.float64(&m.Quotemarginforapproval)
-		case "quotemarginforapprovaltype":
-			ok = d.int(&m.Quotemarginforapprovaltype)
-		case "remaining_holiday_allowance":
-			ok = d.float64(&m.RemainingHolidayAllowance)
-		case "role_list":
-			ok = d.str(&m.RoleList)
-		case "roles":
-			ok = decodeModels(d, &m.Roles)
-		case "search_options":
-			ok = d.str(&m.SearchOptions)
-		case "sendemailerrors":
-			ok = d.bool(&m.Sendemailerrors)
-		case "sendowneremails":
-			ok = d.bool(&m.Sendowneremails)
-		case "sentinel_authorized":
-			ok = d.bool(&m.SentinelAuthorized)
-		case "sentinel_redirect":
-			ok = d.str(&m.SentinelRedirect)
-		case "sentinel_token_expiry":
-			ok = d.time(&m.SentinelTokenExpiry)
-		case "sidemenudashboardid":
-			ok = d.int(&m.Sidemenudashboardid)
-		case "sidemenudashboardname":
-			ok = d.str(&m.Sidemenudashboardname)
-		case "signature":
-			ok = d.str(&m.Signature)
-		case "sites":
-			ok = decodeModels(d, &m.Sites)
-		case "sms":
-			ok = d.str(&m.SMS)
-		case "soc_username":
-			ok = d.str(&m.SocUsername)
-		case "splashtop_authorized":
-			ok = d.bool(&m.SplashtopAuthorized)
-		case "splashtop_channel":
-			ok = decodeModel(d, &m.SplashtopChannel)
-		case "splashtop_token_expiry":
-			ok = d.time(&m.SplashtopTokenExpiry)
-		case "splashtop_url":
-			ok = d.str(&m.SplashtopURL)
-		case "sqlimport_id":
-			ok = d.int(&m.SqlimportID)
-		case "surname":
-			ok = d.str(&m.Surname)
-		case "team":
-			ok = d.str(&m.Team)
-		case "teams":
-			ok = decodeModels(d, &m.Teams)
-		case "theme":
-			ok = d.str(&m.Theme)
-		case "theme_revert":
-			ok = d.str(&m.ThemeRevert)
-		case "third_party_guid":
-			ok = d.str(&m.ThirdPartyGUID)
-		case "ticket_count":
-			ok = d.int(&m.TicketCount)
-		case "ticket_preview_mode":
-			ok = d.int(&m.TicketPreviewMode)
-		case "tickettypes":
-			ok = decodeModels(d, &m.Tickettypes)
-		case "travelrate":
-			ok = d.int(&m.Travelrate)
-		case "twofactor_enabled":
-			ok = d.bool(&m.TwofactorEnabled)
-		case "uname_usercustomfields":
-			ok = decodeModels(d, &m.UnameUsercustomfields)
-		case "unameappointmenttypes":
-			ok = decodeModels(d, &m.Unameappointmenttypes)
-		case "unamecustomfields":
-			ok = decodeModels(d, &m.Unamecustomfields)
-		case "use":
-			ok = d.str(&m.Use)
-		case "useadlogin":
-			ok = d.int(&m.Useadlogin)
-		case "warnifnoscan":
-			ok = d.bool(&m.Warnifnoscan)
-		case "warnifnoscan_integrator":
-			ok = d.bool(&m.WarnifnoscanIntegrator)
-		case "warnifnoscan_integrator_hours":
-			ok = d.int(&m.WarnifnoscanIntegratorHours)
-		case "workday_id":
-			ok = d.int(&m.WorkdayID)
-		case "workday_name":
-			ok = d.str(&m.WorkdayName)
-		case "workday_timezone":
-			ok = d.str(&m.WorkdayTimezone)
-		case "workhour_end":
-			ok = d.float64(&m.WorkhourEnd)
-		case "workhour_start":
-			ok = d.float64(&m.WorkhourStart)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *Uname) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModels(e, `"sites":`, m.Sites)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"onlinestatus_actual":`, m.OnlinestatusActual)
-	e.int(`"onlinestatus":`, m.Onlinestatus)
-	e.bool(`"is_online":`, m.IsOnline)
-	e.str(`"lastonline":`, m.Lastonline)
-	e.str(`"team":`, m.Team)
-	e.bool(`"isdisabled":`, m.Isdisabled)
-	e.str(`"email":`, m.Email)
-	e.str(`"ad":`, m.Ad)
-	e.time(`"lastlogindate":`, m.Lastlogindate)
-	e.str(`"agentphotopath":`, m.Agentphotopath)
-	e.str(`"initials":`, m.Initials)
-	e.str(`"firstname":`, m.Firstname)
-	e.str(`"surname":`, m.Surname)
-	e.str(`"colour":`, m.Colour)
-	e.str(`"jobtitle":`, m.Jobtitle)
-	e.str(`"sms":`, m.SMS)
-	e.str(`"extensionnumber":`, m.Extensionnumber)
-	e.int(`"ticket_count":`, m.TicketCount)
-	e.bool(`"is_agent":`, m.IsAgent)
-	e.int(`"one_client":`, m.OneClient)
-	encodeModels(e, `"teams":`, m.Teams)
-	encodeModels(e, `"departments":`, m.Departments)
-	encodeModels(e, `"clients":`, m.Clients)
-	encodeModels(e, `"tickettypes":`, m.Tickettypes)
-	encodeModels(e, `"qualifications":`, m.Qualifications)
-	e.int(`"qualification_weighting":`, m.QualificationWeighting)
-	e.bool(`"qualified":`, m.Qualified)
-	e.str(`"role_list":`, m.RoleList)
-	e.str(`"current_action_type":`, m.CurrentActionType)
-	e.str(`"current_action_name":`, m.CurrentActionName)
-	encodeModels(e, `"assettypes":`, m.Assettypes)
-	e.str(`"googleemail":`, m.Googleemail)
-	e.int(`"linemanager":`, m.Linemanager)
-	e.str(`"linemanager_name":`, m.LinemanagerName)
-	e.int(`"inboxes":`, m.Inboxes)
-	e.bool(`"exchange_authorized":`, m.ExchangeAuthorized)
-	e.str(`"exchange_account":`, m.ExchangeAccount)
-	e.bool(`"sentinel_authorized":`, m.SentinelAuthorized)
-	e.int(`"licence_type":`, m.LicenceType)
-	e.int(`"named_licences_in_use":`, m.NamedLicencesInUse)
-	e.bool(`"google_mail_authorized":`, m.GoogleMailAuthorized)
-	e.str(`"inbox_clientid":`, m.InboxClientid)
-	e.bool(`"isapiagent":`, m.Isapiagent)
-	e.bool(`"splashtop_authorized":`, m.SplashtopAuthorized)
-	e.bool(`"gotoresolve_authorized":`, m.GotoresolveAuthorized)
-	e.time(`"datecreated":`, m.Datecreated)
-	e.str(`"password":`, m.Password)
-	e.float64(`"lunchbreak":`, m.Lunchbreak)
-	e.float64(`"costprice":`, m.Costprice)
-	e.str(`"agentphotodata":`, m.Agentphotodata)
-	e.int(`"pagesize":`, m.Pagesize)
-	e.str(`"signature":`, m.Signature)
-	e.int(`"default_filter_id_tickets":`, m.DefaultFilterIDTickets)
-	e.str(`"default_filter_name_tickets":`, m.DefaultFilterNameTickets)
-	e.int(`"default_columns_id_tickets":`, m.DefaultColumnsIDTickets)
-	e.str(`"default_columns_name_tickets":`, m.DefaultColumnsNameTickets)
-	e.str(`"default_view_tickets":`, m.DefaultViewTickets)
-	e.int(`"default_view_tickets_selectedid":`, m.DefaultViewTicketsSelectedid)
-	e.str(`"default_view_tickets_selectedname":`, m.DefaultViewTicketsSelectedname)
-	e.int(`"default_filter_id_opps":`, m.DefaultFilterIDOpps)
-	e.str(`"default_filter_name_opps":`, m.DefaultFilterNameOpps)
-	e.int(`"default_columns_id_opps":`, m.DefaultColumnsIDOpps)
-	e.str(`"default_columns_name_opps":`, m.DefaultColumnsNameOpps)
-	e.str(`"default_view_opps":`, m.DefaultViewOpps)
-	e.int(`"default_view_opps_selectedid":`, m.DefaultViewOppsSelectedid)
-	e.str(`"default_view_opps_selectedname":`, m.DefaultViewOppsSelectedname)
-	e.str(`"default_action_view":`, m.DefaultActionView)
-	e.int(`"default_action_display":`, m.DefaultActionDisplay)
-	e.str(`"default_feed_view":`, m.DefaultFeedView)
-	e.int(`"ticket_preview_mode":`, m.TicketPreviewMode)
-	e.int(`"default_ticket_preview_size":`, m.DefaultTicketPreviewSize)
-	e.int(`"list_type":`, m.ListType)
-	e.int(`"navmenu_mode":`, m.NavmenuMode)
-	e.str(`"default_calendar_view":`, m.DefaultCalendarView)
-	e.str(`"calendar_options":`, m.CalendarOptions)
-	e.str(`"search_options":`, m.SearchOptions)
-	e.int(`"newtabpref":`, m.Newtabpref)
-	e.str(`"theme":`, m.Theme)
-	e.str(`"theme_revert":`, m.ThemeRevert)
-	e.int(`"language_id":`, m.LanguageID)
-	e.str(`"language_name":`, m.LanguageName)
-	e.str(`"app_colour":`, m.AppColour)
-	e.int(`"app_colour_type":`, m.AppColourType)
-	e.int(`"nav_display_mode":`, m.NavDisplayMode)
-	e.bool(`"enablehighcontrast":`, m.Enablehighcontrast)
-	e.int(`"actionscreen_display_type":`, m.ActionscreenDisplayType)
-	e.int(`"homescreenchartid":`, m.Homescreenchartid)
-	e.str(`"homescreenchartname":`, m.Homescreenchartname)
-	e.str(`"homescreenchartpublishedid":`, m.Homescreenchartpublishedid)
-	e.int(`"homescreendashboardid":`, m.Homescreendashboardid)
-	e.str(`"homescreendashboardname":`, m.Homescreendashboardname)
-	e.int(`"sidemenudashboardid":`, m.Sidemenudashboardid)
-	e.str(`"sidemenudashboardname":`, m.Sidemenudashboardname)
-	e.int(`"clientdetails_layout_id":`, m.ClientdetailsLayoutID)
-	e.str(`"clientdetails_layout_name":`, m.ClientdetailsLayoutName)
-	e.int(`"nav_layout_id":`, m.NavLayoutID)
-	e.str(`"nav_layout_name":`, m.NavLayoutName)
-	e.bool(`"sendowneremails":`, m.Sendowneremails)
-	e.bool(`"warnifnoscan":`, m.Warnifnoscan)
-	e.bool(`"dontemailmeifiloggedit":`, m.Dontemailmeifiloggedit)
-	e.float64(`"workhour_start":`, m.WorkhourStart)
-	e.float64(`"workhour_end":`, m.WorkhourEnd)
-	e.int(`"chargerate":`, m.Chargerate)
-	e.str(`"activedirectory_dn":`, m.ActivedirectoryDn)
-	e.str(`"third_party_guid":`, m.ThirdPartyGUID)
-	encodeModels(e, `"roles":`, m.Roles)
-	encodeModels(e, `"add_roles":`, m.AddRoles)
-	encodeModels(e, `"claims":`, m.Claims)
-	e.str(`"department":`, m.Department)
-	e.bool(`"_is_a_departmentmanager":`, m.IsADepartmentmanager)
-	e.bool(`"_is_a_teammanager":`, m.IsATeammanager)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.bool(`"twofactor_enabled":`, m.TwofactorEnabled)
-	e.bool(`"_isnew":`, m.Isnew)
-	e.int(`"adconnection":`, m.Adconnection)
-	e.int(`"useadlogin":`, m.Useadlogin)
-	e.str(`"container_dn":`, m.ContainerDn)
-	encodeModels(e, `"notifications":`, m.Notifications)
-	encodeModels(e, `"notifications_personal":`, m.NotificationsPersonal)
-	e.bool(`"emailconfirmed":`, m.Emailconfirmed)
-	e.bool(`"accountconfirmed":`, m.Accountconfirmed)
-	e.bool(`"isinvite":`, m.Isinvite)
-	e.bool(`"is_sales":`, m.IsSales)
-	e.bool(`"_getlogmeinid":`, m.Getlogmeinid)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"_importtoken":`, m.Importtoken)
-	e.str(`"beyondtrust_name":`, m.BeyondtrustName)
-	e.int(`"azure_connectionid":`, m.AzureConnectionid)
-	e.int(`"azure_roleid":`, m.AzureRoleid)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModels(e, `"chargerates":`, m.Chargerates)
-	e.bool(`"warnifnoscan_integrator":`, m.WarnifnoscanIntegrator)
-	e.int(`"warnifnoscan_integrator_hours":`, m.WarnifnoscanIntegratorHours)
-	e.str(`"orion_username":`, m.OrionUsername)
-	e.str(`"orion_password":`, m.OrionPassword)
-	e.str(`"ncentral_username":`, m.NcentralUsername)
-	e.str(`"soc_username":`, m.SocUsername)
-	e.int(`"autotaskid":`, m.Autotaskid)
-	e.str(`"oktaid":`, m.Oktaid)
-	e.str(`"okta_status":`, m.OktaStatus)
-	e.str(`"new_ncentral_key":`, m.NewNcentralKey)
-	e.int(`"pomincostforapprovaltype":`, m.Pomincostforapprovaltype)
-	e.float64(`"pomincostforapproval":`, m.Pomincostforapproval)
-	e.int(`"quotemarginforapprovaltype":`, m.Quotemarginforapprovaltype)
-	e.float64(`"quotemarginforapproval":`, m.Quotemarginforapproval)
-	e.str(`"new_orion_password":`, m.NewOrionPassword)
-	e.bool(`"orion_access":`, m.OrionAccess)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.time(`"exchange_token_expiry":`, m.ExchangeTokenExpiry)
-	e.str(`"exchange_redirect":`, m.ExchangeRedirect)
-	e.bool(`"_getoauthtoken":`, m.Getoauthtoken)
-	e.str(`"oauth_code":`, m.OauthCode)
-	e.str(`"oauth_redirect":`, m.OauthRedirect)
-	e.str(`"oauth_type":`, m.OauthType)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_token_type":`, m.NewTokenType)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.str(`"_disconnectintegration":`, m.Disconnectintegration)
-	e.time(`"sentinel_token_expiry":`, m.SentinelTokenExpiry)
-	e.str(`"sentinel_redirect":`, m.SentinelRedirect)
-	e.int(`"default_columns_id_assets":`, m.DefaultColumnsIDAssets)
-	e.str(`"Oo_name":`, m.OoName)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"isagentdetails":`, m.Isagentdetails)
-	e.bool(`"excludefromresourcebooking":`, m.Excludefromresourcebooking)
-	e.bool(`"delegation_activated":`, m.DelegationActivated)
-	e.bool(`"delegation_timebased":`, m.DelegationTimebased)
-	e.time(`"delegation_start":`, m.DelegationStart)
-	e.time(`"delegation_end":`, m.DelegationEnd)
-	e.int(`"delegation_user_id":`, m.DelegationUserID)
-	e.str(`"delegation_user_name":`, m.DelegationUserName)
-	e.bool(`"_revoke_tokens":`, m.RevokeTokens)
-	e.bool(`"authenticatorapp_configured":`, m.AuthenticatorappConfigured)
-	e.bool(`"_revoke_authenticatorapp":`, m.RevokeAuthenticatorapp)
-	e.bool(`"ispasswordreset":`, m.Ispasswordreset)
-	e.str(`"graph_host":`, m.GraphHost)
-	e.str(`"linked_halo_url":`, m.LinkedHaloURL)
-	e.float64(`"holiday_allowance":`, m.HolidayAllowance)
-	e.float64(`"remaining_holiday_allowance":`, m.RemainingHolidayAllowance)
-	e.bool(`"_isbatch":`, m.Isbatch)
-	e.bool(`"import_photo":`, m.ImportPhoto)
-	e.int(`"travelrate":`, m.Travelrate)
-	e.str(`"github_username":`, m.GithubUsername)
-	e.str(`"_signature_id":`, m.SignatureID)
-	e.str(`"_signature":`, m.Signature2)
-	e.bool(`"is_admin":`, m.IsAdmin)
-	encodeModels(e, `"ac_tickettypes":`, m.AcTickettypes)
-	encodeModels(e, `"ac_approvals":`, m.AcApprovals)
-	encodeModels(e, `"ac_rules":`, m.AcRules)
-	encodeModels(e, `"ac_cannedtext":`, m.AcCannedtext)
-	encodeModels(e, `"ac_customfields":`, m.AcCustomfields)
-	encodeModels(e, `"ac_customtables":`, m.AcCustomtables)
-	encodeModels(e, `"ac_dashboards":`, m.AcDashboards)
-	encodeModels(e, `"ac_workflows":`, m.AcWorkflows)
-	encodeModels(e, `"ac_roles":`, m.AcRoles)
-	encodeModels(e, `"ac_slas":`, m.AcSlas)
-	encodeModels(e, `"ac_templates":`, m.AcTemplates)
-	encodeModels(e, `"ac_outcomes":`, m.AcOutcomes)
-	encodeModels(e, `"ac_workdays":`, m.AcWorkdays)
-	encodeModels(e, `"ac_emailtemplates":`, m.AcEmailtemplates)
-	encodeModels(e, `"ac_messagegroups":`, m.AcMessagegroups)
-	encodeModels(e, `"ac_reportgroups":`, m.AcReportgroups)
-	encodeModels(e, `"ac_fieldgroups":`, m.AcFieldgroups)
-	encodeModels(e, `"ac_languagepacks":`, m.AcLanguagepacks)
-	encodeModels(e, `"ac_itemgroups":`, m.AcItemgroups)
-	e.int(`"default_columns_id_clients":`, m.DefaultColumnsIDClients)
-	e.str(`"default_view_clients_selectedname":`, m.DefaultViewClientsSelectedname)
-	e.str(`"default_view_assets_selectedname":`, m.DefaultViewAssetsSelectedname)
-	e.bool(`"_do_reassign01":`, m.DoReassign01)
-	e.bool(`"check_reassign01":`, m.CheckReassign01)
-	e.bool(`"_force":`, m.Force)
-	e.int(`"default_view_customers_selectedid":`, m.DefaultViewCustomersSelectedid)
-	e.str(`"default_view_customers_selectedname":`, m.DefaultViewCustomersSelectedname)
-	e.int(`"default_view_users_selectedid":`, m.DefaultViewUsersSelectedid)
-	e.str(`"default_view_users_selectedname":`, m.DefaultViewUsersSelectedname)
-	e.int(`"default_columns_id_contracts":`, m.DefaultColumnsIDContracts)
-	e.str(`"default_view_contracts_selectedname":`, m.DefaultViewContractsSelectedname)
-	e.int(`"default_columns_id_sites":`, m.DefaultColumnsIDSites)
-	e.str(`"default_columns_sites_selectedname":`, m.DefaultColumnsSitesSelectedname)
-	e.int(`"default_columns_id_users":`, m.DefaultColumnsIDUsers)
-	e.str(`"default_columns_users_selectedname":`, m.DefaultColumnsUsersSelectedname)
-	e.str(`"pagerduty_email":`, m.PagerdutyEmail)
-	encodeModels(e, `"ac_assettypes":`, m.AcAssettypes)
-	encodeModels(e, `"ac_assetgroups":`, m.AcAssetgroups)
-	encodeModels(e, `"ac_servicecategories":`, m.AcServicecategories)
-	encodeModels(e, `"ac_services":`, m.AcServices)
-	encodeModels(e, `"ac_suppliers":`, m.AcSuppliers)
-	encodeModels(e, `"ac_suppliercontracts":`, m.AcSuppliercontracts)
-	e.time(`"last_modified":`, m.LastModified)
-	e.int(`"jira_instance":`, m.JiraInstance)
-	e.str(`"jira_instance_name":`, m.JiraInstanceName)
-	e.int(`"pref_notification_sound":`, m.PrefNotificationSound)
-	e.int(`"pref_chat_sound":`, m.PrefChatSound)
-	e.int(`"default_columns_id_supplier_contracts":`, m.DefaultColumnsIDSupplierContracts)
-	e.str(`"default_view_supplier_contracts_selectedname":`, m.DefaultViewSupplierContractsSelectedname)
-	e.str(`"default_view_assets":`, m.DefaultViewAssets)
-	e.int(`"default_view_assets_selectedid":`, m.DefaultViewAssetsSelectedid)
-	e.str(`"default_view_assets_selectedid_name":`, m.DefaultViewAssetsSelectedidName)
-	e.str(`"matching_value":`, m.MatchingValue)
-	e.int(`"sqlimport_id":`, m.SqlimportID)
-	e.str(`"splashtop_url":`, m.SplashtopURL)
-	e.time(`"splashtop_token_expiry":`, m.SplashtopTokenExpiry)
-	e.str(`"default_splashtop_channelname":`, m.DefaultSplashtopChannelname)
-	encodeModel(e, `"splashtop_channel":`, m.SplashtopChannel)
-	encodeModels(e, `"ac_chatprofiles":`, m.AcChatprofiles)
-	encodeModels(e, `"ac_faqlists":`, m.AcFaqlists)
-	e.bool(`"allow_automatic_call_scripts":`, m.AllowAutomaticCallScripts)
-	e.time(`"gotoresolve_token_expiry":`, m.GotoresolveTokenExpiry)
-	encodeModels(e, `"ac_devices":`, m.AcDevices)
-	e.int(`"linked_user_client_id":`, m.LinkedUserClientID)
-	e.str(`"use":`, m.Use)
-	encodeModels(e, `"assetfields":`, m.Assetfields)
-	encodeModels(e, `"unamecustomfields":`, m.Unamecustomfields)
-	encodeModels(e, `"unameappointmenttypes":`, m.Unameappointmenttypes)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.bool(`"_canupdate_moreinfo":`, m.CanupdateMoreinfo)
-	e.str(`"logmeinid":`, m.Logmeinid)
-	e.bool(`"allowbeyondtrustinvites":`, m.Allowbeyondtrustinvites)
-	e.str(`"jira_id":`, m.JiraID)
-	encodeModels(e, `"custombuttons":`, m.Custombuttons)
-	e.str(`"namewithinactive":`, m.Namewithinactive)
-	e.int(`"apptsync":`, m.Apptsync)
-	e.str(`"okta_id":`, m.OktaID)
-	e.bool(`"enableshifts":`, m.Enableshifts)
-	e.bool(`"sendemailerrors":`, m.Sendemailerrors)
-	encodeModels(e, `"uname_usercustomfields":`, m.UnameUsercustomfields)
-	e.bool(`"can_approve_purchaseorder":`, m.CanApprovePurchaseorder)
-	e.bool(`"can_approve_quote":`, m.CanApproveQuote)
-	e.bool(`"can_approve_invoice":`, m.CanApproveInvoice)
-	e.int(`"default_splashtop_channel":`, m.DefaultSplashtopChannel)
-	e.int(`"workday_id":`, m.WorkdayID)
-	e.str(`"workday_name":`, m.WorkdayName)
-	e.str(`"workday_timezone":`, m.WorkdayTimezone)
-	e.close(mark, m.Extra)
-}
+var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []decField{
+	{"sites", decMany[UnameSite], uint32(unsafe.Offsetof(Uname{}.Sites)), kSub},
+	{"id", nil, uint32(unsafe.Offsetof(Uname{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Uname{}.Name)), kStr},
+	{"onlinestatus_actual", nil, uint32(unsafe.Offsetof(Uname{}.OnlinestatusActual)), kInt},
+	{"onlinestatus", nil, uint32(unsafe.Offsetof(Uname{}.Onlinestatus)), kInt},
+	{"is_online", nil, uint32(unsafe.Offsetof(Uname{}.IsOnline)), kBool},
+	{"lastonline", nil, uint32(unsafe.Offsetof(Uname{}.Lastonline)), kStr},
+	{"team", nil, uint32(unsafe.Offsetof(Uname{}.Team)), kStr},
+	{"isdisabled", nil, uint32(unsafe.Offsetof(Uname{}.Isdisabled)), kBool},
+	{"email", nil, uint32(unsafe.Offsetof(Uname{}.Email)), kStr},
+	{"ad", nil, uint32(unsafe.Offsetof(Uname{}.Ad)), kStr},
+	{"lastlogindate", nil, uint32(unsafe.Offsetof(Uname{}.Lastlogindate)), kTime},
+	{"agentphotopath", nil, uint32(unsafe.Offsetof(Uname{}.Agentphotopath)), kStr},
+	{"initials", nil, uint32(unsafe.Offsetof(Uname{}.Initials)), kStr},
+	{"firstname", nil, uint32(unsafe.Offsetof(Uname{}.Firstname)), kStr},
+	{"surname", nil, uint32(unsafe.Offsetof(Uname{}.Surname)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(Uname{}.Colour)), kStr},
+	{"jobtitle", nil, uint32(unsafe.Offsetof(Uname{}.Jobtitle)), kStr},
+	{"sms", nil, uint32(unsafe.Offsetof(Uname{}.SMS)), kStr},
+	{"extensionnumber", nil, uint32(unsafe.Offsetof(Uname{}.Extensionnumber)), kStr},
+	{"ticket_count", nil, uint32(unsafe.Offsetof(Uname{}.TicketCount)), kInt},
+	{"is_agent", nil, uint32(unsafe.Offsetof(Uname{}.IsAgent)), kBool},
+	{"one_client", nil, uint32(unsafe.Offsetof(Uname{}.OneClient)), kInt},
+	{"teams", decMany[UnameSection], uint32(unsafe.Offsetof(Uname{}.Teams)), kSub},
+	{"departments", decMany[UnameDepartment], uint32(unsafe.Offsetof(Uname{}.Departments)), kSub},
+	{"clients", decMany[UnameAreaRestriction], uint32(unsafe.Offsetof(Uname{}.Clients)), kSub},
+	{"tickettypes", decMany[UnameRequestType], uint32(unsafe.Offsetof(Uname{}.Tickettypes)), kSub},
+	{"qualifications", decMany[UnameQualification], uint32(unsafe.Offsetof(Uname{}.Qualifications)), kSub},
+	{"qualification_weighting", nil, uint32(unsafe.Offsetof(Uname{}.QualificationWeighting)), kInt},
+	{"qualified", nil, uint32(unsafe.Offsetof(Uname{}.Qualified)), kBool},
+	{"role_list", nil, uint32(unsafe.Offsetof(Uname{}.RoleList)), kStr},
+	{"current_action_type", nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionType)), kStr},
+	{"current_action_name", nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionName)), kStr},
+	{"assettypes", decMany[UnameXtype], uint32(unsafe.Offsetof(Uname{}.Assettypes)), kSub},
+	{"googleemail", nil, uint32(unsafe.Offsetof(Uname{}.Googleemail)), kStr},
+	{"linemanager", nil, uint32(unsafe.Offsetof(Uname{}.Linemanager)), kInt},
+	{"linemanager_name", nil, uint32(unsafe.Offsetof(Uname{}.LinemanagerName)), kStr},
+	{"inboxes", nil, uint32(unsafe.Offsetof(Uname{}.Inboxes)), kInt},
+	{"exchange_authorized", nil, uint32(unsafe.Offsetof(Uname{}.ExchangeAuthorized)), kBool},
+	{"exchange_account", nil, uint32(unsafe.Offsetof(Uname{}.ExchangeAccount)), kStr},
+	{"sentinel_authorized", nil, uint32(unsafe.Offsetof(Uname{}.SentinelAuthorized)), kBool},
+	{"licence_type", nil, uint32(unsafe.Offsetof(Uname{}.LicenceType)), kInt},
+	{"named_licences_in_use", nil, uint32(unsafe.Offsetof(Uname{}.NamedLicencesInUse)), kInt},
+	{"google_mail_authorized", nil, uint32(unsafe.Offsetof(Uname{}.GoogleMailAuthorized)), kBool},
+	{"inbox_clientid", nil, uint32(unsafe.Offsetof(Uname{}.InboxClientid)), kStr},
+	{"isapiagent", nil, uint32(unsafe.Offsetof(Uname{}.Isapiagent)), kBool},
+	{"splashtop_authorized", nil, uint32(unsafe.Offsetof(Uname{}.SplashtopAuthorized)), kBool},
+	{"gotoresolve_authorized", nil, uint32(unsafe.Offsetof(Uname{}.GotoresolveAuthorized)), kBool},
+	{"datecreated", nil, uint32(unsafe.Offsetof(Uname{}.Datecreated)), kTime},
+	{"password", nil, uint32(unsafe.Offsetof(Uname{}.Password)), kStr},
+	{"lunchbreak", nil, uint32(unsafe.Offsetof(Uname{}.Lunchbreak)), kF64},
+	{"costprice", nil, uint32(unsafe.Offsetof(Uname{}.Costprice)), kF64},
+	{"agentphotodata", nil, uint32(unsafe.Offsetof(Uname{}.Agentphotodata)), kStr},
+	{"pagesize", nil, uint32(unsafe.Offsetof(Uname{}.Pagesize)), kInt},
+	{"signature", nil, uint32(unsafe.Offsetof(Uname{}.Signature)), kStr},
+	{"default_filter_id_tickets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterIDTickets)), kInt},
+	{"default_filter_name_tickets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterNameTickets)), kStr},
+	{"default_columns_id_tickets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDTickets)), kInt},
+	{"default_columns_name_tickets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsNameTickets)), kStr},
+	{"default_view_tickets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewTickets)), kStr},
+	{"default_view_tickets_selectedid", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewTicketsSelectedid)), kInt},
+	{"default_view_tickets_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewTicketsSelectedname)), kStr},
+	{"default_filter_id_opps", nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterIDOpps)), kInt},
+	{"default_filter_name_opps", nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterNameOpps)), kStr},
+	{"default_columns_id_opps", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDOpps)), kInt},
+	{"default_columns_name_opps", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsNameOpps)), kStr},
+	{"default_view_opps", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewOpps)), kStr},
+	{"default_view_opps_selectedid", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewOppsSelectedid)), kInt},
+	{"default_view_opps_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewOppsSelectedname)), kStr},
+	{"default_action_view", nil, uint32(unsafe.Offsetof(Uname{}.DefaultActionView)), kStr},
+	{"default_action_display", nil, uint32(unsafe.Offsetof(Uname{}.DefaultActionDisplay)), kInt},
+	{"default_feed_view", nil, uint32(unsafe.Offsetof(Uname{}.DefaultFeedView)), kStr},
+	{"ticket_preview_mode", nil, uint32(unsafe.Offsetof(Uname{}.TicketPreviewMode)), kInt},
+	{"default_ticket_preview_size", nil, uint32(unsafe.Offsetof(Uname{}.DefaultTicketPreviewSize)), kInt},
+	{"list_type", nil, uint32(unsafe.Offsetof(Uname{}.ListType)), kInt},
+	{"navmenu_mode", nil, uint32(unsafe.Offsetof(Uname{}.NavmenuMode)), kInt},
+	{"default_calendar_view", nil, uint32(unsafe.Offsetof(Uname{}.DefaultCalendarView)), kStr},
+	{"calendar_options", nil, uint32(unsafe.Offsetof(Uname{}.CalendarOptions)), kStr},
+	{"search_options", nil, uint32(unsafe.Offsetof(Uname{}.SearchOptions)), kStr},
+	{"newtabpref", nil, uint32(unsafe.Offsetof(Uname{}.Newtabpref)), kInt},
+	{"theme", nil, uint32(unsafe.Offsetof(Uname{}.Theme)), kStr},
+	{"theme_revert", nil, uint32(unsafe.Offsetof(Uname{}.ThemeRevert)), kStr},
+	{"language_id", nil, uint32(unsafe.Offsetof(Uname{}.LanguageID)), kInt},
+	{"language_name", nil, uint32(unsafe.Offsetof(Uname{}.LanguageName)), kStr},
+	{"app_colour", nil, uint32(unsafe.Offsetof(Uname{}.AppColour)), kStr},
+	{"app_colour_type", nil, uint32(unsafe.Offsetof(Uname{}.AppColourType)), kInt},
+	{"nav_display_mode", nil, uint32(unsafe.Offsetof(Uname{}.NavDisplayMode)), kInt},
+	{"enablehighcontrast", nil, uint32(unsafe.Offsetof(Uname{}.Enablehighcontrast)), kBool},
+	{"actionscreen_display_type", nil, uint32(unsafe.Offsetof(Uname{}.ActionscreenDisplayType)), kInt},
+	{"homescreenchartid", nil, uint32(unsafe.Offsetof(Uname{}.Homescreenchartid)), kInt},
+	{"homescreenchartname", nil, uint32(unsafe.Offsetof(Uname{}.Homescreenchartname)), kStr},
+	{"homescreenchartpublishedid", nil, uint32(unsafe.Offsetof(Uname{}.Homescreenchartpublishedid)), kStr},
+	{"homescreendashboardid", nil, uint32(unsafe.Offsetof(Uname{}.Homescreendashboardid)), kInt},
+	{"homescreendashboardname", nil, uint32(unsafe.Offsetof(Uname{}.Homescreendashboardname)), kStr},
+	{"sidemenudashboardid", nil, uint32(unsafe.Offsetof(Uname{}.Sidemenudashboardid)), kInt},
+	{"sidemenudashboardname", nil, uint32(unsafe.Offsetof(Uname{}.Sidemenudashboardname)), kStr},
+	{"clientdetails_layout_id", nil, uint32(unsafe.Offsetof(Uname{}.ClientdetailsLayoutID)), kInt},
+	{"clientdetails_layout_name", nil, uint32(unsafe.Offsetof(Uname{}.ClientdetailsLayoutName)), kStr},
+	{"nav_layout_id", nil, uint32(unsafe.Offsetof(Uname{}.NavLayoutID)), kInt},
+	{"nav_layout_name", nil, uint32(unsafe.Offsetof(Uname{}.NavLayoutName)), kStr},
+	{"sendowneremails", nil, uint32(unsafe.Offsetof(Uname{}.Sendowneremails)), kBool},
+	{"warnifnoscan", nil, uint32(unsafe.Offsetof(Uname{}.Warnifnoscan)), kBool},
+	{"dontemailmeifiloggedit", nil, uint32(unsafe.Offsetof(Uname{}.Dontemailmeifiloggedit)), kBool},
+	{"workhour_start", nil, uint32(unsafe.Offsetof(Uname{}.WorkhourStart)), kF64},
+	{"workhour_end", nil, uint32(unsafe.Offsetof(Uname{}.WorkhourEnd)), kF64},
+	{"chargerate", nil, uint32(unsafe.Offsetof(Uname{}.Chargerate)), kInt},
+	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(Uname{}.ActivedirectoryDn)), kStr},
+	{"third_party_guid", nil, uint32(unsafe.Offsetof(Uname{}.ThirdPartyGUID)), kStr},
+	{"roles", decMany[NHDRoles], uint32(unsafe.Offsetof(Uname{}.Roles)), kSub},
+	{"add_roles", decMany[NHDRoles], uint32(unsafe.Offsetof(Uname{}.AddRoles)), kSub},
+	{"claims", decMany[NHDClaim], uint32(unsafe.Offsetof(Uname{}.Claims)), kSub},
+	{"department", nil, uint32(unsafe.Offsetof(Uname{}.Department)), kStr},
+	{"_is_a_departmentmanager", nil, uint32(unsafe.Offsetof(Uname{}.IsADepartmentmanager)), kBool},
+	{"_is_a_teammanager", nil, uint32(unsafe.Offsetof(Uname{}.IsATeammanager)), kBool},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AccessControl)), kSub},
+	{"twofactor_enabled", nil, uint32(unsafe.Offsetof(Uname{}.TwofactorEnabled)), kBool},
+	{"_isnew", nil, uint32(unsafe.Offsetof(Uname{}.Isnew)), kBool},
+	{"adconnection", nil, uint32(unsafe.Offsetof(Uname{}.Adconnection)), kInt},
+	{"useadlogin", nil, uint32(unsafe.Offsetof(Uname{}.Useadlogin)), kInt},
+	{"container_dn", nil, uint32(unsafe.Offsetof(Uname{}.ContainerDn)), kStr},
+	{"notifications", decMany[UnameNotification], uint32(unsafe.Offsetof(Uname{}.Notifications)), kSub},
+	{"notifications_personal", decMany[UnameNotification], uint32(unsafe.Offsetof(Uname{}.NotificationsPersonal)), kSub},
+	{"emailconfirmed", nil, uint32(unsafe.Offsetof(Uname{}.Emailconfirmed)), kBool},
+	{"accountconfirmed", nil, uint32(unsafe.Offsetof(Uname{}.Accountconfirmed)), kBool},
+	{"isinvite", nil, uint32(unsafe.Offsetof(Uname{}.Isinvite)), kBool},
+	{"is_sales", nil, uint32(unsafe.Offsetof(Uname{}.IsSales)), kBool},
+	{"_getlogmeinid", nil, uint32(unsafe.Offsetof(Uname{}.Getlogmeinid)), kBool},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Uname{}.Isimport)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(Uname{}.Importtype)), kStr},
+	{"_importtoken", nil, uint32(unsafe.Offsetof(Uname{}.Importtoken)), kStr},
+	{"beyondtrust_name", nil, uint32(unsafe.Offsetof(Uname{}.BeyondtrustName)), kStr},
+	{"azure_connectionid", nil, uint32(unsafe.Offsetof(Uname{}.AzureConnectionid)), kInt},
+	{"azure_roleid", nil, uint32(unsafe.Offsetof(Uname{}.AzureRoleid)), kInt},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Uname{}.Customfields)), kSub},
+	{"chargerates", decMany[Restriction], uint32(unsafe.Offsetof(Uname{}.Chargerates)), kSub},
+	{"warnifnoscan_integrator", nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegrator)), kBool},
+	{"warnifnoscan_integrator_hours", nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegratorHours)), kInt},
+	{"orion_username", nil, uint32(unsafe.Offsetof(Uname{}.OrionUsername)), kStr},
+	{"orion_password", nil, uint32(unsafe.Offsetof(Uname{}.OrionPassword)), kStr},
+	{"ncentral_username", nil, uint32(unsafe.Offsetof(Uname{}.NcentralUsername)), kStr},
+	{"soc_username", nil, uint32(unsafe.Offsetof(Uname{}.SocUsername)), kStr},
+	{"autotaskid", nil, uint32(unsafe.Offsetof(Uname{}.Autotaskid)), kInt},
+	{"oktaid", nil, uint32(unsafe.Offsetof(Uname{}.Oktaid)), kStr},
+	{"okta_status", nil, uint32(unsafe.Offsetof(Uname{}.OktaStatus)), kStr},
+	{"new_ncentral_key", nil, uint32(unsafe.Offsetof(Uname{}.NewNcentralKey)), kStr},
+	{"pomincostforapprovaltype", nil, uint32(unsafe.Offsetof(Uname{}.Pomincostforapprovaltype)), kInt},
+	{"pomincostforapproval", nil, uint32(unsafe.Offsetof(Uname{}.Pomincostforapproval)), kF64},
+	{"quotemarginforapprovaltype", nil, uint32(unsafe.Offsetof(Uname{}.Quotemarginforapprovaltype)), kInt},
+	{"quotemarginforapproval", nil, uint32(unsafe.Offsetof(Uname{}.Quotemarginforapproval)), kF64},
+	{"new_orion_password", nil, uint32(unsafe.Offsetof(Uname{}.NewOrionPassword)), kStr},
+	{"orion_access", nil, uint32(unsafe.Offsetof(Uname{}.OrionAccess)), kBool},
+	{"new_method", nil, uint32(unsafe.Offsetof(Uname{}.NewMethod)), kBool},
+	{"exchange_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.ExchangeTokenExpiry)), kTime},
+	{"exchange_redirect", nil, uint32(unsafe.Offsetof(Uname{}.ExchangeRedirect)), kStr},
+	{"_getoauthtoken", nil, uint32(unsafe.Offsetof(Uname{}.Getoauthtoken)), kBool},
+	{"oauth_code", nil, uint32(unsafe.Offsetof(Uname{}.OauthCode)), kStr},
+	{"oauth_redirect", nil, uint32(unsafe.Offsetof(Uname{}.OauthRedirect)), kStr},
+	{"oauth_type", nil, uint32(unsafe.Offsetof(Uname{}.OauthType)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(Uname{}.NewAccessToken)), kStr},
+	{"new_token_type", nil, uint32(unsafe.Offsetof(Uname{}.NewTokenType)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(Uname{}.NewRefreshToken)), kStr},
+	{"_disconnectintegration", nil, uint32(unsafe.Offsetof(Uname{}.Disconnectintegration)), kStr},
+	{"sentinel_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.SentinelTokenExpiry)), kTime},
+	{"sentinel_redirect", nil, uint32(unsafe.Offsetof(Uname{}.SentinelRedirect)), kStr},
+	{"default_columns_id_assets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDAssets)), kInt},
+	{"Oo_name", nil, uint32(unsafe.Offsetof(Uname{}.OoName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(Uname{}.Warning)), kStr},
+	{"isagentdetails", nil, uint32(unsafe.Offsetof(Uname{}.Isagentdetails)), kBool},
+	{"excludefromresourcebooking", nil, uint32(unsafe.Offsetof(Uname{}.Excludefromresourcebooking)), kBool},
+	{"delegation_activated", nil, uint32(unsafe.Offsetof(Uname{}.DelegationActivated)), kBool},
+	{"delegation_timebased", nil, uint32(unsafe.Offsetof(Uname{}.DelegationTimebased)), kBool},
+	{"delegation_start", nil, uint32(unsafe.Offsetof(Uname{}.DelegationStart)), kTime},
+	{"delegation_end", nil, uint32(unsafe.Offsetof(Uname{}.DelegationEnd)), kTime},
+	{"delegation_user_id", nil, uint32(unsafe.Offsetof(Uname{}.DelegationUserID)), kInt},
+	{"delegation_user_name", nil, uint32(unsafe.Offsetof(Uname{}.DelegationUserName)), kStr},
+	{"_revoke_tokens", nil, uint32(unsafe.Offsetof(Uname{}.RevokeTokens)), kBool},
+	{"authenticatorapp_configured", nil, uint32(unsafe.Offsetof(Uname{}.AuthenticatorappConfigured)), kBool},
+	{"_revoke_authenticatorapp", nil, uint32(unsafe.Offsetof(Uname{}.RevokeAuthenticatorapp)), kBool},
+	{"ispasswordreset", nil, uint32(unsafe.Offsetof(Uname{}.Ispasswordreset)), kBool},
+	{"graph_host", nil, uint32(unsafe.Offsetof(Uname{}.GraphHost)), kStr},
+	{"linked_halo_url", nil, uint32(unsafe.Offsetof(Uname{}.LinkedHaloURL)), kStr},
+	{"holiday_allowance", nil, uint32(unsafe.Offsetof(Uname{}.HolidayAllowance)), kF64},
+	{"remaining_holiday_allowance", nil, uint32(unsafe.Offsetof(Uname{}.RemainingHolidayAllowance)), kF64},
+	{"_isbatch", nil, uint32(unsafe.Offsetof(Uname{}.Isbatch)), kBool},
+	{"import_photo", nil, uint32(unsafe.Offsetof(Uname{}.ImportPhoto)), kBool},
+	{"travelrate", nil, uint32(unsafe.Offsetof(Uname{}.Travelrate)), kInt},
+	{"github_username", nil, uint32(unsafe.Offsetof(Uname{}.GithubUsername)), kStr},
+	{"_signature_id", nil, uint32(unsafe.Offsetof(Uname{}.SignatureID)), kStr},
+	{"_signature", nil, uint32(unsafe.Offsetof(Uname{}.Signature2)), kStr},
+	{"is_admin", nil, uint32(unsafe.Offsetof(Uname{}.IsAdmin)), kBool},
+	{"ac_tickettypes", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTickettypes)), kSub},
+	{"ac_approvals", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcApprovals)), kSub},
+	{"ac_rules", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRules)), kSub},
+	{"ac_cannedtext", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCannedtext)), kSub},
+	{"ac_customfields", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomfields)), kSub},
+	{"ac_customtables", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomtables)), kSub},
+	{"ac_dashboards", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDashboards)), kSub},
+	{"ac_workflows", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkflows)), kSub},
+	{"ac_roles", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRoles)), kSub},
+	{"ac_slas", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSlas)), kSub},
+	{"ac_templates", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTemplates)), kSub},
+	{"ac_outcomes", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcOutcomes)), kSub},
+	{"ac_workdays", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkdays)), kSub},
+	{"ac_emailtemplates", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcEmailtemplates)), kSub},
+	{"ac_messagegroups", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcMessagegroups)), kSub},
+	{"ac_reportgroups", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcReportgroups)), kSub},
+	{"ac_fieldgroups", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFieldgroups)), kSub},
+	{"ac_languagepacks", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcLanguagepacks)), kSub},
+	{"ac_itemgroups", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcItemgroups)), kSub},
+	{"default_columns_id_clients", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDClients)), kInt},
+	{"default_view_clients_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewClientsSelectedname)), kStr},
+	{"default_view_assets_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedname)), kStr},
+	{"_do_reassign01", nil, uint32(unsafe.Offsetof(Uname{}.DoReassign01)), kBool},
+	{"check_reassign01", nil, uint32(unsafe.Offsetof(Uname{}.CheckReassign01)), kBool},
+	{"_force", nil, uint32(unsafe.Offsetof(Uname{}.Force)), kBool},
+	{"default_view_customers_selectedid", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewCustomersSelectedid)), kInt},
+	{"default_view_customers_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewCustomersSelectedname)), kStr},
+	{"default_view_users_selectedid", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewUsersSelectedid)), kInt},
+	{"default_view_users_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewUsersSelectedname)), kStr},
+	{"default_columns_id_contracts", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDContracts)), kInt},
+	{"default_view_contracts_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewContractsSelectedname)), kStr},
+	{"default_columns_id_sites", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDSites)), kInt},
+	{"default_columns_sites_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsSitesSelectedname)), kStr},
+	{"default_columns_id_users", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDUsers)), kInt},
+	{"default_columns_users_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsUsersSelectedname)), kStr},
+	{"pagerduty_email", nil, uint32(unsafe.Offsetof(Uname{}.PagerdutyEmail)), kStr},
+	{"ac_assettypes", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssettypes)), kSub},
+	{"ac_assetgroups", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssetgroups)), kSub},
+	{"ac_servicecategories", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServicecategories)), kSub},
+	{"ac_services", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServices)), kSub},
+	{"ac_suppliers", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliers)), kSub},
+	{"ac_suppliercontracts", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), kSub},
+	{"last_modified", nil, uint32(unsafe.Offsetof(Uname{}.LastModified)), kTime},
+	{"jira_instance", nil, uint32(unsafe.Offsetof(Uname{}.JiraInstance)), kInt},
+	{"jira_instance_name", nil, uint32(unsafe.Offsetof(Uname{}.JiraInstanceName)), kStr},
+	{"pref_notification_sound", nil, uint32(unsafe.Offsetof(Uname{}.PrefNotificationSound)), kInt},
+	{"pref_chat_sound", nil, uint32(unsafe.Offsetof(Uname{}.PrefChatSound)), kInt},
+	{"default_columns_id_supplier_contracts", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDSupplierContracts)), kInt},
+	{"default_view_supplier_contracts_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewSupplierContractsSelectedname)), kStr},
+	{"default_view_assets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssets)), kStr},
+	{"default_view_assets_selectedid", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedid)), kInt},
+	{"default_view_assets_selectedid_name", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedidName)), kStr},
+	{"matching_value", nil, uint32(unsafe.Offsetof(Uname{}.MatchingValue)), kStr},
+	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Uname{}.SqlimportID)), kInt},
+	{"splashtop_url", nil, uint32(unsafe.Offsetof(Uname{}.SplashtopURL)), kStr},
+	{"splashtop_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.SplashtopTokenExpiry)), kTime},
+	{"default_splashtop_channelname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultSplashtopChannelname)), kStr},
+	{"splashtop_channel", decOne[KeyPair2], uint32(unsafe.Offsetof(Uname{}.SplashtopChannel)), kSub},
+	{"ac_chatprofiles", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcChatprofiles)), kSub},
+	{"ac_faqlists", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFaqlists)), kSub},
+	{"allow_automatic_call_scripts", nil, uint32(unsafe.Offsetof(Uname{}.AllowAutomaticCallScripts)), kBool},
+	{"gotoresolve_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.GotoresolveTokenExpiry)), kTime},
+	{"ac_devices", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDevices)), kSub},
+	{"linked_user_client_id", nil, uint32(unsafe.Offsetof(Uname{}.LinkedUserClientID)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(Uname{}.Use)), kStr},
+	{"assetfields", decMany[UnameField], uint32(unsafe.Offsetof(Uname{}.Assetfields)), kSub},
+	{"unamecustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(Uname{}.Unamecustomfields)), kSub},
+	{"unameappointmenttypes", decMany[UnameAppointment], uint32(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), kSub},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(Uname{}.Canupdate)), kBool},
+	{"_canupdate_moreinfo", nil, uint32(unsafe.Offsetof(Uname{}.CanupdateMoreinfo)), kBool},
+	{"logmeinid", nil, uint32(unsafe.Offsetof(Uname{}.Logmeinid)), kStr},
+	{"allowbeyondtrustinvites", nil, uint32(unsafe.Offsetof(Uname{}.Allowbeyondtrustinvites)), kBool},
+	{"jira_id", nil, uint32(unsafe.Offsetof(Uname{}.JiraID)), kStr},
+	{"custombuttons", decMany[UnameButton], uint32(unsafe.Offsetof(Uname{}.Custombuttons)), kSub},
+	{"namewithinactive", nil, uint32(unsafe.Offsetof(Uname{}.Namewithinactive)), kStr},
+	{"apptsync", nil, uint32(unsafe.Offsetof(Uname{}.Apptsync)), kInt},
+	{"okta_id", nil, uint32(unsafe.Offsetof(Uname{}.OktaID)), kStr},
+	{"enableshifts", nil, uint32(unsafe.Offsetof(Uname{}.Enableshifts)), kBool},
+	{"sendemailerrors", nil, uint32(unsafe.Offsetof(Uname{}.Sendemailerrors)), kBool},
+	{"uname_usercustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), kSub},
+	{"can_approve_purchaseorder", nil, uint32(unsafe.Offsetof(Uname{}.CanApprovePurchaseorder)), kBool},
+	{"can_approve_quote", nil, uint32(unsafe.Offsetof(Uname{}.CanApproveQuote)), kBool},
+	{"can_approve_invoice", nil, uint32(unsafe.Offsetof(Uname{}.CanApproveInvoice)), kBool},
+	{"default_splashtop_channel", nil, uint32(unsafe.Offsetof(Uname{}.DefaultSplashtopChannel)), kInt},
+	{"workday_id", nil, uint32(unsafe.Offsetof(Uname{}.WorkdayID)), kInt},
+	{"workday_name", nil, uint32(unsafe.Offsetof(Uname{}.WorkdayName)), kStr},
+	{"workday_timezone", nil, uint32(unsafe.Offsetof(Uname{}.WorkdayTimezone)), kStr},
+}, sorted: []uint16{165, 258, 259, 161, 212, 214, 126, 154, 129, 128, 112, 113, 183, 127, 116, 177, 175, 188, 187, 166, 191, 227, 226, 193, 248, 194, 195, 196, 252, 203, 249, 206, 208, 207, 204, 201, 205, 198, 192, 228, 229, 199, 231, 230, 200, 190, 202, 197, 114, 123, 88, 106, 10, 117, 109, 52, 12, 250, 261, 84, 85, 265, 255, 33, 176, 141, 131, 132, 130, 77, 272, 270, 271, 105, 134, 213, 110, 96, 97, 25, 16, 119, 51, 32, 31, 263, 133, 48, 70, 69, 76, 164, 209, 219, 64, 221, 237, 57, 223, 65, 58, 222, 224, 71, 62, 55, 63, 56, 273, 246, 73, 239, 240, 241, 211, 210, 220, 215, 216, 66, 67, 68, 238, 59, 60, 61, 217, 218, 169, 172, 171, 170, 173, 174, 111, 24, 102, 9, 122, 87, 267, 39, 38, 153, 152, 168, 19, 14, 186, 43, 34, 47, 251, 179, 181, 89, 90, 91, 92, 93, 1, 184, 44, 37, 13, 189, 21, 5, 125, 167, 45, 8, 124, 178, 262, 233, 234, 17, 82, 83, 232, 11, 6, 41, 35, 36, 180, 253, 74, 260, 50, 242, 2, 42, 264, 86, 98, 99, 75, 139, 158, 151, 144, 149, 160, 159, 79, 120, 121, 155, 156, 157, 266, 143, 142, 22, 4, 3, 150, 138, 137, 225, 53, 49, 146, 145, 236, 235, 28, 27, 29, 148, 147, 182, 30, 108, 78, 268, 100, 40, 163, 162, 94, 95, 54, 0, 18, 140, 46, 247, 245, 244, 243, 15, 7, 23, 80, 81, 107, 20, 72, 26, 185, 115, 269, 257, 256, 254, 118, 101, 135, 136, 274, 275, 276, 104, 103}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Uname) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *Uname) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUname) }
+
+var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []encField{
+	{`"sites":`, encMany[UnameSite], uint32(unsafe.Offsetof(Uname{}.Sites)), kSub},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Uname{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Uname{}.Name)), kStr},
+	{`"onlinestatus_actual":`, nil, uint32(unsafe.Offsetof(Uname{}.OnlinestatusActual)), kInt},
+	{`"onlinestatus":`, nil, uint32(unsafe.Offsetof(Uname{}.Onlinestatus)), kInt},
+	{`"is_online":`, nil, uint32(unsafe.Offsetof(Uname{}.IsOnline)), kBool},
+	{`"lastonline":`, nil, uint32(unsafe.Offsetof(Uname{}.Lastonline)), kStr},
+	{`"team":`, nil, uint32(unsafe.Offsetof(Uname{}.Team)), kStr},
+	{`"isdisabled":`, nil, uint32(unsafe.Offsetof(Uname{}.Isdisabled)), kBool},
+	{`"email":`, nil, uint32(unsafe.Offsetof(Uname{}.Email)), kStr},
+	{`"ad":`, nil, uint32(unsafe.Offsetof(Uname{}.Ad)), kStr},
+	{`"lastlogindate":`, nil, uint32(unsafe.Offsetof(Uname{}.Lastlogindate)), kTime},
+	{`"agentphotopath":`, nil, uint32(unsafe.Offsetof(Uname{}.Agentphotopath)), kStr},
+	{`"initials":`, nil, uint32(unsafe.Offsetof(Uname{}.Initials)), kStr},
+	{`"firstname":`, nil, uint32(unsafe.Offsetof(Uname{}.Firstname)), kStr},
+	{`"surname":`, nil, uint32(unsafe.Offsetof(Uname{}.Surname)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(Uname{}.Colour)), kStr},
+	{`"jobtitle":`, nil, uint32(unsafe.Offsetof(Uname{}.Jobtitle)), kStr},
+	{`"sms":`, nil, uint32(unsafe.Offsetof(Uname{}.SMS)), kStr},
+	{`"extensionnumber":`, nil, uint32(unsafe.Offsetof(Uname{}.Extensionnumber)), kStr},
+	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(Uname{}.TicketCount)), kInt},
+	{`"is_agent":`, nil, uint32(unsafe.Offsetof(Uname{}.IsAgent)), kBool},
+	{`"one_client":`, nil, uint32(unsafe.Offsetof(Uname{}.OneClient)), kInt},
+	{`"teams":`, encMany[UnameSection], uint32(unsafe.Offsetof(Uname{}.Teams)), kSub},
+	{`"departments":`, encMany[UnameDepartment], uint32(unsafe.Offsetof(Uname{}.Departments)), kSub},
+	{`"clients":`, encMany[UnameAreaRestriction], uint32(unsafe.Offsetof(Uname{}.Clients)), kSub},
+	{`"tickettypes":`, encMany[UnameRequestType], uint32(unsafe.Offsetof(Uname{}.Tickettypes)), kSub},
+	{`"qualifications":`, encMany[UnameQualification], uint32(unsafe.Offsetof(Uname{}.Qualifications)), kSub},
+	{`"qualification_weighting":`, nil, uint32(unsafe.Offsetof(Uname{}.QualificationWeighting)), kInt},
+	{`"qualified":`, nil, uint32(unsafe.Offsetof(Uname{}.Qualified)), kBool},
+	{`"role_list":`, nil, uint32(unsafe.Offsetof(Uname{}.RoleList)), kStr},
+	{`"current_action_type":`, nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionType)), kStr},
+	{`"current_action_name":`, nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionName)), kStr},
+	{`"assettypes":`, encMany[UnameXtype], uint32(unsafe.Offsetof(Uname{}.Assettypes)), kSub},
+	{`"googleemail":`, nil, uint32(unsafe.Offsetof(Uname{}.Googleemail)), kStr},
+	{`"linemanager":`, nil, uint32(unsafe.Offsetof(Uname{}.Linemanager)), kInt},
+	{`"linemanager_name":`, nil, uint32(unsafe.Offsetof(Uname{}.LinemanagerName)), kStr},
+	{`"inboxes":`, nil, uint32(unsafe.Offsetof(Uname{}.Inboxes)), kInt},
+	{`"exchange_authorized":`, nil, uint32(unsafe.Offsetof(Uname{}.ExchangeAuthorized)), kBool},
+	{`"exchange_account":`, nil, uint32(unsafe.Offsetof(Uname{}.ExchangeAccount)), kStr},
+	{`"sentinel_authorized":`, nil, uint32(unsafe.Offsetof(Uname{}.SentinelAuthorized)), kBool},
+	{`"licence_type":`, nil, uint32(unsafe.Offsetof(Uname{}.LicenceType)), kInt},
+	{`"named_licences_in_use":`, nil, uint32(unsafe.Offsetof(Uname{}.NamedLicencesInUse)), kInt},
+	{`"google_mail_authorized":`, nil, uint32(unsafe.Offsetof(Uname{}.GoogleMailAuthorized)), kBool},
+	{`"inbox_clientid":`, nil, uint32(unsafe.Offsetof(Uname{}.InboxClientid)), kStr},
+	{`"isapiagent":`, nil, uint32(unsafe.Offsetof(Uname{}.Isapiagent)), kBool},
+	{`"splashtop_authorized":`, nil, uint32(unsafe.Offsetof(Uname{}.SplashtopAuthorized)), kBool},
+	{`"gotoresolve_authorized":`, nil, uint32(unsafe.Offsetof(Uname{}.GotoresolveAuthorized)), kBool},
+	{`"datecreated":`, nil, uint32(unsafe.Offsetof(Uname{}.Datecreated)), kTime},
+	{`"password":`, nil, uint32(unsafe.Offsetof(Uname{}.Password)), kStr},
+	{`"lunchbreak":`, nil, uint32(unsafe.Offsetof(Uname{}.Lunchbreak)), kF64},
+	{`"costprice":`, nil, uint32(unsafe.Offsetof(Uname{}.Costprice)), kF64},
+	{`"agentphotodata":`, nil, uint32(unsafe.Offsetof(Uname{}.Agentphotodata)), kStr},
+	{`"pagesize":`, nil, uint32(unsafe.Offsetof(Uname{}.Pagesize)), kInt},
+	{`"signature":`, nil, uint32(unsafe.Offsetof(Uname{}.Signature)), kStr},
+	{`"default_filter_id_tickets":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterIDTickets)), kInt},
+	{`"default_filter_name_tickets":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterNameTickets)), kStr},
+	{`"default_columns_id_tickets":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDTickets)), kInt},
+	{`"default_columns_name_tickets":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsNameTickets)), kStr},
+	{`"default_view_tickets":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewTickets)), kStr},
+	{`"default_view_tickets_selectedid":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewTicketsSelectedid)), kInt},
+	{`"default_view_tickets_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewTicketsSelectedname)), kStr},
+	{`"default_filter_id_opps":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterIDOpps)), kInt},
+	{`"default_filter_name_opps":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterNameOpps)), kStr},
+	{`"default_columns_id_opps":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDOpps)), kInt},
+	{`"default_columns_name_opps":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsNameOpps)), kStr},
+	{`"default_view_opps":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewOpps)), kStr},
+	{`"default_view_opps_selectedid":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewOppsSelectedid)), kInt},
+	{`"default_view_opps_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewOppsSelectedname)), kStr},
+	{`"default_action_view":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultActionView)), kStr},
+	{`"default_action_display":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultActionDisplay)), kInt},
+	{`"default_feed_view":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultFeedView)), kStr},
+	{`"ticket_preview_mode":`, nil, uint32(unsafe.Offsetof(Uname{}.TicketPreviewMode)), kInt},
+	{`"default_ticket_preview_size":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultTicketPreviewSize)), kInt},
+	{`"list_type":`, nil, uint32(unsafe.Offsetof(Uname{}.ListType)), kInt},
+	{`"navmenu_mode":`, nil, uint32(unsafe.Offsetof(Uname{}.NavmenuMode)), kInt},
+	{`"default_calendar_view":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultCalendarView)), kStr},
+	{`"calendar_options":`, nil, uint32(unsafe.Offsetof(Uname{}.CalendarOptions)), kStr},
+	{`"search_options":`, nil, uint32(unsafe.Offsetof(Uname{}.SearchOptions)), kStr},
+	{`"newtabpref":`, nil, uint32(unsafe.Offsetof(Uname{}.Newtabpref)), kInt},
+	{`"theme":`, nil, uint32(unsafe.Offsetof(Uname{}.Theme)), kStr},
+	{`"theme_revert":`, nil, uint32(unsafe.Offsetof(Uname{}.ThemeRevert)), kStr},
+	{`"language_id":`, nil, uint32(unsafe.Offsetof(Uname{}.LanguageID)), kInt},
+	{`"language_name":`, nil, uint32(unsafe.Offsetof(Uname{}.LanguageName)), kStr},
+	{`"app_colour":`, nil, uint32(unsafe.Offsetof(Uname{}.AppColour)), kStr},
+	{`"app_colour_type":`, nil, uint32(unsafe.Offsetof(Uname{}.AppColourType)), kInt},
+	{`"nav_display_mode":`, nil, uint32(unsafe.Offsetof(Uname{}.NavDisplayMode)), kInt},
+	{`"enablehighcontrast":`, nil, uint32(unsafe.Offsetof(Uname{}.Enablehighcontrast)), kBool},
+	{`"actionscreen_display_type":`, nil, uint32(unsafe.Offsetof(Uname{}.ActionscreenDisplayType)), kInt},
+	{`"homescreenchartid":`, nil, uint32(unsafe.Offsetof(Uname{}.Homescreenchartid)), kInt},
+	{`"homescreenchartname":`, nil, uint32(unsafe.Offsetof(Uname{}.Homescreenchartname)), kStr},
+	{`"homescreenchartpublishedid":`, nil, uint32(unsafe.Offsetof(Uname{}.Homescreenchartpublishedid)), kStr},
+	{`"homescreendashboardid":`, nil, uint32(unsafe.Offsetof(Uname{}.Homescreendashboardid)), kInt},
+	{`"homescreendashboardname":`, nil, uint32(unsafe.Offsetof(Uname{}.Homescreendashboardname)), kStr},
+	{`"sidemenudashboardid":`, nil, uint32(unsafe.Offsetof(Uname{}.Sidemenudashboardid)), kInt},
+	{`"sidemenudashboardname":`, nil, uint32(unsafe.Offsetof(Uname{}.Sidemenudashboardname)), kStr},
+	{`"clientdetails_layout_id":`, nil, uint32(unsafe.Offsetof(Uname{}.ClientdetailsLayoutID)), kInt},
+	{`"clientdetails_layout_name":`, nil, uint32(unsafe.Offsetof(Uname{}.ClientdetailsLayoutName)), kStr},
+	{`"nav_layout_id":`, nil, uint32(unsafe.Offsetof(Uname{}.NavLayoutID)), kInt},
+	{`"nav_layout_name":`, nil, uint32(unsafe.Offsetof(Uname{}.NavLayoutName)), kStr},
+	{`"sendowneremails":`, nil, uint32(unsafe.Offsetof(Uname{}.Sendowneremails)), kBool},
+	{`"warnifnoscan":`, nil, uint32(unsafe.Offsetof(Uname{}.Warnifnoscan)), kBool},
+	{`"dontemailmeifiloggedit":`, nil, uint32(unsafe.Offsetof(Uname{}.Dontemailmeifiloggedit)), kBool},
+	{`"workhour_start":`, nil, uint32(unsafe.Offsetof(Uname{}.WorkhourStart)), kF64},
+	{`"workhour_end":`, nil, uint32(unsafe.Offsetof(Uname{}.WorkhourEnd)), kF64},
+	{`"chargerate":`, nil, uint32(unsafe.Offsetof(Uname{}.Chargerate)), kInt},
+	{`"activedirectory_dn":`, nil, uint32(unsafe.Offsetof(Uname{}.ActivedirectoryDn)), kStr},
+	{`"third_party_guid":`, nil, uint32(unsafe.Offsetof(Uname{}.ThirdPartyGUID)), kStr},
+	{`"roles":`, encMany[NHDRoles], uint32(unsafe.Offsetof(Uname{}.Roles)), kSub},
+	{`"add_roles":`, encMany[NHDRoles], uint32(unsafe.Offsetof(Uname{}.AddRoles)), kSub},
+	{`"claims":`, encMany[NHDClaim], uint32(unsafe.Offsetof(Uname{}.Claims)), kSub},
+	{`"department":`, nil, uint32(unsafe.Offsetof(Uname{}.Department)), kStr},
+	{`"_is_a_departmentmanager":`, nil, uint32(unsafe.Offsetof(Uname{}.IsADepartmentmanager)), kBool},
+	{`"_is_a_teammanager":`, nil, uint32(unsafe.Offsetof(Uname{}.IsATeammanager)), kBool},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AccessControl)), kSub},
+	{`"twofactor_enabled":`, nil, uint32(unsafe.Offsetof(Uname{}.TwofactorEnabled)), kBool},
+	{`"_isnew":`, nil, uint32(unsafe.Offsetof(Uname{}.Isnew)), kBool},
+	{`"adconnection":`, nil, uint32(unsafe.Offsetof(Uname{}.Adconnection)), kInt},
+	{`"useadlogin":`, nil, uint32(unsafe.Offsetof(Uname{}.Useadlogin)), kInt},
+	{`"container_dn":`, nil, uint32(unsafe.Offsetof(Uname{}.ContainerDn)), kStr},
+	{`"notifications":`, encMany[UnameNotification], uint32(unsafe.Offsetof(Uname{}.Notifications)), kSub},
+	{`"notifications_personal":`, encMany[UnameNotification], uint32(unsafe.Offsetof(Uname{}.NotificationsPersonal)), kSub},
+	{`"emailconfirmed":`, nil, uint32(unsafe.Offsetof(Uname{}.Emailconfirmed)), kBool},
+	{`"accountconfirmed":`, nil, uint32(unsafe.Offsetof(Uname{}.Accountconfirmed)), kBool},
+	{`"isinvite":`, nil, uint32(unsafe.Offsetof(Uname{}.Isinvite)), kBool},
+	{`"is_sales":`, nil, uint32(unsafe.Offsetof(Uname{}.IsSales)), kBool},
+	{`"_getlogmeinid":`, nil, uint32(unsafe.Offsetof(Uname{}.Getlogmeinid)), kBool},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Uname{}.Isimport)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Uname{}.Importtype)), kStr},
+	{`"_importtoken":`, nil, uint32(unsafe.Offsetof(Uname{}.Importtoken)), kStr},
+	{`"beyondtrust_name":`, nil, uint32(unsafe.Offsetof(Uname{}.BeyondtrustName)), kStr},
+	{`"azure_connectionid":`, nil, uint32(unsafe.Offsetof(Uname{}.AzureConnectionid)), kInt},
+	{`"azure_roleid":`, nil, uint32(unsafe.Offsetof(Uname{}.AzureRoleid)), kInt},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Uname{}.Customfields)), kSub},
+	{`"chargerates":`, encMany[Restriction], uint32(unsafe.Offsetof(Uname{}.Chargerates)), kSub},
+	{`"warnifnoscan_integrator":`, nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegrator)), kBool},
+	{`"warnifnoscan_integrator_hours":`, nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegratorHours)), kInt},
+	{`"orion_username":`, nil, uint32(unsafe.Offsetof(Uname{}.OrionUsername)), kStr},
+	{`"orion_password":`, nil, uint32(unsafe.Offsetof(Uname{}.OrionPassword)), kStr},
+	{`"ncentral_username":`, nil, uint32(unsafe.Offsetof(Uname{}.NcentralUsername)), kStr},
+	{`"soc_username":`, nil, uint32(unsafe.Offsetof(Uname{}.SocUsername)), kStr},
+	{`"autotaskid":`, nil, uint32(unsafe.Offsetof(Uname{}.Autotaskid)), kInt},
+	{`"oktaid":`, nil, uint32(unsafe.Offsetof(Uname{}.Oktaid)), kStr},
+	{`"okta_status":`, nil, uint32(unsafe.Offsetof(Uname{}.OktaStatus)), kStr},
+	{`"new_ncentral_key":`, nil, uint32(unsafe.Offsetof(Uname{}.NewNcentralKey)), kStr},
+	{`"pomincostforapprovaltype":`, nil, uint32(unsafe.Offsetof(Uname{}.Pomincostforapprovaltype)), kInt},
+	{`"pomincostforapproval":`, nil, uint32(unsafe.Offsetof(Uname{}.Pomincostforapproval)), kF64},
+	{`"quotemarginforapprovaltype":`, nil, uint32(unsafe.Offsetof(Uname{}.Quotemarginforapprovaltype)), kInt},
+	{`"quotemarginforapproval":`, nil, uint32(unsafe.Offsetof(Uname{}.Quotemarginforapproval)), kF64},
+	{`"new_orion_password":`, nil, uint32(unsafe.Offsetof(Uname{}.NewOrionPassword)), kStr},
+	{`"orion_access":`, nil, uint32(unsafe.Offsetof(Uname{}.OrionAccess)), kBool},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(Uname{}.NewMethod)), kBool},
+	{`"exchange_token_expiry":`, nil, uint32(unsafe.Offsetof(Uname{}.ExchangeTokenExpiry)), kTime},
+	{`"exchange_redirect":`, nil, uint32(unsafe.Offsetof(Uname{}.ExchangeRedirect)), kStr},
+	{`"_getoauthtoken":`, nil, uint32(unsafe.Offsetof(Uname{}.Getoauthtoken)), kBool},
+	{`"oauth_code":`, nil, uint32(unsafe.Offsetof(Uname{}.OauthCode)), kStr},
+	{`"oauth_redirect":`, nil, uint32(unsafe.Offsetof(Uname{}.OauthRedirect)), kStr},
+	{`"oauth_type":`, nil, uint32(unsafe.Offsetof(Uname{}.OauthType)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(Uname{}.NewAccessToken)), kStr},
+	{`"new_token_type":`, nil, uint32(unsafe.Offsetof(Uname{}.NewTokenType)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(Uname{}.NewRefreshToken)), kStr},
+	{`"_disconnectintegration":`, nil, uint32(unsafe.Offsetof(Uname{}.Disconnectintegration)), kStr},
+	{`"sentinel_token_expiry":`, nil, uint32(unsafe.Offsetof(Uname{}.SentinelTokenExpiry)), kTime},
+	{`"sentinel_redirect":`, nil, uint32(unsafe.Offsetof(Uname{}.SentinelRedirect)), kStr},
+	{`"default_columns_id_assets":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDAssets)), kInt},
+	{`"Oo_name":`, nil, uint32(unsafe.Offsetof(Uname{}.OoName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Uname{}.Warning)), kStr},
+	{`"isagentdetails":`, nil, uint32(unsafe.Offsetof(Uname{}.Isagentdetails)), kBool},
+	{`"excludefromresourcebooking":`, nil, uint32(unsafe.Offsetof(Uname{}.Excludefromresourcebooking)), kBool},
+	{`"delegation_activated":`, nil, uint32(unsafe.Offsetof(Uname{}.DelegationActivated)), kBool},
+	{`"delegation_timebased":`, nil, uint32(unsafe.Offsetof(Uname{}.DelegationTimebased)), kBool},
+	{`"delegation_start":`, nil, uint32(unsafe.Offsetof(Uname{}.DelegationStart)), kTime},
+	{`"delegation_end":`, nil, uint32(unsafe.Offsetof(Uname{}.DelegationEnd)), kTime},
+	{`"delegation_user_id":`, nil, uint32(unsafe.Offsetof(Uname{}.DelegationUserID)), kInt},
+	{`"delegation_user_name":`, nil, uint32(unsafe.Offsetof(Uname{}.DelegationUserName)), kStr},
+	{`"_revoke_tokens":`, nil, uint32(unsafe.Offsetof(Uname{}.RevokeTokens)), kBool},
+	{`"authenticatorapp_configured":`, nil, uint32(unsafe.Offsetof(Uname{}.AuthenticatorappConfigured)), kBool},
+	{`"_revoke_authenticatorapp":`, nil, uint32(unsafe.Offsetof(Uname{}.RevokeAuthenticatorapp)), kBool},
+	{`"ispasswordreset":`, nil, uint32(unsafe.Offsetof(Uname{}.Ispasswordreset)), kBool},
+	{`"graph_host":`, nil, uint32(unsafe.Offsetof(Uname{}.GraphHost)), kStr},
+	{`"linked_halo_url":`, nil, uint32(unsafe.Offsetof(Uname{}.LinkedHaloURL)), kStr},
+	{`"holiday_allowance":`, nil, uint32(unsafe.Offsetof(Uname{}.HolidayAllowance)), kF64},
+	{`"remaining_holiday_allowance":`, nil, uint32(unsafe.Offsetof(Uname{}.RemainingHolidayAllowance)), kF64},
+	{`"_isbatch":`, nil, uint32(unsafe.Offsetof(Uname{}.Isbatch)), kBool},
+	{`"import_photo":`, nil, uint32(unsafe.Offsetof(Uname{}.ImportPhoto)), kBool},
+	{`"travelrate":`, nil, uint32(unsafe.Offsetof(Uname{}.Travelrate)), kInt},
+	{`"github_username":`, nil, uint32(unsafe.Offsetof(Uname{}.GithubUsername)), kStr},
+	{`"_signature_id":`, nil, uint32(unsafe.Offsetof(Uname{}.SignatureID)), kStr},
+	{`"_signature":`, nil, uint32(unsafe.Offsetof(Uname{}.Signature2)), kStr},
+	{`"is_admin":`, nil, uint32(unsafe.Offsetof(Uname{}.IsAdmin)), kBool},
+	{`"ac_tickettypes":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTickettypes)), kSub},
+	{`"ac_approvals":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcApprovals)), kSub},
+	{`"ac_rules":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRules)), kSub},
+	{`"ac_cannedtext":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCannedtext)), kSub},
+	{`"ac_customfields":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomfields)), kSub},
+	{`"ac_customtables":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomtables)), kSub},
+	{`"ac_dashboards":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDashboards)), kSub},
+	{`"ac_workflows":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkflows)), kSub},
+	{`"ac_roles":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRoles)), kSub},
+	{`"ac_slas":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSlas)), kSub},
+	{`"ac_templates":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTemplates)), kSub},
+	{`"ac_outcomes":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcOutcomes)), kSub},
+	{`"ac_workdays":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkdays)), kSub},
+	{`"ac_emailtemplates":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcEmailtemplates)), kSub},
+	{`"ac_messagegroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcMessagegroups)), kSub},
+	{`"ac_reportgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcReportgroups)), kSub},
+	{`"ac_fieldgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFieldgroups)), kSub},
+	{`"ac_languagepacks":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcLanguagepacks)), kSub},
+	{`"ac_itemgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcItemgroups)), kSub},
+	{`"default_columns_id_clients":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDClients)), kInt},
+	{`"default_view_clients_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewClientsSelectedname)), kStr},
+	{`"default_view_assets_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedname)), kStr},
+	{`"_do_reassign01":`, nil, uint32(unsafe.Offsetof(Uname{}.DoReassign01)), kBool},
+	{`"check_reassign01":`, nil, uint32(unsafe.Offsetof(Uname{}.CheckReassign01)), kBool},
+	{`"_force":`, nil, uint32(unsafe.Offsetof(Uname{}.Force)), kBool},
+	{`"default_view_customers_selectedid":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewCustomersSelectedid)), kInt},
+	{`"default_view_customers_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewCustomersSelectedname)), kStr},
+	{`"default_view_users_selectedid":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewUsersSelectedid)), kInt},
+	{`"default_view_users_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewUsersSelectedname)), kStr},
+	{`"default_columns_id_contracts":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDContracts)), kInt},
+	{`"default_view_contracts_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewContractsSelectedname)), kStr},
+	{`"default_columns_id_sites":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDSites)), kInt},
+	{`"default_columns_sites_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsSitesSelectedname)), kStr},
+	{`"default_columns_id_users":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDUsers)), kInt},
+	{`"default_columns_users_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsUsersSelectedname)), kStr},
+	{`"pagerduty_email":`, nil, uint32(unsafe.Offsetof(Uname{}.PagerdutyEmail)), kStr},
+	{`"ac_assettypes":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssettypes)), kSub},
+	{`"ac_assetgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssetgroups)), kSub},
+	{`"ac_servicecategories":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServicecategories)), kSub},
+	{`"ac_services":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServices)), kSub},
+	{`"ac_suppliers":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliers)), kSub},
+	{`"ac_suppliercontracts":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), kSub},
+	{`"last_modified":`, nil, uint32(unsafe.Offsetof(Uname{}.LastModified)), kTime},
+	{`"jira_instance":`, nil, uint32(unsafe.Offsetof(Uname{}.JiraInstance)), kInt},
+	{`"jira_instance_name":`, nil, uint32(unsafe.Offsetof(Uname{}.JiraInstanceName)), kStr},
+	{`"pref_notification_sound":`, nil, uint32(unsafe.Offsetof(Uname{}.PrefNotificationSound)), kInt},
+	{`"pref_chat_sound":`, nil, uint32(unsafe.Offsetof(Uname{}.PrefChatSound)), kInt},
+	{`"default_columns_id_supplier_contracts":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDSupplierContracts)), kInt},
+	{`"default_view_supplier_contracts_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewSupplierContractsSelectedname)), kStr},
+	{`"default_view_assets":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssets)), kStr},
+	{`"default_view_assets_selectedid":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedid)), kInt},
+	{`"default_view_assets_selectedid_name":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedidName)), kStr},
+	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Uname{}.MatchingValue)), kStr},
+	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Uname{}.SqlimportID)), kInt},
+	{`"splashtop_url":`, nil, uint32(unsafe.Offsetof(Uname{}.SplashtopURL)), kStr},
+	{`"splashtop_token_expiry":`, nil, uint32(unsafe.Offsetof(Uname{}.SplashtopTokenExpiry)), kTime},
+	{`"default_splashtop_channelname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultSplashtopChannelname)), kStr},
+	{`"splashtop_channel":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Uname{}.SplashtopChannel)), kSub},
+	{`"ac_chatprofiles":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcChatprofiles)), kSub},
+	{`"ac_faqlists":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFaqlists)), kSub},
+	{`"allow_automatic_call_scripts":`, nil, uint32(unsafe.Offsetof(Uname{}.AllowAutomaticCallScripts)), kBool},
+	{`"gotoresolve_token_expiry":`, nil, uint32(unsafe.Offsetof(Uname{}.GotoresolveTokenExpiry)), kTime},
+	{`"ac_devices":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDevices)), kSub},
+	{`"linked_user_client_id":`, nil, uint32(unsafe.Offsetof(Uname{}.LinkedUserClientID)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(Uname{}.Use)), kStr},
+	{`"assetfields":`, encMany[UnameField], uint32(unsafe.Offsetof(Uname{}.Assetfields)), kSub},
+	{`"unamecustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(Uname{}.Unamecustomfields)), kSub},
+	{`"unameappointmenttypes":`, encMany[UnameAppointment], uint32(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), kSub},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(Uname{}.Canupdate)), kBool},
+	{`"_canupdate_moreinfo":`, nil, uint32(unsafe.Offsetof(Uname{}.CanupdateMoreinfo)), kBool},
+	{`"logmeinid":`, nil, uint32(unsafe.Offsetof(Uname{}.Logmeinid)), kStr},
+	{`"allowbeyondtrustinvites":`, nil, uint32(unsafe.Offsetof(Uname{}.Allowbeyondtrustinvites)), kBool},
+	{`"jira_id":`, nil, uint32(unsafe.Offsetof(Uname{}.JiraID)), kStr},
+	{`"custombuttons":`, encMany[UnameButton], uint32(unsafe.Offsetof(Uname{}.Custombuttons)), kSub},
+	{`"namewithinactive":`, nil, uint32(unsafe.Offsetof(Uname{}.Namewithinactive)), kStr},
+	{`"apptsync":`, nil, uint32(unsafe.Offsetof(Uname{}.Apptsync)), kInt},
+	{`"okta_id":`, nil, uint32(unsafe.Offsetof(Uname{}.OktaID)), kStr},
+	{`"enableshifts":`, nil, uint32(unsafe.Offsetof(Uname{}.Enableshifts)), kBool},
+	{`"sendemailerrors":`, nil, uint32(unsafe.Offsetof(Uname{}.Sendemailerrors)), kBool},
+	{`"uname_usercustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), kSub},
+	{`"can_approve_purchaseorder":`, nil, uint32(unsafe.Offsetof(Uname{}.CanApprovePurchaseorder)), kBool},
+	{`"can_approve_quote":`, nil, uint32(unsafe.Offsetof(Uname{}.CanApproveQuote)), kBool},
+	{`"can_approve_invoice":`, nil, uint32(unsafe.Offsetof(Uname{}.CanApproveInvoice)), kBool},
+	{`"default_splashtop_channel":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultSplashtopChannel)), kInt},
+	{`"workday_id":`, nil, uint32(unsafe.Offsetof(Uname{}.WorkdayID)), kInt},
+	{`"workday_name":`, nil, uint32(unsafe.Offsetof(Uname{}.WorkdayName)), kStr},
+	{`"workday_timezone":`, nil, uint32(unsafe.Offsetof(Uname{}.WorkdayTimezone)), kStr},
+}}
+
+func (m *Uname) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUname) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Uname) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UnameAnalyzer) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "readonly":
-			ok = d.bool(&m.Readonly)
-		case "report_id":
-			ok = d.int(&m.ReportID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUnameAnalyzer = decTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), fields: []decField{
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentName)), kStr},
+	{"report_id", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.ReportID)), kInt},
+	{"readonly", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.Readonly)), kBool},
+}, sorted: []uint16{0, 1, 3, 2}}
 
-func (m *UnameAnalyzer) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"report_id":`, m.ReportID)
-	e.bool(`"readonly":`, m.Readonly)
-	e.close(mark, m.Extra)
-}
+func (m *UnameAnalyzer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameAnalyzer) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameAnalyzer) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUnameAnalyzer = encTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), fields: []encField{
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentName)), kStr},
+	{`"report_id":`, nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.ReportID)), kInt},
+	{`"readonly":`, nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.Readonly)), kBool},
+}}
+
+func (m *UnameAnalyzer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameAnalyzer) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameAnalyzer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UnameAppointment) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "field_name":
-			ok = d.str(&m.FieldName)
-		case "field_type":
-			ok = d.str(&m.FieldType)
-		case "id":
-			ok = d.int(&m.ID)
-		case "level":
-			ok = d.int(&m.Level)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUnameAppointment = decTable{extra: unsafe.Offsetof(UnameAppointment{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentName)), kStr},
+	{"field_id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.FieldID)), kInt},
+	{"field_name", nil, uint32(unsafe.Offsetof(UnameAppointment{}.FieldName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameAppointment{}.RoleName)), kStr},
+	{"field_type", nil, uint32(unsafe.Offsetof(UnameAppointment{}.FieldType)), kStr},
+	{"level", nil, uint32(unsafe.Offsetof(UnameAppointment{}.Level)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(UnameAppointment{}.Warning)), kStr},
+}, sorted: []uint16{9, 1, 2, 3, 4, 7, 0, 8, 5, 6}}
 
-func (m *UnameAppointment) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"field_name":`, m.FieldName)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.str(`"field_type":`, m.FieldType)
-	e.int(`"level":`, m.Level)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *UnameAppointment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameAppointment) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameAppointment) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUnameAppointment = encTable{extra: unsafe.Offsetof(UnameAppointment{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentName)), kStr},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.FieldID)), kInt},
+	{`"field_name":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.FieldName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.RoleName)), kStr},
+	{`"field_type":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.FieldType)), kStr},
+	{`"level":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.Level)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.Warning)), kStr},
+}}
+
+func (m *UnameAppointment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameAppointment) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameAppointment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectUnameAreaRestriction = decTable{extra: unsafe.Offsetof(UnameAreaRestriction{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentName)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ClientName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.RoleName)), kStr},
+}, sorted: []uint16{1, 2, 3, 4, 0, 5, 6}}
+
 func (m *UnameAreaRestriction) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectUnameAreaRestriction)
 }
+
+var enctUnameAreaRestriction = encTable{extra: unsafe.Offsetof(UnameAreaRestriction{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentName)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ClientName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.RoleName)), kStr},
+}}
 
 func (m *UnameAreaRestriction) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctUnameAreaRestriction)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameAreaRestriction) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameAreaRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UnameButton) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "button_id":
-			ok = d.int(&m.ButtonID)
-		case "button_name":
-			ok = d.str(&m.ButtonName)
-		case "can_access":
-			ok = d.bool(&m.CanAccess)
-		case "id":
-			ok = d.int(&m.ID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "roleid":
-			ok = d.str(&m.Roleid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUnameButton = decTable{extra: unsafe.Offsetof(UnameButton{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameButton{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameButton{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameButton{}.AgentName)), kStr},
+	{"roleid", nil, uint32(unsafe.Offsetof(UnameButton{}.Roleid)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameButton{}.RoleName)), kStr},
+	{"button_id", nil, uint32(unsafe.Offsetof(UnameButton{}.ButtonID)), kInt},
+	{"button_name", nil, uint32(unsafe.Offsetof(UnameButton{}.ButtonName)), kStr},
+	{"can_access", nil, uint32(unsafe.Offsetof(UnameButton{}.CanAccess)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(UnameButton{}.Warning)), kStr},
+}, sorted: []uint16{8, 1, 2, 5, 6, 7, 0, 4, 3}}
 
-func (m *UnameButton) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"roleid":`, m.Roleid)
-	e.str(`"role_name":`, m.RoleName)
-	e.int(`"button_id":`, m.ButtonID)
-	e.str(`"button_name":`, m.ButtonName)
-	e.bool(`"can_access":`, m.CanAccess)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *UnameButton) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameButton) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameButton) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUnameButton = encTable{extra: unsafe.Offsetof(UnameButton{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameButton{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameButton{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameButton{}.AgentName)), kStr},
+	{`"roleid":`, nil, uint32(unsafe.Offsetof(UnameButton{}.Roleid)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameButton{}.RoleName)), kStr},
+	{`"button_id":`, nil, uint32(unsafe.Offsetof(UnameButton{}.ButtonID)), kInt},
+	{`"button_name":`, nil, uint32(unsafe.Offsetof(UnameButton{}.ButtonName)), kStr},
+	{`"can_access":`, nil, uint32(unsafe.Offsetof(UnameButton{}.CanAccess)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameButton{}.Warning)), kStr},
+}}
+
+func (m *UnameButton) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameButton) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameButton) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UnameCustom) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "canadd":
-			ok = d.bool(&m.Canadd)
-		case "candelete":
-			ok = d.bool(&m.Candelete)
-		case "canedit":
-			ok = d.bool(&m.Canedit)
-		case "customfield_type":
-			ok = d.int(&m.CustomfieldType)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "field_name":
-			ok = d.str(&m.FieldName)
-		case "field_type":
-			ok = d.str(&m.FieldType)
-		case "id":
-			ok = d.int(&m.ID)
-		case "level":
-			ok = d.int(&m.Level)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUnameCustom = decTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameCustom{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentName)), kStr},
+	{"field_id", nil, uint32(unsafe.Offsetof(UnameCustom{}.FieldID)), kInt},
+	{"field_name", nil, uint32(unsafe.Offsetof(UnameCustom{}.FieldName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameCustom{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameCustom{}.RoleName)), kStr},
+	{"field_type", nil, uint32(unsafe.Offsetof(UnameCustom{}.FieldType)), kStr},
+	{"level", nil, uint32(unsafe.Offsetof(UnameCustom{}.Level)), kInt},
+	{"canadd", nil, uint32(unsafe.Offsetof(UnameCustom{}.Canadd)), kBool},
+	{"candelete", nil, uint32(unsafe.Offsetof(UnameCustom{}.Candelete)), kBool},
+	{"canedit", nil, uint32(unsafe.Offsetof(UnameCustom{}.Canedit)), kBool},
+	{"customfield_type", nil, uint32(unsafe.Offsetof(UnameCustom{}.CustomfieldType)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(UnameCustom{}.Warning)), kStr},
+}, sorted: []uint16{13, 1, 2, 9, 10, 11, 12, 3, 4, 7, 0, 8, 5, 6}}
 
-func (m *UnameCustom) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"field_name":`, m.FieldName)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.str(`"field_type":`, m.FieldType)
-	e.int(`"level":`, m.Level)
-	e.bool(`"canadd":`, m.Canadd)
-	e.bool(`"candelete":`, m.Candelete)
-	e.bool(`"canedit":`, m.Canedit)
-	e.int(`"customfield_type":`, m.CustomfieldType)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *UnameCustom) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameCustom) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameCustom) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUnameCustom = encTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentName)), kStr},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.FieldID)), kInt},
+	{`"field_name":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.FieldName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.RoleName)), kStr},
+	{`"field_type":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.FieldType)), kStr},
+	{`"level":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.Level)), kInt},
+	{`"canadd":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.Canadd)), kBool},
+	{`"candelete":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.Candelete)), kBool},
+	{`"canedit":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.Canedit)), kBool},
+	{`"customfield_type":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.CustomfieldType)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.Warning)), kStr},
+}}
+
+func (m *UnameCustom) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameCustom) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameCustom) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UnameDepartment) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "department_guid":
-			ok = d.str(&m.DepartmentGUID)
-		case "department_id":
-			ok = d.int(&m.DepartmentID)
-		case "department_name":
-			ok = d.str(&m.DepartmentName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "includeteamsintree":
-			ok = d.bool(&m.Includeteamsintree)
-		case "membershiplevel":
-			ok = d.int(&m.Membershiplevel)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUnameDepartment = decTable{extra: unsafe.Offsetof(UnameDepartment{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentName)), kStr},
+	{"department_id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.DepartmentID)), kInt},
+	{"department_guid", nil, uint32(unsafe.Offsetof(UnameDepartment{}.DepartmentGUID)), kStr},
+	{"department_name", nil, uint32(unsafe.Offsetof(UnameDepartment{}.DepartmentName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameDepartment{}.RoleName)), kStr},
+	{"membershiplevel", nil, uint32(unsafe.Offsetof(UnameDepartment{}.Membershiplevel)), kInt},
+	{"includeteamsintree", nil, uint32(unsafe.Offsetof(UnameDepartment{}.Includeteamsintree)), kBool},
+}, sorted: []uint16{1, 2, 4, 3, 5, 0, 9, 8, 6, 7}}
 
-func (m *UnameDepartment) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"department_id":`, m.DepartmentID)
-	e.str(`"department_guid":`, m.DepartmentGUID)
-	e.str(`"department_name":`, m.DepartmentName)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.int(`"membershiplevel":`, m.Membershiplevel)
-	e.bool(`"includeteamsintree":`, m.Includeteamsintree)
-	e.close(mark, m.Extra)
-}
+func (m *UnameDepartment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameDepartment) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameDepartment) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUnameDepartment = encTable{extra: unsafe.Offsetof(UnameDepartment{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentName)), kStr},
+	{`"department_id":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.DepartmentID)), kInt},
+	{`"department_guid":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.DepartmentGUID)), kStr},
+	{`"department_name":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.DepartmentName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.RoleName)), kStr},
+	{`"membershiplevel":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.Membershiplevel)), kInt},
+	{`"includeteamsintree":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.Includeteamsintree)), kBool},
+}}
+
+func (m *UnameDepartment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameDepartment) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameDepartment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UnameField) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "field_name":
-			ok = d.str(&m.FieldName)
-		case "field_type":
-			ok = d.str(&m.FieldType)
-		case "id":
-			ok = d.int(&m.ID)
-		case "level":
-			ok = d.int(&m.Level)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUnameField = decTable{extra: unsafe.Offsetof(UnameField{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameField{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameField{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameField{}.AgentName)), kStr},
+	{"field_id", nil, uint32(unsafe.Offsetof(UnameField{}.FieldID)), kInt},
+	{"field_name", nil, uint32(unsafe.Offsetof(UnameField{}.FieldName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameField{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameField{}.RoleName)), kStr},
+	{"field_type", nil, uint32(unsafe.Offsetof(UnameField{}.FieldType)), kStr},
+	{"level", nil, uint32(unsafe.Offsetof(UnameField{}.Level)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(UnameField{}.Warning)), kStr},
+}, sorted: []uint16{9, 1, 2, 3, 4, 7, 0, 8, 5, 6}}
 
-func (m *UnameField) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"field_id":`, m.FieldID)
-	e.str(`"field_name":`, m.FieldName)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.str(`"field_type":`, m.FieldType)
-	e.int(`"level":`, m.Level)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *UnameField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameField) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameField) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUnameField = encTable{extra: unsafe.Offsetof(UnameField{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameField{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameField{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameField{}.AgentName)), kStr},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(UnameField{}.FieldID)), kInt},
+	{`"field_name":`, nil, uint32(unsafe.Offsetof(UnameField{}.FieldName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameField{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameField{}.RoleName)), kStr},
+	{`"field_type":`, nil, uint32(unsafe.Offsetof(UnameField{}.FieldType)), kStr},
+	{`"level":`, nil, uint32(unsafe.Offsetof(UnameField{}.Level)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameField{}.Warning)), kStr},
+}}
+
+func (m *UnameField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameField) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UnameList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_canupdate_moreinfo":
-			ok = d.bool(&m.CanupdateMoreinfo)
-		case "ad":
-			ok = d.str(&m.Ad)
-		case "agentphotopath":
-			ok = d.str(&m.Agentphotopath)
-		case "allowbeyondtrustinvites":
-			ok = d.bool(&m.Allowbeyondtrustinvites)
-		case "apptsync":
-			ok = d.int(&m.Apptsync)
-		case "assetfields":
-			ok = decodeModels(d, &m.Assetfields)
-		case "assettypes":
-			ok = decodeModels(d, &m.Assettypes)
-		case "can_approve_invoice":
-			ok = d.bool(&m.CanApproveInvoice)
-		case "can_approve_purchaseorder":
-			ok = d.bool(&m.CanApprovePurchaseorder)
-		case "can_approve_quote":
-			ok = d.bool(&m.CanApproveQuote)
-		case "clients":
-			ok = decodeModels(d, &m.Clients)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "current_action_name":
-			ok = d.str(&m.CurrentActionName)
-		case "current_action_type":
-			ok = d.str(&m.CurrentActionType)
-		case "custombuttons":
-			ok = decodeModels(d, &m.Custombuttons)
-		case "default_splashtop_channel":
-			ok = d.int(&m.DefaultSplashtopChannel)
-		case "departments":
-			ok = decodeModels(d, &m.Departments)
-		case "email":
-			ok = d.str(&m.Email)
-		case "enableshifts":
-			ok = d.bool(&m.Enableshifts)
-		case "exchange_account":
-			ok = d.str(&m.ExchangeAccount)
-		case "exchange_authorized":
-			ok = d.bool(&m.ExchangeAuthorized)
-		case "extensionnumber":
-			ok = d.str(&m.Extensionnumber)
-		case "firstname":
-			ok = d.str(&m.Firstname)
-		case "google_mail_authorized":
-			ok = d.bool(&m.GoogleMailAuthorized)
-		case "googleemail":
-			ok = d.str(&m.Googleemail)
-		case "gotoresolve_authorized":
-			ok = d.bool(&m.GotoresolveAuthorized)
-		case "id":
-			ok = d.int(&m.ID)
-		case "inbox_clientid":
-			ok = d.str(&m.InboxClientid)
-		case "inboxes":
-			ok = d.int(&m.Inboxes)
-		case "initials":
-			ok = d.str(&m.Initials)
-		case "is_agent":
-			ok = d.bool(&m.IsAgent)
-		case "is_online":
-			ok = d.bool(&m.IsOnline)
-		case "isapiagent":
-			ok = d.bool(&m.Isapiagent)
-		case "isdisabled":
-			ok = d.bool(&m.Isdisabled)
-		case "jira_id":
-			ok = d.str(&m.JiraID)
-		case "jobtitle":
-			ok = d.str(&m.Jobtitle)
-		case "lastlogindate":
-			ok = d.time(&m.Lastlogindate)
-		case "lastonline":
-			ok = d.str(&m.Lastonline)
-		case "licence_type":
-			ok = d.int(&m.LicenceType)
-		case "linemanager":
-			ok = d.int(&m.Linemanager)
-		case "linemanager_name":
-			ok = d.str(&m.LinemanagerName)
-		case "logmeinid":
-			ok = d.str(&m.Logmeinid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "named_licences_in_use":
-			ok = d.int(&m.NamedLicencesInUse)
-		case "namewithinactive":
-			ok = d.str(&m.Namewithinactive)
-		case "okta_id":
-			ok = d.str(&m.OktaID)
-		case "one_client":
-			ok = d.int(&m.OneClient)
-		case "onlinestatus":
-			ok = d.int(&m.Onlinestatus)
-		case "onlinestatus_actual":
-			ok = d.int(&m.OnlinestatusActual)
-		case "qualification_weighting":
-			ok = d.int(&m.QualificationWeighting)
-		case "qualifications":
-			ok = decodeModels(d, &m.Qualifications)
-		case "qualified":
-			ok = d.bool(&m.Qualified)
-		case "role_list":
-			ok = d.str(&m.RoleList)
-		case "sendemailerrors":
-			ok = d.bool(&m.Sendemailerrors)
-		case "sentinel_authorized":
-			ok = d.bool(&m.SentinelAuthorized)
-		case "sms":
-			ok = d.str(&m.SMS)
-		case "splashtop_authorized":
-			ok = d.bool(&m.SplashtopAuthorized)
-		case "surname":
-			ok = d.str(&m.Surname)
-		case "team":
-			ok = d.str(&m.Team)
-		case "teams":
-			ok = decodeModels(d, &m.Teams)
-		case "ticket_count":
-			ok = d.int(&m.TicketCount)
-		case "tickettypes":
-			ok = decodeModels(d, &m.Tickettypes)
-		case "uname_usercustomfields":
-			ok = decodeModels(d, &m.UnameUsercustomfields)
-		case "unameappointmenttypes":
-			ok = decodeModels(d, &m.Unameappointmenttypes)
-		case "unamecustomfields":
-			ok = decodeModels(d, &m.Unamecustomfields)
-		case "use":
-			ok = d.str(&m.Use)
-		case "workday_id":
-			ok = d.int(&m.WorkdayID)
-		case "workday_name":
-			ok = d.str(&m.WorkdayName)
-		case "workday_timezone":
-			ok = d.str(&m.WorkdayTimezone)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameList{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(UnameList{}.Name)), kStr},
+	{"onlinestatus_actual", nil, uint32(unsafe.Offsetof(UnameList{}.OnlinestatusActual)), kInt},
+	{"onlinestatus", nil, uint32(unsafe.Offsetof(UnameList{}.Onlinestatus)), kInt},
+	{"is_online", nil, uint32(unsafe.Offsetof(UnameList{}.IsOnline)), kBool},
+	{"lastonline", nil, uint32(unsafe.Offsetof(UnameList{}.Lastonline)), kStr},
+	{"team", nil, uint32(unsafe.Offsetof(UnameList{}.Team)), kStr},
+	{"isdisabled", nil, uint32(unsafe.Offsetof(UnameList{}.Isdisabled)), kBool},
+	{"email", nil, uint32(unsafe.Offsetof(UnameList{}.Email)), kStr},
+	{"ad", nil, uint32(unsafe.Offsetof(UnameList{}.Ad)), kStr},
+	{"lastlogindate", nil, uint32(unsafe.Offsetof(UnameList{}.Lastlogindate)), kTime},
+	{"agentphotopath", nil, uint32(unsafe.Offsetof(UnameList{}.Agentphotopath)), kStr},
+	{"initials", nil, uint32(unsafe.Offsetof(UnameList{}.Initials)), kStr},
+	{"firstname", nil, uint32(unsafe.Offsetof(UnameList{}.Firstname)), kStr},
+	{"surname", nil, uint32(unsafe.Offsetof(UnameList{}.Surname)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(UnameList{}.Colour)), kStr},
+	{"jobtitle", nil, uint32(unsafe.Offsetof(UnameList{}.Jobtitle)), kStr},
+	{"sms", nil, uint32(unsafe.Offsetof(UnameList{}.SMS)), kStr},
+	{"extensionnumber", nil, uint32(unsafe.Offsetof(UnameList{}.Extensionnumber)), kStr},
+	{"ticket_count", nil, uint32(unsafe.Offsetof(UnameList{}.TicketCount)), kInt},
+	{"is_agent", nil, uint32(unsafe.Offsetof(UnameList{}.IsAgent)), kBool},
+	{"one_client", nil, uint32(unsafe.Offsetof(UnameList{}.OneClient)), kInt},
+	{"teams", decMany[UnameSection], uint32(unsafe.Offsetof(UnameList{}.Teams)), kSub},
+	{"departments", decMany[UnameDepartment], uint32(unsafe.Offsetof(UnameList{}.Departments)), kSub},
+	{"clients", decMany[UnameAreaRestriction], uint32(unsafe.Offsetof(UnameList{}.Clients)), kSub},
+	{"tickettypes", decMany[UnameRequestType], uint32(unsafe.Offsetof(UnameList{}.Tickettypes)), kSub},
+	{"qualifications", decMany[UnameQualification], uint32(unsafe.Offsetof(UnameList{}.Qualifications)), kSub},
+	{"qualification_weighting", nil, uint32(unsafe.Offsetof(UnameList{}.QualificationWeighting)), kInt},
+	{"qualified", nil, uint32(unsafe.Offsetof(UnameList{}.Qualified)), kBool},
+	{"role_list", nil, uint32(unsafe.Offsetof(UnameList{}.RoleList)), kStr},
+	{"current_action_type", nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionType)), kStr},
+	{"current_action_name", nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionName)), kStr},
+	{"assettypes", decMany[UnameXtype], uint32(unsafe.Offsetof(UnameList{}.Assettypes)), kSub},
+	{"googleemail", nil, uint32(unsafe.Offsetof(UnameList{}.Googleemail)), kStr},
+	{"linemanager", nil, uint32(unsafe.Offsetof(UnameList{}.Linemanager)), kInt},
+	{"linemanager_name", nil, uint32(unsafe.Offsetof(UnameList{}.LinemanagerName)), kStr},
+	{"inboxes", nil, uint32(unsafe.Offsetof(UnameList{}.Inboxes)), kInt},
+	{"exchange_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.ExchangeAuthorized)), kBool},
+	{"exchange_account", nil, uint32(unsafe.Offsetof(UnameList{}.ExchangeAccount)), kStr},
+	{"sentinel_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.SentinelAuthorized)), kBool},
+	{"licence_type", nil, uint32(unsafe.Offsetof(UnameList{}.LicenceType)), kInt},
+	{"named_licences_in_use", nil, uint32(unsafe.Offsetof(UnameList{}.NamedLicencesInUse)), kInt},
+	{"google_mail_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.GoogleMailAuthorized)), kBool},
+	{"inbox_clientid", nil, uint32(unsafe.Offsetof(UnameList{}.InboxClientid)), kStr},
+	{"isapiagent", nil, uint32(unsafe.Offsetof(UnameList{}.Isapiagent)), kBool},
+	{"splashtop_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.SplashtopAuthorized)), kBool},
+	{"gotoresolve_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.GotoresolveAuthorized)), kBool},
+	{"use", nil, uint32(unsafe.Offsetof(UnameList{}.Use)), kStr},
+	{"assetfields", decMany[UnameField], uint32(unsafe.Offsetof(UnameList{}.Assetfields)), kSub},
+	{"unamecustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(UnameList{}.Unamecustomfields)), kSub},
+	{"unameappointmenttypes", decMany[UnameAppointment], uint32(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), kSub},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(UnameList{}.Canupdate)), kBool},
+	{"_canupdate_moreinfo", nil, uint32(unsafe.Offsetof(UnameList{}.CanupdateMoreinfo)), kBool},
+	{"logmeinid", nil, uint32(unsafe.Offsetof(UnameList{}.Logmeinid)), kStr},
+	{"allowbeyondtrustinvites", nil, uint32(unsafe.Offsetof(UnameList{}.Allowbeyondtrustinvites)), kBool},
+	{"jira_id", nil, uint32(unsafe.Offsetof(UnameList{}.JiraID)), kStr},
+	{"custombuttons", decMany[UnameButton], uint32(unsafe.Offsetof(UnameList{}.Custombuttons)), kSub},
+	{"namewithinactive", nil, uint32(unsafe.Offsetof(UnameList{}.Namewithinactive)), kStr},
+	{"apptsync", nil, uint32(unsafe.Offsetof(UnameList{}.Apptsync)), kInt},
+	{"okta_id", nil, uint32(unsafe.Offsetof(UnameList{}.OktaID)), kStr},
+	{"enableshifts", nil, uint32(unsafe.Offsetof(UnameList{}.Enableshifts)), kBool},
+	{"sendemailerrors", nil, uint32(unsafe.Offsetof(UnameList{}.Sendemailerrors)), kBool},
+	{"uname_usercustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), kSub},
+	{"can_approve_purchaseorder", nil, uint32(unsafe.Offsetof(UnameList{}.CanApprovePurchaseorder)), kBool},
+	{"can_approve_quote", nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveQuote)), kBool},
+	{"can_approve_invoice", nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveInvoice)), kBool},
+	{"default_splashtop_channel", nil, uint32(unsafe.Offsetof(UnameList{}.DefaultSplashtopChannel)), kInt},
+	{"workday_id", nil, uint32(unsafe.Offsetof(UnameList{}.WorkdayID)), kInt},
+	{"workday_name", nil, uint32(unsafe.Offsetof(UnameList{}.WorkdayName)), kStr},
+	{"workday_timezone", nil, uint32(unsafe.Offsetof(UnameList{}.WorkdayTimezone)), kStr},
+}, sorted: []uint16{51, 52, 9, 11, 54, 58, 48, 32, 65, 63, 64, 24, 15, 31, 30, 56, 66, 23, 8, 60, 38, 37, 18, 13, 42, 33, 46, 0, 43, 36, 12, 20, 4, 44, 7, 55, 16, 10, 5, 40, 34, 35, 53, 1, 41, 57, 59, 21, 3, 2, 27, 26, 28, 29, 61, 39, 17, 45, 14, 6, 22, 19, 25, 62, 50, 49, 47, 67, 68, 69}}
 
-func (m *UnameList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"onlinestatus_actual":`, m.OnlinestatusActual)
-	e.int(`"onlinestatus":`, m.Onlinestatus)
-	e.bool(`"is_online":`, m.IsOnline)
-	e.str(`"lastonline":`, m.Lastonline)
-	e.str(`"team":`, m.Team)
-	e.bool(`"isdisabled":`, m.Isdisabled)
-	e.str(`"email":`, m.Email)
-	e.str(`"ad":`, m.Ad)
-	e.time(`"lastlogindate":`, m.Lastlogindate)
-	e.str(`"agentphotopath":`, m.Agentphotopath)
-	e.str(`"initials":`, m.Initials)
-	e.str(`"firstname":`, m.Firstname)
-	e.str(`"surname":`, m.Surname)
-	e.str(`"colour":`, m.Colour)
-	e.str(`"jobtitle":`, m.Jobtitle)
-	e.str(`"sms":`, m.SMS)
-	e.str(`"extensionnumber":`, m.Extensionnumber)
-	e.int(`"ticket_count":`, m.TicketCount)
-	e.bool(`"is_agent":`, m.IsAgent)
-	e.int(`"one_client":`, m.OneClient)
-	encodeModels(e, `"teams":`, m.Teams)
-	encodeModels(e, `"departments":`, m.Departments)
-	encodeModels(e, `"clients":`, m.Clients)
-	encodeModels(e, `"tickettypes":`, m.Tickettypes)
-	encodeModels(e, `"qualifications":`, m.Qualifications)
-	e.int(`"qualification_weighting":`, m.QualificationWeighting)
-	e.bool(`"qualified":`, m.Qualified)
-	e.str(`"role_list":`, m.RoleList)
-	e.str(`"current_action_type":`, m.CurrentActionType)
-	e.str(`"current_action_name":`, m.CurrentActionName)
-	encodeModels(e, `"assettypes":`, m.Assettypes)
-	e.str(`"googleemail":`, m.Googleemail)
-	e.int(`"linemanager":`, m.Linemanager)
-	e.str(`"linemanager_name":`, m.LinemanagerName)
-	e.int(`"inboxes":`, m.Inboxes)
-	e.bool(`"exchange_authorized":`, m.ExchangeAuthorized)
-	e.str(`"exchange_account":`, m.ExchangeAccount)
-	e.bool(`"sentinel_authorized":`, m.SentinelAuthorized)
-	e.int(`"licence_type":`, m.LicenceType)
-	e.int(`"named_licences_in_use":`, m.NamedLicencesInUse)
-	e.bool(`"google_mail_authorized":`, m.GoogleMailAuthorized)
-	e.str(`"inbox_clientid":`, m.InboxClientid)
-	e.bool(`"isapiagent":`, m.Isapiagent)
-	e.bool(`"splashtop_authorized":`, m.SplashtopAuthorized)
-	e.bool(`"gotoresolve_authorized":`, m.GotoresolveAuthorized)
-	e.str(`"use":`, m.Use)
-	encodeModels(e, `"assetfields":`, m.Assetfields)
-	encodeModels(e, `"unamecustomfields":`, m.Unamecustomfields)
-	encodeModels(e, `"unameappointmenttypes":`, m.Unameappointmenttypes)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.bool(`"_canupdate_moreinfo":`, m.CanupdateMoreinfo)
-	e.str(`"logmeinid":`, m.Logmeinid)
-	e.bool(`"allowbeyondtrustinvites":`, m.Allowbeyondtrustinvites)
-	e.str(`"jira_id":`, m.JiraID)
-	encodeModels(e, `"custombuttons":`, m.Custombuttons)
-	e.str(`"namewithinactive":`, m.Namewithinactive)
-	e.int(`"apptsync":`, m.Apptsync)
-	e.str(`"okta_id":`, m.OktaID)
-	e.bool(`"enableshifts":`, m.Enableshifts)
-	e.bool(`"sendemailerrors":`, m.Sendemailerrors)
-	encodeModels(e, `"uname_usercustomfields":`, m.UnameUsercustomfields)
-	e.bool(`"can_approve_purchaseorder":`, m.CanApprovePurchaseorder)
-	e.bool(`"can_approve_quote":`, m.CanApproveQuote)
-	e.bool(`"can_approve_invoice":`, m.CanApproveInvoice)
-	e.int(`"default_splashtop_channel":`, m.DefaultSplashtopChannel)
-	e.int(`"workday_id":`, m.WorkdayID)
-	e.str(`"workday_name":`, m.WorkdayName)
-	e.str(`"workday_timezone":`, m.WorkdayTimezone)
-	e.close(mark, m.Extra)
-}
+func (m *UnameList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUnameList = encTable{extra: unsafe.Offsetof(UnameList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameList{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(UnameList{}.Name)), kStr},
+	{`"onlinestatus_actual":`, nil, uint32(unsafe.Offsetof(UnameList{}.OnlinestatusActual)), kInt},
+	{`"onlinestatus":`, nil, uint32(unsafe.Offsetof(UnameList{}.Onlinestatus)), kInt},
+	{`"is_online":`, nil, uint32(unsafe.Offsetof(UnameList{}.IsOnline)), kBool},
+	{`"lastonline":`, nil, uint32(unsafe.Offsetof(UnameList{}.Lastonline)), kStr},
+	{`"team":`, nil, uint32(unsafe.Offsetof(UnameList{}.Team)), kStr},
+	{`"isdisabled":`, nil, uint32(unsafe.Offsetof(UnameList{}.Isdisabled)), kBool},
+	{`"email":`, nil, uint32(unsafe.Offsetof(UnameList{}.Email)), kStr},
+	{`"ad":`, nil, uint32(unsafe.Offsetof(UnameList{}.Ad)), kStr},
+	{`"lastlogindate":`, nil, uint32(unsafe.Offsetof(UnameList{}.Lastlogindate)), kTime},
+	{`"agentphotopath":`, nil, uint32(unsafe.Offsetof(UnameList{}.Agentphotopath)), kStr},
+	{`"initials":`, nil, uint32(unsafe.Offsetof(UnameList{}.Initials)), kStr},
+	{`"firstname":`, nil, uint32(unsafe.Offsetof(UnameList{}.Firstname)), kStr},
+	{`"surname":`, nil, uint32(unsafe.Offsetof(UnameList{}.Surname)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(UnameList{}.Colour)), kStr},
+	{`"jobtitle":`, nil, uint32(unsafe.Offsetof(UnameList{}.Jobtitle)), kStr},
+	{`"sms":`, nil, uint32(unsafe.Offsetof(UnameList{}.SMS)), kStr},
+	{`"extensionnumber":`, nil, uint32(unsafe.Offsetof(UnameList{}.Extensionnumber)), kStr},
+	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(UnameList{}.TicketCount)), kInt},
+	{`"is_agent":`, nil, uint32(unsafe.Offsetof(UnameList{}.IsAgent)), kBool},
+	{`"one_client":`, nil, uint32(unsafe.Offsetof(UnameList{}.OneClient)), kInt},
+	{`"teams":`, encMany[UnameSection], uint32(unsafe.Offsetof(UnameList{}.Teams)), kSub},
+	{`"departments":`, encMany[UnameDepartment], uint32(unsafe.Offsetof(UnameList{}.Departments)), kSub},
+	{`"clients":`, encMany[UnameAreaRestriction], uint32(unsafe.Offsetof(UnameList{}.Clients)), kSub},
+	{`"tickettypes":`, encMany[UnameRequestType], uint32(unsafe.Offsetof(UnameList{}.Tickettypes)), kSub},
+	{`"qualifications":`, encMany[UnameQualification], uint32(unsafe.Offsetof(UnameList{}.Qualifications)), kSub},
+	{`"qualification_weighting":`, nil, uint32(unsafe.Offsetof(UnameList{}.QualificationWeighting)), kInt},
+	{`"qualified":`, nil, uint32(unsafe.Offsetof(UnameList{}.Qualified)), kBool},
+	{`"role_list":`, nil, uint32(unsafe.Offsetof(UnameList{}.RoleList)), kStr},
+	{`"current_action_type":`, nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionType)), kStr},
+	{`"current_action_name":`, nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionName)), kStr},
+	{`"assettypes":`, encMany[UnameXtype], uint32(unsafe.Offsetof(UnameList{}.Assettypes)), kSub},
+	{`"googleemail":`, nil, uint32(unsafe.Offsetof(UnameList{}.Googleemail)), kStr},
+	{`"linemanager":`, nil, uint32(unsafe.Offsetof(UnameList{}.Linemanager)), kInt},
+	{`"linemanager_name":`, nil, uint32(unsafe.Offsetof(UnameList{}.LinemanagerName)), kStr},
+	{`"inboxes":`, nil, uint32(unsafe.Offsetof(UnameList{}.Inboxes)), kInt},
+	{`"exchange_authorized":`, nil, uint32(unsafe.Offsetof(UnameList{}.ExchangeAuthorized)), kBool},
+	{`"exchange_account":`, nil, uint32(unsafe.Offsetof(UnameList{}.ExchangeAccount)), kStr},
+	{`"sentinel_authorized":`, nil, uint32(unsafe.Offsetof(UnameList{}.SentinelAuthorized)), kBool},
+	{`"licence_type":`, nil, uint32(unsafe.Offsetof(UnameList{}.LicenceType)), kInt},
+	{`"named_licences_in_use":`, nil, uint32(unsafe.Offsetof(UnameList{}.NamedLicencesInUse)), kInt},
+	{`"google_mail_authorized":`, nil, uint32(unsafe.Offsetof(UnameList{}.GoogleMailAuthorized)), kBool},
+	{`"inbox_clientid":`, nil, uint32(unsafe.Offsetof(UnameList{}.InboxClientid)), kStr},
+	{`"isapiagent":`, nil, uint32(unsafe.Offsetof(UnameList{}.Isapiagent)), kBool},
+	{`"splashtop_authorized":`, nil, uint32(unsafe.Offsetof(UnameList{}.SplashtopAuthorized)), kBool},
+	{`"gotoresolve_authorized":`, nil, uint32(unsafe.Offsetof(UnameList{}.GotoresolveAuthorized)), kBool},
+	{`"use":`, nil, uint32(unsafe.Offsetof(UnameList{}.Use)), kStr},
+	{`"assetfields":`, encMany[UnameField], uint32(unsafe.Offsetof(UnameList{}.Assetfields)), kSub},
+	{`"unamecustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(UnameList{}.Unamecustomfields)), kSub},
+	{`"unameappointmenttypes":`, encMany[UnameAppointment], uint32(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), kSub},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(UnameList{}.Canupdate)), kBool},
+	{`"_canupdate_moreinfo":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanupdateMoreinfo)), kBool},
+	{`"logmeinid":`, nil, uint32(unsafe.Offsetof(UnameList{}.Logmeinid)), kStr},
+	{`"allowbeyondtrustinvites":`, nil, uint32(unsafe.Offsetof(UnameList{}.Allowbeyondtrustinvites)), kBool},
+	{`"jira_id":`, nil, uint32(unsafe.Offsetof(UnameList{}.JiraID)), kStr},
+	{`"custombuttons":`, encMany[UnameButton], uint32(unsafe.Offsetof(UnameList{}.Custombuttons)), kSub},
+	{`"namewithinactive":`, nil, uint32(unsafe.Offsetof(UnameList{}.Namewithinactive)), kStr},
+	{`"apptsync":`, nil, uint32(unsafe.Offsetof(UnameList{}.Apptsync)), kInt},
+	{`"okta_id":`, nil, uint32(unsafe.Offsetof(UnameList{}.OktaID)), kStr},
+	{`"enableshifts":`, nil, uint32(unsafe.Offsetof(UnameList{}.Enableshifts)), kBool},
+	{`"sendemailerrors":`, nil, uint32(unsafe.Offsetof(UnameList{}.Sendemailerrors)), kBool},
+	{`"uname_usercustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), kSub},
+	{`"can_approve_purchaseorder":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanApprovePurchaseorder)), kBool},
+	{`"can_approve_quote":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveQuote)), kBool},
+	{`"can_approve_invoice":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveInvoice)), kBool},
+	{`"default_splashtop_channel":`, nil, uint32(unsafe.Offsetof(UnameList{}.DefaultSplashtopChannel)), kInt},
+	{`"workday_id":`, nil, uint32(unsafe.Offsetof(UnameList{}.WorkdayID)), kInt},
+	{`"workday_name":`, nil, uint32(unsafe.Offsetof(UnameList{}.WorkdayName)), kStr},
+	{`"workday_timezone":`, nil, uint32(unsafe.Offsetof(UnameList{}.WorkdayTimezone)), kStr},
+}}
+
+func (m *UnameList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectUnameNotification = decTable{extra: unsafe.Offsetof(UnameNotification{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(UnameNotification{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(UnameNotification{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(UnameNotification{}.Name)), kStr},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.AgentName)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(UnameNotification{}.Type)), kInt},
+	{"delivery_method", nil, uint32(unsafe.Offsetof(UnameNotification{}.DeliveryMethod)), kInt},
+	{"sendpushnotification", nil, uint32(unsafe.Offsetof(UnameNotification{}.Sendpushnotification)), kBool},
+	{"eventno", nil, uint32(unsafe.Offsetof(UnameNotification{}.Eventno)), kInt},
+	{"emailtemplate_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailtemplateID)), kInt},
+	{"emailtemplate_guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailtemplateGUID)), kStr},
+	{"emailtemplate_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailtemplateName)), kStr},
+	{"user_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.UserName)), kStr},
+	{"email_list", nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailList)), kStr},
+	{"slack_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.SlackID)), kInt},
+	{"interval", nil, uint32(unsafe.Offsetof(UnameNotification{}.Interval)), kF64},
+	{"useworkinghours", nil, uint32(unsafe.Offsetof(UnameNotification{}.Useworkinghours)), kInt},
+	{"restriction_type", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionType)), kInt},
+	{"restriction_department_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentID)), kInt},
+	{"restriction_department_guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentGUID)), kStr},
+	{"restriction_department_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentName)), kStr},
+	{"restriction_team_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamID)), kInt},
+	{"restriction_team_guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamGUID)), kStr},
+	{"restriction_team_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamName)), kStr},
+	{"webhook_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.WebhookID)), kStr},
+	{"agents", decMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Agents)), kSub},
+	{"condition_count", nil, uint32(unsafe.Offsetof(UnameNotification{}.ConditionCount)), kInt},
+	{"subscriber_count", nil, uint32(unsafe.Offsetof(UnameNotification{}.SubscriberCount)), kInt},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleName)), kStr},
+	{"conditions", decMany[NotificationConditions], uint32(unsafe.Offsetof(UnameNotification{}.Conditions)), kSub},
+	{"_canupdate", nil, uint32(unsafe.Offsetof(UnameNotification{}.Canupdate)), kBool},
+	{"slack_channel_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.SlackChannelName)), kStr},
+	{"teams_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.TeamsID)), kInt},
+	{"teams_channel_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.TeamsChannelName)), kStr},
+	{"value1", nil, uint32(unsafe.Offsetof(UnameNotification{}.Value1)), kInt},
+	{"value1_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.Value1Name)), kStr},
+	{"_iszapier", nil, uint32(unsafe.Offsetof(UnameNotification{}.Iszapier)), kBool},
+	{"filter_sitecontact", nil, uint32(unsafe.Offsetof(UnameNotification{}.FilterSitecontact)), kBool},
+	{"sitecontact_type", nil, uint32(unsafe.Offsetof(UnameNotification{}.SitecontactType)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(UnameNotification{}.Warning)), kStr},
+	{"roles", decMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Roles)), kSub},
+	{"mattermost_channelid", nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelid)), kInt},
+	{"mattermost_channel_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelName)), kStr},
+	{"rule_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleID)), kInt},
+	{"rule_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleName)), kStr},
+	{"user_roles", decMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.UserRoles)), kSub},
+}, sorted: []uint16{33, 39, 42, 4, 5, 27, 28, 32, 7, 15, 11, 10, 12, 9, 40, 0, 2, 1, 17, 45, 44, 3, 21, 20, 22, 24, 23, 25, 19, 30, 31, 43, 46, 47, 8, 41, 34, 16, 29, 36, 35, 6, 13, 14, 48, 18, 37, 38, 26}}
+
 func (m *UnameNotification) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_canupdate":
-			ok = d.bool(&m.Canupdate)
-		case "_iszapier":
-			ok = d.bool(&m.Iszapier)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "agents":
-			ok = decodeModels(d, &m.Agents)
-		case "condition_count":
-			ok = d.int(&m.ConditionCount)
-		case "conditions":
-			ok = decodeModels(d, &m.Conditions)
-		case "delivery_method":
-			ok = d.int(&m.DeliveryMethod)
-		case "email_list":
-			ok = d.str(&m.EmailList)
-		case "emailtemplate_guid":
-			ok = d.str(&m.EmailtemplateGUID)
-		case "emailtemplate_id":
-			ok = d.int(&m.EmailtemplateID)
-		case "emailtemplate_name":
-			ok = d.str(&m.EmailtemplateName)
-		case "eventno":
-			ok = d.int(&m.Eventno)
-		case "filter_sitecontact":
-			ok = d.bool(&m.FilterSitecontact)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "interval":
-			ok = d.float64(&m.Interval)
-		case "mattermost_channel_name":
-			ok = d.str(&m.MattermostChannelName)
-		case "mattermost_channelid":
-			ok = d.int(&m.MattermostChannelid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "restriction_department_guid":
-			ok = d.str(&m.RestrictionDepartmentGUID)
-		case "restriction_department_id":
-			ok = d.int(&m.RestrictionDepartmentID)
-		case "restriction_department_name":
-			ok = d.str(&m.RestrictionDepartmentName)
-		case "restriction_team_guid":
-			ok = d.str(&m.RestrictionTeamGUID)
-		case "restriction_team_id":
-			ok = d.int(&m.RestrictionTeamID)
-		case "restriction_team_name":
-			ok = d.str(&m.RestrictionTeamName)
-		case "restriction_type":
-			ok = d.int(&m.RestrictionType)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "roles":
-			ok = decodeModels(d, &m.Roles)
-		case "rule_id":
-			ok = d.int(&m.RuleID)
-		case "rule_name":
-			ok = d.str(&m.RuleName)
-		case "sendpushnotification":
-			ok = d.bool(&m.Sendpushnotification)
-		case "sitecontact_type":
-			ok = d.int(&m.SitecontactType)
-		case "slack_channel_name":
-			ok = d.str(&m.SlackChannelName)
-		case "slack_id":
-			ok = d.int(&m.SlackID)
-		case "subscriber_count":
-			ok = d.int(&m.SubscriberCount)
-		case "teams_channel_name":
-			ok = d.str(&m.TeamsChannelName)
-		case "teams_id":
-			ok = d.int(&m.TeamsID)
-		case "type":
-			ok = d.int(&m.Type)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		case "user_roles":
-			ok = decodeModels(d, &m.UserRoles)
-		case "useworkinghours":
-			ok = d.int(&m.Useworkinghours)
-		case "value1":
-			ok = d.int(&m.Value1)
-		case "value1_name":
-			ok = d.str(&m.Value1Name)
-		case "webhook_id":
-			ok = d.str(&m.WebhookID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectUnameNotification)
 }
+
+var enctUnameNotification = encTable{extra: unsafe.Offsetof(UnameNotification{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Name)), kStr},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.AgentName)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Type)), kInt},
+	{`"delivery_method":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.DeliveryMethod)), kInt},
+	{`"sendpushnotification":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Sendpushnotification)), kBool},
+	{`"eventno":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Eventno)), kInt},
+	{`"emailtemplate_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailtemplateID)), kInt},
+	{`"emailtemplate_guid":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailtemplateGUID)), kStr},
+	{`"emailtemplate_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailtemplateName)), kStr},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.UserName)), kStr},
+	{`"email_list":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailList)), kStr},
+	{`"slack_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.SlackID)), kInt},
+	{`"interval":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Interval)), kF64},
+	{`"useworkinghours":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Useworkinghours)), kInt},
+	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionType)), kInt},
+	{`"restriction_department_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentID)), kInt},
+	{`"restriction_department_guid":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentGUID)), kStr},
+	{`"restriction_department_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentName)), kStr},
+	{`"restriction_team_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamID)), kInt},
+	{`"restriction_team_guid":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamGUID)), kStr},
+	{`"restriction_team_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamName)), kStr},
+	{`"webhook_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.WebhookID)), kStr},
+	{`"agents":`, encMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Agents)), kSub},
+	{`"condition_count":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.ConditionCount)), kInt},
+	{`"subscriber_count":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.SubscriberCount)), kInt},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleName)), kStr},
+	{`"conditions":`, encMany[NotificationConditions], uint32(unsafe.Offsetof(UnameNotification{}.Conditions)), kSub},
+	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Canupdate)), kBool},
+	{`"slack_channel_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.SlackChannelName)), kStr},
+	{`"teams_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.TeamsID)), kInt},
+	{`"teams_channel_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.TeamsChannelName)), kStr},
+	{`"value1":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Value1)), kInt},
+	{`"value1_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Value1Name)), kStr},
+	{`"_iszapier":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Iszapier)), kBool},
+	{`"filter_sitecontact":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.FilterSitecontact)), kBool},
+	{`"sitecontact_type":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.SitecontactType)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Warning)), kStr},
+	{`"roles":`, encMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Roles)), kSub},
+	{`"mattermost_channelid":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelid)), kInt},
+	{`"mattermost_channel_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelName)), kStr},
+	{`"rule_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleID)), kInt},
+	{`"rule_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleName)), kStr},
+	{`"user_roles":`, encMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.UserRoles)), kSub},
+}}
 
 func (m *UnameNotification) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"type":`, m.Type)
-	e.int(`"delivery_method":`, m.DeliveryMethod)
-	e.bool(`"sendpushnotification":`, m.Sendpushnotification)
-	e.int(`"eventno":`, m.Eventno)
-	e.int(`"emailtemplate_id":`, m.EmailtemplateID)
-	e.str(`"emailtemplate_guid":`, m.EmailtemplateGUID)
-	e.str(`"emailtemplate_name":`, m.EmailtemplateName)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.str(`"email_list":`, m.EmailList)
-	e.int(`"slack_id":`, m.SlackID)
-	e.float64(`"interval":`, m.Interval)
-	e.int(`"useworkinghours":`, m.Useworkinghours)
-	e.int(`"restriction_type":`, m.RestrictionType)
-	e.int(`"restriction_department_id":`, m.RestrictionDepartmentID)
-	e.str(`"restriction_department_guid":`, m.RestrictionDepartmentGUID)
-	e.str(`"restriction_department_name":`, m.RestrictionDepartmentName)
-	e.int(`"restriction_team_id":`, m.RestrictionTeamID)
-	e.str(`"restriction_team_guid":`, m.RestrictionTeamGUID)
-	e.str(`"restriction_team_name":`, m.RestrictionTeamName)
-	e.str(`"webhook_id":`, m.WebhookID)
-	encodeModels(e, `"agents":`, m.Agents)
-	e.int(`"condition_count":`, m.ConditionCount)
-	e.int(`"subscriber_count":`, m.SubscriberCount)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	encodeModels(e, `"conditions":`, m.Conditions)
-	e.bool(`"_canupdate":`, m.Canupdate)
-	e.str(`"slack_channel_name":`, m.SlackChannelName)
-	e.int(`"teams_id":`, m.TeamsID)
-	e.str(`"teams_channel_name":`, m.TeamsChannelName)
-	e.int(`"value1":`, m.Value1)
-	e.str(`"value1_name":`, m.Value1Name)
-	e.bool(`"_iszapier":`, m.Iszapier)
-	e.bool(`"filter_sitecontact":`, m.FilterSitecontact)
-	e.int(`"sitecontact_type":`, m.SitecontactType)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"roles":`, m.Roles)
-	e.int(`"mattermost_channelid":`, m.MattermostChannelid)
-	e.str(`"mattermost_channel_name":`, m.MattermostChannelName)
-	e.int(`"rule_id":`, m.RuleID)
-	e.str(`"rule_name":`, m.RuleName)
-	encodeModels(e, `"user_roles":`, m.UserRoles)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctUnameNotification)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameNotification) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameNotification) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectUnameNotificationLink = decTable{extra: unsafe.Offsetof(UnameNotificationLink{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentName)), kStr},
+	{"notification_id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.NotificationID)), kInt},
+	{"notification_guid", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.NotificationGUID)), kStr},
+	{"notification_name", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.NotificationName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.RoleName)), kStr},
+	{"user_role_id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.UserRoleID)), kInt},
+	{"user_role_name", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.UserRoleName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.Warning)), kStr},
+}, sorted: []uint16{10, 1, 2, 0, 4, 3, 5, 6, 7, 8, 9}}
+
 func (m *UnameNotificationLink) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "notification_guid":
-			ok = d.str(&m.NotificationGUID)
-		case "notification_id":
-			ok = d.int(&m.NotificationID)
-		case "notification_name":
-			ok = d.str(&m.NotificationName)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "user_role_id":
-			ok = d.int(&m.UserRoleID)
-		case "user_role_name":
-			ok = d.str(&m.UserRoleName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectUnameNotificationLink)
 }
+
+var enctUnameNotificationLink = encTable{extra: unsafe.Offsetof(UnameNotificationLink{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentName)), kStr},
+	{`"notification_id":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.NotificationID)), kInt},
+	{`"notification_guid":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.NotificationGUID)), kStr},
+	{`"notification_name":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.NotificationName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.RoleName)), kStr},
+	{`"user_role_id":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.UserRoleID)), kInt},
+	{`"user_role_name":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.UserRoleName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.Warning)), kStr},
+}}
 
 func (m *UnameNotificationLink) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"notification_id":`, m.NotificationID)
-	e.str(`"notification_guid":`, m.NotificationGUID)
-	e.str(`"notification_name":`, m.NotificationName)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.int(`"user_role_id":`, m.UserRoleID)
-	e.str(`"user_role_name":`, m.UserRoleName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctUnameNotificationLink)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameNotificationLink) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameNotificationLink) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectUnameQualification = decTable{extra: unsafe.Offsetof(UnameQualification{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameQualification{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentName)), kStr},
+	{"qualification_id", nil, uint32(unsafe.Offsetof(UnameQualification{}.QualificationID)), kInt},
+	{"qualification_name", nil, uint32(unsafe.Offsetof(UnameQualification{}.QualificationName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameQualification{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameQualification{}.RoleName)), kStr},
+	{"date", nil, uint32(unsafe.Offsetof(UnameQualification{}.Date)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(UnameQualification{}.Warning)), kStr},
+	{"enddate", nil, uint32(unsafe.Offsetof(UnameQualification{}.Enddate)), kTime},
+}, sorted: []uint16{8, 1, 2, 7, 9, 0, 3, 4, 5, 6}}
+
 func (m *UnameQualification) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "date":
-			ok = d.time(&m.Date)
-		case "enddate":
-			ok = d.time(&m.Enddate)
-		case "id":
-			ok = d.int(&m.ID)
-		case "qualification_id":
-			ok = d.int(&m.QualificationID)
-		case "qualification_name":
-			ok = d.str(&m.QualificationName)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectUnameQualification)
 }
+
+var enctUnameQualification = encTable{extra: unsafe.Offsetof(UnameQualification{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentName)), kStr},
+	{`"qualification_id":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.QualificationID)), kInt},
+	{`"qualification_name":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.QualificationName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.RoleName)), kStr},
+	{`"date":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.Date)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.Warning)), kStr},
+	{`"enddate":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.Enddate)), kTime},
+}}
 
 func (m *UnameQualification) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"qualification_id":`, m.QualificationID)
-	e.str(`"qualification_name":`, m.QualificationName)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.time(`"date":`, m.Date)
-	e.str(`"_warning":`, m.Warning)
-	e.time(`"enddate":`, m.Enddate)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctUnameQualification)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameQualification) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameQualification) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UnameRequestType) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "cancreate":
-			ok = d.bool(&m.Cancreate)
-		case "canedit":
-			ok = d.bool(&m.Canedit)
-		case "canview":
-			ok = d.bool(&m.Canview)
-		case "id":
-			ok = d.int(&m.ID)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "tickettype_id":
-			ok = d.int(&m.TickettypeID)
-		case "tickettype_name":
-			ok = d.str(&m.TickettypeName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUnameRequestType = decTable{extra: unsafe.Offsetof(UnameRequestType{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentName)), kStr},
+	{"tickettype_id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.TickettypeID)), kInt},
+	{"tickettype_name", nil, uint32(unsafe.Offsetof(UnameRequestType{}.TickettypeName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameRequestType{}.RoleName)), kStr},
+	{"cancreate", nil, uint32(unsafe.Offsetof(UnameRequestType{}.Cancreate)), kBool},
+	{"canview", nil, uint32(unsafe.Offsetof(UnameRequestType{}.Canview)), kBool},
+	{"canedit", nil, uint32(unsafe.Offsetof(UnameRequestType{}.Canedit)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(UnameRequestType{}.Warning)), kStr},
+}, sorted: []uint16{10, 1, 2, 7, 9, 8, 0, 5, 6, 3, 4}}
 
-func (m *UnameRequestType) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"tickettype_id":`, m.TickettypeID)
-	e.str(`"tickettype_name":`, m.TickettypeName)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.bool(`"cancreate":`, m.Cancreate)
-	e.bool(`"canview":`, m.Canview)
-	e.bool(`"canedit":`, m.Canedit)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *UnameRequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameRequestType) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameRequestType) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUnameRequestType = encTable{extra: unsafe.Offsetof(UnameRequestType{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentName)), kStr},
+	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.TickettypeID)), kInt},
+	{`"tickettype_name":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.TickettypeName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.RoleName)), kStr},
+	{`"cancreate":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.Cancreate)), kBool},
+	{`"canview":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.Canview)), kBool},
+	{`"canedit":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.Canedit)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.Warning)), kStr},
+}}
+
+func (m *UnameRequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameRequestType) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UnameSection) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "department_id":
-			ok = d.int(&m.DepartmentID)
-		case "foropps":
-			ok = d.bool(&m.Foropps)
-		case "forprojects":
-			ok = d.bool(&m.Forprojects)
-		case "fortickets":
-			ok = d.bool(&m.Fortickets)
-		case "id":
-			ok = d.int(&m.ID)
-		case "in_section":
-			ok = d.bool(&m.InSection)
-		case "is_manager":
-			ok = d.bool(&m.IsManager)
-		case "namewithinactive":
-			ok = d.str(&m.Namewithinactive)
-		case "no_config_access":
-			ok = d.bool(&m.NoConfigAccess)
-		case "org_department_team_name":
-			ok = d.str(&m.OrgDepartmentTeamName)
-		case "otheragent_access":
-			ok = d.bool(&m.OtheragentAccess)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "team_guid":
-			ok = d.str(&m.TeamGUID)
-		case "team_id":
-			ok = d.int(&m.TeamID)
-		case "team_name":
-			ok = d.str(&m.TeamName)
-		case "unassigned_access":
-			ok = d.bool(&m.UnassignedAccess)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUnameSection = decTable{extra: unsafe.Offsetof(UnameSection{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameSection{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameSection{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameSection{}.AgentName)), kStr},
+	{"team_id", nil, uint32(unsafe.Offsetof(UnameSection{}.TeamID)), kInt},
+	{"team_guid", nil, uint32(unsafe.Offsetof(UnameSection{}.TeamGUID)), kStr},
+	{"team_name", nil, uint32(unsafe.Offsetof(UnameSection{}.TeamName)), kStr},
+	{"department_id", nil, uint32(unsafe.Offsetof(UnameSection{}.DepartmentID)), kInt},
+	{"org_department_team_name", nil, uint32(unsafe.Offsetof(UnameSection{}.OrgDepartmentTeamName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameSection{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameSection{}.RoleName)), kStr},
+	{"is_manager", nil, uint32(unsafe.Offsetof(UnameSection{}.IsManager)), kBool},
+	{"no_config_access", nil, uint32(unsafe.Offsetof(UnameSection{}.NoConfigAccess)), kBool},
+	{"unassigned_access", nil, uint32(unsafe.Offsetof(UnameSection{}.UnassignedAccess)), kBool},
+	{"otheragent_access", nil, uint32(unsafe.Offsetof(UnameSection{}.OtheragentAccess)), kBool},
+	{"fortickets", nil, uint32(unsafe.Offsetof(UnameSection{}.Fortickets)), kBool},
+	{"foropps", nil, uint32(unsafe.Offsetof(UnameSection{}.Foropps)), kBool},
+	{"forprojects", nil, uint32(unsafe.Offsetof(UnameSection{}.Forprojects)), kBool},
+	{"in_section", nil, uint32(unsafe.Offsetof(UnameSection{}.InSection)), kBool},
+	{"namewithinactive", nil, uint32(unsafe.Offsetof(UnameSection{}.Namewithinactive)), kStr},
+}, sorted: []uint16{1, 2, 6, 15, 16, 14, 0, 17, 10, 18, 11, 7, 13, 8, 9, 4, 3, 5, 12}}
 
-func (m *UnameSection) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"team_id":`, m.TeamID)
-	e.str(`"team_guid":`, m.TeamGUID)
-	e.str(`"team_name":`, m.TeamName)
-	e.int(`"department_id":`, m.DepartmentID)
-	e.str(`"org_department_team_name":`, m.OrgDepartmentTeamName)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.bool(`"is_manager":`, m.IsManager)
-	e.bool(`"no_config_access":`, m.NoConfigAccess)
-	e.bool(`"unassigned_access":`, m.UnassignedAccess)
-	e.bool(`"otheragent_access":`, m.OtheragentAccess)
-	e.bool(`"fortickets":`, m.Fortickets)
-	e.bool(`"foropps":`, m.Foropps)
-	e.bool(`"forprojects":`, m.Forprojects)
-	e.bool(`"in_section":`, m.InSection)
-	e.str(`"namewithinactive":`, m.Namewithinactive)
-	e.close(mark, m.Extra)
-}
+func (m *UnameSection) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameSection) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameSection) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUnameSection = encTable{extra: unsafe.Offsetof(UnameSection{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameSection{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameSection{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameSection{}.AgentName)), kStr},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(UnameSection{}.TeamID)), kInt},
+	{`"team_guid":`, nil, uint32(unsafe.Offsetof(UnameSection{}.TeamGUID)), kStr},
+	{`"team_name":`, nil, uint32(unsafe.Offsetof(UnameSection{}.TeamName)), kStr},
+	{`"department_id":`, nil, uint32(unsafe.Offsetof(UnameSection{}.DepartmentID)), kInt},
+	{`"org_department_team_name":`, nil, uint32(unsafe.Offsetof(UnameSection{}.OrgDepartmentTeamName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameSection{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameSection{}.RoleName)), kStr},
+	{`"is_manager":`, nil, uint32(unsafe.Offsetof(UnameSection{}.IsManager)), kBool},
+	{`"no_config_access":`, nil, uint32(unsafe.Offsetof(UnameSection{}.NoConfigAccess)), kBool},
+	{`"unassigned_access":`, nil, uint32(unsafe.Offsetof(UnameSection{}.UnassignedAccess)), kBool},
+	{`"otheragent_access":`, nil, uint32(unsafe.Offsetof(UnameSection{}.OtheragentAccess)), kBool},
+	{`"fortickets":`, nil, uint32(unsafe.Offsetof(UnameSection{}.Fortickets)), kBool},
+	{`"foropps":`, nil, uint32(unsafe.Offsetof(UnameSection{}.Foropps)), kBool},
+	{`"forprojects":`, nil, uint32(unsafe.Offsetof(UnameSection{}.Forprojects)), kBool},
+	{`"in_section":`, nil, uint32(unsafe.Offsetof(UnameSection{}.InSection)), kBool},
+	{`"namewithinactive":`, nil, uint32(unsafe.Offsetof(UnameSection{}.Namewithinactive)), kStr},
+}}
+
+func (m *UnameSection) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameSection) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameSection) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UnameSite) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "level":
-			ok = d.int(&m.Level)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUnameSite = decTable{extra: unsafe.Offsetof(UnameSite{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameSite{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameSite{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameSite{}.AgentName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameSite{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameSite{}.RoleName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(UnameSite{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(UnameSite{}.SiteName)), kStr},
+	{"level", nil, uint32(unsafe.Offsetof(UnameSite{}.Level)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(UnameSite{}.Warning)), kStr},
+}, sorted: []uint16{8, 1, 2, 0, 7, 3, 4, 5, 6}}
 
-func (m *UnameSite) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"level":`, m.Level)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *UnameSite) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameSite) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameSite) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUnameSite = encTable{extra: unsafe.Offsetof(UnameSite{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameSite{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameSite{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameSite{}.AgentName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameSite{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameSite{}.RoleName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(UnameSite{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(UnameSite{}.SiteName)), kStr},
+	{`"level":`, nil, uint32(unsafe.Offsetof(UnameSite{}.Level)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameSite{}.Warning)), kStr},
+}}
+
+func (m *UnameSite) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameSite) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameSite) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UnameXtype) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "assettype_id":
-			ok = d.int(&m.AssettypeID)
-		case "assettype_name":
-			ok = d.str(&m.AssettypeName)
-		case "cancreate":
-			ok = d.bool(&m.Cancreate)
-		case "canedit":
-			ok = d.bool(&m.Canedit)
-		case "canview":
-			ok = d.bool(&m.Canview)
-		case "id":
-			ok = d.int(&m.ID)
-		case "role_id":
-			ok = d.str(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUnameXtype = decTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnameXtype{}.ID)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentName)), kStr},
+	{"assettype_id", nil, uint32(unsafe.Offsetof(UnameXtype{}.AssettypeID)), kInt},
+	{"assettype_name", nil, uint32(unsafe.Offsetof(UnameXtype{}.AssettypeName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UnameXtype{}.RoleID)), kStr},
+	{"role_name", nil, uint32(unsafe.Offsetof(UnameXtype{}.RoleName)), kStr},
+	{"cancreate", nil, uint32(unsafe.Offsetof(UnameXtype{}.Cancreate)), kBool},
+	{"canview", nil, uint32(unsafe.Offsetof(UnameXtype{}.Canview)), kBool},
+	{"canedit", nil, uint32(unsafe.Offsetof(UnameXtype{}.Canedit)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(UnameXtype{}.Warning)), kStr},
+}, sorted: []uint16{10, 1, 2, 3, 4, 7, 9, 8, 0, 5, 6}}
 
-func (m *UnameXtype) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"assettype_id":`, m.AssettypeID)
-	e.str(`"assettype_name":`, m.AssettypeName)
-	e.str(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.bool(`"cancreate":`, m.Cancreate)
-	e.bool(`"canview":`, m.Canview)
-	e.bool(`"canedit":`, m.Canedit)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *UnameXtype) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameXtype) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnameXtype) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUnameXtype = encTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.ID)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentName)), kStr},
+	{`"assettype_id":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.AssettypeID)), kInt},
+	{`"assettype_name":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.AssettypeName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.RoleID)), kStr},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.RoleName)), kStr},
+	{`"cancreate":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.Cancreate)), kBool},
+	{`"canview":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.Canview)), kBool},
+	{`"canedit":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.Canedit)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.Warning)), kStr},
+}}
+
+func (m *UnameXtype) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameXtype) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameXtype) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectUnsubEmailServiceUsers = decTable{extra: unsafe.Offsetof(UnsubEmailServiceUsers{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.ID)), kInt},
+	{"stid", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Stid)), kInt},
+	{"uid", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.UID)), kInt},
+	{"key", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Key)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Warning)), kStr},
+}, sorted: []uint16{4, 0, 3, 1, 2}}
+
 func (m *UnsubEmailServiceUsers) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "key":
-			ok = d.str(&m.Key)
-		case "stid":
-			ok = d.int(&m.Stid)
-		case "uid":
-			ok = d.int(&m.UID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectUnsubEmailServiceUsers)
 }
+
+var enctUnsubEmailServiceUsers = encTable{extra: unsafe.Offsetof(UnsubEmailServiceUsers{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.ID)), kInt},
+	{`"stid":`, nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Stid)), kInt},
+	{`"uid":`, nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.UID)), kInt},
+	{`"key":`, nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Key)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Warning)), kStr},
+}}
 
 func (m *UnsubEmailServiceUsers) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"stid":`, m.Stid)
-	e.int(`"uid":`, m.UID)
-	e.str(`"key":`, m.Key)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctUnsubEmailServiceUsers)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnsubEmailServiceUsers) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnsubEmailServiceUsers) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectUnsubscribeService = decTable{extra: unsafe.Offsetof(UnsubscribeService{}.Extra), fields: []decField{
+	{"serviceid", nil, uint32(unsafe.Offsetof(UnsubscribeService{}.Serviceid)), kInt},
+}, sorted: []uint16{0}}
+
 func (m *UnsubscribeService) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "serviceid":
-			ok = d.int(&m.Serviceid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectUnsubscribeService)
 }
+
+var enctUnsubscribeService = encTable{extra: unsafe.Offsetof(UnsubscribeService{}.Extra), fields: []encField{
+	{`"serviceid":`, nil, uint32(unsafe.Offsetof(UnsubscribeService{}.Serviceid)), kInt},
+}}
 
 func (m *UnsubscribeService) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"serviceid":`, m.Serviceid)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctUnsubscribeService)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UnsubscribeService) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnsubscribeService) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UserAnalyzer) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "report_id":
-			ok = d.int(&m.ReportID)
-		case "role_id":
-			ok = d.int(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "site_id":
-			ok = d.int(&m.SiteID)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "type":
-			ok = d.str(&m.Type)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUserAnalyzer = decTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserName)), kStr},
+	{"report_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ReportID)), kInt},
+	{"client_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ClientID)), kInt},
+	{"client_name", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ClientName)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.SiteID)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.SiteName)), kStr},
+	{"role_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.RoleID)), kInt},
+	{"role_name", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.RoleName)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.Type)), kStr},
+}, sorted: []uint16{4, 5, 0, 3, 8, 9, 6, 7, 10, 1, 2}}
 
-func (m *UserAnalyzer) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.int(`"report_id":`, m.ReportID)
-	e.int(`"client_id":`, m.ClientID)
-	e.str(`"client_name":`, m.ClientName)
-	e.int(`"site_id":`, m.SiteID)
-	e.str(`"site_name":`, m.SiteName)
-	e.int(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.str(`"type":`, m.Type)
-	e.close(mark, m.Extra)
-}
+func (m *UserAnalyzer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserAnalyzer) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UserAnalyzer) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUserAnalyzer = encTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserName)), kStr},
+	{`"report_id":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ReportID)), kInt},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ClientID)), kInt},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ClientName)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.SiteID)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.SiteName)), kStr},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.RoleID)), kInt},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.RoleName)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.Type)), kStr},
+}}
+
+func (m *UserAnalyzer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserAnalyzer) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserAnalyzer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UserCompany) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "company_id":
-			ok = d.int(&m.CompanyID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUserCompany = decTable{extra: unsafe.Offsetof(UserCompany{}.Extra), fields: []decField{
+	{"company_id", nil, uint32(unsafe.Offsetof(UserCompany{}.CompanyID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(UserCompany{}.UserID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(UserCompany{}.Name)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(UserCompany{}.Warning)), kStr},
+}, sorted: []uint16{3, 0, 2, 1}}
 
-func (m *UserCompany) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"company_id":`, m.CompanyID)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"name":`, m.Name)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *UserCompany) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserCompany) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UserCompany) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUserCompany = encTable{extra: unsafe.Offsetof(UserCompany{}.Extra), fields: []encField{
+	{`"company_id":`, nil, uint32(unsafe.Offsetof(UserCompany{}.CompanyID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(UserCompany{}.UserID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(UserCompany{}.Name)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UserCompany{}.Warning)), kStr},
+}}
+
+func (m *UserCompany) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserCompany) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserCompany) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectUserDashboardButtons = decTable{extra: unsafe.Offsetof(UserDashboardButtons{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.ID)), kInt},
+	{"sequence", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Sequence)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Name)), kStr},
+	{"hint_header", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.HintHeader)), kStr},
+	{"hint", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Hint)), kStr},
+	{"systemuse", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Systemuse)), kInt},
+	{"use_id", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.UseID)), kInt},
+	{"use_guid", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.UseGUID)), kStr},
+	{"colour", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Colour)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.URL)), kStr},
+	{"hover", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Hover)), kBool},
+	{"icon", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Icon)), kStr},
+	{"usedefault", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Usedefault)), kBool},
+	{"showonhomescreen", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Showonhomescreen)), kBool},
+	{"showonnavbar", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Showonnavbar)), kBool},
+	{"iconcolour", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Iconcolour)), kStr},
+	{"iconcolour_type", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.IconcolourType)), kInt},
+	{"anyonymousanduseraccessprivelages", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Anyonymousanduseraccessprivelages)), kInt},
+	{"tickettype", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Tickettype)), kInt},
+	{"tickettype_guid", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.TickettypeGUID)), kStr},
+	{"displaytype", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Displaytype)), kInt},
+	{"displaytype_guid", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.DisplaytypeGUID)), kStr},
+	{"useroadmapcolumnsratherthanstatuses", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Useroadmapcolumnsratherthanstatuses)), kBool},
+	{"restrictions", decMany[UserDashboardRestrictions], uint32(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), kSub},
+	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(UserDashboardButtons{}.Translations)), kSub},
+	{"customhtml", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Customhtml)), kStr},
+	{"page_title", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageTitle)), kStr},
+	{"page_desc", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageDesc)), kStr},
+	{"topkb_title", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.TopkbTitle)), kStr},
+	{"new_icon", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.NewIcon)), kStr},
+	{"usecustomicon", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Usecustomicon)), kBool},
+	{"custom_icon", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.CustomIcon)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Warning)), kStr},
+}, sorted: []uint16{32, 17, 8, 31, 25, 20, 21, 4, 3, 10, 11, 15, 16, 0, 2, 29, 27, 26, 23, 1, 13, 14, 5, 18, 19, 28, 24, 9, 7, 6, 30, 12, 22}}
+
 func (m *UserDashboardButtons) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "anyonymousanduseraccessprivelages":
-			ok = d.int(&m.Anyonymousanduseraccessprivelages)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "custom_icon":
-			ok = d.str(&m.CustomIcon)
-		case "customhtml":
-			ok = d.str(&m.Customhtml)
-		case "displaytype":
-			ok = d.int(&m.Displaytype)
-		case "displaytype_guid":
-			ok = d.str(&m.DisplaytypeGUID)
-		case "hint":
-			ok = d.str(&m.Hint)
-		case "hint_header":
-			ok = d.str(&m.HintHeader)
-		case "hover":
-			ok = d.bool(&m.Hover)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "iconcolour":
-			ok = d.str(&m.Iconcolour)
-		case "iconcolour_type":
-			ok = d.int(&m.IconcolourType)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_icon":
-			ok = d.str(&m.NewIcon)
-		case "page_desc":
-			ok = d.str(&m.PageDesc)
-		case "page_title":
-			ok = d.str(&m.PageTitle)
-		case "restrictions":
-			ok = decodeModels(d, &m.Restrictions)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "showonhomescreen":
-			ok = d.bool(&m.Showonhomescreen)
-		case "showonnavbar":
-			ok = d.bool(&m.Showonnavbar)
-		case "systemuse":
-			ok = d.int(&m.Systemuse)
-		case "tickettype":
-			ok = d.int(&m.Tickettype)
-		case "tickettype_guid":
-			ok = d.str(&m.TickettypeGUID)
-		case "topkb_title":
-			ok = d.str(&m.TopkbTitle)
-		case "translations":
-			ok = decodeModels(d, &m.Translations)
-		case "url":
-			ok = d.str(&m.URL)
-		case "use_guid":
-			ok = d.str(&m.UseGUID)
-		case "use_id":
-			ok = d.int(&m.UseID)
-		case "usecustomicon":
-			ok = d.bool(&m.Usecustomicon)
-		case "usedefault":
-			ok = d.bool(&m.Usedefault)
-		case "useroadmapcolumnsratherthanstatuses":
-			ok = d.bool(&m.Useroadmapcolumnsratherthanstatuses)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectUserDashboardButtons)
 }
+
+var enctUserDashboardButtons = encTable{extra: unsafe.Offsetof(UserDashboardButtons{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.ID)), kInt},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Sequence)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Name)), kStr},
+	{`"hint_header":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.HintHeader)), kStr},
+	{`"hint":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Hint)), kStr},
+	{`"systemuse":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Systemuse)), kInt},
+	{`"use_id":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.UseID)), kInt},
+	{`"use_guid":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.UseGUID)), kStr},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Colour)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.URL)), kStr},
+	{`"hover":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Hover)), kBool},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Icon)), kStr},
+	{`"usedefault":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Usedefault)), kBool},
+	{`"showonhomescreen":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Showonhomescreen)), kBool},
+	{`"showonnavbar":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Showonnavbar)), kBool},
+	{`"iconcolour":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Iconcolour)), kStr},
+	{`"iconcolour_type":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.IconcolourType)), kInt},
+	{`"anyonymousanduseraccessprivelages":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Anyonymousanduseraccessprivelages)), kInt},
+	{`"tickettype":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Tickettype)), kInt},
+	{`"tickettype_guid":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.TickettypeGUID)), kStr},
+	{`"displaytype":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Displaytype)), kInt},
+	{`"displaytype_guid":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.DisplaytypeGUID)), kStr},
+	{`"useroadmapcolumnsratherthanstatuses":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Useroadmapcolumnsratherthanstatuses)), kBool},
+	{`"restrictions":`, encMany[UserDashboardRestrictions], uint32(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), kSub},
+	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(UserDashboardButtons{}.Translations)), kSub},
+	{`"customhtml":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Customhtml)), kStr},
+	{`"page_title":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageTitle)), kStr},
+	{`"page_desc":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageDesc)), kStr},
+	{`"topkb_title":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.TopkbTitle)), kStr},
+	{`"new_icon":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.NewIcon)), kStr},
+	{`"usecustomicon":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Usecustomicon)), kBool},
+	{`"custom_icon":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.CustomIcon)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Warning)), kStr},
+}}
 
 func (m *UserDashboardButtons) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"sequence":`, m.Sequence)
-	e.str(`"name":`, m.Name)
-	e.str(`"hint_header":`, m.HintHeader)
-	e.str(`"hint":`, m.Hint)
-	e.int(`"systemuse":`, m.Systemuse)
-	e.int(`"use_id":`, m.UseID)
-	e.str(`"use_guid":`, m.UseGUID)
-	e.str(`"colour":`, m.Colour)
-	e.str(`"url":`, m.URL)
-	e.bool(`"hover":`, m.Hover)
-	e.str(`"icon":`, m.Icon)
-	e.bool(`"usedefault":`, m.Usedefault)
-	e.bool(`"showonhomescreen":`, m.Showonhomescreen)
-	e.bool(`"showonnavbar":`, m.Showonnavbar)
-	e.str(`"iconcolour":`, m.Iconcolour)
-	e.int(`"iconcolour_type":`, m.IconcolourType)
-	e.int(`"anyonymousanduseraccessprivelages":`, m.Anyonymousanduseraccessprivelages)
-	e.int(`"tickettype":`, m.Tickettype)
-	e.str(`"tickettype_guid":`, m.TickettypeGUID)
-	e.int(`"displaytype":`, m.Displaytype)
-	e.str(`"displaytype_guid":`, m.DisplaytypeGUID)
-	e.bool(`"useroadmapcolumnsratherthanstatuses":`, m.Useroadmapcolumnsratherthanstatuses)
-	encodeModels(e, `"restrictions":`, m.Restrictions)
-	encodeModels(e, `"translations":`, m.Translations)
-	e.str(`"customhtml":`, m.Customhtml)
-	e.str(`"page_title":`, m.PageTitle)
-	e.str(`"page_desc":`, m.PageDesc)
-	e.str(`"topkb_title":`, m.TopkbTitle)
-	e.str(`"new_icon":`, m.NewIcon)
-	e.bool(`"usecustomicon":`, m.Usecustomicon)
-	e.str(`"custom_icon":`, m.CustomIcon)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctUserDashboardButtons)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UserDashboardButtons) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserDashboardButtons) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectUserDashboardRestrictions = decTable{extra: unsafe.Offsetof(UserDashboardRestrictions{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ID)), kInt},
+	{"button_id", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ButtonID)), kInt},
+	{"restriction_type", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.RestrictionType)), kInt},
+	{"entity_id", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.EntityID)), kInt},
+	{"entity_guid", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.EntityGUID)), kStr},
+	{"entity_name", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.EntityName)), kStr},
+	{"allow_access", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.AllowAccess)), kBool},
+}, sorted: []uint16{6, 1, 4, 3, 5, 0, 2}}
+
 func (m *UserDashboardRestrictions) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "allow_access":
-			ok = d.bool(&m.AllowAccess)
-		case "button_id":
-			ok = d.int(&m.ButtonID)
-		case "entity_guid":
-			ok = d.str(&m.EntityGUID)
-		case "entity_id":
-			ok = d.int(&m.EntityID)
-		case "entity_name":
-			ok = d.str(&m.EntityName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "restriction_type":
-			ok = d.int(&m.RestrictionType)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectUserDashboardRestrictions)
 }
+
+var enctUserDashboardRestrictions = encTable{extra: unsafe.Offsetof(UserDashboardRestrictions{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ID)), kInt},
+	{`"button_id":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ButtonID)), kInt},
+	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.RestrictionType)), kInt},
+	{`"entity_id":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.EntityID)), kInt},
+	{`"entity_guid":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.EntityGUID)), kStr},
+	{`"entity_name":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.EntityName)), kStr},
+	{`"allow_access":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.AllowAccess)), kBool},
+}}
 
 func (m *UserDashboardRestrictions) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"button_id":`, m.ButtonID)
-	e.int(`"restriction_type":`, m.RestrictionType)
-	e.int(`"entity_id":`, m.EntityID)
-	e.str(`"entity_guid":`, m.EntityGUID)
-	e.str(`"entity_name":`, m.EntityName)
-	e.bool(`"allow_access":`, m.AllowAccess)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctUserDashboardRestrictions)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UserDashboardRestrictions) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserDashboardRestrictions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UserDepartment) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "department_id":
-			ok = d.int(&m.DepartmentID)
-		case "department_name":
-			ok = d.str(&m.DepartmentName)
-		case "id":
-			ok = d.int(&m.ID)
-		case "is_azure_department":
-			ok = d.bool(&m.IsAzureDepartment)
-		case "is_manager":
-			ok = d.bool(&m.IsManager)
-		case "role_id":
-			ok = d.int(&m.RoleID)
-		case "role_name":
-			ok = d.str(&m.RoleName)
-		case "user_id":
-			ok = d.int(&m.UserID)
-		case "user_name":
-			ok = d.str(&m.UserName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUserDepartment = decTable{extra: unsafe.Offsetof(UserDepartment{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UserDepartment{}.ID)), kInt},
+	{"user_id", nil, uint32(unsafe.Offsetof(UserDepartment{}.UserID)), kInt},
+	{"user_name", nil, uint32(unsafe.Offsetof(UserDepartment{}.UserName)), kStr},
+	{"department_id", nil, uint32(unsafe.Offsetof(UserDepartment{}.DepartmentID)), kInt},
+	{"department_name", nil, uint32(unsafe.Offsetof(UserDepartment{}.DepartmentName)), kStr},
+	{"is_manager", nil, uint32(unsafe.Offsetof(UserDepartment{}.IsManager)), kBool},
+	{"is_azure_department", nil, uint32(unsafe.Offsetof(UserDepartment{}.IsAzureDepartment)), kBool},
+	{"role_id", nil, uint32(unsafe.Offsetof(UserDepartment{}.RoleID)), kInt},
+	{"role_name", nil, uint32(unsafe.Offsetof(UserDepartment{}.RoleName)), kStr},
+}, sorted: []uint16{3, 4, 0, 6, 5, 7, 8, 1, 2}}
 
-func (m *UserDepartment) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"user_id":`, m.UserID)
-	e.str(`"user_name":`, m.UserName)
-	e.int(`"department_id":`, m.DepartmentID)
-	e.str(`"department_name":`, m.DepartmentName)
-	e.bool(`"is_manager":`, m.IsManager)
-	e.bool(`"is_azure_department":`, m.IsAzureDepartment)
-	e.int(`"role_id":`, m.RoleID)
-	e.str(`"role_name":`, m.RoleName)
-	e.close(mark, m.Extra)
-}
+func (m *UserDepartment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserDepartment) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UserDepartment) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUserDepartment = encTable{extra: unsafe.Offsetof(UserDepartment{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.ID)), kInt},
+	{`"user_id":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.UserID)), kInt},
+	{`"user_name":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.UserName)), kStr},
+	{`"department_id":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.DepartmentID)), kInt},
+	{`"department_name":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.DepartmentName)), kStr},
+	{`"is_manager":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.IsManager)), kBool},
+	{`"is_azure_department":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.IsAzureDepartment)), kBool},
+	{`"role_id":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.RoleID)), kInt},
+	{`"role_name":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.RoleName)), kStr},
+}}
+
+func (m *UserDepartment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserDepartment) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserDepartment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UserPrefs) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "id":
-			ok = d.int(&m.ID)
-		case "lang":
-			ok = d.int(&m.Lang)
-		case "theme":
-			ok = d.str(&m.Theme)
-		case "userdetails":
-			ok = decodeModel(d, &m.Userdetails)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUserPrefs = decTable{extra: unsafe.Offsetof(UserPrefs{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UserPrefs{}.ID)), kInt},
+	{"lang", nil, uint32(unsafe.Offsetof(UserPrefs{}.Lang)), kInt},
+	{"theme", nil, uint32(unsafe.Offsetof(UserPrefs{}.Theme)), kStr},
+	{"userdetails", decOne[Users], uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kSub},
+}, sorted: []uint16{0, 1, 2, 3}}
 
-func (m *UserPrefs) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"lang":`, m.Lang)
-	e.str(`"theme":`, m.Theme)
-	encodeModel(e, `"userdetails":`, m.Userdetails)
-	e.close(mark, m.Extra)
-}
+func (m *UserPrefs) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserPrefs) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UserPrefs) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUserPrefs = encTable{extra: unsafe.Offsetof(UserPrefs{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.ID)), kInt},
+	{`"lang":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.Lang)), kInt},
+	{`"theme":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.Theme)), kStr},
+	{`"userdetails":`, encOne[Users], uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kSub},
+}}
+
+func (m *UserPrefs) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserPrefs) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserPrefs) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UserRoles) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "allowviewclientdocs":
-			ok = d.bool(&m.Allowviewclientdocs)
-		case "allowviewsitedocs":
-			ok = d.bool(&m.Allowviewsitedocs)
-		case "canaccesscatalog":
-			ok = d.bool(&m.Canaccesscatalog)
-		case "canaccessinvoices":
-			ok = d.bool(&m.Canaccessinvoices)
-		case "canadd":
-			ok = d.bool(&m.Canadd)
-		case "canviewcontracts":
-			ok = d.bool(&m.Canviewcontracts)
-		case "canviewopps":
-			ok = d.bool(&m.Canviewopps)
-		case "cataloglevel":
-			ok = d.int(&m.Cataloglevel)
-		case "departments":
-			ok = decodeModels(d, &m.Departments)
-		case "device_access_level":
-			ok = d.int(&m.DeviceAccessLevel)
-		case "dontackemails2":
-			ok = d.bool(&m.Dontackemails2)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "is_integration":
-			ok = d.bool(&m.IsIntegration)
-		case "ischangeapprover2":
-			ok = d.bool(&m.Ischangeapprover2)
-		case "isimportantcontact2":
-			ok = d.bool(&m.Isimportantcontact2)
-		case "ispoapprover":
-			ok = d.bool(&m.Ispoapprover)
-		case "name":
-			ok = d.str(&m.Name)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "notifications":
-			ok = decodeModels(d, &m.Notifications)
-		case "showmeonly":
-			ok = d.int(&m.Showmeonly)
-		case "web_access_level":
-			ok = d.int(&m.WebAccessLevel)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUserRoles = decTable{extra: unsafe.Offsetof(UserRoles{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(UserRoles{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(UserRoles{}.Intent)), kStr},
+	{"isimportantcontact2", nil, uint32(unsafe.Offsetof(UserRoles{}.Isimportantcontact2)), kBool},
+	{"id", nil, uint32(unsafe.Offsetof(UserRoles{}.ID)), kInt},
+	{"showmeonly", nil, uint32(unsafe.Offsetof(UserRoles{}.Showmeonly)), kInt},
+	{"ischangeapprover2", nil, uint32(unsafe.Offsetof(UserRoles{}.Ischangeapprover2)), kBool},
+	{"ispoapprover", nil, uint32(unsafe.Offsetof(UserRoles{}.Ispoapprover)), kBool},
+	{"web_access_level", nil, uint32(unsafe.Offsetof(UserRoles{}.WebAccessLevel)), kInt},
+	{"canadd", nil, uint32(unsafe.Offsetof(UserRoles{}.Canadd)), kBool},
+	{"canviewopps", nil, uint32(unsafe.Offsetof(UserRoles{}.Canviewopps)), kBool},
+	{"allowviewsitedocs", nil, uint32(unsafe.Offsetof(UserRoles{}.Allowviewsitedocs)), kBool},
+	{"allowviewclientdocs", nil, uint32(unsafe.Offsetof(UserRoles{}.Allowviewclientdocs)), kBool},
+	{"canviewcontracts", nil, uint32(unsafe.Offsetof(UserRoles{}.Canviewcontracts)), kBool},
+	{"canaccesscatalog", nil, uint32(unsafe.Offsetof(UserRoles{}.Canaccesscatalog)), kBool},
+	{"cataloglevel", nil, uint32(unsafe.Offsetof(UserRoles{}.Cataloglevel)), kInt},
+	{"canaccessinvoices", nil, uint32(unsafe.Offsetof(UserRoles{}.Canaccessinvoices)), kBool},
+	{"name", nil, uint32(unsafe.Offsetof(UserRoles{}.Name)), kStr},
+	{"notes", nil, uint32(unsafe.Offsetof(UserRoles{}.Notes)), kStr},
+	{"device_access_level", nil, uint32(unsafe.Offsetof(UserRoles{}.DeviceAccessLevel)), kInt},
+	{"is_integration", nil, uint32(unsafe.Offsetof(UserRoles{}.IsIntegration)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(UserRoles{}.Warning)), kStr},
+	{"dontackemails2", nil, uint32(unsafe.Offsetof(UserRoles{}.Dontackemails2)), kBool},
+	{"departments", decMany[UserDepartment], uint32(unsafe.Offsetof(UserRoles{}.Departments)), kSub},
+	{"notifications", decMany[UnameNotification], uint32(unsafe.Offsetof(UserRoles{}.Notifications)), kSub},
+}, sorted: []uint16{20, 11, 10, 13, 15, 8, 12, 9, 14, 22, 18, 21, 0, 3, 1, 19, 5, 2, 6, 16, 17, 23, 4, 7}}
 
-func (m *UserRoles) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.bool(`"isimportantcontact2":`, m.Isimportantcontact2)
-	e.int(`"id":`, m.ID)
-	e.int(`"showmeonly":`, m.Showmeonly)
-	e.bool(`"ischangeapprover2":`, m.Ischangeapprover2)
-	e.bool(`"ispoapprover":`, m.Ispoapprover)
-	e.int(`"web_access_level":`, m.WebAccessLevel)
-	e.bool(`"canadd":`, m.Canadd)
-	e.bool(`"canviewopps":`, m.Canviewopps)
-	e.bool(`"allowviewsitedocs":`, m.Allowviewsitedocs)
-	e.bool(`"allowviewclientdocs":`, m.Allowviewclientdocs)
-	e.bool(`"canviewcontracts":`, m.Canviewcontracts)
-	e.bool(`"canaccesscatalog":`, m.Canaccesscatalog)
-	e.int(`"cataloglevel":`, m.Cataloglevel)
-	e.bool(`"canaccessinvoices":`, m.Canaccessinvoices)
-	e.str(`"name":`, m.Name)
-	e.str(`"notes":`, m.Notes)
-	e.int(`"device_access_level":`, m.DeviceAccessLevel)
-	e.bool(`"is_integration":`, m.IsIntegration)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"dontackemails2":`, m.Dontackemails2)
-	encodeModels(e, `"departments":`, m.Departments)
-	encodeModels(e, `"notifications":`, m.Notifications)
-	e.close(mark, m.Extra)
-}
+func (m *UserRoles) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserRoles) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UserRoles) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUserRoles = encTable{extra: unsafe.Offsetof(UserRoles{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(UserRoles{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Intent)), kStr},
+	{`"isimportantcontact2":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Isimportantcontact2)), kBool},
+	{`"id":`, nil, uint32(unsafe.Offsetof(UserRoles{}.ID)), kInt},
+	{`"showmeonly":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Showmeonly)), kInt},
+	{`"ischangeapprover2":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Ischangeapprover2)), kBool},
+	{`"ispoapprover":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Ispoapprover)), kBool},
+	{`"web_access_level":`, nil, uint32(unsafe.Offsetof(UserRoles{}.WebAccessLevel)), kInt},
+	{`"canadd":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Canadd)), kBool},
+	{`"canviewopps":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Canviewopps)), kBool},
+	{`"allowviewsitedocs":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Allowviewsitedocs)), kBool},
+	{`"allowviewclientdocs":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Allowviewclientdocs)), kBool},
+	{`"canviewcontracts":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Canviewcontracts)), kBool},
+	{`"canaccesscatalog":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Canaccesscatalog)), kBool},
+	{`"cataloglevel":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Cataloglevel)), kInt},
+	{`"canaccessinvoices":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Canaccessinvoices)), kBool},
+	{`"name":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Name)), kStr},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Notes)), kStr},
+	{`"device_access_level":`, nil, uint32(unsafe.Offsetof(UserRoles{}.DeviceAccessLevel)), kInt},
+	{`"is_integration":`, nil, uint32(unsafe.Offsetof(UserRoles{}.IsIntegration)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Warning)), kStr},
+	{`"dontackemails2":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Dontackemails2)), kBool},
+	{`"departments":`, encMany[UserDepartment], uint32(unsafe.Offsetof(UserRoles{}.Departments)), kSub},
+	{`"notifications":`, encMany[UnameNotification], uint32(unsafe.Offsetof(UserRoles{}.Notifications)), kSub},
+}}
+
+func (m *UserRoles) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserRoles) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserRoles) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectUserThirdPartyGroup = decTable{extra: unsafe.Offsetof(UserThirdPartyGroup{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.ID)), kInt},
+	{"userid", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Userid)), kInt},
+	{"thirdpartyid", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Thirdpartyid)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Warning)), kStr},
+}, sorted: []uint16{3, 0, 2, 1}}
+
 func (m *UserThirdPartyGroup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "thirdpartyid":
-			ok = d.str(&m.Thirdpartyid)
-		case "userid":
-			ok = d.int(&m.Userid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectUserThirdPartyGroup)
 }
+
+var enctUserThirdPartyGroup = encTable{extra: unsafe.Offsetof(UserThirdPartyGroup{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.ID)), kInt},
+	{`"userid":`, nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Userid)), kInt},
+	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Thirdpartyid)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Warning)), kStr},
+}}
 
 func (m *UserThirdPartyGroup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"userid":`, m.Userid)
-	e.str(`"thirdpartyid":`, m.Thirdpartyid)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctUserThirdPartyGroup)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UserThirdPartyGroup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserThirdPartyGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Users) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_anonymise":
-			ok = d.bool(&m.Anonymise)
-		case "_dont_fire_automations":
-			ok = d.bool(&m.DontFireAutomations)
-		case "_email_collision":
-			ok = d.int(&m.EmailCollision)
-		case "_hascontactsenabled":
-			ok = d.bool(&m.Hascontactsenabled)
-		case "_importtoken":
-			ok = d.str(&m.Importtoken)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_isbatch":
-			ok = d.bool(&m.Isbatch)
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_isnew":
-			ok = d.bool(&m.Isnew)
-		case "_isopp":
-			ok = d.bool(&m.Isopp)
-		case "_merge_user_into":
-			ok = d.int(&m.MergeUserInto)
-		case "_new_usersite_only":
-			ok = d.bool(&m.NewUsersiteOnly)
-		case "_reassign_all_to_user":
-			ok = d.int(&m.ReassignAllToUser)
-		case "_remove_licenses":
-			ok = d.bool(&m.RemoveLicenses)
-		case "_revoke_authenticatorapp":
-			ok = d.bool(&m.RevokeAuthenticatorapp)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "activedirectory_dn":
-			ok = d.str(&m.ActivedirectoryDn)
-		case "adconnection":
-			ok = d.int(&m.Adconnection)
-		case "add_roles":
-			ok = decodeModels(d, &m.AddRoles)
-		case "addresses":
-			ok = decodeModels(d, &m.Addresses)
-		case "admanager":
-			ok = d.str(&m.Admanager)
-		case "agent_app_url":
-			ok = d.str(&m.AgentAppURL)
-		case "allowviewclientdocs":
-			ok = d.bool(&m.Allowviewclientdocs)
-		case "allowviewsitedocs":
-			ok = d.bool(&m.Allowviewsitedocs)
-		case "app_colour":
-			ok = d.str(&m.AppColour)
-		case "area_guid":
-			ok = d.str(&m.AreaGUID)
-		case "assets":
-			ok = decodeModels(d, &m.Assets)
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "authenticatorapp_configured":
-			ok = d.bool(&m.AuthenticatorappConfigured)
-		case "automatic_sales_tax":
-			ok = d.bool(&m.AutomaticSalesTax)
-		case "autotaskid":
-			ok = d.int(&m.Autotaskid)
-		case "azure_connectionid":
-			ok = d.int(&m.AzureConnectionid)
-		case "azure_id":
-			ok = d.str(&m.AzureID)
-		case "azure_last_login_date":
-			ok = d.time(&m.AzureLastLoginDate)
-		case "azure_roleid":
-			ok = d.int(&m.AzureRoleid)
-		case "azure_tenant_domain":
-			ok = d.str(&m.AzureTenantDomain)
-		case "azure_tenant_id":
-			ok = d.str(&m.AzureTenantID)
-		case "azureoid":
-			ok = d.str(&m.Azureoid)
-		case "canaccesscatalog":
-			ok = d.bool(&m.Canaccesscatalog)
-		case "canaccessinvoices":
-			ok = d.bool(&m.Canaccessinvoices)
-		case "canadd":
-			ok = d.bool(&m.Canadd)
-		case "cancreateuser":
-			ok = d.bool(&m.Cancreateuser)
-		case "caneditwebdetails":
-			ok = d.bool(&m.Caneditwebdetails)
-		case "canviewcontracts":
-			ok = d.bool(&m.Canviewcontracts)
-		case "canviewopps":
-			ok = d.bool(&m.Canviewopps)
-		case "cat2":
-			ok = d.str(&m.Cat2)
-		case "cataloglevel":
-			ok = d.int(&m.Cataloglevel)
-		case "cautomateid":
-			ok = d.int(&m.Cautomateid)
-		case "claims":
-			ok = decodeModels(d, &m.Claims)
-		case "client_account_manager_id":
-			ok = d.int(&m.ClientAccountManagerID)
-		case "client_automatic_callscript_id":
-			ok = d.int(&m.ClientAutomaticCallscriptID)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "client_taxable":
-			ok = d.bool(&m.ClientTaxable)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "connectwiseid":
-			ok = d.int(&m.Connectwiseid)
-		case "container_dn":
-			ok = d.str(&m.ContainerDn)
-		case "contract_end_date":
-			ok = d.time(&m.ContractEndDate)
-		case "contract_value":
-			ok = d.float64(&m.ContractValue)
-		case "covered_by_contract":
-			ok = d.bool(&m.CoveredByContract)
-		case "custombuttons":
-			ok = decodeModels(d, &m.Custombuttons)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "datecreated":
-			ok = d.time(&m.Datecreated)
-		case "default_currency_code":
-			ok = d.int(&m.DefaultCurrencyCode)
-		case "delegation_activated":
-			ok = d.bool(&m.DelegationActivated)
-		case "delegation_end":
-			ok = d.time(&m.DelegationEnd)
-		case "delegation_start":
-			ok = d.time(&m.DelegationStart)
-		case "delegation_timebased":
-			ok = d.bool(&m.DelegationTimebased)
-		case "delegation_user_id":
-			ok = d.int(&m.DelegationUserID)
-		case "delegation_user_name":
-			ok = d.str(&m.DelegationUserName)
-		case "department":
-			ok = d.str(&m.Department)
-		case "departments":
-			ok = decodeModels(d, &m.Departments)
-		case "deputysite":
-			ok = d.int(&m.Deputysite)
-		case "deputyusername":
-			ok = d.str(&m.Deputyusername)
-		case "device_access_level":
-			ok = d.int(&m.DeviceAccessLevel)
-		case "disclaimermatchstring":
-			ok = d.str(&m.Disclaimermatchstring)
-		case "dontackemails":
-			ok = d.bool(&m.Dontackemails)
-		case "dontackemails2":
-			ok = d.bool(&m.Dontackemails2)
-		case "dontaddtomailinglist":
-			ok = d.bool(&m.Dontaddtomailinglist)
-		case "email2":
-			ok = d.str(&m.Email2)
-		case "email3":
-			ok = d.str(&m.Email3)
-		case "emailaddress":
-			ok = d.str(&m.Emailaddress)
-		case "emailconfirmed":
-			ok = d.bool(&m.Emailconfirmed)
-		case "encmethod":
-			ok = d.int(&m.Encmethod)
-		case "external_links":
-			ok = decodeModels(d, &m.ExternalLinks)
-		case "facebook_id":
-			ok = d.int64(&m.FacebookID)
-		case "facebook_username":
-			ok = d.str(&m.FacebookUsername)
-		case "fax":
-			ok = d.str(&m.Fax)
-		case "firstname":
-			ok = d.str(&m.Firstname)
-		case "gocardless_customfields":
-			ok = d.rawMap(&m.GocardlessCustomfields)
-		case "googleworkplace_id":
-			ok = d.str(&m.GoogleworkplaceID)
-		case "hasbeentrained":
-			ok = d.bool(&m.Hasbeentrained)
-		case "homenumber":
-			ok = d.str(&m.Homenumber)
-		case "hubspot_archived":
-			ok = d.bool(&m.HubspotArchived)
-		case "hubspot_dont_sync":
-			ok = d.bool(&m.HubspotDontSync)
-		case "hubspot_id":
-			ok = d.str(&m.HubspotID)
-		case "hubspot_url":
-			ok = d.str(&m.HubspotURL)
-		case "hudu_url":
-			ok = d.str(&m.HuduURL)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ignoreautomatedbilling":
-			ok = d.bool(&m.Ignoreautomatedbilling)
-		case "imagedata":
-			ok = d.str(&m.Imagedata)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "inform":
-			ok = d.bool(&m.Inform)
-		case "informaction":
-			ok = d.bool(&m.Informaction)
-		case "informactionarea":
-			ok = d.bool(&m.Informactionarea)
-		case "informclearance":
-			ok = d.bool(&m.Informclearance)
-		case "informclearancearea":
-			ok = d.bool(&m.Informclearancearea)
-		case "informnewarea":
-			ok = d.bool(&m.Informnewarea)
-		case "initials":
-			ok = d.str(&m.Initials)
-		case "instagram_id":
-			ok = d.int64(&m.InstagramID)
-		case "instagram_username":
-			ok = d.str(&m.InstagramUsername)
-		case "inv1":
-			ok = d.int(&m.Inv1)
-		case "inv10":
-			ok = d.int(&m.Inv10)
-		case "inv10site":
-			ok = d.int(&m.Inv10site)
-		case "inv11":
-			ok = d.int(&m.Inv11)
-		case "inv11site":
-			ok = d.int(&m.Inv11site)
-		case "inv12":
-			ok = d.int(&m.Inv12)
-		case "inv12site":
-			ok = d.int(&m.Inv12site)
-		case "inv13":
-			ok = d.int(&m.Inv13)
-		case "inv13site":
-			ok = d.int(&m.Inv13site)
-		case "inv14":
-			ok = d.int(&m.Inv14)
-		case "inv14site":
-			ok = d.int(&m.Inv14site)
-		case "inv15":
-			ok = d.int(&m.Inv15)
-		case "inv15site":
-			ok = d.int(&m.Inv15site)
-		case "inv16":
-			ok = d.int(&m.Inv16)
-		case "inv16site":
-			ok = d.int(&m.Inv16site)
-		case "inv17":
-			ok = d.int(&m.Inv17)
-		case "inv17site":
-			ok = d.int(&m.Inv17site)
-		case "inv18":
-			ok = d.int(&m.Inv18)
-		case "inv18site":
-			ok = d.int(&m.Inv18site)
-		case "inv19":
-			ok = d.int(&m.Inv19)
-		case "inv19site":
-			ok = d.int(&m.Inv19site)
-		case "inv1site":
-			ok = d.int(&m.Inv1site)
-		case "inv2":
-			ok = d.int(&m.Inv2)
-		case "inv20":
-			ok = d.int(&m.Inv20)
-		case "inv20site":
-			ok = d.int(&m.Inv20site)
-		case "inv21":
-			ok = d.int(&m.Inv21)
-		case "inv21site":
-			ok = d.int(&m.Inv21site)
-		case "inv22":
-			ok = d.int(&m.Inv22)
-		case "inv22site":
-			ok = d.int(&m.Inv22site)
-		case "inv23":
-			ok = d.int(&m.Inv23)
-		case "inv23site":
-			ok = d.int(&m.Inv23site)
-		case "inv24":
-			ok = d.int(&m.Inv24)
-		case "inv24site":
-			ok = d.int(&m.Inv24site)
-		case "inv25":
-			ok = d.int(&m.Inv25)
-		case "inv25site":
-			ok = d.int(&m.Inv25site)
-		case "inv2site":
-			ok = d.int(&m.Inv2site)
-		case "inv3":
-			ok = d.int(&m.Inv3)
-		case "inv3site":
-			ok = d.int(&m.Inv3site)
-		case "inv4":
-			ok = d.int(&m.Inv4)
-		case "inv4site":
-			ok = d.int(&m.Inv4site)
-		case "inv5":
-			ok = d.int(&m.Inv5)
-		case "inv5site":
-			ok = d.int(&m.Inv5site)
-		case "inv6":
-			ok = d.int(&m.Inv6)
-		case "inv6site":
-			ok = d.int(&m.Inv6site)
-		case "inv7":
-			ok = d.int(&m.Inv7)
-		case "inv7site":
-			ok = d.int(&m.Inv7site)
-		case "inv8":
-			ok = d.int(&m.Inv8)
-		case "inv8site":
-			ok = d.int(&m.Inv8site)
-		case "inv9":
-			ok = d.int(&m.Inv9)
-		case "inv9site":
-			ok = d.int(&m.Inv9site)
-		case "is_comms_user":
-			ok = d.bool(&m.IsCommsUser)
-		case "ischangeapprover":
-			ok = d.bool(&m.Ischangeapprover)
-		case "ischangeapprover2":
-			ok = d.bool(&m.Ischangeapprover2)
-		case "iscontractcontact":
-			ok = d.bool(&m.Iscontractcontact)
-		case "isexternal":
-			ok = d.bool(&m.Isexternal)
-		case "isheadofdept":
-			ok = d.bool(&m.Isheadofdept)
-		case "isimportantcontact":
-			ok = d.bool(&m.Isimportantcontact)
-		case "isimportantcontact2":
-			ok = d.bool(&m.Isimportantcontact2)
-		case "ismaincontact":
-			ok = d.bool(&m.Ismaincontact)
-		case "isnhserveremaildefault":
-			ok = d.bool(&m.Isnhserveremaildefault)
-		case "ispoapprover":
-			ok = d.bool(&m.Ispoapprover)
-		case "isserviceaccount":
-			ok = d.bool(&m.Isserviceaccount)
-		case "isuserdetails":
-			ok = d.bool(&m.Isuserdetails)
-		case "item_tax_code":
-			ok = d.int(&m.ItemTaxCode)
-		case "jira_id":
-			ok = d.str(&m.JiraID)
-		case "jira_instance":
-			ok = d.int(&m.JiraInstance)
-		case "jira_instance_name":
-			ok = d.str(&m.JiraInstanceName)
-		case "lang":
-			ok = d.str(&m.Lang)
-		case "lastlogindate":
-			ok = d.time(&m.Lastlogindate)
-		case "linked_agent_id":
-			ok = d.int(&m.LinkedAgentID)
-		case "linked_sites":
-			ok = decodeModels(d, &m.LinkedSites)
-		case "linked_user_id":
-			ok = d.int(&m.LinkedUserID)
-		case "linked_user_name":
-			ok = d.str(&m.LinkedUserName)
-		case "locked":
-			ok = d.bool(&m.Locked)
-		case "login":
-			ok = d.str(&m.Login)
-		case "manager_email":
-			ok = d.str(&m.ManagerEmail)
-		case "matching_value":
-			ok = d.str(&m.MatchingValue)
-		case "matchprimaryemail":
-			ok = d.bool(&m.Matchprimaryemail)
-		case "memberof":
-			ok = d.str(&m.Memberof)
-		case "messagegroup_id":
-			ok = d.int(&m.MessagegroupID)
-		case "mobilenumber":
-			ok = d.str(&m.Mobilenumber)
-		case "mobilenumber2":
-			ok = d.str(&m.Mobilenumber2)
-		case "name":
-			ok = d.str(&m.Name)
-		case "neversendemails":
-			ok = d.bool(&m.Neversendemails)
-		case "new_external_link":
-			ok = decodeModel(d, &m.NewExternalLink)
-		case "new_password":
-			ok = d.str(&m.NewPassword)
-		case "new_site_name":
-			ok = d.str(&m.NewSiteName)
-		case "no_manager_roleid":
-			ok = d.int(&m.NoManagerRoleid)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "okta_id":
-			ok = d.str(&m.OktaID)
-		case "okta_status":
-			ok = d.str(&m.OktaStatus)
-		case "oktaid":
-			ok = d.str(&m.Oktaid)
-		case "onhold_ticket_count":
-			ok = d.int(&m.OnholdTicketCount)
-		case "onpremise_activedirectory_dn":
-			ok = d.str(&m.OnpremiseActivedirectoryDn)
-		case "open_ticket_count":
-			ok = d.int(&m.OpenTicketCount)
-		case "opened_thismonth_count":
-			ok = d.int(&m.OpenedThismonthCount)
-		case "oppcompanyname":
-			ok = d.str(&m.Oppcompanyname)
-		case "oppcontactname":
-			ok = d.str(&m.Oppcontactname)
-		case "oppemailaddress":
-			ok = d.str(&m.Oppemailaddress)
-		case "opportunity_id":
-			ok = d.int(&m.OpportunityID)
-		case "organisation_id":
-			ok = d.int(&m.OrganisationID)
-		case "other1":
-			ok = d.str(&m.Other1)
-		case "other2":
-			ok = d.str(&m.Other2)
-		case "other3":
-			ok = d.str(&m.Other3)
-		case "other4":
-			ok = d.str(&m.Other4)
-		case "other5":
-			ok = d.str(&m.Other5)
-		case "overridepdftemplatequote":
-			ok = d.int(&m.Overridepdftemplatequote)
-		case "overridepdftemplatequote_name":
-			ok = d.str(&m.OverridepdftemplatequoteName)
-		case "passportal_client_id":
-			ok = d.int64(&m.PassportalClientID)
-		case "passportal_id":
-			ok = d.int64(&m.PassportalID)
-		case "phonenumber":
-			ok = d.str(&m.Phonenumber)
-		case "phonenumber_preferred":
-			ok = d.str(&m.PhonenumberPreferred)
-		case "popup_notes":
-			ok = decodeModels(d, &m.PopupNotes)
-		case "primary_address":
-			ok = decodeModel(d, &m.PrimaryAddress)
-		case "priority_id":
-			ok = d.int(&m.PriorityID)
-		case "question1":
-			ok = d.int(&m.Question1)
-		case "question2":
-			ok = d.int(&m.Question2)
-		case "question3":
-			ok = d.int(&m.Question3)
-		case "question4":
-			ok = d.int(&m.Question4)
-		case "question5":
-			ok = d.int(&m.Question5)
-		case "relationship_id":
-			ok = d.int(&m.RelationshipID)
-		case "resetpassword":
-			ok = d.bool(&m.Resetpassword)
-		case "role_list":
-			ok = d.str(&m.RoleList)
-		case "roles":
-			ok = decodeModels(d, &m.Roles)
-		case "salesforce_dontsync":
-			ok = d.bool(&m.SalesforceDontsync)
-		case "samaccountname":
-			ok = d.str(&m.Samaccountname)
-		case "sendwelcomeemail":
-			ok = d.bool(&m.Sendwelcomeemail)
-		case "service_account_overridden":
-			ok = d.bool(&m.ServiceAccountOverridden)
-		case "servicenow_companyid":
-			ok = d.str(&m.ServicenowCompanyid)
-		case "servicenow_id":
-			ok = d.str(&m.ServicenowID)
-		case "servicenow_username":
-			ok = d.str(&m.ServicenowUsername)
-		case "sgatewayid":
-			ok = d.str(&m.Sgatewayid)
-		case "showmeonly":
-			ok = d.int(&m.Showmeonly)
-		case "showrecentonly":
-			ok = d.int(&m.Showrecentonly)
-		case "showslatimes":
-			ok = d.bool(&m.Showslatimes)
-		case "site_cautomate_guid":
-			ok = d.str(&m.SiteCautomateGUID)
-		case "site_guid":
-			ok = d.str(&m.SiteGUID)
-		case "site_guid2":
-			ok = d.str(&m.SiteGuid2)
-		case "site_hubspot_guid":
-			ok = d.str(&m.SiteHubspotGUID)
-		case "site_id":
-			ok = d.float64(&m.SiteID)
-		case "site_id_int":
-			ok = d.int(&m.SiteIDInt)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "site_servicenow_id":
-			ok = d.str(&m.SiteServicenowID)
-		case "sitephonenumber":
-			ok = d.str(&m.Sitephonenumber)
-		case "sitetimezone":
-			ok = d.str(&m.Sitetimezone)
-		case "slaid":
-			ok = d.int(&m.Slaid)
-		case "software":
-			ok = decodeModels(d, &m.Software)
-		case "software_role_name":
-			ok = d.str(&m.SoftwareRoleName)
-		case "sqlimport_id":
-			ok = d.int(&m.SqlimportID)
-		case "supplier":
-			ok = decodeModel(d, &m.Supplier)
-		case "supplier_name":
-			ok = d.str(&m.SupplierName)
-		case "surname":
-			ok = d.str(&m.Surname)
-		case "telpref":
-			ok = d.int(&m.Telpref)
-		case "theme":
-			ok = d.str(&m.Theme)
-		case "third_party_guid":
-			ok = d.str(&m.ThirdPartyGUID)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "third_party_sql":
-			ok = d.str(&m.ThirdPartySQL)
-		case "thirdpartygroups":
-			ok = decodeModels(d, &m.Thirdpartygroups)
-		case "ticket_customfields":
-			ok = decodeModels(d, &m.TicketCustomfields)
-		case "title":
-			ok = d.str(&m.Title)
-		case "total_ticket_count":
-			ok = d.int(&m.TotalTicketCount)
-		case "twitter_id":
-			ok = d.int64(&m.TwitterID)
-		case "twitter_username":
-			ok = d.str(&m.TwitterUsername)
-		case "uddevnum":
-			ok = d.int(&m.Uddevnum)
-		case "uddevsite":
-			ok = d.int(&m.Uddevsite)
-		case "uduserid":
-			ok = d.int(&m.Uduserid)
-		case "ulastupdate":
-			ok = d.time(&m.Ulastupdate)
-		case "unsubscribed":
-			ok = d.bool(&m.Unsubscribed)
-		case "use":
-			ok = d.str(&m.Use)
-		case "useadlogin":
-			ok = d.int(&m.Useadlogin)
-		case "user_relationships":
-			ok = decodeModels(d, &m.UserRelationships)
-		case "user_with_clientsite":
-			ok = d.str(&m.UserWithClientsite)
-		case "usercompany":
-			ok = decodeModels(d, &m.Usercompany)
-		case "userdevicerolecount":
-			ok = d.int(&m.Userdevicerolecount)
-		case "viewallcleared":
-			ok = d.bool(&m.Viewallcleared)
-		case "web_access_level":
-			ok = d.int(&m.WebAccessLevel)
-		case "webannouncement":
-			ok = d.str(&m.Webannouncement)
-		case "welcomeemail_template_id":
-			ok = d.int(&m.WelcomeemailTemplateID)
-		case "zapier_client_name":
-			ok = d.str(&m.ZapierClientName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []decField{
+	{"is_comms_user", nil, uint32(unsafe.Offsetof(Users{}.IsCommsUser)), kBool},
+	{"ischangeapprover2", nil, uint32(unsafe.Offsetof(Users{}.Ischangeapprover2)), kBool},
+	{"id", nil, uint32(unsafe.Offsetof(Users{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Users{}.Name)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(Users{}.SiteID)), kF64},
+	{"site_id_int", nil, uint32(unsafe.Offsetof(Users{}.SiteIDInt)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(Users{}.SiteName)), kStr},
+	{"client_name", nil, uint32(unsafe.Offsetof(Users{}.ClientName)), kStr},
+	{"firstname", nil, uint32(unsafe.Offsetof(Users{}.Firstname)), kStr},
+	{"surname", nil, uint32(unsafe.Offsetof(Users{}.Surname)), kStr},
+	{"initials", nil, uint32(unsafe.Offsetof(Users{}.Initials)), kStr},
+	{"title", nil, uint32(unsafe.Offsetof(Users{}.Title)), kStr},
+	{"emailaddress", nil, uint32(unsafe.Offsetof(Users{}.Emailaddress)), kStr},
+	{"phonenumber_preferred", nil, uint32(unsafe.Offsetof(Users{}.PhonenumberPreferred)), kStr},
+	{"sitephonenumber", nil, uint32(unsafe.Offsetof(Users{}.Sitephonenumber)), kStr},
+	{"phonenumber", nil, uint32(unsafe.Offsetof(Users{}.Phonenumber)), kStr},
+	{"homenumber", nil, uint32(unsafe.Offsetof(Users{}.Homenumber)), kStr},
+	{"mobilenumber", nil, uint32(unsafe.Offsetof(Users{}.Mobilenumber)), kStr},
+	{"mobilenumber2", nil, uint32(unsafe.Offsetof(Users{}.Mobilenumber2)), kStr},
+	{"fax", nil, uint32(unsafe.Offsetof(Users{}.Fax)), kStr},
+	{"telpref", nil, uint32(unsafe.Offsetof(Users{}.Telpref)), kInt},
+	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(Users{}.ActivedirectoryDn)), kStr},
+	{"onpremise_activedirectory_dn", nil, uint32(unsafe.Offsetof(Users{}.OnpremiseActivedirectoryDn)), kStr},
+	{"container_dn", nil, uint32(unsafe.Offsetof(Users{}.ContainerDn)), kStr},
+	{"login", nil, uint32(unsafe.Offsetof(Users{}.Login)), kStr},
+	{"inactive", nil, uint32(unsafe.Offsetof(Users{}.Inactive)), kBool},
+	{"colour", nil, uint32(unsafe.Offsetof(Users{}.Colour)), kStr},
+	{"isimportantcontact", nil, uint32(unsafe.Offsetof(Users{}.Isimportantcontact)), kBool},
+	{"other1", nil, uint32(unsafe.Offsetof(Users{}.Other1)), kStr},
+	{"other2", nil, uint32(unsafe.Offsetof(Users{}.Other2)), kStr},
+	{"other3", nil, uint32(unsafe.Offsetof(Users{}.Other3)), kStr},
+	{"other4", nil, uint32(unsafe.Offsetof(Users{}.Other4)), kStr},
+	{"other5", nil, uint32(unsafe.Offsetof(Users{}.Other5)), kStr},
+	{"notes", nil, uint32(unsafe.Offsetof(Users{}.Notes)), kStr},
+	{"neversendemails", nil, uint32(unsafe.Offsetof(Users{}.Neversendemails)), kBool},
+	{"default_currency_code", nil, uint32(unsafe.Offsetof(Users{}.DefaultCurrencyCode)), kInt},
+	{"site_guid", nil, uint32(unsafe.Offsetof(Users{}.SiteGUID)), kStr},
+	{"area_guid", nil, uint32(unsafe.Offsetof(Users{}.AreaGUID)), kStr},
+	{"site_cautomate_guid", nil, uint32(unsafe.Offsetof(Users{}.SiteCautomateGUID)), kStr},
+	{"priority_id", nil, uint32(unsafe.Offsetof(Users{}.PriorityID)), kInt},
+	{"linked_agent_id", nil, uint32(unsafe.Offsetof(Users{}.LinkedAgentID)), kInt},
+	{"covered_by_contract", nil, uint32(unsafe.Offsetof(Users{}.CoveredByContract)), kBool},
+	{"contract_value", nil, uint32(unsafe.Offsetof(Users{}.ContractValue)), kF64},
+	{"software_role_name", nil, uint32(unsafe.Offsetof(Users{}.SoftwareRoleName)), kStr},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Users{}.Customfields)), kSub},
+	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(Users{}.Attachments)), kSub},
+	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Users{}.Custombuttons)), kSub},
+	{"relationship_id", nil, uint32(unsafe.Offsetof(Users{}.RelationshipID)), kInt},
+	{"user_relationships", decMany[XTypeRole], uint32(unsafe.Offsetof(Users{}.UserRelationships)), kSub},
+	{"uddevsite", nil, uint32(unsafe.Offsetof(Users{}.Uddevsite)), kInt},
+	{"uddevnum", nil, uint32(unsafe.Offsetof(Users{}.Uddevnum)), kInt},
+	{"uduserid", nil, uint32(unsafe.Offsetof(Users{}.Uduserid)), kInt},
+	{"userdevicerolecount", nil, uint32(unsafe.Offsetof(Users{}.Userdevicerolecount)), kInt},
+	{"site_hubspot_guid", nil, uint32(unsafe.Offsetof(Users{}.SiteHubspotGUID)), kStr},
+	{"isserviceaccount", nil, uint32(unsafe.Offsetof(Users{}.Isserviceaccount)), kBool},
+	{"ignoreautomatedbilling", nil, uint32(unsafe.Offsetof(Users{}.Ignoreautomatedbilling)), kBool},
+	{"isimportantcontact2", nil, uint32(unsafe.Offsetof(Users{}.Isimportantcontact2)), kBool},
+	{"connectwiseid", nil, uint32(unsafe.Offsetof(Users{}.Connectwiseid)), kInt},
+	{"autotaskid", nil, uint32(unsafe.Offsetof(Users{}.Autotaskid)), kInt},
+	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Users{}.MessagegroupID)), kInt},
+	{"role_list", nil, uint32(unsafe.Offsetof(Users{}.RoleList)), kStr},
+	{"sitetimezone", nil, uint32(unsafe.Offsetof(Users{}.Sitetimezone)), kStr},
+	{"client_account_manager_id", nil, uint32(unsafe.Offsetof(Users{}.ClientAccountManagerID)), kInt},
+	{"datecreated", nil, uint32(unsafe.Offsetof(Users{}.Datecreated)), kTime},
+	{"inv1", nil, uint32(unsafe.Offsetof(Users{}.Inv1)), kInt},
+	{"inv2", nil, uint32(unsafe.Offsetof(Users{}.Inv2)), kInt},
+	{"inv3", nil, uint32(unsafe.Offsetof(Users{}.Inv3)), kInt},
+	{"inv4", nil, uint32(unsafe.Offsetof(Users{}.Inv4)), kInt},
+	{"slaid", nil, uint32(unsafe.Offsetof(Users{}.Slaid)), kInt},
+	{"new_password", nil, uint32(unsafe.Offsetof(Users{}.NewPassword)), kStr},
+	{"dontackemails", nil, uint32(unsafe.Offsetof(Users{}.Dontackemails)), kBool},
+	{"web_access_level", nil, uint32(unsafe.Offsetof(Users{}.WebAccessLevel)), kInt},
+	{"showmeonly", nil, uint32(unsafe.Offsetof(Users{}.Showmeonly)), kInt},
+	{"showrecentonly", nil, uint32(unsafe.Offsetof(Users{}.Showrecentonly)), kInt},
+	{"inform", nil, uint32(unsafe.Offsetof(Users{}.Inform)), kBool},
+	{"inv1site", nil, uint32(unsafe.Offsetof(Users{}.Inv1site)), kInt},
+	{"inv2site", nil, uint32(unsafe.Offsetof(Users{}.Inv2site)), kInt},
+	{"inv3site", nil, uint32(unsafe.Offsetof(Users{}.Inv3site)), kInt},
+	{"inv4site", nil, uint32(unsafe.Offsetof(Users{}.Inv4site)), kInt},
+	{"inv5", nil, uint32(unsafe.Offsetof(Users{}.Inv5)), kInt},
+	{"inv6", nil, uint32(unsafe.Offsetof(Users{}.Inv6)), kInt},
+	{"inv7", nil, uint32(unsafe.Offsetof(Users{}.Inv7)), kInt},
+	{"inv8", nil, uint32(unsafe.Offsetof(Users{}.Inv8)), kInt},
+	{"inv9", nil, uint32(unsafe.Offsetof(Users{}.Inv9)), kInt},
+	{"inv10", nil, uint32(unsafe.Offsetof(Users{}.Inv10)), kInt},
+	{"inv5site", nil, uint32(unsafe.Offsetof(Users{}.Inv5site)), kInt},
+	{"inv6site", nil, uint32(unsafe.Offsetof(Users{}.Inv6site)), kInt},
+	{"inv7site", nil, uint32(unsafe.Offsetof(Users{}.Inv7site)), kInt},
+	{"inv8site", nil, uint32(unsafe.Offsetof(Users{}.Inv8site)), kInt},
+	{"inv9site", nil, uint32(unsafe.Offsetof(Users{}.Inv9site)), kInt},
+	{"inv10site", nil, uint32(unsafe.Offsetof(Users{}.Inv10site)), kInt},
+	{"informaction", nil, uint32(unsafe.Offsetof(Users{}.Informaction)), kBool},
+	{"informclearance", nil, uint32(unsafe.Offsetof(Users{}.Informclearance)), kBool},
+	{"inv11", nil, uint32(unsafe.Offsetof(Users{}.Inv11)), kInt},
+	{"inv12", nil, uint32(unsafe.Offsetof(Users{}.Inv12)), kInt},
+	{"inv13", nil, uint32(unsafe.Offsetof(Users{}.Inv13)), kInt},
+	{"inv14", nil, uint32(unsafe.Offsetof(Users{}.Inv14)), kInt},
+	{"inv15", nil, uint32(unsafe.Offsetof(Users{}.Inv15)), kInt},
+	{"inv16", nil, uint32(unsafe.Offsetof(Users{}.Inv16)), kInt},
+	{"inv17", nil, uint32(unsafe.Offsetof(Users{}.Inv17)), kInt},
+	{"inv18", nil, uint32(unsafe.Offsetof(Users{}.Inv18)), kInt},
+	{"inv19", nil, uint32(unsafe.Offsetof(Users{}.Inv19)), kInt},
+	{"inv20", nil, uint32(unsafe.Offsetof(Users{}.Inv20)), kInt},
+	{"inv21", nil, uint32(unsafe.Offsetof(Users{}.Inv21)), kInt},
+	{"inv22", nil, uint32(unsafe.Offsetof(Users{}.Inv22)), kInt},
+	{"inv23", nil, uint32(unsafe.Offsetof(Users{}.Inv23)), kInt},
+	{"inv24", nil, uint32(unsafe.Offsetof(Users{}.Inv24)), kInt},
+	{"inv25", nil, uint32(unsafe.Offsetof(Users{}.Inv25)), kInt},
+	{"inv11site", nil, uint32(unsafe.Offsetof(Users{}.Inv11site)), kInt},
+	{"inv12site", nil, uint32(unsafe.Offsetof(Users{}.Inv12site)), kInt},
+	{"inv13site", nil, uint32(unsafe.Offsetof(Users{}.Inv13site)), kInt},
+	{"inv14site", nil, uint32(unsafe.Offsetof(Users{}.Inv14site)), kInt},
+	{"inv15site", nil, uint32(unsafe.Offsetof(Users{}.Inv15site)), kInt},
+	{"inv16site", nil, uint32(unsafe.Offsetof(Users{}.Inv16site)), kInt},
+	{"inv17site", nil, uint32(unsafe.Offsetof(Users{}.Inv17site)), kInt},
+	{"inv18site", nil, uint32(unsafe.Offsetof(Users{}.Inv18site)), kInt},
+	{"inv19site", nil, uint32(unsafe.Offsetof(Users{}.Inv19site)), kInt},
+	{"inv20site", nil, uint32(unsafe.Offsetof(Users{}.Inv20site)), kInt},
+	{"inv21site", nil, uint32(unsafe.Offsetof(Users{}.Inv21site)), kInt},
+	{"inv22site", nil, uint32(unsafe.Offsetof(Users{}.Inv22site)), kInt},
+	{"inv23site", nil, uint32(unsafe.Offsetof(Users{}.Inv23site)), kInt},
+	{"inv24site", nil, uint32(unsafe.Offsetof(Users{}.Inv24site)), kInt},
+	{"inv25site", nil, uint32(unsafe.Offsetof(Users{}.Inv25site)), kInt},
+	{"showslatimes", nil, uint32(unsafe.Offsetof(Users{}.Showslatimes)), kBool},
+	{"canadd", nil, uint32(unsafe.Offsetof(Users{}.Canadd)), kBool},
+	{"allowviewsitedocs", nil, uint32(unsafe.Offsetof(Users{}.Allowviewsitedocs)), kBool},
+	{"third_party_guid", nil, uint32(unsafe.Offsetof(Users{}.ThirdPartyGUID)), kStr},
+	{"third_party_sql", nil, uint32(unsafe.Offsetof(Users{}.ThirdPartySQL)), kStr},
+	{"ischangeapprover", nil, uint32(unsafe.Offsetof(Users{}.Ischangeapprover)), kBool},
+	{"cancreateuser", nil, uint32(unsafe.Offsetof(Users{}.Cancreateuser)), kBool},
+	{"department", nil, uint32(unsafe.Offsetof(Users{}.Department)), kStr},
+	{"isheadofdept", nil, uint32(unsafe.Offsetof(Users{}.Isheadofdept)), kBool},
+	{"deputysite", nil, uint32(unsafe.Offsetof(Users{}.Deputysite)), kInt},
+	{"deputyusername", nil, uint32(unsafe.Offsetof(Users{}.Deputyusername)), kStr},
+	{"cat2", nil, uint32(unsafe.Offsetof(Users{}.Cat2)), kStr},
+	{"lastlogindate", nil, uint32(unsafe.Offsetof(Users{}.Lastlogindate)), kTime},
+	{"email2", nil, uint32(unsafe.Offsetof(Users{}.Email2)), kStr},
+	{"email3", nil, uint32(unsafe.Offsetof(Users{}.Email3)), kStr},
+	{"iscontractcontact", nil, uint32(unsafe.Offsetof(Users{}.Iscontractcontact)), kBool},
+	{"informnewarea", nil, uint32(unsafe.Offsetof(Users{}.Informnewarea)), kBool},
+	{"informactionarea", nil, uint32(unsafe.Offsetof(Users{}.Informactionarea)), kBool},
+	{"informclearancearea", nil, uint32(unsafe.Offsetof(Users{}.Informclearancearea)), kBool},
+	{"disclaimermatchstring", nil, uint32(unsafe.Offsetof(Users{}.Disclaimermatchstring)), kStr},
+	{"viewallcleared", nil, uint32(unsafe.Offsetof(Users{}.Viewallcleared)), kBool},
+	{"isexternal", nil, uint32(unsafe.Offsetof(Users{}.Isexternal)), kBool},
+	{"question1", nil, uint32(unsafe.Offsetof(Users{}.Question1)), kInt},
+	{"question2", nil, uint32(unsafe.Offsetof(Users{}.Question2)), kInt},
+	{"question3", nil, uint32(unsafe.Offsetof(Users{}.Question3)), kInt},
+	{"question4", nil, uint32(unsafe.Offsetof(Users{}.Question4)), kInt},
+	{"question5", nil, uint32(unsafe.Offsetof(Users{}.Question5)), kInt},
+	{"dontaddtomailinglist", nil, uint32(unsafe.Offsetof(Users{}.Dontaddtomailinglist)), kBool},
+	{"caneditwebdetails", nil, uint32(unsafe.Offsetof(Users{}.Caneditwebdetails)), kBool},
+	{"cataloglevel", nil, uint32(unsafe.Offsetof(Users{}.Cataloglevel)), kInt},
+	{"canaccesscatalog", nil, uint32(unsafe.Offsetof(Users{}.Canaccesscatalog)), kBool},
+	{"hasbeentrained", nil, uint32(unsafe.Offsetof(Users{}.Hasbeentrained)), kBool},
+	{"admanager", nil, uint32(unsafe.Offsetof(Users{}.Admanager)), kStr},
+	{"canviewcontracts", nil, uint32(unsafe.Offsetof(Users{}.Canviewcontracts)), kBool},
+	{"ispoapprover", nil, uint32(unsafe.Offsetof(Users{}.Ispoapprover)), kBool},
+	{"encmethod", nil, uint32(unsafe.Offsetof(Users{}.Encmethod)), kInt},
+	{"adconnection", nil, uint32(unsafe.Offsetof(Users{}.Adconnection)), kInt},
+	{"useadlogin", nil, uint32(unsafe.Offsetof(Users{}.Useadlogin)), kInt},
+	{"sendwelcomeemail", nil, uint32(unsafe.Offsetof(Users{}.Sendwelcomeemail)), kBool},
+	{"welcomeemail_template_id", nil, uint32(unsafe.Offsetof(Users{}.WelcomeemailTemplateID)), kInt},
+	{"resetpassword", nil, uint32(unsafe.Offsetof(Users{}.Resetpassword)), kBool},
+	{"_anonymise", nil, uint32(unsafe.Offsetof(Users{}.Anonymise)), kBool},
+	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Users{}.ReassignAllToUser)), kInt},
+	{"ismaincontact", nil, uint32(unsafe.Offsetof(Users{}.Ismaincontact)), kBool},
+	{"primary_address", decOne[AddressStore], uint32(unsafe.Offsetof(Users{}.PrimaryAddress)), kSub},
+	{"addresses", decMany[AddressStore], uint32(unsafe.Offsetof(Users{}.Addresses)), kSub},
+	{"departments", decMany[UserDepartment], uint32(unsafe.Offsetof(Users{}.Departments)), kSub},
+	{"organisation_id", nil, uint32(unsafe.Offsetof(Users{}.OrganisationID)), kInt},
+	{"popup_notes", decMany[AreaPopup], uint32(unsafe.Offsetof(Users{}.PopupNotes)), kSub},
+	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.OpenTicketCount)), kInt},
+	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.OnholdTicketCount)), kInt},
+	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.TotalTicketCount)), kInt},
+	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Users{}.OpenedThismonthCount)), kInt},
+	{"_isnew", nil, uint32(unsafe.Offsetof(Users{}.Isnew)), kBool},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Users{}.Isimport)), kBool},
+	{"memberof", nil, uint32(unsafe.Offsetof(Users{}.Memberof)), kStr},
+	{"_importtype", nil, uint32(unsafe.Offsetof(Users{}.Importtype)), kStr},
+	{"azureoid", nil, uint32(unsafe.Offsetof(Users{}.Azureoid)), kStr},
+	{"usercompany", decMany[UserCompany], uint32(unsafe.Offsetof(Users{}.Usercompany)), kSub},
+	{"supplier", decOne[Supplier], uint32(unsafe.Offsetof(Users{}.Supplier)), kSub},
+	{"supplier_name", nil, uint32(unsafe.Offsetof(Users{}.SupplierName)), kStr},
+	{"claims", decMany[NHDClaim], uint32(unsafe.Offsetof(Users{}.Claims)), kSub},
+	{"app_colour", nil, uint32(unsafe.Offsetof(Users{}.AppColour)), kStr},
+	{"emailconfirmed", nil, uint32(unsafe.Offsetof(Users{}.Emailconfirmed)), kBool},
+	{"agent_app_url", nil, uint32(unsafe.Offsetof(Users{}.AgentAppURL)), kStr},
+	{"imagedata", nil, uint32(unsafe.Offsetof(Users{}.Imagedata)), kStr},
+	{"webannouncement", nil, uint32(unsafe.Offsetof(Users{}.Webannouncement)), kStr},
+	{"cautomateid", nil, uint32(unsafe.Offsetof(Users{}.Cautomateid)), kInt},
+	{"azure_connectionid", nil, uint32(unsafe.Offsetof(Users{}.AzureConnectionid)), kInt},
+	{"_importtoken", nil, uint32(unsafe.Offsetof(Users{}.Importtoken)), kStr},
+	{"jira_id", nil, uint32(unsafe.Offsetof(Users{}.JiraID)), kStr},
+	{"zapier_client_name", nil, uint32(unsafe.Offsetof(Users{}.ZapierClientName)), kStr},
+	{"delegation_activated", nil, uint32(unsafe.Offsetof(Users{}.DelegationActivated)), kBool},
+	{"delegation_timebased", nil, uint32(unsafe.Offsetof(Users{}.DelegationTimebased)), kBool},
+	{"delegation_start", nil, uint32(unsafe.Offsetof(Users{}.DelegationStart)), kTime},
+	{"delegation_end", nil, uint32(unsafe.Offsetof(Users{}.DelegationEnd)), kTime},
+	{"delegation_user_id", nil, uint32(unsafe.Offsetof(Users{}.DelegationUserID)), kInt},
+	{"delegation_user_name", nil, uint32(unsafe.Offsetof(Users{}.DelegationUserName)), kStr},
+	{"googleworkplace_id", nil, uint32(unsafe.Offsetof(Users{}.GoogleworkplaceID)), kStr},
+	{"isnhserveremaildefault", nil, uint32(unsafe.Offsetof(Users{}.Isnhserveremaildefault)), kBool},
+	{"matchprimaryemail", nil, uint32(unsafe.Offsetof(Users{}.Matchprimaryemail)), kBool},
+	{"servicenow_id", nil, uint32(unsafe.Offsetof(Users{}.ServicenowID)), kStr},
+	{"servicenow_username", nil, uint32(unsafe.Offsetof(Users{}.ServicenowUsername)), kStr},
+	{"site_servicenow_id", nil, uint32(unsafe.Offsetof(Users{}.SiteServicenowID)), kStr},
+	{"sgatewayid", nil, uint32(unsafe.Offsetof(Users{}.Sgatewayid)), kStr},
+	{"software", decMany[DeviceApplications], uint32(unsafe.Offsetof(Users{}.Software)), kSub},
+	{"canaccessinvoices", nil, uint32(unsafe.Offsetof(Users{}.Canaccessinvoices)), kBool},
+	{"samaccountname", nil, uint32(unsafe.Offsetof(Users{}.Samaccountname)), kStr},
+	{"oktaid", nil, uint32(unsafe.Offsetof(Users{}.Oktaid)), kStr},
+	{"okta_status", nil, uint32(unsafe.Offsetof(Users{}.OktaStatus)), kStr},
+	{"authenticatorapp_configured", nil, uint32(unsafe.Offsetof(Users{}.AuthenticatorappConfigured)), kBool},
+	{"_revoke_authenticatorapp", nil, uint32(unsafe.Offsetof(Users{}.RevokeAuthenticatorapp)), kBool},
+	{"ulastupdate", nil, uint32(unsafe.Offsetof(Users{}.Ulastupdate)), kTime},
+	{"_isopp", nil, uint32(unsafe.Offsetof(Users{}.Isopp)), kBool},
+	{"oppcompanyname", nil, uint32(unsafe.Offsetof(Users{}.Oppcompanyname)), kStr},
+	{"oppcontactname", nil, uint32(unsafe.Offsetof(Users{}.Oppcontactname)), kStr},
+	{"oppemailaddress", nil, uint32(unsafe.Offsetof(Users{}.Oppemailaddress)), kStr},
+	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(Users{}.Assets)), kSub},
+	{"locked", nil, uint32(unsafe.Offsetof(Users{}.Locked)), kBool},
+	{"site_guid2", nil, uint32(unsafe.Offsetof(Users{}.SiteGuid2)), kStr},
+	{"allowviewclientdocs", nil, uint32(unsafe.Offsetof(Users{}.Allowviewclientdocs)), kBool},
+	{"azure_tenant_id", nil, uint32(unsafe.Offsetof(Users{}.AzureTenantID)), kStr},
+	{"azure_last_login_date", nil, uint32(unsafe.Offsetof(Users{}.AzureLastLoginDate)), kTime},
+	{"linked_user_id", nil, uint32(unsafe.Offsetof(Users{}.LinkedUserID)), kInt},
+	{"linked_user_name", nil, uint32(unsafe.Offsetof(Users{}.LinkedUserName)), kStr},
+	{"hubspot_id", nil, uint32(unsafe.Offsetof(Users{}.HubspotID)), kStr},
+	{"hubspot_url", nil, uint32(unsafe.Offsetof(Users{}.HubspotURL)), kStr},
+	{"hubspot_dont_sync", nil, uint32(unsafe.Offsetof(Users{}.HubspotDontSync)), kBool},
+	{"hubspot_archived", nil, uint32(unsafe.Offsetof(Users{}.HubspotArchived)), kBool},
+	{"passportal_id", nil, uint32(unsafe.Offsetof(Users{}.PassportalID)), kInt64},
+	{"passportal_client_id", nil, uint32(unsafe.Offsetof(Users{}.PassportalClientID)), kInt64},
+	{"opportunity_id", nil, uint32(unsafe.Offsetof(Users{}.OpportunityID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(Users{}.Warning)), kStr},
+	{"isuserdetails", nil, uint32(unsafe.Offsetof(Users{}.Isuserdetails)), kBool},
+	{"hudu_url", nil, uint32(unsafe.Offsetof(Users{}.HuduURL)), kStr},
+	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Users{}.SqlimportID)), kInt},
+	{"unsubscribed", nil, uint32(unsafe.Offsetof(Users{}.Unsubscribed)), kBool},
+	{"canviewopps", nil, uint32(unsafe.Offsetof(Users{}.Canviewopps)), kBool},
+	{"azure_tenant_domain", nil, uint32(unsafe.Offsetof(Users{}.AzureTenantDomain)), kStr},
+	{"servicenow_companyid", nil, uint32(unsafe.Offsetof(Users{}.ServicenowCompanyid)), kStr},
+	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.ExternalLinks)), kSub},
+	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.NewExternalLink)), kSub},
+	{"salesforce_dontsync", nil, uint32(unsafe.Offsetof(Users{}.SalesforceDontsync)), kBool},
+	{"_hascontactsenabled", nil, uint32(unsafe.Offsetof(Users{}.Hascontactsenabled)), kBool},
+	{"new_site_name", nil, uint32(unsafe.Offsetof(Users{}.NewSiteName)), kStr},
+	{"_isbatch", nil, uint32(unsafe.Offsetof(Users{}.Isbatch)), kBool},
+	{"roles", decMany[UserRoles], uint32(unsafe.Offsetof(Users{}.Roles)), kSub},
+	{"azure_roleid", nil, uint32(unsafe.Offsetof(Users{}.AzureRoleid)), kInt},
+	{"add_roles", decMany[UserRoles], uint32(unsafe.Offsetof(Users{}.AddRoles)), kSub},
+	{"facebook_id", nil, uint32(unsafe.Offsetof(Users{}.FacebookID)), kInt64},
+	{"facebook_username", nil, uint32(unsafe.Offsetof(Users{}.FacebookUsername)), kStr},
+	{"twitter_id", nil, uint32(unsafe.Offsetof(Users{}.TwitterID)), kInt64},
+	{"twitter_username", nil, uint32(unsafe.Offsetof(Users{}.TwitterUsername)), kStr},
+	{"_merge_user_into", nil, uint32(unsafe.Offsetof(Users{}.MergeUserInto)), kInt},
+	{"_email_collision", nil, uint32(unsafe.Offsetof(Users{}.EmailCollision)), kInt},
+	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Users{}.DontFireAutomations)), kBool},
+	{"device_access_level", nil, uint32(unsafe.Offsetof(Users{}.DeviceAccessLevel)), kInt},
+	{"ticket_customfields", decMany[CustomField], uint32(unsafe.Offsetof(Users{}.TicketCustomfields)), kSub},
+	{"manager_email", nil, uint32(unsafe.Offsetof(Users{}.ManagerEmail)), kStr},
+	{"_remove_licenses", nil, uint32(unsafe.Offsetof(Users{}.RemoveLicenses)), kBool},
+	{"_new_usersite_only", nil, uint32(unsafe.Offsetof(Users{}.NewUsersiteOnly)), kBool},
+	{"thirdpartygroups", decMany[UserThirdPartyGroup], uint32(unsafe.Offsetof(Users{}.Thirdpartygroups)), kSub},
+	{"linked_sites", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.LinkedSites)), kSub},
+	{"dontackemails2", nil, uint32(unsafe.Offsetof(Users{}.Dontackemails2)), kBool},
+	{"instagram_id", nil, uint32(unsafe.Offsetof(Users{}.InstagramID)), kInt64},
+	{"instagram_username", nil, uint32(unsafe.Offsetof(Users{}.InstagramUsername)), kStr},
+	{"jira_instance", nil, uint32(unsafe.Offsetof(Users{}.JiraInstance)), kInt},
+	{"jira_instance_name", nil, uint32(unsafe.Offsetof(Users{}.JiraInstanceName)), kStr},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(Users{}.ThirdPartyID)), kStr},
+	{"no_manager_roleid", nil, uint32(unsafe.Offsetof(Users{}.NoManagerRoleid)), kInt},
+	{"matching_value", nil, uint32(unsafe.Offsetof(Users{}.MatchingValue)), kStr},
+	{"theme", nil, uint32(unsafe.Offsetof(Users{}.Theme)), kStr},
+	{"lang", nil, uint32(unsafe.Offsetof(Users{}.Lang)), kStr},
+	{"gocardless_customfields", nil, uint32(unsafe.Offsetof(Users{}.GocardlessCustomfields)), kMap},
+	{"service_account_overridden", nil, uint32(unsafe.Offsetof(Users{}.ServiceAccountOverridden)), kBool},
+	{"use", nil, uint32(unsafe.Offsetof(Users{}.Use)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(Users{}.ClientID)), kInt},
+	{"item_tax_code", nil, uint32(unsafe.Offsetof(Users{}.ItemTaxCode)), kInt},
+	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(Users{}.AutomaticSalesTax)), kBool},
+	{"client_taxable", nil, uint32(unsafe.Offsetof(Users{}.ClientTaxable)), kBool},
+	{"overridepdftemplatequote", nil, uint32(unsafe.Offsetof(Users{}.Overridepdftemplatequote)), kInt},
+	{"overridepdftemplatequote_name", nil, uint32(unsafe.Offsetof(Users{}.OverridepdftemplatequoteName)), kStr},
+	{"contract_end_date", nil, uint32(unsafe.Offsetof(Users{}.ContractEndDate)), kTime},
+	{"okta_id", nil, uint32(unsafe.Offsetof(Users{}.OktaID)), kStr},
+	{"azure_id", nil, uint32(unsafe.Offsetof(Users{}.AzureID)), kStr},
+	{"user_with_clientsite", nil, uint32(unsafe.Offsetof(Users{}.UserWithClientsite)), kStr},
+	{"client_automatic_callscript_id", nil, uint32(unsafe.Offsetof(Users{}.ClientAutomaticCallscriptID)), kInt},
+}, sorted: []uint16{164, 258, 257, 246, 192, 179, 248, 177, 176, 216, 256, 263, 165, 262, 214, 235, 21, 159, 251, 168, 155, 187, 223, 125, 185, 37, 220, 45, 213, 281, 58, 191, 287, 225, 250, 241, 224, 180, 153, 209, 124, 129, 151, 156, 240, 134, 152, 190, 184, 62, 289, 279, 7, 282, 26, 57, 23, 285, 42, 41, 46, 44, 63, 35, 195, 198, 197, 196, 199, 200, 130, 169, 132, 133, 259, 142, 70, 266, 150, 136, 137, 12, 186, 158, 243, 252, 253, 19, 8, 276, 201, 154, 16, 231, 230, 228, 229, 237, 2, 55, 188, 25, 74, 91, 140, 92, 141, 139, 10, 267, 268, 64, 84, 90, 93, 108, 94, 109, 95, 110, 96, 111, 97, 112, 98, 113, 99, 114, 100, 115, 101, 116, 75, 65, 102, 117, 103, 118, 104, 119, 105, 120, 106, 121, 107, 122, 76, 66, 77, 67, 78, 79, 85, 80, 86, 81, 87, 82, 88, 83, 89, 0, 128, 1, 138, 144, 131, 27, 56, 166, 202, 157, 54, 236, 280, 193, 269, 270, 275, 135, 40, 265, 226, 227, 221, 24, 261, 273, 203, 178, 59, 17, 18, 3, 34, 244, 69, 247, 272, 33, 286, 212, 211, 173, 22, 172, 175, 217, 218, 219, 234, 170, 28, 29, 30, 31, 32, 283, 284, 233, 232, 15, 13, 171, 167, 39, 145, 146, 147, 148, 149, 47, 163, 60, 249, 245, 210, 161, 277, 242, 204, 205, 207, 72, 73, 123, 38, 36, 222, 53, 4, 5, 6, 206, 14, 61, 68, 208, 43, 238, 182, 183, 9, 20, 274, 126, 271, 127, 264, 260, 11, 174, 254, 255, 50, 49, 51, 215, 239, 278, 160, 48, 288, 181, 52, 143, 71, 189, 162, 194}}
 
-func (m *Users) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.bool(`"is_comms_user":`, m.IsCommsUser)
-	e.bool(`"ischangeapprover2":`, m.Ischangeapprover2)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.float64(`"site_id":`, m.SiteID)
-	e.int(`"site_id_int":`, m.SiteIDInt)
-	e.str(`"site_name":`, m.SiteName)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"firstname":`, m.Firstname)
-	e.str(`"surname":`, m.Surname)
-	e.str(`"initials":`, m.Initials)
-	e.str(`"title":`, m.Title)
-	e.str(`"emailaddress":`, m.Emailaddress)
-	e.str(`"phonenumber_preferred":`, m.PhonenumberPreferred)
-	e.str(`"sitephonenumber":`, m.Sitephonenumber)
-	e.str(`"phonenumber":`, m.Phonenumber)
-	e.str(`"homenumber":`, m.Homenumber)
-	e.str(`"mobilenumber":`, m.Mobilenumber)
-	e.str(`"mobilenumber2":`, m.Mobilenumber2)
-	e.str(`"fax":`, m.Fax)
-	e.int(`"telpref":`, m.Telpref)
-	e.str(`"activedirectory_dn":`, m.ActivedirectoryDn)
-	e.str(`"onpremise_activedirectory_dn":`, m.OnpremiseActivedirectoryDn)
-	e.str(`"container_dn":`, m.ContainerDn)
-	e.str(`"login":`, m.Login)
-	e.bool(`"inactive":`, m.Inactive)
-	e.str(`"colour":`, m.Colour)
-	e.bool(`"isimportantcontact":`, m.Isimportantcontact)
-	e.str(`"other1":`, m.Other1)
-	e.str(`"other2":`, m.Other2)
-	e.str(`"other3":`, m.Other3)
-	e.str(`"other4":`, m.Other4)
-	e.str(`"other5":`, m.Other5)
-	e.str(`"notes":`, m.Notes)
-	e.bool(`"neversendemails":`, m.Neversendemails)
-	e.int(`"default_currency_code":`, m.DefaultCurrencyCode)
-	e.str(`"site_guid":`, m.SiteGUID)
-	e.str(`"area_guid":`, m.AreaGUID)
-	e.str(`"site_cautomate_guid":`, m.SiteCautomateGUID)
-	e.int(`"priority_id":`, m.PriorityID)
-	e.int(`"linked_agent_id":`, m.LinkedAgentID)
-	e.bool(`"covered_by_contract":`, m.CoveredByContract)
-	e.float64(`"contract_value":`, m.ContractValue)
-	e.str(`"software_role_name":`, m.SoftwareRoleName)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	encodeModels(e, `"custombuttons":`, m.Custombuttons)
-	e.int(`"relationship_id":`, m.RelationshipID)
-	encodeModels(e, `"user_relationships":`, m.UserRelationships)
-	e.int(`"uddevsite":`, m.Uddevsite)
-	e.int(`"uddevnum":`, m.Uddevnum)
-	e.int(`"uduserid":`, m.Uduserid)
-	e.int(`"userdevicerolecount":`, m.Userdevicerolecount)
-	e.str(`"site_hubspot_guid":`, m.SiteHubspotGUID)
-	e.bool(`"isserviceaccount":`, m.Isserviceaccount)
-	e.bool(`"ignoreautomatedbilling":`, m.Ignoreautomatedbilling)
-	e.bool(`"isimportantcontact2":`, m.Isimportantcontact2)
-	e.int(`"connectwiseid":`, m.Connectwiseid)
-	e.int(`"autotaskid":`, m.Autotaskid)
-	e.int(`"messagegroup_id":`, m.MessagegroupID)
-	e.str(`"role_list":`, m.RoleList)
-	e.str(`"sitetimezone":`, m.Sitetimezone)
-	e.int(`"client_account_manager_id":`, m.ClientAccountManagerID)
-	e.time(`"datecreated":`, m.Datecreated)
-	e.int(`"inv1":`, m.Inv1)
-	e.int(`"inv2":`, m.Inv2)
-	e.int(`"inv3":`, m.Inv3)
-	e.int(`"inv4":`, m.Inv4)
-	e.int(`"slaid":`, m.Slaid)
-	e.str(`"new_password":`, m.NewPassword)
-	e.bool(`"dontackemails":`, m.Dontackemails)
-	e.int(`"web_access_level":`, m.WebAccessLevel)
-	e.int(`"showmeonly":`, m.Showmeonly)
-	e.int(`"showrecentonly":`, m.Showrecentonly)
-	e.bool(`"inform":`, m.Inform)
-	e.int(`"inv1site":`, m.Inv1site)
-	e.int(`"inv2site":`, m.Inv2site)
-	e.int(`"inv3site":`, m.Inv3site)
-	e.int(`"inv4site":`, m.Inv4site)
-	e.int(`"inv5":`, m.Inv5)
-	e.int(`"inv6":`, m.Inv6)
-	e.int(`"inv7":`, m.Inv7)
-	e.int(`"inv8":`, m.Inv8)
-	e.int(`"inv9":`, m.Inv9)
-	e.int(`"inv10":`, m.Inv10)
-	e.int(`"inv5site":`, m.Inv5site)
-	e.int(`"inv6site":`, m.Inv6site)
-	e.int(`"inv7site":`, m.Inv7site)
-	e.int(`"inv8site":`, m.Inv8site)
-	e.int(`"inv9site":`, m.Inv9site)
-	e.int(`"inv10site":`, m.Inv10site)
-	e.bool(`"informaction":`, m.Informaction)
-	e.bool(`"informclearance":`, m.Informclearance)
-	e.int(`"inv11":`, m.Inv11)
-	e.int(`"inv12":`, m.Inv12)
-	e.int(`"inv13":`, m.Inv13)
-	e.int(`"inv14":`, m.Inv14)
-	e.int(`"inv15":`, m.Inv15)
-	e.int(`"inv16":`, m.Inv16)
-	e.int(`"inv17":`, m.Inv17)
-	e.int(`"inv18":`, m.Inv18)
-	e.int(`"inv19":`, m.Inv19)
-	e.int(`"inv20":`, m.Inv20)
-	e.int(`"inv21":`, m.Inv21)
-	e.int(`"inv22":`, m.Inv22)
-	e.int(`"inv23":`, m.Inv23)
-	e.int(`"inv24":`, m.Inv24)
-	e.int(`"inv25":`, m.Inv25)
-	e.int(`"inv11site":`, m.Inv11site)
-	e.int(`"inv12site":`, m.Inv12site)
-	e.int(`"inv13site":`, m.Inv13site)
-	e.int(`"inv14site":`, m.Inv14site)
-	e.int(`"inv15site":`, m.Inv15site)
-	e.int(`"inv16site":`, m.Inv16site)
-	e.int(`"inv17site":`, m.Inv17site)
-	e.int(`"inv18site":`, m.Inv18site)
-	e.int(`"inv19site":`, m.Inv19site)
-	e.int(`"inv20site":`, m.Inv20site)
-	e.int(`"inv21site":`, m.Inv21site)
-	e.int(`"inv22site":`, m.Inv22site)
-	e.int(`"inv23site":`, m.Inv23site)
-	e.int(`"inv24site":`, m.Inv24site)
-	e.int(`"inv25site":`, m.Inv25site)
-	e.bool(`"showslatimes":`, m.Showslatimes)
-	e.bool(`"canadd":`, m.Canadd)
-	e.bool(`"allowviewsitedocs":`, m.Allowviewsitedocs)
-	e.str(`"third_party_guid":`, m.ThirdPartyGUID)
-	e.str(`"third_party_sql":`, m.ThirdPartySQL)
-	e.bool(`"ischangeapprover":`, m.Ischangeapprover)
-	e.bool(`"cancreateuser":`, m.Cancreateuser)
-	e.str(`"department":`, m.Department)
-	e.bool(`"isheadofdept":`, m.Isheadofdept)
-	e.int(`"deputysite":`, m.Deputysite)
-	e.str(`"deputyusername":`, m.Deputyusername)
-	e.str(`"cat2":`, m.Cat2)
-	e.time(`"lastlogindate":`, m.Lastlogindate)
-	e.str(`"email2":`, m.Email2)
-	e.str(`"email3":`, m.Email3)
-	e.bool(`"iscontractcontact":`, m.Iscontractcontact)
-	e.bool(`"informnewarea":`, m.Informnewarea)
-	e.bool(`"informactionarea":`, m.Informactionarea)
-	e.bool(`"informclearancearea":`, m.Informclearancearea)
-	e.str(`"disclaimermatchstring":`, m.Disclaimermatchstring)
-	e.bool(`"viewallcleared":`, m.Viewallcleared)
-	e.bool(`"isexternal":`, m.Isexternal)
-	e.int(`"question1":`, m.Question1)
-	e.int(`"question2":`, m.Question2)
-	e.int(`"question3":`, m.Question3)
-	e.int(`"question4":`, m.Question4)
-	e.int(`"question5":`, m.Question5)
-	e.bool(`"dontaddtomailinglist":`, m.Dontaddtomailinglist)
-	e.bool(`"caneditwebdetails":`, m.Caneditwebdetails)
-	e.int(`"cataloglevel":`, m.Cataloglevel)
-	e.bool(`"canaccesscatalog":`, m.Canaccesscatalog)
-	e.bool(`"hasbeentrained":`, m.Hasbeentrained)
-	e.str(`"admanager":`, m.Admanager)
-	e.bool(`"canviewcontracts":`, m.Canviewcontracts)
-	e.bool(`"ispoapprover":`, m.Ispoapprover)
-	e.int(`"encmethod":`, m.Encmethod)
-	e.int(`"adconnection":`, m.Adconnection)
-	e.int(`"useadlogin":`, m.Useadlogin)
-	e.bool(`"sendwelcomeemail":`, m.Sendwelcomeemail)
-	e.int(`"welcomeemail_template_id":`, m.WelcomeemailTemplateID)
-	e.bool(`"resetpassword":`, m.Resetpassword)
-	e.bool(`"_anonymise":`, m.Anonymise)
-	e.int(`"_reassign_all_to_user":`, m.ReassignAllToUser)
-	e.bool(`"ismaincontact":`, m.Ismaincontact)
-	encodeModel(e, `"primary_address":`, m.PrimaryAddress)
-	encodeModels(e, `"addresses":`, m.Addresses)
-	encodeModels(e, `"departments":`, m.Departments)
-	e.int(`"organisation_id":`, m.OrganisationID)
-	encodeModels(e, `"popup_notes":`, m.PopupNotes)
-	e.int(`"open_ticket_count":`, m.OpenTicketCount)
-	e.int(`"onhold_ticket_count":`, m.OnholdTicketCount)
-	e.int(`"total_ticket_count":`, m.TotalTicketCount)
-	e.int(`"opened_thismonth_count":`, m.OpenedThismonthCount)
-	e.bool(`"_isnew":`, m.Isnew)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"memberof":`, m.Memberof)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"azureoid":`, m.Azureoid)
-	encodeModels(e, `"usercompany":`, m.Usercompany)
-	encodeModel(e, `"supplier":`, m.Supplier)
-	e.str(`"supplier_name":`, m.SupplierName)
-	encodeModels(e, `"claims":`, m.Claims)
-	e.str(`"app_colour":`, m.AppColour)
-	e.bool(`"emailconfirmed":`, m.Emailconfirmed)
-	e.str(`"agent_app_url":`, m.AgentAppURL)
-	e.str(`"imagedata":`, m.Imagedata)
-	e.str(`"webannouncement":`, m.Webannouncement)
-	e.int(`"cautomateid":`, m.Cautomateid)
-	e.int(`"azure_connectionid":`, m.AzureConnectionid)
-	e.str(`"_importtoken":`, m.Importtoken)
-	e.str(`"jira_id":`, m.JiraID)
-	e.str(`"zapier_client_name":`, m.ZapierClientName)
-	e.bool(`"delegation_activated":`, m.DelegationActivated)
-	e.bool(`"delegation_timebased":`, m.DelegationTimebased)
-	e.time(`"delegation_start":`, m.DelegationStart)
-	e.time(`"delegation_end":`, m.DelegationEnd)
-	e.int(`"delegation_user_id":`, m.DelegationUserID)
-	e.str(`"delegation_user_name":`, m.DelegationUserName)
-	e.str(`"googleworkplace_id":`, m.GoogleworkplaceID)
-	e.bool(`"isnhserveremaildefault":`, m.Isnhserveremaildefault)
-	e.bool(`"matchprimaryemail":`, m.Matchprimaryemail)
-	e.str(`"servicenow_id":`, m.ServicenowID)
-	e.str(`"servicenow_username":`, m.ServicenowUsername)
-	e.str(`"site_servicenow_id":`, m.SiteServicenowID)
-	e.str(`"sgatewayid":`, m.Sgatewayid)
-	encodeModels(e, `"software":`, m.Software)
-	e.bool(`"canaccessinvoices":`, m.Canaccessinvoices)
-	e.str(`"samaccountname":`, m.Samaccountname)
-	e.str(`"oktaid":`, m.Oktaid)
-	e.str(`"okta_status":`, m.OktaStatus)
-	e.bool(`"authenticatorapp_configured":`, m.AuthenticatorappConfigured)
-	e.bool(`"_revoke_authenticatorapp":`, m.RevokeAuthenticatorapp)
-	e.time(`"ulastupdate":`, m.Ulastupdate)
-	e.bool(`"_isopp":`, m.Isopp)
-	e.str(`"oppcompanyname":`, m.Oppcompanyname)
-	e.str(`"oppcontactname":`, m.Oppcontactname)
-	e.str(`"oppemailaddress":`, m.Oppemailaddress)
-	encodeModels(e, `"assets":`, m.Assets)
-	e.bool(`"locked":`, m.Locked)
-	e.str(`"site_guid2":`, m.SiteGuid2)
-	e.bool(`"allowviewclientdocs":`, m.Allowviewclientdocs)
-	e.str(`"azure_tenant_id":`, m.AzureTenantID)
-	e.time(`"azure_last_login_date":`, m.AzureLastLoginDate)
-	e.int(`"linked_user_id":`, m.LinkedUserID)
-	e.str(`"linked_user_name":`, m.LinkedUserName)
-	e.str(`"hubspot_id":`, m.HubspotID)
-	e.str(`"hubspot_url":`, m.HubspotURL)
-	e.bool(`"hubspot_dont_sync":`, m.HubspotDontSync)
-	e.bool(`"hubspot_archived":`, m.HubspotArchived)
-	e.int64(`"passportal_id":`, m.PassportalID)
-	e.int64(`"passportal_client_id":`, m.PassportalClientID)
-	e.int(`"opportunity_id":`, m.OpportunityID)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"isuserdetails":`, m.Isuserdetails)
-	e.str(`"hudu_url":`, m.HuduURL)
-	e.int(`"sqlimport_id":`, m.SqlimportID)
-	e.bool(`"unsubscribed":`, m.Unsubscribed)
-	e.bool(`"canviewopps":`, m.Canviewopps)
-	e.str(`"azure_tenant_domain":`, m.AzureTenantDomain)
-	e.str(`"servicenow_companyid":`, m.ServicenowCompanyid)
-	encodeModels(e, `"external_links":`, m.ExternalLinks)
-	encodeModel(e, `"new_external_link":`, m.NewExternalLink)
-	e.bool(`"salesforce_dontsync":`, m.SalesforceDontsync)
-	e.bool(`"_hascontactsenabled":`, m.Hascontactsenabled)
-	e.str(`"new_site_name":`, m.NewSiteName)
-	e.bool(`"_isbatch":`, m.Isbatch)
-	encodeModels(e, `"roles":`, m.Roles)
-	e.int(`"azure_roleid":`, m.AzureRoleid)
-	encodeModels(e, `"add_roles":`, m.AddRoles)
-	e.int64(`"facebook_id":`, m.FacebookID)
-	e.str(`"facebook_username":`, m.FacebookUsername)
-	e.int64(`"twitter_id":`, m.TwitterID)
-	e.str(`"twitter_username":`, m.TwitterUsername)
-	e.int(`"_merge_user_into":`, m.MergeUserInto)
-	e.int(`"_email_collision":`, m.EmailCollision)
-	e.bool(`"_dont_fire_automations":`, m.DontFireAutomations)
-	e.int(`"device_access_level":`, m.DeviceAccessLevel)
-	encodeModels(e, `"ticket_customfields":`, m.TicketCustomfields)
-	e.str(`"manager_email":`, m.ManagerEmail)
-	e.bool(`"_remove_licenses":`, m.RemoveLicenses)
-	e.bool(`"_new_usersite_only":`, m.NewUsersiteOnly)
-	encodeModels(e, `"thirdpartygroups":`, m.Thirdpartygroups)
-	encodeModels(e, `"linked_sites":`, m.LinkedSites)
-	e.bool(`"dontackemails2":`, m.Dontackemails2)
-	e.int64(`"instagram_id":`, m.InstagramID)
-	e.str(`"instagram_username":`, m.InstagramUsername)
-	e.int(`"jira_instance":`, m.JiraInstance)
-	e.str(`"jira_instance_name":`, m.JiraInstanceName)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	e.int(`"no_manager_roleid":`, m.NoManagerRoleid)
-	e.str(`"matching_value":`, m.MatchingValue)
-	e.str(`"theme":`, m.Theme)
-	e.str(`"lang":`, m.Lang)
-	e.rawMap(`"gocardless_customfields":`, m.GocardlessCustomfields)
-	e.bool(`"service_account_overridden":`, m.ServiceAccountOverridden)
-	e.str(`"use":`, m.Use)
-	e.int(`"client_id":`, m.ClientID)
-	e.int(`"item_tax_code":`, m.ItemTaxCode)
-	e.bool(`"automatic_sales_tax":`, m.AutomaticSalesTax)
-	e.bool(`"client_taxable":`, m.ClientTaxable)
-	e.int(`"overridepdftemplatequote":`, m.Overridepdftemplatequote)
-	e.str(`"overridepdftemplatequote_name":`, m.OverridepdftemplatequoteName)
-	e.time(`"contract_end_date":`, m.ContractEndDate)
-	e.str(`"okta_id":`, m.OktaID)
-	e.str(`"azure_id":`, m.AzureID)
-	e.str(`"user_with_clientsite":`, m.UserWithClientsite)
-	e.int(`"client_automatic_callscript_id":`, m.ClientAutomaticCallscriptID)
-	e.close(mark, m.Extra)
-}
+func (m *Users) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUsers) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Users) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []encField{
+	{`"is_comms_user":`, nil, uint32(unsafe.Offsetof(Users{}.IsCommsUser)), kBool},
+	{`"ischangeapprover2":`, nil, uint32(unsafe.Offsetof(Users{}.Ischangeapprover2)), kBool},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Users{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Users{}.Name)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(Users{}.SiteID)), kF64},
+	{`"site_id_int":`, nil, uint32(unsafe.Offsetof(Users{}.SiteIDInt)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(Users{}.SiteName)), kStr},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(Users{}.ClientName)), kStr},
+	{`"firstname":`, nil, uint32(unsafe.Offsetof(Users{}.Firstname)), kStr},
+	{`"surname":`, nil, uint32(unsafe.Offsetof(Users{}.Surname)), kStr},
+	{`"initials":`, nil, uint32(unsafe.Offsetof(Users{}.Initials)), kStr},
+	{`"title":`, nil, uint32(unsafe.Offsetof(Users{}.Title)), kStr},
+	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(Users{}.Emailaddress)), kStr},
+	{`"phonenumber_preferred":`, nil, uint32(unsafe.Offsetof(Users{}.PhonenumberPreferred)), kStr},
+	{`"sitephonenumber":`, nil, uint32(unsafe.Offsetof(Users{}.Sitephonenumber)), kStr},
+	{`"phonenumber":`, nil, uint32(unsafe.Offsetof(Users{}.Phonenumber)), kStr},
+	{`"homenumber":`, nil, uint32(unsafe.Offsetof(Users{}.Homenumber)), kStr},
+	{`"mobilenumber":`, nil, uint32(unsafe.Offsetof(Users{}.Mobilenumber)), kStr},
+	{`"mobilenumber2":`, nil, uint32(unsafe.Offsetof(Users{}.Mobilenumber2)), kStr},
+	{`"fax":`, nil, uint32(unsafe.Offsetof(Users{}.Fax)), kStr},
+	{`"telpref":`, nil, uint32(unsafe.Offsetof(Users{}.Telpref)), kInt},
+	{`"activedirectory_dn":`, nil, uint32(unsafe.Offsetof(Users{}.ActivedirectoryDn)), kStr},
+	{`"onpremise_activedirectory_dn":`, nil, uint32(unsafe.Offsetof(Users{}.OnpremiseActivedirectoryDn)), kStr},
+	{`"container_dn":`, nil, uint32(unsafe.Offsetof(Users{}.ContainerDn)), kStr},
+	{`"login":`, nil, uint32(unsafe.Offsetof(Users{}.Login)), kStr},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(Users{}.Inactive)), kBool},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(Users{}.Colour)), kStr},
+	{`"isimportantcontact":`, nil, uint32(unsafe.Offsetof(Users{}.Isimportantcontact)), kBool},
+	{`"other1":`, nil, uint32(unsafe.Offsetof(Users{}.Other1)), kStr},
+	{`"other2":`, nil, uint32(unsafe.Offsetof(Users{}.Other2)), kStr},
+	{`"other3":`, nil, uint32(unsafe.Offsetof(Users{}.Other3)), kStr},
+	{`"other4":`, nil, uint32(unsafe.Offsetof(Users{}.Other4)), kStr},
+	{`"other5":`, nil, uint32(unsafe.Offsetof(Users{}.Other5)), kStr},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(Users{}.Notes)), kStr},
+	{`"neversendemails":`, nil, uint32(unsafe.Offsetof(Users{}.Neversendemails)), kBool},
+	{`"default_currency_code":`, nil, uint32(unsafe.Offsetof(Users{}.DefaultCurrencyCode)), kInt},
+	{`"site_guid":`, nil, uint32(unsafe.Offsetof(Users{}.SiteGUID)), kStr},
+	{`"area_guid":`, nil, uint32(unsafe.Offsetof(Users{}.AreaGUID)), kStr},
+	{`"site_cautomate_guid":`, nil, uint32(unsafe.Offsetof(Users{}.SiteCautomateGUID)), kStr},
+	{`"priority_id":`, nil, uint32(unsafe.Offsetof(Users{}.PriorityID)), kInt},
+	{`"linked_agent_id":`, nil, uint32(unsafe.Offsetof(Users{}.LinkedAgentID)), kInt},
+	{`"covered_by_contract":`, nil, uint32(unsafe.Offsetof(Users{}.CoveredByContract)), kBool},
+	{`"contract_value":`, nil, uint32(unsafe.Offsetof(Users{}.ContractValue)), kF64},
+	{`"software_role_name":`, nil, uint32(unsafe.Offsetof(Users{}.SoftwareRoleName)), kStr},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Users{}.Customfields)), kSub},
+	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(Users{}.Attachments)), kSub},
+	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Users{}.Custombuttons)), kSub},
+	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(Users{}.RelationshipID)), kInt},
+	{`"user_relationships":`, encMany[XTypeRole], uint32(unsafe.Offsetof(Users{}.UserRelationships)), kSub},
+	{`"uddevsite":`, nil, uint32(unsafe.Offsetof(Users{}.Uddevsite)), kInt},
+	{`"uddevnum":`, nil, uint32(unsafe.Offsetof(Users{}.Uddevnum)), kInt},
+	{`"uduserid":`, nil, uint32(unsafe.Offsetof(Users{}.Uduserid)), kInt},
+	{`"userdevicerolecount":`, nil, uint32(unsafe.Offsetof(Users{}.Userdevicerolecount)), kInt},
+	{`"site_hubspot_guid":`, nil, uint32(unsafe.Offsetof(Users{}.SiteHubspotGUID)), kStr},
+	{`"isserviceaccount":`, nil, uint32(unsafe.Offsetof(Users{}.Isserviceaccount)), kBool},
+	{`"ignoreautomatedbilling":`, nil, uint32(unsafe.Offsetof(Users{}.Ignoreautomatedbilling)), kBool},
+	{`"isimportantcontact2":`, nil, uint32(unsafe.Offsetof(Users{}.Isimportantcontact2)), kBool},
+	{`"connectwiseid":`, nil, uint32(unsafe.Offsetof(Users{}.Connectwiseid)), kInt},
+	{`"autotaskid":`, nil, uint32(unsafe.Offsetof(Users{}.Autotaskid)), kInt},
+	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(Users{}.MessagegroupID)), kInt},
+	{`"role_list":`, nil, uint32(unsafe.Offsetof(Users{}.RoleList)), kStr},
+	{`"sitetimezone":`, nil, uint32(unsafe.Offsetof(Users{}.Sitetimezone)), kStr},
+	{`"client_account_manager_id":`, nil, uint32(unsafe.Offsetof(Users{}.ClientAccountManagerID)), kInt},
+	{`"datecreated":`, nil, uint32(unsafe.Offsetof(Users{}.Datecreated)), kTime},
+	{`"inv1":`, nil, uint32(unsafe.Offsetof(Users{}.Inv1)), kInt},
+	{`"inv2":`, nil, uint32(unsafe.Offsetof(Users{}.Inv2)), kInt},
+	{`"inv3":`, nil, uint32(unsafe.Offsetof(Users{}.Inv3)), kInt},
+	{`"inv4":`, nil, uint32(unsafe.Offsetof(Users{}.Inv4)), kInt},
+	{`"slaid":`, nil, uint32(unsafe.Offsetof(Users{}.Slaid)), kInt},
+	{`"new_password":`, nil, uint32(unsafe.Offsetof(Users{}.NewPassword)), kStr},
+	{`"dontackemails":`, nil, uint32(unsafe.Offsetof(Users{}.Dontackemails)), kBool},
+	{`"web_access_level":`, nil, uint32(unsafe.Offsetof(Users{}.WebAccessLevel)), kInt},
+	{`"showmeonly":`, nil, uint32(unsafe.Offsetof(Users{}.Showmeonly)), kInt},
+	{`"showrecentonly":`, nil, uint32(unsafe.Offsetof(Users{}.Showrecentonly)), kInt},
+	{`"inform":`, nil, uint32(unsafe.Offsetof(Users{}.Inform)), kBool},
+	{`"inv1site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv1site)), kInt},
+	{`"inv2site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv2site)), kInt},
+	{`"inv3site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv3site)), kInt},
+	{`"inv4site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv4site)), kInt},
+	{`"inv5":`, nil, uint32(unsafe.Offsetof(Users{}.Inv5)), kInt},
+	{`"inv6":`, nil, uint32(unsafe.Offsetof(Users{}.Inv6)), kInt},
+	{`"inv7":`, nil, uint32(unsafe.Offsetof(Users{}.Inv7)), kInt},
+	{`"inv8":`, nil, uint32(unsafe.Offsetof(Users{}.Inv8)), kInt},
+	{`"inv9":`, nil, uint32(unsafe.Offsetof(Users{}.Inv9)), kInt},
+	{`"inv10":`, nil, uint32(unsafe.Offsetof(Users{}.Inv10)), kInt},
+	{`"inv5site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv5site)), kInt},
+	{`"inv6site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv6site)), kInt},
+	{`"inv7site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv7site)), kInt},
+	{`"inv8site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv8site)), kInt},
+	{`"inv9site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv9site)), kInt},
+	{`"inv10site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv10site)), kInt},
+	{`"informaction":`, nil, uint32(unsafe.Offsetof(Users{}.Informaction)), kBool},
+	{`"informclearance":`, nil, uint32(unsafe.Offsetof(Users{}.Informclearance)), kBool},
+	{`"inv11":`, nil, uint32(unsafe.Offsetof(Users{}.Inv11)), kInt},
+	{`"inv12":`, nil, uint32(unsafe.Offsetof(Users{}.Inv12)), kInt},
+	{`"inv13":`, nil, uint32(unsafe.Offsetof(Users{}.Inv13)), kInt},
+	{`"inv14":`, nil, uint32(unsafe.Offsetof(Users{}.Inv14)), kInt},
+	{`"inv15":`, nil, uint32(unsafe.Offsetof(Users{}.Inv15)), kInt},
+	{`"inv16":`, nil, uint32(unsafe.Offsetof(Users{}.Inv16)), kInt},
+	{`"inv17":`, nil, uint32(unsafe.Offsetof(Users{}.Inv17)), kInt},
+	{`"inv18":`, nil, uint32(unsafe.Offsetof(Users{}.Inv18)), kInt},
+	{`"inv19":`, nil, uint32(unsafe.Offsetof(Users{}.Inv19)), kInt},
+	{`"inv20":`, nil, uint32(unsafe.Offsetof(Users{}.Inv20)), kInt},
+	{`"inv21":`, nil, uint32(unsafe.Offsetof(Users{}.Inv21)), kInt},
+	{`"inv22":`, nil, uint32(unsafe.Offsetof(Users{}.Inv22)), kInt},
+	{`"inv23":`, nil, uint32(unsafe.Offsetof(Users{}.Inv23)), kInt},
+	{`"inv24":`, nil, uint32(unsafe.Offsetof(Users{}.Inv24)), kInt},
+	{`"inv25":`, nil, uint32(unsafe.Offsetof(Users{}.Inv25)), kInt},
+	{`"inv11site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv11site)), kInt},
+	{`"inv12site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv12site)), kInt},
+	{`"inv13site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv13site)), kInt},
+	{`"inv14site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv14site)), kInt},
+	{`"inv15site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv15site)), kInt},
+	{`"inv16site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv16site)), kInt},
+	{`"inv17site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv17site)), kInt},
+	{`"inv18site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv18site)), kInt},
+	{`"inv19site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv19site)), kInt},
+	{`"inv20site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv20site)), kInt},
+	{`"inv21site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv21site)), kInt},
+	{`"inv22site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv22site)), kInt},
+	{`"inv23site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv23site)), kInt},
+	{`"inv24site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv24site)), kInt},
+	{`"inv25site":`, nil, uint32(unsafe.Offsetof(Users{}.Inv25site)), kInt},
+	{`"showslatimes":`, nil, uint32(unsafe.Offsetof(Users{}.Showslatimes)), kBool},
+	{`"canadd":`, nil, uint32(unsafe.Offsetof(Users{}.Canadd)), kBool},
+	{`"allowviewsitedocs":`, nil, uint32(unsafe.Offsetof(Users{}.Allowviewsitedocs)), kBool},
+	{`"third_party_guid":`, nil, uint32(unsafe.Offsetof(Users{}.ThirdPartyGUID)), kStr},
+	{`"third_party_sql":`, nil, uint32(unsafe.Offsetof(Users{}.ThirdPartySQL)), kStr},
+	{`"ischangeapprover":`, nil, uint32(unsafe.Offsetof(Users{}.Ischangeapprover)), kBool},
+	{`"cancreateuser":`, nil, uint32(unsafe.Offsetof(Users{}.Cancreateuser)), kBool},
+	{`"department":`, nil, uint32(unsafe.Offsetof(Users{}.Department)), kStr},
+	{`"isheadofdept":`, nil, uint32(unsafe.Offsetof(Users{}.Isheadofdept)), kBool},
+	{`"deputysite":`, nil, uint32(unsafe.Offsetof(Users{}.Deputysite)), kInt},
+	{`"deputyusername":`, nil, uint32(unsafe.Offsetof(Users{}.Deputyusername)), kStr},
+	{`"cat2":`, nil, uint32(unsafe.Offsetof(Users{}.Cat2)), kStr},
+	{`"lastlogindate":`, nil, uint32(unsafe.Offsetof(Users{}.Lastlogindate)), kTime},
+	{`"email2":`, nil, uint32(unsafe.Offsetof(Users{}.Email2)), kStr},
+	{`"email3":`, nil, uint32(unsafe.Offsetof(Users{}.Email3)), kStr},
+	{`"iscontractcontact":`, nil, uint32(unsafe.Offsetof(Users{}.Iscontractcontact)), kBool},
+	{`"informnewarea":`, nil, uint32(unsafe.Offsetof(Users{}.Informnewarea)), kBool},
+	{`"informactionarea":`, nil, uint32(unsafe.Offsetof(Users{}.Informactionarea)), kBool},
+	{`"informclearancearea":`, nil, uint32(unsafe.Offsetof(Users{}.Informclearancearea)), kBool},
+	{`"disclaimermatchstring":`, nil, uint32(unsafe.Offsetof(Users{}.Disclaimermatchstring)), kStr},
+	{`"viewallcleared":`, nil, uint32(unsafe.Offsetof(Users{}.Viewallcleared)), kBool},
+	{`"isexternal":`, nil, uint32(unsafe.Offsetof(Users{}.Isexternal)), kBool},
+	{`"question1":`, nil, uint32(unsafe.Offsetof(Users{}.Question1)), kInt},
+	{`"question2":`, nil, uint32(unsafe.Offsetof(Users{}.Question2)), kInt},
+	{`"question3":`, nil, uint32(unsafe.Offsetof(Users{}.Question3)), kInt},
+	{`"question4":`, nil, uint32(unsafe.Offsetof(Users{}.Question4)), kInt},
+	{`"question5":`, nil, uint32(unsafe.Offsetof(Users{}.Question5)), kInt},
+	{`"dontaddtomailinglist":`, nil, uint32(unsafe.Offsetof(Users{}.Dontaddtomailinglist)), kBool},
+	{`"caneditwebdetails":`, nil, uint32(unsafe.Offsetof(Users{}.Caneditwebdetails)), kBool},
+	{`"cataloglevel":`, nil, uint32(unsafe.Offsetof(Users{}.Cataloglevel)), kInt},
+	{`"canaccesscatalog":`, nil, uint32(unsafe.Offsetof(Users{}.Canaccesscatalog)), kBool},
+	{`"hasbeentrained":`, nil, uint32(unsafe.Offsetof(Users{}.Hasbeentrained)), kBool},
+	{`"admanager":`, nil, uint32(unsafe.Offsetof(Users{}.Admanager)), kStr},
+	{`"canviewcontracts":`, nil, uint32(unsafe.Offsetof(Users{}.Canviewcontracts)), kBool},
+	{`"ispoapprover":`, nil, uint32(unsafe.Offsetof(Users{}.Ispoapprover)), kBool},
+	{`"encmethod":`, nil, uint32(unsafe.Offsetof(Users{}.Encmethod)), kInt},
+	{`"adconnection":`, nil, uint32(unsafe.Offsetof(Users{}.Adconnection)), kInt},
+	{`"useadlogin":`, nil, uint32(unsafe.Offsetof(Users{}.Useadlogin)), kInt},
+	{`"sendwelcomeemail":`, nil, uint32(unsafe.Offsetof(Users{}.Sendwelcomeemail)), kBool},
+	{`"welcomeemail_template_id":`, nil, uint32(unsafe.Offsetof(Users{}.WelcomeemailTemplateID)), kInt},
+	{`"resetpassword":`, nil, uint32(unsafe.Offsetof(Users{}.Resetpassword)), kBool},
+	{`"_anonymise":`, nil, uint32(unsafe.Offsetof(Users{}.Anonymise)), kBool},
+	{`"_reassign_all_to_user":`, nil, uint32(unsafe.Offsetof(Users{}.ReassignAllToUser)), kInt},
+	{`"ismaincontact":`, nil, uint32(unsafe.Offsetof(Users{}.Ismaincontact)), kBool},
+	{`"primary_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Users{}.PrimaryAddress)), kSub},
+	{`"addresses":`, encMany[AddressStore], uint32(unsafe.Offsetof(Users{}.Addresses)), kSub},
+	{`"departments":`, encMany[UserDepartment], uint32(unsafe.Offsetof(Users{}.Departments)), kSub},
+	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(Users{}.OrganisationID)), kInt},
+	{`"popup_notes":`, encMany[AreaPopup], uint32(unsafe.Offsetof(Users{}.PopupNotes)), kSub},
+	{`"open_ticket_count":`, nil, uint32(unsafe.Offsetof(Users{}.OpenTicketCount)), kInt},
+	{`"onhold_ticket_count":`, nil, uint32(unsafe.Offsetof(Users{}.OnholdTicketCount)), kInt},
+	{`"total_ticket_count":`, nil, uint32(unsafe.Offsetof(Users{}.TotalTicketCount)), kInt},
+	{`"opened_thismonth_count":`, nil, uint32(unsafe.Offsetof(Users{}.OpenedThismonthCount)), kInt},
+	{`"_isnew":`, nil, uint32(unsafe.Offsetof(Users{}.Isnew)), kBool},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Users{}.Isimport)), kBool},
+	{`"memberof":`, nil, uint32(unsafe.Offsetof(Users{}.Memberof)), kStr},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Users{}.Importtype)), kStr},
+	{`"azureoid":`, nil, uint32(unsafe.Offsetof(Users{}.Azureoid)), kStr},
+	{`"usercompany":`, encMany[UserCompany], uint32(unsafe.Offsetof(Users{}.Usercompany)), kSub},
+	{`"supplier":`, encOne[Supplier], uint32(unsafe.Offsetof(Users{}.Supplier)), kSub},
+	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(Users{}.SupplierName)), kStr},
+	{`"claims":`, encMany[NHDClaim], uint32(unsafe.Offsetof(Users{}.Claims)), kSub},
+	{`"app_colour":`, nil, uint32(unsafe.Offsetof(Users{}.AppColour)), kStr},
+	{`"emailconfirmed":`, nil, uint32(unsafe.Offsetof(Users{}.Emailconfirmed)), kBool},
+	{`"agent_app_url":`, nil, uint32(unsafe.Offsetof(Users{}.AgentAppURL)), kStr},
+	{`"imagedata":`, nil, uint32(unsafe.Offsetof(Users{}.Imagedata)), kStr},
+	{`"webannouncement":`, nil, uint32(unsafe.Offsetof(Users{}.Webannouncement)), kStr},
+	{`"cautomateid":`, nil, uint32(unsafe.Offsetof(Users{}.Cautomateid)), kInt},
+	{`"azure_connectionid":`, nil, uint32(unsafe.Offsetof(Users{}.AzureConnectionid)), kInt},
+	{`"_importtoken":`, nil, uint32(unsafe.Offsetof(Users{}.Importtoken)), kStr},
+	{`"jira_id":`, nil, uint32(unsafe.Offsetof(Users{}.JiraID)), kStr},
+	{`"zapier_client_name":`, nil, uint32(unsafe.Offsetof(Users{}.ZapierClientName)), kStr},
+	{`"delegation_activated":`, nil, uint32(unsafe.Offsetof(Users{}.DelegationActivated)), kBool},
+	{`"delegation_timebased":`, nil, uint32(unsafe.Offsetof(Users{}.DelegationTimebased)), kBool},
+	{`"delegation_start":`, nil, uint32(unsafe.Offsetof(Users{}.DelegationStart)), kTime},
+	{`"delegation_end":`, nil, uint32(unsafe.Offsetof(Users{}.DelegationEnd)), kTime},
+	{`"delegation_user_id":`, nil, uint32(unsafe.Offsetof(Users{}.DelegationUserID)), kInt},
+	{`"delegation_user_name":`, nil, uint32(unsafe.Offsetof(Users{}.DelegationUserName)), kStr},
+	{`"googleworkplace_id":`, nil, uint32(unsafe.Offsetof(Users{}.GoogleworkplaceID)), kStr},
+	{`"isnhserveremaildefault":`, nil, uint32(unsafe.Offsetof(Users{}.Isnhserveremaildefault)), kBool},
+	{`"matchprimaryemail":`, nil, uint32(unsafe.Offsetof(Users{}.Matchprimaryemail)), kBool},
+	{`"servicenow_id":`, nil, uint32(unsafe.Offsetof(Users{}.ServicenowID)), kStr},
+	{`"servicenow_username":`, nil, uint32(unsafe.Offsetof(Users{}.ServicenowUsername)), kStr},
+	{`"site_servicenow_id":`, nil, uint32(unsafe.Offsetof(Users{}.SiteServicenowID)), kStr},
+	{`"sgatewayid":`, nil, uint32(unsafe.Offsetof(Users{}.Sgatewayid)), kStr},
+	{`"software":`, encMany[DeviceApplications], uint32(unsafe.Offsetof(Users{}.Software)), kSub},
+	{`"canaccessinvoices":`, nil, uint32(unsafe.Offsetof(Users{}.Canaccessinvoices)), kBool},
+	{`"samaccountname":`, nil, uint32(unsafe.Offsetof(Users{}.Samaccountname)), kStr},
+	{`"oktaid":`, nil, uint32(unsafe.Offsetof(Users{}.Oktaid)), kStr},
+	{`"okta_status":`, nil, uint32(unsafe.Offsetof(Users{}.OktaStatus)), kStr},
+	{`"authenticatorapp_configured":`, nil, uint32(unsafe.Offsetof(Users{}.AuthenticatorappConfigured)), kBool},
+	{`"_revoke_authenticatorapp":`, nil, uint32(unsafe.Offsetof(Users{}.RevokeAuthenticatorapp)), kBool},
+	{`"ulastupdate":`, nil, uint32(unsafe.Offsetof(Users{}.Ulastupdate)), kTime},
+	{`"_isopp":`, nil, uint32(unsafe.Offsetof(Users{}.Isopp)), kBool},
+	{`"oppcompanyname":`, nil, uint32(unsafe.Offsetof(Users{}.Oppcompanyname)), kStr},
+	{`"oppcontactname":`, nil, uint32(unsafe.Offsetof(Users{}.Oppcontactname)), kStr},
+	{`"oppemailaddress":`, nil, uint32(unsafe.Offsetof(Users{}.Oppemailaddress)), kStr},
+	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Users{}.Assets)), kSub},
+	{`"locked":`, nil, uint32(unsafe.Offsetof(Users{}.Locked)), kBool},
+	{`"site_guid2":`, nil, uint32(unsafe.Offsetof(Users{}.SiteGuid2)), kStr},
+	{`"allowviewclientdocs":`, nil, uint32(unsafe.Offsetof(Users{}.Allowviewclientdocs)), kBool},
+	{`"azure_tenant_id":`, nil, uint32(unsafe.Offsetof(Users{}.AzureTenantID)), kStr},
+	{`"azure_last_login_date":`, nil, uint32(unsafe.Offsetof(Users{}.AzureLastLoginDate)), kTime},
+	{`"linked_user_id":`, nil, uint32(unsafe.Offsetof(Users{}.LinkedUserID)), kInt},
+	{`"linked_user_name":`, nil, uint32(unsafe.Offsetof(Users{}.LinkedUserName)), kStr},
+	{`"hubspot_id":`, nil, uint32(unsafe.Offsetof(Users{}.HubspotID)), kStr},
+	{`"hubspot_url":`, nil, uint32(unsafe.Offsetof(Users{}.HubspotURL)), kStr},
+	{`"hubspot_dont_sync":`, nil, uint32(unsafe.Offsetof(Users{}.HubspotDontSync)), kBool},
+	{`"hubspot_archived":`, nil, uint32(unsafe.Offsetof(Users{}.HubspotArchived)), kBool},
+	{`"passportal_id":`, nil, uint32(unsafe.Offsetof(Users{}.PassportalID)), kInt64},
+	{`"passportal_client_id":`, nil, uint32(unsafe.Offsetof(Users{}.PassportalClientID)), kInt64},
+	{`"opportunity_id":`, nil, uint32(unsafe.Offsetof(Users{}.OpportunityID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Users{}.Warning)), kStr},
+	{`"isuserdetails":`, nil, uint32(unsafe.Offsetof(Users{}.Isuserdetails)), kBool},
+	{`"hudu_url":`, nil, uint32(unsafe.Offsetof(Users{}.HuduURL)), kStr},
+	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Users{}.SqlimportID)), kInt},
+	{`"unsubscribed":`, nil, uint32(unsafe.Offsetof(Users{}.Unsubscribed)), kBool},
+	{`"canviewopps":`, nil, uint32(unsafe.Offsetof(Users{}.Canviewopps)), kBool},
+	{`"azure_tenant_domain":`, nil, uint32(unsafe.Offsetof(Users{}.AzureTenantDomain)), kStr},
+	{`"servicenow_companyid":`, nil, uint32(unsafe.Offsetof(Users{}.ServicenowCompanyid)), kStr},
+	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.ExternalLinks)), kSub},
+	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.NewExternalLink)), kSub},
+	{`"salesforce_dontsync":`, nil, uint32(unsafe.Offsetof(Users{}.SalesforceDontsync)), kBool},
+	{`"_hascontactsenabled":`, nil, uint32(unsafe.Offsetof(Users{}.Hascontactsenabled)), kBool},
+	{`"new_site_name":`, nil, uint32(unsafe.Offsetof(Users{}.NewSiteName)), kStr},
+	{`"_isbatch":`, nil, uint32(unsafe.Offsetof(Users{}.Isbatch)), kBool},
+	{`"roles":`, encMany[UserRoles], uint32(unsafe.Offsetof(Users{}.Roles)), kSub},
+	{`"azure_roleid":`, nil, uint32(unsafe.Offsetof(Users{}.AzureRoleid)), kInt},
+	{`"add_roles":`, encMany[UserRoles], uint32(unsafe.Offsetof(Users{}.AddRoles)), kSub},
+	{`"facebook_id":`, nil, uint32(unsafe.Offsetof(Users{}.FacebookID)), kInt64},
+	{`"facebook_username":`, nil, uint32(unsafe.Offsetof(Users{}.FacebookUsername)), kStr},
+	{`"twitter_id":`, nil, uint32(unsafe.Offsetof(Users{}.TwitterID)), kInt64},
+	{`"twitter_username":`, nil, uint32(unsafe.Offsetof(Users{}.TwitterUsername)), kStr},
+	{`"_merge_user_into":`, nil, uint32(unsafe.Offsetof(Users{}.MergeUserInto)), kInt},
+	{`"_email_collision":`, nil, uint32(unsafe.Offsetof(Users{}.EmailCollision)), kInt},
+	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(Users{}.DontFireAutomations)), kBool},
+	{`"device_access_level":`, nil, uint32(unsafe.Offsetof(Users{}.DeviceAccessLevel)), kInt},
+	{`"ticket_customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Users{}.TicketCustomfields)), kSub},
+	{`"manager_email":`, nil, uint32(unsafe.Offsetof(Users{}.ManagerEmail)), kStr},
+	{`"_remove_licenses":`, nil, uint32(unsafe.Offsetof(Users{}.RemoveLicenses)), kBool},
+	{`"_new_usersite_only":`, nil, uint32(unsafe.Offsetof(Users{}.NewUsersiteOnly)), kBool},
+	{`"thirdpartygroups":`, encMany[UserThirdPartyGroup], uint32(unsafe.Offsetof(Users{}.Thirdpartygroups)), kSub},
+	{`"linked_sites":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.LinkedSites)), kSub},
+	{`"dontackemails2":`, nil, uint32(unsafe.Offsetof(Users{}.Dontackemails2)), kBool},
+	{`"instagram_id":`, nil, uint32(unsafe.Offsetof(Users{}.InstagramID)), kInt64},
+	{`"instagram_username":`, nil, uint32(unsafe.Offsetof(Users{}.InstagramUsername)), kStr},
+	{`"jira_instance":`, nil, uint32(unsafe.Offsetof(Users{}.JiraInstance)), kInt},
+	{`"jira_instance_name":`, nil, uint32(unsafe.Offsetof(Users{}.JiraInstanceName)), kStr},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Users{}.ThirdPartyID)), kStr},
+	{`"no_manager_roleid":`, nil, uint32(unsafe.Offsetof(Users{}.NoManagerRoleid)), kInt},
+	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Users{}.MatchingValue)), kStr},
+	{`"theme":`, nil, uint32(unsafe.Offsetof(Users{}.Theme)), kStr},
+	{`"lang":`, nil, uint32(unsafe.Offsetof(Users{}.Lang)), kStr},
+	{`"gocardless_customfields":`, nil, uint32(unsafe.Offsetof(Users{}.GocardlessCustomfields)), kMap},
+	{`"service_account_overridden":`, nil, uint32(unsafe.Offsetof(Users{}.ServiceAccountOverridden)), kBool},
+	{`"use":`, nil, uint32(unsafe.Offsetof(Users{}.Use)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(Users{}.ClientID)), kInt},
+	{`"item_tax_code":`, nil, uint32(unsafe.Offsetof(Users{}.ItemTaxCode)), kInt},
+	{`"automatic_sales_tax":`, nil, uint32(unsafe.Offsetof(Users{}.AutomaticSalesTax)), kBool},
+	{`"client_taxable":`, nil, uint32(unsafe.Offsetof(Users{}.ClientTaxable)), kBool},
+	{`"overridepdftemplatequote":`, nil, uint32(unsafe.Offsetof(Users{}.Overridepdftemplatequote)), kInt},
+	{`"overridepdftemplatequote_name":`, nil, uint32(unsafe.Offsetof(Users{}.OverridepdftemplatequoteName)), kStr},
+	{`"contract_end_date":`, nil, uint32(unsafe.Offsetof(Users{}.ContractEndDate)), kTime},
+	{`"okta_id":`, nil, uint32(unsafe.Offsetof(Users{}.OktaID)), kStr},
+	{`"azure_id":`, nil, uint32(unsafe.Offsetof(Users{}.AzureID)), kStr},
+	{`"user_with_clientsite":`, nil, uint32(unsafe.Offsetof(Users{}.UserWithClientsite)), kStr},
+	{`"client_automatic_callscript_id":`, nil, uint32(unsafe.Offsetof(Users{}.ClientAutomaticCallscriptID)), kInt},
+}}
+
+func (m *Users) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUsers) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Users) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UsersList) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "activedirectory_dn":
-			ok = d.str(&m.ActivedirectoryDn)
-		case "area_guid":
-			ok = d.str(&m.AreaGUID)
-		case "attachments":
-			ok = decodeModels(d, &m.Attachments)
-		case "automatic_sales_tax":
-			ok = d.bool(&m.AutomaticSalesTax)
-		case "autotaskid":
-			ok = d.int(&m.Autotaskid)
-		case "azure_id":
-			ok = d.str(&m.AzureID)
-		case "client_account_manager_id":
-			ok = d.int(&m.ClientAccountManagerID)
-		case "client_automatic_callscript_id":
-			ok = d.int(&m.ClientAutomaticCallscriptID)
-		case "client_id":
-			ok = d.int(&m.ClientID)
-		case "client_name":
-			ok = d.str(&m.ClientName)
-		case "client_taxable":
-			ok = d.bool(&m.ClientTaxable)
-		case "colour":
-			ok = d.str(&m.Colour)
-		case "connectwiseid":
-			ok = d.int(&m.Connectwiseid)
-		case "container_dn":
-			ok = d.str(&m.ContainerDn)
-		case "contract_end_date":
-			ok = d.time(&m.ContractEndDate)
-		case "contract_value":
-			ok = d.float64(&m.ContractValue)
-		case "covered_by_contract":
-			ok = d.bool(&m.CoveredByContract)
-		case "custombuttons":
-			ok = decodeModels(d, &m.Custombuttons)
-		case "customfields":
-			ok = decodeModels(d, &m.Customfields)
-		case "default_currency_code":
-			ok = d.int(&m.DefaultCurrencyCode)
-		case "emailaddress":
-			ok = d.str(&m.Emailaddress)
-		case "fax":
-			ok = d.str(&m.Fax)
-		case "firstname":
-			ok = d.str(&m.Firstname)
-		case "homenumber":
-			ok = d.str(&m.Homenumber)
-		case "id":
-			ok = d.int(&m.ID)
-		case "ignoreautomatedbilling":
-			ok = d.bool(&m.Ignoreautomatedbilling)
-		case "inactive":
-			ok = d.bool(&m.Inactive)
-		case "initials":
-			ok = d.str(&m.Initials)
-		case "isimportantcontact":
-			ok = d.bool(&m.Isimportantcontact)
-		case "isimportantcontact2":
-			ok = d.bool(&m.Isimportantcontact2)
-		case "isserviceaccount":
-			ok = d.bool(&m.Isserviceaccount)
-		case "item_tax_code":
-			ok = d.int(&m.ItemTaxCode)
-		case "linked_agent_id":
-			ok = d.int(&m.LinkedAgentID)
-		case "login":
-			ok = d.str(&m.Login)
-		case "messagegroup_id":
-			ok = d.int(&m.MessagegroupID)
-		case "mobilenumber":
-			ok = d.str(&m.Mobilenumber)
-		case "mobilenumber2":
-			ok = d.str(&m.Mobilenumber2)
-		case "name":
-			ok = d.str(&m.Name)
-		case "neversendemails":
-			ok = d.bool(&m.Neversendemails)
-		case "notes":
-			ok = d.str(&m.Notes)
-		case "okta_id":
-			ok = d.str(&m.OktaID)
-		case "onpremise_activedirectory_dn":
-			ok = d.str(&m.OnpremiseActivedirectoryDn)
-		case "other1":
-			ok = d.str(&m.Other1)
-		case "other2":
-			ok = d.str(&m.Other2)
-		case "other3":
-			ok = d.str(&m.Other3)
-		case "other4":
-			ok = d.str(&m.Other4)
-		case "other5":
-			ok = d.str(&m.Other5)
-		case "overridepdftemplatequote":
-			ok = d.int(&m.Overridepdftemplatequote)
-		case "overridepdftemplatequote_name":
-			ok = d.str(&m.OverridepdftemplatequoteName)
-		case "phonenumber":
-			ok = d.str(&m.Phonenumber)
-		case "phonenumber_preferred":
-			ok = d.str(&m.PhonenumberPreferred)
-		case "priority_id":
-			ok = d.int(&m.PriorityID)
-		case "relationship_id":
-			ok = d.int(&m.RelationshipID)
-		case "role_list":
-			ok = d.str(&m.RoleList)
-		case "site_cautomate_guid":
-			ok = d.str(&m.SiteCautomateGUID)
-		case "site_guid":
-			ok = d.str(&m.SiteGUID)
-		case "site_hubspot_guid":
-			ok = d.str(&m.SiteHubspotGUID)
-		case "site_id":
-			ok = d.float64(&m.SiteID)
-		case "site_id_int":
-			ok = d.int(&m.SiteIDInt)
-		case "site_name":
-			ok = d.str(&m.SiteName)
-		case "sitephonenumber":
-			ok = d.str(&m.Sitephonenumber)
-		case "sitetimezone":
-			ok = d.str(&m.Sitetimezone)
-		case "software_role_name":
-			ok = d.str(&m.SoftwareRoleName)
-		case "surname":
-			ok = d.str(&m.Surname)
-		case "telpref":
-			ok = d.int(&m.Telpref)
-		case "title":
-			ok = d.str(&m.Title)
-		case "uddevnum":
-			ok = d.int(&m.Uddevnum)
-		case "uddevsite":
-			ok = d.int(&m.Uddevsite)
-		case "uduserid":
-			ok = d.int(&m.Uduserid)
-		case "use":
-			ok = d.str(&m.Use)
-		case "user_relationships":
-			ok = decodeModels(d, &m.UserRelationships)
-		case "user_with_clientsite":
-			ok = d.str(&m.UserWithClientsite)
-		case "userdevicerolecount":
-			ok = d.int(&m.Userdevicerolecount)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUsersList = decTable{extra: unsafe.Offsetof(UsersList{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(UsersList{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(UsersList{}.Name)), kStr},
+	{"site_id", nil, uint32(unsafe.Offsetof(UsersList{}.SiteID)), kF64},
+	{"site_id_int", nil, uint32(unsafe.Offsetof(UsersList{}.SiteIDInt)), kInt},
+	{"site_name", nil, uint32(unsafe.Offsetof(UsersList{}.SiteName)), kStr},
+	{"client_name", nil, uint32(unsafe.Offsetof(UsersList{}.ClientName)), kStr},
+	{"firstname", nil, uint32(unsafe.Offsetof(UsersList{}.Firstname)), kStr},
+	{"surname", nil, uint32(unsafe.Offsetof(UsersList{}.Surname)), kStr},
+	{"initials", nil, uint32(unsafe.Offsetof(UsersList{}.Initials)), kStr},
+	{"title", nil, uint32(unsafe.Offsetof(UsersList{}.Title)), kStr},
+	{"emailaddress", nil, uint32(unsafe.Offsetof(UsersList{}.Emailaddress)), kStr},
+	{"phonenumber_preferred", nil, uint32(unsafe.Offsetof(UsersList{}.PhonenumberPreferred)), kStr},
+	{"sitephonenumber", nil, uint32(unsafe.Offsetof(UsersList{}.Sitephonenumber)), kStr},
+	{"phonenumber", nil, uint32(unsafe.Offsetof(UsersList{}.Phonenumber)), kStr},
+	{"homenumber", nil, uint32(unsafe.Offsetof(UsersList{}.Homenumber)), kStr},
+	{"mobilenumber", nil, uint32(unsafe.Offsetof(UsersList{}.Mobilenumber)), kStr},
+	{"mobilenumber2", nil, uint32(unsafe.Offsetof(UsersList{}.Mobilenumber2)), kStr},
+	{"fax", nil, uint32(unsafe.Offsetof(UsersList{}.Fax)), kStr},
+	{"telpref", nil, uint32(unsafe.Offsetof(UsersList{}.Telpref)), kInt},
+	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(UsersList{}.ActivedirectoryDn)), kStr},
+	{"onpremise_activedirectory_dn", nil, uint32(unsafe.Offsetof(UsersList{}.OnpremiseActivedirectoryDn)), kStr},
+	{"container_dn", nil, uint32(unsafe.Offsetof(UsersList{}.ContainerDn)), kStr},
+	{"login", nil, uint32(unsafe.Offsetof(UsersList{}.Login)), kStr},
+	{"inactive", nil, uint32(unsafe.Offsetof(UsersList{}.Inactive)), kBool},
+	{"colour", nil, uint32(unsafe.Offsetof(UsersList{}.Colour)), kStr},
+	{"isimportantcontact", nil, uint32(unsafe.Offsetof(UsersList{}.Isimportantcontact)), kBool},
+	{"other1", nil, uint32(unsafe.Offsetof(UsersList{}.Other1)), kStr},
+	{"other2", nil, uint32(unsafe.Offsetof(UsersList{}.Other2)), kStr},
+	{"other3", nil, uint32(unsafe.Offsetof(UsersList{}.Other3)), kStr},
+	{"other4", nil, uint32(unsafe.Offsetof(UsersList{}.Other4)), kStr},
+	{"other5", nil, uint32(unsafe.Offsetof(UsersList{}.Other5)), kStr},
+	{"notes", nil, uint32(unsafe.Offsetof(UsersList{}.Notes)), kStr},
+	{"neversendemails", nil, uint32(unsafe.Offsetof(UsersList{}.Neversendemails)), kBool},
+	{"default_currency_code", nil, uint32(unsafe.Offsetof(UsersList{}.DefaultCurrencyCode)), kInt},
+	{"site_guid", nil, uint32(unsafe.Offsetof(UsersList{}.SiteGUID)), kStr},
+	{"area_guid", nil, uint32(unsafe.Offsetof(UsersList{}.AreaGUID)), kStr},
+	{"site_cautomate_guid", nil, uint32(unsafe.Offsetof(UsersList{}.SiteCautomateGUID)), kStr},
+	{"priority_id", nil, uint32(unsafe.Offsetof(UsersList{}.PriorityID)), kInt},
+	{"linked_agent_id", nil, uint32(unsafe.Offsetof(UsersList{}.LinkedAgentID)), kInt},
+	{"covered_by_contract", nil, uint32(unsafe.Offsetof(UsersList{}.CoveredByContract)), kBool},
+	{"contract_value", nil, uint32(unsafe.Offsetof(UsersList{}.ContractValue)), kF64},
+	{"software_role_name", nil, uint32(unsafe.Offsetof(UsersList{}.SoftwareRoleName)), kStr},
+	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(UsersList{}.Customfields)), kSub},
+	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(UsersList{}.Attachments)), kSub},
+	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(UsersList{}.Custombuttons)), kSub},
+	{"relationship_id", nil, uint32(unsafe.Offsetof(UsersList{}.RelationshipID)), kInt},
+	{"user_relationships", decMany[XTypeRole], uint32(unsafe.Offsetof(UsersList{}.UserRelationships)), kSub},
+	{"uddevsite", nil, uint32(unsafe.Offsetof(UsersList{}.Uddevsite)), kInt},
+	{"uddevnum", nil, uint32(unsafe.Offsetof(UsersList{}.Uddevnum)), kInt},
+	{"uduserid", nil, uint32(unsafe.Offsetof(UsersList{}.Uduserid)), kInt},
+	{"userdevicerolecount", nil, uint32(unsafe.Offsetof(UsersList{}.Userdevicerolecount)), kInt},
+	{"site_hubspot_guid", nil, uint32(unsafe.Offsetof(UsersList{}.SiteHubspotGUID)), kStr},
+	{"isserviceaccount", nil, uint32(unsafe.Offsetof(UsersList{}.Isserviceaccount)), kBool},
+	{"ignoreautomatedbilling", nil, uint32(unsafe.Offsetof(UsersList{}.Ignoreautomatedbilling)), kBool},
+	{"isimportantcontact2", nil, uint32(unsafe.Offsetof(UsersList{}.Isimportantcontact2)), kBool},
+	{"connectwiseid", nil, uint32(unsafe.Offsetof(UsersList{}.Connectwiseid)), kInt},
+	{"autotaskid", nil, uint32(unsafe.Offsetof(UsersList{}.Autotaskid)), kInt},
+	{"messagegroup_id", nil, uint32(unsafe.Offsetof(UsersList{}.MessagegroupID)), kInt},
+	{"role_list", nil, uint32(unsafe.Offsetof(UsersList{}.RoleList)), kStr},
+	{"sitetimezone", nil, uint32(unsafe.Offsetof(UsersList{}.Sitetimezone)), kStr},
+	{"client_account_manager_id", nil, uint32(unsafe.Offsetof(UsersList{}.ClientAccountManagerID)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(UsersList{}.Use)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(UsersList{}.ClientID)), kInt},
+	{"item_tax_code", nil, uint32(unsafe.Offsetof(UsersList{}.ItemTaxCode)), kInt},
+	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(UsersList{}.AutomaticSalesTax)), kBool},
+	{"client_taxable", nil, uint32(unsafe.Offsetof(UsersList{}.ClientTaxable)), kBool},
+	{"overridepdftemplatequote", nil, uint32(unsafe.Offsetof(UsersList{}.Overridepdftemplatequote)), kInt},
+	{"overridepdftemplatequote_name", nil, uint32(unsafe.Offsetof(UsersList{}.OverridepdftemplatequoteName)), kStr},
+	{"contract_end_date", nil, uint32(unsafe.Offsetof(UsersList{}.ContractEndDate)), kTime},
+	{"okta_id", nil, uint32(unsafe.Offsetof(UsersList{}.OktaID)), kStr},
+	{"azure_id", nil, uint32(unsafe.Offsetof(UsersList{}.AzureID)), kStr},
+	{"user_with_clientsite", nil, uint32(unsafe.Offsetof(UsersList{}.UserWithClientsite)), kStr},
+	{"client_automatic_callscript_id", nil, uint32(unsafe.Offsetof(UsersList{}.ClientAutomaticCallscriptID)), kInt},
+}, sorted: []uint16{19, 35, 43, 64, 56, 70, 60, 72, 62, 5, 65, 24, 55, 21, 68, 40, 39, 44, 42, 33, 10, 17, 6, 14, 0, 53, 23, 8, 25, 54, 52, 63, 38, 22, 57, 15, 16, 1, 32, 31, 69, 20, 26, 27, 28, 29, 30, 66, 67, 13, 11, 37, 45, 58, 36, 34, 51, 2, 3, 4, 12, 59, 41, 7, 18, 9, 48, 47, 49, 61, 46, 71, 50}}
 
-func (m *UsersList) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.float64(`"site_id":`, m.SiteID)
-	e.int(`"site_id_int":`, m.SiteIDInt)
-	e.str(`"site_name":`, m.SiteName)
-	e.str(`"client_name":`, m.ClientName)
-	e.str(`"firstname":`, m.Firstname)
-	e.str(`"surname":`, m.Surname)
-	e.str(`"initials":`, m.Initials)
-	e.str(`"title":`, m.Title)
-	e.str(`"emailaddress":`, m.Emailaddress)
-	e.str(`"phonenumber_preferred":`, m.PhonenumberPreferred)
-	e.str(`"sitephonenumber":`, m.Sitephonenumber)
-	e.str(`"phonenumber":`, m.Phonenumber)
-	e.str(`"homenumber":`, m.Homenumber)
-	e.str(`"mobilenumber":`, m.Mobilenumber)
-	e.str(`"mobilenumber2":`, m.Mobilenumber2)
-	e.str(`"fax":`, m.Fax)
-	e.int(`"telpref":`, m.Telpref)
-	e.str(`"activedirectory_dn":`, m.ActivedirectoryDn)
-	e.str(`"onpremise_activedirectory_dn":`, m.OnpremiseActivedirectoryDn)
-	e.str(`"container_dn":`, m.ContainerDn)
-	e.str(`"login":`, m.Login)
-	e.bool(`"inactive":`, m.Inactive)
-	e.str(`"colour":`, m.Colour)
-	e.bool(`"isimportantcontact":`, m.Isimportantcontact)
-	e.str(`"other1":`, m.Other1)
-	e.str(`"other2":`, m.Other2)
-	e.str(`"other3":`, m.Other3)
-	e.str(`"other4":`, m.Other4)
-	e.str(`"other5":`, m.Other5)
-	e.str(`"notes":`, m.Notes)
-	e.bool(`"neversendemails":`, m.Neversendemails)
-	e.int(`"default_currency_code":`, m.DefaultCurrencyCode)
-	e.str(`"site_guid":`, m.SiteGUID)
-	e.str(`"area_guid":`, m.AreaGUID)
-	e.str(`"site_cautomate_guid":`, m.SiteCautomateGUID)
-	e.int(`"priority_id":`, m.PriorityID)
-	e.int(`"linked_agent_id":`, m.LinkedAgentID)
-	e.bool(`"covered_by_contract":`, m.CoveredByContract)
-	e.float64(`"contract_value":`, m.ContractValue)
-	e.str(`"software_role_name":`, m.SoftwareRoleName)
-	encodeModels(e, `"customfields":`, m.Customfields)
-	encodeModels(e, `"attachments":`, m.Attachments)
-	encodeModels(e, `"custombuttons":`, m.Custombuttons)
-	e.int(`"relationship_id":`, m.RelationshipID)
-	encodeModels(e, `"user_relationships":`, m.UserRelationships)
-	e.int(`"uddevsite":`, m.Uddevsite)
-	e.int(`"uddevnum":`, m.Uddevnum)
-	e.int(`"uduserid":`, m.Uduserid)
-	e.int(`"userdevicerolecount":`, m.Userdevicerolecount)
-	e.str(`"site_hubspot_guid":`, m.SiteHubspotGUID)
-	e.bool(`"isserviceaccount":`, m.Isserviceaccount)
-	e.bool(`"ignoreautomatedbilling":`, m.Ignoreautomatedbilling)
-	e.bool(`"isimportantcontact2":`, m.Isimportantcontact2)
-	e.int(`"connectwiseid":`, m.Connectwiseid)
-	e.int(`"autotaskid":`, m.Autotaskid)
-	e.int(`"messagegroup_id":`, m.MessagegroupID)
-	e.str(`"role_list":`, m.RoleList)
-	e.str(`"sitetimezone":`, m.Sitetimezone)
-	e.int(`"client_account_manager_id":`, m.ClientAccountManagerID)
-	e.str(`"use":`, m.Use)
-	e.int(`"client_id":`, m.ClientID)
-	e.int(`"item_tax_code":`, m.ItemTaxCode)
-	e.bool(`"automatic_sales_tax":`, m.AutomaticSalesTax)
-	e.bool(`"client_taxable":`, m.ClientTaxable)
-	e.int(`"overridepdftemplatequote":`, m.Overridepdftemplatequote)
-	e.str(`"overridepdftemplatequote_name":`, m.OverridepdftemplatequoteName)
-	e.time(`"contract_end_date":`, m.ContractEndDate)
-	e.str(`"okta_id":`, m.OktaID)
-	e.str(`"azure_id":`, m.AzureID)
-	e.str(`"user_with_clientsite":`, m.UserWithClientsite)
-	e.int(`"client_automatic_callscript_id":`, m.ClientAutomaticCallscriptID)
-	e.close(mark, m.Extra)
-}
+func (m *UsersList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUsersList) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UsersList) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctUsersList = encTable{extra: unsafe.Offsetof(UsersList{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(UsersList{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(UsersList{}.Name)), kStr},
+	{`"site_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.SiteID)), kF64},
+	{`"site_id_int":`, nil, uint32(unsafe.Offsetof(UsersList{}.SiteIDInt)), kInt},
+	{`"site_name":`, nil, uint32(unsafe.Offsetof(UsersList{}.SiteName)), kStr},
+	{`"client_name":`, nil, uint32(unsafe.Offsetof(UsersList{}.ClientName)), kStr},
+	{`"firstname":`, nil, uint32(unsafe.Offsetof(UsersList{}.Firstname)), kStr},
+	{`"surname":`, nil, uint32(unsafe.Offsetof(UsersList{}.Surname)), kStr},
+	{`"initials":`, nil, uint32(unsafe.Offsetof(UsersList{}.Initials)), kStr},
+	{`"title":`, nil, uint32(unsafe.Offsetof(UsersList{}.Title)), kStr},
+	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(UsersList{}.Emailaddress)), kStr},
+	{`"phonenumber_preferred":`, nil, uint32(unsafe.Offsetof(UsersList{}.PhonenumberPreferred)), kStr},
+	{`"sitephonenumber":`, nil, uint32(unsafe.Offsetof(UsersList{}.Sitephonenumber)), kStr},
+	{`"phonenumber":`, nil, uint32(unsafe.Offsetof(UsersList{}.Phonenumber)), kStr},
+	{`"homenumber":`, nil, uint32(unsafe.Offsetof(UsersList{}.Homenumber)), kStr},
+	{`"mobilenumber":`, nil, uint32(unsafe.Offsetof(UsersList{}.Mobilenumber)), kStr},
+	{`"mobilenumber2":`, nil, uint32(unsafe.Offsetof(UsersList{}.Mobilenumber2)), kStr},
+	{`"fax":`, nil, uint32(unsafe.Offsetof(UsersList{}.Fax)), kStr},
+	{`"telpref":`, nil, uint32(unsafe.Offsetof(UsersList{}.Telpref)), kInt},
+	{`"activedirectory_dn":`, nil, uint32(unsafe.Offsetof(UsersList{}.ActivedirectoryDn)), kStr},
+	{`"onpremise_activedirectory_dn":`, nil, uint32(unsafe.Offsetof(UsersList{}.OnpremiseActivedirectoryDn)), kStr},
+	{`"container_dn":`, nil, uint32(unsafe.Offsetof(UsersList{}.ContainerDn)), kStr},
+	{`"login":`, nil, uint32(unsafe.Offsetof(UsersList{}.Login)), kStr},
+	{`"inactive":`, nil, uint32(unsafe.Offsetof(UsersList{}.Inactive)), kBool},
+	{`"colour":`, nil, uint32(unsafe.Offsetof(UsersList{}.Colour)), kStr},
+	{`"isimportantcontact":`, nil, uint32(unsafe.Offsetof(UsersList{}.Isimportantcontact)), kBool},
+	{`"other1":`, nil, uint32(unsafe.Offsetof(UsersList{}.Other1)), kStr},
+	{`"other2":`, nil, uint32(unsafe.Offsetof(UsersList{}.Other2)), kStr},
+	{`"other3":`, nil, uint32(unsafe.Offsetof(UsersList{}.Other3)), kStr},
+	{`"other4":`, nil, uint32(unsafe.Offsetof(UsersList{}.Other4)), kStr},
+	{`"other5":`, nil, uint32(unsafe.Offsetof(UsersList{}.Other5)), kStr},
+	{`"notes":`, nil, uint32(unsafe.Offsetof(UsersList{}.Notes)), kStr},
+	{`"neversendemails":`, nil, uint32(unsafe.Offsetof(UsersList{}.Neversendemails)), kBool},
+	{`"default_currency_code":`, nil, uint32(unsafe.Offsetof(UsersList{}.DefaultCurrencyCode)), kInt},
+	{`"site_guid":`, nil, uint32(unsafe.Offsetof(UsersList{}.SiteGUID)), kStr},
+	{`"area_guid":`, nil, uint32(unsafe.Offsetof(UsersList{}.AreaGUID)), kStr},
+	{`"site_cautomate_guid":`, nil, uint32(unsafe.Offsetof(UsersList{}.SiteCautomateGUID)), kStr},
+	{`"priority_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.PriorityID)), kInt},
+	{`"linked_agent_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.LinkedAgentID)), kInt},
+	{`"covered_by_contract":`, nil, uint32(unsafe.Offsetof(UsersList{}.CoveredByContract)), kBool},
+	{`"contract_value":`, nil, uint32(unsafe.Offsetof(UsersList{}.ContractValue)), kF64},
+	{`"software_role_name":`, nil, uint32(unsafe.Offsetof(UsersList{}.SoftwareRoleName)), kStr},
+	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(UsersList{}.Customfields)), kSub},
+	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(UsersList{}.Attachments)), kSub},
+	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(UsersList{}.Custombuttons)), kSub},
+	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.RelationshipID)), kInt},
+	{`"user_relationships":`, encMany[XTypeRole], uint32(unsafe.Offsetof(UsersList{}.UserRelationships)), kSub},
+	{`"uddevsite":`, nil, uint32(unsafe.Offsetof(UsersList{}.Uddevsite)), kInt},
+	{`"uddevnum":`, nil, uint32(unsafe.Offsetof(UsersList{}.Uddevnum)), kInt},
+	{`"uduserid":`, nil, uint32(unsafe.Offsetof(UsersList{}.Uduserid)), kInt},
+	{`"userdevicerolecount":`, nil, uint32(unsafe.Offsetof(UsersList{}.Userdevicerolecount)), kInt},
+	{`"site_hubspot_guid":`, nil, uint32(unsafe.Offsetof(UsersList{}.SiteHubspotGUID)), kStr},
+	{`"isserviceaccount":`, nil, uint32(unsafe.Offsetof(UsersList{}.Isserviceaccount)), kBool},
+	{`"ignoreautomatedbilling":`, nil, uint32(unsafe.Offsetof(UsersList{}.Ignoreautomatedbilling)), kBool},
+	{`"isimportantcontact2":`, nil, uint32(unsafe.Offsetof(UsersList{}.Isimportantcontact2)), kBool},
+	{`"connectwiseid":`, nil, uint32(unsafe.Offsetof(UsersList{}.Connectwiseid)), kInt},
+	{`"autotaskid":`, nil, uint32(unsafe.Offsetof(UsersList{}.Autotaskid)), kInt},
+	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.MessagegroupID)), kInt},
+	{`"role_list":`, nil, uint32(unsafe.Offsetof(UsersList{}.RoleList)), kStr},
+	{`"sitetimezone":`, nil, uint32(unsafe.Offsetof(UsersList{}.Sitetimezone)), kStr},
+	{`"client_account_manager_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.ClientAccountManagerID)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(UsersList{}.Use)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.ClientID)), kInt},
+	{`"item_tax_code":`, nil, uint32(unsafe.Offsetof(UsersList{}.ItemTaxCode)), kInt},
+	{`"automatic_sales_tax":`, nil, uint32(unsafe.Offsetof(UsersList{}.AutomaticSalesTax)), kBool},
+	{`"client_taxable":`, nil, uint32(unsafe.Offsetof(UsersList{}.ClientTaxable)), kBool},
+	{`"overridepdftemplatequote":`, nil, uint32(unsafe.Offsetof(UsersList{}.Overridepdftemplatequote)), kInt},
+	{`"overridepdftemplatequote_name":`, nil, uint32(unsafe.Offsetof(UsersList{}.OverridepdftemplatequoteName)), kStr},
+	{`"contract_end_date":`, nil, uint32(unsafe.Offsetof(UsersList{}.ContractEndDate)), kTime},
+	{`"okta_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.OktaID)), kStr},
+	{`"azure_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.AzureID)), kStr},
+	{`"user_with_clientsite":`, nil, uint32(unsafe.Offsetof(UsersList{}.UserWithClientsite)), kStr},
+	{`"client_automatic_callscript_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.ClientAutomaticCallscriptID)), kInt},
+}}
+
+func (m *UsersList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUsersList) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UsersList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *UsersView) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "page_no":
-			ok = d.int(&m.PageNo)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "record_count":
-			ok = d.int(&m.RecordCount)
-		case "users":
-			ok = decodeModels(d, &m.Users)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectUsersView = decTable{extra: unsafe.Offsetof(UsersView{}.Extra), fields: []decField{
+	{"record_count", nil, uint32(unsafe.Offsetof(UsersView{}.RecordCount)), kInt},
+	{"users", decMany[UsersList], uint32(unsafe.Offsetof(UsersView{}.Users)), kSub},
+	{"page_no", nil, uint32(unsafe.Offsetof(UsersView{}.PageNo)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(UsersView{}.PageSize)), kInt},
+}, sorted: []uint16{2, 3, 0, 1}}
+
+func (m *UsersView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUsersView) }
+
+var enctUsersView = encTable{extra: unsafe.Offsetof(UsersView{}.Extra), fields: []encField{
+	{`"record_count":`, nil, uint32(unsafe.Offsetof(UsersView{}.RecordCount)), kInt},
+	{`"users":`, encMany[UsersList], uint32(unsafe.Offsetof(UsersView{}.Users)), kSub},
+	{`"page_no":`, nil, uint32(unsafe.Offsetof(UsersView{}.PageNo)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(UsersView{}.PageSize)), kInt},
+}}
+
+func (m *UsersView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUsersView) }
+
+// UnmarshalJSON decodes m as tolerantly as the client does.
+func (m *UsersView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *UsersView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Users) }
-
-func (m *UsersView) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"record_count":`, m.RecordCount)
-	encodeModels(e, `"users":`, m.Users)
-	e.int(`"page_no":`, m.PageNo)
-	e.int(`"page_size":`, m.PageSize)
-	e.close(mark, m.Extra)
-}
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m UsersView) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
-
-// UnmarshalJSON decodes m as tolerantly as the client does.
-func (m *UsersView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

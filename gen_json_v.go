@@ -2,633 +2,404 @@
 
 package halopsa
 
+import (
+	"unsafe"
+)
+
+var dectVMWorkspaceDetails = decTable{extra: unsafe.Offsetof(VMWorkspaceDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Name)), kStr},
+	{"region", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Region)), kStr},
+	{"url", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.URL)), kStr},
+	{"vmworkspace_clientid", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceClientid)), kStr},
+	{"new_integration_key", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.NewIntegrationKey)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.NewIntegrationMethod)), kBool},
+	{"default_devicesite", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicesite)), kInt},
+	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicesiteName)), kStr},
+	{"default_devicetype", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetype)), kInt},
+	{"default_devicetypename", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetypename)), kStr},
+	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Assetimportidentifier)), kInt},
+	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssetimportidentifierFieldname)), kStr},
+	{"vmworkspace_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), kSub},
+	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), kSub},
+	{"enableintegrator", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Enableintegrator)), kBool},
+	{"lastsyncdate", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncdate)), kTime},
+	{"lastsyncerror", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncerror)), kStr},
+	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportList)), kStr},
+	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), kSub},
+	{"delete_devices", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DeleteDevices)), kBool},
+	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontCreateNewDevices)), kBool},
+	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontUpdateDeviceType)), kBool},
+	{"dont_move_site", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontMoveSite)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Warning)), kStr},
+	{"guid", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.GUID)), kStr},
+	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), kSub},
+	{"default_assetgroup", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroup)), kInt},
+	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroupname)), kStr},
+	{"assettype_choice", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeChoice)), kInt},
+	{"assettype_field", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeField)), kStr},
+}, sorted: []uint16{24, 11, 12, 29, 30, 27, 28, 7, 8, 9, 10, 20, 21, 23, 22, 15, 25, 18, 19, 0, 16, 17, 26, 1, 5, 6, 2, 14, 3, 4, 13}}
+
 func (m *VMWorkspaceDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "assetimportidentifier":
-			ok = d.int(&m.Assetimportidentifier)
-		case "assetimportidentifier_fieldname":
-			ok = d.str(&m.AssetimportidentifierFieldname)
-		case "assettype_choice":
-			ok = d.int(&m.AssettypeChoice)
-		case "assettype_field":
-			ok = d.str(&m.AssettypeField)
-		case "default_assetgroup":
-			ok = d.int(&m.DefaultAssetgroup)
-		case "default_assetgroupname":
-			ok = d.str(&m.DefaultAssetgroupname)
-		case "default_devicesite":
-			ok = d.int(&m.DefaultDevicesite)
-		case "default_devicesite_name":
-			ok = d.str(&m.DefaultDevicesiteName)
-		case "default_devicetype":
-			ok = d.int(&m.DefaultDevicetype)
-		case "default_devicetypename":
-			ok = d.str(&m.DefaultDevicetypename)
-		case "delete_devices":
-			ok = d.bool(&m.DeleteDevices)
-		case "dont_create_new_devices":
-			ok = d.bool(&m.DontCreateNewDevices)
-		case "dont_move_site":
-			ok = d.bool(&m.DontMoveSite)
-		case "dont_update_device_type":
-			ok = d.bool(&m.DontUpdateDeviceType)
-		case "enableintegrator":
-			ok = d.bool(&m.Enableintegrator)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "halo_integrator_import_list":
-			ok = d.str(&m.HaloIntegratorImportList)
-		case "halo_integrator_import_types":
-			ok = decodeModels(d, &m.HaloIntegratorImportTypes)
-		case "id":
-			ok = d.int(&m.ID)
-		case "lastsyncdate":
-			ok = d.time(&m.Lastsyncdate)
-		case "lastsyncerror":
-			ok = d.str(&m.Lastsyncerror)
-		case "mappings_xtype":
-			ok = decodeModels(d, &m.MappingsXtype)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_integration_key":
-			ok = d.str(&m.NewIntegrationKey)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "region":
-			ok = d.str(&m.Region)
-		case "sitemappings":
-			ok = decodeModels(d, &m.Sitemappings)
-		case "url":
-			ok = d.str(&m.URL)
-		case "vmworkspace_clientid":
-			ok = d.str(&m.VmworkspaceClientid)
-		case "vmworkspace_fieldmappings":
-			ok = decodeModels(d, &m.VmworkspaceFieldmappings)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectVMWorkspaceDetails)
 }
+
+var enctVMWorkspaceDetails = encTable{extra: unsafe.Offsetof(VMWorkspaceDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Name)), kStr},
+	{`"region":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Region)), kStr},
+	{`"url":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.URL)), kStr},
+	{`"vmworkspace_clientid":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceClientid)), kStr},
+	{`"new_integration_key":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.NewIntegrationKey)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.NewIntegrationMethod)), kBool},
+	{`"default_devicesite":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicesite)), kInt},
+	{`"default_devicesite_name":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicesiteName)), kStr},
+	{`"default_devicetype":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetype)), kInt},
+	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetypename)), kStr},
+	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Assetimportidentifier)), kInt},
+	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssetimportidentifierFieldname)), kStr},
+	{`"vmworkspace_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), kSub},
+	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), kSub},
+	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Enableintegrator)), kBool},
+	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncdate)), kTime},
+	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncerror)), kStr},
+	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportList)), kStr},
+	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), kSub},
+	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DeleteDevices)), kBool},
+	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontCreateNewDevices)), kBool},
+	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontUpdateDeviceType)), kBool},
+	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontMoveSite)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Warning)), kStr},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.GUID)), kStr},
+	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), kSub},
+	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroup)), kInt},
+	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroupname)), kStr},
+	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeChoice)), kInt},
+	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeField)), kStr},
+}}
 
 func (m *VMWorkspaceDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"region":`, m.Region)
-	e.str(`"url":`, m.URL)
-	e.str(`"vmworkspace_clientid":`, m.VmworkspaceClientid)
-	e.str(`"new_integration_key":`, m.NewIntegrationKey)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.int(`"default_devicesite":`, m.DefaultDevicesite)
-	e.str(`"default_devicesite_name":`, m.DefaultDevicesiteName)
-	e.int(`"default_devicetype":`, m.DefaultDevicetype)
-	e.str(`"default_devicetypename":`, m.DefaultDevicetypename)
-	e.int(`"assetimportidentifier":`, m.Assetimportidentifier)
-	e.str(`"assetimportidentifier_fieldname":`, m.AssetimportidentifierFieldname)
-	encodeModels(e, `"vmworkspace_fieldmappings":`, m.VmworkspaceFieldmappings)
-	encodeModels(e, `"sitemappings":`, m.Sitemappings)
-	e.bool(`"enableintegrator":`, m.Enableintegrator)
-	e.time(`"lastsyncdate":`, m.Lastsyncdate)
-	e.str(`"lastsyncerror":`, m.Lastsyncerror)
-	e.str(`"halo_integrator_import_list":`, m.HaloIntegratorImportList)
-	encodeModels(e, `"halo_integrator_import_types":`, m.HaloIntegratorImportTypes)
-	e.bool(`"delete_devices":`, m.DeleteDevices)
-	e.bool(`"dont_create_new_devices":`, m.DontCreateNewDevices)
-	e.bool(`"dont_update_device_type":`, m.DontUpdateDeviceType)
-	e.bool(`"dont_move_site":`, m.DontMoveSite)
-	e.str(`"_warning":`, m.Warning)
-	e.str(`"guid":`, m.GUID)
-	encodeModels(e, `"mappings_xtype":`, m.MappingsXtype)
-	e.int(`"default_assetgroup":`, m.DefaultAssetgroup)
-	e.str(`"default_assetgroupname":`, m.DefaultAssetgroupname)
-	e.int(`"assettype_choice":`, m.AssettypeChoice)
-	e.str(`"assettype_field":`, m.AssettypeField)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctVMWorkspaceDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m VMWorkspaceDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *VMWorkspaceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ViewColumns) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_temp":
-			ok = d.bool(&m.Temp)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "card_html":
-			ok = d.str(&m.CardHTML)
-		case "columns":
-			ok = decodeModels(d, &m.Columns)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "linked_dashboard_id":
-			ok = d.int(&m.LinkedDashboardID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "restriction_type":
-			ok = d.int(&m.RestrictionType)
-		case "team_guid":
-			ok = d.str(&m.TeamGUID)
-		case "team_id":
-			ok = d.int(&m.TeamID)
-		case "team_name":
-			ok = d.str(&m.TeamName)
-		case "tile_html":
-			ok = d.str(&m.TileHTML)
-		case "type":
-			ok = d.int(&m.Type)
-		case "type_name":
-			ok = d.str(&m.TypeName)
-		case "use_dashboard":
-			ok = d.bool(&m.UseDashboard)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectViewColumns = decTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ViewColumns{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(ViewColumns{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(ViewColumns{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(ViewColumns{}.Name)), kStr},
+	{"tile_html", nil, uint32(unsafe.Offsetof(ViewColumns{}.TileHTML)), kStr},
+	{"columns", decMany[ViewColumnsDetails], uint32(unsafe.Offsetof(ViewColumns{}.Columns)), kSub},
+	{"_temp", nil, uint32(unsafe.Offsetof(ViewColumns{}.Temp)), kBool},
+	{"card_html", nil, uint32(unsafe.Offsetof(ViewColumns{}.CardHTML)), kStr},
+	{"linked_dashboard_id", nil, uint32(unsafe.Offsetof(ViewColumns{}.LinkedDashboardID)), kInt},
+	{"use_dashboard", nil, uint32(unsafe.Offsetof(ViewColumns{}.UseDashboard)), kBool},
+	{"restriction_type", nil, uint32(unsafe.Offsetof(ViewColumns{}.RestrictionType)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(ViewColumns{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(ViewColumns{}.AgentName)), kStr},
+	{"team_id", nil, uint32(unsafe.Offsetof(ViewColumns{}.TeamID)), kInt},
+	{"team_guid", nil, uint32(unsafe.Offsetof(ViewColumns{}.TeamGUID)), kStr},
+	{"team_name", nil, uint32(unsafe.Offsetof(ViewColumns{}.TeamName)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(ViewColumns{}.Type)), kInt},
+	{"type_name", nil, uint32(unsafe.Offsetof(ViewColumns{}.TypeName)), kStr},
+}, sorted: []uint16{6, 11, 12, 7, 5, 1, 0, 2, 8, 3, 10, 14, 13, 15, 4, 16, 17, 9}}
 
-func (m *ViewColumns) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.str(`"tile_html":`, m.TileHTML)
-	encodeModels(e, `"columns":`, m.Columns)
-	e.bool(`"_temp":`, m.Temp)
-	e.str(`"card_html":`, m.CardHTML)
-	e.int(`"linked_dashboard_id":`, m.LinkedDashboardID)
-	e.bool(`"use_dashboard":`, m.UseDashboard)
-	e.int(`"restriction_type":`, m.RestrictionType)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"team_id":`, m.TeamID)
-	e.str(`"team_guid":`, m.TeamGUID)
-	e.str(`"team_name":`, m.TeamName)
-	e.int(`"type":`, m.Type)
-	e.str(`"type_name":`, m.TypeName)
-	e.close(mark, m.Extra)
-}
+func (m *ViewColumns) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewColumns) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ViewColumns) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctViewColumns = encTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.Name)), kStr},
+	{`"tile_html":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.TileHTML)), kStr},
+	{`"columns":`, encMany[ViewColumnsDetails], uint32(unsafe.Offsetof(ViewColumns{}.Columns)), kSub},
+	{`"_temp":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.Temp)), kBool},
+	{`"card_html":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.CardHTML)), kStr},
+	{`"linked_dashboard_id":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.LinkedDashboardID)), kInt},
+	{`"use_dashboard":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.UseDashboard)), kBool},
+	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.RestrictionType)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.AgentName)), kStr},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.TeamID)), kInt},
+	{`"team_guid":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.TeamGUID)), kStr},
+	{`"team_name":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.TeamName)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.Type)), kInt},
+	{`"type_name":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.TypeName)), kStr},
+}}
+
+func (m *ViewColumns) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewColumns) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewColumns) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectViewColumnsDetails = decTable{extra: unsafe.Offsetof(ViewColumnsDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ID)), kInt},
+	{"columns_id", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsID)), kInt},
+	{"column_seq", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnSeq)), kInt},
+	{"column_name", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnName)), kStr},
+	{"width", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.Width)), kInt},
+	{"order_seq", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.OrderSeq)), kInt},
+	{"order_desc", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.OrderDesc)), kBool},
+	{"column_title_override", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnTitleOverride)), kStr},
+	{"groupbystatus", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.Groupbystatus)), kInt},
+	{"columns_guid", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsGUID)), kStr},
+}, sorted: []uint16{3, 2, 7, 9, 1, 8, 0, 6, 5, 4}}
+
 func (m *ViewColumnsDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "column_name":
-			ok = d.str(&m.ColumnName)
-		case "column_seq":
-			ok = d.int(&m.ColumnSeq)
-		case "column_title_override":
-			ok = d.str(&m.ColumnTitleOverride)
-		case "columns_guid":
-			ok = d.str(&m.ColumnsGUID)
-		case "columns_id":
-			ok = d.int(&m.ColumnsID)
-		case "groupbystatus":
-			ok = d.int(&m.Groupbystatus)
-		case "id":
-			ok = d.int(&m.ID)
-		case "order_desc":
-			ok = d.bool(&m.OrderDesc)
-		case "order_seq":
-			ok = d.int(&m.OrderSeq)
-		case "width":
-			ok = d.int(&m.Width)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectViewColumnsDetails)
 }
+
+var enctViewColumnsDetails = encTable{extra: unsafe.Offsetof(ViewColumnsDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ID)), kInt},
+	{`"columns_id":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsID)), kInt},
+	{`"column_seq":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnSeq)), kInt},
+	{`"column_name":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnName)), kStr},
+	{`"width":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.Width)), kInt},
+	{`"order_seq":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.OrderSeq)), kInt},
+	{`"order_desc":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.OrderDesc)), kBool},
+	{`"column_title_override":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnTitleOverride)), kStr},
+	{`"groupbystatus":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.Groupbystatus)), kInt},
+	{`"columns_guid":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsGUID)), kStr},
+}}
 
 func (m *ViewColumnsDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"columns_id":`, m.ColumnsID)
-	e.int(`"column_seq":`, m.ColumnSeq)
-	e.str(`"column_name":`, m.ColumnName)
-	e.int(`"width":`, m.Width)
-	e.int(`"order_seq":`, m.OrderSeq)
-	e.bool(`"order_desc":`, m.OrderDesc)
-	e.str(`"column_title_override":`, m.ColumnTitleOverride)
-	e.int(`"groupbystatus":`, m.Groupbystatus)
-	e.str(`"columns_guid":`, m.ColumnsGUID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctViewColumnsDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ViewColumnsDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewColumnsDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ViewFilter) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_temp":
-			ok = d.bool(&m.Temp)
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "filters":
-			ok = decodeModels(d, &m.Filters)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "name":
-			ok = d.str(&m.Name)
-		case "restriction_type":
-			ok = d.int(&m.RestrictionType)
-		case "sys_id":
-			ok = d.str(&m.SysID)
-		case "team_guid":
-			ok = d.str(&m.TeamGUID)
-		case "team_id":
-			ok = d.int(&m.TeamID)
-		case "team_name":
-			ok = d.str(&m.TeamName)
-		case "type":
-			ok = d.int(&m.Type)
-		case "type_name":
-			ok = d.str(&m.TypeName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectViewFilter = decTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ViewFilter{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(ViewFilter{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(ViewFilter{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(ViewFilter{}.Name)), kStr},
+	{"agent_id", nil, uint32(unsafe.Offsetof(ViewFilter{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(ViewFilter{}.AgentName)), kStr},
+	{"team_id", nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamID)), kInt},
+	{"team_name", nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamName)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(ViewFilter{}.Type)), kInt},
+	{"type_name", nil, uint32(unsafe.Offsetof(ViewFilter{}.TypeName)), kStr},
+	{"sys_id", nil, uint32(unsafe.Offsetof(ViewFilter{}.SysID)), kStr},
+	{"filters", decMany[ViewFilterDetails], uint32(unsafe.Offsetof(ViewFilter{}.Filters)), kSub},
+	{"_temp", nil, uint32(unsafe.Offsetof(ViewFilter{}.Temp)), kBool},
+	{"restriction_type", nil, uint32(unsafe.Offsetof(ViewFilter{}.RestrictionType)), kInt},
+	{"team_guid", nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamGUID)), kStr},
+}, sorted: []uint16{12, 4, 5, 11, 1, 0, 2, 3, 13, 10, 14, 6, 7, 8, 9}}
 
-func (m *ViewFilter) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"team_id":`, m.TeamID)
-	e.str(`"team_name":`, m.TeamName)
-	e.int(`"type":`, m.Type)
-	e.str(`"type_name":`, m.TypeName)
-	e.str(`"sys_id":`, m.SysID)
-	encodeModels(e, `"filters":`, m.Filters)
-	e.bool(`"_temp":`, m.Temp)
-	e.int(`"restriction_type":`, m.RestrictionType)
-	e.str(`"team_guid":`, m.TeamGUID)
-	e.close(mark, m.Extra)
-}
+func (m *ViewFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewFilter) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ViewFilter) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctViewFilter = encTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.Name)), kStr},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.AgentName)), kStr},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamID)), kInt},
+	{`"team_name":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamName)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.Type)), kInt},
+	{`"type_name":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.TypeName)), kStr},
+	{`"sys_id":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.SysID)), kStr},
+	{`"filters":`, encMany[ViewFilterDetails], uint32(unsafe.Offsetof(ViewFilter{}.Filters)), kSub},
+	{`"_temp":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.Temp)), kBool},
+	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.RestrictionType)), kInt},
+	{`"team_guid":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamGUID)), kStr},
+}}
+
+func (m *ViewFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewFilter) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectViewFilterDetails = decTable{extra: unsafe.Offsetof(ViewFilterDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ID)), kInt},
+	{"filter_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterID)), kInt},
+	{"list_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListID)), kInt},
+	{"itemsupplier_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierID)), kInt},
+	{"area_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.AreaID)), kInt},
+	{"filter_name", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterName)), kStr},
+	{"filter_type", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterType)), kInt},
+	{"filter_value", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValue)), kStr},
+	{"filter_values", decMany[KeyPair], uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), kSub},
+	{"filter_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterGUID)), kStr},
+	{"list_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListGUID)), kStr},
+	{"itemsupplier_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierGUID)), kStr},
+}, sorted: []uint16{4, 9, 1, 5, 6, 7, 8, 0, 11, 3, 10, 2}}
+
 func (m *ViewFilterDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "area_id":
-			ok = d.int(&m.AreaID)
-		case "filter_guid":
-			ok = d.str(&m.FilterGUID)
-		case "filter_id":
-			ok = d.int(&m.FilterID)
-		case "filter_name":
-			ok = d.str(&m.FilterName)
-		case "filter_type":
-			ok = d.int(&m.FilterType)
-		case "filter_value":
-			ok = d.str(&m.FilterValue)
-		case "filter_values":
-			ok = decodeModels(d, &m.FilterValues)
-		case "id":
-			ok = d.int(&m.ID)
-		case "itemsupplier_guid":
-			ok = d.str(&m.ItemsupplierGUID)
-		case "itemsupplier_id":
-			ok = d.int(&m.ItemsupplierID)
-		case "list_guid":
-			ok = d.str(&m.ListGUID)
-		case "list_id":
-			ok = d.int(&m.ListID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectViewFilterDetails)
 }
+
+var enctViewFilterDetails = encTable{extra: unsafe.Offsetof(ViewFilterDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ID)), kInt},
+	{`"filter_id":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterID)), kInt},
+	{`"list_id":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListID)), kInt},
+	{`"itemsupplier_id":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierID)), kInt},
+	{`"area_id":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.AreaID)), kInt},
+	{`"filter_name":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterName)), kStr},
+	{`"filter_type":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterType)), kInt},
+	{`"filter_value":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValue)), kStr},
+	{`"filter_values":`, encMany[KeyPair], uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), kSub},
+	{`"filter_guid":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterGUID)), kStr},
+	{`"list_guid":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListGUID)), kStr},
+	{`"itemsupplier_guid":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierGUID)), kStr},
+}}
 
 func (m *ViewFilterDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"filter_id":`, m.FilterID)
-	e.int(`"list_id":`, m.ListID)
-	e.int(`"itemsupplier_id":`, m.ItemsupplierID)
-	e.int(`"area_id":`, m.AreaID)
-	e.str(`"filter_name":`, m.FilterName)
-	e.int(`"filter_type":`, m.FilterType)
-	e.str(`"filter_value":`, m.FilterValue)
-	encodeModels(e, `"filter_values":`, m.FilterValues)
-	e.str(`"filter_guid":`, m.FilterGUID)
-	e.str(`"list_guid":`, m.ListGUID)
-	e.str(`"itemsupplier_guid":`, m.ItemsupplierGUID)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctViewFilterDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ViewFilterDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewFilterDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ViewListGroup) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "collapsed":
-			ok = d.bool(&m.Collapsed)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "type":
-			ok = d.int(&m.Type)
-		case "type_name":
-			ok = d.str(&m.TypeName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectViewListGroup = decTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(ViewListGroup{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Name)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Sequence)), kInt},
+	{"type", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Type)), kInt},
+	{"collapsed", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Collapsed)), kBool},
+	{"type_name", nil, uint32(unsafe.Offsetof(ViewListGroup{}.TypeName)), kStr},
+}, sorted: []uint16{4, 0, 1, 2, 3, 5}}
 
-func (m *ViewListGroup) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"sequence":`, m.Sequence)
-	e.int(`"type":`, m.Type)
-	e.bool(`"collapsed":`, m.Collapsed)
-	e.str(`"type_name":`, m.TypeName)
-	e.close(mark, m.Extra)
-}
+func (m *ViewListGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewListGroup) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ViewListGroup) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctViewListGroup = encTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(ViewListGroup{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ViewListGroup{}.Name)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(ViewListGroup{}.Sequence)), kInt},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ViewListGroup{}.Type)), kInt},
+	{`"collapsed":`, nil, uint32(unsafe.Offsetof(ViewListGroup{}.Collapsed)), kBool},
+	{`"type_name":`, nil, uint32(unsafe.Offsetof(ViewListGroup{}.TypeName)), kStr},
+}}
+
+func (m *ViewListGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewListGroup) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewListGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *ViewLists) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "agent_id":
-			ok = d.int(&m.AgentID)
-		case "agent_name":
-			ok = d.str(&m.AgentName)
-		case "column_profile_guid":
-			ok = d.str(&m.ColumnProfileGUID)
-		case "column_profile_id":
-			ok = d.int(&m.ColumnProfileID)
-		case "column_profile_name":
-			ok = d.str(&m.ColumnProfileName)
-		case "connectedinstance_error":
-			ok = d.bool(&m.ConnectedinstanceError)
-		case "connectedinstance_id":
-			ok = d.int(&m.ConnectedinstanceID)
-		case "connectedinstance_list_id":
-			ok = d.int(&m.ConnectedinstanceListID)
-		case "connectedinstance_name":
-			ok = d.str(&m.ConnectedinstanceName)
-		case "filter_profile_guid":
-			ok = d.str(&m.FilterProfileGUID)
-		case "filter_profile_id":
-			ok = d.int(&m.FilterProfileID)
-		case "filter_profile_name":
-			ok = d.str(&m.FilterProfileName)
-		case "filters":
-			ok = decodeModels(d, &m.Filters)
-		case "group":
-			ok = d.int(&m.Group)
-		case "group_collapsed":
-			ok = d.bool(&m.GroupCollapsed)
-		case "group_name":
-			ok = d.str(&m.GroupName)
-		case "group_seq":
-			ok = d.int(&m.GroupSeq)
-		case "group_type":
-			ok = d.int(&m.GroupType)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "lock_view_type":
-			ok = d.int(&m.LockViewType)
-		case "name":
-			ok = d.str(&m.Name)
-		case "restriction_type":
-			ok = d.int(&m.RestrictionType)
-		case "sequence":
-			ok = d.int(&m.Sequence)
-		case "show_in_team_tree":
-			ok = d.bool(&m.ShowInTeamTree)
-		case "show_in_team_tree_team_id":
-			ok = d.int(&m.ShowInTeamTreeTeamID)
-		case "show_in_team_tree_team_name":
-			ok = d.str(&m.ShowInTeamTreeTeamName)
-		case "showcounts":
-			ok = d.bool(&m.Showcounts)
-		case "team_guid":
-			ok = d.str(&m.TeamGUID)
-		case "team_id":
-			ok = d.int(&m.TeamID)
-		case "team_name":
-			ok = d.str(&m.TeamName)
-		case "ticket_count":
-			ok = d.int(&m.TicketCount)
-		case "type":
-			ok = d.int(&m.Type)
-		case "type_name":
-			ok = d.str(&m.TypeName)
-		case "use":
-			ok = d.str(&m.Use)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectViewLists = decTable{extra: unsafe.Offsetof(ViewLists{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(ViewLists{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(ViewLists{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(ViewLists{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(ViewLists{}.Name)), kStr},
+	{"use", nil, uint32(unsafe.Offsetof(ViewLists{}.Use)), kStr},
+	{"restriction_type", nil, uint32(unsafe.Offsetof(ViewLists{}.RestrictionType)), kInt},
+	{"agent_id", nil, uint32(unsafe.Offsetof(ViewLists{}.AgentID)), kInt},
+	{"agent_name", nil, uint32(unsafe.Offsetof(ViewLists{}.AgentName)), kStr},
+	{"team_id", nil, uint32(unsafe.Offsetof(ViewLists{}.TeamID)), kInt},
+	{"team_guid", nil, uint32(unsafe.Offsetof(ViewLists{}.TeamGUID)), kStr},
+	{"team_name", nil, uint32(unsafe.Offsetof(ViewLists{}.TeamName)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(ViewLists{}.Type)), kInt},
+	{"type_name", nil, uint32(unsafe.Offsetof(ViewLists{}.TypeName)), kStr},
+	{"sequence", nil, uint32(unsafe.Offsetof(ViewLists{}.Sequence)), kInt},
+	{"showcounts", nil, uint32(unsafe.Offsetof(ViewLists{}.Showcounts)), kBool},
+	{"column_profile_id", nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileID)), kInt},
+	{"column_profile_guid", nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileGUID)), kStr},
+	{"filter_profile_id", nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileID)), kInt},
+	{"filter_profile_guid", nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileGUID)), kStr},
+	{"lock_view_type", nil, uint32(unsafe.Offsetof(ViewLists{}.LockViewType)), kInt},
+	{"connectedinstance_id", nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceID)), kInt},
+	{"connectedinstance_list_id", nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceListID)), kInt},
+	{"show_in_team_tree", nil, uint32(unsafe.Offsetof(ViewLists{}.ShowInTeamTree)), kBool},
+	{"show_in_team_tree_team_id", nil, uint32(unsafe.Offsetof(ViewLists{}.ShowInTeamTreeTeamID)), kInt},
+	{"show_in_team_tree_team_name", nil, uint32(unsafe.Offsetof(ViewLists{}.ShowInTeamTreeTeamName)), kStr},
+	{"ticket_count", nil, uint32(unsafe.Offsetof(ViewLists{}.TicketCount)), kInt},
+	{"connectedinstance_error", nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceError)), kBool},
+	{"column_profile_name", nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileName)), kStr},
+	{"filter_profile_name", nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileName)), kStr},
+	{"connectedinstance_name", nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceName)), kStr},
+	{"filters", decMany[ViewFilterDetails], uint32(unsafe.Offsetof(ViewLists{}.Filters)), kSub},
+	{"group", nil, uint32(unsafe.Offsetof(ViewLists{}.Group)), kInt},
+	{"group_name", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupName)), kStr},
+	{"group_seq", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupSeq)), kInt},
+	{"group_type", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupType)), kInt},
+	{"group_collapsed", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupCollapsed)), kBool},
+}, sorted: []uint16{6, 7, 16, 15, 27, 26, 20, 21, 29, 18, 17, 28, 30, 31, 35, 32, 33, 34, 0, 2, 1, 19, 3, 5, 13, 22, 23, 24, 14, 9, 8, 10, 25, 11, 12, 4}}
 
-func (m *ViewLists) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"use":`, m.Use)
-	e.int(`"restriction_type":`, m.RestrictionType)
-	e.int(`"agent_id":`, m.AgentID)
-	e.str(`"agent_name":`, m.AgentName)
-	e.int(`"team_id":`, m.TeamID)
-	e.str(`"team_guid":`, m.TeamGUID)
-	e.str(`"team_name":`, m.TeamName)
-	e.int(`"type":`, m.Type)
-	e.str(`"type_name":`, m.TypeName)
-	e.int(`"sequence":`, m.Sequence)
-	e.bool(`"showcounts":`, m.Showcounts)
-	e.int(`"column_profile_id":`, m.ColumnProfileID)
-	e.str(`"column_profile_guid":`, m.ColumnProfileGUID)
-	e.int(`"filter_profile_id":`, m.FilterProfileID)
-	e.str(`"filter_profile_guid":`, m.FilterProfileGUID)
-	e.int(`"lock_view_type":`, m.LockViewType)
-	e.int(`"connectedinstance_id":`, m.ConnectedinstanceID)
-	e.int(`"connectedinstance_list_id":`, m.ConnectedinstanceListID)
-	e.bool(`"show_in_team_tree":`, m.ShowInTeamTree)
-	e.int(`"show_in_team_tree_team_id":`, m.ShowInTeamTreeTeamID)
-	e.str(`"show_in_team_tree_team_name":`, m.ShowInTeamTreeTeamName)
-	e.int(`"ticket_count":`, m.TicketCount)
-	e.bool(`"connectedinstance_error":`, m.ConnectedinstanceError)
-	e.str(`"column_profile_name":`, m.ColumnProfileName)
-	e.str(`"filter_profile_name":`, m.FilterProfileName)
-	e.str(`"connectedinstance_name":`, m.ConnectedinstanceName)
-	encodeModels(e, `"filters":`, m.Filters)
-	e.int(`"group":`, m.Group)
-	e.str(`"group_name":`, m.GroupName)
-	e.int(`"group_seq":`, m.GroupSeq)
-	e.int(`"group_type":`, m.GroupType)
-	e.bool(`"group_collapsed":`, m.GroupCollapsed)
-	e.close(mark, m.Extra)
-}
+func (m *ViewLists) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewLists) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ViewLists) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctViewLists = encTable{extra: unsafe.Offsetof(ViewLists{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(ViewLists{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.Name)), kStr},
+	{`"use":`, nil, uint32(unsafe.Offsetof(ViewLists{}.Use)), kStr},
+	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(ViewLists{}.RestrictionType)), kInt},
+	{`"agent_id":`, nil, uint32(unsafe.Offsetof(ViewLists{}.AgentID)), kInt},
+	{`"agent_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.AgentName)), kStr},
+	{`"team_id":`, nil, uint32(unsafe.Offsetof(ViewLists{}.TeamID)), kInt},
+	{`"team_guid":`, nil, uint32(unsafe.Offsetof(ViewLists{}.TeamGUID)), kStr},
+	{`"team_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.TeamName)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(ViewLists{}.Type)), kInt},
+	{`"type_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.TypeName)), kStr},
+	{`"sequence":`, nil, uint32(unsafe.Offsetof(ViewLists{}.Sequence)), kInt},
+	{`"showcounts":`, nil, uint32(unsafe.Offsetof(ViewLists{}.Showcounts)), kBool},
+	{`"column_profile_id":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileID)), kInt},
+	{`"column_profile_guid":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileGUID)), kStr},
+	{`"filter_profile_id":`, nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileID)), kInt},
+	{`"filter_profile_guid":`, nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileGUID)), kStr},
+	{`"lock_view_type":`, nil, uint32(unsafe.Offsetof(ViewLists{}.LockViewType)), kInt},
+	{`"connectedinstance_id":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceID)), kInt},
+	{`"connectedinstance_list_id":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceListID)), kInt},
+	{`"show_in_team_tree":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ShowInTeamTree)), kBool},
+	{`"show_in_team_tree_team_id":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ShowInTeamTreeTeamID)), kInt},
+	{`"show_in_team_tree_team_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ShowInTeamTreeTeamName)), kStr},
+	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(ViewLists{}.TicketCount)), kInt},
+	{`"connectedinstance_error":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceError)), kBool},
+	{`"column_profile_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileName)), kStr},
+	{`"filter_profile_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileName)), kStr},
+	{`"connectedinstance_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceName)), kStr},
+	{`"filters":`, encMany[ViewFilterDetails], uint32(unsafe.Offsetof(ViewLists{}.Filters)), kSub},
+	{`"group":`, nil, uint32(unsafe.Offsetof(ViewLists{}.Group)), kInt},
+	{`"group_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GroupName)), kStr},
+	{`"group_seq":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GroupSeq)), kInt},
+	{`"group_type":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GroupType)), kInt},
+	{`"group_collapsed":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GroupCollapsed)), kBool},
+}}
+
+func (m *ViewLists) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewLists) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewLists) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *VirtualAgent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_connection_enabled":
-			ok = d.bool(&m.ConnectionEnabled)
-		case "_instructions":
-			ok = d.str(&m.Instructions)
-		case "_model":
-			ok = d.str(&m.Model)
-		case "_update_tools":
-			ok = d.bool(&m.UpdateTools)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "connection_type":
-			ok = d.int(&m.ConnectionType)
-		case "id":
-			ok = d.str(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "name":
-			ok = d.str(&m.Name)
-		case "third_party_id":
-			ok = d.str(&m.ThirdPartyID)
-		case "use":
-			ok = d.int(&m.Use)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectVirtualAgent = decTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), fields: []decField{
+	{"intent", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ID)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Name)), kStr},
+	{"connection_type", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionType)), kInt},
+	{"use", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Use)), kInt},
+	{"third_party_id", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ThirdPartyID)), kStr},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(VirtualAgent{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(VirtualAgent{}.AccessControlLevel)), kInt},
+	{"_connection_enabled", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionEnabled)), kBool},
+	{"_instructions", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Instructions)), kStr},
+	{"_model", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Model)), kStr},
+	{"_update_tools", nil, uint32(unsafe.Offsetof(VirtualAgent{}.UpdateTools)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Warning)), kStr},
+}, sorted: []uint16{8, 9, 10, 11, 12, 6, 7, 3, 1, 0, 2, 5, 4}}
 
-func (m *VirtualAgent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"intent":`, m.Intent)
-	e.str(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"connection_type":`, m.ConnectionType)
-	e.int(`"use":`, m.Use)
-	e.str(`"third_party_id":`, m.ThirdPartyID)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.bool(`"_connection_enabled":`, m.ConnectionEnabled)
-	e.str(`"_instructions":`, m.Instructions)
-	e.str(`"_model":`, m.Model)
-	e.bool(`"_update_tools":`, m.UpdateTools)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *VirtualAgent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectVirtualAgent) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m VirtualAgent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctVirtualAgent = encTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), fields: []encField{
+	{`"intent":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.ID)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Name)), kStr},
+	{`"connection_type":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionType)), kInt},
+	{`"use":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Use)), kInt},
+	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.ThirdPartyID)), kStr},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(VirtualAgent{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.AccessControlLevel)), kInt},
+	{`"_connection_enabled":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionEnabled)), kBool},
+	{`"_instructions":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Instructions)), kStr},
+	{`"_model":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Model)), kStr},
+	{`"_update_tools":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.UpdateTools)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Warning)), kStr},
+}}
+
+func (m *VirtualAgent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctVirtualAgent) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *VirtualAgent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

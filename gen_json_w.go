@@ -2,1110 +2,704 @@
 
 package halopsa
 
-func (m *Webhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_iszapier":
-			ok = d.bool(&m.Iszapier)
-		case "_test":
-			ok = d.bool(&m.Test)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "active":
-			ok = d.bool(&m.Active)
-		case "algorithm":
-			ok = d.int(&m.Algorithm)
-		case "authentication_header":
-			ok = d.str(&m.AuthenticationHeader)
-		case "authentication_type":
-			ok = d.int(&m.AuthenticationType)
-		case "basic_password":
-			ok = d.str(&m.BasicPassword)
-		case "basic_username":
-			ok = d.str(&m.BasicUsername)
-		case "certificate_id":
-			ok = d.int(&m.CertificateID)
-		case "certificate_name":
-			ok = d.str(&m.CertificateName)
-		case "content_type":
-			ok = d.str(&m.ContentType)
-		case "custom_payload":
-			ok = d.bool(&m.CustomPayload)
-		case "digest":
-			ok = d.int(&m.Digest)
-		case "disabled":
-			ok = d.bool(&m.Disabled)
-		case "events":
-			ok = decodeModels(d, &m.Events)
-		case "flow_chart_json":
-			ok = d.str(&m.FlowChartJSON)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "icon_base64":
-			ok = d.str(&m.IconBase64)
-		case "id":
-			ok = d.str(&m.ID)
-		case "inbound_authentication_type":
-			ok = d.int(&m.InboundAuthenticationType)
-		case "input_variables":
-			ok = decodeModels(d, &m.InputVariables)
-		case "install_popup":
-			ok = d.str(&m.InstallPopup)
-		case "integrations":
-			ok = decodeModels(d, &m.Integrations)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "last_status":
-			ok = d.int(&m.LastStatus)
-		case "lastcreated":
-			ok = d.time(&m.Lastcreated)
-		case "library_licence_name":
-			ok = d.str(&m.LibraryLicenceName)
-		case "log_retention_policy_days":
-			ok = d.int(&m.LogRetentionPolicyDays)
-		case "major_version_number":
-			ok = d.int(&m.MajorVersionNumber)
-		case "mappings":
-			ok = decodeModels(d, &m.Mappings)
-		case "method":
-			ok = d.int(&m.Method)
-		case "minor_version_number":
-			ok = d.int(&m.MinorVersionNumber)
-		case "name":
-			ok = d.str(&m.Name)
-		case "nextcreationdate":
-			ok = d.time(&m.Nextcreationdate)
-		case "note":
-			ok = d.str(&m.Note)
-		case "patch_version_number":
-			ok = d.int(&m.PatchVersionNumber)
-		case "payload_type":
-			ok = d.int(&m.PayloadType)
-		case "runbook_start_type":
-			ok = d.int(&m.RunbookStartType)
-		case "schedule_id":
-			ok = d.int(&m.ScheduleID)
-		case "signature_prefix":
-			ok = d.str(&m.SignaturePrefix)
-		case "standalone_methods":
-			ok = decodeModels(d, &m.StandaloneMethods)
-		case "steps":
-			ok = decodeModels(d, &m.Steps)
-		case "systemuse":
-			ok = d.str(&m.Systemuse)
-		case "type":
-			ok = d.int(&m.Type)
-		case "url":
-			ok = d.str(&m.URL)
-		case "version_number":
-			ok = d.str(&m.VersionNumber)
-		case "zapier_agent_id":
-			ok = d.int(&m.ZapierAgentID)
-		case "zapier_client_id":
-			ok = d.int(&m.ZapierClientID)
-		case "zapier_priority_id":
-			ok = d.int(&m.ZapierPriorityID)
-		case "zapier_site_id":
-			ok = d.int(&m.ZapierSiteID)
-		case "zapier_sla_id":
-			ok = d.int(&m.ZapierSLAID)
-		case "zapier_status_id":
-			ok = d.int(&m.ZapierStatusID)
-		case "zapier_team_id":
-			ok = d.int(&m.ZapierTeamID)
-		case "zapier_tickettype_id":
-			ok = d.int(&m.ZapierTickettypeID)
-		case "zapier_type":
-			ok = d.int(&m.ZapierType)
-		case "zapier_username":
-			ok = d.str(&m.ZapierUsername)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *Webhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.int(`"type":`, m.Type)
-	e.str(`"url":`, m.URL)
-	e.str(`"content_type":`, m.ContentType)
-	e.int(`"authentication_type":`, m.AuthenticationType)
-	e.int(`"method":`, m.Method)
-	e.str(`"basic_username":`, m.BasicUsername)
-	e.str(`"basic_password":`, m.BasicPassword)
-	e.int(`"certificate_id":`, m.CertificateID)
-	e.str(`"certificate_name":`, m.CertificateName)
-	e.bool(`"active":`, m.Active)
-	encodeModels(e, `"events":`, m.Events)
-	e.int(`"last_status":`, m.LastStatus)
-	e.str(`"systemuse":`, m.Systemuse)
-	e.int(`"runbook_start_type":`, m.RunbookStartType)
-	e.int(`"inbound_authentication_type":`, m.InboundAuthenticationType)
-	e.str(`"authentication_header":`, m.AuthenticationHeader)
-	e.int(`"algorithm":`, m.Algorithm)
-	e.int(`"digest":`, m.Digest)
-	e.str(`"signature_prefix":`, m.SignaturePrefix)
-	e.bool(`"_iszapier":`, m.Iszapier)
-	e.int(`"zapier_type":`, m.ZapierType)
-	e.int(`"zapier_client_id":`, m.ZapierClientID)
-	e.int(`"zapier_site_id":`, m.ZapierSiteID)
-	e.str(`"zapier_username":`, m.ZapierUsername)
-	e.int(`"zapier_tickettype_id":`, m.ZapierTickettypeID)
-	e.int(`"zapier_status_id":`, m.ZapierStatusID)
-	e.int(`"zapier_sla_id":`, m.ZapierSLAID)
-	e.int(`"zapier_priority_id":`, m.ZapierPriorityID)
-	e.int(`"zapier_team_id":`, m.ZapierTeamID)
-	e.int(`"zapier_agent_id":`, m.ZapierAgentID)
-	encodeModels(e, `"mappings":`, m.Mappings)
-	e.bool(`"custom_payload":`, m.CustomPayload)
-	e.int(`"payload_type":`, m.PayloadType)
-	e.str(`"flow_chart_json":`, m.FlowChartJSON)
-	e.str(`"library_licence_name":`, m.LibraryLicenceName)
-	e.str(`"icon_base64":`, m.IconBase64)
-	e.str(`"icon":`, m.Icon)
-	e.int(`"major_version_number":`, m.MajorVersionNumber)
-	e.int(`"minor_version_number":`, m.MinorVersionNumber)
-	e.int(`"patch_version_number":`, m.PatchVersionNumber)
-	e.str(`"version_number":`, m.VersionNumber)
-	e.str(`"note":`, m.Note)
-	e.str(`"install_popup":`, m.InstallPopup)
-	encodeModels(e, `"steps":`, m.Steps)
-	encodeModels(e, `"input_variables":`, m.InputVariables)
-	encodeModels(e, `"standalone_methods":`, m.StandaloneMethods)
-	encodeModels(e, `"integrations":`, m.Integrations)
-	e.int(`"schedule_id":`, m.ScheduleID)
-	e.bool(`"disabled":`, m.Disabled)
-	e.time(`"lastcreated":`, m.Lastcreated)
-	e.time(`"nextcreationdate":`, m.Nextcreationdate)
-	e.int(`"log_retention_policy_days":`, m.LogRetentionPolicyDays)
-	e.bool(`"_test":`, m.Test)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Webhook{}.ID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(Webhook{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(Webhook{}.Name)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(Webhook{}.Type)), kInt},
+	{"url", nil, uint32(unsafe.Offsetof(Webhook{}.URL)), kStr},
+	{"content_type", nil, uint32(unsafe.Offsetof(Webhook{}.ContentType)), kStr},
+	{"authentication_type", nil, uint32(unsafe.Offsetof(Webhook{}.AuthenticationType)), kInt},
+	{"method", nil, uint32(unsafe.Offsetof(Webhook{}.Method)), kInt},
+	{"basic_username", nil, uint32(unsafe.Offsetof(Webhook{}.BasicUsername)), kStr},
+	{"basic_password", nil, uint32(unsafe.Offsetof(Webhook{}.BasicPassword)), kStr},
+	{"certificate_id", nil, uint32(unsafe.Offsetof(Webhook{}.CertificateID)), kInt},
+	{"certificate_name", nil, uint32(unsafe.Offsetof(Webhook{}.CertificateName)), kStr},
+	{"active", nil, uint32(unsafe.Offsetof(Webhook{}.Active)), kBool},
+	{"events", decMany[UnameNotification], uint32(unsafe.Offsetof(Webhook{}.Events)), kSub},
+	{"last_status", nil, uint32(unsafe.Offsetof(Webhook{}.LastStatus)), kInt},
+	{"systemuse", nil, uint32(unsafe.Offsetof(Webhook{}.Systemuse)), kStr},
+	{"runbook_start_type", nil, uint32(unsafe.Offsetof(Webhook{}.RunbookStartType)), kInt},
+	{"inbound_authentication_type", nil, uint32(unsafe.Offsetof(Webhook{}.InboundAuthenticationType)), kInt},
+	{"authentication_header", nil, uint32(unsafe.Offsetof(Webhook{}.AuthenticationHeader)), kStr},
+	{"algorithm", nil, uint32(unsafe.Offsetof(Webhook{}.Algorithm)), kInt},
+	{"digest", nil, uint32(unsafe.Offsetof(Webhook{}.Digest)), kInt},
+	{"signature_prefix", nil, uint32(unsafe.Offsetof(Webhook{}.SignaturePrefix)), kStr},
+	{"_iszapier", nil, uint32(unsafe.Offsetof(Webhook{}.Iszapier)), kBool},
+	{"zapier_type", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierType)), kInt},
+	{"zapier_client_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierClientID)), kInt},
+	{"zapier_site_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierSiteID)), kInt},
+	{"zapier_username", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierUsername)), kStr},
+	{"zapier_tickettype_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierTickettypeID)), kInt},
+	{"zapier_status_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierStatusID)), kInt},
+	{"zapier_sla_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierSLAID)), kInt},
+	{"zapier_priority_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierPriorityID)), kInt},
+	{"zapier_team_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierTeamID)), kInt},
+	{"zapier_agent_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierAgentID)), kInt},
+	{"mappings", decMany[WebhookMapping], uint32(unsafe.Offsetof(Webhook{}.Mappings)), kSub},
+	{"custom_payload", nil, uint32(unsafe.Offsetof(Webhook{}.CustomPayload)), kBool},
+	{"payload_type", nil, uint32(unsafe.Offsetof(Webhook{}.PayloadType)), kInt},
+	{"flow_chart_json", nil, uint32(unsafe.Offsetof(Webhook{}.FlowChartJSON)), kStr},
+	{"library_licence_name", nil, uint32(unsafe.Offsetof(Webhook{}.LibraryLicenceName)), kStr},
+	{"icon_base64", nil, uint32(unsafe.Offsetof(Webhook{}.IconBase64)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(Webhook{}.Icon)), kStr},
+	{"major_version_number", nil, uint32(unsafe.Offsetof(Webhook{}.MajorVersionNumber)), kInt},
+	{"minor_version_number", nil, uint32(unsafe.Offsetof(Webhook{}.MinorVersionNumber)), kInt},
+	{"patch_version_number", nil, uint32(unsafe.Offsetof(Webhook{}.PatchVersionNumber)), kInt},
+	{"version_number", nil, uint32(unsafe.Offsetof(Webhook{}.VersionNumber)), kStr},
+	{"note", nil, uint32(unsafe.Offsetof(Webhook{}.Note)), kStr},
+	{"install_popup", nil, uint32(unsafe.Offsetof(Webhook{}.InstallPopup)), kStr},
+	{"steps", decMany[FlowDetail], uint32(unsafe.Offsetof(Webhook{}.Steps)), kSub},
+	{"input_variables", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(Webhook{}.InputVariables)), kSub},
+	{"standalone_methods", decMany[OutboundIntegrationMethod], uint32(unsafe.Offsetof(Webhook{}.StandaloneMethods)), kSub},
+	{"integrations", decMany[OutboundIntegration], uint32(unsafe.Offsetof(Webhook{}.Integrations)), kSub},
+	{"schedule_id", nil, uint32(unsafe.Offsetof(Webhook{}.ScheduleID)), kInt},
+	{"disabled", nil, uint32(unsafe.Offsetof(Webhook{}.Disabled)), kBool},
+	{"lastcreated", nil, uint32(unsafe.Offsetof(Webhook{}.Lastcreated)), kTime},
+	{"nextcreationdate", nil, uint32(unsafe.Offsetof(Webhook{}.Nextcreationdate)), kTime},
+	{"log_retention_policy_days", nil, uint32(unsafe.Offsetof(Webhook{}.LogRetentionPolicyDays)), kInt},
+	{"_test", nil, uint32(unsafe.Offsetof(Webhook{}.Test)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(Webhook{}.Warning)), kStr},
+}, sorted: []uint16{22, 55, 56, 12, 19, 18, 6, 9, 8, 10, 11, 5, 34, 20, 51, 13, 36, 39, 38, 0, 17, 47, 45, 49, 1, 14, 52, 37, 54, 40, 33, 7, 41, 2, 53, 44, 42, 35, 16, 50, 21, 48, 46, 15, 3, 4, 43, 32, 24, 30, 25, 29, 28, 31, 27, 23, 26}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Webhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *Webhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWebhook) }
+
+var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(Webhook{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Webhook{}.Name)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(Webhook{}.Type)), kInt},
+	{`"url":`, nil, uint32(unsafe.Offsetof(Webhook{}.URL)), kStr},
+	{`"content_type":`, nil, uint32(unsafe.Offsetof(Webhook{}.ContentType)), kStr},
+	{`"authentication_type":`, nil, uint32(unsafe.Offsetof(Webhook{}.AuthenticationType)), kInt},
+	{`"method":`, nil, uint32(unsafe.Offsetof(Webhook{}.Method)), kInt},
+	{`"basic_username":`, nil, uint32(unsafe.Offsetof(Webhook{}.BasicUsername)), kStr},
+	{`"basic_password":`, nil, uint32(unsafe.Offsetof(Webhook{}.BasicPassword)), kStr},
+	{`"certificate_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.CertificateID)), kInt},
+	{`"certificate_name":`, nil, uint32(unsafe.Offsetof(Webhook{}.CertificateName)), kStr},
+	{`"active":`, nil, uint32(unsafe.Offsetof(Webhook{}.Active)), kBool},
+	{`"events":`, encMany[UnameNotification], uint32(unsafe.Offsetof(Webhook{}.Events)), kSub},
+	{`"last_status":`, nil, uint32(unsafe.Offsetof(Webhook{}.LastStatus)), kInt},
+	{`"systemuse":`, nil, uint32(unsafe.Offsetof(Webhook{}.Systemuse)), kStr},
+	{`"runbook_start_type":`, nil, uint32(unsafe.Offsetof(Webhook{}.RunbookStartType)), kInt},
+	{`"inbound_authentication_type":`, nil, uint32(unsafe.Offsetof(Webhook{}.InboundAuthenticationType)), kInt},
+	{`"authentication_header":`, nil, uint32(unsafe.Offsetof(Webhook{}.AuthenticationHeader)), kStr},
+	{`"algorithm":`, nil, uint32(unsafe.Offsetof(Webhook{}.Algorithm)), kInt},
+	{`"digest":`, nil, uint32(unsafe.Offsetof(Webhook{}.Digest)), kInt},
+	{`"signature_prefix":`, nil, uint32(unsafe.Offsetof(Webhook{}.SignaturePrefix)), kStr},
+	{`"_iszapier":`, nil, uint32(unsafe.Offsetof(Webhook{}.Iszapier)), kBool},
+	{`"zapier_type":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierType)), kInt},
+	{`"zapier_client_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierClientID)), kInt},
+	{`"zapier_site_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierSiteID)), kInt},
+	{`"zapier_username":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierUsername)), kStr},
+	{`"zapier_tickettype_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierTickettypeID)), kInt},
+	{`"zapier_status_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierStatusID)), kInt},
+	{`"zapier_sla_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierSLAID)), kInt},
+	{`"zapier_priority_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierPriorityID)), kInt},
+	{`"zapier_team_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierTeamID)), kInt},
+	{`"zapier_agent_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierAgentID)), kInt},
+	{`"mappings":`, encMany[WebhookMapping], uint32(unsafe.Offsetof(Webhook{}.Mappings)), kSub},
+	{`"custom_payload":`, nil, uint32(unsafe.Offsetof(Webhook{}.CustomPayload)), kBool},
+	{`"payload_type":`, nil, uint32(unsafe.Offsetof(Webhook{}.PayloadType)), kInt},
+	{`"flow_chart_json":`, nil, uint32(unsafe.Offsetof(Webhook{}.FlowChartJSON)), kStr},
+	{`"library_licence_name":`, nil, uint32(unsafe.Offsetof(Webhook{}.LibraryLicenceName)), kStr},
+	{`"icon_base64":`, nil, uint32(unsafe.Offsetof(Webhook{}.IconBase64)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(Webhook{}.Icon)), kStr},
+	{`"major_version_number":`, nil, uint32(unsafe.Offsetof(Webhook{}.MajorVersionNumber)), kInt},
+	{`"minor_version_number":`, nil, uint32(unsafe.Offsetof(Webhook{}.MinorVersionNumber)), kInt},
+	{`"patch_version_number":`, nil, uint32(unsafe.Offsetof(Webhook{}.PatchVersionNumber)), kInt},
+	{`"version_number":`, nil, uint32(unsafe.Offsetof(Webhook{}.VersionNumber)), kStr},
+	{`"note":`, nil, uint32(unsafe.Offsetof(Webhook{}.Note)), kStr},
+	{`"install_popup":`, nil, uint32(unsafe.Offsetof(Webhook{}.InstallPopup)), kStr},
+	{`"steps":`, encMany[FlowDetail], uint32(unsafe.Offsetof(Webhook{}.Steps)), kSub},
+	{`"input_variables":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(Webhook{}.InputVariables)), kSub},
+	{`"standalone_methods":`, encMany[OutboundIntegrationMethod], uint32(unsafe.Offsetof(Webhook{}.StandaloneMethods)), kSub},
+	{`"integrations":`, encMany[OutboundIntegration], uint32(unsafe.Offsetof(Webhook{}.Integrations)), kSub},
+	{`"schedule_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ScheduleID)), kInt},
+	{`"disabled":`, nil, uint32(unsafe.Offsetof(Webhook{}.Disabled)), kBool},
+	{`"lastcreated":`, nil, uint32(unsafe.Offsetof(Webhook{}.Lastcreated)), kTime},
+	{`"nextcreationdate":`, nil, uint32(unsafe.Offsetof(Webhook{}.Nextcreationdate)), kTime},
+	{`"log_retention_policy_days":`, nil, uint32(unsafe.Offsetof(Webhook{}.LogRetentionPolicyDays)), kInt},
+	{`"_test":`, nil, uint32(unsafe.Offsetof(Webhook{}.Test)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Webhook{}.Warning)), kStr},
+}}
+
+func (m *Webhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Webhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *WebhookEvent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "automation_id":
-			ok = d.int(&m.AutomationID)
-		case "automation_iteration_state":
-			ok = d.str(&m.AutomationIterationState)
-		case "automation_step":
-			ok = d.int(&m.AutomationStep)
-		case "duration":
-			ok = d.float64(&m.Duration)
-		case "entity_id":
-			ok = d.int(&m.EntityID)
-		case "error":
-			ok = d.bool(&m.Error)
-		case "id":
-			ok = d.str(&m.ID)
-		case "integation_method_name":
-			ok = d.str(&m.IntegationMethodName)
-		case "integration_method_id":
-			ok = d.int(&m.IntegrationMethodID)
-		case "log_retention_policy_deletion_date":
-			ok = d.time(&m.LogRetentionPolicyDeletionDate)
-		case "notification_id":
-			ok = d.int(&m.NotificationID)
-		case "requestbody":
-			ok = d.str(&m.Requestbody)
-		case "requestheaders":
-			ok = d.str(&m.Requestheaders)
-		case "responsebody":
-			ok = d.str(&m.Responsebody)
-		case "responseheaders":
-			ok = d.str(&m.Responseheaders)
-		case "responsestatus":
-			ok = d.int(&m.Responsestatus)
-		case "status":
-			ok = d.int(&m.Status)
-		case "timestamp":
-			ok = d.time(&m.Timestamp)
-		case "webhook_id":
-			ok = d.str(&m.WebhookID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectWebhookEvent = decTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.ID)), kStr},
+	{"webhook_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.WebhookID)), kStr},
+	{"integration_method_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.IntegrationMethodID)), kInt},
+	{"integation_method_name", nil, uint32(unsafe.Offsetof(WebhookEvent{}.IntegationMethodName)), kStr},
+	{"notification_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.NotificationID)), kInt},
+	{"timestamp", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Timestamp)), kTime},
+	{"status", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Status)), kInt},
+	{"duration", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Duration)), kF64},
+	{"requestheaders", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Requestheaders)), kStr},
+	{"requestbody", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Requestbody)), kStr},
+	{"responsestatus", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Responsestatus)), kInt},
+	{"responseheaders", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Responseheaders)), kStr},
+	{"responsebody", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Responsebody)), kStr},
+	{"automation_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.AutomationID)), kInt},
+	{"automation_step", nil, uint32(unsafe.Offsetof(WebhookEvent{}.AutomationStep)), kInt},
+	{"automation_iteration_state", nil, uint32(unsafe.Offsetof(WebhookEvent{}.AutomationIterationState)), kStr},
+	{"entity_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.EntityID)), kInt},
+	{"error", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Error)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Warning)), kStr},
+	{"log_retention_policy_deletion_date", nil, uint32(unsafe.Offsetof(WebhookEvent{}.LogRetentionPolicyDeletionDate)), kTime},
+}, sorted: []uint16{18, 13, 15, 14, 7, 16, 17, 0, 3, 2, 19, 4, 9, 8, 12, 11, 10, 6, 5, 1}}
 
-func (m *WebhookEvent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"webhook_id":`, m.WebhookID)
-	e.int(`"integration_method_id":`, m.IntegrationMethodID)
-	e.str(`"integation_method_name":`, m.IntegationMethodName)
-	e.int(`"notification_id":`, m.NotificationID)
-	e.time(`"timestamp":`, m.Timestamp)
-	e.int(`"status":`, m.Status)
-	e.float64(`"duration":`, m.Duration)
-	e.str(`"requestheaders":`, m.Requestheaders)
-	e.str(`"requestbody":`, m.Requestbody)
-	e.int(`"responsestatus":`, m.Responsestatus)
-	e.str(`"responseheaders":`, m.Responseheaders)
-	e.str(`"responsebody":`, m.Responsebody)
-	e.int(`"automation_id":`, m.AutomationID)
-	e.int(`"automation_step":`, m.AutomationStep)
-	e.str(`"automation_iteration_state":`, m.AutomationIterationState)
-	e.int(`"entity_id":`, m.EntityID)
-	e.bool(`"error":`, m.Error)
-	e.str(`"_warning":`, m.Warning)
-	e.time(`"log_retention_policy_deletion_date":`, m.LogRetentionPolicyDeletionDate)
-	e.close(mark, m.Extra)
-}
+func (m *WebhookEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWebhookEvent) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m WebhookEvent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctWebhookEvent = encTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.ID)), kStr},
+	{`"webhook_id":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.WebhookID)), kStr},
+	{`"integration_method_id":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.IntegrationMethodID)), kInt},
+	{`"integation_method_name":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.IntegationMethodName)), kStr},
+	{`"notification_id":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.NotificationID)), kInt},
+	{`"timestamp":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.Timestamp)), kTime},
+	{`"status":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.Status)), kInt},
+	{`"duration":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.Duration)), kF64},
+	{`"requestheaders":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.Requestheaders)), kStr},
+	{`"requestbody":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.Requestbody)), kStr},
+	{`"responsestatus":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.Responsestatus)), kInt},
+	{`"responseheaders":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.Responseheaders)), kStr},
+	{`"responsebody":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.Responsebody)), kStr},
+	{`"automation_id":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.AutomationID)), kInt},
+	{`"automation_step":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.AutomationStep)), kInt},
+	{`"automation_iteration_state":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.AutomationIterationState)), kStr},
+	{`"entity_id":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.EntityID)), kInt},
+	{`"error":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.Error)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.Warning)), kStr},
+	{`"log_retention_policy_deletion_date":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.LogRetentionPolicyDeletionDate)), kTime},
+}}
+
+func (m *WebhookEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWebhookEvent) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WebhookEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *WebhookMapping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "fiid":
-			ok = d.int(&m.Fiid)
-		case "filabel":
-			ok = d.str(&m.Filabel)
-		case "finame":
-			ok = d.str(&m.Finame)
-		case "fiusage":
-			ok = d.int(&m.Fiusage)
-		case "fiusagename":
-			ok = d.str(&m.Fiusagename)
-		case "id":
-			ok = d.int(&m.ID)
-		case "key":
-			ok = d.str(&m.Key)
-		case "webhookid":
-			ok = d.str(&m.Webhookid)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectWebhookMapping = decTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(WebhookMapping{}.ID)), kInt},
+	{"webhookid", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Webhookid)), kStr},
+	{"fiusage", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiusage)), kInt},
+	{"fiusagename", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiusagename)), kStr},
+	{"fiid", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiid)), kInt},
+	{"finame", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Finame)), kStr},
+	{"filabel", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Filabel)), kStr},
+	{"key", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Key)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Warning)), kStr},
+}, sorted: []uint16{8, 4, 6, 5, 2, 3, 0, 7, 1}}
 
-func (m *WebhookMapping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"webhookid":`, m.Webhookid)
-	e.int(`"fiusage":`, m.Fiusage)
-	e.str(`"fiusagename":`, m.Fiusagename)
-	e.int(`"fiid":`, m.Fiid)
-	e.str(`"finame":`, m.Finame)
-	e.str(`"filabel":`, m.Filabel)
-	e.str(`"key":`, m.Key)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *WebhookMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWebhookMapping) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m WebhookMapping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctWebhookMapping = encTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.ID)), kInt},
+	{`"webhookid":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.Webhookid)), kStr},
+	{`"fiusage":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiusage)), kInt},
+	{`"fiusagename":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiusagename)), kStr},
+	{`"fiid":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiid)), kInt},
+	{`"finame":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.Finame)), kStr},
+	{`"filabel":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.Filabel)), kStr},
+	{`"key":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.Key)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.Warning)), kStr},
+}}
+
+func (m *WebhookMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWebhookMapping) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WebhookMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Widget) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "actions":
-			ok = decodeModels(d, &m.Actions)
-		case "changedcolour":
-			ok = d.str(&m.Changedcolour)
-		case "colourchangerule":
-			ok = d.int(&m.Colourchangerule)
-		case "column_name":
-			ok = d.str(&m.ColumnName)
-		case "columns_id":
-			ok = d.int(&m.ColumnsID)
-		case "count_format_type":
-			ok = d.int(&m.CountFormatType)
-		case "counter_type":
-			ok = d.int(&m.CounterType)
-		case "custom_css":
-			ok = d.str(&m.CustomCSS)
-		case "custom_html":
-			ok = d.str(&m.CustomHTML)
-		case "custom_html_translated":
-			ok = d.str(&m.CustomHTMLTranslated)
-		case "dashboardid":
-			ok = d.int(&m.Dashboardid)
-		case "default_currency_symbol":
-			ok = d.str(&m.DefaultCurrencySymbol)
-		case "display_type":
-			ok = d.int(&m.DisplayType)
-		case "field_columns":
-			ok = d.int(&m.FieldColumns)
-		case "field_id":
-			ok = d.int(&m.FieldID)
-		case "filter_id":
-			ok = d.int(&m.FilterID)
-		case "h":
-			ok = d.int(&m.H)
-		case "i":
-			ok = d.str(&m.I)
-		case "id":
-			ok = d.int(&m.ID)
-		case "initialcolour":
-			ok = d.str(&m.Initialcolour)
-		case "mode":
-			ok = d.str(&m.Mode)
-		case "open_report_in_new_tab":
-			ok = d.bool(&m.OpenReportInNewTab)
-		case "outcome_id":
-			ok = d.int(&m.OutcomeID)
-		case "override_drilldown_report_id":
-			ok = d.int(&m.OverrideDrilldownReportID)
-		case "page_size":
-			ok = d.int(&m.PageSize)
-		case "relation":
-			ok = d.int(&m.Relation)
-		case "report_id":
-			ok = d.int(&m.ReportID)
-		case "style":
-			ok = d.int(&m.Style)
-		case "thresholdvalue":
-			ok = d.float64(&m.Thresholdvalue)
-		case "ticketarea_id":
-			ok = d.int(&m.TicketareaID)
-		case "title":
-			ok = d.str(&m.Title)
-		case "tree_id":
-			ok = d.int(&m.TreeID)
-		case "tree_id2":
-			ok = d.int(&m.TreeId2)
-		case "type":
-			ok = d.int(&m.Type)
-		case "view_type":
-			ok = d.str(&m.ViewType)
-		case "w":
-			ok = d.int(&m.W)
-		case "x":
-			ok = d.int(&m.X)
-		case "y":
-			ok = d.int(&m.Y)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectWidget = decTable{extra: unsafe.Offsetof(Widget{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Widget{}.ID)), kInt},
+	{"dashboardid", nil, uint32(unsafe.Offsetof(Widget{}.Dashboardid)), kInt},
+	{"i", nil, uint32(unsafe.Offsetof(Widget{}.I)), kStr},
+	{"w", nil, uint32(unsafe.Offsetof(Widget{}.W)), kInt},
+	{"h", nil, uint32(unsafe.Offsetof(Widget{}.H)), kInt},
+	{"x", nil, uint32(unsafe.Offsetof(Widget{}.X)), kInt},
+	{"y", nil, uint32(unsafe.Offsetof(Widget{}.Y)), kInt},
+	{"title", nil, uint32(unsafe.Offsetof(Widget{}.Title)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(Widget{}.Type)), kInt},
+	{"report_id", nil, uint32(unsafe.Offsetof(Widget{}.ReportID)), kInt},
+	{"counter_type", nil, uint32(unsafe.Offsetof(Widget{}.CounterType)), kInt},
+	{"count_format_type", nil, uint32(unsafe.Offsetof(Widget{}.CountFormatType)), kInt},
+	{"column_name", nil, uint32(unsafe.Offsetof(Widget{}.ColumnName)), kStr},
+	{"ticketarea_id", nil, uint32(unsafe.Offsetof(Widget{}.TicketareaID)), kInt},
+	{"view_type", nil, uint32(unsafe.Offsetof(Widget{}.ViewType)), kStr},
+	{"filter_id", nil, uint32(unsafe.Offsetof(Widget{}.FilterID)), kInt},
+	{"tree_id", nil, uint32(unsafe.Offsetof(Widget{}.TreeID)), kInt},
+	{"tree_id2", nil, uint32(unsafe.Offsetof(Widget{}.TreeId2)), kInt},
+	{"columns_id", nil, uint32(unsafe.Offsetof(Widget{}.ColumnsID)), kInt},
+	{"page_size", nil, uint32(unsafe.Offsetof(Widget{}.PageSize)), kInt},
+	{"custom_html", nil, uint32(unsafe.Offsetof(Widget{}.CustomHTML)), kStr},
+	{"custom_html_translated", nil, uint32(unsafe.Offsetof(Widget{}.CustomHTMLTranslated)), kStr},
+	{"style", nil, uint32(unsafe.Offsetof(Widget{}.Style)), kInt},
+	{"custom_css", nil, uint32(unsafe.Offsetof(Widget{}.CustomCSS)), kStr},
+	{"initialcolour", nil, uint32(unsafe.Offsetof(Widget{}.Initialcolour)), kStr},
+	{"changedcolour", nil, uint32(unsafe.Offsetof(Widget{}.Changedcolour)), kStr},
+	{"thresholdvalue", nil, uint32(unsafe.Offsetof(Widget{}.Thresholdvalue)), kF64},
+	{"colourchangerule", nil, uint32(unsafe.Offsetof(Widget{}.Colourchangerule)), kInt},
+	{"override_drilldown_report_id", nil, uint32(unsafe.Offsetof(Widget{}.OverrideDrilldownReportID)), kInt},
+	{"default_currency_symbol", nil, uint32(unsafe.Offsetof(Widget{}.DefaultCurrencySymbol)), kStr},
+	{"relation", nil, uint32(unsafe.Offsetof(Widget{}.Relation)), kInt},
+	{"field_id", nil, uint32(unsafe.Offsetof(Widget{}.FieldID)), kInt},
+	{"outcome_id", nil, uint32(unsafe.Offsetof(Widget{}.OutcomeID)), kInt},
+	{"field_columns", nil, uint32(unsafe.Offsetof(Widget{}.FieldColumns)), kInt},
+	{"mode", nil, uint32(unsafe.Offsetof(Widget{}.Mode)), kStr},
+	{"actions", decMany[TOutcome], uint32(unsafe.Offsetof(Widget{}.Actions)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(Widget{}.Warning)), kStr},
+	{"open_report_in_new_tab", nil, uint32(unsafe.Offsetof(Widget{}.OpenReportInNewTab)), kBool},
+	{"display_type", nil, uint32(unsafe.Offsetof(Widget{}.DisplayType)), kInt},
+}, sorted: []uint16{36, 35, 25, 27, 12, 18, 11, 10, 23, 20, 21, 1, 29, 38, 33, 31, 15, 4, 2, 0, 24, 34, 37, 32, 28, 19, 30, 9, 22, 26, 13, 7, 16, 17, 8, 14, 3, 5, 6}}
 
-func (m *Widget) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"dashboardid":`, m.Dashboardid)
-	e.str(`"i":`, m.I)
-	e.int(`"w":`, m.W)
-	e.int(`"h":`, m.H)
-	e.int(`"x":`, m.X)
-	e.int(`"y":`, m.Y)
-	e.str(`"title":`, m.Title)
-	e.int(`"type":`, m.Type)
-	e.int(`"report_id":`, m.ReportID)
-	e.int(`"counter_type":`, m.CounterType)
-	e.int(`"count_format_type":`, m.CountFormatType)
-	e.str(`"column_name":`, m.ColumnName)
-	e.int(`"ticketarea_id":`, m.TicketareaID)
-	e.str(`"view_type":`, m.ViewType)
-	e.int(`"filter_id":`, m.FilterID)
-	e.int(`"tree_id":`, m.TreeID)
-	e.int(`"tree_id2":`, m.TreeId2)
-	e.int(`"columns_id":`, m.ColumnsID)
-	e.int(`"page_size":`, m.PageSize)
-	e.str(`"custom_html":`, m.CustomHTML)
-	e.str(`"custom_html_translated":`, m.CustomHTMLTranslated)
-	e.int(`"style":`, m.Style)
-	e.str(`"custom_css":`, m.CustomCSS)
-	e.str(`"initialcolour":`, m.Initialcolour)
-	e.str(`"changedcolour":`, m.Changedcolour)
-	e.float64(`"thresholdvalue":`, m.Thresholdvalue)
-	e.int(`"colourchangerule":`, m.Colourchangerule)
-	e.int(`"override_drilldown_report_id":`, m.OverrideDrilldownReportID)
-	e.str(`"default_currency_symbol":`, m.DefaultCurrencySymbol)
-	e.int(`"relation":`, m.Relation)
-	e.int(`"field_id":`, m.FieldID)
-	e.int(`"outcome_id":`, m.OutcomeID)
-	e.int(`"field_columns":`, m.FieldColumns)
-	e.str(`"mode":`, m.Mode)
-	encodeModels(e, `"actions":`, m.Actions)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"open_report_in_new_tab":`, m.OpenReportInNewTab)
-	e.int(`"display_type":`, m.DisplayType)
-	e.close(mark, m.Extra)
-}
+func (m *Widget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWidget) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Widget) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctWidget = encTable{extra: unsafe.Offsetof(Widget{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Widget{}.ID)), kInt},
+	{`"dashboardid":`, nil, uint32(unsafe.Offsetof(Widget{}.Dashboardid)), kInt},
+	{`"i":`, nil, uint32(unsafe.Offsetof(Widget{}.I)), kStr},
+	{`"w":`, nil, uint32(unsafe.Offsetof(Widget{}.W)), kInt},
+	{`"h":`, nil, uint32(unsafe.Offsetof(Widget{}.H)), kInt},
+	{`"x":`, nil, uint32(unsafe.Offsetof(Widget{}.X)), kInt},
+	{`"y":`, nil, uint32(unsafe.Offsetof(Widget{}.Y)), kInt},
+	{`"title":`, nil, uint32(unsafe.Offsetof(Widget{}.Title)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(Widget{}.Type)), kInt},
+	{`"report_id":`, nil, uint32(unsafe.Offsetof(Widget{}.ReportID)), kInt},
+	{`"counter_type":`, nil, uint32(unsafe.Offsetof(Widget{}.CounterType)), kInt},
+	{`"count_format_type":`, nil, uint32(unsafe.Offsetof(Widget{}.CountFormatType)), kInt},
+	{`"column_name":`, nil, uint32(unsafe.Offsetof(Widget{}.ColumnName)), kStr},
+	{`"ticketarea_id":`, nil, uint32(unsafe.Offsetof(Widget{}.TicketareaID)), kInt},
+	{`"view_type":`, nil, uint32(unsafe.Offsetof(Widget{}.ViewType)), kStr},
+	{`"filter_id":`, nil, uint32(unsafe.Offsetof(Widget{}.FilterID)), kInt},
+	{`"tree_id":`, nil, uint32(unsafe.Offsetof(Widget{}.TreeID)), kInt},
+	{`"tree_id2":`, nil, uint32(unsafe.Offsetof(Widget{}.TreeId2)), kInt},
+	{`"columns_id":`, nil, uint32(unsafe.Offsetof(Widget{}.ColumnsID)), kInt},
+	{`"page_size":`, nil, uint32(unsafe.Offsetof(Widget{}.PageSize)), kInt},
+	{`"custom_html":`, nil, uint32(unsafe.Offsetof(Widget{}.CustomHTML)), kStr},
+	{`"custom_html_translated":`, nil, uint32(unsafe.Offsetof(Widget{}.CustomHTMLTranslated)), kStr},
+	{`"style":`, nil, uint32(unsafe.Offsetof(Widget{}.Style)), kInt},
+	{`"custom_css":`, nil, uint32(unsafe.Offsetof(Widget{}.CustomCSS)), kStr},
+	{`"initialcolour":`, nil, uint32(unsafe.Offsetof(Widget{}.Initialcolour)), kStr},
+	{`"changedcolour":`, nil, uint32(unsafe.Offsetof(Widget{}.Changedcolour)), kStr},
+	{`"thresholdvalue":`, nil, uint32(unsafe.Offsetof(Widget{}.Thresholdvalue)), kF64},
+	{`"colourchangerule":`, nil, uint32(unsafe.Offsetof(Widget{}.Colourchangerule)), kInt},
+	{`"override_drilldown_report_id":`, nil, uint32(unsafe.Offsetof(Widget{}.OverrideDrilldownReportID)), kInt},
+	{`"default_currency_symbol":`, nil, uint32(unsafe.Offsetof(Widget{}.DefaultCurrencySymbol)), kStr},
+	{`"relation":`, nil, uint32(unsafe.Offsetof(Widget{}.Relation)), kInt},
+	{`"field_id":`, nil, uint32(unsafe.Offsetof(Widget{}.FieldID)), kInt},
+	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(Widget{}.OutcomeID)), kInt},
+	{`"field_columns":`, nil, uint32(unsafe.Offsetof(Widget{}.FieldColumns)), kInt},
+	{`"mode":`, nil, uint32(unsafe.Offsetof(Widget{}.Mode)), kStr},
+	{`"actions":`, encMany[TOutcome], uint32(unsafe.Offsetof(Widget{}.Actions)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Widget{}.Warning)), kStr},
+	{`"open_report_in_new_tab":`, nil, uint32(unsafe.Offsetof(Widget{}.OpenReportInNewTab)), kBool},
+	{`"display_type":`, nil, uint32(unsafe.Offsetof(Widget{}.DisplayType)), kInt},
+}}
+
+func (m *Widget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWidget) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Widget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectWordpressComLinks = decTable{extra: unsafe.Offsetof(WordpressComLinks{}.Extra), fields: []decField{
+	{"counts", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Counts)), kStr},
+	{"self", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Self)), kStr},
+	{"help", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Help)), kStr},
+	{"site", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Site)), kStr},
+}, sorted: []uint16{0, 2, 1, 3}}
+
 func (m *WordpressComLinks) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "counts":
-			ok = d.str(&m.Counts)
-		case "help":
-			ok = d.str(&m.Help)
-		case "self":
-			ok = d.str(&m.Self)
-		case "site":
-			ok = d.str(&m.Site)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectWordpressComLinks)
 }
+
+var enctWordpressComLinks = encTable{extra: unsafe.Offsetof(WordpressComLinks{}.Extra), fields: []encField{
+	{`"counts":`, nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Counts)), kStr},
+	{`"self":`, nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Self)), kStr},
+	{`"help":`, nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Help)), kStr},
+	{`"site":`, nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Site)), kStr},
+}}
 
 func (m *WordpressComLinks) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"counts":`, m.Counts)
-	e.str(`"self":`, m.Self)
-	e.str(`"help":`, m.Help)
-	e.str(`"site":`, m.Site)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctWordpressComLinks)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m WordpressComLinks) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressComLinks) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *WordpressComMeta) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "links":
-			ok = decodeModel(d, &m.Links)
-		case "next_page":
-			ok = d.str(&m.NextPage)
-		case "wpcom":
-			ok = d.bool(&m.Wpcom)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectWordpressComMeta = decTable{extra: unsafe.Offsetof(WordpressComMeta{}.Extra), fields: []decField{
+	{"links", decOne[WordpressComLinks], uint32(unsafe.Offsetof(WordpressComMeta{}.Links)), kSub},
+	{"next_page", nil, uint32(unsafe.Offsetof(WordpressComMeta{}.NextPage)), kStr},
+	{"wpcom", nil, uint32(unsafe.Offsetof(WordpressComMeta{}.Wpcom)), kBool},
+}, sorted: []uint16{0, 1, 2}}
 
-func (m *WordpressComMeta) encodeJSON(e *encoder) {
-	mark := e.open()
-	encodeModel(e, `"links":`, m.Links)
-	e.str(`"next_page":`, m.NextPage)
-	e.bool(`"wpcom":`, m.Wpcom)
-	e.close(mark, m.Extra)
-}
+func (m *WordpressComMeta) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWordpressComMeta) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m WordpressComMeta) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctWordpressComMeta = encTable{extra: unsafe.Offsetof(WordpressComMeta{}.Extra), fields: []encField{
+	{`"links":`, encOne[WordpressComLinks], uint32(unsafe.Offsetof(WordpressComMeta{}.Links)), kSub},
+	{`"next_page":`, nil, uint32(unsafe.Offsetof(WordpressComMeta{}.NextPage)), kStr},
+	{`"wpcom":`, nil, uint32(unsafe.Offsetof(WordpressComMeta{}.Wpcom)), kBool},
+}}
+
+func (m *WordpressComMeta) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWordpressComMeta) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressComMeta) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectWordpressComObject = decTable{extra: unsafe.Offsetof(WordpressComObject{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(WordpressComObject{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Name)), kStr},
+	{"slug", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Slug)), kStr},
+	{"description", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Description)), kStr},
+	{"post_count", nil, uint32(unsafe.Offsetof(WordpressComObject{}.PostCount)), kInt},
+	{"parent", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Parent)), kInt},
+	{"meta", decOne[WordpressComMeta], uint32(unsafe.Offsetof(WordpressComObject{}.Meta)), kSub},
+}, sorted: []uint16{3, 0, 6, 1, 5, 4, 2}}
+
 func (m *WordpressComObject) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "description":
-			ok = d.str(&m.Description)
-		case "id":
-			ok = d.int(&m.ID)
-		case "meta":
-			ok = decodeModel(d, &m.Meta)
-		case "name":
-			ok = d.str(&m.Name)
-		case "parent":
-			ok = d.int(&m.Parent)
-		case "post_count":
-			ok = d.int(&m.PostCount)
-		case "slug":
-			ok = d.str(&m.Slug)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectWordpressComObject)
 }
+
+var enctWordpressComObject = encTable{extra: unsafe.Offsetof(WordpressComObject{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.Name)), kStr},
+	{`"slug":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.Slug)), kStr},
+	{`"description":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.Description)), kStr},
+	{`"post_count":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.PostCount)), kInt},
+	{`"parent":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.Parent)), kInt},
+	{`"meta":`, encOne[WordpressComMeta], uint32(unsafe.Offsetof(WordpressComObject{}.Meta)), kSub},
+}}
 
 func (m *WordpressComObject) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"slug":`, m.Slug)
-	e.str(`"description":`, m.Description)
-	e.int(`"post_count":`, m.PostCount)
-	e.int(`"parent":`, m.Parent)
-	encodeModel(e, `"meta":`, m.Meta)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctWordpressComObject)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m WordpressComObject) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressComObject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *WordpressDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_code":
-			ok = d.str(&m.Code)
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "blogid":
-			ok = d.str(&m.Blogid)
-		case "blogurl":
-			ok = d.str(&m.Blogurl)
-		case "connectionname":
-			ok = d.str(&m.Connectionname)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "id":
-			ok = d.int(&m.ID)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectWordpressDetails = decTable{extra: unsafe.Offsetof(WordpressDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(WordpressDetails{}.ID)), kInt},
+	{"connectionname", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Connectionname)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(WordpressDetails{}.NewIntegrationMethod)), kBool},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(WordpressDetails{}.NewAccessToken)), kStr},
+	{"_code", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Code)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Exchangecode)), kBool},
+	{"authorized", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Authorized)), kBool},
+	{"enabled", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Enabled)), kBool},
+	{"blogid", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Blogid)), kStr},
+	{"blogurl", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Blogurl)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Warning)), kStr},
+}, sorted: []uint16{4, 5, 10, 6, 8, 9, 1, 7, 0, 3, 2}}
 
-func (m *WordpressDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"connectionname":`, m.Connectionname)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"_code":`, m.Code)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.bool(`"authorized":`, m.Authorized)
-	e.bool(`"enabled":`, m.Enabled)
-	e.str(`"blogid":`, m.Blogid)
-	e.str(`"blogurl":`, m.Blogurl)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *WordpressDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWordpressDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m WordpressDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctWordpressDetails = encTable{extra: unsafe.Offsetof(WordpressDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.ID)), kInt},
+	{`"connectionname":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.Connectionname)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.NewIntegrationMethod)), kBool},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.NewAccessToken)), kStr},
+	{`"_code":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.Code)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.Exchangecode)), kBool},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.Authorized)), kBool},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.Enabled)), kBool},
+	{`"blogid":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.Blogid)), kStr},
+	{`"blogurl":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.Blogurl)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.Warning)), kStr},
+}}
+
+func (m *WordpressDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWordpressDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectWordpressOrgDetails = decTable{extra: unsafe.Offsetof(WordpressOrgDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ID)), kInt},
+	{"connectionname", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Connectionname)), kStr},
+	{"new_integration_method", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.NewIntegrationMethod)), kBool},
+	{"username", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Username)), kStr},
+	{"new_app_password", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.NewAppPassword)), kStr},
+	{"enabled", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Enabled)), kBool},
+	{"blogurl", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Blogurl)), kStr},
+	{"import_this_tag", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ImportThisTag)), kInt},
+	{"post_status_to_import", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.PostStatusToImport)), kStr},
+	{"custom_endpoint", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.CustomEndpoint)), kStr},
+	{"use_custom_endpoint", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.UseCustomEndpoint)), kBool},
+	{"import_this_tag_name", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ImportThisTagName)), kStr},
+	{"default_faqlist", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.DefaultFaqlist)), kInt},
+	{"default_faqlist_name", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.DefaultFaqlistName)), kStr},
+	{"importcategories", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Importcategories)), kBool},
+	{"nocategoryupdate", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Nocategoryupdate)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Warning)), kStr},
+}, sorted: []uint16{16, 6, 1, 9, 12, 13, 5, 0, 7, 11, 14, 4, 2, 15, 8, 10, 3}}
+
 func (m *WordpressOrgDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "blogurl":
-			ok = d.str(&m.Blogurl)
-		case "connectionname":
-			ok = d.str(&m.Connectionname)
-		case "custom_endpoint":
-			ok = d.str(&m.CustomEndpoint)
-		case "default_faqlist":
-			ok = d.int(&m.DefaultFaqlist)
-		case "default_faqlist_name":
-			ok = d.str(&m.DefaultFaqlistName)
-		case "enabled":
-			ok = d.bool(&m.Enabled)
-		case "id":
-			ok = d.int(&m.ID)
-		case "import_this_tag":
-			ok = d.int(&m.ImportThisTag)
-		case "import_this_tag_name":
-			ok = d.str(&m.ImportThisTagName)
-		case "importcategories":
-			ok = d.bool(&m.Importcategories)
-		case "new_app_password":
-			ok = d.str(&m.NewAppPassword)
-		case "new_integration_method":
-			ok = d.bool(&m.NewIntegrationMethod)
-		case "nocategoryupdate":
-			ok = d.bool(&m.Nocategoryupdate)
-		case "post_status_to_import":
-			ok = d.str(&m.PostStatusToImport)
-		case "use_custom_endpoint":
-			ok = d.bool(&m.UseCustomEndpoint)
-		case "username":
-			ok = d.str(&m.Username)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectWordpressOrgDetails)
 }
+
+var enctWordpressOrgDetails = encTable{extra: unsafe.Offsetof(WordpressOrgDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ID)), kInt},
+	{`"connectionname":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Connectionname)), kStr},
+	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.NewIntegrationMethod)), kBool},
+	{`"username":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Username)), kStr},
+	{`"new_app_password":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.NewAppPassword)), kStr},
+	{`"enabled":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Enabled)), kBool},
+	{`"blogurl":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Blogurl)), kStr},
+	{`"import_this_tag":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ImportThisTag)), kInt},
+	{`"post_status_to_import":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.PostStatusToImport)), kStr},
+	{`"custom_endpoint":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.CustomEndpoint)), kStr},
+	{`"use_custom_endpoint":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.UseCustomEndpoint)), kBool},
+	{`"import_this_tag_name":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ImportThisTagName)), kStr},
+	{`"default_faqlist":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.DefaultFaqlist)), kInt},
+	{`"default_faqlist_name":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.DefaultFaqlistName)), kStr},
+	{`"importcategories":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Importcategories)), kBool},
+	{`"nocategoryupdate":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Nocategoryupdate)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Warning)), kStr},
+}}
 
 func (m *WordpressOrgDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"connectionname":`, m.Connectionname)
-	e.bool(`"new_integration_method":`, m.NewIntegrationMethod)
-	e.str(`"username":`, m.Username)
-	e.str(`"new_app_password":`, m.NewAppPassword)
-	e.bool(`"enabled":`, m.Enabled)
-	e.str(`"blogurl":`, m.Blogurl)
-	e.int(`"import_this_tag":`, m.ImportThisTag)
-	e.str(`"post_status_to_import":`, m.PostStatusToImport)
-	e.str(`"custom_endpoint":`, m.CustomEndpoint)
-	e.bool(`"use_custom_endpoint":`, m.UseCustomEndpoint)
-	e.str(`"import_this_tag_name":`, m.ImportThisTagName)
-	e.int(`"default_faqlist":`, m.DefaultFaqlist)
-	e.str(`"default_faqlist_name":`, m.DefaultFaqlistName)
-	e.bool(`"importcategories":`, m.Importcategories)
-	e.bool(`"nocategoryupdate":`, m.Nocategoryupdate)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctWordpressOrgDetails)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m WordpressOrgDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressOrgDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Workdays) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "alldayssame":
-			ok = d.bool(&m.Alldayssame)
-		case "end":
-			ok = d.time(&m.End)
-		case "endfriday":
-			ok = d.time(&m.Endfriday)
-		case "endmonday":
-			ok = d.time(&m.Endmonday)
-		case "endsaturday":
-			ok = d.time(&m.Endsaturday)
-		case "endsunday":
-			ok = d.time(&m.Endsunday)
-		case "endthursday":
-			ok = d.time(&m.Endthursday)
-		case "endtuesday":
-			ok = d.time(&m.Endtuesday)
-		case "endwednesday":
-			ok = d.time(&m.Endwednesday)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "holidays":
-			ok = decodeModels(d, &m.Holidays)
-		case "id":
-			ok = d.int(&m.ID)
-		case "incfriday":
-			ok = d.bool(&m.Incfriday)
-		case "incmonday":
-			ok = d.bool(&m.Incmonday)
-		case "incsaturday":
-			ok = d.bool(&m.Incsaturday)
-		case "incsunday":
-			ok = d.bool(&m.Incsunday)
-		case "incthursday":
-			ok = d.bool(&m.Incthursday)
-		case "inctuesday":
-			ok = d.bool(&m.Inctuesday)
-		case "incwednesday":
-			ok = d.bool(&m.Incwednesday)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "name":
-			ok = d.str(&m.Name)
-		case "start":
-			ok = d.time(&m.Start)
-		case "startfriday":
-			ok = d.time(&m.Startfriday)
-		case "startmonday":
-			ok = d.time(&m.Startmonday)
-		case "startsaturday":
-			ok = d.time(&m.Startsaturday)
-		case "startsunday":
-			ok = d.time(&m.Startsunday)
-		case "startthursday":
-			ok = d.time(&m.Startthursday)
-		case "starttuesday":
-			ok = d.time(&m.Starttuesday)
-		case "startwednesday":
-			ok = d.time(&m.Startwednesday)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "timeslots":
-			ok = decodeModels(d, &m.Timeslots)
-		case "timezone":
-			ok = d.str(&m.Timezone)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectWorkdays = decTable{extra: unsafe.Offsetof(Workdays{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(Workdays{}.ID)), kInt},
+	{"guid", nil, uint32(unsafe.Offsetof(Workdays{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(Workdays{}.Intent)), kStr},
+	{"name", nil, uint32(unsafe.Offsetof(Workdays{}.Name)), kStr},
+	{"summary", nil, uint32(unsafe.Offsetof(Workdays{}.Summary)), kStr},
+	{"timezone", nil, uint32(unsafe.Offsetof(Workdays{}.Timezone)), kStr},
+	{"start", nil, uint32(unsafe.Offsetof(Workdays{}.Start)), kTime},
+	{"end", nil, uint32(unsafe.Offsetof(Workdays{}.End)), kTime},
+	{"incmonday", nil, uint32(unsafe.Offsetof(Workdays{}.Incmonday)), kBool},
+	{"inctuesday", nil, uint32(unsafe.Offsetof(Workdays{}.Inctuesday)), kBool},
+	{"incwednesday", nil, uint32(unsafe.Offsetof(Workdays{}.Incwednesday)), kBool},
+	{"incthursday", nil, uint32(unsafe.Offsetof(Workdays{}.Incthursday)), kBool},
+	{"incfriday", nil, uint32(unsafe.Offsetof(Workdays{}.Incfriday)), kBool},
+	{"incsaturday", nil, uint32(unsafe.Offsetof(Workdays{}.Incsaturday)), kBool},
+	{"incsunday", nil, uint32(unsafe.Offsetof(Workdays{}.Incsunday)), kBool},
+	{"alldayssame", nil, uint32(unsafe.Offsetof(Workdays{}.Alldayssame)), kBool},
+	{"endmonday", nil, uint32(unsafe.Offsetof(Workdays{}.Endmonday)), kTime},
+	{"endtuesday", nil, uint32(unsafe.Offsetof(Workdays{}.Endtuesday)), kTime},
+	{"endwednesday", nil, uint32(unsafe.Offsetof(Workdays{}.Endwednesday)), kTime},
+	{"endthursday", nil, uint32(unsafe.Offsetof(Workdays{}.Endthursday)), kTime},
+	{"endfriday", nil, uint32(unsafe.Offsetof(Workdays{}.Endfriday)), kTime},
+	{"endsaturday", nil, uint32(unsafe.Offsetof(Workdays{}.Endsaturday)), kTime},
+	{"endsunday", nil, uint32(unsafe.Offsetof(Workdays{}.Endsunday)), kTime},
+	{"startmonday", nil, uint32(unsafe.Offsetof(Workdays{}.Startmonday)), kTime},
+	{"starttuesday", nil, uint32(unsafe.Offsetof(Workdays{}.Starttuesday)), kTime},
+	{"startwednesday", nil, uint32(unsafe.Offsetof(Workdays{}.Startwednesday)), kTime},
+	{"startthursday", nil, uint32(unsafe.Offsetof(Workdays{}.Startthursday)), kTime},
+	{"startfriday", nil, uint32(unsafe.Offsetof(Workdays{}.Startfriday)), kTime},
+	{"startsaturday", nil, uint32(unsafe.Offsetof(Workdays{}.Startsaturday)), kTime},
+	{"startsunday", nil, uint32(unsafe.Offsetof(Workdays{}.Startsunday)), kTime},
+	{"_warning", nil, uint32(unsafe.Offsetof(Workdays{}.Warning)), kStr},
+	{"holidays", decMany[Holidays], uint32(unsafe.Offsetof(Workdays{}.Holidays)), kSub},
+	{"timeslots", decMany[Timeslot], uint32(unsafe.Offsetof(Workdays{}.Timeslots)), kSub},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Workdays{}.AccessControl)), kSub},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(Workdays{}.AccessControlLevel)), kInt},
+}, sorted: []uint16{30, 33, 34, 15, 7, 20, 16, 21, 22, 19, 17, 18, 1, 31, 0, 12, 8, 13, 14, 11, 9, 10, 2, 3, 6, 27, 23, 28, 29, 26, 24, 25, 4, 32, 5}}
 
-func (m *Workdays) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.str(`"name":`, m.Name)
-	e.str(`"summary":`, m.Summary)
-	e.str(`"timezone":`, m.Timezone)
-	e.time(`"start":`, m.Start)
-	e.time(`"end":`, m.End)
-	e.bool(`"incmonday":`, m.Incmonday)
-	e.bool(`"inctuesday":`, m.Inctuesday)
-	e.bool(`"incwednesday":`, m.Incwednesday)
-	e.bool(`"incthursday":`, m.Incthursday)
-	e.bool(`"incfriday":`, m.Incfriday)
-	e.bool(`"incsaturday":`, m.Incsaturday)
-	e.bool(`"incsunday":`, m.Incsunday)
-	e.bool(`"alldayssame":`, m.Alldayssame)
-	e.time(`"endmonday":`, m.Endmonday)
-	e.time(`"endtuesday":`, m.Endtuesday)
-	e.time(`"endwednesday":`, m.Endwednesday)
-	e.time(`"endthursday":`, m.Endthursday)
-	e.time(`"endfriday":`, m.Endfriday)
-	e.time(`"endsaturday":`, m.Endsaturday)
-	e.time(`"endsunday":`, m.Endsunday)
-	e.time(`"startmonday":`, m.Startmonday)
-	e.time(`"starttuesday":`, m.Starttuesday)
-	e.time(`"startwednesday":`, m.Startwednesday)
-	e.time(`"startthursday":`, m.Startthursday)
-	e.time(`"startfriday":`, m.Startfriday)
-	e.time(`"startsaturday":`, m.Startsaturday)
-	e.time(`"startsunday":`, m.Startsunday)
-	e.str(`"_warning":`, m.Warning)
-	encodeModels(e, `"holidays":`, m.Holidays)
-	encodeModels(e, `"timeslots":`, m.Timeslots)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.close(mark, m.Extra)
-}
+func (m *Workdays) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWorkdays) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Workdays) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctWorkdays = encTable{extra: unsafe.Offsetof(Workdays{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(Workdays{}.ID)), kInt},
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Workdays{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(Workdays{}.Intent)), kStr},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Workdays{}.Name)), kStr},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(Workdays{}.Summary)), kStr},
+	{`"timezone":`, nil, uint32(unsafe.Offsetof(Workdays{}.Timezone)), kStr},
+	{`"start":`, nil, uint32(unsafe.Offsetof(Workdays{}.Start)), kTime},
+	{`"end":`, nil, uint32(unsafe.Offsetof(Workdays{}.End)), kTime},
+	{`"incmonday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Incmonday)), kBool},
+	{`"inctuesday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Inctuesday)), kBool},
+	{`"incwednesday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Incwednesday)), kBool},
+	{`"incthursday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Incthursday)), kBool},
+	{`"incfriday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Incfriday)), kBool},
+	{`"incsaturday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Incsaturday)), kBool},
+	{`"incsunday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Incsunday)), kBool},
+	{`"alldayssame":`, nil, uint32(unsafe.Offsetof(Workdays{}.Alldayssame)), kBool},
+	{`"endmonday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Endmonday)), kTime},
+	{`"endtuesday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Endtuesday)), kTime},
+	{`"endwednesday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Endwednesday)), kTime},
+	{`"endthursday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Endthursday)), kTime},
+	{`"endfriday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Endfriday)), kTime},
+	{`"endsaturday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Endsaturday)), kTime},
+	{`"endsunday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Endsunday)), kTime},
+	{`"startmonday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Startmonday)), kTime},
+	{`"starttuesday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Starttuesday)), kTime},
+	{`"startwednesday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Startwednesday)), kTime},
+	{`"startthursday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Startthursday)), kTime},
+	{`"startfriday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Startfriday)), kTime},
+	{`"startsaturday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Startsaturday)), kTime},
+	{`"startsunday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Startsunday)), kTime},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Workdays{}.Warning)), kStr},
+	{`"holidays":`, encMany[Holidays], uint32(unsafe.Offsetof(Workdays{}.Holidays)), kSub},
+	{`"timeslots":`, encMany[Timeslot], uint32(unsafe.Offsetof(Workdays{}.Timeslots)), kSub},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Workdays{}.AccessControl)), kSub},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Workdays{}.AccessControlLevel)), kInt},
+}}
+
+func (m *Workdays) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWorkdays) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Workdays) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *WorkflowHistory) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "action_id":
-			ok = d.int(&m.ActionID)
-		case "actual_hours":
-			ok = d.float64(&m.ActualHours)
-		case "flow_id":
-			ok = d.int(&m.FlowID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "moved_date":
-			ok = d.time(&m.MovedDate)
-		case "moved_from":
-			ok = d.int(&m.MovedFrom)
-		case "moved_from_stage":
-			ok = d.int(&m.MovedFromStage)
-		case "moved_to":
-			ok = d.int(&m.MovedTo)
-		case "moved_to_stage":
-			ok = d.int(&m.MovedToStage)
-		case "override_date":
-			ok = d.time(&m.OverrideDate)
-		case "summary":
-			ok = d.str(&m.Summary)
-		case "target_date":
-			ok = d.time(&m.TargetDate)
-		case "target_hours":
-			ok = d.float64(&m.TargetHours)
-		case "target_met":
-			ok = d.bool(&m.TargetMet)
-		case "ticket_id":
-			ok = d.int(&m.TicketID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectWorkflowHistory = decTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ID)), kInt},
+	{"ticket_id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TicketID)), kInt},
+	{"moved_from", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedFrom)), kInt},
+	{"moved_to", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedTo)), kInt},
+	{"flow_id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.FlowID)), kInt},
+	{"moved_from_stage", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedFromStage)), kInt},
+	{"moved_to_stage", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedToStage)), kInt},
+	{"moved_date", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedDate)), kTime},
+	{"target_date", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TargetDate)), kTime},
+	{"target_hours", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TargetHours)), kF64},
+	{"actual_hours", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ActualHours)), kF64},
+	{"target_met", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TargetMet)), kBool},
+	{"override_date", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.OverrideDate)), kTime},
+	{"summary", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.Summary)), kStr},
+	{"action_id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ActionID)), kInt},
+}, sorted: []uint16{14, 10, 4, 0, 7, 2, 5, 3, 6, 12, 13, 8, 9, 11, 1}}
 
-func (m *WorkflowHistory) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"ticket_id":`, m.TicketID)
-	e.int(`"moved_from":`, m.MovedFrom)
-	e.int(`"moved_to":`, m.MovedTo)
-	e.int(`"flow_id":`, m.FlowID)
-	e.int(`"moved_from_stage":`, m.MovedFromStage)
-	e.int(`"moved_to_stage":`, m.MovedToStage)
-	e.time(`"moved_date":`, m.MovedDate)
-	e.time(`"target_date":`, m.TargetDate)
-	e.float64(`"target_hours":`, m.TargetHours)
-	e.float64(`"actual_hours":`, m.ActualHours)
-	e.bool(`"target_met":`, m.TargetMet)
-	e.time(`"override_date":`, m.OverrideDate)
-	e.str(`"summary":`, m.Summary)
-	e.int(`"action_id":`, m.ActionID)
-	e.close(mark, m.Extra)
-}
+func (m *WorkflowHistory) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWorkflowHistory) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m WorkflowHistory) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctWorkflowHistory = encTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ID)), kInt},
+	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TicketID)), kInt},
+	{`"moved_from":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedFrom)), kInt},
+	{`"moved_to":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedTo)), kInt},
+	{`"flow_id":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.FlowID)), kInt},
+	{`"moved_from_stage":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedFromStage)), kInt},
+	{`"moved_to_stage":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedToStage)), kInt},
+	{`"moved_date":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedDate)), kTime},
+	{`"target_date":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TargetDate)), kTime},
+	{`"target_hours":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TargetHours)), kF64},
+	{`"actual_hours":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ActualHours)), kF64},
+	{`"target_met":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TargetMet)), kBool},
+	{`"override_date":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.OverrideDate)), kTime},
+	{`"summary":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.Summary)), kStr},
+	{`"action_id":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ActionID)), kInt},
+}}
+
+func (m *WorkflowHistory) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWorkflowHistory) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkflowHistory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *WorkflowTarget) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "end_stage_id":
-			ok = d.int(&m.EndStageID)
-		case "end_stage_name":
-			ok = d.str(&m.EndStageName)
-		case "end_steps":
-			ok = decodeModels(d, &m.EndSteps)
-		case "flow_guid":
-			ok = d.str(&m.FlowGUID)
-		case "flow_id":
-			ok = d.int(&m.FlowID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "rule_id":
-			ok = d.int(&m.RuleID)
-		case "rules":
-			ok = decodeModels(d, &m.Rules)
-		case "start_stage_id":
-			ok = d.int(&m.StartStageID)
-		case "start_stage_name":
-			ok = d.str(&m.StartStageName)
-		case "start_steps":
-			ok = decodeModels(d, &m.StartSteps)
-		case "target":
-			ok = d.float64(&m.Target)
-		case "target_type":
-			ok = d.int(&m.TargetType)
-		case "target_units":
-			ok = d.str(&m.TargetUnits)
-		case "workday":
-			ok = d.int(&m.Workday)
-		case "workday_name":
-			ok = d.str(&m.WorkdayName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectWorkflowTarget = decTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Name)), kStr},
+	{"flow_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.FlowID)), kInt},
+	{"flow_guid", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.FlowGUID)), kStr},
+	{"target_type", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.TargetType)), kInt},
+	{"start_stage_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.StartStageID)), kInt},
+	{"start_stage_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.StartStageName)), kStr},
+	{"end_stage_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageID)), kInt},
+	{"end_stage_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageName)), kStr},
+	{"start_steps", decMany[WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), kSub},
+	{"end_steps", decMany[WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), kSub},
+	{"target", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Target)), kF64},
+	{"target_units", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.TargetUnits)), kStr},
+	{"workday", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Workday)), kInt},
+	{"workday_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.WorkdayName)), kStr},
+	{"rules", decMany[Autoassign], uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kSub},
+	{"rule_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.RuleID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Warning)), kStr},
+}, sorted: []uint16{17, 7, 8, 10, 3, 2, 0, 1, 16, 15, 5, 6, 9, 11, 4, 12, 13, 14}}
 
-func (m *WorkflowTarget) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"flow_id":`, m.FlowID)
-	e.str(`"flow_guid":`, m.FlowGUID)
-	e.int(`"target_type":`, m.TargetType)
-	e.int(`"start_stage_id":`, m.StartStageID)
-	e.str(`"start_stage_name":`, m.StartStageName)
-	e.int(`"end_stage_id":`, m.EndStageID)
-	e.str(`"end_stage_name":`, m.EndStageName)
-	encodeModels(e, `"start_steps":`, m.StartSteps)
-	encodeModels(e, `"end_steps":`, m.EndSteps)
-	e.float64(`"target":`, m.Target)
-	e.str(`"target_units":`, m.TargetUnits)
-	e.int(`"workday":`, m.Workday)
-	e.str(`"workday_name":`, m.WorkdayName)
-	encodeModels(e, `"rules":`, m.Rules)
-	e.int(`"rule_id":`, m.RuleID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *WorkflowTarget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWorkflowTarget) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m WorkflowTarget) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctWorkflowTarget = encTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Name)), kStr},
+	{`"flow_id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.FlowID)), kInt},
+	{`"flow_guid":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.FlowGUID)), kStr},
+	{`"target_type":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.TargetType)), kInt},
+	{`"start_stage_id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.StartStageID)), kInt},
+	{`"start_stage_name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.StartStageName)), kStr},
+	{`"end_stage_id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageID)), kInt},
+	{`"end_stage_name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageName)), kStr},
+	{`"start_steps":`, encMany[WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), kSub},
+	{`"end_steps":`, encMany[WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), kSub},
+	{`"target":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Target)), kF64},
+	{`"target_units":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.TargetUnits)), kStr},
+	{`"workday":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Workday)), kInt},
+	{`"workday_name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.WorkdayName)), kStr},
+	{`"rules":`, encMany[Autoassign], uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kSub},
+	{`"rule_id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.RuleID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Warning)), kStr},
+}}
+
+func (m *WorkflowTarget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWorkflowTarget) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkflowTarget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectWorkflowTargetStep = decTable{extra: unsafe.Offsetof(WorkflowTargetStep{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.ID)), kInt},
+	{"workflowtarget_id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.WorkflowtargetID)), kInt},
+	{"step_id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.StepID)), kInt},
+	{"is_end", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.IsEnd)), kBool},
+	{"name", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.Name)), kStr},
+	{"flowheader_id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.FlowheaderID)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.Warning)), kStr},
+}, sorted: []uint16{6, 5, 0, 3, 4, 2, 1}}
+
 func (m *WorkflowTargetStep) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "flowheader_id":
-			ok = d.int(&m.FlowheaderID)
-		case "id":
-			ok = d.int(&m.ID)
-		case "is_end":
-			ok = d.bool(&m.IsEnd)
-		case "name":
-			ok = d.str(&m.Name)
-		case "step_id":
-			ok = d.int(&m.StepID)
-		case "workflowtarget_id":
-			ok = d.int(&m.WorkflowtargetID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectWorkflowTargetStep)
 }
+
+var enctWorkflowTargetStep = encTable{extra: unsafe.Offsetof(WorkflowTargetStep{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.ID)), kInt},
+	{`"workflowtarget_id":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.WorkflowtargetID)), kInt},
+	{`"step_id":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.StepID)), kInt},
+	{`"is_end":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.IsEnd)), kBool},
+	{`"name":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.Name)), kStr},
+	{`"flowheader_id":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.FlowheaderID)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.Warning)), kStr},
+}}
 
 func (m *WorkflowTargetStep) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"workflowtarget_id":`, m.WorkflowtargetID)
-	e.int(`"step_id":`, m.StepID)
-	e.bool(`"is_end":`, m.IsEnd)
-	e.str(`"name":`, m.Name)
-	e.int(`"flowheader_id":`, m.FlowheaderID)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctWorkflowTargetStep)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m WorkflowTargetStep) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkflowTargetStep) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectWorkspaceApplication = decTable{extra: unsafe.Offsetof(WorkspaceApplication{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ID)), kStr},
+	{"database_id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.DatabaseID)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ClientID)), kStr},
+	{"client_secret", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ClientSecret)), kStr},
+	{"workspace_id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.WorkspaceID)), kStr},
+	{"workspace_token", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.WorkspaceToken)), kStr},
+}, sorted: []uint16{2, 3, 1, 0, 4, 5}}
+
 func (m *WorkspaceApplication) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "client_secret":
-			ok = d.str(&m.ClientSecret)
-		case "database_id":
-			ok = d.str(&m.DatabaseID)
-		case "id":
-			ok = d.str(&m.ID)
-		case "workspace_id":
-			ok = d.str(&m.WorkspaceID)
-		case "workspace_token":
-			ok = d.str(&m.WorkspaceToken)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectWorkspaceApplication)
 }
+
+var enctWorkspaceApplication = encTable{extra: unsafe.Offsetof(WorkspaceApplication{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ID)), kStr},
+	{`"database_id":`, nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.DatabaseID)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ClientID)), kStr},
+	{`"client_secret":`, nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ClientSecret)), kStr},
+	{`"workspace_id":`, nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.WorkspaceID)), kStr},
+	{`"workspace_token":`, nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.WorkspaceToken)), kStr},
+}}
 
 func (m *WorkspaceApplication) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"id":`, m.ID)
-	e.str(`"database_id":`, m.DatabaseID)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"client_secret":`, m.ClientSecret)
-	e.str(`"workspace_id":`, m.WorkspaceID)
-	e.str(`"workspace_token":`, m.WorkspaceToken)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctWorkspaceApplication)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m WorkspaceApplication) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkspaceApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -2,750 +2,478 @@
 
 package halopsa
 
-func (m *XTypeMapping) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "category":
-			ok = d.str(&m.Category)
-		case "criteria":
-			ok = decodeModels(d, &m.Criteria)
-		case "detailsid":
-			ok = d.int(&m.Detailsid)
-		case "field_mapping_count":
-			ok = d.int(&m.FieldMappingCount)
-		case "field_mappings":
-			ok = decodeModels(d, &m.FieldMappings)
-		case "id":
-			ok = d.int(&m.ID)
-		case "includesoftware":
-			ok = d.bool(&m.Includesoftware)
-		case "isbladehost":
-			ok = d.int(&m.Isbladehost)
-		case "msid":
-			ok = d.int(&m.Msid)
-		case "name":
-			ok = d.str(&m.Name)
-		case "partial_match":
-			ok = d.bool(&m.PartialMatch)
-		case "rule_count":
-			ok = d.int(&m.RuleCount)
-		case "seq":
-			ok = d.int(&m.Seq)
-		case "sub_type":
-			ok = d.int(&m.SubType)
-		case "tag_list":
-			ok = d.str(&m.TagList)
-		case "tag_list_pairs":
-			ok = decodeModels(d, &m.TagListPairs)
-		case "tags":
-			ok = d.str(&m.Tags)
-		case "thirdpartyname":
-			ok = d.str(&m.Thirdpartyname)
-		case "typeid":
-			ok = d.int(&m.Typeid)
-		case "userules":
-			ok = d.bool(&m.Userules)
-		case "value":
-			ok = d.str(&m.Value)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *XTypeMapping) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"typeid":`, m.Typeid)
-	e.str(`"name":`, m.Name)
-	e.str(`"value":`, m.Value)
-	e.str(`"thirdpartyname":`, m.Thirdpartyname)
-	e.int(`"msid":`, m.Msid)
-	e.int(`"isbladehost":`, m.Isbladehost)
-	e.str(`"tags":`, m.Tags)
-	e.str(`"category":`, m.Category)
-	e.bool(`"includesoftware":`, m.Includesoftware)
-	encodeModels(e, `"field_mappings":`, m.FieldMappings)
-	e.int(`"field_mapping_count":`, m.FieldMappingCount)
-	e.int(`"sub_type":`, m.SubType)
-	e.str(`"tag_list":`, m.TagList)
-	encodeModels(e, `"tag_list_pairs":`, m.TagListPairs)
-	e.int(`"seq":`, m.Seq)
-	e.bool(`"partial_match":`, m.PartialMatch)
-	e.int(`"detailsid":`, m.Detailsid)
-	e.bool(`"userules":`, m.Userules)
-	encodeModels(e, `"criteria":`, m.Criteria)
-	e.int(`"rule_count":`, m.RuleCount)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+var dectXTypeMapping = decTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(XTypeMapping{}.ID)), kInt},
+	{"typeid", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Typeid)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Name)), kStr},
+	{"value", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Value)), kStr},
+	{"thirdpartyname", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Thirdpartyname)), kStr},
+	{"msid", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Msid)), kInt},
+	{"isbladehost", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Isbladehost)), kInt},
+	{"tags", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Tags)), kStr},
+	{"category", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Category)), kStr},
+	{"includesoftware", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Includesoftware)), kBool},
+	{"field_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), kSub},
+	{"field_mapping_count", nil, uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappingCount)), kInt},
+	{"sub_type", nil, uint32(unsafe.Offsetof(XTypeMapping{}.SubType)), kInt},
+	{"tag_list", nil, uint32(unsafe.Offsetof(XTypeMapping{}.TagList)), kStr},
+	{"tag_list_pairs", decMany[KeyPair2], uint32(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), kSub},
+	{"seq", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Seq)), kInt},
+	{"partial_match", nil, uint32(unsafe.Offsetof(XTypeMapping{}.PartialMatch)), kBool},
+	{"detailsid", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Detailsid)), kInt},
+	{"userules", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Userules)), kBool},
+	{"criteria", decMany[XTypeMappingCriteria], uint32(unsafe.Offsetof(XTypeMapping{}.Criteria)), kSub},
+	{"rule_count", nil, uint32(unsafe.Offsetof(XTypeMapping{}.RuleCount)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Warning)), kStr},
+}, sorted: []uint16{21, 8, 19, 17, 11, 10, 0, 9, 6, 5, 2, 16, 20, 15, 12, 13, 14, 7, 4, 1, 18, 3}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m XTypeMapping) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *XTypeMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXTypeMapping) }
+
+var enctXTypeMapping = encTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.ID)), kInt},
+	{`"typeid":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Typeid)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Name)), kStr},
+	{`"value":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Value)), kStr},
+	{`"thirdpartyname":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Thirdpartyname)), kStr},
+	{`"msid":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Msid)), kInt},
+	{`"isbladehost":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Isbladehost)), kInt},
+	{`"tags":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Tags)), kStr},
+	{`"category":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Category)), kStr},
+	{`"includesoftware":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Includesoftware)), kBool},
+	{`"field_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), kSub},
+	{`"field_mapping_count":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappingCount)), kInt},
+	{`"sub_type":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.SubType)), kInt},
+	{`"tag_list":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.TagList)), kStr},
+	{`"tag_list_pairs":`, encMany[KeyPair2], uint32(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), kSub},
+	{`"seq":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Seq)), kInt},
+	{`"partial_match":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.PartialMatch)), kBool},
+	{`"detailsid":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Detailsid)), kInt},
+	{`"userules":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Userules)), kBool},
+	{`"criteria":`, encMany[XTypeMappingCriteria], uint32(unsafe.Offsetof(XTypeMapping{}.Criteria)), kSub},
+	{`"rule_count":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.RuleCount)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Warning)), kStr},
+}}
+
+func (m *XTypeMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXTypeMapping) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectXTypeMappingCriteria = decTable{extra: unsafe.Offsetof(XTypeMappingCriteria{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ID)), kInt},
+	{"xtypemapping_id", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.XtypemappingID)), kInt},
+	{"tablename", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Tablename)), kStr},
+	{"fieldname", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Fieldname)), kStr},
+	{"value_type", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueType)), kStr},
+	{"value_int", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueInt)), kInt},
+	{"value_float", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueFloat)), kF64},
+	{"value_string", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueString)), kStr},
+	{"value_datetime", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueDatetime)), kTime},
+	{"value_display", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueDisplay)), kStr},
+	{"type", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Type)), kInt},
+	{"_warning", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Warning)), kStr},
+}, sorted: []uint16{11, 3, 0, 2, 10, 8, 9, 6, 5, 7, 4, 1}}
+
 func (m *XTypeMappingCriteria) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "fieldname":
-			ok = d.str(&m.Fieldname)
-		case "id":
-			ok = d.int(&m.ID)
-		case "tablename":
-			ok = d.str(&m.Tablename)
-		case "type":
-			ok = d.int(&m.Type)
-		case "value_datetime":
-			ok = d.time(&m.ValueDatetime)
-		case "value_display":
-			ok = d.str(&m.ValueDisplay)
-		case "value_float":
-			ok = d.float64(&m.ValueFloat)
-		case "value_int":
-			ok = d.int(&m.ValueInt)
-		case "value_string":
-			ok = d.str(&m.ValueString)
-		case "value_type":
-			ok = d.str(&m.ValueType)
-		case "xtypemapping_id":
-			ok = d.int(&m.XtypemappingID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectXTypeMappingCriteria)
 }
+
+var enctXTypeMappingCriteria = encTable{extra: unsafe.Offsetof(XTypeMappingCriteria{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ID)), kInt},
+	{`"xtypemapping_id":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.XtypemappingID)), kInt},
+	{`"tablename":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Tablename)), kStr},
+	{`"fieldname":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Fieldname)), kStr},
+	{`"value_type":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueType)), kStr},
+	{`"value_int":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueInt)), kInt},
+	{`"value_float":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueFloat)), kF64},
+	{`"value_string":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueString)), kStr},
+	{`"value_datetime":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueDatetime)), kTime},
+	{`"value_display":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueDisplay)), kStr},
+	{`"type":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Type)), kInt},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Warning)), kStr},
+}}
 
 func (m *XTypeMappingCriteria) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"xtypemapping_id":`, m.XtypemappingID)
-	e.str(`"tablename":`, m.Tablename)
-	e.str(`"fieldname":`, m.Fieldname)
-	e.str(`"value_type":`, m.ValueType)
-	e.int(`"value_int":`, m.ValueInt)
-	e.float64(`"value_float":`, m.ValueFloat)
-	e.str(`"value_string":`, m.ValueString)
-	e.time(`"value_datetime":`, m.ValueDatetime)
-	e.str(`"value_display":`, m.ValueDisplay)
-	e.int(`"type":`, m.Type)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctXTypeMappingCriteria)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m XTypeMappingCriteria) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeMappingCriteria) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *XTypeRole) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "id":
-			ok = d.int(&m.ID)
-		case "name":
-			ok = d.str(&m.Name)
-		case "xtype_id":
-			ok = d.int(&m.XtypeID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectXTypeRole = decTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(XTypeRole{}.ID)), kInt},
+	{"xtype_id", nil, uint32(unsafe.Offsetof(XTypeRole{}.XtypeID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(XTypeRole{}.Name)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(XTypeRole{}.Warning)), kStr},
+}, sorted: []uint16{3, 0, 2, 1}}
 
-func (m *XTypeRole) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"xtype_id":`, m.XtypeID)
-	e.str(`"name":`, m.Name)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *XTypeRole) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXTypeRole) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m XTypeRole) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctXTypeRole = encTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeRole{}.ID)), kInt},
+	{`"xtype_id":`, nil, uint32(unsafe.Offsetof(XTypeRole{}.XtypeID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(XTypeRole{}.Name)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeRole{}.Warning)), kStr},
+}}
+
+func (m *XTypeRole) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXTypeRole) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeRole) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *XTypeStatus) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "allowafterallstatuses":
-			ok = d.bool(&m.Allowafterallstatuses)
-		case "allowedafterstatus":
-			ok = decodeModels(d, &m.Allowedafterstatus)
-		case "id":
-			ok = d.int(&m.ID)
-		case "status_id":
-			ok = d.int(&m.StatusID)
-		case "status_name":
-			ok = d.str(&m.StatusName)
-		case "xtype_id":
-			ok = d.int(&m.XtypeID)
-		case "xtype_name":
-			ok = d.str(&m.XtypeName)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectXTypeStatus = decTable{extra: unsafe.Offsetof(XTypeStatus{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.ID)), kInt},
+	{"xtype_id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeID)), kInt},
+	{"xtype_name", nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeName)), kStr},
+	{"status_id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusID)), kInt},
+	{"status_name", nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusName)), kStr},
+	{"allowafterallstatuses", nil, uint32(unsafe.Offsetof(XTypeStatus{}.Allowafterallstatuses)), kBool},
+	{"allowedafterstatus", decMany[XTypeStatusRestrictions], uint32(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), kSub},
+	{"_warning", nil, uint32(unsafe.Offsetof(XTypeStatus{}.Warning)), kStr},
+}, sorted: []uint16{7, 5, 6, 0, 3, 4, 1, 2}}
 
-func (m *XTypeStatus) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.int(`"xtype_id":`, m.XtypeID)
-	e.str(`"xtype_name":`, m.XtypeName)
-	e.int(`"status_id":`, m.StatusID)
-	e.str(`"status_name":`, m.StatusName)
-	e.bool(`"allowafterallstatuses":`, m.Allowafterallstatuses)
-	encodeModels(e, `"allowedafterstatus":`, m.Allowedafterstatus)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
-}
+func (m *XTypeStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXTypeStatus) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m XTypeStatus) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctXTypeStatus = encTable{extra: unsafe.Offsetof(XTypeStatus{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.ID)), kInt},
+	{`"xtype_id":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeID)), kInt},
+	{`"xtype_name":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeName)), kStr},
+	{`"status_id":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusID)), kInt},
+	{`"status_name":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusName)), kStr},
+	{`"allowafterallstatuses":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.Allowafterallstatuses)), kBool},
+	{`"allowedafterstatus":`, encMany[XTypeStatusRestrictions], uint32(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), kSub},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.Warning)), kStr},
+}}
+
+func (m *XTypeStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXTypeStatus) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
+var dectXTypeStatusRestrictions = decTable{extra: unsafe.Offsetof(XTypeStatusRestrictions{}.Extra), fields: []decField{
+	{"xtypestatus_id", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.XtypestatusID)), kInt},
+	{"status_id", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusID)), kInt},
+	{"status_name", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusName)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.Warning)), kStr},
+}, sorted: []uint16{3, 1, 2, 0}}
+
 func (m *XTypeStatusRestrictions) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "status_id":
-			ok = d.int(&m.StatusID)
-		case "status_name":
-			ok = d.str(&m.StatusName)
-		case "xtypestatus_id":
-			ok = d.int(&m.XtypestatusID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
+	d.object(unsafe.Pointer(m), &dectXTypeStatusRestrictions)
 }
+
+var enctXTypeStatusRestrictions = encTable{extra: unsafe.Offsetof(XTypeStatusRestrictions{}.Extra), fields: []encField{
+	{`"xtypestatus_id":`, nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.XtypestatusID)), kInt},
+	{`"status_id":`, nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusID)), kInt},
+	{`"status_name":`, nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusName)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.Warning)), kStr},
+}}
 
 func (m *XTypeStatusRestrictions) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"xtypestatus_id":`, m.XtypestatusID)
-	e.int(`"status_id":`, m.StatusID)
-	e.str(`"status_name":`, m.StatusName)
-	e.str(`"_warning":`, m.Warning)
-	e.close(mark, m.Extra)
+	e.object(unsafe.Pointer(m), &enctXTypeStatusRestrictions)
 }
-
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m XTypeStatusRestrictions) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeStatusRestrictions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *XeroDetails) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_disconnect":
-			ok = d.bool(&m.Disconnect)
-		case "_exchangecode":
-			ok = d.bool(&m.Exchangecode)
-		case "_importtype":
-			ok = d.str(&m.Importtype)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "archive_contacts":
-			ok = d.bool(&m.ArchiveContacts)
-		case "authorized":
-			ok = d.bool(&m.Authorized)
-		case "client_id":
-			ok = d.str(&m.ClientID)
-		case "client_top_level":
-			ok = d.int(&m.ClientTopLevel)
-		case "client_top_level_name":
-			ok = d.str(&m.ClientTopLevelName)
-		case "code":
-			ok = d.str(&m.Code)
-		case "default_creditnote_item_code":
-			ok = d.str(&m.DefaultCreditnoteItemCode)
-		case "default_item_code":
-			ok = d.str(&m.DefaultItemCode)
-		case "default_order_item_code":
-			ok = d.str(&m.DefaultOrderItemCode)
-		case "enablesync":
-			ok = d.bool(&m.Enablesync)
-		case "group_rounding_adjustments":
-			ok = d.bool(&m.GroupRoundingAdjustments)
-		case "id":
-			ok = d.int(&m.ID)
-		case "isdefault":
-			ok = d.bool(&m.Isdefault)
-		case "item_group":
-			ok = d.int(&m.ItemGroup)
-		case "item_group_name":
-			ok = d.str(&m.ItemGroupName)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_access_token":
-			ok = d.str(&m.NewAccessToken)
-		case "new_client_secret":
-			ok = d.str(&m.NewClientSecret)
-		case "new_method":
-			ok = d.bool(&m.NewMethod)
-		case "new_refresh_token":
-			ok = d.str(&m.NewRefreshToken)
-		case "no_item_group_sync":
-			ok = d.bool(&m.NoItemGroupSync)
-		case "receive_client_created":
-			ok = d.bool(&m.ReceiveClientCreated)
-		case "receive_client_updated":
-			ok = d.bool(&m.ReceiveClientUpdated)
-		case "receive_invoice_created":
-			ok = d.bool(&m.ReceiveInvoiceCreated)
-		case "receive_invoice_updated":
-			ok = d.bool(&m.ReceiveInvoiceUpdated)
-		case "redirect_uri":
-			ok = d.str(&m.RedirectURI)
-		case "rounding_adjustment_account_code":
-			ok = d.int(&m.RoundingAdjustmentAccountCode)
-		case "show_message":
-			ok = d.bool(&m.ShowMessage)
-		case "supplier_top_level":
-			ok = d.int(&m.SupplierTopLevel)
-		case "supplier_top_level_name":
-			ok = d.str(&m.SupplierTopLevelName)
-		case "sync_currency_for_invoices":
-			ok = d.bool(&m.SyncCurrencyForInvoices)
-		case "sync_entities":
-			ok = d.str(&m.SyncEntities)
-		case "sync_entities_list":
-			ok = decodeModels(d, &m.SyncEntitiesList)
-		case "tenant_id":
-			ok = d.str(&m.TenantID)
-		case "tenant_name":
-			ok = d.str(&m.TenantName)
-		case "token_expiry":
-			ok = d.time(&m.TokenExpiry)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectXeroDetails = decTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), fields: []decField{
+	{"id", nil, uint32(unsafe.Offsetof(XeroDetails{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(XeroDetails{}.Name)), kStr},
+	{"tenant_id", nil, uint32(unsafe.Offsetof(XeroDetails{}.TenantID)), kStr},
+	{"tenant_name", nil, uint32(unsafe.Offsetof(XeroDetails{}.TenantName)), kStr},
+	{"new_access_token", nil, uint32(unsafe.Offsetof(XeroDetails{}.NewAccessToken)), kStr},
+	{"new_refresh_token", nil, uint32(unsafe.Offsetof(XeroDetails{}.NewRefreshToken)), kStr},
+	{"token_expiry", nil, uint32(unsafe.Offsetof(XeroDetails{}.TokenExpiry)), kTime},
+	{"authorized", nil, uint32(unsafe.Offsetof(XeroDetails{}.Authorized)), kBool},
+	{"redirect_uri", nil, uint32(unsafe.Offsetof(XeroDetails{}.RedirectURI)), kStr},
+	{"code", nil, uint32(unsafe.Offsetof(XeroDetails{}.Code)), kStr},
+	{"_exchangecode", nil, uint32(unsafe.Offsetof(XeroDetails{}.Exchangecode)), kBool},
+	{"_disconnect", nil, uint32(unsafe.Offsetof(XeroDetails{}.Disconnect)), kBool},
+	{"client_top_level", nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientTopLevel)), kInt},
+	{"client_top_level_name", nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientTopLevelName)), kStr},
+	{"item_group", nil, uint32(unsafe.Offsetof(XeroDetails{}.ItemGroup)), kInt},
+	{"item_group_name", nil, uint32(unsafe.Offsetof(XeroDetails{}.ItemGroupName)), kStr},
+	{"isdefault", nil, uint32(unsafe.Offsetof(XeroDetails{}.Isdefault)), kBool},
+	{"enablesync", nil, uint32(unsafe.Offsetof(XeroDetails{}.Enablesync)), kBool},
+	{"default_item_code", nil, uint32(unsafe.Offsetof(XeroDetails{}.DefaultItemCode)), kStr},
+	{"show_message", nil, uint32(unsafe.Offsetof(XeroDetails{}.ShowMessage)), kBool},
+	{"_importtype", nil, uint32(unsafe.Offsetof(XeroDetails{}.Importtype)), kStr},
+	{"client_id", nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientID)), kStr},
+	{"new_client_secret", nil, uint32(unsafe.Offsetof(XeroDetails{}.NewClientSecret)), kStr},
+	{"sync_entities", nil, uint32(unsafe.Offsetof(XeroDetails{}.SyncEntities)), kStr},
+	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), kSub},
+	{"supplier_top_level", nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevel)), kInt},
+	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevelName)), kStr},
+	{"archive_contacts", nil, uint32(unsafe.Offsetof(XeroDetails{}.ArchiveContacts)), kBool},
+	{"default_order_item_code", nil, uint32(unsafe.Offsetof(XeroDetails{}.DefaultOrderItemCode)), kStr},
+	{"rounding_adjustment_account_code", nil, uint32(unsafe.Offsetof(XeroDetails{}.RoundingAdjustmentAccountCode)), kInt},
+	{"group_rounding_adjustments", nil, uint32(unsafe.Offsetof(XeroDetails{}.GroupRoundingAdjustments)), kBool},
+	{"new_method", nil, uint32(unsafe.Offsetof(XeroDetails{}.NewMethod)), kBool},
+	{"receive_client_created", nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveClientCreated)), kBool},
+	{"receive_client_updated", nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveClientUpdated)), kBool},
+	{"receive_invoice_created", nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveInvoiceCreated)), kBool},
+	{"receive_invoice_updated", nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveInvoiceUpdated)), kBool},
+	{"default_creditnote_item_code", nil, uint32(unsafe.Offsetof(XeroDetails{}.DefaultCreditnoteItemCode)), kStr},
+	{"_warning", nil, uint32(unsafe.Offsetof(XeroDetails{}.Warning)), kStr},
+	{"sync_currency_for_invoices", nil, uint32(unsafe.Offsetof(XeroDetails{}.SyncCurrencyForInvoices)), kBool},
+	{"no_item_group_sync", nil, uint32(unsafe.Offsetof(XeroDetails{}.NoItemGroupSync)), kBool},
+}, sorted: []uint16{11, 10, 20, 37, 27, 7, 21, 12, 13, 9, 36, 18, 28, 17, 30, 0, 16, 14, 15, 1, 4, 22, 31, 5, 39, 32, 33, 34, 35, 8, 29, 19, 25, 26, 38, 23, 24, 2, 3, 6}}
 
-func (m *XeroDetails) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.str(`"tenant_id":`, m.TenantID)
-	e.str(`"tenant_name":`, m.TenantName)
-	e.str(`"new_access_token":`, m.NewAccessToken)
-	e.str(`"new_refresh_token":`, m.NewRefreshToken)
-	e.time(`"token_expiry":`, m.TokenExpiry)
-	e.bool(`"authorized":`, m.Authorized)
-	e.str(`"redirect_uri":`, m.RedirectURI)
-	e.str(`"code":`, m.Code)
-	e.bool(`"_exchangecode":`, m.Exchangecode)
-	e.bool(`"_disconnect":`, m.Disconnect)
-	e.int(`"client_top_level":`, m.ClientTopLevel)
-	e.str(`"client_top_level_name":`, m.ClientTopLevelName)
-	e.int(`"item_group":`, m.ItemGroup)
-	e.str(`"item_group_name":`, m.ItemGroupName)
-	e.bool(`"isdefault":`, m.Isdefault)
-	e.bool(`"enablesync":`, m.Enablesync)
-	e.str(`"default_item_code":`, m.DefaultItemCode)
-	e.bool(`"show_message":`, m.ShowMessage)
-	e.str(`"_importtype":`, m.Importtype)
-	e.str(`"client_id":`, m.ClientID)
-	e.str(`"new_client_secret":`, m.NewClientSecret)
-	e.str(`"sync_entities":`, m.SyncEntities)
-	encodeModels(e, `"sync_entities_list":`, m.SyncEntitiesList)
-	e.int(`"supplier_top_level":`, m.SupplierTopLevel)
-	e.str(`"supplier_top_level_name":`, m.SupplierTopLevelName)
-	e.bool(`"archive_contacts":`, m.ArchiveContacts)
-	e.str(`"default_order_item_code":`, m.DefaultOrderItemCode)
-	e.int(`"rounding_adjustment_account_code":`, m.RoundingAdjustmentAccountCode)
-	e.bool(`"group_rounding_adjustments":`, m.GroupRoundingAdjustments)
-	e.bool(`"new_method":`, m.NewMethod)
-	e.bool(`"receive_client_created":`, m.ReceiveClientCreated)
-	e.bool(`"receive_client_updated":`, m.ReceiveClientUpdated)
-	e.bool(`"receive_invoice_created":`, m.ReceiveInvoiceCreated)
-	e.bool(`"receive_invoice_updated":`, m.ReceiveInvoiceUpdated)
-	e.str(`"default_creditnote_item_code":`, m.DefaultCreditnoteItemCode)
-	e.str(`"_warning":`, m.Warning)
-	e.bool(`"sync_currency_for_invoices":`, m.SyncCurrencyForInvoices)
-	e.bool(`"no_item_group_sync":`, m.NoItemGroupSync)
-	e.close(mark, m.Extra)
-}
+func (m *XeroDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXeroDetails) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m XeroDetails) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctXeroDetails = encTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), fields: []encField{
+	{`"id":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.Name)), kStr},
+	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.TenantID)), kStr},
+	{`"tenant_name":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.TenantName)), kStr},
+	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.NewAccessToken)), kStr},
+	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.NewRefreshToken)), kStr},
+	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.TokenExpiry)), kTime},
+	{`"authorized":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.Authorized)), kBool},
+	{`"redirect_uri":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.RedirectURI)), kStr},
+	{`"code":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.Code)), kStr},
+	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.Exchangecode)), kBool},
+	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.Disconnect)), kBool},
+	{`"client_top_level":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientTopLevel)), kInt},
+	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientTopLevelName)), kStr},
+	{`"item_group":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ItemGroup)), kInt},
+	{`"item_group_name":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ItemGroupName)), kStr},
+	{`"isdefault":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.Isdefault)), kBool},
+	{`"enablesync":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.Enablesync)), kBool},
+	{`"default_item_code":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.DefaultItemCode)), kStr},
+	{`"show_message":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ShowMessage)), kBool},
+	{`"_importtype":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.Importtype)), kStr},
+	{`"client_id":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientID)), kStr},
+	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.NewClientSecret)), kStr},
+	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.SyncEntities)), kStr},
+	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), kSub},
+	{`"supplier_top_level":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevel)), kInt},
+	{`"supplier_top_level_name":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevelName)), kStr},
+	{`"archive_contacts":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ArchiveContacts)), kBool},
+	{`"default_order_item_code":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.DefaultOrderItemCode)), kStr},
+	{`"rounding_adjustment_account_code":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.RoundingAdjustmentAccountCode)), kInt},
+	{`"group_rounding_adjustments":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.GroupRoundingAdjustments)), kBool},
+	{`"new_method":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.NewMethod)), kBool},
+	{`"receive_client_created":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveClientCreated)), kBool},
+	{`"receive_client_updated":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveClientUpdated)), kBool},
+	{`"receive_invoice_created":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveInvoiceCreated)), kBool},
+	{`"receive_invoice_updated":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveInvoiceUpdated)), kBool},
+	{`"default_creditnote_item_code":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.DefaultCreditnoteItemCode)), kStr},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.Warning)), kStr},
+	{`"sync_currency_for_invoices":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.SyncCurrencyForInvoices)), kBool},
+	{`"no_item_group_sync":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.NoItemGroupSync)), kBool},
+}}
+
+func (m *XeroDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXeroDetails) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XeroDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *XeroWebhookEvent) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "eventCategory":
-			ok = d.str(&m.EventCategory)
-		case "eventCategoryNum":
-			ok = decodeEnum(d, &m.EventCategoryNum)
-		case "eventDateUtc":
-			ok = d.time(&m.EventDateUTC)
-		case "eventType":
-			ok = d.str(&m.EventType)
-		case "eventTypeNum":
-			ok = decodeEnum(d, &m.EventTypeNum)
-		case "resourceId":
-			ok = d.str(&m.ResourceID)
-		case "resourceObject":
-			ok = d.raw(&m.ResourceObject)
-		case "resourceUrl":
-			ok = d.str(&m.ResourceURL)
-		case "tenantId":
-			ok = d.str(&m.TenantID)
-		case "tenantType":
-			ok = d.str(&m.TenantType)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectXeroWebhookEvent = decTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Extra), fields: []decField{
+	{"resourceUrl", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceURL)), kStr},
+	{"resourceId", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceID)), kStr},
+	{"eventDateUtc", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventDateUTC)), kTime},
+	{"eventType", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventType)), kStr},
+	{"eventCategory", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventCategory)), kStr},
+	{"tenantId", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.TenantID)), kStr},
+	{"tenantType", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.TenantType)), kStr},
+	{"resourceObject", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceObject)), kRaw},
+	{"eventTypeNum", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventTypeNum)), kInt},
+	{"eventCategoryNum", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventCategoryNum)), kInt},
+}, sorted: []uint16{4, 9, 2, 3, 8, 1, 7, 0, 5, 6}}
 
-func (m *XeroWebhookEvent) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"resourceUrl":`, m.ResourceURL)
-	e.str(`"resourceId":`, m.ResourceID)
-	e.time(`"eventDateUtc":`, m.EventDateUTC)
-	e.str(`"eventType":`, m.EventType)
-	e.str(`"eventCategory":`, m.EventCategory)
-	e.str(`"tenantId":`, m.TenantID)
-	e.str(`"tenantType":`, m.TenantType)
-	e.raw(`"resourceObject":`, m.ResourceObject)
-	encodeEnum(e, `"eventTypeNum":`, m.EventTypeNum)
-	encodeEnum(e, `"eventCategoryNum":`, m.EventCategoryNum)
-	e.close(mark, m.Extra)
-}
+func (m *XeroWebhookEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXeroWebhookEvent) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m XeroWebhookEvent) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctXeroWebhookEvent = encTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Extra), fields: []encField{
+	{`"resourceUrl":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceURL)), kStr},
+	{`"resourceId":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceID)), kStr},
+	{`"eventDateUtc":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventDateUTC)), kTime},
+	{`"eventType":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventType)), kStr},
+	{`"eventCategory":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventCategory)), kStr},
+	{`"tenantId":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.TenantID)), kStr},
+	{`"tenantType":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.TenantType)), kStr},
+	{`"resourceObject":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceObject)), kRaw},
+	{`"eventTypeNum":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventTypeNum)), kInt},
+	{`"eventCategoryNum":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventCategoryNum)), kInt},
+}}
+
+func (m *XeroWebhookEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXeroWebhookEvent) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XeroWebhookEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func (m *Xtype) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "_isimport":
-			ok = d.bool(&m.Isimport)
-		case "_warning":
-			ok = d.str(&m.Warning)
-		case "access_control":
-			ok = decodeModels(d, &m.AccessControl)
-		case "access_control_level":
-			ok = d.int(&m.AccessControlLevel)
-		case "accountscode1":
-			ok = d.str(&m.Accountscode1)
-		case "accountscode2":
-			ok = d.str(&m.Accountscode2)
-		case "allow_all_view":
-			ok = d.bool(&m.AllowAllView)
-		case "allowall_status":
-			ok = d.bool(&m.AllowallStatus)
-		case "allowed_status":
-			ok = decodeModels(d, &m.AllowedStatus)
-		case "asset_details_tab_display":
-			ok = d.int(&m.AssetDetailsTabDisplay)
-		case "assetgroup_guid":
-			ok = d.str(&m.AssetgroupGUID)
-		case "assetgroup_id":
-			ok = d.int(&m.AssetgroupID)
-		case "assetgroup_name":
-			ok = d.str(&m.AssetgroupName)
-		case "booking_sites":
-			ok = decodeModels(d, &m.BookingSites)
-		case "bookingtypes":
-			ok = decodeModels(d, &m.Bookingtypes)
-		case "businessowner_visibility":
-			ok = d.int(&m.BusinessownerVisibility)
-		case "column_profile_guid":
-			ok = d.str(&m.ColumnProfileGUID)
-		case "column_profile_id":
-			ok = d.int(&m.ColumnProfileID)
-		case "columnprofileoverride_name":
-			ok = d.str(&m.ColumnprofileoverrideName)
-		case "cost":
-			ok = d.float64(&m.Cost)
-		case "defaultsequence":
-			ok = d.int(&m.Defaultsequence)
-		case "dependencies_visibility":
-			ok = d.int(&m.DependenciesVisibility)
-		case "enableresourcebooking":
-			ok = d.bool(&m.Enableresourcebooking)
-		case "field_list":
-			ok = decodeModels(d, &m.FieldList)
-		case "fields":
-			ok = decodeModels(d, &m.Fields)
-		case "fiid":
-			ok = d.int(&m.Fiid)
-		case "fiid_guid":
-			ok = d.str(&m.FiidGUID)
-		case "finame":
-			ok = d.str(&m.Finame)
-		case "fiveyearlycost":
-			ok = d.float64(&m.Fiveyearlycost)
-		case "fouryearlycost":
-			ok = d.float64(&m.Fouryearlycost)
-		case "guid":
-			ok = d.str(&m.GUID)
-		case "icon":
-			ok = d.str(&m.Icon)
-		case "id":
-			ok = d.int(&m.ID)
-		case "intent":
-			ok = d.str(&m.Intent)
-		case "item_code":
-			ok = d.str(&m.ItemCode)
-		case "itemno":
-			ok = d.int(&m.Itemno)
-		case "kaseyaid":
-			ok = d.str(&m.Kaseyaid)
-		case "keyfield2_id":
-			ok = d.int(&m.Keyfield2ID)
-		case "keyfield2_name":
-			ok = d.str(&m.Keyfield2Name)
-		case "keyfield3_id":
-			ok = d.int(&m.Keyfield3ID)
-		case "keyfield3_name":
-			ok = d.str(&m.Keyfield3Name)
-		case "keyfield_id":
-			ok = d.int(&m.KeyfieldID)
-		case "keyfield_name":
-			ok = d.str(&m.KeyfieldName)
-		case "licence_visibility":
-			ok = d.int(&m.LicenceVisibility)
-		case "linkedcontracttype":
-			ok = d.int(&m.Linkedcontracttype)
-		case "manufacturer":
-			ok = d.int(&m.Manufacturer)
-		case "memo":
-			ok = d.str(&m.Memo)
-		case "monthlycost":
-			ok = d.float64(&m.Monthlycost)
-		case "name":
-			ok = d.str(&m.Name)
-		case "new_icon":
-			ok = d.str(&m.NewIcon)
-		case "newticket_priority":
-			ok = d.int(&m.NewticketPriority)
-		case "notes_visibility":
-			ok = d.int(&m.NotesVisibility)
-		case "priority_visibility":
-			ok = d.int(&m.PriorityVisibility)
-		case "quarterlycost":
-			ok = d.float64(&m.Quarterlycost)
-		case "resourcebooking_allow_asset_selection":
-			ok = d.bool(&m.ResourcebookingAllowAssetSelection)
-		case "resourcebooking_asset_restriction_type":
-			ok = d.int(&m.ResourcebookingAssetRestrictionType)
-		case "resourcebooking_max_days_advance":
-			ok = d.float64(&m.ResourcebookingMaxDaysAdvance)
-		case "resourcebooking_min_hours_advance":
-			ok = d.float64(&m.ResourcebookingMinHoursAdvance)
-		case "resourcebooking_site_selection_type":
-			ok = d.int(&m.ResourcebookingSiteSelectionType)
-		case "resourcebooking_workdays_id":
-			ok = d.int(&m.ResourcebookingWorkdaysID)
-		case "resourcebooking_workdays_name":
-			ok = d.str(&m.ResourcebookingWorkdaysName)
-		case "resourcebookingtype":
-			ok = d.int(&m.Resourcebookingtype)
-		case "services_visibility":
-			ok = d.int(&m.ServicesVisibility)
-		case "show_to_users":
-			ok = d.bool(&m.ShowToUsers)
-		case "sixmonthlycost":
-			ok = d.float64(&m.Sixmonthlycost)
-		case "sla_visibility":
-			ok = d.int(&m.SLAVisibility)
-		case "status_visibility":
-			ok = d.int(&m.StatusVisibility)
-		case "supplier1":
-			ok = d.int(&m.Supplier1)
-		case "tab_config":
-			ok = decodeModels(d, &m.TabConfig)
-		case "tagprefix":
-			ok = d.str(&m.Tagprefix)
-		case "technicalowner_visibility":
-			ok = d.int(&m.TechnicalownerVisibility)
-		case "threeyearlycost":
-			ok = d.float64(&m.Threeyearlycost)
-		case "timeslot_bookingtype":
-			ok = d.int(&m.TimeslotBookingtype)
-		case "timeslots":
-			ok = decodeModels(d, &m.Timeslots)
-		case "twoyearlycost":
-			ok = d.float64(&m.Twoyearlycost)
-		case "useteamviewer":
-			ok = d.bool(&m.Useteamviewer)
-		case "visibility_level":
-			ok = d.int(&m.VisibilityLevel)
-		case "weeklycost":
-			ok = d.float64(&m.Weeklycost)
-		case "xtype_roles":
-			ok = decodeModels(d, &m.XtypeRoles)
-		case "yearlycost":
-			ok = d.float64(&m.Yearlycost)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []decField{
+	{"guid", nil, uint32(unsafe.Offsetof(Xtype{}.GUID)), kStr},
+	{"intent", nil, uint32(unsafe.Offsetof(Xtype{}.Intent)), kStr},
+	{"id", nil, uint32(unsafe.Offsetof(Xtype{}.ID)), kInt},
+	{"name", nil, uint32(unsafe.Offsetof(Xtype{}.Name)), kStr},
+	{"assetgroup_id", nil, uint32(unsafe.Offsetof(Xtype{}.AssetgroupID)), kInt},
+	{"assetgroup_guid", nil, uint32(unsafe.Offsetof(Xtype{}.AssetgroupGUID)), kStr},
+	{"assetgroup_name", nil, uint32(unsafe.Offsetof(Xtype{}.AssetgroupName)), kStr},
+	{"keyfield_id", nil, uint32(unsafe.Offsetof(Xtype{}.KeyfieldID)), kInt},
+	{"keyfield_name", nil, uint32(unsafe.Offsetof(Xtype{}.KeyfieldName)), kStr},
+	{"keyfield2_id", nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield2ID)), kInt},
+	{"keyfield2_name", nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield2Name)), kStr},
+	{"keyfield3_id", nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield3ID)), kInt},
+	{"keyfield3_name", nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield3Name)), kStr},
+	{"memo", nil, uint32(unsafe.Offsetof(Xtype{}.Memo)), kStr},
+	{"manufacturer", nil, uint32(unsafe.Offsetof(Xtype{}.Manufacturer)), kInt},
+	{"supplier1", nil, uint32(unsafe.Offsetof(Xtype{}.Supplier1)), kInt},
+	{"itemno", nil, uint32(unsafe.Offsetof(Xtype{}.Itemno)), kInt},
+	{"cost", nil, uint32(unsafe.Offsetof(Xtype{}.Cost)), kF64},
+	{"useteamviewer", nil, uint32(unsafe.Offsetof(Xtype{}.Useteamviewer)), kBool},
+	{"accountscode1", nil, uint32(unsafe.Offsetof(Xtype{}.Accountscode1)), kStr},
+	{"accountscode2", nil, uint32(unsafe.Offsetof(Xtype{}.Accountscode2)), kStr},
+	{"weeklycost", nil, uint32(unsafe.Offsetof(Xtype{}.Weeklycost)), kF64},
+	{"monthlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Monthlycost)), kF64},
+	{"quarterlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Quarterlycost)), kF64},
+	{"sixmonthlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Sixmonthlycost)), kF64},
+	{"yearlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Yearlycost)), kF64},
+	{"twoyearlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Twoyearlycost)), kF64},
+	{"threeyearlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Threeyearlycost)), kF64},
+	{"fouryearlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Fouryearlycost)), kF64},
+	{"fiveyearlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Fiveyearlycost)), kF64},
+	{"kaseyaid", nil, uint32(unsafe.Offsetof(Xtype{}.Kaseyaid)), kStr},
+	{"icon", nil, uint32(unsafe.Offsetof(Xtype{}.Icon)), kStr},
+	{"show_to_users", nil, uint32(unsafe.Offsetof(Xtype{}.ShowToUsers)), kBool},
+	{"fields", decMany[TypeInfo], uint32(unsafe.Offsetof(Xtype{}.Fields)), kSub},
+	{"field_list", decMany[Field], uint32(unsafe.Offsetof(Xtype{}.FieldList)), kSub},
+	{"item_code", nil, uint32(unsafe.Offsetof(Xtype{}.ItemCode)), kStr},
+	{"defaultsequence", nil, uint32(unsafe.Offsetof(Xtype{}.Defaultsequence)), kInt},
+	{"tagprefix", nil, uint32(unsafe.Offsetof(Xtype{}.Tagprefix)), kStr},
+	{"column_profile_id", nil, uint32(unsafe.Offsetof(Xtype{}.ColumnProfileID)), kInt},
+	{"column_profile_guid", nil, uint32(unsafe.Offsetof(Xtype{}.ColumnProfileGUID)), kStr},
+	{"columnprofileoverride_name", nil, uint32(unsafe.Offsetof(Xtype{}.ColumnprofileoverrideName)), kStr},
+	{"enableresourcebooking", nil, uint32(unsafe.Offsetof(Xtype{}.Enableresourcebooking)), kBool},
+	{"resourcebooking_workdays_id", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingWorkdaysID)), kInt},
+	{"resourcebooking_workdays_name", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingWorkdaysName)), kStr},
+	{"resourcebooking_allow_asset_selection", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingAllowAssetSelection)), kBool},
+	{"resourcebooking_asset_restriction_type", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingAssetRestrictionType)), kInt},
+	{"resourcebooking_min_hours_advance", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMinHoursAdvance)), kF64},
+	{"resourcebooking_max_days_advance", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMaxDaysAdvance)), kF64},
+	{"bookingtypes", decMany[BookingType], uint32(unsafe.Offsetof(Xtype{}.Bookingtypes)), kSub},
+	{"timeslots", decMany[BookingTypeTimeslot], uint32(unsafe.Offsetof(Xtype{}.Timeslots)), kSub},
+	{"timeslot_bookingtype", nil, uint32(unsafe.Offsetof(Xtype{}.TimeslotBookingtype)), kInt},
+	{"_isimport", nil, uint32(unsafe.Offsetof(Xtype{}.Isimport)), kBool},
+	{"_warning", nil, uint32(unsafe.Offsetof(Xtype{}.Warning)), kStr},
+	{"linkedcontracttype", nil, uint32(unsafe.Offsetof(Xtype{}.Linkedcontracttype)), kInt},
+	{"fiid", nil, uint32(unsafe.Offsetof(Xtype{}.Fiid)), kInt},
+	{"fiid_guid", nil, uint32(unsafe.Offsetof(Xtype{}.FiidGUID)), kStr},
+	{"finame", nil, uint32(unsafe.Offsetof(Xtype{}.Finame)), kStr},
+	{"new_icon", nil, uint32(unsafe.Offsetof(Xtype{}.NewIcon)), kStr},
+	{"xtype_roles", decMany[XTypeRole], uint32(unsafe.Offsetof(Xtype{}.XtypeRoles)), kSub},
+	{"asset_details_tab_display", nil, uint32(unsafe.Offsetof(Xtype{}.AssetDetailsTabDisplay)), kInt},
+	{"tab_config", decMany[TabConfig], uint32(unsafe.Offsetof(Xtype{}.TabConfig)), kSub},
+	{"resourcebookingtype", nil, uint32(unsafe.Offsetof(Xtype{}.Resourcebookingtype)), kInt},
+	{"allowed_status", decMany[XTypeStatus], uint32(unsafe.Offsetof(Xtype{}.AllowedStatus)), kSub},
+	{"allowall_status", nil, uint32(unsafe.Offsetof(Xtype{}.AllowallStatus)), kBool},
+	{"businessowner_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.BusinessownerVisibility)), kInt},
+	{"technicalowner_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.TechnicalownerVisibility)), kInt},
+	{"sla_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.SLAVisibility)), kInt},
+	{"priority_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.PriorityVisibility)), kInt},
+	{"status_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.StatusVisibility)), kInt},
+	{"services_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.ServicesVisibility)), kInt},
+	{"dependencies_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.DependenciesVisibility)), kInt},
+	{"notes_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.NotesVisibility)), kInt},
+	{"visibility_level", nil, uint32(unsafe.Offsetof(Xtype{}.VisibilityLevel)), kInt},
+	{"resourcebooking_site_selection_type", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingSiteSelectionType)), kInt},
+	{"booking_sites", decMany[SiteList], uint32(unsafe.Offsetof(Xtype{}.BookingSites)), kSub},
+	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Xtype{}.AccessControl)), kSub},
+	{"newticket_priority", nil, uint32(unsafe.Offsetof(Xtype{}.NewticketPriority)), kInt},
+	{"access_control_level", nil, uint32(unsafe.Offsetof(Xtype{}.AccessControlLevel)), kInt},
+	{"licence_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.LicenceVisibility)), kInt},
+	{"allow_all_view", nil, uint32(unsafe.Offsetof(Xtype{}.AllowAllView)), kBool},
+}, sorted: []uint16{51, 52, 75, 77, 19, 20, 79, 63, 62, 59, 5, 4, 6, 74, 48, 64, 39, 38, 40, 17, 36, 70, 41, 34, 33, 54, 55, 56, 29, 28, 0, 31, 2, 1, 35, 16, 30, 9, 10, 11, 12, 7, 8, 78, 53, 14, 13, 22, 3, 57, 76, 71, 67, 23, 44, 45, 47, 46, 73, 42, 43, 61, 69, 32, 24, 66, 68, 15, 60, 37, 65, 27, 50, 49, 26, 18, 72, 21, 58, 25}}
 
-func (m *Xtype) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"guid":`, m.GUID)
-	e.str(`"intent":`, m.Intent)
-	e.int(`"id":`, m.ID)
-	e.str(`"name":`, m.Name)
-	e.int(`"assetgroup_id":`, m.AssetgroupID)
-	e.str(`"assetgroup_guid":`, m.AssetgroupGUID)
-	e.str(`"assetgroup_name":`, m.AssetgroupName)
-	e.int(`"keyfield_id":`, m.KeyfieldID)
-	e.str(`"keyfield_name":`, m.KeyfieldName)
-	e.int(`"keyfield2_id":`, m.Keyfield2ID)
-	e.str(`"keyfield2_name":`, m.Keyfield2Name)
-	e.int(`"keyfield3_id":`, m.Keyfield3ID)
-	e.str(`"keyfield3_name":`, m.Keyfield3Name)
-	e.str(`"memo":`, m.Memo)
-	e.int(`"manufacturer":`, m.Manufacturer)
-	e.int(`"supplier1":`, m.Supplier1)
-	e.int(`"itemno":`, m.Itemno)
-	e.float64(`"cost":`, m.Cost)
-	e.bool(`"useteamviewer":`, m.Useteamviewer)
-	e.str(`"accountscode1":`, m.Accountscode1)
-	e.str(`"accountscode2":`, m.Accountscode2)
-	e.float64(`"weeklycost":`, m.Weeklycost)
-	e.float64(`"monthlycost":`, m.Monthlycost)
-	e.float64(`"quarterlycost":`, m.Quarterlycost)
-	e.float64(`"sixmonthlycost":`, m.Sixmonthlycost)
-	e.float64(`"yearlycost":`, m.Yearlycost)
-	e.float64(`"twoyearlycost":`, m.Twoyearlycost)
-	e.float64(`"threeyearlycost":`, m.Threeyearlycost)
-	e.float64(`"fouryearlycost":`, m.Fouryearlycost)
-	e.float64(`"fiveyearlycost":`, m.Fiveyearlycost)
-	e.str(`"kaseyaid":`, m.Kaseyaid)
-	e.str(`"icon":`, m.Icon)
-	e.bool(`"show_to_users":`, m.ShowToUsers)
-	encodeModels(e, `"fields":`, m.Fields)
-	encodeModels(e, `"field_list":`, m.FieldList)
-	e.str(`"item_code":`, m.ItemCode)
-	e.int(`"defaultsequence":`, m.Defaultsequence)
-	e.str(`"tagprefix":`, m.Tagprefix)
-	e.int(`"column_profile_id":`, m.ColumnProfileID)
-	e.str(`"column_profile_guid":`, m.ColumnProfileGUID)
-	e.str(`"columnprofileoverride_name":`, m.ColumnprofileoverrideName)
-	e.bool(`"enableresourcebooking":`, m.Enableresourcebooking)
-	e.int(`"resourcebooking_workdays_id":`, m.ResourcebookingWorkdaysID)
-	e.str(`"resourcebooking_workdays_name":`, m.ResourcebookingWorkdaysName)
-	e.bool(`"resourcebooking_allow_asset_selection":`, m.ResourcebookingAllowAssetSelection)
-	e.int(`"resourcebooking_asset_restriction_type":`, m.ResourcebookingAssetRestrictionType)
-	e.float64(`"resourcebooking_min_hours_advance":`, m.ResourcebookingMinHoursAdvance)
-	e.float64(`"resourcebooking_max_days_advance":`, m.ResourcebookingMaxDaysAdvance)
-	encodeModels(e, `"bookingtypes":`, m.Bookingtypes)
-	encodeModels(e, `"timeslots":`, m.Timeslots)
-	e.int(`"timeslot_bookingtype":`, m.TimeslotBookingtype)
-	e.bool(`"_isimport":`, m.Isimport)
-	e.str(`"_warning":`, m.Warning)
-	e.int(`"linkedcontracttype":`, m.Linkedcontracttype)
-	e.int(`"fiid":`, m.Fiid)
-	e.str(`"fiid_guid":`, m.FiidGUID)
-	e.str(`"finame":`, m.Finame)
-	e.str(`"new_icon":`, m.NewIcon)
-	encodeModels(e, `"xtype_roles":`, m.XtypeRoles)
-	e.int(`"asset_details_tab_display":`, m.AssetDetailsTabDisplay)
-	encodeModels(e, `"tab_config":`, m.TabConfig)
-	e.int(`"resourcebookingtype":`, m.Resourcebookingtype)
-	encodeModels(e, `"allowed_status":`, m.AllowedStatus)
-	e.bool(`"allowall_status":`, m.AllowallStatus)
-	e.int(`"businessowner_visibility":`, m.BusinessownerVisibility)
-	e.int(`"technicalowner_visibility":`, m.TechnicalownerVisibility)
-	e.int(`"sla_visibility":`, m.SLAVisibility)
-	e.int(`"priority_visibility":`, m.PriorityVisibility)
-	e.int(`"status_visibility":`, m.StatusVisibility)
-	e.int(`"services_visibility":`, m.ServicesVisibility)
-	e.int(`"dependencies_visibility":`, m.DependenciesVisibility)
-	e.int(`"notes_visibility":`, m.NotesVisibility)
-	e.int(`"visibility_level":`, m.VisibilityLevel)
-	e.int(`"resourcebooking_site_selection_type":`, m.ResourcebookingSiteSelectionType)
-	encodeModels(e, `"booking_sites":`, m.BookingSites)
-	encodeModels(e, `"access_control":`, m.AccessControl)
-	e.int(`"newticket_priority":`, m.NewticketPriority)
-	e.int(`"access_control_level":`, m.AccessControlLevel)
-	e.int(`"licence_visibility":`, m.LicenceVisibility)
-	e.bool(`"allow_all_view":`, m.AllowAllView)
-	e.close(mark, m.Extra)
-}
+func (m *Xtype) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXtype) }
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m Xtype) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []encField{
+	{`"guid":`, nil, uint32(unsafe.Offsetof(Xtype{}.GUID)), kStr},
+	{`"intent":`, nil, uint32(unsafe.Offsetof(Xtype{}.Intent)), kStr},
+	{`"id":`, nil, uint32(unsafe.Offsetof(Xtype{}.ID)), kInt},
+	{`"name":`, nil, uint32(unsafe.Offsetof(Xtype{}.Name)), kStr},
+	{`"assetgroup_id":`, nil, uint32(unsafe.Offsetof(Xtype{}.AssetgroupID)), kInt},
+	{`"assetgroup_guid":`, nil, uint32(unsafe.Offsetof(Xtype{}.AssetgroupGUID)), kStr},
+	{`"assetgroup_name":`, nil, uint32(unsafe.Offsetof(Xtype{}.AssetgroupName)), kStr},
+	{`"keyfield_id":`, nil, uint32(unsafe.Offsetof(Xtype{}.KeyfieldID)), kInt},
+	{`"keyfield_name":`, nil, uint32(unsafe.Offsetof(Xtype{}.KeyfieldName)), kStr},
+	{`"keyfield2_id":`, nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield2ID)), kInt},
+	{`"keyfield2_name":`, nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield2Name)), kStr},
+	{`"keyfield3_id":`, nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield3ID)), kInt},
+	{`"keyfield3_name":`, nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield3Name)), kStr},
+	{`"memo":`, nil, uint32(unsafe.Offsetof(Xtype{}.Memo)), kStr},
+	{`"manufacturer":`, nil, uint32(unsafe.Offsetof(Xtype{}.Manufacturer)), kInt},
+	{`"supplier1":`, nil, uint32(unsafe.Offsetof(Xtype{}.Supplier1)), kInt},
+	{`"itemno":`, nil, uint32(unsafe.Offsetof(Xtype{}.Itemno)), kInt},
+	{`"cost":`, nil, uint32(unsafe.Offsetof(Xtype{}.Cost)), kF64},
+	{`"useteamviewer":`, nil, uint32(unsafe.Offsetof(Xtype{}.Useteamviewer)), kBool},
+	{`"accountscode1":`, nil, uint32(unsafe.Offsetof(Xtype{}.Accountscode1)), kStr},
+	{`"accountscode2":`, nil, uint32(unsafe.Offsetof(Xtype{}.Accountscode2)), kStr},
+	{`"weeklycost":`, nil, uint32(unsafe.Offsetof(Xtype{}.Weeklycost)), kF64},
+	{`"monthlycost":`, nil, uint32(unsafe.Offsetof(Xtype{}.Monthlycost)), kF64},
+	{`"quarterlycost":`, nil, uint32(unsafe.Offsetof(Xtype{}.Quarterlycost)), kF64},
+	{`"sixmonthlycost":`, nil, uint32(unsafe.Offsetof(Xtype{}.Sixmonthlycost)), kF64},
+	{`"yearlycost":`, nil, uint32(unsafe.Offsetof(Xtype{}.Yearlycost)), kF64},
+	{`"twoyearlycost":`, nil, uint32(unsafe.Offsetof(Xtype{}.Twoyearlycost)), kF64},
+	{`"threeyearlycost":`, nil, uint32(unsafe.Offsetof(Xtype{}.Threeyearlycost)), kF64},
+	{`"fouryearlycost":`, nil, uint32(unsafe.Offsetof(Xtype{}.Fouryearlycost)), kF64},
+	{`"fiveyearlycost":`, nil, uint32(unsafe.Offsetof(Xtype{}.Fiveyearlycost)), kF64},
+	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Xtype{}.Kaseyaid)), kStr},
+	{`"icon":`, nil, uint32(unsafe.Offsetof(Xtype{}.Icon)), kStr},
+	{`"show_to_users":`, nil, uint32(unsafe.Offsetof(Xtype{}.ShowToUsers)), kBool},
+	{`"fields":`, encMany[TypeInfo], uint32(unsafe.Offsetof(Xtype{}.Fields)), kSub},
+	{`"field_list":`, encMany[Field], uint32(unsafe.Offsetof(Xtype{}.FieldList)), kSub},
+	{`"item_code":`, nil, uint32(unsafe.Offsetof(Xtype{}.ItemCode)), kStr},
+	{`"defaultsequence":`, nil, uint32(unsafe.Offsetof(Xtype{}.Defaultsequence)), kInt},
+	{`"tagprefix":`, nil, uint32(unsafe.Offsetof(Xtype{}.Tagprefix)), kStr},
+	{`"column_profile_id":`, nil, uint32(unsafe.Offsetof(Xtype{}.ColumnProfileID)), kInt},
+	{`"column_profile_guid":`, nil, uint32(unsafe.Offsetof(Xtype{}.ColumnProfileGUID)), kStr},
+	{`"columnprofileoverride_name":`, nil, uint32(unsafe.Offsetof(Xtype{}.ColumnprofileoverrideName)), kStr},
+	{`"enableresourcebooking":`, nil, uint32(unsafe.Offsetof(Xtype{}.Enableresourcebooking)), kBool},
+	{`"resourcebooking_workdays_id":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingWorkdaysID)), kInt},
+	{`"resourcebooking_workdays_name":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingWorkdaysName)), kStr},
+	{`"resourcebooking_allow_asset_selection":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingAllowAssetSelection)), kBool},
+	{`"resourcebooking_asset_restriction_type":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingAssetRestrictionType)), kInt},
+	{`"resourcebooking_min_hours_advance":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMinHoursAdvance)), kF64},
+	{`"resourcebooking_max_days_advance":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMaxDaysAdvance)), kF64},
+	{`"bookingtypes":`, encMany[BookingType], uint32(unsafe.Offsetof(Xtype{}.Bookingtypes)), kSub},
+	{`"timeslots":`, encMany[BookingTypeTimeslot], uint32(unsafe.Offsetof(Xtype{}.Timeslots)), kSub},
+	{`"timeslot_bookingtype":`, nil, uint32(unsafe.Offsetof(Xtype{}.TimeslotBookingtype)), kInt},
+	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Xtype{}.Isimport)), kBool},
+	{`"_warning":`, nil, uint32(unsafe.Offsetof(Xtype{}.Warning)), kStr},
+	{`"linkedcontracttype":`, nil, uint32(unsafe.Offsetof(Xtype{}.Linkedcontracttype)), kInt},
+	{`"fiid":`, nil, uint32(unsafe.Offsetof(Xtype{}.Fiid)), kInt},
+	{`"fiid_guid":`, nil, uint32(unsafe.Offsetof(Xtype{}.FiidGUID)), kStr},
+	{`"finame":`, nil, uint32(unsafe.Offsetof(Xtype{}.Finame)), kStr},
+	{`"new_icon":`, nil, uint32(unsafe.Offsetof(Xtype{}.NewIcon)), kStr},
+	{`"xtype_roles":`, encMany[XTypeRole], uint32(unsafe.Offsetof(Xtype{}.XtypeRoles)), kSub},
+	{`"asset_details_tab_display":`, nil, uint32(unsafe.Offsetof(Xtype{}.AssetDetailsTabDisplay)), kInt},
+	{`"tab_config":`, encMany[TabConfig], uint32(unsafe.Offsetof(Xtype{}.TabConfig)), kSub},
+	{`"resourcebookingtype":`, nil, uint32(unsafe.Offsetof(Xtype{}.Resourcebookingtype)), kInt},
+	{`"allowed_status":`, encMany[XTypeStatus], uint32(unsafe.Offsetof(Xtype{}.AllowedStatus)), kSub},
+	{`"allowall_status":`, nil, uint32(unsafe.Offsetof(Xtype{}.AllowallStatus)), kBool},
+	{`"businessowner_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.BusinessownerVisibility)), kInt},
+	{`"technicalowner_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.TechnicalownerVisibility)), kInt},
+	{`"sla_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.SLAVisibility)), kInt},
+	{`"priority_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.PriorityVisibility)), kInt},
+	{`"status_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.StatusVisibility)), kInt},
+	{`"services_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.ServicesVisibility)), kInt},
+	{`"dependencies_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.DependenciesVisibility)), kInt},
+	{`"notes_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.NotesVisibility)), kInt},
+	{`"visibility_level":`, nil, uint32(unsafe.Offsetof(Xtype{}.VisibilityLevel)), kInt},
+	{`"resourcebooking_site_selection_type":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingSiteSelectionType)), kInt},
+	{`"booking_sites":`, encMany[SiteList], uint32(unsafe.Offsetof(Xtype{}.BookingSites)), kSub},
+	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Xtype{}.AccessControl)), kSub},
+	{`"newticket_priority":`, nil, uint32(unsafe.Offsetof(Xtype{}.NewticketPriority)), kInt},
+	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Xtype{}.AccessControlLevel)), kInt},
+	{`"licence_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.LicenceVisibility)), kInt},
+	{`"allow_all_view":`, nil, uint32(unsafe.Offsetof(Xtype{}.AllowAllView)), kBool},
+}}
+
+func (m *Xtype) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXtype) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Xtype) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

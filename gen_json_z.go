@@ -2,61 +2,41 @@
 
 package halopsa
 
-func (m *ZabbixWebhook) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "alert_message":
-			ok = d.str(&m.AlertMessage)
-		case "alert_subject":
-			ok = d.str(&m.AlertSubject)
-		case "event_id":
-			ok = d.str(&m.EventID)
-		case "event_nseverity":
-			ok = d.str(&m.EventNseverity)
-		case "event_source":
-			ok = d.str(&m.EventSource)
-		case "event_tags":
-			ok = d.str(&m.EventTags)
-		case "event_update_status":
-			ok = d.str(&m.EventUpdateStatus)
-		case "event_value":
-			ok = d.str(&m.EventValue)
-		case "host":
-			ok = d.str(&m.Host)
-		case "params":
-			ok = d.rawMap(&m.Params)
-		case "trigger_id":
-			ok = d.str(&m.TriggerID)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
-	}
-}
+import (
+	"unsafe"
+)
 
-func (m *ZabbixWebhook) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"alert_message":`, m.AlertMessage)
-	e.str(`"alert_subject":`, m.AlertSubject)
-	e.str(`"event_id":`, m.EventID)
-	e.str(`"event_nseverity":`, m.EventNseverity)
-	e.str(`"event_source":`, m.EventSource)
-	e.str(`"event_tags":`, m.EventTags)
-	e.str(`"event_update_status":`, m.EventUpdateStatus)
-	e.str(`"event_value":`, m.EventValue)
-	e.str(`"trigger_id":`, m.TriggerID)
-	e.str(`"host":`, m.Host)
-	e.rawMap(`"params":`, m.Params)
-	e.close(mark, m.Extra)
-}
+var dectZabbixWebhook = decTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), fields: []decField{
+	{"alert_message", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertMessage)), kStr},
+	{"alert_subject", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertSubject)), kStr},
+	{"event_id", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventID)), kStr},
+	{"event_nseverity", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventNseverity)), kStr},
+	{"event_source", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventSource)), kStr},
+	{"event_tags", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventTags)), kStr},
+	{"event_update_status", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventUpdateStatus)), kStr},
+	{"event_value", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventValue)), kStr},
+	{"trigger_id", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.TriggerID)), kStr},
+	{"host", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.Host)), kStr},
+	{"params", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.Params)), kMap},
+}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 8}}
 
-// MarshalJSON encodes m as Halo expects it: unset fields are left out and
-// Extra is sent back.
-func (m ZabbixWebhook) MarshalJSON() ([]byte, error) { return marshalModel(&m) }
+func (m *ZabbixWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectZabbixWebhook) }
+
+var enctZabbixWebhook = encTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), fields: []encField{
+	{`"alert_message":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertMessage)), kStr},
+	{`"alert_subject":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertSubject)), kStr},
+	{`"event_id":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventID)), kStr},
+	{`"event_nseverity":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventNseverity)), kStr},
+	{`"event_source":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventSource)), kStr},
+	{`"event_tags":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventTags)), kStr},
+	{`"event_update_status":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventUpdateStatus)), kStr},
+	{`"event_value":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventValue)), kStr},
+	{`"trigger_id":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.TriggerID)), kStr},
+	{`"host":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.Host)), kStr},
+	{`"params":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.Params)), kMap},
+}}
+
+func (m *ZabbixWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctZabbixWebhook) }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ZabbixWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

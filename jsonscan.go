@@ -1,8 +1,11 @@
 package halopsa
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // This file is the low-level JSON reader behind the codec: a scanner over a
@@ -29,6 +32,17 @@ type decoder struct {
 	keyBuf  []byte // unescaped field names that had escapes
 
 	issues []DecodeIssue
+
+	// Slabs and an arena for what decoded records point to: one allocation
+	// per slabSize values (or arenaSize bytes of text) instead of one per
+	// field. Slots handed out are never reused, so they survive the
+	// decoder's return to its pool; only spare capacity carries over.
+	slabStrs  []string
+	slabInts  []int
+	slabBools []bool
+	slabF64s  []float64
+	slabTimes []Time
+	arena     []byte
 }
 
 type syntaxError struct {
@@ -41,7 +55,62 @@ func (e *syntaxError) Error() string {
 }
 
 func (d *decoder) reset(data []byte) {
-	*d = decoder{data: data, scratch: d.scratch[:0], keyBuf: d.keyBuf[:0]}
+	*d = decoder{data: data, scratch: d.scratch[:0], keyBuf: d.keyBuf[:0],
+		slabStrs: d.slabStrs, slabInts: d.slabInts, slabBools: d.slabBools, slabF64s: d.slabF64s, slabTimes: d.slabTimes, arena: d.arena}
+}
+
+const (
+	slabSize     = 64
+	arenaSize    = 4096
+	maxArenaText = 512 // longer strings get their own allocation
+)
+
+// slot returns a pointer to v stored in the slab *s, starting a new slab
+// when the current one is full.
+func slot[T any](s *[]T, v T) *T {
+	if len(*s) == cap(*s) {
+		*s = make([]T, 0, slabSize)
+	}
+	*s = append(*s, v)
+	return &(*s)[len(*s)-1]
+}
+
+func (d *decoder) newInt(v int) *int             { return slot(&d.slabInts, v) }
+func (d *decoder) newBool(v bool) *bool          { return slot(&d.slabBools, v) }
+func (d *decoder) newFloat64(v float64) *float64 { return slot(&d.slabF64s, v) }
+func (d *decoder) newTime(v Time) *Time          { return slot(&d.slabTimes, v) }
+
+// newString copies b into the arena and returns a pointer to a string
+// over the copy. Arena bytes are written once, before the string is made,
+// and never again (appends only go past them), which is what makes the
+// unsafe.String sound.
+func (d *decoder) newString(b []byte) *string {
+	return slot(&d.slabStrs, d.text(b))
+}
+
+// text copies b into the arena (or its own allocation, when long).
+func (d *decoder) text(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return ""
+	case len(b) > maxArenaText:
+		return string(b)
+	}
+	if cap(d.arena)-len(d.arena) < len(b) {
+		d.arena = make([]byte, 0, arenaSize)
+	}
+	off := len(d.arena)
+	d.arena = append(d.arena, b...)
+	return unsafe.String(&d.arena[off], len(b))
+}
+
+// view shows b as a string for a call that does not keep it (number
+// parsing), without copying.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // fail records the first syntax error and moves to the end of input, so
@@ -160,6 +229,18 @@ func (d *decoder) enter() bool {
 	return true
 }
 
+// plain marks the bytes a string scan can pass without a look: not the
+// closing quote, not a backslash, not the start of a multi-byte sequence
+// (which is checked for valid UTF-8).
+var plain = func() (t [256]byte) {
+	for c := range 256 {
+		if c != '"' && c != '\\' && c < utf8.RuneSelf {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
 // readString reads a string at pos (which must be '"') and returns its
 // unescaped content: a sub-slice of data when it has no escapes, else a
 // slice of *buf. The result is only valid until the next read. Invalid
@@ -167,11 +248,31 @@ func (d *decoder) enter() bool {
 func (d *decoder) readString(buf *[]byte) ([]byte, bool) {
 	start := d.pos + 1
 	i := start
-	for i < len(d.data) {
-		c := d.data[i]
+	data := d.data
+	for i < len(data) {
+		// Eight bytes at a time: a word has a byte to look at when one of
+		// its bytes is '"', '\\' or non-ASCII (the classic has-zero-byte
+		// test on x^'"' and x^'\\'; the lowest flag is the first such byte).
+		for i+8 <= len(data) {
+			x := binary.LittleEndian.Uint64(data[i:])
+			q, b := x^0x2222222222222222, x^0x5c5c5c5c5c5c5c5c
+			m := ((q-0x0101010101010101)&^q | (b-0x0101010101010101)&^b | x) & 0x8080808080808080
+			if m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
+			i += 8
+		}
+		for i < len(data) && plain[data[i]] == 1 {
+			i++
+		}
+		if i >= len(data) {
+			break
+		}
+		c := data[i]
 		if c == '"' {
 			d.pos = i + 1
-			return d.data[start:i], true
+			return data[start:i], true
 		}
 		if c == '\\' {
 			return d.readEscaped(buf, start, i)

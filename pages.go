@@ -1,7 +1,6 @@
 package halopsa
 
 import (
-	"bytes"
 	"context"
 	"iter"
 	"log/slog"
@@ -24,17 +23,13 @@ type pageFetcher[T any] func(ctx context.Context, pageNo, pageSize int) ([]T, *i
 // server counts them. It stops when it has record_count records or a page
 // is empty, skips records it has already yielded (by id, when records have
 // one), and stops if a server ignoring page_no sends the same page again.
-func pages[T any, P modelPtr[T]](ctx context.Context, c *Client, size *int, idOf func(*T) *int, fetch pageFetcher[T]) iter.Seq2[T, error] {
+func pages[T any](ctx context.Context, c *Client, size *int, idOf func(*T) *int, fetch pageFetcher[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		pageSize := defaultPageSize
 		if size != nil && *size > 0 {
 			pageSize = *size
 		}
-		var seen map[int]struct{}
-		if idOf != nil {
-			seen = map[int]struct{}{}
-		}
-		var prevFirst []byte
+		seen := map[int]struct{}{}
 		received := 0
 		for pageNo := 1; ; pageNo++ {
 			recs, count, err := fetch(ctx, pageNo, pageSize)
@@ -58,26 +53,31 @@ func pages[T any, P modelPtr[T]](ctx context.Context, c *Client, size *int, idOf
 				}
 				return
 			}
-			if count == nil {
-				// Without record_count, an unchanged first record means the
-				// server ignores page_no: stop rather than loop forever.
-				first, _ := marshalModel(P(&recs[0]))
-				if prevFirst != nil && bytes.Equal(first, prevFirst) {
+			if count == nil && pageNo > 1 {
+				// Without record_count, a page of records all yielded
+				// already means the server ignores page_no: stop rather
+				// than loop forever.
+				fresh := false
+				for i := range recs {
+					if id := idOf(&recs[i]); id == nil {
+						fresh = true
+					} else if _, dup := seen[*id]; !dup {
+						fresh = true
+					}
+				}
+				if !fresh {
 					return
 				}
-				prevFirst = first
 			}
 			if pageNo == 1 && len(recs) < pageSize && count != nil && len(recs) < *count {
 				pageSize = len(recs)
 			}
 			for i := range recs {
-				if seen != nil {
-					if id := idOf(&recs[i]); id != nil {
-						if _, dup := seen[*id]; dup {
-							continue // overlapping pages: yielded already
-						}
-						seen[*id] = struct{}{}
+				if id := idOf(&recs[i]); id != nil {
+					if _, dup := seen[*id]; dup {
+						continue // overlapping pages: yielded already
 					}
+					seen[*id] = struct{}{}
 				}
 				received++
 				if !yield(recs[i], nil) {

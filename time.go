@@ -102,6 +102,7 @@ func (t Time) MarshalJSON() ([]byte, error) {
 func (t *Time) UnmarshalJSON(b []byte) error {
 	var d decoder
 	d.reset(b)
+	d.slabTimes = make([]Time, 0, 1) // one value: no slab
 	var p *Time
 	ok := d.time(&p)
 	if d.err == nil && !d.atEnd() {

@@ -214,7 +214,7 @@ var reservedNames = []string{
 	"RateLimitError", "DecodeError", "NetworkError", "File", "Ptr", "New",
 	"NewTime", "Version", "ConfigError", "RateLimit",
 	"DecodeIssue", "ParamError", "DefaultRetryOptions", "ListShapeError",
-	"DefaultRateLimitWait",
+	"DefaultRateLimitWait", "Marshal",
 }
 
 // Build turns a (patched) spec into the API model. It modifies spec: the
@@ -1047,6 +1047,10 @@ func (b *builder) iterators() {
 		}
 		t := byName[op.Resp.Model]
 		if t == nil || t.List == nil {
+			continue
+		}
+		if iteratorID(byName[t.List.Item]) == "" {
+			b.warn("%s %s: list records have no integer id; no iterator (it could not yield each record once)", op.Method, op.Path)
 			continue
 		}
 		name, renamed := b.methods[op.Section].claim(op.Name+"All", "iterator of "+op.Name)

@@ -44,7 +44,7 @@ func Emit(api *API, pkg string) (map[string][]byte, error) {
 	}
 	for _, t := range api.Types {
 		emitType(t, get("gen_models_"+group(t.Name)+".go", "encoding/json"))
-		emitTypeCodec(t, get("gen_json_"+group(t.Name)+".go", "encoding/json"))
+		emitTypeCodec(t, get("gen_json_"+group(t.Name)+".go", "unsafe"))
 	}
 	emitFakeSpec(api, get("halopsatest/gen_spec.go"))
 	out := map[string][]byte{}
@@ -173,17 +173,23 @@ func emitSection(s *Section, types map[string]*Type, b *bytes.Buffer) {
 	}
 }
 
-// emitIterator writes <Method>All, which walks every page of a list.
-func emitIterator(op *Op, wrapper *Type, types map[string]*Type, b *bytes.Buffer) {
-	item := wrapper.List.Item
-	idOf := "nil"
-	if it := types[item]; it != nil {
-		for _, f := range it.Fields {
+// iteratorID is the accessor of a record's integer id, which the paging
+// iterators use to yield each record once; "" when the record has none.
+func iteratorID(t *Type) string {
+	if t != nil {
+		for _, f := range t.Fields {
 			if f.Wire == "id" && f.T == (FieldType{Kind: KInt}) {
-				idOf = "func(r *" + item + ") *int { return r." + f.Name + " }"
+				return "func(r *" + t.Name + ") *int { return r." + f.Name + " }"
 			}
 		}
 	}
+	return ""
+}
+
+// emitIterator writes <Method>All, which walks every page of a list.
+func emitIterator(op *Op, wrapper *Type, types map[string]*Type, b *bytes.Buffer) {
+	item := wrapper.List.Item
+	idOf := iteratorID(types[item])
 	fmt.Fprintf(b, "// %s iterates over every record %s lists, page after page: it sets\n", op.AllName, op.Name)
 	fmt.Fprintf(b, "// %s, %s and %s itself (a %s you set is the page size asked for,\n", op.Paging[0], op.Paging[1], op.Paging[2], op.Paging[2])
 	b.WriteString("// default 100), adapts to the size Halo actually returns, stops once it has\n")
@@ -495,35 +501,68 @@ func jsonKeyLiteral(wire string) string {
 	return strconv.Quote(s)
 }
 
+// tableKind names the codec table kind of a field, and for nested records
+// the adapters (decode, encode) that the table calls.
+func tableKind(t FieldType) (kind, dec, enc string) {
+	switch t.Kind {
+	case KModel:
+		if t.Slice {
+			return "kSub", "decMany[" + t.Ref + "]", "encMany[" + t.Ref + "]"
+		}
+		return "kSub", "decOne[" + t.Ref + "]", "encOne[" + t.Ref + "]"
+	case KModelMap:
+		return "kSub", "decMap[" + t.Ref + "]", "encMap[" + t.Ref + "]"
+	}
+	base := map[Kind]string{
+		KString: "kStr", KInt: "kInt", KEnum: "kInt", KInt64: "kInt64", KFloat64: "kF64",
+		KFloat32: "kF32", KBool: "kBool", KTime: "kTime", KBytes: "kBytes", KRaw: "kRaw", KMap: "kMap",
+	}[t.Kind]
+	if t.Slice {
+		base = map[Kind]string{
+			KString: "kStrs", KInt: "kInts", KEnum: "kInts", KInt64: "kInt64s", KFloat64: "kF64s",
+			KBool: "kBools", KTime: "kTimes", KRaw: "kRaws",
+		}[t.Kind]
+	}
+	return base, "nil", "nil"
+}
+
 func emitTypeCodec(t *Type, b *bytes.Buffer) {
 	if t.IntEnum != nil || t.StrEnum {
 		return
 	}
-	fmt.Fprintf(b, "func (m *%s) decodeJSON(d *decoder) {\n\tfor d.field() {\n", t.Name)
-	if len(t.Fields) == 0 {
-		b.WriteString("\t\td.extra(&m.Extra)\n\t}\n}\n\n")
-	} else {
-		b.WriteString("\t\tvar ok bool\n\t\tswitch string(d.key) {\n")
-		// Cases sorted by key: stable output, and easier to read.
-		fs := append([]*Field(nil), t.Fields...)
-		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Wire < fs[j].Wire })
-		for _, f := range fs {
-			fmt.Fprintf(b, "\t\tcase %s:\n\t\t\tok = %s\n", strconv.Quote(f.Wire), decodeCall(f))
-		}
-		b.WriteString("\t\tdefault:\n\t\t\td.extra(&m.Extra)\n\t\t\tcontinue\n\t\t}\n")
-		b.WriteString("\t\tif !ok {\n\t\t\td.keep(&m.Extra)\n\t\t}\n\t}\n}\n\n")
+	off := func(f *Field) string { return "uint32(unsafe.Offsetof(" + t.Name + "{}." + f.Name + "))" }
+	// Decode table: fields in spec order, plus their indexes sorted by name.
+	fmt.Fprintf(b, "var dect%s = decTable{extra: unsafe.Offsetof(%s{}.Extra), fields: []decField{\n", t.Name, t.Name)
+	for _, f := range t.Fields {
+		kind, dec, _ := tableKind(f.T)
+		fmt.Fprintf(b, "\t{%s, %s, %s, %s},\n", strconv.Quote(f.Wire), dec, off(f), kind)
 	}
+	order := make([]int, len(t.Fields))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return t.Fields[order[i]].Wire < t.Fields[order[j]].Wire })
+	b.WriteString("}, sorted: []uint16{")
+	for i, o := range order {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(o))
+	}
+	b.WriteString("}}\n\n")
+	fmt.Fprintf(b, "func (m *%s) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dect%s) }\n\n", t.Name, t.Name)
+	fmt.Fprintf(b, "var enct%s = encTable{extra: unsafe.Offsetof(%s{}.Extra), fields: []encField{\n", t.Name, t.Name)
+	for _, f := range t.Fields {
+		kind, _, enc := tableKind(f.T)
+		fmt.Fprintf(b, "\t{%s, %s, %s, %s},\n", jsonKeyLiteral(f.Wire), enc, off(f), kind)
+	}
+	b.WriteString("}}\n\n")
+	fmt.Fprintf(b, "func (m *%s) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enct%s) }\n\n", t.Name, t.Name)
+	fmt.Fprintf(b, "// UnmarshalJSON decodes m as tolerantly as the client does.\nfunc (m *%s) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }\n\n", t.Name)
 	if t.List != nil {
 		fmt.Fprintf(b, "// decodeBareList takes a bare JSON array, which some tenants send instead of\n// the wrapper, as the records. record_count stays unset: it was not sent.\n")
 		fmt.Fprintf(b, "func (m *%s) decodeBareList(d *decoder) bool { return decodeModels(d, &m.%s) }\n\n", t.Name, t.List.Field)
 	}
-	fmt.Fprintf(b, "func (m *%s) encodeJSON(e *encoder) {\n\tmark := e.open()\n", t.Name)
-	for _, f := range t.Fields {
-		fmt.Fprintf(b, "\t%s\n", encodeCall(f))
-	}
-	b.WriteString("\te.close(mark, m.Extra)\n}\n\n")
-	fmt.Fprintf(b, "// MarshalJSON encodes m as Halo expects it: unset fields are left out and\n// Extra is sent back.\nfunc (m %s) MarshalJSON() ([]byte, error) { return marshalModel(&m) }\n\n", t.Name)
-	fmt.Fprintf(b, "// UnmarshalJSON decodes m as tolerantly as the client does.\nfunc (m *%s) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }\n\n", t.Name)
 }
 
 func emitForm(op *Op, b *bytes.Buffer) {

@@ -187,10 +187,11 @@ func TestFieldTypes(t *testing.T) {
 		// additionalProperties: false does not stop undeclared fields.
 		"type Actions struct {",
 		"Extra map[string]json.RawMessage `json:\"-\"`",
-		"case \"2faemailallowed\":\n\t\t\tok = d.bool(&m.N2faemailallowed)",
-		"e.bool(`\"2faemailallowed\":`, m.N2faemailallowed)",
-		"ok = decodeEnum(d, &m.Status)",
-		"ok = decodeModelMap(d, &m.Bydate)",
+		// The codec tables: wire name, Go field, kind.
+		"{\"2faemailallowed\", nil, uint32(unsafe.Offsetof(Uname{}.N2faemailallowed)), kBool},",
+		"{`\"2faemailallowed\":`, nil, uint32(unsafe.Offsetof(Uname{}.N2faemailallowed)), kBool},",
+		"uint32(unsafe.Offsetof(Appointment{}.Status)), kInt},",
+		"{\"bydate\", decMap[",
 	} {
 		if !strings.Contains(src, s) {
 			t.Errorf("generated code lacks %q", s)
