@@ -406,10 +406,12 @@ func pathStr(v string) string { return url.PathEscape(v) }
 var acceptJSON = []string{"application/json"}
 
 // Response bodies are read into pooled buffers: decoding copies what it
-// keeps, so a buffer can serve the next response. Big ones are let go.
+// keeps, so a buffer can serve the next response. Only buffers of single
+// records go back to the pool: list pages are big, rarer, and a pool
+// keeping them would double the memory a paged walk holds.
 var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-const maxPooledBody = 8 << 20
+const maxPooledBody = 128 << 10
 
 func getBody(contentLength int64) *bytes.Buffer {
 	b := bodyPool.Get().(*bytes.Buffer)
