@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // All JSON in and out of the client goes through this file. Generated
@@ -529,143 +530,6 @@ func (d *decoder) bools(p *[]bool) bool           { return sliceOf(d, p, oneBool
 func (d *decoder) times(p *[]Time) bool           { return sliceOf(d, p, oneTime) }
 func (d *decoder) raws(p *[]json.RawMessage) bool { return sliceOf(d, p, oneRaw) }
 
-// decodeModel reads a nested record. The current field's position is saved
-// around the nested fields, so that keep() still finds it.
-func decodeModel[T any, P decPtr[T]](d *decoder, p **T) bool {
-	switch d.peek() {
-	case 'n':
-		d.literal("null")
-		*p = nil
-		return true
-	case '{':
-		ks, vs := d.keyStart, d.valStart
-		if !d.enter() {
-			return true
-		}
-		v := new(T)
-		P(v).decodeJSON(d)
-		*p = v
-		d.keyStart, d.valStart = ks, vs
-		return true
-	}
-	d.skip()
-	return false
-}
-
-func decodeModels[T any, P decPtr[T]](d *decoder, p *[]T) bool {
-	switch d.peek() {
-	case 'n':
-		d.literal("null")
-		*p = nil
-		return true
-	case '[':
-	default:
-		d.skip()
-		return false
-	}
-	ks, vs := d.keyStart, d.valStart
-	start, depth, issues := d.pos, d.depth, len(d.issues)
-	if !d.enter() {
-		return true
-	}
-	var zero T
-	s := make([]T, 0, 4)
-	for d.elem() {
-		switch d.peek() {
-		case '{':
-			s = append(s, zero)
-			at := d.pos
-			if d.enter() {
-				P(&s[len(s)-1]).decodeJSON(d)
-			}
-			if len(s) == 1 && cap(s) < 64 {
-				// Size the slice from the first record's length, so that
-				// big records are not copied over and over as it grows.
-				if n := d.pos - at; n > 0 {
-					est := min((len(d.data)-d.pos)/n+1, 1<<14)
-					if est > cap(s) {
-						grown := make([]T, 1, est+1)
-						grown[0] = s[0]
-						s = grown
-					}
-				}
-			}
-		case 'n':
-			d.literal("null")
-			s = append(s, zero)
-		default:
-			// The records read so far are dropped: so are their issues.
-			d.issues = d.issues[:issues]
-			d.skipFrom(start, depth)
-			d.keyStart, d.valStart = ks, vs
-			return false
-		}
-	}
-	*p = s
-	d.keyStart, d.valStart = ks, vs
-	return true
-}
-
-func decodeModelMap[T any, P decPtr[T]](d *decoder, p *map[string]T) bool {
-	switch d.peek() {
-	case 'n':
-		d.literal("null")
-		*p = nil
-		return true
-	case '{':
-	default:
-		d.skip()
-		return false
-	}
-	ks, vs := d.keyStart, d.valStart
-	start, depth, issues := d.pos, d.depth, len(d.issues)
-	if !d.enter() {
-		return true
-	}
-	m := map[string]T{}
-	for d.field() {
-		k := string(d.key)
-		var v *T
-		if !decodeModel[T, P](d, &v) {
-			d.issues = d.issues[:issues]
-			d.skipFrom(start, depth)
-			d.keyStart, d.valStart = ks, vs
-			return false
-		}
-		if v == nil {
-			v = new(T)
-		}
-		m[k] = *v
-	}
-	*p = m
-	d.keyStart, d.valStart = ks, vs
-	return true
-}
-
-// decodeEnum reads a named integer type.
-func decodeEnum[E ~int](d *decoder, p **E) bool {
-	var n *int
-	if !d.int(&n) {
-		return false
-	}
-	if n == nil {
-		*p = nil
-		return true
-	}
-	e := E(*n)
-	*p = &e
-	return true
-}
-
-func decodeEnums[E ~int](d *decoder, p *[]E) bool {
-	return sliceOf(d, p, func(d *decoder, v *E) bool {
-		var n int
-		ok := oneInt(d, &n)
-		*v = E(n)
-		return ok
-	})
-}
-
 // extra keeps a field the spec does not declare.
 func (d *decoder) extra(m *map[string]json.RawMessage) {
 	k := string(d.key)
@@ -710,12 +574,14 @@ type sliceTarget interface {
 	decodeArray(d *decoder) bool
 }
 
-type modelsOutT[T any, P decPtr[T]] struct{ p *[]T }
+type modelsOutT[T any, P tabled[T]] struct{ p *[]T }
 
-func (o modelsOutT[T, P]) decodeArray(d *decoder) bool { return decodeModels[T, P](d, o.p) }
+func (o modelsOutT[T, P]) decodeArray(d *decoder) bool {
+	return d.many(unsafe.Pointer(o.p), P(nil).decTable())
+}
 
 // modelsOut makes a decode target for a bare JSON array of records.
-func modelsOut[T any, P decPtr[T]](p *[]T) sliceTarget { return modelsOutT[T, P]{p} }
+func modelsOut[T any, P tabled[T]](p *[]T) sliceTarget { return modelsOutT[T, P]{p} }
 
 var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
 
@@ -1101,52 +967,6 @@ func (e *encoder) raws(k string, v []json.RawMessage) {
 		}
 		e.buf = appendRaw(e.buf, *r)
 	})
-}
-
-func encodeModel[T any, P encPtr[T]](e *encoder, k string, v *T) {
-	if v != nil {
-		e.key(k)
-		P(v).encodeJSON(e)
-	}
-}
-
-func encodeModels[T any, P encPtr[T]](e *encoder, k string, v []T) {
-	encodeSlice(e, k, v, func(e *encoder, m *T) { P(m).encodeJSON(e) })
-}
-
-func encodeModelMap[T any, P encPtr[T]](e *encoder, k string, v map[string]T) {
-	if v == nil {
-		return
-	}
-	e.key(k)
-	names := make([]string, 0, len(v))
-	for n := range v {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	e.buf = append(e.buf, '{')
-	for i, n := range names {
-		if i > 0 {
-			e.buf = append(e.buf, ',')
-		}
-		e.buf = appendString(e.buf, n)
-		e.buf = append(e.buf, ':')
-		m := v[n]
-		P(&m).encodeJSON(e)
-	}
-	e.buf = append(e.buf, '}')
-	e.comma = true
-}
-
-func encodeEnum[E ~int](e *encoder, k string, v *E) {
-	if v != nil {
-		e.key(k)
-		e.buf = strconv.AppendInt(e.buf, int64(*v), 10)
-	}
-}
-
-func encodeEnums[E ~int](e *encoder, k string, v []E) {
-	encodeSlice(e, k, v, func(e *encoder, n *E) { e.buf = strconv.AppendInt(e.buf, int64(*n), 10) })
 }
 
 const hexDigits = "0123456789abcdef"

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // ---- a test-only model that uses every reader and writer of the codec ----
@@ -48,90 +49,81 @@ type codecRec struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-func (m *codecRec) decodeJSON(d *decoder) {
-	for d.field() {
-		var ok bool
-		switch string(d.key) {
-		case "s":
-			ok = d.str(&m.S)
-		case "i":
-			ok = d.int(&m.I)
-		case "i64":
-			ok = d.int64(&m.I64)
-		case "f":
-			ok = d.float64(&m.F)
-		case "f32":
-			ok = d.float32(&m.F32)
-		case "b":
-			ok = d.bool(&m.B)
-		case "t":
-			ok = d.time(&m.T)
-		case "bin":
-			ok = d.bytes(&m.Bin)
-		case "raw":
-			ok = d.raw(&m.Raw)
-		case "rm":
-			ok = d.rawMap(&m.RM)
-		case "ss":
-			ok = d.strs(&m.Ss)
-		case "is":
-			ok = d.ints(&m.Is)
-		case "i64s":
-			ok = d.int64s(&m.I64s)
-		case "fs":
-			ok = d.float64s(&m.Fs)
-		case "bs":
-			ok = d.bools(&m.Bs)
-		case "ts":
-			ok = d.times(&m.Ts)
-		case "rs":
-			ok = d.raws(&m.Rs)
-		case "e":
-			ok = decodeEnum(d, &m.E)
-		case "es":
-			ok = decodeEnums(d, &m.Es)
-		case "sub":
-			ok = decodeModel(d, &m.Sub)
-		case "subs":
-			ok = decodeModels(d, &m.Subs)
-		case "subm":
-			ok = decodeModelMap(d, &m.SubM)
-		default:
-			d.extra(&m.Extra)
-			continue
-		}
-		if !ok {
-			d.keep(&m.Extra)
-		}
+// codecRec's tables are written the way halopsa-gen writes them. Enums
+// share int's layout, so E and Es are kInt and kInts, as generated.
+var dectCodecRec = decTable{extra: unsafe.Offsetof(codecRec{}.Extra), size: unsafe.Sizeof(codecRec{}),
+	alloc: allocCodecRec, copy: copyCodecRec, mapNew: mapNewCodecRec, mapSet: mapSetCodecRec, fields: []decField{
+		{"s", nil, uint32(unsafe.Offsetof(codecRec{}.S)), kStr},
+		{"i", nil, uint32(unsafe.Offsetof(codecRec{}.I)), kInt},
+		{"i64", nil, uint32(unsafe.Offsetof(codecRec{}.I64)), kInt64},
+		{"f", nil, uint32(unsafe.Offsetof(codecRec{}.F)), kF64},
+		{"f32", nil, uint32(unsafe.Offsetof(codecRec{}.F32)), kF32},
+		{"b", nil, uint32(unsafe.Offsetof(codecRec{}.B)), kBool},
+		{"t", nil, uint32(unsafe.Offsetof(codecRec{}.T)), kTime},
+		{"bin", nil, uint32(unsafe.Offsetof(codecRec{}.Bin)), kBytes},
+		{"raw", nil, uint32(unsafe.Offsetof(codecRec{}.Raw)), kRaw},
+		{"rm", nil, uint32(unsafe.Offsetof(codecRec{}.RM)), kMap},
+		{"ss", nil, uint32(unsafe.Offsetof(codecRec{}.Ss)), kStrs},
+		{"is", nil, uint32(unsafe.Offsetof(codecRec{}.Is)), kInts},
+		{"i64s", nil, uint32(unsafe.Offsetof(codecRec{}.I64s)), kInt64s},
+		{"fs", nil, uint32(unsafe.Offsetof(codecRec{}.Fs)), kF64s},
+		{"bs", nil, uint32(unsafe.Offsetof(codecRec{}.Bs)), kBools},
+		{"ts", nil, uint32(unsafe.Offsetof(codecRec{}.Ts)), kTimes},
+		{"rs", nil, uint32(unsafe.Offsetof(codecRec{}.Rs)), kRaws},
+		{"e", nil, uint32(unsafe.Offsetof(codecRec{}.E)), kInt},
+		{"es", nil, uint32(unsafe.Offsetof(codecRec{}.Es)), kInts},
+		{"sub", dtOf[*codecRec], uint32(unsafe.Offsetof(codecRec{}.Sub)), kOne},
+		{"subs", dtOf[*codecRec], uint32(unsafe.Offsetof(codecRec{}.Subs)), kMany},
+		{"subm", dtOf[*codecRec], uint32(unsafe.Offsetof(codecRec{}.SubM)), kRecMap},
+	}, sorted: []uint16{5, 7, 14, 17, 18, 3, 4, 13, 1, 2, 12, 11, 8, 9, 16, 0, 10, 19, 21, 20, 6, 15}}
+
+var enctCodecRec = encTable{extra: unsafe.Offsetof(codecRec{}.Extra), size: unsafe.Sizeof(codecRec{}), mapEach: mapEachCodecRec, fields: []encField{
+	{`"s":`, nil, uint32(unsafe.Offsetof(codecRec{}.S)), kStr},
+	{`"i":`, nil, uint32(unsafe.Offsetof(codecRec{}.I)), kInt},
+	{`"i64":`, nil, uint32(unsafe.Offsetof(codecRec{}.I64)), kInt64},
+	{`"f":`, nil, uint32(unsafe.Offsetof(codecRec{}.F)), kF64},
+	{`"f32":`, nil, uint32(unsafe.Offsetof(codecRec{}.F32)), kF32},
+	{`"b":`, nil, uint32(unsafe.Offsetof(codecRec{}.B)), kBool},
+	{`"t":`, nil, uint32(unsafe.Offsetof(codecRec{}.T)), kTime},
+	{`"bin":`, nil, uint32(unsafe.Offsetof(codecRec{}.Bin)), kBytes},
+	{`"raw":`, nil, uint32(unsafe.Offsetof(codecRec{}.Raw)), kRaw},
+	{`"rm":`, nil, uint32(unsafe.Offsetof(codecRec{}.RM)), kMap},
+	{`"ss":`, nil, uint32(unsafe.Offsetof(codecRec{}.Ss)), kStrs},
+	{`"is":`, nil, uint32(unsafe.Offsetof(codecRec{}.Is)), kInts},
+	{`"i64s":`, nil, uint32(unsafe.Offsetof(codecRec{}.I64s)), kInt64s},
+	{`"fs":`, nil, uint32(unsafe.Offsetof(codecRec{}.Fs)), kF64s},
+	{`"bs":`, nil, uint32(unsafe.Offsetof(codecRec{}.Bs)), kBools},
+	{`"ts":`, nil, uint32(unsafe.Offsetof(codecRec{}.Ts)), kTimes},
+	{`"rs":`, nil, uint32(unsafe.Offsetof(codecRec{}.Rs)), kRaws},
+	{`"e":`, nil, uint32(unsafe.Offsetof(codecRec{}.E)), kInt},
+	{`"es":`, nil, uint32(unsafe.Offsetof(codecRec{}.Es)), kInts},
+	{`"sub":`, etOf[*codecRec], uint32(unsafe.Offsetof(codecRec{}.Sub)), kOne},
+	{`"subs":`, etOf[*codecRec], uint32(unsafe.Offsetof(codecRec{}.Subs)), kMany},
+	{`"subm":`, etOf[*codecRec], uint32(unsafe.Offsetof(codecRec{}.SubM)), kRecMap},
+}}
+
+func allocCodecRec(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]codecRec, n)))
+}
+func copyCodecRec(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*codecRec)(dst), n), unsafe.Slice((*codecRec)(src), n))
+}
+func mapNewCodecRec(m unsafe.Pointer) { *(*map[string]codecRec)(m) = map[string]codecRec{} }
+func mapSetCodecRec(m unsafe.Pointer, k string, v unsafe.Pointer) {
+	(*(*map[string]codecRec)(m))[k] = *(*codecRec)(v)
+}
+func mapEachCodecRec(m unsafe.Pointer, f func(string, unsafe.Pointer)) {
+	mp := *(*map[string]codecRec)(m)
+	for _, k := range sortedKeys(mp) {
+		v := mp[k]
+		f(k, unsafe.Pointer(&v))
 	}
 }
 
-func (m *codecRec) encodeJSON(e *encoder) {
-	mark := e.open()
-	e.str(`"s":`, m.S)
-	e.int(`"i":`, m.I)
-	e.int64(`"i64":`, m.I64)
-	e.float64(`"f":`, m.F)
-	e.float32(`"f32":`, m.F32)
-	e.bool(`"b":`, m.B)
-	e.time(`"t":`, m.T)
-	e.bytes(`"bin":`, m.Bin)
-	e.raw(`"raw":`, m.Raw)
-	e.rawMap(`"rm":`, m.RM)
-	e.strs(`"ss":`, m.Ss)
-	e.ints(`"is":`, m.Is)
-	e.int64s(`"i64s":`, m.I64s)
-	e.float64s(`"fs":`, m.Fs)
-	e.bools(`"bs":`, m.Bs)
-	e.times(`"ts":`, m.Ts)
-	e.raws(`"rs":`, m.Rs)
-	encodeEnum(e, `"e":`, m.E)
-	encodeEnums(e, `"es":`, m.Es)
-	encodeModel(e, `"sub":`, m.Sub)
-	encodeModels(e, `"subs":`, m.Subs)
-	encodeModelMap(e, `"subm":`, m.SubM)
-	e.close(mark, m.Extra)
-}
+func (m *codecRec) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCodecRec) }
+func (*codecRec) decTable() *decTable     { return &dectCodecRec }
+func (m *codecRec) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCodecRec) }
+func (*codecRec) encTable() *encTable     { return &enctCodecRec }
 
 // modelPtr constrains the test helpers to generated-style records.
 type modelPtr[T any] interface {

@@ -2,6 +2,7 @@ package halopsa
 
 import (
 	"encoding/json"
+	"sort"
 	"unsafe"
 )
 
@@ -35,23 +36,61 @@ const (
 	kBools               // []bool
 	kTimes               // []Time
 	kRaws                // []json.RawMessage
-	kSub                 // a nested record, slice or map of records: see dec/enc
+	kOne                 // *T, a nested record; sub gives T's table
+	kMany                // []T
+	kRecMap              // map[string]T
 )
 
 // decField is one field of a decode table.
 type decField struct {
 	name string
-	dec  func(d *decoder, p unsafe.Pointer) bool // kSub only
+	sub  func() *decTable // the nested record's table, for kOne, kMany, kRecMap
 	off  uint32
 	kind uint8
 }
 
 // decTable lists a model's fields in the spec's order; sorted indexes them
-// by name for lookups that miss the expected next field.
+// by name for lookups that miss the expected next field. alloc and copy
+// make and fill typed memory for nested records and slices of them (the
+// garbage collector must know what they hold), mapSet is set for records
+// that are map values.
 type decTable struct {
 	fields []decField
 	sorted []uint16
 	extra  uintptr // offset of Extra
+	size   uintptr
+	alloc  func(n int) unsafe.Pointer
+	copy   func(dst, src unsafe.Pointer, n int)
+	mapNew func(m unsafe.Pointer)
+	mapSet func(m unsafe.Pointer, k string, v unsafe.Pointer)
+}
+
+// tabled constrains a type parameter to *T with codec tables.
+type tabled[T any] interface {
+	*T
+	decTable() *decTable
+	encTable() *encTable
+}
+
+// dtOf and etOf give a record type's tables, instantiated with the
+// pointer type (dtOf[*Site]): all pointer types share one instantiation.
+// Tables point to their nested records' tables through these, not through
+// the variables, because records nest in cycles and package variables may
+// not refer to each other in one.
+func dtOf[P interface{ decTable() *decTable }]() *decTable {
+	var p P
+	return p.decTable()
+}
+
+func etOf[P interface{ encTable() *encTable }]() *encTable {
+	var p P
+	return p.encTable()
+}
+
+// sliceHeader is the layout of a Go slice.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
 }
 
 func (t *decTable) find(key []byte, next int) int {
@@ -123,8 +162,12 @@ func (d *decoder) object(base unsafe.Pointer, t *decTable) {
 			ok = d.times((*[]Time)(p))
 		case kRaws:
 			ok = d.raws((*[]json.RawMessage)(p))
-		case kSub:
-			ok = f.dec(d, p)
+		case kOne:
+			ok = d.one(p, f.sub())
+		case kMany:
+			ok = d.many(p, f.sub())
+		case kRecMap:
+			ok = d.recMap(p, f.sub())
 		}
 		if !ok {
 			d.keep(extra)
@@ -136,14 +179,16 @@ func (d *decoder) object(base unsafe.Pointer, t *decTable) {
 // with its colon.
 type encField struct {
 	key  string
-	enc  func(e *encoder, key string, p unsafe.Pointer) // kSub only
+	sub  func() *encTable // for kOne, kMany, kRecMap
 	off  uint32
 	kind uint8
 }
 
 type encTable struct {
-	fields []encField
-	extra  uintptr
+	fields  []encField
+	extra   uintptr
+	size    uintptr
+	mapEach func(m unsafe.Pointer, f func(k string, v unsafe.Pointer)) // records that are map values
 }
 
 // object encodes the struct at base, fields in the spec's order, then the
@@ -188,36 +233,188 @@ func (e *encoder) object(base unsafe.Pointer, t *encTable) {
 			e.times(f.key, *(*[]Time)(p))
 		case kRaws:
 			e.raws(f.key, *(*[]json.RawMessage)(p))
-		case kSub:
-			f.enc(e, f.key, p)
+		case kOne:
+			if obj := *(*unsafe.Pointer)(p); obj != nil {
+				e.key(f.key)
+				e.object(obj, f.sub())
+			}
+		case kMany:
+			e.many(f.key, p, f.sub())
+		case kRecMap:
+			e.recMap(f.key, p, f.sub())
 		}
 	}
 	e.close(mark, *(*map[string]json.RawMessage)(unsafe.Add(base, t.extra)))
 }
 
-// Adapters from a table's untyped field pointer to the typed helpers for
-// nested records, instantiated per record type by the tables.
-
-func decOne[T any, P decPtr[T]](d *decoder, p unsafe.Pointer) bool {
-	return decodeModel[T, P](d, (**T)(p))
+// one decodes a nested record into the *T at p.
+func (d *decoder) one(p unsafe.Pointer, t *decTable) bool {
+	switch d.peek() {
+	case 'n':
+		d.literal("null")
+		*(*unsafe.Pointer)(p) = nil
+		return true
+	case '{':
+	default:
+		d.skip()
+		return false
+	}
+	// The nested fields move the current field's position: keep() needs it.
+	ks, vs := d.keyStart, d.valStart
+	if d.enter() {
+		obj := t.alloc(1)
+		d.object(obj, t)
+		*(*unsafe.Pointer)(p) = obj
+	}
+	d.keyStart, d.valStart = ks, vs
+	return true
 }
 
-func decMany[T any, P decPtr[T]](d *decoder, p unsafe.Pointer) bool {
-	return decodeModels[T, P](d, (*[]T)(p))
+// many decodes an array of records into the []T at p. A null element is a
+// zero record; any other non-object fails the field (it is then kept raw).
+func (d *decoder) many(p unsafe.Pointer, t *decTable) bool {
+	switch d.peek() {
+	case 'n':
+		d.literal("null")
+		*(*sliceHeader)(p) = sliceHeader{}
+		return true
+	case '[':
+	default:
+		d.skip()
+		return false
+	}
+	ks, vs := d.keyStart, d.valStart
+	start, depth, issues := d.pos, d.depth, len(d.issues)
+	if !d.enter() {
+		return true
+	}
+	n, c := 0, 4
+	data := t.alloc(c)
+	for d.elem() {
+		if n == c {
+			c *= 2
+			grown := t.alloc(c)
+			t.copy(grown, data, n)
+			data = grown
+		}
+		switch d.peek() {
+		case '{':
+			at := d.pos
+			if d.enter() {
+				d.object(unsafe.Add(data, uintptr(n)*t.size), t)
+			}
+			n++
+			if n == 1 && c < 64 {
+				// Size the slice from the first record's length, so that
+				// big records are not copied over and over as it grows.
+				if size := d.pos - at; size > 0 {
+					if est := min((len(d.data)-d.pos)/size+1, 1<<14); est > c {
+						c = est + 1
+						grown := t.alloc(c)
+						t.copy(grown, data, n)
+						data = grown
+					}
+				}
+			}
+		case 'n':
+			d.literal("null")
+			n++
+		default:
+			// The records read so far are dropped: so are their issues.
+			d.issues = d.issues[:issues]
+			d.skipFrom(start, depth)
+			d.keyStart, d.valStart = ks, vs
+			return false
+		}
+	}
+	*(*sliceHeader)(p) = sliceHeader{data, n, c}
+	d.keyStart, d.valStart = ks, vs
+	return true
 }
 
-func decMap[T any, P decPtr[T]](d *decoder, p unsafe.Pointer) bool {
-	return decodeModelMap[T, P](d, (*map[string]T)(p))
+// recMap decodes an object of records into the map[string]T at p.
+func (d *decoder) recMap(p unsafe.Pointer, t *decTable) bool {
+	switch d.peek() {
+	case 'n':
+		d.literal("null")
+		*(*unsafe.Pointer)(p) = nil // a map is one pointer
+		return true
+	case '{':
+	default:
+		d.skip()
+		return false
+	}
+	ks, vs := d.keyStart, d.valStart
+	start, depth, issues := d.pos, d.depth, len(d.issues)
+	if !d.enter() {
+		return true
+	}
+	t.mapNew(p) // so that {} gives an empty map, not nil
+	for d.field() {
+		k := string(d.key)
+		var v unsafe.Pointer
+		if !d.one(unsafe.Pointer(&v), t) {
+			d.issues = d.issues[:issues]
+			d.skipFrom(start, depth)
+			d.keyStart, d.valStart = ks, vs
+			*(*unsafe.Pointer)(p) = nil
+			return false
+		}
+		if v == nil {
+			v = t.alloc(1) // null: a zero record, as encoding/json gives
+		}
+		t.mapSet(p, k, v)
+	}
+	d.keyStart, d.valStart = ks, vs
+	return true
 }
 
-func encOne[T any, P encPtr[T]](e *encoder, k string, p unsafe.Pointer) {
-	encodeModel[T, P](e, k, *(**T)(p))
+// many encodes the []T at p; a nil slice is left out, an empty one is [].
+func (e *encoder) many(key string, p unsafe.Pointer, t *encTable) {
+	h := (*sliceHeader)(p)
+	if h.data == nil {
+		return
+	}
+	e.key(key)
+	e.buf = append(e.buf, '[')
+	for i := range h.len {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		e.object(unsafe.Add(h.data, uintptr(i)*t.size), t)
+	}
+	e.buf = append(e.buf, ']')
+	e.comma = true
 }
 
-func encMany[T any, P encPtr[T]](e *encoder, k string, p unsafe.Pointer) {
-	encodeModels[T, P](e, k, *(*[]T)(p))
+// recMap encodes the map[string]T at p, keys sorted.
+func (e *encoder) recMap(key string, p unsafe.Pointer, t *encTable) {
+	if *(*unsafe.Pointer)(p) == nil {
+		return
+	}
+	e.key(key)
+	e.buf = append(e.buf, '{')
+	first := true
+	t.mapEach(p, func(k string, v unsafe.Pointer) {
+		if !first {
+			e.buf = append(e.buf, ',')
+		}
+		first = false
+		e.buf = appendString(e.buf, k)
+		e.buf = append(e.buf, ':')
+		e.object(v, t)
+	})
+	e.buf = append(e.buf, '}')
+	e.comma = true
 }
 
-func encMap[T any, P encPtr[T]](e *encoder, k string, p unsafe.Pointer) {
-	encodeModelMap[T, P](e, k, *(*map[string]T)(p))
+// sortedKeys returns a map's keys in order (for the generated mapEach
+// functions: encoding is deterministic).
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

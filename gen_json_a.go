@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectAIAssistantRequest = decTable{extra: unsafe.Offsetof(AIAssistantRequest{}.Extra), fields: []decField{
+func allocAIAssistantRequest(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AIAssistantRequest, n)))
+}
+
+func copyAIAssistantRequest(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AIAssistantRequest)(dst), n), unsafe.Slice((*AIAssistantRequest)(src), n))
+}
+
+var dectAIAssistantRequest = decTable{extra: unsafe.Offsetof(AIAssistantRequest{}.Extra), size: unsafe.Sizeof(AIAssistantRequest{}), alloc: allocAIAssistantRequest, copy: copyAIAssistantRequest, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ID)), kInt},
 	{"assistant_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.AssistantID)), kStr},
 	{"thread_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ThreadID)), kStr},
@@ -24,7 +32,9 @@ func (m *AIAssistantRequest) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAIAssistantRequest)
 }
 
-var enctAIAssistantRequest = encTable{extra: unsafe.Offsetof(AIAssistantRequest{}.Extra), fields: []encField{
+func (*AIAssistantRequest) decTable() *decTable { return &dectAIAssistantRequest }
+
+var enctAIAssistantRequest = encTable{extra: unsafe.Offsetof(AIAssistantRequest{}.Extra), size: unsafe.Sizeof(AIAssistantRequest{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ID)), kInt},
 	{`"assistant_id":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.AssistantID)), kStr},
 	{`"thread_id":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ThreadID)), kStr},
@@ -42,10 +52,20 @@ func (m *AIAssistantRequest) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAIAssistantRequest)
 }
 
+func (*AIAssistantRequest) encTable() *encTable { return &enctAIAssistantRequest }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AIAssistantRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAWSDetails = decTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), fields: []decField{
+func allocAWSDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AWSDetails, n)))
+}
+
+func copyAWSDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AWSDetails)(dst), n), unsafe.Slice((*AWSDetails)(src), n))
+}
+
+var dectAWSDetails = decTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), size: unsafe.Sizeof(AWSDetails{}), alloc: allocAWSDetails, copy: copyAWSDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AWSDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AWSDetails{}.Name)), kStr},
 	{"access_key", nil, uint32(unsafe.Offsetof(AWSDetails{}.AccessKey)), kStr},
@@ -56,8 +76,8 @@ var dectAWSDetails = decTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), fields
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(AWSDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), kSub},
-	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(AWSDetails{}.Sitemappings)), kSub},
+	{"fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), kMany},
+	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(AWSDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(AWSDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncerror)), kStr},
@@ -66,18 +86,20 @@ var dectAWSDetails = decTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), fields
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(AWSDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(AWSDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(AWSDetails{}.Warning)), kStr},
-	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), kSub},
+	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeChoice)), kInt},
 	{"assettype_field", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeField)), kStr},
 	{"regions", nil, uint32(unsafe.Offsetof(AWSDetails{}.Regions)), kStr},
-	{"regions_list", decMany[KeyPair2], uint32(unsafe.Offsetof(AWSDetails{}.RegionsList)), kSub},
+	{"regions_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AWSDetails{}.RegionsList)), kMany},
 }, sorted: []uint16{19, 2, 8, 9, 23, 24, 21, 22, 4, 5, 6, 7, 15, 16, 18, 17, 12, 10, 0, 13, 14, 20, 1, 3, 25, 26, 11}}
 
 func (m *AWSDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAWSDetails) }
 
-var enctAWSDetails = encTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), fields: []encField{
+func (*AWSDetails) decTable() *decTable { return &dectAWSDetails }
+
+var enctAWSDetails = encTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), size: unsafe.Sizeof(AWSDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Name)), kStr},
 	{`"access_key":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.AccessKey)), kStr},
@@ -88,8 +110,8 @@ var enctAWSDetails = encTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), fields
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), kSub},
-	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(AWSDetails{}.Sitemappings)), kSub},
+	{`"fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), kMany},
+	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(AWSDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncerror)), kStr},
@@ -98,21 +120,31 @@ var enctAWSDetails = encTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), fields
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Warning)), kStr},
-	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), kSub},
+	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeChoice)), kInt},
 	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeField)), kStr},
 	{`"regions":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Regions)), kStr},
-	{`"regions_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AWSDetails{}.RegionsList)), kSub},
+	{`"regions_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AWSDetails{}.RegionsList)), kMany},
 }}
 
 func (m *AWSDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAWSDetails) }
 
+func (*AWSDetails) encTable() *encTable { return &enctAWSDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AWSDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAccessControl = decTable{extra: unsafe.Offsetof(AccessControl{}.Extra), fields: []decField{
+func allocAccessControl(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AccessControl, n)))
+}
+
+func copyAccessControl(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AccessControl)(dst), n), unsafe.Slice((*AccessControl)(src), n))
+}
+
+var dectAccessControl = decTable{extra: unsafe.Offsetof(AccessControl{}.Extra), size: unsafe.Sizeof(AccessControl{}), alloc: allocAccessControl, copy: copyAccessControl, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AccessControl{}.ID)), kInt},
 	{"entity", nil, uint32(unsafe.Offsetof(AccessControl{}.Entity)), kStr},
 	{"entity_id", nil, uint32(unsafe.Offsetof(AccessControl{}.EntityID)), kInt},
@@ -131,7 +163,9 @@ var dectAccessControl = decTable{extra: unsafe.Offsetof(AccessControl{}.Extra), 
 
 func (m *AccessControl) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAccessControl) }
 
-var enctAccessControl = encTable{extra: unsafe.Offsetof(AccessControl{}.Extra), fields: []encField{
+func (*AccessControl) decTable() *decTable { return &dectAccessControl }
+
+var enctAccessControl = encTable{extra: unsafe.Offsetof(AccessControl{}.Extra), size: unsafe.Sizeof(AccessControl{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.ID)), kInt},
 	{`"entity":`, nil, uint32(unsafe.Offsetof(AccessControl{}.Entity)), kStr},
 	{`"entity_id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.EntityID)), kInt},
@@ -150,10 +184,20 @@ var enctAccessControl = encTable{extra: unsafe.Offsetof(AccessControl{}.Extra), 
 
 func (m *AccessControl) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAccessControl) }
 
+func (*AccessControl) encTable() *encTable { return &enctAccessControl }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AccessControl) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectActionReaction = decTable{extra: unsafe.Offsetof(ActionReaction{}.Extra), fields: []decField{
+func allocActionReaction(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ActionReaction, n)))
+}
+
+func copyActionReaction(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ActionReaction)(dst), n), unsafe.Slice((*ActionReaction)(src), n))
+}
+
+var dectActionReaction = decTable{extra: unsafe.Offsetof(ActionReaction{}.Extra), size: unsafe.Sizeof(ActionReaction{}), alloc: allocActionReaction, copy: copyActionReaction, fields: []decField{
 	{"ticket_id", nil, uint32(unsafe.Offsetof(ActionReaction{}.TicketID)), kInt},
 	{"action_number", nil, uint32(unsafe.Offsetof(ActionReaction{}.ActionNumber)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(ActionReaction{}.AgentID)), kInt},
@@ -163,7 +207,9 @@ var dectActionReaction = decTable{extra: unsafe.Offsetof(ActionReaction{}.Extra)
 
 func (m *ActionReaction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectActionReaction) }
 
-var enctActionReaction = encTable{extra: unsafe.Offsetof(ActionReaction{}.Extra), fields: []encField{
+func (*ActionReaction) decTable() *decTable { return &dectActionReaction }
+
+var enctActionReaction = encTable{extra: unsafe.Offsetof(ActionReaction{}.Extra), size: unsafe.Sizeof(ActionReaction{}), fields: []encField{
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(ActionReaction{}.TicketID)), kInt},
 	{`"action_number":`, nil, uint32(unsafe.Offsetof(ActionReaction{}.ActionNumber)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(ActionReaction{}.AgentID)), kInt},
@@ -173,10 +219,18 @@ var enctActionReaction = encTable{extra: unsafe.Offsetof(ActionReaction{}.Extra)
 
 func (m *ActionReaction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctActionReaction) }
 
+func (*ActionReaction) encTable() *encTable { return &enctActionReaction }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ActionReaction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []decField{
+func allocActions(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Actions, n))) }
+
+func copyActions(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Actions)(dst), n), unsafe.Slice((*Actions)(src), n))
+}
+
+var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe.Sizeof(Actions{}), alloc: allocActions, copy: copyActions, fields: []decField{
 	{"ticket_id", nil, uint32(unsafe.Offsetof(Actions{}.TicketID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(Actions{}.ID)), kInt},
 	{"outcome", nil, uint32(unsafe.Offsetof(Actions{}.Outcome)), kStr},
@@ -199,7 +253,7 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"twitter_id_str", nil, uint32(unsafe.Offsetof(Actions{}.TwitterIDStr)), kStr},
 	{"twitter_user_name", nil, uint32(unsafe.Offsetof(Actions{}.TwitterUserName)), kStr},
 	{"tweet_sent", nil, uint32(unsafe.Offsetof(Actions{}.TweetSent)), kBool},
-	{"reactions", decMany[ActionReaction], uint32(unsafe.Offsetof(Actions{}.Reactions)), kSub},
+	{"reactions", dtOf[*ActionReaction], uint32(unsafe.Offsetof(Actions{}.Reactions)), kMany},
 	{"email_message_id", nil, uint32(unsafe.Offsetof(Actions{}.EmailMessageID)), kStr},
 	{"ticket_guid", nil, uint32(unsafe.Offsetof(Actions{}.TicketGUID)), kStr},
 	{"warning_type", nil, uint32(unsafe.Offsetof(Actions{}.WarningType)), kInt},
@@ -302,13 +356,13 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"new_deadlinenotificationhours", nil, uint32(unsafe.Offsetof(Actions{}.NewDeadlinenotificationhours)), kF64},
 	{"new_startdate", nil, uint32(unsafe.Offsetof(Actions{}.NewStartdate)), kTime},
 	{"new_startdate_timezone", nil, uint32(unsafe.Offsetof(Actions{}.NewStartdateTimezone)), kStr},
-	{"new_startdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), kSub},
+	{"new_startdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), kOne},
 	{"new_project_time_budget", nil, uint32(unsafe.Offsetof(Actions{}.NewProjectTimeBudget)), kF64},
 	{"new_starttime", nil, uint32(unsafe.Offsetof(Actions{}.NewStarttime)), kStr},
 	{"new_starttimeslot", nil, uint32(unsafe.Offsetof(Actions{}.NewStarttimeslot)), kInt},
 	{"new_targetdate", nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdate)), kTime},
 	{"new_targetdate_timezone", nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdateTimezone)), kStr},
-	{"new_targetdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), kSub},
+	{"new_targetdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), kOne},
 	{"new_targettime", nil, uint32(unsafe.Offsetof(Actions{}.NewTargettime)), kStr},
 	{"new_targettimeslot", nil, uint32(unsafe.Offsetof(Actions{}.NewTargettimeslot)), kInt},
 	{"new_oppcontactname", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcontactname)), kStr},
@@ -338,10 +392,10 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"new_approvalprocess", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocess)), kInt},
 	{"new_approvalprocess_agent_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessAgentID)), kInt},
 	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUserID)), kInt},
-	{"new_approvalprocess_users", decMany[UsersList], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), kSub},
+	{"new_approvalprocess_users", dtOf[*UsersList], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), kMany},
 	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessEmail)), kStr},
 	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCabID)), kInt},
-	{"new_approvalprocess_cab", decMany[CabMember], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), kSub},
+	{"new_approvalprocess_cab", dtOf[*CabMember], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), kMany},
 	{"new_product_id", nil, uint32(unsafe.Offsetof(Actions{}.NewProductID)), kInt},
 	{"new_component_id", nil, uint32(unsafe.Offsetof(Actions{}.NewComponentID)), kInt},
 	{"new_version_id", nil, uint32(unsafe.Offsetof(Actions{}.NewVersionID)), kInt},
@@ -364,7 +418,7 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"setnotetoemailbody", nil, uint32(unsafe.Offsetof(Actions{}.Setnotetoemailbody)), kBool},
 	{"action_isresponse", nil, uint32(unsafe.Offsetof(Actions{}.ActionIsresponse)), kBool},
 	{"validate_response", nil, uint32(unsafe.Offsetof(Actions{}.ValidateResponse)), kBool},
-	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(Actions{}.Attachments)), kSub},
+	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(Actions{}.Attachments)), kMany},
 	{"update_children", nil, uint32(unsafe.Offsetof(Actions{}.UpdateChildren)), kBool},
 	{"update_parent", nil, uint32(unsafe.Offsetof(Actions{}.UpdateParent)), kBool},
 	{"send_survey", nil, uint32(unsafe.Offsetof(Actions{}.SendSurvey)), kBool},
@@ -389,7 +443,7 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"_agent02_ok", nil, uint32(unsafe.Offsetof(Actions{}.Agent02Ok)), kBool},
 	{"_ticketclash01_ok", nil, uint32(unsafe.Offsetof(Actions{}.Ticketclash01Ok)), kBool},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(Actions{}.Canupdate)), kBool},
-	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(Actions{}.Assets)), kSub},
+	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Actions{}.Assets)), kMany},
 	{"dont_do_rules", nil, uint32(unsafe.Offsetof(Actions{}.DontDoRules)), kBool},
 	{"_includeticketinresponse", nil, uint32(unsafe.Offsetof(Actions{}.Includeticketinresponse)), kBool},
 	{"jira_original_estimate", nil, uint32(unsafe.Offsetof(Actions{}.JiraOriginalEstimate)), kF64},
@@ -444,7 +498,7 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"releaseid3", nil, uint32(unsafe.Offsetof(Actions{}.Releaseid3)), kInt},
 	{"releasenotegroupid", nil, uint32(unsafe.Offsetof(Actions{}.Releasenotegroupid)), kInt},
 	{"releaseimportant", nil, uint32(unsafe.Offsetof(Actions{}.Releaseimportant)), kBool},
-	{"new_jira_components", decMany[KeyPair2], uint32(unsafe.Offsetof(Actions{}.NewJiraComponents)), kSub},
+	{"new_jira_components", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Actions{}.NewJiraComponents)), kMany},
 	{"faultidfrom", nil, uint32(unsafe.Offsetof(Actions{}.Faultidfrom)), kInt},
 	{"actionnumberfrom", nil, uint32(unsafe.Offsetof(Actions{}.Actionnumberfrom)), kInt},
 	{"new_template_id", nil, uint32(unsafe.Offsetof(Actions{}.NewTemplateID)), kInt},
@@ -456,9 +510,9 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"new_article_resolution", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleResolution)), kStr},
 	{"new_article_notes", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleNotes)), kStr},
 	{"new_article_type", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleType)), kInt},
-	{"new_tags", decMany[Tag], uint32(unsafe.Offsetof(Actions{}.NewTags)), kSub},
-	{"new_faqlists", decMany[FAQListHead], uint32(unsafe.Offsetof(Actions{}.NewFaqlists)), kSub},
-	{"new_related_articles", decMany[KBEntryList], uint32(unsafe.Offsetof(Actions{}.NewRelatedArticles)), kSub},
+	{"new_tags", dtOf[*Tag], uint32(unsafe.Offsetof(Actions{}.NewTags)), kMany},
+	{"new_faqlists", dtOf[*FAQListHead], uint32(unsafe.Offsetof(Actions{}.NewFaqlists)), kMany},
+	{"new_related_articles", dtOf[*KBEntryList], uint32(unsafe.Offsetof(Actions{}.NewRelatedArticles)), kMany},
 	{"ignoredatedoneisstartdate", nil, uint32(unsafe.Offsetof(Actions{}.Ignoredatedoneisstartdate)), kBool},
 	{"sentinel_id", nil, uint32(unsafe.Offsetof(Actions{}.SentinelID)), kStr},
 	{"_validate_travel", nil, uint32(unsafe.Offsetof(Actions{}.ValidateTravel)), kBool},
@@ -482,26 +536,26 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"entity_type", nil, uint32(unsafe.Offsetof(Actions{}.EntityType)), kStr},
 	{"rmm_close", nil, uint32(unsafe.Offsetof(Actions{}.RmmClose)), kBool},
 	{"dattormm_close", nil, uint32(unsafe.Offsetof(Actions{}.DattormmClose)), kBool},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.ExternalLinks)), kSub},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.NewExternalLink)), kSub},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.ExternalLinks)), kMany},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.NewExternalLink)), kOne},
 	{"sync_to_salesforce", nil, uint32(unsafe.Offsetof(Actions{}.SyncToSalesforce)), kBool},
 	{"isbillingaction", nil, uint32(unsafe.Offsetof(Actions{}.Isbillingaction)), kBool},
 	{"ishiddenfrominternalit", nil, uint32(unsafe.Offsetof(Actions{}.Ishiddenfrominternalit)), kBool},
-	{"new_consignment", decMany[ConsignmentHeader], uint32(unsafe.Offsetof(Actions{}.NewConsignment)), kSub},
+	{"new_consignment", dtOf[*ConsignmentHeader], uint32(unsafe.Offsetof(Actions{}.NewConsignment)), kMany},
 	{"faultstimeentryid", nil, uint32(unsafe.Offsetof(Actions{}.Faultstimeentryid)), kInt},
 	{"billingoverriddenbytimeentry", nil, uint32(unsafe.Offsetof(Actions{}.Billingoverriddenbytimeentry)), kInt},
 	{"sync_to_servicenow", nil, uint32(unsafe.Offsetof(Actions{}.SyncToServicenow)), kBool},
 	{"new_service_id", nil, uint32(unsafe.Offsetof(Actions{}.NewServiceID)), kInt},
-	{"new_asset", decOne[Device], uint32(unsafe.Offsetof(Actions{}.NewAsset)), kSub},
+	{"new_asset", dtOf[*Device], uint32(unsafe.Offsetof(Actions{}.NewAsset)), kOne},
 	{"contract_date_override", nil, uint32(unsafe.Offsetof(Actions{}.ContractDateOverride)), kTime},
 	{"parentactionnumber", nil, uint32(unsafe.Offsetof(Actions{}.Parentactionnumber)), kInt},
 	{"parentactiondetails", nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondetails)), kStr},
 	{"parentactiondate", nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondate)), kTime},
 	{"user_creation_failed", nil, uint32(unsafe.Offsetof(Actions{}.UserCreationFailed)), kBool},
-	{"followers_user", decMany[UsersList], uint32(unsafe.Offsetof(Actions{}.FollowersUser)), kSub},
-	{"new_items_issued", decMany[FaultItem], uint32(unsafe.Offsetof(Actions{}.NewItemsIssued)), kSub},
+	{"followers_user", dtOf[*UsersList], uint32(unsafe.Offsetof(Actions{}.FollowersUser)), kMany},
+	{"new_items_issued", dtOf[*FaultItem], uint32(unsafe.Offsetof(Actions{}.NewItemsIssued)), kMany},
 	{"purchaseordernumber", nil, uint32(unsafe.Offsetof(Actions{}.Purchaseordernumber)), kStr},
-	{"database_lookup_result", decOne[PartsLookupResult], uint32(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), kSub},
+	{"database_lookup_result", dtOf[*PartsLookupResult], uint32(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), kOne},
 	{"new_supplier_contact_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierContactID)), kInt},
 	{"new_pr_id", nil, uint32(unsafe.Offsetof(Actions{}.NewPrID)), kInt},
 	{"new_branch_id", nil, uint32(unsafe.Offsetof(Actions{}.NewBranchID)), kInt},
@@ -523,7 +577,7 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessRoleID)), kInt},
 	{"new_approvalprocess_customfieldid", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCustomfieldid)), kInt},
 	{"new_thirdpartyreviewscore", nil, uint32(unsafe.Offsetof(Actions{}.NewThirdpartyreviewscore)), kInt},
-	{"new_additional_agents", decMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), kSub},
+	{"new_additional_agents", dtOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), kMany},
 	{"instagramid", nil, uint32(unsafe.Offsetof(Actions{}.Instagramid)), kStr},
 	{"instagramname", nil, uint32(unsafe.Offsetof(Actions{}.Instagramname)), kStr},
 	{"instagram_parent_id", nil, uint32(unsafe.Offsetof(Actions{}.InstagramParentID)), kStr},
@@ -560,8 +614,8 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"devops_pipeline_id", nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineID)), kInt},
 	{"devops_pipeline_version", nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineVersion)), kStr},
 	{"new_step", nil, uint32(unsafe.Offsetof(Actions{}.NewStep)), kInt},
-	{"rr_log", decOne[RoundRobinLog], uint32(unsafe.Offsetof(Actions{}.RrLog)), kSub},
-	{"new_contributors", decMany[Contributors], uint32(unsafe.Offsetof(Actions{}.NewContributors)), kSub},
+	{"rr_log", dtOf[*RoundRobinLog], uint32(unsafe.Offsetof(Actions{}.RrLog)), kOne},
+	{"new_contributors", dtOf[*Contributors], uint32(unsafe.Offsetof(Actions{}.NewContributors)), kMany},
 	{"outcome_id", nil, uint32(unsafe.Offsetof(Actions{}.OutcomeID)), kInt},
 	{"action_systemid", nil, uint32(unsafe.Offsetof(Actions{}.ActionSystemid)), kInt},
 	{"dateemailed", nil, uint32(unsafe.Offsetof(Actions{}.Dateemailed)), kTime},
@@ -597,8 +651,8 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"attachment_count", nil, uint32(unsafe.Offsetof(Actions{}.AttachmentCount)), kInt},
 	{"unread", nil, uint32(unsafe.Offsetof(Actions{}.Unread)), kInt},
 	{"actionby_application_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionbyApplicationID)), kStr},
-	{"attachment_list", decOne[AttachmentView], uint32(unsafe.Offsetof(Actions{}.AttachmentList)), kSub},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Actions{}.Customfields)), kSub},
+	{"attachment_list", dtOf[*AttachmentView], uint32(unsafe.Offsetof(Actions{}.AttachmentList)), kOne},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Actions{}.Customfields)), kMany},
 	{"personal_unread", nil, uint32(unsafe.Offsetof(Actions{}.PersonalUnread)), kBool},
 	{"actionarrivaldate", nil, uint32(unsafe.Offsetof(Actions{}.Actionarrivaldate)), kTime},
 	{"actioncompletiondate", nil, uint32(unsafe.Offsetof(Actions{}.Actioncompletiondate)), kTime},
@@ -606,8 +660,8 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 	{"facebook_id", nil, uint32(unsafe.Offsetof(Actions{}.FacebookID)), kStr},
 	{"facebook_sent", nil, uint32(unsafe.Offsetof(Actions{}.FacebookSent)), kBool},
 	{"merged_from_ticketid", nil, uint32(unsafe.Offsetof(Actions{}.MergedFromTicketid)), kInt},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.Translations)), kSub},
-	{"post_translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.PostTranslations)), kSub},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.Translations)), kMany},
+	{"post_translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.PostTranslations)), kMany},
 	{"instagram_id", nil, uint32(unsafe.Offsetof(Actions{}.InstagramID)), kStr},
 	{"instagram_sent", nil, uint32(unsafe.Offsetof(Actions{}.InstagramSent)), kBool},
 	{"on_behalf_of", nil, uint32(unsafe.Offsetof(Actions{}.OnBehalfOf)), kInt},
@@ -619,7 +673,9 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []de
 
 func (m *Actions) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectActions) }
 
-var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []encField{
+func (*Actions) decTable() *decTable { return &dectActions }
+
+var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe.Sizeof(Actions{}), fields: []encField{
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(Actions{}.TicketID)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Actions{}.ID)), kInt},
 	{`"outcome":`, nil, uint32(unsafe.Offsetof(Actions{}.Outcome)), kStr},
@@ -642,7 +698,7 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"twitter_id_str":`, nil, uint32(unsafe.Offsetof(Actions{}.TwitterIDStr)), kStr},
 	{`"twitter_user_name":`, nil, uint32(unsafe.Offsetof(Actions{}.TwitterUserName)), kStr},
 	{`"tweet_sent":`, nil, uint32(unsafe.Offsetof(Actions{}.TweetSent)), kBool},
-	{`"reactions":`, encMany[ActionReaction], uint32(unsafe.Offsetof(Actions{}.Reactions)), kSub},
+	{`"reactions":`, etOf[*ActionReaction], uint32(unsafe.Offsetof(Actions{}.Reactions)), kMany},
 	{`"email_message_id":`, nil, uint32(unsafe.Offsetof(Actions{}.EmailMessageID)), kStr},
 	{`"ticket_guid":`, nil, uint32(unsafe.Offsetof(Actions{}.TicketGUID)), kStr},
 	{`"warning_type":`, nil, uint32(unsafe.Offsetof(Actions{}.WarningType)), kInt},
@@ -745,13 +801,13 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"new_deadlinenotificationhours":`, nil, uint32(unsafe.Offsetof(Actions{}.NewDeadlinenotificationhours)), kF64},
 	{`"new_startdate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStartdate)), kTime},
 	{`"new_startdate_timezone":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStartdateTimezone)), kStr},
-	{`"new_startdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), kSub},
+	{`"new_startdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), kOne},
 	{`"new_project_time_budget":`, nil, uint32(unsafe.Offsetof(Actions{}.NewProjectTimeBudget)), kF64},
 	{`"new_starttime":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStarttime)), kStr},
 	{`"new_starttimeslot":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStarttimeslot)), kInt},
 	{`"new_targetdate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdate)), kTime},
 	{`"new_targetdate_timezone":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdateTimezone)), kStr},
-	{`"new_targetdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), kSub},
+	{`"new_targetdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), kOne},
 	{`"new_targettime":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargettime)), kStr},
 	{`"new_targettimeslot":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargettimeslot)), kInt},
 	{`"new_oppcontactname":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppcontactname)), kStr},
@@ -781,10 +837,10 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"new_approvalprocess":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocess)), kInt},
 	{`"new_approvalprocess_agent_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessAgentID)), kInt},
 	{`"new_approvalprocess_user_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUserID)), kInt},
-	{`"new_approvalprocess_users":`, encMany[UsersList], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), kSub},
+	{`"new_approvalprocess_users":`, etOf[*UsersList], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), kMany},
 	{`"new_approvalprocess_email":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessEmail)), kStr},
 	{`"new_approvalprocess_cab_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCabID)), kInt},
-	{`"new_approvalprocess_cab":`, encMany[CabMember], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), kSub},
+	{`"new_approvalprocess_cab":`, etOf[*CabMember], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), kMany},
 	{`"new_product_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewProductID)), kInt},
 	{`"new_component_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewComponentID)), kInt},
 	{`"new_version_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewVersionID)), kInt},
@@ -807,7 +863,7 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"setnotetoemailbody":`, nil, uint32(unsafe.Offsetof(Actions{}.Setnotetoemailbody)), kBool},
 	{`"action_isresponse":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionIsresponse)), kBool},
 	{`"validate_response":`, nil, uint32(unsafe.Offsetof(Actions{}.ValidateResponse)), kBool},
-	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(Actions{}.Attachments)), kSub},
+	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(Actions{}.Attachments)), kMany},
 	{`"update_children":`, nil, uint32(unsafe.Offsetof(Actions{}.UpdateChildren)), kBool},
 	{`"update_parent":`, nil, uint32(unsafe.Offsetof(Actions{}.UpdateParent)), kBool},
 	{`"send_survey":`, nil, uint32(unsafe.Offsetof(Actions{}.SendSurvey)), kBool},
@@ -832,7 +888,7 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"_agent02_ok":`, nil, uint32(unsafe.Offsetof(Actions{}.Agent02Ok)), kBool},
 	{`"_ticketclash01_ok":`, nil, uint32(unsafe.Offsetof(Actions{}.Ticketclash01Ok)), kBool},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(Actions{}.Canupdate)), kBool},
-	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Actions{}.Assets)), kSub},
+	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Actions{}.Assets)), kMany},
 	{`"dont_do_rules":`, nil, uint32(unsafe.Offsetof(Actions{}.DontDoRules)), kBool},
 	{`"_includeticketinresponse":`, nil, uint32(unsafe.Offsetof(Actions{}.Includeticketinresponse)), kBool},
 	{`"jira_original_estimate":`, nil, uint32(unsafe.Offsetof(Actions{}.JiraOriginalEstimate)), kF64},
@@ -887,7 +943,7 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"releaseid3":`, nil, uint32(unsafe.Offsetof(Actions{}.Releaseid3)), kInt},
 	{`"releasenotegroupid":`, nil, uint32(unsafe.Offsetof(Actions{}.Releasenotegroupid)), kInt},
 	{`"releaseimportant":`, nil, uint32(unsafe.Offsetof(Actions{}.Releaseimportant)), kBool},
-	{`"new_jira_components":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Actions{}.NewJiraComponents)), kSub},
+	{`"new_jira_components":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Actions{}.NewJiraComponents)), kMany},
 	{`"faultidfrom":`, nil, uint32(unsafe.Offsetof(Actions{}.Faultidfrom)), kInt},
 	{`"actionnumberfrom":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionnumberfrom)), kInt},
 	{`"new_template_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTemplateID)), kInt},
@@ -899,9 +955,9 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"new_article_resolution":`, nil, uint32(unsafe.Offsetof(Actions{}.NewArticleResolution)), kStr},
 	{`"new_article_notes":`, nil, uint32(unsafe.Offsetof(Actions{}.NewArticleNotes)), kStr},
 	{`"new_article_type":`, nil, uint32(unsafe.Offsetof(Actions{}.NewArticleType)), kInt},
-	{`"new_tags":`, encMany[Tag], uint32(unsafe.Offsetof(Actions{}.NewTags)), kSub},
-	{`"new_faqlists":`, encMany[FAQListHead], uint32(unsafe.Offsetof(Actions{}.NewFaqlists)), kSub},
-	{`"new_related_articles":`, encMany[KBEntryList], uint32(unsafe.Offsetof(Actions{}.NewRelatedArticles)), kSub},
+	{`"new_tags":`, etOf[*Tag], uint32(unsafe.Offsetof(Actions{}.NewTags)), kMany},
+	{`"new_faqlists":`, etOf[*FAQListHead], uint32(unsafe.Offsetof(Actions{}.NewFaqlists)), kMany},
+	{`"new_related_articles":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(Actions{}.NewRelatedArticles)), kMany},
 	{`"ignoredatedoneisstartdate":`, nil, uint32(unsafe.Offsetof(Actions{}.Ignoredatedoneisstartdate)), kBool},
 	{`"sentinel_id":`, nil, uint32(unsafe.Offsetof(Actions{}.SentinelID)), kStr},
 	{`"_validate_travel":`, nil, uint32(unsafe.Offsetof(Actions{}.ValidateTravel)), kBool},
@@ -925,26 +981,26 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"entity_type":`, nil, uint32(unsafe.Offsetof(Actions{}.EntityType)), kStr},
 	{`"rmm_close":`, nil, uint32(unsafe.Offsetof(Actions{}.RmmClose)), kBool},
 	{`"dattormm_close":`, nil, uint32(unsafe.Offsetof(Actions{}.DattormmClose)), kBool},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.ExternalLinks)), kSub},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.NewExternalLink)), kSub},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.NewExternalLink)), kOne},
 	{`"sync_to_salesforce":`, nil, uint32(unsafe.Offsetof(Actions{}.SyncToSalesforce)), kBool},
 	{`"isbillingaction":`, nil, uint32(unsafe.Offsetof(Actions{}.Isbillingaction)), kBool},
 	{`"ishiddenfrominternalit":`, nil, uint32(unsafe.Offsetof(Actions{}.Ishiddenfrominternalit)), kBool},
-	{`"new_consignment":`, encMany[ConsignmentHeader], uint32(unsafe.Offsetof(Actions{}.NewConsignment)), kSub},
+	{`"new_consignment":`, etOf[*ConsignmentHeader], uint32(unsafe.Offsetof(Actions{}.NewConsignment)), kMany},
 	{`"faultstimeentryid":`, nil, uint32(unsafe.Offsetof(Actions{}.Faultstimeentryid)), kInt},
 	{`"billingoverriddenbytimeentry":`, nil, uint32(unsafe.Offsetof(Actions{}.Billingoverriddenbytimeentry)), kInt},
 	{`"sync_to_servicenow":`, nil, uint32(unsafe.Offsetof(Actions{}.SyncToServicenow)), kBool},
 	{`"new_service_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewServiceID)), kInt},
-	{`"new_asset":`, encOne[Device], uint32(unsafe.Offsetof(Actions{}.NewAsset)), kSub},
+	{`"new_asset":`, etOf[*Device], uint32(unsafe.Offsetof(Actions{}.NewAsset)), kOne},
 	{`"contract_date_override":`, nil, uint32(unsafe.Offsetof(Actions{}.ContractDateOverride)), kTime},
 	{`"parentactionnumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Parentactionnumber)), kInt},
 	{`"parentactiondetails":`, nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondetails)), kStr},
 	{`"parentactiondate":`, nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondate)), kTime},
 	{`"user_creation_failed":`, nil, uint32(unsafe.Offsetof(Actions{}.UserCreationFailed)), kBool},
-	{`"followers_user":`, encMany[UsersList], uint32(unsafe.Offsetof(Actions{}.FollowersUser)), kSub},
-	{`"new_items_issued":`, encMany[FaultItem], uint32(unsafe.Offsetof(Actions{}.NewItemsIssued)), kSub},
+	{`"followers_user":`, etOf[*UsersList], uint32(unsafe.Offsetof(Actions{}.FollowersUser)), kMany},
+	{`"new_items_issued":`, etOf[*FaultItem], uint32(unsafe.Offsetof(Actions{}.NewItemsIssued)), kMany},
 	{`"purchaseordernumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Purchaseordernumber)), kStr},
-	{`"database_lookup_result":`, encOne[PartsLookupResult], uint32(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), kSub},
+	{`"database_lookup_result":`, etOf[*PartsLookupResult], uint32(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), kOne},
 	{`"new_supplier_contact_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierContactID)), kInt},
 	{`"new_pr_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewPrID)), kInt},
 	{`"new_branch_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewBranchID)), kInt},
@@ -966,7 +1022,7 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"new_approvalprocess_role_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessRoleID)), kInt},
 	{`"new_approvalprocess_customfieldid":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCustomfieldid)), kInt},
 	{`"new_thirdpartyreviewscore":`, nil, uint32(unsafe.Offsetof(Actions{}.NewThirdpartyreviewscore)), kInt},
-	{`"new_additional_agents":`, encMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), kSub},
+	{`"new_additional_agents":`, etOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), kMany},
 	{`"instagramid":`, nil, uint32(unsafe.Offsetof(Actions{}.Instagramid)), kStr},
 	{`"instagramname":`, nil, uint32(unsafe.Offsetof(Actions{}.Instagramname)), kStr},
 	{`"instagram_parent_id":`, nil, uint32(unsafe.Offsetof(Actions{}.InstagramParentID)), kStr},
@@ -1003,8 +1059,8 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"devops_pipeline_id":`, nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineID)), kInt},
 	{`"devops_pipeline_version":`, nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineVersion)), kStr},
 	{`"new_step":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStep)), kInt},
-	{`"rr_log":`, encOne[RoundRobinLog], uint32(unsafe.Offsetof(Actions{}.RrLog)), kSub},
-	{`"new_contributors":`, encMany[Contributors], uint32(unsafe.Offsetof(Actions{}.NewContributors)), kSub},
+	{`"rr_log":`, etOf[*RoundRobinLog], uint32(unsafe.Offsetof(Actions{}.RrLog)), kOne},
+	{`"new_contributors":`, etOf[*Contributors], uint32(unsafe.Offsetof(Actions{}.NewContributors)), kMany},
 	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(Actions{}.OutcomeID)), kInt},
 	{`"action_systemid":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionSystemid)), kInt},
 	{`"dateemailed":`, nil, uint32(unsafe.Offsetof(Actions{}.Dateemailed)), kTime},
@@ -1040,8 +1096,8 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"attachment_count":`, nil, uint32(unsafe.Offsetof(Actions{}.AttachmentCount)), kInt},
 	{`"unread":`, nil, uint32(unsafe.Offsetof(Actions{}.Unread)), kInt},
 	{`"actionby_application_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionbyApplicationID)), kStr},
-	{`"attachment_list":`, encOne[AttachmentView], uint32(unsafe.Offsetof(Actions{}.AttachmentList)), kSub},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Actions{}.Customfields)), kSub},
+	{`"attachment_list":`, etOf[*AttachmentView], uint32(unsafe.Offsetof(Actions{}.AttachmentList)), kOne},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Actions{}.Customfields)), kMany},
 	{`"personal_unread":`, nil, uint32(unsafe.Offsetof(Actions{}.PersonalUnread)), kBool},
 	{`"actionarrivaldate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionarrivaldate)), kTime},
 	{`"actioncompletiondate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actioncompletiondate)), kTime},
@@ -1049,8 +1105,8 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 	{`"facebook_id":`, nil, uint32(unsafe.Offsetof(Actions{}.FacebookID)), kStr},
 	{`"facebook_sent":`, nil, uint32(unsafe.Offsetof(Actions{}.FacebookSent)), kBool},
 	{`"merged_from_ticketid":`, nil, uint32(unsafe.Offsetof(Actions{}.MergedFromTicketid)), kInt},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.Translations)), kSub},
-	{`"post_translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.PostTranslations)), kSub},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.Translations)), kMany},
+	{`"post_translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.PostTranslations)), kMany},
 	{`"instagram_id":`, nil, uint32(unsafe.Offsetof(Actions{}.InstagramID)), kStr},
 	{`"instagram_sent":`, nil, uint32(unsafe.Offsetof(Actions{}.InstagramSent)), kBool},
 	{`"on_behalf_of":`, nil, uint32(unsafe.Offsetof(Actions{}.OnBehalfOf)), kInt},
@@ -1062,35 +1118,59 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), fields: []en
 
 func (m *Actions) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctActions) }
 
+func (*Actions) encTable() *encTable { return &enctActions }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Actions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectActionsView = decTable{extra: unsafe.Offsetof(ActionsView{}.Extra), fields: []decField{
+func allocActionsView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ActionsView, n)))
+}
+
+func copyActionsView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ActionsView)(dst), n), unsafe.Slice((*ActionsView)(src), n))
+}
+
+var dectActionsView = decTable{extra: unsafe.Offsetof(ActionsView{}.Extra), size: unsafe.Sizeof(ActionsView{}), alloc: allocActionsView, copy: copyActionsView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ActionsView{}.RecordCount)), kInt},
-	{"actions", decMany[Actions], uint32(unsafe.Offsetof(ActionsView{}.Actions)), kSub},
+	{"actions", dtOf[*Actions], uint32(unsafe.Offsetof(ActionsView{}.Actions)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(ActionsView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ActionsView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *ActionsView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectActionsView) }
 
-var enctActionsView = encTable{extra: unsafe.Offsetof(ActionsView{}.Extra), fields: []encField{
+func (*ActionsView) decTable() *decTable { return &dectActionsView }
+
+var enctActionsView = encTable{extra: unsafe.Offsetof(ActionsView{}.Extra), size: unsafe.Sizeof(ActionsView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ActionsView{}.RecordCount)), kInt},
-	{`"actions":`, encMany[Actions], uint32(unsafe.Offsetof(ActionsView{}.Actions)), kSub},
+	{`"actions":`, etOf[*Actions], uint32(unsafe.Offsetof(ActionsView{}.Actions)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ActionsView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ActionsView{}.PageSize)), kInt},
 }}
 
 func (m *ActionsView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctActionsView) }
 
+func (*ActionsView) encTable() *encTable { return &enctActionsView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ActionsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *ActionsView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Actions) }
+func (m *ActionsView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Actions), &dectActions)
+}
 
-var dectAddigyAlert = decTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), fields: []decField{
+func allocAddigyAlert(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AddigyAlert, n)))
+}
+
+func copyAddigyAlert(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AddigyAlert)(dst), n), unsafe.Slice((*AddigyAlert)(src), n))
+}
+
+var dectAddigyAlert = decTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), size: unsafe.Sizeof(AddigyAlert{}), alloc: allocAddigyAlert, copy: copyAddigyAlert, fields: []decField{
 	{"_id", nil, uint32(unsafe.Offsetof(AddigyAlert{}.ID)), kStr},
 	{"agentid", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Agentid)), kStr},
 	{"category", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Category)), kStr},
@@ -1112,7 +1192,9 @@ var dectAddigyAlert = decTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), fiel
 
 func (m *AddigyAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAddigyAlert) }
 
-var enctAddigyAlert = encTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), fields: []encField{
+func (*AddigyAlert) decTable() *decTable { return &dectAddigyAlert }
+
+var enctAddigyAlert = encTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), size: unsafe.Sizeof(AddigyAlert{}), fields: []encField{
 	{`"_id":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.ID)), kStr},
 	{`"agentid":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Agentid)), kStr},
 	{`"category":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Category)), kStr},
@@ -1134,10 +1216,20 @@ var enctAddigyAlert = encTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), fiel
 
 func (m *AddigyAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAddigyAlert) }
 
+func (*AddigyAlert) encTable() *encTable { return &enctAddigyAlert }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AddigyAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAddigyApplication = decTable{extra: unsafe.Offsetof(AddigyApplication{}.Extra), fields: []decField{
+func allocAddigyApplication(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AddigyApplication, n)))
+}
+
+func copyAddigyApplication(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AddigyApplication)(dst), n), unsafe.Slice((*AddigyApplication)(src), n))
+}
+
+var dectAddigyApplication = decTable{extra: unsafe.Offsetof(AddigyApplication{}.Extra), size: unsafe.Sizeof(AddigyApplication{}), alloc: allocAddigyApplication, copy: copyAddigyApplication, fields: []decField{
 	{"version", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Version)), kStr},
 	{"path", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Path)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Name)), kStr},
@@ -1147,7 +1239,9 @@ func (m *AddigyApplication) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAddigyApplication)
 }
 
-var enctAddigyApplication = encTable{extra: unsafe.Offsetof(AddigyApplication{}.Extra), fields: []encField{
+func (*AddigyApplication) decTable() *decTable { return &dectAddigyApplication }
+
+var enctAddigyApplication = encTable{extra: unsafe.Offsetof(AddigyApplication{}.Extra), size: unsafe.Sizeof(AddigyApplication{}), fields: []encField{
 	{`"version":`, nil, uint32(unsafe.Offsetof(AddigyApplication{}.Version)), kStr},
 	{`"path":`, nil, uint32(unsafe.Offsetof(AddigyApplication{}.Path)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AddigyApplication{}.Name)), kStr},
@@ -1157,10 +1251,20 @@ func (m *AddigyApplication) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAddigyApplication)
 }
 
+func (*AddigyApplication) encTable() *encTable { return &enctAddigyApplication }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AddigyApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAddressStore = decTable{extra: unsafe.Offsetof(AddressStore{}.Extra), fields: []decField{
+func allocAddressStore(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AddressStore, n)))
+}
+
+func copyAddressStore(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AddressStore)(dst), n), unsafe.Slice((*AddressStore)(src), n))
+}
+
+var dectAddressStore = decTable{extra: unsafe.Offsetof(AddressStore{}.Extra), size: unsafe.Sizeof(AddressStore{}), alloc: allocAddressStore, copy: copyAddressStore, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AddressStore{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(AddressStore{}.Type)), kInt},
 	{"description", nil, uint32(unsafe.Offsetof(AddressStore{}.Description)), kStr},
@@ -1188,7 +1292,9 @@ var dectAddressStore = decTable{extra: unsafe.Offsetof(AddressStore{}.Extra), fi
 
 func (m *AddressStore) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAddressStore) }
 
-var enctAddressStore = encTable{extra: unsafe.Offsetof(AddressStore{}.Extra), fields: []encField{
+func (*AddressStore) decTable() *decTable { return &dectAddressStore }
+
+var enctAddressStore = encTable{extra: unsafe.Offsetof(AddressStore{}.Extra), size: unsafe.Sizeof(AddressStore{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AddressStore{}.ID)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Type)), kInt},
 	{`"description":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Description)), kStr},
@@ -1216,10 +1322,20 @@ var enctAddressStore = encTable{extra: unsafe.Offsetof(AddressStore{}.Extra), fi
 
 func (m *AddressStore) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAddressStore) }
 
+func (*AddressStore) encTable() *encTable { return &enctAddressStore }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AddressStore) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAddressbook = decTable{extra: unsafe.Offsetof(Addressbook{}.Extra), fields: []decField{
+func allocAddressbook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Addressbook, n)))
+}
+
+func copyAddressbook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Addressbook)(dst), n), unsafe.Slice((*Addressbook)(src), n))
+}
+
+var dectAddressbook = decTable{extra: unsafe.Offsetof(Addressbook{}.Extra), size: unsafe.Sizeof(Addressbook{}), alloc: allocAddressbook, copy: copyAddressbook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Addressbook{}.ID)), kInt},
 	{"global", nil, uint32(unsafe.Offsetof(Addressbook{}.Global)), kBool},
 	{"mailboxid", nil, uint32(unsafe.Offsetof(Addressbook{}.Mailboxid)), kInt},
@@ -1232,7 +1348,7 @@ var dectAddressbook = decTable{extra: unsafe.Offsetof(Addressbook{}.Extra), fiel
 	{"contactuid", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactuid)), kInt},
 	{"contactunum", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactunum)), kInt},
 	{"contactgroup", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactgroup)), kInt},
-	{"contactgroupcontacts", decMany[Contactgroupcontacts], uint32(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), kSub},
+	{"contactgroupcontacts", dtOf[*Contactgroupcontacts], uint32(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), kMany},
 	{"contacttype", nil, uint32(unsafe.Offsetof(Addressbook{}.Contacttype)), kInt},
 	{"selectedaddressbook", nil, uint32(unsafe.Offsetof(Addressbook{}.Selectedaddressbook)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Addressbook{}.Warning)), kStr},
@@ -1240,7 +1356,9 @@ var dectAddressbook = decTable{extra: unsafe.Offsetof(Addressbook{}.Extra), fiel
 
 func (m *Addressbook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAddressbook) }
 
-var enctAddressbook = encTable{extra: unsafe.Offsetof(Addressbook{}.Extra), fields: []encField{
+func (*Addressbook) decTable() *decTable { return &dectAddressbook }
+
+var enctAddressbook = encTable{extra: unsafe.Offsetof(Addressbook{}.Extra), size: unsafe.Sizeof(Addressbook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Addressbook{}.ID)), kInt},
 	{`"global":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Global)), kBool},
 	{`"mailboxid":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Mailboxid)), kInt},
@@ -1253,7 +1371,7 @@ var enctAddressbook = encTable{extra: unsafe.Offsetof(Addressbook{}.Extra), fiel
 	{`"contactuid":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contactuid)), kInt},
 	{`"contactunum":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contactunum)), kInt},
 	{`"contactgroup":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contactgroup)), kInt},
-	{`"contactgroupcontacts":`, encMany[Contactgroupcontacts], uint32(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), kSub},
+	{`"contactgroupcontacts":`, etOf[*Contactgroupcontacts], uint32(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), kMany},
 	{`"contacttype":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contacttype)), kInt},
 	{`"selectedaddressbook":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Selectedaddressbook)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Warning)), kStr},
@@ -1261,10 +1379,20 @@ var enctAddressbook = encTable{extra: unsafe.Offsetof(Addressbook{}.Extra), fiel
 
 func (m *Addressbook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAddressbook) }
 
+func (*Addressbook) encTable() *encTable { return &enctAddressbook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Addressbook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAdobeAcrobatDetails = decTable{extra: unsafe.Offsetof(AdobeAcrobatDetails{}.Extra), fields: []decField{
+func allocAdobeAcrobatDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatDetails, n)))
+}
+
+func copyAdobeAcrobatDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AdobeAcrobatDetails)(dst), n), unsafe.Slice((*AdobeAcrobatDetails)(src), n))
+}
+
+var dectAdobeAcrobatDetails = decTable{extra: unsafe.Offsetof(AdobeAcrobatDetails{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDetails{}), alloc: allocAdobeAcrobatDetails, copy: copyAdobeAcrobatDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Name)), kStr},
 	{"shard", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Shard)), kStr},
@@ -1289,7 +1417,9 @@ func (m *AdobeAcrobatDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAdobeAcrobatDetails)
 }
 
-var enctAdobeAcrobatDetails = encTable{extra: unsafe.Offsetof(AdobeAcrobatDetails{}.Extra), fields: []encField{
+func (*AdobeAcrobatDetails) decTable() *decTable { return &dectAdobeAcrobatDetails }
+
+var enctAdobeAcrobatDetails = encTable{extra: unsafe.Offsetof(AdobeAcrobatDetails{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Name)), kStr},
 	{`"shard":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Shard)), kStr},
@@ -1314,10 +1444,20 @@ func (m *AdobeAcrobatDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAdobeAcrobatDetails)
 }
 
+func (*AdobeAcrobatDetails) encTable() *encTable { return &enctAdobeAcrobatDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAdobeAcrobatDocument = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocument{}.Extra), fields: []decField{
+func allocAdobeAcrobatDocument(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatDocument, n)))
+}
+
+func copyAdobeAcrobatDocument(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AdobeAcrobatDocument)(dst), n), unsafe.Slice((*AdobeAcrobatDocument)(src), n))
+}
+
+var dectAdobeAcrobatDocument = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocument{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocument{}), alloc: allocAdobeAcrobatDocument, copy: copyAdobeAcrobatDocument, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.ID)), kStr},
 	{"numPages", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.NumPages)), kInt},
 	{"mimeType", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.MimeType)), kStr},
@@ -1328,7 +1468,9 @@ func (m *AdobeAcrobatDocument) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAdobeAcrobatDocument)
 }
 
-var enctAdobeAcrobatDocument = encTable{extra: unsafe.Offsetof(AdobeAcrobatDocument{}.Extra), fields: []encField{
+func (*AdobeAcrobatDocument) decTable() *decTable { return &dectAdobeAcrobatDocument }
+
+var enctAdobeAcrobatDocument = encTable{extra: unsafe.Offsetof(AdobeAcrobatDocument{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocument{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.ID)), kStr},
 	{`"numPages":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.NumPages)), kInt},
 	{`"mimeType":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.MimeType)), kStr},
@@ -1339,35 +1481,57 @@ func (m *AdobeAcrobatDocument) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAdobeAcrobatDocument)
 }
 
+func (*AdobeAcrobatDocument) encTable() *encTable { return &enctAdobeAcrobatDocument }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatDocument) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAdobeAcrobatDocumentsinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Extra), fields: []decField{
-	{"documents", decMany[AdobeAcrobatDocument], uint32(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), kSub},
+func allocAdobeAcrobatDocumentsinfo(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatDocumentsinfo, n)))
+}
+
+func copyAdobeAcrobatDocumentsinfo(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AdobeAcrobatDocumentsinfo)(dst), n), unsafe.Slice((*AdobeAcrobatDocumentsinfo)(src), n))
+}
+
+var dectAdobeAcrobatDocumentsinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocumentsinfo{}), alloc: allocAdobeAcrobatDocumentsinfo, copy: copyAdobeAcrobatDocumentsinfo, fields: []decField{
+	{"documents", dtOf[*AdobeAcrobatDocument], uint32(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), kMany},
 }, sorted: []uint16{0}}
 
 func (m *AdobeAcrobatDocumentsinfo) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAdobeAcrobatDocumentsinfo)
 }
 
-var enctAdobeAcrobatDocumentsinfo = encTable{extra: unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Extra), fields: []encField{
-	{`"documents":`, encMany[AdobeAcrobatDocument], uint32(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), kSub},
+func (*AdobeAcrobatDocumentsinfo) decTable() *decTable { return &dectAdobeAcrobatDocumentsinfo }
+
+var enctAdobeAcrobatDocumentsinfo = encTable{extra: unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocumentsinfo{}), fields: []encField{
+	{`"documents":`, etOf[*AdobeAcrobatDocument], uint32(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), kMany},
 }}
 
 func (m *AdobeAcrobatDocumentsinfo) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAdobeAcrobatDocumentsinfo)
 }
 
+func (*AdobeAcrobatDocumentsinfo) encTable() *encTable { return &enctAdobeAcrobatDocumentsinfo }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatDocumentsinfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAdobeAcrobatWebhook = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhook{}.Extra), fields: []decField{
+func allocAdobeAcrobatWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatWebhook, n)))
+}
+
+func copyAdobeAcrobatWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AdobeAcrobatWebhook)(dst), n), unsafe.Slice((*AdobeAcrobatWebhook)(src), n))
+}
+
+var dectAdobeAcrobatWebhook = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhook{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhook{}), alloc: allocAdobeAcrobatWebhook, copy: copyAdobeAcrobatWebhook, fields: []decField{
 	{"webhookId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookID)), kStr},
 	{"webhookName", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookName)), kStr},
 	{"webhookNotificationId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationID)), kStr},
-	{"webhookUrlInfo", decOne[AdobeAcrobatWebhookurlinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), kSub},
+	{"webhookUrlInfo", dtOf[*AdobeAcrobatWebhookurlinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), kOne},
 	{"webhookScope", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookScope)), kStr},
-	{"webhookNotificationApplicableUsers", decMany[AdobeAcrobatWebhooknotificationapplicableuser], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), kSub},
+	{"webhookNotificationApplicableUsers", dtOf[*AdobeAcrobatWebhooknotificationapplicableuser], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), kMany},
 	{"event", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Event)), kStr},
 	{"eventDate", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventDate)), kTime},
 	{"eventResourceType", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventResourceType)), kStr},
@@ -1379,20 +1543,22 @@ var dectAdobeAcrobatWebhook = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhoo
 	{"actingUserEmail", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserEmail)), kStr},
 	{"initiatingUserId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserID)), kStr},
 	{"initiatingUserEmail", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserEmail)), kStr},
-	{"agreement", decOne[AdobeAcrobatWebhookAgreement], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), kSub},
+	{"agreement", dtOf[*AdobeAcrobatWebhookAgreement], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), kOne},
 }, sorted: []uint16{14, 13, 10, 17, 6, 7, 8, 16, 15, 9, 12, 11, 0, 1, 5, 2, 4, 3}}
 
 func (m *AdobeAcrobatWebhook) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhook)
 }
 
-var enctAdobeAcrobatWebhook = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhook{}.Extra), fields: []encField{
+func (*AdobeAcrobatWebhook) decTable() *decTable { return &dectAdobeAcrobatWebhook }
+
+var enctAdobeAcrobatWebhook = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhook{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhook{}), fields: []encField{
 	{`"webhookId":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookID)), kStr},
 	{`"webhookName":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookName)), kStr},
 	{`"webhookNotificationId":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationID)), kStr},
-	{`"webhookUrlInfo":`, encOne[AdobeAcrobatWebhookurlinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), kSub},
+	{`"webhookUrlInfo":`, etOf[*AdobeAcrobatWebhookurlinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), kOne},
 	{`"webhookScope":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookScope)), kStr},
-	{`"webhookNotificationApplicableUsers":`, encMany[AdobeAcrobatWebhooknotificationapplicableuser], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), kSub},
+	{`"webhookNotificationApplicableUsers":`, etOf[*AdobeAcrobatWebhooknotificationapplicableuser], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), kMany},
 	{`"event":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Event)), kStr},
 	{`"eventDate":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventDate)), kTime},
 	{`"eventResourceType":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventResourceType)), kStr},
@@ -1404,18 +1570,28 @@ var enctAdobeAcrobatWebhook = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhoo
 	{`"actingUserEmail":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserEmail)), kStr},
 	{`"initiatingUserId":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserID)), kStr},
 	{`"initiatingUserEmail":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserEmail)), kStr},
-	{`"agreement":`, encOne[AdobeAcrobatWebhookAgreement], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), kSub},
+	{`"agreement":`, etOf[*AdobeAcrobatWebhookAgreement], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), kOne},
 }}
 
 func (m *AdobeAcrobatWebhook) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhook)
 }
 
+func (*AdobeAcrobatWebhook) encTable() *encTable { return &enctAdobeAcrobatWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAdobeAcrobatWebhookAgreement = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Extra), fields: []decField{
-	{"documentsInfo", decOne[AdobeAcrobatDocumentsinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), kSub},
+func allocAdobeAcrobatWebhookAgreement(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatWebhookAgreement, n)))
+}
+
+func copyAdobeAcrobatWebhookAgreement(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AdobeAcrobatWebhookAgreement)(dst), n), unsafe.Slice((*AdobeAcrobatWebhookAgreement)(src), n))
+}
+
+var dectAdobeAcrobatWebhookAgreement = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookAgreement{}), alloc: allocAdobeAcrobatWebhookAgreement, copy: copyAdobeAcrobatWebhookAgreement, fields: []decField{
+	{"documentsInfo", dtOf[*AdobeAcrobatDocumentsinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), kOne},
 	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Name)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Status)), kStr},
@@ -1425,8 +1601,10 @@ func (m *AdobeAcrobatWebhookAgreement) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhookAgreement)
 }
 
-var enctAdobeAcrobatWebhookAgreement = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Extra), fields: []encField{
-	{`"documentsInfo":`, encOne[AdobeAcrobatDocumentsinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), kSub},
+func (*AdobeAcrobatWebhookAgreement) decTable() *decTable { return &dectAdobeAcrobatWebhookAgreement }
+
+var enctAdobeAcrobatWebhookAgreement = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookAgreement{}), fields: []encField{
+	{`"documentsInfo":`, etOf[*AdobeAcrobatDocumentsinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), kOne},
 	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Name)), kStr},
 	{`"status":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Status)), kStr},
@@ -1436,12 +1614,22 @@ func (m *AdobeAcrobatWebhookAgreement) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhookAgreement)
 }
 
+func (*AdobeAcrobatWebhookAgreement) encTable() *encTable { return &enctAdobeAcrobatWebhookAgreement }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatWebhookAgreement) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectAdobeAcrobatWebhooknotificationapplicableuser = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Extra), fields: []decField{
+func allocAdobeAcrobatWebhooknotificationapplicableuser(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatWebhooknotificationapplicableuser, n)))
+}
+
+func copyAdobeAcrobatWebhooknotificationapplicableuser(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AdobeAcrobatWebhooknotificationapplicableuser)(dst), n), unsafe.Slice((*AdobeAcrobatWebhooknotificationapplicableuser)(src), n))
+}
+
+var dectAdobeAcrobatWebhooknotificationapplicableuser = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhooknotificationapplicableuser{}), alloc: allocAdobeAcrobatWebhooknotificationapplicableuser, copy: copyAdobeAcrobatWebhooknotificationapplicableuser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.ID)), kStr},
 	{"email", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Email)), kStr},
 	{"role", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Role)), kStr},
@@ -1452,7 +1640,11 @@ func (m *AdobeAcrobatWebhooknotificationapplicableuser) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhooknotificationapplicableuser)
 }
 
-var enctAdobeAcrobatWebhooknotificationapplicableuser = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Extra), fields: []encField{
+func (*AdobeAcrobatWebhooknotificationapplicableuser) decTable() *decTable {
+	return &dectAdobeAcrobatWebhooknotificationapplicableuser
+}
+
+var enctAdobeAcrobatWebhooknotificationapplicableuser = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhooknotificationapplicableuser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.ID)), kStr},
 	{`"email":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Email)), kStr},
 	{`"role":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Role)), kStr},
@@ -1463,12 +1655,24 @@ func (m *AdobeAcrobatWebhooknotificationapplicableuser) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhooknotificationapplicableuser)
 }
 
+func (*AdobeAcrobatWebhooknotificationapplicableuser) encTable() *encTable {
+	return &enctAdobeAcrobatWebhooknotificationapplicableuser
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatWebhooknotificationapplicableuser) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectAdobeAcrobatWebhookurlinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.Extra), fields: []decField{
+func allocAdobeAcrobatWebhookurlinfo(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatWebhookurlinfo, n)))
+}
+
+func copyAdobeAcrobatWebhookurlinfo(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AdobeAcrobatWebhookurlinfo)(dst), n), unsafe.Slice((*AdobeAcrobatWebhookurlinfo)(src), n))
+}
+
+var dectAdobeAcrobatWebhookurlinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookurlinfo{}), alloc: allocAdobeAcrobatWebhookurlinfo, copy: copyAdobeAcrobatWebhookurlinfo, fields: []decField{
 	{"url", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.URL)), kStr},
 }, sorted: []uint16{0}}
 
@@ -1476,7 +1680,9 @@ func (m *AdobeAcrobatWebhookurlinfo) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhookurlinfo)
 }
 
-var enctAdobeAcrobatWebhookurlinfo = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.Extra), fields: []encField{
+func (*AdobeAcrobatWebhookurlinfo) decTable() *decTable { return &dectAdobeAcrobatWebhookurlinfo }
+
+var enctAdobeAcrobatWebhookurlinfo = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookurlinfo{}), fields: []encField{
 	{`"url":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.URL)), kStr},
 }}
 
@@ -1484,10 +1690,20 @@ func (m *AdobeAcrobatWebhookurlinfo) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhookurlinfo)
 }
 
+func (*AdobeAcrobatWebhookurlinfo) encTable() *encTable { return &enctAdobeAcrobatWebhookurlinfo }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatWebhookurlinfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAdobeCommerceBillingAddress = decTable{extra: unsafe.Offsetof(AdobeCommerceBillingAddress{}.Extra), fields: []decField{
+func allocAdobeCommerceBillingAddress(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AdobeCommerceBillingAddress, n)))
+}
+
+func copyAdobeCommerceBillingAddress(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AdobeCommerceBillingAddress)(dst), n), unsafe.Slice((*AdobeCommerceBillingAddress)(src), n))
+}
+
+var dectAdobeCommerceBillingAddress = decTable{extra: unsafe.Offsetof(AdobeCommerceBillingAddress{}.Extra), size: unsafe.Sizeof(AdobeCommerceBillingAddress{}), alloc: allocAdobeCommerceBillingAddress, copy: copyAdobeCommerceBillingAddress, fields: []decField{
 	{"address_type", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.AddressType)), kStr},
 	{"city", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.City)), kStr},
 	{"country_id", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.CountryID)), kStr},
@@ -1508,7 +1724,9 @@ func (m *AdobeCommerceBillingAddress) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAdobeCommerceBillingAddress)
 }
 
-var enctAdobeCommerceBillingAddress = encTable{extra: unsafe.Offsetof(AdobeCommerceBillingAddress{}.Extra), fields: []encField{
+func (*AdobeCommerceBillingAddress) decTable() *decTable { return &dectAdobeCommerceBillingAddress }
+
+var enctAdobeCommerceBillingAddress = encTable{extra: unsafe.Offsetof(AdobeCommerceBillingAddress{}.Extra), size: unsafe.Sizeof(AdobeCommerceBillingAddress{}), fields: []encField{
 	{`"address_type":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.AddressType)), kStr},
 	{`"city":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.City)), kStr},
 	{`"country_id":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.CountryID)), kStr},
@@ -1529,12 +1747,22 @@ func (m *AdobeCommerceBillingAddress) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAdobeCommerceBillingAddress)
 }
 
+func (*AdobeCommerceBillingAddress) encTable() *encTable { return &enctAdobeCommerceBillingAddress }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeCommerceBillingAddress) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectAdobeCommerceDetails = decTable{extra: unsafe.Offsetof(AdobeCommerceDetails{}.Extra), fields: []decField{
+func allocAdobeCommerceDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AdobeCommerceDetails, n)))
+}
+
+func copyAdobeCommerceDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AdobeCommerceDetails)(dst), n), unsafe.Slice((*AdobeCommerceDetails)(src), n))
+}
+
+var dectAdobeCommerceDetails = decTable{extra: unsafe.Offsetof(AdobeCommerceDetails{}.Extra), size: unsafe.Sizeof(AdobeCommerceDetails{}), alloc: allocAdobeCommerceDetails, copy: copyAdobeCommerceDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.ID)), kInt},
 	{"connectionname", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Connectionname)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.URL)), kStr},
@@ -1548,7 +1776,9 @@ func (m *AdobeCommerceDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAdobeCommerceDetails)
 }
 
-var enctAdobeCommerceDetails = encTable{extra: unsafe.Offsetof(AdobeCommerceDetails{}.Extra), fields: []encField{
+func (*AdobeCommerceDetails) decTable() *decTable { return &dectAdobeCommerceDetails }
+
+var enctAdobeCommerceDetails = encTable{extra: unsafe.Offsetof(AdobeCommerceDetails{}.Extra), size: unsafe.Sizeof(AdobeCommerceDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.ID)), kInt},
 	{`"connectionname":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Connectionname)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.URL)), kStr},
@@ -1562,10 +1792,20 @@ func (m *AdobeCommerceDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAdobeCommerceDetails)
 }
 
+func (*AdobeCommerceDetails) encTable() *encTable { return &enctAdobeCommerceDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeCommerceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAgentCheckIn = decTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), fields: []decField{
+func allocAgentCheckIn(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AgentCheckIn, n)))
+}
+
+func copyAgentCheckIn(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AgentCheckIn)(dst), n), unsafe.Slice((*AgentCheckIn)(src), n))
+}
+
+var dectAgentCheckIn = decTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), size: unsafe.Sizeof(AgentCheckIn{}), alloc: allocAgentCheckIn, copy: copyAgentCheckIn, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.AgentID)), kInt},
 	{"timestamp", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Timestamp)), kTime},
@@ -1575,7 +1815,9 @@ var dectAgentCheckIn = decTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), fi
 
 func (m *AgentCheckIn) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAgentCheckIn) }
 
-var enctAgentCheckIn = encTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), fields: []encField{
+func (*AgentCheckIn) decTable() *decTable { return &dectAgentCheckIn }
+
+var enctAgentCheckIn = encTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), size: unsafe.Sizeof(AgentCheckIn{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AgentCheckIn{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(AgentCheckIn{}.AgentID)), kInt},
 	{`"timestamp":`, nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Timestamp)), kTime},
@@ -1585,15 +1827,25 @@ var enctAgentCheckIn = encTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), fi
 
 func (m *AgentCheckIn) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAgentCheckIn) }
 
+func (*AgentCheckIn) encTable() *encTable { return &enctAgentCheckIn }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AgentCheckIn) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAiSuggestion = decTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), fields: []decField{
+func allocAiSuggestion(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AiSuggestion, n)))
+}
+
+func copyAiSuggestion(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AiSuggestion)(dst), n), unsafe.Slice((*AiSuggestion)(src), n))
+}
+
+var dectAiSuggestion = decTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), size: unsafe.Sizeof(AiSuggestion{}), alloc: allocAiSuggestion, copy: copyAiSuggestion, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AiSuggestion{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Name)), kStr},
 	{"precedence", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Precedence)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Type)), kInt},
-	{"ticket_types", decMany[KeyPair4], uint32(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), kSub},
+	{"ticket_types", dtOf[*KeyPair4], uint32(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), kMany},
 	{"auto_apply", nil, uint32(unsafe.Offsetof(AiSuggestion{}.AutoApply)), kBool},
 	{"min_score", nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinScore)), kF64},
 	{"min_matches", nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinMatches)), kInt},
@@ -1609,12 +1861,14 @@ var dectAiSuggestion = decTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), fi
 
 func (m *AiSuggestion) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAiSuggestion) }
 
-var enctAiSuggestion = encTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), fields: []encField{
+func (*AiSuggestion) decTable() *decTable { return &dectAiSuggestion }
+
+var enctAiSuggestion = encTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), size: unsafe.Sizeof(AiSuggestion{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Name)), kStr},
 	{`"precedence":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Precedence)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Type)), kInt},
-	{`"ticket_types":`, encMany[KeyPair4], uint32(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), kSub},
+	{`"ticket_types":`, etOf[*KeyPair4], uint32(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), kMany},
 	{`"auto_apply":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.AutoApply)), kBool},
 	{`"min_score":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinScore)), kF64},
 	{`"min_matches":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinMatches)), kInt},
@@ -1630,10 +1884,20 @@ var enctAiSuggestion = encTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), fi
 
 func (m *AiSuggestion) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAiSuggestion) }
 
+func (*AiSuggestion) encTable() *encTable { return &enctAiSuggestion }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AiSuggestion) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAiSuggestionFault = decTable{extra: unsafe.Offsetof(AiSuggestionFault{}.Extra), fields: []decField{
+func allocAiSuggestionFault(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AiSuggestionFault, n)))
+}
+
+func copyAiSuggestionFault(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AiSuggestionFault)(dst), n), unsafe.Slice((*AiSuggestionFault)(src), n))
+}
+
+var dectAiSuggestionFault = decTable{extra: unsafe.Offsetof(AiSuggestionFault{}.Extra), size: unsafe.Sizeof(AiSuggestionFault{}), alloc: allocAiSuggestionFault, copy: copyAiSuggestionFault, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.ID)), kInt},
 	{"suggestion_id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.SuggestionID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.TicketID)), kInt},
@@ -1649,7 +1913,9 @@ func (m *AiSuggestionFault) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAiSuggestionFault)
 }
 
-var enctAiSuggestionFault = encTable{extra: unsafe.Offsetof(AiSuggestionFault{}.Extra), fields: []encField{
+func (*AiSuggestionFault) decTable() *decTable { return &dectAiSuggestionFault }
+
+var enctAiSuggestionFault = encTable{extra: unsafe.Offsetof(AiSuggestionFault{}.Extra), size: unsafe.Sizeof(AiSuggestionFault{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.ID)), kInt},
 	{`"suggestion_id":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.SuggestionID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.TicketID)), kInt},
@@ -1665,14 +1931,24 @@ func (m *AiSuggestionFault) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAiSuggestionFault)
 }
 
+func (*AiSuggestionFault) encTable() *encTable { return &enctAiSuggestionFault }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AiSuggestionFault) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAmazonSellerBuyerInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerInfo{}.Extra), fields: []decField{
+func allocAmazonSellerBuyerInfo(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AmazonSellerBuyerInfo, n)))
+}
+
+func copyAmazonSellerBuyerInfo(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AmazonSellerBuyerInfo)(dst), n), unsafe.Slice((*AmazonSellerBuyerInfo)(src), n))
+}
+
+var dectAmazonSellerBuyerInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerInfo{}), alloc: allocAmazonSellerBuyerInfo, copy: copyAmazonSellerBuyerInfo, fields: []decField{
 	{"buyerEmail", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerEmail)), kStr},
 	{"buyerName", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerName)), kStr},
 	{"buyerCountry", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerCountry)), kStr},
-	{"buyerTaxInfo", decOne[AmazonSellerBuyerTaxInfo], uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), kSub},
+	{"buyerTaxInfo", dtOf[*AmazonSellerBuyerTaxInfo], uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), kOne},
 	{"purchaseOrderNumber", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.PurchaseOrderNumber)), kStr},
 }, sorted: []uint16{2, 0, 1, 3, 4}}
 
@@ -1680,11 +1956,13 @@ func (m *AmazonSellerBuyerInfo) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAmazonSellerBuyerInfo)
 }
 
-var enctAmazonSellerBuyerInfo = encTable{extra: unsafe.Offsetof(AmazonSellerBuyerInfo{}.Extra), fields: []encField{
+func (*AmazonSellerBuyerInfo) decTable() *decTable { return &dectAmazonSellerBuyerInfo }
+
+var enctAmazonSellerBuyerInfo = encTable{extra: unsafe.Offsetof(AmazonSellerBuyerInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerInfo{}), fields: []encField{
 	{`"buyerEmail":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerEmail)), kStr},
 	{`"buyerName":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerName)), kStr},
 	{`"buyerCountry":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerCountry)), kStr},
-	{`"buyerTaxInfo":`, encOne[AmazonSellerBuyerTaxInfo], uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), kSub},
+	{`"buyerTaxInfo":`, etOf[*AmazonSellerBuyerTaxInfo], uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), kOne},
 	{`"purchaseOrderNumber":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.PurchaseOrderNumber)), kStr},
 }}
 
@@ -1692,33 +1970,55 @@ func (m *AmazonSellerBuyerInfo) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAmazonSellerBuyerInfo)
 }
 
+func (*AmazonSellerBuyerInfo) encTable() *encTable { return &enctAmazonSellerBuyerInfo }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AmazonSellerBuyerInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAmazonSellerBuyerTaxInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.Extra), fields: []decField{
+func allocAmazonSellerBuyerTaxInfo(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AmazonSellerBuyerTaxInfo, n)))
+}
+
+func copyAmazonSellerBuyerTaxInfo(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AmazonSellerBuyerTaxInfo)(dst), n), unsafe.Slice((*AmazonSellerBuyerTaxInfo)(src), n))
+}
+
+var dectAmazonSellerBuyerTaxInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerTaxInfo{}), alloc: allocAmazonSellerBuyerTaxInfo, copy: copyAmazonSellerBuyerTaxInfo, fields: []decField{
 	{"companyLegalName", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.CompanyLegalName)), kStr},
 	{"taxingRegion", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxingRegion)), kStr},
-	{"taxClassifications", decMany[AmazonSellerTaxClassifications], uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), kSub},
+	{"taxClassifications", dtOf[*AmazonSellerTaxClassifications], uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), kMany},
 }, sorted: []uint16{0, 2, 1}}
 
 func (m *AmazonSellerBuyerTaxInfo) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAmazonSellerBuyerTaxInfo)
 }
 
-var enctAmazonSellerBuyerTaxInfo = encTable{extra: unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.Extra), fields: []encField{
+func (*AmazonSellerBuyerTaxInfo) decTable() *decTable { return &dectAmazonSellerBuyerTaxInfo }
+
+var enctAmazonSellerBuyerTaxInfo = encTable{extra: unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerTaxInfo{}), fields: []encField{
 	{`"companyLegalName":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.CompanyLegalName)), kStr},
 	{`"taxingRegion":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxingRegion)), kStr},
-	{`"taxClassifications":`, encMany[AmazonSellerTaxClassifications], uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), kSub},
+	{`"taxClassifications":`, etOf[*AmazonSellerTaxClassifications], uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), kMany},
 }}
 
 func (m *AmazonSellerBuyerTaxInfo) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAmazonSellerBuyerTaxInfo)
 }
 
+func (*AmazonSellerBuyerTaxInfo) encTable() *encTable { return &enctAmazonSellerBuyerTaxInfo }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AmazonSellerBuyerTaxInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAmazonSellerDetails = decTable{extra: unsafe.Offsetof(AmazonSellerDetails{}.Extra), fields: []decField{
+func allocAmazonSellerDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AmazonSellerDetails, n)))
+}
+
+func copyAmazonSellerDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AmazonSellerDetails)(dst), n), unsafe.Slice((*AmazonSellerDetails)(src), n))
+}
+
+var dectAmazonSellerDetails = decTable{extra: unsafe.Offsetof(AmazonSellerDetails{}.Extra), size: unsafe.Sizeof(AmazonSellerDetails{}), alloc: allocAmazonSellerDetails, copy: copyAmazonSellerDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.ID)), kInt},
 	{"storefrontname", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Storefrontname)), kStr},
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewIntegrationMethod)), kBool},
@@ -1737,7 +2037,9 @@ func (m *AmazonSellerDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAmazonSellerDetails)
 }
 
-var enctAmazonSellerDetails = encTable{extra: unsafe.Offsetof(AmazonSellerDetails{}.Extra), fields: []encField{
+func (*AmazonSellerDetails) decTable() *decTable { return &dectAmazonSellerDetails }
+
+var enctAmazonSellerDetails = encTable{extra: unsafe.Offsetof(AmazonSellerDetails{}.Extra), size: unsafe.Sizeof(AmazonSellerDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.ID)), kInt},
 	{`"storefrontname":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Storefrontname)), kStr},
 	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewIntegrationMethod)), kBool},
@@ -1756,10 +2058,20 @@ func (m *AmazonSellerDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAmazonSellerDetails)
 }
 
+func (*AmazonSellerDetails) encTable() *encTable { return &enctAmazonSellerDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AmazonSellerDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAmazonSellerTaxClassifications = decTable{extra: unsafe.Offsetof(AmazonSellerTaxClassifications{}.Extra), fields: []decField{
+func allocAmazonSellerTaxClassifications(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AmazonSellerTaxClassifications, n)))
+}
+
+func copyAmazonSellerTaxClassifications(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AmazonSellerTaxClassifications)(dst), n), unsafe.Slice((*AmazonSellerTaxClassifications)(src), n))
+}
+
+var dectAmazonSellerTaxClassifications = decTable{extra: unsafe.Offsetof(AmazonSellerTaxClassifications{}.Extra), size: unsafe.Sizeof(AmazonSellerTaxClassifications{}), alloc: allocAmazonSellerTaxClassifications, copy: copyAmazonSellerTaxClassifications, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Name)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Value)), kStr},
 }, sorted: []uint16{0, 1}}
@@ -1768,7 +2080,11 @@ func (m *AmazonSellerTaxClassifications) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAmazonSellerTaxClassifications)
 }
 
-var enctAmazonSellerTaxClassifications = encTable{extra: unsafe.Offsetof(AmazonSellerTaxClassifications{}.Extra), fields: []encField{
+func (*AmazonSellerTaxClassifications) decTable() *decTable {
+	return &dectAmazonSellerTaxClassifications
+}
+
+var enctAmazonSellerTaxClassifications = encTable{extra: unsafe.Offsetof(AmazonSellerTaxClassifications{}.Extra), size: unsafe.Sizeof(AmazonSellerTaxClassifications{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Name)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Value)), kStr},
 }}
@@ -1777,12 +2093,24 @@ func (m *AmazonSellerTaxClassifications) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAmazonSellerTaxClassifications)
 }
 
+func (*AmazonSellerTaxClassifications) encTable() *encTable {
+	return &enctAmazonSellerTaxClassifications
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AmazonSellerTaxClassifications) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectAnalyzerFilter = decTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra), fields: []decField{
+func allocAnalyzerFilter(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerFilter, n)))
+}
+
+func copyAnalyzerFilter(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AnalyzerFilter)(dst), n), unsafe.Slice((*AnalyzerFilter)(src), n))
+}
+
+var dectAnalyzerFilter = decTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra), size: unsafe.Sizeof(AnalyzerFilter{}), alloc: allocAnalyzerFilter, copy: copyAnalyzerFilter, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ID)), kInt},
 	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ReportID)), kInt},
 	{"fieldname", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Fieldname)), kStr},
@@ -1791,7 +2119,7 @@ var dectAnalyzerFilter = decTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra)
 	{"query", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Query)), kStr},
 	{"numericruletype", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericruletype)), kInt},
 	{"numericvalue", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericvalue)), kF64},
-	{"stringrulevalues", decMany[KeyPair2], uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), kSub},
+	{"stringrulevalues", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), kMany},
 	{"stringruletext", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletext)), kStr},
 	{"stringruletype", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletype)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Warning)), kStr},
@@ -1799,7 +2127,9 @@ var dectAnalyzerFilter = decTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra)
 
 func (m *AnalyzerFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAnalyzerFilter) }
 
-var enctAnalyzerFilter = encTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra), fields: []encField{
+func (*AnalyzerFilter) decTable() *decTable { return &dectAnalyzerFilter }
+
+var enctAnalyzerFilter = encTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra), size: unsafe.Sizeof(AnalyzerFilter{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ID)), kInt},
 	{`"report_id":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ReportID)), kInt},
 	{`"fieldname":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Fieldname)), kStr},
@@ -1808,7 +2138,7 @@ var enctAnalyzerFilter = encTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra)
 	{`"query":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Query)), kStr},
 	{`"numericruletype":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericruletype)), kInt},
 	{`"numericvalue":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericvalue)), kF64},
-	{`"stringrulevalues":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), kSub},
+	{`"stringrulevalues":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), kMany},
 	{`"stringruletext":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletext)), kStr},
 	{`"stringruletype":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletype)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Warning)), kStr},
@@ -1816,10 +2146,20 @@ var enctAnalyzerFilter = encTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra)
 
 func (m *AnalyzerFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAnalyzerFilter) }
 
+func (*AnalyzerFilter) encTable() *encTable { return &enctAnalyzerFilter }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extra), fields: []decField{
+func allocAnalyzerProfile(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerProfile, n)))
+}
+
+func copyAnalyzerProfile(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AnalyzerProfile)(dst), n), unsafe.Slice((*AnalyzerProfile)(src), n))
+}
+
+var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extra), size: unsafe.Sizeof(AnalyzerProfile{}), alloc: allocAnalyzerProfile, copy: copyAnalyzerProfile, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Name)), kStr},
 	{"sql", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.SQL)), kStr},
@@ -1864,22 +2204,22 @@ var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{"published_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishedID)), kStr},
 	{"sqlhasdatefilter", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sqlhasdatefilter)), kBool},
 	{"usesdynamicsql", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Usesdynamicsql)), kBool},
-	{"available_columns", decMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), kSub},
-	{"columns", decMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.Columns)), kSub},
-	{"filters", decMany[AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Filters)), kSub},
-	{"conditions", decMany[AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), kSub},
-	{"filterable_columns", decMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), kSub},
-	{"filterable_columns_conditions", decMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), kSub},
-	{"permissions_agent", decMany[UnameAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), kSub},
-	{"permissions_user", decMany[UserAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), kSub},
-	{"schedule", decMany[StdRequestList], uint32(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), kSub},
+	{"available_columns", dtOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), kMany},
+	{"columns", dtOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.Columns)), kMany},
+	{"filters", dtOf[*AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Filters)), kMany},
+	{"conditions", dtOf[*AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), kMany},
+	{"filterable_columns", dtOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), kMany},
+	{"filterable_columns_conditions", dtOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), kMany},
+	{"permissions_agent", dtOf[*UnameAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), kMany},
+	{"permissions_user", dtOf[*UserAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), kMany},
+	{"schedule", dtOf[*StdRequestList], uint32(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), kMany},
 	{"local_library_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.LocalLibraryID)), kInt},
 	{"is_onlinerepository_report", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.IsOnlinerepositoryReport)), kBool},
 	{"get_reportfield_values", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportfieldValues)), kStr},
 	{"get_reportcondition_values", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportconditionValues)), kStr},
-	{"filter_lookup_values", decMany[KeyPair2], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), kSub},
-	{"report", decOne[ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.Report)), kSub},
-	{"previous_report", decOne[ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), kSub},
+	{"filter_lookup_values", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), kMany},
+	{"report", dtOf[*ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.Report)), kOne},
+	{"previous_report", dtOf[*ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), kOne},
 	{"_testonly", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testonly)), kBool},
 	{"_testchart", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testchart)), kBool},
 	{"_loadreportonly", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Loadreportonly)), kBool},
@@ -1897,7 +2237,7 @@ var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{"json_attachment_link", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentLink)), kStr},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateID)), kInt},
 	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateName)), kStr},
-	{"pdftemplate", decOne[PDFTemplate], uint32(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), kSub},
+	{"pdftemplate", dtOf[*PDFTemplate], uint32(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), kOne},
 	{"chart_base64", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ChartBase64)), kStr},
 	{"customise_table_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CustomiseTableHTML)), kBool},
 	{"report_table_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableHTML)), kStr},
@@ -1917,8 +2257,8 @@ var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{"top_count", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TopCount)), kInt},
 	{"show_trendline", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowTrendline)), kBool},
 	{"show_datavalues", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowDatavalues)), kBool},
-	{"series", decMany[AnalyzerProfileSeries], uint32(unsafe.Offsetof(AnalyzerProfile{}.Series)), kSub},
-	{"colours", decMany[AnalyzerProfileColour], uint32(unsafe.Offsetof(AnalyzerProfile{}.Colours)), kSub},
+	{"series", dtOf[*AnalyzerProfileSeries], uint32(unsafe.Offsetof(AnalyzerProfile{}.Series)), kMany},
+	{"colours", dtOf[*AnalyzerProfileColour], uint32(unsafe.Offsetof(AnalyzerProfile{}.Colours)), kMany},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TicketID)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Warning)), kStr},
 	{"report_comparison", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportComparison)), kInt},
@@ -1928,7 +2268,7 @@ var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{"ai_prompt", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiPrompt)), kStr},
 	{"ai_threadid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiThreadid)), kStr},
 	{"ai_runid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiRunid)), kStr},
-	{"assistant_request", decOne[AIAssistantRequest], uint32(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), kSub},
+	{"assistant_request", dtOf[*AIAssistantRequest], uint32(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), kOne},
 	{"publish_type", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishType)), kInt},
 	{"group_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupID)), kInt},
 	{"group_name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupName)), kStr},
@@ -1945,7 +2285,9 @@ var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 
 func (m *AnalyzerProfile) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAnalyzerProfile) }
 
-var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extra), fields: []encField{
+func (*AnalyzerProfile) decTable() *decTable { return &dectAnalyzerProfile }
+
+var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extra), size: unsafe.Sizeof(AnalyzerProfile{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Name)), kStr},
 	{`"sql":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.SQL)), kStr},
@@ -1990,22 +2332,22 @@ var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{`"published_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishedID)), kStr},
 	{`"sqlhasdatefilter":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sqlhasdatefilter)), kBool},
 	{`"usesdynamicsql":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Usesdynamicsql)), kBool},
-	{`"available_columns":`, encMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), kSub},
-	{`"columns":`, encMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.Columns)), kSub},
-	{`"filters":`, encMany[AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Filters)), kSub},
-	{`"conditions":`, encMany[AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), kSub},
-	{`"filterable_columns":`, encMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), kSub},
-	{`"filterable_columns_conditions":`, encMany[AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), kSub},
-	{`"permissions_agent":`, encMany[UnameAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), kSub},
-	{`"permissions_user":`, encMany[UserAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), kSub},
-	{`"schedule":`, encMany[StdRequestList], uint32(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), kSub},
+	{`"available_columns":`, etOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), kMany},
+	{`"columns":`, etOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.Columns)), kMany},
+	{`"filters":`, etOf[*AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Filters)), kMany},
+	{`"conditions":`, etOf[*AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), kMany},
+	{`"filterable_columns":`, etOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), kMany},
+	{`"filterable_columns_conditions":`, etOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), kMany},
+	{`"permissions_agent":`, etOf[*UnameAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), kMany},
+	{`"permissions_user":`, etOf[*UserAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), kMany},
+	{`"schedule":`, etOf[*StdRequestList], uint32(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), kMany},
 	{`"local_library_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.LocalLibraryID)), kInt},
 	{`"is_onlinerepository_report":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.IsOnlinerepositoryReport)), kBool},
 	{`"get_reportfield_values":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportfieldValues)), kStr},
 	{`"get_reportcondition_values":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportconditionValues)), kStr},
-	{`"filter_lookup_values":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), kSub},
-	{`"report":`, encOne[ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.Report)), kSub},
-	{`"previous_report":`, encOne[ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), kSub},
+	{`"filter_lookup_values":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), kMany},
+	{`"report":`, etOf[*ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.Report)), kOne},
+	{`"previous_report":`, etOf[*ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), kOne},
 	{`"_testonly":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testonly)), kBool},
 	{`"_testchart":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testchart)), kBool},
 	{`"_loadreportonly":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Loadreportonly)), kBool},
@@ -2023,7 +2365,7 @@ var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{`"json_attachment_link":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentLink)), kStr},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateID)), kInt},
 	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateName)), kStr},
-	{`"pdftemplate":`, encOne[PDFTemplate], uint32(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), kSub},
+	{`"pdftemplate":`, etOf[*PDFTemplate], uint32(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), kOne},
 	{`"chart_base64":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ChartBase64)), kStr},
 	{`"customise_table_html":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CustomiseTableHTML)), kBool},
 	{`"report_table_html":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableHTML)), kStr},
@@ -2043,8 +2385,8 @@ var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{`"top_count":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TopCount)), kInt},
 	{`"show_trendline":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowTrendline)), kBool},
 	{`"show_datavalues":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowDatavalues)), kBool},
-	{`"series":`, encMany[AnalyzerProfileSeries], uint32(unsafe.Offsetof(AnalyzerProfile{}.Series)), kSub},
-	{`"colours":`, encMany[AnalyzerProfileColour], uint32(unsafe.Offsetof(AnalyzerProfile{}.Colours)), kSub},
+	{`"series":`, etOf[*AnalyzerProfileSeries], uint32(unsafe.Offsetof(AnalyzerProfile{}.Series)), kMany},
+	{`"colours":`, etOf[*AnalyzerProfileColour], uint32(unsafe.Offsetof(AnalyzerProfile{}.Colours)), kMany},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TicketID)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Warning)), kStr},
 	{`"report_comparison":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportComparison)), kInt},
@@ -2054,7 +2396,7 @@ var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{`"ai_prompt":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiPrompt)), kStr},
 	{`"ai_threadid":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiThreadid)), kStr},
 	{`"ai_runid":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiRunid)), kStr},
-	{`"assistant_request":`, encOne[AIAssistantRequest], uint32(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), kSub},
+	{`"assistant_request":`, etOf[*AIAssistantRequest], uint32(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), kOne},
 	{`"publish_type":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishType)), kInt},
 	{`"group_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupID)), kInt},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupName)), kStr},
@@ -2071,10 +2413,20 @@ var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 
 func (m *AnalyzerProfile) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAnalyzerProfile) }
 
+func (*AnalyzerProfile) encTable() *encTable { return &enctAnalyzerProfile }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfile) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAnalyzerProfileColour = decTable{extra: unsafe.Offsetof(AnalyzerProfileColour{}.Extra), fields: []decField{
+func allocAnalyzerProfileColour(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerProfileColour, n)))
+}
+
+func copyAnalyzerProfileColour(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AnalyzerProfileColour)(dst), n), unsafe.Slice((*AnalyzerProfileColour)(src), n))
+}
+
+var dectAnalyzerProfileColour = decTable{extra: unsafe.Offsetof(AnalyzerProfileColour{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColour{}), alloc: allocAnalyzerProfileColour, copy: copyAnalyzerProfileColour, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ID)), kInt},
 	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ReportID)), kInt},
 	{"colour", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Colour)), kStr},
@@ -2087,7 +2439,9 @@ func (m *AnalyzerProfileColour) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAnalyzerProfileColour)
 }
 
-var enctAnalyzerProfileColour = encTable{extra: unsafe.Offsetof(AnalyzerProfileColour{}.Extra), fields: []encField{
+func (*AnalyzerProfileColour) decTable() *decTable { return &dectAnalyzerProfileColour }
+
+var enctAnalyzerProfileColour = encTable{extra: unsafe.Offsetof(AnalyzerProfileColour{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColour{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ID)), kInt},
 	{`"report_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ReportID)), kInt},
 	{`"colour":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Colour)), kStr},
@@ -2100,10 +2454,20 @@ func (m *AnalyzerProfileColour) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAnalyzerProfileColour)
 }
 
+func (*AnalyzerProfileColour) encTable() *encTable { return &enctAnalyzerProfileColour }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileColour) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAnalyzerProfileColumn = decTable{extra: unsafe.Offsetof(AnalyzerProfileColumn{}.Extra), fields: []decField{
+func allocAnalyzerProfileColumn(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerProfileColumn, n)))
+}
+
+func copyAnalyzerProfileColumn(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AnalyzerProfileColumn)(dst), n), unsafe.Slice((*AnalyzerProfileColumn)(src), n))
+}
+
+var dectAnalyzerProfileColumn = decTable{extra: unsafe.Offsetof(AnalyzerProfileColumn{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColumn{}), alloc: allocAnalyzerProfileColumn, copy: copyAnalyzerProfileColumn, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ID)), kInt},
 	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ReportID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Name)), kStr},
@@ -2131,7 +2495,9 @@ func (m *AnalyzerProfileColumn) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAnalyzerProfileColumn)
 }
 
-var enctAnalyzerProfileColumn = encTable{extra: unsafe.Offsetof(AnalyzerProfileColumn{}.Extra), fields: []encField{
+func (*AnalyzerProfileColumn) decTable() *decTable { return &dectAnalyzerProfileColumn }
+
+var enctAnalyzerProfileColumn = encTable{extra: unsafe.Offsetof(AnalyzerProfileColumn{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColumn{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ID)), kInt},
 	{`"report_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ReportID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Name)), kStr},
@@ -2159,10 +2525,20 @@ func (m *AnalyzerProfileColumn) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAnalyzerProfileColumn)
 }
 
+func (*AnalyzerProfileColumn) encTable() *encTable { return &enctAnalyzerProfileColumn }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileColumn) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAnalyzerProfileList = decTable{extra: unsafe.Offsetof(AnalyzerProfileList{}.Extra), fields: []decField{
+func allocAnalyzerProfileList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerProfileList, n)))
+}
+
+func copyAnalyzerProfileList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AnalyzerProfileList)(dst), n), unsafe.Slice((*AnalyzerProfileList)(src), n))
+}
+
+var dectAnalyzerProfileList = decTable{extra: unsafe.Offsetof(AnalyzerProfileList{}.Extra), size: unsafe.Sizeof(AnalyzerProfileList{}), alloc: allocAnalyzerProfileList, copy: copyAnalyzerProfileList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Name)), kStr},
 	{"group_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.GroupID)), kInt},
@@ -2182,7 +2558,9 @@ func (m *AnalyzerProfileList) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAnalyzerProfileList)
 }
 
-var enctAnalyzerProfileList = encTable{extra: unsafe.Offsetof(AnalyzerProfileList{}.Extra), fields: []encField{
+func (*AnalyzerProfileList) decTable() *decTable { return &dectAnalyzerProfileList }
+
+var enctAnalyzerProfileList = encTable{extra: unsafe.Offsetof(AnalyzerProfileList{}.Extra), size: unsafe.Sizeof(AnalyzerProfileList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Name)), kStr},
 	{`"group_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.GroupID)), kInt},
@@ -2202,10 +2580,20 @@ func (m *AnalyzerProfileList) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAnalyzerProfileList)
 }
 
+func (*AnalyzerProfileList) encTable() *encTable { return &enctAnalyzerProfileList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAnalyzerProfileSeries = decTable{extra: unsafe.Offsetof(AnalyzerProfileSeries{}.Extra), fields: []decField{
+func allocAnalyzerProfileSeries(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerProfileSeries, n)))
+}
+
+func copyAnalyzerProfileSeries(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AnalyzerProfileSeries)(dst), n), unsafe.Slice((*AnalyzerProfileSeries)(src), n))
+}
+
+var dectAnalyzerProfileSeries = decTable{extra: unsafe.Offsetof(AnalyzerProfileSeries{}.Extra), size: unsafe.Sizeof(AnalyzerProfileSeries{}), alloc: allocAnalyzerProfileSeries, copy: copyAnalyzerProfileSeries, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ID)), kInt},
 	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ReportID)), kInt},
 	{"seriestype", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Seriestype)), kInt},
@@ -2218,7 +2606,9 @@ func (m *AnalyzerProfileSeries) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAnalyzerProfileSeries)
 }
 
-var enctAnalyzerProfileSeries = encTable{extra: unsafe.Offsetof(AnalyzerProfileSeries{}.Extra), fields: []encField{
+func (*AnalyzerProfileSeries) decTable() *decTable { return &dectAnalyzerProfileSeries }
+
+var enctAnalyzerProfileSeries = encTable{extra: unsafe.Offsetof(AnalyzerProfileSeries{}.Extra), size: unsafe.Sizeof(AnalyzerProfileSeries{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ID)), kInt},
 	{`"report_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ReportID)), kInt},
 	{`"seriestype":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Seriestype)), kInt},
@@ -2231,11 +2621,21 @@ func (m *AnalyzerProfileSeries) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAnalyzerProfileSeries)
 }
 
+func (*AnalyzerProfileSeries) encTable() *encTable { return &enctAnalyzerProfileSeries }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileSeries) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), fields: []decField{
-	{"agents", decMany[Uname], uint32(unsafe.Offsetof(Appointment{}.Agents)), kSub},
+func allocAppointment(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Appointment, n)))
+}
+
+func copyAppointment(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Appointment)(dst), n), unsafe.Slice((*Appointment)(src), n))
+}
+
+var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), size: unsafe.Sizeof(Appointment{}), alloc: allocAppointment, copy: copyAppointment, fields: []decField{
+	{"agents", dtOf[*Uname], uint32(unsafe.Offsetof(Appointment{}.Agents)), kMany},
 	{"collection_id", nil, uint32(unsafe.Offsetof(Appointment{}.CollectionID)), kStr},
 	{"appointment_type_id", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentTypeID)), kInt},
 	{"confirmed", nil, uint32(unsafe.Offsetof(Appointment{}.Confirmed)), kBool},
@@ -2279,7 +2679,7 @@ var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), fiel
 	{"followup_allday", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAllday)), kBool},
 	{"followup_inform_agents", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformAgents)), kBool},
 	{"followup_inform_user", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformUser)), kBool},
-	{"followup_agents", decMany[Uname], uint32(unsafe.Offsetof(Appointment{}.FollowupAgents)), kSub},
+	{"followup_agents", dtOf[*Uname], uint32(unsafe.Offsetof(Appointment{}.FollowupAgents)), kMany},
 	{"followup_user_id", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupUserID)), kInt},
 	{"followup_is_private", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupIsPrivate)), kBool},
 	{"followup_reminderminutes", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupReminderminutes)), kInt},
@@ -2295,8 +2695,8 @@ var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), fiel
 	{"appointment_hours", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentHours)), kF64},
 	{"appointment_work_hours", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentWorkHours)), kF64},
 	{"complete_timetaken", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteTimetaken)), kF64},
-	{"contact_address", decOne[AddressStore], uint32(unsafe.Offsetof(Appointment{}.ContactAddress)), kSub},
-	{"outcomes", decMany[TOutcome], uint32(unsafe.Offsetof(Appointment{}.Outcomes)), kSub},
+	{"contact_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Appointment{}.ContactAddress)), kOne},
+	{"outcomes", dtOf[*TOutcome], uint32(unsafe.Offsetof(Appointment{}.Outcomes)), kMany},
 	{"utcoffset", nil, uint32(unsafe.Offsetof(Appointment{}.Utcoffset)), kF64},
 	{"start_date_only", nil, uint32(unsafe.Offsetof(Appointment{}.StartDateOnly)), kTime},
 	{"end_date_only", nil, uint32(unsafe.Offsetof(Appointment{}.EndDateOnly)), kTime},
@@ -2332,14 +2732,14 @@ var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), fiel
 	{"defaultresourcetype", nil, uint32(unsafe.Offsetof(Appointment{}.Defaultresourcetype)), kInt},
 	{"defaultbookingtype", nil, uint32(unsafe.Offsetof(Appointment{}.Defaultbookingtype)), kInt},
 	{"team_id", nil, uint32(unsafe.Offsetof(Appointment{}.TeamID)), kInt},
-	{"allowed_resourcebooking_teams", decMany[SectionRequestType], uint32(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), kSub},
+	{"allowed_resourcebooking_teams", dtOf[*SectionRequestType], uint32(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), kMany},
 	{"resourcebookingteam", nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingteam)), kInt},
 	{"organizer_email", nil, uint32(unsafe.Offsetof(Appointment{}.OrganizerEmail)), kStr},
 	{"ticket_phonenumber", nil, uint32(unsafe.Offsetof(Appointment{}.TicketPhonenumber)), kStr},
 	{"ticket_emailaddress", nil, uint32(unsafe.Offsetof(Appointment{}.TicketEmailaddress)), kStr},
 	{"appointment_status", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentStatus)), kInt},
 	{"primary_ticket_appointment", nil, uint32(unsafe.Offsetof(Appointment{}.PrimaryTicketAppointment)), kBool},
-	{"schedule", decOne[Schedule], uint32(unsafe.Offsetof(Appointment{}.Schedule)), kSub},
+	{"schedule", dtOf[*Schedule], uint32(unsafe.Offsetof(Appointment{}.Schedule)), kOne},
 	{"schedulehandledtype", nil, uint32(unsafe.Offsetof(Appointment{}.Schedulehandledtype)), kInt},
 	{"createnextappt", nil, uint32(unsafe.Offsetof(Appointment{}.Createnextappt)), kBool},
 	{"halo_recurring_master_id", nil, uint32(unsafe.Offsetof(Appointment{}.HaloRecurringMasterID)), kInt},
@@ -2411,8 +2811,10 @@ var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), fiel
 
 func (m *Appointment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAppointment) }
 
-var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), fields: []encField{
-	{`"agents":`, encMany[Uname], uint32(unsafe.Offsetof(Appointment{}.Agents)), kSub},
+func (*Appointment) decTable() *decTable { return &dectAppointment }
+
+var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), size: unsafe.Sizeof(Appointment{}), fields: []encField{
+	{`"agents":`, etOf[*Uname], uint32(unsafe.Offsetof(Appointment{}.Agents)), kMany},
 	{`"collection_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.CollectionID)), kStr},
 	{`"appointment_type_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentTypeID)), kInt},
 	{`"confirmed":`, nil, uint32(unsafe.Offsetof(Appointment{}.Confirmed)), kBool},
@@ -2456,7 +2858,7 @@ var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), fiel
 	{`"followup_allday":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAllday)), kBool},
 	{`"followup_inform_agents":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformAgents)), kBool},
 	{`"followup_inform_user":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformUser)), kBool},
-	{`"followup_agents":`, encMany[Uname], uint32(unsafe.Offsetof(Appointment{}.FollowupAgents)), kSub},
+	{`"followup_agents":`, etOf[*Uname], uint32(unsafe.Offsetof(Appointment{}.FollowupAgents)), kMany},
 	{`"followup_user_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupUserID)), kInt},
 	{`"followup_is_private":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupIsPrivate)), kBool},
 	{`"followup_reminderminutes":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupReminderminutes)), kInt},
@@ -2472,8 +2874,8 @@ var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), fiel
 	{`"appointment_hours":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentHours)), kF64},
 	{`"appointment_work_hours":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentWorkHours)), kF64},
 	{`"complete_timetaken":`, nil, uint32(unsafe.Offsetof(Appointment{}.CompleteTimetaken)), kF64},
-	{`"contact_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Appointment{}.ContactAddress)), kSub},
-	{`"outcomes":`, encMany[TOutcome], uint32(unsafe.Offsetof(Appointment{}.Outcomes)), kSub},
+	{`"contact_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Appointment{}.ContactAddress)), kOne},
+	{`"outcomes":`, etOf[*TOutcome], uint32(unsafe.Offsetof(Appointment{}.Outcomes)), kMany},
 	{`"utcoffset":`, nil, uint32(unsafe.Offsetof(Appointment{}.Utcoffset)), kF64},
 	{`"start_date_only":`, nil, uint32(unsafe.Offsetof(Appointment{}.StartDateOnly)), kTime},
 	{`"end_date_only":`, nil, uint32(unsafe.Offsetof(Appointment{}.EndDateOnly)), kTime},
@@ -2509,14 +2911,14 @@ var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), fiel
 	{`"defaultresourcetype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Defaultresourcetype)), kInt},
 	{`"defaultbookingtype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Defaultbookingtype)), kInt},
 	{`"team_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.TeamID)), kInt},
-	{`"allowed_resourcebooking_teams":`, encMany[SectionRequestType], uint32(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), kSub},
+	{`"allowed_resourcebooking_teams":`, etOf[*SectionRequestType], uint32(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), kMany},
 	{`"resourcebookingteam":`, nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingteam)), kInt},
 	{`"organizer_email":`, nil, uint32(unsafe.Offsetof(Appointment{}.OrganizerEmail)), kStr},
 	{`"ticket_phonenumber":`, nil, uint32(unsafe.Offsetof(Appointment{}.TicketPhonenumber)), kStr},
 	{`"ticket_emailaddress":`, nil, uint32(unsafe.Offsetof(Appointment{}.TicketEmailaddress)), kStr},
 	{`"appointment_status":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentStatus)), kInt},
 	{`"primary_ticket_appointment":`, nil, uint32(unsafe.Offsetof(Appointment{}.PrimaryTicketAppointment)), kBool},
-	{`"schedule":`, encOne[Schedule], uint32(unsafe.Offsetof(Appointment{}.Schedule)), kSub},
+	{`"schedule":`, etOf[*Schedule], uint32(unsafe.Offsetof(Appointment{}.Schedule)), kOne},
 	{`"schedulehandledtype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Schedulehandledtype)), kInt},
 	{`"createnextappt":`, nil, uint32(unsafe.Offsetof(Appointment{}.Createnextappt)), kBool},
 	{`"halo_recurring_master_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.HaloRecurringMasterID)), kInt},
@@ -2588,10 +2990,20 @@ var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), fiel
 
 func (m *Appointment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAppointment) }
 
+func (*Appointment) encTable() *encTable { return &enctAppointment }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Appointment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAppointmentList = decTable{extra: unsafe.Offsetof(AppointmentList{}.Extra), fields: []decField{
+func allocAppointmentList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AppointmentList, n)))
+}
+
+func copyAppointmentList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AppointmentList)(dst), n), unsafe.Slice((*AppointmentList)(src), n))
+}
+
+var dectAppointmentList = decTable{extra: unsafe.Offsetof(AppointmentList{}.Extra), size: unsafe.Sizeof(AppointmentList{}), alloc: allocAppointmentList, copy: copyAppointmentList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AppointmentList{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.AgentID)), kInt},
 	{"start_date", nil, uint32(unsafe.Offsetof(AppointmentList{}.StartDate)), kTime},
@@ -2647,7 +3059,9 @@ var dectAppointmentList = decTable{extra: unsafe.Offsetof(AppointmentList{}.Extr
 
 func (m *AppointmentList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAppointmentList) }
 
-var enctAppointmentList = encTable{extra: unsafe.Offsetof(AppointmentList{}.Extra), fields: []encField{
+func (*AppointmentList) decTable() *decTable { return &dectAppointmentList }
+
+var enctAppointmentList = encTable{extra: unsafe.Offsetof(AppointmentList{}.Extra), size: unsafe.Sizeof(AppointmentList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.AgentID)), kInt},
 	{`"start_date":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.StartDate)), kTime},
@@ -2703,10 +3117,20 @@ var enctAppointmentList = encTable{extra: unsafe.Offsetof(AppointmentList{}.Extr
 
 func (m *AppointmentList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAppointmentList) }
 
+func (*AppointmentList) encTable() *encTable { return &enctAppointmentList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AppointmentList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAppointmentTypeRequestType = decTable{extra: unsafe.Offsetof(AppointmentTypeRequestType{}.Extra), fields: []decField{
+func allocAppointmentTypeRequestType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AppointmentTypeRequestType, n)))
+}
+
+func copyAppointmentTypeRequestType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AppointmentTypeRequestType)(dst), n), unsafe.Slice((*AppointmentTypeRequestType)(src), n))
+}
+
+var dectAppointmentTypeRequestType = decTable{extra: unsafe.Offsetof(AppointmentTypeRequestType{}.Extra), size: unsafe.Sizeof(AppointmentTypeRequestType{}), alloc: allocAppointmentTypeRequestType, copy: copyAppointmentTypeRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.TickettypeID)), kInt},
 	{"appointmenttype_id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.AppointmenttypeID)), kInt},
@@ -2718,7 +3142,9 @@ func (m *AppointmentTypeRequestType) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAppointmentTypeRequestType)
 }
 
-var enctAppointmentTypeRequestType = encTable{extra: unsafe.Offsetof(AppointmentTypeRequestType{}.Extra), fields: []encField{
+func (*AppointmentTypeRequestType) decTable() *decTable { return &dectAppointmentTypeRequestType }
+
+var enctAppointmentTypeRequestType = encTable{extra: unsafe.Offsetof(AppointmentTypeRequestType{}.Extra), size: unsafe.Sizeof(AppointmentTypeRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.ID)), kInt},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.TickettypeID)), kInt},
 	{`"appointmenttype_id":`, nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.AppointmenttypeID)), kInt},
@@ -2730,17 +3156,27 @@ func (m *AppointmentTypeRequestType) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAppointmentTypeRequestType)
 }
 
+func (*AppointmentTypeRequestType) encTable() *encTable { return &enctAppointmentTypeRequestType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AppointmentTypeRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectApprovalProcess = decTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extra), fields: []decField{
+func allocApprovalProcess(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ApprovalProcess, n)))
+}
+
+func copyApprovalProcess(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ApprovalProcess)(dst), n), unsafe.Slice((*ApprovalProcess)(src), n))
+}
+
+var dectApprovalProcess = decTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extra), size: unsafe.Sizeof(ApprovalProcess{}), alloc: allocApprovalProcess, copy: copyApprovalProcess, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Name)), kStr},
-	{"steps", decMany[ApprovalProcessStep], uint32(unsafe.Offsetof(ApprovalProcess{}.Steps)), kSub},
+	{"steps", dtOf[*ApprovalProcessStep], uint32(unsafe.Offsetof(ApprovalProcess{}.Steps)), kMany},
 	{"_iscloning", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Iscloning)), kBool},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControlLevel)), kInt},
 	{"no_status_change", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.NoStatusChange)), kBool},
 	{"type", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Type)), kInt},
@@ -2749,14 +3185,16 @@ var dectApprovalProcess = decTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extr
 
 func (m *ApprovalProcess) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectApprovalProcess) }
 
-var enctApprovalProcess = encTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extra), fields: []encField{
+func (*ApprovalProcess) decTable() *decTable { return &dectApprovalProcess }
+
+var enctApprovalProcess = encTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extra), size: unsafe.Sizeof(ApprovalProcess{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Name)), kStr},
-	{`"steps":`, encMany[ApprovalProcessStep], uint32(unsafe.Offsetof(ApprovalProcess{}.Steps)), kSub},
+	{`"steps":`, etOf[*ApprovalProcessStep], uint32(unsafe.Offsetof(ApprovalProcess{}.Steps)), kMany},
 	{`"_iscloning":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Iscloning)), kBool},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControlLevel)), kInt},
 	{`"no_status_change":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.NoStatusChange)), kBool},
 	{`"type":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Type)), kInt},
@@ -2765,10 +3203,20 @@ var enctApprovalProcess = encTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extr
 
 func (m *ApprovalProcess) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctApprovalProcess) }
 
+func (*ApprovalProcess) encTable() *encTable { return &enctApprovalProcess }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcess) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectApprovalProcessRule = decTable{extra: unsafe.Offsetof(ApprovalProcessRule{}.Extra), fields: []decField{
+func allocApprovalProcessRule(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ApprovalProcessRule, n)))
+}
+
+func copyApprovalProcessRule(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ApprovalProcessRule)(dst), n), unsafe.Slice((*ApprovalProcessRule)(src), n))
+}
+
+var dectApprovalProcessRule = decTable{extra: unsafe.Offsetof(ApprovalProcessRule{}.Extra), size: unsafe.Sizeof(ApprovalProcessRule{}), alloc: allocApprovalProcessRule, copy: copyApprovalProcessRule, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ID)), kInt},
@@ -2782,7 +3230,7 @@ var dectApprovalProcessRule = decTable{extra: unsafe.Offsetof(ApprovalProcessRul
 	{"user_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserName)), kStr},
 	{"user_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserID)), kInt},
 	{"emailaddress", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Emailaddress)), kStr},
-	{"criteria", decMany[ApprovalProcessRuleCriteria], uint32(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), kSub},
+	{"criteria", dtOf[*ApprovalProcessRuleCriteria], uint32(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), kMany},
 	{"approval_process_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessID)), kInt},
 	{"approval_process_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessGUID)), kStr},
 	{"approval_process_step_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessStepID)), kInt},
@@ -2807,7 +3255,9 @@ func (m *ApprovalProcessRule) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectApprovalProcessRule)
 }
 
-var enctApprovalProcessRule = encTable{extra: unsafe.Offsetof(ApprovalProcessRule{}.Extra), fields: []encField{
+func (*ApprovalProcessRule) decTable() *decTable { return &dectApprovalProcessRule }
+
+var enctApprovalProcessRule = encTable{extra: unsafe.Offsetof(ApprovalProcessRule{}.Extra), size: unsafe.Sizeof(ApprovalProcessRule{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ID)), kInt},
@@ -2821,7 +3271,7 @@ var enctApprovalProcessRule = encTable{extra: unsafe.Offsetof(ApprovalProcessRul
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserName)), kStr},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserID)), kInt},
 	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Emailaddress)), kStr},
-	{`"criteria":`, encMany[ApprovalProcessRuleCriteria], uint32(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), kSub},
+	{`"criteria":`, etOf[*ApprovalProcessRuleCriteria], uint32(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), kMany},
 	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessID)), kInt},
 	{`"approval_process_guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessGUID)), kStr},
 	{`"approval_process_step_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessStepID)), kInt},
@@ -2846,10 +3296,20 @@ func (m *ApprovalProcessRule) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctApprovalProcessRule)
 }
 
+func (*ApprovalProcessRule) encTable() *encTable { return &enctApprovalProcessRule }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcessRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectApprovalProcessRuleCriteria = decTable{extra: unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Extra), fields: []decField{
+func allocApprovalProcessRuleCriteria(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ApprovalProcessRuleCriteria, n)))
+}
+
+func copyApprovalProcessRuleCriteria(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ApprovalProcessRuleCriteria)(dst), n), unsafe.Slice((*ApprovalProcessRuleCriteria)(src), n))
+}
+
+var dectApprovalProcessRuleCriteria = decTable{extra: unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Extra), size: unsafe.Sizeof(ApprovalProcessRuleCriteria{}), alloc: allocApprovalProcessRuleCriteria, copy: copyApprovalProcessRuleCriteria, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ID)), kInt},
 	{"rule_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.RuleID)), kInt},
 	{"arcarguid", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Arcarguid)), kStr},
@@ -2870,7 +3330,9 @@ func (m *ApprovalProcessRuleCriteria) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectApprovalProcessRuleCriteria)
 }
 
-var enctApprovalProcessRuleCriteria = encTable{extra: unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Extra), fields: []encField{
+func (*ApprovalProcessRuleCriteria) decTable() *decTable { return &dectApprovalProcessRuleCriteria }
+
+var enctApprovalProcessRuleCriteria = encTable{extra: unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Extra), size: unsafe.Sizeof(ApprovalProcessRuleCriteria{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ID)), kInt},
 	{`"rule_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.RuleID)), kInt},
 	{`"arcarguid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Arcarguid)), kStr},
@@ -2891,12 +3353,22 @@ func (m *ApprovalProcessRuleCriteria) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctApprovalProcessRuleCriteria)
 }
 
+func (*ApprovalProcessRuleCriteria) encTable() *encTable { return &enctApprovalProcessRuleCriteria }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcessRuleCriteria) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectApprovalProcessStep = decTable{extra: unsafe.Offsetof(ApprovalProcessStep{}.Extra), fields: []decField{
+func allocApprovalProcessStep(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ApprovalProcessStep, n)))
+}
+
+func copyApprovalProcessStep(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ApprovalProcessStep)(dst), n), unsafe.Slice((*ApprovalProcessStep)(src), n))
+}
+
+var dectApprovalProcessStep = decTable{extra: unsafe.Offsetof(ApprovalProcessStep{}.Extra), size: unsafe.Sizeof(ApprovalProcessStep{}), alloc: allocApprovalProcessStep, copy: copyApprovalProcessStep, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ID)), kInt},
 	{"processid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Processid)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sequence)), kInt},
@@ -2930,9 +3402,9 @@ var dectApprovalProcessStep = decTable{extra: unsafe.Offsetof(ApprovalProcessSte
 	{"allowadhocapprovers", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Allowadhocapprovers)), kBool},
 	{"autoapproveifnoapprovers", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifnoapprovers)), kBool},
 	{"autoapproveifalreadyapp", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifalreadyapp)), kBool},
-	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), kSub},
-	{"rules", decMany[ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), kSub},
-	{"notification_rules", decMany[ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), kSub},
+	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), kMany},
+	{"rules", dtOf[*ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), kMany},
+	{"notification_rules", dtOf[*ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), kMany},
 	{"automation_runbookid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AutomationRunbookid)), kStr},
 	{"_iscloning", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Iscloning)), kBool},
 	{"statusafterstartdatepassed", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterstartdatepassed)), kInt},
@@ -2972,7 +3444,9 @@ func (m *ApprovalProcessStep) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectApprovalProcessStep)
 }
 
-var enctApprovalProcessStep = encTable{extra: unsafe.Offsetof(ApprovalProcessStep{}.Extra), fields: []encField{
+func (*ApprovalProcessStep) decTable() *decTable { return &dectApprovalProcessStep }
+
+var enctApprovalProcessStep = encTable{extra: unsafe.Offsetof(ApprovalProcessStep{}.Extra), size: unsafe.Sizeof(ApprovalProcessStep{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ID)), kInt},
 	{`"processid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Processid)), kInt},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sequence)), kInt},
@@ -3006,9 +3480,9 @@ var enctApprovalProcessStep = encTable{extra: unsafe.Offsetof(ApprovalProcessSte
 	{`"allowadhocapprovers":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Allowadhocapprovers)), kBool},
 	{`"autoapproveifnoapprovers":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifnoapprovers)), kBool},
 	{`"autoapproveifalreadyapp":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifalreadyapp)), kBool},
-	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), kSub},
-	{`"rules":`, encMany[ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), kSub},
-	{`"notification_rules":`, encMany[ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), kSub},
+	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), kMany},
+	{`"rules":`, etOf[*ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), kMany},
+	{`"notification_rules":`, etOf[*ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), kMany},
 	{`"automation_runbookid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AutomationRunbookid)), kStr},
 	{`"_iscloning":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Iscloning)), kBool},
 	{`"statusafterstartdatepassed":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterstartdatepassed)), kInt},
@@ -3048,10 +3522,18 @@ func (m *ApprovalProcessStep) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctApprovalProcessStep)
 }
 
+func (*ApprovalProcessStep) encTable() *encTable { return &enctApprovalProcessStep }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcessStep) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField{
+func allocArea(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Area, n))) }
+
+func copyArea(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Area)(dst), n), unsafe.Slice((*Area)(src), n))
+}
+
+var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeof(Area{}), alloc: allocArea, copy: copyArea, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Area{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Area{}.Name)), kStr},
 	{"toplevel_id", nil, uint32(unsafe.Offsetof(Area{}.ToplevelID)), kInt},
@@ -3065,7 +3547,7 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"from_address_override", nil, uint32(unsafe.Offsetof(Area{}.FromAddressOverride)), kStr},
 	{"override_org_logo", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgLogo)), kBool},
 	{"override_org_name", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgName)), kStr},
-	{"override_org_address", decOne[AddressStore], uint32(unsafe.Offsetof(Area{}.OverrideOrgAddress)), kSub},
+	{"override_org_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.OverrideOrgAddress)), kOne},
 	{"override_org_phone", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgPhone)), kStr},
 	{"override_org_email", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgEmail)), kStr},
 	{"override_org_website", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgWebsite)), kStr},
@@ -3077,10 +3559,10 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"service_tax_code", nil, uint32(unsafe.Offsetof(Area{}.ServiceTaxCode)), kInt},
 	{"prepay_tax_code", nil, uint32(unsafe.Offsetof(Area{}.PrepayTaxCode)), kInt},
 	{"contract_tax_code", nil, uint32(unsafe.Offsetof(Area{}.ContractTaxCode)), kInt},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Area{}.Customfields)), kSub},
-	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Area{}.Custombuttons)), kSub},
-	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(Area{}.Attachments)), kSub},
-	{"site_fields", decMany[FieldHelper], uint32(unsafe.Offsetof(Area{}.SiteFields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Area{}.Customfields)), kMany},
+	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Area{}.Custombuttons)), kMany},
+	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(Area{}.Attachments)), kMany},
+	{"site_fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(Area{}.SiteFields)), kMany},
 	{"pritech", nil, uint32(unsafe.Offsetof(Area{}.Pritech)), kInt},
 	{"sectech", nil, uint32(unsafe.Offsetof(Area{}.Sectech)), kInt},
 	{"accountmanagertech", nil, uint32(unsafe.Offsetof(Area{}.Accountmanagertech)), kInt},
@@ -3200,11 +3682,11 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"main_site_name", nil, uint32(unsafe.Offsetof(Area{}.MainSiteName)), kStr},
 	{"linked_organisation_id", nil, uint32(unsafe.Offsetof(Area{}.LinkedOrganisationID)), kInt},
 	{"all_organisations_allowed", nil, uint32(unsafe.Offsetof(Area{}.AllOrganisationsAllowed)), kBool},
-	{"allowed_organisations", decMany[Organisation], uint32(unsafe.Offsetof(Area{}.AllowedOrganisations)), kSub},
+	{"allowed_organisations", dtOf[*Organisation], uint32(unsafe.Offsetof(Area{}.AllowedOrganisations)), kMany},
 	{"override_signature", nil, uint32(unsafe.Offsetof(Area{}.OverrideSignature)), kStr},
 	{"contractaccountsdesc", nil, uint32(unsafe.Offsetof(Area{}.Contractaccountsdesc)), kStr},
 	{"prepayaccountsdesc", nil, uint32(unsafe.Offsetof(Area{}.Prepayaccountsdesc)), kStr},
-	{"site_update", decMany[Site], uint32(unsafe.Offsetof(Area{}.SiteUpdate)), kSub},
+	{"site_update", dtOf[*Site], uint32(unsafe.Offsetof(Area{}.SiteUpdate)), kMany},
 	{"newclient_sitename", nil, uint32(unsafe.Offsetof(Area{}.NewclientSitename)), kStr},
 	{"newclient_phonenumber", nil, uint32(unsafe.Offsetof(Area{}.NewclientPhonenumber)), kStr},
 	{"newclient_domain", nil, uint32(unsafe.Offsetof(Area{}.NewclientDomain)), kStr},
@@ -3214,30 +3696,30 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"newclient_contacttitle", nil, uint32(unsafe.Offsetof(Area{}.NewclientContacttitle)), kStr},
 	{"newclient_web_access_level", nil, uint32(unsafe.Offsetof(Area{}.NewclientWebAccessLevel)), kInt},
 	{"newclient_sendwelcomeemail", nil, uint32(unsafe.Offsetof(Area{}.NewclientSendwelcomeemail)), kBool},
-	{"newclient_delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), kSub},
+	{"newclient_delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), kOne},
 	{"newclient_countrycode", nil, uint32(unsafe.Offsetof(Area{}.NewclientCountrycode)), kStr},
 	{"newclient_regioncode", nil, uint32(unsafe.Offsetof(Area{}.NewclientRegioncode)), kInt},
-	{"faqlists", decMany[FAQListHead], uint32(unsafe.Offsetof(Area{}.Faqlists)), kSub},
-	{"popup_notes", decMany[AreaPopup], uint32(unsafe.Offsetof(Area{}.PopupNotes)), kSub},
+	{"faqlists", dtOf[*FAQListHead], uint32(unsafe.Offsetof(Area{}.Faqlists)), kMany},
+	{"popup_notes", dtOf[*AreaPopup], uint32(unsafe.Offsetof(Area{}.PopupNotes)), kMany},
 	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Area{}.ReassignAllToUser)), kInt},
 	{"allowall_tickettypes", nil, uint32(unsafe.Offsetof(Area{}.AllowallTickettypes)), kBool},
-	{"allowed_tickettypes", decMany[RequestTypeList], uint32(unsafe.Offsetof(Area{}.AllowedTickettypes)), kSub},
+	{"allowed_tickettypes", dtOf[*RequestTypeList], uint32(unsafe.Offsetof(Area{}.AllowedTickettypes)), kMany},
 	{"allowall_category1", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory1)), kBool},
-	{"allowed_category1", decMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory1)), kSub},
+	{"allowed_category1", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory1)), kMany},
 	{"allowall_category2", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory2)), kBool},
-	{"allowed_category2", decMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory2)), kSub},
+	{"allowed_category2", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory2)), kMany},
 	{"allowall_category3", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory3)), kBool},
-	{"allowed_category3", decMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory3)), kSub},
+	{"allowed_category3", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory3)), kMany},
 	{"allowall_category4", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory4)), kBool},
 	{"alocked", nil, uint32(unsafe.Offsetof(Area{}.Alocked)), kBool},
-	{"allowed_category4", decMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory4)), kSub},
+	{"allowed_category4", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory4)), kMany},
 	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.OnholdTicketCount)), kInt},
 	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.TotalTicketCount)), kInt},
 	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Area{}.OpenedThismonthCount)), kInt},
-	{"billingplans", decMany[ContractDetail], uint32(unsafe.Offsetof(Area{}.Billingplans)), kSub},
-	{"overriding_rates", decMany[ChargeRate], uint32(unsafe.Offsetof(Area{}.OverridingRates)), kSub},
+	{"billingplans", dtOf[*ContractDetail], uint32(unsafe.Offsetof(Area{}.Billingplans)), kMany},
+	{"overriding_rates", dtOf[*ChargeRate], uint32(unsafe.Offsetof(Area{}.OverridingRates)), kMany},
 	{"allowallchargerates", nil, uint32(unsafe.Offsetof(Area{}.Allowallchargerates)), kBool},
-	{"chargerates", decMany[ChargeRateArea], uint32(unsafe.Offsetof(Area{}.Chargerates)), kSub},
+	{"chargerates", dtOf[*ChargeRateArea], uint32(unsafe.Offsetof(Area{}.Chargerates)), kMany},
 	{"newclient_siteguid", nil, uint32(unsafe.Offsetof(Area{}.NewclientSiteguid)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Area{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(Area{}.Importtype)), kStr},
@@ -3249,7 +3731,7 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"thirdpartynhdtenant", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdtenant)), kStr},
 	{"thirdpartynhdapiclientid", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdapiclientid)), kStr},
 	{"new_thirdpartynhdapiclientsecret", nil, uint32(unsafe.Offsetof(Area{}.NewThirdpartynhdapiclientsecret)), kStr},
-	{"areaitems", decMany[AreaItem], uint32(unsafe.Offsetof(Area{}.Areaitems)), kSub},
+	{"areaitems", dtOf[*AreaItem], uint32(unsafe.Offsetof(Area{}.Areaitems)), kMany},
 	{"portal_logo", nil, uint32(unsafe.Offsetof(Area{}.PortalLogo)), kStr},
 	{"override_portalcolour", nil, uint32(unsafe.Offsetof(Area{}.OverridePortalcolour)), kBool},
 	{"portalcolour", nil, uint32(unsafe.Offsetof(Area{}.Portalcolour)), kStr},
@@ -3263,8 +3745,8 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"sales_tax_code", nil, uint32(unsafe.Offsetof(Area{}.SalesTaxCode)), kInt},
 	{"purchase_tax_code", nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCode)), kInt},
 	{"purchase_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCodeName)), kStr},
-	{"prepayhistory", decMany[PrepayHistory], uint32(unsafe.Offsetof(Area{}.Prepayhistory)), kSub},
-	{"periods", decMany[PrepayPeriod], uint32(unsafe.Offsetof(Area{}.Periods)), kSub},
+	{"prepayhistory", dtOf[*PrepayHistory], uint32(unsafe.Offsetof(Area{}.Prepayhistory)), kMany},
+	{"periods", dtOf[*PrepayPeriod], uint32(unsafe.Offsetof(Area{}.Periods)), kMany},
 	{"prepayrecurringminimumdeduction", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeduction)), kF64},
 	{"prepayrecurringminimumdeductiononlyactive", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
 	{"prepayrecurringautomaticdeduction", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringautomaticdeduction)), kF64},
@@ -3285,27 +3767,27 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"dattocommerce_tenantid", nil, uint32(unsafe.Offsetof(Area{}.DattocommerceTenantid)), kInt},
 	{"qbodefaulttaxcode", nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcode)), kInt},
 	{"qbodefaulttaxcodename", nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcodename)), kStr},
-	{"qbo_default_tax_code", decOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), kSub},
+	{"qbo_default_tax_code", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), kOne},
 	{"connectwiseid", nil, uint32(unsafe.Offsetof(Area{}.Connectwiseid)), kInt},
 	{"autotaskid", nil, uint32(unsafe.Offsetof(Area{}.Autotaskid)), kInt},
-	{"import_address", decOne[AddressStore], uint32(unsafe.Offsetof(Area{}.ImportAddress)), kSub},
-	{"import_notes", decMany[AreaNote], uint32(unsafe.Offsetof(Area{}.ImportNotes)), kSub},
+	{"import_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.ImportAddress)), kOne},
+	{"import_notes", dtOf[*AreaNote], uint32(unsafe.Offsetof(Area{}.ImportNotes)), kMany},
 	{"ateraid", nil, uint32(unsafe.Offsetof(Area{}.Ateraid)), kInt},
 	{"kashflowid", nil, uint32(unsafe.Offsetof(Area{}.Kashflowid)), kInt},
 	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.KashflowTenantName)), kStr},
 	{"website", nil, uint32(unsafe.Offsetof(Area{}.Website)), kStr},
 	{"alastupdate", nil, uint32(unsafe.Offsetof(Area{}.Alastupdate)), kTime},
-	{"service_access", decMany[ServiceRestriction], uint32(unsafe.Offsetof(Area{}.ServiceAccess)), kSub},
-	{"service_subscriptions", decMany[ServiceUser], uint32(unsafe.Offsetof(Area{}.ServiceSubscriptions)), kSub},
+	{"service_access", dtOf[*ServiceRestriction], uint32(unsafe.Offsetof(Area{}.ServiceAccess)), kMany},
+	{"service_subscriptions", dtOf[*ServiceUser], uint32(unsafe.Offsetof(Area{}.ServiceSubscriptions)), kMany},
 	{"snelstart_id", nil, uint32(unsafe.Offsetof(Area{}.SnelstartID)), kStr},
 	{"default_currency_code_name", nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCodeName)), kStr},
 	{"_apply_billingtemplate", nil, uint32(unsafe.Offsetof(Area{}.ApplyBillingtemplate)), kBool},
 	{"datto_commerce_id", nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceID)), kInt},
 	{"datto_commerce_url", nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceURL)), kStr},
-	{"import_azure_tenant", decOne[CSPCustomer], uint32(unsafe.Offsetof(Area{}.ImportAzureTenant)), kSub},
+	{"import_azure_tenant", dtOf[*CSPCustomer], uint32(unsafe.Offsetof(Area{}.ImportAzureTenant)), kOne},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(Area{}.ImportDetailsID)), kInt},
 	{"syncroid", nil, uint32(unsafe.Offsetof(Area{}.Syncroid)), kInt},
-	{"kbentries", decMany[KBEntryList], uint32(unsafe.Offsetof(Area{}.Kbentries)), kSub},
+	{"kbentries", dtOf[*KBEntryList], uint32(unsafe.Offsetof(Area{}.Kbentries)), kMany},
 	{"auvik_id", nil, uint32(unsafe.Offsetof(Area{}.AuvikID)), kStr},
 	{"hubspot_id", nil, uint32(unsafe.Offsetof(Area{}.HubspotID)), kStr},
 	{"hubspot_url", nil, uint32(unsafe.Offsetof(Area{}.HubspotURL)), kStr},
@@ -3327,8 +3809,8 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"defaultcontractoverride", nil, uint32(unsafe.Offsetof(Area{}.Defaultcontractoverride)), kInt},
 	{"defaultcontractoverride_ref", nil, uint32(unsafe.Offsetof(Area{}.DefaultcontractoverrideRef)), kStr},
 	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Area{}.SqlimportID)), kInt},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Area{}.ExternalLinks)), kSub},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Area{}.NewExternalLink)), kSub},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Area{}.ExternalLinks)), kMany},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Area{}.NewExternalLink)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(Area{}.Warning)), kStr},
 	{"donotimport", nil, uint32(unsafe.Offsetof(Area{}.Donotimport)), kBool},
 	{"liongardid", nil, uint32(unsafe.Offsetof(Area{}.Liongardid)), kInt},
@@ -3349,23 +3831,23 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"stripe_customer_id", nil, uint32(unsafe.Offsetof(Area{}.StripeCustomerID)), kStr},
 	{"stripe_payment_method_id", nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodID)), kStr},
 	{"stripe_payment_method_name", nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodName)), kStr},
-	{"stripe_paymentmethod", decOne[StripePaymentMethod], uint32(unsafe.Offsetof(Area{}.StripePaymentmethod)), kSub},
+	{"stripe_paymentmethod", dtOf[*StripePaymentMethod], uint32(unsafe.Offsetof(Area{}.StripePaymentmethod)), kOne},
 	{"current_licences", nil, uint32(unsafe.Offsetof(Area{}.CurrentLicences)), kStr},
 	{"servicenow_url", nil, uint32(unsafe.Offsetof(Area{}.ServicenowURL)), kStr},
 	{"servicenow_locale", nil, uint32(unsafe.Offsetof(Area{}.ServicenowLocale)), kStr},
 	{"servicenow_username", nil, uint32(unsafe.Offsetof(Area{}.ServicenowUsername)), kStr},
 	{"new_servicenowkey", nil, uint32(unsafe.Offsetof(Area{}.NewServicenowkey)), kStr},
-	{"servicenow_priority_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), kSub},
-	{"servicenow_status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), kSub},
-	{"servicenow_impact_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), kSub},
-	{"servicenow_urgency_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), kSub},
-	{"servicenow_category_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), kSub},
+	{"servicenow_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), kMany},
+	{"servicenow_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), kMany},
+	{"servicenow_impact_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), kMany},
+	{"servicenow_urgency_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), kMany},
+	{"servicenow_category_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), kMany},
 	{"servicenow_assignment_group", nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroup)), kStr},
 	{"servicenow_assignment_group_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroupName)), kStr},
-	{"servicenow_assignmentgroup", decOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), kSub},
+	{"servicenow_assignmentgroup", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), kOne},
 	{"servicenow_defaultuser_id", nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserID)), kStr},
 	{"servicenow_defaultuser_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserName)), kStr},
-	{"servicenow_defaultuser", decOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), kSub},
+	{"servicenow_defaultuser", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), kOne},
 	{"test_servicenow", nil, uint32(unsafe.Offsetof(Area{}.TestServicenow)), kBool},
 	{"sage_business_cloud_details_id", nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsID)), kInt},
 	{"sage_business_cloud_details_name", nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsName)), kStr},
@@ -3374,7 +3856,7 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Area{}.NcentralDetailsID)), kInt},
 	{"currencyisocode", nil, uint32(unsafe.Offsetof(Area{}.Currencyisocode)), kStr},
 	{"intacct_location_id", nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationID)), kStr},
-	{"intacct_location_id_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Area{}.IntacctLocationIDList)), kSub},
+	{"intacct_location_id_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.IntacctLocationIDList)), kMany},
 	{"intacct_location_type", nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationType)), kStr},
 	{"new_categories", nil, uint32(unsafe.Offsetof(Area{}.NewCategories)), kStrs},
 	{"jira_url", nil, uint32(unsafe.Offsetof(Area{}.JiraURL)), kStr},
@@ -3383,13 +3865,13 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"test_jira", nil, uint32(unsafe.Offsetof(Area{}.TestJira)), kBool},
 	{"jira_servicedesk_id", nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskID)), kStr},
 	{"jira_servicedesk_name", nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskName)), kStr},
-	{"jira_servicedesk", decOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraServicedesk)), kSub},
-	{"jira_requesttype_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), kSub},
+	{"jira_servicedesk", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraServicedesk)), kOne},
+	{"jira_requesttype_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), kMany},
 	{"jira_user_id", nil, uint32(unsafe.Offsetof(Area{}.JiraUserID)), kStr},
 	{"jira_user_name", nil, uint32(unsafe.Offsetof(Area{}.JiraUserName)), kStr},
-	{"jira_user", decOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraUser)), kSub},
-	{"jira_priority_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraPriorityMappings)), kSub},
-	{"jira_status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraStatusMappings)), kSub},
+	{"jira_user", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraUser)), kOne},
+	{"jira_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraPriorityMappings)), kMany},
+	{"jira_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraStatusMappings)), kMany},
 	{"create_jira_webhook", nil, uint32(unsafe.Offsetof(Area{}.CreateJiraWebhook)), kBool},
 	{"jira_webhook_created", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookCreated)), kBool},
 	{"defaultpdftemplateinvoicetickets", nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicetickets)), kInt},
@@ -3401,8 +3883,8 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"intacct_invoice_save_location", nil, uint32(unsafe.Offsetof(Area{}.IntacctInvoiceSaveLocation)), kStr},
 	{"ingram_micro_details_id", nil, uint32(unsafe.Offsetof(Area{}.IngramMicroDetailsID)), kInt},
 	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Area{}.DontFireAutomations)), kBool},
-	{"main_delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(Area{}.MainDeliveryAddress)), kSub},
-	{"main_invoice_address", decOne[AddressStore], uint32(unsafe.Offsetof(Area{}.MainInvoiceAddress)), kSub},
+	{"main_delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.MainDeliveryAddress)), kOne},
+	{"main_invoice_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.MainInvoiceAddress)), kOne},
 	{"main_contact_name", nil, uint32(unsafe.Offsetof(Area{}.MainContactName)), kStr},
 	{"main_phonenumber", nil, uint32(unsafe.Offsetof(Area{}.MainPhonenumber)), kStr},
 	{"auvik_site_inactive", nil, uint32(unsafe.Offsetof(Area{}.AuvikSiteInactive)), kBool},
@@ -3431,11 +3913,11 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"twilio_recurring_invoice_id", nil, uint32(unsafe.Offsetof(Area{}.TwilioRecurringInvoiceID)), kInt},
 	{"override_layout_id", nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutID)), kInt},
 	{"override_layout_name", nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutName)), kStr},
-	{"extratabs", decMany[Tabname], uint32(unsafe.Offsetof(Area{}.Extratabs)), kSub},
-	{"servicenow_team_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), kSub},
+	{"extratabs", dtOf[*Tabname], uint32(unsafe.Offsetof(Area{}.Extratabs)), kMany},
+	{"servicenow_team_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), kMany},
 	{"servicenow_ticket_sync", nil, uint32(unsafe.Offsetof(Area{}.ServicenowTicketSync)), kStr},
-	{"servicenow_ticket_sync_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), kSub},
-	{"servicenow_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), kSub},
+	{"servicenow_ticket_sync_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), kMany},
+	{"servicenow_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), kMany},
 	{"matching_value", nil, uint32(unsafe.Offsetof(Area{}.MatchingValue)), kStr},
 	{"jira_webhook_user", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUser)), kInt},
 	{"jira_webhook_username", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUsername)), kStr},
@@ -3469,16 +3951,16 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"default_currency_code", nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCode)), kInt},
 	{"client_to_invoice_recurring", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurring)), kInt},
 	{"client_to_invoice_recurring_name", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurringName)), kStr},
-	{"azure_tenants", decMany[AreaAzureTenant], uint32(unsafe.Offsetof(Area{}.AzureTenants)), kSub},
+	{"azure_tenants", dtOf[*AreaAzureTenant], uint32(unsafe.Offsetof(Area{}.AzureTenants)), kMany},
 	{"snow_id", nil, uint32(unsafe.Offsetof(Area{}.SnowID)), kInt},
-	{"snowLicences", decMany[SnowLicenseAbstract], uint32(unsafe.Offsetof(Area{}.SnowLicences)), kSub},
+	{"snowLicences", dtOf[*SnowLicenseAbstract], uint32(unsafe.Offsetof(Area{}.SnowLicences)), kMany},
 	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Area{}.QboCompanyID)), kStr},
 	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(Area{}.AutomaticSalesTax)), kBool},
 	{"cautomateid", nil, uint32(unsafe.Offsetof(Area{}.Cautomateid)), kInt},
 	{"dbc_company_id", nil, uint32(unsafe.Offsetof(Area{}.DbcCompanyID)), kStr},
 	{"stopped", nil, uint32(unsafe.Offsetof(Area{}.Stopped)), kInt},
 	{"customertype", nil, uint32(unsafe.Offsetof(Area{}.Customertype)), kInt},
-	{"customer_relationship", decMany[KeyPair], uint32(unsafe.Offsetof(Area{}.CustomerRelationship)), kSub},
+	{"customer_relationship", dtOf[*KeyPair], uint32(unsafe.Offsetof(Area{}.CustomerRelationship)), kMany},
 	{"customer_relationship_list", nil, uint32(unsafe.Offsetof(Area{}.CustomerRelationshipList)), kStr},
 	{"servicenow_validated", nil, uint32(unsafe.Offsetof(Area{}.ServicenowValidated)), kBool},
 	{"sentinel_default_user_override", nil, uint32(unsafe.Offsetof(Area{}.SentinelDefaultUserOverride)), kInt},
@@ -3490,7 +3972,7 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 	{"is_vip", nil, uint32(unsafe.Offsetof(Area{}.IsVip)), kBool},
 	{"accountownertech_name", nil, uint32(unsafe.Offsetof(Area{}.AccountownertechName)), kStr},
 	{"taxable", nil, uint32(unsafe.Offsetof(Area{}.Taxable)), kBool},
-	{"quickbooks_details", decOne[QuickBooksDetails], uint32(unsafe.Offsetof(Area{}.QuickbooksDetails)), kSub},
+	{"quickbooks_details", dtOf[*QuickBooksDetails], uint32(unsafe.Offsetof(Area{}.QuickbooksDetails)), kOne},
 	{"percentage_to_survey", nil, uint32(unsafe.Offsetof(Area{}.PercentageToSurvey)), kInt},
 	{"billing_plan_text", nil, uint32(unsafe.Offsetof(Area{}.BillingPlanText)), kStr},
 	{"overridepdftemplatequote", nil, uint32(unsafe.Offsetof(Area{}.Overridepdftemplatequote)), kInt},
@@ -3502,7 +3984,9 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []decField
 
 func (m *Area) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectArea) }
 
-var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField{
+func (*Area) decTable() *decTable { return &dectArea }
+
+var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeof(Area{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Area{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Area{}.Name)), kStr},
 	{`"toplevel_id":`, nil, uint32(unsafe.Offsetof(Area{}.ToplevelID)), kInt},
@@ -3516,7 +4000,7 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"from_address_override":`, nil, uint32(unsafe.Offsetof(Area{}.FromAddressOverride)), kStr},
 	{`"override_org_logo":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgLogo)), kBool},
 	{`"override_org_name":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgName)), kStr},
-	{`"override_org_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Area{}.OverrideOrgAddress)), kSub},
+	{`"override_org_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.OverrideOrgAddress)), kOne},
 	{`"override_org_phone":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgPhone)), kStr},
 	{`"override_org_email":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgEmail)), kStr},
 	{`"override_org_website":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgWebsite)), kStr},
@@ -3528,10 +4012,10 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"service_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.ServiceTaxCode)), kInt},
 	{`"prepay_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.PrepayTaxCode)), kInt},
 	{`"contract_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.ContractTaxCode)), kInt},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Area{}.Customfields)), kSub},
-	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Area{}.Custombuttons)), kSub},
-	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(Area{}.Attachments)), kSub},
-	{`"site_fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(Area{}.SiteFields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Area{}.Customfields)), kMany},
+	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Area{}.Custombuttons)), kMany},
+	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(Area{}.Attachments)), kMany},
+	{`"site_fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(Area{}.SiteFields)), kMany},
 	{`"pritech":`, nil, uint32(unsafe.Offsetof(Area{}.Pritech)), kInt},
 	{`"sectech":`, nil, uint32(unsafe.Offsetof(Area{}.Sectech)), kInt},
 	{`"accountmanagertech":`, nil, uint32(unsafe.Offsetof(Area{}.Accountmanagertech)), kInt},
@@ -3651,11 +4135,11 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"main_site_name":`, nil, uint32(unsafe.Offsetof(Area{}.MainSiteName)), kStr},
 	{`"linked_organisation_id":`, nil, uint32(unsafe.Offsetof(Area{}.LinkedOrganisationID)), kInt},
 	{`"all_organisations_allowed":`, nil, uint32(unsafe.Offsetof(Area{}.AllOrganisationsAllowed)), kBool},
-	{`"allowed_organisations":`, encMany[Organisation], uint32(unsafe.Offsetof(Area{}.AllowedOrganisations)), kSub},
+	{`"allowed_organisations":`, etOf[*Organisation], uint32(unsafe.Offsetof(Area{}.AllowedOrganisations)), kMany},
 	{`"override_signature":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideSignature)), kStr},
 	{`"contractaccountsdesc":`, nil, uint32(unsafe.Offsetof(Area{}.Contractaccountsdesc)), kStr},
 	{`"prepayaccountsdesc":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayaccountsdesc)), kStr},
-	{`"site_update":`, encMany[Site], uint32(unsafe.Offsetof(Area{}.SiteUpdate)), kSub},
+	{`"site_update":`, etOf[*Site], uint32(unsafe.Offsetof(Area{}.SiteUpdate)), kMany},
 	{`"newclient_sitename":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientSitename)), kStr},
 	{`"newclient_phonenumber":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientPhonenumber)), kStr},
 	{`"newclient_domain":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientDomain)), kStr},
@@ -3665,30 +4149,30 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"newclient_contacttitle":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientContacttitle)), kStr},
 	{`"newclient_web_access_level":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientWebAccessLevel)), kInt},
 	{`"newclient_sendwelcomeemail":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientSendwelcomeemail)), kBool},
-	{`"newclient_delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), kSub},
+	{`"newclient_delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), kOne},
 	{`"newclient_countrycode":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientCountrycode)), kStr},
 	{`"newclient_regioncode":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientRegioncode)), kInt},
-	{`"faqlists":`, encMany[FAQListHead], uint32(unsafe.Offsetof(Area{}.Faqlists)), kSub},
-	{`"popup_notes":`, encMany[AreaPopup], uint32(unsafe.Offsetof(Area{}.PopupNotes)), kSub},
+	{`"faqlists":`, etOf[*FAQListHead], uint32(unsafe.Offsetof(Area{}.Faqlists)), kMany},
+	{`"popup_notes":`, etOf[*AreaPopup], uint32(unsafe.Offsetof(Area{}.PopupNotes)), kMany},
 	{`"_reassign_all_to_user":`, nil, uint32(unsafe.Offsetof(Area{}.ReassignAllToUser)), kInt},
 	{`"allowall_tickettypes":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallTickettypes)), kBool},
-	{`"allowed_tickettypes":`, encMany[RequestTypeList], uint32(unsafe.Offsetof(Area{}.AllowedTickettypes)), kSub},
+	{`"allowed_tickettypes":`, etOf[*RequestTypeList], uint32(unsafe.Offsetof(Area{}.AllowedTickettypes)), kMany},
 	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory1)), kBool},
-	{`"allowed_category1":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory1)), kSub},
+	{`"allowed_category1":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory1)), kMany},
 	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory2)), kBool},
-	{`"allowed_category2":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory2)), kSub},
+	{`"allowed_category2":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory2)), kMany},
 	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory3)), kBool},
-	{`"allowed_category3":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory3)), kSub},
+	{`"allowed_category3":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory3)), kMany},
 	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory4)), kBool},
 	{`"alocked":`, nil, uint32(unsafe.Offsetof(Area{}.Alocked)), kBool},
-	{`"allowed_category4":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory4)), kSub},
+	{`"allowed_category4":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory4)), kMany},
 	{`"onhold_ticket_count":`, nil, uint32(unsafe.Offsetof(Area{}.OnholdTicketCount)), kInt},
 	{`"total_ticket_count":`, nil, uint32(unsafe.Offsetof(Area{}.TotalTicketCount)), kInt},
 	{`"opened_thismonth_count":`, nil, uint32(unsafe.Offsetof(Area{}.OpenedThismonthCount)), kInt},
-	{`"billingplans":`, encMany[ContractDetail], uint32(unsafe.Offsetof(Area{}.Billingplans)), kSub},
-	{`"overriding_rates":`, encMany[ChargeRate], uint32(unsafe.Offsetof(Area{}.OverridingRates)), kSub},
+	{`"billingplans":`, etOf[*ContractDetail], uint32(unsafe.Offsetof(Area{}.Billingplans)), kMany},
+	{`"overriding_rates":`, etOf[*ChargeRate], uint32(unsafe.Offsetof(Area{}.OverridingRates)), kMany},
 	{`"allowallchargerates":`, nil, uint32(unsafe.Offsetof(Area{}.Allowallchargerates)), kBool},
-	{`"chargerates":`, encMany[ChargeRateArea], uint32(unsafe.Offsetof(Area{}.Chargerates)), kSub},
+	{`"chargerates":`, etOf[*ChargeRateArea], uint32(unsafe.Offsetof(Area{}.Chargerates)), kMany},
 	{`"newclient_siteguid":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientSiteguid)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Area{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Area{}.Importtype)), kStr},
@@ -3700,7 +4184,7 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"thirdpartynhdtenant":`, nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdtenant)), kStr},
 	{`"thirdpartynhdapiclientid":`, nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdapiclientid)), kStr},
 	{`"new_thirdpartynhdapiclientsecret":`, nil, uint32(unsafe.Offsetof(Area{}.NewThirdpartynhdapiclientsecret)), kStr},
-	{`"areaitems":`, encMany[AreaItem], uint32(unsafe.Offsetof(Area{}.Areaitems)), kSub},
+	{`"areaitems":`, etOf[*AreaItem], uint32(unsafe.Offsetof(Area{}.Areaitems)), kMany},
 	{`"portal_logo":`, nil, uint32(unsafe.Offsetof(Area{}.PortalLogo)), kStr},
 	{`"override_portalcolour":`, nil, uint32(unsafe.Offsetof(Area{}.OverridePortalcolour)), kBool},
 	{`"portalcolour":`, nil, uint32(unsafe.Offsetof(Area{}.Portalcolour)), kStr},
@@ -3714,8 +4198,8 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"sales_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.SalesTaxCode)), kInt},
 	{`"purchase_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCode)), kInt},
 	{`"purchase_tax_code_name":`, nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCodeName)), kStr},
-	{`"prepayhistory":`, encMany[PrepayHistory], uint32(unsafe.Offsetof(Area{}.Prepayhistory)), kSub},
-	{`"periods":`, encMany[PrepayPeriod], uint32(unsafe.Offsetof(Area{}.Periods)), kSub},
+	{`"prepayhistory":`, etOf[*PrepayHistory], uint32(unsafe.Offsetof(Area{}.Prepayhistory)), kMany},
+	{`"periods":`, etOf[*PrepayPeriod], uint32(unsafe.Offsetof(Area{}.Periods)), kMany},
 	{`"prepayrecurringminimumdeduction":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeduction)), kF64},
 	{`"prepayrecurringminimumdeductiononlyactive":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
 	{`"prepayrecurringautomaticdeduction":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringautomaticdeduction)), kF64},
@@ -3736,27 +4220,27 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"dattocommerce_tenantid":`, nil, uint32(unsafe.Offsetof(Area{}.DattocommerceTenantid)), kInt},
 	{`"qbodefaulttaxcode":`, nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcode)), kInt},
 	{`"qbodefaulttaxcodename":`, nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcodename)), kStr},
-	{`"qbo_default_tax_code":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), kSub},
+	{`"qbo_default_tax_code":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), kOne},
 	{`"connectwiseid":`, nil, uint32(unsafe.Offsetof(Area{}.Connectwiseid)), kInt},
 	{`"autotaskid":`, nil, uint32(unsafe.Offsetof(Area{}.Autotaskid)), kInt},
-	{`"import_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Area{}.ImportAddress)), kSub},
-	{`"import_notes":`, encMany[AreaNote], uint32(unsafe.Offsetof(Area{}.ImportNotes)), kSub},
+	{`"import_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.ImportAddress)), kOne},
+	{`"import_notes":`, etOf[*AreaNote], uint32(unsafe.Offsetof(Area{}.ImportNotes)), kMany},
 	{`"ateraid":`, nil, uint32(unsafe.Offsetof(Area{}.Ateraid)), kInt},
 	{`"kashflowid":`, nil, uint32(unsafe.Offsetof(Area{}.Kashflowid)), kInt},
 	{`"kashflow_tenant_name":`, nil, uint32(unsafe.Offsetof(Area{}.KashflowTenantName)), kStr},
 	{`"website":`, nil, uint32(unsafe.Offsetof(Area{}.Website)), kStr},
 	{`"alastupdate":`, nil, uint32(unsafe.Offsetof(Area{}.Alastupdate)), kTime},
-	{`"service_access":`, encMany[ServiceRestriction], uint32(unsafe.Offsetof(Area{}.ServiceAccess)), kSub},
-	{`"service_subscriptions":`, encMany[ServiceUser], uint32(unsafe.Offsetof(Area{}.ServiceSubscriptions)), kSub},
+	{`"service_access":`, etOf[*ServiceRestriction], uint32(unsafe.Offsetof(Area{}.ServiceAccess)), kMany},
+	{`"service_subscriptions":`, etOf[*ServiceUser], uint32(unsafe.Offsetof(Area{}.ServiceSubscriptions)), kMany},
 	{`"snelstart_id":`, nil, uint32(unsafe.Offsetof(Area{}.SnelstartID)), kStr},
 	{`"default_currency_code_name":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCodeName)), kStr},
 	{`"_apply_billingtemplate":`, nil, uint32(unsafe.Offsetof(Area{}.ApplyBillingtemplate)), kBool},
 	{`"datto_commerce_id":`, nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceID)), kInt},
 	{`"datto_commerce_url":`, nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceURL)), kStr},
-	{`"import_azure_tenant":`, encOne[CSPCustomer], uint32(unsafe.Offsetof(Area{}.ImportAzureTenant)), kSub},
+	{`"import_azure_tenant":`, etOf[*CSPCustomer], uint32(unsafe.Offsetof(Area{}.ImportAzureTenant)), kOne},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.ImportDetailsID)), kInt},
 	{`"syncroid":`, nil, uint32(unsafe.Offsetof(Area{}.Syncroid)), kInt},
-	{`"kbentries":`, encMany[KBEntryList], uint32(unsafe.Offsetof(Area{}.Kbentries)), kSub},
+	{`"kbentries":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(Area{}.Kbentries)), kMany},
 	{`"auvik_id":`, nil, uint32(unsafe.Offsetof(Area{}.AuvikID)), kStr},
 	{`"hubspot_id":`, nil, uint32(unsafe.Offsetof(Area{}.HubspotID)), kStr},
 	{`"hubspot_url":`, nil, uint32(unsafe.Offsetof(Area{}.HubspotURL)), kStr},
@@ -3778,8 +4262,8 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"defaultcontractoverride":`, nil, uint32(unsafe.Offsetof(Area{}.Defaultcontractoverride)), kInt},
 	{`"defaultcontractoverride_ref":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultcontractoverrideRef)), kStr},
 	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Area{}.SqlimportID)), kInt},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Area{}.ExternalLinks)), kSub},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Area{}.NewExternalLink)), kSub},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Area{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Area{}.NewExternalLink)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Area{}.Warning)), kStr},
 	{`"donotimport":`, nil, uint32(unsafe.Offsetof(Area{}.Donotimport)), kBool},
 	{`"liongardid":`, nil, uint32(unsafe.Offsetof(Area{}.Liongardid)), kInt},
@@ -3800,23 +4284,23 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"stripe_customer_id":`, nil, uint32(unsafe.Offsetof(Area{}.StripeCustomerID)), kStr},
 	{`"stripe_payment_method_id":`, nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodID)), kStr},
 	{`"stripe_payment_method_name":`, nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodName)), kStr},
-	{`"stripe_paymentmethod":`, encOne[StripePaymentMethod], uint32(unsafe.Offsetof(Area{}.StripePaymentmethod)), kSub},
+	{`"stripe_paymentmethod":`, etOf[*StripePaymentMethod], uint32(unsafe.Offsetof(Area{}.StripePaymentmethod)), kOne},
 	{`"current_licences":`, nil, uint32(unsafe.Offsetof(Area{}.CurrentLicences)), kStr},
 	{`"servicenow_url":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowURL)), kStr},
 	{`"servicenow_locale":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowLocale)), kStr},
 	{`"servicenow_username":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowUsername)), kStr},
 	{`"new_servicenowkey":`, nil, uint32(unsafe.Offsetof(Area{}.NewServicenowkey)), kStr},
-	{`"servicenow_priority_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), kSub},
-	{`"servicenow_status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), kSub},
-	{`"servicenow_impact_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), kSub},
-	{`"servicenow_urgency_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), kSub},
-	{`"servicenow_category_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), kSub},
+	{`"servicenow_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), kMany},
+	{`"servicenow_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), kMany},
+	{`"servicenow_impact_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), kMany},
+	{`"servicenow_urgency_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), kMany},
+	{`"servicenow_category_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), kMany},
 	{`"servicenow_assignment_group":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroup)), kStr},
 	{`"servicenow_assignment_group_name":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroupName)), kStr},
-	{`"servicenow_assignmentgroup":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), kSub},
+	{`"servicenow_assignmentgroup":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), kOne},
 	{`"servicenow_defaultuser_id":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserID)), kStr},
 	{`"servicenow_defaultuser_name":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserName)), kStr},
-	{`"servicenow_defaultuser":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), kSub},
+	{`"servicenow_defaultuser":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), kOne},
 	{`"test_servicenow":`, nil, uint32(unsafe.Offsetof(Area{}.TestServicenow)), kBool},
 	{`"sage_business_cloud_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsID)), kInt},
 	{`"sage_business_cloud_details_name":`, nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsName)), kStr},
@@ -3825,7 +4309,7 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"ncentral_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.NcentralDetailsID)), kInt},
 	{`"currencyisocode":`, nil, uint32(unsafe.Offsetof(Area{}.Currencyisocode)), kStr},
 	{`"intacct_location_id":`, nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationID)), kStr},
-	{`"intacct_location_id_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Area{}.IntacctLocationIDList)), kSub},
+	{`"intacct_location_id_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.IntacctLocationIDList)), kMany},
 	{`"intacct_location_type":`, nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationType)), kStr},
 	{`"new_categories":`, nil, uint32(unsafe.Offsetof(Area{}.NewCategories)), kStrs},
 	{`"jira_url":`, nil, uint32(unsafe.Offsetof(Area{}.JiraURL)), kStr},
@@ -3834,13 +4318,13 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"test_jira":`, nil, uint32(unsafe.Offsetof(Area{}.TestJira)), kBool},
 	{`"jira_servicedesk_id":`, nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskID)), kStr},
 	{`"jira_servicedesk_name":`, nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskName)), kStr},
-	{`"jira_servicedesk":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraServicedesk)), kSub},
-	{`"jira_requesttype_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), kSub},
+	{`"jira_servicedesk":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraServicedesk)), kOne},
+	{`"jira_requesttype_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), kMany},
 	{`"jira_user_id":`, nil, uint32(unsafe.Offsetof(Area{}.JiraUserID)), kStr},
 	{`"jira_user_name":`, nil, uint32(unsafe.Offsetof(Area{}.JiraUserName)), kStr},
-	{`"jira_user":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraUser)), kSub},
-	{`"jira_priority_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraPriorityMappings)), kSub},
-	{`"jira_status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraStatusMappings)), kSub},
+	{`"jira_user":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraUser)), kOne},
+	{`"jira_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraPriorityMappings)), kMany},
+	{`"jira_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraStatusMappings)), kMany},
 	{`"create_jira_webhook":`, nil, uint32(unsafe.Offsetof(Area{}.CreateJiraWebhook)), kBool},
 	{`"jira_webhook_created":`, nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookCreated)), kBool},
 	{`"defaultpdftemplateinvoicetickets":`, nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicetickets)), kInt},
@@ -3852,8 +4336,8 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"intacct_invoice_save_location":`, nil, uint32(unsafe.Offsetof(Area{}.IntacctInvoiceSaveLocation)), kStr},
 	{`"ingram_micro_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.IngramMicroDetailsID)), kInt},
 	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(Area{}.DontFireAutomations)), kBool},
-	{`"main_delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Area{}.MainDeliveryAddress)), kSub},
-	{`"main_invoice_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Area{}.MainInvoiceAddress)), kSub},
+	{`"main_delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.MainDeliveryAddress)), kOne},
+	{`"main_invoice_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.MainInvoiceAddress)), kOne},
 	{`"main_contact_name":`, nil, uint32(unsafe.Offsetof(Area{}.MainContactName)), kStr},
 	{`"main_phonenumber":`, nil, uint32(unsafe.Offsetof(Area{}.MainPhonenumber)), kStr},
 	{`"auvik_site_inactive":`, nil, uint32(unsafe.Offsetof(Area{}.AuvikSiteInactive)), kBool},
@@ -3882,11 +4366,11 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"twilio_recurring_invoice_id":`, nil, uint32(unsafe.Offsetof(Area{}.TwilioRecurringInvoiceID)), kInt},
 	{`"override_layout_id":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutID)), kInt},
 	{`"override_layout_name":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutName)), kStr},
-	{`"extratabs":`, encMany[Tabname], uint32(unsafe.Offsetof(Area{}.Extratabs)), kSub},
-	{`"servicenow_team_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), kSub},
+	{`"extratabs":`, etOf[*Tabname], uint32(unsafe.Offsetof(Area{}.Extratabs)), kMany},
+	{`"servicenow_team_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), kMany},
 	{`"servicenow_ticket_sync":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowTicketSync)), kStr},
-	{`"servicenow_ticket_sync_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), kSub},
-	{`"servicenow_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), kSub},
+	{`"servicenow_ticket_sync_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), kMany},
+	{`"servicenow_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), kMany},
 	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Area{}.MatchingValue)), kStr},
 	{`"jira_webhook_user":`, nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUser)), kInt},
 	{`"jira_webhook_username":`, nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUsername)), kStr},
@@ -3920,16 +4404,16 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"default_currency_code":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCode)), kInt},
 	{`"client_to_invoice_recurring":`, nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurring)), kInt},
 	{`"client_to_invoice_recurring_name":`, nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurringName)), kStr},
-	{`"azure_tenants":`, encMany[AreaAzureTenant], uint32(unsafe.Offsetof(Area{}.AzureTenants)), kSub},
+	{`"azure_tenants":`, etOf[*AreaAzureTenant], uint32(unsafe.Offsetof(Area{}.AzureTenants)), kMany},
 	{`"snow_id":`, nil, uint32(unsafe.Offsetof(Area{}.SnowID)), kInt},
-	{`"snowLicences":`, encMany[SnowLicenseAbstract], uint32(unsafe.Offsetof(Area{}.SnowLicences)), kSub},
+	{`"snowLicences":`, etOf[*SnowLicenseAbstract], uint32(unsafe.Offsetof(Area{}.SnowLicences)), kMany},
 	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(Area{}.QboCompanyID)), kStr},
 	{`"automatic_sales_tax":`, nil, uint32(unsafe.Offsetof(Area{}.AutomaticSalesTax)), kBool},
 	{`"cautomateid":`, nil, uint32(unsafe.Offsetof(Area{}.Cautomateid)), kInt},
 	{`"dbc_company_id":`, nil, uint32(unsafe.Offsetof(Area{}.DbcCompanyID)), kStr},
 	{`"stopped":`, nil, uint32(unsafe.Offsetof(Area{}.Stopped)), kInt},
 	{`"customertype":`, nil, uint32(unsafe.Offsetof(Area{}.Customertype)), kInt},
-	{`"customer_relationship":`, encMany[KeyPair], uint32(unsafe.Offsetof(Area{}.CustomerRelationship)), kSub},
+	{`"customer_relationship":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Area{}.CustomerRelationship)), kMany},
 	{`"customer_relationship_list":`, nil, uint32(unsafe.Offsetof(Area{}.CustomerRelationshipList)), kStr},
 	{`"servicenow_validated":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowValidated)), kBool},
 	{`"sentinel_default_user_override":`, nil, uint32(unsafe.Offsetof(Area{}.SentinelDefaultUserOverride)), kInt},
@@ -3941,7 +4425,7 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 	{`"is_vip":`, nil, uint32(unsafe.Offsetof(Area{}.IsVip)), kBool},
 	{`"accountownertech_name":`, nil, uint32(unsafe.Offsetof(Area{}.AccountownertechName)), kStr},
 	{`"taxable":`, nil, uint32(unsafe.Offsetof(Area{}.Taxable)), kBool},
-	{`"quickbooks_details":`, encOne[QuickBooksDetails], uint32(unsafe.Offsetof(Area{}.QuickbooksDetails)), kSub},
+	{`"quickbooks_details":`, etOf[*QuickBooksDetails], uint32(unsafe.Offsetof(Area{}.QuickbooksDetails)), kOne},
 	{`"percentage_to_survey":`, nil, uint32(unsafe.Offsetof(Area{}.PercentageToSurvey)), kInt},
 	{`"billing_plan_text":`, nil, uint32(unsafe.Offsetof(Area{}.BillingPlanText)), kStr},
 	{`"overridepdftemplatequote":`, nil, uint32(unsafe.Offsetof(Area{}.Overridepdftemplatequote)), kInt},
@@ -3953,10 +4437,20 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), fields: []encField
 
 func (m *Area) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctArea) }
 
+func (*Area) encTable() *encTable { return &enctArea }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Area) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAreaAzureTenant = decTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extra), fields: []decField{
+func allocAreaAzureTenant(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AreaAzureTenant, n)))
+}
+
+func copyAreaAzureTenant(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AreaAzureTenant)(dst), n), unsafe.Slice((*AreaAzureTenant)(src), n))
+}
+
+var dectAreaAzureTenant = decTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extra), size: unsafe.Sizeof(AreaAzureTenant{}), alloc: allocAreaAzureTenant, copy: copyAreaAzureTenant, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ID)), kInt},
 	{"details_id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.DetailsID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ClientID)), kInt},
@@ -3974,7 +4468,9 @@ var dectAreaAzureTenant = decTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extr
 
 func (m *AreaAzureTenant) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaAzureTenant) }
 
-var enctAreaAzureTenant = encTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extra), fields: []encField{
+func (*AreaAzureTenant) decTable() *decTable { return &dectAreaAzureTenant }
+
+var enctAreaAzureTenant = encTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extra), size: unsafe.Sizeof(AreaAzureTenant{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ID)), kInt},
 	{`"details_id":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.DetailsID)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ClientID)), kInt},
@@ -3992,10 +4488,20 @@ var enctAreaAzureTenant = encTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extr
 
 func (m *AreaAzureTenant) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaAzureTenant) }
 
+func (*AreaAzureTenant) encTable() *encTable { return &enctAreaAzureTenant }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaAzureTenant) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAreaField = decTable{extra: unsafe.Offsetof(AreaField{}.Extra), fields: []decField{
+func allocAreaField(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AreaField, n)))
+}
+
+func copyAreaField(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AreaField)(dst), n), unsafe.Slice((*AreaField)(src), n))
+}
+
+var dectAreaField = decTable{extra: unsafe.Offsetof(AreaField{}.Extra), size: unsafe.Sizeof(AreaField{}), alloc: allocAreaField, copy: copyAreaField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaField{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaField{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(AreaField{}.ClientName)), kStr},
@@ -4004,7 +4510,9 @@ var dectAreaField = decTable{extra: unsafe.Offsetof(AreaField{}.Extra), fields: 
 
 func (m *AreaField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaField) }
 
-var enctAreaField = encTable{extra: unsafe.Offsetof(AreaField{}.Extra), fields: []encField{
+func (*AreaField) decTable() *decTable { return &dectAreaField }
+
+var enctAreaField = encTable{extra: unsafe.Offsetof(AreaField{}.Extra), size: unsafe.Sizeof(AreaField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaField{}.ID)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaField{}.ClientID)), kInt},
 	{`"client_name":`, nil, uint32(unsafe.Offsetof(AreaField{}.ClientName)), kStr},
@@ -4013,10 +4521,20 @@ var enctAreaField = encTable{extra: unsafe.Offsetof(AreaField{}.Extra), fields: 
 
 func (m *AreaField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaField) }
 
+func (*AreaField) encTable() *encTable { return &enctAreaField }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAreaItem = decTable{extra: unsafe.Offsetof(AreaItem{}.Extra), fields: []decField{
+func allocAreaItem(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AreaItem, n)))
+}
+
+func copyAreaItem(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AreaItem)(dst), n), unsafe.Slice((*AreaItem)(src), n))
+}
+
+var dectAreaItem = decTable{extra: unsafe.Offsetof(AreaItem{}.Extra), size: unsafe.Sizeof(AreaItem{}), alloc: allocAreaItem, copy: copyAreaItem, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaItem{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaItem{}.ClientID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(AreaItem{}.ItemID)), kInt},
@@ -4045,7 +4563,9 @@ var dectAreaItem = decTable{extra: unsafe.Offsetof(AreaItem{}.Extra), fields: []
 
 func (m *AreaItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaItem) }
 
-var enctAreaItem = encTable{extra: unsafe.Offsetof(AreaItem{}.Extra), fields: []encField{
+func (*AreaItem) decTable() *decTable { return &dectAreaItem }
+
+var enctAreaItem = encTable{extra: unsafe.Offsetof(AreaItem{}.Extra), size: unsafe.Sizeof(AreaItem{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaItem{}.ID)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaItem{}.ClientID)), kInt},
 	{`"item_id":`, nil, uint32(unsafe.Offsetof(AreaItem{}.ItemID)), kInt},
@@ -4074,10 +4594,20 @@ var enctAreaItem = encTable{extra: unsafe.Offsetof(AreaItem{}.Extra), fields: []
 
 func (m *AreaItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaItem) }
 
+func (*AreaItem) encTable() *encTable { return &enctAreaItem }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAreaNote = decTable{extra: unsafe.Offsetof(AreaNote{}.Extra), fields: []decField{
+func allocAreaNote(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AreaNote, n)))
+}
+
+func copyAreaNote(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AreaNote)(dst), n), unsafe.Slice((*AreaNote)(src), n))
+}
+
+var dectAreaNote = decTable{extra: unsafe.Offsetof(AreaNote{}.Extra), size: unsafe.Sizeof(AreaNote{}), alloc: allocAreaNote, copy: copyAreaNote, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaNote{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaNote{}.ClientID)), kInt},
 	{"supplier_id", nil, uint32(unsafe.Offsetof(AreaNote{}.SupplierID)), kInt},
@@ -4096,7 +4626,7 @@ var dectAreaNote = decTable{extra: unsafe.Offsetof(AreaNote{}.Extra), fields: []
 	{"nextcalldate", nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcalldate)), kTime},
 	{"satisfaction", nil, uint32(unsafe.Offsetof(AreaNote{}.Satisfaction)), kStr},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(AreaNote{}.ThirdPartyID)), kStr},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(AreaNote{}.Customfields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(AreaNote{}.Customfields)), kMany},
 	{"ticketid", nil, uint32(unsafe.Offsetof(AreaNote{}.Ticketid)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(AreaNote{}.Warning)), kStr},
 	{"hide_time_taken", nil, uint32(unsafe.Offsetof(AreaNote{}.HideTimeTaken)), kBool},
@@ -4109,7 +4639,9 @@ var dectAreaNote = decTable{extra: unsafe.Offsetof(AreaNote{}.Extra), fields: []
 
 func (m *AreaNote) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaNote) }
 
-var enctAreaNote = encTable{extra: unsafe.Offsetof(AreaNote{}.Extra), fields: []encField{
+func (*AreaNote) decTable() *decTable { return &dectAreaNote }
+
+var enctAreaNote = encTable{extra: unsafe.Offsetof(AreaNote{}.Extra), size: unsafe.Sizeof(AreaNote{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.ID)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.ClientID)), kInt},
 	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.SupplierID)), kInt},
@@ -4128,7 +4660,7 @@ var enctAreaNote = encTable{extra: unsafe.Offsetof(AreaNote{}.Extra), fields: []
 	{`"nextcalldate":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcalldate)), kTime},
 	{`"satisfaction":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Satisfaction)), kStr},
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.ThirdPartyID)), kStr},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(AreaNote{}.Customfields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(AreaNote{}.Customfields)), kMany},
 	{`"ticketid":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Ticketid)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Warning)), kStr},
 	{`"hide_time_taken":`, nil, uint32(unsafe.Offsetof(AreaNote{}.HideTimeTaken)), kBool},
@@ -4141,10 +4673,20 @@ var enctAreaNote = encTable{extra: unsafe.Offsetof(AreaNote{}.Extra), fields: []
 
 func (m *AreaNote) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaNote) }
 
+func (*AreaNote) encTable() *encTable { return &enctAreaNote }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaNote) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAreaPopup = decTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), fields: []decField{
+func allocAreaPopup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AreaPopup, n)))
+}
+
+func copyAreaPopup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AreaPopup)(dst), n), unsafe.Slice((*AreaPopup)(src), n))
+}
+
+var dectAreaPopup = decTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), size: unsafe.Sizeof(AreaPopup{}), alloc: allocAreaPopup, copy: copyAreaPopup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaPopup{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaPopup{}.ClientID)), kInt},
 	{"site_id", nil, uint32(unsafe.Offsetof(AreaPopup{}.SiteID)), kInt},
@@ -4163,7 +4705,9 @@ var dectAreaPopup = decTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), fields: 
 
 func (m *AreaPopup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaPopup) }
 
-var enctAreaPopup = encTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), fields: []encField{
+func (*AreaPopup) decTable() *decTable { return &dectAreaPopup }
+
+var enctAreaPopup = encTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), size: unsafe.Sizeof(AreaPopup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.ID)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.ClientID)), kInt},
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.SiteID)), kInt},
@@ -4182,10 +4726,20 @@ var enctAreaPopup = encTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), fields: 
 
 func (m *AreaPopup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaPopup) }
 
+func (*AreaPopup) encTable() *encTable { return &enctAreaPopup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaPopup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAreaRequestType = decTable{extra: unsafe.Offsetof(AreaRequestType{}.Extra), fields: []decField{
+func allocAreaRequestType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AreaRequestType, n)))
+}
+
+func copyAreaRequestType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AreaRequestType)(dst), n), unsafe.Slice((*AreaRequestType)(src), n))
+}
+
+var dectAreaRequestType = decTable{extra: unsafe.Offsetof(AreaRequestType{}.Extra), size: unsafe.Sizeof(AreaRequestType{}), alloc: allocAreaRequestType, copy: copyAreaRequestType, fields: []decField{
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientName)), kStr},
 	{"request_type", nil, uint32(unsafe.Offsetof(AreaRequestType{}.RequestType)), kInt},
@@ -4194,7 +4748,9 @@ var dectAreaRequestType = decTable{extra: unsafe.Offsetof(AreaRequestType{}.Extr
 
 func (m *AreaRequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaRequestType) }
 
-var enctAreaRequestType = encTable{extra: unsafe.Offsetof(AreaRequestType{}.Extra), fields: []encField{
+func (*AreaRequestType) decTable() *decTable { return &dectAreaRequestType }
+
+var enctAreaRequestType = encTable{extra: unsafe.Offsetof(AreaRequestType{}.Extra), size: unsafe.Sizeof(AreaRequestType{}), fields: []encField{
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientID)), kInt},
 	{`"client_name":`, nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientName)), kStr},
 	{`"request_type":`, nil, uint32(unsafe.Offsetof(AreaRequestType{}.RequestType)), kInt},
@@ -4203,10 +4759,20 @@ var enctAreaRequestType = encTable{extra: unsafe.Offsetof(AreaRequestType{}.Extr
 
 func (m *AreaRequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaRequestType) }
 
+func (*AreaRequestType) encTable() *encTable { return &enctAreaRequestType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAreaSectionDetail = decTable{extra: unsafe.Offsetof(AreaSectionDetail{}.Extra), fields: []decField{
+func allocAreaSectionDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AreaSectionDetail, n)))
+}
+
+func copyAreaSectionDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AreaSectionDetail)(dst), n), unsafe.Slice((*AreaSectionDetail)(src), n))
+}
+
+var dectAreaSectionDetail = decTable{extra: unsafe.Offsetof(AreaSectionDetail{}.Extra), size: unsafe.Sizeof(AreaSectionDetail{}), alloc: allocAreaSectionDetail, copy: copyAreaSectionDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.ID)), kInt},
 	{"ticket_area_id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TicketAreaID)), kInt},
 	{"team_id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamID)), kInt},
@@ -4219,7 +4785,9 @@ func (m *AreaSectionDetail) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAreaSectionDetail)
 }
 
-var enctAreaSectionDetail = encTable{extra: unsafe.Offsetof(AreaSectionDetail{}.Extra), fields: []encField{
+func (*AreaSectionDetail) decTable() *decTable { return &dectAreaSectionDetail }
+
+var enctAreaSectionDetail = encTable{extra: unsafe.Offsetof(AreaSectionDetail{}.Extra), size: unsafe.Sizeof(AreaSectionDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.ID)), kInt},
 	{`"ticket_area_id":`, nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TicketAreaID)), kInt},
 	{`"team_id":`, nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamID)), kInt},
@@ -4232,10 +4800,20 @@ func (m *AreaSectionDetail) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAreaSectionDetail)
 }
 
+func (*AreaSectionDetail) encTable() *encTable { return &enctAreaSectionDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaSectionDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAreaToDo = decTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), fields: []decField{
+func allocAreaToDo(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AreaToDo, n)))
+}
+
+func copyAreaToDo(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AreaToDo)(dst), n), unsafe.Slice((*AreaToDo)(src), n))
+}
+
+var dectAreaToDo = decTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), size: unsafe.Sizeof(AreaToDo{}), alloc: allocAreaToDo, copy: copyAreaToDo, fields: []decField{
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientName)), kStr},
 	{"template_id", nil, uint32(unsafe.Offsetof(AreaToDo{}.TemplateID)), kInt},
@@ -4245,7 +4823,9 @@ var dectAreaToDo = decTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), fields: []
 
 func (m *AreaToDo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaToDo) }
 
-var enctAreaToDo = encTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), fields: []encField{
+func (*AreaToDo) decTable() *decTable { return &dectAreaToDo }
+
+var enctAreaToDo = encTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), size: unsafe.Sizeof(AreaToDo{}), fields: []encField{
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientID)), kInt},
 	{`"client_name":`, nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientName)), kStr},
 	{`"template_id":`, nil, uint32(unsafe.Offsetof(AreaToDo{}.TemplateID)), kInt},
@@ -4255,35 +4835,59 @@ var enctAreaToDo = encTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), fields: []
 
 func (m *AreaToDo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaToDo) }
 
+func (*AreaToDo) encTable() *encTable { return &enctAreaToDo }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaToDo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAssetView = decTable{extra: unsafe.Offsetof(AssetView{}.Extra), fields: []decField{
+func allocAssetView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AssetView, n)))
+}
+
+func copyAssetView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AssetView)(dst), n), unsafe.Slice((*AssetView)(src), n))
+}
+
+var dectAssetView = decTable{extra: unsafe.Offsetof(AssetView{}.Extra), size: unsafe.Sizeof(AssetView{}), alloc: allocAssetView, copy: copyAssetView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(AssetView{}.RecordCount)), kInt},
-	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(AssetView{}.Assets)), kSub},
+	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(AssetView{}.Assets)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(AssetView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(AssetView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *AssetView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAssetView) }
 
-var enctAssetView = encTable{extra: unsafe.Offsetof(AssetView{}.Extra), fields: []encField{
+func (*AssetView) decTable() *decTable { return &dectAssetView }
+
+var enctAssetView = encTable{extra: unsafe.Offsetof(AssetView{}.Extra), size: unsafe.Sizeof(AssetView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(AssetView{}.RecordCount)), kInt},
-	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(AssetView{}.Assets)), kSub},
+	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(AssetView{}.Assets)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(AssetView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(AssetView{}.PageSize)), kInt},
 }}
 
 func (m *AssetView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAssetView) }
 
+func (*AssetView) encTable() *encTable { return &enctAssetView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AssetView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *AssetView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Assets) }
+func (m *AssetView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Assets), &dectDeviceList)
+}
 
-var dectAssignSchedule = decTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra), fields: []decField{
+func allocAssignSchedule(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AssignSchedule, n)))
+}
+
+func copyAssignSchedule(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AssignSchedule)(dst), n), unsafe.Slice((*AssignSchedule)(src), n))
+}
+
+var dectAssignSchedule = decTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra), size: unsafe.Sizeof(AssignSchedule{}), alloc: allocAssignSchedule, copy: copyAssignSchedule, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AssignSchedule{}.ID)), kInt},
 	{"day", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Day)), kInt},
 	{"time", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Time)), kTime},
@@ -4298,7 +4902,9 @@ var dectAssignSchedule = decTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra)
 
 func (m *AssignSchedule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAssignSchedule) }
 
-var enctAssignSchedule = encTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra), fields: []encField{
+func (*AssignSchedule) decTable() *decTable { return &dectAssignSchedule }
+
+var enctAssignSchedule = encTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra), size: unsafe.Sizeof(AssignSchedule{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.ID)), kInt},
 	{`"day":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.Day)), kInt},
 	{`"time":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.Time)), kTime},
@@ -4313,10 +4919,20 @@ var enctAssignSchedule = encTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra)
 
 func (m *AssignSchedule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAssignSchedule) }
 
+func (*AssignSchedule) encTable() *encTable { return &enctAssignSchedule }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AssignSchedule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAteraAlert = decTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), fields: []decField{
+func allocAteraAlert(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AteraAlert, n)))
+}
+
+func copyAteraAlert(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AteraAlert)(dst), n), unsafe.Slice((*AteraAlert)(src), n))
+}
+
+var dectAteraAlert = decTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), size: unsafe.Sizeof(AteraAlert{}), alloc: allocAteraAlert, copy: copyAteraAlert, fields: []decField{
 	{"alertID", nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertID)), kInt},
 	{"code", nil, uint32(unsafe.Offsetof(AteraAlert{}.Code)), kInt},
 	{"source", nil, uint32(unsafe.Offsetof(AteraAlert{}.Source)), kStr},
@@ -4336,7 +4952,9 @@ var dectAteraAlert = decTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), fields
 
 func (m *AteraAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAteraAlert) }
 
-var enctAteraAlert = encTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), fields: []encField{
+func (*AteraAlert) decTable() *decTable { return &dectAteraAlert }
+
+var enctAteraAlert = encTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), size: unsafe.Sizeof(AteraAlert{}), fields: []encField{
 	{`"alertID":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertID)), kInt},
 	{`"code":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.Code)), kInt},
 	{`"source":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.Source)), kStr},
@@ -4356,10 +4974,20 @@ var enctAteraAlert = encTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), fields
 
 func (m *AteraAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAteraAlert) }
 
+func (*AteraAlert) encTable() *encTable { return &enctAteraAlert }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AteraAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAttachment = decTable{extra: unsafe.Offsetof(Attachment{}.Extra), fields: []decField{
+func allocAttachment(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Attachment, n)))
+}
+
+func copyAttachment(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Attachment)(dst), n), unsafe.Slice((*Attachment)(src), n))
+}
+
+var dectAttachment = decTable{extra: unsafe.Offsetof(Attachment{}.Extra), size: unsafe.Sizeof(Attachment{}), alloc: allocAttachment, copy: copyAttachment, fields: []decField{
 	{"third_party_id", nil, uint32(unsafe.Offsetof(Attachment{}.ThirdPartyID)), kStr},
 	{"link", nil, uint32(unsafe.Offsetof(Attachment{}.Link)), kStr},
 	{"content_type", nil, uint32(unsafe.Offsetof(Attachment{}.ContentType)), kStr},
@@ -4412,7 +5040,9 @@ var dectAttachment = decTable{extra: unsafe.Offsetof(Attachment{}.Extra), fields
 
 func (m *Attachment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAttachment) }
 
-var enctAttachment = encTable{extra: unsafe.Offsetof(Attachment{}.Extra), fields: []encField{
+func (*Attachment) decTable() *decTable { return &dectAttachment }
+
+var enctAttachment = encTable{extra: unsafe.Offsetof(Attachment{}.Extra), size: unsafe.Sizeof(Attachment{}), fields: []encField{
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.ThirdPartyID)), kStr},
 	{`"link":`, nil, uint32(unsafe.Offsetof(Attachment{}.Link)), kStr},
 	{`"content_type":`, nil, uint32(unsafe.Offsetof(Attachment{}.ContentType)), kStr},
@@ -4465,10 +5095,20 @@ var enctAttachment = encTable{extra: unsafe.Offsetof(Attachment{}.Extra), fields
 
 func (m *Attachment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAttachment) }
 
+func (*Attachment) encTable() *encTable { return &enctAttachment }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Attachment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAttachmentList = decTable{extra: unsafe.Offsetof(AttachmentList{}.Extra), fields: []decField{
+func allocAttachmentList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AttachmentList, n)))
+}
+
+func copyAttachmentList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AttachmentList)(dst), n), unsafe.Slice((*AttachmentList)(src), n))
+}
+
+var dectAttachmentList = decTable{extra: unsafe.Offsetof(AttachmentList{}.Extra), size: unsafe.Sizeof(AttachmentList{}), alloc: allocAttachmentList, copy: copyAttachmentList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AttachmentList{}.ID)), kInt},
 	{"filename", nil, uint32(unsafe.Offsetof(AttachmentList{}.Filename)), kStr},
 	{"datecreated", nil, uint32(unsafe.Offsetof(AttachmentList{}.Datecreated)), kTime},
@@ -4498,7 +5138,9 @@ var dectAttachmentList = decTable{extra: unsafe.Offsetof(AttachmentList{}.Extra)
 
 func (m *AttachmentList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAttachmentList) }
 
-var enctAttachmentList = encTable{extra: unsafe.Offsetof(AttachmentList{}.Extra), fields: []encField{
+func (*AttachmentList) decTable() *decTable { return &dectAttachmentList }
+
+var enctAttachmentList = encTable{extra: unsafe.Offsetof(AttachmentList{}.Extra), size: unsafe.Sizeof(AttachmentList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.ID)), kInt},
 	{`"filename":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Filename)), kStr},
 	{`"datecreated":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.Datecreated)), kTime},
@@ -4528,45 +5170,67 @@ var enctAttachmentList = encTable{extra: unsafe.Offsetof(AttachmentList{}.Extra)
 
 func (m *AttachmentList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAttachmentList) }
 
+func (*AttachmentList) encTable() *encTable { return &enctAttachmentList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AttachmentList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAttachmentView = decTable{extra: unsafe.Offsetof(AttachmentView{}.Extra), fields: []decField{
+func allocAttachmentView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AttachmentView, n)))
+}
+
+func copyAttachmentView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AttachmentView)(dst), n), unsafe.Slice((*AttachmentView)(src), n))
+}
+
+var dectAttachmentView = decTable{extra: unsafe.Offsetof(AttachmentView{}.Extra), size: unsafe.Sizeof(AttachmentView{}), alloc: allocAttachmentView, copy: copyAttachmentView, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(AttachmentView{}.Type)), kInt},
 	{"unique_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.UniqueID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.TicketID)), kInt},
 	{"action_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.ActionID)), kInt},
 	{"record_count", nil, uint32(unsafe.Offsetof(AttachmentView{}.RecordCount)), kInt},
-	{"attachments", decMany[AttachmentList], uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kSub},
+	{"attachments", dtOf[*AttachmentList], uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(AttachmentView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(AttachmentView{}.PageSize)), kInt},
-	{"folders", decMany[KeyPair4], uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kSub},
+	{"folders", dtOf[*KeyPair4], uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kMany},
 }, sorted: []uint16{3, 5, 8, 6, 7, 4, 2, 0, 1}}
 
 func (m *AttachmentView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAttachmentView) }
 
-var enctAttachmentView = encTable{extra: unsafe.Offsetof(AttachmentView{}.Extra), fields: []encField{
+func (*AttachmentView) decTable() *decTable { return &dectAttachmentView }
+
+var enctAttachmentView = encTable{extra: unsafe.Offsetof(AttachmentView{}.Extra), size: unsafe.Sizeof(AttachmentView{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.Type)), kInt},
 	{`"unique_id":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.UniqueID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.TicketID)), kInt},
 	{`"action_id":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.ActionID)), kInt},
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.RecordCount)), kInt},
-	{`"attachments":`, encMany[AttachmentList], uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kSub},
+	{`"attachments":`, etOf[*AttachmentList], uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.PageSize)), kInt},
-	{`"folders":`, encMany[KeyPair4], uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kSub},
+	{`"folders":`, etOf[*KeyPair4], uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kMany},
 }}
 
 func (m *AttachmentView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAttachmentView) }
+
+func (*AttachmentView) encTable() *encTable { return &enctAttachmentView }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AttachmentView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *AttachmentView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Attachments) }
+func (m *AttachmentView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Attachments), &dectAttachmentList)
+}
 
-var dectAudit = decTable{extra: unsafe.Offsetof(Audit{}.Extra), fields: []decField{
+func allocAudit(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Audit, n))) }
+
+func copyAudit(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Audit)(dst), n), unsafe.Slice((*Audit)(src), n))
+}
+
+var dectAudit = decTable{extra: unsafe.Offsetof(Audit{}.Extra), size: unsafe.Sizeof(Audit{}), alloc: allocAudit, copy: copyAudit, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Audit{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(Audit{}.TicketID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(Audit{}.AgentID)), kInt},
@@ -4588,7 +5252,9 @@ var dectAudit = decTable{extra: unsafe.Offsetof(Audit{}.Extra), fields: []decFie
 
 func (m *Audit) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAudit) }
 
-var enctAudit = encTable{extra: unsafe.Offsetof(Audit{}.Extra), fields: []encField{
+func (*Audit) decTable() *decTable { return &dectAudit }
+
+var enctAudit = encTable{extra: unsafe.Offsetof(Audit{}.Extra), size: unsafe.Sizeof(Audit{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Audit{}.ID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(Audit{}.TicketID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Audit{}.AgentID)), kInt},
@@ -4610,10 +5276,20 @@ var enctAudit = encTable{extra: unsafe.Offsetof(Audit{}.Extra), fields: []encFie
 
 func (m *Audit) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAudit) }
 
+func (*Audit) encTable() *encTable { return &enctAudit }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Audit) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAuditPasswordField = decTable{extra: unsafe.Offsetof(AuditPasswordField{}.Extra), fields: []decField{
+func allocAuditPasswordField(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AuditPasswordField, n)))
+}
+
+func copyAuditPasswordField(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AuditPasswordField)(dst), n), unsafe.Slice((*AuditPasswordField)(src), n))
+}
+
+var dectAuditPasswordField = decTable{extra: unsafe.Offsetof(AuditPasswordField{}.Extra), size: unsafe.Sizeof(AuditPasswordField{}), alloc: allocAuditPasswordField, copy: copyAuditPasswordField, fields: []decField{
 	{"object_type", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectType)), kInt},
 	{"object_id", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.FieldID)), kInt},
@@ -4626,7 +5302,9 @@ func (m *AuditPasswordField) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAuditPasswordField)
 }
 
-var enctAuditPasswordField = encTable{extra: unsafe.Offsetof(AuditPasswordField{}.Extra), fields: []encField{
+func (*AuditPasswordField) decTable() *decTable { return &dectAuditPasswordField }
+
+var enctAuditPasswordField = encTable{extra: unsafe.Offsetof(AuditPasswordField{}.Extra), size: unsafe.Sizeof(AuditPasswordField{}), fields: []encField{
 	{`"object_type":`, nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectType)), kInt},
 	{`"object_id":`, nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectID)), kInt},
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(AuditPasswordField{}.FieldID)), kInt},
@@ -4639,10 +5317,20 @@ func (m *AuditPasswordField) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAuditPasswordField)
 }
 
+func (*AuditPasswordField) encTable() *encTable { return &enctAuditPasswordField }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AuditPasswordField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAutoassign = decTable{extra: unsafe.Offsetof(Autoassign{}.Extra), fields: []decField{
+func allocAutoassign(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Autoassign, n)))
+}
+
+func copyAutoassign(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Autoassign)(dst), n), unsafe.Slice((*Autoassign)(src), n))
+}
+
+var dectAutoassign = decTable{extra: unsafe.Offsetof(Autoassign{}.Extra), size: unsafe.Sizeof(Autoassign{}), alloc: allocAutoassign, copy: copyAutoassign, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Autoassign{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Autoassign{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Autoassign{}.ID)), kInt},
@@ -4667,10 +5355,10 @@ var dectAutoassign = decTable{extra: unsafe.Offsetof(Autoassign{}.Extra), fields
 	{"newworkflow_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewworkflowGUID)), kStr},
 	{"new_workflow_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewWorkflowName)), kStr},
 	{"dontshownotification", nil, uint32(unsafe.Offsetof(Autoassign{}.Dontshownotification)), kBool},
-	{"criteria", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(Autoassign{}.Criteria)), kSub},
-	{"outcomes", decMany[AutoassignOutcome], uint32(unsafe.Offsetof(Autoassign{}.Outcomes)), kSub},
+	{"criteria", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(Autoassign{}.Criteria)), kMany},
+	{"outcomes", dtOf[*AutoassignOutcome], uint32(unsafe.Offsetof(Autoassign{}.Outcomes)), kMany},
 	{"_domatch", nil, uint32(unsafe.Offsetof(Autoassign{}.Domatch)), kBool},
-	{"user", decOne[Users], uint32(unsafe.Offsetof(Autoassign{}.User)), kSub},
+	{"user", dtOf[*Users], uint32(unsafe.Offsetof(Autoassign{}.User)), kOne},
 	{"matched_rule_count", nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedRuleCount)), kInt},
 	{"matched_ids", nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedIds)), kStr},
 	{"outcome_id", nil, uint32(unsafe.Offsetof(Autoassign{}.OutcomeID)), kInt},
@@ -4692,23 +5380,25 @@ var dectAutoassign = decTable{extra: unsafe.Offsetof(Autoassign{}.Extra), fields
 	{"new_template_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewTemplateName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Autoassign{}.Warning)), kStr},
 	{"popupmsg", nil, uint32(unsafe.Offsetof(Autoassign{}.Popupmsg)), kStr},
-	{"popup_notes", decMany[AreaPopup], uint32(unsafe.Offsetof(Autoassign{}.PopupNotes)), kSub},
+	{"popup_notes", dtOf[*AreaPopup], uint32(unsafe.Offsetof(Autoassign{}.PopupNotes)), kMany},
 	{"flowdetail_id", nil, uint32(unsafe.Offsetof(Autoassign{}.FlowdetailID)), kInt},
 	{"batch_size", nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSize)), kInt},
 	{"batch_sleep", nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSleep)), kInt},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Autoassign{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Autoassign{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Autoassign{}.AccessControlLevel)), kInt},
-	{"events", decMany[UnameNotification], uint32(unsafe.Offsetof(Autoassign{}.Events)), kSub},
+	{"events", dtOf[*UnameNotification], uint32(unsafe.Offsetof(Autoassign{}.Events)), kMany},
 	{"new_colour", nil, uint32(unsafe.Offsetof(Autoassign{}.NewColour)), kStr},
 	{"set_colour", nil, uint32(unsafe.Offsetof(Autoassign{}.SetColour)), kBool},
 	{"active", nil, uint32(unsafe.Offsetof(Autoassign{}.Active)), kBool},
-	{"olas", decMany[WorkflowTarget], uint32(unsafe.Offsetof(Autoassign{}.Olas)), kSub},
-	{"database_lookups", decMany[PartsLookup], uint32(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), kSub},
+	{"olas", dtOf[*WorkflowTarget], uint32(unsafe.Offsetof(Autoassign{}.Olas)), kMany},
+	{"database_lookups", dtOf[*PartsLookup], uint32(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), kMany},
 }, sorted: []uint16{26, 47, 53, 54, 58, 51, 52, 24, 60, 23, 55, 50, 0, 2, 1, 29, 28, 3, 7, 8, 16, 15, 17, 33, 32, 34, 36, 35, 37, 39, 38, 40, 56, 10, 18, 19, 14, 13, 11, 9, 44, 46, 20, 22, 12, 45, 21, 59, 30, 31, 25, 49, 48, 4, 43, 41, 42, 57, 6, 5, 27}}
 
 func (m *Autoassign) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutoassign) }
 
-var enctAutoassign = encTable{extra: unsafe.Offsetof(Autoassign{}.Extra), fields: []encField{
+func (*Autoassign) decTable() *decTable { return &dectAutoassign }
+
+var enctAutoassign = encTable{extra: unsafe.Offsetof(Autoassign{}.Extra), size: unsafe.Sizeof(Autoassign{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.ID)), kInt},
@@ -4733,10 +5423,10 @@ var enctAutoassign = encTable{extra: unsafe.Offsetof(Autoassign{}.Extra), fields
 	{`"newworkflow_guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewworkflowGUID)), kStr},
 	{`"new_workflow_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewWorkflowName)), kStr},
 	{`"dontshownotification":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Dontshownotification)), kBool},
-	{`"criteria":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(Autoassign{}.Criteria)), kSub},
-	{`"outcomes":`, encMany[AutoassignOutcome], uint32(unsafe.Offsetof(Autoassign{}.Outcomes)), kSub},
+	{`"criteria":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(Autoassign{}.Criteria)), kMany},
+	{`"outcomes":`, etOf[*AutoassignOutcome], uint32(unsafe.Offsetof(Autoassign{}.Outcomes)), kMany},
 	{`"_domatch":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Domatch)), kBool},
-	{`"user":`, encOne[Users], uint32(unsafe.Offsetof(Autoassign{}.User)), kSub},
+	{`"user":`, etOf[*Users], uint32(unsafe.Offsetof(Autoassign{}.User)), kOne},
 	{`"matched_rule_count":`, nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedRuleCount)), kInt},
 	{`"matched_ids":`, nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedIds)), kStr},
 	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.OutcomeID)), kInt},
@@ -4758,26 +5448,36 @@ var enctAutoassign = encTable{extra: unsafe.Offsetof(Autoassign{}.Extra), fields
 	{`"new_template_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewTemplateName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Warning)), kStr},
 	{`"popupmsg":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Popupmsg)), kStr},
-	{`"popup_notes":`, encMany[AreaPopup], uint32(unsafe.Offsetof(Autoassign{}.PopupNotes)), kSub},
+	{`"popup_notes":`, etOf[*AreaPopup], uint32(unsafe.Offsetof(Autoassign{}.PopupNotes)), kMany},
 	{`"flowdetail_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.FlowdetailID)), kInt},
 	{`"batch_size":`, nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSize)), kInt},
 	{`"batch_sleep":`, nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSleep)), kInt},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Autoassign{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Autoassign{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Autoassign{}.AccessControlLevel)), kInt},
-	{`"events":`, encMany[UnameNotification], uint32(unsafe.Offsetof(Autoassign{}.Events)), kSub},
+	{`"events":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(Autoassign{}.Events)), kMany},
 	{`"new_colour":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewColour)), kStr},
 	{`"set_colour":`, nil, uint32(unsafe.Offsetof(Autoassign{}.SetColour)), kBool},
 	{`"active":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Active)), kBool},
-	{`"olas":`, encMany[WorkflowTarget], uint32(unsafe.Offsetof(Autoassign{}.Olas)), kSub},
-	{`"database_lookups":`, encMany[PartsLookup], uint32(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), kSub},
+	{`"olas":`, etOf[*WorkflowTarget], uint32(unsafe.Offsetof(Autoassign{}.Olas)), kMany},
+	{`"database_lookups":`, etOf[*PartsLookup], uint32(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), kMany},
 }}
 
 func (m *Autoassign) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutoassign) }
 
+func (*Autoassign) encTable() *encTable { return &enctAutoassign }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Autoassign) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAutoassignCriteria = decTable{extra: unsafe.Offsetof(AutoassignCriteria{}.Extra), fields: []decField{
+func allocAutoassignCriteria(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AutoassignCriteria, n)))
+}
+
+func copyAutoassignCriteria(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AutoassignCriteria)(dst), n), unsafe.Slice((*AutoassignCriteria)(src), n))
+}
+
+var dectAutoassignCriteria = decTable{extra: unsafe.Offsetof(AutoassignCriteria{}.Extra), size: unsafe.Sizeof(AutoassignCriteria{}), alloc: allocAutoassignCriteria, copy: copyAutoassignCriteria, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ID)), kInt},
 	{"rule_id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.RuleID)), kInt},
 	{"autoassign_guid", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.AutoassignGUID)), kStr},
@@ -4810,7 +5510,9 @@ func (m *AutoassignCriteria) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAutoassignCriteria)
 }
 
-var enctAutoassignCriteria = encTable{extra: unsafe.Offsetof(AutoassignCriteria{}.Extra), fields: []encField{
+func (*AutoassignCriteria) decTable() *decTable { return &dectAutoassignCriteria }
+
+var enctAutoassignCriteria = encTable{extra: unsafe.Offsetof(AutoassignCriteria{}.Extra), size: unsafe.Sizeof(AutoassignCriteria{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ID)), kInt},
 	{`"rule_id":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.RuleID)), kInt},
 	{`"autoassign_guid":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.AutoassignGUID)), kStr},
@@ -4843,10 +5545,20 @@ func (m *AutoassignCriteria) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAutoassignCriteria)
 }
 
+func (*AutoassignCriteria) encTable() *encTable { return &enctAutoassignCriteria }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutoassignCriteria) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAutoassignOutcome = decTable{extra: unsafe.Offsetof(AutoassignOutcome{}.Extra), fields: []decField{
+func allocAutoassignOutcome(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AutoassignOutcome, n)))
+}
+
+func copyAutoassignOutcome(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AutoassignOutcome)(dst), n), unsafe.Slice((*AutoassignOutcome)(src), n))
+}
+
+var dectAutoassignOutcome = decTable{extra: unsafe.Offsetof(AutoassignOutcome{}.Extra), size: unsafe.Sizeof(AutoassignOutcome{}), alloc: allocAutoassignOutcome, copy: copyAutoassignOutcome, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ID)), kInt},
 	{"rule_id", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.RuleID)), kInt},
 	{"autoassign_guid", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.AutoassignGUID)), kStr},
@@ -4868,7 +5580,9 @@ func (m *AutoassignOutcome) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAutoassignOutcome)
 }
 
-var enctAutoassignOutcome = encTable{extra: unsafe.Offsetof(AutoassignOutcome{}.Extra), fields: []encField{
+func (*AutoassignOutcome) decTable() *decTable { return &dectAutoassignOutcome }
+
+var enctAutoassignOutcome = encTable{extra: unsafe.Offsetof(AutoassignOutcome{}.Extra), size: unsafe.Sizeof(AutoassignOutcome{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ID)), kInt},
 	{`"rule_id":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.RuleID)), kInt},
 	{`"autoassign_guid":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.AutoassignGUID)), kStr},
@@ -4890,48 +5604,82 @@ func (m *AutoassignOutcome) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAutoassignOutcome)
 }
 
+func (*AutoassignOutcome) encTable() *encTable { return &enctAutoassignOutcome }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutoassignOutcome) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAutomateAlert = decTable{extra: unsafe.Offsetof(AutomateAlert{}.Extra), fields: []decField{
+func allocAutomateAlert(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AutomateAlert, n)))
+}
+
+func copyAutomateAlert(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AutomateAlert)(dst), n), unsafe.Slice((*AutomateAlert)(src), n))
+}
+
+var dectAutomateAlert = decTable{extra: unsafe.Offsetof(AutomateAlert{}.Extra), size: unsafe.Sizeof(AutomateAlert{}), alloc: allocAutomateAlert, copy: copyAutomateAlert, fields: []decField{
 	{"action", nil, uint32(unsafe.Offsetof(AutomateAlert{}.Action)), kInt},
-	{"ticket", decOne[AutomateTicket], uint32(unsafe.Offsetof(AutomateAlert{}.Ticket)), kSub},
+	{"ticket", dtOf[*AutomateTicket], uint32(unsafe.Offsetof(AutomateAlert{}.Ticket)), kOne},
 }, sorted: []uint16{0, 1}}
 
 func (m *AutomateAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateAlert) }
 
-var enctAutomateAlert = encTable{extra: unsafe.Offsetof(AutomateAlert{}.Extra), fields: []encField{
+func (*AutomateAlert) decTable() *decTable { return &dectAutomateAlert }
+
+var enctAutomateAlert = encTable{extra: unsafe.Offsetof(AutomateAlert{}.Extra), size: unsafe.Sizeof(AutomateAlert{}), fields: []encField{
 	{`"action":`, nil, uint32(unsafe.Offsetof(AutomateAlert{}.Action)), kInt},
-	{`"ticket":`, encOne[AutomateTicket], uint32(unsafe.Offsetof(AutomateAlert{}.Ticket)), kSub},
+	{`"ticket":`, etOf[*AutomateTicket], uint32(unsafe.Offsetof(AutomateAlert{}.Ticket)), kOne},
 }}
 
 func (m *AutomateAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateAlert) }
 
+func (*AutomateAlert) encTable() *encTable { return &enctAutomateAlert }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAutomateComment = decTable{extra: unsafe.Offsetof(AutomateComment{}.Extra), fields: []decField{
+func allocAutomateComment(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AutomateComment, n)))
+}
+
+func copyAutomateComment(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AutomateComment)(dst), n), unsafe.Slice((*AutomateComment)(src), n))
+}
+
+var dectAutomateComment = decTable{extra: unsafe.Offsetof(AutomateComment{}.Extra), size: unsafe.Sizeof(AutomateComment{}), alloc: allocAutomateComment, copy: copyAutomateComment, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AutomateComment{}.ID)), kInt},
 	{"body", nil, uint32(unsafe.Offsetof(AutomateComment{}.Body)), kStr},
-	{"user", decOne[AutomateUser], uint32(unsafe.Offsetof(AutomateComment{}.User)), kSub},
+	{"user", dtOf[*AutomateUser], uint32(unsafe.Offsetof(AutomateComment{}.User)), kOne},
 	{"createdDate", nil, uint32(unsafe.Offsetof(AutomateComment{}.CreatedDate)), kTime},
 }, sorted: []uint16{1, 3, 0, 2}}
 
 func (m *AutomateComment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateComment) }
 
-var enctAutomateComment = encTable{extra: unsafe.Offsetof(AutomateComment{}.Extra), fields: []encField{
+func (*AutomateComment) decTable() *decTable { return &dectAutomateComment }
+
+var enctAutomateComment = encTable{extra: unsafe.Offsetof(AutomateComment{}.Extra), size: unsafe.Sizeof(AutomateComment{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AutomateComment{}.ID)), kInt},
 	{`"body":`, nil, uint32(unsafe.Offsetof(AutomateComment{}.Body)), kStr},
-	{`"user":`, encOne[AutomateUser], uint32(unsafe.Offsetof(AutomateComment{}.User)), kSub},
+	{`"user":`, etOf[*AutomateUser], uint32(unsafe.Offsetof(AutomateComment{}.User)), kOne},
 	{`"createdDate":`, nil, uint32(unsafe.Offsetof(AutomateComment{}.CreatedDate)), kTime},
 }}
 
 func (m *AutomateComment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateComment) }
 
+func (*AutomateComment) encTable() *encTable { return &enctAutomateComment }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateComment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAutomateReference = decTable{extra: unsafe.Offsetof(AutomateReference{}.Extra), fields: []decField{
+func allocAutomateReference(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AutomateReference, n)))
+}
+
+func copyAutomateReference(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AutomateReference)(dst), n), unsafe.Slice((*AutomateReference)(src), n))
+}
+
+var dectAutomateReference = decTable{extra: unsafe.Offsetof(AutomateReference{}.Extra), size: unsafe.Sizeof(AutomateReference{}), alloc: allocAutomateReference, copy: copyAutomateReference, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AutomateReference{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AutomateReference{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
@@ -4940,7 +5688,9 @@ func (m *AutomateReference) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAutomateReference)
 }
 
-var enctAutomateReference = encTable{extra: unsafe.Offsetof(AutomateReference{}.Extra), fields: []encField{
+func (*AutomateReference) decTable() *decTable { return &dectAutomateReference }
+
+var enctAutomateReference = encTable{extra: unsafe.Offsetof(AutomateReference{}.Extra), size: unsafe.Sizeof(AutomateReference{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AutomateReference{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AutomateReference{}.Name)), kStr},
 }}
@@ -4949,18 +5699,28 @@ func (m *AutomateReference) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAutomateReference)
 }
 
+func (*AutomateReference) encTable() *encTable { return &enctAutomateReference }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateReference) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAutomateTicket = decTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra), fields: []decField{
+func allocAutomateTicket(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AutomateTicket, n)))
+}
+
+func copyAutomateTicket(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AutomateTicket)(dst), n), unsafe.Slice((*AutomateTicket)(src), n))
+}
+
+var dectAutomateTicket = decTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra), size: unsafe.Sizeof(AutomateTicket{}), alloc: allocAutomateTicket, copy: copyAutomateTicket, fields: []decField{
 	{"ticketId", nil, uint32(unsafe.Offsetof(AutomateTicket{}.TicketID)), kInt},
-	{"status", decOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Status)), kSub},
+	{"status", dtOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Status)), kOne},
 	{"subject", nil, uint32(unsafe.Offsetof(AutomateTicket{}.Subject)), kStr},
 	{"body", nil, uint32(unsafe.Offsetof(AutomateTicket{}.Body)), kStr},
-	{"priority", decOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Priority)), kSub},
-	{"client", decOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Client)), kSub},
-	{"location", decOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Location)), kSub},
-	{"computer", decOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Computer)), kSub},
+	{"priority", dtOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Priority)), kOne},
+	{"client", dtOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Client)), kOne},
+	{"location", dtOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Location)), kOne},
+	{"computer", dtOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Computer)), kOne},
 	{"dueDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.DueDate)), kTime},
 	{"startDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.StartDate)), kTime},
 	{"contactDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.ContactDate)), kTime},
@@ -4970,20 +5730,22 @@ var dectAutomateTicket = decTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra)
 	{"supportLevel", nil, uint32(unsafe.Offsetof(AutomateTicket{}.SupportLevel)), kInt},
 	{"externalId", nil, uint32(unsafe.Offsetof(AutomateTicket{}.ExternalID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(AutomateTicket{}.GUID)), kStr},
-	{"comments", decMany[AutomateComment], uint32(unsafe.Offsetof(AutomateTicket{}.Comments)), kSub},
+	{"comments", dtOf[*AutomateComment], uint32(unsafe.Offsetof(AutomateTicket{}.Comments)), kMany},
 }, sorted: []uint16{3, 13, 5, 17, 7, 10, 8, 15, 12, 16, 6, 4, 9, 1, 2, 14, 0, 11}}
 
 func (m *AutomateTicket) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateTicket) }
 
-var enctAutomateTicket = encTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra), fields: []encField{
+func (*AutomateTicket) decTable() *decTable { return &dectAutomateTicket }
+
+var enctAutomateTicket = encTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra), size: unsafe.Sizeof(AutomateTicket{}), fields: []encField{
 	{`"ticketId":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.TicketID)), kInt},
-	{`"status":`, encOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Status)), kSub},
+	{`"status":`, etOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Status)), kOne},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.Subject)), kStr},
 	{`"body":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.Body)), kStr},
-	{`"priority":`, encOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Priority)), kSub},
-	{`"client":`, encOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Client)), kSub},
-	{`"location":`, encOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Location)), kSub},
-	{`"computer":`, encOne[AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Computer)), kSub},
+	{`"priority":`, etOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Priority)), kOne},
+	{`"client":`, etOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Client)), kOne},
+	{`"location":`, etOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Location)), kOne},
+	{`"computer":`, etOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Computer)), kOne},
 	{`"dueDate":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.DueDate)), kTime},
 	{`"startDate":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.StartDate)), kTime},
 	{`"contactDate":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.ContactDate)), kTime},
@@ -4993,15 +5755,25 @@ var enctAutomateTicket = encTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra)
 	{`"supportLevel":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.SupportLevel)), kInt},
 	{`"externalId":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.ExternalID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.GUID)), kStr},
-	{`"comments":`, encMany[AutomateComment], uint32(unsafe.Offsetof(AutomateTicket{}.Comments)), kSub},
+	{`"comments":`, etOf[*AutomateComment], uint32(unsafe.Offsetof(AutomateTicket{}.Comments)), kMany},
 }}
 
 func (m *AutomateTicket) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateTicket) }
 
+func (*AutomateTicket) encTable() *encTable { return &enctAutomateTicket }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateTicket) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAutomateUser = decTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), fields: []decField{
+func allocAutomateUser(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AutomateUser, n)))
+}
+
+func copyAutomateUser(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AutomateUser)(dst), n), unsafe.Slice((*AutomateUser)(src), n))
+}
+
+var dectAutomateUser = decTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), size: unsafe.Sizeof(AutomateUser{}), alloc: allocAutomateUser, copy: copyAutomateUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AutomateUser{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AutomateUser{}.Name)), kStr},
 	{"emailAddress", nil, uint32(unsafe.Offsetof(AutomateUser{}.EmailAddress)), kStr},
@@ -5009,7 +5781,9 @@ var dectAutomateUser = decTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), fi
 
 func (m *AutomateUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateUser) }
 
-var enctAutomateUser = encTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), fields: []encField{
+func (*AutomateUser) decTable() *decTable { return &dectAutomateUser }
+
+var enctAutomateUser = encTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), size: unsafe.Sizeof(AutomateUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AutomateUser{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AutomateUser{}.Name)), kStr},
 	{`"emailAddress":`, nil, uint32(unsafe.Offsetof(AutomateUser{}.EmailAddress)), kStr},
@@ -5017,10 +5791,20 @@ var enctAutomateUser = encTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), fi
 
 func (m *AutomateUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateUser) }
 
+func (*AutomateUser) encTable() *encTable { return &enctAutomateUser }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAuvikAlert = decTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), fields: []decField{
+func allocAuvikAlert(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AuvikAlert, n)))
+}
+
+func copyAuvikAlert(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AuvikAlert)(dst), n), unsafe.Slice((*AuvikAlert)(src), n))
+}
+
+var dectAuvikAlert = decTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), size: unsafe.Sizeof(AuvikAlert{}), alloc: allocAuvikAlert, copy: copyAuvikAlert, fields: []decField{
 	{"entityId", nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityID)), kStr},
 	{"subject", nil, uint32(unsafe.Offsetof(AuvikAlert{}.Subject)), kStr},
 	{"alertStatusString", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertStatusString)), kStr},
@@ -5041,7 +5825,9 @@ var dectAuvikAlert = decTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), fields
 
 func (m *AuvikAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAuvikAlert) }
 
-var enctAuvikAlert = encTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), fields: []encField{
+func (*AuvikAlert) decTable() *decTable { return &dectAuvikAlert }
+
+var enctAuvikAlert = encTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), size: unsafe.Sizeof(AuvikAlert{}), fields: []encField{
 	{`"entityId":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityID)), kStr},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.Subject)), kStr},
 	{`"alertStatusString":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertStatusString)), kStr},
@@ -5062,10 +5848,20 @@ var enctAuvikAlert = encTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), fields
 
 func (m *AuvikAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAuvikAlert) }
 
+func (*AuvikAlert) encTable() *encTable { return &enctAuvikAlert }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AuvikAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAuvikTenantMod = decTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra), fields: []decField{
+func allocAuvikTenantMod(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AuvikTenantMod, n)))
+}
+
+func copyAuvikTenantMod(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AuvikTenantMod)(dst), n), unsafe.Slice((*AuvikTenantMod)(src), n))
+}
+
+var dectAuvikTenantMod = decTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra), size: unsafe.Sizeof(AuvikTenantMod{}), alloc: allocAuvikTenantMod, copy: copyAuvikTenantMod, fields: []decField{
 	{"parentId", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentID)), kStr},
 	{"parentName", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentName)), kStr},
 	{"tenantId", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantID)), kStr},
@@ -5076,7 +5872,9 @@ var dectAuvikTenantMod = decTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra)
 
 func (m *AuvikTenantMod) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAuvikTenantMod) }
 
-var enctAuvikTenantMod = encTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra), fields: []encField{
+func (*AuvikTenantMod) decTable() *decTable { return &dectAuvikTenantMod }
+
+var enctAuvikTenantMod = encTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra), size: unsafe.Sizeof(AuvikTenantMod{}), fields: []encField{
 	{`"parentId":`, nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentID)), kStr},
 	{`"parentName":`, nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentName)), kStr},
 	{`"tenantId":`, nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantID)), kStr},
@@ -5087,10 +5885,20 @@ var enctAuvikTenantMod = encTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra)
 
 func (m *AuvikTenantMod) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAuvikTenantMod) }
 
+func (*AuvikTenantMod) encTable() *encTable { return &enctAuvikTenantMod }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AuvikTenantMod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAvalaraDetails = decTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra), fields: []decField{
+func allocAvalaraDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AvalaraDetails, n)))
+}
+
+func copyAvalaraDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AvalaraDetails)(dst), n), unsafe.Slice((*AvalaraDetails)(src), n))
+}
+
+var dectAvalaraDetails = decTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra), size: unsafe.Sizeof(AvalaraDetails{}), alloc: allocAvalaraDetails, copy: copyAvalaraDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ID)), kInt},
 	{"environment", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Environment)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Name)), kStr},
@@ -5102,7 +5910,7 @@ var dectAvalaraDetails = decTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra)
 	{"supplier_top_level", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevel)), kInt},
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevelName)), kStr},
 	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevelName)), kStr},
-	{"company_object", decOne[KeyPair], uint32(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), kSub},
+	{"company_object", dtOf[*KeyPair], uint32(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), kOne},
 	{"defaulttax", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaulttax)), kStr},
 	{"defaultitem", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaultitem)), kStr},
 	{"autosyncentities", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Autosyncentities)), kBool},
@@ -5113,14 +5921,16 @@ var dectAvalaraDetails = decTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra)
 	{"default_customer_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.DefaultCustomerName)), kStr},
 	{"disablerecording", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Disablerecording)), kBool},
 	{"address_mapping_type", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.AddressMappingType)), kInt},
-	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), kSub},
+	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), kMany},
 	{"sync_committed", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SyncCommitted)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Warning)), kStr},
 }, sorted: []uint16{24, 21, 16, 14, 7, 9, 11, 6, 19, 18, 13, 12, 20, 1, 0, 2, 5, 4, 15, 8, 10, 23, 22, 17, 3}}
 
 func (m *AvalaraDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAvalaraDetails) }
 
-var enctAvalaraDetails = encTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra), fields: []encField{
+func (*AvalaraDetails) decTable() *decTable { return &dectAvalaraDetails }
+
+var enctAvalaraDetails = encTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra), size: unsafe.Sizeof(AvalaraDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ID)), kInt},
 	{`"environment":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Environment)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Name)), kStr},
@@ -5132,7 +5942,7 @@ var enctAvalaraDetails = encTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra)
 	{`"supplier_top_level":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevel)), kInt},
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevelName)), kStr},
 	{`"supplier_top_level_name":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevelName)), kStr},
-	{`"company_object":`, encOne[KeyPair], uint32(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), kSub},
+	{`"company_object":`, etOf[*KeyPair], uint32(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), kOne},
 	{`"defaulttax":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaulttax)), kStr},
 	{`"defaultitem":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaultitem)), kStr},
 	{`"autosyncentities":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Autosyncentities)), kBool},
@@ -5143,17 +5953,27 @@ var enctAvalaraDetails = encTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra)
 	{`"default_customer_name":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.DefaultCustomerName)), kStr},
 	{`"disablerecording":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Disablerecording)), kBool},
 	{`"address_mapping_type":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.AddressMappingType)), kInt},
-	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), kSub},
+	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), kMany},
 	{`"sync_committed":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SyncCommitted)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Warning)), kStr},
 }}
 
 func (m *AvalaraDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAvalaraDetails) }
 
+func (*AvalaraDetails) encTable() *encTable { return &enctAvalaraDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AvalaraDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.Extra), fields: []decField{
+func allocAzureADConnection(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AzureADConnection, n)))
+}
+
+func copyAzureADConnection(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AzureADConnection)(dst), n), unsafe.Slice((*AzureADConnection)(src), n))
+}
+
+var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.Extra), size: unsafe.Sizeof(AzureADConnection{}), alloc: allocAzureADConnection, copy: copyAzureADConnection, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ID)), kInt},
@@ -5167,25 +5987,25 @@ var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{"token_expiry", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TokenExpiry)), kTime},
 	{"_authcode", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Authcode)), kStr},
 	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Exchangecodefortoken)), kBool},
-	{"mappings_user", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), kSub},
-	{"mappings_agent", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), kSub},
-	{"mappings_agent_roles", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), kSub},
-	{"mappings_site", decMany[AzureADMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), kSub},
+	{"mappings_user", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), kMany},
+	{"mappings_agent", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), kMany},
+	{"mappings_agent_roles", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), kMany},
+	{"mappings_site", dtOf[*AzureADMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), kMany},
 	{"user_matching_fields", nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingFields)), kStr},
 	{"agent_matching_fields", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingFields)), kStr},
-	{"user_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), kSub},
-	{"agent_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), kSub},
+	{"user_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), kMany},
+	{"agent_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), kMany},
 	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Halointegratorenabled)), kBool},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLasterror)), kStr},
 	{"halointegrator_importtype", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorImporttype)), kInt},
 	{"redirect_uri", nil, uint32(unsafe.Offsetof(AzureADConnection{}.RedirectURI)), kStr},
-	{"mappings_cab", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), kSub},
+	{"mappings_cab", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), kMany},
 	{"manage_licenses", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ManageLicenses)), kBool},
 	{"licensed_roles", nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRoles)), kStr},
-	{"licensed_roles_list", decMany[KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), kSub},
+	{"licensed_roles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), kMany},
 	{"tenant_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TenantType)), kInt},
-	{"mappings_device", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), kSub},
+	{"mappings_device", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), kMany},
 	{"defaultsite", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Defaultsite)), kInt},
 	{"defaultsite_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultsiteName)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeChoice)), kInt},
@@ -5210,16 +6030,16 @@ var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{"auto_create_mappings", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoCreateMappings)), kBool},
 	{"auto_allow_sso", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoAllowSSO)), kBool},
 	{"top_level_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TopLevelName)), kStr},
-	{"mappings_client", decMany[AreaAzureTenant], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), kSub},
+	{"mappings_client", dtOf[*AreaAzureTenant], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), kMany},
 	{"default_ticket_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketType)), kInt},
 	{"default_ticket_type_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketTypeName)), kStr},
 	{"default_classification", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassification)), kStr},
 	{"default_classification_reason", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassificationReason)), kStr},
 	{"default_priority_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultPriorityName)), kStr},
-	{"mappings_ticket", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), kSub},
+	{"mappings_ticket", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), kMany},
 	{"intune_dont_update_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDontUpdateType)), kBool},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), kSub},
+	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), kMany},
 	{"intune_enabled", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneEnabled)), kBool},
 	{"licence_import_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicenceImportType)), kInt},
 	{"graphendpoint", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Graphendpoint)), kInt},
@@ -5229,25 +6049,25 @@ var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{"dont_sync_new_tenants", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DontSyncNewTenants)), kBool},
 	{"importunmatchedgroupasserviceaccount", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Importunmatchedgroupasserviceaccount)), kStr},
 	{"deactivate_users", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DeactivateUsers)), kBool},
-	{"mappings_priority", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), kSub},
+	{"mappings_priority", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), kMany},
 	{"allow_subscription_management", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AllowSubscriptionManagement)), kBool},
 	{"receive_subscription_updated", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ReceiveSubscriptionUpdated)), kBool},
 	{"graph_host", nil, uint32(unsafe.Offsetof(AzureADConnection{}.GraphHost)), kStr},
-	{"mappings_user_roles", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), kSub},
+	{"mappings_user_roles", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), kMany},
 	{"alternate_client_id", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AlternateClientID)), kStr},
 	{"new_alternate_client_secret", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewAlternateClientSecret)), kStr},
 	{"default_relationship_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultRelationshipType)), kInt},
-	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), kSub},
+	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), kMany},
 	{"intune_delete_status", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatus)), kInt},
 	{"intune_delete_status_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatusName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Warning)), kStr},
 	{"sentinel_default_user", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUser)), kInt},
 	{"sentinel_default_user_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUserName)), kStr},
 	{"named_roles", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NamedRoles)), kStr},
-	{"named_roles_list", decMany[KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), kSub},
+	{"named_roles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), kMany},
 	{"new_user_template", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplate)), kInt},
 	{"new_user_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserType)), kInt},
-	{"mappings_new_user", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), kSub},
+	{"mappings_new_user", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), kMany},
 	{"new_user_template_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplateName)), kStr},
 	{"software_import_licence_matching", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SoftwareImportLicenceMatching)), kBool},
 	{"default_intune_status", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatus)), kInt},
@@ -5255,9 +6075,9 @@ var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{"no_manager_role", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRole)), kInt},
 	{"no_manager_role_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRoleName)), kStr},
 	{"track_sign_in_activity", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TrackSignInActivity)), kBool},
-	{"halointegrator_allowedclientidslist", decMany[KeyPair3], uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), kSub},
+	{"halointegrator_allowedclientidslist", dtOf[*KeyPair3], uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), kMany},
 	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientids)), kStr},
-	{"user_licence", decMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserLicence)), kSub},
+	{"user_licence", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserLicence)), kMany},
 	{"user_licence_list", nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserLicenceList)), kStr},
 	{"check_licence_list_for_service_user", nil, uint32(unsafe.Offsetof(AzureADConnection{}.CheckLicenceListForServiceUser)), kBool},
 	{"exclude_mssense_devices", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ExcludeMssenseDevices)), kBool},
@@ -5269,7 +6089,9 @@ func (m *AzureADConnection) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAzureADConnection)
 }
 
-var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.Extra), fields: []encField{
+func (*AzureADConnection) decTable() *decTable { return &dectAzureADConnection }
+
+var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.Extra), size: unsafe.Sizeof(AzureADConnection{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ID)), kInt},
@@ -5283,25 +6105,25 @@ var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TokenExpiry)), kTime},
 	{`"_authcode":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Authcode)), kStr},
 	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Exchangecodefortoken)), kBool},
-	{`"mappings_user":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), kSub},
-	{`"mappings_agent":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), kSub},
-	{`"mappings_agent_roles":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), kSub},
-	{`"mappings_site":`, encMany[AzureADMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), kSub},
+	{`"mappings_user":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), kMany},
+	{`"mappings_agent":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), kMany},
+	{`"mappings_agent_roles":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), kMany},
+	{`"mappings_site":`, etOf[*AzureADMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), kMany},
 	{`"user_matching_fields":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingFields)), kStr},
 	{`"agent_matching_fields":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingFields)), kStr},
-	{`"user_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), kSub},
-	{`"agent_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), kSub},
+	{`"user_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), kMany},
+	{`"agent_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), kMany},
 	{`"halointegratorenabled":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Halointegratorenabled)), kBool},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLasterror)), kStr},
 	{`"halointegrator_importtype":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorImporttype)), kInt},
 	{`"redirect_uri":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.RedirectURI)), kStr},
-	{`"mappings_cab":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), kSub},
+	{`"mappings_cab":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), kMany},
 	{`"manage_licenses":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ManageLicenses)), kBool},
 	{`"licensed_roles":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRoles)), kStr},
-	{`"licensed_roles_list":`, encMany[KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), kSub},
+	{`"licensed_roles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), kMany},
 	{`"tenant_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TenantType)), kInt},
-	{`"mappings_device":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), kSub},
+	{`"mappings_device":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), kMany},
 	{`"defaultsite":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Defaultsite)), kInt},
 	{`"defaultsite_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultsiteName)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeChoice)), kInt},
@@ -5326,16 +6148,16 @@ var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{`"auto_create_mappings":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoCreateMappings)), kBool},
 	{`"auto_allow_sso":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoAllowSSO)), kBool},
 	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TopLevelName)), kStr},
-	{`"mappings_client":`, encMany[AreaAzureTenant], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), kSub},
+	{`"mappings_client":`, etOf[*AreaAzureTenant], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), kMany},
 	{`"default_ticket_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketType)), kInt},
 	{`"default_ticket_type_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketTypeName)), kStr},
 	{`"default_classification":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassification)), kStr},
 	{`"default_classification_reason":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassificationReason)), kStr},
 	{`"default_priority_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultPriorityName)), kStr},
-	{`"mappings_ticket":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), kSub},
+	{`"mappings_ticket":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), kMany},
 	{`"intune_dont_update_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDontUpdateType)), kBool},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), kSub},
+	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), kMany},
 	{`"intune_enabled":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneEnabled)), kBool},
 	{`"licence_import_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicenceImportType)), kInt},
 	{`"graphendpoint":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Graphendpoint)), kInt},
@@ -5345,25 +6167,25 @@ var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{`"dont_sync_new_tenants":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DontSyncNewTenants)), kBool},
 	{`"importunmatchedgroupasserviceaccount":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Importunmatchedgroupasserviceaccount)), kStr},
 	{`"deactivate_users":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DeactivateUsers)), kBool},
-	{`"mappings_priority":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), kSub},
+	{`"mappings_priority":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), kMany},
 	{`"allow_subscription_management":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AllowSubscriptionManagement)), kBool},
 	{`"receive_subscription_updated":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ReceiveSubscriptionUpdated)), kBool},
 	{`"graph_host":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.GraphHost)), kStr},
-	{`"mappings_user_roles":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), kSub},
+	{`"mappings_user_roles":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), kMany},
 	{`"alternate_client_id":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AlternateClientID)), kStr},
 	{`"new_alternate_client_secret":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewAlternateClientSecret)), kStr},
 	{`"default_relationship_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultRelationshipType)), kInt},
-	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), kSub},
+	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), kMany},
 	{`"intune_delete_status":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatus)), kInt},
 	{`"intune_delete_status_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatusName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Warning)), kStr},
 	{`"sentinel_default_user":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUser)), kInt},
 	{`"sentinel_default_user_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUserName)), kStr},
 	{`"named_roles":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NamedRoles)), kStr},
-	{`"named_roles_list":`, encMany[KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), kSub},
+	{`"named_roles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), kMany},
 	{`"new_user_template":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplate)), kInt},
 	{`"new_user_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserType)), kInt},
-	{`"mappings_new_user":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), kSub},
+	{`"mappings_new_user":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), kMany},
 	{`"new_user_template_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplateName)), kStr},
 	{`"software_import_licence_matching":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.SoftwareImportLicenceMatching)), kBool},
 	{`"default_intune_status":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatus)), kInt},
@@ -5371,9 +6193,9 @@ var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{`"no_manager_role":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRole)), kInt},
 	{`"no_manager_role_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRoleName)), kStr},
 	{`"track_sign_in_activity":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TrackSignInActivity)), kBool},
-	{`"halointegrator_allowedclientidslist":`, encMany[KeyPair3], uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), kSub},
+	{`"halointegrator_allowedclientidslist":`, etOf[*KeyPair3], uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), kMany},
 	{`"halointegrator_allowedclientids":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientids)), kStr},
-	{`"user_licence":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserLicence)), kSub},
+	{`"user_licence":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserLicence)), kMany},
 	{`"user_licence_list":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserLicenceList)), kStr},
 	{`"check_licence_list_for_service_user":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.CheckLicenceListForServiceUser)), kBool},
 	{`"exclude_mssense_devices":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ExcludeMssenseDevices)), kBool},
@@ -5385,10 +6207,20 @@ func (m *AzureADConnection) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAzureADConnection)
 }
 
+func (*AzureADConnection) encTable() *encTable { return &enctAzureADConnection }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureADConnection) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAzureADFilter = decTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), fields: []decField{
+func allocAzureADFilter(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AzureADFilter, n)))
+}
+
+func copyAzureADFilter(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AzureADFilter)(dst), n), unsafe.Slice((*AzureADFilter)(src), n))
+}
+
+var dectAzureADFilter = decTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), size: unsafe.Sizeof(AzureADFilter{}), alloc: allocAzureADFilter, copy: copyAzureADFilter, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AzureADFilter{}.ID)), kInt},
 	{"mapping_id", nil, uint32(unsafe.Offsetof(AzureADFilter{}.MappingID)), kInt},
 	{"filter_field", nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterField)), kStr},
@@ -5401,7 +6233,9 @@ var dectAzureADFilter = decTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), 
 
 func (m *AzureADFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAzureADFilter) }
 
-var enctAzureADFilter = encTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), fields: []encField{
+func (*AzureADFilter) decTable() *decTable { return &dectAzureADFilter }
+
+var enctAzureADFilter = encTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), size: unsafe.Sizeof(AzureADFilter{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.ID)), kInt},
 	{`"mapping_id":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.MappingID)), kInt},
 	{`"filter_field":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterField)), kStr},
@@ -5414,10 +6248,20 @@ var enctAzureADFilter = encTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), 
 
 func (m *AzureADFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAzureADFilter) }
 
+func (*AzureADFilter) encTable() *encTable { return &enctAzureADFilter }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureADFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAzureADMapping = decTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra), fields: []decField{
+func allocAzureADMapping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AzureADMapping, n)))
+}
+
+func copyAzureADMapping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AzureADMapping)(dst), n), unsafe.Slice((*AzureADMapping)(src), n))
+}
+
+var dectAzureADMapping = decTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra), size: unsafe.Sizeof(AzureADMapping{}), alloc: allocAzureADMapping, copy: copyAzureADMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ID)), kInt},
 	{"connectionid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Connectionid)), kInt},
 	{"siteid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Siteid)), kInt},
@@ -5426,7 +6270,7 @@ var dectAzureADMapping = decTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra)
 	{"client_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ClientID)), kInt},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantID)), kStr},
 	{"tenant_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantName)), kStr},
-	{"filters", decMany[AzureADFilter], uint32(unsafe.Offsetof(AzureADMapping{}.Filters)), kSub},
+	{"filters", dtOf[*AzureADFilter], uint32(unsafe.Offsetof(AzureADMapping{}.Filters)), kMany},
 	{"filter_count", nil, uint32(unsafe.Offsetof(AzureADMapping{}.FilterCount)), kInt},
 	{"group_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.GroupName)), kStr},
 	{"external_users", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ExternalUsers)), kBool},
@@ -5441,13 +6285,15 @@ var dectAzureADMapping = decTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra)
 	{"default_site_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.DefaultSiteName)), kStr},
 	{"userroleid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Userroleid)), kInt},
 	{"import_photo", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ImportPhoto)), kBool},
-	{"site_mappings_user", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), kSub},
+	{"site_mappings_user", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Warning)), kStr},
 }, sorted: []uint16{24, 5, 17, 16, 1, 19, 20, 14, 11, 9, 8, 12, 10, 0, 22, 4, 13, 18, 15, 23, 3, 2, 6, 7, 21}}
 
 func (m *AzureADMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAzureADMapping) }
 
-var enctAzureADMapping = encTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra), fields: []encField{
+func (*AzureADMapping) decTable() *decTable { return &dectAzureADMapping }
+
+var enctAzureADMapping = encTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra), size: unsafe.Sizeof(AzureADMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ID)), kInt},
 	{`"connectionid":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Connectionid)), kInt},
 	{`"siteid":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Siteid)), kInt},
@@ -5456,7 +6302,7 @@ var enctAzureADMapping = encTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra)
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ClientID)), kInt},
 	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantID)), kStr},
 	{`"tenant_name":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantName)), kStr},
-	{`"filters":`, encMany[AzureADFilter], uint32(unsafe.Offsetof(AzureADMapping{}.Filters)), kSub},
+	{`"filters":`, etOf[*AzureADFilter], uint32(unsafe.Offsetof(AzureADMapping{}.Filters)), kMany},
 	{`"filter_count":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.FilterCount)), kInt},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.GroupName)), kStr},
 	{`"external_users":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ExternalUsers)), kBool},
@@ -5471,16 +6317,26 @@ var enctAzureADMapping = encTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra)
 	{`"default_site_name":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.DefaultSiteName)), kStr},
 	{`"userroleid":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Userroleid)), kInt},
 	{`"import_photo":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ImportPhoto)), kBool},
-	{`"site_mappings_user":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), kSub},
+	{`"site_mappings_user":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Warning)), kStr},
 }}
 
 func (m *AzureADMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAzureADMapping) }
 
+func (*AzureADMapping) encTable() *encTable { return &enctAzureADMapping }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureADMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAzureAssignedLicenses = decTable{extra: unsafe.Offsetof(AzureAssignedLicenses{}.Extra), fields: []decField{
+func allocAzureAssignedLicenses(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AzureAssignedLicenses, n)))
+}
+
+func copyAzureAssignedLicenses(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AzureAssignedLicenses)(dst), n), unsafe.Slice((*AzureAssignedLicenses)(src), n))
+}
+
+var dectAzureAssignedLicenses = decTable{extra: unsafe.Offsetof(AzureAssignedLicenses{}.Extra), size: unsafe.Sizeof(AzureAssignedLicenses{}), alloc: allocAzureAssignedLicenses, copy: copyAzureAssignedLicenses, fields: []decField{
 	{"skuId", nil, uint32(unsafe.Offsetof(AzureAssignedLicenses{}.SkuID)), kStr},
 }, sorted: []uint16{0}}
 
@@ -5488,7 +6344,9 @@ func (m *AzureAssignedLicenses) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAzureAssignedLicenses)
 }
 
-var enctAzureAssignedLicenses = encTable{extra: unsafe.Offsetof(AzureAssignedLicenses{}.Extra), fields: []encField{
+func (*AzureAssignedLicenses) decTable() *decTable { return &dectAzureAssignedLicenses }
+
+var enctAzureAssignedLicenses = encTable{extra: unsafe.Offsetof(AzureAssignedLicenses{}.Extra), size: unsafe.Sizeof(AzureAssignedLicenses{}), fields: []encField{
 	{`"skuId":`, nil, uint32(unsafe.Offsetof(AzureAssignedLicenses{}.SkuID)), kStr},
 }}
 
@@ -5496,10 +6354,20 @@ func (m *AzureAssignedLicenses) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAzureAssignedLicenses)
 }
 
+func (*AzureAssignedLicenses) encTable() *encTable { return &enctAzureAssignedLicenses }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureAssignedLicenses) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAzureDevOpsDetails = decTable{extra: unsafe.Offsetof(AzureDevOpsDetails{}.Extra), fields: []decField{
+func allocAzureDevOpsDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AzureDevOpsDetails, n)))
+}
+
+func copyAzureDevOpsDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AzureDevOpsDetails)(dst), n), unsafe.Slice((*AzureDevOpsDetails)(src), n))
+}
+
+var dectAzureDevOpsDetails = decTable{extra: unsafe.Offsetof(AzureDevOpsDetails{}.Extra), size: unsafe.Sizeof(AzureDevOpsDetails{}), alloc: allocAzureDevOpsDetails, copy: copyAzureDevOpsDetails, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.ID)), kInt},
@@ -5508,7 +6376,7 @@ var dectAzureDevOpsDetails = decTable{extra: unsafe.Offsetof(AzureDevOpsDetails{
 	{"new_access_token", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewAccessToken)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewMethod)), kBool},
 	{"fields_to_sync", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSync)), kStr},
-	{"fields_to_sync_list", decMany[KeyPair2], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), kSub},
+	{"fields_to_sync_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), kMany},
 	{"sync_mapped_fields", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncMappedFields)), kBool},
 	{"sync_attachments", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAttachments)), kBool},
 	{"sync_area_path", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAreaPath)), kBool},
@@ -5517,11 +6385,11 @@ var dectAzureDevOpsDetails = decTable{extra: unsafe.Offsetof(AzureDevOpsDetails{
 	{"sync_status", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStatus)), kBool},
 	{"sync_start_date", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStartDate)), kBool},
 	{"sync_target_date", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncTargetDate)), kBool},
-	{"status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), kSub},
-	{"priority_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), kSub},
-	{"areapath_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), kSub},
-	{"iterationpath_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), kSub},
-	{"otherfield_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), kSub},
+	{"status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), kMany},
+	{"priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), kMany},
+	{"areapath_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), kMany},
+	{"iterationpath_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), kMany},
+	{"otherfield_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), kMany},
 	{"area_path_field", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreaPathField)), kInt},
 	{"iteration_path_field", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationPathField)), kInt},
 	{"work_item_description", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WorkItemDescription)), kStr},
@@ -5550,7 +6418,9 @@ func (m *AzureDevOpsDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAzureDevOpsDetails)
 }
 
-var enctAzureDevOpsDetails = encTable{extra: unsafe.Offsetof(AzureDevOpsDetails{}.Extra), fields: []encField{
+func (*AzureDevOpsDetails) decTable() *decTable { return &dectAzureDevOpsDetails }
+
+var enctAzureDevOpsDetails = encTable{extra: unsafe.Offsetof(AzureDevOpsDetails{}.Extra), size: unsafe.Sizeof(AzureDevOpsDetails{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.ID)), kInt},
@@ -5559,7 +6429,7 @@ var enctAzureDevOpsDetails = encTable{extra: unsafe.Offsetof(AzureDevOpsDetails{
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewAccessToken)), kStr},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewMethod)), kBool},
 	{`"fields_to_sync":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSync)), kStr},
-	{`"fields_to_sync_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), kSub},
+	{`"fields_to_sync_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), kMany},
 	{`"sync_mapped_fields":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncMappedFields)), kBool},
 	{`"sync_attachments":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAttachments)), kBool},
 	{`"sync_area_path":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAreaPath)), kBool},
@@ -5568,11 +6438,11 @@ var enctAzureDevOpsDetails = encTable{extra: unsafe.Offsetof(AzureDevOpsDetails{
 	{`"sync_status":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStatus)), kBool},
 	{`"sync_start_date":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStartDate)), kBool},
 	{`"sync_target_date":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncTargetDate)), kBool},
-	{`"status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), kSub},
-	{`"priority_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), kSub},
-	{`"areapath_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), kSub},
-	{`"iterationpath_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), kSub},
-	{`"otherfield_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), kSub},
+	{`"status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), kMany},
+	{`"priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), kMany},
+	{`"areapath_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), kMany},
+	{`"iterationpath_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), kMany},
+	{`"otherfield_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), kMany},
 	{`"area_path_field":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreaPathField)), kInt},
 	{`"iteration_path_field":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationPathField)), kInt},
 	{`"work_item_description":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WorkItemDescription)), kStr},
@@ -5601,27 +6471,49 @@ func (m *AzureDevOpsDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAzureDevOpsDetails)
 }
 
+func (*AzureDevOpsDetails) encTable() *encTable { return &enctAzureDevOpsDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureDevOpsDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAzureMonitorData = decTable{extra: unsafe.Offsetof(AzureMonitorData{}.Extra), fields: []decField{
-	{"essentials", decOne[AzureMonitorEssentials], uint32(unsafe.Offsetof(AzureMonitorData{}.Essentials)), kSub},
+func allocAzureMonitorData(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AzureMonitorData, n)))
+}
+
+func copyAzureMonitorData(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AzureMonitorData)(dst), n), unsafe.Slice((*AzureMonitorData)(src), n))
+}
+
+var dectAzureMonitorData = decTable{extra: unsafe.Offsetof(AzureMonitorData{}.Extra), size: unsafe.Sizeof(AzureMonitorData{}), alloc: allocAzureMonitorData, copy: copyAzureMonitorData, fields: []decField{
+	{"essentials", dtOf[*AzureMonitorEssentials], uint32(unsafe.Offsetof(AzureMonitorData{}.Essentials)), kOne},
 	{"alertContext", nil, uint32(unsafe.Offsetof(AzureMonitorData{}.AlertContext)), kRaw},
 }, sorted: []uint16{1, 0}}
 
 func (m *AzureMonitorData) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAzureMonitorData) }
 
-var enctAzureMonitorData = encTable{extra: unsafe.Offsetof(AzureMonitorData{}.Extra), fields: []encField{
-	{`"essentials":`, encOne[AzureMonitorEssentials], uint32(unsafe.Offsetof(AzureMonitorData{}.Essentials)), kSub},
+func (*AzureMonitorData) decTable() *decTable { return &dectAzureMonitorData }
+
+var enctAzureMonitorData = encTable{extra: unsafe.Offsetof(AzureMonitorData{}.Extra), size: unsafe.Sizeof(AzureMonitorData{}), fields: []encField{
+	{`"essentials":`, etOf[*AzureMonitorEssentials], uint32(unsafe.Offsetof(AzureMonitorData{}.Essentials)), kOne},
 	{`"alertContext":`, nil, uint32(unsafe.Offsetof(AzureMonitorData{}.AlertContext)), kRaw},
 }}
 
 func (m *AzureMonitorData) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAzureMonitorData) }
 
+func (*AzureMonitorData) encTable() *encTable { return &enctAzureMonitorData }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureMonitorData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAzureMonitorEssentials = decTable{extra: unsafe.Offsetof(AzureMonitorEssentials{}.Extra), fields: []decField{
+func allocAzureMonitorEssentials(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AzureMonitorEssentials, n)))
+}
+
+func copyAzureMonitorEssentials(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AzureMonitorEssentials)(dst), n), unsafe.Slice((*AzureMonitorEssentials)(src), n))
+}
+
+var dectAzureMonitorEssentials = decTable{extra: unsafe.Offsetof(AzureMonitorEssentials{}.Extra), size: unsafe.Sizeof(AzureMonitorEssentials{}), alloc: allocAzureMonitorEssentials, copy: copyAzureMonitorEssentials, fields: []decField{
 	{"alertId", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertID)), kStr},
 	{"alertRule", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertRule)), kStr},
 	{"severity", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.Severity)), kStr},
@@ -5641,7 +6533,9 @@ func (m *AzureMonitorEssentials) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAzureMonitorEssentials)
 }
 
-var enctAzureMonitorEssentials = encTable{extra: unsafe.Offsetof(AzureMonitorEssentials{}.Extra), fields: []encField{
+func (*AzureMonitorEssentials) decTable() *decTable { return &dectAzureMonitorEssentials }
+
+var enctAzureMonitorEssentials = encTable{extra: unsafe.Offsetof(AzureMonitorEssentials{}.Extra), size: unsafe.Sizeof(AzureMonitorEssentials{}), fields: []encField{
 	{`"alertId":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertID)), kStr},
 	{`"alertRule":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertRule)), kStr},
 	{`"severity":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.Severity)), kStr},
@@ -5661,26 +6555,40 @@ func (m *AzureMonitorEssentials) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAzureMonitorEssentials)
 }
 
+func (*AzureMonitorEssentials) encTable() *encTable { return &enctAzureMonitorEssentials }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureMonitorEssentials) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectAzureMonitorWebhook = decTable{extra: unsafe.Offsetof(AzureMonitorWebhook{}.Extra), fields: []decField{
+func allocAzureMonitorWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]AzureMonitorWebhook, n)))
+}
+
+func copyAzureMonitorWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*AzureMonitorWebhook)(dst), n), unsafe.Slice((*AzureMonitorWebhook)(src), n))
+}
+
+var dectAzureMonitorWebhook = decTable{extra: unsafe.Offsetof(AzureMonitorWebhook{}.Extra), size: unsafe.Sizeof(AzureMonitorWebhook{}), alloc: allocAzureMonitorWebhook, copy: copyAzureMonitorWebhook, fields: []decField{
 	{"schemaId", nil, uint32(unsafe.Offsetof(AzureMonitorWebhook{}.SchemaID)), kStr},
-	{"data", decOne[AzureMonitorData], uint32(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), kSub},
+	{"data", dtOf[*AzureMonitorData], uint32(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), kOne},
 }, sorted: []uint16{1, 0}}
 
 func (m *AzureMonitorWebhook) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectAzureMonitorWebhook)
 }
 
-var enctAzureMonitorWebhook = encTable{extra: unsafe.Offsetof(AzureMonitorWebhook{}.Extra), fields: []encField{
+func (*AzureMonitorWebhook) decTable() *decTable { return &dectAzureMonitorWebhook }
+
+var enctAzureMonitorWebhook = encTable{extra: unsafe.Offsetof(AzureMonitorWebhook{}.Extra), size: unsafe.Sizeof(AzureMonitorWebhook{}), fields: []encField{
 	{`"schemaId":`, nil, uint32(unsafe.Offsetof(AzureMonitorWebhook{}.SchemaID)), kStr},
-	{`"data":`, encOne[AzureMonitorData], uint32(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), kSub},
+	{`"data":`, etOf[*AzureMonitorData], uint32(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), kOne},
 }}
 
 func (m *AzureMonitorWebhook) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctAzureMonitorWebhook)
 }
+
+func (*AzureMonitorWebhook) encTable() *encTable { return &enctAzureMonitorWebhook }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureMonitorWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

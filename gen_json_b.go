@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectBookingType = decTable{extra: unsafe.Offsetof(BookingType{}.Extra), fields: []decField{
+func allocBookingType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]BookingType, n)))
+}
+
+func copyBookingType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*BookingType)(dst), n), unsafe.Slice((*BookingType)(src), n))
+}
+
+var dectBookingType = decTable{extra: unsafe.Offsetof(BookingType{}.Extra), size: unsafe.Sizeof(BookingType{}), alloc: allocBookingType, copy: copyBookingType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(BookingType{}.ID)), kInt},
 	{"assettype_id", nil, uint32(unsafe.Offsetof(BookingType{}.AssettypeID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(BookingType{}.Name)), kStr},
@@ -14,7 +22,7 @@ var dectBookingType = decTable{extra: unsafe.Offsetof(BookingType{}.Extra), fiel
 	{"duration_mins", nil, uint32(unsafe.Offsetof(BookingType{}.DurationMins)), kInt},
 	{"duration_days", nil, uint32(unsafe.Offsetof(BookingType{}.DurationDays)), kInt},
 	{"appointment_type", nil, uint32(unsafe.Offsetof(BookingType{}.AppointmentType)), kInt},
-	{"customslots", decMany[Timeslot], uint32(unsafe.Offsetof(BookingType{}.Customslots)), kSub},
+	{"customslots", dtOf[*Timeslot], uint32(unsafe.Offsetof(BookingType{}.Customslots)), kMany},
 	{"messagehtml", nil, uint32(unsafe.Offsetof(BookingType{}.Messagehtml)), kStr},
 	{"resourcebooking_buffer_minutes_before", nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesBefore)), kInt},
 	{"resourcebooking_buffer_minutes_after", nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesAfter)), kInt},
@@ -23,7 +31,9 @@ var dectBookingType = decTable{extra: unsafe.Offsetof(BookingType{}.Extra), fiel
 
 func (m *BookingType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectBookingType) }
 
-var enctBookingType = encTable{extra: unsafe.Offsetof(BookingType{}.Extra), fields: []encField{
+func (*BookingType) decTable() *decTable { return &dectBookingType }
+
+var enctBookingType = encTable{extra: unsafe.Offsetof(BookingType{}.Extra), size: unsafe.Sizeof(BookingType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(BookingType{}.ID)), kInt},
 	{`"assettype_id":`, nil, uint32(unsafe.Offsetof(BookingType{}.AssettypeID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(BookingType{}.Name)), kStr},
@@ -31,7 +41,7 @@ var enctBookingType = encTable{extra: unsafe.Offsetof(BookingType{}.Extra), fiel
 	{`"duration_mins":`, nil, uint32(unsafe.Offsetof(BookingType{}.DurationMins)), kInt},
 	{`"duration_days":`, nil, uint32(unsafe.Offsetof(BookingType{}.DurationDays)), kInt},
 	{`"appointment_type":`, nil, uint32(unsafe.Offsetof(BookingType{}.AppointmentType)), kInt},
-	{`"customslots":`, encMany[Timeslot], uint32(unsafe.Offsetof(BookingType{}.Customslots)), kSub},
+	{`"customslots":`, etOf[*Timeslot], uint32(unsafe.Offsetof(BookingType{}.Customslots)), kMany},
 	{`"messagehtml":`, nil, uint32(unsafe.Offsetof(BookingType{}.Messagehtml)), kStr},
 	{`"resourcebooking_buffer_minutes_before":`, nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesBefore)), kInt},
 	{`"resourcebooking_buffer_minutes_after":`, nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesAfter)), kInt},
@@ -40,14 +50,24 @@ var enctBookingType = encTable{extra: unsafe.Offsetof(BookingType{}.Extra), fiel
 
 func (m *BookingType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctBookingType) }
 
+func (*BookingType) encTable() *encTable { return &enctBookingType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BookingType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectBookingTypeTimeslot = decTable{extra: unsafe.Offsetof(BookingTypeTimeslot{}.Extra), fields: []decField{
+func allocBookingTypeTimeslot(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]BookingTypeTimeslot, n)))
+}
+
+func copyBookingTypeTimeslot(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*BookingTypeTimeslot)(dst), n), unsafe.Slice((*BookingTypeTimeslot)(src), n))
+}
+
+var dectBookingTypeTimeslot = decTable{extra: unsafe.Offsetof(BookingTypeTimeslot{}.Extra), size: unsafe.Sizeof(BookingTypeTimeslot{}), alloc: allocBookingTypeTimeslot, copy: copyBookingTypeTimeslot, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.ID)), kStr},
 	{"startdate", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Startdate)), kTime},
 	{"enddate", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Enddate)), kTime},
-	{"resources", decMany[KeyPair4], uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), kSub},
+	{"resources", dtOf[*KeyPair4], uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), kMany},
 	{"bookedResourceId", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.BookedResourceID)), kInt},
 }, sorted: []uint16{4, 2, 0, 3, 1}}
 
@@ -55,11 +75,13 @@ func (m *BookingTypeTimeslot) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectBookingTypeTimeslot)
 }
 
-var enctBookingTypeTimeslot = encTable{extra: unsafe.Offsetof(BookingTypeTimeslot{}.Extra), fields: []encField{
+func (*BookingTypeTimeslot) decTable() *decTable { return &dectBookingTypeTimeslot }
+
+var enctBookingTypeTimeslot = encTable{extra: unsafe.Offsetof(BookingTypeTimeslot{}.Extra), size: unsafe.Sizeof(BookingTypeTimeslot{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.ID)), kStr},
 	{`"startdate":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Startdate)), kTime},
 	{`"enddate":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Enddate)), kTime},
-	{`"resources":`, encMany[KeyPair4], uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), kSub},
+	{`"resources":`, etOf[*KeyPair4], uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), kMany},
 	{`"bookedResourceId":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.BookedResourceID)), kInt},
 }}
 
@@ -67,10 +89,20 @@ func (m *BookingTypeTimeslot) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctBookingTypeTimeslot)
 }
 
+func (*BookingTypeTimeslot) encTable() *encTable { return &enctBookingTypeTimeslot }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BookingTypeTimeslot) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectBookmark = decTable{extra: unsafe.Offsetof(Bookmark{}.Extra), fields: []decField{
+func allocBookmark(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Bookmark, n)))
+}
+
+func copyBookmark(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Bookmark)(dst), n), unsafe.Slice((*Bookmark)(src), n))
+}
+
+var dectBookmark = decTable{extra: unsafe.Offsetof(Bookmark{}.Extra), size: unsafe.Sizeof(Bookmark{}), alloc: allocBookmark, copy: copyBookmark, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Bookmark{}.ID)), kInt},
 	{"entity_id", nil, uint32(unsafe.Offsetof(Bookmark{}.EntityID)), kInt},
 	{"entity_type", nil, uint32(unsafe.Offsetof(Bookmark{}.EntityType)), kInt},
@@ -80,7 +112,9 @@ var dectBookmark = decTable{extra: unsafe.Offsetof(Bookmark{}.Extra), fields: []
 
 func (m *Bookmark) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectBookmark) }
 
-var enctBookmark = encTable{extra: unsafe.Offsetof(Bookmark{}.Extra), fields: []encField{
+func (*Bookmark) decTable() *decTable { return &dectBookmark }
+
+var enctBookmark = encTable{extra: unsafe.Offsetof(Bookmark{}.Extra), size: unsafe.Sizeof(Bookmark{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Bookmark{}.ID)), kInt},
 	{`"entity_id":`, nil, uint32(unsafe.Offsetof(Bookmark{}.EntityID)), kInt},
 	{`"entity_type":`, nil, uint32(unsafe.Offsetof(Bookmark{}.EntityType)), kInt},
@@ -90,10 +124,20 @@ var enctBookmark = encTable{extra: unsafe.Offsetof(Bookmark{}.Extra), fields: []
 
 func (m *Bookmark) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctBookmark) }
 
+func (*Bookmark) encTable() *encTable { return &enctBookmark }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Bookmark) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectBudgetType = decTable{extra: unsafe.Offsetof(BudgetType{}.Extra), fields: []decField{
+func allocBudgetType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]BudgetType, n)))
+}
+
+func copyBudgetType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*BudgetType)(dst), n), unsafe.Slice((*BudgetType)(src), n))
+}
+
+var dectBudgetType = decTable{extra: unsafe.Offsetof(BudgetType{}.Extra), size: unsafe.Sizeof(BudgetType{}), alloc: allocBudgetType, copy: copyBudgetType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(BudgetType{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(BudgetType{}.Name)), kStr},
 	{"defaultrate", nil, uint32(unsafe.Offsetof(BudgetType{}.Defaultrate)), kF64},
@@ -103,7 +147,9 @@ var dectBudgetType = decTable{extra: unsafe.Offsetof(BudgetType{}.Extra), fields
 
 func (m *BudgetType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectBudgetType) }
 
-var enctBudgetType = encTable{extra: unsafe.Offsetof(BudgetType{}.Extra), fields: []encField{
+func (*BudgetType) decTable() *decTable { return &dectBudgetType }
+
+var enctBudgetType = encTable{extra: unsafe.Offsetof(BudgetType{}.Extra), size: unsafe.Sizeof(BudgetType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(BudgetType{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(BudgetType{}.Name)), kStr},
 	{`"defaultrate":`, nil, uint32(unsafe.Offsetof(BudgetType{}.Defaultrate)), kF64},
@@ -113,10 +159,20 @@ var enctBudgetType = encTable{extra: unsafe.Offsetof(BudgetType{}.Extra), fields
 
 func (m *BudgetType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctBudgetType) }
 
+func (*BudgetType) encTable() *encTable { return &enctBudgetType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BudgetType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectBusinessCentralCompany = decTable{extra: unsafe.Offsetof(BusinessCentralCompany{}.Extra), fields: []decField{
+func allocBusinessCentralCompany(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]BusinessCentralCompany, n)))
+}
+
+func copyBusinessCentralCompany(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*BusinessCentralCompany)(dst), n), unsafe.Slice((*BusinessCentralCompany)(src), n))
+}
+
+var dectBusinessCentralCompany = decTable{extra: unsafe.Offsetof(BusinessCentralCompany{}.Extra), size: unsafe.Sizeof(BusinessCentralCompany{}), alloc: allocBusinessCentralCompany, copy: copyBusinessCentralCompany, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.ID)), kStr},
 	{"systemVersion", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemVersion)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.Name)), kStr},
@@ -132,7 +188,9 @@ func (m *BusinessCentralCompany) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectBusinessCentralCompany)
 }
 
-var enctBusinessCentralCompany = encTable{extra: unsafe.Offsetof(BusinessCentralCompany{}.Extra), fields: []encField{
+func (*BusinessCentralCompany) decTable() *decTable { return &dectBusinessCentralCompany }
+
+var enctBusinessCentralCompany = encTable{extra: unsafe.Offsetof(BusinessCentralCompany{}.Extra), size: unsafe.Sizeof(BusinessCentralCompany{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.ID)), kStr},
 	{`"systemVersion":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemVersion)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.Name)), kStr},
@@ -148,10 +206,20 @@ func (m *BusinessCentralCompany) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctBusinessCentralCompany)
 }
 
+func (*BusinessCentralCompany) encTable() *encTable { return &enctBusinessCentralCompany }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BusinessCentralCompany) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectBusinessCentralDetails = decTable{extra: unsafe.Offsetof(BusinessCentralDetails{}.Extra), fields: []decField{
+func allocBusinessCentralDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]BusinessCentralDetails, n)))
+}
+
+func copyBusinessCentralDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*BusinessCentralDetails)(dst), n), unsafe.Slice((*BusinessCentralDetails)(src), n))
+}
+
+var dectBusinessCentralDetails = decTable{extra: unsafe.Offsetof(BusinessCentralDetails{}.Extra), size: unsafe.Sizeof(BusinessCentralDetails{}), alloc: allocBusinessCentralDetails, copy: copyBusinessCentralDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Name)), kStr},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.TenantID)), kStr},
@@ -166,20 +234,20 @@ var dectBusinessCentralDetails = decTable{extra: unsafe.Offsetof(BusinessCentral
 	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Exchangecodefortoken)), kBool},
 	{"_disconnect", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Disconnect)), kBool},
 	{"_authcode", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Authcode)), kStr},
-	{"environment", decOne[BusinessCentralEnvironment], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), kSub},
+	{"environment", dtOf[*BusinessCentralEnvironment], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), kOne},
 	{"environment_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentName)), kStr},
 	{"environment_type", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentType)), kStr},
 	{"web_service_url", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.WebServiceURL)), kStr},
 	{"country", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Country)), kStr},
-	{"company", decOne[BusinessCentralCompany], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Company)), kSub},
+	{"company", dtOf[*BusinessCentralCompany], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Company)), kOne},
 	{"company_id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyID)), kStr},
 	{"company_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyName)), kStr},
 	{"company_version", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyVersion)), kStr},
 	{"_importtype", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Importtype)), kStr},
 	{"client_top_level", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevel)), kInt},
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevelName)), kStr},
-	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), kSub},
-	{"item_group_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), kSub},
+	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), kMany},
+	{"item_group_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), kMany},
 	{"item_default_group", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroup)), kInt},
 	{"item_default_group_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroupName)), kStr},
 	{"default_sales_account", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccount)), kStr},
@@ -188,7 +256,7 @@ var dectBusinessCentralDetails = decTable{extra: unsafe.Offsetof(BusinessCentral
 	{"default_purchase_account_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccountName)), kStr},
 	{"enable_sync", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnableSync)), kBool},
 	{"sync_entities", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), kSub},
+	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), kMany},
 	{"show_message", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ShowMessage)), kBool},
 	{"default_invoice_item", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItem)), kStr},
 	{"default_invoice_item_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItemName)), kStr},
@@ -202,7 +270,9 @@ func (m *BusinessCentralDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectBusinessCentralDetails)
 }
 
-var enctBusinessCentralDetails = encTable{extra: unsafe.Offsetof(BusinessCentralDetails{}.Extra), fields: []encField{
+func (*BusinessCentralDetails) decTable() *decTable { return &dectBusinessCentralDetails }
+
+var enctBusinessCentralDetails = encTable{extra: unsafe.Offsetof(BusinessCentralDetails{}.Extra), size: unsafe.Sizeof(BusinessCentralDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Name)), kStr},
 	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.TenantID)), kStr},
@@ -217,20 +287,20 @@ var enctBusinessCentralDetails = encTable{extra: unsafe.Offsetof(BusinessCentral
 	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Exchangecodefortoken)), kBool},
 	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Disconnect)), kBool},
 	{`"_authcode":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Authcode)), kStr},
-	{`"environment":`, encOne[BusinessCentralEnvironment], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), kSub},
+	{`"environment":`, etOf[*BusinessCentralEnvironment], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), kOne},
 	{`"environment_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentName)), kStr},
 	{`"environment_type":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentType)), kStr},
 	{`"web_service_url":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.WebServiceURL)), kStr},
 	{`"country":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Country)), kStr},
-	{`"company":`, encOne[BusinessCentralCompany], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Company)), kSub},
+	{`"company":`, etOf[*BusinessCentralCompany], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Company)), kOne},
 	{`"company_id":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyID)), kStr},
 	{`"company_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyName)), kStr},
 	{`"company_version":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyVersion)), kStr},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Importtype)), kStr},
 	{`"client_top_level":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevel)), kInt},
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevelName)), kStr},
-	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), kSub},
-	{`"item_group_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), kSub},
+	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), kMany},
+	{`"item_group_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), kMany},
 	{`"item_default_group":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroup)), kInt},
 	{`"item_default_group_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroupName)), kStr},
 	{`"default_sales_account":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccount)), kStr},
@@ -239,7 +309,7 @@ var enctBusinessCentralDetails = encTable{extra: unsafe.Offsetof(BusinessCentral
 	{`"default_purchase_account_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccountName)), kStr},
 	{`"enable_sync":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnableSync)), kBool},
 	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntities)), kStr},
-	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), kSub},
+	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), kMany},
 	{`"show_message":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ShowMessage)), kBool},
 	{`"default_invoice_item":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItem)), kStr},
 	{`"default_invoice_item_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItemName)), kStr},
@@ -253,10 +323,20 @@ func (m *BusinessCentralDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctBusinessCentralDetails)
 }
 
+func (*BusinessCentralDetails) encTable() *encTable { return &enctBusinessCentralDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BusinessCentralDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectBusinessCentralEnvironment = decTable{extra: unsafe.Offsetof(BusinessCentralEnvironment{}.Extra), fields: []decField{
+func allocBusinessCentralEnvironment(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]BusinessCentralEnvironment, n)))
+}
+
+func copyBusinessCentralEnvironment(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*BusinessCentralEnvironment)(dst), n), unsafe.Slice((*BusinessCentralEnvironment)(src), n))
+}
+
+var dectBusinessCentralEnvironment = decTable{extra: unsafe.Offsetof(BusinessCentralEnvironment{}.Extra), size: unsafe.Sizeof(BusinessCentralEnvironment{}), alloc: allocBusinessCentralEnvironment, copy: copyBusinessCentralEnvironment, fields: []decField{
 	{"aadTenantId", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.AadTenantID)), kStr},
 	{"applicationFamily", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.ApplicationFamily)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.Type)), kStr},
@@ -270,7 +350,9 @@ func (m *BusinessCentralEnvironment) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectBusinessCentralEnvironment)
 }
 
-var enctBusinessCentralEnvironment = encTable{extra: unsafe.Offsetof(BusinessCentralEnvironment{}.Extra), fields: []encField{
+func (*BusinessCentralEnvironment) decTable() *decTable { return &dectBusinessCentralEnvironment }
+
+var enctBusinessCentralEnvironment = encTable{extra: unsafe.Offsetof(BusinessCentralEnvironment{}.Extra), size: unsafe.Sizeof(BusinessCentralEnvironment{}), fields: []encField{
 	{`"aadTenantId":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.AadTenantID)), kStr},
 	{`"applicationFamily":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.ApplicationFamily)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.Type)), kStr},
@@ -283,6 +365,8 @@ var enctBusinessCentralEnvironment = encTable{extra: unsafe.Offsetof(BusinessCen
 func (m *BusinessCentralEnvironment) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctBusinessCentralEnvironment)
 }
+
+func (*BusinessCentralEnvironment) encTable() *encTable { return &enctBusinessCentralEnvironment }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BusinessCentralEnvironment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

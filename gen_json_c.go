@@ -6,51 +6,85 @@ import (
 	"unsafe"
 )
 
-var dectCRMNoteView = decTable{extra: unsafe.Offsetof(CRMNoteView{}.Extra), fields: []decField{
+func allocCRMNoteView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CRMNoteView, n)))
+}
+
+func copyCRMNoteView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CRMNoteView)(dst), n), unsafe.Slice((*CRMNoteView)(src), n))
+}
+
+var dectCRMNoteView = decTable{extra: unsafe.Offsetof(CRMNoteView{}.Extra), size: unsafe.Sizeof(CRMNoteView{}), alloc: allocCRMNoteView, copy: copyCRMNoteView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(CRMNoteView{}.RecordCount)), kInt},
-	{"crmnotes", decMany[AreaNote], uint32(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), kSub},
+	{"crmnotes", dtOf[*AreaNote], uint32(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *CRMNoteView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCRMNoteView) }
 
-var enctCRMNoteView = encTable{extra: unsafe.Offsetof(CRMNoteView{}.Extra), fields: []encField{
+func (*CRMNoteView) decTable() *decTable { return &dectCRMNoteView }
+
+var enctCRMNoteView = encTable{extra: unsafe.Offsetof(CRMNoteView{}.Extra), size: unsafe.Sizeof(CRMNoteView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(CRMNoteView{}.RecordCount)), kInt},
-	{`"crmnotes":`, encMany[AreaNote], uint32(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), kSub},
+	{`"crmnotes":`, etOf[*AreaNote], uint32(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageSize)), kInt},
 }}
 
 func (m *CRMNoteView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCRMNoteView) }
 
+func (*CRMNoteView) encTable() *encTable { return &enctCRMNoteView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CRMNoteView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *CRMNoteView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Crmnotes) }
+func (m *CRMNoteView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Crmnotes), &dectAreaNote)
+}
 
-var dectCSPCustomer = decTable{extra: unsafe.Offsetof(CSPCustomer{}.Extra), fields: []decField{
+func allocCSPCustomer(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CSPCustomer, n)))
+}
+
+func copyCSPCustomer(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CSPCustomer)(dst), n), unsafe.Slice((*CSPCustomer)(src), n))
+}
+
+var dectCSPCustomer = decTable{extra: unsafe.Offsetof(CSPCustomer{}.Extra), size: unsafe.Sizeof(CSPCustomer{}), alloc: allocCSPCustomer, copy: copyCSPCustomer, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CSPCustomer{}.ID)), kStr},
-	{"companyProfile", decOne[CSPCustomerProfile], uint32(unsafe.Offsetof(CSPCustomer{}.CompanyProfile)), kSub},
+	{"companyProfile", dtOf[*CSPCustomerProfile], uint32(unsafe.Offsetof(CSPCustomer{}.CompanyProfile)), kOne},
 	{"relationshipToPartner", nil, uint32(unsafe.Offsetof(CSPCustomer{}.RelationshipToPartner)), kStr},
 }, sorted: []uint16{1, 0, 2}}
 
 func (m *CSPCustomer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCSPCustomer) }
 
-var enctCSPCustomer = encTable{extra: unsafe.Offsetof(CSPCustomer{}.Extra), fields: []encField{
+func (*CSPCustomer) decTable() *decTable { return &dectCSPCustomer }
+
+var enctCSPCustomer = encTable{extra: unsafe.Offsetof(CSPCustomer{}.Extra), size: unsafe.Sizeof(CSPCustomer{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CSPCustomer{}.ID)), kStr},
-	{`"companyProfile":`, encOne[CSPCustomerProfile], uint32(unsafe.Offsetof(CSPCustomer{}.CompanyProfile)), kSub},
+	{`"companyProfile":`, etOf[*CSPCustomerProfile], uint32(unsafe.Offsetof(CSPCustomer{}.CompanyProfile)), kOne},
 	{`"relationshipToPartner":`, nil, uint32(unsafe.Offsetof(CSPCustomer{}.RelationshipToPartner)), kStr},
 }}
 
 func (m *CSPCustomer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCSPCustomer) }
 
+func (*CSPCustomer) encTable() *encTable { return &enctCSPCustomer }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CSPCustomer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCSPCustomerProfile = decTable{extra: unsafe.Offsetof(CSPCustomerProfile{}.Extra), fields: []decField{
+func allocCSPCustomerProfile(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CSPCustomerProfile, n)))
+}
+
+func copyCSPCustomerProfile(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CSPCustomerProfile)(dst), n), unsafe.Slice((*CSPCustomerProfile)(src), n))
+}
+
+var dectCSPCustomerProfile = decTable{extra: unsafe.Offsetof(CSPCustomerProfile{}.Extra), size: unsafe.Sizeof(CSPCustomerProfile{}), alloc: allocCSPCustomerProfile, copy: copyCSPCustomerProfile, fields: []decField{
 	{"tenantId", nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.TenantID)), kStr},
 	{"domain", nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.Domain)), kStr},
 	{"companyName", nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.CompanyName)), kStr},
@@ -60,7 +94,9 @@ func (m *CSPCustomerProfile) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectCSPCustomerProfile)
 }
 
-var enctCSPCustomerProfile = encTable{extra: unsafe.Offsetof(CSPCustomerProfile{}.Extra), fields: []encField{
+func (*CSPCustomerProfile) decTable() *decTable { return &dectCSPCustomerProfile }
+
+var enctCSPCustomerProfile = encTable{extra: unsafe.Offsetof(CSPCustomerProfile{}.Extra), size: unsafe.Sizeof(CSPCustomerProfile{}), fields: []encField{
 	{`"tenantId":`, nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.TenantID)), kStr},
 	{`"domain":`, nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.Domain)), kStr},
 	{`"companyName":`, nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.CompanyName)), kStr},
@@ -70,19 +106,29 @@ func (m *CSPCustomerProfile) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctCSPCustomerProfile)
 }
 
+func (*CSPCustomerProfile) encTable() *encTable { return &enctCSPCustomerProfile }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CSPCustomerProfile) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCSVTemplate = decTable{extra: unsafe.Offsetof(CSVTemplate{}.Extra), fields: []decField{
+func allocCSVTemplate(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CSVTemplate, n)))
+}
+
+func copyCSVTemplate(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CSVTemplate)(dst), n), unsafe.Slice((*CSVTemplate)(src), n))
+}
+
+var dectCSVTemplate = decTable{extra: unsafe.Offsetof(CSVTemplate{}.Extra), size: unsafe.Sizeof(CSVTemplate{}), alloc: allocCSVTemplate, copy: copyCSVTemplate, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CSVTemplate{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Name)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Type)), kInt},
 	{"groupingtype", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Groupingtype)), kInt},
-	{"detailcolumns", decMany[CSVTemplateDetail], uint32(unsafe.Offsetof(CSVTemplate{}.Detailcolumns)), kSub},
+	{"detailcolumns", dtOf[*CSVTemplateDetail], uint32(unsafe.Offsetof(CSVTemplate{}.Detailcolumns)), kMany},
 	{"is_preview", nil, uint32(unsafe.Offsetof(CSVTemplate{}.IsPreview)), kBool},
 	{"is_generate", nil, uint32(unsafe.Offsetof(CSVTemplate{}.IsGenerate)), kBool},
 	{"printcsv", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Printcsv)), kStr},
-	{"invoices", decMany[InvoiceHeader], uint32(unsafe.Offsetof(CSVTemplate{}.Invoices)), kSub},
+	{"invoices", dtOf[*InvoiceHeader], uint32(unsafe.Offsetof(CSVTemplate{}.Invoices)), kMany},
 	{"csv_attachment_id", nil, uint32(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentID)), kInt},
 	{"csv_attachment_name", nil, uint32(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentName)), kStr},
 	{"update_posted", nil, uint32(unsafe.Offsetof(CSVTemplate{}.UpdatePosted)), kBool},
@@ -91,16 +137,18 @@ var dectCSVTemplate = decTable{extra: unsafe.Offsetof(CSVTemplate{}.Extra), fiel
 
 func (m *CSVTemplate) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCSVTemplate) }
 
-var enctCSVTemplate = encTable{extra: unsafe.Offsetof(CSVTemplate{}.Extra), fields: []encField{
+func (*CSVTemplate) decTable() *decTable { return &dectCSVTemplate }
+
+var enctCSVTemplate = encTable{extra: unsafe.Offsetof(CSVTemplate{}.Extra), size: unsafe.Sizeof(CSVTemplate{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.Name)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.Type)), kInt},
 	{`"groupingtype":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.Groupingtype)), kInt},
-	{`"detailcolumns":`, encMany[CSVTemplateDetail], uint32(unsafe.Offsetof(CSVTemplate{}.Detailcolumns)), kSub},
+	{`"detailcolumns":`, etOf[*CSVTemplateDetail], uint32(unsafe.Offsetof(CSVTemplate{}.Detailcolumns)), kMany},
 	{`"is_preview":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.IsPreview)), kBool},
 	{`"is_generate":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.IsGenerate)), kBool},
 	{`"printcsv":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.Printcsv)), kStr},
-	{`"invoices":`, encMany[InvoiceHeader], uint32(unsafe.Offsetof(CSVTemplate{}.Invoices)), kSub},
+	{`"invoices":`, etOf[*InvoiceHeader], uint32(unsafe.Offsetof(CSVTemplate{}.Invoices)), kMany},
 	{`"csv_attachment_id":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentID)), kInt},
 	{`"csv_attachment_name":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentName)), kStr},
 	{`"update_posted":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.UpdatePosted)), kBool},
@@ -109,10 +157,20 @@ var enctCSVTemplate = encTable{extra: unsafe.Offsetof(CSVTemplate{}.Extra), fiel
 
 func (m *CSVTemplate) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCSVTemplate) }
 
+func (*CSVTemplate) encTable() *encTable { return &enctCSVTemplate }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CSVTemplate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCSVTemplateDetail = decTable{extra: unsafe.Offsetof(CSVTemplateDetail{}.Extra), fields: []decField{
+func allocCSVTemplateDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CSVTemplateDetail, n)))
+}
+
+func copyCSVTemplateDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CSVTemplateDetail)(dst), n), unsafe.Slice((*CSVTemplateDetail)(src), n))
+}
+
+var dectCSVTemplateDetail = decTable{extra: unsafe.Offsetof(CSVTemplateDetail{}.Extra), size: unsafe.Sizeof(CSVTemplateDetail{}), alloc: allocCSVTemplateDetail, copy: copyCSVTemplateDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.ID)), kInt},
 	{"csvtid", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Csvtid)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Seq)), kInt},
@@ -127,7 +185,9 @@ func (m *CSVTemplateDetail) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectCSVTemplateDetail)
 }
 
-var enctCSVTemplateDetail = encTable{extra: unsafe.Offsetof(CSVTemplateDetail{}.Extra), fields: []encField{
+func (*CSVTemplateDetail) decTable() *decTable { return &dectCSVTemplateDetail }
+
+var enctCSVTemplateDetail = encTable{extra: unsafe.Offsetof(CSVTemplateDetail{}.Extra), size: unsafe.Sizeof(CSVTemplateDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.ID)), kInt},
 	{`"csvtid":`, nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Csvtid)), kInt},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Seq)), kInt},
@@ -142,10 +202,20 @@ func (m *CSVTemplateDetail) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctCSVTemplateDetail)
 }
 
+func (*CSVTemplateDetail) encTable() *encTable { return &enctCSVTemplateDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CSVTemplateDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCabHeader = decTable{extra: unsafe.Offsetof(CabHeader{}.Extra), fields: []decField{
+func allocCabHeader(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CabHeader, n)))
+}
+
+func copyCabHeader(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CabHeader)(dst), n), unsafe.Slice((*CabHeader)(src), n))
+}
+
+var dectCabHeader = decTable{extra: unsafe.Offsetof(CabHeader{}.Extra), size: unsafe.Sizeof(CabHeader{}), alloc: allocCabHeader, copy: copyCabHeader, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(CabHeader{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(CabHeader{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(CabHeader{}.ID)), kInt},
@@ -153,9 +223,9 @@ var dectCabHeader = decTable{extra: unsafe.Offsetof(CabHeader{}.Extra), fields: 
 	{"all_must_approve", nil, uint32(unsafe.Offsetof(CabHeader{}.AllMustApprove)), kBool},
 	{"approvals_needed", nil, uint32(unsafe.Offsetof(CabHeader{}.ApprovalsNeeded)), kInt},
 	{"rejection_threshold", nil, uint32(unsafe.Offsetof(CabHeader{}.RejectionThreshold)), kInt},
-	{"members", decMany[CabMember], uint32(unsafe.Offsetof(CabHeader{}.Members)), kSub},
+	{"members", dtOf[*CabMember], uint32(unsafe.Offsetof(CabHeader{}.Members)), kMany},
 	{"ldapstring", nil, uint32(unsafe.Offsetof(CabHeader{}.Ldapstring)), kStr},
-	{"roles", decMany[CabRole], uint32(unsafe.Offsetof(CabHeader{}.Roles)), kSub},
+	{"roles", dtOf[*CabRole], uint32(unsafe.Offsetof(CabHeader{}.Roles)), kMany},
 	{"teams_webhook_url", nil, uint32(unsafe.Offsetof(CabHeader{}.TeamsWebhookURL)), kStr},
 	{"slack_channel", nil, uint32(unsafe.Offsetof(CabHeader{}.SlackChannel)), kInt},
 	{"slack_channel_name", nil, uint32(unsafe.Offsetof(CabHeader{}.SlackChannelName)), kStr},
@@ -164,7 +234,9 @@ var dectCabHeader = decTable{extra: unsafe.Offsetof(CabHeader{}.Extra), fields: 
 
 func (m *CabHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCabHeader) }
 
-var enctCabHeader = encTable{extra: unsafe.Offsetof(CabHeader{}.Extra), fields: []encField{
+func (*CabHeader) decTable() *decTable { return &dectCabHeader }
+
+var enctCabHeader = encTable{extra: unsafe.Offsetof(CabHeader{}.Extra), size: unsafe.Sizeof(CabHeader{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(CabHeader{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(CabHeader{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(CabHeader{}.ID)), kInt},
@@ -172,9 +244,9 @@ var enctCabHeader = encTable{extra: unsafe.Offsetof(CabHeader{}.Extra), fields: 
 	{`"all_must_approve":`, nil, uint32(unsafe.Offsetof(CabHeader{}.AllMustApprove)), kBool},
 	{`"approvals_needed":`, nil, uint32(unsafe.Offsetof(CabHeader{}.ApprovalsNeeded)), kInt},
 	{`"rejection_threshold":`, nil, uint32(unsafe.Offsetof(CabHeader{}.RejectionThreshold)), kInt},
-	{`"members":`, encMany[CabMember], uint32(unsafe.Offsetof(CabHeader{}.Members)), kSub},
+	{`"members":`, etOf[*CabMember], uint32(unsafe.Offsetof(CabHeader{}.Members)), kMany},
 	{`"ldapstring":`, nil, uint32(unsafe.Offsetof(CabHeader{}.Ldapstring)), kStr},
-	{`"roles":`, encMany[CabRole], uint32(unsafe.Offsetof(CabHeader{}.Roles)), kSub},
+	{`"roles":`, etOf[*CabRole], uint32(unsafe.Offsetof(CabHeader{}.Roles)), kMany},
 	{`"teams_webhook_url":`, nil, uint32(unsafe.Offsetof(CabHeader{}.TeamsWebhookURL)), kStr},
 	{`"slack_channel":`, nil, uint32(unsafe.Offsetof(CabHeader{}.SlackChannel)), kInt},
 	{`"slack_channel_name":`, nil, uint32(unsafe.Offsetof(CabHeader{}.SlackChannelName)), kStr},
@@ -183,10 +255,20 @@ var enctCabHeader = encTable{extra: unsafe.Offsetof(CabHeader{}.Extra), fields: 
 
 func (m *CabHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCabHeader) }
 
+func (*CabHeader) encTable() *encTable { return &enctCabHeader }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CabHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCabMember = decTable{extra: unsafe.Offsetof(CabMember{}.Extra), fields: []decField{
+func allocCabMember(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CabMember, n)))
+}
+
+func copyCabMember(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CabMember)(dst), n), unsafe.Slice((*CabMember)(src), n))
+}
+
+var dectCabMember = decTable{extra: unsafe.Offsetof(CabMember{}.Extra), size: unsafe.Sizeof(CabMember{}), alloc: allocCabMember, copy: copyCabMember, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CabMember{}.ID)), kInt},
 	{"cab_id", nil, uint32(unsafe.Offsetof(CabMember{}.CabID)), kInt},
 	{"cab_guid", nil, uint32(unsafe.Offsetof(CabMember{}.CabGUID)), kStr},
@@ -204,7 +286,9 @@ var dectCabMember = decTable{extra: unsafe.Offsetof(CabMember{}.Extra), fields: 
 
 func (m *CabMember) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCabMember) }
 
-var enctCabMember = encTable{extra: unsafe.Offsetof(CabMember{}.Extra), fields: []encField{
+func (*CabMember) decTable() *decTable { return &dectCabMember }
+
+var enctCabMember = encTable{extra: unsafe.Offsetof(CabMember{}.Extra), size: unsafe.Sizeof(CabMember{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CabMember{}.ID)), kInt},
 	{`"cab_id":`, nil, uint32(unsafe.Offsetof(CabMember{}.CabID)), kInt},
 	{`"cab_guid":`, nil, uint32(unsafe.Offsetof(CabMember{}.CabGUID)), kStr},
@@ -222,10 +306,18 @@ var enctCabMember = encTable{extra: unsafe.Offsetof(CabMember{}.Extra), fields: 
 
 func (m *CabMember) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCabMember) }
 
+func (*CabMember) encTable() *encTable { return &enctCabMember }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CabMember) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCabRole = decTable{extra: unsafe.Offsetof(CabRole{}.Extra), fields: []decField{
+func allocCabRole(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]CabRole, n))) }
+
+func copyCabRole(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CabRole)(dst), n), unsafe.Slice((*CabRole)(src), n))
+}
+
+var dectCabRole = decTable{extra: unsafe.Offsetof(CabRole{}.Extra), size: unsafe.Sizeof(CabRole{}), alloc: allocCabRole, copy: copyCabRole, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CabRole{}.ID)), kInt},
 	{"cab_id", nil, uint32(unsafe.Offsetof(CabRole{}.CabID)), kInt},
 	{"cab_guid", nil, uint32(unsafe.Offsetof(CabRole{}.CabGUID)), kStr},
@@ -238,7 +330,9 @@ var dectCabRole = decTable{extra: unsafe.Offsetof(CabRole{}.Extra), fields: []de
 
 func (m *CabRole) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCabRole) }
 
-var enctCabRole = encTable{extra: unsafe.Offsetof(CabRole{}.Extra), fields: []encField{
+func (*CabRole) decTable() *decTable { return &dectCabRole }
+
+var enctCabRole = encTable{extra: unsafe.Offsetof(CabRole{}.Extra), size: unsafe.Sizeof(CabRole{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CabRole{}.ID)), kInt},
 	{`"cab_id":`, nil, uint32(unsafe.Offsetof(CabRole{}.CabID)), kInt},
 	{`"cab_guid":`, nil, uint32(unsafe.Offsetof(CabRole{}.CabGUID)), kStr},
@@ -251,10 +345,18 @@ var enctCabRole = encTable{extra: unsafe.Offsetof(CabRole{}.Extra), fields: []en
 
 func (m *CabRole) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCabRole) }
 
+func (*CabRole) encTable() *encTable { return &enctCabRole }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CabRole) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCallLog = decTable{extra: unsafe.Offsetof(CallLog{}.Extra), fields: []decField{
+func allocCallLog(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]CallLog, n))) }
+
+func copyCallLog(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CallLog)(dst), n), unsafe.Slice((*CallLog)(src), n))
+}
+
+var dectCallLog = decTable{extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe.Sizeof(CallLog{}), alloc: allocCallLog, copy: copyCallLog, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CallLog{}.ID)), kInt},
 	{"start_date", nil, uint32(unsafe.Offsetof(CallLog{}.StartDate)), kTime},
 	{"end_date", nil, uint32(unsafe.Offsetof(CallLog{}.EndDate)), kTime},
@@ -262,19 +364,19 @@ var dectCallLog = decTable{extra: unsafe.Offsetof(CallLog{}.Extra), fields: []de
 	{"agent_id", nil, uint32(unsafe.Offsetof(CallLog{}.AgentID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(CallLog{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(CallLog{}.ClientName)), kStr},
-	{"client_details", decOne[Area], uint32(unsafe.Offsetof(CallLog{}.ClientDetails)), kSub},
+	{"client_details", dtOf[*Area], uint32(unsafe.Offsetof(CallLog{}.ClientDetails)), kOne},
 	{"site_id", nil, uint32(unsafe.Offsetof(CallLog{}.SiteID)), kInt},
 	{"site_name", nil, uint32(unsafe.Offsetof(CallLog{}.SiteName)), kStr},
-	{"site_details", decOne[Site], uint32(unsafe.Offsetof(CallLog{}.SiteDetails)), kSub},
+	{"site_details", dtOf[*Site], uint32(unsafe.Offsetof(CallLog{}.SiteDetails)), kOne},
 	{"user_id", nil, uint32(unsafe.Offsetof(CallLog{}.UserID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(CallLog{}.UserName)), kStr},
-	{"user_details", decOne[Users], uint32(unsafe.Offsetof(CallLog{}.UserDetails)), kSub},
+	{"user_details", dtOf[*Users], uint32(unsafe.Offsetof(CallLog{}.UserDetails)), kOne},
 	{"callerid", nil, uint32(unsafe.Offsetof(CallLog{}.Callerid)), kStr},
 	{"diallednumber", nil, uint32(unsafe.Offsetof(CallLog{}.Diallednumber)), kStr},
 	{"caller_name", nil, uint32(unsafe.Offsetof(CallLog{}.CallerName)), kStr},
 	{"caller_email", nil, uint32(unsafe.Offsetof(CallLog{}.CallerEmail)), kStr},
 	{"user_number", nil, uint32(unsafe.Offsetof(CallLog{}.UserNumber)), kStr},
-	{"caller_address", decOne[AddressStore], uint32(unsafe.Offsetof(CallLog{}.CallerAddress)), kSub},
+	{"caller_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(CallLog{}.CallerAddress)), kOne},
 	{"outcome_id", nil, uint32(unsafe.Offsetof(CallLog{}.OutcomeID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(CallLog{}.TicketID)), kInt},
 	{"action_number", nil, uint32(unsafe.Offsetof(CallLog{}.ActionNumber)), kInt},
@@ -298,7 +400,9 @@ var dectCallLog = decTable{extra: unsafe.Offsetof(CallLog{}.Extra), fields: []de
 
 func (m *CallLog) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCallLog) }
 
-var enctCallLog = encTable{extra: unsafe.Offsetof(CallLog{}.Extra), fields: []encField{
+func (*CallLog) decTable() *decTable { return &dectCallLog }
+
+var enctCallLog = encTable{extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe.Sizeof(CallLog{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CallLog{}.ID)), kInt},
 	{`"start_date":`, nil, uint32(unsafe.Offsetof(CallLog{}.StartDate)), kTime},
 	{`"end_date":`, nil, uint32(unsafe.Offsetof(CallLog{}.EndDate)), kTime},
@@ -306,19 +410,19 @@ var enctCallLog = encTable{extra: unsafe.Offsetof(CallLog{}.Extra), fields: []en
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.AgentID)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.ClientID)), kInt},
 	{`"client_name":`, nil, uint32(unsafe.Offsetof(CallLog{}.ClientName)), kStr},
-	{`"client_details":`, encOne[Area], uint32(unsafe.Offsetof(CallLog{}.ClientDetails)), kSub},
+	{`"client_details":`, etOf[*Area], uint32(unsafe.Offsetof(CallLog{}.ClientDetails)), kOne},
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.SiteID)), kInt},
 	{`"site_name":`, nil, uint32(unsafe.Offsetof(CallLog{}.SiteName)), kStr},
-	{`"site_details":`, encOne[Site], uint32(unsafe.Offsetof(CallLog{}.SiteDetails)), kSub},
+	{`"site_details":`, etOf[*Site], uint32(unsafe.Offsetof(CallLog{}.SiteDetails)), kOne},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.UserID)), kInt},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(CallLog{}.UserName)), kStr},
-	{`"user_details":`, encOne[Users], uint32(unsafe.Offsetof(CallLog{}.UserDetails)), kSub},
+	{`"user_details":`, etOf[*Users], uint32(unsafe.Offsetof(CallLog{}.UserDetails)), kOne},
 	{`"callerid":`, nil, uint32(unsafe.Offsetof(CallLog{}.Callerid)), kStr},
 	{`"diallednumber":`, nil, uint32(unsafe.Offsetof(CallLog{}.Diallednumber)), kStr},
 	{`"caller_name":`, nil, uint32(unsafe.Offsetof(CallLog{}.CallerName)), kStr},
 	{`"caller_email":`, nil, uint32(unsafe.Offsetof(CallLog{}.CallerEmail)), kStr},
 	{`"user_number":`, nil, uint32(unsafe.Offsetof(CallLog{}.UserNumber)), kStr},
-	{`"caller_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(CallLog{}.CallerAddress)), kSub},
+	{`"caller_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(CallLog{}.CallerAddress)), kOne},
 	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.OutcomeID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.TicketID)), kInt},
 	{`"action_number":`, nil, uint32(unsafe.Offsetof(CallLog{}.ActionNumber)), kInt},
@@ -342,10 +446,20 @@ var enctCallLog = encTable{extra: unsafe.Offsetof(CallLog{}.Extra), fields: []en
 
 func (m *CallLog) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCallLog) }
 
+func (*CallLog) encTable() *encTable { return &enctCallLog }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CallLog) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCannedText = decTable{extra: unsafe.Offsetof(CannedText{}.Extra), fields: []decField{
+func allocCannedText(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CannedText, n)))
+}
+
+func copyCannedText(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CannedText)(dst), n), unsafe.Slice((*CannedText)(src), n))
+}
+
+var dectCannedText = decTable{extra: unsafe.Offsetof(CannedText{}.Extra), size: unsafe.Sizeof(CannedText{}), alloc: allocCannedText, copy: copyCannedText, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(CannedText{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(CannedText{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(CannedText{}.ID)), kInt},
@@ -363,17 +477,19 @@ var dectCannedText = decTable{extra: unsafe.Offsetof(CannedText{}.Extra), fields
 	{"agent_id", nil, uint32(unsafe.Offsetof(CannedText{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(CannedText{}.AgentName)), kStr},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(CannedText{}.Canupdate)), kBool},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(CannedText{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(CannedText{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(CannedText{}.AccessControlLevel)), kInt},
 	{"_isimport", nil, uint32(unsafe.Offsetof(CannedText{}.Isimport)), kBool},
 	{"group_name", nil, uint32(unsafe.Offsetof(CannedText{}.GroupName)), kStr},
-	{"tags", decMany[Tag], uint32(unsafe.Offsetof(CannedText{}.Tags)), kSub},
+	{"tags", dtOf[*Tag], uint32(unsafe.Offsetof(CannedText{}.Tags)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(CannedText{}.Warning)), kStr},
 }, sorted: []uint16{16, 19, 22, 17, 18, 14, 15, 9, 8, 10, 4, 20, 0, 6, 2, 1, 3, 7, 21, 12, 11, 13, 5}}
 
 func (m *CannedText) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCannedText) }
 
-var enctCannedText = encTable{extra: unsafe.Offsetof(CannedText{}.Extra), fields: []encField{
+func (*CannedText) decTable() *decTable { return &dectCannedText }
+
+var enctCannedText = encTable{extra: unsafe.Offsetof(CannedText{}.Extra), size: unsafe.Sizeof(CannedText{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(CannedText{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(CannedText{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(CannedText{}.ID)), kInt},
@@ -391,20 +507,30 @@ var enctCannedText = encTable{extra: unsafe.Offsetof(CannedText{}.Extra), fields
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(CannedText{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(CannedText{}.AgentName)), kStr},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(CannedText{}.Canupdate)), kBool},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(CannedText{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(CannedText{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(CannedText{}.AccessControlLevel)), kInt},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(CannedText{}.Isimport)), kBool},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(CannedText{}.GroupName)), kStr},
-	{`"tags":`, encMany[Tag], uint32(unsafe.Offsetof(CannedText{}.Tags)), kSub},
+	{`"tags":`, etOf[*Tag], uint32(unsafe.Offsetof(CannedText{}.Tags)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CannedText{}.Warning)), kStr},
 }}
 
 func (m *CannedText) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCannedText) }
 
+func (*CannedText) encTable() *encTable { return &enctCannedText }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CannedText) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCategoryDetail = decTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra), fields: []decField{
+func allocCategoryDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CategoryDetail, n)))
+}
+
+func copyCategoryDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CategoryDetail)(dst), n), unsafe.Slice((*CategoryDetail)(src), n))
+}
+
+var dectCategoryDetail = decTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra), size: unsafe.Sizeof(CategoryDetail{}), alloc: allocCategoryDetail, copy: copyCategoryDetail, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(CategoryDetail{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(CategoryDetail{}.ID)), kInt},
@@ -422,12 +548,14 @@ var dectCategoryDetail = decTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra)
 	{"itilrequesttype", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Itilrequesttype)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Warning)), kStr},
 	{"is_integration", nil, uint32(unsafe.Offsetof(CategoryDetail{}.IsIntegration)), kBool},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(CategoryDetail{}.Translations)), kSub},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(CategoryDetail{}.Translations)), kMany},
 }, sorted: []uint16{10, 15, 9, 4, 8, 0, 2, 11, 1, 16, 14, 12, 7, 6, 17, 5, 13, 3}}
 
 func (m *CategoryDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCategoryDetail) }
 
-var enctCategoryDetail = encTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra), fields: []encField{
+func (*CategoryDetail) decTable() *decTable { return &dectCategoryDetail }
+
+var enctCategoryDetail = encTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra), size: unsafe.Sizeof(CategoryDetail{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(CategoryDetail{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(CategoryDetail{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(CategoryDetail{}.ID)), kInt},
@@ -445,15 +573,25 @@ var enctCategoryDetail = encTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra)
 	{`"itilrequesttype":`, nil, uint32(unsafe.Offsetof(CategoryDetail{}.Itilrequesttype)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CategoryDetail{}.Warning)), kStr},
 	{`"is_integration":`, nil, uint32(unsafe.Offsetof(CategoryDetail{}.IsIntegration)), kBool},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(CategoryDetail{}.Translations)), kSub},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(CategoryDetail{}.Translations)), kMany},
 }}
 
 func (m *CategoryDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCategoryDetail) }
 
+func (*CategoryDetail) encTable() *encTable { return &enctCategoryDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CategoryDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCategoryRestriction = decTable{extra: unsafe.Offsetof(CategoryRestriction{}.Extra), fields: []decField{
+func allocCategoryRestriction(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CategoryRestriction, n)))
+}
+
+func copyCategoryRestriction(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CategoryRestriction)(dst), n), unsafe.Slice((*CategoryRestriction)(src), n))
+}
+
+var dectCategoryRestriction = decTable{extra: unsafe.Offsetof(CategoryRestriction{}.Extra), size: unsafe.Sizeof(CategoryRestriction{}), alloc: allocCategoryRestriction, copy: copyCategoryRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.Type)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.ClientID)), kInt},
@@ -474,7 +612,9 @@ func (m *CategoryRestriction) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectCategoryRestriction)
 }
 
-var enctCategoryRestriction = encTable{extra: unsafe.Offsetof(CategoryRestriction{}.Extra), fields: []encField{
+func (*CategoryRestriction) decTable() *decTable { return &dectCategoryRestriction }
+
+var enctCategoryRestriction = encTable{extra: unsafe.Offsetof(CategoryRestriction{}.Extra), size: unsafe.Sizeof(CategoryRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CategoryRestriction{}.ID)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(CategoryRestriction{}.Type)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(CategoryRestriction{}.ClientID)), kInt},
@@ -495,10 +635,20 @@ func (m *CategoryRestriction) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctCategoryRestriction)
 }
 
+func (*CategoryRestriction) encTable() *encTable { return &enctCategoryRestriction }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CategoryRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCertificate = decTable{extra: unsafe.Offsetof(Certificate{}.Extra), fields: []decField{
+func allocCertificate(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Certificate, n)))
+}
+
+func copyCertificate(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Certificate)(dst), n), unsafe.Slice((*Certificate)(src), n))
+}
+
+var dectCertificate = decTable{extra: unsafe.Offsetof(Certificate{}.Extra), size: unsafe.Sizeof(Certificate{}), alloc: allocCertificate, copy: copyCertificate, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Certificate{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Certificate{}.Name)), kStr},
 	{"subject", nil, uint32(unsafe.Offsetof(Certificate{}.Subject)), kStr},
@@ -512,7 +662,9 @@ var dectCertificate = decTable{extra: unsafe.Offsetof(Certificate{}.Extra), fiel
 
 func (m *Certificate) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCertificate) }
 
-var enctCertificate = encTable{extra: unsafe.Offsetof(Certificate{}.Extra), fields: []encField{
+func (*Certificate) decTable() *decTable { return &dectCertificate }
+
+var enctCertificate = encTable{extra: unsafe.Offsetof(Certificate{}.Extra), size: unsafe.Sizeof(Certificate{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Certificate{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Certificate{}.Name)), kStr},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(Certificate{}.Subject)), kStr},
@@ -526,10 +678,20 @@ var enctCertificate = encTable{extra: unsafe.Offsetof(Certificate{}.Extra), fiel
 
 func (m *Certificate) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCertificate) }
 
+func (*Certificate) encTable() *encTable { return &enctCertificate }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Certificate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectChargeRate = decTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), fields: []decField{
+func allocChargeRate(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ChargeRate, n)))
+}
+
+func copyChargeRate(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ChargeRate)(dst), n), unsafe.Slice((*ChargeRate)(src), n))
+}
+
+var dectChargeRate = decTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), size: unsafe.Sizeof(ChargeRate{}), alloc: allocChargeRate, copy: copyChargeRate, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ChargeRate{}.ID)), kInt},
 	{"area", nil, uint32(unsafe.Offsetof(ChargeRate{}.Area)), kInt},
 	{"contract_id", nil, uint32(unsafe.Offsetof(ChargeRate{}.ContractID)), kInt},
@@ -560,7 +722,9 @@ var dectChargeRate = decTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), fields
 
 func (m *ChargeRate) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChargeRate) }
 
-var enctChargeRate = encTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), fields: []encField{
+func (*ChargeRate) decTable() *decTable { return &dectChargeRate }
+
+var enctChargeRate = encTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), size: unsafe.Sizeof(ChargeRate{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ChargeRate{}.ID)), kInt},
 	{`"area":`, nil, uint32(unsafe.Offsetof(ChargeRate{}.Area)), kInt},
 	{`"contract_id":`, nil, uint32(unsafe.Offsetof(ChargeRate{}.ContractID)), kInt},
@@ -591,10 +755,20 @@ var enctChargeRate = encTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), fields
 
 func (m *ChargeRate) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChargeRate) }
 
+func (*ChargeRate) encTable() *encTable { return &enctChargeRate }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChargeRate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectChargeRateArea = decTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra), fields: []decField{
+func allocChargeRateArea(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ChargeRateArea, n)))
+}
+
+func copyChargeRateArea(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ChargeRateArea)(dst), n), unsafe.Slice((*ChargeRateArea)(src), n))
+}
+
+var dectChargeRateArea = decTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra), size: unsafe.Sizeof(ChargeRateArea{}), alloc: allocChargeRateArea, copy: copyChargeRateArea, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.ID)), kInt},
 	{"area", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.Area)), kInt},
 	{"chargerate_id", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.ChargerateID)), kInt},
@@ -604,7 +778,9 @@ var dectChargeRateArea = decTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra)
 
 func (m *ChargeRateArea) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChargeRateArea) }
 
-var enctChargeRateArea = encTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra), fields: []encField{
+func (*ChargeRateArea) decTable() *decTable { return &dectChargeRateArea }
+
+var enctChargeRateArea = encTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra), size: unsafe.Sizeof(ChargeRateArea{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ChargeRateArea{}.ID)), kInt},
 	{`"area":`, nil, uint32(unsafe.Offsetof(ChargeRateArea{}.Area)), kInt},
 	{`"chargerate_id":`, nil, uint32(unsafe.Offsetof(ChargeRateArea{}.ChargerateID)), kInt},
@@ -614,10 +790,20 @@ var enctChargeRateArea = encTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra)
 
 func (m *ChargeRateArea) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChargeRateArea) }
 
+func (*ChargeRateArea) encTable() *encTable { return &enctChargeRateArea }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChargeRateArea) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectChatFlowProcess = decTable{extra: unsafe.Offsetof(ChatFlowProcess{}.Extra), fields: []decField{
+func allocChatFlowProcess(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ChatFlowProcess, n)))
+}
+
+func copyChatFlowProcess(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ChatFlowProcess)(dst), n), unsafe.Slice((*ChatFlowProcess)(src), n))
+}
+
+var dectChatFlowProcess = decTable{extra: unsafe.Offsetof(ChatFlowProcess{}.Extra), size: unsafe.Sizeof(ChatFlowProcess{}), alloc: allocChatFlowProcess, copy: copyChatFlowProcess, fields: []decField{
 	{"chat_id", nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.ChatID)), kInt},
 	{"chat_profile_id", nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.ChatProfileID)), kStr},
 	{"flow_step", nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.FlowStep)), kInt},
@@ -625,7 +811,9 @@ var dectChatFlowProcess = decTable{extra: unsafe.Offsetof(ChatFlowProcess{}.Extr
 
 func (m *ChatFlowProcess) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChatFlowProcess) }
 
-var enctChatFlowProcess = encTable{extra: unsafe.Offsetof(ChatFlowProcess{}.Extra), fields: []encField{
+func (*ChatFlowProcess) decTable() *decTable { return &dectChatFlowProcess }
+
+var enctChatFlowProcess = encTable{extra: unsafe.Offsetof(ChatFlowProcess{}.Extra), size: unsafe.Sizeof(ChatFlowProcess{}), fields: []encField{
 	{`"chat_id":`, nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.ChatID)), kInt},
 	{`"chat_profile_id":`, nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.ChatProfileID)), kStr},
 	{`"flow_step":`, nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.FlowStep)), kInt},
@@ -633,31 +821,53 @@ var enctChatFlowProcess = encTable{extra: unsafe.Offsetof(ChatFlowProcess{}.Extr
 
 func (m *ChatFlowProcess) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChatFlowProcess) }
 
+func (*ChatFlowProcess) encTable() *encTable { return &enctChatFlowProcess }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChatFlowProcess) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectChatInputField = decTable{extra: unsafe.Offsetof(ChatInputField{}.Extra), fields: []decField{
+func allocChatInputField(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ChatInputField, n)))
+}
+
+func copyChatInputField(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ChatInputField)(dst), n), unsafe.Slice((*ChatInputField)(src), n))
+}
+
+var dectChatInputField = decTable{extra: unsafe.Offsetof(ChatInputField{}.Extra), size: unsafe.Sizeof(ChatInputField{}), alloc: allocChatInputField, copy: copyChatInputField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ChatInputField{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ChatInputField{}.Name)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(ChatInputField{}.Type)), kStr},
-	{"lookup_values", decMany[KeyPair2], uint32(unsafe.Offsetof(ChatInputField{}.LookupValues)), kSub},
+	{"lookup_values", dtOf[*KeyPair2], uint32(unsafe.Offsetof(ChatInputField{}.LookupValues)), kMany},
 }, sorted: []uint16{0, 3, 1, 2}}
 
 func (m *ChatInputField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChatInputField) }
 
-var enctChatInputField = encTable{extra: unsafe.Offsetof(ChatInputField{}.Extra), fields: []encField{
+func (*ChatInputField) decTable() *decTable { return &dectChatInputField }
+
+var enctChatInputField = encTable{extra: unsafe.Offsetof(ChatInputField{}.Extra), size: unsafe.Sizeof(ChatInputField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ChatInputField{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ChatInputField{}.Name)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(ChatInputField{}.Type)), kStr},
-	{`"lookup_values":`, encMany[KeyPair2], uint32(unsafe.Offsetof(ChatInputField{}.LookupValues)), kSub},
+	{`"lookup_values":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(ChatInputField{}.LookupValues)), kMany},
 }}
 
 func (m *ChatInputField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChatInputField) }
 
+func (*ChatInputField) encTable() *encTable { return &enctChatInputField }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChatInputField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectChatPopupMessage = decTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Extra), fields: []decField{
+func allocChatPopupMessage(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ChatPopupMessage, n)))
+}
+
+func copyChatPopupMessage(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ChatPopupMessage)(dst), n), unsafe.Slice((*ChatPopupMessage)(src), n))
+}
+
+var dectChatPopupMessage = decTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Extra), size: unsafe.Sizeof(ChatPopupMessage{}), alloc: allocChatPopupMessage, copy: copyChatPopupMessage, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.ID)), kInt},
 	{"chat_profile_id", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.ChatProfileID)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.URL)), kStr},
@@ -667,7 +877,9 @@ var dectChatPopupMessage = decTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Ex
 
 func (m *ChatPopupMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChatPopupMessage) }
 
-var enctChatPopupMessage = encTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Extra), fields: []encField{
+func (*ChatPopupMessage) decTable() *decTable { return &dectChatPopupMessage }
+
+var enctChatPopupMessage = encTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Extra), size: unsafe.Sizeof(ChatPopupMessage{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.ID)), kInt},
 	{`"chat_profile_id":`, nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.ChatProfileID)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.URL)), kStr},
@@ -677,10 +889,20 @@ var enctChatPopupMessage = encTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Ex
 
 func (m *ChatPopupMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChatPopupMessage) }
 
+func (*ChatPopupMessage) encTable() *encTable { return &enctChatPopupMessage }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChatPopupMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectChatProfile = decTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), fields: []decField{
+func allocChatProfile(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ChatProfile, n)))
+}
+
+func copyChatProfile(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ChatProfile)(dst), n), unsafe.Slice((*ChatProfile)(src), n))
+}
+
+var dectChatProfile = decTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size: unsafe.Sizeof(ChatProfile{}), alloc: allocChatProfile, copy: copyChatProfile, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(ChatProfile{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ChatProfile{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ChatProfile{}.Name)), kStr},
@@ -705,8 +927,8 @@ var dectChatProfile = decTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), fiel
 	{"enable_feedback", nil, uint32(unsafe.Offsetof(ChatProfile{}.EnableFeedback)), kBool},
 	{"feedback_message_before", nil, uint32(unsafe.Offsetof(ChatProfile{}.FeedbackMessageBefore)), kStr},
 	{"feedback_message_after", nil, uint32(unsafe.Offsetof(ChatProfile{}.FeedbackMessageAfter)), kStr},
-	{"cors_whitelist_list", decMany[KeyPair2], uint32(unsafe.Offsetof(ChatProfile{}.CorsWhitelistList)), kSub},
-	{"steps", decMany[FlowDetail], uint32(unsafe.Offsetof(ChatProfile{}.Steps)), kSub},
+	{"cors_whitelist_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(ChatProfile{}.CorsWhitelistList)), kMany},
+	{"steps", dtOf[*FlowDetail], uint32(unsafe.Offsetof(ChatProfile{}.Steps)), kMany},
 	{"flow_chart_json", nil, uint32(unsafe.Offsetof(ChatProfile{}.FlowChartJSON)), kStr},
 	{"in_use", nil, uint32(unsafe.Offsetof(ChatProfile{}.InUse)), kBool},
 	{"_chat_available", nil, uint32(unsafe.Offsetof(ChatProfile{}.ChatAvailable)), kBool},
@@ -716,10 +938,10 @@ var dectChatProfile = decTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), fiel
 	{"bubble_type", nil, uint32(unsafe.Offsetof(ChatProfile{}.BubbleType)), kInt},
 	{"message_box_size", nil, uint32(unsafe.Offsetof(ChatProfile{}.MessageBoxSize)), kInt},
 	{"use_bubble_popup_message_mappings", nil, uint32(unsafe.Offsetof(ChatProfile{}.UseBubblePopupMessageMappings)), kBool},
-	{"popup_message_mappings", decMany[ChatPopupMessage], uint32(unsafe.Offsetof(ChatProfile{}.PopupMessageMappings)), kSub},
+	{"popup_message_mappings", dtOf[*ChatPopupMessage], uint32(unsafe.Offsetof(ChatProfile{}.PopupMessageMappings)), kMany},
 	{"default_ticket_clientsite", nil, uint32(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsite)), kInt},
 	{"default_ticket_clientsite_name", nil, uint32(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsiteName)), kStr},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(ChatProfile{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ChatProfile{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ChatProfile{}.AccessControlLevel)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(ChatProfile{}.Warning)), kStr},
 	{"email_storage_key", nil, uint32(unsafe.Offsetof(ChatProfile{}.EmailStorageKey)), kStr},
@@ -730,7 +952,9 @@ var dectChatProfile = decTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), fiel
 
 func (m *ChatProfile) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChatProfile) }
 
-var enctChatProfile = encTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), fields: []encField{
+func (*ChatProfile) decTable() *decTable { return &dectChatProfile }
+
+var enctChatProfile = encTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size: unsafe.Sizeof(ChatProfile{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.Name)), kStr},
@@ -755,8 +979,8 @@ var enctChatProfile = encTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), fiel
 	{`"enable_feedback":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.EnableFeedback)), kBool},
 	{`"feedback_message_before":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.FeedbackMessageBefore)), kStr},
 	{`"feedback_message_after":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.FeedbackMessageAfter)), kStr},
-	{`"cors_whitelist_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(ChatProfile{}.CorsWhitelistList)), kSub},
-	{`"steps":`, encMany[FlowDetail], uint32(unsafe.Offsetof(ChatProfile{}.Steps)), kSub},
+	{`"cors_whitelist_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(ChatProfile{}.CorsWhitelistList)), kMany},
+	{`"steps":`, etOf[*FlowDetail], uint32(unsafe.Offsetof(ChatProfile{}.Steps)), kMany},
 	{`"flow_chart_json":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.FlowChartJSON)), kStr},
 	{`"in_use":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.InUse)), kBool},
 	{`"_chat_available":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.ChatAvailable)), kBool},
@@ -766,10 +990,10 @@ var enctChatProfile = encTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), fiel
 	{`"bubble_type":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.BubbleType)), kInt},
 	{`"message_box_size":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.MessageBoxSize)), kInt},
 	{`"use_bubble_popup_message_mappings":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.UseBubblePopupMessageMappings)), kBool},
-	{`"popup_message_mappings":`, encMany[ChatPopupMessage], uint32(unsafe.Offsetof(ChatProfile{}.PopupMessageMappings)), kSub},
+	{`"popup_message_mappings":`, etOf[*ChatPopupMessage], uint32(unsafe.Offsetof(ChatProfile{}.PopupMessageMappings)), kMany},
 	{`"default_ticket_clientsite":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsite)), kInt},
 	{`"default_ticket_clientsite_name":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsiteName)), kStr},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(ChatProfile{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ChatProfile{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.AccessControlLevel)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.Warning)), kStr},
 	{`"email_storage_key":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.EmailStorageKey)), kStr},
@@ -780,10 +1004,20 @@ var enctChatProfile = encTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), fiel
 
 func (m *ChatProfile) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChatProfile) }
 
+func (*ChatProfile) encTable() *encTable { return &enctChatProfile }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChatProfile) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectChildRequestType = decTable{extra: unsafe.Offsetof(ChildRequestType{}.Extra), fields: []decField{
+func allocChildRequestType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ChildRequestType, n)))
+}
+
+func copyChildRequestType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ChildRequestType)(dst), n), unsafe.Slice((*ChildRequestType)(src), n))
+}
+
+var dectChildRequestType = decTable{extra: unsafe.Offsetof(ChildRequestType{}.Extra), size: unsafe.Sizeof(ChildRequestType{}), alloc: allocChildRequestType, copy: copyChildRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ChildRequestType{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(ChildRequestType{}.TickettypeID)), kInt},
 	{"child_tickettype_id", nil, uint32(unsafe.Offsetof(ChildRequestType{}.ChildTickettypeID)), kInt},
@@ -793,7 +1027,9 @@ var dectChildRequestType = decTable{extra: unsafe.Offsetof(ChildRequestType{}.Ex
 
 func (m *ChildRequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChildRequestType) }
 
-var enctChildRequestType = encTable{extra: unsafe.Offsetof(ChildRequestType{}.Extra), fields: []encField{
+func (*ChildRequestType) decTable() *decTable { return &dectChildRequestType }
+
+var enctChildRequestType = encTable{extra: unsafe.Offsetof(ChildRequestType{}.Extra), size: unsafe.Sizeof(ChildRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ChildRequestType{}.ID)), kInt},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(ChildRequestType{}.TickettypeID)), kInt},
 	{`"child_tickettype_id":`, nil, uint32(unsafe.Offsetof(ChildRequestType{}.ChildTickettypeID)), kInt},
@@ -803,12 +1039,22 @@ var enctChildRequestType = encTable{extra: unsafe.Offsetof(ChildRequestType{}.Ex
 
 func (m *ChildRequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChildRequestType) }
 
+func (*ChildRequestType) encTable() *encTable { return &enctChildRequestType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChildRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectClientContractView = decTable{extra: unsafe.Offsetof(ClientContractView{}.Extra), fields: []decField{
+func allocClientContractView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ClientContractView, n)))
+}
+
+func copyClientContractView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ClientContractView)(dst), n), unsafe.Slice((*ClientContractView)(src), n))
+}
+
+var dectClientContractView = decTable{extra: unsafe.Offsetof(ClientContractView{}.Extra), size: unsafe.Sizeof(ClientContractView{}), alloc: allocClientContractView, copy: copyClientContractView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ClientContractView{}.RecordCount)), kInt},
-	{"contracts", decMany[ContractHeaderList], uint32(unsafe.Offsetof(ClientContractView{}.Contracts)), kSub},
+	{"contracts", dtOf[*ContractHeaderList], uint32(unsafe.Offsetof(ClientContractView{}.Contracts)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(ClientContractView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ClientContractView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
@@ -817,9 +1063,11 @@ func (m *ClientContractView) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectClientContractView)
 }
 
-var enctClientContractView = encTable{extra: unsafe.Offsetof(ClientContractView{}.Extra), fields: []encField{
+func (*ClientContractView) decTable() *decTable { return &dectClientContractView }
+
+var enctClientContractView = encTable{extra: unsafe.Offsetof(ClientContractView{}.Extra), size: unsafe.Sizeof(ClientContractView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ClientContractView{}.RecordCount)), kInt},
-	{`"contracts":`, encMany[ContractHeaderList], uint32(unsafe.Offsetof(ClientContractView{}.Contracts)), kSub},
+	{`"contracts":`, etOf[*ContractHeaderList], uint32(unsafe.Offsetof(ClientContractView{}.Contracts)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ClientContractView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ClientContractView{}.PageSize)), kInt},
 }}
@@ -828,39 +1076,63 @@ func (m *ClientContractView) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctClientContractView)
 }
 
+func (*ClientContractView) encTable() *encTable { return &enctClientContractView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ClientContractView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *ClientContractView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Contracts) }
+func (m *ClientContractView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Contracts), &dectContractHeaderList)
+}
 
-var dectClientView = decTable{extra: unsafe.Offsetof(ClientView{}.Extra), fields: []decField{
+func allocClientView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ClientView, n)))
+}
+
+func copyClientView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ClientView)(dst), n), unsafe.Slice((*ClientView)(src), n))
+}
+
+var dectClientView = decTable{extra: unsafe.Offsetof(ClientView{}.Extra), size: unsafe.Sizeof(ClientView{}), alloc: allocClientView, copy: copyClientView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ClientView{}.RecordCount)), kInt},
-	{"clients", decMany[Area], uint32(unsafe.Offsetof(ClientView{}.Clients)), kSub},
+	{"clients", dtOf[*Area], uint32(unsafe.Offsetof(ClientView{}.Clients)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(ClientView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ClientView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *ClientView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectClientView) }
 
-var enctClientView = encTable{extra: unsafe.Offsetof(ClientView{}.Extra), fields: []encField{
+func (*ClientView) decTable() *decTable { return &dectClientView }
+
+var enctClientView = encTable{extra: unsafe.Offsetof(ClientView{}.Extra), size: unsafe.Sizeof(ClientView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ClientView{}.RecordCount)), kInt},
-	{`"clients":`, encMany[Area], uint32(unsafe.Offsetof(ClientView{}.Clients)), kSub},
+	{`"clients":`, etOf[*Area], uint32(unsafe.Offsetof(ClientView{}.Clients)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ClientView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ClientView{}.PageSize)), kInt},
 }}
 
 func (m *ClientView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctClientView) }
 
+func (*ClientView) encTable() *encTable { return &enctClientView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ClientView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *ClientView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Clients) }
+func (m *ClientView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Clients), &dectArea)
+}
 
-var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), fields: []decField{
+func allocCompany(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Company, n))) }
+
+func copyCompany(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Company)(dst), n), unsafe.Slice((*Company)(src), n))
+}
+
+var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe.Sizeof(Company{}), alloc: allocCompany, copy: copyCompany, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Company{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Company{}.Name)), kStr},
 	{"toplevel_id", nil, uint32(unsafe.Offsetof(Company{}.ToplevelID)), kInt},
@@ -874,8 +1146,8 @@ var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), fields: []de
 	{"default_contract_id", nil, uint32(unsafe.Offsetof(Company{}.DefaultContractID)), kInt},
 	{"default_contract_sla_id", nil, uint32(unsafe.Offsetof(Company{}.DefaultContractSLAID)), kInt},
 	{"thirdpartynhdapiurl", nil, uint32(unsafe.Offsetof(Company{}.Thirdpartynhdapiurl)), kStr},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Company{}.Customfields)), kSub},
-	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Company{}.Custombuttons)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Company{}.Customfields)), kMany},
+	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Company{}.Custombuttons)), kMany},
 	{"contract_count", nil, uint32(unsafe.Offsetof(Company{}.ContractCount)), kInt},
 	{"datecreated", nil, uint32(unsafe.Offsetof(Company{}.Datecreated)), kTime},
 	{"phone_number_2", nil, uint32(unsafe.Offsetof(Company{}.PhoneNumber2)), kStr},
@@ -904,7 +1176,7 @@ var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), fields: []de
 	{"nhdpassword", nil, uint32(unsafe.Offsetof(Company{}.Nhdpassword)), kStr},
 	{"parentid", nil, uint32(unsafe.Offsetof(Company{}.Parentid)), kInt},
 	{"emaildomain", nil, uint32(unsafe.Offsetof(Company{}.Emaildomain)), kStr},
-	{"users", decMany[UsersList], uint32(unsafe.Offsetof(Company{}.Users)), kSub},
+	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(Company{}.Users)), kMany},
 	{"allow_api_access", nil, uint32(unsafe.Offsetof(Company{}.AllowAPIAccess)), kBool},
 	{"api_access_clientid", nil, uint32(unsafe.Offsetof(Company{}.APIAccessClientid)), kStr},
 	{"api_access_clientsecret", nil, uint32(unsafe.Offsetof(Company{}.APIAccessClientsecret)), kStr},
@@ -931,54 +1203,54 @@ var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), fields: []de
 	{"test_jira", nil, uint32(unsafe.Offsetof(Company{}.TestJira)), kBool},
 	{"jira_servicedesk_id", nil, uint32(unsafe.Offsetof(Company{}.JiraServicedeskID)), kStr},
 	{"jira_servicedesk_name", nil, uint32(unsafe.Offsetof(Company{}.JiraServicedeskName)), kStr},
-	{"jira_servicedesk", decOne[KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraServicedesk)), kSub},
-	{"jira_requesttype_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraRequesttypeMappings)), kSub},
+	{"jira_servicedesk", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraServicedesk)), kOne},
+	{"jira_requesttype_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraRequesttypeMappings)), kMany},
 	{"jira_user_id", nil, uint32(unsafe.Offsetof(Company{}.JiraUserID)), kStr},
 	{"jira_user_name", nil, uint32(unsafe.Offsetof(Company{}.JiraUserName)), kStr},
-	{"jira_user", decOne[KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraUser)), kSub},
-	{"jira_priority_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraPriorityMappings)), kSub},
-	{"jira_status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraStatusMappings)), kSub},
+	{"jira_user", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraUser)), kOne},
+	{"jira_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraPriorityMappings)), kMany},
+	{"jira_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraStatusMappings)), kMany},
 	{"create_jira_webhook", nil, uint32(unsafe.Offsetof(Company{}.CreateJiraWebhook)), kBool},
 	{"jira_webhook_created", nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookCreated)), kBool},
 	{"synced_to_intacct", nil, uint32(unsafe.Offsetof(Company{}.SyncedToIntacct)), kBool},
 	{"intacct_location_id", nil, uint32(unsafe.Offsetof(Company{}.IntacctLocationID)), kStr},
-	{"intacct_location_id_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Company{}.IntacctLocationIDList)), kSub},
+	{"intacct_location_id_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.IntacctLocationIDList)), kMany},
 	{"intacct_location_type", nil, uint32(unsafe.Offsetof(Company{}.IntacctLocationType)), kStr},
 	{"intacct_save_location", nil, uint32(unsafe.Offsetof(Company{}.IntacctSaveLocation)), kStr},
 	{"default_currency_code_name", nil, uint32(unsafe.Offsetof(Company{}.DefaultCurrencyCodeName)), kStr},
 	{"ignore_from_accounting_sync", nil, uint32(unsafe.Offsetof(Company{}.IgnoreFromAccountingSync)), kBool},
 	{"intacct_default_save_loc", nil, uint32(unsafe.Offsetof(Company{}.IntacctDefaultSaveLoc)), kStr},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Company{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Company{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Company{}.AccessControlLevel)), kInt},
 	{"new_icon", nil, uint32(unsafe.Offsetof(Company{}.NewIcon)), kStr},
 	{"servicenow_url", nil, uint32(unsafe.Offsetof(Company{}.ServicenowURL)), kStr},
 	{"servicenow_locale", nil, uint32(unsafe.Offsetof(Company{}.ServicenowLocale)), kStr},
 	{"servicenow_username", nil, uint32(unsafe.Offsetof(Company{}.ServicenowUsername)), kStr},
 	{"new_servicenowkey", nil, uint32(unsafe.Offsetof(Company{}.NewServicenowkey)), kStr},
-	{"servicenow_priority_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowPriorityMappings)), kSub},
-	{"servicenow_status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowStatusMappings)), kSub},
-	{"servicenow_impact_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowImpactMappings)), kSub},
-	{"servicenow_urgency_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowUrgencyMappings)), kSub},
-	{"servicenow_category_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowCategoryMappings)), kSub},
+	{"servicenow_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowPriorityMappings)), kMany},
+	{"servicenow_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowStatusMappings)), kMany},
+	{"servicenow_impact_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowImpactMappings)), kMany},
+	{"servicenow_urgency_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowUrgencyMappings)), kMany},
+	{"servicenow_category_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowCategoryMappings)), kMany},
 	{"servicenow_assignment_group", nil, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentGroup)), kStr},
 	{"servicenow_assignment_group_name", nil, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentGroupName)), kStr},
-	{"servicenow_assignmentgroup", decOne[KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentgroup)), kSub},
+	{"servicenow_assignmentgroup", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentgroup)), kOne},
 	{"servicenow_defaultuser_id", nil, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuserID)), kStr},
 	{"servicenow_defaultuser_name", nil, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuserName)), kStr},
-	{"servicenow_defaultuser", decOne[KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuser)), kSub},
+	{"servicenow_defaultuser", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuser)), kOne},
 	{"test_servicenow", nil, uint32(unsafe.Offsetof(Company{}.TestServicenow)), kBool},
 	{"myob_tenant", nil, uint32(unsafe.Offsetof(Company{}.MyobTenant)), kInt},
 	{"myob_tenant_name", nil, uint32(unsafe.Offsetof(Company{}.MyobTenantName)), kStr},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Company{}.ExternalLinks)), kSub},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Company{}.NewExternalLink)), kSub},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Company{}.ExternalLinks)), kMany},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Company{}.NewExternalLink)), kOne},
 	{"purchase_tax_code", nil, uint32(unsafe.Offsetof(Company{}.PurchaseTaxCode)), kInt},
 	{"purchase_tax_code_name", nil, uint32(unsafe.Offsetof(Company{}.PurchaseTaxCodeName)), kStr},
 	{"sync_servicenow_attachments", nil, uint32(unsafe.Offsetof(Company{}.SyncServicenowAttachments)), kInt},
 	{"last_modified", nil, uint32(unsafe.Offsetof(Company{}.LastModified)), kTime},
-	{"servicenow_team_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowTeamMappings)), kSub},
+	{"servicenow_team_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowTeamMappings)), kMany},
 	{"servicenow_ticket_sync", nil, uint32(unsafe.Offsetof(Company{}.ServicenowTicketSync)), kStr},
-	{"servicenow_ticket_sync_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowTicketSyncList)), kSub},
-	{"servicenow_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowFieldmappings)), kSub},
+	{"servicenow_ticket_sync_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowTicketSyncList)), kMany},
+	{"servicenow_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowFieldmappings)), kMany},
 	{"jira_webhook_user", nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookUser)), kInt},
 	{"jira_webhook_username", nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookUsername)), kStr},
 	{"supplier_invoice_due_date_extra_days", nil, uint32(unsafe.Offsetof(Company{}.SupplierInvoiceDueDateExtraDays)), kInt},
@@ -997,7 +1269,9 @@ var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), fields: []de
 
 func (m *Company) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCompany) }
 
-var enctCompany = encTable{extra: unsafe.Offsetof(Company{}.Extra), fields: []encField{
+func (*Company) decTable() *decTable { return &dectCompany }
+
+var enctCompany = encTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe.Sizeof(Company{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Company{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Company{}.Name)), kStr},
 	{`"toplevel_id":`, nil, uint32(unsafe.Offsetof(Company{}.ToplevelID)), kInt},
@@ -1011,8 +1285,8 @@ var enctCompany = encTable{extra: unsafe.Offsetof(Company{}.Extra), fields: []en
 	{`"default_contract_id":`, nil, uint32(unsafe.Offsetof(Company{}.DefaultContractID)), kInt},
 	{`"default_contract_sla_id":`, nil, uint32(unsafe.Offsetof(Company{}.DefaultContractSLAID)), kInt},
 	{`"thirdpartynhdapiurl":`, nil, uint32(unsafe.Offsetof(Company{}.Thirdpartynhdapiurl)), kStr},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Company{}.Customfields)), kSub},
-	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Company{}.Custombuttons)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Company{}.Customfields)), kMany},
+	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Company{}.Custombuttons)), kMany},
 	{`"contract_count":`, nil, uint32(unsafe.Offsetof(Company{}.ContractCount)), kInt},
 	{`"datecreated":`, nil, uint32(unsafe.Offsetof(Company{}.Datecreated)), kTime},
 	{`"phone_number_2":`, nil, uint32(unsafe.Offsetof(Company{}.PhoneNumber2)), kStr},
@@ -1041,7 +1315,7 @@ var enctCompany = encTable{extra: unsafe.Offsetof(Company{}.Extra), fields: []en
 	{`"nhdpassword":`, nil, uint32(unsafe.Offsetof(Company{}.Nhdpassword)), kStr},
 	{`"parentid":`, nil, uint32(unsafe.Offsetof(Company{}.Parentid)), kInt},
 	{`"emaildomain":`, nil, uint32(unsafe.Offsetof(Company{}.Emaildomain)), kStr},
-	{`"users":`, encMany[UsersList], uint32(unsafe.Offsetof(Company{}.Users)), kSub},
+	{`"users":`, etOf[*UsersList], uint32(unsafe.Offsetof(Company{}.Users)), kMany},
 	{`"allow_api_access":`, nil, uint32(unsafe.Offsetof(Company{}.AllowAPIAccess)), kBool},
 	{`"api_access_clientid":`, nil, uint32(unsafe.Offsetof(Company{}.APIAccessClientid)), kStr},
 	{`"api_access_clientsecret":`, nil, uint32(unsafe.Offsetof(Company{}.APIAccessClientsecret)), kStr},
@@ -1068,54 +1342,54 @@ var enctCompany = encTable{extra: unsafe.Offsetof(Company{}.Extra), fields: []en
 	{`"test_jira":`, nil, uint32(unsafe.Offsetof(Company{}.TestJira)), kBool},
 	{`"jira_servicedesk_id":`, nil, uint32(unsafe.Offsetof(Company{}.JiraServicedeskID)), kStr},
 	{`"jira_servicedesk_name":`, nil, uint32(unsafe.Offsetof(Company{}.JiraServicedeskName)), kStr},
-	{`"jira_servicedesk":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraServicedesk)), kSub},
-	{`"jira_requesttype_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraRequesttypeMappings)), kSub},
+	{`"jira_servicedesk":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraServicedesk)), kOne},
+	{`"jira_requesttype_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraRequesttypeMappings)), kMany},
 	{`"jira_user_id":`, nil, uint32(unsafe.Offsetof(Company{}.JiraUserID)), kStr},
 	{`"jira_user_name":`, nil, uint32(unsafe.Offsetof(Company{}.JiraUserName)), kStr},
-	{`"jira_user":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraUser)), kSub},
-	{`"jira_priority_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraPriorityMappings)), kSub},
-	{`"jira_status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraStatusMappings)), kSub},
+	{`"jira_user":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraUser)), kOne},
+	{`"jira_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraPriorityMappings)), kMany},
+	{`"jira_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraStatusMappings)), kMany},
 	{`"create_jira_webhook":`, nil, uint32(unsafe.Offsetof(Company{}.CreateJiraWebhook)), kBool},
 	{`"jira_webhook_created":`, nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookCreated)), kBool},
 	{`"synced_to_intacct":`, nil, uint32(unsafe.Offsetof(Company{}.SyncedToIntacct)), kBool},
 	{`"intacct_location_id":`, nil, uint32(unsafe.Offsetof(Company{}.IntacctLocationID)), kStr},
-	{`"intacct_location_id_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Company{}.IntacctLocationIDList)), kSub},
+	{`"intacct_location_id_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.IntacctLocationIDList)), kMany},
 	{`"intacct_location_type":`, nil, uint32(unsafe.Offsetof(Company{}.IntacctLocationType)), kStr},
 	{`"intacct_save_location":`, nil, uint32(unsafe.Offsetof(Company{}.IntacctSaveLocation)), kStr},
 	{`"default_currency_code_name":`, nil, uint32(unsafe.Offsetof(Company{}.DefaultCurrencyCodeName)), kStr},
 	{`"ignore_from_accounting_sync":`, nil, uint32(unsafe.Offsetof(Company{}.IgnoreFromAccountingSync)), kBool},
 	{`"intacct_default_save_loc":`, nil, uint32(unsafe.Offsetof(Company{}.IntacctDefaultSaveLoc)), kStr},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Company{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Company{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Company{}.AccessControlLevel)), kInt},
 	{`"new_icon":`, nil, uint32(unsafe.Offsetof(Company{}.NewIcon)), kStr},
 	{`"servicenow_url":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowURL)), kStr},
 	{`"servicenow_locale":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowLocale)), kStr},
 	{`"servicenow_username":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowUsername)), kStr},
 	{`"new_servicenowkey":`, nil, uint32(unsafe.Offsetof(Company{}.NewServicenowkey)), kStr},
-	{`"servicenow_priority_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowPriorityMappings)), kSub},
-	{`"servicenow_status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowStatusMappings)), kSub},
-	{`"servicenow_impact_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowImpactMappings)), kSub},
-	{`"servicenow_urgency_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowUrgencyMappings)), kSub},
-	{`"servicenow_category_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowCategoryMappings)), kSub},
+	{`"servicenow_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowPriorityMappings)), kMany},
+	{`"servicenow_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowStatusMappings)), kMany},
+	{`"servicenow_impact_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowImpactMappings)), kMany},
+	{`"servicenow_urgency_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowUrgencyMappings)), kMany},
+	{`"servicenow_category_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowCategoryMappings)), kMany},
 	{`"servicenow_assignment_group":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentGroup)), kStr},
 	{`"servicenow_assignment_group_name":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentGroupName)), kStr},
-	{`"servicenow_assignmentgroup":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentgroup)), kSub},
+	{`"servicenow_assignmentgroup":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentgroup)), kOne},
 	{`"servicenow_defaultuser_id":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuserID)), kStr},
 	{`"servicenow_defaultuser_name":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuserName)), kStr},
-	{`"servicenow_defaultuser":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuser)), kSub},
+	{`"servicenow_defaultuser":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuser)), kOne},
 	{`"test_servicenow":`, nil, uint32(unsafe.Offsetof(Company{}.TestServicenow)), kBool},
 	{`"myob_tenant":`, nil, uint32(unsafe.Offsetof(Company{}.MyobTenant)), kInt},
 	{`"myob_tenant_name":`, nil, uint32(unsafe.Offsetof(Company{}.MyobTenantName)), kStr},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Company{}.ExternalLinks)), kSub},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Company{}.NewExternalLink)), kSub},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Company{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Company{}.NewExternalLink)), kOne},
 	{`"purchase_tax_code":`, nil, uint32(unsafe.Offsetof(Company{}.PurchaseTaxCode)), kInt},
 	{`"purchase_tax_code_name":`, nil, uint32(unsafe.Offsetof(Company{}.PurchaseTaxCodeName)), kStr},
 	{`"sync_servicenow_attachments":`, nil, uint32(unsafe.Offsetof(Company{}.SyncServicenowAttachments)), kInt},
 	{`"last_modified":`, nil, uint32(unsafe.Offsetof(Company{}.LastModified)), kTime},
-	{`"servicenow_team_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowTeamMappings)), kSub},
+	{`"servicenow_team_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowTeamMappings)), kMany},
 	{`"servicenow_ticket_sync":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowTicketSync)), kStr},
-	{`"servicenow_ticket_sync_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowTicketSyncList)), kSub},
-	{`"servicenow_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowFieldmappings)), kSub},
+	{`"servicenow_ticket_sync_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowTicketSyncList)), kMany},
+	{`"servicenow_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowFieldmappings)), kMany},
 	{`"jira_webhook_user":`, nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookUser)), kInt},
 	{`"jira_webhook_username":`, nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookUsername)), kStr},
 	{`"supplier_invoice_due_date_extra_days":`, nil, uint32(unsafe.Offsetof(Company{}.SupplierInvoiceDueDateExtraDays)), kInt},
@@ -1134,10 +1408,20 @@ var enctCompany = encTable{extra: unsafe.Offsetof(Company{}.Extra), fields: []en
 
 func (m *Company) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCompany) }
 
+func (*Company) encTable() *encTable { return &enctCompany }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Company) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectConfigCommit = decTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), fields: []decField{
+func allocConfigCommit(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ConfigCommit, n)))
+}
+
+func copyConfigCommit(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ConfigCommit)(dst), n), unsafe.Slice((*ConfigCommit)(src), n))
+}
+
+var dectConfigCommit = decTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), size: unsafe.Sizeof(ConfigCommit{}), alloc: allocConfigCommit, copy: copyConfigCommit, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConfigCommit{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ConfigCommit{}.GUID)), kStr},
 	{"timestamp", nil, uint32(unsafe.Offsetof(ConfigCommit{}.Timestamp)), kTime},
@@ -1161,7 +1445,9 @@ var dectConfigCommit = decTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), fi
 
 func (m *ConfigCommit) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectConfigCommit) }
 
-var enctConfigCommit = encTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), fields: []encField{
+func (*ConfigCommit) decTable() *decTable { return &dectConfigCommit }
+
+var enctConfigCommit = encTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), size: unsafe.Sizeof(ConfigCommit{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConfigCommit{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ConfigCommit{}.GUID)), kStr},
 	{`"timestamp":`, nil, uint32(unsafe.Offsetof(ConfigCommit{}.Timestamp)), kTime},
@@ -1185,10 +1471,20 @@ var enctConfigCommit = encTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), fi
 
 func (m *ConfigCommit) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctConfigCommit) }
 
+func (*ConfigCommit) encTable() *encTable { return &enctConfigCommit }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConfigCommit) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectConfirmClosure = decTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra), fields: []decField{
+func allocConfirmClosure(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ConfirmClosure, n)))
+}
+
+func copyConfirmClosure(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ConfirmClosure)(dst), n), unsafe.Slice((*ConfirmClosure)(src), n))
+}
+
+var dectConfirmClosure = decTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra), size: unsafe.Sizeof(ConfirmClosure{}), alloc: allocConfirmClosure, copy: copyConfirmClosure, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.TicketID)), kInt},
 	{"key", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Key)), kStr},
@@ -1203,7 +1499,9 @@ var dectConfirmClosure = decTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra)
 
 func (m *ConfirmClosure) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectConfirmClosure) }
 
-var enctConfirmClosure = encTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra), fields: []encField{
+func (*ConfirmClosure) decTable() *decTable { return &dectConfirmClosure }
+
+var enctConfirmClosure = encTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra), size: unsafe.Sizeof(ConfirmClosure{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConfirmClosure{}.ID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(ConfirmClosure{}.TicketID)), kInt},
 	{`"key":`, nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Key)), kStr},
@@ -1218,17 +1516,27 @@ var enctConfirmClosure = encTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra)
 
 func (m *ConfirmClosure) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctConfirmClosure) }
 
+func (*ConfirmClosure) encTable() *encTable { return &enctConfirmClosure }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConfirmClosure) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectConfluenceDetails = decTable{extra: unsafe.Offsetof(ConfluenceDetails{}.Extra), fields: []decField{
+func allocConfluenceDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ConfluenceDetails, n)))
+}
+
+func copyConfluenceDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ConfluenceDetails)(dst), n), unsafe.Slice((*ConfluenceDetails)(src), n))
+}
+
+var dectConfluenceDetails = decTable{extra: unsafe.Offsetof(ConfluenceDetails{}.Extra), size: unsafe.Sizeof(ConfluenceDetails{}), alloc: allocConfluenceDetails, copy: copyConfluenceDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.URL)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Username)), kStr},
 	{"newmethod", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Newmethod)), kBool},
 	{"new_password", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.NewPassword)), kStr},
-	{"faq_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(ConfluenceDetails{}.FaqLinks)), kSub},
+	{"faq_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(ConfluenceDetails{}.FaqLinks)), kMany},
 	{"enabled", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Enabled)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Warning)), kStr},
 }, sorted: []uint16{8, 7, 6, 0, 1, 5, 4, 2, 3}}
@@ -1237,14 +1545,16 @@ func (m *ConfluenceDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectConfluenceDetails)
 }
 
-var enctConfluenceDetails = encTable{extra: unsafe.Offsetof(ConfluenceDetails{}.Extra), fields: []encField{
+func (*ConfluenceDetails) decTable() *decTable { return &dectConfluenceDetails }
+
+var enctConfluenceDetails = encTable{extra: unsafe.Offsetof(ConfluenceDetails{}.Extra), size: unsafe.Sizeof(ConfluenceDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Name)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.URL)), kStr},
 	{`"username":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Username)), kStr},
 	{`"newmethod":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Newmethod)), kBool},
 	{`"new_password":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.NewPassword)), kStr},
-	{`"faq_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(ConfluenceDetails{}.FaqLinks)), kSub},
+	{`"faq_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(ConfluenceDetails{}.FaqLinks)), kMany},
 	{`"enabled":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Enabled)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Warning)), kStr},
 }}
@@ -1253,10 +1563,20 @@ func (m *ConfluenceDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctConfluenceDetails)
 }
 
+func (*ConfluenceDetails) encTable() *encTable { return &enctConfluenceDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConfluenceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectConfluenceWebhookEndpoint = decTable{extra: unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Extra), fields: []decField{
+func allocConfluenceWebhookEndpoint(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ConfluenceWebhookEndpoint, n)))
+}
+
+func copyConfluenceWebhookEndpoint(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ConfluenceWebhookEndpoint)(dst), n), unsafe.Slice((*ConfluenceWebhookEndpoint)(src), n))
+}
+
+var dectConfluenceWebhookEndpoint = decTable{extra: unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Extra), size: unsafe.Sizeof(ConfluenceWebhookEndpoint{}), alloc: allocConfluenceWebhookEndpoint, copy: copyConfluenceWebhookEndpoint, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Name)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Description)), kStr},
@@ -1271,7 +1591,9 @@ func (m *ConfluenceWebhookEndpoint) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectConfluenceWebhookEndpoint)
 }
 
-var enctConfluenceWebhookEndpoint = encTable{extra: unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Extra), fields: []encField{
+func (*ConfluenceWebhookEndpoint) decTable() *decTable { return &dectConfluenceWebhookEndpoint }
+
+var enctConfluenceWebhookEndpoint = encTable{extra: unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Extra), size: unsafe.Sizeof(ConfluenceWebhookEndpoint{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Name)), kStr},
 	{`"description":`, nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Description)), kStr},
@@ -1286,10 +1608,20 @@ func (m *ConfluenceWebhookEndpoint) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctConfluenceWebhookEndpoint)
 }
 
+func (*ConfluenceWebhookEndpoint) encTable() *encTable { return &enctConfluenceWebhookEndpoint }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConfluenceWebhookEndpoint) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectConnectedInstance = decTable{extra: unsafe.Offsetof(ConnectedInstance{}.Extra), fields: []decField{
+func allocConnectedInstance(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ConnectedInstance, n)))
+}
+
+func copyConnectedInstance(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ConnectedInstance)(dst), n), unsafe.Slice((*ConnectedInstance)(src), n))
+}
+
+var dectConnectedInstance = decTable{extra: unsafe.Offsetof(ConnectedInstance{}.Extra), size: unsafe.Sizeof(ConnectedInstance{}), alloc: allocConnectedInstance, copy: copyConnectedInstance, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Name)), kStr},
 	{"apiurl", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Apiurl)), kStr},
@@ -1307,7 +1639,9 @@ func (m *ConnectedInstance) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectConnectedInstance)
 }
 
-var enctConnectedInstance = encTable{extra: unsafe.Offsetof(ConnectedInstance{}.Extra), fields: []encField{
+func (*ConnectedInstance) decTable() *decTable { return &dectConnectedInstance }
+
+var enctConnectedInstance = encTable{extra: unsafe.Offsetof(ConnectedInstance{}.Extra), size: unsafe.Sizeof(ConnectedInstance{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConnectedInstance{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Name)), kStr},
 	{`"apiurl":`, nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Apiurl)), kStr},
@@ -1325,10 +1659,20 @@ func (m *ConnectedInstance) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctConnectedInstance)
 }
 
+func (*ConnectedInstance) encTable() *encTable { return &enctConnectedInstance }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConnectedInstance) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectConsignmentDetail = decTable{extra: unsafe.Offsetof(ConsignmentDetail{}.Extra), fields: []decField{
+func allocConsignmentDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ConsignmentDetail, n)))
+}
+
+func copyConsignmentDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ConsignmentDetail)(dst), n), unsafe.Slice((*ConsignmentDetail)(src), n))
+}
+
+var dectConsignmentDetail = decTable{extra: unsafe.Offsetof(ConsignmentDetail{}.Extra), size: unsafe.Sizeof(ConsignmentDetail{}), alloc: allocConsignmentDetail, copy: copyConsignmentDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ID)), kInt},
 	{"consignment_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ConsignmentID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemID)), kInt},
@@ -1344,7 +1688,7 @@ var dectConsignmentDetail = decTable{extra: unsafe.Offsetof(ConsignmentDetail{}.
 	{"item_assettype_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemAssettypeID)), kInt},
 	{"supplier_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SupplierID)), kInt},
 	{"stockadjustedamount", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.Stockadjustedamount)), kF64},
-	{"serialised_assets", decMany[DeviceList], uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialisedAssets)), kSub},
+	{"serialised_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialisedAssets)), kMany},
 	{"stockbin_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.StockbinID)), kInt},
 	{"serialise_only_one", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialiseOnlyOne)), kBool},
 	{"is_return", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.IsReturn)), kBool},
@@ -1361,7 +1705,9 @@ func (m *ConsignmentDetail) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectConsignmentDetail)
 }
 
-var enctConsignmentDetail = encTable{extra: unsafe.Offsetof(ConsignmentDetail{}.Extra), fields: []encField{
+func (*ConsignmentDetail) decTable() *decTable { return &dectConsignmentDetail }
+
+var enctConsignmentDetail = encTable{extra: unsafe.Offsetof(ConsignmentDetail{}.Extra), size: unsafe.Sizeof(ConsignmentDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ID)), kInt},
 	{`"consignment_id":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ConsignmentID)), kInt},
 	{`"item_id":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemID)), kInt},
@@ -1377,7 +1723,7 @@ var enctConsignmentDetail = encTable{extra: unsafe.Offsetof(ConsignmentDetail{}.
 	{`"item_assettype_id":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemAssettypeID)), kInt},
 	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SupplierID)), kInt},
 	{`"stockadjustedamount":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.Stockadjustedamount)), kF64},
-	{`"serialised_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialisedAssets)), kSub},
+	{`"serialised_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialisedAssets)), kMany},
 	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.StockbinID)), kInt},
 	{`"serialise_only_one":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialiseOnlyOne)), kBool},
 	{`"is_return":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.IsReturn)), kBool},
@@ -1394,10 +1740,20 @@ func (m *ConsignmentDetail) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctConsignmentDetail)
 }
 
+func (*ConsignmentDetail) encTable() *encTable { return &enctConsignmentDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConsignmentDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectConsignmentHeader = decTable{extra: unsafe.Offsetof(ConsignmentHeader{}.Extra), fields: []decField{
+func allocConsignmentHeader(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ConsignmentHeader, n)))
+}
+
+func copyConsignmentHeader(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ConsignmentHeader)(dst), n), unsafe.Slice((*ConsignmentHeader)(src), n))
+}
+
+var dectConsignmentHeader = decTable{extra: unsafe.Offsetof(ConsignmentHeader{}.Extra), size: unsafe.Sizeof(ConsignmentHeader{}), alloc: allocConsignmentHeader, copy: copyConsignmentHeader, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Use)), kStr},
 	{"date", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Date)), kTime},
@@ -1407,8 +1763,8 @@ var dectConsignmentHeader = decTable{extra: unsafe.Offsetof(ConsignmentHeader{}.
 	{"site_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.SiteID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.UserName)), kStr},
 	{"salesorder_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.SalesorderID)), kInt},
-	{"lines", decMany[ConsignmentDetail], uint32(unsafe.Offsetof(ConsignmentHeader{}.Lines)), kSub},
-	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(ConsignmentHeader{}.Assets)), kSub},
+	{"lines", dtOf[*ConsignmentDetail], uint32(unsafe.Offsetof(ConsignmentHeader{}.Lines)), kMany},
+	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(ConsignmentHeader{}.Assets)), kMany},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.PrintGenerate)), kBool},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.PdftemplateID)), kInt},
 	{"printhtml", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Printhtml)), kStr},
@@ -1424,7 +1780,9 @@ func (m *ConsignmentHeader) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectConsignmentHeader)
 }
 
-var enctConsignmentHeader = encTable{extra: unsafe.Offsetof(ConsignmentHeader{}.Extra), fields: []encField{
+func (*ConsignmentHeader) decTable() *decTable { return &dectConsignmentHeader }
+
+var enctConsignmentHeader = encTable{extra: unsafe.Offsetof(ConsignmentHeader{}.Extra), size: unsafe.Sizeof(ConsignmentHeader{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.ID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Use)), kStr},
 	{`"date":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Date)), kTime},
@@ -1434,8 +1792,8 @@ var enctConsignmentHeader = encTable{extra: unsafe.Offsetof(ConsignmentHeader{}.
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.SiteID)), kInt},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.UserName)), kStr},
 	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.SalesorderID)), kInt},
-	{`"lines":`, encMany[ConsignmentDetail], uint32(unsafe.Offsetof(ConsignmentHeader{}.Lines)), kSub},
-	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(ConsignmentHeader{}.Assets)), kSub},
+	{`"lines":`, etOf[*ConsignmentDetail], uint32(unsafe.Offsetof(ConsignmentHeader{}.Lines)), kMany},
+	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(ConsignmentHeader{}.Assets)), kMany},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.PrintGenerate)), kBool},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.PdftemplateID)), kInt},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Printhtml)), kStr},
@@ -1451,37 +1809,59 @@ func (m *ConsignmentHeader) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctConsignmentHeader)
 }
 
+func (*ConsignmentHeader) encTable() *encTable { return &enctConsignmentHeader }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConsignmentHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContactgroup = decTable{extra: unsafe.Offsetof(Contactgroup{}.Extra), fields: []decField{
+func allocContactgroup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Contactgroup, n)))
+}
+
+func copyContactgroup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Contactgroup)(dst), n), unsafe.Slice((*Contactgroup)(src), n))
+}
+
+var dectContactgroup = decTable{extra: unsafe.Offsetof(Contactgroup{}.Extra), size: unsafe.Sizeof(Contactgroup{}), alloc: allocContactgroup, copy: copyContactgroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Contactgroup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Contactgroup{}.Name)), kStr},
 	{"ownerunum", nil, uint32(unsafe.Offsetof(Contactgroup{}.Ownerunum)), kInt},
 	{"allowall", nil, uint32(unsafe.Offsetof(Contactgroup{}.Allowall)), kBool},
 	{"allowalledit", nil, uint32(unsafe.Offsetof(Contactgroup{}.Allowalledit)), kBool},
-	{"contactgroupcontacts", decMany[Contactgroupcontacts], uint32(unsafe.Offsetof(Contactgroup{}.Contactgroupcontacts)), kSub},
+	{"contactgroupcontacts", dtOf[*Contactgroupcontacts], uint32(unsafe.Offsetof(Contactgroup{}.Contactgroupcontacts)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Contactgroup{}.Warning)), kStr},
 }, sorted: []uint16{6, 3, 4, 5, 0, 1, 2}}
 
 func (m *Contactgroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContactgroup) }
 
-var enctContactgroup = encTable{extra: unsafe.Offsetof(Contactgroup{}.Extra), fields: []encField{
+func (*Contactgroup) decTable() *decTable { return &dectContactgroup }
+
+var enctContactgroup = encTable{extra: unsafe.Offsetof(Contactgroup{}.Extra), size: unsafe.Sizeof(Contactgroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Contactgroup{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Contactgroup{}.Name)), kStr},
 	{`"ownerunum":`, nil, uint32(unsafe.Offsetof(Contactgroup{}.Ownerunum)), kInt},
 	{`"allowall":`, nil, uint32(unsafe.Offsetof(Contactgroup{}.Allowall)), kBool},
 	{`"allowalledit":`, nil, uint32(unsafe.Offsetof(Contactgroup{}.Allowalledit)), kBool},
-	{`"contactgroupcontacts":`, encMany[Contactgroupcontacts], uint32(unsafe.Offsetof(Contactgroup{}.Contactgroupcontacts)), kSub},
+	{`"contactgroupcontacts":`, etOf[*Contactgroupcontacts], uint32(unsafe.Offsetof(Contactgroup{}.Contactgroupcontacts)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Contactgroup{}.Warning)), kStr},
 }}
 
 func (m *Contactgroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContactgroup) }
 
+func (*Contactgroup) encTable() *encTable { return &enctContactgroup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Contactgroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContactgroupcontacts = decTable{extra: unsafe.Offsetof(Contactgroupcontacts{}.Extra), fields: []decField{
+func allocContactgroupcontacts(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Contactgroupcontacts, n)))
+}
+
+func copyContactgroupcontacts(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Contactgroupcontacts)(dst), n), unsafe.Slice((*Contactgroupcontacts)(src), n))
+}
+
+var dectContactgroupcontacts = decTable{extra: unsafe.Offsetof(Contactgroupcontacts{}.Extra), size: unsafe.Sizeof(Contactgroupcontacts{}), alloc: allocContactgroupcontacts, copy: copyContactgroupcontacts, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.ID)), kInt},
 	{"ccgid", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Ccgid)), kInt},
 	{"cuid", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Cuid)), kInt},
@@ -1496,7 +1876,9 @@ func (m *Contactgroupcontacts) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectContactgroupcontacts)
 }
 
-var enctContactgroupcontacts = encTable{extra: unsafe.Offsetof(Contactgroupcontacts{}.Extra), fields: []encField{
+func (*Contactgroupcontacts) decTable() *decTable { return &dectContactgroupcontacts }
+
+var enctContactgroupcontacts = encTable{extra: unsafe.Offsetof(Contactgroupcontacts{}.Extra), size: unsafe.Sizeof(Contactgroupcontacts{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.ID)), kInt},
 	{`"ccgid":`, nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Ccgid)), kInt},
 	{`"cuid":`, nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Cuid)), kInt},
@@ -1511,13 +1893,23 @@ func (m *Contactgroupcontacts) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctContactgroupcontacts)
 }
 
+func (*Contactgroupcontacts) encTable() *encTable { return &enctContactgroupcontacts }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Contactgroupcontacts) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContentDisposition = decTable{extra: unsafe.Offsetof(ContentDisposition{}.Extra), fields: []decField{
+func allocContentDisposition(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ContentDisposition, n)))
+}
+
+func copyContentDisposition(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ContentDisposition)(dst), n), unsafe.Slice((*ContentDisposition)(src), n))
+}
+
+var dectContentDisposition = decTable{extra: unsafe.Offsetof(ContentDisposition{}.Extra), size: unsafe.Sizeof(ContentDisposition{}), alloc: allocContentDisposition, copy: copyContentDisposition, fields: []decField{
 	{"disposition", nil, uint32(unsafe.Offsetof(ContentDisposition{}.Disposition)), kStr},
 	{"isAttachment", nil, uint32(unsafe.Offsetof(ContentDisposition{}.IsAttachment)), kBool},
-	{"parameters", decMany[Parameter], uint32(unsafe.Offsetof(ContentDisposition{}.Parameters)), kSub},
+	{"parameters", dtOf[*Parameter], uint32(unsafe.Offsetof(ContentDisposition{}.Parameters)), kMany},
 	{"fileName", nil, uint32(unsafe.Offsetof(ContentDisposition{}.FileName)), kStr},
 	{"creationDate", nil, uint32(unsafe.Offsetof(ContentDisposition{}.CreationDate)), kTime},
 	{"modificationDate", nil, uint32(unsafe.Offsetof(ContentDisposition{}.ModificationDate)), kTime},
@@ -1529,10 +1921,12 @@ func (m *ContentDisposition) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectContentDisposition)
 }
 
-var enctContentDisposition = encTable{extra: unsafe.Offsetof(ContentDisposition{}.Extra), fields: []encField{
+func (*ContentDisposition) decTable() *decTable { return &dectContentDisposition }
+
+var enctContentDisposition = encTable{extra: unsafe.Offsetof(ContentDisposition{}.Extra), size: unsafe.Sizeof(ContentDisposition{}), fields: []encField{
 	{`"disposition":`, nil, uint32(unsafe.Offsetof(ContentDisposition{}.Disposition)), kStr},
 	{`"isAttachment":`, nil, uint32(unsafe.Offsetof(ContentDisposition{}.IsAttachment)), kBool},
-	{`"parameters":`, encMany[Parameter], uint32(unsafe.Offsetof(ContentDisposition{}.Parameters)), kSub},
+	{`"parameters":`, etOf[*Parameter], uint32(unsafe.Offsetof(ContentDisposition{}.Parameters)), kMany},
 	{`"fileName":`, nil, uint32(unsafe.Offsetof(ContentDisposition{}.FileName)), kStr},
 	{`"creationDate":`, nil, uint32(unsafe.Offsetof(ContentDisposition{}.CreationDate)), kTime},
 	{`"modificationDate":`, nil, uint32(unsafe.Offsetof(ContentDisposition{}.ModificationDate)), kTime},
@@ -1544,16 +1938,26 @@ func (m *ContentDisposition) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctContentDisposition)
 }
 
+func (*ContentDisposition) encTable() *encTable { return &enctContentDisposition }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContentDisposition) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContentType = decTable{extra: unsafe.Offsetof(ContentType{}.Extra), fields: []decField{
+func allocContentType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ContentType, n)))
+}
+
+func copyContentType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ContentType)(dst), n), unsafe.Slice((*ContentType)(src), n))
+}
+
+var dectContentType = decTable{extra: unsafe.Offsetof(ContentType{}.Extra), size: unsafe.Sizeof(ContentType{}), alloc: allocContentType, copy: copyContentType, fields: []decField{
 	{"mediaType", nil, uint32(unsafe.Offsetof(ContentType{}.MediaType)), kStr},
 	{"mediaSubtype", nil, uint32(unsafe.Offsetof(ContentType{}.MediaSubtype)), kStr},
-	{"parameters", decMany[Parameter], uint32(unsafe.Offsetof(ContentType{}.Parameters)), kSub},
+	{"parameters", dtOf[*Parameter], uint32(unsafe.Offsetof(ContentType{}.Parameters)), kMany},
 	{"boundary", nil, uint32(unsafe.Offsetof(ContentType{}.Boundary)), kStr},
 	{"charset", nil, uint32(unsafe.Offsetof(ContentType{}.Charset)), kStr},
-	{"charsetEncoding", decOne[Encoding], uint32(unsafe.Offsetof(ContentType{}.CharsetEncoding)), kSub},
+	{"charsetEncoding", dtOf[*Encoding], uint32(unsafe.Offsetof(ContentType{}.CharsetEncoding)), kOne},
 	{"format", nil, uint32(unsafe.Offsetof(ContentType{}.Format)), kStr},
 	{"mimeType", nil, uint32(unsafe.Offsetof(ContentType{}.MimeType)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ContentType{}.Name)), kStr},
@@ -1561,13 +1965,15 @@ var dectContentType = decTable{extra: unsafe.Offsetof(ContentType{}.Extra), fiel
 
 func (m *ContentType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContentType) }
 
-var enctContentType = encTable{extra: unsafe.Offsetof(ContentType{}.Extra), fields: []encField{
+func (*ContentType) decTable() *decTable { return &dectContentType }
+
+var enctContentType = encTable{extra: unsafe.Offsetof(ContentType{}.Extra), size: unsafe.Sizeof(ContentType{}), fields: []encField{
 	{`"mediaType":`, nil, uint32(unsafe.Offsetof(ContentType{}.MediaType)), kStr},
 	{`"mediaSubtype":`, nil, uint32(unsafe.Offsetof(ContentType{}.MediaSubtype)), kStr},
-	{`"parameters":`, encMany[Parameter], uint32(unsafe.Offsetof(ContentType{}.Parameters)), kSub},
+	{`"parameters":`, etOf[*Parameter], uint32(unsafe.Offsetof(ContentType{}.Parameters)), kMany},
 	{`"boundary":`, nil, uint32(unsafe.Offsetof(ContentType{}.Boundary)), kStr},
 	{`"charset":`, nil, uint32(unsafe.Offsetof(ContentType{}.Charset)), kStr},
-	{`"charsetEncoding":`, encOne[Encoding], uint32(unsafe.Offsetof(ContentType{}.CharsetEncoding)), kSub},
+	{`"charsetEncoding":`, etOf[*Encoding], uint32(unsafe.Offsetof(ContentType{}.CharsetEncoding)), kOne},
 	{`"format":`, nil, uint32(unsafe.Offsetof(ContentType{}.Format)), kStr},
 	{`"mimeType":`, nil, uint32(unsafe.Offsetof(ContentType{}.MimeType)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ContentType{}.Name)), kStr},
@@ -1575,10 +1981,20 @@ var enctContentType = encTable{extra: unsafe.Offsetof(ContentType{}.Extra), fiel
 
 func (m *ContentType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContentType) }
 
+func (*ContentType) encTable() *encTable { return &enctContentType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContentType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContract = decTable{extra: unsafe.Offsetof(Contract{}.Extra), fields: []decField{
+func allocContract(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Contract, n)))
+}
+
+func copyContract(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Contract)(dst), n), unsafe.Slice((*Contract)(src), n))
+}
+
+var dectContract = decTable{extra: unsafe.Offsetof(Contract{}.Extra), size: unsafe.Sizeof(Contract{}), alloc: allocContract, copy: copyContract, fields: []decField{
 	{"started", nil, uint32(unsafe.Offsetof(Contract{}.Started)), kBool},
 	{"expired", nil, uint32(unsafe.Offsetof(Contract{}.Expired)), kBool},
 	{"id", nil, uint32(unsafe.Offsetof(Contract{}.ID)), kInt},
@@ -1596,19 +2012,19 @@ var dectContract = decTable{extra: unsafe.Offsetof(Contract{}.Extra), fields: []
 	{"dontsendalarm", nil, uint32(unsafe.Offsetof(Contract{}.Dontsendalarm)), kBool},
 	{"costing_information", nil, uint32(unsafe.Offsetof(Contract{}.CostingInformation)), kStr},
 	{"is_default", nil, uint32(unsafe.Offsetof(Contract{}.IsDefault)), kBool},
-	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(Contract{}.Assets)), kSub},
+	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.Assets)), kMany},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Contract{}.Isimport)), kBool},
 	{"sla_name", nil, uint32(unsafe.Offsetof(Contract{}.SLAName)), kStr},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Contract{}.Customfields)), kSub},
-	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Contract{}.Custombuttons)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Contract{}.Customfields)), kMany},
+	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Contract{}.Custombuttons)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Contract{}.Warning)), kStr},
 	{"active", nil, uint32(unsafe.Offsetof(Contract{}.Active)), kBool},
 	{"iscontractdetails", nil, uint32(unsafe.Offsetof(Contract{}.Iscontractdetails)), kBool},
-	{"contracts", decMany[ContractHeaderContract], uint32(unsafe.Offsetof(Contract{}.Contracts)), kSub},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Contract{}.AccessControl)), kSub},
+	{"contracts", dtOf[*ContractHeaderContract], uint32(unsafe.Offsetof(Contract{}.Contracts)), kMany},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Contract{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Contract{}.AccessControlLevel)), kInt},
-	{"configuration_items", decMany[DeviceList], uint32(unsafe.Offsetof(Contract{}.ConfigurationItems)), kSub},
-	{"add_configuration_items", decMany[DeviceList], uint32(unsafe.Offsetof(Contract{}.AddConfigurationItems)), kSub},
+	{"configuration_items", dtOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.ConfigurationItems)), kMany},
+	{"add_configuration_items", dtOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.AddConfigurationItems)), kMany},
 	{"renewedfrom_id", nil, uint32(unsafe.Offsetof(Contract{}.RenewedfromID)), kInt},
 	{"renewedfrom_id_ref", nil, uint32(unsafe.Offsetof(Contract{}.RenewedfromIDRef)), kStr},
 	{"renewedby_id", nil, uint32(unsafe.Offsetof(Contract{}.RenewedbyID)), kInt},
@@ -1617,7 +2033,9 @@ var dectContract = decTable{extra: unsafe.Offsetof(Contract{}.Extra), fields: []
 
 func (m *Contract) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContract) }
 
-var enctContract = encTable{extra: unsafe.Offsetof(Contract{}.Extra), fields: []encField{
+func (*Contract) decTable() *decTable { return &dectContract }
+
+var enctContract = encTable{extra: unsafe.Offsetof(Contract{}.Extra), size: unsafe.Sizeof(Contract{}), fields: []encField{
 	{`"started":`, nil, uint32(unsafe.Offsetof(Contract{}.Started)), kBool},
 	{`"expired":`, nil, uint32(unsafe.Offsetof(Contract{}.Expired)), kBool},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Contract{}.ID)), kInt},
@@ -1635,19 +2053,19 @@ var enctContract = encTable{extra: unsafe.Offsetof(Contract{}.Extra), fields: []
 	{`"dontsendalarm":`, nil, uint32(unsafe.Offsetof(Contract{}.Dontsendalarm)), kBool},
 	{`"costing_information":`, nil, uint32(unsafe.Offsetof(Contract{}.CostingInformation)), kStr},
 	{`"is_default":`, nil, uint32(unsafe.Offsetof(Contract{}.IsDefault)), kBool},
-	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Contract{}.Assets)), kSub},
+	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.Assets)), kMany},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Contract{}.Isimport)), kBool},
 	{`"sla_name":`, nil, uint32(unsafe.Offsetof(Contract{}.SLAName)), kStr},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Contract{}.Customfields)), kSub},
-	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Contract{}.Custombuttons)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Contract{}.Customfields)), kMany},
+	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Contract{}.Custombuttons)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Contract{}.Warning)), kStr},
 	{`"active":`, nil, uint32(unsafe.Offsetof(Contract{}.Active)), kBool},
 	{`"iscontractdetails":`, nil, uint32(unsafe.Offsetof(Contract{}.Iscontractdetails)), kBool},
-	{`"contracts":`, encMany[ContractHeaderContract], uint32(unsafe.Offsetof(Contract{}.Contracts)), kSub},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Contract{}.AccessControl)), kSub},
+	{`"contracts":`, etOf[*ContractHeaderContract], uint32(unsafe.Offsetof(Contract{}.Contracts)), kMany},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Contract{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Contract{}.AccessControlLevel)), kInt},
-	{`"configuration_items":`, encMany[DeviceList], uint32(unsafe.Offsetof(Contract{}.ConfigurationItems)), kSub},
-	{`"add_configuration_items":`, encMany[DeviceList], uint32(unsafe.Offsetof(Contract{}.AddConfigurationItems)), kSub},
+	{`"configuration_items":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.ConfigurationItems)), kMany},
+	{`"add_configuration_items":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.AddConfigurationItems)), kMany},
 	{`"renewedfrom_id":`, nil, uint32(unsafe.Offsetof(Contract{}.RenewedfromID)), kInt},
 	{`"renewedfrom_id_ref":`, nil, uint32(unsafe.Offsetof(Contract{}.RenewedfromIDRef)), kStr},
 	{`"renewedby_id":`, nil, uint32(unsafe.Offsetof(Contract{}.RenewedbyID)), kInt},
@@ -1656,10 +2074,20 @@ var enctContract = encTable{extra: unsafe.Offsetof(Contract{}.Extra), fields: []
 
 func (m *Contract) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContract) }
 
+func (*Contract) encTable() *encTable { return &enctContract }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Contract) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContractDetail = decTable{extra: unsafe.Offsetof(ContractDetail{}.Extra), fields: []decField{
+func allocContractDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ContractDetail, n)))
+}
+
+func copyContractDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ContractDetail)(dst), n), unsafe.Slice((*ContractDetail)(src), n))
+}
+
+var dectContractDetail = decTable{extra: unsafe.Offsetof(ContractDetail{}.Extra), size: unsafe.Sizeof(ContractDetail{}), alloc: allocContractDetail, copy: copyContractDetail, fields: []decField{
 	{"client_id", nil, uint32(unsafe.Offsetof(ContractDetail{}.ClientID)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(ContractDetail{}.Seq)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(ContractDetail{}.Type)), kInt},
@@ -1699,7 +2127,9 @@ var dectContractDetail = decTable{extra: unsafe.Offsetof(ContractDetail{}.Extra)
 
 func (m *ContractDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContractDetail) }
 
-var enctContractDetail = encTable{extra: unsafe.Offsetof(ContractDetail{}.Extra), fields: []encField{
+func (*ContractDetail) decTable() *decTable { return &dectContractDetail }
+
+var enctContractDetail = encTable{extra: unsafe.Offsetof(ContractDetail{}.Extra), size: unsafe.Sizeof(ContractDetail{}), fields: []encField{
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(ContractDetail{}.ClientID)), kInt},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(ContractDetail{}.Seq)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(ContractDetail{}.Type)), kInt},
@@ -1739,10 +2169,20 @@ var enctContractDetail = encTable{extra: unsafe.Offsetof(ContractDetail{}.Extra)
 
 func (m *ContractDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContractDetail) }
 
+func (*ContractDetail) encTable() *encTable { return &enctContractDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra), fields: []decField{
+func allocContractHeader(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ContractHeader, n)))
+}
+
+func copyContractHeader(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ContractHeader)(dst), n), unsafe.Slice((*ContractHeader)(src), n))
+}
+
+var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra), size: unsafe.Sizeof(ContractHeader{}), alloc: allocContractHeader, copy: copyContractHeader, fields: []decField{
 	{"contract_contact_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractContactID)), kInt},
 	{"item_desc", nil, uint32(unsafe.Offsetof(ContractHeader{}.ItemDesc)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ContractHeader{}.ID)), kInt},
@@ -1814,27 +2254,27 @@ var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{"accountsdesc", nil, uint32(unsafe.Offsetof(ContractHeader{}.Accountsdesc)), kStr},
 	{"hasactions", nil, uint32(unsafe.Offsetof(ContractHeader{}.Hasactions)), kBool},
 	{"billingperiods", nil, uint32(unsafe.Offsetof(ContractHeader{}.Billingperiods)), kInt},
-	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(ContractHeader{}.Assets)), kSub},
-	{"users", decMany[UsersList], uint32(unsafe.Offsetof(ContractHeader{}.Users)), kSub},
-	{"periods", decMany[ContractPeriod], uint32(unsafe.Offsetof(ContractHeader{}.Periods)), kSub},
+	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(ContractHeader{}.Assets)), kMany},
+	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(ContractHeader{}.Users)), kMany},
+	{"periods", dtOf[*ContractPeriod], uint32(unsafe.Offsetof(ContractHeader{}.Periods)), kMany},
 	{"surchargeid", nil, uint32(unsafe.Offsetof(ContractHeader{}.Surchargeid)), kInt},
 	{"chargerate_method", nil, uint32(unsafe.Offsetof(ContractHeader{}.ChargerateMethod)), kInt},
-	{"overriding_rates", decMany[ChargeRate], uint32(unsafe.Offsetof(ContractHeader{}.OverridingRates)), kSub},
-	{"chargerates", decMany[Lookup], uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kSub},
+	{"overriding_rates", dtOf[*ChargeRate], uint32(unsafe.Offsetof(ContractHeader{}.OverridingRates)), kMany},
+	{"chargerates", dtOf[*Lookup], uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kMany},
 	{"_isimport", nil, uint32(unsafe.Offsetof(ContractHeader{}.Isimport)), kBool},
 	{"_ignore_mandatory", nil, uint32(unsafe.Offsetof(ContractHeader{}.IgnoreMandatory)), kBool},
 	{"billing_description_string", nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingDescriptionString)), kStr},
 	{"billing_period_string", nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingPeriodString)), kStr},
 	{"dontchargeforitems", nil, uint32(unsafe.Offsetof(ContractHeader{}.Dontchargeforitems)), kBool},
-	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(ContractHeader{}.Custombuttons)), kSub},
+	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(ContractHeader{}.Custombuttons)), kMany},
 	{"_print_preview", nil, uint32(unsafe.Offsetof(ContractHeader{}.PrintPreview)), kBool},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(ContractHeader{}.PrintGenerate)), kBool},
 	{"printhtml", nil, uint32(unsafe.Offsetof(ContractHeader{}.Printhtml)), kStr},
 	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.PDFAttachmentID)), kInt},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateID)), kInt},
 	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateName)), kStr},
-	{"schedule", decMany[ContractSchedule], uint32(unsafe.Offsetof(ContractHeader{}.Schedule)), kSub},
-	{"scheduleplan", decMany[ContractSchedulePlan], uint32(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), kSub},
+	{"schedule", dtOf[*ContractSchedule], uint32(unsafe.Offsetof(ContractHeader{}.Schedule)), kMany},
+	{"scheduleplan", dtOf[*ContractSchedulePlan], uint32(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), kMany},
 	{"_send_outstanding_emails", nil, uint32(unsafe.Offsetof(ContractHeader{}.SendOutstandingEmails)), kBool},
 	{"_send_appointment_invites", nil, uint32(unsafe.Offsetof(ContractHeader{}.SendAppointmentInvites)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(ContractHeader{}.Importtype)), kStr},
@@ -1850,10 +2290,10 @@ var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{"contract_prepaytotal", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepaytotal)), kF64},
 	{"contract_prepayused", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayused)), kF64},
 	{"contract_prepaybalance", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepaybalance)), kF64},
-	{"contract_prepayhistory", decMany[PrepayHistory], uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayhistory)), kSub},
-	{"contract_periods", decMany[PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.ContractPeriods)), kSub},
+	{"contract_prepayhistory", dtOf[*PrepayHistory], uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayhistory)), kMany},
+	{"contract_periods", dtOf[*PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.ContractPeriods)), kMany},
 	{"contract_prepayasamount", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayasamount)), kBool},
-	{"prepay_periods", decMany[PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.PrepayPeriods)), kSub},
+	{"prepay_periods", dtOf[*PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.PrepayPeriods)), kMany},
 	{"prepayrecurringchargenextdate", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringchargenextdate)), kTime},
 	{"prepayrecurringhours", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringhours)), kF64},
 	{"billforrecurringprepayamount", nil, uint32(unsafe.Offsetof(ContractHeader{}.Billforrecurringprepayamount)), kBool},
@@ -1864,13 +2304,13 @@ var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{"labournominalcodeoverride", nil, uint32(unsafe.Offsetof(ContractHeader{}.Labournominalcodeoverride)), kStr},
 	{"labournominalcodeoverride_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.LabournominalcodeoverrideName)), kStr},
 	{"prepayrecurringexpirymonths", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringexpirymonths)), kInt},
-	{"contracts", decMany[ContractHeaderContract], uint32(unsafe.Offsetof(ContractHeader{}.Contracts)), kSub},
-	{"sites", decMany[SiteList], uint32(unsafe.Offsetof(ContractHeader{}.Sites)), kSub},
+	{"contracts", dtOf[*ContractHeaderContract], uint32(unsafe.Offsetof(ContractHeader{}.Contracts)), kMany},
+	{"sites", dtOf[*SiteList], uint32(unsafe.Offsetof(ContractHeader{}.Sites)), kMany},
 	{"emailaddress_to", nil, uint32(unsafe.Offsetof(ContractHeader{}.EmailaddressTo)), kStr},
 	{"emailaddress_cc", nil, uint32(unsafe.Offsetof(ContractHeader{}.EmailaddressCc)), kStr},
 	{"use_cost_calculation", nil, uint32(unsafe.Offsetof(ContractHeader{}.UseCostCalculation)), kBool},
-	{"attachments", decMany[AttachmentList], uint32(unsafe.Offsetof(ContractHeader{}.Attachments)), kSub},
-	{"billingplans", decMany[ContractDetail], uint32(unsafe.Offsetof(ContractHeader{}.Billingplans)), kSub},
+	{"attachments", dtOf[*AttachmentList], uint32(unsafe.Offsetof(ContractHeader{}.Attachments)), kMany},
+	{"billingplans", dtOf[*ContractDetail], uint32(unsafe.Offsetof(ContractHeader{}.Billingplans)), kMany},
 	{"send_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeader{}.SendToOracle)), kBool},
 	{"oracle_invoice_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.OracleInvoiceID)), kInt},
 	{"datesent_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeader{}.DatesentToOracle)), kTime},
@@ -1887,14 +2327,16 @@ var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{"cost_calculation", nil, uint32(unsafe.Offsetof(ContractHeader{}.CostCalculation)), kStr},
 	{"active", nil, uint32(unsafe.Offsetof(ContractHeader{}.Active)), kBool},
 	{"sent_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeader{}.SentToOracle)), kBool},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(ContractHeader{}.Customfields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(ContractHeader{}.Customfields)), kMany},
 	{"createdby_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedbyID)), kInt},
 	{"createdby_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedbyName)), kStr},
 }, sorted: []uint16{79, 94, 78, 85, 84, 93, 92, 103, 30, 68, 142, 39, 41, 40, 136, 28, 25, 71, 126, 95, 113, 80, 81, 62, 13, 12, 70, 127, 34, 42, 45, 44, 47, 46, 75, 102, 77, 35, 3, 4, 0, 108, 109, 106, 107, 104, 105, 27, 121, 137, 138, 141, 59, 133, 145, 146, 58, 83, 144, 53, 55, 130, 82, 63, 57, 124, 123, 65, 8, 99, 10, 140, 69, 2, 96, 54, 38, 117, 1, 118, 119, 135, 101, 100, 29, 22, 52, 24, 11, 64, 48, 129, 36, 76, 56, 33, 87, 88, 89, 51, 23, 21, 73, 131, 132, 110, 116, 43, 139, 111, 120, 112, 114, 115, 61, 86, 5, 6, 26, 37, 60, 97, 98, 90, 66, 91, 67, 128, 143, 16, 17, 122, 20, 31, 7, 32, 9, 15, 14, 74, 50, 49, 134, 125, 18, 19, 72}}
 
 func (m *ContractHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContractHeader) }
 
-var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra), fields: []encField{
+func (*ContractHeader) decTable() *decTable { return &dectContractHeader }
+
+var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra), size: unsafe.Sizeof(ContractHeader{}), fields: []encField{
 	{`"contract_contact_id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractContactID)), kInt},
 	{`"item_desc":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ItemDesc)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ID)), kInt},
@@ -1966,27 +2408,27 @@ var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{`"accountsdesc":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Accountsdesc)), kStr},
 	{`"hasactions":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Hasactions)), kBool},
 	{`"billingperiods":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Billingperiods)), kInt},
-	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(ContractHeader{}.Assets)), kSub},
-	{`"users":`, encMany[UsersList], uint32(unsafe.Offsetof(ContractHeader{}.Users)), kSub},
-	{`"periods":`, encMany[ContractPeriod], uint32(unsafe.Offsetof(ContractHeader{}.Periods)), kSub},
+	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(ContractHeader{}.Assets)), kMany},
+	{`"users":`, etOf[*UsersList], uint32(unsafe.Offsetof(ContractHeader{}.Users)), kMany},
+	{`"periods":`, etOf[*ContractPeriod], uint32(unsafe.Offsetof(ContractHeader{}.Periods)), kMany},
 	{`"surchargeid":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Surchargeid)), kInt},
 	{`"chargerate_method":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ChargerateMethod)), kInt},
-	{`"overriding_rates":`, encMany[ChargeRate], uint32(unsafe.Offsetof(ContractHeader{}.OverridingRates)), kSub},
-	{`"chargerates":`, encMany[Lookup], uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kSub},
+	{`"overriding_rates":`, etOf[*ChargeRate], uint32(unsafe.Offsetof(ContractHeader{}.OverridingRates)), kMany},
+	{`"chargerates":`, etOf[*Lookup], uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kMany},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Isimport)), kBool},
 	{`"_ignore_mandatory":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.IgnoreMandatory)), kBool},
 	{`"billing_description_string":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingDescriptionString)), kStr},
 	{`"billing_period_string":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingPeriodString)), kStr},
 	{`"dontchargeforitems":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Dontchargeforitems)), kBool},
-	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(ContractHeader{}.Custombuttons)), kSub},
+	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(ContractHeader{}.Custombuttons)), kMany},
 	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PrintPreview)), kBool},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PrintGenerate)), kBool},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Printhtml)), kStr},
 	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PDFAttachmentID)), kInt},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateID)), kInt},
 	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateName)), kStr},
-	{`"schedule":`, encMany[ContractSchedule], uint32(unsafe.Offsetof(ContractHeader{}.Schedule)), kSub},
-	{`"scheduleplan":`, encMany[ContractSchedulePlan], uint32(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), kSub},
+	{`"schedule":`, etOf[*ContractSchedule], uint32(unsafe.Offsetof(ContractHeader{}.Schedule)), kMany},
+	{`"scheduleplan":`, etOf[*ContractSchedulePlan], uint32(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), kMany},
 	{`"_send_outstanding_emails":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.SendOutstandingEmails)), kBool},
 	{`"_send_appointment_invites":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.SendAppointmentInvites)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Importtype)), kStr},
@@ -2002,10 +2444,10 @@ var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{`"contract_prepaytotal":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepaytotal)), kF64},
 	{`"contract_prepayused":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayused)), kF64},
 	{`"contract_prepaybalance":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepaybalance)), kF64},
-	{`"contract_prepayhistory":`, encMany[PrepayHistory], uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayhistory)), kSub},
-	{`"contract_periods":`, encMany[PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.ContractPeriods)), kSub},
+	{`"contract_prepayhistory":`, etOf[*PrepayHistory], uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayhistory)), kMany},
+	{`"contract_periods":`, etOf[*PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.ContractPeriods)), kMany},
 	{`"contract_prepayasamount":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayasamount)), kBool},
-	{`"prepay_periods":`, encMany[PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.PrepayPeriods)), kSub},
+	{`"prepay_periods":`, etOf[*PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.PrepayPeriods)), kMany},
 	{`"prepayrecurringchargenextdate":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringchargenextdate)), kTime},
 	{`"prepayrecurringhours":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringhours)), kF64},
 	{`"billforrecurringprepayamount":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Billforrecurringprepayamount)), kBool},
@@ -2016,13 +2458,13 @@ var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{`"labournominalcodeoverride":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Labournominalcodeoverride)), kStr},
 	{`"labournominalcodeoverride_name":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.LabournominalcodeoverrideName)), kStr},
 	{`"prepayrecurringexpirymonths":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringexpirymonths)), kInt},
-	{`"contracts":`, encMany[ContractHeaderContract], uint32(unsafe.Offsetof(ContractHeader{}.Contracts)), kSub},
-	{`"sites":`, encMany[SiteList], uint32(unsafe.Offsetof(ContractHeader{}.Sites)), kSub},
+	{`"contracts":`, etOf[*ContractHeaderContract], uint32(unsafe.Offsetof(ContractHeader{}.Contracts)), kMany},
+	{`"sites":`, etOf[*SiteList], uint32(unsafe.Offsetof(ContractHeader{}.Sites)), kMany},
 	{`"emailaddress_to":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.EmailaddressTo)), kStr},
 	{`"emailaddress_cc":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.EmailaddressCc)), kStr},
 	{`"use_cost_calculation":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.UseCostCalculation)), kBool},
-	{`"attachments":`, encMany[AttachmentList], uint32(unsafe.Offsetof(ContractHeader{}.Attachments)), kSub},
-	{`"billingplans":`, encMany[ContractDetail], uint32(unsafe.Offsetof(ContractHeader{}.Billingplans)), kSub},
+	{`"attachments":`, etOf[*AttachmentList], uint32(unsafe.Offsetof(ContractHeader{}.Attachments)), kMany},
+	{`"billingplans":`, etOf[*ContractDetail], uint32(unsafe.Offsetof(ContractHeader{}.Billingplans)), kMany},
 	{`"send_to_oracle":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.SendToOracle)), kBool},
 	{`"oracle_invoice_id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.OracleInvoiceID)), kInt},
 	{`"datesent_to_oracle":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.DatesentToOracle)), kTime},
@@ -2039,17 +2481,27 @@ var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{`"cost_calculation":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.CostCalculation)), kStr},
 	{`"active":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Active)), kBool},
 	{`"sent_to_oracle":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.SentToOracle)), kBool},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(ContractHeader{}.Customfields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(ContractHeader{}.Customfields)), kMany},
 	{`"createdby_id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedbyID)), kInt},
 	{`"createdby_name":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedbyName)), kStr},
 }}
 
 func (m *ContractHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContractHeader) }
 
+func (*ContractHeader) encTable() *encTable { return &enctContractHeader }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContractHeaderContract = decTable{extra: unsafe.Offsetof(ContractHeaderContract{}.Extra), fields: []decField{
+func allocContractHeaderContract(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ContractHeaderContract, n)))
+}
+
+func copyContractHeaderContract(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ContractHeaderContract)(dst), n), unsafe.Slice((*ContractHeaderContract)(src), n))
+}
+
+var dectContractHeaderContract = decTable{extra: unsafe.Offsetof(ContractHeaderContract{}.Extra), size: unsafe.Sizeof(ContractHeaderContract{}), alloc: allocContractHeaderContract, copy: copyContractHeaderContract, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.ID)), kInt},
 	{"contract_id", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.ContractID)), kInt},
 	{"supplier_contract_id", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.SupplierContractID)), kInt},
@@ -2061,7 +2513,9 @@ func (m *ContractHeaderContract) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectContractHeaderContract)
 }
 
-var enctContractHeaderContract = encTable{extra: unsafe.Offsetof(ContractHeaderContract{}.Extra), fields: []encField{
+func (*ContractHeaderContract) decTable() *decTable { return &dectContractHeaderContract }
+
+var enctContractHeaderContract = encTable{extra: unsafe.Offsetof(ContractHeaderContract{}.Extra), size: unsafe.Sizeof(ContractHeaderContract{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.ID)), kInt},
 	{`"contract_id":`, nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.ContractID)), kInt},
 	{`"supplier_contract_id":`, nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.SupplierContractID)), kInt},
@@ -2073,10 +2527,20 @@ func (m *ContractHeaderContract) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctContractHeaderContract)
 }
 
+func (*ContractHeaderContract) encTable() *encTable { return &enctContractHeaderContract }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractHeaderContract) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContractHeaderList = decTable{extra: unsafe.Offsetof(ContractHeaderList{}.Extra), fields: []decField{
+func allocContractHeaderList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ContractHeaderList, n)))
+}
+
+func copyContractHeaderList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ContractHeaderList)(dst), n), unsafe.Slice((*ContractHeaderList)(src), n))
+}
+
+var dectContractHeaderList = decTable{extra: unsafe.Offsetof(ContractHeaderList{}.Extra), size: unsafe.Sizeof(ContractHeaderList{}), alloc: allocContractHeaderList, copy: copyContractHeaderList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ClientName)), kStr},
@@ -2116,7 +2580,7 @@ var dectContractHeaderList = decTable{extra: unsafe.Offsetof(ContractHeaderList{
 	{"cost_calculation", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CostCalculation)), kStr},
 	{"active", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Active)), kBool},
 	{"sent_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.SentToOracle)), kBool},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(ContractHeaderList{}.Customfields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(ContractHeaderList{}.Customfields)), kMany},
 	{"createdby_id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CreatedbyID)), kInt},
 	{"createdby_name", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CreatedbyName)), kStr},
 }, sorted: []uint16{28, 37, 31, 26, 23, 11, 10, 1, 2, 25, 32, 33, 36, 40, 41, 39, 6, 8, 35, 0, 30, 27, 20, 22, 9, 21, 19, 34, 3, 4, 24, 38, 14, 15, 18, 5, 7, 13, 12, 29, 16, 17}}
@@ -2125,7 +2589,9 @@ func (m *ContractHeaderList) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectContractHeaderList)
 }
 
-var enctContractHeaderList = encTable{extra: unsafe.Offsetof(ContractHeaderList{}.Extra), fields: []encField{
+func (*ContractHeaderList) decTable() *decTable { return &dectContractHeaderList }
+
+var enctContractHeaderList = encTable{extra: unsafe.Offsetof(ContractHeaderList{}.Extra), size: unsafe.Sizeof(ContractHeaderList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ID)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ClientID)), kInt},
 	{`"client_name":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ClientName)), kStr},
@@ -2165,7 +2631,7 @@ var enctContractHeaderList = encTable{extra: unsafe.Offsetof(ContractHeaderList{
 	{`"cost_calculation":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CostCalculation)), kStr},
 	{`"active":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Active)), kBool},
 	{`"sent_to_oracle":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.SentToOracle)), kBool},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(ContractHeaderList{}.Customfields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(ContractHeaderList{}.Customfields)), kMany},
 	{`"createdby_id":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CreatedbyID)), kInt},
 	{`"createdby_name":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CreatedbyName)), kStr},
 }}
@@ -2174,10 +2640,20 @@ func (m *ContractHeaderList) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctContractHeaderList)
 }
 
+func (*ContractHeaderList) encTable() *encTable { return &enctContractHeaderList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractHeaderList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContractPeriod = decTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra), fields: []decField{
+func allocContractPeriod(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ContractPeriod, n)))
+}
+
+func copyContractPeriod(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ContractPeriod)(dst), n), unsafe.Slice((*ContractPeriod)(src), n))
+}
+
+var dectContractPeriod = decTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra), size: unsafe.Sizeof(ContractPeriod{}), alloc: allocContractPeriod, copy: copyContractPeriod, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractPeriod{}.ID)), kInt},
 	{"contract_id", nil, uint32(unsafe.Offsetof(ContractPeriod{}.ContractID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ContractPeriod{}.Name)), kStr},
@@ -2194,7 +2670,9 @@ var dectContractPeriod = decTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra)
 
 func (m *ContractPeriod) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContractPeriod) }
 
-var enctContractPeriod = encTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra), fields: []encField{
+func (*ContractPeriod) decTable() *decTable { return &dectContractPeriod }
+
+var enctContractPeriod = encTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra), size: unsafe.Sizeof(ContractPeriod{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractPeriod{}.ID)), kInt},
 	{`"contract_id":`, nil, uint32(unsafe.Offsetof(ContractPeriod{}.ContractID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ContractPeriod{}.Name)), kStr},
@@ -2211,10 +2689,20 @@ var enctContractPeriod = encTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra)
 
 func (m *ContractPeriod) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContractPeriod) }
 
+func (*ContractPeriod) encTable() *encTable { return &enctContractPeriod }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractPeriod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContractSchedule = decTable{extra: unsafe.Offsetof(ContractSchedule{}.Extra), fields: []decField{
+func allocContractSchedule(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ContractSchedule, n)))
+}
+
+func copyContractSchedule(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ContractSchedule)(dst), n), unsafe.Slice((*ContractSchedule)(src), n))
+}
+
+var dectContractSchedule = decTable{extra: unsafe.Offsetof(ContractSchedule{}.Extra), size: unsafe.Sizeof(ContractSchedule{}), alloc: allocContractSchedule, copy: copyContractSchedule, fields: []decField{
 	{"chid", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Chid)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Seq)), kInt},
 	{"amount", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Amount)), kF64},
@@ -2227,7 +2715,9 @@ var dectContractSchedule = decTable{extra: unsafe.Offsetof(ContractSchedule{}.Ex
 
 func (m *ContractSchedule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContractSchedule) }
 
-var enctContractSchedule = encTable{extra: unsafe.Offsetof(ContractSchedule{}.Extra), fields: []encField{
+func (*ContractSchedule) decTable() *decTable { return &dectContractSchedule }
+
+var enctContractSchedule = encTable{extra: unsafe.Offsetof(ContractSchedule{}.Extra), size: unsafe.Sizeof(ContractSchedule{}), fields: []encField{
 	{`"chid":`, nil, uint32(unsafe.Offsetof(ContractSchedule{}.Chid)), kInt},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(ContractSchedule{}.Seq)), kInt},
 	{`"amount":`, nil, uint32(unsafe.Offsetof(ContractSchedule{}.Amount)), kF64},
@@ -2240,10 +2730,20 @@ var enctContractSchedule = encTable{extra: unsafe.Offsetof(ContractSchedule{}.Ex
 
 func (m *ContractSchedule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContractSchedule) }
 
+func (*ContractSchedule) encTable() *encTable { return &enctContractSchedule }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractSchedule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContractSchedulePlan = decTable{extra: unsafe.Offsetof(ContractSchedulePlan{}.Extra), fields: []decField{
+func allocContractSchedulePlan(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ContractSchedulePlan, n)))
+}
+
+func copyContractSchedulePlan(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ContractSchedulePlan)(dst), n), unsafe.Slice((*ContractSchedulePlan)(src), n))
+}
+
+var dectContractSchedulePlan = decTable{extra: unsafe.Offsetof(ContractSchedulePlan{}.Extra), size: unsafe.Sizeof(ContractSchedulePlan{}), alloc: allocContractSchedulePlan, copy: copyContractSchedulePlan, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.ID)), kInt},
 	{"contract_id", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.ContractID)), kInt},
 	{"date", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Date)), kTime},
@@ -2256,7 +2756,7 @@ var dectContractSchedulePlan = decTable{extra: unsafe.Offsetof(ContractScheduleP
 	{"subject", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Subject)), kStr},
 	{"hours", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Hours)), kF64},
 	{"apid", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Apid)), kInt},
-	{"event", decOne[Appointment], uint32(unsafe.Offsetof(ContractSchedulePlan{}.Event)), kSub},
+	{"event", dtOf[*Appointment], uint32(unsafe.Offsetof(ContractSchedulePlan{}.Event)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Warning)), kStr},
 }, sorted: []uint16{13, 5, 6, 11, 1, 2, 12, 10, 7, 0, 3, 4, 9, 8}}
 
@@ -2264,7 +2764,9 @@ func (m *ContractSchedulePlan) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectContractSchedulePlan)
 }
 
-var enctContractSchedulePlan = encTable{extra: unsafe.Offsetof(ContractSchedulePlan{}.Extra), fields: []encField{
+func (*ContractSchedulePlan) decTable() *decTable { return &dectContractSchedulePlan }
+
+var enctContractSchedulePlan = encTable{extra: unsafe.Offsetof(ContractSchedulePlan{}.Extra), size: unsafe.Sizeof(ContractSchedulePlan{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.ID)), kInt},
 	{`"contract_id":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.ContractID)), kInt},
 	{`"date":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Date)), kTime},
@@ -2277,7 +2779,7 @@ var enctContractSchedulePlan = encTable{extra: unsafe.Offsetof(ContractScheduleP
 	{`"subject":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Subject)), kStr},
 	{`"hours":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Hours)), kF64},
 	{`"apid":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Apid)), kInt},
-	{`"event":`, encOne[Appointment], uint32(unsafe.Offsetof(ContractSchedulePlan{}.Event)), kSub},
+	{`"event":`, etOf[*Appointment], uint32(unsafe.Offsetof(ContractSchedulePlan{}.Event)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Warning)), kStr},
 }}
 
@@ -2285,10 +2787,20 @@ func (m *ContractSchedulePlan) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctContractSchedulePlan)
 }
 
+func (*ContractSchedulePlan) encTable() *encTable { return &enctContractSchedulePlan }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractSchedulePlan) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContractTemplateDetail = decTable{extra: unsafe.Offsetof(ContractTemplateDetail{}.Extra), fields: []decField{
+func allocContractTemplateDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ContractTemplateDetail, n)))
+}
+
+func copyContractTemplateDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ContractTemplateDetail)(dst), n), unsafe.Slice((*ContractTemplateDetail)(src), n))
+}
+
+var dectContractTemplateDetail = decTable{extra: unsafe.Offsetof(ContractTemplateDetail{}.Extra), size: unsafe.Sizeof(ContractTemplateDetail{}), alloc: allocContractTemplateDetail, copy: copyContractTemplateDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.ID)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Seq)), kInt},
 	{"billingtemplate_id", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.BillingtemplateID)), kInt},
@@ -2328,7 +2840,9 @@ func (m *ContractTemplateDetail) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectContractTemplateDetail)
 }
 
-var enctContractTemplateDetail = encTable{extra: unsafe.Offsetof(ContractTemplateDetail{}.Extra), fields: []encField{
+func (*ContractTemplateDetail) decTable() *decTable { return &dectContractTemplateDetail }
+
+var enctContractTemplateDetail = encTable{extra: unsafe.Offsetof(ContractTemplateDetail{}.Extra), size: unsafe.Sizeof(ContractTemplateDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.ID)), kInt},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Seq)), kInt},
 	{`"billingtemplate_id":`, nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.BillingtemplateID)), kInt},
@@ -2368,10 +2882,20 @@ func (m *ContractTemplateDetail) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctContractTemplateDetail)
 }
 
+func (*ContractTemplateDetail) encTable() *encTable { return &enctContractTemplateDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractTemplateDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContractTemplateHeader = decTable{extra: unsafe.Offsetof(ContractTemplateHeader{}.Extra), fields: []decField{
+func allocContractTemplateHeader(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ContractTemplateHeader, n)))
+}
+
+func copyContractTemplateHeader(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ContractTemplateHeader)(dst), n), unsafe.Slice((*ContractTemplateHeader)(src), n))
+}
+
+var dectContractTemplateHeader = decTable{extra: unsafe.Offsetof(ContractTemplateHeader{}.Extra), size: unsafe.Sizeof(ContractTemplateHeader{}), alloc: allocContractTemplateHeader, copy: copyContractTemplateHeader, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Name)), kStr},
 	{"unmatchedcombinations", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Unmatchedcombinations)), kInt},
@@ -2389,7 +2913,7 @@ var dectContractTemplateHeader = decTable{extra: unsafe.Offsetof(ContractTemplat
 	{"prepayrecurringminimumdeduction", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeduction)), kF64},
 	{"prepayrecurringminimumdeductiononlyactive", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
 	{"prepayrecurringautomaticdeduction", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringautomaticdeduction)), kF64},
-	{"billingplans", decMany[ContractTemplateDetail], uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingplans)), kSub},
+	{"billingplans", dtOf[*ContractTemplateDetail], uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingplans)), kMany},
 	{"billingdescription", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingdescription)), kInt},
 	{"subtype", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Subtype)), kInt},
 	{"billingperiod", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingperiod)), kInt},
@@ -2402,7 +2926,9 @@ func (m *ContractTemplateHeader) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectContractTemplateHeader)
 }
 
-var enctContractTemplateHeader = encTable{extra: unsafe.Offsetof(ContractTemplateHeader{}.Extra), fields: []encField{
+func (*ContractTemplateHeader) decTable() *decTable { return &dectContractTemplateHeader }
+
+var enctContractTemplateHeader = encTable{extra: unsafe.Offsetof(ContractTemplateHeader{}.Extra), size: unsafe.Sizeof(ContractTemplateHeader{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Name)), kStr},
 	{`"unmatchedcombinations":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Unmatchedcombinations)), kInt},
@@ -2420,7 +2946,7 @@ var enctContractTemplateHeader = encTable{extra: unsafe.Offsetof(ContractTemplat
 	{`"prepayrecurringminimumdeduction":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeduction)), kF64},
 	{`"prepayrecurringminimumdeductiononlyactive":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
 	{`"prepayrecurringautomaticdeduction":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringautomaticdeduction)), kF64},
-	{`"billingplans":`, encMany[ContractTemplateDetail], uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingplans)), kSub},
+	{`"billingplans":`, etOf[*ContractTemplateDetail], uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingplans)), kMany},
 	{`"billingdescription":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingdescription)), kInt},
 	{`"subtype":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Subtype)), kInt},
 	{`"billingperiod":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingperiod)), kInt},
@@ -2433,10 +2959,20 @@ func (m *ContractTemplateHeader) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctContractTemplateHeader)
 }
 
+func (*ContractTemplateHeader) encTable() *encTable { return &enctContractTemplateHeader }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractTemplateHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectContributors = decTable{extra: unsafe.Offsetof(Contributors{}.Extra), fields: []decField{
+func allocContributors(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Contributors, n)))
+}
+
+func copyContributors(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Contributors)(dst), n), unsafe.Slice((*Contributors)(src), n))
+}
+
+var dectContributors = decTable{extra: unsafe.Offsetof(Contributors{}.Extra), size: unsafe.Sizeof(Contributors{}), alloc: allocContributors, copy: copyContributors, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Contributors{}.ID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(Contributors{}.UserID)), kInt},
 	{"username", nil, uint32(unsafe.Offsetof(Contributors{}.Username)), kStr},
@@ -2453,7 +2989,9 @@ var dectContributors = decTable{extra: unsafe.Offsetof(Contributors{}.Extra), fi
 
 func (m *Contributors) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContributors) }
 
-var enctContributors = encTable{extra: unsafe.Offsetof(Contributors{}.Extra), fields: []encField{
+func (*Contributors) decTable() *decTable { return &dectContributors }
+
+var enctContributors = encTable{extra: unsafe.Offsetof(Contributors{}.Extra), size: unsafe.Sizeof(Contributors{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Contributors{}.ID)), kInt},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(Contributors{}.UserID)), kInt},
 	{`"username":`, nil, uint32(unsafe.Offsetof(Contributors{}.Username)), kStr},
@@ -2470,10 +3008,18 @@ var enctContributors = encTable{extra: unsafe.Offsetof(Contributors{}.Extra), fi
 
 func (m *Contributors) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContributors) }
 
+func (*Contributors) encTable() *encTable { return &enctContributors }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Contributors) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []decField{
+func allocControl(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Control, n))) }
+
+func copyControl(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Control)(dst), n), unsafe.Slice((*Control)(src), n))
+}
+
+var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe.Sizeof(Control{}), alloc: allocControl, copy: copyControl, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Control{}.ID)), kInt},
 	{"intent", nil, uint32(unsafe.Offsetof(Control{}.Intent)), kStr},
 	{"app_version", nil, uint32(unsafe.Offsetof(Control{}.AppVersion)), kStr},
@@ -2745,7 +3291,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"workspace_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDeleteDevices)), kBool},
 	{"workspace_assettypefield", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceAssettypefield)), kInt},
 	{"workspace_integrator_import_list", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportList)), kStr},
-	{"workspace_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportTypes)), kSub},
+	{"workspace_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportTypes)), kMany},
 	{"workspace_dont_update_asset_type", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDontUpdateAssetType)), kBool},
 	{"addigy_assettype", nil, uint32(unsafe.Offsetof(Control{}.AddigyAssettype)), kInt},
 	{"addigy_assettype_guid", nil, uint32(unsafe.Offsetof(Control{}.AddigyAssettypeGUID)), kStr},
@@ -4325,7 +4871,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"deferred_revenue_code", nil, uint32(unsafe.Offsetof(Control{}.DeferredRevenueCode)), kStr},
 	{"deferred_revenue_client", nil, uint32(unsafe.Offsetof(Control{}.DeferredRevenueClient)), kInt},
 	{"itglue_import_list", nil, uint32(unsafe.Offsetof(Control{}.ItglueImportList)), kStr},
-	{"itglue_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueImportTypes)), kSub},
+	{"itglue_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueImportTypes)), kMany},
 	{"childticketsdisplay", nil, uint32(unsafe.Offsetof(Control{}.Childticketsdisplay)), kInt},
 	{"childticketsdisplaysize", nil, uint32(unsafe.Offsetof(Control{}.Childticketsdisplaysize)), kInt},
 	{"newticketdisplay", nil, uint32(unsafe.Offsetof(Control{}.Newticketdisplay)), kInt},
@@ -4345,7 +4891,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"attachment_details_upload", nil, uint32(unsafe.Offsetof(Control{}.AttachmentDetailsUpload)), kBool},
 	{"sync_servicenow_attachments", nil, uint32(unsafe.Offsetof(Control{}.SyncServicenowAttachments)), kBool},
 	{"ninja_import_list", nil, uint32(unsafe.Offsetof(Control{}.NinjaImportList)), kStr},
-	{"ninja_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.NinjaImportTypes)), kSub},
+	{"ninja_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.NinjaImportTypes)), kMany},
 	{"intacct_use_halo_creds", nil, uint32(unsafe.Offsetof(Control{}.IntacctUseHaloCreds)), kBool},
 	{"show_whatsapp_settings", nil, uint32(unsafe.Offsetof(Control{}.ShowWhatsappSettings)), kBool},
 	{"enable_auto_anonuser", nil, uint32(unsafe.Offsetof(Control{}.EnableAutoAnonuser)), kBool},
@@ -4621,13 +5167,13 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"using_automations", nil, uint32(unsafe.Offsetof(Control{}.UsingAutomations)), kBool},
 	{"app_colour_type", nil, uint32(unsafe.Offsetof(Control{}.AppColourType)), kInt},
 	{"send_or_ask_response_email", nil, uint32(unsafe.Offsetof(Control{}.SendOrAskResponseEmail)), kInt},
-	{"chat_cannedtexts", decMany[CannedText], uint32(unsafe.Offsetof(Control{}.ChatCannedtexts)), kSub},
+	{"chat_cannedtexts", dtOf[*CannedText], uint32(unsafe.Offsetof(Control{}.ChatCannedtexts)), kMany},
 	{"signalr_enabled", nil, uint32(unsafe.Offsetof(Control{}.SignalrEnabled)), kBool},
 	{"pr_liccount", nil, uint32(unsafe.Offsetof(Control{}.PrLiccount)), kInt},
 	{"domain_user_count", nil, uint32(unsafe.Offsetof(Control{}.DomainUserCount)), kInt},
 	{"pr_licence_exceeded", nil, uint32(unsafe.Offsetof(Control{}.PrLicenceExceeded)), kBool},
 	{"pr_licence_msg", nil, uint32(unsafe.Offsetof(Control{}.PrLicenceMsg)), kStr},
-	{"security_questions", decMany[SecurityQuestion], uint32(unsafe.Offsetof(Control{}.SecurityQuestions)), kSub},
+	{"security_questions", dtOf[*SecurityQuestion], uint32(unsafe.Offsetof(Control{}.SecurityQuestions)), kMany},
 	{"clearalldata", nil, uint32(unsafe.Offsetof(Control{}.Clearalldata)), kBool},
 	{"clearcustomerdata", nil, uint32(unsafe.Offsetof(Control{}.Clearcustomerdata)), kBool},
 	{"actisbillable", nil, uint32(unsafe.Offsetof(Control{}.Actisbillable)), kBool},
@@ -4640,12 +5186,12 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"default_mailbox_name", nil, uint32(unsafe.Offsetof(Control{}.DefaultMailboxName)), kStr},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(Control{}.TenantID)), kStr},
 	{"tenantalias", nil, uint32(unsafe.Offsetof(Control{}.Tenantalias)), kStr},
-	{"opportunity_fieldmappings_salesforce", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OpportunityFieldmappingsSalesforce)), kSub},
-	{"account_fieldmappings_salesforce", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AccountFieldmappingsSalesforce)), kSub},
-	{"contact_fieldmappings_salesforce", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ContactFieldmappingsSalesforce)), kSub},
+	{"opportunity_fieldmappings_salesforce", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OpportunityFieldmappingsSalesforce)), kMany},
+	{"account_fieldmappings_salesforce", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AccountFieldmappingsSalesforce)), kMany},
+	{"contact_fieldmappings_salesforce", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ContactFieldmappingsSalesforce)), kMany},
 	{"anydesk_assetfield_id", nil, uint32(unsafe.Offsetof(Control{}.AnydeskAssetfieldID)), kInt},
 	{"anydesk_sitefield_id", nil, uint32(unsafe.Offsetof(Control{}.AnydeskSitefieldID)), kInt},
-	{"agent_rolemappings_azuread", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AgentRolemappingsAzuread)), kSub},
+	{"agent_rolemappings_azuread", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AgentRolemappingsAzuread)), kMany},
 	{"_getsagedata", nil, uint32(unsafe.Offsetof(Control{}.Getsagedata)), kBool},
 	{"_getsagetoken", nil, uint32(unsafe.Offsetof(Control{}.Getsagetoken)), kBool},
 	{"_clearsagetoken", nil, uint32(unsafe.Offsetof(Control{}.Clearsagetoken)), kBool},
@@ -4653,12 +5199,12 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"sageauthredirect", nil, uint32(unsafe.Offsetof(Control{}.Sageauthredirect)), kStr},
 	{"gointegrator_id", nil, uint32(unsafe.Offsetof(Control{}.GointegratorID)), kStr},
 	{"gointegrator_clientid", nil, uint32(unsafe.Offsetof(Control{}.GointegratorClientid)), kStr},
-	{"beyondtrust_teams", decMany[RemoteSessionTeams], uint32(unsafe.Offsetof(Control{}.BeyondtrustTeams)), kSub},
-	{"change_freeze_periods", decMany[Holidays], uint32(unsafe.Offsetof(Control{}.ChangeFreezePeriods)), kSub},
+	{"beyondtrust_teams", dtOf[*RemoteSessionTeams], uint32(unsafe.Offsetof(Control{}.BeyondtrustTeams)), kMany},
+	{"change_freeze_periods", dtOf[*Holidays], uint32(unsafe.Offsetof(Control{}.ChangeFreezePeriods)), kMany},
 	{"dynamicscrmdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmdefaultsiteName)), kStr},
 	{"cautomatedefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.CautomatedefaultsiteName)), kStr},
 	{"cautomateassetdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.CautomateassetdefaultsiteName)), kStr},
-	{"automate_typemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.AutomateTypemappings)), kSub},
+	{"automate_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AutomateTypemappings)), kMany},
 	{"client_id_halointegrator", nil, uint32(unsafe.Offsetof(Control{}.ClientIDHalointegrator)), kStr},
 	{"client_secret_halointegrator", nil, uint32(unsafe.Offsetof(Control{}.ClientSecretHalointegrator)), kStr},
 	{"loginas_halointegrator", nil, uint32(unsafe.Offsetof(Control{}.LoginasHalointegrator)), kInt},
@@ -4674,7 +5220,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"sccm_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.SccmDefaultsiteName)), kStr},
 	{"sccm_updateonly", nil, uint32(unsafe.Offsetof(Control{}.SccmUpdateonly)), kBool},
 	{"sccm_donotvalidate", nil, uint32(unsafe.Offsetof(Control{}.SccmDonotvalidate)), kBool},
-	{"sccm_fieldmappings", decMany[SQLImportField], uint32(unsafe.Offsetof(Control{}.SccmFieldmappings)), kSub},
+	{"sccm_fieldmappings", dtOf[*SQLImportField], uint32(unsafe.Offsetof(Control{}.SccmFieldmappings)), kMany},
 	{"sccm_sqlserver", nil, uint32(unsafe.Offsetof(Control{}.SccmSqlserver)), kStr},
 	{"sccm_sqldatabase", nil, uint32(unsafe.Offsetof(Control{}.SccmSqldatabase)), kStr},
 	{"sccm_sqlusername", nil, uint32(unsafe.Offsetof(Control{}.SccmSqlusername)), kStr},
@@ -4687,20 +5233,20 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"halointegrator_sccm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccm)), kBool},
 	{"halointegrator_sccm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccmLastsync)), kTime},
 	{"halointegrator_sccm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccmLasterror)), kStr},
-	{"sccm_allowed_clientids_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SccmAllowedClientidsList)), kSub},
+	{"sccm_allowed_clientids_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SccmAllowedClientidsList)), kMany},
 	{"exapptsubject", nil, uint32(unsafe.Offsetof(Control{}.Exapptsubject)), kStr},
 	{"exapptlocation", nil, uint32(unsafe.Offsetof(Control{}.Exapptlocation)), kStr},
 	{"exapptbody", nil, uint32(unsafe.Offsetof(Control{}.Exapptbody)), kStr},
-	{"portalbuttons", decMany[UserDashboardButtons], uint32(unsafe.Offsetof(Control{}.Portalbuttons)), kSub},
+	{"portalbuttons", dtOf[*UserDashboardButtons], uint32(unsafe.Offsetof(Control{}.Portalbuttons)), kMany},
 	{"ninjadefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.NinjadefaultsiteName)), kStr},
-	{"ninja_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NinjaFieldmappings)), kSub},
+	{"ninja_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NinjaFieldmappings)), kMany},
 	{"halointegrator_ninjarmm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmm)), kBool},
 	{"halointegrator_ninjarmm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLastsync)), kTime},
 	{"halointegrator_ninjarmm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLasterror)), kStr},
 	{"halointegrator_solarwindsrmm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmm)), kBool},
 	{"halointegrator_solarwindsrmm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLastsync)), kTime},
 	{"halointegrator_solarwindsrmm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLasterror)), kStr},
-	{"solarwindsrmm_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFieldmappings)), kSub},
+	{"solarwindsrmm_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFieldmappings)), kMany},
 	{"_getintegrationdata", nil, uint32(unsafe.Offsetof(Control{}.Getintegrationdata)), kBool},
 	{"_resendunsentemails", nil, uint32(unsafe.Offsetof(Control{}.Resendunsentemails)), kBool},
 	{"_emailprocessed", nil, uint32(unsafe.Offsetof(Control{}.Emailprocessed)), kInt},
@@ -4718,7 +5264,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"lansweeper_sqlusername", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqlusername)), kStr},
 	{"lansweeper_new_sql_password", nil, uint32(unsafe.Offsetof(Control{}.LansweeperNewSQLPassword)), kStr},
 	{"lansweeper_new_method", nil, uint32(unsafe.Offsetof(Control{}.LansweeperNewMethod)), kBool},
-	{"lansweeper_allowed_clientids_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.LansweeperAllowedClientidsList)), kSub},
+	{"lansweeper_allowed_clientids_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.LansweeperAllowedClientidsList)), kMany},
 	{"lansweeper_query", nil, uint32(unsafe.Offsetof(Control{}.LansweeperQuery)), kStr},
 	{"lansweeper_sql_timeout", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSQLTimeout)), kInt},
 	{"lansweeper_idfield", nil, uint32(unsafe.Offsetof(Control{}.LansweeperIdfield)), kStr},
@@ -4734,7 +5280,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"lansweeper_donotvalidate", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDonotvalidate)), kBool},
 	{"lansweeper_dontupdatesite", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontupdatesite)), kBool},
 	{"lansweeper_dontremoveusers", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontremoveusers)), kBool},
-	{"lansweeper_fieldmappings", decMany[SQLImportField], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappings)), kSub},
+	{"lansweeper_fieldmappings", dtOf[*SQLImportField], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappings)), kMany},
 	{"lansweeper_assetimportidentifier", nil, uint32(unsafe.Offsetof(Control{}.LansweeperAssetimportidentifier)), kInt},
 	{"dattormm_fromaddress", nil, uint32(unsafe.Offsetof(Control{}.DattormmFromaddress)), kStr},
 	{"dattormm_tickettype", nil, uint32(unsafe.Offsetof(Control{}.DattormmTickettype)), kInt},
@@ -4745,9 +5291,9 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"solarwindsrmm_fromaddress", nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFromaddress)), kStr},
 	{"solarwindsrmm_requesttype", nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttype)), kInt},
 	{"solarwindsrmm_requesttype_guid", nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttypeGUID)), kStr},
-	{"halointegrator_integrations", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.HalointegratorIntegrations)), kSub},
+	{"halointegrator_integrations", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.HalointegratorIntegrations)), kMany},
 	{"splunkuser_name", nil, uint32(unsafe.Offsetof(Control{}.SplunkuserName)), kStr},
-	{"ncentral_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NcentralFieldmappings)), kSub},
+	{"ncentral_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NcentralFieldmappings)), kMany},
 	{"halointegrator_ncentral", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentral)), kBool},
 	{"halointegrator_ncentral_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentralLastsync)), kTime},
 	{"halointegrator_ncentral_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentralLasterror)), kStr},
@@ -4755,10 +5301,10 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"ncentraluser_name", nil, uint32(unsafe.Offsetof(Control{}.NcentraluserName)), kStr},
 	{"azureconnection", nil, uint32(unsafe.Offsetof(Control{}.Azureconnection)), kInt},
 	{"azuremapping", nil, uint32(unsafe.Offsetof(Control{}.Azuremapping)), kInt},
-	{"businesscentral_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BusinesscentralFieldmappings)), kSub},
+	{"businesscentral_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BusinesscentralFieldmappings)), kMany},
 	{"businesscentralsite_name", nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralsiteName)), kStr},
 	{"_createbusinesscentralasset", nil, uint32(unsafe.Offsetof(Control{}.Createbusinesscentralasset)), kBool},
-	{"businesscentralasset", decOne[Device], uint32(unsafe.Offsetof(Control{}.Businesscentralasset)), kSub},
+	{"businesscentralasset", dtOf[*Device], uint32(unsafe.Offsetof(Control{}.Businesscentralasset)), kOne},
 	{"defaultquicktimemethod", nil, uint32(unsafe.Offsetof(Control{}.Defaultquicktimemethod)), kStr},
 	{"allowticketselectionduringquicktime", nil, uint32(unsafe.Offsetof(Control{}.Allowticketselectionduringquicktime)), kBool},
 	{"miscitemidquotetaxrate", nil, uint32(unsafe.Offsetof(Control{}.Miscitemidquotetaxrate)), kInt},
@@ -4766,15 +5312,15 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"_getautomationbody", nil, uint32(unsafe.Offsetof(Control{}.Getautomationbody)), kBool},
 	{"_sendautomationhook", nil, uint32(unsafe.Offsetof(Control{}.Sendautomationhook)), kBool},
 	{"_automationwebhookid", nil, uint32(unsafe.Offsetof(Control{}.Automationwebhookid)), kStr},
-	{"_automationwebhookmappings", decMany[WebhookMapping], uint32(unsafe.Offsetof(Control{}.Automationwebhookmappings)), kSub},
+	{"_automationwebhookmappings", dtOf[*WebhookMapping], uint32(unsafe.Offsetof(Control{}.Automationwebhookmappings)), kMany},
 	{"_automationticketid", nil, uint32(unsafe.Offsetof(Control{}.Automationticketid)), kInt},
 	{"_getwebhookbody", nil, uint32(unsafe.Offsetof(Control{}.Getwebhookbody)), kBool},
 	{"_webhookid", nil, uint32(unsafe.Offsetof(Control{}.Webhookid)), kStr},
-	{"_webhookmappings", decMany[WebhookMapping], uint32(unsafe.Offsetof(Control{}.Webhookmappings)), kSub},
+	{"_webhookmappings", dtOf[*WebhookMapping], uint32(unsafe.Offsetof(Control{}.Webhookmappings)), kMany},
 	{"_webhookticketid", nil, uint32(unsafe.Offsetof(Control{}.Webhookticketid)), kInt},
 	{"qbozerotaxcode", nil, uint32(unsafe.Offsetof(Control{}.Qbozerotaxcode)), kStr},
-	{"_areaitems_to_convert", decMany[AreaItem], uint32(unsafe.Offsetof(Control{}.AreaitemsToConvert)), kSub},
-	{"_contracts_to_convert", decMany[ContractHeaderList], uint32(unsafe.Offsetof(Control{}.ContractsToConvert)), kSub},
+	{"_areaitems_to_convert", dtOf[*AreaItem], uint32(unsafe.Offsetof(Control{}.AreaitemsToConvert)), kMany},
+	{"_contracts_to_convert", dtOf[*ContractHeaderList], uint32(unsafe.Offsetof(Control{}.ContractsToConvert)), kMany},
 	{"remotesession_trackingid", nil, uint32(unsafe.Offsetof(Control{}.RemotesessionTrackingid)), kInt},
 	{"takecontrol_deviceid", nil, uint32(unsafe.Offsetof(Control{}.TakecontrolDeviceid)), kInt},
 	{"showing_customer_fields", nil, uint32(unsafe.Offsetof(Control{}.ShowingCustomerFields)), kBool},
@@ -4783,18 +5329,18 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"google_redirect", nil, uint32(unsafe.Offsetof(Control{}.GoogleRedirect)), kStr},
 	{"_googlecalendardisconnect", nil, uint32(unsafe.Offsetof(Control{}.Googlecalendardisconnect)), kBool},
 	{"google_application", nil, uint32(unsafe.Offsetof(Control{}.GoogleApplication)), kStr},
-	{"googleworkplace_usermappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceUsermappings)), kSub},
-	{"googleworkplace_agentmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceAgentmappings)), kSub},
-	{"googleworkplace_sitemappings", decMany[GoogleWorkplaceMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceSitemappings)), kSub},
-	{"googleworkplace_rolemappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceRolemappings)), kSub},
-	{"googleworkplace_cabmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceCabmappings)), kSub},
-	{"gw_user_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.GwUserMatchingList)), kSub},
-	{"gw_agent_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.GwAgentMatchingList)), kSub},
-	{"gw_licensed_roles_list", decMany[KeyPair], uint32(unsafe.Offsetof(Control{}.GwLicensedRolesList)), kSub},
+	{"googleworkplace_usermappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceUsermappings)), kMany},
+	{"googleworkplace_agentmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceAgentmappings)), kMany},
+	{"googleworkplace_sitemappings", dtOf[*GoogleWorkplaceMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceSitemappings)), kMany},
+	{"googleworkplace_rolemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceRolemappings)), kMany},
+	{"googleworkplace_cabmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceCabmappings)), kMany},
+	{"gw_user_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GwUserMatchingList)), kMany},
+	{"gw_agent_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GwAgentMatchingList)), kMany},
+	{"gw_licensed_roles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.GwLicensedRolesList)), kMany},
 	{"halointegrator_googleworkplace", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplace)), kBool},
 	{"halointegrator_googleworkplace_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLastsync)), kTime},
 	{"halointegrator_googleworkplace_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLasterror)), kStr},
-	{"dynamicscrm_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DynamicscrmFieldmappings)), kSub},
+	{"dynamicscrm_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DynamicscrmFieldmappings)), kMany},
 	{"scom_fromaddress", nil, uint32(unsafe.Offsetof(Control{}.ScomFromaddress)), kStr},
 	{"scom_requesttype", nil, uint32(unsafe.Offsetof(Control{}.ScomRequesttype)), kInt},
 	{"scom_requesttype_guid", nil, uint32(unsafe.Offsetof(Control{}.ScomRequesttypeGUID)), kStr},
@@ -4806,7 +5352,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"rdattodefaultassettypegroup_name", nil, uint32(unsafe.Offsetof(Control{}.RdattodefaultassettypegroupName)), kStr},
 	{"prtgassetdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.PrtgassetdefaultsiteName)), kStr},
 	{"prtgdefaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.PrtgdefaultassettypeName)), kStr},
-	{"prtg_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrtgFieldmappings)), kSub},
+	{"prtg_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrtgFieldmappings)), kMany},
 	{"halointegrator_prtg", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtg)), kBool},
 	{"halointegrator_prtg_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtgLastsync)), kTime},
 	{"halointegrator_prtg_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtgLasterror)), kStr},
@@ -4816,28 +5362,28 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"halointegrator_orion", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrion)), kBool},
 	{"halointegrator_orion_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrionLastsync)), kTime},
 	{"halointegrator_orion_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrionLasterror)), kStr},
-	{"device42_customermappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Customermappings)), kSub},
-	{"device42_typemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.Device42Typemappings)), kSub},
-	{"device42_devicemappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Devicemappings)), kSub},
+	{"device42_customermappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Customermappings)), kMany},
+	{"device42_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.Device42Typemappings)), kMany},
+	{"device42_devicemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Devicemappings)), kMany},
 	{"device42defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.Device42defaultsiteName)), kStr},
 	{"_importtype", nil, uint32(unsafe.Offsetof(Control{}.Importtype)), kStr},
-	{"item_default_sales_nominal_code", decOne[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCode)), kSub},
-	{"item_default_purchase_nominal_code", decOne[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCode)), kSub},
-	{"item_default_asset_account", decOne[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultAssetAccount)), kSub},
+	{"item_default_sales_nominal_code", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCode)), kOne},
+	{"item_default_purchase_nominal_code", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCode)), kOne},
+	{"item_default_asset_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultAssetAccount)), kOne},
 	{"socuser_name", nil, uint32(unsafe.Offsetof(Control{}.SocuserName)), kStr},
 	{"client_secret_device42", nil, uint32(unsafe.Offsetof(Control{}.ClientSecretDevice42)), kStr},
-	{"datto_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DattoFieldmappings)), kSub},
+	{"datto_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DattoFieldmappings)), kMany},
 	{"dattodefaultcustomer_name", nil, uint32(unsafe.Offsetof(Control{}.DattodefaultcustomerName)), kStr},
 	{"dattodefaulttoplevel_name", nil, uint32(unsafe.Offsetof(Control{}.DattodefaulttoplevelName)), kStr},
 	{"dattodefaultassetsite_name", nil, uint32(unsafe.Offsetof(Control{}.DattodefaultassetsiteName)), kStr},
 	{"halointegrator_datto", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDatto)), kBool},
 	{"halointegrator_datto_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDattoLastsync)), kTime},
 	{"halointegrator_datto_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDattoLasterror)), kStr},
-	{"csp_sitemappings", decMany[AzureADMapping], uint32(unsafe.Offsetof(Control{}.CspSitemappings)), kSub},
+	{"csp_sitemappings", dtOf[*AzureADMapping], uint32(unsafe.Offsetof(Control{}.CspSitemappings)), kMany},
 	{"_generatecspmappings", nil, uint32(unsafe.Offsetof(Control{}.Generatecspmappings)), kInt},
 	{"atera_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.AteraDefaultsiteName)), kStr},
-	{"atera_device_types", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraDeviceTypes)), kSub},
-	{"atera_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AteraFieldmappings)), kSub},
+	{"atera_device_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraDeviceTypes)), kMany},
+	{"atera_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AteraFieldmappings)), kMany},
 	{"halointegrator_atera", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAtera)), kBool},
 	{"halointegrator_atera_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAteraLastsync)), kTime},
 	{"halointegrator_atera_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAteraLasterror)), kStr},
@@ -4854,19 +5400,19 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"halointegrator_exchange", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchange)), kBool},
 	{"halointegrator_exchange_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchangeLastsync)), kTime},
 	{"halointegrator_exchange_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchangeLasterror)), kStr},
-	{"okta_sitemappings", decMany[OktaMapping], uint32(unsafe.Offsetof(Control{}.OktaSitemappings)), kSub},
-	{"okta_usermappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUsermappings)), kSub},
-	{"okta_agentmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaAgentmappings)), kSub},
-	{"okta_rolemappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaRolemappings)), kSub},
-	{"okta_cabmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaCabmappings)), kSub},
-	{"okta_user_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaUserMatchingList)), kSub},
-	{"okta_agent_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaAgentMatchingList)), kSub},
-	{"okta_active_statuses_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaActiveStatusesList)), kSub},
+	{"okta_sitemappings", dtOf[*OktaMapping], uint32(unsafe.Offsetof(Control{}.OktaSitemappings)), kMany},
+	{"okta_usermappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUsermappings)), kMany},
+	{"okta_agentmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaAgentmappings)), kMany},
+	{"okta_rolemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaRolemappings)), kMany},
+	{"okta_cabmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaCabmappings)), kMany},
+	{"okta_user_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaUserMatchingList)), kMany},
+	{"okta_agent_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaAgentMatchingList)), kMany},
+	{"okta_active_statuses_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaActiveStatusesList)), kMany},
 	{"halointegrator_okta", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOkta)), kBool},
 	{"halointegrator_okta_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOktaLastsync)), kTime},
 	{"halointegrator_okta_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOktaLasterror)), kStr},
 	{"reset_okta_lastsync", nil, uint32(unsafe.Offsetof(Control{}.ResetOktaLastsync)), kBool},
-	{"quote_cannedtext", decMany[CannedText], uint32(unsafe.Offsetof(Control{}.QuoteCannedtext)), kSub},
+	{"quote_cannedtext", dtOf[*CannedText], uint32(unsafe.Offsetof(Control{}.QuoteCannedtext)), kMany},
 	{"merakiapplicationsecret", nil, uint32(unsafe.Offsetof(Control{}.Merakiapplicationsecret)), kStr},
 	{"merakiusername", nil, uint32(unsafe.Offsetof(Control{}.Merakiusername)), kStr},
 	{"merakitickettypename", nil, uint32(unsafe.Offsetof(Control{}.Merakitickettypename)), kStr},
@@ -4877,12 +5423,12 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"oauth_type", nil, uint32(unsafe.Offsetof(Control{}.OauthType)), kStr},
 	{"graph_host", nil, uint32(unsafe.Offsetof(Control{}.GraphHost)), kStr},
 	{"_disconnectintegration", nil, uint32(unsafe.Offsetof(Control{}.Disconnectintegration)), kStr},
-	{"lansweeper_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSitemappings)), kSub},
-	{"lansweeper_site_rules", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSiteRules)), kSub},
-	{"lansweeper_fieldmappings_api", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappingsAPI)), kSub},
+	{"lansweeper_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSitemappings)), kMany},
+	{"lansweeper_site_rules", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSiteRules)), kMany},
+	{"lansweeper_fieldmappings_api", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappingsAPI)), kMany},
 	{"alarmminutes_bool", nil, uint32(unsafe.Offsetof(Control{}.AlarmminutesBool)), kBool},
 	{"_integrationid", nil, uint32(unsafe.Offsetof(Control{}.Integrationid)), kInt},
-	{"ninja_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NinjaSitemappings)), kSub},
+	{"ninja_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NinjaSitemappings)), kMany},
 	{"ninja_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.NinjaAlertUserName)), kStr},
 	{"dattormm_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.DattormmAlertUserName)), kStr},
 	{"_closealerts", nil, uint32(unsafe.Offsetof(Control{}.Closealerts)), kBool},
@@ -4894,23 +5440,23 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"halointegrator_xlsimports_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXlsimportsLasterror)), kStr},
 	{"snelstart_old_client_id", nil, uint32(unsafe.Offsetof(Control{}.SnelstartOldClientID)), kStr},
 	{"_getsnelstartlink", nil, uint32(unsafe.Offsetof(Control{}.Getsnelstartlink)), kBool},
-	{"itglue_clientmappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueClientmappings)), kSub},
-	{"itglue_sitemappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueSitemappings)), kSub},
-	{"itglue_active_statuses_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueActiveStatusesList)), kSub},
-	{"itglue_typemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueTypemappings)), kSub},
-	{"itglue_configtypemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueConfigtypemappings)), kSub},
-	{"itglue_statusmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ItglueStatusmappings)), kSub},
+	{"itglue_clientmappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueClientmappings)), kMany},
+	{"itglue_sitemappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueSitemappings)), kMany},
+	{"itglue_active_statuses_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueActiveStatusesList)), kMany},
+	{"itglue_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueTypemappings)), kMany},
+	{"itglue_configtypemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueConfigtypemappings)), kMany},
+	{"itglue_statusmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ItglueStatusmappings)), kMany},
 	{"itglue_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.ItglueDefaultSiteName)), kStr},
 	{"halointegrator_itglue", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglue)), kBool},
 	{"halointegrator_itglue_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglueLastsync)), kTime},
 	{"halointegrator_itglue_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglueLasterror)), kStr},
-	{"bookingtypes", decMany[BookingType], uint32(unsafe.Offsetof(Control{}.Bookingtypes)), kSub},
+	{"bookingtypes", dtOf[*BookingType], uint32(unsafe.Offsetof(Control{}.Bookingtypes)), kMany},
 	{"appsettings_encthumbprint", nil, uint32(unsafe.Offsetof(Control{}.AppsettingsEncthumbprint)), kBool},
 	{"old_pwd_enc_count", nil, uint32(unsafe.Offsetof(Control{}.OldPwdEncCount)), kInt},
-	{"scom_allowed_clientids_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ScomAllowedClientidsList)), kSub},
-	{"orion_allowed_clientids_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.OrionAllowedClientidsList)), kSub},
+	{"scom_allowed_clientids_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ScomAllowedClientidsList)), kMany},
+	{"orion_allowed_clientids_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OrionAllowedClientidsList)), kMany},
 	{"teamsbot_disabled", nil, uint32(unsafe.Offsetof(Control{}.TeamsbotDisabled)), kBool},
-	{"datto_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DattoSitemappings)), kSub},
+	{"datto_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DattoSitemappings)), kMany},
 	{"halointegrator_dynamics365crm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crm)), kBool},
 	{"halointegrator_dynamics365crm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLastsync)), kTime},
 	{"halointegrator_dynamics365crm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLasterror)), kStr},
@@ -4918,32 +5464,32 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"jamf_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultsiteName)), kStr},
 	{"jamf_defaultdtypecomputer_name", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypecomputerName)), kStr},
 	{"jamf_defaultdtypemobile_name", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypemobileName)), kStr},
-	{"jamf_device_types", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.JamfDeviceTypes)), kSub},
-	{"jamf_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.JamfFieldmappings)), kSub},
+	{"jamf_device_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.JamfDeviceTypes)), kMany},
+	{"jamf_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.JamfFieldmappings)), kMany},
 	{"halointegrator_jamf", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamf)), kBool},
 	{"halointegrator_jamf_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamfLastsync)), kTime},
 	{"halointegrator_jamf_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamfLasterror)), kStr},
-	{"sentinel_ticketmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SentinelTicketmappings)), kSub},
+	{"sentinel_ticketmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SentinelTicketmappings)), kMany},
 	{"halointegrator_sentinel", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinel)), kBool},
 	{"halointegrator_sentinel_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinelLastsync)), kTime},
 	{"halointegrator_sentinel_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinelLasterror)), kStr},
 	{"server_time_zone", nil, uint32(unsafe.Offsetof(Control{}.ServerTimeZone)), kStr},
 	{"use_project_datetime", nil, uint32(unsafe.Offsetof(Control{}.UseProjectDatetime)), kBool},
 	{"allow_cf_values_not_on_tickettype", nil, uint32(unsafe.Offsetof(Control{}.AllowCfValuesNotOnTickettype)), kBool},
-	{"azuremonitor_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AzuremonitorFieldmappings)), kSub},
+	{"azuremonitor_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AzuremonitorFieldmappings)), kMany},
 	{"azuremonitoruser_name", nil, uint32(unsafe.Offsetof(Control{}.AzuremonitoruserName)), kStr},
 	{"syncro_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.SyncroDefaultsiteName)), kStr},
-	{"syncro_device_types", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SyncroDeviceTypes)), kSub},
-	{"syncro_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SyncroFieldmappings)), kSub},
+	{"syncro_device_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SyncroDeviceTypes)), kMany},
+	{"syncro_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SyncroFieldmappings)), kMany},
 	{"halointegrator_syncro", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncro)), kBool},
 	{"halointegrator_syncro_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncroLastsync)), kTime},
 	{"halointegrator_syncro_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncroLasterror)), kStr},
 	{"syncro_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.SyncroAlertUserName)), kStr},
-	{"domotz_agentfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzAgentfieldmappings)), kSub},
-	{"domotz_devicefieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicefieldmappings)), kSub},
+	{"domotz_agentfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzAgentfieldmappings)), kMany},
+	{"domotz_devicefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicefieldmappings)), kMany},
 	{"domotz_default_agentsite_name", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultAgentsiteName)), kStr},
 	{"domotz_default_devicesite_name", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultDevicesiteName)), kStr},
-	{"domotz_devicetypemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicetypemappings)), kSub},
+	{"domotz_devicetypemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicetypemappings)), kMany},
 	{"halointegrator_domotz", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotz)), kBool},
 	{"halointegrator_domotz_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotzLastsync)), kTime},
 	{"halointegrator_domotz_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotzLasterror)), kStr},
@@ -4957,115 +5503,115 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"halointegrator_haloassetdiscovery", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscovery)), kBool},
 	{"halointegrator_haloassetdiscovery_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLastsync)), kTime},
 	{"halointegrator_haloassetdiscovery_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLasterror)), kStr},
-	{"automate_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AutomateSitemappings)), kSub},
+	{"automate_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AutomateSitemappings)), kMany},
 	{"halointegrator_automate", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomate)), kBool},
 	{"halointegrator_automate_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomateLastsync)), kTime},
 	{"halointegrator_automate_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomateLasterror)), kStr},
-	{"automate_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AutomateImportEntitiesList)), kSub},
-	{"atera_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraImportEntitiesList)), kSub},
-	{"addigy_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AddigyImportEntitiesList)), kSub},
+	{"automate_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AutomateImportEntitiesList)), kMany},
+	{"atera_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraImportEntitiesList)), kMany},
+	{"addigy_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AddigyImportEntitiesList)), kMany},
 	{"automate_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.AutomateAlertUserName)), kStr},
-	{"lansweeper_exports", decMany[IntegrationExport], uint32(unsafe.Offsetof(Control{}.LansweeperExports)), kSub},
+	{"lansweeper_exports", dtOf[*IntegrationExport], uint32(unsafe.Offsetof(Control{}.LansweeperExports)), kMany},
 	{"_checkexportprogress", nil, uint32(unsafe.Offsetof(Control{}.Checkexportprogress)), kBool},
 	{"export_module", nil, uint32(unsafe.Offsetof(Control{}.ExportModule)), kInt},
-	{"atera_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AteraSitemappings)), kSub},
-	{"device42_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.Device42Sitemappings)), kSub},
-	{"ncentral_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NcentralSitemappings)), kSub},
-	{"syncro_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.SyncroSitemappings)), kSub},
+	{"atera_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AteraSitemappings)), kMany},
+	{"device42_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.Device42Sitemappings)), kMany},
+	{"ncentral_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NcentralSitemappings)), kMany},
+	{"syncro_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.SyncroSitemappings)), kMany},
 	{"halointegrator_g2aremote", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremote)), kBool},
 	{"halointegrator_g2aremote_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLastsync)), kTime},
 	{"halointegrator_g2aremote_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLasterror)), kStr},
 	{"snow_default_devicesite_name", nil, uint32(unsafe.Offsetof(Control{}.SnowDefaultDevicesiteName)), kStr},
-	{"snow_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SnowFieldmappings)), kSub},
+	{"snow_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SnowFieldmappings)), kMany},
 	{"halointegrator_snow", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnow)), kBool},
 	{"halointegrator_snow_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnowLastsync)), kTime},
 	{"halointegrator_snow_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnowLasterror)), kStr},
-	{"auvik_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AuvikSitemappings)), kSub},
-	{"auvik_network_typemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkTypemappings)), kSub},
-	{"auvik_device_typemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceTypemappings)), kSub},
-	{"auvik_network_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkFieldmappings)), kSub},
-	{"auvik_device_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceFieldmappings)), kSub},
+	{"auvik_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AuvikSitemappings)), kMany},
+	{"auvik_network_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkTypemappings)), kMany},
+	{"auvik_device_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceTypemappings)), kMany},
+	{"auvik_network_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkFieldmappings)), kMany},
+	{"auvik_device_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceFieldmappings)), kMany},
 	{"auvik_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.AuvikDefaultSiteName)), kStr},
 	{"halointegrator_auvik", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvik)), kBool},
 	{"halointegrator_auvik_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvikLastsync)), kTime},
 	{"halointegrator_auvik_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvikLasterror)), kStr},
 	{"auvik_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.AuvikAlertUserName)), kStr},
-	{"teamsbot_allowed_tenants_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsbotAllowedTenantsList)), kSub},
-	{"hubspot_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.HubspotSitemappings)), kSub},
-	{"hubspot_company_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotCompanyFieldmappings)), kSub},
-	{"hubspot_contact_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotContactFieldmappings)), kSub},
+	{"teamsbot_allowed_tenants_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsbotAllowedTenantsList)), kMany},
+	{"hubspot_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.HubspotSitemappings)), kMany},
+	{"hubspot_company_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotCompanyFieldmappings)), kMany},
+	{"hubspot_contact_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotContactFieldmappings)), kMany},
 	{"hubspot_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.HubspotTopLevelName)), kStr},
 	{"hubspot_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.HubspotDefaultSiteName)), kStr},
-	{"hubspot_included_lifecycles_list", decMany[KeyPair], uint32(unsafe.Offsetof(Control{}.HubspotIncludedLifecyclesList)), kSub},
+	{"hubspot_included_lifecycles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.HubspotIncludedLifecyclesList)), kMany},
 	{"halointegrator_hubspot", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspot)), kBool},
 	{"halointegrator_hubspot_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspotLastsync)), kTime},
 	{"halointegrator_hubspot_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspotLasterror)), kStr},
-	{"qualys_typemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.QualysTypemappings)), kSub},
-	{"qualys_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.QualysFieldmappings)), kSub},
+	{"qualys_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.QualysTypemappings)), kMany},
+	{"qualys_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.QualysFieldmappings)), kMany},
 	{"qualys_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.QualysDefaultSiteName)), kStr},
 	{"halointegrator_qualys", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualys)), kBool},
 	{"halointegrator_qualys_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualysLastsync)), kTime},
 	{"halointegrator_qualys_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualysLasterror)), kStr},
 	{"passportal_defaultclientsite_name", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultclientsiteName)), kStr},
 	{"passportal_defaultusersite_name", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultusersiteName)), kStr},
-	{"passportal_clientmappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.PassportalClientmappings)), kSub},
+	{"passportal_clientmappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.PassportalClientmappings)), kMany},
 	{"halointegrator_passportal", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportal)), kBool},
 	{"halointegrator_passportal_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportalLastsync)), kTime},
 	{"halointegrator_passportal_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportalLasterror)), kStr},
-	{"passportal_assetfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PassportalAssetfieldmappings)), kSub},
+	{"passportal_assetfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PassportalAssetfieldmappings)), kMany},
 	{"passportal_defaultassetsite_name", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultassetsiteName)), kStr},
-	{"passportal_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.PassportalImportEntitiesList)), kSub},
-	{"auvik_top_level_domain", decOne[AuvikTenantMod], uint32(unsafe.Offsetof(Control{}.AuvikTopLevelDomain)), kSub},
+	{"passportal_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.PassportalImportEntitiesList)), kMany},
+	{"auvik_top_level_domain", dtOf[*AuvikTenantMod], uint32(unsafe.Offsetof(Control{}.AuvikTopLevelDomain)), kOne},
 	{"lansweeper_include_linux", nil, uint32(unsafe.Offsetof(Control{}.LansweeperIncludeLinux)), kBool},
-	{"intacct_sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncEntitiesList)), kSub},
+	{"intacct_sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncEntitiesList)), kMany},
 	{"license_model", nil, uint32(unsafe.Offsetof(Control{}.LicenseModel)), kInt},
-	{"addigy_clientmappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AddigyClientmappings)), kSub},
+	{"addigy_clientmappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AddigyClientmappings)), kMany},
 	{"addigy_defaultassetsite_name", nil, uint32(unsafe.Offsetof(Control{}.AddigyDefaultassetsiteName)), kStr},
-	{"addigy_assetfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AddigyAssetfieldmappings)), kSub},
+	{"addigy_assetfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AddigyAssetfieldmappings)), kMany},
 	{"halointegrator_addigy", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigy)), kBool},
 	{"halointegrator_addigy_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigyLastsync)), kTime},
 	{"halointegrator_addigy_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigyLasterror)), kStr},
 	{"addigy_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.AddigyAlertUserName)), kStr},
-	{"domotz_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DomotzSitemappings)), kSub},
+	{"domotz_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DomotzSitemappings)), kMany},
 	{"halointegrator_liongard", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongard)), kBool},
 	{"halointegrator_liongard_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongardLastsync)), kTime},
 	{"halointegrator_liongard_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongardLasterror)), kStr},
-	{"liongard_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LiongardSitemappings)), kSub},
-	{"liongard_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LiongardFieldmappings)), kSub},
+	{"liongard_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LiongardSitemappings)), kMany},
+	{"liongard_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LiongardFieldmappings)), kMany},
 	{"liongard_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.LiongardDefaultsiteName)), kStr},
 	{"halointegrator_stripe", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripe)), kBool},
 	{"halointegrator_stripe_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripeLastsync)), kTime},
 	{"halointegrator_stripe_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripeLasterror)), kStr},
-	{"ingram_micro_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IngramMicroClientMappings)), kSub},
+	{"ingram_micro_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IngramMicroClientMappings)), kMany},
 	{"ingram_micro_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.IngramMicroTopLevelName)), kStr},
 	{"halointegrator_ingram_micro", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicro)), kBool},
 	{"halointegrator_ingram_micro_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLastsync)), kTime},
 	{"halointegrator_ingram_micro_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLasterror)), kStr},
-	{"ingram_micro_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.IngramMicroImportEntitiesList)), kSub},
-	{"pax8_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.Pax8ClientMappings)), kSub},
-	{"quoter_item_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.QuoterItemMappings)), kSub},
-	{"etilize_item_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.EtilizeItemMappings)), kSub},
+	{"ingram_micro_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IngramMicroImportEntitiesList)), kMany},
+	{"pax8_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.Pax8ClientMappings)), kMany},
+	{"quoter_item_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.QuoterItemMappings)), kMany},
+	{"etilize_item_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.EtilizeItemMappings)), kMany},
 	{"pax8_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.Pax8TopLevelName)), kStr},
 	{"halointegrator_pax8", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8)), kBool},
 	{"halointegrator_pax8_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8Lastsync)), kTime},
 	{"halointegrator_pax8_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8Lasterror)), kStr},
-	{"pax8_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.Pax8ImportEntitiesList)), kSub},
+	{"pax8_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.Pax8ImportEntitiesList)), kMany},
 	{"halointegrator_giacom", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacom)), kBool},
 	{"halointegrator_giacom_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacomLastsync)), kTime},
 	{"halointegrator_giacom_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacomLasterror)), kStr},
-	{"giacom_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.GiacomImportEntitiesList)), kSub},
-	{"salesforce_contactfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceContactfieldmappings)), kSub},
-	{"salesforce_accountfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceAccountfieldmappings)), kSub},
-	{"salesforce_opportunityfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceOpportunityfieldmappings)), kSub},
-	{"salesforce_casefieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceCasefieldmappings)), kSub},
+	{"giacom_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GiacomImportEntitiesList)), kMany},
+	{"salesforce_contactfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceContactfieldmappings)), kMany},
+	{"salesforce_accountfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceAccountfieldmappings)), kMany},
+	{"salesforce_opportunityfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceOpportunityfieldmappings)), kMany},
+	{"salesforce_casefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceCasefieldmappings)), kMany},
 	{"halointegrator_salesforce", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforce)), kBool},
 	{"halointegrator_salesforce_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforceLastsync)), kTime},
 	{"halointegrator_salesforce_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforceLasterror)), kStr},
-	{"salesforce_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportEntitiesList)), kSub},
-	{"salesforce_import_attachments_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportAttachmentsList)), kSub},
-	{"salesforce_clientmappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SalesforceClientmappings)), kSub},
+	{"salesforce_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportEntitiesList)), kMany},
+	{"salesforce_import_attachments_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportAttachmentsList)), kMany},
+	{"salesforce_clientmappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SalesforceClientmappings)), kMany},
 	{"azure_allowed_tenants", nil, uint32(unsafe.Offsetof(Control{}.AzureAllowedTenants)), kStr},
-	{"azure_allowed_tenants_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AzureAllowedTenantsList)), kSub},
+	{"azure_allowed_tenants_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AzureAllowedTenantsList)), kMany},
 	{"azure_auto_creation_site_name", nil, uint32(unsafe.Offsetof(Control{}.AzureAutoCreationSiteName)), kStr},
 	{"b2cazure_auto_creation_site_name", nil, uint32(unsafe.Offsetof(Control{}.B2cazureAutoCreationSiteName)), kStr},
 	{"halointegrator_newrelic", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNewrelic)), kBool},
@@ -5079,69 +5625,69 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"halointegrator_kaseya", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseya)), kBool},
 	{"halointegrator_kaseya_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseyaLastsync)), kTime},
 	{"halointegrator_kaseya_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseyaLasterror)), kStr},
-	{"kaseya_agentfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.KaseyaAgentfieldmappings)), kSub},
-	{"kaseya_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.KaseyaSitemappings)), kSub},
-	{"kaseya_typemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.KaseyaTypemappings)), kSub},
-	{"stripe_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.StripeClientMappings)), kSub},
-	{"stripe_paymentmethod_options_keypair", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.StripePaymentmethodOptionsKeypair)), kSub},
-	{"stripe_manual_paymentmethod_options_keypair", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.StripeManualPaymentmethodOptionsKeypair)), kSub},
-	{"zabbix_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ZabbixFieldmappings)), kSub},
-	{"zabbix_typemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.ZabbixTypemappings)), kSub},
+	{"kaseya_agentfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.KaseyaAgentfieldmappings)), kMany},
+	{"kaseya_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.KaseyaSitemappings)), kMany},
+	{"kaseya_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.KaseyaTypemappings)), kMany},
+	{"stripe_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.StripeClientMappings)), kMany},
+	{"stripe_paymentmethod_options_keypair", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.StripePaymentmethodOptionsKeypair)), kMany},
+	{"stripe_manual_paymentmethod_options_keypair", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.StripeManualPaymentmethodOptionsKeypair)), kMany},
+	{"zabbix_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ZabbixFieldmappings)), kMany},
+	{"zabbix_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ZabbixTypemappings)), kMany},
 	{"zabbix_default_type_name", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultTypeName)), kStr},
 	{"zabbix_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultSiteName)), kStr},
 	{"halointegrator_zabbix", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbix)), kBool},
 	{"halointegrator_zabbix_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbixLastsync)), kTime},
 	{"halointegrator_zabbix_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbixLasterror)), kStr},
-	{"giacom_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.GiacomClientMappings)), kSub},
+	{"giacom_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.GiacomClientMappings)), kMany},
 	{"giacom_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.GiacomTopLevelName)), kStr},
-	{"rhipe_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.RhipeClientMappings)), kSub},
+	{"rhipe_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.RhipeClientMappings)), kMany},
 	{"rhipe_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.RhipeTopLevelName)), kStr},
 	{"halointegrator_rhipe", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipe)), kBool},
 	{"halointegrator_rhipe_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipeLastsync)), kTime},
 	{"halointegrator_rhipe_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipeLasterror)), kStr},
-	{"rhipe_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.RhipeImportEntitiesList)), kSub},
-	{"techdata_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.TechdataClientMappings)), kSub},
+	{"rhipe_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.RhipeImportEntitiesList)), kMany},
+	{"techdata_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.TechdataClientMappings)), kMany},
 	{"techdata_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.TechdataTopLevelName)), kStr},
 	{"halointegrator_techdata", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdata)), kBool},
 	{"halointegrator_techdata_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdataLastsync)), kTime},
 	{"halointegrator_techdata_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdataLasterror)), kStr},
-	{"techdata_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.TechdataImportEntitiesList)), kSub},
-	{"inty_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IntyClientMappings)), kSub},
+	{"techdata_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TechdataImportEntitiesList)), kMany},
+	{"inty_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IntyClientMappings)), kMany},
 	{"inty_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.IntyTopLevelName)), kStr},
 	{"halointegrator_inty", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorInty)), kBool},
 	{"halointegrator_inty_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIntyLastsync)), kTime},
 	{"halointegrator_inty_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIntyLasterror)), kStr},
-	{"inty_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.IntyImportEntitiesList)), kSub},
-	{"westcoastcloud_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WestcoastcloudClientMappings)), kSub},
+	{"inty_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntyImportEntitiesList)), kMany},
+	{"westcoastcloud_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WestcoastcloudClientMappings)), kMany},
 	{"westcoastcloud_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.WestcoastcloudTopLevelName)), kStr},
 	{"halointegrator_westcoastcloud", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloud)), kBool},
 	{"halointegrator_westcoastcloud_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLastsync)), kTime},
 	{"halointegrator_westcoastcloud_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLasterror)), kStr},
-	{"westcoastcloud_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.WestcoastcloudImportEntitiesList)), kSub},
-	{"sherweb_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SherwebClientMappings)), kSub},
+	{"westcoastcloud_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.WestcoastcloudImportEntitiesList)), kMany},
+	{"sherweb_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SherwebClientMappings)), kMany},
 	{"sherweb_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.SherwebTopLevelName)), kStr},
 	{"halointegrator_sherweb", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherweb)), kBool},
 	{"halointegrator_sherweb_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherwebLastsync)), kTime},
 	{"halointegrator_sherweb_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherwebLasterror)), kStr},
-	{"sherweb_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SherwebImportEntitiesList)), kSub},
-	{"also_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.AlsoClientMappings)), kSub},
+	{"sherweb_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SherwebImportEntitiesList)), kMany},
+	{"also_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.AlsoClientMappings)), kMany},
 	{"also_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.AlsoTopLevelName)), kStr},
 	{"halointegrator_also", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlso)), kBool},
 	{"halointegrator_also_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlsoLastsync)), kTime},
 	{"halointegrator_also_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlsoLasterror)), kStr},
-	{"also_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AlsoImportEntitiesList)), kSub},
-	{"arrowsphere_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ArrowsphereClientMappings)), kSub},
+	{"also_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AlsoImportEntitiesList)), kMany},
+	{"arrowsphere_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ArrowsphereClientMappings)), kMany},
 	{"arrowsphere_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.ArrowsphereTopLevelName)), kStr},
 	{"halointegrator_arrowsphere", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphere)), kBool},
 	{"halointegrator_arrowsphere_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLastsync)), kTime},
 	{"halointegrator_arrowsphere_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLasterror)), kStr},
-	{"arrowsphere_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ArrowsphereImportEntitiesList)), kSub},
-	{"dickerdata_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.DickerdataClientMappings)), kSub},
+	{"arrowsphere_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ArrowsphereImportEntitiesList)), kMany},
+	{"dickerdata_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.DickerdataClientMappings)), kMany},
 	{"dickerdata_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.DickerdataTopLevelName)), kStr},
 	{"halointegrator_dickerdata", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdata)), kBool},
 	{"halointegrator_dickerdata_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdataLastsync)), kTime},
 	{"halointegrator_dickerdata_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdataLasterror)), kStr},
-	{"dickerdata_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.DickerdataImportEntitiesList)), kSub},
+	{"dickerdata_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.DickerdataImportEntitiesList)), kMany},
 	{"halointegrator_oracle", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracle)), kBool},
 	{"halointegrator_oracle_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracleLastsync)), kTime},
 	{"halointegrator_oracle_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracleLasterror)), kStr},
@@ -5164,18 +5710,18 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"_checkexport_returnerrors", nil, uint32(unsafe.Offsetof(Control{}.CheckexportReturnerrors)), kBool},
 	{"device_tenantids", nil, uint32(unsafe.Offsetof(Control{}.DeviceTenantids)), kInts},
 	{"client_tenantids", nil, uint32(unsafe.Offsetof(Control{}.ClientTenantids)), kInts},
-	{"connectwisecontrol_sitemappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolSitemappings)), kSub},
-	{"connectwisecontrol_typemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolTypemappings)), kSub},
+	{"connectwisecontrol_sitemappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolSitemappings)), kMany},
+	{"connectwisecontrol_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolTypemappings)), kMany},
 	{"halointegrator_connectwisecontrol", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrol)), kBool},
-	{"connectwisecontrol_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolImportEntitiesList)), kSub},
+	{"connectwisecontrol_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolImportEntitiesList)), kMany},
 	{"halointegrator_connectwisecontrol_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLastsync)), kTime},
 	{"halointegrator_connectwisecontrol_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLasterror)), kStr},
 	{"connectwisecontrolassetdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolassetdefaultsiteName)), kStr},
-	{"salesforce_priority_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforcePriorityMappings)), kSub},
-	{"cors_whitelist_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.CorsWhitelistList)), kSub},
-	{"okta_userrolemappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUserrolemappings)), kSub},
-	{"workspace_devicemappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceDevicemappings)), kSub},
-	{"workspace_site_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WorkspaceSiteMappings)), kSub},
+	{"salesforce_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforcePriorityMappings)), kMany},
+	{"cors_whitelist_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.CorsWhitelistList)), kMany},
+	{"okta_userrolemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUserrolemappings)), kMany},
+	{"workspace_devicemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceDevicemappings)), kMany},
+	{"workspace_site_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WorkspaceSiteMappings)), kMany},
 	{"twilio_ticket_type_name", nil, uint32(unsafe.Offsetof(Control{}.TwilioTicketTypeName)), kStr},
 	{"twilio_default_user_name", nil, uint32(unsafe.Offsetof(Control{}.TwilioDefaultUserName)), kStr},
 	{"sccm_sqldriver", nil, uint32(unsafe.Offsetof(Control{}.SccmSqldriver)), kStr},
@@ -5184,18 +5730,18 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"lansweeper_sqlprovider", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqlprovider)), kInt},
 	{"processstreettickettypename", nil, uint32(unsafe.Offsetof(Control{}.Processstreettickettypename)), kStr},
 	{"processstreetusername", nil, uint32(unsafe.Offsetof(Control{}.Processstreetusername)), kStr},
-	{"intacct_sync_halo_id_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncHaloIDList)), kSub},
-	{"intacctdefaultlocid_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctdefaultlocidList)), kSub},
-	{"intacct_warehouse_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctWarehouseMappings)), kSub},
-	{"teams_chat_tenant_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsChatTenantList)), kSub},
+	{"intacct_sync_halo_id_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncHaloIDList)), kMany},
+	{"intacctdefaultlocid_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctdefaultlocidList)), kMany},
+	{"intacct_warehouse_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctWarehouseMappings)), kMany},
+	{"teams_chat_tenant_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsChatTenantList)), kMany},
 	{"workspace_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDefaultsiteName)), kStr},
-	{"halo_status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloStatusMappings)), kSub},
-	{"halo_priority_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloPriorityMappings)), kSub},
+	{"halo_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloStatusMappings)), kMany},
+	{"halo_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloPriorityMappings)), kMany},
 	{"etilizeurl", nil, uint32(unsafe.Offsetof(Control{}.Etilizeurl)), kStr},
-	{"barracuda_sitemappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaSitemappings)), kSub},
-	{"barracuda_clientmappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaClientmappings)), kSub},
-	{"barracuda_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BarracudaFieldmappings)), kSub},
-	{"logicmonitor_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorFieldmappings)), kSub},
+	{"barracuda_sitemappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaSitemappings)), kMany},
+	{"barracuda_clientmappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaClientmappings)), kMany},
+	{"barracuda_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BarracudaFieldmappings)), kMany},
+	{"logicmonitor_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorFieldmappings)), kMany},
 	{"halointegrator_logicmonitor", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitor)), kBool},
 	{"halointegrator_logicmonitor_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLastsync)), kTime},
 	{"halointegrator_logicmonitor_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLasterror)), kStr},
@@ -5211,71 +5757,71 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"teams_chat_tenants", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatTenants)), kStr},
 	{"teams_chat_welcome_message", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatWelcomeMessage)), kStr},
 	{"teams_chat_help_message", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatHelpMessage)), kStr},
-	{"gw_named_roles_list", decMany[KeyPair], uint32(unsafe.Offsetof(Control{}.GwNamedRolesList)), kSub},
-	{"okta_named_roles_list", decMany[KeyPair], uint32(unsafe.Offsetof(Control{}.OktaNamedRolesList)), kSub},
-	{"lansweeper_mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.LansweeperMappingsXtype)), kSub},
-	{"gw_userrolemappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwUserrolemappings)), kSub},
+	{"gw_named_roles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.GwNamedRolesList)), kMany},
+	{"okta_named_roles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.OktaNamedRolesList)), kMany},
+	{"lansweeper_mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.LansweeperMappingsXtype)), kMany},
+	{"gw_userrolemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwUserrolemappings)), kMany},
 	{"whatsapptickettype_name", nil, uint32(unsafe.Offsetof(Control{}.WhatsapptickettypeName)), kStr},
 	{"twilio_whatsapp_number", nil, uint32(unsafe.Offsetof(Control{}.TwilioWhatsappNumber)), kStr},
 	{"appointment_notification_body", nil, uint32(unsafe.Offsetof(Control{}.AppointmentNotificationBody)), kStr},
 	{"task_notification_body", nil, uint32(unsafe.Offsetof(Control{}.TaskNotificationBody)), kStr},
-	{"site24x7_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Site24x7Fieldmappings)), kSub},
+	{"site24x7_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Site24x7Fieldmappings)), kMany},
 	{"site24x7_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.Site24x7AlertUserName)), kStr},
-	{"gw_mappings_new_user", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwMappingsNewUser)), kSub},
-	{"okta_mappings_new_user", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaMappingsNewUser)), kSub},
+	{"gw_mappings_new_user", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwMappingsNewUser)), kMany},
+	{"okta_mappings_new_user", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaMappingsNewUser)), kMany},
 	{"recaptcha_site_key", nil, uint32(unsafe.Offsetof(Control{}.RecaptchaSiteKey)), kStr},
-	{"jamf_site_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.JamfSiteLinks)), kSub},
+	{"jamf_site_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.JamfSiteLinks)), kMany},
 	{"total_setup_steps", nil, uint32(unsafe.Offsetof(Control{}.TotalSetupSteps)), kInt},
 	{"completed_setup_steps", nil, uint32(unsafe.Offsetof(Control{}.CompletedSetupSteps)), kInt},
 	{"cleardatakey", nil, uint32(unsafe.Offsetof(Control{}.Cleardatakey)), kStr},
 	{"halointegrator_icinga", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcinga)), kBool},
 	{"halointegrator_icinga_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcingaLastsync)), kTime},
 	{"halointegrator_icinga_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcingaLasterror)), kStr},
-	{"icinga_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IcingaFieldmappings)), kSub},
+	{"icinga_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IcingaFieldmappings)), kMany},
 	{"icinga_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.IcingaDefaultsiteName)), kStr},
 	{"icingadefaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.IcingadefaultassettypeName)), kStr},
-	{"icinga_sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.IcingaSitemappings)), kSub},
+	{"icinga_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.IcingaSitemappings)), kMany},
 	{"icinga_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.IcingaAlertUserName)), kStr},
 	{"default_columns_id_sites_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDSitesGUID)), kStr},
 	{"default_columns_id_users_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDUsersGUID)), kStr},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Control{}.Translations)), kSub},
-	{"default_meter_tiers", decMany[InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(Control{}.DefaultMeterTiers)), kSub},
-	{"connectwisermm_sitemappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisermmSitemappings)), kSub},
-	{"connectwisermm_typemappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisermmTypemappings)), kSub},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Control{}.Translations)), kMany},
+	{"default_meter_tiers", dtOf[*InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(Control{}.DefaultMeterTiers)), kMany},
+	{"connectwisermm_sitemappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisermmSitemappings)), kMany},
+	{"connectwisermm_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisermmTypemappings)), kMany},
 	{"connectwise_rmm_defaultclient_name", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmDefaultclientName)), kStr},
 	{"halointegrator_connectwisermm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermm)), kBool},
-	{"connectwisermm_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisermmImportEntitiesList)), kSub},
+	{"connectwisermm_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisermmImportEntitiesList)), kMany},
 	{"halointegrator_connectwisermm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLastsync)), kTime},
 	{"halointegrator_connectwisermm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLasterror)), kStr},
 	{"cookiemessage", nil, uint32(unsafe.Offsetof(Control{}.Cookiemessage)), kStr},
-	{"icinga_xtype_mappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.IcingaXtypeMappings)), kSub},
-	{"logicmonitor_xtype_mappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorXtypeMappings)), kSub},
+	{"icinga_xtype_mappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.IcingaXtypeMappings)), kMany},
+	{"logicmonitor_xtype_mappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorXtypeMappings)), kMany},
 	{"shopifydefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.ShopifydefaultsiteName)), kStr},
-	{"shopify_userfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyUserfieldmappings)), kSub},
-	{"shopify_customerfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyCustomerfieldmappings)), kSub},
+	{"shopify_userfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyUserfieldmappings)), kMany},
+	{"shopify_customerfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyCustomerfieldmappings)), kMany},
 	{"halointegrator_shopify", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopify)), kBool},
 	{"halointegrator_shopify_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopifyLastsync)), kTime},
 	{"halointegrator_shopify_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopifyLasterror)), kStr},
-	{"shopify_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ShopifyImportEntitiesList)), kSub},
-	{"intacct_invoicefieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicefieldmappings)), kSub},
-	{"intacct_invoicelinefieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicelinefieldmappings)), kSub},
-	{"intacct_orderfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderfieldmappings)), kSub},
-	{"intacct_orderlinefieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderlinefieldmappings)), kSub},
-	{"intacct_creditfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditfieldmappings)), kSub},
-	{"intacct_creditlinefieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditlinefieldmappings)), kSub},
-	{"intacct_billfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBillfieldmappings)), kSub},
-	{"intacct_billlinefieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBilllinefieldmappings)), kSub},
+	{"shopify_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ShopifyImportEntitiesList)), kMany},
+	{"intacct_invoicefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicefieldmappings)), kMany},
+	{"intacct_invoicelinefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicelinefieldmappings)), kMany},
+	{"intacct_orderfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderfieldmappings)), kMany},
+	{"intacct_orderlinefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderlinefieldmappings)), kMany},
+	{"intacct_creditfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditfieldmappings)), kMany},
+	{"intacct_creditlinefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditlinefieldmappings)), kMany},
+	{"intacct_billfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBillfieldmappings)), kMany},
+	{"intacct_billlinefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBilllinefieldmappings)), kMany},
 	{"halointegrator_xensam", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensam)), kBool},
 	{"halointegrator_xensam_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensamLastsync)), kTime},
 	{"halointegrator_xensam_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensamLasterror)), kStr},
 	{"xensam_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.XensamDefaultsiteName)), kStr},
-	{"xensam_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.XensamImportEntitiesList)), kSub},
-	{"xensam_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamFieldmappings)), kSub},
-	{"xensam_datacentre_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamDatacentreFieldmappings)), kSub},
-	{"xensam_clientmappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.XensamClientmappings)), kSub},
-	{"xensam_mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.XensamMappingsXtype)), kSub},
+	{"xensam_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.XensamImportEntitiesList)), kMany},
+	{"xensam_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamFieldmappings)), kMany},
+	{"xensam_datacentre_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamDatacentreFieldmappings)), kMany},
+	{"xensam_clientmappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.XensamClientmappings)), kMany},
+	{"xensam_mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.XensamMappingsXtype)), kMany},
 	{"trustpilot_defaultusersite_name", nil, uint32(unsafe.Offsetof(Control{}.TrustpilotDefaultusersiteName)), kStr},
-	{"okta_sitegroup_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.OktaSitegroupMappings)), kSub},
+	{"okta_sitegroup_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.OktaSitegroupMappings)), kMany},
 	{"lansweeper_sql_port", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSQLPort)), kStr},
 	{"sccm_sql_port", nil, uint32(unsafe.Offsetof(Control{}.SccmSQLPort)), kStr},
 	{"can_disable_incoming_service", nil, uint32(unsafe.Offsetof(Control{}.CanDisableIncomingService)), kBool},
@@ -5288,10 +5834,10 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"is_nhserverless", nil, uint32(unsafe.Offsetof(Control{}.IsNhserverless)), kBool},
 	{"incoming_default_user_name", nil, uint32(unsafe.Offsetof(Control{}.IncomingDefaultUserName)), kStr},
 	{"incoming_newuser_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.IncomingNewuserDefaultSiteName)), kStr},
-	{"prometheus_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrometheusFieldmappings)), kSub},
+	{"prometheus_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrometheusFieldmappings)), kMany},
 	{"prometheus_defaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultassettypeName)), kStr},
 	{"prometheus_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultsiteName)), kStr},
-	{"prometheus_xtype_mappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.PrometheusXtypeMappings)), kSub},
+	{"prometheus_xtype_mappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.PrometheusXtypeMappings)), kMany},
 	{"prometheus_alerting_user_name", nil, uint32(unsafe.Offsetof(Control{}.PrometheusAlertingUserName)), kStr},
 	{"halointegrator_prometheus", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrometheus)), kBool},
 	{"halointegrator_prometheus_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrometheusLastsync)), kTime},
@@ -5324,21 +5870,21 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"halointegrator_splashtop", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtop)), kBool},
 	{"halointegrator_splashtop_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtopLastsync)), kTime},
 	{"halointegrator_splashtop_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtopLasterror)), kStr},
-	{"gocardless_userfieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GocardlessUserfieldmappings)), kSub},
+	{"gocardless_userfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GocardlessUserfieldmappings)), kMany},
 	{"gocardless_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.GocardlessDefaultsiteName)), kStr},
 	{"halointegrator_gocardless", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardless)), kBool},
 	{"halointegrator_gocardless_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardlessLastsync)), kTime},
 	{"halointegrator_gocardless_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardlessLasterror)), kStr},
 	{"reset_halointegrator_gocardless_lastsync", nil, uint32(unsafe.Offsetof(Control{}.ResetHalointegratorGocardlessLastsync)), kBool},
-	{"prometheus_api_url_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.PrometheusAPIURLList)), kSub},
+	{"prometheus_api_url_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.PrometheusAPIURLList)), kMany},
 	{"aidetection_enabled", nil, uint32(unsafe.Offsetof(Control{}.AidetectionEnabled)), kBool},
-	{"itglue_sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueSyncEntitiesList)), kSub},
-	{"slack_command_workspaces", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SlackCommandWorkspaces)), kSub},
+	{"itglue_sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueSyncEntitiesList)), kMany},
+	{"slack_command_workspaces", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SlackCommandWorkspaces)), kMany},
 	{"meraki_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.MerakiTopLevelName)), kStr},
-	{"meraki_client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.MerakiClientMappings)), kSub},
-	{"meraki_device_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.MerakiDeviceFieldmappings)), kSub},
+	{"meraki_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.MerakiClientMappings)), kMany},
+	{"meraki_device_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.MerakiDeviceFieldmappings)), kMany},
 	{"merakidefaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.MerakidefaultassettypeName)), kStr},
-	{"meraki_xtype_mappings", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.MerakiXtypeMappings)), kSub},
+	{"meraki_xtype_mappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.MerakiXtypeMappings)), kMany},
 	{"halointegrator_meraki", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMeraki)), kBool},
 	{"halointegrator_meraki_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMerakiLastsync)), kTime},
 	{"halointegrator_meraki_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMerakiLasterror)), kStr},
@@ -5350,14 +5896,14 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"halointegrator_adobecommerce_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLastsync)), kTime},
 	{"halointegrator_adobecommerce_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLasterror)), kStr},
 	{"adobecommercedefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.AdobecommercedefaultsiteName)), kStr},
-	{"adobecommerce_import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AdobecommerceImportEntitiesList)), kSub},
+	{"adobecommerce_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AdobecommerceImportEntitiesList)), kMany},
 	{"openai_enabled", nil, uint32(unsafe.Offsetof(Control{}.OpenaiEnabled)), kBool},
 	{"azureopenai_enabled", nil, uint32(unsafe.Offsetof(Control{}.AzureopenaiEnabled)), kBool},
 	{"azureopenai_embedding_enabled", nil, uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingEnabled)), kBool},
-	{"freshdesk_statusfilter_list", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusfilterList)), kSub},
+	{"freshdesk_statusfilter_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusfilterList)), kMany},
 	{"distributionlists_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.DistributionlistsDefaultsiteName)), kStr},
-	{"workspace_mobilemappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMobilemappings)), kSub},
-	{"workspace_mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMappingsXtype)), kSub},
+	{"workspace_mobilemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMobilemappings)), kMany},
+	{"workspace_mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMappingsXtype)), kMany},
 	{"_index_kbs_now", nil, uint32(unsafe.Offsetof(Control{}.IndexKbsNow)), kBool},
 	{"_index_services_now", nil, uint32(unsafe.Offsetof(Control{}.IndexServicesNow)), kBool},
 	{"home_html", nil, uint32(unsafe.Offsetof(Control{}.HomeHTML)), kStr},
@@ -5500,7 +6046,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"kaseya_url", nil, uint32(unsafe.Offsetof(Control{}.KaseyaURL)), kStr},
 	{"kaseya_authorised", nil, uint32(unsafe.Offsetof(Control{}.KaseyaAuthorised)), kBool},
 	{"kaseya_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.KaseyaAlertUserName)), kStr},
-	{"kaseya_servicedesks", decMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.KaseyaServicedesks)), kSub},
+	{"kaseya_servicedesks", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.KaseyaServicedesks)), kMany},
 	{"chat_service_url", nil, uint32(unsafe.Offsetof(Control{}.ChatServiceURL)), kStr},
 	{"report_service_url", nil, uint32(unsafe.Offsetof(Control{}.ReportServiceURL)), kStr},
 	{"zabbix_url", nil, uint32(unsafe.Offsetof(Control{}.ZabbixURL)), kStr},
@@ -5535,7 +6081,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"includeadvancedsettings", nil, uint32(unsafe.Offsetof(Control{}.Includeadvancedsettings)), kBool},
 	{"gw_scopes", nil, uint32(unsafe.Offsetof(Control{}.GwScopes)), kStrs},
 	{"gw_asset_scopes", nil, uint32(unsafe.Offsetof(Control{}.GwAssetScopes)), kBool},
-	{"pagerduty_services", decMany[PagerDutyMapping], uint32(unsafe.Offsetof(Control{}.PagerdutyServices)), kSub},
+	{"pagerduty_services", dtOf[*PagerDutyMapping], uint32(unsafe.Offsetof(Control{}.PagerdutyServices)), kMany},
 	{"integration_client_id", nil, uint32(unsafe.Offsetof(Control{}.IntegrationClientID)), kStr},
 	{"whatsapp_authorised", nil, uint32(unsafe.Offsetof(Control{}.WhatsappAuthorised)), kBool},
 	{"logicmonitor_access_id", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorAccessID)), kStr},
@@ -5545,20 +6091,20 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 	{"azure_ai_search_version", nil, uint32(unsafe.Offsetof(Control{}.AzureAiSearchVersion)), kStr},
 	{"integration_url", nil, uint32(unsafe.Offsetof(Control{}.IntegrationURL)), kStr},
 	{"integration_tenant", nil, uint32(unsafe.Offsetof(Control{}.IntegrationTenant)), kStr},
-	{"openai_embeddings_tickettypes", decMany[RequestTypeList], uint32(unsafe.Offsetof(Control{}.OpenaiEmbeddingsTickettypes)), kSub},
-	{"azureopenai_embeddings_tickettypes", decMany[RequestTypeList], uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingsTickettypes)), kSub},
-	{"aiembedding_enabled_tickettypes", decMany[KeyPair4], uint32(unsafe.Offsetof(Control{}.AiembeddingEnabledTickettypes)), kSub},
-	{"vectorise_tickettypes", decMany[RequestTypeList], uint32(unsafe.Offsetof(Control{}.VectoriseTickettypes)), kSub},
+	{"openai_embeddings_tickettypes", dtOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.OpenaiEmbeddingsTickettypes)), kMany},
+	{"azureopenai_embeddings_tickettypes", dtOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingsTickettypes)), kMany},
+	{"aiembedding_enabled_tickettypes", dtOf[*KeyPair4], uint32(unsafe.Offsetof(Control{}.AiembeddingEnabledTickettypes)), kMany},
+	{"vectorise_tickettypes", dtOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.VectoriseTickettypes)), kMany},
 	{"vectorise_date", nil, uint32(unsafe.Offsetof(Control{}.VectoriseDate)), kTime},
 	{"opsgenie_url", nil, uint32(unsafe.Offsetof(Control{}.OpsgenieURL)), kStr},
 	{"opsgenie_instance_url", nil, uint32(unsafe.Offsetof(Control{}.OpsgenieInstanceURL)), kStr},
 	{"teams_tenant_id", nil, uint32(unsafe.Offsetof(Control{}.TeamsTenantID)), kStr},
 	{"teams_client_id", nil, uint32(unsafe.Offsetof(Control{}.TeamsClientID)), kStr},
 	{"teams_authorized", nil, uint32(unsafe.Offsetof(Control{}.TeamsAuthorized)), kBool},
-	{"freshdesk_status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusMappings)), kSub},
-	{"freshdesk_priority_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskPriorityMappings)), kSub},
-	{"freshdesk_team_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskTeamMappings)), kSub},
-	{"freshdesk_field_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskFieldMappings)), kSub},
+	{"freshdesk_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusMappings)), kMany},
+	{"freshdesk_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskPriorityMappings)), kMany},
+	{"freshdesk_team_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskTeamMappings)), kMany},
+	{"freshdesk_field_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskFieldMappings)), kMany},
 	{"coralogix_url", nil, uint32(unsafe.Offsetof(Control{}.CoralogixURL)), kStr},
 	{"coralogix_uuid", nil, uint32(unsafe.Offsetof(Control{}.CoralogixUUID)), kStr},
 	{"gw_mobile_scopes", nil, uint32(unsafe.Offsetof(Control{}.GwMobileScopes)), kBool},
@@ -5566,7 +6112,9 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []de
 
 func (m *Control) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectControl) }
 
-var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []encField{
+func (*Control) decTable() *decTable { return &dectControl }
+
+var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe.Sizeof(Control{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Control{}.ID)), kInt},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Control{}.Intent)), kStr},
 	{`"app_version":`, nil, uint32(unsafe.Offsetof(Control{}.AppVersion)), kStr},
@@ -5838,7 +6386,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"workspace_delete_devices":`, nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDeleteDevices)), kBool},
 	{`"workspace_assettypefield":`, nil, uint32(unsafe.Offsetof(Control{}.WorkspaceAssettypefield)), kInt},
 	{`"workspace_integrator_import_list":`, nil, uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportList)), kStr},
-	{`"workspace_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportTypes)), kSub},
+	{`"workspace_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportTypes)), kMany},
 	{`"workspace_dont_update_asset_type":`, nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDontUpdateAssetType)), kBool},
 	{`"addigy_assettype":`, nil, uint32(unsafe.Offsetof(Control{}.AddigyAssettype)), kInt},
 	{`"addigy_assettype_guid":`, nil, uint32(unsafe.Offsetof(Control{}.AddigyAssettypeGUID)), kStr},
@@ -7418,7 +7966,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"deferred_revenue_code":`, nil, uint32(unsafe.Offsetof(Control{}.DeferredRevenueCode)), kStr},
 	{`"deferred_revenue_client":`, nil, uint32(unsafe.Offsetof(Control{}.DeferredRevenueClient)), kInt},
 	{`"itglue_import_list":`, nil, uint32(unsafe.Offsetof(Control{}.ItglueImportList)), kStr},
-	{`"itglue_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueImportTypes)), kSub},
+	{`"itglue_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueImportTypes)), kMany},
 	{`"childticketsdisplay":`, nil, uint32(unsafe.Offsetof(Control{}.Childticketsdisplay)), kInt},
 	{`"childticketsdisplaysize":`, nil, uint32(unsafe.Offsetof(Control{}.Childticketsdisplaysize)), kInt},
 	{`"newticketdisplay":`, nil, uint32(unsafe.Offsetof(Control{}.Newticketdisplay)), kInt},
@@ -7438,7 +7986,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"attachment_details_upload":`, nil, uint32(unsafe.Offsetof(Control{}.AttachmentDetailsUpload)), kBool},
 	{`"sync_servicenow_attachments":`, nil, uint32(unsafe.Offsetof(Control{}.SyncServicenowAttachments)), kBool},
 	{`"ninja_import_list":`, nil, uint32(unsafe.Offsetof(Control{}.NinjaImportList)), kStr},
-	{`"ninja_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.NinjaImportTypes)), kSub},
+	{`"ninja_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.NinjaImportTypes)), kMany},
 	{`"intacct_use_halo_creds":`, nil, uint32(unsafe.Offsetof(Control{}.IntacctUseHaloCreds)), kBool},
 	{`"show_whatsapp_settings":`, nil, uint32(unsafe.Offsetof(Control{}.ShowWhatsappSettings)), kBool},
 	{`"enable_auto_anonuser":`, nil, uint32(unsafe.Offsetof(Control{}.EnableAutoAnonuser)), kBool},
@@ -7714,13 +8262,13 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"using_automations":`, nil, uint32(unsafe.Offsetof(Control{}.UsingAutomations)), kBool},
 	{`"app_colour_type":`, nil, uint32(unsafe.Offsetof(Control{}.AppColourType)), kInt},
 	{`"send_or_ask_response_email":`, nil, uint32(unsafe.Offsetof(Control{}.SendOrAskResponseEmail)), kInt},
-	{`"chat_cannedtexts":`, encMany[CannedText], uint32(unsafe.Offsetof(Control{}.ChatCannedtexts)), kSub},
+	{`"chat_cannedtexts":`, etOf[*CannedText], uint32(unsafe.Offsetof(Control{}.ChatCannedtexts)), kMany},
 	{`"signalr_enabled":`, nil, uint32(unsafe.Offsetof(Control{}.SignalrEnabled)), kBool},
 	{`"pr_liccount":`, nil, uint32(unsafe.Offsetof(Control{}.PrLiccount)), kInt},
 	{`"domain_user_count":`, nil, uint32(unsafe.Offsetof(Control{}.DomainUserCount)), kInt},
 	{`"pr_licence_exceeded":`, nil, uint32(unsafe.Offsetof(Control{}.PrLicenceExceeded)), kBool},
 	{`"pr_licence_msg":`, nil, uint32(unsafe.Offsetof(Control{}.PrLicenceMsg)), kStr},
-	{`"security_questions":`, encMany[SecurityQuestion], uint32(unsafe.Offsetof(Control{}.SecurityQuestions)), kSub},
+	{`"security_questions":`, etOf[*SecurityQuestion], uint32(unsafe.Offsetof(Control{}.SecurityQuestions)), kMany},
 	{`"clearalldata":`, nil, uint32(unsafe.Offsetof(Control{}.Clearalldata)), kBool},
 	{`"clearcustomerdata":`, nil, uint32(unsafe.Offsetof(Control{}.Clearcustomerdata)), kBool},
 	{`"actisbillable":`, nil, uint32(unsafe.Offsetof(Control{}.Actisbillable)), kBool},
@@ -7733,12 +8281,12 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"default_mailbox_name":`, nil, uint32(unsafe.Offsetof(Control{}.DefaultMailboxName)), kStr},
 	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(Control{}.TenantID)), kStr},
 	{`"tenantalias":`, nil, uint32(unsafe.Offsetof(Control{}.Tenantalias)), kStr},
-	{`"opportunity_fieldmappings_salesforce":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OpportunityFieldmappingsSalesforce)), kSub},
-	{`"account_fieldmappings_salesforce":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AccountFieldmappingsSalesforce)), kSub},
-	{`"contact_fieldmappings_salesforce":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ContactFieldmappingsSalesforce)), kSub},
+	{`"opportunity_fieldmappings_salesforce":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OpportunityFieldmappingsSalesforce)), kMany},
+	{`"account_fieldmappings_salesforce":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AccountFieldmappingsSalesforce)), kMany},
+	{`"contact_fieldmappings_salesforce":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ContactFieldmappingsSalesforce)), kMany},
 	{`"anydesk_assetfield_id":`, nil, uint32(unsafe.Offsetof(Control{}.AnydeskAssetfieldID)), kInt},
 	{`"anydesk_sitefield_id":`, nil, uint32(unsafe.Offsetof(Control{}.AnydeskSitefieldID)), kInt},
-	{`"agent_rolemappings_azuread":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AgentRolemappingsAzuread)), kSub},
+	{`"agent_rolemappings_azuread":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AgentRolemappingsAzuread)), kMany},
 	{`"_getsagedata":`, nil, uint32(unsafe.Offsetof(Control{}.Getsagedata)), kBool},
 	{`"_getsagetoken":`, nil, uint32(unsafe.Offsetof(Control{}.Getsagetoken)), kBool},
 	{`"_clearsagetoken":`, nil, uint32(unsafe.Offsetof(Control{}.Clearsagetoken)), kBool},
@@ -7746,12 +8294,12 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"sageauthredirect":`, nil, uint32(unsafe.Offsetof(Control{}.Sageauthredirect)), kStr},
 	{`"gointegrator_id":`, nil, uint32(unsafe.Offsetof(Control{}.GointegratorID)), kStr},
 	{`"gointegrator_clientid":`, nil, uint32(unsafe.Offsetof(Control{}.GointegratorClientid)), kStr},
-	{`"beyondtrust_teams":`, encMany[RemoteSessionTeams], uint32(unsafe.Offsetof(Control{}.BeyondtrustTeams)), kSub},
-	{`"change_freeze_periods":`, encMany[Holidays], uint32(unsafe.Offsetof(Control{}.ChangeFreezePeriods)), kSub},
+	{`"beyondtrust_teams":`, etOf[*RemoteSessionTeams], uint32(unsafe.Offsetof(Control{}.BeyondtrustTeams)), kMany},
+	{`"change_freeze_periods":`, etOf[*Holidays], uint32(unsafe.Offsetof(Control{}.ChangeFreezePeriods)), kMany},
 	{`"dynamicscrmdefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmdefaultsiteName)), kStr},
 	{`"cautomatedefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.CautomatedefaultsiteName)), kStr},
 	{`"cautomateassetdefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.CautomateassetdefaultsiteName)), kStr},
-	{`"automate_typemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.AutomateTypemappings)), kSub},
+	{`"automate_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AutomateTypemappings)), kMany},
 	{`"client_id_halointegrator":`, nil, uint32(unsafe.Offsetof(Control{}.ClientIDHalointegrator)), kStr},
 	{`"client_secret_halointegrator":`, nil, uint32(unsafe.Offsetof(Control{}.ClientSecretHalointegrator)), kStr},
 	{`"loginas_halointegrator":`, nil, uint32(unsafe.Offsetof(Control{}.LoginasHalointegrator)), kInt},
@@ -7767,7 +8315,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"sccm_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.SccmDefaultsiteName)), kStr},
 	{`"sccm_updateonly":`, nil, uint32(unsafe.Offsetof(Control{}.SccmUpdateonly)), kBool},
 	{`"sccm_donotvalidate":`, nil, uint32(unsafe.Offsetof(Control{}.SccmDonotvalidate)), kBool},
-	{`"sccm_fieldmappings":`, encMany[SQLImportField], uint32(unsafe.Offsetof(Control{}.SccmFieldmappings)), kSub},
+	{`"sccm_fieldmappings":`, etOf[*SQLImportField], uint32(unsafe.Offsetof(Control{}.SccmFieldmappings)), kMany},
 	{`"sccm_sqlserver":`, nil, uint32(unsafe.Offsetof(Control{}.SccmSqlserver)), kStr},
 	{`"sccm_sqldatabase":`, nil, uint32(unsafe.Offsetof(Control{}.SccmSqldatabase)), kStr},
 	{`"sccm_sqlusername":`, nil, uint32(unsafe.Offsetof(Control{}.SccmSqlusername)), kStr},
@@ -7780,20 +8328,20 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"halointegrator_sccm":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccm)), kBool},
 	{`"halointegrator_sccm_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccmLastsync)), kTime},
 	{`"halointegrator_sccm_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccmLasterror)), kStr},
-	{`"sccm_allowed_clientids_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SccmAllowedClientidsList)), kSub},
+	{`"sccm_allowed_clientids_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SccmAllowedClientidsList)), kMany},
 	{`"exapptsubject":`, nil, uint32(unsafe.Offsetof(Control{}.Exapptsubject)), kStr},
 	{`"exapptlocation":`, nil, uint32(unsafe.Offsetof(Control{}.Exapptlocation)), kStr},
 	{`"exapptbody":`, nil, uint32(unsafe.Offsetof(Control{}.Exapptbody)), kStr},
-	{`"portalbuttons":`, encMany[UserDashboardButtons], uint32(unsafe.Offsetof(Control{}.Portalbuttons)), kSub},
+	{`"portalbuttons":`, etOf[*UserDashboardButtons], uint32(unsafe.Offsetof(Control{}.Portalbuttons)), kMany},
 	{`"ninjadefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.NinjadefaultsiteName)), kStr},
-	{`"ninja_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NinjaFieldmappings)), kSub},
+	{`"ninja_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NinjaFieldmappings)), kMany},
 	{`"halointegrator_ninjarmm":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmm)), kBool},
 	{`"halointegrator_ninjarmm_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLastsync)), kTime},
 	{`"halointegrator_ninjarmm_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLasterror)), kStr},
 	{`"halointegrator_solarwindsrmm":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmm)), kBool},
 	{`"halointegrator_solarwindsrmm_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLastsync)), kTime},
 	{`"halointegrator_solarwindsrmm_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLasterror)), kStr},
-	{`"solarwindsrmm_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFieldmappings)), kSub},
+	{`"solarwindsrmm_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFieldmappings)), kMany},
 	{`"_getintegrationdata":`, nil, uint32(unsafe.Offsetof(Control{}.Getintegrationdata)), kBool},
 	{`"_resendunsentemails":`, nil, uint32(unsafe.Offsetof(Control{}.Resendunsentemails)), kBool},
 	{`"_emailprocessed":`, nil, uint32(unsafe.Offsetof(Control{}.Emailprocessed)), kInt},
@@ -7811,7 +8359,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"lansweeper_sqlusername":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqlusername)), kStr},
 	{`"lansweeper_new_sql_password":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperNewSQLPassword)), kStr},
 	{`"lansweeper_new_method":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperNewMethod)), kBool},
-	{`"lansweeper_allowed_clientids_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.LansweeperAllowedClientidsList)), kSub},
+	{`"lansweeper_allowed_clientids_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.LansweeperAllowedClientidsList)), kMany},
 	{`"lansweeper_query":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperQuery)), kStr},
 	{`"lansweeper_sql_timeout":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperSQLTimeout)), kInt},
 	{`"lansweeper_idfield":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperIdfield)), kStr},
@@ -7827,7 +8375,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"lansweeper_donotvalidate":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperDonotvalidate)), kBool},
 	{`"lansweeper_dontupdatesite":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontupdatesite)), kBool},
 	{`"lansweeper_dontremoveusers":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontremoveusers)), kBool},
-	{`"lansweeper_fieldmappings":`, encMany[SQLImportField], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappings)), kSub},
+	{`"lansweeper_fieldmappings":`, etOf[*SQLImportField], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappings)), kMany},
 	{`"lansweeper_assetimportidentifier":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperAssetimportidentifier)), kInt},
 	{`"dattormm_fromaddress":`, nil, uint32(unsafe.Offsetof(Control{}.DattormmFromaddress)), kStr},
 	{`"dattormm_tickettype":`, nil, uint32(unsafe.Offsetof(Control{}.DattormmTickettype)), kInt},
@@ -7838,9 +8386,9 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"solarwindsrmm_fromaddress":`, nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFromaddress)), kStr},
 	{`"solarwindsrmm_requesttype":`, nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttype)), kInt},
 	{`"solarwindsrmm_requesttype_guid":`, nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttypeGUID)), kStr},
-	{`"halointegrator_integrations":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.HalointegratorIntegrations)), kSub},
+	{`"halointegrator_integrations":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.HalointegratorIntegrations)), kMany},
 	{`"splunkuser_name":`, nil, uint32(unsafe.Offsetof(Control{}.SplunkuserName)), kStr},
-	{`"ncentral_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NcentralFieldmappings)), kSub},
+	{`"ncentral_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NcentralFieldmappings)), kMany},
 	{`"halointegrator_ncentral":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentral)), kBool},
 	{`"halointegrator_ncentral_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentralLastsync)), kTime},
 	{`"halointegrator_ncentral_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentralLasterror)), kStr},
@@ -7848,10 +8396,10 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"ncentraluser_name":`, nil, uint32(unsafe.Offsetof(Control{}.NcentraluserName)), kStr},
 	{`"azureconnection":`, nil, uint32(unsafe.Offsetof(Control{}.Azureconnection)), kInt},
 	{`"azuremapping":`, nil, uint32(unsafe.Offsetof(Control{}.Azuremapping)), kInt},
-	{`"businesscentral_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BusinesscentralFieldmappings)), kSub},
+	{`"businesscentral_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BusinesscentralFieldmappings)), kMany},
 	{`"businesscentralsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralsiteName)), kStr},
 	{`"_createbusinesscentralasset":`, nil, uint32(unsafe.Offsetof(Control{}.Createbusinesscentralasset)), kBool},
-	{`"businesscentralasset":`, encOne[Device], uint32(unsafe.Offsetof(Control{}.Businesscentralasset)), kSub},
+	{`"businesscentralasset":`, etOf[*Device], uint32(unsafe.Offsetof(Control{}.Businesscentralasset)), kOne},
 	{`"defaultquicktimemethod":`, nil, uint32(unsafe.Offsetof(Control{}.Defaultquicktimemethod)), kStr},
 	{`"allowticketselectionduringquicktime":`, nil, uint32(unsafe.Offsetof(Control{}.Allowticketselectionduringquicktime)), kBool},
 	{`"miscitemidquotetaxrate":`, nil, uint32(unsafe.Offsetof(Control{}.Miscitemidquotetaxrate)), kInt},
@@ -7859,15 +8407,15 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"_getautomationbody":`, nil, uint32(unsafe.Offsetof(Control{}.Getautomationbody)), kBool},
 	{`"_sendautomationhook":`, nil, uint32(unsafe.Offsetof(Control{}.Sendautomationhook)), kBool},
 	{`"_automationwebhookid":`, nil, uint32(unsafe.Offsetof(Control{}.Automationwebhookid)), kStr},
-	{`"_automationwebhookmappings":`, encMany[WebhookMapping], uint32(unsafe.Offsetof(Control{}.Automationwebhookmappings)), kSub},
+	{`"_automationwebhookmappings":`, etOf[*WebhookMapping], uint32(unsafe.Offsetof(Control{}.Automationwebhookmappings)), kMany},
 	{`"_automationticketid":`, nil, uint32(unsafe.Offsetof(Control{}.Automationticketid)), kInt},
 	{`"_getwebhookbody":`, nil, uint32(unsafe.Offsetof(Control{}.Getwebhookbody)), kBool},
 	{`"_webhookid":`, nil, uint32(unsafe.Offsetof(Control{}.Webhookid)), kStr},
-	{`"_webhookmappings":`, encMany[WebhookMapping], uint32(unsafe.Offsetof(Control{}.Webhookmappings)), kSub},
+	{`"_webhookmappings":`, etOf[*WebhookMapping], uint32(unsafe.Offsetof(Control{}.Webhookmappings)), kMany},
 	{`"_webhookticketid":`, nil, uint32(unsafe.Offsetof(Control{}.Webhookticketid)), kInt},
 	{`"qbozerotaxcode":`, nil, uint32(unsafe.Offsetof(Control{}.Qbozerotaxcode)), kStr},
-	{`"_areaitems_to_convert":`, encMany[AreaItem], uint32(unsafe.Offsetof(Control{}.AreaitemsToConvert)), kSub},
-	{`"_contracts_to_convert":`, encMany[ContractHeaderList], uint32(unsafe.Offsetof(Control{}.ContractsToConvert)), kSub},
+	{`"_areaitems_to_convert":`, etOf[*AreaItem], uint32(unsafe.Offsetof(Control{}.AreaitemsToConvert)), kMany},
+	{`"_contracts_to_convert":`, etOf[*ContractHeaderList], uint32(unsafe.Offsetof(Control{}.ContractsToConvert)), kMany},
 	{`"remotesession_trackingid":`, nil, uint32(unsafe.Offsetof(Control{}.RemotesessionTrackingid)), kInt},
 	{`"takecontrol_deviceid":`, nil, uint32(unsafe.Offsetof(Control{}.TakecontrolDeviceid)), kInt},
 	{`"showing_customer_fields":`, nil, uint32(unsafe.Offsetof(Control{}.ShowingCustomerFields)), kBool},
@@ -7876,18 +8424,18 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"google_redirect":`, nil, uint32(unsafe.Offsetof(Control{}.GoogleRedirect)), kStr},
 	{`"_googlecalendardisconnect":`, nil, uint32(unsafe.Offsetof(Control{}.Googlecalendardisconnect)), kBool},
 	{`"google_application":`, nil, uint32(unsafe.Offsetof(Control{}.GoogleApplication)), kStr},
-	{`"googleworkplace_usermappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceUsermappings)), kSub},
-	{`"googleworkplace_agentmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceAgentmappings)), kSub},
-	{`"googleworkplace_sitemappings":`, encMany[GoogleWorkplaceMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceSitemappings)), kSub},
-	{`"googleworkplace_rolemappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceRolemappings)), kSub},
-	{`"googleworkplace_cabmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceCabmappings)), kSub},
-	{`"gw_user_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.GwUserMatchingList)), kSub},
-	{`"gw_agent_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.GwAgentMatchingList)), kSub},
-	{`"gw_licensed_roles_list":`, encMany[KeyPair], uint32(unsafe.Offsetof(Control{}.GwLicensedRolesList)), kSub},
+	{`"googleworkplace_usermappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceUsermappings)), kMany},
+	{`"googleworkplace_agentmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceAgentmappings)), kMany},
+	{`"googleworkplace_sitemappings":`, etOf[*GoogleWorkplaceMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceSitemappings)), kMany},
+	{`"googleworkplace_rolemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceRolemappings)), kMany},
+	{`"googleworkplace_cabmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceCabmappings)), kMany},
+	{`"gw_user_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GwUserMatchingList)), kMany},
+	{`"gw_agent_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GwAgentMatchingList)), kMany},
+	{`"gw_licensed_roles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.GwLicensedRolesList)), kMany},
 	{`"halointegrator_googleworkplace":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplace)), kBool},
 	{`"halointegrator_googleworkplace_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLastsync)), kTime},
 	{`"halointegrator_googleworkplace_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLasterror)), kStr},
-	{`"dynamicscrm_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DynamicscrmFieldmappings)), kSub},
+	{`"dynamicscrm_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DynamicscrmFieldmappings)), kMany},
 	{`"scom_fromaddress":`, nil, uint32(unsafe.Offsetof(Control{}.ScomFromaddress)), kStr},
 	{`"scom_requesttype":`, nil, uint32(unsafe.Offsetof(Control{}.ScomRequesttype)), kInt},
 	{`"scom_requesttype_guid":`, nil, uint32(unsafe.Offsetof(Control{}.ScomRequesttypeGUID)), kStr},
@@ -7899,7 +8447,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"rdattodefaultassettypegroup_name":`, nil, uint32(unsafe.Offsetof(Control{}.RdattodefaultassettypegroupName)), kStr},
 	{`"prtgassetdefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.PrtgassetdefaultsiteName)), kStr},
 	{`"prtgdefaultassettype_name":`, nil, uint32(unsafe.Offsetof(Control{}.PrtgdefaultassettypeName)), kStr},
-	{`"prtg_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrtgFieldmappings)), kSub},
+	{`"prtg_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrtgFieldmappings)), kMany},
 	{`"halointegrator_prtg":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtg)), kBool},
 	{`"halointegrator_prtg_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtgLastsync)), kTime},
 	{`"halointegrator_prtg_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtgLasterror)), kStr},
@@ -7909,28 +8457,28 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"halointegrator_orion":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrion)), kBool},
 	{`"halointegrator_orion_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrionLastsync)), kTime},
 	{`"halointegrator_orion_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrionLasterror)), kStr},
-	{`"device42_customermappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Customermappings)), kSub},
-	{`"device42_typemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.Device42Typemappings)), kSub},
-	{`"device42_devicemappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Devicemappings)), kSub},
+	{`"device42_customermappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Customermappings)), kMany},
+	{`"device42_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.Device42Typemappings)), kMany},
+	{`"device42_devicemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Devicemappings)), kMany},
 	{`"device42defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.Device42defaultsiteName)), kStr},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Control{}.Importtype)), kStr},
-	{`"item_default_sales_nominal_code":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCode)), kSub},
-	{`"item_default_purchase_nominal_code":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCode)), kSub},
-	{`"item_default_asset_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultAssetAccount)), kSub},
+	{`"item_default_sales_nominal_code":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCode)), kOne},
+	{`"item_default_purchase_nominal_code":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCode)), kOne},
+	{`"item_default_asset_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultAssetAccount)), kOne},
 	{`"socuser_name":`, nil, uint32(unsafe.Offsetof(Control{}.SocuserName)), kStr},
 	{`"client_secret_device42":`, nil, uint32(unsafe.Offsetof(Control{}.ClientSecretDevice42)), kStr},
-	{`"datto_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DattoFieldmappings)), kSub},
+	{`"datto_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DattoFieldmappings)), kMany},
 	{`"dattodefaultcustomer_name":`, nil, uint32(unsafe.Offsetof(Control{}.DattodefaultcustomerName)), kStr},
 	{`"dattodefaulttoplevel_name":`, nil, uint32(unsafe.Offsetof(Control{}.DattodefaulttoplevelName)), kStr},
 	{`"dattodefaultassetsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.DattodefaultassetsiteName)), kStr},
 	{`"halointegrator_datto":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDatto)), kBool},
 	{`"halointegrator_datto_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDattoLastsync)), kTime},
 	{`"halointegrator_datto_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDattoLasterror)), kStr},
-	{`"csp_sitemappings":`, encMany[AzureADMapping], uint32(unsafe.Offsetof(Control{}.CspSitemappings)), kSub},
+	{`"csp_sitemappings":`, etOf[*AzureADMapping], uint32(unsafe.Offsetof(Control{}.CspSitemappings)), kMany},
 	{`"_generatecspmappings":`, nil, uint32(unsafe.Offsetof(Control{}.Generatecspmappings)), kInt},
 	{`"atera_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.AteraDefaultsiteName)), kStr},
-	{`"atera_device_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraDeviceTypes)), kSub},
-	{`"atera_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AteraFieldmappings)), kSub},
+	{`"atera_device_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraDeviceTypes)), kMany},
+	{`"atera_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AteraFieldmappings)), kMany},
 	{`"halointegrator_atera":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAtera)), kBool},
 	{`"halointegrator_atera_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAteraLastsync)), kTime},
 	{`"halointegrator_atera_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAteraLasterror)), kStr},
@@ -7947,19 +8495,19 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"halointegrator_exchange":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchange)), kBool},
 	{`"halointegrator_exchange_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchangeLastsync)), kTime},
 	{`"halointegrator_exchange_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchangeLasterror)), kStr},
-	{`"okta_sitemappings":`, encMany[OktaMapping], uint32(unsafe.Offsetof(Control{}.OktaSitemappings)), kSub},
-	{`"okta_usermappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUsermappings)), kSub},
-	{`"okta_agentmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaAgentmappings)), kSub},
-	{`"okta_rolemappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaRolemappings)), kSub},
-	{`"okta_cabmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaCabmappings)), kSub},
-	{`"okta_user_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaUserMatchingList)), kSub},
-	{`"okta_agent_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaAgentMatchingList)), kSub},
-	{`"okta_active_statuses_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaActiveStatusesList)), kSub},
+	{`"okta_sitemappings":`, etOf[*OktaMapping], uint32(unsafe.Offsetof(Control{}.OktaSitemappings)), kMany},
+	{`"okta_usermappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUsermappings)), kMany},
+	{`"okta_agentmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaAgentmappings)), kMany},
+	{`"okta_rolemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaRolemappings)), kMany},
+	{`"okta_cabmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaCabmappings)), kMany},
+	{`"okta_user_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaUserMatchingList)), kMany},
+	{`"okta_agent_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaAgentMatchingList)), kMany},
+	{`"okta_active_statuses_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaActiveStatusesList)), kMany},
 	{`"halointegrator_okta":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOkta)), kBool},
 	{`"halointegrator_okta_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOktaLastsync)), kTime},
 	{`"halointegrator_okta_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOktaLasterror)), kStr},
 	{`"reset_okta_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.ResetOktaLastsync)), kBool},
-	{`"quote_cannedtext":`, encMany[CannedText], uint32(unsafe.Offsetof(Control{}.QuoteCannedtext)), kSub},
+	{`"quote_cannedtext":`, etOf[*CannedText], uint32(unsafe.Offsetof(Control{}.QuoteCannedtext)), kMany},
 	{`"merakiapplicationsecret":`, nil, uint32(unsafe.Offsetof(Control{}.Merakiapplicationsecret)), kStr},
 	{`"merakiusername":`, nil, uint32(unsafe.Offsetof(Control{}.Merakiusername)), kStr},
 	{`"merakitickettypename":`, nil, uint32(unsafe.Offsetof(Control{}.Merakitickettypename)), kStr},
@@ -7970,12 +8518,12 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"oauth_type":`, nil, uint32(unsafe.Offsetof(Control{}.OauthType)), kStr},
 	{`"graph_host":`, nil, uint32(unsafe.Offsetof(Control{}.GraphHost)), kStr},
 	{`"_disconnectintegration":`, nil, uint32(unsafe.Offsetof(Control{}.Disconnectintegration)), kStr},
-	{`"lansweeper_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSitemappings)), kSub},
-	{`"lansweeper_site_rules":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSiteRules)), kSub},
-	{`"lansweeper_fieldmappings_api":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappingsAPI)), kSub},
+	{`"lansweeper_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSitemappings)), kMany},
+	{`"lansweeper_site_rules":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSiteRules)), kMany},
+	{`"lansweeper_fieldmappings_api":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappingsAPI)), kMany},
 	{`"alarmminutes_bool":`, nil, uint32(unsafe.Offsetof(Control{}.AlarmminutesBool)), kBool},
 	{`"_integrationid":`, nil, uint32(unsafe.Offsetof(Control{}.Integrationid)), kInt},
-	{`"ninja_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NinjaSitemappings)), kSub},
+	{`"ninja_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NinjaSitemappings)), kMany},
 	{`"ninja_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.NinjaAlertUserName)), kStr},
 	{`"dattormm_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.DattormmAlertUserName)), kStr},
 	{`"_closealerts":`, nil, uint32(unsafe.Offsetof(Control{}.Closealerts)), kBool},
@@ -7987,23 +8535,23 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"halointegrator_xlsimports_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXlsimportsLasterror)), kStr},
 	{`"snelstart_old_client_id":`, nil, uint32(unsafe.Offsetof(Control{}.SnelstartOldClientID)), kStr},
 	{`"_getsnelstartlink":`, nil, uint32(unsafe.Offsetof(Control{}.Getsnelstartlink)), kBool},
-	{`"itglue_clientmappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueClientmappings)), kSub},
-	{`"itglue_sitemappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueSitemappings)), kSub},
-	{`"itglue_active_statuses_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueActiveStatusesList)), kSub},
-	{`"itglue_typemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueTypemappings)), kSub},
-	{`"itglue_configtypemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueConfigtypemappings)), kSub},
-	{`"itglue_statusmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ItglueStatusmappings)), kSub},
+	{`"itglue_clientmappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueClientmappings)), kMany},
+	{`"itglue_sitemappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueSitemappings)), kMany},
+	{`"itglue_active_statuses_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueActiveStatusesList)), kMany},
+	{`"itglue_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueTypemappings)), kMany},
+	{`"itglue_configtypemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueConfigtypemappings)), kMany},
+	{`"itglue_statusmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ItglueStatusmappings)), kMany},
 	{`"itglue_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.ItglueDefaultSiteName)), kStr},
 	{`"halointegrator_itglue":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglue)), kBool},
 	{`"halointegrator_itglue_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglueLastsync)), kTime},
 	{`"halointegrator_itglue_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglueLasterror)), kStr},
-	{`"bookingtypes":`, encMany[BookingType], uint32(unsafe.Offsetof(Control{}.Bookingtypes)), kSub},
+	{`"bookingtypes":`, etOf[*BookingType], uint32(unsafe.Offsetof(Control{}.Bookingtypes)), kMany},
 	{`"appsettings_encthumbprint":`, nil, uint32(unsafe.Offsetof(Control{}.AppsettingsEncthumbprint)), kBool},
 	{`"old_pwd_enc_count":`, nil, uint32(unsafe.Offsetof(Control{}.OldPwdEncCount)), kInt},
-	{`"scom_allowed_clientids_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ScomAllowedClientidsList)), kSub},
-	{`"orion_allowed_clientids_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.OrionAllowedClientidsList)), kSub},
+	{`"scom_allowed_clientids_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ScomAllowedClientidsList)), kMany},
+	{`"orion_allowed_clientids_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OrionAllowedClientidsList)), kMany},
 	{`"teamsbot_disabled":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsbotDisabled)), kBool},
-	{`"datto_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DattoSitemappings)), kSub},
+	{`"datto_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DattoSitemappings)), kMany},
 	{`"halointegrator_dynamics365crm":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crm)), kBool},
 	{`"halointegrator_dynamics365crm_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLastsync)), kTime},
 	{`"halointegrator_dynamics365crm_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLasterror)), kStr},
@@ -8011,32 +8559,32 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"jamf_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultsiteName)), kStr},
 	{`"jamf_defaultdtypecomputer_name":`, nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypecomputerName)), kStr},
 	{`"jamf_defaultdtypemobile_name":`, nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypemobileName)), kStr},
-	{`"jamf_device_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.JamfDeviceTypes)), kSub},
-	{`"jamf_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.JamfFieldmappings)), kSub},
+	{`"jamf_device_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.JamfDeviceTypes)), kMany},
+	{`"jamf_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.JamfFieldmappings)), kMany},
 	{`"halointegrator_jamf":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamf)), kBool},
 	{`"halointegrator_jamf_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamfLastsync)), kTime},
 	{`"halointegrator_jamf_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamfLasterror)), kStr},
-	{`"sentinel_ticketmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SentinelTicketmappings)), kSub},
+	{`"sentinel_ticketmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SentinelTicketmappings)), kMany},
 	{`"halointegrator_sentinel":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinel)), kBool},
 	{`"halointegrator_sentinel_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinelLastsync)), kTime},
 	{`"halointegrator_sentinel_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinelLasterror)), kStr},
 	{`"server_time_zone":`, nil, uint32(unsafe.Offsetof(Control{}.ServerTimeZone)), kStr},
 	{`"use_project_datetime":`, nil, uint32(unsafe.Offsetof(Control{}.UseProjectDatetime)), kBool},
 	{`"allow_cf_values_not_on_tickettype":`, nil, uint32(unsafe.Offsetof(Control{}.AllowCfValuesNotOnTickettype)), kBool},
-	{`"azuremonitor_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AzuremonitorFieldmappings)), kSub},
+	{`"azuremonitor_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AzuremonitorFieldmappings)), kMany},
 	{`"azuremonitoruser_name":`, nil, uint32(unsafe.Offsetof(Control{}.AzuremonitoruserName)), kStr},
 	{`"syncro_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.SyncroDefaultsiteName)), kStr},
-	{`"syncro_device_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SyncroDeviceTypes)), kSub},
-	{`"syncro_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SyncroFieldmappings)), kSub},
+	{`"syncro_device_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SyncroDeviceTypes)), kMany},
+	{`"syncro_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SyncroFieldmappings)), kMany},
 	{`"halointegrator_syncro":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncro)), kBool},
 	{`"halointegrator_syncro_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncroLastsync)), kTime},
 	{`"halointegrator_syncro_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncroLasterror)), kStr},
 	{`"syncro_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.SyncroAlertUserName)), kStr},
-	{`"domotz_agentfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzAgentfieldmappings)), kSub},
-	{`"domotz_devicefieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicefieldmappings)), kSub},
+	{`"domotz_agentfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzAgentfieldmappings)), kMany},
+	{`"domotz_devicefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicefieldmappings)), kMany},
 	{`"domotz_default_agentsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultAgentsiteName)), kStr},
 	{`"domotz_default_devicesite_name":`, nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultDevicesiteName)), kStr},
-	{`"domotz_devicetypemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicetypemappings)), kSub},
+	{`"domotz_devicetypemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicetypemappings)), kMany},
 	{`"halointegrator_domotz":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotz)), kBool},
 	{`"halointegrator_domotz_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotzLastsync)), kTime},
 	{`"halointegrator_domotz_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotzLasterror)), kStr},
@@ -8050,115 +8598,115 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"halointegrator_haloassetdiscovery":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscovery)), kBool},
 	{`"halointegrator_haloassetdiscovery_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLastsync)), kTime},
 	{`"halointegrator_haloassetdiscovery_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLasterror)), kStr},
-	{`"automate_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AutomateSitemappings)), kSub},
+	{`"automate_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AutomateSitemappings)), kMany},
 	{`"halointegrator_automate":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomate)), kBool},
 	{`"halointegrator_automate_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomateLastsync)), kTime},
 	{`"halointegrator_automate_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomateLasterror)), kStr},
-	{`"automate_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AutomateImportEntitiesList)), kSub},
-	{`"atera_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraImportEntitiesList)), kSub},
-	{`"addigy_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AddigyImportEntitiesList)), kSub},
+	{`"automate_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AutomateImportEntitiesList)), kMany},
+	{`"atera_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraImportEntitiesList)), kMany},
+	{`"addigy_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AddigyImportEntitiesList)), kMany},
 	{`"automate_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.AutomateAlertUserName)), kStr},
-	{`"lansweeper_exports":`, encMany[IntegrationExport], uint32(unsafe.Offsetof(Control{}.LansweeperExports)), kSub},
+	{`"lansweeper_exports":`, etOf[*IntegrationExport], uint32(unsafe.Offsetof(Control{}.LansweeperExports)), kMany},
 	{`"_checkexportprogress":`, nil, uint32(unsafe.Offsetof(Control{}.Checkexportprogress)), kBool},
 	{`"export_module":`, nil, uint32(unsafe.Offsetof(Control{}.ExportModule)), kInt},
-	{`"atera_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AteraSitemappings)), kSub},
-	{`"device42_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.Device42Sitemappings)), kSub},
-	{`"ncentral_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NcentralSitemappings)), kSub},
-	{`"syncro_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.SyncroSitemappings)), kSub},
+	{`"atera_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AteraSitemappings)), kMany},
+	{`"device42_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.Device42Sitemappings)), kMany},
+	{`"ncentral_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NcentralSitemappings)), kMany},
+	{`"syncro_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.SyncroSitemappings)), kMany},
 	{`"halointegrator_g2aremote":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremote)), kBool},
 	{`"halointegrator_g2aremote_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLastsync)), kTime},
 	{`"halointegrator_g2aremote_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLasterror)), kStr},
 	{`"snow_default_devicesite_name":`, nil, uint32(unsafe.Offsetof(Control{}.SnowDefaultDevicesiteName)), kStr},
-	{`"snow_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SnowFieldmappings)), kSub},
+	{`"snow_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SnowFieldmappings)), kMany},
 	{`"halointegrator_snow":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnow)), kBool},
 	{`"halointegrator_snow_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnowLastsync)), kTime},
 	{`"halointegrator_snow_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnowLasterror)), kStr},
-	{`"auvik_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AuvikSitemappings)), kSub},
-	{`"auvik_network_typemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkTypemappings)), kSub},
-	{`"auvik_device_typemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceTypemappings)), kSub},
-	{`"auvik_network_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkFieldmappings)), kSub},
-	{`"auvik_device_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceFieldmappings)), kSub},
+	{`"auvik_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AuvikSitemappings)), kMany},
+	{`"auvik_network_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkTypemappings)), kMany},
+	{`"auvik_device_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceTypemappings)), kMany},
+	{`"auvik_network_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkFieldmappings)), kMany},
+	{`"auvik_device_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceFieldmappings)), kMany},
 	{`"auvik_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.AuvikDefaultSiteName)), kStr},
 	{`"halointegrator_auvik":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvik)), kBool},
 	{`"halointegrator_auvik_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvikLastsync)), kTime},
 	{`"halointegrator_auvik_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvikLasterror)), kStr},
 	{`"auvik_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.AuvikAlertUserName)), kStr},
-	{`"teamsbot_allowed_tenants_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsbotAllowedTenantsList)), kSub},
-	{`"hubspot_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.HubspotSitemappings)), kSub},
-	{`"hubspot_company_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotCompanyFieldmappings)), kSub},
-	{`"hubspot_contact_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotContactFieldmappings)), kSub},
+	{`"teamsbot_allowed_tenants_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsbotAllowedTenantsList)), kMany},
+	{`"hubspot_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.HubspotSitemappings)), kMany},
+	{`"hubspot_company_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotCompanyFieldmappings)), kMany},
+	{`"hubspot_contact_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotContactFieldmappings)), kMany},
 	{`"hubspot_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.HubspotTopLevelName)), kStr},
 	{`"hubspot_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.HubspotDefaultSiteName)), kStr},
-	{`"hubspot_included_lifecycles_list":`, encMany[KeyPair], uint32(unsafe.Offsetof(Control{}.HubspotIncludedLifecyclesList)), kSub},
+	{`"hubspot_included_lifecycles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.HubspotIncludedLifecyclesList)), kMany},
 	{`"halointegrator_hubspot":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspot)), kBool},
 	{`"halointegrator_hubspot_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspotLastsync)), kTime},
 	{`"halointegrator_hubspot_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspotLasterror)), kStr},
-	{`"qualys_typemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.QualysTypemappings)), kSub},
-	{`"qualys_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.QualysFieldmappings)), kSub},
+	{`"qualys_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.QualysTypemappings)), kMany},
+	{`"qualys_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.QualysFieldmappings)), kMany},
 	{`"qualys_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.QualysDefaultSiteName)), kStr},
 	{`"halointegrator_qualys":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualys)), kBool},
 	{`"halointegrator_qualys_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualysLastsync)), kTime},
 	{`"halointegrator_qualys_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualysLasterror)), kStr},
 	{`"passportal_defaultclientsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultclientsiteName)), kStr},
 	{`"passportal_defaultusersite_name":`, nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultusersiteName)), kStr},
-	{`"passportal_clientmappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.PassportalClientmappings)), kSub},
+	{`"passportal_clientmappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.PassportalClientmappings)), kMany},
 	{`"halointegrator_passportal":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportal)), kBool},
 	{`"halointegrator_passportal_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportalLastsync)), kTime},
 	{`"halointegrator_passportal_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportalLasterror)), kStr},
-	{`"passportal_assetfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PassportalAssetfieldmappings)), kSub},
+	{`"passportal_assetfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PassportalAssetfieldmappings)), kMany},
 	{`"passportal_defaultassetsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultassetsiteName)), kStr},
-	{`"passportal_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.PassportalImportEntitiesList)), kSub},
-	{`"auvik_top_level_domain":`, encOne[AuvikTenantMod], uint32(unsafe.Offsetof(Control{}.AuvikTopLevelDomain)), kSub},
+	{`"passportal_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.PassportalImportEntitiesList)), kMany},
+	{`"auvik_top_level_domain":`, etOf[*AuvikTenantMod], uint32(unsafe.Offsetof(Control{}.AuvikTopLevelDomain)), kOne},
 	{`"lansweeper_include_linux":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperIncludeLinux)), kBool},
-	{`"intacct_sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncEntitiesList)), kSub},
+	{`"intacct_sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncEntitiesList)), kMany},
 	{`"license_model":`, nil, uint32(unsafe.Offsetof(Control{}.LicenseModel)), kInt},
-	{`"addigy_clientmappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AddigyClientmappings)), kSub},
+	{`"addigy_clientmappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AddigyClientmappings)), kMany},
 	{`"addigy_defaultassetsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.AddigyDefaultassetsiteName)), kStr},
-	{`"addigy_assetfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AddigyAssetfieldmappings)), kSub},
+	{`"addigy_assetfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AddigyAssetfieldmappings)), kMany},
 	{`"halointegrator_addigy":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigy)), kBool},
 	{`"halointegrator_addigy_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigyLastsync)), kTime},
 	{`"halointegrator_addigy_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigyLasterror)), kStr},
 	{`"addigy_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.AddigyAlertUserName)), kStr},
-	{`"domotz_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DomotzSitemappings)), kSub},
+	{`"domotz_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DomotzSitemappings)), kMany},
 	{`"halointegrator_liongard":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongard)), kBool},
 	{`"halointegrator_liongard_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongardLastsync)), kTime},
 	{`"halointegrator_liongard_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongardLasterror)), kStr},
-	{`"liongard_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LiongardSitemappings)), kSub},
-	{`"liongard_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LiongardFieldmappings)), kSub},
+	{`"liongard_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LiongardSitemappings)), kMany},
+	{`"liongard_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LiongardFieldmappings)), kMany},
 	{`"liongard_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.LiongardDefaultsiteName)), kStr},
 	{`"halointegrator_stripe":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripe)), kBool},
 	{`"halointegrator_stripe_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripeLastsync)), kTime},
 	{`"halointegrator_stripe_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripeLasterror)), kStr},
-	{`"ingram_micro_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IngramMicroClientMappings)), kSub},
+	{`"ingram_micro_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IngramMicroClientMappings)), kMany},
 	{`"ingram_micro_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.IngramMicroTopLevelName)), kStr},
 	{`"halointegrator_ingram_micro":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicro)), kBool},
 	{`"halointegrator_ingram_micro_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLastsync)), kTime},
 	{`"halointegrator_ingram_micro_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLasterror)), kStr},
-	{`"ingram_micro_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.IngramMicroImportEntitiesList)), kSub},
-	{`"pax8_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.Pax8ClientMappings)), kSub},
-	{`"quoter_item_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.QuoterItemMappings)), kSub},
-	{`"etilize_item_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.EtilizeItemMappings)), kSub},
+	{`"ingram_micro_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IngramMicroImportEntitiesList)), kMany},
+	{`"pax8_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.Pax8ClientMappings)), kMany},
+	{`"quoter_item_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.QuoterItemMappings)), kMany},
+	{`"etilize_item_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.EtilizeItemMappings)), kMany},
 	{`"pax8_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.Pax8TopLevelName)), kStr},
 	{`"halointegrator_pax8":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8)), kBool},
 	{`"halointegrator_pax8_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8Lastsync)), kTime},
 	{`"halointegrator_pax8_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8Lasterror)), kStr},
-	{`"pax8_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.Pax8ImportEntitiesList)), kSub},
+	{`"pax8_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.Pax8ImportEntitiesList)), kMany},
 	{`"halointegrator_giacom":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacom)), kBool},
 	{`"halointegrator_giacom_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacomLastsync)), kTime},
 	{`"halointegrator_giacom_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacomLasterror)), kStr},
-	{`"giacom_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.GiacomImportEntitiesList)), kSub},
-	{`"salesforce_contactfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceContactfieldmappings)), kSub},
-	{`"salesforce_accountfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceAccountfieldmappings)), kSub},
-	{`"salesforce_opportunityfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceOpportunityfieldmappings)), kSub},
-	{`"salesforce_casefieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceCasefieldmappings)), kSub},
+	{`"giacom_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GiacomImportEntitiesList)), kMany},
+	{`"salesforce_contactfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceContactfieldmappings)), kMany},
+	{`"salesforce_accountfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceAccountfieldmappings)), kMany},
+	{`"salesforce_opportunityfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceOpportunityfieldmappings)), kMany},
+	{`"salesforce_casefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceCasefieldmappings)), kMany},
 	{`"halointegrator_salesforce":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforce)), kBool},
 	{`"halointegrator_salesforce_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforceLastsync)), kTime},
 	{`"halointegrator_salesforce_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforceLasterror)), kStr},
-	{`"salesforce_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportEntitiesList)), kSub},
-	{`"salesforce_import_attachments_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportAttachmentsList)), kSub},
-	{`"salesforce_clientmappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SalesforceClientmappings)), kSub},
+	{`"salesforce_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportEntitiesList)), kMany},
+	{`"salesforce_import_attachments_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportAttachmentsList)), kMany},
+	{`"salesforce_clientmappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SalesforceClientmappings)), kMany},
 	{`"azure_allowed_tenants":`, nil, uint32(unsafe.Offsetof(Control{}.AzureAllowedTenants)), kStr},
-	{`"azure_allowed_tenants_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AzureAllowedTenantsList)), kSub},
+	{`"azure_allowed_tenants_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AzureAllowedTenantsList)), kMany},
 	{`"azure_auto_creation_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.AzureAutoCreationSiteName)), kStr},
 	{`"b2cazure_auto_creation_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.B2cazureAutoCreationSiteName)), kStr},
 	{`"halointegrator_newrelic":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNewrelic)), kBool},
@@ -8172,69 +8720,69 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"halointegrator_kaseya":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseya)), kBool},
 	{`"halointegrator_kaseya_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseyaLastsync)), kTime},
 	{`"halointegrator_kaseya_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseyaLasterror)), kStr},
-	{`"kaseya_agentfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.KaseyaAgentfieldmappings)), kSub},
-	{`"kaseya_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.KaseyaSitemappings)), kSub},
-	{`"kaseya_typemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.KaseyaTypemappings)), kSub},
-	{`"stripe_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.StripeClientMappings)), kSub},
-	{`"stripe_paymentmethod_options_keypair":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.StripePaymentmethodOptionsKeypair)), kSub},
-	{`"stripe_manual_paymentmethod_options_keypair":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.StripeManualPaymentmethodOptionsKeypair)), kSub},
-	{`"zabbix_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ZabbixFieldmappings)), kSub},
-	{`"zabbix_typemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.ZabbixTypemappings)), kSub},
+	{`"kaseya_agentfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.KaseyaAgentfieldmappings)), kMany},
+	{`"kaseya_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.KaseyaSitemappings)), kMany},
+	{`"kaseya_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.KaseyaTypemappings)), kMany},
+	{`"stripe_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.StripeClientMappings)), kMany},
+	{`"stripe_paymentmethod_options_keypair":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.StripePaymentmethodOptionsKeypair)), kMany},
+	{`"stripe_manual_paymentmethod_options_keypair":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.StripeManualPaymentmethodOptionsKeypair)), kMany},
+	{`"zabbix_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ZabbixFieldmappings)), kMany},
+	{`"zabbix_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ZabbixTypemappings)), kMany},
 	{`"zabbix_default_type_name":`, nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultTypeName)), kStr},
 	{`"zabbix_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultSiteName)), kStr},
 	{`"halointegrator_zabbix":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbix)), kBool},
 	{`"halointegrator_zabbix_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbixLastsync)), kTime},
 	{`"halointegrator_zabbix_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbixLasterror)), kStr},
-	{`"giacom_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.GiacomClientMappings)), kSub},
+	{`"giacom_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.GiacomClientMappings)), kMany},
 	{`"giacom_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.GiacomTopLevelName)), kStr},
-	{`"rhipe_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.RhipeClientMappings)), kSub},
+	{`"rhipe_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.RhipeClientMappings)), kMany},
 	{`"rhipe_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.RhipeTopLevelName)), kStr},
 	{`"halointegrator_rhipe":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipe)), kBool},
 	{`"halointegrator_rhipe_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipeLastsync)), kTime},
 	{`"halointegrator_rhipe_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipeLasterror)), kStr},
-	{`"rhipe_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.RhipeImportEntitiesList)), kSub},
-	{`"techdata_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.TechdataClientMappings)), kSub},
+	{`"rhipe_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.RhipeImportEntitiesList)), kMany},
+	{`"techdata_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.TechdataClientMappings)), kMany},
 	{`"techdata_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.TechdataTopLevelName)), kStr},
 	{`"halointegrator_techdata":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdata)), kBool},
 	{`"halointegrator_techdata_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdataLastsync)), kTime},
 	{`"halointegrator_techdata_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdataLasterror)), kStr},
-	{`"techdata_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.TechdataImportEntitiesList)), kSub},
-	{`"inty_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IntyClientMappings)), kSub},
+	{`"techdata_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TechdataImportEntitiesList)), kMany},
+	{`"inty_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IntyClientMappings)), kMany},
 	{`"inty_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.IntyTopLevelName)), kStr},
 	{`"halointegrator_inty":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorInty)), kBool},
 	{`"halointegrator_inty_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIntyLastsync)), kTime},
 	{`"halointegrator_inty_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIntyLasterror)), kStr},
-	{`"inty_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.IntyImportEntitiesList)), kSub},
-	{`"westcoastcloud_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WestcoastcloudClientMappings)), kSub},
+	{`"inty_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntyImportEntitiesList)), kMany},
+	{`"westcoastcloud_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WestcoastcloudClientMappings)), kMany},
 	{`"westcoastcloud_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.WestcoastcloudTopLevelName)), kStr},
 	{`"halointegrator_westcoastcloud":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloud)), kBool},
 	{`"halointegrator_westcoastcloud_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLastsync)), kTime},
 	{`"halointegrator_westcoastcloud_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLasterror)), kStr},
-	{`"westcoastcloud_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.WestcoastcloudImportEntitiesList)), kSub},
-	{`"sherweb_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SherwebClientMappings)), kSub},
+	{`"westcoastcloud_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.WestcoastcloudImportEntitiesList)), kMany},
+	{`"sherweb_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SherwebClientMappings)), kMany},
 	{`"sherweb_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.SherwebTopLevelName)), kStr},
 	{`"halointegrator_sherweb":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherweb)), kBool},
 	{`"halointegrator_sherweb_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherwebLastsync)), kTime},
 	{`"halointegrator_sherweb_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherwebLasterror)), kStr},
-	{`"sherweb_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SherwebImportEntitiesList)), kSub},
-	{`"also_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.AlsoClientMappings)), kSub},
+	{`"sherweb_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SherwebImportEntitiesList)), kMany},
+	{`"also_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.AlsoClientMappings)), kMany},
 	{`"also_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.AlsoTopLevelName)), kStr},
 	{`"halointegrator_also":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlso)), kBool},
 	{`"halointegrator_also_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlsoLastsync)), kTime},
 	{`"halointegrator_also_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlsoLasterror)), kStr},
-	{`"also_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AlsoImportEntitiesList)), kSub},
-	{`"arrowsphere_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ArrowsphereClientMappings)), kSub},
+	{`"also_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AlsoImportEntitiesList)), kMany},
+	{`"arrowsphere_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ArrowsphereClientMappings)), kMany},
 	{`"arrowsphere_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.ArrowsphereTopLevelName)), kStr},
 	{`"halointegrator_arrowsphere":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphere)), kBool},
 	{`"halointegrator_arrowsphere_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLastsync)), kTime},
 	{`"halointegrator_arrowsphere_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLasterror)), kStr},
-	{`"arrowsphere_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ArrowsphereImportEntitiesList)), kSub},
-	{`"dickerdata_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.DickerdataClientMappings)), kSub},
+	{`"arrowsphere_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ArrowsphereImportEntitiesList)), kMany},
+	{`"dickerdata_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.DickerdataClientMappings)), kMany},
 	{`"dickerdata_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.DickerdataTopLevelName)), kStr},
 	{`"halointegrator_dickerdata":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdata)), kBool},
 	{`"halointegrator_dickerdata_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdataLastsync)), kTime},
 	{`"halointegrator_dickerdata_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdataLasterror)), kStr},
-	{`"dickerdata_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.DickerdataImportEntitiesList)), kSub},
+	{`"dickerdata_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.DickerdataImportEntitiesList)), kMany},
 	{`"halointegrator_oracle":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracle)), kBool},
 	{`"halointegrator_oracle_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracleLastsync)), kTime},
 	{`"halointegrator_oracle_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracleLasterror)), kStr},
@@ -8257,18 +8805,18 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"_checkexport_returnerrors":`, nil, uint32(unsafe.Offsetof(Control{}.CheckexportReturnerrors)), kBool},
 	{`"device_tenantids":`, nil, uint32(unsafe.Offsetof(Control{}.DeviceTenantids)), kInts},
 	{`"client_tenantids":`, nil, uint32(unsafe.Offsetof(Control{}.ClientTenantids)), kInts},
-	{`"connectwisecontrol_sitemappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolSitemappings)), kSub},
-	{`"connectwisecontrol_typemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolTypemappings)), kSub},
+	{`"connectwisecontrol_sitemappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolSitemappings)), kMany},
+	{`"connectwisecontrol_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolTypemappings)), kMany},
 	{`"halointegrator_connectwisecontrol":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrol)), kBool},
-	{`"connectwisecontrol_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolImportEntitiesList)), kSub},
+	{`"connectwisecontrol_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolImportEntitiesList)), kMany},
 	{`"halointegrator_connectwisecontrol_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLastsync)), kTime},
 	{`"halointegrator_connectwisecontrol_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLasterror)), kStr},
 	{`"connectwisecontrolassetdefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolassetdefaultsiteName)), kStr},
-	{`"salesforce_priority_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforcePriorityMappings)), kSub},
-	{`"cors_whitelist_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.CorsWhitelistList)), kSub},
-	{`"okta_userrolemappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUserrolemappings)), kSub},
-	{`"workspace_devicemappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceDevicemappings)), kSub},
-	{`"workspace_site_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WorkspaceSiteMappings)), kSub},
+	{`"salesforce_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforcePriorityMappings)), kMany},
+	{`"cors_whitelist_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.CorsWhitelistList)), kMany},
+	{`"okta_userrolemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUserrolemappings)), kMany},
+	{`"workspace_devicemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceDevicemappings)), kMany},
+	{`"workspace_site_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WorkspaceSiteMappings)), kMany},
 	{`"twilio_ticket_type_name":`, nil, uint32(unsafe.Offsetof(Control{}.TwilioTicketTypeName)), kStr},
 	{`"twilio_default_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.TwilioDefaultUserName)), kStr},
 	{`"sccm_sqldriver":`, nil, uint32(unsafe.Offsetof(Control{}.SccmSqldriver)), kStr},
@@ -8277,18 +8825,18 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"lansweeper_sqlprovider":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqlprovider)), kInt},
 	{`"processstreettickettypename":`, nil, uint32(unsafe.Offsetof(Control{}.Processstreettickettypename)), kStr},
 	{`"processstreetusername":`, nil, uint32(unsafe.Offsetof(Control{}.Processstreetusername)), kStr},
-	{`"intacct_sync_halo_id_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncHaloIDList)), kSub},
-	{`"intacctdefaultlocid_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctdefaultlocidList)), kSub},
-	{`"intacct_warehouse_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctWarehouseMappings)), kSub},
-	{`"teams_chat_tenant_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsChatTenantList)), kSub},
+	{`"intacct_sync_halo_id_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncHaloIDList)), kMany},
+	{`"intacctdefaultlocid_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctdefaultlocidList)), kMany},
+	{`"intacct_warehouse_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctWarehouseMappings)), kMany},
+	{`"teams_chat_tenant_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsChatTenantList)), kMany},
 	{`"workspace_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDefaultsiteName)), kStr},
-	{`"halo_status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloStatusMappings)), kSub},
-	{`"halo_priority_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloPriorityMappings)), kSub},
+	{`"halo_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloStatusMappings)), kMany},
+	{`"halo_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloPriorityMappings)), kMany},
 	{`"etilizeurl":`, nil, uint32(unsafe.Offsetof(Control{}.Etilizeurl)), kStr},
-	{`"barracuda_sitemappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaSitemappings)), kSub},
-	{`"barracuda_clientmappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaClientmappings)), kSub},
-	{`"barracuda_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BarracudaFieldmappings)), kSub},
-	{`"logicmonitor_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorFieldmappings)), kSub},
+	{`"barracuda_sitemappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaSitemappings)), kMany},
+	{`"barracuda_clientmappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaClientmappings)), kMany},
+	{`"barracuda_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BarracudaFieldmappings)), kMany},
+	{`"logicmonitor_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorFieldmappings)), kMany},
 	{`"halointegrator_logicmonitor":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitor)), kBool},
 	{`"halointegrator_logicmonitor_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLastsync)), kTime},
 	{`"halointegrator_logicmonitor_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLasterror)), kStr},
@@ -8304,71 +8852,71 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"teams_chat_tenants":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsChatTenants)), kStr},
 	{`"teams_chat_welcome_message":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsChatWelcomeMessage)), kStr},
 	{`"teams_chat_help_message":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsChatHelpMessage)), kStr},
-	{`"gw_named_roles_list":`, encMany[KeyPair], uint32(unsafe.Offsetof(Control{}.GwNamedRolesList)), kSub},
-	{`"okta_named_roles_list":`, encMany[KeyPair], uint32(unsafe.Offsetof(Control{}.OktaNamedRolesList)), kSub},
-	{`"lansweeper_mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.LansweeperMappingsXtype)), kSub},
-	{`"gw_userrolemappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwUserrolemappings)), kSub},
+	{`"gw_named_roles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.GwNamedRolesList)), kMany},
+	{`"okta_named_roles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.OktaNamedRolesList)), kMany},
+	{`"lansweeper_mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.LansweeperMappingsXtype)), kMany},
+	{`"gw_userrolemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwUserrolemappings)), kMany},
 	{`"whatsapptickettype_name":`, nil, uint32(unsafe.Offsetof(Control{}.WhatsapptickettypeName)), kStr},
 	{`"twilio_whatsapp_number":`, nil, uint32(unsafe.Offsetof(Control{}.TwilioWhatsappNumber)), kStr},
 	{`"appointment_notification_body":`, nil, uint32(unsafe.Offsetof(Control{}.AppointmentNotificationBody)), kStr},
 	{`"task_notification_body":`, nil, uint32(unsafe.Offsetof(Control{}.TaskNotificationBody)), kStr},
-	{`"site24x7_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Site24x7Fieldmappings)), kSub},
+	{`"site24x7_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Site24x7Fieldmappings)), kMany},
 	{`"site24x7_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.Site24x7AlertUserName)), kStr},
-	{`"gw_mappings_new_user":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwMappingsNewUser)), kSub},
-	{`"okta_mappings_new_user":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaMappingsNewUser)), kSub},
+	{`"gw_mappings_new_user":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwMappingsNewUser)), kMany},
+	{`"okta_mappings_new_user":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaMappingsNewUser)), kMany},
 	{`"recaptcha_site_key":`, nil, uint32(unsafe.Offsetof(Control{}.RecaptchaSiteKey)), kStr},
-	{`"jamf_site_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.JamfSiteLinks)), kSub},
+	{`"jamf_site_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.JamfSiteLinks)), kMany},
 	{`"total_setup_steps":`, nil, uint32(unsafe.Offsetof(Control{}.TotalSetupSteps)), kInt},
 	{`"completed_setup_steps":`, nil, uint32(unsafe.Offsetof(Control{}.CompletedSetupSteps)), kInt},
 	{`"cleardatakey":`, nil, uint32(unsafe.Offsetof(Control{}.Cleardatakey)), kStr},
 	{`"halointegrator_icinga":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcinga)), kBool},
 	{`"halointegrator_icinga_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcingaLastsync)), kTime},
 	{`"halointegrator_icinga_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcingaLasterror)), kStr},
-	{`"icinga_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IcingaFieldmappings)), kSub},
+	{`"icinga_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IcingaFieldmappings)), kMany},
 	{`"icinga_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.IcingaDefaultsiteName)), kStr},
 	{`"icingadefaultassettype_name":`, nil, uint32(unsafe.Offsetof(Control{}.IcingadefaultassettypeName)), kStr},
-	{`"icinga_sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.IcingaSitemappings)), kSub},
+	{`"icinga_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.IcingaSitemappings)), kMany},
 	{`"icinga_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.IcingaAlertUserName)), kStr},
 	{`"default_columns_id_sites_guid":`, nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDSitesGUID)), kStr},
 	{`"default_columns_id_users_guid":`, nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDUsersGUID)), kStr},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Control{}.Translations)), kSub},
-	{`"default_meter_tiers":`, encMany[InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(Control{}.DefaultMeterTiers)), kSub},
-	{`"connectwisermm_sitemappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisermmSitemappings)), kSub},
-	{`"connectwisermm_typemappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisermmTypemappings)), kSub},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Control{}.Translations)), kMany},
+	{`"default_meter_tiers":`, etOf[*InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(Control{}.DefaultMeterTiers)), kMany},
+	{`"connectwisermm_sitemappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisermmSitemappings)), kMany},
+	{`"connectwisermm_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisermmTypemappings)), kMany},
 	{`"connectwise_rmm_defaultclient_name":`, nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmDefaultclientName)), kStr},
 	{`"halointegrator_connectwisermm":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermm)), kBool},
-	{`"connectwisermm_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisermmImportEntitiesList)), kSub},
+	{`"connectwisermm_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisermmImportEntitiesList)), kMany},
 	{`"halointegrator_connectwisermm_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLastsync)), kTime},
 	{`"halointegrator_connectwisermm_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLasterror)), kStr},
 	{`"cookiemessage":`, nil, uint32(unsafe.Offsetof(Control{}.Cookiemessage)), kStr},
-	{`"icinga_xtype_mappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.IcingaXtypeMappings)), kSub},
-	{`"logicmonitor_xtype_mappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorXtypeMappings)), kSub},
+	{`"icinga_xtype_mappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.IcingaXtypeMappings)), kMany},
+	{`"logicmonitor_xtype_mappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorXtypeMappings)), kMany},
 	{`"shopifydefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.ShopifydefaultsiteName)), kStr},
-	{`"shopify_userfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyUserfieldmappings)), kSub},
-	{`"shopify_customerfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyCustomerfieldmappings)), kSub},
+	{`"shopify_userfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyUserfieldmappings)), kMany},
+	{`"shopify_customerfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyCustomerfieldmappings)), kMany},
 	{`"halointegrator_shopify":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopify)), kBool},
 	{`"halointegrator_shopify_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopifyLastsync)), kTime},
 	{`"halointegrator_shopify_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopifyLasterror)), kStr},
-	{`"shopify_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ShopifyImportEntitiesList)), kSub},
-	{`"intacct_invoicefieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicefieldmappings)), kSub},
-	{`"intacct_invoicelinefieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicelinefieldmappings)), kSub},
-	{`"intacct_orderfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderfieldmappings)), kSub},
-	{`"intacct_orderlinefieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderlinefieldmappings)), kSub},
-	{`"intacct_creditfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditfieldmappings)), kSub},
-	{`"intacct_creditlinefieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditlinefieldmappings)), kSub},
-	{`"intacct_billfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBillfieldmappings)), kSub},
-	{`"intacct_billlinefieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBilllinefieldmappings)), kSub},
+	{`"shopify_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ShopifyImportEntitiesList)), kMany},
+	{`"intacct_invoicefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicefieldmappings)), kMany},
+	{`"intacct_invoicelinefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicelinefieldmappings)), kMany},
+	{`"intacct_orderfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderfieldmappings)), kMany},
+	{`"intacct_orderlinefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderlinefieldmappings)), kMany},
+	{`"intacct_creditfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditfieldmappings)), kMany},
+	{`"intacct_creditlinefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditlinefieldmappings)), kMany},
+	{`"intacct_billfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBillfieldmappings)), kMany},
+	{`"intacct_billlinefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBilllinefieldmappings)), kMany},
 	{`"halointegrator_xensam":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensam)), kBool},
 	{`"halointegrator_xensam_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensamLastsync)), kTime},
 	{`"halointegrator_xensam_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensamLasterror)), kStr},
 	{`"xensam_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.XensamDefaultsiteName)), kStr},
-	{`"xensam_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.XensamImportEntitiesList)), kSub},
-	{`"xensam_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamFieldmappings)), kSub},
-	{`"xensam_datacentre_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamDatacentreFieldmappings)), kSub},
-	{`"xensam_clientmappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.XensamClientmappings)), kSub},
-	{`"xensam_mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.XensamMappingsXtype)), kSub},
+	{`"xensam_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.XensamImportEntitiesList)), kMany},
+	{`"xensam_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamFieldmappings)), kMany},
+	{`"xensam_datacentre_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamDatacentreFieldmappings)), kMany},
+	{`"xensam_clientmappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.XensamClientmappings)), kMany},
+	{`"xensam_mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.XensamMappingsXtype)), kMany},
 	{`"trustpilot_defaultusersite_name":`, nil, uint32(unsafe.Offsetof(Control{}.TrustpilotDefaultusersiteName)), kStr},
-	{`"okta_sitegroup_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.OktaSitegroupMappings)), kSub},
+	{`"okta_sitegroup_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.OktaSitegroupMappings)), kMany},
 	{`"lansweeper_sql_port":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperSQLPort)), kStr},
 	{`"sccm_sql_port":`, nil, uint32(unsafe.Offsetof(Control{}.SccmSQLPort)), kStr},
 	{`"can_disable_incoming_service":`, nil, uint32(unsafe.Offsetof(Control{}.CanDisableIncomingService)), kBool},
@@ -8381,10 +8929,10 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"is_nhserverless":`, nil, uint32(unsafe.Offsetof(Control{}.IsNhserverless)), kBool},
 	{`"incoming_default_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.IncomingDefaultUserName)), kStr},
 	{`"incoming_newuser_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.IncomingNewuserDefaultSiteName)), kStr},
-	{`"prometheus_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrometheusFieldmappings)), kSub},
+	{`"prometheus_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrometheusFieldmappings)), kMany},
 	{`"prometheus_defaultassettype_name":`, nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultassettypeName)), kStr},
 	{`"prometheus_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultsiteName)), kStr},
-	{`"prometheus_xtype_mappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.PrometheusXtypeMappings)), kSub},
+	{`"prometheus_xtype_mappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.PrometheusXtypeMappings)), kMany},
 	{`"prometheus_alerting_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.PrometheusAlertingUserName)), kStr},
 	{`"halointegrator_prometheus":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrometheus)), kBool},
 	{`"halointegrator_prometheus_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrometheusLastsync)), kTime},
@@ -8417,21 +8965,21 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"halointegrator_splashtop":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtop)), kBool},
 	{`"halointegrator_splashtop_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtopLastsync)), kTime},
 	{`"halointegrator_splashtop_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtopLasterror)), kStr},
-	{`"gocardless_userfieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GocardlessUserfieldmappings)), kSub},
+	{`"gocardless_userfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GocardlessUserfieldmappings)), kMany},
 	{`"gocardless_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.GocardlessDefaultsiteName)), kStr},
 	{`"halointegrator_gocardless":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardless)), kBool},
 	{`"halointegrator_gocardless_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardlessLastsync)), kTime},
 	{`"halointegrator_gocardless_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardlessLasterror)), kStr},
 	{`"reset_halointegrator_gocardless_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.ResetHalointegratorGocardlessLastsync)), kBool},
-	{`"prometheus_api_url_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.PrometheusAPIURLList)), kSub},
+	{`"prometheus_api_url_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.PrometheusAPIURLList)), kMany},
 	{`"aidetection_enabled":`, nil, uint32(unsafe.Offsetof(Control{}.AidetectionEnabled)), kBool},
-	{`"itglue_sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueSyncEntitiesList)), kSub},
-	{`"slack_command_workspaces":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.SlackCommandWorkspaces)), kSub},
+	{`"itglue_sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueSyncEntitiesList)), kMany},
+	{`"slack_command_workspaces":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SlackCommandWorkspaces)), kMany},
 	{`"meraki_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.MerakiTopLevelName)), kStr},
-	{`"meraki_client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Control{}.MerakiClientMappings)), kSub},
-	{`"meraki_device_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.MerakiDeviceFieldmappings)), kSub},
+	{`"meraki_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.MerakiClientMappings)), kMany},
+	{`"meraki_device_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.MerakiDeviceFieldmappings)), kMany},
 	{`"merakidefaultassettype_name":`, nil, uint32(unsafe.Offsetof(Control{}.MerakidefaultassettypeName)), kStr},
-	{`"meraki_xtype_mappings":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.MerakiXtypeMappings)), kSub},
+	{`"meraki_xtype_mappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.MerakiXtypeMappings)), kMany},
 	{`"halointegrator_meraki":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMeraki)), kBool},
 	{`"halointegrator_meraki_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMerakiLastsync)), kTime},
 	{`"halointegrator_meraki_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMerakiLasterror)), kStr},
@@ -8443,14 +8991,14 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"halointegrator_adobecommerce_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLastsync)), kTime},
 	{`"halointegrator_adobecommerce_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLasterror)), kStr},
 	{`"adobecommercedefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.AdobecommercedefaultsiteName)), kStr},
-	{`"adobecommerce_import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.AdobecommerceImportEntitiesList)), kSub},
+	{`"adobecommerce_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AdobecommerceImportEntitiesList)), kMany},
 	{`"openai_enabled":`, nil, uint32(unsafe.Offsetof(Control{}.OpenaiEnabled)), kBool},
 	{`"azureopenai_enabled":`, nil, uint32(unsafe.Offsetof(Control{}.AzureopenaiEnabled)), kBool},
 	{`"azureopenai_embedding_enabled":`, nil, uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingEnabled)), kBool},
-	{`"freshdesk_statusfilter_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusfilterList)), kSub},
+	{`"freshdesk_statusfilter_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusfilterList)), kMany},
 	{`"distributionlists_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.DistributionlistsDefaultsiteName)), kStr},
-	{`"workspace_mobilemappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMobilemappings)), kSub},
-	{`"workspace_mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMappingsXtype)), kSub},
+	{`"workspace_mobilemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMobilemappings)), kMany},
+	{`"workspace_mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMappingsXtype)), kMany},
 	{`"_index_kbs_now":`, nil, uint32(unsafe.Offsetof(Control{}.IndexKbsNow)), kBool},
 	{`"_index_services_now":`, nil, uint32(unsafe.Offsetof(Control{}.IndexServicesNow)), kBool},
 	{`"home_html":`, nil, uint32(unsafe.Offsetof(Control{}.HomeHTML)), kStr},
@@ -8593,7 +9141,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"kaseya_url":`, nil, uint32(unsafe.Offsetof(Control{}.KaseyaURL)), kStr},
 	{`"kaseya_authorised":`, nil, uint32(unsafe.Offsetof(Control{}.KaseyaAuthorised)), kBool},
 	{`"kaseya_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.KaseyaAlertUserName)), kStr},
-	{`"kaseya_servicedesks":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Control{}.KaseyaServicedesks)), kSub},
+	{`"kaseya_servicedesks":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.KaseyaServicedesks)), kMany},
 	{`"chat_service_url":`, nil, uint32(unsafe.Offsetof(Control{}.ChatServiceURL)), kStr},
 	{`"report_service_url":`, nil, uint32(unsafe.Offsetof(Control{}.ReportServiceURL)), kStr},
 	{`"zabbix_url":`, nil, uint32(unsafe.Offsetof(Control{}.ZabbixURL)), kStr},
@@ -8628,7 +9176,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"includeadvancedsettings":`, nil, uint32(unsafe.Offsetof(Control{}.Includeadvancedsettings)), kBool},
 	{`"gw_scopes":`, nil, uint32(unsafe.Offsetof(Control{}.GwScopes)), kStrs},
 	{`"gw_asset_scopes":`, nil, uint32(unsafe.Offsetof(Control{}.GwAssetScopes)), kBool},
-	{`"pagerduty_services":`, encMany[PagerDutyMapping], uint32(unsafe.Offsetof(Control{}.PagerdutyServices)), kSub},
+	{`"pagerduty_services":`, etOf[*PagerDutyMapping], uint32(unsafe.Offsetof(Control{}.PagerdutyServices)), kMany},
 	{`"integration_client_id":`, nil, uint32(unsafe.Offsetof(Control{}.IntegrationClientID)), kStr},
 	{`"whatsapp_authorised":`, nil, uint32(unsafe.Offsetof(Control{}.WhatsappAuthorised)), kBool},
 	{`"logicmonitor_access_id":`, nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorAccessID)), kStr},
@@ -8638,20 +9186,20 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 	{`"azure_ai_search_version":`, nil, uint32(unsafe.Offsetof(Control{}.AzureAiSearchVersion)), kStr},
 	{`"integration_url":`, nil, uint32(unsafe.Offsetof(Control{}.IntegrationURL)), kStr},
 	{`"integration_tenant":`, nil, uint32(unsafe.Offsetof(Control{}.IntegrationTenant)), kStr},
-	{`"openai_embeddings_tickettypes":`, encMany[RequestTypeList], uint32(unsafe.Offsetof(Control{}.OpenaiEmbeddingsTickettypes)), kSub},
-	{`"azureopenai_embeddings_tickettypes":`, encMany[RequestTypeList], uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingsTickettypes)), kSub},
-	{`"aiembedding_enabled_tickettypes":`, encMany[KeyPair4], uint32(unsafe.Offsetof(Control{}.AiembeddingEnabledTickettypes)), kSub},
-	{`"vectorise_tickettypes":`, encMany[RequestTypeList], uint32(unsafe.Offsetof(Control{}.VectoriseTickettypes)), kSub},
+	{`"openai_embeddings_tickettypes":`, etOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.OpenaiEmbeddingsTickettypes)), kMany},
+	{`"azureopenai_embeddings_tickettypes":`, etOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingsTickettypes)), kMany},
+	{`"aiembedding_enabled_tickettypes":`, etOf[*KeyPair4], uint32(unsafe.Offsetof(Control{}.AiembeddingEnabledTickettypes)), kMany},
+	{`"vectorise_tickettypes":`, etOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.VectoriseTickettypes)), kMany},
 	{`"vectorise_date":`, nil, uint32(unsafe.Offsetof(Control{}.VectoriseDate)), kTime},
 	{`"opsgenie_url":`, nil, uint32(unsafe.Offsetof(Control{}.OpsgenieURL)), kStr},
 	{`"opsgenie_instance_url":`, nil, uint32(unsafe.Offsetof(Control{}.OpsgenieInstanceURL)), kStr},
 	{`"teams_tenant_id":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsTenantID)), kStr},
 	{`"teams_client_id":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsClientID)), kStr},
 	{`"teams_authorized":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsAuthorized)), kBool},
-	{`"freshdesk_status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusMappings)), kSub},
-	{`"freshdesk_priority_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskPriorityMappings)), kSub},
-	{`"freshdesk_team_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskTeamMappings)), kSub},
-	{`"freshdesk_field_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskFieldMappings)), kSub},
+	{`"freshdesk_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusMappings)), kMany},
+	{`"freshdesk_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskPriorityMappings)), kMany},
+	{`"freshdesk_team_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskTeamMappings)), kMany},
+	{`"freshdesk_field_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskFieldMappings)), kMany},
 	{`"coralogix_url":`, nil, uint32(unsafe.Offsetof(Control{}.CoralogixURL)), kStr},
 	{`"coralogix_uuid":`, nil, uint32(unsafe.Offsetof(Control{}.CoralogixUUID)), kStr},
 	{`"gw_mobile_scopes":`, nil, uint32(unsafe.Offsetof(Control{}.GwMobileScopes)), kBool},
@@ -8659,10 +9207,20 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), fields: []en
 
 func (m *Control) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctControl) }
 
+func (*Control) encTable() *encTable { return &enctControl }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Control) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCostcentres = decTable{extra: unsafe.Offsetof(Costcentres{}.Extra), fields: []decField{
+func allocCostcentres(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Costcentres, n)))
+}
+
+func copyCostcentres(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Costcentres)(dst), n), unsafe.Slice((*Costcentres)(src), n))
+}
+
+var dectCostcentres = decTable{extra: unsafe.Offsetof(Costcentres{}.Extra), size: unsafe.Sizeof(Costcentres{}), alloc: allocCostcentres, copy: copyCostcentres, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Costcentres{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Costcentres{}.Name)), kStr},
 	{"chargeable", nil, uint32(unsafe.Offsetof(Costcentres{}.Chargeable)), kBool},
@@ -8675,7 +9233,9 @@ var dectCostcentres = decTable{extra: unsafe.Offsetof(Costcentres{}.Extra), fiel
 
 func (m *Costcentres) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCostcentres) }
 
-var enctCostcentres = encTable{extra: unsafe.Offsetof(Costcentres{}.Extra), fields: []encField{
+func (*Costcentres) decTable() *decTable { return &dectCostcentres }
+
+var enctCostcentres = encTable{extra: unsafe.Offsetof(Costcentres{}.Extra), size: unsafe.Sizeof(Costcentres{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Costcentres{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Costcentres{}.Name)), kStr},
 	{`"chargeable":`, nil, uint32(unsafe.Offsetof(Costcentres{}.Chargeable)), kBool},
@@ -8688,52 +9248,86 @@ var enctCostcentres = encTable{extra: unsafe.Offsetof(Costcentres{}.Extra), fiel
 
 func (m *Costcentres) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCostcentres) }
 
+func (*Costcentres) encTable() *encTable { return &enctCostcentres }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Costcentres) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCreateSlackChannel = decTable{extra: unsafe.Offsetof(CreateSlackChannel{}.Extra), fields: []decField{
+func allocCreateSlackChannel(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CreateSlackChannel, n)))
+}
+
+func copyCreateSlackChannel(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CreateSlackChannel)(dst), n), unsafe.Slice((*CreateSlackChannel)(src), n))
+}
+
+var dectCreateSlackChannel = decTable{extra: unsafe.Offsetof(CreateSlackChannel{}.Extra), size: unsafe.Sizeof(CreateSlackChannel{}), alloc: allocCreateSlackChannel, copy: copyCreateSlackChannel, fields: []decField{
 	{"workspace_id", nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.WorkspaceID)), kInt},
 	{"access_type", nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.AccessType)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.Name)), kStr},
-	{"members", decMany[SlackUser], uint32(unsafe.Offsetof(CreateSlackChannel{}.Members)), kSub},
+	{"members", dtOf[*SlackUser], uint32(unsafe.Offsetof(CreateSlackChannel{}.Members)), kMany},
 }, sorted: []uint16{1, 3, 2, 0}}
 
 func (m *CreateSlackChannel) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectCreateSlackChannel)
 }
 
-var enctCreateSlackChannel = encTable{extra: unsafe.Offsetof(CreateSlackChannel{}.Extra), fields: []encField{
+func (*CreateSlackChannel) decTable() *decTable { return &dectCreateSlackChannel }
+
+var enctCreateSlackChannel = encTable{extra: unsafe.Offsetof(CreateSlackChannel{}.Extra), size: unsafe.Sizeof(CreateSlackChannel{}), fields: []encField{
 	{`"workspace_id":`, nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.WorkspaceID)), kInt},
 	{`"access_type":`, nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.AccessType)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.Name)), kStr},
-	{`"members":`, encMany[SlackUser], uint32(unsafe.Offsetof(CreateSlackChannel{}.Members)), kSub},
+	{`"members":`, etOf[*SlackUser], uint32(unsafe.Offsetof(CreateSlackChannel{}.Members)), kMany},
 }}
 
 func (m *CreateSlackChannel) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctCreateSlackChannel)
 }
 
+func (*CreateSlackChannel) encTable() *encTable { return &enctCreateSlackChannel }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CreateSlackChannel) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCreateTeamsChat = decTable{extra: unsafe.Offsetof(CreateTeamsChat{}.Extra), fields: []decField{
+func allocCreateTeamsChat(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CreateTeamsChat, n)))
+}
+
+func copyCreateTeamsChat(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CreateTeamsChat)(dst), n), unsafe.Slice((*CreateTeamsChat)(src), n))
+}
+
+var dectCreateTeamsChat = decTable{extra: unsafe.Offsetof(CreateTeamsChat{}.Extra), size: unsafe.Sizeof(CreateTeamsChat{}), alloc: allocCreateTeamsChat, copy: copyCreateTeamsChat, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(CreateTeamsChat{}.Name)), kStr},
-	{"members", decMany[Users], uint32(unsafe.Offsetof(CreateTeamsChat{}.Members)), kSub},
+	{"members", dtOf[*Users], uint32(unsafe.Offsetof(CreateTeamsChat{}.Members)), kMany},
 }, sorted: []uint16{1, 0}}
 
 func (m *CreateTeamsChat) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCreateTeamsChat) }
 
-var enctCreateTeamsChat = encTable{extra: unsafe.Offsetof(CreateTeamsChat{}.Extra), fields: []encField{
+func (*CreateTeamsChat) decTable() *decTable { return &dectCreateTeamsChat }
+
+var enctCreateTeamsChat = encTable{extra: unsafe.Offsetof(CreateTeamsChat{}.Extra), size: unsafe.Sizeof(CreateTeamsChat{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(CreateTeamsChat{}.Name)), kStr},
-	{`"members":`, encMany[Users], uint32(unsafe.Offsetof(CreateTeamsChat{}.Members)), kSub},
+	{`"members":`, etOf[*Users], uint32(unsafe.Offsetof(CreateTeamsChat{}.Members)), kMany},
 }}
 
 func (m *CreateTeamsChat) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCreateTeamsChat) }
 
+func (*CreateTeamsChat) encTable() *encTable { return &enctCreateTeamsChat }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CreateTeamsChat) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCurrency = decTable{extra: unsafe.Offsetof(Currency{}.Extra), fields: []decField{
+func allocCurrency(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Currency, n)))
+}
+
+func copyCurrency(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Currency)(dst), n), unsafe.Slice((*Currency)(src), n))
+}
+
+var dectCurrency = decTable{extra: unsafe.Offsetof(Currency{}.Extra), size: unsafe.Sizeof(Currency{}), alloc: allocCurrency, copy: copyCurrency, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Currency{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Currency{}.Name)), kStr},
 	{"symbol", nil, uint32(unsafe.Offsetof(Currency{}.Symbol)), kStr},
@@ -8745,7 +9339,9 @@ var dectCurrency = decTable{extra: unsafe.Offsetof(Currency{}.Extra), fields: []
 
 func (m *Currency) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCurrency) }
 
-var enctCurrency = encTable{extra: unsafe.Offsetof(Currency{}.Extra), fields: []encField{
+func (*Currency) decTable() *decTable { return &dectCurrency }
+
+var enctCurrency = encTable{extra: unsafe.Offsetof(Currency{}.Extra), size: unsafe.Sizeof(Currency{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Currency{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Currency{}.Name)), kStr},
 	{`"symbol":`, nil, uint32(unsafe.Offsetof(Currency{}.Symbol)), kStr},
@@ -8757,10 +9353,20 @@ var enctCurrency = encTable{extra: unsafe.Offsetof(Currency{}.Extra), fields: []
 
 func (m *Currency) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCurrency) }
 
+func (*Currency) encTable() *encTable { return &enctCurrency }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Currency) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCustomButton = decTable{extra: unsafe.Offsetof(CustomButton{}.Extra), fields: []decField{
+func allocCustomButton(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CustomButton, n)))
+}
+
+func copyCustomButton(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CustomButton)(dst), n), unsafe.Slice((*CustomButton)(src), n))
+}
+
+var dectCustomButton = decTable{extra: unsafe.Offsetof(CustomButton{}.Extra), size: unsafe.Sizeof(CustomButton{}), alloc: allocCustomButton, copy: copyCustomButton, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(CustomButton{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(CustomButton{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(CustomButton{}.ID)), kInt},
@@ -8777,7 +9383,9 @@ var dectCustomButton = decTable{extra: unsafe.Offsetof(CustomButton{}.Extra), fi
 
 func (m *CustomButton) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCustomButton) }
 
-var enctCustomButton = encTable{extra: unsafe.Offsetof(CustomButton{}.Extra), fields: []encField{
+func (*CustomButton) decTable() *decTable { return &dectCustomButton }
+
+var enctCustomButton = encTable{extra: unsafe.Offsetof(CustomButton{}.Extra), size: unsafe.Sizeof(CustomButton{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(CustomButton{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(CustomButton{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomButton{}.ID)), kInt},
@@ -8794,10 +9402,20 @@ var enctCustomButton = encTable{extra: unsafe.Offsetof(CustomButton{}.Extra), fi
 
 func (m *CustomButton) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCustomButton) }
 
+func (*CustomButton) encTable() *encTable { return &enctCustomButton }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomButton) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), fields: []decField{
+func allocCustomField(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CustomField, n)))
+}
+
+func copyCustomField(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CustomField)(dst), n), unsafe.Slice((*CustomField)(src), n))
+}
+
+var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), size: unsafe.Sizeof(CustomField{}), alloc: allocCustomField, copy: copyCustomField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CustomField{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(CustomField{}.Name)), kStr},
 	{"label", nil, uint32(unsafe.Offsetof(CustomField{}.Label)), kStr},
@@ -8815,7 +9433,7 @@ var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), fiel
 	{"ordervaluesby", nil, uint32(unsafe.Offsetof(CustomField{}.Ordervaluesby)), kInt},
 	{"database_lookup_id", nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupID)), kInt},
 	{"database_lookup_auto", nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupAuto)), kBool},
-	{"database_lookup_triggers", decMany[PartsLookupField], uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupTriggers)), kSub},
+	{"database_lookup_triggers", dtOf[*PartsLookupField], uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupTriggers)), kMany},
 	{"third_party_name", nil, uint32(unsafe.Offsetof(CustomField{}.ThirdPartyName)), kStr},
 	{"extratype", nil, uint32(unsafe.Offsetof(CustomField{}.Extratype)), kInt},
 	{"copytochildonupdate", nil, uint32(unsafe.Offsetof(CustomField{}.Copytochildonupdate)), kBool},
@@ -8828,7 +9446,7 @@ var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), fiel
 	{"copytorelated", nil, uint32(unsafe.Offsetof(CustomField{}.Copytorelated)), kBool},
 	{"calculation", nil, uint32(unsafe.Offsetof(CustomField{}.Calculation)), kStr},
 	{"rounding", nil, uint32(unsafe.Offsetof(CustomField{}.Rounding)), kInt},
-	{"validation_reasons", decMany[KeyPair], uint32(unsafe.Offsetof(CustomField{}.ValidationReasons)), kSub},
+	{"validation_reasons", dtOf[*KeyPair], uint32(unsafe.Offsetof(CustomField{}.ValidationReasons)), kMany},
 	{"int_value_is_display", nil, uint32(unsafe.Offsetof(CustomField{}.IntValueIsDisplay)), kBool},
 	{"regex", nil, uint32(unsafe.Offsetof(CustomField{}.Regex)), kStr},
 	{"onlyshowforagents", nil, uint32(unsafe.Offsetof(CustomField{}.Onlyshowforagents)), kBool},
@@ -8840,7 +9458,7 @@ var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), fiel
 	{"selection_field_id", nil, uint32(unsafe.Offsetof(CustomField{}.SelectionFieldID)), kInt},
 	{"variable_format_1", nil, uint32(unsafe.Offsetof(CustomField{}.VariableFormat1)), kStr},
 	{"variable_format_2", nil, uint32(unsafe.Offsetof(CustomField{}.VariableFormat2)), kStr},
-	{"validation_data", decMany[CustomFieldValidation], uint32(unsafe.Offsetof(CustomField{}.ValidationData)), kSub},
+	{"validation_data", dtOf[*CustomFieldValidation], uint32(unsafe.Offsetof(CustomField{}.ValidationData)), kMany},
 	{"database_lookup_input", nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupInput)), kInt},
 	{"table_data_entry_type", nil, uint32(unsafe.Offsetof(CustomField{}.TableDataEntryType)), kInt},
 	{"showintable", nil, uint32(unsafe.Offsetof(CustomField{}.Showintable)), kBool},
@@ -8854,7 +9472,9 @@ var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), fiel
 
 func (m *CustomField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCustomField) }
 
-var enctCustomField = encTable{extra: unsafe.Offsetof(CustomField{}.Extra), fields: []encField{
+func (*CustomField) decTable() *decTable { return &dectCustomField }
+
+var enctCustomField = encTable{extra: unsafe.Offsetof(CustomField{}.Extra), size: unsafe.Sizeof(CustomField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomField{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(CustomField{}.Name)), kStr},
 	{`"label":`, nil, uint32(unsafe.Offsetof(CustomField{}.Label)), kStr},
@@ -8872,7 +9492,7 @@ var enctCustomField = encTable{extra: unsafe.Offsetof(CustomField{}.Extra), fiel
 	{`"ordervaluesby":`, nil, uint32(unsafe.Offsetof(CustomField{}.Ordervaluesby)), kInt},
 	{`"database_lookup_id":`, nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupID)), kInt},
 	{`"database_lookup_auto":`, nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupAuto)), kBool},
-	{`"database_lookup_triggers":`, encMany[PartsLookupField], uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupTriggers)), kSub},
+	{`"database_lookup_triggers":`, etOf[*PartsLookupField], uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupTriggers)), kMany},
 	{`"third_party_name":`, nil, uint32(unsafe.Offsetof(CustomField{}.ThirdPartyName)), kStr},
 	{`"extratype":`, nil, uint32(unsafe.Offsetof(CustomField{}.Extratype)), kInt},
 	{`"copytochildonupdate":`, nil, uint32(unsafe.Offsetof(CustomField{}.Copytochildonupdate)), kBool},
@@ -8885,7 +9505,7 @@ var enctCustomField = encTable{extra: unsafe.Offsetof(CustomField{}.Extra), fiel
 	{`"copytorelated":`, nil, uint32(unsafe.Offsetof(CustomField{}.Copytorelated)), kBool},
 	{`"calculation":`, nil, uint32(unsafe.Offsetof(CustomField{}.Calculation)), kStr},
 	{`"rounding":`, nil, uint32(unsafe.Offsetof(CustomField{}.Rounding)), kInt},
-	{`"validation_reasons":`, encMany[KeyPair], uint32(unsafe.Offsetof(CustomField{}.ValidationReasons)), kSub},
+	{`"validation_reasons":`, etOf[*KeyPair], uint32(unsafe.Offsetof(CustomField{}.ValidationReasons)), kMany},
 	{`"int_value_is_display":`, nil, uint32(unsafe.Offsetof(CustomField{}.IntValueIsDisplay)), kBool},
 	{`"regex":`, nil, uint32(unsafe.Offsetof(CustomField{}.Regex)), kStr},
 	{`"onlyshowforagents":`, nil, uint32(unsafe.Offsetof(CustomField{}.Onlyshowforagents)), kBool},
@@ -8897,7 +9517,7 @@ var enctCustomField = encTable{extra: unsafe.Offsetof(CustomField{}.Extra), fiel
 	{`"selection_field_id":`, nil, uint32(unsafe.Offsetof(CustomField{}.SelectionFieldID)), kInt},
 	{`"variable_format_1":`, nil, uint32(unsafe.Offsetof(CustomField{}.VariableFormat1)), kStr},
 	{`"variable_format_2":`, nil, uint32(unsafe.Offsetof(CustomField{}.VariableFormat2)), kStr},
-	{`"validation_data":`, encMany[CustomFieldValidation], uint32(unsafe.Offsetof(CustomField{}.ValidationData)), kSub},
+	{`"validation_data":`, etOf[*CustomFieldValidation], uint32(unsafe.Offsetof(CustomField{}.ValidationData)), kMany},
 	{`"database_lookup_input":`, nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupInput)), kInt},
 	{`"table_data_entry_type":`, nil, uint32(unsafe.Offsetof(CustomField{}.TableDataEntryType)), kInt},
 	{`"showintable":`, nil, uint32(unsafe.Offsetof(CustomField{}.Showintable)), kBool},
@@ -8911,10 +9531,20 @@ var enctCustomField = encTable{extra: unsafe.Offsetof(CustomField{}.Extra), fiel
 
 func (m *CustomField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCustomField) }
 
+func (*CustomField) encTable() *encTable { return &enctCustomField }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCustomFieldValidation = decTable{extra: unsafe.Offsetof(CustomFieldValidation{}.Extra), fields: []decField{
+func allocCustomFieldValidation(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CustomFieldValidation, n)))
+}
+
+func copyCustomFieldValidation(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CustomFieldValidation)(dst), n), unsafe.Slice((*CustomFieldValidation)(src), n))
+}
+
+var dectCustomFieldValidation = decTable{extra: unsafe.Offsetof(CustomFieldValidation{}.Extra), size: unsafe.Sizeof(CustomFieldValidation{}), alloc: allocCustomFieldValidation, copy: copyCustomFieldValidation, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.ID)), kInt},
 	{"fiid", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Fiid)), kInt},
 	{"filinktoid", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Filinktoid)), kInt},
@@ -8928,7 +9558,9 @@ func (m *CustomFieldValidation) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectCustomFieldValidation)
 }
 
-var enctCustomFieldValidation = encTable{extra: unsafe.Offsetof(CustomFieldValidation{}.Extra), fields: []encField{
+func (*CustomFieldValidation) decTable() *decTable { return &dectCustomFieldValidation }
+
+var enctCustomFieldValidation = encTable{extra: unsafe.Offsetof(CustomFieldValidation{}.Extra), size: unsafe.Sizeof(CustomFieldValidation{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.ID)), kInt},
 	{`"fiid":`, nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Fiid)), kInt},
 	{`"filinktoid":`, nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Filinktoid)), kInt},
@@ -8942,10 +9574,20 @@ func (m *CustomFieldValidation) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctCustomFieldValidation)
 }
 
+func (*CustomFieldValidation) encTable() *encTable { return &enctCustomFieldValidation }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomFieldValidation) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCustomFieldValueRestrictions = decTable{extra: unsafe.Offsetof(CustomFieldValueRestrictions{}.Extra), fields: []decField{
+func allocCustomFieldValueRestrictions(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CustomFieldValueRestrictions, n)))
+}
+
+func copyCustomFieldValueRestrictions(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CustomFieldValueRestrictions)(dst), n), unsafe.Slice((*CustomFieldValueRestrictions)(src), n))
+}
+
+var dectCustomFieldValueRestrictions = decTable{extra: unsafe.Offsetof(CustomFieldValueRestrictions{}.Extra), size: unsafe.Sizeof(CustomFieldValueRestrictions{}), alloc: allocCustomFieldValueRestrictions, copy: copyCustomFieldValueRestrictions, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.TickettypeID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.FieldID)), kInt},
@@ -8959,7 +9601,9 @@ func (m *CustomFieldValueRestrictions) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectCustomFieldValueRestrictions)
 }
 
-var enctCustomFieldValueRestrictions = encTable{extra: unsafe.Offsetof(CustomFieldValueRestrictions{}.Extra), fields: []encField{
+func (*CustomFieldValueRestrictions) decTable() *decTable { return &dectCustomFieldValueRestrictions }
+
+var enctCustomFieldValueRestrictions = encTable{extra: unsafe.Offsetof(CustomFieldValueRestrictions{}.Extra), size: unsafe.Sizeof(CustomFieldValueRestrictions{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.ID)), kInt},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.TickettypeID)), kInt},
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.FieldID)), kInt},
@@ -8973,12 +9617,22 @@ func (m *CustomFieldValueRestrictions) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctCustomFieldValueRestrictions)
 }
 
+func (*CustomFieldValueRestrictions) encTable() *encTable { return &enctCustomFieldValueRestrictions }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomFieldValueRestrictions) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectCustomFieldVisibility = decTable{extra: unsafe.Offsetof(CustomFieldVisibility{}.Extra), fields: []decField{
+func allocCustomFieldVisibility(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CustomFieldVisibility, n)))
+}
+
+func copyCustomFieldVisibility(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CustomFieldVisibility)(dst), n), unsafe.Slice((*CustomFieldVisibility)(src), n))
+}
+
+var dectCustomFieldVisibility = decTable{extra: unsafe.Offsetof(CustomFieldVisibility{}.Extra), size: unsafe.Sizeof(CustomFieldVisibility{}), alloc: allocCustomFieldVisibility, copy: copyCustomFieldVisibility, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.TickettypeID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.FieldID)), kInt},
@@ -8996,7 +9650,9 @@ func (m *CustomFieldVisibility) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectCustomFieldVisibility)
 }
 
-var enctCustomFieldVisibility = encTable{extra: unsafe.Offsetof(CustomFieldVisibility{}.Extra), fields: []encField{
+func (*CustomFieldVisibility) decTable() *decTable { return &dectCustomFieldVisibility }
+
+var enctCustomFieldVisibility = encTable{extra: unsafe.Offsetof(CustomFieldVisibility{}.Extra), size: unsafe.Sizeof(CustomFieldVisibility{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.ID)), kInt},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.TickettypeID)), kInt},
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.FieldID)), kInt},
@@ -9014,14 +9670,24 @@ func (m *CustomFieldVisibility) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctCustomFieldVisibility)
 }
 
+func (*CustomFieldVisibility) encTable() *encTable { return &enctCustomFieldVisibility }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomFieldVisibility) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCustomTable = decTable{extra: unsafe.Offsetof(CustomTable{}.Extra), fields: []decField{
+func allocCustomTable(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CustomTable, n)))
+}
+
+func copyCustomTable(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CustomTable)(dst), n), unsafe.Slice((*CustomTable)(src), n))
+}
+
+var dectCustomTable = decTable{extra: unsafe.Offsetof(CustomTable{}.Extra), size: unsafe.Sizeof(CustomTable{}), alloc: allocCustomTable, copy: copyCustomTable, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(CustomTable{}.Intent)), kStr},
-	{"ctfield", decOne[CustomField], uint32(unsafe.Offsetof(CustomTable{}.Ctfield)), kSub},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(CustomTable{}.Customfields)), kSub},
-	{"add_customfields", decMany[CustomField], uint32(unsafe.Offsetof(CustomTable{}.AddCustomfields)), kSub},
+	{"ctfield", dtOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.Ctfield)), kOne},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.Customfields)), kMany},
+	{"add_customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.AddCustomfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(CustomTable{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(CustomTable{}.GUID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(CustomTable{}.Name)), kStr},
@@ -9039,7 +9705,7 @@ var dectCustomTable = decTable{extra: unsafe.Offsetof(CustomTable{}.Extra), fiel
 	{"primary_field_2", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2)), kInt},
 	{"primary_field_2_guid", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2GUID)), kStr},
 	{"primary_field_2_name", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2Name)), kStr},
-	{"fields", decMany[FieldInfo], uint32(unsafe.Offsetof(CustomTable{}.Fields)), kSub},
+	{"fields", dtOf[*FieldInfo], uint32(unsafe.Offsetof(CustomTable{}.Fields)), kMany},
 	{"customextratableid", nil, uint32(unsafe.Offsetof(CustomTable{}.Customextratableid)), kInt},
 	{"can_load_data", nil, uint32(unsafe.Offsetof(CustomTable{}.CanLoadData)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(CustomTable{}.Warning)), kStr},
@@ -9049,7 +9715,7 @@ var dectCustomTable = decTable{extra: unsafe.Offsetof(CustomTable{}.Extra), fiel
 	{"_isimport", nil, uint32(unsafe.Offsetof(CustomTable{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(CustomTable{}.Importtype)), kStr},
 	{"key", nil, uint32(unsafe.Offsetof(CustomTable{}.Key)), kInt},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(CustomTable{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(CustomTable{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(CustomTable{}.AccessControlLevel)), kInt},
 	{"import_name", nil, uint32(unsafe.Offsetof(CustomTable{}.ImportName)), kStr},
 	{"columns", nil, uint32(unsafe.Offsetof(CustomTable{}.Columns)), kInt},
@@ -9057,11 +9723,13 @@ var dectCustomTable = decTable{extra: unsafe.Offsetof(CustomTable{}.Extra), fiel
 
 func (m *CustomTable) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCustomTable) }
 
-var enctCustomTable = encTable{extra: unsafe.Offsetof(CustomTable{}.Extra), fields: []encField{
+func (*CustomTable) decTable() *decTable { return &dectCustomTable }
+
+var enctCustomTable = encTable{extra: unsafe.Offsetof(CustomTable{}.Extra), size: unsafe.Sizeof(CustomTable{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Intent)), kStr},
-	{`"ctfield":`, encOne[CustomField], uint32(unsafe.Offsetof(CustomTable{}.Ctfield)), kSub},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(CustomTable{}.Customfields)), kSub},
-	{`"add_customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(CustomTable{}.AddCustomfields)), kSub},
+	{`"ctfield":`, etOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.Ctfield)), kOne},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.Customfields)), kMany},
+	{`"add_customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.AddCustomfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomTable{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(CustomTable{}.GUID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Name)), kStr},
@@ -9079,7 +9747,7 @@ var enctCustomTable = encTable{extra: unsafe.Offsetof(CustomTable{}.Extra), fiel
 	{`"primary_field_2":`, nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2)), kInt},
 	{`"primary_field_2_guid":`, nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2GUID)), kStr},
 	{`"primary_field_2_name":`, nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2Name)), kStr},
-	{`"fields":`, encMany[FieldInfo], uint32(unsafe.Offsetof(CustomTable{}.Fields)), kSub},
+	{`"fields":`, etOf[*FieldInfo], uint32(unsafe.Offsetof(CustomTable{}.Fields)), kMany},
 	{`"customextratableid":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Customextratableid)), kInt},
 	{`"can_load_data":`, nil, uint32(unsafe.Offsetof(CustomTable{}.CanLoadData)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Warning)), kStr},
@@ -9089,7 +9757,7 @@ var enctCustomTable = encTable{extra: unsafe.Offsetof(CustomTable{}.Extra), fiel
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Importtype)), kStr},
 	{`"key":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Key)), kInt},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(CustomTable{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(CustomTable{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(CustomTable{}.AccessControlLevel)), kInt},
 	{`"import_name":`, nil, uint32(unsafe.Offsetof(CustomTable{}.ImportName)), kStr},
 	{`"columns":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Columns)), kInt},
@@ -9097,26 +9765,40 @@ var enctCustomTable = encTable{extra: unsafe.Offsetof(CustomTable{}.Extra), fiel
 
 func (m *CustomTable) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCustomTable) }
 
+func (*CustomTable) encTable() *encTable { return &enctCustomTable }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomTable) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectCustomTableRow = decTable{extra: unsafe.Offsetof(CustomTableRow{}.Extra), fields: []decField{
+func allocCustomTableRow(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]CustomTableRow, n)))
+}
+
+func copyCustomTableRow(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*CustomTableRow)(dst), n), unsafe.Slice((*CustomTableRow)(src), n))
+}
+
+var dectCustomTableRow = decTable{extra: unsafe.Offsetof(CustomTableRow{}.Extra), size: unsafe.Sizeof(CustomTableRow{}), alloc: allocCustomTableRow, copy: copyCustomTableRow, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CustomTableRow{}.ID)), kInt},
 	{"fkid", nil, uint32(unsafe.Offsetof(CustomTableRow{}.Fkid)), kInt},
 	{"display", nil, uint32(unsafe.Offsetof(CustomTableRow{}.Display)), kStr},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(CustomTableRow{}.Customfields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(CustomTableRow{}.Customfields)), kMany},
 }, sorted: []uint16{3, 2, 1, 0}}
 
 func (m *CustomTableRow) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCustomTableRow) }
 
-var enctCustomTableRow = encTable{extra: unsafe.Offsetof(CustomTableRow{}.Extra), fields: []encField{
+func (*CustomTableRow) decTable() *decTable { return &dectCustomTableRow }
+
+var enctCustomTableRow = encTable{extra: unsafe.Offsetof(CustomTableRow{}.Extra), size: unsafe.Sizeof(CustomTableRow{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomTableRow{}.ID)), kInt},
 	{`"fkid":`, nil, uint32(unsafe.Offsetof(CustomTableRow{}.Fkid)), kInt},
 	{`"display":`, nil, uint32(unsafe.Offsetof(CustomTableRow{}.Display)), kStr},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(CustomTableRow{}.Customfields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(CustomTableRow{}.Customfields)), kMany},
 }}
 
 func (m *CustomTableRow) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCustomTableRow) }
+
+func (*CustomTableRow) encTable() *encTable { return &enctCustomTableRow }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomTableRow) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectDashboardFilter = decTable{extra: unsafe.Offsetof(DashboardFilter{}.Extra), fields: []decField{
+func allocDashboardFilter(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DashboardFilter, n)))
+}
+
+func copyDashboardFilter(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DashboardFilter)(dst), n), unsafe.Slice((*DashboardFilter)(src), n))
+}
+
+var dectDashboardFilter = decTable{extra: unsafe.Offsetof(DashboardFilter{}.Extra), size: unsafe.Sizeof(DashboardFilter{}), alloc: allocDashboardFilter, copy: copyDashboardFilter, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DashboardFilter{}.ID)), kInt},
 	{"dashboard_id", nil, uint32(unsafe.Offsetof(DashboardFilter{}.DashboardID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Name)), kStr},
@@ -19,7 +27,9 @@ var dectDashboardFilter = decTable{extra: unsafe.Offsetof(DashboardFilter{}.Extr
 
 func (m *DashboardFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDashboardFilter) }
 
-var enctDashboardFilter = encTable{extra: unsafe.Offsetof(DashboardFilter{}.Extra), fields: []encField{
+func (*DashboardFilter) decTable() *decTable { return &dectDashboardFilter }
+
+var enctDashboardFilter = encTable{extra: unsafe.Offsetof(DashboardFilter{}.Extra), size: unsafe.Sizeof(DashboardFilter{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.ID)), kInt},
 	{`"dashboard_id":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.DashboardID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.Name)), kStr},
@@ -32,10 +42,20 @@ var enctDashboardFilter = encTable{extra: unsafe.Offsetof(DashboardFilter{}.Extr
 
 func (m *DashboardFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDashboardFilter) }
 
+func (*DashboardFilter) encTable() *encTable { return &enctDashboardFilter }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DashboardFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDashboardLinks = decTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra), fields: []decField{
+func allocDashboardLinks(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DashboardLinks, n)))
+}
+
+func copyDashboardLinks(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DashboardLinks)(dst), n), unsafe.Slice((*DashboardLinks)(src), n))
+}
+
+var dectDashboardLinks = decTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra), size: unsafe.Sizeof(DashboardLinks{}), alloc: allocDashboardLinks, copy: copyDashboardLinks, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Name)), kStr},
 	{"use", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Use)), kInt},
@@ -54,16 +74,16 @@ var dectDashboardLinks = decTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra)
 	{"display_type", nil, uint32(unsafe.Offsetof(DashboardLinks{}.DisplayType)), kStr},
 	{"restriction_type", nil, uint32(unsafe.Offsetof(DashboardLinks{}.RestrictionType)), kStr},
 	{"layouts", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Layouts)), kStr},
-	{"widgets", decMany[Widget], uint32(unsafe.Offsetof(DashboardLinks{}.Widgets)), kSub},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(DashboardLinks{}.AccessControl)), kSub},
+	{"widgets", dtOf[*Widget], uint32(unsafe.Offsetof(DashboardLinks{}.Widgets)), kMany},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(DashboardLinks{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AccessControlLevel)), kInt},
 	{"report_access_token", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ReportAccessToken)), kStr},
 	{"reportingperiod", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiod)), kInt},
 	{"reportingperiodstartdate", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodstartdate)), kTime},
 	{"reportingperiodenddate", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodenddate)), kTime},
 	{"reportingperiodvisibility", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodvisibility)), kInt},
-	{"filters", decMany[DashboardFilter], uint32(unsafe.Offsetof(DashboardLinks{}.Filters)), kSub},
-	{"user_access", decMany[DashboardRestriction], uint32(unsafe.Offsetof(DashboardLinks{}.UserAccess)), kSub},
+	{"filters", dtOf[*DashboardFilter], uint32(unsafe.Offsetof(DashboardLinks{}.Filters)), kMany},
+	{"user_access", dtOf[*DashboardRestriction], uint32(unsafe.Offsetof(DashboardLinks{}.UserAccess)), kMany},
 	{"is_published", nil, uint32(unsafe.Offsetof(DashboardLinks{}.IsPublished)), kBool},
 	{"published_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.PublishedID)), kStr},
 	{"allow_anonymous", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AllowAnonymous)), kBool},
@@ -75,7 +95,9 @@ var dectDashboardLinks = decTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra)
 
 func (m *DashboardLinks) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDashboardLinks) }
 
-var enctDashboardLinks = encTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra), fields: []encField{
+func (*DashboardLinks) decTable() *decTable { return &dectDashboardLinks }
+
+var enctDashboardLinks = encTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra), size: unsafe.Sizeof(DashboardLinks{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Name)), kStr},
 	{`"use":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Use)), kInt},
@@ -94,16 +116,16 @@ var enctDashboardLinks = encTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra)
 	{`"display_type":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.DisplayType)), kStr},
 	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.RestrictionType)), kStr},
 	{`"layouts":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Layouts)), kStr},
-	{`"widgets":`, encMany[Widget], uint32(unsafe.Offsetof(DashboardLinks{}.Widgets)), kSub},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(DashboardLinks{}.AccessControl)), kSub},
+	{`"widgets":`, etOf[*Widget], uint32(unsafe.Offsetof(DashboardLinks{}.Widgets)), kMany},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(DashboardLinks{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.AccessControlLevel)), kInt},
 	{`"report_access_token":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.ReportAccessToken)), kStr},
 	{`"reportingperiod":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiod)), kInt},
 	{`"reportingperiodstartdate":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodstartdate)), kTime},
 	{`"reportingperiodenddate":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodenddate)), kTime},
 	{`"reportingperiodvisibility":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodvisibility)), kInt},
-	{`"filters":`, encMany[DashboardFilter], uint32(unsafe.Offsetof(DashboardLinks{}.Filters)), kSub},
-	{`"user_access":`, encMany[DashboardRestriction], uint32(unsafe.Offsetof(DashboardLinks{}.UserAccess)), kSub},
+	{`"filters":`, etOf[*DashboardFilter], uint32(unsafe.Offsetof(DashboardLinks{}.Filters)), kMany},
+	{`"user_access":`, etOf[*DashboardRestriction], uint32(unsafe.Offsetof(DashboardLinks{}.UserAccess)), kMany},
 	{`"is_published":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.IsPublished)), kBool},
 	{`"published_id":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.PublishedID)), kStr},
 	{`"allow_anonymous":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.AllowAnonymous)), kBool},
@@ -115,10 +137,20 @@ var enctDashboardLinks = encTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra)
 
 func (m *DashboardLinks) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDashboardLinks) }
 
+func (*DashboardLinks) encTable() *encTable { return &enctDashboardLinks }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DashboardLinks) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDashboardRestriction = decTable{extra: unsafe.Offsetof(DashboardRestriction{}.Extra), fields: []decField{
+func allocDashboardRestriction(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DashboardRestriction, n)))
+}
+
+func copyDashboardRestriction(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DashboardRestriction)(dst), n), unsafe.Slice((*DashboardRestriction)(src), n))
+}
+
+var dectDashboardRestriction = decTable{extra: unsafe.Offsetof(DashboardRestriction{}.Extra), size: unsafe.Sizeof(DashboardRestriction{}), alloc: allocDashboardRestriction, copy: copyDashboardRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.ID)), kInt},
 	{"dashboard_id", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DashboardID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.Type)), kStr},
@@ -133,7 +165,9 @@ func (m *DashboardRestriction) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDashboardRestriction)
 }
 
-var enctDashboardRestriction = encTable{extra: unsafe.Offsetof(DashboardRestriction{}.Extra), fields: []encField{
+func (*DashboardRestriction) decTable() *decTable { return &dectDashboardRestriction }
+
+var enctDashboardRestriction = encTable{extra: unsafe.Offsetof(DashboardRestriction{}.Extra), size: unsafe.Sizeof(DashboardRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.ID)), kInt},
 	{`"dashboard_id":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DashboardID)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.Type)), kStr},
@@ -148,27 +182,49 @@ func (m *DashboardRestriction) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDashboardRestriction)
 }
 
+func (*DashboardRestriction) encTable() *encTable { return &enctDashboardRestriction }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DashboardRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDateTimeZone = decTable{extra: unsafe.Offsetof(DateTimeZone{}.Extra), fields: []decField{
+func allocDateTimeZone(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DateTimeZone, n)))
+}
+
+func copyDateTimeZone(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DateTimeZone)(dst), n), unsafe.Slice((*DateTimeZone)(src), n))
+}
+
+var dectDateTimeZone = decTable{extra: unsafe.Offsetof(DateTimeZone{}.Extra), size: unsafe.Sizeof(DateTimeZone{}), alloc: allocDateTimeZone, copy: copyDateTimeZone, fields: []decField{
 	{"datetime", nil, uint32(unsafe.Offsetof(DateTimeZone{}.Datetime)), kTime},
 	{"timezone", nil, uint32(unsafe.Offsetof(DateTimeZone{}.Timezone)), kStr},
 }, sorted: []uint16{0, 1}}
 
 func (m *DateTimeZone) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDateTimeZone) }
 
-var enctDateTimeZone = encTable{extra: unsafe.Offsetof(DateTimeZone{}.Extra), fields: []encField{
+func (*DateTimeZone) decTable() *decTable { return &dectDateTimeZone }
+
+var enctDateTimeZone = encTable{extra: unsafe.Offsetof(DateTimeZone{}.Extra), size: unsafe.Sizeof(DateTimeZone{}), fields: []encField{
 	{`"datetime":`, nil, uint32(unsafe.Offsetof(DateTimeZone{}.Datetime)), kTime},
 	{`"timezone":`, nil, uint32(unsafe.Offsetof(DateTimeZone{}.Timezone)), kStr},
 }}
 
 func (m *DateTimeZone) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDateTimeZone) }
 
+func (*DateTimeZone) encTable() *encTable { return &enctDateTimeZone }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DateTimeZone) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDattoCommerceDetails = decTable{extra: unsafe.Offsetof(DattoCommerceDetails{}.Extra), fields: []decField{
+func allocDattoCommerceDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DattoCommerceDetails, n)))
+}
+
+func copyDattoCommerceDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DattoCommerceDetails)(dst), n), unsafe.Slice((*DattoCommerceDetails)(src), n))
+}
+
+var dectDattoCommerceDetails = decTable{extra: unsafe.Offsetof(DattoCommerceDetails{}.Extra), size: unsafe.Sizeof(DattoCommerceDetails{}), alloc: allocDattoCommerceDetails, copy: copyDattoCommerceDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ID)), kInt},
 	{"url", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.URL)), kStr},
 	{"new_api_key", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.NewAPIKey)), kStr},
@@ -177,13 +233,13 @@ var dectDattoCommerceDetails = decTable{extra: unsafe.Offsetof(DattoCommerceDeta
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLasterror)), kStr},
 	{"item_group", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroup)), kInt},
 	{"item_group_name", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupName)), kStr},
-	{"customer_field_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), kSub},
-	{"item_group_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), kSub},
-	{"quote_status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), kSub},
+	{"customer_field_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), kMany},
+	{"item_group_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), kMany},
+	{"quote_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), kMany},
 	{"create_items_on_import", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.CreateItemsOnImport)), kBool},
 	{"product_supplier_on_import", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ProductSupplierOnImport)), kBool},
 	{"sostatustoimport", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Sostatustoimport)), kStr},
-	{"sostatustoimport_list", decMany[KeyPair2], uint32(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), kSub},
+	{"sostatustoimport_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Warning)), kStr},
 }, sorted: []uint16{15, 11, 8, 5, 4, 3, 0, 6, 9, 7, 2, 12, 10, 13, 14, 1}}
 
@@ -191,7 +247,9 @@ func (m *DattoCommerceDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDattoCommerceDetails)
 }
 
-var enctDattoCommerceDetails = encTable{extra: unsafe.Offsetof(DattoCommerceDetails{}.Extra), fields: []encField{
+func (*DattoCommerceDetails) decTable() *decTable { return &dectDattoCommerceDetails }
+
+var enctDattoCommerceDetails = encTable{extra: unsafe.Offsetof(DattoCommerceDetails{}.Extra), size: unsafe.Sizeof(DattoCommerceDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ID)), kInt},
 	{`"url":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.URL)), kStr},
 	{`"new_api_key":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.NewAPIKey)), kStr},
@@ -200,13 +258,13 @@ var enctDattoCommerceDetails = encTable{extra: unsafe.Offsetof(DattoCommerceDeta
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLasterror)), kStr},
 	{`"item_group":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroup)), kInt},
 	{`"item_group_name":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupName)), kStr},
-	{`"customer_field_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), kSub},
-	{`"item_group_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), kSub},
-	{`"quote_status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), kSub},
+	{`"customer_field_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), kMany},
+	{`"item_group_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), kMany},
+	{`"quote_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), kMany},
 	{`"create_items_on_import":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.CreateItemsOnImport)), kBool},
 	{`"product_supplier_on_import":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ProductSupplierOnImport)), kBool},
 	{`"sostatustoimport":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Sostatustoimport)), kStr},
-	{`"sostatustoimport_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), kSub},
+	{`"sostatustoimport_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Warning)), kStr},
 }}
 
@@ -214,10 +272,20 @@ func (m *DattoCommerceDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDattoCommerceDetails)
 }
 
+func (*DattoCommerceDetails) encTable() *encTable { return &enctDattoCommerceDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DattoCommerceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDattoRMMWebhook = decTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extra), fields: []decField{
+func allocDattoRMMWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DattoRMMWebhook, n)))
+}
+
+func copyDattoRMMWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DattoRMMWebhook)(dst), n), unsafe.Slice((*DattoRMMWebhook)(src), n))
+}
+
+var dectDattoRMMWebhook = decTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extra), size: unsafe.Sizeof(DattoRMMWebhook{}), alloc: allocDattoRMMWebhook, copy: copyDattoRMMWebhook, fields: []decField{
 	{"device_id", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceID)), kStr},
 	{"device_uid", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceUID)), kStr},
 	{"device_hostname", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceHostname)), kStr},
@@ -242,7 +310,9 @@ var dectDattoRMMWebhook = decTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extr
 
 func (m *DattoRMMWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDattoRMMWebhook) }
 
-var enctDattoRMMWebhook = encTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extra), fields: []encField{
+func (*DattoRMMWebhook) decTable() *decTable { return &dectDattoRMMWebhook }
+
+var enctDattoRMMWebhook = encTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extra), size: unsafe.Sizeof(DattoRMMWebhook{}), fields: []encField{
 	{`"device_id":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceID)), kStr},
 	{`"device_uid":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceUID)), kStr},
 	{`"device_hostname":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceHostname)), kStr},
@@ -267,25 +337,47 @@ var enctDattoRMMWebhook = encTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extr
 
 func (m *DattoRMMWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDattoRMMWebhook) }
 
+func (*DattoRMMWebhook) encTable() *encTable { return &enctDattoRMMWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DattoRMMWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDecoderFallback = decTable{extra: unsafe.Offsetof(DecoderFallback{}.Extra), fields: []decField{
+func allocDecoderFallback(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DecoderFallback, n)))
+}
+
+func copyDecoderFallback(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DecoderFallback)(dst), n), unsafe.Slice((*DecoderFallback)(src), n))
+}
+
+var dectDecoderFallback = decTable{extra: unsafe.Offsetof(DecoderFallback{}.Extra), size: unsafe.Sizeof(DecoderFallback{}), alloc: allocDecoderFallback, copy: copyDecoderFallback, fields: []decField{
 	{"maxCharCount", nil, uint32(unsafe.Offsetof(DecoderFallback{}.MaxCharCount)), kInt},
 }, sorted: []uint16{0}}
 
 func (m *DecoderFallback) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDecoderFallback) }
 
-var enctDecoderFallback = encTable{extra: unsafe.Offsetof(DecoderFallback{}.Extra), fields: []encField{
+func (*DecoderFallback) decTable() *decTable { return &dectDecoderFallback }
+
+var enctDecoderFallback = encTable{extra: unsafe.Offsetof(DecoderFallback{}.Extra), size: unsafe.Sizeof(DecoderFallback{}), fields: []encField{
 	{`"maxCharCount":`, nil, uint32(unsafe.Offsetof(DecoderFallback{}.MaxCharCount)), kInt},
 }}
 
 func (m *DecoderFallback) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDecoderFallback) }
 
+func (*DecoderFallback) encTable() *encTable { return &enctDecoderFallback }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DecoderFallback) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDevOpsProject = decTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), fields: []decField{
+func allocDevOpsProject(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DevOpsProject, n)))
+}
+
+func copyDevOpsProject(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DevOpsProject)(dst), n), unsafe.Slice((*DevOpsProject)(src), n))
+}
+
+var dectDevOpsProject = decTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), size: unsafe.Sizeof(DevOpsProject{}), alloc: allocDevOpsProject, copy: copyDevOpsProject, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DevOpsProject{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(DevOpsProject{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(DevOpsProject{}.URL)), kStr},
@@ -297,7 +389,9 @@ var dectDevOpsProject = decTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), 
 
 func (m *DevOpsProject) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevOpsProject) }
 
-var enctDevOpsProject = encTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), fields: []encField{
+func (*DevOpsProject) decTable() *decTable { return &dectDevOpsProject }
+
+var enctDevOpsProject = encTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), size: unsafe.Sizeof(DevOpsProject{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.Name)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.URL)), kStr},
@@ -309,29 +403,51 @@ var enctDevOpsProject = encTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), 
 
 func (m *DevOpsProject) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevOpsProject) }
 
+func (*DevOpsProject) encTable() *encTable { return &enctDevOpsProject }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsProject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDevOpsResourceContainer = decTable{extra: unsafe.Offsetof(DevOpsResourceContainer{}.Extra), fields: []decField{
-	{"project", decOne[DevOpsResourceContainerDetail], uint32(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), kSub},
+func allocDevOpsResourceContainer(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DevOpsResourceContainer, n)))
+}
+
+func copyDevOpsResourceContainer(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DevOpsResourceContainer)(dst), n), unsafe.Slice((*DevOpsResourceContainer)(src), n))
+}
+
+var dectDevOpsResourceContainer = decTable{extra: unsafe.Offsetof(DevOpsResourceContainer{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainer{}), alloc: allocDevOpsResourceContainer, copy: copyDevOpsResourceContainer, fields: []decField{
+	{"project", dtOf[*DevOpsResourceContainerDetail], uint32(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), kOne},
 }, sorted: []uint16{0}}
 
 func (m *DevOpsResourceContainer) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDevOpsResourceContainer)
 }
 
-var enctDevOpsResourceContainer = encTable{extra: unsafe.Offsetof(DevOpsResourceContainer{}.Extra), fields: []encField{
-	{`"project":`, encOne[DevOpsResourceContainerDetail], uint32(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), kSub},
+func (*DevOpsResourceContainer) decTable() *decTable { return &dectDevOpsResourceContainer }
+
+var enctDevOpsResourceContainer = encTable{extra: unsafe.Offsetof(DevOpsResourceContainer{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainer{}), fields: []encField{
+	{`"project":`, etOf[*DevOpsResourceContainerDetail], uint32(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), kOne},
 }}
 
 func (m *DevOpsResourceContainer) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDevOpsResourceContainer)
 }
 
+func (*DevOpsResourceContainer) encTable() *encTable { return &enctDevOpsResourceContainer }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsResourceContainer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDevOpsResourceContainerDetail = decTable{extra: unsafe.Offsetof(DevOpsResourceContainerDetail{}.Extra), fields: []decField{
+func allocDevOpsResourceContainerDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DevOpsResourceContainerDetail, n)))
+}
+
+func copyDevOpsResourceContainerDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DevOpsResourceContainerDetail)(dst), n), unsafe.Slice((*DevOpsResourceContainerDetail)(src), n))
+}
+
+var dectDevOpsResourceContainerDetail = decTable{extra: unsafe.Offsetof(DevOpsResourceContainerDetail{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainerDetail{}), alloc: allocDevOpsResourceContainerDetail, copy: copyDevOpsResourceContainerDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.ID)), kStr},
 	{"baseUrl", nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.BaseURL)), kStr},
 }, sorted: []uint16{1, 0}}
@@ -340,7 +456,9 @@ func (m *DevOpsResourceContainerDetail) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDevOpsResourceContainerDetail)
 }
 
-var enctDevOpsResourceContainerDetail = encTable{extra: unsafe.Offsetof(DevOpsResourceContainerDetail{}.Extra), fields: []encField{
+func (*DevOpsResourceContainerDetail) decTable() *decTable { return &dectDevOpsResourceContainerDetail }
+
+var enctDevOpsResourceContainerDetail = encTable{extra: unsafe.Offsetof(DevOpsResourceContainerDetail{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainerDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.ID)), kStr},
 	{`"baseUrl":`, nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.BaseURL)), kStr},
 }}
@@ -349,47 +467,69 @@ func (m *DevOpsResourceContainerDetail) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDevOpsResourceContainerDetail)
 }
 
+func (*DevOpsResourceContainerDetail) encTable() *encTable { return &enctDevOpsResourceContainerDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsResourceContainerDetail) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectDevOpsWebhook = decTable{extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), fields: []decField{
+func allocDevOpsWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DevOpsWebhook, n)))
+}
+
+func copyDevOpsWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DevOpsWebhook)(dst), n), unsafe.Slice((*DevOpsWebhook)(src), n))
+}
+
+var dectDevOpsWebhook = decTable{extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), size: unsafe.Sizeof(DevOpsWebhook{}), alloc: allocDevOpsWebhook, copy: copyDevOpsWebhook, fields: []decField{
 	{"subscriptionId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.SubscriptionID)), kStr},
 	{"notificationId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.NotificationID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ID)), kStr},
 	{"eventType", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.EventType)), kStr},
 	{"publisherId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.PublisherID)), kStr},
 	{"resource", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.Resource)), kRaw},
-	{"message", decOne[DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.Message)), kSub},
-	{"detailedMessage", decOne[DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), kSub},
-	{"resourceContainers", decOne[DevOpsResourceContainer], uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), kSub},
+	{"message", dtOf[*DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.Message)), kOne},
+	{"detailedMessage", dtOf[*DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), kOne},
+	{"resourceContainers", dtOf[*DevOpsResourceContainer], uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), kOne},
 	{"resourceVersion", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceVersion)), kStr},
 	{"createdDate", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.CreatedDate)), kTime},
 }, sorted: []uint16{10, 7, 3, 2, 6, 1, 4, 5, 8, 9, 0}}
 
 func (m *DevOpsWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevOpsWebhook) }
 
-var enctDevOpsWebhook = encTable{extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), fields: []encField{
+func (*DevOpsWebhook) decTable() *decTable { return &dectDevOpsWebhook }
+
+var enctDevOpsWebhook = encTable{extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), size: unsafe.Sizeof(DevOpsWebhook{}), fields: []encField{
 	{`"subscriptionId":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.SubscriptionID)), kStr},
 	{`"notificationId":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.NotificationID)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ID)), kStr},
 	{`"eventType":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.EventType)), kStr},
 	{`"publisherId":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.PublisherID)), kStr},
 	{`"resource":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.Resource)), kRaw},
-	{`"message":`, encOne[DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.Message)), kSub},
-	{`"detailedMessage":`, encOne[DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), kSub},
-	{`"resourceContainers":`, encOne[DevOpsResourceContainer], uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), kSub},
+	{`"message":`, etOf[*DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.Message)), kOne},
+	{`"detailedMessage":`, etOf[*DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), kOne},
+	{`"resourceContainers":`, etOf[*DevOpsResourceContainer], uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), kOne},
 	{`"resourceVersion":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceVersion)), kStr},
 	{`"createdDate":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.CreatedDate)), kTime},
 }}
 
 func (m *DevOpsWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevOpsWebhook) }
 
+func (*DevOpsWebhook) encTable() *encTable { return &enctDevOpsWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDevOpsWebhookMessage = decTable{extra: unsafe.Offsetof(DevOpsWebhookMessage{}.Extra), fields: []decField{
+func allocDevOpsWebhookMessage(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DevOpsWebhookMessage, n)))
+}
+
+func copyDevOpsWebhookMessage(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DevOpsWebhookMessage)(dst), n), unsafe.Slice((*DevOpsWebhookMessage)(src), n))
+}
+
+var dectDevOpsWebhookMessage = decTable{extra: unsafe.Offsetof(DevOpsWebhookMessage{}.Extra), size: unsafe.Sizeof(DevOpsWebhookMessage{}), alloc: allocDevOpsWebhookMessage, copy: copyDevOpsWebhookMessage, fields: []decField{
 	{"text", nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Text)), kStr},
 	{"markdown", nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Markdown)), kStr},
 }, sorted: []uint16{1, 0}}
@@ -398,7 +538,9 @@ func (m *DevOpsWebhookMessage) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDevOpsWebhookMessage)
 }
 
-var enctDevOpsWebhookMessage = encTable{extra: unsafe.Offsetof(DevOpsWebhookMessage{}.Extra), fields: []encField{
+func (*DevOpsWebhookMessage) decTable() *decTable { return &dectDevOpsWebhookMessage }
+
+var enctDevOpsWebhookMessage = encTable{extra: unsafe.Offsetof(DevOpsWebhookMessage{}.Extra), size: unsafe.Sizeof(DevOpsWebhookMessage{}), fields: []encField{
 	{`"text":`, nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Text)), kStr},
 	{`"markdown":`, nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Markdown)), kStr},
 }}
@@ -407,10 +549,18 @@ func (m *DevOpsWebhookMessage) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDevOpsWebhookMessage)
 }
 
+func (*DevOpsWebhookMessage) encTable() *encTable { return &enctDevOpsWebhookMessage }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsWebhookMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decField{
+func allocDevice(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Device, n))) }
+
+func copyDevice(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Device)(dst), n), unsafe.Slice((*Device)(src), n))
+}
+
+var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.Sizeof(Device{}), alloc: allocDevice, copy: copyDevice, fields: []decField{
 	{"os_override", nil, uint32(unsafe.Offsetof(Device{}.OsOverride)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Device{}.ID)), kInt},
 	{"inventory_number", nil, uint32(unsafe.Offsetof(Device{}.InventoryNumber)), kStr},
@@ -452,10 +602,10 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decF
 	{"supplier_contract_ref", nil, uint32(unsafe.Offsetof(Device{}.SupplierContractRef)), kStr},
 	{"supplier_sla_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierSLAID)), kInt},
 	{"supplier_priority_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityID)), kInt},
-	{"fields", decMany[FieldHelper], uint32(unsafe.Offsetof(Device{}.Fields)), kSub},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Device{}.Customfields)), kSub},
+	{"fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(Device{}.Fields)), kMany},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Device{}.Customfields)), kMany},
 	{"relationship_id", nil, uint32(unsafe.Offsetof(Device{}.RelationshipID)), kInt},
-	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Device{}.Custombuttons)), kSub},
+	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Device{}.Custombuttons)), kMany},
 	{"default_contract_value", nil, uint32(unsafe.Offsetof(Device{}.DefaultContractValue)), kF64},
 	{"itemstock_id", nil, uint32(unsafe.Offsetof(Device{}.ItemstockID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(Device{}.ItemID)), kInt},
@@ -472,9 +622,9 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decF
 	{"primary_asset_chart_json", nil, uint32(unsafe.Offsetof(Device{}.PrimaryAssetChartJSON)), kStr},
 	{"criticality", nil, uint32(unsafe.Offsetof(Device{}.Criticality)), kInt},
 	{"ascendant_count", nil, uint32(unsafe.Offsetof(Device{}.AscendantCount)), kInt},
-	{"ascendant_assets", decMany[Device], uint32(unsafe.Offsetof(Device{}.AscendantAssets)), kSub},
+	{"ascendant_assets", dtOf[*Device], uint32(unsafe.Offsetof(Device{}.AscendantAssets)), kMany},
 	{"descendant_count", nil, uint32(unsafe.Offsetof(Device{}.DescendantCount)), kInt},
-	{"descendant_assets", decMany[Device], uint32(unsafe.Offsetof(Device{}.DescendantAssets)), kSub},
+	{"descendant_assets", dtOf[*Device], uint32(unsafe.Offsetof(Device{}.DescendantAssets)), kMany},
 	{"service_count", nil, uint32(unsafe.Offsetof(Device{}.ServiceCount)), kInt},
 	{"user_count", nil, uint32(unsafe.Offsetof(Device{}.UserCount)), kInt},
 	{"licence_count", nil, uint32(unsafe.Offsetof(Device{}.LicenceCount)), kInt},
@@ -498,11 +648,11 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decF
 	{"commissioned", nil, uint32(unsafe.Offsetof(Device{}.Commissioned)), kInt},
 	{"commissiondate", nil, uint32(unsafe.Offsetof(Device{}.Commissiondate)), kTime},
 	{"kaseyaid", nil, uint32(unsafe.Offsetof(Device{}.Kaseyaid)), kStr},
-	{"children", decMany[Device], uint32(unsafe.Offsetof(Device{}.Children)), kSub},
-	{"parent_assets", decMany[DeviceList], uint32(unsafe.Offsetof(Device{}.ParentAssets)), kSub},
-	{"child_assets", decMany[DeviceList], uint32(unsafe.Offsetof(Device{}.ChildAssets)), kSub},
-	{"hierarchy", decMany[Device], uint32(unsafe.Offsetof(Device{}.Hierarchy)), kSub},
-	{"users", decMany[UsersList], uint32(unsafe.Offsetof(Device{}.Users)), kSub},
+	{"children", dtOf[*Device], uint32(unsafe.Offsetof(Device{}.Children)), kMany},
+	{"parent_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.ParentAssets)), kMany},
+	{"child_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.ChildAssets)), kMany},
+	{"hierarchy", dtOf[*Device], uint32(unsafe.Offsetof(Device{}.Hierarchy)), kMany},
+	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(Device{}.Users)), kMany},
 	{"clone_count", nil, uint32(unsafe.Offsetof(Device{}.CloneCount)), kInt},
 	{"_dontaddnewfields", nil, uint32(unsafe.Offsetof(Device{}.Dontaddnewfields)), kBool},
 	{"_dontupdatetype", nil, uint32(unsafe.Offsetof(Device{}.Dontupdatetype)), kBool},
@@ -512,36 +662,36 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decF
 	{"supplier_priority_name", nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityName)), kStr},
 	{"clone_inventory_numbers", nil, uint32(unsafe.Offsetof(Device{}.CloneInventoryNumbers)), kStr},
 	{"_isclone", nil, uint32(unsafe.Offsetof(Device{}.Isclone)), kBool},
-	{"contracts", decMany[ContractHeaderList], uint32(unsafe.Offsetof(Device{}.Contracts)), kSub},
-	{"scheduled_tickets", decMany[StdRequestList], uint32(unsafe.Offsetof(Device{}.ScheduledTickets)), kSub},
+	{"contracts", dtOf[*ContractHeaderList], uint32(unsafe.Offsetof(Device{}.Contracts)), kMany},
+	{"scheduled_tickets", dtOf[*StdRequestList], uint32(unsafe.Offsetof(Device{}.ScheduledTickets)), kMany},
 	{"site_guid", nil, uint32(unsafe.Offsetof(Device{}.SiteGUID)), kStr},
 	{"sqlimport_user", nil, uint32(unsafe.Offsetof(Device{}.SqlimportUser)), kStr},
 	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Device{}.SqlimportID)), kInt},
-	{"software", decMany[DeviceApplications], uint32(unsafe.Offsetof(Device{}.Software)), kSub},
+	{"software", dtOf[*DeviceApplications], uint32(unsafe.Offsetof(Device{}.Software)), kMany},
 	{"businesscentral_id", nil, uint32(unsafe.Offsetof(Device{}.BusinesscentralID)), kStr},
 	{"intune_id", nil, uint32(unsafe.Offsetof(Device{}.IntuneID)), kStr},
 	{"intune_connectionid", nil, uint32(unsafe.Offsetof(Device{}.IntuneConnectionid)), kInt},
 	{"azure_userid", nil, uint32(unsafe.Offsetof(Device{}.AzureUserid)), kStr},
 	{"azure_userprincipalname", nil, uint32(unsafe.Offsetof(Device{}.AzureUserprincipalname)), kStr},
-	{"stockdetails", decOne[ItemStock], uint32(unsafe.Offsetof(Device{}.Stockdetails)), kSub},
+	{"stockdetails", dtOf[*ItemStock], uint32(unsafe.Offsetof(Device{}.Stockdetails)), kOne},
 	{"assetgroup_name", nil, uint32(unsafe.Offsetof(Device{}.AssetgroupName)), kStr},
 	{"prtg_id", nil, uint32(unsafe.Offsetof(Device{}.PrtgID)), kInt},
 	{"prtg_details_id", nil, uint32(unsafe.Offsetof(Device{}.PrtgDetailsID)), kInt},
 	{"status_name", nil, uint32(unsafe.Offsetof(Device{}.StatusName)), kStr},
-	{"services", decMany[ServSiteList], uint32(unsafe.Offsetof(Device{}.Services)), kSub},
+	{"services", dtOf[*ServSiteList], uint32(unsafe.Offsetof(Device{}.Services)), kMany},
 	{"datto_site_uid", nil, uint32(unsafe.Offsetof(Device{}.DattoSiteUID)), kStr},
 	{"ateraid", nil, uint32(unsafe.Offsetof(Device{}.Ateraid)), kStr},
-	{"items_issued", decMany[FaultItem], uint32(unsafe.Offsetof(Device{}.ItemsIssued)), kSub},
+	{"items_issued", dtOf[*FaultItem], uint32(unsafe.Offsetof(Device{}.ItemsIssued)), kMany},
 	{"lansweeper_id", nil, uint32(unsafe.Offsetof(Device{}.LansweeperID)), kStr},
 	{"lansweeper_url", nil, uint32(unsafe.Offsetof(Device{}.LansweeperURL)), kStr},
-	{"lansweeper_software", decMany[LansweeperSoftware], uint32(unsafe.Offsetof(Device{}.LansweeperSoftware)), kSub},
+	{"lansweeper_software", dtOf[*LansweeperSoftware], uint32(unsafe.Offsetof(Device{}.LansweeperSoftware)), kMany},
 	{"dlastupdate", nil, uint32(unsafe.Offsetof(Device{}.Dlastupdate)), kTime},
-	{"createdfrompurchaseorder", decOne[SupplierOrderHeader], uint32(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), kSub},
+	{"createdfrompurchaseorder", dtOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), kOne},
 	{"stockdate", nil, uint32(unsafe.Offsetof(Device{}.Stockdate)), kTime},
 	{"item_cost", nil, uint32(unsafe.Offsetof(Device{}.ItemCost)), kF64},
 	{"old_software_version", nil, uint32(unsafe.Offsetof(Device{}.OldSoftwareVersion)), kStr},
 	{"new_software_version", nil, uint32(unsafe.Offsetof(Device{}.NewSoftwareVersion)), kStr},
-	{"user_role_breakdown", decMany[DeviceUserCount], uint32(unsafe.Offsetof(Device{}.UserRoleBreakdown)), kSub},
+	{"user_role_breakdown", dtOf[*DeviceUserCount], uint32(unsafe.Offsetof(Device{}.UserRoleBreakdown)), kMany},
 	{"itglue_id", nil, uint32(unsafe.Offsetof(Device{}.ItglueID)), kStr},
 	{"area_guid", nil, uint32(unsafe.Offsetof(Device{}.AreaGUID)), kStr},
 	{"jamf_id", nil, uint32(unsafe.Offsetof(Device{}.JamfID)), kInt},
@@ -559,13 +709,13 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decF
 	{"deactivate_child_devices", nil, uint32(unsafe.Offsetof(Device{}.DeactivateChildDevices)), kBool},
 	{"auvik_network_id", nil, uint32(unsafe.Offsetof(Device{}.AuvikNetworkID)), kStr},
 	{"parent_third_party_ids", nil, uint32(unsafe.Offsetof(Device{}.ParentThirdPartyIds)), kStrs},
-	{"snowUsers", decMany[SnowComputerUserAbstract], uint32(unsafe.Offsetof(Device{}.SnowUsers)), kSub},
-	{"tab_config", decMany[TabConfig], uint32(unsafe.Offsetof(Device{}.TabConfig)), kSub},
+	{"snowUsers", dtOf[*SnowComputerUserAbstract], uint32(unsafe.Offsetof(Device{}.SnowUsers)), kMany},
+	{"tab_config", dtOf[*TabConfig], uint32(unsafe.Offsetof(Device{}.TabConfig)), kMany},
 	{"qualys_id", nil, uint32(unsafe.Offsetof(Device{}.QualysID)), kStr},
-	{"assettype_config", decOne[Xtype], uint32(unsafe.Offsetof(Device{}.AssettypeConfig)), kSub},
+	{"assettype_config", dtOf[*Xtype], uint32(unsafe.Offsetof(Device{}.AssettypeConfig)), kOne},
 	{"passportal_client_id", nil, uint32(unsafe.Offsetof(Device{}.PassportalClientID)), kInt64},
 	{"addigy_policy_id", nil, uint32(unsafe.Offsetof(Device{}.AddigyPolicyID)), kStr},
-	{"addigy_applications", decMany[AddigyApplication], uint32(unsafe.Offsetof(Device{}.AddigyApplications)), kSub},
+	{"addigy_applications", dtOf[*AddigyApplication], uint32(unsafe.Offsetof(Device{}.AddigyApplications)), kMany},
 	{"addigy_users", nil, uint32(unsafe.Offsetof(Device{}.AddigyUsers)), kStrs},
 	{"_warning", nil, uint32(unsafe.Offsetof(Device{}.Warning)), kStr},
 	{"isassetdetails", nil, uint32(unsafe.Offsetof(Device{}.Isassetdetails)), kBool},
@@ -574,26 +724,26 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decF
 	{"iskaseyaagent", nil, uint32(unsafe.Offsetof(Device{}.Iskaseyaagent)), kBool},
 	{"_donotvalidate", nil, uint32(unsafe.Offsetof(Device{}.Donotvalidate)), kBool},
 	{"datto_remote_url", nil, uint32(unsafe.Offsetof(Device{}.DattoRemoteURL)), kStr},
-	{"qualys_software", decMany[QualysHostAssetSoftwareHostAssetSoftware], uint32(unsafe.Offsetof(Device{}.QualysSoftware)), kSub},
-	{"xtypeunamecanedit", decMany[RTPermission], uint32(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), kSub},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Device{}.ExternalLinks)), kSub},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Device{}.NewExternalLink)), kSub},
+	{"qualys_software", dtOf[*QualysHostAssetSoftwareHostAssetSoftware], uint32(unsafe.Offsetof(Device{}.QualysSoftware)), kMany},
+	{"xtypeunamecanedit", dtOf[*RTPermission], uint32(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), kMany},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Device{}.ExternalLinks)), kMany},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Device{}.NewExternalLink)), kOne},
 	{"stockbin_id", nil, uint32(unsafe.Offsetof(Device{}.StockbinID)), kInt},
 	{"ethernetMacAddress", nil, uint32(unsafe.Offsetof(Device{}.EthernetMacAddress)), kStr},
 	{"physicalMemoryInBytes", nil, uint32(unsafe.Offsetof(Device{}.PhysicalMemoryInBytes)), kStr},
 	{"azureTenantId", nil, uint32(unsafe.Offsetof(Device{}.AzureTenantID)), kStr},
-	{"services_hierarchy", decMany[ServSite], uint32(unsafe.Offsetof(Device{}.ServicesHierarchy)), kSub},
+	{"services_hierarchy", dtOf[*ServSite], uint32(unsafe.Offsetof(Device{}.ServicesHierarchy)), kMany},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(Device{}.Validateonly)), kBool},
 	{"copy_unmapped_info_fields", nil, uint32(unsafe.Offsetof(Device{}.CopyUnmappedInfoFields)), kBool},
 	{"user_email", nil, uint32(unsafe.Offsetof(Device{}.UserEmail)), kStr},
-	{"lansweeper_relations", decMany[LansweeperRelation], uint32(unsafe.Offsetof(Device{}.LansweeperRelations)), kSub},
-	{"kbs", decMany[KBEntryList], uint32(unsafe.Offsetof(Device{}.Kbs)), kSub},
+	{"lansweeper_relations", dtOf[*LansweeperRelation], uint32(unsafe.Offsetof(Device{}.LansweeperRelations)), kMany},
+	{"kbs", dtOf[*KBEntryList], uint32(unsafe.Offsetof(Device{}.Kbs)), kMany},
 	{"site_external_link_id", nil, uint32(unsafe.Offsetof(Device{}.SiteExternalLinkID)), kStr},
 	{"workspace_orgunitpath", nil, uint32(unsafe.Offsetof(Device{}.WorkspaceOrgunitpath)), kStr},
-	{"sibling_assets", decMany[DeviceList], uint32(unsafe.Offsetof(Device{}.SiblingAssets)), kSub},
+	{"sibling_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.SiblingAssets)), kMany},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(Device{}.ImportDetailsID)), kInt},
 	{"icinga_hostname", nil, uint32(unsafe.Offsetof(Device{}.IcingaHostname)), kStr},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Device{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Device{}.AccessControl)), kMany},
 	{"jamf_details_id", nil, uint32(unsafe.Offsetof(Device{}.JamfDetailsID)), kInt},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Device{}.AccessControlLevel)), kInt},
 	{"is_stock_change", nil, uint32(unsafe.Offsetof(Device{}.IsStockChange)), kBool},
@@ -609,8 +759,8 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decF
 	{"lansweeper_site_id", nil, uint32(unsafe.Offsetof(Device{}.LansweeperSiteID)), kStr},
 	{"thirdparty_client_id", nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyClientID)), kInt},
 	{"syncro_asset_type", nil, uint32(unsafe.Offsetof(Device{}.SyncroAssetType)), kStr},
-	{"dynatrace_to_relations", decMany[DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceToRelations)), kSub},
-	{"dynatrace_from_relations", decMany[DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceFromRelations)), kSub},
+	{"dynatrace_to_relations", dtOf[*DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceToRelations)), kMany},
+	{"dynatrace_from_relations", dtOf[*DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceFromRelations)), kMany},
 	{"open_incident_count", nil, uint32(unsafe.Offsetof(Device{}.OpenIncidentCount)), kInt},
 	{"open_change_count", nil, uint32(unsafe.Offsetof(Device{}.OpenChangeCount)), kInt},
 	{"thirdparty_type_id", nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyTypeID)), kInt},
@@ -621,9 +771,9 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decF
 	{"child_asset_names", nil, uint32(unsafe.Offsetof(Device{}.ChildAssetNames)), kStr},
 	{"sibling_asset_names", nil, uint32(unsafe.Offsetof(Device{}.SiblingAssetNames)), kStr},
 	{"related_kb_names", nil, uint32(unsafe.Offsetof(Device{}.RelatedKbNames)), kStr},
-	{"licences", decMany[LicenceList], uint32(unsafe.Offsetof(Device{}.Licences)), kSub},
-	{"add_licences", decMany[LicenceList], uint32(unsafe.Offsetof(Device{}.AddLicences)), kSub},
-	{"licences_hierarchy", decMany[LicenceList], uint32(unsafe.Offsetof(Device{}.LicencesHierarchy)), kSub},
+	{"licences", dtOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.Licences)), kMany},
+	{"add_licences", dtOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.AddLicences)), kMany},
+	{"licences_hierarchy", dtOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.LicencesHierarchy)), kMany},
 	{"sqlimport_accountsid", nil, uint32(unsafe.Offsetof(Device{}.SqlimportAccountsid)), kStr},
 	{"created_from_template", nil, uint32(unsafe.Offsetof(Device{}.CreatedFromTemplate)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(Device{}.Use)), kStr},
@@ -660,7 +810,7 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decF
 	{"auvik_device_id", nil, uint32(unsafe.Offsetof(Device{}.AuvikDeviceID)), kStr},
 	{"auvik_url", nil, uint32(unsafe.Offsetof(Device{}.AuvikURL)), kStr},
 	{"allowallstatus", nil, uint32(unsafe.Offsetof(Device{}.Allowallstatus)), kBool},
-	{"allowed_status", decMany[XTypeStatus], uint32(unsafe.Offsetof(Device{}.AllowedStatus)), kSub},
+	{"allowed_status", dtOf[*XTypeStatus], uint32(unsafe.Offsetof(Device{}.AllowedStatus)), kMany},
 	{"datto_id", nil, uint32(unsafe.Offsetof(Device{}.DattoID)), kStr},
 	{"addigy_id", nil, uint32(unsafe.Offsetof(Device{}.AddigyID)), kStr},
 	{"liongard_url", nil, uint32(unsafe.Offsetof(Device{}.LiongardURL)), kStr},
@@ -709,7 +859,9 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []decF
 
 func (m *Device) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevice) }
 
-var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encField{
+func (*Device) decTable() *decTable { return &dectDevice }
+
+var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.Sizeof(Device{}), fields: []encField{
 	{`"os_override":`, nil, uint32(unsafe.Offsetof(Device{}.OsOverride)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Device{}.ID)), kInt},
 	{`"inventory_number":`, nil, uint32(unsafe.Offsetof(Device{}.InventoryNumber)), kStr},
@@ -751,10 +903,10 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encF
 	{`"supplier_contract_ref":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierContractRef)), kStr},
 	{`"supplier_sla_id":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierSLAID)), kInt},
 	{`"supplier_priority_id":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityID)), kInt},
-	{`"fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(Device{}.Fields)), kSub},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Device{}.Customfields)), kSub},
+	{`"fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(Device{}.Fields)), kMany},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Device{}.Customfields)), kMany},
 	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(Device{}.RelationshipID)), kInt},
-	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Device{}.Custombuttons)), kSub},
+	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Device{}.Custombuttons)), kMany},
 	{`"default_contract_value":`, nil, uint32(unsafe.Offsetof(Device{}.DefaultContractValue)), kF64},
 	{`"itemstock_id":`, nil, uint32(unsafe.Offsetof(Device{}.ItemstockID)), kInt},
 	{`"item_id":`, nil, uint32(unsafe.Offsetof(Device{}.ItemID)), kInt},
@@ -771,9 +923,9 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encF
 	{`"primary_asset_chart_json":`, nil, uint32(unsafe.Offsetof(Device{}.PrimaryAssetChartJSON)), kStr},
 	{`"criticality":`, nil, uint32(unsafe.Offsetof(Device{}.Criticality)), kInt},
 	{`"ascendant_count":`, nil, uint32(unsafe.Offsetof(Device{}.AscendantCount)), kInt},
-	{`"ascendant_assets":`, encMany[Device], uint32(unsafe.Offsetof(Device{}.AscendantAssets)), kSub},
+	{`"ascendant_assets":`, etOf[*Device], uint32(unsafe.Offsetof(Device{}.AscendantAssets)), kMany},
 	{`"descendant_count":`, nil, uint32(unsafe.Offsetof(Device{}.DescendantCount)), kInt},
-	{`"descendant_assets":`, encMany[Device], uint32(unsafe.Offsetof(Device{}.DescendantAssets)), kSub},
+	{`"descendant_assets":`, etOf[*Device], uint32(unsafe.Offsetof(Device{}.DescendantAssets)), kMany},
 	{`"service_count":`, nil, uint32(unsafe.Offsetof(Device{}.ServiceCount)), kInt},
 	{`"user_count":`, nil, uint32(unsafe.Offsetof(Device{}.UserCount)), kInt},
 	{`"licence_count":`, nil, uint32(unsafe.Offsetof(Device{}.LicenceCount)), kInt},
@@ -797,11 +949,11 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encF
 	{`"commissioned":`, nil, uint32(unsafe.Offsetof(Device{}.Commissioned)), kInt},
 	{`"commissiondate":`, nil, uint32(unsafe.Offsetof(Device{}.Commissiondate)), kTime},
 	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Device{}.Kaseyaid)), kStr},
-	{`"children":`, encMany[Device], uint32(unsafe.Offsetof(Device{}.Children)), kSub},
-	{`"parent_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Device{}.ParentAssets)), kSub},
-	{`"child_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Device{}.ChildAssets)), kSub},
-	{`"hierarchy":`, encMany[Device], uint32(unsafe.Offsetof(Device{}.Hierarchy)), kSub},
-	{`"users":`, encMany[UsersList], uint32(unsafe.Offsetof(Device{}.Users)), kSub},
+	{`"children":`, etOf[*Device], uint32(unsafe.Offsetof(Device{}.Children)), kMany},
+	{`"parent_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.ParentAssets)), kMany},
+	{`"child_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.ChildAssets)), kMany},
+	{`"hierarchy":`, etOf[*Device], uint32(unsafe.Offsetof(Device{}.Hierarchy)), kMany},
+	{`"users":`, etOf[*UsersList], uint32(unsafe.Offsetof(Device{}.Users)), kMany},
 	{`"clone_count":`, nil, uint32(unsafe.Offsetof(Device{}.CloneCount)), kInt},
 	{`"_dontaddnewfields":`, nil, uint32(unsafe.Offsetof(Device{}.Dontaddnewfields)), kBool},
 	{`"_dontupdatetype":`, nil, uint32(unsafe.Offsetof(Device{}.Dontupdatetype)), kBool},
@@ -811,36 +963,36 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encF
 	{`"supplier_priority_name":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityName)), kStr},
 	{`"clone_inventory_numbers":`, nil, uint32(unsafe.Offsetof(Device{}.CloneInventoryNumbers)), kStr},
 	{`"_isclone":`, nil, uint32(unsafe.Offsetof(Device{}.Isclone)), kBool},
-	{`"contracts":`, encMany[ContractHeaderList], uint32(unsafe.Offsetof(Device{}.Contracts)), kSub},
-	{`"scheduled_tickets":`, encMany[StdRequestList], uint32(unsafe.Offsetof(Device{}.ScheduledTickets)), kSub},
+	{`"contracts":`, etOf[*ContractHeaderList], uint32(unsafe.Offsetof(Device{}.Contracts)), kMany},
+	{`"scheduled_tickets":`, etOf[*StdRequestList], uint32(unsafe.Offsetof(Device{}.ScheduledTickets)), kMany},
 	{`"site_guid":`, nil, uint32(unsafe.Offsetof(Device{}.SiteGUID)), kStr},
 	{`"sqlimport_user":`, nil, uint32(unsafe.Offsetof(Device{}.SqlimportUser)), kStr},
 	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Device{}.SqlimportID)), kInt},
-	{`"software":`, encMany[DeviceApplications], uint32(unsafe.Offsetof(Device{}.Software)), kSub},
+	{`"software":`, etOf[*DeviceApplications], uint32(unsafe.Offsetof(Device{}.Software)), kMany},
 	{`"businesscentral_id":`, nil, uint32(unsafe.Offsetof(Device{}.BusinesscentralID)), kStr},
 	{`"intune_id":`, nil, uint32(unsafe.Offsetof(Device{}.IntuneID)), kStr},
 	{`"intune_connectionid":`, nil, uint32(unsafe.Offsetof(Device{}.IntuneConnectionid)), kInt},
 	{`"azure_userid":`, nil, uint32(unsafe.Offsetof(Device{}.AzureUserid)), kStr},
 	{`"azure_userprincipalname":`, nil, uint32(unsafe.Offsetof(Device{}.AzureUserprincipalname)), kStr},
-	{`"stockdetails":`, encOne[ItemStock], uint32(unsafe.Offsetof(Device{}.Stockdetails)), kSub},
+	{`"stockdetails":`, etOf[*ItemStock], uint32(unsafe.Offsetof(Device{}.Stockdetails)), kOne},
 	{`"assetgroup_name":`, nil, uint32(unsafe.Offsetof(Device{}.AssetgroupName)), kStr},
 	{`"prtg_id":`, nil, uint32(unsafe.Offsetof(Device{}.PrtgID)), kInt},
 	{`"prtg_details_id":`, nil, uint32(unsafe.Offsetof(Device{}.PrtgDetailsID)), kInt},
 	{`"status_name":`, nil, uint32(unsafe.Offsetof(Device{}.StatusName)), kStr},
-	{`"services":`, encMany[ServSiteList], uint32(unsafe.Offsetof(Device{}.Services)), kSub},
+	{`"services":`, etOf[*ServSiteList], uint32(unsafe.Offsetof(Device{}.Services)), kMany},
 	{`"datto_site_uid":`, nil, uint32(unsafe.Offsetof(Device{}.DattoSiteUID)), kStr},
 	{`"ateraid":`, nil, uint32(unsafe.Offsetof(Device{}.Ateraid)), kStr},
-	{`"items_issued":`, encMany[FaultItem], uint32(unsafe.Offsetof(Device{}.ItemsIssued)), kSub},
+	{`"items_issued":`, etOf[*FaultItem], uint32(unsafe.Offsetof(Device{}.ItemsIssued)), kMany},
 	{`"lansweeper_id":`, nil, uint32(unsafe.Offsetof(Device{}.LansweeperID)), kStr},
 	{`"lansweeper_url":`, nil, uint32(unsafe.Offsetof(Device{}.LansweeperURL)), kStr},
-	{`"lansweeper_software":`, encMany[LansweeperSoftware], uint32(unsafe.Offsetof(Device{}.LansweeperSoftware)), kSub},
+	{`"lansweeper_software":`, etOf[*LansweeperSoftware], uint32(unsafe.Offsetof(Device{}.LansweeperSoftware)), kMany},
 	{`"dlastupdate":`, nil, uint32(unsafe.Offsetof(Device{}.Dlastupdate)), kTime},
-	{`"createdfrompurchaseorder":`, encOne[SupplierOrderHeader], uint32(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), kSub},
+	{`"createdfrompurchaseorder":`, etOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), kOne},
 	{`"stockdate":`, nil, uint32(unsafe.Offsetof(Device{}.Stockdate)), kTime},
 	{`"item_cost":`, nil, uint32(unsafe.Offsetof(Device{}.ItemCost)), kF64},
 	{`"old_software_version":`, nil, uint32(unsafe.Offsetof(Device{}.OldSoftwareVersion)), kStr},
 	{`"new_software_version":`, nil, uint32(unsafe.Offsetof(Device{}.NewSoftwareVersion)), kStr},
-	{`"user_role_breakdown":`, encMany[DeviceUserCount], uint32(unsafe.Offsetof(Device{}.UserRoleBreakdown)), kSub},
+	{`"user_role_breakdown":`, etOf[*DeviceUserCount], uint32(unsafe.Offsetof(Device{}.UserRoleBreakdown)), kMany},
 	{`"itglue_id":`, nil, uint32(unsafe.Offsetof(Device{}.ItglueID)), kStr},
 	{`"area_guid":`, nil, uint32(unsafe.Offsetof(Device{}.AreaGUID)), kStr},
 	{`"jamf_id":`, nil, uint32(unsafe.Offsetof(Device{}.JamfID)), kInt},
@@ -858,13 +1010,13 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encF
 	{`"deactivate_child_devices":`, nil, uint32(unsafe.Offsetof(Device{}.DeactivateChildDevices)), kBool},
 	{`"auvik_network_id":`, nil, uint32(unsafe.Offsetof(Device{}.AuvikNetworkID)), kStr},
 	{`"parent_third_party_ids":`, nil, uint32(unsafe.Offsetof(Device{}.ParentThirdPartyIds)), kStrs},
-	{`"snowUsers":`, encMany[SnowComputerUserAbstract], uint32(unsafe.Offsetof(Device{}.SnowUsers)), kSub},
-	{`"tab_config":`, encMany[TabConfig], uint32(unsafe.Offsetof(Device{}.TabConfig)), kSub},
+	{`"snowUsers":`, etOf[*SnowComputerUserAbstract], uint32(unsafe.Offsetof(Device{}.SnowUsers)), kMany},
+	{`"tab_config":`, etOf[*TabConfig], uint32(unsafe.Offsetof(Device{}.TabConfig)), kMany},
 	{`"qualys_id":`, nil, uint32(unsafe.Offsetof(Device{}.QualysID)), kStr},
-	{`"assettype_config":`, encOne[Xtype], uint32(unsafe.Offsetof(Device{}.AssettypeConfig)), kSub},
+	{`"assettype_config":`, etOf[*Xtype], uint32(unsafe.Offsetof(Device{}.AssettypeConfig)), kOne},
 	{`"passportal_client_id":`, nil, uint32(unsafe.Offsetof(Device{}.PassportalClientID)), kInt64},
 	{`"addigy_policy_id":`, nil, uint32(unsafe.Offsetof(Device{}.AddigyPolicyID)), kStr},
-	{`"addigy_applications":`, encMany[AddigyApplication], uint32(unsafe.Offsetof(Device{}.AddigyApplications)), kSub},
+	{`"addigy_applications":`, etOf[*AddigyApplication], uint32(unsafe.Offsetof(Device{}.AddigyApplications)), kMany},
 	{`"addigy_users":`, nil, uint32(unsafe.Offsetof(Device{}.AddigyUsers)), kStrs},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Device{}.Warning)), kStr},
 	{`"isassetdetails":`, nil, uint32(unsafe.Offsetof(Device{}.Isassetdetails)), kBool},
@@ -873,26 +1025,26 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encF
 	{`"iskaseyaagent":`, nil, uint32(unsafe.Offsetof(Device{}.Iskaseyaagent)), kBool},
 	{`"_donotvalidate":`, nil, uint32(unsafe.Offsetof(Device{}.Donotvalidate)), kBool},
 	{`"datto_remote_url":`, nil, uint32(unsafe.Offsetof(Device{}.DattoRemoteURL)), kStr},
-	{`"qualys_software":`, encMany[QualysHostAssetSoftwareHostAssetSoftware], uint32(unsafe.Offsetof(Device{}.QualysSoftware)), kSub},
-	{`"xtypeunamecanedit":`, encMany[RTPermission], uint32(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), kSub},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Device{}.ExternalLinks)), kSub},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Device{}.NewExternalLink)), kSub},
+	{`"qualys_software":`, etOf[*QualysHostAssetSoftwareHostAssetSoftware], uint32(unsafe.Offsetof(Device{}.QualysSoftware)), kMany},
+	{`"xtypeunamecanedit":`, etOf[*RTPermission], uint32(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), kMany},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Device{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Device{}.NewExternalLink)), kOne},
 	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(Device{}.StockbinID)), kInt},
 	{`"ethernetMacAddress":`, nil, uint32(unsafe.Offsetof(Device{}.EthernetMacAddress)), kStr},
 	{`"physicalMemoryInBytes":`, nil, uint32(unsafe.Offsetof(Device{}.PhysicalMemoryInBytes)), kStr},
 	{`"azureTenantId":`, nil, uint32(unsafe.Offsetof(Device{}.AzureTenantID)), kStr},
-	{`"services_hierarchy":`, encMany[ServSite], uint32(unsafe.Offsetof(Device{}.ServicesHierarchy)), kSub},
+	{`"services_hierarchy":`, etOf[*ServSite], uint32(unsafe.Offsetof(Device{}.ServicesHierarchy)), kMany},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(Device{}.Validateonly)), kBool},
 	{`"copy_unmapped_info_fields":`, nil, uint32(unsafe.Offsetof(Device{}.CopyUnmappedInfoFields)), kBool},
 	{`"user_email":`, nil, uint32(unsafe.Offsetof(Device{}.UserEmail)), kStr},
-	{`"lansweeper_relations":`, encMany[LansweeperRelation], uint32(unsafe.Offsetof(Device{}.LansweeperRelations)), kSub},
-	{`"kbs":`, encMany[KBEntryList], uint32(unsafe.Offsetof(Device{}.Kbs)), kSub},
+	{`"lansweeper_relations":`, etOf[*LansweeperRelation], uint32(unsafe.Offsetof(Device{}.LansweeperRelations)), kMany},
+	{`"kbs":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(Device{}.Kbs)), kMany},
 	{`"site_external_link_id":`, nil, uint32(unsafe.Offsetof(Device{}.SiteExternalLinkID)), kStr},
 	{`"workspace_orgunitpath":`, nil, uint32(unsafe.Offsetof(Device{}.WorkspaceOrgunitpath)), kStr},
-	{`"sibling_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Device{}.SiblingAssets)), kSub},
+	{`"sibling_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.SiblingAssets)), kMany},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Device{}.ImportDetailsID)), kInt},
 	{`"icinga_hostname":`, nil, uint32(unsafe.Offsetof(Device{}.IcingaHostname)), kStr},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Device{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Device{}.AccessControl)), kMany},
 	{`"jamf_details_id":`, nil, uint32(unsafe.Offsetof(Device{}.JamfDetailsID)), kInt},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Device{}.AccessControlLevel)), kInt},
 	{`"is_stock_change":`, nil, uint32(unsafe.Offsetof(Device{}.IsStockChange)), kBool},
@@ -908,8 +1060,8 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encF
 	{`"lansweeper_site_id":`, nil, uint32(unsafe.Offsetof(Device{}.LansweeperSiteID)), kStr},
 	{`"thirdparty_client_id":`, nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyClientID)), kInt},
 	{`"syncro_asset_type":`, nil, uint32(unsafe.Offsetof(Device{}.SyncroAssetType)), kStr},
-	{`"dynatrace_to_relations":`, encMany[DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceToRelations)), kSub},
-	{`"dynatrace_from_relations":`, encMany[DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceFromRelations)), kSub},
+	{`"dynatrace_to_relations":`, etOf[*DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceToRelations)), kMany},
+	{`"dynatrace_from_relations":`, etOf[*DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceFromRelations)), kMany},
 	{`"open_incident_count":`, nil, uint32(unsafe.Offsetof(Device{}.OpenIncidentCount)), kInt},
 	{`"open_change_count":`, nil, uint32(unsafe.Offsetof(Device{}.OpenChangeCount)), kInt},
 	{`"thirdparty_type_id":`, nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyTypeID)), kInt},
@@ -920,9 +1072,9 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encF
 	{`"child_asset_names":`, nil, uint32(unsafe.Offsetof(Device{}.ChildAssetNames)), kStr},
 	{`"sibling_asset_names":`, nil, uint32(unsafe.Offsetof(Device{}.SiblingAssetNames)), kStr},
 	{`"related_kb_names":`, nil, uint32(unsafe.Offsetof(Device{}.RelatedKbNames)), kStr},
-	{`"licences":`, encMany[LicenceList], uint32(unsafe.Offsetof(Device{}.Licences)), kSub},
-	{`"add_licences":`, encMany[LicenceList], uint32(unsafe.Offsetof(Device{}.AddLicences)), kSub},
-	{`"licences_hierarchy":`, encMany[LicenceList], uint32(unsafe.Offsetof(Device{}.LicencesHierarchy)), kSub},
+	{`"licences":`, etOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.Licences)), kMany},
+	{`"add_licences":`, etOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.AddLicences)), kMany},
+	{`"licences_hierarchy":`, etOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.LicencesHierarchy)), kMany},
 	{`"sqlimport_accountsid":`, nil, uint32(unsafe.Offsetof(Device{}.SqlimportAccountsid)), kStr},
 	{`"created_from_template":`, nil, uint32(unsafe.Offsetof(Device{}.CreatedFromTemplate)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(Device{}.Use)), kStr},
@@ -959,7 +1111,7 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encF
 	{`"auvik_device_id":`, nil, uint32(unsafe.Offsetof(Device{}.AuvikDeviceID)), kStr},
 	{`"auvik_url":`, nil, uint32(unsafe.Offsetof(Device{}.AuvikURL)), kStr},
 	{`"allowallstatus":`, nil, uint32(unsafe.Offsetof(Device{}.Allowallstatus)), kBool},
-	{`"allowed_status":`, encMany[XTypeStatus], uint32(unsafe.Offsetof(Device{}.AllowedStatus)), kSub},
+	{`"allowed_status":`, etOf[*XTypeStatus], uint32(unsafe.Offsetof(Device{}.AllowedStatus)), kMany},
 	{`"datto_id":`, nil, uint32(unsafe.Offsetof(Device{}.DattoID)), kStr},
 	{`"addigy_id":`, nil, uint32(unsafe.Offsetof(Device{}.AddigyID)), kStr},
 	{`"liongard_url":`, nil, uint32(unsafe.Offsetof(Device{}.LiongardURL)), kStr},
@@ -1008,33 +1160,55 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), fields: []encF
 
 func (m *Device) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevice) }
 
+func (*Device) encTable() *encTable { return &enctDevice }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Device) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDevice42Webhook = decTable{extra: unsafe.Offsetof(Device42Webhook{}.Extra), fields: []decField{
+func allocDevice42Webhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Device42Webhook, n)))
+}
+
+func copyDevice42Webhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Device42Webhook)(dst), n), unsafe.Slice((*Device42Webhook)(src), n))
+}
+
+var dectDevice42Webhook = decTable{extra: unsafe.Offsetof(Device42Webhook{}.Extra), size: unsafe.Sizeof(Device42Webhook{}), alloc: allocDevice42Webhook, copy: copyDevice42Webhook, fields: []decField{
 	{"category", nil, uint32(unsafe.Offsetof(Device42Webhook{}.Category)), kStr},
 	{"user", nil, uint32(unsafe.Offsetof(Device42Webhook{}.User)), kStr},
 	{"action", nil, uint32(unsafe.Offsetof(Device42Webhook{}.Action)), kStr},
-	{"data", decOne[Device42WebhookData], uint32(unsafe.Offsetof(Device42Webhook{}.Data)), kSub},
+	{"data", dtOf[*Device42WebhookData], uint32(unsafe.Offsetof(Device42Webhook{}.Data)), kOne},
 	{"resourceObject", nil, uint32(unsafe.Offsetof(Device42Webhook{}.ResourceObject)), kRaw},
 }, sorted: []uint16{2, 0, 3, 4, 1}}
 
 func (m *Device42Webhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevice42Webhook) }
 
-var enctDevice42Webhook = encTable{extra: unsafe.Offsetof(Device42Webhook{}.Extra), fields: []encField{
+func (*Device42Webhook) decTable() *decTable { return &dectDevice42Webhook }
+
+var enctDevice42Webhook = encTable{extra: unsafe.Offsetof(Device42Webhook{}.Extra), size: unsafe.Sizeof(Device42Webhook{}), fields: []encField{
 	{`"category":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.Category)), kStr},
 	{`"user":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.User)), kStr},
 	{`"action":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.Action)), kStr},
-	{`"data":`, encOne[Device42WebhookData], uint32(unsafe.Offsetof(Device42Webhook{}.Data)), kSub},
+	{`"data":`, etOf[*Device42WebhookData], uint32(unsafe.Offsetof(Device42Webhook{}.Data)), kOne},
 	{`"resourceObject":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.ResourceObject)), kRaw},
 }}
 
 func (m *Device42Webhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevice42Webhook) }
 
+func (*Device42Webhook) encTable() *encTable { return &enctDevice42Webhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Device42Webhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDevice42WebhookData = decTable{extra: unsafe.Offsetof(Device42WebhookData{}.Extra), fields: []decField{
+func allocDevice42WebhookData(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Device42WebhookData, n)))
+}
+
+func copyDevice42WebhookData(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Device42WebhookData)(dst), n), unsafe.Slice((*Device42WebhookData)(src), n))
+}
+
+var dectDevice42WebhookData = decTable{extra: unsafe.Offsetof(Device42WebhookData{}.Extra), size: unsafe.Sizeof(Device42WebhookData{}), alloc: allocDevice42WebhookData, copy: copyDevice42WebhookData, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.ID)), kInt},
 	{"type_id", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.TypeID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.Name)), kStr},
@@ -1045,7 +1219,9 @@ func (m *Device42WebhookData) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDevice42WebhookData)
 }
 
-var enctDevice42WebhookData = encTable{extra: unsafe.Offsetof(Device42WebhookData{}.Extra), fields: []encField{
+func (*Device42WebhookData) decTable() *decTable { return &dectDevice42WebhookData }
+
+var enctDevice42WebhookData = encTable{extra: unsafe.Offsetof(Device42WebhookData{}.Extra), size: unsafe.Sizeof(Device42WebhookData{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Device42WebhookData{}.ID)), kInt},
 	{`"type_id":`, nil, uint32(unsafe.Offsetof(Device42WebhookData{}.TypeID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Device42WebhookData{}.Name)), kStr},
@@ -1056,10 +1232,20 @@ func (m *Device42WebhookData) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDevice42WebhookData)
 }
 
+func (*Device42WebhookData) encTable() *encTable { return &enctDevice42WebhookData }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Device42WebhookData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDeviceApplications = decTable{extra: unsafe.Offsetof(DeviceApplications{}.Extra), fields: []decField{
+func allocDeviceApplications(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DeviceApplications, n)))
+}
+
+func copyDeviceApplications(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DeviceApplications)(dst), n), unsafe.Slice((*DeviceApplications)(src), n))
+}
+
+var dectDeviceApplications = decTable{extra: unsafe.Offsetof(DeviceApplications{}.Extra), size: unsafe.Sizeof(DeviceApplications{}), alloc: allocDeviceApplications, copy: copyDeviceApplications, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.ID)), kInt},
 	{"licence_id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Name)), kStr},
@@ -1077,8 +1263,8 @@ var dectDeviceApplications = decTable{extra: unsafe.Offsetof(DeviceApplications{
 	{"role_id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleID)), kInt},
 	{"role_name", nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleName)), kStr},
 	{"moduleid", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Moduleid)), kInt},
-	{"new_users", decMany[Users], uint32(unsafe.Offsetof(DeviceApplications{}.NewUsers)), kSub},
-	{"new_devices", decMany[Device], uint32(unsafe.Offsetof(DeviceApplications{}.NewDevices)), kSub},
+	{"new_users", dtOf[*Users], uint32(unsafe.Offsetof(DeviceApplications{}.NewUsers)), kMany},
+	{"new_devices", dtOf[*Device], uint32(unsafe.Offsetof(DeviceApplications{}.NewDevices)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Warning)), kStr},
 }, sorted: []uint16{19, 5, 6, 3, 4, 0, 8, 7, 1, 12, 10, 16, 2, 18, 17, 14, 15, 9, 13, 11}}
 
@@ -1086,7 +1272,9 @@ func (m *DeviceApplications) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDeviceApplications)
 }
 
-var enctDeviceApplications = encTable{extra: unsafe.Offsetof(DeviceApplications{}.Extra), fields: []encField{
+func (*DeviceApplications) decTable() *decTable { return &dectDeviceApplications }
+
+var enctDeviceApplications = encTable{extra: unsafe.Offsetof(DeviceApplications{}.Extra), size: unsafe.Sizeof(DeviceApplications{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.ID)), kInt},
 	{`"licence_id":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Name)), kStr},
@@ -1104,8 +1292,8 @@ var enctDeviceApplications = encTable{extra: unsafe.Offsetof(DeviceApplications{
 	{`"role_id":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleID)), kInt},
 	{`"role_name":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleName)), kStr},
 	{`"moduleid":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Moduleid)), kInt},
-	{`"new_users":`, encMany[Users], uint32(unsafe.Offsetof(DeviceApplications{}.NewUsers)), kSub},
-	{`"new_devices":`, encMany[Device], uint32(unsafe.Offsetof(DeviceApplications{}.NewDevices)), kSub},
+	{`"new_users":`, etOf[*Users], uint32(unsafe.Offsetof(DeviceApplications{}.NewUsers)), kMany},
+	{`"new_devices":`, etOf[*Device], uint32(unsafe.Offsetof(DeviceApplications{}.NewDevices)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Warning)), kStr},
 }}
 
@@ -1113,10 +1301,20 @@ func (m *DeviceApplications) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDeviceApplications)
 }
 
+func (*DeviceApplications) encTable() *encTable { return &enctDeviceApplications }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceApplications) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDeviceChange = decTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), fields: []decField{
+func allocDeviceChange(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DeviceChange, n)))
+}
+
+func copyDeviceChange(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DeviceChange)(dst), n), unsafe.Slice((*DeviceChange)(src), n))
+}
+
+var dectDeviceChange = decTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), size: unsafe.Sizeof(DeviceChange{}), alloc: allocDeviceChange, copy: copyDeviceChange, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DeviceChange{}.ID)), kInt},
 	{"asset_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetID)), kInt},
 	{"asset_site", nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetSite)), kInt},
@@ -1138,7 +1336,9 @@ var dectDeviceChange = decTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), fi
 
 func (m *DeviceChange) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDeviceChange) }
 
-var enctDeviceChange = encTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), fields: []encField{
+func (*DeviceChange) decTable() *decTable { return &dectDeviceChange }
+
+var enctDeviceChange = encTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), size: unsafe.Sizeof(DeviceChange{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.ID)), kInt},
 	{`"asset_id":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetID)), kInt},
 	{`"asset_site":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetSite)), kInt},
@@ -1160,10 +1360,20 @@ var enctDeviceChange = encTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), fi
 
 func (m *DeviceChange) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDeviceChange) }
 
+func (*DeviceChange) encTable() *encTable { return &enctDeviceChange }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), fields: []decField{
+func allocDeviceList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DeviceList, n)))
+}
+
+func copyDeviceList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DeviceList)(dst), n), unsafe.Slice((*DeviceList)(src), n))
+}
+
+var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: unsafe.Sizeof(DeviceList{}), alloc: allocDeviceList, copy: copyDeviceList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DeviceList{}.ID)), kInt},
 	{"inventory_number", nil, uint32(unsafe.Offsetof(DeviceList{}.InventoryNumber)), kStr},
 	{"key_field", nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField)), kStr},
@@ -1205,10 +1415,10 @@ var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), fields
 	{"supplier_contract_ref", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierContractRef)), kStr},
 	{"supplier_sla_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierSLAID)), kInt},
 	{"supplier_priority_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierPriorityID)), kInt},
-	{"fields", decMany[FieldHelper], uint32(unsafe.Offsetof(DeviceList{}.Fields)), kSub},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(DeviceList{}.Customfields)), kSub},
+	{"fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(DeviceList{}.Fields)), kMany},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(DeviceList{}.Customfields)), kMany},
 	{"relationship_id", nil, uint32(unsafe.Offsetof(DeviceList{}.RelationshipID)), kInt},
-	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(DeviceList{}.Custombuttons)), kSub},
+	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(DeviceList{}.Custombuttons)), kMany},
 	{"default_contract_value", nil, uint32(unsafe.Offsetof(DeviceList{}.DefaultContractValue)), kF64},
 	{"itemstock_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ItemstockID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ItemID)), kInt},
@@ -1262,7 +1472,7 @@ var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), fields
 	{"auvik_device_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikDeviceID)), kStr},
 	{"auvik_url", nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikURL)), kStr},
 	{"allowallstatus", nil, uint32(unsafe.Offsetof(DeviceList{}.Allowallstatus)), kBool},
-	{"allowed_status", decMany[XTypeStatus], uint32(unsafe.Offsetof(DeviceList{}.AllowedStatus)), kSub},
+	{"allowed_status", dtOf[*XTypeStatus], uint32(unsafe.Offsetof(DeviceList{}.AllowedStatus)), kMany},
 	{"datto_id", nil, uint32(unsafe.Offsetof(DeviceList{}.DattoID)), kStr},
 	{"addigy_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AddigyID)), kStr},
 	{"liongard_url", nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardURL)), kStr},
@@ -1313,7 +1523,9 @@ var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), fields
 
 func (m *DeviceList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDeviceList) }
 
-var enctDeviceList = encTable{extra: unsafe.Offsetof(DeviceList{}.Extra), fields: []encField{
+func (*DeviceList) decTable() *decTable { return &dectDeviceList }
+
+var enctDeviceList = encTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: unsafe.Sizeof(DeviceList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ID)), kInt},
 	{`"inventory_number":`, nil, uint32(unsafe.Offsetof(DeviceList{}.InventoryNumber)), kStr},
 	{`"key_field":`, nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField)), kStr},
@@ -1355,10 +1567,10 @@ var enctDeviceList = encTable{extra: unsafe.Offsetof(DeviceList{}.Extra), fields
 	{`"supplier_contract_ref":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierContractRef)), kStr},
 	{`"supplier_sla_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierSLAID)), kInt},
 	{`"supplier_priority_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierPriorityID)), kInt},
-	{`"fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(DeviceList{}.Fields)), kSub},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(DeviceList{}.Customfields)), kSub},
+	{`"fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(DeviceList{}.Fields)), kMany},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(DeviceList{}.Customfields)), kMany},
 	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.RelationshipID)), kInt},
-	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(DeviceList{}.Custombuttons)), kSub},
+	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(DeviceList{}.Custombuttons)), kMany},
 	{`"default_contract_value":`, nil, uint32(unsafe.Offsetof(DeviceList{}.DefaultContractValue)), kF64},
 	{`"itemstock_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ItemstockID)), kInt},
 	{`"item_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ItemID)), kInt},
@@ -1412,7 +1624,7 @@ var enctDeviceList = encTable{extra: unsafe.Offsetof(DeviceList{}.Extra), fields
 	{`"auvik_device_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikDeviceID)), kStr},
 	{`"auvik_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikURL)), kStr},
 	{`"allowallstatus":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Allowallstatus)), kBool},
-	{`"allowed_status":`, encMany[XTypeStatus], uint32(unsafe.Offsetof(DeviceList{}.AllowedStatus)), kSub},
+	{`"allowed_status":`, etOf[*XTypeStatus], uint32(unsafe.Offsetof(DeviceList{}.AllowedStatus)), kMany},
 	{`"datto_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.DattoID)), kStr},
 	{`"addigy_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AddigyID)), kStr},
 	{`"liongard_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardURL)), kStr},
@@ -1463,10 +1675,20 @@ var enctDeviceList = encTable{extra: unsafe.Offsetof(DeviceList{}.Extra), fields
 
 func (m *DeviceList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDeviceList) }
 
+func (*DeviceList) encTable() *encTable { return &enctDeviceList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDeviceMeterReading = decTable{extra: unsafe.Offsetof(DeviceMeterReading{}.Extra), fields: []decField{
+func allocDeviceMeterReading(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DeviceMeterReading, n)))
+}
+
+func copyDeviceMeterReading(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DeviceMeterReading)(dst), n), unsafe.Slice((*DeviceMeterReading)(src), n))
+}
+
+var dectDeviceMeterReading = decTable{extra: unsafe.Offsetof(DeviceMeterReading{}.Extra), size: unsafe.Sizeof(DeviceMeterReading{}), alloc: allocDeviceMeterReading, copy: copyDeviceMeterReading, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.ID)), kInt},
 	{"recurringinvoice_line_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.RecurringinvoiceLineID)), kInt},
 	{"asset_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.AssetID)), kInt},
@@ -1488,7 +1710,9 @@ func (m *DeviceMeterReading) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDeviceMeterReading)
 }
 
-var enctDeviceMeterReading = encTable{extra: unsafe.Offsetof(DeviceMeterReading{}.Extra), fields: []encField{
+func (*DeviceMeterReading) decTable() *decTable { return &dectDeviceMeterReading }
+
+var enctDeviceMeterReading = encTable{extra: unsafe.Offsetof(DeviceMeterReading{}.Extra), size: unsafe.Sizeof(DeviceMeterReading{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.ID)), kInt},
 	{`"recurringinvoice_line_id":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.RecurringinvoiceLineID)), kInt},
 	{`"asset_id":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.AssetID)), kInt},
@@ -1510,10 +1734,20 @@ func (m *DeviceMeterReading) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDeviceMeterReading)
 }
 
+func (*DeviceMeterReading) encTable() *encTable { return &enctDeviceMeterReading }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceMeterReading) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDeviceUserCount = decTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extra), fields: []decField{
+func allocDeviceUserCount(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DeviceUserCount, n)))
+}
+
+func copyDeviceUserCount(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DeviceUserCount)(dst), n), unsafe.Slice((*DeviceUserCount)(src), n))
+}
+
+var dectDeviceUserCount = decTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extra), size: unsafe.Sizeof(DeviceUserCount{}), alloc: allocDeviceUserCount, copy: copyDeviceUserCount, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Name)), kStr},
 	{"count", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Count)), kInt},
@@ -1521,7 +1755,9 @@ var dectDeviceUserCount = decTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extr
 
 func (m *DeviceUserCount) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDeviceUserCount) }
 
-var enctDeviceUserCount = encTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extra), fields: []encField{
+func (*DeviceUserCount) decTable() *decTable { return &dectDeviceUserCount }
+
+var enctDeviceUserCount = encTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extra), size: unsafe.Sizeof(DeviceUserCount{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceUserCount{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Name)), kStr},
 	{`"count":`, nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Count)), kInt},
@@ -1529,19 +1765,29 @@ var enctDeviceUserCount = encTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extr
 
 func (m *DeviceUserCount) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDeviceUserCount) }
 
+func (*DeviceUserCount) encTable() *encTable { return &enctDeviceUserCount }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceUserCount) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDistributionLists = decTable{extra: unsafe.Offsetof(DistributionLists{}.Extra), fields: []decField{
+func allocDistributionLists(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DistributionLists, n)))
+}
+
+func copyDistributionLists(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DistributionLists)(dst), n), unsafe.Slice((*DistributionLists)(src), n))
+}
+
+var dectDistributionLists = decTable{extra: unsafe.Offsetof(DistributionLists{}.Extra), size: unsafe.Sizeof(DistributionLists{}), alloc: allocDistributionLists, copy: copyDistributionLists, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DistributionLists{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DistributionLists{}.Name)), kStr},
 	{"desc", nil, uint32(unsafe.Offsetof(DistributionLists{}.Desc)), kStr},
 	{"mailbox_from", nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxFrom)), kInt},
 	{"mailbox_replyto", nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxReplyto)), kStr},
-	{"users", decMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Users)), kSub},
-	{"members", decMany[DistributionListsUser], uint32(unsafe.Offsetof(DistributionLists{}.Members)), kSub},
-	{"addtheseusers", decMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), kSub},
-	{"removetheseusers", decMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), kSub},
+	{"users", dtOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Users)), kMany},
+	{"members", dtOf[*DistributionListsUser], uint32(unsafe.Offsetof(DistributionLists{}.Members)), kMany},
+	{"addtheseusers", dtOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), kMany},
+	{"removetheseusers", dtOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), kMany},
 	{"users_count", nil, uint32(unsafe.Offsetof(DistributionLists{}.UsersCount)), kInt},
 	{"_isimport", nil, uint32(unsafe.Offsetof(DistributionLists{}.Isimport)), kStr},
 	{"_importtype", nil, uint32(unsafe.Offsetof(DistributionLists{}.Importtype)), kStr},
@@ -1552,16 +1798,18 @@ func (m *DistributionLists) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDistributionLists)
 }
 
-var enctDistributionLists = encTable{extra: unsafe.Offsetof(DistributionLists{}.Extra), fields: []encField{
+func (*DistributionLists) decTable() *decTable { return &dectDistributionLists }
+
+var enctDistributionLists = encTable{extra: unsafe.Offsetof(DistributionLists{}.Extra), size: unsafe.Sizeof(DistributionLists{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Name)), kStr},
 	{`"desc":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Desc)), kStr},
 	{`"mailbox_from":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxFrom)), kInt},
 	{`"mailbox_replyto":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxReplyto)), kStr},
-	{`"users":`, encMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Users)), kSub},
-	{`"members":`, encMany[DistributionListsUser], uint32(unsafe.Offsetof(DistributionLists{}.Members)), kSub},
-	{`"addtheseusers":`, encMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), kSub},
-	{`"removetheseusers":`, encMany[Users], uint32(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), kSub},
+	{`"users":`, etOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Users)), kMany},
+	{`"members":`, etOf[*DistributionListsUser], uint32(unsafe.Offsetof(DistributionLists{}.Members)), kMany},
+	{`"addtheseusers":`, etOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), kMany},
+	{`"removetheseusers":`, etOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), kMany},
 	{`"users_count":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.UsersCount)), kInt},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Isimport)), kStr},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Importtype)), kStr},
@@ -1572,10 +1820,20 @@ func (m *DistributionLists) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDistributionLists)
 }
 
+func (*DistributionLists) encTable() *encTable { return &enctDistributionLists }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DistributionLists) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDistributionListsLog = decTable{extra: unsafe.Offsetof(DistributionListsLog{}.Extra), fields: []decField{
+func allocDistributionListsLog(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DistributionListsLog, n)))
+}
+
+func copyDistributionListsLog(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DistributionListsLog)(dst), n), unsafe.Slice((*DistributionListsLog)(src), n))
+}
+
+var dectDistributionListsLog = decTable{extra: unsafe.Offsetof(DistributionListsLog{}.Extra), size: unsafe.Sizeof(DistributionListsLog{}), alloc: allocDistributionListsLog, copy: copyDistributionListsLog, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.ID)), kInt},
 	{"distributionlists_id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.DistributionlistsID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.UserID)), kInt},
@@ -1592,7 +1850,9 @@ func (m *DistributionListsLog) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDistributionListsLog)
 }
 
-var enctDistributionListsLog = encTable{extra: unsafe.Offsetof(DistributionListsLog{}.Extra), fields: []encField{
+func (*DistributionListsLog) decTable() *decTable { return &dectDistributionListsLog }
+
+var enctDistributionListsLog = encTable{extra: unsafe.Offsetof(DistributionListsLog{}.Extra), size: unsafe.Sizeof(DistributionListsLog{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.ID)), kInt},
 	{`"distributionlists_id":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.DistributionlistsID)), kInt},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.UserID)), kInt},
@@ -1609,10 +1869,20 @@ func (m *DistributionListsLog) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDistributionListsLog)
 }
 
+func (*DistributionListsLog) encTable() *encTable { return &enctDistributionListsLog }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DistributionListsLog) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDistributionListsUser = decTable{extra: unsafe.Offsetof(DistributionListsUser{}.Extra), fields: []decField{
+func allocDistributionListsUser(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DistributionListsUser, n)))
+}
+
+func copyDistributionListsUser(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DistributionListsUser)(dst), n), unsafe.Slice((*DistributionListsUser)(src), n))
+}
+
+var dectDistributionListsUser = decTable{extra: unsafe.Offsetof(DistributionListsUser{}.Extra), size: unsafe.Sizeof(DistributionListsUser{}), alloc: allocDistributionListsUser, copy: copyDistributionListsUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.ID)), kInt},
 	{"distributionlists_id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.DistributionlistsID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.UserID)), kInt},
@@ -1626,7 +1896,9 @@ func (m *DistributionListsUser) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDistributionListsUser)
 }
 
-var enctDistributionListsUser = encTable{extra: unsafe.Offsetof(DistributionListsUser{}.Extra), fields: []encField{
+func (*DistributionListsUser) decTable() *decTable { return &dectDistributionListsUser }
+
+var enctDistributionListsUser = encTable{extra: unsafe.Offsetof(DistributionListsUser{}.Extra), size: unsafe.Sizeof(DistributionListsUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.ID)), kInt},
 	{`"distributionlists_id":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.DistributionlistsID)), kInt},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.UserID)), kInt},
@@ -1640,10 +1912,20 @@ func (m *DistributionListsUser) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDistributionListsUser)
 }
 
+func (*DistributionListsUser) encTable() *encTable { return &enctDistributionListsUser }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DistributionListsUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDynatraceDetails = decTable{extra: unsafe.Offsetof(DynatraceDetails{}.Extra), fields: []decField{
+func allocDynatraceDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DynatraceDetails, n)))
+}
+
+func copyDynatraceDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DynatraceDetails)(dst), n), unsafe.Slice((*DynatraceDetails)(src), n))
+}
+
+var dectDynatraceDetails = decTable{extra: unsafe.Offsetof(DynatraceDetails{}.Extra), size: unsafe.Sizeof(DynatraceDetails{}), alloc: allocDynatraceDetails, copy: copyDynatraceDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.URL)), kStr},
@@ -1655,21 +1937,21 @@ var dectDynatraceDetails = decTable{extra: unsafe.Offsetof(DynatraceDetails{}.Ex
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"host_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), kSub},
-	{"service_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), kSub},
-	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), kSub},
+	{"host_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), kMany},
+	{"service_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), kMany},
+	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncerror)), kStr},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), kSub},
+	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), kMany},
 	{"delete_devices", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DeleteDevices)), kBool},
 	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontCreateNewDevices)), kBool},
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Warning)), kStr},
 	{"guid", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.GUID)), kStr},
-	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), kSub},
+	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssettypeChoice)), kInt},
@@ -1688,7 +1970,9 @@ var dectDynatraceDetails = decTable{extra: unsafe.Offsetof(DynatraceDetails{}.Ex
 
 func (m *DynatraceDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDynatraceDetails) }
 
-var enctDynatraceDetails = encTable{extra: unsafe.Offsetof(DynatraceDetails{}.Extra), fields: []encField{
+func (*DynatraceDetails) decTable() *decTable { return &dectDynatraceDetails }
+
+var enctDynatraceDetails = encTable{extra: unsafe.Offsetof(DynatraceDetails{}.Extra), size: unsafe.Sizeof(DynatraceDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Name)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.URL)), kStr},
@@ -1700,21 +1984,21 @@ var enctDynatraceDetails = encTable{extra: unsafe.Offsetof(DynatraceDetails{}.Ex
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"host_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), kSub},
-	{`"service_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), kSub},
-	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), kSub},
+	{`"host_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), kMany},
+	{`"service_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), kMany},
+	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncerror)), kStr},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), kSub},
+	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), kMany},
 	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DeleteDevices)), kBool},
 	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontCreateNewDevices)), kBool},
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Warning)), kStr},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.GUID)), kStr},
-	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), kSub},
+	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssettypeChoice)), kInt},
@@ -1733,10 +2017,20 @@ var enctDynatraceDetails = encTable{extra: unsafe.Offsetof(DynatraceDetails{}.Ex
 
 func (m *DynatraceDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDynatraceDetails) }
 
+func (*DynatraceDetails) encTable() *encTable { return &enctDynatraceDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDynatraceEntity = decTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extra), fields: []decField{
+func allocDynatraceEntity(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DynatraceEntity, n)))
+}
+
+func copyDynatraceEntity(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DynatraceEntity)(dst), n), unsafe.Slice((*DynatraceEntity)(src), n))
+}
+
+var dectDynatraceEntity = decTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extra), size: unsafe.Sizeof(DynatraceEntity{}), alloc: allocDynatraceEntity, copy: copyDynatraceEntity, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Type)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Name)), kStr},
 	{"entity", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Entity)), kStr},
@@ -1744,7 +2038,9 @@ var dectDynatraceEntity = decTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extr
 
 func (m *DynatraceEntity) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDynatraceEntity) }
 
-var enctDynatraceEntity = encTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extra), fields: []encField{
+func (*DynatraceEntity) decTable() *decTable { return &dectDynatraceEntity }
+
+var enctDynatraceEntity = encTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extra), size: unsafe.Sizeof(DynatraceEntity{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Type)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Name)), kStr},
 	{`"entity":`, nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Entity)), kStr},
@@ -1752,10 +2048,20 @@ var enctDynatraceEntity = encTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extr
 
 func (m *DynatraceEntity) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDynatraceEntity) }
 
+func (*DynatraceEntity) encTable() *encTable { return &enctDynatraceEntity }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceEntity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDynatraceRelationship = decTable{extra: unsafe.Offsetof(DynatraceRelationship{}.Extra), fields: []decField{
+func allocDynatraceRelationship(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DynatraceRelationship, n)))
+}
+
+func copyDynatraceRelationship(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DynatraceRelationship)(dst), n), unsafe.Slice((*DynatraceRelationship)(src), n))
+}
+
+var dectDynatraceRelationship = decTable{extra: unsafe.Offsetof(DynatraceRelationship{}.Extra), size: unsafe.Sizeof(DynatraceRelationship{}), alloc: allocDynatraceRelationship, copy: copyDynatraceRelationship, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.Type)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.ID)), kStr},
 }, sorted: []uint16{1, 0}}
@@ -1764,7 +2070,9 @@ func (m *DynatraceRelationship) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectDynatraceRelationship)
 }
 
-var enctDynatraceRelationship = encTable{extra: unsafe.Offsetof(DynatraceRelationship{}.Extra), fields: []encField{
+func (*DynatraceRelationship) decTable() *decTable { return &dectDynatraceRelationship }
+
+var enctDynatraceRelationship = encTable{extra: unsafe.Offsetof(DynatraceRelationship{}.Extra), size: unsafe.Sizeof(DynatraceRelationship{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.Type)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.ID)), kStr},
 }}
@@ -1773,17 +2081,27 @@ func (m *DynatraceRelationship) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctDynatraceRelationship)
 }
 
+func (*DynatraceRelationship) encTable() *encTable { return &enctDynatraceRelationship }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceRelationship) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectDynatraceWebhook = decTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Extra), fields: []decField{
+func allocDynatraceWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]DynatraceWebhook, n)))
+}
+
+func copyDynatraceWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*DynatraceWebhook)(dst), n), unsafe.Slice((*DynatraceWebhook)(src), n))
+}
+
+var dectDynatraceWebhook = decTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Extra), size: unsafe.Sizeof(DynatraceWebhook{}), alloc: allocDynatraceWebhook, copy: copyDynatraceWebhook, fields: []decField{
 	{"state", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.State)), kStr},
 	{"problemID", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemID)), kStr},
 	{"problemTitle", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemTitle)), kStr},
 	{"problemSeverity", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemSeverity)), kStr},
 	{"problemImpact", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemImpact)), kStr},
 	{"problemURL", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemURL)), kStr},
-	{"impactedEntities", decMany[DynatraceEntity], uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), kSub},
+	{"impactedEntities", dtOf[*DynatraceEntity], uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), kMany},
 	{"impactedEntityNames", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntityNames)), kStr},
 	{"problemDetailsHTML", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsHTML)), kStr},
 	{"problemDetailsText", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsText)), kStr},
@@ -1792,14 +2110,16 @@ var dectDynatraceWebhook = decTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Ex
 
 func (m *DynatraceWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDynatraceWebhook) }
 
-var enctDynatraceWebhook = encTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Extra), fields: []encField{
+func (*DynatraceWebhook) decTable() *decTable { return &dectDynatraceWebhook }
+
+var enctDynatraceWebhook = encTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Extra), size: unsafe.Sizeof(DynatraceWebhook{}), fields: []encField{
 	{`"state":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.State)), kStr},
 	{`"problemID":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemID)), kStr},
 	{`"problemTitle":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemTitle)), kStr},
 	{`"problemSeverity":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemSeverity)), kStr},
 	{`"problemImpact":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemImpact)), kStr},
 	{`"problemURL":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemURL)), kStr},
-	{`"impactedEntities":`, encMany[DynatraceEntity], uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), kSub},
+	{`"impactedEntities":`, etOf[*DynatraceEntity], uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), kMany},
 	{`"impactedEntityNames":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntityNames)), kStr},
 	{`"problemDetailsHTML":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsHTML)), kStr},
 	{`"problemDetailsText":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsText)), kStr},
@@ -1807,6 +2127,8 @@ var enctDynatraceWebhook = encTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Ex
 }}
 
 func (m *DynatraceWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDynatraceWebhook) }
+
+func (*DynatraceWebhook) encTable() *encTable { return &enctDynatraceWebhook }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectEcommerceOrder = decTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra), fields: []decField{
+func allocEcommerceOrder(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]EcommerceOrder, n)))
+}
+
+func copyEcommerceOrder(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*EcommerceOrder)(dst), n), unsafe.Slice((*EcommerceOrder)(src), n))
+}
+
+var dectEcommerceOrder = decTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra), size: unsafe.Sizeof(EcommerceOrder{}), alloc: allocEcommerceOrder, copy: copyEcommerceOrder, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ID)), kInt},
 	{"moduleid", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Moduleid)), kInt},
 	{"thirdpartyid", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyid)), kStr},
@@ -22,14 +30,16 @@ var dectEcommerceOrder = decTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra)
 	{"shop_name", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ShopName)), kStr},
 	{"_unlink_from_ticket", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.UnlinkFromTicket)), kBool},
 	{"jsonobj", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Jsonobj)), kStr},
-	{"_amazon_buyer_info", decOne[AmazonSellerBuyerInfo], uint32(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), kSub},
-	{"_adobecommerce_billing_address", decOne[AdobeCommerceBillingAddress], uint32(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), kSub},
-	{"linked_tickets", decMany[EcommerceOrderFault], uint32(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), kSub},
+	{"_amazon_buyer_info", dtOf[*AmazonSellerBuyerInfo], uint32(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), kOne},
+	{"_adobecommerce_billing_address", dtOf[*AdobeCommerceBillingAddress], uint32(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), kOne},
+	{"linked_tickets", dtOf[*EcommerceOrderFault], uint32(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), kMany},
 }, sorted: []uint16{16, 15, 13, 11, 0, 9, 14, 17, 1, 12, 8, 5, 2, 4, 6, 7, 3, 10}}
 
 func (m *EcommerceOrder) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEcommerceOrder) }
 
-var enctEcommerceOrder = encTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra), fields: []encField{
+func (*EcommerceOrder) decTable() *decTable { return &dectEcommerceOrder }
+
+var enctEcommerceOrder = encTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra), size: unsafe.Sizeof(EcommerceOrder{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ID)), kInt},
 	{`"moduleid":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Moduleid)), kInt},
 	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyid)), kStr},
@@ -45,17 +55,27 @@ var enctEcommerceOrder = encTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra)
 	{`"shop_name":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ShopName)), kStr},
 	{`"_unlink_from_ticket":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.UnlinkFromTicket)), kBool},
 	{`"jsonobj":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Jsonobj)), kStr},
-	{`"_amazon_buyer_info":`, encOne[AmazonSellerBuyerInfo], uint32(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), kSub},
-	{`"_adobecommerce_billing_address":`, encOne[AdobeCommerceBillingAddress], uint32(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), kSub},
-	{`"linked_tickets":`, encMany[EcommerceOrderFault], uint32(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), kSub},
+	{`"_amazon_buyer_info":`, etOf[*AmazonSellerBuyerInfo], uint32(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), kOne},
+	{`"_adobecommerce_billing_address":`, etOf[*AdobeCommerceBillingAddress], uint32(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), kOne},
+	{`"linked_tickets":`, etOf[*EcommerceOrderFault], uint32(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), kMany},
 }}
 
 func (m *EcommerceOrder) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEcommerceOrder) }
 
+func (*EcommerceOrder) encTable() *encTable { return &enctEcommerceOrder }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EcommerceOrder) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectEcommerceOrderFault = decTable{extra: unsafe.Offsetof(EcommerceOrderFault{}.Extra), fields: []decField{
+func allocEcommerceOrderFault(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]EcommerceOrderFault, n)))
+}
+
+func copyEcommerceOrderFault(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*EcommerceOrderFault)(dst), n), unsafe.Slice((*EcommerceOrderFault)(src), n))
+}
+
+var dectEcommerceOrderFault = decTable{extra: unsafe.Offsetof(EcommerceOrderFault{}.Extra), size: unsafe.Sizeof(EcommerceOrderFault{}), alloc: allocEcommerceOrderFault, copy: copyEcommerceOrderFault, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ID)), kInt},
 	{"eo_id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.EoID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.TicketID)), kInt},
@@ -67,7 +87,9 @@ func (m *EcommerceOrderFault) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectEcommerceOrderFault)
 }
 
-var enctEcommerceOrderFault = encTable{extra: unsafe.Offsetof(EcommerceOrderFault{}.Extra), fields: []encField{
+func (*EcommerceOrderFault) decTable() *decTable { return &dectEcommerceOrderFault }
+
+var enctEcommerceOrderFault = encTable{extra: unsafe.Offsetof(EcommerceOrderFault{}.Extra), size: unsafe.Sizeof(EcommerceOrderFault{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ID)), kInt},
 	{`"eo_id":`, nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.EoID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.TicketID)), kInt},
@@ -79,10 +101,20 @@ func (m *EcommerceOrderFault) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctEcommerceOrderFault)
 }
 
+func (*EcommerceOrderFault) encTable() *encTable { return &enctEcommerceOrderFault }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EcommerceOrderFault) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectEmailRule = decTable{extra: unsafe.Offsetof(EmailRule{}.Extra), fields: []decField{
+func allocEmailRule(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]EmailRule, n)))
+}
+
+func copyEmailRule(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*EmailRule)(dst), n), unsafe.Slice((*EmailRule)(src), n))
+}
+
+var dectEmailRule = decTable{extra: unsafe.Offsetof(EmailRule{}.Extra), size: unsafe.Sizeof(EmailRule{}), alloc: allocEmailRule, copy: copyEmailRule, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(EmailRule{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(EmailRule{}.Type)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(EmailRule{}.Name)), kStr},
@@ -120,7 +152,7 @@ var dectEmailRule = decTable{extra: unsafe.Offsetof(EmailRule{}.Extra), fields: 
 	{"toaddrexact", nil, uint32(unsafe.Offsetof(EmailRule{}.Toaddrexact)), kBool},
 	{"privateactions", nil, uint32(unsafe.Offsetof(EmailRule{}.Privateactions)), kBool},
 	{"3useticketuser", nil, uint32(unsafe.Offsetof(EmailRule{}.N3useticketuser)), kBool},
-	{"fieldmappings", decMany[EmailRuleFieldMapping], uint32(unsafe.Offsetof(EmailRule{}.Fieldmappings)), kSub},
+	{"fieldmappings", dtOf[*EmailRuleFieldMapping], uint32(unsafe.Offsetof(EmailRule{}.Fieldmappings)), kMany},
 	{"endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.Endtagmatchtype)), kInt},
 	{"3matchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N3matchtype)), kInt},
 	{"3endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N3endtagmatchtype)), kInt},
@@ -151,7 +183,9 @@ var dectEmailRule = decTable{extra: unsafe.Offsetof(EmailRule{}.Extra), fields: 
 
 func (m *EmailRule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEmailRule) }
 
-var enctEmailRule = encTable{extra: unsafe.Offsetof(EmailRule{}.Extra), fields: []encField{
+func (*EmailRule) decTable() *decTable { return &dectEmailRule }
+
+var enctEmailRule = encTable{extra: unsafe.Offsetof(EmailRule{}.Extra), size: unsafe.Sizeof(EmailRule{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(EmailRule{}.ID)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Type)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Name)), kStr},
@@ -189,7 +223,7 @@ var enctEmailRule = encTable{extra: unsafe.Offsetof(EmailRule{}.Extra), fields: 
 	{`"toaddrexact":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Toaddrexact)), kBool},
 	{`"privateactions":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Privateactions)), kBool},
 	{`"3useticketuser":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3useticketuser)), kBool},
-	{`"fieldmappings":`, encMany[EmailRuleFieldMapping], uint32(unsafe.Offsetof(EmailRule{}.Fieldmappings)), kSub},
+	{`"fieldmappings":`, etOf[*EmailRuleFieldMapping], uint32(unsafe.Offsetof(EmailRule{}.Fieldmappings)), kMany},
 	{`"endtagmatchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Endtagmatchtype)), kInt},
 	{`"3matchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3matchtype)), kInt},
 	{`"3endtagmatchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3endtagmatchtype)), kInt},
@@ -220,10 +254,20 @@ var enctEmailRule = encTable{extra: unsafe.Offsetof(EmailRule{}.Extra), fields: 
 
 func (m *EmailRule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEmailRule) }
 
+func (*EmailRule) encTable() *encTable { return &enctEmailRule }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EmailRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectEmailRuleFieldMapping = decTable{extra: unsafe.Offsetof(EmailRuleFieldMapping{}.Extra), fields: []decField{
+func allocEmailRuleFieldMapping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]EmailRuleFieldMapping, n)))
+}
+
+func copyEmailRuleFieldMapping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*EmailRuleFieldMapping)(dst), n), unsafe.Slice((*EmailRuleFieldMapping)(src), n))
+}
+
+var dectEmailRuleFieldMapping = decTable{extra: unsafe.Offsetof(EmailRuleFieldMapping{}.Extra), size: unsafe.Sizeof(EmailRuleFieldMapping{}), alloc: allocEmailRuleFieldMapping, copy: copyEmailRuleFieldMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.ID)), kInt},
 	{"emailruleid", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Emailruleid)), kInt},
 	{"fieldid", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Fieldid)), kInt},
@@ -240,7 +284,9 @@ func (m *EmailRuleFieldMapping) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectEmailRuleFieldMapping)
 }
 
-var enctEmailRuleFieldMapping = encTable{extra: unsafe.Offsetof(EmailRuleFieldMapping{}.Extra), fields: []encField{
+func (*EmailRuleFieldMapping) decTable() *decTable { return &dectEmailRuleFieldMapping }
+
+var enctEmailRuleFieldMapping = encTable{extra: unsafe.Offsetof(EmailRuleFieldMapping{}.Extra), size: unsafe.Sizeof(EmailRuleFieldMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.ID)), kInt},
 	{`"emailruleid":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Emailruleid)), kInt},
 	{`"fieldid":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Fieldid)), kInt},
@@ -257,10 +303,20 @@ func (m *EmailRuleFieldMapping) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctEmailRuleFieldMapping)
 }
 
+func (*EmailRuleFieldMapping) encTable() *encTable { return &enctEmailRuleFieldMapping }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EmailRuleFieldMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectEmailStore = decTable{extra: unsafe.Offsetof(EmailStore{}.Extra), fields: []decField{
+func allocEmailStore(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]EmailStore, n)))
+}
+
+func copyEmailStore(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*EmailStore)(dst), n), unsafe.Slice((*EmailStore)(src), n))
+}
+
+var dectEmailStore = decTable{extra: unsafe.Offsetof(EmailStore{}.Extra), size: unsafe.Sizeof(EmailStore{}), alloc: allocEmailStore, copy: copyEmailStore, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(EmailStore{}.ID)), kInt},
 	{"ref", nil, uint32(unsafe.Offsetof(EmailStore{}.Ref)), kInt},
 	{"emailsubject", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsubject)), kStr},
@@ -284,9 +340,9 @@ var dectEmailStore = decTable{extra: unsafe.Offsetof(EmailStore{}.Extra), fields
 	{"site_id", nil, uint32(unsafe.Offsetof(EmailStore{}.SiteID)), kInt},
 	{"username", nil, uint32(unsafe.Offsetof(EmailStore{}.Username)), kStr},
 	{"user_id", nil, uint32(unsafe.Offsetof(EmailStore{}.UserID)), kInt},
-	{"test_credentials", decOne[Mailbox], uint32(unsafe.Offsetof(EmailStore{}.TestCredentials)), kSub},
+	{"test_credentials", dtOf[*Mailbox], uint32(unsafe.Offsetof(EmailStore{}.TestCredentials)), kOne},
 	{"_emailsent", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsent)), kBool},
-	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(EmailStore{}.Attachments)), kSub},
+	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(EmailStore{}.Attachments)), kMany},
 	{"quotation_id", nil, uint32(unsafe.Offsetof(EmailStore{}.QuotationID)), kInt},
 	{"salesorder_id", nil, uint32(unsafe.Offsetof(EmailStore{}.SalesorderID)), kInt},
 	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(EmailStore{}.PurchaseorderID)), kInt},
@@ -304,7 +360,9 @@ var dectEmailStore = decTable{extra: unsafe.Offsetof(EmailStore{}.Extra), fields
 
 func (m *EmailStore) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEmailStore) }
 
-var enctEmailStore = encTable{extra: unsafe.Offsetof(EmailStore{}.Extra), fields: []encField{
+func (*EmailStore) decTable() *decTable { return &dectEmailStore }
+
+var enctEmailStore = encTable{extra: unsafe.Offsetof(EmailStore{}.Extra), size: unsafe.Sizeof(EmailStore{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.ID)), kInt},
 	{`"ref":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Ref)), kInt},
 	{`"emailsubject":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsubject)), kStr},
@@ -328,9 +386,9 @@ var enctEmailStore = encTable{extra: unsafe.Offsetof(EmailStore{}.Extra), fields
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.SiteID)), kInt},
 	{`"username":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Username)), kStr},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.UserID)), kInt},
-	{`"test_credentials":`, encOne[Mailbox], uint32(unsafe.Offsetof(EmailStore{}.TestCredentials)), kSub},
+	{`"test_credentials":`, etOf[*Mailbox], uint32(unsafe.Offsetof(EmailStore{}.TestCredentials)), kOne},
 	{`"_emailsent":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsent)), kBool},
-	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(EmailStore{}.Attachments)), kSub},
+	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(EmailStore{}.Attachments)), kMany},
 	{`"quotation_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.QuotationID)), kInt},
 	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.SalesorderID)), kInt},
 	{`"purchaseorder_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.PurchaseorderID)), kInt},
@@ -348,25 +406,47 @@ var enctEmailStore = encTable{extra: unsafe.Offsetof(EmailStore{}.Extra), fields
 
 func (m *EmailStore) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEmailStore) }
 
+func (*EmailStore) encTable() *encTable { return &enctEmailStore }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EmailStore) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectEncoderFallback = decTable{extra: unsafe.Offsetof(EncoderFallback{}.Extra), fields: []decField{
+func allocEncoderFallback(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]EncoderFallback, n)))
+}
+
+func copyEncoderFallback(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*EncoderFallback)(dst), n), unsafe.Slice((*EncoderFallback)(src), n))
+}
+
+var dectEncoderFallback = decTable{extra: unsafe.Offsetof(EncoderFallback{}.Extra), size: unsafe.Sizeof(EncoderFallback{}), alloc: allocEncoderFallback, copy: copyEncoderFallback, fields: []decField{
 	{"maxCharCount", nil, uint32(unsafe.Offsetof(EncoderFallback{}.MaxCharCount)), kInt},
 }, sorted: []uint16{0}}
 
 func (m *EncoderFallback) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEncoderFallback) }
 
-var enctEncoderFallback = encTable{extra: unsafe.Offsetof(EncoderFallback{}.Extra), fields: []encField{
+func (*EncoderFallback) decTable() *decTable { return &dectEncoderFallback }
+
+var enctEncoderFallback = encTable{extra: unsafe.Offsetof(EncoderFallback{}.Extra), size: unsafe.Sizeof(EncoderFallback{}), fields: []encField{
 	{`"maxCharCount":`, nil, uint32(unsafe.Offsetof(EncoderFallback{}.MaxCharCount)), kInt},
 }}
 
 func (m *EncoderFallback) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEncoderFallback) }
 
+func (*EncoderFallback) encTable() *encTable { return &enctEncoderFallback }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EncoderFallback) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectEncoding = decTable{extra: unsafe.Offsetof(Encoding{}.Extra), fields: []decField{
+func allocEncoding(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Encoding, n)))
+}
+
+func copyEncoding(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Encoding)(dst), n), unsafe.Slice((*Encoding)(src), n))
+}
+
+var dectEncoding = decTable{extra: unsafe.Offsetof(Encoding{}.Extra), size: unsafe.Sizeof(Encoding{}), alloc: allocEncoding, copy: copyEncoding, fields: []decField{
 	{"bodyName", nil, uint32(unsafe.Offsetof(Encoding{}.BodyName)), kStr},
 	{"encodingName", nil, uint32(unsafe.Offsetof(Encoding{}.EncodingName)), kStr},
 	{"headerName", nil, uint32(unsafe.Offsetof(Encoding{}.HeaderName)), kStr},
@@ -377,15 +457,17 @@ var dectEncoding = decTable{extra: unsafe.Offsetof(Encoding{}.Extra), fields: []
 	{"isMailNewsDisplay", nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsDisplay)), kBool},
 	{"isMailNewsSave", nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsSave)), kBool},
 	{"isSingleByte", nil, uint32(unsafe.Offsetof(Encoding{}.IsSingleByte)), kBool},
-	{"encoderFallback", decOne[EncoderFallback], uint32(unsafe.Offsetof(Encoding{}.EncoderFallback)), kSub},
-	{"decoderFallback", decOne[DecoderFallback], uint32(unsafe.Offsetof(Encoding{}.DecoderFallback)), kSub},
+	{"encoderFallback", dtOf[*EncoderFallback], uint32(unsafe.Offsetof(Encoding{}.EncoderFallback)), kOne},
+	{"decoderFallback", dtOf[*DecoderFallback], uint32(unsafe.Offsetof(Encoding{}.DecoderFallback)), kOne},
 	{"isReadOnly", nil, uint32(unsafe.Offsetof(Encoding{}.IsReadOnly)), kBool},
 	{"codePage", nil, uint32(unsafe.Offsetof(Encoding{}.CodePage)), kInt},
 }, sorted: []uint16{0, 13, 11, 10, 1, 2, 5, 6, 7, 8, 12, 9, 3, 4}}
 
 func (m *Encoding) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEncoding) }
 
-var enctEncoding = encTable{extra: unsafe.Offsetof(Encoding{}.Extra), fields: []encField{
+func (*Encoding) decTable() *decTable { return &dectEncoding }
+
+var enctEncoding = encTable{extra: unsafe.Offsetof(Encoding{}.Extra), size: unsafe.Sizeof(Encoding{}), fields: []encField{
 	{`"bodyName":`, nil, uint32(unsafe.Offsetof(Encoding{}.BodyName)), kStr},
 	{`"encodingName":`, nil, uint32(unsafe.Offsetof(Encoding{}.EncodingName)), kStr},
 	{`"headerName":`, nil, uint32(unsafe.Offsetof(Encoding{}.HeaderName)), kStr},
@@ -396,18 +478,26 @@ var enctEncoding = encTable{extra: unsafe.Offsetof(Encoding{}.Extra), fields: []
 	{`"isMailNewsDisplay":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsDisplay)), kBool},
 	{`"isMailNewsSave":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsSave)), kBool},
 	{`"isSingleByte":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsSingleByte)), kBool},
-	{`"encoderFallback":`, encOne[EncoderFallback], uint32(unsafe.Offsetof(Encoding{}.EncoderFallback)), kSub},
-	{`"decoderFallback":`, encOne[DecoderFallback], uint32(unsafe.Offsetof(Encoding{}.DecoderFallback)), kSub},
+	{`"encoderFallback":`, etOf[*EncoderFallback], uint32(unsafe.Offsetof(Encoding{}.EncoderFallback)), kOne},
+	{`"decoderFallback":`, etOf[*DecoderFallback], uint32(unsafe.Offsetof(Encoding{}.DecoderFallback)), kOne},
 	{`"isReadOnly":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsReadOnly)), kBool},
 	{`"codePage":`, nil, uint32(unsafe.Offsetof(Encoding{}.CodePage)), kInt},
 }}
 
 func (m *Encoding) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEncoding) }
 
+func (*Encoding) encTable() *encTable { return &enctEncoding }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Encoding) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectEscMsg = decTable{extra: unsafe.Offsetof(EscMsg{}.Extra), fields: []decField{
+func allocEscMsg(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]EscMsg, n))) }
+
+func copyEscMsg(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*EscMsg)(dst), n), unsafe.Slice((*EscMsg)(src), n))
+}
+
+var dectEscMsg = decTable{extra: unsafe.Offsetof(EscMsg{}.Extra), size: unsafe.Sizeof(EscMsg{}), alloc: allocEscMsg, copy: copyEscMsg, fields: []decField{
 	{"emailaddress", nil, uint32(unsafe.Offsetof(EscMsg{}.Emailaddress)), kStr},
 	{"full", nil, uint32(unsafe.Offsetof(EscMsg{}.Full)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(EscMsg{}.Type)), kInt},
@@ -455,7 +545,9 @@ var dectEscMsg = decTable{extra: unsafe.Offsetof(EscMsg{}.Extra), fields: []decF
 
 func (m *EscMsg) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEscMsg) }
 
-var enctEscMsg = encTable{extra: unsafe.Offsetof(EscMsg{}.Extra), fields: []encField{
+func (*EscMsg) decTable() *decTable { return &dectEscMsg }
+
+var enctEscMsg = encTable{extra: unsafe.Offsetof(EscMsg{}.Extra), size: unsafe.Sizeof(EscMsg{}), fields: []encField{
 	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Emailaddress)), kStr},
 	{`"full":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Full)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Type)), kInt},
@@ -503,10 +595,20 @@ var enctEscMsg = encTable{extra: unsafe.Offsetof(EscMsg{}.Extra), fields: []encF
 
 func (m *EscMsg) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEscMsg) }
 
+func (*EscMsg) encTable() *encTable { return &enctEscMsg }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EscMsg) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectExactDetails = decTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), fields: []decField{
+func allocExactDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ExactDetails, n)))
+}
+
+func copyExactDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ExactDetails)(dst), n), unsafe.Slice((*ExactDetails)(src), n))
+}
+
+var dectExactDetails = decTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), size: unsafe.Sizeof(ExactDetails{}), alloc: allocExactDetails, copy: copyExactDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ExactDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ExactDetails{}.Name)), kStr},
 	{"tokenexpiry", nil, uint32(unsafe.Offsetof(ExactDetails{}.Tokenexpiry)), kTime},
@@ -528,20 +630,22 @@ var dectExactDetails = decTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), fi
 	{"new_access_token", nil, uint32(unsafe.Offsetof(ExactDetails{}.NewAccessToken)), kStr},
 	{"new_refresh_token", nil, uint32(unsafe.Offsetof(ExactDetails{}.NewRefreshToken)), kStr},
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(ExactDetails{}.ClientTopLevelName)), kStr},
-	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), kSub},
+	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), kMany},
 	{"_importtype", nil, uint32(unsafe.Offsetof(ExactDetails{}.Importtype)), kStr},
-	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ClientMappings)), kSub},
-	{"item_group_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), kSub},
+	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ClientMappings)), kMany},
+	{"item_group_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), kMany},
 	{"locale", nil, uint32(unsafe.Offsetof(ExactDetails{}.Locale)), kStr},
 	{"division", nil, uint32(unsafe.Offsetof(ExactDetails{}.Division)), kInt},
 	{"division_name", nil, uint32(unsafe.Offsetof(ExactDetails{}.DivisionName)), kStr},
-	{"division_object", decOne[ExactDivision], uint32(unsafe.Offsetof(ExactDetails{}.DivisionObject)), kSub},
+	{"division_object", dtOf[*ExactDivision], uint32(unsafe.Offsetof(ExactDetails{}.DivisionObject)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(ExactDetails{}.Warning)), kStr},
 }, sorted: []uint16{17, 16, 22, 29, 10, 23, 20, 5, 15, 8, 26, 27, 28, 7, 12, 0, 3, 24, 14, 6, 25, 1, 18, 13, 19, 4, 9, 21, 11, 2}}
 
 func (m *ExactDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExactDetails) }
 
-var enctExactDetails = encTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), fields: []encField{
+func (*ExactDetails) decTable() *decTable { return &dectExactDetails }
+
+var enctExactDetails = encTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), size: unsafe.Sizeof(ExactDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Name)), kStr},
 	{`"tokenexpiry":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Tokenexpiry)), kTime},
@@ -563,23 +667,33 @@ var enctExactDetails = encTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), fi
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.NewAccessToken)), kStr},
 	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.NewRefreshToken)), kStr},
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.ClientTopLevelName)), kStr},
-	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), kSub},
+	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), kMany},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Importtype)), kStr},
-	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ClientMappings)), kSub},
-	{`"item_group_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), kSub},
+	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ClientMappings)), kMany},
+	{`"item_group_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), kMany},
 	{`"locale":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Locale)), kStr},
 	{`"division":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Division)), kInt},
 	{`"division_name":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.DivisionName)), kStr},
-	{`"division_object":`, encOne[ExactDivision], uint32(unsafe.Offsetof(ExactDetails{}.DivisionObject)), kSub},
+	{`"division_object":`, etOf[*ExactDivision], uint32(unsafe.Offsetof(ExactDetails{}.DivisionObject)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Warning)), kStr},
 }}
 
 func (m *ExactDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExactDetails) }
 
+func (*ExactDetails) encTable() *encTable { return &enctExactDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ExactDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectExactDivision = decTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), fields: []decField{
+func allocExactDivision(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ExactDivision, n)))
+}
+
+func copyExactDivision(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ExactDivision)(dst), n), unsafe.Slice((*ExactDivision)(src), n))
+}
+
+var dectExactDivision = decTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), size: unsafe.Sizeof(ExactDivision{}), alloc: allocExactDivision, copy: copyExactDivision, fields: []decField{
 	{"currentDivision", nil, uint32(unsafe.Offsetof(ExactDivision{}.CurrentDivision)), kInt},
 	{"code", nil, uint32(unsafe.Offsetof(ExactDivision{}.Code)), kInt},
 	{"description", nil, uint32(unsafe.Offsetof(ExactDivision{}.Description)), kStr},
@@ -587,7 +701,9 @@ var dectExactDivision = decTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), 
 
 func (m *ExactDivision) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExactDivision) }
 
-var enctExactDivision = encTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), fields: []encField{
+func (*ExactDivision) decTable() *decTable { return &dectExactDivision }
+
+var enctExactDivision = encTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), size: unsafe.Sizeof(ExactDivision{}), fields: []encField{
 	{`"currentDivision":`, nil, uint32(unsafe.Offsetof(ExactDivision{}.CurrentDivision)), kInt},
 	{`"code":`, nil, uint32(unsafe.Offsetof(ExactDivision{}.Code)), kInt},
 	{`"description":`, nil, uint32(unsafe.Offsetof(ExactDivision{}.Description)), kStr},
@@ -595,10 +711,18 @@ var enctExactDivision = encTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), 
 
 func (m *ExactDivision) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExactDivision) }
 
+func (*ExactDivision) encTable() *encTable { return &enctExactDivision }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ExactDivision) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectExpense = decTable{extra: unsafe.Offsetof(Expense{}.Extra), fields: []decField{
+func allocExpense(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Expense, n))) }
+
+func copyExpense(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Expense)(dst), n), unsafe.Slice((*Expense)(src), n))
+}
+
+var dectExpense = decTable{extra: unsafe.Offsetof(Expense{}.Extra), size: unsafe.Sizeof(Expense{}), alloc: allocExpense, copy: copyExpense, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Expense{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(Expense{}.AgentID)), kInt},
 	{"fault_id", nil, uint32(unsafe.Offsetof(Expense{}.FaultID)), kInt},
@@ -616,7 +740,9 @@ var dectExpense = decTable{extra: unsafe.Offsetof(Expense{}.Extra), fields: []de
 
 func (m *Expense) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExpense) }
 
-var enctExpense = encTable{extra: unsafe.Offsetof(Expense{}.Extra), fields: []encField{
+func (*Expense) decTable() *decTable { return &dectExpense }
+
+var enctExpense = encTable{extra: unsafe.Offsetof(Expense{}.Extra), size: unsafe.Sizeof(Expense{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Expense{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Expense{}.AgentID)), kInt},
 	{`"fault_id":`, nil, uint32(unsafe.Offsetof(Expense{}.FaultID)), kInt},
@@ -634,10 +760,20 @@ var enctExpense = encTable{extra: unsafe.Offsetof(Expense{}.Extra), fields: []en
 
 func (m *Expense) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExpense) }
 
+func (*Expense) encTable() *encTable { return &enctExpense }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Expense) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectExternalLinkList = decTable{extra: unsafe.Offsetof(ExternalLinkList{}.Extra), fields: []decField{
+func allocExternalLinkList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ExternalLinkList, n)))
+}
+
+func copyExternalLinkList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ExternalLinkList)(dst), n), unsafe.Slice((*ExternalLinkList)(src), n))
+}
+
+var dectExternalLinkList = decTable{extra: unsafe.Offsetof(ExternalLinkList{}.Extra), size: unsafe.Sizeof(ExternalLinkList{}), alloc: allocExternalLinkList, copy: copyExternalLinkList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ID)), kInt},
 	{"table_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.TableID)), kInt},
 	{"module_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ModuleID)), kInt},
@@ -672,7 +808,9 @@ var dectExternalLinkList = decTable{extra: unsafe.Offsetof(ExternalLinkList{}.Ex
 
 func (m *ExternalLinkList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExternalLinkList) }
 
-var enctExternalLinkList = encTable{extra: unsafe.Offsetof(ExternalLinkList{}.Extra), fields: []encField{
+func (*ExternalLinkList) decTable() *decTable { return &dectExternalLinkList }
+
+var enctExternalLinkList = encTable{extra: unsafe.Offsetof(ExternalLinkList{}.Extra), size: unsafe.Sizeof(ExternalLinkList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ID)), kInt},
 	{`"table_id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.TableID)), kInt},
 	{`"module_id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ModuleID)), kInt},
@@ -706,6 +844,8 @@ var enctExternalLinkList = encTable{extra: unsafe.Offsetof(ExternalLinkList{}.Ex
 }}
 
 func (m *ExternalLinkList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExternalLinkList) }
+
+func (*ExternalLinkList) encTable() *encTable { return &enctExternalLinkList }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ExternalLinkList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

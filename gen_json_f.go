@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectFAQListHead = decTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), fields: []decField{
+func allocFAQListHead(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FAQListHead, n)))
+}
+
+func copyFAQListHead(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FAQListHead)(dst), n), unsafe.Slice((*FAQListHead)(src), n))
+}
+
+var dectFAQListHead = decTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), size: unsafe.Sizeof(FAQListHead{}), alloc: allocFAQListHead, copy: copyFAQListHead, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(FAQListHead{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(FAQListHead{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ID)), kInt},
@@ -20,27 +28,29 @@ var dectFAQListHead = decTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), fiel
 	{"full_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.FullName)), kStr},
 	{"article_count", nil, uint32(unsafe.Offsetof(FAQListHead{}.ArticleCount)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(FAQListHead{}.Type)), kInt},
-	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(FAQListHead{}.Fields)), kSub},
+	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(FAQListHead{}.Fields)), kMany},
 	{"grandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GrandparentName)), kStr},
 	{"greatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgrandparentName)), kStr},
 	{"greatgreatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgrandparentName)), kStr},
 	{"greatgreatgreatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgreatgrandparentName)), kStr},
 	{"fullgroup_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.FullgroupName)), kStr},
-	{"roles", decMany[UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.Roles)), kSub},
-	{"draft_roles", decMany[UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.DraftRoles)), kSub},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), kSub},
+	{"roles", dtOf[*UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.Roles)), kMany},
+	{"draft_roles", dtOf[*UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.DraftRoles)), kMany},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), kOne},
 	{"_isimport", nil, uint32(unsafe.Offsetof(FAQListHead{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(FAQListHead{}.Importtype)), kStr},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ImportDetailsID)), kInt},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ThirdPartyID)), kStr},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FAQListHead{}.Translations)), kSub},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(FAQListHead{}.AccessControl)), kSub},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FAQListHead{}.Translations)), kMany},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(FAQListHead{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(FAQListHead{}.AccessControlLevel)), kInt},
 }, sorted: []uint16{23, 22, 27, 28, 11, 20, 13, 10, 18, 14, 15, 16, 17, 8, 9, 0, 2, 24, 1, 7, 6, 3, 21, 19, 4, 5, 25, 26, 12}}
 
 func (m *FAQListHead) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFAQListHead) }
 
-var enctFAQListHead = encTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), fields: []encField{
+func (*FAQListHead) decTable() *decTable { return &dectFAQListHead }
+
+var enctFAQListHead = encTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), size: unsafe.Sizeof(FAQListHead{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.ID)), kInt},
@@ -54,30 +64,40 @@ var enctFAQListHead = encTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), fiel
 	{`"full_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.FullName)), kStr},
 	{`"article_count":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.ArticleCount)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Type)), kInt},
-	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(FAQListHead{}.Fields)), kSub},
+	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(FAQListHead{}.Fields)), kMany},
 	{`"grandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GrandparentName)), kStr},
 	{`"greatgrandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgrandparentName)), kStr},
 	{`"greatgreatgrandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgrandparentName)), kStr},
 	{`"greatgreatgreatgrandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgreatgrandparentName)), kStr},
 	{`"fullgroup_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.FullgroupName)), kStr},
-	{`"roles":`, encMany[UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.Roles)), kSub},
-	{`"draft_roles":`, encMany[UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.DraftRoles)), kSub},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), kSub},
+	{`"roles":`, etOf[*UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.Roles)), kMany},
+	{`"draft_roles":`, etOf[*UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.DraftRoles)), kMany},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), kOne},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Importtype)), kStr},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.ImportDetailsID)), kInt},
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.ThirdPartyID)), kStr},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FAQListHead{}.Translations)), kSub},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(FAQListHead{}.AccessControl)), kSub},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FAQListHead{}.Translations)), kMany},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(FAQListHead{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.AccessControlLevel)), kInt},
 }}
 
 func (m *FAQListHead) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFAQListHead) }
 
+func (*FAQListHead) encTable() *encTable { return &enctFAQListHead }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FAQListHead) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extra), fields: []decField{
+func allocFacebookDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FacebookDetails, n)))
+}
+
+func copyFacebookDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FacebookDetails)(dst), n), unsafe.Slice((*FacebookDetails)(src), n))
+}
+
+var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extra), size: unsafe.Sizeof(FacebookDetails{}), alloc: allocFacebookDetails, copy: copyFacebookDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FacebookDetails{}.ID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserID)), kStr},
 	{"user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserName)), kStr},
@@ -91,7 +111,7 @@ var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{"authorized", nil, uint32(unsafe.Offsetof(FacebookDetails{}.Authorized)), kBool},
 	{"new", nil, uint32(unsafe.Offsetof(FacebookDetails{}.New)), kBool},
 	{"base_address", nil, uint32(unsafe.Offsetof(FacebookDetails{}.BaseAddress)), kStr},
-	{"page", decOne[FacebookPage], uint32(unsafe.Offsetof(FacebookDetails{}.Page)), kSub},
+	{"page", dtOf[*FacebookPage], uint32(unsafe.Offsetof(FacebookDetails{}.Page)), kOne},
 	{"create_messenger_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.CreateMessengerTickets)), kBool},
 	{"messenger_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketType)), kInt},
 	{"messenger_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketTypeName)), kStr},
@@ -104,8 +124,8 @@ var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{"post_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostUserName)), kStr},
 	{"post_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostTicketTypeName)), kStr},
 	{"days_after_post", nil, uint32(unsafe.Offsetof(FacebookDetails{}.DaysAfterPost)), kInt},
-	{"include_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), kSub},
-	{"exclude_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), kSub},
+	{"include_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), kMany},
+	{"exclude_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), kMany},
 	{"reopen_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.ReopenPostTickets)), kBool},
 	{"messenger_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerCreateUsers)), kBool},
 	{"messenger_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerSite)), kInt},
@@ -147,8 +167,8 @@ var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{"insta_post_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostUserName)), kStr},
 	{"insta_post_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketTypeName)), kStr},
 	{"insta_days_after_post", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaDaysAfterPost)), kInt},
-	{"insta_include_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), kSub},
-	{"insta_exclude_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), kSub},
+	{"insta_include_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), kMany},
+	{"insta_exclude_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), kMany},
 	{"insta_reopen_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaReopenPostTickets)), kBool},
 	{"insta_post_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostCreateUsers)), kBool},
 	{"insta_post_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostSite)), kInt},
@@ -159,7 +179,9 @@ var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 
 func (m *FacebookDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookDetails) }
 
-var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extra), fields: []encField{
+func (*FacebookDetails) decTable() *decTable { return &dectFacebookDetails }
+
+var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extra), size: unsafe.Sizeof(FacebookDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.ID)), kInt},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserID)), kStr},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserName)), kStr},
@@ -173,7 +195,7 @@ var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{`"authorized":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.Authorized)), kBool},
 	{`"new":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.New)), kBool},
 	{`"base_address":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.BaseAddress)), kStr},
-	{`"page":`, encOne[FacebookPage], uint32(unsafe.Offsetof(FacebookDetails{}.Page)), kSub},
+	{`"page":`, etOf[*FacebookPage], uint32(unsafe.Offsetof(FacebookDetails{}.Page)), kOne},
 	{`"create_messenger_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.CreateMessengerTickets)), kBool},
 	{`"messenger_ticket_type":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketType)), kInt},
 	{`"messenger_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketTypeName)), kStr},
@@ -186,8 +208,8 @@ var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{`"post_user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostUserName)), kStr},
 	{`"post_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostTicketTypeName)), kStr},
 	{`"days_after_post":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.DaysAfterPost)), kInt},
-	{`"include_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), kSub},
-	{`"exclude_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), kSub},
+	{`"include_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), kMany},
+	{`"exclude_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), kMany},
 	{`"reopen_post_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.ReopenPostTickets)), kBool},
 	{`"messenger_create_users":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerCreateUsers)), kBool},
 	{`"messenger_site":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerSite)), kInt},
@@ -229,8 +251,8 @@ var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{`"insta_post_user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostUserName)), kStr},
 	{`"insta_post_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketTypeName)), kStr},
 	{`"insta_days_after_post":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaDaysAfterPost)), kInt},
-	{`"insta_include_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), kSub},
-	{`"insta_exclude_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), kSub},
+	{`"insta_include_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), kMany},
+	{`"insta_exclude_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), kMany},
 	{`"insta_reopen_post_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaReopenPostTickets)), kBool},
 	{`"insta_post_create_users":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostCreateUsers)), kBool},
 	{`"insta_post_site":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostSite)), kInt},
@@ -241,72 +263,118 @@ var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 
 func (m *FacebookDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookDetails) }
 
+func (*FacebookDetails) encTable() *encTable { return &enctFacebookDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFacebookKeyPair = decTable{extra: unsafe.Offsetof(FacebookKeyPair{}.Extra), fields: []decField{
+func allocFacebookKeyPair(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FacebookKeyPair, n)))
+}
+
+func copyFacebookKeyPair(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FacebookKeyPair)(dst), n), unsafe.Slice((*FacebookKeyPair)(src), n))
+}
+
+var dectFacebookKeyPair = decTable{extra: unsafe.Offsetof(FacebookKeyPair{}.Extra), size: unsafe.Sizeof(FacebookKeyPair{}), alloc: allocFacebookKeyPair, copy: copyFacebookKeyPair, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
 func (m *FacebookKeyPair) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookKeyPair) }
 
-var enctFacebookKeyPair = encTable{extra: unsafe.Offsetof(FacebookKeyPair{}.Extra), fields: []encField{
+func (*FacebookKeyPair) decTable() *decTable { return &dectFacebookKeyPair }
+
+var enctFacebookKeyPair = encTable{extra: unsafe.Offsetof(FacebookKeyPair{}.Extra), size: unsafe.Sizeof(FacebookKeyPair{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.Name)), kStr},
 }}
 
 func (m *FacebookKeyPair) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookKeyPair) }
 
+func (*FacebookKeyPair) encTable() *encTable { return &enctFacebookKeyPair }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookKeyPair) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFacebookMessage = decTable{extra: unsafe.Offsetof(FacebookMessage{}.Extra), fields: []decField{
-	{"sender", decOne[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Sender)), kSub},
-	{"recipient", decOne[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Recipient)), kSub},
+func allocFacebookMessage(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FacebookMessage, n)))
+}
+
+func copyFacebookMessage(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FacebookMessage)(dst), n), unsafe.Slice((*FacebookMessage)(src), n))
+}
+
+var dectFacebookMessage = decTable{extra: unsafe.Offsetof(FacebookMessage{}.Extra), size: unsafe.Sizeof(FacebookMessage{}), alloc: allocFacebookMessage, copy: copyFacebookMessage, fields: []decField{
+	{"sender", dtOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Sender)), kOne},
+	{"recipient", dtOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Recipient)), kOne},
 	{"timestamp", nil, uint32(unsafe.Offsetof(FacebookMessage{}.Timestamp)), kInt64},
-	{"message", decOne[FacebookMessageContent], uint32(unsafe.Offsetof(FacebookMessage{}.Message)), kSub},
+	{"message", dtOf[*FacebookMessageContent], uint32(unsafe.Offsetof(FacebookMessage{}.Message)), kOne},
 }, sorted: []uint16{3, 1, 0, 2}}
 
 func (m *FacebookMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookMessage) }
 
-var enctFacebookMessage = encTable{extra: unsafe.Offsetof(FacebookMessage{}.Extra), fields: []encField{
-	{`"sender":`, encOne[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Sender)), kSub},
-	{`"recipient":`, encOne[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Recipient)), kSub},
+func (*FacebookMessage) decTable() *decTable { return &dectFacebookMessage }
+
+var enctFacebookMessage = encTable{extra: unsafe.Offsetof(FacebookMessage{}.Extra), size: unsafe.Sizeof(FacebookMessage{}), fields: []encField{
+	{`"sender":`, etOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Sender)), kOne},
+	{`"recipient":`, etOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Recipient)), kOne},
 	{`"timestamp":`, nil, uint32(unsafe.Offsetof(FacebookMessage{}.Timestamp)), kInt64},
-	{`"message":`, encOne[FacebookMessageContent], uint32(unsafe.Offsetof(FacebookMessage{}.Message)), kSub},
+	{`"message":`, etOf[*FacebookMessageContent], uint32(unsafe.Offsetof(FacebookMessage{}.Message)), kOne},
 }}
 
 func (m *FacebookMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookMessage) }
 
+func (*FacebookMessage) encTable() *encTable { return &enctFacebookMessage }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFacebookMessageAttachment = decTable{extra: unsafe.Offsetof(FacebookMessageAttachment{}.Extra), fields: []decField{
+func allocFacebookMessageAttachment(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FacebookMessageAttachment, n)))
+}
+
+func copyFacebookMessageAttachment(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FacebookMessageAttachment)(dst), n), unsafe.Slice((*FacebookMessageAttachment)(src), n))
+}
+
+var dectFacebookMessageAttachment = decTable{extra: unsafe.Offsetof(FacebookMessageAttachment{}.Extra), size: unsafe.Sizeof(FacebookMessageAttachment{}), alloc: allocFacebookMessageAttachment, copy: copyFacebookMessageAttachment, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Type)), kStr},
-	{"payload", decOne[FacebookMessagePayload], uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), kSub},
+	{"payload", dtOf[*FacebookMessagePayload], uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), kOne},
 }, sorted: []uint16{1, 0}}
 
 func (m *FacebookMessageAttachment) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectFacebookMessageAttachment)
 }
 
-var enctFacebookMessageAttachment = encTable{extra: unsafe.Offsetof(FacebookMessageAttachment{}.Extra), fields: []encField{
+func (*FacebookMessageAttachment) decTable() *decTable { return &dectFacebookMessageAttachment }
+
+var enctFacebookMessageAttachment = encTable{extra: unsafe.Offsetof(FacebookMessageAttachment{}.Extra), size: unsafe.Sizeof(FacebookMessageAttachment{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Type)), kStr},
-	{`"payload":`, encOne[FacebookMessagePayload], uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), kSub},
+	{`"payload":`, etOf[*FacebookMessagePayload], uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), kOne},
 }}
 
 func (m *FacebookMessageAttachment) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctFacebookMessageAttachment)
 }
 
+func (*FacebookMessageAttachment) encTable() *encTable { return &enctFacebookMessageAttachment }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessageAttachment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFacebookMessageContent = decTable{extra: unsafe.Offsetof(FacebookMessageContent{}.Extra), fields: []decField{
+func allocFacebookMessageContent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FacebookMessageContent, n)))
+}
+
+func copyFacebookMessageContent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FacebookMessageContent)(dst), n), unsafe.Slice((*FacebookMessageContent)(src), n))
+}
+
+var dectFacebookMessageContent = decTable{extra: unsafe.Offsetof(FacebookMessageContent{}.Extra), size: unsafe.Sizeof(FacebookMessageContent{}), alloc: allocFacebookMessageContent, copy: copyFacebookMessageContent, fields: []decField{
 	{"mid", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Mid)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Text)), kStr},
-	{"attachments", decMany[FacebookMessageAttachment], uint32(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), kSub},
+	{"attachments", dtOf[*FacebookMessageAttachment], uint32(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), kMany},
 	{"is_deleted", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsDeleted)), kBool},
 	{"is_echo", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsEcho)), kBool},
 	{"is_unsupported", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsUnsupported)), kBool},
@@ -316,10 +384,12 @@ func (m *FacebookMessageContent) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectFacebookMessageContent)
 }
 
-var enctFacebookMessageContent = encTable{extra: unsafe.Offsetof(FacebookMessageContent{}.Extra), fields: []encField{
+func (*FacebookMessageContent) decTable() *decTable { return &dectFacebookMessageContent }
+
+var enctFacebookMessageContent = encTable{extra: unsafe.Offsetof(FacebookMessageContent{}.Extra), size: unsafe.Sizeof(FacebookMessageContent{}), fields: []encField{
 	{`"mid":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Mid)), kStr},
 	{`"text":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Text)), kStr},
-	{`"attachments":`, encMany[FacebookMessageAttachment], uint32(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), kSub},
+	{`"attachments":`, etOf[*FacebookMessageAttachment], uint32(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), kMany},
 	{`"is_deleted":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsDeleted)), kBool},
 	{`"is_echo":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsEcho)), kBool},
 	{`"is_unsupported":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsUnsupported)), kBool},
@@ -329,10 +399,20 @@ func (m *FacebookMessageContent) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctFacebookMessageContent)
 }
 
+func (*FacebookMessageContent) encTable() *encTable { return &enctFacebookMessageContent }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessageContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFacebookMessagePayload = decTable{extra: unsafe.Offsetof(FacebookMessagePayload{}.Extra), fields: []decField{
+func allocFacebookMessagePayload(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FacebookMessagePayload, n)))
+}
+
+func copyFacebookMessagePayload(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FacebookMessagePayload)(dst), n), unsafe.Slice((*FacebookMessagePayload)(src), n))
+}
+
+var dectFacebookMessagePayload = decTable{extra: unsafe.Offsetof(FacebookMessagePayload{}.Extra), size: unsafe.Sizeof(FacebookMessagePayload{}), alloc: allocFacebookMessagePayload, copy: copyFacebookMessagePayload, fields: []decField{
 	{"url", nil, uint32(unsafe.Offsetof(FacebookMessagePayload{}.URL)), kStr},
 }, sorted: []uint16{0}}
 
@@ -340,7 +420,9 @@ func (m *FacebookMessagePayload) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectFacebookMessagePayload)
 }
 
-var enctFacebookMessagePayload = encTable{extra: unsafe.Offsetof(FacebookMessagePayload{}.Extra), fields: []encField{
+func (*FacebookMessagePayload) decTable() *decTable { return &dectFacebookMessagePayload }
+
+var enctFacebookMessagePayload = encTable{extra: unsafe.Offsetof(FacebookMessagePayload{}.Extra), size: unsafe.Sizeof(FacebookMessagePayload{}), fields: []encField{
 	{`"url":`, nil, uint32(unsafe.Offsetof(FacebookMessagePayload{}.URL)), kStr},
 }}
 
@@ -348,54 +430,88 @@ func (m *FacebookMessagePayload) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctFacebookMessagePayload)
 }
 
+func (*FacebookMessagePayload) encTable() *encTable { return &enctFacebookMessagePayload }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessagePayload) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFacebookPage = decTable{extra: unsafe.Offsetof(FacebookPage{}.Extra), fields: []decField{
+func allocFacebookPage(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FacebookPage, n)))
+}
+
+func copyFacebookPage(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FacebookPage)(dst), n), unsafe.Slice((*FacebookPage)(src), n))
+}
+
+var dectFacebookPage = decTable{extra: unsafe.Offsetof(FacebookPage{}.Extra), size: unsafe.Sizeof(FacebookPage{}), alloc: allocFacebookPage, copy: copyFacebookPage, fields: []decField{
 	{"access_token", nil, uint32(unsafe.Offsetof(FacebookPage{}.AccessToken)), kStr},
 	{"category", nil, uint32(unsafe.Offsetof(FacebookPage{}.Category)), kStr},
-	{"category_list", decMany[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookPage{}.CategoryList)), kSub},
+	{"category_list", dtOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookPage{}.CategoryList)), kMany},
 	{"name", nil, uint32(unsafe.Offsetof(FacebookPage{}.Name)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(FacebookPage{}.ID)), kStr},
 	{"tasks", nil, uint32(unsafe.Offsetof(FacebookPage{}.Tasks)), kStrs},
-	{"instagram_business_account", decOne[InstagramBusinessAccount], uint32(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), kSub},
+	{"instagram_business_account", dtOf[*InstagramBusinessAccount], uint32(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), kOne},
 }, sorted: []uint16{0, 1, 2, 4, 6, 3, 5}}
 
 func (m *FacebookPage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookPage) }
 
-var enctFacebookPage = encTable{extra: unsafe.Offsetof(FacebookPage{}.Extra), fields: []encField{
+func (*FacebookPage) decTable() *decTable { return &dectFacebookPage }
+
+var enctFacebookPage = encTable{extra: unsafe.Offsetof(FacebookPage{}.Extra), size: unsafe.Sizeof(FacebookPage{}), fields: []encField{
 	{`"access_token":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.AccessToken)), kStr},
 	{`"category":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.Category)), kStr},
-	{`"category_list":`, encMany[FacebookKeyPair], uint32(unsafe.Offsetof(FacebookPage{}.CategoryList)), kSub},
+	{`"category_list":`, etOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookPage{}.CategoryList)), kMany},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.Name)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.ID)), kStr},
 	{`"tasks":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.Tasks)), kStrs},
-	{`"instagram_business_account":`, encOne[InstagramBusinessAccount], uint32(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), kSub},
+	{`"instagram_business_account":`, etOf[*InstagramBusinessAccount], uint32(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), kOne},
 }}
 
 func (m *FacebookPage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookPage) }
 
+func (*FacebookPage) encTable() *encTable { return &enctFacebookPage }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookPage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFacebookWebhook = decTable{extra: unsafe.Offsetof(FacebookWebhook{}.Extra), fields: []decField{
+func allocFacebookWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FacebookWebhook, n)))
+}
+
+func copyFacebookWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FacebookWebhook)(dst), n), unsafe.Slice((*FacebookWebhook)(src), n))
+}
+
+var dectFacebookWebhook = decTable{extra: unsafe.Offsetof(FacebookWebhook{}.Extra), size: unsafe.Sizeof(FacebookWebhook{}), alloc: allocFacebookWebhook, copy: copyFacebookWebhook, fields: []decField{
 	{"object", nil, uint32(unsafe.Offsetof(FacebookWebhook{}.Object)), kStr},
-	{"entry", decMany[FacebookWebhookEntry], uint32(unsafe.Offsetof(FacebookWebhook{}.Entry)), kSub},
+	{"entry", dtOf[*FacebookWebhookEntry], uint32(unsafe.Offsetof(FacebookWebhook{}.Entry)), kMany},
 }, sorted: []uint16{1, 0}}
 
 func (m *FacebookWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookWebhook) }
 
-var enctFacebookWebhook = encTable{extra: unsafe.Offsetof(FacebookWebhook{}.Extra), fields: []encField{
+func (*FacebookWebhook) decTable() *decTable { return &dectFacebookWebhook }
+
+var enctFacebookWebhook = encTable{extra: unsafe.Offsetof(FacebookWebhook{}.Extra), size: unsafe.Sizeof(FacebookWebhook{}), fields: []encField{
 	{`"object":`, nil, uint32(unsafe.Offsetof(FacebookWebhook{}.Object)), kStr},
-	{`"entry":`, encMany[FacebookWebhookEntry], uint32(unsafe.Offsetof(FacebookWebhook{}.Entry)), kSub},
+	{`"entry":`, etOf[*FacebookWebhookEntry], uint32(unsafe.Offsetof(FacebookWebhook{}.Entry)), kMany},
 }}
 
 func (m *FacebookWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookWebhook) }
 
+func (*FacebookWebhook) encTable() *encTable { return &enctFacebookWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFacebookWebhookChange = decTable{extra: unsafe.Offsetof(FacebookWebhookChange{}.Extra), fields: []decField{
+func allocFacebookWebhookChange(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FacebookWebhookChange, n)))
+}
+
+func copyFacebookWebhookChange(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FacebookWebhookChange)(dst), n), unsafe.Slice((*FacebookWebhookChange)(src), n))
+}
+
+var dectFacebookWebhookChange = decTable{extra: unsafe.Offsetof(FacebookWebhookChange{}.Extra), size: unsafe.Sizeof(FacebookWebhookChange{}), alloc: allocFacebookWebhookChange, copy: copyFacebookWebhookChange, fields: []decField{
 	{"field", nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Field)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Value)), kRaw},
 }, sorted: []uint16{0, 1}}
@@ -404,7 +520,9 @@ func (m *FacebookWebhookChange) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectFacebookWebhookChange)
 }
 
-var enctFacebookWebhookChange = encTable{extra: unsafe.Offsetof(FacebookWebhookChange{}.Extra), fields: []encField{
+func (*FacebookWebhookChange) decTable() *decTable { return &dectFacebookWebhookChange }
+
+var enctFacebookWebhookChange = encTable{extra: unsafe.Offsetof(FacebookWebhookChange{}.Extra), size: unsafe.Sizeof(FacebookWebhookChange{}), fields: []encField{
 	{`"field":`, nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Field)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Value)), kRaw},
 }}
@@ -413,35 +531,57 @@ func (m *FacebookWebhookChange) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctFacebookWebhookChange)
 }
 
+func (*FacebookWebhookChange) encTable() *encTable { return &enctFacebookWebhookChange }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookWebhookChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFacebookWebhookEntry = decTable{extra: unsafe.Offsetof(FacebookWebhookEntry{}.Extra), fields: []decField{
+func allocFacebookWebhookEntry(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FacebookWebhookEntry, n)))
+}
+
+func copyFacebookWebhookEntry(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FacebookWebhookEntry)(dst), n), unsafe.Slice((*FacebookWebhookEntry)(src), n))
+}
+
+var dectFacebookWebhookEntry = decTable{extra: unsafe.Offsetof(FacebookWebhookEntry{}.Extra), size: unsafe.Sizeof(FacebookWebhookEntry{}), alloc: allocFacebookWebhookEntry, copy: copyFacebookWebhookEntry, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.ID)), kStr},
 	{"time", nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Time)), kInt64},
-	{"messaging", decMany[FacebookMessage], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), kSub},
-	{"changes", decMany[FacebookWebhookChange], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), kSub},
+	{"messaging", dtOf[*FacebookMessage], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), kMany},
+	{"changes", dtOf[*FacebookWebhookChange], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), kMany},
 }, sorted: []uint16{3, 0, 2, 1}}
 
 func (m *FacebookWebhookEntry) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectFacebookWebhookEntry)
 }
 
-var enctFacebookWebhookEntry = encTable{extra: unsafe.Offsetof(FacebookWebhookEntry{}.Extra), fields: []encField{
+func (*FacebookWebhookEntry) decTable() *decTable { return &dectFacebookWebhookEntry }
+
+var enctFacebookWebhookEntry = encTable{extra: unsafe.Offsetof(FacebookWebhookEntry{}.Extra), size: unsafe.Sizeof(FacebookWebhookEntry{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.ID)), kStr},
 	{`"time":`, nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Time)), kInt64},
-	{`"messaging":`, encMany[FacebookMessage], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), kSub},
-	{`"changes":`, encMany[FacebookWebhookChange], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), kSub},
+	{`"messaging":`, etOf[*FacebookMessage], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), kMany},
+	{`"changes":`, etOf[*FacebookWebhookChange], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), kMany},
 }}
 
 func (m *FacebookWebhookEntry) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctFacebookWebhookEntry)
 }
 
+func (*FacebookWebhookEntry) encTable() *encTable { return &enctFacebookWebhookEntry }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookWebhookEntry) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaqRequestType = decTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra), fields: []decField{
+func allocFaqRequestType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaqRequestType, n)))
+}
+
+func copyFaqRequestType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaqRequestType)(dst), n), unsafe.Slice((*FaqRequestType)(src), n))
+}
+
+var dectFaqRequestType = decTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra), size: unsafe.Sizeof(FaqRequestType{}), alloc: allocFaqRequestType, copy: copyFaqRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.TickettypeID)), kInt},
 	{"faq_id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.FaqID)), kInt},
@@ -451,7 +591,9 @@ var dectFaqRequestType = decTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra)
 
 func (m *FaqRequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaqRequestType) }
 
-var enctFaqRequestType = encTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra), fields: []encField{
+func (*FaqRequestType) decTable() *decTable { return &dectFaqRequestType }
+
+var enctFaqRequestType = encTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra), size: unsafe.Sizeof(FaqRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaqRequestType{}.ID)), kInt},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(FaqRequestType{}.TickettypeID)), kInt},
 	{`"faq_id":`, nil, uint32(unsafe.Offsetof(FaqRequestType{}.FaqID)), kInt},
@@ -461,10 +603,20 @@ var enctFaqRequestType = encTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra)
 
 func (m *FaqRequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaqRequestType) }
 
+func (*FaqRequestType) encTable() *encTable { return &enctFaqRequestType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaqRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultAdditionalAgents = decTable{extra: unsafe.Offsetof(FaultAdditionalAgents{}.Extra), fields: []decField{
+func allocFaultAdditionalAgents(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultAdditionalAgents, n)))
+}
+
+func copyFaultAdditionalAgents(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultAdditionalAgents)(dst), n), unsafe.Slice((*FaultAdditionalAgents)(src), n))
+}
+
+var dectFaultAdditionalAgents = decTable{extra: unsafe.Offsetof(FaultAdditionalAgents{}.Extra), size: unsafe.Sizeof(FaultAdditionalAgents{}), alloc: allocFaultAdditionalAgents, copy: copyFaultAdditionalAgents, fields: []decField{
 	{"faultid", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Faultid)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Name)), kStr},
@@ -475,7 +627,9 @@ func (m *FaultAdditionalAgents) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectFaultAdditionalAgents)
 }
 
-var enctFaultAdditionalAgents = encTable{extra: unsafe.Offsetof(FaultAdditionalAgents{}.Extra), fields: []encField{
+func (*FaultAdditionalAgents) decTable() *decTable { return &dectFaultAdditionalAgents }
+
+var enctFaultAdditionalAgents = encTable{extra: unsafe.Offsetof(FaultAdditionalAgents{}.Extra), size: unsafe.Sizeof(FaultAdditionalAgents{}), fields: []encField{
 	{`"faultid":`, nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Faultid)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Name)), kStr},
@@ -486,19 +640,29 @@ func (m *FaultAdditionalAgents) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctFaultAdditionalAgents)
 }
 
+func (*FaultAdditionalAgents) encTable() *encTable { return &enctFaultAdditionalAgents }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultAdditionalAgents) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), fields: []decField{
+func allocFaultApproval(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultApproval, n)))
+}
+
+func copyFaultApproval(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultApproval)(dst), n), unsafe.Slice((*FaultApproval)(src), n))
+}
+
+var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), size: unsafe.Sizeof(FaultApproval{}), alloc: allocFaultApproval, copy: copyFaultApproval, fields: []decField{
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketID)), kInt},
 	{"purchase_order_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderID)), kInt},
 	{"purchase_order_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderRef)), kStr},
 	{"quote_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteID)), kInt},
 	{"quote_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteRef)), kStr},
 	{"startdate_timezone", nil, uint32(unsafe.Offsetof(FaultApproval{}.StartdateTimezone)), kStr},
-	{"startdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), kSub},
+	{"startdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), kOne},
 	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(FaultApproval{}.TargetdateTimezone)), kStr},
-	{"targetdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), kSub},
+	{"targetdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), kOne},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceID)), kInt},
 	{"invoice_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceRef)), kStr},
 	{"seq", nil, uint32(unsafe.Offsetof(FaultApproval{}.Seq)), kInt},
@@ -533,9 +697,9 @@ var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 	{"summary", nil, uint32(unsafe.Offsetof(FaultApproval{}.Summary)), kStr},
 	{"note", nil, uint32(unsafe.Offsetof(FaultApproval{}.Note)), kStr},
 	{"_includeticketinresponse", nil, uint32(unsafe.Offsetof(FaultApproval{}.Includeticketinresponse)), kBool},
-	{"attachment_list", decOne[AttachmentView], uint32(unsafe.Offsetof(FaultApproval{}.AttachmentList)), kSub},
-	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(FaultApproval{}.Fields)), kSub},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(FaultApproval{}.Customfields)), kSub},
+	{"attachment_list", dtOf[*AttachmentView], uint32(unsafe.Offsetof(FaultApproval{}.AttachmentList)), kOne},
+	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(FaultApproval{}.Fields)), kMany},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(FaultApproval{}.Customfields)), kMany},
 	{"agent_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentName)), kStr},
 	{"agent_initials", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentInitials)), kStr},
 	{"agent_requestor_colour", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentRequestorColour)), kStr},
@@ -559,7 +723,7 @@ var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 	{"allow_approver_attachments", nil, uint32(unsafe.Offsetof(FaultApproval{}.AllowApproverAttachments)), kBool},
 	{"holiday_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayID)), kInt},
 	{"holiday_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayRef)), kStr},
-	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(FaultApproval{}.Attachments)), kSub},
+	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(FaultApproval{}.Attachments)), kMany},
 	{"admin_overridden", nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverridden)), kBool},
 	{"admin_override_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverrideID)), kInt},
 	{"role_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.RoleID)), kInt},
@@ -576,16 +740,18 @@ var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 
 func (m *FaultApproval) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultApproval) }
 
-var enctFaultApproval = encTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), fields: []encField{
+func (*FaultApproval) decTable() *decTable { return &dectFaultApproval }
+
+var enctFaultApproval = encTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), size: unsafe.Sizeof(FaultApproval{}), fields: []encField{
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketID)), kInt},
 	{`"purchase_order_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderID)), kInt},
 	{`"purchase_order_ref":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderRef)), kStr},
 	{`"quote_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteID)), kInt},
 	{`"quote_ref":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteRef)), kStr},
 	{`"startdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.StartdateTimezone)), kStr},
-	{`"startdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), kSub},
+	{`"startdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), kOne},
 	{`"targetdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.TargetdateTimezone)), kStr},
-	{`"targetdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), kSub},
+	{`"targetdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), kOne},
 	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceID)), kInt},
 	{`"invoice_ref":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceRef)), kStr},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Seq)), kInt},
@@ -620,9 +786,9 @@ var enctFaultApproval = encTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 	{`"summary":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Summary)), kStr},
 	{`"note":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Note)), kStr},
 	{`"_includeticketinresponse":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Includeticketinresponse)), kBool},
-	{`"attachment_list":`, encOne[AttachmentView], uint32(unsafe.Offsetof(FaultApproval{}.AttachmentList)), kSub},
-	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(FaultApproval{}.Fields)), kSub},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(FaultApproval{}.Customfields)), kSub},
+	{`"attachment_list":`, etOf[*AttachmentView], uint32(unsafe.Offsetof(FaultApproval{}.AttachmentList)), kOne},
+	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(FaultApproval{}.Fields)), kMany},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(FaultApproval{}.Customfields)), kMany},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentName)), kStr},
 	{`"agent_initials":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentInitials)), kStr},
 	{`"agent_requestor_colour":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentRequestorColour)), kStr},
@@ -646,7 +812,7 @@ var enctFaultApproval = encTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 	{`"allow_approver_attachments":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AllowApproverAttachments)), kBool},
 	{`"holiday_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayID)), kInt},
 	{`"holiday_ref":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayRef)), kStr},
-	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(FaultApproval{}.Attachments)), kSub},
+	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(FaultApproval{}.Attachments)), kMany},
 	{`"admin_overridden":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverridden)), kBool},
 	{`"admin_override_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverrideID)), kInt},
 	{`"role_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RoleID)), kInt},
@@ -663,10 +829,20 @@ var enctFaultApproval = encTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 
 func (m *FaultApproval) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultApproval) }
 
+func (*FaultApproval) encTable() *encTable { return &enctFaultApproval }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultApproval) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultBudget = decTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), fields: []decField{
+func allocFaultBudget(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultBudget, n)))
+}
+
+func copyFaultBudget(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultBudget)(dst), n), unsafe.Slice((*FaultBudget)(src), n))
+}
+
+var dectFaultBudget = decTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), size: unsafe.Sizeof(FaultBudget{}), alloc: allocFaultBudget, copy: copyFaultBudget, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultBudget{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultBudget{}.TicketID)), kInt},
 	{"budgettype_id", nil, uint32(unsafe.Offsetof(FaultBudget{}.BudgettypeID)), kInt},
@@ -697,7 +873,9 @@ var dectFaultBudget = decTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), fiel
 
 func (m *FaultBudget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultBudget) }
 
-var enctFaultBudget = encTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), fields: []encField{
+func (*FaultBudget) decTable() *decTable { return &dectFaultBudget }
+
+var enctFaultBudget = encTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), size: unsafe.Sizeof(FaultBudget{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.TicketID)), kInt},
 	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.BudgettypeID)), kInt},
@@ -728,10 +906,20 @@ var enctFaultBudget = encTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), fiel
 
 func (m *FaultBudget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultBudget) }
 
+func (*FaultBudget) encTable() *encTable { return &enctFaultBudget }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultBudget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultCommit = decTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), fields: []decField{
+func allocFaultCommit(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultCommit, n)))
+}
+
+func copyFaultCommit(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultCommit)(dst), n), unsafe.Slice((*FaultCommit)(src), n))
+}
+
+var dectFaultCommit = decTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), size: unsafe.Sizeof(FaultCommit{}), alloc: allocFaultCommit, copy: copyFaultCommit, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultCommit{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultCommit{}.TicketID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(FaultCommit{}.Name)), kStr},
@@ -740,7 +928,9 @@ var dectFaultCommit = decTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), fiel
 
 func (m *FaultCommit) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultCommit) }
 
-var enctFaultCommit = encTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), fields: []encField{
+func (*FaultCommit) decTable() *decTable { return &dectFaultCommit }
+
+var enctFaultCommit = encTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), size: unsafe.Sizeof(FaultCommit{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultCommit{}.ID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultCommit{}.TicketID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FaultCommit{}.Name)), kStr},
@@ -749,10 +939,20 @@ var enctFaultCommit = encTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), fiel
 
 func (m *FaultCommit) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultCommit) }
 
+func (*FaultCommit) encTable() *encTable { return &enctFaultCommit }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultCommit) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultItem = decTable{extra: unsafe.Offsetof(FaultItem{}.Extra), fields: []decField{
+func allocFaultItem(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultItem, n)))
+}
+
+func copyFaultItem(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultItem)(dst), n), unsafe.Slice((*FaultItem)(src), n))
+}
+
+var dectFaultItem = decTable{extra: unsafe.Offsetof(FaultItem{}.Extra), size: unsafe.Sizeof(FaultItem{}), alloc: allocFaultItem, copy: copyFaultItem, fields: []decField{
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultItem{}.TicketID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(FaultItem{}.ID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemID)), kInt},
@@ -797,7 +997,7 @@ var dectFaultItem = decTable{extra: unsafe.Offsetof(FaultItem{}.Extra), fields: 
 	{"asset_id", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetID)), kInt},
 	{"from_order_id", nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderID)), kInt},
 	{"from_order_line", nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderLine)), kInt},
-	{"reserved_assets", decMany[DeviceList], uint32(unsafe.Offsetof(FaultItem{}.ReservedAssets)), kSub},
+	{"reserved_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(FaultItem{}.ReservedAssets)), kMany},
 	{"inventory_number", nil, uint32(unsafe.Offsetof(FaultItem{}.InventoryNumber)), kStr},
 	{"stockbin_id", nil, uint32(unsafe.Offsetof(FaultItem{}.StockbinID)), kInt},
 	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetTypeMatchingFieldName)), kStr},
@@ -807,7 +1007,9 @@ var dectFaultItem = decTable{extra: unsafe.Offsetof(FaultItem{}.Extra), fields: 
 
 func (m *FaultItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultItem) }
 
-var enctFaultItem = encTable{extra: unsafe.Offsetof(FaultItem{}.Extra), fields: []encField{
+func (*FaultItem) decTable() *decTable { return &dectFaultItem }
+
+var enctFaultItem = encTable{extra: unsafe.Offsetof(FaultItem{}.Extra), size: unsafe.Sizeof(FaultItem{}), fields: []encField{
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.TicketID)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ID)), kInt},
 	{`"item_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.ItemID)), kInt},
@@ -852,7 +1054,7 @@ var enctFaultItem = encTable{extra: unsafe.Offsetof(FaultItem{}.Extra), fields: 
 	{`"asset_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AssetID)), kInt},
 	{`"from_order_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderID)), kInt},
 	{`"from_order_line":`, nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderLine)), kInt},
-	{`"reserved_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(FaultItem{}.ReservedAssets)), kSub},
+	{`"reserved_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(FaultItem{}.ReservedAssets)), kMany},
 	{`"inventory_number":`, nil, uint32(unsafe.Offsetof(FaultItem{}.InventoryNumber)), kStr},
 	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.StockbinID)), kInt},
 	{`"asset_type_matching_field_name":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AssetTypeMatchingFieldName)), kStr},
@@ -862,10 +1064,20 @@ var enctFaultItem = encTable{extra: unsafe.Offsetof(FaultItem{}.Extra), fields: 
 
 func (m *FaultItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultItem) }
 
+func (*FaultItem) encTable() *encTable { return &enctFaultItem }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultOLA = decTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), fields: []decField{
+func allocFaultOLA(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultOLA, n)))
+}
+
+func copyFaultOLA(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultOLA)(dst), n), unsafe.Slice((*FaultOLA)(src), n))
+}
+
+var dectFaultOLA = decTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), size: unsafe.Sizeof(FaultOLA{}), alloc: allocFaultOLA, copy: copyFaultOLA, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultOLA{}.ID)), kInt},
 	{"fault_id", nil, uint32(unsafe.Offsetof(FaultOLA{}.FaultID)), kInt},
 	{"target_id", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetID)), kInt},
@@ -875,8 +1087,8 @@ var dectFaultOLA = decTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), fields: []
 	{"target_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetDate)), kTime},
 	{"target_met", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetMet)), kBool},
 	{"status", nil, uint32(unsafe.Offsetof(FaultOLA{}.Status)), kInt},
-	{"dates", decMany[FaultOLADates], uint32(unsafe.Offsetof(FaultOLA{}.Dates)), kSub},
-	{"target", decOne[WorkflowTarget], uint32(unsafe.Offsetof(FaultOLA{}.Target)), kSub},
+	{"dates", dtOf[*FaultOLADates], uint32(unsafe.Offsetof(FaultOLA{}.Dates)), kMany},
+	{"target", dtOf[*WorkflowTarget], uint32(unsafe.Offsetof(FaultOLA{}.Target)), kOne},
 	{"start_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.StartDate)), kTime},
 	{"pause_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.PauseDate)), kTime},
 	{"_warning", nil, uint32(unsafe.Offsetof(FaultOLA{}.Warning)), kStr},
@@ -884,7 +1096,9 @@ var dectFaultOLA = decTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), fields: []
 
 func (m *FaultOLA) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultOLA) }
 
-var enctFaultOLA = encTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), fields: []encField{
+func (*FaultOLA) decTable() *decTable { return &dectFaultOLA }
+
+var enctFaultOLA = encTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), size: unsafe.Sizeof(FaultOLA{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.ID)), kInt},
 	{`"fault_id":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.FaultID)), kInt},
 	{`"target_id":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetID)), kInt},
@@ -894,8 +1108,8 @@ var enctFaultOLA = encTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), fields: []
 	{`"target_date":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetDate)), kTime},
 	{`"target_met":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetMet)), kBool},
 	{`"status":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.Status)), kInt},
-	{`"dates":`, encMany[FaultOLADates], uint32(unsafe.Offsetof(FaultOLA{}.Dates)), kSub},
-	{`"target":`, encOne[WorkflowTarget], uint32(unsafe.Offsetof(FaultOLA{}.Target)), kSub},
+	{`"dates":`, etOf[*FaultOLADates], uint32(unsafe.Offsetof(FaultOLA{}.Dates)), kMany},
+	{`"target":`, etOf[*WorkflowTarget], uint32(unsafe.Offsetof(FaultOLA{}.Target)), kOne},
 	{`"start_date":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.StartDate)), kTime},
 	{`"pause_date":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.PauseDate)), kTime},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.Warning)), kStr},
@@ -903,10 +1117,20 @@ var enctFaultOLA = encTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), fields: []
 
 func (m *FaultOLA) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultOLA) }
 
+func (*FaultOLA) encTable() *encTable { return &enctFaultOLA }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultOLA) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultOLADates = decTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), fields: []decField{
+func allocFaultOLADates(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultOLADates, n)))
+}
+
+func copyFaultOLADates(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultOLADates)(dst), n), unsafe.Slice((*FaultOLADates)(src), n))
+}
+
+var dectFaultOLADates = decTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), size: unsafe.Sizeof(FaultOLADates{}), alloc: allocFaultOLADates, copy: copyFaultOLADates, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultOLADates{}.ID)), kInt},
 	{"fault_ola", nil, uint32(unsafe.Offsetof(FaultOLADates{}.FaultOla)), kInt},
 	{"start_date", nil, uint32(unsafe.Offsetof(FaultOLADates{}.StartDate)), kTime},
@@ -916,7 +1140,9 @@ var dectFaultOLADates = decTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), 
 
 func (m *FaultOLADates) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultOLADates) }
 
-var enctFaultOLADates = encTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), fields: []encField{
+func (*FaultOLADates) decTable() *decTable { return &dectFaultOLADates }
+
+var enctFaultOLADates = encTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), size: unsafe.Sizeof(FaultOLADates{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultOLADates{}.ID)), kInt},
 	{`"fault_ola":`, nil, uint32(unsafe.Offsetof(FaultOLADates{}.FaultOla)), kInt},
 	{`"start_date":`, nil, uint32(unsafe.Offsetof(FaultOLADates{}.StartDate)), kTime},
@@ -926,10 +1152,20 @@ var enctFaultOLADates = encTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), 
 
 func (m *FaultOLADates) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultOLADates) }
 
+func (*FaultOLADates) encTable() *encTable { return &enctFaultOLADates }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultOLADates) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultRuleMatch = decTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra), fields: []decField{
+func allocFaultRuleMatch(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultRuleMatch, n)))
+}
+
+func copyFaultRuleMatch(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultRuleMatch)(dst), n), unsafe.Slice((*FaultRuleMatch)(src), n))
+}
+
+var dectFaultRuleMatch = decTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra), size: unsafe.Sizeof(FaultRuleMatch{}), alloc: allocFaultRuleMatch, copy: copyFaultRuleMatch, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.ID)), kInt},
 	{"fault_id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.FaultID)), kInt},
 	{"rule_id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.RuleID)), kInt},
@@ -940,7 +1176,9 @@ var dectFaultRuleMatch = decTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra)
 
 func (m *FaultRuleMatch) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultRuleMatch) }
 
-var enctFaultRuleMatch = encTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra), fields: []encField{
+func (*FaultRuleMatch) decTable() *decTable { return &dectFaultRuleMatch }
+
+var enctFaultRuleMatch = encTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra), size: unsafe.Sizeof(FaultRuleMatch{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.ID)), kInt},
 	{`"fault_id":`, nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.FaultID)), kInt},
 	{`"rule_id":`, nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.RuleID)), kInt},
@@ -951,10 +1189,20 @@ var enctFaultRuleMatch = encTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra)
 
 func (m *FaultRuleMatch) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultRuleMatch) }
 
+func (*FaultRuleMatch) encTable() *encTable { return &enctFaultRuleMatch }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultRuleMatch) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultToDo = decTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), fields: []decField{
+func allocFaultToDo(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultToDo, n)))
+}
+
+func copyFaultToDo(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultToDo)(dst), n), unsafe.Slice((*FaultToDo)(src), n))
+}
+
+var dectFaultToDo = decTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), size: unsafe.Sizeof(FaultToDo{}), alloc: allocFaultToDo, copy: copyFaultToDo, fields: []decField{
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultToDo{}.TicketID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(FaultToDo{}.ID)), kInt},
 	{"done", nil, uint32(unsafe.Offsetof(FaultToDo{}.Done)), kBool},
@@ -975,7 +1223,9 @@ var dectFaultToDo = decTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), fields: 
 
 func (m *FaultToDo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultToDo) }
 
-var enctFaultToDo = encTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), fields: []encField{
+func (*FaultToDo) decTable() *decTable { return &dectFaultToDo }
+
+var enctFaultToDo = encTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), size: unsafe.Sizeof(FaultToDo{}), fields: []encField{
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.TicketID)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.ID)), kInt},
 	{`"done":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.Done)), kBool},
@@ -996,10 +1246,20 @@ var enctFaultToDo = encTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), fields: 
 
 func (m *FaultToDo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultToDo) }
 
+func (*FaultToDo) encTable() *encTable { return &enctFaultToDo }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultToDo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultVector = decTable{extra: unsafe.Offsetof(FaultVector{}.Extra), fields: []decField{
+func allocFaultVector(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultVector, n)))
+}
+
+func copyFaultVector(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultVector)(dst), n), unsafe.Slice((*FaultVector)(src), n))
+}
+
+var dectFaultVector = decTable{extra: unsafe.Offsetof(FaultVector{}.Extra), size: unsafe.Sizeof(FaultVector{}), alloc: allocFaultVector, copy: copyFaultVector, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultVector{}.ID)), kInt},
 	{"faultid", nil, uint32(unsafe.Offsetof(FaultVector{}.Faultid)), kInt},
 	{"vector", nil, uint32(unsafe.Offsetof(FaultVector{}.Vector)), kStr},
@@ -1009,7 +1269,9 @@ var dectFaultVector = decTable{extra: unsafe.Offsetof(FaultVector{}.Extra), fiel
 
 func (m *FaultVector) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultVector) }
 
-var enctFaultVector = encTable{extra: unsafe.Offsetof(FaultVector{}.Extra), fields: []encField{
+func (*FaultVector) decTable() *decTable { return &dectFaultVector }
+
+var enctFaultVector = encTable{extra: unsafe.Offsetof(FaultVector{}.Extra), size: unsafe.Sizeof(FaultVector{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultVector{}.ID)), kInt},
 	{`"faultid":`, nil, uint32(unsafe.Offsetof(FaultVector{}.Faultid)), kInt},
 	{`"vector":`, nil, uint32(unsafe.Offsetof(FaultVector{}.Vector)), kStr},
@@ -1019,10 +1281,20 @@ var enctFaultVector = encTable{extra: unsafe.Offsetof(FaultVector{}.Extra), fiel
 
 func (m *FaultVector) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultVector) }
 
+func (*FaultVector) encTable() *encTable { return &enctFaultVector }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultVector) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultVectorScore = decTable{extra: unsafe.Offsetof(FaultVectorScore{}.Extra), fields: []decField{
+func allocFaultVectorScore(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultVectorScore, n)))
+}
+
+func copyFaultVectorScore(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultVectorScore)(dst), n), unsafe.Slice((*FaultVectorScore)(src), n))
+}
+
+var dectFaultVectorScore = decTable{extra: unsafe.Offsetof(FaultVectorScore{}.Extra), size: unsafe.Sizeof(FaultVectorScore{}), alloc: allocFaultVectorScore, copy: copyFaultVectorScore, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Use)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.TicketID)), kInt},
@@ -1037,7 +1309,9 @@ var dectFaultVectorScore = decTable{extra: unsafe.Offsetof(FaultVectorScore{}.Ex
 
 func (m *FaultVectorScore) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultVectorScore) }
 
-var enctFaultVectorScore = encTable{extra: unsafe.Offsetof(FaultVectorScore{}.Extra), fields: []encField{
+func (*FaultVectorScore) decTable() *decTable { return &dectFaultVectorScore }
+
+var enctFaultVectorScore = encTable{extra: unsafe.Offsetof(FaultVectorScore{}.Extra), size: unsafe.Sizeof(FaultVectorScore{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.ID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Use)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.TicketID)), kInt},
@@ -1052,10 +1326,18 @@ var enctFaultVectorScore = encTable{extra: unsafe.Offsetof(FaultVectorScore{}.Ex
 
 func (m *FaultVectorScore) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultVectorScore) }
 
+func (*FaultVectorScore) encTable() *encTable { return &enctFaultVectorScore }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultVectorScore) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decField{
+func allocFaults(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Faults, n))) }
+
+func copyFaults(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Faults)(dst), n), unsafe.Slice((*Faults)(src), n))
+}
+
+var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.Sizeof(Faults{}), alloc: allocFaults, copy: copyFaults, fields: []decField{
 	{"oppjobtitle", nil, uint32(unsafe.Offsetof(Faults{}.Oppjobtitle)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Faults{}.ID)), kInt},
 	{"dateoccurred", nil, uint32(unsafe.Offsetof(Faults{}.Dateoccurred)), kTime},
@@ -1172,12 +1454,12 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"urgency", nil, uint32(unsafe.Offsetof(Faults{}.Urgency)), kInt},
 	{"startdate", nil, uint32(unsafe.Offsetof(Faults{}.Startdate)), kTime},
 	{"startdate_timezone", nil, uint32(unsafe.Offsetof(Faults{}.StartdateTimezone)), kStr},
-	{"startdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), kSub},
+	{"startdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), kOne},
 	{"starttime", nil, uint32(unsafe.Offsetof(Faults{}.Starttime)), kStr},
 	{"starttimeslot", nil, uint32(unsafe.Offsetof(Faults{}.Starttimeslot)), kInt},
 	{"targetdate", nil, uint32(unsafe.Offsetof(Faults{}.Targetdate)), kTime},
 	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(Faults{}.TargetdateTimezone)), kStr},
-	{"targetdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), kSub},
+	{"targetdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), kOne},
 	{"targettime", nil, uint32(unsafe.Offsetof(Faults{}.Targettime)), kStr},
 	{"targettimeslot", nil, uint32(unsafe.Offsetof(Faults{}.Targettimeslot)), kInt},
 	{"deadlinedate", nil, uint32(unsafe.Offsetof(Faults{}.Deadlinedate)), kTime},
@@ -1232,8 +1514,8 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"supplier_status", nil, uint32(unsafe.Offsetof(Faults{}.SupplierStatus)), kInt},
 	{"contract_refextra", nil, uint32(unsafe.Offsetof(Faults{}.ContractRefextra)), kStr},
 	{"appointment_type", nil, uint32(unsafe.Offsetof(Faults{}.AppointmentType)), kInt},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Faults{}.Customfields)), kSub},
-	{"timeentries", decMany[FaultsTimeEntry], uint32(unsafe.Offsetof(Faults{}.Timeentries)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Faults{}.Customfields)), kMany},
+	{"timeentries", dtOf[*FaultsTimeEntry], uint32(unsafe.Offsetof(Faults{}.Timeentries)), kMany},
 	{"section_timezone", nil, uint32(unsafe.Offsetof(Faults{}.SectionTimezone)), kStr},
 	{"itilname", nil, uint32(unsafe.Offsetof(Faults{}.Itilname)), kStr},
 	{"related_service_descriptions", nil, uint32(unsafe.Offsetof(Faults{}.RelatedServiceDescriptions)), kStr},
@@ -1348,7 +1630,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"laststatus3rdparty", nil, uint32(unsafe.Offsetof(Faults{}.Laststatus3rdparty)), kInt},
 	{"inform3rdpartysystem", nil, uint32(unsafe.Offsetof(Faults{}.Inform3rdpartysystem)), kBool},
 	{"deliverycontact", nil, uint32(unsafe.Offsetof(Faults{}.Deliverycontact)), kStr},
-	{"delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.DeliveryAddress)), kSub},
+	{"delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.DeliveryAddress)), kOne},
 	{"surveyneeded", nil, uint32(unsafe.Offsetof(Faults{}.Surveyneeded)), kBool},
 	{"knownerror", nil, uint32(unsafe.Offsetof(Faults{}.Knownerror)), kBool},
 	{"development", nil, uint32(unsafe.Offsetof(Faults{}.Development)), kBool},
@@ -1423,7 +1705,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"mailentryid", nil, uint32(unsafe.Offsetof(Faults{}.Mailentryid)), kStr},
 	{"contract_id", nil, uint32(unsafe.Offsetof(Faults{}.ContractID)), kInt},
 	{"contract_ref", nil, uint32(unsafe.Offsetof(Faults{}.ContractRef)), kStr},
-	{"billing_address", decOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.BillingAddress)), kSub},
+	{"billing_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.BillingAddress)), kOne},
 	{"workflow_name", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowName)), kStr},
 	{"workflow_stepstarted", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStepstarted)), kTime},
 	{"lessonslearned", nil, uint32(unsafe.Offsetof(Faults{}.Lessonslearned)), kStr},
@@ -1465,13 +1747,13 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessUserID)), kInt},
 	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessEmail)), kStr},
 	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCabID)), kInt},
-	{"approvers", decMany[FaultApproval], uint32(unsafe.Offsetof(Faults{}.Approvers)), kSub},
-	{"approvers_history", decMany[FaultApproval], uint32(unsafe.Offsetof(Faults{}.ApproversHistory)), kSub},
+	{"approvers", dtOf[*FaultApproval], uint32(unsafe.Offsetof(Faults{}.Approvers)), kMany},
+	{"approvers_history", dtOf[*FaultApproval], uint32(unsafe.Offsetof(Faults{}.ApproversHistory)), kMany},
 	{"appointment_count", nil, uint32(unsafe.Offsetof(Faults{}.AppointmentCount)), kInt},
 	{"open_chat_count", nil, uint32(unsafe.Offsetof(Faults{}.OpenChatCount)), kInt},
 	{"task_count", nil, uint32(unsafe.Offsetof(Faults{}.TaskCount)), kInt},
 	{"create_article", nil, uint32(unsafe.Offsetof(Faults{}.CreateArticle)), kBool},
-	{"qualifications", decMany[Qualification], uint32(unsafe.Offsetof(Faults{}.Qualifications)), kSub},
+	{"qualifications", dtOf[*Qualification], uint32(unsafe.Offsetof(Faults{}.Qualifications)), kMany},
 	{"target_adjust", nil, uint32(unsafe.Offsetof(Faults{}.TargetAdjust)), kInt},
 	{"start_adjust", nil, uint32(unsafe.Offsetof(Faults{}.StartAdjust)), kInt},
 	{"dont_do_rules", nil, uint32(unsafe.Offsetof(Faults{}.DontDoRules)), kBool},
@@ -1486,13 +1768,13 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"return_this", nil, uint32(unsafe.Offsetof(Faults{}.ReturnThis)), kBool},
 	{"_validate_form", nil, uint32(unsafe.Offsetof(Faults{}.ValidateForm)), kBool},
 	{"_validate_updates", nil, uint32(unsafe.Offsetof(Faults{}.ValidateUpdates)), kBool},
-	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(Faults{}.Attachments)), kSub},
-	{"documents", decMany[Attachment], uint32(unsafe.Offsetof(Faults{}.Documents)), kSub},
-	{"popup_notes", decMany[AreaPopup], uint32(unsafe.Offsetof(Faults{}.PopupNotes)), kSub},
+	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(Faults{}.Attachments)), kMany},
+	{"documents", dtOf[*Attachment], uint32(unsafe.Offsetof(Faults{}.Documents)), kMany},
+	{"popup_notes", dtOf[*AreaPopup], uint32(unsafe.Offsetof(Faults{}.PopupNotes)), kMany},
 	{"current_action_type", nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionType)), kStr},
 	{"current_action_name", nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionName)), kStr},
 	{"_ispreview", nil, uint32(unsafe.Offsetof(Faults{}.Ispreview)), kBool},
-	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(Faults{}.Assets)), kSub},
+	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Faults{}.Assets)), kMany},
 	{"nochangesequpdate", nil, uint32(unsafe.Offsetof(Faults{}.Nochangesequpdate)), kBool},
 	{"_reclose", nil, uint32(unsafe.Offsetof(Faults{}.Reclose)), kBool},
 	{"_reclose_oid", nil, uint32(unsafe.Offsetof(Faults{}.RecloseOid)), kInt},
@@ -1501,19 +1783,19 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"email_start_tag_override", nil, uint32(unsafe.Offsetof(Faults{}.EmailStartTagOverride)), kStr},
 	{"email_end_tag_override", nil, uint32(unsafe.Offsetof(Faults{}.EmailEndTagOverride)), kStr},
 	{"follower_count", nil, uint32(unsafe.Offsetof(Faults{}.FollowerCount)), kInt},
-	{"contact_address", decOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.ContactAddress)), kSub},
+	{"contact_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.ContactAddress)), kOne},
 	{"chat_id", nil, uint32(unsafe.Offsetof(Faults{}.ChatID)), kInt},
 	{"actioncode", nil, uint32(unsafe.Offsetof(Faults{}.Actioncode)), kInt},
 	{"clone_count", nil, uint32(unsafe.Offsetof(Faults{}.CloneCount)), kInt},
 	{"todo_count", nil, uint32(unsafe.Offsetof(Faults{}.TodoCount)), kInt},
-	{"todo_list", decMany[FaultToDo], uint32(unsafe.Offsetof(Faults{}.TodoList)), kSub},
+	{"todo_list", dtOf[*FaultToDo], uint32(unsafe.Offsetof(Faults{}.TodoList)), kMany},
 	{"service_count", nil, uint32(unsafe.Offsetof(Faults{}.ServiceCount)), kInt},
 	{"unsubscribedfromserviceid", nil, uint32(unsafe.Offsetof(Faults{}.Unsubscribedfromserviceid)), kInt},
 	{"is_opportunity", nil, uint32(unsafe.Offsetof(Faults{}.IsOpportunity)), kBool},
 	{"is_project", nil, uint32(unsafe.Offsetof(Faults{}.IsProject)), kBool},
 	{"items_issued_count", nil, uint32(unsafe.Offsetof(Faults{}.ItemsIssuedCount)), kInt},
-	{"items_issued", decMany[FaultItem], uint32(unsafe.Offsetof(Faults{}.ItemsIssued)), kSub},
-	{"project_items_issued", decMany[FaultItem], uint32(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), kSub},
+	{"items_issued", dtOf[*FaultItem], uint32(unsafe.Offsetof(Faults{}.ItemsIssued)), kMany},
+	{"project_items_issued", dtOf[*FaultItem], uint32(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), kMany},
 	{"quotation_count", nil, uint32(unsafe.Offsetof(Faults{}.QuotationCount)), kInt},
 	{"salesorder_count", nil, uint32(unsafe.Offsetof(Faults{}.SalesorderCount)), kInt},
 	{"purchaseorder_count", nil, uint32(unsafe.Offsetof(Faults{}.PurchaseorderCount)), kInt},
@@ -1530,7 +1812,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"splunksearch", nil, uint32(unsafe.Offsetof(Faults{}.Splunksearch)), kStr},
 	{"budgettype_id", nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeID)), kInt},
 	{"budgettype_name", nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeName)), kStr},
-	{"budgets", decMany[FaultBudget], uint32(unsafe.Offsetof(Faults{}.Budgets)), kSub},
+	{"budgets", dtOf[*FaultBudget], uint32(unsafe.Offsetof(Faults{}.Budgets)), kMany},
 	{"_importtype", nil, uint32(unsafe.Offsetof(Faults{}.Importtype)), kStr},
 	{"send_remoteinvite", nil, uint32(unsafe.Offsetof(Faults{}.SendRemoteinvite)), kBool},
 	{"invite_emaillist", nil, uint32(unsafe.Offsetof(Faults{}.InviteEmaillist)), kStr},
@@ -1540,7 +1822,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"remotesessionid", nil, uint32(unsafe.Offsetof(Faults{}.Remotesessionid)), kInt},
 	{"utcoffset", nil, uint32(unsafe.Offsetof(Faults{}.Utcoffset)), kF64},
 	{"form_id", nil, uint32(unsafe.Offsetof(Faults{}.FormID)), kStr},
-	{"database_lookup_result", decOne[PartsLookupResult], uint32(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), kSub},
+	{"database_lookup_result", dtOf[*PartsLookupResult], uint32(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), kOne},
 	{"azure_tenants", nil, uint32(unsafe.Offsetof(Faults{}.AzureTenants)), kStr},
 	{"azure_tenants_name", nil, uint32(unsafe.Offsetof(Faults{}.AzureTenantsName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Faults{}.Warning)), kStr},
@@ -1561,7 +1843,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"_print_generate", nil, uint32(unsafe.Offsetof(Faults{}.PrintGenerate)), kBool},
 	{"printhtml", nil, uint32(unsafe.Offsetof(Faults{}.Printhtml)), kStr},
 	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(Faults{}.PDFAttachmentID)), kInt},
-	{"journeys", decMany[Journey], uint32(unsafe.Offsetof(Faults{}.Journeys)), kSub},
+	{"journeys", dtOf[*Journey], uint32(unsafe.Offsetof(Faults{}.Journeys)), kMany},
 	{"devops_agent", nil, uint32(unsafe.Offsetof(Faults{}.DevopsAgent)), kStr},
 	{"_dontupdate_devops", nil, uint32(unsafe.Offsetof(Faults{}.DontupdateDevops)), kBool},
 	{"category_note_1", nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote1)), kStr},
@@ -1629,10 +1911,10 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"laststatuschangestatus", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatus)), kInt},
 	{"laststatuschangestatusdate", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatusdate)), kTime},
 	{"mark_as_read_only", nil, uint32(unsafe.Offsetof(Faults{}.MarkAsReadOnly)), kBool},
-	{"audit_log", decMany[Audit], uint32(unsafe.Offsetof(Faults{}.AuditLog)), kSub},
+	{"audit_log", dtOf[*Audit], uint32(unsafe.Offsetof(Faults{}.AuditLog)), kMany},
 	{"meraki_device", nil, uint32(unsafe.Offsetof(Faults{}.MerakiDevice)), kStr},
 	{"meraki_alert_type", nil, uint32(unsafe.Offsetof(Faults{}.MerakiAlertType)), kStr},
-	{"matched_rules", decMany[FaultRuleMatch], uint32(unsafe.Offsetof(Faults{}.MatchedRules)), kSub},
+	{"matched_rules", dtOf[*FaultRuleMatch], uint32(unsafe.Offsetof(Faults{}.MatchedRules)), kMany},
 	{"powershell_script_count", nil, uint32(unsafe.Offsetof(Faults{}.PowershellScriptCount)), kInt},
 	{"devops_workitem_count", nil, uint32(unsafe.Offsetof(Faults{}.DevopsWorkitemCount)), kInt},
 	{"ninja_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertID)), kStr},
@@ -1657,7 +1939,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"article_resolution", nil, uint32(unsafe.Offsetof(Faults{}.ArticleResolution)), kStr},
 	{"article_notes", nil, uint32(unsafe.Offsetof(Faults{}.ArticleNotes)), kStr},
 	{"article_type", nil, uint32(unsafe.Offsetof(Faults{}.ArticleType)), kInt},
-	{"tags", decMany[Tag], uint32(unsafe.Offsetof(Faults{}.Tags)), kSub},
+	{"tags", dtOf[*Tag], uint32(unsafe.Offsetof(Faults{}.Tags)), kMany},
 	{"dontcreatechild", nil, uint32(unsafe.Offsetof(Faults{}.Dontcreatechild)), kBool},
 	{"needcreatechild", nil, uint32(unsafe.Offsetof(Faults{}.Needcreatechild)), kBool},
 	{"sentinel_id", nil, uint32(unsafe.Offsetof(Faults{}.SentinelID)), kStr},
@@ -1694,8 +1976,8 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"addigy_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.AddigyAlertID)), kStr},
 	{"ninja_alert_type", nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertType)), kStr},
 	{"freshdesk_id", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskID)), kInt},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.ExternalLinks)), kSub},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.NewExternalLink)), kSub},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.ExternalLinks)), kMany},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.NewExternalLink)), kOne},
 	{"kaseya_agent_id", nil, uint32(unsafe.Offsetof(Faults{}.KaseyaAgentID)), kStr},
 	{"salesforce_contactid", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceContactid)), kStr},
 	{"salesforce_accountid", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceAccountid)), kStr},
@@ -1705,7 +1987,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"newrelicincident_id", nil, uint32(unsafe.Offsetof(Faults{}.NewrelicincidentID)), kStr},
 	{"backup_radar_id", nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarID)), kInt},
 	{"backup_radar_state", nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarState)), kInt},
-	{"linktypesarray", decMany[KeyPair], uint32(unsafe.Offsetof(Faults{}.Linktypesarray)), kSub},
+	{"linktypesarray", dtOf[*KeyPair], uint32(unsafe.Offsetof(Faults{}.Linktypesarray)), kMany},
 	{"kaseyaid", nil, uint32(unsafe.Offsetof(Faults{}.Kaseyaid)), kStr},
 	{"alluserscanview", nil, uint32(unsafe.Offsetof(Faults{}.Alluserscanview)), kInt},
 	{"_dontupdate_salesforce", nil, uint32(unsafe.Offsetof(Faults{}.DontupdateSalesforce)), kBool},
@@ -1716,7 +1998,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"visible_child_tickets", nil, uint32(unsafe.Offsetof(Faults{}.VisibleChildTickets)), kInt},
 	{"check_status_freeze", nil, uint32(unsafe.Offsetof(Faults{}.CheckStatusFreeze)), kBool},
 	{"primary_service_name", nil, uint32(unsafe.Offsetof(Faults{}.PrimaryServiceName)), kStr},
-	{"expenses", decMany[Expense], uint32(unsafe.Offsetof(Faults{}.Expenses)), kSub},
+	{"expenses", dtOf[*Expense], uint32(unsafe.Offsetof(Faults{}.Expenses)), kMany},
 	{"clear_feedback", nil, uint32(unsafe.Offsetof(Faults{}.ClearFeedback)), kBool},
 	{"facebook_message_id", nil, uint32(unsafe.Offsetof(Faults{}.FacebookMessageID)), kStr},
 	{"twitter_message_id", nil, uint32(unsafe.Offsetof(Faults{}.TwitterMessageID)), kInt64},
@@ -1748,21 +2030,21 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"intacct_class_name", nil, uint32(unsafe.Offsetof(Faults{}.IntacctClassName)), kStr},
 	{"sms_override", nil, uint32(unsafe.Offsetof(Faults{}.SMSOverride)), kStr},
 	{"device_name", nil, uint32(unsafe.Offsetof(Faults{}.DeviceName)), kStr},
-	{"milestones", decMany[MileStone], uint32(unsafe.Offsetof(Faults{}.Milestones)), kSub},
+	{"milestones", dtOf[*MileStone], uint32(unsafe.Offsetof(Faults{}.Milestones)), kMany},
 	{"email_message_id", nil, uint32(unsafe.Offsetof(Faults{}.EmailMessageID)), kStr},
 	{"seenby", nil, uint32(unsafe.Offsetof(Faults{}.Seenby)), kStr},
 	{"recaptcha_token", nil, uint32(unsafe.Offsetof(Faults{}.RecaptchaToken)), kStr},
 	{"resource_booking_site", nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingSite)), kInt},
-	{"extratabs", decMany[Tabname], uint32(unsafe.Offsetof(Faults{}.Extratabs)), kSub},
+	{"extratabs", dtOf[*Tabname], uint32(unsafe.Offsetof(Faults{}.Extratabs)), kMany},
 	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessRoleID)), kInt},
 	{"new_approvalprocess_customfieldid", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCustomfieldid)), kInt},
 	{"linked_ecommerce_order_number", nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderNumber)), kStr},
 	{"linked_ecommerce_order_url", nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderURL)), kStr},
-	{"parent_milestones", decMany[MileStone], uint32(unsafe.Offsetof(Faults{}.ParentMilestones)), kSub},
-	{"vectors", decMany[FaultVector], uint32(unsafe.Offsetof(Faults{}.Vectors)), kSub},
-	{"ai_matched_tickets", decMany[FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedTickets)), kSub},
-	{"ai_matched_articles", decMany[FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedArticles)), kSub},
-	{"ai_suggestions", decMany[AiSuggestionFault], uint32(unsafe.Offsetof(Faults{}.AiSuggestions)), kSub},
+	{"parent_milestones", dtOf[*MileStone], uint32(unsafe.Offsetof(Faults{}.ParentMilestones)), kMany},
+	{"vectors", dtOf[*FaultVector], uint32(unsafe.Offsetof(Faults{}.Vectors)), kMany},
+	{"ai_matched_tickets", dtOf[*FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedTickets)), kMany},
+	{"ai_matched_articles", dtOf[*FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedArticles)), kMany},
+	{"ai_suggestions", dtOf[*AiSuggestionFault], uint32(unsafe.Offsetof(Faults{}.AiSuggestions)), kMany},
 	{"_apply_ai_suggestions", nil, uint32(unsafe.Offsetof(Faults{}.ApplyAiSuggestions)), kInts},
 	{"suggested_category1", nil, uint32(unsafe.Offsetof(Faults{}.SuggestedCategory1)), kStr},
 	{"thirdpartyreviewscore", nil, uint32(unsafe.Offsetof(Faults{}.Thirdpartyreviewscore)), kInt},
@@ -1775,35 +2057,35 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"default_reporter", nil, uint32(unsafe.Offsetof(Faults{}.DefaultReporter)), kInt},
 	{"defaultsendattachments", nil, uint32(unsafe.Offsetof(Faults{}.Defaultsendattachments)), kBool},
 	{"devops_key", nil, uint32(unsafe.Offsetof(Faults{}.DevopsKey)), kStr},
-	{"related_tickets", decMany[FaultsList], uint32(unsafe.Offsetof(Faults{}.RelatedTickets)), kSub},
-	{"new_related_tickets", decMany[FaultsList], uint32(unsafe.Offsetof(Faults{}.NewRelatedTickets)), kSub},
+	{"related_tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(Faults{}.RelatedTickets)), kMany},
+	{"new_related_tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(Faults{}.NewRelatedTickets)), kMany},
 	{"unrelate_from_ticket_id", nil, uint32(unsafe.Offsetof(Faults{}.UnrelateFromTicketID)), kInt},
-	{"ecommerce_orders", decMany[EcommerceOrderFault], uint32(unsafe.Offsetof(Faults{}.EcommerceOrders)), kSub},
+	{"ecommerce_orders", dtOf[*EcommerceOrderFault], uint32(unsafe.Offsetof(Faults{}.EcommerceOrders)), kMany},
 	{"hide_feedback", nil, uint32(unsafe.Offsetof(Faults{}.HideFeedback)), kBool},
-	{"workflow_history", decMany[WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.WorkflowHistory)), kSub},
+	{"workflow_history", dtOf[*WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.WorkflowHistory)), kMany},
 	{"connectwisermm_ticketid", nil, uint32(unsafe.Offsetof(Faults{}.ConnectwisermmTicketid)), kStr},
 	{"colour_rule", nil, uint32(unsafe.Offsetof(Faults{}.ColourRule)), kInt},
-	{"google_reviewdata", decOne[GoogleBusinessReview], uint32(unsafe.Offsetof(Faults{}.GoogleReviewdata)), kSub},
-	{"google_questiondata", decOne[GoogleBusinessQuestion], uint32(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), kSub},
+	{"google_reviewdata", dtOf[*GoogleBusinessReview], uint32(unsafe.Offsetof(Faults{}.GoogleReviewdata)), kOne},
+	{"google_questiondata", dtOf[*GoogleBusinessQuestion], uint32(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), kOne},
 	{"original_agent", nil, uint32(unsafe.Offsetof(Faults{}.OriginalAgent)), kInt},
 	{"do_lookups", nil, uint32(unsafe.Offsetof(Faults{}.DoLookups)), kBool},
 	{"liongard_system_id", nil, uint32(unsafe.Offsetof(Faults{}.LiongardSystemID)), kInt},
 	{"bigpanda_id", nil, uint32(unsafe.Offsetof(Faults{}.BigpandaID)), kStr},
-	{"contributors", decMany[Contributors], uint32(unsafe.Offsetof(Faults{}.Contributors)), kSub},
+	{"contributors", dtOf[*Contributors], uint32(unsafe.Offsetof(Faults{}.Contributors)), kMany},
 	{"internet_message_id", nil, uint32(unsafe.Offsetof(Faults{}.InternetMessageID)), kStr},
 	{"matching_value", nil, uint32(unsafe.Offsetof(Faults{}.MatchingValue)), kStr},
 	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Faults{}.SqlimportID)), kInt},
 	{"respondbydateadjusted", nil, uint32(unsafe.Offsetof(Faults{}.Respondbydateadjusted)), kBool},
-	{"date_dependencies", decMany[FaultsDateDependencies], uint32(unsafe.Offsetof(Faults{}.DateDependencies)), kSub},
+	{"date_dependencies", dtOf[*FaultsDateDependencies], uint32(unsafe.Offsetof(Faults{}.DateDependencies)), kMany},
 	{"new_milestone_ticket", nil, uint32(unsafe.Offsetof(Faults{}.NewMilestoneTicket)), kInt},
-	{"assets_columns", decMany[ViewColumnsDetails], uint32(unsafe.Offsetof(Faults{}.AssetsColumns)), kSub},
+	{"assets_columns", dtOf[*ViewColumnsDetails], uint32(unsafe.Offsetof(Faults{}.AssetsColumns)), kMany},
 	{"slaresponseexcuse", nil, uint32(unsafe.Offsetof(Faults{}.Slaresponseexcuse)), kStr},
 	{"can_add_cc_followers", nil, uint32(unsafe.Offsetof(Faults{}.CanAddCcFollowers)), kBool},
 	{"_fromchatprofileid", nil, uint32(unsafe.Offsetof(Faults{}.Fromchatprofileid)), kStr},
 	{"lapsafe_count", nil, uint32(unsafe.Offsetof(Faults{}.LapsafeCount)), kInt},
-	{"olas", decMany[FaultOLA], uint32(unsafe.Offsetof(Faults{}.Olas)), kSub},
+	{"olas", dtOf[*FaultOLA], uint32(unsafe.Offsetof(Faults{}.Olas)), kMany},
 	{"ola_count", nil, uint32(unsafe.Offsetof(Faults{}.OlaCount)), kInt},
-	{"new_workflow_history", decMany[WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), kSub},
+	{"new_workflow_history", dtOf[*WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), kMany},
 	{"default_slack_channel_name", nil, uint32(unsafe.Offsetof(Faults{}.DefaultSlackChannelName)), kStr},
 	{"show_channel_create", nil, uint32(unsafe.Offsetof(Faults{}.ShowChannelCreate)), kBool},
 	{"slack_channel_id", nil, uint32(unsafe.Offsetof(Faults{}.SlackChannelID)), kStr},
@@ -1819,7 +2101,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"_isagentuser", nil, uint32(unsafe.Offsetof(Faults{}.Isagentuser)), kBool},
 	{"ai_survey_score", nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyScore)), kInt},
 	{"ai_survey_comment", nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyComment)), kStr},
-	{"freshdesk_ticket_data", decOne[FreshdeskTicket], uint32(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), kSub},
+	{"freshdesk_ticket_data", dtOf[*FreshdeskTicket], uint32(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), kOne},
 	{"freshdesk_group_name", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskGroupName)), kStr},
 	{"freshdesk_agent_name", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentName)), kStr},
 	{"freshdesk_agent_email", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentEmail)), kStr},
@@ -1879,10 +2161,10 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 	{"overrideticketcost", nil, uint32(unsafe.Offsetof(Faults{}.Overrideticketcost)), kF64},
 	{"budgethours", nil, uint32(unsafe.Offsetof(Faults{}.Budgethours)), kStr},
 	{"created_by", nil, uint32(unsafe.Offsetof(Faults{}.CreatedBy)), kStr},
-	{"additional_agents", decMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(Faults{}.AdditionalAgents)), kSub},
+	{"additional_agents", dtOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(Faults{}.AdditionalAgents)), kMany},
 	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(Faults{}.ClientToInvoiceToID)), kInt},
-	{"primary_issue", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryIssue)), kSub},
-	{"primary_workitem", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), kSub},
+	{"primary_issue", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryIssue)), kOne},
+	{"primary_workitem", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), kOne},
 	{"billing_plan_text", nil, uint32(unsafe.Offsetof(Faults{}.BillingPlanText)), kStr},
 	{"reviewed", nil, uint32(unsafe.Offsetof(Faults{}.Reviewed)), kBool},
 	{"merged_into_id", nil, uint32(unsafe.Offsetof(Faults{}.MergedIntoID)), kInt},
@@ -1895,7 +2177,9 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []decF
 
 func (m *Faults) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaults) }
 
-var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encField{
+func (*Faults) decTable() *decTable { return &dectFaults }
+
+var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.Sizeof(Faults{}), fields: []encField{
 	{`"oppjobtitle":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppjobtitle)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Faults{}.ID)), kInt},
 	{`"dateoccurred":`, nil, uint32(unsafe.Offsetof(Faults{}.Dateoccurred)), kTime},
@@ -2012,12 +2296,12 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"urgency":`, nil, uint32(unsafe.Offsetof(Faults{}.Urgency)), kInt},
 	{`"startdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Startdate)), kTime},
 	{`"startdate_timezone":`, nil, uint32(unsafe.Offsetof(Faults{}.StartdateTimezone)), kStr},
-	{`"startdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), kSub},
+	{`"startdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), kOne},
 	{`"starttime":`, nil, uint32(unsafe.Offsetof(Faults{}.Starttime)), kStr},
 	{`"starttimeslot":`, nil, uint32(unsafe.Offsetof(Faults{}.Starttimeslot)), kInt},
 	{`"targetdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Targetdate)), kTime},
 	{`"targetdate_timezone":`, nil, uint32(unsafe.Offsetof(Faults{}.TargetdateTimezone)), kStr},
-	{`"targetdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), kSub},
+	{`"targetdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), kOne},
 	{`"targettime":`, nil, uint32(unsafe.Offsetof(Faults{}.Targettime)), kStr},
 	{`"targettimeslot":`, nil, uint32(unsafe.Offsetof(Faults{}.Targettimeslot)), kInt},
 	{`"deadlinedate":`, nil, uint32(unsafe.Offsetof(Faults{}.Deadlinedate)), kTime},
@@ -2072,8 +2356,8 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"supplier_status":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierStatus)), kInt},
 	{`"contract_refextra":`, nil, uint32(unsafe.Offsetof(Faults{}.ContractRefextra)), kStr},
 	{`"appointment_type":`, nil, uint32(unsafe.Offsetof(Faults{}.AppointmentType)), kInt},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Faults{}.Customfields)), kSub},
-	{`"timeentries":`, encMany[FaultsTimeEntry], uint32(unsafe.Offsetof(Faults{}.Timeentries)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Faults{}.Customfields)), kMany},
+	{`"timeentries":`, etOf[*FaultsTimeEntry], uint32(unsafe.Offsetof(Faults{}.Timeentries)), kMany},
 	{`"section_timezone":`, nil, uint32(unsafe.Offsetof(Faults{}.SectionTimezone)), kStr},
 	{`"itilname":`, nil, uint32(unsafe.Offsetof(Faults{}.Itilname)), kStr},
 	{`"related_service_descriptions":`, nil, uint32(unsafe.Offsetof(Faults{}.RelatedServiceDescriptions)), kStr},
@@ -2188,7 +2472,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"laststatus3rdparty":`, nil, uint32(unsafe.Offsetof(Faults{}.Laststatus3rdparty)), kInt},
 	{`"inform3rdpartysystem":`, nil, uint32(unsafe.Offsetof(Faults{}.Inform3rdpartysystem)), kBool},
 	{`"deliverycontact":`, nil, uint32(unsafe.Offsetof(Faults{}.Deliverycontact)), kStr},
-	{`"delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.DeliveryAddress)), kSub},
+	{`"delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.DeliveryAddress)), kOne},
 	{`"surveyneeded":`, nil, uint32(unsafe.Offsetof(Faults{}.Surveyneeded)), kBool},
 	{`"knownerror":`, nil, uint32(unsafe.Offsetof(Faults{}.Knownerror)), kBool},
 	{`"development":`, nil, uint32(unsafe.Offsetof(Faults{}.Development)), kBool},
@@ -2263,7 +2547,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"mailentryid":`, nil, uint32(unsafe.Offsetof(Faults{}.Mailentryid)), kStr},
 	{`"contract_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ContractID)), kInt},
 	{`"contract_ref":`, nil, uint32(unsafe.Offsetof(Faults{}.ContractRef)), kStr},
-	{`"billing_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.BillingAddress)), kSub},
+	{`"billing_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.BillingAddress)), kOne},
 	{`"workflow_name":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowName)), kStr},
 	{`"workflow_stepstarted":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStepstarted)), kTime},
 	{`"lessonslearned":`, nil, uint32(unsafe.Offsetof(Faults{}.Lessonslearned)), kStr},
@@ -2305,13 +2589,13 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"new_approvalprocess_user_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessUserID)), kInt},
 	{`"new_approvalprocess_email":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessEmail)), kStr},
 	{`"new_approvalprocess_cab_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCabID)), kInt},
-	{`"approvers":`, encMany[FaultApproval], uint32(unsafe.Offsetof(Faults{}.Approvers)), kSub},
-	{`"approvers_history":`, encMany[FaultApproval], uint32(unsafe.Offsetof(Faults{}.ApproversHistory)), kSub},
+	{`"approvers":`, etOf[*FaultApproval], uint32(unsafe.Offsetof(Faults{}.Approvers)), kMany},
+	{`"approvers_history":`, etOf[*FaultApproval], uint32(unsafe.Offsetof(Faults{}.ApproversHistory)), kMany},
 	{`"appointment_count":`, nil, uint32(unsafe.Offsetof(Faults{}.AppointmentCount)), kInt},
 	{`"open_chat_count":`, nil, uint32(unsafe.Offsetof(Faults{}.OpenChatCount)), kInt},
 	{`"task_count":`, nil, uint32(unsafe.Offsetof(Faults{}.TaskCount)), kInt},
 	{`"create_article":`, nil, uint32(unsafe.Offsetof(Faults{}.CreateArticle)), kBool},
-	{`"qualifications":`, encMany[Qualification], uint32(unsafe.Offsetof(Faults{}.Qualifications)), kSub},
+	{`"qualifications":`, etOf[*Qualification], uint32(unsafe.Offsetof(Faults{}.Qualifications)), kMany},
 	{`"target_adjust":`, nil, uint32(unsafe.Offsetof(Faults{}.TargetAdjust)), kInt},
 	{`"start_adjust":`, nil, uint32(unsafe.Offsetof(Faults{}.StartAdjust)), kInt},
 	{`"dont_do_rules":`, nil, uint32(unsafe.Offsetof(Faults{}.DontDoRules)), kBool},
@@ -2326,13 +2610,13 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"return_this":`, nil, uint32(unsafe.Offsetof(Faults{}.ReturnThis)), kBool},
 	{`"_validate_form":`, nil, uint32(unsafe.Offsetof(Faults{}.ValidateForm)), kBool},
 	{`"_validate_updates":`, nil, uint32(unsafe.Offsetof(Faults{}.ValidateUpdates)), kBool},
-	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(Faults{}.Attachments)), kSub},
-	{`"documents":`, encMany[Attachment], uint32(unsafe.Offsetof(Faults{}.Documents)), kSub},
-	{`"popup_notes":`, encMany[AreaPopup], uint32(unsafe.Offsetof(Faults{}.PopupNotes)), kSub},
+	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(Faults{}.Attachments)), kMany},
+	{`"documents":`, etOf[*Attachment], uint32(unsafe.Offsetof(Faults{}.Documents)), kMany},
+	{`"popup_notes":`, etOf[*AreaPopup], uint32(unsafe.Offsetof(Faults{}.PopupNotes)), kMany},
 	{`"current_action_type":`, nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionType)), kStr},
 	{`"current_action_name":`, nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionName)), kStr},
 	{`"_ispreview":`, nil, uint32(unsafe.Offsetof(Faults{}.Ispreview)), kBool},
-	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Faults{}.Assets)), kSub},
+	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Faults{}.Assets)), kMany},
 	{`"nochangesequpdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Nochangesequpdate)), kBool},
 	{`"_reclose":`, nil, uint32(unsafe.Offsetof(Faults{}.Reclose)), kBool},
 	{`"_reclose_oid":`, nil, uint32(unsafe.Offsetof(Faults{}.RecloseOid)), kInt},
@@ -2341,19 +2625,19 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"email_start_tag_override":`, nil, uint32(unsafe.Offsetof(Faults{}.EmailStartTagOverride)), kStr},
 	{`"email_end_tag_override":`, nil, uint32(unsafe.Offsetof(Faults{}.EmailEndTagOverride)), kStr},
 	{`"follower_count":`, nil, uint32(unsafe.Offsetof(Faults{}.FollowerCount)), kInt},
-	{`"contact_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Faults{}.ContactAddress)), kSub},
+	{`"contact_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.ContactAddress)), kOne},
 	{`"chat_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ChatID)), kInt},
 	{`"actioncode":`, nil, uint32(unsafe.Offsetof(Faults{}.Actioncode)), kInt},
 	{`"clone_count":`, nil, uint32(unsafe.Offsetof(Faults{}.CloneCount)), kInt},
 	{`"todo_count":`, nil, uint32(unsafe.Offsetof(Faults{}.TodoCount)), kInt},
-	{`"todo_list":`, encMany[FaultToDo], uint32(unsafe.Offsetof(Faults{}.TodoList)), kSub},
+	{`"todo_list":`, etOf[*FaultToDo], uint32(unsafe.Offsetof(Faults{}.TodoList)), kMany},
 	{`"service_count":`, nil, uint32(unsafe.Offsetof(Faults{}.ServiceCount)), kInt},
 	{`"unsubscribedfromserviceid":`, nil, uint32(unsafe.Offsetof(Faults{}.Unsubscribedfromserviceid)), kInt},
 	{`"is_opportunity":`, nil, uint32(unsafe.Offsetof(Faults{}.IsOpportunity)), kBool},
 	{`"is_project":`, nil, uint32(unsafe.Offsetof(Faults{}.IsProject)), kBool},
 	{`"items_issued_count":`, nil, uint32(unsafe.Offsetof(Faults{}.ItemsIssuedCount)), kInt},
-	{`"items_issued":`, encMany[FaultItem], uint32(unsafe.Offsetof(Faults{}.ItemsIssued)), kSub},
-	{`"project_items_issued":`, encMany[FaultItem], uint32(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), kSub},
+	{`"items_issued":`, etOf[*FaultItem], uint32(unsafe.Offsetof(Faults{}.ItemsIssued)), kMany},
+	{`"project_items_issued":`, etOf[*FaultItem], uint32(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), kMany},
 	{`"quotation_count":`, nil, uint32(unsafe.Offsetof(Faults{}.QuotationCount)), kInt},
 	{`"salesorder_count":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesorderCount)), kInt},
 	{`"purchaseorder_count":`, nil, uint32(unsafe.Offsetof(Faults{}.PurchaseorderCount)), kInt},
@@ -2370,7 +2654,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"splunksearch":`, nil, uint32(unsafe.Offsetof(Faults{}.Splunksearch)), kStr},
 	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeID)), kInt},
 	{`"budgettype_name":`, nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeName)), kStr},
-	{`"budgets":`, encMany[FaultBudget], uint32(unsafe.Offsetof(Faults{}.Budgets)), kSub},
+	{`"budgets":`, etOf[*FaultBudget], uint32(unsafe.Offsetof(Faults{}.Budgets)), kMany},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Faults{}.Importtype)), kStr},
 	{`"send_remoteinvite":`, nil, uint32(unsafe.Offsetof(Faults{}.SendRemoteinvite)), kBool},
 	{`"invite_emaillist":`, nil, uint32(unsafe.Offsetof(Faults{}.InviteEmaillist)), kStr},
@@ -2380,7 +2664,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"remotesessionid":`, nil, uint32(unsafe.Offsetof(Faults{}.Remotesessionid)), kInt},
 	{`"utcoffset":`, nil, uint32(unsafe.Offsetof(Faults{}.Utcoffset)), kF64},
 	{`"form_id":`, nil, uint32(unsafe.Offsetof(Faults{}.FormID)), kStr},
-	{`"database_lookup_result":`, encOne[PartsLookupResult], uint32(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), kSub},
+	{`"database_lookup_result":`, etOf[*PartsLookupResult], uint32(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), kOne},
 	{`"azure_tenants":`, nil, uint32(unsafe.Offsetof(Faults{}.AzureTenants)), kStr},
 	{`"azure_tenants_name":`, nil, uint32(unsafe.Offsetof(Faults{}.AzureTenantsName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Faults{}.Warning)), kStr},
@@ -2401,7 +2685,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(Faults{}.PrintGenerate)), kBool},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(Faults{}.Printhtml)), kStr},
 	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(Faults{}.PDFAttachmentID)), kInt},
-	{`"journeys":`, encMany[Journey], uint32(unsafe.Offsetof(Faults{}.Journeys)), kSub},
+	{`"journeys":`, etOf[*Journey], uint32(unsafe.Offsetof(Faults{}.Journeys)), kMany},
 	{`"devops_agent":`, nil, uint32(unsafe.Offsetof(Faults{}.DevopsAgent)), kStr},
 	{`"_dontupdate_devops":`, nil, uint32(unsafe.Offsetof(Faults{}.DontupdateDevops)), kBool},
 	{`"category_note_1":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote1)), kStr},
@@ -2469,10 +2753,10 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"laststatuschangestatus":`, nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatus)), kInt},
 	{`"laststatuschangestatusdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatusdate)), kTime},
 	{`"mark_as_read_only":`, nil, uint32(unsafe.Offsetof(Faults{}.MarkAsReadOnly)), kBool},
-	{`"audit_log":`, encMany[Audit], uint32(unsafe.Offsetof(Faults{}.AuditLog)), kSub},
+	{`"audit_log":`, etOf[*Audit], uint32(unsafe.Offsetof(Faults{}.AuditLog)), kMany},
 	{`"meraki_device":`, nil, uint32(unsafe.Offsetof(Faults{}.MerakiDevice)), kStr},
 	{`"meraki_alert_type":`, nil, uint32(unsafe.Offsetof(Faults{}.MerakiAlertType)), kStr},
-	{`"matched_rules":`, encMany[FaultRuleMatch], uint32(unsafe.Offsetof(Faults{}.MatchedRules)), kSub},
+	{`"matched_rules":`, etOf[*FaultRuleMatch], uint32(unsafe.Offsetof(Faults{}.MatchedRules)), kMany},
 	{`"powershell_script_count":`, nil, uint32(unsafe.Offsetof(Faults{}.PowershellScriptCount)), kInt},
 	{`"devops_workitem_count":`, nil, uint32(unsafe.Offsetof(Faults{}.DevopsWorkitemCount)), kInt},
 	{`"ninja_alert_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertID)), kStr},
@@ -2497,7 +2781,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"article_resolution":`, nil, uint32(unsafe.Offsetof(Faults{}.ArticleResolution)), kStr},
 	{`"article_notes":`, nil, uint32(unsafe.Offsetof(Faults{}.ArticleNotes)), kStr},
 	{`"article_type":`, nil, uint32(unsafe.Offsetof(Faults{}.ArticleType)), kInt},
-	{`"tags":`, encMany[Tag], uint32(unsafe.Offsetof(Faults{}.Tags)), kSub},
+	{`"tags":`, etOf[*Tag], uint32(unsafe.Offsetof(Faults{}.Tags)), kMany},
 	{`"dontcreatechild":`, nil, uint32(unsafe.Offsetof(Faults{}.Dontcreatechild)), kBool},
 	{`"needcreatechild":`, nil, uint32(unsafe.Offsetof(Faults{}.Needcreatechild)), kBool},
 	{`"sentinel_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SentinelID)), kStr},
@@ -2534,8 +2818,8 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"addigy_alert_id":`, nil, uint32(unsafe.Offsetof(Faults{}.AddigyAlertID)), kStr},
 	{`"ninja_alert_type":`, nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertType)), kStr},
 	{`"freshdesk_id":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskID)), kInt},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.ExternalLinks)), kSub},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.NewExternalLink)), kSub},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.NewExternalLink)), kOne},
 	{`"kaseya_agent_id":`, nil, uint32(unsafe.Offsetof(Faults{}.KaseyaAgentID)), kStr},
 	{`"salesforce_contactid":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesforceContactid)), kStr},
 	{`"salesforce_accountid":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesforceAccountid)), kStr},
@@ -2545,7 +2829,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"newrelicincident_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewrelicincidentID)), kStr},
 	{`"backup_radar_id":`, nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarID)), kInt},
 	{`"backup_radar_state":`, nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarState)), kInt},
-	{`"linktypesarray":`, encMany[KeyPair], uint32(unsafe.Offsetof(Faults{}.Linktypesarray)), kSub},
+	{`"linktypesarray":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Faults{}.Linktypesarray)), kMany},
 	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Faults{}.Kaseyaid)), kStr},
 	{`"alluserscanview":`, nil, uint32(unsafe.Offsetof(Faults{}.Alluserscanview)), kInt},
 	{`"_dontupdate_salesforce":`, nil, uint32(unsafe.Offsetof(Faults{}.DontupdateSalesforce)), kBool},
@@ -2556,7 +2840,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"visible_child_tickets":`, nil, uint32(unsafe.Offsetof(Faults{}.VisibleChildTickets)), kInt},
 	{`"check_status_freeze":`, nil, uint32(unsafe.Offsetof(Faults{}.CheckStatusFreeze)), kBool},
 	{`"primary_service_name":`, nil, uint32(unsafe.Offsetof(Faults{}.PrimaryServiceName)), kStr},
-	{`"expenses":`, encMany[Expense], uint32(unsafe.Offsetof(Faults{}.Expenses)), kSub},
+	{`"expenses":`, etOf[*Expense], uint32(unsafe.Offsetof(Faults{}.Expenses)), kMany},
 	{`"clear_feedback":`, nil, uint32(unsafe.Offsetof(Faults{}.ClearFeedback)), kBool},
 	{`"facebook_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.FacebookMessageID)), kStr},
 	{`"twitter_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.TwitterMessageID)), kInt64},
@@ -2588,21 +2872,21 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"intacct_class_name":`, nil, uint32(unsafe.Offsetof(Faults{}.IntacctClassName)), kStr},
 	{`"sms_override":`, nil, uint32(unsafe.Offsetof(Faults{}.SMSOverride)), kStr},
 	{`"device_name":`, nil, uint32(unsafe.Offsetof(Faults{}.DeviceName)), kStr},
-	{`"milestones":`, encMany[MileStone], uint32(unsafe.Offsetof(Faults{}.Milestones)), kSub},
+	{`"milestones":`, etOf[*MileStone], uint32(unsafe.Offsetof(Faults{}.Milestones)), kMany},
 	{`"email_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.EmailMessageID)), kStr},
 	{`"seenby":`, nil, uint32(unsafe.Offsetof(Faults{}.Seenby)), kStr},
 	{`"recaptcha_token":`, nil, uint32(unsafe.Offsetof(Faults{}.RecaptchaToken)), kStr},
 	{`"resource_booking_site":`, nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingSite)), kInt},
-	{`"extratabs":`, encMany[Tabname], uint32(unsafe.Offsetof(Faults{}.Extratabs)), kSub},
+	{`"extratabs":`, etOf[*Tabname], uint32(unsafe.Offsetof(Faults{}.Extratabs)), kMany},
 	{`"new_approvalprocess_role_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessRoleID)), kInt},
 	{`"new_approvalprocess_customfieldid":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCustomfieldid)), kInt},
 	{`"linked_ecommerce_order_number":`, nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderNumber)), kStr},
 	{`"linked_ecommerce_order_url":`, nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderURL)), kStr},
-	{`"parent_milestones":`, encMany[MileStone], uint32(unsafe.Offsetof(Faults{}.ParentMilestones)), kSub},
-	{`"vectors":`, encMany[FaultVector], uint32(unsafe.Offsetof(Faults{}.Vectors)), kSub},
-	{`"ai_matched_tickets":`, encMany[FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedTickets)), kSub},
-	{`"ai_matched_articles":`, encMany[FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedArticles)), kSub},
-	{`"ai_suggestions":`, encMany[AiSuggestionFault], uint32(unsafe.Offsetof(Faults{}.AiSuggestions)), kSub},
+	{`"parent_milestones":`, etOf[*MileStone], uint32(unsafe.Offsetof(Faults{}.ParentMilestones)), kMany},
+	{`"vectors":`, etOf[*FaultVector], uint32(unsafe.Offsetof(Faults{}.Vectors)), kMany},
+	{`"ai_matched_tickets":`, etOf[*FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedTickets)), kMany},
+	{`"ai_matched_articles":`, etOf[*FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedArticles)), kMany},
+	{`"ai_suggestions":`, etOf[*AiSuggestionFault], uint32(unsafe.Offsetof(Faults{}.AiSuggestions)), kMany},
 	{`"_apply_ai_suggestions":`, nil, uint32(unsafe.Offsetof(Faults{}.ApplyAiSuggestions)), kInts},
 	{`"suggested_category1":`, nil, uint32(unsafe.Offsetof(Faults{}.SuggestedCategory1)), kStr},
 	{`"thirdpartyreviewscore":`, nil, uint32(unsafe.Offsetof(Faults{}.Thirdpartyreviewscore)), kInt},
@@ -2615,35 +2899,35 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"default_reporter":`, nil, uint32(unsafe.Offsetof(Faults{}.DefaultReporter)), kInt},
 	{`"defaultsendattachments":`, nil, uint32(unsafe.Offsetof(Faults{}.Defaultsendattachments)), kBool},
 	{`"devops_key":`, nil, uint32(unsafe.Offsetof(Faults{}.DevopsKey)), kStr},
-	{`"related_tickets":`, encMany[FaultsList], uint32(unsafe.Offsetof(Faults{}.RelatedTickets)), kSub},
-	{`"new_related_tickets":`, encMany[FaultsList], uint32(unsafe.Offsetof(Faults{}.NewRelatedTickets)), kSub},
+	{`"related_tickets":`, etOf[*FaultsList], uint32(unsafe.Offsetof(Faults{}.RelatedTickets)), kMany},
+	{`"new_related_tickets":`, etOf[*FaultsList], uint32(unsafe.Offsetof(Faults{}.NewRelatedTickets)), kMany},
 	{`"unrelate_from_ticket_id":`, nil, uint32(unsafe.Offsetof(Faults{}.UnrelateFromTicketID)), kInt},
-	{`"ecommerce_orders":`, encMany[EcommerceOrderFault], uint32(unsafe.Offsetof(Faults{}.EcommerceOrders)), kSub},
+	{`"ecommerce_orders":`, etOf[*EcommerceOrderFault], uint32(unsafe.Offsetof(Faults{}.EcommerceOrders)), kMany},
 	{`"hide_feedback":`, nil, uint32(unsafe.Offsetof(Faults{}.HideFeedback)), kBool},
-	{`"workflow_history":`, encMany[WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.WorkflowHistory)), kSub},
+	{`"workflow_history":`, etOf[*WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.WorkflowHistory)), kMany},
 	{`"connectwisermm_ticketid":`, nil, uint32(unsafe.Offsetof(Faults{}.ConnectwisermmTicketid)), kStr},
 	{`"colour_rule":`, nil, uint32(unsafe.Offsetof(Faults{}.ColourRule)), kInt},
-	{`"google_reviewdata":`, encOne[GoogleBusinessReview], uint32(unsafe.Offsetof(Faults{}.GoogleReviewdata)), kSub},
-	{`"google_questiondata":`, encOne[GoogleBusinessQuestion], uint32(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), kSub},
+	{`"google_reviewdata":`, etOf[*GoogleBusinessReview], uint32(unsafe.Offsetof(Faults{}.GoogleReviewdata)), kOne},
+	{`"google_questiondata":`, etOf[*GoogleBusinessQuestion], uint32(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), kOne},
 	{`"original_agent":`, nil, uint32(unsafe.Offsetof(Faults{}.OriginalAgent)), kInt},
 	{`"do_lookups":`, nil, uint32(unsafe.Offsetof(Faults{}.DoLookups)), kBool},
 	{`"liongard_system_id":`, nil, uint32(unsafe.Offsetof(Faults{}.LiongardSystemID)), kInt},
 	{`"bigpanda_id":`, nil, uint32(unsafe.Offsetof(Faults{}.BigpandaID)), kStr},
-	{`"contributors":`, encMany[Contributors], uint32(unsafe.Offsetof(Faults{}.Contributors)), kSub},
+	{`"contributors":`, etOf[*Contributors], uint32(unsafe.Offsetof(Faults{}.Contributors)), kMany},
 	{`"internet_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.InternetMessageID)), kStr},
 	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Faults{}.MatchingValue)), kStr},
 	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SqlimportID)), kInt},
 	{`"respondbydateadjusted":`, nil, uint32(unsafe.Offsetof(Faults{}.Respondbydateadjusted)), kBool},
-	{`"date_dependencies":`, encMany[FaultsDateDependencies], uint32(unsafe.Offsetof(Faults{}.DateDependencies)), kSub},
+	{`"date_dependencies":`, etOf[*FaultsDateDependencies], uint32(unsafe.Offsetof(Faults{}.DateDependencies)), kMany},
 	{`"new_milestone_ticket":`, nil, uint32(unsafe.Offsetof(Faults{}.NewMilestoneTicket)), kInt},
-	{`"assets_columns":`, encMany[ViewColumnsDetails], uint32(unsafe.Offsetof(Faults{}.AssetsColumns)), kSub},
+	{`"assets_columns":`, etOf[*ViewColumnsDetails], uint32(unsafe.Offsetof(Faults{}.AssetsColumns)), kMany},
 	{`"slaresponseexcuse":`, nil, uint32(unsafe.Offsetof(Faults{}.Slaresponseexcuse)), kStr},
 	{`"can_add_cc_followers":`, nil, uint32(unsafe.Offsetof(Faults{}.CanAddCcFollowers)), kBool},
 	{`"_fromchatprofileid":`, nil, uint32(unsafe.Offsetof(Faults{}.Fromchatprofileid)), kStr},
 	{`"lapsafe_count":`, nil, uint32(unsafe.Offsetof(Faults{}.LapsafeCount)), kInt},
-	{`"olas":`, encMany[FaultOLA], uint32(unsafe.Offsetof(Faults{}.Olas)), kSub},
+	{`"olas":`, etOf[*FaultOLA], uint32(unsafe.Offsetof(Faults{}.Olas)), kMany},
 	{`"ola_count":`, nil, uint32(unsafe.Offsetof(Faults{}.OlaCount)), kInt},
-	{`"new_workflow_history":`, encMany[WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), kSub},
+	{`"new_workflow_history":`, etOf[*WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), kMany},
 	{`"default_slack_channel_name":`, nil, uint32(unsafe.Offsetof(Faults{}.DefaultSlackChannelName)), kStr},
 	{`"show_channel_create":`, nil, uint32(unsafe.Offsetof(Faults{}.ShowChannelCreate)), kBool},
 	{`"slack_channel_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SlackChannelID)), kStr},
@@ -2659,7 +2943,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"_isagentuser":`, nil, uint32(unsafe.Offsetof(Faults{}.Isagentuser)), kBool},
 	{`"ai_survey_score":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyScore)), kInt},
 	{`"ai_survey_comment":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyComment)), kStr},
-	{`"freshdesk_ticket_data":`, encOne[FreshdeskTicket], uint32(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), kSub},
+	{`"freshdesk_ticket_data":`, etOf[*FreshdeskTicket], uint32(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), kOne},
 	{`"freshdesk_group_name":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskGroupName)), kStr},
 	{`"freshdesk_agent_name":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentName)), kStr},
 	{`"freshdesk_agent_email":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentEmail)), kStr},
@@ -2719,10 +3003,10 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 	{`"overrideticketcost":`, nil, uint32(unsafe.Offsetof(Faults{}.Overrideticketcost)), kF64},
 	{`"budgethours":`, nil, uint32(unsafe.Offsetof(Faults{}.Budgethours)), kStr},
 	{`"created_by":`, nil, uint32(unsafe.Offsetof(Faults{}.CreatedBy)), kStr},
-	{`"additional_agents":`, encMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(Faults{}.AdditionalAgents)), kSub},
+	{`"additional_agents":`, etOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(Faults{}.AdditionalAgents)), kMany},
 	{`"client_to_invoice_to_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ClientToInvoiceToID)), kInt},
-	{`"primary_issue":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryIssue)), kSub},
-	{`"primary_workitem":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), kSub},
+	{`"primary_issue":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryIssue)), kOne},
+	{`"primary_workitem":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), kOne},
 	{`"billing_plan_text":`, nil, uint32(unsafe.Offsetof(Faults{}.BillingPlanText)), kStr},
 	{`"reviewed":`, nil, uint32(unsafe.Offsetof(Faults{}.Reviewed)), kBool},
 	{`"merged_into_id":`, nil, uint32(unsafe.Offsetof(Faults{}.MergedIntoID)), kInt},
@@ -2735,10 +3019,20 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), fields: []encF
 
 func (m *Faults) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaults) }
 
+func (*Faults) encTable() *encTable { return &enctFaults }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Faults) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultsDateDependencies = decTable{extra: unsafe.Offsetof(FaultsDateDependencies{}.Extra), fields: []decField{
+func allocFaultsDateDependencies(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultsDateDependencies, n)))
+}
+
+func copyFaultsDateDependencies(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultsDateDependencies)(dst), n), unsafe.Slice((*FaultsDateDependencies)(src), n))
+}
+
+var dectFaultsDateDependencies = decTable{extra: unsafe.Offsetof(FaultsDateDependencies{}.Extra), size: unsafe.Sizeof(FaultsDateDependencies{}), alloc: allocFaultsDateDependencies, copy: copyFaultsDateDependencies, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.ID)), kInt},
 	{"parentfaultid", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Parentfaultid)), kInt},
 	{"faultid", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Faultid)), kInt},
@@ -2750,7 +3044,9 @@ func (m *FaultsDateDependencies) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectFaultsDateDependencies)
 }
 
-var enctFaultsDateDependencies = encTable{extra: unsafe.Offsetof(FaultsDateDependencies{}.Extra), fields: []encField{
+func (*FaultsDateDependencies) decTable() *decTable { return &dectFaultsDateDependencies }
+
+var enctFaultsDateDependencies = encTable{extra: unsafe.Offsetof(FaultsDateDependencies{}.Extra), size: unsafe.Sizeof(FaultsDateDependencies{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.ID)), kInt},
 	{`"parentfaultid":`, nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Parentfaultid)), kInt},
 	{`"faultid":`, nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Faultid)), kInt},
@@ -2762,10 +3058,20 @@ func (m *FaultsDateDependencies) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctFaultsDateDependencies)
 }
 
+func (*FaultsDateDependencies) encTable() *encTable { return &enctFaultsDateDependencies }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsDateDependencies) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultsForecasting = decTable{extra: unsafe.Offsetof(FaultsForecasting{}.Extra), fields: []decField{
+func allocFaultsForecasting(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultsForecasting, n)))
+}
+
+func copyFaultsForecasting(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultsForecasting)(dst), n), unsafe.Slice((*FaultsForecasting)(src), n))
+}
+
+var dectFaultsForecasting = decTable{extra: unsafe.Offsetof(FaultsForecasting{}.Extra), size: unsafe.Sizeof(FaultsForecasting{}), alloc: allocFaultsForecasting, copy: copyFaultsForecasting, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.AgentID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.TicketID)), kInt},
@@ -2778,7 +3084,9 @@ func (m *FaultsForecasting) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectFaultsForecasting)
 }
 
-var enctFaultsForecasting = encTable{extra: unsafe.Offsetof(FaultsForecasting{}.Extra), fields: []encField{
+func (*FaultsForecasting) decTable() *decTable { return &dectFaultsForecasting }
+
+var enctFaultsForecasting = encTable{extra: unsafe.Offsetof(FaultsForecasting{}.Extra), size: unsafe.Sizeof(FaultsForecasting{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsForecasting{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(FaultsForecasting{}.AgentID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultsForecasting{}.TicketID)), kInt},
@@ -2791,10 +3099,20 @@ func (m *FaultsForecasting) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctFaultsForecasting)
 }
 
+func (*FaultsForecasting) encTable() *encTable { return &enctFaultsForecasting }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsForecasting) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields: []decField{
+func allocFaultsList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultsList, n)))
+}
+
+func copyFaultsList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultsList)(dst), n), unsafe.Slice((*FaultsList)(src), n))
+}
+
+var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: unsafe.Sizeof(FaultsList{}), alloc: allocFaultsList, copy: copyFaultsList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultsList{}.ID)), kInt},
 	{"dateoccurred", nil, uint32(unsafe.Offsetof(FaultsList{}.Dateoccurred)), kTime},
 	{"summary", nil, uint32(unsafe.Offsetof(FaultsList{}.Summary)), kStr},
@@ -2911,12 +3229,12 @@ var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields
 	{"urgency", nil, uint32(unsafe.Offsetof(FaultsList{}.Urgency)), kInt},
 	{"startdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Startdate)), kTime},
 	{"startdate_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.StartdateTimezone)), kStr},
-	{"startdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), kSub},
+	{"startdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), kOne},
 	{"starttime", nil, uint32(unsafe.Offsetof(FaultsList{}.Starttime)), kStr},
 	{"starttimeslot", nil, uint32(unsafe.Offsetof(FaultsList{}.Starttimeslot)), kInt},
 	{"targetdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Targetdate)), kTime},
 	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.TargetdateTimezone)), kStr},
-	{"targetdate_with_timezone", decOne[DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), kSub},
+	{"targetdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), kOne},
 	{"targettime", nil, uint32(unsafe.Offsetof(FaultsList{}.Targettime)), kStr},
 	{"targettimeslot", nil, uint32(unsafe.Offsetof(FaultsList{}.Targettimeslot)), kInt},
 	{"deadlinedate", nil, uint32(unsafe.Offsetof(FaultsList{}.Deadlinedate)), kTime},
@@ -2971,8 +3289,8 @@ var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields
 	{"supplier_status", nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierStatus)), kInt},
 	{"contract_refextra", nil, uint32(unsafe.Offsetof(FaultsList{}.ContractRefextra)), kStr},
 	{"appointment_type", nil, uint32(unsafe.Offsetof(FaultsList{}.AppointmentType)), kInt},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(FaultsList{}.Customfields)), kSub},
-	{"timeentries", decMany[FaultsTimeEntry], uint32(unsafe.Offsetof(FaultsList{}.Timeentries)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(FaultsList{}.Customfields)), kMany},
+	{"timeentries", dtOf[*FaultsTimeEntry], uint32(unsafe.Offsetof(FaultsList{}.Timeentries)), kMany},
 	{"section_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.SectionTimezone)), kStr},
 	{"itilname", nil, uint32(unsafe.Offsetof(FaultsList{}.Itilname)), kStr},
 	{"related_service_descriptions", nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedServiceDescriptions)), kStr},
@@ -3061,10 +3379,10 @@ var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields
 	{"overrideticketcost", nil, uint32(unsafe.Offsetof(FaultsList{}.Overrideticketcost)), kF64},
 	{"budgethours", nil, uint32(unsafe.Offsetof(FaultsList{}.Budgethours)), kStr},
 	{"created_by", nil, uint32(unsafe.Offsetof(FaultsList{}.CreatedBy)), kStr},
-	{"additional_agents", decMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), kSub},
+	{"additional_agents", dtOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), kMany},
 	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ClientToInvoiceToID)), kInt},
-	{"primary_issue", decOne[ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), kSub},
-	{"primary_workitem", decOne[ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), kSub},
+	{"primary_issue", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), kOne},
+	{"primary_workitem", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), kOne},
 	{"billing_plan_text", nil, uint32(unsafe.Offsetof(FaultsList{}.BillingPlanText)), kStr},
 	{"reviewed", nil, uint32(unsafe.Offsetof(FaultsList{}.Reviewed)), kBool},
 	{"merged_into_id", nil, uint32(unsafe.Offsetof(FaultsList{}.MergedIntoID)), kInt},
@@ -3077,7 +3395,9 @@ var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields
 
 func (m *FaultsList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultsList) }
 
-var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields: []encField{
+func (*FaultsList) decTable() *decTable { return &dectFaultsList }
+
+var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: unsafe.Sizeof(FaultsList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ID)), kInt},
 	{`"dateoccurred":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Dateoccurred)), kTime},
 	{`"summary":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Summary)), kStr},
@@ -3194,12 +3514,12 @@ var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields
 	{`"urgency":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Urgency)), kInt},
 	{`"startdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Startdate)), kTime},
 	{`"startdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultsList{}.StartdateTimezone)), kStr},
-	{`"startdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), kSub},
+	{`"startdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), kOne},
 	{`"starttime":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Starttime)), kStr},
 	{`"starttimeslot":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Starttimeslot)), kInt},
 	{`"targetdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Targetdate)), kTime},
 	{`"targetdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultsList{}.TargetdateTimezone)), kStr},
-	{`"targetdate_with_timezone":`, encOne[DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), kSub},
+	{`"targetdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), kOne},
 	{`"targettime":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Targettime)), kStr},
 	{`"targettimeslot":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Targettimeslot)), kInt},
 	{`"deadlinedate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Deadlinedate)), kTime},
@@ -3254,8 +3574,8 @@ var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields
 	{`"supplier_status":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierStatus)), kInt},
 	{`"contract_refextra":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ContractRefextra)), kStr},
 	{`"appointment_type":`, nil, uint32(unsafe.Offsetof(FaultsList{}.AppointmentType)), kInt},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(FaultsList{}.Customfields)), kSub},
-	{`"timeentries":`, encMany[FaultsTimeEntry], uint32(unsafe.Offsetof(FaultsList{}.Timeentries)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(FaultsList{}.Customfields)), kMany},
+	{`"timeentries":`, etOf[*FaultsTimeEntry], uint32(unsafe.Offsetof(FaultsList{}.Timeentries)), kMany},
 	{`"section_timezone":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SectionTimezone)), kStr},
 	{`"itilname":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Itilname)), kStr},
 	{`"related_service_descriptions":`, nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedServiceDescriptions)), kStr},
@@ -3344,10 +3664,10 @@ var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields
 	{`"overrideticketcost":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Overrideticketcost)), kF64},
 	{`"budgethours":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Budgethours)), kStr},
 	{`"created_by":`, nil, uint32(unsafe.Offsetof(FaultsList{}.CreatedBy)), kStr},
-	{`"additional_agents":`, encMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), kSub},
+	{`"additional_agents":`, etOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), kMany},
 	{`"client_to_invoice_to_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ClientToInvoiceToID)), kInt},
-	{`"primary_issue":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), kSub},
-	{`"primary_workitem":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), kSub},
+	{`"primary_issue":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), kOne},
+	{`"primary_workitem":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), kOne},
 	{`"billing_plan_text":`, nil, uint32(unsafe.Offsetof(FaultsList{}.BillingPlanText)), kStr},
 	{`"reviewed":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Reviewed)), kBool},
 	{`"merged_into_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MergedIntoID)), kInt},
@@ -3360,10 +3680,20 @@ var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), fields
 
 func (m *FaultsList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultsList) }
 
+func (*FaultsList) encTable() *encTable { return &enctFaultsList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultsMileStone = decTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extra), fields: []decField{
+func allocFaultsMileStone(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultsMileStone, n)))
+}
+
+func copyFaultsMileStone(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultsMileStone)(dst), n), unsafe.Slice((*FaultsMileStone)(src), n))
+}
+
+var dectFaultsMileStone = decTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extra), size: unsafe.Sizeof(FaultsMileStone{}), alloc: allocFaultsMileStone, copy: copyFaultsMileStone, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.ID)), kInt},
 	{"milestone_id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.MilestoneID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.TicketID)), kInt},
@@ -3373,7 +3703,9 @@ var dectFaultsMileStone = decTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extr
 
 func (m *FaultsMileStone) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultsMileStone) }
 
-var enctFaultsMileStone = encTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extra), fields: []encField{
+func (*FaultsMileStone) decTable() *decTable { return &dectFaultsMileStone }
+
+var enctFaultsMileStone = encTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extra), size: unsafe.Sizeof(FaultsMileStone{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsMileStone{}.ID)), kInt},
 	{`"milestone_id":`, nil, uint32(unsafe.Offsetof(FaultsMileStone{}.MilestoneID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultsMileStone{}.TicketID)), kInt},
@@ -3383,10 +3715,20 @@ var enctFaultsMileStone = encTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extr
 
 func (m *FaultsMileStone) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultsMileStone) }
 
+func (*FaultsMileStone) encTable() *encTable { return &enctFaultsMileStone }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsMileStone) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFaultsTimeEntry = decTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extra), fields: []decField{
+func allocFaultsTimeEntry(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FaultsTimeEntry, n)))
+}
+
+func copyFaultsTimeEntry(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FaultsTimeEntry)(dst), n), unsafe.Slice((*FaultsTimeEntry)(src), n))
+}
+
+var dectFaultsTimeEntry = decTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extra), size: unsafe.Sizeof(FaultsTimeEntry{}), alloc: allocFaultsTimeEntry, copy: copyFaultsTimeEntry, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.ID)), kInt},
 	{"faultid", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Faultid)), kInt},
 	{"actioncode", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actioncode)), kInt},
@@ -3400,7 +3742,9 @@ var dectFaultsTimeEntry = decTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extr
 
 func (m *FaultsTimeEntry) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultsTimeEntry) }
 
-var enctFaultsTimeEntry = encTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extra), fields: []encField{
+func (*FaultsTimeEntry) decTable() *decTable { return &dectFaultsTimeEntry }
+
+var enctFaultsTimeEntry = encTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extra), size: unsafe.Sizeof(FaultsTimeEntry{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.ID)), kInt},
 	{`"faultid":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Faultid)), kInt},
 	{`"actioncode":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actioncode)), kInt},
@@ -3414,10 +3758,20 @@ var enctFaultsTimeEntry = encTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extr
 
 func (m *FaultsTimeEntry) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultsTimeEntry) }
 
+func (*FaultsTimeEntry) encTable() *encTable { return &enctFaultsTimeEntry }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsTimeEntry) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFeedback = decTable{extra: unsafe.Offsetof(Feedback{}.Extra), fields: []decField{
+func allocFeedback(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Feedback, n)))
+}
+
+func copyFeedback(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Feedback)(dst), n), unsafe.Slice((*Feedback)(src), n))
+}
+
+var dectFeedback = decTable{extra: unsafe.Offsetof(Feedback{}.Extra), size: unsafe.Sizeof(Feedback{}), alloc: allocFeedback, copy: copyFeedback, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Feedback{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(Feedback{}.TicketID)), kInt},
 	{"key", nil, uint32(unsafe.Offsetof(Feedback{}.Key)), kStr},
@@ -3426,10 +3780,10 @@ var dectFeedback = decTable{extra: unsafe.Offsetof(Feedback{}.Extra), fields: []
 	{"comment", nil, uint32(unsafe.Offsetof(Feedback{}.Comment)), kStr},
 	{"score_band", nil, uint32(unsafe.Offsetof(Feedback{}.ScoreBand)), kInt},
 	{"user_message", nil, uint32(unsafe.Offsetof(Feedback{}.UserMessage)), kStr},
-	{"customsurveyfields", decMany[CustomField], uint32(unsafe.Offsetof(Feedback{}.Customsurveyfields)), kSub},
+	{"customsurveyfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Feedback{}.Customsurveyfields)), kMany},
 	{"recaptcha_token", nil, uint32(unsafe.Offsetof(Feedback{}.RecaptchaToken)), kStr},
 	{"feedback_faultid", nil, uint32(unsafe.Offsetof(Feedback{}.FeedbackFaultid)), kInt},
-	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(Feedback{}.Fields)), kSub},
+	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(Feedback{}.Fields)), kMany},
 	{"automation_id", nil, uint32(unsafe.Offsetof(Feedback{}.AutomationID)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(Feedback{}.Warning)), kStr},
 	{"ip_address", nil, uint32(unsafe.Offsetof(Feedback{}.IPAddress)), kStr},
@@ -3437,7 +3791,9 @@ var dectFeedback = decTable{extra: unsafe.Offsetof(Feedback{}.Extra), fields: []
 
 func (m *Feedback) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFeedback) }
 
-var enctFeedback = encTable{extra: unsafe.Offsetof(Feedback{}.Extra), fields: []encField{
+func (*Feedback) decTable() *decTable { return &dectFeedback }
+
+var enctFeedback = encTable{extra: unsafe.Offsetof(Feedback{}.Extra), size: unsafe.Sizeof(Feedback{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Feedback{}.ID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(Feedback{}.TicketID)), kInt},
 	{`"key":`, nil, uint32(unsafe.Offsetof(Feedback{}.Key)), kStr},
@@ -3446,10 +3802,10 @@ var enctFeedback = encTable{extra: unsafe.Offsetof(Feedback{}.Extra), fields: []
 	{`"comment":`, nil, uint32(unsafe.Offsetof(Feedback{}.Comment)), kStr},
 	{`"score_band":`, nil, uint32(unsafe.Offsetof(Feedback{}.ScoreBand)), kInt},
 	{`"user_message":`, nil, uint32(unsafe.Offsetof(Feedback{}.UserMessage)), kStr},
-	{`"customsurveyfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Feedback{}.Customsurveyfields)), kSub},
+	{`"customsurveyfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Feedback{}.Customsurveyfields)), kMany},
 	{`"recaptcha_token":`, nil, uint32(unsafe.Offsetof(Feedback{}.RecaptchaToken)), kStr},
 	{`"feedback_faultid":`, nil, uint32(unsafe.Offsetof(Feedback{}.FeedbackFaultid)), kInt},
-	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(Feedback{}.Fields)), kSub},
+	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(Feedback{}.Fields)), kMany},
 	{`"automation_id":`, nil, uint32(unsafe.Offsetof(Feedback{}.AutomationID)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Feedback{}.Warning)), kStr},
 	{`"ip_address":`, nil, uint32(unsafe.Offsetof(Feedback{}.IPAddress)), kStr},
@@ -3457,10 +3813,18 @@ var enctFeedback = encTable{extra: unsafe.Offsetof(Feedback{}.Extra), fields: []
 
 func (m *Feedback) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFeedback) }
 
+func (*Feedback) encTable() *encTable { return &enctFeedback }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Feedback) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectField = decTable{extra: unsafe.Offsetof(Field{}.Extra), fields: []decField{
+func allocField(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Field, n))) }
+
+func copyField(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Field)(dst), n), unsafe.Slice((*Field)(src), n))
+}
+
+var dectField = decTable{extra: unsafe.Offsetof(Field{}.Extra), size: unsafe.Sizeof(Field{}), alloc: allocField, copy: copyField, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Field{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Field{}.Intent)), kStr},
 	{"kind", nil, uint32(unsafe.Offsetof(Field{}.Kind)), kStr},
@@ -3482,7 +3846,7 @@ var dectField = decTable{extra: unsafe.Offsetof(Field{}.Extra), fields: []decFie
 	{"inactiveupdatetype", nil, uint32(unsafe.Offsetof(Field{}.Inactiveupdatetype)), kInt},
 	{"moveupdatedefault", nil, uint32(unsafe.Offsetof(Field{}.Moveupdatedefault)), kStr},
 	{"showonactivity", nil, uint32(unsafe.Offsetof(Field{}.Showonactivity)), kBool},
-	{"values", decMany[Lookup], uint32(unsafe.Offsetof(Field{}.Values)), kSub},
+	{"values", dtOf[*Lookup], uint32(unsafe.Offsetof(Field{}.Values)), kMany},
 	{"new_values", nil, uint32(unsafe.Offsetof(Field{}.NewValues)), kStr},
 	{"parenttype_id", nil, uint32(unsafe.Offsetof(Field{}.ParenttypeID)), kInt},
 	{"parenttype_name", nil, uint32(unsafe.Offsetof(Field{}.ParenttypeName)), kStr},
@@ -3495,14 +3859,16 @@ var dectField = decTable{extra: unsafe.Offsetof(Field{}.Extra), fields: []decFie
 	{"groupname", nil, uint32(unsafe.Offsetof(Field{}.Groupname)), kStr},
 	{"techdetail", nil, uint32(unsafe.Offsetof(Field{}.Techdetail)), kInt},
 	{"userdetail", nil, uint32(unsafe.Offsetof(Field{}.Userdetail)), kInt},
-	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(Field{}.VisibilityConditions)), kSub},
+	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(Field{}.VisibilityConditions)), kMany},
 	{"access_level", nil, uint32(unsafe.Offsetof(Field{}.AccessLevel)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(Field{}.Warning)), kStr},
 }, sorted: []uint16{36, 35, 10, 11, 31, 0, 3, 9, 18, 1, 12, 2, 14, 15, 25, 19, 17, 5, 22, 26, 23, 24, 13, 20, 16, 7, 30, 27, 28, 29, 32, 4, 8, 33, 6, 21, 34}}
 
 func (m *Field) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectField) }
 
-var enctField = encTable{extra: unsafe.Offsetof(Field{}.Extra), fields: []encField{
+func (*Field) decTable() *decTable { return &dectField }
+
+var enctField = encTable{extra: unsafe.Offsetof(Field{}.Extra), size: unsafe.Sizeof(Field{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Field{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Field{}.Intent)), kStr},
 	{`"kind":`, nil, uint32(unsafe.Offsetof(Field{}.Kind)), kStr},
@@ -3524,7 +3890,7 @@ var enctField = encTable{extra: unsafe.Offsetof(Field{}.Extra), fields: []encFie
 	{`"inactiveupdatetype":`, nil, uint32(unsafe.Offsetof(Field{}.Inactiveupdatetype)), kInt},
 	{`"moveupdatedefault":`, nil, uint32(unsafe.Offsetof(Field{}.Moveupdatedefault)), kStr},
 	{`"showonactivity":`, nil, uint32(unsafe.Offsetof(Field{}.Showonactivity)), kBool},
-	{`"values":`, encMany[Lookup], uint32(unsafe.Offsetof(Field{}.Values)), kSub},
+	{`"values":`, etOf[*Lookup], uint32(unsafe.Offsetof(Field{}.Values)), kMany},
 	{`"new_values":`, nil, uint32(unsafe.Offsetof(Field{}.NewValues)), kStr},
 	{`"parenttype_id":`, nil, uint32(unsafe.Offsetof(Field{}.ParenttypeID)), kInt},
 	{`"parenttype_name":`, nil, uint32(unsafe.Offsetof(Field{}.ParenttypeName)), kStr},
@@ -3537,29 +3903,39 @@ var enctField = encTable{extra: unsafe.Offsetof(Field{}.Extra), fields: []encFie
 	{`"groupname":`, nil, uint32(unsafe.Offsetof(Field{}.Groupname)), kStr},
 	{`"techdetail":`, nil, uint32(unsafe.Offsetof(Field{}.Techdetail)), kInt},
 	{`"userdetail":`, nil, uint32(unsafe.Offsetof(Field{}.Userdetail)), kInt},
-	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(Field{}.VisibilityConditions)), kSub},
+	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(Field{}.VisibilityConditions)), kMany},
 	{`"access_level":`, nil, uint32(unsafe.Offsetof(Field{}.AccessLevel)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Field{}.Warning)), kStr},
 }}
 
 func (m *Field) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctField) }
 
+func (*Field) encTable() *encTable { return &enctField }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Field) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFieldGroup = decTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), fields: []decField{
+func allocFieldGroup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FieldGroup, n)))
+}
+
+func copyFieldGroup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FieldGroup)(dst), n), unsafe.Slice((*FieldGroup)(src), n))
+}
+
+var dectFieldGroup = decTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), size: unsafe.Sizeof(FieldGroup{}), alloc: allocFieldGroup, copy: copyFieldGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FieldGroup{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(FieldGroup{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(FieldGroup{}.Intent)), kStr},
 	{"header", nil, uint32(unsafe.Offsetof(FieldGroup{}.Header)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(FieldGroup{}.Name)), kStr},
-	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(FieldGroup{}.Fields)), kSub},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FieldGroup{}.Translations)), kSub},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(FieldGroup{}.AccessControl)), kSub},
+	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(FieldGroup{}.Fields)), kMany},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FieldGroup{}.Translations)), kMany},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(FieldGroup{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(FieldGroup{}.AccessControlLevel)), kInt},
-	{"tickettypes", decMany[KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Tickettypes)), kSub},
-	{"outcomes", decMany[KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Outcomes)), kSub},
-	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), kSub},
+	{"tickettypes", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Tickettypes)), kMany},
+	{"outcomes", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Outcomes)), kMany},
+	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), kMany},
 	{"endusernew", nil, uint32(unsafe.Offsetof(FieldGroup{}.Endusernew)), kInt},
 	{"enduserdetail", nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduserdetail)), kInt},
 	{"technew", nil, uint32(unsafe.Offsetof(FieldGroup{}.Technew)), kInt},
@@ -3573,19 +3949,21 @@ var dectFieldGroup = decTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), fields
 
 func (m *FieldGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFieldGroup) }
 
-var enctFieldGroup = encTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), fields: []encField{
+func (*FieldGroup) decTable() *decTable { return &dectFieldGroup }
+
+var enctFieldGroup = encTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), size: unsafe.Sizeof(FieldGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Intent)), kStr},
 	{`"header":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Header)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Name)), kStr},
-	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(FieldGroup{}.Fields)), kSub},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FieldGroup{}.Translations)), kSub},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(FieldGroup{}.AccessControl)), kSub},
+	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(FieldGroup{}.Fields)), kMany},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FieldGroup{}.Translations)), kMany},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(FieldGroup{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.AccessControlLevel)), kInt},
-	{`"tickettypes":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Tickettypes)), kSub},
-	{`"outcomes":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Outcomes)), kSub},
-	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), kSub},
+	{`"tickettypes":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Tickettypes)), kMany},
+	{`"outcomes":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Outcomes)), kMany},
+	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), kMany},
 	{`"endusernew":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Endusernew)), kInt},
 	{`"enduserdetail":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduserdetail)), kInt},
 	{`"technew":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Technew)), kInt},
@@ -3599,10 +3977,20 @@ var enctFieldGroup = encTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), fields
 
 func (m *FieldGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFieldGroup) }
 
+func (*FieldGroup) encTable() *encTable { return &enctFieldGroup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FieldGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFieldHelper = decTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), fields: []decField{
+func allocFieldHelper(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FieldHelper, n)))
+}
+
+func copyFieldHelper(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FieldHelper)(dst), n), unsafe.Slice((*FieldHelper)(src), n))
+}
+
+var dectFieldHelper = decTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), size: unsafe.Sizeof(FieldHelper{}), alloc: allocFieldHelper, copy: copyFieldHelper, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FieldHelper{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(FieldHelper{}.Name)), kStr},
 	{"validate", nil, uint32(unsafe.Offsetof(FieldHelper{}.Validate)), kStr},
@@ -3624,12 +4012,14 @@ var dectFieldHelper = decTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), fiel
 	{"groupname", nil, uint32(unsafe.Offsetof(FieldHelper{}.Groupname)), kStr},
 	{"techdetail", nil, uint32(unsafe.Offsetof(FieldHelper{}.Techdetail)), kInt},
 	{"userdetail", nil, uint32(unsafe.Offsetof(FieldHelper{}.Userdetail)), kInt},
-	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), kSub},
+	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), kMany},
 }, sorted: []uint16{12, 4, 18, 0, 7, 5, 11, 1, 9, 6, 8, 17, 14, 15, 16, 19, 13, 10, 20, 2, 3, 21}}
 
 func (m *FieldHelper) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFieldHelper) }
 
-var enctFieldHelper = encTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), fields: []encField{
+func (*FieldHelper) decTable() *decTable { return &dectFieldHelper }
+
+var enctFieldHelper = encTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), size: unsafe.Sizeof(FieldHelper{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Name)), kStr},
 	{`"validate":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Validate)), kStr},
@@ -3651,15 +4041,25 @@ var enctFieldHelper = encTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), fiel
 	{`"groupname":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Groupname)), kStr},
 	{`"techdetail":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Techdetail)), kInt},
 	{`"userdetail":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Userdetail)), kInt},
-	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), kSub},
+	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), kMany},
 }}
 
 func (m *FieldHelper) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFieldHelper) }
 
+func (*FieldHelper) encTable() *encTable { return &enctFieldHelper }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FieldHelper) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: []decField{
+func allocFieldInfo(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FieldInfo, n)))
+}
+
+func copyFieldInfo(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FieldInfo)(dst), n), unsafe.Slice((*FieldInfo)(src), n))
+}
+
+var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: unsafe.Sizeof(FieldInfo{}), alloc: allocFieldInfo, copy: copyFieldInfo, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(FieldInfo{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(FieldInfo{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(FieldInfo{}.GUID)), kStr},
@@ -3696,20 +4096,20 @@ var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: 
 	{"ordervaluesalphanumerically", nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervaluesalphanumerically)), kBool},
 	{"ordervalueby", nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervalueby)), kInt},
 	{"defaultvalue_lookup", nil, uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueLookup)), kStr},
-	{"defaultvalue_table", decMany[CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), kSub},
-	{"values", decMany[Lookup], uint32(unsafe.Offsetof(FieldInfo{}.Values)), kSub},
-	{"table_values", decMany[CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.TableValues)), kSub},
+	{"defaultvalue_table", dtOf[*CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), kMany},
+	{"values", dtOf[*Lookup], uint32(unsafe.Offsetof(FieldInfo{}.Values)), kMany},
+	{"table_values", dtOf[*CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.TableValues)), kMany},
 	{"new_values", nil, uint32(unsafe.Offsetof(FieldInfo{}.NewValues)), kStr},
 	{"variable_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableName)), kStr},
 	{"faults_field_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.FaultsFieldName)), kStr},
 	{"actions_field_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.ActionsFieldName)), kStr},
-	{"table_info", decOne[CustomTable], uint32(unsafe.Offsetof(FieldInfo{}.TableInfo)), kSub},
-	{"client_restrictions", decMany[AreaField], uint32(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), kSub},
-	{"org_restrictions", decMany[OrganisationField], uint32(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), kSub},
+	{"table_info", dtOf[*CustomTable], uint32(unsafe.Offsetof(FieldInfo{}.TableInfo)), kOne},
+	{"client_restrictions", dtOf[*AreaField], uint32(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), kMany},
+	{"org_restrictions", dtOf[*OrganisationField], uint32(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), kMany},
 	{"database_lookup_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupID)), kInt},
 	{"database_lookup_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupName)), kStr},
 	{"database_lookup_auto", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupAuto)), kBool},
-	{"database_lookup_triggers", decMany[PartsLookupField], uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), kSub},
+	{"database_lookup_triggers", dtOf[*PartsLookupField], uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), kMany},
 	{"third_party_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.ThirdPartyName)), kStr},
 	{"sqllookup", nil, uint32(unsafe.Offsetof(FieldInfo{}.Sqllookup)), kStr},
 	{"copytochildonupdate", nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytochildonupdate)), kBool},
@@ -3733,15 +4133,15 @@ var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: 
 	{"deleteafterclosure", nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosure)), kBool},
 	{"deleteafterclosuredays", nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosuredays)), kInt},
 	{"defaultdate", nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdate)), kInt},
-	{"validation_data", decMany[CustomFieldValidation], uint32(unsafe.Offsetof(FieldInfo{}.ValidationData)), kSub},
+	{"validation_data", dtOf[*CustomFieldValidation], uint32(unsafe.Offsetof(FieldInfo{}.ValidationData)), kMany},
 	{"calculation", nil, uint32(unsafe.Offsetof(FieldInfo{}.Calculation)), kStr},
 	{"rounding", nil, uint32(unsafe.Offsetof(FieldInfo{}.Rounding)), kInt},
 	{"regex", nil, uint32(unsafe.Offsetof(FieldInfo{}.Regex)), kStr},
 	{"onlyshowforagents", nil, uint32(unsafe.Offsetof(FieldInfo{}.Onlyshowforagents)), kBool},
 	{"excludefromallfields", nil, uint32(unsafe.Offsetof(FieldInfo{}.Excludefromallfields)), kBool},
 	{"mandatory", nil, uint32(unsafe.Offsetof(FieldInfo{}.Mandatory)), kBool},
-	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), kSub},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(FieldInfo{}.AccessControl)), kSub},
+	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), kMany},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(FieldInfo{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(FieldInfo{}.AccessControlLevel)), kInt},
 	{"inherit_ac_from_tickettype", nil, uint32(unsafe.Offsetof(FieldInfo{}.InheritAcFromTickettype)), kBool},
 	{"is_horizontal", nil, uint32(unsafe.Offsetof(FieldInfo{}.IsHorizontal)), kBool},
@@ -3758,7 +4158,7 @@ var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: 
 	{"sql_database", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLDatabase)), kStr},
 	{"sql_certificate_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateID)), kInt},
 	{"sql_certificate_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateName)), kStr},
-	{"lookup_request", decOne[SQLLookupRequest], uint32(unsafe.Offsetof(FieldInfo{}.LookupRequest)), kSub},
+	{"lookup_request", dtOf[*SQLLookupRequest], uint32(unsafe.Offsetof(FieldInfo{}.LookupRequest)), kOne},
 	{"max_selection", nil, uint32(unsafe.Offsetof(FieldInfo{}.MaxSelection)), kInt},
 	{"hint_type", nil, uint32(unsafe.Offsetof(FieldInfo{}.HintType)), kInt},
 	{"defaultdays", nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdays)), kInt},
@@ -3770,7 +4170,9 @@ var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: 
 
 func (m *FieldInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFieldInfo) }
 
-var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: []encField{
+func (*FieldInfo) decTable() *decTable { return &dectFieldInfo }
+
+var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: unsafe.Sizeof(FieldInfo{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.GUID)), kStr},
@@ -3807,20 +4209,20 @@ var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: 
 	{`"ordervaluesalphanumerically":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervaluesalphanumerically)), kBool},
 	{`"ordervalueby":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervalueby)), kInt},
 	{`"defaultvalue_lookup":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueLookup)), kStr},
-	{`"defaultvalue_table":`, encMany[CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), kSub},
-	{`"values":`, encMany[Lookup], uint32(unsafe.Offsetof(FieldInfo{}.Values)), kSub},
-	{`"table_values":`, encMany[CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.TableValues)), kSub},
+	{`"defaultvalue_table":`, etOf[*CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), kMany},
+	{`"values":`, etOf[*Lookup], uint32(unsafe.Offsetof(FieldInfo{}.Values)), kMany},
+	{`"table_values":`, etOf[*CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.TableValues)), kMany},
 	{`"new_values":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.NewValues)), kStr},
 	{`"variable_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableName)), kStr},
 	{`"faults_field_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.FaultsFieldName)), kStr},
 	{`"actions_field_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.ActionsFieldName)), kStr},
-	{`"table_info":`, encOne[CustomTable], uint32(unsafe.Offsetof(FieldInfo{}.TableInfo)), kSub},
-	{`"client_restrictions":`, encMany[AreaField], uint32(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), kSub},
-	{`"org_restrictions":`, encMany[OrganisationField], uint32(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), kSub},
+	{`"table_info":`, etOf[*CustomTable], uint32(unsafe.Offsetof(FieldInfo{}.TableInfo)), kOne},
+	{`"client_restrictions":`, etOf[*AreaField], uint32(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), kMany},
+	{`"org_restrictions":`, etOf[*OrganisationField], uint32(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), kMany},
 	{`"database_lookup_id":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupID)), kInt},
 	{`"database_lookup_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupName)), kStr},
 	{`"database_lookup_auto":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupAuto)), kBool},
-	{`"database_lookup_triggers":`, encMany[PartsLookupField], uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), kSub},
+	{`"database_lookup_triggers":`, etOf[*PartsLookupField], uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), kMany},
 	{`"third_party_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.ThirdPartyName)), kStr},
 	{`"sqllookup":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Sqllookup)), kStr},
 	{`"copytochildonupdate":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytochildonupdate)), kBool},
@@ -3844,15 +4246,15 @@ var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: 
 	{`"deleteafterclosure":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosure)), kBool},
 	{`"deleteafterclosuredays":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosuredays)), kInt},
 	{`"defaultdate":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdate)), kInt},
-	{`"validation_data":`, encMany[CustomFieldValidation], uint32(unsafe.Offsetof(FieldInfo{}.ValidationData)), kSub},
+	{`"validation_data":`, etOf[*CustomFieldValidation], uint32(unsafe.Offsetof(FieldInfo{}.ValidationData)), kMany},
 	{`"calculation":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Calculation)), kStr},
 	{`"rounding":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Rounding)), kInt},
 	{`"regex":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Regex)), kStr},
 	{`"onlyshowforagents":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Onlyshowforagents)), kBool},
 	{`"excludefromallfields":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Excludefromallfields)), kBool},
 	{`"mandatory":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Mandatory)), kBool},
-	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), kSub},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(FieldInfo{}.AccessControl)), kSub},
+	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), kMany},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(FieldInfo{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.AccessControlLevel)), kInt},
 	{`"inherit_ac_from_tickettype":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.InheritAcFromTickettype)), kBool},
 	{`"is_horizontal":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.IsHorizontal)), kBool},
@@ -3869,7 +4271,7 @@ var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: 
 	{`"sql_database":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLDatabase)), kStr},
 	{`"sql_certificate_id":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateID)), kInt},
 	{`"sql_certificate_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateName)), kStr},
-	{`"lookup_request":`, encOne[SQLLookupRequest], uint32(unsafe.Offsetof(FieldInfo{}.LookupRequest)), kSub},
+	{`"lookup_request":`, etOf[*SQLLookupRequest], uint32(unsafe.Offsetof(FieldInfo{}.LookupRequest)), kOne},
 	{`"max_selection":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.MaxSelection)), kInt},
 	{`"hint_type":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.HintType)), kInt},
 	{`"defaultdays":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdays)), kInt},
@@ -3881,10 +4283,20 @@ var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), fields: 
 
 func (m *FieldInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFieldInfo) }
 
+func (*FieldInfo) encTable() *encTable { return &enctFieldInfo }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FieldInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFlowDetail = decTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), fields: []decField{
+func allocFlowDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FlowDetail, n)))
+}
+
+func copyFlowDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FlowDetail)(dst), n), unsafe.Slice((*FlowDetail)(src), n))
+}
+
+var dectFlowDetail = decTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), size: unsafe.Sizeof(FlowDetail{}), alloc: allocFlowDetail, copy: copyFlowDetail, fields: []decField{
 	{"fdid", nil, uint32(unsafe.Offsetof(FlowDetail{}.Fdid)), kInt},
 	{"step_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.StepID)), kInt},
 	{"flow_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.FlowID)), kInt},
@@ -3898,7 +4310,7 @@ var dectFlowDetail = decTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), fields
 	{"stage_number", nil, uint32(unsafe.Offsetof(FlowDetail{}.StageNumber)), kInt},
 	{"pipeline_stage_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageID)), kInt},
 	{"pipeline_stage_name", nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageName)), kStr},
-	{"actions", decMany[FlowSubDetail], uint32(unsafe.Offsetof(FlowDetail{}.Actions)), kSub},
+	{"actions", dtOf[*FlowSubDetail], uint32(unsafe.Offsetof(FlowDetail{}.Actions)), kMany},
 	{"overrideprobabiliywhenatthisstep", nil, uint32(unsafe.Offsetof(FlowDetail{}.Overrideprobabiliywhenatthisstep)), kBool},
 	{"probabilityoverridevalue", nil, uint32(unsafe.Offsetof(FlowDetail{}.Probabilityoverridevalue)), kF64},
 	{"steptype", nil, uint32(unsafe.Offsetof(FlowDetail{}.Steptype)), kInt},
@@ -3911,22 +4323,24 @@ var dectFlowDetail = decTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), fields
 	{"newticket_type", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketType)), kInt},
 	{"newticket_tickettype_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTickettypeID)), kInt},
 	{"newticket_template_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTemplateID)), kInt},
-	{"step_conditions", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowDetail{}.StepConditions)), kSub},
-	{"chat_teams", decMany[SectionDetailList], uint32(unsafe.Offsetof(FlowDetail{}.ChatTeams)), kSub},
-	{"rules", decMany[Autoassign], uint32(unsafe.Offsetof(FlowDetail{}.Rules)), kSub},
+	{"step_conditions", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowDetail{}.StepConditions)), kMany},
+	{"chat_teams", dtOf[*SectionDetailList], uint32(unsafe.Offsetof(FlowDetail{}.ChatTeams)), kMany},
+	{"rules", dtOf[*Autoassign], uint32(unsafe.Offsetof(FlowDetail{}.Rules)), kMany},
 	{"chat_image_type", nil, uint32(unsafe.Offsetof(FlowDetail{}.ChatImageType)), kInt},
 	{"note", nil, uint32(unsafe.Offsetof(FlowDetail{}.Note)), kStr},
 	{"newticket_service_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketServiceID)), kInt},
 	{"content", nil, uint32(unsafe.Offsetof(FlowDetail{}.Content)), kStr},
 	{"ai_model", nil, uint32(unsafe.Offsetof(FlowDetail{}.AiModel)), kStr},
 	{"virtual_agent_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.VirtualAgentID)), kStr},
-	{"output_variables", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(FlowDetail{}.OutputVariables)), kSub},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowDetail{}.Translations)), kSub},
+	{"output_variables", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(FlowDetail{}.OutputVariables)), kMany},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowDetail{}.Translations)), kMany},
 }, sorted: []uint16{13, 33, 19, 20, 21, 29, 27, 3, 32, 0, 2, 22, 6, 5, 17, 18, 4, 9, 31, 25, 24, 23, 30, 7, 8, 35, 14, 11, 12, 15, 28, 10, 26, 1, 16, 36, 34}}
 
 func (m *FlowDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowDetail) }
 
-var enctFlowDetail = encTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), fields: []encField{
+func (*FlowDetail) decTable() *decTable { return &dectFlowDetail }
+
+var enctFlowDetail = encTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), size: unsafe.Sizeof(FlowDetail{}), fields: []encField{
 	{`"fdid":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Fdid)), kInt},
 	{`"step_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.StepID)), kInt},
 	{`"flow_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.FlowID)), kInt},
@@ -3940,7 +4354,7 @@ var enctFlowDetail = encTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), fields
 	{`"stage_number":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.StageNumber)), kInt},
 	{`"pipeline_stage_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageID)), kInt},
 	{`"pipeline_stage_name":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageName)), kStr},
-	{`"actions":`, encMany[FlowSubDetail], uint32(unsafe.Offsetof(FlowDetail{}.Actions)), kSub},
+	{`"actions":`, etOf[*FlowSubDetail], uint32(unsafe.Offsetof(FlowDetail{}.Actions)), kMany},
 	{`"overrideprobabiliywhenatthisstep":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Overrideprobabiliywhenatthisstep)), kBool},
 	{`"probabilityoverridevalue":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Probabilityoverridevalue)), kF64},
 	{`"steptype":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Steptype)), kInt},
@@ -3953,25 +4367,35 @@ var enctFlowDetail = encTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), fields
 	{`"newticket_type":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketType)), kInt},
 	{`"newticket_tickettype_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTickettypeID)), kInt},
 	{`"newticket_template_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTemplateID)), kInt},
-	{`"step_conditions":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowDetail{}.StepConditions)), kSub},
-	{`"chat_teams":`, encMany[SectionDetailList], uint32(unsafe.Offsetof(FlowDetail{}.ChatTeams)), kSub},
-	{`"rules":`, encMany[Autoassign], uint32(unsafe.Offsetof(FlowDetail{}.Rules)), kSub},
+	{`"step_conditions":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowDetail{}.StepConditions)), kMany},
+	{`"chat_teams":`, etOf[*SectionDetailList], uint32(unsafe.Offsetof(FlowDetail{}.ChatTeams)), kMany},
+	{`"rules":`, etOf[*Autoassign], uint32(unsafe.Offsetof(FlowDetail{}.Rules)), kMany},
 	{`"chat_image_type":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.ChatImageType)), kInt},
 	{`"note":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Note)), kStr},
 	{`"newticket_service_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketServiceID)), kInt},
 	{`"content":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Content)), kStr},
 	{`"ai_model":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.AiModel)), kStr},
 	{`"virtual_agent_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.VirtualAgentID)), kStr},
-	{`"output_variables":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(FlowDetail{}.OutputVariables)), kSub},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowDetail{}.Translations)), kSub},
+	{`"output_variables":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(FlowDetail{}.OutputVariables)), kMany},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowDetail{}.Translations)), kMany},
 }}
 
 func (m *FlowDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowDetail) }
 
+func (*FlowDetail) encTable() *encTable { return &enctFlowDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFlowHeader = decTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), fields: []decField{
+func allocFlowHeader(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FlowHeader, n)))
+}
+
+func copyFlowHeader(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FlowHeader)(dst), n), unsafe.Slice((*FlowHeader)(src), n))
+}
+
+var dectFlowHeader = decTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), size: unsafe.Sizeof(FlowHeader{}), alloc: allocFlowHeader, copy: copyFlowHeader, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(FlowHeader{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(FlowHeader{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(FlowHeader{}.ID)), kInt},
@@ -3979,21 +4403,23 @@ var dectFlowHeader = decTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), fields
 	{"note", nil, uint32(unsafe.Offsetof(FlowHeader{}.Note)), kStr},
 	{"notinuse", nil, uint32(unsafe.Offsetof(FlowHeader{}.Notinuse)), kBool},
 	{"flow_chart_json", nil, uint32(unsafe.Offsetof(FlowHeader{}.FlowChartJSON)), kStr},
-	{"steps", decMany[FlowDetail], uint32(unsafe.Offsetof(FlowHeader{}.Steps)), kSub},
-	{"always_allow_actions", decMany[TOutcome], uint32(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), kSub},
+	{"steps", dtOf[*FlowDetail], uint32(unsafe.Offsetof(FlowHeader{}.Steps)), kMany},
+	{"always_allow_actions", dtOf[*TOutcome], uint32(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), kMany},
 	{"active", nil, uint32(unsafe.Offsetof(FlowHeader{}.Active)), kBool},
-	{"stages", decMany[FlowStages], uint32(unsafe.Offsetof(FlowHeader{}.Stages)), kSub},
+	{"stages", dtOf[*FlowStages], uint32(unsafe.Offsetof(FlowHeader{}.Stages)), kMany},
 	{"in_use", nil, uint32(unsafe.Offsetof(FlowHeader{}.InUse)), kBool},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(FlowHeader{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(FlowHeader{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(FlowHeader{}.AccessControlLevel)), kInt},
-	{"targets", decMany[WorkflowTarget], uint32(unsafe.Offsetof(FlowHeader{}.Targets)), kSub},
-	{"workflow_history", decMany[WorkflowHistory], uint32(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), kSub},
+	{"targets", dtOf[*WorkflowTarget], uint32(unsafe.Offsetof(FlowHeader{}.Targets)), kMany},
+	{"workflow_history", dtOf[*WorkflowHistory], uint32(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(FlowHeader{}.Warning)), kStr},
 }, sorted: []uint16{16, 12, 13, 9, 8, 6, 0, 2, 11, 1, 3, 4, 5, 10, 7, 14, 15}}
 
 func (m *FlowHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowHeader) }
 
-var enctFlowHeader = encTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), fields: []encField{
+func (*FlowHeader) decTable() *decTable { return &dectFlowHeader }
+
+var enctFlowHeader = encTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), size: unsafe.Sizeof(FlowHeader{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.ID)), kInt},
@@ -4001,51 +4427,73 @@ var enctFlowHeader = encTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), fields
 	{`"note":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Note)), kStr},
 	{`"notinuse":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Notinuse)), kBool},
 	{`"flow_chart_json":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.FlowChartJSON)), kStr},
-	{`"steps":`, encMany[FlowDetail], uint32(unsafe.Offsetof(FlowHeader{}.Steps)), kSub},
-	{`"always_allow_actions":`, encMany[TOutcome], uint32(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), kSub},
+	{`"steps":`, etOf[*FlowDetail], uint32(unsafe.Offsetof(FlowHeader{}.Steps)), kMany},
+	{`"always_allow_actions":`, etOf[*TOutcome], uint32(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), kMany},
 	{`"active":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Active)), kBool},
-	{`"stages":`, encMany[FlowStages], uint32(unsafe.Offsetof(FlowHeader{}.Stages)), kSub},
+	{`"stages":`, etOf[*FlowStages], uint32(unsafe.Offsetof(FlowHeader{}.Stages)), kMany},
 	{`"in_use":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.InUse)), kBool},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(FlowHeader{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(FlowHeader{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.AccessControlLevel)), kInt},
-	{`"targets":`, encMany[WorkflowTarget], uint32(unsafe.Offsetof(FlowHeader{}.Targets)), kSub},
-	{`"workflow_history":`, encMany[WorkflowHistory], uint32(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), kSub},
+	{`"targets":`, etOf[*WorkflowTarget], uint32(unsafe.Offsetof(FlowHeader{}.Targets)), kMany},
+	{`"workflow_history":`, etOf[*WorkflowHistory], uint32(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Warning)), kStr},
 }}
 
 func (m *FlowHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowHeader) }
 
+func (*FlowHeader) encTable() *encTable { return &enctFlowHeader }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFlowStages = decTable{extra: unsafe.Offsetof(FlowStages{}.Extra), fields: []decField{
+func allocFlowStages(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FlowStages, n)))
+}
+
+func copyFlowStages(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FlowStages)(dst), n), unsafe.Slice((*FlowStages)(src), n))
+}
+
+var dectFlowStages = decTable{extra: unsafe.Offsetof(FlowStages{}.Extra), size: unsafe.Sizeof(FlowStages{}), alloc: allocFlowStages, copy: copyFlowStages, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FlowStages{}.ID)), kInt},
 	{"flow_id", nil, uint32(unsafe.Offsetof(FlowStages{}.FlowID)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(FlowStages{}.Sequence)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(FlowStages{}.Name)), kStr},
 	{"edit_outcome", nil, uint32(unsafe.Offsetof(FlowStages{}.EditOutcome)), kInt},
 	{"outcome_step", nil, uint32(unsafe.Offsetof(FlowStages{}.OutcomeStep)), kInt},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowStages{}.Translations)), kSub},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowStages{}.Translations)), kMany},
 }, sorted: []uint16{4, 1, 0, 3, 5, 2, 6}}
 
 func (m *FlowStages) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowStages) }
 
-var enctFlowStages = encTable{extra: unsafe.Offsetof(FlowStages{}.Extra), fields: []encField{
+func (*FlowStages) decTable() *decTable { return &dectFlowStages }
+
+var enctFlowStages = encTable{extra: unsafe.Offsetof(FlowStages{}.Extra), size: unsafe.Sizeof(FlowStages{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FlowStages{}.ID)), kInt},
 	{`"flow_id":`, nil, uint32(unsafe.Offsetof(FlowStages{}.FlowID)), kInt},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(FlowStages{}.Sequence)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FlowStages{}.Name)), kStr},
 	{`"edit_outcome":`, nil, uint32(unsafe.Offsetof(FlowStages{}.EditOutcome)), kInt},
 	{`"outcome_step":`, nil, uint32(unsafe.Offsetof(FlowStages{}.OutcomeStep)), kInt},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowStages{}.Translations)), kSub},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowStages{}.Translations)), kMany},
 }}
 
 func (m *FlowStages) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowStages) }
 
+func (*FlowStages) encTable() *encTable { return &enctFlowStages }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowStages) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFlowSubDetail = decTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), fields: []decField{
+func allocFlowSubDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FlowSubDetail, n)))
+}
+
+func copyFlowSubDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FlowSubDetail)(dst), n), unsafe.Slice((*FlowSubDetail)(src), n))
+}
+
+var dectFlowSubDetail = decTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), size: unsafe.Sizeof(FlowSubDetail{}), alloc: allocFlowSubDetail, copy: copyFlowSubDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ID)), kInt},
 	{"flow_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.FlowID)), kInt},
 	{"chatprofile_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatprofileID)), kStr},
@@ -4074,18 +4522,20 @@ var dectFlowSubDetail = decTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), 
 	{"seq", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Seq)), kInt},
 	{"approval_result", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ApprovalResult)), kInt},
 	{"restricted", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Restricted)), kBool},
-	{"conditions", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.Conditions)), kSub},
-	{"conditions_exec", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), kSub},
-	{"restrictions", decMany[FlowSubDetailRestriction], uint32(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), kSub},
+	{"conditions", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.Conditions)), kMany},
+	{"conditions_exec", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), kMany},
+	{"restrictions", dtOf[*FlowSubDetailRestriction], uint32(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), kMany},
 	{"todo_group_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupID)), kInt},
 	{"todo_group_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupName)), kStr},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowSubDetail{}.Translations)), kSub},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowSubDetail{}.Translations)), kMany},
 	{"chat_selection_order", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatSelectionOrder)), kInt},
 }, sorted: []uint16{11, 9, 8, 10, 12, 7, 26, 20, 19, 21, 24, 22, 23, 18, 34, 2, 28, 29, 4, 1, 0, 6, 5, 27, 30, 25, 3, 16, 15, 17, 13, 31, 32, 33, 14}}
 
 func (m *FlowSubDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowSubDetail) }
 
-var enctFlowSubDetail = encTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), fields: []encField{
+func (*FlowSubDetail) decTable() *decTable { return &dectFlowSubDetail }
+
+var enctFlowSubDetail = encTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), size: unsafe.Sizeof(FlowSubDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ID)), kInt},
 	{`"flow_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.FlowID)), kInt},
 	{`"chatprofile_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatprofileID)), kStr},
@@ -4114,21 +4564,31 @@ var enctFlowSubDetail = encTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), 
 	{`"seq":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Seq)), kInt},
 	{`"approval_result":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ApprovalResult)), kInt},
 	{`"restricted":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Restricted)), kBool},
-	{`"conditions":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.Conditions)), kSub},
-	{`"conditions_exec":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), kSub},
-	{`"restrictions":`, encMany[FlowSubDetailRestriction], uint32(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), kSub},
+	{`"conditions":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.Conditions)), kMany},
+	{`"conditions_exec":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), kMany},
+	{`"restrictions":`, etOf[*FlowSubDetailRestriction], uint32(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), kMany},
 	{`"todo_group_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupID)), kInt},
 	{`"todo_group_name":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupName)), kStr},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowSubDetail{}.Translations)), kSub},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowSubDetail{}.Translations)), kMany},
 	{`"chat_selection_order":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatSelectionOrder)), kInt},
 }}
 
 func (m *FlowSubDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowSubDetail) }
 
+func (*FlowSubDetail) encTable() *encTable { return &enctFlowSubDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowSubDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFlowSubDetailRestriction = decTable{extra: unsafe.Offsetof(FlowSubDetailRestriction{}.Extra), fields: []decField{
+func allocFlowSubDetailRestriction(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FlowSubDetailRestriction, n)))
+}
+
+func copyFlowSubDetailRestriction(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FlowSubDetailRestriction)(dst), n), unsafe.Slice((*FlowSubDetailRestriction)(src), n))
+}
+
+var dectFlowSubDetailRestriction = decTable{extra: unsafe.Offsetof(FlowSubDetailRestriction{}.Extra), size: unsafe.Sizeof(FlowSubDetailRestriction{}), alloc: allocFlowSubDetailRestriction, copy: copyFlowSubDetailRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ID)), kInt},
 	{"flowsubdetail_id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FlowsubdetailID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FieldID)), kInt},
@@ -4141,7 +4601,9 @@ func (m *FlowSubDetailRestriction) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectFlowSubDetailRestriction)
 }
 
-var enctFlowSubDetailRestriction = encTable{extra: unsafe.Offsetof(FlowSubDetailRestriction{}.Extra), fields: []encField{
+func (*FlowSubDetailRestriction) decTable() *decTable { return &dectFlowSubDetailRestriction }
+
+var enctFlowSubDetailRestriction = encTable{extra: unsafe.Offsetof(FlowSubDetailRestriction{}.Extra), size: unsafe.Sizeof(FlowSubDetailRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ID)), kInt},
 	{`"flowsubdetail_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FlowsubdetailID)), kInt},
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FieldID)), kInt},
@@ -4154,10 +4616,20 @@ func (m *FlowSubDetailRestriction) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctFlowSubDetailRestriction)
 }
 
+func (*FlowSubDetailRestriction) encTable() *encTable { return &enctFlowSubDetailRestriction }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowSubDetailRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFormattedEmail = decTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra), fields: []decField{
+func allocFormattedEmail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FormattedEmail, n)))
+}
+
+func copyFormattedEmail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FormattedEmail)(dst), n), unsafe.Slice((*FormattedEmail)(src), n))
+}
+
+var dectFormattedEmail = decTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra), size: unsafe.Sizeof(FormattedEmail{}), alloc: allocFormattedEmail, copy: copyFormattedEmail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FormattedEmail{}.ID)), kInt},
 	{"fmid", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmid)), kInt},
 	{"fmdata", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmdata)), kStr},
@@ -4190,7 +4662,9 @@ var dectFormattedEmail = decTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra)
 
 func (m *FormattedEmail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFormattedEmail) }
 
-var enctFormattedEmail = encTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra), fields: []encField{
+func (*FormattedEmail) decTable() *decTable { return &dectFormattedEmail }
+
+var enctFormattedEmail = encTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra), size: unsafe.Sizeof(FormattedEmail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.ID)), kInt},
 	{`"fmid":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmid)), kInt},
 	{`"fmdata":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmdata)), kStr},
@@ -4223,10 +4697,20 @@ var enctFormattedEmail = encTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra)
 
 func (m *FormattedEmail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFormattedEmail) }
 
+func (*FormattedEmail) encTable() *encTable { return &enctFormattedEmail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FormattedEmail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFortnoxDetails = decTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra), fields: []decField{
+func allocFortnoxDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FortnoxDetails, n)))
+}
+
+func copyFortnoxDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FortnoxDetails)(dst), n), unsafe.Slice((*FortnoxDetails)(src), n))
+}
+
+var dectFortnoxDetails = decTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra), size: unsafe.Sizeof(FortnoxDetails{}), alloc: allocFortnoxDetails, copy: copyFortnoxDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Name)), kStr},
 	{"new_access_token", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewAccessToken)), kStr},
@@ -4240,7 +4724,7 @@ var dectFortnoxDetails = decTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra)
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevelName)), kStr},
 	{"show_message", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ShowMessage)), kBool},
 	{"sync_entities", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), kSub},
+	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), kMany},
 	{"code", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Code)), kStr},
 	{"_exchangecode", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Exchangecode)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Importtype)), kStr},
@@ -4249,7 +4733,9 @@ var dectFortnoxDetails = decTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra)
 
 func (m *FortnoxDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFortnoxDetails) }
 
-var enctFortnoxDetails = encTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra), fields: []encField{
+func (*FortnoxDetails) decTable() *decTable { return &dectFortnoxDetails }
+
+var enctFortnoxDetails = encTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra), size: unsafe.Sizeof(FortnoxDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Name)), kStr},
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewAccessToken)), kStr},
@@ -4263,7 +4749,7 @@ var enctFortnoxDetails = encTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra)
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevelName)), kStr},
 	{`"show_message":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ShowMessage)), kBool},
 	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntities)), kStr},
-	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), kSub},
+	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), kMany},
 	{`"code":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Code)), kStr},
 	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Exchangecode)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Importtype)), kStr},
@@ -4272,10 +4758,20 @@ var enctFortnoxDetails = encTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra)
 
 func (m *FortnoxDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFortnoxDetails) }
 
+func (*FortnoxDetails) encTable() *encTable { return &enctFortnoxDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FortnoxDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFreshdeskAttachment = decTable{extra: unsafe.Offsetof(FreshdeskAttachment{}.Extra), fields: []decField{
+func allocFreshdeskAttachment(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskAttachment, n)))
+}
+
+func copyFreshdeskAttachment(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FreshdeskAttachment)(dst), n), unsafe.Slice((*FreshdeskAttachment)(src), n))
+}
+
+var dectFreshdeskAttachment = decTable{extra: unsafe.Offsetof(FreshdeskAttachment{}.Extra), size: unsafe.Sizeof(FreshdeskAttachment{}), alloc: allocFreshdeskAttachment, copy: copyFreshdeskAttachment, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ID)), kInt64},
 	{"content_type", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ContentType)), kStr},
 	{"size", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.Size)), kInt},
@@ -4289,7 +4785,9 @@ func (m *FreshdeskAttachment) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectFreshdeskAttachment)
 }
 
-var enctFreshdeskAttachment = encTable{extra: unsafe.Offsetof(FreshdeskAttachment{}.Extra), fields: []encField{
+func (*FreshdeskAttachment) decTable() *decTable { return &dectFreshdeskAttachment }
+
+var enctFreshdeskAttachment = encTable{extra: unsafe.Offsetof(FreshdeskAttachment{}.Extra), size: unsafe.Sizeof(FreshdeskAttachment{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ID)), kInt64},
 	{`"content_type":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ContentType)), kStr},
 	{`"size":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.Size)), kInt},
@@ -4303,27 +4801,65 @@ func (m *FreshdeskAttachment) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctFreshdeskAttachment)
 }
 
+func (*FreshdeskAttachment) encTable() *encTable { return &enctFreshdeskAttachment }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskAttachment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFreshdeskCompany = decTable{extra: unsafe.Offsetof(FreshdeskCompany{}.Extra), fields: []decField{
+func allocFreshdeskCompany(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskCompany, n)))
+}
+
+func copyFreshdeskCompany(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FreshdeskCompany)(dst), n), unsafe.Slice((*FreshdeskCompany)(src), n))
+}
+
+var dectFreshdeskCompany = decTable{extra: unsafe.Offsetof(FreshdeskCompany{}.Extra), size: unsafe.Sizeof(FreshdeskCompany{}), alloc: allocFreshdeskCompany, copy: copyFreshdeskCompany, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.ID)), kInt64},
 	{"name", nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
 func (m *FreshdeskCompany) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskCompany) }
 
-var enctFreshdeskCompany = encTable{extra: unsafe.Offsetof(FreshdeskCompany{}.Extra), fields: []encField{
+func (*FreshdeskCompany) decTable() *decTable { return &dectFreshdeskCompany }
+
+var enctFreshdeskCompany = encTable{extra: unsafe.Offsetof(FreshdeskCompany{}.Extra), size: unsafe.Sizeof(FreshdeskCompany{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.ID)), kInt64},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.Name)), kStr},
 }}
 
 func (m *FreshdeskCompany) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskCompany) }
 
+func (*FreshdeskCompany) encTable() *encTable { return &enctFreshdeskCompany }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskCompany) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFreshdeskPriority = decTable{extra: unsafe.Offsetof(FreshdeskPriority{}.Extra), fields: []decField{
+func allocFreshdeskPriority(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskPriority, n)))
+}
+
+func copyFreshdeskPriority(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FreshdeskPriority)(dst), n), unsafe.Slice((*FreshdeskPriority)(src), n))
+}
+
+func mapNewFreshdeskPriority(m unsafe.Pointer) {
+	*(*map[string]FreshdeskPriority)(m) = map[string]FreshdeskPriority{}
+}
+
+func mapSetFreshdeskPriority(m unsafe.Pointer, k string, v unsafe.Pointer) {
+	(*(*map[string]FreshdeskPriority)(m))[k] = *(*FreshdeskPriority)(v)
+}
+
+func mapEachFreshdeskPriority(m unsafe.Pointer, f func(string, unsafe.Pointer)) {
+	mp := *(*map[string]FreshdeskPriority)(m)
+	for _, k := range sortedKeys(mp) {
+		v := mp[k]
+		f(k, unsafe.Pointer(&v))
+	}
+}
+
+var dectFreshdeskPriority = decTable{extra: unsafe.Offsetof(FreshdeskPriority{}.Extra), size: unsafe.Sizeof(FreshdeskPriority{}), alloc: allocFreshdeskPriority, copy: copyFreshdeskPriority, mapNew: mapNewFreshdeskPriority, mapSet: mapSetFreshdeskPriority, fields: []decField{
 	{"respond_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.RespondWithin)), kInt},
 	{"resolve_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.ResolveWithin)), kInt},
 	{"next_respond_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.NextRespondWithin)), kInt},
@@ -4335,7 +4871,9 @@ func (m *FreshdeskPriority) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectFreshdeskPriority)
 }
 
-var enctFreshdeskPriority = encTable{extra: unsafe.Offsetof(FreshdeskPriority{}.Extra), fields: []encField{
+func (*FreshdeskPriority) decTable() *decTable { return &dectFreshdeskPriority }
+
+var enctFreshdeskPriority = encTable{extra: unsafe.Offsetof(FreshdeskPriority{}.Extra), size: unsafe.Sizeof(FreshdeskPriority{}), mapEach: mapEachFreshdeskPriority, fields: []encField{
 	{`"respond_within":`, nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.RespondWithin)), kInt},
 	{`"resolve_within":`, nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.ResolveWithin)), kInt},
 	{`"next_respond_within":`, nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.NextRespondWithin)), kInt},
@@ -4347,10 +4885,20 @@ func (m *FreshdeskPriority) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctFreshdeskPriority)
 }
 
+func (*FreshdeskPriority) encTable() *encTable { return &enctFreshdeskPriority }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskPriority) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFreshdeskSLA = decTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), fields: []decField{
+func allocFreshdeskSLA(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskSLA, n)))
+}
+
+func copyFreshdeskSLA(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FreshdeskSLA)(dst), n), unsafe.Slice((*FreshdeskSLA)(src), n))
+}
+
+var dectFreshdeskSLA = decTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), size: unsafe.Sizeof(FreshdeskSLA{}), alloc: allocFreshdeskSLA, copy: copyFreshdeskSLA, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ID)), kInt64},
 	{"name", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Name)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Description)), kStr},
@@ -4359,14 +4907,16 @@ var dectFreshdeskSLA = decTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), fi
 	{"position", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Position)), kInt},
 	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.CreatedAt)), kStr},
 	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.UpdatedAt)), kStr},
-	{"sla_target", decMap[FreshdeskPriority], uint32(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), kSub},
+	{"sla_target", dtOf[*FreshdeskPriority], uint32(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), kRecMap},
 	{"applicable_to", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ApplicableTo)), kRaw},
 	{"escalation", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Escalation)), kRaw},
 }, sorted: []uint16{3, 9, 6, 2, 10, 0, 4, 1, 5, 8, 7}}
 
 func (m *FreshdeskSLA) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskSLA) }
 
-var enctFreshdeskSLA = encTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), fields: []encField{
+func (*FreshdeskSLA) decTable() *decTable { return &dectFreshdeskSLA }
+
+var enctFreshdeskSLA = encTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), size: unsafe.Sizeof(FreshdeskSLA{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ID)), kInt64},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Name)), kStr},
 	{`"description":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Description)), kStr},
@@ -4375,17 +4925,27 @@ var enctFreshdeskSLA = encTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), fi
 	{`"position":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Position)), kInt},
 	{`"created_at":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.CreatedAt)), kStr},
 	{`"updated_at":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.UpdatedAt)), kStr},
-	{`"sla_target":`, encMap[FreshdeskPriority], uint32(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), kSub},
+	{`"sla_target":`, etOf[*FreshdeskPriority], uint32(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), kRecMap},
 	{`"applicable_to":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ApplicableTo)), kRaw},
 	{`"escalation":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Escalation)), kRaw},
 }}
 
 func (m *FreshdeskSLA) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskSLA) }
 
+func (*FreshdeskSLA) encTable() *encTable { return &enctFreshdeskSLA }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskSLA) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFreshdeskStats = decTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra), fields: []decField{
+func allocFreshdeskStats(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskStats, n)))
+}
+
+func copyFreshdeskStats(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FreshdeskStats)(dst), n), unsafe.Slice((*FreshdeskStats)(src), n))
+}
+
+var dectFreshdeskStats = decTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra), size: unsafe.Sizeof(FreshdeskStats{}), alloc: allocFreshdeskStats, copy: copyFreshdeskStats, fields: []decField{
 	{"agent_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.AgentRespondedAt)), kStr},
 	{"responder_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ResponderRespondedAt)), kStr},
 	{"first_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.FirstRespondedAt)), kStr},
@@ -4398,7 +4958,9 @@ var dectFreshdeskStats = decTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra)
 
 func (m *FreshdeskStats) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskStats) }
 
-var enctFreshdeskStats = encTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra), fields: []encField{
+func (*FreshdeskStats) decTable() *decTable { return &dectFreshdeskStats }
+
+var enctFreshdeskStats = encTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra), size: unsafe.Sizeof(FreshdeskStats{}), fields: []encField{
 	{`"agent_responded_at":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.AgentRespondedAt)), kStr},
 	{`"responder_responded_at":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ResponderRespondedAt)), kStr},
 	{`"first_responded_at":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.FirstRespondedAt)), kStr},
@@ -4411,11 +4973,21 @@ var enctFreshdeskStats = encTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra)
 
 func (m *FreshdeskStats) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskStats) }
 
+func (*FreshdeskStats) encTable() *encTable { return &enctFreshdeskStats }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskStats) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFreshdeskTicket = decTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extra), fields: []decField{
-	{"attachments", decMany[FreshdeskAttachment], uint32(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), kSub},
+func allocFreshdeskTicket(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskTicket, n)))
+}
+
+func copyFreshdeskTicket(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FreshdeskTicket)(dst), n), unsafe.Slice((*FreshdeskTicket)(src), n))
+}
+
+var dectFreshdeskTicket = decTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extra), size: unsafe.Sizeof(FreshdeskTicket{}), alloc: allocFreshdeskTicket, copy: copyFreshdeskTicket, fields: []decField{
+	{"attachments", dtOf[*FreshdeskAttachment], uint32(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), kMany},
 	{"cc_emails", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CcEmails)), kStrs},
 	{"company_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CompanyID)), kInt64},
 	{"deleted", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Deleted)), kBool},
@@ -4448,10 +5020,10 @@ var dectFreshdeskTicket = decTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extr
 	{"type", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Type)), kStr},
 	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CreatedAt)), kStr},
 	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.UpdatedAt)), kStr},
-	{"requester", decOne[FreshdeskUser], uint32(unsafe.Offsetof(FreshdeskTicket{}.Requester)), kSub},
-	{"stats", decOne[FreshdeskStats], uint32(unsafe.Offsetof(FreshdeskTicket{}.Stats)), kSub},
-	{"company", decOne[FreshdeskCompany], uint32(unsafe.Offsetof(FreshdeskTicket{}.Company)), kSub},
-	{"sla_policy", decOne[FreshdeskSLA], uint32(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), kSub},
+	{"requester", dtOf[*FreshdeskUser], uint32(unsafe.Offsetof(FreshdeskTicket{}.Requester)), kOne},
+	{"stats", dtOf[*FreshdeskStats], uint32(unsafe.Offsetof(FreshdeskTicket{}.Stats)), kOne},
+	{"company", dtOf[*FreshdeskCompany], uint32(unsafe.Offsetof(FreshdeskTicket{}.Company)), kOne},
+	{"sla_policy", dtOf[*FreshdeskSLA], uint32(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), kOne},
 	{"custom_fields", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CustomFields)), kMap},
 	{"association_type", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociationType)), kInt},
 	{"associated_tickets_list", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociatedTicketsList)), kInts},
@@ -4459,8 +5031,10 @@ var dectFreshdeskTicket = decTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extr
 
 func (m *FreshdeskTicket) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskTicket) }
 
-var enctFreshdeskTicket = encTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extra), fields: []encField{
-	{`"attachments":`, encMany[FreshdeskAttachment], uint32(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), kSub},
+func (*FreshdeskTicket) decTable() *decTable { return &dectFreshdeskTicket }
+
+var enctFreshdeskTicket = encTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extra), size: unsafe.Sizeof(FreshdeskTicket{}), fields: []encField{
+	{`"attachments":`, etOf[*FreshdeskAttachment], uint32(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), kMany},
 	{`"cc_emails":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CcEmails)), kStrs},
 	{`"company_id":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CompanyID)), kInt64},
 	{`"deleted":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Deleted)), kBool},
@@ -4493,10 +5067,10 @@ var enctFreshdeskTicket = encTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extr
 	{`"type":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Type)), kStr},
 	{`"created_at":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CreatedAt)), kStr},
 	{`"updated_at":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.UpdatedAt)), kStr},
-	{`"requester":`, encOne[FreshdeskUser], uint32(unsafe.Offsetof(FreshdeskTicket{}.Requester)), kSub},
-	{`"stats":`, encOne[FreshdeskStats], uint32(unsafe.Offsetof(FreshdeskTicket{}.Stats)), kSub},
-	{`"company":`, encOne[FreshdeskCompany], uint32(unsafe.Offsetof(FreshdeskTicket{}.Company)), kSub},
-	{`"sla_policy":`, encOne[FreshdeskSLA], uint32(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), kSub},
+	{`"requester":`, etOf[*FreshdeskUser], uint32(unsafe.Offsetof(FreshdeskTicket{}.Requester)), kOne},
+	{`"stats":`, etOf[*FreshdeskStats], uint32(unsafe.Offsetof(FreshdeskTicket{}.Stats)), kOne},
+	{`"company":`, etOf[*FreshdeskCompany], uint32(unsafe.Offsetof(FreshdeskTicket{}.Company)), kOne},
+	{`"sla_policy":`, etOf[*FreshdeskSLA], uint32(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), kOne},
 	{`"custom_fields":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CustomFields)), kMap},
 	{`"association_type":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociationType)), kInt},
 	{`"associated_tickets_list":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociatedTicketsList)), kInts},
@@ -4504,10 +5078,20 @@ var enctFreshdeskTicket = encTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extr
 
 func (m *FreshdeskTicket) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskTicket) }
 
+func (*FreshdeskTicket) encTable() *encTable { return &enctFreshdeskTicket }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskTicket) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectFreshdeskUser = decTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), fields: []decField{
+func allocFreshdeskUser(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskUser, n)))
+}
+
+func copyFreshdeskUser(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*FreshdeskUser)(dst), n), unsafe.Slice((*FreshdeskUser)(src), n))
+}
+
+var dectFreshdeskUser = decTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), size: unsafe.Sizeof(FreshdeskUser{}), alloc: allocFreshdeskUser, copy: copyFreshdeskUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.ID)), kInt64},
 	{"name", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Name)), kStr},
 	{"email", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Email)), kStr},
@@ -4534,7 +5118,9 @@ var dectFreshdeskUser = decTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), 
 
 func (m *FreshdeskUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskUser) }
 
-var enctFreshdeskUser = encTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), fields: []encField{
+func (*FreshdeskUser) decTable() *decTable { return &dectFreshdeskUser }
+
+var enctFreshdeskUser = encTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), size: unsafe.Sizeof(FreshdeskUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.ID)), kInt64},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Name)), kStr},
 	{`"email":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Email)), kStr},
@@ -4560,6 +5146,8 @@ var enctFreshdeskUser = encTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), 
 }}
 
 func (m *FreshdeskUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskUser) }
+
+func (*FreshdeskUser) encTable() *encTable { return &enctFreshdeskUser }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

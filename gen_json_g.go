@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectGenerateExternalLink = decTable{extra: unsafe.Offsetof(GenerateExternalLink{}.Extra), fields: []decField{
+func allocGenerateExternalLink(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]GenerateExternalLink, n)))
+}
+
+func copyGenerateExternalLink(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*GenerateExternalLink)(dst), n), unsafe.Slice((*GenerateExternalLink)(src), n))
+}
+
+var dectGenerateExternalLink = decTable{extra: unsafe.Offsetof(GenerateExternalLink{}.Extra), size: unsafe.Sizeof(GenerateExternalLink{}), alloc: allocGenerateExternalLink, copy: copyGenerateExternalLink, fields: []decField{
 	{"module_id", nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.ModuleID)), kInt},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.TenantID)), kInt},
 }, sorted: []uint16{0, 1}}
@@ -15,7 +23,9 @@ func (m *GenerateExternalLink) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectGenerateExternalLink)
 }
 
-var enctGenerateExternalLink = encTable{extra: unsafe.Offsetof(GenerateExternalLink{}.Extra), fields: []encField{
+func (*GenerateExternalLink) decTable() *decTable { return &dectGenerateExternalLink }
+
+var enctGenerateExternalLink = encTable{extra: unsafe.Offsetof(GenerateExternalLink{}.Extra), size: unsafe.Sizeof(GenerateExternalLink{}), fields: []encField{
 	{`"module_id":`, nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.ModuleID)), kInt},
 	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.TenantID)), kInt},
 }}
@@ -24,10 +34,18 @@ func (m *GenerateExternalLink) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctGenerateExternalLink)
 }
 
+func (*GenerateExternalLink) encTable() *encTable { return &enctGenerateExternalLink }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GenerateExternalLink) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), fields: []decField{
+func allocGeneric(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Generic, n))) }
+
+func copyGeneric(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Generic)(dst), n), unsafe.Slice((*Generic)(src), n))
+}
+
+var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe.Sizeof(Generic{}), alloc: allocGeneric, copy: copyGeneric, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Generic{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Generic{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Generic{}.ID)), kInt},
@@ -43,7 +61,7 @@ var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), fields: []de
 	{"kaseyaid", nil, uint32(unsafe.Offsetof(Generic{}.Kaseyaid)), kStr},
 	{"items_in_group_no_consign", nil, uint32(unsafe.Offsetof(Generic{}.ItemsInGroupNoConsign)), kBool},
 	{"sequence", nil, uint32(unsafe.Offsetof(Generic{}.Sequence)), kInt},
-	{"assettypes", decMany[Xtype], uint32(unsafe.Offsetof(Generic{}.Assettypes)), kSub},
+	{"assettypes", dtOf[*Xtype], uint32(unsafe.Offsetof(Generic{}.Assettypes)), kMany},
 	{"thirdpartyid", nil, uint32(unsafe.Offsetof(Generic{}.Thirdpartyid)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Generic{}.Isimport)), kBool},
 	{"isfixedasset", nil, uint32(unsafe.Offsetof(Generic{}.Isfixedasset)), kBool},
@@ -53,19 +71,19 @@ var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), fields: []de
 	{"nominalcode_name_purchase", nil, uint32(unsafe.Offsetof(Generic{}.NominalcodeNamePurchase)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Generic{}.Warning)), kStr},
 	{"tcsnote", nil, uint32(unsafe.Offsetof(Generic{}.Tcsnote)), kStr},
-	{"accounts_mappings", decMany[GenericAccountsMappings], uint32(unsafe.Offsetof(Generic{}.AccountsMappings)), kSub},
+	{"accounts_mappings", dtOf[*GenericAccountsMappings], uint32(unsafe.Offsetof(Generic{}.AccountsMappings)), kMany},
 	{"tax_id", nil, uint32(unsafe.Offsetof(Generic{}.TaxID)), kInt},
 	{"tax_name", nil, uint32(unsafe.Offsetof(Generic{}.TaxName)), kStr},
 	{"tax_id_purchase", nil, uint32(unsafe.Offsetof(Generic{}.TaxIDPurchase)), kInt},
 	{"tax_name_purchase", nil, uint32(unsafe.Offsetof(Generic{}.TaxNamePurchase)), kStr},
 	{"itemcode_id", nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeID)), kStr},
 	{"itemcode_name", nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeName)), kStr},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Generic{}.NewExternalLink)), kSub},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Generic{}.NewExternalLink)), kOne},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(Generic{}.ImportDetailsID)), kInt},
 	{"multipleaccountstenants", nil, uint32(unsafe.Offsetof(Generic{}.Multipleaccountstenants)), kBool},
 	{"invoice_class", nil, uint32(unsafe.Offsetof(Generic{}.InvoiceClass)), kStr},
 	{"qbo_item_type", nil, uint32(unsafe.Offsetof(Generic{}.QboItemType)), kInt},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Generic{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Generic{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Generic{}.AccessControlLevel)), kInt},
 	{"item_recurring_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemRecurringDefault)), kBool},
 	{"item_donttrackstock_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemDonttrackstockDefault)), kBool},
@@ -79,7 +97,9 @@ var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), fields: []de
 
 func (m *Generic) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectGeneric) }
 
-var enctGeneric = encTable{extra: unsafe.Offsetof(Generic{}.Extra), fields: []encField{
+func (*Generic) decTable() *decTable { return &dectGeneric }
+
+var enctGeneric = encTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe.Sizeof(Generic{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Generic{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Generic{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Generic{}.ID)), kInt},
@@ -95,7 +115,7 @@ var enctGeneric = encTable{extra: unsafe.Offsetof(Generic{}.Extra), fields: []en
 	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Generic{}.Kaseyaid)), kStr},
 	{`"items_in_group_no_consign":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemsInGroupNoConsign)), kBool},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(Generic{}.Sequence)), kInt},
-	{`"assettypes":`, encMany[Xtype], uint32(unsafe.Offsetof(Generic{}.Assettypes)), kSub},
+	{`"assettypes":`, etOf[*Xtype], uint32(unsafe.Offsetof(Generic{}.Assettypes)), kMany},
 	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(Generic{}.Thirdpartyid)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Generic{}.Isimport)), kBool},
 	{`"isfixedasset":`, nil, uint32(unsafe.Offsetof(Generic{}.Isfixedasset)), kBool},
@@ -105,19 +125,19 @@ var enctGeneric = encTable{extra: unsafe.Offsetof(Generic{}.Extra), fields: []en
 	{`"nominalcode_name_purchase":`, nil, uint32(unsafe.Offsetof(Generic{}.NominalcodeNamePurchase)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Generic{}.Warning)), kStr},
 	{`"tcsnote":`, nil, uint32(unsafe.Offsetof(Generic{}.Tcsnote)), kStr},
-	{`"accounts_mappings":`, encMany[GenericAccountsMappings], uint32(unsafe.Offsetof(Generic{}.AccountsMappings)), kSub},
+	{`"accounts_mappings":`, etOf[*GenericAccountsMappings], uint32(unsafe.Offsetof(Generic{}.AccountsMappings)), kMany},
 	{`"tax_id":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxID)), kInt},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxName)), kStr},
 	{`"tax_id_purchase":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxIDPurchase)), kInt},
 	{`"tax_name_purchase":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxNamePurchase)), kStr},
 	{`"itemcode_id":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeID)), kStr},
 	{`"itemcode_name":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeName)), kStr},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Generic{}.NewExternalLink)), kSub},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Generic{}.NewExternalLink)), kOne},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Generic{}.ImportDetailsID)), kInt},
 	{`"multipleaccountstenants":`, nil, uint32(unsafe.Offsetof(Generic{}.Multipleaccountstenants)), kBool},
 	{`"invoice_class":`, nil, uint32(unsafe.Offsetof(Generic{}.InvoiceClass)), kStr},
 	{`"qbo_item_type":`, nil, uint32(unsafe.Offsetof(Generic{}.QboItemType)), kInt},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Generic{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Generic{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Generic{}.AccessControlLevel)), kInt},
 	{`"item_recurring_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemRecurringDefault)), kBool},
 	{`"item_donttrackstock_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemDonttrackstockDefault)), kBool},
@@ -131,10 +151,20 @@ var enctGeneric = encTable{extra: unsafe.Offsetof(Generic{}.Extra), fields: []en
 
 func (m *Generic) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctGeneric) }
 
+func (*Generic) encTable() *encTable { return &enctGeneric }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Generic) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectGenericAccountsMappings = decTable{extra: unsafe.Offsetof(GenericAccountsMappings{}.Extra), fields: []decField{
+func allocGenericAccountsMappings(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]GenericAccountsMappings, n)))
+}
+
+func copyGenericAccountsMappings(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*GenericAccountsMappings)(dst), n), unsafe.Slice((*GenericAccountsMappings)(src), n))
+}
+
+var dectGenericAccountsMappings = decTable{extra: unsafe.Offsetof(GenericAccountsMappings{}.Extra), size: unsafe.Sizeof(GenericAccountsMappings{}), alloc: allocGenericAccountsMappings, copy: copyGenericAccountsMappings, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.ID)), kInt},
 	{"gid", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Gid)), kInt},
 	{"tenantid", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Tenantid)), kStr},
@@ -156,7 +186,9 @@ func (m *GenericAccountsMappings) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectGenericAccountsMappings)
 }
 
-var enctGenericAccountsMappings = encTable{extra: unsafe.Offsetof(GenericAccountsMappings{}.Extra), fields: []encField{
+func (*GenericAccountsMappings) decTable() *decTable { return &dectGenericAccountsMappings }
+
+var enctGenericAccountsMappings = encTable{extra: unsafe.Offsetof(GenericAccountsMappings{}.Extra), size: unsafe.Sizeof(GenericAccountsMappings{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.ID)), kInt},
 	{`"gid":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Gid)), kInt},
 	{`"tenantid":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Tenantid)), kStr},
@@ -178,18 +210,28 @@ func (m *GenericAccountsMappings) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctGenericAccountsMappings)
 }
 
+func (*GenericAccountsMappings) encTable() *encTable { return &enctGenericAccountsMappings }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GenericAccountsMappings) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectGmailMessage = decTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), fields: []decField{
+func allocGmailMessage(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]GmailMessage, n)))
+}
+
+func copyGmailMessage(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*GmailMessage)(dst), n), unsafe.Slice((*GmailMessage)(src), n))
+}
+
+var dectGmailMessage = decTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), size: unsafe.Sizeof(GmailMessage{}), alloc: allocGmailMessage, copy: copyGmailMessage, fields: []decField{
 	{"haloMailboxId", nil, uint32(unsafe.Offsetof(GmailMessage{}.HaloMailboxID)), kInt},
-	{"mimeMessage", decOne[MimeMessage], uint32(unsafe.Offsetof(GmailMessage{}.MimeMessage)), kSub},
+	{"mimeMessage", dtOf[*MimeMessage], uint32(unsafe.Offsetof(GmailMessage{}.MimeMessage)), kOne},
 	{"incomingEmailId", nil, uint32(unsafe.Offsetof(GmailMessage{}.IncomingEmailID)), kInt},
 	{"historyId", nil, uint32(unsafe.Offsetof(GmailMessage{}.HistoryID)), kInt64},
 	{"id", nil, uint32(unsafe.Offsetof(GmailMessage{}.ID)), kStr},
 	{"internalDate", nil, uint32(unsafe.Offsetof(GmailMessage{}.InternalDate)), kInt64},
 	{"labelIds", nil, uint32(unsafe.Offsetof(GmailMessage{}.LabelIds)), kStrs},
-	{"payload", decOne[MessagePart], uint32(unsafe.Offsetof(GmailMessage{}.Payload)), kSub},
+	{"payload", dtOf[*MessagePart], uint32(unsafe.Offsetof(GmailMessage{}.Payload)), kOne},
 	{"raw", nil, uint32(unsafe.Offsetof(GmailMessage{}.Raw)), kStr},
 	{"sizeEstimate", nil, uint32(unsafe.Offsetof(GmailMessage{}.SizeEstimate)), kInt},
 	{"snippet", nil, uint32(unsafe.Offsetof(GmailMessage{}.Snippet)), kStr},
@@ -199,15 +241,17 @@ var dectGmailMessage = decTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), fi
 
 func (m *GmailMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectGmailMessage) }
 
-var enctGmailMessage = encTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), fields: []encField{
+func (*GmailMessage) decTable() *decTable { return &dectGmailMessage }
+
+var enctGmailMessage = encTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), size: unsafe.Sizeof(GmailMessage{}), fields: []encField{
 	{`"haloMailboxId":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.HaloMailboxID)), kInt},
-	{`"mimeMessage":`, encOne[MimeMessage], uint32(unsafe.Offsetof(GmailMessage{}.MimeMessage)), kSub},
+	{`"mimeMessage":`, etOf[*MimeMessage], uint32(unsafe.Offsetof(GmailMessage{}.MimeMessage)), kOne},
 	{`"incomingEmailId":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.IncomingEmailID)), kInt},
 	{`"historyId":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.HistoryID)), kInt64},
 	{`"id":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.ID)), kStr},
 	{`"internalDate":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.InternalDate)), kInt64},
 	{`"labelIds":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.LabelIds)), kStrs},
-	{`"payload":`, encOne[MessagePart], uint32(unsafe.Offsetof(GmailMessage{}.Payload)), kSub},
+	{`"payload":`, etOf[*MessagePart], uint32(unsafe.Offsetof(GmailMessage{}.Payload)), kOne},
 	{`"raw":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.Raw)), kStr},
 	{`"sizeEstimate":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.SizeEstimate)), kInt},
 	{`"snippet":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.Snippet)), kStr},
@@ -217,12 +261,22 @@ var enctGmailMessage = encTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), fi
 
 func (m *GmailMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctGmailMessage) }
 
+func (*GmailMessage) encTable() *encTable { return &enctGmailMessage }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GmailMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectGoogleBusinessAnswer = decTable{extra: unsafe.Offsetof(GoogleBusinessAnswer{}.Extra), fields: []decField{
+func allocGoogleBusinessAnswer(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]GoogleBusinessAnswer, n)))
+}
+
+func copyGoogleBusinessAnswer(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*GoogleBusinessAnswer)(dst), n), unsafe.Slice((*GoogleBusinessAnswer)(src), n))
+}
+
+var dectGoogleBusinessAnswer = decTable{extra: unsafe.Offsetof(GoogleBusinessAnswer{}.Extra), size: unsafe.Sizeof(GoogleBusinessAnswer{}), alloc: allocGoogleBusinessAnswer, copy: copyGoogleBusinessAnswer, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Name)), kStr},
-	{"author", decOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), kSub},
+	{"author", dtOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), kOne},
 	{"text", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Text)), kStr},
 	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.CreateTime)), kStr},
 	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.UpdateTime)), kStr},
@@ -232,9 +286,11 @@ func (m *GoogleBusinessAnswer) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectGoogleBusinessAnswer)
 }
 
-var enctGoogleBusinessAnswer = encTable{extra: unsafe.Offsetof(GoogleBusinessAnswer{}.Extra), fields: []encField{
+func (*GoogleBusinessAnswer) decTable() *decTable { return &dectGoogleBusinessAnswer }
+
+var enctGoogleBusinessAnswer = encTable{extra: unsafe.Offsetof(GoogleBusinessAnswer{}.Extra), size: unsafe.Sizeof(GoogleBusinessAnswer{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Name)), kStr},
-	{`"author":`, encOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), kSub},
+	{`"author":`, etOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), kOne},
 	{`"text":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Text)), kStr},
 	{`"createTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.CreateTime)), kStr},
 	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.UpdateTime)), kStr},
@@ -244,10 +300,20 @@ func (m *GoogleBusinessAnswer) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctGoogleBusinessAnswer)
 }
 
+func (*GoogleBusinessAnswer) encTable() *encTable { return &enctGoogleBusinessAnswer }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessAnswer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectGoogleBusinessDetails = decTable{extra: unsafe.Offsetof(GoogleBusinessDetails{}.Extra), fields: []decField{
+func allocGoogleBusinessDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]GoogleBusinessDetails, n)))
+}
+
+func copyGoogleBusinessDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*GoogleBusinessDetails)(dst), n), unsafe.Slice((*GoogleBusinessDetails)(src), n))
+}
+
+var dectGoogleBusinessDetails = decTable{extra: unsafe.Offsetof(GoogleBusinessDetails{}.Extra), size: unsafe.Sizeof(GoogleBusinessDetails{}), alloc: allocGoogleBusinessDetails, copy: copyGoogleBusinessDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.ID)), kInt},
 	{"connectionname", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Connectionname)), kStr},
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewIntegrationMethod)), kBool},
@@ -269,7 +335,9 @@ func (m *GoogleBusinessDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectGoogleBusinessDetails)
 }
 
-var enctGoogleBusinessDetails = encTable{extra: unsafe.Offsetof(GoogleBusinessDetails{}.Extra), fields: []encField{
+func (*GoogleBusinessDetails) decTable() *decTable { return &dectGoogleBusinessDetails }
+
+var enctGoogleBusinessDetails = encTable{extra: unsafe.Offsetof(GoogleBusinessDetails{}.Extra), size: unsafe.Sizeof(GoogleBusinessDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.ID)), kInt},
 	{`"connectionname":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Connectionname)), kStr},
 	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewIntegrationMethod)), kBool},
@@ -291,18 +359,28 @@ func (m *GoogleBusinessDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctGoogleBusinessDetails)
 }
 
+func (*GoogleBusinessDetails) encTable() *encTable { return &enctGoogleBusinessDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectGoogleBusinessQuestion = decTable{extra: unsafe.Offsetof(GoogleBusinessQuestion{}.Extra), fields: []decField{
+func allocGoogleBusinessQuestion(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]GoogleBusinessQuestion, n)))
+}
+
+func copyGoogleBusinessQuestion(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*GoogleBusinessQuestion)(dst), n), unsafe.Slice((*GoogleBusinessQuestion)(src), n))
+}
+
+var dectGoogleBusinessQuestion = decTable{extra: unsafe.Offsetof(GoogleBusinessQuestion{}.Extra), size: unsafe.Sizeof(GoogleBusinessQuestion{}), alloc: allocGoogleBusinessQuestion, copy: copyGoogleBusinessQuestion, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Name)), kStr},
-	{"author", decOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), kSub},
+	{"author", dtOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), kOne},
 	{"upvoteCount", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpvoteCount)), kInt},
 	{"text", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Text)), kStr},
 	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.CreateTime)), kStr},
 	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpdateTime)), kStr},
 	{"totalAnswerCount", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TotalAnswerCount)), kInt},
-	{"topAnswers", decMany[GoogleBusinessAnswer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), kSub},
+	{"topAnswers", dtOf[*GoogleBusinessAnswer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), kMany},
 	{"gbdid", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Gbdid)), kInt},
 }, sorted: []uint16{1, 4, 8, 0, 3, 7, 6, 5, 2}}
 
@@ -310,15 +388,17 @@ func (m *GoogleBusinessQuestion) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectGoogleBusinessQuestion)
 }
 
-var enctGoogleBusinessQuestion = encTable{extra: unsafe.Offsetof(GoogleBusinessQuestion{}.Extra), fields: []encField{
+func (*GoogleBusinessQuestion) decTable() *decTable { return &dectGoogleBusinessQuestion }
+
+var enctGoogleBusinessQuestion = encTable{extra: unsafe.Offsetof(GoogleBusinessQuestion{}.Extra), size: unsafe.Sizeof(GoogleBusinessQuestion{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Name)), kStr},
-	{`"author":`, encOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), kSub},
+	{`"author":`, etOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), kOne},
 	{`"upvoteCount":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpvoteCount)), kInt},
 	{`"text":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Text)), kStr},
 	{`"createTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.CreateTime)), kStr},
 	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpdateTime)), kStr},
 	{`"totalAnswerCount":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TotalAnswerCount)), kInt},
-	{`"topAnswers":`, encMany[GoogleBusinessAnswer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), kSub},
+	{`"topAnswers":`, etOf[*GoogleBusinessAnswer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), kMany},
 	{`"gbdid":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Gbdid)), kInt},
 }}
 
@@ -326,18 +406,28 @@ func (m *GoogleBusinessQuestion) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctGoogleBusinessQuestion)
 }
 
+func (*GoogleBusinessQuestion) encTable() *encTable { return &enctGoogleBusinessQuestion }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessQuestion) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectGoogleBusinessReview = decTable{extra: unsafe.Offsetof(GoogleBusinessReview{}.Extra), fields: []decField{
+func allocGoogleBusinessReview(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]GoogleBusinessReview, n)))
+}
+
+func copyGoogleBusinessReview(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*GoogleBusinessReview)(dst), n), unsafe.Slice((*GoogleBusinessReview)(src), n))
+}
+
+var dectGoogleBusinessReview = decTable{extra: unsafe.Offsetof(GoogleBusinessReview{}.Extra), size: unsafe.Sizeof(GoogleBusinessReview{}), alloc: allocGoogleBusinessReview, copy: copyGoogleBusinessReview, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Name)), kStr},
 	{"reviewId", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewID)), kStr},
-	{"reviewer", decOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), kSub},
+	{"reviewer", dtOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), kOne},
 	{"starRating", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRating)), kStr},
 	{"comment", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Comment)), kStr},
 	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.CreateTime)), kStr},
 	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.UpdateTime)), kStr},
-	{"reviewReply", decOne[GoogleBusinessReviewReply], uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), kSub},
+	{"reviewReply", dtOf[*GoogleBusinessReviewReply], uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), kOne},
 	{"gbdid", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Gbdid)), kInt},
 	{"starRating_int", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRatingInt)), kInt},
 }, sorted: []uint16{4, 5, 8, 0, 1, 7, 2, 3, 9, 6}}
@@ -346,15 +436,17 @@ func (m *GoogleBusinessReview) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectGoogleBusinessReview)
 }
 
-var enctGoogleBusinessReview = encTable{extra: unsafe.Offsetof(GoogleBusinessReview{}.Extra), fields: []encField{
+func (*GoogleBusinessReview) decTable() *decTable { return &dectGoogleBusinessReview }
+
+var enctGoogleBusinessReview = encTable{extra: unsafe.Offsetof(GoogleBusinessReview{}.Extra), size: unsafe.Sizeof(GoogleBusinessReview{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Name)), kStr},
 	{`"reviewId":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewID)), kStr},
-	{`"reviewer":`, encOne[GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), kSub},
+	{`"reviewer":`, etOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), kOne},
 	{`"starRating":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRating)), kStr},
 	{`"comment":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Comment)), kStr},
 	{`"createTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.CreateTime)), kStr},
 	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.UpdateTime)), kStr},
-	{`"reviewReply":`, encOne[GoogleBusinessReviewReply], uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), kSub},
+	{`"reviewReply":`, etOf[*GoogleBusinessReviewReply], uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), kOne},
 	{`"gbdid":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Gbdid)), kInt},
 	{`"starRating_int":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRatingInt)), kInt},
 }}
@@ -363,10 +455,20 @@ func (m *GoogleBusinessReview) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctGoogleBusinessReview)
 }
 
+func (*GoogleBusinessReview) encTable() *encTable { return &enctGoogleBusinessReview }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessReview) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectGoogleBusinessReviewReply = decTable{extra: unsafe.Offsetof(GoogleBusinessReviewReply{}.Extra), fields: []decField{
+func allocGoogleBusinessReviewReply(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]GoogleBusinessReviewReply, n)))
+}
+
+func copyGoogleBusinessReviewReply(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*GoogleBusinessReviewReply)(dst), n), unsafe.Slice((*GoogleBusinessReviewReply)(src), n))
+}
+
+var dectGoogleBusinessReviewReply = decTable{extra: unsafe.Offsetof(GoogleBusinessReviewReply{}.Extra), size: unsafe.Sizeof(GoogleBusinessReviewReply{}), alloc: allocGoogleBusinessReviewReply, copy: copyGoogleBusinessReviewReply, fields: []decField{
 	{"comment", nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.Comment)), kStr},
 	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.UpdateTime)), kStr},
 }, sorted: []uint16{0, 1}}
@@ -375,7 +477,9 @@ func (m *GoogleBusinessReviewReply) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectGoogleBusinessReviewReply)
 }
 
-var enctGoogleBusinessReviewReply = encTable{extra: unsafe.Offsetof(GoogleBusinessReviewReply{}.Extra), fields: []encField{
+func (*GoogleBusinessReviewReply) decTable() *decTable { return &dectGoogleBusinessReviewReply }
+
+var enctGoogleBusinessReviewReply = encTable{extra: unsafe.Offsetof(GoogleBusinessReviewReply{}.Extra), size: unsafe.Sizeof(GoogleBusinessReviewReply{}), fields: []encField{
 	{`"comment":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.Comment)), kStr},
 	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.UpdateTime)), kStr},
 }}
@@ -384,10 +488,20 @@ func (m *GoogleBusinessReviewReply) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctGoogleBusinessReviewReply)
 }
 
+func (*GoogleBusinessReviewReply) encTable() *encTable { return &enctGoogleBusinessReviewReply }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessReviewReply) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectGoogleReviewer = decTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra), fields: []decField{
+func allocGoogleReviewer(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]GoogleReviewer, n)))
+}
+
+func copyGoogleReviewer(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*GoogleReviewer)(dst), n), unsafe.Slice((*GoogleReviewer)(src), n))
+}
+
+var dectGoogleReviewer = decTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra), size: unsafe.Sizeof(GoogleReviewer{}), alloc: allocGoogleReviewer, copy: copyGoogleReviewer, fields: []decField{
 	{"profilePhotoUrl", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURL)), kStr},
 	{"profilePhotoUri", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURI)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.Type)), kStr},
@@ -397,7 +511,9 @@ var dectGoogleReviewer = decTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra)
 
 func (m *GoogleReviewer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectGoogleReviewer) }
 
-var enctGoogleReviewer = encTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra), fields: []encField{
+func (*GoogleReviewer) decTable() *decTable { return &dectGoogleReviewer }
+
+var enctGoogleReviewer = encTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra), size: unsafe.Sizeof(GoogleReviewer{}), fields: []encField{
 	{`"profilePhotoUrl":`, nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURL)), kStr},
 	{`"profilePhotoUri":`, nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURI)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(GoogleReviewer{}.Type)), kStr},
@@ -407,10 +523,20 @@ var enctGoogleReviewer = encTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra)
 
 func (m *GoogleReviewer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctGoogleReviewer) }
 
+func (*GoogleReviewer) encTable() *encTable { return &enctGoogleReviewer }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleReviewer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectGoogleWorkplaceMapping = decTable{extra: unsafe.Offsetof(GoogleWorkplaceMapping{}.Extra), fields: []decField{
+func allocGoogleWorkplaceMapping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]GoogleWorkplaceMapping, n)))
+}
+
+func copyGoogleWorkplaceMapping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*GoogleWorkplaceMapping)(dst), n), unsafe.Slice((*GoogleWorkplaceMapping)(src), n))
+}
+
+var dectGoogleWorkplaceMapping = decTable{extra: unsafe.Offsetof(GoogleWorkplaceMapping{}.Extra), size: unsafe.Sizeof(GoogleWorkplaceMapping{}), alloc: allocGoogleWorkplaceMapping, copy: copyGoogleWorkplaceMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.ID)), kInt},
 	{"customerid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Customerid)), kStr},
 	{"siteid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Siteid)), kInt},
@@ -428,7 +554,9 @@ func (m *GoogleWorkplaceMapping) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectGoogleWorkplaceMapping)
 }
 
-var enctGoogleWorkplaceMapping = encTable{extra: unsafe.Offsetof(GoogleWorkplaceMapping{}.Extra), fields: []encField{
+func (*GoogleWorkplaceMapping) decTable() *decTable { return &dectGoogleWorkplaceMapping }
+
+var enctGoogleWorkplaceMapping = encTable{extra: unsafe.Offsetof(GoogleWorkplaceMapping{}.Extra), size: unsafe.Sizeof(GoogleWorkplaceMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.ID)), kInt},
 	{`"customerid":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Customerid)), kStr},
 	{`"siteid":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Siteid)), kInt},
@@ -445,6 +573,8 @@ var enctGoogleWorkplaceMapping = encTable{extra: unsafe.Offsetof(GoogleWorkplace
 func (m *GoogleWorkplaceMapping) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctGoogleWorkplaceMapping)
 }
+
+func (*GoogleWorkplaceMapping) encTable() *encTable { return &enctGoogleWorkplaceMapping }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleWorkplaceMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,24 +6,44 @@ import (
 	"unsafe"
 )
 
-var dectHTMLDesign = decTable{extra: unsafe.Offsetof(HTMLDesign{}.Extra), fields: []decField{
+func allocHTMLDesign(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]HTMLDesign, n)))
+}
+
+func copyHTMLDesign(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*HTMLDesign)(dst), n), unsafe.Slice((*HTMLDesign)(src), n))
+}
+
+var dectHTMLDesign = decTable{extra: unsafe.Offsetof(HTMLDesign{}.Extra), size: unsafe.Sizeof(HTMLDesign{}), alloc: allocHTMLDesign, copy: copyHTMLDesign, fields: []decField{
 	{"design", nil, uint32(unsafe.Offsetof(HTMLDesign{}.Design)), kStr},
 	{"html", nil, uint32(unsafe.Offsetof(HTMLDesign{}.HTML)), kStr},
 }, sorted: []uint16{0, 1}}
 
 func (m *HTMLDesign) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHTMLDesign) }
 
-var enctHTMLDesign = encTable{extra: unsafe.Offsetof(HTMLDesign{}.Extra), fields: []encField{
+func (*HTMLDesign) decTable() *decTable { return &dectHTMLDesign }
+
+var enctHTMLDesign = encTable{extra: unsafe.Offsetof(HTMLDesign{}.Extra), size: unsafe.Sizeof(HTMLDesign{}), fields: []encField{
 	{`"design":`, nil, uint32(unsafe.Offsetof(HTMLDesign{}.Design)), kStr},
 	{`"html":`, nil, uint32(unsafe.Offsetof(HTMLDesign{}.HTML)), kStr},
 }}
 
 func (m *HTMLDesign) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHTMLDesign) }
 
+func (*HTMLDesign) encTable() *encTable { return &enctHTMLDesign }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *HTMLDesign) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectHaloNews = decTable{extra: unsafe.Offsetof(HaloNews{}.Extra), fields: []decField{
+func allocHaloNews(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]HaloNews, n)))
+}
+
+func copyHaloNews(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*HaloNews)(dst), n), unsafe.Slice((*HaloNews)(src), n))
+}
+
+var dectHaloNews = decTable{extra: unsafe.Offsetof(HaloNews{}.Extra), size: unsafe.Sizeof(HaloNews{}), alloc: allocHaloNews, copy: copyHaloNews, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(HaloNews{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(HaloNews{}.Name)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(HaloNews{}.Title)), kStr},
@@ -59,7 +79,9 @@ var dectHaloNews = decTable{extra: unsafe.Offsetof(HaloNews{}.Extra), fields: []
 
 func (m *HaloNews) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHaloNews) }
 
-var enctHaloNews = encTable{extra: unsafe.Offsetof(HaloNews{}.Extra), fields: []encField{
+func (*HaloNews) decTable() *decTable { return &dectHaloNews }
+
+var enctHaloNews = encTable{extra: unsafe.Offsetof(HaloNews{}.Extra), size: unsafe.Sizeof(HaloNews{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(HaloNews{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(HaloNews{}.Name)), kStr},
 	{`"title":`, nil, uint32(unsafe.Offsetof(HaloNews{}.Title)), kStr},
@@ -95,10 +117,18 @@ var enctHaloNews = encTable{extra: unsafe.Offsetof(HaloNews{}.Extra), fields: []
 
 func (m *HaloNews) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHaloNews) }
 
+func (*HaloNews) encTable() *encTable { return &enctHaloNews }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *HaloNews) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectHeader = decTable{extra: unsafe.Offsetof(Header{}.Extra), fields: []decField{
+func allocHeader(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Header, n))) }
+
+func copyHeader(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Header)(dst), n), unsafe.Slice((*Header)(src), n))
+}
+
+var dectHeader = decTable{extra: unsafe.Offsetof(Header{}.Extra), size: unsafe.Sizeof(Header{}), alloc: allocHeader, copy: copyHeader, fields: []decField{
 	{"offset", nil, uint32(unsafe.Offsetof(Header{}.Offset)), kInt64},
 	{"field", nil, uint32(unsafe.Offsetof(Header{}.Field)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Header{}.ID)), kInt},
@@ -109,7 +139,9 @@ var dectHeader = decTable{extra: unsafe.Offsetof(Header{}.Extra), fields: []decF
 
 func (m *Header) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHeader) }
 
-var enctHeader = encTable{extra: unsafe.Offsetof(Header{}.Extra), fields: []encField{
+func (*Header) decTable() *decTable { return &dectHeader }
+
+var enctHeader = encTable{extra: unsafe.Offsetof(Header{}.Extra), size: unsafe.Sizeof(Header{}), fields: []encField{
 	{`"offset":`, nil, uint32(unsafe.Offsetof(Header{}.Offset)), kInt64},
 	{`"field":`, nil, uint32(unsafe.Offsetof(Header{}.Field)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Header{}.ID)), kInt},
@@ -120,10 +152,20 @@ var enctHeader = encTable{extra: unsafe.Offsetof(Header{}.Extra), fields: []encF
 
 func (m *Header) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHeader) }
 
+func (*Header) encTable() *encTable { return &enctHeader }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Header) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectHolidays = decTable{extra: unsafe.Offsetof(Holidays{}.Extra), fields: []decField{
+func allocHolidays(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Holidays, n)))
+}
+
+func copyHolidays(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Holidays)(dst), n), unsafe.Slice((*Holidays)(src), n))
+}
+
+var dectHolidays = decTable{extra: unsafe.Offsetof(Holidays{}.Extra), size: unsafe.Sizeof(Holidays{}), alloc: allocHolidays, copy: copyHolidays, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Holidays{}.ID)), kStr},
 	{"holid", nil, uint32(unsafe.Offsetof(Holidays{}.Holid)), kInt},
 	{"workday_id", nil, uint32(unsafe.Offsetof(Holidays{}.WorkdayID)), kInt},
@@ -141,21 +183,23 @@ var dectHolidays = decTable{extra: unsafe.Offsetof(Holidays{}.Extra), fields: []
 	{"date_only", nil, uint32(unsafe.Offsetof(Holidays{}.DateOnly)), kTime},
 	{"end_date_only", nil, uint32(unsafe.Offsetof(Holidays{}.EndDateOnly)), kTime},
 	{"isrecurring", nil, uint32(unsafe.Offsetof(Holidays{}.Isrecurring)), kBool},
-	{"schedule", decOne[Schedule], uint32(unsafe.Offsetof(Holidays{}.Schedule)), kSub},
+	{"schedule", dtOf[*Schedule], uint32(unsafe.Offsetof(Holidays{}.Schedule)), kOne},
 	{"schedulehandledtype", nil, uint32(unsafe.Offsetof(Holidays{}.Schedulehandledtype)), kInt},
 	{"createnextappt", nil, uint32(unsafe.Offsetof(Holidays{}.Createnextappt)), kBool},
 	{"approval_start", nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStart)), kBool},
 	{"approvalnote", nil, uint32(unsafe.Offsetof(Holidays{}.Approvalnote)), kStr},
 	{"approval_status", nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStatus)), kInt},
 	{"_return_appointment", nil, uint32(unsafe.Offsetof(Holidays{}.ReturnAppointment)), kBool},
-	{"appointmentobj", decOne[Appointment], uint32(unsafe.Offsetof(Holidays{}.Appointmentobj)), kSub},
+	{"appointmentobj", dtOf[*Appointment], uint32(unsafe.Offsetof(Holidays{}.Appointmentobj)), kOne},
 	{"thirdpartyid", nil, uint32(unsafe.Offsetof(Holidays{}.Thirdpartyid)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Holidays{}.Warning)), kStr},
 }, sorted: []uint16{13, 23, 26, 10, 11, 6, 24, 20, 22, 21, 19, 4, 14, 8, 5, 15, 12, 1, 9, 0, 16, 7, 17, 18, 25, 3, 2}}
 
 func (m *Holidays) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHolidays) }
 
-var enctHolidays = encTable{extra: unsafe.Offsetof(Holidays{}.Extra), fields: []encField{
+func (*Holidays) decTable() *decTable { return &dectHolidays }
+
+var enctHolidays = encTable{extra: unsafe.Offsetof(Holidays{}.Extra), size: unsafe.Sizeof(Holidays{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Holidays{}.ID)), kStr},
 	{`"holid":`, nil, uint32(unsafe.Offsetof(Holidays{}.Holid)), kInt},
 	{`"workday_id":`, nil, uint32(unsafe.Offsetof(Holidays{}.WorkdayID)), kInt},
@@ -173,19 +217,21 @@ var enctHolidays = encTable{extra: unsafe.Offsetof(Holidays{}.Extra), fields: []
 	{`"date_only":`, nil, uint32(unsafe.Offsetof(Holidays{}.DateOnly)), kTime},
 	{`"end_date_only":`, nil, uint32(unsafe.Offsetof(Holidays{}.EndDateOnly)), kTime},
 	{`"isrecurring":`, nil, uint32(unsafe.Offsetof(Holidays{}.Isrecurring)), kBool},
-	{`"schedule":`, encOne[Schedule], uint32(unsafe.Offsetof(Holidays{}.Schedule)), kSub},
+	{`"schedule":`, etOf[*Schedule], uint32(unsafe.Offsetof(Holidays{}.Schedule)), kOne},
 	{`"schedulehandledtype":`, nil, uint32(unsafe.Offsetof(Holidays{}.Schedulehandledtype)), kInt},
 	{`"createnextappt":`, nil, uint32(unsafe.Offsetof(Holidays{}.Createnextappt)), kBool},
 	{`"approval_start":`, nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStart)), kBool},
 	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(Holidays{}.Approvalnote)), kStr},
 	{`"approval_status":`, nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStatus)), kInt},
 	{`"_return_appointment":`, nil, uint32(unsafe.Offsetof(Holidays{}.ReturnAppointment)), kBool},
-	{`"appointmentobj":`, encOne[Appointment], uint32(unsafe.Offsetof(Holidays{}.Appointmentobj)), kSub},
+	{`"appointmentobj":`, etOf[*Appointment], uint32(unsafe.Offsetof(Holidays{}.Appointmentobj)), kOne},
 	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(Holidays{}.Thirdpartyid)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Holidays{}.Warning)), kStr},
 }}
 
 func (m *Holidays) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHolidays) }
+
+func (*Holidays) encTable() *encTable { return &enctHolidays }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Holidays) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,28 +6,48 @@ import (
 	"unsafe"
 )
 
-var dectIMAPMessage = decTable{extra: unsafe.Offsetof(IMAPMessage{}.Extra), fields: []decField{
+func allocIMAPMessage(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IMAPMessage, n)))
+}
+
+func copyIMAPMessage(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IMAPMessage)(dst), n), unsafe.Slice((*IMAPMessage)(src), n))
+}
+
+var dectIMAPMessage = decTable{extra: unsafe.Offsetof(IMAPMessage{}.Extra), size: unsafe.Sizeof(IMAPMessage{}), alloc: allocIMAPMessage, copy: copyIMAPMessage, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IMAPMessage{}.ID)), kStr},
 	{"haloMailboxId", nil, uint32(unsafe.Offsetof(IMAPMessage{}.HaloMailboxID)), kInt},
 	{"incomingEmailId", nil, uint32(unsafe.Offsetof(IMAPMessage{}.IncomingEmailID)), kInt},
-	{"mimeMessage", decOne[MimeMessage], uint32(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), kSub},
+	{"mimeMessage", dtOf[*MimeMessage], uint32(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), kOne},
 }, sorted: []uint16{1, 0, 2, 3}}
 
 func (m *IMAPMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIMAPMessage) }
 
-var enctIMAPMessage = encTable{extra: unsafe.Offsetof(IMAPMessage{}.Extra), fields: []encField{
+func (*IMAPMessage) decTable() *decTable { return &dectIMAPMessage }
+
+var enctIMAPMessage = encTable{extra: unsafe.Offsetof(IMAPMessage{}.Extra), size: unsafe.Sizeof(IMAPMessage{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IMAPMessage{}.ID)), kStr},
 	{`"haloMailboxId":`, nil, uint32(unsafe.Offsetof(IMAPMessage{}.HaloMailboxID)), kInt},
 	{`"incomingEmailId":`, nil, uint32(unsafe.Offsetof(IMAPMessage{}.IncomingEmailID)), kInt},
-	{`"mimeMessage":`, encOne[MimeMessage], uint32(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), kSub},
+	{`"mimeMessage":`, etOf[*MimeMessage], uint32(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), kOne},
 }}
 
 func (m *IMAPMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIMAPMessage) }
 
+func (*IMAPMessage) encTable() *encTable { return &enctIMAPMessage }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IMAPMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIMRWebhook = decTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), fields: []decField{
+func allocIMRWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IMRWebhook, n)))
+}
+
+func copyIMRWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IMRWebhook)(dst), n), unsafe.Slice((*IMRWebhook)(src), n))
+}
+
+var dectIMRWebhook = decTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), size: unsafe.Sizeof(IMRWebhook{}), alloc: allocIMRWebhook, copy: copyIMRWebhook, fields: []decField{
 	{"topic", nil, uint32(unsafe.Offsetof(IMRWebhook{}.Topic)), kStr},
 	{"event", nil, uint32(unsafe.Offsetof(IMRWebhook{}.Event)), kStr},
 	{"eventTimeStamp", nil, uint32(unsafe.Offsetof(IMRWebhook{}.EventTimeStamp)), kTime},
@@ -37,7 +57,9 @@ var dectIMRWebhook = decTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), fields
 
 func (m *IMRWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIMRWebhook) }
 
-var enctIMRWebhook = encTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), fields: []encField{
+func (*IMRWebhook) decTable() *decTable { return &dectIMRWebhook }
+
+var enctIMRWebhook = encTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), size: unsafe.Sizeof(IMRWebhook{}), fields: []encField{
 	{`"topic":`, nil, uint32(unsafe.Offsetof(IMRWebhook{}.Topic)), kStr},
 	{`"event":`, nil, uint32(unsafe.Offsetof(IMRWebhook{}.Event)), kStr},
 	{`"eventTimeStamp":`, nil, uint32(unsafe.Offsetof(IMRWebhook{}.EventTimeStamp)), kTime},
@@ -47,10 +69,20 @@ var enctIMRWebhook = encTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), fields
 
 func (m *IMRWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIMRWebhook) }
 
+func (*IMRWebhook) encTable() *encTable { return &enctIMRWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IMRWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIframeTabRequestType = decTable{extra: unsafe.Offsetof(IframeTabRequestType{}.Extra), fields: []decField{
+func allocIframeTabRequestType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IframeTabRequestType, n)))
+}
+
+func copyIframeTabRequestType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IframeTabRequestType)(dst), n), unsafe.Slice((*IframeTabRequestType)(src), n))
+}
+
+var dectIframeTabRequestType = decTable{extra: unsafe.Offsetof(IframeTabRequestType{}.Extra), size: unsafe.Sizeof(IframeTabRequestType{}), alloc: allocIframeTabRequestType, copy: copyIframeTabRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.TickettypeID)), kInt},
 	{"iframetab_id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.IframetabID)), kInt},
@@ -62,7 +94,9 @@ func (m *IframeTabRequestType) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectIframeTabRequestType)
 }
 
-var enctIframeTabRequestType = encTable{extra: unsafe.Offsetof(IframeTabRequestType{}.Extra), fields: []encField{
+func (*IframeTabRequestType) decTable() *decTable { return &dectIframeTabRequestType }
+
+var enctIframeTabRequestType = encTable{extra: unsafe.Offsetof(IframeTabRequestType{}.Extra), size: unsafe.Sizeof(IframeTabRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.ID)), kInt},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.TickettypeID)), kInt},
 	{`"iframetab_id":`, nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.IframetabID)), kInt},
@@ -74,10 +108,20 @@ func (m *IframeTabRequestType) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctIframeTabRequestType)
 }
 
+func (*IframeTabRequestType) encTable() *encTable { return &enctIframeTabRequestType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IframeTabRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectImpersonationRequest = decTable{extra: unsafe.Offsetof(ImpersonationRequest{}.Extra), fields: []decField{
+func allocImpersonationRequest(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ImpersonationRequest, n)))
+}
+
+func copyImpersonationRequest(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ImpersonationRequest)(dst), n), unsafe.Slice((*ImpersonationRequest)(src), n))
+}
+
+var dectImpersonationRequest = decTable{extra: unsafe.Offsetof(ImpersonationRequest{}.Extra), size: unsafe.Sizeof(ImpersonationRequest{}), alloc: allocImpersonationRequest, copy: copyImpersonationRequest, fields: []decField{
 	{"irid", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Irid)), kInt},
 	{"requestor", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Requestor)), kInt},
 	{"agent", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Agent)), kInt},
@@ -94,7 +138,9 @@ func (m *ImpersonationRequest) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectImpersonationRequest)
 }
 
-var enctImpersonationRequest = encTable{extra: unsafe.Offsetof(ImpersonationRequest{}.Extra), fields: []encField{
+func (*ImpersonationRequest) decTable() *decTable { return &dectImpersonationRequest }
+
+var enctImpersonationRequest = encTable{extra: unsafe.Offsetof(ImpersonationRequest{}.Extra), size: unsafe.Sizeof(ImpersonationRequest{}), fields: []encField{
 	{`"irid":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Irid)), kInt},
 	{`"requestor":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Requestor)), kInt},
 	{`"agent":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Agent)), kInt},
@@ -111,14 +157,24 @@ func (m *ImpersonationRequest) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctImpersonationRequest)
 }
 
+func (*ImpersonationRequest) encTable() *encTable { return &enctImpersonationRequest }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ImpersonationRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectImportCSV = decTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), fields: []decField{
+func allocImportCSV(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ImportCSV, n)))
+}
+
+func copyImportCSV(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ImportCSV)(dst), n), unsafe.Slice((*ImportCSV)(src), n))
+}
+
+var dectImportCSV = decTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), size: unsafe.Sizeof(ImportCSV{}), alloc: allocImportCSV, copy: copyImportCSV, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ImportCSV{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ImportCSV{}.Name)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(ImportCSV{}.Type)), kInt},
-	{"mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ImportCSV{}.Mappings)), kSub},
+	{"mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ImportCSV{}.Mappings)), kMany},
 	{"create_new_lines", nil, uint32(unsafe.Offsetof(ImportCSV{}.CreateNewLines)), kBool},
 	{"one_time_charges", nil, uint32(unsafe.Offsetof(ImportCSV{}.OneTimeCharges)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(ImportCSV{}.Warning)), kStr},
@@ -126,11 +182,13 @@ var dectImportCSV = decTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), fields: 
 
 func (m *ImportCSV) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectImportCSV) }
 
-var enctImportCSV = encTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), fields: []encField{
+func (*ImportCSV) decTable() *decTable { return &dectImportCSV }
+
+var enctImportCSV = encTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), size: unsafe.Sizeof(ImportCSV{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.Name)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.Type)), kInt},
-	{`"mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ImportCSV{}.Mappings)), kSub},
+	{`"mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ImportCSV{}.Mappings)), kMany},
 	{`"create_new_lines":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.CreateNewLines)), kBool},
 	{`"one_time_charges":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.OneTimeCharges)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.Warning)), kStr},
@@ -138,10 +196,20 @@ var enctImportCSV = encTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), fields: 
 
 func (m *ImportCSV) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctImportCSV) }
 
+func (*ImportCSV) encTable() *encTable { return &enctImportCSV }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ImportCSV) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIncomingEmail = decTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), fields: []decField{
+func allocIncomingEmail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IncomingEmail, n)))
+}
+
+func copyIncomingEmail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IncomingEmail)(dst), n), unsafe.Slice((*IncomingEmail)(src), n))
+}
+
+var dectIncomingEmail = decTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), size: unsafe.Sizeof(IncomingEmail{}), alloc: allocIncomingEmail, copy: copyIncomingEmail, fields: []decField{
 	{"old_id", nil, uint32(unsafe.Offsetof(IncomingEmail{}.OldID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(IncomingEmail{}.ID)), kInt},
 	{"mbid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mbid)), kInt},
@@ -156,7 +224,7 @@ var dectIncomingEmail = decTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), 
 	{"from", nil, uint32(unsafe.Offsetof(IncomingEmail{}.From)), kStr},
 	{"html", nil, uint32(unsafe.Offsetof(IncomingEmail{}.HTML)), kStr},
 	{"to", nil, uint32(unsafe.Offsetof(IncomingEmail{}.To)), kStr},
-	{"user", decOne[Users], uint32(unsafe.Offsetof(IncomingEmail{}.User)), kSub},
+	{"user", dtOf[*Users], uint32(unsafe.Offsetof(IncomingEmail{}.User)), kOne},
 	{"subject", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Subject)), kStr},
 	{"mailid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mailid)), kStr},
 	{"data", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Data)), kBytes},
@@ -167,7 +235,7 @@ var dectIncomingEmail = decTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), 
 	{"last_attempt_date", nil, uint32(unsafe.Offsetof(IncomingEmail{}.LastAttemptDate)), kTime},
 	{"_checkmailid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Checkmailid)), kBool},
 	{"_downloadmail", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Downloadmail)), kBool},
-	{"mailbox", decOne[Mailbox], uint32(unsafe.Offsetof(IncomingEmail{}.Mailbox)), kSub},
+	{"mailbox", dtOf[*Mailbox], uint32(unsafe.Offsetof(IncomingEmail{}.Mailbox)), kOne},
 	{"mailbox_type_int", nil, uint32(unsafe.Offsetof(IncomingEmail{}.MailboxTypeInt)), kInt},
 	{"outbound", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Outbound)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Warning)), kStr},
@@ -175,7 +243,9 @@ var dectIncomingEmail = decTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), 
 
 func (m *IncomingEmail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIncomingEmail) }
 
-var enctIncomingEmail = encTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), fields: []encField{
+func (*IncomingEmail) decTable() *decTable { return &dectIncomingEmail }
+
+var enctIncomingEmail = encTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), size: unsafe.Sizeof(IncomingEmail{}), fields: []encField{
 	{`"old_id":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.OldID)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.ID)), kInt},
 	{`"mbid":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mbid)), kInt},
@@ -190,7 +260,7 @@ var enctIncomingEmail = encTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), 
 	{`"from":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.From)), kStr},
 	{`"html":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.HTML)), kStr},
 	{`"to":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.To)), kStr},
-	{`"user":`, encOne[Users], uint32(unsafe.Offsetof(IncomingEmail{}.User)), kSub},
+	{`"user":`, etOf[*Users], uint32(unsafe.Offsetof(IncomingEmail{}.User)), kOne},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Subject)), kStr},
 	{`"mailid":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mailid)), kStr},
 	{`"data":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Data)), kBytes},
@@ -201,7 +271,7 @@ var enctIncomingEmail = encTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), 
 	{`"last_attempt_date":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.LastAttemptDate)), kTime},
 	{`"_checkmailid":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Checkmailid)), kBool},
 	{`"_downloadmail":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Downloadmail)), kBool},
-	{`"mailbox":`, encOne[Mailbox], uint32(unsafe.Offsetof(IncomingEmail{}.Mailbox)), kSub},
+	{`"mailbox":`, etOf[*Mailbox], uint32(unsafe.Offsetof(IncomingEmail{}.Mailbox)), kOne},
 	{`"mailbox_type_int":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.MailboxTypeInt)), kInt},
 	{`"outbound":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Outbound)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Warning)), kStr},
@@ -209,10 +279,20 @@ var enctIncomingEmail = encTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), 
 
 func (m *IncomingEmail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIncomingEmail) }
 
+func (*IncomingEmail) encTable() *encTable { return &enctIncomingEmail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IncomingEmail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIngramMicroDetails = decTable{extra: unsafe.Offsetof(IngramMicroDetails{}.Extra), fields: []decField{
+func allocIngramMicroDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IngramMicroDetails, n)))
+}
+
+func copyIngramMicroDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IngramMicroDetails)(dst), n), unsafe.Slice((*IngramMicroDetails)(src), n))
+}
+
+var dectIngramMicroDetails = decTable{extra: unsafe.Offsetof(IngramMicroDetails{}.Extra), size: unsafe.Sizeof(IngramMicroDetails{}), alloc: allocIngramMicroDetails, copy: copyIngramMicroDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Name)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewMethod)), kBool},
@@ -225,12 +305,12 @@ var dectIngramMicroDetails = decTable{extra: unsafe.Offsetof(IngramMicroDetails{
 	{"new_password", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewPassword)), kStr},
 	{"new_subscription_key", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewSubscriptionKey)), kStr},
 	{"new_access_token", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewAccessToken)), kStr},
-	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), kSub},
+	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), kMany},
 	{"top_level_name", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.TopLevelName)), kStr},
 	{"halointegrator", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Halointegrator)), kBool},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLasterror)), kStr},
-	{"import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), kSub},
+	{"import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Warning)), kStr},
 }, sorted: []uint16{18, 12, 8, 14, 16, 15, 0, 3, 17, 6, 1, 11, 2, 9, 10, 13, 4, 5, 7}}
 
@@ -238,7 +318,9 @@ func (m *IngramMicroDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectIngramMicroDetails)
 }
 
-var enctIngramMicroDetails = encTable{extra: unsafe.Offsetof(IngramMicroDetails{}.Extra), fields: []encField{
+func (*IngramMicroDetails) decTable() *decTable { return &dectIngramMicroDetails }
+
+var enctIngramMicroDetails = encTable{extra: unsafe.Offsetof(IngramMicroDetails{}.Extra), size: unsafe.Sizeof(IngramMicroDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Name)), kStr},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewMethod)), kBool},
@@ -251,12 +333,12 @@ var enctIngramMicroDetails = encTable{extra: unsafe.Offsetof(IngramMicroDetails{
 	{`"new_password":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewPassword)), kStr},
 	{`"new_subscription_key":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewSubscriptionKey)), kStr},
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewAccessToken)), kStr},
-	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), kSub},
+	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), kMany},
 	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.TopLevelName)), kStr},
 	{`"halointegrator":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Halointegrator)), kBool},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLasterror)), kStr},
-	{`"import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), kSub},
+	{`"import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Warning)), kStr},
 }}
 
@@ -264,10 +346,20 @@ func (m *IngramMicroDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctIngramMicroDetails)
 }
 
+func (*IngramMicroDetails) encTable() *encTable { return &enctIngramMicroDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IngramMicroDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIngramMicroResellerDetails = decTable{extra: unsafe.Offsetof(IngramMicroResellerDetails{}.Extra), fields: []decField{
+func allocIngramMicroResellerDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IngramMicroResellerDetails, n)))
+}
+
+func copyIngramMicroResellerDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IngramMicroResellerDetails)(dst), n), unsafe.Slice((*IngramMicroResellerDetails)(src), n))
+}
+
+var dectIngramMicroResellerDetails = decTable{extra: unsafe.Offsetof(IngramMicroResellerDetails{}.Extra), size: unsafe.Sizeof(IngramMicroResellerDetails{}), alloc: allocIngramMicroResellerDetails, copy: copyIngramMicroResellerDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.Name)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewMethod)), kBool},
@@ -303,7 +395,9 @@ func (m *IngramMicroResellerDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectIngramMicroResellerDetails)
 }
 
-var enctIngramMicroResellerDetails = encTable{extra: unsafe.Offsetof(IngramMicroResellerDetails{}.Extra), fields: []encField{
+func (*IngramMicroResellerDetails) decTable() *decTable { return &dectIngramMicroResellerDetails }
+
+var enctIngramMicroResellerDetails = encTable{extra: unsafe.Offsetof(IngramMicroResellerDetails{}.Extra), size: unsafe.Sizeof(IngramMicroResellerDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.Name)), kStr},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewMethod)), kBool},
@@ -339,10 +433,20 @@ func (m *IngramMicroResellerDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctIngramMicroResellerDetails)
 }
 
+func (*IngramMicroResellerDetails) encTable() *encTable { return &enctIngramMicroResellerDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IngramMicroResellerDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInstagramBusinessAccount = decTable{extra: unsafe.Offsetof(InstagramBusinessAccount{}.Extra), fields: []decField{
+func allocInstagramBusinessAccount(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InstagramBusinessAccount, n)))
+}
+
+func copyInstagramBusinessAccount(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InstagramBusinessAccount)(dst), n), unsafe.Slice((*InstagramBusinessAccount)(src), n))
+}
+
+var dectInstagramBusinessAccount = decTable{extra: unsafe.Offsetof(InstagramBusinessAccount{}.Extra), size: unsafe.Sizeof(InstagramBusinessAccount{}), alloc: allocInstagramBusinessAccount, copy: copyInstagramBusinessAccount, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InstagramBusinessAccount{}.ID)), kStr},
 }, sorted: []uint16{0}}
 
@@ -350,7 +454,9 @@ func (m *InstagramBusinessAccount) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectInstagramBusinessAccount)
 }
 
-var enctInstagramBusinessAccount = encTable{extra: unsafe.Offsetof(InstagramBusinessAccount{}.Extra), fields: []encField{
+func (*InstagramBusinessAccount) decTable() *decTable { return &dectInstagramBusinessAccount }
+
+var enctInstagramBusinessAccount = encTable{extra: unsafe.Offsetof(InstagramBusinessAccount{}.Extra), size: unsafe.Sizeof(InstagramBusinessAccount{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InstagramBusinessAccount{}.ID)), kStr},
 }}
 
@@ -358,10 +464,20 @@ func (m *InstagramBusinessAccount) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctInstagramBusinessAccount)
 }
 
+func (*InstagramBusinessAccount) encTable() *encTable { return &enctInstagramBusinessAccount }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InstagramBusinessAccount) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInstance = decTable{extra: unsafe.Offsetof(Instance{}.Extra), fields: []decField{
+func allocInstance(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Instance, n)))
+}
+
+func copyInstance(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Instance)(dst), n), unsafe.Slice((*Instance)(src), n))
+}
+
+var dectInstance = decTable{extra: unsafe.Offsetof(Instance{}.Extra), size: unsafe.Sizeof(Instance{}), alloc: allocInstance, copy: copyInstance, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Instance{}.ID)), kInt},
 	{"hostname", nil, uint32(unsafe.Offsetof(Instance{}.Hostname)), kStr},
 	{"envname", nil, uint32(unsafe.Offsetof(Instance{}.Envname)), kStr},
@@ -383,7 +499,9 @@ var dectInstance = decTable{extra: unsafe.Offsetof(Instance{}.Extra), fields: []
 
 func (m *Instance) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInstance) }
 
-var enctInstance = encTable{extra: unsafe.Offsetof(Instance{}.Extra), fields: []encField{
+func (*Instance) decTable() *decTable { return &dectInstance }
+
+var enctInstance = encTable{extra: unsafe.Offsetof(Instance{}.Extra), size: unsafe.Sizeof(Instance{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Instance{}.ID)), kInt},
 	{`"hostname":`, nil, uint32(unsafe.Offsetof(Instance{}.Hostname)), kStr},
 	{`"envname":`, nil, uint32(unsafe.Offsetof(Instance{}.Envname)), kStr},
@@ -405,10 +523,20 @@ var enctInstance = encTable{extra: unsafe.Offsetof(Instance{}.Extra), fields: []
 
 func (m *Instance) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInstance) }
 
+func (*Instance) encTable() *encTable { return &enctInstance }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Instance) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Extra), fields: []decField{
+func allocInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, n)))
+}
+
+func copyInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple)(dst), n), unsafe.Slice((*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple)(src), n))
+}
+
+var dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}), alloc: allocInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, copy: copyInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, fields: []decField{
 	{"item1", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item1)), kInt},
 	{"item2", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item2)), kStr},
 	{"item3", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item3)), kTime},
@@ -420,7 +548,11 @@ func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) 
 	d.object(unsafe.Pointer(m), &dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple)
 }
 
-var enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = encTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Extra), fields: []encField{
+func (*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) decTable() *decTable {
+	return &dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple
+}
+
+var enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = encTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}), fields: []encField{
 	{`"item1":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item1)), kInt},
 	{`"item2":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item2)), kStr},
 	{`"item3":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item3)), kTime},
@@ -432,12 +564,24 @@ func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) 
 	e.object(unsafe.Pointer(m), &enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple)
 }
 
+func (*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) encTable() *encTable {
+	return &enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectInt32NullableStringDateTimeNullableInt32NullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Extra), fields: []decField{
+func allocInt32NullableStringDateTimeNullableInt32NullableTuple(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Int32NullableStringDateTimeNullableInt32NullableTuple, n)))
+}
+
+func copyInt32NullableStringDateTimeNullableInt32NullableTuple(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Int32NullableStringDateTimeNullableInt32NullableTuple)(dst), n), unsafe.Slice((*Int32NullableStringDateTimeNullableInt32NullableTuple)(src), n))
+}
+
+var dectInt32NullableStringDateTimeNullableInt32NullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableTuple{}), alloc: allocInt32NullableStringDateTimeNullableInt32NullableTuple, copy: copyInt32NullableStringDateTimeNullableInt32NullableTuple, fields: []decField{
 	{"item1", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item1)), kInt},
 	{"item2", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item2)), kStr},
 	{"item3", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item3)), kTime},
@@ -448,7 +592,11 @@ func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) decodeJSON(d *de
 	d.object(unsafe.Pointer(m), &dectInt32NullableStringDateTimeNullableInt32NullableTuple)
 }
 
-var enctInt32NullableStringDateTimeNullableInt32NullableTuple = encTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Extra), fields: []encField{
+func (*Int32NullableStringDateTimeNullableInt32NullableTuple) decTable() *decTable {
+	return &dectInt32NullableStringDateTimeNullableInt32NullableTuple
+}
+
+var enctInt32NullableStringDateTimeNullableInt32NullableTuple = encTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableTuple{}), fields: []encField{
 	{`"item1":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item1)), kInt},
 	{`"item2":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item2)), kStr},
 	{`"item3":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item3)), kTime},
@@ -459,12 +607,24 @@ func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) encodeJSON(e *en
 	e.object(unsafe.Pointer(m), &enctInt32NullableStringDateTimeNullableInt32NullableTuple)
 }
 
+func (*Int32NullableStringDateTimeNullableInt32NullableTuple) encTable() *encTable {
+	return &enctInt32NullableStringDateTimeNullableInt32NullableTuple
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectIntegrationConfiguration = decTable{extra: unsafe.Offsetof(IntegrationConfiguration{}.Extra), fields: []decField{
+func allocIntegrationConfiguration(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationConfiguration, n)))
+}
+
+func copyIntegrationConfiguration(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IntegrationConfiguration)(dst), n), unsafe.Slice((*IntegrationConfiguration)(src), n))
+}
+
+var dectIntegrationConfiguration = decTable{extra: unsafe.Offsetof(IntegrationConfiguration{}.Extra), size: unsafe.Sizeof(IntegrationConfiguration{}), alloc: allocIntegrationConfiguration, copy: copyIntegrationConfiguration, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ID)), kInt},
 	{"application_url", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ApplicationURL)), kStr},
 	{"client_id", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ClientID)), kStr},
@@ -494,7 +654,9 @@ func (m *IntegrationConfiguration) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectIntegrationConfiguration)
 }
 
-var enctIntegrationConfiguration = encTable{extra: unsafe.Offsetof(IntegrationConfiguration{}.Extra), fields: []encField{
+func (*IntegrationConfiguration) decTable() *decTable { return &dectIntegrationConfiguration }
+
+var enctIntegrationConfiguration = encTable{extra: unsafe.Offsetof(IntegrationConfiguration{}.Extra), size: unsafe.Sizeof(IntegrationConfiguration{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ID)), kInt},
 	{`"application_url":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ApplicationURL)), kStr},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ClientID)), kStr},
@@ -524,10 +686,20 @@ func (m *IntegrationConfiguration) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctIntegrationConfiguration)
 }
 
+func (*IntegrationConfiguration) encTable() *encTable { return &enctIntegrationConfiguration }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationConfiguration) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIntegrationError = decTable{extra: unsafe.Offsetof(IntegrationError{}.Extra), fields: []decField{
+func allocIntegrationError(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationError, n)))
+}
+
+func copyIntegrationError(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IntegrationError)(dst), n), unsafe.Slice((*IntegrationError)(src), n))
+}
+
+var dectIntegrationError = decTable{extra: unsafe.Offsetof(IntegrationError{}.Extra), size: unsafe.Sizeof(IntegrationError{}), alloc: allocIntegrationError, copy: copyIntegrationError, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationError{}.ID)), kInt},
 	{"module_id", nil, uint32(unsafe.Offsetof(IntegrationError{}.ModuleID)), kInt},
 	{"detail_id", nil, uint32(unsafe.Offsetof(IntegrationError{}.DetailID)), kInt},
@@ -542,7 +714,9 @@ var dectIntegrationError = decTable{extra: unsafe.Offsetof(IntegrationError{}.Ex
 
 func (m *IntegrationError) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIntegrationError) }
 
-var enctIntegrationError = encTable{extra: unsafe.Offsetof(IntegrationError{}.Extra), fields: []encField{
+func (*IntegrationError) decTable() *decTable { return &dectIntegrationError }
+
+var enctIntegrationError = encTable{extra: unsafe.Offsetof(IntegrationError{}.Extra), size: unsafe.Sizeof(IntegrationError{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.ID)), kInt},
 	{`"module_id":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.ModuleID)), kInt},
 	{`"detail_id":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.DetailID)), kInt},
@@ -557,10 +731,20 @@ var enctIntegrationError = encTable{extra: unsafe.Offsetof(IntegrationError{}.Ex
 
 func (m *IntegrationError) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIntegrationError) }
 
+func (*IntegrationError) encTable() *encTable { return &enctIntegrationError }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationError) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIntegrationExport = decTable{extra: unsafe.Offsetof(IntegrationExport{}.Extra), fields: []decField{
+func allocIntegrationExport(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationExport, n)))
+}
+
+func copyIntegrationExport(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IntegrationExport)(dst), n), unsafe.Slice((*IntegrationExport)(src), n))
+}
+
+var dectIntegrationExport = decTable{extra: unsafe.Offsetof(IntegrationExport{}.Extra), size: unsafe.Sizeof(IntegrationExport{}), alloc: allocIntegrationExport, copy: copyIntegrationExport, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ID)), kInt},
 	{"export_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportID)), kStr},
 	{"module_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ModuleID)), kInt},
@@ -582,7 +766,9 @@ func (m *IntegrationExport) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectIntegrationExport)
 }
 
-var enctIntegrationExport = encTable{extra: unsafe.Offsetof(IntegrationExport{}.Extra), fields: []encField{
+func (*IntegrationExport) decTable() *decTable { return &dectIntegrationExport }
+
+var enctIntegrationExport = encTable{extra: unsafe.Offsetof(IntegrationExport{}.Extra), size: unsafe.Sizeof(IntegrationExport{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ID)), kInt},
 	{`"export_id":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportID)), kStr},
 	{`"module_id":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ModuleID)), kInt},
@@ -604,10 +790,20 @@ func (m *IntegrationExport) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctIntegrationExport)
 }
 
+func (*IntegrationExport) encTable() *encTable { return &enctIntegrationExport }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationExport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIntegrationFieldData = decTable{extra: unsafe.Offsetof(IntegrationFieldData{}.Extra), fields: []decField{
+func allocIntegrationFieldData(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationFieldData, n)))
+}
+
+func copyIntegrationFieldData(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IntegrationFieldData)(dst), n), unsafe.Slice((*IntegrationFieldData)(src), n))
+}
+
+var dectIntegrationFieldData = decTable{extra: unsafe.Offsetof(IntegrationFieldData{}.Extra), size: unsafe.Sizeof(IntegrationFieldData{}), alloc: allocIntegrationFieldData, copy: copyIntegrationFieldData, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.ID)), kInt},
 	{"msid", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Msid)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Name)), kStr},
@@ -621,7 +817,9 @@ func (m *IntegrationFieldData) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectIntegrationFieldData)
 }
 
-var enctIntegrationFieldData = encTable{extra: unsafe.Offsetof(IntegrationFieldData{}.Extra), fields: []encField{
+func (*IntegrationFieldData) decTable() *decTable { return &dectIntegrationFieldData }
+
+var enctIntegrationFieldData = encTable{extra: unsafe.Offsetof(IntegrationFieldData{}.Extra), size: unsafe.Sizeof(IntegrationFieldData{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.ID)), kInt},
 	{`"msid":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Msid)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Name)), kStr},
@@ -635,10 +833,20 @@ func (m *IntegrationFieldData) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctIntegrationFieldData)
 }
 
+func (*IntegrationFieldData) encTable() *encTable { return &enctIntegrationFieldData }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationFieldData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIntegrationFieldMapping = decTable{extra: unsafe.Offsetof(IntegrationFieldMapping{}.Extra), fields: []decField{
+func allocIntegrationFieldMapping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationFieldMapping, n)))
+}
+
+func copyIntegrationFieldMapping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IntegrationFieldMapping)(dst), n), unsafe.Slice((*IntegrationFieldMapping)(src), n))
+}
+
+var dectIntegrationFieldMapping = decTable{extra: unsafe.Offsetof(IntegrationFieldMapping{}.Extra), size: unsafe.Sizeof(IntegrationFieldMapping{}), alloc: allocIntegrationFieldMapping, copy: copyIntegrationFieldMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ID)), kInt},
 	{"fiid", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Fiid)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Name)), kStr},
@@ -665,7 +873,9 @@ func (m *IntegrationFieldMapping) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectIntegrationFieldMapping)
 }
 
-var enctIntegrationFieldMapping = encTable{extra: unsafe.Offsetof(IntegrationFieldMapping{}.Extra), fields: []encField{
+func (*IntegrationFieldMapping) decTable() *decTable { return &dectIntegrationFieldMapping }
+
+var enctIntegrationFieldMapping = encTable{extra: unsafe.Offsetof(IntegrationFieldMapping{}.Extra), size: unsafe.Sizeof(IntegrationFieldMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ID)), kInt},
 	{`"fiid":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Fiid)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Name)), kStr},
@@ -692,10 +902,20 @@ func (m *IntegrationFieldMapping) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctIntegrationFieldMapping)
 }
 
+func (*IntegrationFieldMapping) encTable() *encTable { return &enctIntegrationFieldMapping }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationFieldMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIntegrationFilter = decTable{extra: unsafe.Offsetof(IntegrationFilter{}.Extra), fields: []decField{
+func allocIntegrationFilter(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationFilter, n)))
+}
+
+func copyIntegrationFilter(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IntegrationFilter)(dst), n), unsafe.Slice((*IntegrationFilter)(src), n))
+}
+
+var dectIntegrationFilter = decTable{extra: unsafe.Offsetof(IntegrationFilter{}.Extra), size: unsafe.Sizeof(IntegrationFilter{}), alloc: allocIntegrationFilter, copy: copyIntegrationFilter, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.ID)), kInt},
 	{"integration_id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.IntegrationID)), kInt},
 	{"mapping_id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.MappingID)), kInt},
@@ -710,7 +930,9 @@ func (m *IntegrationFilter) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectIntegrationFilter)
 }
 
-var enctIntegrationFilter = encTable{extra: unsafe.Offsetof(IntegrationFilter{}.Extra), fields: []encField{
+func (*IntegrationFilter) decTable() *decTable { return &dectIntegrationFilter }
+
+var enctIntegrationFilter = encTable{extra: unsafe.Offsetof(IntegrationFilter{}.Extra), size: unsafe.Sizeof(IntegrationFilter{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.ID)), kInt},
 	{`"integration_id":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.IntegrationID)), kInt},
 	{`"mapping_id":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.MappingID)), kInt},
@@ -725,10 +947,20 @@ func (m *IntegrationFilter) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctIntegrationFilter)
 }
 
+func (*IntegrationFilter) encTable() *encTable { return &enctIntegrationFilter }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIntegrationRequest = decTable{extra: unsafe.Offsetof(IntegrationRequest{}.Extra), fields: []decField{
+func allocIntegrationRequest(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationRequest, n)))
+}
+
+func copyIntegrationRequest(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IntegrationRequest)(dst), n), unsafe.Slice((*IntegrationRequest)(src), n))
+}
+
+var dectIntegrationRequest = decTable{extra: unsafe.Offsetof(IntegrationRequest{}.Extra), size: unsafe.Sizeof(IntegrationRequest{}), alloc: allocIntegrationRequest, copy: copyIntegrationRequest, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ID)), kInt},
 	{"isoutgoing", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Isoutgoing)), kBool},
 	{"operation", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Operation)), kStr},
@@ -742,7 +974,7 @@ var dectIntegrationRequest = decTable{extra: unsafe.Offsetof(IntegrationRequest{
 	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.DetailsID)), kInt},
 	{"request_headers", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.RequestHeaders)), kStr},
 	{"response_headers", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ResponseHeaders)), kStr},
-	{"trace", decMany[Trace], uint32(unsafe.Offsetof(IntegrationRequest{}.Trace)), kSub},
+	{"trace", dtOf[*Trace], uint32(unsafe.Offsetof(IntegrationRequest{}.Trace)), kMany},
 	{"_retrywebhook", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Retrywebhook)), kBool},
 	{"preserve", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Preserve)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Warning)), kStr},
@@ -752,7 +984,9 @@ func (m *IntegrationRequest) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectIntegrationRequest)
 }
 
-var enctIntegrationRequest = encTable{extra: unsafe.Offsetof(IntegrationRequest{}.Extra), fields: []encField{
+func (*IntegrationRequest) decTable() *decTable { return &dectIntegrationRequest }
+
+var enctIntegrationRequest = encTable{extra: unsafe.Offsetof(IntegrationRequest{}.Extra), size: unsafe.Sizeof(IntegrationRequest{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ID)), kInt},
 	{`"isoutgoing":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Isoutgoing)), kBool},
 	{`"operation":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Operation)), kStr},
@@ -766,7 +1000,7 @@ var enctIntegrationRequest = encTable{extra: unsafe.Offsetof(IntegrationRequest{
 	{`"details_id":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.DetailsID)), kInt},
 	{`"request_headers":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.RequestHeaders)), kStr},
 	{`"response_headers":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ResponseHeaders)), kStr},
-	{`"trace":`, encMany[Trace], uint32(unsafe.Offsetof(IntegrationRequest{}.Trace)), kSub},
+	{`"trace":`, etOf[*Trace], uint32(unsafe.Offsetof(IntegrationRequest{}.Trace)), kMany},
 	{`"_retrywebhook":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Retrywebhook)), kBool},
 	{`"preserve":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Preserve)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Warning)), kStr},
@@ -776,10 +1010,20 @@ func (m *IntegrationRequest) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctIntegrationRequest)
 }
 
+func (*IntegrationRequest) encTable() *encTable { return &enctIntegrationRequest }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIntegrationRunbookVariable = decTable{extra: unsafe.Offsetof(IntegrationRunbookVariable{}.Extra), fields: []decField{
+func allocIntegrationRunbookVariable(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationRunbookVariable, n)))
+}
+
+func copyIntegrationRunbookVariable(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IntegrationRunbookVariable)(dst), n), unsafe.Slice((*IntegrationRunbookVariable)(src), n))
+}
+
+var dectIntegrationRunbookVariable = decTable{extra: unsafe.Offsetof(IntegrationRunbookVariable{}.Extra), size: unsafe.Sizeof(IntegrationRunbookVariable{}), alloc: allocIntegrationRunbookVariable, copy: copyIntegrationRunbookVariable, fields: []decField{
 	{"value", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Value)), kStr},
 	{"group", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Group)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Type)), kStr},
@@ -795,7 +1039,9 @@ func (m *IntegrationRunbookVariable) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectIntegrationRunbookVariable)
 }
 
-var enctIntegrationRunbookVariable = encTable{extra: unsafe.Offsetof(IntegrationRunbookVariable{}.Extra), fields: []encField{
+func (*IntegrationRunbookVariable) decTable() *decTable { return &dectIntegrationRunbookVariable }
+
+var enctIntegrationRunbookVariable = encTable{extra: unsafe.Offsetof(IntegrationRunbookVariable{}.Extra), size: unsafe.Sizeof(IntegrationRunbookVariable{}), fields: []encField{
 	{`"value":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Value)), kStr},
 	{`"group":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Group)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Type)), kStr},
@@ -811,10 +1057,20 @@ func (m *IntegrationRunbookVariable) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctIntegrationRunbookVariable)
 }
 
+func (*IntegrationRunbookVariable) encTable() *encTable { return &enctIntegrationRunbookVariable }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationRunbookVariable) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectIntegrationSiteMapping = decTable{extra: unsafe.Offsetof(IntegrationSiteMapping{}.Extra), fields: []decField{
+func allocIntegrationSiteMapping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationSiteMapping, n)))
+}
+
+func copyIntegrationSiteMapping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*IntegrationSiteMapping)(dst), n), unsafe.Slice((*IntegrationSiteMapping)(src), n))
+}
+
+var dectIntegrationSiteMapping = decTable{extra: unsafe.Offsetof(IntegrationSiteMapping{}.Extra), size: unsafe.Sizeof(IntegrationSiteMapping{}), alloc: allocIntegrationSiteMapping, copy: copyIntegrationSiteMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ID)), kInt},
 	{"halo_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloID)), kInt},
 	{"halo_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloName)), kStr},
@@ -828,7 +1084,7 @@ var dectIntegrationSiteMapping = decTable{extra: unsafe.Offsetof(IntegrationSite
 	{"halo_client_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientName)), kStr},
 	{"halo_site_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloSiteName)), kStr},
 	{"userules", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Userules)), kBool},
-	{"criteria", decMany[XTypeMappingCriteria], uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), kSub},
+	{"criteria", dtOf[*XTypeMappingCriteria], uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), kMany},
 	{"rule_count", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.RuleCount)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Seq)), kInt},
 	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.DetailsID)), kInt},
@@ -839,7 +1095,9 @@ func (m *IntegrationSiteMapping) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectIntegrationSiteMapping)
 }
 
-var enctIntegrationSiteMapping = encTable{extra: unsafe.Offsetof(IntegrationSiteMapping{}.Extra), fields: []encField{
+func (*IntegrationSiteMapping) decTable() *decTable { return &dectIntegrationSiteMapping }
+
+var enctIntegrationSiteMapping = encTable{extra: unsafe.Offsetof(IntegrationSiteMapping{}.Extra), size: unsafe.Sizeof(IntegrationSiteMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ID)), kInt},
 	{`"halo_id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloID)), kInt},
 	{`"halo_name":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloName)), kStr},
@@ -853,7 +1111,7 @@ var enctIntegrationSiteMapping = encTable{extra: unsafe.Offsetof(IntegrationSite
 	{`"halo_client_name":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientName)), kStr},
 	{`"halo_site_name":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloSiteName)), kStr},
 	{`"userules":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Userules)), kBool},
-	{`"criteria":`, encMany[XTypeMappingCriteria], uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), kSub},
+	{`"criteria":`, etOf[*XTypeMappingCriteria], uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), kMany},
 	{`"rule_count":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.RuleCount)), kInt},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Seq)), kInt},
 	{`"details_id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.DetailsID)), kInt},
@@ -864,27 +1122,49 @@ func (m *IntegrationSiteMapping) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctIntegrationSiteMapping)
 }
 
+func (*IntegrationSiteMapping) encTable() *encTable { return &enctIntegrationSiteMapping }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationSiteMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInternetAddress = decTable{extra: unsafe.Offsetof(InternetAddress{}.Extra), fields: []decField{
-	{"encoding", decOne[Encoding], uint32(unsafe.Offsetof(InternetAddress{}.Encoding)), kSub},
+func allocInternetAddress(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InternetAddress, n)))
+}
+
+func copyInternetAddress(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InternetAddress)(dst), n), unsafe.Slice((*InternetAddress)(src), n))
+}
+
+var dectInternetAddress = decTable{extra: unsafe.Offsetof(InternetAddress{}.Extra), size: unsafe.Sizeof(InternetAddress{}), alloc: allocInternetAddress, copy: copyInternetAddress, fields: []decField{
+	{"encoding", dtOf[*Encoding], uint32(unsafe.Offsetof(InternetAddress{}.Encoding)), kOne},
 	{"name", nil, uint32(unsafe.Offsetof(InternetAddress{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
 func (m *InternetAddress) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInternetAddress) }
 
-var enctInternetAddress = encTable{extra: unsafe.Offsetof(InternetAddress{}.Extra), fields: []encField{
-	{`"encoding":`, encOne[Encoding], uint32(unsafe.Offsetof(InternetAddress{}.Encoding)), kSub},
+func (*InternetAddress) decTable() *decTable { return &dectInternetAddress }
+
+var enctInternetAddress = encTable{extra: unsafe.Offsetof(InternetAddress{}.Extra), size: unsafe.Sizeof(InternetAddress{}), fields: []encField{
+	{`"encoding":`, etOf[*Encoding], uint32(unsafe.Offsetof(InternetAddress{}.Encoding)), kOne},
 	{`"name":`, nil, uint32(unsafe.Offsetof(InternetAddress{}.Name)), kStr},
 }}
 
 func (m *InternetAddress) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInternetAddress) }
 
+func (*InternetAddress) encTable() *encTable { return &enctInternetAddress }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InternetAddress) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInvoiceChange = decTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), fields: []decField{
+func allocInvoiceChange(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceChange, n)))
+}
+
+func copyInvoiceChange(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InvoiceChange)(dst), n), unsafe.Slice((*InvoiceChange)(src), n))
+}
+
+var dectInvoiceChange = decTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), size: unsafe.Sizeof(InvoiceChange{}), alloc: allocInvoiceChange, copy: copyInvoiceChange, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.ID)), kInt},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.FieldID)), kInt},
@@ -902,7 +1182,9 @@ var dectInvoiceChange = decTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), 
 
 func (m *InvoiceChange) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceChange) }
 
-var enctInvoiceChange = encTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), fields: []encField{
+func (*InvoiceChange) decTable() *decTable { return &dectInvoiceChange }
+
+var enctInvoiceChange = encTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), size: unsafe.Sizeof(InvoiceChange{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.ID)), kInt},
 	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceID)), kInt},
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.FieldID)), kInt},
@@ -920,11 +1202,21 @@ var enctInvoiceChange = encTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), 
 
 func (m *InvoiceChange) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceChange) }
 
+func (*InvoiceChange) encTable() *encTable { return &enctInvoiceChange }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), fields: []decField{
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(InvoiceDetail{}.Customfields)), kSub},
+func allocInvoiceDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceDetail, n)))
+}
+
+func copyInvoiceDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InvoiceDetail)(dst), n), unsafe.Slice((*InvoiceDetail)(src), n))
+}
+
+var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), size: unsafe.Sizeof(InvoiceDetail{}), alloc: allocInvoiceDetail, copy: copyInvoiceDetail, fields: []decField{
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(InvoiceDetail{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ID)), kInt},
 	{"ihid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Ihid)), kInt},
 	{"item_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemCode)), kStr},
@@ -970,7 +1262,7 @@ var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{"entity_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.EntityType)), kStr},
 	{"item_internal_reference", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemInternalReference)), kStr},
 	{"item_external_reference", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemExternalReference)), kStr},
-	{"linked_item", decOne[Item], uint32(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), kSub},
+	{"linked_item", dtOf[*Item], uint32(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), kOne},
 	{"item_tax_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemTaxName)), kStr},
 	{"xero_tax_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.XeroTaxCode)), kStr},
 	{"override_ast_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OverrideAstTotal)), kF64},
@@ -989,11 +1281,11 @@ var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{"is_meter", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsMeter)), kBool},
 	{"current_reading", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CurrentReading)), kInt},
 	{"last_reading_date", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LastReadingDate)), kTime},
-	{"prorata_data", decMany[InvoiceDetailProRata], uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), kSub},
-	{"quantity_users", decMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), kSub},
-	{"quantity_assets", decMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), kSub},
-	{"quantity_licences", decMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), kSub},
-	{"quantity_subscriptions", decMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), kSub},
+	{"prorata_data", dtOf[*InvoiceDetailProRata], uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), kMany},
+	{"quantity_users", dtOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), kMany},
+	{"quantity_assets", dtOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), kMany},
+	{"quantity_licences", dtOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), kMany},
+	{"quantity_subscriptions", dtOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), kMany},
 	{"recurring_invoice_quantity_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceQuantityType)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Warning)), kStr},
 	{"billingperiod", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Billingperiod)), kInt},
@@ -1034,7 +1326,7 @@ var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{"invoice_class", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.InvoiceClass)), kStr},
 	{"percent_invoiced", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PercentInvoiced)), kF64},
 	{"is_bundled_line", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsBundledLine)), kBool},
-	{"meter_tiers", decMany[InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), kSub},
+	{"meter_tiers", dtOf[*InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), kMany},
 	{"meter_min_quantity", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterMinQuantity)), kF64},
 	{"original_client_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OriginalClientID)), kInt},
 	{"myob_location", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MyobLocation)), kStr},
@@ -1064,15 +1356,17 @@ var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{"_importtype", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Importtype)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isimport)), kBool},
 	{"tax_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxName)), kStr},
-	{"taxRuleResult", decMany[TaxRuleResult], uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), kSub},
+	{"taxRuleResult", dtOf[*TaxRuleResult], uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), kMany},
 	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Decimalplacesforinvoices)), kInt},
 	{"total_net_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalNetTotal)), kF64},
 }, sorted: []uint16{137, 60, 138, 19, 119, 121, 120, 123, 71, 27, 22, 23, 86, 85, 79, 126, 125, 72, 39, 40, 94, 14, 15, 24, 101, 100, 118, 41, 63, 0, 95, 115, 18, 141, 134, 98, 17, 78, 43, 99, 93, 57, 117, 105, 83, 1, 2, 92, 84, 81, 80, 106, 107, 109, 62, 58, 55, 3, 45, 44, 5, 4, 122, 47, 16, 59, 32, 64, 36, 73, 31, 46, 29, 111, 35, 110, 91, 75, 116, 113, 114, 89, 11, 135, 129, 6, 87, 88, 112, 49, 124, 74, 108, 56, 38, 102, 20, 65, 54, 50, 51, 53, 52, 96, 97, 8, 67, 68, 69, 66, 25, 26, 42, 70, 90, 33, 34, 76, 28, 77, 103, 104, 82, 140, 12, 7, 61, 130, 139, 13, 30, 133, 142, 132, 136, 131, 128, 21, 9, 10, 127, 37, 48}}
 
 func (m *InvoiceDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceDetail) }
 
-var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), fields: []encField{
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(InvoiceDetail{}.Customfields)), kSub},
+func (*InvoiceDetail) decTable() *decTable { return &dectInvoiceDetail }
+
+var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), size: unsafe.Sizeof(InvoiceDetail{}), fields: []encField{
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(InvoiceDetail{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ID)), kInt},
 	{`"ihid":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Ihid)), kInt},
 	{`"item_code":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemCode)), kStr},
@@ -1118,7 +1412,7 @@ var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{`"entity_type":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.EntityType)), kStr},
 	{`"item_internal_reference":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemInternalReference)), kStr},
 	{`"item_external_reference":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemExternalReference)), kStr},
-	{`"linked_item":`, encOne[Item], uint32(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), kSub},
+	{`"linked_item":`, etOf[*Item], uint32(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), kOne},
 	{`"item_tax_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemTaxName)), kStr},
 	{`"xero_tax_code":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.XeroTaxCode)), kStr},
 	{`"override_ast_total":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OverrideAstTotal)), kF64},
@@ -1137,11 +1431,11 @@ var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{`"is_meter":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsMeter)), kBool},
 	{`"current_reading":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CurrentReading)), kInt},
 	{`"last_reading_date":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LastReadingDate)), kTime},
-	{`"prorata_data":`, encMany[InvoiceDetailProRata], uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), kSub},
-	{`"quantity_users":`, encMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), kSub},
-	{`"quantity_assets":`, encMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), kSub},
-	{`"quantity_licences":`, encMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), kSub},
-	{`"quantity_subscriptions":`, encMany[InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), kSub},
+	{`"prorata_data":`, etOf[*InvoiceDetailProRata], uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), kMany},
+	{`"quantity_users":`, etOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), kMany},
+	{`"quantity_assets":`, etOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), kMany},
+	{`"quantity_licences":`, etOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), kMany},
+	{`"quantity_subscriptions":`, etOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), kMany},
 	{`"recurring_invoice_quantity_type":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceQuantityType)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Warning)), kStr},
 	{`"billingperiod":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Billingperiod)), kInt},
@@ -1182,7 +1476,7 @@ var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{`"invoice_class":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.InvoiceClass)), kStr},
 	{`"percent_invoiced":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PercentInvoiced)), kF64},
 	{`"is_bundled_line":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsBundledLine)), kBool},
-	{`"meter_tiers":`, encMany[InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), kSub},
+	{`"meter_tiers":`, etOf[*InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), kMany},
 	{`"meter_min_quantity":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterMinQuantity)), kF64},
 	{`"original_client_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OriginalClientID)), kInt},
 	{`"myob_location":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MyobLocation)), kStr},
@@ -1212,17 +1506,27 @@ var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Importtype)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isimport)), kBool},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxName)), kStr},
-	{`"taxRuleResult":`, encMany[TaxRuleResult], uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), kSub},
+	{`"taxRuleResult":`, etOf[*TaxRuleResult], uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), kMany},
 	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Decimalplacesforinvoices)), kInt},
 	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalNetTotal)), kF64},
 }}
 
 func (m *InvoiceDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceDetail) }
 
+func (*InvoiceDetail) encTable() *encTable { return &enctInvoiceDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInvoiceDetailMeterTiers = decTable{extra: unsafe.Offsetof(InvoiceDetailMeterTiers{}.Extra), fields: []decField{
+func allocInvoiceDetailMeterTiers(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceDetailMeterTiers, n)))
+}
+
+func copyInvoiceDetailMeterTiers(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InvoiceDetailMeterTiers)(dst), n), unsafe.Slice((*InvoiceDetailMeterTiers)(src), n))
+}
+
+var dectInvoiceDetailMeterTiers = decTable{extra: unsafe.Offsetof(InvoiceDetailMeterTiers{}.Extra), size: unsafe.Sizeof(InvoiceDetailMeterTiers{}), alloc: allocInvoiceDetailMeterTiers, copy: copyInvoiceDetailMeterTiers, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.ID)), kInt},
 	{"idid", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Idid)), kInt},
 	{"minquantity", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Minquantity)), kF64},
@@ -1235,7 +1539,9 @@ func (m *InvoiceDetailMeterTiers) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectInvoiceDetailMeterTiers)
 }
 
-var enctInvoiceDetailMeterTiers = encTable{extra: unsafe.Offsetof(InvoiceDetailMeterTiers{}.Extra), fields: []encField{
+func (*InvoiceDetailMeterTiers) decTable() *decTable { return &dectInvoiceDetailMeterTiers }
+
+var enctInvoiceDetailMeterTiers = encTable{extra: unsafe.Offsetof(InvoiceDetailMeterTiers{}.Extra), size: unsafe.Sizeof(InvoiceDetailMeterTiers{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.ID)), kInt},
 	{`"idid":`, nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Idid)), kInt},
 	{`"minquantity":`, nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Minquantity)), kF64},
@@ -1248,10 +1554,20 @@ func (m *InvoiceDetailMeterTiers) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctInvoiceDetailMeterTiers)
 }
 
+func (*InvoiceDetailMeterTiers) encTable() *encTable { return &enctInvoiceDetailMeterTiers }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailMeterTiers) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInvoiceDetailProRata = decTable{extra: unsafe.Offsetof(InvoiceDetailProRata{}.Extra), fields: []decField{
+func allocInvoiceDetailProRata(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceDetailProRata, n)))
+}
+
+func copyInvoiceDetailProRata(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InvoiceDetailProRata)(dst), n), unsafe.Slice((*InvoiceDetailProRata)(src), n))
+}
+
+var dectInvoiceDetailProRata = decTable{extra: unsafe.Offsetof(InvoiceDetailProRata{}.Extra), size: unsafe.Sizeof(InvoiceDetailProRata{}), alloc: allocInvoiceDetailProRata, copy: copyInvoiceDetailProRata, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ID)), kInt},
 	{"invoicedetailid", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Invoicedetailid)), kInt},
 	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.RecurringInvoiceID)), kInt},
@@ -1284,7 +1600,9 @@ func (m *InvoiceDetailProRata) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectInvoiceDetailProRata)
 }
 
-var enctInvoiceDetailProRata = encTable{extra: unsafe.Offsetof(InvoiceDetailProRata{}.Extra), fields: []encField{
+func (*InvoiceDetailProRata) decTable() *decTable { return &dectInvoiceDetailProRata }
+
+var enctInvoiceDetailProRata = encTable{extra: unsafe.Offsetof(InvoiceDetailProRata{}.Extra), size: unsafe.Sizeof(InvoiceDetailProRata{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ID)), kInt},
 	{`"invoicedetailid":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Invoicedetailid)), kInt},
 	{`"recurring_invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.RecurringInvoiceID)), kInt},
@@ -1317,10 +1635,20 @@ func (m *InvoiceDetailProRata) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctInvoiceDetailProRata)
 }
 
+func (*InvoiceDetailProRata) encTable() *encTable { return &enctInvoiceDetailProRata }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailProRata) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInvoiceDetailQuantity = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantity{}.Extra), fields: []decField{
+func allocInvoiceDetailQuantity(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceDetailQuantity, n)))
+}
+
+func copyInvoiceDetailQuantity(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InvoiceDetailQuantity)(dst), n), unsafe.Slice((*InvoiceDetailQuantity)(src), n))
+}
+
+var dectInvoiceDetailQuantity = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantity{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantity{}), alloc: allocInvoiceDetailQuantity, copy: copyInvoiceDetailQuantity, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ID)), kInt},
 	{"invoice_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.InvoiceLineID)), kInt},
 	{"kind", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Kind)), kInt},
@@ -1336,7 +1664,7 @@ var dectInvoiceDetailQuantity = decTable{extra: unsafe.Offsetof(InvoiceDetailQua
 	{"qty_free", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.QtyFree)), kInt},
 	{"minimum_qty", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.MinimumQty)), kInt},
 	{"pro_rata", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ProRata)), kInt},
-	{"criteria", decMany[InvoiceDetailQuantityCriteria], uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), kSub},
+	{"criteria", dtOf[*InvoiceDetailQuantityCriteria], uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Warning)), kStr},
 }, sorted: []uint16{16, 11, 15, 4, 6, 0, 1, 2, 9, 10, 13, 14, 12, 7, 8, 3, 5}}
 
@@ -1344,7 +1672,9 @@ func (m *InvoiceDetailQuantity) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectInvoiceDetailQuantity)
 }
 
-var enctInvoiceDetailQuantity = encTable{extra: unsafe.Offsetof(InvoiceDetailQuantity{}.Extra), fields: []encField{
+func (*InvoiceDetailQuantity) decTable() *decTable { return &dectInvoiceDetailQuantity }
+
+var enctInvoiceDetailQuantity = encTable{extra: unsafe.Offsetof(InvoiceDetailQuantity{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantity{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ID)), kInt},
 	{`"invoice_line_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.InvoiceLineID)), kInt},
 	{`"kind":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Kind)), kInt},
@@ -1360,7 +1690,7 @@ var enctInvoiceDetailQuantity = encTable{extra: unsafe.Offsetof(InvoiceDetailQua
 	{`"qty_free":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.QtyFree)), kInt},
 	{`"minimum_qty":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.MinimumQty)), kInt},
 	{`"pro_rata":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ProRata)), kInt},
-	{`"criteria":`, encMany[InvoiceDetailQuantityCriteria], uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), kSub},
+	{`"criteria":`, etOf[*InvoiceDetailQuantityCriteria], uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Warning)), kStr},
 }}
 
@@ -1368,10 +1698,20 @@ func (m *InvoiceDetailQuantity) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctInvoiceDetailQuantity)
 }
 
+func (*InvoiceDetailQuantity) encTable() *encTable { return &enctInvoiceDetailQuantity }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailQuantity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInvoiceDetailQuantityCriteria = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Extra), fields: []decField{
+func allocInvoiceDetailQuantityCriteria(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceDetailQuantityCriteria, n)))
+}
+
+func copyInvoiceDetailQuantityCriteria(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InvoiceDetailQuantityCriteria)(dst), n), unsafe.Slice((*InvoiceDetailQuantityCriteria)(src), n))
+}
+
+var dectInvoiceDetailQuantityCriteria = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantityCriteria{}), alloc: allocInvoiceDetailQuantityCriteria, copy: copyInvoiceDetailQuantityCriteria, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ID)), kInt},
 	{"invoicedetailquantity_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.InvoicedetailquantityID)), kInt},
 	{"tablename", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Tablename)), kStr},
@@ -1390,7 +1730,9 @@ func (m *InvoiceDetailQuantityCriteria) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectInvoiceDetailQuantityCriteria)
 }
 
-var enctInvoiceDetailQuantityCriteria = encTable{extra: unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Extra), fields: []encField{
+func (*InvoiceDetailQuantityCriteria) decTable() *decTable { return &dectInvoiceDetailQuantityCriteria }
+
+var enctInvoiceDetailQuantityCriteria = encTable{extra: unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantityCriteria{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ID)), kInt},
 	{`"invoicedetailquantity_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.InvoicedetailquantityID)), kInt},
 	{`"tablename":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Tablename)), kStr},
@@ -1409,14 +1751,24 @@ func (m *InvoiceDetailQuantityCriteria) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctInvoiceDetailQuantityCriteria)
 }
 
+func (*InvoiceDetailQuantityCriteria) encTable() *encTable { return &enctInvoiceDetailQuantityCriteria }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailQuantityCriteria) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), fields: []decField{
+func allocInvoiceHeader(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceHeader, n)))
+}
+
+func copyInvoiceHeader(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InvoiceHeader)(dst), n), unsafe.Slice((*InvoiceHeader)(src), n))
+}
+
+var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), size: unsafe.Sizeof(InvoiceHeader{}), alloc: allocInvoiceHeader, copy: copyInvoiceHeader, fields: []decField{
 	{"disabled", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Disabled)), kBool},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(InvoiceHeader{}.Customfields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(InvoiceHeader{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Use)), kStr},
 	{"client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientID)), kInt},
@@ -1478,11 +1830,11 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"amountpaid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountpaid)), kF64},
 	{"amountdue", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountdue)), kF64},
 	{"emailstatus", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Emailstatus)), kInt},
-	{"address", decOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Address)), kSub},
-	{"shipaddress", decOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), kSub},
-	{"originaddress", decOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), kSub},
-	{"lines", decMany[InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.Lines)), kSub},
-	{"add_lines", decMany[InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.AddLines)), kSub},
+	{"address", dtOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Address)), kOne},
+	{"shipaddress", dtOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), kOne},
+	{"originaddress", dtOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), kOne},
+	{"lines", dtOf[*InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.Lines)), kMany},
+	{"add_lines", dtOf[*InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.AddLines)), kMany},
 	{"_print_preview", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintPreview)), kBool},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintGenerate)), kBool},
 	{"printhtml", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Printhtml)), kStr},
@@ -1502,7 +1854,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"lastcreated", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Lastcreated)), kTime},
 	{"nextcreationdate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Nextcreationdate)), kTime},
 	{"period", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Period)), kInt},
-	{"schedule", decOne[StdRequest], uint32(unsafe.Offsetof(InvoiceHeader{}.Schedule)), kSub},
+	{"schedule", dtOf[*StdRequest], uint32(unsafe.Offsetof(InvoiceHeader{}.Schedule)), kOne},
 	{"create_recurring_invoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateRecurringInvoice)), kBool},
 	{"take_auto_payment", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakeAutoPayment)), kBool},
 	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.RecurringInvoiceID)), kInt},
@@ -1515,7 +1867,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"add_prepay", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddPrepay)), kInt},
 	{"add_salesorder", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddSalesorder)), kInt},
 	{"force_creation", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ForceCreation)), kBool},
-	{"_create_from_areaitems", decMany[AreaItem], uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), kSub},
+	{"_create_from_areaitems", dtOf[*AreaItem], uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), kMany},
 	{"_create_from_contract", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromContract)), kInt},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Validateonly)), kBool},
 	{"qboid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Qboid)), kInt},
@@ -1524,7 +1876,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroTenantID)), kStr},
 	{"xero_branding_theme_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeID)), kStr},
 	{"xero_branding_theme_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeName)), kStr},
-	{"xero_branding_theme", decOne[KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), kSub},
+	{"xero_branding_theme", dtOf[*KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), kOne},
 	{"due_date_int", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateInt)), kInt},
 	{"due_date_type", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateType)), kInt},
 	{"createdbyagentname", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Createdbyagentname)), kStr},
@@ -1537,7 +1889,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"original_client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientID)), kInt},
 	{"original_client_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientName)), kStr},
 	{"xero_status", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroStatus)), kStr},
-	{"merge_data", decMany[InvoiceHeaderMerge], uint32(unsafe.Offsetof(InvoiceHeader{}.MergeData)), kSub},
+	{"merge_data", dtOf[*InvoiceHeaderMerge], uint32(unsafe.Offsetof(InvoiceHeader{}.MergeData)), kMany},
 	{"snelstart_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SnelstartID)), kStr},
 	{"time", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Time)), kTime},
 	{"startdate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Startdate)), kTime},
@@ -1553,7 +1905,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"intacct_recordno", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctRecordno)), kInt},
 	{"period_start_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodStartDate)), kTime},
 	{"period_end_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodEndDate)), kTime},
-	{"payments", decMany[InvoicePaymentList], uint32(unsafe.Offsetof(InvoiceHeader{}.Payments)), kSub},
+	{"payments", dtOf[*InvoicePaymentList], uint32(unsafe.Offsetof(InvoiceHeader{}.Payments)), kMany},
 	{"markaspaid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaid)), kBool},
 	{"markaspaidmoduleid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaidmoduleid)), kInt},
 	{"dbc_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DbcID)), kStr},
@@ -1616,7 +1968,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"avalara_details_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsID)), kInt},
 	{"qbo_term_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermName)), kStr},
 	{"qbo_term_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermID)), kInt},
-	{"qbo_term", decOne[KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), kSub},
+	{"qbo_term", dtOf[*KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), kOne},
 	{"avalara_details_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsName)), kStr},
 	{"voided", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Voided)), kBool},
 	{"credit_outstanding_for_customer", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditOutstandingForCustomer)), kF64},
@@ -1630,8 +1982,8 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"apply_credit_long_description", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditLongDescription)), kStr},
 	{"invoice_display", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceDisplay)), kStr},
 	{"_novalidate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Novalidate)), kBool},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), kSub},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), kSub},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), kMany},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), kOne},
 	{"_dotaxsync", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Dotaxsync)), kBool},
 	{"sync_include_paid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SyncIncludePaid)), kBool},
 	{"dont_set_original_client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DontSetOriginalClientID)), kBool},
@@ -1646,9 +1998,11 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 
 func (m *InvoiceHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceHeader) }
 
-var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), fields: []encField{
+func (*InvoiceHeader) decTable() *decTable { return &dectInvoiceHeader }
+
+var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), size: unsafe.Sizeof(InvoiceHeader{}), fields: []encField{
 	{`"disabled":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Disabled)), kBool},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(InvoiceHeader{}.Customfields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(InvoiceHeader{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Use)), kStr},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientID)), kInt},
@@ -1710,11 +2064,11 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"amountpaid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountpaid)), kF64},
 	{`"amountdue":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountdue)), kF64},
 	{`"emailstatus":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Emailstatus)), kInt},
-	{`"address":`, encOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Address)), kSub},
-	{`"shipaddress":`, encOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), kSub},
-	{`"originaddress":`, encOne[AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), kSub},
-	{`"lines":`, encMany[InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.Lines)), kSub},
-	{`"add_lines":`, encMany[InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.AddLines)), kSub},
+	{`"address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Address)), kOne},
+	{`"shipaddress":`, etOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), kOne},
+	{`"originaddress":`, etOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), kOne},
+	{`"lines":`, etOf[*InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.Lines)), kMany},
+	{`"add_lines":`, etOf[*InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.AddLines)), kMany},
 	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintPreview)), kBool},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintGenerate)), kBool},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Printhtml)), kStr},
@@ -1734,7 +2088,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"lastcreated":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Lastcreated)), kTime},
 	{`"nextcreationdate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Nextcreationdate)), kTime},
 	{`"period":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Period)), kInt},
-	{`"schedule":`, encOne[StdRequest], uint32(unsafe.Offsetof(InvoiceHeader{}.Schedule)), kSub},
+	{`"schedule":`, etOf[*StdRequest], uint32(unsafe.Offsetof(InvoiceHeader{}.Schedule)), kOne},
 	{`"create_recurring_invoice":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateRecurringInvoice)), kBool},
 	{`"take_auto_payment":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakeAutoPayment)), kBool},
 	{`"recurring_invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.RecurringInvoiceID)), kInt},
@@ -1747,7 +2101,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"add_prepay":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddPrepay)), kInt},
 	{`"add_salesorder":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddSalesorder)), kInt},
 	{`"force_creation":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ForceCreation)), kBool},
-	{`"_create_from_areaitems":`, encMany[AreaItem], uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), kSub},
+	{`"_create_from_areaitems":`, etOf[*AreaItem], uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), kMany},
 	{`"_create_from_contract":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromContract)), kInt},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Validateonly)), kBool},
 	{`"qboid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Qboid)), kInt},
@@ -1756,7 +2110,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"xero_tenant_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroTenantID)), kStr},
 	{`"xero_branding_theme_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeID)), kStr},
 	{`"xero_branding_theme_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeName)), kStr},
-	{`"xero_branding_theme":`, encOne[KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), kSub},
+	{`"xero_branding_theme":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), kOne},
 	{`"due_date_int":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateInt)), kInt},
 	{`"due_date_type":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateType)), kInt},
 	{`"createdbyagentname":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Createdbyagentname)), kStr},
@@ -1769,7 +2123,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"original_client_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientID)), kInt},
 	{`"original_client_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientName)), kStr},
 	{`"xero_status":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroStatus)), kStr},
-	{`"merge_data":`, encMany[InvoiceHeaderMerge], uint32(unsafe.Offsetof(InvoiceHeader{}.MergeData)), kSub},
+	{`"merge_data":`, etOf[*InvoiceHeaderMerge], uint32(unsafe.Offsetof(InvoiceHeader{}.MergeData)), kMany},
 	{`"snelstart_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SnelstartID)), kStr},
 	{`"time":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Time)), kTime},
 	{`"startdate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Startdate)), kTime},
@@ -1785,7 +2139,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"intacct_recordno":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctRecordno)), kInt},
 	{`"period_start_date":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodStartDate)), kTime},
 	{`"period_end_date":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodEndDate)), kTime},
-	{`"payments":`, encMany[InvoicePaymentList], uint32(unsafe.Offsetof(InvoiceHeader{}.Payments)), kSub},
+	{`"payments":`, etOf[*InvoicePaymentList], uint32(unsafe.Offsetof(InvoiceHeader{}.Payments)), kMany},
 	{`"markaspaid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaid)), kBool},
 	{`"markaspaidmoduleid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaidmoduleid)), kInt},
 	{`"dbc_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DbcID)), kStr},
@@ -1848,7 +2202,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"avalara_details_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsID)), kInt},
 	{`"qbo_term_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermName)), kStr},
 	{`"qbo_term_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermID)), kInt},
-	{`"qbo_term":`, encOne[KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), kSub},
+	{`"qbo_term":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), kOne},
 	{`"avalara_details_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsName)), kStr},
 	{`"voided":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Voided)), kBool},
 	{`"credit_outstanding_for_customer":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditOutstandingForCustomer)), kF64},
@@ -1862,8 +2216,8 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"apply_credit_long_description":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditLongDescription)), kStr},
 	{`"invoice_display":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceDisplay)), kStr},
 	{`"_novalidate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Novalidate)), kBool},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), kSub},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), kSub},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), kOne},
 	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Dotaxsync)), kBool},
 	{`"sync_include_paid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SyncIncludePaid)), kBool},
 	{`"dont_set_original_client_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DontSetOriginalClientID)), kBool},
@@ -1878,10 +2232,20 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 
 func (m *InvoiceHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceHeader) }
 
+func (*InvoiceHeader) encTable() *encTable { return &enctInvoiceHeader }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInvoiceHeaderMerge = decTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{}.Extra), fields: []decField{
+func allocInvoiceHeaderMerge(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceHeaderMerge, n)))
+}
+
+func copyInvoiceHeaderMerge(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InvoiceHeaderMerge)(dst), n), unsafe.Slice((*InvoiceHeaderMerge)(src), n))
+}
+
+var dectInvoiceHeaderMerge = decTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{}.Extra), size: unsafe.Sizeof(InvoiceHeaderMerge{}), alloc: allocInvoiceHeaderMerge, copy: copyInvoiceHeaderMerge, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ID)), kInt},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.InvoiceID)), kInt},
 	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.RecurringInvoiceID)), kInt},
@@ -1899,7 +2263,9 @@ func (m *InvoiceHeaderMerge) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectInvoiceHeaderMerge)
 }
 
-var enctInvoiceHeaderMerge = encTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{}.Extra), fields: []encField{
+func (*InvoiceHeaderMerge) decTable() *decTable { return &dectInvoiceHeaderMerge }
+
+var enctInvoiceHeaderMerge = encTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{}.Extra), size: unsafe.Sizeof(InvoiceHeaderMerge{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ID)), kInt},
 	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.InvoiceID)), kInt},
 	{`"recurring_invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.RecurringInvoiceID)), kInt},
@@ -1917,10 +2283,20 @@ func (m *InvoiceHeaderMerge) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctInvoiceHeaderMerge)
 }
 
+func (*InvoiceHeaderMerge) encTable() *encTable { return &enctInvoiceHeaderMerge }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceHeaderMerge) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInvoicePaymentList = decTable{extra: unsafe.Offsetof(InvoicePaymentList{}.Extra), fields: []decField{
+func allocInvoicePaymentList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InvoicePaymentList, n)))
+}
+
+func copyInvoicePaymentList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InvoicePaymentList)(dst), n), unsafe.Slice((*InvoicePaymentList)(src), n))
+}
+
+var dectInvoicePaymentList = decTable{extra: unsafe.Offsetof(InvoicePaymentList{}.Extra), size: unsafe.Sizeof(InvoicePaymentList{}), alloc: allocInvoicePaymentList, copy: copyInvoicePaymentList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ID)), kInt},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceID)), kInt},
 	{"date", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Date)), kTime},
@@ -1952,7 +2328,9 @@ func (m *InvoicePaymentList) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectInvoicePaymentList)
 }
 
-var enctInvoicePaymentList = encTable{extra: unsafe.Offsetof(InvoicePaymentList{}.Extra), fields: []encField{
+func (*InvoicePaymentList) decTable() *decTable { return &dectInvoicePaymentList }
+
+var enctInvoicePaymentList = encTable{extra: unsafe.Offsetof(InvoicePaymentList{}.Extra), size: unsafe.Sizeof(InvoicePaymentList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ID)), kInt},
 	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceID)), kInt},
 	{`"date":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Date)), kTime},
@@ -1984,35 +2362,57 @@ func (m *InvoicePaymentList) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctInvoicePaymentList)
 }
 
+func (*InvoicePaymentList) encTable() *encTable { return &enctInvoicePaymentList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoicePaymentList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectInvoiceView = decTable{extra: unsafe.Offsetof(InvoiceView{}.Extra), fields: []decField{
+func allocInvoiceView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceView, n)))
+}
+
+func copyInvoiceView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*InvoiceView)(dst), n), unsafe.Slice((*InvoiceView)(src), n))
+}
+
+var dectInvoiceView = decTable{extra: unsafe.Offsetof(InvoiceView{}.Extra), size: unsafe.Sizeof(InvoiceView{}), alloc: allocInvoiceView, copy: copyInvoiceView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(InvoiceView{}.RecordCount)), kInt},
-	{"invoices", decMany[InvoiceHeader], uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kSub},
+	{"invoices", dtOf[*InvoiceHeader], uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(InvoiceView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(InvoiceView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *InvoiceView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceView) }
 
-var enctInvoiceView = encTable{extra: unsafe.Offsetof(InvoiceView{}.Extra), fields: []encField{
+func (*InvoiceView) decTable() *decTable { return &dectInvoiceView }
+
+var enctInvoiceView = encTable{extra: unsafe.Offsetof(InvoiceView{}.Extra), size: unsafe.Sizeof(InvoiceView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(InvoiceView{}.RecordCount)), kInt},
-	{`"invoices":`, encMany[InvoiceHeader], uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kSub},
+	{`"invoices":`, etOf[*InvoiceHeader], uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(InvoiceView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(InvoiceView{}.PageSize)), kInt},
 }}
 
 func (m *InvoiceView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceView) }
 
+func (*InvoiceView) encTable() *encTable { return &enctInvoiceView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *InvoiceView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Invoices) }
+func (m *InvoiceView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Invoices), &dectInvoiceHeader)
+}
 
-var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []decField{
+func allocItem(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Item, n))) }
+
+func copyItem(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Item)(dst), n), unsafe.Slice((*Item)(src), n))
+}
+
+var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeof(Item{}), alloc: allocItem, copy: copyItem, fields: []decField{
 	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(Item{}.AssetTypeMatchingFieldName)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Item{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(Item{}.Use)), kStr},
@@ -2075,14 +2475,14 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []decField
 	{"showmobilescanner", nil, uint32(unsafe.Offsetof(Item{}.Showmobilescanner)), kBool},
 	{"icon", nil, uint32(unsafe.Offsetof(Item{}.Icon)), kStr},
 	{"icon_download_url", nil, uint32(unsafe.Offsetof(Item{}.IconDownloadURL)), kStr},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Item{}.Customfields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Item{}.Customfields)), kMany},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Item{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(Item{}.Importtype)), kStr},
 	{"group_third_party_id", nil, uint32(unsafe.Offsetof(Item{}.GroupThirdPartyID)), kStr},
 	{"sagetoken", nil, uint32(unsafe.Offsetof(Item{}.Sagetoken)), kStr},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(Item{}.ThirdPartyID)), kStr},
-	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Item{}.Custombuttons)), kSub},
-	{"item_suppliers", decMany[ItemSupplier], uint32(unsafe.Offsetof(Item{}.ItemSuppliers)), kSub},
+	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Item{}.Custombuttons)), kMany},
+	{"item_suppliers", dtOf[*ItemSupplier], uint32(unsafe.Offsetof(Item{}.ItemSuppliers)), kMany},
 	{"xero_salestax", nil, uint32(unsafe.Offsetof(Item{}.XeroSalestax)), kStr},
 	{"xero_purchasetax", nil, uint32(unsafe.Offsetof(Item{}.XeroPurchasetax)), kStr},
 	{"purchasenominalcode", nil, uint32(unsafe.Offsetof(Item{}.Purchasenominalcode)), kStr},
@@ -2093,20 +2493,20 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []decField
 	{"assetaccountcode", nil, uint32(unsafe.Offsetof(Item{}.Assetaccountcode)), kInt},
 	{"qbo_quantity", nil, uint32(unsafe.Offsetof(Item{}.QboQuantity)), kInt},
 	{"qboinitial_quantity_date", nil, uint32(unsafe.Offsetof(Item{}.QboinitialQuantityDate)), kTime},
-	{"stocklocations", decMany[SiteList], uint32(unsafe.Offsetof(Item{}.Stocklocations)), kSub},
+	{"stocklocations", dtOf[*SiteList], uint32(unsafe.Offsetof(Item{}.Stocklocations)), kMany},
 	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(Item{}.XeroTenantID)), kStr},
 	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Item{}.XeroTenantName)), kStr},
 	{"xerodetails_id", nil, uint32(unsafe.Offsetof(Item{}.XerodetailsID)), kInt},
 	{"income_account_name", nil, uint32(unsafe.Offsetof(Item{}.IncomeAccountName)), kStr},
 	{"expense_account_name", nil, uint32(unsafe.Offsetof(Item{}.ExpenseAccountName)), kStr},
 	{"asset_account_name", nil, uint32(unsafe.Offsetof(Item{}.AssetAccountName)), kStr},
-	{"income_account", decOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.IncomeAccount)), kSub},
-	{"expense_account", decOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.ExpenseAccount)), kSub},
-	{"asset_account", decOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.AssetAccount)), kSub},
+	{"income_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.IncomeAccount)), kOne},
+	{"expense_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.ExpenseAccount)), kOne},
+	{"asset_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.AssetAccount)), kOne},
 	{"qbosku", nil, uint32(unsafe.Offsetof(Item{}.Qbosku)), kStr},
 	{"qbocategoryid", nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryid)), kStr},
 	{"qbocategoryname", nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryname)), kStr},
-	{"qbo_category", decOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.QboCategory)), kSub},
+	{"qbo_category", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.QboCategory)), kOne},
 	{"autotaskserviceid", nil, uint32(unsafe.Offsetof(Item{}.Autotaskserviceid)), kInt},
 	{"autotaskproductid", nil, uint32(unsafe.Offsetof(Item{}.Autotaskproductid)), kInt},
 	{"iscontractitem", nil, uint32(unsafe.Offsetof(Item{}.Iscontractitem)), kBool},
@@ -2123,8 +2523,8 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []decField
 	{"snelstart_id", nil, uint32(unsafe.Offsetof(Item{}.SnelstartID)), kStr},
 	{"snelstart_department_id", nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentID)), kStr},
 	{"snelstart_department_name", nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentName)), kStr},
-	{"snelstart_department", decOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.SnelstartDepartment)), kSub},
-	{"linked_asset_defaults", decMany[ItemDeviceDefaults], uint32(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), kSub},
+	{"snelstart_department", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.SnelstartDepartment)), kOne},
+	{"linked_asset_defaults", dtOf[*ItemDeviceDefaults], uint32(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), kMany},
 	{"maxitemdiscount", nil, uint32(unsafe.Offsetof(Item{}.Maxitemdiscount)), kF64},
 	{"item_default_billing_period", nil, uint32(unsafe.Offsetof(Item{}.ItemDefaultBillingPeriod)), kInt},
 	{"primaryimageid", nil, uint32(unsafe.Offsetof(Item{}.Primaryimageid)), kInt},
@@ -2132,7 +2532,7 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []decField
 	{"lastmodified", nil, uint32(unsafe.Offsetof(Item{}.Lastmodified)), kTime},
 	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Item{}.QboCompanyID)), kStr},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(Item{}.ImportDetailsID)), kInt},
-	{"quickbooks_details", decOne[QuickBooksDetails], uint32(unsafe.Offsetof(Item{}.QuickbooksDetails)), kSub},
+	{"quickbooks_details", dtOf[*QuickBooksDetails], uint32(unsafe.Offsetof(Item{}.QuickbooksDetails)), kOne},
 	{"qbo_company_name", nil, uint32(unsafe.Offsetof(Item{}.QboCompanyName)), kStr},
 	{"extra_invoice_description", nil, uint32(unsafe.Offsetof(Item{}.ExtraInvoiceDescription)), kStr},
 	{"isitemdetails", nil, uint32(unsafe.Offsetof(Item{}.Isitemdetails)), kBool},
@@ -2146,8 +2546,8 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []decField
 	{"dbc_company_id", nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyID)), kStr},
 	{"dbc_company_name", nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyName)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(Item{}.Type)), kInt},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Item{}.ExternalLinks)), kSub},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Item{}.NewExternalLink)), kSub},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Item{}.ExternalLinks)), kMany},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Item{}.NewExternalLink)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(Item{}.Warning)), kStr},
 	{"sage_business_cloud_details_id", nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsID)), kInt},
 	{"sage_business_cloud_details_name", nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsName)), kStr},
@@ -2178,12 +2578,14 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []decField
 	{"avalara_item_code", nil, uint32(unsafe.Offsetof(Item{}.AvalaraItemCode)), kStr},
 	{"purchase_currency_code", nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCode)), kInt},
 	{"purchase_currency_code_name", nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCodeName)), kStr},
-	{"purchase_currency", decOne[Currency], uint32(unsafe.Offsetof(Item{}.PurchaseCurrency)), kSub},
+	{"purchase_currency", dtOf[*Currency], uint32(unsafe.Offsetof(Item{}.PurchaseCurrency)), kOne},
 }, sorted: []uint16{64, 63, 155, 135, 37, 49, 89, 86, 0, 77, 5, 6, 25, 26, 95, 94, 162, 45, 21, 40, 138, 139, 42, 36, 22, 68, 62, 115, 143, 130, 131, 10, 47, 149, 97, 141, 142, 88, 85, 133, 13, 121, 73, 17, 18, 65, 51, 60, 61, 1, 146, 118, 87, 84, 19, 154, 123, 12, 147, 96, 122, 55, 113, 126, 124, 125, 127, 128, 69, 160, 161, 99, 100, 98, 116, 111, 103, 104, 38, 52, 112, 54, 53, 28, 27, 159, 157, 158, 3, 134, 41, 101, 8, 114, 30, 165, 163, 164, 11, 72, 102, 75, 93, 117, 120, 78, 91, 92, 79, 90, 20, 46, 14, 16, 15, 119, 44, 129, 58, 156, 39, 148, 136, 137, 66, 74, 50, 29, 140, 43, 48, 59, 31, 110, 108, 109, 107, 4, 80, 23, 24, 9, 76, 32, 33, 34, 35, 56, 57, 7, 67, 132, 106, 105, 2, 144, 145, 151, 153, 150, 152, 71, 70, 81, 82, 83}}
 
 func (m *Item) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItem) }
 
-var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []encField{
+func (*Item) decTable() *decTable { return &dectItem }
+
+var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeof(Item{}), fields: []encField{
 	{`"asset_type_matching_field_name":`, nil, uint32(unsafe.Offsetof(Item{}.AssetTypeMatchingFieldName)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Item{}.ID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(Item{}.Use)), kStr},
@@ -2246,14 +2648,14 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []encField
 	{`"showmobilescanner":`, nil, uint32(unsafe.Offsetof(Item{}.Showmobilescanner)), kBool},
 	{`"icon":`, nil, uint32(unsafe.Offsetof(Item{}.Icon)), kStr},
 	{`"icon_download_url":`, nil, uint32(unsafe.Offsetof(Item{}.IconDownloadURL)), kStr},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Item{}.Customfields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Item{}.Customfields)), kMany},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Item{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Item{}.Importtype)), kStr},
 	{`"group_third_party_id":`, nil, uint32(unsafe.Offsetof(Item{}.GroupThirdPartyID)), kStr},
 	{`"sagetoken":`, nil, uint32(unsafe.Offsetof(Item{}.Sagetoken)), kStr},
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Item{}.ThirdPartyID)), kStr},
-	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Item{}.Custombuttons)), kSub},
-	{`"item_suppliers":`, encMany[ItemSupplier], uint32(unsafe.Offsetof(Item{}.ItemSuppliers)), kSub},
+	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Item{}.Custombuttons)), kMany},
+	{`"item_suppliers":`, etOf[*ItemSupplier], uint32(unsafe.Offsetof(Item{}.ItemSuppliers)), kMany},
 	{`"xero_salestax":`, nil, uint32(unsafe.Offsetof(Item{}.XeroSalestax)), kStr},
 	{`"xero_purchasetax":`, nil, uint32(unsafe.Offsetof(Item{}.XeroPurchasetax)), kStr},
 	{`"purchasenominalcode":`, nil, uint32(unsafe.Offsetof(Item{}.Purchasenominalcode)), kStr},
@@ -2264,20 +2666,20 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []encField
 	{`"assetaccountcode":`, nil, uint32(unsafe.Offsetof(Item{}.Assetaccountcode)), kInt},
 	{`"qbo_quantity":`, nil, uint32(unsafe.Offsetof(Item{}.QboQuantity)), kInt},
 	{`"qboinitial_quantity_date":`, nil, uint32(unsafe.Offsetof(Item{}.QboinitialQuantityDate)), kTime},
-	{`"stocklocations":`, encMany[SiteList], uint32(unsafe.Offsetof(Item{}.Stocklocations)), kSub},
+	{`"stocklocations":`, etOf[*SiteList], uint32(unsafe.Offsetof(Item{}.Stocklocations)), kMany},
 	{`"xero_tenant_id":`, nil, uint32(unsafe.Offsetof(Item{}.XeroTenantID)), kStr},
 	{`"xero_tenant_name":`, nil, uint32(unsafe.Offsetof(Item{}.XeroTenantName)), kStr},
 	{`"xerodetails_id":`, nil, uint32(unsafe.Offsetof(Item{}.XerodetailsID)), kInt},
 	{`"income_account_name":`, nil, uint32(unsafe.Offsetof(Item{}.IncomeAccountName)), kStr},
 	{`"expense_account_name":`, nil, uint32(unsafe.Offsetof(Item{}.ExpenseAccountName)), kStr},
 	{`"asset_account_name":`, nil, uint32(unsafe.Offsetof(Item{}.AssetAccountName)), kStr},
-	{`"income_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.IncomeAccount)), kSub},
-	{`"expense_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.ExpenseAccount)), kSub},
-	{`"asset_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.AssetAccount)), kSub},
+	{`"income_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.IncomeAccount)), kOne},
+	{`"expense_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.ExpenseAccount)), kOne},
+	{`"asset_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.AssetAccount)), kOne},
 	{`"qbosku":`, nil, uint32(unsafe.Offsetof(Item{}.Qbosku)), kStr},
 	{`"qbocategoryid":`, nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryid)), kStr},
 	{`"qbocategoryname":`, nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryname)), kStr},
-	{`"qbo_category":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.QboCategory)), kSub},
+	{`"qbo_category":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.QboCategory)), kOne},
 	{`"autotaskserviceid":`, nil, uint32(unsafe.Offsetof(Item{}.Autotaskserviceid)), kInt},
 	{`"autotaskproductid":`, nil, uint32(unsafe.Offsetof(Item{}.Autotaskproductid)), kInt},
 	{`"iscontractitem":`, nil, uint32(unsafe.Offsetof(Item{}.Iscontractitem)), kBool},
@@ -2294,8 +2696,8 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []encField
 	{`"snelstart_id":`, nil, uint32(unsafe.Offsetof(Item{}.SnelstartID)), kStr},
 	{`"snelstart_department_id":`, nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentID)), kStr},
 	{`"snelstart_department_name":`, nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentName)), kStr},
-	{`"snelstart_department":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Item{}.SnelstartDepartment)), kSub},
-	{`"linked_asset_defaults":`, encMany[ItemDeviceDefaults], uint32(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), kSub},
+	{`"snelstart_department":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.SnelstartDepartment)), kOne},
+	{`"linked_asset_defaults":`, etOf[*ItemDeviceDefaults], uint32(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), kMany},
 	{`"maxitemdiscount":`, nil, uint32(unsafe.Offsetof(Item{}.Maxitemdiscount)), kF64},
 	{`"item_default_billing_period":`, nil, uint32(unsafe.Offsetof(Item{}.ItemDefaultBillingPeriod)), kInt},
 	{`"primaryimageid":`, nil, uint32(unsafe.Offsetof(Item{}.Primaryimageid)), kInt},
@@ -2303,7 +2705,7 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []encField
 	{`"lastmodified":`, nil, uint32(unsafe.Offsetof(Item{}.Lastmodified)), kTime},
 	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(Item{}.QboCompanyID)), kStr},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Item{}.ImportDetailsID)), kInt},
-	{`"quickbooks_details":`, encOne[QuickBooksDetails], uint32(unsafe.Offsetof(Item{}.QuickbooksDetails)), kSub},
+	{`"quickbooks_details":`, etOf[*QuickBooksDetails], uint32(unsafe.Offsetof(Item{}.QuickbooksDetails)), kOne},
 	{`"qbo_company_name":`, nil, uint32(unsafe.Offsetof(Item{}.QboCompanyName)), kStr},
 	{`"extra_invoice_description":`, nil, uint32(unsafe.Offsetof(Item{}.ExtraInvoiceDescription)), kStr},
 	{`"isitemdetails":`, nil, uint32(unsafe.Offsetof(Item{}.Isitemdetails)), kBool},
@@ -2317,8 +2719,8 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []encField
 	{`"dbc_company_id":`, nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyID)), kStr},
 	{`"dbc_company_name":`, nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyName)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(Item{}.Type)), kInt},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Item{}.ExternalLinks)), kSub},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Item{}.NewExternalLink)), kSub},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Item{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Item{}.NewExternalLink)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Item{}.Warning)), kStr},
 	{`"sage_business_cloud_details_id":`, nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsID)), kInt},
 	{`"sage_business_cloud_details_name":`, nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsName)), kStr},
@@ -2349,15 +2751,25 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), fields: []encField
 	{`"avalara_item_code":`, nil, uint32(unsafe.Offsetof(Item{}.AvalaraItemCode)), kStr},
 	{`"purchase_currency_code":`, nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCode)), kInt},
 	{`"purchase_currency_code_name":`, nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCodeName)), kStr},
-	{`"purchase_currency":`, encOne[Currency], uint32(unsafe.Offsetof(Item{}.PurchaseCurrency)), kSub},
+	{`"purchase_currency":`, etOf[*Currency], uint32(unsafe.Offsetof(Item{}.PurchaseCurrency)), kOne},
 }}
 
 func (m *Item) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItem) }
 
+func (*Item) encTable() *encTable { return &enctItem }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Item) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectItemDeviceDefaults = decTable{extra: unsafe.Offsetof(ItemDeviceDefaults{}.Extra), fields: []decField{
+func allocItemDeviceDefaults(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ItemDeviceDefaults, n)))
+}
+
+func copyItemDeviceDefaults(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ItemDeviceDefaults)(dst), n), unsafe.Slice((*ItemDeviceDefaults)(src), n))
+}
+
+var dectItemDeviceDefaults = decTable{extra: unsafe.Offsetof(ItemDeviceDefaults{}.Extra), size: unsafe.Sizeof(ItemDeviceDefaults{}), alloc: allocItemDeviceDefaults, copy: copyItemDeviceDefaults, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.ID)), kInt},
 	{"iid", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Iid)), kInt},
 	{"dtype", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Dtype)), kInt},
@@ -2370,7 +2782,9 @@ func (m *ItemDeviceDefaults) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectItemDeviceDefaults)
 }
 
-var enctItemDeviceDefaults = encTable{extra: unsafe.Offsetof(ItemDeviceDefaults{}.Extra), fields: []encField{
+func (*ItemDeviceDefaults) decTable() *decTable { return &dectItemDeviceDefaults }
+
+var enctItemDeviceDefaults = encTable{extra: unsafe.Offsetof(ItemDeviceDefaults{}.Extra), size: unsafe.Sizeof(ItemDeviceDefaults{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.ID)), kInt},
 	{`"iid":`, nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Iid)), kInt},
 	{`"dtype":`, nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Dtype)), kInt},
@@ -2383,24 +2797,34 @@ func (m *ItemDeviceDefaults) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctItemDeviceDefaults)
 }
 
+func (*ItemDeviceDefaults) encTable() *encTable { return &enctItemDeviceDefaults }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemDeviceDefaults) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectItemGroup = decTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), fields: []decField{
+func allocItemGroup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ItemGroup, n)))
+}
+
+func copyItemGroup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ItemGroup)(dst), n), unsafe.Slice((*ItemGroup)(src), n))
+}
+
+var dectItemGroup = decTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), size: unsafe.Sizeof(ItemGroup{}), alloc: allocItemGroup, copy: copyItemGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ItemGroup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ItemGroup{}.Name)), kStr},
-	{"lines", decMany[QuotationDetail], uint32(unsafe.Offsetof(ItemGroup{}.Lines)), kSub},
+	{"lines", dtOf[*QuotationDetail], uint32(unsafe.Offsetof(ItemGroup{}.Lines)), kMany},
 	{"hideitems", nil, uint32(unsafe.Offsetof(ItemGroup{}.Hideitems)), kBool},
 	{"add_all_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.AddAllGroupItemsQuote)), kInt},
 	{"quantity_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.QuantityGroupItemsQuote)), kInt},
 	{"hide_items_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.HideItemsGroupItemsQuote)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(ItemGroup{}.Warning)), kStr},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(ItemGroup{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ItemGroup{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ItemGroup{}.AccessControlLevel)), kInt},
 	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(ItemGroup{}.HideGroupedItemsPrice)), kInt},
 	{"category", nil, uint32(unsafe.Offsetof(ItemGroup{}.Category)), kStr},
 	{"name_extra", nil, uint32(unsafe.Offsetof(ItemGroup{}.NameExtra)), kStr},
-	{"one_optional_mandatory", decMany[KeyPair], uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), kSub},
+	{"one_optional_mandatory", dtOf[*KeyPair], uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), kMany},
 	{"one_optional_mandatory_list", nil, uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatoryList)), kStr},
 	{"default_billingperiod", nil, uint32(unsafe.Offsetof(ItemGroup{}.DefaultBillingperiod)), kInt},
 	{"nominal_code", nil, uint32(unsafe.Offsetof(ItemGroup{}.NominalCode)), kStr},
@@ -2412,21 +2836,23 @@ var dectItemGroup = decTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), fields: 
 
 func (m *ItemGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemGroup) }
 
-var enctItemGroup = encTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), fields: []encField{
+func (*ItemGroup) decTable() *decTable { return &dectItemGroup }
+
+var enctItemGroup = encTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), size: unsafe.Sizeof(ItemGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Name)), kStr},
-	{`"lines":`, encMany[QuotationDetail], uint32(unsafe.Offsetof(ItemGroup{}.Lines)), kSub},
+	{`"lines":`, etOf[*QuotationDetail], uint32(unsafe.Offsetof(ItemGroup{}.Lines)), kMany},
 	{`"hideitems":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Hideitems)), kBool},
 	{`"add_all_group_items_quote":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.AddAllGroupItemsQuote)), kInt},
 	{`"quantity_group_items_quote":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.QuantityGroupItemsQuote)), kInt},
 	{`"hide_items_group_items_quote":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.HideItemsGroupItemsQuote)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Warning)), kStr},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(ItemGroup{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ItemGroup{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.AccessControlLevel)), kInt},
 	{`"hide_grouped_items_price":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.HideGroupedItemsPrice)), kInt},
 	{`"category":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Category)), kStr},
 	{`"name_extra":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.NameExtra)), kStr},
-	{`"one_optional_mandatory":`, encMany[KeyPair], uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), kSub},
+	{`"one_optional_mandatory":`, etOf[*KeyPair], uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), kMany},
 	{`"one_optional_mandatory_list":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatoryList)), kStr},
 	{`"default_billingperiod":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.DefaultBillingperiod)), kInt},
 	{`"nominal_code":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.NominalCode)), kStr},
@@ -2438,10 +2864,20 @@ var enctItemGroup = encTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), fields: 
 
 func (m *ItemGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemGroup) }
 
+func (*ItemGroup) encTable() *encTable { return &enctItemGroup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectItemRestriction = decTable{extra: unsafe.Offsetof(ItemRestriction{}.Extra), fields: []decField{
+func allocItemRestriction(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ItemRestriction, n)))
+}
+
+func copyItemRestriction(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ItemRestriction)(dst), n), unsafe.Slice((*ItemRestriction)(src), n))
+}
+
+var dectItemRestriction = decTable{extra: unsafe.Offsetof(ItemRestriction{}.Extra), size: unsafe.Sizeof(ItemRestriction{}), alloc: allocItemRestriction, copy: copyItemRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ItemID)), kInt},
 	{"servicerequest_id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ServicerequestID)), kInt},
@@ -2450,7 +2886,9 @@ var dectItemRestriction = decTable{extra: unsafe.Offsetof(ItemRestriction{}.Extr
 
 func (m *ItemRestriction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemRestriction) }
 
-var enctItemRestriction = encTable{extra: unsafe.Offsetof(ItemRestriction{}.Extra), fields: []encField{
+func (*ItemRestriction) decTable() *decTable { return &dectItemRestriction }
+
+var enctItemRestriction = encTable{extra: unsafe.Offsetof(ItemRestriction{}.Extra), size: unsafe.Sizeof(ItemRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ItemRestriction{}.ID)), kInt},
 	{`"item_id":`, nil, uint32(unsafe.Offsetof(ItemRestriction{}.ItemID)), kInt},
 	{`"servicerequest_id":`, nil, uint32(unsafe.Offsetof(ItemRestriction{}.ServicerequestID)), kInt},
@@ -2459,10 +2897,20 @@ var enctItemRestriction = encTable{extra: unsafe.Offsetof(ItemRestriction{}.Extr
 
 func (m *ItemRestriction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemRestriction) }
 
+func (*ItemRestriction) encTable() *encTable { return &enctItemRestriction }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectItemStock = decTable{extra: unsafe.Offsetof(ItemStock{}.Extra), fields: []decField{
+func allocItemStock(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ItemStock, n)))
+}
+
+func copyItemStock(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ItemStock)(dst), n), unsafe.Slice((*ItemStock)(src), n))
+}
+
+var dectItemStock = decTable{extra: unsafe.Offsetof(ItemStock{}.Extra), size: unsafe.Sizeof(ItemStock{}), alloc: allocItemStock, copy: copyItemStock, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ItemStock{}.ID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(ItemStock{}.ItemID)), kInt},
 	{"item_name", nil, uint32(unsafe.Offsetof(ItemStock{}.ItemName)), kStr},
@@ -2483,7 +2931,7 @@ var dectItemStock = decTable{extra: unsafe.Offsetof(ItemStock{}.Extra), fields: 
 	{"ticket_id", nil, uint32(unsafe.Offsetof(ItemStock{}.TicketID)), kInt},
 	{"serialised_asset_count", nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetCount)), kInt},
 	{"serialised_assets_in_stock", nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetsInStock)), kInt},
-	{"serialised_assets", decMany[DeviceList], uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), kSub},
+	{"serialised_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), kMany},
 	{"is_stock_take", nil, uint32(unsafe.Offsetof(ItemStock{}.IsStockTake)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(ItemStock{}.Warning)), kStr},
 	{"line_site_id", nil, uint32(unsafe.Offsetof(ItemStock{}.LineSiteID)), kInt},
@@ -2497,7 +2945,9 @@ var dectItemStock = decTable{extra: unsafe.Offsetof(ItemStock{}.Extra), fields: 
 
 func (m *ItemStock) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemStock) }
 
-var enctItemStock = encTable{extra: unsafe.Offsetof(ItemStock{}.Extra), fields: []encField{
+func (*ItemStock) decTable() *decTable { return &dectItemStock }
+
+var enctItemStock = encTable{extra: unsafe.Offsetof(ItemStock{}.Extra), size: unsafe.Sizeof(ItemStock{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.ID)), kInt},
 	{`"item_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.ItemID)), kInt},
 	{`"item_name":`, nil, uint32(unsafe.Offsetof(ItemStock{}.ItemName)), kStr},
@@ -2518,7 +2968,7 @@ var enctItemStock = encTable{extra: unsafe.Offsetof(ItemStock{}.Extra), fields: 
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.TicketID)), kInt},
 	{`"serialised_asset_count":`, nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetCount)), kInt},
 	{`"serialised_assets_in_stock":`, nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetsInStock)), kInt},
-	{`"serialised_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), kSub},
+	{`"serialised_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), kMany},
 	{`"is_stock_take":`, nil, uint32(unsafe.Offsetof(ItemStock{}.IsStockTake)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ItemStock{}.Warning)), kStr},
 	{`"line_site_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.LineSiteID)), kInt},
@@ -2532,10 +2982,20 @@ var enctItemStock = encTable{extra: unsafe.Offsetof(ItemStock{}.Extra), fields: 
 
 func (m *ItemStock) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemStock) }
 
+func (*ItemStock) encTable() *encTable { return &enctItemStock }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemStock) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectItemSupplier = decTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), fields: []decField{
+func allocItemSupplier(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ItemSupplier, n)))
+}
+
+func copyItemSupplier(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ItemSupplier)(dst), n), unsafe.Slice((*ItemSupplier)(src), n))
+}
+
+var dectItemSupplier = decTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), size: unsafe.Sizeof(ItemSupplier{}), alloc: allocItemSupplier, copy: copyItemSupplier, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ItemSupplier{}.GUID)), kStr},
 	{"item_id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ItemID)), kInt},
@@ -2547,14 +3007,16 @@ var dectItemSupplier = decTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), fi
 	{"client_name", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ClientName)), kStr},
 	{"note", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Note)), kStr},
 	{"supplier_sku", nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierSku)), kStr},
-	{"filters", decMany[ViewFilterDetails], uint32(unsafe.Offsetof(ItemSupplier{}.Filters)), kSub},
+	{"filters", dtOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ItemSupplier{}.Filters)), kMany},
 	{"_is_new", nil, uint32(unsafe.Offsetof(ItemSupplier{}.IsNew)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Warning)), kStr},
 }, sorted: []uint16{12, 13, 7, 8, 6, 11, 1, 0, 2, 9, 5, 3, 4, 10}}
 
 func (m *ItemSupplier) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemSupplier) }
 
-var enctItemSupplier = encTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), fields: []encField{
+func (*ItemSupplier) decTable() *decTable { return &dectItemSupplier }
+
+var enctItemSupplier = encTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), size: unsafe.Sizeof(ItemSupplier{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.GUID)), kStr},
 	{`"item_id":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.ItemID)), kInt},
@@ -2566,37 +3028,53 @@ var enctItemSupplier = encTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), fi
 	{`"client_name":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.ClientName)), kStr},
 	{`"note":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.Note)), kStr},
 	{`"supplier_sku":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierSku)), kStr},
-	{`"filters":`, encMany[ViewFilterDetails], uint32(unsafe.Offsetof(ItemSupplier{}.Filters)), kSub},
+	{`"filters":`, etOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ItemSupplier{}.Filters)), kMany},
 	{`"_is_new":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.IsNew)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.Warning)), kStr},
 }}
 
 func (m *ItemSupplier) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemSupplier) }
 
+func (*ItemSupplier) encTable() *encTable { return &enctItemSupplier }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemSupplier) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectItemView = decTable{extra: unsafe.Offsetof(ItemView{}.Extra), fields: []decField{
+func allocItemView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ItemView, n)))
+}
+
+func copyItemView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ItemView)(dst), n), unsafe.Slice((*ItemView)(src), n))
+}
+
+var dectItemView = decTable{extra: unsafe.Offsetof(ItemView{}.Extra), size: unsafe.Sizeof(ItemView{}), alloc: allocItemView, copy: copyItemView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ItemView{}.RecordCount)), kInt},
-	{"items", decMany[Item], uint32(unsafe.Offsetof(ItemView{}.Items)), kSub},
+	{"items", dtOf[*Item], uint32(unsafe.Offsetof(ItemView{}.Items)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(ItemView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ItemView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *ItemView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemView) }
 
-var enctItemView = encTable{extra: unsafe.Offsetof(ItemView{}.Extra), fields: []encField{
+func (*ItemView) decTable() *decTable { return &dectItemView }
+
+var enctItemView = encTable{extra: unsafe.Offsetof(ItemView{}.Extra), size: unsafe.Sizeof(ItemView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ItemView{}.RecordCount)), kInt},
-	{`"items":`, encMany[Item], uint32(unsafe.Offsetof(ItemView{}.Items)), kSub},
+	{`"items":`, etOf[*Item], uint32(unsafe.Offsetof(ItemView{}.Items)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ItemView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ItemView{}.PageSize)), kInt},
 }}
 
 func (m *ItemView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemView) }
 
+func (*ItemView) encTable() *encTable { return &enctItemView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *ItemView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Items) }
+func (m *ItemView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Items), &dectItem)
+}

@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectJamfDetails = decTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), fields: []decField{
+func allocJamfDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]JamfDetails, n)))
+}
+
+func copyJamfDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*JamfDetails)(dst), n), unsafe.Slice((*JamfDetails)(src), n))
+}
+
+var dectJamfDetails = decTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), size: unsafe.Sizeof(JamfDetails{}), alloc: allocJamfDetails, copy: copyJamfDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(JamfDetails{}.ID)), kInt},
 	{"url", nil, uint32(unsafe.Offsetof(JamfDetails{}.URL)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(JamfDetails{}.Username)), kStr},
@@ -14,11 +22,11 @@ var dectJamfDetails = decTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), fiel
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(JamfDetails{}.NewIntegrationMethod)), kBool},
 	{"instancetype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Instancetype)), kInt},
 	{"devicetypes", nil, uint32(unsafe.Offsetof(JamfDetails{}.Devicetypes)), kStr},
-	{"device_types", decMany[KeyPair2], uint32(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), kSub},
+	{"device_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), kMany},
 	{"defaultsite", nil, uint32(unsafe.Offsetof(JamfDetails{}.Defaultsite)), kInt},
 	{"defaultsite_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.DefaultsiteName)), kStr},
-	{"site_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(JamfDetails{}.SiteLinks)), kSub},
-	{"fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), kSub},
+	{"site_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(JamfDetails{}.SiteLinks)), kMany},
+	{"fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), kMany},
 	{"sitematchtype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Sitematchtype)), kInt},
 	{"computerassettype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Computerassettype)), kInt},
 	{"computerassettype_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.ComputerassettypeName)), kStr},
@@ -36,7 +44,9 @@ var dectJamfDetails = decTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), fiel
 
 func (m *JamfDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJamfDetails) }
 
-var enctJamfDetails = encTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), fields: []encField{
+func (*JamfDetails) decTable() *decTable { return &dectJamfDetails }
+
+var enctJamfDetails = encTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), size: unsafe.Sizeof(JamfDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.ID)), kInt},
 	{`"url":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.URL)), kStr},
 	{`"username":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Username)), kStr},
@@ -44,11 +54,11 @@ var enctJamfDetails = encTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), fiel
 	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.NewIntegrationMethod)), kBool},
 	{`"instancetype":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Instancetype)), kInt},
 	{`"devicetypes":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Devicetypes)), kStr},
-	{`"device_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), kSub},
+	{`"device_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), kMany},
 	{`"defaultsite":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Defaultsite)), kInt},
 	{`"defaultsite_name":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.DefaultsiteName)), kStr},
-	{`"site_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(JamfDetails{}.SiteLinks)), kSub},
-	{`"fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), kSub},
+	{`"site_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(JamfDetails{}.SiteLinks)), kMany},
+	{`"fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), kMany},
 	{`"sitematchtype":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Sitematchtype)), kInt},
 	{`"computerassettype":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Computerassettype)), kInt},
 	{`"computerassettype_name":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.ComputerassettypeName)), kStr},
@@ -66,10 +76,20 @@ var enctJamfDetails = encTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), fiel
 
 func (m *JamfDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJamfDetails) }
 
+func (*JamfDetails) encTable() *encTable { return &enctJamfDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *JamfDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectJiraDetails = decTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), fields: []decField{
+func allocJiraDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]JiraDetails, n)))
+}
+
+func copyJiraDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*JiraDetails)(dst), n), unsafe.Slice((*JiraDetails)(src), n))
+}
+
+var dectJiraDetails = decTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), size: unsafe.Sizeof(JiraDetails{}), alloc: allocJiraDetails, copy: copyJiraDetails, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(JiraDetails{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(JiraDetails{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(JiraDetails{}.ID)), kInt},
@@ -92,9 +112,9 @@ var dectJiraDetails = decTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), fiel
 	{"issuetype", nil, uint32(unsafe.Offsetof(JiraDetails{}.Issuetype)), kStr},
 	{"defaultsendattachments", nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaultsendattachments)), kBool},
 	{"default_reporter", nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaultReporter)), kInt},
-	{"status_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.StatusMappings)), kSub},
-	{"tickettype_mappings", decMany[JiraMappings], uint32(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), kSub},
-	{"jirafield_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), kSub},
+	{"status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.StatusMappings)), kMany},
+	{"tickettype_mappings", dtOf[*JiraMappings], uint32(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), kMany},
+	{"jirafield_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), kMany},
 	{"comment_contains", nil, uint32(unsafe.Offsetof(JiraDetails{}.CommentContains)), kStr},
 	{"remove_comment_tag", nil, uint32(unsafe.Offsetof(JiraDetails{}.RemoveCommentTag)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(JiraDetails{}.Warning)), kStr},
@@ -102,7 +122,9 @@ var dectJiraDetails = decTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), fiel
 
 func (m *JiraDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJiraDetails) }
 
-var enctJiraDetails = encTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), fields: []encField{
+func (*JiraDetails) decTable() *decTable { return &dectJiraDetails }
+
+var enctJiraDetails = encTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), size: unsafe.Sizeof(JiraDetails{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.ID)), kInt},
@@ -125,9 +147,9 @@ var enctJiraDetails = encTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), fiel
 	{`"issuetype":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Issuetype)), kStr},
 	{`"defaultsendattachments":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaultsendattachments)), kBool},
 	{`"default_reporter":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaultReporter)), kInt},
-	{`"status_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.StatusMappings)), kSub},
-	{`"tickettype_mappings":`, encMany[JiraMappings], uint32(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), kSub},
-	{`"jirafield_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), kSub},
+	{`"status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.StatusMappings)), kMany},
+	{`"tickettype_mappings":`, etOf[*JiraMappings], uint32(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), kMany},
+	{`"jirafield_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), kMany},
 	{`"comment_contains":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.CommentContains)), kStr},
 	{`"remove_comment_tag":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.RemoveCommentTag)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Warning)), kStr},
@@ -135,10 +157,20 @@ var enctJiraDetails = encTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), fiel
 
 func (m *JiraDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJiraDetails) }
 
+func (*JiraDetails) encTable() *encTable { return &enctJiraDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *JiraDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectJiraMappings = decTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), fields: []decField{
+func allocJiraMappings(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]JiraMappings, n)))
+}
+
+func copyJiraMappings(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*JiraMappings)(dst), n), unsafe.Slice((*JiraMappings)(src), n))
+}
+
+var dectJiraMappings = decTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), size: unsafe.Sizeof(JiraMappings{}), alloc: allocJiraMappings, copy: copyJiraMappings, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(JiraMappings{}.ID)), kInt},
 	{"rtid", nil, uint32(unsafe.Offsetof(JiraMappings{}.Rtid)), kInt},
 	{"rtid_guid", nil, uint32(unsafe.Offsetof(JiraMappings{}.RtidGUID)), kStr},
@@ -154,7 +186,9 @@ var dectJiraMappings = decTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), fi
 
 func (m *JiraMappings) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJiraMappings) }
 
-var enctJiraMappings = encTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), fields: []encField{
+func (*JiraMappings) decTable() *decTable { return &dectJiraMappings }
+
+var enctJiraMappings = encTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), size: unsafe.Sizeof(JiraMappings{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.ID)), kInt},
 	{`"rtid":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.Rtid)), kInt},
 	{`"rtid_guid":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.RtidGUID)), kStr},
@@ -170,10 +204,18 @@ var enctJiraMappings = encTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), fi
 
 func (m *JiraMappings) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJiraMappings) }
 
+func (*JiraMappings) encTable() *encTable { return &enctJiraMappings }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *JiraMappings) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectJourney = decTable{extra: unsafe.Offsetof(Journey{}.Extra), fields: []decField{
+func allocJourney(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Journey, n))) }
+
+func copyJourney(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Journey)(dst), n), unsafe.Slice((*Journey)(src), n))
+}
+
+var dectJourney = decTable{extra: unsafe.Offsetof(Journey{}.Extra), size: unsafe.Sizeof(Journey{}), alloc: allocJourney, copy: copyJourney, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Journey{}.ID)), kInt},
 	{"unum", nil, uint32(unsafe.Offsetof(Journey{}.Unum)), kInt},
 	{"faultid", nil, uint32(unsafe.Offsetof(Journey{}.Faultid)), kInt},
@@ -198,7 +240,9 @@ var dectJourney = decTable{extra: unsafe.Offsetof(Journey{}.Extra), fields: []de
 
 func (m *Journey) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJourney) }
 
-var enctJourney = encTable{extra: unsafe.Offsetof(Journey{}.Extra), fields: []encField{
+func (*Journey) decTable() *decTable { return &dectJourney }
+
+var enctJourney = encTable{extra: unsafe.Offsetof(Journey{}.Extra), size: unsafe.Sizeof(Journey{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Journey{}.ID)), kInt},
 	{`"unum":`, nil, uint32(unsafe.Offsetof(Journey{}.Unum)), kInt},
 	{`"faultid":`, nil, uint32(unsafe.Offsetof(Journey{}.Faultid)), kInt},
@@ -222,6 +266,8 @@ var enctJourney = encTable{extra: unsafe.Offsetof(Journey{}.Extra), fields: []en
 }}
 
 func (m *Journey) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJourney) }
+
+func (*Journey) encTable() *encTable { return &enctJourney }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Journey) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

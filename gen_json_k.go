@@ -6,32 +6,52 @@ import (
 	"unsafe"
 )
 
-var dectKBArticleView = decTable{extra: unsafe.Offsetof(KBArticleView{}.Extra), fields: []decField{
+func allocKBArticleView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]KBArticleView, n)))
+}
+
+func copyKBArticleView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*KBArticleView)(dst), n), unsafe.Slice((*KBArticleView)(src), n))
+}
+
+var dectKBArticleView = decTable{extra: unsafe.Offsetof(KBArticleView{}.Extra), size: unsafe.Sizeof(KBArticleView{}), alloc: allocKBArticleView, copy: copyKBArticleView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(KBArticleView{}.RecordCount)), kInt},
-	{"articles", decMany[KBEntryList], uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kSub},
+	{"articles", dtOf[*KBEntryList], uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(KBArticleView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(KBArticleView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *KBArticleView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKBArticleView) }
 
-var enctKBArticleView = encTable{extra: unsafe.Offsetof(KBArticleView{}.Extra), fields: []encField{
+func (*KBArticleView) decTable() *decTable { return &dectKBArticleView }
+
+var enctKBArticleView = encTable{extra: unsafe.Offsetof(KBArticleView{}.Extra), size: unsafe.Sizeof(KBArticleView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(KBArticleView{}.RecordCount)), kInt},
-	{`"articles":`, encMany[KBEntryList], uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kSub},
+	{`"articles":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(KBArticleView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(KBArticleView{}.PageSize)), kInt},
 }}
 
 func (m *KBArticleView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKBArticleView) }
 
+func (*KBArticleView) encTable() *encTable { return &enctKBArticleView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KBArticleView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *KBArticleView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Articles) }
+func (m *KBArticleView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Articles), &dectKBEntryList)
+}
 
-var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []decField{
+func allocKBEntry(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]KBEntry, n))) }
+
+func copyKBEntry(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*KBEntry)(dst), n), unsafe.Slice((*KBEntry)(src), n))
+}
+
+var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe.Sizeof(KBEntry{}), alloc: allocKBEntry, copy: copyKBEntry, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KBEntry{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(KBEntry{}.Name)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(KBEntry{}.Description)), kStr},
@@ -44,7 +64,7 @@ var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []de
 	{"inactive", nil, uint32(unsafe.Offsetof(KBEntry{}.Inactive)), kBool},
 	{"type", nil, uint32(unsafe.Offsetof(KBEntry{}.Type)), kInt},
 	{"next_review_date", nil, uint32(unsafe.Offsetof(KBEntry{}.NextReviewDate)), kTime},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(KBEntry{}.Customfields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(KBEntry{}.Customfields)), kMany},
 	{"limit_start_date", nil, uint32(unsafe.Offsetof(KBEntry{}.LimitStartDate)), kTime},
 	{"limit_end_date", nil, uint32(unsafe.Offsetof(KBEntry{}.LimitEndDate)), kTime},
 	{"editor_type", nil, uint32(unsafe.Offsetof(KBEntry{}.EditorType)), kInt},
@@ -69,13 +89,13 @@ var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []de
 	{"internalmemoagent", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagent)), kStr},
 	{"internalmemoagenthtml", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagenthtml)), kStr},
 	{"internalmemomarkdown", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemomarkdown)), kStr},
-	{"tags", decMany[Tag], uint32(unsafe.Offsetof(KBEntry{}.Tags)), kSub},
-	{"faqlists", decMany[FAQListHead], uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kSub},
-	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(KBEntry{}.Fields)), kSub},
-	{"teams", decMany[SectionDetail], uint32(unsafe.Offsetof(KBEntry{}.Teams)), kSub},
+	{"tags", dtOf[*Tag], uint32(unsafe.Offsetof(KBEntry{}.Tags)), kMany},
+	{"faqlists", dtOf[*FAQListHead], uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kMany},
+	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(KBEntry{}.Fields)), kMany},
+	{"teams", dtOf[*SectionDetail], uint32(unsafe.Offsetof(KBEntry{}.Teams)), kMany},
 	{"your_vote", nil, uint32(unsafe.Offsetof(KBEntry{}.YourVote)), kInt},
 	{"showforall", nil, uint32(unsafe.Offsetof(KBEntry{}.Showforall)), kBool},
-	{"attachments", decMany[AttachmentList], uint32(unsafe.Offsetof(KBEntry{}.Attachments)), kSub},
+	{"attachments", dtOf[*AttachmentList], uint32(unsafe.Offsetof(KBEntry{}.Attachments)), kMany},
 	{"_isimport", nil, uint32(unsafe.Offsetof(KBEntry{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(KBEntry{}.Importtype)), kStr},
 	{"importfaqs", nil, uint32(unsafe.Offsetof(KBEntry{}.Importfaqs)), kStr},
@@ -84,32 +104,32 @@ var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []de
 	{"reviewer_name", nil, uint32(unsafe.Offsetof(KBEntry{}.ReviewerName)), kStr},
 	{"_reviewed", nil, uint32(unsafe.Offsetof(KBEntry{}.Reviewed)), kBool},
 	{"new_version_from_id", nil, uint32(unsafe.Offsetof(KBEntry{}.NewVersionFromID)), kInt},
-	{"other_versions", decMany[KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.OtherVersions)), kSub},
+	{"other_versions", dtOf[*KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.OtherVersions)), kMany},
 	{"servicenow_id", nil, uint32(unsafe.Offsetof(KBEntry{}.ServicenowID)), kStr},
-	{"import_attachments", decMany[Attachment], uint32(unsafe.Offsetof(KBEntry{}.ImportAttachments)), kSub},
-	{"related_articles", decMany[KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.RelatedArticles)), kSub},
+	{"import_attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(KBEntry{}.ImportAttachments)), kMany},
+	{"related_articles", dtOf[*KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.RelatedArticles)), kMany},
 	{"your_comment", nil, uint32(unsafe.Offsetof(KBEntry{}.YourComment)), kStr},
 	{"freshdesk_id", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskID)), kStr},
 	{"freshdesk_folder_name", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskFolderName)), kStr},
 	{"freshdesk_category_name", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskCategoryName)), kStr},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(KBEntry{}.Translations)), kSub},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(KBEntry{}.Translations)), kMany},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(KBEntry{}.PrintGenerate)), kBool},
 	{"printhtml", nil, uint32(unsafe.Offsetof(KBEntry{}.Printhtml)), kStr},
 	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(KBEntry{}.PDFAttachmentID)), kInt},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateID)), kInt},
 	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateName)), kStr},
-	{"kbentryclientaccess", decMany[KbEntryAreaAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), kSub},
-	{"kbentrytoplevelaccess", decMany[KbEntryTopLevelAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), kSub},
+	{"kbentryclientaccess", dtOf[*KbEntryAreaAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), kMany},
+	{"kbentrytoplevelaccess", dtOf[*KbEntryTopLevelAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(KBEntry{}.Warning)), kStr},
-	{"devices", decMany[DeviceList], uint32(unsafe.Offsetof(KBEntry{}.Devices)), kSub},
+	{"devices", dtOf[*DeviceList], uint32(unsafe.Offsetof(KBEntry{}.Devices)), kMany},
 	{"faq_write", nil, uint32(unsafe.Offsetof(KBEntry{}.FaqWrite)), kBool},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.NewExternalLink)), kSub},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.NewExternalLink)), kOne},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(KBEntry{}.ImportDetailsID)), kInt},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.ExternalLinks)), kSub},
-	{"wordpress_tags", decMap[WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressTags)), kSub},
-	{"wordpress_categories", decMap[WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressCategories)), kSub},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.ExternalLinks)), kMany},
+	{"wordpress_tags", dtOf[*WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressTags)), kRecMap},
+	{"wordpress_categories", dtOf[*WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressCategories)), kRecMap},
 	{"importtags", nil, uint32(unsafe.Offsetof(KBEntry{}.Importtags)), kStr},
-	{"owners", decMany[UnameList], uint32(unsafe.Offsetof(KBEntry{}.Owners)), kSub},
+	{"owners", dtOf[*UnameList], uint32(unsafe.Offsetof(KBEntry{}.Owners)), kMany},
 	{"search_index_sync_timestamp", nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncTimestamp)), kTime},
 	{"search_index_sync_batches", nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncBatches)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(KBEntry{}.Use)), kStr},
@@ -117,7 +137,9 @@ var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []de
 
 func (m *KBEntry) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKBEntry) }
 
-var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []encField{
+func (*KBEntry) decTable() *decTable { return &dectKBEntry }
+
+var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe.Sizeof(KBEntry{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Name)), kStr},
 	{`"description":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Description)), kStr},
@@ -130,7 +152,7 @@ var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []en
 	{`"inactive":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Inactive)), kBool},
 	{`"type":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Type)), kInt},
 	{`"next_review_date":`, nil, uint32(unsafe.Offsetof(KBEntry{}.NextReviewDate)), kTime},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(KBEntry{}.Customfields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(KBEntry{}.Customfields)), kMany},
 	{`"limit_start_date":`, nil, uint32(unsafe.Offsetof(KBEntry{}.LimitStartDate)), kTime},
 	{`"limit_end_date":`, nil, uint32(unsafe.Offsetof(KBEntry{}.LimitEndDate)), kTime},
 	{`"editor_type":`, nil, uint32(unsafe.Offsetof(KBEntry{}.EditorType)), kInt},
@@ -155,13 +177,13 @@ var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []en
 	{`"internalmemoagent":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagent)), kStr},
 	{`"internalmemoagenthtml":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagenthtml)), kStr},
 	{`"internalmemomarkdown":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemomarkdown)), kStr},
-	{`"tags":`, encMany[Tag], uint32(unsafe.Offsetof(KBEntry{}.Tags)), kSub},
-	{`"faqlists":`, encMany[FAQListHead], uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kSub},
-	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(KBEntry{}.Fields)), kSub},
-	{`"teams":`, encMany[SectionDetail], uint32(unsafe.Offsetof(KBEntry{}.Teams)), kSub},
+	{`"tags":`, etOf[*Tag], uint32(unsafe.Offsetof(KBEntry{}.Tags)), kMany},
+	{`"faqlists":`, etOf[*FAQListHead], uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kMany},
+	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(KBEntry{}.Fields)), kMany},
+	{`"teams":`, etOf[*SectionDetail], uint32(unsafe.Offsetof(KBEntry{}.Teams)), kMany},
 	{`"your_vote":`, nil, uint32(unsafe.Offsetof(KBEntry{}.YourVote)), kInt},
 	{`"showforall":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Showforall)), kBool},
-	{`"attachments":`, encMany[AttachmentList], uint32(unsafe.Offsetof(KBEntry{}.Attachments)), kSub},
+	{`"attachments":`, etOf[*AttachmentList], uint32(unsafe.Offsetof(KBEntry{}.Attachments)), kMany},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Importtype)), kStr},
 	{`"importfaqs":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Importfaqs)), kStr},
@@ -170,32 +192,32 @@ var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []en
 	{`"reviewer_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ReviewerName)), kStr},
 	{`"_reviewed":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Reviewed)), kBool},
 	{`"new_version_from_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.NewVersionFromID)), kInt},
-	{`"other_versions":`, encMany[KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.OtherVersions)), kSub},
+	{`"other_versions":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.OtherVersions)), kMany},
 	{`"servicenow_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ServicenowID)), kStr},
-	{`"import_attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(KBEntry{}.ImportAttachments)), kSub},
-	{`"related_articles":`, encMany[KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.RelatedArticles)), kSub},
+	{`"import_attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(KBEntry{}.ImportAttachments)), kMany},
+	{`"related_articles":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.RelatedArticles)), kMany},
 	{`"your_comment":`, nil, uint32(unsafe.Offsetof(KBEntry{}.YourComment)), kStr},
 	{`"freshdesk_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskID)), kStr},
 	{`"freshdesk_folder_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskFolderName)), kStr},
 	{`"freshdesk_category_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskCategoryName)), kStr},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(KBEntry{}.Translations)), kSub},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(KBEntry{}.Translations)), kMany},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PrintGenerate)), kBool},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Printhtml)), kStr},
 	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PDFAttachmentID)), kInt},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateID)), kInt},
 	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateName)), kStr},
-	{`"kbentryclientaccess":`, encMany[KbEntryAreaAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), kSub},
-	{`"kbentrytoplevelaccess":`, encMany[KbEntryTopLevelAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), kSub},
+	{`"kbentryclientaccess":`, etOf[*KbEntryAreaAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), kMany},
+	{`"kbentrytoplevelaccess":`, etOf[*KbEntryTopLevelAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Warning)), kStr},
-	{`"devices":`, encMany[DeviceList], uint32(unsafe.Offsetof(KBEntry{}.Devices)), kSub},
+	{`"devices":`, etOf[*DeviceList], uint32(unsafe.Offsetof(KBEntry{}.Devices)), kMany},
 	{`"faq_write":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FaqWrite)), kBool},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.NewExternalLink)), kSub},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.NewExternalLink)), kOne},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ImportDetailsID)), kInt},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.ExternalLinks)), kSub},
-	{`"wordpress_tags":`, encMap[WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressTags)), kSub},
-	{`"wordpress_categories":`, encMap[WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressCategories)), kSub},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.ExternalLinks)), kMany},
+	{`"wordpress_tags":`, etOf[*WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressTags)), kRecMap},
+	{`"wordpress_categories":`, etOf[*WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressCategories)), kRecMap},
 	{`"importtags":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Importtags)), kStr},
-	{`"owners":`, encMany[UnameList], uint32(unsafe.Offsetof(KBEntry{}.Owners)), kSub},
+	{`"owners":`, etOf[*UnameList], uint32(unsafe.Offsetof(KBEntry{}.Owners)), kMany},
 	{`"search_index_sync_timestamp":`, nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncTimestamp)), kTime},
 	{`"search_index_sync_batches":`, nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncBatches)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Use)), kStr},
@@ -203,10 +225,20 @@ var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), fields: []en
 
 func (m *KBEntry) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKBEntry) }
 
+func (*KBEntry) encTable() *encTable { return &enctKBEntry }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KBEntry) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectKBEntryList = decTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), fields: []decField{
+func allocKBEntryList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]KBEntryList, n)))
+}
+
+func copyKBEntryList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*KBEntryList)(dst), n), unsafe.Slice((*KBEntryList)(src), n))
+}
+
+var dectKBEntryList = decTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), size: unsafe.Sizeof(KBEntryList{}), alloc: allocKBEntryList, copy: copyKBEntryList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KBEntryList{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(KBEntryList{}.Name)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(KBEntryList{}.Description)), kStr},
@@ -219,7 +251,7 @@ var dectKBEntryList = decTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), fiel
 	{"inactive", nil, uint32(unsafe.Offsetof(KBEntryList{}.Inactive)), kBool},
 	{"type", nil, uint32(unsafe.Offsetof(KBEntryList{}.Type)), kInt},
 	{"next_review_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.NextReviewDate)), kTime},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(KBEntryList{}.Customfields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(KBEntryList{}.Customfields)), kMany},
 	{"limit_start_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitStartDate)), kTime},
 	{"limit_end_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitEndDate)), kTime},
 	{"editor_type", nil, uint32(unsafe.Offsetof(KBEntryList{}.EditorType)), kInt},
@@ -233,7 +265,9 @@ var dectKBEntryList = decTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), fiel
 
 func (m *KBEntryList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKBEntryList) }
 
-var enctKBEntryList = encTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), fields: []encField{
+func (*KBEntryList) decTable() *decTable { return &dectKBEntryList }
+
+var enctKBEntryList = encTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), size: unsafe.Sizeof(KBEntryList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Name)), kStr},
 	{`"description":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Description)), kStr},
@@ -246,7 +280,7 @@ var enctKBEntryList = encTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), fiel
 	{`"inactive":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Inactive)), kBool},
 	{`"type":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Type)), kInt},
 	{`"next_review_date":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.NextReviewDate)), kTime},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(KBEntryList{}.Customfields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(KBEntryList{}.Customfields)), kMany},
 	{`"limit_start_date":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitStartDate)), kTime},
 	{`"limit_end_date":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitEndDate)), kTime},
 	{`"editor_type":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.EditorType)), kInt},
@@ -260,10 +294,20 @@ var enctKBEntryList = encTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), fiel
 
 func (m *KBEntryList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKBEntryList) }
 
+func (*KBEntryList) encTable() *encTable { return &enctKBEntryList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KBEntryList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectKandjiDetails = decTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), fields: []decField{
+func allocKandjiDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]KandjiDetails, n)))
+}
+
+func copyKandjiDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*KandjiDetails)(dst), n), unsafe.Slice((*KandjiDetails)(src), n))
+}
+
+var dectKandjiDetails = decTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), size: unsafe.Sizeof(KandjiDetails{}), alloc: allocKandjiDetails, copy: copyKandjiDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KandjiDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(KandjiDetails{}.URL)), kStr},
@@ -276,8 +320,8 @@ var dectKandjiDetails = decTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), 
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), kSub},
-	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), kSub},
+	{"fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), kMany},
+	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncerror)), kStr},
@@ -286,7 +330,7 @@ var dectKandjiDetails = decTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), 
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Warning)), kStr},
-	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), kSub},
+	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeChoice)), kInt},
@@ -295,7 +339,9 @@ var dectKandjiDetails = decTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), 
 
 func (m *KandjiDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKandjiDetails) }
 
-var enctKandjiDetails = encTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), fields: []encField{
+func (*KandjiDetails) decTable() *decTable { return &dectKandjiDetails }
+
+var enctKandjiDetails = encTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), size: unsafe.Sizeof(KandjiDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Name)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.URL)), kStr},
@@ -308,8 +354,8 @@ var enctKandjiDetails = encTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), 
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), kSub},
-	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), kSub},
+	{`"fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), kMany},
+	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncerror)), kStr},
@@ -318,7 +364,7 @@ var enctKandjiDetails = encTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), 
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Warning)), kStr},
-	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), kSub},
+	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeChoice)), kInt},
@@ -327,10 +373,20 @@ var enctKandjiDetails = encTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), 
 
 func (m *KandjiDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKandjiDetails) }
 
+func (*KandjiDetails) encTable() *encTable { return &enctKandjiDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KandjiDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectKashflowDetails = decTable{extra: unsafe.Offsetof(KashflowDetails{}.Extra), fields: []decField{
+func allocKashflowDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]KashflowDetails, n)))
+}
+
+func copyKashflowDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*KashflowDetails)(dst), n), unsafe.Slice((*KashflowDetails)(src), n))
+}
+
+var dectKashflowDetails = decTable{extra: unsafe.Offsetof(KashflowDetails{}.Extra), size: unsafe.Sizeof(KashflowDetails{}), alloc: allocKashflowDetails, copy: copyKashflowDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Name)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Username)), kStr},
@@ -358,7 +414,9 @@ var dectKashflowDetails = decTable{extra: unsafe.Offsetof(KashflowDetails{}.Extr
 
 func (m *KashflowDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKashflowDetails) }
 
-var enctKashflowDetails = encTable{extra: unsafe.Offsetof(KashflowDetails{}.Extra), fields: []encField{
+func (*KashflowDetails) decTable() *decTable { return &dectKashflowDetails }
+
+var enctKashflowDetails = encTable{extra: unsafe.Offsetof(KashflowDetails{}.Extra), size: unsafe.Sizeof(KashflowDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.Name)), kStr},
 	{`"username":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.Username)), kStr},
@@ -386,10 +444,20 @@ var enctKashflowDetails = encTable{extra: unsafe.Offsetof(KashflowDetails{}.Extr
 
 func (m *KashflowDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKashflowDetails) }
 
+func (*KashflowDetails) encTable() *encTable { return &enctKashflowDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KashflowDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectKbEntryAreaAccess = decTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.Extra), fields: []decField{
+func allocKbEntryAreaAccess(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]KbEntryAreaAccess, n)))
+}
+
+func copyKbEntryAreaAccess(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*KbEntryAreaAccess)(dst), n), unsafe.Slice((*KbEntryAreaAccess)(src), n))
+}
+
+var dectKbEntryAreaAccess = decTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.Extra), size: unsafe.Sizeof(KbEntryAreaAccess{}), alloc: allocKbEntryAreaAccess, copy: copyKbEntryAreaAccess, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientName)), kStr},
@@ -401,7 +469,9 @@ func (m *KbEntryAreaAccess) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectKbEntryAreaAccess)
 }
 
-var enctKbEntryAreaAccess = encTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.Extra), fields: []encField{
+func (*KbEntryAreaAccess) decTable() *decTable { return &dectKbEntryAreaAccess }
+
+var enctKbEntryAreaAccess = encTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.Extra), size: unsafe.Sizeof(KbEntryAreaAccess{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ID)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientID)), kInt},
 	{`"client_name":`, nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientName)), kStr},
@@ -413,10 +483,20 @@ func (m *KbEntryAreaAccess) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctKbEntryAreaAccess)
 }
 
+func (*KbEntryAreaAccess) encTable() *encTable { return &enctKbEntryAreaAccess }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KbEntryAreaAccess) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectKbEntryTopLevelAccess = decTable{extra: unsafe.Offsetof(KbEntryTopLevelAccess{}.Extra), fields: []decField{
+func allocKbEntryTopLevelAccess(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]KbEntryTopLevelAccess, n)))
+}
+
+func copyKbEntryTopLevelAccess(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*KbEntryTopLevelAccess)(dst), n), unsafe.Slice((*KbEntryTopLevelAccess)(src), n))
+}
+
+var dectKbEntryTopLevelAccess = decTable{extra: unsafe.Offsetof(KbEntryTopLevelAccess{}.Extra), size: unsafe.Sizeof(KbEntryTopLevelAccess{}), alloc: allocKbEntryTopLevelAccess, copy: copyKbEntryTopLevelAccess, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ID)), kInt},
 	{"toplevel_id", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelID)), kInt},
 	{"toplevel_name", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelName)), kStr},
@@ -428,7 +508,9 @@ func (m *KbEntryTopLevelAccess) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectKbEntryTopLevelAccess)
 }
 
-var enctKbEntryTopLevelAccess = encTable{extra: unsafe.Offsetof(KbEntryTopLevelAccess{}.Extra), fields: []encField{
+func (*KbEntryTopLevelAccess) decTable() *decTable { return &dectKbEntryTopLevelAccess }
+
+var enctKbEntryTopLevelAccess = encTable{extra: unsafe.Offsetof(KbEntryTopLevelAccess{}.Extra), size: unsafe.Sizeof(KbEntryTopLevelAccess{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ID)), kInt},
 	{`"toplevel_id":`, nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelID)), kInt},
 	{`"toplevel_name":`, nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelName)), kStr},
@@ -440,27 +522,47 @@ func (m *KbEntryTopLevelAccess) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctKbEntryTopLevelAccess)
 }
 
+func (*KbEntryTopLevelAccess) encTable() *encTable { return &enctKbEntryTopLevelAccess }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KbEntryTopLevelAccess) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectKeyPair = decTable{extra: unsafe.Offsetof(KeyPair{}.Extra), fields: []decField{
+func allocKeyPair(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]KeyPair, n))) }
+
+func copyKeyPair(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*KeyPair)(dst), n), unsafe.Slice((*KeyPair)(src), n))
+}
+
+var dectKeyPair = decTable{extra: unsafe.Offsetof(KeyPair{}.Extra), size: unsafe.Sizeof(KeyPair{}), alloc: allocKeyPair, copy: copyKeyPair, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KeyPair{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(KeyPair{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
 func (m *KeyPair) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair) }
 
-var enctKeyPair = encTable{extra: unsafe.Offsetof(KeyPair{}.Extra), fields: []encField{
+func (*KeyPair) decTable() *decTable { return &dectKeyPair }
+
+var enctKeyPair = encTable{extra: unsafe.Offsetof(KeyPair{}.Extra), size: unsafe.Sizeof(KeyPair{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KeyPair{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(KeyPair{}.Name)), kStr},
 }}
 
 func (m *KeyPair) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair) }
 
+func (*KeyPair) encTable() *encTable { return &enctKeyPair }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectKeyPair2 = decTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), fields: []decField{
+func allocKeyPair2(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]KeyPair2, n)))
+}
+
+func copyKeyPair2(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*KeyPair2)(dst), n), unsafe.Slice((*KeyPair2)(src), n))
+}
+
+var dectKeyPair2 = decTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), size: unsafe.Sizeof(KeyPair2{}), alloc: allocKeyPair2, copy: copyKeyPair2, fields: []decField{
 	{"value", nil, uint32(unsafe.Offsetof(KeyPair2{}.Value)), kStr},
 	{"label", nil, uint32(unsafe.Offsetof(KeyPair2{}.Label)), kStr},
 	{"isnew", nil, uint32(unsafe.Offsetof(KeyPair2{}.Isnew)), kBool},
@@ -468,7 +570,9 @@ var dectKeyPair2 = decTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), fields: []
 
 func (m *KeyPair2) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair2) }
 
-var enctKeyPair2 = encTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), fields: []encField{
+func (*KeyPair2) decTable() *decTable { return &dectKeyPair2 }
+
+var enctKeyPair2 = encTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), size: unsafe.Sizeof(KeyPair2{}), fields: []encField{
 	{`"value":`, nil, uint32(unsafe.Offsetof(KeyPair2{}.Value)), kStr},
 	{`"label":`, nil, uint32(unsafe.Offsetof(KeyPair2{}.Label)), kStr},
 	{`"isnew":`, nil, uint32(unsafe.Offsetof(KeyPair2{}.Isnew)), kBool},
@@ -476,39 +580,65 @@ var enctKeyPair2 = encTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), fields: []
 
 func (m *KeyPair2) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair2) }
 
+func (*KeyPair2) encTable() *encTable { return &enctKeyPair2 }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair2) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectKeyPair3 = decTable{extra: unsafe.Offsetof(KeyPair3{}.Extra), fields: []decField{
+func allocKeyPair3(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]KeyPair3, n)))
+}
+
+func copyKeyPair3(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*KeyPair3)(dst), n), unsafe.Slice((*KeyPair3)(src), n))
+}
+
+var dectKeyPair3 = decTable{extra: unsafe.Offsetof(KeyPair3{}.Extra), size: unsafe.Sizeof(KeyPair3{}), alloc: allocKeyPair3, copy: copyKeyPair3, fields: []decField{
 	{"value", nil, uint32(unsafe.Offsetof(KeyPair3{}.Value)), kStr},
 	{"label", nil, uint32(unsafe.Offsetof(KeyPair3{}.Label)), kStr},
 }, sorted: []uint16{1, 0}}
 
 func (m *KeyPair3) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair3) }
 
-var enctKeyPair3 = encTable{extra: unsafe.Offsetof(KeyPair3{}.Extra), fields: []encField{
+func (*KeyPair3) decTable() *decTable { return &dectKeyPair3 }
+
+var enctKeyPair3 = encTable{extra: unsafe.Offsetof(KeyPair3{}.Extra), size: unsafe.Sizeof(KeyPair3{}), fields: []encField{
 	{`"value":`, nil, uint32(unsafe.Offsetof(KeyPair3{}.Value)), kStr},
 	{`"label":`, nil, uint32(unsafe.Offsetof(KeyPair3{}.Label)), kStr},
 }}
 
 func (m *KeyPair3) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair3) }
 
+func (*KeyPair3) encTable() *encTable { return &enctKeyPair3 }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair3) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectKeyPair4 = decTable{extra: unsafe.Offsetof(KeyPair4{}.Extra), fields: []decField{
+func allocKeyPair4(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]KeyPair4, n)))
+}
+
+func copyKeyPair4(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*KeyPair4)(dst), n), unsafe.Slice((*KeyPair4)(src), n))
+}
+
+var dectKeyPair4 = decTable{extra: unsafe.Offsetof(KeyPair4{}.Extra), size: unsafe.Sizeof(KeyPair4{}), alloc: allocKeyPair4, copy: copyKeyPair4, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KeyPair4{}.ID)), kInt64},
 	{"name", nil, uint32(unsafe.Offsetof(KeyPair4{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
 func (m *KeyPair4) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair4) }
 
-var enctKeyPair4 = encTable{extra: unsafe.Offsetof(KeyPair4{}.Extra), fields: []encField{
+func (*KeyPair4) decTable() *decTable { return &dectKeyPair4 }
+
+var enctKeyPair4 = encTable{extra: unsafe.Offsetof(KeyPair4{}.Extra), size: unsafe.Sizeof(KeyPair4{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KeyPair4{}.ID)), kInt64},
 	{`"name":`, nil, uint32(unsafe.Offsetof(KeyPair4{}.Name)), kStr},
 }}
 
 func (m *KeyPair4) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair4) }
+
+func (*KeyPair4) encTable() *encTable { return &enctKeyPair4 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair4) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

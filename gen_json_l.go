@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectLDAPConnection = decTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra), fields: []decField{
+func allocLDAPConnection(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LDAPConnection, n)))
+}
+
+func copyLDAPConnection(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LDAPConnection)(dst), n), unsafe.Slice((*LDAPConnection)(src), n))
+}
+
+var dectLDAPConnection = decTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra), size: unsafe.Sizeof(LDAPConnection{}), alloc: allocLDAPConnection, copy: copyLDAPConnection, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ID)), kInt},
@@ -24,32 +32,32 @@ var dectLDAPConnection = decTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra)
 	{"pagesize", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Pagesize)), kInt},
 	{"port", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Port)), kStr},
 	{"use_ssl", nil, uint32(unsafe.Offsetof(LDAPConnection{}.UseSsl)), kBool},
-	{"mappings_user", decMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), kSub},
-	{"mappings_agent", decMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), kSub},
-	{"ldap_strings", decMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), kSub},
+	{"mappings_user", dtOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), kMany},
+	{"mappings_agent", dtOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), kMany},
+	{"ldap_strings", dtOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), kMany},
 	{"useadauthentication", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Useadauthentication)), kInt},
 	{"_is_test", nil, uint32(unsafe.Offsetof(LDAPConnection{}.IsTest)), kBool},
 	{"_connection_success", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionSuccess)), kBool},
 	{"_connection_message", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionMessage)), kStr},
 	{"_get_mappings", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetMappings)), kBool},
-	{"_containers", decMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.Containers)), kSub},
+	{"_containers", dtOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.Containers)), kMany},
 	{"_containerfilter", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Containerfilter)), kStr},
 	{"_get_users", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetUsers)), kBool},
 	{"_userfilter", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Userfilter)), kStr},
 	{"_new_only", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewOnly)), kBool},
-	{"cab_ldap_strings", decMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), kSub},
+	{"cab_ldap_strings", dtOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), kMany},
 	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Halointegratorenabled)), kBool},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLasterror)), kStr},
 	{"halointegrator_importtype", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorImporttype)), kInt},
 	{"halointegrator_batch", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorBatch)), kInt},
 	{"halointegrator_ipaddress", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorIpaddress)), kStr},
-	{"halointegrator_allowedclientidslist", decMany[KeyPair3], uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), kSub},
+	{"halointegrator_allowedclientidslist", dtOf[*KeyPair3], uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), kMany},
 	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientids)), kStr},
 	{"user_matching_fields", nil, uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingFields)), kStr},
 	{"agent_matching_fields", nil, uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingFields)), kStr},
-	{"user_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), kSub},
-	{"agent_matching_list", decMany[KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), kSub},
+	{"user_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), kMany},
+	{"agent_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), kMany},
 	{"new_password", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewPassword)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewMethod)), kBool},
 	{"allow_access", nil, uint32(unsafe.Offsetof(LDAPConnection{}.AllowAccess)), kBool},
@@ -58,13 +66,15 @@ var dectLDAPConnection = decTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra)
 	{"uactguidmappingfield", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Uactguidmappingfield)), kStr},
 	{"new_user_template", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplate)), kInt},
 	{"new_user_type", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserType)), kInt},
-	{"mappings_new_user", decMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), kSub},
+	{"mappings_new_user", dtOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), kMany},
 	{"new_user_template_name", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplateName)), kStr},
 }, sorted: []uint16{23, 22, 26, 25, 24, 27, 21, 29, 28, 47, 40, 42, 45, 7, 10, 30, 4, 6, 12, 0, 38, 37, 35, 34, 36, 33, 32, 31, 5, 2, 9, 1, 19, 18, 51, 17, 3, 44, 43, 49, 52, 50, 14, 13, 15, 11, 46, 48, 16, 20, 39, 41, 8}}
 
 func (m *LDAPConnection) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPConnection) }
 
-var enctLDAPConnection = encTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra), fields: []encField{
+func (*LDAPConnection) decTable() *decTable { return &dectLDAPConnection }
+
+var enctLDAPConnection = encTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra), size: unsafe.Sizeof(LDAPConnection{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.ID)), kInt},
@@ -82,32 +92,32 @@ var enctLDAPConnection = encTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra)
 	{`"pagesize":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Pagesize)), kInt},
 	{`"port":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Port)), kStr},
 	{`"use_ssl":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.UseSsl)), kBool},
-	{`"mappings_user":`, encMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), kSub},
-	{`"mappings_agent":`, encMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), kSub},
-	{`"ldap_strings":`, encMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), kSub},
+	{`"mappings_user":`, etOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), kMany},
+	{`"mappings_agent":`, etOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), kMany},
+	{`"ldap_strings":`, etOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), kMany},
 	{`"useadauthentication":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Useadauthentication)), kInt},
 	{`"_is_test":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.IsTest)), kBool},
 	{`"_connection_success":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionSuccess)), kBool},
 	{`"_connection_message":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionMessage)), kStr},
 	{`"_get_mappings":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetMappings)), kBool},
-	{`"_containers":`, encMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.Containers)), kSub},
+	{`"_containers":`, etOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.Containers)), kMany},
 	{`"_containerfilter":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Containerfilter)), kStr},
 	{`"_get_users":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetUsers)), kBool},
 	{`"_userfilter":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Userfilter)), kStr},
 	{`"_new_only":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewOnly)), kBool},
-	{`"cab_ldap_strings":`, encMany[LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), kSub},
+	{`"cab_ldap_strings":`, etOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), kMany},
 	{`"halointegratorenabled":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Halointegratorenabled)), kBool},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLasterror)), kStr},
 	{`"halointegrator_importtype":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorImporttype)), kInt},
 	{`"halointegrator_batch":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorBatch)), kInt},
 	{`"halointegrator_ipaddress":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorIpaddress)), kStr},
-	{`"halointegrator_allowedclientidslist":`, encMany[KeyPair3], uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), kSub},
+	{`"halointegrator_allowedclientidslist":`, etOf[*KeyPair3], uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), kMany},
 	{`"halointegrator_allowedclientids":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientids)), kStr},
 	{`"user_matching_fields":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingFields)), kStr},
 	{`"agent_matching_fields":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingFields)), kStr},
-	{`"user_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), kSub},
-	{`"agent_matching_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), kSub},
+	{`"user_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), kMany},
+	{`"agent_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), kMany},
 	{`"new_password":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewPassword)), kStr},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewMethod)), kBool},
 	{`"allow_access":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.AllowAccess)), kBool},
@@ -116,16 +126,26 @@ var enctLDAPConnection = encTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra)
 	{`"uactguidmappingfield":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Uactguidmappingfield)), kStr},
 	{`"new_user_template":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplate)), kInt},
 	{`"new_user_type":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserType)), kInt},
-	{`"mappings_new_user":`, encMany[LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), kSub},
+	{`"mappings_new_user":`, etOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), kMany},
 	{`"new_user_template_name":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplateName)), kStr},
 }}
 
 func (m *LDAPConnection) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPConnection) }
 
+func (*LDAPConnection) encTable() *encTable { return &enctLDAPConnection }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPConnection) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLDAPName = decTable{extra: unsafe.Offsetof(LDAPName{}.Extra), fields: []decField{
+func allocLDAPName(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LDAPName, n)))
+}
+
+func copyLDAPName(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LDAPName)(dst), n), unsafe.Slice((*LDAPName)(src), n))
+}
+
+var dectLDAPName = decTable{extra: unsafe.Offsetof(LDAPName{}.Extra), size: unsafe.Sizeof(LDAPName{}), alloc: allocLDAPName, copy: copyLDAPName, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LDAPName{}.ID)), kInt},
 	{"connection_id", nil, uint32(unsafe.Offsetof(LDAPName{}.ConnectionID)), kInt},
 	{"ldap_field", nil, uint32(unsafe.Offsetof(LDAPName{}.LdapField)), kStr},
@@ -137,7 +157,9 @@ var dectLDAPName = decTable{extra: unsafe.Offsetof(LDAPName{}.Extra), fields: []
 
 func (m *LDAPName) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPName) }
 
-var enctLDAPName = encTable{extra: unsafe.Offsetof(LDAPName{}.Extra), fields: []encField{
+func (*LDAPName) decTable() *decTable { return &dectLDAPName }
+
+var enctLDAPName = encTable{extra: unsafe.Offsetof(LDAPName{}.Extra), size: unsafe.Sizeof(LDAPName{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LDAPName{}.ID)), kInt},
 	{`"connection_id":`, nil, uint32(unsafe.Offsetof(LDAPName{}.ConnectionID)), kInt},
 	{`"ldap_field":`, nil, uint32(unsafe.Offsetof(LDAPName{}.LdapField)), kStr},
@@ -149,10 +171,20 @@ var enctLDAPName = encTable{extra: unsafe.Offsetof(LDAPName{}.Extra), fields: []
 
 func (m *LDAPName) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPName) }
 
+func (*LDAPName) encTable() *encTable { return &enctLDAPName }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPName) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLDAPString = decTable{extra: unsafe.Offsetof(LDAPString{}.Extra), fields: []decField{
+func allocLDAPString(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LDAPString, n)))
+}
+
+func copyLDAPString(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LDAPString)(dst), n), unsafe.Slice((*LDAPString)(src), n))
+}
+
+var dectLDAPString = decTable{extra: unsafe.Offsetof(LDAPString{}.Extra), size: unsafe.Sizeof(LDAPString{}), alloc: allocLDAPString, copy: copyLDAPString, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LDAPString{}.ID)), kInt},
 	{"connection_id", nil, uint32(unsafe.Offsetof(LDAPString{}.ConnectionID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(LDAPString{}.Name)), kStr},
@@ -167,7 +199,7 @@ var dectLDAPString = decTable{extra: unsafe.Offsetof(LDAPString{}.Extra), fields
 	{"isrecursive", nil, uint32(unsafe.Offsetof(LDAPString{}.Isrecursive)), kBool},
 	{"mapping_type", nil, uint32(unsafe.Offsetof(LDAPString{}.MappingType)), kInt},
 	{"role_id", nil, uint32(unsafe.Offsetof(LDAPString{}.RoleID)), kStr},
-	{"users", decMany[LDAPUser], uint32(unsafe.Offsetof(LDAPString{}.Users)), kSub},
+	{"users", dtOf[*LDAPUser], uint32(unsafe.Offsetof(LDAPString{}.Users)), kMany},
 	{"cabmapping", nil, uint32(unsafe.Offsetof(LDAPString{}.Cabmapping)), kBool},
 	{"cab_id", nil, uint32(unsafe.Offsetof(LDAPString{}.CabID)), kInt},
 	{"cab_name", nil, uint32(unsafe.Offsetof(LDAPString{}.CabName)), kStr},
@@ -178,7 +210,9 @@ var dectLDAPString = decTable{extra: unsafe.Offsetof(LDAPString{}.Extra), fields
 
 func (m *LDAPString) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPString) }
 
-var enctLDAPString = encTable{extra: unsafe.Offsetof(LDAPString{}.Extra), fields: []encField{
+func (*LDAPString) decTable() *decTable { return &dectLDAPString }
+
+var enctLDAPString = encTable{extra: unsafe.Offsetof(LDAPString{}.Extra), size: unsafe.Sizeof(LDAPString{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.ID)), kInt},
 	{`"connection_id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.ConnectionID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Name)), kStr},
@@ -193,7 +227,7 @@ var enctLDAPString = encTable{extra: unsafe.Offsetof(LDAPString{}.Extra), fields
 	{`"isrecursive":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Isrecursive)), kBool},
 	{`"mapping_type":`, nil, uint32(unsafe.Offsetof(LDAPString{}.MappingType)), kInt},
 	{`"role_id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.RoleID)), kStr},
-	{`"users":`, encMany[LDAPUser], uint32(unsafe.Offsetof(LDAPString{}.Users)), kSub},
+	{`"users":`, etOf[*LDAPUser], uint32(unsafe.Offsetof(LDAPString{}.Users)), kMany},
 	{`"cabmapping":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Cabmapping)), kBool},
 	{`"cab_id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.CabID)), kInt},
 	{`"cab_name":`, nil, uint32(unsafe.Offsetof(LDAPString{}.CabName)), kStr},
@@ -204,39 +238,61 @@ var enctLDAPString = encTable{extra: unsafe.Offsetof(LDAPString{}.Extra), fields
 
 func (m *LDAPString) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPString) }
 
+func (*LDAPString) encTable() *encTable { return &enctLDAPString }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPString) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLDAPUser = decTable{extra: unsafe.Offsetof(LDAPUser{}.Extra), fields: []decField{
+func allocLDAPUser(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LDAPUser, n)))
+}
+
+func copyLDAPUser(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LDAPUser)(dst), n), unsafe.Slice((*LDAPUser)(src), n))
+}
+
+var dectLDAPUser = decTable{extra: unsafe.Offsetof(LDAPUser{}.Extra), size: unsafe.Sizeof(LDAPUser{}), alloc: allocLDAPUser, copy: copyLDAPUser, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(LDAPUser{}.Name)), kStr},
 	{"distinguishedname", nil, uint32(unsafe.Offsetof(LDAPUser{}.Distinguishedname)), kStr},
 	{"userAccountControl", nil, uint32(unsafe.Offsetof(LDAPUser{}.UserAccountControl)), kStr},
 	{"objectguid", nil, uint32(unsafe.Offsetof(LDAPUser{}.Objectguid)), kStr},
 	{"manager", nil, uint32(unsafe.Offsetof(LDAPUser{}.Manager)), kStr},
 	{"memberOf", nil, uint32(unsafe.Offsetof(LDAPUser{}.MemberOf)), kStr},
-	{"attributes", decMany[KeyPair], uint32(unsafe.Offsetof(LDAPUser{}.Attributes)), kSub},
+	{"attributes", dtOf[*KeyPair], uint32(unsafe.Offsetof(LDAPUser{}.Attributes)), kMany},
 	{"uactguidMapping", nil, uint32(unsafe.Offsetof(LDAPUser{}.UactguidMapping)), kStr},
 }, sorted: []uint16{6, 1, 4, 5, 0, 3, 7, 2}}
 
 func (m *LDAPUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPUser) }
 
-var enctLDAPUser = encTable{extra: unsafe.Offsetof(LDAPUser{}.Extra), fields: []encField{
+func (*LDAPUser) decTable() *decTable { return &dectLDAPUser }
+
+var enctLDAPUser = encTable{extra: unsafe.Offsetof(LDAPUser{}.Extra), size: unsafe.Sizeof(LDAPUser{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.Name)), kStr},
 	{`"distinguishedname":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.Distinguishedname)), kStr},
 	{`"userAccountControl":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.UserAccountControl)), kStr},
 	{`"objectguid":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.Objectguid)), kStr},
 	{`"manager":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.Manager)), kStr},
 	{`"memberOf":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.MemberOf)), kStr},
-	{`"attributes":`, encMany[KeyPair], uint32(unsafe.Offsetof(LDAPUser{}.Attributes)), kSub},
+	{`"attributes":`, etOf[*KeyPair], uint32(unsafe.Offsetof(LDAPUser{}.Attributes)), kMany},
 	{`"uactguidMapping":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.UactguidMapping)), kStr},
 }}
 
 func (m *LDAPUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPUser) }
 
+func (*LDAPUser) encTable() *encTable { return &enctLDAPUser }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLanguagePack = decTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), fields: []decField{
+func allocLanguagePack(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LanguagePack, n)))
+}
+
+func copyLanguagePack(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LanguagePack)(dst), n), unsafe.Slice((*LanguagePack)(src), n))
+}
+
+var dectLanguagePack = decTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), size: unsafe.Sizeof(LanguagePack{}), alloc: allocLanguagePack, copy: copyLanguagePack, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LanguagePack{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(LanguagePack{}.Name)), kStr},
 	{"short_name", nil, uint32(unsafe.Offsetof(LanguagePack{}.ShortName)), kStr},
@@ -249,18 +305,20 @@ var dectLanguagePack = decTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), fi
 	{"azure_code", nil, uint32(unsafe.Offsetof(LanguagePack{}.AzureCode)), kStr},
 	{"is_right_to_left", nil, uint32(unsafe.Offsetof(LanguagePack{}.IsRightToLeft)), kBool},
 	{"notes", nil, uint32(unsafe.Offsetof(LanguagePack{}.Notes)), kStr},
-	{"translations", decMany[KeyPair2], uint32(unsafe.Offsetof(LanguagePack{}.Translations)), kSub},
-	{"translation_details", decMany[LanguagePackTranslations], uint32(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), kSub},
+	{"translations", dtOf[*KeyPair2], uint32(unsafe.Offsetof(LanguagePack{}.Translations)), kMany},
+	{"translation_details", dtOf[*LanguagePackTranslations], uint32(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), kMany},
 	{"translations_are_custom", nil, uint32(unsafe.Offsetof(LanguagePack{}.TranslationsAreCustom)), kBool},
 	{"dont_remove_translations", nil, uint32(unsafe.Offsetof(LanguagePack{}.DontRemoveTranslations)), kBool},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(LanguagePack{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(LanguagePack{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(LanguagePack{}.AccessControlLevel)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(LanguagePack{}.Warning)), kStr},
 }, sorted: []uint16{18, 16, 17, 3, 9, 15, 4, 0, 5, 10, 8, 7, 1, 11, 2, 6, 13, 12, 14}}
 
 func (m *LanguagePack) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLanguagePack) }
 
-var enctLanguagePack = encTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), fields: []encField{
+func (*LanguagePack) decTable() *decTable { return &dectLanguagePack }
+
+var enctLanguagePack = encTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), size: unsafe.Sizeof(LanguagePack{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.Name)), kStr},
 	{`"short_name":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.ShortName)), kStr},
@@ -273,21 +331,31 @@ var enctLanguagePack = encTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), fi
 	{`"azure_code":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.AzureCode)), kStr},
 	{`"is_right_to_left":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.IsRightToLeft)), kBool},
 	{`"notes":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.Notes)), kStr},
-	{`"translations":`, encMany[KeyPair2], uint32(unsafe.Offsetof(LanguagePack{}.Translations)), kSub},
-	{`"translation_details":`, encMany[LanguagePackTranslations], uint32(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), kSub},
+	{`"translations":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(LanguagePack{}.Translations)), kMany},
+	{`"translation_details":`, etOf[*LanguagePackTranslations], uint32(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), kMany},
 	{`"translations_are_custom":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.TranslationsAreCustom)), kBool},
 	{`"dont_remove_translations":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.DontRemoveTranslations)), kBool},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(LanguagePack{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(LanguagePack{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.AccessControlLevel)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.Warning)), kStr},
 }}
 
 func (m *LanguagePack) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLanguagePack) }
 
+func (*LanguagePack) encTable() *encTable { return &enctLanguagePack }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LanguagePack) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLanguagePackTranslations = decTable{extra: unsafe.Offsetof(LanguagePackTranslations{}.Extra), fields: []decField{
+func allocLanguagePackTranslations(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LanguagePackTranslations, n)))
+}
+
+func copyLanguagePackTranslations(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LanguagePackTranslations)(dst), n), unsafe.Slice((*LanguagePackTranslations)(src), n))
+}
+
+var dectLanguagePackTranslations = decTable{extra: unsafe.Offsetof(LanguagePackTranslations{}.Extra), size: unsafe.Sizeof(LanguagePackTranslations{}), alloc: allocLanguagePackTranslations, copy: copyLanguagePackTranslations, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.ID)), kInt},
 	{"language_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.LanguageID)), kInt},
 	{"sysid", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Sysid)), kInt},
@@ -306,7 +374,9 @@ func (m *LanguagePackTranslations) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectLanguagePackTranslations)
 }
 
-var enctLanguagePackTranslations = encTable{extra: unsafe.Offsetof(LanguagePackTranslations{}.Extra), fields: []encField{
+func (*LanguagePackTranslations) decTable() *decTable { return &dectLanguagePackTranslations }
+
+var enctLanguagePackTranslations = encTable{extra: unsafe.Offsetof(LanguagePackTranslations{}.Extra), size: unsafe.Sizeof(LanguagePackTranslations{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.ID)), kInt},
 	{`"language_id":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.LanguageID)), kInt},
 	{`"sysid":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Sysid)), kInt},
@@ -325,10 +395,20 @@ func (m *LanguagePackTranslations) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctLanguagePackTranslations)
 }
 
+func (*LanguagePackTranslations) encTable() *encTable { return &enctLanguagePackTranslations }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LanguagePackTranslations) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLanguagePackTranslationsCustom = decTable{extra: unsafe.Offsetof(LanguagePackTranslationsCustom{}.Extra), fields: []decField{
+func allocLanguagePackTranslationsCustom(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LanguagePackTranslationsCustom, n)))
+}
+
+func copyLanguagePackTranslationsCustom(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LanguagePackTranslationsCustom)(dst), n), unsafe.Slice((*LanguagePackTranslationsCustom)(src), n))
+}
+
+var dectLanguagePackTranslationsCustom = decTable{extra: unsafe.Offsetof(LanguagePackTranslationsCustom{}.Extra), size: unsafe.Sizeof(LanguagePackTranslationsCustom{}), alloc: allocLanguagePackTranslationsCustom, copy: copyLanguagePackTranslationsCustom, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.ID)), kInt},
 	{"language_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.LanguageID)), kInt},
 	{"entity", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Entity)), kStr},
@@ -347,7 +427,11 @@ func (m *LanguagePackTranslationsCustom) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectLanguagePackTranslationsCustom)
 }
 
-var enctLanguagePackTranslationsCustom = encTable{extra: unsafe.Offsetof(LanguagePackTranslationsCustom{}.Extra), fields: []encField{
+func (*LanguagePackTranslationsCustom) decTable() *decTable {
+	return &dectLanguagePackTranslationsCustom
+}
+
+var enctLanguagePackTranslationsCustom = encTable{extra: unsafe.Offsetof(LanguagePackTranslationsCustom{}.Extra), size: unsafe.Sizeof(LanguagePackTranslationsCustom{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.ID)), kInt},
 	{`"language_id":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.LanguageID)), kInt},
 	{`"entity":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Entity)), kStr},
@@ -366,12 +450,24 @@ func (m *LanguagePackTranslationsCustom) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctLanguagePackTranslationsCustom)
 }
 
+func (*LanguagePackTranslationsCustom) encTable() *encTable {
+	return &enctLanguagePackTranslationsCustom
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LanguagePackTranslationsCustom) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectLansweeperRelation = decTable{extra: unsafe.Offsetof(LansweeperRelation{}.Extra), fields: []decField{
+func allocLansweeperRelation(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LansweeperRelation, n)))
+}
+
+func copyLansweeperRelation(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LansweeperRelation)(dst), n), unsafe.Slice((*LansweeperRelation)(src), n))
+}
+
+var dectLansweeperRelation = decTable{extra: unsafe.Offsetof(LansweeperRelation{}.Extra), size: unsafe.Sizeof(LansweeperRelation{}), alloc: allocLansweeperRelation, copy: copyLansweeperRelation, fields: []decField{
 	{"childAssetKey", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ChildAssetKey)), kStr},
 	{"lastChanged", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.LastChanged)), kStr},
 	{"parentAssetKey", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ParentAssetKey)), kStr},
@@ -385,7 +481,9 @@ func (m *LansweeperRelation) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectLansweeperRelation)
 }
 
-var enctLansweeperRelation = encTable{extra: unsafe.Offsetof(LansweeperRelation{}.Extra), fields: []encField{
+func (*LansweeperRelation) decTable() *decTable { return &dectLansweeperRelation }
+
+var enctLansweeperRelation = encTable{extra: unsafe.Offsetof(LansweeperRelation{}.Extra), size: unsafe.Sizeof(LansweeperRelation{}), fields: []encField{
 	{`"childAssetKey":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ChildAssetKey)), kStr},
 	{`"lastChanged":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.LastChanged)), kStr},
 	{`"parentAssetKey":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ParentAssetKey)), kStr},
@@ -399,10 +497,20 @@ func (m *LansweeperRelation) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctLansweeperRelation)
 }
 
+func (*LansweeperRelation) encTable() *encTable { return &enctLansweeperRelation }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LansweeperRelation) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLansweeperSoftware = decTable{extra: unsafe.Offsetof(LansweeperSoftware{}.Extra), fields: []decField{
+func allocLansweeperSoftware(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LansweeperSoftware, n)))
+}
+
+func copyLansweeperSoftware(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LansweeperSoftware)(dst), n), unsafe.Slice((*LansweeperSoftware)(src), n))
+}
+
+var dectLansweeperSoftware = decTable{extra: unsafe.Offsetof(LansweeperSoftware{}.Extra), size: unsafe.Sizeof(LansweeperSoftware{}), alloc: allocLansweeperSoftware, copy: copyLansweeperSoftware, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Name)), kStr},
 	{"publisher", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Publisher)), kStr},
 	{"version", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Version)), kStr},
@@ -413,7 +521,9 @@ func (m *LansweeperSoftware) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectLansweeperSoftware)
 }
 
-var enctLansweeperSoftware = encTable{extra: unsafe.Offsetof(LansweeperSoftware{}.Extra), fields: []encField{
+func (*LansweeperSoftware) decTable() *decTable { return &dectLansweeperSoftware }
+
+var enctLansweeperSoftware = encTable{extra: unsafe.Offsetof(LansweeperSoftware{}.Extra), size: unsafe.Sizeof(LansweeperSoftware{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Name)), kStr},
 	{`"publisher":`, nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Publisher)), kStr},
 	{`"version":`, nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Version)), kStr},
@@ -424,10 +534,20 @@ func (m *LansweeperSoftware) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctLansweeperSoftware)
 }
 
+func (*LansweeperSoftware) encTable() *encTable { return &enctLansweeperSoftware }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LansweeperSoftware) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLansweeperStartExport = decTable{extra: unsafe.Offsetof(LansweeperStartExport{}.Extra), fields: []decField{
+func allocLansweeperStartExport(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LansweeperStartExport, n)))
+}
+
+func copyLansweeperStartExport(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LansweeperStartExport)(dst), n), unsafe.Slice((*LansweeperStartExport)(src), n))
+}
+
+var dectLansweeperStartExport = decTable{extra: unsafe.Offsetof(LansweeperStartExport{}.Extra), size: unsafe.Sizeof(LansweeperStartExport{}), alloc: allocLansweeperStartExport, copy: copyLansweeperStartExport, fields: []decField{
 	{"siteMappingId", nil, uint32(unsafe.Offsetof(LansweeperStartExport{}.SiteMappingID)), kInt},
 }, sorted: []uint16{0}}
 
@@ -435,7 +555,9 @@ func (m *LansweeperStartExport) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectLansweeperStartExport)
 }
 
-var enctLansweeperStartExport = encTable{extra: unsafe.Offsetof(LansweeperStartExport{}.Extra), fields: []encField{
+func (*LansweeperStartExport) decTable() *decTable { return &dectLansweeperStartExport }
+
+var enctLansweeperStartExport = encTable{extra: unsafe.Offsetof(LansweeperStartExport{}.Extra), size: unsafe.Sizeof(LansweeperStartExport{}), fields: []encField{
 	{`"siteMappingId":`, nil, uint32(unsafe.Offsetof(LansweeperStartExport{}.SiteMappingID)), kInt},
 }}
 
@@ -443,10 +565,20 @@ func (m *LansweeperStartExport) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctLansweeperStartExport)
 }
 
+func (*LansweeperStartExport) encTable() *encTable { return &enctLansweeperStartExport }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LansweeperStartExport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLicenceInfo = decTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), fields: []decField{
+func allocLicenceInfo(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LicenceInfo, n)))
+}
+
+func copyLicenceInfo(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LicenceInfo)(dst), n), unsafe.Slice((*LicenceInfo)(src), n))
+}
+
+var dectLicenceInfo = decTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), size: unsafe.Sizeof(LicenceInfo{}), alloc: allocLicenceInfo, copy: copyLicenceInfo, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.ID)), kStr},
 	{"site_id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.SiteID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.ClientID)), kInt},
@@ -462,7 +594,9 @@ var dectLicenceInfo = decTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), fiel
 
 func (m *LicenceInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceInfo) }
 
-var enctLicenceInfo = encTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), fields: []encField{
+func (*LicenceInfo) decTable() *decTable { return &dectLicenceInfo }
+
+var enctLicenceInfo = encTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), size: unsafe.Sizeof(LicenceInfo{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.ID)), kStr},
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.SiteID)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.ClientID)), kInt},
@@ -478,10 +612,20 @@ var enctLicenceInfo = encTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), fiel
 
 func (m *LicenceInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceInfo) }
 
+func (*LicenceInfo) encTable() *encTable { return &enctLicenceInfo }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), fields: []decField{
+func allocLicenceList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LicenceList, n)))
+}
+
+func copyLicenceList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LicenceList)(dst), n), unsafe.Slice((*LicenceList)(src), n))
+}
+
+var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size: unsafe.Sizeof(LicenceList{}), alloc: allocLicenceList, copy: copyLicenceList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LicenceList{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(LicenceList{}.Type)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(LicenceList{}.Name)), kStr},
@@ -502,7 +646,7 @@ var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), fiel
 	{"supplier_name", nil, uint32(unsafe.Offsetof(LicenceList{}.SupplierName)), kStr},
 	{"licence_client_name", nil, uint32(unsafe.Offsetof(LicenceList{}.LicenceClientName)), kStr},
 	{"vendor", nil, uint32(unsafe.Offsetof(LicenceList{}.Vendor)), kStr},
-	{"licence_roles", decMany[LicenceRole], uint32(unsafe.Offsetof(LicenceList{}.LicenceRoles)), kSub},
+	{"licence_roles", dtOf[*LicenceRole], uint32(unsafe.Offsetof(LicenceList{}.LicenceRoles)), kMany},
 	{"end_date", nil, uint32(unsafe.Offsetof(LicenceList{}.EndDate)), kTime},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(LicenceList{}.TenantID)), kStr},
 	{"tenant_name", nil, uint32(unsafe.Offsetof(LicenceList{}.TenantName)), kStr},
@@ -522,7 +666,7 @@ var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), fiel
 	{"distributor", nil, uint32(unsafe.Offsetof(LicenceList{}.Distributor)), kStr},
 	{"is_active", nil, uint32(unsafe.Offsetof(LicenceList{}.IsActive)), kBool},
 	{"azure_connection_id", nil, uint32(unsafe.Offsetof(LicenceList{}.AzureConnectionID)), kInt},
-	{"azure_connection", decOne[AzureADConnection], uint32(unsafe.Offsetof(LicenceList{}.AzureConnection)), kSub},
+	{"azure_connection", dtOf[*AzureADConnection], uint32(unsafe.Offsetof(LicenceList{}.AzureConnection)), kOne},
 	{"requested_quantity", nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantity)), kInt},
 	{"requested_quantity_date", nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantityDate)), kTime},
 	{"_warning", nil, uint32(unsafe.Offsetof(LicenceList{}.Warning)), kStr},
@@ -533,17 +677,19 @@ var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), fiel
 	{"product_sku", nil, uint32(unsafe.Offsetof(LicenceList{}.ProductSku)), kStr},
 	{"vendor_product_sku", nil, uint32(unsafe.Offsetof(LicenceList{}.VendorProductSku)), kStr},
 	{"parent_id", nil, uint32(unsafe.Offsetof(LicenceList{}.ParentID)), kInt},
-	{"configuration_items", decMany[DeviceList], uint32(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), kSub},
-	{"add_configuration_items", decMany[DeviceList], uint32(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), kSub},
-	{"licence_match", decMany[LicenceMatch], uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kSub},
+	{"configuration_items", dtOf[*DeviceList], uint32(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), kMany},
+	{"add_configuration_items", dtOf[*DeviceList], uint32(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), kMany},
+	{"licence_match", dtOf[*LicenceMatch], uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kMany},
 	{"device_child_id", nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceChildID)), kInt},
 	{"device_count", nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceCount)), kInt},
-	{"new_software", decOne[DeviceApplications], uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kSub},
+	{"new_software", dtOf[*DeviceApplications], uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kOne},
 }, sorted: []uint16{45, 33, 32, 31, 36, 43, 52, 26, 30, 40, 39, 27, 4, 6, 51, 3, 25, 54, 55, 37, 21, 0, 44, 38, 18, 53, 20, 15, 13, 14, 11, 2, 24, 56, 12, 50, 35, 48, 8, 41, 42, 5, 7, 46, 10, 9, 29, 16, 17, 22, 23, 28, 34, 47, 1, 19, 49}}
 
 func (m *LicenceList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceList) }
 
-var enctLicenceList = encTable{extra: unsafe.Offsetof(LicenceList{}.Extra), fields: []encField{
+func (*LicenceList) decTable() *decTable { return &dectLicenceList }
+
+var enctLicenceList = encTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size: unsafe.Sizeof(LicenceList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ID)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Type)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Name)), kStr},
@@ -564,7 +710,7 @@ var enctLicenceList = encTable{extra: unsafe.Offsetof(LicenceList{}.Extra), fiel
 	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.SupplierName)), kStr},
 	{`"licence_client_name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.LicenceClientName)), kStr},
 	{`"vendor":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Vendor)), kStr},
-	{`"licence_roles":`, encMany[LicenceRole], uint32(unsafe.Offsetof(LicenceList{}.LicenceRoles)), kSub},
+	{`"licence_roles":`, etOf[*LicenceRole], uint32(unsafe.Offsetof(LicenceList{}.LicenceRoles)), kMany},
 	{`"end_date":`, nil, uint32(unsafe.Offsetof(LicenceList{}.EndDate)), kTime},
 	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.TenantID)), kStr},
 	{`"tenant_name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.TenantName)), kStr},
@@ -584,7 +730,7 @@ var enctLicenceList = encTable{extra: unsafe.Offsetof(LicenceList{}.Extra), fiel
 	{`"distributor":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Distributor)), kStr},
 	{`"is_active":`, nil, uint32(unsafe.Offsetof(LicenceList{}.IsActive)), kBool},
 	{`"azure_connection_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.AzureConnectionID)), kInt},
-	{`"azure_connection":`, encOne[AzureADConnection], uint32(unsafe.Offsetof(LicenceList{}.AzureConnection)), kSub},
+	{`"azure_connection":`, etOf[*AzureADConnection], uint32(unsafe.Offsetof(LicenceList{}.AzureConnection)), kOne},
 	{`"requested_quantity":`, nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantity)), kInt},
 	{`"requested_quantity_date":`, nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantityDate)), kTime},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Warning)), kStr},
@@ -595,20 +741,30 @@ var enctLicenceList = encTable{extra: unsafe.Offsetof(LicenceList{}.Extra), fiel
 	{`"product_sku":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ProductSku)), kStr},
 	{`"vendor_product_sku":`, nil, uint32(unsafe.Offsetof(LicenceList{}.VendorProductSku)), kStr},
 	{`"parent_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ParentID)), kInt},
-	{`"configuration_items":`, encMany[DeviceList], uint32(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), kSub},
-	{`"add_configuration_items":`, encMany[DeviceList], uint32(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), kSub},
-	{`"licence_match":`, encMany[LicenceMatch], uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kSub},
+	{`"configuration_items":`, etOf[*DeviceList], uint32(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), kMany},
+	{`"add_configuration_items":`, etOf[*DeviceList], uint32(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), kMany},
+	{`"licence_match":`, etOf[*LicenceMatch], uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kMany},
 	{`"device_child_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceChildID)), kInt},
 	{`"device_count":`, nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceCount)), kInt},
-	{`"new_software":`, encOne[DeviceApplications], uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kSub},
+	{`"new_software":`, etOf[*DeviceApplications], uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kOne},
 }}
 
 func (m *LicenceList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceList) }
 
+func (*LicenceList) encTable() *encTable { return &enctLicenceList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLicenceMatch = decTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), fields: []decField{
+func allocLicenceMatch(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LicenceMatch, n)))
+}
+
+func copyLicenceMatch(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LicenceMatch)(dst), n), unsafe.Slice((*LicenceMatch)(src), n))
+}
+
+var dectLicenceMatch = decTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), size: unsafe.Sizeof(LicenceMatch{}), alloc: allocLicenceMatch, copy: copyLicenceMatch, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LicenceMatch{}.ID)), kInt},
 	{"licence_id", nil, uint32(unsafe.Offsetof(LicenceMatch{}.LicenceID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(LicenceMatch{}.Type)), kInt},
@@ -619,7 +775,9 @@ var dectLicenceMatch = decTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), fi
 
 func (m *LicenceMatch) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceMatch) }
 
-var enctLicenceMatch = encTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), fields: []encField{
+func (*LicenceMatch) decTable() *decTable { return &dectLicenceMatch }
+
+var enctLicenceMatch = encTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), size: unsafe.Sizeof(LicenceMatch{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceMatch{}.ID)), kInt},
 	{`"licence_id":`, nil, uint32(unsafe.Offsetof(LicenceMatch{}.LicenceID)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(LicenceMatch{}.Type)), kInt},
@@ -630,10 +788,20 @@ var enctLicenceMatch = encTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), fi
 
 func (m *LicenceMatch) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceMatch) }
 
+func (*LicenceMatch) encTable() *encTable { return &enctLicenceMatch }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceMatch) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLicenceRole = decTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), fields: []decField{
+func allocLicenceRole(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LicenceRole, n)))
+}
+
+func copyLicenceRole(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LicenceRole)(dst), n), unsafe.Slice((*LicenceRole)(src), n))
+}
+
+var dectLicenceRole = decTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), size: unsafe.Sizeof(LicenceRole{}), alloc: allocLicenceRole, copy: copyLicenceRole, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LicenceRole{}.ID)), kInt},
 	{"softwarelicence_id", nil, uint32(unsafe.Offsetof(LicenceRole{}.SoftwarelicenceID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(LicenceRole{}.Name)), kStr},
@@ -643,7 +811,9 @@ var dectLicenceRole = decTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), fiel
 
 func (m *LicenceRole) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceRole) }
 
-var enctLicenceRole = encTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), fields: []encField{
+func (*LicenceRole) decTable() *decTable { return &dectLicenceRole }
+
+var enctLicenceRole = encTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), size: unsafe.Sizeof(LicenceRole{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceRole{}.ID)), kInt},
 	{`"softwarelicence_id":`, nil, uint32(unsafe.Offsetof(LicenceRole{}.SoftwarelicenceID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(LicenceRole{}.Name)), kStr},
@@ -653,56 +823,90 @@ var enctLicenceRole = encTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), fiel
 
 func (m *LicenceRole) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceRole) }
 
+func (*LicenceRole) encTable() *encTable { return &enctLicenceRole }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceRole) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLinkIssue = decTable{extra: unsafe.Offsetof(LinkIssue{}.Extra), fields: []decField{
+func allocLinkIssue(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LinkIssue, n)))
+}
+
+func copyLinkIssue(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LinkIssue)(dst), n), unsafe.Slice((*LinkIssue)(src), n))
+}
+
+var dectLinkIssue = decTable{extra: unsafe.Offsetof(LinkIssue{}.Extra), size: unsafe.Sizeof(LinkIssue{}), alloc: allocLinkIssue, copy: copyLinkIssue, fields: []decField{
 	{"ticketId", nil, uint32(unsafe.Offsetof(LinkIssue{}.TicketID)), kInt},
 	{"issueId", nil, uint32(unsafe.Offsetof(LinkIssue{}.IssueID)), kStr},
 	{"externalLinkId", nil, uint32(unsafe.Offsetof(LinkIssue{}.ExternalLinkID)), kInt},
-	{"ticket", decOne[Faults], uint32(unsafe.Offsetof(LinkIssue{}.Ticket)), kSub},
-	{"product", decOne[ReleaseProduct], uint32(unsafe.Offsetof(LinkIssue{}.Product)), kSub},
+	{"ticket", dtOf[*Faults], uint32(unsafe.Offsetof(LinkIssue{}.Ticket)), kOne},
+	{"product", dtOf[*ReleaseProduct], uint32(unsafe.Offsetof(LinkIssue{}.Product)), kOne},
 }, sorted: []uint16{2, 1, 4, 3, 0}}
 
 func (m *LinkIssue) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLinkIssue) }
 
-var enctLinkIssue = encTable{extra: unsafe.Offsetof(LinkIssue{}.Extra), fields: []encField{
+func (*LinkIssue) decTable() *decTable { return &dectLinkIssue }
+
+var enctLinkIssue = encTable{extra: unsafe.Offsetof(LinkIssue{}.Extra), size: unsafe.Sizeof(LinkIssue{}), fields: []encField{
 	{`"ticketId":`, nil, uint32(unsafe.Offsetof(LinkIssue{}.TicketID)), kInt},
 	{`"issueId":`, nil, uint32(unsafe.Offsetof(LinkIssue{}.IssueID)), kStr},
 	{`"externalLinkId":`, nil, uint32(unsafe.Offsetof(LinkIssue{}.ExternalLinkID)), kInt},
-	{`"ticket":`, encOne[Faults], uint32(unsafe.Offsetof(LinkIssue{}.Ticket)), kSub},
-	{`"product":`, encOne[ReleaseProduct], uint32(unsafe.Offsetof(LinkIssue{}.Product)), kSub},
+	{`"ticket":`, etOf[*Faults], uint32(unsafe.Offsetof(LinkIssue{}.Ticket)), kOne},
+	{`"product":`, etOf[*ReleaseProduct], uint32(unsafe.Offsetof(LinkIssue{}.Product)), kOne},
 }}
 
 func (m *LinkIssue) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLinkIssue) }
 
+func (*LinkIssue) encTable() *encTable { return &enctLinkIssue }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LinkIssue) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLinkWorkItem = decTable{extra: unsafe.Offsetof(LinkWorkItem{}.Extra), fields: []decField{
+func allocLinkWorkItem(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LinkWorkItem, n)))
+}
+
+func copyLinkWorkItem(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LinkWorkItem)(dst), n), unsafe.Slice((*LinkWorkItem)(src), n))
+}
+
+var dectLinkWorkItem = decTable{extra: unsafe.Offsetof(LinkWorkItem{}.Extra), size: unsafe.Sizeof(LinkWorkItem{}), alloc: allocLinkWorkItem, copy: copyLinkWorkItem, fields: []decField{
 	{"ticketId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.TicketID)), kInt},
 	{"workItemId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.WorkItemID)), kInt},
 	{"externalLinkId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.ExternalLinkID)), kInt},
-	{"product", decOne[ReleaseProduct], uint32(unsafe.Offsetof(LinkWorkItem{}.Product)), kSub},
+	{"product", dtOf[*ReleaseProduct], uint32(unsafe.Offsetof(LinkWorkItem{}.Product)), kOne},
 	{"rev", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.Rev)), kInt},
 }, sorted: []uint16{2, 3, 4, 0, 1}}
 
 func (m *LinkWorkItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLinkWorkItem) }
 
-var enctLinkWorkItem = encTable{extra: unsafe.Offsetof(LinkWorkItem{}.Extra), fields: []encField{
+func (*LinkWorkItem) decTable() *decTable { return &dectLinkWorkItem }
+
+var enctLinkWorkItem = encTable{extra: unsafe.Offsetof(LinkWorkItem{}.Extra), size: unsafe.Sizeof(LinkWorkItem{}), fields: []encField{
 	{`"ticketId":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.TicketID)), kInt},
 	{`"workItemId":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.WorkItemID)), kInt},
 	{`"externalLinkId":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.ExternalLinkID)), kInt},
-	{`"product":`, encOne[ReleaseProduct], uint32(unsafe.Offsetof(LinkWorkItem{}.Product)), kSub},
+	{`"product":`, etOf[*ReleaseProduct], uint32(unsafe.Offsetof(LinkWorkItem{}.Product)), kOne},
 	{`"rev":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.Rev)), kInt},
 }}
 
 func (m *LinkWorkItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLinkWorkItem) }
 
+func (*LinkWorkItem) encTable() *encTable { return &enctLinkWorkItem }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LinkWorkItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLiveChatIsTyping = decTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Extra), fields: []decField{
+func allocLiveChatIsTyping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LiveChatIsTyping, n)))
+}
+
+func copyLiveChatIsTyping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LiveChatIsTyping)(dst), n), unsafe.Slice((*LiveChatIsTyping)(src), n))
+}
+
+var dectLiveChatIsTyping = decTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Extra), size: unsafe.Sizeof(LiveChatIsTyping{}), alloc: allocLiveChatIsTyping, copy: copyLiveChatIsTyping, fields: []decField{
 	{"chat_id", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.ChatID)), kInt},
 	{"sender_id", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.SenderID)), kInt},
 	{"timestamp", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.Timestamp)), kTime},
@@ -711,7 +915,9 @@ var dectLiveChatIsTyping = decTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Ex
 
 func (m *LiveChatIsTyping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLiveChatIsTyping) }
 
-var enctLiveChatIsTyping = encTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Extra), fields: []encField{
+func (*LiveChatIsTyping) decTable() *decTable { return &dectLiveChatIsTyping }
+
+var enctLiveChatIsTyping = encTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Extra), size: unsafe.Sizeof(LiveChatIsTyping{}), fields: []encField{
 	{`"chat_id":`, nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.ChatID)), kInt},
 	{`"sender_id":`, nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.SenderID)), kInt},
 	{`"timestamp":`, nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.Timestamp)), kTime},
@@ -720,10 +926,20 @@ var enctLiveChatIsTyping = encTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Ex
 
 func (m *LiveChatIsTyping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLiveChatIsTyping) }
 
+func (*LiveChatIsTyping) encTable() *encTable { return &enctLiveChatIsTyping }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LiveChatIsTyping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLiveChatMsg = decTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), fields: []decField{
+func allocLiveChatMsg(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LiveChatMsg, n)))
+}
+
+func copyLiveChatMsg(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LiveChatMsg)(dst), n), unsafe.Slice((*LiveChatMsg)(src), n))
+}
+
+var dectLiveChatMsg = decTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), size: unsafe.Sizeof(LiveChatMsg{}), alloc: allocLiveChatMsg, copy: copyLiveChatMsg, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ID)), kInt},
 	{"chat_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatID)), kInt},
 	{"sender_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.SenderID)), kInt},
@@ -742,9 +958,9 @@ var dectLiveChatMsg = decTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), fiel
 	{"remotetechid", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Remotetechid)), kInt},
 	{"input_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.InputID)), kInt},
 	{"next_input_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputID)), kInt},
-	{"next_input_fieldinfo", decOne[ChatInputField], uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), kSub},
-	{"kb_search_results", decMany[KBEntryList], uint32(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), kSub},
-	{"services_search_results", decMany[ServSiteList], uint32(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), kSub},
+	{"next_input_fieldinfo", dtOf[*ChatInputField], uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), kOne},
+	{"kb_search_results", dtOf[*KBEntryList], uint32(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), kMany},
+	{"services_search_results", dtOf[*ServSiteList], uint32(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), kMany},
 	{"chat_image_type", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatImageType)), kInt},
 	{"attachment_ids", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentIds)), kInts},
 	{"attachment_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentID)), kInt},
@@ -756,7 +972,9 @@ var dectLiveChatMsg = decTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), fiel
 
 func (m *LiveChatMsg) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLiveChatMsg) }
 
-var enctLiveChatMsg = encTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), fields: []encField{
+func (*LiveChatMsg) decTable() *decTable { return &dectLiveChatMsg }
+
+var enctLiveChatMsg = encTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), size: unsafe.Sizeof(LiveChatMsg{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ID)), kInt},
 	{`"chat_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatID)), kInt},
 	{`"sender_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.SenderID)), kInt},
@@ -775,9 +993,9 @@ var enctLiveChatMsg = encTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), fiel
 	{`"remotetechid":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Remotetechid)), kInt},
 	{`"input_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.InputID)), kInt},
 	{`"next_input_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputID)), kInt},
-	{`"next_input_fieldinfo":`, encOne[ChatInputField], uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), kSub},
-	{`"kb_search_results":`, encMany[KBEntryList], uint32(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), kSub},
-	{`"services_search_results":`, encMany[ServSiteList], uint32(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), kSub},
+	{`"next_input_fieldinfo":`, etOf[*ChatInputField], uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), kOne},
+	{`"kb_search_results":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), kMany},
+	{`"services_search_results":`, etOf[*ServSiteList], uint32(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), kMany},
 	{`"chat_image_type":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatImageType)), kInt},
 	{`"attachment_ids":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentIds)), kInts},
 	{`"attachment_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentID)), kInt},
@@ -789,10 +1007,20 @@ var enctLiveChatMsg = encTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), fiel
 
 func (m *LiveChatMsg) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLiveChatMsg) }
 
+func (*LiveChatMsg) encTable() *encTable { return &enctLiveChatMsg }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LiveChatMsg) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLogicMonitorWebhook = decTable{extra: unsafe.Offsetof(LogicMonitorWebhook{}.Extra), fields: []decField{
+func allocLogicMonitorWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LogicMonitorWebhook, n)))
+}
+
+func copyLogicMonitorWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LogicMonitorWebhook)(dst), n), unsafe.Slice((*LogicMonitorWebhook)(src), n))
+}
+
+var dectLogicMonitorWebhook = decTable{extra: unsafe.Offsetof(LogicMonitorWebhook{}.Extra), size: unsafe.Sizeof(LogicMonitorWebhook{}), alloc: allocLogicMonitorWebhook, copy: copyLogicMonitorWebhook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.ID)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Status)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Type)), kStr},
@@ -810,7 +1038,9 @@ func (m *LogicMonitorWebhook) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectLogicMonitorWebhook)
 }
 
-var enctLogicMonitorWebhook = encTable{extra: unsafe.Offsetof(LogicMonitorWebhook{}.Extra), fields: []encField{
+func (*LogicMonitorWebhook) decTable() *decTable { return &dectLogicMonitorWebhook }
+
+var enctLogicMonitorWebhook = encTable{extra: unsafe.Offsetof(LogicMonitorWebhook{}.Extra), size: unsafe.Sizeof(LogicMonitorWebhook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.ID)), kStr},
 	{`"status":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Status)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Type)), kStr},
@@ -828,10 +1058,20 @@ func (m *LogicMonitorWebhook) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctLogicMonitorWebhook)
 }
 
+func (*LogicMonitorWebhook) encTable() *encTable { return &enctLogicMonitorWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LogicMonitorWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLoginScreenConfig = decTable{extra: unsafe.Offsetof(LoginScreenConfig{}.Extra), fields: []decField{
+func allocLoginScreenConfig(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LoginScreenConfig, n)))
+}
+
+func copyLoginScreenConfig(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LoginScreenConfig)(dst), n), unsafe.Slice((*LoginScreenConfig)(src), n))
+}
+
+var dectLoginScreenConfig = decTable{extra: unsafe.Offsetof(LoginScreenConfig{}.Extra), size: unsafe.Sizeof(LoginScreenConfig{}), alloc: allocLoginScreenConfig, copy: copyLoginScreenConfig, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ID)), kInt},
 	{"application_id", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ApplicationID)), kStr},
 	{"function", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Function)), kStr},
@@ -846,7 +1086,9 @@ func (m *LoginScreenConfig) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectLoginScreenConfig)
 }
 
-var enctLoginScreenConfig = encTable{extra: unsafe.Offsetof(LoginScreenConfig{}.Extra), fields: []encField{
+func (*LoginScreenConfig) decTable() *decTable { return &dectLoginScreenConfig }
+
+var enctLoginScreenConfig = encTable{extra: unsafe.Offsetof(LoginScreenConfig{}.Extra), size: unsafe.Sizeof(LoginScreenConfig{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ID)), kInt},
 	{`"application_id":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ApplicationID)), kStr},
 	{`"function":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Function)), kStr},
@@ -861,10 +1103,20 @@ func (m *LoginScreenConfig) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctLoginScreenConfig)
 }
 
+func (*LoginScreenConfig) encTable() *encTable { return &enctLoginScreenConfig }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LoginScreenConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLoginToken = decTable{extra: unsafe.Offsetof(LoginToken{}.Extra), fields: []decField{
+func allocLoginToken(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]LoginToken, n)))
+}
+
+func copyLoginToken(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*LoginToken)(dst), n), unsafe.Slice((*LoginToken)(src), n))
+}
+
+var dectLoginToken = decTable{extra: unsafe.Offsetof(LoginToken{}.Extra), size: unsafe.Sizeof(LoginToken{}), alloc: allocLoginToken, copy: copyLoginToken, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LoginToken{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(LoginToken{}.Type)), kStr},
 	{"timestamp", nil, uint32(unsafe.Offsetof(LoginToken{}.Timestamp)), kTime},
@@ -880,7 +1132,9 @@ var dectLoginToken = decTable{extra: unsafe.Offsetof(LoginToken{}.Extra), fields
 
 func (m *LoginToken) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLoginToken) }
 
-var enctLoginToken = encTable{extra: unsafe.Offsetof(LoginToken{}.Extra), fields: []encField{
+func (*LoginToken) decTable() *decTable { return &dectLoginToken }
+
+var enctLoginToken = encTable{extra: unsafe.Offsetof(LoginToken{}.Extra), size: unsafe.Sizeof(LoginToken{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LoginToken{}.ID)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(LoginToken{}.Type)), kStr},
 	{`"timestamp":`, nil, uint32(unsafe.Offsetof(LoginToken{}.Timestamp)), kTime},
@@ -896,10 +1150,18 @@ var enctLoginToken = encTable{extra: unsafe.Offsetof(LoginToken{}.Extra), fields
 
 func (m *LoginToken) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLoginToken) }
 
+func (*LoginToken) encTable() *encTable { return &enctLoginToken }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LoginToken) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []decField{
+func allocLookup(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Lookup, n))) }
+
+func copyLookup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Lookup)(dst), n), unsafe.Slice((*Lookup)(src), n))
+}
+
+var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.Sizeof(Lookup{}), alloc: allocLookup, copy: copyLookup, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(Lookup{}.Intent)), kStr},
 	{"lookupid", nil, uint32(unsafe.Offsetof(Lookup{}.Lookupid)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(Lookup{}.ID)), kInt},
@@ -920,7 +1182,7 @@ var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []decF
 	{"value8_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value8Bool)), kBool},
 	{"value9", nil, uint32(unsafe.Offsetof(Lookup{}.Value9)), kStr},
 	{"value9_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value9Bool)), kBool},
-	{"rates", decMany[ChargeRate], uint32(unsafe.Offsetof(Lookup{}.Rates)), kSub},
+	{"rates", dtOf[*ChargeRate], uint32(unsafe.Offsetof(Lookup{}.Rates)), kMany},
 	{"contract_ref", nil, uint32(unsafe.Offsetof(Lookup{}.ContractRef)), kStr},
 	{"overriding_rate_id", nil, uint32(unsafe.Offsetof(Lookup{}.OverridingRateID)), kInt},
 	{"_isnewcode", nil, uint32(unsafe.Offsetof(Lookup{}.Isnewcode)), kBool},
@@ -929,7 +1191,7 @@ var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []decF
 	{"kashflow_tenant", nil, uint32(unsafe.Offsetof(Lookup{}.KashflowTenant)), kStr},
 	{"email_template_name", nil, uint32(unsafe.Offsetof(Lookup{}.EmailTemplateName)), kStr},
 	{"sla_name", nil, uint32(unsafe.Offsetof(Lookup{}.SLAName)), kStr},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Lookup{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Lookup{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Lookup{}.AccessControlLevel)), kInt},
 	{"custom1", nil, uint32(unsafe.Offsetof(Lookup{}.Custom1)), kStr},
 	{"custom1_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Custom1Bool)), kBool},
@@ -941,8 +1203,8 @@ var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []decF
 	{"valueint1", nil, uint32(unsafe.Offsetof(Lookup{}.Valueint1)), kInt},
 	{"linked_item", nil, uint32(unsafe.Offsetof(Lookup{}.LinkedItem)), kStr},
 	{"sequence", nil, uint32(unsafe.Offsetof(Lookup{}.Sequence)), kInt},
-	{"sub_lookup", decMany[Lookup], uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kSub},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Lookup{}.Translations)), kSub},
+	{"sub_lookup", dtOf[*Lookup], uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kMany},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Lookup{}.Translations)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Lookup{}.Warning)), kStr},
 	{"inactive", nil, uint32(unsafe.Offsetof(Lookup{}.Inactive)), kBool},
 	{"column_profile_name", nil, uint32(unsafe.Offsetof(Lookup{}.ColumnProfileName)), kStr},
@@ -951,7 +1213,9 @@ var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []decF
 
 func (m *Lookup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLookup) }
 
-var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []encField{
+func (*Lookup) decTable() *decTable { return &dectLookup }
+
+var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.Sizeof(Lookup{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Lookup{}.Intent)), kStr},
 	{`"lookupid":`, nil, uint32(unsafe.Offsetof(Lookup{}.Lookupid)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Lookup{}.ID)), kInt},
@@ -972,7 +1236,7 @@ var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []encF
 	{`"value8_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value8Bool)), kBool},
 	{`"value9":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value9)), kStr},
 	{`"value9_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value9Bool)), kBool},
-	{`"rates":`, encMany[ChargeRate], uint32(unsafe.Offsetof(Lookup{}.Rates)), kSub},
+	{`"rates":`, etOf[*ChargeRate], uint32(unsafe.Offsetof(Lookup{}.Rates)), kMany},
 	{`"contract_ref":`, nil, uint32(unsafe.Offsetof(Lookup{}.ContractRef)), kStr},
 	{`"overriding_rate_id":`, nil, uint32(unsafe.Offsetof(Lookup{}.OverridingRateID)), kInt},
 	{`"_isnewcode":`, nil, uint32(unsafe.Offsetof(Lookup{}.Isnewcode)), kBool},
@@ -981,7 +1245,7 @@ var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []encF
 	{`"kashflow_tenant":`, nil, uint32(unsafe.Offsetof(Lookup{}.KashflowTenant)), kStr},
 	{`"email_template_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.EmailTemplateName)), kStr},
 	{`"sla_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.SLAName)), kStr},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Lookup{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Lookup{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Lookup{}.AccessControlLevel)), kInt},
 	{`"custom1":`, nil, uint32(unsafe.Offsetof(Lookup{}.Custom1)), kStr},
 	{`"custom1_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Custom1Bool)), kBool},
@@ -993,8 +1257,8 @@ var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []encF
 	{`"valueint1":`, nil, uint32(unsafe.Offsetof(Lookup{}.Valueint1)), kInt},
 	{`"linked_item":`, nil, uint32(unsafe.Offsetof(Lookup{}.LinkedItem)), kStr},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(Lookup{}.Sequence)), kInt},
-	{`"sub_lookup":`, encMany[Lookup], uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kSub},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Lookup{}.Translations)), kSub},
+	{`"sub_lookup":`, etOf[*Lookup], uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kMany},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Lookup{}.Translations)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Lookup{}.Warning)), kStr},
 	{`"inactive":`, nil, uint32(unsafe.Offsetof(Lookup{}.Inactive)), kBool},
 	{`"column_profile_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.ColumnProfileName)), kStr},
@@ -1002,6 +1266,8 @@ var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), fields: []encF
 }}
 
 func (m *Lookup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLookup) }
+
+func (*Lookup) encTable() *encTable { return &enctLookup }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Lookup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectMYOBDetails = decTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), fields: []decField{
+func allocMYOBDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MYOBDetails, n)))
+}
+
+func copyMYOBDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MYOBDetails)(dst), n), unsafe.Slice((*MYOBDetails)(src), n))
+}
+
+var dectMYOBDetails = decTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), size: unsafe.Sizeof(MYOBDetails{}), alloc: allocMYOBDetails, copy: copyMYOBDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ID)), kInt},
 	{"isdesktop", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Isdesktop)), kBool},
 	{"url", nil, uint32(unsafe.Offsetof(MYOBDetails{}.URL)), kStr},
@@ -39,19 +47,21 @@ var dectMYOBDetails = decTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), fiel
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ClientTopLevelName)), kStr},
 	{"item_group_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ItemGroupName)), kStr},
 	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.SupplierTopLevelName)), kStr},
-	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), kSub},
+	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), kMany},
 	{"new_access_token", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewAccessToken)), kStr},
 	{"new_refresh_token", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewRefreshToken)), kStr},
 	{"_disconnect", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Disconnect)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Importtype)), kStr},
-	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), kSub},
-	{"supplier_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), kSub},
+	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), kMany},
+	{"supplier_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Warning)), kStr},
 }, sorted: []uint16{35, 8, 36, 39, 9, 11, 37, 29, 14, 6, 4, 5, 3, 18, 19, 23, 15, 24, 16, 17, 12, 13, 20, 0, 1, 30, 33, 7, 28, 34, 10, 22, 38, 31, 26, 25, 32, 21, 2, 27}}
 
 func (m *MYOBDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMYOBDetails) }
 
-var enctMYOBDetails = encTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), fields: []encField{
+func (*MYOBDetails) decTable() *decTable { return &dectMYOBDetails }
+
+var enctMYOBDetails = encTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), size: unsafe.Sizeof(MYOBDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.ID)), kInt},
 	{`"isdesktop":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Isdesktop)), kBool},
 	{`"url":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.URL)), kStr},
@@ -84,22 +94,30 @@ var enctMYOBDetails = encTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), fiel
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.ClientTopLevelName)), kStr},
 	{`"item_group_name":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.ItemGroupName)), kStr},
 	{`"supplier_top_level_name":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.SupplierTopLevelName)), kStr},
-	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), kSub},
+	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), kMany},
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewAccessToken)), kStr},
 	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewRefreshToken)), kStr},
 	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Disconnect)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Importtype)), kStr},
-	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), kSub},
-	{`"supplier_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), kSub},
+	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), kMany},
+	{`"supplier_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Warning)), kStr},
 }}
 
 func (m *MYOBDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMYOBDetails) }
 
+func (*MYOBDetails) encTable() *encTable { return &enctMYOBDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MYOBDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMailbox = decTable{extra: unsafe.Offsetof(Mailbox{}.Extra), fields: []decField{
+func allocMailbox(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Mailbox, n))) }
+
+func copyMailbox(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Mailbox)(dst), n), unsafe.Slice((*Mailbox)(src), n))
+}
+
+var dectMailbox = decTable{extra: unsafe.Offsetof(Mailbox{}.Extra), size: unsafe.Sizeof(Mailbox{}), alloc: allocMailbox, copy: copyMailbox, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Mailbox{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Mailbox{}.Name)), kStr},
 	{"server", nil, uint32(unsafe.Offsetof(Mailbox{}.Server)), kStr},
@@ -156,7 +174,7 @@ var dectMailbox = decTable{extra: unsafe.Offsetof(Mailbox{}.Extra), fields: []de
 	{"azureredirecturi", nil, uint32(unsafe.Offsetof(Mailbox{}.Azureredirecturi)), kStr},
 	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangecodefortoken)), kBool},
 	{"_testonly", nil, uint32(unsafe.Offsetof(Mailbox{}.Testonly)), kBool},
-	{"signature_overrides", decMany[MailboxTechnician], uint32(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), kSub},
+	{"signature_overrides", dtOf[*MailboxTechnician], uint32(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), kMany},
 	{"_isglobalsmtp", nil, uint32(unsafe.Offsetof(Mailbox{}.Isglobalsmtp)), kBool},
 	{"new_google_access_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleAccessToken)), kStr},
 	{"new_google_refresh_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleRefreshToken)), kStr},
@@ -206,7 +224,9 @@ var dectMailbox = decTable{extra: unsafe.Offsetof(Mailbox{}.Extra), fields: []de
 
 func (m *Mailbox) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMailbox) }
 
-var enctMailbox = encTable{extra: unsafe.Offsetof(Mailbox{}.Extra), fields: []encField{
+func (*Mailbox) decTable() *decTable { return &dectMailbox }
+
+var enctMailbox = encTable{extra: unsafe.Offsetof(Mailbox{}.Extra), size: unsafe.Sizeof(Mailbox{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Mailbox{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Name)), kStr},
 	{`"server":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Server)), kStr},
@@ -263,7 +283,7 @@ var enctMailbox = encTable{extra: unsafe.Offsetof(Mailbox{}.Extra), fields: []en
 	{`"azureredirecturi":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Azureredirecturi)), kStr},
 	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangecodefortoken)), kBool},
 	{`"_testonly":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Testonly)), kBool},
-	{`"signature_overrides":`, encMany[MailboxTechnician], uint32(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), kSub},
+	{`"signature_overrides":`, etOf[*MailboxTechnician], uint32(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), kMany},
 	{`"_isglobalsmtp":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Isglobalsmtp)), kBool},
 	{`"new_google_access_token":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleAccessToken)), kStr},
 	{`"new_google_refresh_token":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleRefreshToken)), kStr},
@@ -313,37 +333,59 @@ var enctMailbox = encTable{extra: unsafe.Offsetof(Mailbox{}.Extra), fields: []en
 
 func (m *Mailbox) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMailbox) }
 
+func (*Mailbox) encTable() *encTable { return &enctMailbox }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Mailbox) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMailboxAddress = decTable{extra: unsafe.Offsetof(MailboxAddress{}.Extra), fields: []decField{
+func allocMailboxAddress(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MailboxAddress, n)))
+}
+
+func copyMailboxAddress(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MailboxAddress)(dst), n), unsafe.Slice((*MailboxAddress)(src), n))
+}
+
+var dectMailboxAddress = decTable{extra: unsafe.Offsetof(MailboxAddress{}.Extra), size: unsafe.Sizeof(MailboxAddress{}), alloc: allocMailboxAddress, copy: copyMailboxAddress, fields: []decField{
 	{"route", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Route)), kStrs},
 	{"address", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Address)), kStr},
 	{"localPart", nil, uint32(unsafe.Offsetof(MailboxAddress{}.LocalPart)), kStr},
 	{"domain", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Domain)), kStr},
 	{"isInternational", nil, uint32(unsafe.Offsetof(MailboxAddress{}.IsInternational)), kBool},
-	{"encoding", decOne[Encoding], uint32(unsafe.Offsetof(MailboxAddress{}.Encoding)), kSub},
+	{"encoding", dtOf[*Encoding], uint32(unsafe.Offsetof(MailboxAddress{}.Encoding)), kOne},
 	{"name", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Name)), kStr},
 }, sorted: []uint16{1, 3, 5, 4, 2, 6, 0}}
 
 func (m *MailboxAddress) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMailboxAddress) }
 
-var enctMailboxAddress = encTable{extra: unsafe.Offsetof(MailboxAddress{}.Extra), fields: []encField{
+func (*MailboxAddress) decTable() *decTable { return &dectMailboxAddress }
+
+var enctMailboxAddress = encTable{extra: unsafe.Offsetof(MailboxAddress{}.Extra), size: unsafe.Sizeof(MailboxAddress{}), fields: []encField{
 	{`"route":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.Route)), kStrs},
 	{`"address":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.Address)), kStr},
 	{`"localPart":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.LocalPart)), kStr},
 	{`"domain":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.Domain)), kStr},
 	{`"isInternational":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.IsInternational)), kBool},
-	{`"encoding":`, encOne[Encoding], uint32(unsafe.Offsetof(MailboxAddress{}.Encoding)), kSub},
+	{`"encoding":`, etOf[*Encoding], uint32(unsafe.Offsetof(MailboxAddress{}.Encoding)), kOne},
 	{`"name":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.Name)), kStr},
 }}
 
 func (m *MailboxAddress) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMailboxAddress) }
 
+func (*MailboxAddress) encTable() *encTable { return &enctMailboxAddress }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MailboxAddress) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMailboxTechnician = decTable{extra: unsafe.Offsetof(MailboxTechnician{}.Extra), fields: []decField{
+func allocMailboxTechnician(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MailboxTechnician, n)))
+}
+
+func copyMailboxTechnician(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MailboxTechnician)(dst), n), unsafe.Slice((*MailboxTechnician)(src), n))
+}
+
+var dectMailboxTechnician = decTable{extra: unsafe.Offsetof(MailboxTechnician{}.Extra), size: unsafe.Sizeof(MailboxTechnician{}), alloc: allocMailboxTechnician, copy: copyMailboxTechnician, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.ID)), kInt},
 	{"mailbox_id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.MailboxID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.AgentID)), kInt},
@@ -356,7 +398,9 @@ func (m *MailboxTechnician) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectMailboxTechnician)
 }
 
-var enctMailboxTechnician = encTable{extra: unsafe.Offsetof(MailboxTechnician{}.Extra), fields: []encField{
+func (*MailboxTechnician) decTable() *decTable { return &dectMailboxTechnician }
+
+var enctMailboxTechnician = encTable{extra: unsafe.Offsetof(MailboxTechnician{}.Extra), size: unsafe.Sizeof(MailboxTechnician{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MailboxTechnician{}.ID)), kInt},
 	{`"mailbox_id":`, nil, uint32(unsafe.Offsetof(MailboxTechnician{}.MailboxID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(MailboxTechnician{}.AgentID)), kInt},
@@ -369,10 +413,18 @@ func (m *MailboxTechnician) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctMailboxTechnician)
 }
 
+func (*MailboxTechnician) encTable() *encTable { return &enctMailboxTechnician }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MailboxTechnician) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectManager = decTable{extra: unsafe.Offsetof(Manager{}.Extra), fields: []decField{
+func allocManager(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Manager, n))) }
+
+func copyManager(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Manager)(dst), n), unsafe.Slice((*Manager)(src), n))
+}
+
+var dectManager = decTable{extra: unsafe.Offsetof(Manager{}.Extra), size: unsafe.Sizeof(Manager{}), alloc: allocManager, copy: copyManager, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Manager{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Manager{}.Name)), kStr},
 	{"agent_id", nil, uint32(unsafe.Offsetof(Manager{}.AgentID)), kInt},
@@ -381,7 +433,9 @@ var dectManager = decTable{extra: unsafe.Offsetof(Manager{}.Extra), fields: []de
 
 func (m *Manager) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectManager) }
 
-var enctManager = encTable{extra: unsafe.Offsetof(Manager{}.Extra), fields: []encField{
+func (*Manager) decTable() *decTable { return &dectManager }
+
+var enctManager = encTable{extra: unsafe.Offsetof(Manager{}.Extra), size: unsafe.Sizeof(Manager{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Manager{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Manager{}.Name)), kStr},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Manager{}.AgentID)), kInt},
@@ -390,10 +444,20 @@ var enctManager = encTable{extra: unsafe.Offsetof(Manager{}.Extra), fields: []en
 
 func (m *Manager) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctManager) }
 
+func (*Manager) encTable() *encTable { return &enctManager }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Manager) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMattermostChannelDetails = decTable{extra: unsafe.Offsetof(MattermostChannelDetails{}.Extra), fields: []decField{
+func allocMattermostChannelDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MattermostChannelDetails, n)))
+}
+
+func copyMattermostChannelDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MattermostChannelDetails)(dst), n), unsafe.Slice((*MattermostChannelDetails)(src), n))
+}
+
+var dectMattermostChannelDetails = decTable{extra: unsafe.Offsetof(MattermostChannelDetails{}.Extra), size: unsafe.Sizeof(MattermostChannelDetails{}), alloc: allocMattermostChannelDetails, copy: copyMattermostChannelDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.ID)), kInt},
 	{"mmid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Mmid)), kInt},
 	{"channelid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Channelid)), kStr},
@@ -412,7 +476,9 @@ func (m *MattermostChannelDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectMattermostChannelDetails)
 }
 
-var enctMattermostChannelDetails = encTable{extra: unsafe.Offsetof(MattermostChannelDetails{}.Extra), fields: []encField{
+func (*MattermostChannelDetails) decTable() *decTable { return &dectMattermostChannelDetails }
+
+var enctMattermostChannelDetails = encTable{extra: unsafe.Offsetof(MattermostChannelDetails{}.Extra), size: unsafe.Sizeof(MattermostChannelDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.ID)), kInt},
 	{`"mmid":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Mmid)), kInt},
 	{`"channelid":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Channelid)), kStr},
@@ -431,10 +497,20 @@ func (m *MattermostChannelDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctMattermostChannelDetails)
 }
 
+func (*MattermostChannelDetails) encTable() *encTable { return &enctMattermostChannelDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostChannelDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMattermostDetails = decTable{extra: unsafe.Offsetof(MattermostDetails{}.Extra), fields: []decField{
+func allocMattermostDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MattermostDetails, n)))
+}
+
+func copyMattermostDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MattermostDetails)(dst), n), unsafe.Slice((*MattermostDetails)(src), n))
+}
+
+var dectMattermostDetails = decTable{extra: unsafe.Offsetof(MattermostDetails{}.Extra), size: unsafe.Sizeof(MattermostDetails{}), alloc: allocMattermostDetails, copy: copyMattermostDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MattermostDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(MattermostDetails{}.URL)), kStr},
@@ -443,7 +519,7 @@ var dectMattermostDetails = decTable{extra: unsafe.Offsetof(MattermostDetails{}.
 	{"_code", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Code)), kStr},
 	{"_exchangecode", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Exchangecode)), kBool},
 	{"authorized", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Authorized)), kBool},
-	{"channels", decMany[MattermostChannelDetails], uint32(unsafe.Offsetof(MattermostDetails{}.Channels)), kSub},
+	{"channels", dtOf[*MattermostChannelDetails], uint32(unsafe.Offsetof(MattermostDetails{}.Channels)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Enableintegrator)), kBool},
 	{"integratorhours", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Integratorhours)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Warning)), kStr},
@@ -453,7 +529,9 @@ func (m *MattermostDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectMattermostDetails)
 }
 
-var enctMattermostDetails = encTable{extra: unsafe.Offsetof(MattermostDetails{}.Extra), fields: []encField{
+func (*MattermostDetails) decTable() *decTable { return &dectMattermostDetails }
+
+var enctMattermostDetails = encTable{extra: unsafe.Offsetof(MattermostDetails{}.Extra), size: unsafe.Sizeof(MattermostDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Name)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.URL)), kStr},
@@ -462,7 +540,7 @@ var enctMattermostDetails = encTable{extra: unsafe.Offsetof(MattermostDetails{}.
 	{`"_code":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Code)), kStr},
 	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Exchangecode)), kBool},
 	{`"authorized":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Authorized)), kBool},
-	{`"channels":`, encMany[MattermostChannelDetails], uint32(unsafe.Offsetof(MattermostDetails{}.Channels)), kSub},
+	{`"channels":`, etOf[*MattermostChannelDetails], uint32(unsafe.Offsetof(MattermostDetails{}.Channels)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Enableintegrator)), kBool},
 	{`"integratorhours":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Integratorhours)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Warning)), kStr},
@@ -472,10 +550,20 @@ func (m *MattermostDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctMattermostDetails)
 }
 
+func (*MattermostDetails) encTable() *encTable { return &enctMattermostDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMattermostPropsObject = decTable{extra: unsafe.Offsetof(MattermostPropsObject{}.Extra), fields: []decField{
+func allocMattermostPropsObject(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MattermostPropsObject, n)))
+}
+
+func copyMattermostPropsObject(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MattermostPropsObject)(dst), n), unsafe.Slice((*MattermostPropsObject)(src), n))
+}
+
+var dectMattermostPropsObject = decTable{extra: unsafe.Offsetof(MattermostPropsObject{}.Extra), size: unsafe.Sizeof(MattermostPropsObject{}), alloc: allocMattermostPropsObject, copy: copyMattermostPropsObject, fields: []decField{
 	{"from_webhook", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.FromWebhook)), kStr},
 	{"haloid", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.Haloid)), kStr},
 	{"override_username", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.OverrideUsername)), kStr},
@@ -486,7 +574,9 @@ func (m *MattermostPropsObject) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectMattermostPropsObject)
 }
 
-var enctMattermostPropsObject = encTable{extra: unsafe.Offsetof(MattermostPropsObject{}.Extra), fields: []encField{
+func (*MattermostPropsObject) decTable() *decTable { return &dectMattermostPropsObject }
+
+var enctMattermostPropsObject = encTable{extra: unsafe.Offsetof(MattermostPropsObject{}.Extra), size: unsafe.Sizeof(MattermostPropsObject{}), fields: []encField{
 	{`"from_webhook":`, nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.FromWebhook)), kStr},
 	{`"haloid":`, nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.Haloid)), kStr},
 	{`"override_username":`, nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.OverrideUsername)), kStr},
@@ -497,10 +587,20 @@ func (m *MattermostPropsObject) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctMattermostPropsObject)
 }
 
+func (*MattermostPropsObject) encTable() *encTable { return &enctMattermostPropsObject }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostPropsObject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMattermostWebhook = decTable{extra: unsafe.Offsetof(MattermostWebhook{}.Extra), fields: []decField{
+func allocMattermostWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MattermostWebhook, n)))
+}
+
+func copyMattermostWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MattermostWebhook)(dst), n), unsafe.Slice((*MattermostWebhook)(src), n))
+}
+
+var dectMattermostWebhook = decTable{extra: unsafe.Offsetof(MattermostWebhook{}.Extra), size: unsafe.Sizeof(MattermostWebhook{}), alloc: allocMattermostWebhook, copy: copyMattermostWebhook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ID)), kStr},
 	{"channel_id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ChannelID)), kStr},
 	{"user_id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.UserID)), kStr},
@@ -518,7 +618,9 @@ func (m *MattermostWebhook) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectMattermostWebhook)
 }
 
-var enctMattermostWebhook = encTable{extra: unsafe.Offsetof(MattermostWebhook{}.Extra), fields: []encField{
+func (*MattermostWebhook) decTable() *decTable { return &dectMattermostWebhook }
+
+var enctMattermostWebhook = encTable{extra: unsafe.Offsetof(MattermostWebhook{}.Extra), size: unsafe.Sizeof(MattermostWebhook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ID)), kStr},
 	{`"channel_id":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ChannelID)), kStr},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.UserID)), kStr},
@@ -536,10 +638,20 @@ func (m *MattermostWebhook) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctMattermostWebhook)
 }
 
+func (*MattermostWebhook) encTable() *encTable { return &enctMattermostWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMattermostWebhookContent = decTable{extra: unsafe.Offsetof(MattermostWebhookContent{}.Extra), fields: []decField{
+func allocMattermostWebhookContent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MattermostWebhookContent, n)))
+}
+
+func copyMattermostWebhookContent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MattermostWebhookContent)(dst), n), unsafe.Slice((*MattermostWebhookContent)(src), n))
+}
+
+var dectMattermostWebhookContent = decTable{extra: unsafe.Offsetof(MattermostWebhookContent{}.Extra), size: unsafe.Sizeof(MattermostWebhookContent{}), alloc: allocMattermostWebhookContent, copy: copyMattermostWebhookContent, fields: []decField{
 	{"text", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Text)), kStr},
 	{"channel", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Channel)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Username)), kStr},
@@ -547,14 +659,16 @@ var dectMattermostWebhookContent = decTable{extra: unsafe.Offsetof(MattermostWeb
 	{"icon_emoji", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.IconEmoji)), kStr},
 	{"attachments", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Attachments)), kRaw},
 	{"type", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Type)), kStr},
-	{"props", decOne[MattermostPropsObject], uint32(unsafe.Offsetof(MattermostWebhookContent{}.Props)), kSub},
+	{"props", dtOf[*MattermostPropsObject], uint32(unsafe.Offsetof(MattermostWebhookContent{}.Props)), kOne},
 }, sorted: []uint16{5, 1, 4, 3, 7, 0, 6, 2}}
 
 func (m *MattermostWebhookContent) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectMattermostWebhookContent)
 }
 
-var enctMattermostWebhookContent = encTable{extra: unsafe.Offsetof(MattermostWebhookContent{}.Extra), fields: []encField{
+func (*MattermostWebhookContent) decTable() *decTable { return &dectMattermostWebhookContent }
+
+var enctMattermostWebhookContent = encTable{extra: unsafe.Offsetof(MattermostWebhookContent{}.Extra), size: unsafe.Sizeof(MattermostWebhookContent{}), fields: []encField{
 	{`"text":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Text)), kStr},
 	{`"channel":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Channel)), kStr},
 	{`"username":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Username)), kStr},
@@ -562,17 +676,27 @@ var enctMattermostWebhookContent = encTable{extra: unsafe.Offsetof(MattermostWeb
 	{`"icon_emoji":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.IconEmoji)), kStr},
 	{`"attachments":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Attachments)), kRaw},
 	{`"type":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Type)), kStr},
-	{`"props":`, encOne[MattermostPropsObject], uint32(unsafe.Offsetof(MattermostWebhookContent{}.Props)), kSub},
+	{`"props":`, etOf[*MattermostPropsObject], uint32(unsafe.Offsetof(MattermostWebhookContent{}.Props)), kOne},
 }}
 
 func (m *MattermostWebhookContent) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctMattermostWebhookContent)
 }
 
+func (*MattermostWebhookContent) encTable() *encTable { return &enctMattermostWebhookContent }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostWebhookContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMerakiWebhook = decTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), fields: []decField{
+func allocMerakiWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MerakiWebhook, n)))
+}
+
+func copyMerakiWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MerakiWebhook)(dst), n), unsafe.Slice((*MerakiWebhook)(src), n))
+}
+
+var dectMerakiWebhook = decTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), size: unsafe.Sizeof(MerakiWebhook{}), alloc: allocMerakiWebhook, copy: copyMerakiWebhook, fields: []decField{
 	{"sharedSecret", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.SharedSecret)), kStr},
 	{"deviceSerial", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceSerial)), kStr},
 	{"deviceName", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceName)), kStr},
@@ -588,7 +712,9 @@ var dectMerakiWebhook = decTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), 
 
 func (m *MerakiWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMerakiWebhook) }
 
-var enctMerakiWebhook = encTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), fields: []encField{
+func (*MerakiWebhook) decTable() *decTable { return &dectMerakiWebhook }
+
+var enctMerakiWebhook = encTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), size: unsafe.Sizeof(MerakiWebhook{}), fields: []encField{
 	{`"sharedSecret":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.SharedSecret)), kStr},
 	{`"deviceSerial":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceSerial)), kStr},
 	{`"deviceName":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceName)), kStr},
@@ -604,10 +730,20 @@ var enctMerakiWebhook = encTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), 
 
 func (m *MerakiWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMerakiWebhook) }
 
+func (*MerakiWebhook) encTable() *encTable { return &enctMerakiWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MerakiWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMessageContent = decTable{extra: unsafe.Offsetof(MessageContent{}.Extra), fields: []decField{
+func allocMessageContent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MessageContent, n)))
+}
+
+func copyMessageContent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MessageContent)(dst), n), unsafe.Slice((*MessageContent)(src), n))
+}
+
+var dectMessageContent = decTable{extra: unsafe.Offsetof(MessageContent{}.Extra), size: unsafe.Sizeof(MessageContent{}), alloc: allocMessageContent, copy: copyMessageContent, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MessageContent{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(MessageContent{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(MessageContent{}.Intent)), kStr},
@@ -616,13 +752,13 @@ var dectMessageContent = decTable{extra: unsafe.Offsetof(MessageContent{}.Extra)
 	{"body_text", nil, uint32(unsafe.Offsetof(MessageContent{}.BodyText)), kStr},
 	{"body_sms", nil, uint32(unsafe.Offsetof(MessageContent{}.BodySMS)), kStr},
 	{"body_html", nil, uint32(unsafe.Offsetof(MessageContent{}.BodyHTML)), kStr},
-	{"design", decOne[HTMLDesign], uint32(unsafe.Offsetof(MessageContent{}.Design)), kSub},
+	{"design", dtOf[*HTMLDesign], uint32(unsafe.Offsetof(MessageContent{}.Design)), kOne},
 	{"announcement_end_date", nil, uint32(unsafe.Offsetof(MessageContent{}.AnnouncementEndDate)), kTime},
 	{"_isclone", nil, uint32(unsafe.Offsetof(MessageContent{}.Isclone)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(MessageContent{}.Warning)), kStr},
 	{"sectionid", nil, uint32(unsafe.Offsetof(MessageContent{}.Sectionid)), kInt},
 	{"header_text", nil, uint32(unsafe.Offsetof(MessageContent{}.HeaderText)), kStr},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(MessageContent{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(MessageContent{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(MessageContent{}.AccessControlLevel)), kInt},
 	{"is_single_obj", nil, uint32(unsafe.Offsetof(MessageContent{}.IsSingleObj)), kBool},
 	{"messagegroup_id", nil, uint32(unsafe.Offsetof(MessageContent{}.MessagegroupID)), kInt},
@@ -630,7 +766,9 @@ var dectMessageContent = decTable{extra: unsafe.Offsetof(MessageContent{}.Extra)
 
 func (m *MessageContent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMessageContent) }
 
-var enctMessageContent = encTable{extra: unsafe.Offsetof(MessageContent{}.Extra), fields: []encField{
+func (*MessageContent) decTable() *decTable { return &dectMessageContent }
+
+var enctMessageContent = encTable{extra: unsafe.Offsetof(MessageContent{}.Extra), size: unsafe.Sizeof(MessageContent{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MessageContent{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(MessageContent{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Intent)), kStr},
@@ -639,13 +777,13 @@ var enctMessageContent = encTable{extra: unsafe.Offsetof(MessageContent{}.Extra)
 	{`"body_text":`, nil, uint32(unsafe.Offsetof(MessageContent{}.BodyText)), kStr},
 	{`"body_sms":`, nil, uint32(unsafe.Offsetof(MessageContent{}.BodySMS)), kStr},
 	{`"body_html":`, nil, uint32(unsafe.Offsetof(MessageContent{}.BodyHTML)), kStr},
-	{`"design":`, encOne[HTMLDesign], uint32(unsafe.Offsetof(MessageContent{}.Design)), kSub},
+	{`"design":`, etOf[*HTMLDesign], uint32(unsafe.Offsetof(MessageContent{}.Design)), kOne},
 	{`"announcement_end_date":`, nil, uint32(unsafe.Offsetof(MessageContent{}.AnnouncementEndDate)), kTime},
 	{`"_isclone":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Isclone)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Warning)), kStr},
 	{`"sectionid":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Sectionid)), kInt},
 	{`"header_text":`, nil, uint32(unsafe.Offsetof(MessageContent{}.HeaderText)), kStr},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(MessageContent{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(MessageContent{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(MessageContent{}.AccessControlLevel)), kInt},
 	{`"is_single_obj":`, nil, uint32(unsafe.Offsetof(MessageContent{}.IsSingleObj)), kBool},
 	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(MessageContent{}.MessagegroupID)), kInt},
@@ -653,37 +791,59 @@ var enctMessageContent = encTable{extra: unsafe.Offsetof(MessageContent{}.Extra)
 
 func (m *MessageContent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMessageContent) }
 
+func (*MessageContent) encTable() *encTable { return &enctMessageContent }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessageContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMessagePart = decTable{extra: unsafe.Offsetof(MessagePart{}.Extra), fields: []decField{
-	{"body", decOne[MessagePartBody], uint32(unsafe.Offsetof(MessagePart{}.Body)), kSub},
+func allocMessagePart(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MessagePart, n)))
+}
+
+func copyMessagePart(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MessagePart)(dst), n), unsafe.Slice((*MessagePart)(src), n))
+}
+
+var dectMessagePart = decTable{extra: unsafe.Offsetof(MessagePart{}.Extra), size: unsafe.Sizeof(MessagePart{}), alloc: allocMessagePart, copy: copyMessagePart, fields: []decField{
+	{"body", dtOf[*MessagePartBody], uint32(unsafe.Offsetof(MessagePart{}.Body)), kOne},
 	{"filename", nil, uint32(unsafe.Offsetof(MessagePart{}.Filename)), kStr},
-	{"headers", decMany[MessagePartHeader], uint32(unsafe.Offsetof(MessagePart{}.Headers)), kSub},
+	{"headers", dtOf[*MessagePartHeader], uint32(unsafe.Offsetof(MessagePart{}.Headers)), kMany},
 	{"mimeType", nil, uint32(unsafe.Offsetof(MessagePart{}.MimeType)), kStr},
 	{"partId", nil, uint32(unsafe.Offsetof(MessagePart{}.PartID)), kStr},
-	{"parts", decMany[MessagePart], uint32(unsafe.Offsetof(MessagePart{}.Parts)), kSub},
+	{"parts", dtOf[*MessagePart], uint32(unsafe.Offsetof(MessagePart{}.Parts)), kMany},
 	{"eTag", nil, uint32(unsafe.Offsetof(MessagePart{}.ETag)), kStr},
 }, sorted: []uint16{0, 6, 1, 2, 3, 4, 5}}
 
 func (m *MessagePart) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMessagePart) }
 
-var enctMessagePart = encTable{extra: unsafe.Offsetof(MessagePart{}.Extra), fields: []encField{
-	{`"body":`, encOne[MessagePartBody], uint32(unsafe.Offsetof(MessagePart{}.Body)), kSub},
+func (*MessagePart) decTable() *decTable { return &dectMessagePart }
+
+var enctMessagePart = encTable{extra: unsafe.Offsetof(MessagePart{}.Extra), size: unsafe.Sizeof(MessagePart{}), fields: []encField{
+	{`"body":`, etOf[*MessagePartBody], uint32(unsafe.Offsetof(MessagePart{}.Body)), kOne},
 	{`"filename":`, nil, uint32(unsafe.Offsetof(MessagePart{}.Filename)), kStr},
-	{`"headers":`, encMany[MessagePartHeader], uint32(unsafe.Offsetof(MessagePart{}.Headers)), kSub},
+	{`"headers":`, etOf[*MessagePartHeader], uint32(unsafe.Offsetof(MessagePart{}.Headers)), kMany},
 	{`"mimeType":`, nil, uint32(unsafe.Offsetof(MessagePart{}.MimeType)), kStr},
 	{`"partId":`, nil, uint32(unsafe.Offsetof(MessagePart{}.PartID)), kStr},
-	{`"parts":`, encMany[MessagePart], uint32(unsafe.Offsetof(MessagePart{}.Parts)), kSub},
+	{`"parts":`, etOf[*MessagePart], uint32(unsafe.Offsetof(MessagePart{}.Parts)), kMany},
 	{`"eTag":`, nil, uint32(unsafe.Offsetof(MessagePart{}.ETag)), kStr},
 }}
 
 func (m *MessagePart) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMessagePart) }
 
+func (*MessagePart) encTable() *encTable { return &enctMessagePart }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessagePart) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMessagePartBody = decTable{extra: unsafe.Offsetof(MessagePartBody{}.Extra), fields: []decField{
+func allocMessagePartBody(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MessagePartBody, n)))
+}
+
+func copyMessagePartBody(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MessagePartBody)(dst), n), unsafe.Slice((*MessagePartBody)(src), n))
+}
+
+var dectMessagePartBody = decTable{extra: unsafe.Offsetof(MessagePartBody{}.Extra), size: unsafe.Sizeof(MessagePartBody{}), alloc: allocMessagePartBody, copy: copyMessagePartBody, fields: []decField{
 	{"attachmentId", nil, uint32(unsafe.Offsetof(MessagePartBody{}.AttachmentID)), kStr},
 	{"data", nil, uint32(unsafe.Offsetof(MessagePartBody{}.Data)), kStr},
 	{"size", nil, uint32(unsafe.Offsetof(MessagePartBody{}.Size)), kInt},
@@ -692,7 +852,9 @@ var dectMessagePartBody = decTable{extra: unsafe.Offsetof(MessagePartBody{}.Extr
 
 func (m *MessagePartBody) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMessagePartBody) }
 
-var enctMessagePartBody = encTable{extra: unsafe.Offsetof(MessagePartBody{}.Extra), fields: []encField{
+func (*MessagePartBody) decTable() *decTable { return &dectMessagePartBody }
+
+var enctMessagePartBody = encTable{extra: unsafe.Offsetof(MessagePartBody{}.Extra), size: unsafe.Sizeof(MessagePartBody{}), fields: []encField{
 	{`"attachmentId":`, nil, uint32(unsafe.Offsetof(MessagePartBody{}.AttachmentID)), kStr},
 	{`"data":`, nil, uint32(unsafe.Offsetof(MessagePartBody{}.Data)), kStr},
 	{`"size":`, nil, uint32(unsafe.Offsetof(MessagePartBody{}.Size)), kInt},
@@ -701,10 +863,20 @@ var enctMessagePartBody = encTable{extra: unsafe.Offsetof(MessagePartBody{}.Extr
 
 func (m *MessagePartBody) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMessagePartBody) }
 
+func (*MessagePartBody) encTable() *encTable { return &enctMessagePartBody }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessagePartBody) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMessagePartHeader = decTable{extra: unsafe.Offsetof(MessagePartHeader{}.Extra), fields: []decField{
+func allocMessagePartHeader(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MessagePartHeader, n)))
+}
+
+func copyMessagePartHeader(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MessagePartHeader)(dst), n), unsafe.Slice((*MessagePartHeader)(src), n))
+}
+
+var dectMessagePartHeader = decTable{extra: unsafe.Offsetof(MessagePartHeader{}.Extra), size: unsafe.Sizeof(MessagePartHeader{}), alloc: allocMessagePartHeader, copy: copyMessagePartHeader, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Name)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Value)), kStr},
 	{"eTag", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.ETag)), kStr},
@@ -714,7 +886,9 @@ func (m *MessagePartHeader) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectMessagePartHeader)
 }
 
-var enctMessagePartHeader = encTable{extra: unsafe.Offsetof(MessagePartHeader{}.Extra), fields: []encField{
+func (*MessagePartHeader) decTable() *decTable { return &dectMessagePartHeader }
+
+var enctMessagePartHeader = encTable{extra: unsafe.Offsetof(MessagePartHeader{}.Extra), size: unsafe.Sizeof(MessagePartHeader{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Name)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Value)), kStr},
 	{`"eTag":`, nil, uint32(unsafe.Offsetof(MessagePartHeader{}.ETag)), kStr},
@@ -724,19 +898,29 @@ func (m *MessagePartHeader) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctMessagePartHeader)
 }
 
+func (*MessagePartHeader) encTable() *encTable { return &enctMessagePartHeader }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessagePartHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMileStone = decTable{extra: unsafe.Offsetof(MileStone{}.Extra), fields: []decField{
+func allocMileStone(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MileStone, n)))
+}
+
+func copyMileStone(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MileStone)(dst), n), unsafe.Slice((*MileStone)(src), n))
+}
+
+var dectMileStone = decTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: unsafe.Sizeof(MileStone{}), alloc: allocMileStone, copy: copyMileStone, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MileStone{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(MileStone{}.TicketID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(MileStone{}.Name)), kStr},
 	{"sequence", nil, uint32(unsafe.Offsetof(MileStone{}.Sequence)), kInt},
 	{"start_date", nil, uint32(unsafe.Offsetof(MileStone{}.StartDate)), kTime},
 	{"target_date", nil, uint32(unsafe.Offsetof(MileStone{}.TargetDate)), kTime},
-	{"milestone_dependencies", decMany[MileStone], uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kSub},
-	{"dependencies", decMany[MileStoneDependency], uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kSub},
-	{"tickets", decMany[FaultsMileStone], uint32(unsafe.Offsetof(MileStone{}.Tickets)), kSub},
+	{"milestone_dependencies", dtOf[*MileStone], uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kMany},
+	{"dependencies", dtOf[*MileStoneDependency], uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kMany},
+	{"tickets", dtOf[*FaultsMileStone], uint32(unsafe.Offsetof(MileStone{}.Tickets)), kMany},
 	{"_complete", nil, uint32(unsafe.Offsetof(MileStone{}.Complete)), kBool},
 	{"_dateschanged", nil, uint32(unsafe.Offsetof(MileStone{}.Dateschanged)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(MileStone{}.Warning)), kStr},
@@ -751,16 +935,18 @@ var dectMileStone = decTable{extra: unsafe.Offsetof(MileStone{}.Extra), fields: 
 
 func (m *MileStone) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMileStone) }
 
-var enctMileStone = encTable{extra: unsafe.Offsetof(MileStone{}.Extra), fields: []encField{
+func (*MileStone) decTable() *decTable { return &dectMileStone }
+
+var enctMileStone = encTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: unsafe.Sizeof(MileStone{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MileStone{}.ID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(MileStone{}.TicketID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(MileStone{}.Name)), kStr},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(MileStone{}.Sequence)), kInt},
 	{`"start_date":`, nil, uint32(unsafe.Offsetof(MileStone{}.StartDate)), kTime},
 	{`"target_date":`, nil, uint32(unsafe.Offsetof(MileStone{}.TargetDate)), kTime},
-	{`"milestone_dependencies":`, encMany[MileStone], uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kSub},
-	{`"dependencies":`, encMany[MileStoneDependency], uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kSub},
-	{`"tickets":`, encMany[FaultsMileStone], uint32(unsafe.Offsetof(MileStone{}.Tickets)), kSub},
+	{`"milestone_dependencies":`, etOf[*MileStone], uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kMany},
+	{`"dependencies":`, etOf[*MileStoneDependency], uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kMany},
+	{`"tickets":`, etOf[*FaultsMileStone], uint32(unsafe.Offsetof(MileStone{}.Tickets)), kMany},
 	{`"_complete":`, nil, uint32(unsafe.Offsetof(MileStone{}.Complete)), kBool},
 	{`"_dateschanged":`, nil, uint32(unsafe.Offsetof(MileStone{}.Dateschanged)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(MileStone{}.Warning)), kStr},
@@ -775,10 +961,20 @@ var enctMileStone = encTable{extra: unsafe.Offsetof(MileStone{}.Extra), fields: 
 
 func (m *MileStone) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMileStone) }
 
+func (*MileStone) encTable() *encTable { return &enctMileStone }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MileStone) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMileStoneDependency = decTable{extra: unsafe.Offsetof(MileStoneDependency{}.Extra), fields: []decField{
+func allocMileStoneDependency(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MileStoneDependency, n)))
+}
+
+func copyMileStoneDependency(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MileStoneDependency)(dst), n), unsafe.Slice((*MileStoneDependency)(src), n))
+}
+
+var dectMileStoneDependency = decTable{extra: unsafe.Offsetof(MileStoneDependency{}.Extra), size: unsafe.Sizeof(MileStoneDependency{}), alloc: allocMileStoneDependency, copy: copyMileStoneDependency, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.ID)), kInt},
 	{"child", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Child)), kInt},
 	{"parent", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Parent)), kInt},
@@ -790,7 +986,9 @@ func (m *MileStoneDependency) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectMileStoneDependency)
 }
 
-var enctMileStoneDependency = encTable{extra: unsafe.Offsetof(MileStoneDependency{}.Extra), fields: []encField{
+func (*MileStoneDependency) decTable() *decTable { return &dectMileStoneDependency }
+
+var enctMileStoneDependency = encTable{extra: unsafe.Offsetof(MileStoneDependency{}.Extra), size: unsafe.Sizeof(MileStoneDependency{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MileStoneDependency{}.ID)), kInt},
 	{`"child":`, nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Child)), kInt},
 	{`"parent":`, nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Parent)), kInt},
@@ -802,13 +1000,23 @@ func (m *MileStoneDependency) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctMileStoneDependency)
 }
 
+func (*MileStoneDependency) encTable() *encTable { return &enctMileStoneDependency }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MileStoneDependency) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMimeEntity = decTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), fields: []decField{
-	{"headers", decMany[Header], uint32(unsafe.Offsetof(MimeEntity{}.Headers)), kSub},
-	{"contentDisposition", decOne[ContentDisposition], uint32(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), kSub},
-	{"contentType", decOne[ContentType], uint32(unsafe.Offsetof(MimeEntity{}.ContentType)), kSub},
+func allocMimeEntity(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MimeEntity, n)))
+}
+
+func copyMimeEntity(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MimeEntity)(dst), n), unsafe.Slice((*MimeEntity)(src), n))
+}
+
+var dectMimeEntity = decTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), size: unsafe.Sizeof(MimeEntity{}), alloc: allocMimeEntity, copy: copyMimeEntity, fields: []decField{
+	{"headers", dtOf[*Header], uint32(unsafe.Offsetof(MimeEntity{}.Headers)), kMany},
+	{"contentDisposition", dtOf[*ContentDisposition], uint32(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), kOne},
+	{"contentType", dtOf[*ContentType], uint32(unsafe.Offsetof(MimeEntity{}.ContentType)), kOne},
 	{"contentBase", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentBase)), kStr},
 	{"contentLocation", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentLocation)), kStr},
 	{"contentId", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentID)), kStr},
@@ -817,10 +1025,12 @@ var dectMimeEntity = decTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), fields
 
 func (m *MimeEntity) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMimeEntity) }
 
-var enctMimeEntity = encTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), fields: []encField{
-	{`"headers":`, encMany[Header], uint32(unsafe.Offsetof(MimeEntity{}.Headers)), kSub},
-	{`"contentDisposition":`, encOne[ContentDisposition], uint32(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), kSub},
-	{`"contentType":`, encOne[ContentType], uint32(unsafe.Offsetof(MimeEntity{}.ContentType)), kSub},
+func (*MimeEntity) decTable() *decTable { return &dectMimeEntity }
+
+var enctMimeEntity = encTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), size: unsafe.Sizeof(MimeEntity{}), fields: []encField{
+	{`"headers":`, etOf[*Header], uint32(unsafe.Offsetof(MimeEntity{}.Headers)), kMany},
+	{`"contentDisposition":`, etOf[*ContentDisposition], uint32(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), kOne},
+	{`"contentType":`, etOf[*ContentType], uint32(unsafe.Offsetof(MimeEntity{}.ContentType)), kOne},
 	{`"contentBase":`, nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentBase)), kStr},
 	{`"contentLocation":`, nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentLocation)), kStr},
 	{`"contentId":`, nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentID)), kStr},
@@ -829,26 +1039,36 @@ var enctMimeEntity = encTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), fields
 
 func (m *MimeEntity) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMimeEntity) }
 
+func (*MimeEntity) encTable() *encTable { return &enctMimeEntity }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MimeEntity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMimeMessage = decTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), fields: []decField{
-	{"headers", decMany[Header], uint32(unsafe.Offsetof(MimeMessage{}.Headers)), kSub},
+func allocMimeMessage(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MimeMessage, n)))
+}
+
+func copyMimeMessage(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MimeMessage)(dst), n), unsafe.Slice((*MimeMessage)(src), n))
+}
+
+var dectMimeMessage = decTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), size: unsafe.Sizeof(MimeMessage{}), alloc: allocMimeMessage, copy: copyMimeMessage, fields: []decField{
+	{"headers", dtOf[*Header], uint32(unsafe.Offsetof(MimeMessage{}.Headers)), kMany},
 	{"importance", nil, uint32(unsafe.Offsetof(MimeMessage{}.Importance)), kInt},
 	{"priority", nil, uint32(unsafe.Offsetof(MimeMessage{}.Priority)), kInt},
 	{"xPriority", nil, uint32(unsafe.Offsetof(MimeMessage{}.XPriority)), kInt},
-	{"sender", decOne[MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.Sender)), kSub},
-	{"resentSender", decOne[MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentSender)), kSub},
-	{"from", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.From)), kSub},
-	{"resentFrom", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentFrom)), kSub},
-	{"replyTo", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ReplyTo)), kSub},
-	{"resentReplyTo", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), kSub},
-	{"to", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.To)), kSub},
-	{"resentTo", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentTo)), kSub},
-	{"cc", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Cc)), kSub},
-	{"resentCc", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentCc)), kSub},
-	{"bcc", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Bcc)), kSub},
-	{"resentBcc", decMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentBcc)), kSub},
+	{"sender", dtOf[*MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.Sender)), kOne},
+	{"resentSender", dtOf[*MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentSender)), kOne},
+	{"from", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.From)), kMany},
+	{"resentFrom", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentFrom)), kMany},
+	{"replyTo", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ReplyTo)), kMany},
+	{"resentReplyTo", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), kMany},
+	{"to", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.To)), kMany},
+	{"resentTo", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentTo)), kMany},
+	{"cc", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Cc)), kMany},
+	{"resentCc", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentCc)), kMany},
+	{"bcc", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Bcc)), kMany},
+	{"resentBcc", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentBcc)), kMany},
 	{"subject", nil, uint32(unsafe.Offsetof(MimeMessage{}.Subject)), kStr},
 	{"date", nil, uint32(unsafe.Offsetof(MimeMessage{}.Date)), kTime},
 	{"resentDate", nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentDate)), kTime},
@@ -857,32 +1077,34 @@ var dectMimeMessage = decTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), fiel
 	{"messageId", nil, uint32(unsafe.Offsetof(MimeMessage{}.MessageID)), kStr},
 	{"resentMessageId", nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentMessageID)), kStr},
 	{"mimeVersion", nil, uint32(unsafe.Offsetof(MimeMessage{}.MimeVersion)), kStr},
-	{"body", decOne[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Body)), kSub},
+	{"body", dtOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Body)), kOne},
 	{"textBody", nil, uint32(unsafe.Offsetof(MimeMessage{}.TextBody)), kStr},
 	{"htmlBody", nil, uint32(unsafe.Offsetof(MimeMessage{}.HTMLBody)), kStr},
-	{"bodyParts", decMany[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.BodyParts)), kSub},
-	{"attachments", decMany[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Attachments)), kSub},
+	{"bodyParts", dtOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.BodyParts)), kMany},
+	{"attachments", dtOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Attachments)), kMany},
 }, sorted: []uint16{28, 14, 24, 27, 12, 17, 6, 0, 26, 1, 20, 21, 23, 2, 19, 8, 15, 13, 18, 7, 22, 9, 5, 11, 4, 16, 25, 10, 3}}
 
 func (m *MimeMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMimeMessage) }
 
-var enctMimeMessage = encTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), fields: []encField{
-	{`"headers":`, encMany[Header], uint32(unsafe.Offsetof(MimeMessage{}.Headers)), kSub},
+func (*MimeMessage) decTable() *decTable { return &dectMimeMessage }
+
+var enctMimeMessage = encTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), size: unsafe.Sizeof(MimeMessage{}), fields: []encField{
+	{`"headers":`, etOf[*Header], uint32(unsafe.Offsetof(MimeMessage{}.Headers)), kMany},
 	{`"importance":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Importance)), kInt},
 	{`"priority":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Priority)), kInt},
 	{`"xPriority":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.XPriority)), kInt},
-	{`"sender":`, encOne[MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.Sender)), kSub},
-	{`"resentSender":`, encOne[MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentSender)), kSub},
-	{`"from":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.From)), kSub},
-	{`"resentFrom":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentFrom)), kSub},
-	{`"replyTo":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ReplyTo)), kSub},
-	{`"resentReplyTo":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), kSub},
-	{`"to":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.To)), kSub},
-	{`"resentTo":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentTo)), kSub},
-	{`"cc":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Cc)), kSub},
-	{`"resentCc":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentCc)), kSub},
-	{`"bcc":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Bcc)), kSub},
-	{`"resentBcc":`, encMany[InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentBcc)), kSub},
+	{`"sender":`, etOf[*MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.Sender)), kOne},
+	{`"resentSender":`, etOf[*MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentSender)), kOne},
+	{`"from":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.From)), kMany},
+	{`"resentFrom":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentFrom)), kMany},
+	{`"replyTo":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ReplyTo)), kMany},
+	{`"resentReplyTo":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), kMany},
+	{`"to":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.To)), kMany},
+	{`"resentTo":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentTo)), kMany},
+	{`"cc":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Cc)), kMany},
+	{`"resentCc":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentCc)), kMany},
+	{`"bcc":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Bcc)), kMany},
+	{`"resentBcc":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentBcc)), kMany},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Subject)), kStr},
 	{`"date":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Date)), kTime},
 	{`"resentDate":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentDate)), kTime},
@@ -891,19 +1113,29 @@ var enctMimeMessage = encTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), fiel
 	{`"messageId":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.MessageID)), kStr},
 	{`"resentMessageId":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentMessageID)), kStr},
 	{`"mimeVersion":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.MimeVersion)), kStr},
-	{`"body":`, encOne[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Body)), kSub},
+	{`"body":`, etOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Body)), kOne},
 	{`"textBody":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.TextBody)), kStr},
 	{`"htmlBody":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.HTMLBody)), kStr},
-	{`"bodyParts":`, encMany[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.BodyParts)), kSub},
-	{`"attachments":`, encMany[MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Attachments)), kSub},
+	{`"bodyParts":`, etOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.BodyParts)), kMany},
+	{`"attachments":`, etOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Attachments)), kMany},
 }}
 
 func (m *MimeMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMimeMessage) }
 
+func (*MimeMessage) encTable() *encTable { return &enctMimeMessage }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MimeMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectModuleSetup = decTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), fields: []decField{
+func allocModuleSetup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ModuleSetup, n)))
+}
+
+func copyModuleSetup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ModuleSetup)(dst), n), unsafe.Slice((*ModuleSetup)(src), n))
+}
+
+var dectModuleSetup = decTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), size: unsafe.Sizeof(ModuleSetup{}), alloc: allocModuleSetup, copy: copyModuleSetup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ModuleSetup{}.ID)), kInt},
 	{"intent", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Intent)), kStr},
 	{"module_name", nil, uint32(unsafe.Offsetof(ModuleSetup{}.ModuleName)), kStr},
@@ -920,7 +1152,9 @@ var dectModuleSetup = decTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), fiel
 
 func (m *ModuleSetup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectModuleSetup) }
 
-var enctModuleSetup = encTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), fields: []encField{
+func (*ModuleSetup) decTable() *decTable { return &dectModuleSetup }
+
+var enctModuleSetup = encTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), size: unsafe.Sizeof(ModuleSetup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.ID)), kInt},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.Intent)), kStr},
 	{`"module_name":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.ModuleName)), kStr},
@@ -937,22 +1171,36 @@ var enctModuleSetup = encTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), fiel
 
 func (m *ModuleSetup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctModuleSetup) }
 
+func (*ModuleSetup) encTable() *encTable { return &enctModuleSetup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ModuleSetup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectMoveMailRequest = decTable{extra: unsafe.Offsetof(MoveMailRequest{}.Extra), fields: []decField{
+func allocMoveMailRequest(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]MoveMailRequest, n)))
+}
+
+func copyMoveMailRequest(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*MoveMailRequest)(dst), n), unsafe.Slice((*MoveMailRequest)(src), n))
+}
+
+var dectMoveMailRequest = decTable{extra: unsafe.Offsetof(MoveMailRequest{}.Extra), size: unsafe.Sizeof(MoveMailRequest{}), alloc: allocMoveMailRequest, copy: copyMoveMailRequest, fields: []decField{
 	{"mailbox_id", nil, uint32(unsafe.Offsetof(MoveMailRequest{}.MailboxID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(MoveMailRequest{}.ID)), kStr},
 }, sorted: []uint16{1, 0}}
 
 func (m *MoveMailRequest) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMoveMailRequest) }
 
-var enctMoveMailRequest = encTable{extra: unsafe.Offsetof(MoveMailRequest{}.Extra), fields: []encField{
+func (*MoveMailRequest) decTable() *decTable { return &dectMoveMailRequest }
+
+var enctMoveMailRequest = encTable{extra: unsafe.Offsetof(MoveMailRequest{}.Extra), size: unsafe.Sizeof(MoveMailRequest{}), fields: []encField{
 	{`"mailbox_id":`, nil, uint32(unsafe.Offsetof(MoveMailRequest{}.MailboxID)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(MoveMailRequest{}.ID)), kStr},
 }}
 
 func (m *MoveMailRequest) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMoveMailRequest) }
+
+func (*MoveMailRequest) encTable() *encTable { return &enctMoveMailRequest }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MoveMailRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,32 +6,52 @@ import (
 	"unsafe"
 )
 
-var dectNCentralAlert = decTable{extra: unsafe.Offsetof(NCentralAlert{}.Extra), fields: []decField{
+func allocNCentralAlert(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NCentralAlert, n)))
+}
+
+func copyNCentralAlert(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NCentralAlert)(dst), n), unsafe.Slice((*NCentralAlert)(src), n))
+}
+
+var dectNCentralAlert = decTable{extra: unsafe.Offsetof(NCentralAlert{}.Extra), size: unsafe.Sizeof(NCentralAlert{}), alloc: allocNCentralAlert, copy: copyNCentralAlert, fields: []decField{
 	{"action", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Action)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Title)), kStr},
 	{"details", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Details)), kStr},
 	{"ncentralTicketId", nil, uint32(unsafe.Offsetof(NCentralAlert{}.NcentralTicketID)), kStr},
 	{"psaTicketNumber", nil, uint32(unsafe.Offsetof(NCentralAlert{}.PsaTicketNumber)), kStr},
-	{"customTags", decOne[NCentralCustomTags], uint32(unsafe.Offsetof(NCentralAlert{}.CustomTags)), kSub},
+	{"customTags", dtOf[*NCentralCustomTags], uint32(unsafe.Offsetof(NCentralAlert{}.CustomTags)), kOne},
 }, sorted: []uint16{0, 5, 2, 3, 4, 1}}
 
 func (m *NCentralAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNCentralAlert) }
 
-var enctNCentralAlert = encTable{extra: unsafe.Offsetof(NCentralAlert{}.Extra), fields: []encField{
+func (*NCentralAlert) decTable() *decTable { return &dectNCentralAlert }
+
+var enctNCentralAlert = encTable{extra: unsafe.Offsetof(NCentralAlert{}.Extra), size: unsafe.Sizeof(NCentralAlert{}), fields: []encField{
 	{`"action":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.Action)), kStr},
 	{`"title":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.Title)), kStr},
 	{`"details":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.Details)), kStr},
 	{`"ncentralTicketId":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.NcentralTicketID)), kStr},
 	{`"psaTicketNumber":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.PsaTicketNumber)), kStr},
-	{`"customTags":`, encOne[NCentralCustomTags], uint32(unsafe.Offsetof(NCentralAlert{}.CustomTags)), kSub},
+	{`"customTags":`, etOf[*NCentralCustomTags], uint32(unsafe.Offsetof(NCentralAlert{}.CustomTags)), kOne},
 }}
 
 func (m *NCentralAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNCentralAlert) }
 
+func (*NCentralAlert) encTable() *encTable { return &enctNCentralAlert }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NCentralAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNCentralCustomTags = decTable{extra: unsafe.Offsetof(NCentralCustomTags{}.Extra), fields: []decField{
+func allocNCentralCustomTags(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NCentralCustomTags, n)))
+}
+
+func copyNCentralCustomTags(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NCentralCustomTags)(dst), n), unsafe.Slice((*NCentralCustomTags)(src), n))
+}
+
+var dectNCentralCustomTags = decTable{extra: unsafe.Offsetof(NCentralCustomTags{}.Extra), size: unsafe.Sizeof(NCentralCustomTags{}), alloc: allocNCentralCustomTags, copy: copyNCentralCustomTags, fields: []decField{
 	{"requestType", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.RequestType)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Status)), kStr},
 	{"priority", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Priority)), kStr},
@@ -41,7 +61,9 @@ func (m *NCentralCustomTags) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectNCentralCustomTags)
 }
 
-var enctNCentralCustomTags = encTable{extra: unsafe.Offsetof(NCentralCustomTags{}.Extra), fields: []encField{
+func (*NCentralCustomTags) decTable() *decTable { return &dectNCentralCustomTags }
+
+var enctNCentralCustomTags = encTable{extra: unsafe.Offsetof(NCentralCustomTags{}.Extra), size: unsafe.Sizeof(NCentralCustomTags{}), fields: []encField{
 	{`"requestType":`, nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.RequestType)), kStr},
 	{`"status":`, nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Status)), kStr},
 	{`"priority":`, nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Priority)), kStr},
@@ -51,10 +73,20 @@ func (m *NCentralCustomTags) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctNCentralCustomTags)
 }
 
+func (*NCentralCustomTags) encTable() *encTable { return &enctNCentralCustomTags }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NCentralCustomTags) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNCentralDetails = decTable{extra: unsafe.Offsetof(NCentralDetails{}.Extra), fields: []decField{
+func allocNCentralDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NCentralDetails, n)))
+}
+
+func copyNCentralDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NCentralDetails)(dst), n), unsafe.Slice((*NCentralDetails)(src), n))
+}
+
+var dectNCentralDetails = decTable{extra: unsafe.Offsetof(NCentralDetails{}.Extra), size: unsafe.Sizeof(NCentralDetails{}), alloc: allocNCentralDetails, copy: copyNCentralDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NCentralDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(NCentralDetails{}.URL)), kStr},
@@ -80,11 +112,11 @@ var dectNCentralDetails = decTable{extra: unsafe.Offsetof(NCentralDetails{}.Extr
 	{"asset_type_choice", nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssetTypeChoice)), kInt},
 	{"default_assettype", nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettype)), kInt},
 	{"assettype_field", nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssettypeField)), kInt},
-	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), kSub},
+	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), kMany},
 	{"default_assettype_name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettypeName)), kStr},
-	{"client_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), kSub},
-	{"site_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), kSub},
-	{"asset_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), kSub},
+	{"client_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), kMany},
+	{"site_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), kMany},
+	{"asset_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), kMany},
 	{"new_password", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewPassword)), kStr},
 	{"new_alert_password", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewAlertPassword)), kStr},
 	{"new_client_secret", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewClientSecret)), kStr},
@@ -97,7 +129,9 @@ var dectNCentralDetails = decTable{extra: unsafe.Offsetof(NCentralDetails{}.Extr
 
 func (m *NCentralDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNCentralDetails) }
 
-var enctNCentralDetails = encTable{extra: unsafe.Offsetof(NCentralDetails{}.Extra), fields: []encField{
+func (*NCentralDetails) decTable() *decTable { return &dectNCentralDetails }
+
+var enctNCentralDetails = encTable{extra: unsafe.Offsetof(NCentralDetails{}.Extra), size: unsafe.Sizeof(NCentralDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.Name)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.URL)), kStr},
@@ -123,11 +157,11 @@ var enctNCentralDetails = encTable{extra: unsafe.Offsetof(NCentralDetails{}.Extr
 	{`"asset_type_choice":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssetTypeChoice)), kInt},
 	{`"default_assettype":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettype)), kInt},
 	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssettypeField)), kInt},
-	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), kSub},
+	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), kMany},
 	{`"default_assettype_name":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettypeName)), kStr},
-	{`"client_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), kSub},
-	{`"site_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), kSub},
-	{`"asset_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), kSub},
+	{`"client_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), kMany},
+	{`"site_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), kMany},
+	{`"asset_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), kMany},
 	{`"new_password":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewPassword)), kStr},
 	{`"new_alert_password":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewAlertPassword)), kStr},
 	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewClientSecret)), kStr},
@@ -140,27 +174,49 @@ var enctNCentralDetails = encTable{extra: unsafe.Offsetof(NCentralDetails{}.Extr
 
 func (m *NCentralDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNCentralDetails) }
 
+func (*NCentralDetails) encTable() *encTable { return &enctNCentralDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NCentralDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNHDClaim = decTable{extra: unsafe.Offsetof(NHDClaim{}.Extra), fields: []decField{
+func allocNHDClaim(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NHDClaim, n)))
+}
+
+func copyNHDClaim(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NHDClaim)(dst), n), unsafe.Slice((*NHDClaim)(src), n))
+}
+
+var dectNHDClaim = decTable{extra: unsafe.Offsetof(NHDClaim{}.Extra), size: unsafe.Sizeof(NHDClaim{}), alloc: allocNHDClaim, copy: copyNHDClaim, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(NHDClaim{}.Type)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(NHDClaim{}.Value)), kStr},
 }, sorted: []uint16{0, 1}}
 
 func (m *NHDClaim) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHDClaim) }
 
-var enctNHDClaim = encTable{extra: unsafe.Offsetof(NHDClaim{}.Extra), fields: []encField{
+func (*NHDClaim) decTable() *decTable { return &dectNHDClaim }
+
+var enctNHDClaim = encTable{extra: unsafe.Offsetof(NHDClaim{}.Extra), size: unsafe.Sizeof(NHDClaim{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(NHDClaim{}.Type)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(NHDClaim{}.Value)), kStr},
 }}
 
 func (m *NHDClaim) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHDClaim) }
 
+func (*NHDClaim) encTable() *encTable { return &enctNHDClaim }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDClaim) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNHDDeviceInfo = decTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), fields: []decField{
+func allocNHDDeviceInfo(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NHDDeviceInfo, n)))
+}
+
+func copyNHDDeviceInfo(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NHDDeviceInfo)(dst), n), unsafe.Slice((*NHDDeviceInfo)(src), n))
+}
+
+var dectNHDDeviceInfo = decTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), size: unsafe.Sizeof(NHDDeviceInfo{}), alloc: allocNHDDeviceInfo, copy: copyNHDDeviceInfo, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.ID)), kStr},
 	{"user_id", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.UserID)), kStr},
 	{"device_name", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.DeviceName)), kStr},
@@ -176,7 +232,9 @@ var dectNHDDeviceInfo = decTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), 
 
 func (m *NHDDeviceInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHDDeviceInfo) }
 
-var enctNHDDeviceInfo = encTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), fields: []encField{
+func (*NHDDeviceInfo) decTable() *decTable { return &dectNHDDeviceInfo }
+
+var enctNHDDeviceInfo = encTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), size: unsafe.Sizeof(NHDDeviceInfo{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.ID)), kStr},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.UserID)), kStr},
 	{`"device_name":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.DeviceName)), kStr},
@@ -192,10 +250,20 @@ var enctNHDDeviceInfo = encTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), 
 
 func (m *NHDDeviceInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHDDeviceInfo) }
 
+func (*NHDDeviceInfo) encTable() *encTable { return &enctNHDDeviceInfo }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDDeviceInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityApplication{}.Extra), fields: []decField{
+func allocNHDIdentityApplication(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NHDIdentityApplication, n)))
+}
+
+func copyNHDIdentityApplication(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NHDIdentityApplication)(dst), n), unsafe.Slice((*NHDIdentityApplication)(src), n))
+}
+
+var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityApplication{}.Extra), size: unsafe.Sizeof(NHDIdentityApplication{}), alloc: allocNHDIdentityApplication, copy: copyNHDIdentityApplication, fields: []decField{
 	{"grant_type", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.GrantType)), kStr},
 	{"loginas_agent_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentID)), kInt},
 	{"loginas_agent_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentName)), kStr},
@@ -204,10 +272,10 @@ var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{"redirecturi", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Redirecturi)), kStr},
 	{"logoutredirecturi", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Logoutredirecturi)), kStr},
 	{"cors_whitelist", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelist)), kStr},
-	{"redirecturi_list", decMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), kSub},
-	{"postlogoutredirecturi_list", decMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), kSub},
-	{"cors_whitelist_list", decMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), kSub},
-	{"scopes", decMany[NHDIdentityApplicationScope], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), kSub},
+	{"redirecturi_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), kMany},
+	{"postlogoutredirecturi_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), kMany},
+	{"cors_whitelist_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), kMany},
+	{"scopes", dtOf[*NHDIdentityApplicationScope], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), kMany},
 	{"allowagents", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowagents)), kBool},
 	{"allowusers", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowusers)), kBool},
 	{"organisation_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationID)), kInt},
@@ -225,12 +293,12 @@ var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{"disable_okta", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableOkta)), kBool},
 	{"disable_centrify", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableCentrify)), kBool},
 	{"disable_google", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableGoogle)), kBool},
-	{"button_config", decMany[LoginScreenConfig], uint32(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), kSub},
+	{"button_config", dtOf[*LoginScreenConfig], uint32(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), kMany},
 	{"assertion_consumer_service_index", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.AssertionConsumerServiceIndex)), kInt},
 	{"disable_anon", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAnon)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Warning)), kStr},
 	{"_issystem", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Issystem)), kBool},
-	{"authorizations", decMany[OpenIddictAuthorization], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kSub},
+	{"authorizations", dtOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kMany},
 	{"clientId", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientID)), kStr},
 	{"clientSecret", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientSecret)), kStr},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConcurrencyToken)), kStr},
@@ -241,7 +309,7 @@ var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{"postLogoutRedirectUris", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostLogoutRedirectUris)), kStr},
 	{"properties", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Properties)), kStr},
 	{"redirectUris", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirectUris)), kStr},
-	{"tokens", decMany[OpenIddictToken], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kSub},
+	{"tokens", dtOf[*OpenIddictToken], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kMany},
 	{"type", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Type)), kStr},
 }, sorted: []uint16{33, 32, 12, 13, 30, 34, 29, 35, 36, 37, 38, 7, 10, 25, 31, 24, 27, 28, 26, 23, 39, 0, 40, 3, 21, 22, 1, 2, 16, 17, 18, 19, 20, 6, 14, 15, 41, 42, 9, 43, 44, 5, 8, 11, 4, 45, 46}}
 
@@ -249,7 +317,9 @@ func (m *NHDIdentityApplication) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectNHDIdentityApplication)
 }
 
-var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityApplication{}.Extra), fields: []encField{
+func (*NHDIdentityApplication) decTable() *decTable { return &dectNHDIdentityApplication }
+
+var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityApplication{}.Extra), size: unsafe.Sizeof(NHDIdentityApplication{}), fields: []encField{
 	{`"grant_type":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.GrantType)), kStr},
 	{`"loginas_agent_id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentID)), kInt},
 	{`"loginas_agent_name":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentName)), kStr},
@@ -258,10 +328,10 @@ var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{`"redirecturi":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Redirecturi)), kStr},
 	{`"logoutredirecturi":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Logoutredirecturi)), kStr},
 	{`"cors_whitelist":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelist)), kStr},
-	{`"redirecturi_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), kSub},
-	{`"postlogoutredirecturi_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), kSub},
-	{`"cors_whitelist_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), kSub},
-	{`"scopes":`, encMany[NHDIdentityApplicationScope], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), kSub},
+	{`"redirecturi_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), kMany},
+	{`"postlogoutredirecturi_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), kMany},
+	{`"cors_whitelist_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), kMany},
+	{`"scopes":`, etOf[*NHDIdentityApplicationScope], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), kMany},
 	{`"allowagents":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowagents)), kBool},
 	{`"allowusers":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowusers)), kBool},
 	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationID)), kInt},
@@ -279,12 +349,12 @@ var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{`"disable_okta":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableOkta)), kBool},
 	{`"disable_centrify":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableCentrify)), kBool},
 	{`"disable_google":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableGoogle)), kBool},
-	{`"button_config":`, encMany[LoginScreenConfig], uint32(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), kSub},
+	{`"button_config":`, etOf[*LoginScreenConfig], uint32(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), kMany},
 	{`"assertion_consumer_service_index":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.AssertionConsumerServiceIndex)), kInt},
 	{`"disable_anon":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAnon)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Warning)), kStr},
 	{`"_issystem":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Issystem)), kBool},
-	{`"authorizations":`, encMany[OpenIddictAuthorization], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kSub},
+	{`"authorizations":`, etOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kMany},
 	{`"clientId":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientID)), kStr},
 	{`"clientSecret":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientSecret)), kStr},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConcurrencyToken)), kStr},
@@ -295,7 +365,7 @@ var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{`"postLogoutRedirectUris":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostLogoutRedirectUris)), kStr},
 	{`"properties":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Properties)), kStr},
 	{`"redirectUris":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirectUris)), kStr},
-	{`"tokens":`, encMany[OpenIddictToken], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kSub},
+	{`"tokens":`, etOf[*OpenIddictToken], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kMany},
 	{`"type":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Type)), kStr},
 }}
 
@@ -303,10 +373,20 @@ func (m *NHDIdentityApplication) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctNHDIdentityApplication)
 }
 
+func (*NHDIdentityApplication) encTable() *encTable { return &enctNHDIdentityApplication }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDIdentityApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNHDIdentityApplicationScope = decTable{extra: unsafe.Offsetof(NHDIdentityApplicationScope{}.Extra), fields: []decField{
+func allocNHDIdentityApplicationScope(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NHDIdentityApplicationScope, n)))
+}
+
+func copyNHDIdentityApplicationScope(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NHDIdentityApplicationScope)(dst), n), unsafe.Slice((*NHDIdentityApplicationScope)(src), n))
+}
+
+var dectNHDIdentityApplicationScope = decTable{extra: unsafe.Offsetof(NHDIdentityApplicationScope{}.Extra), size: unsafe.Sizeof(NHDIdentityApplicationScope{}), alloc: allocNHDIdentityApplicationScope, copy: copyNHDIdentityApplicationScope, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ID)), kInt},
 	{"application_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ApplicationID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.Name)), kStr},
@@ -316,7 +396,9 @@ func (m *NHDIdentityApplicationScope) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectNHDIdentityApplicationScope)
 }
 
-var enctNHDIdentityApplicationScope = encTable{extra: unsafe.Offsetof(NHDIdentityApplicationScope{}.Extra), fields: []encField{
+func (*NHDIdentityApplicationScope) decTable() *decTable { return &dectNHDIdentityApplicationScope }
+
+var enctNHDIdentityApplicationScope = encTable{extra: unsafe.Offsetof(NHDIdentityApplicationScope{}.Extra), size: unsafe.Sizeof(NHDIdentityApplicationScope{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ID)), kInt},
 	{`"application_id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ApplicationID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.Name)), kStr},
@@ -326,62 +408,72 @@ func (m *NHDIdentityApplicationScope) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctNHDIdentityApplicationScope)
 }
 
+func (*NHDIdentityApplicationScope) encTable() *encTable { return &enctNHDIdentityApplicationScope }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDIdentityApplicationScope) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectNHDRoles = decTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), fields: []decField{
+func allocNHDRoles(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NHDRoles, n)))
+}
+
+func copyNHDRoles(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NHDRoles)(dst), n), unsafe.Slice((*NHDRoles)(src), n))
+}
+
+var dectNHDRoles = decTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), size: unsafe.Sizeof(NHDRoles{}), alloc: allocNHDRoles, copy: copyNHDRoles, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(NHDRoles{}.Intent)), kStr},
-	{"chargerates", decMany[Restriction], uint32(unsafe.Offsetof(NHDRoles{}.Chargerates)), kSub},
+	{"chargerates", dtOf[*Restriction], uint32(unsafe.Offsetof(NHDRoles{}.Chargerates)), kMany},
 	{"id_int", nil, uint32(unsafe.Offsetof(NHDRoles{}.IDInt)), kInt},
 	{"notes", nil, uint32(unsafe.Offsetof(NHDRoles{}.Notes)), kStr},
-	{"teams", decMany[UnameSection], uint32(unsafe.Offsetof(NHDRoles{}.Teams)), kSub},
-	{"departments", decMany[UnameDepartment], uint32(unsafe.Offsetof(NHDRoles{}.Departments)), kSub},
-	{"clients", decMany[UnameAreaRestriction], uint32(unsafe.Offsetof(NHDRoles{}.Clients)), kSub},
-	{"tickettypes", decMany[UnameRequestType], uint32(unsafe.Offsetof(NHDRoles{}.Tickettypes)), kSub},
-	{"assetfields", decMany[UnameField], uint32(unsafe.Offsetof(NHDRoles{}.Assetfields)), kSub},
-	{"unamecustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), kSub},
-	{"unameappointmenttypes", decMany[UnameAppointment], uint32(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), kSub},
-	{"notifications", decMany[UnameNotification], uint32(unsafe.Offsetof(NHDRoles{}.Notifications)), kSub},
-	{"claims", decMany[NHDClaim], uint32(unsafe.Offsetof(NHDRoles{}.Claims)), kSub},
-	{"custombuttons", decMany[UnameButton], uint32(unsafe.Offsetof(NHDRoles{}.Custombuttons)), kSub},
+	{"teams", dtOf[*UnameSection], uint32(unsafe.Offsetof(NHDRoles{}.Teams)), kMany},
+	{"departments", dtOf[*UnameDepartment], uint32(unsafe.Offsetof(NHDRoles{}.Departments)), kMany},
+	{"clients", dtOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(NHDRoles{}.Clients)), kMany},
+	{"tickettypes", dtOf[*UnameRequestType], uint32(unsafe.Offsetof(NHDRoles{}.Tickettypes)), kMany},
+	{"assetfields", dtOf[*UnameField], uint32(unsafe.Offsetof(NHDRoles{}.Assetfields)), kMany},
+	{"unamecustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), kMany},
+	{"unameappointmenttypes", dtOf[*UnameAppointment], uint32(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), kMany},
+	{"notifications", dtOf[*UnameNotification], uint32(unsafe.Offsetof(NHDRoles{}.Notifications)), kMany},
+	{"claims", dtOf[*NHDClaim], uint32(unsafe.Offsetof(NHDRoles{}.Claims)), kMany},
+	{"custombuttons", dtOf[*UnameButton], uint32(unsafe.Offsetof(NHDRoles{}.Custombuttons)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(NHDRoles{}.Warning)), kStr},
-	{"assettypes", decMany[UnameXtype], uint32(unsafe.Offsetof(NHDRoles{}.Assettypes)), kSub},
+	{"assettypes", dtOf[*UnameXtype], uint32(unsafe.Offsetof(NHDRoles{}.Assettypes)), kMany},
 	{"Oo_name", nil, uint32(unsafe.Offsetof(NHDRoles{}.OoName)), kStr},
-	{"uname_usercustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), kSub},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AccessControl)), kSub},
+	{"uname_usercustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), kMany},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(NHDRoles{}.AccessControlLevel)), kInt},
-	{"ac_tickettypes", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), kSub},
-	{"ac_approvals", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcApprovals)), kSub},
-	{"ac_rules", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRules)), kSub},
-	{"ac_cannedtext", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), kSub},
-	{"ac_customfields", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), kSub},
-	{"ac_customtables", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), kSub},
-	{"ac_dashboards", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDashboards)), kSub},
-	{"ac_workflows", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), kSub},
-	{"ac_roles", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRoles)), kSub},
-	{"ac_slas", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSlas)), kSub},
-	{"ac_templates", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTemplates)), kSub},
-	{"ac_outcomes", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), kSub},
-	{"ac_workdays", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), kSub},
-	{"ac_emailtemplates", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), kSub},
-	{"ac_messagegroups", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), kSub},
-	{"ac_reportgroups", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), kSub},
-	{"ac_fieldgroups", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), kSub},
-	{"ac_languagepacks", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), kSub},
-	{"ac_itemgroups", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), kSub},
-	{"ac_suppliers", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), kSub},
-	{"ac_suppliercontracts", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), kSub},
+	{"ac_tickettypes", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), kMany},
+	{"ac_approvals", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcApprovals)), kMany},
+	{"ac_rules", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRules)), kMany},
+	{"ac_cannedtext", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), kMany},
+	{"ac_customfields", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), kMany},
+	{"ac_customtables", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), kMany},
+	{"ac_dashboards", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDashboards)), kMany},
+	{"ac_workflows", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), kMany},
+	{"ac_roles", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRoles)), kMany},
+	{"ac_slas", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSlas)), kMany},
+	{"ac_templates", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTemplates)), kMany},
+	{"ac_outcomes", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), kMany},
+	{"ac_workdays", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), kMany},
+	{"ac_emailtemplates", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), kMany},
+	{"ac_messagegroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), kMany},
+	{"ac_reportgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), kMany},
+	{"ac_fieldgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), kMany},
+	{"ac_languagepacks", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), kMany},
+	{"ac_itemgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), kMany},
+	{"ac_suppliers", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), kMany},
+	{"ac_suppliercontracts", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), kMany},
 	{"is_integration", nil, uint32(unsafe.Offsetof(NHDRoles{}.IsIntegration)), kBool},
-	{"ac_assettypes", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), kSub},
-	{"ac_assetgroups", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), kSub},
-	{"ac_servicecategories", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), kSub},
-	{"ac_services", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServices)), kSub},
-	{"ac_chatprofiles", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), kSub},
-	{"ac_faqlists", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), kSub},
-	{"ac_devices", decMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDevices)), kSub},
-	{"sites", decMany[UnameSite], uint32(unsafe.Offsetof(NHDRoles{}.Sites)), kSub},
+	{"ac_assettypes", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), kMany},
+	{"ac_assetgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), kMany},
+	{"ac_servicecategories", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), kMany},
+	{"ac_services", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServices)), kMany},
+	{"ac_chatprofiles", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), kMany},
+	{"ac_faqlists", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), kMany},
+	{"ac_devices", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDevices)), kMany},
+	{"sites", dtOf[*UnameSite], uint32(unsafe.Offsetof(NHDRoles{}.Sites)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(NHDRoles{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(NHDRoles{}.Name)), kStr},
 	{"normalizedName", nil, uint32(unsafe.Offsetof(NHDRoles{}.NormalizedName)), kStr},
@@ -390,57 +482,59 @@ var dectNHDRoles = decTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), fields: []
 
 func (m *NHDRoles) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHDRoles) }
 
-var enctNHDRoles = encTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), fields: []encField{
+func (*NHDRoles) decTable() *decTable { return &dectNHDRoles }
+
+var enctNHDRoles = encTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), size: unsafe.Sizeof(NHDRoles{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Intent)), kStr},
-	{`"chargerates":`, encMany[Restriction], uint32(unsafe.Offsetof(NHDRoles{}.Chargerates)), kSub},
+	{`"chargerates":`, etOf[*Restriction], uint32(unsafe.Offsetof(NHDRoles{}.Chargerates)), kMany},
 	{`"id_int":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.IDInt)), kInt},
 	{`"notes":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Notes)), kStr},
-	{`"teams":`, encMany[UnameSection], uint32(unsafe.Offsetof(NHDRoles{}.Teams)), kSub},
-	{`"departments":`, encMany[UnameDepartment], uint32(unsafe.Offsetof(NHDRoles{}.Departments)), kSub},
-	{`"clients":`, encMany[UnameAreaRestriction], uint32(unsafe.Offsetof(NHDRoles{}.Clients)), kSub},
-	{`"tickettypes":`, encMany[UnameRequestType], uint32(unsafe.Offsetof(NHDRoles{}.Tickettypes)), kSub},
-	{`"assetfields":`, encMany[UnameField], uint32(unsafe.Offsetof(NHDRoles{}.Assetfields)), kSub},
-	{`"unamecustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), kSub},
-	{`"unameappointmenttypes":`, encMany[UnameAppointment], uint32(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), kSub},
-	{`"notifications":`, encMany[UnameNotification], uint32(unsafe.Offsetof(NHDRoles{}.Notifications)), kSub},
-	{`"claims":`, encMany[NHDClaim], uint32(unsafe.Offsetof(NHDRoles{}.Claims)), kSub},
-	{`"custombuttons":`, encMany[UnameButton], uint32(unsafe.Offsetof(NHDRoles{}.Custombuttons)), kSub},
+	{`"teams":`, etOf[*UnameSection], uint32(unsafe.Offsetof(NHDRoles{}.Teams)), kMany},
+	{`"departments":`, etOf[*UnameDepartment], uint32(unsafe.Offsetof(NHDRoles{}.Departments)), kMany},
+	{`"clients":`, etOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(NHDRoles{}.Clients)), kMany},
+	{`"tickettypes":`, etOf[*UnameRequestType], uint32(unsafe.Offsetof(NHDRoles{}.Tickettypes)), kMany},
+	{`"assetfields":`, etOf[*UnameField], uint32(unsafe.Offsetof(NHDRoles{}.Assetfields)), kMany},
+	{`"unamecustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), kMany},
+	{`"unameappointmenttypes":`, etOf[*UnameAppointment], uint32(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), kMany},
+	{`"notifications":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(NHDRoles{}.Notifications)), kMany},
+	{`"claims":`, etOf[*NHDClaim], uint32(unsafe.Offsetof(NHDRoles{}.Claims)), kMany},
+	{`"custombuttons":`, etOf[*UnameButton], uint32(unsafe.Offsetof(NHDRoles{}.Custombuttons)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Warning)), kStr},
-	{`"assettypes":`, encMany[UnameXtype], uint32(unsafe.Offsetof(NHDRoles{}.Assettypes)), kSub},
+	{`"assettypes":`, etOf[*UnameXtype], uint32(unsafe.Offsetof(NHDRoles{}.Assettypes)), kMany},
 	{`"Oo_name":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.OoName)), kStr},
-	{`"uname_usercustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), kSub},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AccessControl)), kSub},
+	{`"uname_usercustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), kMany},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.AccessControlLevel)), kInt},
-	{`"ac_tickettypes":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), kSub},
-	{`"ac_approvals":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcApprovals)), kSub},
-	{`"ac_rules":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRules)), kSub},
-	{`"ac_cannedtext":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), kSub},
-	{`"ac_customfields":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), kSub},
-	{`"ac_customtables":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), kSub},
-	{`"ac_dashboards":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDashboards)), kSub},
-	{`"ac_workflows":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), kSub},
-	{`"ac_roles":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRoles)), kSub},
-	{`"ac_slas":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSlas)), kSub},
-	{`"ac_templates":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTemplates)), kSub},
-	{`"ac_outcomes":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), kSub},
-	{`"ac_workdays":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), kSub},
-	{`"ac_emailtemplates":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), kSub},
-	{`"ac_messagegroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), kSub},
-	{`"ac_reportgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), kSub},
-	{`"ac_fieldgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), kSub},
-	{`"ac_languagepacks":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), kSub},
-	{`"ac_itemgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), kSub},
-	{`"ac_suppliers":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), kSub},
-	{`"ac_suppliercontracts":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), kSub},
+	{`"ac_tickettypes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), kMany},
+	{`"ac_approvals":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcApprovals)), kMany},
+	{`"ac_rules":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRules)), kMany},
+	{`"ac_cannedtext":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), kMany},
+	{`"ac_customfields":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), kMany},
+	{`"ac_customtables":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), kMany},
+	{`"ac_dashboards":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDashboards)), kMany},
+	{`"ac_workflows":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), kMany},
+	{`"ac_roles":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRoles)), kMany},
+	{`"ac_slas":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSlas)), kMany},
+	{`"ac_templates":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTemplates)), kMany},
+	{`"ac_outcomes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), kMany},
+	{`"ac_workdays":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), kMany},
+	{`"ac_emailtemplates":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), kMany},
+	{`"ac_messagegroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), kMany},
+	{`"ac_reportgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), kMany},
+	{`"ac_fieldgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), kMany},
+	{`"ac_languagepacks":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), kMany},
+	{`"ac_itemgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), kMany},
+	{`"ac_suppliers":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), kMany},
+	{`"ac_suppliercontracts":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), kMany},
 	{`"is_integration":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.IsIntegration)), kBool},
-	{`"ac_assettypes":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), kSub},
-	{`"ac_assetgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), kSub},
-	{`"ac_servicecategories":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), kSub},
-	{`"ac_services":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServices)), kSub},
-	{`"ac_chatprofiles":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), kSub},
-	{`"ac_faqlists":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), kSub},
-	{`"ac_devices":`, encMany[AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDevices)), kSub},
-	{`"sites":`, encMany[UnameSite], uint32(unsafe.Offsetof(NHDRoles{}.Sites)), kSub},
+	{`"ac_assettypes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), kMany},
+	{`"ac_assetgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), kMany},
+	{`"ac_servicecategories":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), kMany},
+	{`"ac_services":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServices)), kMany},
+	{`"ac_chatprofiles":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), kMany},
+	{`"ac_faqlists":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), kMany},
+	{`"ac_devices":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDevices)), kMany},
+	{`"sites":`, etOf[*UnameSite], uint32(unsafe.Offsetof(NHDRoles{}.Sites)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Name)), kStr},
 	{`"normalizedName":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.NormalizedName)), kStr},
@@ -449,10 +543,20 @@ var enctNHDRoles = encTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), fields: []
 
 func (m *NHDRoles) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHDRoles) }
 
+func (*NHDRoles) encTable() *encTable { return &enctNHDRoles }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDRoles) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNHServerConfig = decTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra), fields: []decField{
+func allocNHServerConfig(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NHServerConfig, n)))
+}
+
+func copyNHServerConfig(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NHServerConfig)(dst), n), unsafe.Slice((*NHServerConfig)(src), n))
+}
+
+var dectNHServerConfig = decTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra), size: unsafe.Sizeof(NHServerConfig{}), alloc: allocNHServerConfig, copy: copyNHServerConfig, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NHServerConfig{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Name)), kStr},
 	{"acceptattachments", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Acceptattachments)), kBool},
@@ -524,7 +628,9 @@ var dectNHServerConfig = decTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra)
 
 func (m *NHServerConfig) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHServerConfig) }
 
-var enctNHServerConfig = encTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra), fields: []encField{
+func (*NHServerConfig) decTable() *decTable { return &dectNHServerConfig }
+
+var enctNHServerConfig = encTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra), size: unsafe.Sizeof(NHServerConfig{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Name)), kStr},
 	{`"acceptattachments":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Acceptattachments)), kBool},
@@ -596,39 +702,61 @@ var enctNHServerConfig = encTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra)
 
 func (m *NHServerConfig) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHServerConfig) }
 
+func (*NHServerConfig) encTable() *encTable { return &enctNHServerConfig }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHServerConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNPRResult = decTable{extra: unsafe.Offsetof(NPRResult{}.Extra), fields: []decField{
+func allocNPRResult(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NPRResult, n)))
+}
+
+func copyNPRResult(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NPRResult)(dst), n), unsafe.Slice((*NPRResult)(src), n))
+}
+
+var dectNPRResult = decTable{extra: unsafe.Offsetof(NPRResult{}.Extra), size: unsafe.Sizeof(NPRResult{}), alloc: allocNPRResult, copy: copyNPRResult, fields: []decField{
 	{"windows_user", nil, uint32(unsafe.Offsetof(NPRResult{}.WindowsUser)), kStr},
 	{"email_address", nil, uint32(unsafe.Offsetof(NPRResult{}.EmailAddress)), kStr},
 	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(NPRResult{}.ActivedirectoryDn)), kStr},
 	{"onpremise_activedirectory_dn", nil, uint32(unsafe.Offsetof(NPRResult{}.OnpremiseActivedirectoryDn)), kStr},
 	{"enrolled", nil, uint32(unsafe.Offsetof(NPRResult{}.Enrolled)), kBool},
-	{"questions", decMany[SecurityQuestion], uint32(unsafe.Offsetof(NPRResult{}.Questions)), kSub},
+	{"questions", dtOf[*SecurityQuestion], uint32(unsafe.Offsetof(NPRResult{}.Questions)), kMany},
 	{"hide_answers", nil, uint32(unsafe.Offsetof(NPRResult{}.HideAnswers)), kBool},
 	{"validated", nil, uint32(unsafe.Offsetof(NPRResult{}.Validated)), kBool},
 }, sorted: []uint16{2, 1, 4, 6, 3, 5, 7, 0}}
 
 func (m *NPRResult) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNPRResult) }
 
-var enctNPRResult = encTable{extra: unsafe.Offsetof(NPRResult{}.Extra), fields: []encField{
+func (*NPRResult) decTable() *decTable { return &dectNPRResult }
+
+var enctNPRResult = encTable{extra: unsafe.Offsetof(NPRResult{}.Extra), size: unsafe.Sizeof(NPRResult{}), fields: []encField{
 	{`"windows_user":`, nil, uint32(unsafe.Offsetof(NPRResult{}.WindowsUser)), kStr},
 	{`"email_address":`, nil, uint32(unsafe.Offsetof(NPRResult{}.EmailAddress)), kStr},
 	{`"activedirectory_dn":`, nil, uint32(unsafe.Offsetof(NPRResult{}.ActivedirectoryDn)), kStr},
 	{`"onpremise_activedirectory_dn":`, nil, uint32(unsafe.Offsetof(NPRResult{}.OnpremiseActivedirectoryDn)), kStr},
 	{`"enrolled":`, nil, uint32(unsafe.Offsetof(NPRResult{}.Enrolled)), kBool},
-	{`"questions":`, encMany[SecurityQuestion], uint32(unsafe.Offsetof(NPRResult{}.Questions)), kSub},
+	{`"questions":`, etOf[*SecurityQuestion], uint32(unsafe.Offsetof(NPRResult{}.Questions)), kMany},
 	{`"hide_answers":`, nil, uint32(unsafe.Offsetof(NPRResult{}.HideAnswers)), kBool},
 	{`"validated":`, nil, uint32(unsafe.Offsetof(NPRResult{}.Validated)), kBool},
 }}
 
 func (m *NPRResult) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNPRResult) }
 
+func (*NPRResult) encTable() *encTable { return &enctNPRResult }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NPRResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNinjaAlert = decTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), fields: []decField{
+func allocNinjaAlert(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NinjaAlert, n)))
+}
+
+func copyNinjaAlert(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NinjaAlert)(dst), n), unsafe.Slice((*NinjaAlert)(src), n))
+}
+
+var dectNinjaAlert = decTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), size: unsafe.Sizeof(NinjaAlert{}), alloc: allocNinjaAlert, copy: copyNinjaAlert, fields: []decField{
 	{"uid", nil, uint32(unsafe.Offsetof(NinjaAlert{}.UID)), kStr},
 	{"deviceId", nil, uint32(unsafe.Offsetof(NinjaAlert{}.DeviceID)), kInt},
 	{"message", nil, uint32(unsafe.Offsetof(NinjaAlert{}.Message)), kStr},
@@ -642,7 +770,9 @@ var dectNinjaAlert = decTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), fields
 
 func (m *NinjaAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNinjaAlert) }
 
-var enctNinjaAlert = encTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), fields: []encField{
+func (*NinjaAlert) decTable() *decTable { return &dectNinjaAlert }
+
+var enctNinjaAlert = encTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), size: unsafe.Sizeof(NinjaAlert{}), fields: []encField{
 	{`"uid":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.UID)), kStr},
 	{`"deviceId":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.DeviceID)), kInt},
 	{`"message":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.Message)), kStr},
@@ -656,10 +786,20 @@ var enctNinjaAlert = encTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), fields
 
 func (m *NinjaAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNinjaAlert) }
 
+func (*NinjaAlert) encTable() *encTable { return &enctNinjaAlert }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNinjaWebhook = decTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), fields: []decField{
+func allocNinjaWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NinjaWebhook, n)))
+}
+
+func copyNinjaWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NinjaWebhook)(dst), n), unsafe.Slice((*NinjaWebhook)(src), n))
+}
+
+var dectNinjaWebhook = decTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), size: unsafe.Sizeof(NinjaWebhook{}), alloc: allocNinjaWebhook, copy: copyNinjaWebhook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ID)), kInt},
 	{"activityTime", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTime)), kInt64},
 	{"deviceId", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.DeviceID)), kInt},
@@ -675,7 +815,7 @@ var dectNinjaWebhook = decTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), fi
 	{"type", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Type)), kStr},
 	{"severity", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Severity)), kStr},
 	{"priority", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Priority)), kStr},
-	{"data", decOne[NinjaWebhookData], uint32(unsafe.Offsetof(NinjaWebhook{}.Data)), kSub},
+	{"data", dtOf[*NinjaWebhookData], uint32(unsafe.Offsetof(NinjaWebhook{}.Data)), kOne},
 	{"resourceObject", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ResourceObject)), kRaw},
 	{"activityTypeEnum", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTypeEnum)), kInt},
 	{"statusCodeEnum", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.StatusCodeEnum)), kInt},
@@ -684,7 +824,9 @@ var dectNinjaWebhook = decTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), fi
 
 func (m *NinjaWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNinjaWebhook) }
 
-var enctNinjaWebhook = encTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), fields: []encField{
+func (*NinjaWebhook) decTable() *decTable { return &dectNinjaWebhook }
+
+var enctNinjaWebhook = encTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), size: unsafe.Sizeof(NinjaWebhook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ID)), kInt},
 	{`"activityTime":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTime)), kInt64},
 	{`"deviceId":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.DeviceID)), kInt},
@@ -700,7 +842,7 @@ var enctNinjaWebhook = encTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), fi
 	{`"type":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Type)), kStr},
 	{`"severity":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Severity)), kStr},
 	{`"priority":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Priority)), kStr},
-	{`"data":`, encOne[NinjaWebhookData], uint32(unsafe.Offsetof(NinjaWebhook{}.Data)), kSub},
+	{`"data":`, etOf[*NinjaWebhookData], uint32(unsafe.Offsetof(NinjaWebhook{}.Data)), kOne},
 	{`"resourceObject":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ResourceObject)), kRaw},
 	{`"activityTypeEnum":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTypeEnum)), kInt},
 	{`"statusCodeEnum":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.StatusCodeEnum)), kInt},
@@ -709,46 +851,80 @@ var enctNinjaWebhook = encTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), fi
 
 func (m *NinjaWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNinjaWebhook) }
 
+func (*NinjaWebhook) encTable() *encTable { return &enctNinjaWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNinjaWebhookData = decTable{extra: unsafe.Offsetof(NinjaWebhookData{}.Extra), fields: []decField{
-	{"message", decOne[NinjaWebhookDataMessage], uint32(unsafe.Offsetof(NinjaWebhookData{}.Message)), kSub},
+func allocNinjaWebhookData(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NinjaWebhookData, n)))
+}
+
+func copyNinjaWebhookData(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NinjaWebhookData)(dst), n), unsafe.Slice((*NinjaWebhookData)(src), n))
+}
+
+var dectNinjaWebhookData = decTable{extra: unsafe.Offsetof(NinjaWebhookData{}.Extra), size: unsafe.Sizeof(NinjaWebhookData{}), alloc: allocNinjaWebhookData, copy: copyNinjaWebhookData, fields: []decField{
+	{"message", dtOf[*NinjaWebhookDataMessage], uint32(unsafe.Offsetof(NinjaWebhookData{}.Message)), kOne},
 }, sorted: []uint16{0}}
 
 func (m *NinjaWebhookData) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNinjaWebhookData) }
 
-var enctNinjaWebhookData = encTable{extra: unsafe.Offsetof(NinjaWebhookData{}.Extra), fields: []encField{
-	{`"message":`, encOne[NinjaWebhookDataMessage], uint32(unsafe.Offsetof(NinjaWebhookData{}.Message)), kSub},
+func (*NinjaWebhookData) decTable() *decTable { return &dectNinjaWebhookData }
+
+var enctNinjaWebhookData = encTable{extra: unsafe.Offsetof(NinjaWebhookData{}.Extra), size: unsafe.Sizeof(NinjaWebhookData{}), fields: []encField{
+	{`"message":`, etOf[*NinjaWebhookDataMessage], uint32(unsafe.Offsetof(NinjaWebhookData{}.Message)), kOne},
 }}
 
 func (m *NinjaWebhookData) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNinjaWebhookData) }
 
+func (*NinjaWebhookData) encTable() *encTable { return &enctNinjaWebhookData }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhookData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNinjaWebhookDataMessage = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessage{}.Extra), fields: []decField{
+func allocNinjaWebhookDataMessage(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NinjaWebhookDataMessage, n)))
+}
+
+func copyNinjaWebhookDataMessage(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NinjaWebhookDataMessage)(dst), n), unsafe.Slice((*NinjaWebhookDataMessage)(src), n))
+}
+
+var dectNinjaWebhookDataMessage = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessage{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessage{}), alloc: allocNinjaWebhookDataMessage, copy: copyNinjaWebhookDataMessage, fields: []decField{
 	{"code", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Code)), kStr},
-	{"_params", decOne[NinjaWebhookDataMessageParams], uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), kSub},
+	{"_params", dtOf[*NinjaWebhookDataMessageParams], uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), kOne},
 }, sorted: []uint16{1, 0}}
 
 func (m *NinjaWebhookDataMessage) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectNinjaWebhookDataMessage)
 }
 
-var enctNinjaWebhookDataMessage = encTable{extra: unsafe.Offsetof(NinjaWebhookDataMessage{}.Extra), fields: []encField{
+func (*NinjaWebhookDataMessage) decTable() *decTable { return &dectNinjaWebhookDataMessage }
+
+var enctNinjaWebhookDataMessage = encTable{extra: unsafe.Offsetof(NinjaWebhookDataMessage{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessage{}), fields: []encField{
 	{`"code":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Code)), kStr},
-	{`"_params":`, encOne[NinjaWebhookDataMessageParams], uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), kSub},
+	{`"_params":`, etOf[*NinjaWebhookDataMessageParams], uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), kOne},
 }}
 
 func (m *NinjaWebhookDataMessage) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctNinjaWebhookDataMessage)
 }
 
+func (*NinjaWebhookDataMessage) encTable() *encTable { return &enctNinjaWebhookDataMessage }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhookDataMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNinjaWebhookDataMessageParams = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Extra), fields: []decField{
+func allocNinjaWebhookDataMessageParams(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NinjaWebhookDataMessageParams, n)))
+}
+
+func copyNinjaWebhookDataMessageParams(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NinjaWebhookDataMessageParams)(dst), n), unsafe.Slice((*NinjaWebhookDataMessageParams)(src), n))
+}
+
+var dectNinjaWebhookDataMessageParams = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessageParams{}), alloc: allocNinjaWebhookDataMessageParams, copy: copyNinjaWebhookDataMessageParams, fields: []decField{
 	{"threshold", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Threshold)), kStr},
 	{"unit", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Unit)), kStr},
 	{"start_date", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.StartDate)), kTime},
@@ -760,7 +936,9 @@ func (m *NinjaWebhookDataMessageParams) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectNinjaWebhookDataMessageParams)
 }
 
-var enctNinjaWebhookDataMessageParams = encTable{extra: unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Extra), fields: []encField{
+func (*NinjaWebhookDataMessageParams) decTable() *decTable { return &dectNinjaWebhookDataMessageParams }
+
+var enctNinjaWebhookDataMessageParams = encTable{extra: unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessageParams{}), fields: []encField{
 	{`"threshold":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Threshold)), kStr},
 	{`"unit":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Unit)), kStr},
 	{`"start_date":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.StartDate)), kTime},
@@ -772,12 +950,22 @@ func (m *NinjaWebhookDataMessageParams) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctNinjaWebhookDataMessageParams)
 }
 
+func (*NinjaWebhookDataMessageParams) encTable() *encTable { return &enctNinjaWebhookDataMessageParams }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhookDataMessageParams) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectNotificationConditions = decTable{extra: unsafe.Offsetof(NotificationConditions{}.Extra), fields: []decField{
+func allocNotificationConditions(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NotificationConditions, n)))
+}
+
+func copyNotificationConditions(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NotificationConditions)(dst), n), unsafe.Slice((*NotificationConditions)(src), n))
+}
+
+var dectNotificationConditions = decTable{extra: unsafe.Offsetof(NotificationConditions{}.Extra), size: unsafe.Sizeof(NotificationConditions{}), alloc: allocNotificationConditions, copy: copyNotificationConditions, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ID)), kInt},
 	{"rule_id", nil, uint32(unsafe.Offsetof(NotificationConditions{}.RuleID)), kInt},
 	{"notification_guid", nil, uint32(unsafe.Offsetof(NotificationConditions{}.NotificationGUID)), kStr},
@@ -798,7 +986,9 @@ func (m *NotificationConditions) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectNotificationConditions)
 }
 
-var enctNotificationConditions = encTable{extra: unsafe.Offsetof(NotificationConditions{}.Extra), fields: []encField{
+func (*NotificationConditions) decTable() *decTable { return &dectNotificationConditions }
+
+var enctNotificationConditions = encTable{extra: unsafe.Offsetof(NotificationConditions{}.Extra), size: unsafe.Sizeof(NotificationConditions{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.ID)), kInt},
 	{`"rule_id":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.RuleID)), kInt},
 	{`"notification_guid":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.NotificationGUID)), kStr},
@@ -819,10 +1009,20 @@ func (m *NotificationConditions) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctNotificationConditions)
 }
 
+func (*NotificationConditions) encTable() *encTable { return &enctNotificationConditions }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NotificationConditions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectNotificationContent = decTable{extra: unsafe.Offsetof(NotificationContent{}.Extra), fields: []decField{
+func allocNotificationContent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]NotificationContent, n)))
+}
+
+func copyNotificationContent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*NotificationContent)(dst), n), unsafe.Slice((*NotificationContent)(src), n))
+}
+
+var dectNotificationContent = decTable{extra: unsafe.Offsetof(NotificationContent{}.Extra), size: unsafe.Sizeof(NotificationContent{}), alloc: allocNotificationContent, copy: copyNotificationContent, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NotificationContent{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(NotificationContent{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(NotificationContent{}.Intent)), kStr},
@@ -836,7 +1036,9 @@ func (m *NotificationContent) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectNotificationContent)
 }
 
-var enctNotificationContent = encTable{extra: unsafe.Offsetof(NotificationContent{}.Extra), fields: []encField{
+func (*NotificationContent) decTable() *decTable { return &dectNotificationContent }
+
+var enctNotificationContent = encTable{extra: unsafe.Offsetof(NotificationContent{}.Extra), size: unsafe.Sizeof(NotificationContent{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.Intent)), kStr},
@@ -849,6 +1051,8 @@ var enctNotificationContent = encTable{extra: unsafe.Offsetof(NotificationConten
 func (m *NotificationContent) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctNotificationContent)
 }
+
+func (*NotificationContent) encTable() *encTable { return &enctNotificationContent }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NotificationContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

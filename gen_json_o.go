@@ -6,12 +6,20 @@ import (
 	"unsafe"
 )
 
-var dectOktaMapping = decTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), fields: []decField{
+func allocOktaMapping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OktaMapping, n)))
+}
+
+func copyOktaMapping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OktaMapping)(dst), n), unsafe.Slice((*OktaMapping)(src), n))
+}
+
+var dectOktaMapping = decTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), size: unsafe.Sizeof(OktaMapping{}), alloc: allocOktaMapping, copy: copyOktaMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OktaMapping{}.ID)), kInt},
 	{"siteid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Siteid)), kInt},
 	{"site_name", nil, uint32(unsafe.Offsetof(OktaMapping{}.SiteName)), kStr},
 	{"included_statuses", nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatuses)), kStr},
-	{"included_statuses_list", decMany[KeyPair2], uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), kSub},
+	{"included_statuses_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), kMany},
 	{"included_statuses_display", nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesDisplay)), kStr},
 	{"group_name", nil, uint32(unsafe.Offsetof(OktaMapping{}.GroupName)), kStr},
 	{"roleid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Roleid)), kInt},
@@ -21,17 +29,19 @@ var dectOktaMapping = decTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), fiel
 	{"userroleid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Userroleid)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(OktaMapping{}.Warning)), kStr},
 	{"new_users_only", nil, uint32(unsafe.Offsetof(OktaMapping{}.NewUsersOnly)), kBool},
-	{"filters", decMany[IntegrationFilter], uint32(unsafe.Offsetof(OktaMapping{}.Filters)), kSub},
+	{"filters", dtOf[*IntegrationFilter], uint32(unsafe.Offsetof(OktaMapping{}.Filters)), kMany},
 }, sorted: []uint16{12, 8, 9, 10, 14, 6, 0, 3, 5, 4, 13, 7, 2, 1, 11}}
 
 func (m *OktaMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOktaMapping) }
 
-var enctOktaMapping = encTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), fields: []encField{
+func (*OktaMapping) decTable() *decTable { return &dectOktaMapping }
+
+var enctOktaMapping = encTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), size: unsafe.Sizeof(OktaMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.ID)), kInt},
 	{`"siteid":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Siteid)), kInt},
 	{`"site_name":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.SiteName)), kStr},
 	{`"included_statuses":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatuses)), kStr},
-	{`"included_statuses_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), kSub},
+	{`"included_statuses_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), kMany},
 	{`"included_statuses_display":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesDisplay)), kStr},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.GroupName)), kStr},
 	{`"roleid":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Roleid)), kInt},
@@ -41,15 +51,25 @@ var enctOktaMapping = encTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), fiel
 	{`"userroleid":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Userroleid)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Warning)), kStr},
 	{`"new_users_only":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.NewUsersOnly)), kBool},
-	{`"filters":`, encMany[IntegrationFilter], uint32(unsafe.Offsetof(OktaMapping{}.Filters)), kSub},
+	{`"filters":`, etOf[*IntegrationFilter], uint32(unsafe.Offsetof(OktaMapping{}.Filters)), kMany},
 }}
 
 func (m *OktaMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOktaMapping) }
 
+func (*OktaMapping) encTable() *encTable { return &enctOktaMapping }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OktaMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOnlineStatus = decTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), fields: []decField{
+func allocOnlineStatus(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OnlineStatus, n)))
+}
+
+func copyOnlineStatus(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OnlineStatus)(dst), n), unsafe.Slice((*OnlineStatus)(src), n))
+}
+
+var dectOnlineStatus = decTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), size: unsafe.Sizeof(OnlineStatus{}), alloc: allocOnlineStatus, copy: copyOnlineStatus, fields: []decField{
 	{"techID", nil, uint32(unsafe.Offsetof(OnlineStatus{}.TechID)), kInt},
 	{"lastOnlineDate", nil, uint32(unsafe.Offsetof(OnlineStatus{}.LastOnlineDate)), kTime},
 	{"isOnline", nil, uint32(unsafe.Offsetof(OnlineStatus{}.IsOnline)), kBool},
@@ -62,7 +82,9 @@ var dectOnlineStatus = decTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), fi
 
 func (m *OnlineStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOnlineStatus) }
 
-var enctOnlineStatus = encTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), fields: []encField{
+func (*OnlineStatus) decTable() *decTable { return &dectOnlineStatus }
+
+var enctOnlineStatus = encTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), size: unsafe.Sizeof(OnlineStatus{}), fields: []encField{
 	{`"techID":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.TechID)), kInt},
 	{`"lastOnlineDate":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.LastOnlineDate)), kTime},
 	{`"isOnline":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.IsOnline)), kBool},
@@ -75,11 +97,21 @@ var enctOnlineStatus = encTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), fi
 
 func (m *OnlineStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOnlineStatus) }
 
+func (*OnlineStatus) encTable() *encTable { return &enctOnlineStatus }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OnlineStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOpenIddictApplication = decTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), fields: []decField{
-	{"authorizations", decMany[OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kSub},
+func allocOpenIddictApplication(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OpenIddictApplication, n)))
+}
+
+func copyOpenIddictApplication(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OpenIddictApplication)(dst), n), unsafe.Slice((*OpenIddictApplication)(src), n))
+}
+
+var dectOpenIddictApplication = decTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), size: unsafe.Sizeof(OpenIddictApplication{}), alloc: allocOpenIddictApplication, copy: copyOpenIddictApplication, fields: []decField{
+	{"authorizations", dtOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kMany},
 	{"clientId", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientID)), kStr},
 	{"clientSecret", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientSecret)), kStr},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConcurrencyToken)), kStr},
@@ -90,7 +122,7 @@ var dectOpenIddictApplication = decTable{extra: unsafe.Offsetof(OpenIddictApplic
 	{"postLogoutRedirectUris", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.PostLogoutRedirectUris)), kStr},
 	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Properties)), kStr},
 	{"redirectUris", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.RedirectUris)), kStr},
-	{"tokens", decMany[OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kSub},
+	{"tokens", dtOf[*OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kMany},
 	{"type", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Type)), kStr},
 }, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}}
 
@@ -98,8 +130,10 @@ func (m *OpenIddictApplication) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectOpenIddictApplication)
 }
 
-var enctOpenIddictApplication = encTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), fields: []encField{
-	{`"authorizations":`, encMany[OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kSub},
+func (*OpenIddictApplication) decTable() *decTable { return &dectOpenIddictApplication }
+
+var enctOpenIddictApplication = encTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), size: unsafe.Sizeof(OpenIddictApplication{}), fields: []encField{
+	{`"authorizations":`, etOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kMany},
 	{`"clientId":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientID)), kStr},
 	{`"clientSecret":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientSecret)), kStr},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConcurrencyToken)), kStr},
@@ -110,7 +144,7 @@ var enctOpenIddictApplication = encTable{extra: unsafe.Offsetof(OpenIddictApplic
 	{`"postLogoutRedirectUris":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.PostLogoutRedirectUris)), kStr},
 	{`"properties":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Properties)), kStr},
 	{`"redirectUris":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.RedirectUris)), kStr},
-	{`"tokens":`, encMany[OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kSub},
+	{`"tokens":`, etOf[*OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kMany},
 	{`"type":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Type)), kStr},
 }}
 
@@ -118,18 +152,28 @@ func (m *OpenIddictApplication) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctOpenIddictApplication)
 }
 
+func (*OpenIddictApplication) encTable() *encTable { return &enctOpenIddictApplication }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOpenIddictAuthorization = decTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), fields: []decField{
-	{"application", decOne[OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kSub},
+func allocOpenIddictAuthorization(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OpenIddictAuthorization, n)))
+}
+
+func copyOpenIddictAuthorization(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OpenIddictAuthorization)(dst), n), unsafe.Slice((*OpenIddictAuthorization)(src), n))
+}
+
+var dectOpenIddictAuthorization = decTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), size: unsafe.Sizeof(OpenIddictAuthorization{}), alloc: allocOpenIddictAuthorization, copy: copyOpenIddictAuthorization, fields: []decField{
+	{"application", dtOf[*OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kOne},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ConcurrencyToken)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ID)), kStr},
 	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Properties)), kStr},
 	{"scopes", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Scopes)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Status)), kStr},
 	{"subject", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Subject)), kStr},
-	{"tokens", decMany[OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kSub},
+	{"tokens", dtOf[*OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kMany},
 	{"type", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Type)), kStr},
 }, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8}}
 
@@ -137,15 +181,17 @@ func (m *OpenIddictAuthorization) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectOpenIddictAuthorization)
 }
 
-var enctOpenIddictAuthorization = encTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), fields: []encField{
-	{`"application":`, encOne[OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kSub},
+func (*OpenIddictAuthorization) decTable() *decTable { return &dectOpenIddictAuthorization }
+
+var enctOpenIddictAuthorization = encTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), size: unsafe.Sizeof(OpenIddictAuthorization{}), fields: []encField{
+	{`"application":`, etOf[*OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kOne},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ConcurrencyToken)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ID)), kStr},
 	{`"properties":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Properties)), kStr},
 	{`"scopes":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Scopes)), kStr},
 	{`"status":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Status)), kStr},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Subject)), kStr},
-	{`"tokens":`, encMany[OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kSub},
+	{`"tokens":`, etOf[*OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kMany},
 	{`"type":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Type)), kStr},
 }}
 
@@ -153,12 +199,22 @@ func (m *OpenIddictAuthorization) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctOpenIddictAuthorization)
 }
 
+func (*OpenIddictAuthorization) encTable() *encTable { return &enctOpenIddictAuthorization }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictAuthorization) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOpenIddictToken = decTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), fields: []decField{
-	{"application", decOne[OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kSub},
-	{"authorization", decOne[OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kSub},
+func allocOpenIddictToken(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OpenIddictToken, n)))
+}
+
+func copyOpenIddictToken(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OpenIddictToken)(dst), n), unsafe.Slice((*OpenIddictToken)(src), n))
+}
+
+var dectOpenIddictToken = decTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), size: unsafe.Sizeof(OpenIddictToken{}), alloc: allocOpenIddictToken, copy: copyOpenIddictToken, fields: []decField{
+	{"application", dtOf[*OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kOne},
+	{"authorization", dtOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kOne},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ConcurrencyToken)), kStr},
 	{"creationDate", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.CreationDate)), kTime},
 	{"expirationDate", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ExpirationDate)), kTime},
@@ -173,9 +229,11 @@ var dectOpenIddictToken = decTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extr
 
 func (m *OpenIddictToken) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOpenIddictToken) }
 
-var enctOpenIddictToken = encTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), fields: []encField{
-	{`"application":`, encOne[OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kSub},
-	{`"authorization":`, encOne[OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kSub},
+func (*OpenIddictToken) decTable() *decTable { return &dectOpenIddictToken }
+
+var enctOpenIddictToken = encTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), size: unsafe.Sizeof(OpenIddictToken{}), fields: []encField{
+	{`"application":`, etOf[*OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kOne},
+	{`"authorization":`, etOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kOne},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ConcurrencyToken)), kStr},
 	{`"creationDate":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.CreationDate)), kTime},
 	{`"expirationDate":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ExpirationDate)), kTime},
@@ -190,12 +248,22 @@ var enctOpenIddictToken = encTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extr
 
 func (m *OpenIddictToken) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOpenIddictToken) }
 
+func (*OpenIddictToken) encTable() *encTable { return &enctOpenIddictToken }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictToken) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOpportunitiesView = decTable{extra: unsafe.Offsetof(OpportunitiesView{}.Extra), fields: []decField{
+func allocOpportunitiesView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OpportunitiesView, n)))
+}
+
+func copyOpportunitiesView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OpportunitiesView)(dst), n), unsafe.Slice((*OpportunitiesView)(src), n))
+}
+
+var dectOpportunitiesView = decTable{extra: unsafe.Offsetof(OpportunitiesView{}.Extra), size: unsafe.Sizeof(OpportunitiesView{}), alloc: allocOpportunitiesView, copy: copyOpportunitiesView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.RecordCount)), kInt},
-	{"tickets", decMany[FaultsList], uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kSub},
+	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
@@ -204,9 +272,11 @@ func (m *OpportunitiesView) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectOpportunitiesView)
 }
 
-var enctOpportunitiesView = encTable{extra: unsafe.Offsetof(OpportunitiesView{}.Extra), fields: []encField{
+func (*OpportunitiesView) decTable() *decTable { return &dectOpportunitiesView }
+
+var enctOpportunitiesView = encTable{extra: unsafe.Offsetof(OpportunitiesView{}.Extra), size: unsafe.Sizeof(OpportunitiesView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(OpportunitiesView{}.RecordCount)), kInt},
-	{`"tickets":`, encMany[FaultsList], uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kSub},
+	{`"tickets":`, etOf[*FaultsList], uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageSize)), kInt},
 }}
@@ -215,15 +285,27 @@ func (m *OpportunitiesView) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctOpportunitiesView)
 }
 
+func (*OpportunitiesView) encTable() *encTable { return &enctOpportunitiesView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpportunitiesView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *OpportunitiesView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Tickets) }
+func (m *OpportunitiesView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList)
+}
 
-var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: []decField{
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(OrderHead{}.Customfields)), kSub},
+func allocOrderHead(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OrderHead, n)))
+}
+
+func copyOrderHead(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OrderHead)(dst), n), unsafe.Slice((*OrderHead)(src), n))
+}
+
+var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: unsafe.Sizeof(OrderHead{}), alloc: allocOrderHead, copy: copyOrderHead, fields: []decField{
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(OrderHead{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(OrderHead{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(OrderHead{}.Use)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(OrderHead{}.Title)), kStr},
@@ -270,8 +352,8 @@ var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: 
 	{"consignment_id", nil, uint32(unsafe.Offsetof(OrderHead{}.ConsignmentID)), kInt},
 	{"do_not_invoice", nil, uint32(unsafe.Offsetof(OrderHead{}.DoNotInvoice)), kBool},
 	{"closeandconsignwhenpoprocessed", nil, uint32(unsafe.Offsetof(OrderHead{}.Closeandconsignwhenpoprocessed)), kBool},
-	{"lines", decMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.Lines)), kSub},
-	{"add_lines", decMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.AddLines)), kSub},
+	{"lines", dtOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.Lines)), kMany},
+	{"add_lines", dtOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.AddLines)), kMany},
 	{"_cancel_reserve", nil, uint32(unsafe.Offsetof(OrderHead{}.CancelReserve)), kBool},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(OrderHead{}.Validateonly)), kBool},
 	{"_print_preview", nil, uint32(unsafe.Offsetof(OrderHead{}.PrintPreview)), kBool},
@@ -290,7 +372,7 @@ var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: 
 	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoicePercentage)), kF64},
 	{"_create_invoice_amount", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceAmount)), kF64},
 	{"_create_invoice_qty", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceQty)), kF64},
-	{"_create_invoice_lines", decMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), kSub},
+	{"_create_invoice_lines", dtOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), kMany},
 	{"_create_invoice_line_description", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLineDescription)), kStr},
 	{"_create_invoice_invoice_date", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceInvoiceDate)), kTime},
 	{"_return_invoice", nil, uint32(unsafe.Offsetof(OrderHead{}.ReturnInvoice)), kBool},
@@ -317,11 +399,11 @@ var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: 
 	{"deladdress3", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress3)), kStr},
 	{"deladdress4", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress4)), kStr},
 	{"deladdress5", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress5)), kStr},
-	{"delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), kSub},
+	{"delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), kOne},
 	{"_isimport", nil, uint32(unsafe.Offsetof(OrderHead{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(OrderHead{}.Importtype)), kStr},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.NewExternalLink)), kSub},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.ExternalLinks)), kSub},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.NewExternalLink)), kOne},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.ExternalLinks)), kMany},
 	{"dattocommerce_clientid", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceClientid)), kInt},
 	{"dattocommerce_contactname", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactname)), kStr},
 	{"dattocommerce_contactemail", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactemail)), kStr},
@@ -332,7 +414,7 @@ var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: 
 	{"avalara_details_id", nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsID)), kInt},
 	{"avalara_details_name", nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsName)), kStr},
 	{"_dotaxsync", nil, uint32(unsafe.Offsetof(OrderHead{}.Dotaxsync)), kBool},
-	{"originaddress", decOne[AddressStore], uint32(unsafe.Offsetof(OrderHead{}.Originaddress)), kSub},
+	{"originaddress", dtOf[*AddressStore], uint32(unsafe.Offsetof(OrderHead{}.Originaddress)), kOne},
 	{"originaddress1", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress1)), kStr},
 	{"originaddress2", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress2)), kStr},
 	{"originaddress3", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress3)), kStr},
@@ -342,8 +424,10 @@ var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: 
 
 func (m *OrderHead) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrderHead) }
 
-var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: []encField{
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(OrderHead{}.Customfields)), kSub},
+func (*OrderHead) decTable() *decTable { return &dectOrderHead }
+
+var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: unsafe.Sizeof(OrderHead{}), fields: []encField{
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(OrderHead{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Use)), kStr},
 	{`"title":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Title)), kStr},
@@ -390,8 +474,8 @@ var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: 
 	{`"consignment_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ConsignmentID)), kInt},
 	{`"do_not_invoice":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DoNotInvoice)), kBool},
 	{`"closeandconsignwhenpoprocessed":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Closeandconsignwhenpoprocessed)), kBool},
-	{`"lines":`, encMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.Lines)), kSub},
-	{`"add_lines":`, encMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.AddLines)), kSub},
+	{`"lines":`, etOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.Lines)), kMany},
+	{`"add_lines":`, etOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.AddLines)), kMany},
 	{`"_cancel_reserve":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CancelReserve)), kBool},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Validateonly)), kBool},
 	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(OrderHead{}.PrintPreview)), kBool},
@@ -410,7 +494,7 @@ var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: 
 	{`"_create_invoice_percentage":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoicePercentage)), kF64},
 	{`"_create_invoice_amount":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceAmount)), kF64},
 	{`"_create_invoice_qty":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceQty)), kF64},
-	{`"_create_invoice_lines":`, encMany[OrderLine], uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), kSub},
+	{`"_create_invoice_lines":`, etOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), kMany},
 	{`"_create_invoice_line_description":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLineDescription)), kStr},
 	{`"_create_invoice_invoice_date":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceInvoiceDate)), kTime},
 	{`"_return_invoice":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ReturnInvoice)), kBool},
@@ -437,11 +521,11 @@ var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: 
 	{`"deladdress3":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress3)), kStr},
 	{`"deladdress4":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress4)), kStr},
 	{`"deladdress5":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress5)), kStr},
-	{`"delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), kSub},
+	{`"delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), kOne},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Importtype)), kStr},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.NewExternalLink)), kSub},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.ExternalLinks)), kSub},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.NewExternalLink)), kOne},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.ExternalLinks)), kMany},
 	{`"dattocommerce_clientid":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceClientid)), kInt},
 	{`"dattocommerce_contactname":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactname)), kStr},
 	{`"dattocommerce_contactemail":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactemail)), kStr},
@@ -452,7 +536,7 @@ var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: 
 	{`"avalara_details_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsID)), kInt},
 	{`"avalara_details_name":`, nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsName)), kStr},
 	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Dotaxsync)), kBool},
-	{`"originaddress":`, encOne[AddressStore], uint32(unsafe.Offsetof(OrderHead{}.Originaddress)), kSub},
+	{`"originaddress":`, etOf[*AddressStore], uint32(unsafe.Offsetof(OrderHead{}.Originaddress)), kOne},
 	{`"originaddress1":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress1)), kStr},
 	{`"originaddress2":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress2)), kStr},
 	{`"originaddress3":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress3)), kStr},
@@ -462,10 +546,20 @@ var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), fields: 
 
 func (m *OrderHead) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrderHead) }
 
+func (*OrderHead) encTable() *encTable { return &enctOrderHead }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrderHead) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: []decField{
+func allocOrderLine(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OrderLine, n)))
+}
+
+func copyOrderLine(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OrderLine)(dst), n), unsafe.Slice((*OrderLine)(src), n))
+}
+
+var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: unsafe.Sizeof(OrderLine{}), alloc: allocOrderLine, copy: copyOrderLine, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OrderLine{}.ID)), kInt},
 	{"salesorder_id", nil, uint32(unsafe.Offsetof(OrderLine{}.SalesorderID)), kInt},
 	{"sort_seq", nil, uint32(unsafe.Offsetof(OrderLine{}.SortSeq)), kInt},
@@ -543,9 +637,9 @@ var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: 
 	{"_create_po", nil, uint32(unsafe.Offsetof(OrderLine{}.CreatePo)), kBool},
 	{"_create_ticket", nil, uint32(unsafe.Offsetof(OrderLine{}.CreateTicket)), kBool},
 	{"quantity_to_reserve", nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityToReserve)), kF64},
-	{"assets_to_reserve", decMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), kSub},
-	{"reserved_assets", decMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ReservedAssets)), kSub},
-	{"consigned_assets", decMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), kSub},
+	{"assets_to_reserve", dtOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), kMany},
+	{"reserved_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ReservedAssets)), kMany},
+	{"consigned_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), kMany},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(OrderLine{}.InvoiceID)), kInt},
 	{"soitemurl", nil, uint32(unsafe.Offsetof(OrderLine{}.Soitemurl)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(OrderLine{}.Warning)), kStr},
@@ -571,10 +665,10 @@ var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: 
 	{"is_bundled_line", nil, uint32(unsafe.Offsetof(OrderLine{}.IsBundledLine)), kBool},
 	{"dattocommercelineid", nil, uint32(unsafe.Offsetof(OrderLine{}.Dattocommercelineid)), kInt},
 	{"line_ticket_id", nil, uint32(unsafe.Offsetof(OrderLine{}.LineTicketID)), kInt},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kMany},
 	{"is_deferred_revenue", nil, uint32(unsafe.Offsetof(OrderLine{}.IsDeferredRevenue)), kBool},
-	{"chargerates", decMany[Lookup], uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kSub},
-	{"budgets", decMany[FaultBudget], uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kSub},
+	{"chargerates", dtOf[*Lookup], uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kMany},
+	{"budgets", dtOf[*FaultBudget], uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kMany},
 	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(OrderLine{}.HideGroupedItemsPrice)), kBool},
 	{"discount_perc", nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountPerc)), kF64},
 	{"purchase_currency_code", nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCode)), kInt},
@@ -586,7 +680,7 @@ var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: 
 	{"net_total", nil, uint32(unsafe.Offsetof(OrderLine{}.NetTotal)), kF64},
 	{"total_tax_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxConverted)), kF64},
 	{"tax_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TaxConverted)), kF64},
-	{"distributor_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), kSub},
+	{"distributor_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), kOne},
 	{"baseprice_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.BasepriceConverted)), kF64},
 	{"baseprice", nil, uint32(unsafe.Offsetof(OrderLine{}.Baseprice)), kF64},
 	{"total_discount", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalDiscount)), kF64},
@@ -602,14 +696,16 @@ var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: 
 	{"_importtype", nil, uint32(unsafe.Offsetof(OrderLine{}.Importtype)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(OrderLine{}.Isimport)), kBool},
 	{"tax_name", nil, uint32(unsafe.Offsetof(OrderLine{}.TaxName)), kStr},
-	{"taxRuleResult", decMany[TaxRuleResult], uint32(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), kSub},
+	{"taxRuleResult", dtOf[*TaxRuleResult], uint32(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), kMany},
 	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(OrderLine{}.Decimalplacesforinvoices)), kInt},
 	{"total_net_total", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotal)), kF64},
 }, sorted: []uint16{101, 74, 75, 133, 134, 82, 89, 88, 92, 7, 77, 8, 46, 122, 121, 44, 108, 107, 79, 57, 64, 65, 129, 62, 113, 9, 98, 105, 103, 137, 130, 110, 120, 66, 59, 3, 109, 86, 0, 80, 95, 14, 102, 106, 91, 60, 87, 52, 50, 67, 53, 71, 6, 70, 73, 69, 68, 48, 112, 72, 51, 97, 93, 85, 49, 83, 104, 42, 4, 131, 117, 61, 33, 96, 43, 5, 10, 11, 100, 63, 116, 111, 114, 115, 36, 13, 12, 76, 58, 41, 47, 78, 1, 39, 94, 40, 84, 81, 2, 45, 90, 34, 35, 55, 56, 54, 136, 119, 135, 99, 15, 24, 19, 29, 123, 138, 23, 18, 28, 128, 22, 125, 132, 17, 124, 27, 126, 16, 25, 20, 30, 37, 38, 127, 26, 118, 21, 31, 32}}
 
 func (m *OrderLine) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrderLine) }
 
-var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: []encField{
+func (*OrderLine) decTable() *decTable { return &dectOrderLine }
+
+var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: unsafe.Sizeof(OrderLine{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ID)), kInt},
 	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.SalesorderID)), kInt},
 	{`"sort_seq":`, nil, uint32(unsafe.Offsetof(OrderLine{}.SortSeq)), kInt},
@@ -687,9 +783,9 @@ var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: 
 	{`"_create_po":`, nil, uint32(unsafe.Offsetof(OrderLine{}.CreatePo)), kBool},
 	{`"_create_ticket":`, nil, uint32(unsafe.Offsetof(OrderLine{}.CreateTicket)), kBool},
 	{`"quantity_to_reserve":`, nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityToReserve)), kF64},
-	{`"assets_to_reserve":`, encMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), kSub},
-	{`"reserved_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ReservedAssets)), kSub},
-	{`"consigned_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), kSub},
+	{`"assets_to_reserve":`, etOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), kMany},
+	{`"reserved_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ReservedAssets)), kMany},
+	{`"consigned_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), kMany},
 	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.InvoiceID)), kInt},
 	{`"soitemurl":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Soitemurl)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Warning)), kStr},
@@ -715,10 +811,10 @@ var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: 
 	{`"is_bundled_line":`, nil, uint32(unsafe.Offsetof(OrderLine{}.IsBundledLine)), kBool},
 	{`"dattocommercelineid":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Dattocommercelineid)), kInt},
 	{`"line_ticket_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.LineTicketID)), kInt},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kMany},
 	{`"is_deferred_revenue":`, nil, uint32(unsafe.Offsetof(OrderLine{}.IsDeferredRevenue)), kBool},
-	{`"chargerates":`, encMany[Lookup], uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kSub},
-	{`"budgets":`, encMany[FaultBudget], uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kSub},
+	{`"chargerates":`, etOf[*Lookup], uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kMany},
+	{`"budgets":`, etOf[*FaultBudget], uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kMany},
 	{`"hide_grouped_items_price":`, nil, uint32(unsafe.Offsetof(OrderLine{}.HideGroupedItemsPrice)), kBool},
 	{`"discount_perc":`, nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountPerc)), kF64},
 	{`"purchase_currency_code":`, nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCode)), kInt},
@@ -730,7 +826,7 @@ var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: 
 	{`"net_total":`, nil, uint32(unsafe.Offsetof(OrderLine{}.NetTotal)), kF64},
 	{`"total_tax_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxConverted)), kF64},
 	{`"tax_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TaxConverted)), kF64},
-	{`"distributor_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), kSub},
+	{`"distributor_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), kOne},
 	{`"baseprice_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.BasepriceConverted)), kF64},
 	{`"baseprice":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Baseprice)), kF64},
 	{`"total_discount":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalDiscount)), kF64},
@@ -746,24 +842,34 @@ var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), fields: 
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Importtype)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Isimport)), kBool},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TaxName)), kStr},
-	{`"taxRuleResult":`, encMany[TaxRuleResult], uint32(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), kSub},
+	{`"taxRuleResult":`, etOf[*TaxRuleResult], uint32(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), kMany},
 	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Decimalplacesforinvoices)), kInt},
 	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotal)), kF64},
 }}
 
 func (m *OrderLine) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrderLine) }
 
+func (*OrderLine) encTable() *encTable { return &enctOrderLine }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrderLine) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOrganisation = decTable{extra: unsafe.Offsetof(Organisation{}.Extra), fields: []decField{
+func allocOrganisation(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Organisation, n)))
+}
+
+func copyOrganisation(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Organisation)(dst), n), unsafe.Slice((*Organisation)(src), n))
+}
+
+var dectOrganisation = decTable{extra: unsafe.Offsetof(Organisation{}.Extra), size: unsafe.Sizeof(Organisation{}), alloc: allocOrganisation, copy: copyOrganisation, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Organisation{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Organisation{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Organisation{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Organisation{}.Name)), kStr},
 	{"reply_address", nil, uint32(unsafe.Offsetof(Organisation{}.ReplyAddress)), kStr},
 	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Organisation{}.MessagegroupID)), kInt},
-	{"address", decOne[AddressStore], uint32(unsafe.Offsetof(Organisation{}.Address)), kSub},
+	{"address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Organisation{}.Address)), kOne},
 	{"phone", nil, uint32(unsafe.Offsetof(Organisation{}.Phone)), kStr},
 	{"fax", nil, uint32(unsafe.Offsetof(Organisation{}.Fax)), kStr},
 	{"email", nil, uint32(unsafe.Offsetof(Organisation{}.Email)), kStr},
@@ -775,12 +881,12 @@ var dectOrganisation = decTable{extra: unsafe.Offsetof(Organisation{}.Extra), fi
 	{"portalurl", nil, uint32(unsafe.Offsetof(Organisation{}.Portalurl)), kStr},
 	{"portalcolour", nil, uint32(unsafe.Offsetof(Organisation{}.Portalcolour)), kStr},
 	{"portalfolderlocation", nil, uint32(unsafe.Offsetof(Organisation{}.Portalfolderlocation)), kStr},
-	{"departments", decMany[TreeList], uint32(unsafe.Offsetof(Organisation{}.Departments)), kSub},
+	{"departments", dtOf[*TreeList], uint32(unsafe.Offsetof(Organisation{}.Departments)), kMany},
 	{"linked_client_id", nil, uint32(unsafe.Offsetof(Organisation{}.LinkedClientID)), kInt},
 	{"allowall_tickettypes", nil, uint32(unsafe.Offsetof(Organisation{}.AllowallTickettypes)), kBool},
-	{"allowed_tickettypes", decMany[RequestTypeList], uint32(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), kSub},
-	{"faqlists", decMany[FAQListHead], uint32(unsafe.Offsetof(Organisation{}.Faqlists)), kSub},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Organisation{}.Customfields)), kSub},
+	{"allowed_tickettypes", dtOf[*RequestTypeList], uint32(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), kMany},
+	{"faqlists", dtOf[*FAQListHead], uint32(unsafe.Offsetof(Organisation{}.Faqlists)), kMany},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Organisation{}.Customfields)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Organisation{}.Warning)), kStr},
 	{"isorganisationdetails", nil, uint32(unsafe.Offsetof(Organisation{}.Isorganisationdetails)), kBool},
 	{"bank_details_line_1", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine1)), kStr},
@@ -794,14 +900,16 @@ var dectOrganisation = decTable{extra: unsafe.Offsetof(Organisation{}.Extra), fi
 
 func (m *Organisation) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrganisation) }
 
-var enctOrganisation = encTable{extra: unsafe.Offsetof(Organisation{}.Extra), fields: []encField{
+func (*Organisation) decTable() *decTable { return &dectOrganisation }
+
+var enctOrganisation = encTable{extra: unsafe.Offsetof(Organisation{}.Extra), size: unsafe.Sizeof(Organisation{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Organisation{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Organisation{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Organisation{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Organisation{}.Name)), kStr},
 	{`"reply_address":`, nil, uint32(unsafe.Offsetof(Organisation{}.ReplyAddress)), kStr},
 	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(Organisation{}.MessagegroupID)), kInt},
-	{`"address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Organisation{}.Address)), kSub},
+	{`"address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Organisation{}.Address)), kOne},
 	{`"phone":`, nil, uint32(unsafe.Offsetof(Organisation{}.Phone)), kStr},
 	{`"fax":`, nil, uint32(unsafe.Offsetof(Organisation{}.Fax)), kStr},
 	{`"email":`, nil, uint32(unsafe.Offsetof(Organisation{}.Email)), kStr},
@@ -813,12 +921,12 @@ var enctOrganisation = encTable{extra: unsafe.Offsetof(Organisation{}.Extra), fi
 	{`"portalurl":`, nil, uint32(unsafe.Offsetof(Organisation{}.Portalurl)), kStr},
 	{`"portalcolour":`, nil, uint32(unsafe.Offsetof(Organisation{}.Portalcolour)), kStr},
 	{`"portalfolderlocation":`, nil, uint32(unsafe.Offsetof(Organisation{}.Portalfolderlocation)), kStr},
-	{`"departments":`, encMany[TreeList], uint32(unsafe.Offsetof(Organisation{}.Departments)), kSub},
+	{`"departments":`, etOf[*TreeList], uint32(unsafe.Offsetof(Organisation{}.Departments)), kMany},
 	{`"linked_client_id":`, nil, uint32(unsafe.Offsetof(Organisation{}.LinkedClientID)), kInt},
 	{`"allowall_tickettypes":`, nil, uint32(unsafe.Offsetof(Organisation{}.AllowallTickettypes)), kBool},
-	{`"allowed_tickettypes":`, encMany[RequestTypeList], uint32(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), kSub},
-	{`"faqlists":`, encMany[FAQListHead], uint32(unsafe.Offsetof(Organisation{}.Faqlists)), kSub},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Organisation{}.Customfields)), kSub},
+	{`"allowed_tickettypes":`, etOf[*RequestTypeList], uint32(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), kMany},
+	{`"faqlists":`, etOf[*FAQListHead], uint32(unsafe.Offsetof(Organisation{}.Faqlists)), kMany},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Organisation{}.Customfields)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Organisation{}.Warning)), kStr},
 	{`"isorganisationdetails":`, nil, uint32(unsafe.Offsetof(Organisation{}.Isorganisationdetails)), kBool},
 	{`"bank_details_line_1":`, nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine1)), kStr},
@@ -832,10 +940,20 @@ var enctOrganisation = encTable{extra: unsafe.Offsetof(Organisation{}.Extra), fi
 
 func (m *Organisation) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrganisation) }
 
+func (*Organisation) encTable() *encTable { return &enctOrganisation }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Organisation) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOrganisationField = decTable{extra: unsafe.Offsetof(OrganisationField{}.Extra), fields: []decField{
+func allocOrganisationField(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OrganisationField, n)))
+}
+
+func copyOrganisationField(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OrganisationField)(dst), n), unsafe.Slice((*OrganisationField)(src), n))
+}
+
+var dectOrganisationField = decTable{extra: unsafe.Offsetof(OrganisationField{}.Extra), size: unsafe.Sizeof(OrganisationField{}), alloc: allocOrganisationField, copy: copyOrganisationField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OrganisationField{}.ID)), kInt},
 	{"org_id", nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgID)), kInt},
 	{"org_name", nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgName)), kStr},
@@ -846,7 +964,9 @@ func (m *OrganisationField) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectOrganisationField)
 }
 
-var enctOrganisationField = encTable{extra: unsafe.Offsetof(OrganisationField{}.Extra), fields: []encField{
+func (*OrganisationField) decTable() *decTable { return &dectOrganisationField }
+
+var enctOrganisationField = encTable{extra: unsafe.Offsetof(OrganisationField{}.Extra), size: unsafe.Sizeof(OrganisationField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OrganisationField{}.ID)), kInt},
 	{`"org_id":`, nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgID)), kInt},
 	{`"org_name":`, nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgName)), kStr},
@@ -857,10 +977,20 @@ func (m *OrganisationField) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctOrganisationField)
 }
 
+func (*OrganisationField) encTable() *encTable { return &enctOrganisationField }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrganisationField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOrionAlert = decTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), fields: []decField{
+func allocOrionAlert(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OrionAlert, n)))
+}
+
+func copyOrionAlert(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OrionAlert)(dst), n), unsafe.Slice((*OrionAlert)(src), n))
+}
+
+var dectOrionAlert = decTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), size: unsafe.Sizeof(OrionAlert{}), alloc: allocOrionAlert, copy: copyOrionAlert, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(OrionAlert{}.Type)), kStr},
 	{"application", nil, uint32(unsafe.Offsetof(OrionAlert{}.Application)), kStr},
 	{"alert_id", nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertID)), kStr},
@@ -876,7 +1006,9 @@ var dectOrionAlert = decTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), fields
 
 func (m *OrionAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrionAlert) }
 
-var enctOrionAlert = encTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), fields: []encField{
+func (*OrionAlert) decTable() *decTable { return &dectOrionAlert }
+
+var enctOrionAlert = encTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), size: unsafe.Sizeof(OrionAlert{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.Type)), kStr},
 	{`"application":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.Application)), kStr},
 	{`"alert_id":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertID)), kStr},
@@ -892,10 +1024,20 @@ var enctOrionAlert = encTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), fields
 
 func (m *OrionAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrionAlert) }
 
+func (*OrionAlert) encTable() *encTable { return &enctOrionAlert }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrionAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOutboundIntegration = decTable{extra: unsafe.Offsetof(OutboundIntegration{}.Extra), fields: []decField{
+func allocOutboundIntegration(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OutboundIntegration, n)))
+}
+
+func copyOutboundIntegration(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OutboundIntegration)(dst), n), unsafe.Slice((*OutboundIntegration)(src), n))
+}
+
+var dectOutboundIntegration = decTable{extra: unsafe.Offsetof(OutboundIntegration{}.Extra), size: unsafe.Sizeof(OutboundIntegration{}), alloc: allocOutboundIntegration, copy: copyOutboundIntegration, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Intent)), kStr},
@@ -931,7 +1073,7 @@ var dectOutboundIntegration = decTable{extra: unsafe.Offsetof(OutboundIntegratio
 	{"note", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Note)), kStr},
 	{"install_popup", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.InstallPopup)), kStr},
 	{"authorized", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorized)), kBool},
-	{"methods", decMany[OutboundIntegrationMethod], uint32(unsafe.Offsetof(OutboundIntegration{}.Methods)), kSub},
+	{"methods", dtOf[*OutboundIntegrationMethod], uint32(unsafe.Offsetof(OutboundIntegration{}.Methods)), kMany},
 	{"_code", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Code)), kStr},
 	{"_verifier", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Verifier)), kStr},
 	{"_callback_uri", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CallbackURI)), kStr},
@@ -943,7 +1085,9 @@ func (m *OutboundIntegration) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectOutboundIntegration)
 }
 
-var enctOutboundIntegration = encTable{extra: unsafe.Offsetof(OutboundIntegration{}.Extra), fields: []encField{
+func (*OutboundIntegration) decTable() *decTable { return &dectOutboundIntegration }
+
+var enctOutboundIntegration = encTable{extra: unsafe.Offsetof(OutboundIntegration{}.Extra), size: unsafe.Sizeof(OutboundIntegration{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Intent)), kStr},
@@ -979,7 +1123,7 @@ var enctOutboundIntegration = encTable{extra: unsafe.Offsetof(OutboundIntegratio
 	{`"note":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Note)), kStr},
 	{`"install_popup":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.InstallPopup)), kStr},
 	{`"authorized":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorized)), kBool},
-	{`"methods":`, encMany[OutboundIntegrationMethod], uint32(unsafe.Offsetof(OutboundIntegration{}.Methods)), kSub},
+	{`"methods":`, etOf[*OutboundIntegrationMethod], uint32(unsafe.Offsetof(OutboundIntegration{}.Methods)), kMany},
 	{`"_code":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Code)), kStr},
 	{`"_verifier":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Verifier)), kStr},
 	{`"_callback_uri":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CallbackURI)), kStr},
@@ -991,10 +1135,20 @@ func (m *OutboundIntegration) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctOutboundIntegration)
 }
 
+func (*OutboundIntegration) encTable() *encTable { return &enctOutboundIntegration }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OutboundIntegration) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOutboundIntegrationMethod = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethod{}.Extra), fields: []decField{
+func allocOutboundIntegrationMethod(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OutboundIntegrationMethod, n)))
+}
+
+func copyOutboundIntegrationMethod(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OutboundIntegrationMethod)(dst), n), unsafe.Slice((*OutboundIntegrationMethod)(src), n))
+}
+
+var dectOutboundIntegrationMethod = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethod{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethod{}), alloc: allocOutboundIntegrationMethod, copy: copyOutboundIntegrationMethod, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Intent)), kStr},
@@ -1012,15 +1166,15 @@ var dectOutboundIntegrationMethod = decTable{extra: unsafe.Offsetof(OutboundInte
 	{"responsetype", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Responsetype)), kInt},
 	{"requestbody", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Requestbody)), kStr},
 	{"log_retention_policy_days", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.LogRetentionPolicyDays)), kInt},
-	{"uri_params", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), kSub},
-	{"headers", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), kSub},
-	{"body_mappings", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), kSub},
-	{"output_variables", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), kSub},
+	{"uri_params", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), kMany},
+	{"headers", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), kMany},
+	{"body_mappings", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), kMany},
+	{"output_variables", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), kMany},
 	{"_test", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Test)), kBool},
-	{"_test_variables", decMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), kSub},
-	{"_test_runbook_variables", decMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), kSub},
-	{"_test_output_variables", decMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), kSub},
-	{"_test_result", decOne[WebhookEvent], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), kSub},
+	{"_test_variables", dtOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), kMany},
+	{"_test_runbook_variables", dtOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), kMany},
+	{"_test_output_variables", dtOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), kMany},
+	{"_test_result", dtOf[*WebhookEvent], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Warning)), kStr},
 	{"_isbatch", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Isbatch)), kBool},
 	{"_is_system_method", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IsSystemMethod)), kBool},
@@ -1030,7 +1184,9 @@ func (m *OutboundIntegrationMethod) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectOutboundIntegrationMethod)
 }
 
-var enctOutboundIntegrationMethod = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethod{}.Extra), fields: []encField{
+func (*OutboundIntegrationMethod) decTable() *decTable { return &dectOutboundIntegrationMethod }
+
+var enctOutboundIntegrationMethod = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethod{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethod{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Intent)), kStr},
@@ -1048,15 +1204,15 @@ var enctOutboundIntegrationMethod = encTable{extra: unsafe.Offsetof(OutboundInte
 	{`"responsetype":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Responsetype)), kInt},
 	{`"requestbody":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Requestbody)), kStr},
 	{`"log_retention_policy_days":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.LogRetentionPolicyDays)), kInt},
-	{`"uri_params":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), kSub},
-	{`"headers":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), kSub},
-	{`"body_mappings":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), kSub},
-	{`"output_variables":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), kSub},
+	{`"uri_params":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), kMany},
+	{`"headers":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), kMany},
+	{`"body_mappings":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), kMany},
+	{`"output_variables":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), kMany},
 	{`"_test":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Test)), kBool},
-	{`"_test_variables":`, encMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), kSub},
-	{`"_test_runbook_variables":`, encMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), kSub},
-	{`"_test_output_variables":`, encMany[IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), kSub},
-	{`"_test_result":`, encOne[WebhookEvent], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), kSub},
+	{`"_test_variables":`, etOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), kMany},
+	{`"_test_runbook_variables":`, etOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), kMany},
+	{`"_test_output_variables":`, etOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), kMany},
+	{`"_test_result":`, etOf[*WebhookEvent], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Warning)), kStr},
 	{`"_isbatch":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Isbatch)), kBool},
 	{`"_is_system_method":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IsSystemMethod)), kBool},
@@ -1066,10 +1222,20 @@ func (m *OutboundIntegrationMethod) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctOutboundIntegrationMethod)
 }
 
+func (*OutboundIntegrationMethod) encTable() *encTable { return &enctOutboundIntegrationMethod }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OutboundIntegrationMethod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectOutboundIntegrationMethodValue = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValue{}.Extra), fields: []decField{
+func allocOutboundIntegrationMethodValue(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OutboundIntegrationMethodValue, n)))
+}
+
+func copyOutboundIntegrationMethodValue(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OutboundIntegrationMethodValue)(dst), n), unsafe.Slice((*OutboundIntegrationMethodValue)(src), n))
+}
+
+var dectOutboundIntegrationMethodValue = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValue{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValue{}), alloc: allocOutboundIntegrationMethodValue, copy: copyOutboundIntegrationMethodValue, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ID)), kInt},
 	{"method_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.MethodID)), kInt},
 	{"runbook_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.RunbookID)), kStr},
@@ -1078,7 +1244,7 @@ var dectOutboundIntegrationMethodValue = decTable{extra: unsafe.Offsetof(Outboun
 	{"key", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Key)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Value)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Description)), kStr},
-	{"value_mappings", decMany[OutboundIntegrationMethodValueMapping], uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), kSub},
+	{"value_mappings", dtOf[*OutboundIntegrationMethodValueMapping], uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), kMany},
 	{"extra_process", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ExtraProcess)), kInt},
 	{"step_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepID)), kInt},
 	{"step_seq", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepSeq)), kInt},
@@ -1089,7 +1255,11 @@ func (m *OutboundIntegrationMethodValue) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectOutboundIntegrationMethodValue)
 }
 
-var enctOutboundIntegrationMethodValue = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValue{}.Extra), fields: []encField{
+func (*OutboundIntegrationMethodValue) decTable() *decTable {
+	return &dectOutboundIntegrationMethodValue
+}
+
+var enctOutboundIntegrationMethodValue = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValue{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValue{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ID)), kInt},
 	{`"method_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.MethodID)), kInt},
 	{`"runbook_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.RunbookID)), kStr},
@@ -1098,7 +1268,7 @@ var enctOutboundIntegrationMethodValue = encTable{extra: unsafe.Offsetof(Outboun
 	{`"key":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Key)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Value)), kStr},
 	{`"description":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Description)), kStr},
-	{`"value_mappings":`, encMany[OutboundIntegrationMethodValueMapping], uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), kSub},
+	{`"value_mappings":`, etOf[*OutboundIntegrationMethodValueMapping], uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), kMany},
 	{`"extra_process":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ExtraProcess)), kInt},
 	{`"step_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepID)), kInt},
 	{`"step_seq":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepSeq)), kInt},
@@ -1109,12 +1279,24 @@ func (m *OutboundIntegrationMethodValue) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctOutboundIntegrationMethodValue)
 }
 
+func (*OutboundIntegrationMethodValue) encTable() *encTable {
+	return &enctOutboundIntegrationMethodValue
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OutboundIntegrationMethodValue) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectOutboundIntegrationMethodValueMapping = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Extra), fields: []decField{
+func allocOutboundIntegrationMethodValueMapping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]OutboundIntegrationMethodValueMapping, n)))
+}
+
+func copyOutboundIntegrationMethodValueMapping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*OutboundIntegrationMethodValueMapping)(dst), n), unsafe.Slice((*OutboundIntegrationMethodValueMapping)(src), n))
+}
+
+var dectOutboundIntegrationMethodValueMapping = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValueMapping{}), alloc: allocOutboundIntegrationMethodValueMapping, copy: copyOutboundIntegrationMethodValueMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.ID)), kInt},
 	{"methodvalue_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.MethodvalueID)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Sequence)), kInt},
@@ -1126,7 +1308,11 @@ func (m *OutboundIntegrationMethodValueMapping) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectOutboundIntegrationMethodValueMapping)
 }
 
-var enctOutboundIntegrationMethodValueMapping = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Extra), fields: []encField{
+func (*OutboundIntegrationMethodValueMapping) decTable() *decTable {
+	return &dectOutboundIntegrationMethodValueMapping
+}
+
+var enctOutboundIntegrationMethodValueMapping = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValueMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.ID)), kInt},
 	{`"methodvalue_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.MethodvalueID)), kInt},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Sequence)), kInt},
@@ -1138,12 +1324,24 @@ func (m *OutboundIntegrationMethodValueMapping) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctOutboundIntegrationMethodValueMapping)
 }
 
+func (*OutboundIntegrationMethodValueMapping) encTable() *encTable {
+	return &enctOutboundIntegrationMethodValueMapping
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OutboundIntegrationMethodValueMapping) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectOutgoingemail = decTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), fields: []decField{
+func allocOutgoingemail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Outgoingemail, n)))
+}
+
+func copyOutgoingemail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Outgoingemail)(dst), n), unsafe.Slice((*Outgoingemail)(src), n))
+}
+
+var dectOutgoingemail = decTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), size: unsafe.Sizeof(Outgoingemail{}), alloc: allocOutgoingemail, copy: copyOutgoingemail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Outgoingemail{}.ID)), kInt},
 	{"datesent", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Datesent)), kTime},
 	{"memo", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Memo)), kStr},
@@ -1165,7 +1363,9 @@ var dectOutgoingemail = decTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), 
 
 func (m *Outgoingemail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOutgoingemail) }
 
-var enctOutgoingemail = encTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), fields: []encField{
+func (*Outgoingemail) decTable() *decTable { return &dectOutgoingemail }
+
+var enctOutgoingemail = encTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), size: unsafe.Sizeof(Outgoingemail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.ID)), kInt},
 	{`"datesent":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Datesent)), kTime},
 	{`"memo":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Memo)), kStr},
@@ -1186,6 +1386,8 @@ var enctOutgoingemail = encTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), 
 }}
 
 func (m *Outgoingemail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOutgoingemail) }
+
+func (*Outgoingemail) encTable() *encTable { return &enctOutgoingemail }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Outgoingemail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

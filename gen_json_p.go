@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), fields: []decField{
+func allocPDFTemplate(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PDFTemplate, n)))
+}
+
+func copyPDFTemplate(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PDFTemplate)(dst), n), unsafe.Slice((*PDFTemplate)(src), n))
+}
+
+var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size: unsafe.Sizeof(PDFTemplate{}), alloc: allocPDFTemplate, copy: copyPDFTemplate, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Name)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Type)), kInt},
@@ -39,25 +47,25 @@ var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), fiel
 	{"config_url", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ConfigURL)), kStr},
 	{"reportingperiod", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reportingperiod)), kInt},
 	{"system_use", nil, uint32(unsafe.Offsetof(PDFTemplate{}.SystemUse)), kStr},
-	{"detailcolumns", decMany[PDFTemplateDetail], uint32(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), kSub},
-	{"pages", decMany[PDFTemplatePage], uint32(unsafe.Offsetof(PDFTemplate{}.Pages)), kSub},
+	{"detailcolumns", dtOf[*PDFTemplateDetail], uint32(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), kMany},
+	{"pages", dtOf[*PDFTemplatePage], uint32(unsafe.Offsetof(PDFTemplate{}.Pages)), kMany},
 	{"is_preview", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsPreview)), kBool},
 	{"is_generate", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsGenerate)), kBool},
 	{"printhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Printhtml)), kStr},
 	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentID)), kInt},
 	{"pdf_attachment_link", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentLink)), kStr},
-	{"quotation", decOne[QuotationHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kSub},
-	{"salesorder", decOne[OrderHead], uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kSub},
-	{"purchaseorder", decOne[SupplierOrderHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kSub},
-	{"invoice", decOne[InvoiceHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kSub},
-	{"contract", decOne[ContractHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kSub},
-	{"report", decOne[AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kSub},
-	{"consignment", decOne[ConsignmentHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kSub},
-	{"reports", decMany[PDFTemplateReport], uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kSub},
+	{"quotation", dtOf[*QuotationHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kOne},
+	{"salesorder", dtOf[*OrderHead], uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kOne},
+	{"purchaseorder", dtOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kOne},
+	{"invoice", dtOf[*InvoiceHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kOne},
+	{"contract", dtOf[*ContractHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kOne},
+	{"report", dtOf[*AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kOne},
+	{"consignment", dtOf[*ConsignmentHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kOne},
+	{"reports", dtOf[*PDFTemplateReport], uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kMany},
 	{"composite_report_apid", nil, uint32(unsafe.Offsetof(PDFTemplate{}.CompositeReportApid)), kInt},
 	{"canbeaccessedbyallusers", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Canbeaccessedbyallusers)), kBool},
-	{"permissions_user", decMany[UserAnalyzer], uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kSub},
-	{"schedule", decMany[StdRequestList], uint32(unsafe.Offsetof(PDFTemplate{}.Schedule)), kSub},
+	{"permissions_user", dtOf[*UserAnalyzer], uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kMany},
+	{"schedule", dtOf[*StdRequestList], uint32(unsafe.Offsetof(PDFTemplate{}.Schedule)), kMany},
 	{"clientid", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Clientid)), kInt},
 	{"licencename", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Licencename)), kStr},
 	{"library_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.LibraryID)), kInt},
@@ -66,10 +74,10 @@ var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), fiel
 	{"pageheightinches", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Pageheightinches)), kF64},
 	{"icon_base64", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IconBase64)), kStr},
 	{"icon", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Icon)), kStr},
-	{"kbentry", decOne[KBEntry], uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kSub},
+	{"kbentry", dtOf[*KBEntry], uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kOne},
 	{"showinlineimage", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Showinlineimage)), kBool},
 	{"pdf_media_type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFMediaType)), kInt},
-	{"asset", decOne[Device], uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kSub},
+	{"asset", dtOf[*Device], uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kOne},
 	{"prefix_pdf_attachment_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PrefixPDFAttachmentID)), kInt},
 	{"prefixpdfappend", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Prefixpdfappend)), kBool},
 	{"iscustomised", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Iscustomised)), kBool},
@@ -80,7 +88,9 @@ var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), fiel
 
 func (m *PDFTemplate) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPDFTemplate) }
 
-var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), fields: []encField{
+func (*PDFTemplate) decTable() *decTable { return &dectPDFTemplate }
+
+var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size: unsafe.Sizeof(PDFTemplate{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Name)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Type)), kInt},
@@ -113,25 +123,25 @@ var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), fiel
 	{`"config_url":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.ConfigURL)), kStr},
 	{`"reportingperiod":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reportingperiod)), kInt},
 	{`"system_use":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.SystemUse)), kStr},
-	{`"detailcolumns":`, encMany[PDFTemplateDetail], uint32(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), kSub},
-	{`"pages":`, encMany[PDFTemplatePage], uint32(unsafe.Offsetof(PDFTemplate{}.Pages)), kSub},
+	{`"detailcolumns":`, etOf[*PDFTemplateDetail], uint32(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), kMany},
+	{`"pages":`, etOf[*PDFTemplatePage], uint32(unsafe.Offsetof(PDFTemplate{}.Pages)), kMany},
 	{`"is_preview":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsPreview)), kBool},
 	{`"is_generate":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsGenerate)), kBool},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Printhtml)), kStr},
 	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentID)), kInt},
 	{`"pdf_attachment_link":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentLink)), kStr},
-	{`"quotation":`, encOne[QuotationHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kSub},
-	{`"salesorder":`, encOne[OrderHead], uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kSub},
-	{`"purchaseorder":`, encOne[SupplierOrderHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kSub},
-	{`"invoice":`, encOne[InvoiceHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kSub},
-	{`"contract":`, encOne[ContractHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kSub},
-	{`"report":`, encOne[AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kSub},
-	{`"consignment":`, encOne[ConsignmentHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kSub},
-	{`"reports":`, encMany[PDFTemplateReport], uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kSub},
+	{`"quotation":`, etOf[*QuotationHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kOne},
+	{`"salesorder":`, etOf[*OrderHead], uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kOne},
+	{`"purchaseorder":`, etOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kOne},
+	{`"invoice":`, etOf[*InvoiceHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kOne},
+	{`"contract":`, etOf[*ContractHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kOne},
+	{`"report":`, etOf[*AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kOne},
+	{`"consignment":`, etOf[*ConsignmentHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kOne},
+	{`"reports":`, etOf[*PDFTemplateReport], uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kMany},
 	{`"composite_report_apid":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.CompositeReportApid)), kInt},
 	{`"canbeaccessedbyallusers":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Canbeaccessedbyallusers)), kBool},
-	{`"permissions_user":`, encMany[UserAnalyzer], uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kSub},
-	{`"schedule":`, encMany[StdRequestList], uint32(unsafe.Offsetof(PDFTemplate{}.Schedule)), kSub},
+	{`"permissions_user":`, etOf[*UserAnalyzer], uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kMany},
+	{`"schedule":`, etOf[*StdRequestList], uint32(unsafe.Offsetof(PDFTemplate{}.Schedule)), kMany},
 	{`"clientid":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Clientid)), kInt},
 	{`"licencename":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Licencename)), kStr},
 	{`"library_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.LibraryID)), kInt},
@@ -140,10 +150,10 @@ var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), fiel
 	{`"pageheightinches":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Pageheightinches)), kF64},
 	{`"icon_base64":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.IconBase64)), kStr},
 	{`"icon":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Icon)), kStr},
-	{`"kbentry":`, encOne[KBEntry], uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kSub},
+	{`"kbentry":`, etOf[*KBEntry], uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kOne},
 	{`"showinlineimage":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Showinlineimage)), kBool},
 	{`"pdf_media_type":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFMediaType)), kInt},
-	{`"asset":`, encOne[Device], uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kSub},
+	{`"asset":`, etOf[*Device], uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kOne},
 	{`"prefix_pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PrefixPDFAttachmentID)), kInt},
 	{`"prefixpdfappend":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Prefixpdfappend)), kBool},
 	{`"iscustomised":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Iscustomised)), kBool},
@@ -154,10 +164,20 @@ var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), fiel
 
 func (m *PDFTemplate) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPDFTemplate) }
 
+func (*PDFTemplate) encTable() *encTable { return &enctPDFTemplate }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPDFTemplateDetail = decTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.Extra), fields: []decField{
+func allocPDFTemplateDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PDFTemplateDetail, n)))
+}
+
+func copyPDFTemplateDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PDFTemplateDetail)(dst), n), unsafe.Slice((*PDFTemplateDetail)(src), n))
+}
+
+var dectPDFTemplateDetail = decTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.Extra), size: unsafe.Sizeof(PDFTemplateDetail{}), alloc: allocPDFTemplateDetail, copy: copyPDFTemplateDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.ID)), kInt},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.PdftemplateID)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Sequence)), kInt},
@@ -172,7 +192,9 @@ func (m *PDFTemplateDetail) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectPDFTemplateDetail)
 }
 
-var enctPDFTemplateDetail = encTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.Extra), fields: []encField{
+func (*PDFTemplateDetail) decTable() *decTable { return &dectPDFTemplateDetail }
+
+var enctPDFTemplateDetail = encTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.Extra), size: unsafe.Sizeof(PDFTemplateDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.ID)), kInt},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.PdftemplateID)), kInt},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Sequence)), kInt},
@@ -187,16 +209,26 @@ func (m *PDFTemplateDetail) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctPDFTemplateDetail)
 }
 
+func (*PDFTemplateDetail) encTable() *encTable { return &enctPDFTemplateDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplateDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPDFTemplatePage = decTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extra), fields: []decField{
+func allocPDFTemplatePage(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PDFTemplatePage, n)))
+}
+
+func copyPDFTemplatePage(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PDFTemplatePage)(dst), n), unsafe.Slice((*PDFTemplatePage)(src), n))
+}
+
+var dectPDFTemplatePage = decTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extra), size: unsafe.Sizeof(PDFTemplatePage{}), alloc: allocPDFTemplatePage, copy: copyPDFTemplatePage, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.ID)), kInt},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.PdftemplateID)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Sequence)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Name)), kStr},
 	{"mainhtml", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Mainhtml)), kStr},
-	{"maindesign", decOne[HTMLDesign], uint32(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), kSub},
+	{"maindesign", dtOf[*HTMLDesign], uint32(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), kOne},
 	{"subhtml", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml)), kStr},
 	{"subhtml2", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml2)), kStr},
 	{"subhtml3", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml3)), kStr},
@@ -209,13 +241,15 @@ var dectPDFTemplatePage = decTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extr
 
 func (m *PDFTemplatePage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPDFTemplatePage) }
 
-var enctPDFTemplatePage = encTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extra), fields: []encField{
+func (*PDFTemplatePage) decTable() *decTable { return &dectPDFTemplatePage }
+
+var enctPDFTemplatePage = encTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extra), size: unsafe.Sizeof(PDFTemplatePage{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.ID)), kInt},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.PdftemplateID)), kInt},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Sequence)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Name)), kStr},
 	{`"mainhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Mainhtml)), kStr},
-	{`"maindesign":`, encOne[HTMLDesign], uint32(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), kSub},
+	{`"maindesign":`, etOf[*HTMLDesign], uint32(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), kOne},
 	{`"subhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml)), kStr},
 	{`"subhtml2":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml2)), kStr},
 	{`"subhtml3":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml3)), kStr},
@@ -228,15 +262,25 @@ var enctPDFTemplatePage = encTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extr
 
 func (m *PDFTemplatePage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPDFTemplatePage) }
 
+func (*PDFTemplatePage) encTable() *encTable { return &enctPDFTemplatePage }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplatePage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPDFTemplateReport = decTable{extra: unsafe.Offsetof(PDFTemplateReport{}.Extra), fields: []decField{
+func allocPDFTemplateReport(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PDFTemplateReport, n)))
+}
+
+func copyPDFTemplateReport(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PDFTemplateReport)(dst), n), unsafe.Slice((*PDFTemplateReport)(src), n))
+}
+
+var dectPDFTemplateReport = decTable{extra: unsafe.Offsetof(PDFTemplateReport{}.Extra), size: unsafe.Sizeof(PDFTemplateReport{}), alloc: allocPDFTemplateReport, copy: copyPDFTemplateReport, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ID)), kInt},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.PdftemplateID)), kInt},
 	{"report_id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportID)), kInt},
 	{"report_name", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportName)), kStr},
-	{"report_data", decOne[AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kSub},
+	{"report_data", dtOf[*AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.Warning)), kStr},
 }, sorted: []uint16{5, 0, 1, 4, 2, 3}}
 
@@ -244,12 +288,14 @@ func (m *PDFTemplateReport) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectPDFTemplateReport)
 }
 
-var enctPDFTemplateReport = encTable{extra: unsafe.Offsetof(PDFTemplateReport{}.Extra), fields: []encField{
+func (*PDFTemplateReport) decTable() *decTable { return &dectPDFTemplateReport }
+
+var enctPDFTemplateReport = encTable{extra: unsafe.Offsetof(PDFTemplateReport{}.Extra), size: unsafe.Sizeof(PDFTemplateReport{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ID)), kInt},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.PdftemplateID)), kInt},
 	{`"report_id":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportID)), kInt},
 	{`"report_name":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportName)), kStr},
-	{`"report_data":`, encOne[AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kSub},
+	{`"report_data":`, etOf[*AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.Warning)), kStr},
 }}
 
@@ -257,10 +303,20 @@ func (m *PDFTemplateReport) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctPDFTemplateReport)
 }
 
+func (*PDFTemplateReport) encTable() *encTable { return &enctPDFTemplateReport }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplateReport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPRTGDetails = decTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), fields: []decField{
+func allocPRTGDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PRTGDetails, n)))
+}
+
+func copyPRTGDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PRTGDetails)(dst), n), unsafe.Slice((*PRTGDetails)(src), n))
+}
+
+var dectPRTGDetails = decTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), size: unsafe.Sizeof(PRTGDetails{}), alloc: allocPRTGDetails, copy: copyPRTGDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PRTGDetails{}.ID)), kInt},
 	{"url", nil, uint32(unsafe.Offsetof(PRTGDetails{}.URL)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Username)), kStr},
@@ -276,12 +332,14 @@ var dectPRTGDetails = decTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), fiel
 	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorenabled)), kBool},
 	{"halointegratorlasterror", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlasterror)), kStr},
 	{"halointegratorlastsync", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlastsync)), kTime},
-	{"asset_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), kSub},
+	{"asset_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), kMany},
 }, sorted: []uint16{11, 15, 10, 9, 8, 7, 5, 12, 13, 14, 0, 4, 3, 6, 1, 2}}
 
 func (m *PRTGDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPRTGDetails) }
 
-var enctPRTGDetails = encTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), fields: []encField{
+func (*PRTGDetails) decTable() *decTable { return &dectPRTGDetails }
+
+var enctPRTGDetails = encTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), size: unsafe.Sizeof(PRTGDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.ID)), kInt},
 	{`"url":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.URL)), kStr},
 	{`"username":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Username)), kStr},
@@ -297,15 +355,25 @@ var enctPRTGDetails = encTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), fiel
 	{`"halointegratorenabled":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorenabled)), kBool},
 	{`"halointegratorlasterror":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlasterror)), kStr},
 	{`"halointegratorlastsync":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlastsync)), kTime},
-	{`"asset_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), kSub},
+	{`"asset_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), kMany},
 }}
 
 func (m *PRTGDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPRTGDetails) }
 
+func (*PRTGDetails) encTable() *encTable { return &enctPRTGDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PRTGDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPagerDutyMapping = decTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Extra), fields: []decField{
+func allocPagerDutyMapping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PagerDutyMapping, n)))
+}
+
+func copyPagerDutyMapping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PagerDutyMapping)(dst), n), unsafe.Slice((*PagerDutyMapping)(src), n))
+}
+
+var dectPagerDutyMapping = decTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Extra), size: unsafe.Sizeof(PagerDutyMapping{}), alloc: allocPagerDutyMapping, copy: copyPagerDutyMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ID)), kInt},
 	{"serviceid", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Serviceid)), kStr},
 	{"service_name", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ServiceName)), kStr},
@@ -323,7 +391,9 @@ var dectPagerDutyMapping = decTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Ex
 
 func (m *PagerDutyMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPagerDutyMapping) }
 
-var enctPagerDutyMapping = encTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Extra), fields: []encField{
+func (*PagerDutyMapping) decTable() *decTable { return &dectPagerDutyMapping }
+
+var enctPagerDutyMapping = encTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Extra), size: unsafe.Sizeof(PagerDutyMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ID)), kInt},
 	{`"serviceid":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Serviceid)), kStr},
 	{`"service_name":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ServiceName)), kStr},
@@ -341,12 +411,22 @@ var enctPagerDutyMapping = encTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Ex
 
 func (m *PagerDutyMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPagerDutyMapping) }
 
+func (*PagerDutyMapping) encTable() *encTable { return &enctPagerDutyMapping }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PagerDutyMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectParameter = decTable{extra: unsafe.Offsetof(Parameter{}.Extra), fields: []decField{
+func allocParameter(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Parameter, n)))
+}
+
+func copyParameter(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Parameter)(dst), n), unsafe.Slice((*Parameter)(src), n))
+}
+
+var dectParameter = decTable{extra: unsafe.Offsetof(Parameter{}.Extra), size: unsafe.Sizeof(Parameter{}), alloc: allocParameter, copy: copyParameter, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(Parameter{}.Name)), kStr},
-	{"encoding", decOne[Encoding], uint32(unsafe.Offsetof(Parameter{}.Encoding)), kSub},
+	{"encoding", dtOf[*Encoding], uint32(unsafe.Offsetof(Parameter{}.Encoding)), kOne},
 	{"encodingMethod", nil, uint32(unsafe.Offsetof(Parameter{}.EncodingMethod)), kInt},
 	{"alwaysQuote", nil, uint32(unsafe.Offsetof(Parameter{}.AlwaysQuote)), kBool},
 	{"value", nil, uint32(unsafe.Offsetof(Parameter{}.Value)), kStr},
@@ -354,9 +434,11 @@ var dectParameter = decTable{extra: unsafe.Offsetof(Parameter{}.Extra), fields: 
 
 func (m *Parameter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectParameter) }
 
-var enctParameter = encTable{extra: unsafe.Offsetof(Parameter{}.Extra), fields: []encField{
+func (*Parameter) decTable() *decTable { return &dectParameter }
+
+var enctParameter = encTable{extra: unsafe.Offsetof(Parameter{}.Extra), size: unsafe.Sizeof(Parameter{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(Parameter{}.Name)), kStr},
-	{`"encoding":`, encOne[Encoding], uint32(unsafe.Offsetof(Parameter{}.Encoding)), kSub},
+	{`"encoding":`, etOf[*Encoding], uint32(unsafe.Offsetof(Parameter{}.Encoding)), kOne},
 	{`"encodingMethod":`, nil, uint32(unsafe.Offsetof(Parameter{}.EncodingMethod)), kInt},
 	{`"alwaysQuote":`, nil, uint32(unsafe.Offsetof(Parameter{}.AlwaysQuote)), kBool},
 	{`"value":`, nil, uint32(unsafe.Offsetof(Parameter{}.Value)), kStr},
@@ -364,10 +446,20 @@ var enctParameter = encTable{extra: unsafe.Offsetof(Parameter{}.Extra), fields: 
 
 func (m *Parameter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctParameter) }
 
+func (*Parameter) encTable() *encTable { return &enctParameter }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Parameter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPartsLookup = decTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), fields: []decField{
+func allocPartsLookup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PartsLookup, n)))
+}
+
+func copyPartsLookup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PartsLookup)(dst), n), unsafe.Slice((*PartsLookup)(src), n))
+}
+
+var dectPartsLookup = decTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), size: unsafe.Sizeof(PartsLookup{}), alloc: allocPartsLookup, copy: copyPartsLookup, fields: []decField{
 	{"lookup_value_obj", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValueObj)), kRaw},
 	{"id", nil, uint32(unsafe.Offsetof(PartsLookup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(PartsLookup{}.Name)), kStr},
@@ -396,13 +488,13 @@ var dectPartsLookup = decTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), fiel
 	{"showmessagetouseroragent", nil, uint32(unsafe.Offsetof(PartsLookup{}.Showmessagetouseroragent)), kInt},
 	{"messagerequiresconfirmationuser", nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationuser)), kBool},
 	{"messagerequiresconfirmationagent", nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationagent)), kBool},
-	{"fields", decMany[PartsLookupField], uint32(unsafe.Offsetof(PartsLookup{}.Fields)), kSub},
-	{"field_mappings", decMany[PartsLookupMapping], uint32(unsafe.Offsetof(PartsLookup{}.FieldMappings)), kSub},
-	{"agent_mappings", decMany[TechPartsLookup], uint32(unsafe.Offsetof(PartsLookup{}.AgentMappings)), kSub},
+	{"fields", dtOf[*PartsLookupField], uint32(unsafe.Offsetof(PartsLookup{}.Fields)), kMany},
+	{"field_mappings", dtOf[*PartsLookupMapping], uint32(unsafe.Offsetof(PartsLookup{}.FieldMappings)), kMany},
+	{"agent_mappings", dtOf[*TechPartsLookup], uint32(unsafe.Offsetof(PartsLookup{}.AgentMappings)), kMany},
 	{"run", nil, uint32(unsafe.Offsetof(PartsLookup{}.Run)), kBool},
 	{"lookup_value", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValue)), kStr},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(PartsLookup{}.Customfields)), kSub},
-	{"lookup", decOne[PartsLookupResult], uint32(unsafe.Offsetof(PartsLookup{}.Lookup)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(PartsLookup{}.Customfields)), kMany},
+	{"lookup", dtOf[*PartsLookupResult], uint32(unsafe.Offsetof(PartsLookup{}.Lookup)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(PartsLookup{}.Warning)), kStr},
 	{"client_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.ClientID)), kInt},
 	{"site_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.SiteID)), kInt},
@@ -421,12 +513,14 @@ var dectPartsLookup = decTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), fiel
 	{"outcome_mapped_field_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.OutcomeMappedFieldName)), kStr},
 	{"invert_outcome_mapped_result", nil, uint32(unsafe.Offsetof(PartsLookup{}.InvertOutcomeMappedResult)), kBool},
 	{"trigger_type", nil, uint32(unsafe.Offsetof(PartsLookup{}.TriggerType)), kInt},
-	{"rules", decMany[Autoassign], uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kSub},
+	{"rules", dtOf[*Autoassign], uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kMany},
 }, sorted: []uint16{35, 4, 30, 46, 44, 45, 36, 43, 33, 5, 29, 6, 28, 1, 51, 16, 17, 18, 19, 14, 34, 15, 47, 48, 41, 42, 32, 0, 40, 22, 20, 27, 26, 24, 23, 2, 21, 49, 50, 53, 31, 25, 37, 12, 10, 13, 11, 9, 7, 8, 39, 52, 3, 38}}
 
 func (m *PartsLookup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPartsLookup) }
 
-var enctPartsLookup = encTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), fields: []encField{
+func (*PartsLookup) decTable() *decTable { return &dectPartsLookup }
+
+var enctPartsLookup = encTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), size: unsafe.Sizeof(PartsLookup{}), fields: []encField{
 	{`"lookup_value_obj":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValueObj)), kRaw},
 	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Name)), kStr},
@@ -455,13 +549,13 @@ var enctPartsLookup = encTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), fiel
 	{`"showmessagetouseroragent":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Showmessagetouseroragent)), kInt},
 	{`"messagerequiresconfirmationuser":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationuser)), kBool},
 	{`"messagerequiresconfirmationagent":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationagent)), kBool},
-	{`"fields":`, encMany[PartsLookupField], uint32(unsafe.Offsetof(PartsLookup{}.Fields)), kSub},
-	{`"field_mappings":`, encMany[PartsLookupMapping], uint32(unsafe.Offsetof(PartsLookup{}.FieldMappings)), kSub},
-	{`"agent_mappings":`, encMany[TechPartsLookup], uint32(unsafe.Offsetof(PartsLookup{}.AgentMappings)), kSub},
+	{`"fields":`, etOf[*PartsLookupField], uint32(unsafe.Offsetof(PartsLookup{}.Fields)), kMany},
+	{`"field_mappings":`, etOf[*PartsLookupMapping], uint32(unsafe.Offsetof(PartsLookup{}.FieldMappings)), kMany},
+	{`"agent_mappings":`, etOf[*TechPartsLookup], uint32(unsafe.Offsetof(PartsLookup{}.AgentMappings)), kMany},
 	{`"run":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Run)), kBool},
 	{`"lookup_value":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValue)), kStr},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(PartsLookup{}.Customfields)), kSub},
-	{`"lookup":`, encOne[PartsLookupResult], uint32(unsafe.Offsetof(PartsLookup{}.Lookup)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(PartsLookup{}.Customfields)), kMany},
+	{`"lookup":`, etOf[*PartsLookupResult], uint32(unsafe.Offsetof(PartsLookup{}.Lookup)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Warning)), kStr},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.ClientID)), kInt},
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.SiteID)), kInt},
@@ -480,15 +574,25 @@ var enctPartsLookup = encTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), fiel
 	{`"outcome_mapped_field_name":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.OutcomeMappedFieldName)), kStr},
 	{`"invert_outcome_mapped_result":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.InvertOutcomeMappedResult)), kBool},
 	{`"trigger_type":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.TriggerType)), kInt},
-	{`"rules":`, encMany[Autoassign], uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kSub},
+	{`"rules":`, etOf[*Autoassign], uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kMany},
 }}
 
 func (m *PartsLookup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPartsLookup) }
 
+func (*PartsLookup) encTable() *encTable { return &enctPartsLookup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPartsLookupConfirmation = decTable{extra: unsafe.Offsetof(PartsLookupConfirmation{}.Extra), fields: []decField{
+func allocPartsLookupConfirmation(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PartsLookupConfirmation, n)))
+}
+
+func copyPartsLookupConfirmation(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PartsLookupConfirmation)(dst), n), unsafe.Slice((*PartsLookupConfirmation)(src), n))
+}
+
+var dectPartsLookupConfirmation = decTable{extra: unsafe.Offsetof(PartsLookupConfirmation{}.Extra), size: unsafe.Sizeof(PartsLookupConfirmation{}), alloc: allocPartsLookupConfirmation, copy: copyPartsLookupConfirmation, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.ID)), kInt},
 	{"database_lookup_id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.DatabaseLookupID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.TicketID)), kInt},
@@ -501,7 +605,9 @@ func (m *PartsLookupConfirmation) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectPartsLookupConfirmation)
 }
 
-var enctPartsLookupConfirmation = encTable{extra: unsafe.Offsetof(PartsLookupConfirmation{}.Extra), fields: []encField{
+func (*PartsLookupConfirmation) decTable() *decTable { return &dectPartsLookupConfirmation }
+
+var enctPartsLookupConfirmation = encTable{extra: unsafe.Offsetof(PartsLookupConfirmation{}.Extra), size: unsafe.Sizeof(PartsLookupConfirmation{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.ID)), kInt},
 	{`"database_lookup_id":`, nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.DatabaseLookupID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.TicketID)), kInt},
@@ -514,10 +620,20 @@ func (m *PartsLookupConfirmation) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctPartsLookupConfirmation)
 }
 
+func (*PartsLookupConfirmation) encTable() *encTable { return &enctPartsLookupConfirmation }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupConfirmation) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPartsLookupField = decTable{extra: unsafe.Offsetof(PartsLookupField{}.Extra), fields: []decField{
+func allocPartsLookupField(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PartsLookupField, n)))
+}
+
+func copyPartsLookupField(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PartsLookupField)(dst), n), unsafe.Slice((*PartsLookupField)(src), n))
+}
+
+var dectPartsLookupField = decTable{extra: unsafe.Offsetof(PartsLookupField{}.Extra), size: unsafe.Sizeof(PartsLookupField{}), alloc: allocPartsLookupField, copy: copyPartsLookupField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.ID)), kInt},
 	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.LookupProfileID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.FieldID)), kInt},
@@ -528,7 +644,9 @@ var dectPartsLookupField = decTable{extra: unsafe.Offsetof(PartsLookupField{}.Ex
 
 func (m *PartsLookupField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPartsLookupField) }
 
-var enctPartsLookupField = encTable{extra: unsafe.Offsetof(PartsLookupField{}.Extra), fields: []encField{
+func (*PartsLookupField) decTable() *decTable { return &dectPartsLookupField }
+
+var enctPartsLookupField = encTable{extra: unsafe.Offsetof(PartsLookupField{}.Extra), size: unsafe.Sizeof(PartsLookupField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupField{}.ID)), kInt},
 	{`"lookup_profile_id":`, nil, uint32(unsafe.Offsetof(PartsLookupField{}.LookupProfileID)), kInt},
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(PartsLookupField{}.FieldID)), kInt},
@@ -539,10 +657,20 @@ var enctPartsLookupField = encTable{extra: unsafe.Offsetof(PartsLookupField{}.Ex
 
 func (m *PartsLookupField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPartsLookupField) }
 
+func (*PartsLookupField) encTable() *encTable { return &enctPartsLookupField }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPartsLookupMapping = decTable{extra: unsafe.Offsetof(PartsLookupMapping{}.Extra), fields: []decField{
+func allocPartsLookupMapping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PartsLookupMapping, n)))
+}
+
+func copyPartsLookupMapping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PartsLookupMapping)(dst), n), unsafe.Slice((*PartsLookupMapping)(src), n))
+}
+
+var dectPartsLookupMapping = decTable{extra: unsafe.Offsetof(PartsLookupMapping{}.Extra), size: unsafe.Sizeof(PartsLookupMapping{}), alloc: allocPartsLookupMapping, copy: copyPartsLookupMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.ID)), kInt},
 	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.LookupProfileID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.FieldID)), kInt},
@@ -556,7 +684,9 @@ func (m *PartsLookupMapping) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectPartsLookupMapping)
 }
 
-var enctPartsLookupMapping = encTable{extra: unsafe.Offsetof(PartsLookupMapping{}.Extra), fields: []encField{
+func (*PartsLookupMapping) decTable() *decTable { return &dectPartsLookupMapping }
+
+var enctPartsLookupMapping = encTable{extra: unsafe.Offsetof(PartsLookupMapping{}.Extra), size: unsafe.Sizeof(PartsLookupMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.ID)), kInt},
 	{`"lookup_profile_id":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.LookupProfileID)), kInt},
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.FieldID)), kInt},
@@ -570,18 +700,28 @@ func (m *PartsLookupMapping) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctPartsLookupMapping)
 }
 
+func (*PartsLookupMapping) encTable() *encTable { return &enctPartsLookupMapping }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPartsLookupResult = decTable{extra: unsafe.Offsetof(PartsLookupResult{}.Extra), fields: []decField{
+func allocPartsLookupResult(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PartsLookupResult, n)))
+}
+
+func copyPartsLookupResult(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PartsLookupResult)(dst), n), unsafe.Slice((*PartsLookupResult)(src), n))
+}
+
+var dectPartsLookupResult = decTable{extra: unsafe.Offsetof(PartsLookupResult{}.Extra), size: unsafe.Sizeof(PartsLookupResult{}), alloc: allocPartsLookupResult, copy: copyPartsLookupResult, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.ID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.FieldID)), kInt},
 	{"lookup_value", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValue)), kStr},
 	{"success", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Success)), kBool},
 	{"error", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Error)), kStr},
 	{"data", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Data)), kMap},
-	{"field_values", decMany[KeyPair], uint32(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), kSub},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(PartsLookupResult{}.Customfields)), kSub},
+	{"field_values", dtOf[*KeyPair], uint32(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), kMany},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(PartsLookupResult{}.Customfields)), kMany},
 	{"lookup_values", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValues)), kStr},
 	{"message", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Message)), kStr},
 	{"popup", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Popup)), kStr},
@@ -597,15 +737,17 @@ func (m *PartsLookupResult) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectPartsLookupResult)
 }
 
-var enctPartsLookupResult = encTable{extra: unsafe.Offsetof(PartsLookupResult{}.Extra), fields: []encField{
+func (*PartsLookupResult) decTable() *decTable { return &dectPartsLookupResult }
+
+var enctPartsLookupResult = encTable{extra: unsafe.Offsetof(PartsLookupResult{}.Extra), size: unsafe.Sizeof(PartsLookupResult{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.ID)), kInt},
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.FieldID)), kInt},
 	{`"lookup_value":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValue)), kStr},
 	{`"success":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Success)), kBool},
 	{`"error":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Error)), kStr},
 	{`"data":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Data)), kMap},
-	{`"field_values":`, encMany[KeyPair], uint32(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), kSub},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(PartsLookupResult{}.Customfields)), kSub},
+	{`"field_values":`, etOf[*KeyPair], uint32(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), kMany},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(PartsLookupResult{}.Customfields)), kMany},
 	{`"lookup_values":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValues)), kStr},
 	{`"message":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Message)), kStr},
 	{`"popup":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Popup)), kStr},
@@ -621,10 +763,18 @@ func (m *PartsLookupResult) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctPartsLookupResult)
 }
 
+func (*PartsLookupResult) encTable() *encTable { return &enctPartsLookupResult }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPolicy = decTable{extra: unsafe.Offsetof(Policy{}.Extra), fields: []decField{
+func allocPolicy(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Policy, n))) }
+
+func copyPolicy(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Policy)(dst), n), unsafe.Slice((*Policy)(src), n))
+}
+
+var dectPolicy = decTable{extra: unsafe.Offsetof(Policy{}.Extra), size: unsafe.Sizeof(Policy{}), alloc: allocPolicy, copy: copyPolicy, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Policy{}.ID)), kStr},
 	{"slaid", nil, uint32(unsafe.Offsetof(Policy{}.Slaid)), kInt},
 	{"sla_guid", nil, uint32(unsafe.Offsetof(Policy{}.SLAGUID)), kStr},
@@ -645,17 +795,19 @@ var dectPolicy = decTable{extra: unsafe.Offsetof(Policy{}.Extra), fields: []decF
 	{"responsestartofdaytime", nil, uint32(unsafe.Offsetof(Policy{}.Responsestartofdaytime)), kStr},
 	{"startofday", nil, uint32(unsafe.Offsetof(Policy{}.Startofday)), kBool},
 	{"startofdaytime", nil, uint32(unsafe.Offsetof(Policy{}.Startofdaytime)), kStr},
-	{"workdays", decOne[Workdays], uint32(unsafe.Offsetof(Policy{}.Workdays)), kSub},
+	{"workdays", dtOf[*Workdays], uint32(unsafe.Offsetof(Policy{}.Workdays)), kOne},
 	{"setfixtostartdate", nil, uint32(unsafe.Offsetof(Policy{}.Setfixtostartdate)), kBool},
 	{"setfixtotargetdate", nil, uint32(unsafe.Offsetof(Policy{}.Setfixtotargetdate)), kBool},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Policy{}.Translations)), kSub},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Policy{}.Translations)), kMany},
 	{"enterslaresponseexcuse", nil, uint32(unsafe.Offsetof(Policy{}.Enterslaresponseexcuse)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(Policy{}.Warning)), kStr},
 }, sorted: []uint16{25, 14, 13, 7, 24, 11, 5, 6, 0, 10, 4, 3, 12, 16, 17, 8, 9, 21, 22, 2, 1, 18, 19, 23, 20, 15}}
 
 func (m *Policy) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPolicy) }
 
-var enctPolicy = encTable{extra: unsafe.Offsetof(Policy{}.Extra), fields: []encField{
+func (*Policy) decTable() *decTable { return &dectPolicy }
+
+var enctPolicy = encTable{extra: unsafe.Offsetof(Policy{}.Extra), size: unsafe.Sizeof(Policy{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Policy{}.ID)), kStr},
 	{`"slaid":`, nil, uint32(unsafe.Offsetof(Policy{}.Slaid)), kInt},
 	{`"sla_guid":`, nil, uint32(unsafe.Offsetof(Policy{}.SLAGUID)), kStr},
@@ -676,41 +828,63 @@ var enctPolicy = encTable{extra: unsafe.Offsetof(Policy{}.Extra), fields: []encF
 	{`"responsestartofdaytime":`, nil, uint32(unsafe.Offsetof(Policy{}.Responsestartofdaytime)), kStr},
 	{`"startofday":`, nil, uint32(unsafe.Offsetof(Policy{}.Startofday)), kBool},
 	{`"startofdaytime":`, nil, uint32(unsafe.Offsetof(Policy{}.Startofdaytime)), kStr},
-	{`"workdays":`, encOne[Workdays], uint32(unsafe.Offsetof(Policy{}.Workdays)), kSub},
+	{`"workdays":`, etOf[*Workdays], uint32(unsafe.Offsetof(Policy{}.Workdays)), kOne},
 	{`"setfixtostartdate":`, nil, uint32(unsafe.Offsetof(Policy{}.Setfixtostartdate)), kBool},
 	{`"setfixtotargetdate":`, nil, uint32(unsafe.Offsetof(Policy{}.Setfixtotargetdate)), kBool},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Policy{}.Translations)), kSub},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Policy{}.Translations)), kMany},
 	{`"enterslaresponseexcuse":`, nil, uint32(unsafe.Offsetof(Policy{}.Enterslaresponseexcuse)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Policy{}.Warning)), kStr},
 }}
 
 func (m *Policy) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPolicy) }
 
+func (*Policy) encTable() *encTable { return &enctPolicy }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Policy) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPop3Message = decTable{extra: unsafe.Offsetof(Pop3Message{}.Extra), fields: []decField{
+func allocPop3Message(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Pop3Message, n)))
+}
+
+func copyPop3Message(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Pop3Message)(dst), n), unsafe.Slice((*Pop3Message)(src), n))
+}
+
+var dectPop3Message = decTable{extra: unsafe.Offsetof(Pop3Message{}.Extra), size: unsafe.Sizeof(Pop3Message{}), alloc: allocPop3Message, copy: copyPop3Message, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Pop3Message{}.ID)), kStr},
 	{"haloMailboxId", nil, uint32(unsafe.Offsetof(Pop3Message{}.HaloMailboxID)), kInt},
 	{"incomingEmailId", nil, uint32(unsafe.Offsetof(Pop3Message{}.IncomingEmailID)), kInt},
-	{"mimeMessage", decOne[MimeMessage], uint32(unsafe.Offsetof(Pop3Message{}.MimeMessage)), kSub},
+	{"mimeMessage", dtOf[*MimeMessage], uint32(unsafe.Offsetof(Pop3Message{}.MimeMessage)), kOne},
 }, sorted: []uint16{1, 0, 2, 3}}
 
 func (m *Pop3Message) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPop3Message) }
 
-var enctPop3Message = encTable{extra: unsafe.Offsetof(Pop3Message{}.Extra), fields: []encField{
+func (*Pop3Message) decTable() *decTable { return &dectPop3Message }
+
+var enctPop3Message = encTable{extra: unsafe.Offsetof(Pop3Message{}.Extra), size: unsafe.Sizeof(Pop3Message{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Pop3Message{}.ID)), kStr},
 	{`"haloMailboxId":`, nil, uint32(unsafe.Offsetof(Pop3Message{}.HaloMailboxID)), kInt},
 	{`"incomingEmailId":`, nil, uint32(unsafe.Offsetof(Pop3Message{}.IncomingEmailID)), kInt},
-	{`"mimeMessage":`, encOne[MimeMessage], uint32(unsafe.Offsetof(Pop3Message{}.MimeMessage)), kSub},
+	{`"mimeMessage":`, etOf[*MimeMessage], uint32(unsafe.Offsetof(Pop3Message{}.MimeMessage)), kOne},
 }}
 
 func (m *Pop3Message) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPop3Message) }
 
+func (*Pop3Message) encTable() *encTable { return &enctPop3Message }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Pop3Message) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPowerShellScript = decTable{extra: unsafe.Offsetof(PowerShellScript{}.Extra), fields: []decField{
+func allocPowerShellScript(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PowerShellScript, n)))
+}
+
+func copyPowerShellScript(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PowerShellScript)(dst), n), unsafe.Slice((*PowerShellScript)(src), n))
+}
+
+var dectPowerShellScript = decTable{extra: unsafe.Offsetof(PowerShellScript{}.Extra), size: unsafe.Sizeof(PowerShellScript{}), alloc: allocPowerShellScript, copy: copyPowerShellScript, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PowerShellScript{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Name)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Type)), kInt},
@@ -721,11 +895,11 @@ var dectPowerShellScript = decTable{extra: unsafe.Offsetof(PowerShellScript{}.Ex
 	{"resultfailedstatus", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultfailedstatus)), kInt},
 	{"customtableid", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Customtableid)), kInt},
 	{"customtable_name", nil, uint32(unsafe.Offsetof(PowerShellScript{}.CustomtableName)), kStr},
-	{"fieldmappings_powershell", decMany[PowerShellScriptCriteria], uint32(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), kSub},
+	{"fieldmappings_powershell", dtOf[*PowerShellScriptCriteria], uint32(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), kMany},
 	{"method", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Method)), kInt},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLasterror)), kStr},
-	{"halointegrator_allowedclientidslist", decMany[KeyPair3], uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), kSub},
+	{"halointegrator_allowedclientidslist", dtOf[*KeyPair3], uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), kMany},
 	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientids)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Warning)), kStr},
 	{"usepowershellseven", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Usepowershellseven)), kBool},
@@ -733,7 +907,9 @@ var dectPowerShellScript = decTable{extra: unsafe.Offsetof(PowerShellScript{}.Ex
 
 func (m *PowerShellScript) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPowerShellScript) }
 
-var enctPowerShellScript = encTable{extra: unsafe.Offsetof(PowerShellScript{}.Extra), fields: []encField{
+func (*PowerShellScript) decTable() *decTable { return &dectPowerShellScript }
+
+var enctPowerShellScript = encTable{extra: unsafe.Offsetof(PowerShellScript{}.Extra), size: unsafe.Sizeof(PowerShellScript{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Name)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Type)), kInt},
@@ -744,11 +920,11 @@ var enctPowerShellScript = encTable{extra: unsafe.Offsetof(PowerShellScript{}.Ex
 	{`"resultfailedstatus":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultfailedstatus)), kInt},
 	{`"customtableid":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Customtableid)), kInt},
 	{`"customtable_name":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.CustomtableName)), kStr},
-	{`"fieldmappings_powershell":`, encMany[PowerShellScriptCriteria], uint32(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), kSub},
+	{`"fieldmappings_powershell":`, etOf[*PowerShellScriptCriteria], uint32(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), kMany},
 	{`"method":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Method)), kInt},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLasterror)), kStr},
-	{`"halointegrator_allowedclientidslist":`, encMany[KeyPair3], uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), kSub},
+	{`"halointegrator_allowedclientidslist":`, etOf[*KeyPair3], uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), kMany},
 	{`"halointegrator_allowedclientids":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientids)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Warning)), kStr},
 	{`"usepowershellseven":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Usepowershellseven)), kBool},
@@ -756,10 +932,20 @@ var enctPowerShellScript = encTable{extra: unsafe.Offsetof(PowerShellScript{}.Ex
 
 func (m *PowerShellScript) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPowerShellScript) }
 
+func (*PowerShellScript) encTable() *encTable { return &enctPowerShellScript }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PowerShellScript) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPowerShellScriptCriteria = decTable{extra: unsafe.Offsetof(PowerShellScriptCriteria{}.Extra), fields: []decField{
+func allocPowerShellScriptCriteria(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PowerShellScriptCriteria, n)))
+}
+
+func copyPowerShellScriptCriteria(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PowerShellScriptCriteria)(dst), n), unsafe.Slice((*PowerShellScriptCriteria)(src), n))
+}
+
+var dectPowerShellScriptCriteria = decTable{extra: unsafe.Offsetof(PowerShellScriptCriteria{}.Extra), size: unsafe.Sizeof(PowerShellScriptCriteria{}), alloc: allocPowerShellScriptCriteria, copy: copyPowerShellScriptCriteria, fields: []decField{
 	{"pssid", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Pssid)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.ID)), kInt},
 	{"fiid", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Fiid)), kInt},
@@ -774,7 +960,9 @@ func (m *PowerShellScriptCriteria) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectPowerShellScriptCriteria)
 }
 
-var enctPowerShellScriptCriteria = encTable{extra: unsafe.Offsetof(PowerShellScriptCriteria{}.Extra), fields: []encField{
+func (*PowerShellScriptCriteria) decTable() *decTable { return &dectPowerShellScriptCriteria }
+
+var enctPowerShellScriptCriteria = encTable{extra: unsafe.Offsetof(PowerShellScriptCriteria{}.Extra), size: unsafe.Sizeof(PowerShellScriptCriteria{}), fields: []encField{
 	{`"pssid":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Pssid)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.ID)), kInt},
 	{`"fiid":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Fiid)), kInt},
@@ -789,10 +977,20 @@ func (m *PowerShellScriptCriteria) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctPowerShellScriptCriteria)
 }
 
+func (*PowerShellScriptCriteria) encTable() *encTable { return &enctPowerShellScriptCriteria }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PowerShellScriptCriteria) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPowerShellScriptProcessing = decTable{extra: unsafe.Offsetof(PowerShellScriptProcessing{}.Extra), fields: []decField{
+func allocPowerShellScriptProcessing(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PowerShellScriptProcessing, n)))
+}
+
+func copyPowerShellScriptProcessing(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PowerShellScriptProcessing)(dst), n), unsafe.Slice((*PowerShellScriptProcessing)(src), n))
+}
+
+var dectPowerShellScriptProcessing = decTable{extra: unsafe.Offsetof(PowerShellScriptProcessing{}.Extra), size: unsafe.Sizeof(PowerShellScriptProcessing{}), alloc: allocPowerShellScriptProcessing, copy: copyPowerShellScriptProcessing, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ID)), kInt},
 	{"pssid", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Pssid)), kInt},
 	{"faultid", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Faultid)), kInt},
@@ -813,7 +1011,9 @@ func (m *PowerShellScriptProcessing) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectPowerShellScriptProcessing)
 }
 
-var enctPowerShellScriptProcessing = encTable{extra: unsafe.Offsetof(PowerShellScriptProcessing{}.Extra), fields: []encField{
+func (*PowerShellScriptProcessing) decTable() *decTable { return &dectPowerShellScriptProcessing }
+
+var enctPowerShellScriptProcessing = encTable{extra: unsafe.Offsetof(PowerShellScriptProcessing{}.Extra), size: unsafe.Sizeof(PowerShellScriptProcessing{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ID)), kInt},
 	{`"pssid":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Pssid)), kInt},
 	{`"faultid":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Faultid)), kInt},
@@ -834,10 +1034,20 @@ func (m *PowerShellScriptProcessing) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctPowerShellScriptProcessing)
 }
 
+func (*PowerShellScriptProcessing) encTable() *encTable { return &enctPowerShellScriptProcessing }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PowerShellScriptProcessing) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPrepayHistory = decTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), fields: []decField{
+func allocPrepayHistory(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PrepayHistory, n)))
+}
+
+func copyPrepayHistory(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PrepayHistory)(dst), n), unsafe.Slice((*PrepayHistory)(src), n))
+}
+
+var dectPrepayHistory = decTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), size: unsafe.Sizeof(PrepayHistory{}), alloc: allocPrepayHistory, copy: copyPrepayHistory, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientName)), kStr},
@@ -856,7 +1066,9 @@ var dectPrepayHistory = decTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), 
 
 func (m *PrepayHistory) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPrepayHistory) }
 
-var enctPrepayHistory = encTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), fields: []encField{
+func (*PrepayHistory) decTable() *decTable { return &dectPrepayHistory }
+
+var enctPrepayHistory = encTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), size: unsafe.Sizeof(PrepayHistory{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.ID)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientID)), kInt},
 	{`"client_name":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientName)), kStr},
@@ -875,10 +1087,20 @@ var enctPrepayHistory = encTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), 
 
 func (m *PrepayHistory) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPrepayHistory) }
 
+func (*PrepayHistory) encTable() *encTable { return &enctPrepayHistory }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PrepayHistory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPrepayPeriod = decTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), fields: []decField{
+func allocPrepayPeriod(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PrepayPeriod, n)))
+}
+
+func copyPrepayPeriod(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PrepayPeriod)(dst), n), unsafe.Slice((*PrepayPeriod)(src), n))
+}
+
+var dectPrepayPeriod = decTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), size: unsafe.Sizeof(PrepayPeriod{}), alloc: allocPrepayPeriod, copy: copyPrepayPeriod, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ID)), kInt},
 	{"contract_id", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ContractID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.Name)), kStr},
@@ -899,7 +1121,9 @@ var dectPrepayPeriod = decTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), fi
 
 func (m *PrepayPeriod) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPrepayPeriod) }
 
-var enctPrepayPeriod = encTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), fields: []encField{
+func (*PrepayPeriod) decTable() *decTable { return &dectPrepayPeriod }
+
+var enctPrepayPeriod = encTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), size: unsafe.Sizeof(PrepayPeriod{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ID)), kInt},
 	{`"contract_id":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ContractID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.Name)), kStr},
@@ -920,10 +1144,20 @@ var enctPrepayPeriod = encTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), fi
 
 func (m *PrepayPeriod) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPrepayPeriod) }
 
+func (*PrepayPeriod) encTable() *encTable { return &enctPrepayPeriod }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PrepayPeriod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPresignedURLRequest = decTable{extra: unsafe.Offsetof(PresignedURLRequest{}.Extra), fields: []decField{
+func allocPresignedURLRequest(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PresignedURLRequest, n)))
+}
+
+func copyPresignedURLRequest(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PresignedURLRequest)(dst), n), unsafe.Slice((*PresignedURLRequest)(src), n))
+}
+
+var dectPresignedURLRequest = decTable{extra: unsafe.Offsetof(PresignedURLRequest{}.Extra), size: unsafe.Sizeof(PresignedURLRequest{}), alloc: allocPresignedURLRequest, copy: copyPresignedURLRequest, fields: []decField{
 	{"filename", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filename)), kStr},
 	{"filesize", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filesize)), kInt64},
 	{"_tempid", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Tempid)), kStr},
@@ -942,7 +1176,9 @@ func (m *PresignedURLRequest) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectPresignedURLRequest)
 }
 
-var enctPresignedURLRequest = encTable{extra: unsafe.Offsetof(PresignedURLRequest{}.Extra), fields: []encField{
+func (*PresignedURLRequest) decTable() *decTable { return &dectPresignedURLRequest }
+
+var enctPresignedURLRequest = encTable{extra: unsafe.Offsetof(PresignedURLRequest{}.Extra), size: unsafe.Sizeof(PresignedURLRequest{}), fields: []encField{
 	{`"filename":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filename)), kStr},
 	{`"filesize":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filesize)), kInt64},
 	{`"_tempid":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Tempid)), kStr},
@@ -961,82 +1197,116 @@ func (m *PresignedURLRequest) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctPresignedURLRequest)
 }
 
+func (*PresignedURLRequest) encTable() *encTable { return &enctPresignedURLRequest }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PresignedURLRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectProcessStreetAudit = decTable{extra: unsafe.Offsetof(ProcessStreetAudit{}.Extra), fields: []decField{
+func allocProcessStreetAudit(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetAudit, n)))
+}
+
+func copyProcessStreetAudit(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ProcessStreetAudit)(dst), n), unsafe.Slice((*ProcessStreetAudit)(src), n))
+}
+
+var dectProcessStreetAudit = decTable{extra: unsafe.Offsetof(ProcessStreetAudit{}.Extra), size: unsafe.Sizeof(ProcessStreetAudit{}), alloc: allocProcessStreetAudit, copy: copyProcessStreetAudit, fields: []decField{
 	{"createdDate", nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedDate)), kTime},
-	{"createdBy", decOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), kSub},
+	{"createdBy", dtOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), kOne},
 	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedDate)), kTime},
-	{"updatedBy", decOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), kSub},
+	{"updatedBy", dtOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), kOne},
 }, sorted: []uint16{1, 0, 3, 2}}
 
 func (m *ProcessStreetAudit) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectProcessStreetAudit)
 }
 
-var enctProcessStreetAudit = encTable{extra: unsafe.Offsetof(ProcessStreetAudit{}.Extra), fields: []encField{
+func (*ProcessStreetAudit) decTable() *decTable { return &dectProcessStreetAudit }
+
+var enctProcessStreetAudit = encTable{extra: unsafe.Offsetof(ProcessStreetAudit{}.Extra), size: unsafe.Sizeof(ProcessStreetAudit{}), fields: []encField{
 	{`"createdDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedDate)), kTime},
-	{`"createdBy":`, encOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), kSub},
+	{`"createdBy":`, etOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), kOne},
 	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedDate)), kTime},
-	{`"updatedBy":`, encOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), kSub},
+	{`"updatedBy":`, etOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), kOne},
 }}
 
 func (m *ProcessStreetAudit) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctProcessStreetAudit)
 }
 
+func (*ProcessStreetAudit) encTable() *encTable { return &enctProcessStreetAudit }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetAudit) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectProcessStreetData = decTable{extra: unsafe.Offsetof(ProcessStreetData{}.Extra), fields: []decField{
+func allocProcessStreetData(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetData, n)))
+}
+
+func copyProcessStreetData(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ProcessStreetData)(dst), n), unsafe.Slice((*ProcessStreetData)(src), n))
+}
+
+var dectProcessStreetData = decTable{extra: unsafe.Offsetof(ProcessStreetData{}.Extra), size: unsafe.Sizeof(ProcessStreetData{}), alloc: allocProcessStreetData, copy: copyProcessStreetData, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Name)), kStr},
-	{"audit", decOne[ProcessStreetAudit], uint32(unsafe.Offsetof(ProcessStreetData{}.Audit)), kSub},
-	{"template", decOne[ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Template)), kSub},
+	{"audit", dtOf[*ProcessStreetAudit], uint32(unsafe.Offsetof(ProcessStreetData{}.Audit)), kOne},
+	{"template", dtOf[*ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Template)), kOne},
 	{"formFields", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.FormFields)), kRaws},
-	{"tasks", decMany[ProcessStreetTask], uint32(unsafe.Offsetof(ProcessStreetData{}.Tasks)), kSub},
+	{"tasks", dtOf[*ProcessStreetTask], uint32(unsafe.Offsetof(ProcessStreetData{}.Tasks)), kMany},
 	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedDate)), kTime},
-	{"updatedBy", decOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), kSub},
+	{"updatedBy", dtOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), kOne},
 	{"taskTemplateGroupId", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskTemplateGroupID)), kStr},
 	{"taskType", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskType)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Status)), kStr},
 	{"stopped", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Stopped)), kBool},
 	{"hidden", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Hidden)), kBool},
-	{"checklist", decOne[ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Checklist)), kSub},
-	{"completedBy", decOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), kSub},
+	{"checklist", dtOf[*ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Checklist)), kOne},
+	{"completedBy", dtOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), kOne},
 }, sorted: []uint16{2, 13, 14, 4, 12, 0, 1, 10, 11, 8, 9, 5, 3, 7, 6}}
 
 func (m *ProcessStreetData) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectProcessStreetData)
 }
 
-var enctProcessStreetData = encTable{extra: unsafe.Offsetof(ProcessStreetData{}.Extra), fields: []encField{
+func (*ProcessStreetData) decTable() *decTable { return &dectProcessStreetData }
+
+var enctProcessStreetData = encTable{extra: unsafe.Offsetof(ProcessStreetData{}.Extra), size: unsafe.Sizeof(ProcessStreetData{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Name)), kStr},
-	{`"audit":`, encOne[ProcessStreetAudit], uint32(unsafe.Offsetof(ProcessStreetData{}.Audit)), kSub},
-	{`"template":`, encOne[ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Template)), kSub},
+	{`"audit":`, etOf[*ProcessStreetAudit], uint32(unsafe.Offsetof(ProcessStreetData{}.Audit)), kOne},
+	{`"template":`, etOf[*ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Template)), kOne},
 	{`"formFields":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.FormFields)), kRaws},
-	{`"tasks":`, encMany[ProcessStreetTask], uint32(unsafe.Offsetof(ProcessStreetData{}.Tasks)), kSub},
+	{`"tasks":`, etOf[*ProcessStreetTask], uint32(unsafe.Offsetof(ProcessStreetData{}.Tasks)), kMany},
 	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedDate)), kTime},
-	{`"updatedBy":`, encOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), kSub},
+	{`"updatedBy":`, etOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), kOne},
 	{`"taskTemplateGroupId":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskTemplateGroupID)), kStr},
 	{`"taskType":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskType)), kStr},
 	{`"status":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Status)), kStr},
 	{`"stopped":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Stopped)), kBool},
 	{`"hidden":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Hidden)), kBool},
-	{`"checklist":`, encOne[ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Checklist)), kSub},
-	{`"completedBy":`, encOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), kSub},
+	{`"checklist":`, etOf[*ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Checklist)), kOne},
+	{`"completedBy":`, etOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), kOne},
 }}
 
 func (m *ProcessStreetData) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctProcessStreetData)
 }
 
+func (*ProcessStreetData) encTable() *encTable { return &enctProcessStreetData }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectProcessStreetGenericObject = decTable{extra: unsafe.Offsetof(ProcessStreetGenericObject{}.Extra), fields: []decField{
+func allocProcessStreetGenericObject(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetGenericObject, n)))
+}
+
+func copyProcessStreetGenericObject(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ProcessStreetGenericObject)(dst), n), unsafe.Slice((*ProcessStreetGenericObject)(src), n))
+}
+
+var dectProcessStreetGenericObject = decTable{extra: unsafe.Offsetof(ProcessStreetGenericObject{}.Extra), size: unsafe.Sizeof(ProcessStreetGenericObject{}), alloc: allocProcessStreetGenericObject, copy: copyProcessStreetGenericObject, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
@@ -1045,7 +1315,9 @@ func (m *ProcessStreetGenericObject) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectProcessStreetGenericObject)
 }
 
-var enctProcessStreetGenericObject = encTable{extra: unsafe.Offsetof(ProcessStreetGenericObject{}.Extra), fields: []encField{
+func (*ProcessStreetGenericObject) decTable() *decTable { return &dectProcessStreetGenericObject }
+
+var enctProcessStreetGenericObject = encTable{extra: unsafe.Offsetof(ProcessStreetGenericObject{}.Extra), size: unsafe.Sizeof(ProcessStreetGenericObject{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.Name)), kStr},
 }}
@@ -1054,13 +1326,23 @@ func (m *ProcessStreetGenericObject) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctProcessStreetGenericObject)
 }
 
+func (*ProcessStreetGenericObject) encTable() *encTable { return &enctProcessStreetGenericObject }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetGenericObject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectProcessStreetTask = decTable{extra: unsafe.Offsetof(ProcessStreetTask{}.Extra), fields: []decField{
+func allocProcessStreetTask(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetTask, n)))
+}
+
+func copyProcessStreetTask(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ProcessStreetTask)(dst), n), unsafe.Slice((*ProcessStreetTask)(src), n))
+}
+
+var dectProcessStreetTask = decTable{extra: unsafe.Offsetof(ProcessStreetTask{}.Extra), size: unsafe.Sizeof(ProcessStreetTask{}), alloc: allocProcessStreetTask, copy: copyProcessStreetTask, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.ID)), kStr},
 	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedDate)), kTime},
-	{"updatedBy", decOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), kSub},
+	{"updatedBy", dtOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), kOne},
 	{"taskTemplateGroupId", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskTemplateGroupID)), kStr},
 	{"taskType", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskType)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Status)), kStr},
@@ -1073,10 +1355,12 @@ func (m *ProcessStreetTask) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectProcessStreetTask)
 }
 
-var enctProcessStreetTask = encTable{extra: unsafe.Offsetof(ProcessStreetTask{}.Extra), fields: []encField{
+func (*ProcessStreetTask) decTable() *decTable { return &dectProcessStreetTask }
+
+var enctProcessStreetTask = encTable{extra: unsafe.Offsetof(ProcessStreetTask{}.Extra), size: unsafe.Sizeof(ProcessStreetTask{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.ID)), kStr},
 	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedDate)), kTime},
-	{`"updatedBy":`, encOne[ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), kSub},
+	{`"updatedBy":`, etOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), kOne},
 	{`"taskTemplateGroupId":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskTemplateGroupID)), kStr},
 	{`"taskType":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskType)), kStr},
 	{`"status":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Status)), kStr},
@@ -1089,10 +1373,20 @@ func (m *ProcessStreetTask) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctProcessStreetTask)
 }
 
+func (*ProcessStreetTask) encTable() *encTable { return &enctProcessStreetTask }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetTask) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectProcessStreetUser = decTable{extra: unsafe.Offsetof(ProcessStreetUser{}.Extra), fields: []decField{
+func allocProcessStreetUser(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetUser, n)))
+}
+
+func copyProcessStreetUser(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ProcessStreetUser)(dst), n), unsafe.Slice((*ProcessStreetUser)(src), n))
+}
+
+var dectProcessStreetUser = decTable{extra: unsafe.Offsetof(ProcessStreetUser{}.Extra), size: unsafe.Sizeof(ProcessStreetUser{}), alloc: allocProcessStreetUser, copy: copyProcessStreetUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.ID)), kStr},
 	{"email", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Email)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Username)), kStr},
@@ -1102,7 +1396,9 @@ func (m *ProcessStreetUser) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectProcessStreetUser)
 }
 
-var enctProcessStreetUser = encTable{extra: unsafe.Offsetof(ProcessStreetUser{}.Extra), fields: []encField{
+func (*ProcessStreetUser) decTable() *decTable { return &dectProcessStreetUser }
+
+var enctProcessStreetUser = encTable{extra: unsafe.Offsetof(ProcessStreetUser{}.Extra), size: unsafe.Sizeof(ProcessStreetUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.ID)), kStr},
 	{`"email":`, nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Email)), kStr},
 	{`"username":`, nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Username)), kStr},
@@ -1112,12 +1408,22 @@ func (m *ProcessStreetUser) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctProcessStreetUser)
 }
 
+func (*ProcessStreetUser) encTable() *encTable { return &enctProcessStreetUser }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectProcessStreetWebhook = decTable{extra: unsafe.Offsetof(ProcessStreetWebhook{}.Extra), fields: []decField{
+func allocProcessStreetWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetWebhook, n)))
+}
+
+func copyProcessStreetWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ProcessStreetWebhook)(dst), n), unsafe.Slice((*ProcessStreetWebhook)(src), n))
+}
+
+var dectProcessStreetWebhook = decTable{extra: unsafe.Offsetof(ProcessStreetWebhook{}.Extra), size: unsafe.Sizeof(ProcessStreetWebhook{}), alloc: allocProcessStreetWebhook, copy: copyProcessStreetWebhook, fields: []decField{
 	{"createdDate", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.CreatedDate)), kTime},
-	{"data", decOne[ProcessStreetData], uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), kSub},
+	{"data", dtOf[*ProcessStreetData], uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), kOne},
 	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.ID)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Type)), kStr},
 }, sorted: []uint16{0, 1, 2, 3}}
@@ -1126,9 +1432,11 @@ func (m *ProcessStreetWebhook) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectProcessStreetWebhook)
 }
 
-var enctProcessStreetWebhook = encTable{extra: unsafe.Offsetof(ProcessStreetWebhook{}.Extra), fields: []encField{
+func (*ProcessStreetWebhook) decTable() *decTable { return &dectProcessStreetWebhook }
+
+var enctProcessStreetWebhook = encTable{extra: unsafe.Offsetof(ProcessStreetWebhook{}.Extra), size: unsafe.Sizeof(ProcessStreetWebhook{}), fields: []encField{
 	{`"createdDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.CreatedDate)), kTime},
-	{`"data":`, encOne[ProcessStreetData], uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), kSub},
+	{`"data":`, etOf[*ProcessStreetData], uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), kOne},
 	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.ID)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Type)), kStr},
 }}
@@ -1137,35 +1445,59 @@ func (m *ProcessStreetWebhook) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctProcessStreetWebhook)
 }
 
+func (*ProcessStreetWebhook) encTable() *encTable { return &enctProcessStreetWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectProjectsView = decTable{extra: unsafe.Offsetof(ProjectsView{}.Extra), fields: []decField{
+func allocProjectsView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ProjectsView, n)))
+}
+
+func copyProjectsView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ProjectsView)(dst), n), unsafe.Slice((*ProjectsView)(src), n))
+}
+
+var dectProjectsView = decTable{extra: unsafe.Offsetof(ProjectsView{}.Extra), size: unsafe.Sizeof(ProjectsView{}), alloc: allocProjectsView, copy: copyProjectsView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ProjectsView{}.RecordCount)), kInt},
-	{"tickets", decMany[FaultsList], uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kSub},
+	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(ProjectsView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ProjectsView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *ProjectsView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectProjectsView) }
 
-var enctProjectsView = encTable{extra: unsafe.Offsetof(ProjectsView{}.Extra), fields: []encField{
+func (*ProjectsView) decTable() *decTable { return &dectProjectsView }
+
+var enctProjectsView = encTable{extra: unsafe.Offsetof(ProjectsView{}.Extra), size: unsafe.Sizeof(ProjectsView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ProjectsView{}.RecordCount)), kInt},
-	{`"tickets":`, encMany[FaultsList], uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kSub},
+	{`"tickets":`, etOf[*FaultsList], uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ProjectsView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ProjectsView{}.PageSize)), kInt},
 }}
 
 func (m *ProjectsView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctProjectsView) }
 
+func (*ProjectsView) encTable() *encTable { return &enctProjectsView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProjectsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *ProjectsView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Tickets) }
+func (m *ProjectsView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList)
+}
 
-var dectPublishProfiles = decTable{extra: unsafe.Offsetof(PublishProfiles{}.Extra), fields: []decField{
+func allocPublishProfiles(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PublishProfiles, n)))
+}
+
+func copyPublishProfiles(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PublishProfiles)(dst), n), unsafe.Slice((*PublishProfiles)(src), n))
+}
+
+var dectPublishProfiles = decTable{extra: unsafe.Offsetof(PublishProfiles{}.Extra), size: unsafe.Sizeof(PublishProfiles{}), alloc: allocPublishProfiles, copy: copyPublishProfiles, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PublishProfiles{}.ID)), kInt},
 	{"profile_username", nil, uint32(unsafe.Offsetof(PublishProfiles{}.ProfileUsername)), kStr},
 	{"active", nil, uint32(unsafe.Offsetof(PublishProfiles{}.Active)), kBool},
@@ -1178,7 +1510,9 @@ var dectPublishProfiles = decTable{extra: unsafe.Offsetof(PublishProfiles{}.Extr
 
 func (m *PublishProfiles) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPublishProfiles) }
 
-var enctPublishProfiles = encTable{extra: unsafe.Offsetof(PublishProfiles{}.Extra), fields: []encField{
+func (*PublishProfiles) decTable() *decTable { return &dectPublishProfiles }
+
+var enctPublishProfiles = encTable{extra: unsafe.Offsetof(PublishProfiles{}.Extra), size: unsafe.Sizeof(PublishProfiles{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.ID)), kInt},
 	{`"profile_username":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.ProfileUsername)), kStr},
 	{`"active":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.Active)), kBool},
@@ -1191,12 +1525,22 @@ var enctPublishProfiles = encTable{extra: unsafe.Offsetof(PublishProfiles{}.Extr
 
 func (m *PublishProfiles) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPublishProfiles) }
 
+func (*PublishProfiles) encTable() *encTable { return &enctPublishProfiles }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PublishProfiles) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectPurchaseOrderView = decTable{extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), fields: []decField{
+func allocPurchaseOrderView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]PurchaseOrderView, n)))
+}
+
+func copyPurchaseOrderView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*PurchaseOrderView)(dst), n), unsafe.Slice((*PurchaseOrderView)(src), n))
+}
+
+var dectPurchaseOrderView = decTable{extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), size: unsafe.Sizeof(PurchaseOrderView{}), alloc: allocPurchaseOrderView, copy: copyPurchaseOrderView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.RecordCount)), kInt},
-	{"purchaseorders", decMany[SupplierOrderHeader], uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kSub},
+	{"purchaseorders", dtOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 1, 0}}
@@ -1205,9 +1549,11 @@ func (m *PurchaseOrderView) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectPurchaseOrderView)
 }
 
-var enctPurchaseOrderView = encTable{extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), fields: []encField{
+func (*PurchaseOrderView) decTable() *decTable { return &dectPurchaseOrderView }
+
+var enctPurchaseOrderView = encTable{extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), size: unsafe.Sizeof(PurchaseOrderView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.RecordCount)), kInt},
-	{`"purchaseorders":`, encMany[SupplierOrderHeader], uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kSub},
+	{`"purchaseorders":`, etOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageSize)), kInt},
 }}
@@ -1216,11 +1562,13 @@ func (m *PurchaseOrderView) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctPurchaseOrderView)
 }
 
+func (*PurchaseOrderView) encTable() *encTable { return &enctPurchaseOrderView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PurchaseOrderView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *PurchaseOrderView) decodeBareList(d *decoder) bool {
-	return decodeModels(d, &m.Purchaseorders)
+	return d.many(unsafe.Pointer(&m.Purchaseorders), &dectSupplierOrderHeader)
 }

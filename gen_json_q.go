@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectQBOWebhookEventEntity = decTable{extra: unsafe.Offsetof(QBOWebhookEventEntity{}.Extra), fields: []decField{
+func allocQBOWebhookEventEntity(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]QBOWebhookEventEntity, n)))
+}
+
+func copyQBOWebhookEventEntity(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*QBOWebhookEventEntity)(dst), n), unsafe.Slice((*QBOWebhookEventEntity)(src), n))
+}
+
+var dectQBOWebhookEventEntity = decTable{extra: unsafe.Offsetof(QBOWebhookEventEntity{}.Extra), size: unsafe.Sizeof(QBOWebhookEventEntity{}), alloc: allocQBOWebhookEventEntity, copy: copyQBOWebhookEventEntity, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Name)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.ID)), kStr},
 	{"operation", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Operation)), kStr},
@@ -21,7 +29,9 @@ func (m *QBOWebhookEventEntity) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectQBOWebhookEventEntity)
 }
 
-var enctQBOWebhookEventEntity = encTable{extra: unsafe.Offsetof(QBOWebhookEventEntity{}.Extra), fields: []encField{
+func (*QBOWebhookEventEntity) decTable() *decTable { return &dectQBOWebhookEventEntity }
+
+var enctQBOWebhookEventEntity = encTable{extra: unsafe.Offsetof(QBOWebhookEventEntity{}.Extra), size: unsafe.Sizeof(QBOWebhookEventEntity{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Name)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.ID)), kStr},
 	{`"operation":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Operation)), kStr},
@@ -36,18 +46,28 @@ func (m *QBOWebhookEventEntity) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctQBOWebhookEventEntity)
 }
 
+func (*QBOWebhookEventEntity) encTable() *encTable { return &enctQBOWebhookEventEntity }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QBOWebhookEventEntity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectQualification = decTable{extra: unsafe.Offsetof(Qualification{}.Extra), fields: []decField{
+func allocQualification(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Qualification, n)))
+}
+
+func copyQualification(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Qualification)(dst), n), unsafe.Slice((*Qualification)(src), n))
+}
+
+var dectQualification = decTable{extra: unsafe.Offsetof(Qualification{}.Extra), size: unsafe.Sizeof(Qualification{}), alloc: allocQualification, copy: copyQualification, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Qualification{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Qualification{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Qualification{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Qualification{}.Name)), kStr},
 	{"weight", nil, uint32(unsafe.Offsetof(Qualification{}.Weight)), kInt},
 	{"mustmatch", nil, uint32(unsafe.Offsetof(Qualification{}.Mustmatch)), kBool},
-	{"criteria", decMany[QualificationCategory], uint32(unsafe.Offsetof(Qualification{}.Criteria)), kSub},
-	{"agents", decMany[UnameQualification], uint32(unsafe.Offsetof(Qualification{}.Agents)), kSub},
+	{"criteria", dtOf[*QualificationCategory], uint32(unsafe.Offsetof(Qualification{}.Criteria)), kMany},
+	{"agents", dtOf[*UnameQualification], uint32(unsafe.Offsetof(Qualification{}.Agents)), kMany},
 	{"agent_matched", nil, uint32(unsafe.Offsetof(Qualification{}.AgentMatched)), kBool},
 	{"_domatch", nil, uint32(unsafe.Offsetof(Qualification{}.Domatch)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(Qualification{}.Warning)), kStr},
@@ -55,15 +75,17 @@ var dectQualification = decTable{extra: unsafe.Offsetof(Qualification{}.Extra), 
 
 func (m *Qualification) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQualification) }
 
-var enctQualification = encTable{extra: unsafe.Offsetof(Qualification{}.Extra), fields: []encField{
+func (*Qualification) decTable() *decTable { return &dectQualification }
+
+var enctQualification = encTable{extra: unsafe.Offsetof(Qualification{}.Extra), size: unsafe.Sizeof(Qualification{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Qualification{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Qualification{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Qualification{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Qualification{}.Name)), kStr},
 	{`"weight":`, nil, uint32(unsafe.Offsetof(Qualification{}.Weight)), kInt},
 	{`"mustmatch":`, nil, uint32(unsafe.Offsetof(Qualification{}.Mustmatch)), kBool},
-	{`"criteria":`, encMany[QualificationCategory], uint32(unsafe.Offsetof(Qualification{}.Criteria)), kSub},
-	{`"agents":`, encMany[UnameQualification], uint32(unsafe.Offsetof(Qualification{}.Agents)), kSub},
+	{`"criteria":`, etOf[*QualificationCategory], uint32(unsafe.Offsetof(Qualification{}.Criteria)), kMany},
+	{`"agents":`, etOf[*UnameQualification], uint32(unsafe.Offsetof(Qualification{}.Agents)), kMany},
 	{`"agent_matched":`, nil, uint32(unsafe.Offsetof(Qualification{}.AgentMatched)), kBool},
 	{`"_domatch":`, nil, uint32(unsafe.Offsetof(Qualification{}.Domatch)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Qualification{}.Warning)), kStr},
@@ -71,14 +93,24 @@ var enctQualification = encTable{extra: unsafe.Offsetof(Qualification{}.Extra), 
 
 func (m *Qualification) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQualification) }
 
+func (*Qualification) encTable() *encTable { return &enctQualification }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Qualification) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectQualificationCategory = decTable{extra: unsafe.Offsetof(QualificationCategory{}.Extra), fields: []decField{
+func allocQualificationCategory(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]QualificationCategory, n)))
+}
+
+func copyQualificationCategory(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*QualificationCategory)(dst), n), unsafe.Slice((*QualificationCategory)(src), n))
+}
+
+var dectQualificationCategory = decTable{extra: unsafe.Offsetof(QualificationCategory{}.Extra), size: unsafe.Sizeof(QualificationCategory{}), alloc: allocQualificationCategory, copy: copyQualificationCategory, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(QualificationCategory{}.ID)), kInt},
 	{"qlid", nil, uint32(unsafe.Offsetof(QualificationCategory{}.Qlid)), kInt},
 	{"qualification_guid", nil, uint32(unsafe.Offsetof(QualificationCategory{}.QualificationGUID)), kStr},
-	{"fields", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(QualificationCategory{}.Fields)), kSub},
+	{"fields", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(QualificationCategory{}.Fields)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(QualificationCategory{}.Warning)), kStr},
 }, sorted: []uint16{4, 3, 0, 1, 2}}
 
@@ -86,11 +118,13 @@ func (m *QualificationCategory) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectQualificationCategory)
 }
 
-var enctQualificationCategory = encTable{extra: unsafe.Offsetof(QualificationCategory{}.Extra), fields: []encField{
+func (*QualificationCategory) decTable() *decTable { return &dectQualificationCategory }
+
+var enctQualificationCategory = encTable{extra: unsafe.Offsetof(QualificationCategory{}.Extra), size: unsafe.Sizeof(QualificationCategory{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.ID)), kInt},
 	{`"qlid":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.Qlid)), kInt},
 	{`"qualification_guid":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.QualificationGUID)), kStr},
-	{`"fields":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(QualificationCategory{}.Fields)), kSub},
+	{`"fields":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(QualificationCategory{}.Fields)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.Warning)), kStr},
 }}
 
@@ -98,10 +132,20 @@ func (m *QualificationCategory) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctQualificationCategory)
 }
 
+func (*QualificationCategory) encTable() *encTable { return &enctQualificationCategory }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QualificationCategory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectQualysHostAssetSoftwareHostAssetSoftware = decTable{extra: unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Extra), fields: []decField{
+func allocQualysHostAssetSoftwareHostAssetSoftware(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]QualysHostAssetSoftwareHostAssetSoftware, n)))
+}
+
+func copyQualysHostAssetSoftwareHostAssetSoftware(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*QualysHostAssetSoftwareHostAssetSoftware)(dst), n), unsafe.Slice((*QualysHostAssetSoftwareHostAssetSoftware)(src), n))
+}
+
+var dectQualysHostAssetSoftwareHostAssetSoftware = decTable{extra: unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Extra), size: unsafe.Sizeof(QualysHostAssetSoftwareHostAssetSoftware{}), alloc: allocQualysHostAssetSoftwareHostAssetSoftware, copy: copyQualysHostAssetSoftwareHostAssetSoftware, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Name)), kStr},
 	{"version", nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Version)), kStr},
 }, sorted: []uint16{0, 1}}
@@ -110,7 +154,11 @@ func (m *QualysHostAssetSoftwareHostAssetSoftware) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectQualysHostAssetSoftwareHostAssetSoftware)
 }
 
-var enctQualysHostAssetSoftwareHostAssetSoftware = encTable{extra: unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Extra), fields: []encField{
+func (*QualysHostAssetSoftwareHostAssetSoftware) decTable() *decTable {
+	return &dectQualysHostAssetSoftwareHostAssetSoftware
+}
+
+var enctQualysHostAssetSoftwareHostAssetSoftware = encTable{extra: unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Extra), size: unsafe.Sizeof(QualysHostAssetSoftwareHostAssetSoftware{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Name)), kStr},
 	{`"version":`, nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Version)), kStr},
 }}
@@ -119,12 +167,24 @@ func (m *QualysHostAssetSoftwareHostAssetSoftware) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctQualysHostAssetSoftwareHostAssetSoftware)
 }
 
+func (*QualysHostAssetSoftwareHostAssetSoftware) encTable() *encTable {
+	return &enctQualysHostAssetSoftwareHostAssetSoftware
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QualysHostAssetSoftwareHostAssetSoftware) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.Extra), fields: []decField{
+func allocQuickBooksDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]QuickBooksDetails, n)))
+}
+
+func copyQuickBooksDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*QuickBooksDetails)(dst), n), unsafe.Slice((*QuickBooksDetails)(src), n))
+}
+
+var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.Extra), size: unsafe.Sizeof(QuickBooksDetails{}), alloc: allocQuickBooksDetails, copy: copyQuickBooksDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Name)), kStr},
 	{"country", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Country)), kStr},
@@ -147,10 +207,10 @@ var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{"new_client_secret", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewClientSecret)), kStr},
 	{"default_tax_code_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeID)), kInt},
 	{"default_tax_code_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeName)), kStr},
-	{"default_tax_code", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), kSub},
+	{"default_tax_code", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), kOne},
 	{"zero_tax_rate_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateID)), kInt},
 	{"zero_tax_rate_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateName)), kStr},
-	{"zero_tax_rate", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), kSub},
+	{"zero_tax_rate", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), kOne},
 	{"client_top_level", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevel)), kInt},
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevelName)), kStr},
 	{"client_name_field", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientNameField)), kInt},
@@ -162,7 +222,7 @@ var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{"service_item_group_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroupName)), kStr},
 	{"enable_sync", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.EnableSync)), kBool},
 	{"sync_entities", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), kSub},
+	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), kMany},
 	{"show_message", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ShowMessage)), kBool},
 	{"deactivate_customers", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DeactivateCustomers)), kBool},
 	{"default_invoice_item", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItem)), kInt},
@@ -175,18 +235,18 @@ var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{"supplier_name_field", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierNameField)), kInt},
 	{"default_order_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountID)), kInt},
 	{"default_order_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountName)), kStr},
-	{"default_order_account", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), kSub},
+	{"default_order_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), kOne},
 	{"order_email_status", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.OrderEmailStatus)), kInt},
 	{"multi_currency", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.MultiCurrency)), kBool},
 	{"default_sales_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountID)), kInt},
 	{"default_sales_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountName)), kStr},
-	{"default_sales_account", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), kSub},
+	{"default_sales_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), kOne},
 	{"default_expense_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountID)), kInt},
 	{"default_expense_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountName)), kStr},
-	{"default_expense_account", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), kSub},
+	{"default_expense_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), kOne},
 	{"default_asset_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountID)), kInt},
 	{"default_asset_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountName)), kStr},
-	{"default_asset_account", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), kSub},
+	{"default_asset_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), kOne},
 	{"receive_client_created", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientCreated)), kBool},
 	{"receive_client_updated", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientUpdated)), kBool},
 	{"receive_payment_created", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentCreated)), kBool},
@@ -201,14 +261,16 @@ var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{"default_deferred_code_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeID)), kInt},
 	{"default_deferred_code_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeName)), kStr},
 	{"dont_post_item_quantities", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DontPostItemQuantities)), kBool},
-	{"default_deferred_account", decOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), kSub},
+	{"default_deferred_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), kOne},
 }, sorted: []uint16{12, 11, 13, 72, 17, 10, 8, 15, 18, 28, 26, 27, 3, 4, 2, 39, 61, 59, 60, 76, 73, 74, 58, 56, 57, 40, 42, 50, 48, 49, 41, 43, 55, 53, 54, 22, 20, 21, 75, 35, 0, 29, 30, 44, 52, 1, 5, 19, 14, 6, 31, 32, 16, 51, 62, 63, 64, 65, 9, 71, 33, 34, 38, 47, 45, 46, 36, 37, 66, 68, 67, 69, 7, 70, 25, 23, 24}}
 
 func (m *QuickBooksDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectQuickBooksDetails)
 }
 
-var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.Extra), fields: []encField{
+func (*QuickBooksDetails) decTable() *decTable { return &dectQuickBooksDetails }
+
+var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.Extra), size: unsafe.Sizeof(QuickBooksDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Name)), kStr},
 	{`"country":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Country)), kStr},
@@ -231,10 +293,10 @@ var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewClientSecret)), kStr},
 	{`"default_tax_code_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeID)), kInt},
 	{`"default_tax_code_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeName)), kStr},
-	{`"default_tax_code":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), kSub},
+	{`"default_tax_code":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), kOne},
 	{`"zero_tax_rate_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateID)), kInt},
 	{`"zero_tax_rate_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateName)), kStr},
-	{`"zero_tax_rate":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), kSub},
+	{`"zero_tax_rate":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), kOne},
 	{`"client_top_level":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevel)), kInt},
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevelName)), kStr},
 	{`"client_name_field":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientNameField)), kInt},
@@ -246,7 +308,7 @@ var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{`"service_item_group_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroupName)), kStr},
 	{`"enable_sync":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.EnableSync)), kBool},
 	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntities)), kStr},
-	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), kSub},
+	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), kMany},
 	{`"show_message":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ShowMessage)), kBool},
 	{`"deactivate_customers":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DeactivateCustomers)), kBool},
 	{`"default_invoice_item":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItem)), kInt},
@@ -259,18 +321,18 @@ var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{`"supplier_name_field":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierNameField)), kInt},
 	{`"default_order_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountID)), kInt},
 	{`"default_order_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountName)), kStr},
-	{`"default_order_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), kSub},
+	{`"default_order_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), kOne},
 	{`"order_email_status":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.OrderEmailStatus)), kInt},
 	{`"multi_currency":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.MultiCurrency)), kBool},
 	{`"default_sales_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountID)), kInt},
 	{`"default_sales_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountName)), kStr},
-	{`"default_sales_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), kSub},
+	{`"default_sales_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), kOne},
 	{`"default_expense_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountID)), kInt},
 	{`"default_expense_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountName)), kStr},
-	{`"default_expense_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), kSub},
+	{`"default_expense_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), kOne},
 	{`"default_asset_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountID)), kInt},
 	{`"default_asset_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountName)), kStr},
-	{`"default_asset_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), kSub},
+	{`"default_asset_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), kOne},
 	{`"receive_client_created":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientCreated)), kBool},
 	{`"receive_client_updated":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientUpdated)), kBool},
 	{`"receive_payment_created":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentCreated)), kBool},
@@ -285,17 +347,27 @@ var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{`"default_deferred_code_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeID)), kInt},
 	{`"default_deferred_code_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeName)), kStr},
 	{`"dont_post_item_quantities":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DontPostItemQuantities)), kBool},
-	{`"default_deferred_account":`, encOne[KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), kSub},
+	{`"default_deferred_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), kOne},
 }}
 
 func (m *QuickBooksDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctQuickBooksDetails)
 }
 
+func (*QuickBooksDetails) encTable() *encTable { return &enctQuickBooksDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuickBooksDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectQuotationApproval = decTable{extra: unsafe.Offsetof(QuotationApproval{}.Extra), fields: []decField{
+func allocQuotationApproval(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]QuotationApproval, n)))
+}
+
+func copyQuotationApproval(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*QuotationApproval)(dst), n), unsafe.Slice((*QuotationApproval)(src), n))
+}
+
+var dectQuotationApproval = decTable{extra: unsafe.Offsetof(QuotationApproval{}.Extra), size: unsafe.Sizeof(QuotationApproval{}), alloc: allocQuotationApproval, copy: copyQuotationApproval, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(QuotationApproval{}.ID)), kInt},
 	{"token", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Token)), kStr},
 	{"result", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Result)), kBool},
@@ -304,14 +376,16 @@ var dectQuotationApproval = decTable{extra: unsafe.Offsetof(QuotationApproval{}.
 	{"approvalnote", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalnote)), kStr},
 	{"ponumber", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Ponumber)), kStr},
 	{"signature", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Signature)), kStr},
-	{"optional_lines", decMany[QuotationDetail], uint32(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), kSub},
+	{"optional_lines", dtOf[*QuotationDetail], uint32(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), kMany},
 }, sorted: []uint16{4, 3, 5, 0, 8, 6, 2, 7, 1}}
 
 func (m *QuotationApproval) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectQuotationApproval)
 }
 
-var enctQuotationApproval = encTable{extra: unsafe.Offsetof(QuotationApproval{}.Extra), fields: []encField{
+func (*QuotationApproval) decTable() *decTable { return &dectQuotationApproval }
+
+var enctQuotationApproval = encTable{extra: unsafe.Offsetof(QuotationApproval{}.Extra), size: unsafe.Sizeof(QuotationApproval{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.ID)), kInt},
 	{`"token":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Token)), kStr},
 	{`"result":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Result)), kBool},
@@ -320,17 +394,27 @@ var enctQuotationApproval = encTable{extra: unsafe.Offsetof(QuotationApproval{}.
 	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalnote)), kStr},
 	{`"ponumber":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Ponumber)), kStr},
 	{`"signature":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Signature)), kStr},
-	{`"optional_lines":`, encMany[QuotationDetail], uint32(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), kSub},
+	{`"optional_lines":`, etOf[*QuotationDetail], uint32(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), kMany},
 }}
 
 func (m *QuotationApproval) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctQuotationApproval)
 }
 
+func (*QuotationApproval) encTable() *encTable { return &enctQuotationApproval }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationApproval) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extra), fields: []decField{
+func allocQuotationDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]QuotationDetail, n)))
+}
+
+func copyQuotationDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*QuotationDetail)(dst), n), unsafe.Slice((*QuotationDetail)(src), n))
+}
+
+var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extra), size: unsafe.Sizeof(QuotationDetail{}), alloc: allocQuotationDetail, copy: copyQuotationDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ID)), kInt},
 	{"sort_seq", nil, uint32(unsafe.Offsetof(QuotationDetail{}.SortSeq)), kInt},
 	{"group_sort_seq", nil, uint32(unsafe.Offsetof(QuotationDetail{}.GroupSortSeq)), kInt},
@@ -404,14 +488,14 @@ var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{"is_bundled_line", nil, uint32(unsafe.Offsetof(QuotationDetail{}.IsBundledLine)), kBool},
 	{"optional_line_quantity_change", nil, uint32(unsafe.Offsetof(QuotationDetail{}.OptionalLineQuantityChange)), kF64},
 	{"created_from_group_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CreatedFromGroupID)), kInt},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(QuotationDetail{}.Customfields)), kSub},
-	{"chargerates", decMany[Lookup], uint32(unsafe.Offsetof(QuotationDetail{}.Chargerates)), kSub},
-	{"budgets", decMany[FaultBudget], uint32(unsafe.Offsetof(QuotationDetail{}.Budgets)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(QuotationDetail{}.Customfields)), kMany},
+	{"chargerates", dtOf[*Lookup], uint32(unsafe.Offsetof(QuotationDetail{}.Chargerates)), kMany},
+	{"budgets", dtOf[*FaultBudget], uint32(unsafe.Offsetof(QuotationDetail{}.Budgets)), kMany},
 	{"item_template", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTemplate)), kInt},
 	{"item_contract", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemContract)), kBool},
 	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(QuotationDetail{}.HideGroupedItemsPrice)), kBool},
 	{"nominal_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NominalCode)), kStr},
-	{"one_optional_mandatory", decMany[KeyPair], uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), kSub},
+	{"one_optional_mandatory", dtOf[*KeyPair], uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), kMany},
 	{"one_optional_mandatory_list", nil, uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatoryList)), kStr},
 	{"force_quantity_relationship", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForceQuantityRelationship)), kBool},
 	{"force_price_relationship", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForcePriceRelationship)), kBool},
@@ -426,8 +510,8 @@ var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{"net_total", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NetTotal)), kF64},
 	{"total_tax_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxConverted)), kF64},
 	{"tax_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxConverted)), kF64},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), kSub},
-	{"external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), kSub},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), kOne},
+	{"external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), kOne},
 	{"item_tax_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxCode)), kInt},
 	{"baseprice_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.BasepriceConverted)), kF64},
 	{"unitprice_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.UnitpriceConverted)), kF64},
@@ -443,14 +527,16 @@ var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{"_importtype", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Importtype)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isimport)), kBool},
 	{"tax_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxName)), kStr},
-	{"taxRuleResult", decMany[TaxRuleResult], uint32(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), kSub},
+	{"taxRuleResult", dtOf[*TaxRuleResult], uint32(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), kMany},
 	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Decimalplacesforinvoices)), kInt},
 	{"total_net_total", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotal)), kF64},
 }, sorted: []uint16{109, 110, 56, 55, 54, 46, 57, 36, 101, 98, 34, 75, 74, 105, 47, 87, 5, 72, 66, 65, 64, 73, 113, 51, 106, 42, 96, 83, 82, 84, 39, 2, 78, 62, 0, 63, 70, 41, 67, 77, 50, 28, 49, 37, 97, 52, 38, 76, 61, 59, 33, 58, 4, 107, 92, 95, 79, 29, 30, 80, 81, 45, 71, 100, 85, 40, 3, 90, 86, 88, 89, 27, 53, 69, 32, 31, 60, 1, 35, 48, 68, 91, 43, 44, 112, 94, 111, 16, 9, 23, 104, 19, 12, 26, 114, 15, 8, 22, 103, 13, 14, 108, 6, 7, 20, 21, 17, 10, 24, 102, 18, 93, 11, 25, 99}}
 
 func (m *QuotationDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQuotationDetail) }
 
-var enctQuotationDetail = encTable{extra: unsafe.Offsetof(QuotationDetail{}.Extra), fields: []encField{
+func (*QuotationDetail) decTable() *decTable { return &dectQuotationDetail }
+
+var enctQuotationDetail = encTable{extra: unsafe.Offsetof(QuotationDetail{}.Extra), size: unsafe.Sizeof(QuotationDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ID)), kInt},
 	{`"sort_seq":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.SortSeq)), kInt},
 	{`"group_sort_seq":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.GroupSortSeq)), kInt},
@@ -524,14 +610,14 @@ var enctQuotationDetail = encTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{`"is_bundled_line":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.IsBundledLine)), kBool},
 	{`"optional_line_quantity_change":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.OptionalLineQuantityChange)), kF64},
 	{`"created_from_group_id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.CreatedFromGroupID)), kInt},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(QuotationDetail{}.Customfields)), kSub},
-	{`"chargerates":`, encMany[Lookup], uint32(unsafe.Offsetof(QuotationDetail{}.Chargerates)), kSub},
-	{`"budgets":`, encMany[FaultBudget], uint32(unsafe.Offsetof(QuotationDetail{}.Budgets)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(QuotationDetail{}.Customfields)), kMany},
+	{`"chargerates":`, etOf[*Lookup], uint32(unsafe.Offsetof(QuotationDetail{}.Chargerates)), kMany},
+	{`"budgets":`, etOf[*FaultBudget], uint32(unsafe.Offsetof(QuotationDetail{}.Budgets)), kMany},
 	{`"item_template":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTemplate)), kInt},
 	{`"item_contract":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemContract)), kBool},
 	{`"hide_grouped_items_price":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.HideGroupedItemsPrice)), kBool},
 	{`"nominal_code":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.NominalCode)), kStr},
-	{`"one_optional_mandatory":`, encMany[KeyPair], uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), kSub},
+	{`"one_optional_mandatory":`, etOf[*KeyPair], uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), kMany},
 	{`"one_optional_mandatory_list":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatoryList)), kStr},
 	{`"force_quantity_relationship":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForceQuantityRelationship)), kBool},
 	{`"force_price_relationship":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForcePriceRelationship)), kBool},
@@ -546,8 +632,8 @@ var enctQuotationDetail = encTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{`"net_total":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.NetTotal)), kF64},
 	{`"total_tax_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxConverted)), kF64},
 	{`"tax_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxConverted)), kF64},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), kSub},
-	{`"external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), kSub},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), kOne},
+	{`"external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), kOne},
 	{`"item_tax_code":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxCode)), kInt},
 	{`"baseprice_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.BasepriceConverted)), kF64},
 	{`"unitprice_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.UnitpriceConverted)), kF64},
@@ -563,18 +649,28 @@ var enctQuotationDetail = encTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Importtype)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isimport)), kBool},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxName)), kStr},
-	{`"taxRuleResult":`, encMany[TaxRuleResult], uint32(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), kSub},
+	{`"taxRuleResult":`, etOf[*TaxRuleResult], uint32(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), kMany},
 	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Decimalplacesforinvoices)), kInt},
 	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotal)), kF64},
 }}
 
 func (m *QuotationDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQuotationDetail) }
 
+func (*QuotationDetail) encTable() *encTable { return &enctQuotationDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extra), fields: []decField{
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(QuotationHeader{}.Customfields)), kSub},
+func allocQuotationHeader(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]QuotationHeader, n)))
+}
+
+func copyQuotationHeader(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*QuotationHeader)(dst), n), unsafe.Slice((*QuotationHeader)(src), n))
+}
+
+var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extra), size: unsafe.Sizeof(QuotationHeader{}), alloc: allocQuotationHeader, copy: copyQuotationHeader, fields: []decField{
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(QuotationHeader{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Use)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Title)), kStr},
@@ -591,7 +687,7 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"tax_total_estimate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TaxTotalEstimate)), kF64},
 	{"auth_by", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AuthBy)), kStr},
 	{"note", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Note)), kStr},
-	{"user", decOne[Users], uint32(unsafe.Offsetof(QuotationHeader{}.User)), kSub},
+	{"user", dtOf[*Users], uint32(unsafe.Offsetof(QuotationHeader{}.User)), kOne},
 	{"user_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserName)), kStr},
 	{"site_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteID)), kInt},
@@ -618,7 +714,7 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"approvaldatetime", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvaldatetime)), kTime},
 	{"approvalnote", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalnote)), kStr},
 	{"approvalstate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalstate)), kInt},
-	{"lines", decMany[QuotationDetail], uint32(unsafe.Offsetof(QuotationHeader{}.Lines)), kSub},
+	{"lines", dtOf[*QuotationDetail], uint32(unsafe.Offsetof(QuotationHeader{}.Lines)), kMany},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Validateonly)), kBool},
 	{"_print_preview", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintPreview)), kBool},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintGenerate)), kBool},
@@ -629,7 +725,7 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PdftemplateName)), kStr},
 	{"_create_so", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CreateSo)), kBool},
 	{"salesorder_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SalesorderID)), kInt},
-	{"salesorder", decOne[OrderHead], uint32(unsafe.Offsetof(QuotationHeader{}.Salesorder)), kSub},
+	{"salesorder", dtOf[*OrderHead], uint32(unsafe.Offsetof(QuotationHeader{}.Salesorder)), kOne},
 	{"signature", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Signature)), kStr},
 	{"createdbyagentname", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Createdbyagentname)), kStr},
 	{"quote_viewed", nil, uint32(unsafe.Offsetof(QuotationHeader{}.QuoteViewed)), kBool},
@@ -637,7 +733,7 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"canned_text_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedTextName)), kStr},
 	{"canned_text", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedText)), kStr},
 	{"last_update_time", nil, uint32(unsafe.Offsetof(QuotationHeader{}.LastUpdateTime)), kTime},
-	{"images", decMany[AttachmentList], uint32(unsafe.Offsetof(QuotationHeader{}.Images)), kSub},
+	{"images", dtOf[*AttachmentList], uint32(unsafe.Offsetof(QuotationHeader{}.Images)), kMany},
 	{"internal_approval_status", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalStatus)), kInt},
 	{"approval_start", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalStart)), kBool},
 	{"internal_approvalagent", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagent)), kInt},
@@ -662,13 +758,13 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"deliverytax", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deliverytax)), kF64},
 	{"dontupdateporef", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dontupdateporef)), kBool},
 	{"can_approve", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CanApprove)), kBool},
-	{"linked_pdf_list_append", decMany[QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), kSub},
-	{"linked_pdf_list_prepend", decMany[QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), kSub},
+	{"linked_pdf_list_append", dtOf[*QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), kMany},
+	{"linked_pdf_list_prepend", dtOf[*QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), kMany},
 	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AutomaticSalesTax)), kBool},
 	{"contactuser", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactuser)), kInt},
 	{"contactusername", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactusername)), kStr},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), kSub},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), kSub},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), kOne},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), kMany},
 	{"third_party_number", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ThirdPartyNumber)), kStr},
 	{"intacct_class", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClass)), kStr},
 	{"intacct_class_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClassName)), kStr},
@@ -685,10 +781,10 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"approval_process_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalProcessID)), kInt},
 	{"new_approvalprocess_agent_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessAgentID)), kInt},
 	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUserID)), kInt},
-	{"new_approvalprocess_users", decMany[UsersList], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), kSub},
+	{"new_approvalprocess_users", dtOf[*UsersList], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), kMany},
 	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessEmail)), kStr},
 	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCabID)), kInt},
-	{"new_approvalprocess_cab", decMany[CabMember], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), kSub},
+	{"new_approvalprocess_cab", dtOf[*CabMember], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), kMany},
 	{"site_delivery_override", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteDeliveryOverride)), kInt},
 	{"address1", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address1)), kStr},
 	{"address2", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address2)), kStr},
@@ -700,16 +796,16 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"deladdress3", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress3)), kStr},
 	{"deladdress4", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress4)), kStr},
 	{"deladdress5", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress5)), kStr},
-	{"address", decOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Address)), kSub},
-	{"delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), kSub},
-	{"workflow_history", decMany[WorkflowHistory], uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), kSub},
+	{"address", dtOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Address)), kOne},
+	{"delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), kOne},
+	{"workflow_history", dtOf[*WorkflowHistory], uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), kMany},
 	{"workflow_step", nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowStep)), kInt},
 	{"workflow_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowID)), kInt},
 	{"_isclone", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Isclone)), kBool},
 	{"_originalid", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originalid)), kInt},
 	{"_customisepdf", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Customisepdf)), kBool},
 	{"is_customised_pdf", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsCustomisedPDF)), kBool},
-	{"customisedpdf", decOne[PDFTemplate], uint32(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), kSub},
+	{"customisedpdf", dtOf[*PDFTemplate], uint32(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), kOne},
 	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessRoleID)), kInt},
 	{"is_quote_screen", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsQuoteScreen)), kBool},
 	{"_novalidate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Novalidate)), kBool},
@@ -719,11 +815,11 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"_startthirdpartysign", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Startthirdpartysign)), kBool},
 	{"_hasadobesignopen", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Hasadobesignopen)), kBool},
 	{"top_level_purchase_currency_code", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TopLevelPurchaseCurrencyCode)), kInt},
-	{"tree_purchase_currency", decOne[Currency], uint32(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), kSub},
+	{"tree_purchase_currency", dtOf[*Currency], uint32(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), kOne},
 	{"_updatepurchasecurrency", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Updatepurchasecurrency)), kBool},
 	{"_dotaxsync", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dotaxsync)), kBool},
-	{"site", decOne[Site], uint32(unsafe.Offsetof(QuotationHeader{}.Site)), kSub},
-	{"originaddress", decOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress)), kSub},
+	{"site", dtOf[*Site], uint32(unsafe.Offsetof(QuotationHeader{}.Site)), kOne},
+	{"originaddress", dtOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress)), kOne},
 	{"originaddress1", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress1)), kStr},
 	{"originaddress2", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress2)), kStr},
 	{"originaddress3", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress3)), kStr},
@@ -733,8 +829,10 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 
 func (m *QuotationHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQuotationHeader) }
 
-var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extra), fields: []encField{
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(QuotationHeader{}.Customfields)), kSub},
+func (*QuotationHeader) decTable() *decTable { return &dectQuotationHeader }
+
+var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extra), size: unsafe.Sizeof(QuotationHeader{}), fields: []encField{
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(QuotationHeader{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Use)), kStr},
 	{`"title":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Title)), kStr},
@@ -751,7 +849,7 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"tax_total_estimate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.TaxTotalEstimate)), kF64},
 	{`"auth_by":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AuthBy)), kStr},
 	{`"note":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Note)), kStr},
-	{`"user":`, encOne[Users], uint32(unsafe.Offsetof(QuotationHeader{}.User)), kSub},
+	{`"user":`, etOf[*Users], uint32(unsafe.Offsetof(QuotationHeader{}.User)), kOne},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserID)), kInt},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserName)), kStr},
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteID)), kInt},
@@ -778,7 +876,7 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"approvaldatetime":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvaldatetime)), kTime},
 	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalnote)), kStr},
 	{`"approvalstate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalstate)), kInt},
-	{`"lines":`, encMany[QuotationDetail], uint32(unsafe.Offsetof(QuotationHeader{}.Lines)), kSub},
+	{`"lines":`, etOf[*QuotationDetail], uint32(unsafe.Offsetof(QuotationHeader{}.Lines)), kMany},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Validateonly)), kBool},
 	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintPreview)), kBool},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintGenerate)), kBool},
@@ -789,7 +887,7 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PdftemplateName)), kStr},
 	{`"_create_so":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CreateSo)), kBool},
 	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.SalesorderID)), kInt},
-	{`"salesorder":`, encOne[OrderHead], uint32(unsafe.Offsetof(QuotationHeader{}.Salesorder)), kSub},
+	{`"salesorder":`, etOf[*OrderHead], uint32(unsafe.Offsetof(QuotationHeader{}.Salesorder)), kOne},
 	{`"signature":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Signature)), kStr},
 	{`"createdbyagentname":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Createdbyagentname)), kStr},
 	{`"quote_viewed":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.QuoteViewed)), kBool},
@@ -797,7 +895,7 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"canned_text_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedTextName)), kStr},
 	{`"canned_text":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedText)), kStr},
 	{`"last_update_time":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.LastUpdateTime)), kTime},
-	{`"images":`, encMany[AttachmentList], uint32(unsafe.Offsetof(QuotationHeader{}.Images)), kSub},
+	{`"images":`, etOf[*AttachmentList], uint32(unsafe.Offsetof(QuotationHeader{}.Images)), kMany},
 	{`"internal_approval_status":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalStatus)), kInt},
 	{`"approval_start":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalStart)), kBool},
 	{`"internal_approvalagent":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagent)), kInt},
@@ -822,13 +920,13 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"deliverytax":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deliverytax)), kF64},
 	{`"dontupdateporef":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dontupdateporef)), kBool},
 	{`"can_approve":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CanApprove)), kBool},
-	{`"linked_pdf_list_append":`, encMany[QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), kSub},
-	{`"linked_pdf_list_prepend":`, encMany[QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), kSub},
+	{`"linked_pdf_list_append":`, etOf[*QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), kMany},
+	{`"linked_pdf_list_prepend":`, etOf[*QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), kMany},
 	{`"automatic_sales_tax":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AutomaticSalesTax)), kBool},
 	{`"contactuser":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactuser)), kInt},
 	{`"contactusername":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactusername)), kStr},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), kSub},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), kSub},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), kOne},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), kMany},
 	{`"third_party_number":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ThirdPartyNumber)), kStr},
 	{`"intacct_class":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClass)), kStr},
 	{`"intacct_class_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClassName)), kStr},
@@ -845,10 +943,10 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalProcessID)), kInt},
 	{`"new_approvalprocess_agent_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessAgentID)), kInt},
 	{`"new_approvalprocess_user_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUserID)), kInt},
-	{`"new_approvalprocess_users":`, encMany[UsersList], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), kSub},
+	{`"new_approvalprocess_users":`, etOf[*UsersList], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), kMany},
 	{`"new_approvalprocess_email":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessEmail)), kStr},
 	{`"new_approvalprocess_cab_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCabID)), kInt},
-	{`"new_approvalprocess_cab":`, encMany[CabMember], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), kSub},
+	{`"new_approvalprocess_cab":`, etOf[*CabMember], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), kMany},
 	{`"site_delivery_override":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteDeliveryOverride)), kInt},
 	{`"address1":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address1)), kStr},
 	{`"address2":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address2)), kStr},
@@ -860,16 +958,16 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"deladdress3":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress3)), kStr},
 	{`"deladdress4":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress4)), kStr},
 	{`"deladdress5":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress5)), kStr},
-	{`"address":`, encOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Address)), kSub},
-	{`"delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), kSub},
-	{`"workflow_history":`, encMany[WorkflowHistory], uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), kSub},
+	{`"address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Address)), kOne},
+	{`"delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), kOne},
+	{`"workflow_history":`, etOf[*WorkflowHistory], uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), kMany},
 	{`"workflow_step":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowStep)), kInt},
 	{`"workflow_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowID)), kInt},
 	{`"_isclone":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Isclone)), kBool},
 	{`"_originalid":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originalid)), kInt},
 	{`"_customisepdf":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Customisepdf)), kBool},
 	{`"is_customised_pdf":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsCustomisedPDF)), kBool},
-	{`"customisedpdf":`, encOne[PDFTemplate], uint32(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), kSub},
+	{`"customisedpdf":`, etOf[*PDFTemplate], uint32(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), kOne},
 	{`"new_approvalprocess_role_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessRoleID)), kInt},
 	{`"is_quote_screen":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsQuoteScreen)), kBool},
 	{`"_novalidate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Novalidate)), kBool},
@@ -879,11 +977,11 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"_startthirdpartysign":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Startthirdpartysign)), kBool},
 	{`"_hasadobesignopen":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Hasadobesignopen)), kBool},
 	{`"top_level_purchase_currency_code":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.TopLevelPurchaseCurrencyCode)), kInt},
-	{`"tree_purchase_currency":`, encOne[Currency], uint32(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), kSub},
+	{`"tree_purchase_currency":`, etOf[*Currency], uint32(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), kOne},
 	{`"_updatepurchasecurrency":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Updatepurchasecurrency)), kBool},
 	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dotaxsync)), kBool},
-	{`"site":`, encOne[Site], uint32(unsafe.Offsetof(QuotationHeader{}.Site)), kSub},
-	{`"originaddress":`, encOne[AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress)), kSub},
+	{`"site":`, etOf[*Site], uint32(unsafe.Offsetof(QuotationHeader{}.Site)), kOne},
+	{`"originaddress":`, etOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress)), kOne},
 	{`"originaddress1":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress1)), kStr},
 	{`"originaddress2":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress2)), kStr},
 	{`"originaddress3":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress3)), kStr},
@@ -893,10 +991,20 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 
 func (m *QuotationHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQuotationHeader) }
 
+func (*QuotationHeader) encTable() *encTable { return &enctQuotationHeader }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectQuotationHeaderPDF = decTable{extra: unsafe.Offsetof(QuotationHeaderPDF{}.Extra), fields: []decField{
+func allocQuotationHeaderPDF(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]QuotationHeaderPDF, n)))
+}
+
+func copyQuotationHeaderPDF(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*QuotationHeaderPDF)(dst), n), unsafe.Slice((*QuotationHeaderPDF)(src), n))
+}
+
+var dectQuotationHeaderPDF = decTable{extra: unsafe.Offsetof(QuotationHeaderPDF{}.Extra), size: unsafe.Sizeof(QuotationHeaderPDF{}), alloc: allocQuotationHeaderPDF, copy: copyQuotationHeaderPDF, fields: []decField{
 	{"desc", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Desc)), kStr},
 	{"uniqueid", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Uniqueid)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.ID)), kInt},
@@ -908,7 +1016,9 @@ func (m *QuotationHeaderPDF) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectQuotationHeaderPDF)
 }
 
-var enctQuotationHeaderPDF = encTable{extra: unsafe.Offsetof(QuotationHeaderPDF{}.Extra), fields: []encField{
+func (*QuotationHeaderPDF) decTable() *decTable { return &dectQuotationHeaderPDF }
+
+var enctQuotationHeaderPDF = encTable{extra: unsafe.Offsetof(QuotationHeaderPDF{}.Extra), size: unsafe.Sizeof(QuotationHeaderPDF{}), fields: []encField{
 	{`"desc":`, nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Desc)), kStr},
 	{`"uniqueid":`, nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Uniqueid)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.ID)), kInt},
@@ -920,30 +1030,46 @@ func (m *QuotationHeaderPDF) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctQuotationHeaderPDF)
 }
 
+func (*QuotationHeaderPDF) encTable() *encTable { return &enctQuotationHeaderPDF }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationHeaderPDF) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectQuotationView = decTable{extra: unsafe.Offsetof(QuotationView{}.Extra), fields: []decField{
+func allocQuotationView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]QuotationView, n)))
+}
+
+func copyQuotationView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*QuotationView)(dst), n), unsafe.Slice((*QuotationView)(src), n))
+}
+
+var dectQuotationView = decTable{extra: unsafe.Offsetof(QuotationView{}.Extra), size: unsafe.Sizeof(QuotationView{}), alloc: allocQuotationView, copy: copyQuotationView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(QuotationView{}.RecordCount)), kInt},
-	{"quotes", decMany[QuotationHeader], uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kSub},
+	{"quotes", dtOf[*QuotationHeader], uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(QuotationView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(QuotationView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 1, 0}}
 
 func (m *QuotationView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQuotationView) }
 
-var enctQuotationView = encTable{extra: unsafe.Offsetof(QuotationView{}.Extra), fields: []encField{
+func (*QuotationView) decTable() *decTable { return &dectQuotationView }
+
+var enctQuotationView = encTable{extra: unsafe.Offsetof(QuotationView{}.Extra), size: unsafe.Sizeof(QuotationView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(QuotationView{}.RecordCount)), kInt},
-	{`"quotes":`, encMany[QuotationHeader], uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kSub},
+	{`"quotes":`, etOf[*QuotationHeader], uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(QuotationView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(QuotationView{}.PageSize)), kInt},
 }}
 
 func (m *QuotationView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQuotationView) }
 
+func (*QuotationView) encTable() *encTable { return &enctQuotationView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *QuotationView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Quotes) }
+func (m *QuotationView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Quotes), &dectQuotationHeader)
+}

@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectRTPermission = decTable{extra: unsafe.Offsetof(RTPermission{}.Extra), fields: []decField{
+func allocRTPermission(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]RTPermission, n)))
+}
+
+func copyRTPermission(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*RTPermission)(dst), n), unsafe.Slice((*RTPermission)(src), n))
+}
+
+var dectRTPermission = decTable{extra: unsafe.Offsetof(RTPermission{}.Extra), size: unsafe.Sizeof(RTPermission{}), alloc: allocRTPermission, copy: copyRTPermission, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RTPermission{}.ID)), kInt},
 	{"create", nil, uint32(unsafe.Offsetof(RTPermission{}.Create)), kBool},
 	{"read", nil, uint32(unsafe.Offsetof(RTPermission{}.Read)), kBool},
@@ -15,7 +23,9 @@ var dectRTPermission = decTable{extra: unsafe.Offsetof(RTPermission{}.Extra), fi
 
 func (m *RTPermission) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRTPermission) }
 
-var enctRTPermission = encTable{extra: unsafe.Offsetof(RTPermission{}.Extra), fields: []encField{
+func (*RTPermission) decTable() *decTable { return &dectRTPermission }
+
+var enctRTPermission = encTable{extra: unsafe.Offsetof(RTPermission{}.Extra), size: unsafe.Sizeof(RTPermission{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RTPermission{}.ID)), kInt},
 	{`"create":`, nil, uint32(unsafe.Offsetof(RTPermission{}.Create)), kBool},
 	{`"read":`, nil, uint32(unsafe.Offsetof(RTPermission{}.Read)), kBool},
@@ -24,10 +34,18 @@ var enctRTPermission = encTable{extra: unsafe.Offsetof(RTPermission{}.Extra), fi
 
 func (m *RTPermission) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRTPermission) }
 
+func (*RTPermission) encTable() *encTable { return &enctRTPermission }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RTPermission) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectRelease = decTable{extra: unsafe.Offsetof(Release{}.Extra), fields: []decField{
+func allocRelease(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Release, n))) }
+
+func copyRelease(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Release)(dst), n), unsafe.Slice((*Release)(src), n))
+}
+
+var dectRelease = decTable{extra: unsafe.Offsetof(Release{}.Extra), size: unsafe.Sizeof(Release{}), alloc: allocRelease, copy: copyRelease, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Release{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Release{}.Name)), kStr},
 	{"name_expanded", nil, uint32(unsafe.Offsetof(Release{}.NameExpanded)), kStr},
@@ -58,20 +76,22 @@ var dectRelease = decTable{extra: unsafe.Offsetof(Release{}.Extra), fields: []de
 	{"release_email_subject", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailSubject)), kStr},
 	{"release_email_html", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailHTML)), kStr},
 	{"release_email_tickets", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailTickets)), kInts},
-	{"releasetype", decOne[ReleaseType], uint32(unsafe.Offsetof(Release{}.Releasetype)), kSub},
+	{"releasetype", dtOf[*ReleaseType], uint32(unsafe.Offsetof(Release{}.Releasetype)), kOne},
 	{"instance_count", nil, uint32(unsafe.Offsetof(Release{}.InstanceCount)), kInt},
 	{"total_instance_count", nil, uint32(unsafe.Offsetof(Release{}.TotalInstanceCount)), kInt},
 	{"adoption", nil, uint32(unsafe.Offsetof(Release{}.Adoption)), kF64},
 	{"issues_logged", nil, uint32(unsafe.Offsetof(Release{}.IssuesLogged)), kInt},
 	{"open_issues", nil, uint32(unsafe.Offsetof(Release{}.OpenIssues)), kInt},
-	{"licences", decMany[LicenceInfo], uint32(unsafe.Offsetof(Release{}.Licences)), kSub},
+	{"licences", dtOf[*LicenceInfo], uint32(unsafe.Offsetof(Release{}.Licences)), kMany},
 	{"jira_name", nil, uint32(unsafe.Offsetof(Release{}.JiraName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Release{}.Warning)), kStr},
 }, sorted: []uint16{38, 33, 5, 6, 8, 0, 31, 34, 37, 36, 16, 17, 1, 2, 10, 35, 18, 26, 14, 12, 13, 11, 20, 21, 22, 28, 27, 29, 9, 19, 30, 3, 4, 23, 24, 25, 15, 32, 7}}
 
 func (m *Release) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRelease) }
 
-var enctRelease = encTable{extra: unsafe.Offsetof(Release{}.Extra), fields: []encField{
+func (*Release) decTable() *decTable { return &dectRelease }
+
+var enctRelease = encTable{extra: unsafe.Offsetof(Release{}.Extra), size: unsafe.Sizeof(Release{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Release{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Release{}.Name)), kStr},
 	{`"name_expanded":`, nil, uint32(unsafe.Offsetof(Release{}.NameExpanded)), kStr},
@@ -102,23 +122,33 @@ var enctRelease = encTable{extra: unsafe.Offsetof(Release{}.Extra), fields: []en
 	{`"release_email_subject":`, nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailSubject)), kStr},
 	{`"release_email_html":`, nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailHTML)), kStr},
 	{`"release_email_tickets":`, nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailTickets)), kInts},
-	{`"releasetype":`, encOne[ReleaseType], uint32(unsafe.Offsetof(Release{}.Releasetype)), kSub},
+	{`"releasetype":`, etOf[*ReleaseType], uint32(unsafe.Offsetof(Release{}.Releasetype)), kOne},
 	{`"instance_count":`, nil, uint32(unsafe.Offsetof(Release{}.InstanceCount)), kInt},
 	{`"total_instance_count":`, nil, uint32(unsafe.Offsetof(Release{}.TotalInstanceCount)), kInt},
 	{`"adoption":`, nil, uint32(unsafe.Offsetof(Release{}.Adoption)), kF64},
 	{`"issues_logged":`, nil, uint32(unsafe.Offsetof(Release{}.IssuesLogged)), kInt},
 	{`"open_issues":`, nil, uint32(unsafe.Offsetof(Release{}.OpenIssues)), kInt},
-	{`"licences":`, encMany[LicenceInfo], uint32(unsafe.Offsetof(Release{}.Licences)), kSub},
+	{`"licences":`, etOf[*LicenceInfo], uint32(unsafe.Offsetof(Release{}.Licences)), kMany},
 	{`"jira_name":`, nil, uint32(unsafe.Offsetof(Release{}.JiraName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Release{}.Warning)), kStr},
 }}
 
 func (m *Release) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRelease) }
 
+func (*Release) encTable() *encTable { return &enctRelease }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Release) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectReleaseBranch = decTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), fields: []decField{
+func allocReleaseBranch(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseBranch, n)))
+}
+
+func copyReleaseBranch(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ReleaseBranch)(dst), n), unsafe.Slice((*ReleaseBranch)(src), n))
+}
+
+var dectReleaseBranch = decTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), size: unsafe.Sizeof(ReleaseBranch{}), alloc: allocReleaseBranch, copy: copyReleaseBranch, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ID)), kInt},
 	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ProductID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Name)), kStr},
@@ -128,7 +158,9 @@ var dectReleaseBranch = decTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), 
 
 func (m *ReleaseBranch) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseBranch) }
 
-var enctReleaseBranch = encTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), fields: []encField{
+func (*ReleaseBranch) decTable() *decTable { return &dectReleaseBranch }
+
+var enctReleaseBranch = encTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), size: unsafe.Sizeof(ReleaseBranch{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ID)), kInt},
 	{`"product_id":`, nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ProductID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Name)), kStr},
@@ -138,10 +170,20 @@ var enctReleaseBranch = encTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), 
 
 func (m *ReleaseBranch) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseBranch) }
 
+func (*ReleaseBranch) encTable() *encTable { return &enctReleaseBranch }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseBranch) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectReleaseComponent = decTable{extra: unsafe.Offsetof(ReleaseComponent{}.Extra), fields: []decField{
+func allocReleaseComponent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseComponent, n)))
+}
+
+func copyReleaseComponent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ReleaseComponent)(dst), n), unsafe.Slice((*ReleaseComponent)(src), n))
+}
+
+var dectReleaseComponent = decTable{extra: unsafe.Offsetof(ReleaseComponent{}.Extra), size: unsafe.Sizeof(ReleaseComponent{}), alloc: allocReleaseComponent, copy: copyReleaseComponent, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.Name)), kStr},
 	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ProductID)), kInt},
@@ -151,7 +193,9 @@ var dectReleaseComponent = decTable{extra: unsafe.Offsetof(ReleaseComponent{}.Ex
 
 func (m *ReleaseComponent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseComponent) }
 
-var enctReleaseComponent = encTable{extra: unsafe.Offsetof(ReleaseComponent{}.Extra), fields: []encField{
+func (*ReleaseComponent) decTable() *decTable { return &dectReleaseComponent }
+
+var enctReleaseComponent = encTable{extra: unsafe.Offsetof(ReleaseComponent{}.Extra), size: unsafe.Sizeof(ReleaseComponent{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseComponent{}.Name)), kStr},
 	{`"product_id":`, nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ProductID)), kInt},
@@ -161,10 +205,20 @@ var enctReleaseComponent = encTable{extra: unsafe.Offsetof(ReleaseComponent{}.Ex
 
 func (m *ReleaseComponent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseComponent) }
 
+func (*ReleaseComponent) encTable() *encTable { return &enctReleaseComponent }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseComponent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectReleaseNote = decTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), fields: []decField{
+func allocReleaseNote(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseNote, n)))
+}
+
+func copyReleaseNote(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ReleaseNote)(dst), n), unsafe.Slice((*ReleaseNote)(src), n))
+}
+
+var dectReleaseNote = decTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), size: unsafe.Sizeof(ReleaseNote{}), alloc: allocReleaseNote, copy: copyReleaseNote, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseNote{}.ID)), kInt},
 	{"note", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Note)), kStr},
 	{"category", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Category)), kStr},
@@ -175,12 +229,14 @@ var dectReleaseNote = decTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), fiel
 	{"date", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Date)), kTime},
 	{"month", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Month)), kStr},
 	{"version", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Version)), kStr},
-	{"group", decOne[ReleaseNoteGroup], uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kSub},
+	{"group", dtOf[*ReleaseNoteGroup], uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kOne},
 }, sorted: []uint16{2, 5, 6, 7, 10, 4, 0, 3, 8, 1, 9}}
 
 func (m *ReleaseNote) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseNote) }
 
-var enctReleaseNote = encTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), fields: []encField{
+func (*ReleaseNote) decTable() *decTable { return &dectReleaseNote }
+
+var enctReleaseNote = encTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), size: unsafe.Sizeof(ReleaseNote{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.ID)), kInt},
 	{`"note":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Note)), kStr},
 	{`"category":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Category)), kStr},
@@ -191,38 +247,60 @@ var enctReleaseNote = encTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), fiel
 	{`"date":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Date)), kTime},
 	{`"month":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Month)), kStr},
 	{`"version":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Version)), kStr},
-	{`"group":`, encOne[ReleaseNoteGroup], uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kSub},
+	{`"group":`, etOf[*ReleaseNoteGroup], uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kOne},
 }}
 
 func (m *ReleaseNote) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseNote) }
 
+func (*ReleaseNote) encTable() *encTable { return &enctReleaseNote }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseNote) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectReleaseNoteGroup = decTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Extra), fields: []decField{
+func allocReleaseNoteGroup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseNoteGroup, n)))
+}
+
+func copyReleaseNoteGroup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ReleaseNoteGroup)(dst), n), unsafe.Slice((*ReleaseNoteGroup)(src), n))
+}
+
+var dectReleaseNoteGroup = decTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Extra), size: unsafe.Sizeof(ReleaseNoteGroup{}), alloc: allocReleaseNoteGroup, copy: copyReleaseNoteGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Name)), kStr},
 	{"releasenote", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenote)), kStr},
-	{"releasenotes", decMany[ReleaseNote], uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kSub},
+	{"releasenotes", dtOf[*ReleaseNote], uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 1, 2, 3}}
 
 func (m *ReleaseNoteGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseNoteGroup) }
 
-var enctReleaseNoteGroup = encTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Extra), fields: []encField{
+func (*ReleaseNoteGroup) decTable() *decTable { return &dectReleaseNoteGroup }
+
+var enctReleaseNoteGroup = encTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Extra), size: unsafe.Sizeof(ReleaseNoteGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Name)), kStr},
 	{`"releasenote":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenote)), kStr},
-	{`"releasenotes":`, encMany[ReleaseNote], uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kSub},
+	{`"releasenotes":`, etOf[*ReleaseNote], uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Warning)), kStr},
 }}
 
 func (m *ReleaseNoteGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseNoteGroup) }
 
+func (*ReleaseNoteGroup) encTable() *encTable { return &enctReleaseNoteGroup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseNoteGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectReleasePipeline = decTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extra), fields: []decField{
+func allocReleasePipeline(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ReleasePipeline, n)))
+}
+
+func copyReleasePipeline(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ReleasePipeline)(dst), n), unsafe.Slice((*ReleasePipeline)(src), n))
+}
+
+var dectReleasePipeline = decTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extra), size: unsafe.Sizeof(ReleasePipeline{}), alloc: allocReleasePipeline, copy: copyReleasePipeline, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Name)), kStr},
 	{"integration_link", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.IntegrationLink)), kInt},
@@ -231,14 +309,16 @@ var dectReleasePipeline = decTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extr
 	{"devops_details_id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsDetailsID)), kInt},
 	{"active", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Active)), kBool},
 	{"devops_project_id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsProjectID)), kStr},
-	{"pipeline_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), kSub},
+	{"pipeline_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), kMany},
 	{"linked_product_name", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.LinkedProductName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Warning)), kStr},
 }, sorted: []uint16{10, 6, 5, 4, 7, 0, 2, 3, 9, 1, 8}}
 
 func (m *ReleasePipeline) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleasePipeline) }
 
-var enctReleasePipeline = encTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extra), fields: []encField{
+func (*ReleasePipeline) decTable() *decTable { return &dectReleasePipeline }
+
+var enctReleasePipeline = encTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extra), size: unsafe.Sizeof(ReleasePipeline{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Name)), kStr},
 	{`"integration_link":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.IntegrationLink)), kInt},
@@ -247,40 +327,50 @@ var enctReleasePipeline = encTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extr
 	{`"devops_details_id":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsDetailsID)), kInt},
 	{`"active":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Active)), kBool},
 	{`"devops_project_id":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsProjectID)), kStr},
-	{`"pipeline_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), kSub},
+	{`"pipeline_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), kMany},
 	{`"linked_product_name":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.LinkedProductName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Warning)), kStr},
 }}
 
 func (m *ReleasePipeline) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleasePipeline) }
 
+func (*ReleasePipeline) encTable() *encTable { return &enctReleasePipeline }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleasePipeline) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectReleaseProduct = decTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra), fields: []decField{
+func allocReleaseProduct(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseProduct, n)))
+}
+
+func copyReleaseProduct(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ReleaseProduct)(dst), n), unsafe.Slice((*ReleaseProduct)(src), n))
+}
+
+var dectReleaseProduct = decTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra), size: unsafe.Sizeof(ReleaseProduct{}), alloc: allocReleaseProduct, copy: copyReleaseProduct, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Name)), kStr},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyID)), kStr},
 	{"release_count", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseCount)), kInt},
 	{"logo", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Logo)), kStr},
 	{"new_icon", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.NewIcon)), kStr},
-	{"release_emails", decMany[ReleaseProductEmail], uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), kSub},
-	{"components", decMany[ReleaseComponent], uint32(unsafe.Offsetof(ReleaseProduct{}.Components)), kSub},
+	{"release_emails", dtOf[*ReleaseProductEmail], uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), kMany},
+	{"components", dtOf[*ReleaseComponent], uint32(unsafe.Offsetof(ReleaseProduct{}.Components)), kMany},
 	{"third_party_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyName)), kStr},
 	{"third_party_url", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyURL)), kStr},
-	{"devops_project", decOne[DevOpsProject], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), kSub},
-	{"devops_otherfield_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), kSub},
+	{"devops_project", dtOf[*DevOpsProject], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), kOne},
+	{"devops_otherfield_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), kMany},
 	{"devops_details_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsID)), kInt},
 	{"devops_details_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsName)), kStr},
-	{"devops_instance", decOne[AzureDevOpsDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), kSub},
+	{"devops_instance", dtOf[*AzureDevOpsDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), kOne},
 	{"show_devops_mappings", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ShowDevopsMappings)), kBool},
 	{"github_repo", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.GithubRepo)), kStr},
-	{"branches", decMany[ReleaseBranch], uint32(unsafe.Offsetof(ReleaseProduct{}.Branches)), kSub},
+	{"branches", dtOf[*ReleaseBranch], uint32(unsafe.Offsetof(ReleaseProduct{}.Branches)), kMany},
 	{"jira_details_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsID)), kInt},
 	{"jira_details_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsName)), kStr},
-	{"jira_instance", decOne[JiraDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), kSub},
-	{"jirafield_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), kSub},
-	{"jira_project", decOne[KeyPair2], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), kSub},
+	{"jira_instance", dtOf[*JiraDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), kOne},
+	{"jirafield_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), kMany},
+	{"jira_project", dtOf[*KeyPair2], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), kOne},
 	{"devops_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsID)), kStr},
 	{"devops_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsName)), kStr},
 	{"devops_url", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsURL)), kStr},
@@ -291,30 +381,32 @@ var dectReleaseProduct = decTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra)
 
 func (m *ReleaseProduct) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseProduct) }
 
-var enctReleaseProduct = encTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra), fields: []encField{
+func (*ReleaseProduct) decTable() *decTable { return &dectReleaseProduct }
+
+var enctReleaseProduct = encTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra), size: unsafe.Sizeof(ReleaseProduct{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Name)), kStr},
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyID)), kStr},
 	{`"release_count":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseCount)), kInt},
 	{`"logo":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Logo)), kStr},
 	{`"new_icon":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.NewIcon)), kStr},
-	{`"release_emails":`, encMany[ReleaseProductEmail], uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), kSub},
-	{`"components":`, encMany[ReleaseComponent], uint32(unsafe.Offsetof(ReleaseProduct{}.Components)), kSub},
+	{`"release_emails":`, etOf[*ReleaseProductEmail], uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), kMany},
+	{`"components":`, etOf[*ReleaseComponent], uint32(unsafe.Offsetof(ReleaseProduct{}.Components)), kMany},
 	{`"third_party_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyName)), kStr},
 	{`"third_party_url":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyURL)), kStr},
-	{`"devops_project":`, encOne[DevOpsProject], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), kSub},
-	{`"devops_otherfield_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), kSub},
+	{`"devops_project":`, etOf[*DevOpsProject], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), kOne},
+	{`"devops_otherfield_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), kMany},
 	{`"devops_details_id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsID)), kInt},
 	{`"devops_details_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsName)), kStr},
-	{`"devops_instance":`, encOne[AzureDevOpsDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), kSub},
+	{`"devops_instance":`, etOf[*AzureDevOpsDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), kOne},
 	{`"show_devops_mappings":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ShowDevopsMappings)), kBool},
 	{`"github_repo":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.GithubRepo)), kStr},
-	{`"branches":`, encMany[ReleaseBranch], uint32(unsafe.Offsetof(ReleaseProduct{}.Branches)), kSub},
+	{`"branches":`, etOf[*ReleaseBranch], uint32(unsafe.Offsetof(ReleaseProduct{}.Branches)), kMany},
 	{`"jira_details_id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsID)), kInt},
 	{`"jira_details_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsName)), kStr},
-	{`"jira_instance":`, encOne[JiraDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), kSub},
-	{`"jirafield_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), kSub},
-	{`"jira_project":`, encOne[KeyPair2], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), kSub},
+	{`"jira_instance":`, etOf[*JiraDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), kOne},
+	{`"jirafield_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), kMany},
+	{`"jira_project":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), kOne},
 	{`"devops_id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsID)), kStr},
 	{`"devops_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsName)), kStr},
 	{`"devops_url":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsURL)), kStr},
@@ -325,10 +417,20 @@ var enctReleaseProduct = encTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra)
 
 func (m *ReleaseProduct) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseProduct) }
 
+func (*ReleaseProduct) encTable() *encTable { return &enctReleaseProduct }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseProduct) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectReleaseProductEmail = decTable{extra: unsafe.Offsetof(ReleaseProductEmail{}.Extra), fields: []decField{
+func allocReleaseProductEmail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseProductEmail, n)))
+}
+
+func copyReleaseProductEmail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ReleaseProductEmail)(dst), n), unsafe.Slice((*ReleaseProductEmail)(src), n))
+}
+
+var dectReleaseProductEmail = decTable{extra: unsafe.Offsetof(ReleaseProductEmail{}.Extra), size: unsafe.Sizeof(ReleaseProductEmail{}), alloc: allocReleaseProductEmail, copy: copyReleaseProductEmail, fields: []decField{
 	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ProductID)), kInt},
 	{"release_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleaseID)), kInt},
 	{"releasetype_name", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleasetypeName)), kStr},
@@ -343,7 +445,9 @@ func (m *ReleaseProductEmail) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectReleaseProductEmail)
 }
 
-var enctReleaseProductEmail = encTable{extra: unsafe.Offsetof(ReleaseProductEmail{}.Extra), fields: []encField{
+func (*ReleaseProductEmail) decTable() *decTable { return &dectReleaseProductEmail }
+
+var enctReleaseProductEmail = encTable{extra: unsafe.Offsetof(ReleaseProductEmail{}.Extra), size: unsafe.Sizeof(ReleaseProductEmail{}), fields: []encField{
 	{`"product_id":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ProductID)), kInt},
 	{`"release_id":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleaseID)), kInt},
 	{`"releasetype_name":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleasetypeName)), kStr},
@@ -358,10 +462,20 @@ func (m *ReleaseProductEmail) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctReleaseProductEmail)
 }
 
+func (*ReleaseProductEmail) encTable() *encTable { return &enctReleaseProductEmail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseProductEmail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectReleaseType = decTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), fields: []decField{
+func allocReleaseType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseType, n)))
+}
+
+func copyReleaseType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ReleaseType)(dst), n), unsafe.Slice((*ReleaseType)(src), n))
+}
+
+var dectReleaseType = decTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), size: unsafe.Sizeof(ReleaseType{}), alloc: allocReleaseType, copy: copyReleaseType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseType{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleaseType{}.Name)), kStr},
 	{"releasenoteset", nil, uint32(unsafe.Offsetof(ReleaseType{}.Releasenoteset)), kInt},
@@ -374,7 +488,9 @@ var dectReleaseType = decTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), fiel
 
 func (m *ReleaseType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseType) }
 
-var enctReleaseType = encTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), fields: []encField{
+func (*ReleaseType) decTable() *decTable { return &dectReleaseType }
+
+var enctReleaseType = encTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), size: unsafe.Sizeof(ReleaseType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.Name)), kStr},
 	{`"releasenoteset":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.Releasenoteset)), kInt},
@@ -387,10 +503,20 @@ var enctReleaseType = encTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), fiel
 
 func (m *ReleaseType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseType) }
 
+func (*ReleaseType) encTable() *encTable { return &enctReleaseType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectRemoteSessionData = decTable{extra: unsafe.Offsetof(RemoteSessionData{}.Extra), fields: []decField{
+func allocRemoteSessionData(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]RemoteSessionData, n)))
+}
+
+func copyRemoteSessionData(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*RemoteSessionData)(dst), n), unsafe.Slice((*RemoteSessionData)(src), n))
+}
+
+var dectRemoteSessionData = decTable{extra: unsafe.Offsetof(RemoteSessionData{}.Extra), size: unsafe.Sizeof(RemoteSessionData{}), alloc: allocRemoteSessionData, copy: copyRemoteSessionData, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.ID)), kInt},
 	{"thirdpartyid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Thirdpartyid)), kStr},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.TicketID)), kInt},
@@ -434,7 +560,9 @@ func (m *RemoteSessionData) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectRemoteSessionData)
 }
 
-var enctRemoteSessionData = encTable{extra: unsafe.Offsetof(RemoteSessionData{}.Extra), fields: []encField{
+func (*RemoteSessionData) decTable() *decTable { return &dectRemoteSessionData }
+
+var enctRemoteSessionData = encTable{extra: unsafe.Offsetof(RemoteSessionData{}.Extra), size: unsafe.Sizeof(RemoteSessionData{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.ID)), kInt},
 	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Thirdpartyid)), kStr},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.TicketID)), kInt},
@@ -478,10 +606,20 @@ func (m *RemoteSessionData) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctRemoteSessionData)
 }
 
+func (*RemoteSessionData) encTable() *encTable { return &enctRemoteSessionData }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RemoteSessionData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectRemoteSessionTeams = decTable{extra: unsafe.Offsetof(RemoteSessionTeams{}.Extra), fields: []decField{
+func allocRemoteSessionTeams(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]RemoteSessionTeams, n)))
+}
+
+func copyRemoteSessionTeams(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*RemoteSessionTeams)(dst), n), unsafe.Slice((*RemoteSessionTeams)(src), n))
+}
+
+var dectRemoteSessionTeams = decTable{extra: unsafe.Offsetof(RemoteSessionTeams{}.Extra), size: unsafe.Sizeof(RemoteSessionTeams{}), alloc: allocRemoteSessionTeams, copy: copyRemoteSessionTeams, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Name)), kStr},
 	{"thirdpartyname", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Thirdpartyname)), kStr},
@@ -496,7 +634,9 @@ func (m *RemoteSessionTeams) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectRemoteSessionTeams)
 }
 
-var enctRemoteSessionTeams = encTable{extra: unsafe.Offsetof(RemoteSessionTeams{}.Extra), fields: []encField{
+func (*RemoteSessionTeams) decTable() *decTable { return &dectRemoteSessionTeams }
+
+var enctRemoteSessionTeams = encTable{extra: unsafe.Offsetof(RemoteSessionTeams{}.Extra), size: unsafe.Sizeof(RemoteSessionTeams{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Name)), kStr},
 	{`"thirdpartyname":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Thirdpartyname)), kStr},
@@ -511,10 +651,20 @@ func (m *RemoteSessionTeams) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctRemoteSessionTeams)
 }
 
+func (*RemoteSessionTeams) encTable() *encTable { return &enctRemoteSessionTeams }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RemoteSessionTeams) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectReportContent = decTable{extra: unsafe.Offsetof(ReportContent{}.Extra), fields: []decField{
+func allocReportContent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ReportContent, n)))
+}
+
+func copyReportContent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ReportContent)(dst), n), unsafe.Slice((*ReportContent)(src), n))
+}
+
+var dectReportContent = decTable{extra: unsafe.Offsetof(ReportContent{}.Extra), size: unsafe.Sizeof(ReportContent{}), alloc: allocReportContent, copy: copyReportContent, fields: []decField{
 	{"loaded", nil, uint32(unsafe.Offsetof(ReportContent{}.Loaded)), kBool},
 	{"load_error", nil, uint32(unsafe.Offsetof(ReportContent{}.LoadError)), kStr},
 	{"rows", nil, uint32(unsafe.Offsetof(ReportContent{}.Rows)), kRaw},
@@ -532,7 +682,9 @@ var dectReportContent = decTable{extra: unsafe.Offsetof(ReportContent{}.Extra), 
 
 func (m *ReportContent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReportContent) }
 
-var enctReportContent = encTable{extra: unsafe.Offsetof(ReportContent{}.Extra), fields: []encField{
+func (*ReportContent) decTable() *decTable { return &dectReportContent }
+
+var enctReportContent = encTable{extra: unsafe.Offsetof(ReportContent{}.Extra), size: unsafe.Sizeof(ReportContent{}), fields: []encField{
 	{`"loaded":`, nil, uint32(unsafe.Offsetof(ReportContent{}.Loaded)), kBool},
 	{`"load_error":`, nil, uint32(unsafe.Offsetof(ReportContent{}.LoadError)), kStr},
 	{`"rows":`, nil, uint32(unsafe.Offsetof(ReportContent{}.Rows)), kRaw},
@@ -550,35 +702,59 @@ var enctReportContent = encTable{extra: unsafe.Offsetof(ReportContent{}.Extra), 
 
 func (m *ReportContent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReportContent) }
 
+func (*ReportContent) encTable() *encTable { return &enctReportContent }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReportContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectReportView = decTable{extra: unsafe.Offsetof(ReportView{}.Extra), fields: []decField{
+func allocReportView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ReportView, n)))
+}
+
+func copyReportView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ReportView)(dst), n), unsafe.Slice((*ReportView)(src), n))
+}
+
+var dectReportView = decTable{extra: unsafe.Offsetof(ReportView{}.Extra), size: unsafe.Sizeof(ReportView{}), alloc: allocReportView, copy: copyReportView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ReportView{}.RecordCount)), kInt},
-	{"reports", decMany[AnalyzerProfileList], uint32(unsafe.Offsetof(ReportView{}.Reports)), kSub},
+	{"reports", dtOf[*AnalyzerProfileList], uint32(unsafe.Offsetof(ReportView{}.Reports)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(ReportView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ReportView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *ReportView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReportView) }
 
-var enctReportView = encTable{extra: unsafe.Offsetof(ReportView{}.Extra), fields: []encField{
+func (*ReportView) decTable() *decTable { return &dectReportView }
+
+var enctReportView = encTable{extra: unsafe.Offsetof(ReportView{}.Extra), size: unsafe.Sizeof(ReportView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ReportView{}.RecordCount)), kInt},
-	{`"reports":`, encMany[AnalyzerProfileList], uint32(unsafe.Offsetof(ReportView{}.Reports)), kSub},
+	{`"reports":`, etOf[*AnalyzerProfileList], uint32(unsafe.Offsetof(ReportView{}.Reports)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ReportView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ReportView{}.PageSize)), kInt},
 }}
 
 func (m *ReportView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReportView) }
 
+func (*ReportView) encTable() *encTable { return &enctReportView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReportView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *ReportView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Reports) }
+func (m *ReportView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Reports), &dectAnalyzerProfileList)
+}
 
-var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fields: []decField{
+func allocRequestType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]RequestType, n)))
+}
+
+func copyRequestType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*RequestType)(dst), n), unsafe.Slice((*RequestType)(src), n))
+}
+
+var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size: unsafe.Sizeof(RequestType{}), alloc: allocRequestType, copy: copyRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RequestType{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(RequestType{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(RequestType{}.Intent)), kStr},
@@ -647,18 +823,18 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{"default_kb_accessible_for_enduser", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKbAccessibleForEnduser)), kBool},
 	{"allowall_actions", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallActions)), kBool},
 	{"allowall_team", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallTeam)), kBool},
-	{"allowed_teams", decMany[SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedTeams)), kSub},
-	{"allowed_actions", decMany[Restriction], uint32(unsafe.Offsetof(RequestType{}.AllowedActions)), kSub},
+	{"allowed_teams", dtOf[*SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedTeams)), kMany},
+	{"allowed_actions", dtOf[*Restriction], uint32(unsafe.Offsetof(RequestType{}.AllowedActions)), kMany},
 	{"allowall_status", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallStatus)), kBool},
-	{"allowed_status", decMany[RequestTypeStatus], uint32(unsafe.Offsetof(RequestType{}.AllowedStatus)), kSub},
+	{"allowed_status", dtOf[*RequestTypeStatus], uint32(unsafe.Offsetof(RequestType{}.AllowedStatus)), kMany},
 	{"allowall_category1", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory1)), kBool},
-	{"allowed_category1", decMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory1)), kSub},
+	{"allowed_category1", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory1)), kMany},
 	{"allowall_category2", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory2)), kBool},
-	{"allowed_category2", decMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory2)), kSub},
+	{"allowed_category2", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory2)), kMany},
 	{"allowall_category3", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory3)), kBool},
-	{"allowed_category3", decMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory3)), kSub},
+	{"allowed_category3", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory3)), kMany},
 	{"allowall_category4", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory4)), kBool},
-	{"allowed_category4", decMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory4)), kSub},
+	{"allowed_category4", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory4)), kMany},
 	{"approval_process_id", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessID)), kInt},
 	{"approval_process_guid", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessGUID)), kStr},
 	{"approval_process_name", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessName)), kStr},
@@ -683,7 +859,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{"database_lookup_name", nil, uint32(unsafe.Offsetof(RequestType{}.DatabaseLookupName)), kStr},
 	{"applydefaultsontypechangebool", nil, uint32(unsafe.Offsetof(RequestType{}.Applydefaultsontypechangebool)), kBool},
 	{"allowtickettypetobechild", nil, uint32(unsafe.Offsetof(RequestType{}.Allowtickettypetobechild)), kBool},
-	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(RequestType{}.Fields)), kSub},
+	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(RequestType{}.Fields)), kMany},
 	{"default_estimate", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultEstimate)), kF64},
 	{"mustclosechildbeforeclosurebool", nil, uint32(unsafe.Offsetof(RequestType{}.Mustclosechildbeforeclosurebool)), kBool},
 	{"default_sendremoteinvite", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendremoteinvite)), kInt},
@@ -705,7 +881,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{"maximumRestrictedPriority", nil, uint32(unsafe.Offsetof(RequestType{}.MaximumRestrictedPriority)), kInt},
 	{"auto_respond_logged_manually", nil, uint32(unsafe.Offsetof(RequestType{}.AutoRespondLoggedManually)), kInt},
 	{"autoCloseHours", nil, uint32(unsafe.Offsetof(RequestType{}.AutoCloseHours)), kInt},
-	{"allowed_clients", decMany[AreaRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedClients)), kSub},
+	{"allowed_clients", dtOf[*AreaRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedClients)), kMany},
 	{"closedrequestreplylimit", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestreplylimit)), kInt},
 	{"pendingrequestreplylimit", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestreplylimit)), kInt},
 	{"alluserscanviewit", nil, uint32(unsafe.Offsetof(RequestType{}.Alluserscanviewit)), kBool},
@@ -723,7 +899,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{"default_soctargettype", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargettype)), kInt},
 	{"default_soctargetid", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetid)), kStr},
 	{"default_soctargetname", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetname)), kStr},
-	{"soc_default_target", decOne[KeyPair2], uint32(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), kSub},
+	{"soc_default_target", dtOf[*KeyPair2], uint32(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), kOne},
 	{"forwardinboundupdates", nil, uint32(unsafe.Offsetof(RequestType{}.Forwardinboundupdates)), kBool},
 	{"default_appointment_summary", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentSummary)), kStr},
 	{"default_appointment_details", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentDetails)), kStr},
@@ -732,8 +908,8 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{"statusafterapproverupdate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.StatusafterapproverupdateGUID)), kStr},
 	{"display_audit_tab", nil, uint32(unsafe.Offsetof(RequestType{}.DisplayAuditTab)), kBool},
 	{"overwrite_showforusers", nil, uint32(unsafe.Offsetof(RequestType{}.OverwriteShowforusers)), kBool},
-	{"default_services", decMany[ServSiteList], uint32(unsafe.Offsetof(RequestType{}.DefaultServices)), kSub},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(RequestType{}.AccessControl)), kSub},
+	{"default_services", dtOf[*ServSiteList], uint32(unsafe.Offsetof(RequestType{}.DefaultServices)), kMany},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(RequestType{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(RequestType{}.AccessControlLevel)), kInt},
 	{"showdownvote", nil, uint32(unsafe.Offsetof(RequestType{}.Showdownvote)), kBool},
 	{"addactionstolinked", nil, uint32(unsafe.Offsetof(RequestType{}.Addactionstolinked)), kInt},
@@ -757,7 +933,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{"defaultsync_to_sentinel", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultsyncToSentinel)), kBool},
 	{"adduserupdatestochildren", nil, uint32(unsafe.Offsetof(RequestType{}.Adduserupdatestochildren)), kBool},
 	{"default_targetdate", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTargetdate)), kInt},
-	{"allowed_resourcebooking_teams", decMany[SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), kSub},
+	{"allowed_resourcebooking_teams", dtOf[*SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), kMany},
 	{"defaultresourcetype_name_agent", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeNameAgent)), kStr},
 	{"agentresourcebookingtype", nil, uint32(unsafe.Offsetof(RequestType{}.Agentresourcebookingtype)), kInt},
 	{"userbookfromportal", nil, uint32(unsafe.Offsetof(RequestType{}.Userbookfromportal)), kBool},
@@ -783,9 +959,9 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{"allowall_appointment_types", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallAppointmentTypes)), kBool},
 	{"include_appointments_scheduled_hours", nil, uint32(unsafe.Offsetof(RequestType{}.IncludeAppointmentsScheduledHours)), kBool},
 	{"ticketlinktype", nil, uint32(unsafe.Offsetof(RequestType{}.Ticketlinktype)), kInt},
-	{"allowed_appointment_types", decMany[AppointmentTypeRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), kSub},
+	{"allowed_appointment_types", dtOf[*AppointmentTypeRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), kMany},
 	{"allowall_iframe_customtabs", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallIframeCustomtabs)), kBool},
-	{"allowed_iframe_customtabs", decMany[IframeTabRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), kSub},
+	{"allowed_iframe_customtabs", dtOf[*IframeTabRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), kMany},
 	{"default_sync_to_salesforce", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSyncToSalesforce)), kBool},
 	{"salesforce_default_stage", nil, uint32(unsafe.Offsetof(RequestType{}.SalesforceDefaultStage)), kInt},
 	{"show_add_note", nil, uint32(unsafe.Offsetof(RequestType{}.ShowAddNote)), kBool},
@@ -798,14 +974,14 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{"parentstatusafterallchildclosed", nil, uint32(unsafe.Offsetof(RequestType{}.Parentstatusafterallchildclosed)), kInt},
 	{"parentstatusafterallchildclosed_name", nil, uint32(unsafe.Offsetof(RequestType{}.ParentstatusafterallchildclosedName)), kStr},
 	{"allowlogonbehalfof", nil, uint32(unsafe.Offsetof(RequestType{}.Allowlogonbehalfof)), kInt},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestType{}.Translations)), kSub},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestType{}.Translations)), kMany},
 	{"auto_create_appt", nil, uint32(unsafe.Offsetof(RequestType{}.AutoCreateAppt)), kInt},
 	{"hide_anon_contact_info", nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonContactInfo)), kBool},
 	{"ticket_created_override", nil, uint32(unsafe.Offsetof(RequestType{}.TicketCreatedOverride)), kStr},
 	{"newrequestmessage", nil, uint32(unsafe.Offsetof(RequestType{}.Newrequestmessage)), kStr},
 	{"allow_anonymous_logging", nil, uint32(unsafe.Offsetof(RequestType{}.AllowAnonymousLogging)), kBool},
 	{"published_id", nil, uint32(unsafe.Offsetof(RequestType{}.PublishedID)), kStr},
-	{"cors_whitelist_list", decMany[KeyPair2], uint32(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), kSub},
+	{"cors_whitelist_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), kMany},
 	{"add_ack_attachments", nil, uint32(unsafe.Offsetof(RequestType{}.AddAckAttachments)), kBool},
 	{"defaultpagerdutyservice", nil, uint32(unsafe.Offsetof(RequestType{}.Defaultpagerdutyservice)), kStr},
 	{"defaultpagerdutyservice_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultpagerdutyserviceName)), kStr},
@@ -815,7 +991,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{"sprint_tickettype_id", nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeID)), kInt},
 	{"sprint_tickettype_name", nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeName)), kStr},
 	{"usemilestones", nil, uint32(unsafe.Offsetof(RequestType{}.Usemilestones)), kBool},
-	{"tab_config", decMany[TabConfig], uint32(unsafe.Offsetof(RequestType{}.TabConfig)), kSub},
+	{"tab_config", dtOf[*TabConfig], uint32(unsafe.Offsetof(RequestType{}.TabConfig)), kMany},
 	{"enableusermentions", nil, uint32(unsafe.Offsetof(RequestType{}.Enableusermentions)), kBool},
 	{"sladontclose", nil, uint32(unsafe.Offsetof(RequestType{}.Sladontclose)), kBool},
 	{"pendingdontclose", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingdontclose)), kBool},
@@ -846,7 +1022,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{"milestone_billing", nil, uint32(unsafe.Offsetof(RequestType{}.MilestoneBilling)), kBool},
 	{"showopensuppliertickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopensuppliertickets)), kBool},
 	{"allowall_suggestion_faqlists", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallSuggestionFaqlists)), kBool},
-	{"allowed_suggestion_faqlists", decMany[FaqRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), kSub},
+	{"allowed_suggestion_faqlists", dtOf[*FaqRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), kMany},
 	{"startdate_validation", nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidation)), kInt},
 	{"startdate_validation_days", nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidationDays)), kInt},
 	{"targetdate_validation", nil, uint32(unsafe.Offsetof(RequestType{}.TargetdateValidation)), kInt},
@@ -877,10 +1053,10 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{"load_balance_max_tickets", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceMaxTickets)), kInt},
 	{"load_balance_on_schedule", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceOnSchedule)), kBool},
 	{"load_balance_schedule_frequency", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceScheduleFrequency)), kInt},
-	{"load_balance_schedule", decOne[AssignSchedule], uint32(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), kSub},
+	{"load_balance_schedule", dtOf[*AssignSchedule], uint32(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), kOne},
 	{"allowall_child_tickettypes", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallChildTickettypes)), kBool},
-	{"allowed_child_tickettypes", decMany[ChildRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), kSub},
-	{"kanbanstatuschoice", decMany[KeyPair], uint32(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), kSub},
+	{"allowed_child_tickettypes", dtOf[*ChildRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), kMany},
+	{"kanbanstatuschoice", dtOf[*KeyPair], uint32(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), kMany},
 	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(RequestType{}.KanbanstatuschoiceList)), kStr},
 	{"email_start_tag", nil, uint32(unsafe.Offsetof(RequestType{}.EmailStartTag)), kStr},
 	{"email_end_tag", nil, uint32(unsafe.Offsetof(RequestType{}.EmailEndTag)), kStr},
@@ -894,7 +1070,9 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 
 func (m *RequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestType) }
 
-var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fields: []encField{
+func (*RequestType) decTable() *decTable { return &dectRequestType }
+
+var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size: unsafe.Sizeof(RequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RequestType{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(RequestType{}.Intent)), kStr},
@@ -963,18 +1141,18 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{`"default_kb_accessible_for_enduser":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKbAccessibleForEnduser)), kBool},
 	{`"allowall_actions":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallActions)), kBool},
 	{`"allowall_team":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallTeam)), kBool},
-	{`"allowed_teams":`, encMany[SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedTeams)), kSub},
-	{`"allowed_actions":`, encMany[Restriction], uint32(unsafe.Offsetof(RequestType{}.AllowedActions)), kSub},
+	{`"allowed_teams":`, etOf[*SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedTeams)), kMany},
+	{`"allowed_actions":`, etOf[*Restriction], uint32(unsafe.Offsetof(RequestType{}.AllowedActions)), kMany},
 	{`"allowall_status":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallStatus)), kBool},
-	{`"allowed_status":`, encMany[RequestTypeStatus], uint32(unsafe.Offsetof(RequestType{}.AllowedStatus)), kSub},
+	{`"allowed_status":`, etOf[*RequestTypeStatus], uint32(unsafe.Offsetof(RequestType{}.AllowedStatus)), kMany},
 	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory1)), kBool},
-	{`"allowed_category1":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory1)), kSub},
+	{`"allowed_category1":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory1)), kMany},
 	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory2)), kBool},
-	{`"allowed_category2":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory2)), kSub},
+	{`"allowed_category2":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory2)), kMany},
 	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory3)), kBool},
-	{`"allowed_category3":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory3)), kSub},
+	{`"allowed_category3":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory3)), kMany},
 	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory4)), kBool},
-	{`"allowed_category4":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory4)), kSub},
+	{`"allowed_category4":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory4)), kMany},
 	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessID)), kInt},
 	{`"approval_process_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessGUID)), kStr},
 	{`"approval_process_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessName)), kStr},
@@ -999,7 +1177,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{`"database_lookup_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DatabaseLookupName)), kStr},
 	{`"applydefaultsontypechangebool":`, nil, uint32(unsafe.Offsetof(RequestType{}.Applydefaultsontypechangebool)), kBool},
 	{`"allowtickettypetobechild":`, nil, uint32(unsafe.Offsetof(RequestType{}.Allowtickettypetobechild)), kBool},
-	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(RequestType{}.Fields)), kSub},
+	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(RequestType{}.Fields)), kMany},
 	{`"default_estimate":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultEstimate)), kF64},
 	{`"mustclosechildbeforeclosurebool":`, nil, uint32(unsafe.Offsetof(RequestType{}.Mustclosechildbeforeclosurebool)), kBool},
 	{`"default_sendremoteinvite":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendremoteinvite)), kInt},
@@ -1021,7 +1199,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{`"maximumRestrictedPriority":`, nil, uint32(unsafe.Offsetof(RequestType{}.MaximumRestrictedPriority)), kInt},
 	{`"auto_respond_logged_manually":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoRespondLoggedManually)), kInt},
 	{`"autoCloseHours":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoCloseHours)), kInt},
-	{`"allowed_clients":`, encMany[AreaRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedClients)), kSub},
+	{`"allowed_clients":`, etOf[*AreaRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedClients)), kMany},
 	{`"closedrequestreplylimit":`, nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestreplylimit)), kInt},
 	{`"pendingrequestreplylimit":`, nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestreplylimit)), kInt},
 	{`"alluserscanviewit":`, nil, uint32(unsafe.Offsetof(RequestType{}.Alluserscanviewit)), kBool},
@@ -1039,7 +1217,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{`"default_soctargettype":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargettype)), kInt},
 	{`"default_soctargetid":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetid)), kStr},
 	{`"default_soctargetname":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetname)), kStr},
-	{`"soc_default_target":`, encOne[KeyPair2], uint32(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), kSub},
+	{`"soc_default_target":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), kOne},
 	{`"forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(RequestType{}.Forwardinboundupdates)), kBool},
 	{`"default_appointment_summary":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentSummary)), kStr},
 	{`"default_appointment_details":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentDetails)), kStr},
@@ -1048,8 +1226,8 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{`"statusafterapproverupdate_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.StatusafterapproverupdateGUID)), kStr},
 	{`"display_audit_tab":`, nil, uint32(unsafe.Offsetof(RequestType{}.DisplayAuditTab)), kBool},
 	{`"overwrite_showforusers":`, nil, uint32(unsafe.Offsetof(RequestType{}.OverwriteShowforusers)), kBool},
-	{`"default_services":`, encMany[ServSiteList], uint32(unsafe.Offsetof(RequestType{}.DefaultServices)), kSub},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(RequestType{}.AccessControl)), kSub},
+	{`"default_services":`, etOf[*ServSiteList], uint32(unsafe.Offsetof(RequestType{}.DefaultServices)), kMany},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(RequestType{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(RequestType{}.AccessControlLevel)), kInt},
 	{`"showdownvote":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showdownvote)), kBool},
 	{`"addactionstolinked":`, nil, uint32(unsafe.Offsetof(RequestType{}.Addactionstolinked)), kInt},
@@ -1073,7 +1251,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{`"defaultsync_to_sentinel":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultsyncToSentinel)), kBool},
 	{`"adduserupdatestochildren":`, nil, uint32(unsafe.Offsetof(RequestType{}.Adduserupdatestochildren)), kBool},
 	{`"default_targetdate":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTargetdate)), kInt},
-	{`"allowed_resourcebooking_teams":`, encMany[SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), kSub},
+	{`"allowed_resourcebooking_teams":`, etOf[*SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), kMany},
 	{`"defaultresourcetype_name_agent":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeNameAgent)), kStr},
 	{`"agentresourcebookingtype":`, nil, uint32(unsafe.Offsetof(RequestType{}.Agentresourcebookingtype)), kInt},
 	{`"userbookfromportal":`, nil, uint32(unsafe.Offsetof(RequestType{}.Userbookfromportal)), kBool},
@@ -1099,9 +1277,9 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{`"allowall_appointment_types":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallAppointmentTypes)), kBool},
 	{`"include_appointments_scheduled_hours":`, nil, uint32(unsafe.Offsetof(RequestType{}.IncludeAppointmentsScheduledHours)), kBool},
 	{`"ticketlinktype":`, nil, uint32(unsafe.Offsetof(RequestType{}.Ticketlinktype)), kInt},
-	{`"allowed_appointment_types":`, encMany[AppointmentTypeRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), kSub},
+	{`"allowed_appointment_types":`, etOf[*AppointmentTypeRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), kMany},
 	{`"allowall_iframe_customtabs":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallIframeCustomtabs)), kBool},
-	{`"allowed_iframe_customtabs":`, encMany[IframeTabRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), kSub},
+	{`"allowed_iframe_customtabs":`, etOf[*IframeTabRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), kMany},
 	{`"default_sync_to_salesforce":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSyncToSalesforce)), kBool},
 	{`"salesforce_default_stage":`, nil, uint32(unsafe.Offsetof(RequestType{}.SalesforceDefaultStage)), kInt},
 	{`"show_add_note":`, nil, uint32(unsafe.Offsetof(RequestType{}.ShowAddNote)), kBool},
@@ -1114,14 +1292,14 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{`"parentstatusafterallchildclosed":`, nil, uint32(unsafe.Offsetof(RequestType{}.Parentstatusafterallchildclosed)), kInt},
 	{`"parentstatusafterallchildclosed_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.ParentstatusafterallchildclosedName)), kStr},
 	{`"allowlogonbehalfof":`, nil, uint32(unsafe.Offsetof(RequestType{}.Allowlogonbehalfof)), kInt},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestType{}.Translations)), kSub},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestType{}.Translations)), kMany},
 	{`"auto_create_appt":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoCreateAppt)), kInt},
 	{`"hide_anon_contact_info":`, nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonContactInfo)), kBool},
 	{`"ticket_created_override":`, nil, uint32(unsafe.Offsetof(RequestType{}.TicketCreatedOverride)), kStr},
 	{`"newrequestmessage":`, nil, uint32(unsafe.Offsetof(RequestType{}.Newrequestmessage)), kStr},
 	{`"allow_anonymous_logging":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowAnonymousLogging)), kBool},
 	{`"published_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.PublishedID)), kStr},
-	{`"cors_whitelist_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), kSub},
+	{`"cors_whitelist_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), kMany},
 	{`"add_ack_attachments":`, nil, uint32(unsafe.Offsetof(RequestType{}.AddAckAttachments)), kBool},
 	{`"defaultpagerdutyservice":`, nil, uint32(unsafe.Offsetof(RequestType{}.Defaultpagerdutyservice)), kStr},
 	{`"defaultpagerdutyservice_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultpagerdutyserviceName)), kStr},
@@ -1131,7 +1309,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{`"sprint_tickettype_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeID)), kInt},
 	{`"sprint_tickettype_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeName)), kStr},
 	{`"usemilestones":`, nil, uint32(unsafe.Offsetof(RequestType{}.Usemilestones)), kBool},
-	{`"tab_config":`, encMany[TabConfig], uint32(unsafe.Offsetof(RequestType{}.TabConfig)), kSub},
+	{`"tab_config":`, etOf[*TabConfig], uint32(unsafe.Offsetof(RequestType{}.TabConfig)), kMany},
 	{`"enableusermentions":`, nil, uint32(unsafe.Offsetof(RequestType{}.Enableusermentions)), kBool},
 	{`"sladontclose":`, nil, uint32(unsafe.Offsetof(RequestType{}.Sladontclose)), kBool},
 	{`"pendingdontclose":`, nil, uint32(unsafe.Offsetof(RequestType{}.Pendingdontclose)), kBool},
@@ -1162,7 +1340,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{`"milestone_billing":`, nil, uint32(unsafe.Offsetof(RequestType{}.MilestoneBilling)), kBool},
 	{`"showopensuppliertickets":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showopensuppliertickets)), kBool},
 	{`"allowall_suggestion_faqlists":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallSuggestionFaqlists)), kBool},
-	{`"allowed_suggestion_faqlists":`, encMany[FaqRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), kSub},
+	{`"allowed_suggestion_faqlists":`, etOf[*FaqRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), kMany},
 	{`"startdate_validation":`, nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidation)), kInt},
 	{`"startdate_validation_days":`, nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidationDays)), kInt},
 	{`"targetdate_validation":`, nil, uint32(unsafe.Offsetof(RequestType{}.TargetdateValidation)), kInt},
@@ -1193,10 +1371,10 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 	{`"load_balance_max_tickets":`, nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceMaxTickets)), kInt},
 	{`"load_balance_on_schedule":`, nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceOnSchedule)), kBool},
 	{`"load_balance_schedule_frequency":`, nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceScheduleFrequency)), kInt},
-	{`"load_balance_schedule":`, encOne[AssignSchedule], uint32(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), kSub},
+	{`"load_balance_schedule":`, etOf[*AssignSchedule], uint32(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), kOne},
 	{`"allowall_child_tickettypes":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallChildTickettypes)), kBool},
-	{`"allowed_child_tickettypes":`, encMany[ChildRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), kSub},
-	{`"kanbanstatuschoice":`, encMany[KeyPair], uint32(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), kSub},
+	{`"allowed_child_tickettypes":`, etOf[*ChildRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), kMany},
+	{`"kanbanstatuschoice":`, etOf[*KeyPair], uint32(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), kMany},
 	{`"kanbanstatuschoice_list":`, nil, uint32(unsafe.Offsetof(RequestType{}.KanbanstatuschoiceList)), kStr},
 	{`"email_start_tag":`, nil, uint32(unsafe.Offsetof(RequestType{}.EmailStartTag)), kStr},
 	{`"email_end_tag":`, nil, uint32(unsafe.Offsetof(RequestType{}.EmailEndTag)), kStr},
@@ -1210,10 +1388,20 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), fiel
 
 func (m *RequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestType) }
 
+func (*RequestType) encTable() *encTable { return &enctRequestType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectRequestTypeField = decTable{extra: unsafe.Offsetof(RequestTypeField{}.Extra), fields: []decField{
+func allocRequestTypeField(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]RequestTypeField, n)))
+}
+
+func copyRequestTypeField(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*RequestTypeField)(dst), n), unsafe.Slice((*RequestTypeField)(src), n))
+}
+
+var dectRequestTypeField = decTable{extra: unsafe.Offsetof(RequestTypeField{}.Extra), size: unsafe.Sizeof(RequestTypeField{}), alloc: allocRequestTypeField, copy: copyRequestTypeField, fields: []decField{
 	{"copytochildonupdate", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochildonupdate)), kBool},
 	{"id", nil, uint32(unsafe.Offsetof(RequestTypeField{}.ID)), kInt},
 	{"rtid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Rtid)), kInt},
@@ -1230,14 +1418,14 @@ var dectRequestTypeField = decTable{extra: unsafe.Offsetof(RequestTypeField{}.Ex
 	{"technew", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technew)), kInt},
 	{"techdetail", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techdetail)), kInt},
 	{"fieldname", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldname)), kStr},
-	{"fieldinfo", decOne[FieldInfo], uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kSub},
-	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kSub},
-	{"visibility_conditions_value", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kSub},
-	{"value_restrictions", decMany[CustomFieldValueRestrictions], uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kSub},
-	{"group", decOne[FieldGroup], uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kSub},
+	{"fieldinfo", dtOf[*FieldInfo], uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kOne},
+	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kMany},
+	{"visibility_conditions_value", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kMany},
+	{"value_restrictions", dtOf[*CustomFieldValueRestrictions], uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kMany},
+	{"group", dtOf[*FieldGroup], uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kOne},
 	{"technewlocation", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technewlocation)), kInt},
 	{"restrictupdate", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictupdate)), kInt},
-	{"update_restrictions", decMany[RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kSub},
+	{"update_restrictions", dtOf[*RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kMany},
 	{"techtab_id", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabID)), kInt},
 	{"techtab_name", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabName)), kStr},
 	{"showdependency", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Showdependency)), kBool},
@@ -1251,19 +1439,21 @@ var dectRequestTypeField = decTable{extra: unsafe.Offsetof(RequestTypeField{}.Ex
 	{"copytochild", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochild)), kBool},
 	{"copytorelated", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytorelated)), kBool},
 	{"restrictread", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictread)), kInt},
-	{"read_restrictions", decMany[RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), kSub},
+	{"read_restrictions", dtOf[*RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), kMany},
 	{"techtab_columns", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabColumns)), kInt},
 	{"chat_message", nil, uint32(unsafe.Offsetof(RequestTypeField{}.ChatMessage)), kStr},
 	{"techaction", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techaction)), kInt},
 	{"enduseraction", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduseraction)), kInt},
 	{"endusercheckboxmandatory", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Endusercheckboxmandatory)), kBool},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestTypeField{}.Translations)), kSub},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestTypeField{}.Translations)), kMany},
 	{"display_type", nil, uint32(unsafe.Offsetof(RequestTypeField{}.DisplayType)), kInt},
 }, sorted: []uint16{28, 31, 27, 39, 34, 0, 35, 44, 41, 42, 11, 32, 12, 10, 4, 3, 16, 15, 20, 9, 8, 1, 30, 29, 37, 36, 22, 2, 5, 26, 7, 6, 40, 14, 33, 13, 21, 38, 24, 25, 43, 23, 19, 17, 18}}
 
 func (m *RequestTypeField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestTypeField) }
 
-var enctRequestTypeField = encTable{extra: unsafe.Offsetof(RequestTypeField{}.Extra), fields: []encField{
+func (*RequestTypeField) decTable() *decTable { return &dectRequestTypeField }
+
+var enctRequestTypeField = encTable{extra: unsafe.Offsetof(RequestTypeField{}.Extra), size: unsafe.Sizeof(RequestTypeField{}), fields: []encField{
 	{`"copytochildonupdate":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochildonupdate)), kBool},
 	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.ID)), kInt},
 	{`"rtid":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Rtid)), kInt},
@@ -1280,14 +1470,14 @@ var enctRequestTypeField = encTable{extra: unsafe.Offsetof(RequestTypeField{}.Ex
 	{`"technew":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technew)), kInt},
 	{`"techdetail":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techdetail)), kInt},
 	{`"fieldname":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldname)), kStr},
-	{`"fieldinfo":`, encOne[FieldInfo], uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kSub},
-	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kSub},
-	{`"visibility_conditions_value":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kSub},
-	{`"value_restrictions":`, encMany[CustomFieldValueRestrictions], uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kSub},
-	{`"group":`, encOne[FieldGroup], uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kSub},
+	{`"fieldinfo":`, etOf[*FieldInfo], uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kOne},
+	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kMany},
+	{`"visibility_conditions_value":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kMany},
+	{`"value_restrictions":`, etOf[*CustomFieldValueRestrictions], uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kMany},
+	{`"group":`, etOf[*FieldGroup], uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kOne},
 	{`"technewlocation":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technewlocation)), kInt},
 	{`"restrictupdate":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictupdate)), kInt},
-	{`"update_restrictions":`, encMany[RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kSub},
+	{`"update_restrictions":`, etOf[*RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kMany},
 	{`"techtab_id":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabID)), kInt},
 	{`"techtab_name":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabName)), kStr},
 	{`"showdependency":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Showdependency)), kBool},
@@ -1301,22 +1491,32 @@ var enctRequestTypeField = encTable{extra: unsafe.Offsetof(RequestTypeField{}.Ex
 	{`"copytochild":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochild)), kBool},
 	{`"copytorelated":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytorelated)), kBool},
 	{`"restrictread":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictread)), kInt},
-	{`"read_restrictions":`, encMany[RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), kSub},
+	{`"read_restrictions":`, etOf[*RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), kMany},
 	{`"techtab_columns":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabColumns)), kInt},
 	{`"chat_message":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.ChatMessage)), kStr},
 	{`"techaction":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techaction)), kInt},
 	{`"enduseraction":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduseraction)), kInt},
 	{`"endusercheckboxmandatory":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Endusercheckboxmandatory)), kBool},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestTypeField{}.Translations)), kSub},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestTypeField{}.Translations)), kMany},
 	{`"display_type":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.DisplayType)), kInt},
 }}
 
 func (m *RequestTypeField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestTypeField) }
 
+func (*RequestTypeField) encTable() *encTable { return &enctRequestTypeField }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectRequestTypeFieldRestriction = decTable{extra: unsafe.Offsetof(RequestTypeFieldRestriction{}.Extra), fields: []decField{
+func allocRequestTypeFieldRestriction(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]RequestTypeFieldRestriction, n)))
+}
+
+func copyRequestTypeFieldRestriction(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*RequestTypeFieldRestriction)(dst), n), unsafe.Slice((*RequestTypeFieldRestriction)(src), n))
+}
+
+var dectRequestTypeFieldRestriction = decTable{extra: unsafe.Offsetof(RequestTypeFieldRestriction{}.Extra), size: unsafe.Sizeof(RequestTypeFieldRestriction{}), alloc: allocRequestTypeFieldRestriction, copy: copyRequestTypeFieldRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.TickettypeID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.FieldID)), kInt},
@@ -1333,7 +1533,9 @@ func (m *RequestTypeFieldRestriction) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectRequestTypeFieldRestriction)
 }
 
-var enctRequestTypeFieldRestriction = encTable{extra: unsafe.Offsetof(RequestTypeFieldRestriction{}.Extra), fields: []encField{
+func (*RequestTypeFieldRestriction) decTable() *decTable { return &dectRequestTypeFieldRestriction }
+
+var enctRequestTypeFieldRestriction = encTable{extra: unsafe.Offsetof(RequestTypeFieldRestriction{}.Extra), size: unsafe.Sizeof(RequestTypeFieldRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.ID)), kInt},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.TickettypeID)), kInt},
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.FieldID)), kInt},
@@ -1350,33 +1552,55 @@ func (m *RequestTypeFieldRestriction) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctRequestTypeFieldRestriction)
 }
 
+func (*RequestTypeFieldRestriction) encTable() *encTable { return &enctRequestTypeFieldRestriction }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeFieldRestriction) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectRequestTypeGroup = decTable{extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), fields: []decField{
+func allocRequestTypeGroup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]RequestTypeGroup, n)))
+}
+
+func copyRequestTypeGroup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*RequestTypeGroup)(dst), n), unsafe.Slice((*RequestTypeGroup)(src), n))
+}
+
+var dectRequestTypeGroup = decTable{extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), size: unsafe.Sizeof(RequestTypeGroup{}), alloc: allocRequestTypeGroup, copy: copyRequestTypeGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Name)), kStr},
-	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kSub},
+	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Warning)), kStr},
 }, sorted: []uint16{3, 2, 0, 1}}
 
 func (m *RequestTypeGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestTypeGroup) }
 
-var enctRequestTypeGroup = encTable{extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), fields: []encField{
+func (*RequestTypeGroup) decTable() *decTable { return &dectRequestTypeGroup }
+
+var enctRequestTypeGroup = encTable{extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), size: unsafe.Sizeof(RequestTypeGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Name)), kStr},
-	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kSub},
+	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Warning)), kStr},
 }}
 
 func (m *RequestTypeGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestTypeGroup) }
 
+func (*RequestTypeGroup) encTable() *encTable { return &enctRequestTypeGroup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectRequestTypeList = decTable{extra: unsafe.Offsetof(RequestTypeList{}.Extra), fields: []decField{
+func allocRequestTypeList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]RequestTypeList, n)))
+}
+
+func copyRequestTypeList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*RequestTypeList)(dst), n), unsafe.Slice((*RequestTypeList)(src), n))
+}
+
+var dectRequestTypeList = decTable{extra: unsafe.Offsetof(RequestTypeList{}.Extra), size: unsafe.Sizeof(RequestTypeList{}), alloc: allocRequestTypeList, copy: copyRequestTypeList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RequestTypeList{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(RequestTypeList{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Intent)), kStr},
@@ -1401,7 +1625,7 @@ var dectRequestTypeList = decTable{extra: unsafe.Offsetof(RequestTypeList{}.Extr
 	{"anonymouscanselect", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Anonymouscanselect)), kBool},
 	{"hasmandatorytechfields", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatorytechfields)), kBool},
 	{"hasmandatoryuserfields", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatoryuserfields)), kBool},
-	{"kanbanstatuschoice", decMany[KeyPair], uint32(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), kSub},
+	{"kanbanstatuschoice", dtOf[*KeyPair], uint32(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), kMany},
 	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(RequestTypeList{}.KanbanstatuschoiceList)), kStr},
 	{"email_start_tag", nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailStartTag)), kStr},
 	{"email_end_tag", nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailEndTag)), kStr},
@@ -1415,7 +1639,9 @@ var dectRequestTypeList = decTable{extra: unsafe.Offsetof(RequestTypeList{}.Extr
 
 func (m *RequestTypeList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestTypeList) }
 
-var enctRequestTypeList = encTable{extra: unsafe.Offsetof(RequestTypeList{}.Extra), fields: []encField{
+func (*RequestTypeList) decTable() *decTable { return &dectRequestTypeList }
+
+var enctRequestTypeList = encTable{extra: unsafe.Offsetof(RequestTypeList{}.Extra), size: unsafe.Sizeof(RequestTypeList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Intent)), kStr},
@@ -1440,7 +1666,7 @@ var enctRequestTypeList = encTable{extra: unsafe.Offsetof(RequestTypeList{}.Extr
 	{`"anonymouscanselect":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Anonymouscanselect)), kBool},
 	{`"hasmandatorytechfields":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatorytechfields)), kBool},
 	{`"hasmandatoryuserfields":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatoryuserfields)), kBool},
-	{`"kanbanstatuschoice":`, encMany[KeyPair], uint32(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), kSub},
+	{`"kanbanstatuschoice":`, etOf[*KeyPair], uint32(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), kMany},
 	{`"kanbanstatuschoice_list":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.KanbanstatuschoiceList)), kStr},
 	{`"email_start_tag":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailStartTag)), kStr},
 	{`"email_end_tag":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailEndTag)), kStr},
@@ -1454,10 +1680,20 @@ var enctRequestTypeList = encTable{extra: unsafe.Offsetof(RequestTypeList{}.Extr
 
 func (m *RequestTypeList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestTypeList) }
 
+func (*RequestTypeList) encTable() *encTable { return &enctRequestTypeList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectRequestTypeStatus = decTable{extra: unsafe.Offsetof(RequestTypeStatus{}.Extra), fields: []decField{
+func allocRequestTypeStatus(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]RequestTypeStatus, n)))
+}
+
+func copyRequestTypeStatus(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*RequestTypeStatus)(dst), n), unsafe.Slice((*RequestTypeStatus)(src), n))
+}
+
+var dectRequestTypeStatus = decTable{extra: unsafe.Offsetof(RequestTypeStatus{}.Extra), size: unsafe.Sizeof(RequestTypeStatus{}), alloc: allocRequestTypeStatus, copy: copyRequestTypeStatus, fields: []decField{
 	{"ticketype_id", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TicketypeID)), kInt},
 	{"tickettype_name", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TickettypeName)), kStr},
 	{"status_id", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusID)), kInt},
@@ -1471,7 +1707,9 @@ func (m *RequestTypeStatus) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectRequestTypeStatus)
 }
 
-var enctRequestTypeStatus = encTable{extra: unsafe.Offsetof(RequestTypeStatus{}.Extra), fields: []encField{
+func (*RequestTypeStatus) decTable() *decTable { return &dectRequestTypeStatus }
+
+var enctRequestTypeStatus = encTable{extra: unsafe.Offsetof(RequestTypeStatus{}.Extra), size: unsafe.Sizeof(RequestTypeStatus{}), fields: []encField{
 	{`"ticketype_id":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TicketypeID)), kInt},
 	{`"tickettype_name":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TickettypeName)), kStr},
 	{`"status_id":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusID)), kInt},
@@ -1485,10 +1723,20 @@ func (m *RequestTypeStatus) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctRequestTypeStatus)
 }
 
+func (*RequestTypeStatus) encTable() *encTable { return &enctRequestTypeStatus }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectRestriction = decTable{extra: unsafe.Offsetof(Restriction{}.Extra), fields: []decField{
+func allocRestriction(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Restriction, n)))
+}
+
+func copyRestriction(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Restriction)(dst), n), unsafe.Slice((*Restriction)(src), n))
+}
+
+var dectRestriction = decTable{extra: unsafe.Offsetof(Restriction{}.Extra), size: unsafe.Sizeof(Restriction{}), alloc: allocRestriction, copy: copyRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Restriction{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(Restriction{}.Type)), kInt},
 	{"key1", nil, uint32(unsafe.Offsetof(Restriction{}.Key1)), kInt},
@@ -1503,7 +1751,9 @@ var dectRestriction = decTable{extra: unsafe.Offsetof(Restriction{}.Extra), fiel
 
 func (m *Restriction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRestriction) }
 
-var enctRestriction = encTable{extra: unsafe.Offsetof(Restriction{}.Extra), fields: []encField{
+func (*Restriction) decTable() *decTable { return &dectRestriction }
+
+var enctRestriction = encTable{extra: unsafe.Offsetof(Restriction{}.Extra), size: unsafe.Sizeof(Restriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Restriction{}.ID)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(Restriction{}.Type)), kInt},
 	{`"key1":`, nil, uint32(unsafe.Offsetof(Restriction{}.Key1)), kInt},
@@ -1518,10 +1768,20 @@ var enctRestriction = encTable{extra: unsafe.Offsetof(Restriction{}.Extra), fiel
 
 func (m *Restriction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRestriction) }
 
+func (*Restriction) encTable() *encTable { return &enctRestriction }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Restriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectRoundRobinLog = decTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), fields: []decField{
+func allocRoundRobinLog(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]RoundRobinLog, n)))
+}
+
+func copyRoundRobinLog(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*RoundRobinLog)(dst), n), unsafe.Slice((*RoundRobinLog)(src), n))
+}
+
+var dectRoundRobinLog = decTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), size: unsafe.Sizeof(RoundRobinLog{}), alloc: allocRoundRobinLog, copy: copyRoundRobinLog, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.TicketID)), kInt},
 	{"team", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.Team)), kStr},
@@ -1532,7 +1792,9 @@ var dectRoundRobinLog = decTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), 
 
 func (m *RoundRobinLog) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRoundRobinLog) }
 
-var enctRoundRobinLog = encTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), fields: []encField{
+func (*RoundRobinLog) decTable() *decTable { return &dectRoundRobinLog }
+
+var enctRoundRobinLog = encTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), size: unsafe.Sizeof(RoundRobinLog{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RoundRobinLog{}.ID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(RoundRobinLog{}.TicketID)), kInt},
 	{`"team":`, nil, uint32(unsafe.Offsetof(RoundRobinLog{}.Team)), kStr},
@@ -1542,6 +1804,8 @@ var enctRoundRobinLog = encTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), 
 }}
 
 func (m *RoundRobinLog) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRoundRobinLog) }
+
+func (*RoundRobinLog) encTable() *encTable { return &enctRoundRobinLog }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RoundRobinLog) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

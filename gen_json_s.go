@@ -6,7 +6,13 @@ import (
 	"unsafe"
 )
 
-var dectSLAHead = decTable{extra: unsafe.Offsetof(SLAHead{}.Extra), fields: []decField{
+func allocSLAHead(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]SLAHead, n))) }
+
+func copySLAHead(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SLAHead)(dst), n), unsafe.Slice((*SLAHead)(src), n))
+}
+
+var dectSLAHead = decTable{extra: unsafe.Offsetof(SLAHead{}.Extra), size: unsafe.Sizeof(SLAHead{}), alloc: allocSLAHead, copy: copySLAHead, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SLAHead{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(SLAHead{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(SLAHead{}.Intent)), kStr},
@@ -16,8 +22,8 @@ var dectSLAHead = decTable{extra: unsafe.Offsetof(SLAHead{}.Extra), fields: []de
 	{"workday_guid", nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayGUID)), kStr},
 	{"responsereset", nil, uint32(unsafe.Offsetof(SLAHead{}.Responsereset)), kBool},
 	{"autoreleaseoption", nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaseoption)), kBool},
-	{"workdays", decOne[Workdays], uint32(unsafe.Offsetof(SLAHead{}.Workdays)), kSub},
-	{"priorities", decMany[Policy], uint32(unsafe.Offsetof(SLAHead{}.Priorities)), kSub},
+	{"workdays", dtOf[*Workdays], uint32(unsafe.Offsetof(SLAHead{}.Workdays)), kOne},
+	{"priorities", dtOf[*Policy], uint32(unsafe.Offsetof(SLAHead{}.Priorities)), kMany},
 	{"response_reset_approval", nil, uint32(unsafe.Offsetof(SLAHead{}.ResponseResetApproval)), kBool},
 	{"autoreleaselimit", nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaselimit)), kInt},
 	{"trackslaresponsetime", nil, uint32(unsafe.Offsetof(SLAHead{}.Trackslaresponsetime)), kBool},
@@ -29,13 +35,15 @@ var dectSLAHead = decTable{extra: unsafe.Offsetof(SLAHead{}.Extra), fields: []de
 	{"dontsendholdreminders", nil, uint32(unsafe.Offsetof(SLAHead{}.Dontsendholdreminders)), kBool},
 	{"statusafterautorelease_name", nil, uint32(unsafe.Offsetof(SLAHead{}.StatusafterautoreleaseName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(SLAHead{}.Warning)), kStr},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(SLAHead{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(SLAHead{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(SLAHead{}.AccessControlLevel)), kInt},
 }, sorted: []uint16{21, 22, 23, 12, 8, 19, 1, 4, 0, 2, 3, 10, 11, 7, 16, 17, 15, 20, 14, 13, 6, 5, 18, 9}}
 
 func (m *SLAHead) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSLAHead) }
 
-var enctSLAHead = encTable{extra: unsafe.Offsetof(SLAHead{}.Extra), fields: []encField{
+func (*SLAHead) decTable() *decTable { return &dectSLAHead }
+
+var enctSLAHead = encTable{extra: unsafe.Offsetof(SLAHead{}.Extra), size: unsafe.Sizeof(SLAHead{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SLAHead{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(SLAHead{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Intent)), kStr},
@@ -45,8 +53,8 @@ var enctSLAHead = encTable{extra: unsafe.Offsetof(SLAHead{}.Extra), fields: []en
 	{`"workday_guid":`, nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayGUID)), kStr},
 	{`"responsereset":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Responsereset)), kBool},
 	{`"autoreleaseoption":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaseoption)), kBool},
-	{`"workdays":`, encOne[Workdays], uint32(unsafe.Offsetof(SLAHead{}.Workdays)), kSub},
-	{`"priorities":`, encMany[Policy], uint32(unsafe.Offsetof(SLAHead{}.Priorities)), kSub},
+	{`"workdays":`, etOf[*Workdays], uint32(unsafe.Offsetof(SLAHead{}.Workdays)), kOne},
+	{`"priorities":`, etOf[*Policy], uint32(unsafe.Offsetof(SLAHead{}.Priorities)), kMany},
 	{`"response_reset_approval":`, nil, uint32(unsafe.Offsetof(SLAHead{}.ResponseResetApproval)), kBool},
 	{`"autoreleaselimit":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaselimit)), kInt},
 	{`"trackslaresponsetime":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Trackslaresponsetime)), kBool},
@@ -58,43 +66,65 @@ var enctSLAHead = encTable{extra: unsafe.Offsetof(SLAHead{}.Extra), fields: []en
 	{`"dontsendholdreminders":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Dontsendholdreminders)), kBool},
 	{`"statusafterautorelease_name":`, nil, uint32(unsafe.Offsetof(SLAHead{}.StatusafterautoreleaseName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Warning)), kStr},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(SLAHead{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(SLAHead{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(SLAHead{}.AccessControlLevel)), kInt},
 }}
 
 func (m *SLAHead) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSLAHead) }
 
+func (*SLAHead) encTable() *encTable { return &enctSLAHead }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SLAHead) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSOCCreateIncident = decTable{extra: unsafe.Offsetof(SOCCreateIncident{}.Extra), fields: []decField{
+func allocSOCCreateIncident(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SOCCreateIncident, n)))
+}
+
+func copySOCCreateIncident(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SOCCreateIncident)(dst), n), unsafe.Slice((*SOCCreateIncident)(src), n))
+}
+
+var dectSOCCreateIncident = decTable{extra: unsafe.Offsetof(SOCCreateIncident{}.Extra), size: unsafe.Sizeof(SOCCreateIncident{}), alloc: allocSOCCreateIncident, copy: copySOCCreateIncident, fields: []decField{
 	{"summary", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Summary)), kStr},
 	{"details", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Details)), kStr},
 	{"userName", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.UserName)), kStr},
 	{"isMultiResponder", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.IsMultiResponder)), kBool},
-	{"targets", decMany[SOCCreateIncidentTarget], uint32(unsafe.Offsetof(SOCCreateIncident{}.Targets)), kSub},
+	{"targets", dtOf[*SOCCreateIncidentTarget], uint32(unsafe.Offsetof(SOCCreateIncident{}.Targets)), kMany},
 }, sorted: []uint16{1, 3, 0, 4, 2}}
 
 func (m *SOCCreateIncident) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSOCCreateIncident)
 }
 
-var enctSOCCreateIncident = encTable{extra: unsafe.Offsetof(SOCCreateIncident{}.Extra), fields: []encField{
+func (*SOCCreateIncident) decTable() *decTable { return &dectSOCCreateIncident }
+
+var enctSOCCreateIncident = encTable{extra: unsafe.Offsetof(SOCCreateIncident{}.Extra), size: unsafe.Sizeof(SOCCreateIncident{}), fields: []encField{
 	{`"summary":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Summary)), kStr},
 	{`"details":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Details)), kStr},
 	{`"userName":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.UserName)), kStr},
 	{`"isMultiResponder":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.IsMultiResponder)), kBool},
-	{`"targets":`, encMany[SOCCreateIncidentTarget], uint32(unsafe.Offsetof(SOCCreateIncident{}.Targets)), kSub},
+	{`"targets":`, etOf[*SOCCreateIncidentTarget], uint32(unsafe.Offsetof(SOCCreateIncident{}.Targets)), kMany},
 }}
 
 func (m *SOCCreateIncident) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSOCCreateIncident)
 }
 
+func (*SOCCreateIncident) encTable() *encTable { return &enctSOCCreateIncident }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SOCCreateIncident) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSOCCreateIncidentTarget = decTable{extra: unsafe.Offsetof(SOCCreateIncidentTarget{}.Extra), fields: []decField{
+func allocSOCCreateIncidentTarget(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SOCCreateIncidentTarget, n)))
+}
+
+func copySOCCreateIncidentTarget(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SOCCreateIncidentTarget)(dst), n), unsafe.Slice((*SOCCreateIncidentTarget)(src), n))
+}
+
+var dectSOCCreateIncidentTarget = decTable{extra: unsafe.Offsetof(SOCCreateIncidentTarget{}.Extra), size: unsafe.Sizeof(SOCCreateIncidentTarget{}), alloc: allocSOCCreateIncidentTarget, copy: copySOCCreateIncidentTarget, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Type)), kStr},
 	{"slug", nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Slug)), kStr},
 }, sorted: []uint16{1, 0}}
@@ -103,7 +133,9 @@ func (m *SOCCreateIncidentTarget) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSOCCreateIncidentTarget)
 }
 
-var enctSOCCreateIncidentTarget = encTable{extra: unsafe.Offsetof(SOCCreateIncidentTarget{}.Extra), fields: []encField{
+func (*SOCCreateIncidentTarget) decTable() *decTable { return &dectSOCCreateIncidentTarget }
+
+var enctSOCCreateIncidentTarget = encTable{extra: unsafe.Offsetof(SOCCreateIncidentTarget{}.Extra), size: unsafe.Sizeof(SOCCreateIncidentTarget{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Type)), kStr},
 	{`"slug":`, nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Slug)), kStr},
 }}
@@ -112,10 +144,20 @@ func (m *SOCCreateIncidentTarget) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSOCCreateIncidentTarget)
 }
 
+func (*SOCCreateIncidentTarget) encTable() *encTable { return &enctSOCCreateIncidentTarget }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SOCCreateIncidentTarget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSOCWebhook = decTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), fields: []decField{
+func allocSOCWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SOCWebhook, n)))
+}
+
+func copySOCWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SOCWebhook)(dst), n), unsafe.Slice((*SOCWebhook)(src), n))
+}
+
+var dectSOCWebhook = decTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), size: unsafe.Sizeof(SOCWebhook{}), alloc: allocSOCWebhook, copy: copySOCWebhook, fields: []decField{
 	{"phase", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Phase)), kStr},
 	{"entity_id", nil, uint32(unsafe.Offsetof(SOCWebhook{}.EntityID)), kStr},
 	{"subject", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Subject)), kStr},
@@ -134,7 +176,9 @@ var dectSOCWebhook = decTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), fields
 
 func (m *SOCWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSOCWebhook) }
 
-var enctSOCWebhook = encTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), fields: []encField{
+func (*SOCWebhook) decTable() *decTable { return &dectSOCWebhook }
+
+var enctSOCWebhook = encTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), size: unsafe.Sizeof(SOCWebhook{}), fields: []encField{
 	{`"phase":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.Phase)), kStr},
 	{`"entity_id":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.EntityID)), kStr},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.Subject)), kStr},
@@ -153,10 +197,20 @@ var enctSOCWebhook = encTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), fields
 
 func (m *SOCWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSOCWebhook) }
 
+func (*SOCWebhook) encTable() *encTable { return &enctSOCWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SOCWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), fields: []decField{
+func allocSQLImport(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SQLImport, n)))
+}
+
+func copySQLImport(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SQLImport)(dst), n), unsafe.Slice((*SQLImport)(src), n))
+}
+
+var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: unsafe.Sizeof(SQLImport{}), alloc: allocSQLImport, copy: copySQLImport, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(SQLImport{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(SQLImport{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(SQLImport{}.ID)), kInt},
@@ -177,7 +231,7 @@ var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), fields: 
 	{"nhdfield3", nil, uint32(unsafe.Offsetof(SQLImport{}.Nhdfield3)), kStr},
 	{"updateonly", nil, uint32(unsafe.Offsetof(SQLImport{}.Updateonly)), kBool},
 	{"integrator_enabled", nil, uint32(unsafe.Offsetof(SQLImport{}.IntegratorEnabled)), kBool},
-	{"fields", decMany[SQLImportField], uint32(unsafe.Offsetof(SQLImport{}.Fields)), kSub},
+	{"fields", dtOf[*SQLImportField], uint32(unsafe.Offsetof(SQLImport{}.Fields)), kMany},
 	{"sqlserver", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlserver)), kStr},
 	{"sqldatabase", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqldatabase)), kStr},
 	{"sqlusername", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlusername)), kStr},
@@ -190,7 +244,7 @@ var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), fields: 
 	{"syncto3party", nil, uint32(unsafe.Offsetof(SQLImport{}.Syncto3party)), kBool},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLasterror)), kStr},
-	{"halointegrator_allowed_clientids_list", decMany[KeyPair2], uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), kSub},
+	{"halointegrator_allowed_clientids_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), kMany},
 	{"halointegrator_allowed_clientids", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientids)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(SQLImport{}.NewMethod)), kBool},
 	{"allow_access", nil, uint32(unsafe.Offsetof(SQLImport{}.AllowAccess)), kBool},
@@ -218,7 +272,9 @@ var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), fields: 
 
 func (m *SQLImport) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSQLImport) }
 
-var enctSQLImport = encTable{extra: unsafe.Offsetof(SQLImport{}.Extra), fields: []encField{
+func (*SQLImport) decTable() *decTable { return &dectSQLImport }
+
+var enctSQLImport = encTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: unsafe.Sizeof(SQLImport{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(SQLImport{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(SQLImport{}.ID)), kInt},
@@ -239,7 +295,7 @@ var enctSQLImport = encTable{extra: unsafe.Offsetof(SQLImport{}.Extra), fields: 
 	{`"nhdfield3":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Nhdfield3)), kStr},
 	{`"updateonly":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Updateonly)), kBool},
 	{`"integrator_enabled":`, nil, uint32(unsafe.Offsetof(SQLImport{}.IntegratorEnabled)), kBool},
-	{`"fields":`, encMany[SQLImportField], uint32(unsafe.Offsetof(SQLImport{}.Fields)), kSub},
+	{`"fields":`, etOf[*SQLImportField], uint32(unsafe.Offsetof(SQLImport{}.Fields)), kMany},
 	{`"sqlserver":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlserver)), kStr},
 	{`"sqldatabase":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Sqldatabase)), kStr},
 	{`"sqlusername":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlusername)), kStr},
@@ -252,7 +308,7 @@ var enctSQLImport = encTable{extra: unsafe.Offsetof(SQLImport{}.Extra), fields: 
 	{`"syncto3party":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Syncto3party)), kBool},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLasterror)), kStr},
-	{`"halointegrator_allowed_clientids_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), kSub},
+	{`"halointegrator_allowed_clientids_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), kMany},
 	{`"halointegrator_allowed_clientids":`, nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientids)), kStr},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(SQLImport{}.NewMethod)), kBool},
 	{`"allow_access":`, nil, uint32(unsafe.Offsetof(SQLImport{}.AllowAccess)), kBool},
@@ -280,10 +336,20 @@ var enctSQLImport = encTable{extra: unsafe.Offsetof(SQLImport{}.Extra), fields: 
 
 func (m *SQLImport) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSQLImport) }
 
+func (*SQLImport) encTable() *encTable { return &enctSQLImport }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SQLImport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSQLImportField = decTable{extra: unsafe.Offsetof(SQLImportField{}.Extra), fields: []decField{
+func allocSQLImportField(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SQLImportField, n)))
+}
+
+func copySQLImportField(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SQLImportField)(dst), n), unsafe.Slice((*SQLImportField)(src), n))
+}
+
+var dectSQLImportField = decTable{extra: unsafe.Offsetof(SQLImportField{}.Extra), size: unsafe.Sizeof(SQLImportField{}), alloc: allocSQLImportField, copy: copySQLImportField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SQLImportField{}.ID)), kInt},
 	{"siid", nil, uint32(unsafe.Offsetof(SQLImportField{}.Siid)), kInt},
 	{"thirdpartyname", nil, uint32(unsafe.Offsetof(SQLImportField{}.Thirdpartyname)), kStr},
@@ -295,7 +361,9 @@ var dectSQLImportField = decTable{extra: unsafe.Offsetof(SQLImportField{}.Extra)
 
 func (m *SQLImportField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSQLImportField) }
 
-var enctSQLImportField = encTable{extra: unsafe.Offsetof(SQLImportField{}.Extra), fields: []encField{
+func (*SQLImportField) decTable() *decTable { return &dectSQLImportField }
+
+var enctSQLImportField = encTable{extra: unsafe.Offsetof(SQLImportField{}.Extra), size: unsafe.Sizeof(SQLImportField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.ID)), kInt},
 	{`"siid":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.Siid)), kInt},
 	{`"thirdpartyname":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.Thirdpartyname)), kStr},
@@ -307,38 +375,58 @@ var enctSQLImportField = encTable{extra: unsafe.Offsetof(SQLImportField{}.Extra)
 
 func (m *SQLImportField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSQLImportField) }
 
+func (*SQLImportField) encTable() *encTable { return &enctSQLImportField }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SQLImportField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSQLLookupRequest = decTable{extra: unsafe.Offsetof(SQLLookupRequest{}.Extra), fields: []decField{
+func allocSQLLookupRequest(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SQLLookupRequest, n)))
+}
+
+func copySQLLookupRequest(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SQLLookupRequest)(dst), n), unsafe.Slice((*SQLLookupRequest)(src), n))
+}
+
+var dectSQLLookupRequest = decTable{extra: unsafe.Offsetof(SQLLookupRequest{}.Extra), size: unsafe.Sizeof(SQLLookupRequest{}), alloc: allocSQLLookupRequest, copy: copySQLLookupRequest, fields: []decField{
 	{"connection_name", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.ConnectionName)), kStr},
 	{"sql_string", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.SQLString)), kStr},
-	{"db_params", decMany[StringObjectDbTypeTuple], uint32(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), kSub},
+	{"db_params", dtOf[*StringObjectDbTypeTuple], uint32(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), kMany},
 	{"filookup", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.Filookup)), kInt},
 }, sorted: []uint16{0, 2, 3, 1}}
 
 func (m *SQLLookupRequest) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSQLLookupRequest) }
 
-var enctSQLLookupRequest = encTable{extra: unsafe.Offsetof(SQLLookupRequest{}.Extra), fields: []encField{
+func (*SQLLookupRequest) decTable() *decTable { return &dectSQLLookupRequest }
+
+var enctSQLLookupRequest = encTable{extra: unsafe.Offsetof(SQLLookupRequest{}.Extra), size: unsafe.Sizeof(SQLLookupRequest{}), fields: []encField{
 	{`"connection_name":`, nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.ConnectionName)), kStr},
 	{`"sql_string":`, nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.SQLString)), kStr},
-	{`"db_params":`, encMany[StringObjectDbTypeTuple], uint32(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), kSub},
+	{`"db_params":`, etOf[*StringObjectDbTypeTuple], uint32(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), kMany},
 	{`"filookup":`, nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.Filookup)), kInt},
 }}
 
 func (m *SQLLookupRequest) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSQLLookupRequest) }
 
+func (*SQLLookupRequest) encTable() *encTable { return &enctSQLLookupRequest }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SQLLookupRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSTDToDo = decTable{extra: unsafe.Offsetof(STDToDo{}.Extra), fields: []decField{
+func allocSTDToDo(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]STDToDo, n))) }
+
+func copySTDToDo(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*STDToDo)(dst), n), unsafe.Slice((*STDToDo)(src), n))
+}
+
+var dectSTDToDo = decTable{extra: unsafe.Offsetof(STDToDo{}.Extra), size: unsafe.Sizeof(STDToDo{}), alloc: allocSTDToDo, copy: copySTDToDo, fields: []decField{
 	{"template_id", nil, uint32(unsafe.Offsetof(STDToDo{}.TemplateID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(STDToDo{}.ID)), kInt},
 	{"text", nil, uint32(unsafe.Offsetof(STDToDo{}.Text)), kStr},
 	{"sequence", nil, uint32(unsafe.Offsetof(STDToDo{}.Sequence)), kInt},
-	{"allowed_clients", decMany[AreaToDo], uint32(unsafe.Offsetof(STDToDo{}.AllowedClients)), kSub},
+	{"allowed_clients", dtOf[*AreaToDo], uint32(unsafe.Offsetof(STDToDo{}.AllowedClients)), kMany},
 	{"group_id", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupID)), kInt},
-	{"group", decOne[ToDoGroup], uint32(unsafe.Offsetof(STDToDo{}.Group)), kSub},
+	{"group", dtOf[*ToDoGroup], uint32(unsafe.Offsetof(STDToDo{}.Group)), kOne},
 	{"group_name", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupName)), kStr},
 	{"group_seq", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupSeq)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(STDToDo{}.Warning)), kStr},
@@ -346,14 +434,16 @@ var dectSTDToDo = decTable{extra: unsafe.Offsetof(STDToDo{}.Extra), fields: []de
 
 func (m *STDToDo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSTDToDo) }
 
-var enctSTDToDo = encTable{extra: unsafe.Offsetof(STDToDo{}.Extra), fields: []encField{
+func (*STDToDo) decTable() *decTable { return &dectSTDToDo }
+
+var enctSTDToDo = encTable{extra: unsafe.Offsetof(STDToDo{}.Extra), size: unsafe.Sizeof(STDToDo{}), fields: []encField{
 	{`"template_id":`, nil, uint32(unsafe.Offsetof(STDToDo{}.TemplateID)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(STDToDo{}.ID)), kInt},
 	{`"text":`, nil, uint32(unsafe.Offsetof(STDToDo{}.Text)), kStr},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(STDToDo{}.Sequence)), kInt},
-	{`"allowed_clients":`, encMany[AreaToDo], uint32(unsafe.Offsetof(STDToDo{}.AllowedClients)), kSub},
+	{`"allowed_clients":`, etOf[*AreaToDo], uint32(unsafe.Offsetof(STDToDo{}.AllowedClients)), kMany},
 	{`"group_id":`, nil, uint32(unsafe.Offsetof(STDToDo{}.GroupID)), kInt},
-	{`"group":`, encOne[ToDoGroup], uint32(unsafe.Offsetof(STDToDo{}.Group)), kSub},
+	{`"group":`, etOf[*ToDoGroup], uint32(unsafe.Offsetof(STDToDo{}.Group)), kOne},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(STDToDo{}.GroupName)), kStr},
 	{`"group_seq":`, nil, uint32(unsafe.Offsetof(STDToDo{}.GroupSeq)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(STDToDo{}.Warning)), kStr},
@@ -361,10 +451,20 @@ var enctSTDToDo = encTable{extra: unsafe.Offsetof(STDToDo{}.Extra), fields: []en
 
 func (m *STDToDo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSTDToDo) }
 
+func (*STDToDo) encTable() *encTable { return &enctSTDToDo }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *STDToDo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSTDrequestbudget = decTable{extra: unsafe.Offsetof(STDrequestbudget{}.Extra), fields: []decField{
+func allocSTDrequestbudget(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]STDrequestbudget, n)))
+}
+
+func copySTDrequestbudget(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*STDrequestbudget)(dst), n), unsafe.Slice((*STDrequestbudget)(src), n))
+}
+
+var dectSTDrequestbudget = decTable{extra: unsafe.Offsetof(STDrequestbudget{}.Extra), size: unsafe.Sizeof(STDrequestbudget{}), alloc: allocSTDrequestbudget, copy: copySTDrequestbudget, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.ID)), kInt},
 	{"template_id", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.TemplateID)), kInt},
 	{"hours", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Hours)), kF64},
@@ -378,7 +478,9 @@ var dectSTDrequestbudget = decTable{extra: unsafe.Offsetof(STDrequestbudget{}.Ex
 
 func (m *STDrequestbudget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSTDrequestbudget) }
 
-var enctSTDrequestbudget = encTable{extra: unsafe.Offsetof(STDrequestbudget{}.Extra), fields: []encField{
+func (*STDrequestbudget) decTable() *decTable { return &dectSTDrequestbudget }
+
+var enctSTDrequestbudget = encTable{extra: unsafe.Offsetof(STDrequestbudget{}.Extra), size: unsafe.Sizeof(STDrequestbudget{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.ID)), kInt},
 	{`"template_id":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.TemplateID)), kInt},
 	{`"hours":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Hours)), kF64},
@@ -392,10 +494,20 @@ var enctSTDrequestbudget = encTable{extra: unsafe.Offsetof(STDrequestbudget{}.Ex
 
 func (m *STDrequestbudget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSTDrequestbudget) }
 
+func (*STDrequestbudget) encTable() *encTable { return &enctSTDrequestbudget }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *STDrequestbudget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSageBusinessCloudDetails = decTable{extra: unsafe.Offsetof(SageBusinessCloudDetails{}.Extra), fields: []decField{
+func allocSageBusinessCloudDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SageBusinessCloudDetails, n)))
+}
+
+func copySageBusinessCloudDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SageBusinessCloudDetails)(dst), n), unsafe.Slice((*SageBusinessCloudDetails)(src), n))
+}
+
+var dectSageBusinessCloudDetails = decTable{extra: unsafe.Offsetof(SageBusinessCloudDetails{}.Extra), size: unsafe.Sizeof(SageBusinessCloudDetails{}), alloc: allocSageBusinessCloudDetails, copy: copySageBusinessCloudDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Name)), kStr},
 	{"tokenexpiry", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Tokenexpiry)), kTime},
@@ -417,10 +529,10 @@ var dectSageBusinessCloudDetails = decTable{extra: unsafe.Offsetof(SageBusinessC
 	{"new_access_token", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewAccessToken)), kStr},
 	{"new_refresh_token", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewRefreshToken)), kStr},
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientTopLevelName)), kStr},
-	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), kSub},
+	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), kMany},
 	{"_importtype", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Importtype)), kStr},
-	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), kSub},
-	{"item_group_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), kSub},
+	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), kMany},
+	{"item_group_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Warning)), kStr},
 }, sorted: []uint16{17, 16, 22, 25, 10, 23, 20, 5, 15, 8, 7, 0, 3, 24, 14, 6, 1, 18, 13, 19, 4, 12, 9, 21, 11, 2}}
 
@@ -428,7 +540,9 @@ func (m *SageBusinessCloudDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSageBusinessCloudDetails)
 }
 
-var enctSageBusinessCloudDetails = encTable{extra: unsafe.Offsetof(SageBusinessCloudDetails{}.Extra), fields: []encField{
+func (*SageBusinessCloudDetails) decTable() *decTable { return &dectSageBusinessCloudDetails }
+
+var enctSageBusinessCloudDetails = encTable{extra: unsafe.Offsetof(SageBusinessCloudDetails{}.Extra), size: unsafe.Sizeof(SageBusinessCloudDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Name)), kStr},
 	{`"tokenexpiry":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Tokenexpiry)), kTime},
@@ -450,10 +564,10 @@ var enctSageBusinessCloudDetails = encTable{extra: unsafe.Offsetof(SageBusinessC
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewAccessToken)), kStr},
 	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewRefreshToken)), kStr},
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientTopLevelName)), kStr},
-	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), kSub},
+	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), kMany},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Importtype)), kStr},
-	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), kSub},
-	{`"item_group_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), kSub},
+	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), kMany},
+	{`"item_group_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Warning)), kStr},
 }}
 
@@ -461,10 +575,20 @@ func (m *SageBusinessCloudDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSageBusinessCloudDetails)
 }
 
+func (*SageBusinessCloudDetails) encTable() *encTable { return &enctSageBusinessCloudDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SageBusinessCloudDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSalesMailbox = decTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), fields: []decField{
+func allocSalesMailbox(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SalesMailbox, n)))
+}
+
+func copySalesMailbox(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SalesMailbox)(dst), n), unsafe.Slice((*SalesMailbox)(src), n))
+}
+
+var dectSalesMailbox = decTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), size: unsafe.Sizeof(SalesMailbox{}), alloc: allocSalesMailbox, copy: copySalesMailbox, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Type)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(SalesMailbox{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Name)), kStr},
@@ -480,7 +604,7 @@ var dectSalesMailbox = decTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), fi
 	{"redirect_uri", nil, uint32(unsafe.Offsetof(SalesMailbox{}.RedirectURI)), kStr},
 	{"_authcode", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authcode)), kStr},
 	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Exchangecodefortoken)), kBool},
-	{"mailboxes", decMany[SalesMailboxDetail], uint32(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), kSub},
+	{"mailboxes", dtOf[*SalesMailboxDetail], uint32(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), kMany},
 	{"authorized", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authorized)), kBool},
 	{"new_method", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewMethod)), kBool},
 	{"google_authorized", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleAuthorized)), kBool},
@@ -500,7 +624,9 @@ var dectSalesMailbox = decTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), fi
 
 func (m *SalesMailbox) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSalesMailbox) }
 
-var enctSalesMailbox = encTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), fields: []encField{
+func (*SalesMailbox) decTable() *decTable { return &dectSalesMailbox }
+
+var enctSalesMailbox = encTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), size: unsafe.Sizeof(SalesMailbox{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Type)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Name)), kStr},
@@ -516,7 +642,7 @@ var enctSalesMailbox = encTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), fi
 	{`"redirect_uri":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.RedirectURI)), kStr},
 	{`"_authcode":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authcode)), kStr},
 	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Exchangecodefortoken)), kBool},
-	{`"mailboxes":`, encMany[SalesMailboxDetail], uint32(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), kSub},
+	{`"mailboxes":`, etOf[*SalesMailboxDetail], uint32(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), kMany},
 	{`"authorized":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authorized)), kBool},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewMethod)), kBool},
 	{`"google_authorized":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleAuthorized)), kBool},
@@ -536,10 +662,20 @@ var enctSalesMailbox = encTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), fi
 
 func (m *SalesMailbox) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSalesMailbox) }
 
+func (*SalesMailbox) encTable() *encTable { return &enctSalesMailbox }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SalesMailbox) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSalesMailboxDetail = decTable{extra: unsafe.Offsetof(SalesMailboxDetail{}.Extra), fields: []decField{
+func allocSalesMailboxDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SalesMailboxDetail, n)))
+}
+
+func copySalesMailboxDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SalesMailboxDetail)(dst), n), unsafe.Slice((*SalesMailboxDetail)(src), n))
+}
+
+var dectSalesMailboxDetail = decTable{extra: unsafe.Offsetof(SalesMailboxDetail{}.Extra), size: unsafe.Sizeof(SalesMailboxDetail{}), alloc: allocSalesMailboxDetail, copy: copySalesMailboxDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.ID)), kInt},
 	{"smid", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Smid)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Name)), kStr},
@@ -569,7 +705,9 @@ func (m *SalesMailboxDetail) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSalesMailboxDetail)
 }
 
-var enctSalesMailboxDetail = encTable{extra: unsafe.Offsetof(SalesMailboxDetail{}.Extra), fields: []encField{
+func (*SalesMailboxDetail) decTable() *decTable { return &dectSalesMailboxDetail }
+
+var enctSalesMailboxDetail = encTable{extra: unsafe.Offsetof(SalesMailboxDetail{}.Extra), size: unsafe.Sizeof(SalesMailboxDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.ID)), kInt},
 	{`"smid":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Smid)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Name)), kStr},
@@ -599,35 +737,59 @@ func (m *SalesMailboxDetail) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSalesMailboxDetail)
 }
 
+func (*SalesMailboxDetail) encTable() *encTable { return &enctSalesMailboxDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SalesMailboxDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSalesOrderView = decTable{extra: unsafe.Offsetof(SalesOrderView{}.Extra), fields: []decField{
+func allocSalesOrderView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SalesOrderView, n)))
+}
+
+func copySalesOrderView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SalesOrderView)(dst), n), unsafe.Slice((*SalesOrderView)(src), n))
+}
+
+var dectSalesOrderView = decTable{extra: unsafe.Offsetof(SalesOrderView{}.Extra), size: unsafe.Sizeof(SalesOrderView{}), alloc: allocSalesOrderView, copy: copySalesOrderView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(SalesOrderView{}.RecordCount)), kInt},
-	{"salesorders", decMany[OrderHead], uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kSub},
+	{"salesorders", dtOf[*OrderHead], uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *SalesOrderView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSalesOrderView) }
 
-var enctSalesOrderView = encTable{extra: unsafe.Offsetof(SalesOrderView{}.Extra), fields: []encField{
+func (*SalesOrderView) decTable() *decTable { return &dectSalesOrderView }
+
+var enctSalesOrderView = encTable{extra: unsafe.Offsetof(SalesOrderView{}.Extra), size: unsafe.Sizeof(SalesOrderView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(SalesOrderView{}.RecordCount)), kInt},
-	{`"salesorders":`, encMany[OrderHead], uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kSub},
+	{`"salesorders":`, etOf[*OrderHead], uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageSize)), kInt},
 }}
 
 func (m *SalesOrderView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSalesOrderView) }
 
+func (*SalesOrderView) encTable() *encTable { return &enctSalesOrderView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SalesOrderView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *SalesOrderView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Salesorders) }
+func (m *SalesOrderView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Salesorders), &dectOrderHead)
+}
 
-var dectSchedule = decTable{extra: unsafe.Offsetof(Schedule{}.Extra), fields: []decField{
+func allocSchedule(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Schedule, n)))
+}
+
+func copySchedule(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Schedule)(dst), n), unsafe.Slice((*Schedule)(src), n))
+}
+
+var dectSchedule = decTable{extra: unsafe.Offsetof(Schedule{}.Extra), size: unsafe.Sizeof(Schedule{}), alloc: allocSchedule, copy: copySchedule, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Schedule{}.ID)), kInt},
 	{"startdate", nil, uint32(unsafe.Offsetof(Schedule{}.Startdate)), kTime},
 	{"enddate", nil, uint32(unsafe.Offsetof(Schedule{}.Enddate)), kTime},
@@ -660,16 +822,18 @@ var dectSchedule = decTable{extra: unsafe.Offsetof(Schedule{}.Extra), fields: []
 	{"weeklyrecurrencestring", nil, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrencestring)), kStr},
 	{"nextcreationdate", nil, uint32(unsafe.Offsetof(Schedule{}.Nextcreationdate)), kTime},
 	{"nextrundate", nil, uint32(unsafe.Offsetof(Schedule{}.Nextrundate)), kTime},
-	{"contract_schedule_plan", decMany[ContractSchedulePlan], uint32(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), kSub},
-	{"weeklyrecurrenceamount", decMany[KeyPair], uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), kSub},
+	{"contract_schedule_plan", dtOf[*ContractSchedulePlan], uint32(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), kMany},
+	{"weeklyrecurrenceamount", dtOf[*KeyPair], uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), kMany},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(Schedule{}.Validateonly)), kBool},
-	{"events", decMany[Appointment], uint32(unsafe.Offsetof(Schedule{}.Events)), kSub},
+	{"events", dtOf[*Appointment], uint32(unsafe.Offsetof(Schedule{}.Events)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Schedule{}.Warning)), kStr},
 }, sorted: []uint16{34, 36, 12, 32, 6, 5, 8, 2, 35, 4, 0, 13, 15, 16, 17, 19, 18, 30, 31, 9, 11, 10, 1, 3, 27, 28, 33, 29, 7, 14, 20, 22, 21, 23, 26, 25, 24}}
 
 func (m *Schedule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSchedule) }
 
-var enctSchedule = encTable{extra: unsafe.Offsetof(Schedule{}.Extra), fields: []encField{
+func (*Schedule) decTable() *decTable { return &dectSchedule }
+
+var enctSchedule = encTable{extra: unsafe.Offsetof(Schedule{}.Extra), size: unsafe.Sizeof(Schedule{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Schedule{}.ID)), kInt},
 	{`"startdate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Startdate)), kTime},
 	{`"enddate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Enddate)), kTime},
@@ -702,44 +866,66 @@ var enctSchedule = encTable{extra: unsafe.Offsetof(Schedule{}.Extra), fields: []
 	{`"weeklyrecurrencestring":`, nil, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrencestring)), kStr},
 	{`"nextcreationdate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Nextcreationdate)), kTime},
 	{`"nextrundate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Nextrundate)), kTime},
-	{`"contract_schedule_plan":`, encMany[ContractSchedulePlan], uint32(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), kSub},
-	{`"weeklyrecurrenceamount":`, encMany[KeyPair], uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), kSub},
+	{`"contract_schedule_plan":`, etOf[*ContractSchedulePlan], uint32(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), kMany},
+	{`"weeklyrecurrenceamount":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), kMany},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(Schedule{}.Validateonly)), kBool},
-	{`"events":`, encMany[Appointment], uint32(unsafe.Offsetof(Schedule{}.Events)), kSub},
+	{`"events":`, etOf[*Appointment], uint32(unsafe.Offsetof(Schedule{}.Events)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Schedule{}.Warning)), kStr},
 }}
 
 func (m *Schedule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSchedule) }
 
+func (*Schedule) encTable() *encTable { return &enctSchedule }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Schedule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectScreenLayout = decTable{extra: unsafe.Offsetof(ScreenLayout{}.Extra), fields: []decField{
+func allocScreenLayout(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ScreenLayout, n)))
+}
+
+func copyScreenLayout(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ScreenLayout)(dst), n), unsafe.Slice((*ScreenLayout)(src), n))
+}
+
+var dectScreenLayout = decTable{extra: unsafe.Offsetof(ScreenLayout{}.Extra), size: unsafe.Sizeof(ScreenLayout{}), alloc: allocScreenLayout, copy: copyScreenLayout, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ScreenLayout{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Name)), kStr},
 	{"usage", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Usage)), kInt},
 	{"tab_display", nil, uint32(unsafe.Offsetof(ScreenLayout{}.TabDisplay)), kInt},
-	{"tab_config", decMany[TabConfig], uint32(unsafe.Offsetof(ScreenLayout{}.TabConfig)), kSub},
+	{"tab_config", dtOf[*TabConfig], uint32(unsafe.Offsetof(ScreenLayout{}.TabConfig)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Warning)), kStr},
 }, sorted: []uint16{5, 0, 1, 4, 3, 2}}
 
 func (m *ScreenLayout) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScreenLayout) }
 
-var enctScreenLayout = encTable{extra: unsafe.Offsetof(ScreenLayout{}.Extra), fields: []encField{
+func (*ScreenLayout) decTable() *decTable { return &dectScreenLayout }
+
+var enctScreenLayout = encTable{extra: unsafe.Offsetof(ScreenLayout{}.Extra), size: unsafe.Sizeof(ScreenLayout{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.Name)), kStr},
 	{`"usage":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.Usage)), kInt},
 	{`"tab_display":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.TabDisplay)), kInt},
-	{`"tab_config":`, encMany[TabConfig], uint32(unsafe.Offsetof(ScreenLayout{}.TabConfig)), kSub},
+	{`"tab_config":`, etOf[*TabConfig], uint32(unsafe.Offsetof(ScreenLayout{}.TabConfig)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.Warning)), kStr},
 }}
 
 func (m *ScreenLayout) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScreenLayout) }
 
+func (*ScreenLayout) encTable() *encTable { return &enctScreenLayout }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScreenLayout) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectScriptChoice = decTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), fields: []decField{
+func allocScriptChoice(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ScriptChoice, n)))
+}
+
+func copyScriptChoice(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ScriptChoice)(dst), n), unsafe.Slice((*ScriptChoice)(src), n))
+}
+
+var dectScriptChoice = decTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), size: unsafe.Sizeof(ScriptChoice{}), alloc: allocScriptChoice, copy: copyScriptChoice, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ScriptChoice{}.ID)), kInt},
 	{"script_question_id", nil, uint32(unsafe.Offsetof(ScriptChoice{}.ScriptQuestionID)), kInt},
 	{"choice", nil, uint32(unsafe.Offsetof(ScriptChoice{}.Choice)), kStr},
@@ -750,7 +936,9 @@ var dectScriptChoice = decTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), fi
 
 func (m *ScriptChoice) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScriptChoice) }
 
-var enctScriptChoice = encTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), fields: []encField{
+func (*ScriptChoice) decTable() *decTable { return &dectScriptChoice }
+
+var enctScriptChoice = encTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), size: unsafe.Sizeof(ScriptChoice{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ScriptChoice{}.ID)), kInt},
 	{`"script_question_id":`, nil, uint32(unsafe.Offsetof(ScriptChoice{}.ScriptQuestionID)), kInt},
 	{`"choice":`, nil, uint32(unsafe.Offsetof(ScriptChoice{}.Choice)), kStr},
@@ -761,35 +949,57 @@ var enctScriptChoice = encTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), fi
 
 func (m *ScriptChoice) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScriptChoice) }
 
+func (*ScriptChoice) encTable() *encTable { return &enctScriptChoice }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScriptChoice) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectScriptHeader = decTable{extra: unsafe.Offsetof(ScriptHeader{}.Extra), fields: []decField{
+func allocScriptHeader(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ScriptHeader, n)))
+}
+
+func copyScriptHeader(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ScriptHeader)(dst), n), unsafe.Slice((*ScriptHeader)(src), n))
+}
+
+var dectScriptHeader = decTable{extra: unsafe.Offsetof(ScriptHeader{}.Extra), size: unsafe.Sizeof(ScriptHeader{}), alloc: allocScriptHeader, copy: copyScriptHeader, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ScriptHeader{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Name)), kStr},
 	{"note", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Note)), kStr},
 	{"category_1", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Category1)), kStr},
-	{"questions", decMany[ScriptLine], uint32(unsafe.Offsetof(ScriptHeader{}.Questions)), kSub},
+	{"questions", dtOf[*ScriptLine], uint32(unsafe.Offsetof(ScriptHeader{}.Questions)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Warning)), kStr},
 }, sorted: []uint16{5, 3, 0, 1, 2, 4}}
 
 func (m *ScriptHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScriptHeader) }
 
-var enctScriptHeader = encTable{extra: unsafe.Offsetof(ScriptHeader{}.Extra), fields: []encField{
+func (*ScriptHeader) decTable() *decTable { return &dectScriptHeader }
+
+var enctScriptHeader = encTable{extra: unsafe.Offsetof(ScriptHeader{}.Extra), size: unsafe.Sizeof(ScriptHeader{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Name)), kStr},
 	{`"note":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Note)), kStr},
 	{`"category_1":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Category1)), kStr},
-	{`"questions":`, encMany[ScriptLine], uint32(unsafe.Offsetof(ScriptHeader{}.Questions)), kSub},
+	{`"questions":`, etOf[*ScriptLine], uint32(unsafe.Offsetof(ScriptHeader{}.Questions)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Warning)), kStr},
 }}
 
 func (m *ScriptHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScriptHeader) }
 
+func (*ScriptHeader) encTable() *encTable { return &enctScriptHeader }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScriptHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectScriptLine = decTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), fields: []decField{
+func allocScriptLine(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ScriptLine, n)))
+}
+
+func copyScriptLine(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ScriptLine)(dst), n), unsafe.Slice((*ScriptLine)(src), n))
+}
+
+var dectScriptLine = decTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), size: unsafe.Sizeof(ScriptLine{}), alloc: allocScriptLine, copy: copyScriptLine, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ScriptLine{}.ID)), kInt},
 	{"script_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.ScriptID)), kInt},
 	{"sort_seq", nil, uint32(unsafe.Offsetof(ScriptLine{}.SortSeq)), kInt},
@@ -800,13 +1010,15 @@ var dectScriptLine = decTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), fields
 	{"summary", nil, uint32(unsafe.Offsetof(ScriptLine{}.Summary)), kStr},
 	{"input_type", nil, uint32(unsafe.Offsetof(ScriptLine{}.InputType)), kInt},
 	{"temp_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.TempID)), kInt},
-	{"choices", decMany[ScriptChoice], uint32(unsafe.Offsetof(ScriptLine{}.Choices)), kSub},
+	{"choices", dtOf[*ScriptChoice], uint32(unsafe.Offsetof(ScriptLine{}.Choices)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(ScriptLine{}.Warning)), kStr},
 }, sorted: []uint16{11, 10, 0, 8, 5, 4, 1, 2, 7, 9, 3, 6}}
 
 func (m *ScriptLine) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScriptLine) }
 
-var enctScriptLine = encTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), fields: []encField{
+func (*ScriptLine) decTable() *decTable { return &dectScriptLine }
+
+var enctScriptLine = encTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), size: unsafe.Sizeof(ScriptLine{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.ID)), kInt},
 	{`"script_id":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.ScriptID)), kInt},
 	{`"sort_seq":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.SortSeq)), kInt},
@@ -817,16 +1029,26 @@ var enctScriptLine = encTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), fields
 	{`"summary":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.Summary)), kStr},
 	{`"input_type":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.InputType)), kInt},
 	{`"temp_id":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.TempID)), kInt},
-	{`"choices":`, encMany[ScriptChoice], uint32(unsafe.Offsetof(ScriptLine{}.Choices)), kSub},
+	{`"choices":`, etOf[*ScriptChoice], uint32(unsafe.Offsetof(ScriptLine{}.Choices)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.Warning)), kStr},
 }}
 
 func (m *ScriptLine) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScriptLine) }
 
+func (*ScriptLine) encTable() *encTable { return &enctScriptLine }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScriptLine) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), fields: []decField{
+func allocSectionDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SectionDetail, n)))
+}
+
+func copySectionDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SectionDetail)(dst), n), unsafe.Slice((*SectionDetail)(src), n))
+}
+
+var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), size: unsafe.Sizeof(SectionDetail{}), alloc: allocSectionDetail, copy: copySectionDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SectionDetail{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(SectionDetail{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(SectionDetail{}.Intent)), kStr},
@@ -841,7 +1063,7 @@ var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{"org_team_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.OrgTeamName)), kStr},
 	{"inactive", nil, uint32(unsafe.Offsetof(SectionDetail{}.Inactive)), kBool},
 	{"override_column_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnID)), kInt},
-	{"managers", decMany[Manager], uint32(unsafe.Offsetof(SectionDetail{}.Managers)), kSub},
+	{"managers", dtOf[*Manager], uint32(unsafe.Offsetof(SectionDetail{}.Managers)), kMany},
 	{"teamphotopath", nil, uint32(unsafe.Offsetof(SectionDetail{}.Teamphotopath)), kStr},
 	{"last_modified", nil, uint32(unsafe.Offsetof(SectionDetail{}.LastModified)), kTime},
 	{"hide_agents_in_tree_if_no_tickets", nil, uint32(unsafe.Offsetof(SectionDetail{}.HideAgentsInTreeIfNoTickets)), kBool},
@@ -851,19 +1073,19 @@ var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{"allowlivechat", nil, uint32(unsafe.Offsetof(SectionDetail{}.Allowlivechat)), kBool},
 	{"rtid", nil, uint32(unsafe.Offsetof(SectionDetail{}.Rtid)), kInt},
 	{"mailbox_override", nil, uint32(unsafe.Offsetof(SectionDetail{}.MailboxOverride)), kInt},
-	{"agents", decMany[UnameSection], uint32(unsafe.Offsetof(SectionDetail{}.Agents)), kSub},
+	{"agents", dtOf[*UnameSection], uint32(unsafe.Offsetof(SectionDetail{}.Agents)), kMany},
 	{"organisation_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.OrganisationID)), kInt},
-	{"cannedtext", decMany[CannedText], uint32(unsafe.Offsetof(SectionDetail{}.Cannedtext)), kSub},
-	{"templates", decMany[StdRequestList], uint32(unsafe.Offsetof(SectionDetail{}.Templates)), kSub},
+	{"cannedtext", dtOf[*CannedText], uint32(unsafe.Offsetof(SectionDetail{}.Cannedtext)), kMany},
+	{"templates", dtOf[*StdRequestList], uint32(unsafe.Offsetof(SectionDetail{}.Templates)), kMany},
 	{"allowall_category1", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory1)), kBool},
-	{"allowed_category1", decMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), kSub},
+	{"allowed_category1", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), kMany},
 	{"allowall_category2", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory2)), kBool},
-	{"allowed_category2", decMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), kSub},
+	{"allowed_category2", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), kMany},
 	{"allowall_category3", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory3)), kBool},
-	{"allowed_category3", decMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), kSub},
+	{"allowed_category3", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), kMany},
 	{"allowall_category4", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory4)), kBool},
 	{"includeinloadbalance", nil, uint32(unsafe.Offsetof(SectionDetail{}.Includeinloadbalance)), kBool},
-	{"allowed_category4", decMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), kSub},
+	{"allowed_category4", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), kMany},
 	{"override_column_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnName)), kStr},
 	{"messagegroup_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.MessagegroupID)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(SectionDetail{}.Warning)), kStr},
@@ -878,14 +1100,16 @@ var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{"team_note", nil, uint32(unsafe.Offsetof(SectionDetail{}.TeamNote)), kStr},
 	{"booking_workday_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayID)), kInt},
 	{"booking_workday_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayName)), kStr},
-	{"recurring_shifts", decMany[AppointmentList], uint32(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), kSub},
+	{"recurring_shifts", dtOf[*AppointmentList], uint32(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), kMany},
 	{"use", nil, uint32(unsafe.Offsetof(SectionDetail{}.Use)), kStr},
 	{"department_guid", nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentGUID)), kStr},
 }, sorted: []uint16{40, 41, 39, 20, 24, 28, 30, 32, 34, 29, 31, 33, 36, 21, 45, 49, 50, 26, 53, 9, 10, 47, 19, 6, 7, 5, 1, 17, 0, 12, 35, 2, 16, 46, 23, 42, 14, 38, 3, 11, 25, 13, 37, 43, 51, 22, 4, 48, 15, 27, 8, 44, 52, 18}}
 
 func (m *SectionDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSectionDetail) }
 
-var enctSectionDetail = encTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), fields: []encField{
+func (*SectionDetail) decTable() *decTable { return &dectSectionDetail }
+
+var enctSectionDetail = encTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), size: unsafe.Sizeof(SectionDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Intent)), kStr},
@@ -900,7 +1124,7 @@ var enctSectionDetail = encTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{`"org_team_name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OrgTeamName)), kStr},
 	{`"inactive":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Inactive)), kBool},
 	{`"override_column_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnID)), kInt},
-	{`"managers":`, encMany[Manager], uint32(unsafe.Offsetof(SectionDetail{}.Managers)), kSub},
+	{`"managers":`, etOf[*Manager], uint32(unsafe.Offsetof(SectionDetail{}.Managers)), kMany},
 	{`"teamphotopath":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Teamphotopath)), kStr},
 	{`"last_modified":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.LastModified)), kTime},
 	{`"hide_agents_in_tree_if_no_tickets":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.HideAgentsInTreeIfNoTickets)), kBool},
@@ -910,19 +1134,19 @@ var enctSectionDetail = encTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{`"allowlivechat":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Allowlivechat)), kBool},
 	{`"rtid":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Rtid)), kInt},
 	{`"mailbox_override":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.MailboxOverride)), kInt},
-	{`"agents":`, encMany[UnameSection], uint32(unsafe.Offsetof(SectionDetail{}.Agents)), kSub},
+	{`"agents":`, etOf[*UnameSection], uint32(unsafe.Offsetof(SectionDetail{}.Agents)), kMany},
 	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OrganisationID)), kInt},
-	{`"cannedtext":`, encMany[CannedText], uint32(unsafe.Offsetof(SectionDetail{}.Cannedtext)), kSub},
-	{`"templates":`, encMany[StdRequestList], uint32(unsafe.Offsetof(SectionDetail{}.Templates)), kSub},
+	{`"cannedtext":`, etOf[*CannedText], uint32(unsafe.Offsetof(SectionDetail{}.Cannedtext)), kMany},
+	{`"templates":`, etOf[*StdRequestList], uint32(unsafe.Offsetof(SectionDetail{}.Templates)), kMany},
 	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory1)), kBool},
-	{`"allowed_category1":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), kSub},
+	{`"allowed_category1":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), kMany},
 	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory2)), kBool},
-	{`"allowed_category2":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), kSub},
+	{`"allowed_category2":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), kMany},
 	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory3)), kBool},
-	{`"allowed_category3":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), kSub},
+	{`"allowed_category3":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), kMany},
 	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory4)), kBool},
 	{`"includeinloadbalance":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Includeinloadbalance)), kBool},
-	{`"allowed_category4":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), kSub},
+	{`"allowed_category4":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), kMany},
 	{`"override_column_name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnName)), kStr},
 	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.MessagegroupID)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Warning)), kStr},
@@ -937,17 +1161,27 @@ var enctSectionDetail = encTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{`"team_note":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.TeamNote)), kStr},
 	{`"booking_workday_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayID)), kInt},
 	{`"booking_workday_name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayName)), kStr},
-	{`"recurring_shifts":`, encMany[AppointmentList], uint32(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), kSub},
+	{`"recurring_shifts":`, etOf[*AppointmentList], uint32(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), kMany},
 	{`"use":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Use)), kStr},
 	{`"department_guid":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentGUID)), kStr},
 }}
 
 func (m *SectionDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSectionDetail) }
 
+func (*SectionDetail) encTable() *encTable { return &enctSectionDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SectionDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSectionDetailList = decTable{extra: unsafe.Offsetof(SectionDetailList{}.Extra), fields: []decField{
+func allocSectionDetailList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SectionDetailList, n)))
+}
+
+func copySectionDetailList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SectionDetailList)(dst), n), unsafe.Slice((*SectionDetailList)(src), n))
+}
+
+var dectSectionDetailList = decTable{extra: unsafe.Offsetof(SectionDetailList{}.Extra), size: unsafe.Sizeof(SectionDetailList{}), alloc: allocSectionDetailList, copy: copySectionDetailList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SectionDetailList{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(SectionDetailList{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Intent)), kStr},
@@ -962,8 +1196,8 @@ var dectSectionDetailList = decTable{extra: unsafe.Offsetof(SectionDetailList{}.
 	{"org_team_name", nil, uint32(unsafe.Offsetof(SectionDetailList{}.OrgTeamName)), kStr},
 	{"inactive", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Inactive)), kBool},
 	{"override_column_id", nil, uint32(unsafe.Offsetof(SectionDetailList{}.OverrideColumnID)), kInt},
-	{"agents", decMany[UnameList], uint32(unsafe.Offsetof(SectionDetailList{}.Agents)), kSub},
-	{"managers", decMany[Manager], uint32(unsafe.Offsetof(SectionDetailList{}.Managers)), kSub},
+	{"agents", dtOf[*UnameList], uint32(unsafe.Offsetof(SectionDetailList{}.Agents)), kMany},
+	{"managers", dtOf[*Manager], uint32(unsafe.Offsetof(SectionDetailList{}.Managers)), kMany},
 	{"teamphotopath", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Teamphotopath)), kStr},
 	{"last_modified", nil, uint32(unsafe.Offsetof(SectionDetailList{}.LastModified)), kTime},
 	{"hide_agents_in_tree_if_no_tickets", nil, uint32(unsafe.Offsetof(SectionDetailList{}.HideAgentsInTreeIfNoTickets)), kBool},
@@ -975,7 +1209,9 @@ func (m *SectionDetailList) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSectionDetailList)
 }
 
-var enctSectionDetailList = encTable{extra: unsafe.Offsetof(SectionDetailList{}.Extra), fields: []encField{
+func (*SectionDetailList) decTable() *decTable { return &dectSectionDetailList }
+
+var enctSectionDetailList = encTable{extra: unsafe.Offsetof(SectionDetailList{}.Extra), size: unsafe.Sizeof(SectionDetailList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Intent)), kStr},
@@ -990,8 +1226,8 @@ var enctSectionDetailList = encTable{extra: unsafe.Offsetof(SectionDetailList{}.
 	{`"org_team_name":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.OrgTeamName)), kStr},
 	{`"inactive":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Inactive)), kBool},
 	{`"override_column_id":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.OverrideColumnID)), kInt},
-	{`"agents":`, encMany[UnameList], uint32(unsafe.Offsetof(SectionDetailList{}.Agents)), kSub},
-	{`"managers":`, encMany[Manager], uint32(unsafe.Offsetof(SectionDetailList{}.Managers)), kSub},
+	{`"agents":`, etOf[*UnameList], uint32(unsafe.Offsetof(SectionDetailList{}.Agents)), kMany},
+	{`"managers":`, etOf[*Manager], uint32(unsafe.Offsetof(SectionDetailList{}.Managers)), kMany},
 	{`"teamphotopath":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Teamphotopath)), kStr},
 	{`"last_modified":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.LastModified)), kTime},
 	{`"hide_agents_in_tree_if_no_tickets":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.HideAgentsInTreeIfNoTickets)), kBool},
@@ -1003,10 +1239,20 @@ func (m *SectionDetailList) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSectionDetailList)
 }
 
+func (*SectionDetailList) encTable() *encTable { return &enctSectionDetailList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SectionDetailList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSectionRequestType = decTable{extra: unsafe.Offsetof(SectionRequestType{}.Extra), fields: []decField{
+func allocSectionRequestType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SectionRequestType, n)))
+}
+
+func copySectionRequestType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SectionRequestType)(dst), n), unsafe.Slice((*SectionRequestType)(src), n))
+}
+
+var dectSectionRequestType = decTable{extra: unsafe.Offsetof(SectionRequestType{}.Extra), size: unsafe.Sizeof(SectionRequestType{}), alloc: allocSectionRequestType, copy: copySectionRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.TickettypeID)), kInt},
 	{"section_id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.SectionID)), kInt},
@@ -1019,7 +1265,9 @@ func (m *SectionRequestType) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSectionRequestType)
 }
 
-var enctSectionRequestType = encTable{extra: unsafe.Offsetof(SectionRequestType{}.Extra), fields: []encField{
+func (*SectionRequestType) decTable() *decTable { return &dectSectionRequestType }
+
+var enctSectionRequestType = encTable{extra: unsafe.Offsetof(SectionRequestType{}.Extra), size: unsafe.Sizeof(SectionRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SectionRequestType{}.ID)), kInt},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(SectionRequestType{}.TickettypeID)), kInt},
 	{`"section_id":`, nil, uint32(unsafe.Offsetof(SectionRequestType{}.SectionID)), kInt},
@@ -1032,10 +1280,20 @@ func (m *SectionRequestType) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSectionRequestType)
 }
 
+func (*SectionRequestType) encTable() *encTable { return &enctSectionRequestType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SectionRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSecurityQuestion = decTable{extra: unsafe.Offsetof(SecurityQuestion{}.Extra), fields: []decField{
+func allocSecurityQuestion(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SecurityQuestion, n)))
+}
+
+func copySecurityQuestion(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SecurityQuestion)(dst), n), unsafe.Slice((*SecurityQuestion)(src), n))
+}
+
+var dectSecurityQuestion = decTable{extra: unsafe.Offsetof(SecurityQuestion{}.Extra), size: unsafe.Sizeof(SecurityQuestion{}), alloc: allocSecurityQuestion, copy: copySecurityQuestion, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Name)), kStr},
 	{"enabled", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Enabled)), kBool},
@@ -1045,7 +1303,9 @@ var dectSecurityQuestion = decTable{extra: unsafe.Offsetof(SecurityQuestion{}.Ex
 
 func (m *SecurityQuestion) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSecurityQuestion) }
 
-var enctSecurityQuestion = encTable{extra: unsafe.Offsetof(SecurityQuestion{}.Extra), fields: []encField{
+func (*SecurityQuestion) decTable() *decTable { return &dectSecurityQuestion }
+
+var enctSecurityQuestion = encTable{extra: unsafe.Offsetof(SecurityQuestion{}.Extra), size: unsafe.Sizeof(SecurityQuestion{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SecurityQuestion{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Name)), kStr},
 	{`"enabled":`, nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Enabled)), kBool},
@@ -1055,10 +1315,20 @@ var enctSecurityQuestion = encTable{extra: unsafe.Offsetof(SecurityQuestion{}.Ex
 
 func (m *SecurityQuestion) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSecurityQuestion) }
 
+func (*SecurityQuestion) encTable() *encTable { return &enctSecurityQuestion }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SecurityQuestion) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []decField{
+func allocServSite(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ServSite, n)))
+}
+
+func copyServSite(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ServSite)(dst), n), unsafe.Slice((*ServSite)(src), n))
+}
+
+var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsafe.Sizeof(ServSite{}), alloc: allocServSite, copy: copyServSite, fields: []decField{
 	{"sendemailtype", nil, uint32(unsafe.Offsetof(ServSite{}.Sendemailtype)), kInt},
 	{"email_subscriber_count", nil, uint32(unsafe.Offsetof(ServSite{}.EmailSubscriberCount)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(ServSite{}.ID)), kInt},
@@ -1181,13 +1451,13 @@ var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []
 	{"incidentlbl", nil, uint32(unsafe.Offsetof(ServSite{}.Incidentlbl)), kStr},
 	{"incidenthint", nil, uint32(unsafe.Offsetof(ServSite{}.Incidenthint)), kStr},
 	{"allowall_category1", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory1)), kBool},
-	{"allowed_category1", decMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory1)), kSub},
+	{"allowed_category1", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory1)), kMany},
 	{"allowall_category2", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory2)), kBool},
-	{"allowed_category2", decMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory2)), kSub},
+	{"allowed_category2", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory2)), kMany},
 	{"allowall_category3", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory3)), kBool},
-	{"allowed_category3", decMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory3)), kSub},
+	{"allowed_category3", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory3)), kMany},
 	{"allowall_category4", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory4)), kBool},
-	{"allowed_category4", decMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory4)), kSub},
+	{"allowed_category4", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory4)), kMany},
 	{"seq", nil, uint32(unsafe.Offsetof(ServSite{}.Seq)), kInt},
 	{"unsubscribe_ticketortemplate", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTicketortemplate)), kInt},
 	{"unsubscribe_tickettype_id", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTickettypeID)), kInt},
@@ -1202,13 +1472,13 @@ var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []
 	{"recent_incident_count", nil, uint32(unsafe.Offsetof(ServSite{}.RecentIncidentCount)), kInt},
 	{"open_incident_count", nil, uint32(unsafe.Offsetof(ServSite{}.OpenIncidentCount)), kInt},
 	{"open_servicerequest_count", nil, uint32(unsafe.Offsetof(ServSite{}.OpenServicerequestCount)), kInt},
-	{"user_access", decMany[ServiceRestriction], uint32(unsafe.Offsetof(ServSite{}.UserAccess)), kSub},
-	{"subscribers", decMany[ServiceUser], uint32(unsafe.Offsetof(ServSite{}.Subscribers)), kSub},
-	{"linked_services", decMany[ServiceLinks], uint32(unsafe.Offsetof(ServSite{}.LinkedServices)), kSub},
-	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(ServSite{}.Assets)), kSub},
+	{"user_access", dtOf[*ServiceRestriction], uint32(unsafe.Offsetof(ServSite{}.UserAccess)), kMany},
+	{"subscribers", dtOf[*ServiceUser], uint32(unsafe.Offsetof(ServSite{}.Subscribers)), kMany},
+	{"linked_services", dtOf[*ServiceLinks], uint32(unsafe.Offsetof(ServSite{}.LinkedServices)), kMany},
+	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(ServSite{}.Assets)), kMany},
 	{"update_status", nil, uint32(unsafe.Offsetof(ServSite{}.UpdateStatus)), kBool},
 	{"user_subscribed", nil, uint32(unsafe.Offsetof(ServSite{}.UserSubscribed)), kBool},
-	{"user", decOne[Users], uint32(unsafe.Offsetof(ServSite{}.User)), kSub},
+	{"user", dtOf[*Users], uint32(unsafe.Offsetof(ServSite{}.User)), kOne},
 	{"emailtemplate", nil, uint32(unsafe.Offsetof(ServSite{}.Emailtemplate)), kInt},
 	{"send_service_email", nil, uint32(unsafe.Offsetof(ServSite{}.SendServiceEmail)), kBool},
 	{"preview_service_email", nil, uint32(unsafe.Offsetof(ServSite{}.PreviewServiceEmail)), kBool},
@@ -1221,18 +1491,18 @@ var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []
 	{"_warning", nil, uint32(unsafe.Offsetof(ServSite{}.Warning)), kStr},
 	{"showinrelatedservices", nil, uint32(unsafe.Offsetof(ServSite{}.Showinrelatedservices)), kBool},
 	{"user_canunsubscribe", nil, uint32(unsafe.Offsetof(ServSite{}.UserCanunsubscribe)), kBool},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(ServSite{}.Customfields)), kSub},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServSite{}.Translations)), kSub},
-	{"optional_services", decMany[ServiceOption], uint32(unsafe.Offsetof(ServSite{}.OptionalServices)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(ServSite{}.Customfields)), kMany},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServSite{}.Translations)), kMany},
+	{"optional_services", dtOf[*ServiceOption], uint32(unsafe.Offsetof(ServSite{}.OptionalServices)), kMany},
 	{"isservicedetails", nil, uint32(unsafe.Offsetof(ServSite{}.Isservicedetails)), kBool},
 	{"statushistoryportal", nil, uint32(unsafe.Offsetof(ServSite{}.Statushistoryportal)), kBool},
-	{"status_history", decMany[ServStatus], uint32(unsafe.Offsetof(ServSite{}.StatusHistory)), kSub},
-	{"service_request_details", decMany[ServiceRequestDetails], uint32(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), kSub},
+	{"status_history", dtOf[*ServStatus], uint32(unsafe.Offsetof(ServSite{}.StatusHistory)), kMany},
+	{"service_request_details", dtOf[*ServiceRequestDetails], uint32(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), kMany},
 	{"device_child_id", nil, uint32(unsafe.Offsetof(ServSite{}.DeviceChildID)), kInt},
 	{"device_count", nil, uint32(unsafe.Offsetof(ServSite{}.DeviceCount)), kInt},
 	{"incidentonly", nil, uint32(unsafe.Offsetof(ServSite{}.Incidentonly)), kBool},
 	{"cat_phonenumber", nil, uint32(unsafe.Offsetof(ServSite{}.CatPhonenumber)), kStr},
-	{"kbs", decMany[KBEntryList], uint32(unsafe.Offsetof(ServSite{}.Kbs)), kSub},
+	{"kbs", dtOf[*KBEntryList], uint32(unsafe.Offsetof(ServSite{}.Kbs)), kMany},
 	{"search_index_sync_timestamp", nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncTimestamp)), kTime},
 	{"search_index_sync_batches", nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncBatches)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(ServSite{}.Use)), kStr},
@@ -1241,11 +1511,11 @@ var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []
 	{"relatedworkdayid_content", nil, uint32(unsafe.Offsetof(ServSite{}.RelatedworkdayidContent)), kStr},
 	{"status_message_update_internal_html", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternalHTML)), kStr},
 	{"status_message_update_public_html", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublicHTML)), kStr},
-	{"future_statuses", decMany[Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSite{}.FutureStatuses)), kSub},
-	{"current_statuses", decMany[Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSite{}.CurrentStatuses)), kSub},
+	{"future_statuses", dtOf[*Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSite{}.FutureStatuses)), kMany},
+	{"current_statuses", dtOf[*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSite{}.CurrentStatuses)), kMany},
 	{"service_url", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceURL)), kStr},
 	{"incident_url", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentURL)), kStr},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(ServSite{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ServSite{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ServSite{}.AccessControlLevel)), kInt},
 	{"_isimport", nil, uint32(unsafe.Offsetof(ServSite{}.Isimport)), kBool},
 	{"link", nil, uint32(unsafe.Offsetof(ServSite{}.Link)), kStr},
@@ -1253,7 +1523,9 @@ var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []
 
 func (m *ServSite) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServSite) }
 
-var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []encField{
+func (*ServSite) decTable() *decTable { return &dectServSite }
+
+var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsafe.Sizeof(ServSite{}), fields: []encField{
 	{`"sendemailtype":`, nil, uint32(unsafe.Offsetof(ServSite{}.Sendemailtype)), kInt},
 	{`"email_subscriber_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.EmailSubscriberCount)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServSite{}.ID)), kInt},
@@ -1376,13 +1648,13 @@ var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []
 	{`"incidentlbl":`, nil, uint32(unsafe.Offsetof(ServSite{}.Incidentlbl)), kStr},
 	{`"incidenthint":`, nil, uint32(unsafe.Offsetof(ServSite{}.Incidenthint)), kStr},
 	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory1)), kBool},
-	{`"allowed_category1":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory1)), kSub},
+	{`"allowed_category1":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory1)), kMany},
 	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory2)), kBool},
-	{`"allowed_category2":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory2)), kSub},
+	{`"allowed_category2":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory2)), kMany},
 	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory3)), kBool},
-	{`"allowed_category3":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory3)), kSub},
+	{`"allowed_category3":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory3)), kMany},
 	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory4)), kBool},
-	{`"allowed_category4":`, encMany[CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory4)), kSub},
+	{`"allowed_category4":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory4)), kMany},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(ServSite{}.Seq)), kInt},
 	{`"unsubscribe_ticketortemplate":`, nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTicketortemplate)), kInt},
 	{`"unsubscribe_tickettype_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTickettypeID)), kInt},
@@ -1397,13 +1669,13 @@ var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []
 	{`"recent_incident_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.RecentIncidentCount)), kInt},
 	{`"open_incident_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.OpenIncidentCount)), kInt},
 	{`"open_servicerequest_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.OpenServicerequestCount)), kInt},
-	{`"user_access":`, encMany[ServiceRestriction], uint32(unsafe.Offsetof(ServSite{}.UserAccess)), kSub},
-	{`"subscribers":`, encMany[ServiceUser], uint32(unsafe.Offsetof(ServSite{}.Subscribers)), kSub},
-	{`"linked_services":`, encMany[ServiceLinks], uint32(unsafe.Offsetof(ServSite{}.LinkedServices)), kSub},
-	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(ServSite{}.Assets)), kSub},
+	{`"user_access":`, etOf[*ServiceRestriction], uint32(unsafe.Offsetof(ServSite{}.UserAccess)), kMany},
+	{`"subscribers":`, etOf[*ServiceUser], uint32(unsafe.Offsetof(ServSite{}.Subscribers)), kMany},
+	{`"linked_services":`, etOf[*ServiceLinks], uint32(unsafe.Offsetof(ServSite{}.LinkedServices)), kMany},
+	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(ServSite{}.Assets)), kMany},
 	{`"update_status":`, nil, uint32(unsafe.Offsetof(ServSite{}.UpdateStatus)), kBool},
 	{`"user_subscribed":`, nil, uint32(unsafe.Offsetof(ServSite{}.UserSubscribed)), kBool},
-	{`"user":`, encOne[Users], uint32(unsafe.Offsetof(ServSite{}.User)), kSub},
+	{`"user":`, etOf[*Users], uint32(unsafe.Offsetof(ServSite{}.User)), kOne},
 	{`"emailtemplate":`, nil, uint32(unsafe.Offsetof(ServSite{}.Emailtemplate)), kInt},
 	{`"send_service_email":`, nil, uint32(unsafe.Offsetof(ServSite{}.SendServiceEmail)), kBool},
 	{`"preview_service_email":`, nil, uint32(unsafe.Offsetof(ServSite{}.PreviewServiceEmail)), kBool},
@@ -1416,18 +1688,18 @@ var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServSite{}.Warning)), kStr},
 	{`"showinrelatedservices":`, nil, uint32(unsafe.Offsetof(ServSite{}.Showinrelatedservices)), kBool},
 	{`"user_canunsubscribe":`, nil, uint32(unsafe.Offsetof(ServSite{}.UserCanunsubscribe)), kBool},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(ServSite{}.Customfields)), kSub},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServSite{}.Translations)), kSub},
-	{`"optional_services":`, encMany[ServiceOption], uint32(unsafe.Offsetof(ServSite{}.OptionalServices)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(ServSite{}.Customfields)), kMany},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServSite{}.Translations)), kMany},
+	{`"optional_services":`, etOf[*ServiceOption], uint32(unsafe.Offsetof(ServSite{}.OptionalServices)), kMany},
 	{`"isservicedetails":`, nil, uint32(unsafe.Offsetof(ServSite{}.Isservicedetails)), kBool},
 	{`"statushistoryportal":`, nil, uint32(unsafe.Offsetof(ServSite{}.Statushistoryportal)), kBool},
-	{`"status_history":`, encMany[ServStatus], uint32(unsafe.Offsetof(ServSite{}.StatusHistory)), kSub},
-	{`"service_request_details":`, encMany[ServiceRequestDetails], uint32(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), kSub},
+	{`"status_history":`, etOf[*ServStatus], uint32(unsafe.Offsetof(ServSite{}.StatusHistory)), kMany},
+	{`"service_request_details":`, etOf[*ServiceRequestDetails], uint32(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), kMany},
 	{`"device_child_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.DeviceChildID)), kInt},
 	{`"device_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.DeviceCount)), kInt},
 	{`"incidentonly":`, nil, uint32(unsafe.Offsetof(ServSite{}.Incidentonly)), kBool},
 	{`"cat_phonenumber":`, nil, uint32(unsafe.Offsetof(ServSite{}.CatPhonenumber)), kStr},
-	{`"kbs":`, encMany[KBEntryList], uint32(unsafe.Offsetof(ServSite{}.Kbs)), kSub},
+	{`"kbs":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(ServSite{}.Kbs)), kMany},
 	{`"search_index_sync_timestamp":`, nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncTimestamp)), kTime},
 	{`"search_index_sync_batches":`, nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncBatches)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(ServSite{}.Use)), kStr},
@@ -1436,11 +1708,11 @@ var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []
 	{`"relatedworkdayid_content":`, nil, uint32(unsafe.Offsetof(ServSite{}.RelatedworkdayidContent)), kStr},
 	{`"status_message_update_internal_html":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternalHTML)), kStr},
 	{`"status_message_update_public_html":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublicHTML)), kStr},
-	{`"future_statuses":`, encMany[Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSite{}.FutureStatuses)), kSub},
-	{`"current_statuses":`, encMany[Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSite{}.CurrentStatuses)), kSub},
+	{`"future_statuses":`, etOf[*Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSite{}.FutureStatuses)), kMany},
+	{`"current_statuses":`, etOf[*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSite{}.CurrentStatuses)), kMany},
 	{`"service_url":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceURL)), kStr},
 	{`"incident_url":`, nil, uint32(unsafe.Offsetof(ServSite{}.IncidentURL)), kStr},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(ServSite{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ServSite{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ServSite{}.AccessControlLevel)), kInt},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(ServSite{}.Isimport)), kBool},
 	{`"link":`, nil, uint32(unsafe.Offsetof(ServSite{}.Link)), kStr},
@@ -1448,10 +1720,20 @@ var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), fields: []
 
 func (m *ServSite) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServSite) }
 
+func (*ServSite) encTable() *encTable { return &enctServSite }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServSite) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectServSiteList = decTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), fields: []decField{
+func allocServSiteList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ServSiteList, n)))
+}
+
+func copyServSiteList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ServSiteList)(dst), n), unsafe.Slice((*ServSiteList)(src), n))
+}
+
+var dectServSiteList = decTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), size: unsafe.Sizeof(ServSiteList{}), alloc: allocServSiteList, copy: copyServSiteList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ServSiteList{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ServSiteList{}.Intent)), kStr},
@@ -1520,11 +1802,11 @@ var dectServSiteList = decTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), fi
 	{"relatedworkdayid_content", nil, uint32(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidContent)), kStr},
 	{"status_message_update_internal_html", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternalHTML)), kStr},
 	{"status_message_update_public_html", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublicHTML)), kStr},
-	{"future_statuses", decMany[Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), kSub},
-	{"current_statuses", decMany[Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), kSub},
+	{"future_statuses", dtOf[*Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), kMany},
+	{"current_statuses", dtOf[*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), kMany},
 	{"service_url", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceURL)), kStr},
 	{"incident_url", nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentURL)), kStr},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(ServSiteList{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ServSiteList{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ServSiteList{}.AccessControlLevel)), kInt},
 	{"_isimport", nil, uint32(unsafe.Offsetof(ServSiteList{}.Isimport)), kBool},
 	{"link", nil, uint32(unsafe.Offsetof(ServSiteList{}.Link)), kStr},
@@ -1532,7 +1814,9 @@ var dectServSiteList = decTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), fi
 
 func (m *ServSiteList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServSiteList) }
 
-var enctServSiteList = encTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), fields: []encField{
+func (*ServSiteList) decTable() *decTable { return &dectServSiteList }
+
+var enctServSiteList = encTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), size: unsafe.Sizeof(ServSiteList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Intent)), kStr},
@@ -1601,11 +1885,11 @@ var enctServSiteList = encTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), fi
 	{`"relatedworkdayid_content":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidContent)), kStr},
 	{`"status_message_update_internal_html":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternalHTML)), kStr},
 	{`"status_message_update_public_html":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublicHTML)), kStr},
-	{`"future_statuses":`, encMany[Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), kSub},
-	{`"current_statuses":`, encMany[Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), kSub},
+	{`"future_statuses":`, etOf[*Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), kMany},
+	{`"current_statuses":`, etOf[*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), kMany},
 	{`"service_url":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceURL)), kStr},
 	{`"incident_url":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentURL)), kStr},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(ServSiteList{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ServSiteList{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.AccessControlLevel)), kInt},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Isimport)), kBool},
 	{`"link":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Link)), kStr},
@@ -1613,10 +1897,20 @@ var enctServSiteList = encTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), fi
 
 func (m *ServSiteList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServSiteList) }
 
+func (*ServSiteList) encTable() *encTable { return &enctServSiteList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServSiteList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectServStatus = decTable{extra: unsafe.Offsetof(ServStatus{}.Extra), fields: []decField{
+func allocServStatus(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ServStatus, n)))
+}
+
+func copyServStatus(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ServStatus)(dst), n), unsafe.Slice((*ServStatus)(src), n))
+}
+
+var dectServStatus = decTable{extra: unsafe.Offsetof(ServStatus{}.Extra), size: unsafe.Sizeof(ServStatus{}), alloc: allocServStatus, copy: copyServStatus, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServStatus{}.ID)), kInt},
 	{"timestamp", nil, uint32(unsafe.Offsetof(ServStatus{}.Timestamp)), kTime},
 	{"status", nil, uint32(unsafe.Offsetof(ServStatus{}.Status)), kInt},
@@ -1642,7 +1936,9 @@ var dectServStatus = decTable{extra: unsafe.Offsetof(ServStatus{}.Extra), fields
 
 func (m *ServStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServStatus) }
 
-var enctServStatus = encTable{extra: unsafe.Offsetof(ServStatus{}.Extra), fields: []encField{
+func (*ServStatus) decTable() *decTable { return &dectServStatus }
+
+var enctServStatus = encTable{extra: unsafe.Offsetof(ServStatus{}.Extra), size: unsafe.Sizeof(ServStatus{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServStatus{}.ID)), kInt},
 	{`"timestamp":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Timestamp)), kTime},
 	{`"status":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Status)), kInt},
@@ -1668,10 +1964,20 @@ var enctServStatus = encTable{extra: unsafe.Offsetof(ServStatus{}.Extra), fields
 
 func (m *ServStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServStatus) }
 
+func (*ServStatus) encTable() *encTable { return &enctServStatus }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectServStatusSubscribe = decTable{extra: unsafe.Offsetof(ServStatusSubscribe{}.Extra), fields: []decField{
+func allocServStatusSubscribe(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ServStatusSubscribe, n)))
+}
+
+func copyServStatusSubscribe(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ServStatusSubscribe)(dst), n), unsafe.Slice((*ServStatusSubscribe)(src), n))
+}
+
+var dectServStatusSubscribe = decTable{extra: unsafe.Offsetof(ServStatusSubscribe{}.Extra), size: unsafe.Sizeof(ServStatusSubscribe{}), alloc: allocServStatusSubscribe, copy: copyServStatusSubscribe, fields: []decField{
 	{"service_id", nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.ServiceID)), kInt},
 	{"subscribed", nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.Subscribed)), kBool},
 }, sorted: []uint16{0, 1}}
@@ -1680,7 +1986,9 @@ func (m *ServStatusSubscribe) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectServStatusSubscribe)
 }
 
-var enctServStatusSubscribe = encTable{extra: unsafe.Offsetof(ServStatusSubscribe{}.Extra), fields: []encField{
+func (*ServStatusSubscribe) decTable() *decTable { return &dectServStatusSubscribe }
+
+var enctServStatusSubscribe = encTable{extra: unsafe.Offsetof(ServStatusSubscribe{}.Extra), size: unsafe.Sizeof(ServStatusSubscribe{}), fields: []encField{
 	{`"service_id":`, nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.ServiceID)), kInt},
 	{`"subscribed":`, nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.Subscribed)), kBool},
 }}
@@ -1689,10 +1997,20 @@ func (m *ServStatusSubscribe) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctServStatusSubscribe)
 }
 
+func (*ServStatusSubscribe) encTable() *encTable { return &enctServStatusSubscribe }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServStatusSubscribe) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectServiceCategory = decTable{extra: unsafe.Offsetof(ServiceCategory{}.Extra), fields: []decField{
+func allocServiceCategory(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ServiceCategory, n)))
+}
+
+func copyServiceCategory(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ServiceCategory)(dst), n), unsafe.Slice((*ServiceCategory)(src), n))
+}
+
+var dectServiceCategory = decTable{extra: unsafe.Offsetof(ServiceCategory{}.Extra), size: unsafe.Sizeof(ServiceCategory{}), alloc: allocServiceCategory, copy: copyServiceCategory, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(ServiceCategory{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ID)), kInt},
@@ -1708,17 +2026,19 @@ var dectServiceCategory = decTable{extra: unsafe.Offsetof(ServiceCategory{}.Extr
 	{"grandparent_name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.GrandparentName)), kStr},
 	{"long_name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.LongName)), kStr},
 	{"service_count", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ServiceCount)), kInt},
-	{"user_access", decMany[ServiceRestriction], uint32(unsafe.Offsetof(ServiceCategory{}.UserAccess)), kSub},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceCategory{}.Translations)), kSub},
+	{"user_access", dtOf[*ServiceRestriction], uint32(unsafe.Offsetof(ServiceCategory{}.UserAccess)), kMany},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceCategory{}.Translations)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Warning)), kStr},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(ServiceCategory{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ServiceCategory{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ServiceCategory{}.AccessControlLevel)), kInt},
 	{"phonenumber", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Phonenumber)), kStr},
 }, sorted: []uint16{17, 18, 19, 12, 0, 7, 2, 6, 1, 13, 3, 10, 9, 11, 20, 5, 14, 8, 16, 15, 4}}
 
 func (m *ServiceCategory) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceCategory) }
 
-var enctServiceCategory = encTable{extra: unsafe.Offsetof(ServiceCategory{}.Extra), fields: []encField{
+func (*ServiceCategory) decTable() *decTable { return &dectServiceCategory }
+
+var enctServiceCategory = encTable{extra: unsafe.Offsetof(ServiceCategory{}.Extra), size: unsafe.Sizeof(ServiceCategory{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.ID)), kInt},
@@ -1734,20 +2054,30 @@ var enctServiceCategory = encTable{extra: unsafe.Offsetof(ServiceCategory{}.Extr
 	{`"grandparent_name":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.GrandparentName)), kStr},
 	{`"long_name":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.LongName)), kStr},
 	{`"service_count":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.ServiceCount)), kInt},
-	{`"user_access":`, encMany[ServiceRestriction], uint32(unsafe.Offsetof(ServiceCategory{}.UserAccess)), kSub},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceCategory{}.Translations)), kSub},
+	{`"user_access":`, etOf[*ServiceRestriction], uint32(unsafe.Offsetof(ServiceCategory{}.UserAccess)), kMany},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceCategory{}.Translations)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Warning)), kStr},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(ServiceCategory{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ServiceCategory{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.AccessControlLevel)), kInt},
 	{`"phonenumber":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Phonenumber)), kStr},
 }}
 
 func (m *ServiceCategory) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceCategory) }
 
+func (*ServiceCategory) encTable() *encTable { return &enctServiceCategory }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceCategory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectServiceLinks = decTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), fields: []decField{
+func allocServiceLinks(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ServiceLinks, n)))
+}
+
+func copyServiceLinks(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ServiceLinks)(dst), n), unsafe.Slice((*ServiceLinks)(src), n))
+}
+
+var dectServiceLinks = decTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), size: unsafe.Sizeof(ServiceLinks{}), alloc: allocServiceLinks, copy: copyServiceLinks, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.ID)), kInt},
 	{"service_id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.ServiceID)), kInt},
 	{"linked_service_id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.LinkedServiceID)), kInt},
@@ -1757,7 +2087,9 @@ var dectServiceLinks = decTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), fi
 
 func (m *ServiceLinks) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceLinks) }
 
-var enctServiceLinks = encTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), fields: []encField{
+func (*ServiceLinks) decTable() *decTable { return &dectServiceLinks }
+
+var enctServiceLinks = encTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), size: unsafe.Sizeof(ServiceLinks{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceLinks{}.ID)), kInt},
 	{`"service_id":`, nil, uint32(unsafe.Offsetof(ServiceLinks{}.ServiceID)), kInt},
 	{`"linked_service_id":`, nil, uint32(unsafe.Offsetof(ServiceLinks{}.LinkedServiceID)), kInt},
@@ -1767,10 +2099,20 @@ var enctServiceLinks = encTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), fi
 
 func (m *ServiceLinks) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceLinks) }
 
+func (*ServiceLinks) encTable() *encTable { return &enctServiceLinks }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceLinks) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectServiceNowAction = decTable{extra: unsafe.Offsetof(ServiceNowAction{}.Extra), fields: []decField{
+func allocServiceNowAction(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ServiceNowAction, n)))
+}
+
+func copyServiceNowAction(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ServiceNowAction)(dst), n), unsafe.Slice((*ServiceNowAction)(src), n))
+}
+
+var dectServiceNowAction = decTable{extra: unsafe.Offsetof(ServiceNowAction{}.Extra), size: unsafe.Sizeof(ServiceNowAction{}), alloc: allocServiceNowAction, copy: copyServiceNowAction, fields: []decField{
 	{"sys_id", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysID)), kStr},
 	{"sys_created_on", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysCreatedOn)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Name)), kStr},
@@ -1785,7 +2127,9 @@ var dectServiceNowAction = decTable{extra: unsafe.Offsetof(ServiceNowAction{}.Ex
 
 func (m *ServiceNowAction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceNowAction) }
 
-var enctServiceNowAction = encTable{extra: unsafe.Offsetof(ServiceNowAction{}.Extra), fields: []encField{
+func (*ServiceNowAction) decTable() *decTable { return &dectServiceNowAction }
+
+var enctServiceNowAction = encTable{extra: unsafe.Offsetof(ServiceNowAction{}.Extra), size: unsafe.Sizeof(ServiceNowAction{}), fields: []encField{
 	{`"sys_id":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysID)), kStr},
 	{`"sys_created_on":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysCreatedOn)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Name)), kStr},
@@ -1800,10 +2144,20 @@ var enctServiceNowAction = encTable{extra: unsafe.Offsetof(ServiceNowAction{}.Ex
 
 func (m *ServiceNowAction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceNowAction) }
 
+func (*ServiceNowAction) encTable() *encTable { return &enctServiceNowAction }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceNowAction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectServiceOption = decTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), fields: []decField{
+func allocServiceOption(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ServiceOption, n)))
+}
+
+func copyServiceOption(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ServiceOption)(dst), n), unsafe.Slice((*ServiceOption)(src), n))
+}
+
+var dectServiceOption = decTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), size: unsafe.Sizeof(ServiceOption{}), alloc: allocServiceOption, copy: copyServiceOption, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ID)), kInt},
 	{"service_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ServiceID)), kInt},
 	{"optional_service_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceID)), kInt},
@@ -1818,14 +2172,16 @@ var dectServiceOption = decTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), 
 	{"servicerequestdetails_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ServicerequestdetailsID)), kInt},
 	{"optional_parent_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalParentID)), kInt},
 	{"rule_count", nil, uint32(unsafe.Offsetof(ServiceOption{}.RuleCount)), kInt},
-	{"creation_rules", decMany[StdRequestRule], uint32(unsafe.Offsetof(ServiceOption{}.CreationRules)), kSub},
+	{"creation_rules", dtOf[*StdRequestRule], uint32(unsafe.Offsetof(ServiceOption{}.CreationRules)), kMany},
 	{"optional_service_name_short", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceNameShort)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(ServiceOption{}.Warning)), kStr},
 }, sorted: []uint16{16, 14, 8, 9, 0, 10, 7, 12, 3, 2, 4, 15, 13, 5, 1, 11, 6}}
 
 func (m *ServiceOption) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceOption) }
 
-var enctServiceOption = encTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), fields: []encField{
+func (*ServiceOption) decTable() *decTable { return &dectServiceOption }
+
+var enctServiceOption = encTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), size: unsafe.Sizeof(ServiceOption{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.ID)), kInt},
 	{`"service_id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.ServiceID)), kInt},
 	{`"optional_service_id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceID)), kInt},
@@ -1840,17 +2196,27 @@ var enctServiceOption = encTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), 
 	{`"servicerequestdetails_id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.ServicerequestdetailsID)), kInt},
 	{`"optional_parent_id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalParentID)), kInt},
 	{`"rule_count":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.RuleCount)), kInt},
-	{`"creation_rules":`, encMany[StdRequestRule], uint32(unsafe.Offsetof(ServiceOption{}.CreationRules)), kSub},
+	{`"creation_rules":`, etOf[*StdRequestRule], uint32(unsafe.Offsetof(ServiceOption{}.CreationRules)), kMany},
 	{`"optional_service_name_short":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceNameShort)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.Warning)), kStr},
 }}
 
 func (m *ServiceOption) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceOption) }
 
+func (*ServiceOption) encTable() *encTable { return &enctServiceOption }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceOption) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectServiceRequestDetails = decTable{extra: unsafe.Offsetof(ServiceRequestDetails{}.Extra), fields: []decField{
+func allocServiceRequestDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ServiceRequestDetails, n)))
+}
+
+func copyServiceRequestDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ServiceRequestDetails)(dst), n), unsafe.Slice((*ServiceRequestDetails)(src), n))
+}
+
+var dectServiceRequestDetails = decTable{extra: unsafe.Offsetof(ServiceRequestDetails{}.Extra), size: unsafe.Sizeof(ServiceRequestDetails{}), alloc: allocServiceRequestDetails, copy: copyServiceRequestDetails, fields: []decField{
 	{"icon", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Icon)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.GUID)), kStr},
@@ -1866,12 +2232,12 @@ var dectServiceRequestDetails = decTable{extra: unsafe.Offsetof(ServiceRequestDe
 	{"servicedetail_label", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLabel)), kStr},
 	{"servicedetail_hint", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailHint)), kStr},
 	{"servicedetail_shownewreqscreen", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailShownewreqscreen)), kBool},
-	{"optional_services", decMany[ServiceOption], uint32(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), kSub},
+	{"optional_services", dtOf[*ServiceOption], uint32(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), kMany},
 	{"sequenceid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Sequenceid)), kInt},
 	{"servicedetail_longname", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLongname)), kStr},
 	{"allow_all_items", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowAllItems)), kBool},
-	{"allowed_items", decMany[ItemRestriction], uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), kSub},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), kSub},
+	{"allowed_items", dtOf[*ItemRestriction], uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), kMany},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), kMany},
 	{"show_submission_summary", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ShowSubmissionSummary)), kBool},
 }, sorted: []uint16{18, 19, 2, 0, 1, 15, 16, 13, 12, 17, 6, 5, 7, 3, 14, 9, 8, 10, 4, 11, 21, 20}}
 
@@ -1879,7 +2245,9 @@ func (m *ServiceRequestDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectServiceRequestDetails)
 }
 
-var enctServiceRequestDetails = encTable{extra: unsafe.Offsetof(ServiceRequestDetails{}.Extra), fields: []encField{
+func (*ServiceRequestDetails) decTable() *decTable { return &dectServiceRequestDetails }
+
+var enctServiceRequestDetails = encTable{extra: unsafe.Offsetof(ServiceRequestDetails{}.Extra), size: unsafe.Sizeof(ServiceRequestDetails{}), fields: []encField{
 	{`"icon":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Icon)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.GUID)), kStr},
@@ -1895,12 +2263,12 @@ var enctServiceRequestDetails = encTable{extra: unsafe.Offsetof(ServiceRequestDe
 	{`"servicedetail_label":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLabel)), kStr},
 	{`"servicedetail_hint":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailHint)), kStr},
 	{`"servicedetail_shownewreqscreen":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailShownewreqscreen)), kBool},
-	{`"optional_services":`, encMany[ServiceOption], uint32(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), kSub},
+	{`"optional_services":`, etOf[*ServiceOption], uint32(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), kMany},
 	{`"sequenceid":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Sequenceid)), kInt},
 	{`"servicedetail_longname":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLongname)), kStr},
 	{`"allow_all_items":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowAllItems)), kBool},
-	{`"allowed_items":`, encMany[ItemRestriction], uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), kSub},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), kSub},
+	{`"allowed_items":`, etOf[*ItemRestriction], uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), kMany},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), kMany},
 	{`"show_submission_summary":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ShowSubmissionSummary)), kBool},
 }}
 
@@ -1908,10 +2276,20 @@ func (m *ServiceRequestDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctServiceRequestDetails)
 }
 
+func (*ServiceRequestDetails) encTable() *encTable { return &enctServiceRequestDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceRequestDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectServiceRestriction = decTable{extra: unsafe.Offsetof(ServiceRestriction{}.Extra), fields: []decField{
+func allocServiceRestriction(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ServiceRestriction, n)))
+}
+
+func copyServiceRestriction(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ServiceRestriction)(dst), n), unsafe.Slice((*ServiceRestriction)(src), n))
+}
+
+var dectServiceRestriction = decTable{extra: unsafe.Offsetof(ServiceRestriction{}.Extra), size: unsafe.Sizeof(ServiceRestriction{}), alloc: allocServiceRestriction, copy: copyServiceRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ID)), kInt},
 	{"service_category_id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceCategoryID)), kInt},
 	{"service_id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceID)), kInt},
@@ -1929,7 +2307,9 @@ func (m *ServiceRestriction) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectServiceRestriction)
 }
 
-var enctServiceRestriction = encTable{extra: unsafe.Offsetof(ServiceRestriction{}.Extra), fields: []encField{
+func (*ServiceRestriction) decTable() *decTable { return &dectServiceRestriction }
+
+var enctServiceRestriction = encTable{extra: unsafe.Offsetof(ServiceRestriction{}.Extra), size: unsafe.Sizeof(ServiceRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ID)), kInt},
 	{`"service_category_id":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceCategoryID)), kInt},
 	{`"service_id":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceID)), kInt},
@@ -1947,10 +2327,20 @@ func (m *ServiceRestriction) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctServiceRestriction)
 }
 
+func (*ServiceRestriction) encTable() *encTable { return &enctServiceRestriction }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectServiceUser = decTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), fields: []decField{
+func allocServiceUser(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ServiceUser, n)))
+}
+
+func copyServiceUser(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ServiceUser)(dst), n), unsafe.Slice((*ServiceUser)(src), n))
+}
+
+var dectServiceUser = decTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), size: unsafe.Sizeof(ServiceUser{}), alloc: allocServiceUser, copy: copyServiceUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServiceUser{}.ID)), kInt},
 	{"service_id", nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceID)), kInt},
 	{"service_name", nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceName)), kStr},
@@ -1963,7 +2353,9 @@ var dectServiceUser = decTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), fiel
 
 func (m *ServiceUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceUser) }
 
-var enctServiceUser = encTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), fields: []encField{
+func (*ServiceUser) decTable() *decTable { return &dectServiceUser }
+
+var enctServiceUser = encTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), size: unsafe.Sizeof(ServiceUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.ID)), kInt},
 	{`"service_id":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceID)), kInt},
 	{`"service_name":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceName)), kStr},
@@ -1976,10 +2368,20 @@ var enctServiceUser = encTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), fiel
 
 func (m *ServiceUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceUser) }
 
+func (*ServiceUser) encTable() *encTable { return &enctServiceUser }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSetupTab = decTable{extra: unsafe.Offsetof(SetupTab{}.Extra), fields: []decField{
+func allocSetupTab(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SetupTab, n)))
+}
+
+func copySetupTab(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SetupTab)(dst), n), unsafe.Slice((*SetupTab)(src), n))
+}
+
+var dectSetupTab = decTable{extra: unsafe.Offsetof(SetupTab{}.Extra), size: unsafe.Sizeof(SetupTab{}), alloc: allocSetupTab, copy: copySetupTab, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SetupTab{}.ID)), kInt},
 	{"title", nil, uint32(unsafe.Offsetof(SetupTab{}.Title)), kStr},
 	{"subtitle", nil, uint32(unsafe.Offsetof(SetupTab{}.Subtitle)), kStr},
@@ -1992,13 +2394,15 @@ var dectSetupTab = decTable{extra: unsafe.Offsetof(SetupTab{}.Extra), fields: []
 	{"group_id", nil, uint32(unsafe.Offsetof(SetupTab{}.GroupID)), kInt},
 	{"group_name", nil, uint32(unsafe.Offsetof(SetupTab{}.GroupName)), kStr},
 	{"icon", nil, uint32(unsafe.Offsetof(SetupTab{}.Icon)), kStr},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(SetupTab{}.Translations)), kSub},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(SetupTab{}.Translations)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(SetupTab{}.Warning)), kStr},
 }, sorted: []uint16{13, 7, 8, 6, 4, 9, 10, 11, 0, 3, 2, 5, 1, 12}}
 
 func (m *SetupTab) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSetupTab) }
 
-var enctSetupTab = encTable{extra: unsafe.Offsetof(SetupTab{}.Extra), fields: []encField{
+func (*SetupTab) decTable() *decTable { return &dectSetupTab }
+
+var enctSetupTab = encTable{extra: unsafe.Offsetof(SetupTab{}.Extra), size: unsafe.Sizeof(SetupTab{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SetupTab{}.ID)), kInt},
 	{`"title":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Title)), kStr},
 	{`"subtitle":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Subtitle)), kStr},
@@ -2011,16 +2415,26 @@ var enctSetupTab = encTable{extra: unsafe.Offsetof(SetupTab{}.Extra), fields: []
 	{`"group_id":`, nil, uint32(unsafe.Offsetof(SetupTab{}.GroupID)), kInt},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(SetupTab{}.GroupName)), kStr},
 	{`"icon":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Icon)), kStr},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(SetupTab{}.Translations)), kSub},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(SetupTab{}.Translations)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Warning)), kStr},
 }}
 
 func (m *SetupTab) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSetupTab) }
 
+func (*SetupTab) encTable() *encTable { return &enctSetupTab }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SetupTab) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectShopifyDetails = decTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra), fields: []decField{
+func allocShopifyDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ShopifyDetails, n)))
+}
+
+func copyShopifyDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ShopifyDetails)(dst), n), unsafe.Slice((*ShopifyDetails)(src), n))
+}
+
+var dectShopifyDetails = decTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra), size: unsafe.Sizeof(ShopifyDetails{}), alloc: allocShopifyDetails, copy: copyShopifyDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.ID)), kInt},
 	{"shopname", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Shopname)), kStr},
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.NewIntegrationMethod)), kBool},
@@ -2035,7 +2449,9 @@ var dectShopifyDetails = decTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra)
 
 func (m *ShopifyDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectShopifyDetails) }
 
-var enctShopifyDetails = encTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra), fields: []encField{
+func (*ShopifyDetails) decTable() *decTable { return &dectShopifyDetails }
+
+var enctShopifyDetails = encTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra), size: unsafe.Sizeof(ShopifyDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.ID)), kInt},
 	{`"shopname":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Shopname)), kStr},
 	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.NewIntegrationMethod)), kBool},
@@ -2050,10 +2466,18 @@ var enctShopifyDetails = encTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra)
 
 func (m *ShopifyDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctShopifyDetails) }
 
+func (*ShopifyDetails) encTable() *encTable { return &enctShopifyDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ShopifyDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []decField{
+func allocSite(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Site, n))) }
+
+func copySite(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Site)(dst), n), unsafe.Slice((*Site)(src), n))
+}
+
+var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeof(Site{}), alloc: allocSite, copy: copySite, fields: []decField{
 	{"accountsid", nil, uint32(unsafe.Offsetof(Site{}.Accountsid)), kStr},
 	{"accountsfirstname", nil, uint32(unsafe.Offsetof(Site{}.Accountsfirstname)), kStr},
 	{"accountslastname", nil, uint32(unsafe.Offsetof(Site{}.Accountslastname)), kStr},
@@ -2134,17 +2558,17 @@ var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []decField
 	{"newsite_contacttitle", nil, uint32(unsafe.Offsetof(Site{}.NewsiteContacttitle)), kStr},
 	{"newsite_web_access_level", nil, uint32(unsafe.Offsetof(Site{}.NewsiteWebAccessLevel)), kInt},
 	{"newsite_sendwelcomeemail", nil, uint32(unsafe.Offsetof(Site{}.NewsiteSendwelcomeemail)), kBool},
-	{"delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(Site{}.DeliveryAddress)), kSub},
-	{"invoice_address", decOne[AddressStore], uint32(unsafe.Offsetof(Site{}.InvoiceAddress)), kSub},
-	{"popup_notes", decMany[AreaPopup], uint32(unsafe.Offsetof(Site{}.PopupNotes)), kSub},
+	{"delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Site{}.DeliveryAddress)), kOne},
+	{"invoice_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Site{}.InvoiceAddress)), kOne},
+	{"popup_notes", dtOf[*AreaPopup], uint32(unsafe.Offsetof(Site{}.PopupNotes)), kMany},
 	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Site{}.ReassignAllToUser)), kInt},
-	{"fields", decMany[FieldHelper], uint32(unsafe.Offsetof(Site{}.Fields)), kSub},
+	{"fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(Site{}.Fields)), kMany},
 	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.OpenTicketCount)), kInt},
 	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.OnholdTicketCount)), kInt},
 	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.TotalTicketCount)), kInt},
 	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Site{}.OpenedThismonthCount)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(Site{}.GUID)), kStr},
-	{"sitecontacts", decMany[SiteContact], uint32(unsafe.Offsetof(Site{}.Sitecontacts)), kSub},
+	{"sitecontacts", dtOf[*SiteContact], uint32(unsafe.Offsetof(Site{}.Sitecontacts)), kMany},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Site{}.Isimport)), kBool},
 	{"cautomateid", nil, uint32(unsafe.Offsetof(Site{}.Cautomateid)), kInt},
 	{"ninjarmmid", nil, uint32(unsafe.Offsetof(Site{}.Ninjarmmid)), kInt},
@@ -2175,7 +2599,7 @@ var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []decField
 	{"syncroid", nil, uint32(unsafe.Offsetof(Site{}.Syncroid)), kInt},
 	{"third_party_client_name", nil, uint32(unsafe.Offsetof(Site{}.ThirdPartyClientName)), kStr},
 	{"auvik_id", nil, uint32(unsafe.Offsetof(Site{}.AuvikID)), kStr},
-	{"faqlists", decMany[FAQListHead], uint32(unsafe.Offsetof(Site{}.Faqlists)), kSub},
+	{"faqlists", dtOf[*FAQListHead], uint32(unsafe.Offsetof(Site{}.Faqlists)), kMany},
 	{"all_faqlists_allowed", nil, uint32(unsafe.Offsetof(Site{}.AllFaqlistsAllowed)), kBool},
 	{"hubspot_id", nil, uint32(unsafe.Offsetof(Site{}.HubspotID)), kStr},
 	{"passportal_id", nil, uint32(unsafe.Offsetof(Site{}.PassportalID)), kInt64},
@@ -2188,20 +2612,20 @@ var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []decField
 	{"surchargeid", nil, uint32(unsafe.Offsetof(Site{}.Surchargeid)), kInt},
 	{"country_code", nil, uint32(unsafe.Offsetof(Site{}.CountryCode)), kStr},
 	{"region_code", nil, uint32(unsafe.Offsetof(Site{}.RegionCode)), kInt},
-	{"stockbins", decMany[StockBin], uint32(unsafe.Offsetof(Site{}.Stockbins)), kSub},
+	{"stockbins", dtOf[*StockBin], uint32(unsafe.Offsetof(Site{}.Stockbins)), kMany},
 	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Site{}.NcentralDetailsID)), kInt},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Site{}.NewExternalLink)), kSub},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Site{}.NewExternalLink)), kOne},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(Site{}.ImportDetailsID)), kInt},
 	{"hasitemsinstock", nil, uint32(unsafe.Offsetof(Site{}.Hasitemsinstock)), kBool},
 	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Site{}.DontFireAutomations)), kBool},
 	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Site{}.SqlimportID)), kInt},
 	{"matching_value", nil, uint32(unsafe.Offsetof(Site{}.MatchingValue)), kStr},
 	{"lapsafe_default_installation_name", nil, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationName)), kStr},
-	{"lapsafe_default_installation_obj", decOne[KeyPair2], uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), kSub},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Site{}.ExternalLinks)), kSub},
+	{"lapsafe_default_installation_obj", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), kOne},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Site{}.ExternalLinks)), kMany},
 	{"use", nil, uint32(unsafe.Offsetof(Site{}.Use)), kStr},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Site{}.Customfields)), kSub},
-	{"site_fields", decMany[FieldHelper], uint32(unsafe.Offsetof(Site{}.SiteFields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Site{}.Customfields)), kMany},
+	{"site_fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(Site{}.SiteFields)), kMany},
 	{"gfisiteid", nil, uint32(unsafe.Offsetof(Site{}.Gfisiteid)), kInt},
 	{"delivery_address_line1", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine1)), kStr},
 	{"delivery_address_line2", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine2)), kStr},
@@ -2210,7 +2634,7 @@ var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []decField
 	{"delivery_address_line5", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine5)), kStr},
 	{"itglue_id", nil, uint32(unsafe.Offsetof(Site{}.ItglueID)), kStr},
 	{"client_itglue_id", nil, uint32(unsafe.Offsetof(Site{}.ClientItglueID)), kStr},
-	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Site{}.Custombuttons)), kSub},
+	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Site{}.Custombuttons)), kMany},
 	{"stockbin_id", nil, uint32(unsafe.Offsetof(Site{}.StockbinID)), kInt},
 	{"stockbin_name", nil, uint32(unsafe.Offsetof(Site{}.StockbinName)), kStr},
 	{"country_code_name", nil, uint32(unsafe.Offsetof(Site{}.CountryCodeName)), kStr},
@@ -2223,7 +2647,9 @@ var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []decField
 
 func (m *Site) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSite) }
 
-var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []encField{
+func (*Site) decTable() *decTable { return &dectSite }
+
+var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeof(Site{}), fields: []encField{
 	{`"accountsid":`, nil, uint32(unsafe.Offsetof(Site{}.Accountsid)), kStr},
 	{`"accountsfirstname":`, nil, uint32(unsafe.Offsetof(Site{}.Accountsfirstname)), kStr},
 	{`"accountslastname":`, nil, uint32(unsafe.Offsetof(Site{}.Accountslastname)), kStr},
@@ -2304,17 +2730,17 @@ var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []encField
 	{`"newsite_contacttitle":`, nil, uint32(unsafe.Offsetof(Site{}.NewsiteContacttitle)), kStr},
 	{`"newsite_web_access_level":`, nil, uint32(unsafe.Offsetof(Site{}.NewsiteWebAccessLevel)), kInt},
 	{`"newsite_sendwelcomeemail":`, nil, uint32(unsafe.Offsetof(Site{}.NewsiteSendwelcomeemail)), kBool},
-	{`"delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Site{}.DeliveryAddress)), kSub},
-	{`"invoice_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Site{}.InvoiceAddress)), kSub},
-	{`"popup_notes":`, encMany[AreaPopup], uint32(unsafe.Offsetof(Site{}.PopupNotes)), kSub},
+	{`"delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Site{}.DeliveryAddress)), kOne},
+	{`"invoice_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Site{}.InvoiceAddress)), kOne},
+	{`"popup_notes":`, etOf[*AreaPopup], uint32(unsafe.Offsetof(Site{}.PopupNotes)), kMany},
 	{`"_reassign_all_to_user":`, nil, uint32(unsafe.Offsetof(Site{}.ReassignAllToUser)), kInt},
-	{`"fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(Site{}.Fields)), kSub},
+	{`"fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(Site{}.Fields)), kMany},
 	{`"open_ticket_count":`, nil, uint32(unsafe.Offsetof(Site{}.OpenTicketCount)), kInt},
 	{`"onhold_ticket_count":`, nil, uint32(unsafe.Offsetof(Site{}.OnholdTicketCount)), kInt},
 	{`"total_ticket_count":`, nil, uint32(unsafe.Offsetof(Site{}.TotalTicketCount)), kInt},
 	{`"opened_thismonth_count":`, nil, uint32(unsafe.Offsetof(Site{}.OpenedThismonthCount)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Site{}.GUID)), kStr},
-	{`"sitecontacts":`, encMany[SiteContact], uint32(unsafe.Offsetof(Site{}.Sitecontacts)), kSub},
+	{`"sitecontacts":`, etOf[*SiteContact], uint32(unsafe.Offsetof(Site{}.Sitecontacts)), kMany},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Site{}.Isimport)), kBool},
 	{`"cautomateid":`, nil, uint32(unsafe.Offsetof(Site{}.Cautomateid)), kInt},
 	{`"ninjarmmid":`, nil, uint32(unsafe.Offsetof(Site{}.Ninjarmmid)), kInt},
@@ -2345,7 +2771,7 @@ var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []encField
 	{`"syncroid":`, nil, uint32(unsafe.Offsetof(Site{}.Syncroid)), kInt},
 	{`"third_party_client_name":`, nil, uint32(unsafe.Offsetof(Site{}.ThirdPartyClientName)), kStr},
 	{`"auvik_id":`, nil, uint32(unsafe.Offsetof(Site{}.AuvikID)), kStr},
-	{`"faqlists":`, encMany[FAQListHead], uint32(unsafe.Offsetof(Site{}.Faqlists)), kSub},
+	{`"faqlists":`, etOf[*FAQListHead], uint32(unsafe.Offsetof(Site{}.Faqlists)), kMany},
 	{`"all_faqlists_allowed":`, nil, uint32(unsafe.Offsetof(Site{}.AllFaqlistsAllowed)), kBool},
 	{`"hubspot_id":`, nil, uint32(unsafe.Offsetof(Site{}.HubspotID)), kStr},
 	{`"passportal_id":`, nil, uint32(unsafe.Offsetof(Site{}.PassportalID)), kInt64},
@@ -2358,20 +2784,20 @@ var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []encField
 	{`"surchargeid":`, nil, uint32(unsafe.Offsetof(Site{}.Surchargeid)), kInt},
 	{`"country_code":`, nil, uint32(unsafe.Offsetof(Site{}.CountryCode)), kStr},
 	{`"region_code":`, nil, uint32(unsafe.Offsetof(Site{}.RegionCode)), kInt},
-	{`"stockbins":`, encMany[StockBin], uint32(unsafe.Offsetof(Site{}.Stockbins)), kSub},
+	{`"stockbins":`, etOf[*StockBin], uint32(unsafe.Offsetof(Site{}.Stockbins)), kMany},
 	{`"ncentral_details_id":`, nil, uint32(unsafe.Offsetof(Site{}.NcentralDetailsID)), kInt},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Site{}.NewExternalLink)), kSub},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Site{}.NewExternalLink)), kOne},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Site{}.ImportDetailsID)), kInt},
 	{`"hasitemsinstock":`, nil, uint32(unsafe.Offsetof(Site{}.Hasitemsinstock)), kBool},
 	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(Site{}.DontFireAutomations)), kBool},
 	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Site{}.SqlimportID)), kInt},
 	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Site{}.MatchingValue)), kStr},
 	{`"lapsafe_default_installation_name":`, nil, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationName)), kStr},
-	{`"lapsafe_default_installation_obj":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), kSub},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Site{}.ExternalLinks)), kSub},
+	{`"lapsafe_default_installation_obj":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), kOne},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Site{}.ExternalLinks)), kMany},
 	{`"use":`, nil, uint32(unsafe.Offsetof(Site{}.Use)), kStr},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Site{}.Customfields)), kSub},
-	{`"site_fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(Site{}.SiteFields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Site{}.Customfields)), kMany},
+	{`"site_fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(Site{}.SiteFields)), kMany},
 	{`"gfisiteid":`, nil, uint32(unsafe.Offsetof(Site{}.Gfisiteid)), kInt},
 	{`"delivery_address_line1":`, nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine1)), kStr},
 	{`"delivery_address_line2":`, nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine2)), kStr},
@@ -2380,7 +2806,7 @@ var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []encField
 	{`"delivery_address_line5":`, nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine5)), kStr},
 	{`"itglue_id":`, nil, uint32(unsafe.Offsetof(Site{}.ItglueID)), kStr},
 	{`"client_itglue_id":`, nil, uint32(unsafe.Offsetof(Site{}.ClientItglueID)), kStr},
-	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Site{}.Custombuttons)), kSub},
+	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Site{}.Custombuttons)), kMany},
 	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(Site{}.StockbinID)), kInt},
 	{`"stockbin_name":`, nil, uint32(unsafe.Offsetof(Site{}.StockbinName)), kStr},
 	{`"country_code_name":`, nil, uint32(unsafe.Offsetof(Site{}.CountryCodeName)), kStr},
@@ -2393,10 +2819,20 @@ var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), fields: []encField
 
 func (m *Site) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSite) }
 
+func (*Site) encTable() *encTable { return &enctSite }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Site) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSiteContact = decTable{extra: unsafe.Offsetof(SiteContact{}.Extra), fields: []decField{
+func allocSiteContact(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SiteContact, n)))
+}
+
+func copySiteContact(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SiteContact)(dst), n), unsafe.Slice((*SiteContact)(src), n))
+}
+
+var dectSiteContact = decTable{extra: unsafe.Offsetof(SiteContact{}.Extra), size: unsafe.Sizeof(SiteContact{}), alloc: allocSiteContact, copy: copySiteContact, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SiteContact{}.ID)), kInt},
 	{"site", nil, uint32(unsafe.Offsetof(SiteContact{}.Site)), kInt},
 	{"uid", nil, uint32(unsafe.Offsetof(SiteContact{}.UID)), kInt},
@@ -2408,7 +2844,9 @@ var dectSiteContact = decTable{extra: unsafe.Offsetof(SiteContact{}.Extra), fiel
 
 func (m *SiteContact) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSiteContact) }
 
-var enctSiteContact = encTable{extra: unsafe.Offsetof(SiteContact{}.Extra), fields: []encField{
+func (*SiteContact) decTable() *decTable { return &dectSiteContact }
+
+var enctSiteContact = encTable{extra: unsafe.Offsetof(SiteContact{}.Extra), size: unsafe.Sizeof(SiteContact{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SiteContact{}.ID)), kInt},
 	{`"site":`, nil, uint32(unsafe.Offsetof(SiteContact{}.Site)), kInt},
 	{`"uid":`, nil, uint32(unsafe.Offsetof(SiteContact{}.UID)), kInt},
@@ -2420,10 +2858,20 @@ var enctSiteContact = encTable{extra: unsafe.Offsetof(SiteContact{}.Extra), fiel
 
 func (m *SiteContact) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSiteContact) }
 
+func (*SiteContact) encTable() *encTable { return &enctSiteContact }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SiteContact) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), fields: []decField{
+func allocSiteList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SiteList, n)))
+}
+
+func copySiteList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SiteList)(dst), n), unsafe.Slice((*SiteList)(src), n))
+}
+
+var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsafe.Sizeof(SiteList{}), alloc: allocSiteList, copy: copySiteList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SiteList{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SiteList{}.Name)), kStr},
 	{"client_id", nil, uint32(unsafe.Offsetof(SiteList{}.ClientID)), kF64},
@@ -2444,8 +2892,8 @@ var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), fields: []
 	{"item_quantity_reserved_on_order", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityReservedOnOrder)), kF64},
 	{"item_quantity_available", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityAvailable)), kF64},
 	{"use", nil, uint32(unsafe.Offsetof(SiteList{}.Use)), kStr},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(SiteList{}.Customfields)), kSub},
-	{"site_fields", decMany[FieldHelper], uint32(unsafe.Offsetof(SiteList{}.SiteFields)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(SiteList{}.Customfields)), kMany},
+	{"site_fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(SiteList{}.SiteFields)), kMany},
 	{"gfisiteid", nil, uint32(unsafe.Offsetof(SiteList{}.Gfisiteid)), kInt},
 	{"delivery_address_line1", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine1)), kStr},
 	{"delivery_address_line2", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine2)), kStr},
@@ -2454,7 +2902,7 @@ var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), fields: []
 	{"delivery_address_line5", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine5)), kStr},
 	{"itglue_id", nil, uint32(unsafe.Offsetof(SiteList{}.ItglueID)), kStr},
 	{"client_itglue_id", nil, uint32(unsafe.Offsetof(SiteList{}.ClientItglueID)), kStr},
-	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(SiteList{}.Custombuttons)), kSub},
+	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(SiteList{}.Custombuttons)), kMany},
 	{"stockbin_id", nil, uint32(unsafe.Offsetof(SiteList{}.StockbinID)), kInt},
 	{"stockbin_name", nil, uint32(unsafe.Offsetof(SiteList{}.StockbinName)), kStr},
 	{"country_code_name", nil, uint32(unsafe.Offsetof(SiteList{}.CountryCodeName)), kStr},
@@ -2467,7 +2915,9 @@ var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), fields: []
 
 func (m *SiteList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSiteList) }
 
-var enctSiteList = encTable{extra: unsafe.Offsetof(SiteList{}.Extra), fields: []encField{
+func (*SiteList) decTable() *decTable { return &dectSiteList }
+
+var enctSiteList = encTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsafe.Sizeof(SiteList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SiteList{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SiteList{}.Name)), kStr},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.ClientID)), kF64},
@@ -2488,8 +2938,8 @@ var enctSiteList = encTable{extra: unsafe.Offsetof(SiteList{}.Extra), fields: []
 	{`"item_quantity_reserved_on_order":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityReservedOnOrder)), kF64},
 	{`"item_quantity_available":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityAvailable)), kF64},
 	{`"use":`, nil, uint32(unsafe.Offsetof(SiteList{}.Use)), kStr},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(SiteList{}.Customfields)), kSub},
-	{`"site_fields":`, encMany[FieldHelper], uint32(unsafe.Offsetof(SiteList{}.SiteFields)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(SiteList{}.Customfields)), kMany},
+	{`"site_fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(SiteList{}.SiteFields)), kMany},
 	{`"gfisiteid":`, nil, uint32(unsafe.Offsetof(SiteList{}.Gfisiteid)), kInt},
 	{`"delivery_address_line1":`, nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine1)), kStr},
 	{`"delivery_address_line2":`, nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine2)), kStr},
@@ -2498,7 +2948,7 @@ var enctSiteList = encTable{extra: unsafe.Offsetof(SiteList{}.Extra), fields: []
 	{`"delivery_address_line5":`, nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine5)), kStr},
 	{`"itglue_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItglueID)), kStr},
 	{`"client_itglue_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.ClientItglueID)), kStr},
-	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(SiteList{}.Custombuttons)), kSub},
+	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(SiteList{}.Custombuttons)), kMany},
 	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.StockbinID)), kInt},
 	{`"stockbin_name":`, nil, uint32(unsafe.Offsetof(SiteList{}.StockbinName)), kStr},
 	{`"country_code_name":`, nil, uint32(unsafe.Offsetof(SiteList{}.CountryCodeName)), kStr},
@@ -2511,35 +2961,59 @@ var enctSiteList = encTable{extra: unsafe.Offsetof(SiteList{}.Extra), fields: []
 
 func (m *SiteList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSiteList) }
 
+func (*SiteList) encTable() *encTable { return &enctSiteList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SiteList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSiteView = decTable{extra: unsafe.Offsetof(SiteView{}.Extra), fields: []decField{
+func allocSiteView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SiteView, n)))
+}
+
+func copySiteView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SiteView)(dst), n), unsafe.Slice((*SiteView)(src), n))
+}
+
+var dectSiteView = decTable{extra: unsafe.Offsetof(SiteView{}.Extra), size: unsafe.Sizeof(SiteView{}), alloc: allocSiteView, copy: copySiteView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(SiteView{}.RecordCount)), kInt},
-	{"sites", decMany[SiteList], uint32(unsafe.Offsetof(SiteView{}.Sites)), kSub},
+	{"sites", dtOf[*SiteList], uint32(unsafe.Offsetof(SiteView{}.Sites)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(SiteView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(SiteView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *SiteView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSiteView) }
 
-var enctSiteView = encTable{extra: unsafe.Offsetof(SiteView{}.Extra), fields: []encField{
+func (*SiteView) decTable() *decTable { return &dectSiteView }
+
+var enctSiteView = encTable{extra: unsafe.Offsetof(SiteView{}.Extra), size: unsafe.Sizeof(SiteView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(SiteView{}.RecordCount)), kInt},
-	{`"sites":`, encMany[SiteList], uint32(unsafe.Offsetof(SiteView{}.Sites)), kSub},
+	{`"sites":`, etOf[*SiteList], uint32(unsafe.Offsetof(SiteView{}.Sites)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(SiteView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(SiteView{}.PageSize)), kInt},
 }}
 
 func (m *SiteView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSiteView) }
 
+func (*SiteView) encTable() *encTable { return &enctSiteView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SiteView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *SiteView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Sites) }
+func (m *SiteView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Sites), &dectSiteList)
+}
 
-var dectSlackActionResult = decTable{extra: unsafe.Offsetof(SlackActionResult{}.Extra), fields: []decField{
+func allocSlackActionResult(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackActionResult, n)))
+}
+
+func copySlackActionResult(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackActionResult)(dst), n), unsafe.Slice((*SlackActionResult)(src), n))
+}
+
+var dectSlackActionResult = decTable{extra: unsafe.Offsetof(SlackActionResult{}.Extra), size: unsafe.Sizeof(SlackActionResult{}), alloc: allocSlackActionResult, copy: copySlackActionResult, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackActionResult{}.Type)), kStr},
 	{"block_id", nil, uint32(unsafe.Offsetof(SlackActionResult{}.BlockID)), kStr},
 	{"action_id", nil, uint32(unsafe.Offsetof(SlackActionResult{}.ActionID)), kStr},
@@ -2551,7 +3025,9 @@ func (m *SlackActionResult) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackActionResult)
 }
 
-var enctSlackActionResult = encTable{extra: unsafe.Offsetof(SlackActionResult{}.Extra), fields: []encField{
+func (*SlackActionResult) decTable() *decTable { return &dectSlackActionResult }
+
+var enctSlackActionResult = encTable{extra: unsafe.Offsetof(SlackActionResult{}.Extra), size: unsafe.Sizeof(SlackActionResult{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackActionResult{}.Type)), kStr},
 	{`"block_id":`, nil, uint32(unsafe.Offsetof(SlackActionResult{}.BlockID)), kStr},
 	{`"action_id":`, nil, uint32(unsafe.Offsetof(SlackActionResult{}.ActionID)), kStr},
@@ -2563,72 +3039,106 @@ func (m *SlackActionResult) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackActionResult)
 }
 
+func (*SlackActionResult) encTable() *encTable { return &enctSlackActionResult }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackActionResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackBlock = decTable{extra: unsafe.Offsetof(SlackBlock{}.Extra), fields: []decField{
+func allocSlackBlock(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackBlock, n)))
+}
+
+func copySlackBlock(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackBlock)(dst), n), unsafe.Slice((*SlackBlock)(src), n))
+}
+
+var dectSlackBlock = decTable{extra: unsafe.Offsetof(SlackBlock{}.Extra), size: unsafe.Sizeof(SlackBlock{}), alloc: allocSlackBlock, copy: copySlackBlock, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackBlock{}.Type)), kStr},
 	{"block_id", nil, uint32(unsafe.Offsetof(SlackBlock{}.BlockID)), kStr},
 	{"optional", nil, uint32(unsafe.Offsetof(SlackBlock{}.Optional)), kBool},
-	{"label", decOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Label)), kSub},
-	{"text", decOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Text)), kSub},
-	{"fields", decMany[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Fields)), kSub},
-	{"elements", decMany[SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Elements)), kSub},
-	{"element", decOne[SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Element)), kSub},
-	{"accessory", decOne[SlackBlockAccessory], uint32(unsafe.Offsetof(SlackBlock{}.Accessory)), kSub},
+	{"label", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Label)), kOne},
+	{"text", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Text)), kOne},
+	{"fields", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Fields)), kMany},
+	{"elements", dtOf[*SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Elements)), kMany},
+	{"element", dtOf[*SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Element)), kOne},
+	{"accessory", dtOf[*SlackBlockAccessory], uint32(unsafe.Offsetof(SlackBlock{}.Accessory)), kOne},
 	{"dispatch_action", nil, uint32(unsafe.Offsetof(SlackBlock{}.DispatchAction)), kBool},
 }, sorted: []uint16{8, 1, 9, 7, 6, 5, 3, 2, 4, 0}}
 
 func (m *SlackBlock) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackBlock) }
 
-var enctSlackBlock = encTable{extra: unsafe.Offsetof(SlackBlock{}.Extra), fields: []encField{
+func (*SlackBlock) decTable() *decTable { return &dectSlackBlock }
+
+var enctSlackBlock = encTable{extra: unsafe.Offsetof(SlackBlock{}.Extra), size: unsafe.Sizeof(SlackBlock{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.Type)), kStr},
 	{`"block_id":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.BlockID)), kStr},
 	{`"optional":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.Optional)), kBool},
-	{`"label":`, encOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Label)), kSub},
-	{`"text":`, encOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Text)), kSub},
-	{`"fields":`, encMany[SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Fields)), kSub},
-	{`"elements":`, encMany[SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Elements)), kSub},
-	{`"element":`, encOne[SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Element)), kSub},
-	{`"accessory":`, encOne[SlackBlockAccessory], uint32(unsafe.Offsetof(SlackBlock{}.Accessory)), kSub},
+	{`"label":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Label)), kOne},
+	{`"text":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Text)), kOne},
+	{`"fields":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Fields)), kMany},
+	{`"elements":`, etOf[*SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Elements)), kMany},
+	{`"element":`, etOf[*SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Element)), kOne},
+	{`"accessory":`, etOf[*SlackBlockAccessory], uint32(unsafe.Offsetof(SlackBlock{}.Accessory)), kOne},
 	{`"dispatch_action":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.DispatchAction)), kBool},
 }}
 
 func (m *SlackBlock) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackBlock) }
 
+func (*SlackBlock) encTable() *encTable { return &enctSlackBlock }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlock) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackBlockAccessory = decTable{extra: unsafe.Offsetof(SlackBlockAccessory{}.Extra), fields: []decField{
+func allocSlackBlockAccessory(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackBlockAccessory, n)))
+}
+
+func copySlackBlockAccessory(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackBlockAccessory)(dst), n), unsafe.Slice((*SlackBlockAccessory)(src), n))
+}
+
+var dectSlackBlockAccessory = decTable{extra: unsafe.Offsetof(SlackBlockAccessory{}.Extra), size: unsafe.Sizeof(SlackBlockAccessory{}), alloc: allocSlackBlockAccessory, copy: copySlackBlockAccessory, fields: []decField{
 	{"action_id", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.ActionID)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.Type)), kStr},
 	{"min_query_length", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.MinQueryLength)), kInt},
-	{"placeholder", decOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), kSub},
-	{"initial_option", decOne[SlackOption], uint32(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), kSub},
+	{"placeholder", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), kOne},
+	{"initial_option", dtOf[*SlackOption], uint32(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), kOne},
 }, sorted: []uint16{0, 4, 2, 3, 1}}
 
 func (m *SlackBlockAccessory) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackBlockAccessory)
 }
 
-var enctSlackBlockAccessory = encTable{extra: unsafe.Offsetof(SlackBlockAccessory{}.Extra), fields: []encField{
+func (*SlackBlockAccessory) decTable() *decTable { return &dectSlackBlockAccessory }
+
+var enctSlackBlockAccessory = encTable{extra: unsafe.Offsetof(SlackBlockAccessory{}.Extra), size: unsafe.Sizeof(SlackBlockAccessory{}), fields: []encField{
 	{`"action_id":`, nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.ActionID)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.Type)), kStr},
 	{`"min_query_length":`, nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.MinQueryLength)), kInt},
-	{`"placeholder":`, encOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), kSub},
-	{`"initial_option":`, encOne[SlackOption], uint32(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), kSub},
+	{`"placeholder":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), kOne},
+	{`"initial_option":`, etOf[*SlackOption], uint32(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), kOne},
 }}
 
 func (m *SlackBlockAccessory) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackBlockAccessory)
 }
 
+func (*SlackBlockAccessory) encTable() *encTable { return &enctSlackBlockAccessory }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlockAccessory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackBlockElement = decTable{extra: unsafe.Offsetof(SlackBlockElement{}.Extra), fields: []decField{
+func allocSlackBlockElement(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackBlockElement, n)))
+}
+
+func copySlackBlockElement(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackBlockElement)(dst), n), unsafe.Slice((*SlackBlockElement)(src), n))
+}
+
+var dectSlackBlockElement = decTable{extra: unsafe.Offsetof(SlackBlockElement{}.Extra), size: unsafe.Sizeof(SlackBlockElement{}), alloc: allocSlackBlockElement, copy: copySlackBlockElement, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Type)), kStr},
-	{"text", decOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlockElement{}.Text)), kSub},
+	{"text", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlockElement{}.Text)), kOne},
 	{"style", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Style)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Value)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.URL)), kStr},
@@ -2636,16 +3146,18 @@ var dectSlackBlockElement = decTable{extra: unsafe.Offsetof(SlackBlockElement{}.
 	{"multiline", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Multiline)), kBool},
 	{"initial_value", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.InitialValue)), kStr},
 	{"is_decimal_allowed", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.IsDecimalAllowed)), kBool},
-	{"dispatch_action_config", decOne[SlackBlockElementDispatchActionConfig], uint32(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), kSub},
+	{"dispatch_action_config", dtOf[*SlackBlockElementDispatchActionConfig], uint32(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), kOne},
 }, sorted: []uint16{5, 9, 7, 8, 6, 2, 1, 0, 4, 3}}
 
 func (m *SlackBlockElement) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackBlockElement)
 }
 
-var enctSlackBlockElement = encTable{extra: unsafe.Offsetof(SlackBlockElement{}.Extra), fields: []encField{
+func (*SlackBlockElement) decTable() *decTable { return &dectSlackBlockElement }
+
+var enctSlackBlockElement = encTable{extra: unsafe.Offsetof(SlackBlockElement{}.Extra), size: unsafe.Sizeof(SlackBlockElement{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Type)), kStr},
-	{`"text":`, encOne[SlackBlockText], uint32(unsafe.Offsetof(SlackBlockElement{}.Text)), kSub},
+	{`"text":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlockElement{}.Text)), kOne},
 	{`"style":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Style)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Value)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.URL)), kStr},
@@ -2653,17 +3165,27 @@ var enctSlackBlockElement = encTable{extra: unsafe.Offsetof(SlackBlockElement{}.
 	{`"multiline":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Multiline)), kBool},
 	{`"initial_value":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.InitialValue)), kStr},
 	{`"is_decimal_allowed":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.IsDecimalAllowed)), kBool},
-	{`"dispatch_action_config":`, encOne[SlackBlockElementDispatchActionConfig], uint32(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), kSub},
+	{`"dispatch_action_config":`, etOf[*SlackBlockElementDispatchActionConfig], uint32(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), kOne},
 }}
 
 func (m *SlackBlockElement) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackBlockElement)
 }
 
+func (*SlackBlockElement) encTable() *encTable { return &enctSlackBlockElement }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlockElement) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackBlockElementDispatchActionConfig = decTable{extra: unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.Extra), fields: []decField{
+func allocSlackBlockElementDispatchActionConfig(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackBlockElementDispatchActionConfig, n)))
+}
+
+func copySlackBlockElementDispatchActionConfig(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackBlockElementDispatchActionConfig)(dst), n), unsafe.Slice((*SlackBlockElementDispatchActionConfig)(src), n))
+}
+
+var dectSlackBlockElementDispatchActionConfig = decTable{extra: unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.Extra), size: unsafe.Sizeof(SlackBlockElementDispatchActionConfig{}), alloc: allocSlackBlockElementDispatchActionConfig, copy: copySlackBlockElementDispatchActionConfig, fields: []decField{
 	{"trigger_actions_on", nil, uint32(unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.TriggerActionsOn)), kStrs},
 }, sorted: []uint16{0}}
 
@@ -2671,7 +3193,11 @@ func (m *SlackBlockElementDispatchActionConfig) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackBlockElementDispatchActionConfig)
 }
 
-var enctSlackBlockElementDispatchActionConfig = encTable{extra: unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.Extra), fields: []encField{
+func (*SlackBlockElementDispatchActionConfig) decTable() *decTable {
+	return &dectSlackBlockElementDispatchActionConfig
+}
+
+var enctSlackBlockElementDispatchActionConfig = encTable{extra: unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.Extra), size: unsafe.Sizeof(SlackBlockElementDispatchActionConfig{}), fields: []encField{
 	{`"trigger_actions_on":`, nil, uint32(unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.TriggerActionsOn)), kStrs},
 }}
 
@@ -2679,12 +3205,24 @@ func (m *SlackBlockElementDispatchActionConfig) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackBlockElementDispatchActionConfig)
 }
 
+func (*SlackBlockElementDispatchActionConfig) encTable() *encTable {
+	return &enctSlackBlockElementDispatchActionConfig
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlockElementDispatchActionConfig) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectSlackBlockText = decTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra), fields: []decField{
+func allocSlackBlockText(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackBlockText, n)))
+}
+
+func copySlackBlockText(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackBlockText)(dst), n), unsafe.Slice((*SlackBlockText)(src), n))
+}
+
+var dectSlackBlockText = decTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra), size: unsafe.Sizeof(SlackBlockText{}), alloc: allocSlackBlockText, copy: copySlackBlockText, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Type)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Text)), kStr},
 	{"emoji", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Emoji)), kBool},
@@ -2692,7 +3230,9 @@ var dectSlackBlockText = decTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra)
 
 func (m *SlackBlockText) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackBlockText) }
 
-var enctSlackBlockText = encTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra), fields: []encField{
+func (*SlackBlockText) decTable() *decTable { return &dectSlackBlockText }
+
+var enctSlackBlockText = encTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra), size: unsafe.Sizeof(SlackBlockText{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlockText{}.Type)), kStr},
 	{`"text":`, nil, uint32(unsafe.Offsetof(SlackBlockText{}.Text)), kStr},
 	{`"emoji":`, nil, uint32(unsafe.Offsetof(SlackBlockText{}.Emoji)), kBool},
@@ -2700,10 +3240,20 @@ var enctSlackBlockText = encTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra)
 
 func (m *SlackBlockText) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackBlockText) }
 
+func (*SlackBlockText) encTable() *encTable { return &enctSlackBlockText }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlockText) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackChannel = decTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), fields: []decField{
+func allocSlackChannel(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackChannel, n)))
+}
+
+func copySlackChannel(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackChannel)(dst), n), unsafe.Slice((*SlackChannel)(src), n))
+}
+
+var dectSlackChannel = decTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), size: unsafe.Sizeof(SlackChannel{}), alloc: allocSlackChannel, copy: copySlackChannel, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackChannel{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(SlackChannel{}.Name)), kStr},
 	{"is_private", nil, uint32(unsafe.Offsetof(SlackChannel{}.IsPrivate)), kBool},
@@ -2711,7 +3261,9 @@ var dectSlackChannel = decTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), fi
 
 func (m *SlackChannel) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackChannel) }
 
-var enctSlackChannel = encTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), fields: []encField{
+func (*SlackChannel) decTable() *decTable { return &dectSlackChannel }
+
+var enctSlackChannel = encTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), size: unsafe.Sizeof(SlackChannel{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackChannel{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SlackChannel{}.Name)), kStr},
 	{`"is_private":`, nil, uint32(unsafe.Offsetof(SlackChannel{}.IsPrivate)), kBool},
@@ -2719,37 +3271,59 @@ var enctSlackChannel = encTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), fi
 
 func (m *SlackChannel) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackChannel) }
 
+func (*SlackChannel) encTable() *encTable { return &enctSlackChannel }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackChannel) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackCommandDetail = decTable{extra: unsafe.Offsetof(SlackCommandDetail{}.Extra), fields: []decField{
+func allocSlackCommandDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackCommandDetail, n)))
+}
+
+func copySlackCommandDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackCommandDetail)(dst), n), unsafe.Slice((*SlackCommandDetail)(src), n))
+}
+
+var dectSlackCommandDetail = decTable{extra: unsafe.Offsetof(SlackCommandDetail{}.Extra), size: unsafe.Sizeof(SlackCommandDetail{}), alloc: allocSlackCommandDetail, copy: copySlackCommandDetail, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Type)), kInt},
-	{"application", decOne[WorkspaceApplication], uint32(unsafe.Offsetof(SlackCommandDetail{}.Application)), kSub},
-	{"user", decOne[SlackServiceUser], uint32(unsafe.Offsetof(SlackCommandDetail{}.User)), kSub},
+	{"application", dtOf[*WorkspaceApplication], uint32(unsafe.Offsetof(SlackCommandDetail{}.Application)), kOne},
+	{"user", dtOf[*SlackServiceUser], uint32(unsafe.Offsetof(SlackCommandDetail{}.User)), kOne},
 	{"attributes", nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Attributes)), kMap},
-	{"webhook", decOne[SlackWebhook], uint32(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), kSub},
+	{"webhook", dtOf[*SlackWebhook], uint32(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), kOne},
 }, sorted: []uint16{1, 3, 0, 2, 4}}
 
 func (m *SlackCommandDetail) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackCommandDetail)
 }
 
-var enctSlackCommandDetail = encTable{extra: unsafe.Offsetof(SlackCommandDetail{}.Extra), fields: []encField{
+func (*SlackCommandDetail) decTable() *decTable { return &dectSlackCommandDetail }
+
+var enctSlackCommandDetail = encTable{extra: unsafe.Offsetof(SlackCommandDetail{}.Extra), size: unsafe.Sizeof(SlackCommandDetail{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Type)), kInt},
-	{`"application":`, encOne[WorkspaceApplication], uint32(unsafe.Offsetof(SlackCommandDetail{}.Application)), kSub},
-	{`"user":`, encOne[SlackServiceUser], uint32(unsafe.Offsetof(SlackCommandDetail{}.User)), kSub},
+	{`"application":`, etOf[*WorkspaceApplication], uint32(unsafe.Offsetof(SlackCommandDetail{}.Application)), kOne},
+	{`"user":`, etOf[*SlackServiceUser], uint32(unsafe.Offsetof(SlackCommandDetail{}.User)), kOne},
 	{`"attributes":`, nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Attributes)), kMap},
-	{`"webhook":`, encOne[SlackWebhook], uint32(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), kSub},
+	{`"webhook":`, etOf[*SlackWebhook], uint32(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), kOne},
 }}
 
 func (m *SlackCommandDetail) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackCommandDetail)
 }
 
+func (*SlackCommandDetail) encTable() *encTable { return &enctSlackCommandDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackCommandDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackDetails = decTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), fields: []decField{
+func allocSlackDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackDetails, n)))
+}
+
+func copySlackDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackDetails)(dst), n), unsafe.Slice((*SlackDetails)(src), n))
+}
+
+var dectSlackDetails = decTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), size: unsafe.Sizeof(SlackDetails{}), alloc: allocSlackDetails, copy: copySlackDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackDetails{}.ID)), kInt},
 	{"teamname", nil, uint32(unsafe.Offsetof(SlackDetails{}.Teamname)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(SlackDetails{}.Name)), kStr},
@@ -2779,7 +3353,9 @@ var dectSlackDetails = decTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), fi
 
 func (m *SlackDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackDetails) }
 
-var enctSlackDetails = encTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), fields: []encField{
+func (*SlackDetails) decTable() *decTable { return &dectSlackDetails }
+
+var enctSlackDetails = encTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), size: unsafe.Sizeof(SlackDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.ID)), kInt},
 	{`"teamname":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.Teamname)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.Name)), kStr},
@@ -2809,10 +3385,20 @@ var enctSlackDetails = encTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), fi
 
 func (m *SlackDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackDetails) }
 
+func (*SlackDetails) encTable() *encTable { return &enctSlackDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackEvent = decTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), fields: []decField{
+func allocSlackEvent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackEvent, n)))
+}
+
+func copySlackEvent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackEvent)(dst), n), unsafe.Slice((*SlackEvent)(src), n))
+}
+
+var dectSlackEvent = decTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), size: unsafe.Sizeof(SlackEvent{}), alloc: allocSlackEvent, copy: copySlackEvent, fields: []decField{
 	{"client_msg_id", nil, uint32(unsafe.Offsetof(SlackEvent{}.ClientMsgID)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(SlackEvent{}.Type)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(SlackEvent{}.Text)), kStr},
@@ -2822,12 +3408,14 @@ var dectSlackEvent = decTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), fields
 	{"channel", nil, uint32(unsafe.Offsetof(SlackEvent{}.Channel)), kStr},
 	{"event_ts", nil, uint32(unsafe.Offsetof(SlackEvent{}.EventTs)), kStr},
 	{"channel_type", nil, uint32(unsafe.Offsetof(SlackEvent{}.ChannelType)), kStr},
-	{"blocks", decMany[SlackBlock], uint32(unsafe.Offsetof(SlackEvent{}.Blocks)), kSub},
+	{"blocks", dtOf[*SlackBlock], uint32(unsafe.Offsetof(SlackEvent{}.Blocks)), kMany},
 }, sorted: []uint16{9, 6, 8, 0, 7, 5, 2, 4, 1, 3}}
 
 func (m *SlackEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackEvent) }
 
-var enctSlackEvent = encTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), fields: []encField{
+func (*SlackEvent) decTable() *decTable { return &dectSlackEvent }
+
+var enctSlackEvent = encTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), size: unsafe.Sizeof(SlackEvent{}), fields: []encField{
 	{`"client_msg_id":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.ClientMsgID)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.Type)), kStr},
 	{`"text":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.Text)), kStr},
@@ -2837,15 +3425,25 @@ var enctSlackEvent = encTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), fields
 	{`"channel":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.Channel)), kStr},
 	{`"event_ts":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.EventTs)), kStr},
 	{`"channel_type":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.ChannelType)), kStr},
-	{`"blocks":`, encMany[SlackBlock], uint32(unsafe.Offsetof(SlackEvent{}.Blocks)), kSub},
+	{`"blocks":`, etOf[*SlackBlock], uint32(unsafe.Offsetof(SlackEvent{}.Blocks)), kMany},
 }}
 
 func (m *SlackEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackEvent) }
 
+func (*SlackEvent) encTable() *encTable { return &enctSlackEvent }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackEventWebhook = decTable{extra: unsafe.Offsetof(SlackEventWebhook{}.Extra), fields: []decField{
+func allocSlackEventWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackEventWebhook, n)))
+}
+
+func copySlackEventWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackEventWebhook)(dst), n), unsafe.Slice((*SlackEventWebhook)(src), n))
+}
+
+var dectSlackEventWebhook = decTable{extra: unsafe.Offsetof(SlackEventWebhook{}.Extra), size: unsafe.Sizeof(SlackEventWebhook{}), alloc: allocSlackEventWebhook, copy: copySlackEventWebhook, fields: []decField{
 	{"token", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Token)), kStr},
 	{"challenge", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Challenge)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Type)), kStr},
@@ -2856,7 +3454,7 @@ var dectSlackEventWebhook = decTable{extra: unsafe.Offsetof(SlackEventWebhook{}.
 	{"context_enterprise_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.ContextEnterpriseID)), kStr},
 	{"api_app_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.APIAppID)), kStr},
 	{"is_ext_shared_channel", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.IsExtSharedChannel)), kBool},
-	{"event", decOne[SlackEvent], uint32(unsafe.Offsetof(SlackEventWebhook{}.Event)), kSub},
+	{"event", dtOf[*SlackEvent], uint32(unsafe.Offsetof(SlackEventWebhook{}.Event)), kOne},
 	{"eventtype", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Eventtype)), kInt},
 }, sorted: []uint16{8, 1, 7, 6, 10, 3, 4, 11, 9, 5, 0, 2}}
 
@@ -2864,7 +3462,9 @@ func (m *SlackEventWebhook) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackEventWebhook)
 }
 
-var enctSlackEventWebhook = encTable{extra: unsafe.Offsetof(SlackEventWebhook{}.Extra), fields: []encField{
+func (*SlackEventWebhook) decTable() *decTable { return &dectSlackEventWebhook }
+
+var enctSlackEventWebhook = encTable{extra: unsafe.Offsetof(SlackEventWebhook{}.Extra), size: unsafe.Sizeof(SlackEventWebhook{}), fields: []encField{
 	{`"token":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Token)), kStr},
 	{`"challenge":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Challenge)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Type)), kStr},
@@ -2875,7 +3475,7 @@ var enctSlackEventWebhook = encTable{extra: unsafe.Offsetof(SlackEventWebhook{}.
 	{`"context_enterprise_id":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.ContextEnterpriseID)), kStr},
 	{`"api_app_id":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.APIAppID)), kStr},
 	{`"is_ext_shared_channel":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.IsExtSharedChannel)), kBool},
-	{`"event":`, encOne[SlackEvent], uint32(unsafe.Offsetof(SlackEventWebhook{}.Event)), kSub},
+	{`"event":`, etOf[*SlackEvent], uint32(unsafe.Offsetof(SlackEventWebhook{}.Event)), kOne},
 	{`"eventtype":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Eventtype)), kInt},
 }}
 
@@ -2883,10 +3483,20 @@ func (m *SlackEventWebhook) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackEventWebhook)
 }
 
+func (*SlackEventWebhook) encTable() *encTable { return &enctSlackEventWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackEventWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackFile = decTable{extra: unsafe.Offsetof(SlackFile{}.Extra), fields: []decField{
+func allocSlackFile(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackFile, n)))
+}
+
+func copySlackFile(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackFile)(dst), n), unsafe.Slice((*SlackFile)(src), n))
+}
+
+var dectSlackFile = decTable{extra: unsafe.Offsetof(SlackFile{}.Extra), size: unsafe.Sizeof(SlackFile{}), alloc: allocSlackFile, copy: copySlackFile, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackFile{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(SlackFile{}.Name)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(SlackFile{}.Title)), kStr},
@@ -2900,7 +3510,9 @@ var dectSlackFile = decTable{extra: unsafe.Offsetof(SlackFile{}.Extra), fields: 
 
 func (m *SlackFile) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackFile) }
 
-var enctSlackFile = encTable{extra: unsafe.Offsetof(SlackFile{}.Extra), fields: []encField{
+func (*SlackFile) decTable() *decTable { return &dectSlackFile }
+
+var enctSlackFile = encTable{extra: unsafe.Offsetof(SlackFile{}.Extra), size: unsafe.Sizeof(SlackFile{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackFile{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SlackFile{}.Name)), kStr},
 	{`"title":`, nil, uint32(unsafe.Offsetof(SlackFile{}.Title)), kStr},
@@ -2914,59 +3526,81 @@ var enctSlackFile = encTable{extra: unsafe.Offsetof(SlackFile{}.Extra), fields: 
 
 func (m *SlackFile) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackFile) }
 
+func (*SlackFile) encTable() *encTable { return &enctSlackFile }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackFile) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackInteractivity = decTable{extra: unsafe.Offsetof(SlackInteractivity{}.Extra), fields: []decField{
+func allocSlackInteractivity(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackInteractivity, n)))
+}
+
+func copySlackInteractivity(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackInteractivity)(dst), n), unsafe.Slice((*SlackInteractivity)(src), n))
+}
+
+var dectSlackInteractivity = decTable{extra: unsafe.Offsetof(SlackInteractivity{}.Extra), size: unsafe.Sizeof(SlackInteractivity{}), alloc: allocSlackInteractivity, copy: copySlackInteractivity, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Type)), kStr},
 	{"token", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Token)), kStr},
 	{"action_ts", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ActionTs)), kStr},
 	{"api_app_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.APIAppID)), kStr},
-	{"team", decOne[SlackTeam], uint32(unsafe.Offsetof(SlackInteractivity{}.Team)), kSub},
-	{"user", decOne[SlackUser], uint32(unsafe.Offsetof(SlackInteractivity{}.User)), kSub},
-	{"channel", decOne[SlackChannel], uint32(unsafe.Offsetof(SlackInteractivity{}.Channel)), kSub},
+	{"team", dtOf[*SlackTeam], uint32(unsafe.Offsetof(SlackInteractivity{}.Team)), kOne},
+	{"user", dtOf[*SlackUser], uint32(unsafe.Offsetof(SlackInteractivity{}.User)), kOne},
+	{"channel", dtOf[*SlackChannel], uint32(unsafe.Offsetof(SlackInteractivity{}.Channel)), kOne},
 	{"is_enterprise_install", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.IsEnterpriseInstall)), kBool},
 	{"callback_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.CallbackID)), kStr},
 	{"trigger_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.TriggerID)), kStr},
 	{"response_url", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ResponseURL)), kStr},
 	{"message_ts", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.MessageTs)), kStr},
-	{"message", decOne[SlackMessage], uint32(unsafe.Offsetof(SlackInteractivity{}.Message)), kSub},
-	{"view", decOne[SlackView], uint32(unsafe.Offsetof(SlackInteractivity{}.View)), kSub},
-	{"actions", decMany[SlackActionResult], uint32(unsafe.Offsetof(SlackInteractivity{}.Actions)), kSub},
-	{"detail", decOne[SlackCommandDetail], uint32(unsafe.Offsetof(SlackInteractivity{}.Detail)), kSub},
+	{"message", dtOf[*SlackMessage], uint32(unsafe.Offsetof(SlackInteractivity{}.Message)), kOne},
+	{"view", dtOf[*SlackView], uint32(unsafe.Offsetof(SlackInteractivity{}.View)), kOne},
+	{"actions", dtOf[*SlackActionResult], uint32(unsafe.Offsetof(SlackInteractivity{}.Actions)), kMany},
+	{"detail", dtOf[*SlackCommandDetail], uint32(unsafe.Offsetof(SlackInteractivity{}.Detail)), kOne},
 }, sorted: []uint16{2, 14, 3, 8, 6, 15, 7, 12, 11, 10, 4, 1, 9, 0, 5, 13}}
 
 func (m *SlackInteractivity) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackInteractivity)
 }
 
-var enctSlackInteractivity = encTable{extra: unsafe.Offsetof(SlackInteractivity{}.Extra), fields: []encField{
+func (*SlackInteractivity) decTable() *decTable { return &dectSlackInteractivity }
+
+var enctSlackInteractivity = encTable{extra: unsafe.Offsetof(SlackInteractivity{}.Extra), size: unsafe.Sizeof(SlackInteractivity{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Type)), kStr},
 	{`"token":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Token)), kStr},
 	{`"action_ts":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ActionTs)), kStr},
 	{`"api_app_id":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.APIAppID)), kStr},
-	{`"team":`, encOne[SlackTeam], uint32(unsafe.Offsetof(SlackInteractivity{}.Team)), kSub},
-	{`"user":`, encOne[SlackUser], uint32(unsafe.Offsetof(SlackInteractivity{}.User)), kSub},
-	{`"channel":`, encOne[SlackChannel], uint32(unsafe.Offsetof(SlackInteractivity{}.Channel)), kSub},
+	{`"team":`, etOf[*SlackTeam], uint32(unsafe.Offsetof(SlackInteractivity{}.Team)), kOne},
+	{`"user":`, etOf[*SlackUser], uint32(unsafe.Offsetof(SlackInteractivity{}.User)), kOne},
+	{`"channel":`, etOf[*SlackChannel], uint32(unsafe.Offsetof(SlackInteractivity{}.Channel)), kOne},
 	{`"is_enterprise_install":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.IsEnterpriseInstall)), kBool},
 	{`"callback_id":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.CallbackID)), kStr},
 	{`"trigger_id":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.TriggerID)), kStr},
 	{`"response_url":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ResponseURL)), kStr},
 	{`"message_ts":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.MessageTs)), kStr},
-	{`"message":`, encOne[SlackMessage], uint32(unsafe.Offsetof(SlackInteractivity{}.Message)), kSub},
-	{`"view":`, encOne[SlackView], uint32(unsafe.Offsetof(SlackInteractivity{}.View)), kSub},
-	{`"actions":`, encMany[SlackActionResult], uint32(unsafe.Offsetof(SlackInteractivity{}.Actions)), kSub},
-	{`"detail":`, encOne[SlackCommandDetail], uint32(unsafe.Offsetof(SlackInteractivity{}.Detail)), kSub},
+	{`"message":`, etOf[*SlackMessage], uint32(unsafe.Offsetof(SlackInteractivity{}.Message)), kOne},
+	{`"view":`, etOf[*SlackView], uint32(unsafe.Offsetof(SlackInteractivity{}.View)), kOne},
+	{`"actions":`, etOf[*SlackActionResult], uint32(unsafe.Offsetof(SlackInteractivity{}.Actions)), kMany},
+	{`"detail":`, etOf[*SlackCommandDetail], uint32(unsafe.Offsetof(SlackInteractivity{}.Detail)), kOne},
 }}
 
 func (m *SlackInteractivity) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackInteractivity)
 }
 
+func (*SlackInteractivity) encTable() *encTable { return &enctSlackInteractivity }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackInteractivity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackMessage = decTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), fields: []decField{
+func allocSlackMessage(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackMessage, n)))
+}
+
+func copySlackMessage(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackMessage)(dst), n), unsafe.Slice((*SlackMessage)(src), n))
+}
+
+var dectSlackMessage = decTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), size: unsafe.Sizeof(SlackMessage{}), alloc: allocSlackMessage, copy: copySlackMessage, fields: []decField{
 	{"client_msg_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.ClientMsgID)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(SlackMessage{}.Type)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(SlackMessage{}.Text)), kStr},
@@ -2976,13 +3610,15 @@ var dectSlackMessage = decTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), fi
 	{"channel", nil, uint32(unsafe.Offsetof(SlackMessage{}.Channel)), kStr},
 	{"bot_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.BotID)), kStr},
 	{"app_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.AppID)), kStr},
-	{"bot_profile", decOne[SlackUser], uint32(unsafe.Offsetof(SlackMessage{}.BotProfile)), kSub},
-	{"files", decMany[SlackFile], uint32(unsafe.Offsetof(SlackMessage{}.Files)), kSub},
+	{"bot_profile", dtOf[*SlackUser], uint32(unsafe.Offsetof(SlackMessage{}.BotProfile)), kOne},
+	{"files", dtOf[*SlackFile], uint32(unsafe.Offsetof(SlackMessage{}.Files)), kMany},
 }, sorted: []uint16{8, 7, 9, 6, 0, 10, 5, 2, 4, 1, 3}}
 
 func (m *SlackMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackMessage) }
 
-var enctSlackMessage = encTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), fields: []encField{
+func (*SlackMessage) decTable() *decTable { return &dectSlackMessage }
+
+var enctSlackMessage = encTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), size: unsafe.Sizeof(SlackMessage{}), fields: []encField{
 	{`"client_msg_id":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.ClientMsgID)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.Type)), kStr},
 	{`"text":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.Text)), kStr},
@@ -2992,33 +3628,55 @@ var enctSlackMessage = encTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), fi
 	{`"channel":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.Channel)), kStr},
 	{`"bot_id":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.BotID)), kStr},
 	{`"app_id":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.AppID)), kStr},
-	{`"bot_profile":`, encOne[SlackUser], uint32(unsafe.Offsetof(SlackMessage{}.BotProfile)), kSub},
-	{`"files":`, encMany[SlackFile], uint32(unsafe.Offsetof(SlackMessage{}.Files)), kSub},
+	{`"bot_profile":`, etOf[*SlackUser], uint32(unsafe.Offsetof(SlackMessage{}.BotProfile)), kOne},
+	{`"files":`, etOf[*SlackFile], uint32(unsafe.Offsetof(SlackMessage{}.Files)), kMany},
 }}
 
 func (m *SlackMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackMessage) }
 
+func (*SlackMessage) encTable() *encTable { return &enctSlackMessage }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackOption = decTable{extra: unsafe.Offsetof(SlackOption{}.Extra), fields: []decField{
+func allocSlackOption(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackOption, n)))
+}
+
+func copySlackOption(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackOption)(dst), n), unsafe.Slice((*SlackOption)(src), n))
+}
+
+var dectSlackOption = decTable{extra: unsafe.Offsetof(SlackOption{}.Extra), size: unsafe.Sizeof(SlackOption{}), alloc: allocSlackOption, copy: copySlackOption, fields: []decField{
 	{"value", nil, uint32(unsafe.Offsetof(SlackOption{}.Value)), kStr},
-	{"text", decOne[SlackBlockText], uint32(unsafe.Offsetof(SlackOption{}.Text)), kSub},
+	{"text", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackOption{}.Text)), kOne},
 }, sorted: []uint16{1, 0}}
 
 func (m *SlackOption) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackOption) }
 
-var enctSlackOption = encTable{extra: unsafe.Offsetof(SlackOption{}.Extra), fields: []encField{
+func (*SlackOption) decTable() *decTable { return &dectSlackOption }
+
+var enctSlackOption = encTable{extra: unsafe.Offsetof(SlackOption{}.Extra), size: unsafe.Sizeof(SlackOption{}), fields: []encField{
 	{`"value":`, nil, uint32(unsafe.Offsetof(SlackOption{}.Value)), kStr},
-	{`"text":`, encOne[SlackBlockText], uint32(unsafe.Offsetof(SlackOption{}.Text)), kSub},
+	{`"text":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackOption{}.Text)), kOne},
 }}
 
 func (m *SlackOption) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackOption) }
 
+func (*SlackOption) encTable() *encTable { return &enctSlackOption }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackOption) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackServiceUser = decTable{extra: unsafe.Offsetof(SlackServiceUser{}.Extra), fields: []decField{
+func allocSlackServiceUser(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackServiceUser, n)))
+}
+
+func copySlackServiceUser(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackServiceUser)(dst), n), unsafe.Slice((*SlackServiceUser)(src), n))
+}
+
+var dectSlackServiceUser = decTable{extra: unsafe.Offsetof(SlackServiceUser{}.Extra), size: unsafe.Sizeof(SlackServiceUser{}), alloc: allocSlackServiceUser, copy: copySlackServiceUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.ID)), kStr},
 	{"database_id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.DatabaseID)), kStr},
 	{"workspace_id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.WorkspaceID)), kStr},
@@ -3029,7 +3687,9 @@ var dectSlackServiceUser = decTable{extra: unsafe.Offsetof(SlackServiceUser{}.Ex
 
 func (m *SlackServiceUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackServiceUser) }
 
-var enctSlackServiceUser = encTable{extra: unsafe.Offsetof(SlackServiceUser{}.Extra), fields: []encField{
+func (*SlackServiceUser) decTable() *decTable { return &dectSlackServiceUser }
+
+var enctSlackServiceUser = encTable{extra: unsafe.Offsetof(SlackServiceUser{}.Extra), size: unsafe.Sizeof(SlackServiceUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackServiceUser{}.ID)), kStr},
 	{`"database_id":`, nil, uint32(unsafe.Offsetof(SlackServiceUser{}.DatabaseID)), kStr},
 	{`"workspace_id":`, nil, uint32(unsafe.Offsetof(SlackServiceUser{}.WorkspaceID)), kStr},
@@ -3040,27 +3700,49 @@ var enctSlackServiceUser = encTable{extra: unsafe.Offsetof(SlackServiceUser{}.Ex
 
 func (m *SlackServiceUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackServiceUser) }
 
+func (*SlackServiceUser) encTable() *encTable { return &enctSlackServiceUser }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackServiceUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackTeam = decTable{extra: unsafe.Offsetof(SlackTeam{}.Extra), fields: []decField{
+func allocSlackTeam(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackTeam, n)))
+}
+
+func copySlackTeam(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackTeam)(dst), n), unsafe.Slice((*SlackTeam)(src), n))
+}
+
+var dectSlackTeam = decTable{extra: unsafe.Offsetof(SlackTeam{}.Extra), size: unsafe.Sizeof(SlackTeam{}), alloc: allocSlackTeam, copy: copySlackTeam, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackTeam{}.ID)), kStr},
 	{"domain", nil, uint32(unsafe.Offsetof(SlackTeam{}.Domain)), kStr},
 }, sorted: []uint16{1, 0}}
 
 func (m *SlackTeam) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackTeam) }
 
-var enctSlackTeam = encTable{extra: unsafe.Offsetof(SlackTeam{}.Extra), fields: []encField{
+func (*SlackTeam) decTable() *decTable { return &dectSlackTeam }
+
+var enctSlackTeam = encTable{extra: unsafe.Offsetof(SlackTeam{}.Extra), size: unsafe.Sizeof(SlackTeam{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackTeam{}.ID)), kStr},
 	{`"domain":`, nil, uint32(unsafe.Offsetof(SlackTeam{}.Domain)), kStr},
 }}
 
 func (m *SlackTeam) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackTeam) }
 
+func (*SlackTeam) encTable() *encTable { return &enctSlackTeam }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackTeam) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackUser = decTable{extra: unsafe.Offsetof(SlackUser{}.Extra), fields: []decField{
+func allocSlackUser(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackUser, n)))
+}
+
+func copySlackUser(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackUser)(dst), n), unsafe.Slice((*SlackUser)(src), n))
+}
+
+var dectSlackUser = decTable{extra: unsafe.Offsetof(SlackUser{}.Extra), size: unsafe.Sizeof(SlackUser{}), alloc: allocSlackUser, copy: copySlackUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackUser{}.ID)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(SlackUser{}.Username)), kStr},
 	{"team_id", nil, uint32(unsafe.Offsetof(SlackUser{}.TeamID)), kStr},
@@ -3071,7 +3753,9 @@ var dectSlackUser = decTable{extra: unsafe.Offsetof(SlackUser{}.Extra), fields: 
 
 func (m *SlackUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackUser) }
 
-var enctSlackUser = encTable{extra: unsafe.Offsetof(SlackUser{}.Extra), fields: []encField{
+func (*SlackUser) decTable() *decTable { return &dectSlackUser }
+
+var enctSlackUser = encTable{extra: unsafe.Offsetof(SlackUser{}.Extra), size: unsafe.Sizeof(SlackUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackUser{}.ID)), kStr},
 	{`"username":`, nil, uint32(unsafe.Offsetof(SlackUser{}.Username)), kStr},
 	{`"team_id":`, nil, uint32(unsafe.Offsetof(SlackUser{}.TeamID)), kStr},
@@ -3082,64 +3766,98 @@ var enctSlackUser = encTable{extra: unsafe.Offsetof(SlackUser{}.Extra), fields: 
 
 func (m *SlackUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackUser) }
 
+func (*SlackUser) encTable() *encTable { return &enctSlackUser }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackView = decTable{extra: unsafe.Offsetof(SlackView{}.Extra), fields: []decField{
+func allocSlackView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackView, n)))
+}
+
+func copySlackView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackView)(dst), n), unsafe.Slice((*SlackView)(src), n))
+}
+
+var dectSlackView = decTable{extra: unsafe.Offsetof(SlackView{}.Extra), size: unsafe.Sizeof(SlackView{}), alloc: allocSlackView, copy: copySlackView, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackView{}.ID)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(SlackView{}.Type)), kStr},
 	{"callback_id", nil, uint32(unsafe.Offsetof(SlackView{}.CallbackID)), kStr},
 	{"private_metadata", nil, uint32(unsafe.Offsetof(SlackView{}.PrivateMetadata)), kStr},
-	{"title", decOne[SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Title)), kSub},
-	{"submit", decOne[SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Submit)), kSub},
-	{"blocks", decMany[SlackViewBlock], uint32(unsafe.Offsetof(SlackView{}.Blocks)), kSub},
-	{"state", decOne[SlackViewState], uint32(unsafe.Offsetof(SlackView{}.State)), kSub},
+	{"title", dtOf[*SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Title)), kOne},
+	{"submit", dtOf[*SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Submit)), kOne},
+	{"blocks", dtOf[*SlackViewBlock], uint32(unsafe.Offsetof(SlackView{}.Blocks)), kMany},
+	{"state", dtOf[*SlackViewState], uint32(unsafe.Offsetof(SlackView{}.State)), kOne},
 }, sorted: []uint16{6, 2, 0, 3, 7, 5, 4, 1}}
 
 func (m *SlackView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackView) }
 
-var enctSlackView = encTable{extra: unsafe.Offsetof(SlackView{}.Extra), fields: []encField{
+func (*SlackView) decTable() *decTable { return &dectSlackView }
+
+var enctSlackView = encTable{extra: unsafe.Offsetof(SlackView{}.Extra), size: unsafe.Sizeof(SlackView{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackView{}.ID)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackView{}.Type)), kStr},
 	{`"callback_id":`, nil, uint32(unsafe.Offsetof(SlackView{}.CallbackID)), kStr},
 	{`"private_metadata":`, nil, uint32(unsafe.Offsetof(SlackView{}.PrivateMetadata)), kStr},
-	{`"title":`, encOne[SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Title)), kSub},
-	{`"submit":`, encOne[SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Submit)), kSub},
-	{`"blocks":`, encMany[SlackViewBlock], uint32(unsafe.Offsetof(SlackView{}.Blocks)), kSub},
-	{`"state":`, encOne[SlackViewState], uint32(unsafe.Offsetof(SlackView{}.State)), kSub},
+	{`"title":`, etOf[*SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Title)), kOne},
+	{`"submit":`, etOf[*SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Submit)), kOne},
+	{`"blocks":`, etOf[*SlackViewBlock], uint32(unsafe.Offsetof(SlackView{}.Blocks)), kMany},
+	{`"state":`, etOf[*SlackViewState], uint32(unsafe.Offsetof(SlackView{}.State)), kOne},
 }}
 
 func (m *SlackView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackView) }
 
+func (*SlackView) encTable() *encTable { return &enctSlackView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackViewBlock = decTable{extra: unsafe.Offsetof(SlackViewBlock{}.Extra), fields: []decField{
+func allocSlackViewBlock(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewBlock, n)))
+}
+
+func copySlackViewBlock(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackViewBlock)(dst), n), unsafe.Slice((*SlackViewBlock)(src), n))
+}
+
+var dectSlackViewBlock = decTable{extra: unsafe.Offsetof(SlackViewBlock{}.Extra), size: unsafe.Sizeof(SlackViewBlock{}), alloc: allocSlackViewBlock, copy: copySlackViewBlock, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Type)), kStr},
 	{"block_id", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.BlockID)), kStr},
 	{"optional", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Optional)), kBool},
-	{"element", decOne[SlackViewBlockElement], uint32(unsafe.Offsetof(SlackViewBlock{}.Element)), kSub},
-	{"label", decOne[SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Label)), kSub},
-	{"text", decOne[SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Text)), kSub},
+	{"element", dtOf[*SlackViewBlockElement], uint32(unsafe.Offsetof(SlackViewBlock{}.Element)), kOne},
+	{"label", dtOf[*SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Label)), kOne},
+	{"text", dtOf[*SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Text)), kOne},
 }, sorted: []uint16{1, 3, 4, 2, 5, 0}}
 
 func (m *SlackViewBlock) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewBlock) }
 
-var enctSlackViewBlock = encTable{extra: unsafe.Offsetof(SlackViewBlock{}.Extra), fields: []encField{
+func (*SlackViewBlock) decTable() *decTable { return &dectSlackViewBlock }
+
+var enctSlackViewBlock = encTable{extra: unsafe.Offsetof(SlackViewBlock{}.Extra), size: unsafe.Sizeof(SlackViewBlock{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Type)), kStr},
 	{`"block_id":`, nil, uint32(unsafe.Offsetof(SlackViewBlock{}.BlockID)), kStr},
 	{`"optional":`, nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Optional)), kBool},
-	{`"element":`, encOne[SlackViewBlockElement], uint32(unsafe.Offsetof(SlackViewBlock{}.Element)), kSub},
-	{`"label":`, encOne[SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Label)), kSub},
-	{`"text":`, encOne[SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Text)), kSub},
+	{`"element":`, etOf[*SlackViewBlockElement], uint32(unsafe.Offsetof(SlackViewBlock{}.Element)), kOne},
+	{`"label":`, etOf[*SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Label)), kOne},
+	{`"text":`, etOf[*SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Text)), kOne},
 }}
 
 func (m *SlackViewBlock) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewBlock) }
 
+func (*SlackViewBlock) encTable() *encTable { return &enctSlackViewBlock }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewBlock) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackViewBlockElement = decTable{extra: unsafe.Offsetof(SlackViewBlockElement{}.Extra), fields: []decField{
+func allocSlackViewBlockElement(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewBlockElement, n)))
+}
+
+func copySlackViewBlockElement(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackViewBlockElement)(dst), n), unsafe.Slice((*SlackViewBlockElement)(src), n))
+}
+
+var dectSlackViewBlockElement = decTable{extra: unsafe.Offsetof(SlackViewBlockElement{}.Extra), size: unsafe.Sizeof(SlackViewBlockElement{}), alloc: allocSlackViewBlockElement, copy: copySlackViewBlockElement, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Type)), kStr},
 	{"action_id", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.ActionID)), kStr},
 	{"multiline", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Multiline)), kBool},
@@ -3150,7 +3868,9 @@ func (m *SlackViewBlockElement) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackViewBlockElement)
 }
 
-var enctSlackViewBlockElement = encTable{extra: unsafe.Offsetof(SlackViewBlockElement{}.Extra), fields: []encField{
+func (*SlackViewBlockElement) decTable() *decTable { return &dectSlackViewBlockElement }
+
+var enctSlackViewBlockElement = encTable{extra: unsafe.Offsetof(SlackViewBlockElement{}.Extra), size: unsafe.Sizeof(SlackViewBlockElement{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Type)), kStr},
 	{`"action_id":`, nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.ActionID)), kStr},
 	{`"multiline":`, nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Multiline)), kBool},
@@ -3161,86 +3881,140 @@ func (m *SlackViewBlockElement) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackViewBlockElement)
 }
 
+func (*SlackViewBlockElement) encTable() *encTable { return &enctSlackViewBlockElement }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewBlockElement) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackViewState = decTable{extra: unsafe.Offsetof(SlackViewState{}.Extra), fields: []decField{
-	{"values", decOne[SlackViewStateValues], uint32(unsafe.Offsetof(SlackViewState{}.Values)), kSub},
+func allocSlackViewState(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewState, n)))
+}
+
+func copySlackViewState(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackViewState)(dst), n), unsafe.Slice((*SlackViewState)(src), n))
+}
+
+var dectSlackViewState = decTable{extra: unsafe.Offsetof(SlackViewState{}.Extra), size: unsafe.Sizeof(SlackViewState{}), alloc: allocSlackViewState, copy: copySlackViewState, fields: []decField{
+	{"values", dtOf[*SlackViewStateValues], uint32(unsafe.Offsetof(SlackViewState{}.Values)), kOne},
 }, sorted: []uint16{0}}
 
 func (m *SlackViewState) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewState) }
 
-var enctSlackViewState = encTable{extra: unsafe.Offsetof(SlackViewState{}.Extra), fields: []encField{
-	{`"values":`, encOne[SlackViewStateValues], uint32(unsafe.Offsetof(SlackViewState{}.Values)), kSub},
+func (*SlackViewState) decTable() *decTable { return &dectSlackViewState }
+
+var enctSlackViewState = encTable{extra: unsafe.Offsetof(SlackViewState{}.Extra), size: unsafe.Sizeof(SlackViewState{}), fields: []encField{
+	{`"values":`, etOf[*SlackViewStateValues], uint32(unsafe.Offsetof(SlackViewState{}.Values)), kOne},
 }}
 
 func (m *SlackViewState) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewState) }
 
+func (*SlackViewState) encTable() *encTable { return &enctSlackViewState }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewState) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackViewStateStatusField = decTable{extra: unsafe.Offsetof(SlackViewStateStatusField{}.Extra), fields: []decField{
-	{"search_status", decOne[SlackViewStateValuesDropdownInput], uint32(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), kSub},
+func allocSlackViewStateStatusField(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewStateStatusField, n)))
+}
+
+func copySlackViewStateStatusField(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackViewStateStatusField)(dst), n), unsafe.Slice((*SlackViewStateStatusField)(src), n))
+}
+
+var dectSlackViewStateStatusField = decTable{extra: unsafe.Offsetof(SlackViewStateStatusField{}.Extra), size: unsafe.Sizeof(SlackViewStateStatusField{}), alloc: allocSlackViewStateStatusField, copy: copySlackViewStateStatusField, fields: []decField{
+	{"search_status", dtOf[*SlackViewStateValuesDropdownInput], uint32(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), kOne},
 }, sorted: []uint16{0}}
 
 func (m *SlackViewStateStatusField) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackViewStateStatusField)
 }
 
-var enctSlackViewStateStatusField = encTable{extra: unsafe.Offsetof(SlackViewStateStatusField{}.Extra), fields: []encField{
-	{`"search_status":`, encOne[SlackViewStateValuesDropdownInput], uint32(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), kSub},
+func (*SlackViewStateStatusField) decTable() *decTable { return &dectSlackViewStateStatusField }
+
+var enctSlackViewStateStatusField = encTable{extra: unsafe.Offsetof(SlackViewStateStatusField{}.Extra), size: unsafe.Sizeof(SlackViewStateStatusField{}), fields: []encField{
+	{`"search_status":`, etOf[*SlackViewStateValuesDropdownInput], uint32(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), kOne},
 }}
 
 func (m *SlackViewStateStatusField) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackViewStateStatusField)
 }
 
+func (*SlackViewStateStatusField) encTable() *encTable { return &enctSlackViewStateStatusField }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewStateStatusField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackViewStateValues = decTable{extra: unsafe.Offsetof(SlackViewStateValues{}.Extra), fields: []decField{
-	{"summary_input", decOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), kSub},
-	{"details_input", decOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), kSub},
-	{"note_input", decOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), kSub},
-	{"ticket_id_input", decOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), kSub},
-	{"status_input", decOne[SlackViewStateStatusField], uint32(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), kSub},
+func allocSlackViewStateValues(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewStateValues, n)))
+}
+
+func copySlackViewStateValues(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackViewStateValues)(dst), n), unsafe.Slice((*SlackViewStateValues)(src), n))
+}
+
+var dectSlackViewStateValues = decTable{extra: unsafe.Offsetof(SlackViewStateValues{}.Extra), size: unsafe.Sizeof(SlackViewStateValues{}), alloc: allocSlackViewStateValues, copy: copySlackViewStateValues, fields: []decField{
+	{"summary_input", dtOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), kOne},
+	{"details_input", dtOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), kOne},
+	{"note_input", dtOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), kOne},
+	{"ticket_id_input", dtOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), kOne},
+	{"status_input", dtOf[*SlackViewStateStatusField], uint32(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), kOne},
 }, sorted: []uint16{1, 2, 4, 0, 3}}
 
 func (m *SlackViewStateValues) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackViewStateValues)
 }
 
-var enctSlackViewStateValues = encTable{extra: unsafe.Offsetof(SlackViewStateValues{}.Extra), fields: []encField{
-	{`"summary_input":`, encOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), kSub},
-	{`"details_input":`, encOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), kSub},
-	{`"note_input":`, encOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), kSub},
-	{`"ticket_id_input":`, encOne[SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), kSub},
-	{`"status_input":`, encOne[SlackViewStateStatusField], uint32(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), kSub},
+func (*SlackViewStateValues) decTable() *decTable { return &dectSlackViewStateValues }
+
+var enctSlackViewStateValues = encTable{extra: unsafe.Offsetof(SlackViewStateValues{}.Extra), size: unsafe.Sizeof(SlackViewStateValues{}), fields: []encField{
+	{`"summary_input":`, etOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), kOne},
+	{`"details_input":`, etOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), kOne},
+	{`"note_input":`, etOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), kOne},
+	{`"ticket_id_input":`, etOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), kOne},
+	{`"status_input":`, etOf[*SlackViewStateStatusField], uint32(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), kOne},
 }}
 
 func (m *SlackViewStateValues) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackViewStateValues)
 }
 
+func (*SlackViewStateValues) encTable() *encTable { return &enctSlackViewStateValues }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewStateValues) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackViewStateValuesDropdownInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.Extra), fields: []decField{
+func allocSlackViewStateValuesDropdownInput(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewStateValuesDropdownInput, n)))
+}
+
+func copySlackViewStateValuesDropdownInput(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackViewStateValuesDropdownInput)(dst), n), unsafe.Slice((*SlackViewStateValuesDropdownInput)(src), n))
+}
+
+var dectSlackViewStateValuesDropdownInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesDropdownInput{}), alloc: allocSlackViewStateValuesDropdownInput, copy: copySlackViewStateValuesDropdownInput, fields: []decField{
 	{"external_select", nil, uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.ExternalSelect)), kStr},
-	{"selected_option", decOne[SlackOption], uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), kSub},
+	{"selected_option", dtOf[*SlackOption], uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), kOne},
 }, sorted: []uint16{0, 1}}
 
 func (m *SlackViewStateValuesDropdownInput) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackViewStateValuesDropdownInput)
 }
 
-var enctSlackViewStateValuesDropdownInput = encTable{extra: unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.Extra), fields: []encField{
+func (*SlackViewStateValuesDropdownInput) decTable() *decTable {
+	return &dectSlackViewStateValuesDropdownInput
+}
+
+var enctSlackViewStateValuesDropdownInput = encTable{extra: unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesDropdownInput{}), fields: []encField{
 	{`"external_select":`, nil, uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.ExternalSelect)), kStr},
-	{`"selected_option":`, encOne[SlackOption], uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), kSub},
+	{`"selected_option":`, etOf[*SlackOption], uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), kOne},
 }}
 
 func (m *SlackViewStateValuesDropdownInput) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackViewStateValuesDropdownInput)
+}
+
+func (*SlackViewStateValuesDropdownInput) encTable() *encTable {
+	return &enctSlackViewStateValuesDropdownInput
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -3248,60 +4022,104 @@ func (m *SlackViewStateValuesDropdownInput) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectSlackViewStateValuesInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesInput{}.Extra), fields: []decField{
-	{"value", decOne[SlackViewValue], uint32(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), kSub},
+func allocSlackViewStateValuesInput(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewStateValuesInput, n)))
+}
+
+func copySlackViewStateValuesInput(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackViewStateValuesInput)(dst), n), unsafe.Slice((*SlackViewStateValuesInput)(src), n))
+}
+
+var dectSlackViewStateValuesInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesInput{}), alloc: allocSlackViewStateValuesInput, copy: copySlackViewStateValuesInput, fields: []decField{
+	{"value", dtOf[*SlackViewValue], uint32(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), kOne},
 }, sorted: []uint16{0}}
 
 func (m *SlackViewStateValuesInput) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSlackViewStateValuesInput)
 }
 
-var enctSlackViewStateValuesInput = encTable{extra: unsafe.Offsetof(SlackViewStateValuesInput{}.Extra), fields: []encField{
-	{`"value":`, encOne[SlackViewValue], uint32(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), kSub},
+func (*SlackViewStateValuesInput) decTable() *decTable { return &dectSlackViewStateValuesInput }
+
+var enctSlackViewStateValuesInput = encTable{extra: unsafe.Offsetof(SlackViewStateValuesInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesInput{}), fields: []encField{
+	{`"value":`, etOf[*SlackViewValue], uint32(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), kOne},
 }}
 
 func (m *SlackViewStateValuesInput) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSlackViewStateValuesInput)
 }
 
+func (*SlackViewStateValuesInput) encTable() *encTable { return &enctSlackViewStateValuesInput }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewStateValuesInput) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackViewText = decTable{extra: unsafe.Offsetof(SlackViewText{}.Extra), fields: []decField{
+func allocSlackViewText(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewText, n)))
+}
+
+func copySlackViewText(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackViewText)(dst), n), unsafe.Slice((*SlackViewText)(src), n))
+}
+
+var dectSlackViewText = decTable{extra: unsafe.Offsetof(SlackViewText{}.Extra), size: unsafe.Sizeof(SlackViewText{}), alloc: allocSlackViewText, copy: copySlackViewText, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackViewText{}.Type)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(SlackViewText{}.Text)), kStr},
 }, sorted: []uint16{1, 0}}
 
 func (m *SlackViewText) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewText) }
 
-var enctSlackViewText = encTable{extra: unsafe.Offsetof(SlackViewText{}.Extra), fields: []encField{
+func (*SlackViewText) decTable() *decTable { return &dectSlackViewText }
+
+var enctSlackViewText = encTable{extra: unsafe.Offsetof(SlackViewText{}.Extra), size: unsafe.Sizeof(SlackViewText{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewText{}.Type)), kStr},
 	{`"text":`, nil, uint32(unsafe.Offsetof(SlackViewText{}.Text)), kStr},
 }}
 
 func (m *SlackViewText) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewText) }
 
+func (*SlackViewText) encTable() *encTable { return &enctSlackViewText }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewText) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackViewValue = decTable{extra: unsafe.Offsetof(SlackViewValue{}.Extra), fields: []decField{
+func allocSlackViewValue(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewValue, n)))
+}
+
+func copySlackViewValue(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackViewValue)(dst), n), unsafe.Slice((*SlackViewValue)(src), n))
+}
+
+var dectSlackViewValue = decTable{extra: unsafe.Offsetof(SlackViewValue{}.Extra), size: unsafe.Sizeof(SlackViewValue{}), alloc: allocSlackViewValue, copy: copySlackViewValue, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackViewValue{}.Type)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(SlackViewValue{}.Value)), kStr},
 }, sorted: []uint16{0, 1}}
 
 func (m *SlackViewValue) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewValue) }
 
-var enctSlackViewValue = encTable{extra: unsafe.Offsetof(SlackViewValue{}.Extra), fields: []encField{
+func (*SlackViewValue) decTable() *decTable { return &dectSlackViewValue }
+
+var enctSlackViewValue = encTable{extra: unsafe.Offsetof(SlackViewValue{}.Extra), size: unsafe.Sizeof(SlackViewValue{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewValue{}.Type)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(SlackViewValue{}.Value)), kStr},
 }}
 
 func (m *SlackViewValue) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewValue) }
 
+func (*SlackViewValue) encTable() *encTable { return &enctSlackViewValue }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewValue) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSlackWebhook = decTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), fields: []decField{
+func allocSlackWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SlackWebhook, n)))
+}
+
+func copySlackWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SlackWebhook)(dst), n), unsafe.Slice((*SlackWebhook)(src), n))
+}
+
+var dectSlackWebhook = decTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), size: unsafe.Sizeof(SlackWebhook{}), alloc: allocSlackWebhook, copy: copySlackWebhook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ID)), kInt},
 	{"date", nil, uint32(unsafe.Offsetof(SlackWebhook{}.Date)), kTime},
 	{"channel_id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ChannelID)), kStr},
@@ -3313,7 +4131,9 @@ var dectSlackWebhook = decTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), fi
 
 func (m *SlackWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackWebhook) }
 
-var enctSlackWebhook = encTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), fields: []encField{
+func (*SlackWebhook) decTable() *decTable { return &dectSlackWebhook }
+
+var enctSlackWebhook = encTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), size: unsafe.Sizeof(SlackWebhook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.ID)), kInt},
 	{`"date":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.Date)), kTime},
 	{`"channel_id":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.ChannelID)), kStr},
@@ -3325,10 +4145,20 @@ var enctSlackWebhook = encTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), fi
 
 func (m *SlackWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackWebhook) }
 
+func (*SlackWebhook) encTable() *encTable { return &enctSlackWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSnelStartWebhook = decTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Extra), fields: []decField{
+func allocSnelStartWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SnelStartWebhook, n)))
+}
+
+func copySnelStartWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SnelStartWebhook)(dst), n), unsafe.Slice((*SnelStartWebhook)(src), n))
+}
+
+var dectSnelStartWebhook = decTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Extra), size: unsafe.Sizeof(SnelStartWebhook{}), alloc: allocSnelStartWebhook, copy: copySnelStartWebhook, fields: []decField{
 	{"koppelSleutel", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.KoppelSleutel)), kStr},
 	{"actionType", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ActionType)), kStr},
 	{"referenceKey", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ReferenceKey)), kStr},
@@ -3336,7 +4166,9 @@ var dectSnelStartWebhook = decTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Ex
 
 func (m *SnelStartWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnelStartWebhook) }
 
-var enctSnelStartWebhook = encTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Extra), fields: []encField{
+func (*SnelStartWebhook) decTable() *decTable { return &dectSnelStartWebhook }
+
+var enctSnelStartWebhook = encTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Extra), size: unsafe.Sizeof(SnelStartWebhook{}), fields: []encField{
 	{`"koppelSleutel":`, nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.KoppelSleutel)), kStr},
 	{`"actionType":`, nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ActionType)), kStr},
 	{`"referenceKey":`, nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ReferenceKey)), kStr},
@@ -3344,10 +4176,20 @@ var enctSnelStartWebhook = encTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Ex
 
 func (m *SnelStartWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnelStartWebhook) }
 
+func (*SnelStartWebhook) encTable() *encTable { return &enctSnelStartWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnelStartWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSnipeITDetails = decTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra), fields: []decField{
+func allocSnipeITDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SnipeITDetails, n)))
+}
+
+func copySnipeITDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SnipeITDetails)(dst), n), unsafe.Slice((*SnipeITDetails)(src), n))
+}
+
+var dectSnipeITDetails = decTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra), size: unsafe.Sizeof(SnipeITDetails{}), alloc: allocSnipeITDetails, copy: copySnipeITDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.URL)), kStr},
@@ -3361,20 +4203,20 @@ var dectSnipeITDetails = decTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra)
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"snipeit_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), kSub},
+	{"snipeit_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncerror)), kStr},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), kSub},
+	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), kMany},
 	{"delete_devices", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DeleteDevices)), kBool},
 	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontCreateNewDevices)), kBool},
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Warning)), kStr},
-	{"client_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), kSub},
+	{"client_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), kMany},
 	{"guid", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.GUID)), kStr},
-	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), kSub},
+	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeChoice)), kInt},
@@ -3383,7 +4225,9 @@ var dectSnipeITDetails = decTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra)
 
 func (m *SnipeITDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnipeITDetails) }
 
-var enctSnipeITDetails = encTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra), fields: []encField{
+func (*SnipeITDetails) decTable() *decTable { return &dectSnipeITDetails }
+
+var enctSnipeITDetails = encTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra), size: unsafe.Sizeof(SnipeITDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Name)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.URL)), kStr},
@@ -3397,20 +4241,20 @@ var enctSnipeITDetails = encTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra)
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"snipeit_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), kSub},
+	{`"snipeit_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncerror)), kStr},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), kSub},
+	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), kMany},
 	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DeleteDevices)), kBool},
 	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontCreateNewDevices)), kBool},
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Warning)), kStr},
-	{`"client_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), kSub},
+	{`"client_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), kMany},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.GUID)), kStr},
-	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), kSub},
+	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeChoice)), kInt},
@@ -3419,10 +4263,20 @@ var enctSnipeITDetails = encTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra)
 
 func (m *SnipeITDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnipeITDetails) }
 
+func (*SnipeITDetails) encTable() *encTable { return &enctSnipeITDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnipeITDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSnowComputerUserAbstract = decTable{extra: unsafe.Offsetof(SnowComputerUserAbstract{}.Extra), fields: []decField{
+func allocSnowComputerUserAbstract(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SnowComputerUserAbstract, n)))
+}
+
+func copySnowComputerUserAbstract(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SnowComputerUserAbstract)(dst), n), unsafe.Slice((*SnowComputerUserAbstract)(src), n))
+}
+
+var dectSnowComputerUserAbstract = decTable{extra: unsafe.Offsetof(SnowComputerUserAbstract{}.Extra), size: unsafe.Sizeof(SnowComputerUserAbstract{}), alloc: allocSnowComputerUserAbstract, copy: copySnowComputerUserAbstract, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.ID)), kInt},
 	{"customerId", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.CustomerID)), kInt},
 	{"username", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.Username)), kStr},
@@ -3438,7 +4292,9 @@ func (m *SnowComputerUserAbstract) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSnowComputerUserAbstract)
 }
 
-var enctSnowComputerUserAbstract = encTable{extra: unsafe.Offsetof(SnowComputerUserAbstract{}.Extra), fields: []encField{
+func (*SnowComputerUserAbstract) decTable() *decTable { return &dectSnowComputerUserAbstract }
+
+var enctSnowComputerUserAbstract = encTable{extra: unsafe.Offsetof(SnowComputerUserAbstract{}.Extra), size: unsafe.Sizeof(SnowComputerUserAbstract{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.ID)), kInt},
 	{`"customerId":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.CustomerID)), kInt},
 	{`"username":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.Username)), kStr},
@@ -3454,10 +4310,20 @@ func (m *SnowComputerUserAbstract) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSnowComputerUserAbstract)
 }
 
+func (*SnowComputerUserAbstract) encTable() *encTable { return &enctSnowComputerUserAbstract }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowComputerUserAbstract) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSnowDetails = decTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), fields: []decField{
+func allocSnowDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SnowDetails, n)))
+}
+
+func copySnowDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SnowDetails)(dst), n), unsafe.Slice((*SnowDetails)(src), n))
+}
+
+var dectSnowDetails = decTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), size: unsafe.Sizeof(SnowDetails{}), alloc: allocSnowDetails, copy: copySnowDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SnowDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SnowDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(SnowDetails{}.URL)), kStr},
@@ -3474,25 +4340,27 @@ var dectSnowDetails = decTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), fiel
 	{"user_matching_type", nil, uint32(unsafe.Offsetof(SnowDetails{}.UserMatchingType)), kInt},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(SnowDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(SnowDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"snow_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), kSub},
+	{"snow_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(SnowDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncerror)), kStr},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), kSub},
+	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), kMany},
 	{"delete_devices", nil, uint32(unsafe.Offsetof(SnowDetails{}.DeleteDevices)), kBool},
 	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontCreateNewDevices)), kBool},
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontMoveSite)), kBool},
 	{"dont_update_site_addresses", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateSiteAddresses)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(SnowDetails{}.Warning)), kStr},
-	{"client_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(SnowDetails{}.ClientLinks)), kSub},
+	{"client_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SnowDetails{}.ClientLinks)), kMany},
 	{"guid", nil, uint32(unsafe.Offsetof(SnowDetails{}.GUID)), kStr},
 }, sorted: []uint16{27, 14, 15, 28, 9, 10, 11, 12, 22, 23, 25, 24, 26, 17, 29, 20, 21, 0, 18, 19, 1, 5, 6, 4, 16, 7, 8, 2, 13, 3}}
 
 func (m *SnowDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnowDetails) }
 
-var enctSnowDetails = encTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), fields: []encField{
+func (*SnowDetails) decTable() *decTable { return &dectSnowDetails }
+
+var enctSnowDetails = encTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), size: unsafe.Sizeof(SnowDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Name)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.URL)), kStr},
@@ -3509,28 +4377,38 @@ var enctSnowDetails = encTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), fiel
 	{`"user_matching_type":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.UserMatchingType)), kInt},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"snow_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), kSub},
+	{`"snow_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncerror)), kStr},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), kSub},
+	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), kMany},
 	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DeleteDevices)), kBool},
 	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontCreateNewDevices)), kBool},
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontMoveSite)), kBool},
 	{`"dont_update_site_addresses":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateSiteAddresses)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Warning)), kStr},
-	{`"client_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(SnowDetails{}.ClientLinks)), kSub},
+	{`"client_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SnowDetails{}.ClientLinks)), kMany},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.GUID)), kStr},
 }}
 
 func (m *SnowDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnowDetails) }
 
+func (*SnowDetails) encTable() *encTable { return &enctSnowDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSnowDevice = decTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), fields: []decField{
+func allocSnowDevice(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SnowDevice, n)))
+}
+
+func copySnowDevice(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SnowDevice)(dst), n), unsafe.Slice((*SnowDevice)(src), n))
+}
+
+var dectSnowDevice = decTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), size: unsafe.Sizeof(SnowDevice{}), alloc: allocSnowDevice, copy: copySnowDevice, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SnowDevice{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SnowDevice{}.Name)), kStr},
 	{"organization", nil, uint32(unsafe.Offsetof(SnowDevice{}.Organization)), kStr},
@@ -3555,7 +4433,7 @@ var dectSnowDevice = decTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), fields
 	{"hypervisorName", nil, uint32(unsafe.Offsetof(SnowDevice{}.HypervisorName)), kStr},
 	{"mostFrequentUserId", nil, uint32(unsafe.Offsetof(SnowDevice{}.MostFrequentUserID)), kInt},
 	{"mostRecentUserId", nil, uint32(unsafe.Offsetof(SnowDevice{}.MostRecentUserID)), kInt},
-	{"hardware", decOne[SnowHardware], uint32(unsafe.Offsetof(SnowDevice{}.Hardware)), kSub},
+	{"hardware", dtOf[*SnowHardware], uint32(unsafe.Offsetof(SnowDevice{}.Hardware)), kOne},
 	{"biosVersion", nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosVersion)), kStr},
 	{"biosDate", nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosDate)), kTime},
 	{"numberOfProcessors", nil, uint32(unsafe.Offsetof(SnowDevice{}.NumberOfProcessors)), kInt},
@@ -3573,7 +4451,9 @@ var dectSnowDevice = decTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), fields
 
 func (m *SnowDevice) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnowDevice) }
 
-var enctSnowDevice = encTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), fields: []encField{
+func (*SnowDevice) decTable() *decTable { return &dectSnowDevice }
+
+var enctSnowDevice = encTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), size: unsafe.Sizeof(SnowDevice{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.Name)), kStr},
 	{`"organization":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.Organization)), kStr},
@@ -3598,7 +4478,7 @@ var enctSnowDevice = encTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), fields
 	{`"hypervisorName":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.HypervisorName)), kStr},
 	{`"mostFrequentUserId":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.MostFrequentUserID)), kInt},
 	{`"mostRecentUserId":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.MostRecentUserID)), kInt},
-	{`"hardware":`, encOne[SnowHardware], uint32(unsafe.Offsetof(SnowDevice{}.Hardware)), kSub},
+	{`"hardware":`, etOf[*SnowHardware], uint32(unsafe.Offsetof(SnowDevice{}.Hardware)), kOne},
 	{`"biosVersion":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosVersion)), kStr},
 	{`"biosDate":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosDate)), kTime},
 	{`"numberOfProcessors":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.NumberOfProcessors)), kInt},
@@ -3616,10 +4496,20 @@ var enctSnowDevice = encTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), fields
 
 func (m *SnowDevice) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnowDevice) }
 
+func (*SnowDevice) encTable() *encTable { return &enctSnowDevice }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowDevice) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSnowHardware = decTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), fields: []decField{
+func allocSnowHardware(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SnowHardware, n)))
+}
+
+func copySnowHardware(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SnowHardware)(dst), n), unsafe.Slice((*SnowHardware)(src), n))
+}
+
+var dectSnowHardware = decTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), size: unsafe.Sizeof(SnowHardware{}), alloc: allocSnowHardware, copy: copySnowHardware, fields: []decField{
 	{"biosSerialNumber", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosSerialNumber)), kStr},
 	{"biosVersion", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosVersion)), kStr},
 	{"biosDate", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosDate)), kTime},
@@ -3637,7 +4527,9 @@ var dectSnowHardware = decTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), fi
 
 func (m *SnowHardware) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnowHardware) }
 
-var enctSnowHardware = encTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), fields: []encField{
+func (*SnowHardware) decTable() *decTable { return &dectSnowHardware }
+
+var enctSnowHardware = encTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), size: unsafe.Sizeof(SnowHardware{}), fields: []encField{
 	{`"biosSerialNumber":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosSerialNumber)), kStr},
 	{`"biosVersion":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosVersion)), kStr},
 	{`"biosDate":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosDate)), kTime},
@@ -3655,10 +4547,20 @@ var enctSnowHardware = encTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), fi
 
 func (m *SnowHardware) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnowHardware) }
 
+func (*SnowHardware) encTable() *encTable { return &enctSnowHardware }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowHardware) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSnowLicenseAbstract = decTable{extra: unsafe.Offsetof(SnowLicenseAbstract{}.Extra), fields: []decField{
+func allocSnowLicenseAbstract(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SnowLicenseAbstract, n)))
+}
+
+func copySnowLicenseAbstract(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SnowLicenseAbstract)(dst), n), unsafe.Slice((*SnowLicenseAbstract)(src), n))
+}
+
+var dectSnowLicenseAbstract = decTable{extra: unsafe.Offsetof(SnowLicenseAbstract{}.Extra), size: unsafe.Sizeof(SnowLicenseAbstract{}), alloc: allocSnowLicenseAbstract, copy: copySnowLicenseAbstract, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ID)), kInt},
 	{"applicationName", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ApplicationName)), kStr},
 	{"manufacturerName", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ManufacturerName)), kStr},
@@ -3669,14 +4571,16 @@ var dectSnowLicenseAbstract = decTable{extra: unsafe.Offsetof(SnowLicenseAbstrac
 	{"isIncomplete", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.IsIncomplete)), kBool},
 	{"updatedDate", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedDate)), kTime},
 	{"updatedBy", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedBy)), kStr},
-	{"snowDevices", decMany[SnowDevice], uint32(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), kSub},
+	{"snowDevices", dtOf[*SnowDevice], uint32(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), kMany},
 }, sorted: []uint16{1, 4, 0, 7, 2, 3, 5, 6, 10, 9, 8}}
 
 func (m *SnowLicenseAbstract) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSnowLicenseAbstract)
 }
 
-var enctSnowLicenseAbstract = encTable{extra: unsafe.Offsetof(SnowLicenseAbstract{}.Extra), fields: []encField{
+func (*SnowLicenseAbstract) decTable() *decTable { return &dectSnowLicenseAbstract }
+
+var enctSnowLicenseAbstract = encTable{extra: unsafe.Offsetof(SnowLicenseAbstract{}.Extra), size: unsafe.Sizeof(SnowLicenseAbstract{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ID)), kInt},
 	{`"applicationName":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ApplicationName)), kStr},
 	{`"manufacturerName":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ManufacturerName)), kStr},
@@ -3687,17 +4591,27 @@ var enctSnowLicenseAbstract = encTable{extra: unsafe.Offsetof(SnowLicenseAbstrac
 	{`"isIncomplete":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.IsIncomplete)), kBool},
 	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedDate)), kTime},
 	{`"updatedBy":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedBy)), kStr},
-	{`"snowDevices":`, encMany[SnowDevice], uint32(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), kSub},
+	{`"snowDevices":`, etOf[*SnowDevice], uint32(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), kMany},
 }}
 
 func (m *SnowLicenseAbstract) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSnowLicenseAbstract)
 }
 
+func (*SnowLicenseAbstract) encTable() *encTable { return &enctSnowLicenseAbstract }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowLicenseAbstract) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields: []decField{
+func allocStdRequest(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StdRequest, n)))
+}
+
+func copyStdRequest(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StdRequest)(dst), n), unsafe.Slice((*StdRequest)(src), n))
+}
+
+var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: unsafe.Sizeof(StdRequest{}), alloc: allocStdRequest, copy: copyStdRequest, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StdRequest{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(StdRequest{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(StdRequest{}.Intent)), kStr},
@@ -3715,8 +4629,8 @@ var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields
 	{"summary", nil, uint32(unsafe.Offsetof(StdRequest{}.Summary)), kStr},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.TickettypeID)), kInt},
 	{"rule_count", nil, uint32(unsafe.Offsetof(StdRequest{}.RuleCount)), kInt},
-	{"creation_rules", decMany[StdRequestRule], uint32(unsafe.Offsetof(StdRequest{}.CreationRules)), kSub},
-	{"todo_list", decMany[STDToDo], uint32(unsafe.Offsetof(StdRequest{}.TodoList)), kSub},
+	{"creation_rules", dtOf[*StdRequestRule], uint32(unsafe.Offsetof(StdRequest{}.CreationRules)), kMany},
+	{"todo_list", dtOf[*STDToDo], uint32(unsafe.Offsetof(StdRequest{}.TodoList)), kMany},
 	{"emailto", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailto)), kStr},
 	{"emailcc", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcc)), kStr},
 	{"emailsubject", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailsubject)), kStr},
@@ -3793,9 +4707,9 @@ var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields
 	{"pdf", nil, uint32(unsafe.Offsetof(StdRequest{}.PDF)), kBool},
 	{"sendifempty", nil, uint32(unsafe.Offsetof(StdRequest{}.Sendifempty)), kBool},
 	{"copied_from_id", nil, uint32(unsafe.Offsetof(StdRequest{}.CopiedFromID)), kInt},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(StdRequest{}.Customfields)), kSub},
-	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(StdRequest{}.Assets)), kSub},
-	{"users", decMany[UsersList], uint32(unsafe.Offsetof(StdRequest{}.Users)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(StdRequest{}.Customfields)), kMany},
+	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(StdRequest{}.Assets)), kMany},
+	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(StdRequest{}.Users)), kMany},
 	{"itil_request_type", nil, uint32(unsafe.Offsetof(StdRequest{}.ItilRequestType)), kInt},
 	{"create_on_nonworkdays", nil, uint32(unsafe.Offsetof(StdRequest{}.CreateOnNonworkdays)), kBool},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(StdRequest{}.InvoiceID)), kInt},
@@ -3807,37 +4721,37 @@ var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields
 	{"kb_accessible_for_enduser", nil, uint32(unsafe.Offsetof(StdRequest{}.KbAccessibleForEnduser)), kBool},
 	{"forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequest{}.Forwardinboundupdates)), kBool},
 	{"enable_budget_table", nil, uint32(unsafe.Offsetof(StdRequest{}.EnableBudgetTable)), kBool},
-	{"budgets", decMany[STDrequestbudget], uint32(unsafe.Offsetof(StdRequest{}.Budgets)), kSub},
+	{"budgets", dtOf[*STDrequestbudget], uint32(unsafe.Offsetof(StdRequest{}.Budgets)), kMany},
 	{"budgettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeID)), kInt},
 	{"budgettype_name", nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeName)), kStr},
 	{"emailcclist", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcclist)), kStr},
-	{"services", decMany[ServSiteList], uint32(unsafe.Offsetof(StdRequest{}.Services)), kSub},
+	{"services", dtOf[*ServSiteList], uint32(unsafe.Offsetof(StdRequest{}.Services)), kMany},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(StdRequest{}.Canupdate)), kBool},
 	{"user_id", nil, uint32(unsafe.Offsetof(StdRequest{}.UserID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(StdRequest{}.UserName)), kStr},
 	{"updateparent_status_close", nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentStatusClose)), kInt},
 	{"updateparent_target_create", nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentTargetCreate)), kF64},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(StdRequest{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(StdRequest{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(StdRequest{}.AccessControlLevel)), kInt},
 	{"clone_parent_id", nil, uint32(unsafe.Offsetof(StdRequest{}.CloneParentID)), kInt},
 	{"increasecontractnextcalldate", nil, uint32(unsafe.Offsetof(StdRequest{}.Increasecontractnextcalldate)), kInt},
 	{"_queue", nil, uint32(unsafe.Offsetof(StdRequest{}.Queue)), kBool},
 	{"_sendnow", nil, uint32(unsafe.Offsetof(StdRequest{}.Sendnow)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(StdRequest{}.Warning)), kStr},
-	{"automationcriteria", decMany[AutoassignCriteria], uint32(unsafe.Offsetof(StdRequest{}.Automationcriteria)), kSub},
+	{"automationcriteria", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(StdRequest{}.Automationcriteria)), kMany},
 	{"isclone", nil, uint32(unsafe.Offsetof(StdRequest{}.Isclone)), kBool},
 	{"showforusers_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ShowforusersInt)), kInt},
 	{"forwardinboundupdates_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ForwardinboundupdatesInt)), kInt},
 	{"excludefromsla_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ExcludefromslaInt)), kInt},
 	{"start_num_days_added", nil, uint32(unsafe.Offsetof(StdRequest{}.StartNumDaysAdded)), kInt},
 	{"target_num_days_added", nil, uint32(unsafe.Offsetof(StdRequest{}.TargetNumDaysAdded)), kInt},
-	{"milestones", decMany[MileStone], uint32(unsafe.Offsetof(StdRequest{}.Milestones)), kSub},
+	{"milestones", dtOf[*MileStone], uint32(unsafe.Offsetof(StdRequest{}.Milestones)), kMany},
 	{"sqltoselectusers", nil, uint32(unsafe.Offsetof(StdRequest{}.Sqltoselectusers)), kBool},
 	{"usersqllookup", nil, uint32(unsafe.Offsetof(StdRequest{}.Usersqllookup)), kStr},
 	{"notification_id", nil, uint32(unsafe.Offsetof(StdRequest{}.NotificationID)), kInt},
-	{"additional_agents", decMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), kSub},
-	{"new_audits", decMany[Audit], uint32(unsafe.Offsetof(StdRequest{}.NewAudits)), kSub},
-	{"new_changes", decMany[InvoiceChange], uint32(unsafe.Offsetof(StdRequest{}.NewChanges)), kSub},
+	{"additional_agents", dtOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), kMany},
+	{"new_audits", dtOf[*Audit], uint32(unsafe.Offsetof(StdRequest{}.NewAudits)), kMany},
+	{"new_changes", dtOf[*InvoiceChange], uint32(unsafe.Offsetof(StdRequest{}.NewChanges)), kMany},
 	{"restrictto_department_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentGUID)), kStr},
 	{"restrictto_team_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamGUID)), kStr},
 	{"clients", nil, uint32(unsafe.Offsetof(StdRequest{}.Clients)), kStr},
@@ -3851,8 +4765,8 @@ var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields
 	{"optional_create_locked", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCreateLocked)), kBool},
 	{"optional_defaultresourcetype", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalDefaultresourcetype)), kInt},
 	{"optional_excludefromsla", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalExcludefromsla)), kInt},
-	{"optional_customfields", decMany[CustomField], uint32(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), kSub},
-	{"optional_assets", decMany[DeviceList], uint32(unsafe.Offsetof(StdRequest{}.OptionalAssets)), kSub},
+	{"optional_customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), kMany},
+	{"optional_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(StdRequest{}.OptionalAssets)), kMany},
 	{"optional_forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalForwardinboundupdates)), kInt},
 	{"optional_showforusers", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalShowforusers)), kInt},
 	{"optional_urgency", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalUrgency)), kInt},
@@ -3873,7 +4787,9 @@ var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields
 
 func (m *StdRequest) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStdRequest) }
 
-var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields: []encField{
+func (*StdRequest) decTable() *decTable { return &dectStdRequest }
+
+var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: unsafe.Sizeof(StdRequest{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Intent)), kStr},
@@ -3891,8 +4807,8 @@ var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields
 	{`"summary":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Summary)), kStr},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.TickettypeID)), kInt},
 	{`"rule_count":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RuleCount)), kInt},
-	{`"creation_rules":`, encMany[StdRequestRule], uint32(unsafe.Offsetof(StdRequest{}.CreationRules)), kSub},
-	{`"todo_list":`, encMany[STDToDo], uint32(unsafe.Offsetof(StdRequest{}.TodoList)), kSub},
+	{`"creation_rules":`, etOf[*StdRequestRule], uint32(unsafe.Offsetof(StdRequest{}.CreationRules)), kMany},
+	{`"todo_list":`, etOf[*STDToDo], uint32(unsafe.Offsetof(StdRequest{}.TodoList)), kMany},
 	{`"emailto":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailto)), kStr},
 	{`"emailcc":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcc)), kStr},
 	{`"emailsubject":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailsubject)), kStr},
@@ -3969,9 +4885,9 @@ var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields
 	{`"pdf":`, nil, uint32(unsafe.Offsetof(StdRequest{}.PDF)), kBool},
 	{`"sendifempty":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Sendifempty)), kBool},
 	{`"copied_from_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CopiedFromID)), kInt},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(StdRequest{}.Customfields)), kSub},
-	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(StdRequest{}.Assets)), kSub},
-	{`"users":`, encMany[UsersList], uint32(unsafe.Offsetof(StdRequest{}.Users)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(StdRequest{}.Customfields)), kMany},
+	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(StdRequest{}.Assets)), kMany},
+	{`"users":`, etOf[*UsersList], uint32(unsafe.Offsetof(StdRequest{}.Users)), kMany},
 	{`"itil_request_type":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ItilRequestType)), kInt},
 	{`"create_on_nonworkdays":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CreateOnNonworkdays)), kBool},
 	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.InvoiceID)), kInt},
@@ -3983,37 +4899,37 @@ var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields
 	{`"kb_accessible_for_enduser":`, nil, uint32(unsafe.Offsetof(StdRequest{}.KbAccessibleForEnduser)), kBool},
 	{`"forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Forwardinboundupdates)), kBool},
 	{`"enable_budget_table":`, nil, uint32(unsafe.Offsetof(StdRequest{}.EnableBudgetTable)), kBool},
-	{`"budgets":`, encMany[STDrequestbudget], uint32(unsafe.Offsetof(StdRequest{}.Budgets)), kSub},
+	{`"budgets":`, etOf[*STDrequestbudget], uint32(unsafe.Offsetof(StdRequest{}.Budgets)), kMany},
 	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeID)), kInt},
 	{`"budgettype_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeName)), kStr},
 	{`"emailcclist":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcclist)), kStr},
-	{`"services":`, encMany[ServSiteList], uint32(unsafe.Offsetof(StdRequest{}.Services)), kSub},
+	{`"services":`, etOf[*ServSiteList], uint32(unsafe.Offsetof(StdRequest{}.Services)), kMany},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Canupdate)), kBool},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UserID)), kInt},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UserName)), kStr},
 	{`"updateparent_status_close":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentStatusClose)), kInt},
 	{`"updateparent_target_create":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentTargetCreate)), kF64},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(StdRequest{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(StdRequest{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(StdRequest{}.AccessControlLevel)), kInt},
 	{`"clone_parent_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CloneParentID)), kInt},
 	{`"increasecontractnextcalldate":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Increasecontractnextcalldate)), kInt},
 	{`"_queue":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Queue)), kBool},
 	{`"_sendnow":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Sendnow)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Warning)), kStr},
-	{`"automationcriteria":`, encMany[AutoassignCriteria], uint32(unsafe.Offsetof(StdRequest{}.Automationcriteria)), kSub},
+	{`"automationcriteria":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(StdRequest{}.Automationcriteria)), kMany},
 	{`"isclone":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Isclone)), kBool},
 	{`"showforusers_int":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ShowforusersInt)), kInt},
 	{`"forwardinboundupdates_int":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ForwardinboundupdatesInt)), kInt},
 	{`"excludefromsla_int":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ExcludefromslaInt)), kInt},
 	{`"start_num_days_added":`, nil, uint32(unsafe.Offsetof(StdRequest{}.StartNumDaysAdded)), kInt},
 	{`"target_num_days_added":`, nil, uint32(unsafe.Offsetof(StdRequest{}.TargetNumDaysAdded)), kInt},
-	{`"milestones":`, encMany[MileStone], uint32(unsafe.Offsetof(StdRequest{}.Milestones)), kSub},
+	{`"milestones":`, etOf[*MileStone], uint32(unsafe.Offsetof(StdRequest{}.Milestones)), kMany},
 	{`"sqltoselectusers":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Sqltoselectusers)), kBool},
 	{`"usersqllookup":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Usersqllookup)), kStr},
 	{`"notification_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.NotificationID)), kInt},
-	{`"additional_agents":`, encMany[FaultAdditionalAgents], uint32(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), kSub},
-	{`"new_audits":`, encMany[Audit], uint32(unsafe.Offsetof(StdRequest{}.NewAudits)), kSub},
-	{`"new_changes":`, encMany[InvoiceChange], uint32(unsafe.Offsetof(StdRequest{}.NewChanges)), kSub},
+	{`"additional_agents":`, etOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), kMany},
+	{`"new_audits":`, etOf[*Audit], uint32(unsafe.Offsetof(StdRequest{}.NewAudits)), kMany},
+	{`"new_changes":`, etOf[*InvoiceChange], uint32(unsafe.Offsetof(StdRequest{}.NewChanges)), kMany},
 	{`"restrictto_department_guid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentGUID)), kStr},
 	{`"restrictto_team_guid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamGUID)), kStr},
 	{`"clients":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Clients)), kStr},
@@ -4027,8 +4943,8 @@ var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields
 	{`"optional_create_locked":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCreateLocked)), kBool},
 	{`"optional_defaultresourcetype":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalDefaultresourcetype)), kInt},
 	{`"optional_excludefromsla":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalExcludefromsla)), kInt},
-	{`"optional_customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), kSub},
-	{`"optional_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(StdRequest{}.OptionalAssets)), kSub},
+	{`"optional_customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), kMany},
+	{`"optional_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(StdRequest{}.OptionalAssets)), kMany},
 	{`"optional_forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalForwardinboundupdates)), kInt},
 	{`"optional_showforusers":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalShowforusers)), kInt},
 	{`"optional_urgency":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalUrgency)), kInt},
@@ -4049,10 +4965,20 @@ var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), fields
 
 func (m *StdRequest) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStdRequest) }
 
+func (*StdRequest) encTable() *encTable { return &enctStdRequest }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StdRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra), fields: []decField{
+func allocStdRequestList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StdRequestList, n)))
+}
+
+func copyStdRequestList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StdRequestList)(dst), n), unsafe.Slice((*StdRequestList)(src), n))
+}
+
+var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra), size: unsafe.Sizeof(StdRequestList{}), alloc: allocStdRequestList, copy: copyStdRequestList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StdRequestList{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(StdRequestList{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(StdRequestList{}.Intent)), kStr},
@@ -4070,8 +4996,8 @@ var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 	{"summary", nil, uint32(unsafe.Offsetof(StdRequestList{}.Summary)), kStr},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.TickettypeID)), kInt},
 	{"rule_count", nil, uint32(unsafe.Offsetof(StdRequestList{}.RuleCount)), kInt},
-	{"creation_rules", decMany[StdRequestRule], uint32(unsafe.Offsetof(StdRequestList{}.CreationRules)), kSub},
-	{"todo_list", decMany[STDToDo], uint32(unsafe.Offsetof(StdRequestList{}.TodoList)), kSub},
+	{"creation_rules", dtOf[*StdRequestRule], uint32(unsafe.Offsetof(StdRequestList{}.CreationRules)), kMany},
+	{"todo_list", dtOf[*STDToDo], uint32(unsafe.Offsetof(StdRequestList{}.TodoList)), kMany},
 	{"emailto", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailto)), kStr},
 	{"emailcc", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailcc)), kStr},
 	{"emailsubject", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailsubject)), kStr},
@@ -4103,8 +5029,8 @@ var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 	{"optional_create_locked", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCreateLocked)), kBool},
 	{"optional_defaultresourcetype", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalDefaultresourcetype)), kInt},
 	{"optional_excludefromsla", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalExcludefromsla)), kInt},
-	{"optional_customfields", decMany[CustomField], uint32(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), kSub},
-	{"optional_assets", decMany[DeviceList], uint32(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), kSub},
+	{"optional_customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), kMany},
+	{"optional_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), kMany},
 	{"optional_forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalForwardinboundupdates)), kInt},
 	{"optional_showforusers", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalShowforusers)), kInt},
 	{"optional_urgency", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalUrgency)), kInt},
@@ -4125,7 +5051,9 @@ var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 
 func (m *StdRequestList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStdRequestList) }
 
-var enctStdRequestList = encTable{extra: unsafe.Offsetof(StdRequestList{}.Extra), fields: []encField{
+func (*StdRequestList) decTable() *decTable { return &dectStdRequestList }
+
+var enctStdRequestList = encTable{extra: unsafe.Offsetof(StdRequestList{}.Extra), size: unsafe.Sizeof(StdRequestList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Intent)), kStr},
@@ -4143,8 +5071,8 @@ var enctStdRequestList = encTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 	{`"summary":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Summary)), kStr},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.TickettypeID)), kInt},
 	{`"rule_count":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RuleCount)), kInt},
-	{`"creation_rules":`, encMany[StdRequestRule], uint32(unsafe.Offsetof(StdRequestList{}.CreationRules)), kSub},
-	{`"todo_list":`, encMany[STDToDo], uint32(unsafe.Offsetof(StdRequestList{}.TodoList)), kSub},
+	{`"creation_rules":`, etOf[*StdRequestRule], uint32(unsafe.Offsetof(StdRequestList{}.CreationRules)), kMany},
+	{`"todo_list":`, etOf[*STDToDo], uint32(unsafe.Offsetof(StdRequestList{}.TodoList)), kMany},
 	{`"emailto":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailto)), kStr},
 	{`"emailcc":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailcc)), kStr},
 	{`"emailsubject":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailsubject)), kStr},
@@ -4176,8 +5104,8 @@ var enctStdRequestList = encTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 	{`"optional_create_locked":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCreateLocked)), kBool},
 	{`"optional_defaultresourcetype":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalDefaultresourcetype)), kInt},
 	{`"optional_excludefromsla":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalExcludefromsla)), kInt},
-	{`"optional_customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), kSub},
-	{`"optional_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), kSub},
+	{`"optional_customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), kMany},
+	{`"optional_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), kMany},
 	{`"optional_forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalForwardinboundupdates)), kInt},
 	{`"optional_showforusers":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalShowforusers)), kInt},
 	{`"optional_urgency":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalUrgency)), kInt},
@@ -4198,10 +5126,20 @@ var enctStdRequestList = encTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 
 func (m *StdRequestList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStdRequestList) }
 
+func (*StdRequestList) encTable() *encTable { return &enctStdRequestList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StdRequestList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectStdRequestRule = decTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra), fields: []decField{
+func allocStdRequestRule(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StdRequestRule, n)))
+}
+
+func copyStdRequestRule(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StdRequestRule)(dst), n), unsafe.Slice((*StdRequestRule)(src), n))
+}
+
+var dectStdRequestRule = decTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra), size: unsafe.Sizeof(StdRequestRule{}), alloc: allocStdRequestRule, copy: copyStdRequestRule, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ID)), kInt},
 	{"parent_template_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ParentTemplateID)), kInt},
 	{"child_template_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ChildTemplateID)), kInt},
@@ -4225,7 +5163,9 @@ var dectStdRequestRule = decTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra)
 
 func (m *StdRequestRule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStdRequestRule) }
 
-var enctStdRequestRule = encTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra), fields: []encField{
+func (*StdRequestRule) decTable() *decTable { return &dectStdRequestRule }
+
+var enctStdRequestRule = encTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra), size: unsafe.Sizeof(StdRequestRule{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.ID)), kInt},
 	{`"parent_template_id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.ParentTemplateID)), kInt},
 	{`"child_template_id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.ChildTemplateID)), kInt},
@@ -4249,10 +5189,20 @@ var enctStdRequestRule = encTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra)
 
 func (m *StdRequestRule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStdRequestRule) }
 
+func (*StdRequestRule) encTable() *encTable { return &enctStdRequestRule }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StdRequestRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectStockBin = decTable{extra: unsafe.Offsetof(StockBin{}.Extra), fields: []decField{
+func allocStockBin(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StockBin, n)))
+}
+
+func copyStockBin(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StockBin)(dst), n), unsafe.Slice((*StockBin)(src), n))
+}
+
+var dectStockBin = decTable{extra: unsafe.Offsetof(StockBin{}.Extra), size: unsafe.Sizeof(StockBin{}), alloc: allocStockBin, copy: copyStockBin, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StockBin{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(StockBin{}.Name)), kStr},
 	{"site_id", nil, uint32(unsafe.Offsetof(StockBin{}.SiteID)), kInt},
@@ -4262,7 +5212,9 @@ var dectStockBin = decTable{extra: unsafe.Offsetof(StockBin{}.Extra), fields: []
 
 func (m *StockBin) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStockBin) }
 
-var enctStockBin = encTable{extra: unsafe.Offsetof(StockBin{}.Extra), fields: []encField{
+func (*StockBin) decTable() *decTable { return &dectStockBin }
+
+var enctStockBin = encTable{extra: unsafe.Offsetof(StockBin{}.Extra), size: unsafe.Sizeof(StockBin{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StockBin{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(StockBin{}.Name)), kStr},
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(StockBin{}.SiteID)), kInt},
@@ -4272,10 +5224,20 @@ var enctStockBin = encTable{extra: unsafe.Offsetof(StockBin{}.Extra), fields: []
 
 func (m *StockBin) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStockBin) }
 
+func (*StockBin) encTable() *encTable { return &enctStockBin }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StockBin) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectStreamOneIonDetails = decTable{extra: unsafe.Offsetof(StreamOneIonDetails{}.Extra), fields: []decField{
+func allocStreamOneIonDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StreamOneIonDetails, n)))
+}
+
+func copyStreamOneIonDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StreamOneIonDetails)(dst), n), unsafe.Slice((*StreamOneIonDetails)(src), n))
+}
+
+var dectStreamOneIonDetails = decTable{extra: unsafe.Offsetof(StreamOneIonDetails{}.Extra), size: unsafe.Sizeof(StreamOneIonDetails{}), alloc: allocStreamOneIonDetails, copy: copyStreamOneIonDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Name)), kStr},
 	{"account_id", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.AccountID)), kStr},
@@ -4289,9 +5251,9 @@ var dectStreamOneIonDetails = decTable{extra: unsafe.Offsetof(StreamOneIonDetail
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLasterror)), kStr},
 	{"new_refresh_token", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewRefreshToken)), kStr},
 	{"new_access_token", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewAccessToken)), kStr},
-	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), kSub},
+	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), kMany},
 	{"top_level_name", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.TopLevelName)), kStr},
-	{"import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), kSub},
+	{"import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Warning)), kStr},
 }, sorted: []uint16{16, 2, 13, 4, 8, 10, 9, 0, 5, 15, 1, 12, 3, 11, 6, 14, 7}}
 
@@ -4299,7 +5261,9 @@ func (m *StreamOneIonDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectStreamOneIonDetails)
 }
 
-var enctStreamOneIonDetails = encTable{extra: unsafe.Offsetof(StreamOneIonDetails{}.Extra), fields: []encField{
+func (*StreamOneIonDetails) decTable() *decTable { return &dectStreamOneIonDetails }
+
+var enctStreamOneIonDetails = encTable{extra: unsafe.Offsetof(StreamOneIonDetails{}.Extra), size: unsafe.Sizeof(StreamOneIonDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Name)), kStr},
 	{`"account_id":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.AccountID)), kStr},
@@ -4313,9 +5277,9 @@ var enctStreamOneIonDetails = encTable{extra: unsafe.Offsetof(StreamOneIonDetail
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLasterror)), kStr},
 	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewRefreshToken)), kStr},
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewAccessToken)), kStr},
-	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), kSub},
+	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), kMany},
 	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.TopLevelName)), kStr},
-	{`"import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), kSub},
+	{`"import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Warning)), kStr},
 }}
 
@@ -4323,10 +5287,20 @@ func (m *StreamOneIonDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctStreamOneIonDetails)
 }
 
+func (*StreamOneIonDetails) encTable() *encTable { return &enctStreamOneIonDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StreamOneIonDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectStringObjectDbTypeTuple = decTable{extra: unsafe.Offsetof(StringObjectDbTypeTuple{}.Extra), fields: []decField{
+func allocStringObjectDbTypeTuple(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StringObjectDbTypeTuple, n)))
+}
+
+func copyStringObjectDbTypeTuple(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StringObjectDbTypeTuple)(dst), n), unsafe.Slice((*StringObjectDbTypeTuple)(src), n))
+}
+
+var dectStringObjectDbTypeTuple = decTable{extra: unsafe.Offsetof(StringObjectDbTypeTuple{}.Extra), size: unsafe.Sizeof(StringObjectDbTypeTuple{}), alloc: allocStringObjectDbTypeTuple, copy: copyStringObjectDbTypeTuple, fields: []decField{
 	{"item1", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item1)), kStr},
 	{"item2", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item2)), kRaw},
 	{"item3", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item3)), kInt},
@@ -4336,7 +5310,9 @@ func (m *StringObjectDbTypeTuple) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectStringObjectDbTypeTuple)
 }
 
-var enctStringObjectDbTypeTuple = encTable{extra: unsafe.Offsetof(StringObjectDbTypeTuple{}.Extra), fields: []encField{
+func (*StringObjectDbTypeTuple) decTable() *decTable { return &dectStringObjectDbTypeTuple }
+
+var enctStringObjectDbTypeTuple = encTable{extra: unsafe.Offsetof(StringObjectDbTypeTuple{}.Extra), size: unsafe.Sizeof(StringObjectDbTypeTuple{}), fields: []encField{
 	{`"item1":`, nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item1)), kStr},
 	{`"item2":`, nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item2)), kRaw},
 	{`"item3":`, nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item3)), kInt},
@@ -4346,10 +5322,20 @@ func (m *StringObjectDbTypeTuple) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctStringObjectDbTypeTuple)
 }
 
+func (*StringObjectDbTypeTuple) encTable() *encTable { return &enctStringObjectDbTypeTuple }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StringObjectDbTypeTuple) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectStringStringValuesKeyValuePair = decTable{extra: unsafe.Offsetof(StringStringValuesKeyValuePair{}.Extra), fields: []decField{
+func allocStringStringValuesKeyValuePair(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StringStringValuesKeyValuePair, n)))
+}
+
+func copyStringStringValuesKeyValuePair(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StringStringValuesKeyValuePair)(dst), n), unsafe.Slice((*StringStringValuesKeyValuePair)(src), n))
+}
+
+var dectStringStringValuesKeyValuePair = decTable{extra: unsafe.Offsetof(StringStringValuesKeyValuePair{}.Extra), size: unsafe.Sizeof(StringStringValuesKeyValuePair{}), alloc: allocStringStringValuesKeyValuePair, copy: copyStringStringValuesKeyValuePair, fields: []decField{
 	{"key", nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Key)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Value)), kStrs},
 }, sorted: []uint16{0, 1}}
@@ -4358,7 +5344,11 @@ func (m *StringStringValuesKeyValuePair) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectStringStringValuesKeyValuePair)
 }
 
-var enctStringStringValuesKeyValuePair = encTable{extra: unsafe.Offsetof(StringStringValuesKeyValuePair{}.Extra), fields: []encField{
+func (*StringStringValuesKeyValuePair) decTable() *decTable {
+	return &dectStringStringValuesKeyValuePair
+}
+
+var enctStringStringValuesKeyValuePair = encTable{extra: unsafe.Offsetof(StringStringValuesKeyValuePair{}.Extra), size: unsafe.Sizeof(StringStringValuesKeyValuePair{}), fields: []encField{
 	{`"key":`, nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Key)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Value)), kStrs},
 }}
@@ -4367,12 +5357,24 @@ func (m *StringStringValuesKeyValuePair) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctStringStringValuesKeyValuePair)
 }
 
+func (*StringStringValuesKeyValuePair) encTable() *encTable {
+	return &enctStringStringValuesKeyValuePair
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StringStringValuesKeyValuePair) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectStripeCreatePortalSession = decTable{extra: unsafe.Offsetof(StripeCreatePortalSession{}.Extra), fields: []decField{
+func allocStripeCreatePortalSession(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StripeCreatePortalSession, n)))
+}
+
+func copyStripeCreatePortalSession(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StripeCreatePortalSession)(dst), n), unsafe.Slice((*StripeCreatePortalSession)(src), n))
+}
+
+var dectStripeCreatePortalSession = decTable{extra: unsafe.Offsetof(StripeCreatePortalSession{}.Extra), size: unsafe.Sizeof(StripeCreatePortalSession{}), alloc: allocStripeCreatePortalSession, copy: copyStripeCreatePortalSession, fields: []decField{
 	{"customerid", nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Customerid)), kStr},
 	{"returnurl", nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Returnurl)), kStr},
 }, sorted: []uint16{0, 1}}
@@ -4381,7 +5383,9 @@ func (m *StripeCreatePortalSession) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectStripeCreatePortalSession)
 }
 
-var enctStripeCreatePortalSession = encTable{extra: unsafe.Offsetof(StripeCreatePortalSession{}.Extra), fields: []encField{
+func (*StripeCreatePortalSession) decTable() *decTable { return &dectStripeCreatePortalSession }
+
+var enctStripeCreatePortalSession = encTable{extra: unsafe.Offsetof(StripeCreatePortalSession{}.Extra), size: unsafe.Sizeof(StripeCreatePortalSession{}), fields: []encField{
 	{`"customerid":`, nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Customerid)), kStr},
 	{`"returnurl":`, nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Returnurl)), kStr},
 }}
@@ -4390,26 +5394,48 @@ func (m *StripeCreatePortalSession) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctStripeCreatePortalSession)
 }
 
+func (*StripeCreatePortalSession) encTable() *encTable { return &enctStripeCreatePortalSession }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripeCreatePortalSession) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectStripeItem = decTable{extra: unsafe.Offsetof(StripeItem{}.Extra), fields: []decField{
+func allocStripeItem(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StripeItem, n)))
+}
+
+func copyStripeItem(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StripeItem)(dst), n), unsafe.Slice((*StripeItem)(src), n))
+}
+
+var dectStripeItem = decTable{extra: unsafe.Offsetof(StripeItem{}.Extra), size: unsafe.Sizeof(StripeItem{}), alloc: allocStripeItem, copy: copyStripeItem, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StripeItem{}.ID)), kStr},
 }, sorted: []uint16{0}}
 
 func (m *StripeItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStripeItem) }
 
-var enctStripeItem = encTable{extra: unsafe.Offsetof(StripeItem{}.Extra), fields: []encField{
+func (*StripeItem) decTable() *decTable { return &dectStripeItem }
+
+var enctStripeItem = encTable{extra: unsafe.Offsetof(StripeItem{}.Extra), size: unsafe.Sizeof(StripeItem{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StripeItem{}.ID)), kStr},
 }}
 
 func (m *StripeItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStripeItem) }
 
+func (*StripeItem) encTable() *encTable { return &enctStripeItem }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripeItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectStripePaymentIntentCreateRequest = decTable{extra: unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Extra), fields: []decField{
-	{"items", decMany[StripeItem], uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), kSub},
+func allocStripePaymentIntentCreateRequest(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StripePaymentIntentCreateRequest, n)))
+}
+
+func copyStripePaymentIntentCreateRequest(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StripePaymentIntentCreateRequest)(dst), n), unsafe.Slice((*StripePaymentIntentCreateRequest)(src), n))
+}
+
+var dectStripePaymentIntentCreateRequest = decTable{extra: unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Extra), size: unsafe.Sizeof(StripePaymentIntentCreateRequest{}), alloc: allocStripePaymentIntentCreateRequest, copy: copyStripePaymentIntentCreateRequest, fields: []decField{
+	{"items", dtOf[*StripeItem], uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), kMany},
 	{"cardid", nil, uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Cardid)), kStr},
 }, sorted: []uint16{1, 0}}
 
@@ -4417,8 +5443,12 @@ func (m *StripePaymentIntentCreateRequest) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectStripePaymentIntentCreateRequest)
 }
 
-var enctStripePaymentIntentCreateRequest = encTable{extra: unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Extra), fields: []encField{
-	{`"items":`, encMany[StripeItem], uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), kSub},
+func (*StripePaymentIntentCreateRequest) decTable() *decTable {
+	return &dectStripePaymentIntentCreateRequest
+}
+
+var enctStripePaymentIntentCreateRequest = encTable{extra: unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Extra), size: unsafe.Sizeof(StripePaymentIntentCreateRequest{}), fields: []encField{
+	{`"items":`, etOf[*StripeItem], uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), kMany},
 	{`"cardid":`, nil, uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Cardid)), kStr},
 }}
 
@@ -4426,12 +5456,24 @@ func (m *StripePaymentIntentCreateRequest) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctStripePaymentIntentCreateRequest)
 }
 
+func (*StripePaymentIntentCreateRequest) encTable() *encTable {
+	return &enctStripePaymentIntentCreateRequest
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripePaymentIntentCreateRequest) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectStripePaymentMethod = decTable{extra: unsafe.Offsetof(StripePaymentMethod{}.Extra), fields: []decField{
+func allocStripePaymentMethod(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StripePaymentMethod, n)))
+}
+
+func copyStripePaymentMethod(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StripePaymentMethod)(dst), n), unsafe.Slice((*StripePaymentMethod)(src), n))
+}
+
+var dectStripePaymentMethod = decTable{extra: unsafe.Offsetof(StripePaymentMethod{}.Extra), size: unsafe.Sizeof(StripePaymentMethod{}), alloc: allocStripePaymentMethod, copy: copyStripePaymentMethod, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Name)), kStr},
 	{"hint", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Hint)), kStr},
@@ -4441,7 +5483,9 @@ func (m *StripePaymentMethod) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectStripePaymentMethod)
 }
 
-var enctStripePaymentMethod = encTable{extra: unsafe.Offsetof(StripePaymentMethod{}.Extra), fields: []encField{
+func (*StripePaymentMethod) decTable() *decTable { return &dectStripePaymentMethod }
+
+var enctStripePaymentMethod = encTable{extra: unsafe.Offsetof(StripePaymentMethod{}.Extra), size: unsafe.Sizeof(StripePaymentMethod{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Name)), kStr},
 	{`"hint":`, nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Hint)), kStr},
@@ -4451,10 +5495,20 @@ func (m *StripePaymentMethod) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctStripePaymentMethod)
 }
 
+func (*StripePaymentMethod) encTable() *encTable { return &enctStripePaymentMethod }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripePaymentMethod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectStripeUpdateInvoicePaymentRequest = decTable{extra: unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.Extra), fields: []decField{
+func allocStripeUpdateInvoicePaymentRequest(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StripeUpdateInvoicePaymentRequest, n)))
+}
+
+func copyStripeUpdateInvoicePaymentRequest(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StripeUpdateInvoicePaymentRequest)(dst), n), unsafe.Slice((*StripeUpdateInvoicePaymentRequest)(src), n))
+}
+
+var dectStripeUpdateInvoicePaymentRequest = decTable{extra: unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.Extra), size: unsafe.Sizeof(StripeUpdateInvoicePaymentRequest{}), alloc: allocStripeUpdateInvoicePaymentRequest, copy: copyStripeUpdateInvoicePaymentRequest, fields: []decField{
 	{"payment_intent", nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntent)), kStr},
 	{"payment_intent_client_secret", nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntentClientSecret)), kStr},
 }, sorted: []uint16{0, 1}}
@@ -4463,7 +5517,11 @@ func (m *StripeUpdateInvoicePaymentRequest) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectStripeUpdateInvoicePaymentRequest)
 }
 
-var enctStripeUpdateInvoicePaymentRequest = encTable{extra: unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.Extra), fields: []encField{
+func (*StripeUpdateInvoicePaymentRequest) decTable() *decTable {
+	return &dectStripeUpdateInvoicePaymentRequest
+}
+
+var enctStripeUpdateInvoicePaymentRequest = encTable{extra: unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.Extra), size: unsafe.Sizeof(StripeUpdateInvoicePaymentRequest{}), fields: []encField{
 	{`"payment_intent":`, nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntent)), kStr},
 	{`"payment_intent_client_secret":`, nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntentClientSecret)), kStr},
 }}
@@ -4472,12 +5530,24 @@ func (m *StripeUpdateInvoicePaymentRequest) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctStripeUpdateInvoicePaymentRequest)
 }
 
+func (*StripeUpdateInvoicePaymentRequest) encTable() *encTable {
+	return &enctStripeUpdateInvoicePaymentRequest
+}
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripeUpdateInvoicePaymentRequest) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-var dectStripeWebhookEndpoint = decTable{extra: unsafe.Offsetof(StripeWebhookEndpoint{}.Extra), fields: []decField{
+func allocStripeWebhookEndpoint(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]StripeWebhookEndpoint, n)))
+}
+
+func copyStripeWebhookEndpoint(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*StripeWebhookEndpoint)(dst), n), unsafe.Slice((*StripeWebhookEndpoint)(src), n))
+}
+
+var dectStripeWebhookEndpoint = decTable{extra: unsafe.Offsetof(StripeWebhookEndpoint{}.Extra), size: unsafe.Sizeof(StripeWebhookEndpoint{}), alloc: allocStripeWebhookEndpoint, copy: copyStripeWebhookEndpoint, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.ID)), kStr},
 	{"_object", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Object)), kStr},
 	{"created", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Created)), kInt},
@@ -4491,7 +5561,9 @@ func (m *StripeWebhookEndpoint) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectStripeWebhookEndpoint)
 }
 
-var enctStripeWebhookEndpoint = encTable{extra: unsafe.Offsetof(StripeWebhookEndpoint{}.Extra), fields: []encField{
+func (*StripeWebhookEndpoint) decTable() *decTable { return &dectStripeWebhookEndpoint }
+
+var enctStripeWebhookEndpoint = encTable{extra: unsafe.Offsetof(StripeWebhookEndpoint{}.Extra), size: unsafe.Sizeof(StripeWebhookEndpoint{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.ID)), kStr},
 	{`"_object":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Object)), kStr},
 	{`"created":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Created)), kInt},
@@ -4505,10 +5577,20 @@ func (m *StripeWebhookEndpoint) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctStripeWebhookEndpoint)
 }
 
+func (*StripeWebhookEndpoint) encTable() *encTable { return &enctStripeWebhookEndpoint }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripeWebhookEndpoint) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSubscriptionQuantityChange = decTable{extra: unsafe.Offsetof(SubscriptionQuantityChange{}.Extra), fields: []decField{
+func allocSubscriptionQuantityChange(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SubscriptionQuantityChange, n)))
+}
+
+func copySubscriptionQuantityChange(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SubscriptionQuantityChange)(dst), n), unsafe.Slice((*SubscriptionQuantityChange)(src), n))
+}
+
+var dectSubscriptionQuantityChange = decTable{extra: unsafe.Offsetof(SubscriptionQuantityChange{}.Extra), size: unsafe.Sizeof(SubscriptionQuantityChange{}), alloc: allocSubscriptionQuantityChange, copy: copySubscriptionQuantityChange, fields: []decField{
 	{"licence_id", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.LicenceID)), kInt},
 	{"current_quantity", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.CurrentQuantity)), kInt},
 	{"new_quantity", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.NewQuantity)), kInt},
@@ -4518,7 +5600,9 @@ func (m *SubscriptionQuantityChange) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSubscriptionQuantityChange)
 }
 
-var enctSubscriptionQuantityChange = encTable{extra: unsafe.Offsetof(SubscriptionQuantityChange{}.Extra), fields: []encField{
+func (*SubscriptionQuantityChange) decTable() *decTable { return &dectSubscriptionQuantityChange }
+
+var enctSubscriptionQuantityChange = encTable{extra: unsafe.Offsetof(SubscriptionQuantityChange{}.Extra), size: unsafe.Sizeof(SubscriptionQuantityChange{}), fields: []encField{
 	{`"licence_id":`, nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.LicenceID)), kInt},
 	{`"current_quantity":`, nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.CurrentQuantity)), kInt},
 	{`"new_quantity":`, nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.NewQuantity)), kInt},
@@ -4528,28 +5612,50 @@ func (m *SubscriptionQuantityChange) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSubscriptionQuantityChange)
 }
 
+func (*SubscriptionQuantityChange) encTable() *encTable { return &enctSubscriptionQuantityChange }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SubscriptionQuantityChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSupplier = decTable{extra: unsafe.Offsetof(Supplier{}.Extra), fields: []decField{
+func allocSupplier(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Supplier, n)))
+}
+
+func copySupplier(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Supplier)(dst), n), unsafe.Slice((*Supplier)(src), n))
+}
+
+var dectSupplier = decTable{extra: unsafe.Offsetof(Supplier{}.Extra), size: unsafe.Sizeof(Supplier{}), alloc: allocSupplier, copy: copySupplier, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Supplier{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Supplier{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
 func (m *Supplier) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSupplier) }
 
-var enctSupplier = encTable{extra: unsafe.Offsetof(Supplier{}.Extra), fields: []encField{
+func (*Supplier) decTable() *decTable { return &dectSupplier }
+
+var enctSupplier = encTable{extra: unsafe.Offsetof(Supplier{}.Extra), size: unsafe.Sizeof(Supplier{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Supplier{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Supplier{}.Name)), kStr},
 }}
 
 func (m *Supplier) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSupplier) }
 
+func (*Supplier) encTable() *encTable { return &enctSupplier }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Supplier) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSupplierOrderDetail = decTable{extra: unsafe.Offsetof(SupplierOrderDetail{}.Extra), fields: []decField{
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), kSub},
+func allocSupplierOrderDetail(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SupplierOrderDetail, n)))
+}
+
+func copySupplierOrderDetail(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SupplierOrderDetail)(dst), n), unsafe.Slice((*SupplierOrderDetail)(src), n))
+}
+
+var dectSupplierOrderDetail = decTable{extra: unsafe.Offsetof(SupplierOrderDetail{}.Extra), size: unsafe.Sizeof(SupplierOrderDetail{}), alloc: allocSupplierOrderDetail, copy: copySupplierOrderDetail, fields: []decField{
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ID)), kInt},
 	{"sort_seq", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SortSeq)), kInt},
 	{"productcode", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Productcode)), kStr},
@@ -4590,8 +5696,8 @@ var dectSupplierOrderDetail = decTable{extra: unsafe.Offsetof(SupplierOrderDetai
 	{"net_total", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NetTotal)), kF64},
 	{"total_tax_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalTaxConverted)), kF64},
 	{"tax_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxConverted)), kF64},
-	{"distributor_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), kSub},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), kSub},
+	{"distributor_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), kOne},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), kOne},
 	{"override_tax_code", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.OverrideTaxCode)), kInt},
 	{"baseprice_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.BasepriceConverted)), kF64},
 	{"baseprice", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Baseprice)), kF64},
@@ -4605,7 +5711,7 @@ var dectSupplierOrderDetail = decTable{extra: unsafe.Offsetof(SupplierOrderDetai
 	{"_importtype", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Importtype)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Isimport)), kBool},
 	{"tax_name", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxName)), kStr},
-	{"taxRuleResult", decMany[TaxRuleResult], uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), kSub},
+	{"taxRuleResult", dtOf[*TaxRuleResult], uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), kMany},
 	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Decimalplacesforinvoices)), kInt},
 	{"total_net_total", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalNetTotal)), kF64},
 }, sorted: []uint16{33, 53, 54, 21, 20, 27, 8, 45, 44, 49, 0, 57, 50, 41, 10, 25, 1, 32, 31, 30, 35, 26, 11, 19, 16, 7, 15, 17, 22, 36, 37, 4, 51, 38, 42, 9, 43, 34, 3, 6, 23, 5, 14, 12, 13, 28, 24, 2, 29, 56, 40, 55, 48, 58, 47, 52, 46, 39, 18}}
@@ -4614,8 +5720,10 @@ func (m *SupplierOrderDetail) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSupplierOrderDetail)
 }
 
-var enctSupplierOrderDetail = encTable{extra: unsafe.Offsetof(SupplierOrderDetail{}.Extra), fields: []encField{
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), kSub},
+func (*SupplierOrderDetail) decTable() *decTable { return &dectSupplierOrderDetail }
+
+var enctSupplierOrderDetail = encTable{extra: unsafe.Offsetof(SupplierOrderDetail{}.Extra), size: unsafe.Sizeof(SupplierOrderDetail{}), fields: []encField{
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ID)), kInt},
 	{`"sort_seq":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SortSeq)), kInt},
 	{`"productcode":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Productcode)), kStr},
@@ -4656,8 +5764,8 @@ var enctSupplierOrderDetail = encTable{extra: unsafe.Offsetof(SupplierOrderDetai
 	{`"net_total":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NetTotal)), kF64},
 	{`"total_tax_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalTaxConverted)), kF64},
 	{`"tax_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxConverted)), kF64},
-	{`"distributor_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), kSub},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), kSub},
+	{`"distributor_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), kOne},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), kOne},
 	{`"override_tax_code":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.OverrideTaxCode)), kInt},
 	{`"baseprice_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.BasepriceConverted)), kF64},
 	{`"baseprice":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Baseprice)), kF64},
@@ -4671,7 +5779,7 @@ var enctSupplierOrderDetail = encTable{extra: unsafe.Offsetof(SupplierOrderDetai
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Importtype)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Isimport)), kBool},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxName)), kStr},
-	{`"taxRuleResult":`, encMany[TaxRuleResult], uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), kSub},
+	{`"taxRuleResult":`, etOf[*TaxRuleResult], uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), kMany},
 	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Decimalplacesforinvoices)), kInt},
 	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalNetTotal)), kF64},
 }}
@@ -4680,11 +5788,21 @@ func (m *SupplierOrderDetail) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSupplierOrderDetail)
 }
 
+func (*SupplierOrderDetail) encTable() *encTable { return &enctSupplierOrderDetail }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SupplierOrderDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeader{}.Extra), fields: []decField{
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), kSub},
+func allocSupplierOrderHeader(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SupplierOrderHeader, n)))
+}
+
+func copySupplierOrderHeader(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SupplierOrderHeader)(dst), n), unsafe.Slice((*SupplierOrderHeader)(src), n))
+}
+
+var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeader{}.Extra), size: unsafe.Sizeof(SupplierOrderHeader{}), alloc: allocSupplierOrderHeader, copy: copySupplierOrderHeader, fields: []decField{
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Use)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Title)), kStr},
@@ -4733,8 +5851,8 @@ var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{"ticket_summary", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketSummary)), kStr},
 	{"ticket_note", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketNote)), kStr},
 	{"attachment_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AttachmentID)), kInt},
-	{"lines", decMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), kSub},
-	{"add_lines", decMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), kSub},
+	{"lines", dtOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), kMany},
+	{"add_lines", dtOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), kMany},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Validateonly)), kBool},
 	{"_print_preview", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintPreview)), kBool},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintGenerate)), kBool},
@@ -4750,7 +5868,7 @@ var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{"last_update_time", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.LastUpdateTime)), kTime},
 	{"requires_approval", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.RequiresApproval)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warning)), kStr},
-	{"so_assets", decMany[DeviceList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), kSub},
+	{"so_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), kMany},
 	{"warrantyurl", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warrantyurl)), kStr},
 	{"qbo_company_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboCompanyID)), kStr},
 	{"qbo_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboID)), kInt},
@@ -4758,10 +5876,10 @@ var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{"_create_invoice", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoice)), kBool},
 	{"_create_invoice_method", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceMethod)), kInt},
 	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoicePercentage)), kF64},
-	{"_create_invoice_lines", decMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), kSub},
+	{"_create_invoice_lines", dtOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), kMany},
 	{"_return_invoice", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ReturnInvoice)), kBool},
 	{"percentage_invoiced", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PercentageInvoiced)), kF64},
-	{"invoices", decMany[InvoiceHeader], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), kSub},
+	{"invoices", dtOf[*InvoiceHeader], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), kMany},
 	{"invoice_count", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.InvoiceCount)), kInt},
 	{"intacct_save_location", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctSaveLocation)), kStr},
 	{"currency_code", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCode)), kInt},
@@ -4777,7 +5895,7 @@ var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{"deladdress3", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress3)), kStr},
 	{"deladdress4", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress4)), kStr},
 	{"deladdress5", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress5)), kStr},
-	{"delivery_address", decOne[AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), kSub},
+	{"delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), kOne},
 	{"_forcethirdpartysync", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Forcethirdpartysync)), kBool},
 	{"_create_invoice_amount", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceAmount)), kF64},
 	{"_create_invoice_qty", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceQty)), kF64},
@@ -4787,10 +5905,10 @@ var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{"is_po_screen", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IsPoScreen)), kBool},
 	{"avalara_details_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsID)), kInt},
 	{"avalara_details_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsName)), kStr},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), kSub},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), kOne},
 	{"_novalidate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Novalidate)), kBool},
 	{"_dotaxsync", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Dotaxsync)), kBool},
-	{"originaddress", decOne[AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), kSub},
+	{"originaddress", dtOf[*AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), kOne},
 	{"originaddress1", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress1)), kStr},
 	{"originaddress2", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress2)), kStr},
 	{"originaddress3", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress3)), kStr},
@@ -4802,8 +5920,10 @@ func (m *SupplierOrderHeader) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSupplierOrderHeader)
 }
 
-var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeader{}.Extra), fields: []encField{
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), kSub},
+func (*SupplierOrderHeader) decTable() *decTable { return &dectSupplierOrderHeader }
+
+var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeader{}.Extra), size: unsafe.Sizeof(SupplierOrderHeader{}), fields: []encField{
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Use)), kStr},
 	{`"title":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Title)), kStr},
@@ -4852,8 +5972,8 @@ var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{`"ticket_summary":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketSummary)), kStr},
 	{`"ticket_note":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketNote)), kStr},
 	{`"attachment_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AttachmentID)), kInt},
-	{`"lines":`, encMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), kSub},
-	{`"add_lines":`, encMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), kSub},
+	{`"lines":`, etOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), kMany},
+	{`"add_lines":`, etOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), kMany},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Validateonly)), kBool},
 	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintPreview)), kBool},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintGenerate)), kBool},
@@ -4869,7 +5989,7 @@ var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{`"last_update_time":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.LastUpdateTime)), kTime},
 	{`"requires_approval":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.RequiresApproval)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warning)), kStr},
-	{`"so_assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), kSub},
+	{`"so_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), kMany},
 	{`"warrantyurl":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warrantyurl)), kStr},
 	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboCompanyID)), kStr},
 	{`"qbo_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboID)), kInt},
@@ -4877,10 +5997,10 @@ var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{`"_create_invoice":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoice)), kBool},
 	{`"_create_invoice_method":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceMethod)), kInt},
 	{`"_create_invoice_percentage":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoicePercentage)), kF64},
-	{`"_create_invoice_lines":`, encMany[SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), kSub},
+	{`"_create_invoice_lines":`, etOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), kMany},
 	{`"_return_invoice":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ReturnInvoice)), kBool},
 	{`"percentage_invoiced":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PercentageInvoiced)), kF64},
-	{`"invoices":`, encMany[InvoiceHeader], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), kSub},
+	{`"invoices":`, etOf[*InvoiceHeader], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), kMany},
 	{`"invoice_count":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.InvoiceCount)), kInt},
 	{`"intacct_save_location":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctSaveLocation)), kStr},
 	{`"currency_code":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCode)), kInt},
@@ -4896,7 +6016,7 @@ var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{`"deladdress3":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress3)), kStr},
 	{`"deladdress4":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress4)), kStr},
 	{`"deladdress5":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress5)), kStr},
-	{`"delivery_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), kSub},
+	{`"delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), kOne},
 	{`"_forcethirdpartysync":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Forcethirdpartysync)), kBool},
 	{`"_create_invoice_amount":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceAmount)), kF64},
 	{`"_create_invoice_qty":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceQty)), kF64},
@@ -4906,10 +6026,10 @@ var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{`"is_po_screen":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IsPoScreen)), kBool},
 	{`"avalara_details_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsID)), kInt},
 	{`"avalara_details_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsName)), kStr},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), kSub},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), kOne},
 	{`"_novalidate":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Novalidate)), kBool},
 	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Dotaxsync)), kBool},
-	{`"originaddress":`, encOne[AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), kSub},
+	{`"originaddress":`, etOf[*AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), kOne},
 	{`"originaddress1":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress1)), kStr},
 	{`"originaddress2":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress2)), kStr},
 	{`"originaddress3":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress3)), kStr},
@@ -4921,39 +6041,63 @@ func (m *SupplierOrderHeader) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSupplierOrderHeader)
 }
 
+func (*SupplierOrderHeader) encTable() *encTable { return &enctSupplierOrderHeader }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SupplierOrderHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSupplierView = decTable{extra: unsafe.Offsetof(SupplierView{}.Extra), fields: []decField{
+func allocSupplierView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SupplierView, n)))
+}
+
+func copySupplierView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SupplierView)(dst), n), unsafe.Slice((*SupplierView)(src), n))
+}
+
+var dectSupplierView = decTable{extra: unsafe.Offsetof(SupplierView{}.Extra), size: unsafe.Sizeof(SupplierView{}), alloc: allocSupplierView, copy: copySupplierView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(SupplierView{}.RecordCount)), kInt},
-	{"suppliers", decMany[Company], uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kSub},
+	{"suppliers", dtOf[*Company], uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(SupplierView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(SupplierView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *SupplierView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSupplierView) }
 
-var enctSupplierView = encTable{extra: unsafe.Offsetof(SupplierView{}.Extra), fields: []encField{
+func (*SupplierView) decTable() *decTable { return &dectSupplierView }
+
+var enctSupplierView = encTable{extra: unsafe.Offsetof(SupplierView{}.Extra), size: unsafe.Sizeof(SupplierView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(SupplierView{}.RecordCount)), kInt},
-	{`"suppliers":`, encMany[Company], uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kSub},
+	{`"suppliers":`, etOf[*Company], uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(SupplierView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(SupplierView{}.PageSize)), kInt},
 }}
 
 func (m *SupplierView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSupplierView) }
 
+func (*SupplierView) encTable() *encTable { return &enctSupplierView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SupplierView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *SupplierView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Suppliers) }
+func (m *SupplierView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Suppliers), &dectCompany)
+}
 
-var dectSyncroAlert = decTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), fields: []decField{
+func allocSyncroAlert(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SyncroAlert, n)))
+}
+
+func copySyncroAlert(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SyncroAlert)(dst), n), unsafe.Slice((*SyncroAlert)(src), n))
+}
+
+var dectSyncroAlert = decTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), size: unsafe.Sizeof(SyncroAlert{}), alloc: allocSyncroAlert, copy: copySyncroAlert, fields: []decField{
 	{"text", nil, uint32(unsafe.Offsetof(SyncroAlert{}.Text)), kStr},
 	{"html", nil, uint32(unsafe.Offsetof(SyncroAlert{}.HTML)), kStr},
 	{"link", nil, uint32(unsafe.Offsetof(SyncroAlert{}.Link)), kStr},
-	{"attributes", decOne[SyncroAlertAttributes], uint32(unsafe.Offsetof(SyncroAlert{}.Attributes)), kSub},
+	{"attributes", dtOf[*SyncroAlertAttributes], uint32(unsafe.Offsetof(SyncroAlert{}.Attributes)), kOne},
 	{"device_name", nil, uint32(unsafe.Offsetof(SyncroAlert{}.DeviceName)), kStr},
 	{"customer_name", nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerName)), kStr},
 	{"created_at", nil, uint32(unsafe.Offsetof(SyncroAlert{}.CreatedAt)), kTime},
@@ -4964,11 +6108,13 @@ var dectSyncroAlert = decTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), fiel
 
 func (m *SyncroAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSyncroAlert) }
 
-var enctSyncroAlert = encTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), fields: []encField{
+func (*SyncroAlert) decTable() *decTable { return &dectSyncroAlert }
+
+var enctSyncroAlert = encTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), size: unsafe.Sizeof(SyncroAlert{}), fields: []encField{
 	{`"text":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.Text)), kStr},
 	{`"html":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.HTML)), kStr},
 	{`"link":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.Link)), kStr},
-	{`"attributes":`, encOne[SyncroAlertAttributes], uint32(unsafe.Offsetof(SyncroAlert{}.Attributes)), kSub},
+	{`"attributes":`, etOf[*SyncroAlertAttributes], uint32(unsafe.Offsetof(SyncroAlert{}.Attributes)), kOne},
 	{`"device_name":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.DeviceName)), kStr},
 	{`"customer_name":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerName)), kStr},
 	{`"created_at":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.CreatedAt)), kTime},
@@ -4979,34 +6125,56 @@ var enctSyncroAlert = encTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), fiel
 
 func (m *SyncroAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSyncroAlert) }
 
+func (*SyncroAlert) encTable() *encTable { return &enctSyncroAlert }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSyncroAlertAsset = decTable{extra: unsafe.Offsetof(SyncroAlertAsset{}.Extra), fields: []decField{
+func allocSyncroAlertAsset(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SyncroAlertAsset, n)))
+}
+
+func copySyncroAlertAsset(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SyncroAlertAsset)(dst), n), unsafe.Slice((*SyncroAlertAsset)(src), n))
+}
+
+var dectSyncroAlertAsset = decTable{extra: unsafe.Offsetof(SyncroAlertAsset{}.Extra), size: unsafe.Sizeof(SyncroAlertAsset{}), alloc: allocSyncroAlertAsset, copy: copySyncroAlertAsset, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.Name)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.ID)), kInt},
 }, sorted: []uint16{1, 0}}
 
 func (m *SyncroAlertAsset) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSyncroAlertAsset) }
 
-var enctSyncroAlertAsset = encTable{extra: unsafe.Offsetof(SyncroAlertAsset{}.Extra), fields: []encField{
+func (*SyncroAlertAsset) decTable() *decTable { return &dectSyncroAlertAsset }
+
+var enctSyncroAlertAsset = encTable{extra: unsafe.Offsetof(SyncroAlertAsset{}.Extra), size: unsafe.Sizeof(SyncroAlertAsset{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.Name)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.ID)), kInt},
 }}
 
 func (m *SyncroAlertAsset) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSyncroAlertAsset) }
 
+func (*SyncroAlertAsset) encTable() *encTable { return &enctSyncroAlertAsset }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlertAsset) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSyncroAlertAttributes = decTable{extra: unsafe.Offsetof(SyncroAlertAttributes{}.Extra), fields: []decField{
-	{"properties", decOne[SyncroAlertProperties], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), kSub},
+func allocSyncroAlertAttributes(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SyncroAlertAttributes, n)))
+}
+
+func copySyncroAlertAttributes(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SyncroAlertAttributes)(dst), n), unsafe.Slice((*SyncroAlertAttributes)(src), n))
+}
+
+var dectSyncroAlertAttributes = decTable{extra: unsafe.Offsetof(SyncroAlertAttributes{}.Extra), size: unsafe.Sizeof(SyncroAlertAttributes{}), alloc: allocSyncroAlertAttributes, copy: copySyncroAlertAttributes, fields: []decField{
+	{"properties", dtOf[*SyncroAlertProperties], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), kOne},
 	{"id", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ID)), kInt},
 	{"customer_id", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CustomerID)), kInt},
 	{"created_at", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CreatedAt)), kTime},
 	{"updated_at", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.UpdatedAt)), kTime},
-	{"customer", decOne[SyncroCustomer], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), kSub},
-	{"asset", decOne[SyncroAlertAsset], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), kSub},
+	{"customer", dtOf[*SyncroCustomer], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), kOne},
+	{"asset", dtOf[*SyncroAlertAsset], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), kOne},
 	{"resolved", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Resolved)), kBool},
 	{"computer_name", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ComputerName)), kStr},
 }, sorted: []uint16{6, 8, 3, 5, 2, 1, 0, 7, 4}}
@@ -5015,14 +6183,16 @@ func (m *SyncroAlertAttributes) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSyncroAlertAttributes)
 }
 
-var enctSyncroAlertAttributes = encTable{extra: unsafe.Offsetof(SyncroAlertAttributes{}.Extra), fields: []encField{
-	{`"properties":`, encOne[SyncroAlertProperties], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), kSub},
+func (*SyncroAlertAttributes) decTable() *decTable { return &dectSyncroAlertAttributes }
+
+var enctSyncroAlertAttributes = encTable{extra: unsafe.Offsetof(SyncroAlertAttributes{}.Extra), size: unsafe.Sizeof(SyncroAlertAttributes{}), fields: []encField{
+	{`"properties":`, etOf[*SyncroAlertProperties], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), kOne},
 	{`"id":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ID)), kInt},
 	{`"customer_id":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CustomerID)), kInt},
 	{`"created_at":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CreatedAt)), kTime},
 	{`"updated_at":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.UpdatedAt)), kTime},
-	{`"customer":`, encOne[SyncroCustomer], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), kSub},
-	{`"asset":`, encOne[SyncroAlertAsset], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), kSub},
+	{`"customer":`, etOf[*SyncroCustomer], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), kOne},
+	{`"asset":`, etOf[*SyncroAlertAsset], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), kOne},
 	{`"resolved":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Resolved)), kBool},
 	{`"computer_name":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ComputerName)), kStr},
 }}
@@ -5031,10 +6201,20 @@ func (m *SyncroAlertAttributes) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSyncroAlertAttributes)
 }
 
+func (*SyncroAlertAttributes) encTable() *encTable { return &enctSyncroAlertAttributes }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlertAttributes) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSyncroAlertProperties = decTable{extra: unsafe.Offsetof(SyncroAlertProperties{}.Extra), fields: []decField{
+func allocSyncroAlertProperties(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SyncroAlertProperties, n)))
+}
+
+func copySyncroAlertProperties(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SyncroAlertProperties)(dst), n), unsafe.Slice((*SyncroAlertProperties)(src), n))
+}
+
+var dectSyncroAlertProperties = decTable{extra: unsafe.Offsetof(SyncroAlertProperties{}.Extra), size: unsafe.Sizeof(SyncroAlertProperties{}), alloc: allocSyncroAlertProperties, copy: copySyncroAlertProperties, fields: []decField{
 	{"device_id", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.DeviceID)), kInt},
 	{"trigger", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Trigger)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Name)), kStr},
@@ -5045,7 +6225,9 @@ func (m *SyncroAlertProperties) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectSyncroAlertProperties)
 }
 
-var enctSyncroAlertProperties = encTable{extra: unsafe.Offsetof(SyncroAlertProperties{}.Extra), fields: []encField{
+func (*SyncroAlertProperties) decTable() *decTable { return &dectSyncroAlertProperties }
+
+var enctSyncroAlertProperties = encTable{extra: unsafe.Offsetof(SyncroAlertProperties{}.Extra), size: unsafe.Sizeof(SyncroAlertProperties{}), fields: []encField{
 	{`"device_id":`, nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.DeviceID)), kInt},
 	{`"trigger":`, nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Trigger)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Name)), kStr},
@@ -5056,10 +6238,20 @@ func (m *SyncroAlertProperties) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctSyncroAlertProperties)
 }
 
+func (*SyncroAlertProperties) encTable() *encTable { return &enctSyncroAlertProperties }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlertProperties) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSyncroCustomer = decTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra), fields: []decField{
+func allocSyncroCustomer(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SyncroCustomer, n)))
+}
+
+func copySyncroCustomer(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SyncroCustomer)(dst), n), unsafe.Slice((*SyncroCustomer)(src), n))
+}
+
+var dectSyncroCustomer = decTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra), size: unsafe.Sizeof(SyncroCustomer{}), alloc: allocSyncroCustomer, copy: copySyncroCustomer, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.ID)), kInt},
 	{"firstname", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Firstname)), kStr},
 	{"lastname", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Lastname)), kStr},
@@ -5097,7 +6289,9 @@ var dectSyncroCustomer = decTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra)
 
 func (m *SyncroCustomer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSyncroCustomer) }
 
-var enctSyncroCustomer = encTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra), fields: []encField{
+func (*SyncroCustomer) decTable() *decTable { return &dectSyncroCustomer }
+
+var enctSyncroCustomer = encTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra), size: unsafe.Sizeof(SyncroCustomer{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.ID)), kInt},
 	{`"firstname":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Firstname)), kStr},
 	{`"lastname":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Lastname)), kStr},
@@ -5135,10 +6329,20 @@ var enctSyncroCustomer = encTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra)
 
 func (m *SyncroCustomer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSyncroCustomer) }
 
+func (*SyncroCustomer) encTable() *encTable { return &enctSyncroCustomer }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroCustomer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectSynnexDetails = decTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), fields: []decField{
+func allocSynnexDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]SynnexDetails, n)))
+}
+
+func copySynnexDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*SynnexDetails)(dst), n), unsafe.Slice((*SynnexDetails)(src), n))
+}
+
+var dectSynnexDetails = decTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), size: unsafe.Sizeof(SynnexDetails{}), alloc: allocSynnexDetails, copy: copySynnexDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Name)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewMethod)), kBool},
@@ -5146,7 +6350,7 @@ var dectSynnexDetails = decTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), 
 	{"new_client_secret", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewClientSecret)), kStr},
 	{"new_access_token", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewAccessToken)), kStr},
 	{"guid", nil, uint32(unsafe.Offsetof(SynnexDetails{}.GUID)), kStr},
-	{"client_mappings", decMany[ExternalLinkList], uint32(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), kSub},
+	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), kMany},
 	{"import_entities", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntities)), kStr},
 	{"toplevel", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Toplevel)), kInt},
 	{"top_level_name", nil, uint32(unsafe.Offsetof(SynnexDetails{}.TopLevelName)), kStr},
@@ -5156,13 +6360,15 @@ var dectSynnexDetails = decTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), 
 	{"halointegrator", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Halointegrator)), kBool},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLasterror)), kStr},
-	{"import_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), kSub},
+	{"import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Warning)), kStr},
 }, sorted: []uint16{18, 12, 13, 3, 7, 6, 14, 16, 15, 0, 8, 17, 1, 5, 4, 2, 10, 9, 11}}
 
 func (m *SynnexDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSynnexDetails) }
 
-var enctSynnexDetails = encTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), fields: []encField{
+func (*SynnexDetails) decTable() *decTable { return &dectSynnexDetails }
+
+var enctSynnexDetails = encTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), size: unsafe.Sizeof(SynnexDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.Name)), kStr},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewMethod)), kBool},
@@ -5170,7 +6376,7 @@ var enctSynnexDetails = encTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), 
 	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewClientSecret)), kStr},
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewAccessToken)), kStr},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.GUID)), kStr},
-	{`"client_mappings":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), kSub},
+	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), kMany},
 	{`"import_entities":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntities)), kStr},
 	{`"toplevel":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.Toplevel)), kInt},
 	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.TopLevelName)), kStr},
@@ -5180,11 +6386,13 @@ var enctSynnexDetails = encTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), 
 	{`"halointegrator":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.Halointegrator)), kBool},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLasterror)), kStr},
-	{`"import_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), kSub},
+	{`"import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.Warning)), kStr},
 }}
 
 func (m *SynnexDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSynnexDetails) }
+
+func (*SynnexDetails) encTable() *encTable { return &enctSynnexDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SynnexDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []decField{
+func allocTOutcome(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TOutcome, n)))
+}
+
+func copyTOutcome(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TOutcome)(dst), n), unsafe.Slice((*TOutcome)(src), n))
+}
+
+var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsafe.Sizeof(TOutcome{}), alloc: allocTOutcome, copy: copyTOutcome, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TOutcome{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(TOutcome{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(TOutcome{}.Intent)), kStr},
@@ -108,21 +116,21 @@ var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 	{"newaction_emailfrom", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfrom)), kInt},
 	{"newaction_emailfrom_address_override", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfromAddressOverride)), kStr},
 	{"newaction_projecttimebudget", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionProjecttimebudget)), kF64},
-	{"newaction_supplier", decOne[Company], uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), kSub},
+	{"newaction_supplier", dtOf[*Company], uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), kOne},
 	{"newaction_supplier_contract_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierContractID)), kInt},
 	{"newaction_supplier_sla_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierSLAID)), kInt},
 	{"newaction_supplier_priority_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierPriorityID)), kInt},
 	{"newaction_thirdpartynhdapiurl", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiurl)), kStr},
 	{"newaction_thirdpartynhdapiareaid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiareaid)), kInt},
 	{"newaction_thirdpartynhdapisupplierid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapisupplierid)), kInt},
-	{"fields", decMany[RequestTypeField], uint32(unsafe.Offsetof(TOutcome{}.Fields)), kSub},
-	{"newticket_user", decOne[Users], uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kSub},
+	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(TOutcome{}.Fields)), kMany},
+	{"newticket_user", dtOf[*Users], uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kOne},
 	{"from_action_id", nil, uint32(unsafe.Offsetof(TOutcome{}.FromActionID)), kInt},
 	{"to_ticket_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ToTicketID)), kInt},
 	{"newticket_summary", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketSummary)), kStr},
 	{"newticket_details", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketDetails)), kStr},
 	{"newticket_tickettype_hidden", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketTickettypeHidden)), kBool},
-	{"attachments", decMany[AttachmentList], uint32(unsafe.Offsetof(TOutcome{}.Attachments)), kSub},
+	{"attachments", dtOf[*AttachmentList], uint32(unsafe.Offsetof(TOutcome{}.Attachments)), kMany},
 	{"_ticketinfoloaded", nil, uint32(unsafe.Offsetof(TOutcome{}.Ticketinfoloaded)), kBool},
 	{"script_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptID)), kInt},
 	{"script_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptName)), kStr},
@@ -148,7 +156,7 @@ var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 	{"setemailbodytonote", nil, uint32(unsafe.Offsetof(TOutcome{}.Setemailbodytonote)), kBool},
 	{"bccfollowers", nil, uint32(unsafe.Offsetof(TOutcome{}.Bccfollowers)), kBool},
 	{"followersccbcc", nil, uint32(unsafe.Offsetof(TOutcome{}.Followersccbcc)), kInt},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(TOutcome{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(TOutcome{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(TOutcome{}.AccessControlLevel)), kInt},
 	{"showevenifnochild", nil, uint32(unsafe.Offsetof(TOutcome{}.Showevenifnochild)), kBool},
 	{"replytype", nil, uint32(unsafe.Offsetof(TOutcome{}.Replytype)), kInt},
@@ -169,9 +177,9 @@ var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 	{"azure_action", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureAction)), kInt},
 	{"azure_connection_id", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionID)), kInt},
 	{"azure_connection_name", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionName)), kStr},
-	{"azure_connection", decOne[AzureADConnection], uint32(unsafe.Offsetof(TOutcome{}.AzureConnection)), kSub},
-	{"azure_input_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), kSub},
-	{"azure_output_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), kSub},
+	{"azure_connection", dtOf[*AzureADConnection], uint32(unsafe.Offsetof(TOutcome{}.AzureConnection)), kOne},
+	{"azure_input_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), kMany},
+	{"azure_output_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), kMany},
 	{"default_sync_to_salesforce", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToSalesforce)), kBool},
 	{"show_to_user", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowToUser)), kBool},
 	{"defaultsupplier_id", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultsupplierID)), kInt},
@@ -183,12 +191,12 @@ var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 	{"default_asset_type_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeGUID)), kStr},
 	{"default_asset_type_name", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeName)), kStr},
 	{"showautorelease", nil, uint32(unsafe.Offsetof(TOutcome{}.Showautorelease)), kBool},
-	{"workflows", decMany[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Workflows)), kSub},
+	{"workflows", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Workflows)), kMany},
 	{"quoter_template", nil, uint32(unsafe.Offsetof(TOutcome{}.QuoterTemplate)), kStr},
 	{"apptcompletetimetype", nil, uint32(unsafe.Offsetof(TOutcome{}.Apptcompletetimetype)), kInt},
 	{"default_asset_status", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetStatus)), kInt},
-	{"tickettypes", decMany[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Tickettypes)), kSub},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TOutcome{}.Translations)), kSub},
+	{"tickettypes", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Tickettypes)), kMany},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TOutcome{}.Translations)), kMany},
 	{"travelrate", nil, uint32(unsafe.Offsetof(TOutcome{}.Travelrate)), kInt},
 	{"default_sync_to_jira", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToJira)), kBool},
 	{"newaction_thirdpartynhdjirasupplierid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdjirasupplierid)), kInt},
@@ -236,7 +244,7 @@ var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 	{"newactiondisplaysize", nil, uint32(unsafe.Offsetof(TOutcome{}.Newactiondisplaysize)), kInt},
 	{"lapsafe_default_installation", nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallation)), kStr},
 	{"lapsafe_default_installation_name", nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationName)), kStr},
-	{"lapsafe_default_installation_obj", decOne[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), kSub},
+	{"lapsafe_default_installation_obj", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), kOne},
 	{"hide_header_button", nil, uint32(unsafe.Offsetof(TOutcome{}.HideHeaderButton)), kBool},
 	{"charge_rate_overrides_ticket", nil, uint32(unsafe.Offsetof(TOutcome{}.ChargeRateOverridesTicket)), kBool},
 	{"linked_from_variable", nil, uint32(unsafe.Offsetof(TOutcome{}.LinkedFromVariable)), kBool},
@@ -244,7 +252,9 @@ var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 
 func (m *TOutcome) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTOutcome) }
 
-var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []encField{
+func (*TOutcome) decTable() *decTable { return &dectTOutcome }
+
+var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsafe.Sizeof(TOutcome{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Intent)), kStr},
@@ -346,21 +356,21 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 	{`"newaction_emailfrom":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfrom)), kInt},
 	{`"newaction_emailfrom_address_override":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfromAddressOverride)), kStr},
 	{`"newaction_projecttimebudget":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionProjecttimebudget)), kF64},
-	{`"newaction_supplier":`, encOne[Company], uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), kSub},
+	{`"newaction_supplier":`, etOf[*Company], uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), kOne},
 	{`"newaction_supplier_contract_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierContractID)), kInt},
 	{`"newaction_supplier_sla_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierSLAID)), kInt},
 	{`"newaction_supplier_priority_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierPriorityID)), kInt},
 	{`"newaction_thirdpartynhdapiurl":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiurl)), kStr},
 	{`"newaction_thirdpartynhdapiareaid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiareaid)), kInt},
 	{`"newaction_thirdpartynhdapisupplierid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapisupplierid)), kInt},
-	{`"fields":`, encMany[RequestTypeField], uint32(unsafe.Offsetof(TOutcome{}.Fields)), kSub},
-	{`"newticket_user":`, encOne[Users], uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kSub},
+	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(TOutcome{}.Fields)), kMany},
+	{`"newticket_user":`, etOf[*Users], uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kOne},
 	{`"from_action_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.FromActionID)), kInt},
 	{`"to_ticket_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ToTicketID)), kInt},
 	{`"newticket_summary":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketSummary)), kStr},
 	{`"newticket_details":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketDetails)), kStr},
 	{`"newticket_tickettype_hidden":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketTickettypeHidden)), kBool},
-	{`"attachments":`, encMany[AttachmentList], uint32(unsafe.Offsetof(TOutcome{}.Attachments)), kSub},
+	{`"attachments":`, etOf[*AttachmentList], uint32(unsafe.Offsetof(TOutcome{}.Attachments)), kMany},
 	{`"_ticketinfoloaded":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Ticketinfoloaded)), kBool},
 	{`"script_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptID)), kInt},
 	{`"script_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptName)), kStr},
@@ -386,7 +396,7 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 	{`"setemailbodytonote":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Setemailbodytonote)), kBool},
 	{`"bccfollowers":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Bccfollowers)), kBool},
 	{`"followersccbcc":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Followersccbcc)), kInt},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(TOutcome{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(TOutcome{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AccessControlLevel)), kInt},
 	{`"showevenifnochild":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showevenifnochild)), kBool},
 	{`"replytype":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Replytype)), kInt},
@@ -407,9 +417,9 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 	{`"azure_action":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AzureAction)), kInt},
 	{`"azure_connection_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionID)), kInt},
 	{`"azure_connection_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionName)), kStr},
-	{`"azure_connection":`, encOne[AzureADConnection], uint32(unsafe.Offsetof(TOutcome{}.AzureConnection)), kSub},
-	{`"azure_input_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), kSub},
-	{`"azure_output_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), kSub},
+	{`"azure_connection":`, etOf[*AzureADConnection], uint32(unsafe.Offsetof(TOutcome{}.AzureConnection)), kOne},
+	{`"azure_input_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), kMany},
+	{`"azure_output_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), kMany},
 	{`"default_sync_to_salesforce":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToSalesforce)), kBool},
 	{`"show_to_user":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ShowToUser)), kBool},
 	{`"defaultsupplier_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultsupplierID)), kInt},
@@ -421,12 +431,12 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 	{`"default_asset_type_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeGUID)), kStr},
 	{`"default_asset_type_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeName)), kStr},
 	{`"showautorelease":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showautorelease)), kBool},
-	{`"workflows":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Workflows)), kSub},
+	{`"workflows":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Workflows)), kMany},
 	{`"quoter_template":`, nil, uint32(unsafe.Offsetof(TOutcome{}.QuoterTemplate)), kStr},
 	{`"apptcompletetimetype":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Apptcompletetimetype)), kInt},
 	{`"default_asset_status":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetStatus)), kInt},
-	{`"tickettypes":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Tickettypes)), kSub},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TOutcome{}.Translations)), kSub},
+	{`"tickettypes":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Tickettypes)), kMany},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TOutcome{}.Translations)), kMany},
 	{`"travelrate":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Travelrate)), kInt},
 	{`"default_sync_to_jira":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToJira)), kBool},
 	{`"newaction_thirdpartynhdjirasupplierid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdjirasupplierid)), kInt},
@@ -474,7 +484,7 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 	{`"newactiondisplaysize":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Newactiondisplaysize)), kInt},
 	{`"lapsafe_default_installation":`, nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallation)), kStr},
 	{`"lapsafe_default_installation_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationName)), kStr},
-	{`"lapsafe_default_installation_obj":`, encOne[KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), kSub},
+	{`"lapsafe_default_installation_obj":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), kOne},
 	{`"hide_header_button":`, nil, uint32(unsafe.Offsetof(TOutcome{}.HideHeaderButton)), kBool},
 	{`"charge_rate_overrides_ticket":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChargeRateOverridesTicket)), kBool},
 	{`"linked_from_variable":`, nil, uint32(unsafe.Offsetof(TOutcome{}.LinkedFromVariable)), kBool},
@@ -482,10 +492,18 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), fields: []
 
 func (m *TOutcome) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTOutcome) }
 
+func (*TOutcome) encTable() *encTable { return &enctTOutcome }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TOutcome) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTStatus = decTable{extra: unsafe.Offsetof(TStatus{}.Extra), fields: []decField{
+func allocTStatus(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]TStatus, n))) }
+
+func copyTStatus(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TStatus)(dst), n), unsafe.Slice((*TStatus)(src), n))
+}
+
+var dectTStatus = decTable{extra: unsafe.Offsetof(TStatus{}.Extra), size: unsafe.Sizeof(TStatus{}), alloc: allocTStatus, copy: copyTStatus, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TStatus{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(TStatus{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(TStatus{}.Intent)), kStr},
@@ -523,14 +541,16 @@ var dectTStatus = decTable{extra: unsafe.Offsetof(TStatus{}.Extra), fields: []de
 	{"useworkinghours_statusnochangehours", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehours)), kInt},
 	{"useworkinghours_statusnochangehourssection", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehourssection)), kInt},
 	{"useworkinghours_statusnochangehoursmanager", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehoursmanager)), kInt},
-	{"tickettypes", decMany[KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Tickettypes)), kSub},
-	{"outcomes", decMany[KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Outcomes)), kSub},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TStatus{}.Translations)), kSub},
+	{"tickettypes", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Tickettypes)), kMany},
+	{"outcomes", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Outcomes)), kMany},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TStatus{}.Translations)), kMany},
 }, sorted: []uint16{32, 7, 28, 1, 0, 22, 2, 3, 15, 20, 21, 29, 27, 38, 6, 4, 10, 8, 30, 12, 13, 31, 25, 23, 24, 26, 14, 16, 17, 18, 19, 9, 37, 11, 39, 5, 33, 34, 36, 35}}
 
 func (m *TStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTStatus) }
 
-var enctTStatus = encTable{extra: unsafe.Offsetof(TStatus{}.Extra), fields: []encField{
+func (*TStatus) decTable() *decTable { return &dectTStatus }
+
+var enctTStatus = encTable{extra: unsafe.Offsetof(TStatus{}.Extra), size: unsafe.Sizeof(TStatus{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TStatus{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(TStatus{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(TStatus{}.Intent)), kStr},
@@ -568,17 +588,27 @@ var enctTStatus = encTable{extra: unsafe.Offsetof(TStatus{}.Extra), fields: []en
 	{`"useworkinghours_statusnochangehours":`, nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehours)), kInt},
 	{`"useworkinghours_statusnochangehourssection":`, nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehourssection)), kInt},
 	{`"useworkinghours_statusnochangehoursmanager":`, nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehoursmanager)), kInt},
-	{`"tickettypes":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Tickettypes)), kSub},
-	{`"outcomes":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Outcomes)), kSub},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TStatus{}.Translations)), kSub},
+	{`"tickettypes":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Tickettypes)), kMany},
+	{`"outcomes":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Outcomes)), kMany},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TStatus{}.Translations)), kMany},
 }}
 
 func (m *TStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTStatus) }
 
+func (*TStatus) encTable() *encTable { return &enctTStatus }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTabConfig = decTable{extra: unsafe.Offsetof(TabConfig{}.Extra), fields: []decField{
+func allocTabConfig(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TabConfig, n)))
+}
+
+func copyTabConfig(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TabConfig)(dst), n), unsafe.Slice((*TabConfig)(src), n))
+}
+
+var dectTabConfig = decTable{extra: unsafe.Offsetof(TabConfig{}.Extra), size: unsafe.Sizeof(TabConfig{}), alloc: allocTabConfig, copy: copyTabConfig, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TabConfig{}.ID)), kInt},
 	{"usage", nil, uint32(unsafe.Offsetof(TabConfig{}.Usage)), kInt},
 	{"entity_id", nil, uint32(unsafe.Offsetof(TabConfig{}.EntityID)), kInt},
@@ -594,7 +624,9 @@ var dectTabConfig = decTable{extra: unsafe.Offsetof(TabConfig{}.Extra), fields: 
 
 func (m *TabConfig) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTabConfig) }
 
-var enctTabConfig = encTable{extra: unsafe.Offsetof(TabConfig{}.Extra), fields: []encField{
+func (*TabConfig) decTable() *decTable { return &dectTabConfig }
+
+var enctTabConfig = encTable{extra: unsafe.Offsetof(TabConfig{}.Extra), size: unsafe.Sizeof(TabConfig{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TabConfig{}.ID)), kInt},
 	{`"usage":`, nil, uint32(unsafe.Offsetof(TabConfig{}.Usage)), kInt},
 	{`"entity_id":`, nil, uint32(unsafe.Offsetof(TabConfig{}.EntityID)), kInt},
@@ -610,10 +642,18 @@ var enctTabConfig = encTable{extra: unsafe.Offsetof(TabConfig{}.Extra), fields: 
 
 func (m *TabConfig) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTabConfig) }
 
+func (*TabConfig) encTable() *encTable { return &enctTabConfig }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TabConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTabname = decTable{extra: unsafe.Offsetof(Tabname{}.Extra), fields: []decField{
+func allocTabname(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Tabname, n))) }
+
+func copyTabname(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Tabname)(dst), n), unsafe.Slice((*Tabname)(src), n))
+}
+
+var dectTabname = decTable{extra: unsafe.Offsetof(Tabname{}.Extra), size: unsafe.Sizeof(Tabname{}), alloc: allocTabname, copy: copyTabname, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(Tabname{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Tabname{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(Tabname{}.GUID)), kStr},
@@ -621,7 +661,7 @@ var dectTabname = decTable{extra: unsafe.Offsetof(Tabname{}.Extra), fields: []de
 	{"tableid", nil, uint32(unsafe.Offsetof(Tabname{}.Tableid)), kInt},
 	{"columns", nil, uint32(unsafe.Offsetof(Tabname{}.Columns)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(Tabname{}.Sequence)), kInt},
-	{"fields", decMany[FieldInfo], uint32(unsafe.Offsetof(Tabname{}.Fields)), kSub},
+	{"fields", dtOf[*FieldInfo], uint32(unsafe.Offsetof(Tabname{}.Fields)), kMany},
 	{"url", nil, uint32(unsafe.Offsetof(Tabname{}.URL)), kStr},
 	{"linked_dashboard_id", nil, uint32(unsafe.Offsetof(Tabname{}.LinkedDashboardID)), kInt},
 	{"icon", nil, uint32(unsafe.Offsetof(Tabname{}.Icon)), kStr},
@@ -630,7 +670,9 @@ var dectTabname = decTable{extra: unsafe.Offsetof(Tabname{}.Extra), fields: []de
 
 func (m *Tabname) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTabname) }
 
-var enctTabname = encTable{extra: unsafe.Offsetof(Tabname{}.Extra), fields: []encField{
+func (*Tabname) decTable() *decTable { return &dectTabname }
+
+var enctTabname = encTable{extra: unsafe.Offsetof(Tabname{}.Extra), size: unsafe.Sizeof(Tabname{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Tabname{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Tabname{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Tabname{}.GUID)), kStr},
@@ -638,7 +680,7 @@ var enctTabname = encTable{extra: unsafe.Offsetof(Tabname{}.Extra), fields: []en
 	{`"tableid":`, nil, uint32(unsafe.Offsetof(Tabname{}.Tableid)), kInt},
 	{`"columns":`, nil, uint32(unsafe.Offsetof(Tabname{}.Columns)), kInt},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(Tabname{}.Sequence)), kInt},
-	{`"fields":`, encMany[FieldInfo], uint32(unsafe.Offsetof(Tabname{}.Fields)), kSub},
+	{`"fields":`, etOf[*FieldInfo], uint32(unsafe.Offsetof(Tabname{}.Fields)), kMany},
 	{`"url":`, nil, uint32(unsafe.Offsetof(Tabname{}.URL)), kStr},
 	{`"linked_dashboard_id":`, nil, uint32(unsafe.Offsetof(Tabname{}.LinkedDashboardID)), kInt},
 	{`"icon":`, nil, uint32(unsafe.Offsetof(Tabname{}.Icon)), kStr},
@@ -647,10 +689,18 @@ var enctTabname = encTable{extra: unsafe.Offsetof(Tabname{}.Extra), fields: []en
 
 func (m *Tabname) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTabname) }
 
+func (*Tabname) encTable() *encTable { return &enctTabname }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tabname) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTag = decTable{extra: unsafe.Offsetof(Tag{}.Extra), fields: []decField{
+func allocTag(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Tag, n))) }
+
+func copyTag(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Tag)(dst), n), unsafe.Slice((*Tag)(src), n))
+}
+
+var dectTag = decTable{extra: unsafe.Offsetof(Tag{}.Extra), size: unsafe.Sizeof(Tag{}), alloc: allocTag, copy: copyTag, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Tag{}.ID)), kInt},
 	{"text", nil, uint32(unsafe.Offsetof(Tag{}.Text)), kStr},
 	{"add_to_kbid", nil, uint32(unsafe.Offsetof(Tag{}.AddToKbid)), kInt},
@@ -660,7 +710,9 @@ var dectTag = decTable{extra: unsafe.Offsetof(Tag{}.Extra), fields: []decField{
 
 func (m *Tag) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTag) }
 
-var enctTag = encTable{extra: unsafe.Offsetof(Tag{}.Extra), fields: []encField{
+func (*Tag) decTable() *decTable { return &dectTag }
+
+var enctTag = encTable{extra: unsafe.Offsetof(Tag{}.Extra), size: unsafe.Sizeof(Tag{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Tag{}.ID)), kInt},
 	{`"text":`, nil, uint32(unsafe.Offsetof(Tag{}.Text)), kStr},
 	{`"add_to_kbid":`, nil, uint32(unsafe.Offsetof(Tag{}.AddToKbid)), kInt},
@@ -670,10 +722,20 @@ var enctTag = encTable{extra: unsafe.Offsetof(Tag{}.Extra), fields: []encField{
 
 func (m *Tag) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTag) }
 
+func (*Tag) encTable() *encTable { return &enctTag }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tag) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTaniumDetails = decTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), fields: []decField{
+func allocTaniumDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TaniumDetails, n)))
+}
+
+func copyTaniumDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TaniumDetails)(dst), n), unsafe.Slice((*TaniumDetails)(src), n))
+}
+
+var dectTaniumDetails = decTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), size: unsafe.Sizeof(TaniumDetails{}), alloc: allocTaniumDetails, copy: copyTaniumDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TaniumDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(TaniumDetails{}.URL)), kStr},
@@ -687,19 +749,19 @@ var dectTaniumDetails = decTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), 
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"asset_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), kSub},
-	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), kSub},
+	{"asset_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), kMany},
+	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncerror)), kStr},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), kSub},
+	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), kMany},
 	{"delete_devices", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DeleteDevices)), kBool},
 	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontCreateNewDevices)), kBool},
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Warning)), kStr},
-	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), kSub},
+	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeChoice)), kInt},
@@ -708,7 +770,9 @@ var dectTaniumDetails = decTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), 
 
 func (m *TaniumDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTaniumDetails) }
 
-var enctTaniumDetails = encTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), fields: []encField{
+func (*TaniumDetails) decTable() *decTable { return &dectTaniumDetails }
+
+var enctTaniumDetails = encTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), size: unsafe.Sizeof(TaniumDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Name)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.URL)), kStr},
@@ -722,19 +786,19 @@ var enctTaniumDetails = encTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), 
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"asset_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), kSub},
-	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), kSub},
+	{`"asset_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), kMany},
+	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncerror)), kStr},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), kSub},
+	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), kMany},
 	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DeleteDevices)), kBool},
 	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontCreateNewDevices)), kBool},
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Warning)), kStr},
-	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), kSub},
+	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeChoice)), kInt},
@@ -743,39 +807,47 @@ var enctTaniumDetails = encTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), 
 
 func (m *TaniumDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTaniumDetails) }
 
+func (*TaniumDetails) encTable() *encTable { return &enctTaniumDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaniumDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTax = decTable{extra: unsafe.Offsetof(Tax{}.Extra), fields: []decField{
+func allocTax(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Tax, n))) }
+
+func copyTax(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Tax)(dst), n), unsafe.Slice((*Tax)(src), n))
+}
+
+var dectTax = decTable{extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(Tax{}), alloc: allocTax, copy: copyTax, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Tax{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Tax{}.Name)), kStr},
 	{"code", nil, uint32(unsafe.Offsetof(Tax{}.Code)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(Tax{}.Value)), kF64},
-	{"thirdparty_tax_rates", decMany[KeyPair2], uint32(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), kSub},
+	{"thirdparty_tax_rates", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), kMany},
 	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantID)), kStr},
 	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantName)), kStr},
 	{"third_party_desc", nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyDesc)), kStr},
 	{"is_composite", nil, uint32(unsafe.Offsetof(Tax{}.IsComposite)), kBool},
-	{"linked_rates", decMany[Tax], uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kSub},
-	{"xerotaxrate", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kSub},
+	{"linked_rates", dtOf[*Tax], uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kMany},
+	{"xerotaxrate", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kOne},
 	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantID)), kInt},
 	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantName)), kStr},
-	{"kashflowtaxrate", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), kSub},
-	{"qbotaxrate", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxrate)), kSub},
+	{"kashflowtaxrate", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), kOne},
+	{"qbotaxrate", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxrate)), kOne},
 	{"qbocode", nil, uint32(unsafe.Offsetof(Tax{}.Qbocode)), kStr},
 	{"qbocode_name", nil, uint32(unsafe.Offsetof(Tax{}.QbocodeName)), kStr},
-	{"qbotaxcode", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxcode)), kSub},
+	{"qbotaxcode", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxcode)), kOne},
 	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyID)), kStr},
 	{"qbo_company_name", nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyName)), kStr},
-	{"sageintacttaxcode", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), kSub},
+	{"sageintacttaxcode", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), kOne},
 	{"sage_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.SageTenantID)), kInt},
 	{"sage_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.SageTenantName)), kStr},
-	{"sagebusinesscloudtaxcode", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), kSub},
+	{"sagebusinesscloudtaxcode", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), kOne},
 	{"exact_division", nil, uint32(unsafe.Offsetof(Tax{}.ExactDivision)), kInt},
 	{"exact_division_name", nil, uint32(unsafe.Offsetof(Tax{}.ExactDivisionName)), kStr},
-	{"exacttaxcode", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Exacttaxcode)), kSub},
+	{"exacttaxcode", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Exacttaxcode)), kOne},
 	{"onseparateline", nil, uint32(unsafe.Offsetof(Tax{}.Onseparateline)), kBool},
-	{"myobtaxcode", decOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Myobtaxcode)), kSub},
+	{"myobtaxcode", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Myobtaxcode)), kOne},
 	{"myob_details_id", nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsID)), kInt},
 	{"myob_details_name", nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsName)), kStr},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyID)), kStr},
@@ -785,36 +857,38 @@ var dectTax = decTable{extra: unsafe.Offsetof(Tax{}.Extra), fields: []decField{
 
 func (m *Tax) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTax) }
 
-var enctTax = encTable{extra: unsafe.Offsetof(Tax{}.Extra), fields: []encField{
+func (*Tax) decTable() *decTable { return &dectTax }
+
+var enctTax = encTable{extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(Tax{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Tax{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Tax{}.Name)), kStr},
 	{`"code":`, nil, uint32(unsafe.Offsetof(Tax{}.Code)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(Tax{}.Value)), kF64},
-	{`"thirdparty_tax_rates":`, encMany[KeyPair2], uint32(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), kSub},
+	{`"thirdparty_tax_rates":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), kMany},
 	{`"xero_tenant_id":`, nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantID)), kStr},
 	{`"xero_tenant_name":`, nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantName)), kStr},
 	{`"third_party_desc":`, nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyDesc)), kStr},
 	{`"is_composite":`, nil, uint32(unsafe.Offsetof(Tax{}.IsComposite)), kBool},
-	{`"linked_rates":`, encMany[Tax], uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kSub},
-	{`"xerotaxrate":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kSub},
+	{`"linked_rates":`, etOf[*Tax], uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kMany},
+	{`"xerotaxrate":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kOne},
 	{`"kashflow_tenant_id":`, nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantID)), kInt},
 	{`"kashflow_tenant_name":`, nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantName)), kStr},
-	{`"kashflowtaxrate":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), kSub},
-	{`"qbotaxrate":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxrate)), kSub},
+	{`"kashflowtaxrate":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), kOne},
+	{`"qbotaxrate":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxrate)), kOne},
 	{`"qbocode":`, nil, uint32(unsafe.Offsetof(Tax{}.Qbocode)), kStr},
 	{`"qbocode_name":`, nil, uint32(unsafe.Offsetof(Tax{}.QbocodeName)), kStr},
-	{`"qbotaxcode":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxcode)), kSub},
+	{`"qbotaxcode":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxcode)), kOne},
 	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyID)), kStr},
 	{`"qbo_company_name":`, nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyName)), kStr},
-	{`"sageintacttaxcode":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), kSub},
+	{`"sageintacttaxcode":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), kOne},
 	{`"sage_tenant_id":`, nil, uint32(unsafe.Offsetof(Tax{}.SageTenantID)), kInt},
 	{`"sage_tenant_name":`, nil, uint32(unsafe.Offsetof(Tax{}.SageTenantName)), kStr},
-	{`"sagebusinesscloudtaxcode":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), kSub},
+	{`"sagebusinesscloudtaxcode":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), kOne},
 	{`"exact_division":`, nil, uint32(unsafe.Offsetof(Tax{}.ExactDivision)), kInt},
 	{`"exact_division_name":`, nil, uint32(unsafe.Offsetof(Tax{}.ExactDivisionName)), kStr},
-	{`"exacttaxcode":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Exacttaxcode)), kSub},
+	{`"exacttaxcode":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Exacttaxcode)), kOne},
 	{`"onseparateline":`, nil, uint32(unsafe.Offsetof(Tax{}.Onseparateline)), kBool},
-	{`"myobtaxcode":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Tax{}.Myobtaxcode)), kSub},
+	{`"myobtaxcode":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Myobtaxcode)), kOne},
 	{`"myob_details_id":`, nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsID)), kInt},
 	{`"myob_details_name":`, nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsName)), kStr},
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyID)), kStr},
@@ -824,41 +898,61 @@ var enctTax = encTable{extra: unsafe.Offsetof(Tax{}.Extra), fields: []encField{
 
 func (m *Tax) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTax) }
 
+func (*Tax) encTable() *encTable { return &enctTax }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tax) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTaxRule = decTable{extra: unsafe.Offsetof(TaxRule{}.Extra), fields: []decField{
+func allocTaxRule(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]TaxRule, n))) }
+
+func copyTaxRule(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TaxRule)(dst), n), unsafe.Slice((*TaxRule)(src), n))
+}
+
+var dectTaxRule = decTable{extra: unsafe.Offsetof(TaxRule{}.Extra), size: unsafe.Sizeof(TaxRule{}), alloc: allocTaxRule, copy: copyTaxRule, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TaxRule{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(TaxRule{}.Name)), kStr},
 	{"taxid", nil, uint32(unsafe.Offsetof(TaxRule{}.Taxid)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(TaxRule{}.Sequence)), kInt},
 	{"tax_name", nil, uint32(unsafe.Offsetof(TaxRule{}.TaxName)), kStr},
-	{"tax_conditions", decMany[TaxRuleConditions], uint32(unsafe.Offsetof(TaxRule{}.TaxConditions)), kSub},
+	{"tax_conditions", dtOf[*TaxRuleConditions], uint32(unsafe.Offsetof(TaxRule{}.TaxConditions)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(TaxRule{}.Warning)), kStr},
 }, sorted: []uint16{6, 0, 1, 3, 5, 4, 2}}
 
 func (m *TaxRule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTaxRule) }
 
-var enctTaxRule = encTable{extra: unsafe.Offsetof(TaxRule{}.Extra), fields: []encField{
+func (*TaxRule) decTable() *decTable { return &dectTaxRule }
+
+var enctTaxRule = encTable{extra: unsafe.Offsetof(TaxRule{}.Extra), size: unsafe.Sizeof(TaxRule{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TaxRule{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(TaxRule{}.Name)), kStr},
 	{`"taxid":`, nil, uint32(unsafe.Offsetof(TaxRule{}.Taxid)), kInt},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(TaxRule{}.Sequence)), kInt},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(TaxRule{}.TaxName)), kStr},
-	{`"tax_conditions":`, encMany[TaxRuleConditions], uint32(unsafe.Offsetof(TaxRule{}.TaxConditions)), kSub},
+	{`"tax_conditions":`, etOf[*TaxRuleConditions], uint32(unsafe.Offsetof(TaxRule{}.TaxConditions)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TaxRule{}.Warning)), kStr},
 }}
 
 func (m *TaxRule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTaxRule) }
 
+func (*TaxRule) encTable() *encTable { return &enctTaxRule }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaxRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTaxRuleConditions = decTable{extra: unsafe.Offsetof(TaxRuleConditions{}.Extra), fields: []decField{
+func allocTaxRuleConditions(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TaxRuleConditions, n)))
+}
+
+func copyTaxRuleConditions(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TaxRuleConditions)(dst), n), unsafe.Slice((*TaxRuleConditions)(src), n))
+}
+
+var dectTaxRuleConditions = decTable{extra: unsafe.Offsetof(TaxRuleConditions{}.Extra), size: unsafe.Sizeof(TaxRuleConditions{}), alloc: allocTaxRuleConditions, copy: copyTaxRuleConditions, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ID)), kInt},
 	{"tax_rule_id", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.TaxRuleID)), kInt},
 	{"value", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Value)), kStr},
-	{"value_lookup", decMany[KeyPair], uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), kSub},
+	{"value_lookup", dtOf[*KeyPair], uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), kMany},
 	{"value_bool", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueBool)), kBool},
 	{"value_display", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueDisplay)), kStr},
 	{"value_type", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueType)), kInt},
@@ -869,11 +963,13 @@ func (m *TaxRuleConditions) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectTaxRuleConditions)
 }
 
-var enctTaxRuleConditions = encTable{extra: unsafe.Offsetof(TaxRuleConditions{}.Extra), fields: []encField{
+func (*TaxRuleConditions) decTable() *decTable { return &dectTaxRuleConditions }
+
+var enctTaxRuleConditions = encTable{extra: unsafe.Offsetof(TaxRuleConditions{}.Extra), size: unsafe.Sizeof(TaxRuleConditions{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ID)), kInt},
 	{`"tax_rule_id":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.TaxRuleID)), kInt},
 	{`"value":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Value)), kStr},
-	{`"value_lookup":`, encMany[KeyPair], uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), kSub},
+	{`"value_lookup":`, etOf[*KeyPair], uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), kMany},
 	{`"value_bool":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueBool)), kBool},
 	{`"value_display":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueDisplay)), kStr},
 	{`"value_type":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueType)), kInt},
@@ -884,10 +980,20 @@ func (m *TaxRuleConditions) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctTaxRuleConditions)
 }
 
+func (*TaxRuleConditions) encTable() *encTable { return &enctTaxRuleConditions }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaxRuleConditions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTaxRuleResult = decTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), fields: []decField{
+func allocTaxRuleResult(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TaxRuleResult, n)))
+}
+
+func copyTaxRuleResult(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TaxRuleResult)(dst), n), unsafe.Slice((*TaxRuleResult)(src), n))
+}
+
+var dectTaxRuleResult = decTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), size: unsafe.Sizeof(TaxRuleResult{}), alloc: allocTaxRuleResult, copy: copyTaxRuleResult, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ID)), kInt},
 	{"tableenum", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableenum)), kInt},
 	{"tableid", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableid)), kInt},
@@ -905,7 +1011,9 @@ var dectTaxRuleResult = decTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), 
 
 func (m *TaxRuleResult) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTaxRuleResult) }
 
-var enctTaxRuleResult = encTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), fields: []encField{
+func (*TaxRuleResult) decTable() *decTable { return &dectTaxRuleResult }
+
+var enctTaxRuleResult = encTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), size: unsafe.Sizeof(TaxRuleResult{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ID)), kInt},
 	{`"tableenum":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableenum)), kInt},
 	{`"tableid":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableid)), kInt},
@@ -923,10 +1031,20 @@ var enctTaxRuleResult = encTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), 
 
 func (m *TaxRuleResult) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTaxRuleResult) }
 
+func (*TaxRuleResult) encTable() *encTable { return &enctTaxRuleResult }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaxRuleResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTeamsChatMessageList = decTable{extra: unsafe.Offsetof(TeamsChatMessageList{}.Extra), fields: []decField{
+func allocTeamsChatMessageList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TeamsChatMessageList, n)))
+}
+
+func copyTeamsChatMessageList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TeamsChatMessageList)(dst), n), unsafe.Slice((*TeamsChatMessageList)(src), n))
+}
+
+var dectTeamsChatMessageList = decTable{extra: unsafe.Offsetof(TeamsChatMessageList{}.Extra), size: unsafe.Sizeof(TeamsChatMessageList{}), alloc: allocTeamsChatMessageList, copy: copyTeamsChatMessageList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ID)), kInt},
 	{"chat_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ChatID)), kStr},
 	{"message_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.MessageID)), kStr},
@@ -947,7 +1065,9 @@ func (m *TeamsChatMessageList) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectTeamsChatMessageList)
 }
 
-var enctTeamsChatMessageList = encTable{extra: unsafe.Offsetof(TeamsChatMessageList{}.Extra), fields: []encField{
+func (*TeamsChatMessageList) decTable() *decTable { return &dectTeamsChatMessageList }
+
+var enctTeamsChatMessageList = encTable{extra: unsafe.Offsetof(TeamsChatMessageList{}.Extra), size: unsafe.Sizeof(TeamsChatMessageList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ID)), kInt},
 	{`"chat_id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ChatID)), kStr},
 	{`"message_id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.MessageID)), kStr},
@@ -968,10 +1088,20 @@ func (m *TeamsChatMessageList) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctTeamsChatMessageList)
 }
 
+func (*TeamsChatMessageList) encTable() *encTable { return &enctTeamsChatMessageList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TeamsChatMessageList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTeamsManifestCreate = decTable{extra: unsafe.Offsetof(TeamsManifestCreate{}.Extra), fields: []decField{
+func allocTeamsManifestCreate(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TeamsManifestCreate, n)))
+}
+
+func copyTeamsManifestCreate(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TeamsManifestCreate)(dst), n), unsafe.Slice((*TeamsManifestCreate)(src), n))
+}
+
+var dectTeamsManifestCreate = decTable{extra: unsafe.Offsetof(TeamsManifestCreate{}.Extra), size: unsafe.Sizeof(TeamsManifestCreate{}), alloc: allocTeamsManifestCreate, copy: copyTeamsManifestCreate, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.Name)), kStr},
 	{"shortDescription", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.ShortDescription)), kStr},
 	{"longDescription", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.LongDescription)), kStr},
@@ -983,7 +1113,9 @@ func (m *TeamsManifestCreate) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectTeamsManifestCreate)
 }
 
-var enctTeamsManifestCreate = encTable{extra: unsafe.Offsetof(TeamsManifestCreate{}.Extra), fields: []encField{
+func (*TeamsManifestCreate) decTable() *decTable { return &dectTeamsManifestCreate }
+
+var enctTeamsManifestCreate = encTable{extra: unsafe.Offsetof(TeamsManifestCreate{}.Extra), size: unsafe.Sizeof(TeamsManifestCreate{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.Name)), kStr},
 	{`"shortDescription":`, nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.ShortDescription)), kStr},
 	{`"longDescription":`, nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.LongDescription)), kStr},
@@ -995,10 +1127,20 @@ func (m *TeamsManifestCreate) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctTeamsManifestCreate)
 }
 
+func (*TeamsManifestCreate) encTable() *encTable { return &enctTeamsManifestCreate }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TeamsManifestCreate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTechDataResellerDetails = decTable{extra: unsafe.Offsetof(TechDataResellerDetails{}.Extra), fields: []decField{
+func allocTechDataResellerDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TechDataResellerDetails, n)))
+}
+
+func copyTechDataResellerDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TechDataResellerDetails)(dst), n), unsafe.Slice((*TechDataResellerDetails)(src), n))
+}
+
+var dectTechDataResellerDetails = decTable{extra: unsafe.Offsetof(TechDataResellerDetails{}.Extra), size: unsafe.Sizeof(TechDataResellerDetails{}), alloc: allocTechDataResellerDetails, copy: copyTechDataResellerDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Name)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.NewMethod)), kBool},
@@ -1017,7 +1159,9 @@ func (m *TechDataResellerDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectTechDataResellerDetails)
 }
 
-var enctTechDataResellerDetails = encTable{extra: unsafe.Offsetof(TechDataResellerDetails{}.Extra), fields: []encField{
+func (*TechDataResellerDetails) decTable() *decTable { return &dectTechDataResellerDetails }
+
+var enctTechDataResellerDetails = encTable{extra: unsafe.Offsetof(TechDataResellerDetails{}.Extra), size: unsafe.Sizeof(TechDataResellerDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Name)), kStr},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.NewMethod)), kBool},
@@ -1036,10 +1180,20 @@ func (m *TechDataResellerDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctTechDataResellerDetails)
 }
 
+func (*TechDataResellerDetails) encTable() *encTable { return &enctTechDataResellerDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TechDataResellerDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTechPartsLookup = decTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extra), fields: []decField{
+func allocTechPartsLookup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TechPartsLookup, n)))
+}
+
+func copyTechPartsLookup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TechPartsLookup)(dst), n), unsafe.Slice((*TechPartsLookup)(src), n))
+}
+
+var dectTechPartsLookup = decTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extra), size: unsafe.Sizeof(TechPartsLookup{}), alloc: allocTechPartsLookup, copy: copyTechPartsLookup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.ID)), kInt},
 	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.LookupProfileID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.AgentID)), kInt},
@@ -1050,7 +1204,9 @@ var dectTechPartsLookup = decTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extr
 
 func (m *TechPartsLookup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTechPartsLookup) }
 
-var enctTechPartsLookup = encTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extra), fields: []encField{
+func (*TechPartsLookup) decTable() *decTable { return &dectTechPartsLookup }
+
+var enctTechPartsLookup = encTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extra), size: unsafe.Sizeof(TechPartsLookup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TechPartsLookup{}.ID)), kInt},
 	{`"lookup_profile_id":`, nil, uint32(unsafe.Offsetof(TechPartsLookup{}.LookupProfileID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(TechPartsLookup{}.AgentID)), kInt},
@@ -1061,10 +1217,20 @@ var enctTechPartsLookup = encTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extr
 
 func (m *TechPartsLookup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTechPartsLookup) }
 
+func (*TechPartsLookup) encTable() *encTable { return &enctTechPartsLookup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TechPartsLookup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTenableCreateExport = decTable{extra: unsafe.Offsetof(TenableCreateExport{}.Extra), fields: []decField{
+func allocTenableCreateExport(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TenableCreateExport, n)))
+}
+
+func copyTenableCreateExport(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TenableCreateExport)(dst), n), unsafe.Slice((*TenableCreateExport)(src), n))
+}
+
+var dectTenableCreateExport = decTable{extra: unsafe.Offsetof(TenableCreateExport{}.Extra), size: unsafe.Sizeof(TenableCreateExport{}), alloc: allocTenableCreateExport, copy: copyTenableCreateExport, fields: []decField{
 	{"chunk_size", nil, uint32(unsafe.Offsetof(TenableCreateExport{}.ChunkSize)), kInt},
 }, sorted: []uint16{0}}
 
@@ -1072,7 +1238,9 @@ func (m *TenableCreateExport) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectTenableCreateExport)
 }
 
-var enctTenableCreateExport = encTable{extra: unsafe.Offsetof(TenableCreateExport{}.Extra), fields: []encField{
+func (*TenableCreateExport) decTable() *decTable { return &dectTenableCreateExport }
+
+var enctTenableCreateExport = encTable{extra: unsafe.Offsetof(TenableCreateExport{}.Extra), size: unsafe.Sizeof(TenableCreateExport{}), fields: []encField{
 	{`"chunk_size":`, nil, uint32(unsafe.Offsetof(TenableCreateExport{}.ChunkSize)), kInt},
 }}
 
@@ -1080,10 +1248,20 @@ func (m *TenableCreateExport) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctTenableCreateExport)
 }
 
+func (*TenableCreateExport) encTable() *encTable { return &enctTenableCreateExport }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TenableCreateExport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTenableDetails = decTable{extra: unsafe.Offsetof(TenableDetails{}.Extra), fields: []decField{
+func allocTenableDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TenableDetails, n)))
+}
+
+func copyTenableDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TenableDetails)(dst), n), unsafe.Slice((*TenableDetails)(src), n))
+}
+
+var dectTenableDetails = decTable{extra: unsafe.Offsetof(TenableDetails{}.Extra), size: unsafe.Sizeof(TenableDetails{}), alloc: allocTenableDetails, copy: copyTenableDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TenableDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(TenableDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(TenableDetails{}.URL)), kStr},
@@ -1096,8 +1274,8 @@ var dectTenableDetails = decTable{extra: unsafe.Offsetof(TenableDetails{}.Extra)
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(TenableDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), kSub},
-	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(TenableDetails{}.Sitemappings)), kSub},
+	{"fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), kMany},
+	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(TenableDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(TenableDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncerror)), kStr},
@@ -1107,17 +1285,19 @@ var dectTenableDetails = decTable{extra: unsafe.Offsetof(TenableDetails{}.Extra)
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(TenableDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(TenableDetails{}.Warning)), kStr},
 	{"guid", nil, uint32(unsafe.Offsetof(TenableDetails{}.GUID)), kStr},
-	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), kSub},
+	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeChoice)), kInt},
 	{"assettype_field", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeField)), kStr},
-	{"exports", decMany[IntegrationExport], uint32(unsafe.Offsetof(TenableDetails{}.Exports)), kSub},
+	{"exports", dtOf[*IntegrationExport], uint32(unsafe.Offsetof(TenableDetails{}.Exports)), kMany},
 }, sorted: []uint16{21, 10, 11, 26, 27, 24, 25, 6, 7, 8, 9, 17, 18, 20, 19, 14, 28, 12, 22, 0, 3, 15, 16, 23, 1, 4, 5, 13, 2}}
 
 func (m *TenableDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTenableDetails) }
 
-var enctTenableDetails = encTable{extra: unsafe.Offsetof(TenableDetails{}.Extra), fields: []encField{
+func (*TenableDetails) decTable() *decTable { return &dectTenableDetails }
+
+var enctTenableDetails = encTable{extra: unsafe.Offsetof(TenableDetails{}.Extra), size: unsafe.Sizeof(TenableDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Name)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.URL)), kStr},
@@ -1130,8 +1310,8 @@ var enctTenableDetails = encTable{extra: unsafe.Offsetof(TenableDetails{}.Extra)
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), kSub},
-	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(TenableDetails{}.Sitemappings)), kSub},
+	{`"fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), kMany},
+	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(TenableDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncerror)), kStr},
@@ -1141,20 +1321,30 @@ var enctTenableDetails = encTable{extra: unsafe.Offsetof(TenableDetails{}.Extra)
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Warning)), kStr},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.GUID)), kStr},
-	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), kSub},
+	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeChoice)), kInt},
 	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeField)), kStr},
-	{`"exports":`, encMany[IntegrationExport], uint32(unsafe.Offsetof(TenableDetails{}.Exports)), kSub},
+	{`"exports":`, etOf[*IntegrationExport], uint32(unsafe.Offsetof(TenableDetails{}.Exports)), kMany},
 }}
 
 func (m *TenableDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTenableDetails) }
 
+func (*TenableDetails) encTable() *encTable { return &enctTenableDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TenableDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTicketArea = decTable{extra: unsafe.Offsetof(TicketArea{}.Extra), fields: []decField{
+func allocTicketArea(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TicketArea, n)))
+}
+
+func copyTicketArea(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TicketArea)(dst), n), unsafe.Slice((*TicketArea)(src), n))
+}
+
+var dectTicketArea = decTable{extra: unsafe.Offsetof(TicketArea{}.Extra), size: unsafe.Sizeof(TicketArea{}), alloc: allocTicketArea, copy: copyTicketArea, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TicketArea{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(TicketArea{}.Name)), kStr},
 	{"sequence", nil, uint32(unsafe.Offsetof(TicketArea{}.Sequence)), kInt},
@@ -1174,20 +1364,22 @@ var dectTicketArea = decTable{extra: unsafe.Offsetof(TicketArea{}.Extra), fields
 	{"selectservice", nil, uint32(unsafe.Offsetof(TicketArea{}.Selectservice)), kInt},
 	{"enableprojecttreeview", nil, uint32(unsafe.Offsetof(TicketArea{}.Enableprojecttreeview)), kBool},
 	{"showtabondetailsscreens", nil, uint32(unsafe.Offsetof(TicketArea{}.Showtabondetailsscreens)), kBool},
-	{"filters", decMany[ViewFilterDetails], uint32(unsafe.Offsetof(TicketArea{}.Filters)), kSub},
-	{"team_restrictions", decMany[AreaSectionDetail], uint32(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), kSub},
+	{"filters", dtOf[*ViewFilterDetails], uint32(unsafe.Offsetof(TicketArea{}.Filters)), kMany},
+	{"team_restrictions", dtOf[*AreaSectionDetail], uint32(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), kMany},
 	{"area_use", nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUse)), kInt},
 	{"area_use_name", nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUseName)), kStr},
 	{"shownewticketbutton", nil, uint32(unsafe.Offsetof(TicketArea{}.Shownewticketbutton)), kBool},
 	{"allow_ticket_type_selection", nil, uint32(unsafe.Offsetof(TicketArea{}.AllowTicketTypeSelection)), kInt},
-	{"kanbanstatuschoice", decMany[KeyPair], uint32(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), kSub},
+	{"kanbanstatuschoice", dtOf[*KeyPair], uint32(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), kMany},
 	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(TicketArea{}.KanbanstatuschoiceList)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(TicketArea{}.Warning)), kStr},
 }, sorted: []uint16{27, 24, 21, 22, 11, 15, 6, 7, 13, 14, 12, 8, 9, 10, 17, 4, 3, 19, 5, 0, 25, 26, 1, 16, 2, 23, 18, 20}}
 
 func (m *TicketArea) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTicketArea) }
 
-var enctTicketArea = encTable{extra: unsafe.Offsetof(TicketArea{}.Extra), fields: []encField{
+func (*TicketArea) decTable() *decTable { return &dectTicketArea }
+
+var enctTicketArea = encTable{extra: unsafe.Offsetof(TicketArea{}.Extra), size: unsafe.Sizeof(TicketArea{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TicketArea{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Name)), kStr},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Sequence)), kInt},
@@ -1207,48 +1399,72 @@ var enctTicketArea = encTable{extra: unsafe.Offsetof(TicketArea{}.Extra), fields
 	{`"selectservice":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Selectservice)), kInt},
 	{`"enableprojecttreeview":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Enableprojecttreeview)), kBool},
 	{`"showtabondetailsscreens":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Showtabondetailsscreens)), kBool},
-	{`"filters":`, encMany[ViewFilterDetails], uint32(unsafe.Offsetof(TicketArea{}.Filters)), kSub},
-	{`"team_restrictions":`, encMany[AreaSectionDetail], uint32(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), kSub},
+	{`"filters":`, etOf[*ViewFilterDetails], uint32(unsafe.Offsetof(TicketArea{}.Filters)), kMany},
+	{`"team_restrictions":`, etOf[*AreaSectionDetail], uint32(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), kMany},
 	{`"area_use":`, nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUse)), kInt},
 	{`"area_use_name":`, nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUseName)), kStr},
 	{`"shownewticketbutton":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Shownewticketbutton)), kBool},
 	{`"allow_ticket_type_selection":`, nil, uint32(unsafe.Offsetof(TicketArea{}.AllowTicketTypeSelection)), kInt},
-	{`"kanbanstatuschoice":`, encMany[KeyPair], uint32(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), kSub},
+	{`"kanbanstatuschoice":`, etOf[*KeyPair], uint32(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), kMany},
 	{`"kanbanstatuschoice_list":`, nil, uint32(unsafe.Offsetof(TicketArea{}.KanbanstatuschoiceList)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Warning)), kStr},
 }}
 
 func (m *TicketArea) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTicketArea) }
 
+func (*TicketArea) encTable() *encTable { return &enctTicketArea }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TicketArea) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTicketsView = decTable{extra: unsafe.Offsetof(TicketsView{}.Extra), fields: []decField{
+func allocTicketsView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TicketsView, n)))
+}
+
+func copyTicketsView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TicketsView)(dst), n), unsafe.Slice((*TicketsView)(src), n))
+}
+
+var dectTicketsView = decTable{extra: unsafe.Offsetof(TicketsView{}.Extra), size: unsafe.Sizeof(TicketsView{}), alloc: allocTicketsView, copy: copyTicketsView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(TicketsView{}.RecordCount)), kInt},
-	{"tickets", decMany[FaultsList], uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kSub},
+	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(TicketsView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(TicketsView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *TicketsView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTicketsView) }
 
-var enctTicketsView = encTable{extra: unsafe.Offsetof(TicketsView{}.Extra), fields: []encField{
+func (*TicketsView) decTable() *decTable { return &dectTicketsView }
+
+var enctTicketsView = encTable{extra: unsafe.Offsetof(TicketsView{}.Extra), size: unsafe.Sizeof(TicketsView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(TicketsView{}.RecordCount)), kInt},
-	{`"tickets":`, encMany[FaultsList], uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kSub},
+	{`"tickets":`, etOf[*FaultsList], uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(TicketsView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(TicketsView{}.PageSize)), kInt},
 }}
 
 func (m *TicketsView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTicketsView) }
 
+func (*TicketsView) encTable() *encTable { return &enctTicketsView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TicketsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *TicketsView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Tickets) }
+func (m *TicketsView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList)
+}
 
-var dectTimesheet = decTable{extra: unsafe.Offsetof(Timesheet{}.Extra), fields: []decField{
+func allocTimesheet(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Timesheet, n)))
+}
+
+func copyTimesheet(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Timesheet)(dst), n), unsafe.Slice((*Timesheet)(src), n))
+}
+
+var dectTimesheet = decTable{extra: unsafe.Offsetof(Timesheet{}.Extra), size: unsafe.Sizeof(Timesheet{}), alloc: allocTimesheet, copy: copyTimesheet, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Timesheet{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(Timesheet{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(Timesheet{}.AgentName)), kStr},
@@ -1266,13 +1482,13 @@ var dectTimesheet = decTable{extra: unsafe.Offsetof(Timesheet{}.Extra), fields: 
 	{"work_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.WorkHours)), kF64},
 	{"percentage", nil, uint32(unsafe.Offsetof(Timesheet{}.Percentage)), kF64},
 	{"workdayid", nil, uint32(unsafe.Offsetof(Timesheet{}.Workdayid)), kInt},
-	{"events", decMany[TimesheetEvent], uint32(unsafe.Offsetof(Timesheet{}.Events)), kSub},
+	{"events", dtOf[*TimesheetEvent], uint32(unsafe.Offsetof(Timesheet{}.Events)), kMany},
 	{"timesheet_manager", nil, uint32(unsafe.Offsetof(Timesheet{}.TimesheetManager)), kInt},
 	{"forecasting_id", nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingID)), kInt},
 	{"_submitapproval", nil, uint32(unsafe.Offsetof(Timesheet{}.Submitapproval)), kBool},
 	{"_approve", nil, uint32(unsafe.Offsetof(Timesheet{}.Approve)), kBool},
 	{"_reject", nil, uint32(unsafe.Offsetof(Timesheet{}.Reject)), kBool},
-	{"approval", decOne[TimesheetApproval], uint32(unsafe.Offsetof(Timesheet{}.Approval)), kSub},
+	{"approval", dtOf[*TimesheetApproval], uint32(unsafe.Offsetof(Timesheet{}.Approval)), kOne},
 	{"_approval_message", nil, uint32(unsafe.Offsetof(Timesheet{}.ApprovalMessage)), kStr},
 	{"chargeable_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.ChargeableHours)), kF64},
 	{"forecasting_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingHours)), kF64},
@@ -1280,7 +1496,9 @@ var dectTimesheet = decTable{extra: unsafe.Offsetof(Timesheet{}.Extra), fields: 
 
 func (m *Timesheet) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTimesheet) }
 
-var enctTimesheet = encTable{extra: unsafe.Offsetof(Timesheet{}.Extra), fields: []encField{
+func (*Timesheet) decTable() *decTable { return &dectTimesheet }
+
+var enctTimesheet = encTable{extra: unsafe.Offsetof(Timesheet{}.Extra), size: unsafe.Sizeof(Timesheet{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(Timesheet{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(Timesheet{}.AgentName)), kStr},
@@ -1298,13 +1516,13 @@ var enctTimesheet = encTable{extra: unsafe.Offsetof(Timesheet{}.Extra), fields: 
 	{`"work_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.WorkHours)), kF64},
 	{`"percentage":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Percentage)), kF64},
 	{`"workdayid":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Workdayid)), kInt},
-	{`"events":`, encMany[TimesheetEvent], uint32(unsafe.Offsetof(Timesheet{}.Events)), kSub},
+	{`"events":`, etOf[*TimesheetEvent], uint32(unsafe.Offsetof(Timesheet{}.Events)), kMany},
 	{`"timesheet_manager":`, nil, uint32(unsafe.Offsetof(Timesheet{}.TimesheetManager)), kInt},
 	{`"forecasting_id":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingID)), kInt},
 	{`"_submitapproval":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Submitapproval)), kBool},
 	{`"_approve":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Approve)), kBool},
 	{`"_reject":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Reject)), kBool},
-	{`"approval":`, encOne[TimesheetApproval], uint32(unsafe.Offsetof(Timesheet{}.Approval)), kSub},
+	{`"approval":`, etOf[*TimesheetApproval], uint32(unsafe.Offsetof(Timesheet{}.Approval)), kOne},
 	{`"_approval_message":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ApprovalMessage)), kStr},
 	{`"chargeable_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ChargeableHours)), kF64},
 	{`"forecasting_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingHours)), kF64},
@@ -1312,10 +1530,20 @@ var enctTimesheet = encTable{extra: unsafe.Offsetof(Timesheet{}.Extra), fields: 
 
 func (m *Timesheet) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTimesheet) }
 
+func (*Timesheet) encTable() *encTable { return &enctTimesheet }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Timesheet) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTimesheetApproval = decTable{extra: unsafe.Offsetof(TimesheetApproval{}.Extra), fields: []decField{
+func allocTimesheetApproval(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TimesheetApproval, n)))
+}
+
+func copyTimesheetApproval(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TimesheetApproval)(dst), n), unsafe.Slice((*TimesheetApproval)(src), n))
+}
+
+var dectTimesheetApproval = decTable{extra: unsafe.Offsetof(TimesheetApproval{}.Extra), size: unsafe.Sizeof(TimesheetApproval{}), alloc: allocTimesheetApproval, copy: copyTimesheetApproval, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.ID)), kInt},
 	{"tsid", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Tsid)), kInt},
 	{"unum", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Unum)), kInt},
@@ -1331,7 +1559,9 @@ func (m *TimesheetApproval) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectTimesheetApproval)
 }
 
-var enctTimesheetApproval = encTable{extra: unsafe.Offsetof(TimesheetApproval{}.Extra), fields: []encField{
+func (*TimesheetApproval) decTable() *decTable { return &dectTimesheetApproval }
+
+var enctTimesheetApproval = encTable{extra: unsafe.Offsetof(TimesheetApproval{}.Extra), size: unsafe.Sizeof(TimesheetApproval{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.ID)), kInt},
 	{`"tsid":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Tsid)), kInt},
 	{`"unum":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Unum)), kInt},
@@ -1347,10 +1577,20 @@ func (m *TimesheetApproval) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctTimesheetApproval)
 }
 
+func (*TimesheetApproval) encTable() *encTable { return &enctTimesheetApproval }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TimesheetApproval) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTimesheetEvent = decTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra), fields: []decField{
+func allocTimesheetEvent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TimesheetEvent, n)))
+}
+
+func copyTimesheetEvent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TimesheetEvent)(dst), n), unsafe.Slice((*TimesheetEvent)(src), n))
+}
+
+var dectTimesheetEvent = decTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra), size: unsafe.Sizeof(TimesheetEvent{}), alloc: allocTimesheetEvent, copy: copyTimesheetEvent, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ID)), kInt},
 	{"event_type", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.EventType)), kInt},
 	{"subject", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Subject)), kStr},
@@ -1378,7 +1618,7 @@ var dectTimesheetEvent = decTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra)
 	{"category3", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category3)), kStr},
 	{"category4", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category4)), kStr},
 	{"contract_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ContractID)), kInt},
-	{"agents", decMany[KeyPair], uint32(unsafe.Offsetof(TimesheetEvent{}.Agents)), kSub},
+	{"agents", dtOf[*KeyPair], uint32(unsafe.Offsetof(TimesheetEvent{}.Agents)), kMany},
 	{"clear_end", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ClearEnd)), kBool},
 	{"traveltime", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Traveltime)), kF64},
 	{"originalstartdate", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Originalstartdate)), kTime},
@@ -1387,7 +1627,9 @@ var dectTimesheetEvent = decTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra)
 
 func (m *TimesheetEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTimesheetEvent) }
 
-var enctTimesheetEvent = encTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra), fields: []encField{
+func (*TimesheetEvent) decTable() *decTable { return &dectTimesheetEvent }
+
+var enctTimesheetEvent = encTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra), size: unsafe.Sizeof(TimesheetEvent{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ID)), kInt},
 	{`"event_type":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.EventType)), kInt},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Subject)), kStr},
@@ -1415,7 +1657,7 @@ var enctTimesheetEvent = encTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra)
 	{`"category3":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category3)), kStr},
 	{`"category4":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category4)), kStr},
 	{`"contract_id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ContractID)), kInt},
-	{`"agents":`, encMany[KeyPair], uint32(unsafe.Offsetof(TimesheetEvent{}.Agents)), kSub},
+	{`"agents":`, etOf[*KeyPair], uint32(unsafe.Offsetof(TimesheetEvent{}.Agents)), kMany},
 	{`"clear_end":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ClearEnd)), kBool},
 	{`"traveltime":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Traveltime)), kF64},
 	{`"originalstartdate":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Originalstartdate)), kTime},
@@ -1424,10 +1666,20 @@ var enctTimesheetEvent = encTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra)
 
 func (m *TimesheetEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTimesheetEvent) }
 
+func (*TimesheetEvent) encTable() *encTable { return &enctTimesheetEvent }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TimesheetEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTimeslot = decTable{extra: unsafe.Offsetof(Timeslot{}.Extra), fields: []decField{
+func allocTimeslot(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Timeslot, n)))
+}
+
+func copyTimeslot(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Timeslot)(dst), n), unsafe.Slice((*Timeslot)(src), n))
+}
+
+var dectTimeslot = decTable{extra: unsafe.Offsetof(Timeslot{}.Extra), size: unsafe.Sizeof(Timeslot{}), alloc: allocTimeslot, copy: copyTimeslot, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Timeslot{}.ID)), kInt},
 	{"workday_id", nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayID)), kInt},
 	{"workday_guid", nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayGUID)), kStr},
@@ -1442,7 +1694,9 @@ var dectTimeslot = decTable{extra: unsafe.Offsetof(Timeslot{}.Extra), fields: []
 
 func (m *Timeslot) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTimeslot) }
 
-var enctTimeslot = encTable{extra: unsafe.Offsetof(Timeslot{}.Extra), fields: []encField{
+func (*Timeslot) decTable() *decTable { return &dectTimeslot }
+
+var enctTimeslot = encTable{extra: unsafe.Offsetof(Timeslot{}.Extra), size: unsafe.Sizeof(Timeslot{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Timeslot{}.ID)), kInt},
 	{`"workday_id":`, nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayID)), kInt},
 	{`"workday_guid":`, nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayGUID)), kStr},
@@ -1457,33 +1711,53 @@ var enctTimeslot = encTable{extra: unsafe.Offsetof(Timeslot{}.Extra), fields: []
 
 func (m *Timeslot) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTimeslot) }
 
+func (*Timeslot) encTable() *encTable { return &enctTimeslot }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Timeslot) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectToDoGroup = decTable{extra: unsafe.Offsetof(ToDoGroup{}.Extra), fields: []decField{
+func allocToDoGroup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ToDoGroup, n)))
+}
+
+func copyToDoGroup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ToDoGroup)(dst), n), unsafe.Slice((*ToDoGroup)(src), n))
+}
+
+var dectToDoGroup = decTable{extra: unsafe.Offsetof(ToDoGroup{}.Extra), size: unsafe.Sizeof(ToDoGroup{}), alloc: allocToDoGroup, copy: copyToDoGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ToDoGroup{}.ID)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Seq)), kInt},
 	{"text", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Text)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Warning)), kStr},
-	{"todo_list", decMany[FaultToDo], uint32(unsafe.Offsetof(ToDoGroup{}.TodoList)), kSub},
+	{"todo_list", dtOf[*FaultToDo], uint32(unsafe.Offsetof(ToDoGroup{}.TodoList)), kMany},
 }, sorted: []uint16{3, 0, 1, 2, 4}}
 
 func (m *ToDoGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectToDoGroup) }
 
-var enctToDoGroup = encTable{extra: unsafe.Offsetof(ToDoGroup{}.Extra), fields: []encField{
+func (*ToDoGroup) decTable() *decTable { return &dectToDoGroup }
+
+var enctToDoGroup = encTable{extra: unsafe.Offsetof(ToDoGroup{}.Extra), size: unsafe.Sizeof(ToDoGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.ID)), kInt},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.Seq)), kInt},
 	{`"text":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.Text)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.Warning)), kStr},
-	{`"todo_list":`, encMany[FaultToDo], uint32(unsafe.Offsetof(ToDoGroup{}.TodoList)), kSub},
+	{`"todo_list":`, etOf[*FaultToDo], uint32(unsafe.Offsetof(ToDoGroup{}.TodoList)), kMany},
 }}
 
 func (m *ToDoGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctToDoGroup) }
 
+func (*ToDoGroup) encTable() *encTable { return &enctToDoGroup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ToDoGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTrace = decTable{extra: unsafe.Offsetof(Trace{}.Extra), fields: []decField{
+func allocTrace(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Trace, n))) }
+
+func copyTrace(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Trace)(dst), n), unsafe.Slice((*Trace)(src), n))
+}
+
+var dectTrace = decTable{extra: unsafe.Offsetof(Trace{}.Extra), size: unsafe.Sizeof(Trace{}), alloc: allocTrace, copy: copyTrace, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Trace{}.ID)), kInt64},
 	{"tracetype", nil, uint32(unsafe.Offsetof(Trace{}.Tracetype)), kInt},
 	{"relatedid", nil, uint32(unsafe.Offsetof(Trace{}.Relatedid)), kInt},
@@ -1494,7 +1768,9 @@ var dectTrace = decTable{extra: unsafe.Offsetof(Trace{}.Extra), fields: []decFie
 
 func (m *Trace) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTrace) }
 
-var enctTrace = encTable{extra: unsafe.Offsetof(Trace{}.Extra), fields: []encField{
+func (*Trace) decTable() *decTable { return &dectTrace }
+
+var enctTrace = encTable{extra: unsafe.Offsetof(Trace{}.Extra), size: unsafe.Sizeof(Trace{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Trace{}.ID)), kInt64},
 	{`"tracetype":`, nil, uint32(unsafe.Offsetof(Trace{}.Tracetype)), kInt},
 	{`"relatedid":`, nil, uint32(unsafe.Offsetof(Trace{}.Relatedid)), kInt},
@@ -1505,10 +1781,18 @@ var enctTrace = encTable{extra: unsafe.Offsetof(Trace{}.Extra), fields: []encFie
 
 func (m *Trace) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTrace) }
 
+func (*Trace) encTable() *encTable { return &enctTrace }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Trace) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTree = decTable{extra: unsafe.Offsetof(Tree{}.Extra), fields: []decField{
+func allocTree(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Tree, n))) }
+
+func copyTree(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Tree)(dst), n), unsafe.Slice((*Tree)(src), n))
+}
+
+var dectTree = decTable{extra: unsafe.Offsetof(Tree{}.Extra), size: unsafe.Sizeof(Tree{}), alloc: allocTree, copy: copyTree, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Tree{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(Tree{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Tree{}.Intent)), kStr},
@@ -1522,10 +1806,10 @@ var dectTree = decTable{extra: unsafe.Offsetof(Tree{}.Extra), fields: []decField
 	{"mailbox_override", nil, uint32(unsafe.Offsetof(Tree{}.MailboxOverride)), kInt},
 	{"agent_department", nil, uint32(unsafe.Offsetof(Tree{}.AgentDepartment)), kBool},
 	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Tree{}.MessagegroupID)), kInt},
-	{"agents", decMany[UnameDepartment], uint32(unsafe.Offsetof(Tree{}.Agents)), kSub},
-	{"users", decMany[UserDepartment], uint32(unsafe.Offsetof(Tree{}.Users)), kSub},
-	{"cannedtext", decMany[CannedText], uint32(unsafe.Offsetof(Tree{}.Cannedtext)), kSub},
-	{"templates", decMany[StdRequestList], uint32(unsafe.Offsetof(Tree{}.Templates)), kSub},
+	{"agents", dtOf[*UnameDepartment], uint32(unsafe.Offsetof(Tree{}.Agents)), kMany},
+	{"users", dtOf[*UserDepartment], uint32(unsafe.Offsetof(Tree{}.Users)), kMany},
+	{"cannedtext", dtOf[*CannedText], uint32(unsafe.Offsetof(Tree{}.Cannedtext)), kMany},
+	{"templates", dtOf[*StdRequestList], uint32(unsafe.Offsetof(Tree{}.Templates)), kMany},
 	{"announcement", nil, uint32(unsafe.Offsetof(Tree{}.Announcement)), kStr},
 	{"invoice_class", nil, uint32(unsafe.Offsetof(Tree{}.InvoiceClass)), kStr},
 	{"quote_profit_currency", nil, uint32(unsafe.Offsetof(Tree{}.QuoteProfitCurrency)), kInt},
@@ -1538,15 +1822,17 @@ var dectTree = decTable{extra: unsafe.Offsetof(Tree{}.Extra), fields: []decField
 	{"org_department_name", nil, uint32(unsafe.Offsetof(Tree{}.OrgDepartmentName)), kStr},
 	{"long_name", nil, uint32(unsafe.Offsetof(Tree{}.LongName)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(Tree{}.Type)), kInt},
-	{"teams", decMany[SectionDetailList], uint32(unsafe.Offsetof(Tree{}.Teams)), kSub},
-	{"agent_members", decMany[UnameList], uint32(unsafe.Offsetof(Tree{}.AgentMembers)), kSub},
-	{"managers", decMany[Manager], uint32(unsafe.Offsetof(Tree{}.Managers)), kSub},
+	{"teams", dtOf[*SectionDetailList], uint32(unsafe.Offsetof(Tree{}.Teams)), kMany},
+	{"agent_members", dtOf[*UnameList], uint32(unsafe.Offsetof(Tree{}.AgentMembers)), kMany},
+	{"managers", dtOf[*Manager], uint32(unsafe.Offsetof(Tree{}.Managers)), kMany},
 	{"user_count", nil, uint32(unsafe.Offsetof(Tree{}.UserCount)), kInt},
 }, sorted: []uint16{22, 21, 4, 11, 30, 13, 17, 15, 1, 0, 2, 18, 9, 7, 8, 27, 10, 31, 12, 3, 6, 26, 24, 23, 25, 5, 19, 20, 29, 16, 28, 32, 14}}
 
 func (m *Tree) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTree) }
 
-var enctTree = encTable{extra: unsafe.Offsetof(Tree{}.Extra), fields: []encField{
+func (*Tree) decTable() *decTable { return &dectTree }
+
+var enctTree = encTable{extra: unsafe.Offsetof(Tree{}.Extra), size: unsafe.Sizeof(Tree{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Tree{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Tree{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Tree{}.Intent)), kStr},
@@ -1560,10 +1846,10 @@ var enctTree = encTable{extra: unsafe.Offsetof(Tree{}.Extra), fields: []encField
 	{`"mailbox_override":`, nil, uint32(unsafe.Offsetof(Tree{}.MailboxOverride)), kInt},
 	{`"agent_department":`, nil, uint32(unsafe.Offsetof(Tree{}.AgentDepartment)), kBool},
 	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(Tree{}.MessagegroupID)), kInt},
-	{`"agents":`, encMany[UnameDepartment], uint32(unsafe.Offsetof(Tree{}.Agents)), kSub},
-	{`"users":`, encMany[UserDepartment], uint32(unsafe.Offsetof(Tree{}.Users)), kSub},
-	{`"cannedtext":`, encMany[CannedText], uint32(unsafe.Offsetof(Tree{}.Cannedtext)), kSub},
-	{`"templates":`, encMany[StdRequestList], uint32(unsafe.Offsetof(Tree{}.Templates)), kSub},
+	{`"agents":`, etOf[*UnameDepartment], uint32(unsafe.Offsetof(Tree{}.Agents)), kMany},
+	{`"users":`, etOf[*UserDepartment], uint32(unsafe.Offsetof(Tree{}.Users)), kMany},
+	{`"cannedtext":`, etOf[*CannedText], uint32(unsafe.Offsetof(Tree{}.Cannedtext)), kMany},
+	{`"templates":`, etOf[*StdRequestList], uint32(unsafe.Offsetof(Tree{}.Templates)), kMany},
 	{`"announcement":`, nil, uint32(unsafe.Offsetof(Tree{}.Announcement)), kStr},
 	{`"invoice_class":`, nil, uint32(unsafe.Offsetof(Tree{}.InvoiceClass)), kStr},
 	{`"quote_profit_currency":`, nil, uint32(unsafe.Offsetof(Tree{}.QuoteProfitCurrency)), kInt},
@@ -1576,18 +1862,28 @@ var enctTree = encTable{extra: unsafe.Offsetof(Tree{}.Extra), fields: []encField
 	{`"org_department_name":`, nil, uint32(unsafe.Offsetof(Tree{}.OrgDepartmentName)), kStr},
 	{`"long_name":`, nil, uint32(unsafe.Offsetof(Tree{}.LongName)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(Tree{}.Type)), kInt},
-	{`"teams":`, encMany[SectionDetailList], uint32(unsafe.Offsetof(Tree{}.Teams)), kSub},
-	{`"agent_members":`, encMany[UnameList], uint32(unsafe.Offsetof(Tree{}.AgentMembers)), kSub},
-	{`"managers":`, encMany[Manager], uint32(unsafe.Offsetof(Tree{}.Managers)), kSub},
+	{`"teams":`, etOf[*SectionDetailList], uint32(unsafe.Offsetof(Tree{}.Teams)), kMany},
+	{`"agent_members":`, etOf[*UnameList], uint32(unsafe.Offsetof(Tree{}.AgentMembers)), kMany},
+	{`"managers":`, etOf[*Manager], uint32(unsafe.Offsetof(Tree{}.Managers)), kMany},
 	{`"user_count":`, nil, uint32(unsafe.Offsetof(Tree{}.UserCount)), kInt},
 }}
 
 func (m *Tree) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTree) }
 
+func (*Tree) encTable() *encTable { return &enctTree }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tree) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTreeList = decTable{extra: unsafe.Offsetof(TreeList{}.Extra), fields: []decField{
+func allocTreeList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TreeList, n)))
+}
+
+func copyTreeList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TreeList)(dst), n), unsafe.Slice((*TreeList)(src), n))
+}
+
+var dectTreeList = decTable{extra: unsafe.Offsetof(TreeList{}.Extra), size: unsafe.Sizeof(TreeList{}), alloc: allocTreeList, copy: copyTreeList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TreeList{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(TreeList{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(TreeList{}.Intent)), kStr},
@@ -1599,15 +1895,17 @@ var dectTreeList = decTable{extra: unsafe.Offsetof(TreeList{}.Extra), fields: []
 	{"org_department_name", nil, uint32(unsafe.Offsetof(TreeList{}.OrgDepartmentName)), kStr},
 	{"long_name", nil, uint32(unsafe.Offsetof(TreeList{}.LongName)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(TreeList{}.Type)), kInt},
-	{"teams", decMany[SectionDetailList], uint32(unsafe.Offsetof(TreeList{}.Teams)), kSub},
-	{"agent_members", decMany[UnameList], uint32(unsafe.Offsetof(TreeList{}.AgentMembers)), kSub},
-	{"managers", decMany[Manager], uint32(unsafe.Offsetof(TreeList{}.Managers)), kSub},
+	{"teams", dtOf[*SectionDetailList], uint32(unsafe.Offsetof(TreeList{}.Teams)), kMany},
+	{"agent_members", dtOf[*UnameList], uint32(unsafe.Offsetof(TreeList{}.AgentMembers)), kMany},
+	{"managers", dtOf[*Manager], uint32(unsafe.Offsetof(TreeList{}.Managers)), kMany},
 	{"user_count", nil, uint32(unsafe.Offsetof(TreeList{}.UserCount)), kInt},
 }, sorted: []uint16{4, 12, 1, 0, 2, 9, 13, 3, 8, 6, 5, 7, 11, 10, 14}}
 
 func (m *TreeList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTreeList) }
 
-var enctTreeList = encTable{extra: unsafe.Offsetof(TreeList{}.Extra), fields: []encField{
+func (*TreeList) decTable() *decTable { return &dectTreeList }
+
+var enctTreeList = encTable{extra: unsafe.Offsetof(TreeList{}.Extra), size: unsafe.Sizeof(TreeList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TreeList{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(TreeList{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(TreeList{}.Intent)), kStr},
@@ -1619,31 +1917,39 @@ var enctTreeList = encTable{extra: unsafe.Offsetof(TreeList{}.Extra), fields: []
 	{`"org_department_name":`, nil, uint32(unsafe.Offsetof(TreeList{}.OrgDepartmentName)), kStr},
 	{`"long_name":`, nil, uint32(unsafe.Offsetof(TreeList{}.LongName)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(TreeList{}.Type)), kInt},
-	{`"teams":`, encMany[SectionDetailList], uint32(unsafe.Offsetof(TreeList{}.Teams)), kSub},
-	{`"agent_members":`, encMany[UnameList], uint32(unsafe.Offsetof(TreeList{}.AgentMembers)), kSub},
-	{`"managers":`, encMany[Manager], uint32(unsafe.Offsetof(TreeList{}.Managers)), kSub},
+	{`"teams":`, etOf[*SectionDetailList], uint32(unsafe.Offsetof(TreeList{}.Teams)), kMany},
+	{`"agent_members":`, etOf[*UnameList], uint32(unsafe.Offsetof(TreeList{}.AgentMembers)), kMany},
+	{`"managers":`, etOf[*Manager], uint32(unsafe.Offsetof(TreeList{}.Managers)), kMany},
 	{`"user_count":`, nil, uint32(unsafe.Offsetof(TreeList{}.UserCount)), kInt},
 }}
 
 func (m *TreeList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTreeList) }
 
+func (*TreeList) encTable() *encTable { return &enctTreeList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TreeList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTweet = decTable{extra: unsafe.Offsetof(Tweet{}.Extra), fields: []decField{
+func allocTweet(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Tweet, n))) }
+
+func copyTweet(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Tweet)(dst), n), unsafe.Slice((*Tweet)(src), n))
+}
+
+var dectTweet = decTable{extra: unsafe.Offsetof(Tweet{}.Extra), size: unsafe.Sizeof(Tweet{}), alloc: allocTweet, copy: copyTweet, fields: []decField{
 	{"created_at", nil, uint32(unsafe.Offsetof(Tweet{}.CreatedAt)), kStr},
 	{"timestamp_ms", nil, uint32(unsafe.Offsetof(Tweet{}.TimestampMs)), kInt64},
 	{"id", nil, uint32(unsafe.Offsetof(Tweet{}.ID)), kInt64},
 	{"id_str", nil, uint32(unsafe.Offsetof(Tweet{}.IDStr)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(Tweet{}.Text)), kStr},
 	{"truncated", nil, uint32(unsafe.Offsetof(Tweet{}.Truncated)), kBool},
-	{"entities", decOne[TweetEntities], uint32(unsafe.Offsetof(Tweet{}.Entities)), kSub},
+	{"entities", dtOf[*TweetEntities], uint32(unsafe.Offsetof(Tweet{}.Entities)), kOne},
 	{"in_reply_to_status_id", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusID)), kInt64},
 	{"in_reply_to_status_id_str", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusIDStr)), kStr},
 	{"in_reply_to_user_id", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserID)), kInt64},
 	{"in_reply_to_user_id_str", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserIDStr)), kStr},
 	{"in_reply_to_screen_name", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToScreenName)), kStr},
-	{"user", decOne[TweetUser], uint32(unsafe.Offsetof(Tweet{}.User)), kSub},
+	{"user", dtOf[*TweetUser], uint32(unsafe.Offsetof(Tweet{}.User)), kOne},
 	{"retweet_count", nil, uint32(unsafe.Offsetof(Tweet{}.RetweetCount)), kInt},
 	{"favorite_count", nil, uint32(unsafe.Offsetof(Tweet{}.FavoriteCount)), kInt},
 	{"favorited", nil, uint32(unsafe.Offsetof(Tweet{}.Favorited)), kBool},
@@ -1653,20 +1959,22 @@ var dectTweet = decTable{extra: unsafe.Offsetof(Tweet{}.Extra), fields: []decFie
 
 func (m *Tweet) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTweet) }
 
-var enctTweet = encTable{extra: unsafe.Offsetof(Tweet{}.Extra), fields: []encField{
+func (*Tweet) decTable() *decTable { return &dectTweet }
+
+var enctTweet = encTable{extra: unsafe.Offsetof(Tweet{}.Extra), size: unsafe.Sizeof(Tweet{}), fields: []encField{
 	{`"created_at":`, nil, uint32(unsafe.Offsetof(Tweet{}.CreatedAt)), kStr},
 	{`"timestamp_ms":`, nil, uint32(unsafe.Offsetof(Tweet{}.TimestampMs)), kInt64},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Tweet{}.ID)), kInt64},
 	{`"id_str":`, nil, uint32(unsafe.Offsetof(Tweet{}.IDStr)), kStr},
 	{`"text":`, nil, uint32(unsafe.Offsetof(Tweet{}.Text)), kStr},
 	{`"truncated":`, nil, uint32(unsafe.Offsetof(Tweet{}.Truncated)), kBool},
-	{`"entities":`, encOne[TweetEntities], uint32(unsafe.Offsetof(Tweet{}.Entities)), kSub},
+	{`"entities":`, etOf[*TweetEntities], uint32(unsafe.Offsetof(Tweet{}.Entities)), kOne},
 	{`"in_reply_to_status_id":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusID)), kInt64},
 	{`"in_reply_to_status_id_str":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusIDStr)), kStr},
 	{`"in_reply_to_user_id":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserID)), kInt64},
 	{`"in_reply_to_user_id_str":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserIDStr)), kStr},
 	{`"in_reply_to_screen_name":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToScreenName)), kStr},
-	{`"user":`, encOne[TweetUser], uint32(unsafe.Offsetof(Tweet{}.User)), kSub},
+	{`"user":`, etOf[*TweetUser], uint32(unsafe.Offsetof(Tweet{}.User)), kOne},
 	{`"retweet_count":`, nil, uint32(unsafe.Offsetof(Tweet{}.RetweetCount)), kInt},
 	{`"favorite_count":`, nil, uint32(unsafe.Offsetof(Tweet{}.FavoriteCount)), kInt},
 	{`"favorited":`, nil, uint32(unsafe.Offsetof(Tweet{}.Favorited)), kBool},
@@ -1676,31 +1984,53 @@ var enctTweet = encTable{extra: unsafe.Offsetof(Tweet{}.Extra), fields: []encFie
 
 func (m *Tweet) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTweet) }
 
+func (*Tweet) encTable() *encTable { return &enctTweet }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tweet) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTweetEntities = decTable{extra: unsafe.Offsetof(TweetEntities{}.Extra), fields: []decField{
+func allocTweetEntities(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TweetEntities, n)))
+}
+
+func copyTweetEntities(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TweetEntities)(dst), n), unsafe.Slice((*TweetEntities)(src), n))
+}
+
+var dectTweetEntities = decTable{extra: unsafe.Offsetof(TweetEntities{}.Extra), size: unsafe.Sizeof(TweetEntities{}), alloc: allocTweetEntities, copy: copyTweetEntities, fields: []decField{
 	{"hashtags", nil, uint32(unsafe.Offsetof(TweetEntities{}.Hashtags)), kRaws},
 	{"symbols", nil, uint32(unsafe.Offsetof(TweetEntities{}.Symbols)), kRaws},
-	{"user_mentions", decMany[TweetUserMentions], uint32(unsafe.Offsetof(TweetEntities{}.UserMentions)), kSub},
+	{"user_mentions", dtOf[*TweetUserMentions], uint32(unsafe.Offsetof(TweetEntities{}.UserMentions)), kMany},
 	{"urls", nil, uint32(unsafe.Offsetof(TweetEntities{}.Urls)), kRaws},
 }, sorted: []uint16{0, 1, 3, 2}}
 
 func (m *TweetEntities) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTweetEntities) }
 
-var enctTweetEntities = encTable{extra: unsafe.Offsetof(TweetEntities{}.Extra), fields: []encField{
+func (*TweetEntities) decTable() *decTable { return &dectTweetEntities }
+
+var enctTweetEntities = encTable{extra: unsafe.Offsetof(TweetEntities{}.Extra), size: unsafe.Sizeof(TweetEntities{}), fields: []encField{
 	{`"hashtags":`, nil, uint32(unsafe.Offsetof(TweetEntities{}.Hashtags)), kRaws},
 	{`"symbols":`, nil, uint32(unsafe.Offsetof(TweetEntities{}.Symbols)), kRaws},
-	{`"user_mentions":`, encMany[TweetUserMentions], uint32(unsafe.Offsetof(TweetEntities{}.UserMentions)), kSub},
+	{`"user_mentions":`, etOf[*TweetUserMentions], uint32(unsafe.Offsetof(TweetEntities{}.UserMentions)), kMany},
 	{`"urls":`, nil, uint32(unsafe.Offsetof(TweetEntities{}.Urls)), kRaws},
 }}
 
 func (m *TweetEntities) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTweetEntities) }
 
+func (*TweetEntities) encTable() *encTable { return &enctTweetEntities }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TweetEntities) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTweetUser = decTable{extra: unsafe.Offsetof(TweetUser{}.Extra), fields: []decField{
+func allocTweetUser(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TweetUser, n)))
+}
+
+func copyTweetUser(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TweetUser)(dst), n), unsafe.Slice((*TweetUser)(src), n))
+}
+
+var dectTweetUser = decTable{extra: unsafe.Offsetof(TweetUser{}.Extra), size: unsafe.Sizeof(TweetUser{}), alloc: allocTweetUser, copy: copyTweetUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TweetUser{}.ID)), kInt64},
 	{"id_str", nil, uint32(unsafe.Offsetof(TweetUser{}.IDStr)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(TweetUser{}.Name)), kStr},
@@ -1713,7 +2043,9 @@ var dectTweetUser = decTable{extra: unsafe.Offsetof(TweetUser{}.Extra), fields: 
 
 func (m *TweetUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTweetUser) }
 
-var enctTweetUser = encTable{extra: unsafe.Offsetof(TweetUser{}.Extra), fields: []encField{
+func (*TweetUser) decTable() *decTable { return &dectTweetUser }
+
+var enctTweetUser = encTable{extra: unsafe.Offsetof(TweetUser{}.Extra), size: unsafe.Sizeof(TweetUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TweetUser{}.ID)), kInt64},
 	{`"id_str":`, nil, uint32(unsafe.Offsetof(TweetUser{}.IDStr)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(TweetUser{}.Name)), kStr},
@@ -1726,10 +2058,20 @@ var enctTweetUser = encTable{extra: unsafe.Offsetof(TweetUser{}.Extra), fields: 
 
 func (m *TweetUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTweetUser) }
 
+func (*TweetUser) encTable() *encTable { return &enctTweetUser }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TweetUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTweetUserMentions = decTable{extra: unsafe.Offsetof(TweetUserMentions{}.Extra), fields: []decField{
+func allocTweetUserMentions(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TweetUserMentions, n)))
+}
+
+func copyTweetUserMentions(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TweetUserMentions)(dst), n), unsafe.Slice((*TweetUserMentions)(src), n))
+}
+
+var dectTweetUserMentions = decTable{extra: unsafe.Offsetof(TweetUserMentions{}.Extra), size: unsafe.Sizeof(TweetUserMentions{}), alloc: allocTweetUserMentions, copy: copyTweetUserMentions, fields: []decField{
 	{"screen_name", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ScreenName)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.Name)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ID)), kInt64},
@@ -1740,7 +2082,9 @@ func (m *TweetUserMentions) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectTweetUserMentions)
 }
 
-var enctTweetUserMentions = encTable{extra: unsafe.Offsetof(TweetUserMentions{}.Extra), fields: []encField{
+func (*TweetUserMentions) decTable() *decTable { return &dectTweetUserMentions }
+
+var enctTweetUserMentions = encTable{extra: unsafe.Offsetof(TweetUserMentions{}.Extra), size: unsafe.Sizeof(TweetUserMentions{}), fields: []encField{
 	{`"screen_name":`, nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ScreenName)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(TweetUserMentions{}.Name)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ID)), kInt64},
@@ -1751,10 +2095,20 @@ func (m *TweetUserMentions) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctTweetUserMentions)
 }
 
+func (*TweetUserMentions) encTable() *encTable { return &enctTweetUserMentions }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TweetUserMentions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTwitterDetails = decTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra), fields: []decField{
+func allocTwitterDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TwitterDetails, n)))
+}
+
+func copyTwitterDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TwitterDetails)(dst), n), unsafe.Slice((*TwitterDetails)(src), n))
+}
+
+var dectTwitterDetails = decTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra), size: unsafe.Sizeof(TwitterDetails{}), alloc: allocTwitterDetails, copy: copyTwitterDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TwitterDetails{}.ID)), kInt},
 	{"screen_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.ScreenName)), kStr},
 	{"user_id", nil, uint32(unsafe.Offsetof(TwitterDetails{}.UserID)), kStr},
@@ -1776,8 +2130,8 @@ var dectTwitterDetails = decTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra)
 	{"mention_user", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUser)), kInt},
 	{"mention_user_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUserName)), kStr},
 	{"days_after_mention", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DaysAfterMention)), kInt},
-	{"include_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), kSub},
-	{"exclude_word_list", decMany[KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), kSub},
+	{"include_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), kMany},
+	{"exclude_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), kMany},
 	{"direct_message_create_users", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageCreateUsers)), kBool},
 	{"direct_message_site", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSite)), kInt},
 	{"direct_message_site_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSiteName)), kStr},
@@ -1789,7 +2143,9 @@ var dectTwitterDetails = decTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra)
 
 func (m *TwitterDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTwitterDetails) }
 
-var enctTwitterDetails = encTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra), fields: []encField{
+func (*TwitterDetails) decTable() *decTable { return &dectTwitterDetails }
+
+var enctTwitterDetails = encTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra), size: unsafe.Sizeof(TwitterDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.ID)), kInt},
 	{`"screen_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.ScreenName)), kStr},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.UserID)), kStr},
@@ -1811,8 +2167,8 @@ var enctTwitterDetails = encTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra)
 	{`"mention_user":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUser)), kInt},
 	{`"mention_user_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUserName)), kStr},
 	{`"days_after_mention":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DaysAfterMention)), kInt},
-	{`"include_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), kSub},
-	{`"exclude_word_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), kSub},
+	{`"include_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), kMany},
+	{`"exclude_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), kMany},
 	{`"direct_message_create_users":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageCreateUsers)), kBool},
 	{`"direct_message_site":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSite)), kInt},
 	{`"direct_message_site_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSiteName)), kStr},
@@ -1824,52 +2180,86 @@ var enctTwitterDetails = encTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra)
 
 func (m *TwitterDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTwitterDetails) }
 
+func (*TwitterDetails) encTable() *encTable { return &enctTwitterDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTwitterEvent = decTable{extra: unsafe.Offsetof(TwitterEvent{}.Extra), fields: []decField{
+func allocTwitterEvent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TwitterEvent, n)))
+}
+
+func copyTwitterEvent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TwitterEvent)(dst), n), unsafe.Slice((*TwitterEvent)(src), n))
+}
+
+var dectTwitterEvent = decTable{extra: unsafe.Offsetof(TwitterEvent{}.Extra), size: unsafe.Sizeof(TwitterEvent{}), alloc: allocTwitterEvent, copy: copyTwitterEvent, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(TwitterEvent{}.Type)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(TwitterEvent{}.ID)), kInt64},
 	{"created_timestamp", nil, uint32(unsafe.Offsetof(TwitterEvent{}.CreatedTimestamp)), kInt64},
-	{"message_create", decOne[TwitterMessage], uint32(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), kSub},
+	{"message_create", dtOf[*TwitterMessage], uint32(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), kOne},
 }, sorted: []uint16{2, 1, 3, 0}}
 
 func (m *TwitterEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTwitterEvent) }
 
-var enctTwitterEvent = encTable{extra: unsafe.Offsetof(TwitterEvent{}.Extra), fields: []encField{
+func (*TwitterEvent) decTable() *decTable { return &dectTwitterEvent }
+
+var enctTwitterEvent = encTable{extra: unsafe.Offsetof(TwitterEvent{}.Extra), size: unsafe.Sizeof(TwitterEvent{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(TwitterEvent{}.Type)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(TwitterEvent{}.ID)), kInt64},
 	{`"created_timestamp":`, nil, uint32(unsafe.Offsetof(TwitterEvent{}.CreatedTimestamp)), kInt64},
-	{`"message_create":`, encOne[TwitterMessage], uint32(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), kSub},
+	{`"message_create":`, etOf[*TwitterMessage], uint32(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), kOne},
 }}
 
 func (m *TwitterEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTwitterEvent) }
 
+func (*TwitterEvent) encTable() *encTable { return &enctTwitterEvent }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTwitterMessage = decTable{extra: unsafe.Offsetof(TwitterMessage{}.Extra), fields: []decField{
-	{"target", decOne[TwitterMessageTarget], uint32(unsafe.Offsetof(TwitterMessage{}.Target)), kSub},
+func allocTwitterMessage(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TwitterMessage, n)))
+}
+
+func copyTwitterMessage(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TwitterMessage)(dst), n), unsafe.Slice((*TwitterMessage)(src), n))
+}
+
+var dectTwitterMessage = decTable{extra: unsafe.Offsetof(TwitterMessage{}.Extra), size: unsafe.Sizeof(TwitterMessage{}), alloc: allocTwitterMessage, copy: copyTwitterMessage, fields: []decField{
+	{"target", dtOf[*TwitterMessageTarget], uint32(unsafe.Offsetof(TwitterMessage{}.Target)), kOne},
 	{"sender_id", nil, uint32(unsafe.Offsetof(TwitterMessage{}.SenderID)), kStr},
 	{"source_app_id", nil, uint32(unsafe.Offsetof(TwitterMessage{}.SourceAppID)), kStr},
-	{"message_data", decOne[TwitterMessageData], uint32(unsafe.Offsetof(TwitterMessage{}.MessageData)), kSub},
+	{"message_data", dtOf[*TwitterMessageData], uint32(unsafe.Offsetof(TwitterMessage{}.MessageData)), kOne},
 }, sorted: []uint16{3, 1, 2, 0}}
 
 func (m *TwitterMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTwitterMessage) }
 
-var enctTwitterMessage = encTable{extra: unsafe.Offsetof(TwitterMessage{}.Extra), fields: []encField{
-	{`"target":`, encOne[TwitterMessageTarget], uint32(unsafe.Offsetof(TwitterMessage{}.Target)), kSub},
+func (*TwitterMessage) decTable() *decTable { return &dectTwitterMessage }
+
+var enctTwitterMessage = encTable{extra: unsafe.Offsetof(TwitterMessage{}.Extra), size: unsafe.Sizeof(TwitterMessage{}), fields: []encField{
+	{`"target":`, etOf[*TwitterMessageTarget], uint32(unsafe.Offsetof(TwitterMessage{}.Target)), kOne},
 	{`"sender_id":`, nil, uint32(unsafe.Offsetof(TwitterMessage{}.SenderID)), kStr},
 	{`"source_app_id":`, nil, uint32(unsafe.Offsetof(TwitterMessage{}.SourceAppID)), kStr},
-	{`"message_data":`, encOne[TwitterMessageData], uint32(unsafe.Offsetof(TwitterMessage{}.MessageData)), kSub},
+	{`"message_data":`, etOf[*TwitterMessageData], uint32(unsafe.Offsetof(TwitterMessage{}.MessageData)), kOne},
 }}
 
 func (m *TwitterMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTwitterMessage) }
 
+func (*TwitterMessage) encTable() *encTable { return &enctTwitterMessage }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTwitterMessageData = decTable{extra: unsafe.Offsetof(TwitterMessageData{}.Extra), fields: []decField{
+func allocTwitterMessageData(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TwitterMessageData, n)))
+}
+
+func copyTwitterMessageData(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TwitterMessageData)(dst), n), unsafe.Slice((*TwitterMessageData)(src), n))
+}
+
+var dectTwitterMessageData = decTable{extra: unsafe.Offsetof(TwitterMessageData{}.Extra), size: unsafe.Sizeof(TwitterMessageData{}), alloc: allocTwitterMessageData, copy: copyTwitterMessageData, fields: []decField{
 	{"text", nil, uint32(unsafe.Offsetof(TwitterMessageData{}.Text)), kStr},
 }, sorted: []uint16{0}}
 
@@ -1877,7 +2267,9 @@ func (m *TwitterMessageData) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectTwitterMessageData)
 }
 
-var enctTwitterMessageData = encTable{extra: unsafe.Offsetof(TwitterMessageData{}.Extra), fields: []encField{
+func (*TwitterMessageData) decTable() *decTable { return &dectTwitterMessageData }
+
+var enctTwitterMessageData = encTable{extra: unsafe.Offsetof(TwitterMessageData{}.Extra), size: unsafe.Sizeof(TwitterMessageData{}), fields: []encField{
 	{`"text":`, nil, uint32(unsafe.Offsetof(TwitterMessageData{}.Text)), kStr},
 }}
 
@@ -1885,10 +2277,20 @@ func (m *TwitterMessageData) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctTwitterMessageData)
 }
 
+func (*TwitterMessageData) encTable() *encTable { return &enctTwitterMessageData }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterMessageData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTwitterMessageTarget = decTable{extra: unsafe.Offsetof(TwitterMessageTarget{}.Extra), fields: []decField{
+func allocTwitterMessageTarget(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TwitterMessageTarget, n)))
+}
+
+func copyTwitterMessageTarget(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TwitterMessageTarget)(dst), n), unsafe.Slice((*TwitterMessageTarget)(src), n))
+}
+
+var dectTwitterMessageTarget = decTable{extra: unsafe.Offsetof(TwitterMessageTarget{}.Extra), size: unsafe.Sizeof(TwitterMessageTarget{}), alloc: allocTwitterMessageTarget, copy: copyTwitterMessageTarget, fields: []decField{
 	{"recipient_id", nil, uint32(unsafe.Offsetof(TwitterMessageTarget{}.RecipientID)), kStr},
 }, sorted: []uint16{0}}
 
@@ -1896,7 +2298,9 @@ func (m *TwitterMessageTarget) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectTwitterMessageTarget)
 }
 
-var enctTwitterMessageTarget = encTable{extra: unsafe.Offsetof(TwitterMessageTarget{}.Extra), fields: []encField{
+func (*TwitterMessageTarget) decTable() *decTable { return &dectTwitterMessageTarget }
+
+var enctTwitterMessageTarget = encTable{extra: unsafe.Offsetof(TwitterMessageTarget{}.Extra), size: unsafe.Sizeof(TwitterMessageTarget{}), fields: []encField{
 	{`"recipient_id":`, nil, uint32(unsafe.Offsetof(TwitterMessageTarget{}.RecipientID)), kStr},
 }}
 
@@ -1904,14 +2308,24 @@ func (m *TwitterMessageTarget) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctTwitterMessageTarget)
 }
 
+func (*TwitterMessageTarget) encTable() *encTable { return &enctTwitterMessageTarget }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterMessageTarget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTwitterWebhookContent = decTable{extra: unsafe.Offsetof(TwitterWebhookContent{}.Extra), fields: []decField{
+func allocTwitterWebhookContent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TwitterWebhookContent, n)))
+}
+
+func copyTwitterWebhookContent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TwitterWebhookContent)(dst), n), unsafe.Slice((*TwitterWebhookContent)(src), n))
+}
+
+var dectTwitterWebhookContent = decTable{extra: unsafe.Offsetof(TwitterWebhookContent{}.Extra), size: unsafe.Sizeof(TwitterWebhookContent{}), alloc: allocTwitterWebhookContent, copy: copyTwitterWebhookContent, fields: []decField{
 	{"for_user_id", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.ForUserID)), kInt64},
 	{"user_has_blocked", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.UserHasBlocked)), kBool},
-	{"direct_message_events", decMany[TwitterEvent], uint32(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), kSub},
-	{"tweet_create_events", decMany[Tweet], uint32(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), kSub},
+	{"direct_message_events", dtOf[*TwitterEvent], uint32(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), kMany},
+	{"tweet_create_events", dtOf[*Tweet], uint32(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), kMany},
 	{"users", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.Users)), kMap},
 }, sorted: []uint16{2, 0, 3, 1, 4}}
 
@@ -1919,11 +2333,13 @@ func (m *TwitterWebhookContent) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectTwitterWebhookContent)
 }
 
-var enctTwitterWebhookContent = encTable{extra: unsafe.Offsetof(TwitterWebhookContent{}.Extra), fields: []encField{
+func (*TwitterWebhookContent) decTable() *decTable { return &dectTwitterWebhookContent }
+
+var enctTwitterWebhookContent = encTable{extra: unsafe.Offsetof(TwitterWebhookContent{}.Extra), size: unsafe.Sizeof(TwitterWebhookContent{}), fields: []encField{
 	{`"for_user_id":`, nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.ForUserID)), kInt64},
 	{`"user_has_blocked":`, nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.UserHasBlocked)), kBool},
-	{`"direct_message_events":`, encMany[TwitterEvent], uint32(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), kSub},
-	{`"tweet_create_events":`, encMany[Tweet], uint32(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), kSub},
+	{`"direct_message_events":`, etOf[*TwitterEvent], uint32(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), kMany},
+	{`"tweet_create_events":`, etOf[*Tweet], uint32(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), kMany},
 	{`"users":`, nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.Users)), kMap},
 }}
 
@@ -1931,10 +2347,20 @@ func (m *TwitterWebhookContent) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctTwitterWebhookContent)
 }
 
+func (*TwitterWebhookContent) encTable() *encTable { return &enctTwitterWebhookContent }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterWebhookContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectTypeInfo = decTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), fields: []decField{
+func allocTypeInfo(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]TypeInfo, n)))
+}
+
+func copyTypeInfo(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*TypeInfo)(dst), n), unsafe.Slice((*TypeInfo)(src), n))
+}
+
+var dectTypeInfo = decTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), size: unsafe.Sizeof(TypeInfo{}), alloc: allocTypeInfo, copy: copyTypeInfo, fields: []decField{
 	{"typeinfo_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.TypeinfoID)), kF64},
 	{"id", nil, uint32(unsafe.Offsetof(TypeInfo{}.ID)), kF64},
 	{"field_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.FieldID)), kF64},
@@ -1949,13 +2375,15 @@ var dectTypeInfo = decTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), fields: []
 	{"groupname", nil, uint32(unsafe.Offsetof(TypeInfo{}.Groupname)), kStr},
 	{"techdetail", nil, uint32(unsafe.Offsetof(TypeInfo{}.Techdetail)), kInt},
 	{"userdetail", nil, uint32(unsafe.Offsetof(TypeInfo{}.Userdetail)), kInt},
-	{"visibility_conditions", decMany[CustomFieldVisibility], uint32(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), kSub},
+	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(TypeInfo{}.Warning)), kStr},
 }, sorted: []uint16{15, 2, 3, 11, 1, 5, 4, 10, 7, 8, 9, 12, 6, 0, 13, 14}}
 
 func (m *TypeInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTypeInfo) }
 
-var enctTypeInfo = encTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), fields: []encField{
+func (*TypeInfo) decTable() *decTable { return &dectTypeInfo }
+
+var enctTypeInfo = encTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), size: unsafe.Sizeof(TypeInfo{}), fields: []encField{
 	{`"typeinfo_id":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.TypeinfoID)), kF64},
 	{`"id":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.ID)), kF64},
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.FieldID)), kF64},
@@ -1970,11 +2398,13 @@ var enctTypeInfo = encTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), fields: []
 	{`"groupname":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Groupname)), kStr},
 	{`"techdetail":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Techdetail)), kInt},
 	{`"userdetail":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Userdetail)), kInt},
-	{`"visibility_conditions":`, encMany[CustomFieldVisibility], uint32(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), kSub},
+	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Warning)), kStr},
 }}
 
 func (m *TypeInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTypeInfo) }
+
+func (*TypeInfo) encTable() *encTable { return &enctTypeInfo }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TypeInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

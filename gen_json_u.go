@@ -6,8 +6,14 @@ import (
 	"unsafe"
 )
 
-var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []decField{
-	{"sites", decMany[UnameSite], uint32(unsafe.Offsetof(Uname{}.Sites)), kSub},
+func allocUname(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Uname, n))) }
+
+func copyUname(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Uname)(dst), n), unsafe.Slice((*Uname)(src), n))
+}
+
+var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Sizeof(Uname{}), alloc: allocUname, copy: copyUname, fields: []decField{
+	{"sites", dtOf[*UnameSite], uint32(unsafe.Offsetof(Uname{}.Sites)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(Uname{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Uname{}.Name)), kStr},
 	{"onlinestatus_actual", nil, uint32(unsafe.Offsetof(Uname{}.OnlinestatusActual)), kInt},
@@ -30,17 +36,17 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []decFie
 	{"ticket_count", nil, uint32(unsafe.Offsetof(Uname{}.TicketCount)), kInt},
 	{"is_agent", nil, uint32(unsafe.Offsetof(Uname{}.IsAgent)), kBool},
 	{"one_client", nil, uint32(unsafe.Offsetof(Uname{}.OneClient)), kInt},
-	{"teams", decMany[UnameSection], uint32(unsafe.Offsetof(Uname{}.Teams)), kSub},
-	{"departments", decMany[UnameDepartment], uint32(unsafe.Offsetof(Uname{}.Departments)), kSub},
-	{"clients", decMany[UnameAreaRestriction], uint32(unsafe.Offsetof(Uname{}.Clients)), kSub},
-	{"tickettypes", decMany[UnameRequestType], uint32(unsafe.Offsetof(Uname{}.Tickettypes)), kSub},
-	{"qualifications", decMany[UnameQualification], uint32(unsafe.Offsetof(Uname{}.Qualifications)), kSub},
+	{"teams", dtOf[*UnameSection], uint32(unsafe.Offsetof(Uname{}.Teams)), kMany},
+	{"departments", dtOf[*UnameDepartment], uint32(unsafe.Offsetof(Uname{}.Departments)), kMany},
+	{"clients", dtOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(Uname{}.Clients)), kMany},
+	{"tickettypes", dtOf[*UnameRequestType], uint32(unsafe.Offsetof(Uname{}.Tickettypes)), kMany},
+	{"qualifications", dtOf[*UnameQualification], uint32(unsafe.Offsetof(Uname{}.Qualifications)), kMany},
 	{"qualification_weighting", nil, uint32(unsafe.Offsetof(Uname{}.QualificationWeighting)), kInt},
 	{"qualified", nil, uint32(unsafe.Offsetof(Uname{}.Qualified)), kBool},
 	{"role_list", nil, uint32(unsafe.Offsetof(Uname{}.RoleList)), kStr},
 	{"current_action_type", nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionType)), kStr},
 	{"current_action_name", nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionName)), kStr},
-	{"assettypes", decMany[UnameXtype], uint32(unsafe.Offsetof(Uname{}.Assettypes)), kSub},
+	{"assettypes", dtOf[*UnameXtype], uint32(unsafe.Offsetof(Uname{}.Assettypes)), kMany},
 	{"googleemail", nil, uint32(unsafe.Offsetof(Uname{}.Googleemail)), kStr},
 	{"linemanager", nil, uint32(unsafe.Offsetof(Uname{}.Linemanager)), kInt},
 	{"linemanager_name", nil, uint32(unsafe.Offsetof(Uname{}.LinemanagerName)), kStr},
@@ -115,20 +121,20 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []decFie
 	{"chargerate", nil, uint32(unsafe.Offsetof(Uname{}.Chargerate)), kInt},
 	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(Uname{}.ActivedirectoryDn)), kStr},
 	{"third_party_guid", nil, uint32(unsafe.Offsetof(Uname{}.ThirdPartyGUID)), kStr},
-	{"roles", decMany[NHDRoles], uint32(unsafe.Offsetof(Uname{}.Roles)), kSub},
-	{"add_roles", decMany[NHDRoles], uint32(unsafe.Offsetof(Uname{}.AddRoles)), kSub},
-	{"claims", decMany[NHDClaim], uint32(unsafe.Offsetof(Uname{}.Claims)), kSub},
+	{"roles", dtOf[*NHDRoles], uint32(unsafe.Offsetof(Uname{}.Roles)), kMany},
+	{"add_roles", dtOf[*NHDRoles], uint32(unsafe.Offsetof(Uname{}.AddRoles)), kMany},
+	{"claims", dtOf[*NHDClaim], uint32(unsafe.Offsetof(Uname{}.Claims)), kMany},
 	{"department", nil, uint32(unsafe.Offsetof(Uname{}.Department)), kStr},
 	{"_is_a_departmentmanager", nil, uint32(unsafe.Offsetof(Uname{}.IsADepartmentmanager)), kBool},
 	{"_is_a_teammanager", nil, uint32(unsafe.Offsetof(Uname{}.IsATeammanager)), kBool},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AccessControl)), kMany},
 	{"twofactor_enabled", nil, uint32(unsafe.Offsetof(Uname{}.TwofactorEnabled)), kBool},
 	{"_isnew", nil, uint32(unsafe.Offsetof(Uname{}.Isnew)), kBool},
 	{"adconnection", nil, uint32(unsafe.Offsetof(Uname{}.Adconnection)), kInt},
 	{"useadlogin", nil, uint32(unsafe.Offsetof(Uname{}.Useadlogin)), kInt},
 	{"container_dn", nil, uint32(unsafe.Offsetof(Uname{}.ContainerDn)), kStr},
-	{"notifications", decMany[UnameNotification], uint32(unsafe.Offsetof(Uname{}.Notifications)), kSub},
-	{"notifications_personal", decMany[UnameNotification], uint32(unsafe.Offsetof(Uname{}.NotificationsPersonal)), kSub},
+	{"notifications", dtOf[*UnameNotification], uint32(unsafe.Offsetof(Uname{}.Notifications)), kMany},
+	{"notifications_personal", dtOf[*UnameNotification], uint32(unsafe.Offsetof(Uname{}.NotificationsPersonal)), kMany},
 	{"emailconfirmed", nil, uint32(unsafe.Offsetof(Uname{}.Emailconfirmed)), kBool},
 	{"accountconfirmed", nil, uint32(unsafe.Offsetof(Uname{}.Accountconfirmed)), kBool},
 	{"isinvite", nil, uint32(unsafe.Offsetof(Uname{}.Isinvite)), kBool},
@@ -140,8 +146,8 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []decFie
 	{"beyondtrust_name", nil, uint32(unsafe.Offsetof(Uname{}.BeyondtrustName)), kStr},
 	{"azure_connectionid", nil, uint32(unsafe.Offsetof(Uname{}.AzureConnectionid)), kInt},
 	{"azure_roleid", nil, uint32(unsafe.Offsetof(Uname{}.AzureRoleid)), kInt},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Uname{}.Customfields)), kSub},
-	{"chargerates", decMany[Restriction], uint32(unsafe.Offsetof(Uname{}.Chargerates)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Uname{}.Customfields)), kMany},
+	{"chargerates", dtOf[*Restriction], uint32(unsafe.Offsetof(Uname{}.Chargerates)), kMany},
 	{"warnifnoscan_integrator", nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegrator)), kBool},
 	{"warnifnoscan_integrator_hours", nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegratorHours)), kInt},
 	{"orion_username", nil, uint32(unsafe.Offsetof(Uname{}.OrionUsername)), kStr},
@@ -197,25 +203,25 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []decFie
 	{"_signature_id", nil, uint32(unsafe.Offsetof(Uname{}.SignatureID)), kStr},
 	{"_signature", nil, uint32(unsafe.Offsetof(Uname{}.Signature2)), kStr},
 	{"is_admin", nil, uint32(unsafe.Offsetof(Uname{}.IsAdmin)), kBool},
-	{"ac_tickettypes", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTickettypes)), kSub},
-	{"ac_approvals", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcApprovals)), kSub},
-	{"ac_rules", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRules)), kSub},
-	{"ac_cannedtext", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCannedtext)), kSub},
-	{"ac_customfields", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomfields)), kSub},
-	{"ac_customtables", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomtables)), kSub},
-	{"ac_dashboards", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDashboards)), kSub},
-	{"ac_workflows", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkflows)), kSub},
-	{"ac_roles", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRoles)), kSub},
-	{"ac_slas", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSlas)), kSub},
-	{"ac_templates", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTemplates)), kSub},
-	{"ac_outcomes", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcOutcomes)), kSub},
-	{"ac_workdays", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkdays)), kSub},
-	{"ac_emailtemplates", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcEmailtemplates)), kSub},
-	{"ac_messagegroups", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcMessagegroups)), kSub},
-	{"ac_reportgroups", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcReportgroups)), kSub},
-	{"ac_fieldgroups", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFieldgroups)), kSub},
-	{"ac_languagepacks", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcLanguagepacks)), kSub},
-	{"ac_itemgroups", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcItemgroups)), kSub},
+	{"ac_tickettypes", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTickettypes)), kMany},
+	{"ac_approvals", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcApprovals)), kMany},
+	{"ac_rules", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRules)), kMany},
+	{"ac_cannedtext", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCannedtext)), kMany},
+	{"ac_customfields", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomfields)), kMany},
+	{"ac_customtables", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomtables)), kMany},
+	{"ac_dashboards", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDashboards)), kMany},
+	{"ac_workflows", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkflows)), kMany},
+	{"ac_roles", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRoles)), kMany},
+	{"ac_slas", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSlas)), kMany},
+	{"ac_templates", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTemplates)), kMany},
+	{"ac_outcomes", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcOutcomes)), kMany},
+	{"ac_workdays", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkdays)), kMany},
+	{"ac_emailtemplates", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcEmailtemplates)), kMany},
+	{"ac_messagegroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcMessagegroups)), kMany},
+	{"ac_reportgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcReportgroups)), kMany},
+	{"ac_fieldgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFieldgroups)), kMany},
+	{"ac_languagepacks", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcLanguagepacks)), kMany},
+	{"ac_itemgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcItemgroups)), kMany},
 	{"default_columns_id_clients", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDClients)), kInt},
 	{"default_view_clients_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewClientsSelectedname)), kStr},
 	{"default_view_assets_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedname)), kStr},
@@ -233,12 +239,12 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []decFie
 	{"default_columns_id_users", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDUsers)), kInt},
 	{"default_columns_users_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsUsersSelectedname)), kStr},
 	{"pagerduty_email", nil, uint32(unsafe.Offsetof(Uname{}.PagerdutyEmail)), kStr},
-	{"ac_assettypes", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssettypes)), kSub},
-	{"ac_assetgroups", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssetgroups)), kSub},
-	{"ac_servicecategories", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServicecategories)), kSub},
-	{"ac_services", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServices)), kSub},
-	{"ac_suppliers", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliers)), kSub},
-	{"ac_suppliercontracts", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), kSub},
+	{"ac_assettypes", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssettypes)), kMany},
+	{"ac_assetgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssetgroups)), kMany},
+	{"ac_servicecategories", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServicecategories)), kMany},
+	{"ac_services", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServices)), kMany},
+	{"ac_suppliers", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliers)), kMany},
+	{"ac_suppliercontracts", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), kMany},
 	{"last_modified", nil, uint32(unsafe.Offsetof(Uname{}.LastModified)), kTime},
 	{"jira_instance", nil, uint32(unsafe.Offsetof(Uname{}.JiraInstance)), kInt},
 	{"jira_instance_name", nil, uint32(unsafe.Offsetof(Uname{}.JiraInstanceName)), kStr},
@@ -254,29 +260,29 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []decFie
 	{"splashtop_url", nil, uint32(unsafe.Offsetof(Uname{}.SplashtopURL)), kStr},
 	{"splashtop_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.SplashtopTokenExpiry)), kTime},
 	{"default_splashtop_channelname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultSplashtopChannelname)), kStr},
-	{"splashtop_channel", decOne[KeyPair2], uint32(unsafe.Offsetof(Uname{}.SplashtopChannel)), kSub},
-	{"ac_chatprofiles", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcChatprofiles)), kSub},
-	{"ac_faqlists", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFaqlists)), kSub},
+	{"splashtop_channel", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Uname{}.SplashtopChannel)), kOne},
+	{"ac_chatprofiles", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcChatprofiles)), kMany},
+	{"ac_faqlists", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFaqlists)), kMany},
 	{"allow_automatic_call_scripts", nil, uint32(unsafe.Offsetof(Uname{}.AllowAutomaticCallScripts)), kBool},
 	{"gotoresolve_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.GotoresolveTokenExpiry)), kTime},
-	{"ac_devices", decMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDevices)), kSub},
+	{"ac_devices", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDevices)), kMany},
 	{"linked_user_client_id", nil, uint32(unsafe.Offsetof(Uname{}.LinkedUserClientID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(Uname{}.Use)), kStr},
-	{"assetfields", decMany[UnameField], uint32(unsafe.Offsetof(Uname{}.Assetfields)), kSub},
-	{"unamecustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(Uname{}.Unamecustomfields)), kSub},
-	{"unameappointmenttypes", decMany[UnameAppointment], uint32(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), kSub},
+	{"assetfields", dtOf[*UnameField], uint32(unsafe.Offsetof(Uname{}.Assetfields)), kMany},
+	{"unamecustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(Uname{}.Unamecustomfields)), kMany},
+	{"unameappointmenttypes", dtOf[*UnameAppointment], uint32(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), kMany},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(Uname{}.Canupdate)), kBool},
 	{"_canupdate_moreinfo", nil, uint32(unsafe.Offsetof(Uname{}.CanupdateMoreinfo)), kBool},
 	{"logmeinid", nil, uint32(unsafe.Offsetof(Uname{}.Logmeinid)), kStr},
 	{"allowbeyondtrustinvites", nil, uint32(unsafe.Offsetof(Uname{}.Allowbeyondtrustinvites)), kBool},
 	{"jira_id", nil, uint32(unsafe.Offsetof(Uname{}.JiraID)), kStr},
-	{"custombuttons", decMany[UnameButton], uint32(unsafe.Offsetof(Uname{}.Custombuttons)), kSub},
+	{"custombuttons", dtOf[*UnameButton], uint32(unsafe.Offsetof(Uname{}.Custombuttons)), kMany},
 	{"namewithinactive", nil, uint32(unsafe.Offsetof(Uname{}.Namewithinactive)), kStr},
 	{"apptsync", nil, uint32(unsafe.Offsetof(Uname{}.Apptsync)), kInt},
 	{"okta_id", nil, uint32(unsafe.Offsetof(Uname{}.OktaID)), kStr},
 	{"enableshifts", nil, uint32(unsafe.Offsetof(Uname{}.Enableshifts)), kBool},
 	{"sendemailerrors", nil, uint32(unsafe.Offsetof(Uname{}.Sendemailerrors)), kBool},
-	{"uname_usercustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), kSub},
+	{"uname_usercustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), kMany},
 	{"can_approve_purchaseorder", nil, uint32(unsafe.Offsetof(Uname{}.CanApprovePurchaseorder)), kBool},
 	{"can_approve_quote", nil, uint32(unsafe.Offsetof(Uname{}.CanApproveQuote)), kBool},
 	{"can_approve_invoice", nil, uint32(unsafe.Offsetof(Uname{}.CanApproveInvoice)), kBool},
@@ -288,8 +294,10 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []decFie
 
 func (m *Uname) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUname) }
 
-var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []encField{
-	{`"sites":`, encMany[UnameSite], uint32(unsafe.Offsetof(Uname{}.Sites)), kSub},
+func (*Uname) decTable() *decTable { return &dectUname }
+
+var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Sizeof(Uname{}), fields: []encField{
+	{`"sites":`, etOf[*UnameSite], uint32(unsafe.Offsetof(Uname{}.Sites)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Uname{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Uname{}.Name)), kStr},
 	{`"onlinestatus_actual":`, nil, uint32(unsafe.Offsetof(Uname{}.OnlinestatusActual)), kInt},
@@ -312,17 +320,17 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []encFie
 	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(Uname{}.TicketCount)), kInt},
 	{`"is_agent":`, nil, uint32(unsafe.Offsetof(Uname{}.IsAgent)), kBool},
 	{`"one_client":`, nil, uint32(unsafe.Offsetof(Uname{}.OneClient)), kInt},
-	{`"teams":`, encMany[UnameSection], uint32(unsafe.Offsetof(Uname{}.Teams)), kSub},
-	{`"departments":`, encMany[UnameDepartment], uint32(unsafe.Offsetof(Uname{}.Departments)), kSub},
-	{`"clients":`, encMany[UnameAreaRestriction], uint32(unsafe.Offsetof(Uname{}.Clients)), kSub},
-	{`"tickettypes":`, encMany[UnameRequestType], uint32(unsafe.Offsetof(Uname{}.Tickettypes)), kSub},
-	{`"qualifications":`, encMany[UnameQualification], uint32(unsafe.Offsetof(Uname{}.Qualifications)), kSub},
+	{`"teams":`, etOf[*UnameSection], uint32(unsafe.Offsetof(Uname{}.Teams)), kMany},
+	{`"departments":`, etOf[*UnameDepartment], uint32(unsafe.Offsetof(Uname{}.Departments)), kMany},
+	{`"clients":`, etOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(Uname{}.Clients)), kMany},
+	{`"tickettypes":`, etOf[*UnameRequestType], uint32(unsafe.Offsetof(Uname{}.Tickettypes)), kMany},
+	{`"qualifications":`, etOf[*UnameQualification], uint32(unsafe.Offsetof(Uname{}.Qualifications)), kMany},
 	{`"qualification_weighting":`, nil, uint32(unsafe.Offsetof(Uname{}.QualificationWeighting)), kInt},
 	{`"qualified":`, nil, uint32(unsafe.Offsetof(Uname{}.Qualified)), kBool},
 	{`"role_list":`, nil, uint32(unsafe.Offsetof(Uname{}.RoleList)), kStr},
 	{`"current_action_type":`, nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionType)), kStr},
 	{`"current_action_name":`, nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionName)), kStr},
-	{`"assettypes":`, encMany[UnameXtype], uint32(unsafe.Offsetof(Uname{}.Assettypes)), kSub},
+	{`"assettypes":`, etOf[*UnameXtype], uint32(unsafe.Offsetof(Uname{}.Assettypes)), kMany},
 	{`"googleemail":`, nil, uint32(unsafe.Offsetof(Uname{}.Googleemail)), kStr},
 	{`"linemanager":`, nil, uint32(unsafe.Offsetof(Uname{}.Linemanager)), kInt},
 	{`"linemanager_name":`, nil, uint32(unsafe.Offsetof(Uname{}.LinemanagerName)), kStr},
@@ -397,20 +405,20 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []encFie
 	{`"chargerate":`, nil, uint32(unsafe.Offsetof(Uname{}.Chargerate)), kInt},
 	{`"activedirectory_dn":`, nil, uint32(unsafe.Offsetof(Uname{}.ActivedirectoryDn)), kStr},
 	{`"third_party_guid":`, nil, uint32(unsafe.Offsetof(Uname{}.ThirdPartyGUID)), kStr},
-	{`"roles":`, encMany[NHDRoles], uint32(unsafe.Offsetof(Uname{}.Roles)), kSub},
-	{`"add_roles":`, encMany[NHDRoles], uint32(unsafe.Offsetof(Uname{}.AddRoles)), kSub},
-	{`"claims":`, encMany[NHDClaim], uint32(unsafe.Offsetof(Uname{}.Claims)), kSub},
+	{`"roles":`, etOf[*NHDRoles], uint32(unsafe.Offsetof(Uname{}.Roles)), kMany},
+	{`"add_roles":`, etOf[*NHDRoles], uint32(unsafe.Offsetof(Uname{}.AddRoles)), kMany},
+	{`"claims":`, etOf[*NHDClaim], uint32(unsafe.Offsetof(Uname{}.Claims)), kMany},
 	{`"department":`, nil, uint32(unsafe.Offsetof(Uname{}.Department)), kStr},
 	{`"_is_a_departmentmanager":`, nil, uint32(unsafe.Offsetof(Uname{}.IsADepartmentmanager)), kBool},
 	{`"_is_a_teammanager":`, nil, uint32(unsafe.Offsetof(Uname{}.IsATeammanager)), kBool},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AccessControl)), kMany},
 	{`"twofactor_enabled":`, nil, uint32(unsafe.Offsetof(Uname{}.TwofactorEnabled)), kBool},
 	{`"_isnew":`, nil, uint32(unsafe.Offsetof(Uname{}.Isnew)), kBool},
 	{`"adconnection":`, nil, uint32(unsafe.Offsetof(Uname{}.Adconnection)), kInt},
 	{`"useadlogin":`, nil, uint32(unsafe.Offsetof(Uname{}.Useadlogin)), kInt},
 	{`"container_dn":`, nil, uint32(unsafe.Offsetof(Uname{}.ContainerDn)), kStr},
-	{`"notifications":`, encMany[UnameNotification], uint32(unsafe.Offsetof(Uname{}.Notifications)), kSub},
-	{`"notifications_personal":`, encMany[UnameNotification], uint32(unsafe.Offsetof(Uname{}.NotificationsPersonal)), kSub},
+	{`"notifications":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(Uname{}.Notifications)), kMany},
+	{`"notifications_personal":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(Uname{}.NotificationsPersonal)), kMany},
 	{`"emailconfirmed":`, nil, uint32(unsafe.Offsetof(Uname{}.Emailconfirmed)), kBool},
 	{`"accountconfirmed":`, nil, uint32(unsafe.Offsetof(Uname{}.Accountconfirmed)), kBool},
 	{`"isinvite":`, nil, uint32(unsafe.Offsetof(Uname{}.Isinvite)), kBool},
@@ -422,8 +430,8 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []encFie
 	{`"beyondtrust_name":`, nil, uint32(unsafe.Offsetof(Uname{}.BeyondtrustName)), kStr},
 	{`"azure_connectionid":`, nil, uint32(unsafe.Offsetof(Uname{}.AzureConnectionid)), kInt},
 	{`"azure_roleid":`, nil, uint32(unsafe.Offsetof(Uname{}.AzureRoleid)), kInt},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Uname{}.Customfields)), kSub},
-	{`"chargerates":`, encMany[Restriction], uint32(unsafe.Offsetof(Uname{}.Chargerates)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Uname{}.Customfields)), kMany},
+	{`"chargerates":`, etOf[*Restriction], uint32(unsafe.Offsetof(Uname{}.Chargerates)), kMany},
 	{`"warnifnoscan_integrator":`, nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegrator)), kBool},
 	{`"warnifnoscan_integrator_hours":`, nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegratorHours)), kInt},
 	{`"orion_username":`, nil, uint32(unsafe.Offsetof(Uname{}.OrionUsername)), kStr},
@@ -479,25 +487,25 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []encFie
 	{`"_signature_id":`, nil, uint32(unsafe.Offsetof(Uname{}.SignatureID)), kStr},
 	{`"_signature":`, nil, uint32(unsafe.Offsetof(Uname{}.Signature2)), kStr},
 	{`"is_admin":`, nil, uint32(unsafe.Offsetof(Uname{}.IsAdmin)), kBool},
-	{`"ac_tickettypes":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTickettypes)), kSub},
-	{`"ac_approvals":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcApprovals)), kSub},
-	{`"ac_rules":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRules)), kSub},
-	{`"ac_cannedtext":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCannedtext)), kSub},
-	{`"ac_customfields":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomfields)), kSub},
-	{`"ac_customtables":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomtables)), kSub},
-	{`"ac_dashboards":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDashboards)), kSub},
-	{`"ac_workflows":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkflows)), kSub},
-	{`"ac_roles":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRoles)), kSub},
-	{`"ac_slas":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSlas)), kSub},
-	{`"ac_templates":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTemplates)), kSub},
-	{`"ac_outcomes":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcOutcomes)), kSub},
-	{`"ac_workdays":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkdays)), kSub},
-	{`"ac_emailtemplates":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcEmailtemplates)), kSub},
-	{`"ac_messagegroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcMessagegroups)), kSub},
-	{`"ac_reportgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcReportgroups)), kSub},
-	{`"ac_fieldgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFieldgroups)), kSub},
-	{`"ac_languagepacks":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcLanguagepacks)), kSub},
-	{`"ac_itemgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcItemgroups)), kSub},
+	{`"ac_tickettypes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTickettypes)), kMany},
+	{`"ac_approvals":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcApprovals)), kMany},
+	{`"ac_rules":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRules)), kMany},
+	{`"ac_cannedtext":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCannedtext)), kMany},
+	{`"ac_customfields":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomfields)), kMany},
+	{`"ac_customtables":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomtables)), kMany},
+	{`"ac_dashboards":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDashboards)), kMany},
+	{`"ac_workflows":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkflows)), kMany},
+	{`"ac_roles":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRoles)), kMany},
+	{`"ac_slas":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSlas)), kMany},
+	{`"ac_templates":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTemplates)), kMany},
+	{`"ac_outcomes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcOutcomes)), kMany},
+	{`"ac_workdays":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkdays)), kMany},
+	{`"ac_emailtemplates":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcEmailtemplates)), kMany},
+	{`"ac_messagegroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcMessagegroups)), kMany},
+	{`"ac_reportgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcReportgroups)), kMany},
+	{`"ac_fieldgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFieldgroups)), kMany},
+	{`"ac_languagepacks":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcLanguagepacks)), kMany},
+	{`"ac_itemgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcItemgroups)), kMany},
 	{`"default_columns_id_clients":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDClients)), kInt},
 	{`"default_view_clients_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewClientsSelectedname)), kStr},
 	{`"default_view_assets_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedname)), kStr},
@@ -515,12 +523,12 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []encFie
 	{`"default_columns_id_users":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDUsers)), kInt},
 	{`"default_columns_users_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsUsersSelectedname)), kStr},
 	{`"pagerduty_email":`, nil, uint32(unsafe.Offsetof(Uname{}.PagerdutyEmail)), kStr},
-	{`"ac_assettypes":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssettypes)), kSub},
-	{`"ac_assetgroups":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssetgroups)), kSub},
-	{`"ac_servicecategories":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServicecategories)), kSub},
-	{`"ac_services":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServices)), kSub},
-	{`"ac_suppliers":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliers)), kSub},
-	{`"ac_suppliercontracts":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), kSub},
+	{`"ac_assettypes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssettypes)), kMany},
+	{`"ac_assetgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssetgroups)), kMany},
+	{`"ac_servicecategories":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServicecategories)), kMany},
+	{`"ac_services":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServices)), kMany},
+	{`"ac_suppliers":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliers)), kMany},
+	{`"ac_suppliercontracts":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), kMany},
 	{`"last_modified":`, nil, uint32(unsafe.Offsetof(Uname{}.LastModified)), kTime},
 	{`"jira_instance":`, nil, uint32(unsafe.Offsetof(Uname{}.JiraInstance)), kInt},
 	{`"jira_instance_name":`, nil, uint32(unsafe.Offsetof(Uname{}.JiraInstanceName)), kStr},
@@ -536,29 +544,29 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []encFie
 	{`"splashtop_url":`, nil, uint32(unsafe.Offsetof(Uname{}.SplashtopURL)), kStr},
 	{`"splashtop_token_expiry":`, nil, uint32(unsafe.Offsetof(Uname{}.SplashtopTokenExpiry)), kTime},
 	{`"default_splashtop_channelname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultSplashtopChannelname)), kStr},
-	{`"splashtop_channel":`, encOne[KeyPair2], uint32(unsafe.Offsetof(Uname{}.SplashtopChannel)), kSub},
-	{`"ac_chatprofiles":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcChatprofiles)), kSub},
-	{`"ac_faqlists":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFaqlists)), kSub},
+	{`"splashtop_channel":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Uname{}.SplashtopChannel)), kOne},
+	{`"ac_chatprofiles":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcChatprofiles)), kMany},
+	{`"ac_faqlists":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFaqlists)), kMany},
 	{`"allow_automatic_call_scripts":`, nil, uint32(unsafe.Offsetof(Uname{}.AllowAutomaticCallScripts)), kBool},
 	{`"gotoresolve_token_expiry":`, nil, uint32(unsafe.Offsetof(Uname{}.GotoresolveTokenExpiry)), kTime},
-	{`"ac_devices":`, encMany[AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDevices)), kSub},
+	{`"ac_devices":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDevices)), kMany},
 	{`"linked_user_client_id":`, nil, uint32(unsafe.Offsetof(Uname{}.LinkedUserClientID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(Uname{}.Use)), kStr},
-	{`"assetfields":`, encMany[UnameField], uint32(unsafe.Offsetof(Uname{}.Assetfields)), kSub},
-	{`"unamecustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(Uname{}.Unamecustomfields)), kSub},
-	{`"unameappointmenttypes":`, encMany[UnameAppointment], uint32(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), kSub},
+	{`"assetfields":`, etOf[*UnameField], uint32(unsafe.Offsetof(Uname{}.Assetfields)), kMany},
+	{`"unamecustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(Uname{}.Unamecustomfields)), kMany},
+	{`"unameappointmenttypes":`, etOf[*UnameAppointment], uint32(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), kMany},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(Uname{}.Canupdate)), kBool},
 	{`"_canupdate_moreinfo":`, nil, uint32(unsafe.Offsetof(Uname{}.CanupdateMoreinfo)), kBool},
 	{`"logmeinid":`, nil, uint32(unsafe.Offsetof(Uname{}.Logmeinid)), kStr},
 	{`"allowbeyondtrustinvites":`, nil, uint32(unsafe.Offsetof(Uname{}.Allowbeyondtrustinvites)), kBool},
 	{`"jira_id":`, nil, uint32(unsafe.Offsetof(Uname{}.JiraID)), kStr},
-	{`"custombuttons":`, encMany[UnameButton], uint32(unsafe.Offsetof(Uname{}.Custombuttons)), kSub},
+	{`"custombuttons":`, etOf[*UnameButton], uint32(unsafe.Offsetof(Uname{}.Custombuttons)), kMany},
 	{`"namewithinactive":`, nil, uint32(unsafe.Offsetof(Uname{}.Namewithinactive)), kStr},
 	{`"apptsync":`, nil, uint32(unsafe.Offsetof(Uname{}.Apptsync)), kInt},
 	{`"okta_id":`, nil, uint32(unsafe.Offsetof(Uname{}.OktaID)), kStr},
 	{`"enableshifts":`, nil, uint32(unsafe.Offsetof(Uname{}.Enableshifts)), kBool},
 	{`"sendemailerrors":`, nil, uint32(unsafe.Offsetof(Uname{}.Sendemailerrors)), kBool},
-	{`"uname_usercustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), kSub},
+	{`"uname_usercustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), kMany},
 	{`"can_approve_purchaseorder":`, nil, uint32(unsafe.Offsetof(Uname{}.CanApprovePurchaseorder)), kBool},
 	{`"can_approve_quote":`, nil, uint32(unsafe.Offsetof(Uname{}.CanApproveQuote)), kBool},
 	{`"can_approve_invoice":`, nil, uint32(unsafe.Offsetof(Uname{}.CanApproveInvoice)), kBool},
@@ -570,10 +578,20 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), fields: []encFie
 
 func (m *Uname) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUname) }
 
+func (*Uname) encTable() *encTable { return &enctUname }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Uname) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameAnalyzer = decTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), fields: []decField{
+func allocUnameAnalyzer(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameAnalyzer, n)))
+}
+
+func copyUnameAnalyzer(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameAnalyzer)(dst), n), unsafe.Slice((*UnameAnalyzer)(src), n))
+}
+
+var dectUnameAnalyzer = decTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), size: unsafe.Sizeof(UnameAnalyzer{}), alloc: allocUnameAnalyzer, copy: copyUnameAnalyzer, fields: []decField{
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentName)), kStr},
 	{"report_id", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.ReportID)), kInt},
@@ -582,7 +600,9 @@ var dectUnameAnalyzer = decTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), 
 
 func (m *UnameAnalyzer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameAnalyzer) }
 
-var enctUnameAnalyzer = encTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), fields: []encField{
+func (*UnameAnalyzer) decTable() *decTable { return &dectUnameAnalyzer }
+
+var enctUnameAnalyzer = encTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), size: unsafe.Sizeof(UnameAnalyzer{}), fields: []encField{
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentName)), kStr},
 	{`"report_id":`, nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.ReportID)), kInt},
@@ -591,10 +611,20 @@ var enctUnameAnalyzer = encTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), 
 
 func (m *UnameAnalyzer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameAnalyzer) }
 
+func (*UnameAnalyzer) encTable() *encTable { return &enctUnameAnalyzer }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameAnalyzer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameAppointment = decTable{extra: unsafe.Offsetof(UnameAppointment{}.Extra), fields: []decField{
+func allocUnameAppointment(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameAppointment, n)))
+}
+
+func copyUnameAppointment(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameAppointment)(dst), n), unsafe.Slice((*UnameAppointment)(src), n))
+}
+
+var dectUnameAppointment = decTable{extra: unsafe.Offsetof(UnameAppointment{}.Extra), size: unsafe.Sizeof(UnameAppointment{}), alloc: allocUnameAppointment, copy: copyUnameAppointment, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentName)), kStr},
@@ -609,7 +639,9 @@ var dectUnameAppointment = decTable{extra: unsafe.Offsetof(UnameAppointment{}.Ex
 
 func (m *UnameAppointment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameAppointment) }
 
-var enctUnameAppointment = encTable{extra: unsafe.Offsetof(UnameAppointment{}.Extra), fields: []encField{
+func (*UnameAppointment) decTable() *decTable { return &dectUnameAppointment }
+
+var enctUnameAppointment = encTable{extra: unsafe.Offsetof(UnameAppointment{}.Extra), size: unsafe.Sizeof(UnameAppointment{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentName)), kStr},
@@ -624,10 +656,20 @@ var enctUnameAppointment = encTable{extra: unsafe.Offsetof(UnameAppointment{}.Ex
 
 func (m *UnameAppointment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameAppointment) }
 
+func (*UnameAppointment) encTable() *encTable { return &enctUnameAppointment }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameAppointment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameAreaRestriction = decTable{extra: unsafe.Offsetof(UnameAreaRestriction{}.Extra), fields: []decField{
+func allocUnameAreaRestriction(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameAreaRestriction, n)))
+}
+
+func copyUnameAreaRestriction(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameAreaRestriction)(dst), n), unsafe.Slice((*UnameAreaRestriction)(src), n))
+}
+
+var dectUnameAreaRestriction = decTable{extra: unsafe.Offsetof(UnameAreaRestriction{}.Extra), size: unsafe.Sizeof(UnameAreaRestriction{}), alloc: allocUnameAreaRestriction, copy: copyUnameAreaRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentName)), kStr},
@@ -641,7 +683,9 @@ func (m *UnameAreaRestriction) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectUnameAreaRestriction)
 }
 
-var enctUnameAreaRestriction = encTable{extra: unsafe.Offsetof(UnameAreaRestriction{}.Extra), fields: []encField{
+func (*UnameAreaRestriction) decTable() *decTable { return &dectUnameAreaRestriction }
+
+var enctUnameAreaRestriction = encTable{extra: unsafe.Offsetof(UnameAreaRestriction{}.Extra), size: unsafe.Sizeof(UnameAreaRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentName)), kStr},
@@ -655,10 +699,20 @@ func (m *UnameAreaRestriction) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctUnameAreaRestriction)
 }
 
+func (*UnameAreaRestriction) encTable() *encTable { return &enctUnameAreaRestriction }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameAreaRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameButton = decTable{extra: unsafe.Offsetof(UnameButton{}.Extra), fields: []decField{
+func allocUnameButton(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameButton, n)))
+}
+
+func copyUnameButton(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameButton)(dst), n), unsafe.Slice((*UnameButton)(src), n))
+}
+
+var dectUnameButton = decTable{extra: unsafe.Offsetof(UnameButton{}.Extra), size: unsafe.Sizeof(UnameButton{}), alloc: allocUnameButton, copy: copyUnameButton, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameButton{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameButton{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameButton{}.AgentName)), kStr},
@@ -672,7 +726,9 @@ var dectUnameButton = decTable{extra: unsafe.Offsetof(UnameButton{}.Extra), fiel
 
 func (m *UnameButton) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameButton) }
 
-var enctUnameButton = encTable{extra: unsafe.Offsetof(UnameButton{}.Extra), fields: []encField{
+func (*UnameButton) decTable() *decTable { return &dectUnameButton }
+
+var enctUnameButton = encTable{extra: unsafe.Offsetof(UnameButton{}.Extra), size: unsafe.Sizeof(UnameButton{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameButton{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameButton{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameButton{}.AgentName)), kStr},
@@ -686,10 +742,20 @@ var enctUnameButton = encTable{extra: unsafe.Offsetof(UnameButton{}.Extra), fiel
 
 func (m *UnameButton) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameButton) }
 
+func (*UnameButton) encTable() *encTable { return &enctUnameButton }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameButton) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameCustom = decTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), fields: []decField{
+func allocUnameCustom(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameCustom, n)))
+}
+
+func copyUnameCustom(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameCustom)(dst), n), unsafe.Slice((*UnameCustom)(src), n))
+}
+
+var dectUnameCustom = decTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), size: unsafe.Sizeof(UnameCustom{}), alloc: allocUnameCustom, copy: copyUnameCustom, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameCustom{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentName)), kStr},
@@ -708,7 +774,9 @@ var dectUnameCustom = decTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), fiel
 
 func (m *UnameCustom) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameCustom) }
 
-var enctUnameCustom = encTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), fields: []encField{
+func (*UnameCustom) decTable() *decTable { return &dectUnameCustom }
+
+var enctUnameCustom = encTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), size: unsafe.Sizeof(UnameCustom{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentName)), kStr},
@@ -727,10 +795,20 @@ var enctUnameCustom = encTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), fiel
 
 func (m *UnameCustom) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameCustom) }
 
+func (*UnameCustom) encTable() *encTable { return &enctUnameCustom }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameCustom) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameDepartment = decTable{extra: unsafe.Offsetof(UnameDepartment{}.Extra), fields: []decField{
+func allocUnameDepartment(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameDepartment, n)))
+}
+
+func copyUnameDepartment(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameDepartment)(dst), n), unsafe.Slice((*UnameDepartment)(src), n))
+}
+
+var dectUnameDepartment = decTable{extra: unsafe.Offsetof(UnameDepartment{}.Extra), size: unsafe.Sizeof(UnameDepartment{}), alloc: allocUnameDepartment, copy: copyUnameDepartment, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentName)), kStr},
@@ -745,7 +823,9 @@ var dectUnameDepartment = decTable{extra: unsafe.Offsetof(UnameDepartment{}.Extr
 
 func (m *UnameDepartment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameDepartment) }
 
-var enctUnameDepartment = encTable{extra: unsafe.Offsetof(UnameDepartment{}.Extra), fields: []encField{
+func (*UnameDepartment) decTable() *decTable { return &dectUnameDepartment }
+
+var enctUnameDepartment = encTable{extra: unsafe.Offsetof(UnameDepartment{}.Extra), size: unsafe.Sizeof(UnameDepartment{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentName)), kStr},
@@ -760,10 +840,20 @@ var enctUnameDepartment = encTable{extra: unsafe.Offsetof(UnameDepartment{}.Extr
 
 func (m *UnameDepartment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameDepartment) }
 
+func (*UnameDepartment) encTable() *encTable { return &enctUnameDepartment }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameDepartment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameField = decTable{extra: unsafe.Offsetof(UnameField{}.Extra), fields: []decField{
+func allocUnameField(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameField, n)))
+}
+
+func copyUnameField(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameField)(dst), n), unsafe.Slice((*UnameField)(src), n))
+}
+
+var dectUnameField = decTable{extra: unsafe.Offsetof(UnameField{}.Extra), size: unsafe.Sizeof(UnameField{}), alloc: allocUnameField, copy: copyUnameField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameField{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameField{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameField{}.AgentName)), kStr},
@@ -778,7 +868,9 @@ var dectUnameField = decTable{extra: unsafe.Offsetof(UnameField{}.Extra), fields
 
 func (m *UnameField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameField) }
 
-var enctUnameField = encTable{extra: unsafe.Offsetof(UnameField{}.Extra), fields: []encField{
+func (*UnameField) decTable() *decTable { return &dectUnameField }
+
+var enctUnameField = encTable{extra: unsafe.Offsetof(UnameField{}.Extra), size: unsafe.Sizeof(UnameField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameField{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameField{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameField{}.AgentName)), kStr},
@@ -793,10 +885,20 @@ var enctUnameField = encTable{extra: unsafe.Offsetof(UnameField{}.Extra), fields
 
 func (m *UnameField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameField) }
 
+func (*UnameField) encTable() *encTable { return &enctUnameField }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), fields: []decField{
+func allocUnameList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameList, n)))
+}
+
+func copyUnameList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameList)(dst), n), unsafe.Slice((*UnameList)(src), n))
+}
+
+var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: unsafe.Sizeof(UnameList{}), alloc: allocUnameList, copy: copyUnameList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameList{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(UnameList{}.Name)), kStr},
 	{"onlinestatus_actual", nil, uint32(unsafe.Offsetof(UnameList{}.OnlinestatusActual)), kInt},
@@ -819,17 +921,17 @@ var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), fields: 
 	{"ticket_count", nil, uint32(unsafe.Offsetof(UnameList{}.TicketCount)), kInt},
 	{"is_agent", nil, uint32(unsafe.Offsetof(UnameList{}.IsAgent)), kBool},
 	{"one_client", nil, uint32(unsafe.Offsetof(UnameList{}.OneClient)), kInt},
-	{"teams", decMany[UnameSection], uint32(unsafe.Offsetof(UnameList{}.Teams)), kSub},
-	{"departments", decMany[UnameDepartment], uint32(unsafe.Offsetof(UnameList{}.Departments)), kSub},
-	{"clients", decMany[UnameAreaRestriction], uint32(unsafe.Offsetof(UnameList{}.Clients)), kSub},
-	{"tickettypes", decMany[UnameRequestType], uint32(unsafe.Offsetof(UnameList{}.Tickettypes)), kSub},
-	{"qualifications", decMany[UnameQualification], uint32(unsafe.Offsetof(UnameList{}.Qualifications)), kSub},
+	{"teams", dtOf[*UnameSection], uint32(unsafe.Offsetof(UnameList{}.Teams)), kMany},
+	{"departments", dtOf[*UnameDepartment], uint32(unsafe.Offsetof(UnameList{}.Departments)), kMany},
+	{"clients", dtOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(UnameList{}.Clients)), kMany},
+	{"tickettypes", dtOf[*UnameRequestType], uint32(unsafe.Offsetof(UnameList{}.Tickettypes)), kMany},
+	{"qualifications", dtOf[*UnameQualification], uint32(unsafe.Offsetof(UnameList{}.Qualifications)), kMany},
 	{"qualification_weighting", nil, uint32(unsafe.Offsetof(UnameList{}.QualificationWeighting)), kInt},
 	{"qualified", nil, uint32(unsafe.Offsetof(UnameList{}.Qualified)), kBool},
 	{"role_list", nil, uint32(unsafe.Offsetof(UnameList{}.RoleList)), kStr},
 	{"current_action_type", nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionType)), kStr},
 	{"current_action_name", nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionName)), kStr},
-	{"assettypes", decMany[UnameXtype], uint32(unsafe.Offsetof(UnameList{}.Assettypes)), kSub},
+	{"assettypes", dtOf[*UnameXtype], uint32(unsafe.Offsetof(UnameList{}.Assettypes)), kMany},
 	{"googleemail", nil, uint32(unsafe.Offsetof(UnameList{}.Googleemail)), kStr},
 	{"linemanager", nil, uint32(unsafe.Offsetof(UnameList{}.Linemanager)), kInt},
 	{"linemanager_name", nil, uint32(unsafe.Offsetof(UnameList{}.LinemanagerName)), kStr},
@@ -845,21 +947,21 @@ var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), fields: 
 	{"splashtop_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.SplashtopAuthorized)), kBool},
 	{"gotoresolve_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.GotoresolveAuthorized)), kBool},
 	{"use", nil, uint32(unsafe.Offsetof(UnameList{}.Use)), kStr},
-	{"assetfields", decMany[UnameField], uint32(unsafe.Offsetof(UnameList{}.Assetfields)), kSub},
-	{"unamecustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(UnameList{}.Unamecustomfields)), kSub},
-	{"unameappointmenttypes", decMany[UnameAppointment], uint32(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), kSub},
+	{"assetfields", dtOf[*UnameField], uint32(unsafe.Offsetof(UnameList{}.Assetfields)), kMany},
+	{"unamecustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(UnameList{}.Unamecustomfields)), kMany},
+	{"unameappointmenttypes", dtOf[*UnameAppointment], uint32(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), kMany},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(UnameList{}.Canupdate)), kBool},
 	{"_canupdate_moreinfo", nil, uint32(unsafe.Offsetof(UnameList{}.CanupdateMoreinfo)), kBool},
 	{"logmeinid", nil, uint32(unsafe.Offsetof(UnameList{}.Logmeinid)), kStr},
 	{"allowbeyondtrustinvites", nil, uint32(unsafe.Offsetof(UnameList{}.Allowbeyondtrustinvites)), kBool},
 	{"jira_id", nil, uint32(unsafe.Offsetof(UnameList{}.JiraID)), kStr},
-	{"custombuttons", decMany[UnameButton], uint32(unsafe.Offsetof(UnameList{}.Custombuttons)), kSub},
+	{"custombuttons", dtOf[*UnameButton], uint32(unsafe.Offsetof(UnameList{}.Custombuttons)), kMany},
 	{"namewithinactive", nil, uint32(unsafe.Offsetof(UnameList{}.Namewithinactive)), kStr},
 	{"apptsync", nil, uint32(unsafe.Offsetof(UnameList{}.Apptsync)), kInt},
 	{"okta_id", nil, uint32(unsafe.Offsetof(UnameList{}.OktaID)), kStr},
 	{"enableshifts", nil, uint32(unsafe.Offsetof(UnameList{}.Enableshifts)), kBool},
 	{"sendemailerrors", nil, uint32(unsafe.Offsetof(UnameList{}.Sendemailerrors)), kBool},
-	{"uname_usercustomfields", decMany[UnameCustom], uint32(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), kSub},
+	{"uname_usercustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), kMany},
 	{"can_approve_purchaseorder", nil, uint32(unsafe.Offsetof(UnameList{}.CanApprovePurchaseorder)), kBool},
 	{"can_approve_quote", nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveQuote)), kBool},
 	{"can_approve_invoice", nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveInvoice)), kBool},
@@ -871,7 +973,9 @@ var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), fields: 
 
 func (m *UnameList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameList) }
 
-var enctUnameList = encTable{extra: unsafe.Offsetof(UnameList{}.Extra), fields: []encField{
+func (*UnameList) decTable() *decTable { return &dectUnameList }
+
+var enctUnameList = encTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: unsafe.Sizeof(UnameList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameList{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(UnameList{}.Name)), kStr},
 	{`"onlinestatus_actual":`, nil, uint32(unsafe.Offsetof(UnameList{}.OnlinestatusActual)), kInt},
@@ -894,17 +998,17 @@ var enctUnameList = encTable{extra: unsafe.Offsetof(UnameList{}.Extra), fields: 
 	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(UnameList{}.TicketCount)), kInt},
 	{`"is_agent":`, nil, uint32(unsafe.Offsetof(UnameList{}.IsAgent)), kBool},
 	{`"one_client":`, nil, uint32(unsafe.Offsetof(UnameList{}.OneClient)), kInt},
-	{`"teams":`, encMany[UnameSection], uint32(unsafe.Offsetof(UnameList{}.Teams)), kSub},
-	{`"departments":`, encMany[UnameDepartment], uint32(unsafe.Offsetof(UnameList{}.Departments)), kSub},
-	{`"clients":`, encMany[UnameAreaRestriction], uint32(unsafe.Offsetof(UnameList{}.Clients)), kSub},
-	{`"tickettypes":`, encMany[UnameRequestType], uint32(unsafe.Offsetof(UnameList{}.Tickettypes)), kSub},
-	{`"qualifications":`, encMany[UnameQualification], uint32(unsafe.Offsetof(UnameList{}.Qualifications)), kSub},
+	{`"teams":`, etOf[*UnameSection], uint32(unsafe.Offsetof(UnameList{}.Teams)), kMany},
+	{`"departments":`, etOf[*UnameDepartment], uint32(unsafe.Offsetof(UnameList{}.Departments)), kMany},
+	{`"clients":`, etOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(UnameList{}.Clients)), kMany},
+	{`"tickettypes":`, etOf[*UnameRequestType], uint32(unsafe.Offsetof(UnameList{}.Tickettypes)), kMany},
+	{`"qualifications":`, etOf[*UnameQualification], uint32(unsafe.Offsetof(UnameList{}.Qualifications)), kMany},
 	{`"qualification_weighting":`, nil, uint32(unsafe.Offsetof(UnameList{}.QualificationWeighting)), kInt},
 	{`"qualified":`, nil, uint32(unsafe.Offsetof(UnameList{}.Qualified)), kBool},
 	{`"role_list":`, nil, uint32(unsafe.Offsetof(UnameList{}.RoleList)), kStr},
 	{`"current_action_type":`, nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionType)), kStr},
 	{`"current_action_name":`, nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionName)), kStr},
-	{`"assettypes":`, encMany[UnameXtype], uint32(unsafe.Offsetof(UnameList{}.Assettypes)), kSub},
+	{`"assettypes":`, etOf[*UnameXtype], uint32(unsafe.Offsetof(UnameList{}.Assettypes)), kMany},
 	{`"googleemail":`, nil, uint32(unsafe.Offsetof(UnameList{}.Googleemail)), kStr},
 	{`"linemanager":`, nil, uint32(unsafe.Offsetof(UnameList{}.Linemanager)), kInt},
 	{`"linemanager_name":`, nil, uint32(unsafe.Offsetof(UnameList{}.LinemanagerName)), kStr},
@@ -920,21 +1024,21 @@ var enctUnameList = encTable{extra: unsafe.Offsetof(UnameList{}.Extra), fields: 
 	{`"splashtop_authorized":`, nil, uint32(unsafe.Offsetof(UnameList{}.SplashtopAuthorized)), kBool},
 	{`"gotoresolve_authorized":`, nil, uint32(unsafe.Offsetof(UnameList{}.GotoresolveAuthorized)), kBool},
 	{`"use":`, nil, uint32(unsafe.Offsetof(UnameList{}.Use)), kStr},
-	{`"assetfields":`, encMany[UnameField], uint32(unsafe.Offsetof(UnameList{}.Assetfields)), kSub},
-	{`"unamecustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(UnameList{}.Unamecustomfields)), kSub},
-	{`"unameappointmenttypes":`, encMany[UnameAppointment], uint32(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), kSub},
+	{`"assetfields":`, etOf[*UnameField], uint32(unsafe.Offsetof(UnameList{}.Assetfields)), kMany},
+	{`"unamecustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(UnameList{}.Unamecustomfields)), kMany},
+	{`"unameappointmenttypes":`, etOf[*UnameAppointment], uint32(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), kMany},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(UnameList{}.Canupdate)), kBool},
 	{`"_canupdate_moreinfo":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanupdateMoreinfo)), kBool},
 	{`"logmeinid":`, nil, uint32(unsafe.Offsetof(UnameList{}.Logmeinid)), kStr},
 	{`"allowbeyondtrustinvites":`, nil, uint32(unsafe.Offsetof(UnameList{}.Allowbeyondtrustinvites)), kBool},
 	{`"jira_id":`, nil, uint32(unsafe.Offsetof(UnameList{}.JiraID)), kStr},
-	{`"custombuttons":`, encMany[UnameButton], uint32(unsafe.Offsetof(UnameList{}.Custombuttons)), kSub},
+	{`"custombuttons":`, etOf[*UnameButton], uint32(unsafe.Offsetof(UnameList{}.Custombuttons)), kMany},
 	{`"namewithinactive":`, nil, uint32(unsafe.Offsetof(UnameList{}.Namewithinactive)), kStr},
 	{`"apptsync":`, nil, uint32(unsafe.Offsetof(UnameList{}.Apptsync)), kInt},
 	{`"okta_id":`, nil, uint32(unsafe.Offsetof(UnameList{}.OktaID)), kStr},
 	{`"enableshifts":`, nil, uint32(unsafe.Offsetof(UnameList{}.Enableshifts)), kBool},
 	{`"sendemailerrors":`, nil, uint32(unsafe.Offsetof(UnameList{}.Sendemailerrors)), kBool},
-	{`"uname_usercustomfields":`, encMany[UnameCustom], uint32(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), kSub},
+	{`"uname_usercustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), kMany},
 	{`"can_approve_purchaseorder":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanApprovePurchaseorder)), kBool},
 	{`"can_approve_quote":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveQuote)), kBool},
 	{`"can_approve_invoice":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveInvoice)), kBool},
@@ -946,10 +1050,20 @@ var enctUnameList = encTable{extra: unsafe.Offsetof(UnameList{}.Extra), fields: 
 
 func (m *UnameList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameList) }
 
+func (*UnameList) encTable() *encTable { return &enctUnameList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameNotification = decTable{extra: unsafe.Offsetof(UnameNotification{}.Extra), fields: []decField{
+func allocUnameNotification(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameNotification, n)))
+}
+
+func copyUnameNotification(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameNotification)(dst), n), unsafe.Slice((*UnameNotification)(src), n))
+}
+
+var dectUnameNotification = decTable{extra: unsafe.Offsetof(UnameNotification{}.Extra), size: unsafe.Sizeof(UnameNotification{}), alloc: allocUnameNotification, copy: copyUnameNotification, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(UnameNotification{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(UnameNotification{}.ID)), kInt},
@@ -977,12 +1091,12 @@ var dectUnameNotification = decTable{extra: unsafe.Offsetof(UnameNotification{}.
 	{"restriction_team_guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamGUID)), kStr},
 	{"restriction_team_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamName)), kStr},
 	{"webhook_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.WebhookID)), kStr},
-	{"agents", decMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Agents)), kSub},
+	{"agents", dtOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Agents)), kMany},
 	{"condition_count", nil, uint32(unsafe.Offsetof(UnameNotification{}.ConditionCount)), kInt},
 	{"subscriber_count", nil, uint32(unsafe.Offsetof(UnameNotification{}.SubscriberCount)), kInt},
 	{"role_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleID)), kStr},
 	{"role_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleName)), kStr},
-	{"conditions", decMany[NotificationConditions], uint32(unsafe.Offsetof(UnameNotification{}.Conditions)), kSub},
+	{"conditions", dtOf[*NotificationConditions], uint32(unsafe.Offsetof(UnameNotification{}.Conditions)), kMany},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(UnameNotification{}.Canupdate)), kBool},
 	{"slack_channel_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.SlackChannelName)), kStr},
 	{"teams_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.TeamsID)), kInt},
@@ -993,19 +1107,21 @@ var dectUnameNotification = decTable{extra: unsafe.Offsetof(UnameNotification{}.
 	{"filter_sitecontact", nil, uint32(unsafe.Offsetof(UnameNotification{}.FilterSitecontact)), kBool},
 	{"sitecontact_type", nil, uint32(unsafe.Offsetof(UnameNotification{}.SitecontactType)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(UnameNotification{}.Warning)), kStr},
-	{"roles", decMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Roles)), kSub},
+	{"roles", dtOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Roles)), kMany},
 	{"mattermost_channelid", nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelid)), kInt},
 	{"mattermost_channel_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelName)), kStr},
 	{"rule_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleID)), kInt},
 	{"rule_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleName)), kStr},
-	{"user_roles", decMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.UserRoles)), kSub},
+	{"user_roles", dtOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.UserRoles)), kMany},
 }, sorted: []uint16{33, 39, 42, 4, 5, 27, 28, 32, 7, 15, 11, 10, 12, 9, 40, 0, 2, 1, 17, 45, 44, 3, 21, 20, 22, 24, 23, 25, 19, 30, 31, 43, 46, 47, 8, 41, 34, 16, 29, 36, 35, 6, 13, 14, 48, 18, 37, 38, 26}}
 
 func (m *UnameNotification) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectUnameNotification)
 }
 
-var enctUnameNotification = encTable{extra: unsafe.Offsetof(UnameNotification{}.Extra), fields: []encField{
+func (*UnameNotification) decTable() *decTable { return &dectUnameNotification }
+
+var enctUnameNotification = encTable{extra: unsafe.Offsetof(UnameNotification{}.Extra), size: unsafe.Sizeof(UnameNotification{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.ID)), kInt},
@@ -1033,12 +1149,12 @@ var enctUnameNotification = encTable{extra: unsafe.Offsetof(UnameNotification{}.
 	{`"restriction_team_guid":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamGUID)), kStr},
 	{`"restriction_team_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamName)), kStr},
 	{`"webhook_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.WebhookID)), kStr},
-	{`"agents":`, encMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Agents)), kSub},
+	{`"agents":`, etOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Agents)), kMany},
 	{`"condition_count":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.ConditionCount)), kInt},
 	{`"subscriber_count":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.SubscriberCount)), kInt},
 	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleID)), kStr},
 	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleName)), kStr},
-	{`"conditions":`, encMany[NotificationConditions], uint32(unsafe.Offsetof(UnameNotification{}.Conditions)), kSub},
+	{`"conditions":`, etOf[*NotificationConditions], uint32(unsafe.Offsetof(UnameNotification{}.Conditions)), kMany},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Canupdate)), kBool},
 	{`"slack_channel_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.SlackChannelName)), kStr},
 	{`"teams_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.TeamsID)), kInt},
@@ -1049,22 +1165,32 @@ var enctUnameNotification = encTable{extra: unsafe.Offsetof(UnameNotification{}.
 	{`"filter_sitecontact":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.FilterSitecontact)), kBool},
 	{`"sitecontact_type":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.SitecontactType)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Warning)), kStr},
-	{`"roles":`, encMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Roles)), kSub},
+	{`"roles":`, etOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Roles)), kMany},
 	{`"mattermost_channelid":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelid)), kInt},
 	{`"mattermost_channel_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelName)), kStr},
 	{`"rule_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleID)), kInt},
 	{`"rule_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleName)), kStr},
-	{`"user_roles":`, encMany[UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.UserRoles)), kSub},
+	{`"user_roles":`, etOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.UserRoles)), kMany},
 }}
 
 func (m *UnameNotification) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctUnameNotification)
 }
 
+func (*UnameNotification) encTable() *encTable { return &enctUnameNotification }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameNotification) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameNotificationLink = decTable{extra: unsafe.Offsetof(UnameNotificationLink{}.Extra), fields: []decField{
+func allocUnameNotificationLink(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameNotificationLink, n)))
+}
+
+func copyUnameNotificationLink(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameNotificationLink)(dst), n), unsafe.Slice((*UnameNotificationLink)(src), n))
+}
+
+var dectUnameNotificationLink = decTable{extra: unsafe.Offsetof(UnameNotificationLink{}.Extra), size: unsafe.Sizeof(UnameNotificationLink{}), alloc: allocUnameNotificationLink, copy: copyUnameNotificationLink, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentName)), kStr},
@@ -1082,7 +1208,9 @@ func (m *UnameNotificationLink) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectUnameNotificationLink)
 }
 
-var enctUnameNotificationLink = encTable{extra: unsafe.Offsetof(UnameNotificationLink{}.Extra), fields: []encField{
+func (*UnameNotificationLink) decTable() *decTable { return &dectUnameNotificationLink }
+
+var enctUnameNotificationLink = encTable{extra: unsafe.Offsetof(UnameNotificationLink{}.Extra), size: unsafe.Sizeof(UnameNotificationLink{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentName)), kStr},
@@ -1100,10 +1228,20 @@ func (m *UnameNotificationLink) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctUnameNotificationLink)
 }
 
+func (*UnameNotificationLink) encTable() *encTable { return &enctUnameNotificationLink }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameNotificationLink) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameQualification = decTable{extra: unsafe.Offsetof(UnameQualification{}.Extra), fields: []decField{
+func allocUnameQualification(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameQualification, n)))
+}
+
+func copyUnameQualification(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameQualification)(dst), n), unsafe.Slice((*UnameQualification)(src), n))
+}
+
+var dectUnameQualification = decTable{extra: unsafe.Offsetof(UnameQualification{}.Extra), size: unsafe.Sizeof(UnameQualification{}), alloc: allocUnameQualification, copy: copyUnameQualification, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameQualification{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentName)), kStr},
@@ -1120,7 +1258,9 @@ func (m *UnameQualification) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectUnameQualification)
 }
 
-var enctUnameQualification = encTable{extra: unsafe.Offsetof(UnameQualification{}.Extra), fields: []encField{
+func (*UnameQualification) decTable() *decTable { return &dectUnameQualification }
+
+var enctUnameQualification = encTable{extra: unsafe.Offsetof(UnameQualification{}.Extra), size: unsafe.Sizeof(UnameQualification{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentName)), kStr},
@@ -1137,10 +1277,20 @@ func (m *UnameQualification) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctUnameQualification)
 }
 
+func (*UnameQualification) encTable() *encTable { return &enctUnameQualification }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameQualification) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameRequestType = decTable{extra: unsafe.Offsetof(UnameRequestType{}.Extra), fields: []decField{
+func allocUnameRequestType(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameRequestType, n)))
+}
+
+func copyUnameRequestType(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameRequestType)(dst), n), unsafe.Slice((*UnameRequestType)(src), n))
+}
+
+var dectUnameRequestType = decTable{extra: unsafe.Offsetof(UnameRequestType{}.Extra), size: unsafe.Sizeof(UnameRequestType{}), alloc: allocUnameRequestType, copy: copyUnameRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentName)), kStr},
@@ -1156,7 +1306,9 @@ var dectUnameRequestType = decTable{extra: unsafe.Offsetof(UnameRequestType{}.Ex
 
 func (m *UnameRequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameRequestType) }
 
-var enctUnameRequestType = encTable{extra: unsafe.Offsetof(UnameRequestType{}.Extra), fields: []encField{
+func (*UnameRequestType) decTable() *decTable { return &dectUnameRequestType }
+
+var enctUnameRequestType = encTable{extra: unsafe.Offsetof(UnameRequestType{}.Extra), size: unsafe.Sizeof(UnameRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentName)), kStr},
@@ -1172,10 +1324,20 @@ var enctUnameRequestType = encTable{extra: unsafe.Offsetof(UnameRequestType{}.Ex
 
 func (m *UnameRequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameRequestType) }
 
+func (*UnameRequestType) encTable() *encTable { return &enctUnameRequestType }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameSection = decTable{extra: unsafe.Offsetof(UnameSection{}.Extra), fields: []decField{
+func allocUnameSection(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameSection, n)))
+}
+
+func copyUnameSection(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameSection)(dst), n), unsafe.Slice((*UnameSection)(src), n))
+}
+
+var dectUnameSection = decTable{extra: unsafe.Offsetof(UnameSection{}.Extra), size: unsafe.Sizeof(UnameSection{}), alloc: allocUnameSection, copy: copyUnameSection, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameSection{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameSection{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameSection{}.AgentName)), kStr},
@@ -1199,7 +1361,9 @@ var dectUnameSection = decTable{extra: unsafe.Offsetof(UnameSection{}.Extra), fi
 
 func (m *UnameSection) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameSection) }
 
-var enctUnameSection = encTable{extra: unsafe.Offsetof(UnameSection{}.Extra), fields: []encField{
+func (*UnameSection) decTable() *decTable { return &dectUnameSection }
+
+var enctUnameSection = encTable{extra: unsafe.Offsetof(UnameSection{}.Extra), size: unsafe.Sizeof(UnameSection{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameSection{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameSection{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameSection{}.AgentName)), kStr},
@@ -1223,10 +1387,20 @@ var enctUnameSection = encTable{extra: unsafe.Offsetof(UnameSection{}.Extra), fi
 
 func (m *UnameSection) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameSection) }
 
+func (*UnameSection) encTable() *encTable { return &enctUnameSection }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameSection) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameSite = decTable{extra: unsafe.Offsetof(UnameSite{}.Extra), fields: []decField{
+func allocUnameSite(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameSite, n)))
+}
+
+func copyUnameSite(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameSite)(dst), n), unsafe.Slice((*UnameSite)(src), n))
+}
+
+var dectUnameSite = decTable{extra: unsafe.Offsetof(UnameSite{}.Extra), size: unsafe.Sizeof(UnameSite{}), alloc: allocUnameSite, copy: copyUnameSite, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameSite{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameSite{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameSite{}.AgentName)), kStr},
@@ -1240,7 +1414,9 @@ var dectUnameSite = decTable{extra: unsafe.Offsetof(UnameSite{}.Extra), fields: 
 
 func (m *UnameSite) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameSite) }
 
-var enctUnameSite = encTable{extra: unsafe.Offsetof(UnameSite{}.Extra), fields: []encField{
+func (*UnameSite) decTable() *decTable { return &dectUnameSite }
+
+var enctUnameSite = encTable{extra: unsafe.Offsetof(UnameSite{}.Extra), size: unsafe.Sizeof(UnameSite{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameSite{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameSite{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameSite{}.AgentName)), kStr},
@@ -1254,10 +1430,20 @@ var enctUnameSite = encTable{extra: unsafe.Offsetof(UnameSite{}.Extra), fields: 
 
 func (m *UnameSite) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameSite) }
 
+func (*UnameSite) encTable() *encTable { return &enctUnameSite }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameSite) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnameXtype = decTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), fields: []decField{
+func allocUnameXtype(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnameXtype, n)))
+}
+
+func copyUnameXtype(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnameXtype)(dst), n), unsafe.Slice((*UnameXtype)(src), n))
+}
+
+var dectUnameXtype = decTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), size: unsafe.Sizeof(UnameXtype{}), alloc: allocUnameXtype, copy: copyUnameXtype, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameXtype{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentName)), kStr},
@@ -1273,7 +1459,9 @@ var dectUnameXtype = decTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), fields
 
 func (m *UnameXtype) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameXtype) }
 
-var enctUnameXtype = encTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), fields: []encField{
+func (*UnameXtype) decTable() *decTable { return &dectUnameXtype }
+
+var enctUnameXtype = encTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), size: unsafe.Sizeof(UnameXtype{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.ID)), kInt},
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentName)), kStr},
@@ -1289,10 +1477,20 @@ var enctUnameXtype = encTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), fields
 
 func (m *UnameXtype) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameXtype) }
 
+func (*UnameXtype) encTable() *encTable { return &enctUnameXtype }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameXtype) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnsubEmailServiceUsers = decTable{extra: unsafe.Offsetof(UnsubEmailServiceUsers{}.Extra), fields: []decField{
+func allocUnsubEmailServiceUsers(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnsubEmailServiceUsers, n)))
+}
+
+func copyUnsubEmailServiceUsers(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnsubEmailServiceUsers)(dst), n), unsafe.Slice((*UnsubEmailServiceUsers)(src), n))
+}
+
+var dectUnsubEmailServiceUsers = decTable{extra: unsafe.Offsetof(UnsubEmailServiceUsers{}.Extra), size: unsafe.Sizeof(UnsubEmailServiceUsers{}), alloc: allocUnsubEmailServiceUsers, copy: copyUnsubEmailServiceUsers, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.ID)), kInt},
 	{"stid", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Stid)), kInt},
 	{"uid", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.UID)), kInt},
@@ -1304,7 +1502,9 @@ func (m *UnsubEmailServiceUsers) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectUnsubEmailServiceUsers)
 }
 
-var enctUnsubEmailServiceUsers = encTable{extra: unsafe.Offsetof(UnsubEmailServiceUsers{}.Extra), fields: []encField{
+func (*UnsubEmailServiceUsers) decTable() *decTable { return &dectUnsubEmailServiceUsers }
+
+var enctUnsubEmailServiceUsers = encTable{extra: unsafe.Offsetof(UnsubEmailServiceUsers{}.Extra), size: unsafe.Sizeof(UnsubEmailServiceUsers{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.ID)), kInt},
 	{`"stid":`, nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Stid)), kInt},
 	{`"uid":`, nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.UID)), kInt},
@@ -1316,10 +1516,20 @@ func (m *UnsubEmailServiceUsers) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctUnsubEmailServiceUsers)
 }
 
+func (*UnsubEmailServiceUsers) encTable() *encTable { return &enctUnsubEmailServiceUsers }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnsubEmailServiceUsers) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUnsubscribeService = decTable{extra: unsafe.Offsetof(UnsubscribeService{}.Extra), fields: []decField{
+func allocUnsubscribeService(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UnsubscribeService, n)))
+}
+
+func copyUnsubscribeService(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UnsubscribeService)(dst), n), unsafe.Slice((*UnsubscribeService)(src), n))
+}
+
+var dectUnsubscribeService = decTable{extra: unsafe.Offsetof(UnsubscribeService{}.Extra), size: unsafe.Sizeof(UnsubscribeService{}), alloc: allocUnsubscribeService, copy: copyUnsubscribeService, fields: []decField{
 	{"serviceid", nil, uint32(unsafe.Offsetof(UnsubscribeService{}.Serviceid)), kInt},
 }, sorted: []uint16{0}}
 
@@ -1327,7 +1537,9 @@ func (m *UnsubscribeService) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectUnsubscribeService)
 }
 
-var enctUnsubscribeService = encTable{extra: unsafe.Offsetof(UnsubscribeService{}.Extra), fields: []encField{
+func (*UnsubscribeService) decTable() *decTable { return &dectUnsubscribeService }
+
+var enctUnsubscribeService = encTable{extra: unsafe.Offsetof(UnsubscribeService{}.Extra), size: unsafe.Sizeof(UnsubscribeService{}), fields: []encField{
 	{`"serviceid":`, nil, uint32(unsafe.Offsetof(UnsubscribeService{}.Serviceid)), kInt},
 }}
 
@@ -1335,10 +1547,20 @@ func (m *UnsubscribeService) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctUnsubscribeService)
 }
 
+func (*UnsubscribeService) encTable() *encTable { return &enctUnsubscribeService }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnsubscribeService) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUserAnalyzer = decTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), fields: []decField{
+func allocUserAnalyzer(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UserAnalyzer, n)))
+}
+
+func copyUserAnalyzer(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UserAnalyzer)(dst), n), unsafe.Slice((*UserAnalyzer)(src), n))
+}
+
+var dectUserAnalyzer = decTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), size: unsafe.Sizeof(UserAnalyzer{}), alloc: allocUserAnalyzer, copy: copyUserAnalyzer, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserName)), kStr},
@@ -1354,7 +1576,9 @@ var dectUserAnalyzer = decTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), fi
 
 func (m *UserAnalyzer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserAnalyzer) }
 
-var enctUserAnalyzer = encTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), fields: []encField{
+func (*UserAnalyzer) decTable() *decTable { return &dectUserAnalyzer }
+
+var enctUserAnalyzer = encTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), size: unsafe.Sizeof(UserAnalyzer{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ID)), kInt},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserID)), kInt},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserName)), kStr},
@@ -1370,10 +1594,20 @@ var enctUserAnalyzer = encTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), fi
 
 func (m *UserAnalyzer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserAnalyzer) }
 
+func (*UserAnalyzer) encTable() *encTable { return &enctUserAnalyzer }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserAnalyzer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUserCompany = decTable{extra: unsafe.Offsetof(UserCompany{}.Extra), fields: []decField{
+func allocUserCompany(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UserCompany, n)))
+}
+
+func copyUserCompany(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UserCompany)(dst), n), unsafe.Slice((*UserCompany)(src), n))
+}
+
+var dectUserCompany = decTable{extra: unsafe.Offsetof(UserCompany{}.Extra), size: unsafe.Sizeof(UserCompany{}), alloc: allocUserCompany, copy: copyUserCompany, fields: []decField{
 	{"company_id", nil, uint32(unsafe.Offsetof(UserCompany{}.CompanyID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(UserCompany{}.UserID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(UserCompany{}.Name)), kStr},
@@ -1382,7 +1616,9 @@ var dectUserCompany = decTable{extra: unsafe.Offsetof(UserCompany{}.Extra), fiel
 
 func (m *UserCompany) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserCompany) }
 
-var enctUserCompany = encTable{extra: unsafe.Offsetof(UserCompany{}.Extra), fields: []encField{
+func (*UserCompany) decTable() *decTable { return &dectUserCompany }
+
+var enctUserCompany = encTable{extra: unsafe.Offsetof(UserCompany{}.Extra), size: unsafe.Sizeof(UserCompany{}), fields: []encField{
 	{`"company_id":`, nil, uint32(unsafe.Offsetof(UserCompany{}.CompanyID)), kInt},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(UserCompany{}.UserID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(UserCompany{}.Name)), kStr},
@@ -1391,10 +1627,20 @@ var enctUserCompany = encTable{extra: unsafe.Offsetof(UserCompany{}.Extra), fiel
 
 func (m *UserCompany) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserCompany) }
 
+func (*UserCompany) encTable() *encTable { return &enctUserCompany }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserCompany) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUserDashboardButtons = decTable{extra: unsafe.Offsetof(UserDashboardButtons{}.Extra), fields: []decField{
+func allocUserDashboardButtons(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UserDashboardButtons, n)))
+}
+
+func copyUserDashboardButtons(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UserDashboardButtons)(dst), n), unsafe.Slice((*UserDashboardButtons)(src), n))
+}
+
+var dectUserDashboardButtons = decTable{extra: unsafe.Offsetof(UserDashboardButtons{}.Extra), size: unsafe.Sizeof(UserDashboardButtons{}), alloc: allocUserDashboardButtons, copy: copyUserDashboardButtons, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.ID)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Sequence)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Name)), kStr},
@@ -1418,8 +1664,8 @@ var dectUserDashboardButtons = decTable{extra: unsafe.Offsetof(UserDashboardButt
 	{"displaytype", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Displaytype)), kInt},
 	{"displaytype_guid", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.DisplaytypeGUID)), kStr},
 	{"useroadmapcolumnsratherthanstatuses", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Useroadmapcolumnsratherthanstatuses)), kBool},
-	{"restrictions", decMany[UserDashboardRestrictions], uint32(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), kSub},
-	{"translations", decMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(UserDashboardButtons{}.Translations)), kSub},
+	{"restrictions", dtOf[*UserDashboardRestrictions], uint32(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), kMany},
+	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(UserDashboardButtons{}.Translations)), kMany},
 	{"customhtml", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Customhtml)), kStr},
 	{"page_title", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageTitle)), kStr},
 	{"page_desc", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageDesc)), kStr},
@@ -1434,7 +1680,9 @@ func (m *UserDashboardButtons) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectUserDashboardButtons)
 }
 
-var enctUserDashboardButtons = encTable{extra: unsafe.Offsetof(UserDashboardButtons{}.Extra), fields: []encField{
+func (*UserDashboardButtons) decTable() *decTable { return &dectUserDashboardButtons }
+
+var enctUserDashboardButtons = encTable{extra: unsafe.Offsetof(UserDashboardButtons{}.Extra), size: unsafe.Sizeof(UserDashboardButtons{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.ID)), kInt},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Sequence)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Name)), kStr},
@@ -1458,8 +1706,8 @@ var enctUserDashboardButtons = encTable{extra: unsafe.Offsetof(UserDashboardButt
 	{`"displaytype":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Displaytype)), kInt},
 	{`"displaytype_guid":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.DisplaytypeGUID)), kStr},
 	{`"useroadmapcolumnsratherthanstatuses":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Useroadmapcolumnsratherthanstatuses)), kBool},
-	{`"restrictions":`, encMany[UserDashboardRestrictions], uint32(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), kSub},
-	{`"translations":`, encMany[LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(UserDashboardButtons{}.Translations)), kSub},
+	{`"restrictions":`, etOf[*UserDashboardRestrictions], uint32(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), kMany},
+	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(UserDashboardButtons{}.Translations)), kMany},
 	{`"customhtml":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Customhtml)), kStr},
 	{`"page_title":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageTitle)), kStr},
 	{`"page_desc":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageDesc)), kStr},
@@ -1474,10 +1722,20 @@ func (m *UserDashboardButtons) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctUserDashboardButtons)
 }
 
+func (*UserDashboardButtons) encTable() *encTable { return &enctUserDashboardButtons }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserDashboardButtons) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUserDashboardRestrictions = decTable{extra: unsafe.Offsetof(UserDashboardRestrictions{}.Extra), fields: []decField{
+func allocUserDashboardRestrictions(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UserDashboardRestrictions, n)))
+}
+
+func copyUserDashboardRestrictions(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UserDashboardRestrictions)(dst), n), unsafe.Slice((*UserDashboardRestrictions)(src), n))
+}
+
+var dectUserDashboardRestrictions = decTable{extra: unsafe.Offsetof(UserDashboardRestrictions{}.Extra), size: unsafe.Sizeof(UserDashboardRestrictions{}), alloc: allocUserDashboardRestrictions, copy: copyUserDashboardRestrictions, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ID)), kInt},
 	{"button_id", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ButtonID)), kInt},
 	{"restriction_type", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.RestrictionType)), kInt},
@@ -1491,7 +1749,9 @@ func (m *UserDashboardRestrictions) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectUserDashboardRestrictions)
 }
 
-var enctUserDashboardRestrictions = encTable{extra: unsafe.Offsetof(UserDashboardRestrictions{}.Extra), fields: []encField{
+func (*UserDashboardRestrictions) decTable() *decTable { return &dectUserDashboardRestrictions }
+
+var enctUserDashboardRestrictions = encTable{extra: unsafe.Offsetof(UserDashboardRestrictions{}.Extra), size: unsafe.Sizeof(UserDashboardRestrictions{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ID)), kInt},
 	{`"button_id":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ButtonID)), kInt},
 	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.RestrictionType)), kInt},
@@ -1505,10 +1765,20 @@ func (m *UserDashboardRestrictions) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctUserDashboardRestrictions)
 }
 
+func (*UserDashboardRestrictions) encTable() *encTable { return &enctUserDashboardRestrictions }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserDashboardRestrictions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUserDepartment = decTable{extra: unsafe.Offsetof(UserDepartment{}.Extra), fields: []decField{
+func allocUserDepartment(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UserDepartment, n)))
+}
+
+func copyUserDepartment(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UserDepartment)(dst), n), unsafe.Slice((*UserDepartment)(src), n))
+}
+
+var dectUserDepartment = decTable{extra: unsafe.Offsetof(UserDepartment{}.Extra), size: unsafe.Sizeof(UserDepartment{}), alloc: allocUserDepartment, copy: copyUserDepartment, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserDepartment{}.ID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(UserDepartment{}.UserID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(UserDepartment{}.UserName)), kStr},
@@ -1522,7 +1792,9 @@ var dectUserDepartment = decTable{extra: unsafe.Offsetof(UserDepartment{}.Extra)
 
 func (m *UserDepartment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserDepartment) }
 
-var enctUserDepartment = encTable{extra: unsafe.Offsetof(UserDepartment{}.Extra), fields: []encField{
+func (*UserDepartment) decTable() *decTable { return &dectUserDepartment }
+
+var enctUserDepartment = encTable{extra: unsafe.Offsetof(UserDepartment{}.Extra), size: unsafe.Sizeof(UserDepartment{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.ID)), kInt},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.UserID)), kInt},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.UserName)), kStr},
@@ -1536,31 +1808,53 @@ var enctUserDepartment = encTable{extra: unsafe.Offsetof(UserDepartment{}.Extra)
 
 func (m *UserDepartment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserDepartment) }
 
+func (*UserDepartment) encTable() *encTable { return &enctUserDepartment }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserDepartment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUserPrefs = decTable{extra: unsafe.Offsetof(UserPrefs{}.Extra), fields: []decField{
+func allocUserPrefs(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UserPrefs, n)))
+}
+
+func copyUserPrefs(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UserPrefs)(dst), n), unsafe.Slice((*UserPrefs)(src), n))
+}
+
+var dectUserPrefs = decTable{extra: unsafe.Offsetof(UserPrefs{}.Extra), size: unsafe.Sizeof(UserPrefs{}), alloc: allocUserPrefs, copy: copyUserPrefs, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserPrefs{}.ID)), kInt},
 	{"lang", nil, uint32(unsafe.Offsetof(UserPrefs{}.Lang)), kInt},
 	{"theme", nil, uint32(unsafe.Offsetof(UserPrefs{}.Theme)), kStr},
-	{"userdetails", decOne[Users], uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kSub},
+	{"userdetails", dtOf[*Users], uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kOne},
 }, sorted: []uint16{0, 1, 2, 3}}
 
 func (m *UserPrefs) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserPrefs) }
 
-var enctUserPrefs = encTable{extra: unsafe.Offsetof(UserPrefs{}.Extra), fields: []encField{
+func (*UserPrefs) decTable() *decTable { return &dectUserPrefs }
+
+var enctUserPrefs = encTable{extra: unsafe.Offsetof(UserPrefs{}.Extra), size: unsafe.Sizeof(UserPrefs{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.ID)), kInt},
 	{`"lang":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.Lang)), kInt},
 	{`"theme":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.Theme)), kStr},
-	{`"userdetails":`, encOne[Users], uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kSub},
+	{`"userdetails":`, etOf[*Users], uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kOne},
 }}
 
 func (m *UserPrefs) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserPrefs) }
 
+func (*UserPrefs) encTable() *encTable { return &enctUserPrefs }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserPrefs) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUserRoles = decTable{extra: unsafe.Offsetof(UserRoles{}.Extra), fields: []decField{
+func allocUserRoles(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UserRoles, n)))
+}
+
+func copyUserRoles(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UserRoles)(dst), n), unsafe.Slice((*UserRoles)(src), n))
+}
+
+var dectUserRoles = decTable{extra: unsafe.Offsetof(UserRoles{}.Extra), size: unsafe.Sizeof(UserRoles{}), alloc: allocUserRoles, copy: copyUserRoles, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(UserRoles{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(UserRoles{}.Intent)), kStr},
 	{"isimportantcontact2", nil, uint32(unsafe.Offsetof(UserRoles{}.Isimportantcontact2)), kBool},
@@ -1583,13 +1877,15 @@ var dectUserRoles = decTable{extra: unsafe.Offsetof(UserRoles{}.Extra), fields: 
 	{"is_integration", nil, uint32(unsafe.Offsetof(UserRoles{}.IsIntegration)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(UserRoles{}.Warning)), kStr},
 	{"dontackemails2", nil, uint32(unsafe.Offsetof(UserRoles{}.Dontackemails2)), kBool},
-	{"departments", decMany[UserDepartment], uint32(unsafe.Offsetof(UserRoles{}.Departments)), kSub},
-	{"notifications", decMany[UnameNotification], uint32(unsafe.Offsetof(UserRoles{}.Notifications)), kSub},
+	{"departments", dtOf[*UserDepartment], uint32(unsafe.Offsetof(UserRoles{}.Departments)), kMany},
+	{"notifications", dtOf[*UnameNotification], uint32(unsafe.Offsetof(UserRoles{}.Notifications)), kMany},
 }, sorted: []uint16{20, 11, 10, 13, 15, 8, 12, 9, 14, 22, 18, 21, 0, 3, 1, 19, 5, 2, 6, 16, 17, 23, 4, 7}}
 
 func (m *UserRoles) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserRoles) }
 
-var enctUserRoles = encTable{extra: unsafe.Offsetof(UserRoles{}.Extra), fields: []encField{
+func (*UserRoles) decTable() *decTable { return &dectUserRoles }
+
+var enctUserRoles = encTable{extra: unsafe.Offsetof(UserRoles{}.Extra), size: unsafe.Sizeof(UserRoles{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(UserRoles{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Intent)), kStr},
 	{`"isimportantcontact2":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Isimportantcontact2)), kBool},
@@ -1612,16 +1908,26 @@ var enctUserRoles = encTable{extra: unsafe.Offsetof(UserRoles{}.Extra), fields: 
 	{`"is_integration":`, nil, uint32(unsafe.Offsetof(UserRoles{}.IsIntegration)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Warning)), kStr},
 	{`"dontackemails2":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Dontackemails2)), kBool},
-	{`"departments":`, encMany[UserDepartment], uint32(unsafe.Offsetof(UserRoles{}.Departments)), kSub},
-	{`"notifications":`, encMany[UnameNotification], uint32(unsafe.Offsetof(UserRoles{}.Notifications)), kSub},
+	{`"departments":`, etOf[*UserDepartment], uint32(unsafe.Offsetof(UserRoles{}.Departments)), kMany},
+	{`"notifications":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(UserRoles{}.Notifications)), kMany},
 }}
 
 func (m *UserRoles) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserRoles) }
 
+func (*UserRoles) encTable() *encTable { return &enctUserRoles }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserRoles) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUserThirdPartyGroup = decTable{extra: unsafe.Offsetof(UserThirdPartyGroup{}.Extra), fields: []decField{
+func allocUserThirdPartyGroup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UserThirdPartyGroup, n)))
+}
+
+func copyUserThirdPartyGroup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UserThirdPartyGroup)(dst), n), unsafe.Slice((*UserThirdPartyGroup)(src), n))
+}
+
+var dectUserThirdPartyGroup = decTable{extra: unsafe.Offsetof(UserThirdPartyGroup{}.Extra), size: unsafe.Sizeof(UserThirdPartyGroup{}), alloc: allocUserThirdPartyGroup, copy: copyUserThirdPartyGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.ID)), kInt},
 	{"userid", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Userid)), kInt},
 	{"thirdpartyid", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Thirdpartyid)), kStr},
@@ -1632,7 +1938,9 @@ func (m *UserThirdPartyGroup) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectUserThirdPartyGroup)
 }
 
-var enctUserThirdPartyGroup = encTable{extra: unsafe.Offsetof(UserThirdPartyGroup{}.Extra), fields: []encField{
+func (*UserThirdPartyGroup) decTable() *decTable { return &dectUserThirdPartyGroup }
+
+var enctUserThirdPartyGroup = encTable{extra: unsafe.Offsetof(UserThirdPartyGroup{}.Extra), size: unsafe.Sizeof(UserThirdPartyGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.ID)), kInt},
 	{`"userid":`, nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Userid)), kInt},
 	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Thirdpartyid)), kStr},
@@ -1643,10 +1951,18 @@ func (m *UserThirdPartyGroup) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctUserThirdPartyGroup)
 }
 
+func (*UserThirdPartyGroup) encTable() *encTable { return &enctUserThirdPartyGroup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserThirdPartyGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []decField{
+func allocUsers(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Users, n))) }
+
+func copyUsers(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Users)(dst), n), unsafe.Slice((*Users)(src), n))
+}
+
+var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Sizeof(Users{}), alloc: allocUsers, copy: copyUsers, fields: []decField{
 	{"is_comms_user", nil, uint32(unsafe.Offsetof(Users{}.IsCommsUser)), kBool},
 	{"ischangeapprover2", nil, uint32(unsafe.Offsetof(Users{}.Ischangeapprover2)), kBool},
 	{"id", nil, uint32(unsafe.Offsetof(Users{}.ID)), kInt},
@@ -1691,11 +2007,11 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []decFie
 	{"covered_by_contract", nil, uint32(unsafe.Offsetof(Users{}.CoveredByContract)), kBool},
 	{"contract_value", nil, uint32(unsafe.Offsetof(Users{}.ContractValue)), kF64},
 	{"software_role_name", nil, uint32(unsafe.Offsetof(Users{}.SoftwareRoleName)), kStr},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(Users{}.Customfields)), kSub},
-	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(Users{}.Attachments)), kSub},
-	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(Users{}.Custombuttons)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Users{}.Customfields)), kMany},
+	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(Users{}.Attachments)), kMany},
+	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Users{}.Custombuttons)), kMany},
 	{"relationship_id", nil, uint32(unsafe.Offsetof(Users{}.RelationshipID)), kInt},
-	{"user_relationships", decMany[XTypeRole], uint32(unsafe.Offsetof(Users{}.UserRelationships)), kSub},
+	{"user_relationships", dtOf[*XTypeRole], uint32(unsafe.Offsetof(Users{}.UserRelationships)), kMany},
 	{"uddevsite", nil, uint32(unsafe.Offsetof(Users{}.Uddevsite)), kInt},
 	{"uddevnum", nil, uint32(unsafe.Offsetof(Users{}.Uddevnum)), kInt},
 	{"uduserid", nil, uint32(unsafe.Offsetof(Users{}.Uduserid)), kInt},
@@ -1814,11 +2130,11 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []decFie
 	{"_anonymise", nil, uint32(unsafe.Offsetof(Users{}.Anonymise)), kBool},
 	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Users{}.ReassignAllToUser)), kInt},
 	{"ismaincontact", nil, uint32(unsafe.Offsetof(Users{}.Ismaincontact)), kBool},
-	{"primary_address", decOne[AddressStore], uint32(unsafe.Offsetof(Users{}.PrimaryAddress)), kSub},
-	{"addresses", decMany[AddressStore], uint32(unsafe.Offsetof(Users{}.Addresses)), kSub},
-	{"departments", decMany[UserDepartment], uint32(unsafe.Offsetof(Users{}.Departments)), kSub},
+	{"primary_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Users{}.PrimaryAddress)), kOne},
+	{"addresses", dtOf[*AddressStore], uint32(unsafe.Offsetof(Users{}.Addresses)), kMany},
+	{"departments", dtOf[*UserDepartment], uint32(unsafe.Offsetof(Users{}.Departments)), kMany},
 	{"organisation_id", nil, uint32(unsafe.Offsetof(Users{}.OrganisationID)), kInt},
-	{"popup_notes", decMany[AreaPopup], uint32(unsafe.Offsetof(Users{}.PopupNotes)), kSub},
+	{"popup_notes", dtOf[*AreaPopup], uint32(unsafe.Offsetof(Users{}.PopupNotes)), kMany},
 	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.OpenTicketCount)), kInt},
 	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.OnholdTicketCount)), kInt},
 	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.TotalTicketCount)), kInt},
@@ -1828,10 +2144,10 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []decFie
 	{"memberof", nil, uint32(unsafe.Offsetof(Users{}.Memberof)), kStr},
 	{"_importtype", nil, uint32(unsafe.Offsetof(Users{}.Importtype)), kStr},
 	{"azureoid", nil, uint32(unsafe.Offsetof(Users{}.Azureoid)), kStr},
-	{"usercompany", decMany[UserCompany], uint32(unsafe.Offsetof(Users{}.Usercompany)), kSub},
-	{"supplier", decOne[Supplier], uint32(unsafe.Offsetof(Users{}.Supplier)), kSub},
+	{"usercompany", dtOf[*UserCompany], uint32(unsafe.Offsetof(Users{}.Usercompany)), kMany},
+	{"supplier", dtOf[*Supplier], uint32(unsafe.Offsetof(Users{}.Supplier)), kOne},
 	{"supplier_name", nil, uint32(unsafe.Offsetof(Users{}.SupplierName)), kStr},
-	{"claims", decMany[NHDClaim], uint32(unsafe.Offsetof(Users{}.Claims)), kSub},
+	{"claims", dtOf[*NHDClaim], uint32(unsafe.Offsetof(Users{}.Claims)), kMany},
 	{"app_colour", nil, uint32(unsafe.Offsetof(Users{}.AppColour)), kStr},
 	{"emailconfirmed", nil, uint32(unsafe.Offsetof(Users{}.Emailconfirmed)), kBool},
 	{"agent_app_url", nil, uint32(unsafe.Offsetof(Users{}.AgentAppURL)), kStr},
@@ -1855,7 +2171,7 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []decFie
 	{"servicenow_username", nil, uint32(unsafe.Offsetof(Users{}.ServicenowUsername)), kStr},
 	{"site_servicenow_id", nil, uint32(unsafe.Offsetof(Users{}.SiteServicenowID)), kStr},
 	{"sgatewayid", nil, uint32(unsafe.Offsetof(Users{}.Sgatewayid)), kStr},
-	{"software", decMany[DeviceApplications], uint32(unsafe.Offsetof(Users{}.Software)), kSub},
+	{"software", dtOf[*DeviceApplications], uint32(unsafe.Offsetof(Users{}.Software)), kMany},
 	{"canaccessinvoices", nil, uint32(unsafe.Offsetof(Users{}.Canaccessinvoices)), kBool},
 	{"samaccountname", nil, uint32(unsafe.Offsetof(Users{}.Samaccountname)), kStr},
 	{"oktaid", nil, uint32(unsafe.Offsetof(Users{}.Oktaid)), kStr},
@@ -1867,7 +2183,7 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []decFie
 	{"oppcompanyname", nil, uint32(unsafe.Offsetof(Users{}.Oppcompanyname)), kStr},
 	{"oppcontactname", nil, uint32(unsafe.Offsetof(Users{}.Oppcontactname)), kStr},
 	{"oppemailaddress", nil, uint32(unsafe.Offsetof(Users{}.Oppemailaddress)), kStr},
-	{"assets", decMany[DeviceList], uint32(unsafe.Offsetof(Users{}.Assets)), kSub},
+	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Users{}.Assets)), kMany},
 	{"locked", nil, uint32(unsafe.Offsetof(Users{}.Locked)), kBool},
 	{"site_guid2", nil, uint32(unsafe.Offsetof(Users{}.SiteGuid2)), kStr},
 	{"allowviewclientdocs", nil, uint32(unsafe.Offsetof(Users{}.Allowviewclientdocs)), kBool},
@@ -1890,15 +2206,15 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []decFie
 	{"canviewopps", nil, uint32(unsafe.Offsetof(Users{}.Canviewopps)), kBool},
 	{"azure_tenant_domain", nil, uint32(unsafe.Offsetof(Users{}.AzureTenantDomain)), kStr},
 	{"servicenow_companyid", nil, uint32(unsafe.Offsetof(Users{}.ServicenowCompanyid)), kStr},
-	{"external_links", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.ExternalLinks)), kSub},
-	{"new_external_link", decOne[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.NewExternalLink)), kSub},
+	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.ExternalLinks)), kMany},
+	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.NewExternalLink)), kOne},
 	{"salesforce_dontsync", nil, uint32(unsafe.Offsetof(Users{}.SalesforceDontsync)), kBool},
 	{"_hascontactsenabled", nil, uint32(unsafe.Offsetof(Users{}.Hascontactsenabled)), kBool},
 	{"new_site_name", nil, uint32(unsafe.Offsetof(Users{}.NewSiteName)), kStr},
 	{"_isbatch", nil, uint32(unsafe.Offsetof(Users{}.Isbatch)), kBool},
-	{"roles", decMany[UserRoles], uint32(unsafe.Offsetof(Users{}.Roles)), kSub},
+	{"roles", dtOf[*UserRoles], uint32(unsafe.Offsetof(Users{}.Roles)), kMany},
 	{"azure_roleid", nil, uint32(unsafe.Offsetof(Users{}.AzureRoleid)), kInt},
-	{"add_roles", decMany[UserRoles], uint32(unsafe.Offsetof(Users{}.AddRoles)), kSub},
+	{"add_roles", dtOf[*UserRoles], uint32(unsafe.Offsetof(Users{}.AddRoles)), kMany},
 	{"facebook_id", nil, uint32(unsafe.Offsetof(Users{}.FacebookID)), kInt64},
 	{"facebook_username", nil, uint32(unsafe.Offsetof(Users{}.FacebookUsername)), kStr},
 	{"twitter_id", nil, uint32(unsafe.Offsetof(Users{}.TwitterID)), kInt64},
@@ -1907,12 +2223,12 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []decFie
 	{"_email_collision", nil, uint32(unsafe.Offsetof(Users{}.EmailCollision)), kInt},
 	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Users{}.DontFireAutomations)), kBool},
 	{"device_access_level", nil, uint32(unsafe.Offsetof(Users{}.DeviceAccessLevel)), kInt},
-	{"ticket_customfields", decMany[CustomField], uint32(unsafe.Offsetof(Users{}.TicketCustomfields)), kSub},
+	{"ticket_customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Users{}.TicketCustomfields)), kMany},
 	{"manager_email", nil, uint32(unsafe.Offsetof(Users{}.ManagerEmail)), kStr},
 	{"_remove_licenses", nil, uint32(unsafe.Offsetof(Users{}.RemoveLicenses)), kBool},
 	{"_new_usersite_only", nil, uint32(unsafe.Offsetof(Users{}.NewUsersiteOnly)), kBool},
-	{"thirdpartygroups", decMany[UserThirdPartyGroup], uint32(unsafe.Offsetof(Users{}.Thirdpartygroups)), kSub},
-	{"linked_sites", decMany[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.LinkedSites)), kSub},
+	{"thirdpartygroups", dtOf[*UserThirdPartyGroup], uint32(unsafe.Offsetof(Users{}.Thirdpartygroups)), kMany},
+	{"linked_sites", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.LinkedSites)), kMany},
 	{"dontackemails2", nil, uint32(unsafe.Offsetof(Users{}.Dontackemails2)), kBool},
 	{"instagram_id", nil, uint32(unsafe.Offsetof(Users{}.InstagramID)), kInt64},
 	{"instagram_username", nil, uint32(unsafe.Offsetof(Users{}.InstagramUsername)), kStr},
@@ -1941,7 +2257,9 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []decFie
 
 func (m *Users) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUsers) }
 
-var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []encField{
+func (*Users) decTable() *decTable { return &dectUsers }
+
+var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Sizeof(Users{}), fields: []encField{
 	{`"is_comms_user":`, nil, uint32(unsafe.Offsetof(Users{}.IsCommsUser)), kBool},
 	{`"ischangeapprover2":`, nil, uint32(unsafe.Offsetof(Users{}.Ischangeapprover2)), kBool},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Users{}.ID)), kInt},
@@ -1986,11 +2304,11 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []encFie
 	{`"covered_by_contract":`, nil, uint32(unsafe.Offsetof(Users{}.CoveredByContract)), kBool},
 	{`"contract_value":`, nil, uint32(unsafe.Offsetof(Users{}.ContractValue)), kF64},
 	{`"software_role_name":`, nil, uint32(unsafe.Offsetof(Users{}.SoftwareRoleName)), kStr},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Users{}.Customfields)), kSub},
-	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(Users{}.Attachments)), kSub},
-	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(Users{}.Custombuttons)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Users{}.Customfields)), kMany},
+	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(Users{}.Attachments)), kMany},
+	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Users{}.Custombuttons)), kMany},
 	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(Users{}.RelationshipID)), kInt},
-	{`"user_relationships":`, encMany[XTypeRole], uint32(unsafe.Offsetof(Users{}.UserRelationships)), kSub},
+	{`"user_relationships":`, etOf[*XTypeRole], uint32(unsafe.Offsetof(Users{}.UserRelationships)), kMany},
 	{`"uddevsite":`, nil, uint32(unsafe.Offsetof(Users{}.Uddevsite)), kInt},
 	{`"uddevnum":`, nil, uint32(unsafe.Offsetof(Users{}.Uddevnum)), kInt},
 	{`"uduserid":`, nil, uint32(unsafe.Offsetof(Users{}.Uduserid)), kInt},
@@ -2109,11 +2427,11 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []encFie
 	{`"_anonymise":`, nil, uint32(unsafe.Offsetof(Users{}.Anonymise)), kBool},
 	{`"_reassign_all_to_user":`, nil, uint32(unsafe.Offsetof(Users{}.ReassignAllToUser)), kInt},
 	{`"ismaincontact":`, nil, uint32(unsafe.Offsetof(Users{}.Ismaincontact)), kBool},
-	{`"primary_address":`, encOne[AddressStore], uint32(unsafe.Offsetof(Users{}.PrimaryAddress)), kSub},
-	{`"addresses":`, encMany[AddressStore], uint32(unsafe.Offsetof(Users{}.Addresses)), kSub},
-	{`"departments":`, encMany[UserDepartment], uint32(unsafe.Offsetof(Users{}.Departments)), kSub},
+	{`"primary_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Users{}.PrimaryAddress)), kOne},
+	{`"addresses":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Users{}.Addresses)), kMany},
+	{`"departments":`, etOf[*UserDepartment], uint32(unsafe.Offsetof(Users{}.Departments)), kMany},
 	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(Users{}.OrganisationID)), kInt},
-	{`"popup_notes":`, encMany[AreaPopup], uint32(unsafe.Offsetof(Users{}.PopupNotes)), kSub},
+	{`"popup_notes":`, etOf[*AreaPopup], uint32(unsafe.Offsetof(Users{}.PopupNotes)), kMany},
 	{`"open_ticket_count":`, nil, uint32(unsafe.Offsetof(Users{}.OpenTicketCount)), kInt},
 	{`"onhold_ticket_count":`, nil, uint32(unsafe.Offsetof(Users{}.OnholdTicketCount)), kInt},
 	{`"total_ticket_count":`, nil, uint32(unsafe.Offsetof(Users{}.TotalTicketCount)), kInt},
@@ -2123,10 +2441,10 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []encFie
 	{`"memberof":`, nil, uint32(unsafe.Offsetof(Users{}.Memberof)), kStr},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Users{}.Importtype)), kStr},
 	{`"azureoid":`, nil, uint32(unsafe.Offsetof(Users{}.Azureoid)), kStr},
-	{`"usercompany":`, encMany[UserCompany], uint32(unsafe.Offsetof(Users{}.Usercompany)), kSub},
-	{`"supplier":`, encOne[Supplier], uint32(unsafe.Offsetof(Users{}.Supplier)), kSub},
+	{`"usercompany":`, etOf[*UserCompany], uint32(unsafe.Offsetof(Users{}.Usercompany)), kMany},
+	{`"supplier":`, etOf[*Supplier], uint32(unsafe.Offsetof(Users{}.Supplier)), kOne},
 	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(Users{}.SupplierName)), kStr},
-	{`"claims":`, encMany[NHDClaim], uint32(unsafe.Offsetof(Users{}.Claims)), kSub},
+	{`"claims":`, etOf[*NHDClaim], uint32(unsafe.Offsetof(Users{}.Claims)), kMany},
 	{`"app_colour":`, nil, uint32(unsafe.Offsetof(Users{}.AppColour)), kStr},
 	{`"emailconfirmed":`, nil, uint32(unsafe.Offsetof(Users{}.Emailconfirmed)), kBool},
 	{`"agent_app_url":`, nil, uint32(unsafe.Offsetof(Users{}.AgentAppURL)), kStr},
@@ -2150,7 +2468,7 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []encFie
 	{`"servicenow_username":`, nil, uint32(unsafe.Offsetof(Users{}.ServicenowUsername)), kStr},
 	{`"site_servicenow_id":`, nil, uint32(unsafe.Offsetof(Users{}.SiteServicenowID)), kStr},
 	{`"sgatewayid":`, nil, uint32(unsafe.Offsetof(Users{}.Sgatewayid)), kStr},
-	{`"software":`, encMany[DeviceApplications], uint32(unsafe.Offsetof(Users{}.Software)), kSub},
+	{`"software":`, etOf[*DeviceApplications], uint32(unsafe.Offsetof(Users{}.Software)), kMany},
 	{`"canaccessinvoices":`, nil, uint32(unsafe.Offsetof(Users{}.Canaccessinvoices)), kBool},
 	{`"samaccountname":`, nil, uint32(unsafe.Offsetof(Users{}.Samaccountname)), kStr},
 	{`"oktaid":`, nil, uint32(unsafe.Offsetof(Users{}.Oktaid)), kStr},
@@ -2162,7 +2480,7 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []encFie
 	{`"oppcompanyname":`, nil, uint32(unsafe.Offsetof(Users{}.Oppcompanyname)), kStr},
 	{`"oppcontactname":`, nil, uint32(unsafe.Offsetof(Users{}.Oppcontactname)), kStr},
 	{`"oppemailaddress":`, nil, uint32(unsafe.Offsetof(Users{}.Oppemailaddress)), kStr},
-	{`"assets":`, encMany[DeviceList], uint32(unsafe.Offsetof(Users{}.Assets)), kSub},
+	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Users{}.Assets)), kMany},
 	{`"locked":`, nil, uint32(unsafe.Offsetof(Users{}.Locked)), kBool},
 	{`"site_guid2":`, nil, uint32(unsafe.Offsetof(Users{}.SiteGuid2)), kStr},
 	{`"allowviewclientdocs":`, nil, uint32(unsafe.Offsetof(Users{}.Allowviewclientdocs)), kBool},
@@ -2185,15 +2503,15 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []encFie
 	{`"canviewopps":`, nil, uint32(unsafe.Offsetof(Users{}.Canviewopps)), kBool},
 	{`"azure_tenant_domain":`, nil, uint32(unsafe.Offsetof(Users{}.AzureTenantDomain)), kStr},
 	{`"servicenow_companyid":`, nil, uint32(unsafe.Offsetof(Users{}.ServicenowCompanyid)), kStr},
-	{`"external_links":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.ExternalLinks)), kSub},
-	{`"new_external_link":`, encOne[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.NewExternalLink)), kSub},
+	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.NewExternalLink)), kOne},
 	{`"salesforce_dontsync":`, nil, uint32(unsafe.Offsetof(Users{}.SalesforceDontsync)), kBool},
 	{`"_hascontactsenabled":`, nil, uint32(unsafe.Offsetof(Users{}.Hascontactsenabled)), kBool},
 	{`"new_site_name":`, nil, uint32(unsafe.Offsetof(Users{}.NewSiteName)), kStr},
 	{`"_isbatch":`, nil, uint32(unsafe.Offsetof(Users{}.Isbatch)), kBool},
-	{`"roles":`, encMany[UserRoles], uint32(unsafe.Offsetof(Users{}.Roles)), kSub},
+	{`"roles":`, etOf[*UserRoles], uint32(unsafe.Offsetof(Users{}.Roles)), kMany},
 	{`"azure_roleid":`, nil, uint32(unsafe.Offsetof(Users{}.AzureRoleid)), kInt},
-	{`"add_roles":`, encMany[UserRoles], uint32(unsafe.Offsetof(Users{}.AddRoles)), kSub},
+	{`"add_roles":`, etOf[*UserRoles], uint32(unsafe.Offsetof(Users{}.AddRoles)), kMany},
 	{`"facebook_id":`, nil, uint32(unsafe.Offsetof(Users{}.FacebookID)), kInt64},
 	{`"facebook_username":`, nil, uint32(unsafe.Offsetof(Users{}.FacebookUsername)), kStr},
 	{`"twitter_id":`, nil, uint32(unsafe.Offsetof(Users{}.TwitterID)), kInt64},
@@ -2202,12 +2520,12 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []encFie
 	{`"_email_collision":`, nil, uint32(unsafe.Offsetof(Users{}.EmailCollision)), kInt},
 	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(Users{}.DontFireAutomations)), kBool},
 	{`"device_access_level":`, nil, uint32(unsafe.Offsetof(Users{}.DeviceAccessLevel)), kInt},
-	{`"ticket_customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(Users{}.TicketCustomfields)), kSub},
+	{`"ticket_customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Users{}.TicketCustomfields)), kMany},
 	{`"manager_email":`, nil, uint32(unsafe.Offsetof(Users{}.ManagerEmail)), kStr},
 	{`"_remove_licenses":`, nil, uint32(unsafe.Offsetof(Users{}.RemoveLicenses)), kBool},
 	{`"_new_usersite_only":`, nil, uint32(unsafe.Offsetof(Users{}.NewUsersiteOnly)), kBool},
-	{`"thirdpartygroups":`, encMany[UserThirdPartyGroup], uint32(unsafe.Offsetof(Users{}.Thirdpartygroups)), kSub},
-	{`"linked_sites":`, encMany[ExternalLinkList], uint32(unsafe.Offsetof(Users{}.LinkedSites)), kSub},
+	{`"thirdpartygroups":`, etOf[*UserThirdPartyGroup], uint32(unsafe.Offsetof(Users{}.Thirdpartygroups)), kMany},
+	{`"linked_sites":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.LinkedSites)), kMany},
 	{`"dontackemails2":`, nil, uint32(unsafe.Offsetof(Users{}.Dontackemails2)), kBool},
 	{`"instagram_id":`, nil, uint32(unsafe.Offsetof(Users{}.InstagramID)), kInt64},
 	{`"instagram_username":`, nil, uint32(unsafe.Offsetof(Users{}.InstagramUsername)), kStr},
@@ -2236,10 +2554,20 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), fields: []encFie
 
 func (m *Users) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUsers) }
 
+func (*Users) encTable() *encTable { return &enctUsers }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Users) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUsersList = decTable{extra: unsafe.Offsetof(UsersList{}.Extra), fields: []decField{
+func allocUsersList(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UsersList, n)))
+}
+
+func copyUsersList(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UsersList)(dst), n), unsafe.Slice((*UsersList)(src), n))
+}
+
+var dectUsersList = decTable{extra: unsafe.Offsetof(UsersList{}.Extra), size: unsafe.Sizeof(UsersList{}), alloc: allocUsersList, copy: copyUsersList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UsersList{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(UsersList{}.Name)), kStr},
 	{"site_id", nil, uint32(unsafe.Offsetof(UsersList{}.SiteID)), kF64},
@@ -2282,11 +2610,11 @@ var dectUsersList = decTable{extra: unsafe.Offsetof(UsersList{}.Extra), fields: 
 	{"covered_by_contract", nil, uint32(unsafe.Offsetof(UsersList{}.CoveredByContract)), kBool},
 	{"contract_value", nil, uint32(unsafe.Offsetof(UsersList{}.ContractValue)), kF64},
 	{"software_role_name", nil, uint32(unsafe.Offsetof(UsersList{}.SoftwareRoleName)), kStr},
-	{"customfields", decMany[CustomField], uint32(unsafe.Offsetof(UsersList{}.Customfields)), kSub},
-	{"attachments", decMany[Attachment], uint32(unsafe.Offsetof(UsersList{}.Attachments)), kSub},
-	{"custombuttons", decMany[CustomButton], uint32(unsafe.Offsetof(UsersList{}.Custombuttons)), kSub},
+	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(UsersList{}.Customfields)), kMany},
+	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(UsersList{}.Attachments)), kMany},
+	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(UsersList{}.Custombuttons)), kMany},
 	{"relationship_id", nil, uint32(unsafe.Offsetof(UsersList{}.RelationshipID)), kInt},
-	{"user_relationships", decMany[XTypeRole], uint32(unsafe.Offsetof(UsersList{}.UserRelationships)), kSub},
+	{"user_relationships", dtOf[*XTypeRole], uint32(unsafe.Offsetof(UsersList{}.UserRelationships)), kMany},
 	{"uddevsite", nil, uint32(unsafe.Offsetof(UsersList{}.Uddevsite)), kInt},
 	{"uddevnum", nil, uint32(unsafe.Offsetof(UsersList{}.Uddevnum)), kInt},
 	{"uduserid", nil, uint32(unsafe.Offsetof(UsersList{}.Uduserid)), kInt},
@@ -2317,7 +2645,9 @@ var dectUsersList = decTable{extra: unsafe.Offsetof(UsersList{}.Extra), fields: 
 
 func (m *UsersList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUsersList) }
 
-var enctUsersList = encTable{extra: unsafe.Offsetof(UsersList{}.Extra), fields: []encField{
+func (*UsersList) decTable() *decTable { return &dectUsersList }
+
+var enctUsersList = encTable{extra: unsafe.Offsetof(UsersList{}.Extra), size: unsafe.Sizeof(UsersList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UsersList{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(UsersList{}.Name)), kStr},
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.SiteID)), kF64},
@@ -2360,11 +2690,11 @@ var enctUsersList = encTable{extra: unsafe.Offsetof(UsersList{}.Extra), fields: 
 	{`"covered_by_contract":`, nil, uint32(unsafe.Offsetof(UsersList{}.CoveredByContract)), kBool},
 	{`"contract_value":`, nil, uint32(unsafe.Offsetof(UsersList{}.ContractValue)), kF64},
 	{`"software_role_name":`, nil, uint32(unsafe.Offsetof(UsersList{}.SoftwareRoleName)), kStr},
-	{`"customfields":`, encMany[CustomField], uint32(unsafe.Offsetof(UsersList{}.Customfields)), kSub},
-	{`"attachments":`, encMany[Attachment], uint32(unsafe.Offsetof(UsersList{}.Attachments)), kSub},
-	{`"custombuttons":`, encMany[CustomButton], uint32(unsafe.Offsetof(UsersList{}.Custombuttons)), kSub},
+	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(UsersList{}.Customfields)), kMany},
+	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(UsersList{}.Attachments)), kMany},
+	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(UsersList{}.Custombuttons)), kMany},
 	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.RelationshipID)), kInt},
-	{`"user_relationships":`, encMany[XTypeRole], uint32(unsafe.Offsetof(UsersList{}.UserRelationships)), kSub},
+	{`"user_relationships":`, etOf[*XTypeRole], uint32(unsafe.Offsetof(UsersList{}.UserRelationships)), kMany},
 	{`"uddevsite":`, nil, uint32(unsafe.Offsetof(UsersList{}.Uddevsite)), kInt},
 	{`"uddevnum":`, nil, uint32(unsafe.Offsetof(UsersList{}.Uddevnum)), kInt},
 	{`"uduserid":`, nil, uint32(unsafe.Offsetof(UsersList{}.Uduserid)), kInt},
@@ -2395,30 +2725,46 @@ var enctUsersList = encTable{extra: unsafe.Offsetof(UsersList{}.Extra), fields: 
 
 func (m *UsersList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUsersList) }
 
+func (*UsersList) encTable() *encTable { return &enctUsersList }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UsersList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectUsersView = decTable{extra: unsafe.Offsetof(UsersView{}.Extra), fields: []decField{
+func allocUsersView(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]UsersView, n)))
+}
+
+func copyUsersView(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*UsersView)(dst), n), unsafe.Slice((*UsersView)(src), n))
+}
+
+var dectUsersView = decTable{extra: unsafe.Offsetof(UsersView{}.Extra), size: unsafe.Sizeof(UsersView{}), alloc: allocUsersView, copy: copyUsersView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(UsersView{}.RecordCount)), kInt},
-	{"users", decMany[UsersList], uint32(unsafe.Offsetof(UsersView{}.Users)), kSub},
+	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(UsersView{}.Users)), kMany},
 	{"page_no", nil, uint32(unsafe.Offsetof(UsersView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(UsersView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *UsersView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUsersView) }
 
-var enctUsersView = encTable{extra: unsafe.Offsetof(UsersView{}.Extra), fields: []encField{
+func (*UsersView) decTable() *decTable { return &dectUsersView }
+
+var enctUsersView = encTable{extra: unsafe.Offsetof(UsersView{}.Extra), size: unsafe.Sizeof(UsersView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(UsersView{}.RecordCount)), kInt},
-	{`"users":`, encMany[UsersList], uint32(unsafe.Offsetof(UsersView{}.Users)), kSub},
+	{`"users":`, etOf[*UsersList], uint32(unsafe.Offsetof(UsersView{}.Users)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(UsersView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(UsersView{}.PageSize)), kInt},
 }}
 
 func (m *UsersView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUsersView) }
 
+func (*UsersView) encTable() *encTable { return &enctUsersView }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UsersView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
-func (m *UsersView) decodeBareList(d *decoder) bool { return decodeModels(d, &m.Users) }
+func (m *UsersView) decodeBareList(d *decoder) bool {
+	return d.many(unsafe.Pointer(&m.Users), &dectUsersList)
+}

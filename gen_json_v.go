@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectVMWorkspaceDetails = decTable{extra: unsafe.Offsetof(VMWorkspaceDetails{}.Extra), fields: []decField{
+func allocVMWorkspaceDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]VMWorkspaceDetails, n)))
+}
+
+func copyVMWorkspaceDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*VMWorkspaceDetails)(dst), n), unsafe.Slice((*VMWorkspaceDetails)(src), n))
+}
+
+var dectVMWorkspaceDetails = decTable{extra: unsafe.Offsetof(VMWorkspaceDetails{}.Extra), size: unsafe.Sizeof(VMWorkspaceDetails{}), alloc: allocVMWorkspaceDetails, copy: copyVMWorkspaceDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Name)), kStr},
 	{"region", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Region)), kStr},
@@ -20,20 +28,20 @@ var dectVMWorkspaceDetails = decTable{extra: unsafe.Offsetof(VMWorkspaceDetails{
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"vmworkspace_fieldmappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), kSub},
-	{"sitemappings", decMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), kSub},
+	{"vmworkspace_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), kMany},
+	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncerror)), kStr},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", decMany[KeyPair2], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), kSub},
+	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), kMany},
 	{"delete_devices", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DeleteDevices)), kBool},
 	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontCreateNewDevices)), kBool},
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Warning)), kStr},
 	{"guid", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.GUID)), kStr},
-	{"mappings_xtype", decMany[XTypeMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), kSub},
+	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeChoice)), kInt},
@@ -44,7 +52,9 @@ func (m *VMWorkspaceDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectVMWorkspaceDetails)
 }
 
-var enctVMWorkspaceDetails = encTable{extra: unsafe.Offsetof(VMWorkspaceDetails{}.Extra), fields: []encField{
+func (*VMWorkspaceDetails) decTable() *decTable { return &dectVMWorkspaceDetails }
+
+var enctVMWorkspaceDetails = encTable{extra: unsafe.Offsetof(VMWorkspaceDetails{}.Extra), size: unsafe.Sizeof(VMWorkspaceDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Name)), kStr},
 	{`"region":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Region)), kStr},
@@ -58,20 +68,20 @@ var enctVMWorkspaceDetails = encTable{extra: unsafe.Offsetof(VMWorkspaceDetails{
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"vmworkspace_fieldmappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), kSub},
-	{`"sitemappings":`, encMany[IntegrationSiteMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), kSub},
+	{`"vmworkspace_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), kMany},
+	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncerror)), kStr},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, encMany[KeyPair2], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), kSub},
+	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), kMany},
 	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DeleteDevices)), kBool},
 	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontCreateNewDevices)), kBool},
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Warning)), kStr},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.GUID)), kStr},
-	{`"mappings_xtype":`, encMany[XTypeMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), kSub},
+	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeChoice)), kInt},
@@ -82,16 +92,26 @@ func (m *VMWorkspaceDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctVMWorkspaceDetails)
 }
 
+func (*VMWorkspaceDetails) encTable() *encTable { return &enctVMWorkspaceDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *VMWorkspaceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectViewColumns = decTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), fields: []decField{
+func allocViewColumns(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ViewColumns, n)))
+}
+
+func copyViewColumns(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ViewColumns)(dst), n), unsafe.Slice((*ViewColumns)(src), n))
+}
+
+var dectViewColumns = decTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), size: unsafe.Sizeof(ViewColumns{}), alloc: allocViewColumns, copy: copyViewColumns, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ViewColumns{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ViewColumns{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ViewColumns{}.Intent)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ViewColumns{}.Name)), kStr},
 	{"tile_html", nil, uint32(unsafe.Offsetof(ViewColumns{}.TileHTML)), kStr},
-	{"columns", decMany[ViewColumnsDetails], uint32(unsafe.Offsetof(ViewColumns{}.Columns)), kSub},
+	{"columns", dtOf[*ViewColumnsDetails], uint32(unsafe.Offsetof(ViewColumns{}.Columns)), kMany},
 	{"_temp", nil, uint32(unsafe.Offsetof(ViewColumns{}.Temp)), kBool},
 	{"card_html", nil, uint32(unsafe.Offsetof(ViewColumns{}.CardHTML)), kStr},
 	{"linked_dashboard_id", nil, uint32(unsafe.Offsetof(ViewColumns{}.LinkedDashboardID)), kInt},
@@ -108,13 +128,15 @@ var dectViewColumns = decTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), fiel
 
 func (m *ViewColumns) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewColumns) }
 
-var enctViewColumns = encTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), fields: []encField{
+func (*ViewColumns) decTable() *decTable { return &dectViewColumns }
+
+var enctViewColumns = encTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), size: unsafe.Sizeof(ViewColumns{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.Intent)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.Name)), kStr},
 	{`"tile_html":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.TileHTML)), kStr},
-	{`"columns":`, encMany[ViewColumnsDetails], uint32(unsafe.Offsetof(ViewColumns{}.Columns)), kSub},
+	{`"columns":`, etOf[*ViewColumnsDetails], uint32(unsafe.Offsetof(ViewColumns{}.Columns)), kMany},
 	{`"_temp":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.Temp)), kBool},
 	{`"card_html":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.CardHTML)), kStr},
 	{`"linked_dashboard_id":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.LinkedDashboardID)), kInt},
@@ -131,10 +153,20 @@ var enctViewColumns = encTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), fiel
 
 func (m *ViewColumns) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewColumns) }
 
+func (*ViewColumns) encTable() *encTable { return &enctViewColumns }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewColumns) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectViewColumnsDetails = decTable{extra: unsafe.Offsetof(ViewColumnsDetails{}.Extra), fields: []decField{
+func allocViewColumnsDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ViewColumnsDetails, n)))
+}
+
+func copyViewColumnsDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ViewColumnsDetails)(dst), n), unsafe.Slice((*ViewColumnsDetails)(src), n))
+}
+
+var dectViewColumnsDetails = decTable{extra: unsafe.Offsetof(ViewColumnsDetails{}.Extra), size: unsafe.Sizeof(ViewColumnsDetails{}), alloc: allocViewColumnsDetails, copy: copyViewColumnsDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ID)), kInt},
 	{"columns_id", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsID)), kInt},
 	{"column_seq", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnSeq)), kInt},
@@ -151,7 +183,9 @@ func (m *ViewColumnsDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectViewColumnsDetails)
 }
 
-var enctViewColumnsDetails = encTable{extra: unsafe.Offsetof(ViewColumnsDetails{}.Extra), fields: []encField{
+func (*ViewColumnsDetails) decTable() *decTable { return &dectViewColumnsDetails }
+
+var enctViewColumnsDetails = encTable{extra: unsafe.Offsetof(ViewColumnsDetails{}.Extra), size: unsafe.Sizeof(ViewColumnsDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ID)), kInt},
 	{`"columns_id":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsID)), kInt},
 	{`"column_seq":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnSeq)), kInt},
@@ -168,10 +202,20 @@ func (m *ViewColumnsDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctViewColumnsDetails)
 }
 
+func (*ViewColumnsDetails) encTable() *encTable { return &enctViewColumnsDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewColumnsDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectViewFilter = decTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), fields: []decField{
+func allocViewFilter(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ViewFilter, n)))
+}
+
+func copyViewFilter(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ViewFilter)(dst), n), unsafe.Slice((*ViewFilter)(src), n))
+}
+
+var dectViewFilter = decTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), size: unsafe.Sizeof(ViewFilter{}), alloc: allocViewFilter, copy: copyViewFilter, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ViewFilter{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ViewFilter{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ViewFilter{}.Intent)), kStr},
@@ -183,7 +227,7 @@ var dectViewFilter = decTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), fields
 	{"type", nil, uint32(unsafe.Offsetof(ViewFilter{}.Type)), kInt},
 	{"type_name", nil, uint32(unsafe.Offsetof(ViewFilter{}.TypeName)), kStr},
 	{"sys_id", nil, uint32(unsafe.Offsetof(ViewFilter{}.SysID)), kStr},
-	{"filters", decMany[ViewFilterDetails], uint32(unsafe.Offsetof(ViewFilter{}.Filters)), kSub},
+	{"filters", dtOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ViewFilter{}.Filters)), kMany},
 	{"_temp", nil, uint32(unsafe.Offsetof(ViewFilter{}.Temp)), kBool},
 	{"restriction_type", nil, uint32(unsafe.Offsetof(ViewFilter{}.RestrictionType)), kInt},
 	{"team_guid", nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamGUID)), kStr},
@@ -191,7 +235,9 @@ var dectViewFilter = decTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), fields
 
 func (m *ViewFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewFilter) }
 
-var enctViewFilter = encTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), fields: []encField{
+func (*ViewFilter) decTable() *decTable { return &dectViewFilter }
+
+var enctViewFilter = encTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), size: unsafe.Sizeof(ViewFilter{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.Intent)), kStr},
@@ -203,7 +249,7 @@ var enctViewFilter = encTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), fields
 	{`"type":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.Type)), kInt},
 	{`"type_name":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.TypeName)), kStr},
 	{`"sys_id":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.SysID)), kStr},
-	{`"filters":`, encMany[ViewFilterDetails], uint32(unsafe.Offsetof(ViewFilter{}.Filters)), kSub},
+	{`"filters":`, etOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ViewFilter{}.Filters)), kMany},
 	{`"_temp":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.Temp)), kBool},
 	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.RestrictionType)), kInt},
 	{`"team_guid":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamGUID)), kStr},
@@ -211,10 +257,20 @@ var enctViewFilter = encTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), fields
 
 func (m *ViewFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewFilter) }
 
+func (*ViewFilter) encTable() *encTable { return &enctViewFilter }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectViewFilterDetails = decTable{extra: unsafe.Offsetof(ViewFilterDetails{}.Extra), fields: []decField{
+func allocViewFilterDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ViewFilterDetails, n)))
+}
+
+func copyViewFilterDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ViewFilterDetails)(dst), n), unsafe.Slice((*ViewFilterDetails)(src), n))
+}
+
+var dectViewFilterDetails = decTable{extra: unsafe.Offsetof(ViewFilterDetails{}.Extra), size: unsafe.Sizeof(ViewFilterDetails{}), alloc: allocViewFilterDetails, copy: copyViewFilterDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ID)), kInt},
 	{"filter_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterID)), kInt},
 	{"list_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListID)), kInt},
@@ -223,7 +279,7 @@ var dectViewFilterDetails = decTable{extra: unsafe.Offsetof(ViewFilterDetails{}.
 	{"filter_name", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterName)), kStr},
 	{"filter_type", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterType)), kInt},
 	{"filter_value", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValue)), kStr},
-	{"filter_values", decMany[KeyPair], uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), kSub},
+	{"filter_values", dtOf[*KeyPair], uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), kMany},
 	{"filter_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterGUID)), kStr},
 	{"list_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListGUID)), kStr},
 	{"itemsupplier_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierGUID)), kStr},
@@ -233,7 +289,9 @@ func (m *ViewFilterDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectViewFilterDetails)
 }
 
-var enctViewFilterDetails = encTable{extra: unsafe.Offsetof(ViewFilterDetails{}.Extra), fields: []encField{
+func (*ViewFilterDetails) decTable() *decTable { return &dectViewFilterDetails }
+
+var enctViewFilterDetails = encTable{extra: unsafe.Offsetof(ViewFilterDetails{}.Extra), size: unsafe.Sizeof(ViewFilterDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ID)), kInt},
 	{`"filter_id":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterID)), kInt},
 	{`"list_id":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListID)), kInt},
@@ -242,7 +300,7 @@ var enctViewFilterDetails = encTable{extra: unsafe.Offsetof(ViewFilterDetails{}.
 	{`"filter_name":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterName)), kStr},
 	{`"filter_type":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterType)), kInt},
 	{`"filter_value":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValue)), kStr},
-	{`"filter_values":`, encMany[KeyPair], uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), kSub},
+	{`"filter_values":`, etOf[*KeyPair], uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), kMany},
 	{`"filter_guid":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterGUID)), kStr},
 	{`"list_guid":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListGUID)), kStr},
 	{`"itemsupplier_guid":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierGUID)), kStr},
@@ -252,10 +310,20 @@ func (m *ViewFilterDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctViewFilterDetails)
 }
 
+func (*ViewFilterDetails) encTable() *encTable { return &enctViewFilterDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewFilterDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectViewListGroup = decTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), fields: []decField{
+func allocViewListGroup(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ViewListGroup, n)))
+}
+
+func copyViewListGroup(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ViewListGroup)(dst), n), unsafe.Slice((*ViewListGroup)(src), n))
+}
+
+var dectViewListGroup = decTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), size: unsafe.Sizeof(ViewListGroup{}), alloc: allocViewListGroup, copy: copyViewListGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ViewListGroup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Name)), kStr},
 	{"sequence", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Sequence)), kInt},
@@ -266,7 +334,9 @@ var dectViewListGroup = decTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), 
 
 func (m *ViewListGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewListGroup) }
 
-var enctViewListGroup = encTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), fields: []encField{
+func (*ViewListGroup) decTable() *decTable { return &dectViewListGroup }
+
+var enctViewListGroup = encTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), size: unsafe.Sizeof(ViewListGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ViewListGroup{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ViewListGroup{}.Name)), kStr},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(ViewListGroup{}.Sequence)), kInt},
@@ -277,10 +347,20 @@ var enctViewListGroup = encTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), 
 
 func (m *ViewListGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewListGroup) }
 
+func (*ViewListGroup) encTable() *encTable { return &enctViewListGroup }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewListGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectViewLists = decTable{extra: unsafe.Offsetof(ViewLists{}.Extra), fields: []decField{
+func allocViewLists(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ViewLists, n)))
+}
+
+func copyViewLists(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ViewLists)(dst), n), unsafe.Slice((*ViewLists)(src), n))
+}
+
+var dectViewLists = decTable{extra: unsafe.Offsetof(ViewLists{}.Extra), size: unsafe.Sizeof(ViewLists{}), alloc: allocViewLists, copy: copyViewLists, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(ViewLists{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ViewLists{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ViewLists{}.ID)), kInt},
@@ -311,7 +391,7 @@ var dectViewLists = decTable{extra: unsafe.Offsetof(ViewLists{}.Extra), fields: 
 	{"column_profile_name", nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileName)), kStr},
 	{"filter_profile_name", nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileName)), kStr},
 	{"connectedinstance_name", nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceName)), kStr},
-	{"filters", decMany[ViewFilterDetails], uint32(unsafe.Offsetof(ViewLists{}.Filters)), kSub},
+	{"filters", dtOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ViewLists{}.Filters)), kMany},
 	{"group", nil, uint32(unsafe.Offsetof(ViewLists{}.Group)), kInt},
 	{"group_name", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupName)), kStr},
 	{"group_seq", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupSeq)), kInt},
@@ -321,7 +401,9 @@ var dectViewLists = decTable{extra: unsafe.Offsetof(ViewLists{}.Extra), fields: 
 
 func (m *ViewLists) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewLists) }
 
-var enctViewLists = encTable{extra: unsafe.Offsetof(ViewLists{}.Extra), fields: []encField{
+func (*ViewLists) decTable() *decTable { return &dectViewLists }
+
+var enctViewLists = encTable{extra: unsafe.Offsetof(ViewLists{}.Extra), size: unsafe.Sizeof(ViewLists{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ViewLists{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ID)), kInt},
@@ -352,7 +434,7 @@ var enctViewLists = encTable{extra: unsafe.Offsetof(ViewLists{}.Extra), fields: 
 	{`"column_profile_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileName)), kStr},
 	{`"filter_profile_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileName)), kStr},
 	{`"connectedinstance_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceName)), kStr},
-	{`"filters":`, encMany[ViewFilterDetails], uint32(unsafe.Offsetof(ViewLists{}.Filters)), kSub},
+	{`"filters":`, etOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ViewLists{}.Filters)), kMany},
 	{`"group":`, nil, uint32(unsafe.Offsetof(ViewLists{}.Group)), kInt},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GroupName)), kStr},
 	{`"group_seq":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GroupSeq)), kInt},
@@ -362,17 +444,27 @@ var enctViewLists = encTable{extra: unsafe.Offsetof(ViewLists{}.Extra), fields: 
 
 func (m *ViewLists) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewLists) }
 
+func (*ViewLists) encTable() *encTable { return &enctViewLists }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewLists) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectVirtualAgent = decTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), fields: []decField{
+func allocVirtualAgent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]VirtualAgent, n)))
+}
+
+func copyVirtualAgent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*VirtualAgent)(dst), n), unsafe.Slice((*VirtualAgent)(src), n))
+}
+
+var dectVirtualAgent = decTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), size: unsafe.Sizeof(VirtualAgent{}), alloc: allocVirtualAgent, copy: copyVirtualAgent, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Name)), kStr},
 	{"connection_type", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionType)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Use)), kInt},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ThirdPartyID)), kStr},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(VirtualAgent{}.AccessControl)), kSub},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(VirtualAgent{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(VirtualAgent{}.AccessControlLevel)), kInt},
 	{"_connection_enabled", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionEnabled)), kBool},
 	{"_instructions", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Instructions)), kStr},
@@ -383,14 +475,16 @@ var dectVirtualAgent = decTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), fi
 
 func (m *VirtualAgent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectVirtualAgent) }
 
-var enctVirtualAgent = encTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), fields: []encField{
+func (*VirtualAgent) decTable() *decTable { return &dectVirtualAgent }
+
+var enctVirtualAgent = encTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), size: unsafe.Sizeof(VirtualAgent{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Name)), kStr},
 	{`"connection_type":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionType)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Use)), kInt},
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.ThirdPartyID)), kStr},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(VirtualAgent{}.AccessControl)), kSub},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(VirtualAgent{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.AccessControlLevel)), kInt},
 	{`"_connection_enabled":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionEnabled)), kBool},
 	{`"_instructions":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Instructions)), kStr},
@@ -400,6 +494,8 @@ var enctVirtualAgent = encTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), fi
 }}
 
 func (m *VirtualAgent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctVirtualAgent) }
+
+func (*VirtualAgent) encTable() *encTable { return &enctVirtualAgent }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *VirtualAgent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

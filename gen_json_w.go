@@ -6,7 +6,13 @@ import (
 	"unsafe"
 )
 
-var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []decField{
+func allocWebhook(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Webhook, n))) }
+
+func copyWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Webhook)(dst), n), unsafe.Slice((*Webhook)(src), n))
+}
+
+var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe.Sizeof(Webhook{}), alloc: allocWebhook, copy: copyWebhook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Webhook{}.ID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Webhook{}.Intent)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(Webhook{}.Name)), kStr},
@@ -20,7 +26,7 @@ var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []de
 	{"certificate_id", nil, uint32(unsafe.Offsetof(Webhook{}.CertificateID)), kInt},
 	{"certificate_name", nil, uint32(unsafe.Offsetof(Webhook{}.CertificateName)), kStr},
 	{"active", nil, uint32(unsafe.Offsetof(Webhook{}.Active)), kBool},
-	{"events", decMany[UnameNotification], uint32(unsafe.Offsetof(Webhook{}.Events)), kSub},
+	{"events", dtOf[*UnameNotification], uint32(unsafe.Offsetof(Webhook{}.Events)), kMany},
 	{"last_status", nil, uint32(unsafe.Offsetof(Webhook{}.LastStatus)), kInt},
 	{"systemuse", nil, uint32(unsafe.Offsetof(Webhook{}.Systemuse)), kStr},
 	{"runbook_start_type", nil, uint32(unsafe.Offsetof(Webhook{}.RunbookStartType)), kInt},
@@ -40,7 +46,7 @@ var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []de
 	{"zapier_priority_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierPriorityID)), kInt},
 	{"zapier_team_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierTeamID)), kInt},
 	{"zapier_agent_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierAgentID)), kInt},
-	{"mappings", decMany[WebhookMapping], uint32(unsafe.Offsetof(Webhook{}.Mappings)), kSub},
+	{"mappings", dtOf[*WebhookMapping], uint32(unsafe.Offsetof(Webhook{}.Mappings)), kMany},
 	{"custom_payload", nil, uint32(unsafe.Offsetof(Webhook{}.CustomPayload)), kBool},
 	{"payload_type", nil, uint32(unsafe.Offsetof(Webhook{}.PayloadType)), kInt},
 	{"flow_chart_json", nil, uint32(unsafe.Offsetof(Webhook{}.FlowChartJSON)), kStr},
@@ -53,10 +59,10 @@ var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []de
 	{"version_number", nil, uint32(unsafe.Offsetof(Webhook{}.VersionNumber)), kStr},
 	{"note", nil, uint32(unsafe.Offsetof(Webhook{}.Note)), kStr},
 	{"install_popup", nil, uint32(unsafe.Offsetof(Webhook{}.InstallPopup)), kStr},
-	{"steps", decMany[FlowDetail], uint32(unsafe.Offsetof(Webhook{}.Steps)), kSub},
-	{"input_variables", decMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(Webhook{}.InputVariables)), kSub},
-	{"standalone_methods", decMany[OutboundIntegrationMethod], uint32(unsafe.Offsetof(Webhook{}.StandaloneMethods)), kSub},
-	{"integrations", decMany[OutboundIntegration], uint32(unsafe.Offsetof(Webhook{}.Integrations)), kSub},
+	{"steps", dtOf[*FlowDetail], uint32(unsafe.Offsetof(Webhook{}.Steps)), kMany},
+	{"input_variables", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(Webhook{}.InputVariables)), kMany},
+	{"standalone_methods", dtOf[*OutboundIntegrationMethod], uint32(unsafe.Offsetof(Webhook{}.StandaloneMethods)), kMany},
+	{"integrations", dtOf[*OutboundIntegration], uint32(unsafe.Offsetof(Webhook{}.Integrations)), kMany},
 	{"schedule_id", nil, uint32(unsafe.Offsetof(Webhook{}.ScheduleID)), kInt},
 	{"disabled", nil, uint32(unsafe.Offsetof(Webhook{}.Disabled)), kBool},
 	{"lastcreated", nil, uint32(unsafe.Offsetof(Webhook{}.Lastcreated)), kTime},
@@ -68,7 +74,9 @@ var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []de
 
 func (m *Webhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWebhook) }
 
-var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []encField{
+func (*Webhook) decTable() *decTable { return &dectWebhook }
+
+var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe.Sizeof(Webhook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Webhook{}.Intent)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Webhook{}.Name)), kStr},
@@ -82,7 +90,7 @@ var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []en
 	{`"certificate_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.CertificateID)), kInt},
 	{`"certificate_name":`, nil, uint32(unsafe.Offsetof(Webhook{}.CertificateName)), kStr},
 	{`"active":`, nil, uint32(unsafe.Offsetof(Webhook{}.Active)), kBool},
-	{`"events":`, encMany[UnameNotification], uint32(unsafe.Offsetof(Webhook{}.Events)), kSub},
+	{`"events":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(Webhook{}.Events)), kMany},
 	{`"last_status":`, nil, uint32(unsafe.Offsetof(Webhook{}.LastStatus)), kInt},
 	{`"systemuse":`, nil, uint32(unsafe.Offsetof(Webhook{}.Systemuse)), kStr},
 	{`"runbook_start_type":`, nil, uint32(unsafe.Offsetof(Webhook{}.RunbookStartType)), kInt},
@@ -102,7 +110,7 @@ var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []en
 	{`"zapier_priority_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierPriorityID)), kInt},
 	{`"zapier_team_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierTeamID)), kInt},
 	{`"zapier_agent_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierAgentID)), kInt},
-	{`"mappings":`, encMany[WebhookMapping], uint32(unsafe.Offsetof(Webhook{}.Mappings)), kSub},
+	{`"mappings":`, etOf[*WebhookMapping], uint32(unsafe.Offsetof(Webhook{}.Mappings)), kMany},
 	{`"custom_payload":`, nil, uint32(unsafe.Offsetof(Webhook{}.CustomPayload)), kBool},
 	{`"payload_type":`, nil, uint32(unsafe.Offsetof(Webhook{}.PayloadType)), kInt},
 	{`"flow_chart_json":`, nil, uint32(unsafe.Offsetof(Webhook{}.FlowChartJSON)), kStr},
@@ -115,10 +123,10 @@ var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []en
 	{`"version_number":`, nil, uint32(unsafe.Offsetof(Webhook{}.VersionNumber)), kStr},
 	{`"note":`, nil, uint32(unsafe.Offsetof(Webhook{}.Note)), kStr},
 	{`"install_popup":`, nil, uint32(unsafe.Offsetof(Webhook{}.InstallPopup)), kStr},
-	{`"steps":`, encMany[FlowDetail], uint32(unsafe.Offsetof(Webhook{}.Steps)), kSub},
-	{`"input_variables":`, encMany[OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(Webhook{}.InputVariables)), kSub},
-	{`"standalone_methods":`, encMany[OutboundIntegrationMethod], uint32(unsafe.Offsetof(Webhook{}.StandaloneMethods)), kSub},
-	{`"integrations":`, encMany[OutboundIntegration], uint32(unsafe.Offsetof(Webhook{}.Integrations)), kSub},
+	{`"steps":`, etOf[*FlowDetail], uint32(unsafe.Offsetof(Webhook{}.Steps)), kMany},
+	{`"input_variables":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(Webhook{}.InputVariables)), kMany},
+	{`"standalone_methods":`, etOf[*OutboundIntegrationMethod], uint32(unsafe.Offsetof(Webhook{}.StandaloneMethods)), kMany},
+	{`"integrations":`, etOf[*OutboundIntegration], uint32(unsafe.Offsetof(Webhook{}.Integrations)), kMany},
 	{`"schedule_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ScheduleID)), kInt},
 	{`"disabled":`, nil, uint32(unsafe.Offsetof(Webhook{}.Disabled)), kBool},
 	{`"lastcreated":`, nil, uint32(unsafe.Offsetof(Webhook{}.Lastcreated)), kTime},
@@ -130,10 +138,20 @@ var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), fields: []en
 
 func (m *Webhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWebhook) }
 
+func (*Webhook) encTable() *encTable { return &enctWebhook }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Webhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWebhookEvent = decTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), fields: []decField{
+func allocWebhookEvent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]WebhookEvent, n)))
+}
+
+func copyWebhookEvent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*WebhookEvent)(dst), n), unsafe.Slice((*WebhookEvent)(src), n))
+}
+
+var dectWebhookEvent = decTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), size: unsafe.Sizeof(WebhookEvent{}), alloc: allocWebhookEvent, copy: copyWebhookEvent, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.ID)), kStr},
 	{"webhook_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.WebhookID)), kStr},
 	{"integration_method_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.IntegrationMethodID)), kInt},
@@ -158,7 +176,9 @@ var dectWebhookEvent = decTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), fi
 
 func (m *WebhookEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWebhookEvent) }
 
-var enctWebhookEvent = encTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), fields: []encField{
+func (*WebhookEvent) decTable() *decTable { return &dectWebhookEvent }
+
+var enctWebhookEvent = encTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), size: unsafe.Sizeof(WebhookEvent{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.ID)), kStr},
 	{`"webhook_id":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.WebhookID)), kStr},
 	{`"integration_method_id":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.IntegrationMethodID)), kInt},
@@ -183,10 +203,20 @@ var enctWebhookEvent = encTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), fi
 
 func (m *WebhookEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWebhookEvent) }
 
+func (*WebhookEvent) encTable() *encTable { return &enctWebhookEvent }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WebhookEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWebhookMapping = decTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra), fields: []decField{
+func allocWebhookMapping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]WebhookMapping, n)))
+}
+
+func copyWebhookMapping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*WebhookMapping)(dst), n), unsafe.Slice((*WebhookMapping)(src), n))
+}
+
+var dectWebhookMapping = decTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra), size: unsafe.Sizeof(WebhookMapping{}), alloc: allocWebhookMapping, copy: copyWebhookMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WebhookMapping{}.ID)), kInt},
 	{"webhookid", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Webhookid)), kStr},
 	{"fiusage", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiusage)), kInt},
@@ -200,7 +230,9 @@ var dectWebhookMapping = decTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra)
 
 func (m *WebhookMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWebhookMapping) }
 
-var enctWebhookMapping = encTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra), fields: []encField{
+func (*WebhookMapping) decTable() *decTable { return &dectWebhookMapping }
+
+var enctWebhookMapping = encTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra), size: unsafe.Sizeof(WebhookMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.ID)), kInt},
 	{`"webhookid":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.Webhookid)), kStr},
 	{`"fiusage":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiusage)), kInt},
@@ -214,10 +246,18 @@ var enctWebhookMapping = encTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra)
 
 func (m *WebhookMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWebhookMapping) }
 
+func (*WebhookMapping) encTable() *encTable { return &enctWebhookMapping }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WebhookMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWidget = decTable{extra: unsafe.Offsetof(Widget{}.Extra), fields: []decField{
+func allocWidget(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Widget, n))) }
+
+func copyWidget(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Widget)(dst), n), unsafe.Slice((*Widget)(src), n))
+}
+
+var dectWidget = decTable{extra: unsafe.Offsetof(Widget{}.Extra), size: unsafe.Sizeof(Widget{}), alloc: allocWidget, copy: copyWidget, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Widget{}.ID)), kInt},
 	{"dashboardid", nil, uint32(unsafe.Offsetof(Widget{}.Dashboardid)), kInt},
 	{"i", nil, uint32(unsafe.Offsetof(Widget{}.I)), kStr},
@@ -253,7 +293,7 @@ var dectWidget = decTable{extra: unsafe.Offsetof(Widget{}.Extra), fields: []decF
 	{"outcome_id", nil, uint32(unsafe.Offsetof(Widget{}.OutcomeID)), kInt},
 	{"field_columns", nil, uint32(unsafe.Offsetof(Widget{}.FieldColumns)), kInt},
 	{"mode", nil, uint32(unsafe.Offsetof(Widget{}.Mode)), kStr},
-	{"actions", decMany[TOutcome], uint32(unsafe.Offsetof(Widget{}.Actions)), kSub},
+	{"actions", dtOf[*TOutcome], uint32(unsafe.Offsetof(Widget{}.Actions)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Widget{}.Warning)), kStr},
 	{"open_report_in_new_tab", nil, uint32(unsafe.Offsetof(Widget{}.OpenReportInNewTab)), kBool},
 	{"display_type", nil, uint32(unsafe.Offsetof(Widget{}.DisplayType)), kInt},
@@ -261,7 +301,9 @@ var dectWidget = decTable{extra: unsafe.Offsetof(Widget{}.Extra), fields: []decF
 
 func (m *Widget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWidget) }
 
-var enctWidget = encTable{extra: unsafe.Offsetof(Widget{}.Extra), fields: []encField{
+func (*Widget) decTable() *decTable { return &dectWidget }
+
+var enctWidget = encTable{extra: unsafe.Offsetof(Widget{}.Extra), size: unsafe.Sizeof(Widget{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Widget{}.ID)), kInt},
 	{`"dashboardid":`, nil, uint32(unsafe.Offsetof(Widget{}.Dashboardid)), kInt},
 	{`"i":`, nil, uint32(unsafe.Offsetof(Widget{}.I)), kStr},
@@ -297,7 +339,7 @@ var enctWidget = encTable{extra: unsafe.Offsetof(Widget{}.Extra), fields: []encF
 	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(Widget{}.OutcomeID)), kInt},
 	{`"field_columns":`, nil, uint32(unsafe.Offsetof(Widget{}.FieldColumns)), kInt},
 	{`"mode":`, nil, uint32(unsafe.Offsetof(Widget{}.Mode)), kStr},
-	{`"actions":`, encMany[TOutcome], uint32(unsafe.Offsetof(Widget{}.Actions)), kSub},
+	{`"actions":`, etOf[*TOutcome], uint32(unsafe.Offsetof(Widget{}.Actions)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Widget{}.Warning)), kStr},
 	{`"open_report_in_new_tab":`, nil, uint32(unsafe.Offsetof(Widget{}.OpenReportInNewTab)), kBool},
 	{`"display_type":`, nil, uint32(unsafe.Offsetof(Widget{}.DisplayType)), kInt},
@@ -305,10 +347,20 @@ var enctWidget = encTable{extra: unsafe.Offsetof(Widget{}.Extra), fields: []encF
 
 func (m *Widget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWidget) }
 
+func (*Widget) encTable() *encTable { return &enctWidget }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Widget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWordpressComLinks = decTable{extra: unsafe.Offsetof(WordpressComLinks{}.Extra), fields: []decField{
+func allocWordpressComLinks(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]WordpressComLinks, n)))
+}
+
+func copyWordpressComLinks(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*WordpressComLinks)(dst), n), unsafe.Slice((*WordpressComLinks)(src), n))
+}
+
+var dectWordpressComLinks = decTable{extra: unsafe.Offsetof(WordpressComLinks{}.Extra), size: unsafe.Sizeof(WordpressComLinks{}), alloc: allocWordpressComLinks, copy: copyWordpressComLinks, fields: []decField{
 	{"counts", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Counts)), kStr},
 	{"self", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Self)), kStr},
 	{"help", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Help)), kStr},
@@ -319,7 +371,9 @@ func (m *WordpressComLinks) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectWordpressComLinks)
 }
 
-var enctWordpressComLinks = encTable{extra: unsafe.Offsetof(WordpressComLinks{}.Extra), fields: []encField{
+func (*WordpressComLinks) decTable() *decTable { return &dectWordpressComLinks }
+
+var enctWordpressComLinks = encTable{extra: unsafe.Offsetof(WordpressComLinks{}.Extra), size: unsafe.Sizeof(WordpressComLinks{}), fields: []encField{
 	{`"counts":`, nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Counts)), kStr},
 	{`"self":`, nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Self)), kStr},
 	{`"help":`, nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Help)), kStr},
@@ -330,60 +384,110 @@ func (m *WordpressComLinks) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctWordpressComLinks)
 }
 
+func (*WordpressComLinks) encTable() *encTable { return &enctWordpressComLinks }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressComLinks) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWordpressComMeta = decTable{extra: unsafe.Offsetof(WordpressComMeta{}.Extra), fields: []decField{
-	{"links", decOne[WordpressComLinks], uint32(unsafe.Offsetof(WordpressComMeta{}.Links)), kSub},
+func allocWordpressComMeta(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]WordpressComMeta, n)))
+}
+
+func copyWordpressComMeta(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*WordpressComMeta)(dst), n), unsafe.Slice((*WordpressComMeta)(src), n))
+}
+
+var dectWordpressComMeta = decTable{extra: unsafe.Offsetof(WordpressComMeta{}.Extra), size: unsafe.Sizeof(WordpressComMeta{}), alloc: allocWordpressComMeta, copy: copyWordpressComMeta, fields: []decField{
+	{"links", dtOf[*WordpressComLinks], uint32(unsafe.Offsetof(WordpressComMeta{}.Links)), kOne},
 	{"next_page", nil, uint32(unsafe.Offsetof(WordpressComMeta{}.NextPage)), kStr},
 	{"wpcom", nil, uint32(unsafe.Offsetof(WordpressComMeta{}.Wpcom)), kBool},
 }, sorted: []uint16{0, 1, 2}}
 
 func (m *WordpressComMeta) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWordpressComMeta) }
 
-var enctWordpressComMeta = encTable{extra: unsafe.Offsetof(WordpressComMeta{}.Extra), fields: []encField{
-	{`"links":`, encOne[WordpressComLinks], uint32(unsafe.Offsetof(WordpressComMeta{}.Links)), kSub},
+func (*WordpressComMeta) decTable() *decTable { return &dectWordpressComMeta }
+
+var enctWordpressComMeta = encTable{extra: unsafe.Offsetof(WordpressComMeta{}.Extra), size: unsafe.Sizeof(WordpressComMeta{}), fields: []encField{
+	{`"links":`, etOf[*WordpressComLinks], uint32(unsafe.Offsetof(WordpressComMeta{}.Links)), kOne},
 	{`"next_page":`, nil, uint32(unsafe.Offsetof(WordpressComMeta{}.NextPage)), kStr},
 	{`"wpcom":`, nil, uint32(unsafe.Offsetof(WordpressComMeta{}.Wpcom)), kBool},
 }}
 
 func (m *WordpressComMeta) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWordpressComMeta) }
 
+func (*WordpressComMeta) encTable() *encTable { return &enctWordpressComMeta }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressComMeta) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWordpressComObject = decTable{extra: unsafe.Offsetof(WordpressComObject{}.Extra), fields: []decField{
+func allocWordpressComObject(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]WordpressComObject, n)))
+}
+
+func copyWordpressComObject(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*WordpressComObject)(dst), n), unsafe.Slice((*WordpressComObject)(src), n))
+}
+
+func mapNewWordpressComObject(m unsafe.Pointer) {
+	*(*map[string]WordpressComObject)(m) = map[string]WordpressComObject{}
+}
+
+func mapSetWordpressComObject(m unsafe.Pointer, k string, v unsafe.Pointer) {
+	(*(*map[string]WordpressComObject)(m))[k] = *(*WordpressComObject)(v)
+}
+
+func mapEachWordpressComObject(m unsafe.Pointer, f func(string, unsafe.Pointer)) {
+	mp := *(*map[string]WordpressComObject)(m)
+	for _, k := range sortedKeys(mp) {
+		v := mp[k]
+		f(k, unsafe.Pointer(&v))
+	}
+}
+
+var dectWordpressComObject = decTable{extra: unsafe.Offsetof(WordpressComObject{}.Extra), size: unsafe.Sizeof(WordpressComObject{}), alloc: allocWordpressComObject, copy: copyWordpressComObject, mapNew: mapNewWordpressComObject, mapSet: mapSetWordpressComObject, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WordpressComObject{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Name)), kStr},
 	{"slug", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Slug)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Description)), kStr},
 	{"post_count", nil, uint32(unsafe.Offsetof(WordpressComObject{}.PostCount)), kInt},
 	{"parent", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Parent)), kInt},
-	{"meta", decOne[WordpressComMeta], uint32(unsafe.Offsetof(WordpressComObject{}.Meta)), kSub},
+	{"meta", dtOf[*WordpressComMeta], uint32(unsafe.Offsetof(WordpressComObject{}.Meta)), kOne},
 }, sorted: []uint16{3, 0, 6, 1, 5, 4, 2}}
 
 func (m *WordpressComObject) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectWordpressComObject)
 }
 
-var enctWordpressComObject = encTable{extra: unsafe.Offsetof(WordpressComObject{}.Extra), fields: []encField{
+func (*WordpressComObject) decTable() *decTable { return &dectWordpressComObject }
+
+var enctWordpressComObject = encTable{extra: unsafe.Offsetof(WordpressComObject{}.Extra), size: unsafe.Sizeof(WordpressComObject{}), mapEach: mapEachWordpressComObject, fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.Name)), kStr},
 	{`"slug":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.Slug)), kStr},
 	{`"description":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.Description)), kStr},
 	{`"post_count":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.PostCount)), kInt},
 	{`"parent":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.Parent)), kInt},
-	{`"meta":`, encOne[WordpressComMeta], uint32(unsafe.Offsetof(WordpressComObject{}.Meta)), kSub},
+	{`"meta":`, etOf[*WordpressComMeta], uint32(unsafe.Offsetof(WordpressComObject{}.Meta)), kOne},
 }}
 
 func (m *WordpressComObject) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctWordpressComObject)
 }
 
+func (*WordpressComObject) encTable() *encTable { return &enctWordpressComObject }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressComObject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWordpressDetails = decTable{extra: unsafe.Offsetof(WordpressDetails{}.Extra), fields: []decField{
+func allocWordpressDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]WordpressDetails, n)))
+}
+
+func copyWordpressDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*WordpressDetails)(dst), n), unsafe.Slice((*WordpressDetails)(src), n))
+}
+
+var dectWordpressDetails = decTable{extra: unsafe.Offsetof(WordpressDetails{}.Extra), size: unsafe.Sizeof(WordpressDetails{}), alloc: allocWordpressDetails, copy: copyWordpressDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WordpressDetails{}.ID)), kInt},
 	{"connectionname", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Connectionname)), kStr},
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(WordpressDetails{}.NewIntegrationMethod)), kBool},
@@ -399,7 +503,9 @@ var dectWordpressDetails = decTable{extra: unsafe.Offsetof(WordpressDetails{}.Ex
 
 func (m *WordpressDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWordpressDetails) }
 
-var enctWordpressDetails = encTable{extra: unsafe.Offsetof(WordpressDetails{}.Extra), fields: []encField{
+func (*WordpressDetails) decTable() *decTable { return &dectWordpressDetails }
+
+var enctWordpressDetails = encTable{extra: unsafe.Offsetof(WordpressDetails{}.Extra), size: unsafe.Sizeof(WordpressDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.ID)), kInt},
 	{`"connectionname":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.Connectionname)), kStr},
 	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.NewIntegrationMethod)), kBool},
@@ -415,10 +521,20 @@ var enctWordpressDetails = encTable{extra: unsafe.Offsetof(WordpressDetails{}.Ex
 
 func (m *WordpressDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWordpressDetails) }
 
+func (*WordpressDetails) encTable() *encTable { return &enctWordpressDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWordpressOrgDetails = decTable{extra: unsafe.Offsetof(WordpressOrgDetails{}.Extra), fields: []decField{
+func allocWordpressOrgDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]WordpressOrgDetails, n)))
+}
+
+func copyWordpressOrgDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*WordpressOrgDetails)(dst), n), unsafe.Slice((*WordpressOrgDetails)(src), n))
+}
+
+var dectWordpressOrgDetails = decTable{extra: unsafe.Offsetof(WordpressOrgDetails{}.Extra), size: unsafe.Sizeof(WordpressOrgDetails{}), alloc: allocWordpressOrgDetails, copy: copyWordpressOrgDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ID)), kInt},
 	{"connectionname", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Connectionname)), kStr},
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.NewIntegrationMethod)), kBool},
@@ -442,7 +558,9 @@ func (m *WordpressOrgDetails) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectWordpressOrgDetails)
 }
 
-var enctWordpressOrgDetails = encTable{extra: unsafe.Offsetof(WordpressOrgDetails{}.Extra), fields: []encField{
+func (*WordpressOrgDetails) decTable() *decTable { return &dectWordpressOrgDetails }
+
+var enctWordpressOrgDetails = encTable{extra: unsafe.Offsetof(WordpressOrgDetails{}.Extra), size: unsafe.Sizeof(WordpressOrgDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ID)), kInt},
 	{`"connectionname":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Connectionname)), kStr},
 	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.NewIntegrationMethod)), kBool},
@@ -466,10 +584,20 @@ func (m *WordpressOrgDetails) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctWordpressOrgDetails)
 }
 
+func (*WordpressOrgDetails) encTable() *encTable { return &enctWordpressOrgDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressOrgDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWorkdays = decTable{extra: unsafe.Offsetof(Workdays{}.Extra), fields: []decField{
+func allocWorkdays(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]Workdays, n)))
+}
+
+func copyWorkdays(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Workdays)(dst), n), unsafe.Slice((*Workdays)(src), n))
+}
+
+var dectWorkdays = decTable{extra: unsafe.Offsetof(Workdays{}.Extra), size: unsafe.Sizeof(Workdays{}), alloc: allocWorkdays, copy: copyWorkdays, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Workdays{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(Workdays{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Workdays{}.Intent)), kStr},
@@ -501,15 +629,17 @@ var dectWorkdays = decTable{extra: unsafe.Offsetof(Workdays{}.Extra), fields: []
 	{"startsaturday", nil, uint32(unsafe.Offsetof(Workdays{}.Startsaturday)), kTime},
 	{"startsunday", nil, uint32(unsafe.Offsetof(Workdays{}.Startsunday)), kTime},
 	{"_warning", nil, uint32(unsafe.Offsetof(Workdays{}.Warning)), kStr},
-	{"holidays", decMany[Holidays], uint32(unsafe.Offsetof(Workdays{}.Holidays)), kSub},
-	{"timeslots", decMany[Timeslot], uint32(unsafe.Offsetof(Workdays{}.Timeslots)), kSub},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Workdays{}.AccessControl)), kSub},
+	{"holidays", dtOf[*Holidays], uint32(unsafe.Offsetof(Workdays{}.Holidays)), kMany},
+	{"timeslots", dtOf[*Timeslot], uint32(unsafe.Offsetof(Workdays{}.Timeslots)), kMany},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Workdays{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Workdays{}.AccessControlLevel)), kInt},
 }, sorted: []uint16{30, 33, 34, 15, 7, 20, 16, 21, 22, 19, 17, 18, 1, 31, 0, 12, 8, 13, 14, 11, 9, 10, 2, 3, 6, 27, 23, 28, 29, 26, 24, 25, 4, 32, 5}}
 
 func (m *Workdays) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWorkdays) }
 
-var enctWorkdays = encTable{extra: unsafe.Offsetof(Workdays{}.Extra), fields: []encField{
+func (*Workdays) decTable() *decTable { return &dectWorkdays }
+
+var enctWorkdays = encTable{extra: unsafe.Offsetof(Workdays{}.Extra), size: unsafe.Sizeof(Workdays{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Workdays{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Workdays{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Workdays{}.Intent)), kStr},
@@ -541,18 +671,28 @@ var enctWorkdays = encTable{extra: unsafe.Offsetof(Workdays{}.Extra), fields: []
 	{`"startsaturday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Startsaturday)), kTime},
 	{`"startsunday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Startsunday)), kTime},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Workdays{}.Warning)), kStr},
-	{`"holidays":`, encMany[Holidays], uint32(unsafe.Offsetof(Workdays{}.Holidays)), kSub},
-	{`"timeslots":`, encMany[Timeslot], uint32(unsafe.Offsetof(Workdays{}.Timeslots)), kSub},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Workdays{}.AccessControl)), kSub},
+	{`"holidays":`, etOf[*Holidays], uint32(unsafe.Offsetof(Workdays{}.Holidays)), kMany},
+	{`"timeslots":`, etOf[*Timeslot], uint32(unsafe.Offsetof(Workdays{}.Timeslots)), kMany},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Workdays{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Workdays{}.AccessControlLevel)), kInt},
 }}
 
 func (m *Workdays) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWorkdays) }
 
+func (*Workdays) encTable() *encTable { return &enctWorkdays }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Workdays) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWorkflowHistory = decTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extra), fields: []decField{
+func allocWorkflowHistory(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]WorkflowHistory, n)))
+}
+
+func copyWorkflowHistory(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*WorkflowHistory)(dst), n), unsafe.Slice((*WorkflowHistory)(src), n))
+}
+
+var dectWorkflowHistory = decTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extra), size: unsafe.Sizeof(WorkflowHistory{}), alloc: allocWorkflowHistory, copy: copyWorkflowHistory, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TicketID)), kInt},
 	{"moved_from", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedFrom)), kInt},
@@ -572,7 +712,9 @@ var dectWorkflowHistory = decTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extr
 
 func (m *WorkflowHistory) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWorkflowHistory) }
 
-var enctWorkflowHistory = encTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extra), fields: []encField{
+func (*WorkflowHistory) decTable() *decTable { return &dectWorkflowHistory }
+
+var enctWorkflowHistory = encTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extra), size: unsafe.Sizeof(WorkflowHistory{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TicketID)), kInt},
 	{`"moved_from":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedFrom)), kInt},
@@ -592,10 +734,20 @@ var enctWorkflowHistory = encTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extr
 
 func (m *WorkflowHistory) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWorkflowHistory) }
 
+func (*WorkflowHistory) encTable() *encTable { return &enctWorkflowHistory }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkflowHistory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWorkflowTarget = decTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra), fields: []decField{
+func allocWorkflowTarget(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]WorkflowTarget, n)))
+}
+
+func copyWorkflowTarget(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*WorkflowTarget)(dst), n), unsafe.Slice((*WorkflowTarget)(src), n))
+}
+
+var dectWorkflowTarget = decTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra), size: unsafe.Sizeof(WorkflowTarget{}), alloc: allocWorkflowTarget, copy: copyWorkflowTarget, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Name)), kStr},
 	{"flow_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.FlowID)), kInt},
@@ -605,20 +757,22 @@ var dectWorkflowTarget = decTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra)
 	{"start_stage_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.StartStageName)), kStr},
 	{"end_stage_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageID)), kInt},
 	{"end_stage_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageName)), kStr},
-	{"start_steps", decMany[WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), kSub},
-	{"end_steps", decMany[WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), kSub},
+	{"start_steps", dtOf[*WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), kMany},
+	{"end_steps", dtOf[*WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), kMany},
 	{"target", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Target)), kF64},
 	{"target_units", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.TargetUnits)), kStr},
 	{"workday", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Workday)), kInt},
 	{"workday_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.WorkdayName)), kStr},
-	{"rules", decMany[Autoassign], uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kSub},
+	{"rules", dtOf[*Autoassign], uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kMany},
 	{"rule_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.RuleID)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Warning)), kStr},
 }, sorted: []uint16{17, 7, 8, 10, 3, 2, 0, 1, 16, 15, 5, 6, 9, 11, 4, 12, 13, 14}}
 
 func (m *WorkflowTarget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWorkflowTarget) }
 
-var enctWorkflowTarget = encTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra), fields: []encField{
+func (*WorkflowTarget) decTable() *decTable { return &dectWorkflowTarget }
+
+var enctWorkflowTarget = encTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra), size: unsafe.Sizeof(WorkflowTarget{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Name)), kStr},
 	{`"flow_id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.FlowID)), kInt},
@@ -628,23 +782,33 @@ var enctWorkflowTarget = encTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra)
 	{`"start_stage_name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.StartStageName)), kStr},
 	{`"end_stage_id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageID)), kInt},
 	{`"end_stage_name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageName)), kStr},
-	{`"start_steps":`, encMany[WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), kSub},
-	{`"end_steps":`, encMany[WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), kSub},
+	{`"start_steps":`, etOf[*WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), kMany},
+	{`"end_steps":`, etOf[*WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), kMany},
 	{`"target":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Target)), kF64},
 	{`"target_units":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.TargetUnits)), kStr},
 	{`"workday":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Workday)), kInt},
 	{`"workday_name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.WorkdayName)), kStr},
-	{`"rules":`, encMany[Autoassign], uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kSub},
+	{`"rules":`, etOf[*Autoassign], uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kMany},
 	{`"rule_id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.RuleID)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Warning)), kStr},
 }}
 
 func (m *WorkflowTarget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWorkflowTarget) }
 
+func (*WorkflowTarget) encTable() *encTable { return &enctWorkflowTarget }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkflowTarget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWorkflowTargetStep = decTable{extra: unsafe.Offsetof(WorkflowTargetStep{}.Extra), fields: []decField{
+func allocWorkflowTargetStep(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]WorkflowTargetStep, n)))
+}
+
+func copyWorkflowTargetStep(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*WorkflowTargetStep)(dst), n), unsafe.Slice((*WorkflowTargetStep)(src), n))
+}
+
+var dectWorkflowTargetStep = decTable{extra: unsafe.Offsetof(WorkflowTargetStep{}.Extra), size: unsafe.Sizeof(WorkflowTargetStep{}), alloc: allocWorkflowTargetStep, copy: copyWorkflowTargetStep, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.ID)), kInt},
 	{"workflowtarget_id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.WorkflowtargetID)), kInt},
 	{"step_id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.StepID)), kInt},
@@ -658,7 +822,9 @@ func (m *WorkflowTargetStep) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectWorkflowTargetStep)
 }
 
-var enctWorkflowTargetStep = encTable{extra: unsafe.Offsetof(WorkflowTargetStep{}.Extra), fields: []encField{
+func (*WorkflowTargetStep) decTable() *decTable { return &dectWorkflowTargetStep }
+
+var enctWorkflowTargetStep = encTable{extra: unsafe.Offsetof(WorkflowTargetStep{}.Extra), size: unsafe.Sizeof(WorkflowTargetStep{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.ID)), kInt},
 	{`"workflowtarget_id":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.WorkflowtargetID)), kInt},
 	{`"step_id":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.StepID)), kInt},
@@ -672,10 +838,20 @@ func (m *WorkflowTargetStep) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctWorkflowTargetStep)
 }
 
+func (*WorkflowTargetStep) encTable() *encTable { return &enctWorkflowTargetStep }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkflowTargetStep) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectWorkspaceApplication = decTable{extra: unsafe.Offsetof(WorkspaceApplication{}.Extra), fields: []decField{
+func allocWorkspaceApplication(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]WorkspaceApplication, n)))
+}
+
+func copyWorkspaceApplication(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*WorkspaceApplication)(dst), n), unsafe.Slice((*WorkspaceApplication)(src), n))
+}
+
+var dectWorkspaceApplication = decTable{extra: unsafe.Offsetof(WorkspaceApplication{}.Extra), size: unsafe.Sizeof(WorkspaceApplication{}), alloc: allocWorkspaceApplication, copy: copyWorkspaceApplication, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ID)), kStr},
 	{"database_id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.DatabaseID)), kStr},
 	{"client_id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ClientID)), kStr},
@@ -688,7 +864,9 @@ func (m *WorkspaceApplication) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectWorkspaceApplication)
 }
 
-var enctWorkspaceApplication = encTable{extra: unsafe.Offsetof(WorkspaceApplication{}.Extra), fields: []encField{
+func (*WorkspaceApplication) decTable() *decTable { return &dectWorkspaceApplication }
+
+var enctWorkspaceApplication = encTable{extra: unsafe.Offsetof(WorkspaceApplication{}.Extra), size: unsafe.Sizeof(WorkspaceApplication{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ID)), kStr},
 	{`"database_id":`, nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.DatabaseID)), kStr},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ClientID)), kStr},
@@ -700,6 +878,8 @@ var enctWorkspaceApplication = encTable{extra: unsafe.Offsetof(WorkspaceApplicat
 func (m *WorkspaceApplication) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctWorkspaceApplication)
 }
+
+func (*WorkspaceApplication) encTable() *encTable { return &enctWorkspaceApplication }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkspaceApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

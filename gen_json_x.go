@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectXTypeMapping = decTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), fields: []decField{
+func allocXTypeMapping(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]XTypeMapping, n)))
+}
+
+func copyXTypeMapping(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*XTypeMapping)(dst), n), unsafe.Slice((*XTypeMapping)(src), n))
+}
+
+var dectXTypeMapping = decTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), size: unsafe.Sizeof(XTypeMapping{}), alloc: allocXTypeMapping, copy: copyXTypeMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(XTypeMapping{}.ID)), kInt},
 	{"typeid", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Typeid)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Name)), kStr},
@@ -17,23 +25,25 @@ var dectXTypeMapping = decTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), fi
 	{"tags", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Tags)), kStr},
 	{"category", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Category)), kStr},
 	{"includesoftware", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Includesoftware)), kBool},
-	{"field_mappings", decMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), kSub},
+	{"field_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), kMany},
 	{"field_mapping_count", nil, uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappingCount)), kInt},
 	{"sub_type", nil, uint32(unsafe.Offsetof(XTypeMapping{}.SubType)), kInt},
 	{"tag_list", nil, uint32(unsafe.Offsetof(XTypeMapping{}.TagList)), kStr},
-	{"tag_list_pairs", decMany[KeyPair2], uint32(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), kSub},
+	{"tag_list_pairs", dtOf[*KeyPair2], uint32(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), kMany},
 	{"seq", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Seq)), kInt},
 	{"partial_match", nil, uint32(unsafe.Offsetof(XTypeMapping{}.PartialMatch)), kBool},
 	{"detailsid", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Detailsid)), kInt},
 	{"userules", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Userules)), kBool},
-	{"criteria", decMany[XTypeMappingCriteria], uint32(unsafe.Offsetof(XTypeMapping{}.Criteria)), kSub},
+	{"criteria", dtOf[*XTypeMappingCriteria], uint32(unsafe.Offsetof(XTypeMapping{}.Criteria)), kMany},
 	{"rule_count", nil, uint32(unsafe.Offsetof(XTypeMapping{}.RuleCount)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Warning)), kStr},
 }, sorted: []uint16{21, 8, 19, 17, 11, 10, 0, 9, 6, 5, 2, 16, 20, 15, 12, 13, 14, 7, 4, 1, 18, 3}}
 
 func (m *XTypeMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXTypeMapping) }
 
-var enctXTypeMapping = encTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), fields: []encField{
+func (*XTypeMapping) decTable() *decTable { return &dectXTypeMapping }
+
+var enctXTypeMapping = encTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), size: unsafe.Sizeof(XTypeMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.ID)), kInt},
 	{`"typeid":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Typeid)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Name)), kStr},
@@ -44,26 +54,36 @@ var enctXTypeMapping = encTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), fi
 	{`"tags":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Tags)), kStr},
 	{`"category":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Category)), kStr},
 	{`"includesoftware":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Includesoftware)), kBool},
-	{`"field_mappings":`, encMany[IntegrationFieldMapping], uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), kSub},
+	{`"field_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), kMany},
 	{`"field_mapping_count":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappingCount)), kInt},
 	{`"sub_type":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.SubType)), kInt},
 	{`"tag_list":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.TagList)), kStr},
-	{`"tag_list_pairs":`, encMany[KeyPair2], uint32(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), kSub},
+	{`"tag_list_pairs":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), kMany},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Seq)), kInt},
 	{`"partial_match":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.PartialMatch)), kBool},
 	{`"detailsid":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Detailsid)), kInt},
 	{`"userules":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Userules)), kBool},
-	{`"criteria":`, encMany[XTypeMappingCriteria], uint32(unsafe.Offsetof(XTypeMapping{}.Criteria)), kSub},
+	{`"criteria":`, etOf[*XTypeMappingCriteria], uint32(unsafe.Offsetof(XTypeMapping{}.Criteria)), kMany},
 	{`"rule_count":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.RuleCount)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Warning)), kStr},
 }}
 
 func (m *XTypeMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXTypeMapping) }
 
+func (*XTypeMapping) encTable() *encTable { return &enctXTypeMapping }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectXTypeMappingCriteria = decTable{extra: unsafe.Offsetof(XTypeMappingCriteria{}.Extra), fields: []decField{
+func allocXTypeMappingCriteria(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]XTypeMappingCriteria, n)))
+}
+
+func copyXTypeMappingCriteria(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*XTypeMappingCriteria)(dst), n), unsafe.Slice((*XTypeMappingCriteria)(src), n))
+}
+
+var dectXTypeMappingCriteria = decTable{extra: unsafe.Offsetof(XTypeMappingCriteria{}.Extra), size: unsafe.Sizeof(XTypeMappingCriteria{}), alloc: allocXTypeMappingCriteria, copy: copyXTypeMappingCriteria, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ID)), kInt},
 	{"xtypemapping_id", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.XtypemappingID)), kInt},
 	{"tablename", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Tablename)), kStr},
@@ -82,7 +102,9 @@ func (m *XTypeMappingCriteria) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectXTypeMappingCriteria)
 }
 
-var enctXTypeMappingCriteria = encTable{extra: unsafe.Offsetof(XTypeMappingCriteria{}.Extra), fields: []encField{
+func (*XTypeMappingCriteria) decTable() *decTable { return &dectXTypeMappingCriteria }
+
+var enctXTypeMappingCriteria = encTable{extra: unsafe.Offsetof(XTypeMappingCriteria{}.Extra), size: unsafe.Sizeof(XTypeMappingCriteria{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ID)), kInt},
 	{`"xtypemapping_id":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.XtypemappingID)), kInt},
 	{`"tablename":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Tablename)), kStr},
@@ -101,10 +123,20 @@ func (m *XTypeMappingCriteria) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctXTypeMappingCriteria)
 }
 
+func (*XTypeMappingCriteria) encTable() *encTable { return &enctXTypeMappingCriteria }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeMappingCriteria) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectXTypeRole = decTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), fields: []decField{
+func allocXTypeRole(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]XTypeRole, n)))
+}
+
+func copyXTypeRole(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*XTypeRole)(dst), n), unsafe.Slice((*XTypeRole)(src), n))
+}
+
+var dectXTypeRole = decTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), size: unsafe.Sizeof(XTypeRole{}), alloc: allocXTypeRole, copy: copyXTypeRole, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(XTypeRole{}.ID)), kInt},
 	{"xtype_id", nil, uint32(unsafe.Offsetof(XTypeRole{}.XtypeID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(XTypeRole{}.Name)), kStr},
@@ -113,7 +145,9 @@ var dectXTypeRole = decTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), fields: 
 
 func (m *XTypeRole) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXTypeRole) }
 
-var enctXTypeRole = encTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), fields: []encField{
+func (*XTypeRole) decTable() *decTable { return &dectXTypeRole }
+
+var enctXTypeRole = encTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), size: unsafe.Sizeof(XTypeRole{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeRole{}.ID)), kInt},
 	{`"xtype_id":`, nil, uint32(unsafe.Offsetof(XTypeRole{}.XtypeID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(XTypeRole{}.Name)), kStr},
@@ -122,39 +156,61 @@ var enctXTypeRole = encTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), fields: 
 
 func (m *XTypeRole) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXTypeRole) }
 
+func (*XTypeRole) encTable() *encTable { return &enctXTypeRole }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeRole) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectXTypeStatus = decTable{extra: unsafe.Offsetof(XTypeStatus{}.Extra), fields: []decField{
+func allocXTypeStatus(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]XTypeStatus, n)))
+}
+
+func copyXTypeStatus(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*XTypeStatus)(dst), n), unsafe.Slice((*XTypeStatus)(src), n))
+}
+
+var dectXTypeStatus = decTable{extra: unsafe.Offsetof(XTypeStatus{}.Extra), size: unsafe.Sizeof(XTypeStatus{}), alloc: allocXTypeStatus, copy: copyXTypeStatus, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.ID)), kInt},
 	{"xtype_id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeID)), kInt},
 	{"xtype_name", nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeName)), kStr},
 	{"status_id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusID)), kInt},
 	{"status_name", nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusName)), kStr},
 	{"allowafterallstatuses", nil, uint32(unsafe.Offsetof(XTypeStatus{}.Allowafterallstatuses)), kBool},
-	{"allowedafterstatus", decMany[XTypeStatusRestrictions], uint32(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), kSub},
+	{"allowedafterstatus", dtOf[*XTypeStatusRestrictions], uint32(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(XTypeStatus{}.Warning)), kStr},
 }, sorted: []uint16{7, 5, 6, 0, 3, 4, 1, 2}}
 
 func (m *XTypeStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXTypeStatus) }
 
-var enctXTypeStatus = encTable{extra: unsafe.Offsetof(XTypeStatus{}.Extra), fields: []encField{
+func (*XTypeStatus) decTable() *decTable { return &dectXTypeStatus }
+
+var enctXTypeStatus = encTable{extra: unsafe.Offsetof(XTypeStatus{}.Extra), size: unsafe.Sizeof(XTypeStatus{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.ID)), kInt},
 	{`"xtype_id":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeID)), kInt},
 	{`"xtype_name":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeName)), kStr},
 	{`"status_id":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusID)), kInt},
 	{`"status_name":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusName)), kStr},
 	{`"allowafterallstatuses":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.Allowafterallstatuses)), kBool},
-	{`"allowedafterstatus":`, encMany[XTypeStatusRestrictions], uint32(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), kSub},
+	{`"allowedafterstatus":`, etOf[*XTypeStatusRestrictions], uint32(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.Warning)), kStr},
 }}
 
 func (m *XTypeStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXTypeStatus) }
 
+func (*XTypeStatus) encTable() *encTable { return &enctXTypeStatus }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectXTypeStatusRestrictions = decTable{extra: unsafe.Offsetof(XTypeStatusRestrictions{}.Extra), fields: []decField{
+func allocXTypeStatusRestrictions(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]XTypeStatusRestrictions, n)))
+}
+
+func copyXTypeStatusRestrictions(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*XTypeStatusRestrictions)(dst), n), unsafe.Slice((*XTypeStatusRestrictions)(src), n))
+}
+
+var dectXTypeStatusRestrictions = decTable{extra: unsafe.Offsetof(XTypeStatusRestrictions{}.Extra), size: unsafe.Sizeof(XTypeStatusRestrictions{}), alloc: allocXTypeStatusRestrictions, copy: copyXTypeStatusRestrictions, fields: []decField{
 	{"xtypestatus_id", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.XtypestatusID)), kInt},
 	{"status_id", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusID)), kInt},
 	{"status_name", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusName)), kStr},
@@ -165,7 +221,9 @@ func (m *XTypeStatusRestrictions) decodeJSON(d *decoder) {
 	d.object(unsafe.Pointer(m), &dectXTypeStatusRestrictions)
 }
 
-var enctXTypeStatusRestrictions = encTable{extra: unsafe.Offsetof(XTypeStatusRestrictions{}.Extra), fields: []encField{
+func (*XTypeStatusRestrictions) decTable() *decTable { return &dectXTypeStatusRestrictions }
+
+var enctXTypeStatusRestrictions = encTable{extra: unsafe.Offsetof(XTypeStatusRestrictions{}.Extra), size: unsafe.Sizeof(XTypeStatusRestrictions{}), fields: []encField{
 	{`"xtypestatus_id":`, nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.XtypestatusID)), kInt},
 	{`"status_id":`, nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusID)), kInt},
 	{`"status_name":`, nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusName)), kStr},
@@ -176,10 +234,20 @@ func (m *XTypeStatusRestrictions) encodeJSON(e *encoder) {
 	e.object(unsafe.Pointer(m), &enctXTypeStatusRestrictions)
 }
 
+func (*XTypeStatusRestrictions) encTable() *encTable { return &enctXTypeStatusRestrictions }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeStatusRestrictions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectXeroDetails = decTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), fields: []decField{
+func allocXeroDetails(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]XeroDetails, n)))
+}
+
+func copyXeroDetails(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*XeroDetails)(dst), n), unsafe.Slice((*XeroDetails)(src), n))
+}
+
+var dectXeroDetails = decTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), size: unsafe.Sizeof(XeroDetails{}), alloc: allocXeroDetails, copy: copyXeroDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(XeroDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(XeroDetails{}.Name)), kStr},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(XeroDetails{}.TenantID)), kStr},
@@ -204,7 +272,7 @@ var dectXeroDetails = decTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), fiel
 	{"client_id", nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientID)), kStr},
 	{"new_client_secret", nil, uint32(unsafe.Offsetof(XeroDetails{}.NewClientSecret)), kStr},
 	{"sync_entities", nil, uint32(unsafe.Offsetof(XeroDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", decMany[KeyPair2], uint32(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), kSub},
+	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), kMany},
 	{"supplier_top_level", nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevel)), kInt},
 	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevelName)), kStr},
 	{"archive_contacts", nil, uint32(unsafe.Offsetof(XeroDetails{}.ArchiveContacts)), kBool},
@@ -224,7 +292,9 @@ var dectXeroDetails = decTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), fiel
 
 func (m *XeroDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXeroDetails) }
 
-var enctXeroDetails = encTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), fields: []encField{
+func (*XeroDetails) decTable() *decTable { return &dectXeroDetails }
+
+var enctXeroDetails = encTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), size: unsafe.Sizeof(XeroDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.Name)), kStr},
 	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.TenantID)), kStr},
@@ -249,7 +319,7 @@ var enctXeroDetails = encTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), fiel
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientID)), kStr},
 	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.NewClientSecret)), kStr},
 	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.SyncEntities)), kStr},
-	{`"sync_entities_list":`, encMany[KeyPair2], uint32(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), kSub},
+	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), kMany},
 	{`"supplier_top_level":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevel)), kInt},
 	{`"supplier_top_level_name":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevelName)), kStr},
 	{`"archive_contacts":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ArchiveContacts)), kBool},
@@ -269,10 +339,20 @@ var enctXeroDetails = encTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), fiel
 
 func (m *XeroDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXeroDetails) }
 
+func (*XeroDetails) encTable() *encTable { return &enctXeroDetails }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XeroDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectXeroWebhookEvent = decTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Extra), fields: []decField{
+func allocXeroWebhookEvent(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]XeroWebhookEvent, n)))
+}
+
+func copyXeroWebhookEvent(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*XeroWebhookEvent)(dst), n), unsafe.Slice((*XeroWebhookEvent)(src), n))
+}
+
+var dectXeroWebhookEvent = decTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Extra), size: unsafe.Sizeof(XeroWebhookEvent{}), alloc: allocXeroWebhookEvent, copy: copyXeroWebhookEvent, fields: []decField{
 	{"resourceUrl", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceURL)), kStr},
 	{"resourceId", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceID)), kStr},
 	{"eventDateUtc", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventDateUTC)), kTime},
@@ -287,7 +367,9 @@ var dectXeroWebhookEvent = decTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Ex
 
 func (m *XeroWebhookEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXeroWebhookEvent) }
 
-var enctXeroWebhookEvent = encTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Extra), fields: []encField{
+func (*XeroWebhookEvent) decTable() *decTable { return &dectXeroWebhookEvent }
+
+var enctXeroWebhookEvent = encTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Extra), size: unsafe.Sizeof(XeroWebhookEvent{}), fields: []encField{
 	{`"resourceUrl":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceURL)), kStr},
 	{`"resourceId":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceID)), kStr},
 	{`"eventDateUtc":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventDateUTC)), kTime},
@@ -302,10 +384,18 @@ var enctXeroWebhookEvent = encTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Ex
 
 func (m *XeroWebhookEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXeroWebhookEvent) }
 
+func (*XeroWebhookEvent) encTable() *encTable { return &enctXeroWebhookEvent }
+
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XeroWebhookEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []decField{
+func allocXtype(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Xtype, n))) }
+
+func copyXtype(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*Xtype)(dst), n), unsafe.Slice((*Xtype)(src), n))
+}
+
+var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Sizeof(Xtype{}), alloc: allocXtype, copy: copyXtype, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Xtype{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Xtype{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Xtype{}.ID)), kInt},
@@ -339,8 +429,8 @@ var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []decFie
 	{"kaseyaid", nil, uint32(unsafe.Offsetof(Xtype{}.Kaseyaid)), kStr},
 	{"icon", nil, uint32(unsafe.Offsetof(Xtype{}.Icon)), kStr},
 	{"show_to_users", nil, uint32(unsafe.Offsetof(Xtype{}.ShowToUsers)), kBool},
-	{"fields", decMany[TypeInfo], uint32(unsafe.Offsetof(Xtype{}.Fields)), kSub},
-	{"field_list", decMany[Field], uint32(unsafe.Offsetof(Xtype{}.FieldList)), kSub},
+	{"fields", dtOf[*TypeInfo], uint32(unsafe.Offsetof(Xtype{}.Fields)), kMany},
+	{"field_list", dtOf[*Field], uint32(unsafe.Offsetof(Xtype{}.FieldList)), kMany},
 	{"item_code", nil, uint32(unsafe.Offsetof(Xtype{}.ItemCode)), kStr},
 	{"defaultsequence", nil, uint32(unsafe.Offsetof(Xtype{}.Defaultsequence)), kInt},
 	{"tagprefix", nil, uint32(unsafe.Offsetof(Xtype{}.Tagprefix)), kStr},
@@ -354,8 +444,8 @@ var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []decFie
 	{"resourcebooking_asset_restriction_type", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingAssetRestrictionType)), kInt},
 	{"resourcebooking_min_hours_advance", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMinHoursAdvance)), kF64},
 	{"resourcebooking_max_days_advance", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMaxDaysAdvance)), kF64},
-	{"bookingtypes", decMany[BookingType], uint32(unsafe.Offsetof(Xtype{}.Bookingtypes)), kSub},
-	{"timeslots", decMany[BookingTypeTimeslot], uint32(unsafe.Offsetof(Xtype{}.Timeslots)), kSub},
+	{"bookingtypes", dtOf[*BookingType], uint32(unsafe.Offsetof(Xtype{}.Bookingtypes)), kMany},
+	{"timeslots", dtOf[*BookingTypeTimeslot], uint32(unsafe.Offsetof(Xtype{}.Timeslots)), kMany},
 	{"timeslot_bookingtype", nil, uint32(unsafe.Offsetof(Xtype{}.TimeslotBookingtype)), kInt},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Xtype{}.Isimport)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(Xtype{}.Warning)), kStr},
@@ -364,11 +454,11 @@ var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []decFie
 	{"fiid_guid", nil, uint32(unsafe.Offsetof(Xtype{}.FiidGUID)), kStr},
 	{"finame", nil, uint32(unsafe.Offsetof(Xtype{}.Finame)), kStr},
 	{"new_icon", nil, uint32(unsafe.Offsetof(Xtype{}.NewIcon)), kStr},
-	{"xtype_roles", decMany[XTypeRole], uint32(unsafe.Offsetof(Xtype{}.XtypeRoles)), kSub},
+	{"xtype_roles", dtOf[*XTypeRole], uint32(unsafe.Offsetof(Xtype{}.XtypeRoles)), kMany},
 	{"asset_details_tab_display", nil, uint32(unsafe.Offsetof(Xtype{}.AssetDetailsTabDisplay)), kInt},
-	{"tab_config", decMany[TabConfig], uint32(unsafe.Offsetof(Xtype{}.TabConfig)), kSub},
+	{"tab_config", dtOf[*TabConfig], uint32(unsafe.Offsetof(Xtype{}.TabConfig)), kMany},
 	{"resourcebookingtype", nil, uint32(unsafe.Offsetof(Xtype{}.Resourcebookingtype)), kInt},
-	{"allowed_status", decMany[XTypeStatus], uint32(unsafe.Offsetof(Xtype{}.AllowedStatus)), kSub},
+	{"allowed_status", dtOf[*XTypeStatus], uint32(unsafe.Offsetof(Xtype{}.AllowedStatus)), kMany},
 	{"allowall_status", nil, uint32(unsafe.Offsetof(Xtype{}.AllowallStatus)), kBool},
 	{"businessowner_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.BusinessownerVisibility)), kInt},
 	{"technicalowner_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.TechnicalownerVisibility)), kInt},
@@ -380,8 +470,8 @@ var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []decFie
 	{"notes_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.NotesVisibility)), kInt},
 	{"visibility_level", nil, uint32(unsafe.Offsetof(Xtype{}.VisibilityLevel)), kInt},
 	{"resourcebooking_site_selection_type", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingSiteSelectionType)), kInt},
-	{"booking_sites", decMany[SiteList], uint32(unsafe.Offsetof(Xtype{}.BookingSites)), kSub},
-	{"access_control", decMany[AccessControl], uint32(unsafe.Offsetof(Xtype{}.AccessControl)), kSub},
+	{"booking_sites", dtOf[*SiteList], uint32(unsafe.Offsetof(Xtype{}.BookingSites)), kMany},
+	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Xtype{}.AccessControl)), kMany},
 	{"newticket_priority", nil, uint32(unsafe.Offsetof(Xtype{}.NewticketPriority)), kInt},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Xtype{}.AccessControlLevel)), kInt},
 	{"licence_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.LicenceVisibility)), kInt},
@@ -390,7 +480,9 @@ var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []decFie
 
 func (m *Xtype) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXtype) }
 
-var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []encField{
+func (*Xtype) decTable() *decTable { return &dectXtype }
+
+var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Sizeof(Xtype{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Xtype{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Xtype{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Xtype{}.ID)), kInt},
@@ -424,8 +516,8 @@ var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []encFie
 	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Xtype{}.Kaseyaid)), kStr},
 	{`"icon":`, nil, uint32(unsafe.Offsetof(Xtype{}.Icon)), kStr},
 	{`"show_to_users":`, nil, uint32(unsafe.Offsetof(Xtype{}.ShowToUsers)), kBool},
-	{`"fields":`, encMany[TypeInfo], uint32(unsafe.Offsetof(Xtype{}.Fields)), kSub},
-	{`"field_list":`, encMany[Field], uint32(unsafe.Offsetof(Xtype{}.FieldList)), kSub},
+	{`"fields":`, etOf[*TypeInfo], uint32(unsafe.Offsetof(Xtype{}.Fields)), kMany},
+	{`"field_list":`, etOf[*Field], uint32(unsafe.Offsetof(Xtype{}.FieldList)), kMany},
 	{`"item_code":`, nil, uint32(unsafe.Offsetof(Xtype{}.ItemCode)), kStr},
 	{`"defaultsequence":`, nil, uint32(unsafe.Offsetof(Xtype{}.Defaultsequence)), kInt},
 	{`"tagprefix":`, nil, uint32(unsafe.Offsetof(Xtype{}.Tagprefix)), kStr},
@@ -439,8 +531,8 @@ var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []encFie
 	{`"resourcebooking_asset_restriction_type":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingAssetRestrictionType)), kInt},
 	{`"resourcebooking_min_hours_advance":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMinHoursAdvance)), kF64},
 	{`"resourcebooking_max_days_advance":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMaxDaysAdvance)), kF64},
-	{`"bookingtypes":`, encMany[BookingType], uint32(unsafe.Offsetof(Xtype{}.Bookingtypes)), kSub},
-	{`"timeslots":`, encMany[BookingTypeTimeslot], uint32(unsafe.Offsetof(Xtype{}.Timeslots)), kSub},
+	{`"bookingtypes":`, etOf[*BookingType], uint32(unsafe.Offsetof(Xtype{}.Bookingtypes)), kMany},
+	{`"timeslots":`, etOf[*BookingTypeTimeslot], uint32(unsafe.Offsetof(Xtype{}.Timeslots)), kMany},
 	{`"timeslot_bookingtype":`, nil, uint32(unsafe.Offsetof(Xtype{}.TimeslotBookingtype)), kInt},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Xtype{}.Isimport)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Xtype{}.Warning)), kStr},
@@ -449,11 +541,11 @@ var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []encFie
 	{`"fiid_guid":`, nil, uint32(unsafe.Offsetof(Xtype{}.FiidGUID)), kStr},
 	{`"finame":`, nil, uint32(unsafe.Offsetof(Xtype{}.Finame)), kStr},
 	{`"new_icon":`, nil, uint32(unsafe.Offsetof(Xtype{}.NewIcon)), kStr},
-	{`"xtype_roles":`, encMany[XTypeRole], uint32(unsafe.Offsetof(Xtype{}.XtypeRoles)), kSub},
+	{`"xtype_roles":`, etOf[*XTypeRole], uint32(unsafe.Offsetof(Xtype{}.XtypeRoles)), kMany},
 	{`"asset_details_tab_display":`, nil, uint32(unsafe.Offsetof(Xtype{}.AssetDetailsTabDisplay)), kInt},
-	{`"tab_config":`, encMany[TabConfig], uint32(unsafe.Offsetof(Xtype{}.TabConfig)), kSub},
+	{`"tab_config":`, etOf[*TabConfig], uint32(unsafe.Offsetof(Xtype{}.TabConfig)), kMany},
 	{`"resourcebookingtype":`, nil, uint32(unsafe.Offsetof(Xtype{}.Resourcebookingtype)), kInt},
-	{`"allowed_status":`, encMany[XTypeStatus], uint32(unsafe.Offsetof(Xtype{}.AllowedStatus)), kSub},
+	{`"allowed_status":`, etOf[*XTypeStatus], uint32(unsafe.Offsetof(Xtype{}.AllowedStatus)), kMany},
 	{`"allowall_status":`, nil, uint32(unsafe.Offsetof(Xtype{}.AllowallStatus)), kBool},
 	{`"businessowner_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.BusinessownerVisibility)), kInt},
 	{`"technicalowner_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.TechnicalownerVisibility)), kInt},
@@ -465,8 +557,8 @@ var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []encFie
 	{`"notes_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.NotesVisibility)), kInt},
 	{`"visibility_level":`, nil, uint32(unsafe.Offsetof(Xtype{}.VisibilityLevel)), kInt},
 	{`"resourcebooking_site_selection_type":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingSiteSelectionType)), kInt},
-	{`"booking_sites":`, encMany[SiteList], uint32(unsafe.Offsetof(Xtype{}.BookingSites)), kSub},
-	{`"access_control":`, encMany[AccessControl], uint32(unsafe.Offsetof(Xtype{}.AccessControl)), kSub},
+	{`"booking_sites":`, etOf[*SiteList], uint32(unsafe.Offsetof(Xtype{}.BookingSites)), kMany},
+	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Xtype{}.AccessControl)), kMany},
 	{`"newticket_priority":`, nil, uint32(unsafe.Offsetof(Xtype{}.NewticketPriority)), kInt},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Xtype{}.AccessControlLevel)), kInt},
 	{`"licence_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.LicenceVisibility)), kInt},
@@ -474,6 +566,8 @@ var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), fields: []encFie
 }}
 
 func (m *Xtype) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXtype) }
+
+func (*Xtype) encTable() *encTable { return &enctXtype }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Xtype) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,7 +6,15 @@ import (
 	"unsafe"
 )
 
-var dectZabbixWebhook = decTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), fields: []decField{
+func allocZabbixWebhook(n int) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]ZabbixWebhook, n)))
+}
+
+func copyZabbixWebhook(dst, src unsafe.Pointer, n int) {
+	copy(unsafe.Slice((*ZabbixWebhook)(dst), n), unsafe.Slice((*ZabbixWebhook)(src), n))
+}
+
+var dectZabbixWebhook = decTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), size: unsafe.Sizeof(ZabbixWebhook{}), alloc: allocZabbixWebhook, copy: copyZabbixWebhook, fields: []decField{
 	{"alert_message", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertMessage)), kStr},
 	{"alert_subject", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertSubject)), kStr},
 	{"event_id", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventID)), kStr},
@@ -22,7 +30,9 @@ var dectZabbixWebhook = decTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), 
 
 func (m *ZabbixWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectZabbixWebhook) }
 
-var enctZabbixWebhook = encTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), fields: []encField{
+func (*ZabbixWebhook) decTable() *decTable { return &dectZabbixWebhook }
+
+var enctZabbixWebhook = encTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), size: unsafe.Sizeof(ZabbixWebhook{}), fields: []encField{
 	{`"alert_message":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertMessage)), kStr},
 	{`"alert_subject":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertSubject)), kStr},
 	{`"event_id":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventID)), kStr},
@@ -37,6 +47,8 @@ var enctZabbixWebhook = encTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), 
 }}
 
 func (m *ZabbixWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctZabbixWebhook) }
+
+func (*ZabbixWebhook) encTable() *encTable { return &enctZabbixWebhook }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ZabbixWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

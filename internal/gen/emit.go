@@ -42,9 +42,10 @@ func Emit(api *API, pkg string) (map[string][]byte, error) {
 	for _, s := range api.Sections {
 		emitSection(s, typeByName(api), get("gen_api_"+group(s.Field)+".go", "context", "encoding/json", "iter", "net/http", "time"))
 	}
+	mapValues := mapValueTypes(api)
 	for _, t := range api.Types {
 		emitType(t, get("gen_models_"+group(t.Name)+".go", "encoding/json"))
-		emitTypeCodec(t, get("gen_json_"+group(t.Name)+".go", "unsafe"))
+		emitTypeCodec(t, mapValues[t.Name], get("gen_json_"+group(t.Name)+".go", "unsafe"))
 	}
 	emitFakeSpec(api, get("halopsatest/gen_spec.go"))
 	out := map[string][]byte{}
@@ -502,16 +503,17 @@ func jsonKeyLiteral(wire string) string {
 }
 
 // tableKind names the codec table kind of a field, and for nested records
-// the adapters (decode, encode) that the table calls.
+// the accessors of their decode and encode tables.
 func tableKind(t FieldType) (kind, dec, enc string) {
 	switch t.Kind {
 	case KModel:
+		kind = "kOne"
 		if t.Slice {
-			return "kSub", "decMany[" + t.Ref + "]", "encMany[" + t.Ref + "]"
+			kind = "kMany"
 		}
-		return "kSub", "decOne[" + t.Ref + "]", "encOne[" + t.Ref + "]"
+		return kind, "dtOf[*" + t.Ref + "]", "etOf[*" + t.Ref + "]"
 	case KModelMap:
-		return "kSub", "decMap[" + t.Ref + "]", "encMap[" + t.Ref + "]"
+		return "kRecMap", "dtOf[*" + t.Ref + "]", "etOf[*" + t.Ref + "]"
 	}
 	base := map[Kind]string{
 		KString: "kStr", KInt: "kInt", KEnum: "kInt", KInt64: "kInt64", KFloat64: "kF64",
@@ -526,13 +528,41 @@ func tableKind(t FieldType) (kind, dec, enc string) {
 	return base, "nil", "nil"
 }
 
-func emitTypeCodec(t *Type, b *bytes.Buffer) {
+// mapValueTypes are the models used as values of map[string]T fields: their
+// tables carry the functions that fill and walk such maps.
+func mapValueTypes(api *API) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range api.Types {
+		for _, f := range t.Fields {
+			if f.T.Kind == KModelMap {
+				m[f.T.Ref] = true
+			}
+		}
+	}
+	return m
+}
+
+func emitTypeCodec(t *Type, mapValue bool, b *bytes.Buffer) {
 	if t.IntEnum != nil || t.StrEnum {
 		return
 	}
 	off := func(f *Field) string { return "uint32(unsafe.Offsetof(" + t.Name + "{}." + f.Name + "))" }
 	// Decode table: fields in spec order, plus their indexes sorted by name.
-	fmt.Fprintf(b, "var dect%s = decTable{extra: unsafe.Offsetof(%s{}.Extra), fields: []decField{\n", t.Name, t.Name)
+	// Typed allocation and copying for the table, as plain functions: generic
+	// ones instantiated on each struct would carry the whole struct in
+	// their symbol names, which end up in every binary.
+	n := t.Name
+	fmt.Fprintf(b, "func alloc%s(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]%s, n))) }\n\n", n, n)
+	fmt.Fprintf(b, "func copy%s(dst, src unsafe.Pointer, n int) {\n\tcopy(unsafe.Slice((*%s)(dst), n), unsafe.Slice((*%s)(src), n))\n}\n\n", n, n, n)
+	maps, mapEach := "", ""
+	if mapValue {
+		fmt.Fprintf(b, "func mapNew%s(m unsafe.Pointer) { *(*map[string]%s)(m) = map[string]%s{} }\n\n", n, n, n)
+		fmt.Fprintf(b, "func mapSet%s(m unsafe.Pointer, k string, v unsafe.Pointer) {\n\t(*(*map[string]%s)(m))[k] = *(*%s)(v)\n}\n\n", n, n, n)
+		fmt.Fprintf(b, "func mapEach%s(m unsafe.Pointer, f func(string, unsafe.Pointer)) {\n\tmp := *(*map[string]%s)(m)\n\tfor _, k := range sortedKeys(mp) {\n\t\tv := mp[k]\n\t\tf(k, unsafe.Pointer(&v))\n\t}\n}\n\n", n, n)
+		maps = fmt.Sprintf(", mapNew: mapNew%s, mapSet: mapSet%s", n, n)
+		mapEach = fmt.Sprintf(", mapEach: mapEach%s", n)
+	}
+	fmt.Fprintf(b, "var dect%s = decTable{extra: unsafe.Offsetof(%s{}.Extra), size: unsafe.Sizeof(%s{}), alloc: alloc%s, copy: copy%s%s, fields: []decField{\n", n, n, n, n, n, maps)
 	for _, f := range t.Fields {
 		kind, dec, _ := tableKind(f.T)
 		fmt.Fprintf(b, "\t{%s, %s, %s, %s},\n", strconv.Quote(f.Wire), dec, off(f), kind)
@@ -551,17 +581,19 @@ func emitTypeCodec(t *Type, b *bytes.Buffer) {
 	}
 	b.WriteString("}}\n\n")
 	fmt.Fprintf(b, "func (m *%s) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dect%s) }\n\n", t.Name, t.Name)
-	fmt.Fprintf(b, "var enct%s = encTable{extra: unsafe.Offsetof(%s{}.Extra), fields: []encField{\n", t.Name, t.Name)
+	fmt.Fprintf(b, "func (*%s) decTable() *decTable { return &dect%s }\n\n", t.Name, t.Name)
+	fmt.Fprintf(b, "var enct%s = encTable{extra: unsafe.Offsetof(%s{}.Extra), size: unsafe.Sizeof(%s{})%s, fields: []encField{\n", t.Name, t.Name, t.Name, mapEach)
 	for _, f := range t.Fields {
 		kind, _, enc := tableKind(f.T)
 		fmt.Fprintf(b, "\t{%s, %s, %s, %s},\n", jsonKeyLiteral(f.Wire), enc, off(f), kind)
 	}
 	b.WriteString("}}\n\n")
 	fmt.Fprintf(b, "func (m *%s) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enct%s) }\n\n", t.Name, t.Name)
+	fmt.Fprintf(b, "func (*%s) encTable() *encTable { return &enct%s }\n\n", t.Name, t.Name)
 	fmt.Fprintf(b, "// UnmarshalJSON decodes m as tolerantly as the client does.\nfunc (m *%s) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }\n\n", t.Name)
 	if t.List != nil {
 		fmt.Fprintf(b, "// decodeBareList takes a bare JSON array, which some tenants send instead of\n// the wrapper, as the records. record_count stays unset: it was not sent.\n")
-		fmt.Fprintf(b, "func (m *%s) decodeBareList(d *decoder) bool { return decodeModels(d, &m.%s) }\n\n", t.Name, t.List.Field)
+		fmt.Fprintf(b, "func (m *%s) decodeBareList(d *decoder) bool {\n\treturn d.many(unsafe.Pointer(&m.%s), &dect%s)\n}\n\n", t.Name, t.List.Field, t.List.Item)
 	}
 }
 

@@ -191,7 +191,7 @@ func TestFieldTypes(t *testing.T) {
 		"{\"2faemailallowed\", nil, uint32(unsafe.Offsetof(Uname{}.N2faemailallowed)), kBool},",
 		"{`\"2faemailallowed\":`, nil, uint32(unsafe.Offsetof(Uname{}.N2faemailallowed)), kBool},",
 		"uint32(unsafe.Offsetof(Appointment{}.Status)), kInt},",
-		"{\"bydate\", decMap[",
+		"{\"bydate\", dtOf[*",
 	} {
 		if !strings.Contains(src, s) {
 			t.Errorf("generated code lacks %q", s)
