@@ -401,42 +401,39 @@ func (d *decoder) raw(p *json.RawMessage) bool {
 }
 
 func (d *decoder) rawMap(p *map[string]json.RawMessage) bool {
-	switch d.peek() {
-	case 'n':
-		d.literal("null")
+	null, ok := d.container('{')
+	switch {
+	case !ok:
+		return false
+	case null:
 		*p = nil
 		return true
-	case '{':
-		if !d.enter() {
-			return true
-		}
-		m := map[string]json.RawMessage{}
-		for d.field() {
-			k := string(d.key)
-			m[k] = d.rawValue()
-		}
-		*p = m
+	}
+	if !d.enter() {
 		return true
 	}
-	d.skip()
-	return false
+	m := map[string]json.RawMessage{}
+	for d.field() {
+		k := string(d.key)
+		m[k] = d.rawValue()
+	}
+	*p = m
+	return true
 }
 
 // sliceOf reads a JSON array whose elements read with one. A null array is
 // nil; an element that does not fit fails the whole field (it is then kept
 // raw, so nothing is lost).
 func sliceOf[T any](d *decoder, p *[]T, one func(d *decoder, v *T) bool) bool {
-	switch d.peek() {
-	case 'n':
-		d.literal("null")
+	null, ok := d.container('[')
+	switch {
+	case !ok:
+		return false
+	case null:
 		*p = nil
 		return true
-	case '[':
-	default:
-		d.skip()
-		return false
 	}
-	start, depth := d.pos, d.depth
+	m := d.mark()
 	if !d.enter() {
 		return true
 	}
@@ -444,23 +441,13 @@ func sliceOf[T any](d *decoder, p *[]T, one func(d *decoder, v *T) bool) bool {
 	for d.elem() {
 		var v T
 		if !one(d, &v) {
-			d.skipFrom(start, depth)
+			d.abandon(m)
 			return false
 		}
 		s = append(s, v)
 	}
 	*p = s
 	return true
-}
-
-// skipFrom abandons a partly read container: it goes back to its start and
-// skips it whole, so that the field's raw value can be kept.
-func (d *decoder) skipFrom(start, depth int) {
-	if d.err != nil {
-		return
-	}
-	d.pos, d.depth = start, depth
-	d.skip()
 }
 
 func oneStr(d *decoder, v *string) bool {

@@ -249,53 +249,49 @@ func (e *encoder) object(base unsafe.Pointer, t *encTable) {
 
 // one decodes a nested record into the *T at p.
 func (d *decoder) one(p unsafe.Pointer, t *decTable) bool {
-	switch d.peek() {
-	case 'n':
-		d.literal("null")
+	null, ok := d.container('{')
+	switch {
+	case !ok:
+		return false
+	case null:
 		*(*unsafe.Pointer)(p) = nil
 		return true
-	case '{':
-	default:
-		d.skip()
-		return false
 	}
-	// The nested fields move the current field's position: keep() needs it.
-	ks, vs := d.keyStart, d.valStart
+	m := d.mark()
 	if d.enter() {
 		obj := t.alloc(1)
 		d.object(obj, t)
 		*(*unsafe.Pointer)(p) = obj
 	}
-	d.keyStart, d.valStart = ks, vs
+	d.restoreField(m)
 	return true
 }
 
 // many decodes an array of records into the []T at p. A null element is a
 // zero record; any other non-object fails the field (it is then kept raw).
 func (d *decoder) many(p unsafe.Pointer, t *decTable) bool {
-	switch d.peek() {
-	case 'n':
-		d.literal("null")
+	null, ok := d.container('[')
+	switch {
+	case !ok:
+		return false
+	case null:
 		*(*sliceHeader)(p) = sliceHeader{}
 		return true
-	case '[':
-	default:
-		d.skip()
-		return false
 	}
-	ks, vs := d.keyStart, d.valStart
-	start, depth, issues := d.pos, d.depth, len(d.issues)
+	m := d.mark()
 	if !d.enter() {
 		return true
 	}
 	n, c := 0, 4
 	data := t.alloc(c)
+	grow := func(to int) {
+		grown := t.alloc(to)
+		t.copy(grown, data, n)
+		data, c = grown, to
+	}
 	for d.elem() {
 		if n == c {
-			c *= 2
-			grown := t.alloc(c)
-			t.copy(grown, data, n)
-			data = grown
+			grow(2 * c)
 		}
 		switch d.peek() {
 		case '{':
@@ -309,10 +305,7 @@ func (d *decoder) many(p unsafe.Pointer, t *decTable) bool {
 				// big records are not copied over and over as it grows.
 				if size := d.pos - at; size > 0 {
 					if est := min((len(d.data)-d.pos)/size+1, 1<<14); est > c {
-						c = est + 1
-						grown := t.alloc(c)
-						t.copy(grown, data, n)
-						data = grown
+						grow(est + 1)
 					}
 				}
 			}
@@ -320,32 +313,26 @@ func (d *decoder) many(p unsafe.Pointer, t *decTable) bool {
 			d.literal("null")
 			n++
 		default:
-			// The records read so far are dropped: so are their issues.
-			d.issues = d.issues[:issues]
-			d.skipFrom(start, depth)
-			d.keyStart, d.valStart = ks, vs
+			d.abandon(m)
 			return false
 		}
 	}
 	*(*sliceHeader)(p) = sliceHeader{data, n, c}
-	d.keyStart, d.valStart = ks, vs
+	d.restoreField(m)
 	return true
 }
 
 // recMap decodes an object of records into the map[string]T at p.
 func (d *decoder) recMap(p unsafe.Pointer, t *decTable) bool {
-	switch d.peek() {
-	case 'n':
-		d.literal("null")
+	null, ok := d.container('{')
+	switch {
+	case !ok:
+		return false
+	case null:
 		*(*unsafe.Pointer)(p) = nil // a map is one pointer
 		return true
-	case '{':
-	default:
-		d.skip()
-		return false
 	}
-	ks, vs := d.keyStart, d.valStart
-	start, depth, issues := d.pos, d.depth, len(d.issues)
+	m := d.mark()
 	if !d.enter() {
 		return true
 	}
@@ -354,10 +341,8 @@ func (d *decoder) recMap(p unsafe.Pointer, t *decTable) bool {
 		k := string(d.key)
 		var v unsafe.Pointer
 		if !d.one(unsafe.Pointer(&v), t) {
-			d.issues = d.issues[:issues]
-			d.skipFrom(start, depth)
-			d.keyStart, d.valStart = ks, vs
 			*(*unsafe.Pointer)(p) = nil
+			d.abandon(m)
 			return false
 		}
 		if v == nil {
@@ -365,7 +350,7 @@ func (d *decoder) recMap(p unsafe.Pointer, t *decTable) bool {
 		}
 		t.mapSet(p, k, v)
 	}
-	d.keyStart, d.valStart = ks, vs
+	d.restoreField(m)
 	return true
 }
 

@@ -499,6 +499,44 @@ func (d *decoder) skip() {
 	}
 }
 
+// container starts reading a value that should be an object or an array
+// (open is '{' or '['). A null is consumed and reported; any other value is
+// skipped whole and reported as not fitting (ok false).
+func (d *decoder) container(open byte) (null, ok bool) {
+	switch d.peek() {
+	case 'n':
+		d.literal("null")
+		return true, true
+	case open:
+		return false, true
+	}
+	d.skip()
+	return false, false
+}
+
+// containerMark remembers where a container started, to abandon it.
+type containerMark struct{ start, depth, issues, keyStart, valStart int }
+
+func (d *decoder) mark() containerMark {
+	return containerMark{d.pos, d.depth, len(d.issues), d.keyStart, d.valStart}
+}
+
+// restoreField puts back the position of the field the container is the
+// value of: nested fields move it, and keep() needs it.
+func (d *decoder) restoreField(m containerMark) { d.keyStart, d.valStart = m.keyStart, m.valStart }
+
+// abandon gives up a partly read container that does not fit its field:
+// it goes back to the container's start and skips it whole (so that the
+// field's raw value can be kept), and drops the issues of what it had read.
+func (d *decoder) abandon(m containerMark) {
+	d.issues = d.issues[:m.issues]
+	if d.err == nil {
+		d.pos, d.depth = m.start, m.depth
+		d.skip()
+	}
+	d.restoreField(m)
+}
+
 // rawValue consumes one value and returns a copy of its JSON text (see
 // appendRaw).
 func (d *decoder) rawValue() []byte {
