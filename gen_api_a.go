@@ -1522,6 +1522,22 @@ func (s *AppointmentAPI) GetAppointment(ctx context.Context, p GetAppointmentPar
 	return out, nil
 }
 
+// GetAppointmentAll iterates over every record GetAppointment lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /Appointment.
+func (s *AppointmentAPI) GetAppointmentAll(ctx context.Context, p GetAppointmentParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetAppointment(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostAppointmentParams holds the parameters of PostAppointment (POST /Appointment).
 type PostAppointmentParams struct {
 	// Body is the request body; nil sends none.
@@ -2398,6 +2414,22 @@ func (s *AssetChangeAPI) GetAssetChange(ctx context.Context, p GetAssetChangePar
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAssetChangeAll iterates over every record GetAssetChange lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /AssetChange.
+func (s *AssetChangeAPI) GetAssetChangeAll(ctx context.Context, p GetAssetChangeParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetAssetChange(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostAssetChangeParams holds the parameters of PostAssetChange (POST /AssetChange).

@@ -923,6 +923,22 @@ func (s *ChatAPI) GetChat(ctx context.Context, p GetChatParams) (json.RawMessage
 	return out, nil
 }
 
+// GetChatAll iterates over every record GetChat lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /Chat.
+func (s *ChatAPI) GetChatAll(ctx context.Context, p GetChatParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetChat(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostChatParams holds the parameters of PostChat (POST /Chat).
 type PostChatParams struct {
 }
@@ -1739,6 +1755,22 @@ func (s *ClientPrepayAPI) GetClientPrepay(ctx context.Context, p GetClientPrepay
 	return out, nil
 }
 
+// GetClientPrepayAll iterates over every record GetClientPrepay lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /ClientPrepay.
+func (s *ClientPrepayAPI) GetClientPrepayAll(ctx context.Context, p GetClientPrepayParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetClientPrepay(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostClientPrepayParams holds the parameters of PostClientPrepay (POST /ClientPrepay).
 type PostClientPrepayParams struct {
 	// Body is the request body; nil sends none.
@@ -1868,6 +1900,22 @@ func (s *ConfigCommitAPI) GetConfigCommit(ctx context.Context, p GetConfigCommit
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetConfigCommitAll iterates over every record GetConfigCommit lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /ConfigCommit.
+func (s *ConfigCommitAPI) GetConfigCommitAll(ctx context.Context, p GetConfigCommitParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetConfigCommit(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostConfigCommitParams holds the parameters of PostConfigCommit (POST /ConfigCommit).
@@ -2242,6 +2290,22 @@ func (s *ConsignmentAPI) GetConsignment(ctx context.Context, p GetConsignmentPar
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetConsignmentAll iterates over every record GetConsignment lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /Consignment.
+func (s *ConsignmentAPI) GetConsignmentAll(ctx context.Context, p GetConsignmentParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetConsignment(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostConsignmentParams holds the parameters of PostConsignment (POST /Consignment).
@@ -3168,6 +3232,22 @@ func (s *CustomIntegrationMethodAPI) GetCustomIntegrationMethod(ctx context.Cont
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetCustomIntegrationMethodAll iterates over every record GetCustomIntegrationMethod lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /CustomIntegrationMethod.
+func (s *CustomIntegrationMethodAPI) GetCustomIntegrationMethodAll(ctx context.Context, p GetCustomIntegrationMethodParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetCustomIntegrationMethod(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostCustomIntegrationMethodParams holds the parameters of PostCustomIntegrationMethod (POST /CustomIntegrationMethod).

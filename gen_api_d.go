@@ -5,7 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
-
+	"iter"
 	"net/http"
 )
 
@@ -70,6 +70,22 @@ func (s *DashboardLinksAPI) GetDashboardLinks(ctx context.Context, p GetDashboar
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetDashboardLinksAll iterates over every record GetDashboardLinks lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /DashboardLinks.
+func (s *DashboardLinksAPI) GetDashboardLinksAll(ctx context.Context, p GetDashboardLinksParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetDashboardLinks(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostDashboardLinksParams holds the parameters of PostDashboardLinks (POST /DashboardLinks).

@@ -5,7 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
-
+	"iter"
 	"net/http"
 )
 
@@ -267,6 +267,22 @@ func (s *EmailAddressBookAPI) GetEmailAddressBook(ctx context.Context, p GetEmai
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetEmailAddressBookAll iterates over every record GetEmailAddressBook lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /EmailAddressBook.
+func (s *EmailAddressBookAPI) GetEmailAddressBookAll(ctx context.Context, p GetEmailAddressBookParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetEmailAddressBook(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // EmailRuleAPI is the /EmailRule section of Halo's API: halo.EmailRule.
@@ -905,6 +921,22 @@ func (s *ExternalLinkAPI) GetExternalLink(ctx context.Context, p GetExternalLink
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalLinkAll iterates over every record GetExternalLink lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /ExternalLink.
+func (s *ExternalLinkAPI) GetExternalLinkAll(ctx context.Context, p GetExternalLinkParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetExternalLink(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostExternalLinkParams holds the parameters of PostExternalLink (POST /ExternalLink).

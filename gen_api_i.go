@@ -183,6 +183,22 @@ func (s *IncomingemailAPI) GetIncomingemail(ctx context.Context, p GetIncomingem
 	return out, nil
 }
 
+// GetIncomingemailAll iterates over every record GetIncomingemail lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /incomingemail.
+func (s *IncomingemailAPI) GetIncomingemailAll(ctx context.Context, p GetIncomingemailParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetIncomingemail(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostIncomingemailParams holds the parameters of PostIncomingemail (POST /incomingemail).
 type PostIncomingemailParams struct {
 	// Body is the request body; nil sends none.
@@ -4176,6 +4192,22 @@ func (s *IntegrationErrorAPI) GetIntegrationError(ctx context.Context, p GetInte
 	return out, nil
 }
 
+// GetIntegrationErrorAll iterates over every record GetIntegrationError lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /IntegrationError.
+func (s *IntegrationErrorAPI) GetIntegrationErrorAll(ctx context.Context, p GetIntegrationErrorParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetIntegrationError(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostIntegrationErrorParams holds the parameters of PostIntegrationError (POST /IntegrationError).
 type PostIntegrationErrorParams struct {
 	// Body is the request body; nil sends none.
@@ -4471,6 +4503,22 @@ func (s *IntegrationRequestAPI) GetIntegrationRequest(ctx context.Context, p Get
 	return out, nil
 }
 
+// GetIntegrationRequestAll iterates over every record GetIntegrationRequest lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /IntegrationRequest.
+func (s *IntegrationRequestAPI) GetIntegrationRequestAll(ctx context.Context, p GetIntegrationRequestParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetIntegrationRequest(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostIntegrationRequestParams holds the parameters of PostIntegrationRequest (POST /IntegrationRequest).
 type PostIntegrationRequestParams struct {
 	// Body is the request body; nil sends none.
@@ -4669,6 +4717,22 @@ func (s *IntegratorLogAPI) GetIntegratorLog(ctx context.Context, p GetIntegrator
 	return out, nil
 }
 
+// GetIntegratorLogAll iterates over every record GetIntegratorLog lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /IntegratorLog.
+func (s *IntegratorLogAPI) GetIntegratorLogAll(ctx context.Context, p GetIntegratorLogParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetIntegratorLog(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // IntegratorScheduleAPI is the /IntegratorSchedule section of Halo's API: halo.IntegratorSchedule.
 type IntegratorScheduleAPI service
 
@@ -4700,6 +4764,22 @@ func (s *IntegratorScheduleAPI) GetIntegratorSchedule(ctx context.Context, p Get
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegratorScheduleAll iterates over every record GetIntegratorSchedule lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /IntegratorSchedule.
+func (s *IntegratorScheduleAPI) GetIntegratorScheduleAll(ctx context.Context, p GetIntegratorScheduleParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetIntegratorSchedule(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // IntegratorTraceAPI is the /IntegratorTrace section of Halo's API: halo.IntegratorTrace.
@@ -5096,6 +5176,22 @@ func (s *InvoiceChangeAPI) GetInvoiceChange(ctx context.Context, p GetInvoiceCha
 	return out, nil
 }
 
+// GetInvoiceChangeAll iterates over every record GetInvoiceChange lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /InvoiceChange.
+func (s *InvoiceChangeAPI) GetInvoiceChangeAll(ctx context.Context, p GetInvoiceChangeParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetInvoiceChange(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostInvoiceChangeParams holds the parameters of PostInvoiceChange (POST /InvoiceChange).
 type PostInvoiceChangeParams struct {
 	// Body is the request body; nil sends none.
@@ -5196,6 +5292,22 @@ func (s *InvoicePaymentAPI) GetInvoicePayment(ctx context.Context, p GetInvoiceP
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetInvoicePaymentAll iterates over every record GetInvoicePayment lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /InvoicePayment.
+func (s *InvoicePaymentAPI) GetInvoicePaymentAll(ctx context.Context, p GetInvoicePaymentParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetInvoicePayment(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostInvoicePaymentParams holds the parameters of PostInvoicePayment (POST /InvoicePayment).
@@ -5664,6 +5776,22 @@ func (s *ItemStockAPI) GetItemStock(ctx context.Context, p GetItemStockParams) (
 	return out, nil
 }
 
+// GetItemStockAll iterates over every record GetItemStock lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /ItemStock.
+func (s *ItemStockAPI) GetItemStockAll(ctx context.Context, p GetItemStockParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetItemStock(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostItemStockParams holds the parameters of PostItemStock (POST /ItemStock).
 type PostItemStockParams struct {
 	// Body is the request body; nil sends none.
@@ -5795,6 +5923,22 @@ func (s *ItemStockHistoryAPI) GetItemStockHistory(ctx context.Context, p GetItem
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetItemStockHistoryAll iterates over every record GetItemStockHistory lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /ItemStockHistory.
+func (s *ItemStockHistoryAPI) GetItemStockHistoryAll(ctx context.Context, p GetItemStockHistoryParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetItemStockHistory(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // GetItemStockHistoryByIDParams holds the parameters of GetItemStockHistoryByID (GET /ItemStockHistory/{id}).

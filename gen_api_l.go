@@ -5,7 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
-
+	"iter"
 	"net/http"
 )
 
@@ -318,6 +318,22 @@ func (s *LicenceChangeAPI) GetLicenceChange(ctx context.Context, p GetLicenceCha
 	return out, nil
 }
 
+// GetLicenceChangeAll iterates over every record GetLicenceChange lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /LicenceChange.
+func (s *LicenceChangeAPI) GetLicenceChangeAll(ctx context.Context, p GetLicenceChangeParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetLicenceChange(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // LicenseInfoAPI is the /LicenseInfo section of Halo's API: halo.LicenseInfo.
 type LicenseInfoAPI service
 
@@ -375,6 +391,22 @@ func (s *LicenseInfoAPI) GetLicenseInfo(ctx context.Context, p GetLicenseInfoPar
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetLicenseInfoAll iterates over every record GetLicenseInfo lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /LicenseInfo.
+func (s *LicenseInfoAPI) GetLicenseInfoAll(ctx context.Context, p GetLicenseInfoParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetLicenseInfo(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostLicenseInfoParams holds the parameters of PostLicenseInfo (POST /LicenseInfo).

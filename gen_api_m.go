@@ -5,7 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
-
+	"iter"
 	"net/http"
 )
 
@@ -448,6 +448,22 @@ func (s *MeterReadingAPI) GetMeterReading(ctx context.Context, p GetMeterReading
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetMeterReadingAll iterates over every record GetMeterReading lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /MeterReading.
+func (s *MeterReadingAPI) GetMeterReadingAll(ctx context.Context, p GetMeterReadingParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetMeterReading(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostMeterReadingParams holds the parameters of PostMeterReading (POST /MeterReading).

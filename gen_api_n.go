@@ -5,7 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
-
+	"iter"
 	"net/http"
 )
 
@@ -428,6 +428,22 @@ func (s *NotificationsAPI) GetNotifications(ctx context.Context, p GetNotificati
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetNotificationsAll iterates over every record GetNotifications lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /Notifications.
+func (s *NotificationsAPI) GetNotificationsAll(ctx context.Context, p GetNotificationsParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetNotifications(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostNotificationsParams holds the parameters of PostNotifications (POST /Notifications).

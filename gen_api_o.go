@@ -1077,6 +1077,22 @@ func (s *OutgoingAPI) GetOutgoing(ctx context.Context, p GetOutgoingParams) (jso
 	return out, nil
 }
 
+// GetOutgoingAll iterates over every record GetOutgoing lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /Outgoing.
+func (s *OutgoingAPI) GetOutgoingAll(ctx context.Context, p GetOutgoingParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetOutgoing(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostOutgoingParams holds the parameters of PostOutgoing (POST /Outgoing).
 type PostOutgoingParams struct {
 	// Body is the request body; nil sends none.
@@ -1200,6 +1216,22 @@ func (s *OutgoingAttemptAPI) GetOutgoingAttempt(ctx context.Context, p GetOutgoi
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutgoingAttemptAll iterates over every record GetOutgoingAttempt lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /OutgoingAttempt.
+func (s *OutgoingAttemptAPI) GetOutgoingAttemptAll(ctx context.Context, p GetOutgoingAttemptParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetOutgoingAttempt(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // GetOutgoingAttemptByIDParams holds the parameters of GetOutgoingAttemptByID (GET /OutgoingAttempt/{id}).

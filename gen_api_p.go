@@ -655,6 +655,22 @@ func (s *PowerShellScriptProcessingAPI) GetPowerShellScriptProcessing(ctx contex
 	return out, nil
 }
 
+// GetPowerShellScriptProcessingAll iterates over every record GetPowerShellScriptProcessing lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /PowerShellScriptProcessing.
+func (s *PowerShellScriptProcessingAPI) GetPowerShellScriptProcessingAll(ctx context.Context, p GetPowerShellScriptProcessingParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetPowerShellScriptProcessing(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostPowerShellScriptProcessingParams holds the parameters of PostPowerShellScriptProcessing (POST /PowerShellScriptProcessing).
 type PostPowerShellScriptProcessingParams struct {
 	// Body is the request body; nil sends none.

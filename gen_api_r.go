@@ -168,6 +168,22 @@ func (s *RecurringInvoiceAPI) GetRecurringInvoice(ctx context.Context, p GetRecu
 	return out, nil
 }
 
+// GetRecurringInvoiceAll iterates over every record GetRecurringInvoice lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /RecurringInvoice.
+func (s *RecurringInvoiceAPI) GetRecurringInvoiceAll(ctx context.Context, p GetRecurringInvoiceParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetRecurringInvoice(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostRecurringInvoiceParams holds the parameters of PostRecurringInvoice (POST /RecurringInvoice).
 type PostRecurringInvoiceParams struct {
 	// Body is the request body; nil sends none.
@@ -402,6 +418,22 @@ func (s *ReleaseAPI) GetRelease(ctx context.Context, p GetReleaseParams) (json.R
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetReleaseAll iterates over every record GetRelease lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /Release.
+func (s *ReleaseAPI) GetReleaseAll(ctx context.Context, p GetReleaseParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetRelease(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostReleaseParams holds the parameters of PostRelease (POST /Release).
@@ -786,6 +818,22 @@ func (s *RemoteSessionAPI) GetRemoteSession(ctx context.Context, p GetRemoteSess
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRemoteSessionAll iterates over every record GetRemoteSession lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /RemoteSession.
+func (s *RemoteSessionAPI) GetRemoteSessionAll(ctx context.Context, p GetRemoteSessionParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetRemoteSession(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostRemoteSessionParams holds the parameters of PostRemoteSession (POST /RemoteSession).
@@ -1210,6 +1258,22 @@ func (s *ReportRepositoryAPI) GetReportRepository(ctx context.Context, p GetRepo
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetReportRepositoryAll iterates over every record GetReportRepository lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /ReportRepository.
+func (s *ReportRepositoryAPI) GetReportRepositoryAll(ctx context.Context, p GetReportRepositoryParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetReportRepository(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // GetReportRepositoryReportCategoriesParams holds the parameters of GetReportRepositoryReportCategories (GET /ReportRepository/ReportCategories).

@@ -1096,6 +1096,22 @@ func (s *ServiceAPI) GetService(ctx context.Context, p GetServiceParams) (json.R
 	return out, nil
 }
 
+// GetServiceAll iterates over every record GetService lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /Service.
+func (s *ServiceAPI) GetServiceAll(ctx context.Context, p GetServiceParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetService(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostServiceParams holds the parameters of PostService (POST /Service).
 type PostServiceParams struct {
 	// Body is the request body; nil sends none.
@@ -1405,6 +1421,22 @@ func (s *ServiceStatusAPI) GetServiceStatus(ctx context.Context, p GetServiceSta
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetServiceStatusAll iterates over every record GetServiceStatus lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /ServiceStatus.
+func (s *ServiceStatusAPI) GetServiceStatusAll(ctx context.Context, p GetServiceStatusParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetServiceStatus(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostServiceStatusParams holds the parameters of PostServiceStatus (POST /ServiceStatus).
@@ -2333,6 +2365,22 @@ func (s *SoftwareLicenceAPI) GetSoftwareLicence(ctx context.Context, p GetSoftwa
 	return out, nil
 }
 
+// GetSoftwareLicenceAll iterates over every record GetSoftwareLicence lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /SoftwareLicence.
+func (s *SoftwareLicenceAPI) GetSoftwareLicenceAll(ctx context.Context, p GetSoftwareLicenceParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetSoftwareLicence(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostSoftwareLicenceParams holds the parameters of PostSoftwareLicence (POST /SoftwareLicence).
 type PostSoftwareLicenceParams struct {
 	// Body is the request body; nil sends none.
@@ -2860,6 +2908,22 @@ func (s *SupplierContractAPI) GetSupplierContract(ctx context.Context, p GetSupp
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSupplierContractAll iterates over every record GetSupplierContract lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /SupplierContract.
+func (s *SupplierContractAPI) GetSupplierContractAll(ctx context.Context, p GetSupplierContractParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetSupplierContract(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostSupplierContractParams holds the parameters of PostSupplierContract (POST /SupplierContract).

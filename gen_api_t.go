@@ -954,6 +954,22 @@ func (s *TemplateAPI) GetTemplate(ctx context.Context, p GetTemplateParams) (jso
 	return out, nil
 }
 
+// GetTemplateAll iterates over every record GetTemplate lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /Template.
+func (s *TemplateAPI) GetTemplateAll(ctx context.Context, p GetTemplateParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetTemplate(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // PostTemplateParams holds the parameters of PostTemplate (POST /Template).
 type PostTemplateParams struct {
 	// Body is the request body; nil sends none.
@@ -3169,6 +3185,22 @@ func (s *TopLevelAPI) GetTopLevel(ctx context.Context, p GetTopLevelParams) (jso
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTopLevelAll iterates over every record GetTopLevel lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /TopLevel.
+func (s *TopLevelAPI) GetTopLevelAll(ctx context.Context, p GetTopLevelParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetTopLevel(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostTopLevelParams holds the parameters of PostTopLevel (POST /TopLevel).

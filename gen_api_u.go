@@ -156,6 +156,22 @@ func (s *UserChangeAPI) GetUserChange(ctx context.Context, p GetUserChangeParams
 	return out, nil
 }
 
+// GetUserChangeAll iterates over every record GetUserChange lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /UserChange.
+func (s *UserChangeAPI) GetUserChangeAll(ctx context.Context, p GetUserChangeParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetUserChange(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
+}
+
 // UserRolesAPI is the /UserRoles section of Halo's API: halo.UserRoles.
 type UserRolesAPI service
 

@@ -5,7 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
-
+	"iter"
 	"net/http"
 )
 
@@ -173,6 +173,22 @@ func (s *WebhookEventAPI) GetWebhookEvent(ctx context.Context, p GetWebhookEvent
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetWebhookEventAll iterates over every record GetWebhookEvent lists, page after page, as raw
+// JSON: Halo's spec does not type this list, so the records are found by the
+// wrapper's shape (record_count and one array of records) or as a bare array.
+// Paging works as for the typed iterators (see GetTicketsAll). Each page is one
+// call of GET /WebhookEvent.
+func (s *WebhookEventAPI) GetWebhookEventAll(ctx context.Context, p GetWebhookEventParams) iter.Seq2[json.RawMessage, error] {
+	return pages(ctx, s.client, p.PageSize, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {
+		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
+		page, err := s.GetWebhookEvent(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rawPage(page)
+	})
 }
 
 // PostWebhookEventParams holds the parameters of PostWebhookEvent (POST /WebhookEvent).

@@ -2,6 +2,7 @@ package halopsa
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"log/slog"
 	"strconv"
@@ -100,4 +101,79 @@ type ListShapeError struct {
 
 func (e *ListShapeError) Error() string {
 	return "halopsa: the list reports " + strconv.Itoa(e.RecordCount) + " records but none arrived under its records key; the records are in the page's Extra map (please report the section)"
+}
+
+// rawPage splits an untyped list page into its records: Halo's wrapper
+// (record_count and one array of records, whatever its key) or a bare
+// array. A wrapper with several arrays of objects is ambiguous and
+// reported, not guessed.
+func rawPage(body json.RawMessage) ([]json.RawMessage, *int, error) {
+	d := decoderPool.Get().(*decoder)
+	defer decoderPool.Put(d)
+	d.reset(body)
+	var recs []json.RawMessage
+	var count *int
+	switch d.peek() {
+	case '[':
+		d.raws(&recs)
+	case '{':
+		if !d.enter() {
+			break
+		}
+		arrays := 0 // non-empty arrays of records
+		for d.field() {
+			switch {
+			case string(d.key) == "record_count":
+				d.int(&count)
+			case d.peek() == '[':
+				var arr []json.RawMessage
+				d.raws(&arr)
+				if len(arr) > 0 && arr[0][0] == '{' {
+					arrays++
+					recs = arr
+				}
+			default:
+				d.skip()
+			}
+		}
+		if arrays > 1 {
+			n := 0
+			if count != nil {
+				n = *count
+			}
+			return nil, nil, &ListShapeError{RecordCount: n}
+		}
+	case 0:
+		return nil, nil, nil
+	default:
+		d.skip()
+	}
+	if d.err != nil {
+		return nil, nil, d.err
+	}
+	return recs, count, nil
+}
+
+// rawID reads the integer id of a raw record, for the raw iterators'
+// each-record-once rule.
+func rawID(r *json.RawMessage) *int {
+	d := decoderPool.Get().(*decoder)
+	defer decoderPool.Put(d)
+	d.reset(*r)
+	if d.peek() != '{' || !d.enter() {
+		return nil
+	}
+	for d.field() {
+		if string(d.key) == "id" {
+			var id *int
+			d.int(&id)
+			if id == nil {
+				return nil
+			}
+			v := *id
+			return &v
+		}
+		d.skip()
+	}
+	return nil
 }

@@ -169,3 +169,45 @@ func TestBareArrayIntoListWrapper(t *testing.T) {
 		t.Fatalf("walk: %v", names)
 	}
 }
+
+func TestRawIteratorFindsRecordsByShape(t *testing.T) {
+	// GET /Appointment is paged and untyped: its iterator yields raw records.
+	pages := map[string]string{
+		"1": `{"record_count":5,"page_no":1,"appointments":[{"id":1},{"id":2}],"columns":["a","b"]}`,
+		"2": `{"record_count":5,"page_no":2,"appointments":[{"id":3},{"id":4}]}`,
+		"3": `{"record_count":5,"page_no":3,"appointments":[{"id":4},{"id":5}]}`,
+	}
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, pages[r.URL.Query().Get("page_no")])
+	})
+	var ids []string
+	for rec, err := range tn.client().Appointment.GetAppointmentAll(ctxT(t), GetAppointmentParams{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, string(rec))
+	}
+	if strings.Join(ids, " ") != `{"id":1} {"id":2} {"id":3} {"id":4} {"id":5}` {
+		t.Fatalf("records: %v", ids)
+	}
+	// Two arrays of records: ambiguous, reported.
+	pages["1"] = `{"record_count":2,"a":[{"id":1}],"b":[{"id":2}]}`
+	for _, err := range tn.client().Appointment.GetAppointmentAll(ctxT(t), GetAppointmentParams{}) {
+		var lse *ListShapeError
+		if !errors.As(err, &lse) {
+			t.Fatalf("err = %v, want ListShapeError", err)
+		}
+	}
+	// A bare array works too.
+	pages["1"], pages["2"] = `[{"id":7},{"id":8}]`, `[]`
+	n := 0
+	for _, err := range tn.client().Appointment.GetAppointmentAll(ctxT(t), GetAppointmentParams{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 2 {
+		t.Fatalf("%d records from a bare array", n)
+	}
+}

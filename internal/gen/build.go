@@ -1042,6 +1042,16 @@ func (b *builder) iterators() {
 		byName[t.Name] = t
 	}
 	for _, op := range b.api.Ops {
+		if op.Paged && op.Resp.Kind == RespRaw && op.Method == "GET" {
+			// Untyped paged lists get an iterator over raw records: the
+			// records array is found by its shape at run time.
+			name, renamed := b.methods[op.Section].claim(op.Name+"All", "iterator of "+op.Name)
+			if renamed {
+				b.warn("%s %s: iterator name %sAll taken, named %s", op.Method, op.Path, op.Name, name)
+			}
+			op.AllName = name
+			continue
+		}
 		if !op.Paged || op.Resp.Kind != RespModel {
 			continue
 		}

@@ -168,7 +168,10 @@ func emitSection(s *Section, types map[string]*Type, b *bytes.Buffer) {
 	for _, op := range s.Ops {
 		emitParams(op, b)
 		emitMethod(op, b)
-		if op.AllName != "" {
+		switch {
+		case op.AllName != "" && op.Resp.Kind == RespRaw:
+			emitRawIterator(op, b)
+		case op.AllName != "":
 			emitIterator(op, types[op.Resp.Model], types, b)
 		}
 	}
@@ -185,6 +188,19 @@ func iteratorID(t *Type) string {
 		}
 	}
 	return ""
+}
+
+// emitRawIterator writes <Method>All for a paged list the spec does not
+// type: it yields each record as raw JSON.
+func emitRawIterator(op *Op, b *bytes.Buffer) {
+	fmt.Fprintf(b, "// %s iterates over every record %s lists, page after page, as raw\n", op.AllName, op.Name)
+	b.WriteString("// JSON: Halo's spec does not type this list, so the records are found by the\n")
+	b.WriteString("// wrapper's shape (record_count and one array of records) or as a bare array.\n")
+	fmt.Fprintf(b, "// Paging works as for the typed iterators (see GetTicketsAll). Each page is one\n// call of %s %s.\n", op.Method, op.Path)
+	fmt.Fprintf(b, "func (s *%s) %s(ctx context.Context, p %s) iter.Seq2[json.RawMessage, error] {\n", op.Section.TypeName, op.AllName, op.ParamsType)
+	fmt.Fprintf(b, "\treturn pages(ctx, s.client, p.%s, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {\n", op.Paging[2])
+	fmt.Fprintf(b, "\t\tp.%s, p.%s, p.%s = Ptr(true), &no, &size\n", op.Paging[0], op.Paging[1], op.Paging[2])
+	fmt.Fprintf(b, "\t\tpage, err := s.%s(ctx, p)\n\t\tif err != nil {\n\t\t\treturn nil, nil, err\n\t\t}\n\t\treturn rawPage(page)\n\t})\n}\n\n", op.Name)
 }
 
 // emitIterator writes <Method>All, which walks every page of a list.
