@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -48,11 +50,14 @@ func New(cfg Config) (*Client, error) {
 	}
 	httpc := r.HTTPClient
 	if httpc == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		// Syncs run many goroutines against one host: keep their
-		// connections alive instead of the default 2 idle per host.
-		t.MaxIdleConnsPerHost = 64
-		httpc = &http.Client{Transport: t}
+		httpc = &http.Client{Transport: http.DefaultTransport}
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			t = t.Clone()
+			// Syncs run many goroutines against one host: keep their
+			// connections alive instead of the default 2 idle per host.
+			t.MaxIdleConnsPerHost = 64
+			httpc.Transport = t
+		}
 	}
 	c := &Client{}
 	c.state = state{
@@ -154,17 +159,42 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	if r.query != "" {
 		u += "?" + r.query
 	}
-	shownURL := u
-	if r.logPath != "" {
-		shownURL = c.cfg.apiBase + r.logPath
-	}
+	// Errors show the URL as logs do: secret path parameters as their
+	// template, credential-like query values redacted.
+	shownURL := c.cfg.apiBase + c.logPath(r)
 	retries := 0
 	if c.cfg.Retry {
 		retries = c.cfg.RetryOptions.Retries
 	}
 	replayed := false
-	var limited int          // 429s so far
-	var waited time.Duration // time spent waiting them out
+	limited := 0             // 429s so far
+	var limitStart time.Time // when the first 429 came
+	// wait429 waits out a 429 (from the API or the token endpoint) within
+	// Config.RateLimitWait, measured as time passed, not as the sum of the
+	// waits asked for: a server answering Retry-After: 0 must not make a
+	// call loop forever.
+	wait429 := func(retryAfter string, apiErr *APIError) error {
+		limited++
+		if limited == 1 {
+			limitStart = c.now()
+		}
+		waited := c.now().Sub(limitStart)
+		after, told := parseRetryAfter(retryAfter, c.now())
+		wait := after
+		if wait <= 0 {
+			wait = c.rateLimitBackoff(limited, c.jitter())
+		}
+		if c.cfg.RateLimitWait < 0 || waited+wait > c.cfg.RateLimitWait {
+			return &RateLimitError{APIError: apiErr, RetryAfter: after, Waited: waited}
+		}
+		c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: rate limited (429); waiting",
+			slog.String("method", r.method), slog.String("path", c.logPath(r)),
+			slog.Duration("wait", wait), slog.Bool("retry_after", told), slog.Duration("waited", waited))
+		if err := c.sleep(ctx, wait); err != nil {
+			return fmt.Errorf("halopsa: %s %s: waiting out a 429: %w", r.method, shownURL, err)
+		}
+		return nil
+	}
 	for attempt := 1; ; attempt++ {
 		if c.limiter != nil {
 			if err := c.limiter.wait(ctx); err != nil {
@@ -173,10 +203,31 @@ func (c *Client) do(ctx context.Context, r *request) error {
 		}
 		tok, err := c.tokens.token(ctx)
 		if err != nil {
+			// The token request is retried like the call itself: a 429
+			// always, a network failure or a 5xx when Retry is on.
+			var ae *AuthError
+			if !errors.As(err, &ae) || ctx.Err() != nil {
+				return err
+			}
+			switch {
+			case ae.StatusCode == http.StatusTooManyRequests:
+				if werr := wait429("", &APIError{StatusCode: ae.StatusCode, Status: ae.Status, Method: http.MethodPost, URL: ae.URL, Body: ae.Body}); werr != nil {
+					return werr
+				}
+				attempt--
+				continue
+			case attempt <= retries && (ae.StatusCode >= 500 || ae.StatusCode == 0 && transient(ae.Err)):
+				wait := c.backoff(attempt)
+				c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: retrying the token request",
+					slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
+				if c.sleep(ctx, wait) != nil {
+					return err
+				}
+				continue
+			}
 			return err
 		}
 		res, err := c.attempt(ctx, r, u, ctype, payload, tok, attempt)
-		defer putBody(res.buf)
 		if err != nil {
 			ne := &NetworkError{Method: r.method, URL: shownURL, Attempts: attempt, MayHaveApplied: res.sent, Err: err}
 			if attempt <= retries && c.retryable(ctx, r.method, res.sent, err) {
@@ -189,8 +240,10 @@ func (c *Client) do(ctx context.Context, r *request) error {
 				}
 				continue
 			}
-			c.log.LogAttrs(ctx, slog.LevelError, "halopsa: request failed", slog.String("method", r.method),
-				slog.String("path", c.logPath(r)), slog.Int("attempt", attempt), slog.String("error", err.Error()))
+			if ctx.Err() == nil { // the caller's own cancellation is not a failure to report
+				c.log.LogAttrs(ctx, slog.LevelError, "halopsa: request failed", slog.String("method", r.method),
+					slog.String("path", c.logPath(r)), slog.Int("attempt", attempt), slog.String("error", err.Error()))
+			}
 			return ne
 		}
 		switch {
@@ -198,6 +251,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			// The token was revoked or expired early: fetch a new one and
 			// replay once. Halo did not process the request, so this is
 			// safe for any method.
+			putBody(res.buf)
 			c.tokens.invalidate(tok)
 			replayed = true
 			attempt--
@@ -205,23 +259,11 @@ func (c *Client) do(ctx context.Context, r *request) error {
 		case res.status == http.StatusTooManyRequests:
 			// Halo did not process the request: waiting and sending it
 			// again is safe for any method, and does not use up retries.
-			limited++
-			after, told := parseRetryAfter(res.retryAfter, c.now())
-			wait := after
-			if !told {
-				wait = c.rateLimitBackoff(limited, c.jitter())
-			}
 			apiErr := newAPIError(r.method, shownURL, res.status, res.statusText, res.body)
-			if c.cfg.RateLimitWait < 0 || waited+wait > c.cfg.RateLimitWait {
-				return &RateLimitError{APIError: apiErr, RetryAfter: after, Waited: waited}
+			putBody(res.buf)
+			if err := wait429(res.retryAfter, apiErr); err != nil {
+				return err
 			}
-			c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: rate limited (429); waiting",
-				slog.String("method", r.method), slog.String("path", c.logPath(r)),
-				slog.Duration("wait", wait), slog.Bool("retry_after", told), slog.Duration("waited", waited))
-			if err := c.sleep(ctx, wait); err != nil {
-				return &RateLimitError{APIError: apiErr, RetryAfter: after, Waited: waited}
-			}
-			waited += wait
 			attempt--
 			continue
 		case res.status >= 500 && attempt <= retries && idempotent(r.method):
@@ -235,19 +277,27 @@ func (c *Client) do(ctx context.Context, r *request) error {
 				slog.String("method", r.method), slog.String("path", c.logPath(r)),
 				slog.Int("status", res.status), slog.Int("attempt", attempt), slog.Duration("wait", wait))
 			if c.sleep(ctx, wait) == nil {
+				putBody(res.buf)
 				continue
 			}
 		}
 		if res.status < 200 || res.status > 299 {
-			return newAPIError(r.method, shownURL, res.status, res.statusText, res.body)
+			err = newAPIError(r.method, shownURL, res.status, res.statusText, res.body)
+		} else {
+			err = c.decode(ctx, r, shownURL, res)
 		}
-		return c.decode(ctx, r, shownURL, res)
+		putBody(res.buf)
+		return err
 	}
 }
 
 func (c *Client) decode(ctx context.Context, r *request, shownURL string, res attemptResult) error {
 	if p, ok := r.out.(*[]byte); ok {
-		*p = bytes.Clone(res.body)
+		if res.buf.Cap() > maxPooledBody {
+			*p = res.body // the buffer does not go back to the pool: hand it over
+		} else {
+			*p = bytes.Clone(res.body)
+		}
 		return nil
 	}
 	issues, err := decodeJSON(res.body, r.out)
@@ -279,11 +329,12 @@ func (c *Client) attempt(ctx context.Context, r *request, u, ctype string, paylo
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	traced := !idempotent(r.method)
+	var wrote atomic.Bool // set on the transport's writing goroutine
 	if traced {
 		// Whether the request reached the wire decides if a failed write
 		// may be retried: watch for it. Idempotent methods are retried
 		// either way, so they skip the cost.
-		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { res.sent = true }}
+		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
 		ctx = httptrace.WithClientTrace(ctx, trace)
 	}
 	var rd io.Reader
@@ -292,7 +343,7 @@ func (c *Client) attempt(ctx context.Context, r *request, u, ctype string, paylo
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, u, rd)
 	if err != nil {
-		return res, err
+		return res, scrub(err)
 	}
 	req.Header = http.Header{"Authorization": {tok.header}, "Accept": acceptJSON, "User-Agent": c.uaHeader}
 	if ctype != "" {
@@ -301,6 +352,7 @@ func (c *Client) attempt(ctx context.Context, r *request, u, ctype string, paylo
 	start := time.Now()
 	resp, err := c.httpc.Do(req)
 	if err != nil {
+		res.sent = wrote.Load()
 		if !traced {
 			// Without the trace: anything but a failed dial may have
 			// reached the wire.

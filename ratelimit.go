@@ -2,6 +2,7 @@ package halopsa
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,6 +50,9 @@ func (e *RateLimitError) Error() string {
 // Unwrap makes errors.As(err, &apiErr) find the 429 itself.
 func (e *RateLimitError) Unwrap() error { return e.APIError }
 
+// maxRetryAfter bounds what a Retry-After is taken to ask for.
+const maxRetryAfter = 24 * time.Hour
+
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
@@ -56,16 +60,16 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if n, err := strconv.ParseFloat(v, 64); err == nil {
-		if n < 0 {
+		switch {
+		case !(n >= 0) || math.IsInf(n, 0): // negative, NaN, infinite
 			return 0, false
+		case n > maxRetryAfter.Seconds(): // beyond any budget; and no overflow
+			return maxRetryAfter, true
 		}
 		return time.Duration(n * float64(time.Second)), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
+		d := min(max(t.Sub(now), 0), maxRetryAfter)
 		return d, true
 	}
 	return 0, false
@@ -99,7 +103,8 @@ type windowLimiter struct {
 }
 
 func newWindowLimiter(l RateLimit, now func() time.Time, sleep func(context.Context, time.Duration) error) *windowLimiter {
-	return &windowLimiter{n: l.Requests, per: l.Per, now: now, sleep: sleep, times: make([]time.Time, 0, l.Requests)}
+	// The ring grows as requests come, up to Requests entries.
+	return &windowLimiter{n: l.Requests, per: l.Per, now: now, sleep: sleep, times: make([]time.Time, 0, min(l.Requests, 1024))}
 }
 
 // wait blocks until a request may go, and counts it.

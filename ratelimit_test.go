@@ -248,3 +248,57 @@ func TestLimiterHonoursContext(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A Retry-After that asks for no wait (or is garbage) must not make a call
+// loop: the budget counts time passed, and such answers back off.
+func TestRateLimitedWithZeroOrBadRetryAfterEnds(t *testing.T) {
+	for _, v := range []string{"0", "NaN", "Inf", "-5", "1e400", "soon"} {
+		var calls atomic.Int64
+		tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			w.Header().Set("Retry-After", v)
+			writeJSON(w, 429, `{}`)
+		})
+		halo := tn.client()
+		clock(t, halo)
+		_, err := halo.Tickets.GetTickets(ctxT(t), GetTicketsParams{})
+		var rl *RateLimitError
+		if !errors.As(err, &rl) || calls.Load() > 20 || rl.Waited > DefaultRateLimitWait {
+			t.Errorf("Retry-After %q: err %v after %d calls", v, err, calls.Load())
+		}
+	}
+}
+
+func TestTokenEndpointRateLimitedIsWaitedOut(t *testing.T) {
+	tn := newTenant(t, okTickets)
+	var n atomic.Int64
+	tn.tokenFail = func(w http.ResponseWriter) bool {
+		if n.Add(1) <= 2 {
+			writeJSON(w, 429, `{"error":"slow_down"}`)
+			return true
+		}
+		return false
+	}
+	halo := tn.client()
+	waits := clock(t, halo)
+	if _, err := halo.Tickets.GetTickets(ctxT(t), GetTicketsParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if tn.tokenReqs.Load() != 3 || len(*waits) != 2 {
+		t.Fatalf("%d token requests, waits %v", tn.tokenReqs.Load(), *waits)
+	}
+}
+
+func TestCancelledWhileRateLimitedIsTheContextError(t *testing.T) {
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		writeJSON(w, 429, `{}`)
+	})
+	halo := tn.client()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := halo.Tickets.GetTickets(ctx, GetTicketsParams{})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the context's error", err)
+	}
+}
