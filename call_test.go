@@ -263,3 +263,40 @@ func TestDefaultLoggerLevel(t *testing.T) {
 		t.Fatal("HALO_PSA_DEBUG should enable debug lines")
 	}
 }
+
+func TestPostOfSeveralRecordsNeedsMany(t *testing.T) {
+	var posts int
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		posts++
+		writeJSON(w, 201, `[{"id":1,"summary":"a"},{"id":2,"summary":"b"}]`)
+	})
+	halo := tn.client()
+	two := PostTicketsParams{Body: []Faults{{Summary: Ptr("a")}, {Summary: Ptr("b")}}}
+	_, err := halo.Tickets.PostTickets(ctxT(t), two)
+	var pe *ParamError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "PostTicketsMany") || posts != 0 {
+		t.Fatalf("err %v after %d posts; want a ParamError before sending", err, posts)
+	}
+	got, err := halo.Tickets.PostTicketsMany(ctxT(t), two)
+	if err != nil || len(got) != 2 || *got[1].ID != 2 {
+		t.Fatalf("PostTicketsMany: %v, %+v", err, got)
+	}
+	// One record sent, one object back: a slice of one.
+	tn.api = func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 201, `{"id":3}`) }
+	got, err = halo.Tickets.PostTicketsMany(ctxT(t), PostTicketsParams{Body: []Faults{{}}})
+	if err != nil || len(got) != 1 || *got[0].ID != 3 {
+		t.Fatalf("one record: %v, %+v", err, got)
+	}
+}
+
+// Query values that look like credentials are redacted in error messages,
+// as in logs.
+func TestErrorsRedactCredentialQueryValues(t *testing.T) {
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 404, `{"message":"no"}`) })
+	_, err := tn.client().Attachment.GetAttachment(ctxT(t), GetAttachmentParams{Token: Ptr("SECRETVALUE"), TicketID: Ptr(5)})
+	var ae *APIError
+	if !errors.As(err, &ae) || strings.Contains(err.Error(), "SECRETVALUE") || strings.Contains(ae.URL, "SECRETVALUE") ||
+		!strings.Contains(ae.URL, "token=REDACTED") || !strings.Contains(ae.URL, "ticket_id=5") {
+		t.Fatalf("err %v (URL %q)", err, ae.URL)
+	}
+}

@@ -564,7 +564,17 @@ type sliceTarget interface {
 type modelsOutT[T any, P tabled[T]] struct{ p *[]T }
 
 func (o modelsOutT[T, P]) decodeArray(d *decoder) bool {
-	return d.many(unsafe.Pointer(o.p), P(nil).decTable())
+	if d.peek() == '{' {
+		// One object where records were expected: Halo answers a POST of
+		// one record with the record itself.
+		s := make([]T, 1)
+		if d.enter() {
+			d.object(unsafe.Pointer(&s[0]), P(nil).decTable())
+		}
+		*o.p = s
+		return true
+	}
+	return d.many(unsafe.Pointer(o.p), P(nil).decTable(), true)
 }
 
 // modelsOut makes a decode target for a bare JSON array of records.
@@ -677,20 +687,14 @@ type bareList interface {
 	decodeBareList(d *decoder) bool
 }
 
-// unmarshalModel backs the generated UnmarshalJSON methods.
+// unmarshalModel backs the generated UnmarshalJSON methods: the same
+// rules as the client's own decoding.
 func unmarshalModel(data []byte, m decodable) error {
 	_, err := decodeWith(data, func(d *decoder) error {
-		switch d.peek() {
-		case 'n':
-			d.literal("null")
-			return nil
-		case '{':
-			if d.enter() {
-				m.decodeJSON(d)
-			}
-			return nil
+		if d.atEnd() {
+			return errors.New("empty input")
 		}
-		return errors.New("expected a JSON object")
+		return decodeTopModel(d, m)
 	})
 	return err
 }

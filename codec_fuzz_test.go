@@ -223,6 +223,11 @@ func FuzzDecodeModels(f *testing.F) {
 			}
 			var again []FaultsList
 			if _, err := decodeJSON(b, modelsOut(&again)); err != nil {
+				// One object taken as a list of one is written back inside
+				// an array: one level deeper, which may pass the limit.
+				if bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) && strings.Contains(err.Error(), "nesting too deep") {
+					return
+				}
 				t.Fatalf("list re-decoding: %v", err)
 			}
 			dropShadowed(reflect.ValueOf(&list))

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -1481,8 +1482,15 @@ func TestCodecDecodeTopLevel(t *testing.T) {
 			t.Errorf("%s: no error", in)
 		}
 	}
-	// UnmarshalJSON takes an object or null only.
-	for _, in := range []string{`[{"id":1}]`, ``, `1`, `"x"`} {
+	// UnmarshalJSON follows the client's rules (an array of one record is
+	// the record), but an empty input is not JSON.
+	{
+		var f Faults
+		if err := f.UnmarshalJSON([]byte(`[{"id":1}]`)); err != nil || *f.ID != 1 {
+			t.Errorf("UnmarshalJSON of an array of one: %v", err)
+		}
+	}
+	for _, in := range []string{``, ` `, `[{"id":1},{"id":2}]`, `1`, `"x"`} {
 		var f Faults
 		if err := f.UnmarshalJSON([]byte(in)); err == nil {
 			t.Errorf("UnmarshalJSON(%q): no error", in)
@@ -1509,7 +1517,15 @@ func TestCodecDecodeTopLevel(t *testing.T) {
 			t.Errorf("modelsOut(%q): %v %#v", in, err, list)
 		}
 	}
-	for _, in := range []string{`{"id":1}`, `[1]`, `[{"id":1},2]`, `["a"]`, `1`, `"x"`, `[{"id":1}`, `[{"id":1}]]`} {
+	// One object where records are expected is one record (Halo answers a
+	// POST of one record with the record).
+	{
+		var list []FaultsList
+		if _, err := decodeJSON([]byte(`{"id":1}`), modelsOut(&list)); err != nil || len(list) != 1 || *list[0].ID != 1 {
+			t.Errorf("modelsOut({\"id\":1}): %v %s", err, dump(list))
+		}
+	}
+	for _, in := range []string{`[1]`, `[{"id":1},2]`, `["a"]`, `1`, `"x"`, `[{"id":1}`, `[{"id":1}]]`} {
 		var list []FaultsList
 		if _, err := decodeJSON([]byte(in), modelsOut(&list)); err == nil {
 			t.Errorf("modelsOut(%s): no error (%s)", in, dump(list))
@@ -1879,5 +1895,36 @@ func TestCodecEncodeDeterministic(t *testing.T) {
 	sort.Strings(keys)
 	if len(keys) != 50 {
 		t.Fatal(len(keys))
+	}
+}
+
+// A list inside each record of a page must not be sized from the rest of
+// the page (it would keep thousands of empty slots per record).
+func TestNestedListsAreNotOversized(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"record_count":500,"tickets":[`)
+	for i := range 500 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":%d,"customfields":[{"id":1}]}`, i)
+	}
+	b.WriteString(`]}`)
+	var v TicketsView
+	if err := v.UnmarshalJSON([]byte(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Tickets) != 500 || cap(v.Tickets) > 600 {
+		t.Fatalf("%d tickets, capacity %d", len(v.Tickets), cap(v.Tickets))
+	}
+	for _, tk := range v.Tickets {
+		if len(tk.Customfields) != 1 || cap(tk.Customfields) > 4 {
+			t.Fatalf("ticket %d: customfields len %d cap %d", *tk.ID, len(tk.Customfields), cap(tk.Customfields))
+		}
+	}
+	// A typed nil record encodes as null, not a panic.
+	var nilRec *Faults
+	if b, err := Marshal(nilRec); err != nil || string(b) != "null" {
+		t.Fatalf("Marshal(nil *Faults) = %s, %v", b, err)
 	}
 }

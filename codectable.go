@@ -38,6 +38,7 @@ const (
 	kRaws                // []json.RawMessage
 	kOne                 // *T, a nested record; sub gives T's table
 	kMany                // []T
+	kPage                // []T, the records of a list wrapper
 	kRecMap              // map[string]T
 )
 
@@ -165,7 +166,9 @@ func (d *decoder) object(base unsafe.Pointer, t *decTable) {
 		case kOne:
 			ok = d.one(p, f.sub())
 		case kMany:
-			ok = d.many(p, f.sub())
+			ok = d.many(p, f.sub(), false)
+		case kPage:
+			ok = d.many(p, f.sub(), true)
 		case kRecMap:
 			ok = d.recMap(p, f.sub())
 		}
@@ -194,6 +197,11 @@ type encTable struct {
 // object encodes the struct at base, fields in the spec's order, then the
 // Extra fields not written already.
 func (e *encoder) object(base unsafe.Pointer, t *encTable) {
+	if base == nil { // a typed nil record
+		e.buf = append(e.buf, "null"...)
+		e.comma = true
+		return
+	}
 	mark := e.open()
 	for i := range t.fields {
 		f := &t.fields[i]
@@ -238,7 +246,7 @@ func (e *encoder) object(base unsafe.Pointer, t *encTable) {
 				e.key(f.key)
 				e.object(obj, f.sub())
 			}
-		case kMany:
+		case kMany, kPage:
 			e.many(f.key, p, f.sub())
 		case kRecMap:
 			e.recMap(f.key, p, f.sub())
@@ -269,7 +277,9 @@ func (d *decoder) one(p unsafe.Pointer, t *decTable) bool {
 
 // many decodes an array of records into the []T at p. A null element is a
 // zero record; any other non-object fails the field (it is then kept raw).
-func (d *decoder) many(p unsafe.Pointer, t *decTable) bool {
+// page says the array is a page of a list (the records of a wrapper, or a
+// bare array response), whose length can be estimated.
+func (d *decoder) many(p unsafe.Pointer, t *decTable, page bool) bool {
 	null, ok := d.container('[')
 	switch {
 	case !ok:
@@ -300,9 +310,12 @@ func (d *decoder) many(p unsafe.Pointer, t *decTable) bool {
 				d.object(unsafe.Add(data, uintptr(n)*t.size), t)
 			}
 			n++
-			if n == 1 && c < 64 {
-				// Size the slice from the first record's length, so that
-				// big records are not copied over and over as it grows.
+			if n == 1 && page && c < 64 {
+				// A page of records: size the slice from the first
+				// record's length and the rest of the body, so that big
+				// records are not copied over and over as it grows. Not
+				// for lists inside records, whose length the rest of the
+				// body says nothing about.
 				if size := d.pos - at; size > 0 {
 					if est := min((len(d.data)-d.pos)/size+1, 1<<14); est > c {
 						grow(est + 1)
@@ -316,6 +329,9 @@ func (d *decoder) many(p unsafe.Pointer, t *decTable) bool {
 			d.abandon(m)
 			return false
 		}
+	}
+	if c > 2*n+8 {
+		grow(n) // an estimate that overshot: do not keep the spare room
 	}
 	*(*sliceHeader)(p) = sliceHeader{data, n, c}
 	d.restoreField(m)

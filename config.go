@@ -62,7 +62,10 @@ type Config struct {
 
 // RetryOptions tune retries when Config.Retry is on. The wait before retry
 // n (counting from 1) is MinTimeout * Factor^(n-1), times a random factor
-// in [1, 2) when Randomize is set, capped at MaxTimeout.
+// in [1, 2) when Randomize is set, capped at MaxTimeout. Zero fields take
+// their defaults; Randomize is only on by default when RetryOptions is
+// entirely zero (a bool has no "unset"). Config.Retry = false turns
+// retries off.
 type RetryOptions struct {
 	Retries    int           // retries after the first attempt; default 4
 	MinTimeout time.Duration // default 50ms
@@ -161,6 +164,9 @@ func (cfg Config) resolve() (*resolved, error) {
 			return nil, &ConfigError{"RetryOptions", "timeouts must not be negative"}
 		case ro.Factor < 0:
 			return nil, &ConfigError{"RetryOptions.Factor", "must not be negative"}
+		}
+		if ro.Retries == 0 {
+			ro.Retries = DefaultRetryOptions.Retries // Retry: false is how to turn retries off
 		}
 		if ro.MinTimeout == 0 {
 			ro.MinTimeout = DefaultRetryOptions.MinTimeout

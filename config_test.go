@@ -95,6 +95,11 @@ func TestConfigDefaults(t *testing.T) {
 	if r.RetryOptions != want {
 		t.Fatalf("partial retry options = %+v, want %+v", r.RetryOptions, want)
 	}
+	// Setting only a timeout keeps the default number of retries.
+	r, _ = Config{CompanyURL: "https://acme.halopsa.com", ClientID: "i", ClientSecret: "s", RetryOptions: RetryOptions{MaxTimeout: 5 * time.Second}}.resolve()
+	if r.RetryOptions.Retries != 4 || r.RetryOptions.MaxTimeout != 5*time.Second {
+		t.Fatalf("only MaxTimeout set: %+v", r.RetryOptions)
+	}
 }
 
 func TestSectionsShareOneService(t *testing.T) {

@@ -71,7 +71,12 @@ func looksHTML(b []byte) bool {
 		b = b[:64]
 	}
 	l := bytes.ToLower(b)
-	return bytes.HasPrefix(l, []byte("<!doctype html")) || bytes.HasPrefix(l, []byte("<html")) || bytes.HasPrefix(l, []byte("<"))
+	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<title"} {
+		if bytes.HasPrefix(l, []byte(p)) {
+			return true
+		}
+	}
+	return false
 }
 
 func newAPIError(method, url string, status int, statusText string, body []byte) *APIError {
@@ -188,4 +193,9 @@ func (e *ParamError) Error() string {
 
 func errMissingPathParam(method, field string) error {
 	return &ParamError{Method: method, Field: field, Problem: "is empty; it is a path parameter"}
+}
+
+func errManyRecords(method, many string, n int) error {
+	return &ParamError{Method: method, Field: "Body", Problem: "holds " + strconv.Itoa(n) +
+		" records: this method returns one record, so Halo's answer would not fit; use " + many + ", which returns them all"}
 }

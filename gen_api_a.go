@@ -42,8 +42,23 @@ type PostAISuggestionParams struct {
 //
 // POST /AISuggestion
 func (s *AISuggestionAPI) PostAISuggestion(ctx context.Context, p PostAISuggestionParams) (*AiSuggestion, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAISuggestion", "PostAISuggestionMany", len(p.Body))
+	}
 	out := new(AiSuggestion)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AISuggestion", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAISuggestionMany is PostAISuggestion for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAISuggestion itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /AISuggestion.
+func (s *AISuggestionAPI) PostAISuggestionMany(ctx context.Context, p PostAISuggestionParams) ([]AiSuggestion, error) {
+	var out []AiSuggestion
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AISuggestion", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -139,8 +154,23 @@ type PostAWSDetailsParams struct {
 //
 // POST /AWSDetails
 func (s *AWSDetailsAPI) PostAWSDetails(ctx context.Context, p PostAWSDetailsParams) (*AWSDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAWSDetails", "PostAWSDetailsMany", len(p.Body))
+	}
 	out := new(AWSDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AWSDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAWSDetailsMany is PostAWSDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAWSDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /AWSDetails.
+func (s *AWSDetailsAPI) PostAWSDetailsMany(ctx context.Context, p PostAWSDetailsParams) ([]AWSDetails, error) {
+	var out []AWSDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AWSDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -306,8 +336,23 @@ type PostActionsParams struct {
 //
 // POST /Actions
 func (s *ActionsAPI) PostActions(ctx context.Context, p PostActionsParams) (*Actions, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostActions", "PostActionsMany", len(p.Body))
+	}
 	out := new(Actions)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Actions", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostActionsMany is PostActions for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostActions itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Actions.
+func (s *ActionsAPI) PostActionsMany(ctx context.Context, p PostActionsParams) ([]Actions, error) {
+	var out []Actions
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Actions", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -484,8 +529,23 @@ type PostAddressParams struct {
 //
 // POST /Address
 func (s *AddressAPI) PostAddress(ctx context.Context, p PostAddressParams) (*AddressStore, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAddress", "PostAddressMany", len(p.Body))
+	}
 	out := new(AddressStore)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Address", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAddressMany is PostAddress for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAddress itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Address.
+func (s *AddressAPI) PostAddressMany(ctx context.Context, p PostAddressParams) ([]AddressStore, error) {
+	var out []AddressStore
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Address", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -570,8 +630,23 @@ type PostAddressbookParams struct {
 //
 // POST /Addressbook
 func (s *AddressbookAPI) PostAddressbook(ctx context.Context, p PostAddressbookParams) (*Addressbook, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAddressbook", "PostAddressbookMany", len(p.Body))
+	}
 	out := new(Addressbook)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Addressbook", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAddressbookMany is PostAddressbook for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAddressbook itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Addressbook.
+func (s *AddressbookAPI) PostAddressbookMany(ctx context.Context, p PostAddressbookParams) ([]Addressbook, error) {
+	var out []Addressbook
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Addressbook", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -647,8 +722,23 @@ type PostAdobeAcrobatDetailsParams struct {
 //
 // POST /AdobeAcrobatDetails
 func (s *AdobeAcrobatDetailsAPI) PostAdobeAcrobatDetails(ctx context.Context, p PostAdobeAcrobatDetailsParams) (*AdobeAcrobatDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAdobeAcrobatDetails", "PostAdobeAcrobatDetailsMany", len(p.Body))
+	}
 	out := new(AdobeAcrobatDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AdobeAcrobatDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAdobeAcrobatDetailsMany is PostAdobeAcrobatDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAdobeAcrobatDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /AdobeAcrobatDetails.
+func (s *AdobeAcrobatDetailsAPI) PostAdobeAcrobatDetailsMany(ctx context.Context, p PostAdobeAcrobatDetailsParams) ([]AdobeAcrobatDetails, error) {
+	var out []AdobeAcrobatDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AdobeAcrobatDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -724,8 +814,23 @@ type PostAdobeCommerceDetailsParams struct {
 //
 // POST /AdobeCommerceDetails
 func (s *AdobeCommerceDetailsAPI) PostAdobeCommerceDetails(ctx context.Context, p PostAdobeCommerceDetailsParams) (*AdobeCommerceDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAdobeCommerceDetails", "PostAdobeCommerceDetailsMany", len(p.Body))
+	}
 	out := new(AdobeCommerceDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AdobeCommerceDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAdobeCommerceDetailsMany is PostAdobeCommerceDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAdobeCommerceDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /AdobeCommerceDetails.
+func (s *AdobeCommerceDetailsAPI) PostAdobeCommerceDetailsMany(ctx context.Context, p PostAdobeCommerceDetailsParams) ([]AdobeCommerceDetails, error) {
+	var out []AdobeCommerceDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AdobeCommerceDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -972,8 +1077,23 @@ type PostAgentParams struct {
 //
 // POST /Agent
 func (s *AgentAPI) PostAgent(ctx context.Context, p PostAgentParams) (*Uname, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAgent", "PostAgentMany", len(p.Body))
+	}
 	out := new(Uname)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Agent", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAgentMany is PostAgent for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAgent itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Agent.
+func (s *AgentAPI) PostAgentMany(ctx context.Context, p PostAgentParams) ([]Uname, error) {
+	var out []Uname
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Agent", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1116,8 +1236,23 @@ type PostAgentCheckInParams struct {
 //
 // POST /AgentCheckIn
 func (s *AgentCheckInAPI) PostAgentCheckIn(ctx context.Context, p PostAgentCheckInParams) (*AgentCheckIn, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAgentCheckIn", "PostAgentCheckInMany", len(p.Body))
+	}
 	out := new(AgentCheckIn)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AgentCheckIn", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAgentCheckInMany is PostAgentCheckIn for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAgentCheckIn itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /AgentCheckIn.
+func (s *AgentCheckInAPI) PostAgentCheckInMany(ctx context.Context, p PostAgentCheckInParams) ([]AgentCheckIn, error) {
+	var out []AgentCheckIn
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AgentCheckIn", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1228,8 +1363,23 @@ type PostAmazonSellerDetailsParams struct {
 //
 // POST /AmazonSellerDetails
 func (s *AmazonSellerDetailsAPI) PostAmazonSellerDetails(ctx context.Context, p PostAmazonSellerDetailsParams) (*AmazonSellerDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAmazonSellerDetails", "PostAmazonSellerDetailsMany", len(p.Body))
+	}
 	out := new(AmazonSellerDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AmazonSellerDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAmazonSellerDetailsMany is PostAmazonSellerDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAmazonSellerDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /AmazonSellerDetails.
+func (s *AmazonSellerDetailsAPI) PostAmazonSellerDetailsMany(ctx context.Context, p PostAmazonSellerDetailsParams) ([]AmazonSellerDetails, error) {
+	var out []AmazonSellerDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AmazonSellerDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1305,8 +1455,23 @@ type PostApplicationParams struct {
 //
 // POST /Application
 func (s *ApplicationAPI) PostApplication(ctx context.Context, p PostApplicationParams) (*NHDIdentityApplication, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostApplication", "PostApplicationMany", len(p.Body))
+	}
 	out := new(NHDIdentityApplication)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Application", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostApplicationMany is PostApplication for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostApplication itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Application.
+func (s *ApplicationAPI) PostApplicationMany(ctx context.Context, p PostApplicationParams) ([]NHDIdentityApplication, error) {
+	var out []NHDIdentityApplication
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Application", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1550,8 +1715,23 @@ type PostAppointmentParams struct {
 //
 // POST /Appointment
 func (s *AppointmentAPI) PostAppointment(ctx context.Context, p PostAppointmentParams) (*Appointment, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAppointment", "PostAppointmentMany", len(p.Body))
+	}
 	out := new(Appointment)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Appointment", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAppointmentMany is PostAppointment for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAppointment itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Appointment.
+func (s *AppointmentAPI) PostAppointmentMany(ctx context.Context, p PostAppointmentParams) ([]Appointment, error) {
+	var out []Appointment
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Appointment", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1710,8 +1890,23 @@ type PostApprovalProcessParams struct {
 //
 // POST /ApprovalProcess
 func (s *ApprovalProcessAPI) PostApprovalProcess(ctx context.Context, p PostApprovalProcessParams) (*ApprovalProcess, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostApprovalProcess", "PostApprovalProcessMany", len(p.Body))
+	}
 	out := new(ApprovalProcess)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ApprovalProcess", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostApprovalProcessMany is PostApprovalProcess for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostApprovalProcess itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ApprovalProcess.
+func (s *ApprovalProcessAPI) PostApprovalProcessMany(ctx context.Context, p PostApprovalProcessParams) ([]ApprovalProcess, error) {
+	var out []ApprovalProcess
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ApprovalProcess", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1809,8 +2004,23 @@ type PostApprovalProcessRuleParams struct {
 //
 // POST /ApprovalProcessRule
 func (s *ApprovalProcessRuleAPI) PostApprovalProcessRule(ctx context.Context, p PostApprovalProcessRuleParams) (*ApprovalProcessRule, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostApprovalProcessRule", "PostApprovalProcessRuleMany", len(p.Body))
+	}
 	out := new(ApprovalProcessRule)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ApprovalProcessRule", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostApprovalProcessRuleMany is PostApprovalProcessRule for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostApprovalProcessRule itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ApprovalProcessRule.
+func (s *ApprovalProcessRuleAPI) PostApprovalProcessRuleMany(ctx context.Context, p PostApprovalProcessRuleParams) ([]ApprovalProcessRule, error) {
+	var out []ApprovalProcessRule
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ApprovalProcessRule", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2248,8 +2458,23 @@ type PostAssetParams struct {
 //
 // POST /Asset
 func (s *AssetAPI) PostAsset(ctx context.Context, p PostAssetParams) (*Device, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAsset", "PostAssetMany", len(p.Body))
+	}
 	out := new(Device)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Asset", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAssetMany is PostAsset for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAsset itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Asset.
+func (s *AssetAPI) PostAssetMany(ctx context.Context, p PostAssetParams) ([]Device, error) {
+	var out []Device
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Asset", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2444,8 +2669,23 @@ type PostAssetChangeParams struct {
 //
 // POST /AssetChange
 func (s *AssetChangeAPI) PostAssetChange(ctx context.Context, p PostAssetChangeParams) (*DeviceChange, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAssetChange", "PostAssetChangeMany", len(p.Body))
+	}
 	out := new(DeviceChange)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetChange", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAssetChangeMany is PostAssetChange for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAssetChange itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /AssetChange.
+func (s *AssetChangeAPI) PostAssetChangeMany(ctx context.Context, p PostAssetChangeParams) ([]DeviceChange, error) {
+	var out []DeviceChange
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetChange", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2496,8 +2736,23 @@ type PostAssetGroupParams struct {
 //
 // POST /AssetGroup
 func (s *AssetGroupAPI) PostAssetGroup(ctx context.Context, p PostAssetGroupParams) (*Generic, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAssetGroup", "PostAssetGroupMany", len(p.Body))
+	}
 	out := new(Generic)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetGroup", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAssetGroupMany is PostAssetGroup for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAssetGroup itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /AssetGroup.
+func (s *AssetGroupAPI) PostAssetGroupMany(ctx context.Context, p PostAssetGroupParams) ([]Generic, error) {
+	var out []Generic
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetGroup", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2644,8 +2899,23 @@ type PostAssetTypeParams struct {
 //
 // POST /AssetType
 func (s *AssetTypeAPI) PostAssetType(ctx context.Context, p PostAssetTypeParams) (*Xtype, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAssetType", "PostAssetTypeMany", len(p.Body))
+	}
 	out := new(Xtype)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetType", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAssetTypeMany is PostAssetType for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAssetType itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /AssetType.
+func (s *AssetTypeAPI) PostAssetTypeMany(ctx context.Context, p PostAssetTypeParams) ([]Xtype, error) {
+	var out []Xtype
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetType", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2889,8 +3159,23 @@ type PostAttachmentParams struct {
 //
 // POST /Attachment
 func (s *AttachmentAPI) PostAttachment(ctx context.Context, p PostAttachmentParams) (*Attachment, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAttachment", "PostAttachmentMany", len(p.Body))
+	}
 	out := new(Attachment)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Attachment", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAttachmentMany is PostAttachment for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAttachment itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Attachment.
+func (s *AttachmentAPI) PostAttachmentMany(ctx context.Context, p PostAttachmentParams) ([]Attachment, error) {
+	var out []Attachment
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Attachment", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3321,8 +3606,23 @@ type PostAuditParams struct {
 //
 // POST /Audit
 func (s *AuditAPI) PostAudit(ctx context.Context, p PostAuditParams) (*Audit, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAudit", "PostAuditMany", len(p.Body))
+	}
 	out := new(Audit)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Audit", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAuditMany is PostAudit for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAudit itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Audit.
+func (s *AuditAPI) PostAuditMany(ctx context.Context, p PostAuditParams) ([]Audit, error) {
+	var out []Audit
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Audit", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3526,8 +3826,23 @@ type PostAvalaraDetailsParams struct {
 //
 // POST /AvalaraDetails
 func (s *AvalaraDetailsAPI) PostAvalaraDetails(ctx context.Context, p PostAvalaraDetailsParams) (*AvalaraDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAvalaraDetails", "PostAvalaraDetailsMany", len(p.Body))
+	}
 	out := new(AvalaraDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AvalaraDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAvalaraDetailsMany is PostAvalaraDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAvalaraDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /AvalaraDetails.
+func (s *AvalaraDetailsAPI) PostAvalaraDetailsMany(ctx context.Context, p PostAvalaraDetailsParams) ([]AvalaraDetails, error) {
+	var out []AvalaraDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AvalaraDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3603,8 +3918,23 @@ type PostAzureDevOpsDetailsParams struct {
 //
 // POST /AzureDevOpsDetails
 func (s *AzureDevOpsDetailsAPI) PostAzureDevOpsDetails(ctx context.Context, p PostAzureDevOpsDetailsParams) (*AzureDevOpsDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAzureDevOpsDetails", "PostAzureDevOpsDetailsMany", len(p.Body))
+	}
 	out := new(AzureDevOpsDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AzureDevOpsDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAzureDevOpsDetailsMany is PostAzureDevOpsDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAzureDevOpsDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /AzureDevOpsDetails.
+func (s *AzureDevOpsDetailsAPI) PostAzureDevOpsDetailsMany(ctx context.Context, p PostAzureDevOpsDetailsParams) ([]AzureDevOpsDetails, error) {
+	var out []AzureDevOpsDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AzureDevOpsDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3704,8 +4034,23 @@ type PostAzureadconnectionParams struct {
 //
 // POST /azureadconnection
 func (s *AzureadconnectionAPI) PostAzureadconnection(ctx context.Context, p PostAzureadconnectionParams) (*AzureADConnection, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostAzureadconnection", "PostAzureadconnectionMany", len(p.Body))
+	}
 	out := new(AzureADConnection)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/azureadconnection", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostAzureadconnectionMany is PostAzureadconnection for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostAzureadconnection itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /azureadconnection.
+func (s *AzureadconnectionAPI) PostAzureadconnectionMany(ctx context.Context, p PostAzureadconnectionParams) ([]AzureADConnection, error) {
+	var out []AzureADConnection
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/azureadconnection", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -63,8 +63,23 @@ type PostBillingTemplateParams struct {
 //
 // POST /BillingTemplate
 func (s *BillingTemplateAPI) PostBillingTemplate(ctx context.Context, p PostBillingTemplateParams) (*ContractTemplateHeader, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostBillingTemplate", "PostBillingTemplateMany", len(p.Body))
+	}
 	out := new(ContractTemplateHeader)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BillingTemplate", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostBillingTemplateMany is PostBillingTemplate for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostBillingTemplate itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /BillingTemplate.
+func (s *BillingTemplateAPI) PostBillingTemplateMany(ctx context.Context, p PostBillingTemplateParams) ([]ContractTemplateHeader, error) {
+	var out []ContractTemplateHeader
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BillingTemplate", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -230,8 +245,23 @@ type PostBudgetTypeParams struct {
 //
 // POST /BudgetType
 func (s *BudgetTypeAPI) PostBudgetType(ctx context.Context, p PostBudgetTypeParams) (*BudgetType, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostBudgetType", "PostBudgetTypeMany", len(p.Body))
+	}
 	out := new(BudgetType)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BudgetType", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostBudgetTypeMany is PostBudgetType for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostBudgetType itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /BudgetType.
+func (s *BudgetTypeAPI) PostBudgetTypeMany(ctx context.Context, p PostBudgetTypeParams) ([]BudgetType, error) {
+	var out []BudgetType
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BudgetType", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -375,8 +405,23 @@ type PostBusinessCentralDetailsParams struct {
 //
 // POST /BusinessCentralDetails
 func (s *BusinessCentralDetailsAPI) PostBusinessCentralDetails(ctx context.Context, p PostBusinessCentralDetailsParams) (*BusinessCentralDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostBusinessCentralDetails", "PostBusinessCentralDetailsMany", len(p.Body))
+	}
 	out := new(BusinessCentralDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BusinessCentralDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostBusinessCentralDetailsMany is PostBusinessCentralDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostBusinessCentralDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /BusinessCentralDetails.
+func (s *BusinessCentralDetailsAPI) PostBusinessCentralDetailsMany(ctx context.Context, p PostBusinessCentralDetailsParams) ([]BusinessCentralDetails, error) {
+	var out []BusinessCentralDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BusinessCentralDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -50,8 +50,23 @@ type PostCABParams struct {
 //
 // POST /CAB
 func (s *CABAPI) PostCAB(ctx context.Context, p PostCABParams) (*CabHeader, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCAB", "PostCABMany", len(p.Body))
+	}
 	out := new(CabHeader)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CAB", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCABMany is PostCAB for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCAB itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /CAB.
+func (s *CABAPI) PostCABMany(ctx context.Context, p PostCABParams) ([]CabHeader, error) {
+	var out []CabHeader
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CAB", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -171,8 +186,23 @@ type PostCRMNoteParams struct {
 //
 // POST /CRMNote
 func (s *CRMNoteAPI) PostCRMNote(ctx context.Context, p PostCRMNoteParams) (*AreaNote, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCRMNote", "PostCRMNoteMany", len(p.Body))
+	}
 	out := new(AreaNote)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CRMNote", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCRMNoteMany is PostCRMNote for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCRMNote itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /CRMNote.
+func (s *CRMNoteAPI) PostCRMNoteMany(ctx context.Context, p PostCRMNoteParams) ([]AreaNote, error) {
+	var out []AreaNote
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CRMNote", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -257,8 +287,23 @@ type PostCSVTemplateParams struct {
 //
 // POST /CSVTemplate
 func (s *CSVTemplateAPI) PostCSVTemplate(ctx context.Context, p PostCSVTemplateParams) (*CSVTemplate, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCSVTemplate", "PostCSVTemplateMany", len(p.Body))
+	}
 	out := new(CSVTemplate)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CSVTemplate", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCSVTemplateMany is PostCSVTemplate for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCSVTemplate itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /CSVTemplate.
+func (s *CSVTemplateAPI) PostCSVTemplateMany(ctx context.Context, p PostCSVTemplateParams) ([]CSVTemplate, error) {
+	var out []CSVTemplate
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CSVTemplate", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -352,8 +397,23 @@ type PostCallLogParams struct {
 //
 // POST /CallLog
 func (s *CallLogAPI) PostCallLog(ctx context.Context, p PostCallLogParams) (*CallLog, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCallLog", "PostCallLogMany", len(p.Body))
+	}
 	out := new(CallLog)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CallLog", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCallLogMany is PostCallLog for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCallLog itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /CallLog.
+func (s *CallLogAPI) PostCallLogMany(ctx context.Context, p PostCallLogParams) ([]CallLog, error) {
+	var out []CallLog
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CallLog", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -419,8 +479,23 @@ type PostCallScriptParams struct {
 //
 // POST /CallScript
 func (s *CallScriptAPI) PostCallScript(ctx context.Context, p PostCallScriptParams) (*ScriptHeader, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCallScript", "PostCallScriptMany", len(p.Body))
+	}
 	out := new(ScriptHeader)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CallScript", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCallScriptMany is PostCallScript for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCallScript itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /CallScript.
+func (s *CallScriptAPI) PostCallScriptMany(ctx context.Context, p PostCallScriptParams) ([]ScriptHeader, error) {
+	var out []ScriptHeader
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CallScript", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -526,8 +601,23 @@ type PostCannedTextParams struct {
 //
 // POST /CannedText
 func (s *CannedTextAPI) PostCannedText(ctx context.Context, p PostCannedTextParams) (*CannedText, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCannedText", "PostCannedTextMany", len(p.Body))
+	}
 	out := new(CannedText)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CannedText", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCannedTextMany is PostCannedText for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCannedText itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /CannedText.
+func (s *CannedTextAPI) PostCannedTextMany(ctx context.Context, p PostCannedTextParams) ([]CannedText, error) {
+	var out []CannedText
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CannedText", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -631,8 +721,23 @@ type PostCategoryParams struct {
 //
 // POST /Category
 func (s *CategoryAPI) PostCategory(ctx context.Context, p PostCategoryParams) (*CategoryDetail, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCategory", "PostCategoryMany", len(p.Body))
+	}
 	out := new(CategoryDetail)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Category", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCategoryMany is PostCategory for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCategory itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Category.
+func (s *CategoryAPI) PostCategoryMany(ctx context.Context, p PostCategoryParams) ([]CategoryDetail, error) {
+	var out []CategoryDetail
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Category", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -717,8 +822,23 @@ type PostCertificateParams struct {
 //
 // POST /Certificate
 func (s *CertificateAPI) PostCertificate(ctx context.Context, p PostCertificateParams) (*Certificate, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCertificate", "PostCertificateMany", len(p.Body))
+	}
 	out := new(Certificate)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Certificate", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCertificateMany is PostCertificate for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCertificate itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Certificate.
+func (s *CertificateAPI) PostCertificateMany(ctx context.Context, p PostCertificateParams) ([]Certificate, error) {
+	var out []Certificate
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Certificate", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -990,8 +1110,23 @@ type PostChatFlowParams struct {
 //
 // POST /ChatFlow
 func (s *ChatFlowAPI) PostChatFlow(ctx context.Context, p PostChatFlowParams) (*ChatFlowProcess, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostChatFlow", "PostChatFlowMany", len(p.Body))
+	}
 	out := new(ChatFlowProcess)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatFlow", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostChatFlowMany is PostChatFlow for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostChatFlow itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ChatFlow.
+func (s *ChatFlowAPI) PostChatFlowMany(ctx context.Context, p PostChatFlowParams) ([]ChatFlowProcess, error) {
+	var out []ChatFlowProcess
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatFlow", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1042,8 +1177,23 @@ type PostChatMessageParams struct {
 //
 // POST /ChatMessage
 func (s *ChatMessageAPI) PostChatMessage(ctx context.Context, p PostChatMessageParams) (*LiveChatMsg, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostChatMessage", "PostChatMessageMany", len(p.Body))
+	}
 	out := new(LiveChatMsg)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatMessage", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostChatMessageMany is PostChatMessage for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostChatMessage itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ChatMessage.
+func (s *ChatMessageAPI) PostChatMessageMany(ctx context.Context, p PostChatMessageParams) ([]LiveChatMsg, error) {
+	var out []LiveChatMsg
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatMessage", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1109,8 +1259,23 @@ type PostChatProfileParams struct {
 //
 // POST /ChatProfile
 func (s *ChatProfileAPI) PostChatProfile(ctx context.Context, p PostChatProfileParams) (*ChatProfile, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostChatProfile", "PostChatProfileMany", len(p.Body))
+	}
 	out := new(ChatProfile)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatProfile", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostChatProfileMany is PostChatProfile for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostChatProfile itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ChatProfile.
+func (s *ChatProfileAPI) PostChatProfileMany(ctx context.Context, p PostChatProfileParams) ([]ChatProfile, error) {
+	var out []ChatProfile
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatProfile", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1358,8 +1523,23 @@ type PostClientParams struct {
 //
 // POST /Client
 func (s *ClientAPI) PostClient(ctx context.Context, p PostClientParams) (*Area, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostClient", "PostClientMany", len(p.Body))
+	}
 	out := new(Area)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Client", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostClientMany is PostClient for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostClient itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Client.
+func (s *ClientAPI) PostClientMany(ctx context.Context, p PostClientParams) ([]Area, error) {
+	var out []Area
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Client", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1609,8 +1789,23 @@ type PostClientContractParams struct {
 //
 // POST /ClientContract
 func (s *ClientContractAPI) PostClientContract(ctx context.Context, p PostClientContractParams) (*ContractHeader, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostClientContract", "PostClientContractMany", len(p.Body))
+	}
 	out := new(ContractHeader)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ClientContract", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostClientContractMany is PostClientContract for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostClientContract itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ClientContract.
+func (s *ClientContractAPI) PostClientContractMany(ctx context.Context, p PostClientContractParams) ([]ContractHeader, error) {
+	var out []ContractHeader
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ClientContract", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1783,8 +1978,23 @@ type PostClientPrepayParams struct {
 //
 // POST /ClientPrepay
 func (s *ClientPrepayAPI) PostClientPrepay(ctx context.Context, p PostClientPrepayParams) (*PrepayHistory, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostClientPrepay", "PostClientPrepayMany", len(p.Body))
+	}
 	out := new(PrepayHistory)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ClientPrepay", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostClientPrepayMany is PostClientPrepay for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostClientPrepay itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ClientPrepay.
+func (s *ClientPrepayAPI) PostClientPrepayMany(ctx context.Context, p PostClientPrepayParams) ([]PrepayHistory, error) {
+	var out []PrepayHistory
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ClientPrepay", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1930,8 +2140,23 @@ type PostConfigCommitParams struct {
 //
 // POST /ConfigCommit
 func (s *ConfigCommitAPI) PostConfigCommit(ctx context.Context, p PostConfigCommitParams) (*ConfigCommit, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostConfigCommit", "PostConfigCommitMany", len(p.Body))
+	}
 	out := new(ConfigCommit)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfigCommit", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostConfigCommitMany is PostConfigCommit for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostConfigCommit itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ConfigCommit.
+func (s *ConfigCommitAPI) PostConfigCommitMany(ctx context.Context, p PostConfigCommitParams) ([]ConfigCommit, error) {
+	var out []ConfigCommit
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfigCommit", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2018,8 +2243,23 @@ type PostConfirmClosureParams struct {
 //
 // POST /ConfirmClosure
 func (s *ConfirmClosureAPI) PostConfirmClosure(ctx context.Context, p PostConfirmClosureParams) (*ConfirmClosure, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostConfirmClosure", "PostConfirmClosureMany", len(p.Body))
+	}
 	out := new(ConfirmClosure)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfirmClosure", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostConfirmClosureMany is PostConfirmClosure for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostConfirmClosure itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ConfirmClosure.
+func (s *ConfirmClosureAPI) PostConfirmClosureMany(ctx context.Context, p PostConfirmClosureParams) ([]ConfirmClosure, error) {
+	var out []ConfirmClosure
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfirmClosure", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2104,8 +2344,23 @@ type PostConfluenceDetailsParams struct {
 //
 // POST /ConfluenceDetails
 func (s *ConfluenceDetailsAPI) PostConfluenceDetails(ctx context.Context, p PostConfluenceDetailsParams) (*ConfluenceDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostConfluenceDetails", "PostConfluenceDetailsMany", len(p.Body))
+	}
 	out := new(ConfluenceDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfluenceDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostConfluenceDetailsMany is PostConfluenceDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostConfluenceDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ConfluenceDetails.
+func (s *ConfluenceDetailsAPI) PostConfluenceDetailsMany(ctx context.Context, p PostConfluenceDetailsParams) ([]ConfluenceDetails, error) {
+	var out []ConfluenceDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfluenceDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2181,8 +2436,23 @@ type PostConnectedInstanceParams struct {
 //
 // POST /ConnectedInstance
 func (s *ConnectedInstanceAPI) PostConnectedInstance(ctx context.Context, p PostConnectedInstanceParams) (*ConnectedInstance, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostConnectedInstance", "PostConnectedInstanceMany", len(p.Body))
+	}
 	out := new(ConnectedInstance)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConnectedInstance", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostConnectedInstanceMany is PostConnectedInstance for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostConnectedInstance itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ConnectedInstance.
+func (s *ConnectedInstanceAPI) PostConnectedInstanceMany(ctx context.Context, p PostConnectedInstanceParams) ([]ConnectedInstance, error) {
+	var out []ConnectedInstance
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConnectedInstance", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2320,8 +2590,23 @@ type PostConsignmentParams struct {
 //
 // POST /Consignment
 func (s *ConsignmentAPI) PostConsignment(ctx context.Context, p PostConsignmentParams) (*ConsignmentHeader, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostConsignment", "PostConsignmentMany", len(p.Body))
+	}
 	out := new(ConsignmentHeader)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Consignment", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostConsignmentMany is PostConsignment for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostConsignment itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Consignment.
+func (s *ConsignmentAPI) PostConsignmentMany(ctx context.Context, p PostConsignmentParams) ([]ConsignmentHeader, error) {
+	var out []ConsignmentHeader
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Consignment", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2413,8 +2698,23 @@ type PostContactgroupParams struct {
 //
 // POST /Contactgroup
 func (s *ContactgroupAPI) PostContactgroup(ctx context.Context, p PostContactgroupParams) (*Contactgroup, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostContactgroup", "PostContactgroupMany", len(p.Body))
+	}
 	out := new(Contactgroup)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Contactgroup", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostContactgroupMany is PostContactgroup for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostContactgroup itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Contactgroup.
+func (s *ContactgroupAPI) PostContactgroupMany(ctx context.Context, p PostContactgroupParams) ([]Contactgroup, error) {
+	var out []Contactgroup
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Contactgroup", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2490,8 +2790,23 @@ type PostContactgroupcontactParams struct {
 //
 // POST /Contactgroupcontact
 func (s *ContactgroupcontactAPI) PostContactgroupcontact(ctx context.Context, p PostContactgroupcontactParams) (*Contactgroupcontacts, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostContactgroupcontact", "PostContactgroupcontactMany", len(p.Body))
+	}
 	out := new(Contactgroupcontacts)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Contactgroupcontact", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostContactgroupcontactMany is PostContactgroupcontact for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostContactgroupcontact itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Contactgroupcontact.
+func (s *ContactgroupcontactAPI) PostContactgroupcontactMany(ctx context.Context, p PostContactgroupcontactParams) ([]Contactgroupcontacts, error) {
+	var out []Contactgroupcontacts
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Contactgroupcontact", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2567,8 +2882,23 @@ type PostContractScheduleParams struct {
 //
 // POST /ContractSchedule
 func (s *ContractScheduleAPI) PostContractSchedule(ctx context.Context, p PostContractScheduleParams) (*ContractSchedule, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostContractSchedule", "PostContractScheduleMany", len(p.Body))
+	}
 	out := new(ContractSchedule)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ContractSchedule", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostContractScheduleMany is PostContractSchedule for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostContractSchedule itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ContractSchedule.
+func (s *ContractScheduleAPI) PostContractScheduleMany(ctx context.Context, p PostContractScheduleParams) ([]ContractSchedule, error) {
+	var out []ContractSchedule
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ContractSchedule", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2653,8 +2983,23 @@ type PostContractSchedulePlanParams struct {
 //
 // POST /ContractSchedulePlan
 func (s *ContractSchedulePlanAPI) PostContractSchedulePlan(ctx context.Context, p PostContractSchedulePlanParams) (*ContractSchedulePlan, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostContractSchedulePlan", "PostContractSchedulePlanMany", len(p.Body))
+	}
 	out := new(ContractSchedulePlan)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ContractSchedulePlan", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostContractSchedulePlanMany is PostContractSchedulePlan for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostContractSchedulePlan itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ContractSchedulePlan.
+func (s *ContractSchedulePlanAPI) PostContractSchedulePlanMany(ctx context.Context, p PostContractSchedulePlanParams) ([]ContractSchedulePlan, error) {
+	var out []ContractSchedulePlan
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ContractSchedulePlan", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2739,8 +3084,23 @@ type PostControlParams struct {
 //
 // POST /Control
 func (s *ControlAPI) PostControl(ctx context.Context, p PostControlParams) (*Control, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostControl", "PostControlMany", len(p.Body))
+	}
 	out := new(Control)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Control", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostControlMany is PostControl for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostControl itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Control.
+func (s *ControlAPI) PostControlMany(ctx context.Context, p PostControlParams) ([]Control, error) {
+	var out []Control
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Control", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2846,8 +3206,23 @@ type PostCostCentresParams struct {
 //
 // POST /CostCentres
 func (s *CostCentresAPI) PostCostCentres(ctx context.Context, p PostCostCentresParams) (*Costcentres, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCostCentres", "PostCostCentresMany", len(p.Body))
+	}
 	out := new(Costcentres)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CostCentres", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCostCentresMany is PostCostCentres for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCostCentres itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /CostCentres.
+func (s *CostCentresAPI) PostCostCentresMany(ctx context.Context, p PostCostCentresParams) ([]Costcentres, error) {
+	var out []Costcentres
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CostCentres", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2932,8 +3307,23 @@ type PostCurrencyParams struct {
 //
 // POST /Currency
 func (s *CurrencyAPI) PostCurrency(ctx context.Context, p PostCurrencyParams) (*Currency, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCurrency", "PostCurrencyMany", len(p.Body))
+	}
 	out := new(Currency)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Currency", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCurrencyMany is PostCurrency for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCurrency itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Currency.
+func (s *CurrencyAPI) PostCurrencyMany(ctx context.Context, p PostCurrencyParams) ([]Currency, error) {
+	var out []Currency
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Currency", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3033,8 +3423,23 @@ type PostCustomButtonParams struct {
 //
 // POST /CustomButton
 func (s *CustomButtonAPI) PostCustomButton(ctx context.Context, p PostCustomButtonParams) (*CustomButton, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCustomButton", "PostCustomButtonMany", len(p.Body))
+	}
 	out := new(CustomButton)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomButton", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCustomButtonMany is PostCustomButton for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCustomButton itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /CustomButton.
+func (s *CustomButtonAPI) PostCustomButtonMany(ctx context.Context, p PostCustomButtonParams) ([]CustomButton, error) {
+	var out []CustomButton
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomButton", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3119,8 +3524,23 @@ type PostCustomIntegrationParams struct {
 //
 // POST /CustomIntegration
 func (s *CustomIntegrationAPI) PostCustomIntegration(ctx context.Context, p PostCustomIntegrationParams) (*OutboundIntegration, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCustomIntegration", "PostCustomIntegrationMany", len(p.Body))
+	}
 	out := new(OutboundIntegration)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomIntegration", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCustomIntegrationMany is PostCustomIntegration for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCustomIntegration itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /CustomIntegration.
+func (s *CustomIntegrationAPI) PostCustomIntegrationMany(ctx context.Context, p PostCustomIntegrationParams) ([]OutboundIntegration, error) {
+	var out []OutboundIntegration
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomIntegration", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3262,8 +3682,23 @@ type PostCustomIntegrationMethodParams struct {
 //
 // POST /CustomIntegrationMethod
 func (s *CustomIntegrationMethodAPI) PostCustomIntegrationMethod(ctx context.Context, p PostCustomIntegrationMethodParams) (*OutboundIntegrationMethod, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCustomIntegrationMethod", "PostCustomIntegrationMethodMany", len(p.Body))
+	}
 	out := new(OutboundIntegrationMethod)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomIntegrationMethod", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCustomIntegrationMethodMany is PostCustomIntegrationMethod for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCustomIntegrationMethod itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /CustomIntegrationMethod.
+func (s *CustomIntegrationMethodAPI) PostCustomIntegrationMethodMany(ctx context.Context, p PostCustomIntegrationMethodParams) ([]OutboundIntegrationMethod, error) {
+	var out []OutboundIntegrationMethod
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomIntegrationMethod", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3419,8 +3854,23 @@ type PostCustomTableParams struct {
 //
 // POST /CustomTable
 func (s *CustomTableAPI) PostCustomTable(ctx context.Context, p PostCustomTableParams) (*CustomTable, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostCustomTable", "PostCustomTableMany", len(p.Body))
+	}
 	out := new(CustomTable)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomTable", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostCustomTableMany is PostCustomTable for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostCustomTable itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /CustomTable.
+func (s *CustomTableAPI) PostCustomTableMany(ctx context.Context, p PostCustomTableParams) ([]CustomTable, error) {
+	var out []CustomTable
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomTable", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

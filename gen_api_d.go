@@ -100,8 +100,23 @@ type PostDashboardLinksParams struct {
 //
 // POST /DashboardLinks
 func (s *DashboardLinksAPI) PostDashboardLinks(ctx context.Context, p PostDashboardLinksParams) (*DashboardLinks, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostDashboardLinks", "PostDashboardLinksMany", len(p.Body))
+	}
 	out := new(DashboardLinks)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DashboardLinks", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostDashboardLinksMany is PostDashboardLinks for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostDashboardLinks itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /DashboardLinks.
+func (s *DashboardLinksAPI) PostDashboardLinksMany(ctx context.Context, p PostDashboardLinksParams) ([]DashboardLinks, error) {
+	var out []DashboardLinks
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DashboardLinks", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -218,8 +233,23 @@ type PostDatabaseLookupParams struct {
 //
 // POST /DatabaseLookup
 func (s *DatabaseLookupAPI) PostDatabaseLookup(ctx context.Context, p PostDatabaseLookupParams) (*PartsLookup, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostDatabaseLookup", "PostDatabaseLookupMany", len(p.Body))
+	}
 	out := new(PartsLookup)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DatabaseLookup", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostDatabaseLookupMany is PostDatabaseLookup for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostDatabaseLookup itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /DatabaseLookup.
+func (s *DatabaseLookupAPI) PostDatabaseLookupMany(ctx context.Context, p PostDatabaseLookupParams) ([]PartsLookup, error) {
+	var out []PartsLookup
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DatabaseLookup", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -308,8 +338,23 @@ type PostDatabaseLookupConfirmationParams struct {
 //
 // POST /DatabaseLookupConfirmation
 func (s *DatabaseLookupConfirmationAPI) PostDatabaseLookupConfirmation(ctx context.Context, p PostDatabaseLookupConfirmationParams) (*PartsLookupConfirmation, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostDatabaseLookupConfirmation", "PostDatabaseLookupConfirmationMany", len(p.Body))
+	}
 	out := new(PartsLookupConfirmation)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DatabaseLookupConfirmation", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostDatabaseLookupConfirmationMany is PostDatabaseLookupConfirmation for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostDatabaseLookupConfirmation itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /DatabaseLookupConfirmation.
+func (s *DatabaseLookupConfirmationAPI) PostDatabaseLookupConfirmationMany(ctx context.Context, p PostDatabaseLookupConfirmationParams) ([]PartsLookupConfirmation, error) {
+	var out []PartsLookupConfirmation
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DatabaseLookupConfirmation", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -375,8 +420,23 @@ type PostDattoCommerceDetailsParams struct {
 //
 // POST /DattoCommerceDetails
 func (s *DattoCommerceDetailsAPI) PostDattoCommerceDetails(ctx context.Context, p PostDattoCommerceDetailsParams) (*DattoCommerceDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostDattoCommerceDetails", "PostDattoCommerceDetailsMany", len(p.Body))
+	}
 	out := new(DattoCommerceDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DattoCommerceDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostDattoCommerceDetailsMany is PostDattoCommerceDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostDattoCommerceDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /DattoCommerceDetails.
+func (s *DattoCommerceDetailsAPI) PostDattoCommerceDetailsMany(ctx context.Context, p PostDattoCommerceDetailsParams) ([]DattoCommerceDetails, error) {
+	var out []DattoCommerceDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DattoCommerceDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -481,8 +541,23 @@ type PostDistributionListsParams struct {
 //
 // POST /DistributionLists
 func (s *DistributionListsAPI) PostDistributionLists(ctx context.Context, p PostDistributionListsParams) (*DistributionLists, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostDistributionLists", "PostDistributionListsMany", len(p.Body))
+	}
 	out := new(DistributionLists)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DistributionLists", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostDistributionListsMany is PostDistributionLists for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostDistributionLists itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /DistributionLists.
+func (s *DistributionListsAPI) PostDistributionListsMany(ctx context.Context, p PostDistributionListsParams) ([]DistributionLists, error) {
+	var out []DistributionLists
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DistributionLists", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -558,8 +633,23 @@ type PostDistributionListsLogParams struct {
 //
 // POST /DistributionListsLog
 func (s *DistributionListsLogAPI) PostDistributionListsLog(ctx context.Context, p PostDistributionListsLogParams) (*DistributionListsLog, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostDistributionListsLog", "PostDistributionListsLogMany", len(p.Body))
+	}
 	out := new(DistributionListsLog)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DistributionListsLog", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostDistributionListsLogMany is PostDistributionListsLog for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostDistributionListsLog itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /DistributionListsLog.
+func (s *DistributionListsLogAPI) PostDistributionListsLogMany(ctx context.Context, p PostDistributionListsLogParams) ([]DistributionListsLog, error) {
+	var out []DistributionListsLog
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DistributionListsLog", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -655,8 +745,23 @@ type PostDynatraceDetailsParams struct {
 //
 // POST /DynatraceDetails
 func (s *DynatraceDetailsAPI) PostDynatraceDetails(ctx context.Context, p PostDynatraceDetailsParams) (*DynatraceDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostDynatraceDetails", "PostDynatraceDetailsMany", len(p.Body))
+	}
 	out := new(DynatraceDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DynatraceDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostDynatraceDetailsMany is PostDynatraceDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostDynatraceDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /DynatraceDetails.
+func (s *DynatraceDetailsAPI) PostDynatraceDetailsMany(ctx context.Context, p PostDynatraceDetailsParams) ([]DynatraceDetails, error) {
+	var out []DynatraceDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DynatraceDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -41,8 +41,23 @@ type PostEcommerceOrderParams struct {
 //
 // POST /EcommerceOrder
 func (s *EcommerceOrderAPI) PostEcommerceOrder(ctx context.Context, p PostEcommerceOrderParams) (*EcommerceOrder, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostEcommerceOrder", "PostEcommerceOrderMany", len(p.Body))
+	}
 	out := new(EcommerceOrder)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EcommerceOrder", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostEcommerceOrderMany is PostEcommerceOrder for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostEcommerceOrder itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /EcommerceOrder.
+func (s *EcommerceOrderAPI) PostEcommerceOrderMany(ctx context.Context, p PostEcommerceOrderParams) ([]EcommerceOrder, error) {
+	var out []EcommerceOrder
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EcommerceOrder", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -328,8 +343,23 @@ type PostEmailRuleParams struct {
 //
 // POST /EmailRule
 func (s *EmailRuleAPI) PostEmailRule(ctx context.Context, p PostEmailRuleParams) (*EmailRule, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostEmailRule", "PostEmailRuleMany", len(p.Body))
+	}
 	out := new(EmailRule)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailRule", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostEmailRuleMany is PostEmailRule for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostEmailRule itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /EmailRule.
+func (s *EmailRuleAPI) PostEmailRuleMany(ctx context.Context, p PostEmailRuleParams) ([]EmailRule, error) {
+	var out []EmailRule
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailRule", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -414,8 +444,23 @@ type PostEmailStoreParams struct {
 //
 // POST /EmailStore
 func (s *EmailStoreAPI) PostEmailStore(ctx context.Context, p PostEmailStoreParams) (*EmailStore, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostEmailStore", "PostEmailStoreMany", len(p.Body))
+	}
 	out := new(EmailStore)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailStore", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostEmailStoreMany is PostEmailStore for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostEmailStore itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /EmailStore.
+func (s *EmailStoreAPI) PostEmailStoreMany(ctx context.Context, p PostEmailStoreParams) ([]EmailStore, error) {
+	var out []EmailStore
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailStore", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -519,8 +564,23 @@ type PostEmailTemplateParams struct {
 //
 // POST /EmailTemplate
 func (s *EmailTemplateAPI) PostEmailTemplate(ctx context.Context, p PostEmailTemplateParams) (*MessageContent, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostEmailTemplate", "PostEmailTemplateMany", len(p.Body))
+	}
 	out := new(MessageContent)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailTemplate", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostEmailTemplateMany is PostEmailTemplate for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostEmailTemplate itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /EmailTemplate.
+func (s *EmailTemplateAPI) PostEmailTemplateMany(ctx context.Context, p PostEmailTemplateParams) ([]MessageContent, error) {
+	var out []MessageContent
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailTemplate", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -695,8 +755,23 @@ type PostExactDetailsParams struct {
 //
 // POST /ExactDetails
 func (s *ExactDetailsAPI) PostExactDetails(ctx context.Context, p PostExactDetailsParams) (*ExactDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostExactDetails", "PostExactDetailsMany", len(p.Body))
+	}
 	out := new(ExactDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExactDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostExactDetailsMany is PostExactDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostExactDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ExactDetails.
+func (s *ExactDetailsAPI) PostExactDetailsMany(ctx context.Context, p PostExactDetailsParams) ([]ExactDetails, error) {
+	var out []ExactDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExactDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -803,8 +878,23 @@ type PostExternalChatMessageParams struct {
 //
 // POST /ExternalChatMessage
 func (s *ExternalChatMessageAPI) PostExternalChatMessage(ctx context.Context, p PostExternalChatMessageParams) (*TeamsChatMessageList, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostExternalChatMessage", "PostExternalChatMessageMany", len(p.Body))
+	}
 	out := new(TeamsChatMessageList)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExternalChatMessage", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostExternalChatMessageMany is PostExternalChatMessage for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostExternalChatMessage itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ExternalChatMessage.
+func (s *ExternalChatMessageAPI) PostExternalChatMessageMany(ctx context.Context, p PostExternalChatMessageParams) ([]TeamsChatMessageList, error) {
+	var out []TeamsChatMessageList
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExternalChatMessage", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -951,8 +1041,23 @@ type PostExternalLinkParams struct {
 //
 // POST /ExternalLink
 func (s *ExternalLinkAPI) PostExternalLink(ctx context.Context, p PostExternalLinkParams) (*ExternalLinkList, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostExternalLink", "PostExternalLinkMany", len(p.Body))
+	}
 	out := new(ExternalLinkList)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExternalLink", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostExternalLinkMany is PostExternalLink for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostExternalLink itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ExternalLink.
+func (s *ExternalLinkAPI) PostExternalLinkMany(ctx context.Context, p PostExternalLinkParams) ([]ExternalLinkList, error) {
+	var out []ExternalLinkList
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExternalLink", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -62,8 +62,23 @@ type PostFAQListsParams struct {
 //
 // POST /FAQLists
 func (s *FAQListsAPI) PostFAQLists(ctx context.Context, p PostFAQListsParams) (*FAQListHead, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostFAQLists", "PostFAQListsMany", len(p.Body))
+	}
 	out := new(FAQListHead)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FAQLists", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostFAQListsMany is PostFAQLists for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostFAQLists itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /FAQLists.
+func (s *FAQListsAPI) PostFAQListsMany(ctx context.Context, p PostFAQListsParams) ([]FAQListHead, error) {
+	var out []FAQListHead
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FAQLists", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -159,8 +174,23 @@ type PostFacebookDetailsParams struct {
 //
 // POST /FacebookDetails
 func (s *FacebookDetailsAPI) PostFacebookDetails(ctx context.Context, p PostFacebookDetailsParams) (*FacebookDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostFacebookDetails", "PostFacebookDetailsMany", len(p.Body))
+	}
 	out := new(FacebookDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FacebookDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostFacebookDetailsMany is PostFacebookDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostFacebookDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /FacebookDetails.
+func (s *FacebookDetailsAPI) PostFacebookDetailsMany(ctx context.Context, p PostFacebookDetailsParams) ([]FacebookDetails, error) {
+	var out []FacebookDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FacebookDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -248,8 +278,23 @@ type PostFaultsForecastingParams struct {
 //
 // POST /FaultsForecasting
 func (s *FaultsForecastingAPI) PostFaultsForecasting(ctx context.Context, p PostFaultsForecastingParams) (*FaultsForecasting, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostFaultsForecasting", "PostFaultsForecastingMany", len(p.Body))
+	}
 	out := new(FaultsForecasting)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FaultsForecasting", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostFaultsForecastingMany is PostFaultsForecasting for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostFaultsForecasting itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /FaultsForecasting.
+func (s *FaultsForecastingAPI) PostFaultsForecastingMany(ctx context.Context, p PostFaultsForecastingParams) ([]FaultsForecasting, error) {
+	var out []FaultsForecasting
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FaultsForecasting", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -328,8 +373,23 @@ type PostFeaturesParams struct {
 //
 // POST /Features
 func (s *FeaturesAPI) PostFeatures(ctx context.Context, p PostFeaturesParams) (*ModuleSetup, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostFeatures", "PostFeaturesMany", len(p.Body))
+	}
 	out := new(ModuleSetup)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Features", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostFeaturesMany is PostFeatures for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostFeatures itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Features.
+func (s *FeaturesAPI) PostFeaturesMany(ctx context.Context, p PostFeaturesParams) ([]ModuleSetup, error) {
+	var out []ModuleSetup
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Features", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -452,8 +512,23 @@ type PostFeedbackParams struct {
 //
 // POST /Feedback
 func (s *FeedbackAPI) PostFeedback(ctx context.Context, p PostFeedbackParams) (*Feedback, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostFeedback", "PostFeedbackMany", len(p.Body))
+	}
 	out := new(Feedback)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Feedback", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostFeedbackMany is PostFeedback for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostFeedback itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Feedback.
+func (s *FeedbackAPI) PostFeedbackMany(ctx context.Context, p PostFeedbackParams) ([]Feedback, error) {
+	var out []Feedback
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Feedback", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -553,8 +628,23 @@ type PostFieldParams struct {
 //
 // POST /Field
 func (s *FieldAPI) PostField(ctx context.Context, p PostFieldParams) (*Field, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostField", "PostFieldMany", len(p.Body))
+	}
 	out := new(Field)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Field", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostFieldMany is PostField for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostField itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Field.
+func (s *FieldAPI) PostFieldMany(ctx context.Context, p PostFieldParams) ([]Field, error) {
+	var out []Field
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Field", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -682,8 +772,23 @@ type PostFieldGroupParams struct {
 //
 // POST /FieldGroup
 func (s *FieldGroupAPI) PostFieldGroup(ctx context.Context, p PostFieldGroupParams) (*FieldGroup, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostFieldGroup", "PostFieldGroupMany", len(p.Body))
+	}
 	out := new(FieldGroup)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FieldGroup", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostFieldGroupMany is PostFieldGroup for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostFieldGroup itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /FieldGroup.
+func (s *FieldGroupAPI) PostFieldGroupMany(ctx context.Context, p PostFieldGroupParams) ([]FieldGroup, error) {
+	var out []FieldGroup
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FieldGroup", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -813,8 +918,23 @@ type PostFieldInfoParams struct {
 //
 // POST /FieldInfo
 func (s *FieldInfoAPI) PostFieldInfo(ctx context.Context, p PostFieldInfoParams) (*FieldInfo, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostFieldInfo", "PostFieldInfoMany", len(p.Body))
+	}
 	out := new(FieldInfo)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FieldInfo", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostFieldInfoMany is PostFieldInfo for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostFieldInfo itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /FieldInfo.
+func (s *FieldInfoAPI) PostFieldInfoMany(ctx context.Context, p PostFieldInfoParams) ([]FieldInfo, error) {
+	var out []FieldInfo
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FieldInfo", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -907,8 +1027,23 @@ type PostFormattedemailParams struct {
 //
 // POST /formattedemail
 func (s *FormattedemailAPI) PostFormattedemail(ctx context.Context, p PostFormattedemailParams) (*FormattedEmail, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostFormattedemail", "PostFormattedemailMany", len(p.Body))
+	}
 	out := new(FormattedEmail)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/formattedemail", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostFormattedemailMany is PostFormattedemail for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostFormattedemail itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /formattedemail.
+func (s *FormattedemailAPI) PostFormattedemailMany(ctx context.Context, p PostFormattedemailParams) ([]FormattedEmail, error) {
+	var out []FormattedEmail
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/formattedemail", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -993,8 +1128,23 @@ type PostFortnoxDetailsParams struct {
 //
 // POST /FortnoxDetails
 func (s *FortnoxDetailsAPI) PostFortnoxDetails(ctx context.Context, p PostFortnoxDetailsParams) (*FortnoxDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostFortnoxDetails", "PostFortnoxDetailsMany", len(p.Body))
+	}
 	out := new(FortnoxDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FortnoxDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostFortnoxDetailsMany is PostFortnoxDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostFortnoxDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /FortnoxDetails.
+func (s *FortnoxDetailsAPI) PostFortnoxDetailsMany(ctx context.Context, p PostFortnoxDetailsParams) ([]FortnoxDetails, error) {
+	var out []FortnoxDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FortnoxDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -78,8 +78,23 @@ type PostGoogleBusinessDetailsParams struct {
 //
 // POST /GoogleBusinessDetails
 func (s *GoogleBusinessDetailsAPI) PostGoogleBusinessDetails(ctx context.Context, p PostGoogleBusinessDetailsParams) (*GoogleBusinessDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostGoogleBusinessDetails", "PostGoogleBusinessDetailsMany", len(p.Body))
+	}
 	out := new(GoogleBusinessDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/GoogleBusinessDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostGoogleBusinessDetailsMany is PostGoogleBusinessDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostGoogleBusinessDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /GoogleBusinessDetails.
+func (s *GoogleBusinessDetailsAPI) PostGoogleBusinessDetailsMany(ctx context.Context, p PostGoogleBusinessDetailsParams) ([]GoogleBusinessDetails, error) {
+	var out []GoogleBusinessDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/GoogleBusinessDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -25,8 +25,23 @@ type PostHaloDeviceInfoParams struct {
 //
 // POST /HaloDeviceInfo
 func (s *HaloDeviceInfoAPI) PostHaloDeviceInfo(ctx context.Context, p PostHaloDeviceInfoParams) (*NHDDeviceInfo, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostHaloDeviceInfo", "PostHaloDeviceInfoMany", len(p.Body))
+	}
 	out := new(NHDDeviceInfo)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/HaloDeviceInfo", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostHaloDeviceInfoMany is PostHaloDeviceInfo for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostHaloDeviceInfo itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /HaloDeviceInfo.
+func (s *HaloDeviceInfoAPI) PostHaloDeviceInfoMany(ctx context.Context, p PostHaloDeviceInfoParams) ([]NHDDeviceInfo, error) {
+	var out []NHDDeviceInfo
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/HaloDeviceInfo", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -128,8 +143,23 @@ type PostHaloNewsParams struct {
 //
 // POST /HaloNews
 func (s *HaloNewsAPI) PostHaloNews(ctx context.Context, p PostHaloNewsParams) (*HaloNews, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostHaloNews", "PostHaloNewsMany", len(p.Body))
+	}
 	out := new(HaloNews)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/HaloNews", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostHaloNewsMany is PostHaloNews for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostHaloNews itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /HaloNews.
+func (s *HaloNewsAPI) PostHaloNewsMany(ctx context.Context, p PostHaloNewsParams) ([]HaloNews, error) {
+	var out []HaloNews
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/HaloNews", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -280,8 +310,23 @@ type PostHolidayParams struct {
 //
 // POST /Holiday
 func (s *HolidayAPI) PostHoliday(ctx context.Context, p PostHolidayParams) (*Holidays, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostHoliday", "PostHolidayMany", len(p.Body))
+	}
 	out := new(Holidays)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Holiday", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostHolidayMany is PostHoliday for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostHoliday itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Holiday.
+func (s *HolidayAPI) PostHolidayMany(ctx context.Context, p PostHolidayParams) ([]Holidays, error) {
+	var out []Holidays
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Holiday", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -74,8 +74,23 @@ type PostImportCSVParams struct {
 //
 // POST /ImportCSV
 func (s *ImportCSVAPI) PostImportCSV(ctx context.Context, p PostImportCSVParams) (*ImportCSV, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostImportCSV", "PostImportCSVMany", len(p.Body))
+	}
 	out := new(ImportCSV)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ImportCSV", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostImportCSVMany is PostImportCSV for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostImportCSV itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ImportCSV.
+func (s *ImportCSVAPI) PostImportCSVMany(ctx context.Context, p PostImportCSVParams) ([]ImportCSV, error) {
+	var out []ImportCSV
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ImportCSV", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -211,8 +226,23 @@ type PostIncomingemailParams struct {
 //
 // POST /incomingemail
 func (s *IncomingemailAPI) PostIncomingemail(ctx context.Context, p PostIncomingemailParams) (*IncomingEmail, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostIncomingemail", "PostIncomingemailMany", len(p.Body))
+	}
 	out := new(IncomingEmail)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/incomingemail", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostIncomingemailMany is PostIncomingemail for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostIncomingemail itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /incomingemail.
+func (s *IncomingemailAPI) PostIncomingemailMany(ctx context.Context, p PostIncomingemailParams) ([]IncomingEmail, error) {
+	var out []IncomingEmail
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/incomingemail", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -299,8 +329,23 @@ type PostIngramMicroDetailsParams struct {
 //
 // POST /IngramMicroDetails
 func (s *IngramMicroDetailsAPI) PostIngramMicroDetails(ctx context.Context, p PostIngramMicroDetailsParams) (*IngramMicroDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostIngramMicroDetails", "PostIngramMicroDetailsMany", len(p.Body))
+	}
 	out := new(IngramMicroDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IngramMicroDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostIngramMicroDetailsMany is PostIngramMicroDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostIngramMicroDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /IngramMicroDetails.
+func (s *IngramMicroDetailsAPI) PostIngramMicroDetailsMany(ctx context.Context, p PostIngramMicroDetailsParams) ([]IngramMicroDetails, error) {
+	var out []IngramMicroDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IngramMicroDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -385,8 +430,23 @@ type PostIngramMicroResellerDetailsParams struct {
 //
 // POST /IngramMicroResellerDetails
 func (s *IngramMicroResellerDetailsAPI) PostIngramMicroResellerDetails(ctx context.Context, p PostIngramMicroResellerDetailsParams) (*IngramMicroResellerDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostIngramMicroResellerDetails", "PostIngramMicroResellerDetailsMany", len(p.Body))
+	}
 	out := new(IngramMicroResellerDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IngramMicroResellerDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostIngramMicroResellerDetailsMany is PostIngramMicroResellerDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostIngramMicroResellerDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /IngramMicroResellerDetails.
+func (s *IngramMicroResellerDetailsAPI) PostIngramMicroResellerDetailsMany(ctx context.Context, p PostIngramMicroResellerDetailsParams) ([]IngramMicroResellerDetails, error) {
+	var out []IngramMicroResellerDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IngramMicroResellerDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -471,8 +531,23 @@ type PostInstanceParams struct {
 //
 // POST /Instance
 func (s *InstanceAPI) PostInstance(ctx context.Context, p PostInstanceParams) (*Instance, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostInstance", "PostInstanceMany", len(p.Body))
+	}
 	out := new(Instance)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Instance", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostInstanceMany is PostInstance for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostInstance itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Instance.
+func (s *InstanceAPI) PostInstanceMany(ctx context.Context, p PostInstanceParams) ([]Instance, error) {
+	var out []Instance
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Instance", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -549,8 +624,23 @@ type PostIntegrationConfigurationParams struct {
 //
 // POST /IntegrationConfiguration
 func (s *IntegrationConfigurationAPI) PostIntegrationConfiguration(ctx context.Context, p PostIntegrationConfigurationParams) (*IntegrationConfiguration, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostIntegrationConfiguration", "PostIntegrationConfigurationMany", len(p.Body))
+	}
 	out := new(IntegrationConfiguration)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationConfiguration", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostIntegrationConfigurationMany is PostIntegrationConfiguration for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostIntegrationConfiguration itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /IntegrationConfiguration.
+func (s *IntegrationConfigurationAPI) PostIntegrationConfigurationMany(ctx context.Context, p PostIntegrationConfigurationParams) ([]IntegrationConfiguration, error) {
+	var out []IntegrationConfiguration
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationConfiguration", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -4220,8 +4310,23 @@ type PostIntegrationErrorParams struct {
 //
 // POST /IntegrationError
 func (s *IntegrationErrorAPI) PostIntegrationError(ctx context.Context, p PostIntegrationErrorParams) (*IntegrationError, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostIntegrationError", "PostIntegrationErrorMany", len(p.Body))
+	}
 	out := new(IntegrationError)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationError", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostIntegrationErrorMany is PostIntegrationError for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostIntegrationError itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /IntegrationError.
+func (s *IntegrationErrorAPI) PostIntegrationErrorMany(ctx context.Context, p PostIntegrationErrorParams) ([]IntegrationError, error) {
+	var out []IntegrationError
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationError", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -4317,8 +4422,23 @@ type PostIntegrationExportParams struct {
 //
 // POST /IntegrationExport
 func (s *IntegrationExportAPI) PostIntegrationExport(ctx context.Context, p PostIntegrationExportParams) (*IntegrationExport, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostIntegrationExport", "PostIntegrationExportMany", len(p.Body))
+	}
 	out := new(IntegrationExport)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationExport", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostIntegrationExportMany is PostIntegrationExport for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostIntegrationExport itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /IntegrationExport.
+func (s *IntegrationExportAPI) PostIntegrationExportMany(ctx context.Context, p PostIntegrationExportParams) ([]IntegrationExport, error) {
+	var out []IntegrationExport
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationExport", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -4356,8 +4476,23 @@ type PostIntegrationFieldDataParams struct {
 //
 // POST /IntegrationFieldData
 func (s *IntegrationFieldDataAPI) PostIntegrationFieldData(ctx context.Context, p PostIntegrationFieldDataParams) (*IntegrationFieldData, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostIntegrationFieldData", "PostIntegrationFieldDataMany", len(p.Body))
+	}
 	out := new(IntegrationFieldData)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationFieldData", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostIntegrationFieldDataMany is PostIntegrationFieldData for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostIntegrationFieldData itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /IntegrationFieldData.
+func (s *IntegrationFieldDataAPI) PostIntegrationFieldDataMany(ctx context.Context, p PostIntegrationFieldDataParams) ([]IntegrationFieldData, error) {
+	var out []IntegrationFieldData
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationFieldData", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -4531,8 +4666,23 @@ type PostIntegrationRequestParams struct {
 //
 // POST /IntegrationRequest
 func (s *IntegrationRequestAPI) PostIntegrationRequest(ctx context.Context, p PostIntegrationRequestParams) (*IntegrationRequest, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostIntegrationRequest", "PostIntegrationRequestMany", len(p.Body))
+	}
 	out := new(IntegrationRequest)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationRequest", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostIntegrationRequestMany is PostIntegrationRequest for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostIntegrationRequest itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /IntegrationRequest.
+func (s *IntegrationRequestAPI) PostIntegrationRequestMany(ctx context.Context, p PostIntegrationRequestParams) ([]IntegrationRequest, error) {
+	var out []IntegrationRequest
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationRequest", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -5009,8 +5159,23 @@ type PostInvoiceParams struct {
 //
 // POST /Invoice
 func (s *InvoiceAPI) PostInvoice(ctx context.Context, p PostInvoiceParams) (*InvoiceHeader, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostInvoice", "PostInvoiceMany", len(p.Body))
+	}
 	out := new(InvoiceHeader)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Invoice", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostInvoiceMany is PostInvoice for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostInvoice itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Invoice.
+func (s *InvoiceAPI) PostInvoiceMany(ctx context.Context, p PostInvoiceParams) ([]InvoiceHeader, error) {
+	var out []InvoiceHeader
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Invoice", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -5204,8 +5369,23 @@ type PostInvoiceChangeParams struct {
 //
 // POST /InvoiceChange
 func (s *InvoiceChangeAPI) PostInvoiceChange(ctx context.Context, p PostInvoiceChangeParams) (*InvoiceChange, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostInvoiceChange", "PostInvoiceChangeMany", len(p.Body))
+	}
 	out := new(InvoiceChange)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/InvoiceChange", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostInvoiceChangeMany is PostInvoiceChange for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostInvoiceChange itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /InvoiceChange.
+func (s *InvoiceChangeAPI) PostInvoiceChangeMany(ctx context.Context, p PostInvoiceChangeParams) ([]InvoiceChange, error) {
+	var out []InvoiceChange
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/InvoiceChange", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -5322,8 +5502,23 @@ type PostInvoicePaymentParams struct {
 //
 // POST /InvoicePayment
 func (s *InvoicePaymentAPI) PostInvoicePayment(ctx context.Context, p PostInvoicePaymentParams) (*InvoicePaymentList, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostInvoicePayment", "PostInvoicePaymentMany", len(p.Body))
+	}
 	out := new(InvoicePaymentList)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/InvoicePayment", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostInvoicePaymentMany is PostInvoicePayment for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostInvoicePayment itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /InvoicePayment.
+func (s *InvoicePaymentAPI) PostInvoicePaymentMany(ctx context.Context, p PostInvoicePaymentParams) ([]InvoicePaymentList, error) {
+	var out []InvoicePaymentList
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/InvoicePayment", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -5541,8 +5736,23 @@ type PostItemParams struct {
 //
 // POST /Item
 func (s *ItemAPI) PostItem(ctx context.Context, p PostItemParams) (*Item, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostItem", "PostItemMany", len(p.Body))
+	}
 	out := new(Item)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Item", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostItemMany is PostItem for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostItem itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Item.
+func (s *ItemAPI) PostItemMany(ctx context.Context, p PostItemParams) ([]Item, error) {
+	var out []Item
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Item", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -5657,8 +5867,23 @@ type PostItemGroupParams struct {
 //
 // POST /ItemGroup
 func (s *ItemGroupAPI) PostItemGroup(ctx context.Context, p PostItemGroupParams) (*ItemGroup, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostItemGroup", "PostItemGroupMany", len(p.Body))
+	}
 	out := new(ItemGroup)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ItemGroup", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostItemGroupMany is PostItemGroup for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostItemGroup itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ItemGroup.
+func (s *ItemGroupAPI) PostItemGroupMany(ctx context.Context, p PostItemGroupParams) ([]ItemGroup, error) {
+	var out []ItemGroup
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ItemGroup", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -5804,8 +6029,23 @@ type PostItemStockParams struct {
 //
 // POST /ItemStock
 func (s *ItemStockAPI) PostItemStock(ctx context.Context, p PostItemStockParams) (*ItemStock, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostItemStock", "PostItemStockMany", len(p.Body))
+	}
 	out := new(ItemStock)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ItemStock", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostItemStockMany is PostItemStock for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostItemStock itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ItemStock.
+func (s *ItemStockAPI) PostItemStockMany(ctx context.Context, p PostItemStockParams) ([]ItemStock, error) {
+	var out []ItemStock
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ItemStock", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -5992,8 +6232,23 @@ type PostItemsupplierParams struct {
 //
 // POST /itemsupplier
 func (s *ItemsupplierAPI) PostItemsupplier(ctx context.Context, p PostItemsupplierParams) (*ItemSupplier, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostItemsupplier", "PostItemsupplierMany", len(p.Body))
+	}
 	out := new(ItemSupplier)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/itemsupplier", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostItemsupplierMany is PostItemsupplier for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostItemsupplier itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /itemsupplier.
+func (s *ItemsupplierAPI) PostItemsupplierMany(ctx context.Context, p PostItemsupplierParams) ([]ItemSupplier, error) {
+	var out []ItemSupplier
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/itemsupplier", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -41,8 +41,23 @@ type PostJamfDetailsParams struct {
 //
 // POST /JamfDetails
 func (s *JamfDetailsAPI) PostJamfDetails(ctx context.Context, p PostJamfDetailsParams) (*JamfDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostJamfDetails", "PostJamfDetailsMany", len(p.Body))
+	}
 	out := new(JamfDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/JamfDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostJamfDetailsMany is PostJamfDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostJamfDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /JamfDetails.
+func (s *JamfDetailsAPI) PostJamfDetailsMany(ctx context.Context, p PostJamfDetailsParams) ([]JamfDetails, error) {
+	var out []JamfDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/JamfDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -118,8 +133,23 @@ type PostJiraDetailsParams struct {
 //
 // POST /JiraDetails
 func (s *JiraDetailsAPI) PostJiraDetails(ctx context.Context, p PostJiraDetailsParams) (*JiraDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostJiraDetails", "PostJiraDetailsMany", len(p.Body))
+	}
 	out := new(JiraDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/JiraDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostJiraDetailsMany is PostJiraDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostJiraDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /JiraDetails.
+func (s *JiraDetailsAPI) PostJiraDetailsMany(ctx context.Context, p PostJiraDetailsParams) ([]JiraDetails, error) {
+	var out []JiraDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/JiraDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -195,8 +225,23 @@ type PostJourneyParams struct {
 //
 // POST /Journey
 func (s *JourneyAPI) PostJourney(ctx context.Context, p PostJourneyParams) (*Journey, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostJourney", "PostJourneyMany", len(p.Body))
+	}
 	out := new(Journey)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Journey", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostJourneyMany is PostJourney for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostJourney itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Journey.
+func (s *JourneyAPI) PostJourneyMany(ctx context.Context, p PostJourneyParams) ([]Journey, error) {
+	var out []Journey
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Journey", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -157,8 +157,23 @@ type PostKBArticleParams struct {
 //
 // POST /KBArticle
 func (s *KBArticleAPI) PostKBArticle(ctx context.Context, p PostKBArticleParams) (*KBEntry, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostKBArticle", "PostKBArticleMany", len(p.Body))
+	}
 	out := new(KBEntry)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KBArticle", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostKBArticleMany is PostKBArticle for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostKBArticle itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /KBArticle.
+func (s *KBArticleAPI) PostKBArticleMany(ctx context.Context, p PostKBArticleParams) ([]KBEntry, error) {
+	var out []KBEntry
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KBArticle", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -289,8 +304,23 @@ type PostKandjiDetailsParams struct {
 //
 // POST /KandjiDetails
 func (s *KandjiDetailsAPI) PostKandjiDetails(ctx context.Context, p PostKandjiDetailsParams) (*KandjiDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostKandjiDetails", "PostKandjiDetailsMany", len(p.Body))
+	}
 	out := new(KandjiDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KandjiDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostKandjiDetailsMany is PostKandjiDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostKandjiDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /KandjiDetails.
+func (s *KandjiDetailsAPI) PostKandjiDetailsMany(ctx context.Context, p PostKandjiDetailsParams) ([]KandjiDetails, error) {
+	var out []KandjiDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KandjiDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -379,8 +409,23 @@ type PostKashflowDetailsParams struct {
 //
 // POST /KashflowDetails
 func (s *KashflowDetailsAPI) PostKashflowDetails(ctx context.Context, p PostKashflowDetailsParams) (*KashflowDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostKashflowDetails", "PostKashflowDetailsMany", len(p.Body))
+	}
 	out := new(KashflowDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KashflowDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostKashflowDetailsMany is PostKashflowDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostKashflowDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /KashflowDetails.
+func (s *KashflowDetailsAPI) PostKashflowDetailsMany(ctx context.Context, p PostKashflowDetailsParams) ([]KashflowDetails, error) {
+	var out []KashflowDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KashflowDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

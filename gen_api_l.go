@@ -50,8 +50,23 @@ type PostLDAPConnectionParams struct {
 //
 // POST /LDAPConnection
 func (s *LDAPConnectionAPI) PostLDAPConnection(ctx context.Context, p PostLDAPConnectionParams) (*LDAPConnection, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostLDAPConnection", "PostLDAPConnectionMany", len(p.Body))
+	}
 	out := new(LDAPConnection)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/LDAPConnection", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostLDAPConnectionMany is PostLDAPConnection for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostLDAPConnection itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /LDAPConnection.
+func (s *LDAPConnectionAPI) PostLDAPConnectionMany(ctx context.Context, p PostLDAPConnectionParams) ([]LDAPConnection, error) {
+	var out []LDAPConnection
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/LDAPConnection", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -147,8 +162,23 @@ type PostLanguagesParams struct {
 //
 // POST /Languages
 func (s *LanguagesAPI) PostLanguages(ctx context.Context, p PostLanguagesParams) (*LanguagePack, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostLanguages", "PostLanguagesMany", len(p.Body))
+	}
 	out := new(LanguagePack)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Languages", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostLanguagesMany is PostLanguages for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostLanguages itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Languages.
+func (s *LanguagesAPI) PostLanguagesMany(ctx context.Context, p PostLanguagesParams) ([]LanguagePack, error) {
+	var out []LanguagePack
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Languages", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -421,8 +451,23 @@ type PostLicenseInfoParams struct {
 //
 // POST /LicenseInfo
 func (s *LicenseInfoAPI) PostLicenseInfo(ctx context.Context, p PostLicenseInfoParams) (*LicenceInfo, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostLicenseInfo", "PostLicenseInfoMany", len(p.Body))
+	}
 	out := new(LicenceInfo)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/LicenseInfo", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostLicenseInfoMany is PostLicenseInfo for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostLicenseInfo itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /LicenseInfo.
+func (s *LicenseInfoAPI) PostLicenseInfoMany(ctx context.Context, p PostLicenseInfoParams) ([]LicenceInfo, error) {
+	var out []LicenceInfo
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/LicenseInfo", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -548,8 +593,23 @@ type PostLookupParams struct {
 //
 // POST /Lookup
 func (s *LookupAPI) PostLookup(ctx context.Context, p PostLookupParams) (*Lookup, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostLookup", "PostLookupMany", len(p.Body))
+	}
 	out := new(Lookup)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Lookup", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostLookupMany is PostLookup for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostLookup itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Lookup.
+func (s *LookupAPI) PostLookupMany(ctx context.Context, p PostLookupParams) ([]Lookup, error) {
+	var out []Lookup
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Lookup", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

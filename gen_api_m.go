@@ -41,8 +41,23 @@ type PostMYOBdetailsParams struct {
 //
 // POST /MYOBdetails
 func (s *MYOBdetailsAPI) PostMYOBdetails(ctx context.Context, p PostMYOBdetailsParams) (*MYOBDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostMYOBdetails", "PostMYOBdetailsMany", len(p.Body))
+	}
 	out := new(MYOBDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MYOBdetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostMYOBdetailsMany is PostMYOBdetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostMYOBdetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /MYOBdetails.
+func (s *MYOBdetailsAPI) PostMYOBdetailsMany(ctx context.Context, p PostMYOBdetailsParams) ([]MYOBDetails, error) {
+	var out []MYOBDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MYOBdetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -258,8 +273,23 @@ type PostMailboxParams struct {
 //
 // POST /Mailbox
 func (s *MailboxAPI) PostMailbox(ctx context.Context, p PostMailboxParams) (*Mailbox, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostMailbox", "PostMailboxMany", len(p.Body))
+	}
 	out := new(Mailbox)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Mailbox", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostMailboxMany is PostMailbox for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostMailbox itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Mailbox.
+func (s *MailboxAPI) PostMailboxMany(ctx context.Context, p PostMailboxParams) ([]Mailbox, error) {
+	var out []Mailbox
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Mailbox", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -366,8 +396,23 @@ type PostMattermostDetailsParams struct {
 //
 // POST /MattermostDetails
 func (s *MattermostDetailsAPI) PostMattermostDetails(ctx context.Context, p PostMattermostDetailsParams) (*MattermostDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostMattermostDetails", "PostMattermostDetailsMany", len(p.Body))
+	}
 	out := new(MattermostDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MattermostDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostMattermostDetailsMany is PostMattermostDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostMattermostDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /MattermostDetails.
+func (s *MattermostDetailsAPI) PostMattermostDetailsMany(ctx context.Context, p PostMattermostDetailsParams) ([]MattermostDetails, error) {
+	var out []MattermostDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MattermostDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -478,8 +523,23 @@ type PostMeterReadingParams struct {
 //
 // POST /MeterReading
 func (s *MeterReadingAPI) PostMeterReading(ctx context.Context, p PostMeterReadingParams) (*DeviceMeterReading, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostMeterReading", "PostMeterReadingMany", len(p.Body))
+	}
 	out := new(DeviceMeterReading)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MeterReading", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostMeterReadingMany is PostMeterReading for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostMeterReading itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /MeterReading.
+func (s *MeterReadingAPI) PostMeterReadingMany(ctx context.Context, p PostMeterReadingParams) ([]DeviceMeterReading, error) {
+	var out []DeviceMeterReading
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MeterReading", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -50,8 +50,23 @@ type PostNCentralDetailsParams struct {
 //
 // POST /NCentralDetails
 func (s *NCentralDetailsAPI) PostNCentralDetails(ctx context.Context, p PostNCentralDetailsParams) (*NCentralDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostNCentralDetails", "PostNCentralDetailsMany", len(p.Body))
+	}
 	out := new(NCentralDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/NCentralDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostNCentralDetailsMany is PostNCentralDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostNCentralDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /NCentralDetails.
+func (s *NCentralDetailsAPI) PostNCentralDetailsMany(ctx context.Context, p PostNCentralDetailsParams) ([]NCentralDetails, error) {
+	var out []NCentralDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/NCentralDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -136,8 +151,23 @@ type PostNhserverconfigParams struct {
 //
 // POST /Nhserverconfig
 func (s *NhserverconfigAPI) PostNhserverconfig(ctx context.Context, p PostNhserverconfigParams) (*NHServerConfig, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostNhserverconfig", "PostNhserverconfigMany", len(p.Body))
+	}
 	out := new(NHServerConfig)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Nhserverconfig", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostNhserverconfigMany is PostNhserverconfig for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostNhserverconfig itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Nhserverconfig.
+func (s *NhserverconfigAPI) PostNhserverconfigMany(ctx context.Context, p PostNhserverconfigParams) ([]NHServerConfig, error) {
+	var out []NHServerConfig
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Nhserverconfig", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -241,8 +271,23 @@ type PostNotificationParams struct {
 //
 // POST /Notification
 func (s *NotificationAPI) PostNotification(ctx context.Context, p PostNotificationParams) (*UnameNotification, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostNotification", "PostNotificationMany", len(p.Body))
+	}
 	out := new(UnameNotification)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Notification", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostNotificationMany is PostNotification for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostNotification itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Notification.
+func (s *NotificationAPI) PostNotificationMany(ctx context.Context, p PostNotificationParams) ([]UnameNotification, error) {
+	var out []UnameNotification
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Notification", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -327,8 +372,23 @@ type PostNotificationMessageParams struct {
 //
 // POST /NotificationMessage
 func (s *NotificationMessageAPI) PostNotificationMessage(ctx context.Context, p PostNotificationMessageParams) (*NotificationContent, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostNotificationMessage", "PostNotificationMessageMany", len(p.Body))
+	}
 	out := new(NotificationContent)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/NotificationMessage", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostNotificationMessageMany is PostNotificationMessage for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostNotificationMessage itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /NotificationMessage.
+func (s *NotificationMessageAPI) PostNotificationMessageMany(ctx context.Context, p PostNotificationMessageParams) ([]NotificationContent, error) {
+	var out []NotificationContent
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/NotificationMessage", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -458,8 +518,23 @@ type PostNotificationsParams struct {
 //
 // POST /Notifications
 func (s *NotificationsAPI) PostNotifications(ctx context.Context, p PostNotificationsParams) (*EscMsg, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostNotifications", "PostNotificationsMany", len(p.Body))
+	}
 	out := new(EscMsg)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Notifications", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostNotificationsMany is PostNotifications for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostNotifications itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Notifications.
+func (s *NotificationsAPI) PostNotificationsMany(ctx context.Context, p PostNotificationsParams) ([]EscMsg, error) {
+	var out []EscMsg
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Notifications", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -41,8 +41,23 @@ type PostOnlineStatusParams struct {
 //
 // POST /OnlineStatus
 func (s *OnlineStatusAPI) PostOnlineStatus(ctx context.Context, p PostOnlineStatusParams) (*OnlineStatus, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostOnlineStatus", "PostOnlineStatusMany", len(p.Body))
+	}
 	out := new(OnlineStatus)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/OnlineStatus", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostOnlineStatusMany is PostOnlineStatus for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostOnlineStatus itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /OnlineStatus.
+func (s *OnlineStatusAPI) PostOnlineStatusMany(ctx context.Context, p PostOnlineStatusParams) ([]OnlineStatus, error) {
+	var out []OnlineStatus
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/OnlineStatus", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -642,8 +657,23 @@ type PostOpportunitiesParams struct {
 //
 // POST /Opportunities
 func (s *OpportunitiesAPI) PostOpportunities(ctx context.Context, p PostOpportunitiesParams) (*Faults, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostOpportunities", "PostOpportunitiesMany", len(p.Body))
+	}
 	out := new(Faults)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Opportunities", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostOpportunitiesMany is PostOpportunities for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostOpportunities itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Opportunities.
+func (s *OpportunitiesAPI) PostOpportunitiesMany(ctx context.Context, p PostOpportunitiesParams) ([]Faults, error) {
+	var out []Faults
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Opportunities", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -815,8 +845,23 @@ type PostOrganisationParams struct {
 //
 // POST /Organisation
 func (s *OrganisationAPI) PostOrganisation(ctx context.Context, p PostOrganisationParams) (*Organisation, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostOrganisation", "PostOrganisationMany", len(p.Body))
+	}
 	out := new(Organisation)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Organisation", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostOrganisationMany is PostOrganisation for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostOrganisation itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Organisation.
+func (s *OrganisationAPI) PostOrganisationMany(ctx context.Context, p PostOrganisationParams) ([]Organisation, error) {
+	var out []Organisation
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Organisation", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -934,8 +979,23 @@ type PostOutcomeParams struct {
 //
 // POST /Outcome
 func (s *OutcomeAPI) PostOutcome(ctx context.Context, p PostOutcomeParams) (*TOutcome, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostOutcome", "PostOutcomeMany", len(p.Body))
+	}
 	out := new(TOutcome)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Outcome", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostOutcomeMany is PostOutcome for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostOutcome itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Outcome.
+func (s *OutcomeAPI) PostOutcomeMany(ctx context.Context, p PostOutcomeParams) ([]TOutcome, error) {
+	var out []TOutcome
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Outcome", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1305,8 +1365,23 @@ type PostOutgoingemailParams struct {
 //
 // POST /Outgoingemail
 func (s *OutgoingemailAPI) PostOutgoingemail(ctx context.Context, p PostOutgoingemailParams) (*Outgoingemail, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostOutgoingemail", "PostOutgoingemailMany", len(p.Body))
+	}
 	out := new(Outgoingemail)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Outgoingemail", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostOutgoingemailMany is PostOutgoingemail for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostOutgoingemail itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Outgoingemail.
+func (s *OutgoingemailAPI) PostOutgoingemailMany(ctx context.Context, p PostOutgoingemailParams) ([]Outgoingemail, error) {
+	var out []Outgoingemail
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Outgoingemail", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

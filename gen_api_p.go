@@ -41,8 +41,23 @@ type PostPRTGDetailsParams struct {
 //
 // POST /PRTGDetails
 func (s *PRTGDetailsAPI) PostPRTGDetails(ctx context.Context, p PostPRTGDetailsParams) (*PRTGDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostPRTGDetails", "PostPRTGDetailsMany", len(p.Body))
+	}
 	out := new(PRTGDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PRTGDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostPRTGDetailsMany is PostPRTGDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostPRTGDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /PRTGDetails.
+func (s *PRTGDetailsAPI) PostPRTGDetailsMany(ctx context.Context, p PostPRTGDetailsParams) ([]PRTGDetails, error) {
+	var out []PRTGDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PRTGDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -147,8 +162,23 @@ type PostPasswordFieldParams struct {
 //
 // POST /PasswordField
 func (s *PasswordFieldAPI) PostPasswordField(ctx context.Context, p PostPasswordFieldParams) (*AuditPasswordField, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostPasswordField", "PostPasswordFieldMany", len(p.Body))
+	}
 	out := new(AuditPasswordField)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PasswordField", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostPasswordFieldMany is PostPasswordField for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostPasswordField itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /PasswordField.
+func (s *PasswordFieldAPI) PostPasswordFieldMany(ctx context.Context, p PostPasswordFieldParams) ([]AuditPasswordField, error) {
+	var out []AuditPasswordField
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PasswordField", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -225,8 +255,23 @@ type PostPdfTemplateParams struct {
 //
 // POST /PdfTemplate
 func (s *PdfTemplateAPI) PostPdfTemplate(ctx context.Context, p PostPdfTemplateParams) (*PDFTemplate, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostPdfTemplate", "PostPdfTemplateMany", len(p.Body))
+	}
 	out := new(PDFTemplate)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PdfTemplate", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostPdfTemplateMany is PostPdfTemplate for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostPdfTemplate itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /PdfTemplate.
+func (s *PdfTemplateAPI) PostPdfTemplateMany(ctx context.Context, p PostPdfTemplateParams) ([]PDFTemplate, error) {
+	var out []PDFTemplate
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PdfTemplate", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -443,8 +488,23 @@ type PostPowerShellScriptParams struct {
 //
 // POST /PowerShellScript
 func (s *PowerShellScriptAPI) PostPowerShellScript(ctx context.Context, p PostPowerShellScriptParams) (*PowerShellScript, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostPowerShellScript", "PostPowerShellScriptMany", len(p.Body))
+	}
 	out := new(PowerShellScript)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScript", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostPowerShellScriptMany is PostPowerShellScript for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostPowerShellScript itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /PowerShellScript.
+func (s *PowerShellScriptAPI) PostPowerShellScriptMany(ctx context.Context, p PostPowerShellScriptParams) ([]PowerShellScript, error) {
+	var out []PowerShellScript
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScript", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -538,8 +598,23 @@ type PostPowerShellScriptCriteriaParams struct {
 //
 // POST /PowerShellScriptCriteria
 func (s *PowerShellScriptCriteriaAPI) PostPowerShellScriptCriteria(ctx context.Context, p PostPowerShellScriptCriteriaParams) (*PowerShellScriptCriteria, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostPowerShellScriptCriteria", "PostPowerShellScriptCriteriaMany", len(p.Body))
+	}
 	out := new(PowerShellScriptCriteria)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScriptCriteria", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostPowerShellScriptCriteriaMany is PostPowerShellScriptCriteria for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostPowerShellScriptCriteria itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /PowerShellScriptCriteria.
+func (s *PowerShellScriptCriteriaAPI) PostPowerShellScriptCriteriaMany(ctx context.Context, p PostPowerShellScriptCriteriaParams) ([]PowerShellScriptCriteria, error) {
+	var out []PowerShellScriptCriteria
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScriptCriteria", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -683,8 +758,23 @@ type PostPowerShellScriptProcessingParams struct {
 //
 // POST /PowerShellScriptProcessing
 func (s *PowerShellScriptProcessingAPI) PostPowerShellScriptProcessing(ctx context.Context, p PostPowerShellScriptProcessingParams) (*PowerShellScriptProcessing, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostPowerShellScriptProcessing", "PostPowerShellScriptProcessingMany", len(p.Body))
+	}
 	out := new(PowerShellScriptProcessing)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScriptProcessing", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostPowerShellScriptProcessingMany is PostPowerShellScriptProcessing for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostPowerShellScriptProcessing itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /PowerShellScriptProcessing.
+func (s *PowerShellScriptProcessingAPI) PostPowerShellScriptProcessingMany(ctx context.Context, p PostPowerShellScriptProcessingParams) ([]PowerShellScriptProcessing, error) {
+	var out []PowerShellScriptProcessing
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScriptProcessing", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -780,8 +870,23 @@ type PostPriorityParams struct {
 //
 // POST /Priority
 func (s *PriorityAPI) PostPriority(ctx context.Context, p PostPriorityParams) (*Policy, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostPriority", "PostPriorityMany", len(p.Body))
+	}
 	out := new(Policy)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Priority", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostPriorityMany is PostPriority for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostPriority itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Priority.
+func (s *PriorityAPI) PostPriorityMany(ctx context.Context, p PostPriorityParams) ([]Policy, error) {
+	var out []Policy
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Priority", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -883,8 +988,23 @@ type PostProductParams struct {
 //
 // POST /Product
 func (s *ProductAPI) PostProduct(ctx context.Context, p PostProductParams) (*ReleaseProduct, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostProduct", "PostProductMany", len(p.Body))
+	}
 	out := new(ReleaseProduct)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Product", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostProductMany is PostProduct for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostProduct itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Product.
+func (s *ProductAPI) PostProductMany(ctx context.Context, p PostProductParams) ([]ReleaseProduct, error) {
+	var out []ReleaseProduct
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Product", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1007,8 +1127,23 @@ type PostProductComponentParams struct {
 //
 // POST /ProductComponent
 func (s *ProductComponentAPI) PostProductComponent(ctx context.Context, p PostProductComponentParams) (*ReleaseComponent, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostProductComponent", "PostProductComponentMany", len(p.Body))
+	}
 	out := new(ReleaseComponent)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ProductComponent", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostProductComponentMany is PostProductComponent for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostProductComponent itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ProductComponent.
+func (s *ProductComponentAPI) PostProductComponentMany(ctx context.Context, p PostProductComponentParams) ([]ReleaseComponent, error) {
+	var out []ReleaseComponent
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ProductComponent", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1655,8 +1790,23 @@ type PostProjectsParams struct {
 //
 // POST /Projects
 func (s *ProjectsAPI) PostProjects(ctx context.Context, p PostProjectsParams) (*Faults, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostProjects", "PostProjectsMany", len(p.Body))
+	}
 	out := new(Faults)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Projects", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostProjectsMany is PostProjects for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostProjects itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Projects.
+func (s *ProjectsAPI) PostProjectsMany(ctx context.Context, p PostProjectsParams) ([]Faults, error) {
+	var out []Faults
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Projects", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1828,8 +1978,23 @@ type PostPublishProfilesParams struct {
 //
 // POST /PublishProfiles
 func (s *PublishProfilesAPI) PostPublishProfiles(ctx context.Context, p PostPublishProfilesParams) (*PublishProfiles, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostPublishProfiles", "PostPublishProfilesMany", len(p.Body))
+	}
 	out := new(PublishProfiles)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PublishProfiles", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostPublishProfilesMany is PostPublishProfiles for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostPublishProfiles itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /PublishProfiles.
+func (s *PublishProfilesAPI) PostPublishProfilesMany(ctx context.Context, p PostPublishProfilesParams) ([]PublishProfiles, error) {
+	var out []PublishProfiles
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PublishProfiles", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2018,8 +2183,23 @@ type PostPurchaseOrderParams struct {
 //
 // POST /PurchaseOrder
 func (s *PurchaseOrderAPI) PostPurchaseOrder(ctx context.Context, p PostPurchaseOrderParams) (*SupplierOrderHeader, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostPurchaseOrder", "PostPurchaseOrderMany", len(p.Body))
+	}
 	out := new(SupplierOrderHeader)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PurchaseOrder", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostPurchaseOrderMany is PostPurchaseOrder for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostPurchaseOrder itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /PurchaseOrder.
+func (s *PurchaseOrderAPI) PostPurchaseOrderMany(ctx context.Context, p PostPurchaseOrderParams) ([]SupplierOrderHeader, error) {
+	var out []SupplierOrderHeader
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PurchaseOrder", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

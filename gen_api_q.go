@@ -50,8 +50,23 @@ type PostQualificationParams struct {
 //
 // POST /Qualification
 func (s *QualificationAPI) PostQualification(ctx context.Context, p PostQualificationParams) (*Qualification, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostQualification", "PostQualificationMany", len(p.Body))
+	}
 	out := new(Qualification)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Qualification", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostQualificationMany is PostQualification for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostQualification itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Qualification.
+func (s *QualificationAPI) PostQualificationMany(ctx context.Context, p PostQualificationParams) ([]Qualification, error) {
+	var out []Qualification
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Qualification", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -147,8 +162,23 @@ type PostQuickBooksDetailsParams struct {
 //
 // POST /QuickBooksDetails
 func (s *QuickBooksDetailsAPI) PostQuickBooksDetails(ctx context.Context, p PostQuickBooksDetailsParams) (*QuickBooksDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostQuickBooksDetails", "PostQuickBooksDetailsMany", len(p.Body))
+	}
 	out := new(QuickBooksDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/QuickBooksDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostQuickBooksDetailsMany is PostQuickBooksDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostQuickBooksDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /QuickBooksDetails.
+func (s *QuickBooksDetailsAPI) PostQuickBooksDetailsMany(ctx context.Context, p PostQuickBooksDetailsParams) ([]QuickBooksDetails, error) {
+	var out []QuickBooksDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/QuickBooksDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -313,8 +343,23 @@ type PostQuotationParams struct {
 //
 // POST /Quotation
 func (s *QuotationAPI) PostQuotation(ctx context.Context, p PostQuotationParams) (*QuotationHeader, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostQuotation", "PostQuotationMany", len(p.Body))
+	}
 	out := new(QuotationHeader)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Quotation", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostQuotationMany is PostQuotation for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostQuotation itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Quotation.
+func (s *QuotationAPI) PostQuotationMany(ctx context.Context, p PostQuotationParams) ([]QuotationHeader, error) {
+	var out []QuotationHeader
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Quotation", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -196,8 +196,23 @@ type PostRecurringInvoiceParams struct {
 //
 // POST /RecurringInvoice
 func (s *RecurringInvoiceAPI) PostRecurringInvoice(ctx context.Context, p PostRecurringInvoiceParams) (*InvoiceHeader, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostRecurringInvoice", "PostRecurringInvoiceMany", len(p.Body))
+	}
 	out := new(InvoiceHeader)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/RecurringInvoice", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostRecurringInvoiceMany is PostRecurringInvoice for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostRecurringInvoice itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /RecurringInvoice.
+func (s *RecurringInvoiceAPI) PostRecurringInvoiceMany(ctx context.Context, p PostRecurringInvoiceParams) ([]InvoiceHeader, error) {
+	var out []InvoiceHeader
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/RecurringInvoice", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -448,8 +463,23 @@ type PostReleaseParams struct {
 //
 // POST /Release
 func (s *ReleaseAPI) PostRelease(ctx context.Context, p PostReleaseParams) (*Release, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostRelease", "PostReleaseMany", len(p.Body))
+	}
 	out := new(Release)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Release", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostReleaseMany is PostRelease for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostRelease itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Release.
+func (s *ReleaseAPI) PostReleaseMany(ctx context.Context, p PostReleaseParams) ([]Release, error) {
+	var out []Release
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Release", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -534,8 +564,23 @@ type PostReleaseNoteGroupParams struct {
 //
 // POST /ReleaseNoteGroup
 func (s *ReleaseNoteGroupAPI) PostReleaseNoteGroup(ctx context.Context, p PostReleaseNoteGroupParams) (*ReleaseNoteGroup, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostReleaseNoteGroup", "PostReleaseNoteGroupMany", len(p.Body))
+	}
 	out := new(ReleaseNoteGroup)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleaseNoteGroup", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostReleaseNoteGroupMany is PostReleaseNoteGroup for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostReleaseNoteGroup itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ReleaseNoteGroup.
+func (s *ReleaseNoteGroupAPI) PostReleaseNoteGroupMany(ctx context.Context, p PostReleaseNoteGroupParams) ([]ReleaseNoteGroup, error) {
+	var out []ReleaseNoteGroup
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleaseNoteGroup", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -620,8 +665,23 @@ type PostReleasePipelineParams struct {
 //
 // POST /ReleasePipeline
 func (s *ReleasePipelineAPI) PostReleasePipeline(ctx context.Context, p PostReleasePipelineParams) (*ReleasePipeline, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostReleasePipeline", "PostReleasePipelineMany", len(p.Body))
+	}
 	out := new(ReleasePipeline)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleasePipeline", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostReleasePipelineMany is PostReleasePipeline for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostReleasePipeline itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ReleasePipeline.
+func (s *ReleasePipelineAPI) PostReleasePipelineMany(ctx context.Context, p PostReleasePipelineParams) ([]ReleasePipeline, error) {
+	var out []ReleasePipeline
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleasePipeline", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -697,8 +757,23 @@ type PostReleaseTypeParams struct {
 //
 // POST /ReleaseType
 func (s *ReleaseTypeAPI) PostReleaseType(ctx context.Context, p PostReleaseTypeParams) (*ReleaseType, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostReleaseType", "PostReleaseTypeMany", len(p.Body))
+	}
 	out := new(ReleaseType)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleaseType", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostReleaseTypeMany is PostReleaseType for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostReleaseType itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ReleaseType.
+func (s *ReleaseTypeAPI) PostReleaseTypeMany(ctx context.Context, p PostReleaseTypeParams) ([]ReleaseType, error) {
+	var out []ReleaseType
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleaseType", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -848,8 +923,23 @@ type PostRemoteSessionParams struct {
 //
 // POST /RemoteSession
 func (s *RemoteSessionAPI) PostRemoteSession(ctx context.Context, p PostRemoteSessionParams) (*RemoteSessionData, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostRemoteSession", "PostRemoteSessionMany", len(p.Body))
+	}
 	out := new(RemoteSessionData)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/RemoteSession", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostRemoteSessionMany is PostRemoteSession for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostRemoteSession itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /RemoteSession.
+func (s *RemoteSessionAPI) PostRemoteSessionMany(ctx context.Context, p PostRemoteSessionParams) ([]RemoteSessionData, error) {
+	var out []RemoteSessionData
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/RemoteSession", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1031,8 +1121,23 @@ type PostReportParams struct {
 //
 // POST /Report
 func (s *ReportAPI) PostReport(ctx context.Context, p PostReportParams) (*AnalyzerProfile, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostReport", "PostReportMany", len(p.Body))
+	}
 	out := new(AnalyzerProfile)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Report", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostReportMany is PostReport for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostReport itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Report.
+func (s *ReportAPI) PostReportMany(ctx context.Context, p PostReportParams) ([]AnalyzerProfile, error) {
+	var out []AnalyzerProfile
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Report", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1520,8 +1625,23 @@ type PostRolesParams struct {
 //
 // POST /Roles
 func (s *RolesAPI) PostRoles(ctx context.Context, p PostRolesParams) (*NHDRoles, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostRoles", "PostRolesMany", len(p.Body))
+	}
 	out := new(NHDRoles)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Roles", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostRolesMany is PostRoles for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostRoles itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Roles.
+func (s *RolesAPI) PostRolesMany(ctx context.Context, p PostRolesParams) ([]NHDRoles, error) {
+	var out []NHDRoles
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Roles", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -56,8 +56,23 @@ type PostSLAParams struct {
 //
 // POST /SLA
 func (s *SLAAPI) PostSLA(ctx context.Context, p PostSLAParams) (*SLAHead, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSLA", "PostSLAMany", len(p.Body))
+	}
 	out := new(SLAHead)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SLA", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSLAMany is PostSLA for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSLA itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SLA.
+func (s *SLAAPI) PostSLAMany(ctx context.Context, p PostSLAParams) ([]SLAHead, error) {
+	var out []SLAHead
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SLA", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -155,8 +170,23 @@ type PostSQLImportParams struct {
 //
 // POST /SQLImport
 func (s *SQLImportAPI) PostSQLImport(ctx context.Context, p PostSQLImportParams) (*SQLImport, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSQLImport", "PostSQLImportMany", len(p.Body))
+	}
 	out := new(SQLImport)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SQLImport", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSQLImportMany is PostSQLImport for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSQLImport itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SQLImport.
+func (s *SQLImportAPI) PostSQLImportMany(ctx context.Context, p PostSQLImportParams) ([]SQLImport, error) {
+	var out []SQLImport
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SQLImport", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -254,8 +284,23 @@ type PostSageBusinessCloudDetailsParams struct {
 //
 // POST /SageBusinessCloudDetails
 func (s *SageBusinessCloudDetailsAPI) PostSageBusinessCloudDetails(ctx context.Context, p PostSageBusinessCloudDetailsParams) (*SageBusinessCloudDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSageBusinessCloudDetails", "PostSageBusinessCloudDetailsMany", len(p.Body))
+	}
 	out := new(SageBusinessCloudDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SageBusinessCloudDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSageBusinessCloudDetailsMany is PostSageBusinessCloudDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSageBusinessCloudDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SageBusinessCloudDetails.
+func (s *SageBusinessCloudDetailsAPI) PostSageBusinessCloudDetailsMany(ctx context.Context, p PostSageBusinessCloudDetailsParams) ([]SageBusinessCloudDetails, error) {
+	var out []SageBusinessCloudDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SageBusinessCloudDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -340,8 +385,23 @@ type PostSalesMailboxParams struct {
 //
 // POST /SalesMailbox
 func (s *SalesMailboxAPI) PostSalesMailbox(ctx context.Context, p PostSalesMailboxParams) (*SalesMailbox, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSalesMailbox", "PostSalesMailboxMany", len(p.Body))
+	}
 	out := new(SalesMailbox)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesMailbox", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSalesMailboxMany is PostSalesMailbox for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSalesMailbox itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SalesMailbox.
+func (s *SalesMailboxAPI) PostSalesMailboxMany(ctx context.Context, p PostSalesMailboxParams) ([]SalesMailbox, error) {
+	var out []SalesMailbox
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesMailbox", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -411,8 +471,23 @@ type PostSalesMailboxDetailParams struct {
 //
 // POST /SalesMailboxDetail
 func (s *SalesMailboxDetailAPI) PostSalesMailboxDetail(ctx context.Context, p PostSalesMailboxDetailParams) (*SalesMailboxDetail, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSalesMailboxDetail", "PostSalesMailboxDetailMany", len(p.Body))
+	}
 	out := new(SalesMailboxDetail)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesMailboxDetail", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSalesMailboxDetailMany is PostSalesMailboxDetail for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSalesMailboxDetail itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SalesMailboxDetail.
+func (s *SalesMailboxDetailAPI) PostSalesMailboxDetailMany(ctx context.Context, p PostSalesMailboxDetailParams) ([]SalesMailboxDetail, error) {
+	var out []SalesMailboxDetail
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesMailboxDetail", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -536,8 +611,23 @@ type PostSalesOrderParams struct {
 //
 // POST /SalesOrder
 func (s *SalesOrderAPI) PostSalesOrder(ctx context.Context, p PostSalesOrderParams) (*OrderHead, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSalesOrder", "PostSalesOrderMany", len(p.Body))
+	}
 	out := new(OrderHead)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesOrder", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSalesOrderMany is PostSalesOrder for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSalesOrder itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SalesOrder.
+func (s *SalesOrderAPI) PostSalesOrderMany(ctx context.Context, p PostSalesOrderParams) ([]OrderHead, error) {
+	var out []OrderHead
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesOrder", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -643,8 +733,23 @@ type PostScheduleParams struct {
 //
 // POST /Schedule
 func (s *ScheduleAPI) PostSchedule(ctx context.Context, p PostScheduleParams) (*Schedule, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSchedule", "PostScheduleMany", len(p.Body))
+	}
 	out := new(Schedule)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Schedule", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostScheduleMany is PostSchedule for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSchedule itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Schedule.
+func (s *ScheduleAPI) PostScheduleMany(ctx context.Context, p PostScheduleParams) ([]Schedule, error) {
+	var out []Schedule
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Schedule", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -777,8 +882,23 @@ type PostScreenLayoutParams struct {
 //
 // POST /ScreenLayout
 func (s *ScreenLayoutAPI) PostScreenLayout(ctx context.Context, p PostScreenLayoutParams) (*ScreenLayout, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostScreenLayout", "PostScreenLayoutMany", len(p.Body))
+	}
 	out := new(ScreenLayout)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ScreenLayout", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostScreenLayoutMany is PostScreenLayout for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostScreenLayout itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ScreenLayout.
+func (s *ScreenLayoutAPI) PostScreenLayoutMany(ctx context.Context, p PostScreenLayoutParams) ([]ScreenLayout, error) {
+	var out []ScreenLayout
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ScreenLayout", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -914,8 +1034,23 @@ type PostSecurityQuestionParams struct {
 //
 // POST /SecurityQuestion
 func (s *SecurityQuestionAPI) PostSecurityQuestion(ctx context.Context, p PostSecurityQuestionParams) (*SecurityQuestion, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSecurityQuestion", "PostSecurityQuestionMany", len(p.Body))
+	}
 	out := new(SecurityQuestion)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SecurityQuestion", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSecurityQuestionMany is PostSecurityQuestion for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSecurityQuestion itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SecurityQuestion.
+func (s *SecurityQuestionAPI) PostSecurityQuestionMany(ctx context.Context, p PostSecurityQuestionParams) ([]SecurityQuestion, error) {
+	var out []SecurityQuestion
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SecurityQuestion", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1000,8 +1135,23 @@ type PostSecurityQuestionValidateParams struct {
 //
 // POST /SecurityQuestionValidate
 func (s *SecurityQuestionValidateAPI) PostSecurityQuestionValidate(ctx context.Context, p PostSecurityQuestionValidateParams) (*NPRResult, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSecurityQuestionValidate", "PostSecurityQuestionValidateMany", len(p.Body))
+	}
 	out := new(NPRResult)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SecurityQuestionValidate", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSecurityQuestionValidateMany is PostSecurityQuestionValidate for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSecurityQuestionValidate itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SecurityQuestionValidate.
+func (s *SecurityQuestionValidateAPI) PostSecurityQuestionValidateMany(ctx context.Context, p PostSecurityQuestionValidateParams) ([]NPRResult, error) {
+	var out []NPRResult
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SecurityQuestionValidate", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1124,8 +1274,23 @@ type PostServiceParams struct {
 //
 // POST /Service
 func (s *ServiceAPI) PostService(ctx context.Context, p PostServiceParams) (*ServSite, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostService", "PostServiceMany", len(p.Body))
+	}
 	out := new(ServSite)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Service", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostServiceMany is PostService for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostService itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Service.
+func (s *ServiceAPI) PostServiceMany(ctx context.Context, p PostServiceParams) ([]ServSite, error) {
+	var out []ServSite
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Service", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1246,8 +1411,23 @@ type PostServiceCategoryParams struct {
 //
 // POST /ServiceCategory
 func (s *ServiceCategoryAPI) PostServiceCategory(ctx context.Context, p PostServiceCategoryParams) (*ServiceCategory, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostServiceCategory", "PostServiceCategoryMany", len(p.Body))
+	}
 	out := new(ServiceCategory)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ServiceCategory", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostServiceCategoryMany is PostServiceCategory for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostServiceCategory itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ServiceCategory.
+func (s *ServiceCategoryAPI) PostServiceCategoryMany(ctx context.Context, p PostServiceCategoryParams) ([]ServiceCategory, error) {
+	var out []ServiceCategory
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ServiceCategory", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1451,8 +1631,23 @@ type PostServiceStatusParams struct {
 //
 // POST /ServiceStatus
 func (s *ServiceStatusAPI) PostServiceStatus(ctx context.Context, p PostServiceStatusParams) (*ServStatus, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostServiceStatus", "PostServiceStatusMany", len(p.Body))
+	}
 	out := new(ServStatus)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ServiceStatus", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostServiceStatusMany is PostServiceStatus for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostServiceStatus itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ServiceStatus.
+func (s *ServiceStatusAPI) PostServiceStatusMany(ctx context.Context, p PostServiceStatusParams) ([]ServStatus, error) {
+	var out []ServStatus
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ServiceStatus", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1581,8 +1776,23 @@ type PostSetupTabParams struct {
 //
 // POST /SetupTab
 func (s *SetupTabAPI) PostSetupTab(ctx context.Context, p PostSetupTabParams) (*SetupTab, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSetupTab", "PostSetupTabMany", len(p.Body))
+	}
 	out := new(SetupTab)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SetupTab", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSetupTabMany is PostSetupTab for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSetupTab itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SetupTab.
+func (s *SetupTabAPI) PostSetupTabMany(ctx context.Context, p PostSetupTabParams) ([]SetupTab, error) {
+	var out []SetupTab
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SetupTab", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1696,8 +1906,23 @@ type PostShopifyDetailsParams struct {
 //
 // POST /ShopifyDetails
 func (s *ShopifyDetailsAPI) PostShopifyDetails(ctx context.Context, p PostShopifyDetailsParams) (*ShopifyDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostShopifyDetails", "PostShopifyDetailsMany", len(p.Body))
+	}
 	out := new(ShopifyDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ShopifyDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostShopifyDetailsMany is PostShopifyDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostShopifyDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ShopifyDetails.
+func (s *ShopifyDetailsAPI) PostShopifyDetailsMany(ctx context.Context, p PostShopifyDetailsParams) ([]ShopifyDetails, error) {
+	var out []ShopifyDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ShopifyDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1915,8 +2140,23 @@ type PostSiteParams struct {
 //
 // POST /Site
 func (s *SiteAPI) PostSite(ctx context.Context, p PostSiteParams) (*Site, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSite", "PostSiteMany", len(p.Body))
+	}
 	out := new(Site)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Site", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSiteMany is PostSite for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSite itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Site.
+func (s *SiteAPI) PostSiteMany(ctx context.Context, p PostSiteParams) ([]Site, error) {
+	var out []Site
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Site", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2049,8 +2289,23 @@ type PostSlackDetailsParams struct {
 //
 // POST /SlackDetails
 func (s *SlackDetailsAPI) PostSlackDetails(ctx context.Context, p PostSlackDetailsParams) (*SlackDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSlackDetails", "PostSlackDetailsMany", len(p.Body))
+	}
 	out := new(SlackDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SlackDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSlackDetailsMany is PostSlackDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSlackDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SlackDetails.
+func (s *SlackDetailsAPI) PostSlackDetailsMany(ctx context.Context, p PostSlackDetailsParams) ([]SlackDetails, error) {
+	var out []SlackDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SlackDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2154,8 +2409,23 @@ type PostSnipeITDetailsParams struct {
 //
 // POST /SnipeITDetails
 func (s *SnipeITDetailsAPI) PostSnipeITDetails(ctx context.Context, p PostSnipeITDetailsParams) (*SnipeITDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSnipeITDetails", "PostSnipeITDetailsMany", len(p.Body))
+	}
 	out := new(SnipeITDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SnipeITDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSnipeITDetailsMany is PostSnipeITDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSnipeITDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SnipeITDetails.
+func (s *SnipeITDetailsAPI) PostSnipeITDetailsMany(ctx context.Context, p PostSnipeITDetailsParams) ([]SnipeITDetails, error) {
+	var out []SnipeITDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SnipeITDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2240,8 +2510,23 @@ type PostSnowDetailsParams struct {
 //
 // POST /SnowDetails
 func (s *SnowDetailsAPI) PostSnowDetails(ctx context.Context, p PostSnowDetailsParams) (*SnowDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSnowDetails", "PostSnowDetailsMany", len(p.Body))
+	}
 	out := new(SnowDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SnowDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSnowDetailsMany is PostSnowDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSnowDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SnowDetails.
+func (s *SnowDetailsAPI) PostSnowDetailsMany(ctx context.Context, p PostSnowDetailsParams) ([]SnowDetails, error) {
+	var out []SnowDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SnowDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2393,8 +2678,23 @@ type PostSoftwareLicenceParams struct {
 //
 // POST /SoftwareLicence
 func (s *SoftwareLicenceAPI) PostSoftwareLicence(ctx context.Context, p PostSoftwareLicenceParams) (*LicenceList, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSoftwareLicence", "PostSoftwareLicenceMany", len(p.Body))
+	}
 	out := new(LicenceList)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SoftwareLicence", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSoftwareLicenceMany is PostSoftwareLicence for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSoftwareLicence itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SoftwareLicence.
+func (s *SoftwareLicenceAPI) PostSoftwareLicenceMany(ctx context.Context, p PostSoftwareLicenceParams) ([]LicenceList, error) {
+	var out []LicenceList
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SoftwareLicence", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2547,8 +2847,23 @@ type PostStatusParams struct {
 //
 // POST /Status
 func (s *StatusAPI) PostStatus(ctx context.Context, p PostStatusParams) (*TStatus, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostStatus", "PostStatusMany", len(p.Body))
+	}
 	out := new(TStatus)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Status", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostStatusMany is PostStatus for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostStatus itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Status.
+func (s *StatusAPI) PostStatusMany(ctx context.Context, p PostStatusParams) ([]TStatus, error) {
+	var out []TStatus
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Status", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2633,8 +2948,23 @@ type PostStreamOneIonDetailsParams struct {
 //
 // POST /StreamOneIonDetails
 func (s *StreamOneIonDetailsAPI) PostStreamOneIonDetails(ctx context.Context, p PostStreamOneIonDetailsParams) (*StreamOneIonDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostStreamOneIonDetails", "PostStreamOneIonDetailsMany", len(p.Body))
+	}
 	out := new(StreamOneIonDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/StreamOneIonDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostStreamOneIonDetailsMany is PostStreamOneIonDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostStreamOneIonDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /StreamOneIonDetails.
+func (s *StreamOneIonDetailsAPI) PostStreamOneIonDetailsMany(ctx context.Context, p PostStreamOneIonDetailsParams) ([]StreamOneIonDetails, error) {
+	var out []StreamOneIonDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/StreamOneIonDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2778,8 +3108,23 @@ type PostSupplierParams struct {
 //
 // POST /Supplier
 func (s *SupplierAPI) PostSupplier(ctx context.Context, p PostSupplierParams) (*Supplier, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSupplier", "PostSupplierMany", len(p.Body))
+	}
 	out := new(Supplier)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Supplier", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSupplierMany is PostSupplier for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSupplier itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Supplier.
+func (s *SupplierAPI) PostSupplierMany(ctx context.Context, p PostSupplierParams) ([]Supplier, error) {
+	var out []Supplier
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Supplier", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2938,8 +3283,23 @@ type PostSupplierContractParams struct {
 //
 // POST /SupplierContract
 func (s *SupplierContractAPI) PostSupplierContract(ctx context.Context, p PostSupplierContractParams) (*Contract, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSupplierContract", "PostSupplierContractMany", len(p.Body))
+	}
 	out := new(Contract)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SupplierContract", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSupplierContractMany is PostSupplierContract for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSupplierContract itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SupplierContract.
+func (s *SupplierContractAPI) PostSupplierContractMany(ctx context.Context, p PostSupplierContractParams) ([]Contract, error) {
+	var out []Contract
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SupplierContract", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3044,8 +3404,23 @@ type PostSynnexDetailsParams struct {
 //
 // POST /SynnexDetails
 func (s *SynnexDetailsAPI) PostSynnexDetails(ctx context.Context, p PostSynnexDetailsParams) (*SynnexDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostSynnexDetails", "PostSynnexDetailsMany", len(p.Body))
+	}
 	out := new(SynnexDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SynnexDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostSynnexDetailsMany is PostSynnexDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostSynnexDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /SynnexDetails.
+func (s *SynnexDetailsAPI) PostSynnexDetailsMany(ctx context.Context, p PostSynnexDetailsParams) ([]SynnexDetails, error) {
+	var out []SynnexDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SynnexDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

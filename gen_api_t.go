@@ -52,8 +52,23 @@ type PostTabsParams struct {
 //
 // POST /Tabs
 func (s *TabsAPI) PostTabs(ctx context.Context, p PostTabsParams) (*Tabname, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTabs", "PostTabsMany", len(p.Body))
+	}
 	out := new(Tabname)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tabs", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTabsMany is PostTabs for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTabs itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Tabs.
+func (s *TabsAPI) PostTabsMany(ctx context.Context, p PostTabsParams) ([]Tabname, error) {
+	var out []Tabname
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tabs", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -138,8 +153,23 @@ type PostTagsParams struct {
 //
 // POST /Tags
 func (s *TagsAPI) PostTags(ctx context.Context, p PostTagsParams) (*Tag, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTags", "PostTagsMany", len(p.Body))
+	}
 	out := new(Tag)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tags", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTagsMany is PostTags for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTags itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Tags.
+func (s *TagsAPI) PostTagsMany(ctx context.Context, p PostTagsParams) ([]Tag, error) {
+	var out []Tag
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tags", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -224,8 +254,23 @@ type PostTaniumDetailsParams struct {
 //
 // POST /TaniumDetails
 func (s *TaniumDetailsAPI) PostTaniumDetails(ctx context.Context, p PostTaniumDetailsParams) (*TaniumDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTaniumDetails", "PostTaniumDetailsMany", len(p.Body))
+	}
 	out := new(TaniumDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TaniumDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTaniumDetailsMany is PostTaniumDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTaniumDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TaniumDetails.
+func (s *TaniumDetailsAPI) PostTaniumDetailsMany(ctx context.Context, p PostTaniumDetailsParams) ([]TaniumDetails, error) {
+	var out []TaniumDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TaniumDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -412,8 +457,23 @@ type PostTaxParams struct {
 //
 // POST /Tax
 func (s *TaxAPI) PostTax(ctx context.Context, p PostTaxParams) (*Tax, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTax", "PostTaxMany", len(p.Body))
+	}
 	out := new(Tax)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tax", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTaxMany is PostTax for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTax itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Tax.
+func (s *TaxAPI) PostTaxMany(ctx context.Context, p PostTaxParams) ([]Tax, error) {
+	var out []Tax
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tax", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -500,8 +560,23 @@ type PostTaxRuleParams struct {
 //
 // POST /TaxRule
 func (s *TaxRuleAPI) PostTaxRule(ctx context.Context, p PostTaxRuleParams) (*TaxRule, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTaxRule", "PostTaxRuleMany", len(p.Body))
+	}
 	out := new(TaxRule)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TaxRule", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTaxRuleMany is PostTaxRule for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTaxRule itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TaxRule.
+func (s *TaxRuleAPI) PostTaxRuleMany(ctx context.Context, p PostTaxRuleParams) ([]TaxRule, error) {
+	var out []TaxRule
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TaxRule", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -641,8 +716,23 @@ type PostTeamParams struct {
 //
 // POST /Team
 func (s *TeamAPI) PostTeam(ctx context.Context, p PostTeamParams) (*SectionDetail, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTeam", "PostTeamMany", len(p.Body))
+	}
 	out := new(SectionDetail)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Team", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTeamMany is PostTeam for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTeam itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Team.
+func (s *TeamAPI) PostTeamMany(ctx context.Context, p PostTeamParams) ([]SectionDetail, error) {
+	var out []SectionDetail
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Team", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -773,8 +863,23 @@ type PostTechDataResellerDetailsParams struct {
 //
 // POST /TechDataResellerDetails
 func (s *TechDataResellerDetailsAPI) PostTechDataResellerDetails(ctx context.Context, p PostTechDataResellerDetailsParams) (*TechDataResellerDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTechDataResellerDetails", "PostTechDataResellerDetailsMany", len(p.Body))
+	}
 	out := new(TechDataResellerDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TechDataResellerDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTechDataResellerDetailsMany is PostTechDataResellerDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTechDataResellerDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TechDataResellerDetails.
+func (s *TechDataResellerDetailsAPI) PostTechDataResellerDetailsMany(ctx context.Context, p PostTechDataResellerDetailsParams) ([]TechDataResellerDetails, error) {
+	var out []TechDataResellerDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TechDataResellerDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -982,8 +1087,23 @@ type PostTemplateParams struct {
 //
 // POST /Template
 func (s *TemplateAPI) PostTemplate(ctx context.Context, p PostTemplateParams) (*StdRequest, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTemplate", "PostTemplateMany", len(p.Body))
+	}
 	out := new(StdRequest)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Template", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTemplateMany is PostTemplate for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTemplate itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Template.
+func (s *TemplateAPI) PostTemplateMany(ctx context.Context, p PostTemplateParams) ([]StdRequest, error) {
+	var out []StdRequest
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Template", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1145,8 +1265,23 @@ type PostTenableDetailsParams struct {
 //
 // POST /TenableDetails
 func (s *TenableDetailsAPI) PostTenableDetails(ctx context.Context, p PostTenableDetailsParams) (*TenableDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTenableDetails", "PostTenableDetailsMany", len(p.Body))
+	}
 	out := new(TenableDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TenableDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTenableDetailsMany is PostTenableDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTenableDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TenableDetails.
+func (s *TenableDetailsAPI) PostTenableDetailsMany(ctx context.Context, p PostTenableDetailsParams) ([]TenableDetails, error) {
+	var out []TenableDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TenableDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1358,8 +1493,23 @@ type PostTicketApprovalParams struct {
 //
 // POST /TicketApproval
 func (s *TicketApprovalAPI) PostTicketApproval(ctx context.Context, p PostTicketApprovalParams) (*FaultApproval, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTicketApproval", "PostTicketApprovalMany", len(p.Body))
+	}
 	out := new(FaultApproval)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketApproval", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTicketApprovalMany is PostTicketApproval for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTicketApproval itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TicketApproval.
+func (s *TicketApprovalAPI) PostTicketApprovalMany(ctx context.Context, p PostTicketApprovalParams) ([]FaultApproval, error) {
+	var out []FaultApproval
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketApproval", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1446,8 +1596,23 @@ type PostTicketAreaParams struct {
 //
 // POST /TicketArea
 func (s *TicketAreaAPI) PostTicketArea(ctx context.Context, p PostTicketAreaParams) (*TicketArea, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTicketArea", "PostTicketAreaMany", len(p.Body))
+	}
 	out := new(TicketArea)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketArea", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTicketAreaMany is PostTicketArea for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTicketArea itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TicketArea.
+func (s *TicketAreaAPI) PostTicketAreaMany(ctx context.Context, p PostTicketAreaParams) ([]TicketArea, error) {
+	var out []TicketArea
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketArea", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1549,8 +1714,23 @@ type PostTicketRulesParams struct {
 //
 // POST /TicketRules
 func (s *TicketRulesAPI) PostTicketRules(ctx context.Context, p PostTicketRulesParams) (*Autoassign, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTicketRules", "PostTicketRulesMany", len(p.Body))
+	}
 	out := new(Autoassign)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketRules", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTicketRulesMany is PostTicketRules for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTicketRules itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TicketRules.
+func (s *TicketRulesAPI) PostTicketRulesMany(ctx context.Context, p PostTicketRulesParams) ([]Autoassign, error) {
+	var out []Autoassign
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketRules", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1704,8 +1884,23 @@ type PostTicketTypeParams struct {
 //
 // POST /TicketType
 func (s *TicketTypeAPI) PostTicketType(ctx context.Context, p PostTicketTypeParams) (*RequestType, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTicketType", "PostTicketTypeMany", len(p.Body))
+	}
 	out := new(RequestType)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketType", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTicketTypeMany is PostTicketType for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTicketType itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TicketType.
+func (s *TicketTypeAPI) PostTicketTypeMany(ctx context.Context, p PostTicketTypeParams) ([]RequestType, error) {
+	var out []RequestType
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketType", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1849,8 +2044,23 @@ type PostTicketTypeGroupParams struct {
 //
 // POST /TicketTypeGroup
 func (s *TicketTypeGroupAPI) PostTicketTypeGroup(ctx context.Context, p PostTicketTypeGroupParams) (*RequestTypeGroup, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTicketTypeGroup", "PostTicketTypeGroupMany", len(p.Body))
+	}
 	out := new(RequestTypeGroup)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketTypeGroup", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTicketTypeGroupMany is PostTicketTypeGroup for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTicketTypeGroup itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TicketTypeGroup.
+func (s *TicketTypeGroupAPI) PostTicketTypeGroupMany(ctx context.Context, p PostTicketTypeGroupParams) ([]RequestTypeGroup, error) {
+	var out []RequestTypeGroup
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketTypeGroup", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2499,8 +2709,23 @@ type PostTicketsParams struct {
 //
 // POST /Tickets
 func (s *TicketsAPI) PostTickets(ctx context.Context, p PostTicketsParams) (*Faults, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTickets", "PostTicketsMany", len(p.Body))
+	}
 	out := new(Faults)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tickets", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTicketsMany is PostTickets for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTickets itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Tickets.
+func (s *TicketsAPI) PostTicketsMany(ctx context.Context, p PostTicketsParams) ([]Faults, error) {
+	var out []Faults
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tickets", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2763,8 +2988,23 @@ type PostTimesheetParams struct {
 //
 // POST /Timesheet
 func (s *TimesheetAPI) PostTimesheet(ctx context.Context, p PostTimesheetParams) (*Timesheet, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTimesheet", "PostTimesheetMany", len(p.Body))
+	}
 	out := new(Timesheet)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Timesheet", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTimesheetMany is PostTimesheet for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTimesheet itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Timesheet.
+func (s *TimesheetAPI) PostTimesheetMany(ctx context.Context, p PostTimesheetParams) ([]Timesheet, error) {
+	var out []Timesheet
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Timesheet", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2883,8 +3123,23 @@ type PostTimesheetEventParams struct {
 //
 // POST /TimesheetEvent
 func (s *TimesheetEventAPI) PostTimesheetEvent(ctx context.Context, p PostTimesheetEventParams) (*TimesheetEvent, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTimesheetEvent", "PostTimesheetEventMany", len(p.Body))
+	}
 	out := new(TimesheetEvent)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TimesheetEvent", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTimesheetEventMany is PostTimesheetEvent for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTimesheetEvent itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TimesheetEvent.
+func (s *TimesheetEventAPI) PostTimesheetEventMany(ctx context.Context, p PostTimesheetEventParams) ([]TimesheetEvent, error) {
+	var out []TimesheetEvent
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TimesheetEvent", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3026,8 +3281,23 @@ type PostToDoParams struct {
 //
 // POST /ToDo
 func (s *ToDoAPI) PostToDo(ctx context.Context, p PostToDoParams) (*FaultToDo, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostToDo", "PostToDoMany", len(p.Body))
+	}
 	out := new(FaultToDo)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ToDo", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostToDoMany is PostToDo for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostToDo itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ToDo.
+func (s *ToDoAPI) PostToDoMany(ctx context.Context, p PostToDoParams) ([]FaultToDo, error) {
+	var out []FaultToDo
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ToDo", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3065,8 +3335,23 @@ type PostToDoGroupParams struct {
 //
 // POST /ToDoGroup
 func (s *ToDoGroupAPI) PostToDoGroup(ctx context.Context, p PostToDoGroupParams) (*ToDoGroup, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostToDoGroup", "PostToDoGroupMany", len(p.Body))
+	}
 	out := new(ToDoGroup)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ToDoGroup", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostToDoGroupMany is PostToDoGroup for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostToDoGroup itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ToDoGroup.
+func (s *ToDoGroupAPI) PostToDoGroupMany(ctx context.Context, p PostToDoGroupParams) ([]ToDoGroup, error) {
+	var out []ToDoGroup
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ToDoGroup", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3215,8 +3500,23 @@ type PostTopLevelParams struct {
 //
 // POST /TopLevel
 func (s *TopLevelAPI) PostTopLevel(ctx context.Context, p PostTopLevelParams) (*Tree, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTopLevel", "PostTopLevelMany", len(p.Body))
+	}
 	out := new(Tree)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TopLevel", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTopLevelMany is PostTopLevel for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTopLevel itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TopLevel.
+func (s *TopLevelAPI) PostTopLevelMany(ctx context.Context, p PostTopLevelParams) ([]Tree, error) {
+	var out []Tree
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TopLevel", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3305,8 +3605,23 @@ type PostTranslationParams struct {
 //
 // POST /Translation
 func (s *TranslationAPI) PostTranslation(ctx context.Context, p PostTranslationParams) (*LanguagePackTranslationsCustom, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTranslation", "PostTranslationMany", len(p.Body))
+	}
 	out := new(LanguagePackTranslationsCustom)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Translation", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTranslationMany is PostTranslation for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTranslation itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Translation.
+func (s *TranslationAPI) PostTranslationMany(ctx context.Context, p PostTranslationParams) ([]LanguagePackTranslationsCustom, error) {
+	var out []LanguagePackTranslationsCustom
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Translation", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -3353,8 +3668,23 @@ type PostTwitterDetailsParams struct {
 //
 // POST /TwitterDetails
 func (s *TwitterDetailsAPI) PostTwitterDetails(ctx context.Context, p PostTwitterDetailsParams) (*TwitterDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostTwitterDetails", "PostTwitterDetailsMany", len(p.Body))
+	}
 	out := new(TwitterDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TwitterDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostTwitterDetailsMany is PostTwitterDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostTwitterDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /TwitterDetails.
+func (s *TwitterDetailsAPI) PostTwitterDetailsMany(ctx context.Context, p PostTwitterDetailsParams) ([]TwitterDetails, error) {
+	var out []TwitterDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TwitterDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -41,8 +41,23 @@ type PostUnsubServiceEmailsParams struct {
 //
 // POST /UnsubServiceEmails
 func (s *UnsubServiceEmailsAPI) PostUnsubServiceEmails(ctx context.Context, p PostUnsubServiceEmailsParams) (*UnsubEmailServiceUsers, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostUnsubServiceEmails", "PostUnsubServiceEmailsMany", len(p.Body))
+	}
 	out := new(UnsubEmailServiceUsers)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/UnsubServiceEmails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostUnsubServiceEmailsMany is PostUnsubServiceEmails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostUnsubServiceEmails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /UnsubServiceEmails.
+func (s *UnsubServiceEmailsAPI) PostUnsubServiceEmailsMany(ctx context.Context, p PostUnsubServiceEmailsParams) ([]UnsubEmailServiceUsers, error) {
+	var out []UnsubEmailServiceUsers
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/UnsubServiceEmails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -204,8 +219,23 @@ type PostUserRolesParams struct {
 //
 // POST /UserRoles
 func (s *UserRolesAPI) PostUserRoles(ctx context.Context, p PostUserRolesParams) (*UserRoles, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostUserRoles", "PostUserRolesMany", len(p.Body))
+	}
 	out := new(UserRoles)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/UserRoles", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostUserRolesMany is PostUserRoles for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostUserRoles itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /UserRoles.
+func (s *UserRolesAPI) PostUserRolesMany(ctx context.Context, p PostUserRolesParams) ([]UserRoles, error) {
+	var out []UserRoles
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/UserRoles", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -470,8 +500,23 @@ type PostUsersParams struct {
 //
 // POST /Users
 func (s *UsersAPI) PostUsers(ctx context.Context, p PostUsersParams) (*Users, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostUsers", "PostUsersMany", len(p.Body))
+	}
 	out := new(Users)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Users", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostUsersMany is PostUsers for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostUsers itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Users.
+func (s *UsersAPI) PostUsersMany(ctx context.Context, p PostUsersParams) ([]Users, error) {
+	var out []Users
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Users", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -41,8 +41,23 @@ type PostVMWorkspaceDetailsParams struct {
 //
 // POST /VMWorkspaceDetails
 func (s *VMWorkspaceDetailsAPI) PostVMWorkspaceDetails(ctx context.Context, p PostVMWorkspaceDetailsParams) (*VMWorkspaceDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostVMWorkspaceDetails", "PostVMWorkspaceDetailsMany", len(p.Body))
+	}
 	out := new(VMWorkspaceDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/VMWorkspaceDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostVMWorkspaceDetailsMany is PostVMWorkspaceDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostVMWorkspaceDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /VMWorkspaceDetails.
+func (s *VMWorkspaceDetailsAPI) PostVMWorkspaceDetailsMany(ctx context.Context, p PostVMWorkspaceDetailsParams) ([]VMWorkspaceDetails, error) {
+	var out []VMWorkspaceDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/VMWorkspaceDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -272,8 +287,23 @@ type PostViewColumnsParams struct {
 //
 // POST /ViewColumns
 func (s *ViewColumnsAPI) PostViewColumns(ctx context.Context, p PostViewColumnsParams) (*ViewColumns, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostViewColumns", "PostViewColumnsMany", len(p.Body))
+	}
 	out := new(ViewColumns)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewColumns", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostViewColumnsMany is PostViewColumns for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostViewColumns itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ViewColumns.
+func (s *ViewColumnsAPI) PostViewColumnsMany(ctx context.Context, p PostViewColumnsParams) ([]ViewColumns, error) {
+	var out []ViewColumns
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewColumns", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -377,8 +407,23 @@ type PostViewFilterParams struct {
 //
 // POST /ViewFilter
 func (s *ViewFilterAPI) PostViewFilter(ctx context.Context, p PostViewFilterParams) (*ViewFilter, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostViewFilter", "PostViewFilterMany", len(p.Body))
+	}
 	out := new(ViewFilter)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewFilter", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostViewFilterMany is PostViewFilter for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostViewFilter itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ViewFilter.
+func (s *ViewFilterAPI) PostViewFilterMany(ctx context.Context, p PostViewFilterParams) ([]ViewFilter, error) {
+	var out []ViewFilter
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewFilter", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -472,8 +517,23 @@ type PostViewListGroupParams struct {
 //
 // POST /ViewListGroup
 func (s *ViewListGroupAPI) PostViewListGroup(ctx context.Context, p PostViewListGroupParams) (*ViewListGroup, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostViewListGroup", "PostViewListGroupMany", len(p.Body))
+	}
 	out := new(ViewListGroup)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewListGroup", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostViewListGroupMany is PostViewListGroup for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostViewListGroup itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ViewListGroup.
+func (s *ViewListGroupAPI) PostViewListGroupMany(ctx context.Context, p PostViewListGroupParams) ([]ViewListGroup, error) {
+	var out []ViewListGroup
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewListGroup", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -585,8 +645,23 @@ type PostViewListsParams struct {
 //
 // POST /ViewLists
 func (s *ViewListsAPI) PostViewLists(ctx context.Context, p PostViewListsParams) (*ViewLists, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostViewLists", "PostViewListsMany", len(p.Body))
+	}
 	out := new(ViewLists)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewLists", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostViewListsMany is PostViewLists for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostViewLists itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /ViewLists.
+func (s *ViewListsAPI) PostViewListsMany(ctx context.Context, p PostViewListsParams) ([]ViewLists, error) {
+	var out []ViewLists
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewLists", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -675,8 +750,23 @@ type PostVirtualAgentParams struct {
 //
 // POST /VirtualAgent
 func (s *VirtualAgentAPI) PostVirtualAgent(ctx context.Context, p PostVirtualAgentParams) (*VirtualAgent, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostVirtualAgent", "PostVirtualAgentMany", len(p.Body))
+	}
 	out := new(VirtualAgent)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/VirtualAgent", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostVirtualAgentMany is PostVirtualAgent for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostVirtualAgent itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /VirtualAgent.
+func (s *VirtualAgentAPI) PostVirtualAgentMany(ctx context.Context, p PostVirtualAgentParams) ([]VirtualAgent, error) {
+	var out []VirtualAgent
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/VirtualAgent", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -52,8 +52,23 @@ type PostWebhookParams struct {
 //
 // POST /Webhook
 func (s *WebhookAPI) PostWebhook(ctx context.Context, p PostWebhookParams) (*Webhook, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostWebhook", "PostWebhookMany", len(p.Body))
+	}
 	out := new(Webhook)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Webhook", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostWebhookMany is PostWebhook for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostWebhook itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Webhook.
+func (s *WebhookAPI) PostWebhookMany(ctx context.Context, p PostWebhookParams) ([]Webhook, error) {
+	var out []Webhook
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Webhook", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -203,8 +218,23 @@ type PostWebhookEventParams struct {
 //
 // POST /WebhookEvent
 func (s *WebhookEventAPI) PostWebhookEvent(ctx context.Context, p PostWebhookEventParams) (*WebhookEvent, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostWebhookEvent", "PostWebhookEventMany", len(p.Body))
+	}
 	out := new(WebhookEvent)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WebhookEvent", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostWebhookEventMany is PostWebhookEvent for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostWebhookEvent itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /WebhookEvent.
+func (s *WebhookEventAPI) PostWebhookEventMany(ctx context.Context, p PostWebhookEventParams) ([]WebhookEvent, error) {
+	var out []WebhookEvent
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WebhookEvent", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -335,8 +365,23 @@ type PostWordpressDetailsParams struct {
 //
 // POST /WordpressDetails
 func (s *WordpressDetailsAPI) PostWordpressDetails(ctx context.Context, p PostWordpressDetailsParams) (*WordpressDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostWordpressDetails", "PostWordpressDetailsMany", len(p.Body))
+	}
 	out := new(WordpressDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WordpressDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostWordpressDetailsMany is PostWordpressDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostWordpressDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /WordpressDetails.
+func (s *WordpressDetailsAPI) PostWordpressDetailsMany(ctx context.Context, p PostWordpressDetailsParams) ([]WordpressDetails, error) {
+	var out []WordpressDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WordpressDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -412,8 +457,23 @@ type PostWordpressOrgDetailsParams struct {
 //
 // POST /WordpressOrgDetails
 func (s *WordpressOrgDetailsAPI) PostWordpressOrgDetails(ctx context.Context, p PostWordpressOrgDetailsParams) (*WordpressOrgDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostWordpressOrgDetails", "PostWordpressOrgDetailsMany", len(p.Body))
+	}
 	out := new(WordpressOrgDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WordpressOrgDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostWordpressOrgDetailsMany is PostWordpressOrgDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostWordpressOrgDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /WordpressOrgDetails.
+func (s *WordpressOrgDetailsAPI) PostWordpressOrgDetailsMany(ctx context.Context, p PostWordpressOrgDetailsParams) ([]WordpressOrgDetails, error) {
+	var out []WordpressOrgDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WordpressOrgDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -502,8 +562,23 @@ type PostWorkdayParams struct {
 //
 // POST /Workday
 func (s *WorkdayAPI) PostWorkday(ctx context.Context, p PostWorkdayParams) (*Workdays, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostWorkday", "PostWorkdayMany", len(p.Body))
+	}
 	out := new(Workdays)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Workday", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostWorkdayMany is PostWorkday for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostWorkday itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Workday.
+func (s *WorkdayAPI) PostWorkdayMany(ctx context.Context, p PostWorkdayParams) ([]Workdays, error) {
+	var out []Workdays
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Workday", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -599,8 +674,23 @@ type PostWorkflowParams struct {
 //
 // POST /Workflow
 func (s *WorkflowAPI) PostWorkflow(ctx context.Context, p PostWorkflowParams) (*FlowHeader, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostWorkflow", "PostWorkflowMany", len(p.Body))
+	}
 	out := new(FlowHeader)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Workflow", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostWorkflowMany is PostWorkflow for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostWorkflow itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /Workflow.
+func (s *WorkflowAPI) PostWorkflowMany(ctx context.Context, p PostWorkflowParams) ([]FlowHeader, error) {
+	var out []FlowHeader
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Workflow", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -685,8 +775,23 @@ type PostWorkflowTargetParams struct {
 //
 // POST /WorkflowTarget
 func (s *WorkflowTargetAPI) PostWorkflowTarget(ctx context.Context, p PostWorkflowTargetParams) (*WorkflowTarget, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostWorkflowTarget", "PostWorkflowTargetMany", len(p.Body))
+	}
 	out := new(WorkflowTarget)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WorkflowTarget", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostWorkflowTargetMany is PostWorkflowTarget for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostWorkflowTarget itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /WorkflowTarget.
+func (s *WorkflowTargetAPI) PostWorkflowTargetMany(ctx context.Context, p PostWorkflowTargetParams) ([]WorkflowTarget, error) {
+	var out []WorkflowTarget
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WorkflowTarget", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

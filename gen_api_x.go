@@ -52,8 +52,23 @@ type PostXeroDetailsParams struct {
 //
 // POST /XeroDetails
 func (s *XeroDetailsAPI) PostXeroDetails(ctx context.Context, p PostXeroDetailsParams) (*XeroDetails, error) {
+	if len(p.Body) > 1 {
+		return nil, errManyRecords("PostXeroDetails", "PostXeroDetailsMany", len(p.Body))
+	}
 	out := new(XeroDetails)
 	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/XeroDetails", body: modelsBody(p.Body), out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PostXeroDetailsMany is PostXeroDetails for several records in one call: it returns every record
+// Halo sends back (an array, or one object for one record). PostXeroDetails itself
+// refuses a Body of more than one record, before sending it. Each call is one
+// POST of /XeroDetails.
+func (s *XeroDetailsAPI) PostXeroDetailsMany(ctx context.Context, p PostXeroDetailsParams) ([]XeroDetails, error) {
+	var out []XeroDetails
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/XeroDetails", body: modelsBody(p.Body), out: modelsOut(&out)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -1133,7 +1133,7 @@ func copyActionsView(dst, src unsafe.Pointer, n int) {
 
 var dectActionsView = decTable{extra: unsafe.Offsetof(ActionsView{}.Extra), size: unsafe.Sizeof(ActionsView{}), alloc: allocActionsView, copy: copyActionsView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ActionsView{}.RecordCount)), kInt},
-	{"actions", dtOf[*Actions], uint32(unsafe.Offsetof(ActionsView{}.Actions)), kMany},
+	{"actions", dtOf[*Actions], uint32(unsafe.Offsetof(ActionsView{}.Actions)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ActionsView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ActionsView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
@@ -1159,7 +1159,7 @@ func (m *ActionsView) UnmarshalJSON(data []byte) error { return unmarshalModel(d
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *ActionsView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Actions), &dectActions)
+	return d.many(unsafe.Pointer(&m.Actions), &dectActions, true)
 }
 
 func allocAddigyAlert(n int) unsafe.Pointer {
@@ -4850,7 +4850,7 @@ func copyAssetView(dst, src unsafe.Pointer, n int) {
 
 var dectAssetView = decTable{extra: unsafe.Offsetof(AssetView{}.Extra), size: unsafe.Sizeof(AssetView{}), alloc: allocAssetView, copy: copyAssetView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(AssetView{}.RecordCount)), kInt},
-	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(AssetView{}.Assets)), kMany},
+	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(AssetView{}.Assets)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(AssetView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(AssetView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
@@ -4876,7 +4876,7 @@ func (m *AssetView) UnmarshalJSON(data []byte) error { return unmarshalModel(dat
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *AssetView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Assets), &dectDeviceList)
+	return d.many(unsafe.Pointer(&m.Assets), &dectDeviceList, true)
 }
 
 func allocAssignSchedule(n int) unsafe.Pointer {
@@ -5189,7 +5189,7 @@ var dectAttachmentView = decTable{extra: unsafe.Offsetof(AttachmentView{}.Extra)
 	{"ticket_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.TicketID)), kInt},
 	{"action_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.ActionID)), kInt},
 	{"record_count", nil, uint32(unsafe.Offsetof(AttachmentView{}.RecordCount)), kInt},
-	{"attachments", dtOf[*AttachmentList], uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kMany},
+	{"attachments", dtOf[*AttachmentList], uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(AttachmentView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(AttachmentView{}.PageSize)), kInt},
 	{"folders", dtOf[*KeyPair4], uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kMany},
@@ -5221,7 +5221,7 @@ func (m *AttachmentView) UnmarshalJSON(data []byte) error { return unmarshalMode
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *AttachmentView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Attachments), &dectAttachmentList)
+	return d.many(unsafe.Pointer(&m.Attachments), &dectAttachmentList, true)
 }
 
 func allocAudit(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Audit, n))) }

@@ -16,7 +16,7 @@ func copyCRMNoteView(dst, src unsafe.Pointer, n int) {
 
 var dectCRMNoteView = decTable{extra: unsafe.Offsetof(CRMNoteView{}.Extra), size: unsafe.Sizeof(CRMNoteView{}), alloc: allocCRMNoteView, copy: copyCRMNoteView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(CRMNoteView{}.RecordCount)), kInt},
-	{"crmnotes", dtOf[*AreaNote], uint32(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), kMany},
+	{"crmnotes", dtOf[*AreaNote], uint32(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
@@ -42,7 +42,7 @@ func (m *CRMNoteView) UnmarshalJSON(data []byte) error { return unmarshalModel(d
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *CRMNoteView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Crmnotes), &dectAreaNote)
+	return d.many(unsafe.Pointer(&m.Crmnotes), &dectAreaNote, true)
 }
 
 func allocCSPCustomer(n int) unsafe.Pointer {
@@ -1054,7 +1054,7 @@ func copyClientContractView(dst, src unsafe.Pointer, n int) {
 
 var dectClientContractView = decTable{extra: unsafe.Offsetof(ClientContractView{}.Extra), size: unsafe.Sizeof(ClientContractView{}), alloc: allocClientContractView, copy: copyClientContractView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ClientContractView{}.RecordCount)), kInt},
-	{"contracts", dtOf[*ContractHeaderList], uint32(unsafe.Offsetof(ClientContractView{}.Contracts)), kMany},
+	{"contracts", dtOf[*ContractHeaderList], uint32(unsafe.Offsetof(ClientContractView{}.Contracts)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ClientContractView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ClientContractView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
@@ -1084,7 +1084,7 @@ func (m *ClientContractView) UnmarshalJSON(data []byte) error { return unmarshal
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *ClientContractView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Contracts), &dectContractHeaderList)
+	return d.many(unsafe.Pointer(&m.Contracts), &dectContractHeaderList, true)
 }
 
 func allocClientView(n int) unsafe.Pointer {
@@ -1097,7 +1097,7 @@ func copyClientView(dst, src unsafe.Pointer, n int) {
 
 var dectClientView = decTable{extra: unsafe.Offsetof(ClientView{}.Extra), size: unsafe.Sizeof(ClientView{}), alloc: allocClientView, copy: copyClientView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ClientView{}.RecordCount)), kInt},
-	{"clients", dtOf[*Area], uint32(unsafe.Offsetof(ClientView{}.Clients)), kMany},
+	{"clients", dtOf[*Area], uint32(unsafe.Offsetof(ClientView{}.Clients)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ClientView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ClientView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
@@ -1123,7 +1123,7 @@ func (m *ClientView) UnmarshalJSON(data []byte) error { return unmarshalModel(da
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *ClientView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Clients), &dectArea)
+	return d.many(unsafe.Pointer(&m.Clients), &dectArea, true)
 }
 
 func allocCompany(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Company, n))) }

@@ -2377,7 +2377,7 @@ func copyInvoiceView(dst, src unsafe.Pointer, n int) {
 
 var dectInvoiceView = decTable{extra: unsafe.Offsetof(InvoiceView{}.Extra), size: unsafe.Sizeof(InvoiceView{}), alloc: allocInvoiceView, copy: copyInvoiceView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(InvoiceView{}.RecordCount)), kInt},
-	{"invoices", dtOf[*InvoiceHeader], uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kMany},
+	{"invoices", dtOf[*InvoiceHeader], uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(InvoiceView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(InvoiceView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
@@ -2403,7 +2403,7 @@ func (m *InvoiceView) UnmarshalJSON(data []byte) error { return unmarshalModel(d
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *InvoiceView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Invoices), &dectInvoiceHeader)
+	return d.many(unsafe.Pointer(&m.Invoices), &dectInvoiceHeader, true)
 }
 
 func allocItem(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Item, n))) }
@@ -3050,7 +3050,7 @@ func copyItemView(dst, src unsafe.Pointer, n int) {
 
 var dectItemView = decTable{extra: unsafe.Offsetof(ItemView{}.Extra), size: unsafe.Sizeof(ItemView{}), alloc: allocItemView, copy: copyItemView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ItemView{}.RecordCount)), kInt},
-	{"items", dtOf[*Item], uint32(unsafe.Offsetof(ItemView{}.Items)), kMany},
+	{"items", dtOf[*Item], uint32(unsafe.Offsetof(ItemView{}.Items)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ItemView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ItemView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
@@ -3076,5 +3076,5 @@ func (m *ItemView) UnmarshalJSON(data []byte) error { return unmarshalModel(data
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *ItemView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Items), &dectItem)
+	return d.many(unsafe.Pointer(&m.Items), &dectItem, true)
 }

@@ -16,7 +16,7 @@ func copyKBArticleView(dst, src unsafe.Pointer, n int) {
 
 var dectKBArticleView = decTable{extra: unsafe.Offsetof(KBArticleView{}.Extra), size: unsafe.Sizeof(KBArticleView{}), alloc: allocKBArticleView, copy: copyKBArticleView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(KBArticleView{}.RecordCount)), kInt},
-	{"articles", dtOf[*KBEntryList], uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kMany},
+	{"articles", dtOf[*KBEntryList], uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(KBArticleView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(KBArticleView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
@@ -42,7 +42,7 @@ func (m *KBArticleView) UnmarshalJSON(data []byte) error { return unmarshalModel
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *KBArticleView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Articles), &dectKBEntryList)
+	return d.many(unsafe.Pointer(&m.Articles), &dectKBEntryList, true)
 }
 
 func allocKBEntry(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]KBEntry, n))) }

@@ -263,7 +263,7 @@ func copyOpportunitiesView(dst, src unsafe.Pointer, n int) {
 
 var dectOpportunitiesView = decTable{extra: unsafe.Offsetof(OpportunitiesView{}.Extra), size: unsafe.Sizeof(OpportunitiesView{}), alloc: allocOpportunitiesView, copy: copyOpportunitiesView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.RecordCount)), kInt},
-	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kMany},
+	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
@@ -293,7 +293,7 @@ func (m *OpportunitiesView) UnmarshalJSON(data []byte) error { return unmarshalM
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *OpportunitiesView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList)
+	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList, true)
 }
 
 func allocOrderHead(n int) unsafe.Pointer {

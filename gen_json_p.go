@@ -1460,7 +1460,7 @@ func copyProjectsView(dst, src unsafe.Pointer, n int) {
 
 var dectProjectsView = decTable{extra: unsafe.Offsetof(ProjectsView{}.Extra), size: unsafe.Sizeof(ProjectsView{}), alloc: allocProjectsView, copy: copyProjectsView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ProjectsView{}.RecordCount)), kInt},
-	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kMany},
+	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ProjectsView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ProjectsView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
@@ -1486,7 +1486,7 @@ func (m *ProjectsView) UnmarshalJSON(data []byte) error { return unmarshalModel(
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *ProjectsView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList)
+	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList, true)
 }
 
 func allocPublishProfiles(n int) unsafe.Pointer {
@@ -1540,7 +1540,7 @@ func copyPurchaseOrderView(dst, src unsafe.Pointer, n int) {
 
 var dectPurchaseOrderView = decTable{extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), size: unsafe.Sizeof(PurchaseOrderView{}), alloc: allocPurchaseOrderView, copy: copyPurchaseOrderView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.RecordCount)), kInt},
-	{"purchaseorders", dtOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kMany},
+	{"purchaseorders", dtOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 1, 0}}
@@ -1570,5 +1570,5 @@ func (m *PurchaseOrderView) UnmarshalJSON(data []byte) error { return unmarshalM
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *PurchaseOrderView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Purchaseorders), &dectSupplierOrderHeader)
+	return d.many(unsafe.Pointer(&m.Purchaseorders), &dectSupplierOrderHeader, true)
 }

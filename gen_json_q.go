@@ -1045,7 +1045,7 @@ func copyQuotationView(dst, src unsafe.Pointer, n int) {
 
 var dectQuotationView = decTable{extra: unsafe.Offsetof(QuotationView{}.Extra), size: unsafe.Sizeof(QuotationView{}), alloc: allocQuotationView, copy: copyQuotationView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(QuotationView{}.RecordCount)), kInt},
-	{"quotes", dtOf[*QuotationHeader], uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kMany},
+	{"quotes", dtOf[*QuotationHeader], uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(QuotationView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(QuotationView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 1, 0}}
@@ -1071,5 +1071,5 @@ func (m *QuotationView) UnmarshalJSON(data []byte) error { return unmarshalModel
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *QuotationView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Quotes), &dectQuotationHeader)
+	return d.many(unsafe.Pointer(&m.Quotes), &dectQuotationHeader, true)
 }

@@ -717,7 +717,7 @@ func copyReportView(dst, src unsafe.Pointer, n int) {
 
 var dectReportView = decTable{extra: unsafe.Offsetof(ReportView{}.Extra), size: unsafe.Sizeof(ReportView{}), alloc: allocReportView, copy: copyReportView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ReportView{}.RecordCount)), kInt},
-	{"reports", dtOf[*AnalyzerProfileList], uint32(unsafe.Offsetof(ReportView{}.Reports)), kMany},
+	{"reports", dtOf[*AnalyzerProfileList], uint32(unsafe.Offsetof(ReportView{}.Reports)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ReportView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ReportView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
@@ -743,7 +743,7 @@ func (m *ReportView) UnmarshalJSON(data []byte) error { return unmarshalModel(da
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *ReportView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Reports), &dectAnalyzerProfileList)
+	return d.many(unsafe.Pointer(&m.Reports), &dectAnalyzerProfileList, true)
 }
 
 func allocRequestType(n int) unsafe.Pointer {

@@ -752,7 +752,7 @@ func copySalesOrderView(dst, src unsafe.Pointer, n int) {
 
 var dectSalesOrderView = decTable{extra: unsafe.Offsetof(SalesOrderView{}.Extra), size: unsafe.Sizeof(SalesOrderView{}), alloc: allocSalesOrderView, copy: copySalesOrderView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(SalesOrderView{}.RecordCount)), kInt},
-	{"salesorders", dtOf[*OrderHead], uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kMany},
+	{"salesorders", dtOf[*OrderHead], uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
@@ -778,7 +778,7 @@ func (m *SalesOrderView) UnmarshalJSON(data []byte) error { return unmarshalMode
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *SalesOrderView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Salesorders), &dectOrderHead)
+	return d.many(unsafe.Pointer(&m.Salesorders), &dectOrderHead, true)
 }
 
 func allocSchedule(n int) unsafe.Pointer {
@@ -2976,7 +2976,7 @@ func copySiteView(dst, src unsafe.Pointer, n int) {
 
 var dectSiteView = decTable{extra: unsafe.Offsetof(SiteView{}.Extra), size: unsafe.Sizeof(SiteView{}), alloc: allocSiteView, copy: copySiteView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(SiteView{}.RecordCount)), kInt},
-	{"sites", dtOf[*SiteList], uint32(unsafe.Offsetof(SiteView{}.Sites)), kMany},
+	{"sites", dtOf[*SiteList], uint32(unsafe.Offsetof(SiteView{}.Sites)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(SiteView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(SiteView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
@@ -3002,7 +3002,7 @@ func (m *SiteView) UnmarshalJSON(data []byte) error { return unmarshalModel(data
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *SiteView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Sites), &dectSiteList)
+	return d.many(unsafe.Pointer(&m.Sites), &dectSiteList, true)
 }
 
 func allocSlackActionResult(n int) unsafe.Pointer {
@@ -6056,7 +6056,7 @@ func copySupplierView(dst, src unsafe.Pointer, n int) {
 
 var dectSupplierView = decTable{extra: unsafe.Offsetof(SupplierView{}.Extra), size: unsafe.Sizeof(SupplierView{}), alloc: allocSupplierView, copy: copySupplierView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(SupplierView{}.RecordCount)), kInt},
-	{"suppliers", dtOf[*Company], uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kMany},
+	{"suppliers", dtOf[*Company], uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(SupplierView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(SupplierView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
@@ -6082,7 +6082,7 @@ func (m *SupplierView) UnmarshalJSON(data []byte) error { return unmarshalModel(
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *SupplierView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Suppliers), &dectCompany)
+	return d.many(unsafe.Pointer(&m.Suppliers), &dectCompany, true)
 }
 
 func allocSyncroAlert(n int) unsafe.Pointer {

@@ -1427,7 +1427,7 @@ func copyTicketsView(dst, src unsafe.Pointer, n int) {
 
 var dectTicketsView = decTable{extra: unsafe.Offsetof(TicketsView{}.Extra), size: unsafe.Sizeof(TicketsView{}), alloc: allocTicketsView, copy: copyTicketsView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(TicketsView{}.RecordCount)), kInt},
-	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kMany},
+	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(TicketsView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(TicketsView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
@@ -1453,7 +1453,7 @@ func (m *TicketsView) UnmarshalJSON(data []byte) error { return unmarshalModel(d
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *TicketsView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList)
+	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList, true)
 }
 
 func allocTimesheet(n int) unsafe.Pointer {

@@ -2740,7 +2740,7 @@ func copyUsersView(dst, src unsafe.Pointer, n int) {
 
 var dectUsersView = decTable{extra: unsafe.Offsetof(UsersView{}.Extra), size: unsafe.Sizeof(UsersView{}), alloc: allocUsersView, copy: copyUsersView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(UsersView{}.RecordCount)), kInt},
-	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(UsersView{}.Users)), kMany},
+	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(UsersView{}.Users)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(UsersView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(UsersView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
@@ -2766,5 +2766,5 @@ func (m *UsersView) UnmarshalJSON(data []byte) error { return unmarshalModel(dat
 // decodeBareList takes a bare JSON array, which some tenants send instead of
 // the wrapper, as the records. record_count stays unset: it was not sent.
 func (m *UsersView) decodeBareList(d *decoder) bool {
-	return d.many(unsafe.Pointer(&m.Users), &dectUsersList)
+	return d.many(unsafe.Pointer(&m.Users), &dectUsersList, true)
 }

@@ -2,4 +2,4 @@ module github.com/halopsa-go/halopsa
 
 go 1.26.0
 
-require golang.org/x/oauth2 v0.38.0 // indirect
+require golang.org/x/oauth2 v0.38.0

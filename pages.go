@@ -54,10 +54,10 @@ func pages[T any](ctx context.Context, c *Client, size *int, idOf func(*T) *int,
 				}
 				return
 			}
-			if count == nil && pageNo > 1 {
-				// Without record_count, a page of records all yielded
-				// already means the server ignores page_no: stop rather
-				// than loop forever.
+			if pageNo > 1 {
+				// A page of records all yielded already means the server
+				// ignores page_no (or went back): stop rather than loop
+				// forever, with or without record_count.
 				fresh := false
 				for i := range recs {
 					if id := idOf(&recs[i]); id == nil {

@@ -211,3 +211,16 @@ func TestRawIteratorFindsRecordsByShape(t *testing.T) {
 		t.Fatalf("%d records from a bare array", n)
 	}
 }
+
+// A server that ignores page_no but sends record_count: the walk must end.
+func TestPagesStopOnARepeatedPageWithRecordCount(t *testing.T) {
+	calls := 0
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		writeJSON(w, 200, `{"record_count":500,"tickets":[{"id":1},{"id":2}]}`)
+	})
+	ids, err := walk(t, tn.client(), GetTicketsParams{})
+	if err != nil || len(ids) != 2 || calls != 2 {
+		t.Fatalf("ids %v, err %v, %d calls", ids, err, calls)
+	}
+}

@@ -308,6 +308,7 @@ func TestEveryMethod(t *testing.T) {
 
 	var calls []plannedCall
 	var iters []iterCall
+	var manies []reflect.Value
 	for _, sec := range clientSections(halo) {
 		typ := sec.val.Type()
 		for i := 0; i < typ.NumMethod(); i++ {
@@ -315,6 +316,13 @@ func TestEveryMethod(t *testing.T) {
 			if isIterator(m) {
 				iters = append(iters, iterCall{sec.name, m.Name, sec.val.MethodByName(m.Name), m.Func.Type().In(2)})
 				continue
+			}
+			if base, ok := strings.CutSuffix(m.Name, "Many"); ok {
+				if _, single := typ.MethodByName(base); single {
+					// The multi-record companion of a POST: called below.
+					manies = append(manies, sec.val.MethodByName(m.Name))
+					continue
+				}
 			}
 			calls = append(calls, planCall(t, sec, m))
 		}
@@ -401,6 +409,24 @@ func TestEveryMethod(t *testing.T) {
 	}
 	if called != 1216 {
 		t.Errorf("called %d methods, want 1216", called)
+	}
+	// Every <Post...>Many companion, with two records: it returns both.
+	for _, m := range manies {
+		pt := m.Type().In(1)
+		p := reflect.New(pt).Elem()
+		body := p.FieldByName("Body")
+		body.Set(reflect.MakeSlice(body.Type(), 2, 2))
+		out := m.Call([]reflect.Value{reflect.ValueOf(ctx), p})
+		if err, _ := out[1].Interface().(error); err != nil {
+			t.Errorf("%s: %v", pt.Name(), err)
+			continue
+		}
+		if n := out[0].Len(); n != 2 {
+			t.Errorf("%s: %d records back for 2 sent", pt.Name(), n)
+		}
+	}
+	if len(manies) == 0 {
+		t.Error("no multi-record companions found")
 	}
 	if n := len(apiRequests(srv)); n < 1216 {
 		t.Errorf("server logged %d API requests, want at least 1216", n)

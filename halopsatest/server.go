@@ -293,8 +293,20 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
 	if f := s.takeFault(r, true); f != nil {
 		req.Fault = f.Kind
-		s.early(w, f, req)
-		return
+		switch f.Kind {
+		case Delay:
+			select {
+			case <-time.After(f.Delay):
+			case <-r.Context().Done():
+			}
+		case ResetAfterApply:
+			s.issueToken(httptest.NewRecorder(), r) // issued, never delivered
+			s.early(w, f, req)
+			return
+		default:
+			s.early(w, f, req)
+			return
+		}
 	}
 	req.Status = s.issueToken(w, r)
 	s.record(req)

@@ -184,6 +184,9 @@ type Op struct {
 	// AllName names the iterator over every page (set for paged lists
 	// whose response is a list wrapper).
 	AllName string
+	// ManyName names the companion of a POST that takes []X but returns
+	// one record: it returns every record Halo sends back.
+	ManyName string
 	// Paging holds the Go names of the pageinate, page_no and page_size fields.
 	Paging [3]string
 }
@@ -245,6 +248,7 @@ func Build(spec *Spec, ov *Overlay) (*API, error) {
 	b.responses(ovr)
 	b.listInfo()
 	b.iterators()
+	b.manies()
 	sort.Strings(b.api.Warnings)
 	return b.api, nil
 }
@@ -266,6 +270,10 @@ func (b *builder) warn(f string, a ...any) {
 }
 
 var methodOrder = []string{"get", "post", "put", "patch", "delete"}
+
+// skippedMethods are operations no generated method is made for (Halo's
+// spec has none); the builder reports them.
+var skippedMethods = []string{"head", "options", "trace"}
 
 func (b *builder) sortedPaths() []string {
 	paths := make([]string, 0, len(b.spec.Paths))
@@ -539,12 +547,22 @@ func methodName(method, path string) string {
 	return sb.String()
 }
 
-var sensitiveParam = regexp.MustCompile(`(?i)secret|token|password|apikey`)
+// sensitiveParam matches path parameters whose values are credentials; it
+// is the rule of the client's sensitiveKey (client.go), which redacts query
+// values the same way.
+var sensitiveParam = regexp.MustCompile(`(?i)secret|token|password|api_?key`)
 
 // claimOpNames names every method (unique within its section) and every
 // params and form type (unique in the package) before schemas claim theirs:
 // these names are the public API's and follow fixed rules.
 func (b *builder) claimOpNames() {
+	for _, path := range b.sortedPaths() {
+		for _, m := range skippedMethods {
+			if (*b.spec.Paths[path])[m] != nil {
+				b.warn("%s %s: %s operations are not generated", strings.ToUpper(m), path, strings.ToUpper(m))
+			}
+		}
+	}
 	b.opNames = map[string][3]string{}
 	b.methods = map[*Section]*uniqueNamer{}
 	methods := b.methods
@@ -1032,6 +1050,22 @@ func (b *builder) respFromSchema(s *Schema) (Resp, bool) {
 		return Resp{Kind: RespModel, Model: ft.Ref}, true
 	}
 	return Resp{}, false
+}
+
+// manies names a <Method>Many companion for every POST that takes a list
+// of records but is typed to return one: posting several records in one
+// call must return them all, not fail to decode after Halo applied them.
+func (b *builder) manies() {
+	for _, op := range b.api.Ops {
+		if op.Method != "POST" || op.Body == nil || op.Body.Kind != BodyModels || op.Resp.Kind != RespModel {
+			continue
+		}
+		name, renamed := b.methods[op.Section].claim(op.Name+"Many", "many of "+op.Name)
+		if renamed {
+			b.warn("%s %s: name %sMany taken, named %s", op.Method, op.Path, op.Name, name)
+		}
+		op.ManyName = name
+	}
 }
 
 // iterators names an <Method>All iterator for every paged list whose

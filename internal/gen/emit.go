@@ -168,6 +168,9 @@ func emitSection(s *Section, types map[string]*Type, b *bytes.Buffer) {
 	for _, op := range s.Ops {
 		emitParams(op, b)
 		emitMethod(op, b)
+		if op.ManyName != "" {
+			emitMany(op, b)
+		}
 		switch {
 		case op.AllName != "" && op.Resp.Kind == RespRaw:
 			emitRawIterator(op, b)
@@ -188,6 +191,18 @@ func iteratorID(t *Type) string {
 		}
 	}
 	return ""
+}
+
+// emitMany writes the companion of a POST of records that returns all the
+// records Halo sends back.
+func emitMany(op *Op, b *bytes.Buffer) {
+	fmt.Fprintf(b, "// %s is %s for several records in one call: it returns every record\n", op.ManyName, op.Name)
+	fmt.Fprintf(b, "// Halo sends back (an array, or one object for one record). %s itself\n", op.Name)
+	fmt.Fprintf(b, "// refuses a Body of more than one record, before sending it. Each call is one\n// %s of %s.\n", op.Method, op.Path)
+	fmt.Fprintf(b, "func (s *%s) %s(ctx context.Context, p %s) ([]%s, error) {\n", op.Section.TypeName, op.ManyName, op.ParamsType, op.Resp.Model)
+	fmt.Fprintf(b, "\tvar out []%s\n", op.Resp.Model)
+	fmt.Fprintf(b, "\tif err := s.client.do(ctx, &request{%s}); err != nil {\n\t\treturn nil, err\n\t}\n\treturn out, nil\n}\n\n",
+		strings.Join(append(requestFields(op), "out: modelsOut(&out)"), ", "))
 }
 
 // emitRawIterator writes <Method>All for a paged list the spec does not
@@ -311,7 +326,29 @@ func emitMethod(op *Op, b *bytes.Buffer) {
 			fmt.Fprintf(b, "\tif p.%s == \"\" {\n\t\treturn nil, errMissingPathParam(%q, %q)\n\t}\n", pp.Name, op.Name, pp.Name)
 		}
 	}
-	// The request.
+	if op.ManyName != "" {
+		fmt.Fprintf(b, "\tif len(p.Body) > 1 {\n\t\treturn nil, errManyRecords(%q, %q, len(p.Body))\n\t}\n", op.Name, op.ManyName)
+	}
+	fields := requestFields(op)
+	switch op.Resp.Kind {
+	case RespModel:
+		fmt.Fprintf(b, "\tout := new(%s)\n", op.Resp.Model)
+		fields = append(fields, "out: out")
+	case RespModels:
+		fmt.Fprintf(b, "\tvar out []%s\n", op.Resp.Model)
+		fields = append(fields, "out: modelsOut(&out)")
+	case RespBinary:
+		b.WriteString("\tvar out []byte\n")
+		fields = append(fields, "out: &out")
+	default:
+		b.WriteString("\tvar out json.RawMessage\n")
+		fields = append(fields, "out: &out")
+	}
+	fmt.Fprintf(b, "\tif err := s.client.do(ctx, &request{%s}); err != nil {\n\t\treturn nil, err\n\t}\n\treturn out, nil\n}\n\n", strings.Join(fields, ", "))
+}
+
+// requestFields are the fields of the request literal of op's method.
+func requestFields(op *Op) []string {
 	var path strings.Builder
 	last := 0
 	for i, m := range pathParamRe.FindAllStringSubmatchIndex(op.Path, -1) {
@@ -351,21 +388,7 @@ func emitMethod(op *Op, b *bytes.Buffer) {
 			fields = append(fields, "body: valueBody(p.Body)")
 		}
 	}
-	switch op.Resp.Kind {
-	case RespModel:
-		fmt.Fprintf(b, "\tout := new(%s)\n", op.Resp.Model)
-		fields = append(fields, "out: out")
-	case RespModels:
-		fmt.Fprintf(b, "\tvar out []%s\n", op.Resp.Model)
-		fields = append(fields, "out: modelsOut(&out)")
-	case RespBinary:
-		b.WriteString("\tvar out []byte\n")
-		fields = append(fields, "out: &out")
-	default:
-		b.WriteString("\tvar out json.RawMessage\n")
-		fields = append(fields, "out: &out")
-	}
-	fmt.Fprintf(b, "\tif err := s.client.do(ctx, &request{%s}); err != nil {\n\t\treturn nil, err\n\t}\n\treturn out, nil\n}\n\n", strings.Join(fields, ", "))
+	return fields
 }
 
 func methodConst(m string) string {
@@ -438,61 +461,6 @@ func emitType(t *Type, b *bytes.Buffer) {
 	b.WriteString("\t// spec does not declare, and declared fields whose value could not be\n")
 	b.WriteString("\t// converted (kept raw). Encoding sends them back.\n")
 	b.WriteString("\tExtra map[string]json.RawMessage `json:\"-\"`\n}\n\n")
-}
-
-// decodeCall and encodeCall name the codec helper for a field type.
-func decodeCall(f *Field) string {
-	ref := "&m." + f.Name
-	t := f.T
-	switch t.Kind {
-	case KModel:
-		if t.Slice {
-			return "decodeModels(d, " + ref + ")"
-		}
-		return "decodeModel(d, " + ref + ")"
-	case KEnum:
-		if t.Slice {
-			return "decodeEnums(d, " + ref + ")"
-		}
-		return "decodeEnum(d, " + ref + ")"
-	case KModelMap:
-		return "decodeModelMap(d, " + ref + ")"
-	}
-	return "d." + helperName(t) + "(" + ref + ")"
-}
-
-func encodeCall(f *Field) string {
-	key := jsonKeyLiteral(f.Wire)
-	ref := "m." + f.Name
-	t := f.T
-	switch t.Kind {
-	case KModel:
-		if t.Slice {
-			return "encodeModels(e, " + key + ", " + ref + ")"
-		}
-		return "encodeModel(e, " + key + ", " + ref + ")"
-	case KEnum:
-		if t.Slice {
-			return "encodeEnums(e, " + key + ", " + ref + ")"
-		}
-		return "encodeEnum(e, " + key + ", " + ref + ")"
-	case KModelMap:
-		return "encodeModelMap(e, " + key + ", " + ref + ")"
-	}
-	return "e." + helperName(t) + "(" + key + ", " + ref + ")"
-}
-
-var scalarHelper = map[Kind]string{
-	KString: "str", KInt: "int", KInt64: "int64", KFloat64: "float64", KFloat32: "float32",
-	KBool: "bool", KTime: "time", KBytes: "bytes", KRaw: "raw", KMap: "rawMap",
-}
-
-func helperName(t FieldType) string {
-	h := scalarHelper[t.Kind]
-	if t.Slice {
-		h += "s"
-	}
-	return h
 }
 
 // jsonKeyLiteral is the Go literal of the JSON-encoded key and its colon.
@@ -581,6 +549,9 @@ func emitTypeCodec(t *Type, mapValue bool, b *bytes.Buffer) {
 	fmt.Fprintf(b, "var dect%s = decTable{extra: unsafe.Offsetof(%s{}.Extra), size: unsafe.Sizeof(%s{}), alloc: alloc%s, copy: copy%s%s, fields: []decField{\n", n, n, n, n, n, maps)
 	for _, f := range t.Fields {
 		kind, dec, _ := tableKind(f.T)
+		if t.List != nil && f.Name == t.List.Field {
+			kind = "kPage" // the page's records: their count can be estimated
+		}
 		fmt.Fprintf(b, "\t{%s, %s, %s, %s},\n", strconv.Quote(f.Wire), dec, off(f), kind)
 	}
 	order := make([]int, len(t.Fields))
@@ -609,7 +580,7 @@ func emitTypeCodec(t *Type, mapValue bool, b *bytes.Buffer) {
 	fmt.Fprintf(b, "// UnmarshalJSON decodes m as tolerantly as the client does.\nfunc (m *%s) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }\n\n", t.Name)
 	if t.List != nil {
 		fmt.Fprintf(b, "// decodeBareList takes a bare JSON array, which some tenants send instead of\n// the wrapper, as the records. record_count stays unset: it was not sent.\n")
-		fmt.Fprintf(b, "func (m *%s) decodeBareList(d *decoder) bool {\n\treturn d.many(unsafe.Pointer(&m.%s), &dect%s)\n}\n\n", t.Name, t.List.Field, t.List.Item)
+		fmt.Fprintf(b, "func (m *%s) decodeBareList(d *decoder) bool {\n\treturn d.many(unsafe.Pointer(&m.%s), &dect%s, true)\n}\n\n", t.Name, t.List.Field, t.List.Item)
 	}
 }
 

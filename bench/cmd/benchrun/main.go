@@ -52,6 +52,7 @@ func main() {
 	start := time.Now()
 	tmp, err := os.MkdirTemp("", "halopsa-bench")
 	die(err)
+	tmpDir = tmp
 	defer os.RemoveAll(tmp)
 
 	benchmarks(tmp)
@@ -73,9 +74,16 @@ func main() {
 	}
 }
 
+// tmpDir holds the build caches and binaries; die removes it, since
+// os.Exit skips deferred calls.
+var tmpDir string
+
 func die(err error) {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench/run:", err)
+		if tmpDir != "" {
+			os.RemoveAll(tmpDir)
+		}
 		os.Exit(1)
 	}
 }
