@@ -1060,30 +1060,29 @@ func (b *builder) manies() {
 		if op.Method != "POST" || op.Body == nil || op.Body.Kind != BodyModels || op.Resp.Kind != RespModel {
 			continue
 		}
-		name, renamed := b.methods[op.Section].claim(op.Name+"Many", "many of "+op.Name)
-		if renamed {
-			b.warn("%s %s: name %sMany taken, named %s", op.Method, op.Path, op.Name, name)
-		}
-		op.ManyName = name
+		op.ManyName = b.companion(op, "Many")
 	}
+}
+
+// companion names a method that goes with op's (op.Name + suffix) in op's
+// section, reporting a clash.
+func (b *builder) companion(op *Op, suffix string) string {
+	name, renamed := b.methods[op.Section].claim(op.Name+suffix, suffix+" of "+op.Name)
+	if renamed {
+		b.warn("%s %s: name %s%s taken, named %s", op.Method, op.Path, op.Name, suffix, name)
+	}
+	return name
 }
 
 // iterators names an <Method>All iterator for every paged list whose
 // response is a list wrapper.
 func (b *builder) iterators() {
-	byName := map[string]*Type{}
-	for _, t := range b.api.Types {
-		byName[t.Name] = t
-	}
+	byName := typeByName(b.api)
 	for _, op := range b.api.Ops {
 		if op.Paged && op.Resp.Kind == RespRaw && op.Method == "GET" {
 			// Untyped paged lists get an iterator over raw records: the
 			// records array is found by its shape at run time.
-			name, renamed := b.methods[op.Section].claim(op.Name+"All", "iterator of "+op.Name)
-			if renamed {
-				b.warn("%s %s: iterator name %sAll taken, named %s", op.Method, op.Path, op.Name, name)
-			}
-			op.AllName = name
+			op.AllName = b.companion(op, "All")
 			continue
 		}
 		if !op.Paged || op.Resp.Kind != RespModel {
@@ -1097,11 +1096,7 @@ func (b *builder) iterators() {
 			b.warn("%s %s: list records have no integer id; no iterator (it could not yield each record once)", op.Method, op.Path)
 			continue
 		}
-		name, renamed := b.methods[op.Section].claim(op.Name+"All", "iterator of "+op.Name)
-		if renamed {
-			b.warn("%s %s: iterator name %sAll taken, named %s", op.Method, op.Path, op.Name, name)
-		}
-		op.AllName = name
+		op.AllName = b.companion(op, "All")
 	}
 }
 
@@ -1109,10 +1104,7 @@ func (b *builder) iterators() {
 // records. The records array is the one whose item type is the section's
 // record type, else the only array of models.
 func (b *builder) listInfo() {
-	byName := map[string]*Type{}
-	for _, t := range b.api.Types {
-		byName[t.Name] = t
-	}
+	byName := typeByName(b.api)
 	for _, op := range b.api.Ops {
 		if op.Method != "GET" || op.Path != "/"+op.Section.Wire || op.Resp.Kind != RespModel {
 			continue
