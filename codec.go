@@ -618,9 +618,24 @@ func decodeJSON(data []byte, out any) ([]DecodeIssue, error) {
 	return nil, json.Unmarshal(data, out)
 }
 
-func decodeWith(data []byte, f func(d *decoder) error) ([]DecodeIssue, error) {
+// getDecoder takes a pooled decoder set to read data; putDecoder returns
+// it, dropping its reference to data (a pooled decoder must not pin a
+// body) and keeping it only when its scratch buffer is small.
+func getDecoder(data []byte) *decoder {
 	d := decoderPool.Get().(*decoder)
 	d.reset(data)
+	return d
+}
+
+func putDecoder(d *decoder) {
+	d.reset(nil)
+	if cap(d.scratch) < 1<<16 {
+		decoderPool.Put(d)
+	}
+}
+
+func decodeWith(data []byte, f func(d *decoder) error) ([]DecodeIssue, error) {
+	d := getDecoder(data)
 	err := f(d)
 	if err == nil && d.err == nil && !d.atEnd() {
 		d.fail("unexpected data after the JSON value")
@@ -629,10 +644,7 @@ func decodeWith(data []byte, f func(d *decoder) error) ([]DecodeIssue, error) {
 		err = d.err
 	}
 	issues := d.issues
-	d.reset(nil)
-	if cap(d.scratch) < 1<<16 {
-		decoderPool.Put(d)
-	}
+	putDecoder(d)
 	return issues, err
 }
 

@@ -108,9 +108,8 @@ func (e *ListShapeError) Error() string {
 // array. A wrapper with several arrays of objects is ambiguous and
 // reported, not guessed.
 func rawPage(body json.RawMessage) ([]json.RawMessage, *int, error) {
-	d := decoderPool.Get().(*decoder)
-	defer decoderPool.Put(d)
-	d.reset(body)
+	d := getDecoder(body)
+	defer putDecoder(d)
 	var recs []json.RawMessage
 	var count *int
 	switch d.peek() {
@@ -157,9 +156,8 @@ func rawPage(body json.RawMessage) ([]json.RawMessage, *int, error) {
 // rawID reads the integer id of a raw record, for the raw iterators'
 // each-record-once rule.
 func rawID(r *json.RawMessage) *int {
-	d := decoderPool.Get().(*decoder)
-	defer decoderPool.Put(d)
-	d.reset(*r)
+	d := getDecoder(*r)
+	defer putDecoder(d)
 	if d.peek() != '{' || !d.enter() {
 		return nil
 	}
