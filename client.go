@@ -160,8 +160,12 @@ func (c *Client) do(ctx context.Context, r *request) error {
 		u += "?" + r.query
 	}
 	// Errors show the URL as logs do: secret path parameters as their
-	// template, credential-like query values redacted.
-	shownURL := c.cfg.apiBase + c.logPath(r)
+	// template, credential-like query values redacted. Most requests have
+	// neither, and show the URL itself.
+	shownURL := u
+	if r.logPath != "" || hasSensitiveKey(r.query) {
+		shownURL = c.cfg.apiBase + c.logPath(r)
+	}
 	retries := 0
 	if c.cfg.Retry {
 		retries = c.cfg.RetryOptions.Retries
@@ -403,6 +407,9 @@ func (c *Client) logPath(r *request) string {
 }
 
 func redactQuery(q string) string {
+	if !hasSensitiveKey(q) {
+		return q
+	}
 	parts := strings.Split(q, "&")
 	for i, kv := range parts {
 		k, _, _ := strings.Cut(kv, "=")
@@ -411,6 +418,19 @@ func redactQuery(q string) string {
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// hasSensitiveKey reports whether an encoded query has a key that looks
+// like a credential, without allocating.
+func hasSensitiveKey(q string) bool {
+	for q != "" {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		if k, _, _ := strings.Cut(kv, "="); sensitiveKey(k) {
+			return true
+		}
+	}
+	return false
 }
 
 func sensitiveKey(k string) bool {
