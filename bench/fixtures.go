@@ -5,7 +5,6 @@ package bench
 
 import (
 	"encoding/json"
-	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -103,6 +102,3 @@ type (
 		PageSize    *int              `json:"page_size,omitempty"`
 	}
 )
-
-// Describe summarises a fixture, for the report.
-func Describe(b []byte) string { return fmt.Sprintf("%.1f KB", float64(len(b))/1000) }
