@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Version is this library's version, sent in the User-Agent.
@@ -38,8 +39,10 @@ type state struct {
 	limiter  *windowLimiter // nil without Config.RateLimit
 }
 
-// service is the one value every section points at (see initSections).
-type service struct{ client *Client }
+// service is the one value every section points at (see clientLayout). It
+// points at state, not Client: a pointer to Client would make Client's type
+// descriptor, and with it every section, part of every program.
+type service struct{ client *state }
 
 // New validates cfg and returns a Client. No network traffic happens until
 // the first call.
@@ -59,7 +62,12 @@ func New(cfg Config) (*Client, error) {
 			httpc.Transport = t
 		}
 	}
-	c := &Client{}
+	m := new(clientLayout)
+	m.common.client = &m.state
+	for i := range m.sections {
+		m.sections[i] = &m.common
+	}
+	c := (*Client)(unsafe.Pointer(m))
 	c.state = state{
 		cfg:    r,
 		httpc:  httpc,
@@ -74,10 +82,11 @@ func New(cfg Config) (*Client, error) {
 	if r.RateLimit != (RateLimit{}) {
 		// The limiter sleeps through the client's sleep, so that tests
 		// can drive it with a fake clock.
-		c.limiter = newWindowLimiter(r.RateLimit, func() time.Time { return c.now() },
-			func(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) })
+		// (The closures capture the state, not the Client: see service.)
+		st := &c.state
+		c.limiter = newWindowLimiter(r.RateLimit, func() time.Time { return st.now() },
+			func(ctx context.Context, d time.Duration) error { return st.sleep(ctx, d) })
 	}
-	c.initSections()
 	return c, nil
 }
 
@@ -145,7 +154,7 @@ func idempotent(method string) bool {
 
 // do runs a request: token, attempts with retries, one replay after a 401,
 // error mapping and decoding.
-func (c *Client) do(ctx context.Context, r *request) error {
+func (c *state) do(ctx context.Context, r *request) error {
 	var ctype string
 	var payload []byte
 	if r.body != nil {
@@ -295,7 +304,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 	}
 }
 
-func (c *Client) decode(ctx context.Context, r *request, shownURL string, res attemptResult) error {
+func (c *state) decode(ctx context.Context, r *request, shownURL string, res attemptResult) error {
 	if p, ok := r.out.(*[]byte); ok {
 		if res.buf.Cap() > maxPooledBody {
 			*p = res.body // the buffer does not go back to the pool: hand it over
@@ -329,7 +338,7 @@ type attemptResult struct {
 }
 
 // attempt sends the request once and reads the whole response.
-func (c *Client) attempt(ctx context.Context, r *request, u, ctype string, payload []byte, tok *token, n int) (res attemptResult, err error) {
+func (c *state) attempt(ctx context.Context, r *request, u, ctype string, payload []byte, tok *token, n int) (res attemptResult, err error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	traced := !idempotent(r.method)
@@ -395,7 +404,7 @@ func scrub(err error) error {
 
 // logPath is the path and query as logged: secret path parameters and
 // query values that look like credentials are redacted.
-func (c *Client) logPath(r *request) string {
+func (c *state) logPath(r *request) string {
 	p := r.path
 	if r.logPath != "" {
 		p = r.logPath
@@ -446,7 +455,7 @@ func sensitiveKey(k string) bool {
 // retryable classifies a network error. A request that never reached the
 // wire may be retried whatever its method; one that did only when the
 // method is idempotent. The caller's own cancellation is never retried.
-func (c *Client) retryable(ctx context.Context, method string, sent bool, err error) bool {
+func (c *state) retryable(ctx context.Context, method string, sent bool, err error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
@@ -456,7 +465,7 @@ func (c *Client) retryable(ctx context.Context, method string, sent bool, err er
 	return transient(err)
 }
 
-func (c *Client) backoff(attempt int) time.Duration {
+func (c *state) backoff(attempt int) time.Duration {
 	o := c.cfg.RetryOptions
 	d := float64(o.MinTimeout)
 	for i := 1; i < attempt; i++ {

@@ -2,9 +2,11 @@ package halopsa
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestConfigValidation(t *testing.T) {
@@ -107,10 +109,24 @@ func TestSectionsShareOneService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Tickets == nil || c.Actions == nil || c.Azureadconnection == nil {
-		t.Fatal("sections not initialised")
+	// New builds the Client through clientLayout: check every section
+	// field, by reflection, so that a layout mismatch cannot hide.
+	v := reflect.ValueOf(c).Elem()
+	n := 0
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		if !f.IsExported() || f.Type.Kind() != reflect.Pointer {
+			continue
+		}
+		n++
+		if v.Field(i).UnsafePointer() != unsafe.Pointer(&c.common) {
+			t.Fatalf("section %s does not point at the client's one service", f.Name)
+		}
 	}
-	if (*service)(c.Tickets) != &c.common || (*service)(c.Actions) != &c.common || c.common.client != c {
-		t.Fatal("sections do not share the client's one service")
+	if n != sectionCount || n < 290 {
+		t.Fatalf("%d section fields, want %d", n, sectionCount)
+	}
+	if c.common.client != &c.state {
+		t.Fatal("the service does not point at the client's state")
 	}
 }

@@ -24,7 +24,7 @@ type pageFetcher[T any] func(ctx context.Context, pageNo, pageSize int) ([]T, *i
 // server counts them. It stops when it has record_count records or a page
 // is empty, skips records it has already yielded (by id, when records have
 // one), and stops if a server ignoring page_no sends the same page again.
-func pages[T any](ctx context.Context, c *Client, size *int, idOf func(*T) *int, fetch pageFetcher[T]) iter.Seq2[T, error] {
+func pages[T any](ctx context.Context, c *state, size *int, idOf func(*T) *int, fetch pageFetcher[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		pageSize := defaultPageSize
 		if size != nil && *size > 0 {

@@ -77,7 +77,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // rateLimitBackoff is the wait before retry n of a 429 that did not say
 // how long to wait: 1s, 2s, 4s ... up to 60s, with jitter.
-func (c *Client) rateLimitBackoff(n int, jitter float64) time.Duration {
+func (c *state) rateLimitBackoff(n int, jitter float64) time.Duration {
 	d := time.Second << min(n-1, 6)
 	if d > time.Minute {
 		d = time.Minute

@@ -38,7 +38,7 @@ func Emit(api *API, pkg string) (map[string][]byte, error) {
 		files[name] = b
 		return b
 	}
-	emitClient(api, get("gen_client.go"))
+	emitClient(api, get("gen_client.go", "unsafe"))
 	for _, s := range api.Sections {
 		emitSection(s, typeByName(api), get("gen_api_"+group(s.Field)+".go", "context", "encoding/json", "iter", "net/http", "time"))
 	}
@@ -128,12 +128,24 @@ func emitClient(api *API, b *bytes.Buffer) {
 		fmt.Fprintf(b, "\t// %s holds the %d %s under /%s.\n\t%s *%s\n", s.Field, len(s.Ops), ops, s.Wire, s.Field, s.TypeName)
 	}
 	b.WriteString("}\n\n")
-	b.WriteString("// initSections points every section at the one shared service: no allocation per section.\n")
-	b.WriteString("func (c *Client) initSections() {\n\tc.common.client = c\n")
-	for _, s := range api.Sections {
-		fmt.Fprintf(b, "\tc.%s = (*%s)(&c.common)\n", s.Field, s.TypeName)
+	b.WriteString(`// clientLayout is Client with its sections as plain pointers. New allocates
+// a clientLayout and uses it as a Client, so that Client's type descriptor,
+// which names every section type and through them every method, is not
+// needed at run time: a program that uses one section links one section.
+// The two declarations below fail to compile if the layouts ever differ.
+type clientLayout struct {
+	state
+	common   service
+	sections [sectionCount]*service
+}
+
+`)
+	fmt.Fprintf(b, "const sectionCount = %d\n\n", len(api.Sections))
+	b.WriteString("var (\n\t_ [unsafe.Sizeof(Client{}) - unsafe.Sizeof(clientLayout{})]struct{}\n\t_ [unsafe.Sizeof(clientLayout{}) - unsafe.Sizeof(Client{})]struct{}\n")
+	if len(api.Sections) > 0 {
+		fmt.Fprintf(b, "\t_ [unsafe.Offsetof(Client{}.%s) - unsafe.Offsetof(clientLayout{}.sections)]struct{}\n\t_ [unsafe.Offsetof(clientLayout{}.sections) - unsafe.Offsetof(Client{}.%s)]struct{}\n", api.Sections[0].Field, api.Sections[0].Field)
 	}
-	b.WriteString("}\n\n")
+	b.WriteString(")\n\n")
 	fmt.Fprintf(b, "// specTitle and specVersion name the spec this code was generated from.\nconst (\n\tspecTitle = %q\n\tspecVersion = %q\n)\n", api.Title, api.Version)
 }
 

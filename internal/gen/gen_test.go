@@ -78,7 +78,8 @@ func TestSections(t *testing.T) {
 	src := sourceOf(emitFixture(t, oldSpec, ""))
 	for _, s := range []string{
 		"\tAzureadconnection *AzureadconnectionAPI\n",
-		"\tc.Azureadconnection = (*AzureadconnectionAPI)(&c.common)\n",
+		"\tsections [sectionCount]*service\n",
+		"const sectionCount = 9\n",
 		"type AzureadconnectionAPI service\n",
 		"func (s *AzureadconnectionAPI) GetAzureadconnection(ctx context.Context, p GetAzureadconnectionParams) (json.RawMessage, error) {",
 	} {
